@@ -1,0 +1,1 @@
+"""The scenario cluster: providers (local real binaries, kubeconfig, kind) and their setup."""

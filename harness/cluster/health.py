@@ -1,0 +1,82 @@
+"""Health of a local cluster's components, read from its processes and endpoints."""
+from __future__ import annotations
+
+import ssl
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from harness.cluster import procs
+
+CONTROL_PLANE = (  # (component, kwok.yaml port option, scheme, health path)
+    ("etcd", "etcdPort", "http", "/health"),
+    ("kube-apiserver", "kubeApiserverPort", "https", "/readyz"),
+    ("kube-controller-manager", "kubeControllerManagerPort", "https", "/healthz"),
+    ("kube-scheduler", "kubeSchedulerPort", "https", "/healthz"),
+    ("kwok-controller", "kwokControllerPort", "http", "/healthz"),
+)
+
+
+@dataclass
+class ComponentHealth:
+    name: str
+    healthy: bool
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"component": self.name, "healthy": self.healthy, "detail": self.detail}
+
+
+def control_plane(kwok_cluster_dir: Path) -> list[ComponentHealth]:
+    options = _kwok_options(kwok_cluster_dir)
+    out = []
+    for name, port_key, scheme, path in CONTROL_PLANE:
+        pid = _read_pid(kwok_cluster_dir / "pids" / f"{name}.pid")
+        port = options.get(port_key)
+        if not procs.is_alive(pid):
+            out.append(ComponentHealth(name, False, "process not running"))
+            continue
+        answer = probe(f"{scheme}://127.0.0.1:{port}{path}") if port else "no port known"
+        out.append(ComponentHealth(name, answer == "ok", f"pid {pid}, port {port}: {answer}"))
+    return out
+
+
+def kueue(pid: int | None, health_port: int | None) -> ComponentHealth:
+    if not procs.is_alive(pid):
+        return ComponentHealth("kueue", False, "process not running")
+    answer = probe(f"http://127.0.0.1:{health_port}/readyz")
+    return ComponentHealth("kueue", answer == "ok", f"pid {pid}, health port {health_port}: "
+                                                    f"{answer}")
+
+
+def probe(url: str) -> str:
+    """'ok' for HTTP 200 (or 401/403: up, but our anonymous probe is not authorised)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # a liveness probe on loopback, not a trust decision
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
+            return "ok" if response.status == 200 else f"HTTP {response.status}"
+    except urllib.error.HTTPError as err:
+        return "ok" if err.code in (401, 403) else f"HTTP {err.code}"
+    except OSError as err:
+        return f"unreachable ({getattr(err, 'reason', err)})"
+
+
+def _kwok_options(kwok_cluster_dir: Path) -> dict:
+    try:
+        for doc in yaml.safe_load_all((kwok_cluster_dir / "kwok.yaml").read_text()):
+            if doc and doc.get("kind") == "KwokctlConfiguration":
+                return doc.get("options", {})
+    except (OSError, yaml.YAMLError):
+        pass
+    return {}
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None

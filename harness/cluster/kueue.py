@@ -1,0 +1,107 @@
+"""Kueue as a local process: its config, and its CRDs and webhooks wired to 127.0.0.1.
+
+Kueue's webhooks (admission and CRD conversion) must be reachable by the apiserver and
+there is no switch to turn them off, so, as Kueue's own envtest-based integration tests do,
+every webhook clientConfig becomes `url: https://127.0.0.1:<port><path>` with our CA bundle.
+Sources read at setup time from the pinned module (never committed):
+config/components/crd/bases/*.yaml, config/components/crd/patches/webhook_in_*.yaml,
+config/components/webhook/manifests.yaml and kustomization.yaml (namespaceSelector),
+config/components/manager/controller_manager_config.yaml (integrations list).
+"""
+from __future__ import annotations
+
+import base64
+import copy
+from pathlib import Path
+
+import yaml
+
+from harness import gomod
+
+NAMESPACE = "kueue-system"
+# Kueue v0.19 reads its metrics certificate from this fixed path when it does not manage
+# its own certificates (cmd/kueue/main.go: metricsCertPath).
+METRICS_CERT_DIR = Path("/etc/kueue/metrics/certs")
+# From config/components/webhook/kustomization.yaml: job-type webhooks skip these namespaces.
+SYSTEM_NAMESPACE_SELECTOR = {"matchExpressions": [{
+    "key": "kubernetes.io/metadata.name", "operator": "NotIn",
+    "values": ["kube-system", NAMESPACE]}]}
+
+
+def module_config_dir() -> Path:
+    return gomod.pinned_dir("kueue") / "config" / "components"
+
+
+def crds(webhook_port: int, ca_pem: bytes) -> list[dict]:
+    """Kueue's CRDs; those upstream patches give a conversion webhook point at 127.0.0.1."""
+    base = module_config_dir() / "crd"
+    converted = {_load_one(p)["metadata"]["name"]
+                 for p in sorted((base / "patches").glob("webhook_in_*.yaml"))}
+    out = []
+    for path in sorted((base / "bases").glob("*.yaml")):
+        crd = _load_one(path)
+        if crd["metadata"]["name"] in converted:
+            crd["spec"]["conversion"] = {"strategy": "Webhook", "webhook": {
+                "clientConfig": _client_config(webhook_port, "/convert", ca_pem),
+                "conversionReviewVersions": ["v1"]}}
+        out.append(crd)
+    return out
+
+
+def webhook_configurations(webhook_port: int, ca_pem: bytes) -> list[dict]:
+    """Mutating and validating webhook configurations, renamed as the release names them."""
+    path = module_config_dir() / "webhook" / "manifests.yaml"
+    out = []
+    for doc in yaml.safe_load_all(path.read_text()):
+        if not doc:
+            continue
+        doc = copy.deepcopy(doc)
+        doc["metadata"] = {"name": "kueue-" + doc["metadata"]["name"],
+                           "labels": {"app.kubernetes.io/name": "kueue"}}
+        for hook in doc.get("webhooks", []):
+            path_ = hook["clientConfig"]["service"].get("path", "/")
+            hook["clientConfig"] = _client_config(webhook_port, path_, ca_pem)
+            if not _targets_kueue_api(hook):
+                hook["namespaceSelector"] = copy.deepcopy(SYSTEM_NAMESPACE_SELECTOR)
+        out.append(doc)
+    return out
+
+
+def configuration(ports: dict, cert_dir: Path, dra_mappings: list[dict],
+                  wait_for_pods_ready: dict | None = None) -> dict:
+    """Kueue's Configuration (config.kueue.x-k8s.io/v1beta2) for a local process.
+
+    `ports`: webhook, health. Integrations are the shipped defaults.
+    """
+    shipped = yaml.safe_load((module_config_dir() / "manager" /
+                              "controller_manager_config.yaml").read_text())
+    config = {
+        "apiVersion": "config.kueue.x-k8s.io/v1beta2",
+        "kind": "Configuration",
+        "namespace": NAMESPACE,
+        "health": {"healthProbeBindAddress": f"127.0.0.1:{ports['health']}"},
+        "metrics": {"bindAddress": "0"},  # not needed locally; "0" disables the listener
+        "webhook": {"port": ports["webhook"], "host": "127.0.0.1", "certDir": str(cert_dir)},
+        "leaderElection": {"leaderElect": False},
+        "internalCertManagement": {"enable": False},
+        "clientConnection": shipped.get("clientConnection", {"qps": 300, "burst": 500}),
+        "integrations": shipped["integrations"],
+    }
+    if dra_mappings:
+        config["resources"] = {"deviceClassMappings": dra_mappings}
+    if wait_for_pods_ready is not None:
+        config["waitForPodsReady"] = wait_for_pods_ready
+    return config
+
+
+def _client_config(port: int, path: str, ca_pem: bytes) -> dict:
+    return {"url": f"https://127.0.0.1:{port}{path}",
+            "caBundle": base64.b64encode(ca_pem).decode()}
+
+
+def _targets_kueue_api(hook: dict) -> bool:
+    return any("kueue.x-k8s.io" in rule.get("apiGroups", []) for rule in hook.get("rules", []))
+
+
+def _load_one(path: Path) -> dict:
+    return yaml.safe_load(path.read_text())

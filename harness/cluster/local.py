@@ -1,0 +1,243 @@
+"""The `local` provider: a real control plane from upstream binaries, as local processes.
+
+kwokctl's binary runtime starts etcd, kube-apiserver, kube-controller-manager,
+kube-scheduler and kwok-controller with our cached binaries; we add Kueue as a process with
+its webhooks on 127.0.0.1, the domain CRDs, and the fake hardware topology.
+All state lives in one folder (paths.cluster_dir); `down` stops every process whose command
+line mentions it and deletes it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import ssl
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from harness.cluster import build, crds, kueue, paths, pki, procs, topology
+from harness.cluster.kubectl import Kubectl
+from harness.errors import UserError
+
+READY_TIMEOUT = 90
+
+
+class LocalCluster:
+    provider = "local"
+
+    def __init__(self, name: str, log=None):
+        self.name = name
+        self.dir = paths.cluster_dir(name)
+        self.log = log or (lambda message: None)
+
+    # -- paths -----------------------------------------------------------------------
+    @property
+    def kubeconfig(self) -> Path:
+        return self.dir / "kubeconfig"
+
+    @property
+    def kwok_workdir(self) -> Path:
+        return self.dir / "kwok"
+
+    @property
+    def state_file(self) -> Path:
+        return self.dir / "state.json"
+
+    def state(self) -> dict:
+        try:
+            return json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def kubectl(self) -> Kubectl:
+        return Kubectl(self.kubeconfig)
+
+    # -- lifecycle -------------------------------------------------------------------
+    def is_running(self) -> bool:
+        state = self.state()
+        return (state.get("phase") == "running" and procs.is_alive(state.get("kueue_pid"))
+                and self.kubectl().ok("get", "--raw", "/readyz"))
+
+    def up(self, topology_file: str | None = None, port: int | None = None,
+           gateway_channel: str = "experimental") -> bool:
+        """Start the cluster; False when it was already running. Cleans up on any failure."""
+        topo = topology.load(topology_file)  # bad topology: fail before building anything
+        if port is not None and not procs.port_is_free(port):
+            raise UserError(f"port {port} is already in use: stop what uses it or pick "
+                            "another with --port")
+        build.ensure_built(log=self.log)
+        if self.is_running():
+            return False
+        if self.dir.exists():
+            self.log(f"removing the stale state of cluster {self.name!r}")
+            self.down()
+        try:
+            self._start(topo, port, gateway_channel)
+        except BaseException:
+            self.log("start-up failed: stopping everything that was started")
+            self.down()
+            raise
+        return True
+
+    def down(self) -> int:
+        """Stop every process of this cluster and delete its state; returns how many."""
+        found = procs.processes_using(self.dir)
+        procs.stop_all(found)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return len(found)
+
+    def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str) -> None:
+        started = time.monotonic()
+        self.dir.mkdir(parents=True)
+        self._write_state({"phase": "starting", "provider": self.provider})
+        self._start_control_plane(port)
+        self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
+        ports = {"webhook": procs.free_port(), "health": procs.free_port()}
+        ca = self._make_certs()
+        kubectl = self.kubectl()
+        kubectl.apply([{"apiVersion": "v1", "kind": "Namespace",
+                        "metadata": {"name": kueue.NAMESPACE}}]
+                      + kueue.crds(ports["webhook"], ca.cert_pem) + crds.objects(gateway_channel))
+        self._wait_crds_established(kubectl)
+        pid = self._start_kueue(topo, ports)
+        self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
+                           "ports": ports})
+        kubectl.apply(kueue.webhook_configurations(ports["webhook"], ca.cert_pem))
+        self._wait_kueue(ports, ca)
+        self.log(f"Kueue ready ({time.monotonic() - started:.1f}s)")
+        kubectl.apply(topology.objects(topo))
+        self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
+        self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
+                           "ports": ports, "started_seconds": round(time.monotonic() - started, 2),
+                           "nodes": sum(p.count for p in topo.pools)})
+        self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
+
+    def _start_control_plane(self, port: int | None) -> None:
+        argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", self.name,
+                "--runtime", "binary", "--kubeconfig", str(self.kubeconfig),
+                "--wait", f"{READY_TIMEOUT}s"]
+        for flag, name in (("--kube-apiserver-binary", "kube-apiserver"),
+                           ("--kube-controller-manager-binary", "kube-controller-manager"),
+                           ("--kube-scheduler-binary", "kube-scheduler"),
+                           ("--kwok-controller-binary", "kwok"), ("--etcd-binary", "etcd")):
+            argv += [flag, str(build.binary(name))]
+        if port is not None:
+            argv += ["--kube-apiserver-port", str(port)]
+        env = {**os.environ, "KWOK_WORKDIR": str(self.kwok_workdir)}
+        log_path = self.dir / "logs" / "kwokctl.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        import subprocess
+        with open(log_path, "w") as log:
+            proc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                  timeout=READY_TIMEOUT + 30, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            raise UserError(f"kwokctl could not start the control plane: "
+                            f"{_last_error_line(log_path)} (log: {log_path})")
+
+    def _make_certs(self) -> pki.KeyPair:
+        ca = pki.make_ca()
+        serving = pki.make_serving_cert(ca, ["127.0.0.1", "localhost",
+                                             "kueue-webhook-service.kueue-system.svc"])
+        pki.write_pair(ca, self.dir / "kueue" / "ca", "ca.crt", "ca.key")
+        pki.write_pair(serving, self.dir / "kueue" / "certs")
+        _ensure_metrics_cert(ca)
+        return ca
+
+    def _start_kueue(self, topo: topology.Topology, ports: dict) -> int:
+        mappings = ([{"name": topo.kueue_mapping, "deviceClassNames": [topo.device_class]}]
+                    if topo.uses_dra else [])
+        config = kueue.configuration(ports, self.dir / "kueue" / "certs", mappings)
+        config_path = self.dir / "kueue" / "config.yaml"
+        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        argv = [str(build.binary("kueue")), f"--config={config_path}",
+                f"--kubeconfig={self.kubeconfig}",
+                # The visibility API is an aggregated APIService that needs a routable
+                # Service; a local process cannot be one, so it stays off.
+                "--feature-gates=VisibilityOnDemand=false"]
+        env = {**os.environ, "NAMESPACE": kueue.NAMESPACE, "KUBECONFIG": str(self.kubeconfig)}
+        return procs.start_background(argv, self.dir / "logs" / "kueue.log", env)
+
+    def _wait_crds_established(self, kubectl: Kubectl) -> None:
+        kubectl.run("wait", "--for=condition=Established", "crd", "--all",
+                    f"--timeout={READY_TIMEOUT}s", timeout=READY_TIMEOUT + 10)
+
+    def _wait_kueue(self, ports: dict, ca: pki.KeyPair) -> None:
+        pid = self.state().get("kueue_pid")
+        context = ssl.create_default_context(cadata=ca.cert_pem.decode())
+
+        def ready():
+            if not procs.is_alive(pid):
+                raise UserError(f"Kueue exited during start-up: "
+                                f"{_last_error_line(self.dir / 'logs' / 'kueue.log')}")
+            _http_ok(f"http://127.0.0.1:{ports['health']}/readyz")
+            # Any HTTP answer over TLS with our CA proves the webhook server serves our cert.
+            _https_answers(f"https://127.0.0.1:{ports['webhook']}/convert", context)
+            # A v1beta1 read goes through the conversion webhook: the apiserver reaches Kueue.
+            return self.kubectl().ok("get", "clusterqueues.v1beta1.kueue.x-k8s.io")
+
+        try:
+            procs.wait_until(ready, READY_TIMEOUT, what="Kueue's webhooks")
+        except TimeoutError as err:
+            raise UserError(f"{err}; Kueue log: {self.dir / 'logs' / 'kueue.log'}") from err
+
+    def _wait_nodes(self, kubectl: Kubectl, expected: int) -> None:
+        def all_ready():
+            nodes = kubectl.get_json("nodes")["items"]
+            ready = [n for n in nodes if _node_ready(n)]
+            return len(ready) >= expected
+
+        try:
+            procs.wait_until(all_ready, READY_TIMEOUT, interval=0.3, what=f"{expected} Ready nodes")
+        except TimeoutError as err:
+            raise UserError(str(err)) from err
+
+    def _write_state(self, state: dict) -> None:
+        state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **state}
+        tmp = self.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state, indent=1))
+        os.replace(tmp, self.state_file)
+
+
+def _ensure_metrics_cert(ca: pki.KeyPair) -> None:
+    """Kueue exits unless a metrics certificate exists at its fixed path (see kueue.py)."""
+    folder = kueue.METRICS_CERT_DIR
+    if (folder / "tls.crt").is_file() and (folder / "tls.key").is_file():
+        return
+    try:
+        pki.write_pair(pki.make_serving_cert(ca, ["localhost", "127.0.0.1"]), folder)
+    except PermissionError as err:
+        raise UserError(f"Kueue {kueue.__name__} needs a certificate in {folder} and this user "
+                        f"cannot write there: run `sudo mkdir -p {folder} && sudo chown "
+                        f"$USER {folder}` once") from err
+
+
+def _http_ok(url: str) -> None:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        if response.status != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status}")
+
+
+def _https_answers(url: str, context: ssl.SSLContext) -> None:
+    try:
+        urllib.request.urlopen(url, timeout=2, context=context)
+    except urllib.error.HTTPError:
+        return  # the server answered (e.g. 400 to an empty conversion request)
+
+
+def _node_ready(node: dict) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in node.get("status", {}).get("conditions", []))
+
+
+def _last_error_line(log_path: Path) -> str:
+    try:
+        lines = [l for l in log_path.read_text(errors="replace").splitlines() if l.strip()]
+    except OSError:
+        return "no log"
+    for line in reversed(lines):
+        if '"level":"ERROR"' in line or "error" in line.lower():
+            return line.strip()[:300]
+    return lines[-1].strip()[:300] if lines else "no output"

@@ -1,0 +1,31 @@
+"""Every pinned upstream version, in one place.
+
+The local cluster's binaries and the CRDs installed into it come from these Go modules.
+Change a version here and the next `k8s-skills cluster build` builds a new cache folder
+(the old one stays until you delete it).
+"""
+
+KUBERNETES = "v1.37.2"   # newest minor whose go.mod accepts the machine's Go 1.26
+KUEUE = "v0.19.2"
+KWOK = "v0.8.0"
+ETCD = "v3.6.16"         # go.etcd.io/etcd/server/v3, the version line Kubernetes 1.37 tests with
+GATEWAY_API = "v1.6.3"
+GATEWAY_API_INFERENCE_EXTENSION = "v1.6.0"  # v1.6.1 is listed but its zip is not served
+JOBSET = "v0.12.0"
+LEADERWORKERSET = "v0.9.0"   # v0.10.0 is listed but its zip is not served
+
+GO_MINIMUM = (1, 26)     # k8s 1.36+, Kueue 0.18+ and KWOK 0.8 all need go 1.26
+
+
+def staging_version(kubernetes: str = KUBERNETES) -> str:
+    """Kubernetes v1.X.Y publishes its staging modules as v0.X.Y.
+
+    >>> staging_version("v1.37.2")
+    'v0.37.2'
+    """
+    return "v0." + kubernetes.removeprefix("v1.")
+
+
+def cache_key() -> str:
+    """The cache folder name: changes whenever any binary's pin changes."""
+    return f"k8s-{KUBERNETES}_kueue-{KUEUE}_kwok-{KWOK}_etcd-{ETCD}"

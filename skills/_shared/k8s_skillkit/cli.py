@@ -1,0 +1,58 @@
+"""The output contract of every script: text by default, --json, exit 0/1/2.
+
+Usage in a script:
+
+    def main(argv=None):
+        parser = make_parser("Explain why ...")
+        parser.add_argument(...)
+        return run(parser, argv, body)   # body(args) -> (payload_dict, text, exit_code)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import SCHEMA_VERSION
+from .errors import InputError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit 2, without the usage dump."""
+
+    def error(self, message):  # noqa: D401 - argparse API
+        raise InputError(f"usage: {message} (see --help)")
+
+
+def make_parser(description: str, epilog: str | None = None) -> argparse.ArgumentParser:
+    parser = _Parser(description=description, epilog=epilog,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document (with schema_version) instead of text")
+    return parser
+
+
+def run(parser: argparse.ArgumentParser, argv, body) -> int:
+    """Parse, call body(args) -> (payload, text, code), print, and map errors to exit 2."""
+    try:
+        args = parser.parse_args(argv)
+        payload, text, code = body(args)
+    except InputError as err:
+        # One line, always: messages may carry kubectl's or YAML's multi-line text.
+        print("error: " + " ".join(str(err).split()), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 2
+    emit(args, payload, text)
+    return code
+
+
+def emit(args, payload: dict, text: str) -> None:
+    if getattr(args, "json", False):
+        doc = {"schema_version": SCHEMA_VERSION}
+        doc.update(payload)
+        json.dump(doc, sys.stdout, indent=2, sort_keys=False, default=str)
+        sys.stdout.write("\n")
+    elif text:
+        print(text)

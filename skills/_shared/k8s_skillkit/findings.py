@@ -1,0 +1,58 @@
+"""The one findings shape shared by every skill's diagnostic scripts.
+
+JSON output: {"schema_version": 1, "findings": [ {severity, cause, object, message,
+evidence, fix}, ... ], ...script extras}. `cause` is a stable snake_case id that the
+skill documents in its references.
+"""
+from __future__ import annotations
+
+SEVERITIES = ("error", "warning", "info")
+
+
+def finding(severity: str, cause: str, obj: dict | None, message: str,
+            evidence: list[str] | str | None = None, fix: str = "") -> dict:
+    """Build one finding; `obj` is a Kubernetes object (or {kind, namespace, name})."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+    if isinstance(evidence, str):
+        evidence = [evidence]
+    return {
+        "severity": severity,
+        "cause": cause,
+        "object": object_ref(obj or {}),
+        "message": message,
+        "evidence": list(evidence or []),
+        "fix": fix,
+    }
+
+
+def object_ref(obj: dict) -> dict:
+    """{kind, namespace, name} from a full object or an already-reduced reference."""
+    meta = obj.get("metadata") or {}
+    return {
+        "kind": obj.get("kind", ""),
+        "namespace": meta.get("namespace", obj.get("namespace", "")) or "",
+        "name": meta.get("name", obj.get("name", "")) or "",
+    }
+
+
+def exit_code(findings: list[dict], fail_on: str = "warning") -> int:
+    """0 when nothing at or above `fail_on` severity was found, else 1."""
+    ranks = {s: i for i, s in enumerate(SEVERITIES)}
+    limit = ranks[fail_on]
+    return 1 if any(ranks[f["severity"]] <= limit for f in findings) else 0
+
+
+def render_text(findings: list[dict]) -> str:
+    """Concise human text: one block per finding, errors first."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    lines = []
+    for f in sorted(findings, key=lambda f: order[f["severity"]]):
+        o = f["object"]
+        where = "/".join(p for p in (o["kind"], o["namespace"], o["name"]) if p)
+        lines.append(f"{f['severity'].upper()} {f['cause']} {where}: {f['message']}")
+        for ev in f["evidence"]:
+            lines.append(f"  evidence: {ev}")
+        if f["fix"]:
+            lines.append(f"  fix: {f['fix']}")
+    return "\n".join(lines)

@@ -1,0 +1,38 @@
+"""Small getters over raw object dicts (the dict is the truth)."""
+from __future__ import annotations
+
+
+def dig(obj, *path, default=None):
+    """Follow keys/indexes; `default` when any step is missing.
+
+    >>> dig({"a": {"b": [1, {"c": 2}]}}, "a", "b", 1, "c")
+    2
+    """
+    cur = obj
+    for key in path:
+        try:
+            cur = cur[key]
+        except (KeyError, IndexError, TypeError):
+            return default
+        if cur is None:
+            return default
+    return cur
+
+
+def name_of(obj: dict) -> str:
+    return dig(obj, "metadata", "name", default="")
+
+
+def namespace_of(obj: dict) -> str:
+    return dig(obj, "metadata", "namespace", default="")
+
+
+def api_group(obj: dict) -> str:
+    api = str(obj.get("apiVersion", ""))
+    return api.split("/")[0] if "/" in api else ""
+
+
+def conditions(obj: dict) -> dict[str, dict]:
+    """status.conditions by type."""
+    return {c.get("type"): c for c in dig(obj, "status", "conditions", default=[]) or []
+            if isinstance(c, dict)}

@@ -1,0 +1,69 @@
+"""Live tests run against a real cluster that this test session starts and stops.
+
+Set K8S_SKILLS_TEST_KUBECONFIG to run them against an existing cluster instead.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from harness.cluster import build, paths
+from harness.cluster.local import LocalCluster
+
+CLUSTER_NAME = "k8s-skills-test"
+
+
+@pytest.fixture(scope="session")
+def live_cluster():
+    existing = os.environ.get("K8S_SKILLS_TEST_KUBECONFIG")
+    if existing:
+        yield {"kubeconfig": existing, "cluster": None}
+        return
+    cluster = LocalCluster(CLUSTER_NAME, log=lambda m: print(f"[live] {m}"))
+    cluster.down()  # a leftover from an interrupted run
+    cluster.up()
+    try:
+        yield {"kubeconfig": str(cluster.kubeconfig), "cluster": cluster}
+    finally:
+        cluster.down()
+
+
+@pytest.fixture(scope="session")
+def kubeconfig(live_cluster) -> str:
+    return live_cluster["kubeconfig"]
+
+
+@pytest.fixture(scope="session")
+def kubectl_env(kubeconfig) -> dict:
+    """Environment in which `kubectl` (the cluster's own) talks to the test cluster."""
+    env = dict(os.environ)
+    env["KUBECONFIG"] = kubeconfig
+    if build.binary("kubectl").is_file():
+        env["PATH"] = f"{paths.bin_dir()}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+@pytest.fixture
+def kubectl(kubectl_env):
+    """Run kubectl against the test cluster: kubectl("get", "pods", "-n", ns)."""
+    def run(*args, stdin=None, check=True, timeout=60):
+        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
+                              env=kubectl_env, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed: {proc.stderr}")
+        return proc
+    return run
+
+
+@pytest.fixture
+def namespace(kubectl):
+    """A fresh namespace per test, deleted afterwards."""
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    kubectl("create", "namespace", name)
+    try:
+        yield name
+    finally:
+        kubectl("delete", "namespace", name, "--wait=false", check=False)

@@ -1,0 +1,78 @@
+"""Small helpers for live tests: apply YAML, wait on a real condition, read objects."""
+from __future__ import annotations
+
+import json
+import time
+
+import yaml
+
+
+def apply(kubectl, *objects: dict, server_side: bool = False):
+    args = ["apply", "-f", "-"] + (["--server-side"] if server_side else [])
+    return kubectl(*args, stdin=yaml.safe_dump_all(list(objects)))
+
+
+def get(kubectl, *args) -> dict:
+    return json.loads(kubectl("get", *args, "-o", "json").stdout)
+
+
+def wait_for(check, timeout: float = 60, interval: float = 0.5, what: str = "condition"):
+    """Poll until check() returns something truthy; fail the test with `what` otherwise."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
+
+
+def condition(obj: dict, ctype: str) -> dict | None:
+    for cond in obj.get("status", {}).get("conditions", []) or []:
+        if cond.get("type") == ctype:
+            return cond
+    return None
+
+
+def cluster_queue(name: str, namespace: str, flavor: str, resources: dict) -> dict:
+    """A ClusterQueue (v1beta2) selecting only `namespace`, one flavor, nominal quotas."""
+    return {
+        "apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "ClusterQueue",
+        "metadata": {"name": name},
+        "spec": {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}},
+            "resourceGroups": [{
+                "coveredResources": list(resources),
+                "flavors": [{"name": flavor, "resources": [
+                    {"name": r, "nominalQuota": q} for r, q in resources.items()]}],
+            }],
+        },
+    }
+
+
+def local_queue(name: str, namespace: str, cluster_queue_name: str) -> dict:
+    return {"apiVersion": "kueue.x-k8s.io/v1beta2", "kind": "LocalQueue",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"clusterQueue": cluster_queue_name}}
+
+
+def gpu_job(name: str, namespace: str, queue: str | None, gpus: int, parallelism: int = 1,
+            resource: str = "nvidia.com/gpu") -> dict:
+    labels = {"kueue.x-k8s.io/queue-name": queue} if queue else {}
+    return {
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "spec": {
+            "parallelism": parallelism, "completions": parallelism,
+            "suspend": bool(queue),
+            "template": {"spec": {
+                "restartPolicy": "Never",
+                "containers": [{
+                    "name": "train", "image": "trainer:1.0",
+                    "resources": {"requests": {"cpu": "1", "memory": "1Gi", resource: str(gpus)},
+                                  "limits": {"cpu": "1", "memory": "1Gi", resource: str(gpus)}},
+                }],
+            }},
+        },
+    }
