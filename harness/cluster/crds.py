@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from harness import yamlio
 
 from harness import gomod
 
@@ -23,18 +23,25 @@ SOURCES = {
 }
 
 
-def crd_files(gateway_channel: str = "experimental") -> list[Path]:
+# Kueue sets up its JobSet and LeaderWorkerSet integrations only when their CRDs exist, so
+# these go in before Kueue starts; the Gateway API ones can be installed in parallel.
+KUEUE_INTEGRATIONS = ("jobset", "leaderworkerset")
+NETWORKING = ("gateway-api", "gateway-api-inference-extension")
+
+
+def crd_files(gateway_channel: str = "experimental", keys=tuple(SOURCES)) -> list[Path]:
     """The upstream YAML files to install, in a stable order."""
     files = []
-    for key, folder in SOURCES.items():
+    for key in keys:
+        folder = SOURCES[key]
         base = gomod.pinned_dir(key) / folder.format(channel=gateway_channel)
         files.extend(sorted(p for p in base.glob("*.yaml") if p.name != "kustomization.yaml"))
     return files
 
 
-def objects(gateway_channel: str = "experimental") -> list[dict]:
+def objects(gateway_channel: str = "experimental", keys=tuple(SOURCES)) -> list[dict]:
     """Every object of those files (CRDs, plus Gateway API's safe-upgrade admission policy)."""
     out = []
-    for path in crd_files(gateway_channel):
-        out.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
+    for path in crd_files(gateway_channel, keys):
+        out.extend(doc for doc in yamlio.load_all(path.read_text()) if doc)
     return out

@@ -5,8 +5,6 @@ import json
 import subprocess
 from pathlib import Path
 
-import yaml
-
 from harness.cluster import build
 from harness.errors import UserError
 
@@ -35,13 +33,42 @@ class Kubectl:
                             f"{' '.join(proc.stderr.split())[:400]}")
         return proc
 
-    def apply(self, objects: list[dict], timeout: float = 120) -> None:
-        """Server-side apply of many objects in one call (CRDs are too big for client-side)."""
-        if not objects:
-            return
-        text = yaml.safe_dump_all(objects, sort_keys=False)
-        self.run("apply", "--server-side", "--force-conflicts",
-                 "--field-manager=k8s-skills", "-f", "-", stdin=text, timeout=timeout)
+    def apply(self, objects: list[dict], timeout: float = 120, validate: bool = True) -> None:
+        """Server-side apply of many objects in one call (CRDs are too big for client-side).
+
+        validate=False skips kubectl's client-side schema check (the server still
+        validates); worth half a second for upstream CRDs we did not write.
+        """
+        if objects:
+            self.run(*self._apply_args(validate), stdin=_as_list(objects), timeout=timeout)
+
+    def apply_in_background(self, objects: list[dict], log_path: Path,
+                            validate: bool = True) -> subprocess.Popen:
+        """Start an apply and return at once; call wait_applied() on the result."""
+        argv = [self.executable, "--kubeconfig", str(self.kubeconfig)] + \
+            (["--context", self.context] if self.context else []) + self._apply_args(validate)
+        log = open(log_path, "w")
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=log, stderr=log, text=True)
+        proc.stdin.write(_as_list(objects))
+        proc.stdin.close()
+        proc.log_path = log_path
+        return proc
+
+    @staticmethod
+    def wait_applied(proc: subprocess.Popen, timeout: float = 120) -> None:
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired as err:
+            proc.kill()
+            raise UserError(f"kubectl apply did not finish in {timeout:.0f}s") from err
+        if code != 0:
+            last = (Path(proc.log_path).read_text().strip().splitlines() or ["no output"])[-1]
+            raise UserError(f"kubectl apply failed: {last[:400]}")
+
+    @staticmethod
+    def _apply_args(validate: bool) -> list[str]:
+        return ["apply", "--server-side", "--force-conflicts", "--field-manager=k8s-skills",
+                f"--validate={'strict' if validate else 'false'}", "-f", "-"]
 
     def get_json(self, *args: str, timeout: float = 30) -> dict:
         return json.loads(self.run("get", *args, "-o", "json", timeout=timeout).stdout)
@@ -51,3 +78,8 @@ class Kubectl:
             return self.run(*args, timeout=timeout, check=False).returncode == 0
         except UserError:
             return False
+
+
+def _as_list(objects: list[dict]) -> str:
+    # JSON, not YAML: serialising megabytes of CRDs as YAML takes seconds.
+    return json.dumps({"apiVersion": "v1", "kind": "List", "items": objects})

@@ -14,9 +14,7 @@ import base64
 import copy
 from pathlib import Path
 
-import yaml
-
-from harness import gomod
+from harness import gomod, yamlio
 
 NAMESPACE = "kueue-system"
 # Kueue v0.19 reads its metrics certificate from this fixed path when it does not manage
@@ -52,9 +50,7 @@ def webhook_configurations(webhook_port: int, ca_pem: bytes) -> list[dict]:
     """Mutating and validating webhook configurations, renamed as the release names them."""
     path = module_config_dir() / "webhook" / "manifests.yaml"
     out = []
-    for doc in yaml.safe_load_all(path.read_text()):
-        if not doc:
-            continue
+    for doc in yamlio.load_all(path.read_text()):
         doc = copy.deepcopy(doc)
         doc["metadata"] = {"name": "kueue-" + doc["metadata"]["name"],
                            "labels": {"app.kubernetes.io/name": "kueue"}}
@@ -73,7 +69,7 @@ def configuration(ports: dict, cert_dir: Path, dra_mappings: list[dict],
 
     `ports`: webhook, health. Integrations are the shipped defaults.
     """
-    shipped = yaml.safe_load((module_config_dir() / "manager" /
+    shipped = yamlio.load((module_config_dir() / "manager" /
                               "controller_manager_config.yaml").read_text())
     config = {
         "apiVersion": "config.kueue.x-k8s.io/v1beta2",
@@ -104,4 +100,4 @@ def _targets_kueue_api(hook: dict) -> bool:
 
 
 def _load_one(path: Path) -> dict:
-    return yaml.safe_load(path.read_text())
+    return yamlio.load(path.read_text())

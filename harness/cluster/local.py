@@ -12,13 +12,13 @@ import json
 import os
 import shutil
 import ssl
+import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-import yaml
-
-from harness.cluster import build, crds, kueue, paths, pki, procs, topology
+from harness import yamlio
+from harness.cluster import build, crds, kueue, kwok_stages, paths, pki, procs, topology
 from harness.cluster.kubectl import Kubectl
 from harness.errors import UserError
 
@@ -90,35 +90,57 @@ class LocalCluster:
         return len(found)
 
     def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str) -> None:
+        """Start the control plane in the background while the manifests are prepared,
+        then Kueue, applying what does not need Kueue while it starts."""
         started = time.monotonic()
         self.dir.mkdir(parents=True)
         self._write_state({"phase": "starting", "provider": self.provider})
-        self._start_control_plane(port)
-        self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
+        control_plane = self._spawn_control_plane(port)
         ports = {"webhook": procs.free_port(), "health": procs.free_port()}
         ca = self._make_certs()
+        kueue_crds = kueue.crds(ports["webhook"], ca.cert_pem)
+        integration_crds = crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS)
+        networking_crds = crds.objects(gateway_channel, crds.NETWORKING)
+        hardware = topology.objects(topo)
+        config_path = self._write_kueue_config(topo, ports)
+        self._wait_control_plane(control_plane)
+        self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
         kubectl = self.kubectl()
+        # The Gateway API CRDs are big and nothing waits for them: apply them meanwhile.
+        networking = kubectl.apply_in_background(
+            networking_crds, self.dir / "logs" / "apply-networking-crds.log", validate=False)
         kubectl.apply([{"apiVersion": "v1", "kind": "Namespace",
-                        "metadata": {"name": kueue.NAMESPACE}}]
-                      + kueue.crds(ports["webhook"], ca.cert_pem) + crds.objects(gateway_channel))
-        self._wait_crds_established(kubectl)
-        pid = self._start_kueue(topo, ports)
+                        "metadata": {"name": kueue.NAMESPACE}}] + kueue_crds + integration_crds,
+                      validate=False)
+        self._wait_crds_established(kubectl, [c["metadata"]["name"]
+                                              for c in kueue_crds + integration_crds])
+        pid = self._start_kueue(config_path)
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": ports})
-        kubectl.apply(kueue.webhook_configurations(ports["webhook"], ca.cert_pem))
+        # Nodes, DeviceClass and ResourceSlices pass no Kueue webhook: apply them while
+        # Kueue starts; ResourceFlavors are validated by Kueue, so they wait for it.
+        flavors = [o for o in hardware if o["kind"] == "ResourceFlavor"]
+        kubectl.apply([o for o in hardware if o["kind"] != "ResourceFlavor"]
+                      + kueue.webhook_configurations(ports["webhook"], ca.cert_pem))
         self._wait_kueue(ports, ca)
+        kubectl.wait_applied(networking)
+        self._wait_crds_established(kubectl, [c["metadata"]["name"] for c in networking_crds
+                                              if c["kind"] == "CustomResourceDefinition"])
         self.log(f"Kueue ready ({time.monotonic() - started:.1f}s)")
-        kubectl.apply(topology.objects(topo))
+        kubectl.apply(flavors)
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
         self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
                            "ports": ports, "started_seconds": round(time.monotonic() - started, 2),
                            "nodes": sum(p.count for p in topo.pools)})
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
 
-    def _start_control_plane(self, port: int | None) -> None:
+    def _spawn_control_plane(self, port: int | None) -> subprocess.Popen:
+        """kwokctl create cluster, in the background; _wait_control_plane collects it."""
+        stages_file = self.dir / "kwok-stages.yaml"
+        stages_file.write_text(yamlio.dump_all(kwok_stages.stages()))
         argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", self.name,
                 "--runtime", "binary", "--kubeconfig", str(self.kubeconfig),
-                "--wait", f"{READY_TIMEOUT}s"]
+                "--config", str(stages_file), "--wait", f"{READY_TIMEOUT}s"]
         for flag, name in (("--kube-apiserver-binary", "kube-apiserver"),
                            ("--kube-controller-manager-binary", "kube-controller-manager"),
                            ("--kube-scheduler-binary", "kube-scheduler"),
@@ -129,11 +151,20 @@ class LocalCluster:
         env = {**os.environ, "KWOK_WORKDIR": str(self.kwok_workdir)}
         log_path = self.dir / "logs" / "kwokctl.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        import subprocess
         with open(log_path, "w") as log:
-            proc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                  timeout=READY_TIMEOUT + 30, stdin=subprocess.DEVNULL)
-        if proc.returncode != 0:
+            return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                    stdin=subprocess.DEVNULL)
+
+    def _wait_control_plane(self, proc: subprocess.Popen) -> None:
+        try:
+            code = proc.wait(timeout=READY_TIMEOUT + 30)
+        except subprocess.TimeoutExpired as err:
+            proc.kill()
+            raise UserError("kwokctl did not bring the control plane up in "
+                            f"{READY_TIMEOUT + 30}s (log: {self.dir / 'logs' / 'kwokctl.log'})") \
+                from err
+        if code != 0:
+            log_path = self.dir / "logs" / "kwokctl.log"
             raise UserError(f"kwokctl could not start the control plane: "
                             f"{_last_error_line(log_path)} (log: {log_path})")
 
@@ -146,12 +177,15 @@ class LocalCluster:
         _ensure_metrics_cert(ca)
         return ca
 
-    def _start_kueue(self, topo: topology.Topology, ports: dict) -> int:
+    def _write_kueue_config(self, topo: topology.Topology, ports: dict) -> Path:
         mappings = ([{"name": topo.kueue_mapping, "deviceClassNames": [topo.device_class]}]
                     if topo.uses_dra else [])
         config = kueue.configuration(ports, self.dir / "kueue" / "certs", mappings)
         config_path = self.dir / "kueue" / "config.yaml"
-        config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        config_path.write_text(yamlio.dump_all([config]))
+        return config_path
+
+    def _start_kueue(self, config_path: Path) -> int:
         argv = [str(build.binary("kueue")), f"--config={config_path}",
                 f"--kubeconfig={self.kubeconfig}",
                 # The visibility API is an aggregated APIService that needs a routable
@@ -160,8 +194,8 @@ class LocalCluster:
         env = {**os.environ, "NAMESPACE": kueue.NAMESPACE, "KUBECONFIG": str(self.kubeconfig)}
         return procs.start_background(argv, self.dir / "logs" / "kueue.log", env)
 
-    def _wait_crds_established(self, kubectl: Kubectl) -> None:
-        kubectl.run("wait", "--for=condition=Established", "crd", "--all",
+    def _wait_crds_established(self, kubectl: Kubectl, names: list[str]) -> None:
+        kubectl.run("wait", "--for=condition=Established", *[f"crd/{n}" for n in names],
                     f"--timeout={READY_TIMEOUT}s", timeout=READY_TIMEOUT + 10)
 
     def _wait_kueue(self, ports: dict, ca: pki.KeyPair) -> None:

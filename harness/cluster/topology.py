@@ -155,9 +155,16 @@ def node(pool: Pool, name: str) -> dict:
                                      "node.alpha.kubernetes.io/ttl": "0"}},
         "spec": {"taints": pool.taints} if pool.taints else {},
         "status": {"capacity": capacity, "allocatable": dict(capacity),
-                   "nodeInfo": {"architecture": "amd64", "operatingSystem": "linux",
-                                "kubeletVersion": "fake", "kubeProxyVersion": "fake"}},
+                   "nodeInfo": _node_info(name)},
     }
+
+
+def _node_info(name: str) -> dict:
+    machine = uuid.uuid5(uuid.NAMESPACE_DNS, f"node/{name}")
+    return {"architecture": "amd64", "operatingSystem": "linux", "osImage": "KWOK fake node",
+            "kernelVersion": "fake", "kubeletVersion": "fake", "kubeProxyVersion": "fake",
+            "containerRuntimeVersion": "fake", "machineID": machine.hex,
+            "systemUUID": str(machine), "bootID": str(machine)}
 
 
 def device_class(topo: Topology) -> dict:
