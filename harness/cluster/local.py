@@ -110,8 +110,8 @@ class LocalCluster:
         networking = kubectl.apply_in_background(
             networking_crds, self.dir / "logs" / "apply-networking-crds.log", validate=False)
         kubectl.apply([{"apiVersion": "v1", "kind": "Namespace",
-                        "metadata": {"name": kueue.NAMESPACE}}] + kueue_crds + integration_crds,
-                      validate=False)
+                        "metadata": {"name": kueue.NAMESPACE}}] + kueue_crds + integration_crds
+                      + kwok_stages.stages(), validate=False)
         self._wait_crds_established(kubectl, [c["metadata"]["name"]
                                               for c in kueue_crds + integration_crds])
         pid = self._start_kueue(config_path)
@@ -136,11 +136,11 @@ class LocalCluster:
 
     def _spawn_control_plane(self, port: int | None) -> subprocess.Popen:
         """kwokctl create cluster, in the background; _wait_control_plane collects it."""
-        stages_file = self.dir / "kwok-stages.yaml"
-        stages_file.write_text(yamlio.dump_all(kwok_stages.stages()))
+        # Stages are API objects (Stage CRD), so scenarios and tests can add fault stages
+        # to a running cluster; ours are applied before the first node exists.
         argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", self.name,
                 "--runtime", "binary", "--kubeconfig", str(self.kubeconfig),
-                "--config", str(stages_file), "--wait", f"{READY_TIMEOUT}s"]
+                "--enable-crds=Stage", "--wait", f"{READY_TIMEOUT}s"]
         for flag, name in (("--kube-apiserver-binary", "kube-apiserver"),
                            ("--kube-controller-manager-binary", "kube-controller-manager"),
                            ("--kube-scheduler-binary", "kube-scheduler"),
