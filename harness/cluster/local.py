@@ -95,6 +95,7 @@ class LocalCluster:
         started = time.monotonic()
         self.dir.mkdir(parents=True)
         self._write_state({"phase": "starting", "provider": self.provider})
+        self._start_watchdog()
         control_plane = self._spawn_control_plane(port)
         ports = {"webhook": procs.free_port(), "health": procs.free_port()}
         ca = self._make_certs()
@@ -133,6 +134,18 @@ class LocalCluster:
                            "ports": ports, "started_seconds": round(time.monotonic() - started, 2),
                            "nodes": sum(p.count for p in topo.pools)})
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
+
+    def _start_watchdog(self) -> None:
+        """A sentinel that cleans up if this process dies before the cluster is ready.
+
+        Its command line does not mention the cluster folder, so `down` leaves it alone;
+        it exits by itself once the state says running (see watchdog.py).
+        """
+        import sys
+        subprocess.Popen([sys.executable, "-m", "harness.cluster.watchdog", str(os.getpid()),
+                          self.name], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
 
     def _spawn_control_plane(self, port: int | None) -> subprocess.Popen:
         """kwokctl create cluster, in the background; _wait_control_plane collects it."""

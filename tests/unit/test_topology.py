@@ -81,3 +81,17 @@ def test_cli_missing_topology_file(tmp_path):
                            str(tmp_path / "nope.yaml")], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 2 and "no such topology file" in proc.stderr
+
+
+def test_busy_port_is_one_clear_error(tmp_path):
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "harness.cli", "cluster", "up", "--name",
+                               "never-started", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr == (f"error: port {port} is already in use: stop what uses it or pick "
+                           "another with --port\n")

@@ -1,0 +1,46 @@
+"""Cleans up after a `cluster up` that died before the cluster was ready.
+
+`up` starts this in its own session: it polls the CLI's pid, and if the CLI disappears
+(SIGKILL, OOM, a crash that skipped its `finally`) while the state file still says
+"starting", it stops every process of the cluster and deletes its state. Once the state says
+"running" it exits: from then on the cluster is meant to outlive the CLI.
+
+    python -m harness.cluster.watchdog CLI_PID CLUSTER_NAME
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from harness.cluster import paths, procs
+
+POLL_SECONDS = 0.25
+GIVE_UP_SECONDS = 600  # longer than any start-up; never linger forever
+
+
+def phase(cluster_dir: Path) -> str:
+    try:
+        return json.loads((cluster_dir / "state.json").read_text()).get("phase", "")
+    except (OSError, ValueError):
+        return ""
+
+
+def watch(cli_pid: int, cluster_dir: Path) -> int:
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    while time.monotonic() < deadline:
+        if phase(cluster_dir) == "running":
+            return 0
+        if not procs.is_alive(cli_pid):
+            if cluster_dir.exists() and phase(cluster_dir) != "running":
+                procs.stop_all(procs.processes_using(cluster_dir))
+                shutil.rmtree(cluster_dir, ignore_errors=True)
+            return 0
+        time.sleep(POLL_SECONDS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(watch(int(sys.argv[1]), paths.cluster_dir(sys.argv[2])))

@@ -1,0 +1,80 @@
+"""Issue 2, live: up/status/env/down of a second local cluster, and no process outlives
+`down`, a Ctrl-C of `up`, or a killed CLI."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from harness.cluster import paths, procs
+
+pytestmark = pytest.mark.live
+
+NAME = "k8s-skills-lifecycle"
+
+
+def _cli(*args, timeout=180):
+    return subprocess.run([sys.executable, "-m", "harness.cli", "cluster", *args, "--name", NAME],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _wait_for_state_phase(process, phase: str, timeout: float = 60) -> None:
+    state = paths.cluster_dir(NAME) / "state.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if state.exists() and f'"{phase}"' in state.read_text() and \
+                (paths.cluster_dir(NAME) / "kwok").exists():
+            return
+        assert process.poll() is None, process.stderr.read()
+        time.sleep(0.1)
+    raise AssertionError(f"cluster never reached phase {phase}")
+
+
+def _leftovers():
+    return procs.processes_using(paths.cluster_dir(NAME))
+
+
+@pytest.fixture
+def clean():
+    _cli("down")
+    yield
+    _cli("down")
+    assert _leftovers() == []
+
+
+def test_up_status_env_up_again_down(clean):
+    up = _cli("up")
+    assert up.returncode == 0, up.stderr
+    assert "healthy" in up.stdout and "8/8 Ready" in up.stdout
+    assert len(_leftovers()) == 6  # etcd, apiserver, controller-manager, scheduler, kwok, kueue
+    env = _cli("env")
+    assert env.stdout.startswith("export KUBECONFIG=") and NAME in env.stdout
+    again = _cli("up")
+    assert again.returncode == 0 and "already running" in again.stdout
+    status = _cli("status", "--json")
+    assert status.returncode == 0 and '"healthy": true' in status.stdout
+    down = _cli("down")
+    assert down.returncode == 0 and "6 processes stopped" in down.stdout
+    assert _leftovers() == [] and not paths.cluster_dir(NAME).exists()
+    gone = _cli("status")
+    assert gone.returncode == 1 and "not running" in gone.stdout
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill -9"])
+def test_interrupted_up_leaves_no_process(clean, how):
+    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "cluster", "up", "--name",
+                                NAME], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_state_phase(process, "starting")
+    time.sleep(2)  # inside start-up: control plane processes exist by now
+    assert _leftovers(), "the control plane should be starting"
+    process.send_signal(signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 20  # the watchdog polls, then stops processes (5 s grace)
+    while (_leftovers() or paths.cluster_dir(NAME).exists()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _leftovers() == []
+    assert not paths.cluster_dir(NAME).exists()
