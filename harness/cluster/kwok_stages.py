@@ -12,6 +12,7 @@ from __future__ import annotations
 import yaml
 
 from harness import gomod, pins
+from harness.cluster import fault_stages
 
 COMPLETE_ANNOTATION = "pod-complete.stage.kwok.x-k8s.io/delay"
 # kwokctl's binary-runtime default node status update frequency (kwok.yaml options).
@@ -43,4 +44,6 @@ def stages() -> list[dict]:
             delay["jitterDurationMilliseconds"] = max(
                 delay.get("jitterDurationMilliseconds", 0), HEARTBEAT_MS + HEARTBEAT_MS // 10)
         out.append(stage)
+    # Failure states keyed on realistic pod specs (crash loops, image pulls, OOM, probes).
+    out.extend(fault_stages.stages())
     return out

@@ -91,49 +91,54 @@ class LocalCluster:
 
     def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str) -> None:
         """Start the control plane in the background while the manifests are prepared,
-        then Kueue, applying what does not need Kueue while it starts."""
+        then Kueue; everything Kueue does not need is applied in parallel with it."""
         started = time.monotonic()
         self.dir.mkdir(parents=True)
         self._write_state({"phase": "starting", "provider": self.provider})
         self._start_watchdog()
         control_plane = self._spawn_control_plane(port)
-        ports = {"webhook": procs.free_port(), "health": procs.free_port()}
-        ca = self._make_certs()
-        kueue_crds = kueue.crds(ports["webhook"], ca.cert_pem)
-        integration_crds = crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS)
-        networking_crds = crds.objects(gateway_channel, crds.NETWORKING)
-        hardware = topology.objects(topo)
-        config_path = self._write_kueue_config(topo, ports)
+        plan = self._prepare(topo, gateway_channel)
         self._wait_control_plane(control_plane)
         self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
-        kubectl = self.kubectl()
-        # The Gateway API CRDs are big and nothing waits for them: apply them meanwhile.
-        networking = kubectl.apply_in_background(
-            networking_crds, self.dir / "logs" / "apply-networking-crds.log", validate=False)
-        kubectl.apply([{"apiVersion": "v1", "kind": "Namespace",
-                        "metadata": {"name": kueue.NAMESPACE}}] + kueue_crds + integration_crds
-                      + kwok_stages.stages(), validate=False)
-        self._wait_crds_established(kubectl, [c["metadata"]["name"]
-                                              for c in kueue_crds + integration_crds])
-        pid = self._start_kueue(config_path)
+        kubectl, logs = self.kubectl(), self.dir / "logs"
+        networking = kubectl.apply_in_background(plan["networking"], logs / "apply-net.log",
+                                                 validate=False)
+        # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
+        kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages(), validate=False)
+        hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
+        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
+        pid = self._start_kueue(plan["config_path"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
-                           "ports": ports})
-        # Nodes, DeviceClass and ResourceSlices pass no Kueue webhook: apply them while
-        # Kueue starts; ResourceFlavors are validated by Kueue, so they wait for it.
-        flavors = [o for o in hardware if o["kind"] == "ResourceFlavor"]
-        kubectl.apply([o for o in hardware if o["kind"] != "ResourceFlavor"]
-                      + kueue.webhook_configurations(ports["webhook"], ca.cert_pem))
-        self._wait_kueue(ports, ca)
-        kubectl.wait_applied(networking)
-        self._wait_crds_established(kubectl, [c["metadata"]["name"] for c in networking_crds
-                                              if c["kind"] == "CustomResourceDefinition"])
-        self.log(f"Kueue ready ({time.monotonic() - started:.1f}s)")
-        kubectl.apply(flavors)
+                           "ports": plan["ports"]})
+        kubectl.apply(plan["webhooks"])
+        self._wait_kueue(plan["ports"], plan["ca"])
+        for proc in (hardware, networking):
+            kubectl.wait_applied(proc)
+        self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
+        kubectl.apply(plan["flavors"])  # validated by Kueue's webhook, so after Kueue
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
-        self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
-                           "ports": ports, "started_seconds": round(time.monotonic() - started, 2),
-                           "nodes": sum(p.count for p in topo.pools)})
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
+        self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
+                           "ports": plan["ports"], "nodes": sum(p.count for p in topo.pools),
+                           "started_seconds": round(time.monotonic() - started, 2)})
+
+    def _prepare(self, topo: topology.Topology, gateway_channel: str) -> dict:
+        """Certificates, Kueue's config and every object to apply (runs while kwokctl works)."""
+        ports = {"webhook": procs.free_port(), "health": procs.free_port()}
+        ca = self._make_certs()
+        hardware = topology.objects(topo)
+        namespace = {"apiVersion": "v1", "kind": "Namespace",
+                     "metadata": {"name": kueue.NAMESPACE}}
+        return {
+            "ports": ports, "ca": ca, "config_path": self._write_kueue_config(topo, ports),
+            # Kueue sets up its JobSet/LWS integrations only if their CRDs already exist.
+            "kueue_prerequisites": [namespace] + kueue.crds(ports["webhook"], ca.cert_pem)
+            + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS),
+            "networking": crds.objects(gateway_channel, crds.NETWORKING),
+            "webhooks": kueue.webhook_configurations(ports["webhook"], ca.cert_pem),
+            "hardware": [o for o in hardware if o["kind"] != "ResourceFlavor"],
+            "flavors": [o for o in hardware if o["kind"] == "ResourceFlavor"],
+        }
 
     def _start_watchdog(self) -> None:
         """A sentinel that cleans up if this process dies before the cluster is ready.
@@ -153,7 +158,9 @@ class LocalCluster:
         # to a running cluster; ours are applied before the first node exists.
         argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", self.name,
                 "--runtime", "binary", "--kubeconfig", str(self.kubeconfig),
-                "--enable-crds=Stage", "--wait", f"{READY_TIMEOUT}s"]
+                "--enable-crds=Stage", "--wait", f"{READY_TIMEOUT}s",
+                # A throwaway cluster: etcd need not fsync every write.
+                "--extra-args=etcd=unsafe-no-fsync=true"]
         for flag, name in (("--kube-apiserver-binary", "kube-apiserver"),
                            ("--kube-controller-manager-binary", "kube-controller-manager"),
                            ("--kube-scheduler-binary", "kube-scheduler"),
@@ -246,6 +253,10 @@ class LocalCluster:
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=1))
         os.replace(tmp, self.state_file)
+
+
+def _crd_names(objects: list[dict]) -> list[str]:
+    return [o["metadata"]["name"] for o in objects if o["kind"] == "CustomResourceDefinition"]
 
 
 def _ensure_metrics_cert(ca: pki.KeyPair) -> None:
