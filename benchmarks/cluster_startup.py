@@ -25,7 +25,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness.cluster import build, procs  # noqa: E402
-from harness.cluster.local import LocalCluster  # noqa: E402
+from harness.cluster.local import LocalCluster, kwokctl_create_argv  # noqa: E402
 
 
 class RssSampler:
@@ -69,13 +69,7 @@ def time_ours(name: str) -> tuple[float, int]:
 def time_bare_kwokctl(name: str) -> float:
     workdir = Path(tempfile.mkdtemp(prefix="kwokctl-bench-"))
     env = {**os.environ, "KWOK_WORKDIR": str(workdir)}
-    argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", name, "--runtime",
-            "binary", "--kubeconfig", str(workdir / "kubeconfig"), "--wait", "90s",
-            "--kube-apiserver-binary", str(build.binary("kube-apiserver")),
-            "--kube-controller-manager-binary", str(build.binary("kube-controller-manager")),
-            "--kube-scheduler-binary", str(build.binary("kube-scheduler")),
-            "--kwok-controller-binary", str(build.binary("kwok")),
-            "--etcd-binary", str(build.binary("etcd"))]
+    argv = kwokctl_create_argv(name, workdir / "kubeconfig")
     try:
         started = time.monotonic()
         subprocess.run(argv, env=env, check=True, capture_output=True, timeout=150)

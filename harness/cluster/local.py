@@ -156,18 +156,10 @@ class LocalCluster:
         """kwokctl create cluster, in the background; _wait_control_plane collects it."""
         # Stages are API objects (Stage CRD), so scenarios and tests can add fault stages
         # to a running cluster; ours are applied before the first node exists.
-        argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", self.name,
-                "--runtime", "binary", "--kubeconfig", str(self.kubeconfig),
-                "--enable-crds=Stage", "--wait", f"{READY_TIMEOUT}s",
-                # A throwaway cluster: etcd need not fsync every write.
-                "--extra-args=etcd=unsafe-no-fsync=true"]
-        for flag, name in (("--kube-apiserver-binary", "kube-apiserver"),
-                           ("--kube-controller-manager-binary", "kube-controller-manager"),
-                           ("--kube-scheduler-binary", "kube-scheduler"),
-                           ("--kwok-controller-binary", "kwok"), ("--etcd-binary", "etcd")):
-            argv += [flag, str(build.binary(name))]
-        if port is not None:
-            argv += ["--kube-apiserver-port", str(port)]
+        argv = kwokctl_create_argv(self.name, self.kubeconfig, port) + [
+            "--enable-crds=Stage",
+            # A throwaway cluster: etcd need not fsync every write.
+            "--extra-args=etcd=unsafe-no-fsync=true"]
         env = {**os.environ, "KWOK_WORKDIR": str(self.kwok_workdir)}
         log_path = self.dir / "logs" / "kwokctl.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,6 +245,22 @@ class LocalCluster:
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=1))
         os.replace(tmp, self.state_file)
+
+
+def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) -> list[str]:
+    """`kwokctl create cluster --runtime binary` with the cached binaries (also the
+    benchmark's baseline)."""
+    argv = [str(build.binary("kwokctl")), "create", "cluster", "--name", name,
+            "--runtime", "binary", "--kubeconfig", str(kubeconfig),
+            "--wait", f"{READY_TIMEOUT}s"]
+    for flag, binary in (("--kube-apiserver-binary", "kube-apiserver"),
+                         ("--kube-controller-manager-binary", "kube-controller-manager"),
+                         ("--kube-scheduler-binary", "kube-scheduler"),
+                         ("--kwok-controller-binary", "kwok"), ("--etcd-binary", "etcd")):
+        argv += [flag, str(build.binary(binary))]
+    if port is not None:
+        argv += ["--kube-apiserver-port", str(port)]
+    return argv
 
 
 def _crd_names(objects: list[dict]) -> list[str]:
