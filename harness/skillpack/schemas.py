@@ -15,8 +15,8 @@ Sources (paths inside each module, checked against the pinned versions):
 Output `k8s-schemas.json.gz`: {"format", "sources", "definitions", "kinds", "standard",
 "scope"}. `kinds` maps "group/version/Kind" (core: "v1/Kind") to a schema; big repeated
 subtrees (a PodSpec appears in every workload CRD) are interned once into `definitions` and
-referenced as {"$ref": name}; "d": 1 marks a field that has a default. Descriptions, CEL rules and list-merge hints are dropped:
-the validator only checks structure.
+referenced as {"$ref": name}; "d": 1 marks a field that has a default. Descriptions, CEL
+rules and list-merge hints are dropped: the validator only checks structure.
 """
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from . import SCHEMA_VERSION
@@ -44,8 +45,21 @@ def run(parser: argparse.ArgumentParser, argv, body) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 2
-    emit(args, payload, text)
+    try:
+        emit(args, payload, text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()  # `script | head` closed the pipe: not an error worth a traceback
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def emit(args, payload: dict, text: str) -> None:

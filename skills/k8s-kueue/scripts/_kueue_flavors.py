@@ -1,0 +1,90 @@
+"""Does a pod set fit a ResourceFlavor? Taints and node affinity, as Kueue checks them.
+
+Mirrors checkFlavorForPodSets and flavorSelector in
+pkg/scheduler/flavorassigner/flavorassigner.go (Kueue v0.19.2): only NoSchedule/NoExecute
+taints count, the flavor's own tolerations are added to the pod's, and the pod's nodeSelector
+and required node affinity are reduced to the label keys the flavor itself defines.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.objects import dig
+
+
+def flavor_problem(flavor: dict | None, flavor_name: str, pod_spec: dict) -> str:
+    """'' when the pod set may use the flavor, else the reason in Kueue's words."""
+    if flavor is None:
+        return f"flavor {flavor_name} not found"
+    spec = flavor.get("spec") or {}
+    tolerations = list(pod_spec.get("tolerations") or []) + list(spec.get("tolerations") or [])
+    for taint in spec.get("nodeTaints") or []:
+        if taint.get("effect") not in ("NoSchedule", "NoExecute"):
+            continue
+        if not any(_tolerates(t, taint) for t in tolerations):
+            return f"untolerated taint {_taint_text(taint)} in flavor {flavor_name}"
+    labels = spec.get("nodeLabels") or {}
+    if not _selector_matches(pod_spec, labels):
+        return f"flavor {flavor_name} doesn't match node affinity"
+    return ""
+
+
+def _taint_text(taint: dict) -> str:
+    """Go's %s of a corev1.Taint value, as Kueue prints it: {key value Effect <nil>}."""
+    return f"{{{taint.get('key', '')} {taint.get('value', '')} {taint.get('effect', '')} <nil>}}"
+
+
+def _tolerates(toleration: dict, taint: dict) -> bool:
+    if toleration.get("effect") and toleration.get("effect") != taint.get("effect"):
+        return False
+    key = toleration.get("key", "")
+    operator = toleration.get("operator") or "Equal"
+    if not key:
+        return operator == "Exists"
+    if key != taint.get("key"):
+        return False
+    return operator == "Exists" or str(toleration.get("value", "")) == str(taint.get("value", ""))
+
+
+def _selector_matches(pod_spec: dict, labels: dict) -> bool:
+    keys = set(labels)
+    for key, value in (pod_spec.get("nodeSelector") or {}).items():
+        if key in keys and labels.get(key) != value:
+            return False
+    terms = dig(pod_spec, "affinity", "nodeAffinity",
+                "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms",
+                default=[]) or []
+    reduced = []
+    for term in terms:
+        exprs = [e for e in term.get("matchExpressions") or [] if e.get("key") in keys]
+        if not exprs:
+            return True  # an ORed term with no relevant key matches any flavor
+        reduced.append(exprs)
+    return not reduced or any(all(_expr_matches(e, labels) for e in t) for t in reduced)
+
+
+def _expr_matches(expr: dict, labels: dict) -> bool:
+    key, op = expr.get("key"), expr.get("operator")
+    values = [str(v) for v in expr.get("values") or []]
+    present = key in labels
+    value = labels.get(key)
+    if op == "In":
+        return present and value in values
+    if op == "NotIn":
+        return not present or value not in values
+    if op == "Exists":
+        return present
+    if op == "DoesNotExist":
+        return not present
+    if op in ("Gt", "Lt") and present and values:
+        try:
+            left, right = int(value), int(values[0])
+        except ValueError:
+            return False
+        return left > right if op == "Gt" else left < right
+    return False
+
+
+def node_matches(node: dict, flavor: dict | None) -> bool:
+    """A node belongs to a flavor when it carries all the flavor's nodeLabels."""
+    wanted = dig(flavor or {}, "spec", "nodeLabels", default={}) or {}
+    labels = dig(node, "metadata", "labels", default={}) or {}
+    return all(labels.get(k) == v for k, v in wanted.items())

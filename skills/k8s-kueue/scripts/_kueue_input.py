@@ -1,0 +1,58 @@
+"""Read the objects explain_pending.py needs: from a dump, or live with one kubectl get per type.
+
+Optional CRDs (JobSet, LWS, Ray, Kubeflow, Cohort, ...) may be absent from a cluster; their
+"doesn't have a resource type" errors are skipped, every other kubectl error is fatal.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import kubectl_get, load_objects
+
+# (resource, kind, namespaced)
+LIVE_TYPES = [
+    ("workloads.kueue.x-k8s.io", "Workload", True),
+    ("localqueues.kueue.x-k8s.io", "LocalQueue", True),
+    ("clusterqueues.kueue.x-k8s.io", "ClusterQueue", False),
+    ("resourceflavors.kueue.x-k8s.io", "ResourceFlavor", False),
+    ("admissionchecks.kueue.x-k8s.io", "AdmissionCheck", False),
+    ("cohorts.kueue.x-k8s.io", "Cohort", False),
+    ("namespaces", "Namespace", False),
+    ("nodes", "Node", False),
+    ("jobs.batch", "Job", True),
+    ("jobsets.jobset.x-k8s.io", "JobSet", True),
+    ("leaderworkersets.leaderworkerset.x-k8s.io", "LeaderWorkerSet", True),
+    ("rayjobs.ray.io", "RayJob", True),
+    ("pytorchjobs.kubeflow.org", "PyTorchJob", True),
+    ("trainjobs.trainer.kubeflow.org", "TrainJob", True),
+    ("pods", "Pod", True),
+    ("events", "Event", True),
+    ("resourceclaimtemplates.resource.k8s.io", "ResourceClaimTemplate", True),
+]
+_ABSENT = ("doesn't have a resource type", "could not find the requested resource",
+           "forbidden", "no matches for kind")
+
+
+def read_live(namespace: str | None) -> tuple[list[dict], set[str]]:
+    """All objects plus the kinds actually read (an empty list still proves absence)."""
+    objects, kinds = [], set()
+    for resource, kind, namespaced in LIVE_TYPES:
+        # Workloads are read everywhere: quota holders live in other namespaces.
+        scoped = namespaced and namespace is not None and kind != "Workload"
+        try:
+            items = kubectl_get(resource, namespace=namespace if scoped else None,
+                                all_namespaces=namespaced and not scoped)
+        except InputError as err:
+            if kind != "Workload" and any(t in str(err) for t in _ABSENT):
+                continue
+            raise
+        kinds.add(kind)
+        for item in items:
+            item.setdefault("kind", kind)
+        objects.extend(items)
+    if "Workload" not in kinds:
+        raise InputError("no Kueue Workload API on this cluster: is Kueue installed?")
+    return objects, kinds
+
+
+def read_dump(path: str) -> tuple[list[dict], set[str]]:
+    return load_objects(path), set()

@@ -1,0 +1,123 @@
+"""Map user-facing jobs (Job, JobSet, LeaderWorkerSet, RayJob, PyTorchJob, TrainJob, pod
+groups, ...) to their Kueue Workloads and pods.
+
+Kueue's job framework (pkg/controller/jobframework) makes the job the Workload's controller
+owner, labels the Workload with kueue.x-k8s.io/job-uid, and names it
+"<kind lowercase>-<job name>-<5 hex of a hash>" (GetWorkloadNameForOwnerWithGVK). Plain pod
+groups (pkg/controller/jobs/pod) use the pod-group-name label as the Workload name.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
+
+from _kueue_objects import (JOB_KINDS, JOB_UID_LABEL, POD_GROUP_LABEL, QUEUE_ANNOTATION,
+                           QUEUE_LABEL)
+
+# Pod labels that point at the owning job when ownerReferences skip a level.
+_POD_OWNER_LABELS = ("batch.kubernetes.io/controller-uid", "controller-uid")
+
+
+class JobIndex:
+    def __init__(self, cluster):
+        self.cluster = cluster
+        self.by_uid = {dig(j, "metadata", "uid"): j for j in cluster.jobs
+                       if dig(j, "metadata", "uid")}
+        self.wl_by_owner: dict[str, list[dict]] = {}
+        for wl in cluster.workloads:
+            for uid in _owner_uids(wl) | {dig(wl, "metadata", "labels", JOB_UID_LABEL)}:
+                if uid:
+                    self.wl_by_owner.setdefault(uid, []).append(wl)
+        # Workload names are "<kind>-<job>-<hash>": index the part before the hash.
+        self.wl_by_base: dict[tuple[str, str], list[dict]] = {}
+        for wl in cluster.workloads:
+            base = name_of(wl).rsplit("-", 1)[0]
+            self.wl_by_base.setdefault((namespace_of(wl), base), []).append(wl)
+        self.pods_by_root: dict[str, list[dict]] = {}
+        for pod in cluster.pods:
+            for key in self._pod_roots(pod):
+                self.pods_by_root.setdefault(key, []).append(pod)
+
+    def _pod_roots(self, pod: dict) -> set[str]:
+        """Every owner uid up the chain (pod -> Job -> JobSet), plus group/label keys."""
+        roots, frontier = set(), set(_owner_uids(pod))
+        labels = dig(pod, "metadata", "labels", default={}) or {}
+        frontier |= {labels[k] for k in _POD_OWNER_LABELS if labels.get(k)}
+        while frontier:
+            uid = frontier.pop()
+            if uid in roots:
+                continue
+            roots.add(uid)
+            owner = self.by_uid.get(uid)
+            if owner is not None:
+                frontier |= _owner_uids(owner)
+        if labels.get(POD_GROUP_LABEL):
+            roots.add(f"group:{namespace_of(pod)}/{labels[POD_GROUP_LABEL]}")
+        return roots
+
+    def workloads_for(self, job: dict) -> list[dict]:
+        uid = dig(job, "metadata", "uid")
+        found = list(self.wl_by_owner.get(uid, [])) if uid else []
+        if found:
+            return found
+        base = f"{JOB_KINDS.get(job.get('kind', ''), '')}-{name_of(job)}"
+        return list(self.wl_by_base.get((namespace_of(job), base), []))
+
+    def pods_for(self, wl: dict) -> list[dict]:
+        keys = _owner_uids(wl) | {f"group:{namespace_of(wl)}/{name_of(wl)}"}
+        seen, out = set(), []
+        for key in keys:
+            for pod in self.pods_by_root.get(key, []):
+                if id(pod) not in seen:
+                    seen.add(id(pod))
+                    out.append(pod)
+        return out
+
+    def job_for(self, wl: dict) -> dict | None:
+        for uid in _owner_uids(wl):
+            if uid in self.by_uid:
+                return self.by_uid[uid]
+        return None
+
+
+def _owner_uids(obj: dict) -> set[str]:
+    return {ref.get("uid") for ref in dig(obj, "metadata", "ownerReferences", default=[]) or []
+            if ref.get("uid")}
+
+
+def queue_name_of(obj: dict) -> str:
+    meta = obj.get("metadata") or {}
+    return (meta.get("labels") or {}).get(QUEUE_LABEL) or \
+        (meta.get("annotations") or {}).get(QUEUE_ANNOTATION) or ""
+
+
+def is_child_job(job: dict) -> bool:
+    """A Job created by a JobSet/RayJob/...: the queue label lives on the parent."""
+    return any(ref.get("kind") in JOB_KINDS
+               for ref in dig(job, "metadata", "ownerReferences", default=[]) or [])
+
+
+def job_finished(job: dict) -> bool:
+    conds = conditions(job)
+    return any(str(conds.get(t, {}).get("status")) == "True"
+               for t in ("Complete", "Completed", "Failed", "Succeeded"))
+
+
+def check_unlabelled(job: dict, cluster, named: bool) -> tuple | None:
+    """A job without the queue label is invisible to Kueue (unless manageJobsWithoutQueueName)."""
+    if queue_name_of(job) or is_child_job(job) or job_finished(job):
+        return None
+    ns = namespace_of(job)
+    queues = sorted(name for (q_ns, name) in cluster.local_queues if q_ns == ns)
+    suspended = bool(dig(job, "spec", "suspend", default=False))
+    if not (named or queues or suspended):
+        return None
+    what = "it stays suspended forever" if suspended else "it bypasses quota and fairness"
+    label = queues[0] if queues else "LOCALQUEUE"
+    return ("no_queue_label",
+            f"{job.get('kind')} {ns}/{name_of(job)} has no kueue.x-k8s.io/queue-name label, so "
+            f"Kueue does not manage it: {what}",
+            [f"metadata.labels: {dig(job, 'metadata', 'labels', default={}) or '{}'}",
+             f"LocalQueues in {ns}: {', '.join(queues) or 'none'}",
+             f"spec.suspend: {suspended}"],
+            f"recreate the {job.get('kind')} with metadata.labels kueue.x-k8s.io/queue-name: "
+            f"{label} (the label is read at creation; for a suspended Job adding it also works)")

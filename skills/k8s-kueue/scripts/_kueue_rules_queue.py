@@ -1,0 +1,184 @@
+"""Queue plumbing rules: is the Workload's LocalQueue -> ClusterQueue path usable at all?
+
+Order and meaning follow getQueueBlocker in pkg/controller/core/workload_controller.go and
+the ClusterQueue Active condition (pkg/cache/scheduler/clusterqueue.go inactiveReason) of
+Kueue v0.19.2. Each rule returns (cause, message, evidence, fix) or None.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
+
+from _kueue_objects import admission_check_names, resource_groups, stop_policy, workload_queue
+
+
+def check_queue_path(wl: dict, cluster) -> tuple | None:
+    ns, lq_name = namespace_of(wl), workload_queue(wl)
+    lq = cluster.local_queues.get((ns, lq_name))
+    if lq is None:
+        if not cluster.has_kind("LocalQueue") and not cluster.has_kind("ClusterQueue"):
+            return None  # the dump holds no queues: nothing to say from state
+        return _local_queue_missing(ns, lq_name, cluster)
+    problem = _local_queue_inactive(lq)
+    if problem:
+        return problem
+    cq_name = str(dig(lq, "spec", "clusterQueue", default=""))
+    cq = cluster.cluster_queues.get(cq_name)
+    if cq is None:
+        return ("cluster_queue_missing",
+                f"LocalQueue {ns}/{lq_name} points to ClusterQueue {cq_name}, which does not exist",
+                [f"LocalQueue {ns}/{lq_name} spec.clusterQueue: {cq_name}",
+                 f"ClusterQueues present: {_names(cluster.cluster_queues)}"],
+                f"create ClusterQueue {cq_name} (see references/causes.md), or recreate the "
+                "LocalQueue pointing at an existing one (spec.clusterQueue is immutable)")
+    return _cluster_queue_inactive(cq, cluster) or _namespace_selector(cq, ns, cluster)
+
+
+def _local_queue_missing(ns: str, lq_name: str, cluster):
+    here = sorted(name for (q_ns, name) in cluster.local_queues if q_ns == ns)
+    evidence = [f"workload spec.queueName: {lq_name!r}",
+                f"LocalQueues in namespace {ns}: {', '.join(here) or 'none'}"]
+    fix = (f"create LocalQueue {lq_name} in namespace {ns} pointing at a ClusterQueue "
+           "(references/causes.md has the YAML), or relabel the job "
+           f"kueue.x-k8s.io/queue-name={here[0]}" if here else
+           f"create LocalQueue {lq_name} in namespace {ns} pointing at a ClusterQueue "
+           "(references/causes.md has the YAML)")
+    return ("local_queue_missing",
+            f"LocalQueue {lq_name!r} does not exist in namespace {ns}", evidence, fix)
+
+
+def _local_queue_inactive(lq: dict):
+    policy = stop_policy(lq)
+    active = conditions(lq).get("Active", {})
+    if policy == "None" and str(active.get("status", "True")) != "False":
+        return None
+    ref = f"{namespace_of(lq)}/{name_of(lq)}"
+    evidence = [f"LocalQueue {ref} spec.stopPolicy: {policy}"]
+    if active:
+        evidence.append(f"LocalQueue Active={active.get('status')} ({active.get('reason', '')}):"
+                        f" {active.get('message', '')}")
+    if policy != "None":
+        return ("queue_inactive", f"LocalQueue {ref} is stopped (stopPolicy {policy})",
+                evidence, f"kubectl patch localqueue -n {namespace_of(lq)} {name_of(lq)} "
+                "--type merge -p '{\"spec\":{\"stopPolicy\":\"None\"}}' (dry-run first)")
+    # pkg/controller/core/localqueue_controller.go: these mirror the ClusterQueue's state,
+    # which the ClusterQueue check below explains with its real cause.
+    if active.get("reason") in ("ClusterQueueDoesNotExist", "ClusterQueueIsInactive"):
+        return None
+    return ("queue_inactive", f"LocalQueue {ref} is inactive", evidence,
+            "fix what the LocalQueue Active condition names, then the workload is requeued")
+
+
+def _cluster_queue_inactive(cq: dict, cluster):
+    name = name_of(cq)
+    problems, evidence = [], []
+    policy = stop_policy(cq)
+    if policy != "None":
+        problems.append(f"it is stopped (stopPolicy {policy})")
+    missing_flavors = sorted({f for g in resource_groups(cq) for f in g["flavors"]
+                              if f not in cluster.flavors})
+    # Only trust absence when flavors were read at all (a partial dump may omit them).
+    if missing_flavors and cluster.has_kind("ResourceFlavor"):
+        problems.append(f"it references missing ResourceFlavor(s) {', '.join(missing_flavors)}")
+    missing_checks = _missing_checks(cq, cluster)
+    if missing_checks:
+        problems.append(f"it references missing or inactive AdmissionCheck(s) "
+                        f"{', '.join(missing_checks)}")
+    active = conditions(cq).get("Active", {})
+    if active and str(active.get("status")) == "False":
+        evidence.append(f"ClusterQueue {name} Active=False ({active.get('reason', '')}): "
+                        f"{active.get('message', '')}")
+        if not problems:
+            problems.append(f"Kueue reports it inactive ({active.get('reason', '')})")
+    if not problems:
+        return None
+    evidence.insert(0, f"ClusterQueue {name} spec.stopPolicy: {policy}")
+    return ("queue_inactive", f"ClusterQueue {name} is inactive: {'; '.join(problems)}",
+            evidence, _inactive_fix(name, policy, missing_flavors, missing_checks))
+
+
+def _missing_checks(cq: dict, cluster) -> list[str]:
+    out = []
+    for check in admission_check_names(cq):
+        obj = cluster.admission_checks.get(check)
+        if obj is None:
+            if cluster.has_kind("AdmissionCheck"):
+                out.append(check)
+        elif str(conditions(obj).get("Active", {}).get("status", "True")) == "False":
+            out.append(f"{check} (inactive)")
+    return out
+
+
+def _inactive_fix(name, policy, missing_flavors, missing_checks) -> str:
+    steps = []
+    if policy != "None":
+        steps.append(f"kubectl patch clusterqueue {name} --type merge -p "
+                     "'{\"spec\":{\"stopPolicy\":\"None\"}}' (dry-run first)")
+    if missing_flavors:
+        steps.append(f"create ResourceFlavor {', '.join(missing_flavors)} "
+                     "or fix the flavor name in the ClusterQueue")
+    if missing_checks:
+        steps.append("create/repair the AdmissionCheck(s) or remove them from the "
+                     "ClusterQueue (spec.admissionChecksStrategy; v1beta1 also "
+                     "spec.admissionChecks)")
+    return "; ".join(steps) or "fix what the ClusterQueue Active condition names"
+
+
+def _namespace_selector(cq: dict, ns: str, cluster):
+    """nil selects NO namespace in both v1beta1 and v1beta2 (apis/kueue/v1beta*/
+    clusterqueue_types.go: "Defaults to null which is a nothing selector"; apimachinery
+    LabelSelectorAsSelector(nil) == labels.Nothing()); {} selects all."""
+    spec = cq.get("spec") or {}
+    name = name_of(cq)
+    selector = spec.get("namespaceSelector")
+    if "namespaceSelector" not in spec or selector is None:
+        return ("namespace_not_selected",
+                f"ClusterQueue {name} has no namespaceSelector, which selects NO namespace "
+                f"(so not {ns})",
+                [f"ClusterQueue {name} spec.namespaceSelector: <unset> (nil = nothing selected; "
+                 "{} = all namespaces)"],
+                f"kubectl patch clusterqueue {name} --type merge -p "
+                "'{\"spec\":{\"namespaceSelector\":{}}}' (or a selector matching "
+                f"{ns}'s labels; dry-run first)")
+    ns_obj = cluster.namespaces.get(ns)
+    if ns_obj is None:
+        return None  # cannot evaluate without the namespace's labels
+    labels = dig(ns_obj, "metadata", "labels", default={}) or {}
+    if selector_matches(selector, labels):
+        return None
+    return ("namespace_not_selected",
+            f"namespace {ns} does not match ClusterQueue {name}'s namespaceSelector",
+            [f"ClusterQueue {name} spec.namespaceSelector: {selector}",
+             f"namespace {ns} labels: {labels or '{}'}"],
+            f"label the namespace to match (kubectl label namespace {ns} "
+            f"{_wanted_labels(selector)}) or widen "
+            f"ClusterQueue {name}'s namespaceSelector")
+
+
+def _wanted_labels(selector: dict) -> str:
+    pairs = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
+    return " ".join(pairs) or "KEY=VALUE"
+
+
+def selector_matches(selector: dict, labels: dict) -> bool:
+    """metav1.LabelSelector semantics on a label map ({} matches everything)."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op = expr.get("key"), expr.get("operator")
+        values = [str(v) for v in expr.get("values") or []]
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def _names(mapping: dict, limit: int = 5) -> str:
+    names = sorted(mapping)
+    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
+    return (", ".join(names[:limit]) or "none") + more

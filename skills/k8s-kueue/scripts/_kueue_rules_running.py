@@ -1,0 +1,162 @@
+"""Rules for the later stages: admission checks, waitForPodsReady, DRA, and pods that
+never started after admission.
+
+Sources (Kueue v0.19.2): workload status.admissionChecks[] {name, state, message}
+(apis/kueue/v1beta2/workload_types.go, CheckState Pending|Ready|Retry|Rejected);
+pkg/scheduler/scheduler.go waitForPodsReadyIfNeeded; pkg/dra/claims.go and
+pkg/controller/core/workload_controller.go (DRA messages); PodsReady condition.
+"""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
+
+from _kueue_flavors import node_matches
+from _kueue_objects import is_true
+
+
+def check_admission_checks(wl: dict, cluster) -> tuple | None:
+    """Quota is reserved but Admitted waits for AdmissionChecks."""
+    pending = [c for c in dig(wl, "status", "admissionChecks", default=[]) or []
+               if str(c.get("state", "Pending")) != "Ready"]
+    if not pending:
+        return None
+    evidence = []
+    for check in pending[:4]:
+        line = f"AdmissionCheck {check.get('name')}: state {check.get('state', 'Pending')}"
+        if check.get("message"):
+            line += f', message "{check["message"]}"'
+        obj = cluster.admission_checks.get(check.get("name", ""))
+        if obj is not None:
+            active = conditions(obj).get("Active", {})
+            line += f"; controller {dig(obj, 'spec', 'controllerName', default='?')}, " \
+                    f"Active={active.get('status', '?')}"
+        evidence.append(line)
+    names = ", ".join(str(c.get("name")) for c in pending)
+    rejected = any(c.get("state") == "Rejected" for c in pending)
+    verb = "was rejected by" if rejected else "waits for"
+    return ("admission_check_pending",
+            f"quota is reserved but admission {verb} AdmissionCheck(s) {names}",
+            evidence,
+            "look at the check's controller (e.g. ProvisioningRequest status for "
+            "check.kueue.x-k8s.io/provisioning-request); a Rejected check deactivates the "
+            "workload, fix its cause and resubmit")
+
+
+def check_pods_ready_block(wl: dict, cluster) -> tuple | None:
+    """waitForPodsReady.blockAdmission holds everyone while an admitted workload starts."""
+    cond = conditions(wl).get("QuotaReserved", {})
+    message = str(cond.get("message", ""))
+    if cond.get("reason") not in ("Waiting", "WaitingForPodsReady") and \
+            "waiting for all admitted workloads" not in message:
+        return None
+    blockers = _not_ready(cluster)
+    shown = ", ".join(f"{namespace_of(w)}/{name_of(w)}" for w in blockers[:3]) or "unknown"
+    return ("waiting_pods_ready",
+            "admission is blocked until every admitted workload reaches PodsReady "
+            f"(waitForPodsReady.blockAdmission); not ready yet: {shown}",
+            [f"{len(blockers)} admitted workload(s) without PodsReady=True: {shown}"],
+            "get the blocking workloads' pods running (see their admitted_not_started "
+            "finding) or wait for waitForPodsReady.timeout to evict them; set "
+            "blockAdmission: false in the Kueue config if sequential admission is not wanted")
+
+
+def _not_ready(cluster) -> list[dict]:
+    """Admitted Workloads without PodsReady, computed once per input (10k workloads)."""
+    cached = getattr(cluster, "_not_ready", None)
+    if cached is None:
+        cached = [w for w in cluster.workloads if is_true(w, "Admitted")
+                  and not is_true(w, "PodsReady") and not is_true(w, "Finished")]
+        cluster._not_ready = cached
+    return cached
+
+
+def check_dra(wl: dict, cluster, message: str = "") -> tuple | None:
+    """DRA problems are reported only by Kueue's message (the Kueue Configuration is not an
+    API object); the ResourceClaimTemplates add the classes the pods ask for."""
+    classes = _device_classes(wl, cluster)
+    unmapped = sorted(set(re.findall(r"DeviceClass (\S+) is not mapped", message)))
+    if unmapped:
+        summary = (f"DeviceClass {', '.join(unmapped)} is not listed in the Kueue "
+                   "Configuration's resources.deviceClassMappings, so Kueue cannot count it "
+                   "against quota")
+    else:
+        summary = ("the pod template requests devices through DRA in a form Kueue cannot "
+                   "account (unmapped DeviceClass, resourceClaimName, or allocationMode All)")
+    classes = sorted(set(classes) | set(unmapped))
+    return ("dra_class_unmapped", summary,
+            [f"DeviceClass(es) requested: {', '.join(classes) or 'unknown'}"],
+            "add a deviceClassMappings entry {name: RESOURCE, deviceClassNames: ["
+            f"{', '.join(classes) or 'CLASS'}]}} to the Kueue Configuration, restart Kueue, and "
+            "cover that resource name in the ClusterQueue; use resourceClaimTemplateName, "
+            "not resourceClaimName, and allocationMode ExactCount")
+
+
+def _device_classes(wl: dict, cluster) -> list[str]:
+    out = set()
+    for ps in dig(wl, "spec", "podSets", default=[]) or []:
+        for claim in dig(ps, "template", "spec", "resourceClaims", default=[]) or []:
+            tpl = cluster.claim_templates.get((namespace_of(wl),
+                                               claim.get("resourceClaimTemplateName", "")))
+            for req in dig(tpl or {}, "spec", "spec", "devices", "requests", default=[]) or []:
+                cls = dig(req, "exactly", "deviceClassName") or req.get("deviceClassName")
+                if cls:
+                    out.add(cls)
+    return sorted(out)
+
+
+def check_started(wl: dict, cluster, pods: list[dict]) -> tuple | None:
+    """Admitted: are the pods there and scheduled? Silence once PodsReady is True."""
+    if is_true(wl, "PodsReady") or is_true(wl, "Finished"):
+        return None
+    if not pods:
+        if not cluster.has_kind("Pod"):
+            return None
+        return ("admitted_not_started",
+                "admitted by Kueue, but no pods exist: the job controller has not created them",
+                [f"admitted to ClusterQueue {dig(wl, 'status', 'admission', 'clusterQueue')}"],
+                "kubectl describe the job (events: webhook denials, ResourceQuota, "
+                "missing ServiceAccount); check the job is unsuspended (spec.suspend false)")
+    stuck = [p for p in pods if dig(p, "status", "phase") == "Pending"]
+    if not stuck:
+        return None
+    return _stuck_pods(wl, cluster, pods, stuck)
+
+
+def _stuck_pods(wl, cluster, pods, stuck):
+    evidence, gates = [], set()
+    for pod in stuck[:2]:
+        sched = conditions(pod).get("PodScheduled", {})
+        for gate in dig(pod, "spec", "schedulingGates", default=[]) or []:
+            gates.add(gate.get("name", ""))
+        if sched.get("message"):
+            evidence.append(f"pod {name_of(pod)} PodScheduled={sched.get('status')} "
+                            f"({sched.get('reason', '')}): \"{sched['message']}\"")
+    evidence.extend(_flavor_nodes(wl, cluster))
+    summary = f"admitted, but {len(stuck)} of {len(pods)} pod(s) are Pending"
+    empty = [line.split()[1] for line in evidence if line.endswith(" match 0 node(s)")]
+    if empty:
+        summary += f": flavor {', '.join(empty)} has quota but its nodeLabels match no node"
+    if gates:
+        summary += f" with scheduling gates {', '.join(sorted(gates))}"
+    return ("admitted_not_started", summary, evidence,
+            "quota is not capacity: make sure nodes with the flavor's nodeLabels and enough "
+            "allocatable resources exist (or fix the flavor's nodeLabels); if gated by "
+            "kueue.x-k8s.io/topology, check the Topology and node labels")
+
+
+def _flavor_nodes(wl, cluster) -> list[str]:
+    """How many nodes carry each assigned flavor's labels: quota without nodes is a trap."""
+    if not cluster.nodes and not cluster.has_kind("Node"):
+        return []
+    lines = []
+    for psa in dig(wl, "status", "admission", "podSetAssignments", default=[]) or []:
+        for flavor_name in sorted(set((psa.get("flavors") or {}).values())):
+            flavor = cluster.flavors.get(flavor_name)
+            if flavor is None:
+                continue
+            count = sum(1 for n in cluster.nodes if node_matches(n, flavor))
+            labels = dig(flavor, "spec", "nodeLabels", default={}) or {}
+            lines.append(f"flavor {flavor_name} nodeLabels {labels or '{}'} match {count} node(s)")
+    return lines

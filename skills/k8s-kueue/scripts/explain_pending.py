@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Explain why Kueue workloads are pending (or admitted but not running), with the fix."""
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
+from k8s_skillkit.objects import name_of, namespace_of  # noqa: E402
+
+from _kueue_diagnose import Diagnoser  # noqa: E402
+from _kueue_input import read_dump, read_live  # noqa: E402
+from _kueue_jobs import check_unlabelled  # noqa: E402
+from _kueue_objects import Cluster  # noqa: E402
+
+EPILOG = """examples:
+  explain_pending.py -n team-a                 # live, every stuck workload in team-a
+  explain_pending.py -n team-a train-llama     # one Job/JobSet/RayJob/... or Workload name
+  explain_pending.py -A --json                 # all namespaces, machine-readable
+  kubectl get workloads,clusterqueues,localqueues,resourceflavors,jobs,pods,namespaces,nodes \\
+      -A -o yaml > dump.yaml && explain_pending.py -f dump.yaml
+  cat dump.yaml | explain_pending.py -f -
+
+causes (see references/causes.md): quota_exhausted exceeds_max_quota resource_not_in_queue
+  flavor_mismatch local_queue_missing cluster_queue_missing queue_inactive
+  namespace_not_selected no_queue_label waiting_pods_ready admission_check_pending
+  dra_class_unmapped admitted_not_started workload_deactivated not_evaluated
+  pending_unexplained
+exit: 0 nothing stuck, 1 findings, 2 bad usage/input."""
+
+
+def build_parser():
+    parser = make_parser("Explain, in one sentence each, why Kueue Workloads are not admitted "
+                         "or admitted but not running: cause, evidence (Kueue's message, quota "
+                         "arithmetic, top quota holders) and fix.", EPILOG)
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help="only workloads/jobs in this namespace")
+    scope.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="all namespaces (the default)")
+    parser.add_argument("-f", "--filename", metavar="DUMP",
+                        help="read a kubectl get -o yaml|json dump (List or multi-doc; - = stdin)"
+                             " instead of the live cluster")
+    parser.add_argument("--limit", type=int, default=5,
+                        help="findings shown in full (default 5); the rest are counted and "
+                             "grouped by cause and ClusterQueue")
+    parser.add_argument("--all", action="store_true", help="show every finding")
+    parser.add_argument("name", nargs="?", metavar="NAME",
+                        help="a Workload or job (Job, JobSet, LWS, RayJob, PyTorchJob, TrainJob, "
+                             "pod group) name")
+    return parser
+
+
+def collect(cluster: Cluster, namespace: str | None, name: str | None):
+    """(findings, diagnoser): the diagnoser also knows each finding's ClusterQueue."""
+    diagnoser = Diagnoser(cluster)
+    return _collect(diagnoser, cluster, namespace, name), diagnoser
+
+
+def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | None):
+    if name:
+        return _for_name(diagnoser, cluster, namespace, name)
+    in_scope = (lambda o: namespace is None or namespace_of(o) == namespace)
+    findings = [f for wl in cluster.workloads if in_scope(wl)
+                for f in [diagnoser.explain(wl)] if f]
+    for job in cluster.jobs:
+        if in_scope(job) and not diagnoser.jobs.workloads_for(job):
+            found = check_unlabelled(job, cluster, named=False)
+            if found:
+                findings.append(finding("error", found[0], job, *found[1:]))
+    return findings
+
+
+def _for_name(diagnoser, cluster, namespace, name) -> list[dict]:
+    in_scope = (lambda o: namespace is None or namespace_of(o) == namespace)
+    # A Workload's own name, or its owner's (the job may be missing from a dump).
+    workloads = [w for w in cluster.workloads if in_scope(w) and (
+        name_of(w) == name or any(r.get("name") == name for r in
+                                  (w.get("metadata") or {}).get("ownerReferences") or []))]
+    jobs = [j for j in cluster.jobs if in_scope(j) and name_of(j) == name]
+    for job in jobs:
+        workloads += [w for w in diagnoser.jobs.workloads_for(job) if w not in workloads]
+    if not workloads and not jobs:
+        where = f"namespace {namespace}" if namespace else "any namespace"
+        raise InputError(f"{name}: no Workload or job of that name in {where}")
+    findings = [f for wl in workloads for f in [diagnoser.explain(wl)] if f]
+    for job in jobs:
+        if not diagnoser.jobs.workloads_for(job):
+            found = check_unlabelled(job, cluster, named=True) or _no_workload(job)
+            findings.append(finding("error", found[0], job, *found[1:]))
+    return findings
+
+
+def _no_workload(job: dict) -> tuple:
+    return ("workload_missing",
+            f"{job.get('kind')} {namespace_of(job)}/{name_of(job)} has a queue label but no "
+            "Workload: Kueue is not running, or this integration is not enabled",
+            [], "check the Kueue controller is up and integrations.frameworks in its "
+                "Configuration lists this kind")
+
+
+def summarize(findings: list[dict], total: int) -> str:
+    if not findings:
+        return f"nothing stuck: {total} workload(s) checked, none pending or failing to start"
+    if len(findings) == 1:
+        f = findings[0]
+        return f"{f['object']['namespace']}/{f['object']['name']}: {f['message']}"
+    counts = Counter(f["cause"] for f in findings)
+    parts = ", ".join(f"{n} {c}" for c, n in counts.most_common())
+    return f"{len(findings)} stuck: {parts}"
+
+
+def body(args):
+    if args.filename:
+        objects, kinds = read_dump(args.filename)
+    else:
+        objects, kinds = read_live(args.namespace)
+    cluster = Cluster(objects, kinds)
+    findings, diagnoser = collect(cluster, args.namespace, args.name)
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order[f["severity"]], f["cause"], f["object"]["namespace"],
+                                 f["object"]["name"]))
+    shown = findings if args.all else findings[:max(args.limit, 0)]
+    counts = dict(Counter(f["cause"] for f in findings))
+    summary = summarize(findings, len(cluster.workloads))
+    groups = _groups(findings, diagnoser.queue_of)
+    text = summary
+    if len(findings) > len(shown) and groups:
+        text += "\nby cause and ClusterQueue: " + ", ".join(
+            f"{g['cause']} {g['cluster_queue'] or '-'} ({g['count']})" for g in groups[:8])
+    if shown:
+        text += "\n\n" + render_text(shown)
+    if len(shown) < len(findings):
+        text += f"\n\n... {len(findings) - len(shown)} more (use --all or --limit N)"
+    payload = {"summary": summary, "counts": counts, "total_findings": len(findings),
+               "groups": groups, "findings": shown}
+    return payload, text, exit_code(findings)
+
+
+def _groups(findings: list[dict], queue_of: dict) -> list[dict]:
+    """Counts per (cause, ClusterQueue), largest first: the digest of a big cluster."""
+    counts = Counter((f["cause"], queue_of.get(id(f), "")) for f in findings)
+    return [{"cause": c, "cluster_queue": q, "count": n} for (c, q), n in counts.most_common()]
+
+
+def safe_body(args):
+    """Objects of an unexpected shape (a hand-edited dump) are bad input, not a crash."""
+    try:
+        return body(args)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as err:
+        raise InputError(f"unexpected object shape in the input: "
+                         f"{type(err).__name__}: {err}") from err
+
+
+def main(argv=None) -> int:
+    return run(build_parser(), argv, safe_body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

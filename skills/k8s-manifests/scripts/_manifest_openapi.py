@@ -1,0 +1,199 @@
+"""A small structural OpenAPI v3 validator, close to what the apiserver checks.
+
+It covers what strict field validation (`kubectl apply --validate=strict`, the default)
+and a CRD's structural schema reject: unknown fields, wrong types, missing required fields,
+enum, int-or-string, x-kubernetes-preserve-unknown-fields / -embedded-resource, and the cheap
+value limits (maxItems, maxLength, pattern, minimum, ...). CEL rules (x-kubernetes-
+validations) and Go-coded validation are NOT checked: the server-side dry-run catches those.
+
+    >>> validate({"a": 1}, {"type": "object", "properties": {"b": {"type": "string"}}}, {})
+    ['unknown field "a"']
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+_MAX_ERRORS = 50
+_TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean",
+               int: "integer", float: "number"}
+
+
+def validate(value, schema: dict, definitions: dict, path: str = "") -> list[str]:
+    """Every structural error as `path: message` (path empty at the root)."""
+    errors: list[str] = []
+    _check(value, schema, definitions, path, errors)
+    return errors[:_MAX_ERRORS]
+
+
+def validate_object(obj: dict, schema: dict, definitions: dict) -> list[str]:
+    """A top-level object: the kind's schema plus ObjectMeta and a name, as the server does."""
+    errors = validate(obj, _with_identity(schema, definitions), definitions)
+    if OBJECT_META in definitions and isinstance(obj.get("metadata"), dict):
+        if not _is_ref_to(schema, "metadata", OBJECT_META, definitions):
+            errors += validate(obj["metadata"], {"$ref": OBJECT_META}, definitions, "metadata")
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    if not meta.get("name") and not meta.get("generateName"):
+        errors.append("metadata.name: Required value: name or generateName is required")
+    return errors
+
+
+def _with_identity(schema: dict, defs: dict) -> dict:
+    """apiVersion, kind and metadata are always allowed at the root (hand-written CRDs omit
+    them from their schema; the apiserver adds them)."""
+    root = _resolve(schema, defs)
+    props = root.get("properties") or {}
+    identity = {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
+                "metadata": {"type": "object"}}
+    if all(key in props for key in identity):
+        return root
+    return {**root, "properties": {**identity, **props}}
+
+
+def _check(value, schema, defs, path, errors) -> None:
+    if len(errors) >= _MAX_ERRORS or not isinstance(schema, dict):
+        return
+    schema = _resolve(schema, defs)
+    if value is None:
+        return  # null means "unset": built-ins decode it to the zero value, CRDs prune it
+    if schema.get("x-kubernetes-int-or-string"):
+        if not (isinstance(value, (int, str)) and not isinstance(value, bool)):
+            errors.append(f"{_where(path)}must be an integer or a string, got {_type(value)}")
+        return
+    if not _type_ok(value, schema, path, errors):
+        return
+    if isinstance(value, dict):
+        _check_object(value, schema, defs, path, errors)
+    elif isinstance(value, list):
+        _check_array(value, schema, defs, path, errors)
+    else:
+        _check_scalar(value, schema, path, errors)
+
+
+def _type_ok(value, schema, path, errors) -> bool:
+    wanted = schema.get("types") or ([schema["type"]] if schema.get("type") else [])
+    if not wanted or any(_is_type(value, t) for t in wanted):
+        return True
+    errors.append(f"{_where(path)}must be of type {' or '.join(wanted)}, got {_type(value)} "
+                  f"{_short(value)}")
+    return False
+
+
+def _check_object(value: dict, schema, defs, path, errors) -> None:
+    props = schema.get("properties") or {}
+    for name in schema.get("required") or []:
+        if name not in value and not _has_default(props.get(name)):
+            errors.append(f"{_join(path, name)}: Required value")
+    embedded = schema.get("x-kubernetes-embedded-resource")
+    extra = schema.get("additionalProperties")
+    free = schema.get("x-kubernetes-preserve-unknown-fields") or (not props and extra is None)
+    for key, item in value.items():
+        child = _join(path, str(key))
+        if key in props:
+            _check(item, props[key], defs, child, errors)
+        elif embedded and key in ("apiVersion", "kind", "metadata"):
+            continue
+        elif isinstance(extra, dict):
+            _check(item, extra, defs, child, errors)
+        elif not free and extra is not True:
+            errors.append(f'unknown field "{child}"')
+    _limits(len(value), schema, "maxProperties", "minProperties", "properties", path, errors)
+
+
+def _check_array(value: list, schema, defs, path, errors) -> None:
+    items = schema.get("items")
+    if isinstance(items, dict):
+        for index, item in enumerate(value):
+            _check(item, items, defs, f"{path}[{index}]", errors)
+    _limits(len(value), schema, "maxItems", "minItems", "items", path, errors)
+
+
+def _check_scalar(value, schema, path, errors) -> None:
+    enum = schema.get("enum")
+    if enum and value not in enum:
+        allowed = ", ".join(f'"{e}"' for e in enum[:12])
+        errors.append(f"{_where(path)}Unsupported value: {_short(value)}: supported values: "
+                      f"{allowed}")
+    if isinstance(value, str):
+        _limits(len(value), schema, "maxLength", "minLength", "characters", path, errors)
+        pattern = schema.get("pattern")
+        if pattern and not _matches(pattern, value):
+            errors.append(f"{_where(path)}Invalid value: {_short(value)}: should match "
+                          f"'{pattern}'")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            errors.append(f"{_where(path)}Invalid value: {value}: should be greater than or "
+                          f"equal to {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            errors.append(f"{_where(path)}Invalid value: {value}: should be less than or "
+                          f"equal to {schema['maximum']}")
+
+
+def _limits(size, schema, max_key, min_key, unit, path, errors) -> None:
+    if max_key in schema and size > schema[max_key]:
+        errors.append(f"{_where(path)}Too many: {size}: must have at most {schema[max_key]} "
+                      f"{unit}")
+    if min_key in schema and size < schema[min_key]:
+        errors.append(f"{_where(path)}Too few: {size}: must have at least {schema[min_key]} "
+                      f"{unit}")
+
+
+def _resolve(schema: dict, defs: dict) -> dict:
+    seen = 0
+    while "$ref" in schema and seen < 20:  # refs chain through interned subtrees
+        schema = defs.get(schema["$ref"], {})
+        seen += 1
+    return schema
+
+
+def _has_default(schema) -> bool:
+    """The server applies defaults before it checks `required` ("d" = compacted marker)."""
+    return isinstance(schema, dict) and ("d" in schema or "default" in schema)
+
+
+def _is_ref_to(schema, prop, name, defs) -> bool:
+    target = (_resolve(schema, defs).get("properties") or {}).get(prop) or {}
+    return target.get("$ref") == name
+
+
+def _is_type(value, wanted: str) -> bool:
+    if wanted == "string":
+        # PyYAML turns unquoted dates into date objects; the apiserver would see a string.
+        return isinstance(value, (str, datetime.date))
+    if wanted == "integer":
+        return isinstance(value, int) and not isinstance(value, bool) or (
+            isinstance(value, float) and value.is_integer())
+    if wanted == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if wanted == "boolean":
+        return isinstance(value, bool)
+    if wanted == "object":
+        return isinstance(value, dict)
+    if wanted == "array":
+        return isinstance(value, list)
+    return True
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True  # an RE2-only construct: leave it to the server
+
+
+def _type(value) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def _short(value) -> str:
+    text = repr(value) if not isinstance(value, (dict, list)) else _type(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _where(path: str) -> str:
+    return f"{path}: " if path else ""
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key

@@ -1,0 +1,133 @@
+"""Where pod templates live inside workload objects, built-in and CRD alike.
+
+The rules and harden.py both walk pod specs; this module is the one place that knows that a
+JobSet nests them in replicatedJobs[].template.spec.template and an LWS in
+leaderWorkerTemplate.{leader,worker}Template.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from k8s_skillkit.objects import dig
+
+GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "google.com/tpu")
+LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+                "ReplicationController", "LeaderWorkerSet"}
+SCALABLE = {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController",
+            "LeaderWorkerSet"}
+_TEMPLATE_PATHS = {
+    "Deployment": ("spec", "template"), "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"), "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"), "Job": ("spec", "template"),
+    "PodTemplate": ("template",), "CronJob": ("spec", "jobTemplate", "spec", "template"),
+}
+
+
+@dataclass
+class PodSite:
+    """One pod template: `path` for messages, `meta` and `spec` are the live dicts."""
+
+    path: str
+    meta: dict
+    spec: dict
+
+    def containers(self, init: bool = True) -> list[tuple[str, dict]]:
+        """(path, container) pairs; init containers included unless init=False."""
+        out = []
+        fields = ("containers", "initContainers") if init else ("containers",)
+        for field in fields:
+            for index, container in enumerate(self.spec.get(field) or []):
+                if isinstance(container, dict):
+                    out.append((f"{self.path}.{field}[{index}]", container))
+        return out
+
+    @property
+    def labels(self) -> dict:
+        return self.meta.get("labels") or {}
+
+
+def pod_sites(obj: dict) -> list[PodSite]:
+    """Every pod template in an object (empty for kinds without pods)."""
+    kind = obj.get("kind")
+    if kind == "Pod":
+        return [_site("spec", obj.get("metadata"), obj.get("spec"))]
+    if kind in _TEMPLATE_PATHS:
+        path = _TEMPLATE_PATHS[kind]
+        return _template_site(".".join(path), dig(obj, *path))
+    if kind == "JobSet":
+        return [s for i, rj in enumerate(dig(obj, "spec", "replicatedJobs", default=[]) or [])
+                for s in _template_site(f"spec.replicatedJobs[{i}].template.spec.template",
+                                        dig(rj, "template", "spec", "template"))]
+    if kind == "LeaderWorkerSet":
+        lwt = dig(obj, "spec", "leaderWorkerTemplate", default={}) or {}
+        return [s for name in ("leaderTemplate", "workerTemplate")
+                for s in _template_site(f"spec.leaderWorkerTemplate.{name}", lwt.get(name))]
+    return []
+
+
+def _template_site(path: str, template) -> list[PodSite]:
+    if not isinstance(template, dict):
+        return []
+    return [_site(f"{path}.spec", template.get("metadata"), template.get("spec"))]
+
+
+def _site(path, meta, spec) -> PodSite:
+    return PodSite(path, meta if isinstance(meta, dict) else {},
+                   spec if isinstance(spec, dict) else {})
+
+
+def gpu_count(container: dict) -> int:
+    """Accelerators a container asks for (requests, else limits)."""
+    resources = container.get("resources") or {}
+    for section in ("requests", "limits"):
+        for name in GPU_RESOURCES:
+            value = (resources.get(section) or {}).get(name)
+            if value not in (None, "", 0, "0"):
+                try:
+                    return int(float(str(value)))
+                except ValueError:
+                    return 1
+    return 0
+
+
+def is_extended_resource(name: str) -> bool:
+    """Extended resources: a domain-prefixed name outside kubernetes.io (and not hugepages).
+
+    Source: k8s.io/kubernetes pkg/apis/core/helper/helpers.go IsExtendedResourceName.
+    """
+    if "/" not in name or name.startswith("requests."):
+        return False
+    domain = name.split("/", 1)[0]
+    return not (domain == "kubernetes.io" or domain.endswith(".kubernetes.io"))
+
+
+def image_tag(image: str) -> str:
+    """The tag of an image reference ("" when untagged; "@digest" when pinned by digest)."""
+    if "@" in image:
+        return "@digest"
+    last = image.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else ""
+
+
+def selector_matches(selector: dict, labels: dict) -> bool:
+    """matchLabels and the simple matchExpressions operators against a label map."""
+    if not isinstance(selector, dict):
+        return False
+    plain = selector.get("matchLabels", selector if "matchExpressions" not in selector
+                         and "matchLabels" not in selector else {}) or {}
+    if any(labels.get(k) != str(v) for k, v in plain.items()):
+        return False
+    return all(_expression_ok(e, labels) for e in selector.get("matchExpressions") or [])
+
+
+def _expression_ok(expr: dict, labels: dict) -> bool:
+    key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+    if op == "In":
+        return labels.get(key) in values
+    if op == "NotIn":
+        return labels.get(key) not in values
+    if op == "Exists":
+        return key in labels
+    if op == "DoesNotExist":
+        return key not in labels
+    return True

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Validate Kubernetes manifests offline: schema check plus best-practice rules."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import SEVERITIES, exit_code, finding, render_text  # noqa: E402
+from k8s_skillkit.loading import load_objects  # noqa: E402
+
+from _manifest_rules import run_rules  # noqa: E402
+from _manifest_openapi import validate, validate_object  # noqa: E402
+from _manifest_rules_objects import OUTDATED_CRDS, removed_entry  # noqa: E402
+from _manifest_schema_store import ENV_VAR, load_store  # noqa: E402
+
+DEFAULT_KUBE_MINOR = 37  # harness/pins.py KUBERNETES; the schema file says which it was built from
+TEXT_LIMIT = 40
+
+EPILOG = f"""\
+examples:
+  validate_manifest.py -f app.yaml
+  helm template my-release ./chart | validate_manifest.py -f -
+  kubectl get deploy,svc -n prod -o yaml | validate_manifest.py -f - --json
+  validate_manifest.py -f job.yaml --kube-version 1.33 --fail-on error
+
+what it checks:
+  1. schema: unknown fields, types, required fields, enums, limits, against the OpenAPI
+     schemas of Kubernetes and of the Kueue (v1beta1 + v1beta2), JobSet, LeaderWorkerSet,
+     Gateway API (standard + experimental) and Inference Extension CRDs, pinned to the
+     versions the local cluster runs. CRDs defined in the same file are learnt on the fly.
+     Schemas are looked up in --schemas DIR, then the skill's assets/schemas/, then
+     ${ENV_VAR}; when none is found it says "schema validation skipped" on stderr and still
+     runs the rules.
+  2. rules: security context, requests/limits, probes, images, GPUs, Kueue, Jobs, PDB/HPA/
+     Service cross-checks. Every finding id is explained in references/rules.md.
+  CEL rules and admission webhooks are not evaluated: finish with
+  `kubectl apply --dry-run=server -f FILE`.
+
+exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad input (malformed YAML, an
+empty file, an unknown apiVersion/kind) with one line on stderr.
+"""
+
+
+def build_parser():
+    parser = make_parser(__doc__.strip(), EPILOG)
+    parser.add_argument("-f", "--filename", required=True, metavar="FILE",
+                        help="manifest file (multi-document YAML, JSON, a List) or - for stdin")
+    parser.add_argument("--schemas", metavar="DIR",
+                        help="folder holding k8s-schemas.json.gz (overrides the bundled one)")
+    parser.add_argument("--kube-version", metavar="1.N",
+                        help="target Kubernetes version for removed/deprecated API checks "
+                             f"(default 1.{DEFAULT_KUBE_MINOR})")
+    parser.add_argument("--fail-on", choices=SEVERITIES, default="warning",
+                        help="lowest severity that makes the exit code 1 (default warning)")
+    parser.add_argument("--allow-unknown", action="store_true",
+                        help="report kinds without a schema as a warning instead of exit 2 "
+                             "(third-party CRDs in Helm output)")
+    parser.add_argument("--all", action="store_true",
+                        help=f"print every finding (text mode shows the first {TEXT_LIMIT})")
+    return parser
+
+
+def body(args):
+    objects = load_objects(args.filename)
+    _require_identity(objects)
+    kube_minor = _kube_minor(args.kube_version)
+    store, skipped = load_store(args.schemas)
+    if store is None:
+        print(f"schema validation skipped: {skipped}; unknown kinds are not detected",
+              file=sys.stderr)
+    else:
+        for obj in objects:
+            if obj.get("kind") == "CustomResourceDefinition":
+                store.add_crd(obj)
+    findings = []
+    for index, obj in enumerate(objects):
+        findings += _schema_findings(store, obj, index, args.allow_unknown)
+    findings += run_rules(objects, kube_minor)
+    return _payload(objects, findings, store, skipped, args)
+
+
+def _require_identity(objects):
+    for index, obj in enumerate(objects):
+        missing = [k for k in ("apiVersion", "kind") if not obj.get(k)]
+        if missing:
+            raise InputError(f"object {index + 1}: missing {' and '.join(missing)}: every "
+                             "manifest needs apiVersion and kind")
+
+
+def _kube_minor(text):
+    if not text:
+        return DEFAULT_KUBE_MINOR
+    match = re.fullmatch(r"v?1\.(\d+)(\.\d+)?", text.strip())
+    if not match:
+        raise InputError(f"--kube-version {text}: expected a version like 1.33")
+    return int(match.group(1))
+
+
+def _schema_findings(store, obj, index, allow_unknown) -> list[dict]:
+    if store is None:
+        return []
+    api, kind = str(obj["apiVersion"]), str(obj["kind"])
+    schema = store.schema_for(api, kind)
+    if schema is None:
+        if removed_entry(api, kind) or (api, kind) in OUTDATED_CRDS:
+            return []  # the removed/deprecated API rules explain these
+        return [_unknown_kind(store, obj, index, allow_unknown)]
+    errors = validate_object(obj, schema, store.definitions)
+    if errors:
+        return [finding("error", "schema_violation", obj,
+                        f"{len(errors)} schema error(s) against {api} {kind}", errors[:12],
+                        f"correct the fields above; `kubectl explain {kind.lower()} "
+                        "--recursive` shows the valid fields")]
+    return _experimental_fields(store, obj)
+
+
+def _experimental_fields(store, obj) -> list[dict]:
+    """Valid against Gateway API experimental CRDs but not the standard channel ones."""
+    standard = store.standard_schema_for(str(obj["apiVersion"]), str(obj["kind"]))
+    if standard is None:
+        return []
+    extra = [e for e in validate(obj, standard, store.definitions) if e.startswith("unknown")]
+    if not extra:
+        return []
+    return [finding("warning", "gateway_experimental_field", obj,
+                    "uses fields that exist only in the Gateway API experimental channel",
+                    extra[:12], "install the experimental-channel CRDs, or remove these fields "
+                    "for clusters with the standard channel")]
+
+
+def _unknown_kind(store, obj, index, allow_unknown) -> dict:
+    api, kind = obj["apiVersion"], obj["kind"]
+    message = f"unknown apiVersion/kind {api} {kind}{_known_hint(store, api, kind)}"
+    if not allow_unknown:
+        name = (obj.get("metadata") or {}).get("name", "?")
+        raise InputError(f"object {index + 1} ({kind}/{name}): {message} "
+                         "(pass --allow-unknown to skip kinds without a schema)")
+    return finding("warning", "unknown_kind", obj, message, [f"apiVersion: {api}"],
+                   "fix the apiVersion/kind, or include the CustomResourceDefinition in the file")
+
+
+def _known_hint(store, api: str, kind: str) -> str:
+    """Point at the right version (kind known elsewhere) or the group's real kinds."""
+    versions = sorted({k.rsplit("/", 1)[0] for k in store.kinds if k.endswith(f"/{kind}")})
+    if versions:
+        return f"; {kind} is served as {', '.join(versions)}"
+    group = api.split("/")[0] if "/" in api else ""
+    kinds = [k.rsplit("/", 1)[1] for k in store.kinds_of_group(group)] if group else []
+    return f"; known kinds in this group: {', '.join(sorted(set(kinds))[:8])}" if kinds else ""
+
+
+def _payload(objects, findings, store, skipped, args):
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    findings = sorted(findings, key=lambda f: rank[f["severity"]])
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
+    summary = (f"{len(objects)} object(s) checked; schema: "
+               f"{'pinned ' + os.path.basename(store.origin) if store else 'skipped'}; "
+               f"{counts['error']} error(s), {counts['warning']} warning(s), "
+               f"{counts['info']} info")
+    shown = findings if args.all else findings[:TEXT_LIMIT]
+    text = summary + ("\n" + render_text(shown) if shown else "")
+    if len(shown) < len(findings):
+        text += f"\n... {len(findings) - len(shown)} more (use --all or --json)"
+    payload = {"summary": summary, "counts": counts, "objects": len(objects),
+               "schema": {"validated": store is not None, "skipped_reason": skipped,
+                          "sources": store.sources if store else {}},
+               "findings": findings}
+    return payload, text, exit_code(findings, args.fail_on)
+
+
+def main(argv=None) -> int:
+    return run(build_parser(), argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Output stays a digest on a big cluster (the full 10k benchmark: benchmarks/explain_pending_bench.py)."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+_SPEC = importlib.util.spec_from_file_location(
+    "kueue_bench", Path(__file__).resolve().parents[3] / "benchmarks" / "explain_pending_bench.py")
+_BENCH = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_BENCH)
+build = _BENCH.build
+
+
+def test_big_dump_output_is_grouped_and_short(script, tmp_path):
+    dump = tmp_path / "dump.json"
+    dump.write_text(json.dumps(build(workloads=1000, queues=40, nodes=50)))
+    result = script("explain_pending.py", "-f", str(dump))
+    assert result.code == 1
+    assert result.out.startswith("500 stuck: 500 quota_exhausted")
+    assert "by cause and ClusterQueue: quota_exhausted" in result.out
+    assert len(result.out) < 6000
+    doc = script("explain_pending.py", "-f", str(dump), "--json").doc
+    assert doc["total_findings"] == 500 and len(doc["findings"]) == 5
+    assert sum(g["count"] for g in doc["groups"]) == 500

@@ -1,0 +1,51 @@
+"""The compiled schema file: what it holds, that it is small and reproducible, lookup order."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import _manifest_schema_store
+from harness.skillpack.schemas import FILE_NAME, build_schemas
+
+
+def _doc(folder):
+    return json.loads(gzip.decompress((folder / FILE_NAME).read_bytes()))
+
+
+def test_holds_every_pinned_domain(schemas_dir):
+    doc = _doc(schemas_dir)
+    kinds = set(doc["kinds"])
+    for key in ("apps/v1/Deployment", "v1/Service", "batch/v1/Job",
+                "kueue.x-k8s.io/v1beta1/ClusterQueue", "kueue.x-k8s.io/v1beta2/ClusterQueue",
+                "jobset.x-k8s.io/v1alpha2/JobSet", "leaderworkerset.x-k8s.io/v1/LeaderWorkerSet",
+                "gateway.networking.k8s.io/v1/HTTPRoute",
+                "inference.networking.k8s.io/v1/InferencePool",
+                "resource.k8s.io/v1/ResourceClaim", "resource.k8s.io/v1/DeviceClass"):
+        assert key in kinds, key
+    assert "gateway.networking.k8s.io/v1/HTTPRoute" in doc["standard"]
+    assert doc["sources"]["k8s.io/kubernetes"].startswith("v1.")
+    assert doc["scope"]["kueue.x-k8s.io/v1beta2/ClusterQueue"] == "Cluster"
+
+
+def test_is_small_and_reproducible(schemas_dir, tmp_path):
+    size = (schemas_dir / FILE_NAME).stat().st_size
+    assert size < 200_000
+    build_schemas(tmp_path)
+    assert (tmp_path / FILE_NAME).read_bytes() == (schemas_dir / FILE_NAME).read_bytes()
+
+
+def test_lookup_order(schemas_dir, tmp_path, monkeypatch):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    monkeypatch.setattr(_manifest_schema_store, "BUNDLE_DIR", str(bundle))
+    monkeypatch.setenv(_manifest_schema_store.ENV_VAR, str(schemas_dir))
+    assert _manifest_schema_store.find_schema_file(None)[0] == str(schemas_dir / FILE_NAME)
+    (bundle / FILE_NAME).write_bytes((schemas_dir / FILE_NAME).read_bytes())
+    assert _manifest_schema_store.find_schema_file(None)[0] == str(bundle / FILE_NAME)
+    explicit = tmp_path / "mine.json.gz"
+    explicit.write_bytes(b"")
+    assert _manifest_schema_store.find_schema_file(str(explicit))[0] == str(explicit)
+    monkeypatch.delenv(_manifest_schema_store.ENV_VAR)
+    monkeypatch.setattr(_manifest_schema_store, "BUNDLE_DIR", str(tmp_path / "none"))
+    path, why = _manifest_schema_store.find_schema_file(None)
+    assert path is None and "k8s-skills skills build" in why
