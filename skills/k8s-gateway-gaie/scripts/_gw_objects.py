@@ -1,0 +1,223 @@
+"""Read Gateway API and InferencePool objects (plain dicts) into an index the rules query.
+
+Field names follow the pinned CRDs: Gateway API v1.6.3 (apis/v1/*_types.go,
+config/crd/standard/*.yaml) and GAIE v1.6.0 (api/v1/inferencepool_types.go).
+"""
+from __future__ import annotations
+
+import fnmatch
+
+GW_GROUP = "gateway.networking.k8s.io"
+POOL_GROUP = "inference.networking.k8s.io"          # InferencePool v1 (GAIE >= v1.0)
+ALPHA_GROUP = "inference.networking.x-k8s.io"       # v1alpha1/v1alpha2 pools, models, objectives
+
+ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+# Route kinds a listener accepts when allowedRoutes.kinds is empty (GatewaySpec docs:
+# the implementation picks them from the protocol; HTTP/HTTPS carry HTTP and gRPC routes).
+DEFAULT_KINDS = {"HTTP": {"HTTPRoute", "GRPCRoute"}, "HTTPS": {"HTTPRoute", "GRPCRoute"},
+                 "TLS": {"TLSRoute"}, "TCP": {"TCPRoute"}, "UDP": {"UDPRoute"}}
+
+
+def group_of(obj: dict) -> str:
+    api = str(obj.get("apiVersion", ""))
+    return api.rsplit("/", 1)[0] if "/" in api else ""
+
+
+def version_of(obj: dict) -> str:
+    return str(obj.get("apiVersion", "")).rsplit("/", 1)[-1]
+
+
+def meta(obj: dict, key: str, default=""):
+    return (obj.get("metadata") or {}).get(key) or default
+
+
+def ref_key(obj: dict) -> str:
+    ns = meta(obj, "namespace")
+    return f"{obj.get('kind', '')}/{ns + '/' if ns else ''}{meta(obj, 'name')}"
+
+
+class Index:
+    """Objects by (group, kind); `covered` says which kinds the input can vouch for.
+
+    A kind is covered when it was fetched live or appears in the dump: only then does
+    "not found" mean "does not exist" rather than "not in the input".
+    """
+
+    def __init__(self, objects: list[dict], covered: set[str] | None = None):
+        self.objects = [o for o in objects if isinstance(o, dict)]
+        self.covered = set(covered) if covered is not None else {o.get("kind", "")
+                                                                 for o in self.objects}
+
+    def of_kind(self, kind: str, group: str | None = None) -> list[dict]:
+        return [o for o in self.objects if o.get("kind") == kind
+                and (group is None or group_of(o) == group)]
+
+    def get(self, kind: str, namespace: str, name: str, group: str | None = None):
+        for obj in self.of_kind(kind, group):
+            if meta(obj, "name") == name and meta(obj, "namespace") == (namespace or ""):
+                return obj
+        return None
+
+    def namespace_labels(self, name: str) -> dict | None:
+        """Labels of a namespace; None when Namespaces are not in the input (unknown)."""
+        if "Namespace" not in self.covered:
+            return None
+        ns = self.get("Namespace", "", name)
+        labels = dict(meta(ns, "labels", {}) or {}) if ns else {}
+        labels.setdefault("kubernetes.io/metadata.name", name)  # set by the apiserver
+        return labels
+
+    def pods(self, namespace: str, match_labels: dict) -> list[dict]:
+        return [p for p in self.of_kind("Pod") if meta(p, "namespace") == namespace
+                and labels_match(match_labels, meta(p, "labels", {}) or {})
+                and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+
+
+def labels_match(match_labels: dict, labels: dict) -> bool:
+    return bool(match_labels) and all(labels.get(k) == str(v) for k, v in match_labels.items())
+
+
+def selector_matches(selector: dict | None, labels: dict) -> bool:
+    """metav1.LabelSelector semantics: {} selects everything."""
+    selector = selector or {}
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def hostnames_intersect(listener_host: str | None, route_hosts: list[str]) -> bool:
+    """Gateway API hostname matching: empty matches all; '*.x' matches any deeper label.
+
+    >>> hostnames_intersect("*.example.com", ["llm.example.com"])
+    True
+    >>> hostnames_intersect("api.example.com", ["llm.example.com"])
+    False
+    """
+    if not listener_host or not route_hosts:
+        return True
+    return any(_host_pair(listener_host, h) for h in route_hosts)
+
+
+def _host_pair(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    for wild, other in ((a, b), (b, a)):
+        if wild.startswith("*.") and (other.endswith(wild[1:]) or (
+                other.startswith("*.") and fnmatch.fnmatch(other[2:], "*" + wild[1:]))):
+            return True
+    return False
+
+
+def parent_refs(route: dict) -> list[dict]:
+    """spec.parentRefs with defaults filled (group gateway.networking.k8s.io, kind Gateway)."""
+    out = []
+    for ref in (route.get("spec") or {}).get("parentRefs") or []:
+        out.append({"group": ref.get("group", GW_GROUP) or "", "kind": ref.get("kind", "Gateway"),
+                    "namespace": ref.get("namespace") or meta(route, "namespace"),
+                    "name": ref.get("name", ""), "sectionName": ref.get("sectionName"),
+                    "port": ref.get("port")})
+    return out
+
+
+def backend_refs(route: dict):
+    """Yield (rule_index, ref) for every rule backendRef, defaults filled (core Service)."""
+    for index, rule in enumerate((route.get("spec") or {}).get("rules") or []):
+        for ref in rule.get("backendRefs") or []:
+            yield index, {"group": ref.get("group", "") or "", "kind": ref.get("kind", "Service"),
+                          "namespace": ref.get("namespace") or meta(route, "namespace"),
+                          "name": ref.get("name", ""), "port": ref.get("port"),
+                          "weight": ref.get("weight")}
+
+
+def describe_ref(ref: dict) -> str:
+    plain = ref.get("group") in ("", None, GW_GROUP, POOL_GROUP)
+    kind = ref["kind"] if plain else f"{ref['kind']}.{ref['group']}"
+    port = f":{ref['port']}" if ref.get("port") else ""
+    section = f" sectionName={ref['sectionName']}" if ref.get("sectionName") else ""
+    return f"{kind} {ref['namespace']}/{ref['name']}{port}{section}"
+
+
+def status_parent(route: dict, ref: dict) -> dict | None:
+    """The status.parents[] entry a controller wrote for this parentRef, if any."""
+    for entry in (route.get("status") or {}).get("parents") or []:
+        pref = entry.get("parentRef") or {}
+        if (pref.get("name") == ref["name"]
+                and (pref.get("namespace") or meta(route, "namespace")) == ref["namespace"]
+                and pref.get("sectionName") == ref.get("sectionName")
+                and pref.get("port") == ref.get("port")):
+            return entry
+    return None
+
+
+def current_conditions(obj: dict, entry: dict | None) -> tuple[dict, str]:
+    """Conditions by type from a status entry, and a note when they are stale.
+
+    A condition whose observedGeneration is older than metadata.generation describes an
+    earlier spec; it is ignored so the verdict comes from the objects instead.
+    """
+    if not entry:
+        return {}, ""
+    generation = meta(obj, "generation", 0)
+    conds, stale = {}, []
+    for cond in entry.get("conditions") or []:
+        observed = cond.get("observedGeneration")
+        if observed is not None and generation and observed < generation:
+            stale.append(f"{cond.get('type')} (observedGeneration {observed} < {generation})")
+            continue
+        conds[cond.get("type")] = cond
+    note = f"stale status ignored: {', '.join(stale)}" if stale else ""
+    return conds, note
+
+
+def cond_text(cond: dict) -> str:
+    msg = " ".join(str(cond.get("message", "")).split())
+    if len(msg) > 240:
+        msg = msg[:237] + "..."
+    return (f"status {cond.get('type')}={cond.get('status')} reason={cond.get('reason')}"
+            + (f": {msg}" if msg else ""))
+
+
+def service_ports(svc: dict) -> list[int]:
+    return [p.get("port") for p in (svc.get("spec") or {}).get("ports") or []]
+
+
+def container_ports(pod: dict) -> set[int]:
+    spec = pod.get("spec") or {}
+    out = set()
+    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        for port in c.get("ports") or []:
+            if isinstance(port.get("containerPort"), int):
+                out.add(port["containerPort"])
+    return out
+
+
+def pool_ports(pool: dict) -> list[int]:
+    return [p.get("number") for p in (pool.get("spec") or {}).get("targetPorts") or []]
+
+
+def grant_allows(index: Index, from_kind: str, from_ns: str, to_group: str, to_kind: str,
+                 to_ns: str, to_name: str) -> dict | None:
+    """A ReferenceGrant in to_ns letting from_kind objects in from_ns refer to the target."""
+    for grant in index.of_kind("ReferenceGrant"):
+        if meta(grant, "namespace") != to_ns:
+            continue
+        spec = grant.get("spec") or {}
+        froms = any(f.get("group") == GW_GROUP and f.get("kind") == from_kind
+                    and f.get("namespace") == from_ns for f in spec.get("from") or [])
+        tos = any((t.get("group") or "") == to_group and t.get("kind") == to_kind
+                  and (not t.get("name") or t.get("name") == to_name)
+                  for t in spec.get("to") or [])
+        if froms and tos:
+            return grant
+    return None
