@@ -18,7 +18,7 @@ from harness.errors import UserError
 from harness.skillpack import extras
 from harness.skillpack.skills import Skill, discover, shared_dir, SHARED_PACKAGE
 
-BUNDLED_FOLDERS = ("scripts", "references", "assets")
+BUNDLED_FOLDERS = ("scripts", "references", "assets", "hooks")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store", ".pytest_cache")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

@@ -30,19 +30,18 @@ OWNER = {"name": "kubernetes-skills maintainers"}
 
 def marketplace(skills_dir: Path | None = None) -> dict:
     skills = discover(skills_dir)
-    return {
-        "name": NAME,
-        "owner": OWNER,
-        "metadata": {"description": DESCRIPTION, "version": __version__},
-        "plugins": [{
-            "name": NAME,
-            "description": DESCRIPTION,
-            "version": __version__,
-            "source": "./",
-            "strict": False,
-            "skills": [f"./skills/{skill.name}" for skill in skills],
-        }],
-    }
+    plugin = {"name": NAME, "description": DESCRIPTION, "version": __version__,
+              "source": "./", "strict": False,
+              "skills": [f"./skills/{skill.name}" for skill in skills]}
+    # Skills that ship Claude Code hooks (k8s-rbac's command guard) are wired explicitly:
+    # the plugin root is the repo root, which has no hooks/ folder of its own.
+    hooks = [f"./skills/{s.name}/hooks/hooks.json" for s in skills
+             if (s.path / "hooks" / "hooks.json").is_file()]
+    if hooks:
+        plugin["hooks"] = hooks[0] if len(hooks) == 1 else hooks
+    return {"name": NAME, "owner": OWNER,
+            "metadata": {"description": DESCRIPTION, "version": __version__},
+            "plugins": [plugin]}
 
 
 def plugin_manifest() -> dict:

@@ -1,0 +1,476 @@
+"""Evaluate DRA device selectors (CEL) against published devices.
+
+Two engines, tried in this order:
+1. `celpy` (PyPI package `cel-python`, a maintained pure-Python CEL implementation) when it
+   is importable, extended with the Kubernetes functions DRA selectors use: quantity(),
+   semver(), compareTo(), isGreaterThan(), isLessThan(), add/sub, asInteger(), major/minor/patch.
+2. A tiny built-in evaluator for the common simple forms only (PARTIAL by design):
+     device.driver == "x"                       (and !=)
+     device.attributes["d"].k OP literal        (OP: == != < <= > >=; literal string/int/bool)
+     device.attributes["d"]["k"] OP literal
+     "k" in device.attributes["d"]
+     device.capacity["d"].k.compareTo(quantity("40Gi")) OP int
+     device.attributes["d"].k.isGreaterThan(semver("1.2.3")) / isLessThan / compareTo
+   joined by top-level `&&`. Anything else is reported as NOT EVALUATED, never guessed.
+
+Device shape (as the scheduler builds it, dynamic-resource-allocation cel/compile.go
+`DeviceMatches`): attributes and capacity are maps keyed by domain; an unqualified name
+belongs to the device's driver domain. Looking up a missing key is a CEL runtime error,
+and the real allocator then fails the whole claim (structured allocator `selectorsMatch`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+import re
+
+from k8s_skillkit.quantity import parse_quantity  # noqa: E402 (path set by the entry script)
+
+celpy = celtypes = None
+_CELPY_TRIED = False
+# "auto": built-in for the simple forms (exact, fast), cel-python for everything else;
+# "celpy": cel-python for everything (tests compare the two); "builtin": never cel-python.
+MODE = "auto"
+
+
+def _load_celpy() -> bool:
+    """Import cel-python on first need: its parser takes ~0.5 s to build."""
+    global celpy, celtypes, _CELPY_TRIED
+    if not _CELPY_TRIED:
+        _CELPY_TRIED = True
+        try:  # optional: the maintained CEL implementation
+            import celpy as _celpy  # type: ignore
+            from celpy import celtypes as _celtypes  # type: ignore
+            celpy, celtypes = _celpy, _celtypes
+        except Exception:  # pragma: no cover - depends on the environment
+            celpy = celtypes = None
+    return celpy is not None and MODE != "builtin"
+
+MATCH, NO_MATCH, ERROR, UNKNOWN = "match", "no-match", "error", "not-evaluated"
+
+
+def engine_name() -> str:
+    if MODE != "builtin" and _load_celpy():
+        return "built-in for simple forms + cel-python"
+    return "built-in (partial: simple forms only; install cel-python for full CEL)"
+
+
+# ---------------------------------------------------------------- device model
+
+class Quantity:
+    """A resource.Quantity as CEL sees it (k8s apiserver/pkg/cel/library/quantity.go)."""
+
+    def __init__(self, value):
+        self.value = value if isinstance(value, Fraction) else parse_quantity(value)
+
+    def __repr__(self):
+        return f"quantity({self.value})"
+
+
+class Semver:
+    """A semantic version as CEL sees it (k8s apiserver/pkg/cel/library/semverlib.go)."""
+
+    def __init__(self, text: str):
+        core = str(text).split("+")[0].split("-")[0]
+        parts = core.split(".")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            raise ValueError(f"not a semantic version: {text!r}")
+        self.key = tuple(int(p) for p in parts)
+        self.text = str(text)
+
+    def __repr__(self):
+        return f"semver({self.text})"
+
+
+def qualify(name: str, driver: str) -> tuple[str, str]:
+    """('gpu.nvidia.com', 'memory') from 'memory' for driver gpu.nvidia.com."""
+    if "/" in name:
+        domain, _, ident = name.partition("/")
+        return domain, ident
+    return driver, name
+
+
+def attribute_value(attr: dict):
+    """The Python value of a ResourceSlice attribute ({int|bool|string|version} or lists)."""
+    if not isinstance(attr, dict):
+        return attr
+    for key in ("int", "bool", "string"):
+        if key in attr:
+            return attr[key]
+    if "version" in attr:
+        return _semver_of(attr["version"])
+    for key in ("ints", "bools", "strings"):
+        if key in attr:
+            return list(attr[key])
+    if "versions" in attr:
+        return [Semver(v) for v in attr["versions"]]
+    return None
+
+
+_PARSED: dict = {}
+
+
+def _semver_of(text):
+    key = ("v", text)
+    if key not in _PARSED:
+        try:
+            _PARSED[key] = Semver(text)
+        except ValueError:
+            _PARSED[key] = text
+    return _PARSED[key]
+
+
+def _quantity_of(text):
+    key = ("q", str(text))
+    if key not in _PARSED:
+        _PARSED[key] = Quantity(text)  # ValueError propagates: the caller skips the entry
+    return _PARSED[key]
+
+
+def device_view(driver: str, device: dict) -> dict:
+    """{'driver', 'attributes': {domain: {id: value}}, 'capacity': {domain: {id: Quantity}}}"""
+    attributes: dict = {}
+    for name, attr in (device.get("attributes") or {}).items():
+        domain, ident = qualify(name, driver)
+        attributes.setdefault(domain, {})[ident] = attribute_value(attr)
+    capacity: dict = {}
+    for name, cap in (device.get("capacity") or {}).items():
+        domain, ident = qualify(name, driver)
+        try:
+            capacity.setdefault(domain, {})[ident] = _quantity_of((cap or {}).get("value", 0))
+        except ValueError:
+            continue
+    return {"driver": driver, "attributes": attributes, "capacity": capacity}
+
+
+# ---------------------------------------------------------------- splitting
+
+def split_and(expression: str) -> list[str]:
+    """Top-level `&&` conjuncts (outside strings and brackets); one item when none."""
+    parts, depth, quote, start, i = [], 0, "", 0, 0
+    text = expression
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "&" and text[i:i + 2] == "&&" and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 2
+            i += 1
+        i += 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+# ---------------------------------------------------------------- evaluation API
+
+class Evaluator:
+    """Compile once, evaluate many devices. evaluate() -> (status, detail)."""
+
+    def __init__(self, expression: str):
+        self.expression = expression
+        self._program = None
+        self._simple = None
+        self.compile_error = ""
+        self._memo: dict = {}
+        if MODE != "celpy":
+            self._simple = [_parse_simple(c) for c in split_and(expression)]
+            if any(c is None for c in self._simple):
+                self._simple = None
+        if self._simple is None and _load_celpy():
+            try:
+                env = _environment()
+                self._program = env.program(env.compile(expression), functions=_FUNCTIONS)
+            except Exception as err:  # CELParseError and friends
+                self.compile_error = _one_line(err)
+
+    @property
+    def evaluable(self) -> bool:
+        return self._program is not None or self._simple is not None
+
+    def evaluate(self, dev) -> tuple[str, str]:
+        """`dev`: a device view dict, or an object with .driver, .raw and a lazy .view."""
+        key = _memo_key(self.expression, dev)
+        hit = self._memo.get(key)
+        if hit is None:
+            view = dev.view if hasattr(dev, "raw") else dev
+            hit = self._evaluate(view)
+            if not isinstance(key, int):
+                self._memo[key] = hit
+        return hit
+
+    def _evaluate(self, view: dict) -> tuple[str, str]:
+        if self._simple is not None:
+            return _eval_simple(self._simple, view)
+        if self._program is not None:
+            return _eval_celpy(self._program, view)
+        if self.compile_error:
+            return ERROR, f"CEL compile error: {self.compile_error}"
+        return UNKNOWN, "selector not evaluated (needs cel-python: pip install cel-python)"
+
+
+_REF = re.compile(r'device\.(attributes|capacity)\[\s*"([^"]+)"\s*\]'
+                  r'(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*"([^"]+)"\s*\])?')
+_REFS: dict[str, list | None] = {}
+
+
+_NO_MEMO = object()
+
+
+def _refs_of(expression: str):
+    refs = _REFS.get(expression, _NO_MEMO)
+    if refs is _NO_MEMO:
+        refs = [(m.group(1), m.group(2), m.group(3) or m.group(4))
+                for m in _REF.finditer(expression)]
+        uses = len(re.findall(r"\bdevice\b", expression))
+        if uses != len(refs) + len(re.findall(r"\bdevice\s*\.\s*driver\b", expression)):
+            refs = None  # the device is used some other way: no safe memo key
+        _REFS[expression] = refs
+    return refs
+
+
+def _raw_entries(driver: str, raw: dict, section: str, domain: str) -> list:
+    table = raw.get(section) or {}
+    out = []
+    for name, value in table.items():
+        dom, ident = qualify(name, driver)
+        if dom == domain:
+            out.append((ident, value))
+    return sorted(out, key=lambda kv: kv[0])
+
+
+def _memo_key(expression: str, dev):
+    """What the result can depend on: the driver and the raw values the expression names.
+
+    Devices of one model differ only in uuid/index, so thousands of devices share a key
+    and neither the device view nor the evaluator is built more than a handful of times.
+    """
+    refs = _refs_of(expression)
+    if refs is None or not hasattr(dev, "raw"):
+        return id(dev)
+    driver, raw = dev.driver, dev.raw
+    parts = [driver]
+    for section, domain, name in refs:
+        if name is None:
+            parts.append(repr(_raw_entries(driver, raw, section, domain)))
+            continue
+        table = raw.get(section) or {}
+        value = table.get(f"{domain}/{name}")
+        if value is None and domain == driver:
+            value = table.get(name)
+        parts.append(repr(value))
+    return tuple(parts)
+
+
+_CACHE: dict[str, Evaluator] = {}
+
+
+def evaluator(expression: str) -> Evaluator:
+    ev = _CACHE.get(expression)
+    if ev is None:
+        ev = _CACHE[expression] = Evaluator(expression)
+    return ev
+
+
+def evaluate(expression: str, dev) -> tuple[str, str]:
+    return evaluator(expression).evaluate(dev)
+
+
+def _one_line(err) -> str:
+    return " ".join(str(err).split())[:200]
+
+
+# ---------------------------------------------------------------- celpy engine
+
+_ENV = None
+
+
+def _environment():
+    global _ENV
+    if _ENV is None:
+        _ENV = celpy.Environment()
+    return _ENV
+
+
+def _cel_value(value):
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
+    if isinstance(value, int):
+        return celtypes.IntType(value)
+    if isinstance(value, str):
+        return celtypes.StringType(value)
+    if isinstance(value, dict):
+        return celtypes.MapType({celtypes.StringType(k): _cel_value(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return celtypes.ListType([_cel_value(v) for v in value])
+    return value  # Quantity, Semver: handled by the functions below
+
+
+def _eval_celpy(program, view: dict) -> tuple[str, str]:
+    activation = {"device": _cel_value(view)}
+    try:
+        result = program.evaluate(activation)
+    except Exception as err:
+        return ERROR, f"CEL runtime error: {_one_line(err)}"
+    if isinstance(result, Exception):
+        return ERROR, f"CEL runtime error: {_one_line(result)}"
+    if isinstance(result, bool) or type(result).__name__ == "BoolType":
+        return (MATCH, "") if bool(result) else (NO_MATCH, "")
+    return ERROR, f"CEL result is not a bool: {result!r}"
+
+
+def _cmp(a, b) -> int:
+    if isinstance(a, Quantity) and isinstance(b, Quantity):
+        x, y = a.value, b.value
+    elif isinstance(a, Semver) and isinstance(b, Semver):
+        x, y = a.key, b.key
+    else:
+        raise TypeError(f"cannot compare {a!r} with {b!r}")
+    return (x > y) - (x < y)
+
+
+def _int(v):
+    return celtypes.IntType(v) if celtypes is not None else v
+
+
+def _quantity(text):
+    return Quantity(str(text))
+
+
+def _semver(text, *_):
+    return Semver(str(text))
+
+
+def _is_quantity(text):
+    try:
+        parse_quantity(str(text))
+        return True
+    except ValueError:
+        return False
+
+
+def _is_semver(text, *_):
+    try:
+        Semver(str(text))
+        return True
+    except ValueError:
+        return False
+
+
+_FUNCTIONS = {
+    "quantity": _quantity, "isQuantity": _is_quantity,
+    "semver": _semver, "isSemver": _is_semver,
+    "compareTo": lambda a, b: _int(_cmp(a, b)),
+    "isGreaterThan": lambda a, b: _cmp(a, b) > 0,
+    "isLessThan": lambda a, b: _cmp(a, b) < 0,
+    "add": lambda a, b: Quantity(a.value + (b.value if isinstance(b, Quantity) else int(b))),
+    "sub": lambda a, b: Quantity(a.value - (b.value if isinstance(b, Quantity) else int(b))),
+    "asInteger": lambda a: _int(int(a.value)),
+    "asApproximateFloat": lambda a: float(a.value),
+    "sign": lambda a: _int((a.value > 0) - (a.value < 0)),
+    "isInteger": lambda a: a.value.denominator == 1,
+    "major": lambda v: _int(v.key[0]), "minor": lambda v: _int(v.key[1]),
+    "patch": lambda v: _int(v.key[2]),
+}
+
+
+# ---------------------------------------------------------------- built-in engine
+
+_STR = r'"((?:[^"\\]|\\.)*)"'
+_OPS = r"(==|!=|<=|>=|<|>)"
+_ATTR = rf'device\.(attributes|capacity)\[{_STR}\](?:\.([A-Za-z_][\w]*)|\[{_STR}\])'
+_LIT = r'("(?:[^"\\]|\\.)*"|-?\d+|true|false)'
+_FORMS = [
+    ("driver", re.compile(rf"^device\.driver\s*{_OPS}\s*{_STR}$")),
+    ("in", re.compile(rf"^{_STR}\s+in\s+device\.(attributes|capacity)\[{_STR}\]$")),
+    ("quantity", re.compile(rf"^{_ATTR}\.compareTo\(\s*quantity\(\s*{_STR}\s*\)\s*\)"
+                            rf"\s*{_OPS}\s*(-?\d+)$")),
+    ("semver", re.compile(rf"^{_ATTR}\.(isGreaterThan|isLessThan|compareTo)\(\s*semver\("
+                          rf"\s*{_STR}\s*\)\s*\)(?:\s*{_OPS}\s*(-?\d+))?$")),
+    ("compare", re.compile(rf"^{_ATTR}\s*{_OPS}\s*{_LIT}$")),
+]
+
+
+def _wrapped(text: str) -> bool:
+    """True for "( ... )" where the outer parentheses enclose everything."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(text) - 1:
+            return False  # "(a) || (b)": the first group closes early
+    return True
+
+
+def _parse_simple(clause: str):
+    text = re.sub(r"'([^'\"\\]*)'", r'"\1"', clause.strip())  # 'x' is the same string as "x"
+    while _wrapped(text):
+        text = text[1:-1].strip()
+    for kind, pattern in _FORMS:
+        match = pattern.match(text)
+        if match:
+            return kind, match.groups()
+    return None
+
+
+def _literal(text: str):
+    if text.startswith('"'):
+        return text[1:-1]
+    if text in ("true", "false"):
+        return text == "true"
+    return int(text)
+
+
+def _apply(op: str, a, b) -> bool:
+    return {"==": a == b, "!=": a != b}.get(op) if op in ("==", "!=") else \
+        {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def _lookup(view, section, domain, name):
+    table = view[section].get(domain)
+    if table is None or name not in table:
+        raise KeyError(f"no such key: {domain}/{name}")
+    return table[name]
+
+
+def _eval_clause(kind, groups, view) -> bool:
+    if kind == "driver":
+        return _apply(groups[0], view["driver"], groups[1])
+    if kind == "in":
+        return groups[0] in (view[groups[1]].get(groups[2]) or {})
+    section, domain, name = groups[0], groups[1], groups[2] or groups[3]
+    value = _lookup(view, section, domain, name)
+    if kind == "quantity":
+        return _apply(groups[5], _cmp(value, Quantity(groups[4])), int(groups[6]))
+    if kind == "semver":
+        method, other = groups[4], Semver(groups[5])
+        result = _cmp(value, other)
+        if method == "isGreaterThan":
+            return result > 0
+        if method == "isLessThan":
+            return result < 0
+        return _apply(groups[6], result, int(groups[7])) if groups[6] else bool(result)
+    literal = _literal(groups[5])
+    if isinstance(value, (Quantity, Semver)) or type(value) is not type(literal):
+        raise TypeError(f"no such overload: {type(value).__name__} {groups[4]} "
+                        f"{type(literal).__name__}")
+    return _apply(groups[4], value, literal)
+
+
+def _eval_simple(clauses, view) -> tuple[str, str]:
+    for kind, groups in clauses:
+        try:
+            if not _eval_clause(kind, groups, view):
+                return NO_MATCH, ""
+        except (KeyError, TypeError, ValueError) as err:
+            return ERROR, f"CEL runtime error: {err}"
+    return MATCH, ""

@@ -1,0 +1,179 @@
+"""The cluster's DRA inventory, built once from plain object dicts.
+
+Devices come from ResourceSlices (resource.k8s.io/v1 `spec.devices`, one pool per
+`spec.pool.name`, only the highest `pool.generation` counts, as in the scheduler's
+structured allocator `GatherPools`); a device is in use when some ResourceClaim's
+`status.allocation.devices.results[]` names its (driver, pool, device) without adminAccess.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from k8s_skillkit.objects import dig, name_of, namespace_of
+
+import _cel
+
+DRA_KINDS = ("ResourceSlice", "DeviceClass", "ResourceClaim", "ResourceClaimTemplate")
+
+
+class Device:
+    __slots__ = ("driver", "pool", "name", "node", "raw", "_view", "slice_name", "all_nodes")
+
+    def __init__(self, driver, pool, raw, node, slice_name, all_nodes=False):
+        self.driver, self.pool, self.raw, self.node = driver, pool, raw, node
+        self.name = raw.get("name", "")
+        self.slice_name = slice_name
+        self.all_nodes = all_nodes
+        self._view = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.driver, self.pool, self.name)
+
+    @property
+    def view(self) -> dict:
+        if self._view is None:
+            self._view = _cel.device_view(self.driver, self.raw)
+        return self._view
+
+    def label(self) -> str:
+        return f"{self.pool}/{self.name}"
+
+
+class Inventory:
+    """Everything the DRA scripts ask about the cluster."""
+
+    def __init__(self, objects: list[dict]):
+        by_kind = defaultdict(list)
+        for obj in objects:
+            by_kind[obj.get("kind", "")].append(obj)
+        self.by_kind = by_kind
+        self.nodes = {name_of(n): n for n in by_kind["Node"]}
+        self.classes = {name_of(c): c for c in by_kind["DeviceClass"]}
+        self.claims = {(namespace_of(c), name_of(c)): c for c in by_kind["ResourceClaim"]}
+        self.templates = {(namespace_of(t), name_of(t)): t
+                          for t in by_kind["ResourceClaimTemplate"]}
+        self.namespaces = {name_of(n): n for n in by_kind["Namespace"]}
+        self.pods = by_kind["Pod"]
+        self.slices = by_kind["ResourceSlice"]
+        self.devices = _devices(self.slices)
+        self._by_node: dict[str, list[Device]] = defaultdict(list)
+        self._everywhere = [d for d in self.devices if d.all_nodes]
+        for dev in self.devices:
+            if dev.node:
+                self._by_node[dev.node].append(dev)
+        self.holders = _holders(by_kind["ResourceClaim"])
+        self._class_cache: dict[str, tuple] = {}
+        self._class_ids: dict[str, set[int]] = {}
+
+    # --- devices -----------------------------------------------------------
+    def drivers(self) -> dict[str, set]:
+        """driver -> set of node names (or '*all nodes*') publishing devices."""
+        out: dict[str, set] = defaultdict(set)
+        for dev in self.devices:
+            out[dev.driver].add(dev.node or "(all nodes)")
+        return out
+
+    def free(self, dev: Device) -> bool:
+        return dev.key not in self.holders
+
+    def devices_on(self, node: str) -> list[Device]:
+        return self._by_node.get(node, []) + self._everywhere
+
+    def node_names(self) -> list[str]:
+        return sorted(self._by_node)
+
+    def class_devices(self, class_name: str) -> tuple[list[Device], list[str]]:
+        """Devices the class selects, plus notes (selectors not evaluated / errors)."""
+        cached = self._class_cache.get(class_name)
+        if cached is not None:
+            return cached
+        cls = self.classes.get(class_name)
+        notes: list[str] = []
+        selected = []
+        exprs = [dig(s, "cel", "expression", default="") for s in
+                 dig(cls, "spec", "selectors", default=[]) or []] if cls else []
+        for dev in self.devices:
+            status, detail = match_all(exprs, dev)
+            if status == _cel.MATCH:
+                selected.append(dev)
+            elif status in (_cel.UNKNOWN, _cel.ERROR) and detail not in notes:
+                notes.append(detail)
+        self._class_cache[class_name] = (selected, notes)
+        return selected, notes
+
+    def class_ids(self, class_name: str) -> set[int]:
+        """ids of the devices the class selects (cached: checked once per device per node)."""
+        ids = self._class_ids.get(class_name)
+        if ids is None:
+            ids = self._class_ids[class_name] = {id(d) for d in
+                                                 self.class_devices(class_name)[0]}
+        return ids
+
+    def namespace_labels(self, namespace: str) -> dict | None:
+        ns = self.namespaces.get(namespace)
+        return None if ns is None else dig(ns, "metadata", "labels", default={}) or {}
+
+
+def match_all(expressions: list[str], dev: Device) -> tuple[str, str]:
+    """AND of selector expressions: match | no-match | error | not-evaluated (+ detail)."""
+    unknown = ""
+    for expr in expressions:
+        if not expr:
+            continue
+        status, detail = _cel.evaluate(expr, dev)
+        if status in (_cel.NO_MATCH, _cel.ERROR):
+            return status, detail
+        if status == _cel.UNKNOWN:
+            unknown = detail
+    return (_cel.UNKNOWN, unknown) if unknown else (_cel.MATCH, "")
+
+
+def _devices(slices: list[dict]) -> list[Device]:
+    newest: dict[tuple, int] = {}
+    for sl in slices:
+        key = (dig(sl, "spec", "driver", default=""), dig(sl, "spec", "pool", "name", default=""))
+        gen = dig(sl, "spec", "pool", "generation", default=0) or 0
+        newest[key] = max(newest.get(key, 0), gen)
+    out = []
+    for sl in slices:
+        spec = sl.get("spec") or {}
+        driver = spec.get("driver", "")
+        pool = dig(spec, "pool", "name", default="")
+        if (dig(spec, "pool", "generation", default=0) or 0) < newest[(driver, pool)]:
+            continue  # stale slice of an older pool generation: the scheduler ignores it
+        node = spec.get("nodeName") or ""
+        all_nodes = bool(spec.get("allNodes")) or bool(spec.get("nodeSelector"))
+        for raw in spec.get("devices") or []:
+            dev_node = raw.get("nodeName") or node
+            out.append(Device(driver, pool, raw, dev_node, name_of(sl),
+                              all_nodes=all_nodes and not dev_node))
+    return out
+
+
+def _holders(claims: list[dict]) -> dict[tuple, dict]:
+    """(driver, pool, device) -> claim holding it exclusively."""
+    out = {}
+    for claim in claims:
+        for res in dig(claim, "status", "allocation", "devices", "results", default=[]) or []:
+            if res.get("adminAccess"):
+                continue  # admin access does not consume the device
+            out[(res.get("driver"), res.get("pool"), res.get("device"))] = claim
+    return out
+
+
+def claim_label(claim: dict) -> str:
+    return f"{namespace_of(claim)}/{name_of(claim)}"
+
+
+def claim_node(claim: dict) -> str:
+    """The node an allocated claim is pinned to (from allocation.nodeSelector), or ''."""
+    terms = dig(claim, "status", "allocation", "nodeSelector", "nodeSelectorTerms", default=[])
+    for term in terms or []:
+        for field in term.get("matchFields") or []:
+            if field.get("key") == "metadata.name" and field.get("values"):
+                return field["values"][0]
+        for expr in term.get("matchExpressions") or []:
+            if expr.get("key") == "kubernetes.io/hostname" and expr.get("values"):
+                return expr["values"][0]
+    return ""

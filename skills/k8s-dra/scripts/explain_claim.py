@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Explain why a DRA ResourceClaim (or a pod's claims) is not allocated."""
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
+from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
+
+import _cel  # noqa: E402
+import _claim_rules as rules  # noqa: E402
+from _dra_input import current_namespace, load  # noqa: E402
+from _dra_model import Inventory, claim_label, claim_node  # noqa: E402
+
+EXAMPLES = """examples:
+  explain_claim.py -n team-a                 every pending pod / unallocated claim in team-a
+  explain_claim.py -n team-a train-0         one pod (or one ResourceClaim) by name
+  explain_claim.py -A --json                 whole cluster, machine-readable
+  explain_claim.py -f dump.yaml train-0      offline: kubectl get resourceslices,deviceclasses,
+                                             resourceclaims,resourceclaimtemplates,pods,nodes,
+                                             namespaces -A -o yaml > dump.yaml
+causes: device_class_missing no_resource_slices no_matching_device selector_error
+  selector_not_evaluated insufficient_devices constraint_unsatisfiable admin_access_forbidden
+  claim_reserved_elsewhere claim_template_missing claim_missing (references/causes.md)
+exit: 0 nothing blocked, 1 findings, 2 bad input"""
+
+
+def _pending(pod: dict) -> bool:
+    return not dig(pod, "spec", "nodeName") and dig(pod, "status", "phase") in (None, "Pending")
+
+
+def _select(inv: Inventory, namespace, name):
+    pods = [p for p in inv.pods if dig(p, "spec", "resourceClaims")]
+    claims = list(inv.claims.values())
+    if namespace:
+        pods = [p for p in pods if namespace_of(p) == namespace]
+        claims = [c for c in claims if namespace_of(c) == namespace]
+    if name:
+        pods = [p for p in pods if name_of(p) == name]
+        claims = [c for c in claims if name_of(c) == name]
+        if not pods and not claims:
+            where = f" in namespace {namespace}" if namespace else ""
+            raise InputError(f"{name}: no pod with resourceClaims and no ResourceClaim of that "
+                             f"name{where}")
+    return pods, claims
+
+
+def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list]:
+    """(findings, allocations, changes) for the selected pods and claims."""
+    pods, claims = _select(inv, namespace, name)
+    findings, changes, done = [], [], set()
+    used = []
+    for pod in pods:
+        if not _pending(pod) and not name:
+            continue
+        before = len(findings)
+        targets = rules.pod_targets(inv, pod, findings, changes)
+        for t in targets:
+            if t.claim is not None and id(t.claim) not in done:
+                done.add(id(t.claim))
+                used.append(t.claim)
+            findings += _explain_target(inv, t, changes)
+        if len(findings) == before and _pending(pod):
+            findings += rules.check_together(inv, pod, targets)
+    claims = used + [c for c in claims if id(c) not in done]
+    for claim in claims:
+        if id(claim) in done or dig(claim, "status", "allocation"):
+            continue
+        t = rules.Target(claim, claim.get("spec") or {}, namespace_of(claim), None, "spec",
+                         claim)
+        found = _explain_target(inv, t, changes)
+        if not found and not (dig(claim, "status", "reservedFor")):
+            found = [finding("info", "waiting_for_consumer", claim,
+                             "not allocated yet: devices are available; the scheduler "
+                             "allocates a claim only when a pod using it is scheduled", [],
+                             "reference it from a pod (spec.resourceClaims)")]
+        findings += found
+    allocations = [_allocation(c) for c in claims if dig(c, "status", "allocation")]
+    return findings, allocations, changes
+
+
+def _explain_target(inv, t, changes) -> list[dict]:
+    if t.claim is not None and dig(t.claim, "status", "allocation"):
+        return rules.check_reserved_elsewhere(inv, t)
+    out = rules.check_admin_access(inv, t)
+    if out and out[0]["severity"] == "error":
+        return out
+    return out + rules.explain_spec(inv, t, changes)
+
+
+def _allocation(claim: dict) -> dict:
+    results = dig(claim, "status", "allocation", "devices", "results", default=[]) or []
+    return {"claim": claim_label(claim), "node": claim_node(claim),
+            "devices": [f"{r.get('driver')}/{r.get('pool')}/{r.get('device')}" for r in results],
+            "reservedFor": [r.get("name") for r in
+                            dig(claim, "status", "reservedFor", default=[]) or []]}
+
+
+def render(findings, allocations, verbose: bool) -> str:
+    lines = [render_text(findings)] if findings else []
+    if not findings:
+        lines.append("no blocked DRA claims found")
+    shown = allocations if verbose else allocations[:5]
+    for a in shown:
+        devs = ", ".join(d.rsplit("/", 1)[1] for d in a["devices"][:8])
+        more = f" (+{len(a['devices']) - 8})" if len(a["devices"]) > 8 else ""
+        users = ", ".join(a["reservedFor"]) or "nobody yet"
+        lines.append(f"allocated {a['claim']}: node {a['node'] or '?'}, "
+                     f"{len(a['devices'])} device(s) {devs}{more}; reserved for {users}")
+    if len(allocations) > len(shown):
+        lines.append(f"... {len(allocations) - len(shown)} more allocated claim(s) (--all)")
+    return "\n".join(lines)
+
+
+def body(args):
+    if args.all_namespaces and args.namespace:
+        raise InputError("usage: -n and -A are mutually exclusive (see --help)")
+    namespace = None if args.all_namespaces else args.namespace
+    if not args.file and not namespace and not args.all_namespaces:
+        namespace = current_namespace()
+    loaded = load(args.file, pod_namespace=namespace)
+    inv = Inventory(loaded.objects)
+    findings, allocations, changes = explain(inv, namespace, args.name)
+    payload = {"findings": findings, "allocations": allocations, "changes": changes,
+               "cel_engine": _cel.engine_name()}
+    text = render(findings, allocations, args.all)
+    return payload, text, exit_code(findings)
+
+
+def main(argv=None) -> int:
+    parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
+    parser.add_argument("name", nargs="?", help="a pod or ResourceClaim name")
+    parser.add_argument("-n", "--namespace",
+                        help="namespace (live default: the kubeconfig context's)")
+    parser.add_argument("-A", "--all-namespaces", action="store_true",
+                        help="look at every namespace")
+    parser.add_argument("-f", "--file", help="kubectl get -o yaml|json dump, - for stdin")
+    parser.add_argument("--all", action="store_true", help="list every allocated claim")
+    return run(parser, argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

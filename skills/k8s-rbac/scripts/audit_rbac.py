@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Audit RBAC: who can do what, and which grants are risky (live, from a dump, or --self)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
+from k8s_skillkit.loading import kubectl_get, load_objects  # noqa: E402
+
+from _rbac_rules import audit, rule_findings  # noqa: E402
+
+EXAMPLES = """causes (see references/rbac-audit.md):
+  wildcard_verbs wildcard_resources cluster_admin_binding secrets_readable escalation_verbs
+  pod_exec_or_attach default_service_account_bound stale_binding
+
+examples:
+  audit_rbac.py                                  live, whole cluster, built-in roles skipped
+  audit_rbac.py -n shop --json                   findings touching namespace shop
+  kubectl get clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts \\
+      -A -o yaml > rbac.yaml
+  audit_rbac.py -f rbac.yaml                     offline on that dump
+  audit_rbac.py --self -n shop                   what can *I* do in shop (SelfSubjectRulesReview)
+  audit_rbac.py --self --as system:serviceaccount:agent-system:k8s-agent -n shop
+exit: 0 nothing risky, 1 findings, 2 bad input.
+"""
+LIVE_TYPES = "clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts"
+
+
+def _kubectl(args: list[str], stdin: str | None = None, timeout: float = 30):
+    exe = shutil.which("kubectl")
+    if not exe:
+        raise InputError("kubectl not found on PATH: pass a dump with -f FILE")
+    try:
+        return subprocess.run([exe, *args], input=stdin, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as err:
+        raise InputError(f"kubectl {args[0]}: no answer in {timeout:.0f}s") from err
+
+
+def self_review(namespace: str, as_user: str | None) -> list[dict]:
+    """SelfSubjectRulesReview for `namespace` plus a few decisive `auth can-i` checks."""
+    imp = [f"--as={as_user}"] if as_user else []
+    body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview",
+            "spec": {"namespace": namespace}}
+    proc = _kubectl(["create", "--validate=false", "-f", "-", "-o", "json", *imp],
+                    stdin=json.dumps(body))
+    if proc.returncode != 0:
+        raise InputError(f"SelfSubjectRulesReview: {' '.join(proc.stderr.split())}")
+    status = json.loads(proc.stdout).get("status") or {}
+    me = as_user or _whoami()
+    obj = {"kind": "SelfSubjectRulesReview", "namespace": namespace, "name": me}
+    findings = rule_findings(obj, status.get("resourceRules") or [], [f"{me} (self)"])
+    if _can_i(["*", "*", "--all-namespaces"], imp):
+        findings.append(finding("error", "cluster_admin_binding", obj,
+                                f"{me} can do everything everywhere (cluster-admin)",
+                                ["kubectl auth can-i '*' '*' --all-namespaces: yes"],
+                                "run the agent with a generated role (make_agent_rbac.py)"))
+    if status.get("incomplete"):
+        findings.append(finding("info", "rules_incomplete", obj, "the API server could not "
+                                "list every rule (webhook authorizers); can-i checks still "
+                                "hold", [status.get("evaluationError", "")]))
+    return findings
+
+
+def _can_i(args: list[str], imp: list[str]) -> bool:
+    proc = _kubectl(["auth", "can-i", *args, *imp])
+    return proc.stdout.strip() == "yes"
+
+
+def _whoami() -> str:
+    proc = _kubectl(["auth", "whoami", "-o", "json"])
+    try:
+        return json.loads(proc.stdout)["status"]["userInfo"]["username"]
+    except (ValueError, KeyError, TypeError):
+        return "me"
+
+
+def in_namespace(f: dict, namespace: str) -> bool:
+    if f["object"]["namespace"] == namespace:
+        return True
+    return any(f" {namespace}/" in ev or f"namespace {namespace})" in ev for ev in f["evidence"])
+
+
+def body(args):
+    if args.self:
+        findings = self_review(args.namespace or "default", args.as_user)
+        source = "self"
+    else:
+        if args.as_user:
+            raise InputError("--as only works with --self")
+        objects = load_objects(args.file) if args.file else kubectl_get(LIVE_TYPES,
+                                                                        all_namespaces=True)
+        kinds = {o.get("kind") for o in objects}
+        sas = {((o.get("metadata") or {}).get("namespace"), (o.get("metadata") or {}).get("name"))
+               for o in objects if o.get("kind") == "ServiceAccount"}
+        findings = audit(objects, args.include_defaults,
+                         sas if "ServiceAccount" in kinds or not args.file else None,
+                         roles_complete=not args.file or {"Role", "ClusterRole"} <= kinds)
+        if args.namespace:
+            findings = [f for f in findings if in_namespace(f, args.namespace)]
+        source = args.file or "live"
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f["cause"]] = counts.get(f["cause"], 0) + 1
+    shown = findings if args.all else findings[:args.limit]
+    head = (f"{len(findings)} findings ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})"
+            if findings else "no risky RBAC grants found")
+    more = f"\n... {len(findings) - len(shown)} more (--all)" if len(shown) < len(findings) else ""
+    text = head + ("\n" + render_text(shown) if shown else "") + more
+    return {"source": source, "counts": counts, "findings": findings}, text, exit_code(
+        findings, "warning")
+
+
+def main(argv=None) -> int:
+    parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
+    parser.add_argument("-f", "--file", help="kubectl get ... -o yaml|json dump, - for stdin")
+    parser.add_argument("-n", "--namespace", help="only findings touching this namespace "
+                                                  "(with --self: the namespace to review)")
+    parser.add_argument("--self", action="store_true",
+                        help="audit your own identity (SelfSubjectRulesReview, auth can-i)")
+    parser.add_argument("--as", dest="as_user", metavar="USER",
+                        help="with --self: review this identity through impersonation")
+    parser.add_argument("--include-defaults", action="store_true",
+                        help="also audit built-in roles (cluster-admin, system:*)")
+    parser.add_argument("--limit", type=int, default=20, help="findings shown in text mode")
+    parser.add_argument("--all", action="store_true", help="show every finding")
+    return run(parser, argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

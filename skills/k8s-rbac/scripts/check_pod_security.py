@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Check pod specs against Pod Security Standards (baseline, restricted) and a platform policy."""
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
+from k8s_skillkit.loading import kubectl_get, load_objects  # noqa: E402
+
+from _pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,  # noqa: E402
+                         policy_problems)
+
+EXAMPLES = """policy file (YAML, see references/pod-security.md):
+  level: restricted                     # privileged | baseline | restricted
+  allowed_tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+  allowed_node_selectors: {nvidia.com/gpu.product: [NVIDIA-A100-SXM4-80GB], kubernetes.io/os: "*"}
+  automount_service_account_token: false
+  namespace_scoped_only: true           # no pod may run as a cluster-bound ServiceAccount
+  exempt_namespaces: [kube-system]
+
+examples:
+  check_pod_security.py -f deploy.yaml --level restricted
+  check_pod_security.py -n team-a --policy platform-policy.yaml      live pods of team-a
+  check_pod_security.py -A --level baseline --json
+exit: 0 compliant, 1 findings, 2 bad input.
+"""
+WORKLOADS = "pods"
+TEMPLATES = "deployments,statefulsets,daemonsets,jobs,cronjobs"
+
+
+def load_policy(args) -> dict:
+    policy: dict = {}
+    if args.policy:
+        docs = load_objects(args.policy)
+        policy = docs[0]
+        problems = policy_problems(policy)
+        if problems:
+            raise InputError(f"{args.policy}: {'; '.join(problems)}")
+    if args.level:
+        policy["level"] = args.level
+    policy.setdefault("level", "baseline")
+    return policy
+
+
+def load(args, policy: dict) -> tuple[list[dict], set | None]:
+    if args.file:
+        objects = load_objects(args.file)
+        bindings = [o for o in objects if o.get("kind") == "ClusterRoleBinding"]
+        return objects, cluster_bound_service_accounts(bindings) if bindings else None
+    if not args.namespace and not args.all_namespaces:
+        raise InputError("say what to check: -f FILE, -n NAMESPACE or -A")
+    kinds = WORKLOADS + ("," + TEMPLATES if args.templates else "")
+    objects = kubectl_get(kinds, namespace=args.namespace, all_namespaces=args.all_namespaces)
+    bound = None
+    if policy.get("namespace_scoped_only"):
+        bound = cluster_bound_service_accounts(kubectl_get("clusterrolebindings"))
+    return objects, bound
+
+
+def body(args):
+    policy = load_policy(args)
+    objects, bound = load(args, policy)
+    findings = []
+    checked = 0
+    for obj in objects:
+        if obj.get("kind") == "ClusterRoleBinding":
+            continue
+        result = check_object(obj, policy, bound)
+        checked += 1
+        findings += result
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f["cause"]] = counts.get(f["cause"], 0) + 1
+    shown = findings if args.all else findings[:args.limit]
+    head = (f"{checked} objects checked at level {policy['level']}: {len(findings)} findings ("
+            + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")") if findings \
+        else f"{checked} objects checked at level {policy['level']}: compliant"
+    more = f"\n... {len(findings) - len(shown)} more (--all)" if len(shown) < len(findings) else ""
+    text = head + ("\n" + render_text(shown) if shown else "") + more
+    return ({"level": policy["level"], "checked": checked, "counts": counts,
+             "findings": findings}, text, exit_code(findings, "warning"))
+
+
+def main(argv=None) -> int:
+    parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
+    parser.add_argument("-f", "--file", help="manifests or a kubectl get -o yaml dump, - for stdin")
+    parser.add_argument("-n", "--namespace", help="live: pods in this namespace")
+    parser.add_argument("-A", "--all-namespaces", action="store_true", help="live: every namespace")
+    parser.add_argument("--templates", action="store_true",
+                        help="live: also check Deployment/Job/... pod templates")
+    parser.add_argument("--level", choices=LEVELS, help="Pod Security Standards level "
+                        "(default: the policy's level, else baseline)")
+    parser.add_argument("--policy", help="platform policy YAML")
+    parser.add_argument("--limit", type=int, default=20, help="findings shown in text mode")
+    parser.add_argument("--all", action="store_true", help="show every finding")
+    return run(parser, argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

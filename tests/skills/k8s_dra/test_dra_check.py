@@ -1,0 +1,70 @@
+"""check_dra.py: inventory digest and configuration errors (trigger and non-trigger)."""
+from __future__ import annotations
+
+NVIDIA = "cluster-nvidia.yaml"
+
+
+def test_healthy_cluster_is_dra_ready(script, dump):
+    r = script("check_dra.py", "-f", dump(NVIDIA))
+    assert r.code == 0, r.out
+    assert "driver gpu.nvidia.com: 2 node(s), 16 device(s) (NVIDIA H200), 0 allocated" in r.out
+    assert "DeviceClass gpu.nvidia.com: 16 device(s), 16 free" in r.out
+    assert "DRA ready" in r.out
+
+
+def test_allocated_devices_are_counted(script, dump):
+    r = script("check_dra.py", "-f", dump(NVIDIA, "explain/busy.yaml"), "--json")
+    assert r.doc["allocated"] == 14 and r.doc["devices"] == 16
+
+
+def test_legacy_limits_only_where_gpus_are_dra_devices(script, dump):
+    r = script("check_dra.py", "-f", dump(NVIDIA, "check/legacy-pod.yaml"), "--json")
+    assert r.code == 1
+    found = [(f["cause"], f["object"]["name"]) for f in r.doc["findings"]]
+    assert found == [("legacy_limits_on_dra_cluster", "legacy")]  # not the H100-capable Job
+
+
+def test_unsatisfiable_class_and_unmapped_kueue_class(script, dump, resource):
+    r = script("check_dra.py", "-f", dump(NVIDIA, "check/ghost-class.yaml"), "--kueue-config",
+               resource("check/kueue-config.yaml"), "--json")
+    found = {(f["cause"], f["object"]["name"]) for f in r.doc["findings"]}
+    assert found == {("device_class_unsatisfiable", "gpu.example.com"),
+                     ("kueue_class_unmapped", "gpu.example.com")}
+
+
+def test_kueue_config_from_a_configmap_in_the_dump(script, dump):
+    cm = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kueue-manager-config, namespace: "
+          "kueue-system}\ndata:\n  controller_manager_config.yaml: |\n"
+          "    apiVersion: config.kueue.x-k8s.io/v1beta2\n    kind: Configuration\n"
+          "    resources:\n      deviceClassMappings:\n      - name: example.com/gpu\n"
+          "        deviceClassNames: [gpu.example.com]\n")
+    r = script("check_dra.py", "-f", dump(NVIDIA, "check/ghost-class.yaml", extra=cm), "--json")
+    assert "kueue_class_unmapped" not in [f["cause"] for f in r.doc["findings"]]
+
+
+def test_kueue_queues_without_config_say_what_was_skipped(script, dump):
+    r = script("check_dra.py", "-f", dump(NVIDIA, "gang/queues.yaml"), "--json")
+    assert r.code == 0 and [f["cause"] for f in r.doc["findings"]] == ["kueue_config_unknown"]
+
+
+def test_no_dra_at_all_explains_device_plugin_limits(script, resource):
+    r = script("check_dra.py", "-f", resource("check/legacy-only.yaml"), "--json")
+    assert r.code == 1
+    f = r.doc["findings"][0]
+    assert f["cause"] == "dra_api_missing"
+    assert "NVIDIA DRA Driver for GPUs" in f["fix"]
+    assert any("whole devices by count only" in e for e in f["evidence"])
+
+
+def test_api_served_but_no_driver(script, dump):
+    cls = ("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu.nvidia.com}\n"
+           "spec: {}\n")
+    r = script("check_dra.py", "-f", dump("check/legacy-only.yaml", extra=cls), "--json")
+    assert [f["cause"] for f in r.doc["findings"]] == ["no_dra_drivers"]
+
+
+def test_bad_input_is_one_line(script, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: [unclosed\n")
+    r = script("check_dra.py", "-f", str(bad))
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and r.out == ""

@@ -1,0 +1,118 @@
+"""explain_claim.py: each cause from a fixture that triggers it, and the clean cases."""
+from __future__ import annotations
+
+import pytest
+
+NVIDIA = "cluster-nvidia.yaml"
+
+CASES = [
+    ("explain/class-missing.yaml", "device_class_missing", "gpu.nvidia.com"),
+    ("explain/no-matching.yaml", "no_matching_device", "productName='NVIDIA H200'"),
+    ("explain/too-big.yaml", "insufficient_devices", "no node has more than 8"),
+    ("explain/busy.yaml", "insufficient_devices", "held by team-b/holder-a (pod trainer-a)"),
+    ("explain/constraint.yaml", "constraint_unsatisfiable", "set count: 4"),
+    ("explain/admin.yaml", "admin_access_forbidden", "resource.kubernetes.io/admin-access=true"),
+    ("explain/reserved.yaml", "claim_reserved_elsewhere", "excludes node gpu-h200-dra-0"),
+    ("explain/template-missing.yaml", "claim_template_missing", "does-not-exist"),
+]
+
+
+@pytest.mark.parametrize("fixture,cause,needle", CASES, ids=[c[0] for c in CASES])
+def test_cause_is_named_with_its_evidence(script, dump, fixture, cause, needle):
+    r = script("explain_claim.py", "-f", dump(NVIDIA, fixture), "--json")
+    assert r.code == 1, r.err
+    found = [f for f in r.doc["findings"] if f["cause"] == cause]
+    assert found, r.doc["findings"]
+    text = " ".join([found[0]["message"], found[0]["fix"], *found[0]["evidence"]])
+    assert needle in text
+    assert set(found[0]) == {"severity", "cause", "object", "message", "evidence", "fix"}
+
+
+def test_proposed_changes_point_into_the_object_the_user_owns(script, dump):
+    r = script("explain_claim.py", "-f", dump(NVIDIA, "explain/too-big.yaml"), "--json")
+    assert r.doc["changes"] == [{"object": {"kind": "ResourceClaimTemplate",
+                                            "namespace": "team-a", "name": "ten"},
+                                 "path": "spec.spec.devices.requests[0].exactly.count",
+                                 "value": 8}]
+
+
+def test_no_slices_at_all(script, dump):
+    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml"), "--json")
+    assert r.causes == ["device_class_missing"]  # no class either: the first thing to fix
+    extra = ("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu.nvidia.com}\n"
+             "spec:\n  selectors:\n  - cel: {expression: 'device.driver == \"gpu.nvidia.com\"'}\n")
+    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml", extra=extra), "--json")
+    assert r.causes == ["no_resource_slices"]
+
+
+def test_class_of_an_absent_driver_is_no_resource_slices(script, dump):
+    extra = ("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: rdma.example.com}\n"
+             "spec:\n  selectors:\n  - cel: {expression: 'device.driver == \"rdma.example.com\"'}\n"
+             "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+             "metadata: {name: nic, namespace: team-a}\nspec:\n  devices:\n    requests:\n"
+             "    - {name: nic, exactly: {deviceClassName: rdma.example.com}}\n")
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=extra), "--json")
+    found = r.doc["findings"][0]
+    assert found["cause"] == "no_resource_slices" and "rdma.example.com" in found["message"]
+
+
+def test_selector_runtime_error_is_its_own_cause(script, dump):
+    extra = ("apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+             "metadata: {name: err, namespace: team-a}\nspec:\n  devices:\n    requests:\n"
+             "    - name: gpus\n      exactly:\n        deviceClassName: gpu.nvidia.com\n"
+             "        selectors:\n        - cel: {expression: 'device.attributes[\"gpu.nvidia.com\"]"
+             ".nvlinkDomain == \"a\"'}\n")
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=extra), "--json")
+    assert r.causes == ["selector_error"]
+    assert "nvlinkDomain" in " ".join(r.doc["findings"][0]["evidence"])
+
+
+def test_allocatable_claim_and_allocated_claims_are_clean(script, dump):
+    ok = ("apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+          "metadata: {name: fine, namespace: team-a}\nspec:\n  devices:\n    requests:\n"
+          "    - {name: gpus, exactly: {deviceClassName: gpu.nvidia.com, count: 4}}\n")
+    r = script("explain_claim.py", "-f", dump(NVIDIA, "explain/reserved.yaml", extra=ok),
+               "-n", "team-a", "fine", "--json")
+    assert r.code == 0 and r.causes == ["waiting_for_consumer"]
+    r = script("explain_claim.py", "-f", dump(NVIDIA, "explain/reserved.yaml"), "a")
+    assert r.code == 0
+    assert "allocated team-a/shared: node gpu-h200-dra-0, 1 device(s) gpu-0; reserved for a" in r.out
+
+
+def test_unknown_name_is_an_input_error(script, dump):
+    r = script("explain_claim.py", "-f", dump(NVIDIA), "nope")
+    assert r.code == 2 and r.err.startswith("error: nope:") and len(r.err.splitlines()) == 1
+
+
+def test_text_output_is_a_digest(script, dump):
+    r = script("explain_claim.py", "-f", dump(NVIDIA, "explain/busy.yaml"))
+    assert r.code == 1
+    assert len(r.out.splitlines()) <= 12
+
+
+def test_two_claims_that_fit_alone_but_not_together(script, dump):
+    extra = ("apiVersion: resource.k8s.io/v1\nkind: ResourceClaimTemplate\n"
+             "metadata: {name: five, namespace: team-a}\nspec:\n  spec:\n    devices:\n"
+             "      requests:\n      - {name: g, exactly: {deviceClassName: gpu.nvidia.com, "
+             "count: 5}}\n---\napiVersion: v1\nkind: Pod\n"
+             "metadata: {name: greedy, namespace: team-a, uid: u-g}\nspec:\n  resourceClaims:\n"
+             "  - {name: a, resourceClaimTemplateName: five}\n"
+             "  - {name: b, resourceClaimTemplateName: five}\n"
+             "  containers: [{name: m, image: x}]\nstatus: {phase: Pending}\n")
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=extra), "--json")
+    assert r.causes == ["insufficient_devices"]
+    assert "not all together" in r.doc["findings"][0]["message"]
+
+
+def test_first_available_falls_back_to_what_exists(script, dump):
+    extra = ("apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+             "metadata: {name: alt, namespace: team-a}\nspec:\n  devices:\n    requests:\n"
+             "    - name: gpus\n      firstAvailable:\n"
+             "      - name: h100\n        deviceClassName: gpu.nvidia.com\n        selectors:\n"
+             "        - cel: {expression: 'device.attributes[\"gpu.nvidia.com\"].productName == "
+             "\"NVIDIA H100\"'}\n      - {name: any, deviceClassName: gpu.nvidia.com, count: 2}\n")
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=extra), "--json")
+    assert r.causes == ["waiting_for_consumer"]  # allocatable through the second choice
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=extra.replace("count: 2",
+                                                                          "count: 9")), "--json")
+    assert r.causes == ["insufficient_devices"]
