@@ -22,8 +22,8 @@ CUDA OOM        a container with a `nvidia.com/gpu` limit whose command/args pas
                 `--batch-size N` with N >= 1024. Crash loop, exitCode 1, and the last log
                 lines in lastState.terminated.message (as with terminationMessagePolicy
                 FallbackToLogsOnError): "torch.OutOfMemoryError: CUDA out of memory ...".
-probe failing   a container whose readinessProbe httpGet/tcpSocket port is neither a
-                containerPort nor a port name of that container (nothing listens there):
+probe failing   a container that declares `ports` and whose readinessProbe httpGet/tcpSocket
+                port is none of them, by number or name (nothing listens there):
                 Running, containers started but not Ready, an Unhealthy event
                 "Readiness probe failed: ... connect: connection refused".
 node not ready  a Node carrying the taint `node.kubernetes.io/out-of-service` (what an admin
@@ -64,8 +64,10 @@ JQ_OOM = (_JQ_BYTES + '[.spec.containers[] | select(.resources.limits.memory != 
 JQ_CUDA_OOM = ('[.spec.containers[] | select(.resources.limits["nvidia.com/gpu"] != null) | '
                f'{_JQ_CMD} | capture("--batch-size[= ](?<b>[0-9]+)") | .b | tonumber '
                f'>= {CUDA_OOM_BATCH}] | any')
+# Only containers that declare ports: a probe on an undeclared port may well be served.
 JQ_PROBE_PORT = ('[.spec.containers[] | . as $c | ($c.readinessProbe.httpGet.port // '
                  '$c.readinessProbe.tcpSocket.port) as $p | select($p != null) | '
+                 'select(($c.ports // []) | length > 0) | '
                  '([$c.ports[]?.containerPort] + [$c.ports[]?.name] | any(.[]; . == $p)) '
                  '| not] | any')
 JQ_WAITING = '[.status.containerStatuses[]?.state.waiting.reason]'
@@ -251,7 +253,7 @@ containerStatuses:
     waiting:
       {{ if regexMatch "%(tags)s" .image }}
       reason: %(reason)s
-      message: {{ printf "%(message)s" .image .image | Quote }}
+      message: {{ printf "%(message)s" %(args)s | Quote }}
       {{ else }}
       reason: PodInitializing
       {{ end }}
@@ -306,8 +308,8 @@ phase: Running
 
 def _pull_template(reason: str, message: str) -> str:
     tags = ":(" + "|".join(t.replace(".", "\\\\.") for t in UNPUBLISHED_TAGS) + ")$"
-    return _PULL % {"tags": tags, "reason": reason,
-                    "message": message.replace('"', '\\"')}
+    return _PULL % {"tags": tags, "reason": reason, "message": message.replace('"', '\\"'),
+                    "args": " ".join([".image"] * message.count("%q"))}
 
 
 def pod_stages() -> list[dict]:

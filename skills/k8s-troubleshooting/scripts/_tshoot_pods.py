@@ -1,0 +1,405 @@
+"""What is wrong with one pod: the most specific cause, its evidence and the fix.
+
+classify(cluster, pod) -> problem dict {cause, severity, container, message, evidence, fix,
+signature} or None for a healthy pod. `signature` groups identical failures across pods.
+"""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.quantity import format_quantity, parse_quantity
+
+import _tshoot_sched as sched
+from _tshoot_model import meta
+from _tshoot_redact import redact
+
+GPU_PATTERNS = re.compile(
+    r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_STATUS_ALLOC_FAILED|"
+    r"\bXid\b|NVRM|GPU has fallen off the bus|uncorrectable ECC|NVML|"
+    r"cudaErrorMemoryAllocation|NCCL error", re.I)
+_XID = re.compile(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", re.I)
+_EXIT_CMD = re.compile(r"(?:^|[;&|\s])exit\s+(\d+)\s*$")
+_MEM_NEED = re.compile(r"(?:--vm-bytes[= ]|-Xmx|--memory[= ]|--mem[= ])"
+                       r"(\d+(?:\.\d+)?)([KMGkmg]i?)?")
+EXIT_HINTS = {1: "application error", 2: "misuse of a shell builtin / bad arguments",
+              126: "command not executable", 127: "command not found",
+              134: "aborted (SIGABRT)", 137: "killed (SIGKILL: OOM or failed liveness probe)",
+              139: "segmentation fault", 143: "terminated (SIGTERM)"}
+PULL_REASONS = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+                "RegistryUnavailable")
+CONFIG_REASONS = ("CreateContainerConfigError",)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def warnings(cluster, pod: dict, limit: int = 3) -> list[str]:
+    """The pod's Warning events, deduplicated, most frequent first."""
+    seen = {}
+    for ev in cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name")):
+        if ev.get("type") != "Warning":
+            continue
+        key = (ev.get("reason", ""), _short(ev.get("message") or ev.get("note") or "", 240))
+        seen[key] = seen.get(key, 0) + int(ev.get("count") or 1)
+    ranked = sorted(seen.items(), key=lambda kv: -kv[1])[:limit]
+    return [f'event {r} (x{n}): "{redact(m)}"' for (r, m), n in ranked]
+
+
+def _container(pod: dict, name: str) -> dict:
+    for c in (pod.get("spec") or {}).get("containers") or []:
+        if c.get("name") == name:
+            return c
+    return {}
+
+
+def _cmd(c: dict) -> str:
+    return " ".join(str(x) for x in (c.get("command") or []) + (c.get("args") or []))
+
+
+def classify(cluster, pod: dict) -> dict | None:
+    status = pod.get("status") or {}
+    phase = status.get("phase")
+    if meta(pod, "deletionTimestamp") or phase == "Succeeded":
+        return None
+    if phase == "Pending" and not (pod.get("spec") or {}).get("nodeName"):
+        if sched.is_unschedulable(pod):  # no verdict yet: the scheduler has not tried
+            found = sched.explain(cluster, pod)
+            return {"severity": "error", "container": "", **found}
+    statuses = (status.get("initContainerStatuses") or []) + (status.get("containerStatuses")
+                                                               or [])
+    main = status.get("containerStatuses") or []
+    if phase == "Running" and main and all(cs.get("ready") and not cs.get("restartCount")
+                                           for cs in main):
+        # The common case, kept cheap for 50,000-pod dumps: only GPU events and config refs.
+        if cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name")):
+            found = _gpu(cluster, pod, statuses[-1])
+            if found:
+                return found
+        return _config_refs_cached(cluster, pod)
+    for check in (_gpu, _oom, _image, _config_state, _crash):
+        for cs in statuses:
+            found = check(cluster, pod, cs)
+            if found and cs.get("ready"):
+                # it failed before but runs and is Ready now: worth knowing, not an outage
+                found.update(severity="warning", message=found["message"] + " - Ready again now",
+                             signature=found["signature"] + ":recovered")
+            if found:
+                return found
+    found = _config_refs_cached(cluster, pod)
+    if found:
+        return found
+    return _not_ready(cluster, pod, statuses)
+
+
+def _terminated(cs: dict) -> dict:
+    return ((cs.get("lastState") or {}).get("terminated")
+            or (cs.get("state") or {}).get("terminated") or {})
+
+
+def _gpu(cluster, pod, cs) -> dict | None:
+    term = _terminated(cs)
+    text = term.get("message") or ""
+    hits = [line for line in text.splitlines() if GPU_PATTERNS.search(line)]
+    events = [e for e in cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+              if GPU_PATTERNS.search(e.get("message") or "")]
+    if not hits and not events:
+        return None
+    line = hits[-1] if hits else events[-1].get("message", "")
+    return gpu_problem(line, cs.get("name", ""), _container(pod, cs.get("name", "")),
+                       [f'last log line (termination message): "{redact(_short(h))}"'
+                        for h in hits[-2:]]
+                       + [f'event {e.get("reason")}: "{redact(_short(e.get("message")))}"'
+                          for e in events[-2:]], cs.get("restartCount", 0))
+
+
+def gpu_problem(line: str, cname: str, container: dict, evidence: list[str],
+                restarts: int = 0) -> dict:
+    xid = _XID.search(line)
+    if xid:
+        code = int(xid.group(1))
+        hw = code in (48, 63, 64, 74, 79, 92, 94, 95, 119, 120)
+        fix = ("cordon the node (kubectl cordon NODE), drain it and have the GPU checked: Xid "
+               f"{code} is a hardware/driver fault; reschedule the job on healthy nodes"
+               if hw else f"Xid {code} is usually an application/driver error (bad memory "
+               "access): check the CUDA code and driver/CUDA versions; restart on another node "
+               "if it repeats")
+        return {"cause": "gpu_pressure", "severity": "error", "container": cname,
+                "message": f"GPU Xid {code} error" + (f" in container {cname}" if cname else ""),
+                "evidence": evidence, "fix": fix, "signature": f"xid{code}"}
+    cmd = _cmd(container)
+    batch = re.search(r"--batch[-_]size[= ](\d+)", cmd)
+    fix = ("CUDA ran out of GPU memory: lower the per-GPU batch size"
+           + (f" (--batch-size {batch.group(1)} -> {max(1, int(batch.group(1)) // 2)})"
+              if batch else "")
+           + ", enable gradient checkpointing / mixed precision, or request a GPU with more "
+             "memory (nodeSelector nvidia.com/gpu.product); more GPUs only help if the job "
+             "shards the model")
+    return {"cause": "gpu_pressure", "severity": "error", "container": cname,
+            "message": f"container {cname} runs out of GPU memory (CUDA OOM) and restarts "
+                       f"({restarts} restarts)",
+            "evidence": evidence, "fix": fix,
+            "signature": f"cudaoom:{cname}:{batch.group(1) if batch else ''}"}
+
+
+def _oom(cluster, pod, cs) -> dict | None:
+    term = _terminated(cs)
+    if term.get("reason") != "OOMKilled":
+        return None
+    name = cs.get("name", "")
+    c = _container(pod, name)
+    limit = ((c.get("resources") or {}).get("limits") or {}).get("memory")
+    need = _declared_memory(_cmd(c) + " " + " ".join(
+        f"{e.get('value', '')}" for e in c.get("env") or []))
+    ev = [f"lastState.terminated: reason OOMKilled, exitCode {term.get('exitCode')}, "
+          f"restartCount {cs.get('restartCount', 0)}",
+          f"limits.memory {limit or 'none'}; requests.memory "
+          f"{((c.get('resources') or {}).get('requests') or {}).get('memory') or 'none'}"]
+    if need:
+        ev.append(f"the container's own arguments ask for {format_quantity(need, 'memory')}")
+    ev += warnings(cluster, pod, 2)
+    target = _suggest_memory(limit, need)
+    fix = (f"raise resources.limits.memory of container {name} to {target} (and requests to "
+           f"match) or make the process use less memory" if target else
+           f"set resources.limits.memory on container {name} above its peak use")
+    observed = (f"needs ~{format_quantity(need, 'memory')}" if need
+                else "killed at its limit")
+    return {"cause": "oom_killed", "severity": "error", "container": name,
+            "message": f"container {name} is OOMKilled: limit {limit or 'none'}, {observed}",
+            "evidence": ev, "fix": fix, "signature": f"oom:{name}:{limit}"}
+
+
+def _declared_memory(text: str):
+    m = _MEM_NEED.search(text)
+    if not m:
+        return None
+    unit = (m.group(2) or "").upper().rstrip("I")
+    factor = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}.get(unit, 1)
+    try:
+        return parse_quantity(m.group(1)) * factor
+    except ValueError:
+        return None
+
+
+def _suggest_memory(limit, need):
+    try:
+        cur = parse_quantity(limit) if limit else None
+    except ValueError:
+        cur = None
+    base = max([q for q in (need and need * 5 / 4, cur and cur * 2) if q] or [0])
+    if not base:
+        return None
+    mib = -(-int(base) // 2**20)
+    return f"{-(-mib // 64) * 64}Mi"
+
+
+def _image(cluster, pod, cs) -> dict | None:
+    waiting = (cs.get("state") or {}).get("waiting") or {}
+    if waiting.get("reason") not in PULL_REASONS:
+        return None
+    image, msg = cs.get("image", ""), waiting.get("message") or ""
+    events = [e.get("message") or "" for e in
+              cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+              if e.get("reason") in ("Failed", "ErrImagePull") and "pull" in
+              (e.get("message") or "").lower()]
+    blob = (msg + " " + " ".join(events)).lower()
+    if waiting["reason"] == "InvalidImageName":
+        kind, fix = "invalid name", f"fix the image reference {image!r} (registry/repo:tag)"
+    elif any(k in blob for k in ("unauthorized", "authentication required", "denied",
+                                  "401", "403", "forbidden")):
+        kind = "registry auth"
+        fix = ("create a docker-registry Secret (kubectl create secret docker-registry ...) in "
+               f"namespace {meta(pod, 'namespace')} and reference it in spec.imagePullSecrets "
+               "(or on the ServiceAccount)")
+    elif any(k in blob for k in ("no such host", "i/o timeout", "connection refused",
+                                  "tls:", "x509")):
+        kind = "registry unreachable"
+        fix = "check the registry host name, DNS/proxy/TLS from the nodes, or mirror the image"
+    else:
+        kind = "tag or repository not found"
+        repo, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
+        fix = (f"image {image} does not exist: set container {cs.get('name')} image to a tag "
+               f"that is published for {repo or image} (list the repository's tags), then "
+               "roll out")
+    ev = [f"{cs.get('name')}: waiting {waiting['reason']}: \"{redact(_short(msg))}\""]
+    ev += warnings(cluster, pod, 2)
+    return {"cause": "image_pull", "severity": "error", "container": cs.get("name", ""),
+            "message": f"cannot pull image {image} ({kind})", "evidence": ev, "fix": fix,
+            "signature": f"pull:{image}:{kind}"}
+
+
+def _config_state(cluster, pod, cs) -> dict | None:
+    waiting = (cs.get("state") or {}).get("waiting") or {}
+    if waiting.get("reason") not in CONFIG_REASONS:
+        return None
+    found = _config_refs(cluster, pod)
+    if found:
+        found["evidence"].insert(0, f'{cs.get("name")}: waiting {waiting["reason"]}: '
+                                    f'"{_short(waiting.get("message", ""))}"')
+        return found
+    return {"cause": "config_missing", "severity": "error", "container": cs.get("name", ""),
+            "message": f"container {cs.get('name')} cannot be created: "
+                       f"{_short(waiting.get('message', ''), 160)}",
+            "evidence": [f'waiting {waiting["reason"]}: "{_short(waiting.get("message", ""))}"'],
+            "fix": "create the ConfigMap/Secret (or the key) named in the message, or mark the "
+                   "reference optional: true", "signature": f"cfg:{waiting.get('message')}"}
+
+
+def config_refs(pod: dict):
+    """Yield (kind, name, key_or_None, where) for every non-optional ConfigMap/Secret ref."""
+    spec = pod.get("spec") or {}
+    for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+        for e in c.get("env") or []:
+            src = e.get("valueFrom") or {}
+            for field, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+                ref = src.get(field)
+                if ref and not ref.get("optional"):
+                    yield (kind, ref.get("name", ""), ref.get("key"),
+                           f"{c.get('name')} env {e.get('name')}")
+        for e in c.get("envFrom") or []:
+            for field, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                ref = e.get(field)
+                if ref and not ref.get("optional"):
+                    yield kind, ref.get("name", ""), None, f"{c.get('name')} envFrom"
+    for v in spec.get("volumes") or []:
+        sources = [v] + [s for s in ((v.get("projected") or {}).get("sources") or [])]
+        for s in sources:
+            for field, kind, key in (("configMap", "ConfigMap", "name"),
+                                     ("secret", "Secret", "secretName")):
+                ref = s.get(field)
+                if ref and not ref.get("optional"):
+                    name = ref.get(key) or ref.get("name", "")
+                    keys = [i.get("key") for i in ref.get("items") or []] or [None]
+                    for k in keys:
+                        yield kind, name, k, f"volume {v.get('name')}"
+
+
+def _config_refs_cached(cluster, pod) -> dict | None:
+    """Pods of one ReplicaSet/StatefulSet revision share their references: check once."""
+    refs = meta(pod, "ownerReferences", [])
+    labels = meta(pod, "labels", {}) or {}
+    rev = labels.get("pod-template-hash") or labels.get("controller-revision-hash")
+    if not refs or not rev:
+        return _config_refs(cluster, pod)
+    key = (meta(pod, "namespace"), refs[0].get("name"), rev)
+    cache = cluster.__dict__.setdefault("_config_cache", {})
+    if key not in cache:
+        cache[key] = _config_refs(cluster, pod)
+    found = cache[key]
+    return None if found is None else {**found, "evidence": list(found["evidence"])}
+
+
+def _config_refs(cluster, pod) -> dict | None:
+    if not (cluster.has_kind("ConfigMap") or cluster.has_kind("Secret")):
+        return None  # a dump without them proves nothing
+    ns = meta(pod, "namespace")
+    missing = []
+    for kind, name, key, where in config_refs(pod):
+        if not cluster.has_kind(kind):
+            continue
+        obj = cluster.get(kind, ns, name)
+        if obj is None:
+            missing.append((kind, name, None, where))
+        elif key and key not in (obj.get("keys") or list((obj.get("data") or {}))):
+            missing.append((kind, name, key, where))
+    if not missing:
+        return None
+    ev = []
+    for kind, name, key, where in missing[:4]:
+        obj = cluster.get(kind, ns, name)
+        have = f"; it has keys: {', '.join((obj.get('keys') or [])[:8]) or 'none'}" if obj else ""
+        ev.append(f"{where} -> {kind} {name}" + (f" key {key}: key absent{have}" if key
+                                                  else ": object does not exist"))
+    kind, name, key, _ = missing[0]
+    what = f"key {key} in {kind} {name}" if key else f"{kind} {name}"
+    fix = (f"create {kind} {name} in namespace {ns} with the keys the pod reads" if not key else
+           f"add key {key} to {kind} {name} (or fix the key name in the pod template)")
+    if kind == "Secret":
+        fix += " - set the value yourself; never paste secret values into chat"
+    return {"cause": "config_missing", "severity": "error", "container": "",
+            "message": f"references {what}, which does not exist"
+                       + (f" (+{len(missing) - 1} more)" if len(missing) > 1 else ""),
+            "evidence": ev, "fix": fix + ", or mark the reference optional: true",
+            "signature": "cfg:" + ",".join(f"{k}/{n}/{y}" for k, n, y, _ in missing)}
+
+
+def _crash(cluster, pod, cs) -> dict | None:
+    waiting = (cs.get("state") or {}).get("waiting") or {}
+    term = _terminated(cs)
+    restarts = cs.get("restartCount") or 0
+    crashing = waiting.get("reason") == "CrashLoopBackOff" or (
+        term and term.get("exitCode") not in (0, None) and (restarts >= 3 or (
+            (pod.get("status") or {}).get("phase") == "Failed")))
+    if not crashing:
+        return None
+    name, code = cs.get("name", ""), term.get("exitCode")
+    c = _container(pod, name)
+    cmd = _cmd(c)
+    hint = EXIT_HINTS.get(code, "")
+    ev = [f"lastState.terminated: reason {term.get('reason', '?')}, exitCode {code}"
+          + (f" ({hint})" if hint else "") + f", restartCount {restarts}"]
+    if term.get("message"):
+        ev.append(f'termination message: "{redact(_short(term["message"]))}"')
+    ev += warnings(cluster, pod, 2)
+    explicit = _EXIT_CMD.search(cmd)
+    if explicit:
+        fix = (f"the container command `{_short(cmd, 120)}` ends in `exit {explicit.group(1)}`: "
+               f"fix command/args of container {name} so the process keeps running")
+    elif code in (126, 127):
+        fix = f"fix command/args of container {name}: the entrypoint is missing or not executable"
+    elif code == 137:
+        fix = ("SIGKILL without OOMKilled: a failing liveness probe or an external kill; check "
+               "the liveness probe and Killing events")
+    else:
+        fix = (f"read the previous logs (kubectl logs POD -c {name} --previous), fix the "
+               "application error or its config, then roll out")
+    if (pod.get("status") or {}).get("phase") == "Failed":
+        what = "failed (pod phase Failed, not restarted)"
+    else:
+        what = f"is restarted in a loop ({restarts} restarts)"
+    return {"cause": "crash_loop", "severity": "error", "container": name,
+            "message": f"container {name} exits with code {code} ({term.get('reason', '?')}) "
+                       f"and {what}",
+            "evidence": ev, "fix": fix, "signature": f"crash:{name}:{code}:{_short(cmd, 80)}"}
+
+
+def _not_ready(cluster, pod, statuses) -> dict | None:
+    if (pod.get("status") or {}).get("phase") != "Running":
+        return None
+    ready = {c.get("type"): c for c in (pod.get("status") or {}).get("conditions") or []}
+    if (ready.get("Ready") or {}).get("status") != "False":
+        return None
+    unready = [cs for cs in statuses if not cs.get("ready") and
+               ((cs.get("state") or {}).get("running"))]
+    if not unready:
+        return None
+    cs = unready[0]
+    c = _container(pod, cs.get("name", ""))
+    probe = c.get("readinessProbe") or c.get("startupProbe")
+    ev = warnings(cluster, pod, 2)
+    ev.append(f"Ready=False: {_short((ready.get('Ready') or {}).get('message', ''), 160)}")
+    if not probe and not ev[:-1]:
+        return None
+    fix, detail = _probe_fix(c, probe or {})
+    return {"cause": "probe_failing", "severity": "warning", "container": cs.get("name", ""),
+            "message": f"container {cs.get('name')} runs but fails its readiness probe"
+                       + (f" ({detail})" if detail else "") + ": no traffic, rollouts stall",
+            "evidence": ev, "fix": fix, "signature": f"probe:{cs.get('name')}:{detail}"}
+
+
+def _probe_fix(c: dict, probe: dict) -> tuple[str, str]:
+    http, tcp = probe.get("httpGet"), probe.get("tcpSocket")
+    target = (http or tcp or {}).get("port")
+    ports = c.get("ports") or []
+    known = [p.get("containerPort") for p in ports] + [p.get("name") for p in ports]
+    where = f"port {target}" + (f" path {http.get('path', '/')}" if http else "")
+    if target is not None and ports and target not in known:
+        good = ports[0].get("name") or ports[0].get("containerPort")
+        return (f"readinessProbe targets {where} but container {c.get('name')} listens on "
+                f"{', '.join(str(p.get('containerPort')) for p in ports)}: set "
+                f"readinessProbe.{'httpGet' if http else 'tcpSocket'}.port to {good}",
+                f"{where}, nothing listens there")
+    return ("check the probe's port/path against what the app serves (kubectl port-forward and "
+            "curl it); if the app is just slow to start add a startupProbe or raise "
+            "initialDelaySeconds/failureThreshold", where if target is not None else "")

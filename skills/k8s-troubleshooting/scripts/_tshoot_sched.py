@@ -1,0 +1,247 @@
+"""Why the scheduler cannot place a pod: selector/affinity, taints, then resources.
+
+Re-checks the pod against every node in the dump the way the scheduler filters them, so the
+answer says which resource, how short, on how many nodes; falls back on the scheduler's own
+message ("0/8 nodes are available: 8 Insufficient nvidia.com/gpu ...") without nodes.
+"""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.quantity import format_quantity
+
+from _tshoot_model import meta, pod_requests
+
+_MSG_PARTS = re.compile(r"(\d+) (?:node\(s\) )?([^,]+)")
+
+
+def node_matches(pod: dict, node: dict) -> bool:
+    spec = pod.get("spec") or {}
+    labels = meta(node, "labels", {}) or {}
+    for key, value in (spec.get("nodeSelector") or {}).items():
+        if labels.get(key) != value:
+            return False
+    terms = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+             .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get(
+        "nodeSelectorTerms") or []
+    if not terms:
+        return True
+    fields = {"metadata.name": meta(node, "name")}
+    return any(all(_expr(e, labels) for e in t.get("matchExpressions") or [])
+               and all(_expr(e, fields) for e in t.get("matchFields") or []) for t in terms)
+
+
+def _expr(e: dict, labels: dict) -> bool:
+    key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
+    have = labels.get(key)
+    if op == "In":
+        return have in values
+    if op == "NotIn":
+        return have not in values
+    if op == "Exists":
+        return key in labels
+    if op == "DoesNotExist":
+        return key not in labels
+    try:
+        if op == "Gt":
+            return have is not None and int(have) > int(values[0])
+        if op == "Lt":
+            return have is not None and int(have) < int(values[0])
+    except (ValueError, IndexError):
+        return False
+    return False
+
+
+def blocking_taints(pod: dict, node: dict) -> list[dict]:
+    taints = list((node.get("spec") or {}).get("taints") or [])
+    if (node.get("spec") or {}).get("unschedulable"):
+        taints.append({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"})
+    tols = (pod.get("spec") or {}).get("tolerations") or []
+    return [t for t in taints if t.get("effect") in ("NoSchedule", "NoExecute")
+            and not any(_tolerates(tol, t) for tol in tols)]
+
+
+def _tolerates(tol: dict, taint: dict) -> bool:
+    if tol.get("effect") and tol["effect"] != taint.get("effect"):
+        return False
+    if not tol.get("key"):
+        return tol.get("operator") == "Exists"
+    if tol["key"] != taint.get("key"):
+        return False
+    return tol.get("operator") == "Exists" or tol.get("value", "") == taint.get("value", "")
+
+
+def taint_text(t: dict) -> str:
+    value = f"={t['value']}" if t.get("value") else ""
+    return f"{t.get('key')}{value}:{t.get('effect')}"
+
+
+def scheduler_message(pod: dict) -> str:
+    for c in (pod.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "PodScheduled" and c.get("status") == "False":
+            return c.get("message") or c.get("reason") or ""
+    return ""
+
+
+def is_unschedulable(pod: dict) -> bool:
+    for c in (pod.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "PodScheduled" and c.get("status") == "False":
+            return c.get("reason") in ("Unschedulable", "SchedulerError", None, "")
+    return False
+
+
+def explain(cluster, pod: dict) -> dict:
+    """{cause, message, evidence, fix, signature} for an unschedulable pod (memoised per
+    workload and scheduling-relevant spec: replicas of one template share the answer)."""
+    spec = pod.get("spec") or {}
+    key = (meta(pod, "namespace"), cluster.owner(pod), scheduler_message(pod),
+           repr([spec.get(k) for k in ("nodeSelector", "affinity", "tolerations",
+                                       "containers", "initContainers", "overhead")]))
+    cache = cluster.__dict__.setdefault("_explain_cache", {})
+    if key not in cache:
+        cache[key] = _explain(cluster, pod)
+    found = cache[key]
+    return {**found, "evidence": list(found["evidence"])}
+
+
+def _explain(cluster, pod: dict) -> dict:
+    msg = scheduler_message(pod)
+    nodes = cluster.nodes()
+    if "unbound immediate PersistentVolumeClaims" in msg or "persistentvolumeclaim" in msg:
+        return {"cause": "pvc_pending", "message": "waits for a PersistentVolumeClaim to bind",
+                "evidence": [f'scheduler: "{msg}"'], "fix": "", "signature": "pvc"}
+    if nodes:
+        found = _from_nodes(cluster, pod, nodes)
+        if found:
+            found["evidence"].append(f'scheduler: "{msg}"' if msg else
+                                     "no PodScheduled condition yet")
+            return found
+    return _from_message(pod, msg)
+
+
+def _from_nodes(cluster, pod: dict, nodes: list[dict]) -> dict | None:
+    selected = [n for n in nodes if node_matches(pod, n)]
+    if not selected:
+        return _affinity(pod, nodes)
+    tolerated = [n for n in selected if not blocking_taints(pod, n)]
+    if not tolerated:
+        return _taint(pod, selected)
+    requests = pod_requests(pod)
+    short = {}
+    for res, need in requests.items():
+        if need <= 0:
+            continue
+        frees = [cluster.node_free(n, res) for n in tolerated]
+        known = [f for f in frees if f is not None]
+        if not any(f >= need for f in known):
+            short[res] = (need, max(known) if known else None, sum(1 for f in known))
+    if short:
+        fit_all = [n for n in tolerated if all(
+            (cluster.node_free(n, r) or 0) >= q for r, q in requests.items() if q > 0)]
+        if not fit_all:
+            return _insufficient(pod, short, len(tolerated), len(nodes))
+    return None
+
+
+def _affinity(pod: dict, nodes: list[dict]) -> dict:
+    spec = pod.get("spec") or {}
+    sel = spec.get("nodeSelector") or {}
+    wanted, fixes = [], []
+    for key, value in sel.items():
+        values = sorted({(meta(n, "labels", {}) or {}).get(key) for n in nodes} - {None})
+        wanted.append(f"nodeSelector {key}={value} matches "
+                      f"{sum(1 for n in nodes if (meta(n, 'labels', {}) or {}).get(key) == value)}"
+                      f" of {len(nodes)} nodes")
+        if values and value not in values:
+            fixes.append(f"{key}: use one of {', '.join(values[:6])}"
+                         + (" ..." if len(values) > 6 else ""))
+        elif not values:
+            fixes.append(f"no node has label {key}: drop it or label the intended nodes")
+    if (spec.get("affinity") or {}).get("nodeAffinity"):
+        wanted.append("required nodeAffinity terms match no node")
+    fix = ("change the pod template's node selection so it matches real node labels ("
+           + "; ".join(fixes or ["compare with: kubectl get nodes --show-labels"]) + ")")
+    return {"cause": "unschedulable_affinity",
+            "message": f"no node matches its nodeSelector/affinity (0 of {len(nodes)} nodes)",
+            "evidence": wanted, "fix": fix, "signature": repr(sorted(sel.items()))}
+
+
+def _taint(pod: dict, selected: list[dict]) -> dict:
+    taints = {}
+    for n in selected:
+        for t in blocking_taints(pod, n):
+            taints.setdefault(taint_text(t), (t, []))[1].append(meta(n, "name"))
+    first, names = next(iter(taints.values()))
+    tol = {"key": first.get("key"), "operator": "Equal" if first.get("value") else "Exists",
+           "effect": first.get("effect")}
+    if first.get("value"):
+        tol["value"] = first["value"]
+    ev = [f"taint {text} on {len(ns)} node(s): {', '.join(ns[:5])}"
+          for text, (_, ns) in taints.items()]
+    return {"cause": "unschedulable_taint",
+            "message": f"every node it may use ({len(selected)}) has a taint it does not "
+                       f"tolerate: {', '.join(list(taints)[:3])}",
+            "evidence": ev,
+            "fix": f"add to the pod template spec.tolerations: {_flow(tol)} (only if the pod "
+                   f"belongs on those nodes), or remove the taint: kubectl taint nodes "
+                   f"{names[0]} {first.get('key')}:{first.get('effect')}-",
+            "signature": ",".join(sorted(taints))}
+
+
+def _insufficient(pod: dict, short: dict, tolerated: int, total: int) -> dict:
+    parts, ev = [], []
+    for res, (need, best, count) in short.items():
+        need_s, best_s = format_quantity(need, res), (
+            format_quantity(best, res) if best is not None else "0")
+        gap = format_quantity(need - (best if best is not None and best > 0 else 0), res)
+        parts.append(f"{need_s} {res} (short by {gap})")
+        ev.append(f"{res}: requests {need_s}; the most free on any eligible node is {best_s}; "
+                  f"{count} of {tolerated} eligible nodes have {res} at all")
+    res0, (need0, best0, _) = next(iter(short.items()))
+    best_q = format_quantity(best0 if best0 and best0 > 0 else 0, res0)
+    return {"cause": "unschedulable_insufficient",
+            "message": f"needs {', '.join(parts)}; no eligible node has that much free "
+                       f"({tolerated} eligible of {total} nodes)",
+            "evidence": ev,
+            "fix": f"lower resources.requests {res0} to at most {best_q} per pod (split the work "
+                   f"over more pods/replicas), free capacity, or add nodes with "
+                   f"{format_quantity(need0, res0)} {res0} free",
+            "signature": ",".join(sorted(short))}
+
+
+def _from_message(pod: dict, msg: str) -> dict:
+    counts = {"insufficient": 0, "taint": 0, "affinity": 0}
+    details = []
+    reasons = msg.split("preemption:")[0].split("available:", 1)[-1]
+    for num, text in _MSG_PARTS.findall(reasons):
+        n = int(num)
+        low = text.lower()
+        if "insufficient" in low or "too many pods" in low or "cannot allocate" in low:
+            counts["insufficient"] += n
+        elif "taint" in low:
+            counts["taint"] += n
+        elif "affinity" in low or "selector" in low or "topology" in low:
+            counts["affinity"] += n
+        else:
+            continue
+        details.append(f"{n} node(s): {text.strip()}")
+    kind = max(counts, key=counts.get) if any(counts.values()) else "insufficient"
+    if "allocate all claims" in msg or "resourceclaim" in msg.lower():
+        return {"cause": "unschedulable_insufficient",
+                "message": "its DRA ResourceClaims cannot be allocated on any node",
+                "evidence": [f'scheduler: "{msg}"'],
+                "fix": "hand off to the k8s-dra skill: the claim's device requests (count, "
+                       "DeviceClass, selectors) match no free devices; compare with the "
+                       "nodes' ResourceSlices (inspect_cluster.py nodes shows DRA devices)",
+                "signature": "dra"}
+    fixes = {"insufficient": "lower the pod's requests or add capacity for the resource named",
+             "taint": "add a matching toleration to the pod template, or untaint the nodes",
+             "affinity": "fix the nodeSelector/affinity to match real node labels"}
+    return {"cause": f"unschedulable_{kind}",
+            "message": "the scheduler cannot place it" + (f": {details[0]}" if details else ""),
+            "evidence": [f'scheduler: "{msg}"'] if msg else ["pod is Pending with no node"],
+            "fix": fixes[kind], "signature": kind}
+
+
+def _flow(d: dict) -> str:
+    return "{" + ", ".join(f"{k}: {v}" for k, v in d.items()) + "}"

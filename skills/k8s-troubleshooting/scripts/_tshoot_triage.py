@@ -1,0 +1,287 @@
+"""Ranked, grouped findings for a namespace / selector / cluster.
+
+Pods with the same failure under the same workload become one finding ("83 pods of
+Deployment web"); workload-level causes (rollout stuck, Kueue admitted but not started, PVC
+pending, node not ready) absorb the pod findings they explain, so the first finding is the
+root cause. Rank: severity, then pods affected, then the cause order below.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from k8s_skillkit.findings import finding
+
+import _tshoot_pods as pods_mod
+from _tshoot_model import meta
+from _tshoot_redact import redact
+
+ORDER = ("node_not_ready", "admitted_not_started", "rollout_stuck", "gpu_pressure",
+         "oom_killed", "crash_loop", "image_pull", "config_missing", "pvc_pending",
+         "unschedulable_insufficient", "unschedulable_taint", "unschedulable_affinity",
+         "probe_failing")
+SEVERITY = {"error": 0, "warning": 1, "info": 2}
+
+
+class Group:
+    def __init__(self, ns: str, owner: tuple[str, str], problem: dict):
+        self.ns, self.owner, self.problem = ns, owner, problem
+        self.pods: list[dict] = []
+
+    @property
+    def names(self) -> list[str]:
+        return [meta(p, "name") for p in self.pods]
+
+
+def group_pods(cluster) -> "OrderedDict[tuple, Group]":
+    groups: OrderedDict = OrderedDict()
+    for pod in cluster.pods():
+        problem = pods_mod.classify(cluster, pod)
+        if not problem:
+            continue
+        ns, owner = meta(pod, "namespace"), cluster.owner(pod)
+        key = (problem["cause"], ns, owner, problem["signature"])
+        if key not in groups:
+            groups[key] = Group(ns, owner, problem)
+        groups[key].pods.append(pod)
+    return groups
+
+
+def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
+    """All findings, ranked. `logs(ns, pod, container)` -> (lines, why_not) adds evidence;
+    `name` keeps the findings about that object or one of its pods."""
+    groups = group_pods(cluster)
+    out = []
+    out += _nodes(cluster)
+    out += _workloads_admitted(cluster, groups)
+    out += _rollouts(cluster, groups)
+    out += _pvcs(cluster, groups)
+    for g in groups.values():
+        out.append(_pod_finding(g, logs))
+    if name:
+        out = [f for f in out if f["object"]["name"] == name or name in f["_related"]]
+    for f in out:
+        del f["_related"]
+    out.sort(key=lambda f: (SEVERITY[f["severity"]], -f["count"],
+                            ORDER.index(f["cause"]) if f["cause"] in ORDER else 99))
+    for i, f in enumerate(out, 1):
+        f["rank"] = i
+    return out
+
+
+def _describe(g: Group) -> str:
+    kind, name = g.owner
+    n = len(g.pods)
+    if kind == "Pod":
+        return f"pod {name}"
+    return f"{n} pod{'s' if n != 1 else ''} of {kind} {name}"
+
+
+def _pod_finding(g: Group, logs) -> dict:
+    p = g.problem
+    ev = list(p["evidence"])
+    if logs and p["cause"] in ("crash_loop", "gpu_pressure", "oom_killed") and p["container"]:
+        lines, why = logs(g.ns, g.names[0], p["container"])
+        gpu = [x for x in lines if pods_mod.GPU_PATTERNS.search(x)]
+        if gpu and p["cause"] == "crash_loop":
+            # the crash is the GPU's: CUDA OOM / Xid in the crashed container's own log
+            container = next((c for c in (g.pods[0].get("spec") or {}).get("containers") or []
+                              if c.get("name") == p["container"]), {})
+            p = pods_mod.gpu_problem(gpu[-1], p["container"], container, ev)
+            ev = list(p["evidence"])
+        if lines:
+            shown = (gpu or lines)[-5:]
+            ev.append(f"previous logs of {g.names[0]} ({len(shown)} of the last {len(lines)} "
+                      f"lines{', GPU errors' if gpu else ''}): "
+                      + " | ".join(redact(x)[:200] for x in shown))
+        elif why:
+            ev.append(f"previous logs unavailable: {why}")
+    if len(g.pods) > 1:
+        ev.append(f"pods: {', '.join(g.names[:5])}" + (" ..." if len(g.pods) > 5 else ""))
+    kind, name = g.owner
+    obj = {"kind": kind, "namespace": g.ns, "name": name}
+    f = finding(p["severity"], p["cause"], obj, f"{_describe(g)}: {p['message']}", ev, p["fix"])
+    f.update(count=len(g.pods), pods=g.names[:5], _related=g.names)
+    return f
+
+
+def _absorb(groups, keys) -> tuple[int, list[str], list[str]]:
+    """Remove pod groups explained by a workload-level finding: (pods, evidence, names)."""
+    n, ev, names = 0, [], []
+    for key in keys:
+        g = groups.pop(key)
+        n += len(g.pods)
+        names += g.names
+        ev.append(f"{len(g.pods)} pod(s) {g.problem['cause']}: {g.problem['message']}")
+        ev += g.problem["evidence"][:2]
+    return n, ev, names
+
+
+def _node_gpu(cluster, node: dict) -> dict | None:
+    events = [e for e in cluster.events_for("Node", "", meta(node, "name"))
+              if pods_mod.GPU_PATTERNS.search(e.get("message") or "")]
+    if not events:
+        return None
+    p = pods_mod.gpu_problem(events[-1].get("message", ""), "", {},
+                             [f'event {e.get("reason")} (x{e.get("count") or 1}): '
+                              f'"{e.get("message", "")[:200]}"' for e in events[-3:]])
+    name = meta(node, "name")
+    on = [q for q in cluster.pods() if (q.get("spec") or {}).get("nodeName") == name]
+    f = finding("error", "gpu_pressure", node, f"node {name}: {p['message']}; {len(on)} pod(s) "
+                f"in scope run there", p["evidence"], p["fix"].replace("NODE", name))
+    names = [meta(q, "name") for q in on]
+    f.update(count=len(on), pods=names[:5], _related=names)
+    return f
+
+
+def _nodes(cluster) -> list[dict]:
+    out = []
+    for node in cluster.nodes():
+        gpu = _node_gpu(cluster, node)
+        if gpu:
+            out.append(gpu)
+        conds = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or []}
+        ready = conds.get("Ready")
+        if not ready or ready.get("status") == "True":
+            continue
+        name = meta(node, "name")
+        on = [p for p in cluster.pods() if (p.get("spec") or {}).get("nodeName") == name]
+        ev = [f"Ready={ready.get('status')} since {ready.get('lastTransitionTime', '?')}: "
+              f"{ready.get('reason', '')} \"{ready.get('message', '')}\""]
+        taints = [f"{t.get('key')}:{t.get('effect')}" for t in
+                  (node.get("spec") or {}).get("taints") or []]
+        if taints:
+            ev.append("taints: " + ", ".join(taints))
+        ev += [f"{c}={v.get('status')}" for c, v in conds.items()
+               if c != "Ready" and v.get("status") == "True"]
+        if on:
+            ev.append(f"{len(on)} pod(s) in scope on it: "
+                      + ", ".join(meta(p, "name") for p in on[:5]))
+        # in namespace scope a NotReady node without our pods is context, not our failure
+        severity = "error" if on or cluster.scope_ns is None else "info"
+        f = finding(severity, "node_not_ready", node,
+                    f"node {name} is NotReady ({ready.get('reason') or ready.get('status')}); "
+                    f"{len(on)} pod(s) in scope run there",
+                    ev, f"check the kubelet and container runtime on {name}; if the machine is "
+                        f"gone: kubectl cordon {name} && kubectl drain {name} "
+                        "--ignore-daemonsets --delete-emptydir-data (or delete the Node) so its "
+                        "pods are recreated elsewhere")
+        names = [meta(p, "name") for p in on]
+        f.update(count=len(on), pods=names[:5], _related=names)
+        out.append(f)
+    return out
+
+
+def _workloads_admitted(cluster, groups) -> list[dict]:
+    out = []
+    by_owner: dict = {}
+    if cluster.by_kind.get("Workload"):
+        for p in cluster.pods():
+            by_owner.setdefault((meta(p, "namespace"), cluster.owner(p)), []).append(p)
+    for wl in cluster.by_kind.get("Workload", ()):
+        if not cluster.in_scope(wl):
+            continue
+        conds = {c.get("type"): c for c in (wl.get("status") or {}).get("conditions") or []}
+        if (conds.get("Admitted") or {}).get("status") != "True" or \
+                (conds.get("Finished") or {}).get("status") == "True":
+            continue
+        ns = meta(wl, "namespace")
+        owners = [(r.get("kind"), r.get("name")) for r in meta(wl, "ownerReferences", [])]
+        job_pods = [p for o in owners for p in by_owner.get((ns, o), [])]
+        if any((p.get("status") or {}).get("phase") in ("Running", "Succeeded")
+               for p in job_pods):
+            continue
+        keys = [k for k, g in groups.items() if g.ns == ns and g.owner in owners]
+        n, ev, _ = _absorb(groups, keys)
+        ev.insert(0, f"Workload {meta(wl, 'name')} Admitted=True: "
+                     f"\"{(conds['Admitted'].get('message') or '')[:200]}\"")
+        if not job_pods:
+            ev.append("no pods exist for it")
+        kind, name = owners[0] if owners else ("Workload", meta(wl, "name"))
+        f = finding("error" if job_pods else "warning", "admitted_not_started",
+                    {"kind": kind, "namespace": ns, "name": name},
+                    f"{kind} {name} is admitted by Kueue but its pods never started "
+                    f"({len(job_pods)} pod(s), none running)", ev,
+                    "hand off to the k8s-kueue skill: scripts/explain_pending.py -n "
+                    f"{ns} {name}; Kueue quota is not node capacity - fix what the pods' "
+                    "scheduling evidence names (flavor nodeLabels/tolerations, nodeSelector, "
+                    "requests), then the pods start without re-queueing")
+        names = [meta(p, "name") for p in job_pods]
+        f.update(count=max(n, len(job_pods)), pods=names[:5],
+                 _related=names + [meta(wl, "name")])
+        out.append(f)
+    return out
+
+
+def _rollouts(cluster, groups) -> list[dict]:
+    out = []
+    for dep in cluster.by_kind.get("Deployment", ()):
+        if not cluster.in_scope(dep):
+            continue
+        conds = {c.get("type"): c for c in (dep.get("status") or {}).get("conditions") or []}
+        prog = conds.get("Progressing") or {}
+        if prog.get("reason") != "ProgressDeadlineExceeded":
+            continue
+        ns, name = meta(dep, "namespace"), meta(dep, "name")
+        keys = [k for k, g in groups.items() if g.ns == ns and g.owner == ("Deployment", name)]
+        causes = [groups[k].problem for k in keys]
+        n, ev, names = _absorb(groups, keys)
+        st = dep.get("status") or {}
+        ev.insert(0, f'Progressing=False ProgressDeadlineExceeded: "{prog.get("message", "")}"')
+        ev.insert(1, f"replicas {st.get('replicas', 0)}, updated {st.get('updatedReplicas', 0)}"
+                     f", available {st.get('availableReplicas', 0)}, unavailable "
+                     f"{st.get('unavailableReplicas', 0)}")
+        fix = (f"{causes[0]['fix']}; the rollout resumes once new pods are Ready"
+               if causes else "find why the new ReplicaSet's pods are not Ready "
+                              "(kubectl describe rs)")
+        fix += f"; or roll back now: kubectl rollout undo deployment/{name} -n {ns}"
+        why = f": new pods {causes[0]['cause']} ({causes[0]['message']})" if causes else ""
+        f = finding("error", "rollout_stuck", dep,
+                    f"Deployment {name} rollout is stuck{why}", ev, fix)
+        f.update(count=max(n, int(st.get("unavailableReplicas") or 0)), pods=names[:5],
+                 _related=names,
+                 related_cause=causes[0]["cause"] if causes else "")
+        out.append(f)
+    return out
+
+
+def _pvcs(cluster, groups) -> list[dict]:
+    out = []
+    classes = {meta(s, "name") for s in cluster.by_kind.get("StorageClass", ())}
+    have_classes = cluster.has_kind("StorageClass")
+    for pvc in cluster.by_kind.get("PersistentVolumeClaim", ()):
+        if not cluster.in_scope(pvc) or (pvc.get("status") or {}).get("phase") != "Pending":
+            continue
+        ns, name = meta(pvc, "namespace"), meta(pvc, "name")
+        sc = (pvc.get("spec") or {}).get("storageClassName")
+        users = [k for k, g in groups.items() if g.ns == ns and g.problem["cause"] ==
+                 "pvc_pending" and any(_uses_claim(p, name) for p in g.pods)]
+        n, ev, names = _absorb(groups, users)
+        events = [e for e in cluster.events_for("PersistentVolumeClaim", ns, name)]
+        ev = [f'event {e.get("reason")}: "{e.get("message", "")[:200]}"' for e in events[-2:]] + ev
+        gone = any("not found" in (e.get("message") or "") and "storageclass" in
+                   (e.get("message") or "").lower() for e in events)
+        if sc and ((have_classes and sc not in classes) or gone):
+            msg = f"StorageClass {sc} does not exist"
+            known = ", ".join(sorted(classes)) or "none exist: install a provisioner or create a PV"
+            fix = (f"StorageClass is immutable on a PVC: recreate PVC {name} with "
+                   f"storageClassName set to an existing class ({known})")
+        elif not sc and have_classes and not any(
+                (meta(s, "annotations", {}) or {}).get(
+                    "storageclass.kubernetes.io/is-default-class") == "true"
+                for s in cluster.by_kind.get("StorageClass", ())):
+            msg, fix = ("no storageClassName and no default StorageClass",
+                        "set storageClassName to an existing class or mark one as default")
+        else:
+            msg = f"StorageClass {sc or '(default)'} has not provisioned a volume"
+            fix = ("check the provisioner for this StorageClass (its pods and events); with "
+                   "WaitForFirstConsumer the PVC binds only after a pod using it schedules")
+        f = finding("error", "pvc_pending", pvc, f"PVC {name} is Pending: {msg}"
+                    + (f"; {n} pod(s) wait for it" if n else ""), ev, fix)
+        f.update(count=n, pods=names[:5], _related=names)
+        out.append(f)
+    return out
+
+
+def _uses_claim(pod: dict, claim: str) -> bool:
+    return any(((v.get("persistentVolumeClaim") or {}).get("claimName")) == claim
+               for v in (pod.get("spec") or {}).get("volumes") or [])
