@@ -5,6 +5,7 @@ a `kubectl get -o yaml|json` dump (List or multi-document), a manifest, or live 
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -42,7 +43,7 @@ def parse_documents(text: str, label: str) -> list[dict]:
     if not text.strip():
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
     try:
-        docs = list(_load_all(text))
+        docs = _without_gc(lambda: list(_load_all(text)))
     except InputError:
         raise
     except Exception as err:  # yaml.YAMLError, json errors: report, never trace
@@ -114,6 +115,21 @@ def _load_all(text: str):
     if yaml is None:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
     return yaml.safe_load_all(text)
+
+
+def _without_gc(build):
+    """Run `build()` with the cyclic garbage collector paused.
+
+    Parsing a big dump allocates millions of small dicts and lists and no cycles; the
+    collector's repeated passes over them tripled parse time on a 140 MB dump.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _one_line(err) -> str:
