@@ -1,4 +1,5 @@
-# Two entry points for a fresh machine (see README): `make demo` and `make test`.
+# Two entry points for a fresh machine (see README): `make demo` (local cluster + the scenario
+# suite: Claude Code with ANTHROPIC_API_KEY, else the reference agent) and `make test`.
 # Needs Python 3.10+ and Go 1.26+; everything else is installed here, binaries are
 # built once and cached in ~/.cache/k8s-skills/<versions>/.
 PYTHON ?= python3
@@ -19,6 +20,7 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(BIN)/k8s-skills cluster up
+	$(BIN)/k8s-skills eval
 
 test: setup
 	$(BIN)/python -m pytest

@@ -106,8 +106,10 @@ class LocalCluster:
         # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
         kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages(), validate=False)
         hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
-        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
+        # Kueue's controllers retry until their kinds are served, so it can start while
+        # the apiserver is still establishing its CRDs.
         pid = self._start_kueue(plan["config_path"])
+        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"]})
         kubectl.apply(plan["webhooks"])

@@ -1,0 +1,97 @@
+"""Backends without a model: `none` (the fault stays), `reference` (the gold fix),
+`replay` (a recorded transcript's commands, re-targeted at this run's namespaces)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import yamlio
+from harness.errors import UserError
+from harness.evals.agents.base import AgentContext, AgentOutcome
+from harness.evals.errors import InfraError
+
+
+class NoneAgent:
+    name = "none"
+
+    def run(self, ctx: AgentContext) -> AgentOutcome:
+        return AgentOutcome()
+
+
+class ReferenceAgent:
+    """Applies solution/: `*.yaml` (Jinja2-rendered, server-side applied) and `*.sh`
+    (run with NS, PREFIX, NS_<NAME> and KUBECONFIG set) in name order;
+    `answer.md` (rendered) is the final answer."""
+    name = "reference"
+
+    def run(self, ctx: AgentContext) -> AgentOutcome:
+        folder = ctx.scenario.solution_dir
+        if not folder.is_dir():
+            raise InfraError(f"{folder}: the scenario has no solution/ folder")
+        for file in sorted(folder.iterdir()):
+            if file.suffix in (".yaml", ".yml", ".j2"):
+                target = ctx.workdir / f"solution-{file.stem}.yaml"
+                target.write_text(ctx.render(file.read_text(encoding="utf-8")))
+                entry = ctx.shell.run(f"kubectl apply --server-side --force-conflicts "
+                                      f"-f {target.name}", source="reference")
+            elif file.suffix == ".sh":
+                entry = ctx.shell.run(f"bash {file}", source="reference")
+            else:
+                continue
+            if entry["exit_code"] != 0:
+                raise InfraError(f"reference fix {file.name} failed: {entry['output'][-300:]}")
+        answer = folder / "answer.md"
+        return AgentOutcome(answer=ctx.render(answer.read_text()) if answer.is_file() else "")
+
+
+class ReplayAgent:
+    """Re-runs the commands of a recorded result (or a YAML list of commands)."""
+    name = "replay"
+
+    def run(self, ctx: AgentContext) -> AgentOutcome:
+        commands, answer, old = load_transcript(ctx.transcript_file, ctx.scenario.id)
+        new = ctx.sandbox.describe()
+        for command in commands:
+            ctx.shell.run(retarget(command, old, new), source="replay")
+        return AgentOutcome(answer=retarget(answer, old, new),
+                            turns=len(commands))
+
+
+def load_transcript(path: Path | None, scenario_id: str) -> tuple[list[str], str, dict]:
+    """(commands, answer, recorded sandbox) from a result JSON, a results folder or YAML."""
+    if path is None:
+        raise UserError("--agent replay needs --transcript FILE (a result JSON or a results "
+                        "folder of a previous run)")
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(path.glob(f"scenarios/{scenario_id}__*.json"))
+        if not found:
+            raise InfraError(f"{path} has no recorded run of {scenario_id}")
+        path = found[0]
+    try:
+        data = json.loads(path.read_text()) if path.suffix == ".json" \
+            else yamlio.load(path.read_text())
+    except (OSError, ValueError) as err:
+        raise UserError(f"{path}: cannot read the transcript: {err}") from err
+    if isinstance(data, list):
+        return [str(c) for c in data], "", {}
+    commands = [e["command"] for e in data.get("transcript", []) if e.get("type") == "command"]
+    return commands, data.get("answer", ""), data.get("sandbox", {})
+
+
+def retarget(text: str, old: dict, new: dict) -> str:
+    """Swap a recorded run's namespaces and prefix for this run's.
+
+    >>> retarget("kubectl -n app-aaaaaa get cq ev-aaaaaa-x",
+    ...          {"prefix": "ev-aaaaaa", "namespaces": {"app": "app-aaaaaa"}},
+    ...          {"prefix": "ev-bbbbbb", "namespaces": {"app": "app-bbbbbb"}})
+    'kubectl -n app-bbbbbb get cq ev-bbbbbb-x'
+    """
+    if not old:
+        return text
+    for logical, name in old.get("namespaces", {}).items():
+        if logical in new.get("namespaces", {}):
+            text = text.replace(name, new["namespaces"][logical])
+    if old.get("prefix") and new.get("prefix"):
+        text = text.replace(old["prefix"], new["prefix"])
+    return text

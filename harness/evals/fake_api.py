@@ -1,0 +1,222 @@
+"""A local fake Anthropic Messages API that plays scripted turns (no API key needed).
+
+Both Claude backends run their real code paths against it: the anthropic SDK (messages
+backend) and the Claude Code CLI (claude-code backend, via ANTHROPIC_BASE_URL). Turn
+selection is stateless: the number of assistant messages already in a request's
+`messages` picks the turn, so retries and parallel clients cannot desynchronise it.
+
+A script is a list of steps, each one model turn:
+  {bash: "kubectl get pods -n $NS"}   a tool call to the shell tool offered (Bash or bash)
+  {skill: "k8s-kueue"}                 load a skill (Skill tool, or the harness's load_skill);
+                                       dropped when no skill tool is offered (skills off)
+  {say: "final answer"}                text and end_turn
+Any step may carry `text:` said before its tool call. After the last step the model ends
+with the last `say` (or "Done."). Every request is recorded in `requests`.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from harness import yamlio
+
+SHELL_TOOLS = ("Bash", "bash")
+SKILL_TOOLS = {"Skill": "skill", "load_skill": "name"}
+
+
+def load_script(path: Path) -> list[dict]:
+    data = yamlio.load(Path(path).read_text(encoding="utf-8"))
+    steps = data.get("steps") if isinstance(data, dict) else data
+    if not isinstance(steps, list) or not steps:
+        raise ValueError(f"{path}: a script is a list of steps (or {{steps: [...]}})")
+    return steps
+
+
+class FakeAnthropicAPI:
+    def __init__(self, steps: list[dict]):
+        self.steps = steps
+        self.requests: list[dict] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def start(self) -> str:
+        handler = _handler_for(self)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self.url
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # --- behaviour -----------------------------------------------------------------------
+    def main_requests(self) -> list[dict]:
+        return [r["body"] for r in self.requests if _shell_tool(r.get("body") or {})]
+
+    def respond(self, body: dict) -> dict:
+        """The assistant message for a request body (a plain dict, API shaped)."""
+        shell = _shell_tool(body)
+        if not shell:
+            return _message(body, [{"type": "text", "text": _side_answer(body)}], "end_turn")
+        steps = self._steps_for(body)
+        turn = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
+        if turn >= len(steps) or "say" in steps[turn]:
+            text = steps[turn]["say"] if turn < len(steps) else _last_say(self.steps)
+            return _message(body, [{"type": "text", "text": text}], "end_turn")
+        return _message(body, _tool_turn(steps[turn], turn, shell, body), "tool_use")
+
+    def _steps_for(self, body: dict) -> list[dict]:
+        """The script as this client sees it: a skill step only when a skill tool is offered
+        and the skill is listed (in `system`, the first message or a role "system" entry of
+        `messages`, where Claude Code puts it: the same on every turn of a session)."""
+        if not any(name in _tool_names(body) for name in SKILL_TOOLS):
+            return [s for s in self.steps if "skill" not in s]
+        messages = body.get("messages", [])
+        listing = json.dumps([body.get("system"), messages[:1],
+                              [m for m in messages if m.get("role") == "system"]])
+        return [s for s in self.steps if "skill" not in s or s["skill"] in listing]
+
+
+def _tool_names(body: dict) -> set[str]:
+    return {t.get("name") for t in body.get("tools") or []}
+
+
+def _shell_tool(body: dict) -> str | None:
+    offered = _tool_names(body)
+    return next((name for name in SHELL_TOOLS if name in offered), None)
+
+
+def _last_say(steps: list[dict]) -> str:
+    return next((s["say"] for s in reversed(steps) if "say" in s), "Done.")
+
+
+def _tool_turn(step: dict, turn: int, shell: str, body: dict) -> list[dict]:
+    blocks = [{"type": "text", "text": step["text"]}] if step.get("text") else []
+    if "skill" in step:
+        tool = next(name for name in SKILL_TOOLS if name in _tool_names(body))
+        call = {"name": tool, "input": {SKILL_TOOLS[tool]: step["skill"]}}
+    else:
+        command = step["bash"]
+        args = {"command": command}
+        if shell == "Bash":
+            args["description"] = step.get("description", "Run a command")
+        call = {"name": shell, "input": args}
+    blocks.append({"type": "tool_use", "id": f"toolu_scripted_{turn:03d}", **call})
+    return blocks
+
+
+def _side_answer(body: dict) -> str:
+    """Side requests (titles, summaries): JSON when a format is asked for, else short text."""
+    fmt = (body.get("output_config") or {}).get("format") or {}
+    schema = fmt.get("schema") or fmt.get("json_schema", {}).get("schema")
+    if schema:
+        props = schema.get("properties", {})
+        return json.dumps({k: _sample(v) for k, v in props.items()})
+    return "Scripted run"
+
+
+def _sample(prop: dict):
+    return {"boolean": False, "integer": 0, "number": 0, "array": [],
+            "object": {}}.get(prop.get("type"), "Scripted run")
+
+
+def _message(body: dict, content: list[dict], stop: str) -> dict:
+    tokens_in = max(1, len(json.dumps(body.get("messages", []))) // 4)
+    tokens_out = max(1, len(json.dumps(content)) // 4)
+    return {"id": f"msg_scripted_{len(body.get('messages', [])):03d}", "type": "message",
+            "role": "assistant", "model": body.get("model", "scripted"), "content": content,
+            "stop_reason": stop, "stop_sequence": None,
+            "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out,
+                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}
+
+
+def sse_events(message: dict) -> str:
+    """The streaming form of a message, in the order the real API sends it."""
+    start = {**message, "content": [], "stop_reason": None,
+             "usage": {**message["usage"], "output_tokens": 1}}
+    events = [("message_start", {"type": "message_start", "message": start})]
+    for i, block in enumerate(message["content"]):
+        if block["type"] == "text":
+            empty, delta = {"type": "text", "text": ""}, {"type": "text_delta",
+                                                         "text": block["text"]}
+        else:
+            empty = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+            delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
+        events += [("content_block_start", {"type": "content_block_start", "index": i,
+                                            "content_block": empty}),
+                   ("content_block_delta", {"type": "content_block_delta", "index": i,
+                                            "delta": delta}),
+                   ("content_block_stop", {"type": "content_block_stop", "index": i})]
+    events += [("message_delta", {"type": "message_delta",
+                                  "delta": {"stop_reason": message["stop_reason"],
+                                            "stop_sequence": None},
+                                  "usage": {"output_tokens": message["usage"]["output_tokens"]}}),
+               ("message_stop", {"type": "message_stop"})]
+    return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
+
+
+def _handler_for(api: FakeAnthropicAPI):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):  # quiet: requests are recorded instead
+            pass
+
+        def _body(self) -> dict:
+            length = int(self.headers.get("content-length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                return json.loads(raw or b"{}")
+            except ValueError:
+                return {}
+
+        def _send(self, code: int, payload: bytes, ctype: str) -> None:
+            self.send_response(code)
+            self.send_header("content-type", ctype)
+            self.send_header("content-length", str(len(payload)))
+            self.send_header("request-id", "req_scripted")
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_HEAD(self):
+            self.send_response(200)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            self._send(200, b"{}", "application/json")
+
+        def do_POST(self):
+            body = self._body()
+            path = self.path.split("?")[0]
+            with api._lock:
+                api.requests.append({"path": self.path, "body": body,
+                                     "headers": {k.lower(): v for k, v in self.headers.items()
+                                                 if k.lower().startswith("anthropic")}})
+            if path.endswith("/v1/messages/count_tokens"):
+                tokens = max(1, len(json.dumps(body)) // 4)
+                return self._send(200, json.dumps({"input_tokens": tokens}).encode(),
+                                  "application/json")
+            if not path.endswith("/v1/messages"):
+                return self._send(200, b"{}", "application/json")
+            message = api.respond(body)
+            if body.get("stream"):
+                return self._send(200, sse_events(message).encode(), "text/event-stream")
+            return self._send(200, json.dumps(message).encode(), "application/json")
+    return Handler

@@ -1,0 +1,236 @@
+"""Reading and writing the scenario cluster.
+
+Reads, namespace creation and cleanup go straight to the API server over HTTP (the
+`kubernetes` client's connection handling: certificates, tokens, exec plugins), because a
+kubectl process costs a few hundred milliseconds of CPU and the harness polls a lot;
+applies go through the cluster's own kubectl (server-side apply, strict validation).
+Objects stay dicts. A missing object is None; any other failure is an InfraError, so a
+flaky apiserver turns a run into `error` instead of a wrong `fail`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from harness.cluster.kubectl import Kubectl
+from harness.errors import UserError
+from harness.evals.errors import InfraError
+
+
+@dataclass(frozen=True)
+class Resource:
+    api_version: str
+    plural: str
+    namespaced: bool
+    kind: str
+
+    def path(self, namespace: str | None = None, name: str | None = None) -> str:
+        base = f"/api/{self.api_version}" if "/" not in self.api_version \
+            else f"/apis/{self.api_version}"
+        if self.namespaced and namespace:
+            base += f"/namespaces/{quote(namespace)}"
+        return base + f"/{self.plural}" + (f"/{quote(name)}" if name else "")
+
+
+class Kube:
+    def __init__(self, kubectl: Kubectl, use_http: bool = True):
+        self.kubectl = kubectl
+        self._resources: dict[str, Resource] | None = None
+        self._lock = threading.Lock()
+        self._http = _http_client(kubectl) if use_http else None
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.kubectl.kubeconfig
+
+    def shell_env(self) -> dict[str, str]:
+        """KUBECONFIG (+ context) and a PATH whose `kubectl` is the one we use."""
+        env = {"KUBECONFIG": str(self.kubectl.kubeconfig.resolve())}
+        bin_dir = str(Path(self.kubectl.executable).resolve().parent)
+        env["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "/usr/bin:/bin")])
+        if self.kubectl.context:
+            env["KUBECTL_CONTEXT"] = self.kubectl.context
+        return env
+
+    # --- kubectl ---------------------------------------------------------------------------
+    def run(self, *args: str, stdin: str | None = None, timeout: float = 30):
+        try:
+            return self.kubectl.run(*args, stdin=stdin, timeout=timeout, check=False)
+        except (UserError, OSError) as err:
+            raise InfraError(f"kubectl {' '.join(args[:3])}: {err}") from err
+
+    def apply(self, objects: list[dict], timeout: float = 60) -> None:
+        if not objects:
+            return
+        doc = json.dumps({"apiVersion": "v1", "kind": "List", "items": objects})
+        proc = self.run("apply", "--server-side", "--force-conflicts",
+                        "--field-manager=k8s-skills-eval", "-f", "-", stdin=doc, timeout=timeout)
+        if proc.returncode != 0:
+            raise InfraError(f"kubectl apply: {_one_line(proc.stderr)}")
+
+    # --- reads -------------------------------------------------------------------------------
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict | None:
+        res = self.resource(kind)
+        if self._http and res:
+            status, body = self._request("GET", res.path(namespace, name))
+            if status == 404:
+                return None
+            return _ok(status, body, f"get {kind}/{name}")
+        args = ["get", kind, name, "-o", "json"] + (["-n", namespace] if namespace else [])
+        proc = self.run(*args)
+        if proc.returncode != 0:
+            if "NotFound" in proc.stderr or "not found" in proc.stderr:
+                return None
+            raise InfraError(f"kubectl get {kind}/{name}: {_one_line(proc.stderr)}")
+        return json.loads(proc.stdout)
+
+    def get_many(self, refs: list[str]) -> dict[str, dict]:
+        """Cluster-scoped objects by "kind/name"; missing ones are left out."""
+        found = {}
+        for ref in refs:
+            kind, name = ref.rsplit("/", 1)
+            obj = self.get(kind, name)
+            if obj is not None:
+                found[ref] = obj
+        return found
+
+    def list(self, kind: str, namespace: str | None = None, selector: str | None = None,
+             all_namespaces: bool = False) -> list[dict]:
+        res = self.resource(kind)
+        if self._http and res:
+            query = f"?labelSelector={quote(selector)}" if selector else ""
+            ns = None if all_namespaces else namespace
+            status, body = self._request("GET", res.path(ns) + query)
+            return _ok(status, body, f"list {kind}").get("items", [])
+        args = ["get", kind, "-o", "json"]
+        args += ["-A"] if all_namespaces else (["-n", namespace] if namespace else [])
+        args += ["-l", selector] if selector else []
+        proc = self.run(*args)
+        if proc.returncode != 0:
+            raise InfraError(f"kubectl get {kind}: {_one_line(proc.stderr)}")
+        return json.loads(proc.stdout).get("items", [])
+
+    # --- writes used for isolation ---------------------------------------------------------
+    def create(self, obj: dict) -> None:
+        res = self.resource(obj["kind"], obj.get("apiVersion", ""))
+        if not (self._http and res):
+            return self.apply([obj])
+        ns = obj["metadata"].get("namespace")
+        status, body = self._request("POST", res.path(ns), obj)
+        _ok(status, body, f"create {obj['kind']}/{obj['metadata'].get('name')}")
+
+    def delete_labelled(self, kinds: list[str], selector: str) -> None:
+        """Delete every object of `kinds` carrying `selector`, without waiting."""
+        if not self._http:
+            proc = self.run("delete", ",".join(kinds), "-l", selector, "--wait=false",
+                            "--ignore-not-found", timeout=60)
+            if proc.returncode != 0:
+                raise InfraError(f"kubectl delete: {_one_line(proc.stderr)}")
+            return
+        for kind in kinds:
+            res = self.resource(kind)
+            if res is None:
+                raise InfraError(f"the API server does not serve {kind}")
+            for obj in self.list(kind, selector=selector, all_namespaces=True):
+                meta = obj["metadata"]
+                status, body = self._request(
+                    "DELETE", res.path(meta.get("namespace"), meta["name"]),
+                    {"kind": "DeleteOptions", "apiVersion": "v1",
+                     "propagationPolicy": "Background"})
+                if status not in (200, 202, 404):
+                    _ok(status, body, f"delete {kind}/{meta['name']}")
+
+    # --- discovery -------------------------------------------------------------------------
+    def resource(self, kind: str, api_version: str = "") -> Resource | None:
+        """How the server serves `kind` ("pods", "job", "clusterqueues.kueue.x-k8s.io", or a
+        manifest's Kind with its apiVersion); None when it does not know it."""
+        table = self._discovery()
+        group = api_version.split("/")[0] if "/" in api_version else ""
+        if api_version:
+            return table.get(f"{kind.lower()}.{group}".rstrip(".")) or table.get(kind.lower())
+        return table.get(kind.lower())
+
+    def is_namespaced(self, kind: str, api_version: str = "") -> bool:
+        """Unknown kinds count as namespaced."""
+        res = self.resource(kind, api_version)
+        return res.namespaced if res else True
+
+    def _discovery(self) -> dict[str, Resource]:
+        with self._lock:
+            if self._resources is None:
+                proc = self.run("api-resources", "-o", "wide", timeout=30)
+                if proc.returncode != 0:
+                    raise InfraError(f"kubectl api-resources: {_one_line(proc.stderr)}")
+                self._resources = parse_api_resources(proc.stdout)
+            return self._resources
+
+    def _request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            m, url, hdrs, data, _ = self._http.param_serialize(
+                method, path, header_params=headers, body=body, auth_settings=["BearerToken"])
+            response = self._http.call_api(m, url, hdrs, data, _request_timeout=30)
+            response.read()
+            raw = response.data or b"{}"
+            return response.status, json.loads(raw) if raw.strip() else {}
+        except InfraError:
+            raise
+        except Exception as err:  # connection refused, TLS, timeouts: the cluster broke
+            raise InfraError(f"{method} {path}: {type(err).__name__}: {err}") from err
+
+
+def _http_client(kubectl: Kubectl):
+    """An API client for the kubeconfig, or None (then everything goes through kubectl)."""
+    try:
+        from kubernetes import config
+        return config.new_client_from_config(config_file=str(kubectl.kubeconfig),
+                                             context=kubectl.context)
+    except Exception:  # an auth setup only kubectl understands: fall back to kubectl
+        return None
+
+
+def _ok(status: int, body: dict, what: str) -> dict:
+    if 200 <= status < 300:
+        return body
+    raise InfraError(f"{what}: HTTP {status}: {str(body.get('message', body))[:300]}")
+
+
+def parse_api_resources(text: str) -> dict[str, Resource]:
+    """Lookup keys (plural, kind, short names, each also with `.group`) -> Resource,
+    from `kubectl api-resources -o wide`; the first (core) entry wins a shared name.
+
+    >>> table = parse_api_resources("NAME  SHORTNAMES  APIVERSION  NAMESPACED  KIND\\n"
+    ...                             "nodes no          v1          false       Node\\n")
+    >>> table["node"].path(name="a"), table["nodes"].namespaced
+    ('/api/v1/nodes/a', False)
+    """
+    lines = text.splitlines()
+    if not lines:
+        return {}
+    header = lines[0]
+    cols = {name: header.index(name) for name in ("SHORTNAMES", "APIVERSION", "NAMESPACED",
+                                                  "KIND")}
+    out: dict[str, Resource] = {}
+    for line in lines[1:]:
+        plural = line.split()[0]
+        shorts = line[cols["SHORTNAMES"]:cols["APIVERSION"]].strip()
+        api = line[cols["APIVERSION"]:].split()[0]
+        namespaced = line[cols["NAMESPACED"]:].split()[0] == "true"
+        kind = line[cols["KIND"]:].split()[0]
+        res = Resource(api, plural, namespaced, kind)
+        group = api.split("/")[0] if "/" in api else ""
+        names = [plural, kind.lower()] + [s for s in shorts.split(",") if s]
+        for name in names:
+            out.setdefault(f"{name}.{group}".rstrip("."), res)
+            out.setdefault(name, res)
+    return out
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:400]

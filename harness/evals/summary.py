@@ -1,0 +1,105 @@
+"""The run summary and JUnit XML, computed from records only (reports never score)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from harness.evals import records, scoring
+
+
+def summarize(recs: list[dict], run_id: str | None = None) -> dict:
+    counts = {s: sum(1 for r in recs if r["status"] == s) for s in scoring.STATUSES}
+    resolved = [r for r in recs if r["status"] == "pass"]
+    tokens = sum(r["tokens"]["input"] + r["tokens"]["output"] for r in recs)
+    costs = [r["cost_usd"] for r in recs if r.get("cost_usd") is not None]
+    overheads = [r["isolation_overhead_seconds"] for r in recs]
+    return {
+        "schema_version": records.SCHEMA_VERSION,
+        "run_id": run_id or (recs[0]["run_id"] if recs else None),
+        "scripted": any(r.get("scripted") for r in recs),
+        "agents": sorted({r["agent"] for r in recs}),
+        "total": len(recs), **counts,
+        "pass_rate": round(counts["pass"] / len(recs), 3) if recs else None,
+        "by_area": _rates(recs, lambda r: r["scenario"]["area"]),
+        "by_difficulty": _rates(recs, lambda r: r["scenario"]["difficulty"]),
+        "by_arm": _rates(recs, arm),
+        "tokens_total": tokens,
+        "tokens_per_resolved": round(tokens / len(resolved)) if resolved else None,
+        "cost_usd_total": round(sum(costs), 4) if costs else None,
+        "cost_per_resolved_usd": round(sum(costs) / len(resolved), 4)
+        if costs and resolved else None,
+        "wall_seconds_total": round(sum(r["wall_seconds"] for r in recs), 1),
+        "isolation_overhead_mean_seconds": round(sum(overheads) / len(overheads), 3)
+        if overheads else None,
+        "validation": validation(recs),
+        "results": [{"scenario": r["scenario"]["id"], "area": r["scenario"]["area"],
+                     "agent": r["agent"], "skills": r["skills"], "repeat": r["repeat"],
+                     "status": r["status"], "reason": r["reason"],
+                     "file": f"scenarios/{records.file_name(r)}"} for r in recs],
+    }
+
+
+def arm(record: dict) -> str:
+    """`claude-code, skills on` — the column a record belongs to in comparisons (agents
+    without a model have no skills arm)."""
+    if record["agent"] not in ("claude-code", "messages"):
+        return record["agent"]
+    return f"{record['agent']}, skills {record['skills']}" + (" (scripted)"
+                                                              if record.get("scripted") else "")
+
+
+def _rates(recs: list[dict], key) -> dict:
+    groups: dict[str, list] = defaultdict(list)
+    for r in recs:
+        groups[key(r)].append(r)
+    return {k: {"total": len(v), "pass": sum(1 for r in v if r["status"] == "pass"),
+                "fail": sum(1 for r in v if r["status"] == "fail"),
+                "error": sum(1 for r in v if r["status"] == "error")}
+            for k, v in sorted(groups.items())}
+
+
+def validation(recs: list[dict]) -> dict | None:
+    """Control verdicts per scenario when the run has `none` and `reference` records."""
+    by_id: dict[str, dict] = defaultdict(dict)
+    for r in recs:
+        if r["agent"] in ("none", "reference"):
+            by_id[r["scenario"]["id"]].setdefault(r["agent"], r["status"])
+    paired = {k: v for k, v in by_id.items() if len(v) == 2}
+    if not paired:
+        return None
+    verdicts = {}
+    for sid, statuses in sorted(paired.items()):
+        verdict, reason = scoring.control_verdict(statuses["none"], statuses["reference"])
+        verdicts[sid] = {"verdict": verdict, "reason": reason, **statuses}
+    return {"ok": sum(1 for v in verdicts.values() if v["verdict"] == "ok"),
+            "broken": sorted(k for k, v in verdicts.items() if v["verdict"] == "broken"),
+            "error": sorted(k for k, v in verdicts.items() if v["verdict"] == "error"),
+            "scenarios": verdicts}
+
+
+def junit_xml(recs: list[dict], run_id: str) -> str:
+    """One testsuite per arm; fail -> <failure>, error -> <error>."""
+    root = ET.Element("testsuites", name=f"k8s-skills eval {run_id}")
+    groups: dict[str, list] = defaultdict(list)
+    for r in recs:
+        groups[arm(r)].append(r)
+    for name, group in sorted(groups.items()):
+        suite = ET.SubElement(root, "testsuite", name=name, tests=str(len(group)),
+                              failures=str(sum(r["status"] == "fail" for r in group)),
+                              errors=str(sum(r["status"] == "error" for r in group)),
+                              time=f"{sum(r['wall_seconds'] for r in group):.2f}")
+        for r in group:
+            case = ET.SubElement(suite, "testcase", classname=f"scenarios.{r['scenario']['area']}",
+                                 name=f"{r['scenario']['id']}#r{r['repeat']}",
+                                 time=f"{r['wall_seconds']:.2f}")
+            if r["status"] in ("fail", "error"):
+                tag = "failure" if r["status"] == "fail" else "error"
+                ET.SubElement(case, tag, message=r["reason"][:500]).text = _details(r)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _details(r: dict) -> str:
+    lines = [f"{c['status']:5} {c['check']}: {c['detail']}"
+             for c in r["checks"] + r["safeguards"] + r["expect"]]
+    return "\n".join(lines + ([f"error: {r['error']}"] if r.get("error") else []))

@@ -1,0 +1,47 @@
+"""pass | fail | error, control verdicts and expected answer points."""
+from __future__ import annotations
+
+from harness.evals import scoring
+
+PASS = {"status": "pass", "check": "c", "detail": "ok"}
+FAIL = {"status": "fail", "check": "pod_phase", "detail": "0/1 Running"}
+ERROR = {"status": "error", "check": "exists", "detail": "apiserver unreachable"}
+
+
+def test_all_hold_is_pass():
+    assert scoring.score([PASS], [PASS], [PASS])[0] == "pass"
+
+
+def test_failed_check_is_fail_with_reason():
+    assert scoring.score([PASS, FAIL], [PASS], []) == ("fail", "check pod_phase: 0/1 Running")
+
+
+def test_failed_safeguard_fails_even_when_fixed():
+    status, reason = scoring.score([PASS], [dict(FAIL, check="uid_unchanged job/x")], [])
+    assert status == "fail" and reason.startswith("safeguard uid_unchanged")
+
+
+def test_infrastructure_error_wins_over_fail():
+    assert scoring.score([FAIL, ERROR], [], [])[0] == "error"
+    assert scoring.score([FAIL], [], [], error="setup did not become ready")[0] == "error"
+
+
+def test_budget_exceeded_is_fail():
+    assert scoring.score([PASS], [], [], budget_exceeded="turns (25)") == \
+        ("fail", "budget exceeded: turns (25)")
+
+
+def test_expect_points_are_case_insensitive_regexes():
+    results = scoring.expect_results(["LocalQueue", {"any_of": ["quota", "nominal"]}],
+                                     "created the localqueue training")
+    assert [r["status"] for r in results] == ["pass", "fail"]
+    assert scoring.score([PASS], [], results)[0] == "fail"
+
+
+def test_control_verdicts():
+    assert scoring.control_verdict("fail", "pass")[0] == "ok"
+    verdict, reason = scoring.control_verdict("pass", "pass")
+    assert verdict == "broken" and "the fault is not real" in reason
+    verdict, reason = scoring.control_verdict("fail", "fail")
+    assert verdict == "broken" and "reference fix fail" in reason
+    assert scoring.control_verdict("error", "pass")[0] == "error"
