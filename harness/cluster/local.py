@@ -107,15 +107,15 @@ class LocalCluster:
         kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages(), validate=False)
         hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
         # Kueue's controllers retry until their kinds are served, so it can start while
-        # the apiserver is still establishing its CRDs.
+        # the apiserver is still establishing its CRDs; its webhook configurations too.
         pid = self._start_kueue(plan["config_path"])
-        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"]})
-        kubectl.apply(plan["webhooks"])
-        self._wait_kueue(plan["ports"], plan["ca"])
-        for proc in (hardware, networking):
+        webhooks = kubectl.apply_in_background(plan["webhooks"], logs / "apply-webhooks.log")
+        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
+        for proc in (webhooks, hardware, networking):
             kubectl.wait_applied(proc)
+        self._wait_kueue(plan["ports"], plan["ca"])
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
         kubectl.apply(plan["flavors"])  # validated by Kueue's webhook, so after Kueue
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
@@ -134,8 +134,9 @@ class LocalCluster:
         return {
             "ports": ports, "ca": ca, "config_path": self._write_kueue_config(topo, ports),
             # Kueue sets up its JobSet/LWS integrations only if their CRDs already exist.
-            "kueue_prerequisites": [namespace] + kueue.crds(ports["webhook"], ca.cert_pem)
-            + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS),
+            "kueue_prerequisites": [namespace] + [crds.without_embedded_pod_docs(c) for c in (
+                kueue.crds(ports["webhook"], ca.cert_pem)
+                + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS))],
             "networking": crds.objects(gateway_channel, crds.NETWORKING),
             "webhooks": kueue.webhook_configurations(ports["webhook"], ca.cert_pem),
             "hardware": [o for o in hardware if o["kind"] != "ResourceFlavor"],
@@ -209,8 +210,21 @@ class LocalCluster:
         return procs.start_background(argv, self.dir / "logs" / "kueue.log", env)
 
     def _wait_crds_established(self, kubectl: Kubectl, names: list[str]) -> None:
-        kubectl.run("wait", "--for=condition=Established", *[f"crd/{n}" for n in names],
-                    f"--timeout={READY_TIMEOUT}s", timeout=READY_TIMEOUT + 10)
+        """Poll the CRDs' Established condition (`kubectl wait` adds seconds of latency
+        here, and this is on the critical path of `up`)."""
+        template = ('{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")]'
+                    '.status}{"\\n"}{end}')
+
+        def established():
+            out = kubectl.run("get", "crd", *names, "-o", f"jsonpath={template}").stdout
+            return all(line.endswith("=True") for line in out.split()) and \
+                len(out.split()) == len(names)
+
+        try:
+            procs.wait_until(established, READY_TIMEOUT, interval=0.1,
+                             what=f"{len(names)} CRDs to be Established")
+        except TimeoutError as err:
+            raise UserError(str(err)) from err
 
     def _wait_kueue(self, ports: dict, ca: pki.KeyPair) -> None:
         pid = self.state().get("kueue_pid")
