@@ -106,14 +106,13 @@ class LocalCluster:
         # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
         kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages(), validate=False)
         hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
-        # Kueue's controllers retry until their kinds are served, so it can start while
-        # the apiserver is still establishing its CRDs; its webhook configurations too.
+        # Kueue exits at start-up ("Unable to setup indexes") unless its kinds are served.
+        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
         pid = self._start_kueue(plan["config_path"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"]})
-        webhooks = kubectl.apply_in_background(plan["webhooks"], logs / "apply-webhooks.log")
-        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
-        for proc in (webhooks, hardware, networking):
+        kubectl.apply(plan["webhooks"])
+        for proc in (hardware, networking):
             kubectl.wait_applied(proc)
         self._wait_kueue(plan["ports"], plan["ca"])
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))

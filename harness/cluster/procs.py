@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psutil
 
+from harness.errors import UserError
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -82,7 +84,11 @@ def is_alive(pid: int | None) -> bool:
 
 
 def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condition"):
-    """Poll `check()` until it returns a truthy value; TimeoutError naming `what`."""
+    """Poll `check()` until it returns a truthy value; TimeoutError naming `what`.
+
+    Errors from `check` mean "not up yet" and are retried, except UserError: a check
+    raises that when waiting longer cannot help (the process it waits for has exited).
+    """
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
@@ -90,6 +96,8 @@ def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condit
             value = check()
             if value:
                 return value
+        except UserError:
+            raise
         except Exception as err:  # the thing polled is not up yet
             last_error = err
         time.sleep(interval)
