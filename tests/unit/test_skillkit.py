@@ -214,3 +214,14 @@ def test_closed_pipe_is_not_a_traceback():
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+
+
+def test_shape_errors_become_one_line_input_errors():
+    from k8s_skillkit.cli import shape_errors_as_input
+    from k8s_skillkit.errors import InputError
+
+    def body(args):
+        return {}["spec"]  # a dump missing a field the script expected
+
+    with pytest.raises(InputError, match="unexpected object shape in the input: KeyError"):
+        shape_errors_as_input(body)(None)

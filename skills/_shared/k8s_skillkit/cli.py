@@ -70,3 +70,18 @@ def emit(args, payload: dict, text: str) -> None:
         sys.stdout.write("\n")
     elif text:
         print(text)
+
+
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def shape_errors_as_input(body):
+    """Wrap a script body so objects of an unexpected shape (a hand-edited dump, a field of
+    the wrong type) are reported as bad input (exit 2, one line), not a traceback."""
+    def guarded(args):
+        try:
+            return body(args)
+        except SHAPE_ERRORS as err:
+            raise InputError(f"unexpected object shape in the input: "
+                             f"{type(err).__name__}: {err}") from err
+    return guarded

@@ -8,7 +8,7 @@ from collections import Counter
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.objects import name_of, namespace_of  # noqa: E402
@@ -147,17 +147,8 @@ def _groups(findings: list[dict], queue_of: dict) -> list[dict]:
     return [{"cause": c, "cluster_queue": q, "count": n} for (c, q), n in counts.most_common()]
 
 
-def safe_body(args):
-    """Objects of an unexpected shape (a hand-edited dump) are bad input, not a crash."""
-    try:
-        return body(args)
-    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as err:
-        raise InputError(f"unexpected object shape in the input: "
-                         f"{type(err).__name__}: {err}") from err
-
-
 def main(argv=None) -> int:
-    return run(build_parser(), argv, safe_body)
+    return run(build_parser(), argv, shape_errors_as_input(body))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 
 import yaml  # noqa: E402
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.loading import load_objects  # noqa: E402
 
@@ -203,17 +203,8 @@ def body(args):
     return {"valid": True, "errors": [], "objects": objects}, text, 0
 
 
-def safe_body(args):
-    """Objects of an unexpected shape (a hand-edited dump) are bad input, not a crash."""
-    try:
-        return body(args)
-    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as err:
-        raise InputError(f"unexpected object shape in the input: "
-                         f"{type(err).__name__}: {err}") from err
-
-
 def main(argv=None) -> int:
-    return run(build_parser(), argv, safe_body)
+    return run(build_parser(), argv, shape_errors_as_input(body))
 
 
 if __name__ == "__main__":

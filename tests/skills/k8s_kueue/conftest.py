@@ -1,33 +1,18 @@
 """Run the k8s-kueue scripts as a user would: a subprocess, text or --json out."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.skill_scripts import ROOT, run_script
+
 SCRIPTS = ROOT / "skills" / "k8s-kueue" / "scripts"
 RESOURCES = ROOT / "tests" / "resources" / "kueue"
 
 
-class Result:
-    def __init__(self, proc):
-        self.code, self.out, self.err = proc.returncode, proc.stdout, proc.stderr
-
-    @property
-    def doc(self) -> dict:
-        return json.loads(self.out)
-
-
 @pytest.fixture
 def script():
-    def run(name: str, *args: str, stdin: str | None = None, env: dict | None = None) -> Result:
-        proc = subprocess.run([sys.executable, str(SCRIPTS / name), *args], input=stdin,
-                              capture_output=True, text=True, timeout=60, env=env)
-        return Result(proc)
+    def run(name: str, *args: str, stdin: str | None = None, env: dict | None = None):
+        return run_script(SCRIPTS, name, *args, stdin=stdin, env=env)
     return run
 
 
