@@ -182,6 +182,28 @@ class LocalCluster:
             raise UserError(f"kwokctl could not start the control plane: "
                             f"{_last_error_line(log_path)} (log: {log_path})")
 
+    def restart_kueue(self, add_device_class_mappings: list[dict] | None = None) -> None:
+        """Restart Kueue, optionally with more `resources.deviceClassMappings` entries.
+
+        Kueue reads its configuration only at start-up, so a DRA mapping fix needs this
+        (on a real cluster: edit the kueue-manager-config ConfigMap, restart the Deployment).
+        """
+        state = self.state()
+        if state.get("phase") != "running":
+            raise UserError(f"cluster {self.name!r} is not running")
+        config_path = self.dir / "kueue" / "config.yaml"
+        config = yamlio.load(config_path.read_text())
+        mappings = config.setdefault("resources", {}).setdefault("deviceClassMappings", [])
+        mappings.extend(add_device_class_mappings or [])
+        config_path.write_text(yamlio.dump_all([config]))
+        procs.stop_all([p for p in procs.processes_using(self.dir)
+                        if p.pid == state.get("kueue_pid")])
+        pid = self._start_kueue(config_path)
+        self._write_state({**state, "kueue_pid": pid})
+        ca = pki.KeyPair((self.dir / "kueue" / "ca" / "ca.crt").read_bytes(),
+                         (self.dir / "kueue" / "ca" / "ca.key").read_bytes())
+        self._wait_kueue(state["ports"], ca)
+
     def _make_certs(self) -> pki.KeyPair:
         ca = pki.make_ca()
         serving = pki.make_serving_cert(ca, ["127.0.0.1", "localhost",

@@ -233,7 +233,7 @@ def test_gang_larger_than_the_h100_nodes(kubectl, kubectl_env, tmp_path):
     assert f"only {len(h100)} of {len(h100) + 1}" in finding["message"]
 
 
-def test_dra_device_class_not_mapped_in_kueue_config(kubectl, kubectl_env, queues):
+def test_dra_device_class_not_mapped_in_kueue_config(kubectl, kubectl_env, queues, live_cluster):
     ns = queues
     dc = f"unmapped-{ns}"
     apply(kubectl, {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceClass",
@@ -255,5 +255,18 @@ def test_dra_device_class_not_mapped_in_kueue_config(kubectl, kubectl_env, queue
         code, doc = explain(kubectl, kubectl_env, ns, "dra-job")
         assert code == 1 and _causes(doc) == {"dra_class_unmapped"}
         assert dc in doc["findings"][0]["message"]
+        assert "deviceClassMappings" in doc["findings"][0]["fix"]
+        cluster = live_cluster["cluster"]
+        if cluster is None:
+            return  # an existing cluster: its Kueue is not ours to restart
+        # The fix: map the class in Kueue's configuration, restart Kueue, cover the resource.
+        resource = f"k8s-skills.io/{dc}"
+        cluster.restart_kueue([{"name": resource, "deviceClassNames": [dc]}])
+        cq = cq_obj(ns)
+        group = cq["spec"]["resourceGroups"][0]  # a flavor may appear in one group only
+        group["coveredResources"].append(resource)
+        group["flavors"][0]["resources"].append({"name": resource, "nominalQuota": "4"})
+        apply(kubectl, cq)
+        _wait_reserved(kubectl, ns, "dra-job", "True", "admitted once the class is mapped")
     finally:
         kubectl("delete", "deviceclass", dc, "--wait=false", "--ignore-not-found", check=False)
