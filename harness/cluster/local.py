@@ -237,9 +237,11 @@ class LocalCluster:
                     '.status}{"\\n"}{end}')
 
         def established():
-            out = kubectl.run("get", "crd", *names, "-o", f"jsonpath={template}").stdout
-            return all(line.endswith("=True") for line in out.split()) and \
-                len(out.split()) == len(names)
+            proc = kubectl.run("get", "crd", *names, "-o", f"jsonpath={template}",
+                               check=False)  # NotFound while the apply is still in flight
+            lines = proc.stdout.split()
+            return proc.returncode == 0 and len(lines) == len(names) and \
+                all(line.endswith("=True") for line in lines)
 
         try:
             procs.wait_until(established, READY_TIMEOUT, interval=0.1,
@@ -253,7 +255,7 @@ class LocalCluster:
 
         def ready():
             if not procs.is_alive(pid):
-                raise UserError(f"Kueue exited during start-up: "
+                raise procs.StopWaiting(f"Kueue exited during start-up: "
                                 f"{_last_error_line(self.dir / 'logs' / 'kueue.log')}")
             _http_ok(f"http://127.0.0.1:{ports['health']}/readyz")
             # Any HTTP answer over TLS with our CA proves the webhook server serves our cert.

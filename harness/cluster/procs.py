@@ -83,12 +83,13 @@ def is_alive(pid: int | None) -> bool:
         return False
 
 
-def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condition"):
-    """Poll `check()` until it returns a truthy value; TimeoutError naming `what`.
+class StopWaiting(UserError):
+    """Raised by a wait_until check when waiting longer cannot help (the process it waits
+    for has exited); every other error from a check means "not up yet"."""
 
-    Errors from `check` mean "not up yet" and are retried, except UserError: a check
-    raises that when waiting longer cannot help (the process it waits for has exited).
-    """
+
+def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condition"):
+    """Poll `check()` until it returns a truthy value; TimeoutError naming `what`."""
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
@@ -96,7 +97,7 @@ def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condit
             value = check()
             if value:
                 return value
-        except UserError:
+        except StopWaiting:
             raise
         except Exception as err:  # the thing polled is not up yet
             last_error = err

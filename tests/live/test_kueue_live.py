@@ -270,3 +270,31 @@ def test_dra_device_class_not_mapped_in_kueue_config(kubectl, kubectl_env, queue
         _wait_reserved(kubectl, ns, "dra-job", "True", "admitted once the class is mapped")
     finally:
         kubectl("delete", "deviceclass", dc, "--wait=false", "--ignore-not-found", check=False)
+
+
+def test_gang_admitted_but_larger_than_the_nodes_then_resized(kubectl, kubectl_env, queues):
+    """Quota admits a gang the nodes cannot hold: explain_pending names the stuck pods;
+    the fix (a gang that fits the H100 nodes) runs."""
+    ns = queues
+    h100 = [n for n in get(kubectl, "nodes")["items"]
+            if all(n["metadata"]["labels"].get(k) == v for k, v in H100_LABELS.items())]
+    if not h100:
+        pytest.skip("this cluster has no H100 nodes")
+    size = len(h100) + 1
+    apply(kubectl, flavor_obj(ns, nodeLabels=H100_LABELS), cq_obj(ns, gpus=str(8 * size)))
+    apply(kubectl, gpu_job("gang", ns, "team", gpus=8, parallelism=size))
+    _wait_reserved(kubectl, ns, "gang", "True")
+    wait_for(lambda: sum(p["status"].get("phase") == "Pending" for p in
+                         get(kubectl, "pods", "-n", ns, "-l", "job-name=gang")["items"]) == 1,
+             timeout=60, what="one gang pod unschedulable")
+    code, doc = explain(kubectl, kubectl_env, ns, "gang")
+    assert code == 1 and "admitted_not_started" in _causes(doc)
+    finding = next(f for f in doc["findings"] if f["cause"] == "admitted_not_started")
+    assert finding["fix"]
+    # The fix: a gang no larger than the nodes that can hold it.
+    kubectl("delete", "job", "gang", "-n", ns, "--wait=true")
+    apply(kubectl, gpu_job("gang", ns, "team", gpus=8, parallelism=len(h100)))
+    wait_for(lambda: [p for p in get(kubectl, "pods", "-n", ns, "-l", "job-name=gang")["items"]
+                      if p["status"].get("phase") == "Running"
+                      and not p["metadata"].get("deletionTimestamp")].__len__() == len(h100),
+             timeout=90, what="the resized gang running")

@@ -12,20 +12,22 @@ def test_transient_errors_are_retried_until_success():
 
     def check():
         calls.append(1)
-        if len(calls) < 3:
+        if len(calls) == 1:
             raise ConnectionRefusedError("not yet")
+        if len(calls) == 2:
+            raise UserError("kubectl get crd failed: NotFound")  # also just "not yet"
         return "up"
 
     assert procs.wait_until(check, timeout=5, interval=0.01) == "up"
     assert len(calls) == 3
 
 
-def test_user_error_stops_waiting_immediately():
+def test_stop_waiting_ends_the_wait_at_once():
     calls = []
 
     def check():
         calls.append(1)
-        raise UserError("Kueue exited during start-up")
+        raise procs.StopWaiting("Kueue exited during start-up")
 
     with pytest.raises(UserError, match="exited"):
         procs.wait_until(check, timeout=30, interval=0.01)
