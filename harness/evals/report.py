@@ -119,12 +119,13 @@ def _grouped(title: str, recs: list[dict]) -> str:
         cell[0] += r["status"] == "pass"
         cell[1] += 1
     bw, gap, plot_h, top = 16, 18, 140, 30
-    width = max(420, 40 + len(areas) * (len(arms) * bw + gap))
+    slot = max(len(arms) * bw + gap, 120)  # room for a 16-character area label
+    width = max(420, 40 + len(areas) * slot)
     height = top + plot_h + 40 + 16 * len(arms)
     out = [f"<svg width='{width}' height='{height}' role='img' aria-label='{title}'>",
            f"<text x='0' y='16' font-weight='bold'>{html.escape(title)}</text>"]
     for i, area in enumerate(areas):
-        x0 = 30 + i * (len(arms) * bw + gap)
+        x0 = 30 + i * slot
         for j, name in enumerate(arms):
             passed, total = rate[(area, name)]
             if not total:
@@ -134,7 +135,7 @@ def _grouped(title: str, recs: list[dict]) -> str:
                        f"height='{h:.1f}' fill='{ARM_COLORS[j % len(ARM_COLORS)]}'><title>"
                        f"{html.escape(area)} / {html.escape(name)}: {passed}/{total}"
                        "</title></rect>")
-        out.append(f"<text x='{x0}' y='{top + plot_h + 14}'>{html.escape(area)[:14]}</text>")
+        out.append(f"<text x='{x0}' y='{top + plot_h + 14}'>{html.escape(area[:16])}</text>")
     for j, name in enumerate(arms):
         y = top + plot_h + 32 + 16 * j
         out.append(f"<rect x='0' y='{y - 10}' width='10' height='10' "
