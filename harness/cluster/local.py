@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from harness import yamlio
+from harness import pins, yamlio
 from harness.cluster import build, crds, kueue, kwok_stages, paths, pki, procs, topology
 from harness.cluster.kubectl import Kubectl
 from harness.errors import UserError
@@ -314,9 +314,9 @@ def _ensure_metrics_cert(ca: pki.KeyPair) -> None:
     try:
         pki.write_pair(pki.make_serving_cert(ca, ["localhost", "127.0.0.1"]), folder)
     except PermissionError as err:
-        raise UserError(f"Kueue {kueue.__name__} needs a certificate in {folder} and this user "
-                        f"cannot write there: run `sudo mkdir -p {folder} && sudo chown "
-                        f"$USER {folder}` once") from err
+        raise UserError(f"Kueue {pins.KUEUE} needs a metrics certificate in {folder} and "
+                        f"this user cannot write there: run `sudo mkdir -p {folder} && "
+                        f"sudo chown $USER {folder}` once") from err
 
 
 def _http_ok(url: str) -> None:
