@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from harness.errors import UserError
-from harness.evals import agents, checks, records, safeguards, scoring
+from harness.evals import agents, checks, guard_review, records, safeguards, scoring
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import InfraError, ScenarioError
 from harness.evals.sandbox import Sandbox
@@ -200,6 +200,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
         "isolation_overhead_seconds": round(state.timings.get("namespace_setup", 0)
                                             + state.timings.get("cleanup", 0), 3),
         "checks": state.checks, "safeguards": state.safeguards, "expect": state.expect,
+        "guard_review": guard_review.review(state.transcript),
         "answer": out.answer, "transcript": state.transcript,
         "commands": sum(1 for e in state.transcript if e.get("type") == "command"),
         "tokens": {"input": out.tokens_in, "output": out.tokens_out},
