@@ -42,7 +42,9 @@ def register(groups) -> None:
                    help="local: upstream binaries as processes (default, no Docker); "
                         "kubeconfig: an existing cluster; kind: needs a Docker engine")
     p.add_argument("--topology", metavar="FILE",
-                   help=f"fake hardware YAML (default: {topology.DEFAULT_FILE})")
+                   help="fake hardware YAML: node pools with GPUs as extended resources or "
+                        f"DRA devices; the default file documents the format "
+                        f"({topology.DEFAULT_FILE})")
     p.add_argument("--port", type=int, help="apiserver port (default: a free one)")
     p.add_argument("--gateway-channel", choices=("standard", "experimental"),
                    default="experimental", help="Gateway API CRD channel (default: experimental)")
