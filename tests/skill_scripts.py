@@ -29,3 +29,25 @@ def run_script(scripts: Path, name: str, *args: str, stdin: str | None = None,
                           capture_output=True, text=True, timeout=timeout, env=env)
     assert "Traceback" not in proc.stderr, proc.stderr
     return Result(proc)
+
+
+def script_fixture(scripts: Path):
+    """A `script` fixture running scripts/<name> of one skill: script("x.py", "-f", f)."""
+    import pytest
+
+    @pytest.fixture
+    def script():
+        def run(name: str, *args: str, stdin: str | None = None, env: dict | None = None):
+            return run_script(scripts, name, *args, stdin=stdin, env=env)
+        return run
+    return script
+
+
+def resource_fixture(resources: Path):
+    """A `resource` fixture: resource("file.yaml") -> path under tests/resources/<area>."""
+    import pytest
+
+    @pytest.fixture
+    def resource():
+        return lambda name: str(resources / name)
+    return resource

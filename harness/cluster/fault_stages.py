@@ -132,6 +132,20 @@ podIP: {{ . | Quote }}
 {{ end }}
 """
 
+# The first crash of a container: waiting in CrashLoopBackOff, the crash in lastState
+# (the terminated fields that follow differ per fault).
+_BACKING_OFF = """\
+  ready: false
+  restartCount: 1
+  started: false
+  state:
+    waiting:
+      reason: CrashLoopBackOff
+      message: {{ printf "back-off 10s restarting failed container=%s pod=%s_%s(%s)" .name $pod.metadata.name $pod.metadata.namespace $pod.metadata.uid | Quote }}
+  lastState:
+    terminated:
+"""
+
 # First crash of a crash-looping pod: which container dies, how, and with what message.
 _CRASH_FIRST = """\
 {{ $now := Now }}
@@ -147,30 +161,12 @@ containerStatuses:
 - image: {{ .image | Quote }}
   name: {{ .name | Quote }}
   {{ if regexMatch "--vm-bytes" $cmd }}
-  ready: false
-  restartCount: 1
-  started: false
-  state:
-    waiting:
-      reason: CrashLoopBackOff
-      message: {{ printf "back-off 10s restarting failed container=%s pod=%s_%s(%s)" .name $pod.metadata.name $pod.metadata.namespace $pod.metadata.uid | Quote }}
-  lastState:
-    terminated:
-      exitCode: 137
+""" + _BACKING_OFF + """      exitCode: 137
       reason: OOMKilled
       startedAt: {{ $now | Quote }}
       finishedAt: {{ $now | Quote }}
   {{ else if and $gpu (regexMatch "--batch-size" $cmd) }}
-  ready: false
-  restartCount: 1
-  started: false
-  state:
-    waiting:
-      reason: CrashLoopBackOff
-      message: {{ printf "back-off 10s restarting failed container=%s pod=%s_%s(%s)" .name $pod.metadata.name $pod.metadata.namespace $pod.metadata.uid | Quote }}
-  lastState:
-    terminated:
-      exitCode: 1
+""" + _BACKING_OFF + """      exitCode: 1
       reason: Error
       message: |-
         Traceback (most recent call last):
@@ -180,16 +176,7 @@ containerStatuses:
       startedAt: {{ $now | Quote }}
       finishedAt: {{ $now | Quote }}
   {{ else if regexMatch \"""" + _EXIT_RE.replace("\\", "\\\\") + """\" $cmd }}
-  ready: false
-  restartCount: 1
-  started: false
-  state:
-    waiting:
-      reason: CrashLoopBackOff
-      message: {{ printf "back-off 10s restarting failed container=%s pod=%s_%s(%s)" .name $pod.metadata.name $pod.metadata.namespace $pod.metadata.uid | Quote }}
-  lastState:
-    terminated:
-      exitCode: {{ regexFind "[0-9]+\\\\s*$" $cmd | trim }}
+""" + _BACKING_OFF + """      exitCode: {{ regexFind "[0-9]+\\\\s*$" $cmd | trim }}
       reason: Error
       startedAt: {{ $now | Quote }}
       finishedAt: {{ $now | Quote }}

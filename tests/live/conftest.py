@@ -4,6 +4,7 @@ Set K8S_SKILLS_TEST_KUBECONFIG to run them against an existing cluster instead.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import uuid
@@ -58,12 +59,25 @@ def kubectl(kubectl_env):
     return run
 
 
-@pytest.fixture
-def namespace(kubectl):
-    """A fresh namespace per test, deleted afterwards."""
+@contextlib.contextmanager
+def fresh_namespace(kubectl):
     name = f"t-{uuid.uuid4().hex[:8]}"
     kubectl("create", "namespace", name)
     try:
         yield name
     finally:
         kubectl("delete", "namespace", name, "--wait=false", check=False)
+
+
+@pytest.fixture
+def namespace(kubectl):
+    """A fresh namespace per test, deleted afterwards."""
+    with fresh_namespace(kubectl) as name:
+        yield name
+
+
+@pytest.fixture
+def other_namespace(kubectl):
+    """A second fresh namespace, for tests about crossing namespace boundaries."""
+    with fresh_namespace(kubectl) as name:
+        yield name

@@ -40,16 +40,6 @@ def sar(kubectl, user: str, verb: str, resource: str, group: str = "", namespace
 
 
 @pytest.fixture
-def other_namespace(kubectl):
-    name = f"t-{uuid.uuid4().hex[:8]}"
-    kubectl("create", "namespace", name)
-    try:
-        yield name
-    finally:
-        kubectl("delete", "namespace", name, "--wait=false", check=False)
-
-
-@pytest.fixture
 def agent(kubectl, kubectl_env, namespace, other_namespace):
     """Apply generated RBAC for a mode; yields (user, write_ns, other_ns); deletes it after."""
     name = f"rbac-test-{uuid.uuid4().hex[:6]}"

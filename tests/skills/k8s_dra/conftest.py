@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from tests.skill_scripts import ROOT, run_script
+from tests.skill_scripts import ROOT, resource_fixture, script_fixture
 
 SCRIPTS = ROOT / "skills" / "k8s-dra" / "scripts"
 RESOURCES = ROOT / "tests" / "resources" / "dra"
@@ -13,11 +13,7 @@ RESOURCES = ROOT / "tests" / "resources" / "dra"
 sys.path[:0] = [str(SCRIPTS), str(ROOT / "skills" / "_shared")]
 
 
-@pytest.fixture
-def script():
-    def run(name: str, *args: str, stdin: str | None = None, env: dict | None = None):
-        return run_script(SCRIPTS, name, *args, stdin=stdin, env=env)
-    return run
+script = script_fixture(SCRIPTS)
 
 
 @pytest.fixture
@@ -31,6 +27,4 @@ def dump(tmp_path):
     return make
 
 
-@pytest.fixture
-def resource():
-    return lambda name: str(RESOURCES / name)
+resource = resource_fixture(RESOURCES)

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import sys
 
-import pytest
-
-from tests.skill_scripts import ROOT, run_script
+from tests.skill_scripts import ROOT, resource_fixture, script_fixture
 
 SCRIPTS = ROOT / "skills" / "k8s-rbac" / "scripts"
 RESOURCES = ROOT / "tests" / "resources" / "rbac"
@@ -14,13 +12,5 @@ for _path in (SCRIPTS, ROOT / "skills" / "_shared"):
         sys.path.append(str(_path))
 
 
-@pytest.fixture
-def script():
-    def run(name: str, *args: str, stdin: str | None = None, env: dict | None = None):
-        return run_script(SCRIPTS, name, *args, stdin=stdin, env=env)
-    return run
-
-
-@pytest.fixture
-def resource():
-    return lambda name: str(RESOURCES / name)
+script = script_fixture(SCRIPTS)
+resource = resource_fixture(RESOURCES)
