@@ -1,6 +1,8 @@
 """Live tests run against a real cluster that this test session starts and stops.
 
-Set K8S_SKILLS_TEST_KUBECONFIG to run them against an existing cluster instead.
+Set K8S_SKILLS_TEST_KUBECONFIG to run them against an existing cluster instead, or
+K8S_SKILLS_TEST_CLUSTER to give the started cluster another name (two checkouts testing at
+once on one machine must not share a cluster).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import pytest
 from harness.cluster import build, paths
 from harness.cluster.local import LocalCluster
 
-CLUSTER_NAME = "k8s-skills-test"
+CLUSTER_NAME = os.environ.get("K8S_SKILLS_TEST_CLUSTER", "k8s-skills-test")
 
 
 @pytest.fixture(scope="session")
