@@ -61,7 +61,19 @@ def test_finding_has_the_shared_shape():
     f = finding("warning", "no_limits", POD, "no limits", "containers[0]", fix="set limits")
     assert f == {"severity": "warning", "cause": "no_limits",
                  "object": {"kind": "Pod", "namespace": "ml", "name": "p"},
-                 "message": "no limits", "evidence": ["containers[0]"], "fix": "set limits"}
+                 "message": "no limits", "evidence": ["containers[0]"], "fix": "set limits",
+                 "basis": "inferred", "confirm": ""}
+
+
+def test_reported_and_inferred_findings_render_their_basis():
+    reported = finding("error", "quota", POD, "no quota", basis="reported")
+    inferred = finding("warning", "lq", POD, "no lq", basis="inferred",
+                       confirm="kubectl get localqueue -n ml")
+    text = render_text([reported, inferred])
+    assert "ERROR quota Pod/ml/p [reported]: no quota" in text
+    assert "WARNING lq Pod/ml/p [inferred]: no lq\n  confirm: kubectl get localqueue -n ml" in text
+    with pytest.raises(ValueError):
+        finding("error", "x", POD, "m", basis="guessed")
 
 
 def test_unknown_severity_is_a_programming_error():
@@ -86,8 +98,8 @@ def test_exit_code_follows_the_threshold(severities, fail_on, expected):
 def test_text_lists_errors_first_with_evidence_and_fix():
     text = render_text([finding("info", "a", POD, "fyi"),
                         finding("error", "b", POD, "broken", ["ev"], "do this")])
-    assert text.splitlines() == ["ERROR b Pod/ml/p: broken", "  evidence: ev",
-                                 "  fix: do this", "INFO a Pod/ml/p: fyi"]
+    assert text.splitlines() == ["ERROR b Pod/ml/p [inferred]: broken", "  evidence: ev",
+                                 "  fix: do this", "INFO a Pod/ml/p [inferred]: fyi"]
 
 
 # --- loading: files, stdin, dumps -----------------------------------------------------

@@ -1,19 +1,28 @@
 """The one findings shape shared by every skill's diagnostic scripts.
 
 JSON output: {"schema_version": 1, "findings": [ {severity, cause, object, message,
-evidence, fix}, ... ], ...script extras}. `cause` is a stable snake_case id that the
-skill documents in its references.
+evidence, fix, basis, confirm}, ... ], ...script extras}. `cause` is a stable snake_case id
+that the skill documents in its references.
+
+`basis` says how much weight a finding carries: "reported" when the responsible component
+said so itself (a Workload condition, a FailedScheduling event, a container state, a route's
+status), "inferred" when the script deduced it from object specs. An inferred finding names
+in `confirm` the one command that would confirm it, and never contradicts a reported one.
 """
 from __future__ import annotations
 
 SEVERITIES = ("error", "warning", "info")
+BASES = ("reported", "inferred")
 
 
 def finding(severity: str, cause: str, obj: dict | None, message: str,
-            evidence: list[str] | str | None = None, fix: str = "") -> dict:
+            evidence: list[str] | str | None = None, fix: str = "",
+            basis: str = "inferred", confirm: str = "") -> dict:
     """Build one finding; `obj` is a Kubernetes object (or {kind, namespace, name})."""
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
     if isinstance(evidence, str):
         evidence = [evidence]
     return {
@@ -23,6 +32,8 @@ def finding(severity: str, cause: str, obj: dict | None, message: str,
         "message": message,
         "evidence": list(evidence or []),
         "fix": fix,
+        "basis": basis,
+        "confirm": confirm,
     }
 
 
@@ -50,9 +61,12 @@ def render_text(findings: list[dict]) -> str:
     for f in sorted(findings, key=lambda f: order[f["severity"]]):
         o = f["object"]
         where = "/".join(p for p in (o["kind"], o["namespace"], o["name"]) if p)
-        lines.append(f"{f['severity'].upper()} {f['cause']} {where}: {f['message']}")
+        basis = f.get("basis", "inferred")
+        lines.append(f"{f['severity'].upper()} {f['cause']} {where} [{basis}]: {f['message']}")
         for ev in f["evidence"]:
             lines.append(f"  evidence: {ev}")
+        if basis == "inferred" and f.get("confirm"):
+            lines.append(f"  confirm: {f['confirm']}")
         if f["fix"]:
             lines.append(f"  fix: {f['fix']}")
     return "\n".join(lines)

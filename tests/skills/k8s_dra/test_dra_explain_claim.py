@@ -25,7 +25,8 @@ def test_cause_is_named_with_its_evidence(script, dump, fixture, cause, needle):
     assert found, r.doc["findings"]
     text = " ".join([found[0]["message"], found[0]["fix"], *found[0]["evidence"]])
     assert needle in text
-    assert set(found[0]) == {"severity", "cause", "object", "message", "evidence", "fix"}
+    assert set(found[0]) == {"severity", "cause", "object", "message", "evidence", "fix",
+                             "basis", "confirm"}
 
 
 def test_proposed_changes_point_into_the_object_the_user_owns(script, dump):

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Accuracy of the diagnostic scripts on real users' fault reports.
+
+Each case lives in tests/resources/real-world/<area>/<case-id>/ with a `case.yaml`:
+
+    source: https://github.com/<owner>/<repo>/issues/<n>   # the thread it comes from
+    versions: {kubernetes: "1.27", kueue: "v0.6.1"}        # what the user ran, where known
+    script: k8s-kueue/explain_pending.py                   # <skill>/<script> that diagnoses it
+    args: []                                               # extra arguments, rarely needed
+    input: paste.txt                                       # the paste, as the user gave it
+    expected:
+      cause: quota_exhausted           # the cause the thread's resolution established
+      also: [other_ok_id]              # other cause ids that name the same thing (optional)
+    filled_in: "what was reconstructed (names, fields) and why"   # "" when nothing was
+    notes: "one line on the resolution"
+
+The script runs as a user would run it on the paste: `<script> -f <input> --json [args]`.
+Its findings, in the order it prints them, are its ranking: top-1 is right when the first
+finding's cause is the expected one (or one in `also`), top-3 when any of the first three is.
+`cause: none` means the thread established that nothing was wrong where the script looks:
+right when the script reports no error or warning.
+
+    benchmarks/real_world_accuracy.py                 # every area
+    benchmarks/real_world_accuracy.py --area kueue -v # one area, every case's answer
+    benchmarks/real_world_accuracy.py --min-top1 0.9  # exit 1 when an area is below 90 %
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "resources" / "real-world"
+SKILLS = ROOT / "skills"
+NONE = "none"
+PROBLEM_SEVERITIES = ("error", "warning")
+
+
+@dataclass
+class Case:
+    area: str
+    case_id: str
+    folder: Path
+    spec: dict
+
+    @property
+    def accepted(self) -> set[str]:
+        expected = self.spec.get("expected") or {}
+        return {str(expected.get("cause", ""))} | {str(c) for c in expected.get("also") or []}
+
+    @property
+    def cause(self) -> str:
+        return str((self.spec.get("expected") or {}).get("cause", ""))
+
+
+@dataclass
+class Answer:
+    case: Case
+    causes: list[str] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def top1(self) -> bool:
+        if self.error:
+            return False
+        if self.case.cause == NONE:
+            return not self.causes
+        return bool(self.causes) and self.causes[0] in self.case.accepted
+
+    @property
+    def top3(self) -> bool:
+        if self.error:
+            return False
+        if self.case.cause == NONE:
+            return not self.causes
+        return any(c in self.case.accepted for c in self.causes[:3])
+
+    @property
+    def got(self) -> str:
+        return "ERROR" if self.error else (self.causes[0] if self.causes else NONE)
+
+
+def load_cases(area: str | None) -> list[Case]:
+    cases = []
+    for spec_path in sorted(CORPUS.glob("*/*/case.yaml")):
+        case_area = spec_path.parent.parent.name
+        if area and case_area != area:
+            continue
+        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+        cases.append(Case(case_area, spec_path.parent.name, spec_path.parent, spec))
+    return cases
+
+
+def run_case(case: Case) -> Answer:
+    script = SKILLS / case.spec["script"].replace("/", "/scripts/", 1)
+    argv = [sys.executable, str(script), "-f", str(case.folder / case.spec["input"]), "--json",
+            *[str(a) for a in case.spec.get("args") or []]]
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return Answer(case, error="timed out after 120 s", seconds=120.0)
+    seconds = time.perf_counter() - start
+    if proc.returncode == 2 or not proc.stdout.strip():
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return Answer(case, error=f"exit {proc.returncode}: {last[:200]}", seconds=seconds)
+    try:
+        doc = json.loads(proc.stdout)
+    except json.JSONDecodeError as err:
+        return Answer(case, error=f"output is not JSON: {err}", seconds=seconds)
+    causes = [f.get("cause", "") for f in doc.get("findings") or []
+              if f.get("severity", "error") in PROBLEM_SEVERITIES]
+    return Answer(case, causes=causes, seconds=seconds)
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:5.1f}%" if whole else "   n/a"
+
+
+def report(answers: list[Answer], verbose: bool) -> list[str]:
+    lines = []
+    by_area: dict[str, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_area[answer.case.area].append(answer)
+    lines.append(f"{'area':<16} {'cases':>5} {'top-1':>7} {'top-3':>7} {'errors':>6}")
+    for area in sorted(by_area):
+        group = by_area[area]
+        lines.append(_row(area, group))
+    lines.append(_row("overall", answers))
+    lines.append("")
+    lines.append("confusion (expected -> first answer, misses only):")
+    confusion = Counter((a.case.area, a.case.cause, a.got) for a in answers if not a.top1)
+    for (area, expected, got), count in sorted(confusion.items()):
+        lines.append(f"  {area:<14} {expected:<34} -> {got:<34} x{count}")
+    lines.append("")
+    misses = [a for a in answers if not a.top1]
+    lines.append(f"misses ({len(misses)}):")
+    for a in misses:
+        detail = a.error or ", ".join(a.causes[:3]) or "no findings"
+        lines.append(f"  {a.case.area}/{a.case.case_id}: expected {a.case.cause}; got {detail}")
+    if verbose:
+        lines.append("")
+        lines.append("every case:")
+        for a in answers:
+            mark = "ok " if a.top1 else ("top3" if a.top3 else "MISS")
+            lines.append(f"  {mark:<4} {a.case.area}/{a.case.case_id}: {a.got} "
+                         f"({a.seconds:.2f}s)")
+    return lines
+
+
+def _row(name: str, group: list[Answer]) -> str:
+    n = len(group)
+    return (f"{name:<16} {n:>5} {percent(sum(a.top1 for a in group), n):>7} "
+            f"{percent(sum(a.top3 for a in group), n):>7} {sum(bool(a.error) for a in group):>6}")
+
+
+def below_target(answers: list[Answer], min_top1: float) -> list[str]:
+    by_area: dict[str, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_area[answer.case.area].append(answer)
+    out = []
+    for area, group in sorted(by_area.items()):
+        rate = sum(a.top1 for a in group) / len(group)
+        if rate < min_top1:
+            out.append(f"{area}: top-1 {100 * rate:.1f}% < target {100 * min_top1:.0f}%")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--area", help="one area (a folder under tests/resources/real-world)")
+    parser.add_argument("--min-top1", type=float, default=0.9,
+                        help="exit 1 when an area's top-1 accuracy is below this (default 0.9)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every case's answer")
+    parser.add_argument("--jobs", type=int, default=4, help="cases run at once (default 4)")
+    args = parser.parse_args(argv)
+    cases = load_cases(args.area)
+    if not cases:
+        print(f"error: no cases under {CORPUS}" + (f" for area {args.area!r}" if args.area else ""),
+              file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        answers = list(pool.map(run_case, cases))
+    print("\n".join(report(answers, args.verbose)))
+    print(f"\n{len(answers)} cases in {time.perf_counter() - start:.1f}s")
+    missed = below_target(answers, args.min_top1)
+    for line in missed:
+        print(f"target missed: {line}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
