@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from k8s_skillkit.objects import dig
 
-import _cel
+from k8s_skillkit import cel as _cel
 from _dra_model import Device, Inventory, match_all
 
 

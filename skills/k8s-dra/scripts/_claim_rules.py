@@ -12,7 +12,7 @@ import re
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
-import _cel
+from k8s_skillkit import cel as _cel
 from _alloc import allocate_on_node, matching, requests_of
 from _dra_model import Inventory, claim_label, claim_node
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
-import _cel
+from k8s_skillkit import cel as _cel
 
 DRA_KINDS = ("ResourceSlice", "DeviceClass", "ResourceClaim", "ResourceClaimTemplate")
 

@@ -11,7 +11,7 @@ from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
 
-import _cel  # noqa: E402
+from k8s_skillkit import cel as _cel  # noqa: E402
 from _alloc import requests_of  # noqa: E402
 from _dra_input import device_class_mappings, kueue_configuration, load  # noqa: E402
 from _dra_model import Inventory  # noqa: E402

@@ -11,7 +11,7 @@ from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
 
-import _cel  # noqa: E402
+from k8s_skillkit import cel as _cel  # noqa: E402
 import _claim_rules as rules  # noqa: E402
 from _dra_input import current_namespace, load  # noqa: E402
 from _dra_model import Inventory, claim_label, claim_node  # noqa: E402

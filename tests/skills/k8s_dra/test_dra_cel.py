@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import _cel
+from k8s_skillkit import cel as _cel
 
 NV = "gpu.nvidia.com"
 EX = "gpu.example.com"

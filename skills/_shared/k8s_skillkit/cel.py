@@ -23,7 +23,7 @@ from __future__ import annotations
 from fractions import Fraction
 import re
 
-from k8s_skillkit.quantity import parse_quantity  # noqa: E402 (path set by the entry script)
+from .quantity import parse_quantity
 
 celpy = celtypes = None
 _CELPY_TRIED = False
