@@ -37,16 +37,15 @@ def ref_key(obj: dict) -> str:
 
 
 class Index:
-    """Objects by (group, kind); `covered` says which kinds the input can vouch for.
+    """The loaded objects, queried by kind; `dump.presence` says what the input can prove.
 
-    A kind is covered when it was fetched live or appears in the dump: only then does
-    "not found" mean "does not exist" rather than "not in the input".
+    A kind listed in full (live mode, or a `kind: List` covering the namespace) lets a lookup
+    conclude "absent"; otherwise a missing object is only "not in the dump".
     """
 
-    def __init__(self, objects: list[dict], covered: set[str] | None = None):
-        self.objects = [o for o in objects if isinstance(o, dict)]
-        self.covered = set(covered) if covered is not None else {o.get("kind", "")
-                                                                 for o in self.objects}
+    def __init__(self, dump):
+        self.dump = dump
+        self.objects = [o for o in dump if isinstance(o, dict)]
 
     def of_kind(self, kind: str, group: str | None = None) -> list[dict]:
         return [o for o in self.objects if o.get("kind") == kind
@@ -58,11 +57,18 @@ class Index:
                 return obj
         return None
 
+    def presence(self, kind: str, namespace: str, name: str):
+        return self.dump.presence(kind, name, namespace)
+
+    def listed(self, kind: str, namespace: str = "") -> bool:
+        """True when the input holds every object of `kind` in `namespace`."""
+        return self.dump.has_full_list(kind, namespace)
+
     def namespace_labels(self, name: str) -> dict | None:
-        """Labels of a namespace; None when Namespaces are not in the input (unknown)."""
-        if "Namespace" not in self.covered:
-            return None
+        """Labels of a namespace; None when the Namespace is not in the input (unknown)."""
         ns = self.get("Namespace", "", name)
+        if ns is None and not self.listed("Namespace"):
+            return None
         labels = dict(meta(ns, "labels", {}) or {}) if ns else {}
         labels.setdefault("kubernetes.io/metadata.name", name)  # set by the apiserver
         return labels
@@ -71,6 +77,16 @@ class Index:
         return [p for p in self.of_kind("Pod") if meta(p, "namespace") == namespace
                 and labels_match(match_labels, meta(p, "labels", {}) or {})
                 and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+
+    def events_about(self, kind: str, namespace: str, name: str) -> list[dict]:
+        out = []
+        for event in self.of_kind("Event"):
+            ref = event.get("involvedObject") or event.get("regarding") or {}
+            ev_ns = ref.get("namespace") or meta(event, "namespace")
+            if ref.get("kind") == kind and ref.get("name") == name and \
+                    (not ev_ns or ev_ns == namespace):
+                out.append(event)
+        return out
 
 
 def labels_match(match_labels: dict, labels: dict) -> bool:
@@ -149,15 +165,31 @@ def describe_ref(ref: dict) -> str:
 
 
 def status_parent(route: dict, ref: dict) -> dict | None:
-    """The status.parents[] entry a controller wrote for this parentRef, if any."""
-    for entry in (route.get("status") or {}).get("parents") or []:
-        pref = entry.get("parentRef") or {}
+    """The status entry a controller wrote for this parentRef, if any (`status.parents[]`
+    since gateway-api v0.4, `status.gateways[].gatewayRef` in v0.3)."""
+    status = route.get("status") or {}
+    for entry in (status.get("parents") or []) + (status.get("gateways") or []):
+        pref = entry.get("parentRef") or entry.get("gatewayRef") or {}
         if (pref.get("name") == ref["name"]
                 and (pref.get("namespace") or meta(route, "namespace")) == ref["namespace"]
                 and pref.get("sectionName") == ref.get("sectionName")
                 and pref.get("port") == ref.get("port")):
             return entry
     return None
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_current(obj: dict, cond: dict) -> bool:
+    """False for a condition written for an older spec (observedGeneration < generation)."""
+    observed, generation = _as_int(cond.get("observedGeneration")), \
+        _as_int(meta(obj, "generation", None))
+    return observed is None or not generation or observed >= generation
 
 
 def current_conditions(obj: dict, entry: dict | None) -> tuple[dict, str]:
@@ -168,12 +200,13 @@ def current_conditions(obj: dict, entry: dict | None) -> tuple[dict, str]:
     """
     if not entry:
         return {}, ""
-    generation = meta(obj, "generation", 0)
     conds, stale = {}, []
     for cond in entry.get("conditions") or []:
-        observed = cond.get("observedGeneration")
-        if observed is not None and generation and observed < generation:
-            stale.append(f"{cond.get('type')} (observedGeneration {observed} < {generation})")
+        if not isinstance(cond, dict):
+            continue
+        if not is_current(obj, cond):
+            stale.append(f"{cond.get('type')} (observedGeneration "
+                         f"{cond.get('observedGeneration')} < {meta(obj, 'generation')})")
             continue
         conds[cond.get("type")] = cond
     note = f"stale status ignored: {', '.join(stale)}" if stale else ""
@@ -182,8 +215,8 @@ def current_conditions(obj: dict, entry: dict | None) -> tuple[dict, str]:
 
 def cond_text(cond: dict) -> str:
     msg = " ".join(str(cond.get("message", "")).split())
-    if len(msg) > 240:
-        msg = msg[:237] + "..."
+    if len(msg) > 400:
+        msg = msg[:397] + "..."
     return (f"status {cond.get('type')}={cond.get('status')} reason={cond.get('reason')}"
             + (f": {msg}" if msg else ""))
 

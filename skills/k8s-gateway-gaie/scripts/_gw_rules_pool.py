@@ -1,65 +1,74 @@
-"""InferencePool, Gateway and outdated-API rules.
+"""InferencePool, Gateway and outdated-API rules inferred from specs (basis "inferred").
 
 InferencePool v1 facts (GAIE v1.6.0 api/v1/inferencepool_types.go): selector.matchLabels
 only, same namespace; targetPorts[].number (1-8); endpointPickerRef{group, kind (default
 Service), name, port (required for Service), failureMode FailOpen|FailClose (default
-FailClose)}; endpointPickerRef optional since v1.5 but "still required by most
-implementations" (reason EndpointPickerRefMissing); status.parents[].conditions Accepted
-and ResolvedRefs (reason InvalidExtensionRef).
+FailClose)}; endpointPickerRef optional since v1.6 but "still required by most
+implementations" (pool Accepted=False reason EndpointPickerRefMissing). The alpha
+inference.networking.x-k8s.io/v1alpha2 pool (GAIE v0.2-v0.5) has targetPortNumber and
+extensionRef{name, portNumber, failureMode} instead. The controller's own pool conditions are
+read by _gw_reported.
 """
 from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
-from _gw_objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, cond_text, container_ports,
-                         current_conditions, grant_allows, meta, pool_ports, service_ports)
-
-POOL_REASONS = {"EndpointPickerRefMissing": "endpoint_picker_missing",
-                "InvalidExtensionRef": "endpoint_picker_missing"}
+from _gw_causes import fix_for
+from _gw_dump import ABSENT
+from _gw_objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
+                         meta, pool_ports, service_ports)
 
 
 def check_pool(index, pool: dict) -> list[dict]:
     spec = pool.get("spec") or {}
-    findings = _pool_status(pool)
-    old = [k for k in ("targetPortNumber", "extensionRef") if k in spec]
-    if old:  # alpha field names under the v1 apiVersion: the v1 CRD rejects or drops them
+    findings = []
+    alpha = pool.get("apiVersion", "").startswith(ALPHA_GROUP + "/")
+    if alpha:
+        findings.append(_outdated_pool(pool))
+    elif [k for k in ("targetPortNumber", "extensionRef") if k in spec]:
         findings.append(finding("error", "outdated_inference_api", pool,
-                                f"alpha field(s) {', '.join(old)} in a v1 InferencePool",
-                                [f"spec keys: {sorted(spec)}"], _ALPHA_FIX))
-    match = (spec.get("selector") or {}).get("matchLabels") or {}
-    ns = meta(pool, "namespace")
-    if "Pod" not in index.covered:
-        findings.append(finding("info", "not_checked", pool, "pods are not in the input: "
-                                "pool membership and ports not checked", [],
-                                "include `kubectl get pods -o yaml` of the pool namespace"))
-    else:
-        pods = index.pods(ns, match)
-        if not pods:
-            findings.append(_no_pods(index, pool, match))
-        else:
-            findings += _target_ports(pool, pods)
-    if not any(f["cause"] == "endpoint_picker_missing" for f in findings):
-        findings += _endpoint_picker(index, pool, spec.get("endpointPickerRef"))
+                                "alpha field(s) targetPortNumber/extensionRef in a v1 "
+                                "InferencePool: the v1 CRD drops or rejects them",
+                                [f"spec keys: {sorted(spec)}"], _ALPHA_FIX,
+                                confirm=_confirm_pool(pool)))
+    findings += _members(index, pool, _selector(spec))
+    findings += _endpoint_picker(index, pool, spec.get("endpointPickerRef")
+                                 or spec.get("extensionRef"), alpha)
     return findings
 
 
-def _pool_status(pool) -> list[dict]:
-    out = []
-    for entry in (pool.get("status") or {}).get("parents") or []:
-        conds, _ = current_conditions(pool, entry)
-        for ctype in ("Accepted", "ResolvedRefs"):
-            cond = conds.get(ctype)
-            if cond is None or cond.get("status") != "False":
-                continue
-            cause = POOL_REASONS.get(cond.get("reason"), "pool_not_accepted")
-            parent = (entry.get("parentRef") or {}).get("name", "?")
-            out.append(finding("error", cause, pool, f"Gateway {parent} reports "
-                               f"{ctype}=False ({cond.get('reason')})", [cond_text(cond)],
-                               _POOL_FIXES.get(cause, "")))
-    return out
+def _selector(spec: dict) -> dict:
+    """v1: selector.matchLabels; v1alpha2: selector is the label map itself."""
+    selector = spec.get("selector") or {}
+    if "matchLabels" in selector:
+        return selector.get("matchLabels") or {}
+    return {k: v for k, v in selector.items() if isinstance(v, (str, int, bool))}
 
 
-def _no_pods(index, pool, match) -> dict:
+def _pool_ports(pool: dict) -> list[int]:
+    spec = pool.get("spec") or {}
+    return pool_ports(pool) or ([spec["targetPortNumber"]] if spec.get("targetPortNumber")
+                                else [])
+
+
+def _confirm_pool(pool) -> str:
+    return f"kubectl get inferencepools {meta(pool, 'name')} -n {meta(pool, 'namespace')} -o yaml"
+
+
+def _members(index, pool, match) -> list[dict]:
+    ns = meta(pool, "namespace")
+    pods = index.pods(ns, match)
+    confirm = f"kubectl get pods -n {ns} -l " + ",".join(f"{k}={v}" for k, v in match.items())
+    if not pods:
+        if not index.listed("Pod", ns):
+            return [finding("info", "not_in_dump", pool, "the pool's pods are not in the dump: "
+                            "membership and ports not checked", [f"selector: {match}"],
+                            f"add `{confirm} -o yaml` to the dump", confirm=confirm)]
+        return [_no_pods(index, pool, match, confirm)]
+    return _target_ports(pool, pods, confirm)
+
+
+def _no_pods(index, pool, match, confirm) -> dict:
     ns = meta(pool, "namespace")
     near = []
     keys = set(match)
@@ -73,80 +82,83 @@ def _no_pods(index, pool, match) -> dict:
         evidence.append("pods with some of the keys: " + "; ".join(near[:5]))
     return finding("error", "pool_selects_no_pods", pool,
                    "selector matches no running pod in the pool's namespace: every request "
-                   "to this pool fails", evidence,
-                   "make spec.selector.matchLabels equal the model server pod template labels "
-                   "(same namespace; matchLabels only)")
+                   "to this pool fails", evidence, fix_for("pool_selects_no_pods"),
+                   confirm=confirm)
 
 
-def _target_ports(pool, pods) -> list[dict]:
-    wanted = set(pool_ports(pool))
-    declared = [container_ports(p) for p in pods]
-    if not any(declared):
+def _target_ports(pool, pods, confirm) -> list[dict]:
+    wanted = set(_pool_ports(pool))
+    declared = [(p, container_ports(p)) for p in pods]
+    judged = [(p, ports) for p, ports in declared if ports]
+    if not judged or not wanted:
         return []  # pods declare no containerPort: nothing to compare against
-    if any(wanted & d for d in declared):
+    missing = [p for p, ports in judged if not wanted & ports]
+    if not missing:
         return []
-    have = sorted(set().union(*declared))
-    return [finding("error", "pool_target_port_mismatch", pool,
-                    f"targetPorts {sorted(wanted)} match no containerPort of the {len(pods)} "
-                    "selected pod(s)", [f"containerPorts: {have}"],
-                    f"set spec.targetPorts[].number to the model server port ({have[0]} here) "
-                    "or fix the container port")]
+    have = sorted(set().union(*(ports for _, ports in judged)))
+    names = ", ".join(meta(p, "name") for p in missing[:5])
+    some = len(missing) < len(judged)
+    return [finding("warning" if some else "error", "pool_target_port_mismatch", pool,
+                    f"targetPorts {sorted(wanted)} match no containerPort of "
+                    f"{len(missing)} of the {len(judged)} selected pod(s)"
+                    + (": those pods get requests they refuse" if some else
+                       ": the endpoint picker drops every pod"),
+                    [f"containerPorts: {have}", f"pods without a target port: {names}"],
+                    fix_for("pool_target_port_mismatch"), confirm=confirm)]
 
 
-def _endpoint_picker(index, pool, ref) -> list[dict]:
+def _endpoint_picker(index, pool, ref, alpha: bool) -> list[dict]:
     if not ref:
-        return [finding("warning", "endpoint_picker_missing", pool, "no endpointPickerRef: "
-                        "optional in the API since GAIE v1.5 but required by most "
-                        "implementations (Accepted=False reason EndpointPickerRefMissing)",
-                        ["spec.endpointPickerRef: unset"], _POOL_FIXES["endpoint_picker_missing"])]
+        field = "extensionRef" if alpha else "endpointPickerRef"
+        return [finding("warning", "endpoint_picker_missing", pool, f"no {field}: optional in "
+                        "the API but required by most implementations (pool Accepted=False "
+                        "reason EndpointPickerRefMissing)", [f"spec.{field}: unset"],
+                        fix_for("endpoint_picker_missing"), confirm=_confirm_pool(pool))]
     if (ref.get("group") or "") != "" or (ref.get("kind") or "Service") != "Service":
         return []
     ns, name = meta(pool, "namespace"), ref.get("name", "")
-    svc = index.get("Service", ns, name, "")
-    port = (ref.get("port") or {}).get("number")
-    if svc is None:
-        if "Service" not in index.covered:
-            return []
+    found = index.presence("Service", ns, name)
+    port = (ref.get("port") or {}).get("number") if not alpha else ref.get("portNumber")
+    mode = ref.get("failureMode", "FailClose")
+    if not found.present:
+        if found.state != ABSENT:
+            return [finding("info", "not_in_dump", pool, f"endpoint-picker Service {ns}/{name} "
+                            "is not in the dump", [], f"add `{found.command}`",
+                            confirm=found.command)]
         return [finding("error", "endpoint_picker_missing", pool,
-                        f"endpointPickerRef names Service {ns}/{name}, which does not exist",
-                        [f"failureMode: {ref.get('failureMode', 'FailClose')}"],
-                        _POOL_FIXES["endpoint_picker_missing"])]
-    if port not in service_ports(svc):
+                        f"the endpoint-picker Service {ns}/{name} does not exist",
+                        [f"failureMode: {mode}"], fix_for("endpoint_picker_missing"),
+                        confirm=found.command)]
+    svc = found.obj
+    if port is not None and port not in service_ports(svc):
         return [finding("error", "endpoint_picker_missing", pool,
-                        f"endpointPickerRef port {port} is not a port of Service {name}",
+                        f"endpoint-picker port {port} is not a port of Service {name}",
                         [f"Service ports: {service_ports(svc)}"],
-                        "set endpointPickerRef.port.number to the EPP Service port "
-                        "(gRPC ext-proc, 9002 by convention)")]
+                        "set the endpoint-picker port to the EPP Service port (gRPC ext-proc, "
+                        "9002 by convention)", confirm=found.command)]
     selector = (svc.get("spec") or {}).get("selector") or {}
-    if "Pod" in index.covered and selector and not index.pods(ns, selector):
+    if selector and not index.pods(ns, selector) and index.listed("Pod", ns):
         return [finding("error", "endpoint_picker_missing", pool,
                         f"EPP Service {name} selects no running pod: the endpoint picker is "
-                        "not running", [f"Service selector: {selector}",
-                                        f"failureMode: {ref.get('failureMode', 'FailClose')}"],
+                        "not running", [f"Service selector: {selector}", f"failureMode: {mode}"],
                         "deploy the endpoint picker (llm-d router for GAIE >= v1.6, the GAIE "
-                        "EPP for <= v1.5) or fix the Service selector")]
+                        "EPP for <= v1.5) or fix the Service selector",
+                        confirm=f"kubectl get pods -n {ns} -l "
+                                + ",".join(f"{k}={v}" for k, v in selector.items()))]
     return []
 
 
 def check_gateway(index, gw: dict) -> list[dict]:
     out = []
-    spec = gw.get("spec") or {}
-    cls = spec.get("gatewayClassName")
-    if "GatewayClass" in index.covered and index.get("GatewayClass", "", cls) is None:
+    cls = (gw.get("spec") or {}).get("gatewayClassName")
+    found = index.presence("GatewayClass", "", cls)
+    if found.state == ABSENT:
         classes = sorted(meta(c, "name") for c in index.of_kind("GatewayClass"))
         out.append(finding("error", "gateway_class_not_found", gw,
                            f"gatewayClassName {cls} names no GatewayClass: no controller "
                            "will program this Gateway",
                            [f"GatewayClasses: {', '.join(classes[:8]) or 'none'}"],
-                           "set spec.gatewayClassName to an installed class (kubectl get "
-                           "gatewayclass)"))
-    conds = {c.get("type"): c for c in (gw.get("status") or {}).get("conditions") or []}
-    for ctype in ("Accepted", "Programmed"):
-        cond = conds.get(ctype)
-        if cond and cond.get("status") == "False":
-            out.append(finding("error", "gateway_not_ready", gw,
-                               f"Gateway {ctype}=False ({cond.get('reason')})", [cond_text(cond)],
-                               "platform team: read the message (addresses, listeners, class)"))
+                           fix_for("gateway_class_not_found"), confirm=found.command))
     out += _listener_certs(index, gw)
     return out
 
@@ -159,33 +171,43 @@ def _listener_certs(index, gw) -> list[dict]:
             ns = cert.get("namespace") or gw_ns
             if ns != gw_ns and not grant_allows(index, "Gateway", gw_ns, cert.get("group", ""),
                                                 cert.get("kind", "Secret"), ns, cert.get("name")):
-                out.append(finding("error", "ref_not_permitted", gw,
+                out.append(finding("error" if index.listed("ReferenceGrant", ns) else "warning",
+                                   "ref_not_permitted", gw,
                                    f"listener {li.get('name')} uses Secret {ns}/"
-                                   f"{cert.get('name')} without a ReferenceGrant", [],
-                                   f"create in {ns}: ReferenceGrant from {{group: {GW_GROUP}, "
-                                   f"kind: Gateway, namespace: {gw_ns}}} to {{group: \"\", "
-                                   "kind: Secret}"))
+                                   f"{cert.get('name')} without a ReferenceGrant in the input",
+                                   [], f"create in {ns}: ReferenceGrant from {{group: "
+                                   f"{GW_GROUP}, kind: Gateway, namespace: {gw_ns}}} to "
+                                   "{group: \"\", kind: Secret}",
+                                   confirm=f"kubectl get referencegrants -n {ns} -o yaml"))
+                continue
+            found = index.presence("Secret", ns, cert.get("name", ""))
+            if found.state == ABSENT:
+                out.append(finding("error", "listener_certificate_invalid", gw,
+                                   f"listener {li.get('name')} names Secret {ns}/"
+                                   f"{cert.get('name')}, which does not exist", [],
+                                   fix_for("listener_certificate_invalid"),
+                                   confirm=found.command))
     return out
 
 
+def _outdated_pool(pool) -> dict:
+    spec = pool.get("spec") or {}
+    old = [k for k in ("targetPortNumber", "extensionRef") if k in spec]
+    return finding("info", "outdated_inference_api", pool,
+                   f"{pool.get('apiVersion')} InferencePool is the pre-v1.0 alpha API; "
+                   f"current is {POOL_GROUP}/v1 (routes must name the group the pool has)",
+                   [f"apiVersion: {pool.get('apiVersion')}"]
+                   + ([f"alpha fields: {', '.join(old)}"] if old else []), _ALPHA_FIX)
+
+
 def check_outdated(obj: dict) -> list[dict]:
-    """Alpha inference.networking.x-k8s.io objects (pre-v1.0 pools, InferenceModel) and
-    InferenceObjective, which left this project for llm-d in GAIE v1.6."""
-    kind = obj.get("kind")
-    api = obj.get("apiVersion")
-    if kind == "InferencePool":
-        spec = obj.get("spec") or {}
-        old = [k for k in ("targetPortNumber", "extensionRef") if k in spec]
-        return [finding("error", "outdated_inference_api", obj,
-                        f"{api} InferencePool is the pre-v1.0 alpha API; current is "
-                        f"{POOL_GROUP}/v1", [f"apiVersion: {api}"] +
-                        ([f"alpha fields: {', '.join(old)}"] if old else []),
-                        _ALPHA_FIX)]
+    """InferenceModel / InferenceObjective (alpha group): advice only, never a fault."""
+    kind, api = obj.get("kind"), obj.get("apiVersion")
     if kind == "InferenceModel":
-        return [finding("error", "outdated_inference_api", obj,
+        return [finding("info", "outdated_inference_api", obj,
                         "InferenceModel was replaced by InferenceObjective in GAIE v1.0; "
                         "model-name routing is done by the EPP / body-based routing",
-                        [f"apiVersion: {api}"], "delete it; express priority with an "
+                        [f"apiVersion: {api}"], "with GAIE >= v1.0 express priority with an "
                         "InferenceObjective of your endpoint picker's version")]
     if kind == "InferenceObjective":
         return [finding("info", "outdated_inference_api", obj,
@@ -198,17 +220,9 @@ def check_outdated(obj: dict) -> list[dict]:
 
 def is_alpha(obj: dict) -> bool:
     return str(obj.get("apiVersion", "")).startswith(ALPHA_GROUP + "/") and obj.get("kind") in (
-        "InferencePool", "InferenceModel", "InferenceObjective")
+        "InferenceModel", "InferenceObjective")
 
 
 _ALPHA_FIX = (f"recreate as {POOL_GROUP}/v1: targetPortNumber N -> targetPorts: [{{number: N}}], "
               "extensionRef -> endpointPickerRef (with port.number), and point HTTPRoute "
               f"backendRefs at group {POOL_GROUP}")
-
-_POOL_FIXES = {
-    "endpoint_picker_missing": "set spec.endpointPickerRef {name: <epp Service>, port: "
-                               "{number: 9002}, failureMode: FailOpen|FailClose} and run the "
-                               "endpoint picker (llm-d router for GAIE >= v1.6)",
-    "pool_not_accepted": "read the condition message; the Gateway implementation may not "
-                         "support InferencePool backends",
-}

@@ -1,26 +1,22 @@
-"""Route rules: attachment (parents, listeners, hostnames), backends, grants, timeouts, TLS.
+"""Route rules inferred from specs: attachment (parents, listeners, hostnames), backends,
+grants, timeouts, TLS. Every finding here has basis "inferred" and names the command that
+would confirm it.
 
-Each parentRef is judged from the status a controller wrote when that status is current
-(Accepted / ResolvedRefs, reasons from gateway-api apis/v1/shared_types.go and the
-implementations' own reasons such as Envoy Gateway's PortNotFound); otherwise the verdict is
-derived from the Gateway, its listeners, the namespaces, Services and ReferenceGrants.
+Inference never contradicts the controller: a parentRef with a current Accepted condition is
+the controller's to judge (_gw_reported), and a current ResolvedRefs=True silences backend
+inference. Field semantics follow gateway-api v1.6.3 apis/v1 (listeners, allowedRoutes
+defaults, hostname intersection) and GAIE v1.6.0 api/v1 (InferencePool backendRefs).
 """
 from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
+from _gw_causes import fix_for
+from _gw_dump import ABSENT
 from _gw_objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, POOL_GROUP, backend_refs,
-                         cond_text, current_conditions, describe_ref, grant_allows,
-                         hostnames_intersect, meta, parent_refs, pool_ports, selector_matches,
-                         service_ports, status_parent)
-
-ACCEPTED_REASONS = {"NotAllowedByListeners": "not_allowed_by_listener",
-                    "NoMatchingListenerHostname": "hostname_mismatch",
-                    "NoMatchingParent": "parent_not_found"}
-RESOLVED_REASONS = {"RefNotPermitted": "ref_not_permitted", "BackendNotFound": "backend_not_found",
-                    "PortNotFound": "port_mismatch", "PortNotSpecified": "port_mismatch",
-                    "InvalidKind": "unsupported_backend_kind",
-                    "UnsupportedProtocol": "unsupported_backend_kind"}
+                         current_conditions, describe_ref, grant_allows, hostnames_intersect,
+                         meta, parent_refs, pool_ports, selector_matches, service_ports,
+                         status_parent)
 
 
 def check_route(index, route: dict) -> list[dict]:
@@ -42,55 +38,50 @@ def check_route(index, route: dict) -> list[dict]:
     return findings
 
 
+def _confirm_route(route) -> str:
+    return (f"kubectl get {route.get('kind', 'httproute').lower()} {meta(route, 'name')} -n "
+            f"{meta(route, 'namespace')} -o yaml   # status.parents[] from the controller")
+
+
 def _check_parent(index, route, ref) -> tuple[list[dict], list[dict]]:
     """Findings for one parentRef, and the listeners the route attaches to (for no_tls)."""
     entry = status_parent(route, ref)
     conds, stale = current_conditions(route, entry)
-    accepted = conds.get("Accepted")
     gateway = index.get("Gateway", ref["namespace"], ref["name"])
-    if accepted is not None and accepted.get("status") == "True":
-        return [], _listeners_for(index, gateway, route, ref)[0] if gateway else []
+    if "Accepted" in conds or "Admitted" in conds:
+        # The controller judged this parent (a False is a reported finding already).
+        accepted = (conds.get("Accepted") or conds.get("Admitted")).get("status") == "True"
+        return [], (_listeners_for(index, gateway, route, ref)[0]
+                    if gateway is not None and accepted else [])
     evidence = [f"parentRef {describe_ref(ref)}"] + ([stale] if stale else [])
-    if accepted is not None and accepted.get("status") == "False":
-        return _from_accepted_status(index, route, ref, accepted, evidence), []
     if gateway is None:
         return [_missing_gateway(index, route, ref, evidence)], []
     out = []
     listeners, why, unknown = _listeners_for(index, gateway, route, ref)
     if why:
-        out.append(finding("error", why[0], route, why[1], evidence + why[2], why[3]))
+        out.append(finding("error", why[0], route, why[1], evidence + why[2], why[3],
+                           confirm=_confirm_route(route)))
     elif unknown:
         out.append(finding("info", "not_checked", route, "listener namespace Selector not "
                            "verified: Namespace labels are not in the input", evidence + unknown,
-                           "include `kubectl get namespaces -o yaml` in the dump"))
+                           "include `kubectl get namespaces -o yaml` in the dump",
+                           confirm=f"kubectl get namespace {meta(route, 'namespace')} "
+                                   "--show-labels"))
     return out, listeners
 
 
-def _from_accepted_status(index, route, ref, cond, evidence) -> list[dict]:
-    cause = ACCEPTED_REASONS.get(cond.get("reason"), "route_not_accepted")
-    derived = []
-    gateway = index.get("Gateway", ref["namespace"], ref["name"])
-    if gateway is not None:
-        _, why, _ = _listeners_for(index, gateway, route, ref)
-        if why:
-            derived = why[2]
-            cause = why[0] if cause == "route_not_accepted" else cause
-    return [finding("error", cause, route,
-                    f"{describe_ref(ref)} rejected the route ({cond.get('reason')})",
-                    evidence + [cond_text(cond)] + derived, _FIXES.get(cause, "")
-                    or "read the condition message; fix the named field and re-apply")]
-
-
 def _missing_gateway(index, route, ref, evidence) -> dict:
-    if "Gateway" not in index.covered:
-        return finding("info", "not_checked", route,
-                       f"Gateway {ref['namespace']}/{ref['name']} is not in the input",
-                       evidence, "include `kubectl get gateways -A -o yaml` in the dump")
+    found = index.presence("Gateway", ref["namespace"], ref["name"])
+    if found.state != ABSENT:
+        return finding("info", "not_in_dump", route,
+                       f"Gateway {ref['namespace']}/{ref['name']} is not in the dump",
+                       evidence, "add the Gateway to the dump, or run live",
+                       confirm=found.command)
     return finding("error", "parent_not_found", route,
                    f"parentRef names Gateway {ref['namespace']}/{ref['name']}, which does "
                    "not exist", evidence + _gateways_hint(index),
                    "point spec.parentRefs[].name/namespace at an existing Gateway "
-                   "(kubectl get gateways -A)")
+                   "(kubectl get gateways -A)", confirm=found.command)
 
 
 def _gateways_hint(index) -> list[str]:
@@ -127,14 +118,14 @@ def _listeners_for(index, gateway, route, ref):
     if not allowed:
         return [], ("not_allowed_by_listener", f"no listener of {gw} admits "
                     f"{route.get('kind')} from namespace {meta(route, 'namespace')}", reasons,
-                    _FIXES["not_allowed_by_listener"]), unknown
+                    fix_for("not_allowed_by_listener")), unknown
     route_hosts = (route.get("spec") or {}).get("hostnames") or []
     matching = [li for li in allowed if hostnames_intersect(li.get("hostname"), route_hosts)]
     if not matching:
         hosts = ", ".join(f"{li.get('name')}={li.get('hostname')}" for li in allowed)
         return [], ("hostname_mismatch", f"route hostnames {route_hosts} match no listener "
                     f"hostname on {gw}", [f"listener hostnames: {hosts}"],
-                    _FIXES["hostname_mismatch"]), unknown
+                    fix_for("hostname_mismatch")), unknown
     return matching, None, unknown
 
 
@@ -165,39 +156,29 @@ def _listener_refuses(index, li, gateway, route) -> str:
 
 
 def _no_tls(route) -> dict:
-    return finding("warning", "no_tls", route,
+    return finding("info", "no_tls", route,
                    "the route is served only on plain-HTTP listeners: prompts and completions "
                    "travel unencrypted",
                    [f"hostnames: {(route.get('spec') or {}).get('hostnames') or 'any'}"],
-                   _FIXES["no_tls"])
+                   fix_for("no_tls"))
 
 
-def _check_backends(index, route) -> list[dict]:
-    conds = {}
+def _resolved_status(route) -> dict | None:
     for entry in (route.get("status") or {}).get("parents") or []:
         got, _ = current_conditions(route, entry)
         if "ResolvedRefs" in got:
-            conds = got
-            break
-    resolved = conds.get("ResolvedRefs")
+            return got["ResolvedRefs"]
+    return None
+
+
+def _check_backends(index, route) -> list[dict]:
+    resolved = _resolved_status(route)
     if resolved is not None and resolved.get("status") == "True":
-        return _outdated_refs(route)
-    derived = []
+        return _outdated_refs(route)  # the controller resolved every ref: nothing to infer
+    out = []
     for rule, ref in backend_refs(route):
-        derived += _check_backend(index, route, rule, ref)
-    if resolved is None:
-        return derived
-    status_ev = cond_text(resolved)
-    if any(f["severity"] != "info" for f in derived):
-        for f in derived:
-            f["evidence"].append(status_ev)
-        return derived
-    reasons = [r.strip() for r in str(resolved.get("reason", "")).split(",")]
-    cause = next((RESOLVED_REASONS[r] for r in reasons if r in RESOLVED_REASONS),
-                 "backend_unresolved")
-    return derived + [finding("error", cause, route, f"the controller could not resolve a "
-                              f"backendRef ({resolved.get('reason')})", [status_ev],
-                    _FIXES.get(cause, "fix the backendRef the condition message names"))]
+        out += _check_backend(index, route, rule, ref)
+    return out
 
 
 def _outdated_refs(route) -> list[dict]:
@@ -206,62 +187,91 @@ def _outdated_refs(route) -> list[dict]:
 
 
 def _outdated_ref(route, rule, ref) -> dict:
-    return finding("error", "outdated_inference_api", route,
-                   f"rules[{rule}] points at {describe_ref(ref)}: the alpha group "
-                   f"{ALPHA_GROUP} is outdated", [f"backendRef group: {ref['group']}"],
-                   f"set group: {POOL_GROUP} (InferencePool v1) and migrate the pool; see "
-                   "references/causes.md#outdated_inference_api")
+    return finding("info", "outdated_inference_api", route,
+                   f"rules[{rule}] points at {describe_ref(ref)} in the alpha group "
+                   f"{ALPHA_GROUP}: fine while your implementation serves v1alpha2, but GAIE "
+                   "v1.0+ and current implementations serve inference.networking.k8s.io/v1",
+                   [f"backendRef group: {ref['group']}"], fix_for("outdated_inference_api"))
 
 
 def _check_backend(index, route, rule, ref) -> list[dict]:
     where = f"rules[{rule}] backendRef {describe_ref(ref)}"
-    if ref["group"] == ALPHA_GROUP:
-        return [_outdated_ref(route, rule, ref)]
-    if (ref["group"], ref["kind"]) == ("", "Service"):
-        target, kind = index.get("Service", ref["namespace"], ref["name"], ""), "Service"
-    elif (ref["group"], ref["kind"]) == (POOL_GROUP, "InferencePool"):
-        target, kind = index.get("InferencePool", ref["namespace"], ref["name"], POOL_GROUP), \
-            "InferencePool"
-    else:
+    if ref["kind"] == "InferencePool" and ref["group"] in (ALPHA_GROUP, POOL_GROUP):
+        return _check_pool_ref(index, route, rule, ref, where)
+    if (ref["group"], ref["kind"]) != ("", "Service"):
         return []  # implementation-specific backend kinds: the controller's status decides
-    out = []
+    out = _grant_findings(index, route, ref, where)
+    found = index.presence("Service", ref["namespace"], ref["name"])
+    if not found.present:
+        return out + [_absent(route, where, "Service", ref, found, index)]
+    return out + _port_findings(route, where, ref, found.obj)
+
+
+def _check_pool_ref(index, route, rule, ref, where) -> list[dict]:
+    out = _grant_findings(index, route, ref, where)
+    same = index.get("InferencePool", ref["namespace"], ref["name"], ref["group"])
+    if same is not None:
+        out += _outdated_refs_one(route, rule, ref)
+        if ref["port"] is not None and ref["port"] not in pool_ports(same):
+            out.append(finding("warning", "port_mismatch", route,
+                               f"{where}: port {ref['port']} is not a targetPort of the pool",
+                               [f"pool targetPorts: {pool_ports(same)}"],
+                               "drop backendRefs[].port for InferencePool backends: the "
+                               "pool's targetPorts decide the port",
+                               confirm=_confirm_route(route)))
+        return out
+    other = [p for p in index.of_kind("InferencePool") if meta(p, "name") == ref["name"]
+             and meta(p, "namespace") == ref["namespace"]]
+    if other:
+        return out + [finding("error", "inference_api_version_mismatch", route,
+                              f"{where}: the pool exists as {other[0].get('apiVersion')}, not "
+                              f"in group {ref['group']}",
+                              [f"backendRef group: {ref['group']}",
+                               f"InferencePool apiVersion: {other[0].get('apiVersion')}"],
+                              fix_for("inference_api_version_mismatch"),
+                              confirm=_confirm_route(route))]
+    found = index.presence("InferencePool", ref["namespace"], ref["name"])
+    return out + [_absent(route, where, "InferencePool", ref, found, index)]
+
+
+def _outdated_refs_one(route, rule, ref) -> list[dict]:
+    return [_outdated_ref(route, rule, ref)] if ref["group"] == ALPHA_GROUP else []
+
+
+def _absent(route, where, kind, ref, found, index) -> dict:
+    if found.state == ABSENT:
+        return finding("error", "backend_not_found", route, f"{where} does not exist",
+                       _siblings(index, kind, ref["namespace"]), fix_for("backend_not_found"),
+                       confirm=found.command)
+    return finding("info", "not_in_dump", route, f"{where}: the {kind} is not in the dump",
+                   [], f"add `{found.command}` to the dump", confirm=found.command)
+
+
+def _grant_findings(index, route, ref, where) -> list[dict]:
     route_ns = meta(route, "namespace")
-    if ref["namespace"] != route_ns and not grant_allows(
+    if ref["namespace"] == route_ns or grant_allows(
             index, route.get("kind"), route_ns, ref["group"], ref["kind"], ref["namespace"],
             ref["name"]):
-        out.append(finding("error", "ref_not_permitted", route,
-                           f"{where} crosses namespaces without a ReferenceGrant",
-                           [f"no ReferenceGrant in {ref['namespace']} allows "
-                            f"{route.get('kind')} from {route_ns}"],
-                           _grant_fix(route, ref)))
-    if target is None:
-        if kind in index.covered:
-            out.append(finding("error", "backend_not_found", route, f"{where} does not exist",
-                               _siblings(index, kind, ref["namespace"]),
-                               f"create the {kind} or fix backendRefs[].name/namespace"))
-        else:
-            out.append(finding("info", "not_checked", route, f"{where}: {kind} not in input",
-                               [], f"include `kubectl get {kind.lower()}s -o yaml` in the dump"))
-        return out
-    out += _port_findings(route, where, kind, ref, target)
-    return out
+        return []
+    grants_listed = index.listed("ReferenceGrant", ref["namespace"])
+    return [finding("error" if grants_listed else "warning", "ref_not_permitted", route,
+                    f"{where} crosses namespaces"
+                    + (" without a ReferenceGrant" if grants_listed
+                       else ": no ReferenceGrant for it is in the dump"),
+                    [f"no ReferenceGrant in {ref['namespace']} allows {route.get('kind')} "
+                     f"from {route_ns}" + ("" if grants_listed else " (in the input)")],
+                    _grant_fix(route, ref),
+                    confirm=f"kubectl get referencegrants -n {ref['namespace']} -o yaml")]
 
 
-def _port_findings(route, where, kind, ref, target) -> list[dict]:
-    if kind == "Service":
-        ports = service_ports(target)
-        if ref["port"] is not None and ref["port"] not in ports:
-            return [finding("error", "port_mismatch", route,
-                            f"{where}: Service has no port {ref['port']}",
-                            [f"Service ports: {ports}"],
-                            f"set backendRefs[].port to one of {ports} (the Service port, "
-                            "not the targetPort)")]
-    elif ref["port"] is not None and ref["port"] not in pool_ports(target):
-        return [finding("warning", "port_mismatch", route,
-                        f"{where}: port {ref['port']} is not a targetPort of the pool",
-                        [f"pool targetPorts: {pool_ports(target)}"],
-                        "drop backendRefs[].port for InferencePool backends: the pool's "
-                        "targetPorts decide the port")]
+def _port_findings(route, where, ref, svc) -> list[dict]:
+    ports = service_ports(svc)
+    if ref["port"] is not None and ref["port"] not in ports:
+        return [finding("error", "port_mismatch", route,
+                        f"{where}: Service has no port {ref['port']}",
+                        [f"Service ports: {ports}"],
+                        f"set backendRefs[].port to one of {ports} (the Service port, "
+                        "not the targetPort)", confirm=_confirm_route(route))]
     return []
 
 
@@ -289,26 +299,6 @@ def _check_timeouts(route) -> list[dict]:
                            "implementation defaults to" + (" (LLM generations often run for "
                                                            "minutes)" if pool else ""),
                            [f"rules[{index}].timeouts: {rule.get('timeouts')}"],
-                           _FIXES["no_timeouts"]))
+                           fix_for("no_timeouts"), confirm=_confirm_route(route)))
     return out
 
-
-_FIXES = {
-    "not_allowed_by_listener": "platform team: widen the listener's allowedRoutes "
-                               "(namespaces.from: Selector with a label on this namespace, "
-                               "or All), or attach to a listener that admits this namespace",
-    "hostname_mismatch": "make spec.hostnames match a listener hostname (wildcard *.domain "
-                         "covers one or more labels), or drop hostnames to inherit the "
-                         "listener's",
-    "parent_not_found": "point spec.parentRefs[] at an existing Gateway and listener "
-                        "(sectionName = listener name)",
-    "no_tls": "attach to an HTTPS listener (tls.mode Terminate with a certificateRefs "
-              "Secret): make_route.py gateway --tls-secret NAME prints one",
-    "no_timeouts": "set rules[].timeouts.request (e.g. 300s for streaming LLM responses; "
-                   "standard channel, Support: Extended)",
-    "ref_not_permitted": "add a ReferenceGrant in the target namespace (make_route.py grant)",
-    "backend_not_found": "create the backend or fix backendRefs[].name/namespace",
-    "port_mismatch": "set backendRefs[].port to a port the Service exposes",
-    "unsupported_backend_kind": "this Gateway implementation does not support the backend "
-                                "kind/protocol: check its docs (GAIE support for InferencePool)",
-}

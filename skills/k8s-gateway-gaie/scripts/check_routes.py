@@ -7,34 +7,46 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_objects  # noqa: E402
+from k8s_skillkit.loading import kubectl_get  # noqa: E402
 
-from _gw_objects import (GW_GROUP, POOL_GROUP, ROUTE_KINDS, Index, backend_refs,  # noqa: E402
-                         group_of, meta, parent_refs)
+from _gw_dump import ALL_NAMESPACES, Dump, load_dump  # noqa: E402
+from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,  # noqa: E402
+                         meta, parent_refs)
+from _gw_reported import reported_findings  # noqa: E402
 from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha  # noqa: E402
 from _gw_rules_route import check_route  # noqa: E402
+from _gw_verdict import merge  # noqa: E402
 
 EPILOG = """examples:
   check_routes.py -n llm                  # live: routes + pools in namespace llm
   check_routes.py -A --json               # live: every namespace, machine-readable
-  kubectl get gatewayclasses,gateways,httproutes,grpcroutes,referencegrants,inferencepools,\\
-      services,pods,namespaces -A -o yaml > dump.yaml && check_routes.py -f dump.yaml
+  kubectl get gatewayclasses,gateways,httproutes,grpcroutes,referencegrants,inferencepools,\
+      services,pods,namespaces,events -A -o yaml > dump.yaml && check_routes.py -f dump.yaml
   check_routes.py -f dump.yaml --route llm/chat   # one route (NAMESPACE/NAME or NAME)
 
-causes (references/causes.md): parent_not_found not_allowed_by_listener hostname_mismatch
-  backend_not_found ref_not_permitted port_mismatch unsupported_backend_kind
-  backend_unresolved route_not_accepted pool_selects_no_pods pool_target_port_mismatch
-  endpoint_picker_missing pool_not_accepted outdated_inference_api no_timeouts no_tls
-  gateway_class_not_found gateway_not_ready not_checked
-Status conditions written by a controller win when current; otherwise the verdict is
-derived from the objects (works with no Gateway controller at all).
+Evidence first: the conditions a controller wrote (GatewayClass, Gateway, listeners, route
+parents, InferencePool parents; Envoy Gateway, Istio, GKE, NGINX Gateway Fabric, kgateway,
+Cilium, AWS, ...) and its Warning events are findings with basis "reported" and come first;
+what is deduced from the specs has basis "inferred", names the command that confirms it, and
+never contradicts a controller. An object missing from a pasted dump is "not in the dump"
+(info), unless the dump lists that kind in full (kind: List) or the check runs live.
+
+causes (references/causes.md): no_controller gateway_class_not_found
+  gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
+  listener_certificate_invalid listener_conflict listener_invalid parent_not_found
+  not_allowed_by_listener hostname_mismatch route_not_accepted backend_not_found
+  ref_not_permitted port_mismatch unsupported_backend_kind backend_unresolved stale_status
+  inference_api_version_mismatch inference_pool_unsupported endpoint_picker_missing
+  pool_not_accepted pool_selects_no_pods pool_target_port_mismatch no_timeouts
+  (info: no_tls outdated_inference_api not_in_dump not_checked)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
 # (resource, kind, required): required ones must answer, or the cluster is not reachable.
 NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
+              ("events", "Event", False),
               ("httproutes.gateway.networking.k8s.io", "HTTPRoute", False),
               ("grpcroutes.gateway.networking.k8s.io", "GRPCRoute", False),
               ("gateways.gateway.networking.k8s.io", "Gateway", False),
@@ -45,7 +57,8 @@ NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
               ("inferenceobjectives.inference.networking.x-k8s.io", "InferenceObjective", False)]
 CLUSTER = [("gatewayclasses.gateway.networking.k8s.io", "GatewayClass"),
            ("namespaces", "Namespace")]
-FOREIGN = {"Service", "Gateway", "ReferenceGrant", "InferencePool", "Pod"}
+FOREIGN = {"Service", "Gateway", "ReferenceGrant", "InferencePool", "Pod", "Event"}
+CRD_ABSENT = ("doesn't have a resource type", "the server could not find")
 
 
 def _fetch(resource, namespace, all_ns, required, notes) -> list[dict] | None:
@@ -55,13 +68,13 @@ def _fetch(resource, namespace, all_ns, required, notes) -> list[dict] | None:
         if required:
             raise
         text = str(err)
-        if "doesn't have a resource type" not in text and "the server could not find" not in text:
+        if not any(marker in text for marker in CRD_ABSENT):
             notes.append(f"skipped {resource}: {text}")
         return None
 
 
-def read_live(namespace: str | None, all_ns: bool, notes: list) -> tuple[list[dict], set]:
-    objects, covered = [], set()
+def read_live(namespace: str | None, all_ns: bool, notes: list) -> Dump:
+    dump = Dump(live=True)
     primary = None if all_ns else (namespace or "default")
     scopes, seen = [primary], set()
     while scopes:
@@ -72,16 +85,16 @@ def read_live(namespace: str | None, all_ns: bool, notes: list) -> tuple[list[di
                 continue  # a referenced namespace: only what the references can point at
             items = _fetch(resource, ns, ns is None, required, notes)
             if items is not None:
-                covered.add(kind)
-                objects += items
+                dump.mark_full_list(kind, {ALL_NAMESPACES if ns is None else ns})
+                dump.extend(items)
         if ns == primary and ns is not None:
-            scopes += sorted(_referenced(objects) - seen - set(scopes))
+            scopes += sorted(_referenced(dump) - seen - set(scopes))
     for resource, kind in CLUSTER:
         items = _fetch(resource, None, False, False, notes)
         if items is not None:
-            covered.add(kind)
-            objects += items
-    return objects, covered
+            dump.mark_full_list(kind, {ALL_NAMESPACES})
+            dump.extend(items)
+    return dump
 
 
 def _referenced(objects) -> set[str]:
@@ -95,34 +108,69 @@ def _referenced(objects) -> set[str]:
 
 def _in_scope(obj, args) -> bool:
     if args.route:
-        ns, _, name = args.route.rpartition("/")
-        return meta(obj, "name") == name and (not ns or meta(obj, "namespace") == ns)
+        return True  # narrowed by _related
     if args.file or args.all_namespaces:
-        return not args.namespace or meta(obj, "namespace") == args.namespace
-    return meta(obj, "namespace") == (args.namespace or "default")
+        return not args.namespace or meta(obj, "namespace") in (args.namespace, "")
+    return meta(obj, "namespace") in (args.namespace or "default", "")
 
 
-def diagnose(index: Index, args) -> tuple[list[dict], dict]:
+def _related(index: Index, route_arg: str) -> set[tuple]:
+    """The route named by --route, its parents (and their classes) and backends."""
+    ns, _, name = route_arg.rpartition("/")
+    keep = set()
+    for route in index.objects:
+        if route.get("kind") not in ROUTE_KINDS or meta(route, "name") != name or (
+                ns and meta(route, "namespace") != ns):
+            continue
+        keep.add((route["kind"], meta(route, "namespace"), name))
+        for ref in parent_refs(route):
+            keep.add(("Gateway", ref["namespace"], ref["name"]))
+            gw = index.get("Gateway", ref["namespace"], ref["name"])
+            if gw is not None:
+                keep.add(("GatewayClass", "", (gw.get("spec") or {}).get("gatewayClassName")))
+        for _, ref in backend_refs(route):
+            keep.add((ref["kind"], ref["namespace"], ref["name"]))
+    return keep
+
+
+def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
     findings, counts = [], {"routes": 0, "pools": 0, "gateways": 0}
     for obj in index.objects:
         kind = obj.get("kind")
-        if args.route and kind not in ROUTE_KINDS:
-            continue
         if not _in_scope(obj, args):
             continue
         if kind in ROUTE_KINDS and group_of(obj) == GW_GROUP:
             counts["routes"] += 1
             findings += check_route(index, obj)
-        elif kind == "InferencePool" and group_of(obj) == POOL_GROUP:
+        elif kind == "InferencePool":
             counts["pools"] += 1
             findings += check_pool(index, obj)
         elif is_alpha(obj):
-            counts["pools"] += kind == "InferencePool"
             findings += check_outdated(obj)
         elif kind == "Gateway" and group_of(obj) == GW_GROUP:
             counts["gateways"] += 1
             findings += check_gateway(index, obj)
     return findings, counts
+
+
+def diagnose(index: Index, args) -> tuple[list[dict], dict]:
+    inferred, counts = inferred_findings(index, args)
+    reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
+    findings = merge(reported, inferred)
+    if args.route:
+        keep = _related(index, args.route)
+        findings = [f for f in findings if (f["object"]["kind"], f["object"]["namespace"],
+                                            f["object"]["name"]) in keep]
+        counts = {"routes": sum(k[0] in ROUTE_KINDS for k in keep),
+                  "pools": sum(k[0] == "InferencePool" for k in keep),
+                  "gateways": sum(k[0] == "Gateway" for k in keep)}
+    return findings, counts
+
+
+def _object_in_scope(ref: dict, args) -> bool:
+    if args.route:
+        return True
+    return _in_scope({"metadata": {"namespace": ref.get("namespace", "")}}, args)
 
 
 def render(findings, counts, notes, verbose) -> str:
@@ -136,20 +184,20 @@ def render(findings, counts, notes, verbose) -> str:
         lines.append(render_text(shown))
     hidden = len(findings) - len(shown)
     if hidden:
-        lines.append(f"({hidden} more, mostly info/not_checked: --verbose shows all)")
+        lines.append(f"({hidden} more, mostly info/not_in_dump: --verbose shows all)")
     if not findings:
         lines.append("no problems found: attachment, backends, pools, timeouts and TLS look right")
     return "\n".join(lines)
 
 
+@shape_errors_as_input
 def body(args):
     notes: list[str] = []
     if args.file:
-        index = Index(load_objects(args.file))
+        dump = load_dump(args.file)
     else:
-        objects, covered = read_live(args.namespace, args.all_namespaces, notes)
-        index = Index(objects, covered)
-    findings, counts = diagnose(index, args)
+        dump = read_live(args.namespace, args.all_namespaces, notes)
+    findings, counts = diagnose(Index(dump), args)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     payload = {"summary": counts, "findings": findings, "notes": notes}
@@ -158,7 +206,8 @@ def body(args):
 
 def main(argv=None) -> int:
     parser = make_parser("Check Gateway API routes (HTTPRoute, GRPCRoute), Gateways and "
-                         "InferencePools for the mistakes that silently drop traffic.",
+                         "InferencePools for the mistakes that silently drop traffic: what "
+                         "the controllers reported first, then what the specs imply.",
                          epilog=EPILOG)
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument("-n", "--namespace", help="namespace to check (live default: default)")

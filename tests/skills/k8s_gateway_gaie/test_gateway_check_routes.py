@@ -20,7 +20,7 @@ FIXTURES = {
     "stale_status_hostname.yaml": (1, {"hostname_mismatch"}),
     "status_wins_without_gateway.yaml": (0, set()),
     "pool_epp_missing_status.yaml": (1, {"endpoint_picker_missing"}),
-    "outdated_alpha.yaml": (1, {"outdated_inference_api"}),
+    "outdated_alpha.yaml": (1, {"endpoint_picker_missing"}),
     "gateway_class_missing.yaml": (1, {"gateway_class_not_found"}),
 }
 
@@ -103,7 +103,7 @@ CASES = {
                                 lambda w: w.pop(("Pod", "llama-1"))),
     "endpoint_picker_missing/not-running": (lambda w: w.pop(("Pod", "llama-epp-0")),
                                             lambda w: None),
-    "outdated_inference_api": (
+    "inference_api_version_mismatch": (
         lambda w: _route(w)["rules"][0]["backendRefs"][0].update(
             group="inference.networking.x-k8s.io"), lambda w: None),
     "outdated_inference_api/alpha-fields-in-v1": (
@@ -111,8 +111,13 @@ CASES = {
         lambda w: None),
     "no_timeouts": (lambda w: _route(w)["rules"][0].pop("timeouts"),
                     lambda w: _route(w)["rules"][0].update(timeouts={"request": "0s"})),
-    "no_tls": (_drop_https, lambda w: None),
 }
+
+
+def _as_list(objects) -> str:
+    """A full `kubectl get ... -o yaml` listing: absent objects are known to be absent."""
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": list(objects)})
+    return text.replace("from_:", "from:")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -123,21 +128,32 @@ def test_rule_triggers_and_does_not(gw_run, tmp_path, case):
         world = copy.deepcopy(_world())
         mutate(world)
         path = tmp_path / "dump.yaml"
-        path.write_text(yaml.safe_dump_all(list(world.values())).replace("from_:", "from:"))
+        path.write_text(_as_list(world.values()))
         res = gw_run("check_routes", "-f", str(path), "--json")
         causes = {f["cause"] for f in res.doc["findings"] if f["severity"] != "info"}
         assert (cause in causes) is expect, (case, expect, res.doc["findings"])
         assert res.code == (1 if causes else 0)
 
 
-def test_missing_kinds_are_not_checked_not_guessed(gw_run, tmp_path):
+def test_objects_missing_from_a_paste_are_not_in_the_dump(gw_run, tmp_path):
     world = _world()
     objs = [o for (k, _), o in world.items() if k in ("HTTPRoute", "InferencePool")]
     path = tmp_path / "dump.yaml"
     path.write_text(yaml.safe_dump_all(objs))
     res = gw_run("check_routes", "-f", str(path), "--json")
-    assert {f["cause"] for f in res.doc["findings"]} == {"not_checked"}
+    assert {f["cause"] for f in res.doc["findings"]} == {"not_in_dump"}
+    assert all(f["confirm"].startswith("kubectl get ") for f in res.doc["findings"])
     assert res.code == 0
+
+
+def test_no_tls_is_advice_not_a_fault(gw_run, tmp_path):
+    world = copy.deepcopy(_world())
+    _drop_https(world)
+    path = tmp_path / "dump.yaml"
+    path.write_text(_as_list(world.values()))
+    res = gw_run("check_routes", "-f", str(path), "--json")
+    [tls] = [f for f in res.doc["findings"] if f["cause"] == "no_tls"]
+    assert tls["severity"] == "info" and res.code == 0
 
 
 def test_text_output_is_a_digest(gw_run, gw_resource):
@@ -182,13 +198,20 @@ STATUS_ONLY = {
         status=_route_status("ResolvedRefs", "InvalidKind")),
     "backend_unresolved": lambda w: w[("HTTPRoute", "chat")].update(
         status=_route_status("ResolvedRefs", "InvalidBackendTLS")),
+    "inference_pool_unsupported": lambda w: w[("InferencePool", "llama")].update(status={
+        "parents": [{"parentRef": {"name": "inference-gw", "namespace": "infra"},
+                     "conditions": [{"type": "Accepted", "status": "False",
+                                     "reason": "NotSupportedByParent", "message": ""}]}]}),
     "pool_not_accepted": lambda w: w[("InferencePool", "llama")].update(status={"parents": [{
         "parentRef": {"name": "inference-gw", "namespace": "infra"},
         "conditions": [{"type": "Accepted", "status": "False",
-                        "reason": "NotSupportedByParent", "message": "no GAIE support"}]}]}),
+                        "reason": "HTTPRouteNotAccepted", "message": ""}]}]}),
+    "gateway_no_address": lambda w: w[("Gateway", "inference-gw")].update(status={
+        "conditions": [{"type": "Programmed", "status": "False", "reason": "AddressNotAssigned",
+                        "message": "No addresses have been assigned to the Gateway"}]}),
     "gateway_not_ready": lambda w: w[("Gateway", "inference-gw")].update(status={"conditions": [
-        {"type": "Programmed", "status": "False", "reason": "AddressNotAssigned",
-         "message": "no LoadBalancer address"}]}),
+        {"type": "Programmed", "status": "False", "reason": "NoResources",
+         "message": "Envoy replicas unavailable"}]}),
 }
 
 

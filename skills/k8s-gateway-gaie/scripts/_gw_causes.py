@@ -1,0 +1,108 @@
+"""The cause ids check_routes.py reports: where each sits in the chain, and its fix.
+
+The chain orders root causes first: GatewayClass (no controller serves it) -> Gateway (no
+address, not programmed) -> listener (certificate, conflict) -> route attachment (parent,
+listener, hostname) -> backend reference -> InferencePool -> hygiene (timeouts, TLS).
+references/causes.md documents every id.
+"""
+from __future__ import annotations
+
+CAUSES: dict[str, tuple[str, str]] = {
+    # --- GatewayClass / controller -------------------------------------------------------
+    "no_controller": ("class", "no controller has reconciled it: check that the GatewayClass "
+                      "controllerName matches a running Gateway controller (kubectl get "
+                      "gatewayclass -o wide; the controller's pods and logs)"),
+    "gateway_class_not_found": ("class", "set spec.gatewayClassName to an installed class "
+                                "(kubectl get gatewayclass)"),
+    "gateway_class_not_accepted": ("class", "read the GatewayClass condition message: fix its "
+                                   "parametersRef or use a class the controller supports"),
+    "crd_version_unsupported": ("class", "install the Gateway API CRD bundle version the "
+                                "controller release supports (one bundle only: check the "
+                                "gateway.networking.k8s.io/bundle-version annotation on every "
+                                "gateway CRD)"),
+    # --- Gateway ---------------------------------------------------------------------------
+    "gateway_no_address": ("gateway", "the Gateway's Service got no address: on bare metal or "
+                           "kind install a LoadBalancer provider (MetalLB, cloud-provider-kind) "
+                           "or switch the Gateway's Service to NodePort/ClusterIP through the "
+                           "implementation's parameters; on a cloud, read the Service events"),
+    "gateway_not_ready": ("gateway", "read the Gateway condition message: the implementation "
+                          "could not program it (infrastructure, parameters, quota)"),
+    # --- listeners -------------------------------------------------------------------------
+    "listener_certificate_invalid": ("listener", "create the TLS Secret the listener's "
+                                     "tls.certificateRefs names (type kubernetes.io/tls, in "
+                                     "the Gateway namespace, or grant it with a "
+                                     "ReferenceGrant), or fix the ref"),
+    "listener_conflict": ("listener", "give listeners on one port distinct hostnames and "
+                          "compatible protocols"),
+    "listener_invalid": ("listener", "fix the listener the Gateway status names (protocol, "
+                         "port, allowedRoutes.kinds, TLS); routes attach only to valid "
+                         "listeners"),
+    # --- route attachment ------------------------------------------------------------------
+    "parent_not_found": ("attach", "point spec.parentRefs[] at an existing Gateway and "
+                         "listener (sectionName = listener name, port = listener port)"),
+    "not_allowed_by_listener": ("attach", "platform team: widen the listener's allowedRoutes "
+                                "(namespaces.from: Selector with a label on this namespace, "
+                                "or All; kinds), or attach to a listener that admits this "
+                                "namespace"),
+    "hostname_mismatch": ("attach", "make spec.hostnames match a listener hostname (wildcard "
+                          "*.domain covers one or more labels), or drop hostnames to inherit "
+                          "the listener's"),
+    "route_not_accepted": ("attach", "read the condition message: a field or filter this "
+                           "implementation does not support; remove or replace it"),
+    # --- backends --------------------------------------------------------------------------
+    "backend_not_found": ("backend", "create the backend (Service or InferencePool) or fix "
+                          "backendRefs[].name/namespace"),
+    "ref_not_permitted": ("backend", "add a ReferenceGrant in the target namespace "
+                          "(make_route.py grant prints it)"),
+    "port_mismatch": ("backend", "set backendRefs[].port to a port the Service exposes "
+                      "(spec.ports[].port, not the targetPort); InferencePool refs take no "
+                      "port"),
+    "unsupported_backend_kind": ("backend", "this implementation does not support the backend "
+                                 "kind/protocol: use a Service, or an implementation that "
+                                 "supports it"),
+    "backend_unresolved": ("backend", "fix the backendRef the condition message names"),
+    "stale_status": ("backend", "the referenced object was created after the controller wrote "
+                     "this status and it has not reconciled since: touch the route (kubectl "
+                     "annotate httproute NAME reconcile=$(date +%s) --overwrite) and re-check"),
+    "inference_api_version_mismatch": ("backend", "make backendRefs[].group the InferencePool's "
+                                       "API group: inference.networking.k8s.io for v1 pools, "
+                                       "inference.networking.x-k8s.io for v1alpha2 pools"),
+    "inference_pool_unsupported": ("backend", "enable InferencePool support in the Gateway "
+                                   "implementation (Istio: ENABLE_GATEWAY_API_INFERENCE_"
+                                   "EXTENSION=true on istiod; agentgateway/kgateway: "
+                                   "inferenceExtension.enabled=true) and use a release that "
+                                   "serves this InferencePool API version"),
+    "endpoint_picker_missing": ("backend", "set spec.endpointPickerRef {name: <EPP Service>, "
+                                "port: {number: 9002}} and run the endpoint picker (llm-d "
+                                "router for GAIE >= v1.6, the GAIE EPP for <= v1.5)"),
+    # --- InferencePool ---------------------------------------------------------------------
+    "pool_not_accepted": ("pool", "read the condition: usually the HTTPRoute that references "
+                          "the pool is not accepted by its Gateway, fix the route first"),
+    "pool_selects_no_pods": ("pool", "make spec.selector.matchLabels equal the model server "
+                             "pod template labels (same namespace; matchLabels only)"),
+    "pool_target_port_mismatch": ("pool", "set spec.targetPorts[].number to the port the "
+                                  "model server listens on (containerPort), or fix the pods"),
+    # --- hygiene ---------------------------------------------------------------------------
+    "outdated_inference_api": ("hygiene", "migrate to inference.networking.k8s.io/v1 "
+                               "(references/causes.md#outdated_inference_api)"),
+    "no_timeouts": ("hygiene", "set rules[].timeouts.request (e.g. 300s for streaming LLM "
+                    "responses; standard channel, Support: Extended)"),
+    "no_tls": ("hygiene", "attach to an HTTPS listener (tls.mode Terminate with a "
+               "certificateRefs Secret): make_route.py gateway --tls-secret NAME prints one"),
+    "not_in_dump": ("hygiene", "add the object to the dump, or run check_routes.py live"),
+    "not_checked": ("hygiene", "add the missing kind to the dump"),
+}
+
+LAYER_RANK = {name: i for i, name in enumerate(
+    ("class", "gateway", "listener", "attach", "backend", "pool", "hygiene"))}
+
+
+def layer_of(finding: dict) -> str:
+    layer = CAUSES.get(finding["cause"], ("hygiene", ""))[0]
+    if finding["cause"] == "ref_not_permitted" and finding["object"]["kind"] == "Gateway":
+        return "listener"
+    return layer
+
+
+def fix_for(cause: str) -> str:
+    return CAUSES.get(cause, ("", "read the condition message"))[1]

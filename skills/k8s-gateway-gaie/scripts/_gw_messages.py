@@ -1,0 +1,241 @@
+"""What Gateway API implementations write in status conditions and events, mapped to causes.
+
+Every pattern here is a row of references/messages.md, which names the upstream file (at a
+version) or the public thread its wording comes from. Message patterns are tried first, in
+order (the most specific first), because reasons alone are ambiguous: BackendNotFound covers
+a missing Service, a missing InferencePool, a missing endpoint-picker Service and, for some
+implementations, a missing Service port. Reasons decide when no message pattern matches.
+
+>>> classify("route", {"type": "ResolvedRefs", "status": "False", "reason": "BackendNotFound",
+...     "message": "error cause: reference-not-found: Error GWCER104: HTTPRoute \\"a/b\\" is "
+...     "misconfigured, err: failed to validate inference pool extension ref: InferencePool "
+...     "extension service epp-svc not found."}).cause
+'endpoint_picker_missing'
+>>> classify("route", {"type": "Accepted", "status": "False", "reason": "NotAllowedByListeners",
+...     "message": ""}).cause
+'not_allowed_by_listener'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Layers order root causes: a GatewayClass nobody serves explains a Gateway without address,
+# which explains a route that is not accepted, which explains a pool no parent accepted.
+LAYERS = ("class", "gateway", "listener", "attach", "backend", "pool", "hygiene")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    cause: str
+    layer: str
+    pattern: str                       # row id in references/messages.md
+    subject: dict = field(default_factory=dict)   # kind/name/port named by the message
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    pid: str
+    regex: re.Pattern
+    cause: str
+    layer: str
+    scopes: tuple[str, ...]            # where the wording can appear
+
+
+def _p(pid, regex, cause, layer, scopes=("route",)):
+    # A name may be captured in several alternatives: number the repeats (name, name_1, ...).
+    count = iter(range(100))
+    regex = re.sub(r"\(\?P<name>", lambda _: f"(?P<name_{next(count)}>", regex)
+    return _Pattern(pid, re.compile(regex, re.IGNORECASE), cause, layer, scopes)
+
+
+_ROUTE_EVENT = ("route", "event:HTTPRoute", "event:GRPCRoute")
+_GW_SCOPES = ("gateway", "listener", "event:Gateway")
+_POOL_SCOPES = ("route", "pool", "event:InferencePool", "event:HTTPRoute")
+_NAME = r"[\"']?(?P<name>[\w.\-/]+)[\"']?"
+
+MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
+    # --- Inference Extension -----------------------------------------------------------
+    _p("gke-epp-missing", r"extension (service|ref)\b.*?\b" + _NAME + r" not found",
+       "endpoint_picker_missing", "backend", _POOL_SCOPES),
+    _p("extref-invalid", r"(extensionRef|endpointPickerRef|endpoint ?picker)[^.]*"
+       r"(not found|missing|invalid|does not exist|unavailable)|extensionRef labels not found",
+       "endpoint_picker_missing", "backend", _POOL_SCOPES),
+    _p("istio-inference-disabled", r"InferencePool is not enabled|ENABLE_GATEWAY_API_INFERENCE_"
+       r"EXTENSION|inferenceExtension\.enabled|inference extension is (not enabled|disabled)",
+       "inference_pool_unsupported", "backend", _POOL_SCOPES),
+    _p("inference-group-unsupported",
+       r"(unsupported|not supported|Unsupported value)[^\n]*\"?inference\.networking\."
+       r"(x-)?k8s\.io\"?|inference\.networking\.(x-)?k8s\.io\"?[^\n]*(unsupported|not supported)",
+       "inference_pool_unsupported", "backend", _POOL_SCOPES),
+    _p("pool-not-found", r"(custom backend )?InferencePool[s]?(\.inference\.networking\."
+       r"(x-)?k8s\.io)? " + _NAME + r" not found",
+       "backend_not_found", "backend", _POOL_SCOPES),
+    # --- backend refs ------------------------------------------------------------------
+    _p("refgrant", r"not permitted by any ReferenceGrant|missing a ReferenceGrant|Cross "
+       r"namespace references are not allowed|not accessible to a \w+ in namespace",
+       "ref_not_permitted", "backend", _ROUTE_EVENT + _GW_SCOPES),
+    _p("port-not-found", r"port (?P<port>\d+) not found|No matching port for Service|does not "
+       r"expose port|port \d+ (is )?not (defined|exposed)|backendRefs\[\d+\]\.port: "
+       r"(Not found|Invalid value)|service port",
+       "port_mismatch", "backend", _ROUTE_EVENT),
+    _p("port-required", r"port is required|Must have port for backend|port cannot be nil|"
+       r"backendRefs\[\d+\]\.port: Required value",
+       "port_mismatch", "backend", _ROUTE_EVENT),
+    _p("service-not-found", r"\bservices? " + _NAME + r" not found|unable to find the Service "
+       + _NAME + r"|backendRefs\[\d+\]\.name: Not found: " + _NAME,
+       "backend_not_found", "backend", _ROUTE_EVENT),
+    _p("backend-not-found", r"backend\((?P<host>[^)]+)\) not found|\bbackendRef " + _NAME +
+       r" not found|\bBackend " + _NAME + r" not found|Backend not found: " + _NAME,
+       "backend_not_found", "backend", _ROUTE_EVENT),
+    _p("unsupported-backend", r"Unsupported backend kind|referencing unsupported backendRef|"
+       r"backendRefs\[\d+\]\.(kind|group): Unsupported value|Kind is invalid|unsupported backend ",
+       "unsupported_backend_kind", "backend", _ROUTE_EVENT),
+    # --- attachment --------------------------------------------------------------------
+    _p("parent-gateway-not-found", r"gateways?(\.gateway\.networking\.k8s\.io)? " + _NAME +
+       r" not found|parentRef not found|\bgateway not found",
+       "parent_not_found", "attach", _ROUTE_EVENT),
+    _p("no-matching-listener", r"No listeners match this parent ref|No matching listener with "
+       r"(port|sectionName)|Listener is not found for this parent ref|sectionName \"?[\w-]+\"? "
+       r"not found|no listener with the specified sectionName",
+       "parent_not_found", "attach", _ROUTE_EVENT),
+    _p("not-allowed", r"not allowed to attach|No listeners included by this parent ref allowed|"
+       r"not allowed by any listener|is not allowed by the parent|kind [\w./]+ is not allowed|"
+       r"namespace restrictions",
+       "not_allowed_by_listener", "attach", _ROUTE_EVENT),
+    _p("hostname", r"no hostname intersections|No matching listener hostname|hostnames? "
+       r"(does|do) not match|no hostnames matched parent hostname",
+       "hostname_mismatch", "attach", _ROUTE_EVENT),
+    _p("no-ready-listener", r"no ready listeners|Listener is invalid for this parent ref",
+       "listener_invalid", "listener", _ROUTE_EVENT),
+    # --- Gateway and listeners ---------------------------------------------------------
+    _p("cert-missing", r"Secret " + _NAME + r" does not exist|secrets? " + _NAME +
+       r" not found|certificateRef|certificate ref|TLS secret",
+       "listener_certificate_invalid", "listener", _GW_SCOPES),
+    _p("no-address", r"No addresses have been assigned|failed to assign to any requested "
+       r"addresses|failed to assign to all requested addresses|address pending|no address", "gateway_no_address", "gateway", _GW_SCOPES),
+    _p("waiting-for-controller", r"^Waiting for controller$", "no_controller", "gateway",
+       ("gateway", "class", "pool")),
+    _p("crd-version", r"Gateway API CRD versions? (are|is) not supported|Unsupported Gateway "
+       r"API CRDs? version|bundle version", "crd_version_unsupported", "class", ("class",)),
+)
+
+# Reason -> cause when no message pattern matched. (scope, condition type) -> {reason: ...}
+_ROUTE_ACCEPTED = {
+    "NotAllowedByListeners": ("not_allowed_by_listener", "attach"),
+    "NoMatchingListenerHostname": ("hostname_mismatch", "attach"),
+    "NoMatchingParent": ("parent_not_found", "attach"),
+    "NoReadyListeners": ("listener_invalid", "listener"),      # Envoy Gateway <= v1.8
+    "InvalidListener": ("listener_invalid", "listener"),       # NGINX Gateway Fabric
+    "InvalidGateway": ("gateway_not_ready", "gateway"),        # NGINX Gateway Fabric
+    "UnsupportedValue": ("route_not_accepted", "attach"),
+    "IncompatibleFilters": ("route_not_accepted", "attach"),
+    "UnsupportedField": ("route_not_accepted", "attach"),
+    "Pending": ("no_controller", "attach"),
+}
+_ROUTE_RESOLVED = {
+    "RefNotPermitted": ("ref_not_permitted", "backend"),
+    "BackendNotFound": ("backend_not_found", "backend"),
+    "InvalidKind": ("unsupported_backend_kind", "backend"),
+    "UnsupportedProtocol": ("unsupported_backend_kind", "backend"),
+    "PortNotFound": ("port_mismatch", "backend"),               # Envoy Gateway
+    "PortNotSpecified": ("port_mismatch", "backend"),           # Envoy Gateway
+    "InvalidInferencePool": ("backend_unresolved", "backend"),  # NGINX Gateway Fabric
+}
+_GATEWAY = {
+    "AddressNotAssigned": ("gateway_no_address", "gateway"),
+    "AddressNotUsable": ("gateway_no_address", "gateway"),
+    "UnsupportedAddress": ("gateway_no_address", "gateway"),
+    "ListenersNotValid": ("listener_invalid", "listener"),
+    "ListenersNotReady": ("listener_invalid", "listener"),
+}
+_LISTENER = {
+    "InvalidCertificateRef": ("listener_certificate_invalid", "listener"),
+    "RefNotPermitted": ("ref_not_permitted", "listener"),
+    "HostnameConflict": ("listener_conflict", "listener"),
+    "ProtocolConflict": ("listener_conflict", "listener"),
+}
+_CLASS = {
+    "UnsupportedVersion": ("crd_version_unsupported", "class"),
+    "Pending": ("no_controller", "class"),
+    "Waiting": ("no_controller", "class"),
+}
+_POOL = {
+    "EndpointPickerRefMissing": ("endpoint_picker_missing", "pool"),
+    "InvalidExtensionRef": ("endpoint_picker_missing", "pool"),
+    "NotSupportedByParent": ("inference_pool_unsupported", "pool"),
+    "NotSupportedByGateway": ("inference_pool_unsupported", "pool"),   # GAIE v0.5 wording
+    "HTTPRouteNotAccepted": ("pool_not_accepted", "pool"),
+    "Pending": ("no_controller", "pool"),
+}
+_FALLBACK = {"route": ("route_not_accepted", "attach"), "gateway": ("gateway_not_ready",
+             "gateway"), "listener": ("listener_invalid", "listener"),
+             "class": ("gateway_class_not_accepted", "class"),
+             "pool": ("pool_not_accepted", "pool")}
+_EVENT_LAYER = {"HTTPRoute": "route", "GRPCRoute": "route", "Gateway": "gateway",
+                "GatewayClass": "class", "InferencePool": "pool"}
+
+# Condition types whose True means trouble; every other type is trouble when False.
+NEGATIVE_TYPES = {"Conflicted", "PartiallyInvalid", "Detached", "OverlappingTLSConfig"}
+
+
+def is_problem(cond: dict) -> bool:
+    ctype, status = cond.get("type"), str(cond.get("status", ""))
+    if ctype in NEGATIVE_TYPES:
+        return status == "True"
+    if status == "False":
+        return True
+    # Unknown + Pending is the CRDs' default status: no controller has reconciled the object.
+    return status == "Unknown" and cond.get("reason") in ("Pending", "Waiting", "Unknown")
+
+
+def classify(scope: str, cond: dict) -> Verdict | None:
+    """The cause a problem condition (or Warning event, as {reason, message}) states."""
+    if scope.startswith("event:") or is_problem(cond):
+        message = " ".join(str(cond.get("message") or "").split())
+        return match_message(scope, message) or _by_reason(scope, cond)
+    return None
+
+
+def match_message(scope: str, message: str) -> Verdict | None:
+    if not message:
+        return None
+    for pat in MESSAGE_PATTERNS:
+        if scope not in pat.scopes:
+            continue
+        hit = pat.regex.search(message)
+        if hit:
+            subject = {k.split("_")[0]: v for k, v in hit.groupdict().items() if v}
+            if pat.pid == "pool-not-found":
+                subject["kind"] = "InferencePool"
+            elif pat.pid == "service-not-found":
+                subject["kind"] = "Service"
+            layer = "listener" if scope in _GW_SCOPES and pat.layer == "backend" else pat.layer
+            return Verdict(pat.cause, layer, pat.pid, subject)
+    return None
+
+
+def _by_reason(scope: str, cond: dict) -> Verdict | None:
+    reason, ctype = str(cond.get("reason") or ""), cond.get("type")
+    table = {}
+    if scope == "route":
+        table = _ROUTE_RESOLVED if ctype == "ResolvedRefs" else _ROUTE_ACCEPTED
+    elif scope == "gateway":
+        table = _GATEWAY
+    elif scope == "listener":
+        table = _LISTENER
+    elif scope == "class":
+        table = _CLASS
+    elif scope == "pool":
+        table = _POOL
+    if reason in table:
+        cause, layer = table[reason]
+        return Verdict(cause, layer, f"reason:{reason}")
+    if scope == "route" and ctype == "ResolvedRefs":
+        return Verdict("backend_unresolved", "backend", "reason:other")
+    if scope.startswith("event:"):
+        base = _EVENT_LAYER.get(scope.split(":", 1)[1], "route")
+        cause, layer = _FALLBACK.get(base, _FALLBACK["route"])
+        return Verdict(cause, layer, "event:other")
+    cause, layer = _FALLBACK.get(scope, _FALLBACK["route"])
+    return Verdict(cause, layer, "reason:other")

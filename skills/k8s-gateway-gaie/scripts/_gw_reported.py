@@ -1,0 +1,205 @@
+"""Findings the responsible controller reported: status conditions and Warning events.
+
+GatewayClass, Gateway (and listener), route parent and InferencePool parent conditions, from
+any implementation and API version (route `status.parents` since gateway-api v0.4,
+`status.gateways` in v0.3; pool `status.parents` in GAIE v1, `status.parent` in v1alpha2,
+`status.conditions` in v1alpha1). A controller's words are classified by _gw_messages; the
+dump may then explain *which* reference failed (a pool of another API group, a Service
+without that port, an object created after the status was written), never overrule it.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.findings import finding
+
+from _gw_causes import fix_for
+from _gw_messages import classify
+from _gw_objects import ROUTE_KINDS, backend_refs, cond_text, is_current, meta, service_ports
+
+ROUTE_STATUS_KINDS = ROUTE_KINDS + ("TLSRoute", "TCPRoute", "UDPRoute")
+EVENT_KINDS = ("Gateway", "GatewayClass", "InferencePool") + ROUTE_STATUS_KINDS
+
+
+def reported_findings(index) -> list[dict]:
+    out = []
+    for cls in index.of_kind("GatewayClass"):
+        out += _conditions(cls, "class", (cls.get("status") or {}).get("conditions"))
+    for gw in index.of_kind("Gateway"):
+        out += _gateway(gw)
+    for route in index.objects:
+        if route.get("kind") in ROUTE_STATUS_KINDS:
+            out += _route(index, route)
+    for pool in index.of_kind("InferencePool"):
+        out += _pool(pool)
+    out += _events(index)
+    return _dedupe(out)
+
+
+def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
+                refine=None) -> list[dict]:
+    out = []
+    for cond in conditions or []:
+        if not isinstance(cond, dict) or not is_current(obj, cond):
+            continue
+        verdict = classify(scope, cond)
+        if verdict is None:
+            continue
+        cause, extra = refine(cond, verdict) if refine else (verdict.cause, [])
+        evidence = [cond_text(cond)] + ([f"written by {writer}"] if writer else []) + extra
+        out.append(finding("error", cause, obj,
+                           f"{where or obj.get('kind')} {cond.get('type')}="
+                           f"{cond.get('status')} ({cond.get('reason')})",
+                           evidence, fix_for(cause), basis="reported"))
+    return out
+
+
+def _gateway(gw: dict) -> list[dict]:
+    status = gw.get("status") or {}
+    listeners = []
+    for li in status.get("listeners") or []:
+        listeners += _conditions(gw, "listener", li.get("conditions"),
+                                 where=f"listener {li.get('name')}")
+    own = _conditions(gw, "gateway", status.get("conditions"))
+    if listeners:  # the listener conditions say which listener and why: keep those
+        own = [f for f in own if f["cause"] not in ("listener_invalid", "gateway_not_ready")]
+    return own + listeners
+
+
+def _route(index, route: dict) -> list[dict]:
+    status = route.get("status") or {}
+    out = []
+    for entry in (status.get("parents") or []) + (status.get("gateways") or []):
+        ref = entry.get("parentRef") or entry.get("gatewayRef") or {}
+        where = f"parent {ref.get('kind', 'Gateway')} {ref.get('namespace') or meta(route, 'namespace')}/{ref.get('name')}"
+        out += _conditions(route, "route", entry.get("conditions"), where,
+                           entry.get("controllerName", ""),
+                           refine=lambda cond, v: refine_backend(index, route, cond, v))
+    return out
+
+
+def _pool(pool: dict) -> list[dict]:
+    status = pool.get("status") or {}
+    out = []
+    for entry in (status.get("parents") or []) + (status.get("parent") or []):
+        ref = entry.get("parentRef") or entry.get("gatewayRef") or {}
+        if ref.get("kind") == "Status" and ref.get("name") == "default":
+            where = "no parent yet"  # GAIE v1alpha2 default: no Gateway took the pool up
+        else:
+            where = f"parent {ref.get('kind', 'Gateway')} {ref.get('name')}"
+        out += _conditions(pool, "pool", entry.get("conditions"), where,
+                           entry.get("controllerName", ""))
+    out += _conditions(pool, "pool", status.get("conditions"))
+    return out
+
+
+def _events(index) -> list[dict]:
+    out = []
+    for event in index.of_kind("Event"):
+        ref = event.get("involvedObject") or event.get("regarding") or {}
+        if ref.get("kind") not in EVENT_KINDS or event.get("type") != "Warning":
+            continue
+        text = str(event.get("message") or event.get("note") or "")
+        verdict = classify("event:" + ref["kind"], {"reason": event.get("reason"),
+                                                    "message": text})
+        if verdict is None:
+            continue
+        obj = {"kind": ref.get("kind"), "name": ref.get("name"),
+               "namespace": ref.get("namespace") or meta(event, "namespace")}
+        source = (event.get("source") or {}).get("component") or \
+            event.get("reportingController") or event.get("reportingComponent") or ""
+        out.append(finding("error", verdict.cause, obj,
+                           f"Warning event {event.get('reason')}"
+                           + (f" from {source}" if source else ""),
+                           [" ".join(text.split())[:300]], fix_for(verdict.cause),
+                           basis="reported"))
+    return out
+
+
+def _dedupe(findings: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f["cause"], f["object"]["kind"], f["object"]["namespace"], f["object"]["name"],
+               f["evidence"][0] if f["evidence"] else "")
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+# --- which reference did the controller fail to resolve? ------------------------------------
+
+def refine_backend(index, route: dict, cond: dict, verdict) -> tuple[str, list[str]]:
+    """Name the failing backendRef from the dump when the controller's words allow it.
+
+    A "not found" for an InferencePool the dump holds under another API group is a group
+    mismatch; one the dump holds in the same group is a pool the controller does not serve
+    (or, if the pool is newer than the condition, a status not refreshed since). A "not found"
+    for a Service the dump holds with other ports is the port.
+    """
+    if verdict.cause not in ("backend_not_found", "backend_unresolved"):
+        return verdict.cause, []
+    refs = [ref for _, ref in backend_refs(route)]
+    named = _named_refs(refs, verdict.subject)
+    for ref in named or refs:
+        cause, note = _explain_ref(index, ref, cond, verdict)
+        if cause:
+            return cause, [note]
+    return verdict.cause, []
+
+
+def _named_refs(refs: list[dict], subject: dict) -> list[dict]:
+    name = subject.get("name") or (subject.get("host") or "").split(".")[0]
+    if not name:
+        return []
+    name = name.rsplit("/", 1)[-1]
+    kind = subject.get("kind")
+    return [r for r in refs if r["name"] == name and (not kind or r["kind"] == kind)]
+
+
+def _explain_ref(index, ref: dict, cond: dict, verdict) -> tuple[str, str]:
+    if ref["kind"] == "InferencePool":
+        return _explain_pool(index, ref, cond, verdict)
+    if (ref["group"], ref["kind"]) != ("", "Service"):
+        return "", ""
+    svc = index.get("Service", ref["namespace"], ref["name"], "")
+    if svc is None:
+        return "", ""
+    ports = service_ports(svc)
+    if ref["port"] is not None and ref["port"] not in ports:
+        return "port_mismatch", (f"the dump holds Service {ref['namespace']}/{ref['name']} "
+                                 f"with ports {ports}: port {ref['port']} is what failed")
+    if _newer(svc, cond):
+        return "stale_status", (f"Service {ref['namespace']}/{ref['name']} was created "
+                                f"{meta(svc, 'creationTimestamp')}, after this condition")
+    return "", ""
+
+
+def _explain_pool(index, ref: dict, cond: dict, verdict) -> tuple[str, str]:
+    pools = [p for p in index.of_kind("InferencePool")
+             if meta(p, "name") == ref["name"] and meta(p, "namespace") == ref["namespace"]]
+    same = [p for p in pools if _group(p) == ref["group"]]
+    if pools and not same:
+        return "inference_api_version_mismatch", (
+            f"the route asks for group {ref['group'] or '(core)'}; InferencePool "
+            f"{ref['namespace']}/{ref['name']} is {pools[0].get('apiVersion')}")
+    if not same:
+        return "", ""
+    if _newer(same[0], cond):
+        return "stale_status", (f"InferencePool {ref['name']} was created "
+                                f"{meta(same[0], 'creationTimestamp')}, after this condition")
+    if verdict.pattern in ("pool-not-found", "backend-not-found", "reason:BackendNotFound"):
+        return "inference_pool_unsupported", (
+            f"InferencePool {ref['namespace']}/{ref['name']} ({same[0].get('apiVersion')}) is "
+            "in the dump, yet the controller does not see it: it does not serve this API "
+            "version, or its inference support is off")
+    return "", ""
+
+
+def _group(obj: dict) -> str:
+    api = str(obj.get("apiVersion", ""))
+    return api.rsplit("/", 1)[0] if "/" in api else ""
+
+
+def _newer(obj: dict, cond: dict) -> bool:
+    created, written = meta(obj, "creationTimestamp"), cond.get("lastTransitionTime")
+    return bool(created and written) and str(created) > str(written)
+

@@ -1,0 +1,36 @@
+"""One ranked answer from reported and inferred findings.
+
+Evidence order: what a controller reported comes first, inference second. Within each, the
+chain decides (GatewayClass -> Gateway -> listener -> attachment -> backend -> pool ->
+hygiene), specific causes before the generic ones that only echo a condition, and objects
+up the chain before the ones below them. An inferred finding that repeats a reported cause
+on the same object is dropped (the reported one already says it).
+"""
+from __future__ import annotations
+
+from _gw_causes import LAYER_RANK, layer_of
+
+GENERIC = {"gateway_not_ready", "listener_invalid", "route_not_accepted",
+           "backend_unresolved", "pool_not_accepted", "gateway_class_not_accepted"}
+KIND_RANK = {"GatewayClass": 0, "Gateway": 1, "HTTPRoute": 2, "GRPCRoute": 2,
+             "InferencePool": 3}
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def merge(reported: list[dict], inferred: list[dict]) -> list[dict]:
+    said = {(_key(f), f["cause"]) for f in reported}
+    kept = [f for f in inferred if (_key(f), f["cause"]) not in said]
+    ordered = sorted(enumerate(reported + kept), key=lambda pair: _rank(*pair))
+    return [f for _, f in ordered]
+
+
+def _key(f: dict) -> tuple:
+    o = f["object"]
+    return o["kind"], o["namespace"], o["name"]
+
+
+def _rank(position: int, f: dict) -> tuple:
+    problem = f["severity"] != "info"
+    return (not problem, f.get("basis") != "reported", LAYER_RANK[layer_of(f)],
+            f["cause"] in GENERIC, KIND_RANK.get(f["object"]["kind"], 4),
+            SEVERITY_RANK[f["severity"]], position)
