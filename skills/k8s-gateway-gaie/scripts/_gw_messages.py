@@ -31,6 +31,7 @@ class Verdict:
     layer: str
     pattern: str                       # row id in references/messages.md
     subject: dict = field(default_factory=dict)   # kind/name/port named by the message
+    hint: str = ""                     # a fix more precise than the cause's, when known
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,14 @@ class _Pattern:
     cause: str
     layer: str
     scopes: tuple[str, ...]            # where the wording can appear
+    hint: str = ""
 
 
-def _p(pid, regex, cause, layer, scopes=("route",)):
+def _p(pid, regex, cause, layer, scopes=("route",), hint=""):
     # A name may be captured in several alternatives: number the repeats (name, name_1, ...).
     count = iter(range(100))
     regex = re.sub(r"\(\?P<name>", lambda _: f"(?P<name_{next(count)}>", regex)
-    return _Pattern(pid, re.compile(regex, re.IGNORECASE), cause, layer, scopes)
+    return _Pattern(pid, re.compile(regex, re.IGNORECASE), cause, layer, scopes, hint)
 
 
 _ROUTE_EVENT = ("route", "event:HTTPRoute", "event:GRPCRoute")
@@ -112,6 +114,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("cert-missing", r"Secret " + _NAME + r" does not exist|secrets? " + _NAME +
        r" not found|certificateRef|certificate ref|TLS secret",
        "listener_certificate_invalid", "listener", _GW_SCOPES),
+    _p("cert-manager-skipped-listener", r"Skipped a listener block", "listener_certificate_invalid",
+       "listener", ("event:Gateway",),
+       hint="cert-manager will not issue this listener's certificate: its message names the "
+            "field (the gateway-shim needs a hostname and tls.mode Terminate); fix the listener "
+            "and the Secret gets created"),
     _p("no-address", r"No addresses have been assigned|failed to assign to any requested "
        r"addresses|failed to assign to all requested addresses|address pending|no address", "gateway_no_address", "gateway", _GW_SCOPES),
     _p("waiting-for-controller", r"^Waiting for controller$", "no_controller", "gateway",
@@ -211,7 +218,7 @@ def match_message(scope: str, message: str) -> Verdict | None:
             elif pat.pid == "service-not-found":
                 subject["kind"] = "Service"
             layer = "listener" if scope in _GW_SCOPES and pat.layer == "backend" else pat.layer
-            return Verdict(pat.cause, layer, pat.pid, subject)
+            return Verdict(pat.cause, layer, pat.pid, subject, pat.hint)
     return None
 
 

@@ -45,22 +45,29 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
             continue
         cause, extra = refine(cond, verdict) if refine else (verdict.cause, [])
         evidence = [cond_text(cond)] + ([f"written by {writer}"] if writer else []) + extra
+        fix = verdict.hint if cause == verdict.cause and verdict.hint else fix_for(cause)
         out.append(finding("error", cause, obj,
                            f"{where or obj.get('kind')} {cond.get('type')}="
                            f"{cond.get('status')} ({cond.get('reason')})",
-                           evidence, fix_for(cause), basis="reported"))
+                           evidence, fix, basis="reported"))
     return out
+
+
+GENERIC = ("listener_invalid", "gateway_not_ready")
 
 
 def _gateway(gw: dict) -> list[dict]:
     status = gw.get("status") or {}
     listeners = []
     for li in status.get("listeners") or []:
-        listeners += _conditions(gw, "listener", li.get("conditions"),
-                                 where=f"listener {li.get('name')}")
+        found = _conditions(gw, "listener", li.get("conditions"),
+                            where=f"listener {li.get('name')}")
+        if any(f["cause"] not in GENERIC for f in found):  # say why, not only "invalid"
+            found = [f for f in found if f["cause"] not in GENERIC]
+        listeners += found
     own = _conditions(gw, "gateway", status.get("conditions"))
     if listeners:  # the listener conditions say which listener and why: keep those
-        own = [f for f in own if f["cause"] not in ("listener_invalid", "gateway_not_ready")]
+        own = [f for f in own if f["cause"] not in GENERIC]
     return own + listeners
 
 
@@ -100,17 +107,17 @@ def _events(index) -> list[dict]:
         text = str(event.get("message") or event.get("note") or "")
         verdict = classify("event:" + ref["kind"], {"reason": event.get("reason"),
                                                     "message": text})
-        if verdict is None:
-            continue
         obj = {"kind": ref.get("kind"), "name": ref.get("name"),
                "namespace": ref.get("namespace") or meta(event, "namespace")}
         source = (event.get("source") or {}).get("component") or \
             event.get("reportingController") or event.get("reportingComponent") or ""
-        out.append(finding("error", verdict.cause, obj,
+        # A Warning whose wording no pattern knows is quoted, not ranked as the cause.
+        known = not verdict.pattern.startswith("event:")
+        out.append(finding("error" if known else "info", verdict.cause, obj,
                            f"Warning event {event.get('reason')}"
                            + (f" from {source}" if source else ""),
-                           [" ".join(text.split())[:300]], fix_for(verdict.cause),
-                           basis="reported"))
+                           [" ".join(text.split())[:300]],
+                           verdict.hint or fix_for(verdict.cause), basis="reported"))
     return out
 
 
