@@ -59,7 +59,10 @@ _NAME = r"[\"']?(?P<name>[\w.\-/]+)[\"']?"
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
     _p("gke-epp-missing", r"extension (service|ref)\b.*?\b" + _NAME + r" not found",
-       "endpoint_picker_missing", "backend", _POOL_SCOPES),
+       "endpoint_picker_missing", "backend", _POOL_SCOPES,
+       hint="the InferencePool's endpoint-picker Service {name} does not exist: deploy the "
+            "endpoint picker (and its Service) or point endpointPickerRef.name at the "
+            "Service that runs it"),
     _p("extref-invalid", r"(extensionRef|endpointPickerRef|endpoint ?picker)[^.]*"
        r"(not found|missing|invalid|does not exist|unavailable)|extensionRef labels not found",
        "endpoint_picker_missing", "backend", _POOL_SCOPES),
@@ -218,7 +221,8 @@ def match_message(scope: str, message: str) -> Verdict | None:
             elif pat.pid == "service-not-found":
                 subject["kind"] = "Service"
             layer = "listener" if scope in _GW_SCOPES and pat.layer == "backend" else pat.layer
-            return Verdict(pat.cause, layer, pat.pid, subject, pat.hint)
+            hint = pat.hint.format(name=subject.get("name", "?")) if pat.hint else ""
+            return Verdict(pat.cause, layer, pat.pid, subject, hint)
     return None
 
 

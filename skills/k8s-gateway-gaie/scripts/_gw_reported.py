@@ -76,7 +76,9 @@ def _route(index, route: dict) -> list[dict]:
     out = []
     for entry in (status.get("parents") or []) + (status.get("gateways") or []):
         ref = entry.get("parentRef") or entry.get("gatewayRef") or {}
-        where = f"parent {ref.get('kind', 'Gateway')} {ref.get('namespace') or meta(route, 'namespace')}/{ref.get('name')}"
+        where = (f"parent {ref.get('kind', 'Gateway')} "
+                 f"{ref.get('namespace') or meta(route, 'namespace')}/{ref['name']}"
+                 if ref.get("name") else "parent")
         out += _conditions(route, "route", entry.get("conditions"), where,
                            entry.get("controllerName", ""),
                            refine=lambda cond, v: refine_backend(index, route, cond, v))

@@ -1,0 +1,143 @@
+"""Evidence order in check_routes.py: the controller's words first, inference never against them.
+
+Status texts are the implementations' own (sources in references/messages.md); the objects
+are the smallest that carry them.
+"""
+from __future__ import annotations
+
+import yaml
+
+GKE_EPP = ('error cause: reference-not-found: Error GWCER104: HTTPRoute "llm/chat" is '
+           "misconfigured, err: failed to validate inference pool extension ref: InferencePool "
+           "extension service non-existent-epp-svc not found.")
+
+
+def route(backend: dict, conditions: list[dict], name="chat", ns="llm", **meta) -> dict:
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": name, "namespace": ns, "generation": 1, **meta},
+            "spec": {"parentRefs": [{"name": "gw"}],
+                     "rules": [{"backendRefs": [backend], "timeouts": {"request": "300s"}}]},
+            "status": {"parents": [{"parentRef": {"name": "gw"}, "conditions": conditions,
+                                    "controllerName": "example.com/controller"}]}}
+
+
+def pool(group="inference.networking.k8s.io", name="llama", ns="llm", **meta) -> dict:
+    spec = ({"selector": {"matchLabels": {"app": "llama"}}, "targetPorts": [{"number": 8000}],
+             "endpointPickerRef": {"name": "llama-epp", "port": {"number": 9002}}}
+            if group == "inference.networking.k8s.io" else
+            {"selector": {"app": "llama"}, "targetPortNumber": 8000,
+             "extensionRef": {"name": "llama-epp"}})
+    version = "v1" if group == "inference.networking.k8s.io" else "v1alpha2"
+    return {"apiVersion": f"{group}/{version}", "kind": "InferencePool",
+            "metadata": {"name": name, "namespace": ns, **meta}, "spec": spec}
+
+
+def pool_ref(group="inference.networking.k8s.io", name="llama") -> dict:
+    return {"group": group, "kind": "InferencePool", "name": name}
+
+
+def resolved(reason, message, status="False", when="2025-07-09T18:01:13Z") -> list[dict]:
+    return [{"type": "Accepted", "status": "True", "reason": "Accepted", "observedGeneration": 1},
+            {"type": "ResolvedRefs", "status": status, "reason": reason, "message": message,
+             "observedGeneration": 1, "lastTransitionTime": when}]
+
+
+def run(gw_run, tmp_path, objects, listed=True) -> list[dict]:
+    path = tmp_path / "dump.yaml"
+    if listed:
+        path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": objects}))
+    else:
+        path.write_text(yaml.safe_dump_all(objects))
+    res = gw_run("check_routes", "-f", str(path), "--json")
+    return [f for f in res.doc["findings"] if f["severity"] != "info"]
+
+
+def test_issue_12_example_gke_epp_service_missing_with_alpha_pool(gw_run, tmp_path):
+    """The example issue 12 quotes: the answer is the missing EPP Service, not the group."""
+    objs = [route(pool_ref("inference.networking.x-k8s.io"), resolved("BackendNotFound", GKE_EPP)),
+            pool("inference.networking.x-k8s.io")]
+    found = run(gw_run, tmp_path, objs, listed=False)
+    assert found[0]["cause"] == "endpoint_picker_missing"
+    assert found[0]["basis"] == "reported" and "non-existent-epp-svc" in found[0]["fix"]
+    assert "outdated_inference_api" not in {f["cause"] for f in found}
+
+
+def test_pool_of_the_other_api_group_explains_not_found(gw_run, tmp_path):
+    objs = [route(pool_ref("inference.networking.x-k8s.io"),
+                  resolved("BackendNotFound", 'InferencePool "llama" not found')), pool()]
+    assert run(gw_run, tmp_path, objs)[0]["cause"] == "inference_api_version_mismatch"
+
+
+def test_pool_in_the_same_group_that_the_controller_cannot_see(gw_run, tmp_path):
+    objs = [route(pool_ref(), resolved("BackendNotFound", 'InferencePool "llama" not found')),
+            pool()]
+    assert run(gw_run, tmp_path, objs)[0]["cause"] == "inference_pool_unsupported"
+
+
+def test_pool_created_after_the_condition_is_a_stale_status(gw_run, tmp_path):
+    objs = [route(pool_ref(), resolved("BackendNotFound", 'InferencePool "llama" not found',
+                                       when="2025-07-25T13:31:29Z")),
+            pool(creationTimestamp="2025-07-25T13:31:41Z")]
+    assert run(gw_run, tmp_path, objs)[0]["cause"] == "stale_status"
+
+
+def test_pool_absent_from_the_dump_keeps_the_controllers_verdict(gw_run, tmp_path):
+    objs = [route(pool_ref(), resolved("BackendNotFound", 'InferencePool "llama" not found'))]
+    found = run(gw_run, tmp_path, objs, listed=False)
+    assert [f["cause"] for f in found] == ["backend_not_found"]
+
+
+def test_service_with_other_ports_explains_not_found(gw_run, tmp_path):
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "foo", "namespace": "llm"},
+           "spec": {"ports": [{"port": 8080}]}}
+    objs = [route({"name": "foo", "port": 800}, resolved("BackendNotFound",
+                                                        'Service "foo" not found')), svc]
+    assert run(gw_run, tmp_path, objs)[0]["cause"] == "port_mismatch"
+
+
+def test_resolved_refs_true_silences_backend_inference(gw_run, tmp_path):
+    """The controller resolved every ref: an inferred 'Service absent' would contradict it."""
+    objs = [route({"name": "elsewhere", "port": 80}, resolved("ResolvedRefs", "", status="True"))]
+    causes = {f["cause"] for f in run(gw_run, tmp_path, objs)}
+    assert "backend_not_found" not in causes
+
+
+def test_reported_findings_rank_before_inferred_ones(gw_run, tmp_path):
+    gw = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+          "metadata": {"name": "gw", "namespace": "llm"},
+          "spec": {"gatewayClassName": "nope", "listeners": [
+              {"name": "http", "port": 80, "protocol": "HTTP"}]}}
+    cls = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+           "metadata": {"name": "eg"}, "spec": {"controllerName": "x/y"}}
+    objs = [gw, cls, route({"name": "svc", "port": 80},
+                           resolved("RefNotPermitted", "Backend ref to Service a/svc not "
+                                    "permitted by any ReferenceGrant."))]
+    found = run(gw_run, tmp_path, objs)
+    assert [(f["cause"], f["basis"]) for f in found[:2]] == [
+        ("ref_not_permitted", "reported"), ("gateway_class_not_found", "inferred")]
+    assert found[1]["confirm"].startswith("kubectl get gatewayclasses")
+
+
+def test_stale_condition_is_not_evidence(gw_run, tmp_path):
+    conds = [{"type": "Accepted", "status": "False", "reason": "NotAllowedByListeners",
+              "observedGeneration": 1}]
+    objs = [route({"name": "svc", "port": 80}, conds, generation=2)]
+    assert "not_allowed_by_listener" not in {f["cause"] for f in run(gw_run, tmp_path, objs,
+                                                                      listed=False)}
+
+
+def test_listener_condition_names_the_cause_over_the_gateway_summary(gw_run, tmp_path):
+    gw = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+          "metadata": {"name": "eg", "namespace": "default"},
+          "spec": {"gatewayClassName": "eg", "listeners": [{"name": "https", "port": 443,
+                                                             "protocol": "HTTPS"}]},
+          "status": {"conditions": [{"type": "Programmed", "status": "False",
+                                     "reason": "Invalid", "message": "Listeners not valid"}],
+                     "listeners": [{"name": "https", "conditions": [
+                         {"type": "ResolvedRefs", "status": "False",
+                          "reason": "InvalidCertificateRef",
+                          "message": "Secret default/eg-https does not exist."},
+                         {"type": "Programmed", "status": "False", "reason": "Invalid",
+                          "message": "Listener is invalid, see other Conditions for details."}]}]}}
+    found = run(gw_run, tmp_path, [gw], listed=False)
+    assert [f["cause"] for f in found] == ["listener_certificate_invalid"]

@@ -1,0 +1,228 @@
+"""Every implementation's status wording, classified: one row per upstream message.
+
+Each condition's reason and message are copied from the upstream source named in the row
+(file at the version read; see references/messages.md), or from the public thread that
+quotes it. The expected cause is what that message means in its source: e.g. Envoy
+Gateway writes "TCP Port 8080 not found on Service" with reason PortNotFound.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parents[3] / "skills" / "k8s-gateway-gaie" / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+sys.path.insert(0, str(SCRIPTS.parents[1] / "_shared"))
+
+from _gw_messages import classify, is_problem  # noqa: E402
+
+
+def cond(ctype, status, reason, message=""):
+    return {"type": ctype, "status": status, "reason": reason, "message": message}
+
+
+ROUTE = [
+    # --- GKE (closed source): gateway-api-inference-extension#1131 ------------------------
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          'error cause: reference-not-found: Error GWCER104: HTTPRoute "ns/r" is misconfigured, '
+          "err: failed to validate inference pool extension ref: InferencePool extension "
+          "service non-existent-epp-svc not found."), "endpoint_picker_missing"),
+    # --- Envoy Gateway internal/gatewayapi (v0.3.0 .. main) -------------------------------
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          "Service default/backend-does-not-exist not found"), "backend_not_found"),
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          "Failed to process route rule 0 backendRef 0: service default/x not found"),
+     "backend_not_found"),
+    (cond("ResolvedRefs", "False", "PortNotFound",
+          "Failed to process route rule 1 backendRef 0: TCP Port 8080 not found on Service "
+          "llm/llama-svc"), "port_mismatch"),
+    (cond("ResolvedRefs", "False", "RefNotPermitted",
+          "Backend ref to Service models/shared not permitted by any ReferenceGrant."),
+     "ref_not_permitted"),
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          "Failed to process route rule 0 backendRef 0: custom backend InferencePool gw/pool "
+          "not found"), "backend_not_found"),
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          "No listeners included by this parent ref allowed this attachment."),
+     "not_allowed_by_listener"),
+    (cond("Accepted", "False", "NoMatchingListenerHostname",
+          "There were no hostname intersections between the HTTPRoute and this parent ref's "
+          "Listener(s)."), "hostname_mismatch"),
+    (cond("Accepted", "False", "NoMatchingParent", "No listeners match this parent ref"),
+     "parent_not_found"),
+    (cond("Accepted", "False", "NoReadyListeners",
+          "There are no ready listeners for this parent ref"), "listener_invalid"),
+    (cond("ResolvedRefs", "False", "InvalidBackendTLS",
+          "Failed to process route rule 0 backendRef 0: ClientCertificateRef Secret is not "
+          "located in the same namespace as Backend."), "backend_unresolved"),
+    # --- Istio pilot/pkg/config/kube/gateway/conversion.go (main, 1.31-alpha) --------------
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          "backend(svc.default.svc.cluster.local) not found"), "backend_not_found"),
+    (cond("ResolvedRefs", "False", "RefNotPermitted",
+          'backendRef svc/other not accessible to a HTTPRoute in namespace "default" '
+          "(missing a ReferenceGrant?)"), "ref_not_permitted"),
+    (cond("ResolvedRefs", "False", "InvalidKind",
+          "InferencePool is not enabled. To enable, set ENABLE_GATEWAY_API_INFERENCE_EXTENSION "
+          "to true in istiod"), "inference_pool_unsupported"),
+    (cond("ResolvedRefs", "False", "InvalidKind",
+          'referencing unsupported backendRef: group "inference.networking.x-k8s.io" kind '
+          '"InferencePool"'), "inference_pool_unsupported"),
+    (cond("ResolvedRefs", "False", "InvalidKind",
+          'referencing unsupported backendRef: group "example.com" kind "Thing"'),
+     "unsupported_backend_kind"),
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          "backend(svc) does not expose port 81, expected 80"), "port_mismatch"),
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          'hostnames matched parent hostname "*.example.com", but namespace "apps" is not '
+          "allowed by the parent"), "not_allowed_by_listener"),
+    (cond("Accepted", "False", "NoMatchingListenerHostname",
+          'no hostnames matched parent hostname "*.domain.example"'), "hostname_mismatch"),
+    (cond("Accepted", "False", "NoMatchingParent", 'sectionName "web" not found'),
+     "parent_not_found"),
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          "kind gateway.networking.k8s.io/v1/TCPRoute is not allowed"), "not_allowed_by_listener"),
+    # --- NGINX Gateway Fabric internal/controller/state (main) -----------------------------
+    (cond("ResolvedRefs", "False", "BackendNotFound",
+          'spec.rules[0].backendRefs[0].name: Not found: "bad-backend"'), "backend_not_found"),
+    (cond("ResolvedRefs", "False", "RefNotPermitted",
+          "spec.rules[0].backendRefs[0].namespace: Forbidden: Backend ref to Service cafe/coffee "
+          "not permitted by any ReferenceGrant"), "ref_not_permitted"),
+    (cond("ResolvedRefs", "False", "InvalidKind",
+          'spec.rules[0].backendRefs[0].group: Unsupported value: "inference.networking.x-k8s.io"'
+          ': supported values: "core", "", "inference.networking.k8s.io"'),
+     "inference_pool_unsupported"),
+    (cond("Accepted", "False", "NotAllowedByListeners", "The Route is not allowed by any listener"),
+     "not_allowed_by_listener"),
+    (cond("Accepted", "False", "NoMatchingParent", "The Listener is not found for this parent ref"),
+     "parent_not_found"),
+    (cond("Accepted", "False", "InvalidListener", "The Listener is invalid for this parent ref"),
+     "listener_invalid"),
+    (cond("Accepted", "False", "InvalidGateway", "The Gateway is invalid"), "gateway_not_ready"),
+    (cond("Accepted", "False", "UnsupportedValue",
+          'All rules are invalid: spec.rules[0].matches[0].method: Unsupported value: "CONNECT"'),
+     "route_not_accepted"),
+    (cond("ResolvedRefs", "False", "InvalidServiceIPFamily",
+          "Service configured with IPv4 family but NginxProxy is configured with IPv6"),
+     "backend_unresolved"),
+    # --- Cilium operator/pkg/gateway-api/routechecks (main) --------------------------------
+    (cond("ResolvedRefs", "False", "BackendNotFound", 'Service "backend" not found'),
+     "backend_not_found"),
+    (cond("Accepted", "False", "InvalidHTTPRoute",
+          'Gateway.gateway.networking.k8s.io "my-gatewai" not found'), "parent_not_found"),
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          "HTTPRoute is not allowed to attach to this Gateway due to namespace restrictions"),
+     "not_allowed_by_listener"),
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          "HTTPRoute is not allowed to attach to this Gateway due to route kind restrictions"),
+     "not_allowed_by_listener"),
+    (cond("Accepted", "False", "NoMatchingListenerHostname", "No matching listener hostname"),
+     "hostname_mismatch"),
+    (cond("Accepted", "False", "NoMatchingParent", "No matching listener with sectionName web"),
+     "parent_not_found"),
+    (cond("ResolvedRefs", "False", "RefNotPermitted", "Cross namespace references are not allowed"),
+     "ref_not_permitted"),
+    (cond("ResolvedRefs", "False", "InvalidKind", "Unsupported backend kind Foo"),
+     "unsupported_backend_kind"),
+    (cond("ResolvedRefs", "False", "InvalidKind", "Must have port for backend object reference"),
+     "port_mismatch"),
+    # --- kgateway krtcollections (NotFound) and agentgateway reference_indexes.go ----------
+    (cond("ResolvedRefs", "False", "BackendNotFound", 'InferencePool "vllm-llama3-8b-instruct" '
+          "not found"), "backend_not_found"),
+    (cond("ResolvedRefs", "False", "BackendNotFound", 'Service "foo-svc" not found'),
+     "backend_not_found"),
+    (cond("ResolvedRefs", "False", "BackendNotFound", "backendRef default/pool not found"),
+     "backend_not_found"),
+    (cond("ResolvedRefs", "False", "BackendNotFound", "unable to find the Service default/svc"),
+     "backend_not_found"),
+    # --- reason only (gateway-api v1.6.3 apis/v1/shared_types.go) ---------------------------
+    (cond("Accepted", "False", "IncompatibleFilters", ""), "route_not_accepted"),
+    (cond("ResolvedRefs", "False", "UnsupportedProtocol", ""), "unsupported_backend_kind"),
+    (cond("Accepted", "Unknown", "Pending", "Waiting for controller"), "no_controller"),
+    # gateway-api v0.3.0 (v1alpha1): routes had an Admitted condition
+    (cond("Admitted", "False", "NotAllowedByListeners", ""), "not_allowed_by_listener"),
+]
+
+GATEWAY = [
+    ("gateway", cond("Programmed", "False", "AddressNotAssigned",
+                     "No addresses have been assigned to the Gateway"), "gateway_no_address"),
+    ("gateway", cond("Programmed", "False", "AddressNotAssigned",
+                     'Assigned to service(s) gw-istio.default.svc.cluster.local:80, but failed '
+                     'to assign to all requested addresses: address pending for hostname '
+                     '"gw-istio.default.svc.cluster.local"'), "gateway_no_address"),
+    ("gateway", cond("Programmed", "False", "UnsupportedAddress",
+                     "Failed to assign to any requested addresses"), "gateway_no_address"),
+    ("gateway", cond("Programmed", "False", "NoResources", "Envoy replicas unavailable"),
+     "gateway_not_ready"),
+    ("gateway", cond("Programmed", "False", "Pending", "VPC Lattice Service Network not found"),
+     "gateway_not_ready"),
+    ("gateway", cond("Accepted", "Unknown", "Pending", "Waiting for controller"), "no_controller"),
+    ("listener", cond("ResolvedRefs", "False", "InvalidCertificateRef",
+                      "Secret default/eg-https does not exist."), "listener_certificate_invalid"),
+    ("listener", cond("ResolvedRefs", "False", "InvalidCertificateRef",
+                      "invalid TLS secret default/example-tls-cert: tls: failed to find any PEM "
+                      "data in key input"), "listener_certificate_invalid"),
+    ("listener", cond("ResolvedRefs", "False", "InvalidCertificateRef", ""),
+     "listener_certificate_invalid"),
+    ("listener", cond("ResolvedRefs", "False", "RefNotPermitted",
+                      "Certificate ref to secret certs/tls not permitted by any ReferenceGrant."),
+     "ref_not_permitted"),
+    ("listener", cond("Conflicted", "True", "HostnameConflict",
+                      "All listeners for a given port must use a unique hostname"),
+     "listener_conflict"),
+    ("listener", cond("Conflicted", "False", "NoConflicts", "No conflicts"), None),
+    ("class", cond("SupportedVersion", "False", "UnsupportedVersion",
+                   "Gateway API CRD versions are not supported. Please install version v1.2, "
+                   "v1.3"), "crd_version_unsupported"),
+    ("class", cond("Accepted", "Unknown", "Waiting", "Waiting for controller"), "no_controller"),
+    ("class", cond("Accepted", "False", "InvalidParameters", "EnvoyProxy not found"),
+     "gateway_class_not_accepted"),
+    ("pool", cond("Accepted", "False", "EndpointPickerRefMissing", ""), "endpoint_picker_missing"),
+    ("pool", cond("ResolvedRefs", "False", "InvalidExtensionRef", ""), "endpoint_picker_missing"),
+    ("pool", cond("Accepted", "False", "NotSupportedByParent", ""), "inference_pool_unsupported"),
+    ("pool", cond("Accepted", "False", "NotSupportedByGateway", ""), "inference_pool_unsupported"),
+    ("pool", cond("Accepted", "False", "HTTPRouteNotAccepted",
+                  "Referenced HTTPRoute llm/chat is not accepted by the Gateway"),
+     "pool_not_accepted"),
+    ("pool", cond("Accepted", "Unknown", "Pending", "Waiting for controller"), "no_controller"),
+    ("pool", cond("Accepted", "True", "Accepted", ""), None),
+]
+
+
+@pytest.mark.parametrize("condition,cause", ROUTE,
+                         ids=[f"{c['reason']}:{c['message'][:40]}" for c, _ in ROUTE])
+def test_route_condition_wording(condition, cause):
+    assert classify("route", condition).cause == cause
+
+
+@pytest.mark.parametrize("scope,condition,cause", GATEWAY,
+                         ids=[f"{s}:{c['reason']}" for s, c, _ in GATEWAY])
+def test_gateway_class_listener_pool_wording(scope, condition, cause):
+    verdict = classify(scope, condition)
+    assert (verdict.cause if verdict else None) == cause
+
+
+@pytest.mark.parametrize("condition,problem", [
+    (cond("Accepted", "True", "Accepted"), False),
+    (cond("ResolvedRefs", "False", "BackendNotFound"), True),
+    (cond("Conflicted", "True", "HostnameConflict"), True),
+    (cond("Conflicted", "False", "NoConflicts"), False),
+    (cond("PartiallyInvalid", "True", "UnsupportedValue"), True),
+    (cond("Accepted", "Unknown", "Pending"), True),     # the CRDs' default: nobody reconciled
+])
+def test_condition_polarity(condition, problem):
+    assert is_problem(condition) is problem
+
+
+def test_events_with_known_wording_name_the_cause():
+    # cert-manager's gateway-shim event, as Envoy Gateway's tls-cert-manager task shows it
+    verdict = classify("event:Gateway", {"reason": "BadConfig", "message": (
+        "Skipped a listener block: spec.listeners[1].hostname: Required value: the hostname "
+        "cannot be empty")})
+    assert verdict.cause == "listener_certificate_invalid" and "hostname" in verdict.hint
+
+
+def test_unknown_event_wording_is_marked_unknown():
+    verdict = classify("event:Gateway", {"reason": "Sync", "message": "something new"})
+    assert verdict.pattern.startswith("event:")
