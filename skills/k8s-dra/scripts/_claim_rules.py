@@ -33,6 +33,29 @@ def _change(obj, path, value) -> dict:
                        "name": name_of(obj)}, "path": path, "value": value}
 
 
+# ------------------------------------------------------------------ partial dumps
+
+GET = {"DeviceClass": "deviceclasses", "ResourceSlice": "resourceslices",
+       "ResourceClaim": "resourceclaims", "ResourceClaimTemplate": "resourceclaimtemplates"}
+
+
+def not_in_dump(obj: dict, kind: str, name: str, namespace: str = "") -> dict:
+    """An object the input does not hold is unknown, not absent (a paste is partial).
+
+    The one place the DRA scripts decide this; the kit's Dump.presence replaces it."""
+    what = f"{kind} {name}".strip() if name else f"no {kind}s"
+    cmd = f"kubectl get {GET.get(kind, kind.lower())}{' ' + name if name else ''}" + (
+        f" -n {namespace}" if namespace else "") + " -o yaml"
+    return finding("info", f"{_snake(kind)}_not_in_dump", obj,
+                   f"{what} {'is' if name else 'are'} not in the dump, so the claim cannot be "
+                   "checked against it (not evidence that it is missing)",
+                   [], "add it to the dump, or run this script live", confirm=cmd)
+
+
+def _snake(kind: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+
+
 # ------------------------------------------------------------------ pods
 
 def pod_targets(inv: Inventory, pod: dict, findings: list, changes: list) -> list[Target]:
@@ -53,6 +76,12 @@ def pod_targets(inv: Inventory, pod: dict, findings: list, changes: list) -> lis
             continue
         if claim is not None:
             out.append(Target(claim, claim.get("spec") or {}, ns, pod, "spec", claim))
+            continue
+        if entry.get("resourceClaimName") and not inv.complete("ResourceClaim"):
+            findings.append(not_in_dump(pod, "ResourceClaim", entry["resourceClaimName"], ns))
+            continue
+        if tname and template is None and not inv.complete("ResourceClaimTemplate"):
+            findings.append(not_in_dump(pod, "ResourceClaimTemplate", tname, ns))
             continue
         if entry.get("resourceClaimName"):
             findings.append(finding(
@@ -151,6 +180,8 @@ def explain_spec(inv: Inventory, t: Target, changes: list) -> list[dict]:
 def _request_problem(inv, t, rv, path, changes):
     obj = t.pod or t.obj
     where = f"request {rv.name} ({rv.describe()})"
+    if rv.class_name not in inv.classes and not inv.complete("DeviceClass"):
+        return not_in_dump(obj, "DeviceClass", rv.class_name)
     if rv.class_name not in inv.classes:
         close = difflib.get_close_matches(rv.class_name, list(inv.classes), n=1)
         options = close or sorted(inv.classes)[:1]
@@ -164,6 +195,8 @@ def _request_problem(inv, t, rv, path, changes):
             (f"use deviceClassName: {options[0]} (recreate the "
              f"{t.obj.get('kind')}: its spec is immutable)") if options else
             "install a DRA driver that creates the DeviceClass (see references/drivers.md)")
+    if not inv.devices and not inv.complete("ResourceSlice"):
+        return not_in_dump(obj, "ResourceSlice", "")
     if not inv.devices:
         return finding("error", "no_resource_slices", obj,
                        f"{where}: no ResourceSlice publishes any device in this cluster",

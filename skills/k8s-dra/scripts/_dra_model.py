@@ -43,7 +43,10 @@ class Device:
 class Inventory:
     """Everything the DRA scripts ask about the cluster."""
 
-    def __init__(self, objects: list[dict]):
+    def __init__(self, objects: list[dict], complete=None):
+        # complete(kind) -> may absence be concluded? (live: yes; a paste: only for kinds it
+        # lists in full). Default: yes, for callers that read the cluster itself.
+        self.complete = complete or (lambda kind: True)
         by_kind = defaultdict(list)
         for obj in objects:
             by_kind[obj.get("kind", "")].append(obj)

@@ -13,6 +13,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
 
 from k8s_skillkit import cel as _cel  # noqa: E402
 import _claim_rules as rules  # noqa: E402
+import _dra_reports as reports  # noqa: E402
 from _dra_input import current_namespace, load  # noqa: E402
 from _dra_model import Inventory, claim_label, claim_node  # noqa: E402
 
@@ -92,6 +93,57 @@ def _explain_target(inv, t, changes) -> list[dict]:
     return out + rules.explain_spec(inv, t, changes)
 
 
+# Inferred causes that explain the scheduler's bare "cannot allocate all claims".
+REFINES = ("no_matching_device", "insufficient_devices", "constraint_unsatisfiable",
+           "selector_error", "no_resource_slices", "claim_reserved_elsewhere",
+           "admin_access_forbidden", "device_class_missing")
+# Inferred causes about scheduling: moot once the pod has a node or a later stage spoke.
+SCHEDULING = REFINES + ("claim_template_missing", "claim_missing", "waiting_for_consumer",
+                        "selector_not_evaluated")
+LATE_STAGE = ("driver_not_registered", "driver_prepare_failed", "claim_not_reserved_for_pod",
+              "cdi_device_unresolvable")
+
+
+def merge(loaded, inv, inferred: list, namespace, name) -> list:
+    """Reported first; an inference that only explains a generic report takes its place
+    (carrying the report as evidence); inferences a report makes moot are dropped."""
+    objects = _scope(loaded.objects, namespace, name)
+    pods = [o for o in objects if o.get("kind") == "Pod"]
+    said = reports.collect(objects, loaded.texts)
+    reported = reports.findings(said, pods[0] if len(pods) == 1 else None)
+    causes = {f["cause"] for f in reported}
+    if causes & set(LATE_STAGE) or reports.scheduled(objects, loaded.texts):
+        inferred = [f for f in inferred if f["cause"] not in SCHEDULING]
+    inferred = [f for f in inferred if f["cause"] not in causes]
+    for index, f in enumerate(reported):
+        if f["cause"] != "claims_unallocatable":
+            continue
+        refine = next((i for i in inferred if i["cause"] in REFINES
+                       and i["severity"] != "info"), None)
+        if refine is not None:
+            refine["evidence"] = f["evidence"][:1] + refine["evidence"]
+            inferred.remove(refine)
+            reported[index] = refine
+    return reported + inferred
+
+
+def _scope(objects: list, namespace, name) -> list:
+    """The objects a report may be about: everything, or the named pod/claim's namespace."""
+    if not namespace and not name:
+        return objects
+    out = []
+    for obj in objects:
+        ref = obj.get("involvedObject") or obj.get("regarding") or {}
+        ns = ref.get("namespace") or namespace_of(obj)
+        if namespace and ns and ns != namespace:
+            continue
+        if name and obj.get("kind") in ("Pod", "Event") and (ref.get("name") or name_of(obj)) \
+                not in (name, "") and not str(ref.get("name") or name_of(obj)).startswith(name):
+            continue
+        out.append(obj)
+    return out
+
+
 def _allocation(claim: dict) -> dict:
     results = dig(claim, "status", "allocation", "devices", "results", default=[]) or []
     return {"claim": claim_label(claim), "node": claim_node(claim),
@@ -123,8 +175,9 @@ def body(args):
     if not args.file and not namespace and not args.all_namespaces:
         namespace = current_namespace()
     loaded = load(args.file, pod_namespace=namespace)
-    inv = Inventory(loaded.objects)
-    findings, allocations, changes = explain(inv, namespace, args.name)
+    inv = Inventory(loaded.objects, complete=loaded.complete)
+    inferred, allocations, changes = explain(inv, namespace, args.name)
+    findings = merge(loaded, inv, inferred, namespace, args.name)
     payload = {"findings": findings, "allocations": allocations, "changes": changes,
                "cel_engine": _cel.engine_name()}
     text = render(findings, allocations, args.all)

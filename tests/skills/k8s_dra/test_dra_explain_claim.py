@@ -17,9 +17,16 @@ CASES = [
 ]
 
 
+# A dump that lists templates in full (even none) can prove a template does not exist.
+NO_TEMPLATES = "apiVersion: v1\nkind: List\nitems: []\n---\napiVersion: resource.k8s.io/v1\n" \
+    "kind: ResourceClaimTemplateList\nitems: []\n"
+
+
 @pytest.mark.parametrize("fixture,cause,needle", CASES, ids=[c[0] for c in CASES])
 def test_cause_is_named_with_its_evidence(script, dump, fixture, cause, needle):
-    r = script("explain_claim.py", "-f", dump(NVIDIA, fixture), "--json")
+    extra = NO_TEMPLATES if cause == "claim_template_missing" else ""
+    r = script("explain_claim.py", "-f", dump(NVIDIA, fixture, extra=extra, as_list=not extra),
+               "--json")
     assert r.code == 1, r.err
     found = [f for f in r.doc["findings"] if f["cause"] == cause]
     assert found, r.doc["findings"]
@@ -37,12 +44,28 @@ def test_proposed_changes_point_into_the_object_the_user_owns(script, dump):
                                  "value": 8}]
 
 
-def test_no_slices_at_all(script, dump):
+def test_objects_not_in_a_paste_are_unknown_not_missing(script, dump):
+    """Issue 12: an object absent from a pasted dump is "not in the dump" (info, with the
+    kubectl get that would show it); only a full listing of the kind proves absence."""
     r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml"), "--json")
+    assert r.code == 0 and r.causes == ["device_class_not_in_dump"]
+    assert r.doc["findings"][0]["confirm"] == "kubectl get deviceclasses gpu.nvidia.com -o yaml"
+    r = script("explain_claim.py", "-f", dump("explain/template-missing.yaml"), "--json")
+    assert r.causes == ["resource_claim_template_not_in_dump"]
+    assert r.doc["findings"][0]["basis"] == "inferred"
+
+
+def test_no_slices_at_all(script, dump):
+    empty = ("apiVersion: resource.k8s.io/v1\nkind: DeviceClassList\nitems: []\n---\n"
+             "apiVersion: resource.k8s.io/v1\nkind: ResourceSliceList\nitems: []\n")
+    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml", extra=empty,
+                                              as_list=False), "--json")
     assert r.causes == ["device_class_missing"]  # no class either: the first thing to fix
     extra = ("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu.nvidia.com}\n"
              "spec:\n  selectors:\n  - cel: {expression: 'device.driver == \"gpu.nvidia.com\"'}\n")
-    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml", extra=extra), "--json")
+    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml",
+                                              extra=extra + "---\n" + empty.split("---\n")[1],
+                                              as_list=False), "--json")
     assert r.causes == ["no_resource_slices"]
 
 

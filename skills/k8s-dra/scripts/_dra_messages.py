@@ -1,0 +1,224 @@
+"""What DRA components say when a claim cannot be allocated, prepared or used.
+
+Each pattern is one message a component prints (the scheduler's DynamicResources plugin and
+structured allocator, the resourceclaim controller, the kubelet's DRA manager, the container
+runtime's CDI injection, the apiserver's validation, Kueue's DRA integration, drivers), with
+the versions that print it and the upstream source. references/messages.md lists them all;
+a test keeps that table and this list in step.
+
+`classify(text)` returns every pattern a message matches, most specific first. The patterns
+match fragments, not whole lines, so one regex serves the event message, the PodScheduled
+condition, a kubelet log line and an error a user copied from a terminal alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+K8S = "kubernetes"
+PLUGIN = "pkg/scheduler/framework/plugins/dynamicresources/dynamicresources.go"
+ALLOC = "dynamic-resource-allocation structured allocator (allocator.go / allocator_stable.go)"
+KUBELET_DRA = "pkg/kubelet/cm/dra/manager.go, pkg/kubelet/cm/dra/plugin/"
+CLAIM_LIB = "dynamic-resource-allocation resourceclaim/resourceclaim.go"
+CLAIM_CTRL = "pkg/controller/resourceclaim/controller.go"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str            # stable id, the row in references/messages.md
+    cause: str          # cause id (references/causes.md)
+    component: str      # who prints it
+    regex: re.Pattern
+    versions: str       # Kubernetes (or project) versions that print this wording
+    source: str         # upstream file at a version, or an issue URL
+    generic: bool = False   # says THAT allocation failed, not WHY (inference may refine it)
+
+
+def _p(key, cause, component, regex, versions, source, generic=False) -> Pattern:
+    return Pattern(key, cause, component, re.compile(regex, re.IGNORECASE), versions, source,
+                   generic)
+
+
+# Order matters only for display; classify() ranks by specificity (generic last).
+PATTERNS: tuple[Pattern, ...] = (
+    # ---------------------------------------------------------------- scheduler
+    _p("sched-class-missing", "device_class_missing", "kube-scheduler",
+       r"(?:request (?P<request>[\w.-]+): )?device class (?P<cls>[\w.-]+) does not exist",
+       "1.31-1.37", f"{K8S} v1.31.0..v1.37.2 {PLUGIN} (PreFilter)"),
+    _p("alloc-class-missing", "device_class_missing", "kube-scheduler",
+       r"could not retrieve device class (?P<cls>[\w.-]+)",
+       "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2"),
+    _p("sched-resourceclass-missing", "device_class_missing", "kube-scheduler",
+       r"resource class (?P<cls>[\w.-]+) does not exist",
+       "1.29-1.30 (v1alpha2 ResourceClass)", f"{K8S} v1.30.0 {PLUGIN}"),
+    _p("sched-cannot-allocate", "claims_unallocatable", "kube-scheduler",
+       r"cannot allocate all claims",
+       "1.30-1.37 (structured parameters)", f"{K8S} v1.31.0..v1.37.2 {PLUGIN} (Filter)",
+       generic=True),
+    _p("sched-unsuitable", "claims_unallocatable", "kube-scheduler",
+       r"resourceclaim cannot be allocated for the node \(unsuitable\)",
+       "1.26-1.30 (classic DRA)", f"{K8S} v1.27.0 {PLUGIN} (Filter)", generic=True),
+    _p("sched-alloc-timeout", "claims_unallocatable", "kube-scheduler",
+       r"timed out trying to allocate devices",
+       "1.34-1.37", f"{K8S} v1.34.0 {PLUGIN} (Filter)", generic=True),
+    _p("sched-claim-in-use", "claim_in_use", "kube-scheduler",
+       r"resourceclaim in use",
+       "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN} (PreFilter)"),
+    _p("sched-being-allocated", "claim_in_use", "kube-scheduler",
+       r"resource claim (?P<claim>[\w./-]+) is in the process of being allocated",
+       "1.30-1.37", f"{K8S} v1.30.0..v1.37.2 {PLUGIN} (PreFilter)"),
+    _p("sched-reallocate", "claim_deallocating", "kube-scheduler",
+       r"resourceclaim must be reallocated|resourceclaim \"?[\w.-]+\"? is being deleted|"
+       r"deallocation of ResourceClaim completed",
+       "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN}"),
+    _p("sched-claim-not-created", "claim_not_generated", "kube-scheduler",
+       r"ResourceClaim not created yet|waiting for dynamic resource controller to create the "
+       r"resourceclaim",
+       "1.26-1.37", f"{CLAIM_LIB} v0.31.0..v0.37.2 (ErrClaimNotFound); {K8S} v1.27.0 {PLUGIN}"),
+    _p("sched-claim-not-found", "claim_missing", "kube-scheduler",
+       r"resourceclaims?(?:\.resource\.k8s\.io)? \"(?P<claim>[\w.-]+)\" not found",
+       "1.26-1.37", f"{K8S} {PLUGIN} PreFilter returns the lister's NotFound error"),
+    _p("sched-not-owner", "claim_not_reserved_for_pod", "kube-scheduler",
+       r"was not created for pod [\w./-]+ \((?:pod|Pod) is not owner\)",
+       "1.27-1.37", f"{CLAIM_LIB} v0.27.0..v0.37.2 (IsForPod)"),
+    _p("sched-unallocated-immediate", "classic_driver_not_allocating", "kube-scheduler",
+       r"unallocated immediate resourceclaim",
+       "1.26-1.30 (classic DRA)", f"{K8S} v1.27.0..v1.30.0 {PLUGIN}"),
+    _p("sched-waiting-driver", "classic_driver_not_allocating", "kube-scheduler",
+       r"waiting for resource driver to (?:allocate resource|provide information)",
+       "1.26-1.30 (classic DRA)", f"{K8S} v1.27.0..v1.30.0 {PLUGIN} (Reserve/PostFilter)"),
+    _p("sched-class-node-filter", "claims_unallocatable", "kube-scheduler",
+       r"excluded by (?:resource|device) class node filter",
+       "1.26-1.31", f"{K8S} v1.27.0..v1.31.0 {PLUGIN}", generic=True),
+    _p("sched-control-plane-gate", "dra_feature_disabled", "kube-scheduler",
+       r"depends on disabled DRAControlPlaneController feature",
+       "1.31", f"{K8S} v1.31.0 {PLUGIN}"),
+    _p("sched-feature-disabled", "dra_feature_disabled", "kube-scheduler",
+       r"(?:has subrequests, but the DRAPrioritizedList feature is disabled|admin access is "
+       r"requested, but the feature is disabled|template includes a prioritized list of "
+       r"subrequests, but the feature is disabled)",
+       "1.33-1.37", f"{K8S} v1.33.0..v1.37.2 {PLUGIN}; {ALLOC}; {CLAIM_CTRL}"),
+    _p("alloc-cel-runtime", "selector_error", "kube-scheduler",
+       r"selector #\d+(?: on device [\w./-]+)?: CEL (?:runtime|compile) error",
+       "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2 (selectorsMatch)"),
+    _p("alloc-count-too-large", "insufficient_devices", "kube-scheduler",
+       r"exact count \d+ is too large|exceeds the claim limit of \d+",
+       "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2"),
+    _p("sched-score-bug", "scheduler_plugin_error", "kube-scheduler",
+       r"plugin \"DynamicResources\" failed with: (?P<detail>[^.\n]+)|"
+       r"number of allocations \d+ is smaller than number of claim",
+       "1.34-1.36", "https://github.com/kubernetes/kubernetes/issues/139016"),
+    # ---------------------------------------------------------------- controller-manager
+    _p("ctrl-template-missing", "claim_template_missing", "kube-controller-manager",
+       r"resource claim template \"(?P<template>[\w.-]+)\": .*not found|"
+       r"resourceclaimtemplates?(?:\.resource\.k8s\.io)? \"(?P<template2>[\w.-]+)\" not found",
+       "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {CLAIM_CTRL} (FailedResourceClaimCreation)"),
+    # ---------------------------------------------------------------- kubelet
+    _p("kubelet-driver-not-registered", "driver_not_registered", "kubelet",
+       r"DRA driver (?P<driver>[\w.-]+) is not registered|plugin name (?P<driver2>[\w.-]+) "
+       r"not found in the list of registered DRA plugins|get gRPC client for (?:DRA )?driver "
+       r"(?P<driver3>[\w.-]+)",
+       "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}"),
+    _p("kubelet-not-allowed", "claim_not_reserved_for_pod", "kubelet",
+       r"is not allowed to use (?:resource claim|ResourceClaim) (?P<claim>[\w.-]+)",
+       "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {KUBELET_DRA}"),
+    _p("kubelet-fetch-claim-unserved", "dra_api_missing", "kubelet",
+       r"failed to fetch ResourceClaim [\w.-]+ referenced by pod [\w.-]+: the server could "
+       r"not find the requested resource",
+       "kubelet older than the apiserver", "https://github.com/kubernetes-sigs/dra-driver-"
+       "nvidia-gpu/issues/766; kubelet asks a resource.k8s.io version the apiserver does "
+       "not serve"),
+    _p("kubelet-prepare-failed", "driver_prepare_failed", "kubelet",
+       r"NodePrepareResources? failed|NodePrepareResources: |error preparing devices for "
+       r"claim|prepare devices failed|NodePrepareResources skipped \d+",
+       "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}; driver kubelet "
+       "plugins (NVIDIA, dra-example-driver: 'error preparing devices for claim')"),
+    _p("kubelet-prepare-generic", "driver_prepare_failed", "kubelet",
+       r"Failed to prepare dynamic resources|FailedPrepareDynamicResources",
+       "1.27-1.37", f"{K8S} v1.31.0..v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_manager.go "
+       "(event FailedPrepareDynamicResources)", generic=True),
+    _p("runtime-cdi-unresolvable", "cdi_device_unresolvable", "container runtime",
+       r"CDI device injection failed: unresolvable CDI devices|unresolvable CDI devices",
+       "containerd 1.7+/2.x, CRI-O", "containerd internal/cri (CDI injection); "
+       "https://github.com/kubernetes/kubernetes/issues/119850"),
+    # ---------------------------------------------------------------- apiserver
+    _p("api-kind-unserved", "dra_api_missing", "kube-apiserver",
+       r"no matches for kind \"(?:ResourceClaim|ResourceClaimTemplate|DeviceClass|ResourceSlice"
+       r"|ResourceClass|PodSchedulingContext|DeviceTaintRule)\" in version "
+       r"\"resource\.k8s\.io/(?P<version>\w+)\"",
+       "any (API version not served)", "kubectl RESTMapper error: the apiserver does not "
+       "serve that resource.k8s.io version"),
+    _p("api-type-unserved", "dra_api_missing", "kube-apiserver",
+       r"the server doesn't have a resource type \"(?:resourceclaims?|resourceclaimtemplates?"
+       r"|deviceclass(?:es)?|resourceslices?|resourceclass(?:es)?)\"",
+       "any", "kubectl: resource type not served by the apiserver"),
+    _p("api-podclaim-source", "manifest_api_mismatch", "kube-apiserver",
+       r"must specify one of: `resourceClaimName`, `resourceClaimTemplateName`|"
+       r"unknown field \"spec\.resourceClaims\[\d+\]\.source\"",
+       "1.31-1.37 (pod.spec.resourceClaims[].source removed)",
+       f"{K8S} v1.34.0 pkg/apis/core/validation/validation.go (validatePodResourceClaim)"),
+    _p("api-request-shape", "manifest_api_mismatch", "kube-apiserver",
+       r"exactly one of `exactly` or `firstAvailable` is required|unknown field "
+       r"\"spec(?:\.spec)?\.devices\.requests\[\d+\]\.(?:deviceClassName|selectors|count|"
+       r"allocationMode|adminAccess)\"|unknown field \"spec(?:\.spec)?\.(?:resourceClassName|"
+       r"parametersRef|allocationMode)\"",
+       "1.34-1.37 (v1 requests need exactly/firstAvailable)",
+       f"{K8S} v1.34.0 pkg/apis/resource/validation/validation.go (validateDeviceRequest)"),
+    _p("api-admin-label", "admin_access_forbidden", "kube-apiserver",
+       r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
+       r"label",
+       "1.33-1.37", f"{K8S} v1.34.0 pkg/registry/resource/utils.go (AuthorizedForAdmin)"),
+    # ---------------------------------------------------------------- other schedulers, operators
+    _p("kai-dra-disabled", "dra_feature_disabled", "kai-scheduler",
+       r"while dynamic resource allocation feature is not enabled in cluster",
+       "KAI-Scheduler v0.4+", "https://github.com/kai-scheduler/KAI-Scheduler/issues/34"),
+    _p("gpu-operator-dra-disabled", "dra_feature_disabled", "gpu-operator",
+       r"Dynamic Resource Allocation is not enabled in the kubernetes cluster",
+       "GPU Operator v25.10+", "https://github.com/NVIDIA/gpu-operator/pull/1541"),
+    # ---------------------------------------------------------------- Kueue (hand off to k8s-kueue)
+    _p("kueue-class-unmapped", "kueue_class_unmapped", "kueue",
+       r"DeviceClass (?P<cls>[\w.-]+) is not mapped in DRA configuration",
+       "Kueue v0.14-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go"),
+    _p("kueue-unsupported", "kueue_unsupported_claim", "kueue",
+       r"KueueDRAIntegration feature does not support use of resource claims|"
+       r"(?:FirstAvailable device selection|AdminAccess|AllocationMode 'All') is not supported"
+       r"|unsupported allocation mode",
+       "Kueue v0.14-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go, "
+       "pkg/controller/core/workload_controller.go"),
+)
+
+BY_KEY = {p.key: p for p in PATTERNS}
+
+
+@dataclass
+class Match:
+    pattern: Pattern
+    message: str        # the whole message (or line) it was found in
+    groups: dict
+
+    @property
+    def cause(self) -> str:
+        return self.pattern.cause
+
+    def value(self, *names: str) -> str:
+        for name in names:
+            for key in (name, name + "2", name + "3"):
+                if self.groups.get(key):
+                    return self.groups[key]
+        return ""
+
+
+def classify(text: str) -> list[Match]:
+    """Every pattern `text` matches: specific ones first, generic ('cannot allocate all
+    claims', 'Failed to prepare dynamic resources') last."""
+    found = []
+    for pattern in PATTERNS:
+        m = pattern.regex.search(text or "")
+        if m:
+            found.append(Match(pattern, " ".join(str(text).split()),
+                               {k: v for k, v in m.groupdict().items() if v}))
+    return sorted(found, key=lambda m: m.pattern.generic)
+
+
+def mentions_dra(text: str) -> bool:
+    return bool(classify(text))

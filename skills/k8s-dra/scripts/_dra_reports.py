@@ -1,0 +1,247 @@
+"""Reported evidence: what the responsible components said about DRA claims and pods.
+
+Sources, in the objects of a dump: Events (core/v1 `message`, events.k8s.io `note`), a pod's
+PodScheduled condition, its containers' waiting states, a ResourceClaim's device conditions;
+in a paste that is not objects: every line (describe output, an events table, kubelet or
+driver logs, an error a command printed). Each message is matched against
+_dra_messages.PATTERNS; each cause found becomes one finding with basis "reported".
+
+A pipeline stage orders them when several components spoke: a kubelet or runtime message
+means the scheduler already placed the pod, so it outranks older scheduler events.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from k8s_skillkit.findings import finding
+from k8s_skillkit.objects import dig, name_of, namespace_of
+
+from _dra_messages import Match, classify
+
+# The later the stage, the closer the message is to what blocks the pod now.
+STAGE = {"kube-apiserver": 0, "kueue": 1, "kai-scheduler": 2, "gpu-operator": 0,
+         "kube-controller-manager": 2, "kube-scheduler": 3, "kubelet": 4,
+         "container runtime": 5}
+
+# cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
+MEANING = {
+    "device_class_missing": (
+        "the scheduler reports that the DeviceClass the claim asks for does not exist",
+        "create the DeviceClass (installing the driver usually does) or correct "
+        "deviceClassName in the template/claim (recreate it: the spec is immutable)"),
+    "claims_unallocatable": (
+        "the scheduler's allocator found no set of free, matching devices for all of the "
+        "pod's claims on any node",
+        "compare the claim with what the drivers publish: kubectl get resourceslices -o yaml "
+        "(count per node, selectors, devices held by other claims); explain_claim.py on a "
+        "dump with ResourceSlices, DeviceClasses and ResourceClaims names the reason"),
+    "claim_in_use": (
+        "the scheduler reports the ResourceClaim is in use: allocated and reserved for other "
+        "consumers, and it cannot be reserved for this pod too",
+        "give each pod its own claim (resourceClaimTemplateName), or wait for the pods "
+        "holding it; before 1.31 a claim is shared only when its driver allows it"),
+    "claim_deallocating": (
+        "the claim is being deallocated or deleted; the scheduler waits for that to finish",
+        "wait; if it never finishes, check the claim's finalizers and the driver's controller"),
+    "claim_not_generated": (
+        "the ResourceClaim for the pod's template has not been created",
+        "check that the ResourceClaimTemplate exists in the pod's namespace and that "
+        "kube-controller-manager runs the resource-claim-controller (DRA feature gate on "
+        "before 1.34); its FailedResourceClaimCreation event says why"),
+    "claim_missing": (
+        "the ResourceClaim the pod names (resourceClaimName) does not exist",
+        "create the ResourceClaim in the pod's namespace, or use resourceClaimTemplateName"),
+    "claim_template_missing": (
+        "the ResourceClaimTemplate the pod names does not exist, so no claim is generated",
+        "create the ResourceClaimTemplate in the pod's namespace (make_claim.py)"),
+    "claim_not_reserved_for_pod": (
+        "the kubelet refuses to start the pod: the claim is not reserved for it (the pod "
+        "bypassed the scheduler with spec.nodeName, or the claim belongs to another pod)",
+        "do not set spec.nodeName on pods with claims (use a nodeSelector on "
+        "kubernetes.io/hostname so the scheduler allocates and reserves); delete and "
+        "recreate the pod"),
+    "classic_driver_not_allocating": (
+        "classic DRA (resource.k8s.io/v1alpha2, Kubernetes 1.26-1.30): the scheduler waits "
+        "for the resource driver's controller to allocate the claim, and it does not",
+        "check the driver's controller pod and its logs (it must run and handle the "
+        "ResourceClass's driverName); classic DRA was removed in 1.31: upgrade to "
+        "structured parameters (1.32+ beta, 1.34 GA) and a current driver"),
+    "selector_error": (
+        "a CEL selector fails with a runtime error on some device, which fails the claim",
+        "guard optional attributes: '\"attr\" in device.attributes[\"domain\"] && ...'"),
+    "insufficient_devices": (
+        "the claim asks for more devices than one request may hold",
+        "lower count; a claim holds at most 32 devices (v1: 32 results per claim)"),
+    "scheduler_plugin_error": (
+        "the DynamicResources scheduler plugin failed internally (a known scheduler bug)",
+        "upgrade kube-scheduler to a release with the fix; meanwhile avoid mixing a shared "
+        "multi-node claim with per-pod claims in one pod"),
+    "driver_not_registered": (
+        "the kubelet has no registered DRA kubelet plugin for the claim's driver on that "
+        "node, so it cannot prepare the devices",
+        "run the driver's kubelet plugin on that node (check its DaemonSet pod there, its "
+        "nodeSelector/tolerations, and that the driver component for this device type is "
+        "enabled); the kubelet retries once it registers"),
+    "driver_prepare_failed": (
+        "the DRA driver's kubelet plugin failed NodePrepareResources for the allocated "
+        "claim; its error is in the evidence",
+        "fix what the driver's error names (driver logs on that node: kubectl logs -n "
+        "<driver namespace> <kubelet-plugin pod>); the kubelet retries"),
+    "cdi_device_unresolvable": (
+        "the container runtime cannot resolve the CDI device the driver prepared",
+        "enable CDI in the runtime (containerd 1.7: enable_cdi = true and cdi_spec_dirs "
+        "including /var/run/cdi), make the driver write its CDI specs where the runtime "
+        "reads them, then recreate the pod"),
+    "dra_api_missing": (
+        "the apiserver does not serve the resource.k8s.io version a client or manifest uses",
+        "use the API version the cluster serves (kubectl api-versions | grep resource.k8s.io), "
+        "or enable it (--runtime-config, DRA feature gates before 1.34); keep kubelets and "
+        "drivers within the supported skew of the apiserver"),
+    "dra_feature_disabled": (
+        "a component reports that DRA (or the DRA feature this claim uses) is disabled",
+        "enable the feature gate on every component that needs it (apiserver, scheduler, "
+        "controller-manager, kubelet; or the third-party scheduler's own DRA setting)"),
+    "manifest_api_mismatch": (
+        "the apiserver rejects the manifest: it is written for another DRA API version "
+        "(pod.spec.resourceClaims[].source before 1.31; requests without `exactly` since v1)",
+        "use the fields of the served version: resourceClaimTemplateName directly on the pod "
+        "claim entry; requests[].exactly.deviceClassName in resource.k8s.io/v1"),
+    "admin_access_forbidden": (
+        "the apiserver rejects adminAccess: the namespace lacks the admin-access label",
+        "kubectl label namespace <ns> resource.kubernetes.io/admin-access=true (admin "
+        "decision), or drop adminAccess"),
+    "kueue_class_unmapped": (
+        "Kueue reports the DeviceClass is not in its deviceClassMappings, so the workload "
+        "is inadmissible",
+        "add the class to resources.deviceClassMappings in Kueue's Configuration and restart "
+        "Kueue (the k8s-kueue skill explains the queue side)"),
+    "kueue_unsupported_claim": (
+        "Kueue's DRA integration rejects this claim shape",
+        "use a ResourceClaimTemplate with ExactCount requests (no firstAvailable, "
+        "adminAccess, allocationMode All or resourceClaimName); see the k8s-kueue skill"),
+}
+
+
+@dataclass
+class Report:
+    match: Match
+    about: dict               # {kind, namespace, name} the component spoke about
+    where: str                # "event FailedScheduling (default-scheduler)", "pasted text"
+    count: int = 1
+    extra: list = field(default_factory=list)
+
+    @property
+    def stage(self) -> int:
+        return STAGE.get(self.match.pattern.component, 3)
+
+
+def collect(objects: list[dict], texts: list[str]) -> list[Report]:
+    reports: list[Report] = []
+    for obj in objects:
+        kind = obj.get("kind")
+        if kind == "Event":
+            reports += _from_event(obj)
+        elif kind == "Pod":
+            reports += _from_pod(obj)
+        elif kind == "ResourceClaim":
+            reports += _from_claim(obj)
+    for line in texts:
+        for m in classify(line):
+            reports.append(Report(m, {}, "pasted text"))
+    return reports
+
+
+def _ref(obj: dict) -> dict:
+    return {"kind": obj.get("kind", ""), "namespace": namespace_of(obj), "name": name_of(obj)}
+
+
+def _from_event(event: dict) -> list[Report]:
+    text = str(event.get("message") or event.get("note") or "")
+    about = event.get("involvedObject") or event.get("regarding") or {}
+    who = dig(event, "source", "component") or event.get("reportingController") or ""
+    where = f"event {event.get('reason', '')}" + (f" ({who})" if who else "")
+    count = event.get("count") or dig(event, "series", "count") or 1
+    return [Report(m, {k: about.get(k, "") for k in ("kind", "namespace", "name")}, where,
+                   int(count) if str(count).isdigit() else 1) for m in classify(text)]
+
+
+def _from_pod(pod: dict) -> list[Report]:
+    out = []
+    for cond in dig(pod, "status", "conditions", default=[]) or []:
+        if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
+            out += [Report(m, _ref(pod), "PodScheduled condition")
+                    for m in classify(str(cond.get("message", "")))]
+    for status in (dig(pod, "status", "containerStatuses", default=[]) or []) + \
+            (dig(pod, "status", "initContainerStatuses", default=[]) or []):
+        waiting = dig(status, "state", "waiting", default={}) or {}
+        out += [Report(m, _ref(pod), f"container {status.get('name')} waiting")
+                for m in classify(str(waiting.get("message", "")))]
+    return out
+
+
+def _from_claim(claim: dict) -> list[Report]:
+    out = []
+    for dev in dig(claim, "status", "devices", default=[]) or []:
+        for cond in dev.get("conditions") or []:
+            out += [Report(m, _ref(claim), f"claim device {dev.get('device')} condition "
+                           f"{cond.get('type')}") for m in classify(str(cond.get("message")))]
+    return out
+
+
+def scheduled(objects: list[dict], texts: list[str]) -> bool:
+    """Did the scheduler place the one pod this input is about (its nodeName, a Scheduled
+    event, the describe line "Successfully assigned")? With several pods: not decided here
+    (the inference looks only at pods without a node anyway)."""
+    pods = [o for o in objects if o.get("kind") == "Pod"]
+    if len(pods) > 1:
+        return False
+    if pods and dig(pods[0], "spec", "nodeName"):
+        return True
+    if any(o.get("kind") == "Event" and o.get("reason") == "Scheduled" for o in objects):
+        return True
+    return any("Successfully assigned" in line for line in texts)
+
+
+def findings(reports: list[Report], default_obj: dict | None) -> list[dict]:
+    """One finding per reported cause; the latest pipeline stage first, generic last."""
+    by_cause: dict[str, list[Report]] = {}
+    for r in reports:
+        by_cause.setdefault(r.match.cause, []).append(r)
+    specific = {c for c, rs in by_cause.items() if any(not r.match.pattern.generic for r in rs)}
+    out = []
+    order = sorted(by_cause.items(), key=lambda kv: (
+        all(r.match.pattern.generic for r in kv[1]), -max(r.stage for r in kv[1])))
+    for cause, group in order:
+        if cause not in specific and specific and cause == "claims_unallocatable":
+            continue  # a specific reason from the same component already explains it
+        out.append(_finding(cause, group, default_obj))
+    return out
+
+
+def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
+    best = sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage))[0]
+    meaning, fix = MEANING.get(cause, (best.match.pattern.key, ""))
+    about = best.about if best.about.get("name") else (default_obj or {})
+    detail = _detail(cause, best.match)
+    evidence, seen = [], set()
+    for r in sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage)):
+        text = f"{r.where}: {_clip(r.match.message)}"
+        if text not in seen:
+            seen.add(text)
+            evidence.append(text + (f" (x{r.count})" if r.count > 1 else ""))
+    return finding("error", cause, about, meaning + detail, evidence[:4], fix,
+                   basis="reported")
+
+
+def _detail(cause: str, m: Match) -> str:
+    if cause == "device_class_missing" and m.value("cls"):
+        return f" ({m.value('cls')})"
+    if cause == "driver_not_registered" and m.value("driver"):
+        return f" (driver {m.value('driver')})"
+    if cause == "kueue_class_unmapped" and m.value("cls"):
+        return f" ({m.value('cls')})"
+    return ""
+
+
+def _clip(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
