@@ -61,6 +61,13 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("sched-alloc-timeout", "claims_unallocatable", "kube-scheduler",
        r"timed out trying to allocate devices",
        "1.34-1.37", f"{K8S} v1.34.0 {PLUGIN} (Filter)", generic=True),
+    _p("alloc-pool-invalid", "resource_pool_invalid", "kube-scheduler",
+       r"pool [\w./-]+ is invalid|resource pool [\w./-]+ is currently (?:being updated|invalid)"
+       r"|invalid resource pools were encountered",
+       "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2"),
+    _p("sched-extended-resource", "claims_unallocatable", "kube-scheduler",
+       r"cannot schedule extended resource claim|cannot fit resource",
+       "1.34-1.37 (DRAExtendedResource)", f"{K8S} v1.34.0 {PLUGIN}", generic=True),
     _p("sched-claim-in-use", "claim_in_use", "kube-scheduler",
        r"resourceclaim in use",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN} (PreFilter)"),
@@ -119,6 +126,29 @@ PATTERNS: tuple[Pattern, ...] = (
        r"not found in the list of registered DRA plugins|get gRPC client for (?:DRA )?driver "
        r"(?P<driver3>[\w.-]+)",
        "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}"),
+    _p("kubelet-no-dra-handler", "dra_feature_disabled", "kubelet",
+       r"no handler registered for plugin type: DRAPlugin",
+       "1.26-1.33 (DRA gate off on the kubelet)",
+       f"{K8S} v1.30.0 pkg/kubelet/kubelet.go (DRA handler added only with the "
+       "DynamicResourceAllocation gate); pkg/kubelet/pluginmanager/operationexecutor/"
+       "operation_generator.go"),
+    _p("driver-registration-timeout", "driver_not_registered", "DRA driver",
+       r"driver failed to start: context deadline exceeded",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin",
+       "https://github.com/kubernetes-sigs/dranet/issues/250; "
+       "https://github.com/kubernetes-sigs/dra-driver-cpu/issues/231"),
+    _p("kubelet-claim-unpreparing", "claim_deallocating", "kubelet",
+       r"ResourceClaim [\w.-]+ is being unprepared",
+       "1.37", f"{K8S} v1.37.2 pkg/kubelet/cm/dra/manager.go"),
+    _p("slice-fields-dropped", "dra_feature_disabled", "DRA driver",
+       r"some fields were dropped by the apiserver, probably because these features are "
+       r"disabled: (?P<feature>[\w ]+)",
+       "1.33-1.37", "dynamic-resource-allocation v0.34.0 resourceslice/"
+       "resourceslicecontroller.go (DroppedFieldsError)"),
+    _p("classic-driver-failed", "classic_driver_not_allocating", "resource driver",
+       r"resource driver (?P<driver>[\w.-]+)\s+(?:allocate|deallocate|unsuitable nodes?): ",
+       "1.26-1.30 (classic DRA)", "dynamic-resource-allocation v0.27.0 controller/"
+       "controller.go (event source 'resource driver <name>', reason Failed)"),
     _p("kubelet-not-allowed", "claim_not_reserved_for_pod", "kubelet",
        r"is not allowed to use (?:resource claim|ResourceClaim) (?P<claim>[\w.-]+)",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {KUBELET_DRA}"),
@@ -129,7 +159,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "nvidia-gpu/issues/766; kubelet asks a resource.k8s.io version the apiserver does "
        "not serve"),
     _p("kubelet-prepare-failed", "driver_prepare_failed", "kubelet",
-       r"NodePrepareResources? failed|NodePrepareResources: |error preparing devices for "
+       r"NodePrepareResources? fail|NodePrepareResources: |error preparing devices for "
        r"claim|prepare devices failed|NodePrepareResources skipped \d+",
        "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}; driver kubelet "
        "plugins (NVIDIA, dra-example-driver: 'error preparing devices for claim')"),
@@ -153,10 +183,17 @@ PATTERNS: tuple[Pattern, ...] = (
        r"|deviceclass(?:es)?|resourceslices?|resourceclass(?:es)?)\"",
        "any", "kubectl: resource type not served by the apiserver"),
     _p("api-podclaim-source", "manifest_api_mismatch", "kube-apiserver",
-       r"must specify one of: `resourceClaimName`, `resourceClaimTemplateName`|"
-       r"unknown field \"spec\.resourceClaims\[\d+\]\.source\"",
+       r"unknown field \"spec\.(?:template\.spec\.)?resourceClaims\[\d+\]\.source\"",
        "1.31-1.37 (pod.spec.resourceClaims[].source removed)",
-       f"{K8S} v1.34.0 pkg/apis/core/validation/validation.go (validatePodResourceClaim)"),
+       f"{K8S} v1.31.0 pkg/apis/core/types.go (PodResourceClaim flattened); kubectl strict "
+       "field validation warning"),
+    _p("api-podclaim-empty", "manifest_api_mismatch", "kube-apiserver",
+       r"must specify one of: `resourceClaimName`, `resourceClaimTemplateName`",
+       "1.31-1.37", f"{K8S} v1.34.0 pkg/apis/core/validation/validation.go "
+       "(validatePodResourceClaim). With DRA off the apiserver drops the whole "
+       "resourceClaims list (v1.33.0 pkg/api/pod/util.go), so an entry with a name and "
+       "neither reference means the references were dropped as unknown fields: the "
+       "pre-1.31 `source:` nesting"),
     _p("api-request-shape", "manifest_api_mismatch", "kube-apiserver",
        r"exactly one of `exactly` or `firstAvailable` is required|unknown field "
        r"\"spec(?:\.spec)?\.devices\.requests\[\d+\]\.(?:deviceClassName|selectors|count|"
@@ -179,6 +216,9 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("kueue-class-unmapped", "kueue_class_unmapped", "kueue",
        r"DeviceClass (?P<cls>[\w.-]+) is not mapped in DRA configuration",
        "Kueue v0.14-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go"),
+    _p("kueue-cel-no-devices", "no_matching_device", "kueue",
+       r"insufficient matching devices for (?:CEL selector|counter)",
+       "Kueue v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go, pkg/dra/counters.go"),
     _p("kueue-unsupported", "kueue_unsupported_claim", "kueue",
        r"KueueDRAIntegration feature does not support use of resource claims|"
        r"(?:FirstAvailable device selection|AdminAccess|AllocationMode 'All') is not supported"

@@ -19,8 +19,8 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from _dra_messages import Match, classify
 
 # The later the stage, the closer the message is to what blocks the pod now.
-STAGE = {"kube-apiserver": 0, "kueue": 1, "kai-scheduler": 2, "gpu-operator": 0,
-         "kube-controller-manager": 2, "kube-scheduler": 3, "kubelet": 4,
+STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler": 2, "gpu-operator": 0,
+         "kube-controller-manager": 2, "kube-scheduler": 3, "DRA driver": 4, "kubelet": 4,
          "container runtime": 5}
 
 # cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
@@ -102,10 +102,22 @@ MEANING = {
         "enable the feature gate on every component that needs it (apiserver, scheduler, "
         "controller-manager, kubelet; or the third-party scheduler's own DRA setting)"),
     "manifest_api_mismatch": (
-        "the apiserver rejects the manifest: it is written for another DRA API version "
-        "(pod.spec.resourceClaims[].source before 1.31; requests without `exactly` since v1)",
+        "the manifest (or the client that wrote it) uses another DRA API version's shape: "
+        "pod.spec.resourceClaims[].source (removed in 1.31, so its references are dropped "
+        "as unknown fields) or requests without `exactly` in resource.k8s.io/v1",
         "use the fields of the served version: resourceClaimTemplateName directly on the pod "
         "claim entry; requests[].exactly.deviceClassName in resource.k8s.io/v1"),
+    "no_matching_device": (
+        "fewer devices in the cluster match the claim's DeviceClass and CEL selectors than "
+        "it requests (Kueue checks this before admitting)",
+        "correct the selector (explain_claim.py on a dump with ResourceSlices shows the "
+        "failing clause and the nearest device) or request fewer devices"),
+    "resource_pool_invalid": (
+        "the allocator skipped a driver's resource pool as incomplete or invalid (slices of "
+        "mixed generations, resourceSliceCount not reached, duplicate device names)",
+        "check the driver's ResourceSlices for that pool (kubectl get resourceslices -o yaml:"
+        " pool.generation, pool.resourceSliceCount, device names); restart/upgrade the "
+        "driver's kubelet plugin"),
     "admin_access_forbidden": (
         "the apiserver rejects adminAccess: the namespace lacks the admin-access label",
         "kubectl label namespace <ns> resource.kubernetes.io/admin-access=true (admin "
@@ -156,9 +168,10 @@ def _ref(obj: dict) -> dict:
 
 
 def _from_event(event: dict) -> list[Report]:
-    text = str(event.get("message") or event.get("note") or "")
     about = event.get("involvedObject") or event.get("regarding") or {}
     who = dig(event, "source", "component") or event.get("reportingController") or ""
+    # The reporter is part of some wordings (classic DRA: "resource driver <name>").
+    text = f"{who}  {event.get('message') or event.get('note') or ''}"
     where = f"event {event.get('reason', '')}" + (f" ({who})" if who else "")
     count = event.get("count") or dig(event, "series", "count") or 1
     return [Report(m, {k: about.get(k, "") for k in ("kind", "namespace", "name")}, where,
