@@ -38,14 +38,19 @@ class RequestView:
 
 
 def requests_of(spec: dict) -> list[tuple[str, list[RequestView]]]:
-    """[(request name, [alternatives])]: one alternative unless firstAvailable is used."""
+    """[(request name, [alternatives])]: one alternative unless firstAvailable is used.
+
+    Shapes by version (k8s.io/api resource/*/types.go): v1beta2 and v1 nest the request in
+    `exactly` or `firstAvailable`; v1alpha3 and v1beta1 put deviceClassName, selectors,
+    allocationMode, count and adminAccess on the request itself (firstAvailable from 1.33).
+    """
     out = []
     for req in dig(spec, "devices", "requests", default=[]) or []:
         name = req.get("name", "")
         if req.get("firstAvailable"):
             alts = [RequestView(f"{name}/{s.get('name', '')}", s) for s in req["firstAvailable"]]
         else:
-            alts = [RequestView(name, req.get("exactly") or {})]
+            alts = [RequestView(name, req.get("exactly") or req)]
         out.append((name, alts))
     return out
 

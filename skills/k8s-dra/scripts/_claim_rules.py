@@ -36,6 +36,7 @@ def _change(obj, path, value) -> dict:
 # ------------------------------------------------------------------ partial dumps
 
 GET = {"DeviceClass": "deviceclasses", "ResourceSlice": "resourceslices",
+       "ResourceClass": "resourceclasses",
        "ResourceClaim": "resourceclaims", "ResourceClaimTemplate": "resourceclaimtemplates"}
 
 
@@ -64,7 +65,9 @@ def pod_targets(inv: Inventory, pod: dict, findings: list, changes: list) -> lis
     generated = {s.get("name"): s.get("resourceClaimName")
                  for s in dig(pod, "status", "resourceClaimStatuses", default=[]) or []}
     out = []
-    for entry in dig(pod, "spec", "resourceClaims", default=[]) or []:
+    for item in dig(pod, "spec", "resourceClaims", default=[]) or []:
+        # before 1.31 the references sat under `source:` (core/v1 ClaimSource)
+        entry = {**item, **(item.get("source") or {})}
         claim_name = entry.get("resourceClaimName") or generated.get(entry.get("name"))
         tname = entry.get("resourceClaimTemplateName")
         template = inv.templates.get((ns, tname)) if tname else None
@@ -160,12 +163,13 @@ def check_admin_access(inv: Inventory, t: Target) -> list[dict]:
 
 def explain_spec(inv: Inventory, t: Target, changes: list) -> list[dict]:
     obj = t.pod or t.obj
+    if t.spec.get("resourceClassName") and not t.spec.get("devices"):
+        return _classic(inv, t, obj)
     out = []
     for index, (name, alts) in enumerate(requests_of(t.spec)):
         for alt_index, rv in enumerate(alts):
-            path = (f"{t.base_path}.devices.requests[{index}]."
-                    + (f"firstAvailable[{alt_index}]" if len(alts) > 1 or
-                       rv.name != name else "exactly"))
+            path = _request_path(t, index) if len(alts) == 1 and rv.name == name else (
+                f"{t.base_path}.devices.requests[{index}].firstAvailable[{alt_index}]")
             problem = _request_problem(inv, t, rv, path, changes)
             if problem is None:
                 break  # this alternative can match devices: the request is fine
@@ -175,6 +179,36 @@ def explain_spec(inv: Inventory, t: Target, changes: list) -> list[dict]:
     if out:
         return out
     return _placement(inv, t, obj, changes)
+
+
+def _request_path(t: Target, index: int) -> str:
+    """Where a request's fields live: `exactly` in v1beta2/v1, the request itself before."""
+    raw = (dig(t.spec, "devices", "requests", default=[]) or [{}])[index]
+    base = f"{t.base_path}.devices.requests[{index}]"
+    return base + ".exactly" if "exactly" in raw else base
+
+
+def _classic(inv, t, obj) -> list[dict]:
+    """Classic DRA (resource.k8s.io/v1alpha2, 1.26-1.30): a ResourceClass names a driver
+    whose own controller allocates the claim; the scheduler only waits for it."""
+    name = t.spec["resourceClassName"]
+    known = {name_of(c) for c in inv.by_kind["ResourceClass"]}
+    if name not in known and not inv.complete("ResourceClass"):
+        return [not_in_dump(obj, "ResourceClass", name)]
+    if name not in known:
+        return [finding("error", "device_class_missing", obj,
+                        f"ResourceClass {name} does not exist (classic DRA, v1alpha2)",
+                        [f"ResourceClasses: {', '.join(sorted(known)) or 'none'}"],
+                        "install the driver that creates it, or correct resourceClassName")]
+    cls = next(c for c in inv.by_kind["ResourceClass"] if name_of(c) == name)
+    return [finding("warning", "classic_driver_not_allocating", obj,
+                    f"classic DRA: claim for ResourceClass {name} waits for driver "
+                    f"{cls.get('driverName', '?')}'s controller to allocate it",
+                    [f"ResourceClass {name} driverName: {cls.get('driverName', '?')}"],
+                    "check that driver's controller pod and its logs; classic DRA was removed "
+                    "in 1.31: move to structured parameters (DeviceClass, 1.32+)",
+                    confirm="kubectl get pods -A | grep -i " + str(cls.get("driverName", "dra"))
+                    .split(".")[0])]
 
 
 def _request_problem(inv, t, rv, path, changes):
@@ -391,7 +425,7 @@ def _why_no_node(inv, t, obj, per_node, changes):
                           for c in constraints)
         group = _largest_group(inv, t, reqs, constraints, per_node)
         if group:
-            changes.append(_change(t.obj, f"{t.base_path}.devices.requests[0].exactly.count",
+            changes.append(_change(t.obj, f"{_request_path(t, 0)}.count",
                                    group))
             summary = summary + [f"largest group of free devices sharing {attrs}: {group}"]
         return finding("error", "constraint_unsatisfiable", obj,
@@ -452,8 +486,7 @@ def _too_big(inv, t, obj, reqs, per_node, summary, changes):
         need = rv.count
         name = rv.name
         if most and len(alts) == 1 and rv.mode != "All":
-            changes.append(_change(t.obj, f"{t.base_path}.devices.requests[{index}].exactly."
-                                   "count", most))
+            changes.append(_change(t.obj, f"{_request_path(t, index)}.count", most))
         return finding("error", "insufficient_devices", obj,
                        f"request {name} wants {need} device(s) on one node, but no node has "
                        f"more than {most} matching device(s) even when all are free",

@@ -249,15 +249,18 @@ class Match:
 
 
 def classify(text: str) -> list[Match]:
-    """Every pattern `text` matches: specific ones first, generic ('cannot allocate all
-    claims', 'Failed to prepare dynamic resources') last."""
+    """The patterns `text` matches, specific ones first. A generic wording ('cannot allocate
+    all claims', 'Failed to prepare dynamic resources') is kept only when nothing more
+    specific matched the same message: "Failed to prepare dynamic resources: DRA driver X
+    is not registered" is one report, not two."""
     found = []
     for pattern in PATTERNS:
         m = pattern.regex.search(text or "")
         if m:
             found.append(Match(pattern, " ".join(str(text).split()),
                                {k: v for k, v in m.groupdict().items() if v}))
-    return sorted(found, key=lambda m: m.pattern.generic)
+    specific = [m for m in found if not m.pattern.generic]
+    return specific or found
 
 
 def mentions_dra(text: str) -> bool:

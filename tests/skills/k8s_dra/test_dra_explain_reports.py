@@ -1,0 +1,168 @@
+"""explain_claim.py: reported evidence first, on every input form users paste.
+
+Messages are upstream wordings (see test_dra_messages.py for their sources); expected
+orderings follow the rules in references/messages.md (issue 12: reported first, inference
+never contradicting, a paste is partial).
+"""
+from __future__ import annotations
+
+NVIDIA = "cluster-nvidia.yaml"
+
+DESCRIBE_PENDING = """\
+Name:             train-0
+Namespace:        team-a
+Node:             <none>
+Status:           Pending
+Conditions:
+  Type           Status
+  PodScheduled   False
+Events:
+  Type     Reason            Age                From               Message
+  ----     ------            ----               ----               -------
+  Warning  FailedScheduling  31s (x3 over 2m)   default-scheduler  0/2 nodes are available: 2 cannot allocate all claims. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.
+"""
+
+EVENTS_TABLE = """\
+LAST SEEN   TYPE      REASON                          OBJECT          MESSAGE
+12s         Normal    Scheduled                       pod/train-0     Successfully assigned team-a/train-0 to gpu-h200-dra-0
+3s          Warning   FailedPrepareDynamicResources   pod/train-0     Failed to prepare dynamic resources: prepare dynamic resources: DRA driver gpu.nvidia.com is not registered
+"""
+
+PENDING_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: train-0, namespace: team-a, uid: u-train-0}
+spec:
+  resourceClaims: [{name: gpus, resourceClaimName: want-h100}]
+  containers: [{name: main, image: app, resources: {claims: [{name: gpus}]}}]
+status:
+  phase: Pending
+  conditions:
+  - type: PodScheduled
+    status: "False"
+    reason: Unschedulable
+    message: '0/2 nodes are available: 2 cannot allocate all claims. preemption: 0/2 nodes
+      are available: 2 Preemption is not helpful for scheduling.'
+"""
+
+
+def test_describe_text_with_only_the_scheduler_message(script, tmp_path):
+    paste = tmp_path / "describe.txt"
+    paste.write_text(DESCRIBE_PENDING)
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.code == 1, r.err
+    first = r.doc["findings"][0]
+    assert (first["cause"], first["basis"]) == ("claims_unallocatable", "reported")
+    assert len(r.doc["findings"]) == 1
+    assert "cannot allocate all claims" in first["evidence"][0]
+
+
+def test_events_table_kubelet_report_wins_over_scheduling(script, tmp_path):
+    paste = tmp_path / "events.txt"
+    paste.write_text(EVENTS_TABLE)
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.causes == ["driver_not_registered"]
+    assert "gpu.nvidia.com" in r.doc["findings"][0]["message"]
+
+
+def test_scheduler_verdict_is_explained_by_the_dump_not_contradicted(script, dump):
+    r = script("explain_claim.py", "-f", dump(NVIDIA, "explain/no-matching.yaml",
+                                              extra=PENDING_POD), "--json")
+    first = r.doc["findings"][0]
+    assert first["cause"] == "no_matching_device" and first["basis"] == "inferred"
+    assert "PodScheduled condition: 0/2 nodes are available: 2 cannot allocate all claims" \
+        in first["evidence"][0]
+    assert "claims_unallocatable" not in r.causes  # folded into its explanation
+
+
+def test_scheduler_verdict_without_slices_stays_reported(script, dump):
+    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml", extra=PENDING_POD),
+               "--json")
+    assert r.causes[0] == "claims_unallocatable"
+    notes = [f for f in r.doc["findings"] if f["cause"].endswith("_not_in_dump")]
+    assert notes and notes[0]["confirm"].startswith("kubectl get deviceclasses")
+
+
+def test_kubelet_event_objects_make_scheduling_inference_moot(script, dump):
+    events = """\
+apiVersion: v1
+kind: Event
+metadata: {name: train-0.1, namespace: team-a}
+involvedObject: {kind: Pod, name: train-0, namespace: team-a}
+reason: FailedPrepareDynamicResources
+type: Warning
+count: 7
+source: {component: kubelet, host: gpu-h200-dra-0}
+message: 'Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources
+  failed for ResourceClaim train-0-gpus: error preparing devices for claim: MIG device
+  allocation failed'
+---
+apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: train-0.2, namespace: team-a}
+regarding: {kind: Pod, name: train-0, namespace: team-a}
+reason: Scheduled
+note: Successfully assigned team-a/train-0 to gpu-h200-dra-0
+"""
+    r = script("explain_claim.py", "-f", dump("explain/no-matching.yaml", extra=PENDING_POD
+                                              + "---\n" + events), "--json")
+    assert r.causes[0] == "driver_prepare_failed"
+    assert "(x7)" in r.doc["findings"][0]["evidence"][0]
+    assert "no_matching_device" not in r.causes
+
+
+def test_text_without_any_dra_message_is_bad_input(script, tmp_path):
+    paste = tmp_path / "noise.txt"
+    paste.write_text("Name: web\nStatus: Running\nEvents: <none>\n: : [\n")
+    r = script("explain_claim.py", "-f", str(paste))
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
+    assert r.err.startswith("error: ")
+
+
+def test_v1beta1_request_shape_is_read(script, dump):
+    """v1alpha3/v1beta1 requests carry deviceClassName and count on the request itself."""
+    claim = """\
+apiVersion: resource.k8s.io/v1beta1
+kind: ResourceClaim
+metadata: {name: ten, namespace: team-a}
+spec:
+  devices:
+    requests:
+    - {name: gpus, deviceClassName: gpu.nvidia.com, count: 10}
+"""
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=claim), "--json")
+    assert r.causes == ["insufficient_devices"]
+    assert r.doc["changes"][0]["path"] == "spec.devices.requests[0].count"
+
+
+def test_classic_v1alpha2_claims(script, dump):
+    template = """\
+apiVersion: resource.k8s.io/v1alpha2
+kind: ResourceClaimTemplate
+metadata: {name: gpu, namespace: team-a}
+spec:
+  spec: {resourceClassName: gpu.nvidia.com}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: classic, namespace: team-a, uid: u-c}
+spec:
+  resourceClaims: [{name: gpu, source: {resourceClaimTemplateName: gpu}}]
+  containers: [{name: main, image: app}]
+status: {phase: Pending}
+"""
+    r = script("explain_claim.py", "-f", dump(extra=template + "---\napiVersion: v1\n"
+                                              "kind: List\nitems: []\n", as_list=False),
+               "--json")
+    # nothing provable: the template is in the paste, ResourceClasses are not
+    assert r.code == 0 and r.causes == ["resource_class_not_in_dump"]
+    listed = template.replace("source: {resourceClaimTemplateName: gpu}",
+                              "resourceClaimTemplateName: gpu")
+    empty = "---\napiVersion: resource.k8s.io/v1alpha2\nkind: ResourceClassList\nitems: []\n"
+    r = script("explain_claim.py", "-f", dump(extra=listed + empty, as_list=False), "--json")
+    assert r.causes == ["device_class_missing"]
+    cls = ("---\napiVersion: resource.k8s.io/v1alpha2\nkind: ResourceClass\n"
+           "metadata: {name: gpu.nvidia.com}\ndriverName: gpu.resource.nvidia.com\n")
+    r = script("explain_claim.py", "-f", dump(extra=listed + cls, as_list=False), "--json")
+    assert r.causes == ["classic_driver_not_allocating"]
+    assert r.doc["findings"][0]["basis"] == "inferred" and r.doc["findings"][0]["confirm"]

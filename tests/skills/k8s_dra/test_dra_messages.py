@@ -1,0 +1,155 @@
+"""Each DRA component's wording, per version, maps to its cause.
+
+Every message below is the upstream format string at the cited version, filled in the way
+the component fills it (names are placeholders); none is taken from the script's output.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from _dra_messages import PATTERNS, classify
+
+REFERENCES = Path(__file__).resolve().parents[3] / "skills" / "k8s-dra" / "references"
+
+PLUGIN = "pkg/scheduler/framework/plugins/dynamicresources/dynamicresources.go"
+
+# (message, expected first cause, where the wording comes from)
+WORDINGS = [
+    # scheduler, structured parameters (1.31+): PreFilter / Filter statuses wrapped by the
+    # scheduler's FitError ("0/N nodes are available: ...").
+    ("0/2 nodes are available: request gpu: device class gpu.example.com does not exist. "
+     "no new claims to deallocate, preemption: 0/2 nodes are available: 2 Preemption is not "
+     "helpful for scheduling.", "device_class_missing", f"v1.32.0 {PLUGIN}:450"),
+    ("0/3 nodes are available: 3 cannot allocate all claims. preemption: 0/3 nodes are "
+     "available: 3 Preemption is not helpful for scheduling.", "claims_unallocatable",
+     f"v1.34.0 {PLUGIN}:999"),
+    ("0/1 nodes are available: 1 timed out trying to allocate devices.",
+     "claims_unallocatable", f"v1.34.0 {PLUGIN}:981"),
+    ("0/4 nodes are available: resourceclaim in use.", "claim_in_use", f"v1.34.0 {PLUGIN}:586"),
+    ('0/1 nodes are available: pod "team-a/train-0": ResourceClaim not created yet.',
+     "claim_not_generated", "dynamic-resource-allocation v0.34.0 resourceclaim.go:75"),
+    ('0/1 nodes are available: resourceclaim.resource.k8s.io "shared-gpu" not found.',
+     "claim_missing", f"v1.34.0 {PLUGIN}:564 (lister NotFound as the status message)"),
+    ("claim team-a/c, request gpus: exact count 40 is too large", "insufficient_devices",
+     "dynamic-resource-allocation v0.34.0 allocator_stable.go:399"),
+    ('claim team-a/c: selector #0 on device gpu.example.com/node-1/gpu-0: CEL runtime error: '
+     'no such key: productName', "selector_error",
+     "dynamic-resource-allocation v0.37.2 allocator_stable.go:1112"),
+    ("resource claim team-a/c, request gpus: has subrequests, but the DRAPrioritizedList "
+     "feature is disabled", "dra_feature_disabled", f"v1.34.0 {PLUGIN}:632"),
+    ("resourceclaim depends on disabled DRAControlPlaneController feature",
+     "dra_feature_disabled", f"v1.31.0 {PLUGIN}:718"),
+    ("pool node-1 is invalid: duplicate device name gpu-0", "resource_pool_invalid",
+     "dynamic-resource-allocation v0.34.0 allocator_stable.go:797"),
+    # scheduler, classic DRA (1.26-1.30)
+    ('running Reserve plugin "DynamicResources": waiting for resource driver to allocate '
+     "resource", "classic_driver_not_allocating", f"v1.27.0 {PLUGIN}:690"),
+    ("0/2 nodes are available: 2 resourceclaim cannot be allocated for the node "
+     "(unsuitable).", "claims_unallocatable", f"v1.27.0 {PLUGIN}:447"),
+    ("0/1 nodes are available: unallocated immediate resourceclaim.",
+     "classic_driver_not_allocating", f"v1.27.0 {PLUGIN}:335"),
+    ('waiting for dynamic resource controller to create the resourceclaim "pod0-gpu"',
+     "claim_not_generated", f"v1.27.0 {PLUGIN}:280"),
+    ("resource class gpu.example.com does not exist", "device_class_missing",
+     f"v1.30.0 {PLUGIN}:901"),
+    # resourceclaim controller (kube-controller-manager), event FailedResourceClaimCreation
+    ('PodResourceClaim gpu: resource claim template "single-gpu": '
+     'resourceclaimtemplate.resource.k8s.io "single-gpu" not found', "claim_template_missing",
+     "v1.34.0 pkg/controller/resourceclaim/controller.go:487,606"),
+    # kubelet, event FailedPrepareDynamicResources ("Failed to prepare dynamic resources: %v")
+    ("Failed to prepare dynamic resources: prepare dynamic resources: DRA driver "
+     "gpu.example.com is not registered", "driver_not_registered",
+     "v1.34.0 pkg/kubelet/cm/dra/manager.go; kuberuntime_manager.go:1322"),
+    ("Failed to prepare dynamic resources: plugin name gpu.resource.example.com not found in "
+     "the list of registered DRA plugins", "driver_not_registered",
+     "v1.27.0 pkg/kubelet/cm/dra/plugin/plugins_store.go"),
+    ("Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources "
+     "failed for ResourceClaim train-0-gpu-x7k2p: error preparing devices",
+     "driver_prepare_failed", "v1.34.0 pkg/kubelet/cm/dra/manager.go"),
+    ("Failed to prepare dynamic resources: NodePrepareResources failed for claim "
+     "team-a/train-0-gpu: unable to create CDI spec", "driver_prepare_failed",
+     "v1.31.0 pkg/kubelet/cm/dra/manager.go"),
+    ("Failed to prepare dynamic resources: pod train-0 (4f0c) is not allowed to use "
+     "ResourceClaim shared (9a1b)", "claim_not_reserved_for_pod",
+     "v1.34.0 pkg/kubelet/cm/dra/manager.go"),
+    ("Failed to prepare dynamic resources: something the driver said",
+     "driver_prepare_failed", "v1.31.0 kuberuntime_manager.go:1147 (generic)"),
+    ("ResourceClaim train-0-gpu is being unprepared", "claim_deallocating",
+     "v1.37.2 pkg/kubelet/cm/dra/manager.go:370"),
+    ('RegisterPlugin error -- no handler registered for plugin type: DRAPlugin at socket '
+     '/var/lib/kubelet/plugins_registry/gpu.example.com-reg.sock', "dra_feature_disabled",
+     "v1.30.0 pkg/kubelet/kubelet.go:1559 + operation_generator.go:98"),
+    # container runtime
+    ("Error: failed to create containerd container: CDI device injection failed: "
+     "unresolvable CDI devices k8s.gpu.example.com/gpu=gpu-0", "cdi_device_unresolvable",
+     "containerd CRI CDI injection"),
+    # apiserver / kubectl
+    ('error: resource mapping not found for name: "x" namespace: "" from "STDIN": no matches '
+     'for kind "ResourceClaim" in version "resource.k8s.io/v1"', "dra_api_missing",
+     "kubectl RESTMapper"),
+    ('error: the server doesn\'t have a resource type "deviceclasses"', "dra_api_missing",
+     "kubectl discovery"),
+    ('The Pod "p" is invalid: spec.resourceClaims[0]: Invalid value: {"Name":"gpu",'
+     '"ResourceClaimName":null,"ResourceClaimTemplateName":null}: must specify one of: '
+     '`resourceClaimName`, `resourceClaimTemplateName`', "manifest_api_mismatch",
+     "v1.34.0 pkg/apis/core/validation/validation.go:3169"),
+    ('spec.devices.requests[0]: Required value: exactly one of `exactly` or `firstAvailable` '
+     'is required', "manifest_api_mismatch",
+     "v1.34.0 pkg/apis/resource/validation/validation.go:215"),
+    ("spec.devices.requests[0].exactly.adminAccess: Forbidden: admin access to devices "
+     "requires the `resource.kubernetes.io/admin-access: true` label on the containing "
+     "namespace", "admin_access_forbidden", "v1.34.0 pkg/registry/resource/utils.go:62"),
+    # driver-side helpers
+    ('pool "node-1", slice #0: some fields were dropped by the apiserver, probably because '
+     'these features are disabled: DRAPartitionableDevices', "dra_feature_disabled",
+     "dynamic-resource-allocation v0.34.0 resourceslicecontroller.go:268"),
+    ("resource driver gpu.resource.example.com  allocate: claim not found",
+     "classic_driver_not_allocating",
+     "dynamic-resource-allocation v0.27.0 controller/controller.go:178,348"),
+    # Kueue v0.19.2
+    ("DeviceClass gpu.example.com is not mapped in DRA configuration for podset main",
+     "kueue_class_unmapped", "kueue v0.19.2 pkg/dra/claims.go"),
+    ("insufficient matching devices for CEL selector in DeviceClass gpu.example.com: 0 "
+     "device(s) match in the cluster but 2 requested", "no_matching_device",
+     "kueue v0.19.2 pkg/dra/claims.go:514"),
+    ("KueueDRAIntegration feature does not support use of resource claims",
+     "kueue_unsupported_claim", "kueue v0.19.2 pkg/controller/core/workload_controller.go"),
+]
+
+
+@pytest.mark.parametrize("message,cause,source", WORDINGS, ids=[w[2] for w in WORDINGS])
+def test_each_version_wording_names_its_cause(message, cause, source):
+    found = classify(message)
+    assert found, f"no pattern matches ({source}): {message}"
+    assert found[0].cause == cause
+
+
+def test_a_generic_wording_yields_to_the_specific_one_in_the_same_message():
+    both = classify("Failed to prepare dynamic resources: DRA driver gpu.example.com is not "
+                    "registered")
+    assert [m.cause for m in both] == ["driver_not_registered"]
+    alone = classify("Failed to prepare dynamic resources: something new")
+    assert [m.pattern.generic for m in alone] == [True]
+
+
+def test_plain_scheduler_messages_are_not_dra():
+    assert classify("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.") == []
+    assert classify("0/1 nodes are available: 1 node(s) had untolerated taint "
+                    "{nvidia.com/gpu: }.") == []
+
+
+def test_the_reference_lists_every_pattern_with_its_source():
+    text = (REFERENCES / "messages.md").read_text()
+    for pattern in PATTERNS:
+        row = next((line for line in text.splitlines() if f"`{pattern.key}`" in line), "")
+        assert row, f"references/messages.md lacks {pattern.key}"
+        assert f"`{pattern.cause}`" in row and pattern.source.split()[0] in row
+
+
+def test_every_reported_cause_is_documented():
+    causes = (REFERENCES / "causes.md").read_text()
+    for cause in {p.cause for p in PATTERNS}:
+        assert re.search(rf"`{cause}`", causes), cause
