@@ -13,6 +13,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
 
 from k8s_skillkit import cel as _cel  # noqa: E402
 from _alloc import requests_of  # noqa: E402
+import _dra_reports as reports  # noqa: E402
 from _dra_input import device_class_mappings, kueue_configuration, load  # noqa: E402
 from _dra_model import Inventory  # noqa: E402
 from _workloads import legacy_gpu_requests, pod_sets  # noqa: E402
@@ -43,6 +44,15 @@ def served_versions(loaded, objects) -> list[str]:
 def api_findings(versions, loaded, inv) -> list[dict]:
     if DRA_API in versions or (loaded.api_versions is None and (inv.slices or inv.classes)):
         return []
+    if loaded.api_versions is None and not (loaded.complete("ResourceSlice")
+                                            or loaded.complete("DeviceClass")):
+        # a paste without DRA objects says nothing about whether the API is served
+        return [finding("info", "dra_objects_not_in_dump", {"kind": "APIService",
+                                                             "name": DRA_API},
+                        "the input holds no resource.k8s.io objects, so whether DRA is "
+                        "served is unknown (not evidence that it is missing)", [],
+                        "run live, or add the DRA objects to the dump",
+                        confirm="kubectl api-versions | grep resource.k8s.io")]
     legacy = sum(1 for n in inv.nodes.values() if _legacy_gpus(n))
     return [finding(
         "error", "dra_api_missing", {"kind": "APIService", "name": DRA_API},
@@ -207,7 +217,7 @@ def body(args):
     findings = api_findings(versions, loaded, inv)
     rows = [f"API: {', '.join(versions) or 'resource.k8s.io not served'}"
             + (f" (not readable: {', '.join(loaded.missing)})" if loaded.missing else "")]
-    if not findings and not inv.devices:
+    if not findings and not inv.devices and loaded.complete("ResourceSlice"):
         findings.append(finding(
             "warning", "no_dra_drivers", {"kind": "ResourceSlice", "name": ""},
             "the DRA API is served but no driver publishes devices (0 ResourceSlices)",
@@ -221,6 +231,7 @@ def body(args):
     k_rows, k_found = kueue_findings(inv, objects, config, args.kueue_config)
     rows += k_rows
     findings += k_found
+    findings = reported_first(objects, loaded.texts, findings)
     payload = {"api_versions": versions, "drivers": sorted(inv.drivers()),
                "device_classes": sorted(inv.classes), "devices": len(inv.devices),
                "allocated": len(inv.holders), "summary": rows, "findings": findings,
@@ -229,6 +240,14 @@ def body(args):
                else f"{len(findings)} finding(s)")
     text = "\n".join(rows + [verdict] + ([render_text(findings)] if findings else []))
     return payload, text, exit_code(findings)
+
+
+def reported_first(objects, texts, inferred: list[dict]) -> list[dict]:
+    """What components said about DRA (kubelet, drivers, scheduler events in the dump) comes
+    before the inventory's inferences (references/messages.md)."""
+    said = reports.findings(reports.collect(objects, texts), None)
+    causes = {f["cause"] for f in said}
+    return said + [f for f in inferred if f["cause"] not in causes]
 
 
 def main(argv=None) -> int:

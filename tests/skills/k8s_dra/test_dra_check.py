@@ -47,19 +47,29 @@ def test_kueue_queues_without_config_say_what_was_skipped(script, dump):
     assert r.code == 0 and [f["cause"] for f in r.doc["findings"]] == ["kueue_config_unknown"]
 
 
-def test_no_dra_at_all_explains_device_plugin_limits(script, resource):
+def test_a_paste_without_dra_objects_proves_nothing(script, resource):
+    """Issue 12: absent from a paste is "not in the dump", never "missing"."""
     r = script("check_dra.py", "-f", resource("check/legacy-only.yaml"), "--json")
+    assert r.code == 0
+    assert [f["cause"] for f in r.doc["findings"]] == ["dra_objects_not_in_dump"]
+    assert r.doc["findings"][0]["confirm"] == "kubectl api-versions | grep resource.k8s.io"
+
+
+def test_kubectl_saying_the_api_is_not_served_is_reported(script, tmp_path):
+    paste = tmp_path / "paste.txt"
+    paste.write_text('$ kubectl get deviceclasses\nerror: the server doesn\'t have a resource '
+                     'type "deviceclasses"\n')
+    r = script("check_dra.py", "-f", str(paste), "--json")
     assert r.code == 1
     f = r.doc["findings"][0]
-    assert f["cause"] == "dra_api_missing"
-    assert "NVIDIA DRA Driver for GPUs" in f["fix"]
-    assert any("whole devices by count only" in e for e in f["evidence"])
+    assert (f["cause"], f["basis"]) == ("dra_api_missing", "reported")
 
 
 def test_api_served_but_no_driver(script, dump):
     cls = ("apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu.nvidia.com}\n"
-           "spec: {}\n")
-    r = script("check_dra.py", "-f", dump("check/legacy-only.yaml", extra=cls), "--json")
+           "spec: {}\n---\napiVersion: resource.k8s.io/v1\nkind: ResourceSliceList\nitems: []\n")
+    r = script("check_dra.py", "-f", dump("check/legacy-only.yaml", extra=cls, as_list=False),
+               "--json")
     assert [f["cause"] for f in r.doc["findings"]] == ["no_dra_drivers"]
 
 
