@@ -51,11 +51,12 @@ def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False
     if path:
         return _load_paste(path)
     objects, missing = [], []
-    wanted = list(DRA_RESOURCES) + list(CORE_RESOURCES) + (["pods"] if pods else [])
+    # events carry what the scheduler, kubelet and drivers reported (reported evidence)
+    wanted = list(DRA_RESOURCES) + list(CORE_RESOURCES) + (["pods", "events"] if pods else [])
     if kueue:
         wanted += list(KUEUE_RESOURCES)
     for res in wanted:
-        scoped = res == "pods" and pod_namespace
+        scoped = res in ("pods", "events") and pod_namespace
         try:
             objects += kubectl_get(res, namespace=pod_namespace if scoped else None,
                                    all_namespaces=not scoped)
@@ -64,7 +65,7 @@ def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False
             if "doesn't have a resource type" in text or "the server could not find" in text:
                 missing.append(res)
                 continue
-            if res in KUEUE_RESOURCES or res == "namespaces":
+            if res in KUEUE_RESOURCES or res in ("namespaces", "events"):
                 missing.append(res)  # optional: RBAC may hide them; say so, go on
                 continue
             raise

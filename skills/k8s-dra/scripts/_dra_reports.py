@@ -148,6 +148,16 @@ class Report:
 
 
 def collect(objects: list[dict], texts: list[str]) -> list[Report]:
+    """Reports about pods that now run are history (an old FailedScheduling event of a
+    pod that has since started says nothing about what blocks anything now)."""
+    running = {(namespace_of(p), name_of(p)) for p in objects if p.get("kind") == "Pod"
+               and dig(p, "status", "phase") in ("Running", "Succeeded")}
+    return [r for r in _collect(objects, texts) if not (
+        r.about.get("kind") == "Pod" and (r.about.get("namespace", ""), r.about.get("name"))
+        in running)]
+
+
+def _collect(objects: list[dict], texts: list[str]) -> list[Report]:
     reports: list[Report] = []
     for obj in objects:
         kind = obj.get("kind")

@@ -23,10 +23,14 @@ EXAMPLES = """examples:
   explain_claim.py -A --json                 whole cluster, machine-readable
   explain_claim.py -f dump.yaml train-0      offline: kubectl get resourceslices,deviceclasses,
                                              resourceclaims,resourceclaimtemplates,pods,nodes,
-                                             namespaces -A -o yaml > dump.yaml
-causes: device_class_missing no_resource_slices no_matching_device selector_error
-  selector_not_evaluated insufficient_devices constraint_unsatisfiable admin_access_forbidden
-  claim_reserved_elsewhere claim_template_missing claim_missing (references/causes.md)
+                                             namespaces,events -A -o yaml > dump.yaml
+  explain_claim.py -f pasted.txt             a paste: kubectl describe pod, an events table,
+                                             kubelet/driver logs, an apiserver error
+order: what a component reported (basis reported: scheduler, kubelet, driver, runtime,
+  apiserver, Kueue; every version's wording, references/messages.md) comes first; specs
+  only explain or add to it (basis inferred, with a confirm command). An object missing
+  from a paste is "not in the dump" (info), never "missing".
+causes: references/causes.md
 exit: 0 nothing blocked, 1 findings, 2 bad input"""
 
 

@@ -166,3 +166,20 @@ status: {phase: Pending}
     r = script("explain_claim.py", "-f", dump(extra=listed + cls, as_list=False), "--json")
     assert r.causes == ["classic_driver_not_allocating"]
     assert r.doc["findings"][0]["basis"] == "inferred" and r.doc["findings"][0]["confirm"]
+
+
+def test_old_events_of_a_pod_that_now_runs_are_history(script, dump):
+    running = PENDING_POD.replace("phase: Pending", "phase: Running").replace(
+        "status: \"False\"", "status: \"True\"")
+    event = """\
+apiVersion: v1
+kind: Event
+metadata: {name: train-0.1, namespace: team-a}
+involvedObject: {kind: Pod, name: train-0, namespace: team-a}
+reason: FailedScheduling
+source: {component: default-scheduler}
+message: '0/2 nodes are available: 2 cannot allocate all claims.'
+"""
+    r = script("explain_claim.py", "-f", dump(NVIDIA, extra=running + "---\n" + event),
+               "--json")
+    assert r.code == 0 and "claims_unallocatable" not in r.causes
