@@ -1,23 +1,38 @@
 """Read Kubernetes objects from a file, stdin, or live through kubectl.
 
-Everything a diagnostic script looks at arrives as plain dicts, whichever way it came:
-a `kubectl get -o yaml|json` dump (List or multi-document), a manifest, or live state.
+Everything a diagnostic script looks at arrives as plain dicts in a `Dump` (a list that also
+knows which kinds it holds in full), whichever way it came: a `kubectl get -o yaml|json`
+dump (List, multi-document or single object), a manifest, a `kubectl get events` table,
+`kubectl describe` text, a mix of them with shell prompts in between, or live state.
 """
 from __future__ import annotations
 
 import gc
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 
+from .crd import is_resource_type_absent
+from .dump import ALL_NAMESPACES, Dump, kind_for_resource, resource_for
 from .errors import InputError
+from .paste import add_document, read_paste
 
 try:
     import yaml
 except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
     yaml = None
+
+
+# kubectl describe prints Capitalized `Key:` fields at column 0; manifests and config files
+# use lowerCamelCase keys.
+_DESCRIBE_LIKE = re.compile(r"^[A-Z][A-Za-z -]*:", re.M)
+
+
+class ResourceTypeAbsent(InputError):
+    """kubectl said the resource type is not served (an optional CRD is not installed)."""
 
 
 def read_text(path: str) -> tuple[str, str]:
@@ -38,49 +53,101 @@ def read_text(path: str) -> tuple[str, str]:
         raise InputError(f"{path}: cannot read: {err}") from err
 
 
-def parse_documents(text: str, label: str) -> list[dict]:
-    """Every object in a YAML/JSON text; Lists are flattened, empty documents dropped."""
+def parse_documents(text: str, label: str) -> Dump:
+    """Every object in a pasted text; Lists flattened, empty documents dropped.
+
+    Raises InputError (one line) when the text holds no object in a form the kit reads.
+    """
+    dump, why_not = _parse(text, label)
+    if not len(dump):
+        raise InputError(f"{label}: {why_not}")
+    return dump
+
+
+def parse_paste(text: str, label: str) -> Dump:
+    """Like parse_documents, but a paste holding only text (an error message, log lines) is
+    not an error: its lines are in `Dump.texts`."""
+    return _parse(text, label)[0]
+
+
+def _parse(text: str, label: str) -> tuple[Dump, str]:
+    """(objects, why there are none) of a pasted text."""
     if not text.strip():
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
+    docs, yaml_error = _whole_documents(text)
+    whole = _as_dump(text, docs)
+    if whole is not None:
+        return whole, ""
     try:
-        docs = _without_gc(lambda: list(_load_all(text)))
+        dump = _without_gc(lambda: read_paste(text, label))
+    except InputError as err:
+        message = str(err)
+        raise InputError(message if message.startswith(label) else f"{label}: {message}") \
+            from err
+    wrong = next((i for i, d in enumerate(docs or []) if isinstance(d, list)), None)
+    if wrong is not None:
+        why = (f"document {wrong + 1} is a {type(docs[wrong]).__name__}, "
+               "expected a Kubernetes object (a mapping)")
+    elif yaml_error and not dump.forms:
+        why = f"not valid YAML/JSON: {yaml_error}"  # nothing else recognised either
+    else:
+        why = ("no Kubernetes objects found (expected kubectl get -o yaml|json, "
+               "kubectl get events or kubectl describe output)")
+    return dump, why
+
+
+def _whole_documents(text: str) -> tuple[list | None, str]:
+    """The whole text as YAML/JSON documents, or (None, why) when it is not one."""
+    try:
+        return _without_gc(lambda: list(_load_all(text))), ""
     except InputError:
         raise
-    except Exception as err:  # yaml.YAMLError, json errors: report, never trace
-        raise InputError(f"{label}: not valid YAML/JSON: {_one_line(err)}") from err
-    objects = []
-    for index, doc in enumerate(docs):
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            raise InputError(f"{label}: document {index + 1} is a {type(doc).__name__}, "
-                             "expected a Kubernetes object (a mapping)")
-        objects.extend(flatten(doc))
+    except Exception as err:  # yaml.YAMLError, json errors: maybe a mixed paste
+        return None, _one_line(err)
+
+
+def _as_dump(text: str, docs: list | None) -> Dump | None:
+    """Fast path: the whole text is YAML/JSON objects (a dump may be 100+ MB)."""
+    if not docs or not all(isinstance(d, dict) or d is None for d in docs):
+        return None
+    objects = [d for d in docs if d]
     if not objects:
-        raise InputError(f"{label}: no Kubernetes objects found")
-    return objects
+        return None
+    if not any("kind" in d or "apiVersion" in d for d in objects) and _DESCRIBE_LIKE.search(text):
+        return None  # describe text, which YAML may read as one mapping of Capitalized keys
+    dump = Dump(forms=["json" if text.lstrip()[:1] in "{[" else "yaml"])
+    for doc in objects:
+        add_document(dump, doc)
+    return dump
 
 
 def flatten(doc: dict) -> list[dict]:
     """A `kind: List` (or `*List`) with items becomes its items, recursively."""
-    kind = str(doc.get("kind", ""))
-    if kind.endswith("List") and isinstance(doc.get("items"), list):
-        out = []
-        for item in doc["items"]:
-            if isinstance(item, dict):
-                out.extend(flatten(item))
-        return out
-    return [doc]
+    dump = Dump()
+    add_document(dump, doc)
+    return list(dump)
 
 
-def load_objects(path: str) -> list[dict]:
+def load_objects(path: str) -> Dump:
+    """Objects from a file or '-' (stdin), in any form the kit reads; InputError if none."""
     text, label = read_text(path)
     return parse_documents(text, label)
 
 
+def load_paste(path: str) -> Dump:
+    """Like load_objects, but text-only input (a pasted error) is returned, not refused."""
+    text, label = read_text(path)
+    return parse_paste(text, label)
+
+
 def kubectl_get(resources: str, namespace: str | None = None, all_namespaces: bool = False,
-                timeout: float = 30) -> list[dict]:
-    """Live objects via the user's kubectl (contexts and auth plugins just work)."""
+                timeout: float = 30) -> Dump:
+    """Live objects via the user's kubectl (contexts and auth plugins just work).
+
+    The result is a full listing of each requested type (in `namespace`, or everywhere with
+    `all_namespaces`), so `Dump.presence` may answer "absent". A type the server does not
+    serve raises ResourceTypeAbsent (an InputError): catch it for optional CRDs.
+    """
     exe = shutil.which("kubectl")
     if not exe:
         raise InputError("kubectl not found on PATH: install it, or pass a dump with -f FILE")
@@ -97,11 +164,33 @@ def kubectl_get(resources: str, namespace: str | None = None, all_namespaces: bo
     except OSError as err:
         raise InputError(f"kubectl get {resources}: cannot run {exe}: {err}") from err
     if proc.returncode != 0:
-        raise InputError(f"kubectl get {resources}: {_one_line(proc.stderr) or 'failed'}")
+        message = f"kubectl get {resources}: {_one_line(proc.stderr) or 'failed'}"
+        if is_resource_type_absent(proc.stderr):
+            raise ResourceTypeAbsent(message)
+        raise InputError(message)
     try:
-        return flatten(json.loads(proc.stdout or "{}"))
+        doc = json.loads(proc.stdout or "{}")
     except json.JSONDecodeError as err:
         raise InputError(f"kubectl get {resources}: output is not JSON: {err}") from err
+    dump = Dump(live=True, forms=["live"])
+    add_document(dump, doc)
+    _mark_live_listing(dump, resources, namespace, all_namespaces)
+    return dump
+
+
+def _mark_live_listing(dump: Dump, resources: str, namespace, all_namespaces: bool) -> None:
+    for resource in resources.split(","):
+        kind = kind_for_resource(resource)
+        kinds = {kind} if kind else {str(o.get("kind", "")) for o in dump} - {""}
+        for listed in kinds:
+            if all_namespaces or not resource_for(listed)[1]:
+                scope = {ALL_NAMESPACES}
+            elif namespace:
+                scope = {namespace}
+            else:  # the context's namespace: known only through the objects returned
+                scope = {(o.get("metadata") or {}).get("namespace", "") for o in dump
+                         if o.get("kind") == listed}
+            dump.mark_full_list(listed, scope)
 
 
 def _load_all(text: str):

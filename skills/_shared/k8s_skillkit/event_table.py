@@ -1,0 +1,271 @@
+"""`kubectl get events` tables and the Events section of `kubectl describe`, as Event dicts.
+
+Column layouts kubectl has printed (k8s.io/kubernetes pkg/printers/internalversion/printers.go
+eventColumnDefinitions; before 1.9, pkg/kubectl/resource_printer.go eventColumns):
+- 1.14+  LAST SEEN  TYPE  REASON  OBJECT  MESSAGE
+         -o wide: LAST SEEN TYPE REASON OBJECT SUBOBJECT SOURCE MESSAGE FIRST SEEN COUNT NAME
+- 1.9-1.13  LAST SEEN  FIRST SEEN  COUNT  NAME  KIND  SUBOBJECT  TYPE  REASON  SOURCE  MESSAGE
+- <= 1.8    LASTSEEN  FIRSTSEEN  COUNT  NAME  KIND  SUBOBJECT  TYPE  REASON  SOURCE  MESSAGE
+each with a leading NAMESPACE column under --all-namespaces. OBJECT is `kind/name` with the
+kind lower-cased; old NAME is the involved object's name; old SOURCE is `{component host}`
+(1.5, Go's %v of EventSource) or `component, host` (formatEventSource, 1.9+).
+
+Describe (k8s.io/kubectl pkg/describe/describe.go DescribeEvents):
+- 1.9+  `Type  Reason  Age  From  Message`, Age `5m` or `3m (x4 over 10m)`; since 1.30 the
+        involved object's fieldPath is prefixed to the message (`spec.containers{c}: ...`)
+- <= 1.8  `FirstSeen  LastSeen  Count  From  SubObjectPath  Type  Reason  Message`
+        (kubernetes v1.5.0 pkg/kubectl/describe.go); no events: `No events.` / `<none>`.
+"""
+from __future__ import annotations
+
+import re
+
+from .dump import RESOURCES
+
+_COLUMN_NAMES = ("NAMESPACE", "LAST SEEN", "LASTSEEN", "FIRST SEEN", "FIRSTSEEN", "COUNT",
+                 "NAME", "KIND", "SUBOBJECT", "TYPE", "REASON", "OBJECT", "SOURCE", "MESSAGE")
+_COLUMN = re.compile("|".join(re.escape(c) for c in sorted(_COLUMN_NAMES, key=len,
+                                                              reverse=True)))
+_TYPES = ("Normal", "Warning")
+_KINDS = {kind.lower(): kind for kind in RESOURCES}
+_KINDS.update({"replicationcontroller": "ReplicationController", "endpoints": "Endpoints",
+               "horizontalpodautoscaler": "HorizontalPodAutoscaler",
+               "poddisruptionbudget": "PodDisruptionBudget", "ingress": "Ingress",
+               "endpointslice": "EndpointSlice", "lease": "Lease",
+               "jobset": "JobSet", "rayjob": "RayJob", "raycluster": "RayCluster",
+               "pytorchjob": "PyTorchJob", "mpijob": "MPIJob", "leaderworkerset":
+               "LeaderWorkerSet", "provisioningrequest": "ProvisioningRequest"})
+_FIELD_PATH = re.compile(r"^(spec\.(?:initContainers|containers|ephemeralContainers)"
+                         r"\{[^}]*\}):\s+")
+
+
+def header_columns(line: str) -> list[tuple[str, int]] | None:
+    """[(column, start offset)] when the line is a `kubectl get events` header."""
+    stripped = line.strip()
+    found = [(m.group(0), m.start()) for m in _COLUMN.finditer(line)]
+    names = [name for name, _ in found]
+    covered = "".join(re.sub(r"\s+", " ", n) for n in names)
+    if not ("REASON" in names and "MESSAGE" in names and ("LAST SEEN" in names
+                                                           or "LASTSEEN" in names)):
+        return None
+    if len(covered.replace(" ", "")) != len(stripped.replace(" ", "")):
+        return None  # other words on the line: not a header
+    return found
+
+
+def kind_from_lower(kind: str) -> str:
+    return _KINDS.get(kind.lower(), kind[:1].upper() + kind[1:])
+
+
+def parse_source(text: str) -> dict:
+    """`default-scheduler`, `kubelet, node-1` or `{kubelet node-1}` -> EventSource."""
+    text = text.strip().strip("{}").strip()
+    if not text:
+        return {}
+    if "," in text:
+        component, host = (p.strip() for p in text.split(",", 1))
+    else:
+        component, _, host = text.partition(" ")
+    source = {"component": component}
+    if host.strip():
+        source["host"] = host.strip()
+    return source
+
+
+def _event(namespace: str, involved: dict, type_: str, reason: str, message: str,
+           count: int, source: str, name: str = "", last_seen: str = "") -> dict:
+    message = message.strip()
+    involved = dict(involved)
+    match = _FIELD_PATH.match(message)
+    if match and not involved.get("fieldPath"):
+        involved["fieldPath"] = match.group(1)
+        message = message[match.end():]
+    if namespace and not involved.get("namespace") and involved.get("kind") not in (
+            "Node", "ClusterQueue", "ResourceFlavor", "Namespace", "PersistentVolume"):
+        involved["namespace"] = namespace
+    event = {"apiVersion": "v1", "kind": "Event",
+             "metadata": {"name": name, "namespace": namespace},
+             "involvedObject": involved, "type": type_, "reason": reason,
+             "message": message, "count": count, "source": parse_source(source)}
+    if last_seen:
+        event["_lastSeen"] = last_seen  # relative age as printed; no absolute timestamp
+    return event
+
+
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 1
+
+
+# --- kubectl get events ----------------------------------------------------------------
+
+def parse_table(lines: list[str], namespace: str = "") -> list[dict]:
+    """A header line and its rows -> Events. Continuation lines join the previous message."""
+    columns = header_columns(lines[0])
+    names = [name.replace("LASTSEEN", "LAST SEEN").replace("FIRSTSEEN", "FIRST SEEN")
+             for name, _ in columns]
+    events, rows = [], []
+    for line in lines[1:]:
+        if not line.strip() or set(line.strip()) <= {"-", " "}:
+            continue
+        cells = _cells_by_offsets(line, columns) or _cells_by_tokens(line, names)
+        if cells is None:
+            if rows:
+                rows[-1]["MESSAGE"] += " " + line.strip()  # a wrapped message
+            continue
+        rows.append(cells)
+    for cells in rows:
+        events.append(_table_event(cells, namespace))
+    return events
+
+
+def _cells_by_offsets(line: str, columns) -> dict | None:
+    cells = {}
+    offsets = [start for _, start in columns]
+    if len(line) <= offsets[-1] and columns[-1][0] == "MESSAGE":
+        return None
+    for index, (name, start) in enumerate(columns):
+        end = offsets[index + 1] if index + 1 < len(offsets) else len(line)
+        if start > 0 and start <= len(line) and line[start - 1] != " ":
+            return None  # the cell boundary falls inside a word: not aligned
+        cells[name.replace("LASTSEEN", "LAST SEEN").replace("FIRSTSEEN", "FIRST SEEN")] = \
+            line[start:end].strip() if start < len(line) else ""
+    if cells.get("TYPE") not in _TYPES:
+        return None
+    return cells
+
+
+def _cells_by_tokens(line: str, names: list[str]) -> dict | None:
+    """Whitespace-collapsed rows: anchor on TYPE (Normal|Warning), fill columns around it."""
+    tokens = line.split()
+    anchor = next((i for i, t in enumerate(tokens) if t in _TYPES), None)
+    if anchor is None:
+        return None
+    type_at = names.index("TYPE")
+    before = names[:type_at]
+    cells = dict.fromkeys(names, "")
+    head = tokens[:anchor]
+    for name in before:
+        if name == "SUBOBJECT" and len(head) < len(before):
+            continue  # empty sub-object column collapsed away
+        if head:
+            cells[name] = head.pop(0)
+    cells["TYPE"] = tokens[anchor]
+    rest = tokens[anchor + 1:]
+    after = names[type_at + 1:]
+    tail_names = after[after.index("MESSAGE") + 1:]
+    if tail_names:  # -o wide: FIRST SEEN, COUNT, NAME after the message
+        for name in reversed(tail_names):
+            cells[name] = rest.pop() if rest else ""
+    for name in after[:after.index("MESSAGE")]:
+        if not rest:
+            break
+        if name == "SUBOBJECT" and not rest[0].startswith("spec."):
+            continue
+        if name == "SOURCE":
+            cells[name], rest = _take_source(rest)
+        else:
+            cells[name] = rest.pop(0)
+    cells["MESSAGE"] = " ".join(rest)
+    return cells
+
+
+def _take_source(tokens: list[str]) -> tuple[str, list[str]]:
+    if tokens[0].startswith("{"):
+        for i, token in enumerate(tokens):
+            if token.endswith("}"):
+                return " ".join(tokens[:i + 1]), tokens[i + 1:]
+    if tokens[0].endswith(",") and len(tokens) > 1:
+        return " ".join(tokens[:2]), tokens[2:]
+    return tokens[0], tokens[1:]
+
+
+def _table_event(cells: dict, namespace: str) -> dict:
+    namespace = cells.get("NAMESPACE") or namespace
+    involved = {}
+    if cells.get("OBJECT"):
+        kind, _, name = cells["OBJECT"].partition("/")
+        involved = {"kind": kind_from_lower(kind), "name": name}
+        event_name = cells.get("NAME", "")
+    else:  # old layout: NAME is the involved object's, KIND its kind
+        involved = {"kind": kind_from_lower(cells.get("KIND", "")), "name": cells.get("NAME", "")}
+        event_name = ""
+    if cells.get("SUBOBJECT"):
+        involved["fieldPath"] = cells["SUBOBJECT"]
+    return _event(namespace, involved, cells["TYPE"], cells.get("REASON", ""),
+                  cells.get("MESSAGE", ""), _count(cells.get("COUNT", "1")),
+                  cells.get("SOURCE", ""), event_name, cells.get("LAST SEEN", ""))
+
+
+# --- describe: the Events section ----------------------------------------------------------
+
+_AGE = r"(?:<unknown>|<invalid>|[0-9smhdy]+)"
+_NEW_ROW = re.compile(r"^\s*(Normal|Warning)\s+(\S+)\s+(" + _AGE + r"(?:\s+\(x(\d+) over "
+                      + _AGE + r"\))?)\s+(.*)$")
+_OLD_ROW = re.compile(r"^\s*(" + _AGE + r")\s+(" + _AGE + r")\s+(\d+)\s+(\{[^}]*\}|\S+(?:, \S+)?)"
+                      r"\s+(?:(\S+)\s+)?(Normal|Warning)\s+(\S+)\s+(.*)$")
+
+
+_RFC1123Z = r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"
+_V10_ROW = re.compile(r"^\s*(" + _RFC1123Z + r")\s+(" + _RFC1123Z + r")\s+(\d+)\s+(.*)$")
+
+
+def _v10_row(line: str):
+    """kubectl 1.0-1.1: FirstSeen LastSeen Count From SubobjectPath Reason Message, absolute
+    times, no Type (kubernetes v1.0 pkg/kubectl/describe.go); cells are tab-separated."""
+    match = _V10_ROW.match(line)
+    if not match:
+        return None
+    cells = re.split(r"\s{2,}", match.group(4).strip())
+    if len(cells) < 3:
+        return None
+    source, reason, message = cells[0], cells[-2], cells[-1]
+    subpath = cells[1] if len(cells) > 3 else ""
+    return match.group(2), match.group(3), source, subpath, reason, message
+
+
+def parse_describe_events(lines: list[str], involved: dict, namespace: str = "") -> list[dict]:
+    """Rows of a describe Events section (header lines included or not) -> Events."""
+    events = []
+    for line in lines:
+        text = line.strip()
+        if not text or text in ("<none>", "No events.") or set(text) <= {"-", " "} or \
+                text.split()[:2] in (["Type", "Reason"], ["FirstSeen", "LastSeen"]) or \
+                text.startswith("FirstSeen"):
+            continue
+        new, old = _NEW_ROW.match(line), _OLD_ROW.match(line)
+        if new:
+            type_, reason, age, times, rest = new.groups()
+            source, message = _split_from(rest)
+            events.append(_event(namespace, involved, type_, reason, message,
+                                 int(times) if times else 1, source,
+                                 last_seen=age.split()[0]))
+        elif old:
+            last, _first, count, source, subpath, type_, reason, message = old.groups()
+            ref = dict(involved, fieldPath=subpath) if subpath else involved
+            events.append(_event(namespace, ref, type_, reason, message, _count(count),
+                                 source, last_seen=last))
+        elif _v10_row(line):
+            last, count, source, subpath, reason, message = _v10_row(line)
+            ref = dict(involved, fieldPath=subpath) if subpath else involved
+            type_ = "Warning" if reason.lower().startswith("failed") else "Normal"
+            events.append(_event(namespace, ref, type_, reason, message, _count(count),
+                                 source, last_seen=last))
+        elif events:
+            events[-1]["message"] += " " + text  # a message wrapped onto the next line
+    return events
+
+
+def _split_from(rest: str) -> tuple[str, str]:
+    """`From` then `Message`: tab-aligned cells are 2+ spaces apart; collapsed pastes fall
+    back to one token (two when the first ends with a comma: `kubelet, node-1`)."""
+    parts = re.split(r"\s{2,}", rest.strip(), maxsplit=1)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    tokens = rest.split()
+    if not tokens:
+        return "", ""
+    source, remaining = _take_source(tokens)
+    return source, " ".join(remaining)

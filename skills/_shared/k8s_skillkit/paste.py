@@ -1,0 +1,275 @@
+"""Split what a user pasted into the forms it holds, and read each one.
+
+Forms: `kubectl get -o yaml|json` (List, multi-document, single object), `kubectl get events`
+tables, `kubectl describe` blocks, an orphan describe `Events:` section, and free text (error
+messages, log lines, prose). Shell prompts, `$ kubectl ...` lines and markdown fences
+separate the parts; a `kubectl get|describe <type>` line names the kind and namespace of
+what follows it (describe text does not print the kind of built-in objects).
+"""
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+from . import describe as describe_mod
+from . import event_table
+from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource
+from .errors import InputError
+
+try:
+    import yaml
+except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
+    yaml = None
+
+_VERBS = ("get", "describe", "apply", "create", "logs", "log", "top", "explain", "auth",
+          "events", "delete", "edit", "patch", "run", "exec", "rollout", "version",
+          "cluster-info", "api-resources", "wait", "label", "annotate", "cordon", "drain",
+          "taint", "scale", "replace", "debug")
+_PROMPTED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(.*)$")
+_BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc)(?:\.exe)?\s+(" + "|".join(_VERBS) + r")\b(.*)$")
+_SHELL = re.compile(r"^\s*(?:\$|[\w.-]+@[\w.-]+[:~][^$#]*[$#])\s+\S")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_YAML_START = re.compile(r"^(apiVersion|kind|items):(\s|$)|^---(\s|$)|^- apiVersion:")
+_YAML_LINE = re.compile(r"^([a-z][A-Za-z0-9]*:(\s|$)|- |-$|---|\.\.\.|#)")
+_DESCRIBE_START = re.compile(r"^Name:\s+\S")
+# A describe pasted from the middle: top-level fields kubectl's describers print.
+_DESCRIBE_PART = re.compile(r"^(Spec|Status|Metadata|API Version|Allocatable|Capacity|"
+                            r"Containers|Init Containers|Conditions|Taints|Labels|Annotations|"
+                            r"Non-terminated Pods|Allocated resources|System Info|Pod Template|"
+                            r"Pods Statuses|Node-Selectors|Tolerations|Volumes|Addresses):(\s|$)")
+_EVENTS_SECTION = re.compile(r"^Events:\s*(<none>)?\s*$")
+
+
+@dataclass
+class Command:
+    """What a pasted `kubectl get|describe ...` line says about the output after it."""
+    verb: str = ""
+    resource: str = ""
+    names: list[str] = field(default_factory=list)
+    namespace: str = ""
+    all_namespaces: bool = False
+
+
+@dataclass
+class Segment:
+    form: str            # yaml | json | describe | events-table | describe-events | text
+    lines: list[str]
+    start: int           # 1-based line number in the paste
+    hint: Command
+    value: object = None  # the decoded JSON value, for json segments
+
+
+def parse_command(args: str) -> Command:
+    tokens = args.split()
+    command = Command(verb=tokens[0] if tokens else "")
+    positional = []
+    skip = False
+    for index, token in enumerate(tokens[1:], start=1):
+        if skip:
+            skip = False
+            continue
+        if token in ("-n", "--namespace"):
+            command.namespace = tokens[index + 1] if index + 1 < len(tokens) else ""
+            skip = True
+        elif token.startswith("--namespace="):
+            command.namespace = token.split("=", 1)[1]
+        elif token in ("-A", "--all-namespaces"):
+            command.all_namespaces = True
+        elif token in ("-o", "-l", "--selector", "--field-selector", "-c", "--context"):
+            skip = True
+        elif token in ("|", ">", "&&", ";"):
+            break
+        elif not token.startswith("-"):
+            positional.append(token)
+    if positional:
+        first = positional[0]
+        command.resource = first.split("/")[0]
+        command.names = ([first.split("/", 1)[1]] if "/" in first else []) + positional[1:]
+    return command
+
+
+def command_of(line: str) -> Command | None:
+    match = _PROMPTED.match(line) or _BARE.match(line)
+    if not match:
+        return None
+    rest = match.group(2) + (match.group(3) if match.lastindex and match.lastindex >= 3 else "")
+    return parse_command(rest)
+
+
+def segments(text: str) -> list[Segment]:
+    """The paste cut into segments, each with the command line before it (if any)."""
+    lines = textwrap.dedent(text.replace("\r\n", "\n").replace("\t", "    ")).split("\n")
+    out: list[Segment] = []
+    hint = Command()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        command = command_of(line)
+        if command is not None:
+            hint = command
+            index += 1
+            continue
+        if not line.strip() or _FENCE.match(line) or _SHELL.match(line):
+            index += 1
+            continue
+        form, end, value = _segment_at(lines, index)
+        out.append(Segment(form, lines[index:end], index + 1, hint, value))
+        index = end
+    return out
+
+
+def _segment_at(lines: list[str], start: int):
+    line = lines[start]
+    if line.lstrip().startswith(("{", "[")):
+        decoded = _json_at(lines, start)
+        if decoded is not None:
+            return "json", decoded[1], decoded[0]
+    if _YAML_START.match(line):
+        return "yaml", _yaml_end(lines, start), None
+    if _DESCRIBE_START.match(line) or (_DESCRIBE_PART.match(line) and _indented_next(lines,
+                                                                                      start)):
+        return "describe", _describe_end(lines, start), None
+    if event_table.header_columns(line):
+        return "events-table", _table_end(lines, start), None
+    if _EVENTS_SECTION.match(line):
+        return "describe-events", _table_end(lines, start), None
+    return "text", start + 1, None
+
+
+def _indented_next(lines: list[str], start: int) -> bool:
+    """A partial describe: the field is followed by indented lines or more fields."""
+    following = next((line for line in lines[start + 1:] if line.strip()), "")
+    return following.startswith(" ") or bool(_DESCRIBE_PART.match(following))
+
+
+def _json_at(lines: list[str], start: int):
+    text = "\n".join(lines[start:])
+    try:
+        value, end = json.JSONDecoder().raw_decode(text.lstrip())
+    except json.JSONDecodeError:
+        return None
+    consumed = text[: end + (len(text) - len(text.lstrip()))].count("\n") + 1
+    return value, start + consumed
+
+
+def _is_boundary(line: str) -> bool:
+    return bool(command_of(line) or _FENCE.match(line) or _SHELL.match(line))
+
+
+def _yaml_end(lines: list[str], start: int) -> int:
+    index = start + 1
+    while index < len(lines):
+        line = lines[index]
+        if _is_boundary(line):
+            break
+        if line.strip() and not line.startswith(" ") and not _YAML_LINE.match(line):
+            break
+        index += 1
+    return index
+
+
+def _describe_end(lines: list[str], start: int) -> int:
+    index, in_events = start + 1, False
+    while index < len(lines):
+        line = lines[index]
+        if _is_boundary(line) or _DESCRIBE_START.match(line) or _YAML_START.match(line) \
+                or event_table.header_columns(line) or line.startswith("{"):
+            break
+        if in_events and not line.strip():
+            break
+        in_events = in_events or line.startswith("Events:")
+        index += 1
+    return index
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    index = start + 1
+    while index < len(lines) and lines[index].strip() and not _is_boundary(lines[index]):
+        index += 1
+    return index
+
+
+# --- reading the segments ---------------------------------------------------------------
+
+def read_paste(text: str, label: str) -> Dump:
+    """Every object the paste holds; free text is kept in `Dump.texts`."""
+    dump = Dump()
+    for segment in segments(text):
+        if segment.form == "yaml":
+            _add_documents(dump, _load_yaml(segment, label), segment.hint)
+            dump.forms.append("yaml")
+        elif segment.form == "json":
+            docs = segment.value if isinstance(segment.value, list) else [segment.value]
+            _add_documents(dump, docs, segment.hint)
+            dump.forms.append("json")
+        elif segment.form == "describe":
+            found = describe_mod.describe_block(segment.lines, _describe_hint(segment.hint))
+            if found:
+                dump.extend(found)
+                dump.forms.append("describe")
+            else:
+                dump.texts.extend(segment.lines)
+        elif segment.form == "events-table":
+            dump.extend(event_table.parse_table(segment.lines, segment.hint.namespace))
+            dump.forms.append("events-table")
+        elif segment.form == "describe-events":
+            first = segment.lines[0][len("Events:"):]
+            dump.extend(event_table.parse_describe_events([first] + segment.lines[1:], {},
+                                                          segment.hint.namespace))
+            dump.forms.append("describe-events")
+        else:
+            dump.texts.extend(segment.lines)
+    return dump
+
+
+def _describe_hint(hint: Command) -> str:
+    return hint.resource if hint.verb == "describe" else ""
+
+
+def _load_yaml(segment: Segment, label: str) -> list:
+    if yaml is None:
+        raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
+    try:
+        return list(yaml.safe_load_all("\n".join(segment.lines)))
+    except yaml.YAMLError as err:
+        where = f" (YAML starting at line {segment.start})" if segment.start > 1 else ""
+        raise InputError(f"{label}: not valid YAML/JSON{where}: "
+                         f"{' '.join(str(err).split())[:300]}") from err
+
+
+def _add_documents(dump: Dump, docs: list, hint: Command) -> None:
+    for index, doc in enumerate(docs):
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            raise InputError(f"document {index + 1} is a {type(doc).__name__}, "
+                             "expected a Kubernetes object (a mapping)")
+        add_document(dump, doc, hint)
+
+
+def add_document(dump: Dump, doc: dict, hint: Command | None = None) -> None:
+    """One decoded document: a List is flattened and recorded as a full listing."""
+    kind = str(doc.get("kind", ""))
+    if not (kind.endswith("List") and isinstance(doc.get("items"), list)):
+        dump.append(doc)
+        return
+    items = [item for item in doc["items"] if isinstance(item, dict)]
+    flat = Dump()
+    for item in items:
+        add_document(flat, item, None)
+    dump.extend(flat)
+    if hint is not None and hint.names:
+        return  # `kubectl get pods a b`: a List, but only of the named objects
+    scope = full_list_scope([i for i in items if not str(i.get("kind", "")).endswith("List")])
+    if not items:
+        listed = kind[:-4] if kind != "List" else kind_for_resource(
+            hint.resource if hint else "")
+        if listed:
+            scope = {listed: {ALL_NAMESPACES}}
+    if hint is not None and (hint.namespace or hint.all_namespaces):
+        scope = {k: {ALL_NAMESPACES} if hint.all_namespaces else {hint.namespace}
+                 for k in scope}
+    for listed_kind, namespaces in scope.items():
+        dump.mark_full_list(listed_kind, namespaces)
