@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 from k8s_skillkit.errors import InputError
-from k8s_skillkit.loading import flatten, kubectl_get, parse_documents, read_text
+from k8s_skillkit.loading import flatten, kubectl_get, read_text
 
 try:  # libyaml parses big YAML dumps ~10x faster; PyYAML without it still works
     import yaml
@@ -40,17 +40,39 @@ def strip_values(obj: dict) -> dict:
 
 def read_dump(path: str) -> list[dict]:
     text, label = read_text(path)
+    objects = dump_objects(text, label)
+    if not objects:
+        raise InputError(f"{label}: no Kubernetes objects found")
+    return objects
+
+
+def dump_objects(text: str, label: str) -> list[dict]:
+    """The objects of a `kubectl get -o yaml|json` dump (List, multi-document, a YAML list of
+    objects), values of Secrets/ConfigMaps dropped; [] when the text is not such a dump
+    (describe output, event tables, prose): the caller reads those as text."""
     stripped = text.lstrip()
-    if _CLOADER is not None and stripped and stripped[0] not in "{[":
+    if not stripped:
+        raise InputError(f"{label}: empty input, no Kubernetes objects found")
+    docs = None
+    if _CLOADER is not None and stripped[0] not in "{[":
         try:
             docs = list(yaml.load_all(text, Loader=_CLOADER))
-            if docs and all(isinstance(d, dict) or d is None for d in docs):
-                objects = [o for d in docs if d for o in flatten(d)]
-                if objects:
-                    return [strip_values(o) for o in objects]
         except yaml.YAMLError:
-            pass  # the shared loader below reports the error in its own words
-    return [strip_values(o) for o in parse_documents(text, label)]
+            return []
+    if docs is None:
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            return []  # not YAML/JSON: the caller reads it as pasted text
+    objects = []
+    for doc in docs:
+        items = doc if isinstance(doc, list) else [doc]
+        for item in items:
+            if isinstance(item, dict):
+                objects.extend(o for o in flatten(item) if isinstance(o, dict))
+    if not objects or not all(o.get("kind") for o in objects):
+        return []  # a status fragment or prose that happens to parse as YAML
+    return [strip_values(o) for o in objects]
 
 
 def read_live(namespace: str | None, selector: str | None, every: bool = False,

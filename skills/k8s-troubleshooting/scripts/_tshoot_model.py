@@ -52,6 +52,8 @@ class Cluster:
                           ref.get("name", ""))].append(ev)
         self._usage: dict | None = None
         self._free: dict = {}
+        self.text_subjects: list = []  # reports read from pasted text (not a dump)
+        self.pods_filtered = False     # a label selector dropped pods: their events are not ours
 
     # ---- lookups -------------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:

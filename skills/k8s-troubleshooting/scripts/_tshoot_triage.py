@@ -14,11 +14,17 @@ from k8s_skillkit.findings import finding
 import _tshoot_pods as pods_mod
 from _tshoot_model import meta
 from _tshoot_redact import redact
+from _tshoot_reports import classify
+from _tshoot_text import Subject
+from _tshoot_verdict import subject_finding
 
-ORDER = ("node_not_ready", "admitted_not_started", "rollout_stuck", "gpu_pressure",
-         "oom_killed", "crash_loop", "image_pull", "config_missing", "pvc_pending",
-         "unschedulable_insufficient", "unschedulable_taint", "unschedulable_affinity",
-         "probe_failing")
+ORDER = ("node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
+         "dra_claim", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
+         "config_missing", "sandbox_failed", "mount_failed", "evicted", "pvc_pending",
+         "volume_node_affinity", "unschedulable_insufficient", "unschedulable_taint",
+         "unschedulable_cordoned", "unschedulable_affinity", "unschedulable_pod_affinity",
+         "unschedulable_topology_spread", "unschedulable_ports", "unschedulable_other",
+         "stuck_terminating", "probe_failing")
 SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -57,14 +63,39 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _pvcs(cluster, groups)
     for g in groups.values():
         out.append(_pod_finding(g, logs))
+    out += _orphan_events(cluster)
+    out += [subject_finding(s) for s in cluster.text_subjects]
     if name:
         out = [f for f in out if f["object"]["name"] == name or name in f["_related"]]
     for f in out:
         del f["_related"]
-    out.sort(key=lambda f: (SEVERITY[f["severity"]], -f["count"],
+    # Reports read from text carry a weight (how decisive the component's message is); a dump's
+    # findings rank by pods affected.
+    out.sort(key=lambda f: (SEVERITY[f["severity"]], -f.get("_weight", 0), -f["count"],
                             ORDER.index(f["cause"]) if f["cause"] in ORDER else 99))
+    for f in out:
+        f.pop("_weight", None)
     for i, f in enumerate(out, 1):
         f["rank"] = i
+    return out
+
+
+def _orphan_events(cluster) -> list[dict]:
+    """Events about pods and nodes the dump does not hold: the events are the whole story."""
+    pods = {(meta(p, "namespace"), meta(p, "name")) for p in cluster.by_kind.get("Pod", ())}
+    nodes = {meta(n, "name") for n in cluster.nodes()}
+    out = []
+    for (kind, ns, name), events in cluster.events.items():
+        if kind not in ("Pod", "Node") or (kind == "Pod" and (ns, name) in pods) or \
+                (kind == "Node" and name in nodes):
+            continue
+        if kind == "Pod" and ((cluster.scope_ns and ns != cluster.scope_ns)
+                              or cluster.pods_filtered or cluster.live):
+            continue
+        reports = [r for e in events for r in [classify(
+            f'{e.get("reason", "")}: {e.get("message") or e.get("note") or ""}')] if r]
+        if reports:
+            out.append(subject_finding(Subject(kind, name, ns, reports)))
     return out
 
 

@@ -14,8 +14,11 @@ from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code  # noqa: E402
 
-from _tshoot_input import previous_logs, read_dump, read_live  # noqa: E402
+from k8s_skillkit.loading import read_text  # noqa: E402
+
+from _tshoot_input import dump_objects, previous_logs, read_live  # noqa: E402
 from _tshoot_model import Cluster, meta  # noqa: E402
+from _tshoot_text import scan  # noqa: E402
 from _tshoot_triage import triage  # noqa: E402
 
 EPILOG = """examples:
@@ -93,18 +96,41 @@ def load(args) -> Cluster:
     if args.limit < 1:
         raise InputError("--limit: must be at least 1")
     if args.filename:
-        objects = read_dump(args.filename)
-        if args.selector:
-            match = _selector_matcher(args.selector)
-            objects = [o for o in objects if o.get("kind") != "Pod"
-                       or match(meta(o, "labels", {}) or {})]
-        return Cluster(objects, args.namespace)
+        return _load_file(args)
     objects, kinds = read_live(args.namespace, args.selector, args.all_namespaces)
     if not args.all_namespaces and not args.namespace:
         # kubectl's current namespace: every namespaced object came from it
         spaces = {meta(o, "namespace") for o in objects} - {""}
         return Cluster(objects, spaces.pop() if len(spaces) == 1 else "default", True, kinds)
     return Cluster(objects, args.namespace, True, kinds)
+
+
+def _load_file(args) -> Cluster:
+    """A dump (objects), or pasted text (describe, event rows, status lines) whose component
+    messages are read as reports; text with neither is bad input."""
+    text, label = read_text(args.filename)
+    objects = dump_objects(text, label)
+    if objects:
+        if args.selector:
+            match = _selector_matcher(args.selector)
+            objects = [o for o in objects if o.get("kind") != "Pod"
+                       or match(meta(o, "labels", {}) or {})]
+        cluster = Cluster(objects, args.namespace)
+        cluster.pods_filtered = bool(args.selector)
+        return cluster
+    subjects = scan(text)
+    if not subjects and not _looks_like_kubectl(text):
+        raise InputError(f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes "
+                         "component message (describe output, events, pod status) found in it")
+    cluster = Cluster([], args.namespace)
+    cluster.text_subjects = subjects
+    return cluster
+
+
+def _looks_like_kubectl(text: str) -> bool:
+    """describe output or a table of a healthy object: readable, just nothing wrong in it."""
+    return bool(re.search(r"^(Name|Namespace|Status|Conditions|Events):", text, re.M)
+                or re.search(r"^NAME\s+(READY|STATUS)", text, re.M))
 
 
 def summary(cluster: Cluster, findings: list[dict]) -> dict:

@@ -1,0 +1,148 @@
+"""What the kubelet and the node controllers report, read from their messages.
+
+Each function takes a reason and/or a message as the component printed it (an event, a
+container state, a node condition, or a line a user pasted) and returns what it means. The
+wordings and the releases that print them are listed in references/messages.md.
+"""
+from __future__ import annotations
+
+import re
+
+# ---- image pulls ------------------------------------------------------------------------
+PULL_REASONS = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+                "RegistryUnavailable", "ErrImageInspect")
+_PULL_KINDS = [
+    # (kind, regex): first match wins; ordered from the most specific wording
+    ("rate limited", r"toomanyrequests|429 too many requests|pull rate limit"),
+    ("never pulled", r"errimageneverpull|imagepullpolicy is never|never pull"),
+    ("invalid name", r"invalidimagename|invalid reference format|couldn't parse image"),
+    ("TLS not trusted", r"x509:|certificate signed by unknown authority|tls: "),
+    ("registry unreachable", r"no such host|i/o timeout|connection refused|network is unreachable"
+                             r"|tls handshake timeout|context deadline exceeded"
+                             r"|dial tcp|no route to host"),
+    ("wrong platform", r"no matching manifest for|does not match the specified platform"),
+    ("not found or private", r"pull access denied|repository does not exist or may require"),
+    ("registry auth", r"unauthorized|authentication required|401 unauthorized|403 forbidden"
+                      r"|denied:|access to the resource is denied|no basic auth credentials"
+                      r"|permission denied"),
+    ("tag or repository not found", r"manifest unknown|manifest for \S+ not found|not found"
+                                    r"|name unknown|image pull failed for unknown error"),
+]
+_PULL_KINDS = [(k, re.compile(p, re.I)) for k, p in _PULL_KINDS]
+
+
+def pull_kind(text: str) -> str:
+    """Why a pull failed, from the kubelet's / runtime's message."""
+    for kind, rx in _PULL_KINDS:
+        if rx.search(text or ""):
+            return kind
+    return "pull failed"
+
+
+PULL_FIX = {
+    "rate limited": "the registry rate-limits anonymous pulls: add imagePullSecrets with an "
+                    "account, mirror the image to your own registry, or pin images already "
+                    "cached (imagePullPolicy IfNotPresent)",
+    "never pulled": "imagePullPolicy Never needs the image preloaded on the node: load it there "
+                    "or use IfNotPresent",
+    "invalid name": "fix the image reference (registry/repository:tag, lower case, no spaces)",
+    "TLS not trusted": "the nodes' container runtime does not trust the registry's certificate: "
+                       "install its CA on every node (containerd: /etc/containerd/certs.d/<host>/"
+                       "ca.crt; docker: /etc/docker/certs.d/<host>/ca.crt)",
+    "registry unreachable": "the nodes cannot reach the registry (DNS name, proxy, firewall): "
+                            "check the host name and resolve/curl it from a node, or mirror the "
+                            "image somewhere the nodes can reach",
+    "wrong platform": "the image has no build for the node's OS/architecture: use a "
+                      "multi-arch image or select matching nodes (kubernetes.io/arch)",
+    "not found or private": "the repository does not exist under that name or is private: check "
+                            "the spelling of the image; if it is private add imagePullSecrets "
+                            "(or push the locally built image to a registry the nodes use)",
+    "registry auth": "the registry refused the credentials: create a docker-registry Secret "
+                     "and reference it in spec.imagePullSecrets (or on the ServiceAccount)",
+    "tag or repository not found": "the tag or repository does not exist in the registry: use a "
+                                   "published tag (list the repository's tags), then roll out",
+    "pull failed": "read the kubelet's Failed event for the registry's error",
+}
+
+# ---- configuration the kubelet could not resolve ----------------------------------------
+_CONFIG = [
+    re.compile(r"couldn't find key (?P<key>\S+) in (?P<kind>Secret|ConfigMap) "
+               r"(?:(?P<ns>[\w.-]+)/)?(?P<name>[\w.-]+)", re.I),
+    re.compile(r"(?P<kind>secrets?|configmaps?) \"(?P<name>[^\"]+)\" not found", re.I),
+    re.compile(r"(?P<kind>secret|configmap) (?P<name>[\w.-]+) not found", re.I),
+    re.compile(r"references non-existent (?P<kind>secret|config) key", re.I),
+]
+
+
+def config_missing(text: str) -> dict | None:
+    """{kind, name, key} of a ConfigMap/Secret (key) the kubelet reports missing."""
+    for rx in _CONFIG:
+        m = rx.search(text or "")
+        if m:
+            d = m.groupdict()
+            kind = (d.get("kind") or "").lower().rstrip("s")
+            return {"kind": "Secret" if kind.startswith("secret") else "ConfigMap",
+                    "name": d.get("name") or "", "key": d.get("key") or ""}
+    return None
+
+
+# ---- volumes, sandboxes, evictions, probes ----------------------------------------------
+MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attach or )?mount "
+                   r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
+                   r"failed|failedattachvolume|failedmount|volume is already (exclusively "
+                   r"attached|used by pod)", re.I)
+SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcreatepodsandbox"
+                     r"|networkplugin cni failed|failed to setup network for sandbox", re.I)
+EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)", re.I)
+PROBE = re.compile(r"(liveness|readiness|startup) probe failed|failed (liveness|startup) probe"
+                   r"|container \S+ failed (liveness|startup) probe", re.I)
+LIVENESS_KILL = re.compile(r"failed (liveness|startup) probe, will be restarted"
+                           r"|liveness probe failed", re.I)
+TERMINATING = re.compile(r"terminating \(expires|stuck (in )?terminating", re.I)
+CRASH = re.compile(r"back-off restarting failed container|crashloopbackoff", re.I)
+EXEC_FORMAT = re.compile(r"exec format error", re.I)
+EXEC_MISSING = re.compile(r"executable file not found|no such file or directory.*exec"
+                          r"|exec: \"[^\"]+\": (stat|executable)", re.I)
+DRA_WAIT = re.compile(r"waiting for resource driver|cannot allocate all claims"
+                      r"|resourceclaim \S+ (is not allocated|not found)", re.I)
+GPU = re.compile(r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_STATUS_ALLOC_FAILED"
+                 r"|\bXid\b|NVRM|GPU has fallen off the bus|uncorrectable ECC|NVML"
+                 r"|cudaErrorMemoryAllocation|NCCL error", re.I)
+
+# ---- nodes ------------------------------------------------------------------------------
+NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy"
+                       r"|networkpluginnotready|network plugin is not ready|cni config "
+                       r"uninitialized|cni plugin not initialized|container runtime (is )?down"
+                       r"|container runtime network not ready|runtime network not ready"
+                       r"|nodestatusunknown|kubeletnotready|node is not ready", re.I)
+NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
+                           r"|kubelethasinsufficientpid|has disk pressure|has memory pressure",
+                           re.I)
+DOWN_TAINTS = ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
+               "node.kubernetes.io/network-unavailable", "node.kubernetes.io/out-of-disk")
+PRESSURE_TAINTS = ("node.kubernetes.io/disk-pressure", "node.kubernetes.io/memory-pressure",
+                   "node.kubernetes.io/pid-pressure")
+CONTROL_PLANE_TAINTS = ("node-role.kubernetes.io/master", "node-role.kubernetes.io/control-plane")
+
+EXIT_HINTS = {0: "the main process exited successfully, but a Deployment/ReplicaSet restarts "
+                 "it: the container needs a long-running command",
+              1: "application error", 2: "misuse of a shell builtin / bad arguments",
+              126: "command not executable", 127: "command not found",
+              128: "invalid exit argument", 134: "aborted (SIGABRT)",
+              137: "killed (SIGKILL): OOM kill, a failed liveness probe or an external kill",
+              139: "segmentation fault (SIGSEGV)", 143: "terminated (SIGTERM): stopped by the "
+                                                       "kubelet (liveness/startup probe, "
+                                                       "eviction, deletion) or by a signal",
+              255: "exit status out of range / unhandled error"}
+
+
+def exit_hint(code) -> str:
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        return ""
+    if code in EXIT_HINTS:
+        return EXIT_HINTS[code]
+    if 128 < code < 160:
+        return f"killed by signal {code - 128}"
+    return ""

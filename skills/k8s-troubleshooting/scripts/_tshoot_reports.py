@@ -1,0 +1,179 @@
+"""One reported message -> what it establishes (cause, weight, evidence line).
+
+`classify(text)` reads one message as a component printed it: a FailedScheduling event or
+PodScheduled condition, a kubelet event, a container state, a node condition or taint, or a
+line a user pasted. It is the evidence layer: what the responsible component *said*. Inference
+from specs lives elsewhere and never overrides what is decided here.
+
+Weights order the reports about one subject (a pod or a node): the kubelet's verdicts on a
+scheduled pod outrank the scheduler's older ones, a liveness kill outranks the crash loop it
+causes, an OOM kill outranks the exit code 137 it produces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import _tshoot_kubeletmsg as km
+import _tshoot_schedmsg as sm
+
+WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
+          "oom_killed": 80, "probe_failing:liveness": 75, "config_missing": 70,
+          "image_pull": 65, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
+          "stuck_terminating": 45, "scheduler": 40, "pvc_pending": 40, "crash_loop": 30,
+          "probe_failing": 20}
+NODE_CAUSES = ("node_not_ready", "node_pressure")
+
+
+@dataclass
+class Report:
+    cause: str
+    quote: str                     # the message, as printed
+    weight: int
+    detail: dict = field(default_factory=dict)
+    scheduler: bool = False        # from the scheduler (FailedScheduling / PodScheduled)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def classify(text: str) -> Report | None:
+    """What one message reports, or None when it reports no failure."""
+    if not text or not text.strip():
+        return None
+    text = text.replace("''", "'")
+    for check in (_scheduler, _dra, _gpu, _oom, _probe, _config, _pull, _sandbox, _mount,
+                  _evicted, _node_down, _node_pressure, _terminating, _pvc, _crash):
+        found = check(text)
+        if found:
+            return found
+    return None
+
+
+def _scheduler(text: str) -> Report | None:
+    msg = sm.parse(text)
+    if not msg:
+        return None
+    cat, reason = sm.verdict(msg)
+    cause = sm.CAUSE.get(cat, "unschedulable_other")
+    detail = {"category": cat, "reason": reason, "message": msg, "era": msg.era,
+              "taint_keys": sm.taint_keys(msg), "resources": sm.resources(msg)}
+    return Report(cause, _short(msg.text, 400), WEIGHT["scheduler"], detail, scheduler=True)
+
+
+def _dra(text: str) -> Report | None:
+    if km.DRA_WAIT.search(text):
+        return Report("dra_claim", _short(text), WEIGHT["dra_claim"], scheduler=True)
+    return None
+
+
+def _gpu(text: str) -> Report | None:
+    if km.GPU.search(text):
+        xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
+        return Report("gpu_pressure", _short(text), WEIGHT["gpu_pressure"],
+                      {"xid": int(xid.group(1)) if xid else None})
+    return None
+
+
+def _oom(text: str) -> Report | None:
+    if re.search(r"(?<!not )(?<!no )\bOOMKilled\b", text) and not re.search(
+            r"OOMKilled\W*(is|:|=)?\s*false", text, re.I):
+        return Report("oom_killed", _short(text), WEIGHT["oom_killed"])
+    return None
+
+
+def _probe(text: str) -> Report | None:
+    m = km.PROBE.search(text)
+    if not m:
+        return None
+    kind = next(g for g in m.groups() if g).lower()
+    key = "probe_failing:liveness" if kind in ("liveness", "startup") else "probe_failing"
+    return Report("probe_failing", _short(text), WEIGHT[key], {"probe": kind})
+
+
+def _config(text: str) -> Report | None:
+    found = km.config_missing(text)
+    if found:
+        return Report("config_missing", _short(text), WEIGHT["config_missing"], found)
+    if re.search(r"CreateContainerConfigError", text):
+        return Report("config_missing", _short(text), WEIGHT["config_missing"] - 5, {})
+    return None
+
+
+_PULL_LINE = re.compile(r"failed to pull image|errimagepull|imagepullbackoff|back-off pulling "
+                        r"image|invalidimagename|errimageneverpull|image pull failed|pull access "
+                        r"denied|manifest unknown|toomanyrequests|trying and failing to pull",
+                        re.I)
+
+
+def _pull(text: str) -> Report | None:
+    if not _PULL_LINE.search(text):
+        return None
+    image = re.search(r"(?:pull(?:ing)? image|Back-off pulling image)\s+\"([^\"]+)\"", text, re.I)
+    return Report("image_pull", _short(text), WEIGHT["image_pull"],
+                  {"kind": km.pull_kind(text), "image": image.group(1) if image else ""})
+
+
+def _sandbox(text: str) -> Report | None:
+    if km.SANDBOX.search(text):
+        return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"])
+    return None
+
+
+def _mount(text: str) -> Report | None:
+    if km.MOUNT.search(text):
+        return Report("mount_failed", _short(text), WEIGHT["mount_failed"])
+    return None
+
+
+def _evicted(text: str) -> Report | None:
+    m = km.EVICTED.search(text)
+    if m or re.search(r"(?:Reason|reason)[:=]\s*Evicted\b", text):
+        return Report("evicted", _short(text), WEIGHT["evicted"],
+                      {"resource": m.group(1) if m else ""})
+    return None
+
+
+def _node_down(text: str) -> Report | None:
+    if km.NODE_DOWN.search(text):
+        return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"])
+    return None
+
+
+def _node_pressure(text: str) -> Report | None:
+    if km.NODE_PRESSURE.search(text) or re.search(
+            r"^\s*(DiskPressure|MemoryPressure|PIDPressure)\s+True\b", text):
+        return Report("node_pressure", _short(text), WEIGHT["node_pressure"])
+    return None
+
+
+def _terminating(text: str) -> Report | None:
+    if km.TERMINATING.search(text):
+        return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"])
+    return None
+
+
+_PVC = re.compile(r"no persistent volumes available for this claim|waiting for a volume to be "
+                  r"created|storageclass\.storage\.k8s\.io \"[^\"]+\" not found"
+                  r"|ProvisioningFailed|FailedBinding", re.I)
+
+
+def _pvc(text: str) -> Report | None:
+    if _PVC.search(text):
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"])
+    return None
+
+
+def _crash(text: str) -> Report | None:
+    if km.EXEC_FORMAT.search(text):
+        return Report("crash_loop", _short(text), WEIGHT["crash_loop"] + 2,
+                      {"why": "exec format error: the image's binary was built for another CPU "
+                              "architecture than the node's"})
+    if km.EXEC_MISSING.search(text):
+        return Report("crash_loop", _short(text), WEIGHT["crash_loop"] + 2,
+                      {"why": "the container's command is not in the image"})
+    if km.CRASH.search(text):
+        return Report("crash_loop", _short(text), WEIGHT["crash_loop"])
+    return None

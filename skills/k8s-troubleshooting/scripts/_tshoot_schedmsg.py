@@ -1,0 +1,246 @@
+"""The scheduler's own verdict, in every wording it has printed (Kubernetes 1.2 to 1.37).
+
+A FailedScheduling event or a PodScheduled=False condition carries the scheduler's histogram of
+why each node was rejected. Its shape changed five times (sources and versions:
+references/messages.md):
+
+    <= 1.5   pod (P) failed to fit in any node\\nfit failure summary on nodes : A (2), B (1)
+             pod (P) failed to fit in any node\\nfit failure on node (N): A
+    1.6-1.8  No nodes are available that match all of the following predicates:: A (2), B (1).
+    1.9-1.10 0/3 nodes are available: 2 A, 1 B.                 (A, B: predicate names)
+    1.11+    0/3 nodes are available: 2 node(s) didn't match node selector, 1 Insufficient cpu.
+    1.17+    ... "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims."
+             (a PreFilter reason without a count), and since 1.22 a ". preemption: 0/3 nodes
+             are available: 3 No preemption victims found for incoming pod." tail.
+
+`parse(text)` turns any of them into a SchedMessage; `verdict(msg)` names the cause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# ---- the reason vocabulary --------------------------------------------------------------
+# (regex over one reason, category). Categories: insufficient, taint, cordoned, not_ready,
+# pressure, affinity, pod_affinity, spread, ports, volume_affinity, pvc, dra, control_plane
+# (a taint the scheduler names as the control-plane's), other.
+_REASONS = [
+    (r"^insufficient\b|^too many pods|^podfitsresources|^nodere?sourcesfit|^podexceedsfreecpu"
+     r"|^podexceedsfreememory|^node didn't have enough resource", "insufficient"),
+    (r"unschedulable|^checknodeunschedulable|^nodeunschedulable", "cordoned"),
+    (r"taint \{node-role\.kubernetes\.io/(master|control-plane)\b", "control_plane"),
+    (r"taint \{node\.kubernetes\.io/(not-ready|unreachable)\b|^nodenotready|were not ready"
+     r"|^nodeunknowncondition|unknown conditions|^nodenetworkunavailable|unavailable network"
+     r"|^checknodecondition|^nodeoutofdisk|out of disk space", "not_ready"),
+    (r"taint \{node\.kubernetes\.io/(disk|memory|pid)-pressure\b|^nodeunder\w*pressure"
+     r"|^checknode\w*pressure|had (memory|disk|pid) pressure", "pressure"),
+    (r"taint|^podtoleratesnodetaints|^tainttoleration", "taint"),
+    (r"cannot allocate all claims|resourceclaim|resource driver|^dynamicresources"
+     r"|unallocated immediate", "dra"),
+    (r"unbound immediate persistentvolumeclaims|unbound persistentvolumeclaims"
+     r"|persistentvolumeclaim \S+ not found|didn't find available persistent volumes"
+     r"|^volumebindingnomatch", "pvc"),
+    (r"volume node affinity conflict|persistentvolume's node affinity|no available volume zone"
+     r"|^novolumezoneconflict|^volumenodeaffinityconflict|^volumezone", "volume_affinity"),
+    (r"free ports|^podfitshostports|^podfitsports|^nodeports", "ports"),
+    (r"topology spread|^podtopologyspread|^evenpodsspread", "spread"),
+    (r"pod affinity|pod anti-affinity|anti-affinity|^matchinterpodaffinity|^interpodaffinity"
+     r"|^existingpodsantiaffinityrulesnotmatch|^pod(anti)?affinityrulesnotmatch", "pod_affinity"),
+    (r"node selector|node affinity|^matchnodeselector|^nodeaffinity|requested hostname"
+     r"|requested node name|^hostname|^nodename|service affinity|^checkserviceaffinity"
+     r"|requested labels|^checknodelabelpresence", "affinity"),
+    (r"max volume count|^maxvolumecount|^max\w*volumecount|volume limit", "insufficient"),
+]
+_REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
+
+# Filters run in this order and a node is reported under the first one it fails (1.17+
+# framework: pkg/scheduler/apis/config/v1/default_plugins.go; 1.11-1.16: predicatesOrdering in
+# pkg/scheduler/algorithm/predicates/predicates.go). A node counted under a later filter passed
+# every earlier one, so the latest filter named is the one closest to the real blocker.
+FRAMEWORK_ORDER = ("not_ready", "cordoned", "control_plane", "taint", "pressure", "affinity",
+                   "ports", "insufficient", "volume_affinity", "pvc", "spread",
+                   "pod_affinity", "dra")
+PREDICATE_ORDER = ("not_ready", "cordoned", "affinity", "ports", "insufficient",
+                   "control_plane", "taint", "volume_affinity", "pvc", "pressure",
+                   "pod_affinity", "spread", "dra")
+
+CAUSE = {"insufficient": "unschedulable_insufficient", "taint": "unschedulable_taint",
+         "control_plane": "unschedulable_taint", "cordoned": "unschedulable_cordoned",
+         "not_ready": "node_not_ready", "pressure": "node_pressure",
+         "affinity": "unschedulable_affinity", "pod_affinity": "unschedulable_pod_affinity",
+         "spread": "unschedulable_topology_spread", "ports": "unschedulable_ports",
+         "volume_affinity": "volume_node_affinity", "pvc": "pvc_pending", "dra": "dra_claim",
+         "other": "unschedulable_other"}
+
+_HEAD_NEW = re.compile(r"0/(\d+) nodes are available:?\s*(.*)", re.S)
+_HEAD_PRED = re.compile(r"No nodes are available that match all of the (?:following )?"
+                        r"predicates:+\s*(.*)", re.S | re.I)
+_HEAD_OLD = re.compile(r"failed to fit in any node\s*(.*)", re.S)
+_NO_NODES = re.compile(r"no nodes available to schedule pods", re.I)
+_COUNTED_NEW = re.compile(r"^(\d+)\s+(.+)$", re.S)
+_COUNTED_OLD = re.compile(r"^(.+?)\s*\((\d+)\)$", re.S)
+_PREEMPTION = re.compile(r"\.?\s*preemption:\s*", re.I)
+_BARE = re.compile(r"\b\d+ (?:node\(s\) (?:had|didn't|were|exceed)|Insufficient \S+|Too many pods)")
+
+
+@dataclass
+class SchedMessage:
+    text: str
+    era: str                        # "<=1.5", "1.6-1.8", "1.9+" (counted histogram)
+    total: int | None = None        # N of "0/N nodes"
+    reasons: list = field(default_factory=list)   # [(count or None, reason text)]
+    preemption: str = ""            # the "preemption: ..." tail, when printed
+    no_nodes: bool = False          # "no nodes available to schedule pods"
+
+    def categories(self) -> dict:
+        """{category: nodes counted}; a reason without a count covers every node."""
+        out: dict = {}
+        for count, reason in self.reasons:
+            cat = category(reason)
+            n = count if count is not None else (self.total or 1)
+            out[cat] = out.get(cat, 0) + n
+        return out
+
+
+def category(reason: str) -> str:
+    text = reason.strip().strip(".")
+    for rx, cat in _REASONS:
+        if rx.search(text):
+            return cat
+    return "other"
+
+
+def parse(text: str) -> SchedMessage | None:
+    """The scheduler's message in `text` (an event message, a condition, a pasted line)."""
+    if not text:
+        return None
+    text = " ".join(str(text).split())
+    if _NO_NODES.search(text):
+        return SchedMessage(text, "any", no_nodes=True)
+    m = _HEAD_NEW.search(text)
+    if m:
+        body, tail = _split_preemption(m.group(2))
+        return SchedMessage(text, "1.9+", int(m.group(1)), _counted_new(body), tail)
+    m = _HEAD_PRED.search(text)
+    if m:
+        return SchedMessage(text, "1.6-1.8", None, _counted_old(m.group(1)))
+    m = _HEAD_OLD.search(text)
+    if m:
+        return SchedMessage(text, "<=1.5", None, _old_fit(m.group(1)))
+    m = _BARE.search(text)
+    if m:  # the histogram quoted without its "0/N nodes are available:" head
+        body, tail = _split_preemption(text[m.start():])
+        return SchedMessage(text, "1.9+", None, _counted_new(_until_quote(body)), tail)
+    return None
+
+
+def _until_quote(body: str) -> str:
+    return re.split(r"[`\"]", body, maxsplit=1)[0]
+
+
+def _split_preemption(body: str) -> tuple[str, str]:
+    parts = _PREEMPTION.split(body, maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else "")
+
+
+def _items(body: str) -> list[str]:
+    """Comma-separated reasons; a taint's `{key: value}` may hold no comma, but the 1.19-1.24
+    wording puts a comma after it ("had taint {k: v}, that the pod didn't tolerate")."""
+    body = body.strip().rstrip(".").strip()
+    body = re.sub(r"\},\s*that the pod didn't tolerate", "} that the pod didn't tolerate", body)
+    return [p.strip() for p in re.split(r",\s+", body) if p.strip()]
+
+
+def _counted_new(body: str) -> list:
+    out = []
+    for part in _items(body):
+        # PreFilter messages end with "." and have no count: "pod has unbound immediate ..."
+        for piece in [p for p in re.split(r"\.\s+(?=\d+ |[a-z])", part) if p.strip()]:
+            m = _COUNTED_NEW.match(piece.strip())
+            out.append((int(m.group(1)), m.group(2).strip(" .")) if m
+                       else (None, piece.strip(" .")))
+    return out
+
+
+def _counted_old(body: str) -> list:
+    out = []
+    for part in _items(body):
+        m = _COUNTED_OLD.match(part.strip())
+        out.append((int(m.group(2)), m.group(1).strip()) if m else (None, part))
+    return out
+
+
+def _old_fit(body: str) -> list:
+    summary = re.search(r"fit failure summary on nodes\s*:\s*(.*)", body)
+    if summary:
+        return _counted_old(summary.group(1))
+    found = re.findall(r"fit failure on node \(([^)]*)\):\s*([^;]+?)(?=\s*(?:;|fit failure|$))",
+                       body)
+    counts: dict = {}
+    for _node, reasons in found:
+        for reason in re.split(r",\s*", reasons.strip()):
+            counts[reason.strip()] = counts.get(reason.strip(), 0) + 1
+    return [(n, r) for r, n in counts.items()]
+
+
+def order_for(msg: SchedMessage) -> tuple:
+    """The filter order of the scheduler that wrote the message, judged by its wording."""
+    if msg.era != "1.9+":
+        return PREDICATE_ORDER
+    words = " ".join(r for _, r in msg.reasons)
+    predicate_names = re.search(r"\b(MatchNodeSelector|PodToleratesNodeTaints|PodFitsHostPorts"
+                                r"|MatchInterPodAffinity|CheckServiceAffinity)\b", words)
+    framework = ("untolerated taint" in words or "had taint {" in words
+                 or "node affinity/selector" in words or "Too many pods" in words
+                 or "topology spread" in words or "PersistentVolume's" in words
+                 or msg.preemption)
+    if predicate_names or not framework:
+        return PREDICATE_ORDER
+    return FRAMEWORK_ORDER
+
+
+def verdict(msg: SchedMessage) -> tuple[str, str]:
+    """(category, reason text) the scheduler's message points at.
+
+    A reason that covers every node wins; control-plane taints and broken nodes are context
+    when other reasons exist (they are meant to keep pods off); otherwise the latest filter in
+    the scheduler's order wins (its nodes passed every earlier filter)."""
+    if msg.no_nodes:
+        return "not_ready", "no nodes available to schedule pods"
+    cats = msg.categories()
+    if not cats:
+        return "other", msg.text
+    for cat in ("pvc", "dra"):  # PreFilter verdicts: no node was even tried
+        if cat in cats:
+            return cat, _reason_of(msg, cat)
+    candidates = {c: n for c, n in cats.items() if c not in ("control_plane", "not_ready")} \
+        or cats
+    if msg.total:
+        full = [c for c, n in candidates.items() if n >= msg.total]
+        if len(full) == 1:
+            return full[0], _reason_of(msg, full[0])
+    order = order_for(msg)
+    best = max(candidates, key=lambda c: (order.index(c) if c in order else -1,
+                                          candidates[c]))
+    return best, _reason_of(msg, best)
+
+
+def _reason_of(msg: SchedMessage, cat: str) -> str:
+    return next((r for _, r in msg.reasons if category(r) == cat), cat)
+
+
+def taint_keys(msg: SchedMessage) -> list[str]:
+    """Taint keys the message names ({key: value} wording of 1.19-1.34)."""
+    return re.findall(r"taint \{([^:}]+)", " ".join(r for _, r in msg.reasons))
+
+
+def resources(msg: SchedMessage) -> list[str]:
+    """Resources named short ("Insufficient nvidia.com/gpu" -> nvidia.com/gpu; pods)."""
+    out = []
+    for _, reason in msg.reasons:
+        m = re.match(r"Insufficient (\S+)", reason.strip())
+        if m:
+            out.append(m.group(1).rstrip("."))
+        elif re.match(r"Too many pods", reason.strip(), re.I):
+            out.append("pods")
+    return out

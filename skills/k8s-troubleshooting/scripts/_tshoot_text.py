@@ -1,0 +1,135 @@
+"""Pasted text that is not a YAML/JSON dump: find the components' own messages in it.
+
+Users paste `kubectl describe` output, event rows, `kubectl get pods` tables, log lines and
+prose around them. Each line (joined with the continuation lines a terminal or YAML folding
+split off) is read by _tshoot_reports.classify; the reports are grouped per subject - the pod
+or node the line names (`pod/NAME` in event rows, a `kubectl get pods` row, the `Name:` of the
+described object) - and each subject's strongest report becomes a finding.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import _tshoot_kubeletmsg as km
+from _tshoot_reports import NODE_CAUSES, Report, classify
+
+_FIELD = re.compile(r"^([A-Z][A-Za-z-]*(?: [A-Za-z-]+)*):(?:\s|$)")
+_NAME = re.compile(r"^ ?Name:\s+(\S+)")
+_NAMESPACE = re.compile(r"^ ?Namespace:\s+(\S+)")
+_ROW = re.compile(r"^(?:(?:po|pod|pods)/)?([a-z0-9][a-z0-9.-]*)\s+\d+/\d+\s+\S")
+_OBJ = re.compile(r"\b(?:pod|pods|po)/([a-z0-9][a-z0-9.-]*)")
+_E2E = re.compile(r"event for ([a-z0-9][a-z0-9.-]*):")
+_NEW_ROW = re.compile(r"^\s*(?:Warning|Normal|\d+[smhd]\b|\d+m\d+s|<unknown>|[A-Z]\d{4} "
+                      r"|[A-Z][a-z]{2} +\d+ \d|-\s|[A-Za-z][\w .]*:\s|#|```|\$|\[|>)")
+_QUOTE = re.compile(r"^\s*(?:>\s?|│\s?|\|\s?)")
+
+
+@dataclass
+class Subject:
+    kind: str                       # Pod, Node, PersistentVolumeClaim or "" (unknown)
+    name: str
+    namespace: str = ""
+    reports: list = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return self.kind, self.namespace, self.name
+
+
+def _block_kind(lines: list[str]) -> str:
+    fields = set()
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        m = _FIELD.match(line.lstrip(" ")) if indent <= 1 else None
+        if m:
+            fields.add(m.group(1))
+    if fields & {"Taints", "Roles", "Unschedulable", "Lease", "Allocatable", "Capacity"} and \
+            not fields & {"Containers", "Controlled By", "Init Containers"}:
+        return "Node"
+    if "StorageClass" in fields and "Access Modes" in fields:
+        return "PersistentVolumeClaim"
+    if fields & {"Containers", "Init Containers", "Controlled By", "Node", "Status", "IP"}:
+        return "Pod"
+    return ""
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int, str, str, str]]:
+    """[(start, end, kind, name, namespace)] of each described object in the text."""
+    starts = [i for i, line in enumerate(lines) if _NAME.match(_QUOTE.sub("", line))]
+    out = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        block = [_QUOTE.sub("", x) for x in lines[start:end]]
+        ns = next((m.group(1) for x in block[:6] for m in [_NAMESPACE.match(x)] if m), "")
+        out.append((start, end, _block_kind(block), _NAME.match(block[0]).group(1), ns))
+    return out
+
+
+def _window(lines: list[str], i: int) -> str:
+    """Line i plus the continuation lines a terminal or YAML folding split off it."""
+    parts = [lines[i]]
+    for nxt in lines[i + 1:i + 4]:
+        clean = _QUOTE.sub("", nxt)
+        if not clean.strip() or _NEW_ROW.match(clean) or _ROW.match(clean.strip()):
+            break
+        parts.append(clean.strip())
+    return " ".join(p.strip() for p in parts)
+
+
+def _taint_reports(text: str) -> list[Report]:
+    out = []
+    for key in re.findall(r"(node\.kubernetes\.io/[a-z-]+)(?:=[^:\s]*)?:(?:NoSchedule|NoExecute)",
+                          text):
+        if key in km.DOWN_TAINTS:
+            out.append(Report("node_not_ready", f"taint {key}", 100))
+        elif key in km.PRESSURE_TAINTS:
+            out.append(Report("node_pressure", f"taint {key}", 95))
+        elif key == "node.kubernetes.io/unschedulable":
+            out.append(Report("unschedulable_cordoned", f"taint {key}", 40))
+    return out
+
+
+def scan(text: str) -> list[Subject]:
+    """Every subject the text reports a failure for, with its reports in text order."""
+    lines = text.splitlines()
+    blocks = _blocks(lines)
+    subjects: dict = {}
+
+    def subject(kind: str, name: str, ns: str = "") -> Subject:
+        key = (kind, ns, name)
+        if key not in subjects:
+            subjects[key] = Subject(kind, name, ns)
+        return subjects[key]
+
+    section = ""
+    for i, raw in enumerate(lines):
+        line = _QUOTE.sub("", raw)
+        block = next((b for b in blocks if b[0] <= i < b[1]), None)
+        kind, name, ns = (block[2], block[3], block[4]) if block else ("", "", "")
+        top = _FIELD.match(line) if not line.startswith("  ") else None
+        if top:
+            section = top.group(1)
+        if section == "Tolerations":
+            continue  # a pod's tolerations name taints it accepts, not problems
+        if section == "Taints" and kind in ("Node", ""):
+            for rep in _taint_reports(line):
+                subject("Node", name if kind == "Node" else "", "").reports.append(rep)
+            continue
+        rep = classify(_window(lines, i)) or classify(line)
+        if not rep:
+            continue
+        row = _ROW.match(line.strip())
+        override = _OBJ.search(line) or _E2E.search(line)
+        if rep.cause in NODE_CAUSES and not rep.scheduler:
+            subject("Node", name if kind == "Node" else "", "").reports.append(rep)
+        elif override:
+            subject("Pod", override.group(1), ns).reports.append(rep)
+        elif row:
+            subject("Pod", row.group(1), ns).reports.append(rep)
+        elif kind == "PersistentVolumeClaim":
+            subject("PersistentVolumeClaim", name, ns).reports.append(rep)
+        else:
+            subject("Pod" if kind in ("Pod", "") else kind, name if kind == "Pod" else "",
+                    ns).reports.append(rep)
+    return [s for s in subjects.values() if s.reports]

@@ -1,0 +1,169 @@
+"""A subject's reports -> one finding: the strongest report decides, the rest is evidence.
+
+Used for pasted text (describe output, event rows, log lines) and for events about pods that
+are not in a dump. Every finding made here has basis "reported": a component said it.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.findings import finding
+
+import _tshoot_kubeletmsg as km
+from _tshoot_redact import redact
+
+_SCHED_FIX = {
+    "insufficient": "no node has that much free: lower the pod's requests, free capacity or add "
+                    "nodes; 'Too many pods' is the node's max-pods limit (kubelet maxPods) - "
+                    "raise it or add nodes",
+    "taint": "add a toleration for the taint to the pod template if the pod belongs on those "
+             "nodes (GPU and dedicated pools are tainted on purpose), or remove the taint: "
+             "kubectl describe nodes | grep Taints shows which",
+    "control_plane": "only control-plane nodes are left and they are tainted NoSchedule: add "
+                     "worker nodes, or on a single-node cluster remove the taint "
+                     "(kubectl taint nodes --all node-role.kubernetes.io/control-plane-)",
+    "cordoned": "the nodes are cordoned (spec.unschedulable): kubectl uncordon NODE once their "
+                "maintenance is over",
+    "not_ready": "the nodes the pod could use are NotReady/unreachable: bring their kubelet back "
+                 "(see the node's Ready condition) or remove dead Nodes",
+    "pressure": "the nodes are under disk/memory/PID pressure and tainted by the kubelet: free "
+                "disk (unused images, logs) or memory on them, or add capacity",
+    "affinity": "nodeSelector / required nodeAffinity match no node's labels: compare with "
+                "kubectl get nodes --show-labels and fix the selector or label the nodes",
+    "pod_affinity": "required pod (anti-)affinity cannot be met: with anti-affinity per node, "
+                    "replicas need at least as many eligible nodes - add nodes, lower replicas, "
+                    "or use preferredDuringScheduling",
+    "spread": "topologySpreadConstraints with DoNotSchedule cannot be met on the current "
+              "domains: add nodes in the missing zone, raise maxSkew or use ScheduleAnyway",
+    "ports": "the requested hostPort (or hostNetwork port) is already taken on those nodes: free "
+             "the port, drop hostPort, or run on more nodes",
+    "volume_affinity": "the pod's PersistentVolume(s) are pinned to another zone/node than any "
+                       "node it can use: schedule in the volume's zone, or recreate the volumes "
+                       "in one zone (StorageClass volumeBindingMode: WaitForFirstConsumer)",
+    "pvc": "a PersistentVolumeClaim is not bound: check kubectl describe pvc (StorageClass "
+           "exists? default class? provisioner running?)",
+    "dra": "its DRA ResourceClaims cannot be allocated: hand off to the k8s-dra skill "
+           "(explain_claim.py) - the claims' device requests match no free devices",
+    "other": "read the scheduler's message for the plugin that rejected the nodes",
+}
+
+_FIX = {
+    "node_not_ready": "bring the node's kubelet back: it stopped reporting (machine down, kubelet "
+                      "or container runtime dead); then check the Ready condition's message",
+    "node_pressure": "the kubelet reports resource pressure and taints the node: free disk "
+                     "(crictl rmi --prune, old logs) or memory, or raise the node's capacity; "
+                     "new pods are kept off until the condition clears",
+    "dra_claim": "hand off to the k8s-dra skill (explain_claim.py): the pod waits for its "
+                 "ResourceClaims to be allocated by the DRA driver",
+    "gpu_pressure": "CUDA ran out of GPU memory: lower the per-GPU batch size, enable gradient "
+                    "checkpointing / mixed precision, or use a GPU with more memory; Xid "
+                    "hardware errors: cordon and drain the node",
+    "oom_killed": "raise resources.limits.memory of the container (and requests to match) or "
+                  "make the process use less memory",
+    "probe_failing:liveness": "the liveness/startup probe kills the container before it "
+                              "answers: add a startupProbe or raise initialDelaySeconds/"
+                              "timeoutSeconds/failureThreshold, or fix the probed endpoint",
+    "probe_failing": "the readiness probe fails: point it at the port/path the app serves, or "
+                     "fix what the app's health endpoint depends on",
+    "config_missing": "create the ConfigMap/Secret (or the key) in the pod's namespace, fix the "
+                      "name/key in the pod template, or mark the reference optional: true",
+    "sandbox_failed": "the CNI plugin could not set up the pod's network: check the network "
+                      "add-on's pods on that node (logs, credentials, config in /etc/cni/net.d)",
+    "mount_failed": "a volume cannot be attached/mounted: a ReadWriteOnce volume still attached "
+                    "to another node waits for the old pod to go (or a stale VolumeAttachment "
+                    "to be deleted); otherwise check the storage driver's pods and the volume",
+    "evicted": "the kubelet evicted the pod under node resource pressure: free node disk/memory, "
+               "set requests (ephemeral-storage, memory) so the pod is not the first victim; "
+               "evicted pods stay Failed until deleted",
+    "stuck_terminating": "no kubelet confirms the deletion (its node is gone or unreachable) or "
+                         "a finalizer holds it: check metadata.finalizers; if the node is gone, "
+                         "kubectl delete pod NAME --grace-period=0 --force",
+    "crash_loop": "read the previous logs (kubectl logs POD --previous) and fix the command, "
+                  "config or application error; the container exits and is restarted",
+    "pvc_pending": "the claim cannot bind: set an existing storageClassName (or mark a default "
+                   "StorageClass), or create a matching PersistentVolume",
+}
+
+
+def pick(reports: list) -> tuple:
+    """(winner, other reports): the strongest; among equals the last printed. The scheduler
+    speaks about a pod before it is placed, so only its latest verdict counts."""
+    sched = [r for r in reports if r.scheduler]
+    kept = [r for r in reports if not r.scheduler] + sched[-1:]
+    best = None
+    for rep in kept:
+        if best is None or rep.weight >= best.weight:
+            best = rep
+    return best, [r for r in reports if r is not best]
+
+
+def message_fix(rep) -> tuple[str, str]:
+    cause, d = rep.cause, rep.detail
+    if rep.scheduler and "category" in d:
+        cat = d["category"]
+        res = ", ".join(d.get("resources") or [])
+        msg = f"the scheduler cannot place it: {d.get('reason')}"
+        fix = _SCHED_FIX.get(cat, _SCHED_FIX["other"])
+        if cat == "insufficient" and any("/" in r for r in d.get("resources") or []):
+            fix = (f"no node has {res} free: check that nodes advertise it (kubectl describe "
+                   f"nodes | grep {res.split(',')[0]}; a device plugin must be running) and "
+                   "that enough is unallocated, or lower the request")
+        if d.get("taint_keys"):
+            fix += " (taints named: " + ", ".join(d["taint_keys"]) + ")"
+        return msg, fix
+    if cause == "image_pull":
+        kind = d.get("kind", "pull failed")
+        image = d.get("image")
+        return (f"cannot pull image{' ' + image if image else ''} ({kind})",
+                km.PULL_FIX.get(kind, km.PULL_FIX["pull failed"]))
+    if cause == "config_missing" and d.get("name"):
+        what = (f"key {d['key']} in {d['kind']} {d['name']}" if d.get("key")
+                else f"{d['kind']} {d['name']}")
+        return (f"the kubelet cannot find {what}",
+                f"create {what} in the pod's namespace (or fix the reference / optional: true)"
+                + (" - set secret values yourself, never paste them" if d["kind"] == "Secret"
+                   else ""))
+    if cause == "probe_failing":
+        key = "probe_failing:liveness" if d.get("probe") in ("liveness", "startup") \
+            else "probe_failing"
+        what = "restarts it" if key != "probe_failing" else "keeps it out of Service endpoints"
+        return f"its {d.get('probe', 'readiness')} probe fails and the kubelet {what}", _FIX[key]
+    if cause == "crash_loop" and d.get("why"):
+        return f"the container crashes: {d['why']}", _FIX["crash_loop"]
+    if cause == "evicted" and d.get("resource"):
+        return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
+    if cause == "gpu_pressure" and d.get("xid"):
+        return (f"GPU Xid {d['xid']} error", "Xid errors are reported by the NVIDIA driver: "
+                "hardware Xids (48, 63, 64, 74, 79, 92, 94, 95, 119, 120) mean cordon and drain "
+                "the node and have the GPU checked; others are usually application bugs")
+    return _HEADLINE.get(cause, cause.replace("_", " ")), _FIX.get(cause, "")
+
+
+_HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
+             "the node is under resource pressure", "dra_claim":
+             "its DRA ResourceClaims are not allocated", "gpu_pressure":
+             "the GPU ran out of memory (CUDA OOM)", "oom_killed":
+             "the container is OOMKilled (memory limit)", "config_missing":
+             "the kubelet cannot create the container: a ConfigMap/Secret it needs is missing",
+             "sandbox_failed": "the pod sandbox (network) cannot be created",
+             "mount_failed": "a volume cannot be attached or mounted", "evicted":
+             "the pod was evicted", "stuck_terminating": "the pod is stuck Terminating",
+             "crash_loop": "the container keeps crashing", "pvc_pending":
+             "its PersistentVolumeClaim is not bound"}
+
+
+def subject_finding(subject, name_hint: str = "") -> dict:
+    best, others = pick(subject.reports)
+    msg, fix = message_fix(best)
+    name = subject.name or name_hint
+    what = f"{subject.kind.lower() or 'pod'} {name}".strip() if name else (
+        "the pasted " + (subject.kind.lower() or "pod"))
+    evidence = [f'reported: "{redact(best.quote)}"']
+    seen = {best.quote}
+    for rep in reversed(others):
+        if rep.quote not in seen and len(evidence) < 5:
+            seen.add(rep.quote)
+            evidence.append(f'also reported: "{redact(rep.quote)}"')
+    obj = {"kind": subject.kind or "Pod", "namespace": subject.namespace, "name": name}
+    f = finding("error", best.cause, obj, f"{what}: {msg}", evidence, fix, basis="reported")
+    f.update(count=1, pods=[name] if name and (subject.kind or "Pod") == "Pod" else [],
+             _related=[name] if name else [], _weight=best.weight)
+    return f
