@@ -22,7 +22,7 @@ _PULL_KINDS = [
                              r"|dial tcp|no route to host"),
     ("wrong platform", r"no matching manifest for|does not match the specified platform"),
     ("not found or private", r"pull access denied|repository does not exist or may require"),
-    ("registry auth", r"unauthorized|authentication required|401 unauthorized|403 forbidden"
+    ("registry auth", r"unauthorized|authentication (is )?required|401 unauthorized|403 forbidden"
                       r"|denied:|access to the resource is denied|no basic auth credentials"
                       r"|permission denied"),
     ("tag or repository not found", r"manifest unknown|manifest for \S+ not found|not found"
