@@ -40,16 +40,17 @@ def strip_values(obj: dict) -> dict:
 
 def read_dump(path: str) -> list[dict]:
     text, label = read_text(path)
-    objects = dump_objects(text, label)
+    objects, _ = dump_objects(text, label)
     if not objects:
         raise InputError(f"{label}: no Kubernetes objects found")
     return objects
 
 
-def dump_objects(text: str, label: str) -> list[dict]:
+def dump_objects(text: str, label: str) -> tuple[list[dict], set]:
     """The objects of a `kubectl get -o yaml|json` dump (List, multi-document, a YAML list of
     objects), values of Secrets/ConfigMaps dropped; [] when the text is not such a dump
-    (describe output, event tables, prose): the caller reads those as text."""
+    (describe output, event tables, prose): the caller reads those as text. Also returns the
+    kinds the dump lists in full: the items of a `kind: List` (kubectl get TYPE,... -o yaml)."""
     stripped = text.lstrip()
     if not stripped:
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
@@ -58,21 +59,27 @@ def dump_objects(text: str, label: str) -> list[dict]:
         try:
             docs = list(yaml.load_all(text, Loader=_CLOADER))
         except yaml.YAMLError:
-            return []
+            return [], set()
     if docs is None:
         try:
             docs = list(yaml.safe_load_all(text))
         except yaml.YAMLError:
-            return []  # not YAML/JSON: the caller reads it as pasted text
-    objects = []
+            return [], set()  # not YAML/JSON: the caller reads it as pasted text
+    objects, listed = [], set()
     for doc in docs:
         items = doc if isinstance(doc, list) else [doc]
         for item in items:
             if isinstance(item, dict):
-                objects.extend(o for o in flatten(item) if isinstance(o, dict))
+                flat = [o for o in flatten(item) if isinstance(o, dict)]
+                if str(item.get("kind", "")).endswith("List"):
+                    listed |= {str(o.get("kind")) for o in flat}
+                    kind = str(item.get("kind"))[:-4]
+                    if kind:  # `kubectl get configmaps -o yaml` prints ConfigMapList (or an
+                        listed.add(kind)  # empty List): none of that kind exist
+                objects.extend(flat)
     if not objects or not all(o.get("kind") for o in objects):
-        return []  # a status fragment or prose that happens to parse as YAML
-    return [strip_values(o) for o in objects]
+        return [], set()  # a status fragment or prose that happens to parse as YAML
+    return [strip_values(o) for o in objects], listed
 
 
 def read_live(namespace: str | None, selector: str | None, every: bool = False,

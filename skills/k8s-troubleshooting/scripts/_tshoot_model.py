@@ -53,7 +53,8 @@ class Cluster:
         self._usage: dict | None = None
         self._free: dict = {}
         self.text_subjects: list = []  # reports read from pasted text (not a dump)
-        self.pods_filtered = False     # a label selector dropped pods: their events are not ours
+        self.pods_filtered = False
+        self.listed_kinds: set = set()  # kinds the dump lists in full (a kind: List of them)     # a label selector dropped pods: their events are not ours
 
     # ---- lookups -------------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
@@ -61,6 +62,12 @@ class Cluster:
 
     def has_kind(self, kind: str) -> bool:
         return kind in self.by_kind or kind in self.kinds_read
+
+    def knows_all(self, kind: str) -> bool:
+        """May an object of `kind` missing from the input be called absent? Only live (the
+        kind was read) or when the dump holds a full list of the kind; otherwise an object not
+        in a pasted dump is just not in the dump."""
+        return kind in self.kinds_read or kind in self.listed_kinds
 
     def pods(self) -> list[dict]:
         return [p for p in self.by_kind.get("Pod", ())

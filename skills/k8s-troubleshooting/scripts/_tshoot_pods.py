@@ -9,9 +9,12 @@ import re
 
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
+import _tshoot_kubeletmsg as km
 import _tshoot_sched as sched
 from _tshoot_model import meta
 from _tshoot_redact import redact
+from _tshoot_reports import classify as classify_message
+from _tshoot_verdict import _FIX
 
 GPU_PATTERNS = re.compile(
     r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_STATUS_ALLOC_FAILED|"
@@ -63,6 +66,8 @@ def classify(cluster, pod: dict) -> dict | None:
     phase = status.get("phase")
     if meta(pod, "deletionTimestamp") or phase == "Succeeded":
         return None
+    if phase == "Failed" and status.get("reason") == "Evicted":
+        return _evicted(pod)
     if phase == "Pending" and not (pod.get("spec") or {}).get("nodeName"):
         if sched.is_unschedulable(pod):  # no verdict yet: the scheduler has not tried
             found = sched.explain(cluster, pod)
@@ -86,11 +91,69 @@ def classify(cluster, pod: dict) -> dict | None:
                 found.update(severity="warning", message=found["message"] + " - Ready again now",
                              signature=found["signature"] + ":recovered")
             if found:
-                return found
-    found = _config_refs_cached(cluster, pod)
+                return _liveness(cluster, pod, found)
+    found = _event_verdict(cluster, pod) or _config_refs_cached(cluster, pod)
     if found:
         return found
     return _not_ready(cluster, pod, statuses)
+
+
+def _evicted(pod: dict) -> dict:
+    msg = (pod.get("status") or {}).get("message") or ""
+    res = km.EVICTED.search(msg)
+    return {"cause": "evicted", "severity": "error", "container": "", "basis": "reported",
+            "message": "evicted by the kubelet" + (f": the node was low on {res.group(1)}"
+                                                    if res else ""),
+            "evidence": [f'status.reason Evicted: "{redact(_short(msg))}"'],
+            "fix": "free the node's disk/memory and set requests (ephemeral-storage, memory) so "
+                   "the pod is not the first victim; delete the Failed pod once understood",
+            "signature": f"evicted:{res.group(1) if res else ''}"}
+
+
+def _event_verdict(cluster, pod) -> dict | None:
+    """A pod the kubelet cannot start (sandbox, volumes, config): its events say why."""
+    events = cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+    reports = [r for e in events if e.get("type") == "Warning" for r in [classify_message(
+        f'{e.get("reason", "")}: {e.get("message") or e.get("note") or ""}')] if r]
+    reports = [r for r in reports if r.cause in ("sandbox_failed", "mount_failed",
+                                                 "config_missing")]
+    if not reports:
+        return None
+    best = max(reports, key=lambda r: r.weight)
+    headline = {"sandbox_failed": "the pod sandbox (network) cannot be created",
+                "mount_failed": "a volume cannot be attached or mounted",
+                "config_missing": "a ConfigMap/Secret it mounts is missing"}[best.cause]
+    return {"cause": best.cause, "severity": "error", "container": "", "basis": "reported",
+            "message": headline, "evidence": [f'event: "{redact(best.quote)}"'],
+            "fix": _FIX[best.cause], "signature": f"{best.cause}:{best.quote[:80]}"}
+
+
+def _liveness(cluster, pod, found: dict) -> dict:
+    """A crash loop the kubelet itself causes by killing a container that fails its liveness
+    (or startup) probe is a probe problem, not an application crash."""
+    if found["cause"] != "crash_loop":
+        return found
+    events = cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+    kills = [e for e in events if km.LIVENESS_KILL.search(e.get("message") or "")
+             or (e.get("reason") == "Unhealthy" and re.search(
+                 r"(liveness|startup) probe", e.get("message") or "", re.I))]
+    if not kills:
+        return found
+    c = _container(pod, found["container"])
+    probe = c.get("livenessProbe") or c.get("startupProbe") or {}
+    detail = ", ".join(f"{k} {probe[k]}" for k in ("initialDelaySeconds", "timeoutSeconds",
+                                                     "periodSeconds", "failureThreshold")
+                       if k in probe)
+    return {**found, "cause": "probe_failing",
+            "message": f"container {found['container']} is killed by its liveness probe and "
+                       "restarted" + (f" ({detail})" if detail else ""),
+            "evidence": [f'event: "{redact(_short(kills[-1].get("message", "")))}"']
+            + found["evidence"],
+            "fix": "the liveness probe kills the container before it answers: add a "
+                   "startupProbe or raise initialDelaySeconds/timeoutSeconds/failureThreshold, "
+                   "or fix the probed endpoint; a liveness probe must not depend on slow "
+                   "dependencies",
+            "signature": "liveness:" + found["signature"]}
 
 
 def _terminated(cs: dict) -> dict:
@@ -203,25 +266,19 @@ def _image(cluster, pod, cs) -> dict | None:
               cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
               if e.get("reason") in ("Failed", "ErrImagePull") and "pull" in
               (e.get("message") or "").lower()]
-    blob = (msg + " " + " ".join(events)).lower()
-    if waiting["reason"] == "InvalidImageName":
-        kind, fix = "invalid name", f"fix the image reference {image!r} (registry/repo:tag)"
-    elif any(k in blob for k in ("unauthorized", "authentication required", "denied",
-                                  "401", "403", "forbidden")):
-        kind = "registry auth"
+    kind = km.pull_kind(" ".join([waiting["reason"], msg] + events))
+    if kind == "registry auth":
         fix = ("create a docker-registry Secret (kubectl create secret docker-registry ...) in "
                f"namespace {meta(pod, 'namespace')} and reference it in spec.imagePullSecrets "
                "(or on the ServiceAccount)")
-    elif any(k in blob for k in ("no such host", "i/o timeout", "connection refused",
-                                  "tls:", "x509")):
-        kind = "registry unreachable"
-        fix = "check the registry host name, DNS/proxy/TLS from the nodes, or mirror the image"
-    else:
+    elif kind in ("tag or repository not found", "pull failed"):
         kind = "tag or repository not found"
         repo, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
         fix = (f"image {image} does not exist: set container {cs.get('name')} image to a tag "
                f"that is published for {repo or image} (list the repository's tags), then "
                "roll out")
+    else:
+        fix = km.PULL_FIX[kind]
     ev = [f"{cs.get('name')}: waiting {waiting['reason']}: \"{redact(_short(msg))}\""]
     ev += warnings(cluster, pod, 2)
     return {"cause": "image_pull", "severity": "error", "container": cs.get("name", ""),
@@ -300,7 +357,9 @@ def _config_refs(cluster, pod) -> dict | None:
             continue
         obj = cluster.get(kind, ns, name)
         if obj is None:
-            missing.append((kind, name, None, where))
+            if cluster.knows_all(kind):  # live, or the dump lists every object of the kind
+                missing.append((kind, name, None, where))
+            continue
         elif key and key not in (obj.get("keys") or list((obj.get("data") or {}))):
             missing.append((kind, name, key, where))
     if not missing:
@@ -318,6 +377,9 @@ def _config_refs(cluster, pod) -> dict | None:
     if kind == "Secret":
         fix += " - set the value yourself; never paste secret values into chat"
     return {"cause": "config_missing", "severity": "error", "container": "",
+            "basis": "inferred",
+            "confirm": f"kubectl get {kind.lower()} {name} -n {ns}" + (
+                f" -o jsonpath='{{.data.{key}}}'" if key and kind == "ConfigMap" else ""),
             "message": f"references {what}, which does not exist"
                        + (f" (+{len(missing) - 1} more)" if len(missing) > 1 else ""),
             "evidence": ev, "fix": fix + ", or mark the reference optional: true",

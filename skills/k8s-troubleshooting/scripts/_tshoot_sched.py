@@ -6,13 +6,12 @@ message ("0/8 nodes are available: 8 Insufficient nvidia.com/gpu ...") without n
 """
 from __future__ import annotations
 
-import re
 
 from k8s_skillkit.quantity import format_quantity
 
+import _tshoot_schedmsg as sm
 from _tshoot_model import meta, pod_requests
-
-_MSG_PARTS = re.compile(r"(\d+) (?:node\(s\) )?([^,]+)")
+from _tshoot_verdict import _SCHED_FIX
 
 
 def node_matches(pod: dict, node: dict) -> bool:
@@ -76,10 +75,15 @@ def taint_text(t: dict) -> str:
     return f"{t.get('key')}{value}:{t.get('effect')}"
 
 
-def scheduler_message(pod: dict) -> str:
+def scheduler_message(pod: dict, events: list | None = None) -> str:
+    """The scheduler's latest verdict: the PodScheduled condition, else the newest
+    FailedScheduling event."""
     for c in (pod.get("status") or {}).get("conditions") or []:
-        if c.get("type") == "PodScheduled" and c.get("status") == "False":
-            return c.get("message") or c.get("reason") or ""
+        if c.get("type") == "PodScheduled" and c.get("status") == "False" and c.get("message"):
+            return c["message"]
+    failed = [e for e in events or () if e.get("reason") == "FailedScheduling"]
+    if failed:
+        return failed[-1].get("message") or failed[-1].get("note") or ""
     return ""
 
 
@@ -91,32 +95,51 @@ def is_unschedulable(pod: dict) -> bool:
 
 
 def explain(cluster, pod: dict) -> dict:
-    """{cause, message, evidence, fix, signature} for an unschedulable pod (memoised per
-    workload and scheduling-relevant spec: replicas of one template share the answer)."""
+    """{cause, message, evidence, fix, signature, basis, confirm} for an unschedulable pod
+    (memoised per workload and scheduling-relevant spec: replicas of one template share it)."""
     spec = pod.get("spec") or {}
-    key = (meta(pod, "namespace"), cluster.owner(pod), scheduler_message(pod),
+    events = cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+    msg = scheduler_message(pod, events)
+    key = (meta(pod, "namespace"), cluster.owner(pod), msg,
            repr([spec.get(k) for k in ("nodeSelector", "affinity", "tolerations",
                                        "containers", "initContainers", "overhead")]))
     cache = cluster.__dict__.setdefault("_explain_cache", {})
     if key not in cache:
-        cache[key] = _explain(cluster, pod)
+        cache[key] = _explain(cluster, pod, msg)
     found = cache[key]
     return {**found, "evidence": list(found["evidence"])}
 
 
-def _explain(cluster, pod: dict) -> dict:
-    msg = scheduler_message(pod)
+def _explain(cluster, pod: dict, msg: str) -> dict:
+    """The scheduler's message decides the cause; the dump's nodes only add arithmetic that
+    agrees with it. Without a message, the re-check of the nodes is an inference."""
+    parsed = sm.parse(msg)
     nodes = cluster.nodes()
-    if "unbound immediate PersistentVolumeClaims" in msg or "persistentvolumeclaim" in msg:
-        return {"cause": "pvc_pending", "message": "waits for a PersistentVolumeClaim to bind",
-                "evidence": [f'scheduler: "{msg}"'], "fix": "", "signature": "pvc"}
-    if nodes:
-        found = _from_nodes(cluster, pod, nodes)
-        if found:
-            found["evidence"].append(f'scheduler: "{msg}"' if msg else
-                                     "no PodScheduled condition yet")
-            return found
-    return _from_message(pod, msg)
+    inferred = _from_nodes(cluster, pod, nodes) if nodes else None
+    if parsed:
+        reported = _from_message(parsed)
+        named = {sm.CAUSE.get(c) for c in parsed.categories()}
+        if inferred and inferred["cause"] in named:
+            # the nodes pick one of the reasons the scheduler gave: no contradiction
+            inferred["evidence"].append(f'scheduler: "{msg}"')
+            if inferred["cause"] != reported["cause"]:
+                inferred["evidence"].append("the scheduler's message alone cannot tell which "
+                                            "reason blocks the nodes the pod targets; the "
+                                            "dump's nodes decide")
+            return {**inferred, "basis": "reported", "confirm": ""}
+        return reported
+    if inferred:
+        inferred["evidence"].append("no scheduler message in the input: re-checked against the "
+                                    "nodes in the dump")
+        return {**inferred, "basis": "inferred",
+                "confirm": f"kubectl describe pod {meta(pod, 'name')} -n "
+                           f"{meta(pod, 'namespace') or 'default'}"}
+    return {"cause": "unschedulable_other", "message": "Pending without a node and without the "
+            "scheduler's reason in the input", "evidence": ["PodScheduled=False, no message"],
+            "fix": "read the scheduler's reason: kubectl describe pod (Events: FailedScheduling)",
+            "signature": "unknown", "basis": "inferred",
+            "confirm": f"kubectl describe pod {meta(pod, 'name')} -n "
+                       f"{meta(pod, 'namespace') or 'default'}"}
 
 
 def _from_nodes(cluster, pod: dict, nodes: list[dict]) -> dict | None:
@@ -209,38 +232,23 @@ def _insufficient(pod: dict, short: dict, tolerated: int, total: int) -> dict:
             "signature": ",".join(sorted(short))}
 
 
-def _from_message(pod: dict, msg: str) -> dict:
-    counts = {"insufficient": 0, "taint": 0, "affinity": 0}
-    details = []
-    reasons = msg.split("preemption:")[0].split("available:", 1)[-1]
-    for num, text in _MSG_PARTS.findall(reasons):
-        n = int(num)
-        low = text.lower()
-        if "insufficient" in low or "too many pods" in low or "cannot allocate" in low:
-            counts["insufficient"] += n
-        elif "taint" in low:
-            counts["taint"] += n
-        elif "affinity" in low or "selector" in low or "topology" in low:
-            counts["affinity"] += n
-        else:
-            continue
-        details.append(f"{n} node(s): {text.strip()}")
-    kind = max(counts, key=counts.get) if any(counts.values()) else "insufficient"
-    if "allocate all claims" in msg or "resourceclaim" in msg.lower():
-        return {"cause": "unschedulable_insufficient",
-                "message": "its DRA ResourceClaims cannot be allocated on any node",
-                "evidence": [f'scheduler: "{msg}"'],
-                "fix": "hand off to the k8s-dra skill: the claim's device requests (count, "
-                       "DeviceClass, selectors) match no free devices; compare with the "
-                       "nodes' ResourceSlices (inspect_cluster.py nodes shows DRA devices)",
-                "signature": "dra"}
-    fixes = {"insufficient": "lower the pod's requests or add capacity for the resource named",
-             "taint": "add a matching toleration to the pod template, or untaint the nodes",
-             "affinity": "fix the nodeSelector/affinity to match real node labels"}
-    return {"cause": f"unschedulable_{kind}",
-            "message": "the scheduler cannot place it" + (f": {details[0]}" if details else ""),
-            "evidence": [f'scheduler: "{msg}"'] if msg else ["pod is Pending with no node"],
-            "fix": fixes[kind], "signature": kind}
+def _from_message(parsed: "sm.SchedMessage") -> dict:
+    cat, reason = sm.verdict(parsed)
+    cause = sm.CAUSE.get(cat, "unschedulable_other")
+    nodes = f" ({parsed.total} nodes)" if parsed.total else ""
+    fix = _SCHED_FIX.get(cat, _SCHED_FIX["other"])
+    if cat == "pvc":
+        fix = ""  # the PVC's own finding carries the fix (it absorbs this pod)
+    head = ("its DRA ResourceClaims cannot be allocated" if cat == "dra"
+            else "the scheduler cannot place it")
+    evidence = [f'scheduler: "{parsed.text}"']
+    for alt in sm.hidden(parsed, cat):
+        evidence.append(f"nodes reported for {alt} were rejected before the {cat} check: if "
+                        f"those are the nodes the pod is meant for, {alt} is the blocker "
+                        f"({sm.CAUSE.get(alt)})")
+    return {"cause": cause, "message": f"{head}{nodes}: {reason}",
+            "evidence": evidence, "fix": fix, "signature": cat,
+            "basis": "reported", "confirm": ""}
 
 
 def _flow(d: dict) -> str:

@@ -56,7 +56,11 @@ _REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
 # Filters run in this order and a node is reported under the first one it fails (1.17+
 # framework: pkg/scheduler/apis/config/v1/default_plugins.go; 1.11-1.16: predicatesOrdering in
 # pkg/scheduler/algorithm/predicates/predicates.go). A node counted under a later filter passed
-# every earlier one, so the latest filter named is the one closest to the real blocker.
+# every earlier one, so the latest filter named is the one closest to the real blocker. Nodes
+# counted under an earlier filter are unknown beyond it: since 1.17 taints are checked before
+# node affinity, so "2 untolerated taint(s), 8 didn't match node affinity" cannot tell whether
+# the tainted nodes are the ones the selector wants - the nodes of a dump can (see
+# _tshoot_sched), the message alone cannot (EARLY_HIDES says which reasons hide which).
 FRAMEWORK_ORDER = ("not_ready", "cordoned", "control_plane", "taint", "pressure", "affinity",
                    "ports", "insufficient", "volume_affinity", "pvc", "spread",
                    "pod_affinity", "dra")
@@ -223,6 +227,16 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     best = max(candidates, key=lambda c: (order.index(c) if c in order else -1,
                                           candidates[c]))
     return best, _reason_of(msg, best)
+
+
+def hidden(msg: SchedMessage, chosen: str) -> list[str]:
+    """Categories reported for nodes that were rejected before the filter of `chosen`: those
+    nodes might have passed it, so each is an alternative the message cannot rule out."""
+    order = order_for(msg)
+    if chosen not in order:
+        return []
+    return [c for c in msg.categories() if c in order and order.index(c) < order.index(chosen)
+            and c not in ("not_ready", "control_plane", "cordoned")]
 
 
 def _reason_of(msg: SchedMessage, cat: str) -> str:

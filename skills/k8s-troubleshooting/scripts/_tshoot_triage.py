@@ -130,7 +130,8 @@ def _pod_finding(g: Group, logs) -> dict:
         ev.append(f"pods: {', '.join(g.names[:5])}" + (" ..." if len(g.pods) > 5 else ""))
     kind, name = g.owner
     obj = {"kind": kind, "namespace": g.ns, "name": name}
-    f = finding(p["severity"], p["cause"], obj, f"{_describe(g)}: {p['message']}", ev, p["fix"])
+    f = finding(p["severity"], p["cause"], obj, f"{_describe(g)}: {p['message']}", ev, p["fix"],
+                basis=p.get("basis", "reported"), confirm=p.get("confirm", ""))
     f.update(count=len(g.pods), pods=g.names[:5], _related=g.names)
     return f
 
@@ -158,7 +159,8 @@ def _node_gpu(cluster, node: dict) -> dict | None:
     name = meta(node, "name")
     on = [q for q in cluster.pods() if (q.get("spec") or {}).get("nodeName") == name]
     f = finding("error", "gpu_pressure", node, f"node {name}: {p['message']}; {len(on)} pod(s) "
-                f"in scope run there", p["evidence"], p["fix"].replace("NODE", name))
+                f"in scope run there", p["evidence"], p["fix"].replace("NODE", name),
+                basis="reported")
     names = [meta(q, "name") for q in on]
     f.update(count=len(on), pods=names[:5], _related=names)
     return f
@@ -195,7 +197,7 @@ def _nodes(cluster) -> list[dict]:
                     ev, f"check the kubelet and container runtime on {name}; if the machine is "
                         f"gone: kubectl cordon {name} && kubectl drain {name} "
                         "--ignore-daemonsets --delete-emptydir-data (or delete the Node) so its "
-                        "pods are recreated elsewhere")
+                        "pods are recreated elsewhere", basis="reported")
         names = [meta(p, "name") for p in on]
         f.update(count=len(on), pods=names[:5], _related=names)
         out.append(f)
@@ -235,7 +237,7 @@ def _workloads_admitted(cluster, groups) -> list[dict]:
                     "hand off to the k8s-kueue skill: scripts/explain_pending.py -n "
                     f"{ns} {name}; Kueue quota is not node capacity - fix what the pods' "
                     "scheduling evidence names (flavor nodeLabels/tolerations, nodeSelector, "
-                    "requests), then the pods start without re-queueing")
+                    "requests), then the pods start without re-queueing", basis="reported")
         names = [meta(p, "name") for p in job_pods]
         f.update(count=max(n, len(job_pods)), pods=names[:5],
                  _related=names + [meta(wl, "name")])
@@ -267,7 +269,7 @@ def _rollouts(cluster, groups) -> list[dict]:
         fix += f"; or roll back now: kubectl rollout undo deployment/{name} -n {ns}"
         why = f": new pods {causes[0]['cause']} ({causes[0]['message']})" if causes else ""
         f = finding("error", "rollout_stuck", dep,
-                    f"Deployment {name} rollout is stuck{why}", ev, fix)
+                    f"Deployment {name} rollout is stuck{why}", ev, fix, basis="reported")
         f.update(count=max(n, int(st.get("unavailableReplicas") or 0)), pods=names[:5],
                  _related=names,
                  related_cause=causes[0]["cause"] if causes else "")
@@ -278,7 +280,7 @@ def _rollouts(cluster, groups) -> list[dict]:
 def _pvcs(cluster, groups) -> list[dict]:
     out = []
     classes = {meta(s, "name") for s in cluster.by_kind.get("StorageClass", ())}
-    have_classes = cluster.has_kind("StorageClass")
+    have_classes = cluster.knows_all("StorageClass")
     for pvc in cluster.by_kind.get("PersistentVolumeClaim", ()):
         if not cluster.in_scope(pvc) or (pvc.get("status") or {}).get("phase") != "Pending":
             continue
@@ -307,7 +309,7 @@ def _pvcs(cluster, groups) -> list[dict]:
             fix = ("check the provisioner for this StorageClass (its pods and events); with "
                    "WaitForFirstConsumer the PVC binds only after a pod using it schedules")
         f = finding("error", "pvc_pending", pvc, f"PVC {name} is Pending: {msg}"
-                    + (f"; {n} pod(s) wait for it" if n else ""), ev, fix)
+                    + (f"; {n} pod(s) wait for it" if n else ""), ev, fix, basis="reported")
         f.update(count=n, pods=names[:5], _related=names)
         out.append(f)
     return out

@@ -109,7 +109,7 @@ def _load_file(args) -> Cluster:
     """A dump (objects), or pasted text (describe, event rows, status lines) whose component
     messages are read as reports; text with neither is bad input."""
     text, label = read_text(args.filename)
-    objects = dump_objects(text, label)
+    objects, listed = dump_objects(text, label)
     if objects:
         if args.selector:
             match = _selector_matcher(args.selector)
@@ -117,6 +117,7 @@ def _load_file(args) -> Cluster:
                        or match(meta(o, "labels", {}) or {})]
         cluster = Cluster(objects, args.namespace)
         cluster.pods_filtered = bool(args.selector)
+        cluster.listed_kinds = listed
         return cluster
     subjects = scan(text)
     if not subjects and not _looks_like_kubectl(text):

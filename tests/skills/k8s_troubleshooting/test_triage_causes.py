@@ -112,9 +112,12 @@ def test_create_container_config_error_names_the_missing_secret(triage):
 def test_without_nodes_the_scheduler_message_decides(triage):
     pods = [o for o in load("unschedulable_taint.yaml") if o["kind"] == "Pod"]
     top = triage(pods, "--json").doc["findings"][0]
-    # the message says "2 untolerated taint(s), 8 didn't match affinity": the count decides
+    # "2 untolerated taint(s), 8 didn't match affinity" is ambiguous (taints are checked first,
+    # kube-scheduler default_plugins.go): without nodes the later filter decides and the
+    # evidence names the taint as the alternative
     assert top["cause"] == "unschedulable_affinity"
     assert any("scheduler:" in e for e in top["evidence"])
+    assert any("(unschedulable_taint)" in e for e in top["evidence"])
 
 
 def test_namespace_and_selector_scope(triage, scenario):
@@ -146,8 +149,8 @@ def test_dra_claims_that_cannot_be_allocated_hand_off_to_k8s_dra(triage, scenari
                 "0/8 nodes are available: 8 cannot allocate all claims. preemption: 0/8 nodes "
                 "are available: 8 Preemption is not helpful for scheduling.")
     top = triage(objects, "--json").doc["findings"][0]
-    assert top["cause"] == "unschedulable_insufficient" and "DRA" in top["message"]
-    assert "k8s-dra" in top["fix"]
+    assert top["cause"] == "dra_claim" and "DRA" in top["message"]
+    assert "k8s-dra" in top["fix"] and top["basis"] == "reported"
 
 
 def test_name_keeps_the_findings_about_one_pod_or_workload(triage, scenario):
