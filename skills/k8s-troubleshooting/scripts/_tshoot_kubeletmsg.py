@@ -93,7 +93,9 @@ MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attac
                    r"attached|used by pod)", re.I)
 SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcreatepodsandbox"
                      r"|networkplugin cni failed|failed to setup network for sandbox", re.I)
-EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)", re.I)
+EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had condition: ?\[?"
+                     r"([\w.-]+)|exceeded its local (ephemeral) storage limit|pod (ephemeral) "
+                     r"local storage usage exceeds|usage of (emptydir) volume", re.I)
 PROBE = re.compile(r"(liveness|readiness|startup) probe failed|failed (liveness|startup) probe"
                    r"|container \S+ failed (liveness|startup) probe", re.I)
 LIVENESS_KILL = re.compile(r"failed (liveness|startup) probe, will be restarted"

@@ -102,12 +102,12 @@ def _evicted(pod: dict) -> dict:
     msg = (pod.get("status") or {}).get("message") or ""
     res = km.EVICTED.search(msg)
     return {"cause": "evicted", "severity": "error", "container": "", "basis": "reported",
-            "message": "evicted by the kubelet" + (f": the node was low on {res.group(1)}"
-                                                    if res else ""),
+            "message": "evicted by the kubelet" + (
+                f": {next(g for g in res.groups() if g)} pressure or limit" if res else ""),
             "evidence": [f'status.reason Evicted: "{redact(_short(msg))}"'],
             "fix": "free the node's disk/memory and set requests (ephemeral-storage, memory) so "
                    "the pod is not the first victim; delete the Failed pod once understood",
-            "signature": f"evicted:{res.group(1) if res else ''}"}
+            "signature": f"evicted:{res.group(0) if res else ''}"}
 
 
 def _event_verdict(cluster, pod) -> dict | None:

@@ -131,8 +131,8 @@ def _mount(text: str) -> Report | None:
 def _evicted(text: str) -> Report | None:
     m = km.EVICTED.search(text)
     if m or re.search(r"(?:Reason|reason)[:=]\s*Evicted\b", text):
-        return Report("evicted", _short(text), WEIGHT["evicted"],
-                      {"resource": m.group(1) if m else ""})
+        resource = next((g for g in m.groups() if g), "") if m else ""
+        return Report("evicted", _short(text), WEIGHT["evicted"], {"resource": resource})
     return None
 
 

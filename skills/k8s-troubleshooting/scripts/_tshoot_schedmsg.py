@@ -187,13 +187,27 @@ def _old_fit(body: str) -> list:
     return [(n, r) for r, n in counts.items()]
 
 
+_PREDICATE_NAMES = re.compile(r"\b(MatchNodeSelector|PodToleratesNodeTaints|PodFitsHostPorts"
+                              r"|MatchInterPodAffinity|CheckServiceAffinity|NodeUnder\w+Pressure"
+                              r"|PodFitsResources|NoVolumeZoneConflict|HostName|NodeNotReady"
+                              r"|NodeUnschedulable|MaxVolumeCount)\b")
+
+
+def all_checked(msg: SchedMessage) -> bool:
+    """Up to 1.9 (the releases that print predicate names) every predicate ran on every node
+    (v1.6.0 core/generic_scheduler.go podFitsOnNode has no early exit), so a node adds all its
+    failures and the counts overlap; from the human-readable wording on (1.11) a node stops at
+    its first failure and the counts add up to the nodes."""
+    return msg.era != "1.9+" or bool(_PREDICATE_NAMES.search(
+        " ".join(r for _, r in msg.reasons)))
+
+
 def order_for(msg: SchedMessage) -> tuple:
     """The filter order of the scheduler that wrote the message, judged by its wording."""
     if msg.era != "1.9+":
         return PREDICATE_ORDER
     words = " ".join(r for _, r in msg.reasons)
-    predicate_names = re.search(r"\b(MatchNodeSelector|PodToleratesNodeTaints|PodFitsHostPorts"
-                                r"|MatchInterPodAffinity|CheckServiceAffinity)\b", words)
+    predicate_names = _PREDICATE_NAMES.search(words)
     framework = ("untolerated taint" in words or "had taint {" in words
                  or "node affinity/selector" in words or "Too many pods" in words
                  or "topology spread" in words or "PersistentVolume's" in words
@@ -207,8 +221,9 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     """(category, reason text) the scheduler's message points at.
 
     A reason that covers every node wins; control-plane taints and broken nodes are context
-    when other reasons exist (they are meant to keep pods off); otherwise the latest filter in
-    the scheduler's order wins (its nodes passed every earlier filter)."""
+    when other reasons exist (they are meant to keep pods off); when every predicate ran on
+    every node (<= 1.9) the reason failing on the most nodes wins; otherwise the latest filter
+    in the scheduler's order wins (its nodes passed every earlier filter)."""
     if msg.no_nodes:
         return "not_ready", "no nodes available to schedule pods"
     cats = msg.categories()
@@ -224,6 +239,10 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
         if len(full) == 1:
             return full[0], _reason_of(msg, full[0])
     order = order_for(msg)
+    if all_checked(msg):  # overlapping counts: the reason failing on the most nodes
+        best = max(candidates, key=lambda c: (candidates[c],
+                                              order.index(c) if c in order else -1))
+        return best, _reason_of(msg, best)
     best = max(candidates, key=lambda c: (order.index(c) if c in order else -1,
                                           candidates[c]))
     return best, _reason_of(msg, best)
