@@ -78,7 +78,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        "backend_not_found", "backend", _POOL_SCOPES),
     # --- backend refs ------------------------------------------------------------------
     _p("refgrant", r"not permitted by any ReferenceGrant|missing a ReferenceGrant|Cross "
-       r"namespace references are not allowed|not accessible to a \w+ in namespace",
+       r"namespace references are not allowed|not accessible to a \w+ in namespace|covered by a "
+       r"ReferenceGrant",
        "ref_not_permitted", "backend", _ROUTE_EVENT + _GW_SCOPES),
     _p("port-not-found", r"port (?P<port>\d+) not found|No matching port for Service|does not "
        r"expose port|port \d+ (is )?not (defined|exposed)|backendRefs\[\d+\]\.port: "
@@ -108,7 +109,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        r"not allowed by any listener|is not allowed by the parent|kind [\w./]+ is not allowed|"
        r"namespace restrictions",
        "not_allowed_by_listener", "attach", _ROUTE_EVENT),
-    _p("hostname", r"no hostname intersections|No matching listener hostname|hostnames? "
+    _p("hostname", r"no hostname intersections|No intersecting hostnames|No matching listener "
+       r"hostname|hostnames? "
        r"(does|do) not match|no hostnames matched parent hostname",
        "hostname_mismatch", "attach", _ROUTE_EVENT),
     _p("no-ready-listener", r"no ready listeners|Listener is invalid for this parent ref",

@@ -85,15 +85,22 @@ def _route(index, route: dict) -> list[dict]:
     return out
 
 
+def _is_default_parent(ref: dict) -> bool:
+    """The synthetic entry GAIE v1alpha2 CRDs default into status (`parentRef: {}` or
+    `{kind: Status, name: default}`, "Waiting for controller"); it lingers after a real
+    parent is added (gateway-api-inference-extension#830)."""
+    return not ref or (ref.get("kind") == "Status" and ref.get("name") == "default")
+
+
 def _pool(pool: dict) -> list[dict]:
     status = pool.get("status") or {}
+    entries = (status.get("parents") or []) + (status.get("parent") or [])
+    real = [e for e in entries if not _is_default_parent(e.get("parentRef") or {})]
     out = []
-    for entry in (status.get("parents") or []) + (status.get("parent") or []):
+    for entry in real or entries:
         ref = entry.get("parentRef") or entry.get("gatewayRef") or {}
-        if ref.get("kind") == "Status" and ref.get("name") == "default":
-            where = "no parent yet"  # GAIE v1alpha2 default: no Gateway took the pool up
-        else:
-            where = f"parent {ref.get('kind', 'Gateway')} {ref.get('name')}"
+        where = ("no parent yet" if _is_default_parent(ref)
+                 else f"parent {ref.get('kind', 'Gateway')} {ref.get('name')}")
         out += _conditions(pool, "pool", entry.get("conditions"), where,
                            entry.get("controllerName", ""))
     out += _conditions(pool, "pool", status.get("conditions"))

@@ -141,3 +141,30 @@ def test_listener_condition_names_the_cause_over_the_gateway_summary(gw_run, tmp
                           "message": "Listener is invalid, see other Conditions for details."}]}]}}
     found = run(gw_run, tmp_path, [gw], listed=False)
     assert [f["cause"] for f in found] == ["listener_certificate_invalid"]
+
+
+def _pool_status(*parents):
+    obj = pool("inference.networking.x-k8s.io")
+    obj["status"] = {"parent": list(parents)}
+    return obj
+
+
+WAITING = {"parentRef": {}, "conditions": [{
+    "lastTransitionTime": "1970-01-01T00:00:00Z", "message": "Waiting for controller",
+    "reason": "Pending", "status": "Unknown", "type": "Accepted"}]}
+
+
+def test_default_pool_status_alone_means_no_controller(gw_run, tmp_path):
+    # GAIE v1alpha2 default status, as gateway-api-inference-extension#830 prints it
+    found = run(gw_run, tmp_path, [_pool_status(WAITING)], listed=False)
+    assert [f["cause"] for f in found if f["basis"] == "reported"] == ["no_controller"]
+
+
+def test_default_pool_status_next_to_a_real_parent_is_ignored(gw_run, tmp_path):
+    accepted = {"parentRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway",
+                              "name": "inference-gateway"},
+                "conditions": [{"type": "Accepted", "status": "True", "reason": "Accepted",
+                                "message": "InferencePool references have been accepted by "
+                                           "controller kgateway.dev/kgateway"}]}
+    found = run(gw_run, tmp_path, [_pool_status(WAITING, accepted)], listed=False)
+    assert "no_controller" not in {f["cause"] for f in found}

@@ -136,6 +136,15 @@ ROUTE = [
      "backend_not_found"),
     (cond("ResolvedRefs", "False", "BackendNotFound", "unable to find the Service default/svc"),
      "backend_not_found"),
+    # --- Contour internal/dag/gatewayapi_processor.go (main) ------------------------------
+    (cond("Accepted", "False", "NoMatchingListenerHostname",
+          "No intersecting hostnames were found between the listener and the route."),
+     "hostname_mismatch"),
+    (cond("ResolvedRefs", "False", "RefNotPermitted",
+          "Spec.Rules.BackendRef.Namespace must match the route's namespace or be covered by a "
+          "ReferenceGrant"), "ref_not_permitted"),
+    # --- Traefik pkg/provider/kubernetes/gateway (v3.7): standard reasons ------------------
+    (cond("Accepted", "False", "NotAllowedByListeners", ""), "not_allowed_by_listener"),
     # --- reason only (gateway-api v1.6.3 apis/v1/shared_types.go) ---------------------------
     (cond("Accepted", "False", "IncompatibleFilters", ""), "route_not_accepted"),
     (cond("ResolvedRefs", "False", "UnsupportedProtocol", ""), "unsupported_backend_kind"),
