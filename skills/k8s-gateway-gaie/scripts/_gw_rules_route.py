@@ -32,10 +32,37 @@ def check_route(index, route: dict) -> list[dict]:
             tls_ok = tls_ok or any(li.get("protocol") in ("HTTPS", "TLS") for li in listeners)
     if listeners_seen and not tls_ok:
         findings.append(_no_tls(route))
+    if not any(f["severity"] != "info" for f in findings):
+        findings += _unreconciled(route)
     findings += _check_backends(index, route)
     if route.get("kind") == "HTTPRoute":
         findings += _check_timeouts(route)
     return findings
+
+
+def _from_cluster(obj: dict) -> bool:
+    """Read from the apiserver (not a manifest): the server sets these on every object."""
+    return any(meta(obj, key) for key in ("uid", "resourceVersion", "creationTimestamp"))
+
+
+def _unreconciled(route) -> list[dict]:
+    """A route read from the cluster that no controller wrote status for: nothing serves
+    the Gateway it names (or it was created moments ago)."""
+    status = route.get("status") or {}
+    if not _from_cluster(route) or status.get("parents") or status.get("gateways"):
+        return []
+    refs = [r for r in parent_refs(route) if r["kind"] == "Gateway"]
+    if not refs:
+        return []
+    ref = refs[0]
+    return [finding("warning", "no_controller", route,
+                    "no controller has written status for this route: the Gateway it names "
+                    "is not served by a running controller, or the route was just created",
+                    [f"parentRef {describe_ref(ref)}", "status.parents: none"],
+                    "check that the Gateway exists and its GatewayClass controller runs "
+                    "(kubectl get gatewayclass -o wide)",
+                    confirm=f"kubectl get gateways.gateway.networking.k8s.io {ref['name']} -n "
+                            f"{ref['namespace']} -o yaml")]
 
 
 def _confirm_route(route) -> str:

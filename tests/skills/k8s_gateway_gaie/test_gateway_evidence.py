@@ -168,3 +168,32 @@ def test_default_pool_status_next_to_a_real_parent_is_ignored(gw_run, tmp_path):
                                            "controller kgateway.dev/kgateway"}]}
     found = run(gw_run, tmp_path, [_pool_status(WAITING, accepted)], listed=False)
     assert "no_controller" not in {f["cause"] for f in found}
+
+
+def _bare_route(**meta):
+    obj = route({"name": "svc", "port": 80}, [], **meta)
+    obj["status"] = {}
+    return obj
+
+
+def test_route_read_from_the_cluster_without_status_is_unreconciled(gw_run, tmp_path):
+    found = run(gw_run, tmp_path, [_bare_route(uid="6b2bade6", resourceVersion="60397")],
+                listed=False)
+    [hit] = [f for f in found if f["cause"] == "no_controller"]
+    assert hit["basis"] == "inferred" and "gateways.gateway.networking.k8s.io gw" in hit["confirm"]
+
+
+def test_route_manifest_without_status_is_not_judged_unreconciled(gw_run, tmp_path):
+    found = run(gw_run, tmp_path, [_bare_route()], listed=False)
+    assert "no_controller" not in {f["cause"] for f in found}
+
+
+def test_missing_gateway_explains_an_empty_status(gw_run, tmp_path):
+    # istio/istio#54946: a parentRef to a Gateway that does not exist leaves status empty
+    other = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+             "metadata": {"name": "example", "namespace": "llm"},
+             "spec": {"gatewayClassName": "istio", "listeners": [
+                 {"name": "http", "port": 80, "protocol": "HTTP"}]}}
+    found = run(gw_run, tmp_path, [other, _bare_route(uid="1")])
+    assert [f["cause"] for f in found][:1] == ["parent_not_found"]
+    assert "no_controller" not in {f["cause"] for f in found}
