@@ -29,12 +29,21 @@ KV = ("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usa
 # histogram base name -> unit scale to seconds
 LATENCY = {"vllm:e2e_request_latency_seconds": 1.0,
            "inference_objective_request_duration_seconds": 1.0,
+           "inference_model_request_duration_seconds": 1.0,
            "istio_request_duration_milliseconds": 0.001,
            "envoy_cluster_upstream_rq_time": 0.001,
            "vllm:time_to_first_token_seconds": 1.0}
 LATENCY_DERIVED = ("latency_p99_seconds", "latency_seconds")
 ENTITY_LABELS = ("pod", "kubernetes_pod_name", "instance", "destination_workload",
                  "destination_service_name", "envoy_cluster_name", "backend", "model_name")
+
+
+# The EPP's request counters: subsystem inference_model in GAIE v0.2-v1.0, inference_objective
+# from v1.1 (pkg/epp/metrics/metrics.go at those tags).
+EPP_TOTAL = ("inference_objective_request_total", "inference_model_request_total")
+EPP_ERRORS = ("inference_objective_request_error_total", "inference_model_request_error_total")
+# The EPP's view of its pool (GAIE v0.5+): gauge per pool, label "name".
+EPP_READY_PODS = "inference_pool_ready_pods"
 
 
 def entity(labels: dict) -> str:
@@ -131,7 +140,8 @@ def _replicas(fleet, skew, findings) -> tuple[int, list[str]]:
         want = _by_queue(n, fleet.waiting, fleet.busy, fleet.running, why, findings, opts)
         findings.append(finding("error", "queue_saturation", _pool(opts),
                                 f"requests are queueing: {fleet.waiting / n:.2f} waiting per "
-                                f"pod (threshold {opts.queue_threshold})", evidence, ""))
+                                f"pod (threshold {opts.queue_threshold})", evidence, "",
+                                basis="reported"))
     if fleet.kv_mean is None:
         return want, why
     kv = fleet.kv_mean
@@ -142,7 +152,7 @@ def _replicas(fleet, skew, findings) -> tuple[int, list[str]]:
         findings.append(finding("error", "kv_cache_saturation", _pool(opts),
                                 f"KV cache {kv:.0%} full on average (high mark "
                                 f"{opts.kv_high:.0%}): requests get preempted/queued",
-                                evidence, ""))
+                                evidence, "", basis="reported"))
     elif want == n and kv < opts.kv_target / 2 and fleet.waiting == 0 and n > 1:
         want = max(1, by_kv)
         findings.append(finding("info", "overprovisioned", _pool(opts),
@@ -281,8 +291,7 @@ def errors(series, opts) -> tuple[list[dict], dict]:
     ratios = error_ratios(series)
     if ratios is None:
         return [missing("error rate", ["error_ratio", "istio_requests_total",
-                                       "envoy_cluster_upstream_rq_xx",
-                                       "inference_objective_request_error_total"],
+                                       "envoy_cluster_upstream_rq_xx", *EPP_ERRORS],
                         "error rates and error-based weights are not computed")], {}
     out = []
     for ent, (ratio, total) in sorted(ratios.items()):
@@ -293,7 +302,8 @@ def errors(series, opts) -> tuple[list[dict], dict]:
                                f"(threshold {opts.error_threshold:.1%})",
                                [f"error ratio per backend: " + ", ".join(
                                    f"{k}={v[0]:.1%}" for k, v in sorted(ratios.items()))],
-                               "shift weight away (see weights); read the backend's logs"))
+                               "shift weight away (see weights); read the backend's logs",
+                               basis="reported"))
     return out, ratios
 
 
@@ -314,10 +324,10 @@ def error_ratios(series) -> dict | None:
             found = True
             totals[ent] += delta
             bad[ent] += delta if s.labels.get("envoy_response_code_class") == "5" else 0
-        elif s.name == "inference_objective_request_total":
+        elif s.name in EPP_TOTAL:
             found = True
             totals[ent] += delta
-        elif s.name == "inference_objective_request_error_total":
+        elif s.name in EPP_ERRORS:
             bad[ent] += delta
     if not found:
         return None
@@ -354,3 +364,21 @@ def weights(ratios: dict, series, opts) -> tuple[list[dict], dict]:
                         f"{e}={w}" for e, w in sorted(new.items())) +
                     " (keep >= 1 on the bad backend as a canary, or 0 to drain it)")], \
         {"recommended_weights": new}
+
+
+def pool_readiness(series) -> list[dict]:
+    """The endpoint picker reports how many pods of its pool are ready; zero means every
+    request to the pool fails (FailClose) or bypasses the picker (FailOpen)."""
+    out = []
+    for s in series:
+        if s.name != EPP_READY_PODS or s.last > 0:
+            continue
+        pool = s.labels.get("name") or entity(s.labels)
+        out.append(finding("error", "pool_no_ready_pods", {"kind": "InferencePool",
+                                                           "name": pool},
+                           f"the endpoint picker reports 0 ready pods in pool {pool}",
+                           [f"{EPP_READY_PODS}{{name={pool!r}}} = {s.last:g}"],
+                           "check the model server pods the pool selects (readiness, labels, "
+                           "targetPorts): check_routes.py -n NAMESPACE",
+                           basis="reported"))
+    return out

@@ -13,7 +13,8 @@ from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
 from k8s_skillkit.loading import read_text  # noqa: E402
 
 from _gw_metrics import parse  # noqa: E402
-from _gw_traffic import ENTITY_LABELS, errors, latency, saturation, weights  # noqa: E402
+from _gw_traffic import (ENTITY_LABELS, errors, latency, pool_readiness,  # noqa: E402
+                         saturation, weights)
 
 EPILOG = """input (-f, repeatable; - for stdin), detected from the content:
   * Prometheus HTTP API JSON from /api/v1/query (vector) or /api/v1/query_range (matrix).
@@ -39,8 +40,8 @@ A missing metric is reported (metric_missing), never guessed.
 examples:
   analyze_traffic.py -f vllm-metrics.txt --pool llama
   analyze_traffic.py -f range.json --json       # query_range output, spikes over time
-causes: queue_saturation kv_cache_saturation overprovisioned load_imbalance latency_spike
-  error_rate_high reweight_backends metric_missing
+causes: pool_no_ready_pods queue_saturation kv_cache_saturation overprovisioned
+  load_imbalance latency_spike error_rate_high reweight_backends metric_missing
 exit: 0 healthy, 1 findings (warning or error), 2 bad usage or malformed metrics."""
 
 
@@ -49,7 +50,9 @@ def body(args):
     for path in args.file:
         text, label = read_text(path)
         series += _label_scrape(parse(text, label), text, label)
-    found, rec = saturation(series, args)
+    found = pool_readiness(series)
+    sat, rec = saturation(series, args)
+    found += sat
     found += latency(series, args)
     errs, ratios = errors(series, args)
     found += errs

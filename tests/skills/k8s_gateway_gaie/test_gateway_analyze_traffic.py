@@ -149,3 +149,29 @@ def test_idle_fleet_is_reported_overprovisioned_with_the_count(gw_run, tmp_path)
     assert res.doc["recommendations"]["recommended_replicas"] == 1
     over = next(f for f in res.doc["findings"] if f["cause"] == "overprovisioned")
     assert "ceil(4 x 0.20 / 0.80) = 1" in over["fix"]
+
+
+# The EPP's own series, named as GAIE's pkg/epp/metrics/metrics.go registers them:
+# subsystem inference_pool (ready_pods since v0.5.0), inference_model (v0.2.0-v1.0.0) and
+# inference_objective (v1.1.0+) for request counters.
+EPP_NO_READY = """# HELP inference_pool_ready_pods [ALPHA] The number of ready pods in the inference server pool.
+# TYPE inference_pool_ready_pods gauge
+inference_pool_ready_pods{name="vllm-llama3-8b-instruct"} 0
+"""
+
+
+def test_epp_reporting_no_ready_pods_is_the_first_finding(gw_run, tmp_path):
+    res = _analyze(gw_run, tmp_path, EPP_NO_READY)
+    first = res.doc["findings"][0]
+    assert (first["cause"], first["basis"]) == ("pool_no_ready_pods", "reported")
+    assert first["object"]["name"] == "vllm-llama3-8b-instruct" and res.code == 1
+
+
+@pytest.mark.parametrize("subsystem", ["inference_model", "inference_objective"])
+def test_epp_request_counters_of_every_gaie_version(gw_run, tmp_path, subsystem):
+    text = (f'{subsystem}_request_total{{model_name="llama",target_model_name="llama"}} 200\n'
+            f'{subsystem}_request_error_total{{model_name="llama",target_model_name="llama",'
+            f'error_code="Internal"}} 20\n')
+    res = _analyze(gw_run, tmp_path, text)
+    [hit] = [f for f in res.doc["findings"] if f["cause"] == "error_rate_high"]
+    assert hit["severity"] == "error" and "10.0% of 200" in hit["message"]
