@@ -78,6 +78,8 @@ CAUSES: dict[str, tuple[str, str]] = {
     # --- InferencePool ---------------------------------------------------------------------
     "pool_not_accepted": ("pool", "read the condition: usually the HTTPRoute that references "
                           "the pool is not accepted by its Gateway, fix the route first"),
+    "pool_pods_not_ready": ("pool", "make the model server pods Ready (read their events and "
+                            "logs: image, GPU scheduling, probes, model download) or scale them"),
     "pool_selects_no_pods": ("pool", "make spec.selector.matchLabels equal the model server "
                              "pod template labels (same namespace; matchLabels only)"),
     "pool_target_port_mismatch": ("pool", "set spec.targetPorts[].number to the port the "

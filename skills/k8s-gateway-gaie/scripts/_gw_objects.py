@@ -221,6 +221,26 @@ def cond_text(cond: dict) -> str:
             + (f": {msg}" if msg else ""))
 
 
+def pod_ready(pod: dict) -> bool | None:
+    """The pod's Ready condition; None when the input carries no conditions (unknown)."""
+    conds = (pod.get("status") or {}).get("conditions") or []
+    for cond in conds:
+        if isinstance(cond, dict) and cond.get("type") == "Ready":
+            return str(cond.get("status")) == "True"
+    return None
+
+
+def pod_waiting(pod: dict) -> str:
+    """A short 'container: reason' for containers that are not running, from status."""
+    out = []
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        state = cs.get("state") or {}
+        for key in ("waiting", "terminated"):
+            if state.get(key):
+                out.append(f"{cs.get('name')}: {state[key].get('reason') or key}")
+    return ", ".join(out)
+
+
 def service_ports(svc: dict) -> list[int]:
     return [p.get("port") for p in (svc.get("spec") or {}).get("ports") or []]
 

@@ -16,7 +16,7 @@ from k8s_skillkit.findings import finding
 from _gw_causes import fix_for
 from _gw_dump import ABSENT
 from _gw_objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
-                         meta, pool_ports, service_ports)
+                         meta, pod_ready, pod_waiting, pool_ports, service_ports)
 
 
 def check_pool(index, pool: dict) -> list[dict]:
@@ -65,7 +65,19 @@ def _members(index, pool, match) -> list[dict]:
                             "membership and ports not checked", [f"selector: {match}"],
                             f"add `{confirm} -o yaml` to the dump", confirm=confirm)]
         return [_no_pods(index, pool, match, confirm)]
-    return _target_ports(pool, pods, confirm)
+    return _not_ready(pool, pods, confirm) or _target_ports(pool, pods, confirm)
+
+
+def _not_ready(pool, pods, confirm) -> list[dict]:
+    """Every selected pod reports Ready=False: the pool has no endpoint to send to."""
+    states = [pod_ready(p) for p in pods]
+    if any(s is None or s for s in states):
+        return []
+    waiting = [f"{meta(p, 'name')} ({pod_waiting(p) or 'not ready'})" for p in pods[:5]]
+    return [finding("error", "pool_pods_not_ready", pool,
+                    f"none of the {len(pods)} pod(s) the pool selects is Ready: the gateway "
+                    "answers 'no healthy upstream'", [f"pods: {'; '.join(waiting)}"],
+                    fix_for("pool_pods_not_ready"), confirm=confirm)]
 
 
 def _no_pods(index, pool, match, confirm) -> dict:
@@ -137,7 +149,18 @@ def _endpoint_picker(index, pool, ref, alpha: bool) -> list[dict]:
                         "set the endpoint-picker port to the EPP Service port (gRPC ext-proc, "
                         "9002 by convention)", confirm=found.command)]
     selector = (svc.get("spec") or {}).get("selector") or {}
-    if selector and not index.pods(ns, selector) and index.listed("Pod", ns):
+    epp_pods = index.pods(ns, selector) if selector else []
+    if epp_pods and all(pod_ready(p) is False for p in epp_pods):
+        states = "; ".join(f"{meta(p, 'name')} ({pod_waiting(p) or 'not ready'})"
+                           for p in epp_pods[:3])
+        return [finding("error", "endpoint_picker_missing", pool,
+                        f"the endpoint picker behind Service {name} is not Ready",
+                        [f"EPP pods: {states}", f"failureMode: {mode}"],
+                        "read the EPP pod's logs and events (image, RBAC to list "
+                        "InferencePools/Pods, --pool-name) and fix its Deployment",
+                        confirm=f"kubectl get pods -n {ns} -l "
+                                + ",".join(f"{k}={v}" for k, v in selector.items()))]
+    if selector and not epp_pods and index.listed("Pod", ns):
         return [finding("error", "endpoint_picker_missing", pool,
                         f"EPP Service {name} selects no running pod: the endpoint picker is "
                         "not running", [f"Service selector: {selector}", f"failureMode: {mode}"],

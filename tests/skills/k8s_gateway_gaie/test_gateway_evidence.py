@@ -197,3 +197,36 @@ def test_missing_gateway_explains_an_empty_status(gw_run, tmp_path):
     found = run(gw_run, tmp_path, [other, _bare_route(uid="1")])
     assert [f["cause"] for f in found][:1] == ["parent_not_found"]
     assert "no_controller" not in {f["cause"] for f in found}
+
+
+def _pod(name, labels, ready, waiting=None, port=8000):
+    status = {"phase": "Running" if ready else "Pending",
+              "conditions": [{"type": "Ready", "status": "True" if ready else "False"}]}
+    if waiting:
+        status["containerStatuses"] = [{"name": "main", "state": {"waiting": {"reason": waiting}}}]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "llm",
+                                                            "labels": labels},
+            "spec": {"containers": [{"name": "main", "ports": [{"containerPort": port}]}]},
+            "status": status}
+
+
+def test_pool_whose_pods_are_all_unready(gw_run, tmp_path):
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "llama-epp",
+                                                               "namespace": "llm"},
+           "spec": {"selector": {"app": "epp"}, "ports": [{"port": 9002}]}}
+    objs = [pool(), svc, _pod("epp-0", {"app": "epp"}, True, port=9002),
+            _pod("llama-0", {"app": "llama"}, False, "CrashLoopBackOff")]
+    found = run(gw_run, tmp_path, objs)
+    assert found[0]["cause"] == "pool_pods_not_ready" and "CrashLoopBackOff" in \
+        found[0]["evidence"][0]
+
+
+def test_endpoint_picker_pod_not_ready(gw_run, tmp_path):
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "llama-epp",
+                                                               "namespace": "llm"},
+           "spec": {"selector": {"app": "epp"}, "ports": [{"port": 9002}]}}
+    objs = [pool(), svc, _pod("epp-0", {"app": "epp"}, False, "ImagePullBackOff", port=9002),
+            _pod("llama-0", {"app": "llama"}, True)]
+    found = run(gw_run, tmp_path, objs)
+    assert found[0]["cause"] == "endpoint_picker_missing"
+    assert "ImagePullBackOff" in found[0]["evidence"][0]
