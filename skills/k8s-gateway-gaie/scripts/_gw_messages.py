@@ -94,6 +94,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("backend-not-found", r"backend\((?P<host>[^)]+)\) not found|\bbackendRef " + _NAME +
        r" not found|\bBackend " + _NAME + r" not found|Backend not found: " + _NAME,
        "backend_not_found", "backend", _ROUTE_EVENT),
+    _p("eg-backend-disabled", r"Backend is disabled in Envoy Gateway configuration",
+       "unsupported_backend_kind", "backend", _ROUTE_EVENT,
+       hint="Envoy Gateway serves Backend resources only when its config enables them: set "
+            "extensionApis.enableBackend: true in the EnvoyGateway configuration (Helm "
+            "config.envoyGateway.extensionApis.enableBackend) and restart the controller"),
     _p("unsupported-backend", r"Unsupported backend kind|referencing unsupported backendRef|"
        r"backendRefs\[\d+\]\.(kind|group): Unsupported value|Kind is invalid|unsupported backend ",
        "unsupported_backend_kind", "backend", _ROUTE_EVENT),

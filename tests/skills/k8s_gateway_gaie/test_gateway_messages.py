@@ -57,6 +57,9 @@ ROUTE = [
     (cond("ResolvedRefs", "False", "InvalidBackendTLS",
           "Failed to process route rule 0 backendRef 0: ClientCertificateRef Secret is not "
           "located in the same namespace as Backend."), "backend_unresolved"),
+    (cond("ResolvedRefs", "False", "UnsupportedValue",
+          "Failed to process route rule 0 backendRef 0: Backend is disabled in Envoy Gateway "
+          "configuration."), "unsupported_backend_kind"),
     # --- Istio pilot/pkg/config/kube/gateway/conversion.go (main, 1.31-alpha) --------------
     (cond("ResolvedRefs", "False", "BackendNotFound",
           "backend(svc.default.svc.cluster.local) not found"), "backend_not_found"),
