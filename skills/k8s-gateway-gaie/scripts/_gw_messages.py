@@ -129,6 +129,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        hint="cert-manager will not issue this listener's certificate: its message names the "
             "field (the gateway-shim needs a hostname and tls.mode Terminate); fix the listener "
             "and the Secret gets created"),
+    # A controller's own failure events: the kind they are about decides the cause.
+    _p("controller-failure-event", r"Error GWCER\d+|Failed (build|deploy) ?model|failed to "
+       r"(translate|sync|reconcile)", "@kind", "", ("event:Gateway", "event:HTTPRoute",
+                                                     "event:GRPCRoute", "event:InferencePool",
+                                                     "event:GatewayClass")),
     _p("no-address", r"No addresses have been assigned|failed to assign to any requested "
        r"addresses|failed to assign to all requested addresses|address pending|no address", "gateway_no_address", "gateway", _GW_SCOPES),
     _p("waiting-for-controller", r"^Waiting for controller$", "no_controller", "gateway",
@@ -229,6 +234,10 @@ def match_message(scope: str, message: str) -> Verdict | None:
                 subject["kind"] = "Service"
             layer = "listener" if scope in _GW_SCOPES and pat.layer == "backend" else pat.layer
             hint = pat.hint.format(name=subject.get("name", "?")) if pat.hint else ""
+            if pat.cause == "@kind":
+                base = _EVENT_LAYER.get(scope.split(":", 1)[1], "route")
+                cause, layer = _FALLBACK[base]
+                return Verdict(cause, layer, pat.pid, subject, hint)
             return Verdict(pat.cause, layer, pat.pid, subject, hint)
     return None
 

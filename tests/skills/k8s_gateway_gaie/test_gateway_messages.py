@@ -235,6 +235,22 @@ def test_events_with_known_wording_name_the_cause():
     assert verdict.cause == "listener_certificate_invalid" and "hostname" in verdict.hint
 
 
+@pytest.mark.parametrize("scope,event,cause", [
+    # AWS Gateway API Controller pkg/k8s/events.go reasons with its route_controller.go text
+    ("event:HTTPRoute", {"reason": "FailedDeployModel", "message": "Failed deploy model due to "
+                         "ConflictException: TargetGroup tg-1 has been associated with other "
+                         "services"}, "route_not_accepted"),
+    ("event:Gateway", {"reason": "FailedBuildModel", "message": "Failed build model due to "
+                       "service network not found"}, "gateway_not_ready"),
+    # GKE error codes: the specific text inside wins over the code
+    ("event:HTTPRoute", {"reason": "SYNC", "message": 'Error GWCER104: HTTPRoute "a/b" is '
+                         'misconfigured, err: Service "x" not found'}, "backend_not_found"),
+])
+def test_controller_failure_events(scope, event, cause):
+    verdict = classify(scope, event)
+    assert verdict.cause == cause and not verdict.pattern.startswith("event:")
+
+
 def test_unknown_event_wording_is_marked_unknown():
     verdict = classify("event:Gateway", {"reason": "Sync", "message": "something new"})
     assert verdict.pattern.startswith("event:")
