@@ -100,7 +100,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "extensionApis.enableBackend: true in the EnvoyGateway configuration (Helm "
             "config.envoyGateway.extensionApis.enableBackend) and restart the controller"),
     _p("unsupported-backend", r"Unsupported backend kind|referencing unsupported backendRef|"
-       r"backendRefs\[\d+\]\.(kind|group): Unsupported value|Kind is invalid|unsupported backend ",
+       r"backendRefs\[\d+\]\.(kind|group): Unsupported value|Kind is invalid|Group is invalid|"
+       r"unsupported backend |not supported as a backend",
        "unsupported_backend_kind", "backend", _ROUTE_EVENT),
     # --- attachment --------------------------------------------------------------------
     _p("parent-gateway-not-found", r"gateways?(\.gateway\.networking\.k8s\.io)? " + _NAME +
@@ -163,6 +164,7 @@ _ROUTE_RESOLVED = {
     "PortNotFound": ("port_mismatch", "backend"),               # Envoy Gateway
     "PortNotSpecified": ("port_mismatch", "backend"),           # Envoy Gateway
     "InvalidInferencePool": ("backend_unresolved", "backend"),  # NGINX Gateway Fabric
+    "UnsupportedValue": ("unsupported_backend_kind", "backend"),  # EG: ExternalName, Backend off
 }
 _GATEWAY = {
     "AddressNotAssigned": ("gateway_no_address", "gateway"),

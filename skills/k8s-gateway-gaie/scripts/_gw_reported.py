@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
-from _gw_causes import fix_for
+from _gw_causes import fix_for, layer_of
 from _gw_messages import classify
-from _gw_objects import ROUTE_KINDS, backend_refs, cond_text, is_current, meta, service_ports
+from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
+                         parent_refs, service_ports)
 
 ROUTE_STATUS_KINDS = ROUTE_KINDS + ("TLSRoute", "TCPRoute", "UDPRoute")
 EVENT_KINDS = ("Gateway", "GatewayClass", "InferencePool") + ROUTE_STATUS_KINDS
@@ -31,7 +32,26 @@ def reported_findings(index) -> list[dict]:
     for pool in index.of_kind("InferencePool"):
         out += _pool(pool)
     out += _events(index)
-    return _dedupe(out)
+    return _dedupe(_explained_by_listeners(index, out))
+
+
+def _explained_by_listeners(index, findings: list[dict]) -> list[dict]:
+    """A route's 'no ready listeners' (EG) / 'invalid listener' (NGF) only echoes its
+    Gateway's listener status; when that status names the cause, keep that one."""
+    told = {(f["object"]["namespace"], f["object"]["name"]) for f in findings
+            if f["object"]["kind"] == "Gateway" and f["cause"] not in GENERIC
+            and layer_of(f) == "listener"}
+    if not told:
+        return findings
+    out = []
+    for f in findings:
+        if f["cause"] == "listener_invalid" and f["object"]["kind"] in ROUTE_STATUS_KINDS:
+            route = index.get(f["object"]["kind"], f["object"]["namespace"], f["object"]["name"])
+            parents = {(r["namespace"], r["name"]) for r in parent_refs(route or {})}
+            if parents & told:
+                continue
+        out.append(f)
+    return out
 
 
 def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
@@ -151,14 +171,31 @@ def refine_backend(index, route: dict, cond: dict, verdict) -> tuple[str, list[s
     (or, if the pool is newer than the condition, a status not refreshed since). A "not found"
     for a Service the dump holds with other ports is the port.
     """
+    refs = [ref for _, ref in backend_refs(route)]
+    if verdict.cause == "unsupported_backend_kind":
+        return _unsupported_pool(refs, verdict, str(cond.get("message") or ""))
     if verdict.cause not in ("backend_not_found", "backend_unresolved"):
         return verdict.cause, []
-    refs = [ref for _, ref in backend_refs(route)]
     named = _named_refs(refs, verdict.subject)
     for ref in named or refs:
         cause, note = _explain_ref(index, ref, cond, verdict)
         if cause:
             return cause, [note]
+    return verdict.cause, []
+
+
+def _unsupported_pool(refs: list[dict], verdict, message: str) -> tuple[str, list[str]]:
+    """An implementation that rejects the backend's group/kind, on a route whose backends are
+    InferencePools, does not serve InferencePool (e.g. Envoy Gateway without the AI Gateway
+    extension: 'Group is invalid, only the core API group ... are supported')."""
+    pools = [r for r in refs if r["kind"] == "InferencePool"]
+    others = [r for r in refs if (r["group"], r["kind"]) not in (("", "Service"),)
+              and r["kind"] != "InferencePool"]
+    if pools and not others and verdict.pattern != "eg-backend-disabled" and \
+            "ExternalName" not in message:
+        return "inference_pool_unsupported", [
+            f"the route's backends include InferencePool {pools[0]['namespace']}/"
+            f"{pools[0]['name']} ({pools[0]['group']}), a kind this controller refuses"]
     return verdict.cause, []
 
 

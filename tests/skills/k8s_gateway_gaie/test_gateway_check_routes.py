@@ -194,7 +194,8 @@ def _route_status(ctype, reason):
 STATUS_ONLY = {
     "route_not_accepted": lambda w: w[("HTTPRoute", "chat")].update(
         status=_route_status("Accepted", "IncompatibleFilters")),
-    "unsupported_backend_kind": lambda w: w[("HTTPRoute", "chat")].update(
+    # the route's only backend a controller can refuse by kind is its InferencePool
+    "inference_pool_unsupported/invalid-kind": lambda w: w[("HTTPRoute", "chat")].update(
         status=_route_status("ResolvedRefs", "InvalidKind")),
     "backend_unresolved": lambda w: w[("HTTPRoute", "chat")].update(
         status=_route_status("ResolvedRefs", "InvalidBackendTLS")),
@@ -219,6 +220,7 @@ STATUS_ONLY = {
 def test_status_only_causes(gw_run, tmp_path, cause):
     world = copy.deepcopy(_world())
     STATUS_ONLY[cause](world)
+    cause = cause.split("/")[0]
     path = tmp_path / "dump.yaml"
     path.write_text(yaml.safe_dump_all(list(world.values())))
     res = gw_run("check_routes", "-f", str(path), "--json")

@@ -230,3 +230,36 @@ def test_endpoint_picker_pod_not_ready(gw_run, tmp_path):
     found = run(gw_run, tmp_path, objs)
     assert found[0]["cause"] == "endpoint_picker_missing"
     assert "ImagePullBackOff" in found[0]["evidence"][0]
+
+
+def test_envoy_gateway_group_invalid_on_a_pool_backend(gw_run, tmp_path):
+    # Envoy Gateway internal/gatewayapi/validate.go validateBackendRefGroup (reason InvalidKind)
+    msg = ("Failed to process route rule 0 backendRef 0: Group is invalid, only the core API "
+           "group (specified by omitting the group field or setting it to an empty string), "
+           "multicluster.x-k8s.io and gateway.envoyproxy.io are supported")
+    objs = [route(pool_ref(), resolved("InvalidKind", msg)), pool()]
+    assert run(gw_run, tmp_path, objs)[0]["cause"] == "inference_pool_unsupported"
+
+
+def test_envoy_gateway_external_name_service(gw_run, tmp_path):
+    msg = ("Failed to process route rule 0 backendRef 0: Service llm/ext is of type "
+           "ExternalName, which is not supported as a backend; use an Envoy Gateway Backend "
+           "resource with an FQDN endpoint instead")
+    objs = [route({"name": "ext", "port": 80}, resolved("UnsupportedValue", msg))]
+    assert run(gw_run, tmp_path, objs, listed=False)[0]["cause"] == "unsupported_backend_kind"
+
+
+def test_route_no_ready_listeners_yields_to_the_listener_status(gw_run, tmp_path):
+    gw = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+          "metadata": {"name": "gw", "namespace": "llm"},
+          "spec": {"gatewayClassName": "eg", "listeners": [{"name": "https", "port": 443,
+                                                             "protocol": "HTTPS"}]},
+          "status": {"listeners": [{"name": "https", "conditions": [
+              {"type": "ResolvedRefs", "status": "False", "reason": "InvalidCertificateRef",
+               "message": "Secret llm/gw-cert does not exist."}]}]}}
+    conds = [{"type": "Accepted", "status": "False", "reason": "NoReadyListeners",
+              "message": "There are no ready listeners for this parent ref"}]
+    found = run(gw_run, tmp_path, [gw, route({"name": "svc", "port": 80}, conds)],
+                listed=False)
+    assert [f["cause"] for f in found if f["basis"] == "reported"] == [
+        "listener_certificate_invalid"]
