@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import fnmatch
 
+from k8s_skillkit.selectors import SelectorError, selector_matches, set_matches
+
 GW_GROUP = "gateway.networking.k8s.io"
 POOL_GROUP = "inference.networking.k8s.io"          # InferencePool v1 (GAIE >= v1.0)
 ALPHA_GROUP = "inference.networking.x-k8s.io"       # v1alpha1/v1alpha2 pools, models, objectives
@@ -90,26 +92,17 @@ class Index:
 
 
 def labels_match(match_labels: dict, labels: dict) -> bool:
-    return bool(match_labels) and all(labels.get(k) == str(v) for k, v in match_labels.items())
+    """InferencePool selector (v1 matchLabels, v1alpha2 plain map): every pair equal. An
+    empty map selects nothing here: a pool must name its pods (the v1 CRD requires labels)."""
+    return bool(match_labels) and set_matches(match_labels, labels)
 
 
-def selector_matches(selector: dict | None, labels: dict) -> bool:
-    """metav1.LabelSelector semantics: {} selects everything."""
-    selector = selector or {}
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and labels.get(key) in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
+def namespace_selected(selector: dict | None, labels: dict) -> bool | None:
+    """allowedRoutes.namespaces.selector (metav1.LabelSelector); None when it is invalid."""
+    try:
+        return selector_matches(selector, labels)
+    except SelectorError:
+        return None
 
 
 def hostnames_intersect(listener_host: str | None, route_hosts: list[str]) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from k8s_skillkit.findings import finding
 
 from _gw_causes import fix_for
-from _gw_dump import ABSENT
+from k8s_skillkit.dump import ABSENT
 from _gw_objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
                          meta, pod_ready, pod_waiting, pool_ports, service_ports)
 

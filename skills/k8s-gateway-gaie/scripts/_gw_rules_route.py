@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
+from k8s_skillkit.dump import ABSENT
+
 from _gw_causes import fix_for
-from _gw_dump import ABSENT
 from _gw_objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, POOL_GROUP, backend_refs,
                          current_conditions, describe_ref, grant_allows, hostnames_intersect,
-                         meta, parent_refs, pool_ports, selector_matches, service_ports,
+                         meta, namespace_selected, parent_refs, pool_ports, service_ports,
                          status_parent)
 
 
@@ -176,7 +177,10 @@ def _listener_refuses(index, li, gateway, route) -> str:
         labels = index.namespace_labels(route_ns)
         if labels is None:
             return f"?{name}: allowedRoutes Selector {namespaces.get('selector')}"
-        if not selector_matches(namespaces.get("selector"), labels):
+        selected = namespace_selected(namespaces.get("selector"), labels)
+        if selected is None:
+            return f"?{name}: allowedRoutes Selector {namespaces.get('selector')} is invalid"
+        if not selected:
             return (f"{name}: namespace {route_ns} labels {labels} do not match selector "
                     f"{namespaces.get('selector')}")
     return ""

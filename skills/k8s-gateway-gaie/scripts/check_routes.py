@@ -8,11 +8,11 @@ import sys
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
 from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
+from k8s_skillkit.dump import Dump  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get  # noqa: E402
+from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, load_objects  # noqa: E402
 
-from _gw_dump import ALL_NAMESPACES, Dump, load_dump  # noqa: E402
 from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,  # noqa: E402
                          meta, parent_refs)
 from _gw_reported import reported_findings  # noqa: E402
@@ -59,23 +59,25 @@ NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
 CLUSTER = [("gatewayclasses.gateway.networking.k8s.io", "GatewayClass"),
            ("namespaces", "Namespace")]
 FOREIGN = {"Service", "Gateway", "ReferenceGrant", "InferencePool", "Pod", "Event"}
-CRD_ABSENT = ("doesn't have a resource type", "the server could not find")
 
 
-def _fetch(resource, namespace, all_ns, required, notes) -> list[dict] | None:
+def _fetch(resource, namespace, all_ns, required, notes) -> Dump | None:
+    """One live listing (marked full by the kit); None when an optional CRD is absent."""
     try:
         return kubectl_get(resource, namespace=namespace, all_namespaces=all_ns)
+    except ResourceTypeAbsent:
+        if required:
+            raise
+        return None  # optional CRD not installed: nothing of that kind exists
     except InputError as err:
         if required:
             raise
-        text = str(err)
-        if not any(marker in text for marker in CRD_ABSENT):
-            notes.append(f"skipped {resource}: {text}")
+        notes.append(f"skipped {resource}: {err}")  # e.g. Forbidden: proves nothing
         return None
 
 
 def read_live(namespace: str | None, all_ns: bool, notes: list) -> Dump:
-    dump = Dump(live=True)
+    dump = Dump(live=True, forms=["live"])
     primary = None if all_ns else (namespace or "default")
     scopes, seen = [primary], set()
     while scopes:
@@ -84,17 +86,15 @@ def read_live(namespace: str | None, all_ns: bool, notes: list) -> Dump:
         for resource, kind, required in NAMESPACED:
             if ns != primary and kind not in FOREIGN:
                 continue  # a referenced namespace: only what the references can point at
-            items = _fetch(resource, ns, ns is None, required, notes)
-            if items is not None:
-                dump.mark_full_list(kind, {ALL_NAMESPACES if ns is None else ns})
-                dump.extend(items)
+            got = _fetch(resource, ns, ns is None, required, notes)
+            if got is not None:
+                dump = dump + got
         if ns == primary and ns is not None:
             scopes += sorted(_referenced(dump) - seen - set(scopes))
-    for resource, kind in CLUSTER:
-        items = _fetch(resource, None, False, False, notes)
-        if items is not None:
-            dump.mark_full_list(kind, {ALL_NAMESPACES})
-            dump.extend(items)
+    for resource, _kind in CLUSTER:
+        got = _fetch(resource, None, False, False, notes)
+        if got is not None:
+            dump = dump + got
     return dump
 
 
@@ -195,7 +195,7 @@ def render(findings, counts, notes, verbose) -> str:
 def body(args):
     notes: list[str] = []
     if args.file:
-        dump = load_dump(args.file)
+        dump = load_objects(args.file)
     else:
         dump = read_live(args.namespace, args.all_namespaces, notes)
     findings, counts = diagnose(Index(dump), args)

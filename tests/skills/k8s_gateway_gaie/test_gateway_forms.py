@@ -1,0 +1,152 @@
+"""check_routes.py reads every form users paste (the kit's loaders), and names the cause.
+
+Status and event texts are the implementations' own (sources in references/messages.md);
+describe layouts are what kubectl's generic describer prints for CRDs.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+DESCRIBE_ROUTE = """$ kubectl describe httproute my-route
+Name:         my-route
+Namespace:    default
+Labels:       <none>
+Annotations:  <none>
+API Version:  gateway.networking.k8s.io/v1
+Kind:         HTTPRoute
+Spec:
+  Parent Refs:
+    Group:  gateway.networking.k8s.io
+    Kind:   Gateway
+    Name:   same-namespace
+  Rules:
+    Backend Refs:
+      Group:
+      Kind:    Service
+      Name:    backend
+      Port:    8080
+      Weight:  1
+Status:
+  Parents:
+    Conditions:
+      Last Transition Time:  2023-06-06T13:55:10Z
+      Message:               Service "backend" not found
+      Observed Generation:   1
+      Reason:                BackendNotFound
+      Status:                False
+      Type:                  ResolvedRefs
+      Last Transition Time:  2023-06-06T13:55:10Z
+      Message:               Accepted HTTPRoute
+      Observed Generation:   1
+      Reason:                Accepted
+      Status:                True
+      Type:                  Accepted
+    Controller Name:         io.cilium/gateway-controller
+    Parent Ref:
+      Group:  gateway.networking.k8s.io
+      Kind:   Gateway
+      Name:   same-namespace
+Events:  <none>
+"""
+
+DESCRIBE_GATEWAY = """Name:         eg
+Namespace:    default
+API Version:  gateway.networking.k8s.io/v1
+Kind:         Gateway
+Status:
+  Listeners:
+    Attached Routes:  0
+    Conditions:
+      Message:               Secret default/eg-https does not exist.
+      Reason:                InvalidCertificateRef
+      Status:                False
+      Type:                  ResolvedRefs
+      Message:               Listener is invalid, see other Conditions for details.
+      Reason:                Invalid
+      Status:                False
+      Type:                  Programmed
+    Name:                    https
+Events:
+  Type     Reason     Age    From                       Message
+  ----     ------     ----   ----                       -------
+  Warning  BadConfig  42m    cert-manager-gateway-shim  Skipped a listener block: spec.listeners[1].hostname: Required value: the hostname cannot be empty
+"""
+
+DESCRIBE_POOL = """Name:         vllm-llama3-8b-instruct
+Namespace:    default
+API Version:  inference.networking.k8s.io/v1
+Kind:         InferencePool
+Spec:
+  Endpoint Picker Ref:
+    Failure Mode:  FailClose
+    Kind:          Service
+    Name:          vllm-llama3-8b-instruct-epp
+    Port:
+      Number:  9002
+  Selector:
+    Match Labels:
+      App:  vllm-llama3-8b-instruct
+  Target Ports:
+    Number:  8000
+Status:
+  Parents:
+    Conditions:
+      Last Transition Time:  2025-10-01T10:00:00Z
+      Message:
+      Observed Generation:   1
+      Reason:                NotSupportedByParent
+      Status:                False
+      Type:                  Accepted
+    Parent Ref:
+      Group:  gateway.networking.k8s.io
+      Kind:   Gateway
+      Name:   inference-gateway
+Events:  <none>
+"""
+
+EVENTS_TABLE = """$ kubectl get events -n llm
+LAST SEEN   TYPE      REASON   OBJECT            MESSAGE
+2m          Warning   SYNC     httproute/chat    Error GWCER104: HTTPRoute "llm/chat" is misconfigured, err: failed to validate inference pool extension ref: InferencePool extension service llama-epp not found.
+"""
+
+ROUTE = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+         "metadata": {"name": "podinfo", "namespace": "podinfo"},
+         "spec": {"parentRefs": [{"name": "gateway", "namespace": "gateway"}],
+                  "rules": [{"backendRefs": [{"name": "podinfo", "port": 9898}]}]},
+         "status": {"parents": [{"parentRef": {"name": "gateway", "namespace": "gateway"},
+                                 "controllerName": "io.cilium/gateway-controller",
+                                 "conditions": [{
+                                     "type": "Accepted", "status": "False",
+                                     "reason": "NotAllowedByListeners",
+                                     "message": "HTTPRoute is not allowed to attach to this "
+                                                "Gateway due to namespace restrictions"}]}]}}
+
+FORMS = {
+    "describe-httproute": (DESCRIBE_ROUTE, "backend_not_found"),
+    "describe-gateway-with-events": (DESCRIBE_GATEWAY, "listener_certificate_invalid"),
+    "describe-inferencepool": (DESCRIBE_POOL, "inference_pool_unsupported"),
+    "events-table": (EVENTS_TABLE, "endpoint_picker_missing"),
+    "json-list": (json.dumps({"apiVersion": "v1", "kind": "List", "items": [ROUTE]}),
+                  "not_allowed_by_listener"),
+    "json-single": (json.dumps(ROUTE), "not_allowed_by_listener"),
+    "mixed-prose-and-describe": ("My route gets 404s, here is what kubectl says:\n\n```\n"
+                                 + DESCRIBE_ROUTE + "```\nAny idea?\n", "backend_not_found"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_every_paste_form_names_the_cause(gw_run, tmp_path, form):
+    text, cause = FORMS[form]
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    res = gw_run("check_routes", "-f", str(path), "--json")
+    problems = [f for f in res.doc["findings"] if f["severity"] != "info"]
+    assert problems and problems[0]["cause"] == cause, res.doc["findings"]
+    assert problems[0]["basis"] == "reported" and res.code == 1
+
+
+def test_a_paste_with_no_object_is_one_line_exit_2(gw_proc):
+    res = gw_proc("check_routes", "-f", "-", stdin="my gateway does not work, please help\n")
+    assert res.code == 2 and len(res.err.strip().splitlines()) == 1 and res.out == ""
