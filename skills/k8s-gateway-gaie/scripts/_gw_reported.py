@@ -25,7 +25,7 @@ def reported_findings(index) -> list[dict]:
     for cls in index.of_kind("GatewayClass"):
         out += _conditions(cls, "class", (cls.get("status") or {}).get("conditions"))
     for gw in index.of_kind("Gateway"):
-        out += _gateway(gw)
+        out += _gateway(index, gw)
     for route in index.objects:
         if route.get("kind") in ROUTE_STATUS_KINDS:
             out += _route(index, route)
@@ -76,7 +76,7 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
 GENERIC = ("listener_invalid", "gateway_not_ready")
 
 
-def _gateway(gw: dict) -> list[dict]:
+def _gateway(index, gw: dict) -> list[dict]:
     status = gw.get("status") or {}
     listeners = []
     for li in status.get("listeners") or []:
@@ -85,10 +85,26 @@ def _gateway(gw: dict) -> list[dict]:
         if any(f["cause"] not in GENERIC for f in found):  # say why, not only "invalid"
             found = [f for f in found if f["cause"] not in GENERIC]
         listeners += found
-    own = _conditions(gw, "gateway", status.get("conditions"))
+    own = _conditions(gw, "gateway", status.get("conditions"),
+                      refine=lambda cond, v: _refine_gateway(index, gw, v))
     if listeners:  # the listener conditions say which listener and why: keep those
         own = [f for f in own if f["cause"] not in GENERIC]
     return own + listeners
+
+
+def _refine_gateway(index, gw: dict, verdict) -> tuple[str, list[str]]:
+    """'Waiting for controller' on a Gateway whose gatewayClassName names no class (the
+    GatewayClasses are listed in full): nothing will ever serve it, the class name is wrong."""
+    if verdict.cause != "no_controller":
+        return verdict.cause, []
+    cls = (gw.get("spec") or {}).get("gatewayClassName", "")
+    found = index.presence("GatewayClass", "", cls)
+    if found.absent:
+        names = sorted(meta(c, "name") for c in index.of_kind("GatewayClass"))
+        return "gateway_class_not_found", [
+            f"gatewayClassName {cls} names no GatewayClass; classes: "
+            f"{', '.join(names[:8]) or 'none'}"]
+    return verdict.cause, []
 
 
 def _route(index, route: dict) -> list[dict]:

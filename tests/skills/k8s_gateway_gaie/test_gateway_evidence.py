@@ -263,3 +263,26 @@ def test_route_no_ready_listeners_yields_to_the_listener_status(gw_run, tmp_path
                 listed=False)
     assert [f["cause"] for f in found if f["basis"] == "reported"] == [
         "listener_certificate_invalid"]
+
+
+def _pending_gateway(cls_name):
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "gw", "namespace": "llm"},
+            "spec": {"gatewayClassName": cls_name, "listeners": [
+                {"name": "http", "port": 80, "protocol": "HTTP"}]},
+            # the CRD's default status (gateway-api apis/v1 gateway_types.go)
+            "status": {"conditions": [{"type": "Accepted", "status": "Unknown",
+                                       "reason": "Pending", "message": "Waiting for controller",
+                                       "lastTransitionTime": "1970-01-01T00:00:00Z"}]}}
+
+
+def test_waiting_gateway_with_a_class_that_does_not_exist(gw_run, tmp_path):
+    cls = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+           "metadata": {"name": "eg"}, "spec": {"controllerName": "x/y"}}
+    found = run(gw_run, tmp_path, [cls, _pending_gateway("eg-typo")])
+    assert (found[0]["cause"], found[0]["basis"]) == ("gateway_class_not_found", "reported")
+
+
+def test_waiting_gateway_without_the_classes_in_the_paste(gw_run, tmp_path):
+    found = run(gw_run, tmp_path, [_pending_gateway("eg-typo")], listed=False)
+    assert found[0]["cause"] == "no_controller"
