@@ -1,9 +1,9 @@
 """One ranked answer from reported and inferred findings.
 
-Evidence order: what a controller reported comes first, inference second. Within each, the
-chain decides (GatewayClass -> Gateway -> listener -> attachment -> backend -> pool ->
-hygiene), specific causes before the generic ones that only echo a condition, and objects
-up the chain before the ones below them. An inferred finding that repeats a reported cause
+Evidence order: what a controller reported comes first, inference second. Within each,
+errors before warnings (a certain fault before a suspicion), then the chain (GatewayClass
+-> Gateway -> listener -> attachment -> backend -> pool -> hygiene), specific causes before
+the generic ones that only echo a condition, and objects up the chain before the ones below. An inferred finding that repeats a reported cause
 on the same object is dropped (the reported one already says it).
 """
 from __future__ import annotations
@@ -31,6 +31,6 @@ def _key(f: dict) -> tuple:
 
 def _rank(position: int, f: dict) -> tuple:
     problem = f["severity"] != "info"
-    return (not problem, f.get("basis") != "reported", LAYER_RANK[layer_of(f)],
-            f["cause"] in GENERIC, KIND_RANK.get(f["object"]["kind"], 4),
-            SEVERITY_RANK[f["severity"]], position)
+    return (not problem, f.get("basis") != "reported", SEVERITY_RANK[f["severity"]],
+            LAYER_RANK[layer_of(f)], f["cause"] in GENERIC, KIND_RANK.get(f["object"]["kind"], 4),
+            position)
