@@ -75,11 +75,16 @@ CAUSES: dict[str, tuple[str, str]] = {
     "endpoint_picker_missing": ("backend", "set spec.endpointPickerRef {name: <EPP Service>, "
                                 "port: {number: 9002}} and run the endpoint picker (llm-d "
                                 "router for GAIE >= v1.6, the GAIE EPP for <= v1.5)"),
+    "endpoint_picker_misconfigured": ("backend", "fix the endpoint picker's flags (--pool-name, "
+                                      "--pool-namespace) or its RBAC, as its log says"),
     # --- InferencePool ---------------------------------------------------------------------
     "pool_not_accepted": ("pool", "read the condition: usually the HTTPRoute that references "
                           "the pool is not accepted by its Gateway, fix the route first"),
     "pool_pods_not_ready": ("pool", "make the model server pods Ready (read their events and "
                             "logs: image, GPU scheduling, probes, model download) or scale them"),
+    "pool_saturated": ("pool", "the pool is over its saturation thresholds: add model server "
+                       "replicas (analyze_traffic.py sizes them) or give the traffic a priority "
+                       ">= 0 (InferenceObjective; InferenceModel criticality Critical <= v0.5)"),
     "pool_selects_no_pods": ("pool", "make spec.selector.matchLabels equal the model server "
                              "pod template labels (same namespace; matchLabels only)"),
     "pool_target_port_mismatch": ("pool", "set spec.targetPorts[].number to the port the "
@@ -87,6 +92,8 @@ CAUSES: dict[str, tuple[str, str]] = {
     # --- hygiene ---------------------------------------------------------------------------
     "outdated_inference_api": ("hygiene", "migrate to inference.networking.k8s.io/v1 "
                                "(references/causes.md#outdated_inference_api)"),
+    "request_body_invalid": ("hygiene", "send an OpenAI-style body with `model` and `prompt` "
+                             "(or `messages`): the endpoint picker reads them"),
     "no_timeouts": ("hygiene", "set rules[].timeouts.request (e.g. 300s for streaming LLM "
                     "responses; standard channel, Support: Extended)"),
     "no_tls": ("hygiene", "attach to an HTTPS listener (tls.mode Terminate with a "

@@ -143,6 +143,34 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        r"API CRDs? version|bundle version", "crd_version_unsupported", "class", ("class",)),
 )
 
+# Lines of a text paste (EPP logs, the gateway's HTTP answers); wording from GAIE's EPP
+# (pkg/epp at v0.5.1 / v1.0.0) and its troubleshooting guide (site-src/guides/troubleshooting.md
+# v1.3.0), which also gives each one's cause.
+TEXT_PATTERNS: tuple[_Pattern, ...] = (
+    _p("epp-pool-not-initialized", r"Pool is not initialized", "endpoint_picker_misconfigured",
+       "backend", ("text",),
+       hint="the endpoint picker has not found its InferencePool: check its --pool-name / "
+            "--pool-namespace flags and that the pool exists"),
+    _p("epp-forbidden", r"(failed to list|cannot list|forbidden)[^\n]*(inferencepools?|"
+       r"inferenceobjectives?|inferencemodels?|pods)\b|(inferencepools?|inferenceobjectives?|"
+       r"inferencemodels?)[^\n]*is forbidden", "endpoint_picker_misconfigured", "backend",
+       ("text",), hint="the endpoint picker's ServiceAccount may not list what it watches: "
+                       "grant get/list/watch on inferencepools, inferenceobjectives (or "
+                       "inferencemodels) and pods (the inferencepool chart's Role)"),
+    _p("fault-filter-abort", r"fault filter abort", "backend_not_found", "backend", ("text",),
+       hint="the route's InferencePool does not exist or the gateway cannot find it: fix "
+            "backendRefs (name, group) or add a ReferenceGrant for another namespace"),
+    _p("no-healthy-upstream", r"no healthy upstream", "pool_pods_not_ready", "pool", ("text",)),
+    _p("upstream-refused", r"upstream connect error or disconnect/reset before headers",
+       "pool_target_port_mismatch", "pool", ("text",),
+       hint="the gateway reached the picked pod but its port refused: make targetPorts the "
+            "port the model server listens on"),
+    _p("epp-saturated", r"system saturated, sheddable request dropped", "pool_saturated",
+       "pool", ("text",)),
+    _p("epp-bad-body", r"model not found in request body|prompt not found in request",
+       "request_body_invalid", "hygiene", ("text",)),
+)
+
 # Reason -> cause when no message pattern matched. (scope, condition type) -> {reason: ...}
 _ROUTE_ACCEPTED = {
     "NotAllowedByListeners": ("not_allowed_by_listener", "attach"),
@@ -224,7 +252,7 @@ def classify(scope: str, cond: dict) -> Verdict | None:
 def match_message(scope: str, message: str) -> Verdict | None:
     if not message:
         return None
-    for pat in MESSAGE_PATTERNS:
+    for pat in (TEXT_PATTERNS if scope == "text" else MESSAGE_PATTERNS):
         if scope not in pat.scopes:
             continue
         hit = pat.regex.search(message)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from k8s_skillkit.findings import finding
 
 from _gw_causes import fix_for, layer_of
-from _gw_messages import classify
+from _gw_messages import classify, match_message
 from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
                          parent_refs, service_ports)
 
@@ -272,3 +272,17 @@ def _newer(obj: dict, cond: dict) -> bool:
     created, written = meta(obj, "creationTimestamp"), cond.get("lastTransitionTime")
     return bool(created and written) and str(created) > str(written)
 
+
+
+def text_findings(lines) -> list[dict]:
+    """Reported findings from a text paste: EPP log lines and the gateway's own answers."""
+    out, seen = [], set()
+    for line in lines or []:
+        verdict = match_message("text", " ".join(str(line).split()))
+        if verdict is None or verdict.cause in seen:
+            continue
+        seen.add(verdict.cause)
+        out.append(finding("error", verdict.cause, {"kind": "Text", "name": "paste"},
+                           "the pasted output says so", [str(line).strip()[:300]],
+                           verdict.hint or fix_for(verdict.cause), basis="reported"))
+    return out

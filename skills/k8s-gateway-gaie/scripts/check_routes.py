@@ -11,11 +11,12 @@ from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E4
 from k8s_skillkit.dump import Dump  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, load_objects  # noqa: E402
+from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,  # noqa: E402
+                                  parse_documents, parse_paste, read_text)
 
 from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,  # noqa: E402
                          meta, parent_refs)
-from _gw_reported import reported_findings  # noqa: E402
+from _gw_reported import reported_findings, text_findings  # noqa: E402
 from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha  # noqa: E402
 from _gw_rules_route import check_route  # noqa: E402
 from _gw_verdict import merge  # noqa: E402
@@ -33,6 +34,7 @@ Cilium, AWS, ...) and its Warning events are findings with basis "reported" and 
 what is deduced from the specs has basis "inferred", names the command that confirms it, and
 never contradicts a controller. An object missing from a pasted dump is "not in the dump"
 (info), unless the dump lists that kind in full (kind: List) or the check runs live.
+Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
 causes (references/causes.md): no_controller gateway_class_not_found
   gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
@@ -40,8 +42,8 @@ causes (references/causes.md): no_controller gateway_class_not_found
   not_allowed_by_listener hostname_mismatch route_not_accepted backend_not_found
   ref_not_permitted port_mismatch unsupported_backend_kind backend_unresolved stale_status
   inference_api_version_mismatch inference_pool_unsupported endpoint_picker_missing
-  pool_not_accepted pool_pods_not_ready pool_selects_no_pods pool_target_port_mismatch
-  no_timeouts
+  endpoint_picker_misconfigured pool_not_accepted pool_pods_not_ready pool_saturated
+  pool_selects_no_pods pool_target_port_mismatch request_body_invalid no_timeouts
   (info: no_tls outdated_inference_api not_in_dump not_checked)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
@@ -157,6 +159,7 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
 def diagnose(index: Index, args) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
+    reported += text_findings(_text_lines(index.dump))
     findings = merge(reported, inferred)
     if args.route:
         keep = _related(index, args.route)
@@ -191,11 +194,34 @@ def render(findings, counts, notes, verbose) -> str:
     return "\n".join(lines)
 
 
+def _text_lines(dump) -> list[str]:
+    """Pasted lines that are not objects, and JSON log lines (zap/logr: msg, error)."""
+    lines = list(getattr(dump, "texts", []) or [])
+    for obj in dump:
+        if isinstance(obj, dict) and not obj.get("kind"):
+            lines.append(" ".join(str(obj[k]) for k in ("msg", "message", "error", "err")
+                                  if obj.get(k)))
+    return lines
+
+
+def _load(path: str) -> Dump:
+    """Objects in any form the kit reads; a text-only paste (EPP logs, curl output) is kept
+    when it holds lines this skill knows, else refused with the kit's one-line reason."""
+    text, label = read_text(path)
+    dump = parse_paste(text, label)
+    if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
+            not text_findings(_text_lines(dump)):
+        parse_documents(text, label)  # raises the kit's one-line InputError ...
+        raise InputError(f"{label}: no Kubernetes objects (kind) and no gateway or endpoint "
+                         "picker message this script knows")  # ... or this one
+    return dump
+
+
 @shape_errors_as_input
 def body(args):
     notes: list[str] = []
     if args.file:
-        dump = load_objects(args.file)
+        dump = _load(args.file)
     else:
         dump = read_live(args.namespace, args.all_namespaces, notes)
     findings, counts = diagnose(Index(dump), args)

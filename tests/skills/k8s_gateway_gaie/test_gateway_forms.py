@@ -150,3 +150,38 @@ def test_every_paste_form_names_the_cause(gw_run, tmp_path, form):
 def test_a_paste_with_no_object_is_one_line_exit_2(gw_proc):
     res = gw_proc("check_routes", "-f", "-", stdin="my gateway does not work, please help\n")
     assert res.code == 2 and len(res.err.strip().splitlines()) == 1 and res.out == ""
+
+
+# What the gateway answers and what the endpoint picker logs, verbatim from GAIE's EPP
+# (pkg/epp at v0.5.1 / v1.0.0) and its troubleshooting guide (site-src/guides/troubleshooting.md
+# at v1.3.0), which names each one's cause.
+TEXT_PASTES = {
+    "fault-filter-abort": ("HTTP/1.1 500 Internal Server Error\ncontent-length: 18\n\n"
+                           "fault filter abort\n", "backend_not_found"),
+    "no-healthy-upstream": ("HTTP/1.1 503 Service Unavailable\n\nno healthy upstream\n",
+                            "pool_pods_not_ready"),
+    "upstream-connect-error": ("upstream connect error or disconnect/reset before headers. "
+                               "reset reason: remote connection failure, transport failure "
+                               "reason: delayed connect error: Connection refused\n",
+                               "pool_target_port_mismatch"),
+    "epp-pool-not-initialized": ('{"level":"info","ts":"2025-06-01T10:00:00Z","logger":'
+                                 '"metrics","msg":"Pool is not initialized, skipping refreshing'
+                                 ' metrics"}\n', "endpoint_picker_misconfigured"),
+    "epp-rbac": ('E0601 10:00:00.000000 1 reflector.go:166] "Unhandled Error" err="failed to '
+                 'list *v1.InferencePool: inferencepools.inference.networking.k8s.io is '
+                 'forbidden: User \\"system:serviceaccount:default:epp\\" cannot list resource '
+                 '\\"inferencepools\\" in API group \\"inference.networking.k8s.io\\" in the '
+                 'namespace \\"default\\""\n', "endpoint_picker_misconfigured"),
+    "epp-saturated": ("HTTP/1.1 429 Too Many Requests\n\nsystem saturated, sheddable request "
+                      "dropped\n", "pool_saturated"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_PASTES))
+def test_text_pastes_from_the_gateway_and_the_endpoint_picker(gw_run, tmp_path, name):
+    text, cause = TEXT_PASTES[name]
+    path = tmp_path / "paste.txt"
+    path.write_text("$ curl -i $IP:$PORT/v1/completions -d @req.json\n" + text)
+    res = gw_run("check_routes", "-f", str(path), "--json")
+    first = res.doc["findings"][0]
+    assert (first["cause"], first["basis"], res.code) == (cause, "reported", 1)
