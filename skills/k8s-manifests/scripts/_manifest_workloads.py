@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from k8s_skillkit.objects import dig
+from k8s_skillkit.selectors import SelectorError, set_matches
+from k8s_skillkit.selectors import selector_matches as labels_selector_matches
 
 GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "google.com/tpu")
 LONG_RUNNING = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
@@ -110,24 +112,16 @@ def image_tag(image: str) -> str:
 
 
 def selector_matches(selector: dict, labels: dict) -> bool:
-    """matchLabels and the simple matchExpressions operators against a label map."""
+    """A workload's metav1.LabelSelector, or a Service's plain selector map, against labels.
+
+    apimachinery semantics via the kit (NotIn/DoesNotExist match an absent key); an operator
+    the apiserver would reject matches nothing.
+    """
     if not isinstance(selector, dict):
         return False
-    plain = selector.get("matchLabels", selector if "matchExpressions" not in selector
-                         and "matchLabels" not in selector else {}) or {}
-    if any(labels.get(k) != str(v) for k, v in plain.items()):
+    try:
+        if "matchLabels" in selector or "matchExpressions" in selector:
+            return labels_selector_matches(selector, labels)
+        return set_matches(selector, labels)
+    except SelectorError:
         return False
-    return all(_expression_ok(e, labels) for e in selector.get("matchExpressions") or [])
-
-
-def _expression_ok(expr: dict, labels: dict) -> bool:
-    key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
-    if op == "In":
-        return labels.get(key) in values
-    if op == "NotIn":
-        return labels.get(key) not in values
-    if op == "Exists":
-        return key in labels
-    if op == "DoesNotExist":
-        return key not in labels
-    return True
