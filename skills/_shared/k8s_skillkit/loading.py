@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
 # kubectl describe prints Capitalized `Key:` fields at column 0; manifests and config files
 # use lowerCamelCase keys.
 _DESCRIBE_LIKE = re.compile(r"^[A-Z][A-Za-z -]*:", re.M)
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 class ResourceTypeAbsent(InputError):
@@ -113,8 +114,12 @@ def _as_dump(text: str, docs: list | None) -> Dump | None:
     objects = [d for d in docs if d]
     if not objects:
         return None
-    if not any("kind" in d or "apiVersion" in d for d in objects) and _DESCRIBE_LIKE.search(text):
-        return None  # describe text, which YAML may read as one mapping of Capitalized keys
+    if not any("kind" in d or "apiVersion" in d for d in objects) and (
+            _DESCRIBE_LIKE.search(text) or not all(_KEY.match(str(k)) for d in objects
+                                                   for k in d)):
+        # describe text or prose, which YAML may read as a mapping ("Error from server
+        # (Forbidden): ..."); config files (a policy) have identifier keys
+        return None
     dump = Dump(forms=["json" if text.lstrip()[:1] in "{[" else "yaml"])
     for doc in objects:
         add_document(dump, doc)

@@ -13,7 +13,9 @@ ROLE_KINDS = ("Role", "ClusterRole")
 BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
 READ = {"get", "list", "watch", "*"}
 ESCALATION = {"escalate", "bind", "impersonate"}
-EXEC = {"pods/exec", "pods/attach", "pods/*"}
+# "*/exec" matches every resource's exec subresource; "pods/*" is NOT a wildcard in RBAC
+# (kubernetes v1.37.2 pkg/apis/rbac/v1/evaluation_helpers.go ResourceMatches).
+EXEC = {"pods/exec", "pods/attach", "*/exec", "*/attach"}
 
 
 def is_default(obj: dict) -> bool:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit RBAC: who can do what, and which grants are risky (live, from a dump, or --self)."""
+"""Audit RBAC: why a request was denied, who can do what, and which grants are risky."""
 from __future__ import annotations
 
 import json
@@ -12,11 +12,24 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_objects  # noqa: E402
+from k8s_skillkit.loading import kubectl_get, load_paste  # noqa: E402
 
+from _rbac_denials import parse as parse_denials, texts_of  # noqa: E402
 from _rbac_rules import audit, rule_findings  # noqa: E402
+from _rbac_why import explain  # noqa: E402
 
-EXAMPLES = """causes (see references/rbac-audit.md):
+EXAMPLES = """why was it denied? (references/rbac-denials.md) — paste the error, with the
+Roles/bindings if you have them; every kubectl/apiserver wording since 1.6 is read:
+  audit_rbac.py -f paste.txt                     error text + YAML, describe, events...
+  audit_rbac.py --denied 'Error from server (Forbidden): pods is forbidden: User ...'
+                                                 explained against the live cluster's RBAC
+  causes: missing_permission binding_subject_mismatch binding_wrong_namespace
+  cluster_scope_needs_clusterrolebinding default_service_account_used role_not_found
+  anonymous_request wrong_identity kubelet_api_forbidden escalation_prevented
+  admission_webhook_denied pod_security_policy_denied rbac_allows, Pod Security checks
+  (privilege_escalation_allowed run_as_root seccomp_missing ...; see pod-security.md)
+
+risky grants (references/rbac-audit.md):
   wildcard_verbs wildcard_resources cluster_admin_binding secrets_readable escalation_verbs
   pod_exec_or_attach default_service_account_bound stale_binding
 
@@ -31,6 +44,7 @@ examples:
 exit: 0 nothing risky, 1 findings, 2 bad input.
 """
 LIVE_TYPES = "clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts"
+RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
 
 def _kubectl(args: list[str], stdin: str | None = None, timeout: float = 30):
@@ -88,39 +102,88 @@ def in_namespace(f: dict, namespace: str) -> bool:
     return any(f" {namespace}/" in ev or f"namespace {namespace})" in ev for ev in f["evidence"])
 
 
+def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, list]:
+    """(denials, findings): every denial in the input explained, first one first."""
+    seen, denials = set(), []
+    for text in texts_of(objects) + extra_texts:
+        for denial in parse_denials(text):
+            if denial.key() not in seen:
+                seen.add(denial.key())
+                denials.append(denial)
+    findings: list[dict] = []
+    seen_findings: dict[tuple, dict] = {}
+    for denial in denials[:limit]:
+        for f in explain(denial, objects):
+            key = (f["cause"], tuple(sorted(f["object"].items())))
+            if key in seen_findings:  # the same cause for another denied request
+                seen_findings[key]["evidence"] += [e for e in f["evidence"][:1]
+                                                   if e not in seen_findings[key]["evidence"]]
+                continue
+            seen_findings[key] = f
+            findings.append(f)
+    return denials, findings
+
+
+def load_input(args):
+    if args.file:
+        return load_paste(args.file), args.file
+    return kubectl_get(LIVE_TYPES, all_namespaces=True), "live"
+
+
 def body(args):
+    denials: list = []
     if args.self:
         findings = self_review(args.namespace or "default", args.as_user)
         source = "self"
     else:
         if args.as_user:
             raise InputError("--as only works with --self")
-        objects = load_objects(args.file) if args.file else kubectl_get(LIVE_TYPES,
-                                                                        all_namespaces=True)
+        objects, source = load_input(args)
+        denials, findings = denial_findings(objects, args.denied or [],
+                                            len(args.denied or []) + (50 if args.all else 5))
+        rbac = [o for o in objects if o.get("kind") in RBAC_KINDS]
+        if args.file and not rbac and not denials:
+            raise InputError(f"{args.file}: no RBAC objects and no denial message found "
+                             "(paste kubectl get roles,rolebindings,... -o yaml, or the "
+                             "Forbidden error)")
         kinds = {o.get("kind") for o in objects}
         sas = {((o.get("metadata") or {}).get("namespace"), (o.get("metadata") or {}).get("name"))
                for o in objects if o.get("kind") == "ServiceAccount"}
-        findings = audit(objects, args.include_defaults,
-                         sas if "ServiceAccount" in kinds or not args.file else None,
-                         roles_complete=not args.file or {"Role", "ClusterRole"} <= kinds)
+        risky = audit(rbac + [o for o in objects if o.get("kind") == "ServiceAccount"],
+                      args.include_defaults,
+                      sas if "ServiceAccount" in kinds or not args.file else None,
+                      roles_complete=not args.file or {"Role", "ClusterRole"} <= kinds)
         if args.namespace:
-            findings = [f for f in findings if in_namespace(f, args.namespace)]
-        source = args.file or "live"
+            risky = [f for f in risky if in_namespace(f, args.namespace)]
+        findings += risky
     counts: dict[str, int] = {}
     for f in findings:
         counts[f["cause"]] = counts.get(f["cause"], 0) + 1
     shown = findings if args.all else findings[:args.limit]
     head = (f"{len(findings)} findings ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})"
             if findings else "no risky RBAC grants found")
+    if denials:
+        head = f"{len(denials)} denied request(s) explained first; " + head
     more = f"\n... {len(findings) - len(shown)} more (--all)" if len(shown) < len(findings) else ""
     text = head + ("\n" + render_text(shown) if shown else "") + more
-    return {"source": source, "counts": counts, "findings": findings}, text, exit_code(
-        findings, "warning")
+    payload = {"source": source, "counts": counts, "findings": findings,
+               "denials": [_denial_json(d) for d in denials]}
+    return payload, text, exit_code(findings, "warning")
+
+
+def _denial_json(denial) -> dict:
+    keys = ("kind", "user", "verb", "resource", "subresource", "group", "namespace",
+            "cluster_scope", "name", "path", "reason", "level", "webhook")
+    return {k: getattr(denial, k) for k in keys if getattr(denial, k) not in ("", None)}
 
 
 def main(argv=None) -> int:
     parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
-    parser.add_argument("-f", "--file", help="kubectl get ... -o yaml|json dump, - for stdin")
+    parser.add_argument("-f", "--file", help="a paste: kubectl get ... -o yaml|json, describe, "
+                        "events, and/or the Forbidden error text; - for stdin")
+    parser.add_argument("--denied", action="append", metavar="ERROR",
+                        help="an error message to explain (repeatable); without -f it is "
+                             "explained against the live cluster's RBAC")
     parser.add_argument("-n", "--namespace", help="only findings touching this namespace "
                                                   "(with --self: the namespace to review)")
     parser.add_argument("--self", action="store_true",

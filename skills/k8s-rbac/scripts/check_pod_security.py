@@ -9,10 +9,12 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_objects  # noqa: E402
+from k8s_skillkit.loading import kubectl_get, load_objects, load_paste  # noqa: E402
 
 from _pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,  # noqa: E402
                          policy_problems)
+from _rbac_denials import parse as parse_denials, texts_of  # noqa: E402
+from _rbac_why import explain  # noqa: E402
 
 EXAMPLES = """policy file (YAML, see references/pod-security.md):
   level: restricted                     # privileged | baseline | restricted
@@ -22,8 +24,13 @@ EXAMPLES = """policy file (YAML, see references/pod-security.md):
   namespace_scoped_only: true           # no pod may run as a cluster-bound ServiceAccount
   exempt_namespaces: [kube-system]
 
+A pasted rejection (`pods "x" is forbidden: violates PodSecurity "restricted:latest": ...`,
+FailedCreate events, `would violate PodSecurity` warnings, PodSecurityPolicy errors) is read
+too: what admission reported comes first, the spec checks after it.
+
 examples:
   check_pod_security.py -f deploy.yaml --level restricted
+  check_pod_security.py -f events.txt             kubectl describe rs / get events output
   check_pod_security.py -n team-a --policy platform-policy.yaml      live pods of team-a
   check_pod_security.py -A --level baseline --json
 exit: 0 compliant, 1 findings, 2 bad input.
@@ -48,7 +55,9 @@ def load_policy(args) -> dict:
 
 def load(args, policy: dict) -> tuple[list[dict], set | None]:
     if args.file:
-        objects = load_objects(args.file)
+        objects = load_paste(args.file)
+        if not len(objects) and not admission_denials(objects):
+            objects = load_objects(args.file)  # the one-line "nothing readable" error
         bindings = [o for o in objects if o.get("kind") == "ClusterRoleBinding"]
         return objects, cluster_bound_service_accounts(bindings) if bindings else None
     if not args.namespace and not args.all_namespaces:
@@ -61,13 +70,27 @@ def load(args, policy: dict) -> tuple[list[dict], set | None]:
     return objects, bound
 
 
+def admission_denials(objects) -> list:
+    """Pod Security / PodSecurityPolicy rejections written in the input (reported)."""
+    seen, out = set(), []
+    for text in texts_of(objects):
+        for denial in parse_denials(text):
+            if denial.kind in ("pod-security", "psp") and denial.key() not in seen:
+                seen.add(denial.key())
+                out.append(denial)
+    return out
+
+
 def body(args):
     policy = load_policy(args)
     objects, bound = load(args, policy)
     findings = []
+    rejected = admission_denials(objects)
+    for denial in rejected:
+        findings += explain(denial, objects)
     checked = 0
     for obj in objects:
-        if obj.get("kind") == "ClusterRoleBinding":
+        if obj.get("kind") in ("ClusterRoleBinding", "Event", "Status") or not obj.get("spec"):
             continue
         result = check_object(obj, policy, bound)
         checked += 1
@@ -79,6 +102,8 @@ def body(args):
     head = (f"{checked} objects checked at level {policy['level']}: {len(findings)} findings ("
             + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")") if findings \
         else f"{checked} objects checked at level {policy['level']}: compliant"
+    if rejected:
+        head = (f"admission rejected {len(rejected)} pod(s) (reported, first); " + head)
     more = f"\n... {len(findings) - len(shown)} more (--all)" if len(shown) < len(findings) else ""
     text = head + ("\n" + render_text(shown) if shown else "") + more
     return ({"level": policy["level"], "checked": checked, "counts": counts,

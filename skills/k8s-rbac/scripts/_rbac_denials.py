@@ -1,0 +1,246 @@
+"""Denials the API server, the kubelet or an admission plugin wrote, in every wording.
+
+Sources (each pattern's wording and the versions that print it; references/rbac-denials.md
+keeps the same table for readers):
+- RBAC Forbidden, 1.11+: `User "u" cannot list resource "pods" in API group "" in the
+  namespace "ns"` / `at the cluster scope`, subresources as "pods/log", then `: <reason>` when
+  an authorizer gave one (k8s.io/apiserver v0.37.2 pkg/endpoints/handlers/responsewriters/
+  errors.go forbiddenMessage + ForbiddenStatusError); wrapped by apimachinery
+  pkg/api/errors NewForbidden as `pods "name" is forbidden: ...`.
+- 1.6-1.10: `User "u" cannot list deployments.extensions/scale in the namespace "ns"` (kubernetes
+  v1.9.0 staging apiserver errors.go: resource.group/subresource), 1.6 adds `. (get pods)`.
+- non-resource URLs: `User "u" cannot get path "/metrics"` (same files, all versions).
+- reasons appended by authorizers: `RBAC: clusterrole.rbac.authorization.k8s.io "x" not found`
+  (kubernetes v1.37.2 plugin/pkg/auth/authorizer/rbac/rbac.go), `no RBAC policy matched`
+  (OpenShift 3.x), `Required "container.pods.getLogs" permission.` (GKE IAM),
+  `Unknown user "system:anonymous"` (GKE).
+- kubelet: `Forbidden (user=u, verb=get, resource=nodes, subresource=proxy)` (kubernetes
+  pkg/kubelet/server/auth.go, the kubelet's own authorizer for the apiserver's log/exec proxy).
+- escalation prevention: `is attempting to grant RBAC permissions not currently held`
+  (1.9+, pkg/registry/rbac/validation/rule.go) and `attempt to grant extra privileges`
+  (1.6-1.8).
+- Pod Security admission: `violates PodSecurity "restricted:latest": allowPrivilegeEscalation !=
+  false (...), ...` and `would violate PodSecurity` warnings (k8s.io/pod-security-admission
+  v0.37.2 admission/admission.go, policy/checks.go ForbiddenDetail); PodSecurityPolicy
+  (<= 1.24): `unable to validate against any pod security policy: [...]`.
+- admission webhooks: `admission webhook "name" denied the request: msg` (k8s.io/apiserver
+  pkg/admission/plugin/webhook/errors/statuserror.go ToStatusErr).
+- a binding the apiserver refused: `The ClusterRoleBinding "x" is invalid: subjects[0].namespace:
+  Required value` (apimachinery pkg/api/errors NewInvalid as kubectl prints it; the field
+  errors from kubernetes pkg/apis/rbac/validation/validation.go ValidateRoleBindingSubject).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_Q = r'"([^"]*)"'
+_MODERN = re.compile(r'User ' + _Q + r' cannot (\S+) resource ' + _Q + r' in API group ' + _Q
+                     + r' (?:in the namespace ' + _Q + r'|(at the cluster scope))(?::\s*(.*))?')
+_OLD = re.compile(r'User ' + _Q + r' cannot (\S+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9*]+)?) '
+                  r'(?:in (?:the namespace|project) ' + _Q + r'|(at the cluster scope))'
+                  r'(?::\s*(.*)|\. \((.*)\))?')
+_PATH = re.compile(r'User ' + _Q + r' cannot (\S+) path ' + _Q + r'(?::\s*(.*))?')
+_OBJECT = re.compile(r'([a-z0-9][a-z0-9.\-]*) ' + _Q + r' is forbidden:')
+_KUBELET = re.compile(r'Forbidden \(user=([^,]+), verb=([^,]+), resource=([^,)]+)'
+                      r'(?:, ?subresource=([^)]+))?\)')
+_ESCALATION = re.compile(r'(?:user ' + _Q + r' \(groups=\[([^\]]*)\]\) is attempting to grant '
+                         r'RBAC permissions not currently held|attempt to grant extra '
+                         r'privileges)')
+_PSA = re.compile(r'(would )?violate[sd]? PodSecurity ' + _Q + r': (.*)')
+_PSA_REASON = re.compile(r'([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)(?:,\s*|$)')
+_PSP = re.compile(r'unable to validate against any pod security policy: \[(.*)\]')
+_WEBHOOK = re.compile(r'admission webhook ' + _Q + r' denied the request:?\s*(.*)')
+_INVALID_BINDING = re.compile(r'(ClusterRoleBinding|RoleBinding) ' + _Q + r' is invalid: (.*?)'
+                              r'(?= Error from server| error: |$| Then | \[)')
+# Other admission plugins that answer 403 Forbidden: what they say, and the cause it names.
+# kubernetes v1.37.2 plugin/pkg/admission/serviceaccount/admission.go, limitranger/admission.go;
+# k8s.io/apiserver v0.37.2 pkg/admission/plugin/resourcequota/controller.go and
+# namespace/lifecycle/admission.go.
+ADMISSION = [
+    (re.compile(r"error looking up service account ([^/\s]+)/([^:\s]+)"), "service_account_not_found"),
+    (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
+     "quota_exceeded"),
+    (re.compile(r"failed quota: ([^:]+): (must specify [^\]\n]+)"), "quota_requires_limits"),
+    (re.compile(r"(?:maximum|minimum) \S+ usage per (?:Container|Pod|PersistentVolumeClaim) is "
+                r"\S+[,.]"), "limit_range_violation"),
+    (re.compile(r"unable to create new content in namespace (\S+) because it is being "
+                r"terminated"), "namespace_terminating"),
+]
+_ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io ' + _Q
+                             + r' not found')
+
+
+@dataclass
+class Denial:
+    """One request the cluster refused, as its message describes it."""
+    kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
+    #             invalid-binding | admission
+    text: str                     # the message, as found
+    user: str = ""
+    verb: str = ""
+    resource: str = ""            # plural, without the subresource
+    subresource: str = ""
+    group: str = ""
+    namespace: str = ""
+    cluster_scope: bool = False
+    name: str = ""                # the object's name, when the message names it
+    path: str = ""
+    reason: str = ""              # what the authorizer appended
+    groups: list[str] = field(default_factory=list)
+    level: str = ""               # pod security: "restricted:latest"
+    checks: list[tuple[str, str]] = field(default_factory=list)   # (reason, detail)
+    webhook: str = ""
+
+    @property
+    def full_resource(self) -> str:
+        return self.resource + ("/" + self.subresource if self.subresource else "")
+
+    def key(self) -> tuple:
+        return (self.kind, self.user, self.verb, self.full_resource, self.group, self.namespace,
+                self.path, self.level, self.webhook)
+
+    def can_i(self) -> str:
+        """The `kubectl auth can-i` that replays this request as its user."""
+        if self.kind == "path":
+            return f"kubectl auth can-i {self.verb} {self.path} --as={self.user}"
+        target = self.full_resource + (f".{self.group}" if self.group else "")
+        if self.subresource:
+            target = self.resource + (f".{self.group}" if self.group else "") + \
+                f" --subresource={self.subresource}"
+        scope = f"-n {self.namespace}" if self.namespace else "-A"
+        return f"kubectl auth can-i {self.verb} {target} {scope} --as={self.user}".replace(
+            "  ", " ")
+
+
+def normalize(text: str) -> str:
+    """One line per message: JSON/log escaping undone, wrapped lines joined."""
+    text = text.replace(r'\\"', '"').replace(r'\"', '"').replace(r"\n", "\n")
+    return " ".join(text.split())
+
+
+def parse(text: str) -> list[Denial]:
+    """Every denial in a text (a pasted error, log lines, an event message), in order."""
+    flat = normalize(text)
+    found: list[tuple[int, Denial]] = []
+    for pattern, build in _BUILDERS:
+        for match in pattern.finditer(flat):
+            found.append((match.start(), build(match, flat)))
+    found.sort(key=lambda pair: pair[0])
+    seen, out = set(), []
+    for _, denial in found:
+        if denial.key() not in seen:
+            seen.add(denial.key())
+            out.append(denial)
+    return out
+
+
+def _object_name(flat: str, at: int) -> str:
+    before = flat[max(0, at - 300):at]
+    matches = list(_OBJECT.finditer(before))
+    return matches[-1].group(2) if matches else ""
+
+
+def _modern(m, flat) -> Denial:
+    user, verb, res, group, ns, cluster, reason = m.groups()
+    resource, _, sub = res.partition("/")
+    return Denial("rbac", m.group(0), user, verb, resource, sub, group, ns or "",
+                  bool(cluster), _object_name(flat, m.start()), reason=_clip(reason))
+
+
+def _old(m, flat) -> Denial:
+    user, verb, res, ns, cluster, reason, legacy = m.groups()
+    base, _, sub = res.partition("/")
+    resource, _, group = base.partition(".")
+    return Denial("rbac", m.group(0), user, verb, resource, sub, group, ns or "",
+                  bool(cluster), _object_name(flat, m.start()),
+                  reason=_clip(reason or legacy))
+
+
+def _path(m, flat) -> Denial:
+    user, verb, path, reason = m.groups()
+    return Denial("path", m.group(0), user, verb, path=path, reason=_clip(reason))
+
+
+def _kubelet(m, flat) -> Denial:
+    user, verb, resource, sub = (g.strip() if g else "" for g in m.groups())
+    return Denial("kubelet", m.group(0), user, verb, resource, sub, cluster_scope=True)
+
+
+def _escalation(m, flat) -> Denial:
+    user, groups = m.group(1) or "", m.group(2) or ""
+    return Denial("escalation", flat[m.start():m.start() + 400], user,
+                  groups=re.findall(r'"([^"]+)"', groups))
+
+
+def _psa(m, flat) -> Denial:
+    warning, level, detail = m.groups()
+    checks = [(r.strip(), d.strip()) for r, d in _PSA_REASON.findall(detail)]
+    if not checks and detail:
+        checks = [(detail.split(" (")[0].strip(), "")]
+    return Denial("pod-security", m.group(0)[:600], level=level, checks=checks,
+                  reason="warning" if warning else "",
+                  name=_object_name(flat, m.start()))
+
+
+def _psp(m, flat) -> Denial:
+    return Denial("psp", m.group(0)[:600], checks=[(c.strip(), "") for c in
+                                                   m.group(1).split(", spec.") if c.strip()])
+
+
+def _webhook(m, flat) -> Denial:
+    return Denial("webhook", m.group(0)[:600], webhook=m.group(1), reason=_clip(m.group(2)))
+
+
+def _admission_builders():
+    def build(cause):
+        def make(m, flat):
+            return Denial("admission", flat[max(0, m.start() - 80):m.end() + 160],
+                          reason=cause, name=_object_name(flat, m.start()),
+                          checks=[(g, "") for g in m.groups() if g])
+        return make
+    return [(pattern, build(cause)) for pattern, cause in ADMISSION]
+
+
+def _invalid_binding(m, flat) -> Denial:
+    kind, name, detail = m.groups()
+    return Denial("invalid-binding", m.group(0)[:400], name=name, reason=detail.strip(),
+                  resource=kind)
+
+
+def _clip(text: str | None) -> str:
+    """The authorizer's reason, up to where the next message in a joined paste starts."""
+    if not text:
+        return ""
+    for stop in (" Error from server", " error: ", " E0", " W0", " I0", '", "', '"}'):
+        if stop in text:
+            text = text.split(stop)[0]
+    return text.strip().rstrip('",}')[:400]
+
+
+_BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
+             (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_WEBHOOK, _webhook),
+             (_INVALID_BINDING, _invalid_binding)] + _admission_builders()
+
+
+def missing_roles(denial: Denial) -> list[tuple[str, str]]:
+    """[(Role|ClusterRole, name)] the RBAC authorizer said it could not find."""
+    return [("ClusterRole" if kind == "clusterrole" else "Role", name)
+            for kind, name in _ROLE_NOT_FOUND.findall(denial.reason)]
+
+
+def texts_of(dump) -> list[str]:
+    """Where a paste carries denial messages: free text, Event messages, Status objects,
+    and condition messages (a ReplicaSet's ReplicaFailure, a Job's FailedCreate...)."""
+    texts = list(getattr(dump, "texts", []) or [])
+    out = ["\n".join(texts)] if texts else []  # one block: messages wrap across lines
+    for obj in dump:
+        if obj.get("kind") == "Event":
+            out.append(str(obj.get("message") or obj.get("note") or ""))
+        elif obj.get("kind") == "Status":
+            out.append(str(obj.get("message") or ""))
+        for cond in ((obj.get("status") or {}).get("conditions") or []
+                     if isinstance(obj.get("status"), dict) else []):
+            if isinstance(cond, dict) and cond.get("message"):
+                out.append(str(cond["message"]))
+    return out

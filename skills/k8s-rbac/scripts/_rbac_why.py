@@ -1,0 +1,368 @@
+"""Explain one denial: reported causes from its wording, then the RBAC objects' story.
+
+Order (references/rbac-denials.md): what the message itself establishes (an authorizer's
+reason such as a missing role, an anonymous or node identity, escalation prevention, Pod
+Security, a webhook, the kubelet) is reported; what the Roles and bindings in the input add
+(the binding names another subject, sits in another namespace, the role lacks a verb...) is
+inferred and carries the `kubectl auth can-i` that confirms it. The apiserver's own words
+("User X cannot ...") are the first evidence line of every finding; when the input explains
+them, that restatement is kept as an info finding (`access_denied`), otherwise it is the
+error finding `missing_permission`.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.findings import finding
+
+from _rbac_denials import Denial, missing_roles
+from _rbac_explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
+                           subject_text, _nm, _ns)
+
+PSA_CAUSES = {  # pod-security-admission policy/check_*.go ForbiddenReason -> cause id
+    "host namespaces": "host_namespaces", "privileged": "privileged_container",
+    "non-default capabilities": "capabilities_added", "hostPath volumes": "host_path_volume",
+    "hostPort": "host_port", "procMount": "proc_mount_unmasked",
+    "forbidden sysctls": "unsafe_sysctls", "restricted volume types": "restricted_volume_type",
+    "allowPrivilegeEscalation != false": "privilege_escalation_allowed",
+    "runAsNonRoot != true": "run_as_root", "runAsUser=0": "run_as_root",
+    "seccompProfile": "seccomp_missing", "unrestricted capabilities":
+    "capabilities_not_dropped", "seLinuxOptions": "selinux_options",
+    "hostProcess": "host_process", "probe or lifecycle host": "probe_host",
+}
+
+
+def subject_ref(denial: Denial) -> dict:
+    sa = service_account_of(denial.user)
+    if sa:
+        return {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]}
+    return {"kind": "User", "name": denial.user or "?"}
+
+
+def explain(denial: Denial, objects) -> list[dict]:
+    if denial.kind in _SPECIAL:
+        return _SPECIAL[denial.kind](denial)
+    reported = _reported(denial)
+    if reported:
+        return reported
+    specific = _from_objects(denial, objects) if denial.kind == "rbac" else []
+    return specific + [_denied(denial, explained=bool(specific), objects=objects)]
+
+
+def _denied(denial: Denial, explained: bool, objects) -> dict:
+    has_rbac = any(o.get("kind") in ("Role", "ClusterRole", "RoleBinding",
+                                     "ClusterRoleBinding") for o in objects)
+    where = f"in namespace {denial.namespace}" if denial.namespace else "at the cluster scope"
+    what = denial.path if denial.kind == "path" else denial.full_resource + (
+        f" ({denial.group})" if denial.group else "")
+    if explained:
+        return finding("info", "access_denied", subject_ref(denial),
+                       f"{denial.user} was denied {denial.verb} {what} {where}",
+                       [denial.text], basis="reported")
+    fix = (f"grant it: a Role with {{apiGroups: [\"{denial.group}\"], resources: "
+           f"[\"{denial.full_resource}\"], verbs: [\"{denial.verb}\"]}} and a RoleBinding in "
+           f"{denial.namespace} naming {denial.user}" if denial.namespace else
+           f"grant it cluster-wide: a ClusterRole with that rule and a ClusterRoleBinding "
+           f"naming {denial.user}")
+    evidence = [denial.text] + ([] if has_rbac else [
+        "no Role/ClusterRole/binding in the input: run audit_rbac.py live (or paste "
+        "`kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml`)"])
+    if denial.reason:
+        evidence.append(f"authorizer said: {denial.reason}")
+    return finding("error", "missing_permission", subject_ref(denial),
+                   f"no RBAC rule bound to {denial.user} allows {denial.verb} {what} {where}",
+                   evidence, fix, basis="reported", confirm=denial.can_i())
+
+
+# --- what the message alone establishes ---------------------------------------------------------
+
+def _reported(denial: Denial) -> list[dict]:
+    user = denial.user
+    if user == "system:anonymous":
+        return [finding("error", "anonymous_request", subject_ref(denial),
+                        "the request reached the API server without credentials it "
+                        "recognised, so it ran as system:anonymous",
+                        [denial.text], "fix the client's credentials (kubeconfig user, token or "
+                        "client certificate); do not grant RBAC to system:anonymous",
+                        basis="reported", confirm="kubectl auth whoami")]
+    if "no relationship found between node" in denial.reason:
+        return [finding("error", "node_authorizer_no_relationship", subject_ref(denial),
+                        f"the Node authorizer let {user} read only objects of pods bound to "
+                        "that node, and this object is not (yet) one of them", [denial.text],
+                        "usually transient (the pod was just scheduled or deleted); if it "
+                        "persists, check the pod's nodeName and that it references the object",
+                        basis="reported")]
+    if user == "system:node" or user.startswith("system:node:"):
+        return [finding("error", "wrong_identity", subject_ref(denial),
+                        f"the request ran as the node identity {user} (a kubelet's "
+                        "credentials), which the Node authorizer limits to its own node",
+                        [denial.text], "use an administrator's kubeconfig (e.g. "
+                        "/etc/kubernetes/admin.conf), not the kubelet's", basis="reported",
+                        confirm="kubectl auth whoami")]
+    roles = missing_roles(denial)
+    if roles:
+        names = ", ".join(f"{k} {n}" for k, n in roles)
+        return [finding("error", "role_not_found", subject_ref(denial),
+                        f"a binding for {user} refers to {names}, which does not exist "
+                        "(the RBAC authorizer said so)", [denial.text],
+                        "create the missing role(s) or point the binding's roleRef at an "
+                        "existing one", basis="reported")]
+    return []
+
+
+def _kubelet(denial: Denial) -> list[dict]:
+    if denial.user == "system:anonymous":
+        return [finding("error", "anonymous_request", subject_ref(denial),
+                        "the kubelet saw the API server's log/exec/proxy request without a "
+                        "client certificate it trusts (system:anonymous)", [denial.text],
+                        "give kube-apiserver --kubelet-client-certificate/--kubelet-client-key "
+                        "signed by the kubelets' client CA", basis="reported")]
+    return [finding("error", "kubelet_api_forbidden", subject_ref(denial),
+                    f"the kubelet refused {denial.verb} nodes/{denial.subresource} to "
+                    f"{denial.user}: the API server's kubelet-client identity lacks "
+                    "permission on the kubelet API (kubectl logs/exec/port-forward fail)",
+                    [denial.text], f"kubectl create clusterrolebinding "
+                    f"apiserver-kubelet-api --clusterrole=system:kubelet-api-admin "
+                    f"--user={denial.user}", basis="reported",
+                    confirm=f"kubectl auth can-i get nodes --subresource=proxy "
+                            f"--as={denial.user}")]
+
+
+def _escalation(denial: Denial) -> list[dict]:
+    who = denial.user or "the requester"
+    return [finding("error", "escalation_prevented", subject_ref(denial),
+                    f"{who} tried to create or update a role or binding granting permissions "
+                    "it does not hold itself; RBAC refuses that (escalation prevention)",
+                    [denial.text[:400]], "apply it as a user who holds those permissions (or "
+                    "has the escalate/bind verb), e.g. bind cluster-admin to yourself first",
+                    basis="reported")]
+
+
+def _pod_security(denial: Denial) -> list[dict]:
+    checks = [PSA_CAUSES.get(reason, "pod_security_violation") for reason, _ in denial.checks]
+    first = checks[0] if checks else "pod_security_violation"
+    verb = "would be rejected by" if denial.reason == "warning" else "was rejected by"
+    evidence = [f"{r}: {d}" if d else r for r, d in denial.checks] or [denial.text]
+    return [finding("error" if denial.reason != "warning" else "warning", first,
+                    {"kind": "Pod", "name": denial.name},
+                    f"pod {denial.name or ''} {verb} Pod Security admission "
+                    f"({denial.level}): {', '.join(r for r, _ in denial.checks)}".replace(
+                        "pod  ", "the pod "),
+                    evidence, "set the securityContext fields named above on the pod "
+                    "template (check_pod_security.py --level restricted shows the YAML "
+                    "paths), or run it in a namespace whose pod-security level allows it",
+                    basis="reported")]
+
+
+def _psp(denial: Denial) -> list[dict]:
+    return [finding("error", "pod_security_policy_denied", {"kind": "Pod"},
+                    "no PodSecurityPolicy the pod's ServiceAccount may use admits it",
+                    [c for c, _ in denial.checks][:5] or [denial.text],
+                    "fix the pod's securityContext, or grant `use` on a fitting policy "
+                    "(PodSecurityPolicy was removed in 1.25: migrate to Pod Security "
+                    "admission)", basis="reported")]
+
+
+def _webhook(denial: Denial) -> list[dict]:
+    return [finding("error", "admission_webhook_denied", {"kind": "ValidatingWebhook",
+                                                          "name": denial.webhook},
+                    f"admission webhook {denial.webhook} denied the request: {denial.reason}",
+                    [denial.text], "change the object to satisfy that policy (its message "
+                    "says which rule), or ask its owners for an exception",
+                    basis="reported")]
+
+
+def _invalid_binding(denial: Denial) -> list[dict]:
+    kind, name = denial.resource, denial.name
+    subjects = "subjects[" in denial.reason
+    return [finding("error", "binding_subject_mismatch" if subjects else "binding_invalid",
+                    {"kind": kind, "name": name}, f"the API server refused {kind} {name} "
+                    f"({denial.reason}): it does not exist, so nothing it grants applies"
+                    + (" — a ServiceAccount subject needs its namespace" if
+                       "namespace: Required" in denial.reason else ""),
+                    [denial.text], "fix the field named in the error and apply the binding "
+                    "again", basis="reported")]
+
+
+ADMISSION_TEXT = {
+    "service_account_not_found": ("the pod names a ServiceAccount that does not exist in its "
+                                  "namespace, so the ServiceAccount admission plugin refuses it",
+                                  "create the ServiceAccount, or fix serviceAccountName"),
+    "quota_exceeded": ("a ResourceQuota in the namespace has no room for this request",
+                       "raise the quota, lower the requests, or free usage"),
+    "quota_requires_limits": ("a ResourceQuota on compute resources requires every container "
+                              "to set them", "set requests/limits (or add a LimitRange "
+                              "with defaults)"),
+    "limit_range_violation": ("a LimitRange in the namespace rejects the container's "
+                              "requests/limits", "fit the values into the LimitRange"),
+    "namespace_terminating": ("the namespace is being deleted; nothing new can be created in "
+                              "it", "wait for the deletion (check its finalizers) or use "
+                              "another namespace"),
+}
+
+
+def _admission(denial: Denial) -> list[dict]:
+    message, fix = ADMISSION_TEXT[denial.reason]
+    return [finding("error", denial.reason, {"kind": "Pod", "name": denial.name}, message,
+                    [denial.text], fix, basis="reported")]
+
+
+_SPECIAL = {"admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
+            "psp": _psp, "webhook": _webhook}
+
+
+# --- what the Roles and bindings in the input add -------------------------------------------------
+
+def _from_objects(denial: Denial, objects) -> list[dict]:
+    rbac = Rbac(objects)
+    if not rbac.bindings and not rbac.roles:
+        return []
+    applicable = [b for b in rbac.bindings if _in_scope(b, denial) and _names_user(b, denial)]
+    if applicable:
+        return _bound(denial, rbac, applicable)
+    return (_cluster_scope(denial, rbac) or _other_namespace(denial, rbac)
+            or _subject_mismatch(denial, rbac) or _nobody(denial, rbac))
+
+
+def _in_scope(binding: dict, denial: Denial) -> bool:
+    if binding.get("kind") == "ClusterRoleBinding":
+        return True
+    return not denial.cluster_scope and _ns(binding) == denial.namespace
+
+
+def _names_user(binding: dict, denial: Denial) -> bool:
+    ns = _ns(binding) if binding.get("kind") == "RoleBinding" else ""
+    return any(applies(s, denial, ns) for s in binding.get("subjects") or [])
+
+
+def _rules(role: dict | None) -> list[dict]:
+    return [r for r in (role or {}).get("rules") or [] if isinstance(r, dict)]
+
+
+def _would_grant(rbac: Rbac, binding: dict, denial: Denial) -> bool | None:
+    """True/False when the bound role is in the input, None when it is not."""
+    role = rbac.role_of(binding)
+    if role is None:
+        return None
+    return any(grants(r, denial) for r in _rules(role))
+
+
+def _bound(denial: Denial, rbac: Rbac, applicable: list[dict]) -> list[dict]:
+    texts = [binding_text(b) for b in applicable]
+    for binding in applicable:
+        if _would_grant(rbac, binding, denial):
+            return [finding("warning", "rbac_allows", subject_ref(denial),
+                            f"the RBAC objects in the input allow this ({binding_text(binding)}"
+                            "): the denial came from elsewhere — objects not applied (yet), "
+                            "another cluster or identity, or a non-RBAC authorizer",
+                            [denial.text, f"bound: {binding_text(binding)}"],
+                            "apply them, and compare `kubectl auth whoami` with the denied "
+                            "user", confirm=denial.can_i())]
+    for binding in applicable:
+        presence = rbac.role_presence(binding)
+        ref = binding.get("roleRef") or {}
+        if rbac.role_of(binding) is None and presence is not None and presence.absent:
+            return [finding("error", "role_not_found", binding, f"{binding_text(binding)}: "
+                            f"{ref.get('kind')} {ref.get('name')} does not exist",
+                            [denial.text, presence.command], "create the role or fix roleRef",
+                            confirm=presence.command)]
+    gaps = [(b, g) for b in applicable for r in _rules(rbac.role_of(b)) if (g := gap(r, denial))]
+    if gaps:
+        binding, why = gaps[0]
+        ref = binding.get("roleRef") or {}
+        return [finding("error", "missing_permission", subject_ref(denial),
+                        f"{ref.get('kind')} {ref.get('name')} (bound by {binding_text(binding)})"
+                        f" {why}", [denial.text] + [f"bound: {t}" for t in texts],
+                        f"add the missing part to {ref.get('kind')} {ref.get('name')}",
+                        confirm=denial.can_i())]
+    unknown = [b for b in applicable if rbac.role_of(b) is None]
+    evidence = [denial.text] + [f"bound: {t}" for t in texts]
+    if unknown:
+        command = rbac.role_presence(unknown[0])
+        evidence.append(f"role not in the input: {command.command if command else ''}")
+    return [finding("error", "missing_permission", subject_ref(denial),
+                    f"the roles bound to {denial.user} here ({', '.join(texts)}) grant "
+                    f"nothing for {denial.verb} {denial.full_resource}", evidence,
+                    "add a rule for it to one of those roles", confirm=denial.can_i())]
+
+
+def _cluster_scope(denial: Denial, rbac: Rbac) -> list[dict]:
+    """A cluster-scope request (list across namespaces, cluster-scoped resources) that only a
+    RoleBinding covers."""
+    if not denial.cluster_scope:
+        return []
+    for binding in rbac.bindings:
+        if binding.get("kind") == "RoleBinding" and _names_user(binding, denial) and \
+                _would_grant(rbac, binding, denial) is not False:
+            return [finding("error", "cluster_scope_needs_clusterrolebinding",
+                            subject_ref(denial), f"{denial.user} asked for "
+                            f"{denial.full_resource} at the cluster scope, but "
+                            f"{binding_text(binding)} grants only inside namespace "
+                            f"{_ns(binding)}", [denial.text, f"bound: {binding_text(binding)}"],
+                            "bind a ClusterRole with a ClusterRoleBinding, or make the client "
+                            "work in one namespace (a namespaced informer / -n)",
+                            confirm=denial.can_i())]
+    return []
+
+
+def _other_namespace(denial: Denial, rbac: Rbac) -> list[dict]:
+    for binding in rbac.bindings:
+        if binding.get("kind") == "RoleBinding" and _ns(binding) != denial.namespace and \
+                _names_user(binding, denial) and _would_grant(rbac, binding, denial) \
+                is not False:
+            return [finding("error", "binding_wrong_namespace", binding,
+                            f"{binding_text(binding)} names {denial.user} but lives in "
+                            f"namespace {_ns(binding) or '(none)'}; the request is in "
+                            f"{denial.namespace or 'the cluster scope'}",
+                            [denial.text, f"binding: {binding_text(binding)}"],
+                            f"create the RoleBinding in namespace {denial.namespace}",
+                            confirm=denial.can_i())]
+    return []
+
+
+def _subject_mismatch(denial: Denial, rbac: Rbac) -> list[dict]:
+    sa = service_account_of(denial.user)
+    best, score, subject = None, 0, None
+    for binding in rbac.bindings:
+        ns = _ns(binding) if binding.get("kind") == "RoleBinding" else ""
+        for s in binding.get("subjects") or []:
+            points = _nearness(s, ns, denial, sa, binding)
+            if points > score and _would_grant(rbac, binding, denial) is not False:
+                best, score, subject = binding, points, s
+    if best is None:
+        return []
+    ns = _ns(best) if best.get("kind") == "RoleBinding" else ""
+    cause = "binding_subject_mismatch"
+    if sa and sa[1] == "default" and subject.get("name") != "default":
+        cause = "default_service_account_used"
+    return [finding("error", cause, best, f"{binding_text(best)} names "
+                    f"{subject_text(subject, ns)}, but the denied identity is {denial.user}"
+                    + (" (the pod runs as its namespace's default ServiceAccount: set "
+                       "serviceAccountName)" if cause == "default_service_account_used" else ""),
+                    [denial.text, f"binding subject: {subject_text(subject, ns)}"],
+                    "make the subject match the identity that runs (ServiceAccount name and "
+                    "namespace), or run the workload as the bound ServiceAccount",
+                    confirm=denial.can_i())]
+
+
+def _nearness(subject: dict, binding_ns: str, denial: Denial, sa, binding: dict) -> int:
+    """How likely this subject was meant for the denied identity (0 = not at all)."""
+    if subject.get("kind") == "ServiceAccount" and sa:
+        ns, name = subject.get("namespace") or binding_ns, subject.get("name")
+        if name == sa[1] and ns != sa[0]:
+            return 3  # right name, other (or missing) namespace
+        if not subject.get("namespace") and binding.get("kind") == "ClusterRoleBinding":
+            return 3  # invalid: a ClusterRoleBinding's ServiceAccount needs a namespace
+        if ns == sa[0] and name != sa[1]:
+            return 2  # same namespace, another ServiceAccount
+    if subject.get("kind") == "User" and subject.get("name", "").lower() == denial.user.lower() \
+            and subject.get("name") != denial.user:
+        return 2
+    return 0
+
+
+def _nobody(denial: Denial, rbac: Rbac) -> list[dict]:
+    return [finding("error", "missing_permission", subject_ref(denial),
+                    f"no binding in the input names {denial.user} (or a group it belongs to)",
+                    [denial.text, f"bindings in the input: "
+                     f"{', '.join(binding_text(b) for b in rbac.bindings[:5]) or 'none'}"],
+                    f"bind a role granting {denial.verb} {denial.full_resource} to "
+                    f"{denial.user}", confirm=denial.can_i())]
