@@ -10,19 +10,13 @@ import shutil
 import subprocess
 
 from k8s_skillkit.errors import InputError
-from k8s_skillkit.loading import flatten, kubectl_get, read_text
+from k8s_skillkit.loading import ResourceTypeAbsent, flatten, kubectl_get, load_objects
 
-try:  # libyaml parses big YAML dumps ~10x faster; PyYAML without it still works
-    import yaml
-    _CLOADER = getattr(yaml, "CSafeLoader", None)
-except ImportError:  # pragma: no cover
-    yaml, _CLOADER = None, None
+import yaml
 
 CORE = ("pods,events,nodes,persistentvolumeclaims,deployments,replicasets,statefulsets,"
         "daemonsets,jobs,configmaps,storageclasses")
 OPTIONAL = ("workloads.kueue.x-k8s.io", "resourceslices.resource.k8s.io")
-_ABSENT = ("doesn't have a resource type", "could not find the requested resource",
-           "forbidden", "no matches for kind")
 
 
 def strip_values(obj: dict) -> dict:
@@ -39,47 +33,21 @@ def strip_values(obj: dict) -> dict:
 
 
 def read_dump(path: str) -> list[dict]:
-    text, label = read_text(path)
-    objects, _ = dump_objects(text, label)
-    if not objects:
-        raise InputError(f"{label}: no Kubernetes objects found")
-    return objects
+    """Every object of a dump or paste the kit reads, Secret/ConfigMap values dropped."""
+    return [strip_values(o) for o in load_objects(path)]
 
 
-def dump_objects(text: str, label: str) -> tuple[list[dict], set]:
-    """The objects of a `kubectl get -o yaml|json` dump (List, multi-document, a YAML list of
-    objects), values of Secrets/ConfigMaps dropped; [] when the text is not such a dump
-    (describe output, event tables, prose): the caller reads those as text. Also returns the
-    kinds the dump lists in full: the items of a `kind: List` (kubectl get TYPE,... -o yaml)."""
-    stripped = text.lstrip()
-    if not stripped:
-        raise InputError(f"{label}: empty input, no Kubernetes objects found")
-    docs = None
-    if _CLOADER is not None and stripped[0] not in "{[":
-        try:
-            docs = list(yaml.load_all(text, Loader=_CLOADER))
-        except yaml.YAMLError:
-            return [], set()
-    if docs is None:
-        try:
-            docs = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
-            return [], set()  # not YAML/JSON: the caller reads it as pasted text
-    objects, listed = [], set()
-    for doc in docs:
-        items = doc if isinstance(doc, list) else [doc]
-        for item in items:
-            if isinstance(item, dict):
-                flat = [o for o in flatten(item) if isinstance(o, dict)]
-                if str(item.get("kind", "")).endswith("List"):
-                    listed |= {str(o.get("kind")) for o in flat}
-                    kind = str(item.get("kind"))[:-4]
-                    if kind:  # `kubectl get configmaps -o yaml` prints ConfigMapList (or an
-                        listed.add(kind)  # empty List): none of that kind exist
-                objects.extend(flat)
-    if not objects or not all(o.get("kind") for o in objects):
-        return [], set()  # a status fragment or prose that happens to parse as YAML
-    return [strip_values(o) for o in objects], listed
+def yaml_list_objects(text: str) -> list[dict]:
+    """Objects of a YAML/JSON sequence of objects (users paste the `items:` of a list);
+    [] when the text is not one."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(doc, list):
+        return []
+    return [o for item in doc if isinstance(item, dict) for o in flatten(item)
+            if isinstance(o, dict) and o.get("kind")]
 
 
 def read_live(namespace: str | None, selector: str | None, every: bool = False,
@@ -100,9 +68,11 @@ def read_live(namespace: str | None, selector: str | None, every: bool = False,
         for resource in OPTIONAL:
             try:
                 objects += kubectl_get(resource, namespace=namespace, all_namespaces=every)
+            except ResourceTypeAbsent:
+                continue  # the optional CRD is not installed
             except InputError as err:
-                if not any(t in str(err) for t in _ABSENT):
-                    raise
+                if "forbidden" not in str(err).lower():
+                    raise  # RBAC hides an optional kind: nothing is concluded from it
     return objects, kinds
 
 

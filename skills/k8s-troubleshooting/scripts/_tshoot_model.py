@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from k8s_skillkit.dump import Dump
 from k8s_skillkit.quantity import parse_quantity
+from k8s_skillkit.requests import pod_requests
 
 TERMINAL = ("Succeeded", "Failed")
 _QCACHE: dict = {}
@@ -32,10 +34,11 @@ class Cluster:
     """Raw dicts, indexed. `scope_ns` is the namespace triaged (None = every namespace)."""
 
     def __init__(self, objects: list[dict], scope_ns: str | None = None,
-                 live: bool = False, kinds_read=()):
+                 live: bool = False, kinds_read=(), dump=None):
         self.scope_ns = scope_ns
         self.live = live
         self.kinds_read = set(kinds_read)  # read live: an empty list still proves absence
+        self.dump = dump if dump is not None else Dump(objects, live=live)
         self.by_kind: dict[str, list[dict]] = defaultdict(list)
         for obj in objects:
             if isinstance(obj, dict):
@@ -54,7 +57,7 @@ class Cluster:
         self._free: dict = {}
         self.text_subjects: list = []  # reports read from pasted text (not a dump)
         self.pods_filtered = False
-        self.listed_kinds: set = set()  # kinds the dump lists in full (a kind: List of them)     # a label selector dropped pods: their events are not ours
+        self.paste = False              # read from a paste (describe, tables), not a dump     # a label selector dropped pods: their events are not ours
 
     # ---- lookups -------------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
@@ -63,11 +66,16 @@ class Cluster:
     def has_kind(self, kind: str) -> bool:
         return kind in self.by_kind or kind in self.kinds_read
 
-    def knows_all(self, kind: str) -> bool:
-        """May an object of `kind` missing from the input be called absent? Only live (the
-        kind was read) or when the dump holds a full list of the kind; otherwise an object not
-        in a pasted dump is just not in the dump."""
-        return kind in self.kinds_read or kind in self.listed_kinds
+    def absent(self, kind: str, namespace: str, name: str) -> bool:
+        """May this object, missing from the input, be called absent? Only live (the kind was
+        read) or when the dump holds a full list of the kind for that namespace (the kit's
+        Dump.presence); otherwise an object not in a pasted dump is just not in the dump."""
+        if self.get(kind, namespace, name) is not None:
+            return False
+        return kind in self.kinds_read or self.dump.presence(kind, name, namespace).absent
+
+    def knows_all(self, kind: str, namespace: str = "") -> bool:
+        return kind in self.kinds_read or self.dump.has_full_list(kind, namespace)
 
     def pods(self) -> list[dict]:
         return [p for p in self.by_kind.get("Pod", ())
@@ -136,57 +144,18 @@ class Cluster:
         return cache[resource]
 
 
-def pod_requests(pod: dict) -> dict:
-    """Effective requests: max(sum of containers, largest init container) + overhead."""
-    spec = pod.get("spec") or {}
-    total: dict = defaultdict(int)
-    for c in spec.get("containers") or []:
-        for res, qty in _requests(c).items():
-            total[res] += qty
-    for c in spec.get("initContainers") or []:
-        for res, qty in _requests(c).items():
-            total[res] = max(total[res], qty)
-    for res, qty in (spec.get("overhead") or {}).items():
-        try:
-            total[res] += quantity(qty)
-        except ValueError:
-            pass
-    return dict(total)
-
-
 def pod_request(pod: dict, resource: str):
-    """Effective request of one resource (0 when absent): cheap enough for every pod."""
-    spec = pod.get("spec") or {}
-    total = 0
-    for c in spec.get("containers") or ():
-        res = c.get("resources") or {}
-        qty = (res.get("requests") or {}).get(resource) or (res.get("limits") or {}).get(resource)
-        if qty is not None:
-            total += _q(qty)
-    for c in spec.get("initContainers") or ():
-        res = c.get("resources") or {}
-        qty = (res.get("requests") or {}).get(resource) or (res.get("limits") or {}).get(resource)
-        if qty is not None:
-            total = max(total, _q(qty))
-    qty = (spec.get("overhead") or {}).get(resource)
-    return total + (_q(qty) if qty is not None else 0)
-
-
-def _q(value):
-    try:
-        return quantity(value)
-    except ValueError:
-        return 0
-
-
-def _requests(container: dict) -> dict:
-    res = container.get("resources") or {}
-    merged = dict(res.get("limits") or {})  # a limit without a request implies the request
-    merged.update(res.get("requests") or {})
-    out = {}
-    for name, qty in merged.items():
+    """Effective request of one resource (0 when absent), from the kit's model (init and
+    sidecar containers, overhead, pod-level resources), memoised per pod object."""
+    key = id(pod)
+    cached = _REQ_CACHE.get(key)
+    if cached is None or cached[0] is not pod:
         try:
-            out[name] = quantity(qty)
-        except ValueError:
-            continue
-    return out
+            cached = (pod, pod_requests(pod))
+        except ValueError:  # a malformed quantity: no request we can count
+            cached = (pod, {})
+        _REQ_CACHE[key] = cached
+    return cached[1].get(resource, 0)
+
+
+_REQ_CACHE: dict = {}

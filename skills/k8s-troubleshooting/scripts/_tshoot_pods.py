@@ -24,10 +24,6 @@ _XID = re.compile(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", re.I)
 _EXIT_CMD = re.compile(r"(?:^|[;&|\s])exit\s+(\d+)\s*$")
 _MEM_NEED = re.compile(r"(?:--vm-bytes[= ]|-Xmx|--memory[= ]|--mem[= ])"
                        r"(\d+(?:\.\d+)?)([KMGkmg]i?)?")
-EXIT_HINTS = {1: "application error", 2: "misuse of a shell builtin / bad arguments",
-              126: "command not executable", 127: "command not found",
-              134: "aborted (SIGABRT)", 137: "killed (SIGKILL: OOM or failed liveness probe)",
-              139: "segmentation fault", 143: "terminated (SIGTERM)"}
 PULL_REASONS = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
                 "RegistryUnavailable")
 CONFIG_REASONS = ("CreateContainerConfigError",)
@@ -357,7 +353,7 @@ def _config_refs(cluster, pod) -> dict | None:
             continue
         obj = cluster.get(kind, ns, name)
         if obj is None:
-            if cluster.knows_all(kind):  # live, or the dump lists every object of the kind
+            if cluster.absent(kind, ns, name):  # live, or a full list of the kind in the dump
                 missing.append((kind, name, None, where))
             continue
         elif key and key not in (obj.get("keys") or list((obj.get("data") or {}))):
@@ -398,7 +394,7 @@ def _crash(cluster, pod, cs) -> dict | None:
     name, code = cs.get("name", ""), term.get("exitCode")
     c = _container(pod, name)
     cmd = _cmd(c)
-    hint = EXIT_HINTS.get(code, "")
+    hint = km.exit_hint(code)
     ev = [f"lastState.terminated: reason {term.get('reason', '?')}, exitCode {code}"
           + (f" ({hint})" if hint else "") + f", restartCount {restarts}"]
     if term.get("message"):
@@ -413,6 +409,13 @@ def _crash(cluster, pod, cs) -> dict | None:
     elif code == 137:
         fix = ("SIGKILL without OOMKilled: a failing liveness probe or an external kill; check "
                "the liveness probe and Killing events")
+    elif code == 0:
+        fix = (f"container {name} exits successfully but its controller restarts it: give it a "
+               "long-running command (a server, not a one-shot script), or run one-shot work "
+               "as a Job")
+    elif term.get("message") and km.EXEC_FORMAT.search(term["message"]):
+        fix = ("exec format error: the image's binary is built for another CPU architecture: "
+               "use a multi-arch image or schedule on matching nodes (kubernetes.io/arch)")
     else:
         fix = (f"read the previous logs (kubectl logs POD -c {name} --previous), fix the "
                "application error or its config, then roll out")

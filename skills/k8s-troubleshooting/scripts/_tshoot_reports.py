@@ -25,6 +25,11 @@ WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pres
 NODE_CAUSES = ("node_not_ready", "node_pressure")
 
 
+def cause_weight(cause: str) -> int:
+    """How decisive a finding of this cause is when findings from a paste are ranked."""
+    return WEIGHT.get(cause, WEIGHT["scheduler"])
+
+
 @dataclass
 class Report:
     cause: str

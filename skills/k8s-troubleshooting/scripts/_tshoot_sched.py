@@ -6,73 +6,29 @@ message ("0/8 nodes are available: 8 Insufficient nvidia.com/gpu ...") without n
 """
 from __future__ import annotations
 
-
 from k8s_skillkit.quantity import format_quantity
+from k8s_skillkit.requests import pod_requests
+from k8s_skillkit.scheduling import (node_taints, pod_tolerations,
+                                     required_affinity_matches, taint_text, untolerated_taints)
 
 import _tshoot_schedmsg as sm
-from _tshoot_model import meta, pod_requests
-from _tshoot_verdict import _SCHED_FIX
+from _tshoot_model import meta
+from _tshoot_verdict import sched_fix
 
 
 def node_matches(pod: dict, node: dict) -> bool:
-    spec = pod.get("spec") or {}
-    labels = meta(node, "labels", {}) or {}
-    for key, value in (spec.get("nodeSelector") or {}).items():
-        if labels.get(key) != value:
-            return False
-    terms = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
-             .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get(
-        "nodeSelectorTerms") or []
-    if not terms:
-        return True
-    fields = {"metadata.name": meta(node, "name")}
-    return any(all(_expr(e, labels) for e in t.get("matchExpressions") or [])
-               and all(_expr(e, fields) for e in t.get("matchFields") or []) for t in terms)
-
-
-def _expr(e: dict, labels: dict) -> bool:
-    key, op, values = e.get("key"), e.get("operator"), e.get("values") or []
-    have = labels.get(key)
-    if op == "In":
-        return have in values
-    if op == "NotIn":
-        return have not in values
-    if op == "Exists":
-        return key in labels
-    if op == "DoesNotExist":
-        return key not in labels
-    try:
-        if op == "Gt":
-            return have is not None and int(have) > int(values[0])
-        if op == "Lt":
-            return have is not None and int(have) < int(values[0])
-    except (ValueError, IndexError):
-        return False
-    return False
+    """nodeSelector AND required node affinity (the kit's scheduling model)."""
+    return required_affinity_matches(pod, node)
 
 
 def blocking_taints(pod: dict, node: dict) -> list[dict]:
-    taints = list((node.get("spec") or {}).get("taints") or [])
-    if (node.get("spec") or {}).get("unschedulable"):
+    """NoSchedule/NoExecute taints the pod does not tolerate, with a cordon shown as the
+    taint the node lifecycle controller sets for it (node.kubernetes.io/unschedulable)."""
+    taints = list(node_taints(node))
+    if (node.get("spec") or {}).get("unschedulable") and not any(
+            t.get("key") == "node.kubernetes.io/unschedulable" for t in taints):
         taints.append({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"})
-    tols = (pod.get("spec") or {}).get("tolerations") or []
-    return [t for t in taints if t.get("effect") in ("NoSchedule", "NoExecute")
-            and not any(_tolerates(tol, t) for tol in tols)]
-
-
-def _tolerates(tol: dict, taint: dict) -> bool:
-    if tol.get("effect") and tol["effect"] != taint.get("effect"):
-        return False
-    if not tol.get("key"):
-        return tol.get("operator") == "Exists"
-    if tol["key"] != taint.get("key"):
-        return False
-    return tol.get("operator") == "Exists" or tol.get("value", "") == taint.get("value", "")
-
-
-def taint_text(t: dict) -> str:
-    value = f"={t['value']}" if t.get("value") else ""
-    return f"{t.get('key')}{value}:{t.get('effect')}"
+    return untolerated_taints(taints, pod_tolerations(pod))
 
 
 def scheduler_message(pod: dict, events: list | None = None) -> str:
@@ -236,7 +192,7 @@ def _from_message(parsed: "sm.SchedMessage") -> dict:
     cat, reason = sm.verdict(parsed)
     cause = sm.CAUSE.get(cat, "unschedulable_other")
     nodes = f" ({parsed.total} nodes)" if parsed.total else ""
-    fix = _SCHED_FIX.get(cat, _SCHED_FIX["other"])
+    fix = sched_fix(cat, sm.resources(parsed), sm.taint_keys(parsed))
     if cat == "pvc":
         fix = ""  # the PVC's own finding carries the fix (it absorbs this pod)
     head = ("its DRA ResourceClaims cannot be allocated" if cat == "dra"

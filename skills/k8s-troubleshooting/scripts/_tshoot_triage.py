@@ -14,7 +14,7 @@ from k8s_skillkit.findings import finding
 import _tshoot_pods as pods_mod
 from _tshoot_model import meta
 from _tshoot_redact import redact
-from _tshoot_reports import classify
+from _tshoot_reports import cause_weight, classify
 from _tshoot_text import Subject
 from _tshoot_verdict import subject_finding
 
@@ -64,7 +64,10 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     for g in groups.values():
         out.append(_pod_finding(g, logs))
     out += _orphan_events(cluster)
-    out += [subject_finding(s) for s in cluster.text_subjects]
+    out += _text_findings(cluster, out)
+    if cluster.paste:
+        for f in out:
+            f.setdefault("_weight", cause_weight(f["cause"]))
     if name:
         out = [f for f in out if f["object"]["name"] == name or name in f["_related"]]
     for f in out:
@@ -77,6 +80,22 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
         f.pop("_weight", None)
     for i, f in enumerate(out, 1):
         f["rank"] = i
+    return out
+
+
+def _text_findings(cluster, found: list[dict]) -> list[dict]:
+    """Findings from the paste's text that the objects read from it do not already give: a
+    subject named by an object finding is that finding's; an unnamed subject adds only a
+    cause no object finding has."""
+    names = {n for f in found for n in [f["object"]["name"], *f["_related"]] if n}
+    causes = {f["cause"] for f in found}
+    out = []
+    for subject in cluster.text_subjects:
+        f = subject_finding(subject)
+        name = f["object"]["name"]
+        if (name and name in names) or (not name and f["cause"] in causes):
+            continue
+        out.append(f)
     return out
 
 

@@ -95,20 +95,25 @@ def pick(reports: list) -> tuple:
     return best, [r for r in reports if r is not best]
 
 
+def sched_fix(cat: str, resources: list, taint_keys: list) -> str:
+    """The fix for a scheduler category, with the resources and taints its message names."""
+    fix = _SCHED_FIX.get(cat, _SCHED_FIX["other"])
+    extended = [r for r in resources if "/" in r]
+    if cat == "insufficient" and extended:
+        fix = (f"no node has {extended[0]} free: check that nodes advertise it (kubectl "
+               f"describe nodes | grep {extended[0]}; its device plugin must be running) and "
+               "that enough is unallocated, or lower the request")
+    if taint_keys:
+        fix += " (taints named: " + ", ".join(taint_keys) + ")"
+    return fix
+
+
 def message_fix(rep) -> tuple[str, str]:
     cause, d = rep.cause, rep.detail
     if rep.scheduler and "category" in d:
-        cat = d["category"]
-        res = ", ".join(d.get("resources") or [])
         msg = f"the scheduler cannot place it: {d.get('reason')}"
-        fix = _SCHED_FIX.get(cat, _SCHED_FIX["other"])
-        if cat == "insufficient" and any("/" in r for r in d.get("resources") or []):
-            fix = (f"no node has {res} free: check that nodes advertise it (kubectl describe "
-                   f"nodes | grep {res.split(',')[0]}; a device plugin must be running) and "
-                   "that enough is unallocated, or lower the request")
-        if d.get("taint_keys"):
-            fix += " (taints named: " + ", ".join(d["taint_keys"]) + ")"
-        return msg, fix
+        return msg, sched_fix(d["category"], d.get("resources") or [],
+                              d.get("taint_keys") or [])
     if cause == "image_pull":
         kind = d.get("kind", "pull failed")
         image = d.get("image")

@@ -13,10 +13,12 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code  # noqa: E402
+from k8s_skillkit.selectors import SelectorError, parse_selector, selector_matches  # noqa: E402
 
-from k8s_skillkit.loading import read_text  # noqa: E402
+from k8s_skillkit.dump import Dump  # noqa: E402
+from k8s_skillkit.loading import parse_paste, read_text  # noqa: E402
 
-from _tshoot_input import dump_objects, previous_logs, read_live  # noqa: E402
+from _tshoot_input import previous_logs, read_live, strip_values, yaml_list_objects  # noqa: E402
 from _tshoot_model import Cluster, meta  # noqa: E402
 from _tshoot_text import scan  # noqa: E402
 from _tshoot_triage import triage  # noqa: E402
@@ -61,35 +63,12 @@ def build_parser():
 
 
 def _selector_matcher(selector: str):
-    """k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b), comma-separated (ANDed)."""
-    reqs = []
-    for part in re.findall(r"[^,(]+(?:\([^)]*\))?", selector):
-        part = part.strip()
-        m = re.match(r"^(\S+)\s+(in|notin)\s+\(([^)]*)\)$", part)
-        if m:
-            values = {v.strip() for v in m.group(3).split(",")}
-            reqs.append((m.group(1), m.group(2), values))
-        elif "!=" in part:
-            k, v = part.split("!=", 1)
-            reqs.append((k.strip(), "notin", {v.strip()}))
-        elif "=" in part:
-            k, v = part.replace("==", "=").split("=", 1)
-            reqs.append((k.strip(), "in", {v.strip()}))
-        elif part.startswith("!"):
-            reqs.append((part[1:].strip(), "absent", set()))
-        elif re.match(r"^[A-Za-z0-9./_-]+$", part):
-            reqs.append((part, "exists", set()))
-        else:
-            raise InputError(f"--selector: cannot parse {part!r}")
-
-    def match(labels: dict) -> bool:
-        for key, op, values in reqs:
-            have = labels.get(key)
-            if (op == "in" and have not in values) or (op == "notin" and have in values) \
-                    or (op == "exists" and key not in labels) or (op == "absent" and key in labels):
-                return False
-        return True
-    return match
+    """k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b): the kit's label selector."""
+    try:
+        expressions = parse_selector(selector)
+    except SelectorError as err:
+        raise InputError(f"--selector: {err}") from err
+    return lambda labels: selector_matches({"matchExpressions": expressions}, labels)
 
 
 def load(args) -> Cluster:
@@ -106,25 +85,28 @@ def load(args) -> Cluster:
 
 
 def _load_file(args) -> Cluster:
-    """A dump (objects), or pasted text (describe, event rows, status lines) whose component
-    messages are read as reports; text with neither is bad input."""
+    """A dump, or a paste (describe output, event tables, status lines, prose): the kit reads
+    the objects in it; the components' messages in the rest of the text are read as reports.
+    Text with neither is bad input."""
     text, label = read_text(args.filename)
-    objects, listed = dump_objects(text, label)
-    if objects:
-        if args.selector:
-            match = _selector_matcher(args.selector)
-            objects = [o for o in objects if o.get("kind") != "Pod"
-                       or match(meta(o, "labels", {}) or {})]
-        cluster = Cluster(objects, args.namespace)
-        cluster.pods_filtered = bool(args.selector)
-        cluster.listed_kinds = listed
-        return cluster
-    subjects = scan(text)
-    if not subjects and not _looks_like_kubectl(text):
+    try:
+        dump = parse_paste(text, label)
+    except InputError:  # e.g. a YAML list of events, as `kubectl get events -o yaml` items
+        dump = Dump(yaml_list_objects(text), forms=["yaml-list"])
+    # mappings without a kind are status fragments or prose YAML happened to read: text
+    objects = [strip_values(o) for o in dump if o.get("kind")]
+    if args.selector:
+        match = _selector_matcher(args.selector)
+        objects = [o for o in objects if o.get("kind") != "Pod"
+                   or match(meta(o, "labels", {}) or {})]
+    cluster = Cluster(objects, args.namespace, dump=dump)
+    cluster.pods_filtered = bool(args.selector)
+    cluster.paste = not set(dump.forms) <= {"yaml", "json"} or len(objects) < len(dump)
+    if cluster.paste or not objects:
+        cluster.text_subjects = scan(text)
+    if not objects and not cluster.text_subjects and not _looks_like_kubectl(text):
         raise InputError(f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes "
                          "component message (describe output, events, pod status) found in it")
-    cluster = Cluster([], args.namespace)
-    cluster.text_subjects = subjects
     return cluster
 
 
