@@ -20,7 +20,8 @@ _PULL_KINDS = [
     ("registry unreachable", r"no such host|i/o timeout|connection refused|network is unreachable"
                              r"|tls handshake timeout|context deadline exceeded"
                              r"|dial tcp|no route to host"),
-    ("wrong platform", r"no matching manifest for|does not match the specified platform"),
+    ("wrong platform", r"no matching manifest for|no match for platform|does not match the specified "
+                       r"platform"),
     ("not found or private", r"pull access denied|repository does not exist or may require"),
     ("registry auth", r"unauthorized|authentication (is )?required|401 unauthorized|403 forbidden"
                       r"|denied:|access to the resource is denied|no basic auth credentials"

@@ -154,6 +154,10 @@ def test_hidden_alternatives_name_the_earlier_filter():
     # red-hat-storage/ocs-ci#4494
     ("Error reading manifest latest in docker.io/o/kafdrop: toomanyrequests: You have reached "
      "your pull rate limit.", "rate limited"),
+    # codefactoryhu/manifest#11 (containerd), kube-rbac-proxy/kube-rbac-proxy#79 (docker)
+    ('failed to pull and unpack image "ghcr.io/c/manifest:0.1.5": no match for platform in '
+     'manifest: not found', "wrong platform"),
+    ("no matching manifest for linux/arm64/v8 in the manifest list entries", "wrong platform"),
     # v1.37.2 pkg/kubelet/images/types.go
     ("ErrImageNeverPull", "never pulled"),
     ("InvalidImageName", "invalid name"),
