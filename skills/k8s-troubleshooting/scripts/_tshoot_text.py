@@ -103,8 +103,12 @@ def scan(text: str) -> list[Subject]:
         return subjects[key]
 
     section = ""
+    seen_pods = {b[3] for b in blocks if b[2] == "Pod"}
     for i, raw in enumerate(lines):
         line = _QUOTE.sub("", raw)
+        row_seen = _ROW.match(line.strip())
+        if row_seen:
+            seen_pods.add(row_seen.group(1))
         block = next((b for b in blocks if b[0] <= i < b[1]), None)
         kind, name, ns = (block[2], block[3], block[4]) if block else ("", "", "")
         top = _FIELD.match(line) if not line.startswith("  ") else None
@@ -132,4 +136,11 @@ def scan(text: str) -> list[Subject]:
         else:
             subject("Pod" if kind in ("Pod", "") else kind, name if kind == "Pod" else "",
                     ns).reports.append(rep)
+    unnamed = subjects.get(("Pod", "", ""))
+    if unnamed and len(seen_pods) == 1:
+        # one pod in the whole paste: the unnamed lines (prose, a pasted Events table) are its
+        name = seen_pods.pop()
+        ns = next((s.namespace for s in subjects.values() if s.name == name), "")
+        subject("Pod", name, ns).reports[:0] = unnamed.reports
+        del subjects[("Pod", "", "")]
     return [s for s in subjects.values() if s.reports]

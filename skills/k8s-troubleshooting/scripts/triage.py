@@ -120,6 +120,8 @@ def summary(cluster: Cluster, findings: list[dict]) -> dict:
     pods = cluster.pods()
     phases = Counter((p.get("status") or {}).get("phase", "Unknown") for p in pods)
     scope = (f"namespace {cluster.scope_ns}" if cluster.scope_ns else "all namespaces")
+    if cluster.paste or (not pods and cluster.text_subjects):
+        scope = "the paste"
     return {"scope": scope, "pods_scanned": len(pods), "pod_phases": dict(phases),
             "nodes": len(cluster.nodes()), "findings": len(findings),
             "pods_affected": sum(f.get("count", 0) for f in findings),
@@ -130,9 +132,13 @@ def render(summ: dict, findings: list[dict], limit: int | None) -> str:
     if not findings:
         return (f"OK {summ['scope']}: {summ['pods_scanned']} pods, {summ['nodes']} nodes; "
                 "nothing broken found")
-    lines = [f"{summ['scope']}: {summ['findings']} finding(s), {summ['pods_affected']} pod(s) "
-             f"affected of {summ['pods_scanned']} scanned (phases: "
-             + ", ".join(f"{k} {v}" for k, v in sorted(summ["pod_phases"].items())) + ")"]
+    if summ["scope"] == "the paste":
+        lines = [f"the paste: {summ['findings']} finding(s) from what the scheduler, kubelet "
+                 "and controllers reported in it"]
+    else:
+        lines = [f"{summ['scope']}: {summ['findings']} finding(s), {summ['pods_affected']} "
+                 f"pod(s) affected of {summ['pods_scanned']} scanned (phases: "
+                 + ", ".join(f"{k} {v}" for k, v in sorted(summ["pod_phases"].items())) + ")"]
     shown = findings if limit is None else findings[:limit]
     for f in shown:
         o = f["object"]
