@@ -85,16 +85,20 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
 
 def _text_findings(cluster, found: list[dict]) -> list[dict]:
     """Findings from the paste's text that the objects read from it do not already give: a
-    subject named by an object finding is that finding's; an unnamed subject adds only a
-    cause no object finding has."""
-    names = {n for f in found for n in [f["object"]["name"], *f["_related"]] if n}
-    causes = {f["cause"] for f in found}
+    subject named by a reported object finding is that finding's (an inferred one yields to
+    the text's report, which `found` then loses); an unnamed subject adds only a cause no
+    object finding has."""
     out = []
     for subject in cluster.text_subjects:
         f = subject_finding(subject)
         name = f["object"]["name"]
-        if (name and name in names) or (not name and f["cause"] in causes):
+        same = [g for g in found if name and name in (g["object"]["name"], *g["_related"])]
+        if same and any(g["basis"] == "reported" for g in same):
             continue
+        if not name and f["cause"] in {g["cause"] for g in found}:
+            continue
+        for g in same:  # inferred findings never stand against a reported one
+            found.remove(g)
         out.append(f)
     return out
 
