@@ -74,6 +74,10 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("sched-being-allocated", "claim_in_use", "kube-scheduler",
        r"resource claim (?P<claim>[\w./-]+) is in the process of being allocated",
        "1.30-1.37", f"{K8S} v1.30.0..v1.37.2 {PLUGIN} (PreFilter)"),
+    _p("sched-not-on-node", "claim_reserved_elsewhere", "kube-scheduler",
+       r"resourceclaim not available on the node",
+       "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN} (Filter: allocated claim's node "
+       "selector excludes the node)"),
     _p("sched-reallocate", "claim_deallocating", "kube-scheduler",
        r"resourceclaim must be reallocated|resourceclaim \"?[\w.-]+\"? is being deleted|"
        r"deallocation of ResourceClaim completed",
@@ -149,9 +153,18 @@ PATTERNS: tuple[Pattern, ...] = (
        r"resource driver (?P<driver>[\w.-]+)\s+(?:allocate|deallocate|unsuitable nodes?): ",
        "1.26-1.30 (classic DRA)", "dynamic-resource-allocation v0.27.0 controller/"
        "controller.go (event source 'resource driver <name>', reason Failed)"),
+    _p("nvidia-plugin-startup", "driver_not_registered", "DRA driver",
+       r"unable to sync prepared devices from CRD",
+       "NVIDIA k8s-dra-driver (classic, 2024)",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/149 (kubelet plugin "
+       "exits at startup, so it never registers)"),
     _p("kubelet-not-allowed", "claim_not_reserved_for_pod", "kubelet",
        r"is not allowed to use (?:resource claim|ResourceClaim) (?P<claim>[\w.-]+)",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {KUBELET_DRA}"),
+    _p("kubelet-claim-not-allocated", "claim_not_reserved_for_pod", "kubelet",
+       r"(?:claim|ResourceClaim) [\w./-]+: not allocated",
+       "1.31-1.37", f"{K8S} v1.31.0..v1.34.0 {KUBELET_DRA} (pod on a node, claim never "
+       "allocated: the scheduler was bypassed)"),
     _p("kubelet-fetch-claim-unserved", "dra_api_missing", "kubelet",
        r"failed to fetch ResourceClaim [\w.-]+ referenced by pod [\w.-]+: the server could "
        r"not find the requested resource",

@@ -40,6 +40,10 @@ MEANING = {
         "consumers, and it cannot be reserved for this pod too",
         "give each pod its own claim (resourceClaimTemplateName), or wait for the pods "
         "holding it; before 1.31 a claim is shared only when its driver allows it"),
+    "claim_reserved_elsewhere": (
+        "the scheduler reports the pod's claim is allocated on a node this pod cannot use",
+        "give each pod its own devices (resourceClaimTemplateName), or let the pod run on the "
+        "claim's node (drop the conflicting nodeSelector/affinity)"),
     "claim_deallocating": (
         "the claim is being deallocated or deleted; the scheduler waits for that to finish",
         "wait; if it never finishes, check the claim's finalizers and the driver's controller"),
@@ -77,8 +81,9 @@ MEANING = {
         "upgrade kube-scheduler to a release with the fix; meanwhile avoid mixing a shared "
         "multi-node claim with per-pod claims in one pod"),
     "driver_not_registered": (
-        "the kubelet has no registered DRA kubelet plugin for the claim's driver on that "
-        "node, so it cannot prepare the devices",
+        "the driver's kubelet plugin is not registered with the kubelet on that node (not "
+        "running, crash-looping, or its registration socket is not where the kubelet "
+        "watches), so claims there cannot be prepared",
         "run the driver's kubelet plugin on that node (check its DaemonSet pod there, its "
         "nodeSelector/tolerations, and that the driver component for this device type is "
         "enabled); the kubelet retries once it registers"),

@@ -118,6 +118,11 @@ def merge(loaded, inv, inferred: list, namespace, name) -> list:
     causes = {f["cause"] for f in reported}
     if causes & set(LATE_STAGE) or reports.scheduled(objects, loaded.texts):
         inferred = [f for f in inferred if f["cause"] not in SCHEDULING]
+    for index, f in enumerate(reported):
+        same = next((i for i in inferred if i["cause"] == f["cause"]), None)
+        if same is not None:  # the spec analysis adds names and the exact fix to the report
+            reported[index] = {**same, "basis": "reported", "confirm": "", "severity": "error",
+                               "evidence": f["evidence"] + same["evidence"]}
     inferred = [f for f in inferred if f["cause"] not in causes]
     for index, f in enumerate(reported):
         if f["cause"] != "claims_unallocatable":

@@ -183,3 +183,25 @@ message: '0/2 nodes are available: 2 cannot allocate all claims.'
     r = script("explain_claim.py", "-f", dump(NVIDIA, extra=running + "---\n" + event),
                "--json")
     assert r.code == 0 and "claims_unallocatable" not in r.causes
+
+
+def test_a_report_and_the_same_inference_become_one_finding_with_both(script, dump):
+    """The scheduler says the claim is not available on the node; the spec analysis names
+    the node and the conflicting nodeSelector: one finding, basis reported, both evidences."""
+    event = """\
+---
+apiVersion: v1
+kind: Event
+metadata: {name: b.1, namespace: team-a}
+involvedObject: {kind: Pod, name: b, namespace: team-a}
+reason: FailedScheduling
+source: {component: default-scheduler}
+message: '0/3 nodes are available: 1 resourceclaim not available on the node, 2 node(s)
+  didn''t match Pod''s node affinity/selector.'
+"""
+    r = script("explain_claim.py", "-f", dump(NVIDIA, "explain/reserved.yaml", extra=event),
+               "-n", "team-a", "b", "--json")
+    found = [f for f in r.doc["findings"] if f["cause"] == "claim_reserved_elsewhere"]
+    assert len(found) == 1 and found[0]["basis"] == "reported"
+    assert "excludes node gpu-h200-dra-0" in found[0]["message"]
+    assert "resourceclaim not available on the node" in found[0]["evidence"][0]

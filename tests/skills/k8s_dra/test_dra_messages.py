@@ -75,6 +75,11 @@ WORDINGS = [
     ("Failed to prepare dynamic resources: pod train-0 (4f0c) is not allowed to use "
      "ResourceClaim shared (9a1b)", "claim_not_reserved_for_pod",
      "v1.34.0 pkg/kubelet/cm/dra/manager.go"),
+    ("0/3 nodes are available: 1 resourceclaim not available on the node, 2 node(s) didn't "
+     "match Pod's node affinity/selector.", "claim_reserved_elsewhere",
+     f"v1.34.0 {PLUGIN}:1022"),
+    ("Failed to prepare dynamic resources: prepare dynamic resources: ResourceClaim shared: "
+     "not allocated", "claim_not_reserved_for_pod", "v1.34.0 pkg/kubelet/cm/dra/manager.go"),
     ("Failed to prepare dynamic resources: something the driver said",
      "driver_prepare_failed", "v1.31.0 kuberuntime_manager.go:1147 (generic)"),
     ("ResourceClaim train-0-gpu is being unprepared", "claim_deallocating",
