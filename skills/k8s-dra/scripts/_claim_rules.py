@@ -11,6 +11,7 @@ import re
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
+from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
 from _alloc import allocate_on_node, matching, requests_of
@@ -80,10 +81,10 @@ def pod_targets(inv: Inventory, pod: dict, findings: list, changes: list) -> lis
         if claim is not None:
             out.append(Target(claim, claim.get("spec") or {}, ns, pod, "spec", claim))
             continue
-        if entry.get("resourceClaimName") and not inv.complete("ResourceClaim"):
+        if entry.get("resourceClaimName") and not inv.complete("ResourceClaim", ns):
             findings.append(not_in_dump(pod, "ResourceClaim", entry["resourceClaimName"], ns))
             continue
-        if tname and template is None and not inv.complete("ResourceClaimTemplate"):
+        if tname and template is None and not inv.complete("ResourceClaimTemplate", ns):
             findings.append(not_in_dump(pod, "ResourceClaimTemplate", tname, ns))
             continue
         if entry.get("resourceClaimName"):
@@ -123,10 +124,14 @@ def check_reserved_elsewhere(inv: Inventory, t: Target) -> list[dict]:
     if len(reserved) >= MAX_RESERVED:
         why = f"reservedFor is full ({MAX_RESERVED} consumers)"
     selector = dig(pod, "spec", "nodeSelector", default={}) or {}
-    labels = dig(inv.nodes.get(node, {}), "metadata", "labels", default={}) or {}
-    clash = {k: v for k, v in selector.items() if node and labels.get(k) != v}
+    node_obj = inv.nodes.get(node)
+    clash = bool(node and node_obj is not None
+                 and not required_affinity_matches(pod, node_obj))
     if clash:
-        why = f"the pod's nodeSelector {clash} excludes node {node}"
+        shown = {k: v for k, v in selector.items()
+                 if (dig(node_obj, "metadata", "labels", default={}) or {}).get(k) != v}
+        why = (f"the pod's nodeSelector {shown} excludes node {node}" if shown else
+               f"the pod's required node affinity (nodeSelector terms) excludes node {node}")
     if not why:
         why = f"the pod can only run on node {node}, where the claim's devices are"
     return [finding(
@@ -378,12 +383,12 @@ def check_together(inv: Inventory, pod: dict, targets: list) -> list[dict]:
 
 
 def candidate_nodes(inv: Inventory, pod: dict | None) -> list[str]:
+    """Nodes the pod may use: nodeSelector AND required node affinity (the kit's model of
+    the scheduler's NodeAffinity filter); nodes not in the input are kept (unknown)."""
     nodes = inv.node_names() or sorted(inv.nodes)
-    selector = dig(pod or {}, "spec", "nodeSelector", default={}) or {}
-    if selector and inv.nodes:
-        nodes = [n for n in nodes if all(
-            (dig(inv.nodes.get(n, {}), "metadata", "labels", default={}) or {}).get(k) == v
-            for k, v in selector.items())]
+    if pod and inv.nodes:
+        nodes = [n for n in nodes if n not in inv.nodes
+                 or required_affinity_matches(pod, inv.nodes[n])]
     return nodes
 
 

@@ -6,7 +6,9 @@ import shutil
 import subprocess
 
 from k8s_skillkit.errors import InputError
-from k8s_skillkit.loading import flatten, kubectl_get, parse_documents, read_text
+from k8s_skillkit.dump import Dump
+from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, parse_documents,
+                                   parse_paste, read_text)
 from k8s_skillkit.objects import dig
 
 from _dra_messages import mentions_dra
@@ -25,32 +27,33 @@ KUEUE_CONFIGMAP_KEY = "controller_manager_config.yaml"
 
 
 class Loaded:
-    """Objects plus what could not be read live (an unserved API, say), the lines of a paste
-    that were not objects (events, log lines, error text), and which kinds the input lists
-    in full (live mode: every kind it read; a dump: the kinds of its `kind: List` items)."""
+    """The objects read (a kit `Dump`: it knows which kinds were listed in full), what could
+    not be read live (an unserved API, say), and the lines of a paste that were not objects
+    (log lines, error text: events and describe blocks become objects in the kit)."""
 
-    def __init__(self, objects, missing=(), api_versions=None, source="dump", texts=(),
-                 full_kinds=()):
-        self.objects = objects
+    def __init__(self, dump: Dump, missing=(), api_versions=None, lines=None):
+        self.dump = dump
+        self.objects = list(dump)
         self.missing = list(missing)
         self.api_versions = api_versions
-        self.source = source
-        self.texts = list(texts)
-        self.full_kinds = set(full_kinds)
+        self.source = "live" if dump.live else "dump"
+        # every line of a paste: a component's message is evidence wherever it sits (the
+        # reports module skips lines that an object read from the paste already carries)
+        self.texts = list(lines if lines is not None else dump.texts)
 
-    def complete(self, kind: str) -> bool:
-        """May the input prove that an object of `kind` does not exist? Only live mode or a
-        full listing of that kind can: a pasted dump is partial (references/messages.md)."""
-        return self.source == "live" or kind in self.full_kinds
+    def complete(self, kind: str, namespace: str = "") -> bool:
+        """May the input prove that an object of `kind` does not exist? Only a full listing
+        of that kind (live, or a List in the paste) can: a paste is partial (DIAG rule 2)."""
+        return self.dump.has_full_list(kind, namespace)
 
 
 def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False,
          pods: bool = True) -> Loaded:
-    """Objects from a dump, or live: DRA objects of every namespace (holders anywhere
-    matter), pods only of `pod_namespace` when given."""
+    """Objects from a file (every form the kit reads), or live: DRA objects of every
+    namespace (holders anywhere matter), pods and events only of `pod_namespace` when given."""
     if path:
         return _load_paste(path)
-    objects, missing = [], []
+    dump, missing = Dump(live=True, forms=["live"]), []
     # events carry what the scheduler, kubelet and drivers reported (reported evidence)
     wanted = list(DRA_RESOURCES) + list(CORE_RESOURCES) + (["pods", "events"] if pods else [])
     if kueue:
@@ -58,76 +61,41 @@ def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False
     for res in wanted:
         scoped = res in ("pods", "events") and pod_namespace
         try:
-            objects += kubectl_get(res, namespace=pod_namespace if scoped else None,
-                                   all_namespaces=not scoped)
-        except InputError as err:
-            text = str(err)
-            if "doesn't have a resource type" in text or "the server could not find" in text:
-                missing.append(res)
-                continue
+            dump = dump + kubectl_get(res, namespace=pod_namespace if scoped else None,
+                                      all_namespaces=not scoped)
+        except ResourceTypeAbsent:
+            missing.append(res)
+        except InputError:
             if res in KUEUE_RESOURCES or res in ("namespaces", "events"):
                 missing.append(res)  # optional: RBAC may hide them; say so, go on
                 continue
             raise
     if kueue:
-        objects += _kueue_configmaps()
-    return Loaded(objects, missing, api_versions=_api_versions(), source="live")
+        dump = dump + Dump(_kueue_configmaps())
+    return Loaded(dump, missing, api_versions=_api_versions())
 
 
 def _load_paste(path: str) -> Loaded:
-    """A pasted file: `kubectl get -o yaml|json` objects, or text that carries components'
-    messages (describe output, an events table, kubelet or driver log lines, an error a
-    command printed). Text without any DRA message is bad input (exit 2)."""
+    """A pasted file: objects in any form the kit reads, and/or text carrying components'
+    messages (kubelet or driver log lines, an error a command printed). A paste with neither
+    objects nor any DRA message is bad input (exit 2)."""
     text, label = read_text(path)
-    try:
-        docs = [d for d in _documents(text, label) if d.get("kind") or d.get("apiVersion")]
-    except InputError:
-        docs = []
-    if docs:
-        objects = [o for d in docs for o in flatten(d)]
-        return Loaded(objects, texts=_message_lines(objects), full_kinds=_listed_kinds(docs))
     lines = text.splitlines()
-    if not any(mentions_dra(line) for line in lines) and not mentions_dra(" ".join(lines)):
-        raise InputError(f"{label}: neither Kubernetes objects (kubectl get -o yaml|json) nor "
-                         "a DRA component's message (describe output, events, kubelet log)")
-    return Loaded([], texts=lines)
-
-
-def _documents(text: str, label: str) -> list[dict]:
-    """Top-level documents, Lists NOT flattened (their kinds tell what is listed in full)."""
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            value = json.loads(text)
-            return [d for d in (value if isinstance(value, list) else [value])
-                    if isinstance(d, dict)]
-        except json.JSONDecodeError:
-            pass  # YAML flow style, or a paste that merely starts with a brace
-    if yaml is None:
-        raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
+    dra_text = any(mentions_dra(line) for line in lines) or mentions_dra(" ".join(lines))
     try:
-        return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
-    except yaml.YAMLError as err:  # describe text, event tables, log lines: not YAML
-        raise InputError(f"{label}: not YAML: {' '.join(str(err).split())[:200]}") from err
-
-
-def _listed_kinds(docs: list[dict]) -> set[str]:
-    """Kinds a `kind: List` / `XxxList` in the paste holds in full (a List of DeviceClasses
-    says which exist; a List without any says nothing about them)."""
-    out: set[str] = set()
-    for doc in docs:
-        kind = str(doc.get("kind", ""))
-        if kind.endswith("List") and isinstance(doc.get("items"), list):
-            out.update(str(i.get("kind", "")) for i in doc["items"] if isinstance(i, dict))
-            if kind != "List" and not doc["items"]:
-                out.add(kind[:-len("List")])  # `kubectl get deviceclasses -o yaml`: none
-    return out
-
-
-def _message_lines(objects: list[dict]) -> list[str]:
-    """Objects carry their messages in fields; raw text lines are only for non-object
-    pastes. (Kept as a hook: the kit's loader returns both for mixed pastes.)"""
-    return []
+        dump = parse_paste(text, label)
+    except InputError:
+        if not dra_text:
+            raise
+        dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
+    if not dump and not dra_text:
+        raise InputError(f"{label}: neither Kubernetes objects (kubectl get -o yaml|json, "
+                         "describe, events) nor a DRA component's message (kubelet or "
+                         "driver log, an error)")
+    # objects-only pastes carry their messages in fields; other forms may hold lines the kit
+    # did not turn into objects (a log excerpt under a describe block)
+    whole = set(dump.forms) <= {"yaml", "json"} and bool(dump)
+    return Loaded(dump, lines=None if whole else lines)
 
 
 def _kubectl_json(args: list[str], timeout: float = 30):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from k8s_skillkit.objects import dig, name_of, namespace_of
+from k8s_skillkit.scheduling import node_selector_matches
 
 from k8s_skillkit import cel as _cel
 
@@ -17,13 +18,16 @@ DRA_KINDS = ("ResourceSlice", "DeviceClass", "ResourceClaim", "ResourceClaimTemp
 
 
 class Device:
-    __slots__ = ("driver", "pool", "name", "node", "raw", "_view", "slice_name", "all_nodes")
+    __slots__ = ("driver", "pool", "name", "node", "raw", "_view", "slice_name", "all_nodes",
+                 "node_selector")
 
-    def __init__(self, driver, pool, raw, node, slice_name, all_nodes=False):
+    def __init__(self, driver, pool, raw, node, slice_name, all_nodes=False,
+                 node_selector=None):
         self.driver, self.pool, self.raw, self.node = driver, pool, raw, node
         self.name = raw.get("name", "")
         self.slice_name = slice_name
         self.all_nodes = all_nodes
+        self.node_selector = node_selector  # devices reachable from nodes it selects
         self._view = None
 
     @property
@@ -44,9 +48,9 @@ class Inventory:
     """Everything the DRA scripts ask about the cluster."""
 
     def __init__(self, objects: list[dict], complete=None):
-        # complete(kind) -> may absence be concluded? (live: yes; a paste: only for kinds it
-        # lists in full). Default: yes, for callers that read the cluster itself.
-        self.complete = complete or (lambda kind: True)
+        # complete(kind, namespace) -> may absence be concluded? (live: yes; a paste: only
+        # for kinds it lists in full). Default: yes, for callers that read the cluster.
+        self.complete = complete or (lambda kind, namespace="": True)
         by_kind = defaultdict(list)
         for obj in objects:
             by_kind[obj.get("kind", "")].append(obj)
@@ -81,7 +85,12 @@ class Inventory:
         return dev.key not in self.holders
 
     def devices_on(self, node: str) -> list[Device]:
-        return self._by_node.get(node, []) + self._everywhere
+        """Node-local devices plus those of allNodes / nodeSelector slices that reach it
+        (a nodeSelector is matched with the kit's model; an unknown node is not excluded)."""
+        node_obj = self.nodes.get(node)
+        return self._by_node.get(node, []) + [
+            d for d in self._everywhere if d.node_selector is None or node_obj is None
+            or node_selector_matches(d.node_selector, node_obj)]
 
     def node_names(self) -> list[str]:
         return sorted(self._by_node)
@@ -148,9 +157,13 @@ def _devices(slices: list[dict]) -> list[Device]:
         node = spec.get("nodeName") or ""
         all_nodes = bool(spec.get("allNodes")) or bool(spec.get("nodeSelector"))
         for raw in spec.get("devices") or []:
+            # perDeviceNodeSelection (1.35+): each device names its own node(s)
             dev_node = raw.get("nodeName") or node
-            out.append(Device(driver, pool, raw, dev_node, name_of(sl),
-                              all_nodes=all_nodes and not dev_node))
+            selector = raw.get("nodeSelector") or spec.get("nodeSelector")
+            everywhere = (all_nodes or bool(raw.get("allNodes"))
+                          or bool(raw.get("nodeSelector"))) and not dev_node
+            out.append(Device(driver, pool, raw, dev_node, name_of(sl), all_nodes=everywhere,
+                              node_selector=selector if everywhere else None))
     return out
 
 

@@ -11,7 +11,8 @@ means the scheduler already placed the pod, so it outranks older scheduler event
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
@@ -145,7 +146,7 @@ class Report:
     about: dict               # {kind, namespace, name} the component spoke about
     where: str                # "event FailedScheduling (default-scheduler)", "pasted text"
     count: int = 1
-    extra: list = field(default_factory=list)
+    text: str = ""            # the component's message itself (for duplicate checks)
 
     @property
     def stage(self) -> int:
@@ -172,10 +173,19 @@ def _collect(objects: list[dict], texts: list[str]) -> list[Report]:
             reports += _from_pod(obj)
         elif kind == "ResourceClaim":
             reports += _from_claim(obj)
+    seen = [_key(r.text or r.match.message) for r in reports]
     for line in texts:
+        key = _key(line)
+        if any(k and (k in key or key in k) for k in seen):
+            continue  # an object read from this paste already carries the message
         for m in classify(line):
             reports.append(Report(m, {}, "pasted text"))
     return reports
+
+
+def _key(text: str) -> str:
+    """A message without spacing, quoting or the reporter prefix, for duplicate checks."""
+    return re.sub(r"[\s\"'`\\]+", "", str(text)).lower()
 
 
 def _ref(obj: dict) -> dict:
@@ -184,13 +194,18 @@ def _ref(obj: dict) -> dict:
 
 def _from_event(event: dict) -> list[Report]:
     about = event.get("involvedObject") or event.get("regarding") or {}
-    who = dig(event, "source", "component") or event.get("reportingController") or ""
+    # a multi-word reporter ("resource driver <name>") may be split over component and host
+    # when read from a describe table; the wording needs it whole
+    who = " ".join(str(v) for v in (dig(event, "source", "component"),
+                                    dig(event, "source", "host")) if v) \
+        or event.get("reportingController") or ""
     # The reporter is part of some wordings (classic DRA: "resource driver <name>").
-    text = f"{who}  {event.get('message') or event.get('note') or ''}"
+    said = str(event.get("message") or event.get("note") or "")
     where = f"event {event.get('reason', '')}" + (f" ({who})" if who else "")
     count = event.get("count") or dig(event, "series", "count") or 1
     return [Report(m, {k: about.get(k, "") for k in ("kind", "namespace", "name")}, where,
-                   int(count) if str(count).isdigit() else 1) for m in classify(text)]
+                   int(count) if str(count).isdigit() else 1, said)
+            for m in classify(f"{who}  {said}")]
 
 
 def _from_pod(pod: dict) -> list[Report]:

@@ -7,6 +7,7 @@ size-1 workers); Deployment/StatefulSet replicas; a bare Pod is one pod.
 from __future__ import annotations
 
 from k8s_skillkit.objects import dig, name_of, namespace_of
+from k8s_skillkit.requests import container_requests
 
 LEGACY_GPU = ("nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "gpu.intel.com/xe")
 
@@ -62,14 +63,13 @@ def pod_sets(obj: dict) -> list[PodSet]:
 
 
 def legacy_gpu_requests(pod_spec: dict) -> dict[str, str]:
-    """{resource: amount} of device-plugin GPU resources in limits or requests."""
+    """{resource: amount} of device-plugin GPU resources a container asks for (requests,
+    defaulted from limits as the apiserver does: the kit's container_requests)."""
     out = {}
     for c in (pod_spec.get("containers") or []) + (pod_spec.get("initContainers") or []):
-        res = c.get("resources") or {}
-        for section in ("limits", "requests"):
-            for name, amount in (res.get(section) or {}).items():
-                if name in LEGACY_GPU:
-                    out[name] = str(amount)
+        for name, amount in container_requests(c).items():
+            if name in LEGACY_GPU and amount:
+                out[name] = str(int(amount)) if amount == int(amount) else str(float(amount))
     return out
 
 

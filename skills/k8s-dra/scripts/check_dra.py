@@ -10,6 +10,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
+from k8s_skillkit.scheduling import required_affinity_matches  # noqa: E402
 
 from k8s_skillkit import cel as _cel  # noqa: E402
 from _alloc import requests_of  # noqa: E402
@@ -163,12 +164,11 @@ def legacy_findings(inv: Inventory, objects: list[dict]) -> list[dict]:
 
 
 def _reachable(inv, spec, legacy_nodes) -> bool:
-    selector = spec.get("nodeSelector") or {}
-    for name in legacy_nodes:
-        labels = dig(inv.nodes.get(name, {}), "metadata", "labels", default={}) or {}
-        if all(labels.get(k) == v for k, v in selector.items()):
-            return True
-    return False
+    """Can a pod with this spec land on a node exposing the legacy resource (nodeSelector
+    and required node affinity, the kit's scheduling model)?"""
+    pod = {"kind": "Pod", "spec": spec}
+    return any(required_affinity_matches(pod, inv.nodes[name]) for name in legacy_nodes
+               if name in inv.nodes)
 
 
 def kueue_findings(inv, objects, config, config_path) -> tuple[list, list]:

@@ -205,3 +205,95 @@ message: '0/3 nodes are available: 1 resourceclaim not available on the node, 2 
     assert len(found) == 1 and found[0]["basis"] == "reported"
     assert "excludes node gpu-h200-dra-0" in found[0]["message"]
     assert "resourceclaim not available on the node" in found[0]["evidence"][0]
+
+
+def test_log_lines_under_a_describe_block_are_read(script, tmp_path):
+    """A describe paste followed by kubelet log lines (dranet#30's shape): the lines the
+    kit does not turn into objects still carry the kubelet's report."""
+    paste = tmp_path / "mixed.txt"
+    paste.write_text(
+        "Name:             pod1\nNamespace:        default\nNode:             n1/10.0.0.1\n"
+        "Status:           Pending\nConditions:\n  Type           Status\n"
+        "  PodScheduled   True\n\ngrep -i pod1 syslog | tail\n"
+        'Dec 28 20:39:07 n1 kubelet[723]: E1228 20:39:07.524213 723 kuberuntime_manager.go:1217]'
+        ' "Failed to prepare dynamic resources" err="pod pod1(8221) is not allowed to use '
+        'resource claim shared(6c61)" pod="default/pod1"\n')
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.causes == ["claim_not_reserved_for_pod"]
+
+
+def test_a_multi_word_reporter_in_a_describe_events_table(script, tmp_path):
+    """Classic DRA drivers report as "resource driver <name>" (dynamic-resource-allocation
+    v0.27.0 controller.go): the From column has spaces."""
+    paste = tmp_path / "claim.txt"
+    paste.write_text(
+        "Name:         c\nNamespace:    t\nAPI Version:  resource.k8s.io/v1alpha2\n"
+        "Kind:         ResourceClaim\nSpec:\n  Allocation Mode:      Immediate\n"
+        "  Resource Class Name:  gpu.example.com\nStatus:\nEvents:\n"
+        "  Type     Reason  Age  From                                Message\n"
+        "  ----     ------  ---  ----                                -------\n"
+        "  Warning  Failed  4s   resource driver gpu.resource.example.com  allocate: no GPU "
+        "left\n")
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.causes[0] == "classic_driver_not_allocating"
+
+
+def test_text_the_kit_cannot_split_is_still_read_for_messages(script, tmp_path):
+    paste = tmp_path / "log.txt"
+    paste.write_text("[1] - Aug 09 09:58:45 n kubelet[1851]: E0809 remote_runtime.go:302] "
+                     '"CreateContainer in sandbox from runtime service failed" err="rpc error: '
+                     'code = Unknown desc = failed to create containerd container: CDI device '
+                     'injection failed: unresolvable CDI devices vendor.com/dev=x"\n')
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.causes == ["cdi_device_unresolvable"]
+
+
+NIC_SLICE = """\
+apiVersion: resource.k8s.io/v1
+kind: ResourceSlice
+metadata: {name: fabric}
+spec:
+  driver: nic.example.com
+  pool: {name: fabric, generation: 1, resourceSliceCount: 1}
+  nodeSelector:
+    nodeSelectorTerms:
+    - matchExpressions:
+      - {key: kubernetes.io/hostname, operator: In, values: [gpu-h200-dra-1]}
+  devices:
+  - {name: nic-0, attributes: {kind: {string: fabric}}}
+---
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: nic.example.com}
+spec:
+  selectors:
+  - cel: {expression: 'device.driver == "nic.example.com"'}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: nic, namespace: team-a}
+spec:
+  devices:
+    requests:
+    - {name: nic, exactly: {deviceClassName: nic.example.com}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pinned, namespace: team-a, uid: u-p}
+spec:
+  nodeSelector: {kubernetes.io/hostname: HOST}
+  resourceClaims: [{name: nic, resourceClaimName: nic}]
+  containers: [{name: m, image: x}]
+status: {phase: Pending}
+"""
+
+
+def test_devices_of_a_node_selector_slice_reach_only_the_nodes_it_selects(script, dump):
+    """resource/v1 ResourceSliceSpec.NodeSelector: the devices are available on the nodes
+    it selects (k8s.io/api resource/v1 types.go); matched with the kit's node selector."""
+    blocked = dump(NVIDIA, extra=NIC_SLICE.replace("HOST", "gpu-h200-dra-0"))
+    r = script("explain_claim.py", "-f", blocked, "-n", "team-a", "pinned", "--json")
+    assert r.causes[0] == "insufficient_devices"
+    ok = dump(NVIDIA, extra=NIC_SLICE.replace("HOST", "gpu-h200-dra-1"))
+    r = script("explain_claim.py", "-f", ok, "-n", "team-a", "pinned", "--json")
+    assert r.code == 0
