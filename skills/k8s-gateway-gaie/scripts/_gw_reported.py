@@ -167,14 +167,19 @@ def _events(index) -> list[dict]:
 
 
 def _dedupe(findings: list[dict]) -> list[dict]:
-    seen, out = set(), []
+    """One finding per (cause, object): a Gateway's Accepted and Programmed both 'Waiting for
+    controller', or a route refused by two parents, is one fault with more evidence."""
+    kept: dict[tuple, dict] = {}
     for f in findings:
-        key = (f["cause"], f["object"]["kind"], f["object"]["namespace"], f["object"]["name"],
-               f["evidence"][0] if f["evidence"] else "")
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+        o = f["object"]
+        key = (f["cause"], o["kind"], o["namespace"], o["name"])
+        if key not in kept:
+            kept[key] = f
+            continue
+        for line in f["evidence"]:
+            if line not in kept[key]["evidence"]:
+                kept[key]["evidence"].append(line)
+    return list(kept.values())
 
 
 # --- which reference did the controller fail to resolve? ------------------------------------

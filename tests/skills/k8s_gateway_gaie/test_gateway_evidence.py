@@ -286,3 +286,16 @@ def test_waiting_gateway_with_a_class_that_does_not_exist(gw_run, tmp_path):
 def test_waiting_gateway_without_the_classes_in_the_paste(gw_run, tmp_path):
     found = run(gw_run, tmp_path, [_pending_gateway("eg-typo")], listed=False)
     assert found[0]["cause"] == "no_controller"
+
+
+def test_one_fault_reported_by_two_conditions_is_one_finding(gw_run, tmp_path):
+    gw = _pending_gateway("eg")
+    # the CRD default status carries Accepted and Programmed, both 'Waiting for controller'
+    gw["status"]["conditions"].append({"type": "Programmed", "status": "Unknown",
+                                       "reason": "Pending", "message": "Waiting for controller",
+                                       "lastTransitionTime": "1970-01-01T00:00:00Z"})
+    found = run(gw_run, tmp_path, [gw], listed=False)
+    same = [f for f in found if f["cause"] == found[0]["cause"]
+            and f["object"]["name"] == "gw"]
+    assert len(same) == 1
+    assert any("Programmed" in line for line in same[0]["evidence"])
