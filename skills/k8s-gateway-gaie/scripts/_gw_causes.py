@@ -47,6 +47,10 @@ CAUSES: dict[str, tuple[str, str]] = {
     "hostname_mismatch": ("attach", "make spec.hostnames match a listener hostname (wildcard "
                           "*.domain covers one or more labels), or drop hostnames to inherit "
                           "the listener's"),
+    "route_hostname_conflict": ("attach", "another route already claims this hostname on the "
+                                "listener (the message names it): give each route its own "
+                                "hostname, or merge routes of one kind into one; AWS LBC "
+                                "v3.4.1+ lets an HTTPRoute and a GRPCRoute share one"),
     "route_not_accepted": ("attach", "read the condition message: a field or filter this "
                            "implementation does not support; remove or replace it"),
     # --- backends --------------------------------------------------------------------------

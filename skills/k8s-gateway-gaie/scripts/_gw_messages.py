@@ -115,9 +115,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        r"not allowed by any listener|is not allowed by the parent|kind [\w./]+ is not allowed|"
        r"namespace restrictions",
        "not_allowed_by_listener", "attach", _ROUTE_EVENT),
+    _p("route-hostname-conflict", r"have overlap hostname|conflict with another Route",
+       "route_hostname_conflict", "attach", _ROUTE_EVENT),
     _p("hostname", r"no hostname intersections|No intersecting hostnames|No matching listener "
        r"hostname|hostnames? "
-       r"(does|do) not match|no hostnames matched parent hostname",
+       r"(does|do) not match|no hostnames matched parent hostname|no matching hostname",
        "hostname_mismatch", "attach", _ROUTE_EVENT),
     _p("no-ready-listener", r"no ready listeners|Listener is invalid for this parent ref",
        "listener_invalid", "listener", _ROUTE_EVENT),
@@ -181,6 +183,7 @@ _ROUTE_ACCEPTED = {
     "InvalidGateway": ("gateway_not_ready", "gateway"),        # NGINX Gateway Fabric
     "UnsupportedValue": ("route_not_accepted", "attach"),
     "IncompatibleFilters": ("route_not_accepted", "attach"),
+    "HostnameConflict": ("route_hostname_conflict", "attach"),  # NGINX Gateway Fabric
     "UnsupportedField": ("route_not_accepted", "attach"),
     "Pending": ("no_controller", "attach"),
 }

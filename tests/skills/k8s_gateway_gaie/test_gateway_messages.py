@@ -146,6 +146,24 @@ ROUTE = [
     (cond("ResolvedRefs", "False", "RefNotPermitted",
           "Spec.Rules.BackendRef.Namespace must match the route's namespace or be covered by a "
           "ReferenceGrant"), "ref_not_permitted"),
+    # --- AWS Load Balancer Controller pkg/gateway/routeutils (gateway.k8s.aws/alb) ----------
+    # route_reconciler_utils.go (v3.5.0)
+    (cond("Accepted", "False", "NoMatchingListenerHostname",
+          "Listener does not allow route attachment, no matching hostname"), "hostname_mismatch"),
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          "Listener does not allow route attachment, namespace does not match between listener "
+          "and route"), "not_allowed_by_listener"),
+    (cond("Accepted", "False", "NoMatchingParent", "Route parentRef does not match listener"),
+     "parent_not_found"),
+    # listener_attachment_helper.go v2.14.0-v3.4.0 (removed in v3.4.1): reason NotAllowedByListeners
+    (cond("Accepted", "False", "NotAllowedByListeners",
+          "HTTPRoute and GRPCRoute have overlap hostname, attachment is rejected. Conflict "
+          "route: app/web"), "route_hostname_conflict"),
+    # --- NGINX Gateway Fabric conditions.go (main): NewRouteHostnameConflict --------------
+    (cond("Accepted", "False", "HostnameConflict",
+          "Hostname(s) conflict with another Route of the same kind on the same port"),
+     "route_hostname_conflict"),
+    (cond("Accepted", "False", "HostnameConflict", ""), "route_hostname_conflict"),
     # --- Traefik pkg/provider/kubernetes/gateway (v3.7): standard reasons ------------------
     (cond("Accepted", "False", "NotAllowedByListeners", ""), "not_allowed_by_listener"),
     # --- reason only (gateway-api v1.6.3 apis/v1/shared_types.go) ---------------------------
