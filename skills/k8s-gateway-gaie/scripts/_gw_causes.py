@@ -12,6 +12,9 @@ CAUSES: dict[str, tuple[str, str]] = {
     "no_controller": ("class", "no controller has reconciled it: check that the GatewayClass "
                       "controllerName matches a running Gateway controller (kubectl get "
                       "gatewayclass -o wide; the controller's pods and logs)"),
+    "crd_not_installed": ("class", "install the CRDs kubectl says are missing (Gateway API "
+                          "bundle, or the Inference Extension CRDs of the version your "
+                          "manifests use)"),
     "gateway_class_not_found": ("class", "set spec.gatewayClassName to an installed class "
                                 "(kubectl get gatewayclass)"),
     "gateway_class_not_accepted": ("class", "read the GatewayClass condition message: fix its "

@@ -173,6 +173,68 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        "request_body_invalid", "hygiene", ("text",)),
 )
 
+# kubectl's "resource type not installed" errors (the kit's crd module knows every wording)
+# for this skill's kinds: which CRD bundle is missing, by kind and API version.
+_GATEWAY_API_KINDS = {"gatewayclass", "gateway", "httproute", "grpcroute", "referencegrant",
+                      "tlsroute", "tcproute", "udproute", "backendtlspolicy", "listenerset",
+                      "xlistenerset", "xbackendtrafficpolicy", "xmesh"}
+_GW_BUNDLE = ("the Gateway API CRDs are not installed: apply the bundle of the gateway-api "
+              "release your implementation supports (standard-install.yaml; "
+              "experimental-install.yaml for experimental kinds), kubectl apply --server-side")
+_GAIE_HINTS = {
+    ("inferencepool", "inference.networking.k8s.io"):
+        "the v1 InferencePool CRD (inference.networking.k8s.io) is not installed: apply the "
+        "Inference Extension CRDs of GAIE v1.0.0 or later (the release's manifests.yaml); a "
+        "cluster with only the alpha CRD serves inference.networking.x-k8s.io/v1alpha2 pools",
+    ("inferencepool", "inference.networking.x-k8s.io"):
+        "the alpha InferencePool CRD (inference.networking.x-k8s.io/v1alpha2) is not installed: "
+        "a controller that watches that group needs it before it starts (GAIE v0.2-v1.4.x "
+        "manifests carry it; GAIE v1.5.0 removed it); new pools are written as "
+        "inference.networking.k8s.io/v1 (targetPorts, endpointPickerRef) with backendRefs[]."
+        "group to match",
+    ("inferencemodel", ""):
+        "InferenceModel no longer exists: GAIE v1.0.0 replaced it with InferenceObjective "
+        "(inference.networking.x-k8s.io/v1alpha2: spec.priority and poolRef, no modelName "
+        "or criticality); GAIE v1.6.0 moved InferenceObjective to llm-d",
+    ("inferenceobjective", ""):
+        "the InferenceObjective CRD is not installed: GAIE v1.0.0-v1.5.x manifests carry it; "
+        "from GAIE v1.6.0 it ships with llm-d, not with the Inference Extension",
+}
+_GAIE_KINDS = {"inferencepool", "inferencemodel", "inferenceobjective", "inferencepoolimport",
+               "inferencemodelrewrite"}
+_VERSION = re.compile(r'in (?:version|group) "([^"/]+)|in versions \[([^/\]]+)|'
+                      r'resource type "[^"]+" in group "([^"]+)"|'
+                      r"\b(inference\.networking(?:\.x-k8s)?\.(?:io|k8s\.io))\b")
+
+
+def _singular(name: str) -> str:
+    name = name.lower().split(".", 1)[0]
+    for suffix, repl in (("policies", "policy"), ("classes", "class"), ("s", "")):
+        if name.endswith(suffix) and not name.endswith("ss"):
+            return name[: -len(suffix)] + repl
+    return name
+
+
+def absent_crd(kind_or_resource: str, line: str) -> Verdict | None:
+    """A kubectl 'resource type not installed' error for this skill's kinds, as a verdict."""
+    kind = _singular(kind_or_resource)
+    if kind in _GATEWAY_API_KINDS:
+        return Verdict("crd_not_installed", "class", "crd-absent:gateway-api",
+                       {"kind": kind_or_resource}, _GW_BUNDLE)
+    if kind not in _GAIE_KINDS:
+        return None
+    hit = _VERSION.search(line)
+    group = next((g for g in hit.groups() if g), "") if hit else ""
+    group = group if group.startswith("inference.") else ""
+    if not group and "." in kind_or_resource:
+        group = kind_or_resource.split(".", 1)[1]
+    hint = _GAIE_HINTS.get((kind, group)) or _GAIE_HINTS.get((kind, "")) or (
+        "the Inference Extension CRDs are not installed: apply the CRDs of the GAIE release "
+        "your gateway implementation supports")
+    return Verdict("crd_not_installed", "class", "crd-absent:inference-extension",
+                   {"kind": kind_or_resource}, hint)
+
+
 # Reason -> cause when no message pattern matched. (scope, condition type) -> {reason: ...}
 _ROUTE_ACCEPTED = {
     "NotAllowedByListeners": ("not_allowed_by_listener", "attach"),

@@ -9,10 +9,11 @@ without that port, an object created after the status was written), never overru
 """
 from __future__ import annotations
 
+from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
 from _gw_causes import fix_for, layer_of
-from _gw_messages import classify, match_message
+from _gw_messages import absent_crd, classify, match_message
 from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
                          parent_refs, service_ports)
 
@@ -283,11 +284,48 @@ def text_findings(lines) -> list[dict]:
     """Reported findings from a text paste: EPP log lines and the gateway's own answers."""
     out, seen = [], set()
     for line in lines or []:
-        verdict = match_message("text", " ".join(str(line).split()))
+        text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
+        verdict = (absent_crd(absent_type_name(text), text)
+                   if is_resource_type_absent(text) else None) or match_message("text", text)
         if verdict is None or verdict.cause in seen:
             continue
         seen.add(verdict.cause)
         out.append(finding("error", verdict.cause, {"kind": "Text", "name": "paste"},
                            "the pasted output says so", [str(line).strip()[:300]],
                            verdict.hint or fix_for(verdict.cause), basis="reported"))
+    return out
+
+
+def absent_crd_findings(absent, index) -> list[dict]:
+    """Live mode: CRDs the API server does not serve. Gateway API missing is the answer by
+    itself; an InferencePool group missing matters when a route points at that group."""
+    absent = set(absent or ())
+    out = []
+    gw_missing = sorted(r for r in absent if r.endswith(".gateway.networking.k8s.io")
+                        and r.split(".")[0] in ("gateways", "httproutes"))
+    if gw_missing:
+        verdict = absent_crd(gw_missing[0], gw_missing[0])
+        out.append(finding("error", "crd_not_installed",
+                           {"kind": "CustomResourceDefinition", "name": gw_missing[0]},
+                           "the API server does not serve the Gateway API",
+                           [f"kubectl get {r}: the server doesn't have this resource type"
+                            for r in gw_missing], verdict.hint, basis="reported"))
+    wanted = {}
+    for route in index.objects:
+        if route.get("kind") in ROUTE_STATUS_KINDS:
+            for _, ref in backend_refs(route):
+                if ref["kind"] == "InferencePool":
+                    wanted.setdefault(ref.get("group", ""), []).append(
+                        f"{route['kind']} {meta(route, 'namespace')}/{meta(route, 'name')}")
+    for group, routes in sorted(wanted.items()):
+        resource = f"inferencepools.{group}"
+        if resource not in absent:
+            continue
+        verdict = absent_crd(resource, resource)
+        out.append(finding("error", "crd_not_installed",
+                           {"kind": "CustomResourceDefinition", "name": resource},
+                           f"{', '.join(sorted(set(routes))[:3])} point(s) at InferencePools "
+                           f"of {group}, which the API server does not serve",
+                           [f"kubectl get {resource}: the server doesn't have this resource "
+                            "type"], verdict.hint, basis="reported"))
     return out

@@ -16,7 +16,7 @@ from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,  # noqa: E402
 
 from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,  # noqa: E402
                          meta, parent_refs)
-from _gw_reported import reported_findings, text_findings  # noqa: E402
+from _gw_reported import absent_crd_findings, reported_findings, text_findings  # noqa: E402
 from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha  # noqa: E402
 from _gw_rules_route import check_route  # noqa: E402
 from _gw_verdict import merge  # noqa: E402
@@ -36,7 +36,7 @@ never contradicts a controller. An object missing from a pasted dump is "not in 
 (info), unless the dump lists that kind in full (kind: List) or the check runs live.
 Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
-causes (references/causes.md): no_controller gateway_class_not_found
+causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
   gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict route_not_accepted
@@ -63,13 +63,16 @@ CLUSTER = [("gatewayclasses.gateway.networking.k8s.io", "GatewayClass"),
 FOREIGN = {"Service", "Gateway", "ReferenceGrant", "InferencePool", "Pod", "Event"}
 
 
-def _fetch(resource, namespace, all_ns, required, notes) -> Dump | None:
+def _fetch(resource, namespace, all_ns, required, notes, absent) -> Dump | None:
     """One live listing (marked full by the kit); None when an optional CRD is absent."""
+    if resource in absent:
+        return None
     try:
         return kubectl_get(resource, namespace=namespace, all_namespaces=all_ns)
     except ResourceTypeAbsent:
         if required:
             raise
+        absent.append(resource)
         return None  # optional CRD not installed: nothing of that kind exists
     except InputError as err:
         if required:
@@ -78,7 +81,7 @@ def _fetch(resource, namespace, all_ns, required, notes) -> Dump | None:
         return None
 
 
-def read_live(namespace: str | None, all_ns: bool, notes: list) -> Dump:
+def read_live(namespace: str | None, all_ns: bool, notes: list, absent: list) -> Dump:
     dump = Dump(live=True, forms=["live"])
     primary = None if all_ns else (namespace or "default")
     scopes, seen = [primary], set()
@@ -88,13 +91,13 @@ def read_live(namespace: str | None, all_ns: bool, notes: list) -> Dump:
         for resource, kind, required in NAMESPACED:
             if ns != primary and kind not in FOREIGN:
                 continue  # a referenced namespace: only what the references can point at
-            got = _fetch(resource, ns, ns is None, required, notes)
+            got = _fetch(resource, ns, ns is None, required, notes, absent)
             if got is not None:
                 dump = dump + got
         if ns == primary and ns is not None:
             scopes += sorted(_referenced(dump) - seen - set(scopes))
     for resource, _kind in CLUSTER:
-        got = _fetch(resource, None, False, False, notes)
+        got = _fetch(resource, None, False, False, notes, absent)
         if got is not None:
             dump = dump + got
     return dump
@@ -156,15 +159,16 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
     return findings, counts
 
 
-def diagnose(index: Index, args) -> tuple[list[dict], dict]:
+def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
-    reported += text_findings(_text_lines(index.dump))
+    reported += text_findings(_text_lines(index.dump)) + absent_crd_findings(absent, index)
     findings = merge(reported, inferred)
     if args.route:
         keep = _related(index, args.route)
-        findings = [f for f in findings if (f["object"]["kind"], f["object"]["namespace"],
-                                            f["object"]["name"]) in keep]
+        findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
+                    or (f["object"]["kind"], f["object"]["namespace"],
+                        f["object"]["name"]) in keep]
         counts = {"routes": sum(k[0] in ROUTE_KINDS for k in keep),
                   "pools": sum(k[0] == "InferencePool" for k in keep),
                   "gateways": sum(k[0] == "Gateway" for k in keep)}
@@ -208,7 +212,13 @@ def _load(path: str) -> Dump:
     """Objects in any form the kit reads; a text-only paste (EPP logs, curl output) is kept
     when it holds lines this skill knows, else refused with the kit's one-line reason."""
     text, label = read_text(path)
-    dump = parse_paste(text, label)
+    try:
+        dump = parse_paste(text, label)
+    except InputError:
+        # log lines the kit takes for YAML (zap console format: tab-separated, JSON fields)
+        if not text_findings(text.splitlines()):
+            raise
+        return Dump(texts=text.splitlines(), forms=["text"])
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
             not text_findings(_text_lines(dump)):
         parse_documents(text, label)  # raises the kit's one-line InputError ...
@@ -220,11 +230,12 @@ def _load(path: str) -> Dump:
 @shape_errors_as_input
 def body(args):
     notes: list[str] = []
+    absent: list[str] = []
     if args.file:
         dump = _load(args.file)
     else:
-        dump = read_live(args.namespace, args.all_namespaces, notes)
-    findings, counts = diagnose(Index(dump), args)
+        dump = read_live(args.namespace, args.all_namespaces, notes, absent)
+    findings, counts = diagnose(Index(dump), args, absent)
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     payload = {"summary": counts, "findings": findings, "notes": notes}

@@ -185,3 +185,38 @@ def test_text_pastes_from_the_gateway_and_the_endpoint_picker(gw_run, tmp_path, 
     res = gw_run("check_routes", "-f", str(path), "--json")
     first = res.doc["findings"][0]
     assert (first["cause"], first["basis"], res.code) == (cause, "reported", 1)
+
+
+# kubectl's own errors for a type the server does not serve (wordings: k8s_skillkit.crd), and
+# the CRD bundle each one means (GAIE config/crd/bases per tag: InferenceModel until v0.5.1,
+# the alpha InferencePool until v1.4.0, InferenceObjective v1.0.0-v1.5.0).
+CRD_ERRORS = {
+    "gateway-api": ('$ kubectl get httproute -A\nerror: the server doesn\'t have a resource '
+                    'type "httproute"\n', "standard-install.yaml"),
+    "v1-pool": ('$ kubectl apply -f pool.yaml\nerror: resource mapping not found for name: '
+                '"vllm-llama3-8b-instruct" namespace: "" from "pool.yaml": no matches for kind '
+                '"InferencePool" in version "inference.networking.k8s.io/v1"\nensure CRDs are '
+                'installed first\n', "GAIE v1.0.0 or later"),
+    "alpha-pool": ('error: unable to recognize "pool.yaml": no matches for kind "InferencePool" '
+                   'in version "inference.networking.x-k8s.io/v1alpha2"\n', "GAIE v1.5.0 removed"),
+    "inference-model": ('error: resource mapping not found for name: "food-review" namespace: '
+                        '"" from "model.yaml": no matches for kind "InferenceModel" in version '
+                        '"inference.networking.x-k8s.io/v1alpha2"\n', "InferenceObjective"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRD_ERRORS))
+def test_kubectl_says_the_crd_is_not_installed(gw_run, tmp_path, name):
+    text, fix = CRD_ERRORS[name]
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    res = gw_run("check_routes", "-f", str(path), "--json")
+    first = res.doc["findings"][0]
+    assert (first["cause"], first["basis"], res.code) == ("crd_not_installed", "reported", 1)
+    assert fix in first["fix"]
+
+
+def test_a_crd_error_for_another_area_is_not_this_skills_answer(gw_proc):
+    res = gw_proc("check_routes", "-f", "-",
+                  stdin='error: the server doesn\'t have a resource type "clusterqueues"\n')
+    assert res.code == 2

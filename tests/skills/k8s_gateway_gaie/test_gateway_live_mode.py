@@ -45,7 +45,7 @@ kinds = {{"services": "Service", "pods": "Pod", "events": "Event", "namespaces":
           "referencegrants": "ReferenceGrant", "gatewayclasses": "GatewayClass",
           "inferencepools": "InferencePool"}}
 base = resource.split(".")[0]
-if base not in kinds or "x-k8s" in resource:
+if base not in kinds or "x-k8s" in resource or base in {missing!r}:
     print({absent!r}.format(base), file=sys.stderr)
     sys.exit(1)
 ns = args[args.index("-n") + 1] if "-n" in args else None
@@ -55,16 +55,21 @@ print(json.dumps({{"apiVersion": "v1", "kind": "List", "items": items}}))
 '''
 
 
-def test_live_listing_proves_absence_and_skips_missing_crds(tmp_path):
+def run_live(tmp_path, objects, missing=()):
     world = tmp_path / "world.json"
-    world.write_text(json.dumps(WORLD))
+    world.write_text(json.dumps(objects))
     kubectl = tmp_path / "bin" / "kubectl"
     kubectl.parent.mkdir()
-    kubectl.write_text(STAND_IN.format(python=sys.executable, world=str(world), absent=ABSENT))
+    kubectl.write_text(STAND_IN.format(python=sys.executable, world=str(world), absent=ABSENT,
+                                       missing=set(missing)))
     kubectl.chmod(kubectl.stat().st_mode | stat.S_IEXEC)
     env = dict(os.environ, PATH=f"{kubectl.parent}{os.pathsep}{os.environ['PATH']}")
-    proc = subprocess.run([sys.executable, str(SCRIPT), "-n", "llm", "--json"],
+    return subprocess.run([sys.executable, str(SCRIPT), "-n", "llm", "--json"],
                           capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_live_listing_proves_absence_and_skips_missing_crds(tmp_path):
+    proc = run_live(tmp_path, WORLD)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr and "skipped" not in proc.stderr
     found = [f for f in json.loads(proc.stdout)["findings"] if f["severity"] != "info"]
@@ -73,3 +78,23 @@ def test_live_listing_proves_absence_and_skips_missing_crds(tmp_path):
     assert found[0]["confirm"] == "kubectl get services llama-typo -n llm -o yaml"
     # a route read from the cluster with no status at all: no controller reconciled it
     assert "no_controller" in {f["cause"] for f in found}
+
+
+def test_live_cluster_without_the_gateway_api_crds(tmp_path):
+    proc = run_live(tmp_path, [WORLD[4]], missing={"httproutes", "grpcroutes", "gateways",
+                                                    "referencegrants", "gatewayclasses"})
+    assert proc.returncode == 1, proc.stderr
+    found = json.loads(proc.stdout)["findings"]
+    assert (found[0]["cause"], found[0]["basis"]) == ("crd_not_installed", "reported")
+    assert "standard-install.yaml" in found[0]["fix"]
+
+
+def test_live_route_to_a_pool_group_the_server_does_not_serve(tmp_path):
+    route = json.loads(json.dumps(WORLD[2]))
+    route["spec"]["rules"][0]["backendRefs"] = [
+        {"group": "inference.networking.x-k8s.io", "kind": "InferencePool", "name": "llama"}]
+    proc = run_live(tmp_path, WORLD[:2] + [route] + WORLD[3:])
+    found = [f for f in json.loads(proc.stdout)["findings"] if f["severity"] != "info"]
+    assert found[0]["cause"] == "crd_not_installed"
+    assert found[0]["object"]["name"] == "inferencepools.inference.networking.x-k8s.io"
+    assert "GAIE v1.5.0 removed it" in found[0]["fix"]

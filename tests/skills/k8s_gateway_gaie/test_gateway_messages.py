@@ -16,7 +16,7 @@ SCRIPTS = Path(__file__).resolve().parents[3] / "skills" / "k8s-gateway-gaie" / 
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(0, str(SCRIPTS.parents[1] / "_shared"))
 
-from _gw_messages import classify, is_problem  # noqa: E402
+from _gw_messages import absent_crd, classify, is_problem  # noqa: E402
 
 
 def cond(ctype, status, reason, message=""):
@@ -272,3 +272,28 @@ def test_controller_failure_events(scope, event, cause):
 def test_unknown_event_wording_is_marked_unknown():
     verdict = classify("event:Gateway", {"reason": "Sync", "message": "something new"})
     assert verdict.pattern.startswith("event:")
+
+
+@pytest.mark.parametrize("kind, line, expect", [
+    ("httproutes", 'the server doesn\'t have a resource type "httproutes"', "standard-install"),
+    ("gatewayclasses.gateway.networking.k8s.io", "", "standard-install"),
+    ("GatewayClass", 'no matches for kind "GatewayClass" in version '
+     '"gateway.networking.k8s.io/v1"', "standard-install"),
+    ("InferencePool", 'no matches for kind "InferencePool" in version '
+     '"inference.networking.k8s.io/v1"', "GAIE v1.0.0 or later"),
+    ("InferencePool", 'no matches for kind "InferencePool" in version '
+     '"inference.networking.x-k8s.io/v1alpha2"', "GAIE v1.5.0 removed it"),
+    ("inferencepools.inference.networking.x-k8s.io", "", "GAIE v1.5.0 removed it"),
+    ("InferenceModel", 'no matches for kind "InferenceModel" in version '
+     '"inference.networking.x-k8s.io/v1alpha2"', "replaced it with InferenceObjective"),
+    ("inferenceobjectives", "", "llm-d"),
+])
+def test_absent_crd_names_the_bundle(kind, line, expect):
+    verdict = absent_crd(kind, line)
+    assert (verdict.cause, verdict.layer) == ("crd_not_installed", "class")
+    assert expect in verdict.hint
+
+
+def test_absent_crd_of_another_area_is_not_read():
+    assert absent_crd("clusterqueues", 'the server doesn\'t have a resource type '
+                      '"clusterqueues"') is None
