@@ -136,15 +136,21 @@ FORMS = {
 }
 
 
-@pytest.mark.parametrize("form", sorted(FORMS))
-def test_every_paste_form_names_the_cause(gw_run, tmp_path, form):
-    text, cause = FORMS[form]
+def check_text(gw_run, tmp_path, text):
+    """check_routes --json over a paste: (its first problem finding or None, exit code, all)."""
     path = tmp_path / "paste.txt"
     path.write_text(text)
     res = gw_run("check_routes", "-f", str(path), "--json")
     problems = [f for f in res.doc["findings"] if f["severity"] != "info"]
-    assert problems and problems[0]["cause"] == cause, res.doc["findings"]
-    assert problems[0]["basis"] == "reported" and res.code == 1
+    return (problems[0] if problems else None), res.code, res.doc["findings"]
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_every_paste_form_names_the_cause(gw_run, tmp_path, form):
+    text, cause = FORMS[form]
+    first, code, findings = check_text(gw_run, tmp_path, text)
+    assert first and first["cause"] == cause, findings
+    assert first["basis"] == "reported" and code == 1
 
 
 def test_a_paste_with_no_object_is_one_line_exit_2(gw_proc):
@@ -180,11 +186,9 @@ TEXT_PASTES = {
 @pytest.mark.parametrize("name", sorted(TEXT_PASTES))
 def test_text_pastes_from_the_gateway_and_the_endpoint_picker(gw_run, tmp_path, name):
     text, cause = TEXT_PASTES[name]
-    path = tmp_path / "paste.txt"
-    path.write_text("$ curl -i $IP:$PORT/v1/completions -d @req.json\n" + text)
-    res = gw_run("check_routes", "-f", str(path), "--json")
-    first = res.doc["findings"][0]
-    assert (first["cause"], first["basis"], res.code) == (cause, "reported", 1)
+    first, code, _ = check_text(gw_run, tmp_path,
+                                "$ curl -i $IP:$PORT/v1/completions -d @req.json\n" + text)
+    assert (first["cause"], first["basis"], code) == (cause, "reported", 1)
 
 
 # kubectl's own errors for a type the server does not serve (wordings: k8s_skillkit.crd), and
@@ -208,11 +212,8 @@ CRD_ERRORS = {
 @pytest.mark.parametrize("name", sorted(CRD_ERRORS))
 def test_kubectl_says_the_crd_is_not_installed(gw_run, tmp_path, name):
     text, fix = CRD_ERRORS[name]
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    res = gw_run("check_routes", "-f", str(path), "--json")
-    first = res.doc["findings"][0]
-    assert (first["cause"], first["basis"], res.code) == ("crd_not_installed", "reported", 1)
+    first, code, _ = check_text(gw_run, tmp_path, text)
+    assert (first["cause"], first["basis"], code) == ("crd_not_installed", "reported", 1)
     assert fix in first["fix"]
 
 
