@@ -59,6 +59,11 @@ CAUSES: dict[str, tuple[str, str]] = {
     # --- backends --------------------------------------------------------------------------
     "backend_not_found": ("backend", "create the backend (Service or InferencePool) or fix "
                           "backendRefs[].name/namespace"),
+    "backend_no_endpoints": ("backend", "the backend Service has no ready endpoint: make its "
+                             "spec.selector match the model server pods' labels and get those "
+                             "pods Ready (kubectl get endpointslices -l "
+                             "kubernetes.io/service-name=<svc>); the gateway answers 503 "
+                             "meanwhile"),
     "ref_not_permitted": ("backend", "add a ReferenceGrant in the target namespace "
                           "(make_route.py grant prints it)"),
     "port_mismatch": ("backend", "set backendRefs[].port to a port the Service exposes "

@@ -99,6 +99,12 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        hint="Envoy Gateway serves Backend resources only when its config enables them: set "
             "extensionApis.enableBackend: true in the EnvoyGateway configuration (Helm "
             "config.envoyGateway.extensionApis.enableBackend) and restart the controller"),
+    _p("no-ready-endpoints", r"no ready endpoints for the related Service(Import)? " + _NAME,
+       "backend_no_endpoints", "backend", _ROUTE_EVENT,
+       hint="Service {name} has no ready endpoint: make its spec.selector match the model "
+            "server pods' labels and get those pods Ready (kubectl get endpointslices -l "
+            "kubernetes.io/service-name=<name> -n <namespace>); Envoy Gateway answers 503 "
+            "meanwhile"),
     _p("unsupported-backend", r"Unsupported backend kind|referencing unsupported backendRef|"
        r"backendRefs\[\d+\]\.(kind|group): Unsupported value|Kind is invalid|Group is invalid|"
        r"unsupported backend |not supported as a backend",
@@ -285,6 +291,9 @@ _POOL = {
     "HTTPRouteNotAccepted": ("pool_not_accepted", "pool"),
     "Pending": ("no_controller", "pool"),
 }
+# Envoy Gateway v1.6.0+ route condition type BackendsAvailable (outside the Gateway API):
+# the route stays Accepted and resolved, traffic to the backend gets a 503.
+_ROUTE_BACKENDS = {"EndpointsNotFound": ("backend_no_endpoints", "backend")}
 _FALLBACK = {"route": ("route_not_accepted", "attach"), "gateway": ("gateway_not_ready",
              "gateway"), "listener": ("listener_invalid", "listener"),
              "class": ("gateway_class_not_accepted", "class"),
@@ -322,7 +331,7 @@ def match_message(scope: str, message: str) -> Verdict | None:
             continue
         hit = pat.regex.search(message)
         if hit:
-            subject = {k.split("_")[0]: v for k, v in hit.groupdict().items() if v}
+            subject = {k.split("_")[0]: v.rstrip(".") for k, v in hit.groupdict().items() if v}
             if pat.pid == "pool-not-found":
                 subject["kind"] = "InferencePool"
             elif pat.pid == "service-not-found":
@@ -341,7 +350,8 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
     reason, ctype = str(cond.get("reason") or ""), cond.get("type")
     table = {}
     if scope == "route":
-        table = _ROUTE_RESOLVED if ctype == "ResolvedRefs" else _ROUTE_ACCEPTED
+        table = {"ResolvedRefs": _ROUTE_RESOLVED, "BackendsAvailable": _ROUTE_BACKENDS}.get(
+            ctype, _ROUTE_ACCEPTED)
     elif scope == "gateway":
         table = _GATEWAY
     elif scope == "listener":
@@ -353,7 +363,7 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
     if reason in table:
         cause, layer = table[reason]
         return Verdict(cause, layer, f"reason:{reason}")
-    if scope == "route" and ctype == "ResolvedRefs":
+    if scope == "route" and ctype in ("ResolvedRefs", "BackendsAvailable"):
         return Verdict("backend_unresolved", "backend", "reason:other")
     if scope.startswith("event:"):
         base = _EVENT_LAYER.get(scope.split(":", 1)[1], "route")

@@ -15,7 +15,7 @@ from k8s_skillkit.findings import finding
 from _gw_causes import fix_for, layer_of
 from _gw_messages import absent_crd, classify, match_message
 from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
-                         parent_refs, service_ports)
+                         parent_refs, pod_ready, service_ports)
 
 ROUTE_STATUS_KINDS = ROUTE_KINDS + ("TLSRoute", "TCPRoute", "UDPRoute")
 EVENT_KINDS = ("Gateway", "GatewayClass", "InferencePool") + ROUTE_STATUS_KINDS
@@ -194,6 +194,8 @@ def refine_backend(index, route: dict, cond: dict, verdict) -> tuple[str, list[s
     for a Service the dump holds with other ports is the port.
     """
     refs = [ref for _, ref in backend_refs(route)]
+    if verdict.cause == "backend_no_endpoints":
+        return verdict.cause, _endpoint_pods(index, _named_refs(refs, verdict.subject))
     if verdict.cause == "unsupported_backend_kind":
         return _unsupported_pool(refs, verdict, str(cond.get("message") or ""))
     if verdict.cause not in ("backend_not_found", "backend_unresolved"):
@@ -204,6 +206,22 @@ def refine_backend(index, route: dict, cond: dict, verdict) -> tuple[str, list[s
         if cause:
             return cause, [note]
     return verdict.cause, []
+
+
+def _endpoint_pods(index, refs: list[dict]) -> list[str]:
+    """Which pods the Service with no ready endpoint selects, when the dump lists them."""
+    notes = []
+    for ref in refs[:1]:
+        svc = index.get("Service", ref["namespace"], ref["name"])
+        selector = ((svc or {}).get("spec") or {}).get("selector")
+        if not selector or not index.listed("Pod", ref["namespace"]):
+            continue
+        pods = index.pods(ref["namespace"], selector)
+        ready = [p for p in pods if pod_ready(p)]
+        labels = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+        notes.append(f"Service {ref['namespace']}/{ref['name']} selects {labels}: "
+                     f"{len(pods)} pod(s) match, {len(ready)} Ready")
+    return notes
 
 
 def _unsupported_pool(refs: list[dict], verdict, message: str) -> tuple[str, list[str]]:

@@ -40,10 +40,11 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict route_not_accepted
-  backend_not_found ref_not_permitted port_mismatch unsupported_backend_kind
-  backend_unresolved stale_status inference_api_version_mismatch inference_pool_unsupported
-  endpoint_picker_missing endpoint_picker_misconfigured pool_not_accepted pool_pods_not_ready
-  pool_saturated pool_selects_no_pods pool_target_port_mismatch request_body_invalid no_timeouts
+  backend_not_found backend_no_endpoints ref_not_permitted port_mismatch
+  unsupported_backend_kind backend_unresolved stale_status inference_api_version_mismatch
+  inference_pool_unsupported endpoint_picker_missing endpoint_picker_misconfigured
+  pool_not_accepted pool_pods_not_ready pool_saturated pool_selects_no_pods
+  pool_target_port_mismatch request_body_invalid no_timeouts
   (info: no_tls outdated_inference_api not_in_dump not_checked)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 

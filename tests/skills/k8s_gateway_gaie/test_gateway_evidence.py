@@ -299,3 +299,21 @@ def test_one_fault_reported_by_two_conditions_is_one_finding(gw_run, tmp_path):
             and f["object"]["name"] == "gw"]
     assert len(same) == 1
     assert any("Programmed" in line for line in same[0]["evidence"])
+
+
+def test_envoy_gateway_no_ready_endpoints_counts_the_selected_pods(gw_run, tmp_path):
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "llama-svc",
+                                                               "namespace": "llm"},
+           "spec": {"selector": {"app": "llama-v2"}, "ports": [{"port": 8000}]}}
+    conds = [{"type": "Accepted", "status": "True", "reason": "Accepted"},
+             {"type": "BackendsAvailable", "status": "False", "reason": "EndpointsNotFound",
+              "message": "Failed to find endpoints: no ready endpoints for the related Service "
+                         "llm/llama-svc."},
+             {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs"}]
+    r = route({"name": "llama-svc", "port": 8000}, conds)
+    pods = [_pod("llama-0", {"app": "llama"}, True)]  # labelled app=llama, not app=llama-v2
+    found = run(gw_run, tmp_path, [r, svc] + pods)
+    assert (found[0]["cause"], found[0]["basis"]) == ("backend_no_endpoints", "reported")
+    assert "Service llm/llama-svc selects app=llama-v2: 0 pod(s) match, 0 Ready" in \
+        found[0]["evidence"]
+    assert "Service llm/llama-svc has no ready endpoint" in found[0]["fix"]

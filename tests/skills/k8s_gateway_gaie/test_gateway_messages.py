@@ -60,6 +60,12 @@ ROUTE = [
     (cond("ResolvedRefs", "False", "UnsupportedValue",
           "Failed to process route rule 0 backendRef 0: Backend is disabled in Envoy Gateway "
           "configuration."), "unsupported_backend_kind"),
+    # v1.6.0+ (route.go, testdata/httproute-with-backendref-no-endpoints.out.yaml; captured
+    # from v1.9.0 by tests/live): a type of its own, the route stays Accepted and resolved
+    (cond("BackendsAvailable", "False", "EndpointsNotFound",
+          "Failed to find endpoints: no ready endpoints for the related Service "
+          "default/service-with-no-endpoints."), "backend_no_endpoints"),
+    (cond("BackendsAvailable", "False", "EndpointsNotFound", ""), "backend_no_endpoints"),
     # --- Istio pilot/pkg/config/kube/gateway/conversion.go (main, 1.31-alpha) --------------
     (cond("ResolvedRefs", "False", "BackendNotFound",
           "backend(svc.default.svc.cluster.local) not found"), "backend_not_found"),
