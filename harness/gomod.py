@@ -74,6 +74,7 @@ PINNED_MODULES = {
                                         pins.GATEWAY_API_INFERENCE_EXTENSION),
     "jobset": ("sigs.k8s.io/jobset", pins.JOBSET),
     "leaderworkerset": ("sigs.k8s.io/lws", pins.LEADERWORKERSET),
+    "envoy-gateway": ("github.com/envoyproxy/gateway", pins.ENVOY_GATEWAY),
 }
 
 

@@ -37,6 +37,8 @@ COMPONENTS = (
     Component("etcd", ("etcd",), "1-3"),
     Component("kwok", ("kwok", "kwokctl"), "1-3"),
     Component("kueue", ("kueue",), "3-6"),
+    # Optional: `cluster up --no-gateway-controller` neither builds nor starts it.
+    Component("envoy-gateway", ("envoy-gateway",), "4-8"),
 )
 ALL_BINARIES = tuple(b for c in COMPONENTS for b in c.binaries)
 
@@ -45,14 +47,15 @@ def binary(name: str) -> Path:
     return paths.bin_dir() / name
 
 
-def missing_components() -> list[Component]:
-    """Components whose cached binaries are absent, partial or do not match their stamp."""
-    return [c for c in COMPONENTS if not _is_intact(c)]
+def missing_components(skip=()) -> list[Component]:
+    """Components whose cached binaries are absent, partial or do not match their stamp
+    (leaving out the optional components named in `skip`)."""
+    return [c for c in COMPONENTS if c.name not in skip and not _is_intact(c)]
 
 
-def ensure_built(log=None) -> Path:
-    """Build whatever is missing; return the bin folder. Fast when all is cached."""
-    todo = missing_components()
+def ensure_built(log=None, skip=()) -> Path:
+    """Build whatever is missing (but `skip`); return the bin folder. Fast when cached."""
+    todo = missing_components(skip)
     if not todo:
         return paths.bin_dir()
     log = log or _stderr
@@ -110,7 +113,7 @@ def _read_stamp(component: Component) -> dict | None:
 
 def _component_version(component: Component) -> str:
     return {"kubernetes": pins.KUBERNETES, "etcd": pins.ETCD, "kwok": pins.KWOK,
-            "kueue": pins.KUEUE}[component.name]
+            "kueue": pins.KUEUE, "envoy-gateway": pins.ENVOY_GATEWAY}[component.name]
 
 
 def _build_component(go: str, component: Component, counter: str, log) -> None:
@@ -152,11 +155,18 @@ def _build_command(go: str, component: Component, stage: Path):
                                   ["go.etcd.io/etcd/server/v3"])
         return ([go, "build", "-trimpath", "-ldflags", "-s -w", "-o", str(stage / "etcd"),
                  "go.etcd.io/etcd/server/v3"], workdir, {})
-    module = {"kwok": "sigs.k8s.io/kwok/cmd/", "kueue": "sigs.k8s.io/kueue/cmd/"}[component.name]
+    module = {"kwok": "sigs.k8s.io/kwok/cmd/", "kueue": "sigs.k8s.io/kueue/cmd/",
+              "envoy-gateway": "github.com/envoyproxy/gateway/cmd/"}[component.name]
     version = _component_version(component)
     targets = [f"{module}{b}@{version}" for b in component.binaries]
-    return ([go, "install", "-trimpath", "-ldflags", "-s -w"] + targets, str(stage),
-            {"GOBIN": str(stage)})
+    ldflags, env = "-s -w", {"GOBIN": str(stage)}
+    if component.name == "envoy-gateway":
+        # `envoy-gateway version` prints this (internal/cmd/version); static, because it
+        # runs in a minimal root with no shared libraries (see envoy_gateway/sandbox.py).
+        ldflags += (" -X github.com/envoyproxy/gateway/internal/cmd/version."
+                    f"envoyGatewayVersion={version}")
+        env["CGO_ENABLED"] = "0"
+    return ([go, "install", "-trimpath", "-ldflags", ldflags] + targets, str(stage), env)
 
 
 def _wrapper_module_kubernetes(go: str, stage: Path, component: Component) -> str:

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from harness.cluster import build, health, providers, topology
+from harness.cluster.envoy_gateway import process as eg_process
 from harness.errors import UserError
 
 EPILOG = """examples:
@@ -24,8 +25,8 @@ def register(groups) -> None:
     parser = groups.add_parser(
         "cluster", help="the scenario cluster: build, up, down, status, env",
         description="A real Kubernetes control plane (etcd, kube-apiserver, scheduler, "
-                    "controller-manager, KWOK nodes, Kueue) built from pinned upstream "
-                    "modules and run as local processes; or an existing cluster.",
+                    "controller-manager, KWOK nodes, Kueue, Envoy Gateway) built from pinned "
+                    "upstream modules and run as local processes; or an existing cluster.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -48,6 +49,9 @@ def register(groups) -> None:
     p.add_argument("--port", type=int, help="apiserver port (default: a free one)")
     p.add_argument("--gateway-channel", choices=("standard", "experimental"),
                    default="experimental", help="Gateway API CRD channel (default: experimental)")
+    p.add_argument("--no-gateway-controller", dest="gateway_controller", action="store_false",
+                   help="local provider: do not build or start Envoy Gateway (fastest start; "
+                        "then nothing writes Gateway or route status)")
     p.add_argument("--kubeconfig", help="kubeconfig provider: the file (default: $KUBECONFIG)")
     p.add_argument("--context", help="kubeconfig provider: the context (default: current)")
     p.set_defaults(handler=cmd_up)
@@ -93,7 +97,8 @@ def cmd_up(args) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupt)
     if args.provider == "local":
         created = cluster.up(topology_file=args.topology, port=args.port,
-                             gateway_channel=args.gateway_channel)
+                             gateway_channel=args.gateway_channel,
+                             gateway_controller=args.gateway_controller)
     else:
         created = cluster.up(kubeconfig=args.kubeconfig, context=args.context)
     if not created:
@@ -150,6 +155,8 @@ def collect_status(name: str) -> dict:
         components += health.control_plane(cluster.kwok_workdir / "clusters" / name)
         components.append(health.kueue(state.get("kueue_pid"), state.get("ports", {})
                                        .get("health")))
+        if "envoy_gateway" in state:
+            components.append(eg_process.component_health(state["envoy_gateway"]))
     else:
         api_ok = cluster.kubectl().ok("get", "--raw", "/readyz")
         components.append(health.ComponentHealth("kube-apiserver", api_ok,

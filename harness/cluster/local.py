@@ -19,6 +19,8 @@ from pathlib import Path
 
 from harness import pins, yamlio
 from harness.cluster import build, crds, kueue, kwok_stages, paths, pki, procs, topology
+from harness.cluster.envoy_gateway import config as eg_config
+from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.kubectl import Kubectl
 from harness.errors import UserError
 
@@ -62,20 +64,25 @@ class LocalCluster:
                 and self.kubectl().ok("get", "--raw", "/readyz"))
 
     def up(self, topology_file: str | None = None, port: int | None = None,
-           gateway_channel: str = "experimental") -> bool:
-        """Start the cluster; False when it was already running. Cleans up on any failure."""
+           gateway_channel: str = "experimental", gateway_controller: bool = True) -> bool:
+        """Start the cluster; False when it was already running. Cleans up on any failure.
+
+        gateway_controller: also run Envoy Gateway (see harness.cluster.envoy_gateway)."""
         topo = topology.load(topology_file)  # bad topology: fail before building anything
         if port is not None and not procs.port_is_free(port):
             raise UserError(f"port {port} is already in use: stop what uses it or pick "
                             "another with --port")
-        build.ensure_built(log=self.log)
+        if gateway_controller and os.geteuid() != 0:
+            raise UserError("Envoy Gateway runs in its own network namespace, which needs "
+                            "root: run as root, or start without it: --no-gateway-controller")
+        build.ensure_built(log=self.log, skip=() if gateway_controller else ("envoy-gateway",))
         if self.is_running():
             return False
         if self.dir.exists():
             self.log(f"removing the stale state of cluster {self.name!r}")
             self.down()
         try:
-            self._start(topo, port, gateway_channel)
+            self._start(topo, port, gateway_channel, gateway_controller)
         except BaseException:
             self.log("start-up failed: stopping everything that was started")
             self.down()
@@ -86,10 +93,14 @@ class LocalCluster:
         """Stop every process of this cluster and delete its state; returns how many."""
         found = procs.processes_using(self.dir)
         procs.stop_all(found)
+        if eg_process.mounted_on_host(self.dir):
+            raise UserError(f"{self.dir}: Envoy Gateway's sandbox root is mounted on the host; "
+                            "unmount it (umount -R) before deleting the cluster folder")
         shutil.rmtree(self.dir, ignore_errors=True)
         return len(found)
 
-    def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str) -> None:
+    def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str,
+               gateway_controller: bool) -> None:
         """Start the control plane in the background while the manifests are prepared,
         then Kueue; everything Kueue does not need is applied in parallel with it."""
         started = time.monotonic()
@@ -97,7 +108,7 @@ class LocalCluster:
         self._write_state({"phase": "starting", "provider": self.provider})
         self._start_watchdog()
         control_plane = self._spawn_control_plane(port)
-        plan = self._prepare(topo, gateway_channel)
+        plan = self._prepare(topo, gateway_channel, gateway_controller)
         self._wait_control_plane(control_plane)
         self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
         kubectl, logs = self.kubectl(), self.dir / "logs"
@@ -114,16 +125,23 @@ class LocalCluster:
         kubectl.apply(plan["webhooks"])
         for proc in (hardware, networking):
             kubectl.wait_applied(proc)
-        self._wait_kueue(plan["ports"], plan["ca"])
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
+        gateway = eg_process.EnvoyGateway(self.dir, self.kubeconfig, self.log) if gateway_controller \
+            else None
+        gateway_state = {"envoy_gateway": gateway.start(kubectl)} if gateway else {}
+        self._wait_kueue(plan["ports"], plan["ca"])
         kubectl.apply(plan["flavors"])  # validated by Kueue's webhook, so after Kueue
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
+        if gateway:
+            gateway.wait_ready(kubectl, gateway_state["envoy_gateway"])
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
         self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "nodes": sum(p.count for p in topo.pools),
-                           "started_seconds": round(time.monotonic() - started, 2)})
+                           "started_seconds": round(time.monotonic() - started, 2),
+                           **gateway_state})
 
-    def _prepare(self, topo: topology.Topology, gateway_channel: str) -> dict:
+    def _prepare(self, topo: topology.Topology, gateway_channel: str,
+                 gateway_controller: bool) -> dict:
         """Certificates, Kueue's config and every object to apply (runs while kwokctl works)."""
         ports = {"webhook": procs.free_port(), "health": procs.free_port()}
         ca = self._make_certs()
@@ -136,7 +154,8 @@ class LocalCluster:
             "kueue_prerequisites": [namespace] + [crds.without_embedded_pod_docs(c) for c in (
                 kueue.crds(ports["webhook"], ca.cert_pem)
                 + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS))],
-            "networking": crds.objects(gateway_channel, crds.NETWORKING),
+            "networking": crds.objects(gateway_channel, crds.NETWORKING) + (
+                eg_config.prerequisites() if gateway_controller else []),
             "webhooks": kueue.webhook_configurations(ports["webhook"], ca.cert_pem),
             "hardware": [o for o in hardware if o["kind"] != "ResourceFlavor"],
             "flavors": [o for o in hardware if o["kind"] == "ResourceFlavor"],

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from harness.cluster import paths, procs
+from harness.cluster.envoy_gateway import netns
 
 pytestmark = pytest.mark.live
 
@@ -50,7 +51,9 @@ def test_up_status_env_up_again_down(clean):
     up = _cli("up")
     assert up.returncode == 0, up.stderr
     assert "healthy" in up.stdout and "8/8 Ready" in up.stdout
-    assert len(_leftovers()) == 6  # etcd, apiserver, controller-manager, scheduler, kwok, kueue
+    # etcd, apiserver, controller-manager, scheduler, kwok, kueue, envoy-gateway
+    assert len(_leftovers()) == 7
+    assert any(p.name() == "envoy-gateway" for p in _leftovers())
     env = _cli("env")
     assert env.stdout.startswith("export KUBECONFIG=") and NAME in env.stdout
     again = _cli("up")
@@ -58,8 +61,10 @@ def test_up_status_env_up_again_down(clean):
     status = _cli("status", "--json")
     assert status.returncode == 0 and '"healthy": true' in status.stdout
     down = _cli("down")
-    assert down.returncode == 0 and "6 processes stopped" in down.stdout
+    assert down.returncode == 0 and "7 processes stopped" in down.stdout
     assert _leftovers() == [] and not paths.cluster_dir(NAME).exists()
+    iface = netns.host_iface_name(paths.cluster_dir(NAME))  # Envoy Gateway's veth pair
+    assert subprocess.run(["ip", "link", "show", iface], capture_output=True).returncode != 0
     gone = _cli("status")
     assert gone.returncode == 1 and "not running" in gone.stdout
 

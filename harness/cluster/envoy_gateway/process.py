@@ -1,0 +1,176 @@
+"""Start Envoy Gateway's control plane for a local cluster and tell whether it is healthy.
+
+The steps mirror the Helm chart: the `certgen` Job (here: `envoy-gateway certgen` run
+once, which writes the envoy-gateway, envoy, envoy-rate-limit and envoy-oidc-hmac Secrets
+into envoy-gateway-system), then the controller Deployment (here: `envoy-gateway server`
+in its own mount and network namespaces, see sandbox.py and netns.py), reading the
+EnvoyGateway configuration from a file and the cluster through a kubeconfig.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import yaml
+
+from harness import yamlio
+from harness.cluster import build, health, procs
+from harness.cluster.envoy_gateway import config, netns
+from harness.cluster.kubectl import Kubectl
+from harness.errors import UserError
+
+BINARY = "envoy-gateway"
+START_TIMEOUT = 60
+
+
+class EnvoyGateway:
+    """Envoy Gateway for the cluster whose state folder is `cluster_dir`."""
+
+    def __init__(self, cluster_dir: Path, kubeconfig: Path, log=None):
+        self.cluster_dir = cluster_dir
+        self.dir = cluster_dir / "envoy-gateway"
+        self.kubeconfig = kubeconfig
+        self.log_path = cluster_dir / "logs" / "envoy-gateway.log"
+        self.log = log or (lambda message: None)
+
+    def start(self, kubectl: Kubectl) -> dict:
+        """certgen, the controller, the default GatewayClass; returns what the cluster's
+        state must remember. config.prerequisites() and the Gateway API CRDs must be
+        served already."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        (self.dir / "config.yaml").write_text(yamlio.dump_all([config.envoy_gateway_config()]))
+        self._certgen()
+        self._write_certs(kubectl)
+        pid = self._spawn()
+        link = netns.connect(pid, self.cluster_dir, self.cluster_dir.parent)
+        self._write_kubeconfig(kubectl, link.host_ip)
+        (self.dir / "net-ready").touch()
+        kubectl.apply(config.default_objects())
+        return {"pid": pid, **link.as_dict()}
+
+    def wait_ready(self, kubectl: Kubectl, state: dict, timeout: float = START_TIMEOUT) -> None:
+        """Until its readiness endpoint answers (caches synced, runners up) and it has
+        accepted the default GatewayClass."""
+        self._wait(lambda: health.probe(readiness_url(state)) == "ok", state, timeout,
+                   "Envoy Gateway's readiness")
+        template = '{.status.conditions[?(@.type=="Accepted")].status}'
+        self._wait(lambda: kubectl.run("get", "gatewayclass", config.GATEWAY_CLASS, "-o",
+                                       f"jsonpath={template}", check=False).stdout == "True",
+                   state, timeout, f"GatewayClass {config.GATEWAY_CLASS} to be Accepted")
+
+    def _wait(self, check, state: dict, timeout: float, what: str) -> None:
+        """Poll `check` while the process lives; one clear error when it dies or stalls."""
+        def ready():
+            if not procs.is_alive(state["pid"]):
+                raise procs.StopWaiting(f"Envoy Gateway exited during start-up: "
+                                        f"{_last_line(self.log_path)} (log: {self.log_path})")
+            return check()
+
+        try:
+            procs.wait_until(ready, timeout, interval=0.1, what=what)
+        except TimeoutError as err:
+            raise UserError(f"{err}; log: {self.log_path}") from err
+
+    # -- steps -------------------------------------------------------------------------
+    def _certgen(self) -> None:
+        # --config-home only matters with --local; it puts the cluster folder on the
+        # command line, which is how `down` and the watchdog find every cluster process.
+        argv = [str(build.binary(BINARY)), "certgen", "--disable-topology-injector",
+                "--config-home", str(self.dir)]
+        env = {**os.environ, "KUBECONFIG": str(self.kubeconfig),
+               "ENVOY_GATEWAY_NAMESPACE": config.NAMESPACE}
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        if proc.returncode != 0:
+            raise UserError(f"envoy-gateway certgen failed: "
+                            f"{_last_nonempty(proc.stderr or proc.stdout)}")
+
+    def _write_certs(self, kubectl: Kubectl) -> None:
+        """The controller's own certificate (Secret envoy-gateway) into the folder the
+        sandbox mounts on /certs."""
+        secret = kubectl.get_json("secret", "envoy-gateway", "-n", config.NAMESPACE)
+        certs = self.dir / "certs"
+        certs.mkdir(exist_ok=True)
+        for key in ("ca.crt", "tls.crt", "tls.key"):
+            path = certs / key
+            path.write_bytes(base64.b64decode(secret["data"][key]))
+            path.chmod(0o600)
+
+    def _spawn(self) -> int:
+        root = self.dir / "rootfs"
+        root.mkdir(exist_ok=True)
+        binary = str(build.binary(BINARY))
+        argv = ["unshare", "--mount", "--net", "--propagation", "private", "--",
+                sys.executable, "-m", "harness.cluster.envoy_gateway.sandbox",
+                "--root", str(root), "--ready", str(self.dir / "net-ready"),
+                "--certs", str(self.dir / "certs"), "--bind", str(self.dir),
+                "--bind", binary, "--",
+                binary, "server", "--config-path", str(self.dir / "config.yaml")]
+        env = {**os.environ, "KUBECONFIG": str(self.dir / "kubeconfig"),
+               "ENVOY_GATEWAY_NAMESPACE": config.NAMESPACE,
+               "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+        pid = procs.start_background(argv, self.log_path, env)
+        own = os.readlink("/proc/self/ns/net")
+
+        def in_own_namespace():
+            if not procs.is_alive(pid):
+                raise procs.StopWaiting(f"could not start Envoy Gateway's namespaces: "
+                                        f"{_last_line(self.log_path)}")
+            return os.readlink(f"/proc/{pid}/ns/net") != own
+
+        procs.wait_until(in_own_namespace, 10, interval=0.01,
+                         what="Envoy Gateway's network namespace")
+        return pid
+
+    def _write_kubeconfig(self, kubectl: Kubectl, host_ip: str) -> None:
+        """The cluster's kubeconfig with its credentials inlined and the server reached
+        through the host end of the veth pair; the certificate is still checked against
+        the name the cluster's own kubeconfig uses (tls-server-name)."""
+        flat = yaml.safe_load(kubectl.run("config", "view", "--flatten", "--minify",
+                                          "--raw").stdout)
+        cluster = flat["clusters"][0]["cluster"]
+        server = urllib.parse.urlsplit(cluster["server"])
+        cluster["tls-server-name"] = server.hostname
+        cluster["server"] = f"{server.scheme}://{host_ip}:{server.port}"
+        path = self.dir / "kubeconfig"
+        path.write_text(yaml.safe_dump(flat))
+        path.chmod(0o600)
+
+
+def mounted_on_host(cluster_dir: Path) -> bool:
+    """True if the sandbox's root were visible on the host (it never should be: its mounts
+    are private); deleting the cluster folder would then reach into the bound folders."""
+    return os.path.ismount(cluster_dir / "envoy-gateway" / "rootfs")
+
+
+def readiness_url(state: dict) -> str:
+    return f"http://{state['inside_ip']}:{config.HEALTH_PORT}/readyz"
+
+
+def component_health(state: dict | None) -> health.ComponentHealth:
+    """For `cluster status`: the process and its readiness endpoint."""
+    if not state:
+        return health.ComponentHealth("envoy-gateway", False, "not started")
+    if not procs.is_alive(state.get("pid")):
+        return health.ComponentHealth("envoy-gateway", False, "process not running")
+    answer = health.probe(readiness_url(state))
+    return health.ComponentHealth("envoy-gateway", answer == "ok",
+                                  f"pid {state['pid']}, readyz on {state['inside_ip']}:"
+                                  f"{config.HEALTH_PORT} (private netns): {answer}")
+
+
+def _last_line(path: Path) -> str:
+    try:
+        lines = [l for l in path.read_text(errors="replace").splitlines() if l.strip()]
+    except OSError:
+        return "no log"
+    return lines[-1].strip()[:300] if lines else "no output"
+
+
+def _last_nonempty(text: str) -> str:
+    lines = [l for l in text.splitlines() if l.strip()]
+    return lines[-1].strip()[:300] if lines else "no output"
