@@ -267,6 +267,7 @@ def _route(objs):
 
 
 def _cross_ns_backend(objs, ns, other):
+    objs["other-model"] = deployment("shared", other, {"app": "shared"}, 8000)
     objs["other-svc"] = service("shared", other, {"app": "shared"}, 8000)
     _route(objs)["rules"][0]["backendRefs"] = [{"name": "shared", "namespace": other,
                                                 "port": 8000}]
@@ -281,6 +282,7 @@ def _selector_listener(objs, ns, other):
 def _pool_backend(objs, ns, other):
     objs["pool"], = make("pool", "llama", "-n", ns, "--selector", "app=llama", "--port", "8000",
                          "--epp", "llama-epp")
+    objs["epp"] = deployment("llama-epp", ns, {"app": "llama-epp"}, 9002)
     objs["epp-svc"] = service("llama-epp", ns, {"app": "llama-epp"}, 9002)
     _route(objs)["rules"][0]["backendRefs"] = [
         {"group": "inference.networking.k8s.io", "kind": "InferencePool", "name": "llama"}]
@@ -294,6 +296,10 @@ def _extension_filter(objs, ns, other):
 def _external_name(objs, ns, other):
     objs["svc"]["spec"] = {"type": "ExternalName", "externalName": "llama.example.com",
                            "ports": [{"name": "http", "port": 8000}]}
+
+
+def _no_endpoints(objs, ns, other):
+    objs["svc"]["spec"]["selector"] = {"app": "llama-v2"}  # no pod has this label
 
 
 def _conflicting_listener(objs, ns, other):
@@ -354,6 +360,14 @@ FAULTS = {
             "ResolvedRefs": ("False", "InvalidCertificateRef"),
             "Programmed": ("False", "Invalid")}},
         "listener_certificate_invalid", "HTTPS listener's certificate Secret gw-cert is missing"),
+    "no_endpoints": (
+        _no_endpoints,
+        {("HTTPRoute", "llama", "parent gw"): {
+            "Accepted": ("True", "Accepted"), "ResolvedRefs": ("True", "ResolvedRefs"),
+            "BackendsAvailable": ("False", "EndpointsNotFound")}},
+        "backend_no_endpoints",
+        "the backend Service selects no pod: resolved, but no endpoints (an Envoy Gateway "
+        "condition type beyond the Gateway API's)"),
     "listener_conflict": (
         _conflicting_listener,
         {("Gateway", "gw", "listener http"): {"Conflicted": ("True", "ProtocolConflict")}},
@@ -388,6 +402,30 @@ def test_controller_writes_the_fault(kubectl, namespace, other_namespace, case):
         got = _actual(kubectl, namespace, key)
         assert {t: got.get(t) for t in want} == want, (key, got)
     capture(kubectl, case, [namespace, other_namespace], note)
+
+
+# The cases whose cause check_routes.py names today (see /work/notes/gwctrl-for-gwdiag.md).
+CHECKED = sorted(set(FAULTS) - {"no_endpoints"})
+
+
+@pytest.mark.parametrize("case", CHECKED)
+def test_check_names_what_the_controller_wrote(kubectl, kubectl_env, namespace,
+                                                other_namespace, case):
+    """check_routes.py reads the controller's verdict and names its cause (reported)."""
+    mutate, expected, cause, _ = FAULTS[case]
+    objs = baseline(namespace)
+    mutate(objs, namespace, other_namespace)
+    _applied(kubectl, objs)
+    for key in expected:
+        _actual(kubectl, namespace, key)
+    settled(kubectl, [namespace, other_namespace])
+    code, doc = check(kubectl_env, namespace)
+    named = [f for f in doc["findings"] if f["cause"] == cause]
+    assert code == 1 and named, doc["findings"]
+    assert named[0].get("basis") == "reported", named[0]
+    # one fault, one diagnosis: nothing else at warning or error level
+    others = {f["cause"] for f in doc["findings"] if f["severity"] != "info"} - {cause}
+    assert not others, doc["findings"]
 
 
 def test_missing_parent_gets_no_status_and_is_inferred(kubectl, kubectl_env, namespace):

@@ -47,7 +47,7 @@ class EnvoyGateway:
         self._certgen()
         self._write_certs(kubectl)
         pid = self._spawn()
-        link = netns.connect(pid, self.cluster_dir, self.cluster_dir.parent)
+        link = netns.connect(pid, self.cluster_dir, self.cluster_dir.parent.parent)
         self._write_kubeconfig(kubectl, link.host_ip)
         (self.dir / "net-ready").touch()
         kubectl.apply(config.default_objects())
