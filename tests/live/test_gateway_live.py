@@ -404,11 +404,7 @@ def test_controller_writes_the_fault(kubectl, namespace, other_namespace, case):
     capture(kubectl, case, [namespace, other_namespace], note)
 
 
-# The cases whose cause check_routes.py names today (see /work/notes/gwctrl-for-gwdiag.md).
-CHECKED = sorted(set(FAULTS) - {"no_endpoints"})
-
-
-@pytest.mark.parametrize("case", CHECKED)
+@pytest.mark.parametrize("case", sorted(FAULTS))
 def test_check_names_what_the_controller_wrote(kubectl, kubectl_env, namespace,
                                                 other_namespace, case):
     """check_routes.py reads the controller's verdict and names its cause (reported)."""
