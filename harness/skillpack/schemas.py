@@ -37,6 +37,11 @@ KEEP = {"type", "properties", "required", "items", "additionalProperties", "enum
         "maxProperties", "minProperties", "nullable", "format",
         "x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields",
         "x-kubernetes-embedded-resource"}
+# Custom resources also need what the apiextensions-apiserver enforces past the types: the
+# CEL rules (message included: it is the error users see), defaults (applied before any
+# rule runs) and list types (duplicate keys are rejected).
+CRD_KEEP = {"x-kubernetes-list-type", "x-kubernetes-list-map-keys"}
+RULE_KEYS = ("rule", "message", "messageExpression", "fieldPath", "reason", "optionalOldSelf")
 INTERN_MIN_BYTES = 1500
 
 CRD_FOLDERS = {
@@ -115,30 +120,38 @@ class _Compiler:
                 continue
             key = _gvk_key({"group": spec["group"], "version": version["name"],
                             "kind": spec["names"]["kind"]})
-            compact = self.compact(_with_object_meta(schema))
+            compact = self.compact(_with_object_meta(schema), crd=True)
             if channel == "standard":
                 self.standard[key] = compact
             else:
                 self.kinds[key] = compact
                 self.scope[key] = spec.get("scope", "Namespaced")
 
-    def compact(self, schema):
+    def compact(self, schema, crd: bool = False):
         """Strip to KEEP keywords, turn refs into short names, intern big subtrees."""
         if not isinstance(schema, dict):
             return schema
         ref = _ref_name(schema)
-        # "d" marks a defaulted field: the server fills it in before checking `required`.
-        marker = {"d": 1} if "default" in schema else {}
+        # Built-ins: "d" marks a defaulted field (the server fills it in before checking
+        # `required`). Custom resources keep the default itself: CEL rules see it.
+        marker = ({"default": schema["default"]} if crd else {"d": 1}) \
+            if "default" in schema else {}
         if ref:
             return {"$ref": ref, **marker}
         out = dict(marker)
         for key, value in schema.items():
             if key == "properties":
-                out[key] = {k: self.compact(v) for k, v in value.items()}
+                out[key] = {k: self.compact(v, crd) for k, v in value.items()}
             elif key in ("items", "additionalProperties") and isinstance(value, dict):
-                out[key] = self.compact(value)
-            elif key in KEEP:
+                out[key] = self.compact(value, crd)
+            elif key in KEEP or crd and key in CRD_KEEP:
                 out[key] = value
+            elif crd and key in ("oneOf", "anyOf", "allOf") and not _type_alternatives(schema):
+                out[key] = [self.compact(branch, crd) for branch in value]
+            elif crd and key == "not" and isinstance(value, dict):
+                out[key] = self.compact(value, crd)
+            elif crd and key == "x-kubernetes-validations":
+                out[key] = [{k: r[k] for k in RULE_KEYS if k in r} for r in value]
         alternatives = _type_alternatives(schema)
         if alternatives and not out.get("x-kubernetes-int-or-string"):
             out["types"] = alternatives
@@ -197,3 +210,22 @@ def _pinned_dirs() -> dict[str, Path]:
 def _sources() -> dict[str, str]:
     from harness import gomod
     return {module: version for module, version in gomod.PINNED_MODULES.values()}
+
+
+COMMITTED = Path(__file__).resolve().parents[2] / "skills" / "k8s-manifests" / BUNDLE_SUBDIR
+
+
+def main(argv=None) -> int:
+    """`python -m harness.skillpack.schemas`: regenerate the committed schema file."""
+    import argparse
+    parser = argparse.ArgumentParser(description="Regenerate skills/k8s-manifests/assets/"
+                                     f"schemas/{FILE_NAME} from the pinned Go modules.")
+    parser.add_argument("--out", default=str(COMMITTED), help="output folder")
+    args = parser.parse_args(argv)
+    target = build_schemas(Path(args.out))
+    print(f"wrote {target} ({target.stat().st_size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

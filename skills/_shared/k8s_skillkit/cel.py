@@ -23,6 +23,7 @@ from __future__ import annotations
 from fractions import Fraction
 import re
 
+from . import cel_library
 from .quantity import parse_quantity
 
 celpy = celtypes = None
@@ -56,29 +57,9 @@ def engine_name() -> str:
 
 # ---------------------------------------------------------------- device model
 
-class Quantity:
-    """A resource.Quantity as CEL sees it (k8s apiserver/pkg/cel/library/quantity.go)."""
-
-    def __init__(self, value):
-        self.value = value if isinstance(value, Fraction) else parse_quantity(value)
-
-    def __repr__(self):
-        return f"quantity({self.value})"
-
-
-class Semver:
-    """A semantic version as CEL sees it (k8s apiserver/pkg/cel/library/semverlib.go)."""
-
-    def __init__(self, text: str):
-        core = str(text).split("+")[0].split("-")[0]
-        parts = core.split(".")
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
-            raise ValueError(f"not a semantic version: {text!r}")
-        self.key = tuple(int(p) for p in parts)
-        self.text = str(text)
-
-    def __repr__(self):
-        return f"semver({self.text})"
+# The value types are shared with the full evaluator (cel_library), so a device's capacity
+# compares the same way in a DRA selector and in a CRD validation rule.
+Quantity, Semver = cel_library.Quantity, cel_library.Semver
 
 
 def qualify(name: str, driver: str) -> tuple[str, str]:

@@ -13,8 +13,9 @@ from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import SEVERITIES, exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.loading import load_objects  # noqa: E402
 
+from _manifest_admission import REJECTING, admit  # noqa: E402
 from _manifest_rules import run_rules  # noqa: E402
-from _manifest_openapi import validate, validate_object  # noqa: E402
+from _manifest_openapi import validate  # noqa: E402
 from _manifest_rules_objects import OUTDATED_CRDS, removed_entry  # noqa: E402
 from _manifest_schema_store import ENV_VAR, load_store  # noqa: E402
 
@@ -28,18 +29,24 @@ examples:
   kubectl get deploy,svc -n prod -o yaml | validate_manifest.py -f - --json
   validate_manifest.py -f job.yaml --kube-version 1.33 --fail-on error
 
-what it checks:
-  1. schema: unknown fields, types, required fields, enums, limits, against the OpenAPI
-     schemas of Kubernetes and of the Kueue (v1beta1 + v1beta2), JobSet, LeaderWorkerSet,
-     Gateway API (standard + experimental) and Inference Extension CRDs, pinned to the
-     versions the local cluster runs. CRDs defined in the same file are learnt on the fly.
-     Schemas are looked up in --schemas DIR, then the skill's assets/schemas/, then
-     ${ENV_VAR}; when none is found it says "schema validation skipped" on stderr and still
-     runs the rules.
-  2. rules: security context, requests/limits, probes, images, GPUs, Kueue, Jobs, PDB/HPA/
-     Service cross-checks. Every finding id is explained in references/rules.md.
-  CEL rules and admission webhooks are not evaluated: finish with
-  `kubectl apply --dry-run=server -f FILE`.
+what it checks (what the apiserver and the webhooks would reject, then best practice):
+  1. schema: unknown fields, types, required fields, enums, limits, list keys, against the
+     OpenAPI schemas of Kubernetes and of the Kueue (v1beta1 + v1beta2), JobSet,
+     LeaderWorkerSet, Gateway API (standard + experimental) and Inference Extension CRDs,
+     pinned to the versions the local cluster runs (assets/schemas/, shipped with the
+     skill; --schemas DIR or ${ENV_VAR} override it). CRDs in the same file are learnt.
+  2. CRD validation rules (x-kubernetes-validations, CEL) with the CRD's own messages; a
+     rule it cannot evaluate is reported as rule_not_checked, never as passed.
+  3. the apiserver's Go validation no schema expresses (selector vs template labels,
+     names, ports, probes, requests vs limits, extended resources, Job completion modes,
+     PDB, DRA requests) and Kueue v0.19's admission webhooks (resource groups,
+     borrowing/lending limits, flavor order, queue-name label).
+  4. with --live FILE (kubectl get -o yaml output): immutable fields and CEL transition
+     rules, as for an update of those objects.
+  5. best-practice rules: security context, requests/limits, probes, images, GPUs, Kueue,
+     Jobs, PDB/HPA/Service cross-checks. Every finding id is in references/rules.md.
+  --json adds "admission": {{"rejected": true|false, "not_checked": [...]}}. Finish with
+  `kubectl apply --dry-run=server -f FILE`: the server is the final word.
 
 exit codes: 0 nothing at or above --fail-on, 1 findings, 2 bad input (malformed YAML, an
 empty file, an unknown apiVersion/kind) with one line on stderr.
@@ -60,6 +67,9 @@ def build_parser():
     parser.add_argument("--allow-unknown", action="store_true",
                         help="report kinds without a schema as a warning instead of exit 2 "
                              "(third-party CRDs in Helm output)")
+    parser.add_argument("--live", metavar="FILE",
+                        help="the objects as they are in the cluster (kubectl get -o yaml); "
+                             "validates FILE as an update of them")
     parser.add_argument("--all", action="store_true",
                         help=f"print every finding (text mode shows the first {TEXT_LIMIT})")
     return parser
@@ -77,11 +87,14 @@ def body(args):
         for obj in objects:
             if obj.get("kind") == "CustomResourceDefinition":
                 store.add_crd(obj)
-    findings = []
+    live = _live_index(load_objects(args.live)) if args.live else {}
+    findings, not_checked = [], []
     for index, obj in enumerate(objects):
-        findings += _schema_findings(store, obj, index, args.allow_unknown)
+        found, skipped_rules = _admission_findings(store, obj, index, args.allow_unknown, live)
+        findings += found
+        not_checked += skipped_rules
     findings += run_rules(objects, kube_minor)
-    return _payload(objects, findings, store, skipped, args)
+    return _payload(objects, findings, store, skipped, args, not_checked)
 
 
 def _require_identity(objects):
@@ -101,22 +114,29 @@ def _kube_minor(text):
     return int(match.group(1))
 
 
-def _schema_findings(store, obj, index, allow_unknown) -> list[dict]:
+def _admission_findings(store, obj, index, allow_unknown, live) -> tuple[list, list]:
     if store is None:
-        return []
+        return [], []
     api, kind = str(obj["apiVersion"]), str(obj["kind"])
-    schema = store.schema_for(api, kind)
-    if schema is None:
+    if store.schema_for(api, kind) is None:
         if removed_entry(api, kind) or (api, kind) in OUTDATED_CRDS:
-            return []  # the removed/deprecated API rules explain these
-        return [_unknown_kind(store, obj, index, allow_unknown)]
-    errors = validate_object(obj, schema, store.definitions)
-    if errors:
-        return [finding("error", "schema_violation", obj,
-                        f"{len(errors)} schema error(s) against {api} {kind}", errors[:12],
-                        f"correct the fields above; `kubectl explain {kind.lower()} "
-                        "--recursive` shows the valid fields")]
-    return _experimental_fields(store, obj)
+            return [], []  # the removed/deprecated API rules explain these
+        return [_unknown_kind(store, obj, index, allow_unknown)], []
+    verdict = admit(store, obj, live.get(_identity(obj)))
+    extra = [] if verdict.rejected else _experimental_fields(store, obj)
+    return verdict.findings + extra, verdict.not_checked
+
+
+def _identity(obj: dict) -> tuple:
+    """Objects match across versions of a group: (group, kind, namespace, name)."""
+    api = str(obj.get("apiVersion", ""))
+    meta = obj.get("metadata") or {}
+    return (api.split("/")[0] if "/" in api else "", obj.get("kind"),
+            meta.get("namespace") or "", meta.get("name") or "")
+
+
+def _live_index(objects: list[dict]) -> dict:
+    return {_identity(o): o for o in objects}
 
 
 def _experimental_fields(store, obj) -> list[dict]:
@@ -154,7 +174,7 @@ def _known_hint(store, api: str, kind: str) -> str:
     return f"; known kinds in this group: {', '.join(sorted(set(kinds))[:8])}" if kinds else ""
 
 
-def _payload(objects, findings, store, skipped, args):
+def _payload(objects, findings, store, skipped, args, not_checked):
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: rank[f["severity"]])
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES}
@@ -169,6 +189,8 @@ def _payload(objects, findings, store, skipped, args):
     payload = {"summary": summary, "counts": counts, "objects": len(objects),
                "schema": {"validated": store is not None, "skipped_reason": skipped,
                           "sources": store.sources if store else {}},
+               "admission": {"rejected": any(f["cause"] in REJECTING for f in findings),
+                             "not_checked": not_checked},
                "findings": findings}
     return payload, text, exit_code(findings, args.fail_on)
 

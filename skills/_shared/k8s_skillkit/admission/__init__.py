@@ -1,0 +1,82 @@
+"""Admission rules no schema expresses: the apiserver's Go validation for built-in kinds and
+the admission webhooks of the pinned controllers (Kueue), as pure functions over dicts.
+
+    from k8s_skillkit.admission import violations
+    for v in violations(obj, old=None):      # old: the live object, for updates
+        print(v)                             # path: Invalid value: ...: message
+
+Each rule module cites the upstream file it ports. A rule is only added with tests whose
+expected values come from the real component (server-side dry-run) or its source.
+"""
+from __future__ import annotations
+
+from . import core_misc, core_workloads, dra, kueue, names
+from .field import Violation
+from .immutable import immutable_violations
+from .meta import validate_object_meta
+
+
+def _name_rule(plain, prefixed):
+    """apimachinery NameIsDNS*(name, prefix): generateName prefixes get a trailing '-' masked."""
+    return lambda name, prefix: prefixed(name) if prefix else plain(name)
+
+
+SUBDOMAIN = _name_rule(names.is_dns1123_subdomain, names.is_dns1123_subdomain_prefix)
+LABEL = _name_rule(names.is_dns1123_label, names.is_dns1123_label_prefix)
+DNS1035 = _name_rule(names.is_dns1035_label, names.is_dns1035_label_prefix)
+
+# (group, kind) -> (name rule, namespaced, Go validation of the spec)
+BUILTIN = {
+    ("apps", "Deployment"): (SUBDOMAIN, True, core_workloads.deployment),
+    ("apps", "ReplicaSet"): (SUBDOMAIN, True, core_workloads.replica_set),
+    ("apps", "StatefulSet"): (LABEL, True, core_workloads.stateful_set),
+    ("apps", "DaemonSet"): (SUBDOMAIN, True, core_workloads.daemon_set),
+    ("batch", "Job"): (SUBDOMAIN, True, core_workloads.job),
+    ("batch", "CronJob"): (SUBDOMAIN, True, core_workloads.cron_job),
+    ("policy", "PodDisruptionBudget"): (SUBDOMAIN, True, core_workloads.pod_disruption_budget),
+    ("autoscaling", "HorizontalPodAutoscaler"): (SUBDOMAIN, True,
+                                                 core_workloads.horizontal_pod_autoscaler),
+    ("", "Service"): (DNS1035, True, core_misc.service),
+    ("", "ConfigMap"): (SUBDOMAIN, True, core_misc.config_map),
+    ("", "Secret"): (SUBDOMAIN, True, core_misc.secret),
+    ("", "PersistentVolumeClaim"): (SUBDOMAIN, True, core_misc.persistent_volume_claim),
+    ("", "Namespace"): (LABEL, False, core_misc.namespace),
+    ("", "ServiceAccount"): (SUBDOMAIN, True, None),
+    ("", "Pod"): (SUBDOMAIN, True, None),
+    ("resource.k8s.io", "ResourceClaim"): (SUBDOMAIN, True, dra.resource_claim),
+    ("resource.k8s.io", "ResourceClaimTemplate"): (SUBDOMAIN, True,
+                                                   dra.resource_claim_template),
+    ("resource.k8s.io", "DeviceClass"): (SUBDOMAIN, False, None),
+}
+
+
+def group_of(obj: dict) -> str:
+    api = str(obj.get("apiVersion", ""))
+    return api.split("/")[0] if "/" in api else ""
+
+
+def apiserver_violations(obj: dict, old: dict | None = None, namespaced: bool | None = None,
+                         custom: bool = False) -> list[Violation]:
+    """The Go validation of a built-in kind, or the metadata rules of a custom resource."""
+    key = (group_of(obj), str(obj.get("kind", "")))
+    rule = BUILTIN.get(key)
+    if rule is None and not custom:
+        return []
+    name_check, default_namespaced, spec_check = rule or (SUBDOMAIN, True, None)
+    is_namespaced = default_namespaced if namespaced is None else namespaced
+    errs = validate_object_meta(obj.get("metadata"), "metadata", name_check, is_namespaced)
+    if spec_check is not None:
+        errs += spec_check(obj, old)
+    if old is not None:
+        errs += immutable_violations(obj, old)
+    return errs
+
+
+def webhook_violations(obj: dict, old: dict | None = None) -> list[Violation]:
+    """Admission webhooks of the pinned controllers (Kueue v0.19)."""
+    return kueue.validate(obj, old)
+
+
+def violations(obj: dict, old: dict | None = None, namespaced: bool | None = None,
+               custom: bool = False) -> list[Violation]:
+    return apiserver_violations(obj, old, namespaced, custom) + webhook_violations(obj, old)

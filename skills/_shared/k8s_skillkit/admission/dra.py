@@ -1,0 +1,134 @@
+"""DRA resource.k8s.io/v1 request rules of the apiserver (k8s.io/kubernetes v1.37.2
+pkg/apis/resource/validation/validation.go: validateDeviceClaim, validateDeviceRequest,
+validateExactDeviceRequest, validateDeviceAllocationMode, validateDeviceConstraint,
+validateRequestNameRef), after the v1 defaults (allocationMode ExactCount, count 1).
+Selector CEL is only compiled by the server: it is not judged here.
+
+    >>> claim = {"spec": {"devices": {"requests": [{"name": "gpu"}]}}}
+    >>> [str(v) for v in resource_claim(claim)]
+    ['spec.devices.requests[0]: Required value: exactly one of `exactly` or `firstAvailable` is required']
+"""
+from __future__ import annotations
+
+from . import field
+from .names import is_dns1123_label, is_dns1123_subdomain
+
+MODES = ["All", "ExactCount"]
+REF_MESSAGE = ("must be the name of a request in the claim or the name of a request and a "
+               "subrequest separated by '/'")
+
+
+def resource_claim(obj: dict, old: dict | None = None) -> list:
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    return device_claim(spec.get("devices"), "spec.devices")
+
+
+def resource_claim_template(obj: dict, old: dict | None = None) -> list:
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    inner = spec.get("spec") if isinstance(spec.get("spec"), dict) else {}
+    return device_claim(inner.get("devices"), "spec.spec.devices")
+
+
+def device_claim(devices, path: str) -> list:
+    devices = devices if isinstance(devices, dict) else {}
+    requests = [r for r in devices.get("requests") or [] if isinstance(r, dict)]
+    names = _request_names(requests)
+    errs, seen = [], set()
+    for i, request in enumerate(requests):
+        where = f"{path}.requests[{i}]"
+        errs += _request(request, where)
+        if request.get("name") in seen:
+            errs.append(field.duplicate(f"{where}.name", request.get("name")))
+        seen.add(request.get("name"))
+    for i, constraint in enumerate(devices.get("constraints") or []):
+        errs += _constraint(constraint or {}, f"{path}.constraints[{i}]", names)
+    for i, config in enumerate(devices.get("config") or []):
+        config = config or {}
+        for j, ref in enumerate(config.get("requests") or []):
+            errs += _request_ref(ref, f"{path}.config[{i}].requests[{j}]", names)
+        if config.get("opaque") is None:
+            errs.append(field.required(f"{path}.config[{i}].opaque"))
+    return errs
+
+
+def _request_names(requests: list) -> set:
+    names = set()
+    for request in requests:
+        names.add(request.get("name"))
+        for sub in request.get("firstAvailable") or []:
+            names.add(f"{request.get('name')}/{(sub or {}).get('name')}")
+    return names
+
+
+def _request(request: dict, path: str) -> list:
+    errs = _name(request.get("name"), f"{path}.name")
+    exactly, first = request.get("exactly"), request.get("firstAvailable") or []
+    if exactly is None and not first:
+        return errs + [field.required(path, "exactly one of `exactly` or `firstAvailable` is "
+                                      "required")]
+    if exactly is not None and first:
+        return errs + [field.invalid(path, None, "exactly one of `exactly` or `firstAvailable` "
+                                     "is required, but multiple fields are set")]
+    if exactly is not None:
+        return errs + _exact(exactly if isinstance(exactly, dict) else {}, f"{path}.exactly")
+    seen = set()
+    for i, sub in enumerate(first):
+        where = f"{path}.firstAvailable[{i}]"
+        sub = sub if isinstance(sub, dict) else {}
+        errs += _name(sub.get("name"), f"{where}.name") + _exact(sub, where)
+        if sub.get("name") in seen:
+            errs.append(field.duplicate(f"{where}.name", sub.get("name")))
+        seen.add(sub.get("name"))
+    return errs
+
+
+def _name(name, path: str) -> list:
+    if not name:
+        return [field.required(path)]
+    return [field.invalid(path, name, m) for m in is_dns1123_label(str(name))]
+
+
+def _exact(request: dict, path: str) -> list:
+    errs = []
+    klass = request.get("deviceClassName") or ""
+    if not klass:
+        errs.append(field.required(f"{path}.deviceClassName"))
+    else:
+        errs += [field.invalid(f"{path}.deviceClassName", klass, m)
+                 for m in is_dns1123_subdomain(klass)]
+    for i, selector in enumerate(request.get("selectors") or []):
+        if not isinstance(selector, dict) or selector.get("cel") is None:
+            errs.append(field.required(f"{path}.selectors[{i}].cel"))
+    mode = request.get("allocationMode") or "ExactCount"
+    count = request.get("count")
+    if mode == "All":
+        if count:
+            errs.append(field.invalid(f"{path}.count", count,
+                                      "must not be specified when allocationMode is 'All'"))
+    elif mode == "ExactCount":
+        count = 1 if count is None else count
+        if isinstance(count, int) and count <= 0:
+            errs.append(field.invalid(f"{path}.count", count, "must be greater than zero"))
+    else:
+        errs.append(field.not_supported(f"{path}.allocationMode", mode, MODES))
+    return errs
+
+
+def _constraint(constraint: dict, path: str, names: set) -> list:
+    errs = []
+    for i, ref in enumerate(constraint.get("requests") or []):
+        errs += _request_ref(ref, f"{path}.requests[{i}]", names)
+    if constraint.get("matchAttribute") is None and constraint.get("distinctAttribute") is None:
+        errs.append(field.required(f"{path}.matchAttribute"))
+    return errs
+
+
+def _request_ref(ref, path: str, names: set) -> list:
+    ref = str(ref)
+    segments = ref.split("/")
+    if len(segments) > 2:
+        return [field.invalid(path, ref, REF_MESSAGE)]
+    errs = [field.invalid(path, s, m) for s in segments for m in is_dns1123_label(s)]
+    if ref not in names:
+        errs.append(field.invalid(path, ref, REF_MESSAGE))
+    return errs

@@ -1,0 +1,124 @@
+"""CEL comprehension macros: all, exists, exists_one, map, filter and the two-variable forms.
+
+Error handling follows cel-go's macro expansions (common/parser/macro.go): `all` is false
+as soon as one element is false, even when another element errored; `exists` likewise
+for true; exists_one, map and filter propagate the first error.
+
+    >>> from k8s_skillkit.cel_runtime import evaluate
+    >>> evaluate("[1, 2, 3].filter(x, x % 2 == 1).map(x, x * 10)", {})
+    [10, 30]
+    >>> evaluate("{'a': 1}.all(k, v, k == 'a' && v == 1)", {})
+    True
+"""
+from __future__ import annotations
+
+from .cel_runtime import CelError, Unsupported, no_overload
+
+
+def comprehension(interp, node, scope):
+    _, name, target_node, var, var2, args = node
+    target = interp.run(target_node, scope)
+    if not isinstance(target, (list, dict)):
+        raise no_overload(name, target)
+    pairs = _pairs(target, var2 is not None)
+
+    def bind(pair):
+        inner = dict(scope)
+        if var2 is None:
+            inner[var] = pair[1]
+        else:
+            inner[var], inner[var2] = pair
+        return inner
+
+    handler = _HANDLERS.get(name)
+    if handler is None:
+        raise Unsupported(f"macro {name}")
+    return handler(interp, pairs, bind, args)
+
+
+def _pairs(target, two_vars: bool) -> list[tuple]:
+    if isinstance(target, dict):
+        return [(k, target[k]) if two_vars else (None, k) for k in target]
+    return [(i, v) for i, v in enumerate(target)]
+
+
+def _quantifier(wins: bool):
+    def run(interp, pairs, bind, args):
+        failure = None
+        for pair in pairs:
+            value = interp.attempt(args[0], bind(pair))
+            if value is wins:
+                return wins
+            if isinstance(value, Exception):
+                failure = failure or value
+            elif not isinstance(value, bool):
+                failure = failure or no_overload("_&&_" if not wins else "_||_", value)
+        if failure is not None:
+            raise failure
+        return not wins
+    return run
+
+
+def _exists_one(interp, pairs, bind, args):
+    count = 0
+    for pair in pairs:
+        value = interp.run(args[0], bind(pair))
+        if not isinstance(value, bool):
+            raise no_overload("_?_:_", value)
+        count += value
+    return count == 1
+
+
+def _predicate(interp, predicate, scope) -> bool:
+    value = interp.run(predicate, scope)
+    if not isinstance(value, bool):
+        raise no_overload("_?_:_", value)
+    return value
+
+
+def _map(interp, pairs, bind, args):
+    out = []
+    for pair in pairs:
+        scope = bind(pair)
+        if len(args) == 2 and not _predicate(interp, args[0], scope):
+            continue
+        out.append(interp.run(args[-1], scope))
+    return out
+
+
+def _filter(interp, pairs, bind, args):
+    return [pair[1] for pair in pairs if _predicate(interp, args[0], bind(pair))]
+
+
+def _transform_map(interp, pairs, bind, args):
+    out = {}
+    for pair in pairs:
+        scope = bind(pair)
+        if len(args) == 2 and not _predicate(interp, args[0], scope):
+            continue
+        out[pair[0]] = interp.run(args[-1], scope)
+    return out
+
+
+def _transform_map_entry(interp, pairs, bind, args):
+    out = {}
+    for pair in pairs:
+        scope = bind(pair)
+        if len(args) == 2 and not _predicate(interp, args[0], scope):
+            continue
+        entry = interp.run(args[-1], scope)
+        if not isinstance(entry, dict):
+            raise no_overload("transformMapEntry", entry)
+        for key, value in entry.items():
+            if key in out:
+                raise CelError(f"insert failed: key {key} already exists")
+            out[key] = value
+    return out
+
+
+_HANDLERS = {
+    "all": _quantifier(False), "exists": _quantifier(True),
+    "exists_one": _exists_one, "existsOne": _exists_one,
+    "map": _map, "transformList": _map, "filter": _filter,
+    "transformMap": _transform_map, "transformMapEntry": _transform_map_entry,
+}

@@ -1,0 +1,117 @@
+"""Everything past the schema that decides whether the apiserver accepts an object.
+
+For one object: schema defaults (custom resources), structural schema, list-type keys,
+the CRD's x-kubernetes-validations (CEL) rules, the apiserver's Go validation of built-in
+kinds and the Kueue admission webhooks, optionally against the live object (updates:
+immutable fields and CEL transition rules). Findings whose cause is in REJECTING mean
+"the server will refuse this"; `rule_not_checked` means a rule could not be evaluated
+offline (never read as "valid").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from k8s_skillkit.admission import apiserver_violations, webhook_violations
+from k8s_skillkit.admission.crd import apply_defaults, evaluate_rules, list_type_violations
+from k8s_skillkit.findings import finding
+
+from _manifest_openapi import validate_object
+
+EVIDENCE_LIMIT = 12
+REJECTING = ("schema_violation", "crd_rule_violation", "apiserver_rejection",
+             "webhook_rejection")
+DRY_RUN = "kubectl apply --dry-run=server -f FILE"
+
+
+@dataclass
+class Verdict:
+    """What admission would say about one object."""
+    findings: list = dc_field(default_factory=list)
+    not_checked: list = dc_field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return any(f["cause"] in REJECTING for f in self.findings)
+
+
+def admit(store, obj: dict, live: dict | None = None) -> Verdict:
+    """The verdict on `obj` (a create, or an update of `live` when given)."""
+    api, kind = str(obj["apiVersion"]), str(obj["kind"])
+    schema = store.schema_for(api, kind)
+    key = f"{api}/{kind}"
+    custom = key in store.scope
+    verdict = Verdict()
+    defaulted = apply_defaults(obj, schema, store.definitions) if custom else obj
+    old = apply_defaults(live, schema, store.definitions) if custom and live else live
+    errors = validate_object(defaulted, schema, store.definitions)
+    if custom:
+        errors += [str(v) for v in list_type_violations(defaulted, schema, store.definitions)]
+    if errors:
+        verdict.findings.append(_schema_finding(obj, api, kind, errors))
+    if custom and not errors:
+        violations, skipped = evaluate_rules(defaulted, schema, store.definitions, old)
+        verdict.not_checked += [{"object": _ref(obj), "path": s.path, "rule": s.rule,
+                                 "reason": s.reason} for s in skipped]
+        if violations:
+            verdict.findings.append(_crd_finding(obj, violations))
+    namespaced = store.scope.get(key, "Namespaced") == "Namespaced" if custom else None
+    core = apiserver_violations(obj, live, namespaced=namespaced, custom=custom)
+    if core:
+        verdict.findings.append(_core_finding(obj, core))
+    hooks = webhook_violations(defaulted, old)
+    if hooks:
+        verdict.findings.append(_webhook_finding(obj, hooks))
+    if verdict.not_checked:
+        verdict.findings.append(_not_checked_finding(obj, verdict.not_checked))
+    return verdict
+
+
+def _ref(obj: dict) -> str:
+    meta = obj.get("metadata") or {}
+    return f"{obj.get('kind')}/{meta.get('name') or meta.get('generateName') or '?'}"
+
+
+def _evidence(items) -> list[str]:
+    items = [str(i) for i in items]
+    extra = len(items) - EVIDENCE_LIMIT
+    return items[:EVIDENCE_LIMIT] + ([f"... {extra} more"] if extra > 0 else [])
+
+
+def _schema_finding(obj, api, kind, errors):
+    return finding("error", "schema_violation", obj,
+                   f"{len(errors)} schema error(s) against {api} {kind}", _evidence(errors),
+                   f"correct the fields above; `kubectl explain {kind.lower()} --recursive` "
+                   "shows the valid fields")
+
+
+def _crd_finding(obj, violations):
+    return finding("error", "crd_rule_violation", obj,
+                   f"{len(violations)} validation rule(s) of the {obj['kind']} CRD fail: "
+                   f"{violations[0].body()}", _evidence(violations),
+                   "change the fields named in the evidence so the CRD's rule holds (the "
+                   "message is the CRD's own)")
+
+
+def _core_finding(obj, violations):
+    immutable = any("immutable" in v.detail for v in violations)
+    return finding("error", "apiserver_rejection", obj,
+                   f"the apiserver would reject it: {violations[0]}", _evidence(violations),
+                   "delete and recreate the object (immutable fields cannot be changed in "
+                   "place)" if immutable else
+                   "fix the fields named in the evidence (messages are the apiserver's own)")
+
+
+def _webhook_finding(obj, violations):
+    return finding("error", "webhook_rejection", obj,
+                   f"Kueue's admission webhook would reject it: {violations[0]}",
+                   _evidence(violations),
+                   "fix the fields named in the evidence (rules of Kueue v0.19's webhooks)")
+
+
+def _not_checked_finding(obj, skipped):
+    reasons = sorted({s["reason"] for s in skipped})
+    return finding("info", "rule_not_checked", obj,
+                   f"{len(skipped)} CRD validation rule(s) could not be evaluated offline "
+                   "(not checked, not passed)",
+                   _evidence(f"{s['path'] or '<root>'}: {s['rule'][:120]}" for s in skipped),
+                   f"run `{DRY_RUN}` to have the server evaluate them ({'; '.join(reasons)[:200]})")
