@@ -13,15 +13,10 @@ from typing import Callable
 Extra = Callable[[Path], None]
 
 
-def _manifest_schemas(bundle_dir: Path) -> None:
-    # Imported on use: compiling schemas reads (and may download) the pinned Go modules.
-    from harness.skillpack.schemas import write_schemas
-    write_schemas(bundle_dir)
-
-
-EXTRAS: dict[str, Extra] = {
-    "k8s-manifests": _manifest_schemas,  # assets/schemas/k8s-schemas.json.gz
-}
+# k8s-manifests' compiled schemas are committed in the skill (assets/schemas/) so the
+# plugin channel, which loads skills straight from the repository, has them too; a test
+# (tests/skills/k8s_manifests/test_manifests_schemas.py) fails when they drift from the pins.
+EXTRAS: dict[str, Extra] = {}
 
 
 def run_extras(name: str, bundle_dir: Path, registry: dict[str, Extra] | None = None) -> None:

@@ -357,23 +357,37 @@ def _char_at(s, i):
 
 
 def _index_of(s, sub, offset=0):
+    """cel-go ext/strings.go indexOfOffset (code points; a far offset finds nothing)."""
     if isinstance(s, list):
         return next((i for i, x in enumerate(s) if equal(x, sub)), -1)
     _need_str("indexOf", s, sub)
-    if not 0 <= offset <= len(s):
+    if offset < 0:
         raise CelError(f"index out of range: {offset}")
+    if sub == "":
+        return min(offset, len(s))
+    if offset >= len(s):
+        return -1
     return s.find(sub, offset)
 
 
 def _last_index_of(s, sub, offset=None):
+    """cel-go ext/strings.go lastIndexOfOffset."""
     if isinstance(s, list):
         return next((i for i in range(len(s) - 1, -1, -1) if equal(s[i], sub)), -1)
     _need_str("lastIndexOf", s, sub)
     if offset is None:
         return s.rfind(sub)
-    if not 0 <= offset < max(len(s), 1):
+    if offset < 0:
         raise CelError(f"index out of range: {offset}")
-    return s.rfind(sub, 0, offset + len(sub))
+    if sub == "":
+        return min(offset, len(s))
+    if offset >= len(s):
+        return -1
+    start = min(offset, len(s) - len(sub))
+    for i in range(start, -1, -1):
+        if s.startswith(sub, i):
+            return i
+    return -1
 
 
 def _replace(s, old, new, n=-1):
@@ -425,11 +439,14 @@ def _upper_ascii(s):
     return "".join(c.upper() if c.isascii() else c for c in s)
 
 
+_QUOTE = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+          "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
 def _quote(s):
+    """cel-go ext/strings.go quote."""
     _need_str("strings.quote", s)
-    escaped = s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-        .replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{escaped}"'
+    return '"' + "".join(_QUOTE.get(c, c) for c in s) + '"'
 
 
 # ---------------------------------------------------------------- lists

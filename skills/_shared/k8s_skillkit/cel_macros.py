@@ -1,4 +1,5 @@
-"""CEL comprehension macros: all, exists, exists_one, map, filter and the two-variable forms.
+"""CEL comprehension macros: all, exists, exists_one, map, filter, sortBy and the two-variable
+forms.
 
 Error handling follows cel-go's macro expansions (common/parser/macro.go): `all` is false
 as soon as one element is false, even when another element errored; `exists` likewise
@@ -116,9 +117,19 @@ def _transform_map_entry(interp, pairs, bind, args):
     return out
 
 
+def _sort_by(interp, pairs, bind, args):
+    """ext.Lists sortBy(e, key): a stable sort on the computed keys."""
+    import functools
+    from .cel_runtime import compare
+    keyed = [(interp.run(args[0], bind(pair)), pair[1]) for pair in pairs]
+    keyed.sort(key=functools.cmp_to_key(lambda a, b: compare(a[0], b[0])))
+    return [value for _, value in keyed]
+
+
 _HANDLERS = {
     "all": _quantifier(False), "exists": _quantifier(True),
     "exists_one": _exists_one, "existsOne": _exists_one,
     "map": _map, "transformList": _map, "filter": _filter,
     "transformMap": _transform_map, "transformMapEntry": _transform_map_entry,
+    "sortBy": _sort_by,
 }

@@ -42,7 +42,7 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 _SIMPLE_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "`": "`", "?": "?", "a": "\a", "b": "\b",
                    "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-_MACROS_1 = {"all", "exists", "exists_one", "map", "filter"}
+_MACROS_1 = {"all", "exists", "exists_one", "map", "filter", "sortBy"}
 _MACROS_2 = {"all", "exists", "existsOne", "exists_one", "transformList", "transformMap",
              "transformMapEntry"}
 

@@ -21,6 +21,10 @@ EVIDENCE_LIMIT = 12
 REJECTING = ("schema_violation", "crd_rule_violation", "apiserver_rejection",
              "webhook_rejection")
 DRY_RUN = "kubectl apply --dry-run=server -f FILE"
+# Schema errors after which the apiserver does not run CEL rules (customresource/strategy.go
+# hasBlockingErr: NotSupported, Required, TooLong, TooMany, TypeInvalid).
+BLOCKING = ("Unsupported value", "Required value", "Too long", "Too many", "must be of type",
+            "unknown field")
 
 
 @dataclass
@@ -44,11 +48,12 @@ def admit(store, obj: dict, live: dict | None = None) -> Verdict:
     defaulted = apply_defaults(obj, schema, store.definitions) if custom else obj
     old = apply_defaults(live, schema, store.definitions) if custom and live else live
     errors = validate_object(defaulted, schema, store.definitions)
+    blocking = any(mark in e for e in errors for mark in BLOCKING)
     if custom:
         errors += [str(v) for v in list_type_violations(defaulted, schema, store.definitions)]
     if errors:
         verdict.findings.append(_schema_finding(obj, api, kind, errors))
-    if custom and not errors:
+    if custom and not blocking:
         violations, skipped = evaluate_rules(defaulted, schema, store.definitions, old)
         verdict.not_checked += [{"object": _ref(obj), "path": s.path, "rule": s.rule,
                                  "reason": s.reason} for s in skipped]

@@ -12,6 +12,8 @@ validations) and Go-coded validation are NOT checked: the server-side dry-run ca
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import json
 import re
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
@@ -51,7 +53,9 @@ def _with_identity(schema: dict, defs: dict) -> dict:
     return {**root, "properties": {**identity, **props}}
 
 
-def _check(value, schema, defs, path, errors) -> None:
+def _check(value, schema, defs, path, errors, branch=False) -> None:
+    """`branch`: a oneOf/anyOf/allOf/not alternative (value validations only: fields its
+    `properties` do not name are not unknown there)."""
     if len(errors) >= _MAX_ERRORS or not isinstance(schema, dict):
         return
     schema = _resolve(schema, defs)
@@ -63,12 +67,44 @@ def _check(value, schema, defs, path, errors) -> None:
         return
     if not _type_ok(value, schema, path, errors):
         return
+    _combinators(value, schema, defs, path, errors)
     if isinstance(value, dict):
-        _check_object(value, schema, defs, path, errors)
+        _check_object(value, schema, defs, path, errors, branch)
     elif isinstance(value, list):
         _check_array(value, schema, defs, path, errors)
     else:
         _check_scalar(value, schema, path, errors)
+
+
+def _branch_errors(value, schema, defs, path) -> list[str]:
+    trial: list[str] = []
+    _check(value, schema, defs, path, trial, branch=True)
+    return trial
+
+
+def _combinators(value, schema, defs, path, errors) -> None:
+    """Value validations of structural schemas (kube-openapi validate: oneOf, anyOf, allOf,
+    not). Only custom resources carry them (e.g. Gateway addresses: IPAddress -> ipv4|ipv6)."""
+    # Worded as kube-openapi words them (the apiserver reports them at path "<nil>").
+    for branch in schema.get("allOf") or []:
+        _check(value, branch, defs, path, errors, branch=True)
+    if schema.get("anyOf"):
+        trials = [_branch_errors(value, b, defs, path) for b in schema["anyOf"]]
+        if all(trials):
+            errors.append(f'<nil>: Invalid value: "": "{path}" must validate at least one '
+                          "schema (anyOf)")
+            errors.extend(trials[0])
+    if schema.get("oneOf"):
+        trials = [_branch_errors(value, b, defs, path) for b in schema["oneOf"]]
+        valid = sum(not t for t in trials)
+        if valid != 1:
+            found = "Found none valid" if not valid else f"Found {valid} valid alternatives"
+            errors.append(f'<nil>: Invalid value: "": "{path}" must validate one and only one '
+                          f"schema (oneOf). {found}")
+            errors.extend(e for t in trials for e in t if "must be of type" in e)
+    if isinstance(schema.get("not"), dict) and not _branch_errors(value, schema["not"], defs,
+                                                                  path):
+        errors.append(f'<nil>: Invalid value: "": "{path}" must not validate the schema (not)')
 
 
 def _type_ok(value, schema, path, errors) -> bool:
@@ -80,7 +116,7 @@ def _type_ok(value, schema, path, errors) -> bool:
     return False
 
 
-def _check_object(value: dict, schema, defs, path, errors) -> None:
+def _check_object(value: dict, schema, defs, path, errors, branch=False) -> None:
     props = schema.get("properties") or {}
     for name in schema.get("required") or []:
         if name not in value and not _has_default(props.get(name)):
@@ -96,7 +132,7 @@ def _check_object(value: dict, schema, defs, path, errors) -> None:
             continue
         elif isinstance(extra, dict):
             _check(item, extra, defs, child, errors)
-        elif not free and extra is not True:
+        elif not free and extra is not True and not branch:
             errors.append(f'unknown field "{child}"')
     _limits(len(value), schema, "maxProperties", "minProperties", "properties", path, errors)
 
@@ -121,6 +157,10 @@ def _check_scalar(value, schema, path, errors) -> None:
         if pattern and not _matches(pattern, value):
             errors.append(f"{_where(path)}Invalid value: {_short(value)}: should match "
                           f"'{pattern}'")
+        fmt = schema.get("format")
+        if fmt in _FORMATS and not _FORMATS[fmt](value):
+            errors.append(f"{_where(path)}Invalid value: {_short(value)}: {path} in body must be "
+                          f"of type {fmt}: {_short(value)}")
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
             errors.append(f"{_where(path)}Invalid value: {value}: should be greater than or "
@@ -128,6 +168,23 @@ def _check_scalar(value, schema, path, errors) -> None:
         if "maximum" in schema and value > schema["maximum"]:
             errors.append(f"{_where(path)}Invalid value: {value}: should be less than or "
                           f"equal to {schema['maximum']}")
+
+
+def _is_ip(version: int):
+    def check(value: str) -> bool:
+        try:
+            return ipaddress.ip_address(value).version == version
+        except ValueError:
+            return False
+    return check
+
+
+_FORMATS = {
+    # kube-openapi strfmt, the string formats the apiextensions-apiserver validates
+    "ipv4": _is_ip(4), "ipv6": _is_ip(6),
+    "date-time": lambda v: re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", v) is not None,
+}
 
 
 def _limits(size, schema, max_key, min_key, unit, path, errors) -> None:
@@ -187,7 +244,11 @@ def _type(value) -> str:
 
 
 def _short(value) -> str:
-    text = repr(value) if not isinstance(value, (dict, list)) else _type(value)
+    """The value as the apiserver quotes it (Go %q for strings)."""
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = repr(value) if not isinstance(value, (dict, list)) else _type(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

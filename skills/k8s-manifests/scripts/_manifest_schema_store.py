@@ -1,11 +1,14 @@
 """Find and load the pinned schemas (k8s-schemas.json.gz) the validator checks against.
 
-The file is generated at bundle-build time from the pinned Go modules (see
-references/schemas.md); it is not in the source repo. Lookup order: an explicit --schemas
-DIR, the bundle's own assets/schemas/, then the K8S_SKILLS_SCHEMAS environment variable.
+The file is generated from the pinned Go modules (`python -m harness.skillpack.schemas`)
+and committed in the skill's assets/schemas/, so the repository (Claude Code plugin),
+installed skills and uploaded bundles all carry it; a test fails when it no longer matches
+the pins. Lookup order: an explicit --schemas DIR, the skill's own assets/schemas/, then
+the K8S_SKILLS_SCHEMAS environment variable.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -73,8 +76,14 @@ def load_store(explicit: str | None) -> tuple[SchemaStore | None, str]:
     if not path:
         return None, why
     try:
-        with open(path, "rb") as handle:
-            doc = json.loads(gzip.decompress(handle.read()))
+        doc = _read(path, os.stat(path).st_mtime_ns)
     except (OSError, ValueError) as err:
         return None, f"{path}: unreadable schema file: {err}"
     return SchemaStore(doc, path), ""
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: str, _mtime: int) -> dict:
+    """The parsed file, once per process (a store copies what it changes)."""
+    with open(path, "rb") as handle:
+        return json.loads(gzip.decompress(handle.read()))

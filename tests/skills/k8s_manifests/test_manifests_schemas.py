@@ -29,9 +29,28 @@ def test_holds_every_pinned_domain(schemas_dir):
 
 def test_is_small_and_reproducible(schemas_dir, tmp_path):
     size = (schemas_dir / FILE_NAME).stat().st_size
-    assert size < 200_000
+    assert size < 100_000
     build_schemas(tmp_path)
     assert (tmp_path / FILE_NAME).read_bytes() == (schemas_dir / FILE_NAME).read_bytes()
+
+
+def test_committed_file_matches_the_pins(schemas_dir):
+    """skills/k8s-manifests/assets/schemas/ ships in every channel (plugin, install, bundle);
+    it must be exactly what the pinned modules compile to. Regenerate with
+    `python -m harness.skillpack.schemas`."""
+    from conftest import SKILL
+    committed = SKILL / "assets" / "schemas" / FILE_NAME
+    assert committed.read_bytes() == (schemas_dir / FILE_NAME).read_bytes(), \
+        "stale schemas: run `python -m harness.skillpack.schemas` and commit the result"
+
+
+def test_keeps_what_admission_needs(schemas_dir):
+    """CEL rules with their messages, defaults and list keys survive compaction."""
+    doc = _doc(schemas_dir)
+    text = json.dumps(doc)
+    assert "borrowingLimit must be nil when cohort is empty" in text  # Kueue CEL message
+    assert '"x-kubernetes-list-map-keys"' in text and '"default"' in text
+    assert "Listener name must be unique within the Gateway" in text
 
 
 def test_lookup_order(schemas_dir, tmp_path, monkeypatch):

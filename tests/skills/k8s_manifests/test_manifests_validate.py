@@ -85,11 +85,28 @@ def test_gateway_experimental_field_is_flagged(run_script):
     assert [f["cause"] for f in doc["findings"]] == ["gateway_experimental_field"]
 
 
-def test_without_schemas_rules_still_run(run_script, tmp_path):
+def test_from_the_repository_schemas_are_found(run_script):
+    """The plugin channel loads skills straight from the repo: the schemas ship there."""
     code, out, err = run_script("validate_manifest.py", "-f",
                                 str(RESOURCES / "helm-rendered.yaml"), schemas=False)
-    assert "schema validation skipped" in err and code == 1
-    assert "missing_resource_requests" in out
+    assert "skipped" not in err and "schema: pinned k8s-schemas.json.gz" in out
+
+
+def test_without_schemas_rules_still_run(tmp_path):
+    """A copy of the skill that lost its assets still runs the best-practice rules."""
+    import shutil
+    import subprocess
+    import sys
+    from conftest import REPO, SKILL
+    skill = tmp_path / "skills" / "k8s-manifests"
+    shutil.copytree(SKILL / "scripts", skill / "scripts")
+    shutil.copytree(REPO / "skills" / "_shared", tmp_path / "skills" / "_shared")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "K8S_SKILLS_SCHEMAS"}
+    proc = subprocess.run([sys.executable, str(skill / "scripts" / "validate_manifest.py"),
+                           "-f", str(RESOURCES / "helm-rendered.yaml")], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert "schema validation skipped" in proc.stderr and proc.returncode == 1
+    assert "missing_resource_requests" in proc.stdout
 
 
 def test_explicit_schemas_dir_wins(run_script, schemas_dir, tmp_path):

@@ -23,7 +23,6 @@ def _name_rule(plain, prefixed):
 
 SUBDOMAIN = _name_rule(names.is_dns1123_subdomain, names.is_dns1123_subdomain_prefix)
 LABEL = _name_rule(names.is_dns1123_label, names.is_dns1123_label_prefix)
-DNS1035 = _name_rule(names.is_dns1035_label, names.is_dns1035_label_prefix)
 
 # (group, kind) -> (name rule, namespaced, Go validation of the spec)
 BUILTIN = {
@@ -36,13 +35,14 @@ BUILTIN = {
     ("policy", "PodDisruptionBudget"): (SUBDOMAIN, True, core_workloads.pod_disruption_budget),
     ("autoscaling", "HorizontalPodAutoscaler"): (SUBDOMAIN, True,
                                                  core_workloads.horizontal_pod_autoscaler),
-    ("", "Service"): (DNS1035, True, core_misc.service),
+    # KEP-5311 RelaxedServiceNameValidation (GA, locked on in 1.37): a DNS-1123 label.
+    ("", "Service"): (LABEL, True, core_misc.service),
     ("", "ConfigMap"): (SUBDOMAIN, True, core_misc.config_map),
     ("", "Secret"): (SUBDOMAIN, True, core_misc.secret),
     ("", "PersistentVolumeClaim"): (SUBDOMAIN, True, core_misc.persistent_volume_claim),
     ("", "Namespace"): (LABEL, False, core_misc.namespace),
     ("", "ServiceAccount"): (SUBDOMAIN, True, None),
-    ("", "Pod"): (SUBDOMAIN, True, None),
+    ("", "Pod"): (SUBDOMAIN, True, core_workloads.pod),
     ("resource.k8s.io", "ResourceClaim"): (SUBDOMAIN, True, dra.resource_claim),
     ("resource.k8s.io", "ResourceClaimTemplate"): (SUBDOMAIN, True,
                                                    dra.resource_claim_template),

@@ -71,6 +71,12 @@ def _selector(spec: dict, path: str, kind: str) -> list:
     return errs
 
 
+def pod(obj: dict, old: dict | None = None) -> list:
+    """A bare Pod: its requests default to its limits (SetDefaults_Pod)."""
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    return validate_pod_spec(spec, "spec", template=False)
+
+
 # ---------------------------------------------------------------- apps
 
 def deployment(obj: dict, old: dict | None = None) -> list:

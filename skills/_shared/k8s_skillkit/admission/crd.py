@@ -257,7 +257,8 @@ class RuleEvaluator:
             self.not_checked.append(NotChecked(path, text, str(err)))
             return
         except CelError as err:
-            self.violations.append(field.invalid(path, _shown(value, schema),
+            # cel/validation.go prints the schema type ("object") as the value here.
+            self.violations.append(field.invalid(path, schema.get("type") or "",
                                                  f"{err} evaluating rule: {_rule_name(rule)}",
                                                  "crd-rule"))
             return

@@ -106,7 +106,7 @@ def _exact(request: dict, path: str) -> list:
             errs.append(field.invalid(f"{path}.count", count,
                                       "must not be specified when allocationMode is 'All'"))
     elif mode == "ExactCount":
-        count = 1 if count is None else count
+        count = count or 1  # 0 is Go's zero value: defaulted to 1 like an unset count
         if isinstance(count, int) and count <= 0:
             errs.append(field.invalid(f"{path}.count", count, "must be greater than zero"))
     else:
