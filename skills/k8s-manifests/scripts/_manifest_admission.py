@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 
 from k8s_skillkit.admission import apiserver_violations, webhook_violations
-from k8s_skillkit.admission.crd import apply_defaults, evaluate_rules, list_type_violations
+from k8s_skillkit.admission.crd import (apply_defaults, evaluate_rules, fill_go_zero_values,
+                                        list_type_violations)
+from k8s_skillkit.admission.kueue import decoded_by_webhook, rewritten_by_webhook
 from k8s_skillkit.findings import finding
 
 from _manifest_openapi import validate_object
@@ -23,6 +25,7 @@ REJECTING = ("schema_violation", "crd_rule_violation", "apiserver_rejection",
 DRY_RUN = "kubectl apply --dry-run=server -f FILE"
 # Schema errors after which the apiserver does not run CEL rules (customresource/strategy.go
 # hasBlockingErr: NotSupported, Required, TooLong, TooMany, TypeInvalid).
+TYPE_ERRORS = ("must be of type", "must be an integer or a string", "unknown field")
 BLOCKING = ("Unsupported value", "Required value", "Too long", "Too many", "must be of type",
             "unknown field")
 
@@ -32,6 +35,7 @@ class Verdict:
     """What admission would say about one object."""
     findings: list = dc_field(default_factory=list)
     not_checked: list = dc_field(default_factory=list)
+    well_typed: bool = True     # False: fields of the wrong type; later rules would misread
 
     @property
     def rejected(self) -> bool:
@@ -46,8 +50,11 @@ def admit(store, obj: dict, live: dict | None = None) -> Verdict:
     custom = key in store.scope
     verdict = Verdict()
     defaulted = apply_defaults(obj, schema, store.definitions) if custom else obj
+    if custom and rewritten_by_webhook(obj):
+        defaulted = fill_go_zero_values(defaulted, schema, store.definitions)
     old = apply_defaults(live, schema, store.definitions) if custom and live else live
-    errors = validate_object(defaulted, schema, store.definitions)
+    errors = validate_object(defaulted, schema, store.definitions, builtin=not custom,
+                             decoded=decoded_by_webhook(obj))
     blocking = any(mark in e for e in errors for mark in BLOCKING)
     if custom:
         errors += [str(v) for v in list_type_violations(defaulted, schema, store.definitions)]
@@ -59,16 +66,30 @@ def admit(store, obj: dict, live: dict | None = None) -> Verdict:
                                  "reason": s.reason} for s in skipped]
         if violations:
             verdict.findings.append(_crd_finding(obj, violations))
-    namespaced = store.scope.get(key, "Namespaced") == "Namespaced" if custom else None
-    core = apiserver_violations(obj, live, namespaced=namespaced, custom=custom)
-    if core:
-        verdict.findings.append(_core_finding(obj, core))
-    hooks = webhook_violations(defaulted, old)
-    if hooks:
-        verdict.findings.append(_webhook_finding(obj, hooks))
+    verdict.well_typed = not any(mark in e for e in errors for mark in TYPE_ERRORS)
+    if verdict.well_typed:
+        # Wrong types never reach Go validation (decoding fails) nor the webhooks.
+        namespaced = store.scope.get(key, "Namespaced") == "Namespaced" if custom else None
+        core = _guarded(verdict, obj, "apiserver rules", apiserver_violations, obj, live,
+                        namespaced=namespaced, custom=custom)
+        if core:
+            verdict.findings.append(_core_finding(obj, core))
+        hooks = _guarded(verdict, obj, "webhook rules", webhook_violations, defaulted, old)
+        if hooks:
+            verdict.findings.append(_webhook_finding(obj, hooks))
     if verdict.not_checked:
         verdict.findings.append(_not_checked_finding(obj, verdict.not_checked))
     return verdict
+
+
+def _guarded(verdict: Verdict, obj: dict, what: str, rules, *args, **kwargs) -> list:
+    """Run a rule layer; a shape it was not written for is reported as not checked."""
+    try:
+        return rules(*args, **kwargs)
+    except (AttributeError, TypeError, KeyError, ValueError) as err:
+        verdict.not_checked.append({"object": _ref(obj), "path": "", "rule": what,
+                                    "reason": f"unexpected shape: {type(err).__name__}"})
+        return []
 
 
 def _ref(obj: dict) -> str:

@@ -16,25 +16,46 @@ import ipaddress
 import json
 import re
 
+from k8s_skillkit.admission.quantities import parse_quantity_strict
+
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 _MAX_ERRORS = 50
 _TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean",
                int: "integer", float: "number"}
 
 
-def validate(value, schema: dict, definitions: dict, path: str = "") -> list[str]:
+class _Errors(list):
+    """Collected messages. `builtin`: a built-in kind (decoded into Go types, never checked
+    against its OpenAPI `required`); `decoded`: some component decodes it into Go types
+    (built-ins, and custom resources a typed admission webhook reads)."""
+    builtin = False
+    decoded = False
+
+
+def validate(value, schema: dict, definitions: dict, path: str = "",
+             builtin: bool = False, decoded: bool = False) -> list[str]:
     """Every structural error as `path: message` (path empty at the root)."""
-    errors: list[str] = []
+    errors = _Errors()
+    errors.builtin = builtin
+    errors.decoded = decoded or builtin
     _check(value, schema, definitions, path, errors)
-    return errors[:_MAX_ERRORS]
+    return list(errors[:_MAX_ERRORS])
 
 
-def validate_object(obj: dict, schema: dict, definitions: dict) -> list[str]:
-    """A top-level object: the kind's schema plus ObjectMeta and a name, as the server does."""
-    errors = validate(obj, _with_identity(schema, definitions), definitions)
+def validate_object(obj: dict, schema: dict, definitions: dict,
+                    builtin: bool = False, decoded: bool = False) -> list[str]:
+    """A top-level object: the kind's schema plus ObjectMeta and a name, as the server does.
+
+    `builtin`: a built-in kind, which the server decodes into Go types: an empty string
+    is the zero value (defaulted, never an enum violation) and a Quantity must parse."""
+    errors = validate(obj, _with_identity(schema, definitions), definitions, builtin=builtin,
+                      decoded=decoded)
     if OBJECT_META in definitions and isinstance(obj.get("metadata"), dict):
         if not _is_ref_to(schema, "metadata", OBJECT_META, definitions):
-            errors += validate(obj["metadata"], {"$ref": OBJECT_META}, definitions, "metadata")
+            errors += validate(obj["metadata"], {"$ref": OBJECT_META}, definitions, "metadata",
+                               builtin)
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     if not meta.get("name") and not meta.get("generateName"):
         errors.append("metadata.name: Required value: name or generateName is required")
@@ -58,12 +79,26 @@ def _check(value, schema, defs, path, errors, branch=False) -> None:
     `properties` do not name are not unknown there)."""
     if len(errors) >= _MAX_ERRORS or not isinstance(schema, dict):
         return
+    if schema.get("$ref") == QUANTITY and value is not None:
+        _check_quantity(value, path, errors)
+        return
+    if schema.get("$ref") == INT_OR_STRING and isinstance(value, int) and \
+            not isinstance(value, bool) and not -2 ** 31 <= value < 2 ** 31:
+        errors.append(f"{_where(path)}Invalid value: {value}: cannot unmarshal number {value} "
+                      "into an int-or-string (int32)")
+        return
     schema = _resolve(schema, defs)
     if value is None:
         return  # null means "unset": built-ins decode it to the zero value, CRDs prune it
     if schema.get("x-kubernetes-int-or-string"):
         if not (isinstance(value, (int, str)) and not isinstance(value, bool)):
             errors.append(f"{_where(path)}must be an integer or a string, got {_type(value)}")
+        elif isinstance(value, str):
+            _check_scalar(value, schema, path, errors)  # pattern, maxLength (quantities)
+        elif getattr(errors, "decoded", False) and not schema.get("pattern") and \
+                not -2 ** 31 <= value < 2 ** 31:  # an IntOrString (int32), not a Quantity
+            errors.append(f"{_where(path)}Invalid value: {value}: cannot unmarshal number "
+                          f"{value} into an int-or-string (int32)")
         return
     if not _type_ok(value, schema, path, errors):
         return
@@ -118,7 +153,9 @@ def _type_ok(value, schema, path, errors) -> bool:
 
 def _check_object(value: dict, schema, defs, path, errors, branch=False) -> None:
     props = schema.get("properties") or {}
-    for name in schema.get("required") or []:
+    # Built-in kinds are decoded into Go structs: a missing field is its zero value and
+    # only the Go validation (k8s_skillkit.admission) decides whether that is allowed.
+    for name in [] if getattr(errors, "builtin", False) else schema.get("required") or []:
         if name not in value and not _has_default(props.get(name)):
             errors.append(f"{_join(path, name)}: Required value")
     embedded = schema.get("x-kubernetes-embedded-resource")
@@ -145,9 +182,20 @@ def _check_array(value: list, schema, defs, path, errors) -> None:
     _limits(len(value), schema, "maxItems", "minItems", "items", path, errors)
 
 
+def _check_quantity(value, path, errors) -> None:
+    """resource.Quantity decoding (built-in kinds): the server's exact parser."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        errors.append(f"{_where(path)}must be of type string or number, got {_type(value)}")
+        return
+    try:
+        parse_quantity_strict(value if not isinstance(value, str) else value)
+    except ValueError as err:
+        errors.append(f"{_where(path)}{err}")
+
+
 def _check_scalar(value, schema, path, errors) -> None:
     enum = schema.get("enum")
-    if enum and value not in enum:
+    if enum and value not in enum and not (value == "" and getattr(errors, "builtin", False)):
         allowed = ", ".join(f'"{e}"' for e in enum[:12])
         errors.append(f"{_where(path)}Unsupported value: {_short(value)}: supported values: "
                       f"{allowed}")
@@ -162,6 +210,10 @@ def _check_scalar(value, schema, path, errors) -> None:
             errors.append(f"{_where(path)}Invalid value: {_short(value)}: {path} in body must be "
                           f"of type {fmt}: {_short(value)}")
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        bits = {"int32": 31, "int64": 63}.get(schema.get("format"))
+        if bits and isinstance(value, int) and not -2 ** bits <= value < 2 ** bits:
+            errors.append(f"{_where(path)}Invalid value: {value}: must be of type integer with "
+                          f"format {schema['format']}")
         if "minimum" in schema and value < schema["minimum"]:
             errors.append(f"{_where(path)}Invalid value: {value}: should be greater than or "
                           f"equal to {schema['minimum']}")

@@ -88,12 +88,17 @@ def body(args):
             if obj.get("kind") == "CustomResourceDefinition":
                 store.add_crd(obj)
     live = _live_index(load_objects(args.live)) if args.live else {}
-    findings, not_checked = [], []
+    findings, not_checked, typed = [], [], []
     for index, obj in enumerate(objects):
-        found, skipped_rules = _admission_findings(store, obj, index, args.allow_unknown, live)
+        found, skipped_rules, well_typed = _admission_findings(store, obj, index,
+                                                               args.allow_unknown, live)
         findings += found
         not_checked += skipped_rules
-    findings += run_rules(objects, kube_minor)
+        if well_typed:
+            typed.append(obj)
+    # Best-practice rules read fields by their schema types: they skip mistyped objects
+    # (the schema_violation says what to fix first).
+    findings += run_rules(typed, kube_minor)
     return _payload(objects, findings, store, skipped, args, not_checked)
 
 
@@ -114,17 +119,18 @@ def _kube_minor(text):
     return int(match.group(1))
 
 
-def _admission_findings(store, obj, index, allow_unknown, live) -> tuple[list, list]:
+def _admission_findings(store, obj, index, allow_unknown, live) -> tuple[list, list, bool]:
+    """(findings, rules not checked, well typed?) for one object."""
     if store is None:
-        return [], []
+        return [], [], True
     api, kind = str(obj["apiVersion"]), str(obj["kind"])
     if store.schema_for(api, kind) is None:
         if removed_entry(api, kind) or (api, kind) in OUTDATED_CRDS:
-            return [], []  # the removed/deprecated API rules explain these
-        return [_unknown_kind(store, obj, index, allow_unknown)], []
+            return [], [], True  # the removed/deprecated API rules explain these
+        return [_unknown_kind(store, obj, index, allow_unknown)], [], True
     verdict = admit(store, obj, live.get(_identity(obj)))
     extra = [] if verdict.rejected else _experimental_fields(store, obj)
-    return verdict.findings + extra, verdict.not_checked
+    return verdict.findings + extra, verdict.not_checked, verdict.well_typed
 
 
 def _identity(obj: dict) -> tuple:

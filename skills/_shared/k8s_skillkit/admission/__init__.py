@@ -10,7 +10,7 @@ expected values come from the real component (server-side dry-run) or its source
 """
 from __future__ import annotations
 
-from . import core_misc, core_workloads, dra, kueue, names
+from . import core_misc, core_rbac, core_workloads, dra, kueue, names
 from .field import Violation
 from .immutable import immutable_violations
 from .meta import validate_object_meta
@@ -23,6 +23,7 @@ def _name_rule(plain, prefixed):
 
 SUBDOMAIN = _name_rule(names.is_dns1123_subdomain, names.is_dns1123_subdomain_prefix)
 LABEL = _name_rule(names.is_dns1123_label, names.is_dns1123_label_prefix)
+PATH_SEGMENT = _name_rule(names.is_path_segment_name, names.is_path_segment_name)
 
 # (group, kind) -> (name rule, namespaced, Go validation of the spec)
 BUILTIN = {
@@ -32,7 +33,25 @@ BUILTIN = {
     ("apps", "DaemonSet"): (SUBDOMAIN, True, core_workloads.daemon_set),
     ("batch", "Job"): (SUBDOMAIN, True, core_workloads.job),
     ("batch", "CronJob"): (SUBDOMAIN, True, core_workloads.cron_job),
-    ("policy", "PodDisruptionBudget"): (SUBDOMAIN, True, core_workloads.pod_disruption_budget),
+    # The PDB strategy validates no name: only the generic path-segment rule applies.
+    ("policy", "PodDisruptionBudget"): (PATH_SEGMENT, True,
+                                        core_workloads.pod_disruption_budget),
+    ("", "ReplicationController"): (SUBDOMAIN, True, core_workloads.replication_controller),
+    ("rbac.authorization.k8s.io", "Role"): (PATH_SEGMENT, True, core_rbac.role),
+    ("rbac.authorization.k8s.io", "ClusterRole"): (PATH_SEGMENT, False, core_rbac.cluster_role),
+    ("rbac.authorization.k8s.io", "RoleBinding"): (PATH_SEGMENT, True, core_rbac.role_binding),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"): (PATH_SEGMENT, False,
+                                                          core_rbac.cluster_role_binding),
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): (
+        SUBDOMAIN, False, core_misc.custom_resource_definition),
+    ("", "PersistentVolume"): (SUBDOMAIN, False, core_misc.persistent_volume),
+    ("", "LimitRange"): (SUBDOMAIN, True, core_misc.limit_range),
+    ("", "ResourceQuota"): (SUBDOMAIN, True, core_misc.resource_quota),
+    ("storage.k8s.io", "StorageClass"): (SUBDOMAIN, False, core_misc.storage_class),
+    ("storage.k8s.io", "CSIDriver"): (SUBDOMAIN, False, None),
+    ("scheduling.k8s.io", "PriorityClass"): (SUBDOMAIN, False, None),
+    ("networking.k8s.io", "Ingress"): (SUBDOMAIN, True, None),
+    ("networking.k8s.io", "IngressClass"): (SUBDOMAIN, False, None),
     ("autoscaling", "HorizontalPodAutoscaler"): (SUBDOMAIN, True,
                                                  core_workloads.horizontal_pod_autoscaler),
     # KEP-5311 RelaxedServiceNameValidation (GA, locked on in 1.37): a DNS-1123 label.
@@ -59,10 +78,10 @@ def apiserver_violations(obj: dict, old: dict | None = None, namespaced: bool | 
                          custom: bool = False) -> list[Violation]:
     """The Go validation of a built-in kind, or the metadata rules of a custom resource."""
     key = (group_of(obj), str(obj.get("kind", "")))
-    rule = BUILTIN.get(key)
-    if rule is None and not custom:
-        return []
-    name_check, default_namespaced, spec_check = rule or (SUBDOMAIN, True, None)
+    # Any other built-in kind still gets the generic ObjectMeta rules (registry/rest
+    # ValidateCreate: path-segment name, labels, annotations, finalizers).
+    default = (SUBDOMAIN, True, None) if custom else (PATH_SEGMENT, True, None)
+    name_check, default_namespaced, spec_check = BUILTIN.get(key, default)
     is_namespaced = default_namespaced if namespaced is None else namespaced
     errs = validate_object_meta(obj.get("metadata"), "metadata", name_check, is_namespaced)
     if spec_check is not None:

@@ -108,29 +108,162 @@ def secret(obj: dict, old: dict | None = None) -> list:
     errs = []
     for section in ("data", "stringData"):
         values = obj.get(section) if isinstance(obj.get(section), dict) else {}
-        for key in values:
+        for key, value in values.items():
             errs += [field.invalid(section, key, m) for m in is_config_map_key(str(key))]
+            if section == "data" and isinstance(value, str) and not _is_base64(value):
+                errs.append(field.invalid(f"data[{key}]", "<value omitted>",
+                                          "illegal base64 data (the request cannot be decoded)"))
     return errs
+
+
+def _is_base64(text: str) -> bool:
+    import base64
+    import binascii
+    try:
+        base64.b64decode(text, validate=True)
+        return True
+    except (binascii.Error, ValueError):
+        return False
 
 
 def persistent_volume_claim(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    return claim_spec(spec, "spec")
+
+
+def claim_spec(spec: dict, path: str) -> list:
+    """ValidatePersistentVolumeClaimSpec (also volumeClaimTemplates of a StatefulSet)."""
     errs = []
     modes = spec.get("accessModes") or []
     if not modes:
-        errs.append(field.required("spec.accessModes", "at least 1 access mode is required"))
+        errs.append(field.required(f"{path}.accessModes", "at least 1 access mode is required"))
     for mode in modes:
         if mode not in ACCESS_MODES:
-            errs.append(field.not_supported("spec.accessModes", mode, ACCESS_MODES))
+            errs.append(field.not_supported(f"{path}.accessModes", mode, ACCESS_MODES))
     if "ReadWriteOncePod" in modes and len(modes) > 1:
-        errs.append(field.forbidden("spec.accessModes", "may not use ReadWriteOncePod with other "
-                                    "access modes"))
+        errs.append(field.forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with "
+                                    "other access modes"))
     resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
     requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
     if "storage" not in requests:
-        errs.append(field.required("spec.resources[storage]"))
+        errs.append(field.required(f"{path}.resources[storage]"))
+    return errs
+
+
+def storage_class(obj: dict, old: dict | None = None) -> list:
+    provisioner = obj.get("provisioner") or ""
+    if not provisioner:
+        return [field.required("provisioner")]
+    return [field.invalid("provisioner", provisioner, m) for m in is_qualified_name(provisioner)]
+
+
+PV_SOURCES = ("gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "nfs",
+              "rbd", "quobyte", "cinder", "cephfs", "iscsi", "fc", "flocker", "flexVolume",
+              "azureFile", "vsphereVolume", "azureDisk", "photonPersistentDisk",
+              "portworxVolume", "scaleIO", "local", "storageos", "csi")
+
+
+def persistent_volume(obj: dict, old: dict | None = None) -> list:
+    """ValidatePersistentVolumeSpec: access modes, a storage capacity, one volume source."""
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    errs = []
+    modes = spec.get("accessModes") or []
+    if not modes:
+        errs.append(field.required("spec.accessModes"))
+    for mode in modes:
+        if mode not in ACCESS_MODES:
+            errs.append(field.not_supported("spec.accessModes", mode, ACCESS_MODES))
+    capacity = spec.get("capacity") if isinstance(spec.get("capacity"), dict) else {}
+    if not capacity:
+        errs.append(field.required("spec.capacity"))
+    if set(capacity) - {"storage"} or not capacity:
+        errs.append(field.not_supported("spec.capacity", capacity or None, ["storage"]))
+    sources = [k for k in PV_SOURCES if spec.get(k) is not None]
+    if not sources:
+        errs.append(field.required("spec", "must specify a volume type"))
+    elif len(sources) > 1:
+        errs.append(field.forbidden(f"spec.{sources[1]}", "may not specify more than 1 volume "
+                                    "type"))
+    else:
+        from .core_pod import _volume_source
+        errs += _volume_source(sources[0], spec[sources[0]], f"spec.{sources[0]}")
     return errs
 
 
 def namespace(obj: dict, old: dict | None = None) -> list:
     return []  # the name rule (DNS-1123 label) is applied with the object's metadata
+
+
+def custom_resource_definition(obj: dict, old: dict | None = None) -> list:
+    """apiextensions validation: the CRD's name is spec.names.plural + "." + spec.group."""
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+    name = (obj.get("metadata") or {}).get("name") or ""
+    errs = []
+    if name and name != f"{names.get('plural', '')}.{spec.get('group', '')}":
+        errs.append(field.invalid("metadata.name", name,
+                                  'must be spec.names.plural+"."+spec.group'))
+    return errs
+
+
+STANDARD_RESOURCES = {"cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory",
+                      "requests.ephemeral-storage", "limits.cpu", "limits.memory",
+                      "limits.ephemeral-storage", "pods", "resourcequotas", "services",
+                      "replicationcontrollers", "secrets", "configmaps",
+                      "persistentvolumeclaims", "storage", "requests.storage",
+                      "services.nodeports", "services.loadbalancers"}
+QUOTA_RESOURCES = STANDARD_RESOURCES - {"storage"}
+CONTAINER_RESOURCES = {"cpu", "memory", "ephemeral-storage"}
+LIMIT_TYPES = {"Pod", "Container", "PersistentVolumeClaim"}
+
+
+def _hugepages(name: str) -> bool:
+    return name.startswith(("hugepages-", "requests.hugepages-", "limits.hugepages-"))
+
+
+def resource_name(name: str, path: str, standard: set, what: str = "") -> list:
+    """validateResourceName (+ the container/quota variants): qualified, and standard
+    unless it carries a domain."""
+    errs = [field.invalid(path, name, m) for m in is_qualified_name(name)]
+    if errs or "/" in name:
+        return errs
+    if name not in STANDARD_RESOURCES and not _hugepages(name):
+        errs.append(field.invalid(path, name, "must be a standard resource type or fully "
+                                  "qualified"))
+    if what and name not in standard and not _hugepages(name):
+        errs.append(field.invalid(path, name, what))
+    return errs
+
+
+def limit_range(obj: dict, old: dict | None = None) -> list:
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    errs, seen = [], set()
+    for i, limit in enumerate(spec.get("limits") or []):
+        limit = limit if isinstance(limit, dict) else {}
+        where, kind = f"spec.limits[{i}]", str(limit.get("type") or "")
+        type_errs = [field.invalid(f"{where}.type", kind, m) for m in is_qualified_name(kind)]
+        if not type_errs and "/" not in kind and kind not in LIMIT_TYPES:
+            type_errs.append(field.invalid(f"{where}.type", kind, "must be a standard limit "
+                                           "type or fully qualified"))
+        errs += type_errs
+        if kind in seen:
+            errs.append(field.duplicate(f"{where}.type", kind))
+        seen.add(kind)
+        pod_like = kind in ("Pod", "Container")
+        for section in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
+            for name in (limit.get(section) or {}) if isinstance(limit.get(section), dict) else {}:
+                errs += resource_name(str(name), f"{where}.{section}[{name}]",
+                                      CONTAINER_RESOURCES,
+                                      "must be a standard resource for containers"
+                                      if pod_like else "")
+    return errs
+
+
+def resource_quota(obj: dict, old: dict | None = None) -> list:
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    hard = spec.get("hard") if isinstance(spec.get("hard"), dict) else {}
+    errs = []
+    for name in hard:
+        errs += resource_name(str(name), f"spec.hard[{name}]", QUOTA_RESOURCES,
+                              "must be a standard resource for quota")
+    return errs

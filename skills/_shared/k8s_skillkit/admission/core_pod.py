@@ -73,10 +73,10 @@ def validate_pod_spec(spec, path: str, template: bool = False) -> list:
 
 def _pod_level(spec: dict, path: str) -> list:
     errs = []
-    restart = spec.get("restartPolicy", "Always")
+    restart = spec.get("restartPolicy") or "Always"
     if restart not in RESTART_POLICIES:
         errs.append(field.not_supported(f"{path}.restartPolicy", restart, RESTART_POLICIES))
-    dns = spec.get("dnsPolicy", "ClusterFirst")
+    dns = spec.get("dnsPolicy") or "ClusterFirst"
     if dns not in DNS_POLICIES:
         errs.append(field.not_supported(f"{path}.dnsPolicy", dns, DNS_POLICIES))
     errs += validate_labels(spec.get("nodeSelector") or {}, f"{path}.nodeSelector")
@@ -93,6 +93,50 @@ def _pod_level(spec: dict, path: str) -> list:
         errs.append(field.invalid(f"{path}.activeDeadlineSeconds", deadline,
                                   "must be between 1 and 2147483647, inclusive"))
     errs += _tolerations(spec.get("tolerations") or [], f"{path}.tolerations")
+    errs += security_context(spec.get("securityContext"), f"{path}.securityContext")
+    errs += _affinity(spec.get("affinity"), f"{path}.affinity")
+    seen = set()
+    for i, claim in enumerate(spec.get("resourceClaims") or []):
+        name = (claim or {}).get("name") if isinstance(claim, dict) else None
+        if name in seen:
+            errs.append(field.duplicate(f"{path}.resourceClaims[{i}].name", name))
+        seen.add(name)
+    return errs
+
+
+def _affinity(affinity, path: str) -> list:
+    """Pod (anti-)affinity terms: a topologyKey and valid label selectors."""
+    if not isinstance(affinity, dict):
+        return []
+    errs = []
+    for kind in ("podAffinity", "podAntiAffinity"):
+        terms = affinity.get(kind) if isinstance(affinity.get(kind), dict) else {}
+        where = f"{path}.{kind}"
+        for i, term in enumerate(terms.get("requiredDuringSchedulingIgnoredDuringExecution")
+                                 or []):
+            errs += _affinity_term(term, f"{where}.requiredDuringSchedulingIgnoredDuringExecution"
+                                         f"[{i}]")
+        for i, weighted in enumerate(terms.get("preferredDuringSchedulingIgnoredDuringExecution")
+                                     or []):
+            # A missing podAffinityTerm decodes to its zero value: no topologyKey.
+            term = (weighted.get("podAffinityTerm") or {}) if isinstance(weighted, dict) else {}
+            errs += _affinity_term(term, f"{where}.preferredDuringSchedulingIgnoredDuringExecution"
+                                         f"[{i}].podAffinityTerm")
+    return errs
+
+
+def _affinity_term(term, path: str) -> list:
+    from .meta import validate_label_selector
+    if not isinstance(term, dict):
+        return []
+    errs = []
+    if not term.get("topologyKey"):
+        errs.append(field.required(f"{path}.topologyKey", "can not be empty"))
+    else:
+        errs += [field.invalid(f"{path}.topologyKey", term["topologyKey"], m)
+                 for m in is_label_key(str(term["topologyKey"]))]
+    for key in ("labelSelector", "namespaceSelector"):
+        errs += validate_label_selector(term.get(key), f"{path}.{key}")
     return errs
 
 
@@ -109,13 +153,14 @@ def _container(ctr: dict, path: str, volumes: set, claims: set, template: bool,
     if not ctr.get("image"):
         errs.append(field.required(f"{path}.image"))
     policy = ctr.get("imagePullPolicy")
-    if policy is not None and policy not in PULL_POLICIES:
+    if policy and policy not in PULL_POLICIES:  # "" is the zero value: defaulted
         errs.append(field.not_supported(f"{path}.imagePullPolicy", policy, PULL_POLICIES))
     errs += _ports(ctr.get("ports") or [], f"{path}.ports")
     errs += _env(ctr.get("env") or [], f"{path}.env")
     errs += _mounts(ctr.get("volumeMounts") or [], volumes, f"{path}.volumeMounts")
     errs += validate_resources(ctr.get("resources") or {}, f"{path}.resources", claims,
                                default_requests=not template)
+    errs += security_context(ctr.get("securityContext"), f"{path}.securityContext")
     if not init:
         errs += _probe(ctr.get("livenessProbe"), f"{path}.livenessProbe", single_success=True)
         errs += _probe(ctr.get("readinessProbe"), f"{path}.readinessProbe")
@@ -146,7 +191,7 @@ def _ports(ports: list, path: str) -> list:
         host = port.get("hostPort", 0)
         if isinstance(host, int) and host:
             errs += [field.invalid(f"{where}.hostPort", host, m) for m in is_valid_port_num(host)]
-        protocol = port.get("protocol", "TCP")
+        protocol = port.get("protocol") or "TCP"
         if protocol not in PROTOCOLS:
             errs.append(field.not_supported(f"{where}.protocol", protocol, PROTOCOLS))
     return errs
@@ -180,6 +225,10 @@ def _env_source(var: dict, source: dict, path: str) -> list:
     if len(kinds) > 1:
         return [field.invalid(path, "", "may not have more than one field specified at a time")]
     ref = source[kinds[0]]
+    if kinds[0] == "fieldRef" and isinstance(ref, dict) and not ref.get("fieldPath"):
+        return [field.required(f"{path}.fieldRef.fieldPath")]
+    if kinds[0] == "resourceFieldRef" and isinstance(ref, dict) and not ref.get("resource"):
+        return [field.required(f"{path}.resourceFieldRef.resource")]
     if kinds[0] in ("configMapKeyRef", "secretKeyRef") and isinstance(ref, dict):
         errs = []
         key = ref.get("key") or ""
@@ -224,6 +273,8 @@ def _volumes(volumes: list, path: str) -> tuple[set, list]:
         if len(sources) > 1:
             own.append(field.forbidden(f"{where}.{sources[1]}",
                                        "may not specify more than 1 volume type"))
+        elif sources:
+            own += _volume_source(sources[0], vol[sources[0]], f"{where}.{sources[0]}")
         if not name:
             own.append(field.required(f"{where}.name"))
         else:
@@ -234,6 +285,72 @@ def _volumes(volumes: list, path: str) -> tuple[set, list]:
             names.add(name)
         errs += own
     return names, errs
+
+
+HOST_PATH_TYPES = ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File",
+                   "FileOrCreate", "Socket"]
+
+
+def _volume_source(kind: str, source, path: str) -> list:
+    """validateVolumeSource: the fields each common source requires."""
+    source = source if isinstance(source, dict) else {}
+    errs = []
+    if kind == "hostPath":
+        if not source.get("path"):
+            return [field.required(f"{path}.path")]
+        if (source.get("type") or "") not in HOST_PATH_TYPES:
+            errs.append(field.not_supported(f"{path}.type", source["type"], HOST_PATH_TYPES))
+    elif kind == "persistentVolumeClaim" and not source.get("claimName"):
+        errs.append(field.required(f"{path}.claimName"))
+    elif kind == "nfs":
+        if not source.get("server"):
+            errs.append(field.required(f"{path}.server"))
+        if not source.get("path"):
+            errs.append(field.required(f"{path}.path"))
+    elif kind in ("configMap", "secret"):
+        for i, item in enumerate(source.get("items") or []):
+            item = item if isinstance(item, dict) else {}
+            if not item.get("key"):
+                errs.append(field.required(f"{path}.items[{i}].key"))
+            if not item.get("path"):
+                errs.append(field.required(f"{path}.items[{i}].path"))
+    return errs
+
+
+# ---------------------------------------------------------------- security context
+
+SECCOMP_TYPES = ["Localhost", "RuntimeDefault", "Unconfined"]
+ID_RANGE = "must be between 0 and 2147483647, inclusive"
+
+
+def security_context(ctx, path: str) -> list:
+    """Pod or container securityContext: ids in range, seccomp profile well-formed."""
+    if not isinstance(ctx, dict):
+        return []
+    errs = []
+    for key in ("runAsUser", "runAsGroup", "fsGroup"):
+        value = ctx.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and \
+                not 0 <= value <= 2147483647:
+            errs.append(field.invalid(f"{path}.{key}", value, ID_RANGE))
+    for i, gid in enumerate(ctx.get("supplementalGroups") or []):
+        if isinstance(gid, int) and not 0 <= gid <= 2147483647:
+            errs.append(field.invalid(f"{path}.supplementalGroups[{i}]", gid, ID_RANGE))
+    profile = ctx.get("seccompProfile")
+    if isinstance(profile, dict):
+        kind = profile.get("type") or ""
+        if not kind:
+            errs.append(field.required(f"{path}.seccompProfile.type", "type is required when "
+                                       "seccompProfile is set"))
+        elif kind not in SECCOMP_TYPES:
+            errs.append(field.not_supported(f"{path}.seccompProfile.type", kind, SECCOMP_TYPES))
+        elif kind == "Localhost" and profile.get("localhostProfile") is None:
+            errs.append(field.required(f"{path}.seccompProfile.localhostProfile",
+                                       "must be set when seccomp type is Localhost"))
+        elif kind != "Localhost" and profile.get("localhostProfile") is not None:
+            errs.append(field.invalid(f"{path}.seccompProfile.localhostProfile", profile,
+                                      "can only be set when seccomp type is Localhost"))
+    return errs
 
 
 # ---------------------------------------------------------------- resources
@@ -258,10 +375,15 @@ def validate_resources(resources: dict, path: str, claims: set | None = None,
     hugepages = any(str(n).startswith("hugepages-") for n in [*limits, *requests])
     if hugepages and not ({"cpu", "memory"} & {str(n) for n in [*limits, *requests]}):
         errs.append(field.forbidden(path, "HugePages require cpu or memory"))
+    seen = set()
     for i, claim in enumerate(resources.get("claims") or []):
         name = (claim or {}).get("name", "")
         if claims is not None and name not in claims:
             errs.append(field.not_found(f"{path}.claims[{i}]", name))
+        key = (name, (claim or {}).get("request", ""))
+        if key in seen:
+            errs.append(field.duplicate(f"{path}.claims[{i}]", name))
+        seen.add(key)
     return errs
 
 
@@ -358,7 +480,7 @@ def _handler(probe: dict, path: str) -> list:
     if kind in ("httpGet", "tcpSocket", "grpc"):
         errs += _port_num_or_name(action.get("port"), f"{path}.{kind}.port")
     if kind == "httpGet":
-        scheme = action.get("scheme", "HTTP")
+        scheme = action.get("scheme") or "HTTP"
         if scheme not in ("HTTP", "HTTPS"):
             errs.append(field.not_supported(f"{path}.httpGet.scheme", scheme, ["HTTP", "HTTPS"]))
     return errs

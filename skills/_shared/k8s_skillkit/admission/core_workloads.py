@@ -38,7 +38,7 @@ def _template(spec: dict, path: str, restart_always: bool, kind: str) -> list:
     pod = template.get("spec") if isinstance(template.get("spec"), dict) else {}
     errs += validate_pod_spec(pod, f"{path}.template.spec", template=True)
     if restart_always:
-        restart = pod.get("restartPolicy", "Always")
+        restart = pod.get("restartPolicy") or "Always"
         if restart != "Always" and restart in ("OnFailure", "Never"):
             errs.append(field.not_supported(f"{path}.template.spec.restartPolicy", restart,
                                             ["Always"]))
@@ -151,10 +151,28 @@ def replica_set(obj: dict, old: dict | None = None) -> list:
     return errs + _template(spec, "spec", True, "ReplicaSet")
 
 
+def replication_controller(obj: dict, old: dict | None = None) -> list:
+    """ValidateReplicationControllerSpec; the selector defaults to the template's labels."""
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    template = spec.get("template")
+    labels = ((template or {}).get("metadata") or {}).get("labels") or {}
+    selector = spec.get("selector") or labels
+    errs = _non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
+    errs += _non_negative(spec.get("replicas"), "spec.replicas")
+    if not selector:
+        errs.append(field.required("spec.selector"))
+    if not isinstance(template, dict):
+        return errs + [field.required("spec.template")]
+    if selector and not all(labels.get(k) == v for k, v in selector.items()):
+        errs.append(field.invalid("spec.template.metadata.labels", labels,
+                                  "`selector` does not match template `labels`"))
+    return errs + _template(spec, "spec", True, "ReplicationController")
+
+
 def stateful_set(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
-    policy = spec.get("podManagementPolicy", "OrderedReady")
+    policy = spec.get("podManagementPolicy") or "OrderedReady"
     if policy not in ("OrderedReady", "Parallel"):
         errs.append(field.invalid("spec.podManagementPolicy", policy,
                                   "must be 'OrderedReady' or 'Parallel'"))
@@ -176,12 +194,21 @@ def stateful_set(obj: dict, old: dict | None = None) -> list:
     pod.pop("hostname", None)
     pod.pop("subdomain", None)
     template["spec"] = pod
+    from .core_misc import claim_spec
+    for i, claim in enumerate(spec.get("volumeClaimTemplates") or []):
+        if isinstance(claim, dict):
+            errs += claim_spec(claim.get("spec") if isinstance(claim.get("spec"), dict) else {},
+                               f"spec.volumeClaimTemplates[{i}].spec")
     return errs + _template({**spec, "template": template}, "spec", True, "StatefulSet")
 
 
 def daemon_set(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = _selector(spec, "spec", "daemonset")
+    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
+    if (strategy.get("type") or "RollingUpdate") not in ("OnDelete", "RollingUpdate"):
+        errs.append(field.not_supported("spec.updateStrategy", strategy,
+                                        ["OnDelete", "RollingUpdate"]))
     errs += _non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
     return errs + _template(spec, "spec", True, "DaemonSet")
 
@@ -196,6 +223,8 @@ def job(obj: dict, old: dict | None = None) -> list:
 
 
 def job_spec(spec: dict, path: str, generated_selector: bool = True, job_name: str = "") -> list:
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec = {**spec, "completions": 1, "parallelism": 1}  # SetDefaults_Job
     errs = []
     for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit",
                 "ttlSecondsAfterFinished", "backoffLimitPerIndex", "maxFailedIndexes"):
@@ -283,7 +312,7 @@ def _job_selector(spec: dict, path: str, generated: bool, job_name: str) -> list
 def cron_job(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
-    policy = spec.get("concurrencyPolicy", "Allow")
+    policy = spec.get("concurrencyPolicy") or "Allow"
     if policy not in ("Allow", "Forbid", "Replace"):
         errs.append(field.not_supported("spec.concurrencyPolicy", policy,
                                         ["Allow", "Forbid", "Replace"]))
@@ -330,11 +359,50 @@ def horizontal_pod_autoscaler(obj: dict, old: dict | None = None) -> list:
     if isinstance(low, int) and isinstance(high, int) and high < low:
         errs.append(field.invalid("spec.maxReplicas", high,
                                   "must be greater than or equal to `minReplicas`"))
+    for i, metric in enumerate(spec.get("metrics") or []):
+        errs += _metric(metric if isinstance(metric, dict) else {}, f"spec.metrics[{i}]")
     ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
+    api = str(ref.get("apiVersion") or "")
+    if "/" not in api or api.count("/") > 1:
+        errs.append(field.invalid("spec.scaleTargetRef.apiVersion", api,
+                                  "apiVersion must specify API group"))
     for key in ("kind", "name"):
         if not ref.get(key):
             errs.append(field.required(f"spec.scaleTargetRef.{key}"))
         elif "/" in str(ref[key]) or "%" in str(ref[key]) or ref[key] in (".", ".."):
             errs.append(field.invalid(f"spec.scaleTargetRef.{key}", ref[key],
                                       "may not contain '/'"))
+    return errs
+
+
+METRIC_TYPES = ["ContainerResource", "External", "Object", "Pods", "Resource"]
+SOURCE_KEY = {"ContainerResource": "containerResource", "External": "external",
+              "Object": "object", "Pods": "pods", "Resource": "resource"}
+TARGET_TYPES = ("Utilization", "Value", "AverageValue")
+
+
+def _metric(metric: dict, path: str) -> list:
+    """autoscaling validateMetricSpec: a known type with its own source filled in."""
+    kind = metric.get("type") or ""
+    if not kind:
+        return [field.required(f"{path}.type", "must specify a metric source type")]
+    if kind not in METRIC_TYPES:
+        return [field.not_supported(f"{path}.type", kind, METRIC_TYPES)]
+    key = SOURCE_KEY[kind]
+    source = metric.get(key)
+    if not isinstance(source, dict):
+        return [field.required(f"{path}.{key}", "must populate information for the given metric "
+                               "source")]
+    errs = []
+    if kind in ("Resource", "ContainerResource") and not source.get("name"):
+        errs.append(field.required(f"{path}.{key}.name", "must specify a resource name"))
+    target = source.get("target")
+    if not isinstance(target, dict):
+        return errs + [field.required(f"{path}.{key}.target", "must specify a metric target")]
+    if not target.get("type"):
+        errs.append(field.required(f"{path}.{key}.target.type", "must specify a metric target "
+                                   "type"))
+    if target.get("type") not in TARGET_TYPES:
+        errs.append(field.invalid(f"{path}.{key}.target.type", target.get("type") or "",
+                                  "must be either Utilization, Value, or AverageValue"))
     return errs

@@ -75,6 +75,43 @@ def _default(value, schema, defs) -> None:
             _default(item, schema["items"], defs)
 
 
+def fill_go_zero_values(obj, schema: dict, defs: dict):
+    """A copy of `obj` as a typed mutating webhook returns it: the webhook decodes the object
+    into Go structs and re-encodes them, so a required (non-omitempty) scalar or struct field
+    that was missing comes back as its zero value ("" / 0 / false / "0" for a quantity /
+    {}); missing lists and maps stay absent (nil encodes as null, which is pruned)."""
+    obj = copy.deepcopy(obj)
+    _zero_fill(obj, schema, defs)
+    return obj
+
+
+def _zero_fill(value, schema, defs) -> None:
+    schema = resolve(schema, defs)
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        for key in schema.get("required") or []:
+            if key not in value and key in props:
+                zero = _zero(resolve(props[key], defs))
+                if zero is not None:
+                    value[key] = zero
+        extra = schema.get("additionalProperties")
+        for key, item in value.items():
+            sub = props.get(key, extra if isinstance(extra, dict) else None)
+            if sub is not None:
+                _zero_fill(item, sub, defs)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _zero_fill(item, schema["items"], defs)
+
+
+def _zero(schema: dict):
+    if schema.get("x-kubernetes-int-or-string"):
+        return "0" if schema.get("pattern") else 0  # resource.Quantity vs IntOrString
+    return {"string": "", "integer": 0, "number": 0, "boolean": False,
+            "object": {} if schema.get("properties") is not None else None}.get(
+        schema.get("type"))
+
+
 # ---------------------------------------------------------------- list-type uniqueness
 
 def list_type_violations(obj, schema: dict, defs: dict, path: str = "") -> list:

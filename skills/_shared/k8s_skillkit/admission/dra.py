@@ -44,8 +44,12 @@ def device_claim(devices, path: str) -> list:
         errs += _constraint(constraint or {}, f"{path}.constraints[{i}]", names)
     for i, config in enumerate(devices.get("config") or []):
         config = config or {}
+        seen = set()
         for j, ref in enumerate(config.get("requests") or []):
             errs += _request_ref(ref, f"{path}.config[{i}].requests[{j}]", names)
+            if ref in seen:
+                errs.append(field.duplicate(f"{path}.config[{i}].requests[{j}]", ref))
+            seen.add(ref)
         if config.get("opaque") is None:
             errs.append(field.required(f"{path}.config[{i}].opaque"))
     return errs
@@ -115,9 +119,12 @@ def _exact(request: dict, path: str) -> list:
 
 
 def _constraint(constraint: dict, path: str, names: set) -> list:
-    errs = []
+    errs, seen = [], set()
     for i, ref in enumerate(constraint.get("requests") or []):
         errs += _request_ref(ref, f"{path}.requests[{i}]", names)
+        if ref in seen:
+            errs.append(field.duplicate(f"{path}.requests[{i}]", ref))
+        seen.add(ref)
     if constraint.get("matchAttribute") is None and constraint.get("distinctAttribute") is None:
         errs.append(field.required(f"{path}.matchAttribute"))
     return errs

@@ -36,6 +36,38 @@ MAX_EXEC_LABEL = "kueue.x-k8s.io/max-exec-time-seconds"
 PREBUILT_LABEL = "kueue.x-k8s.io/prebuilt-workload-name"
 MIN_PARALLELISM = "kueue.x-k8s.io/job-min-parallelism"
 NEGATIVE = "must be greater than or equal to 0"  # apimachinery IsNegativeErrorMsg
+FINALIZER = "kueue.x-k8s.io/resource-in-use"
+
+
+# Custom resources Kueue's validating webhooks decode into Go structs (webhook manifests:
+# vclusterqueue, vcohort, vresourceflavor, vworkload, vjobset, vleaderworkerset): an int32
+# overflow or a malformed quantity fails there ("json: cannot unmarshal ...").
+DECODED = {(GROUP, "ClusterQueue"), (GROUP, "Cohort"), (GROUP, "ResourceFlavor"),
+           (GROUP, "Workload"), ("jobset.x-k8s.io", "JobSet"),
+           ("leaderworkerset.x-k8s.io", "LeaderWorkerSet")}
+
+
+def decoded_by_webhook(obj: dict) -> bool:
+    return (str(obj.get("apiVersion", "")).split("/")[0], obj.get("kind")) in DECODED
+
+
+def rewritten_by_webhook(obj: dict) -> bool:
+    """Does a Kueue mutating webhook re-encode this object on CREATE?
+
+    controller-runtime's defaulter (admission/defaulter_custom.go) returns a patch only when
+    Default() changed the object, and then the whole re-encoded Go struct (zero values of
+    non-omitempty fields included). ClusterQueue and ResourceFlavor defaulters add the
+    resource-in-use finalizer; the JobSet and LeaderWorkerSet ones suspend a job that
+    carries the queue-name label."""
+    group = str(obj.get("apiVersion", "")).split("/")[0]
+    kind, meta = obj.get("kind"), obj.get("metadata") or {}
+    if group == GROUP and kind in ("ClusterQueue", "ResourceFlavor"):
+        return FINALIZER not in (meta.get("finalizers") or [])
+    if (group, kind) in (("jobset.x-k8s.io", "JobSet"),
+                         ("leaderworkerset.x-k8s.io", "LeaderWorkerSet")):
+        labelled = QUEUE_LABEL in (meta.get("labels") or {})
+        return labelled and not (obj.get("spec") or {}).get("suspend")
+    return False
 
 
 def validate(obj: dict, old: dict | None = None) -> list:

@@ -194,3 +194,10 @@ def is_dns1123_subdomain_prefix(value: str) -> list[str]:
 
 def is_dns1035_label_prefix(value: str) -> list[str]:
     return is_dns1035_label(mask_trailing_dash(value))
+
+
+def is_path_segment_name(name: str) -> list[str]:
+    """content.IsPathSegmentName: the loosest name rule (RBAC objects, any kind by default)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
