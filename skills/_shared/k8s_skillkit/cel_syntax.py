@@ -19,7 +19,11 @@ import re
 
 
 class CelSyntaxError(ValueError):
-    """The text is not CEL this parser understands."""
+    """The text is not valid CEL."""
+
+
+class CelNotParsed(CelSyntaxError):
+    """Valid CEL, maybe, but a construct this parser does not implement."""
 
 
 class UInt(int):
@@ -278,7 +282,7 @@ class _Parser:
         if self.accept("("):
             return _call(name, None, self.args(")"))
         if self.peek("{"):
-            raise CelSyntaxError("message construction is not supported")
+            raise CelNotParsed("message construction is not supported")
         return ("ident", name)
 
     def list_literal(self):

@@ -42,11 +42,17 @@ class SchemaStore:
                       (group or k.count("/") == 1))
 
     def add_crd(self, crd: dict) -> None:
-        """Learn the kinds a CustomResourceDefinition in the input defines."""
-        spec = crd.get("spec") or {}
-        names = spec.get("names") or {}
-        for version in spec.get("versions") or []:
-            schema = ((version or {}).get("schema") or {}).get("openAPIV3Schema")
+        """Learn the kinds a CustomResourceDefinition in the input defines (a malformed one
+        teaches nothing: its own schema_violation says why)."""
+        spec = crd.get("spec") if isinstance(crd.get("spec"), dict) else {}
+        names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+        versions = spec.get("versions") if isinstance(spec.get("versions"), list) else []
+        for version in versions:
+            if not isinstance(version, dict):
+                continue
+            holder = version.get("schema") if isinstance(version.get("schema"), dict) else {}
+            schema = holder.get("openAPIV3Schema")
+            schema = schema if isinstance(schema, dict) else None
             if spec.get("group") and names.get("kind") and version.get("name"):
                 key = f"{spec['group']}/{version['name']}/{names['kind']}"
                 self.kinds.setdefault(key, schema or {"x-kubernetes-preserve-unknown-fields": True})

@@ -38,6 +38,11 @@ def service(obj: dict, old: dict | None = None) -> list:
             errs += [field.invalid("spec.externalName", cname, m) for m in is_dns1123_subdomain(cname)]
         else:
             errs.append(field.required("spec.externalName"))
+    for i, ip in enumerate(spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get(
+            "clusterIP") else [])):
+        if ip not in ("None", "") and not _is_ip(str(ip)):
+            errs.append(field.invalid(f"spec.clusterIPs[{i}]", ip, "must be a valid IP address, "
+                                      "(e.g. 10.9.8.7 or 2001:db8::ffff)"))
     if kind in ("LoadBalancer", "NodePort") and headless:
         errs.append(field.invalid("spec.clusterIPs[0]", "None",
                                   f"may not be set to 'None' for {kind} services"))
@@ -51,6 +56,15 @@ def service(obj: dict, old: dict | None = None) -> list:
         errs.append(field.forbidden("spec.sessionAffinityConfig",
                                     "must not be set when session affinity is None"))
     return errs
+
+
+def _is_ip(text: str) -> bool:
+    import ipaddress
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _service_ports(ports: list, kind: str) -> list:
@@ -152,9 +166,15 @@ def claim_spec(spec: dict, path: str) -> list:
 
 def storage_class(obj: dict, old: dict | None = None) -> list:
     provisioner = obj.get("provisioner") or ""
+    errs = []
+    mode = obj.get("volumeBindingMode")
+    if mode is not None and mode not in ("Immediate", "WaitForFirstConsumer"):
+        errs.append(field.not_supported("volumeBindingMode", mode,
+                                        ["Immediate", "WaitForFirstConsumer"]))
     if not provisioner:
-        return [field.required("provisioner")]
-    return [field.invalid("provisioner", provisioner, m) for m in is_qualified_name(provisioner)]
+        return errs + [field.required("provisioner")]
+    return errs + [field.invalid("provisioner", provisioner, m)
+                   for m in is_qualified_name(provisioner)]
 
 
 PV_SOURCES = ("gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterfs", "nfs",
@@ -263,7 +283,28 @@ def resource_quota(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     hard = spec.get("hard") if isinstance(spec.get("hard"), dict) else {}
     errs = []
-    for name in hard:
+    for name, value in hard.items():
         errs += resource_name(str(name), f"spec.hard[{name}]", QUOTA_RESOURCES,
                               "must be a standard resource for quota")
+        errs += _integer_quantity(str(name), value, f"spec.hard[{name}]")
+    return errs
+
+
+INTEGER_QUOTA = {"pods", "services", "replicationcontrollers", "resourcequotas", "secrets",
+                 "configmaps", "persistentvolumeclaims", "services.nodeports",
+                 "services.loadbalancers"}
+
+
+def _integer_quantity(name: str, raw, path: str) -> list:
+    from .quantities import canonical, parse_quantity_strict
+    try:
+        value = parse_quantity_strict(raw if isinstance(raw, str) else str(raw))
+    except ValueError:
+        return []
+    errs = []
+    if value < 0:
+        errs.append(field.invalid(path, canonical(raw), "must be greater than or equal to 0"))
+    if (name in INTEGER_QUOTA or name.startswith("count/")) and \
+            (value.denominator != 1 or abs(value) * 1000 > 2 ** 63 - 1):
+        errs.append(field.invalid(path, canonical(raw), "must be an integer"))
     return errs

@@ -19,6 +19,7 @@ from limits there (SetDefaults_Pod applies to v1.Pod only).
 from __future__ import annotations
 
 from fractions import Fraction
+import re
 
 from . import field
 from .meta import validate_labels
@@ -105,10 +106,11 @@ def _pod_level(spec: dict, path: str) -> list:
 
 
 def _affinity(affinity, path: str) -> list:
-    """Pod (anti-)affinity terms: a topologyKey and valid label selectors."""
+    """Node affinity requirements; pod (anti-)affinity terms: a topologyKey and valid label
+    selectors."""
     if not isinstance(affinity, dict):
         return []
-    errs = []
+    errs = _node_affinity(affinity.get("nodeAffinity"), f"{path}.nodeAffinity")
     for kind in ("podAffinity", "podAntiAffinity"):
         terms = affinity.get(kind) if isinstance(affinity.get(kind), dict) else {}
         where = f"{path}.{kind}"
@@ -122,6 +124,59 @@ def _affinity(affinity, path: str) -> list:
             term = (weighted.get("podAffinityTerm") or {}) if isinstance(weighted, dict) else {}
             errs += _affinity_term(term, f"{where}.preferredDuringSchedulingIgnoredDuringExecution"
                                          f"[{i}].podAffinityTerm")
+    return errs
+
+
+def _node_affinity(node, path: str) -> list:
+    if not isinstance(node, dict):
+        return []
+    errs = []
+    required = node.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if isinstance(required, dict):
+        where = f"{path}.requiredDuringSchedulingIgnoredDuringExecution"
+        terms = required.get("nodeSelectorTerms") or []
+        if not terms:
+            errs.append(field.required(f"{where}.nodeSelectorTerms", "must have at least one "
+                                       "node selector term"))
+        for i, term in enumerate(terms):
+            errs += _node_selector_term(term, f"{where}.nodeSelectorTerms[{i}]")
+    for i, pref in enumerate(node.get("preferredDuringSchedulingIgnoredDuringExecution") or []):
+        pref = pref if isinstance(pref, dict) else {}
+        where = f"{path}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
+        weight = pref.get("weight", 0)
+        if isinstance(weight, int) and not 1 <= weight <= 100:
+            errs.append(field.invalid(f"{where}.weight", weight, "must be in the range 1-100"))
+        errs += _node_selector_term(pref.get("preference") or {}, f"{where}.preference")
+    return errs
+
+
+def _node_selector_term(term, path: str) -> list:
+    """ValidateNodeSelectorRequirement for each matchExpressions entry."""
+    term = term if isinstance(term, dict) else {}
+    errs = []
+    for i, req in enumerate(term.get("matchExpressions") or []):
+        req = req if isinstance(req, dict) else {}
+        where, op, values = f"{path}.matchExpressions[{i}]", req.get("operator"), \
+            req.get("values") or []
+        if op in ("In", "NotIn"):
+            if not values:
+                errs.append(field.required(f"{where}.values", "must be specified when "
+                                           "`operator` is 'In' or 'NotIn'"))
+        elif op in ("Exists", "DoesNotExist"):
+            if values:
+                errs.append(field.forbidden(f"{where}.values", "may not be specified when "
+                                            "`operator` is 'Exists' or 'DoesNotExist'"))
+        elif op in ("Gt", "Lt"):
+            if len(values) != 1:
+                errs.append(field.required(f"{where}.values", "must be specified single value "
+                                           "when `operator` is 'Lt' or 'Gt'"))
+        else:
+            errs.append(field.invalid(f"{where}.operator", op or "",
+                                      "not a valid selector operator"))
+        errs += [field.invalid(f"{where}.key", req.get("key", ""), m)
+                 for m in is_label_key(str(req.get("key", "")))]
+        errs += [field.invalid(f"{where}.values[{j}]", v, m) for j, v in enumerate(values)
+                 for m in is_label_value(str(v))]
     return errs
 
 
@@ -225,8 +280,8 @@ def _env_source(var: dict, source: dict, path: str) -> list:
     if len(kinds) > 1:
         return [field.invalid(path, "", "may not have more than one field specified at a time")]
     ref = source[kinds[0]]
-    if kinds[0] == "fieldRef" and isinstance(ref, dict) and not ref.get("fieldPath"):
-        return [field.required(f"{path}.fieldRef.fieldPath")]
+    if kinds[0] == "fieldRef" and isinstance(ref, dict):
+        return _field_ref(ref, f"{path}.fieldRef")
     if kinds[0] == "resourceFieldRef" and isinstance(ref, dict) and not ref.get("resource"):
         return [field.required(f"{path}.resourceFieldRef.resource")]
     if kinds[0] in ("configMapKeyRef", "secretKeyRef") and isinstance(ref, dict):
@@ -239,6 +294,23 @@ def _env_source(var: dict, source: dict, path: str) -> list:
         if not ref.get("name"):
             errs.append(field.required(f"{path}.{kinds[0]}.name"))
         return errs
+    return []
+
+
+ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                   "spec.serviceAccountName", "status.hostIP", "status.hostIPs",
+                   "status.podIP", "status.podIPs"]
+
+
+def _field_ref(ref: dict, path: str) -> list:
+    """validateObjectFieldSelector with the env-var field paths."""
+    field_path = ref.get("fieldPath") or ""
+    if not field_path:
+        return [field.required(f"{path}.fieldPath")]
+    if re.fullmatch(r"metadata\.(labels|annotations)(\['[^']*'\])?", field_path):
+        return []
+    if field_path not in ENV_FIELD_PATHS:
+        return [field.not_supported(f"{path}.fieldPath", field_path, ENV_FIELD_PATHS)]
     return []
 
 
@@ -400,7 +472,9 @@ def _resource_entry(name: str, raw, path: str) -> list:
     value = _quantity(raw)
     if value is not None and value < 0:
         errs.append(field.invalid(path, canonical(raw), NEGATIVE))
-    if value is not None and name in INTEGER_RESOURCES and value.denominator != 1:
+    # Go checks MilliValue() % 1000: a value whose milli-units overflow int64 fails too.
+    if value is not None and (name in INTEGER_RESOURCES or _is_extended(name)) and \
+            (value.denominator != 1 or abs(value) * 1000 > 2 ** 63 - 1):
         errs.append(field.invalid(path, canonical(raw), "must be an integer"))
     return errs
 

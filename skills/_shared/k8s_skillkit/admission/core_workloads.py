@@ -234,6 +234,8 @@ def job_spec(spec: dict, path: str, generated_selector: bool = True, job_name: s
                                    "when maxFailedIndexes is specified"))
     errs += _completion_mode(spec, path)
     errs += _restart_policy(spec, path)
+    if isinstance(spec.get("podFailurePolicy"), dict):
+        errs += _pod_failure_policy(spec, f"{path}.podFailurePolicy")
     errs += _template_meta(spec.get("template") or {}, f"{path}.template")
     pod = (spec.get("template") or {}).get("spec")
     errs += validate_pod_spec(pod if isinstance(pod, dict) else {}, f"{path}.template.spec",
@@ -265,6 +267,77 @@ def _completion_mode(spec: dict, path: str) -> list:
         if spec.get("successPolicy") is not None:
             errs.append(field.invalid(f"{path}.successPolicy", spec["successPolicy"],
                                       "requires indexed completion mode"))
+    return errs
+
+
+ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"]
+
+
+def _pod_failure_policy(spec: dict, path: str) -> list:
+    """validatePodFailurePolicy and its rules (batch/validation)."""
+    from .names import is_qualified_name
+    rules = spec["podFailurePolicy"].get("rules") or []
+    errs = [field.too_many(f"{path}.rules", len(rules), 20)] if len(rules) > 20 else []
+    pod = ((spec.get("template") or {}).get("spec") or {})
+    names = {c.get("name") for key in ("containers", "initContainers")
+             for c in pod.get(key) or [] if isinstance(c, dict)}
+    for i, rule in enumerate(rules):
+        rule = rule if isinstance(rule, dict) else {}
+        where = f"{path}.rules[{i}]"
+        action = rule.get("action") or ""
+        if not action:
+            errs.append(field.required(f"{where}.action", f"valid values: {ACTIONS}".replace(
+                "'", '"')))
+        elif action == "FailIndex" and spec.get("backoffLimitPerIndex") is None:
+            errs.append(field.invalid(f"{where}.action", action, "requires the "
+                                      "backoffLimitPerIndex to be set"))
+        elif action not in ACTIONS:
+            errs.append(field.not_supported(f"{where}.action", action, ACTIONS))
+        codes, conditions = rule.get("onExitCodes"), rule.get("onPodConditions") or []
+        if isinstance(codes, dict):
+            errs += _exit_codes(codes, f"{where}.onExitCodes", names)
+        for j, pattern in enumerate(conditions):
+            pattern = pattern if isinstance(pattern, dict) else {}
+            kind = str(pattern.get("type") or "")
+            errs += [field.invalid(f"{where}.onPodConditions[{j}].type", kind, m)
+                     for m in is_qualified_name(kind)]
+            status = pattern.get("status") or "True"
+            if status not in ("False", "True", "Unknown"):
+                errs.append(field.not_supported(f"{where}.onPodConditions[{j}].status", status,
+                                                ["False", "True", "Unknown"]))
+        if codes is not None and conditions:
+            errs.append(field.invalid(where, field.OMIT, "specifying both OnExitCodes and "
+                                      "OnPodConditions is not supported"))
+        if codes is None and not conditions:
+            errs.append(field.invalid(where, field.OMIT, "specifying one of OnExitCodes and "
+                                      "OnPodConditions is required"))
+    return errs
+
+
+def _exit_codes(codes: dict, path: str, names: set) -> list:
+    errs = []
+    op = codes.get("operator") or ""
+    if not op:
+        errs.append(field.required(f"{path}.operator", 'valid values: ["In" "NotIn"]'))
+    elif op not in ("In", "NotIn"):
+        errs.append(field.not_supported(f"{path}.operator", op, ["In", "NotIn"]))
+    name = codes.get("containerName")
+    if name is not None and name not in names:
+        errs.append(field.invalid(f"{path}.containerName", name, "must be one of the container "
+                                  "or initContainer names in the pod template"))
+    values = [v for v in codes.get("values") or [] if isinstance(v, int)]
+    if not codes.get("values"):
+        errs.append(field.invalid(f"{path}.values", [], "at least one value is required"))
+    elif len(values) > 255:
+        errs.append(field.too_many(f"{path}.values", len(values), 255))
+    for j, value in enumerate(values):
+        if op == "In" and value == 0:
+            errs.append(field.invalid(f"{path}.values[{j}]", 0, "must not be 0 for the In "
+                                      "operator"))
+        if value in values[:j]:
+            errs.append(field.duplicate(f"{path}.values[{j}]", value))
+    if values != sorted(values):
+        errs.append(field.invalid(f"{path}.values", values, "must be ordered"))
     return errs
 
 

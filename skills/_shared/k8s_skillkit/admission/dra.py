@@ -103,6 +103,10 @@ def _exact(request: dict, path: str) -> list:
     for i, selector in enumerate(request.get("selectors") or []):
         if not isinstance(selector, dict) or selector.get("cel") is None:
             errs.append(field.required(f"{path}.selectors[{i}].cel"))
+            continue
+        expression = (selector.get("cel") or {}).get("expression") or ""
+        if isinstance(expression, str):
+            errs += _cel_syntax(expression, f"{path}.selectors[{i}].cel.expression")
     mode = request.get("allocationMode") or "ExactCount"
     count = request.get("count")
     if mode == "All":
@@ -116,6 +120,18 @@ def _exact(request: dict, path: str) -> list:
     else:
         errs.append(field.not_supported(f"{path}.allocationMode", mode, MODES))
     return errs
+
+
+def _cel_syntax(expression: str, path: str) -> list:
+    """Only syntax errors: type errors need cel-go's checker (left to the server)."""
+    from ..cel_syntax import CelNotParsed, CelSyntaxError, parse
+    try:
+        parse(expression)
+    except CelNotParsed:
+        return []
+    except CelSyntaxError as err:
+        return [field.invalid(path, expression, f"compilation failed: Syntax error: {err}")]
+    return []
 
 
 def _constraint(constraint: dict, path: str, names: set) -> list:
