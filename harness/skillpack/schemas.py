@@ -13,10 +13,12 @@ Sources (paths inside each module, checked against the pinned versions):
 - sigs.k8s.io/lws          config/crd/bases/*.yaml
 
 Output `k8s-schemas.json.gz`: {"format", "sources", "definitions", "kinds", "standard",
-"scope"}. `kinds` maps "group/version/Kind" (core: "v1/Kind") to a schema; big repeated
+"scope", "scale"} (scale: the specReplicasPath of kinds with a /scale subresource). `kinds` maps "group/version/Kind" (core: "v1/Kind") to a schema; big repeated
 subtrees (a PodSpec appears in every workload CRD) are interned once into `definitions` and
-referenced as {"$ref": name}; "d": 1 marks a field that has a default. Descriptions, CEL
-rules and list-merge hints are dropped: the validator only checks structure.
+referenced as {"$ref": name}; "d": 1 marks a built-in field that has a default. Custom
+resources keep what the apiextensions-apiserver enforces beyond types: their CEL rules
+(with messages), defaults, list-map keys and oneOf/anyOf/not value validations.
+Descriptions are dropped.
 """
 from __future__ import annotations
 
@@ -92,6 +94,7 @@ class _Compiler:
         self.kinds: dict[str, dict] = {}
         self.standard: dict[str, dict] = {}
         self.scope: dict[str, str] = {}
+        self.scale: dict[str, str] = {}
 
     def add_builtin(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -126,6 +129,9 @@ class _Compiler:
             else:
                 self.kinds[key] = compact
                 self.scope[key] = spec.get("scope", "Namespaced")
+                scale = ((version.get("subresources") or {}).get("scale") or {})
+                if scale.get("specReplicasPath"):
+                    self.scale[key] = scale["specReplicasPath"]
 
     def compact(self, schema, crd: bool = False):
         """Strip to KEEP keywords, turn refs into short names, intern big subtrees."""
@@ -167,7 +173,8 @@ class _Compiler:
 
     def document(self, sources: dict) -> dict:
         return {"format": FORMAT, "sources": sources, "definitions": self.definitions,
-                "kinds": self.kinds, "standard": self.standard, "scope": self.scope}
+                "kinds": self.kinds, "standard": self.standard, "scope": self.scope,
+                "scale": self.scale}
 
 
 def _ref_name(schema: dict) -> str:

@@ -105,7 +105,7 @@ def parse_duration(text) -> Duration:
     if not isinstance(text, str):
         raise no_overload("duration", text)
     body, sign = text, 1
-    if body[:1] in "+-":
+    if body and body[0] in "+-":
         sign, body = (-1 if body[0] == "-" else 1), body[1:]
     if body == "0":
         return Duration(0)

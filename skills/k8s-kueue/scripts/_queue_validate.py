@@ -60,9 +60,13 @@ def _flavor(flavor: dict) -> list:
         count = len(spec.get(key) or [])
         if count > 8:
             errors.append(too_many(f"spec.{key}", count, 8, "crd-schema"))
-    if spec.get("topologyName") and not spec.get("nodeLabels"):
-        errors.append(invalid("spec", _OMIT, "at least one nodeLabel is required when topology "
-                              "is set", "crd-rule"))
+    rule = "at least one nodeLabel is required when topology is set"
+    if spec.get("topologyName") and "nodeLabels" not in spec:
+        # The CEL rule reads self.nodeLabels.size(): without the field it fails to evaluate.
+        errors.append(invalid("spec", "object", f"no such key: nodeLabels evaluating rule: "
+                              f"{rule}", "crd-rule"))
+    elif spec.get("topologyName") and not spec.get("nodeLabels"):
+        errors.append(invalid("spec", _OMIT, rule, "crd-rule"))
     return errors
 
 

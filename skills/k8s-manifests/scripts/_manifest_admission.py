@@ -13,8 +13,8 @@ from dataclasses import dataclass, field as dc_field
 
 from k8s_skillkit.admission import apiserver_violations, webhook_violations
 from k8s_skillkit.admission.crd import (apply_defaults, evaluate_rules, fill_go_zero_values,
-                                        list_type_violations)
-from k8s_skillkit.admission.kueue import decoded_by_webhook, rewritten_by_webhook
+                                        list_type_violations, scale_replicas)
+from k8s_skillkit.admission.kueue import decoding_webhook, rewritten_by_webhook
 from k8s_skillkit.findings import finding
 
 from _manifest_openapi import validate_object
@@ -25,7 +25,9 @@ REJECTING = ("schema_violation", "crd_rule_violation", "apiserver_rejection",
 DRY_RUN = "kubectl apply --dry-run=server -f FILE"
 # Schema errors after which the apiserver does not run CEL rules (customresource/strategy.go
 # hasBlockingErr: NotSupported, Required, TooLong, TooMany, TypeInvalid).
-TYPE_ERRORS = ("must be of type", "must be an integer or a string", "unknown field")
+TYPE_ERRORS = ("must be of type", "must be an integer or a string", "unknown field",
+               "cannot be handled as", "cannot unmarshal", "quantities must match",
+               "unable to parse quantity")
 BLOCKING = ("Unsupported value", "Required value", "Too long", "Too many", "must be of type",
             "unknown field")
 
@@ -54,7 +56,9 @@ def admit(store, obj: dict, live: dict | None = None) -> Verdict:
         defaulted = fill_go_zero_values(defaulted, schema, store.definitions)
     old = apply_defaults(live, schema, store.definitions) if custom and live else live
     errors = validate_object(defaulted, schema, store.definitions, builtin=not custom,
-                             decoded=decoded_by_webhook(obj))
+                             decoded=decoding_webhook(obj))
+    if custom and key in store.scale:
+        errors += [str(v) for v in scale_replicas(defaulted, store.scale[key])]
     blocking = any(mark in e for e in errors for mark in BLOCKING)
     if custom:
         errors += [str(v) for v in list_type_violations(defaulted, schema, store.definitions)]

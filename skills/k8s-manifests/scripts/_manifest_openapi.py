@@ -20,6 +20,7 @@ from k8s_skillkit.admission.quantities import parse_quantity_strict
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
+_QUANTITY_PATTERN = "[numkMGTPE]"  # the pattern kubebuilder gives resource.Quantity fields
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 _MAX_ERRORS = 50
 _TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean",
@@ -29,27 +30,44 @@ _TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean",
 class _Errors(list):
     """Collected messages. `builtin`: a built-in kind (decoded into Go types, never checked
     against its OpenAPI `required`); `decoded`: some component decodes it into Go types
-    (built-ins, and custom resources a typed admission webhook reads)."""
+    (built-ins, and custom resources a typed admission webhook reads); `prefix`: how the
+    apiserver introduces a decoding failure; `owners`: the Go types being walked."""
     builtin = False
     decoded = False
+    prefix = ""
+
+    def __init__(self):
+        super().__init__()
+        self.owners: list[str] = []
+
+    def decode_error(self, text: str) -> None:
+        """A decoding failure: the server reports it alone, worded like encoding/json."""
+        self.append(self.prefix + text)
 
 
 def validate(value, schema: dict, definitions: dict, path: str = "",
-             builtin: bool = False, decoded: bool = False) -> list[str]:
+             builtin: bool = False, decoded: str = "") -> list[str]:
     """Every structural error as `path: message` (path empty at the root)."""
     errors = _Errors()
     errors.builtin = builtin
-    errors.decoded = decoded or builtin
+    errors.decoded = bool(decoded) or builtin
+    if decoded:
+        errors.prefix = f'admission webhook "{decoded}" denied the request: '
+    if builtin and isinstance(value, dict):
+        kind, api = value.get("kind", ""), str(value.get("apiVersion", ""))
+        errors.prefix = f'{kind} in version "{api.rsplit("/", 1)[-1]}" cannot be handled as a ' \
+                        f"{kind}: "
     _check(value, schema, definitions, path, errors)
     return list(errors[:_MAX_ERRORS])
 
 
 def validate_object(obj: dict, schema: dict, definitions: dict,
-                    builtin: bool = False, decoded: bool = False) -> list[str]:
+                    builtin: bool = False, decoded: str = "") -> list[str]:
     """A top-level object: the kind's schema plus ObjectMeta and a name, as the server does.
 
     `builtin`: a built-in kind, which the server decodes into Go types: an empty string
-    is the zero value (defaulted, never an enum violation) and a Quantity must parse."""
+    is the zero value (defaulted, never an enum violation) and a Quantity must parse.
+    `decoded`: the name of the admission webhook that decodes this custom resource."""
     errors = validate(obj, _with_identity(schema, definitions), definitions, builtin=builtin,
                       decoded=decoded)
     if OBJECT_META in definitions and isinstance(obj.get("metadata"), dict):
@@ -79,13 +97,25 @@ def _check(value, schema, defs, path, errors, branch=False) -> None:
     `properties` do not name are not unknown there)."""
     if len(errors) >= _MAX_ERRORS or not isinstance(schema, dict):
         return
+    ref = schema.get("$ref") or ""
+    owner = ref.rsplit(".", 1)[-1] if ref and not ref.startswith("h:") else ""
+    owners = getattr(errors, "owners", None)
+    if owner and owners is not None:
+        owners.append(owner)
+    try:
+        _check_node(value, schema, defs, path, errors, branch)
+    finally:
+        if owner and owners is not None:
+            owners.pop()
+
+
+def _check_node(value, schema, defs, path, errors, branch) -> None:
     if schema.get("$ref") == QUANTITY and value is not None:
         _check_quantity(value, path, errors)
         return
     if schema.get("$ref") == INT_OR_STRING and isinstance(value, int) and \
             not isinstance(value, bool) and not -2 ** 31 <= value < 2 ** 31:
-        errors.append(f"{_where(path)}Invalid value: {value}: cannot unmarshal number {value} "
-                      "into an int-or-string (int32)")
+        _overflow(value, path, errors, "IntOrString")
         return
     schema = _resolve(schema, defs)
     if value is None:
@@ -94,11 +124,14 @@ def _check(value, schema, defs, path, errors, branch=False) -> None:
         if not (isinstance(value, (int, str)) and not isinstance(value, bool)):
             errors.append(f"{_where(path)}must be an integer or a string, got {_type(value)}")
         elif isinstance(value, str):
-            _check_scalar(value, schema, path, errors)  # pattern, maxLength (quantities)
+            if getattr(errors, "decoded", False) and _QUANTITY_PATTERN in str(
+                    schema.get("pattern")):
+                _check_quantity(value, path, errors)  # a typed webhook parses it first
+            else:
+                _check_scalar(value, schema, path, errors)  # pattern, maxLength
         elif getattr(errors, "decoded", False) and not schema.get("pattern") and \
                 not -2 ** 31 <= value < 2 ** 31:  # an IntOrString (int32), not a Quantity
-            errors.append(f"{_where(path)}Invalid value: {value}: cannot unmarshal number "
-                          f"{value} into an int-or-string (int32)")
+            _overflow(value, path, errors, "IntOrString")
         return
     if not _type_ok(value, schema, path, errors):
         return
@@ -188,9 +221,23 @@ def _check_quantity(value, path, errors) -> None:
         errors.append(f"{_where(path)}must be of type string or number, got {_type(value)}")
         return
     try:
-        parse_quantity_strict(value if not isinstance(value, str) else value)
+        parse_quantity_strict(value)
     except ValueError as err:
-        errors.append(f"{_where(path)}{err}")
+        _decode_error(errors, path, str(err))
+
+
+def _overflow(value, path, errors, go_type: str) -> None:
+    owners = getattr(errors, "owners", None) or [""]
+    field = f"{owners[-1]}.{path}" if owners[-1] else path
+    _decode_error(errors, path, f"json: cannot unmarshal number {value} into Go struct field "
+                  f"{field} of type {go_type}")
+
+
+def _decode_error(errors, path, text: str) -> None:
+    if hasattr(errors, "decode_error"):
+        errors.decode_error(text if errors.prefix else f"{_where(path)}{text}")
+    else:
+        errors.append(f"{_where(path)}{text}")
 
 
 def _check_scalar(value, schema, path, errors) -> None:
@@ -212,8 +259,11 @@ def _check_scalar(value, schema, path, errors) -> None:
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         bits = {"int32": 31, "int64": 63}.get(schema.get("format"))
         if bits and isinstance(value, int) and not -2 ** bits <= value < 2 ** bits:
-            errors.append(f"{_where(path)}Invalid value: {value}: must be of type integer with "
-                          f"format {schema['format']}")
+            if getattr(errors, "decoded", False):
+                _overflow(value, path, errors, schema["format"])
+            else:
+                errors.append(f"{_where(path)}Invalid value: {value}: must be of type integer "
+                              f"with format {schema['format']}")
         if "minimum" in schema and value < schema["minimum"]:
             errors.append(f"{_where(path)}Invalid value: {value}: should be greater than or "
                           f"equal to {schema['minimum']}")

@@ -26,6 +26,7 @@ class SchemaStore:
         self.kinds = dict(doc.get("kinds", {}))
         self.standard = doc.get("standard", {})
         self.scope = dict(doc.get("scope", {}))
+        self.scale = dict(doc.get("scale", {}))
         self.sources = doc.get("sources", {})
         self.origin = origin
 

@@ -64,7 +64,11 @@ spec:
 """
     result = script("make_queue.py", "validate", "-f", "-", stdin=bad)
     assert result.code == 1
-    assert "same order" in result.out and "lendingLimit must be less than" in result.out
+    # Kueue v0.19.2's webhook words (tests/resources/admission/dry-run.json, captured)
+    assert 'resources[0].name: Invalid value: "memory": must match the name in ' \
+        "coveredResources" in result.out
+    assert 'resources[1].lendingLimit: Invalid value: "3": must be less than or equal to the ' \
+        "nominalQuota" in result.out
 
 
 def test_job_generator_labels_and_suspends(script):

@@ -124,20 +124,26 @@ def secret(obj: dict, old: dict | None = None) -> list:
         values = obj.get(section) if isinstance(obj.get(section), dict) else {}
         for key, value in values.items():
             errs += [field.invalid(section, key, m) for m in is_config_map_key(str(key))]
-            if section == "data" and isinstance(value, str) and not _is_base64(value):
-                errs.append(field.invalid(f"data[{key}]", "<value omitted>",
-                                          "illegal base64 data (the request cannot be decoded)"))
+            bad = _base64_error_offset(value) if section == "data" and isinstance(value, str) \
+                else None
+            if bad is not None:
+                # Decoding fails before validation: the server answers with this alone.
+                errs.append(field.Violation("", f'Secret in version "v1" cannot be handled as '
+                                            f"a Secret: illegal base64 data at input byte {bad}"))
     return errs
 
 
-def _is_base64(text: str) -> bool:
+def _base64_error_offset(text: str) -> int | None:
+    """Where Go's base64.StdEncoding stops on `text` (None when it decodes)."""
     import base64
     import binascii
+    import string
     try:
         base64.b64decode(text, validate=True)
-        return True
+        return None
     except (binascii.Error, ValueError):
-        return False
+        alphabet = set(string.ascii_letters + string.digits + "+/=")
+        return next((i for i, c in enumerate(text) if c not in alphabet), len(text))
 
 
 def persistent_volume_claim(obj: dict, old: dict | None = None) -> list:
@@ -167,6 +173,9 @@ def claim_spec(spec: dict, path: str) -> list:
 def storage_class(obj: dict, old: dict | None = None) -> list:
     provisioner = obj.get("provisioner") or ""
     errs = []
+    reclaim = obj.get("reclaimPolicy")
+    if reclaim is not None and reclaim not in ("Delete", "Retain"):
+        errs.append(field.not_supported("reclaimPolicy", reclaim, ["Delete", "Retain"]))
     mode = obj.get("volumeBindingMode")
     if mode is not None and mode not in ("Immediate", "WaitForFirstConsumer"):
         errs.append(field.not_supported("volumeBindingMode", mode,
@@ -198,6 +207,10 @@ def persistent_volume(obj: dict, old: dict | None = None) -> list:
         errs.append(field.required("spec.capacity"))
     if set(capacity) - {"storage"} or not capacity:
         errs.append(field.not_supported("spec.capacity", capacity or None, ["storage"]))
+    reclaim = spec.get("persistentVolumeReclaimPolicy")
+    if reclaim and reclaim not in ("Delete", "Recycle", "Retain"):
+        errs.append(field.not_supported("spec.persistentVolumeReclaimPolicy", reclaim,
+                                        ["Delete", "Recycle", "Retain"]))
     sources = [k for k in PV_SOURCES if spec.get(k) is not None]
     if not sources:
         errs.append(field.required("spec", "must specify a volume type"))

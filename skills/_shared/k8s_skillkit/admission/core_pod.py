@@ -69,6 +69,21 @@ def validate_pod_spec(spec, path: str, template: bool = False) -> list:
                 errs.append(field.duplicate(f"{where}.name", name))
             names.add(name)
     errs += _pod_level(spec, path)
+    return errs + _host_port_conflicts(containers, f"{path}.containers")
+
+
+def _host_port_conflicts(containers: list, path: str) -> list:
+    """checkHostPortConflicts: one (hostIP, hostPort, protocol) per pod."""
+    errs, seen = [], set()
+    for i, ctr in enumerate(containers):
+        for j, port in enumerate((ctr or {}).get("ports") or [] if isinstance(ctr, dict) else []):
+            if not isinstance(port, dict) or not port.get("hostPort"):
+                continue
+            key = (port.get("hostIP") or "", port["hostPort"], port.get("protocol") or "TCP")
+            if key in seen:
+                errs.append(field.duplicate(f"{path}[{i}].ports[{j}].hostPort",
+                                            f"{key[2]}/{key[1]}"))
+            seen.add(key)
     return errs
 
 
@@ -122,6 +137,11 @@ def _affinity(affinity, path: str) -> list:
                                      or []):
             # A missing podAffinityTerm decodes to its zero value: no topologyKey.
             term = (weighted.get("podAffinityTerm") or {}) if isinstance(weighted, dict) else {}
+            weight = weighted.get("weight", 0) if isinstance(weighted, dict) else 0
+            if isinstance(weight, int) and not 1 <= weight <= 100:
+                errs.append(field.invalid(f"{where}.preferredDuringSchedulingIgnoredDuring"
+                                          f"Execution[{i}].weight", weight,
+                                          "must be in the range 1-100"))
             errs += _affinity_term(term, f"{where}.preferredDuringSchedulingIgnoredDuringExecution"
                                          f"[{i}].podAffinityTerm")
     return errs
@@ -210,6 +230,10 @@ def _container(ctr: dict, path: str, volumes: set, claims: set, template: bool,
     policy = ctr.get("imagePullPolicy")
     if policy and policy not in PULL_POLICIES:  # "" is the zero value: defaulted
         errs.append(field.not_supported(f"{path}.imagePullPolicy", policy, PULL_POLICIES))
+    message_policy = ctr.get("terminationMessagePolicy")
+    if message_policy and message_policy not in ("File", "FallbackToLogsOnError"):
+        errs.append(field.not_supported(f"{path}.terminationMessagePolicy", message_policy,
+                                        ["File", "FallbackToLogsOnError"]))
     errs += _ports(ctr.get("ports") or [], f"{path}.ports")
     errs += _env(ctr.get("env") or [], f"{path}.env")
     errs += _mounts(ctr.get("volumeMounts") or [], volumes, f"{path}.volumeMounts")

@@ -208,7 +208,7 @@ def daemon_set(obj: dict, old: dict | None = None) -> list:
     strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
     if (strategy.get("type") or "RollingUpdate") not in ("OnDelete", "RollingUpdate"):
         errs.append(field.not_supported("spec.updateStrategy", strategy,
-                                        ["OnDelete", "RollingUpdate"]))
+                                        ["RollingUpdate", "OnDelete"]))
     errs += _non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
     return errs + _template(spec, "spec", True, "DaemonSet")
 
@@ -478,4 +478,17 @@ def _metric(metric: dict, path: str) -> list:
     if target.get("type") not in TARGET_TYPES:
         errs.append(field.invalid(f"{path}.{key}.target.type", target.get("type") or "",
                                   "must be either Utilization, Value, or AverageValue"))
+    elif kind in ("Resource", "ContainerResource"):
+        errs += _resource_target(target, f"{path}.{key}.target")
     return errs
+
+
+def _resource_target(target: dict, path: str) -> list:
+    """validateMetricTarget for resource metrics: exactly one positive target value."""
+    util, value = target.get("averageUtilization"), target.get("averageValue")
+    if util is None and value is None:
+        return [field.required(f"{path}.averageUtilization", "must set either a target raw "
+                               "value or a target utilization")]
+    if isinstance(util, int) and util < 1:
+        return [field.invalid(f"{path}.averageUtilization", util, "must be greater than 0")]
+    return []

@@ -47,8 +47,20 @@ DECODED = {(GROUP, "ClusterQueue"), (GROUP, "Cohort"), (GROUP, "ResourceFlavor")
            ("leaderworkerset.x-k8s.io", "LeaderWorkerSet")}
 
 
+MUTATED = {(GROUP, "ClusterQueue"), (GROUP, "ResourceFlavor"), (GROUP, "Workload"),
+           ("jobset.x-k8s.io", "JobSet"), ("leaderworkerset.x-k8s.io", "LeaderWorkerSet")}
+
+
 def decoded_by_webhook(obj: dict) -> bool:
     return (str(obj.get("apiVersion", "")).split("/")[0], obj.get("kind")) in DECODED
+
+
+def decoding_webhook(obj: dict) -> str:
+    """The first Kueue webhook that decodes the object (a mutating one runs first)."""
+    key = (str(obj.get("apiVersion", "")).split("/")[0], obj.get("kind"))
+    if key not in DECODED:
+        return ""
+    return f"{'m' if key in MUTATED else 'v'}{str(key[1]).lower()}.kb.io"
 
 
 def rewritten_by_webhook(obj: dict) -> bool:
