@@ -113,12 +113,21 @@ RULES_BY_ID = {rule.id: rule for rule in RULES}
 _VERSIONED = {"removed_api_version", "deprecated_api_version"}
 
 
-def run_rules(objects: list[dict], kube_minor: int = 0) -> list[dict]:
-    """Every rule over every object, as shared-shape findings."""
+def run_rules(objects: list[dict], kube_minor: int = 0, mistyped=frozenset()) -> list[dict]:
+    """Every rule over every object, as shared-shape findings.
+
+    `mistyped`: ids of objects with fields of the wrong type (a schema_violation says so);
+    a rule that cannot read such an object is skipped for it instead of failing."""
     out = []
     for obj in objects:
         for rule in RULES:
-            for message, evidence, _path in _hits(rule, obj, objects, kube_minor):
+            try:
+                hits = _hits(rule, obj, objects, kube_minor)
+            except (AttributeError, KeyError, TypeError):
+                if id(obj) in mistyped:
+                    continue
+                raise
+            for message, evidence, _path in hits:
                 out.append(finding(rule.severity, rule.id, obj, message, evidence, rule.fix))
     return out
 

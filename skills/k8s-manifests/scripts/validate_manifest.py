@@ -88,17 +88,15 @@ def body(args):
             if obj.get("kind") == "CustomResourceDefinition":
                 store.add_crd(obj)
     live = _live_index(load_objects(args.live)) if args.live else {}
-    findings, not_checked, typed = [], [], []
+    findings, not_checked, mistyped = [], [], set()
     for index, obj in enumerate(objects):
         found, skipped_rules, well_typed = _admission_findings(store, obj, index,
                                                                args.allow_unknown, live)
         findings += found
         not_checked += skipped_rules
-        if well_typed:
-            typed.append(obj)
-    # Best-practice rules read fields by their schema types: they skip mistyped objects
-    # (the schema_violation says what to fix first).
-    findings += run_rules(typed, kube_minor)
+        if not well_typed:
+            mistyped.add(id(obj))
+    findings += run_rules(objects, kube_minor, mistyped)
     return _payload(objects, findings, store, skipped, args, not_checked)
 
 

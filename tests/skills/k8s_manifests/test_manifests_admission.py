@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+REPO = Path(__file__).resolve().parents[3]
+SCRIPTS = REPO / "skills" / "k8s-manifests" / "scripts"
 
 CASES = REPO / "tests" / "resources" / "admission"
 CAPTURED = json.loads((CASES / "dry-run.json").read_text())
@@ -38,7 +39,6 @@ def verdicts(tmp_path_factory):
     """Offline findings per Kind/name, from one run of the script per fixture file."""
     import subprocess
     import sys
-    from conftest import SCRIPTS
     out = {}
     for path in sorted(CASES.glob("*.yaml")):
         proc = subprocess.run([sys.executable, str(SCRIPTS / "validate_manifest.py"), "-f",
@@ -106,7 +106,6 @@ def _flagged(script: Path, manifest: Path) -> set[str]:
 
 
 def test_issue_misses_are_flagged_from_the_repository(tmp_path):
-    from conftest import SCRIPTS
     assert all(not CAPTURED[m]["accepted"] for m in ISSUE_MISSES)
     assert _flagged(SCRIPTS / "validate_manifest.py", _misses_file(tmp_path)) == \
         set(ISSUE_MISSES)

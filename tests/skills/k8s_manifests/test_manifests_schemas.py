@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import _manifest_schema_store
 from harness.skillpack.schemas import FILE_NAME, build_schemas
@@ -38,8 +39,8 @@ def test_committed_file_matches_the_pins(schemas_dir):
     """skills/k8s-manifests/assets/schemas/ ships in every channel (plugin, install, bundle);
     it must be exactly what the pinned modules compile to. Regenerate with
     `python -m harness.skillpack.schemas`."""
-    from conftest import SKILL
-    committed = SKILL / "assets" / "schemas" / FILE_NAME
+    skill = Path(__file__).resolve().parents[3] / "skills" / "k8s-manifests"
+    committed = skill / "assets" / "schemas" / FILE_NAME
     assert committed.read_bytes() == (schemas_dir / FILE_NAME).read_bytes(), \
         "stale schemas: run `python -m harness.skillpack.schemas` and commit the result"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -97,10 +98,10 @@ def test_without_schemas_rules_still_run(tmp_path):
     import shutil
     import subprocess
     import sys
-    from conftest import REPO, SKILL
+    repo = Path(__file__).resolve().parents[3]
     skill = tmp_path / "skills" / "k8s-manifests"
-    shutil.copytree(SKILL / "scripts", skill / "scripts")
-    shutil.copytree(REPO / "skills" / "_shared", tmp_path / "skills" / "_shared")
+    shutil.copytree(repo / "skills" / "k8s-manifests" / "scripts", skill / "scripts")
+    shutil.copytree(repo / "skills" / "_shared", tmp_path / "skills" / "_shared")
     env = {k: v for k, v in __import__("os").environ.items() if k != "K8S_SKILLS_SCHEMAS"}
     proc = subprocess.run([sys.executable, str(skill / "scripts" / "validate_manifest.py"),
                            "-f", str(RESOURCES / "helm-rendered.yaml")], capture_output=True,

@@ -89,6 +89,9 @@ def validate(obj: dict, old: dict | None = None) -> list:
     if group == GROUP:
         check = {"ClusterQueue": cluster_queue, "Cohort": cohort,
                  "ResourceFlavor": resource_flavor, "Workload": workload}.get(kind)
+        undecodable = _undecodable_quantities(obj)
+        if undecodable:
+            return undecodable  # the webhook cannot even read the object
         return check(obj, old) if check else []
     return managed_job(obj, old)
 
@@ -410,6 +413,26 @@ def _min_parallelism(job: dict) -> list:
     pods = 1 if pods is None else pods
     if value >= pods or value <= 0:
         return [field.invalid(where, value, f"should be between 0 and {pods - 1}", WEBHOOK)]
+    return []
+
+
+def _undecodable_quantities(obj: dict) -> list:
+    """Quota quantities the webhook's Go decoder refuses (resource.ParseQuantity)."""
+    spec = obj.get("spec") or {}
+    values = [((spec.get("fairSharing") or {}).get("weight"))]
+    for group in spec.get("resourceGroups") or []:
+        for flavor in (group or {}).get("flavors") or []:
+            for row in (flavor or {}).get("resources") or []:
+                values += [(row or {}).get(k) for k in ("nominalQuota", "borrowingLimit",
+                                                        "lendingLimit")]
+    for value in values:
+        if isinstance(value, str):
+            try:
+                parse_quantity_strict(value)
+            except ValueError as err:
+                hook = decoding_webhook(obj) or f"v{str(obj.get('kind')).lower()}.kb.io"
+                return [field.Violation("", f'admission webhook "{hook}" denied the request: '
+                                        f"{err}", origin=WEBHOOK)]
     return []
 
 
