@@ -28,8 +28,10 @@ from .quantity import parse_quantity
 
 celpy = celtypes = None
 _CELPY_TRIED = False
-# "auto": built-in for the simple forms (exact, fast), cel-python for everything else;
-# "celpy": cel-python for everything (tests compare the two); "builtin": never cel-python.
+# "auto": built-in for the simple forms (exact, fast), cel-python for everything else
+# when installed, else the kit's standard-library evaluator (cel_runtime);
+# "celpy": cel-python for everything (tests compare the two); "builtin": simple forms only;
+# "stdlib": simple forms, then the standard-library evaluator (never cel-python).
 MODE = "auto"
 
 
@@ -50,9 +52,11 @@ MATCH, NO_MATCH, ERROR, UNKNOWN = "match", "no-match", "error", "not-evaluated"
 
 
 def engine_name() -> str:
-    if MODE != "builtin" and _load_celpy():
+    if MODE == "builtin":
+        return "built-in (partial: simple forms only)"
+    if MODE != "stdlib" and _load_celpy():
         return "built-in for simple forms + cel-python"
-    return "built-in (partial: simple forms only; install cel-python for full CEL)"
+    return "built-in for simple forms + the kit's standard-library CEL evaluator"
 
 
 # ---------------------------------------------------------------- device model
@@ -166,16 +170,19 @@ class Evaluator:
             self._simple = [_parse_simple(c) for c in split_and(expression)]
             if any(c is None for c in self._simple):
                 self._simple = None
-        if self._simple is None and _load_celpy():
+        self._tree = None
+        if self._simple is None and MODE != "stdlib" and _load_celpy():
             try:
                 env = _environment()
                 self._program = env.program(env.compile(expression), functions=_FUNCTIONS)
             except Exception as err:  # CELParseError and friends
                 self.compile_error = _one_line(err)
+        elif self._simple is None and MODE in ("auto", "stdlib"):
+            self._tree = _stdlib_tree(expression)
 
     @property
     def evaluable(self) -> bool:
-        return self._program is not None or self._simple is not None
+        return self._program is not None or self._simple is not None or self._tree is not None
 
     def evaluate(self, dev) -> tuple[str, str]:
         """`dev`: a device view dict, or an object with .driver, .raw and a lazy .view."""
@@ -193,6 +200,8 @@ class Evaluator:
             return _eval_simple(self._simple, view)
         if self._program is not None:
             return _eval_celpy(self._program, view)
+        if self._tree is not None:
+            return _eval_stdlib(self._tree, view)
         if self.compile_error:
             return ERROR, f"CEL compile error: {self.compile_error}"
         return UNKNOWN, "selector not evaluated (needs cel-python: pip install cel-python)"
@@ -267,6 +276,33 @@ def evaluate(expression: str, dev) -> tuple[str, str]:
 
 def _one_line(err) -> str:
     return " ".join(str(err).split())[:200]
+
+
+# ---------------------------------------------------------------- stdlib engine
+
+def _stdlib_tree(expression: str):
+    """The parsed selector, or None (this parser's gap: the selector stays not evaluated)."""
+    from .cel_syntax import CelSyntaxError, parse
+    try:
+        return parse(expression)
+    except CelSyntaxError:
+        return None
+
+
+def _eval_stdlib(tree, view: dict) -> tuple[str, str]:
+    """The kit's evaluator (cel_runtime): the path without cel-python, as in the Skills API
+    sandbox. Runtime errors are the scheduler's (the claim cannot be allocated)."""
+    from .cel_library import call
+    from .cel_runtime import CelError, Interpreter, Unsupported
+    try:
+        result = Interpreter(call).run(tree, {"device": view})
+    except Unsupported as err:
+        return UNKNOWN, f"selector not evaluated ({err})"
+    except CelError as err:
+        return ERROR, f"CEL runtime error: {_one_line(err)}"
+    if isinstance(result, bool):
+        return (MATCH, "") if result else (NO_MATCH, "")
+    return ERROR, f"CEL result is not a bool: {result!r}"
 
 
 # ---------------------------------------------------------------- celpy engine
