@@ -9,6 +9,8 @@ A script is a list of steps, each one model turn:
   {bash: "kubectl get pods -n $NS"}   a tool call to the shell tool offered (Bash or bash)
   {skill: "k8s-kueue"}                 load a skill (Skill tool, or the harness's load_skill);
                                        dropped when no skill tool is offered (skills off)
+  {tool: "propose_change", input: {...}}  a call to another offered tool: the exact name,
+                                       or the one offered name ending in `__<tool>` (MCP tools)
   {say: "final answer"}                text and end_turn
 Any step may carry `text:` said before its tool call. After the last step the model ends
 with the last `say` (or "Done."). Every request is recorded in `requests`.
@@ -111,6 +113,8 @@ def _tool_turn(step: dict, turn: int, shell: str, body: dict) -> list[dict]:
     if "skill" in step:
         tool = next(name for name in SKILL_TOOLS if name in _tool_names(body))
         call = {"name": tool, "input": {SKILL_TOOLS[tool]: step["skill"]}}
+    elif "tool" in step:
+        call = {"name": _offered_tool(step["tool"], body), "input": step.get("input") or {}}
     else:
         command = step["bash"]
         args = {"command": command}
@@ -119,6 +123,15 @@ def _tool_turn(step: dict, turn: int, shell: str, body: dict) -> list[dict]:
         call = {"name": shell, "input": args}
     blocks.append({"type": "tool_use", "id": f"toolu_scripted_{turn:03d}", **call})
     return blocks
+
+
+def _offered_tool(name: str, body: dict) -> str:
+    """`propose_change` -> `mcp__agent__propose_change` when only that one is offered."""
+    offered = _tool_names(body)
+    if name in offered:
+        return name
+    matches = sorted(n for n in offered if n and n.endswith(f"__{name}"))
+    return matches[0] if len(matches) == 1 else name
 
 
 def _side_answer(body: dict) -> str:

@@ -106,3 +106,14 @@ def test_turn_budget_stops_the_loop(api, tmp_path):
                        render=str, base_url=api.url)
     out = MessagesAgent().run(ctx)
     assert out.budget_exceeded == "turns (1)" and out.turns == 1
+
+
+def test_a_tool_step_calls_the_offered_mcp_tool_by_its_short_name():
+    tools = [BASH, {"name": "mcp__agent__propose_change", "description": "propose",
+                    "input_schema": {"type": "object"}}]
+    with FakeAnthropicAPI([{"tool": "propose_change", "input": {"summary": "s"}},
+                           {"say": "ok"}]) as fake:
+        reply = _client(fake).messages.create(model="m", max_tokens=10, tools=tools,
+                                              messages=[{"role": "user", "content": "x"}])
+    assert reply.content[-1].name == "mcp__agent__propose_change"
+    assert reply.content[-1].input == {"summary": "s"}
