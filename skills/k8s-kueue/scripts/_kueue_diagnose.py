@@ -1,39 +1,37 @@
-"""One Workload in, one finding (or None) out: the decision tree behind explain_pending.py.
+"""One Workload in, one finding (or None) out: the decision behind explain_pending.py.
 
-State first (queues, selectors, quotas, flavors, pods), Kueue's condition message second:
-the message is always quoted as evidence and only decides the cause when the objects in
-hand cannot (a partial dump, an older Kueue wording). See references/causes.md.
+Evidence order: what Kueue reported (Workload conditions, admission check states, Kueue's
+events; see _kueue_reported.py) decides the cause, basis "reported". The queue objects in
+the input only add evidence to it (quota arithmetic, top holders) and never contradict it.
+When Kueue said nothing usable, the cause is inferred from the objects (basis "inferred",
+with the one kubectl command that would confirm it). See references/causes.md.
 """
 from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_hints import hint_from, pending_condition, quote
+from _kueue_explain import explain_reported, quota_causes
 from _kueue_jobs import JobIndex
 from _kueue_objects import is_finished, is_true, workload_queue
+from _kueue_presence import get_command
 from _kueue_quota import QuotaBook
+from _kueue_reported import events_for, verdict
 from _kueue_rules_queue import check_queue_path
 from _kueue_rules_quota import check_resources, podset_summary
 from _kueue_rules_running import (check_admission_checks, check_dra, check_pods_ready_block,
                                  check_started)
 
-INFO_CAUSES = {"pending_unexplained"}
+QUEUE_CAUSES = ("local_queue_missing", "cluster_queue_missing", "queue_inactive",
+                "namespace_not_selected")
+INFO_CAUSES = {"pending_unexplained", "not_in_dump", "not_evaluated"}
 WARNING_CAUSES = {"quota_exhausted", "waiting_pods_ready", "admission_check_pending",
-                  "not_evaluated"}
+                  "preempted"}
 
-# Used when only Kueue's message names the cause (the objects to prove it are not at hand).
-HINT_FIXES = {
-    "quota_exhausted": "wait, raise the ClusterQueue's nominalQuota, or use priority/preemption",
-    "exceeds_max_quota": "shrink the request or raise nominalQuota/borrowingLimit above it",
-    "resource_not_in_queue": "add the resource to a resourceGroup of the ClusterQueue",
-    "flavor_mismatch": "align tolerations/nodeSelector with the ResourceFlavor, or create it",
-    "local_queue_missing": "create the LocalQueue named by kueue.x-k8s.io/queue-name",
-    "cluster_queue_missing": "create the ClusterQueue the LocalQueue points at",
-    "queue_inactive": "set stopPolicy None and fix missing flavors/admission checks",
-    "namespace_not_selected": "make the ClusterQueue namespaceSelector match the namespace",
-    "waiting_pods_ready": "get the admitted workloads' pods running, or wait for the timeout",
-}
+
+def severity_of(cause: str) -> str:
+    return "info" if cause in INFO_CAUSES else \
+        "warning" if cause in WARNING_CAUSES else "error"
 
 
 class Diagnoser:
@@ -46,21 +44,16 @@ class Diagnoser:
     def explain(self, wl: dict) -> dict | None:
         if is_finished(wl):
             return None
-        cond = pending_condition(wl)
-        if is_true(wl, "Admitted"):
-            result = check_started(wl, self.cluster, self.jobs.pods_for(wl))
-            cond = {}
-        elif is_true(wl, "QuotaReserved"):
-            result = check_admission_checks(wl, self.cluster)
+        events = events_for(wl, self.cluster.events, self._owner_names(wl))
+        said = verdict(wl, events)
+        if is_true(wl, "Admitted") and (said is None or said.cause == "admission_check_pending"):
+            found = self._admitted(wl)
+        elif said is not None:
+            found = self._reported(wl, said)
         else:
-            result = self._not_reserved(wl, cond)
-        if not result:
-            return None
-        cause, message, evidence, fix = result
-        severity = "info" if cause in INFO_CAUSES else \
-            "warning" if cause in WARNING_CAUSES else "error"
-        found = finding(severity, cause, wl, message, self._evidence(wl, cond, evidence), fix)
-        self.queue_of[id(found)] = self.queue_name(wl)
+            found = self._inferred(wl)
+        if found is not None:
+            self.queue_of[id(found)] = self.queue_name(wl)
         return found
 
     def queue_name(self, wl: dict) -> str:
@@ -68,71 +61,103 @@ class Diagnoser:
         admitted = dig(wl, "status", "admission", "clusterQueue", default="")
         if admitted:
             return admitted
-        lq = self.cluster.local_queues.get((namespace_of(wl), workload_queue(wl)))
-        return dig(lq or {}, "spec", "clusterQueue", default="") or ""
+        return dig(self._local_queue(wl) or {}, "spec", "clusterQueue", default="") or ""
 
-    def _not_reserved(self, wl: dict, cond: dict):
+    # ---- reported: Kueue's verdict, the objects add evidence -----------------------------
+
+    def _reported(self, wl: dict, said) -> dict:
+        cq = self.cluster.cluster_queues.get(self.queue_name(wl))
+        message, evidence, fix = explain_reported(wl, said, cq, self._state(wl, said.cause, cq),
+                                                  self.cluster)
+        if said.cause == "dra_class_unmapped":
+            _, message, evidence_dra, fix = check_dra(wl, self.cluster, said.message)
+            evidence += evidence_dra
+        return finding(severity_of(said.cause), said.cause, wl, message,
+                       [said.quote()] + said.evidence + evidence + self._context(wl), fix,
+                       basis="reported")
+
+    def _state(self, wl: dict, cause: str, cq):
+        """What the objects in the input say about the same stage Kueue reported on, used
+        only to add detail (never to change Kueue's cause)."""
+        if cause in quota_causes():
+            return check_resources(wl, cq, self.book) if cq is not None else None
+        if cause in QUEUE_CAUSES:
+            return check_queue_path(wl, self.cluster, reported=cause)
+        if cause == "waiting_pods_ready":
+            return check_pods_ready_block(wl, self.cluster)
+        return None
+
+    # ---- admitted: Kueue is done, is the job running? ------------------------------------
+
+    def _admitted(self, wl: dict) -> dict | None:
+        found = check_admission_checks(wl, self.cluster) if not is_true(wl, "Admitted") \
+            else check_started(wl, self.cluster, self.jobs.pods_for(wl), self.jobs.job_for(wl))
+        if not found:
+            return None
+        cause, message, evidence, fix = found[:4]
+        basis = found[4] if len(found) > 4 else "reported"
+        admitted = conditions(wl).get("Admitted", {})
+        quote = f'Kueue Admitted=True ({admitted.get("reason", "")}): ' \
+                f'"{admitted.get("message", "")}"' if admitted else ""
+        return finding(severity_of(cause), cause, wl, message,
+                       [q for q in [quote] if q] + evidence + self._context(wl), fix,
+                       basis=basis, confirm="" if basis == "reported" else
+                       f"kubectl describe pods -n {namespace_of(wl)}")
+
+    # ---- inferred: Kueue said nothing usable ---------------------------------------------
+
+    def _inferred(self, wl: dict) -> dict | None:
+        found = self._infer(wl)
+        if not found:
+            return None
+        cause, message, evidence, fix = found[:4]
+        confirm = found[4] if len(found) > 4 else \
+            get_command("Workload", name_of(wl), namespace_of(wl))
+        return finding(severity_of(cause), cause, wl, message, evidence + self._context(wl),
+                       fix, basis="inferred", confirm=confirm)
+
+    def _infer(self, wl: dict):
         if dig(wl, "spec", "active") is False:
             return ("workload_deactivated", "the Workload is deactivated (spec.active: false)",
-                    [_eviction(wl)] if _eviction(wl) else [],
-                    "find why (Evicted condition: PodsReadyTimeout backoff limit, rejected "
-                    "AdmissionCheck, or a person); set spec.active true to requeue")
-        hint = hint_from(cond)
-        if hint == "dra_class_unmapped":
-            return check_dra(wl, self.cluster, str(cond.get("message", "")))
+                    [], "find who deactivated it; set spec.active true to requeue")
         found = check_queue_path(wl, self.cluster)
         if found:
             return found
-        if hint == "waiting_pods_ready":
-            found = check_pods_ready_block(wl, self.cluster)
-            if found:
-                return found
-        cq = self._cluster_queue(wl)
+        found = check_pods_ready_block(wl, self.cluster)
+        if found:
+            return found
+        cq = self.cluster.cluster_queues.get(self.queue_name(wl))
         if cq is not None:
             found = check_resources(wl, cq, self.book)
             if found:
                 return found
-        return _from_hint(hint, cond, cq is not None)
+        if not conditions(wl):
+            return ("not_evaluated",
+                    "Kueue has not evaluated this Workload yet (no QuotaReserved condition "
+                    "in the input)", [],
+                    "wait a few seconds; if it persists, check the Kueue controller is running "
+                    "and read its logs")
+        return ("pending_unexplained",
+                "not admitted, yet the queues in the input have room for it now",
+                ["Kueue retries inadmissible workloads when quota frees up; a stale dump or a "
+                 "hierarchical cohort can also explain this"],
+                "re-run live in a minute; if it stays, read Kueue's events for the Workload")
 
-    def _cluster_queue(self, wl: dict):
-        lq = self.cluster.local_queues.get((namespace_of(wl), workload_queue(wl)))
-        return self.cluster.cluster_queues.get(dig(lq or {}, "spec", "clusterQueue", default=""))
+    # ---- helpers --------------------------------------------------------------------------
 
-    def _evidence(self, wl: dict, cond: dict, evidence: list[str]) -> list[str]:
-        out = [quote(cond)] if cond else []
-        out += evidence
-        out.append(f"request: {podset_summary(wl)}")
+    def _local_queue(self, wl: dict):
+        return self.cluster.local_queues.get((namespace_of(wl), workload_queue(wl)))
+
+    def _owner_names(self, wl: dict) -> set[str]:
+        return {r.get("name") for r in dig(wl, "metadata", "ownerReferences", default=[]) or []
+                if r.get("name")}
+
+    def _context(self, wl: dict) -> list[str]:
+        out = []
+        summary = podset_summary(wl)
+        if summary:
+            out.append(f"request: {summary}")
         job = self.jobs.job_for(wl)
         if job is not None:
             out.append(f"job: {job.get('kind')} {namespace_of(job)}/{name_of(job)}")
-        if _eviction(wl):
-            out.append(_eviction(wl))
-        return [line for line in out if line]
-
-
-def _from_hint(hint: str, cond: dict, had_queue: bool = False):
-    if hint and hint in HINT_FIXES:
-        why = ("decided from Kueue's message: the queue objects in the input show room now, "
-               "so they changed since Kueue's last attempt (or the status is stale)"
-               if had_queue else "decided from Kueue's message: the objects needed to check "
-                                 "it were not in the input")
-        return (hint, f"Kueue reports {hint.replace('_', ' ')}: {cond.get('message', '')}"[:300],
-                [why], HINT_FIXES[hint])
-    if not cond:
-        return ("not_evaluated",
-                "Kueue has not evaluated this Workload yet (no QuotaReserved condition)",
-                [], "wait a few seconds; if it persists, check that the Kueue controller is "
-                    "running and its logs")
-    return ("pending_unexplained",
-            "not admitted, yet the queues in the input have room for it now",
-            ["Kueue retries inadmissible workloads when quota frees up; a stale dump or a "
-             "hierarchical cohort can also explain this"],
-            "re-run live in a minute; if it stays, check Kueue's logs and events for the Workload")
-
-
-def _eviction(wl: dict) -> str:
-    evicted = conditions(wl).get("Evicted", {})
-    if str(evicted.get("status")) != "True" and not evicted.get("reason"):
-        return ""
-    return (f"previously evicted: Evicted={evicted.get('status')} ({evicted.get('reason', '')})"
-            f": {evicted.get('message', '')}")
+        return out

@@ -1,12 +1,25 @@
-"""Read the objects explain_pending.py needs: from a dump, or live with one kubectl get per type.
+"""Read the objects explain_pending.py needs: from a paste/dump, or live with one kubectl get
+per type.
 
 Optional CRDs (JobSet, LWS, Ray, Kubeflow, Cohort, ...) may be absent from a cluster; their
 "doesn't have a resource type" errors are skipped, every other kubectl error is fatal.
+
+A paste is whatever the user had: YAML, describe text, event tables, controller log lines.
+The kit reads the forms it knows (`load_paste` returns a Dump that also keeps the lines it
+could not read as objects); a paste the kit refuses but that carries Kueue's words (a log
+line, a quoted condition message) is kept as text, because Kueue's message is the evidence.
 """
 from __future__ import annotations
 
 from k8s_skillkit.errors import InputError
-from k8s_skillkit.loading import kubectl_get, load_objects
+from k8s_skillkit.loading import kubectl_get, read_text
+
+from _kueue_messages import clauses
+
+try:  # the kit's paste reader (describe text, event tables, mixed pastes)
+    from k8s_skillkit.loading import load_paste as _load_paste
+except ImportError:  # an older kit: YAML/JSON only
+    from k8s_skillkit.loading import load_objects as _load_paste
 
 # (resource, kind, namespaced)
 LIVE_TYPES = [
@@ -32,7 +45,7 @@ _ABSENT = ("doesn't have a resource type", "could not find the requested resourc
            "forbidden", "no matches for kind")
 
 
-def read_live(namespace: str | None) -> tuple[list[dict], set[str]]:
+def read_live(namespace: str | None) -> tuple[list[dict], set[str], list[str]]:
     """All objects plus the kinds actually read (an empty list still proves absence)."""
     objects, kinds = [], set()
     for resource, kind, namespaced in LIVE_TYPES:
@@ -51,8 +64,17 @@ def read_live(namespace: str | None) -> tuple[list[dict], set[str]]:
         objects.extend(items)
     if "Workload" not in kinds:
         raise InputError("no Kueue Workload API on this cluster: is Kueue installed?")
-    return objects, kinds
+    return objects, kinds, []
 
 
-def read_dump(path: str) -> tuple[list[dict], set[str]]:
-    return load_objects(path), set()
+def read_dump(path: str) -> tuple[list[dict], set[str], list[str]]:
+    """(objects, kinds read in full, text lines that are not objects)."""
+    try:
+        objects = _load_paste(path)
+    except InputError:
+        text, _ = read_text(path)
+        if not any(clauses(line) for line in text.splitlines()):
+            raise
+        # Unreadable as objects, but Kueue's own words are in it (logs, a quoted message).
+        return [], set(), text.splitlines()
+    return objects, set(), list(getattr(objects, "texts", []) or [])

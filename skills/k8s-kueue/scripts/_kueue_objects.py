@@ -33,15 +33,41 @@ JOB_KINDS = {
 
 
 def kind_is(obj: dict, kind: str, group: str | None = None) -> bool:
+    """Kind (and group, when the object says it: describe text of a CRD may not)."""
     if obj.get("kind") != kind:
         return False
-    return group is None or str(obj.get("apiVersion", "")).startswith(group + "/")
+    api = str(obj.get("apiVersion") or "")
+    return group is None or not api or api.startswith(group + "/")
+
+
+# Condition types only a Workload has: a pasted status fragment without kind is a Workload's.
+_WORKLOAD_CONDITIONS = {"QuotaReserved", "Admitted", "Evicted", "PodsReady", "Requeued",
+                        "Preempted", "DeactivationTarget"}
+
+
+def as_kueue_object(obj: dict) -> dict:
+    """Give a kindless paste fragment the kind it must have: a status with Workload condition
+    types is a Workload; a controller log record about an object ("msg" + "object" or
+    "workload") is an Event about that object."""
+    if obj.get("kind"):
+        return obj
+    types = {c.get("type") for c in dig(obj, "status", "conditions", default=[]) or []
+             if isinstance(c, dict)}
+    if types & _WORKLOAD_CONDITIONS:
+        return {**obj, "kind": "Workload", "metadata": obj.get("metadata") or {}}
+    regarding = obj.get("object") or obj.get("workload")
+    message = " ".join(str(obj.get(k, "")) for k in ("msg", "error") if obj.get(k))
+    if isinstance(regarding, dict) and message:
+        return {"kind": "Event", "involvedObject": {"kind": "Workload", **regarding},
+                "reason": obj.get("reason", ""), "message": message,
+                "type": obj.get("type", ""), "source": {"component": "log"}}
+    return obj
 
 
 class Cluster:
     """All objects of one dump or one live read, indexed for O(1) look-ups."""
 
-    def __init__(self, objects: list[dict], fetched_kinds=()):
+    def __init__(self, objects: list[dict], fetched_kinds=(), texts=()):
         self.workloads: list[dict] = []
         self.cluster_queues: dict[str, dict] = {}
         self.local_queues: dict[tuple[str, str], dict] = {}
@@ -54,10 +80,15 @@ class Cluster:
         self.events: list[dict] = []
         self.jobs: list[dict] = []
         self.claim_templates: dict[tuple[str, str], dict] = {}
-        # Kinds read live count as present even when the list came back empty.
+        # Kinds read live: a missing object of these kinds does not exist.
+        self.live_kinds: set[str] = set(fetched_kinds)
         self.seen_kinds: set[str] = set(fetched_kinds)
+        self.source = objects  # the kit's Dump knows which kinds it holds in full
+        self.texts: list[str] = list(texts)  # paste lines that are not objects (logs)
+        self.others: list[dict] = []
         for obj in objects:
-            self._add(obj)
+            if isinstance(obj, dict):
+                self._add(as_kueue_object(obj))
         self.cq_members = self._cohort_members()
 
     def _add(self, obj: dict) -> None:
@@ -88,6 +119,21 @@ class Cluster:
             self.claim_templates[key_ns] = obj
         elif kind in JOB_KINDS:
             self.jobs.append(obj)
+        else:
+            self.others.append(obj)
+
+    def find(self, kind: str, name: str, namespace: str = "") -> dict | None:
+        """One object of the input by kind and name (namespace when it is namespaced)."""
+        index = {"ClusterQueue": self.cluster_queues, "ResourceFlavor": self.flavors,
+                 "AdmissionCheck": self.admission_checks, "Cohort": self.cohorts,
+                 "Namespace": self.namespaces}.get(kind)
+        if index is not None:
+            return index.get(name)
+        if kind == "LocalQueue":
+            return self.local_queues.get((namespace, name))
+        pool = self.workloads if kind == "Workload" else self.jobs + self.pods + self.others
+        return next((o for o in pool if o.get("kind") == kind and name_of(o) == name and
+                     (not namespace or namespace_of(o) in ("", namespace))), None)
 
     def _cohort_members(self) -> dict[str, list[str]]:
         members: dict[str, list[str]] = {}

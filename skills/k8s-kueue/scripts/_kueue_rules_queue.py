@@ -9,28 +9,54 @@ from __future__ import annotations
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue_objects import admission_check_names, resource_groups, stop_policy, workload_queue
+from _kueue_presence import ABSENT, get_command, kind_known, presence
+
+# Set by the API server on every namespace since Kubernetes 1.21 (NamespaceDefaultLabelName,
+# GA in 1.22): a pasted Namespace manifest may omit it, the live object never does.
+NAME_LABEL = "kubernetes.io/metadata.name"
 
 
-def check_queue_path(wl: dict, cluster) -> tuple | None:
+def check_queue_path(wl: dict, cluster, reported: str = "") -> tuple | None:
+    """The queue path from state. `reported` is the cause Kueue already reported: an object
+    Kueue says is missing is known to be missing, even when the dump is partial."""
     ns, lq_name = namespace_of(wl), workload_queue(wl)
+    if not lq_name:
+        return None  # no queue name in the input (a status-only paste)
     lq = cluster.local_queues.get((ns, lq_name))
     if lq is None:
-        if not cluster.has_kind("LocalQueue") and not cluster.has_kind("ClusterQueue"):
-            return None  # the dump holds no queues: nothing to say from state
-        return _local_queue_missing(ns, lq_name, cluster)
+        if reported == "local_queue_missing" or \
+                presence(cluster, "LocalQueue", lq_name, ns) == ABSENT:
+            return _local_queue_missing(ns, lq_name, cluster)
+        return not_in_dump("LocalQueue", lq_name, ns, "the Workload's LocalQueue")
     problem = _local_queue_inactive(lq)
     if problem:
         return problem
     cq_name = str(dig(lq, "spec", "clusterQueue", default=""))
     cq = cluster.cluster_queues.get(cq_name)
     if cq is None:
+        if reported != "cluster_queue_missing" and \
+                presence(cluster, "ClusterQueue", cq_name) != ABSENT:
+            return not_in_dump("ClusterQueue", cq_name, "", f"LocalQueue {ns}/{lq_name}'s "
+                               "ClusterQueue")
         return ("cluster_queue_missing",
                 f"LocalQueue {ns}/{lq_name} points to ClusterQueue {cq_name}, which does not exist",
                 [f"LocalQueue {ns}/{lq_name} spec.clusterQueue: {cq_name}",
                  f"ClusterQueues present: {_names(cluster.cluster_queues)}"],
                 f"create ClusterQueue {cq_name} (see references/causes.md), or recreate the "
-                "LocalQueue pointing at an existing one (spec.clusterQueue is immutable)")
+                "LocalQueue pointing at an existing one (spec.clusterQueue is immutable)",
+                get_command("ClusterQueue", cq_name))
     return _cluster_queue_inactive(cq, cluster) or _namespace_selector(cq, ns, cluster)
+
+
+def not_in_dump(kind: str, name: str, namespace: str, role: str) -> tuple:
+    """An object the diagnosis needs is not in the input: say so, never call it missing."""
+    command = get_command(kind, name, namespace)
+    return ("not_in_dump",
+            f"{role} ({kind} {name}) is not in the input, so the queue path cannot be checked; "
+            "Kueue's own status was not in the input either",
+            [f"{kind} {name}: not in the dump (a dump is partial; absence proves nothing)"],
+            f"run `{command}` (and `kubectl describe workload`) and re-run with that output",
+            command)
 
 
 def _local_queue_missing(ns: str, lq_name: str, cluster):
@@ -43,7 +69,8 @@ def _local_queue_missing(ns: str, lq_name: str, cluster):
            f"create LocalQueue {lq_name} in namespace {ns} pointing at a ClusterQueue "
            "(references/causes.md has the YAML)")
     return ("local_queue_missing",
-            f"LocalQueue {lq_name!r} does not exist in namespace {ns}", evidence, fix)
+            f"LocalQueue {lq_name!r} does not exist in namespace {ns}", evidence, fix,
+            get_command("LocalQueue", lq_name, ns))
 
 
 def _local_queue_inactive(lq: dict):
@@ -76,10 +103,13 @@ def _cluster_queue_inactive(cq: dict, cluster):
         problems.append(f"it is stopped (stopPolicy {policy})")
     missing_flavors = sorted({f for g in resource_groups(cq) for f in g["flavors"]
                               if f not in cluster.flavors})
-    # Only trust absence when flavors were read at all (a partial dump may omit them).
-    if missing_flavors and cluster.has_kind("ResourceFlavor"):
+    # Only trust absence when flavors were listed in full (a partial dump may omit them).
+    # Absence is trusted when flavors were listed in full, or when Kueue's own Active
+    # condition says a flavor is missing (reason FlavorNotFound).
+    said = str(conditions(cq).get("Active", {}).get("reason", ""))
+    if missing_flavors and ("FlavorNotFound" in said or kind_known(cluster, "ResourceFlavor")):
         problems.append(f"it references missing ResourceFlavor(s) {', '.join(missing_flavors)}")
-    missing_checks = _missing_checks(cq, cluster)
+    missing_checks = _missing_checks(cq, cluster, "CheckNotFound" in said)
     if missing_checks:
         problems.append(f"it references missing or inactive AdmissionCheck(s) "
                         f"{', '.join(missing_checks)}")
@@ -96,12 +126,12 @@ def _cluster_queue_inactive(cq: dict, cluster):
             evidence, _inactive_fix(name, policy, missing_flavors, missing_checks))
 
 
-def _missing_checks(cq: dict, cluster) -> list[str]:
+def _missing_checks(cq: dict, cluster, reported: bool = False) -> list[str]:
     out = []
     for check in admission_check_names(cq):
         obj = cluster.admission_checks.get(check)
         if obj is None:
-            if cluster.has_kind("AdmissionCheck"):
+            if reported or kind_known(cluster, "AdmissionCheck"):
                 out.append(check)
         elif str(conditions(obj).get("Active", {}).get("status", "True")) == "False":
             out.append(f"{check} (inactive)")
@@ -142,7 +172,7 @@ def _namespace_selector(cq: dict, ns: str, cluster):
     ns_obj = cluster.namespaces.get(ns)
     if ns_obj is None:
         return None  # cannot evaluate without the namespace's labels
-    labels = dig(ns_obj, "metadata", "labels", default={}) or {}
+    labels = {NAME_LABEL: ns, **(dig(ns_obj, "metadata", "labels", default={}) or {})}
     if selector_matches(selector, labels):
         return None
     return ("namespace_not_selected",

@@ -15,6 +15,7 @@ from k8s_skillkit.quantity import format_quantity
 
 from _kueue_flavors import flavor_problem
 from _kueue_objects import podset_requests, resource_groups, workload_requests
+from _kueue_presence import kind_known
 
 FIT, WAIT, NEVER = "fits", "wait", "never"
 
@@ -84,8 +85,8 @@ def _first_problem(flavor, podsets, cluster) -> str:
         spec = dig(podset, "template", "spec", default={}) or {}
         problem = flavor_problem(cluster.flavors.get(flavor), flavor, spec)
         if problem:
-            if problem.endswith("not found") and not cluster.has_kind("ResourceFlavor"):
-                return ""  # a dump without flavors proves nothing
+            if problem.endswith("not found") and not kind_known(cluster, "ResourceFlavor"):
+                return ""  # a flavor not in a partial dump proves nothing
             return problem
     return ""
 

@@ -14,6 +14,7 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue_flavors import node_matches
 from _kueue_objects import is_true
+from _kueue_presence import kind_known
 
 
 def check_admission_checks(wl: dict, cluster) -> tuple | None:
@@ -106,18 +107,31 @@ def _device_classes(wl: dict, cluster) -> list[str]:
     return sorted(out)
 
 
-def check_started(wl: dict, cluster, pods: list[dict]) -> tuple | None:
-    """Admitted: are the pods there and scheduled? Silence once PodsReady is True."""
+def check_started(wl: dict, cluster, pods: list[dict], job: dict | None = None) -> tuple | None:
+    """Admitted: is the job unsuspended, are the pods there and scheduled? Silence once
+    PodsReady is True. (cause, message, evidence, fix, basis)"""
     if is_true(wl, "PodsReady") or is_true(wl, "Finished"):
         return None
+    if job is not None and dig(job, "spec", "suspend") is True:
+        kind = job.get("kind", "job")
+        return ("admitted_not_started",
+                f"admitted by Kueue, but the {kind} is still suspended (spec.suspend: true): "
+                "Kueue's unsuspend did not stick, so no pods are created",
+                [f"{kind} {namespace_of(job)}/{name_of(job)} spec.suspend: true",
+                 f"admitted to ClusterQueue {dig(wl, 'status', 'admission', 'clusterQueue')}"],
+                f"read the {kind} controller's and Kueue's logs for a rejected update (a "
+                "validating webhook or an outdated job controller often denies it; upgrade "
+                "it), and the job's events",
+                "reported")
     if not pods:
-        if not cluster.has_kind("Pod"):
-            return None
+        if not kind_known(cluster, "Pod", namespace_of(wl)):
+            return None  # pods not in the input: nothing to say about them
         return ("admitted_not_started",
                 "admitted by Kueue, but no pods exist: the job controller has not created them",
                 [f"admitted to ClusterQueue {dig(wl, 'status', 'admission', 'clusterQueue')}"],
                 "kubectl describe the job (events: webhook denials, ResourceQuota, "
-                "missing ServiceAccount); check the job is unsuspended (spec.suspend false)")
+                "missing ServiceAccount); check the job is unsuspended (spec.suspend false)",
+                "inferred")
     stuck = [p for p in pods if dig(p, "status", "phase") == "Pending"]
     if not stuck:
         return None
@@ -143,12 +157,13 @@ def _stuck_pods(wl, cluster, pods, stuck):
     return ("admitted_not_started", summary, evidence,
             "quota is not capacity: make sure nodes with the flavor's nodeLabels and enough "
             "allocatable resources exist (or fix the flavor's nodeLabels); if gated by "
-            "kueue.x-k8s.io/topology, check the Topology and node labels")
+            "kueue.x-k8s.io/topology, check the Topology and node labels",
+            "reported" if any("PodScheduled=" in line for line in evidence) else "inferred")
 
 
 def _flavor_nodes(wl, cluster) -> list[str]:
     """How many nodes carry each assigned flavor's labels: quota without nodes is a trap."""
-    if not cluster.nodes and not cluster.has_kind("Node"):
+    if not cluster.nodes and not kind_known(cluster, "Node"):
         return []
     lines = []
     for psa in dig(wl, "status", "admission", "podSetAssignments", default=[]) or []:

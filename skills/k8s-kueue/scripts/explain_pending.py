@@ -17,6 +17,7 @@ from _kueue_diagnose import Diagnoser  # noqa: E402
 from _kueue_input import read_dump, read_live  # noqa: E402
 from _kueue_jobs import check_unlabelled  # noqa: E402
 from _kueue_objects import Cluster  # noqa: E402
+from _kueue_orphans import orphan_findings  # noqa: E402
 
 EPILOG = """examples:
   explain_pending.py -n team-a                 # live, every stuck workload in team-a
@@ -64,14 +65,19 @@ def collect(cluster: Cluster, namespace: str | None, name: str | None):
 def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | None):
     if name:
         return _for_name(diagnoser, cluster, namespace, name)
-    in_scope = (lambda o: namespace is None or namespace_of(o) == namespace)
-    findings = [f for wl in cluster.workloads if in_scope(wl)
-                for f in [diagnoser.explain(wl)] if f]
+    in_scope = (lambda o: namespace is None or namespace_of(o) in ("", namespace))
+    workloads = [wl for wl in cluster.workloads if in_scope(wl)]
+    findings = [f for wl in workloads for f in [diagnoser.explain(wl)] if f]
     for job in cluster.jobs:
         if in_scope(job) and not diagnoser.jobs.workloads_for(job):
             found = check_unlabelled(job, cluster, named=False)
             if found:
                 findings.append(finding("error", found[0], job, *found[1:]))
+    covered = {(namespace_of(o), name_of(o)) for o in workloads + cluster.jobs}
+    covered |= {(namespace_of(o), r.get("name", "")) for o in workloads
+                for r in (o.get("metadata") or {}).get("ownerReferences") or []}
+    findings += [f for f in orphan_findings(cluster, covered)
+                 if namespace is None or f["object"]["namespace"] in ("", namespace)]
     return findings
 
 
@@ -116,14 +122,15 @@ def summarize(findings: list[dict], total: int) -> str:
 
 def body(args):
     if args.filename:
-        objects, kinds = read_dump(args.filename)
+        objects, kinds, texts = read_dump(args.filename)
     else:
-        objects, kinds = read_live(args.namespace)
-    cluster = Cluster(objects, kinds)
+        objects, kinds, texts = read_live(args.namespace)
+    cluster = Cluster(objects, kinds, texts)
     findings, diagnoser = collect(cluster, args.namespace, args.name)
+    # What Kueue reported comes first, then severity; the sort is stable.
     order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: (order[f["severity"]], f["cause"], f["object"]["namespace"],
-                                 f["object"]["name"]))
+    findings.sort(key=lambda f: (f.get("basis") != "reported", order[f["severity"]],
+                                 f["cause"], f["object"]["namespace"], f["object"]["name"]))
     shown = findings if args.all else findings[:max(args.limit, 0)]
     counts = dict(Counter(f["cause"] for f in findings))
     summary = summarize(findings, len(cluster.workloads))

@@ -1,0 +1,146 @@
+"""Turn Kueue's reported verdict into one sentence, evidence and a fix.
+
+The verdict (cause) is Kueue's; the objects in the input only add detail: the quota
+arithmetic of the ClusterQueue, the cohort's borrowing and preemption settings. When the
+objects disagree with Kueue's message (a stale or partial dump), they are quoted as such and
+the cause stays Kueue's.
+"""
+from __future__ import annotations
+
+from k8s_skillkit.objects import dig, name_of
+
+from _kueue_objects import flavor_quotas, podset_requests
+from k8s_skillkit.quantity import format_quantity, parse_quantity
+
+QUOTA_CAUSES = ("quota_exhausted", "exceeds_max_quota", "resource_not_in_queue",
+                "flavor_mismatch")
+
+FIXES = {
+    "quota_exhausted": "wait for the quota holders to finish, raise the ClusterQueue's "
+                       "nominalQuota by the shortfall, borrow through a cohort, or use a "
+                       "higher WorkloadPriorityClass with preemption enabled",
+    "exceeds_max_quota": "shrink the job (fewer replicas or smaller pods) or raise "
+                         "nominalQuota/borrowingLimit above the request; waiting will not help",
+    "resource_not_in_queue": "add the resource to a resourceGroup of the ClusterQueue (in "
+                             "coveredResources and every flavor, same order), drop it from "
+                             "the pod template, or list its prefix in the Kueue "
+                             "Configuration's resources.excludeResourcePrefixes",
+    "flavor_mismatch": "give the pod template the toleration / nodeSelector the ResourceFlavor "
+                       "needs (or add them to the flavor's spec.tolerations), or create the "
+                       "missing ResourceFlavor",
+    "topology_unfit": "the pod set does not fit the requested topology domain now: relax "
+                      "kueue.x-k8s.io/podset-required-topology to preferred, shrink the gang, "
+                      "or free nodes in one domain",
+    "local_queue_missing": "create the LocalQueue the job names (kueue.x-k8s.io/queue-name) in "
+                           "its namespace, or relabel the job with an existing LocalQueue",
+    "cluster_queue_missing": "create the ClusterQueue the LocalQueue points at, or recreate the "
+                             "LocalQueue pointing at an existing one (spec.clusterQueue is "
+                             "immutable)",
+    "queue_inactive": "fix what the ClusterQueue/LocalQueue Active condition names: set "
+                      "stopPolicy None, create the missing ResourceFlavor/AdmissionCheck, or "
+                      "repair the inactive AdmissionCheck",
+    "namespace_not_selected": "make the ClusterQueue's namespaceSelector match the namespace "
+                              "({} selects all namespaces; an unset selector selects none)",
+    "admission_check_pending": "look at the AdmissionCheck's controller (a ProvisioningRequest "
+                               "for check.kueue.x-k8s.io/provisioning-request, MultiKueue "
+                               "clusters, or your own controller): the Workload is admitted "
+                               "only when every check is Ready",
+    "admission_check_rejected": "a Rejected check deactivates the Workload: fix what the check "
+                                "reports, then set spec.active true (or resubmit the job)",
+    "waiting_pods_ready": "get the admitted workloads' pods running, or wait for "
+                          "waitForPodsReady.timeout to evict them; blockAdmission: false in the "
+                          "Kueue Configuration stops the serial admission",
+    "pods_ready_timeout": "the pods did not all become Ready within waitForPodsReady.timeout, "
+                          "so Kueue evicted and requeued the Workload (deactivating it after "
+                          "requeuingStrategy.backoffLimitCount): make the pods schedulable and "
+                          "startable (nodes for the flavor, image, GPUs), raise the timeout, "
+                          "then set spec.active true if it was deactivated",
+    "preempted": "a higher-priority or reclaiming workload took the quota; it is requeued and "
+                 "admitted again when quota frees up. Raise its priority, or give its "
+                 "ClusterQueue guaranteed (non-lendable) quota",
+    "workload_deactivated": "the Workload has spec.active: false (set by a person or a tool): "
+                            "set it back to true to requeue",
+    "dra_class_unmapped": "map the DeviceClass in the Kueue Configuration "
+                          "(resources.deviceClassMappings) and restart Kueue",
+}
+
+
+def quota_causes() -> tuple[str, ...]:
+    return QUOTA_CAUSES
+
+
+def explain_reported(wl: dict, said, cq: dict | None, state, cluster):
+    """(message, evidence, fix) for Kueue's verdict, enriched by the objects in the input."""
+    cause = said.cause
+    evidence: list[str] = []
+    if state and state[0] == cause:
+        message, evidence, fix = state[1], list(state[2]), state[3]
+    else:
+        message, fix = _summary(said, cq), FIXES.get(cause, "")
+        if state and cause in QUOTA_CAUSES and state[0] in QUOTA_CAUSES:
+            evidence.append(f"the objects in the input suggest {state[0].replace('_', ' ')} "
+                            "instead (they may be newer or older than Kueue's message): "
+                            + state[1])
+    if cause == "quota_exhausted" and cq is not None:
+        evidence += _borrowing_blocks_preemption(wl, said, cq)
+    return message, evidence, fix
+
+
+def _summary(said, cq: dict | None) -> str:
+    facts = said.clauses[0].facts if said.clauses else {}
+    cause, where = said.cause, f" in ClusterQueue {name_of(cq)}" if cq else ""
+    res, flavor = facts.get("resource", ""), facts.get("flavor", "")
+    if cause == "quota_exhausted" and res:
+        more = f"{facts['lack']} more " if facts.get("lack") else "more "
+        return (f"waiting for quota: needs {more}{res} in flavor {flavor}{where} than is "
+                "unused now; it will be admitted when quota frees up")
+    if cause == "exceeds_max_quota" and res:
+        need = facts.get("need") or facts.get("current") or "?"
+        return (f"requests {need} {res} in flavor {flavor}, more than the maximum "
+                f"{facts.get('max', '?')}{where} can ever provide (nominal + borrowable): "
+                "it will never be admitted as is")
+    if cause == "resource_not_in_queue" and res:
+        return f"the pods request {res}, which the ClusterQueue does not cover in any " \
+               "resourceGroup, so Kueue cannot admit the Workload"
+    if cause == "flavor_mismatch" and facts.get("taint"):
+        return f"the pod template does not tolerate the taint {facts['taint']} of flavor " \
+               f"{flavor}, so no flavor of the ClusterQueue can be assigned"
+    if cause == "flavor_mismatch" and flavor:
+        return f"flavor {flavor} cannot be assigned: {said.clauses[0].text}"
+    return f"Kueue reports {cause.replace('_', ' ')}: {said.message}"[:300]
+
+
+def _borrowing_blocks_preemption(wl: dict, said, cq: dict) -> list[str]:
+    """A request above nominal quota must borrow; Kueue then preempts only if
+    preemption.borrowWithinCohort allows it (pkg/scheduler/preemption)."""
+    policy = dig(cq, "spec", "preemption", "borrowWithinCohort", "policy", default="Never")
+    if policy not in ("Never", None, ""):
+        return []
+    quotas = flavor_quotas(cq)
+    lines = []
+    for clause in said.clauses:
+        res, flavor = clause.facts.get("resource"), clause.facts.get("flavor")
+        quota = quotas.get((flavor, res)) if res and flavor else None
+        need = _request(wl, res) if res else None
+        if quota is None or need is None or need <= quota["nominal"]:
+            continue
+        lines.append(f"{format_quantity(need, res)} {res} exceeds ClusterQueue "
+                     f"{name_of(cq)}'s nominalQuota {format_quantity(quota['nominal'], res)} "
+                     f"in flavor {flavor}: it must borrow from the cohort, and with "
+                     f"preemption.borrowWithinCohort.policy {policy} Kueue does not preempt "
+                     "for a workload that borrows")
+    return lines[:2]
+
+
+def _request(wl: dict, res: str):
+    total = None
+    for podset in dig(wl, "spec", "podSets", default=[]) or []:
+        value = podset_requests(podset).get(res)
+        if value is not None:
+            total = (total or 0) + value
+    if total is None:  # a describe paste may hold only status.resourceRequests
+        for entry in dig(wl, "status", "resourceRequests", default=[]) or []:
+            raw = (entry.get("resources") or {}).get(res)
+            if raw is not None:
+                total = (total or 0) + parse_quantity(str(raw))
+    return total

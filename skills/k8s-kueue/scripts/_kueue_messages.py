@@ -1,0 +1,215 @@
+"""Kueue's own words, parsed: every wording of the messages Kueue v0.3-v0.19 writes into
+Workload conditions, events and logs, mapped to the cause ids of references/causes.md.
+
+Each pattern cites where its wording comes from in references/messages.md (file at a tag of
+kubernetes-sigs/kueue, or an issue URL). Messages pasted from a terminal are often wrapped
+or truncated ("failed admi ssion checks"), so every pattern is also tried on the message
+with its whitespace removed, and a truncated message still yields its cause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# One clause of a message: "couldn't assign flavors to pod set main: A, B; couldn't assign
+# flavors to pod set worker: C" has three clauses (A, B about main, C about worker).
+@dataclass
+class Clause:
+    cause: str
+    text: str
+    podset: str = ""
+    facts: dict = field(default_factory=dict)
+
+
+# (cause, regex). Order matters only inside one clause: the first match wins.
+_CLAUSES = [
+    # flavorassigner.go fitsResourceQuota, v0.8+: request > maximum capacity (N > M);
+    # v0.13+: previously considered podsets requests (A) + current podset request (B) > ...
+    ("exceeds_max_quota", r"insufficient quota for (?P<resource>\S+) in flavor (?P<flavor>\S+?),"
+                          r" (?:request > maximum capacity \((?P<need>[^ ]+) > (?P<max>[^)]+)\)"
+                          r"|previously considered podsets requests \((?P<before>[^)]*)\) \+ "
+                          r"current podset request \((?P<current>[^)]*)\) > maximum capacity "
+                          r"\((?P<max2>[^)]*)\))"),
+    # v0.3-v0.7: a ClusterQueue without a cohort whose nominal quota is below the request.
+    ("exceeds_max_quota", r"insufficient quota for (?P<resource>\S+) in flavor (?P<flavor>\S+) "
+                          r"in ClusterQueue"),
+    # v0.3-v0.7: used + request > nominal + borrowingLimit. Either the quota is busy or the
+    # request alone is over the limit: quota arithmetic decides; busy is the default.
+    ("quota_exhausted", r"borrowing limit for (?P<resource>\S+) in flavor (?P<flavor>\S+) "
+                        r"exceeded"),
+    ("quota_exhausted", r"insufficient unused quota (?:in cohort )?for (?P<resource>\S+) in "
+                        r"flavor (?P<flavor>\S+?),? (?P<lack>\S+) more needed"),
+    ("quota_exhausted", r"insufficient unused quota"),
+    ("quota_exhausted", r"Pending the preemption of (?P<victims>\d+) workload"),
+    ("quota_exhausted", r"Workload no longer fits after processing another workload"),
+    ("resource_not_in_queue", r"resource (?P<resource>\S+) unavailable in ClusterQueue"),
+    # A message cut short by an event's length limit: "insufficient quota for nvidi".
+    ("exceeds_max_quota", r"insufficient quota for"),
+    ("flavor_mismatch", r"untolerated taint (?P<taint>\{[^}]*\}) in flavor (?P<flavor>\S+)"),
+    ("flavor_mismatch", r"flavor (?P<flavor>\S+) doesn'?t match node affinity"),
+    ("flavor_mismatch", r"flavor (?P<flavor>\S+) not found"),
+    # TAS, v0.9+ (pkg/cache/tas_flavor_snapshot.go, flavorassigner/tas_flavorassigner.go)
+    ("topology_unfit", r"topology \"?(?P<topology>[^\" ]+)\"? (?:doesn'?t allow to fit|allows to "
+                       r"fit only)"),
+    ("flavor_mismatch", r"Flavor \"?(?P<flavor>[^\" ]+)\"? (?:does not support|supports only) "
+                        r"TopologyAwareScheduling"),
+]
+
+# Whole-message patterns (not split into pod-set clauses).
+_MESSAGES = [
+    ("dra_class_unmapped", r"DeviceClass (?P<deviceclass>\S+) is not mapped in DRA configuration"
+                           r"|does not support use of resource claims|unsupported allocation "
+                           r"mode|DeviceClass is not mapped"),
+    ("local_queue_missing", r"LocalQueue (?P<localqueue>\S+) doesn'?t exist|localQueue doesn'?t "
+                            r"exist|queue doesn'?t exist|LocalQueue is missing"),
+    ("cluster_queue_missing", r"ClusterQueue (?P<clusterqueue>\S+) (?:doesn'?t exist|not found)"
+                              r"|clusterQueue doesn'?t exist|cluster queue not found"
+                              r"|ClusterQueue not found"),
+    ("queue_inactive", r"(?:LocalQueue|ClusterQueue) (?P<queue>\S+) is (?:inactive|stopped)"
+                       r"|Can'?t (?:admit|submit) new workloads|LocalQueue is stopped"
+                       r"|The (?:Local|Cluster)Queue is stopped"),
+    ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),
+    ("admission_check_rejected", r"AdmissionChecks? in Rejected state|Deactivated due to "
+                                 r"AdmissionCheck|rejected admission check"),
+    ("admission_check_pending", r"failed admission checks|admission check is false|not all "
+                                r"checks ready|AdmissionChecks? in Retry state"),
+    ("waiting_pods_ready", r"waiting for all admitted workloads to be in (?:the )?PodsReady"),
+    ("pods_ready_timeout", r"Exceeded the PodsReady timeout|re-queuing retries|requeuing limit "
+                           r"exceeded|RequeuingLimitExceeded"),
+    ("preempted", r"Preempted to accommodate"),
+    ("workload_deactivated", r"The workload is deactivated"),
+]
+
+# Reasons of QuotaReserved=False and Evicted/Preempted/DeactivationTarget conditions
+# (apis/kueue/v1beta1|v1beta2/workload_types.go). Legacy QuotaReserved reasons Pending /
+# Inadmissible say nothing by themselves.
+REASONS = {
+    "ExceedsMaxQuota": "exceeds_max_quota",
+    "WaitingForQuota": "quota_exhausted",
+    "WaitingForPreemptedWorkloads": "quota_exhausted",
+    "NoMatchingFlavor": "flavor_mismatch",
+    "TopologyPlacementFailed": "topology_unfit",
+    "WaitingForPodsReady": "waiting_pods_ready",
+    "Waiting": "waiting_pods_ready",
+    "PodsReadyTimeout": "pods_ready_timeout",
+    "RequeuingLimitExceeded": "pods_ready_timeout",
+    "DeactivatedDueToRequeuingLimitExceeded": "pods_ready_timeout",
+    "Preempted": "preempted",
+    "InClusterQueue": "preempted",
+    "InCohortReclamation": "preempted",
+    "InCohortFairSharing": "preempted",
+    "InCohortReclaimWhileBorrowing": "preempted",
+    "AdmissionCheck": "admission_check_pending",
+    "DeactivatedDueToAdmissionCheck": "admission_check_rejected",
+    "ClusterQueueStopped": "queue_inactive",
+    "LocalQueueStopped": "queue_inactive",
+    "Deactivated": "workload_deactivated",
+    "InactiveWorkload": "workload_deactivated",
+}
+
+_PODSET = re.compile(r"couldn'?t assign flavors to pod set (?P<podset>[^:]+):\s*", re.I)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _search(pattern: str, text: str) -> tuple[object, bool]:
+    """(match, exact): on the text as given, else on the text without whitespace (a
+    terminal-wrapped paste); facts are only trusted from an exact match."""
+    found = re.search(pattern, text, re.I)
+    if found:
+        return found, True
+    squashed = re.sub(r"\s+", "", text)
+    loose = pattern.replace(" ", "").replace(r"\s", "")
+    return re.search(loose, squashed, re.I), False
+
+
+def normalize(message: str) -> str:
+    return " ".join(str(message or "").split())
+
+
+def clauses(message: str) -> list[Clause]:
+    """Every cause a Kueue message states, in the order it states them."""
+    text = normalize(message)
+    if not text:
+        return []
+    out = [c for c in _flavor_clauses(text)]
+    for cause, pattern in _MESSAGES:
+        found, exact = _search(pattern, text)
+        if found:
+            out.append(Clause(cause, found.group(0), facts=_facts(found) if exact else {}))
+    if not out:  # a clause pattern outside "couldn't assign flavors" (logs, new versions)
+        out = [c for c in _clause_parts(text, "")]
+    return out
+
+
+def _flavor_clauses(text: str) -> list[Clause]:
+    parts = _PODSET.split(text)
+    if len(parts) < 3:
+        return []
+    out = []
+    # parts: [before, podset1, body1, podset2, body2, ...]; bodies end with "; " between
+    for podset, body in zip(parts[1::2], parts[2::2]):
+        out += _clause_parts(body.rstrip("; "), podset.strip())
+    return out
+
+
+def _clause_parts(body: str, podset: str) -> list[Clause]:
+    out = []
+    for piece in re.split(r",\s+(?=(?:insufficient|resource |untolerated|flavor |Flavor |"
+                          r"topology |borrowing limit))|\.\s+(?=Pending the preemption)", body):
+        for cause, pattern in _CLAUSES:
+            found, exact = _search(pattern, piece)
+            if found:
+                out.append(Clause(cause, piece.strip(), podset, _facts(found) if exact else {}))
+                break
+    return out
+
+
+def _facts(found) -> dict:
+    facts = {k: v for k, v in found.groupdict().items() if v}
+    if "max2" in facts:
+        facts["max"] = facts.pop("max2")
+    return facts
+
+
+def first_cause(message: str, reason: str = "") -> str:
+    """The cause a message (or, failing that, its condition reason) points at; '' if none."""
+    found = clauses(message)
+    if found:
+        return rank(found)[0].cause
+    return REASONS.get(str(reason or ""), "")
+
+
+# When one message holds several clauses, which one explains the wait. A pod set that can
+# never fit explains more than one that waits; a wait for quota is the commonest tail.
+_PRIORITY = ["dra_class_unmapped", "local_queue_missing", "cluster_queue_missing",
+             "queue_inactive", "namespace_not_selected", "admission_check_rejected",
+             "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
+             "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",
+             "exceeds_max_quota", "quota_exhausted", "flavor_mismatch"]
+
+
+def rank(found: list[Clause]) -> list[Clause]:
+    """Clauses ordered by how much they explain.
+
+    Flavor assignment reports every flavor it tried: a pod set fails only when every flavor
+    fails, so the cause is the most hopeful flavor's reason (a flavor that waits for quota
+    beats one that does not tolerate the pod), except that a request that fits no flavor's
+    maximum can never run. flavor_mismatch wins only when it is all there is.
+    """
+    per_podset: dict[str, list[Clause]] = {}
+    for clause in found:
+        per_podset.setdefault(clause.podset, []).append(clause)
+    verdicts = []
+    for podset_clauses in per_podset.values():
+        causes = {c.cause for c in podset_clauses}
+        if causes <= {"flavor_mismatch"} or not causes & {"quota_exhausted",
+                                                           "exceeds_max_quota"}:
+            verdicts += podset_clauses
+            continue
+        hopeful = [c for c in podset_clauses if c.cause == "quota_exhausted"]
+        verdicts += hopeful or [c for c in podset_clauses if c.cause == "exceeds_max_quota"]
+    order = {cause: i for i, cause in enumerate(_PRIORITY)}
+    return sorted(verdicts, key=lambda c: order.get(c.cause, len(order)))

@@ -1,0 +1,160 @@
+"""Kueue's words that are not attached to a Workload of the input.
+
+A paste often lacks the Workload itself but carries what Kueue said about it: events about
+a Workload (or its job) that is not in the input, a controller log line, a pod condition
+Kueue set when it stopped the pod (TerminationTarget StoppedByKueue), a queue whose Active
+condition is False. Each is reported evidence and gets its own finding.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from k8s_skillkit.findings import finding
+from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
+
+from _kueue_diagnose import severity_of
+from _kueue_explain import FIXES
+from _kueue_messages import clauses, normalize, rank
+from _kueue_reported import Verdict, event_line, verdict
+
+_JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
+_WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"([^"]*)"'
+                           r'(?:[^}]*?"namespace"\s*:\s*"([^"]*)")?')
+# Pod conditions Kueue sets when it stops pods (pkg/controller/jobs/pod, failure recovery).
+_KUEUE_POD_REASONS = ("StoppedByKueue", "PreemptedByKueue", "EvictedByKueue")
+
+
+def orphan_findings(cluster, covered: set[tuple[str, str]]) -> list[dict]:
+    """Findings from Kueue reports about Workloads not in the input. `covered` holds the
+    (namespace, name) of Workloads already explained (and of their jobs)."""
+    out = _event_groups(cluster, covered)
+    out += _pod_reports(cluster, covered)
+    out += _queue_reports(cluster)
+    if not out and not covered:
+        out += _text_reports(cluster)
+    return out
+
+
+def _event_groups(cluster, covered) -> list[dict]:
+    groups: dict[tuple[str, str, str], list[dict]] = {}
+    for event in cluster.events:
+        ref = event.get("involvedObject") or event.get("regarding") or {}
+        ns = ref.get("namespace") or dig(event, "metadata", "namespace", default="")
+        key = (ref.get("kind", ""), ns, ref.get("name", ""))
+        if (ns, key[2]) in covered and key[2]:
+            continue
+        if key[0] == "Workload" and any(name_of(w) == key[2] for w in cluster.workloads):
+            continue
+        groups.setdefault(key, []).append(event)
+    out = []
+    for (kind, ns, name), events in groups.items():
+        said = verdict({"kind": "Workload", "metadata": {"name": name}}, events)
+        if said is None:
+            said = _loop_from_events(events)
+        if said is not None:
+            out.append(_finding(said, {"kind": kind or "Workload", "namespace": ns,
+                                       "name": name}))
+    return out
+
+
+def _queue_reports(cluster) -> list[dict]:
+    """ClusterQueues and LocalQueues whose Active condition Kueue set to False, when the
+    input holds no Workload that would carry the finding."""
+    if cluster.workloads:
+        return []
+    out = []
+    for queue in list(cluster.cluster_queues.values()) + list(cluster.local_queues.values()):
+        active = conditions(queue).get("Active", {})
+        if str(active.get("status")) != "False":
+            continue
+        reason = str(active.get("reason", ""))
+        cause = "cluster_queue_missing" if reason == "ClusterQueueDoesNotExist" else \
+            "queue_inactive"
+        said = Verdict(cause, f"{queue.get('kind')} Active=False ({reason})",
+                       normalize(active.get("message", "")))
+        out.append(_finding(said, queue))
+    return out
+
+
+def _loop_from_events(events: list[dict]):
+    """Admitted again and again without a preemption event: each admission ended in an
+    eviction, and the only eviction Kueue leaves no Workload event for (before v0.7) is the
+    PodsReady timeout (issue kubernetes-sigs/kueue#2012)."""
+    admitted = sum(int(e.get("count") or 1) for e in events
+                   if str(e.get("reason")) in ("Admitted", "QuotaReserved"))
+    preempted = any("Preempt" in str(e.get("reason")) for e in events)
+    if admitted < 3 or preempted:
+        return None
+    return Verdict("pods_ready_timeout", f"events: admitted {admitted} times",
+                   "the Workload was admitted repeatedly, so each admission ended in an "
+                   "eviction and a requeue (waitForPodsReady timeout)",
+                   evidence=[event_line(e) for e in events[:3]])
+
+
+def _pod_reports(cluster, covered) -> list[dict]:
+    out, seen = [], set()
+    for pod in cluster.pods:
+        for ctype, cond in conditions(pod).items():
+            if str(cond.get("reason", "")) not in _KUEUE_POD_REASONS:
+                continue
+            found = rank(clauses(cond.get("message", "")))
+            group = dig(pod, "metadata", "labels", "kueue.x-k8s.io/pod-group-name") or \
+                name_of(pod)
+            if not found or (namespace_of(pod), group) in seen | covered:
+                continue
+            seen.add((namespace_of(pod), group))
+            said = Verdict(found[0].cause, f"pod {ctype}=True ({cond.get('reason')})",
+                           normalize(cond.get("message", "")), found)
+            sched = conditions(pod).get("PodScheduled", {})
+            if sched.get("message"):
+                said.evidence.append(f"pod PodScheduled={sched.get('status')} "
+                                     f"({sched.get('reason', '')}): "
+                                     f"\"{normalize(sched['message'])}\"")
+            out.append(_finding(said, pod))
+    return out
+
+
+def _text_reports(cluster) -> list[dict]:
+    """Log lines and quoted messages in the paste, when nothing else carried Kueue's words."""
+    text = "\n".join(cluster.texts)
+    events = []
+    for line in _messages_in(text):
+        events.append({"kind": "Event", "reason": "", "message": line, "type": "",
+                       "source": {"component": "log"}})
+    if not events:
+        return []
+    ref = _WORKLOAD_REF.search(text)
+    name, ns = (ref.group(1), ref.group(2) or "") if ref else ("", "")
+    said = verdict({"kind": "Workload", "metadata": {"name": name}}, events)
+    if said is None:
+        return []
+    said.said = "log/text: " + said.said.replace("event ", "")
+    return [_finding(said, {"kind": "Workload", "namespace": ns, "name": name})]
+
+
+def _messages_in(text: str) -> list[str]:
+    """Kueue messages in free text: JSON log fields ("msg", "error", "message") or lines."""
+    found = []
+    for key in ("msg", "error", "message"):
+        for match in re.finditer(_JSON_FIELD.format(key), text):
+            value = _unquote(match.group(1))
+            if clauses(value):
+                found.append(value)
+    if found:
+        return found
+    return [line.strip() for line in text.splitlines() if clauses(line)]
+
+
+def _unquote(value: str) -> str:
+    try:
+        return json.loads(f'"{value}"')
+    except ValueError:
+        return value
+
+
+def _finding(said, obj: dict) -> dict:
+    message = f"Kueue reports {said.cause.replace('_', ' ')}: {said.message}"[:300]
+    return finding(severity_of(said.cause), said.cause, obj, message,
+                   [said.quote()] + said.evidence, FIXES.get(said.cause, ""),
+                   basis="reported")

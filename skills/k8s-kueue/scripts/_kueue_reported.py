@@ -1,0 +1,224 @@
+"""What Kueue itself reported about a Workload: the evidence that decides first.
+
+Read, in this order (pkg/controller/core/workload_controller.go, pkg/scheduler/scheduler.go,
+pkg/workload/evict, Kueue v0.4-v0.19): deactivation (spec.active, DeactivationTarget, Evicted
+reason Deactivated*), the Evicted condition of an admitted or requeued Workload (PodsReady
+timeout, preemption, admission checks, stopped queues), admission check states, the
+QuotaReserved=False (older: Admitted=False) condition message, then Kueue's events about the
+Workload. The first statement that names a cause is the verdict; the rest is evidence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
+
+from _kueue_messages import REASONS, Clause, clauses, normalize, rank
+
+_KUEUE_COMPONENTS = ("kueue", "log")
+_DEACTIVATED_REASONS = {"Deactivated", "InactiveWorkload", "DeactivatedDueToAdmissionCheck",
+                        "DeactivatedDueToRequeuingLimitExceeded",
+                        "DeactivatedDueToMaximumExecutionTimeExceeded"}
+
+
+@dataclass
+class Verdict:
+    cause: str
+    said: str                     # where Kueue said it: 'QuotaReserved=False (Pending)'
+    message: str                  # Kueue's words
+    clauses: list[Clause] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+    def quote(self) -> str:
+        return f'Kueue {self.said}: "{self.message[:400]}"'
+
+
+def is_true(cond: dict) -> bool:
+    return str(cond.get("status", "")) == "True"
+
+
+def is_false(cond: dict) -> bool:
+    return str(cond.get("status", "")) == "False"
+
+
+def verdict(wl: dict, events: list[dict]) -> Verdict | None:
+    """Kueue's own verdict on a Workload that is not finished, None when it said nothing."""
+    conds = conditions(wl)
+    for step in (_deactivated, _evicted, _admission_checks, _not_reserved):
+        found = step(wl, conds)
+        if found:
+            return _with_events(found, events)
+    return _from_events(events)
+
+
+def _deactivated(wl: dict, conds: dict) -> Verdict | None:
+    target = conds.get("DeactivationTarget", {})
+    evicted = conds.get("Evicted", {})
+    active = dig(wl, "spec", "active")
+    evicted_off = is_true(evicted) and evicted.get("reason") in _DEACTIVATED_REASONS
+    if active is not False and not is_true(target) and not evicted_off:
+        return None
+    statements = [(f"DeactivationTarget=True ({target.get('reason', '')})", target)] \
+        if is_true(target) else []
+    statements.append((f"Evicted={evicted.get('status')} ({evicted.get('reason', '')})",
+                       evicted))
+    for said, cond in statements:
+        text = " ".join(str(cond.get(k, "")) for k in ("reason", "message"))
+        cause = _deactivation_cause(text, wl)
+        if cond and cause:
+            return Verdict(cause, said, normalize(cond.get("message", "")), clauses(text))
+    return Verdict("workload_deactivated", "spec.active=false",
+                   normalize(evicted.get("message", "") or "The workload is deactivated"))
+
+
+def _deactivation_cause(text: str, wl: dict) -> str:
+    """Why Kueue (or a person) deactivated it: requeue limit, rejected check, or a person."""
+    found = {c.cause for c in clauses(text)}
+    for reason, cause in REASONS.items():
+        if reason in text.split():
+            found.add(cause)
+    underlying = {str(e.get("underlyingCause", "")) for e in
+                  dig(wl, "status", "schedulingStats", "evictions", default=[]) or []}
+    if "pods_ready_timeout" in found or "RequeuingLimitExceeded" in underlying:
+        return "pods_ready_timeout"
+    if "admission_check_rejected" in found or "AdmissionCheck" in underlying:
+        return "admission_check_rejected"
+    return "workload_deactivated" if text.strip() else ""
+
+
+def _evicted(wl: dict, conds: dict) -> Verdict | None:
+    """An Evicted=True condition explains an admitted Workload being stopped, and a pending
+    one that waits for re-admission (requeue backoff, preemptor holding the quota)."""
+    evicted = conds.get("Evicted", {})
+    if not is_true(evicted):
+        return None
+    cause = REASONS.get(str(evicted.get("reason", ""))) or \
+        next((c.cause for c in rank(clauses(evicted.get("message", "")))), "")
+    if not cause:
+        return None
+    preempted = conds.get("Preempted", {})
+    said = f"Evicted=True ({evicted.get('reason', '')})"
+    if cause == "preempted" and is_true(preempted):
+        said += f", Preempted=True ({preempted.get('reason', '')})"
+    found = Verdict(cause, said, normalize(evicted.get("message", "")),
+                    clauses(evicted.get("message", "")))
+    found.evidence += _requeue_lines(wl, conds)
+    if cause == "admission_check_pending":
+        found.evidence += check_lines(wl)
+        if any(str(c.get("state")) == "Rejected" for c in _checks(wl)):
+            found.cause = "admission_check_rejected"
+    return found
+
+
+def _admission_checks(wl: dict, conds: dict) -> Verdict | None:
+    """Quota reserved, admission waits for checks (their controllers write the states)."""
+    if not is_true(conds.get("QuotaReserved", {})) or is_true(conds.get("Admitted", {})):
+        return None
+    waiting = [c for c in _checks(wl) if str(c.get("state", "Pending")) != "Ready"]
+    if not waiting:
+        return None
+    rejected = any(str(c.get("state")) == "Rejected" for c in waiting)
+    first = waiting[0]
+    return Verdict("admission_check_rejected" if rejected else "admission_check_pending",
+                   f"AdmissionCheck {first.get('name')} state {first.get('state', 'Pending')}",
+                   normalize(first.get("message", "")), evidence=check_lines(wl))
+
+
+def _not_reserved(wl: dict, conds: dict) -> Verdict | None:
+    for ctype in ("QuotaReserved", "Admitted"):
+        cond = conds.get(ctype, {})
+        if not is_false(cond):
+            continue
+        message = normalize(cond.get("message", ""))
+        found = rank(clauses(message))
+        cause = found[0].cause if found else REASONS.get(str(cond.get("reason", "")), "")
+        if cause:
+            verdict_ = Verdict(cause, f"{ctype}=False ({cond.get('reason', '')})", message,
+                               found)
+            if cause.startswith("admission_check"):
+                verdict_.evidence += check_lines(wl)
+            return verdict_
+    return None
+
+
+def _from_events(events: list[dict]) -> Verdict | None:
+    """No condition in the input: the newest Kueue event that names a cause."""
+    for event in sorted(events, key=_event_order, reverse=True):
+        message = normalize(event.get("message") or event.get("note") or "")
+        found = rank(clauses(message))
+        cause = found[0].cause if found else REASONS.get(str(event.get("reason", "")), "")
+        if cause:
+            return Verdict(cause, f"event {event.get('reason', '')}", message, found,
+                           evidence=[event_line(e) for e in events[:4]])
+    return None
+
+
+def _with_events(found: Verdict, events: list[dict]) -> Verdict:
+    lines = [event_line(e) for e in events if e.get("message")][:3]
+    found.evidence += [line for line in lines if found.message[:60] not in line]
+    return found
+
+
+def _event_order(event: dict):
+    return (str(event.get("lastTimestamp") or event.get("eventTime") or ""),
+            1 if event.get("type") == "Warning" else 0)
+
+
+def event_line(event: dict) -> str:
+    count = event.get("count")
+    times = f" (x{count})" if count and int(count) > 1 else ""
+    return (f"event {event.get('type', '')} {event.get('reason', '')}{times}: "
+            f"{normalize(event.get('message') or event.get('note') or '')[:300]}")
+
+
+def _checks(wl: dict) -> list[dict]:
+    return [c for c in dig(wl, "status", "admissionChecks", default=[]) or []
+            if isinstance(c, dict)]
+
+
+def check_lines(wl: dict) -> list[str]:
+    return [f"AdmissionCheck {c.get('name')}: state {c.get('state', 'Pending')}"
+            + (f', message "{normalize(c["message"])}"' if c.get("message") else "")
+            for c in _checks(wl)][:4]
+
+
+def _requeue_lines(wl: dict, conds: dict) -> list[str]:
+    lines = []
+    state = dig(wl, "status", "requeueState", default={}) or {}
+    if isinstance(state, list):  # describe text of an older kubectl reads it as a list
+        state = state[0] if state else {}
+    if state.get("count"):
+        lines.append(f"requeued {state['count']} time(s)"
+                     + (f", next attempt at {state['requeueAt']}" if state.get("requeueAt")
+                        else ""))
+    requeued = conds.get("Requeued", {})
+    if requeued:
+        lines.append(f"Requeued={requeued.get('status')} ({requeued.get('reason', '')}): "
+                     f"{normalize(requeued.get('message', ''))}")
+    return lines
+
+
+# ---- which events are about which Workload ------------------------------------------------
+
+def is_kueue_event(event: dict) -> bool:
+    source = dig(event, "source", "component", default="") or \
+        event.get("reportingController") or event.get("reportingComponent") or ""
+    return not source or any(k in str(source) for k in _KUEUE_COMPONENTS)
+
+
+def events_for(wl: dict, events: list[dict], owner_names: set[str]) -> list[dict]:
+    """Kueue events about the Workload (by uid or name; an unnamed describe block's events
+    belong to its unnamed Workload) or about the job that owns it."""
+    uid, name, ns = dig(wl, "metadata", "uid"), name_of(wl), namespace_of(wl)
+    out = []
+    for event in events:
+        ref = event.get("involvedObject") or event.get("regarding") or {}
+        ref_ns = ref.get("namespace") or dig(event, "metadata", "namespace", default="")
+        same_ns = not ns or not ref_ns or ref_ns == ns
+        if uid and ref.get("uid") == uid:
+            out.append(event)
+        elif ref.get("kind") == "Workload" and ref.get("name", "") == name and same_ns:
+            out.append(event)
+        elif ref.get("name") in owner_names and same_ns and is_kueue_event(event):
+            out.append(event)
+    return out
