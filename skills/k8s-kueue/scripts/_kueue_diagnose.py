@@ -13,7 +13,7 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue_explain import explain_reported, quota_causes
 from _kueue_jobs import JobIndex
-from _kueue_objects import is_finished, is_true, workload_queue
+from _kueue_objects import is_finished, is_true, resource_groups, workload_queue
 from _kueue_presence import get_command
 from _kueue_quota import QuotaBook
 from _kueue_reported import events_for, verdict
@@ -67,8 +67,16 @@ class Diagnoser:
 
     def _reported(self, wl: dict, said) -> dict:
         cq = self.cluster.cluster_queues.get(self.queue_name(wl))
-        message, evidence, fix = explain_reported(wl, said, cq, self._state(wl, said.cause, cq),
-                                                  self.cluster)
+        evidence = []
+        if cq is None:
+            cq = self._only_queue_with(said)
+            if cq is not None:
+                evidence.append(f"ClusterQueue {name_of(cq)} taken as the Workload's: the "
+                                "LocalQueue is not in the input and it is the only "
+                                "ClusterQueue there with the flavors Kueue names")
+        message, more, fix = explain_reported(wl, said, cq, self._state(wl, said.cause, cq),
+                                              self.cluster)
+        evidence += more
         if said.cause == "dra_class_unmapped":
             _, message, evidence_dra, fix = check_dra(wl, self.cluster, said.message)
             evidence += evidence_dra
@@ -144,6 +152,15 @@ class Diagnoser:
                 "re-run live in a minute; if it stays, read Kueue's events for the Workload")
 
     # ---- helpers --------------------------------------------------------------------------
+
+    def _only_queue_with(self, said):
+        """The one ClusterQueue of the input holding every flavor Kueue's message names."""
+        flavors = {c.facts["flavor"] for c in said.clauses if c.facts.get("flavor")}
+        if not flavors:
+            return None
+        found = [cq for cq in self.cluster.cluster_queues.values()
+                 if flavors <= {f for g in resource_groups(cq) for f in g["flavors"]}]
+        return found[0] if len(found) == 1 else None
 
     def _local_queue(self, wl: dict):
         return self.cluster.local_queues.get((namespace_of(wl), workload_queue(wl)))

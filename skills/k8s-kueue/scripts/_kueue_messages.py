@@ -23,6 +23,7 @@ class Clause:
 
 # (cause, regex). Order matters only inside one clause: the first match wins.
 _CLAUSES = [
+    ("quota_exhausted", r"Workload didn'?t fit in the remaining quota"),  # v0.1-v0.2
     # flavorassigner.go fitsResourceQuota, v0.8+: request > maximum capacity (N > M);
     # v0.13+: previously considered podsets requests (A) + current podset request (B) > ...
     ("exceeds_max_quota", r"insufficient quota for (?P<resource>\S+) in flavor (?P<flavor>\S+?),"
@@ -61,7 +62,7 @@ _MESSAGES = [
                            r"|does not support use of resource claims|unsupported allocation "
                            r"mode|DeviceClass is not mapped"),
     ("local_queue_missing", r"LocalQueue (?P<localqueue>\S+) doesn'?t exist|localQueue doesn'?t "
-                            r"exist|queue doesn'?t exist|LocalQueue is missing"),
+                            r"exist|(?:^|[\s\"':])queue doesn'?t exist|LocalQueue is missing"),
     ("cluster_queue_missing", r"ClusterQueue (?P<clusterqueue>\S+) (?:doesn'?t exist|not found)"
                               r"|clusterQueue doesn'?t exist|cluster queue not found"
                               r"|ClusterQueue not found"),
