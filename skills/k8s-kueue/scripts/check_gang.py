@@ -75,7 +75,24 @@ def check_one(obj, nodes, flavors) -> tuple[list[dict], dict]:
             "expectation": f"Kueue reserves quota for all {pods} pod(s) at once; with "
                            "waitForPodsReady (default on since v0.19, timeout 30m) all must be "
                            "Ready in time or the whole gang is evicted and requeued"}
-    return [finding(sev, cause, obj, msg, ev, fix) for sev, cause, msg, ev, fix in rows], gang
+    confirm = _confirm_commands(obj)
+    return [finding(sev, cause, obj, msg, ev, fix, basis="inferred",
+                    confirm=confirm.get(cause, confirm["default"]))
+            for sev, cause, msg, ev, fix in rows], gang
+
+
+def _confirm_commands(obj: dict) -> dict:
+    """The one command that checks each inference on the cluster (these are checks of a
+    manifest before submission: nothing has reported anything yet)."""
+    ns = (obj.get("metadata") or {}).get("namespace") or "NAMESPACE"
+    kind = str(obj.get("kind", "")).lower()
+    return {
+        "gang_unplaceable": "kubectl get nodes -o custom-columns=NAME:.metadata.name,"
+                            "GPU:.status.allocatable.nvidia\\.com/gpu,TAINTS:.spec.taints",
+        "no_queue_label": f"kubectl get localqueues.kueue.x-k8s.io -n {ns}",
+        "default": f"kubectl apply --dry-run=server -f JOB.yaml && kubectl get {kind} -n {ns} "
+                   f"{name_of(obj)} -o yaml",
+    }
 
 
 def body(args):
