@@ -28,9 +28,11 @@ FIXES = {
     "flavor_mismatch": "give the pod template the toleration / nodeSelector the ResourceFlavor "
                        "needs (or add them to the flavor's spec.tolerations), or create the "
                        "missing ResourceFlavor",
-    "topology_unfit": "the pod set does not fit the requested topology domain now: relax "
-                      "kueue.x-k8s.io/podset-required-topology to preferred, shrink the gang, "
-                      "or free nodes in one domain",
+    "topology_unfit": "TAS found no topology domain for the pod set: every node of the "
+                      "flavor must carry every level label of its Topology (`no topology "
+                      "domains at level` means none does; make kubernetes.io/hostname the "
+                      "lowest level); otherwise relax podset-required-topology to preferred, "
+                      "shrink the gang, or free nodes in one domain",
     "local_queue_missing": "create the LocalQueue the job names (kueue.x-k8s.io/queue-name) in "
                            "its namespace, or relabel the job with an existing LocalQueue",
     "cluster_queue_missing": "create the ClusterQueue the LocalQueue points at, or recreate the "

@@ -52,6 +52,7 @@ _CLAUSES = [
     # TAS, v0.9+ (pkg/cache/tas_flavor_snapshot.go, flavorassigner/tas_flavorassigner.go)
     ("topology_unfit", r"topology \"?(?P<topology>[^\" ]+)\"? (?:doesn'?t allow to fit|allows to "
                        r"fit only)"),
+    ("topology_unfit", r"no topology domains at level:? (?P<level>\S+)"),
     ("flavor_mismatch", r"Flavor \"?(?P<flavor>[^\" ]+)\"? (?:does not support|supports only) "
                         r"TopologyAwareScheduling"),
 ]
@@ -159,7 +160,7 @@ def _flavor_clauses(text: str) -> list[Clause]:
 def _clause_parts(body: str, podset: str) -> list[Clause]:
     out = []
     for piece in re.split(r",\s+(?=(?:insufficient|resource |untolerated|flavor |Flavor |"
-                          r"topology |borrowing limit))|\.\s+(?=Pending the preemption)", body):
+                          r"topology |no topology|borrowing limit))|\.\s+(?=Pending the preemption)", body):
         for cause, pattern in _CLAUSES:
             found, exact = _search(pattern, piece)
             if found:

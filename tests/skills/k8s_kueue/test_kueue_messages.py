@@ -55,6 +55,9 @@ WORDINGS = [
      {"topology": "default"}),
     (FA + 'topology "default" allows to fit only 3 out of 4 slice(s)', "topology_unfit",
      {"topology": "default"}),
+    # tas_flavor_snapshot.go v0.9.5-v0.19.2; issue kubernetes-sigs/kueue#5039
+    (FA + "no topology domains at level: oci.oraclecloud.com/rdma.local_block_id",
+     "topology_unfit", {"level": "oci.oraclecloud.com/rdma.local_block_id"}),
     # scheduler.go v0.4.2-v0.19.2
     (FA + "insufficient unused quota for cpu in flavor default, 5 more needed. Pending the "
           "preemption of 1 workload(s)", "quota_exhausted", {"resource": "cpu"}),
