@@ -105,12 +105,15 @@ class Diagnoser:
         cause, message, evidence, fix = found[:4]
         basis = found[4] if len(found) > 4 else "reported"
         admitted = conditions(wl).get("Admitted", {})
-        quote = f'Kueue Admitted=True ({admitted.get("reason", "")}): ' \
-                f'"{admitted.get("message", "")}"' if admitted else ""
+        quote = (f'Kueue Admitted=True ({admitted.get("reason", "")}): '
+                 f'"{admitted.get("message", "")}"' if admitted.get("message") else
+                 "Kueue Admitted=True (kubectl get workloads: ADMITTED True)") if admitted else ""
+        ns = namespace_of(wl)
         return finding(severity_of(cause), cause, wl, message,
                        [q for q in [quote] if q] + evidence + self._context(wl), fix,
                        basis=basis, confirm="" if basis == "reported" else
-                       f"kubectl describe pods -n {namespace_of(wl)}")
+                       (f"kubectl describe pods -n {ns}" if ns else
+                        "kubectl get pods -A -o wide | grep Pending"))
 
     # ---- inferred: Kueue said nothing usable ---------------------------------------------
 

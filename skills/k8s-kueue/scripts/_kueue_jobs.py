@@ -70,7 +70,20 @@ class JobIndex:
                 if id(pod) not in seen:
                     seen.add(id(pod))
                     out.append(pod)
-        return out
+        return out or self._pods_by_name(wl)
+
+    def _pods_by_name(self, wl: dict) -> list[dict]:
+        """Pasted tables carry no owner references: the Workload is named
+        "<kind>-<job>-<hash>" and the job's pods "<job>-..." (jobframework naming)."""
+        parts = name_of(wl).rsplit("-", 1)
+        if len(parts) != 2:
+            return []
+        kind, _, job = parts[0].partition("-")
+        if kind not in JOB_KINDS.values() or not job:
+            return []
+        ns = namespace_of(wl)
+        return [p for p in self.cluster.pods if not _owner_uids(p)
+                and name_of(p).startswith(job + "-") and namespace_of(p) in ("", ns)]
 
     def job_for(self, wl: dict) -> dict | None:
         for uid in _owner_uids(wl):

@@ -17,6 +17,8 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of  # noqa: E402
 from k8s_skillkit.quantity import parse_quantity  # noqa: E402
 
+from _kueue_tables import objects_from_tables  # noqa: E402
+
 KUEUE_GROUP = "kueue.x-k8s.io"
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 QUEUE_ANNOTATION = "kueue.x-k8s.io/queue-name"  # the pre-v0.? annotation form, still honoured
@@ -89,6 +91,9 @@ class Cluster:
         for obj in objects:
             if isinstance(obj, dict):
                 self._add(as_kueue_object(obj))
+        for obj in objects_from_tables(self.texts):  # `kubectl get` tables in a paste
+            if self.find(obj["kind"], name_of(obj), namespace_of(obj)) is None:
+                self._add(obj)
         self.cq_members = self._cohort_members()
 
     def _add(self, obj: dict) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from k8s_skillkit.findings import finding
+from k8s_skillkit.findings import finding, object_ref
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue_diagnose import severity_of
@@ -89,7 +89,7 @@ def _loop_from_events(events: list[dict]):
     return Verdict("pods_ready_timeout", f"events: admitted {admitted} times",
                    "the Workload was admitted repeatedly, so each admission ended in an "
                    "eviction and a requeue (waitForPodsReady timeout)",
-                   evidence=[event_line(e) for e in events[:3]])
+                   evidence=[event_line(e) for e in events[:3]], basis="inferred")
 
 
 def _pod_reports(cluster, covered) -> list[dict]:
@@ -154,7 +154,15 @@ def _unquote(value: str) -> str:
 
 
 def _finding(said, obj: dict) -> dict:
-    message = f"Kueue reports {said.cause.replace('_', ' ')}: {said.message}"[:300]
-    return finding(severity_of(said.cause), said.cause, obj, message,
-                   [said.quote()] + said.evidence, FIXES.get(said.cause, ""),
-                   basis="reported")
+    if said.basis == "inferred":
+        message = said.message
+        evidence = said.evidence
+        ref = object_ref(obj)
+        confirm = (f"kubectl describe workload {ref['name']} -n {ref['namespace']}"
+                   if ref["name"] and ref["namespace"] else
+                   "kubectl get events -A --field-selector involvedObject.kind=Workload")
+    else:
+        message = f"Kueue reports {said.cause.replace('_', ' ')}: {said.message}"[:300]
+        evidence, confirm = [said.quote()] + said.evidence, ""
+    return finding(severity_of(said.cause), said.cause, obj, message, evidence,
+                   FIXES.get(said.cause, ""), basis=said.basis, confirm=confirm)

@@ -9,6 +9,7 @@ Workload. The first statement that names a cause is the verdict; the rest is evi
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
@@ -28,6 +29,7 @@ class Verdict:
     message: str                  # Kueue's words
     clauses: list[Clause] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    basis: str = "reported"       # "inferred" when deduced from what Kueue reported
 
     def quote(self) -> str:
         return f'Kueue {self.said}: "{self.message[:400]}"'
@@ -143,7 +145,9 @@ def _not_reserved(wl: dict, conds: dict) -> Verdict | None:
 
 def _from_events(events: list[dict]) -> Verdict | None:
     """No condition in the input: the newest Kueue event that names a cause."""
-    for event in sorted(events, key=_event_order, reverse=True):
+    ordered = sorted(enumerate(events), key=lambda pair: _event_order(pair[1], pair[0]),
+                     reverse=True)
+    for _, event in ordered:
         message = normalize(event.get("message") or event.get("note") or "")
         found = rank(clauses(message))
         cause = found[0].cause if found else REASONS.get(str(event.get("reason", "")), "")
@@ -159,9 +163,27 @@ def _with_events(found: Verdict, events: list[dict]) -> Verdict:
     return found
 
 
-def _event_order(event: dict):
-    return (str(event.get("lastTimestamp") or event.get("eventTime") or ""),
-            1 if event.get("type") == "Warning" else 0)
+def _event_order(event: dict, index: int):
+    """Newest first: by timestamp, else by the age a table printed ("2m5s" is older than
+    "5s"), else by position (kubectl describe lists events oldest first)."""
+    stamp = str(event.get("lastTimestamp") or event.get("eventTime") or "")
+    if stamp:
+        return (2, stamp, index)
+    age = _age_seconds(str(event.get("_lastSeen") or ""))
+    if age is not None:
+        return (1, -age, index)
+    return (0, "", index)
+
+
+_AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 31536000}
+
+
+def _age_seconds(age: str) -> int | None:
+    """kubectl's short age ("3m5s", "2d", "45s"); None when it is not one."""
+    parts = re.findall(r"(\d+)([smhdy])", age)
+    if not parts or "".join(n + u for n, u in parts) != age.strip():
+        return None
+    return sum(int(n) * _AGE_UNITS[u] for n, u in parts)
 
 
 def event_line(event: dict) -> str:

@@ -1,0 +1,123 @@
+"""`kubectl get workloads` and `kubectl get pods` tables in a paste, as minimal objects.
+
+Users often paste the default table output rather than YAML. The Workload columns come from
+the CRD's additionalPrinterColumns (config/components/crd/bases/kueue.x-k8s.io_workloads.yaml):
+v0.7+ `NAME QUEUE RESERVED IN ADMITTED FINISHED AGE`, v0.3-v0.6 `NAME QUEUE ADMITTED BY AGE`,
+with a leading NAMESPACE column under -A and a `workload.kueue.x-k8s.io/` prefix when several
+types are listed. Pods: `NAME READY STATUS RESTARTS AGE`. What a table cannot say (requests,
+conditions' messages) stays unknown; the objects carry `_source: table`.
+"""
+from __future__ import annotations
+
+import re
+
+_WORKLOAD_HEADERS = (["NAME", "QUEUE", "RESERVED IN", "ADMITTED", "FINISHED", "AGE"],
+                     ["NAME", "QUEUE", "ADMITTED BY", "AGE"])
+_POD_HEADER = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+_DESCRIBED = re.compile(r"kubectl\s+describe\s+(?:workloads?|wl)(?:\.kueue\.x-k8s\.io)?[/ ]\s*"
+                       r"(?P<name>[\w.-]+)")
+_EVENTS_HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
+_PREFIX = re.compile(r"^(?:workload\.kueue\.x-k8s\.io|workloads\.kueue\.x-k8s\.io|pod)/")
+
+
+def objects_from_tables(lines: list[str]) -> list[dict]:
+    return _get_tables(lines) + _describe_events(lines)
+
+
+def _describe_events(lines: list[str]) -> list[dict]:
+    """An Events section the paste reader left as text (e.g. after a `...` line), read with
+    the kit's describe-events parser; the Workload is named by the `kubectl describe` line
+    above it, when there is one."""
+    try:
+        from k8s_skillkit.event_table import parse_describe_events
+    except ImportError:  # an older kit
+        return []
+    out, name = [], ""
+    for index, line in enumerate(lines):
+        found = _DESCRIBED.search(line)
+        if found:
+            name = found.group("name")
+        if _EVENTS_HEADER.match(line):
+            out += parse_describe_events(lines[index:], {"kind": "Workload", "name": name})
+    return out
+
+
+def _get_tables(lines: list[str]) -> list[dict]:
+    out, header, kind = [], None, ""
+    for line in lines:
+        columns = _columns(line)
+        if columns is not None:
+            header, kind = columns
+            continue
+        if header is None or not line.strip():
+            header = None if not line.strip() else header
+            continue
+        cells = _cells(line, header)
+        if cells is None:
+            header = None
+            continue
+        out.append(_workload(cells) if kind == "Workload" else _pod(cells))
+    return out
+
+
+def _columns(line: str):
+    """((name, start offset) list, kind) when the line is a header this module reads."""
+    text = line.rstrip()
+    for names, kind in [(h, "Workload") for h in _WORKLOAD_HEADERS] + [(_POD_HEADER, "Pod")]:
+        for lead in ([], ["NAMESPACE"]):
+            wanted = lead + names
+            offsets, pos = [], 0
+            for name in wanted:
+                at = text.find(name, pos)
+                if at < 0 or text[pos:at].strip():
+                    break
+                offsets.append((name, at))
+                pos = at + len(name)
+            else:
+                if not text[pos:].strip():
+                    return offsets, kind
+    return None
+
+
+def _cells(line: str, header) -> dict | None:
+    if len(line.rstrip()) < header[-1][1]:
+        return None
+    cells = {}
+    for i, (name, start) in enumerate(header):
+        end = header[i + 1][1] if i + 1 < len(header) else None
+        cells[name] = line[start:end].strip() if end else line[start:].strip()
+    return cells if cells.get("NAME") else None
+
+
+def _meta(cells: dict) -> dict:
+    meta = {"name": _PREFIX.sub("", cells["NAME"])}
+    if cells.get("NAMESPACE"):
+        meta["namespace"] = cells["NAMESPACE"]
+    return meta
+
+
+def _workload(cells: dict) -> dict:
+    reserved = cells.get("RESERVED IN") or cells.get("ADMITTED BY") or ""
+    admitted = cells.get("ADMITTED", "True" if cells.get("ADMITTED BY") else "")
+    conditions = []
+    if reserved:
+        conditions.append({"type": "QuotaReserved", "status": "True"})
+    if admitted in ("True", "False"):
+        conditions.append({"type": "Admitted", "status": admitted})
+    if cells.get("FINISHED") == "True":
+        conditions.append({"type": "Finished", "status": "True"})
+    status = {"conditions": conditions}
+    if reserved:
+        status["admission"] = {"clusterQueue": reserved}
+    return {"kind": "Workload", "metadata": _meta(cells),
+            "spec": {"queueName": cells.get("QUEUE", "")}, "status": status,
+            "_source": "table"}
+
+
+def _pod(cells: dict) -> dict:
+    state = cells.get("STATUS", "")
+    phase = state if state in ("Pending", "Running", "Succeeded", "Failed") else \
+        "Pending" if state in ("SchedulingGated", "ContainerCreating", "Init:0/1") else ""
+    return {"kind": "Pod", "metadata": _meta(cells), "status": {"phase": phase,
+                                                             "reason": state},
+            "_source": "table"}
