@@ -14,7 +14,11 @@ from __future__ import annotations
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.loading import kubectl_get, read_text
 
+import re
+
 from _kueue_messages import clauses
+
+_GET_LINE = re.compile(r"kubectl\s+get\s")
 
 try:  # the kit's paste reader (describe text, event tables, mixed pastes)
     from k8s_skillkit.loading import load_paste as _load_paste
@@ -77,4 +81,9 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str]]:
             raise
         # Unreadable as objects, but Kueue's own words are in it (logs, a quoted message).
         return [], set(), text.splitlines()
-    return objects, set(), list(getattr(objects, "texts", []) or [])
+    text, _ = read_text(path)
+    # `kubectl get ...` / "No resources found" pairs prove an absence; the paste reader may
+    # keep the command as a hint only, so they are taken from the raw text, in order.
+    listings = [line for line in text.splitlines()
+                if _GET_LINE.search(line) or line.strip().startswith("No resources found")]
+    return objects, set(), list(getattr(objects, "texts", []) or []) + listings

@@ -134,3 +134,39 @@ def check_unlabelled(job: dict, cluster, named: bool) -> tuple | None:
              f"spec.suspend: {suspended}"],
             f"recreate the {job.get('kind')} with metadata.labels kueue.x-k8s.io/queue-name: "
             f"{label} (the label is read at creation; for a suspended Job adding it also works)")
+
+
+def check_job_without_workload(job: dict, cluster, named: bool) -> dict | None:
+    """A job the input shows without a Workload: unlabelled (Kueue ignores it), or labelled
+    with no Workload (Kueue down, integration off, CRD installed after Kueue started) — the
+    latter only when the input proves there is none."""
+    from k8s_skillkit.findings import finding
+    from _kueue_presence import get_command, kind_known
+
+    found = check_unlabelled(job, cluster, named)
+    if found:
+        return finding("error", found[0], job, *found[1:], basis="inferred",
+                       confirm=f"kubectl get {job.get('kind', 'job').lower()} "
+                               f"{name_of(job)} -n {namespace_of(job) or 'NAMESPACE'} "
+                               "--show-labels")
+    if not queue_name_of(job) or is_child_job(job) or job_finished(job):
+        return None
+    ns = namespace_of(job)
+    command = get_command("Workload", "", ns)
+    if kind_known(cluster, "Workload", ns or "default"):
+        return finding(
+            "error", "workload_missing", job,
+            f"{job.get('kind')} {(ns + '/') if ns else ''}{name_of(job)} has the queue label "
+            f"{queue_name_of(job)} but no Workload exists: Kueue never took it in",
+            [f"the input lists no Workload for it ({command} printed none)"],
+            "check kueue-controller-manager is running and its Configuration's "
+            "integrations.frameworks lists this kind; a job CRD installed after Kueue started "
+            "needs a restart of kueue-controller-manager (kubectl rollout restart deployment "
+            "-n kueue-system kueue-controller-manager)",
+            basis="inferred", confirm=command)
+    if named:
+        return finding("info", "not_in_dump", job,
+                       f"the Workload of {job.get('kind')} {name_of(job)} is not in the input",
+                       [], f"run `{command}` and re-run with its output", basis="inferred",
+                       confirm=command)
+    return None

@@ -17,7 +17,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of  # noqa: E402
 from k8s_skillkit.quantity import parse_quantity  # noqa: E402
 
-from _kueue_tables import objects_from_tables  # noqa: E402
+from _kueue_tables import empty_listings, objects_from_tables  # noqa: E402
 
 KUEUE_GROUP = "kueue.x-k8s.io"
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
@@ -91,6 +91,7 @@ class Cluster:
         for obj in objects:
             if isinstance(obj, dict):
                 self._add(as_kueue_object(obj))
+        self.empty_kinds = empty_listings(self.texts)  # "No resources found" answers
         for obj in objects_from_tables(self.texts):  # `kubectl get` tables in a paste
             if self.find(obj["kind"], name_of(obj), namespace_of(obj)) is None:
                 self._add(obj)

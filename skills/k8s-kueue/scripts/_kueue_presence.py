@@ -36,7 +36,7 @@ def presence(cluster, kind: str, name: str, namespace: str = "") -> str:
     """present | absent | not_in_dump for one object of the input."""
     if cluster.find(kind, name, namespace) is not None:
         return PRESENT
-    if kind in cluster.live_kinds:
+    if kind in cluster.live_kinds or _listed_empty(cluster, kind, namespace):
         return ABSENT
     source_presence = getattr(cluster.source, "presence", None)
     if source_presence is not None:
@@ -46,7 +46,12 @@ def presence(cluster, kind: str, name: str, namespace: str = "") -> str:
 
 def kind_known(cluster, kind: str, namespace: str = "") -> bool:
     """True when absence of an object of this kind would be conclusive."""
-    if kind in cluster.live_kinds:
+    if kind in cluster.live_kinds or _listed_empty(cluster, kind, namespace):
         return True
     has_full_list = getattr(cluster.source, "has_full_list", None)
     return bool(has_full_list and has_full_list(kind, namespace))
+
+
+def _listed_empty(cluster, kind: str, namespace: str) -> bool:
+    scope = getattr(cluster, "empty_kinds", {}).get(kind, set())
+    return "*" in scope or (namespace and namespace in scope)

@@ -20,6 +20,42 @@ _EVENTS_HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
 _PREFIX = re.compile(r"^(?:workload\.kueue\.x-k8s\.io|workloads\.kueue\.x-k8s\.io|pod)/")
 
 
+_GET = re.compile(r"kubectl\s+get\s+(?P<what>[\w.,/-]+)(?P<args>.*)$")
+_NONE_FOUND = re.compile(r"^\s*No resources found(?: in (?P<ns>[\w-]+) namespace)?\.?\s*$")
+_KINDS = {"workload": "Workload", "workloads": "Workload", "wl": "Workload",
+          "workloads.kueue.x-k8s.io": "Workload", "localqueue": "LocalQueue",
+          "localqueues": "LocalQueue", "lq": "LocalQueue", "queues": "LocalQueue",
+          "clusterqueue": "ClusterQueue", "clusterqueues": "ClusterQueue", "cq": "ClusterQueue"}
+
+
+def empty_listings(lines: list[str]) -> dict[str, set]:
+    """`kubectl get <kind> ...` answered "No resources found": that kind has no object in
+    the listed scope ("*" = all namespaces). The one way a paste proves an absence."""
+    out: dict[str, set] = {}
+    command = None
+    for line in lines:
+        found = _GET.search(line)
+        if found:
+            command = found
+            continue
+        empty = _NONE_FOUND.match(line)
+        if empty and command is not None:
+            kind = _KINDS.get(command.group("what").lower())
+            args = command.group("args")
+            if kind:
+                scope = "*" if re.search(r"(^|\s)(-A|--all-namespaces)\b", args) else \
+                    (empty.group("ns") or _namespace_arg(args) or "default")
+                out.setdefault(kind, set()).add(scope)
+        if line.strip():
+            command = None if not found else command
+    return out
+
+
+def _namespace_arg(args: str) -> str:
+    found = re.search(r"(?:-n|--namespace)[= ](\S+)", args)
+    return found.group(1) if found else ""
+
+
 def objects_from_tables(lines: list[str]) -> list[dict]:
     return _get_tables(lines) + _describe_events(lines)
 

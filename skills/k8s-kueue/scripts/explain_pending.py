@@ -15,7 +15,7 @@ from k8s_skillkit.objects import name_of, namespace_of  # noqa: E402
 
 from _kueue_diagnose import Diagnoser  # noqa: E402
 from _kueue_input import read_dump, read_live  # noqa: E402
-from _kueue_jobs import check_unlabelled  # noqa: E402
+from _kueue_jobs import check_job_without_workload  # noqa: E402
 from _kueue_objects import Cluster  # noqa: E402
 from _kueue_orphans import orphan_findings  # noqa: E402
 
@@ -73,9 +73,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     findings = [f for wl in workloads for f in [diagnoser.explain(wl)] if f]
     for job in cluster.jobs:
         if in_scope(job) and not diagnoser.jobs.workloads_for(job):
-            found = check_unlabelled(job, cluster, named=False)
+            found = check_job_without_workload(job, cluster, named=False)
             if found:
-                findings.append(finding("error", found[0], job, *found[1:]))
+                findings.append(found)
     covered = {(namespace_of(o), name_of(o)) for o in workloads + cluster.jobs}
     covered |= {(namespace_of(o), r.get("name", "")) for o in workloads
                 for r in (o.get("metadata") or {}).get("ownerReferences") or []}
@@ -99,17 +99,10 @@ def _for_name(diagnoser, cluster, namespace, name) -> list[dict]:
     findings = [f for wl in workloads for f in [diagnoser.explain(wl)] if f]
     for job in jobs:
         if not diagnoser.jobs.workloads_for(job):
-            found = check_unlabelled(job, cluster, named=True) or _no_workload(job)
-            findings.append(finding("error", found[0], job, *found[1:]))
+            found = check_job_without_workload(job, cluster, named=True)
+            if found:
+                findings.append(found)
     return findings
-
-
-def _no_workload(job: dict) -> tuple:
-    return ("workload_missing",
-            f"{job.get('kind')} {namespace_of(job)}/{name_of(job)} has a queue label but no "
-            "Workload: Kueue is not running, or this integration is not enabled",
-            [], "check the Kueue controller is up and integrations.frameworks in its "
-                "Configuration lists this kind")
 
 
 def summarize(findings: list[dict], total: int) -> str:
