@@ -16,7 +16,7 @@ from _kueue_jobs import JobIndex
 from _kueue_objects import is_finished, is_true, resource_groups, workload_queue
 from _kueue_presence import get_command
 from _kueue_quota import QuotaBook
-from _kueue_reported import events_for, verdict
+from _kueue_reported import events_for, finished_by_rejection, verdict
 from _kueue_rules_queue import check_queue_path
 from _kueue_rules_quota import check_resources, podset_summary
 from _kueue_rules_running import (check_admission_checks, check_dra, check_pods_ready_block,
@@ -42,7 +42,7 @@ class Diagnoser:
         self.queue_of: dict[int, str] = {}  # id(finding) -> ClusterQueue, for digests
 
     def explain(self, wl: dict) -> dict | None:
-        if is_finished(wl):
+        if is_finished(wl) and not finished_by_rejection(wl):
             return None
         events = events_for(wl, self.cluster.events, self._owner_names(wl))
         said = verdict(wl, events)

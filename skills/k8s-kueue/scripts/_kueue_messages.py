@@ -25,16 +25,16 @@ class Clause:
 _CLAUSES = [
     ("quota_exhausted", r"Workload didn'?t fit in the remaining quota"),  # v0.1-v0.2
     # flavorassigner.go fitsResourceQuota, v0.8+: request > maximum capacity (N > M);
-    # v0.13+: previously considered podsets requests (A) + current podset request (B) > ...
+    # v0.13.7+/v0.14.2+/v0.15+: previously considered podsets requests (A) + current podset request (B) > ...
     ("exceeds_max_quota", r"insufficient quota for (?P<resource>\S+) in flavor (?P<flavor>\S+?),"
                           r" (?:request > maximum capacity \((?P<need>[^ ]+) > (?P<max>[^)]+)\)"
                           r"|previously considered podsets requests \((?P<before>[^)]*)\) \+ "
                           r"current podset request \((?P<current>[^)]*)\) > maximum capacity "
                           r"\((?P<max2>[^)]*)\))"),
-    # v0.3-v0.7: a ClusterQueue without a cohort whose nominal quota is below the request.
+    # v0.3-v0.9.0: a ClusterQueue without a cohort whose nominal quota is below the request.
     ("exceeds_max_quota", r"insufficient quota for (?P<resource>\S+) in flavor (?P<flavor>\S+) "
                           r"in ClusterQueue"),
-    # v0.3-v0.7: used + request > nominal + borrowingLimit. Either the quota is busy or the
+    # v0.3-v0.9.0: used + request > nominal + borrowingLimit. Either the quota is busy or the
     # request alone is over the limit: quota arithmetic decides; busy is the default.
     ("quota_exhausted", r"borrowing limit for (?P<resource>\S+) in flavor (?P<flavor>\S+) "
                         r"exceeded"),
@@ -71,8 +71,14 @@ _MESSAGES = [
                        r"|Can'?t (?:admit|submit) new workloads|LocalQueue is stopped"
                        r"|The (?:Local|Cluster)Queue is stopped"),
     ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),
+    # v0.18+: "AdmissionCheck(s) in Rejected state: ..." / event "Deactivated due to ...";
+    # v0.10-v0.17: "Admission check(s): [x], were rejected"; v0.8-v0.17 event
+    # AdmissionCheckRejected "Deactivating workload because AdmissionCheck for x was Rejected: m";
+    # v0.5-v0.7: Finished=True "Admission checks [x] are rejected".
     ("admission_check_rejected", r"AdmissionChecks? in Rejected state|Deactivated due to "
-                                 r"AdmissionCheck|rejected admission check"),
+                                 r"AdmissionCheck|rejected admission check|Admission check\(s\): "
+                                 r".*were rejected|AdmissionCheck for (?P<check>\S+) was Rejected"
+                                 r"|Admission checks \[.*\] are rejected"),
     ("admission_check_pending", r"failed admission checks|admission check is false|not all "
                                 r"checks ready|AdmissionChecks? in Retry state"),
     ("waiting_pods_ready", r"waiting for all admitted workloads to be in (?:the )?PodsReady"),
@@ -103,6 +109,8 @@ REASONS = {
     "InCohortReclaimWhileBorrowing": "preempted",
     "AdmissionCheck": "admission_check_pending",
     "DeactivatedDueToAdmissionCheck": "admission_check_rejected",
+    "AdmissionChecksRejected": "admission_check_rejected",
+    "AdmissionCheckRejected": "admission_check_rejected",
     "ClusterQueueStopped": "queue_inactive",
     "LocalQueueStopped": "queue_inactive",
     "Deactivated": "workload_deactivated",

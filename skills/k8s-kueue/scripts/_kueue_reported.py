@@ -46,11 +46,27 @@ def is_false(cond: dict) -> bool:
 def verdict(wl: dict, events: list[dict]) -> Verdict | None:
     """Kueue's own verdict on a Workload that is not finished, None when it said nothing."""
     conds = conditions(wl)
-    for step in (_deactivated, _evicted, _admission_checks, _not_reserved):
+    for step in (_rejected_finish, _deactivated, _evicted, _admission_checks, _not_reserved):
         found = step(wl, conds)
         if found:
             return _with_events(found, events)
     return _from_events(events)
+
+
+def finished_by_rejection(wl: dict) -> bool:
+    """v0.5-v0.7 finished a Workload whose admission check was Rejected (Finished=True,
+    reason AdmissionChecksRejected, "Admission checks [x] are rejected")."""
+    cond = conditions(wl).get("Finished", {})
+    return is_true(cond) and (cond.get("reason") == "AdmissionChecksRejected"
+                              or "are rejected" in str(cond.get("message", "")))
+
+
+def _rejected_finish(wl: dict, conds: dict) -> Verdict | None:
+    if not finished_by_rejection(wl):
+        return None
+    cond = conds["Finished"]
+    return Verdict("admission_check_rejected", f"Finished=True ({cond.get('reason', '')})",
+                   normalize(cond.get("message", "")), evidence=check_lines(wl))
 
 
 def _deactivated(wl: dict, conds: dict) -> Verdict | None:

@@ -142,3 +142,15 @@ def test_a_reservation_without_a_condition_is_inferred_with_a_confirm_command(sc
     findings = run(script, tmp_path, CQ, lq, workload())
     assert findings[0]["basis"] == "inferred"
     assert findings[0]["confirm"].startswith("kubectl get workloads.kueue.x-k8s.io")
+
+
+def test_v05_to_v07_finished_by_a_rejected_check_is_still_explained(script, tmp_path):
+    # workload_controller.go v0.5.0-v0.7.0: a Rejected check finished the Workload
+    conds = ("[{type: QuotaReserved, status: 'True', reason: QuotaReserved, message: ok}, "
+             "{type: Finished, status: 'True', reason: AdmissionChecksRejected, "
+             "message: 'Admission checks [prov] are rejected'}]")
+    checks = ("\n  admissionChecks:\n  - {name: prov, state: Rejected, "
+              "message: 'Provisioning failed', lastTransitionTime: '2024-01-01T00:00:00Z'}")
+    found = run(script, tmp_path, workload(conds, checks))
+    assert found[0]["cause"] == "admission_check_rejected"
+    assert found[0]["basis"] == "reported"

@@ -81,6 +81,12 @@ WORDINGS = [
      "admission_check_pending", {}),
     ('AdmissionCheck in Rejected state: "prov" (Provisioning failed)',
      "admission_check_rejected", {}),
+    # workload_controller.go v0.10.0-v0.17.0 DeactivationTarget; v0.8.0-v0.17.0 event
+    # AdmissionCheckRejected; v0.5.0-v0.7.0 Finished=True AdmissionChecksRejected
+    ("Admission check(s): [dws-prov], were rejected", "admission_check_rejected", {}),
+    ("Deactivating workload because AdmissionCheck for dws-prov was Rejected: capacity",
+     "admission_check_rejected", {"check": "dws-prov"}),
+    ("Admission checks [check1] are rejected", "admission_check_rejected", {}),
     ("waiting for all admitted workloads to be in PodsReady condition", "waiting_pods_ready",
      {}),
     ("Exceeded the PodsReady timeout default/job-sample-job-992ea", "pods_ready_timeout", {}),
