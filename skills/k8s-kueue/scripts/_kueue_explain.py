@@ -7,6 +7,8 @@ the cause stays Kueue's.
 """
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit.objects import dig, name_of
 
 from _kueue_objects import flavor_quotas, podset_requests
@@ -85,7 +87,31 @@ def explain_reported(wl: dict, said, cq: dict | None, state, cluster):
                             + state[1])
     if cause == "quota_exhausted" and cq is not None:
         evidence += _borrowing_blocks_preemption(wl, said, cq)
+    evidence += message_notes(said)
     return message, evidence, fix
+
+
+def message_notes(said) -> list[str]:
+    """What a number in Kueue's message tells beyond the cause.
+
+    "maximum capacity (0)": the flavor has no quota for the resource, or a quota Kueue cannot
+    count: cpu is counted in millicores in an int64, so a nominalQuota of 1E or more overflows
+    to 0 (kubernetes-sigs/kueue#9843, pkg/resources ResourceValue). "allows to fit only -N":
+    v0.9.0 counted TAS usage once per resource (kueue#3482, fixed in v0.9.1)."""
+    notes = []
+    for clause in said.clauses:
+        facts = clause.facts
+        if clause.cause == "exceeds_max_quota" and str(facts.get("max", "")).strip() == "0":
+            notes.append(f"Kueue counts a maximum capacity of 0 for {facts.get('resource', '?')} "
+                         f"in flavor {facts.get('flavor', '?')}: the ClusterQueue gives that "
+                         "flavor no quota for it (and nothing to borrow), or the quota is too "
+                         "large to count (a cpu nominalQuota of 1E or more overflows to 0, "
+                         "kueue#9843: use 1P)")
+        if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
+            notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
+                         "resource, kueue#3482): upgrade to v0.9.1 or later before "
+                         "trusting this verdict")
+    return notes[:2]
 
 
 def _summary(said, cq: dict | None) -> str:

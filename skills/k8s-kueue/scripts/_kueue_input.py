@@ -16,6 +16,8 @@ from k8s_skillkit.loading import kubectl_get, read_text
 
 import re
 
+import yaml
+
 from _kueue_messages import clauses
 
 _GET_LINE = re.compile(r"kubectl\s+get\s")
@@ -82,8 +84,24 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str]]:
         # Unreadable as objects, but Kueue's own words are in it (logs, a quoted message).
         return [], set(), text.splitlines()
     text, _ = read_text(path)
+    if not len(objects):
+        fragments = _kindless_fragments(text)
+        if fragments:  # e.g. a pasted `status:` block; _kueue_objects gives it its kind
+            return fragments, set(), []
     # `kubectl get ...` / "No resources found" pairs prove an absence; the paste reader may
     # keep the command as a hint only, so they are taken from the raw text, in order.
     listings = [line for line in text.splitlines()
                 if _GET_LINE.search(line) or line.strip().startswith("No resources found")]
     return objects, set(), list(getattr(objects, "texts", []) or []) + listings
+
+
+def _kindless_fragments(text: str) -> list[dict]:
+    """A YAML fragment without kind/apiVersion (a Workload's `status:` block cut from
+    `kubectl get -o yaml`), which the kit keeps as text. Only mappings Kueue's words or
+    Workload conditions are in count."""
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+    except yaml.YAMLError:
+        return []
+    return [d for d in docs if not d.get("kind") and isinstance(d.get("status"), dict)
+            and isinstance(d["status"].get("conditions"), list)]

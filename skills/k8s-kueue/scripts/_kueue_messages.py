@@ -139,6 +139,28 @@ def normalize(message: str) -> str:
     return " ".join(str(message or "").split())
 
 
+def message_span(line: str) -> str:
+    """Kueue's message inside a free-text line (a log line, a sentence quoting it): from the
+    first Kueue phrase to the end, without the quote marks around it. The line as given
+    when no phrase is found exactly (a wrapped paste)."""
+    text = normalize(line)
+    starts = [m.start() for m in [_PODSET.search(text)] if m]
+    for _, pattern in _CLAUSES + _MESSAGES:
+        found = re.search(pattern, text, re.I)
+        if found:
+            starts.append(found.start())
+    if not starts:
+        return text
+    start = min(starts)
+    # a quoted message: stop at the quote that closes it
+    opener = text[start - 1] if start else ""
+    span = text[start:]
+    if opener and opener in "`'\"":
+        close = re.search(re.escape(opener) + r"(?![A-Za-z])", span)  # not couldn't
+        span = span[:close.start()] if close else span
+    return span.strip().rstrip("`'\",;").strip()
+
+
 def clauses(message: str) -> list[Clause]:
     """Every cause a Kueue message states, in the order it states them."""
     text = normalize(message)

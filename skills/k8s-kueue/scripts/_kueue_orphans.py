@@ -14,8 +14,8 @@ from k8s_skillkit.findings import finding, object_ref
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue_diagnose import severity_of
-from _kueue_explain import FIXES
-from _kueue_messages import clauses, normalize, rank
+from _kueue_explain import FIXES, message_notes
+from _kueue_messages import clauses, message_span, normalize, rank
 from _kueue_reported import Verdict, event_line, verdict
 
 _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
@@ -129,7 +129,9 @@ def _text_reports(cluster) -> list[dict]:
     said = verdict({"kind": "Workload", "metadata": {"name": name}}, events)
     if said is None:
         return []
-    said.said = "log/text: " + said.said.replace("event ", "")
+    reason = said.said.replace("event", "").strip()
+    said.said = "in a log line or quoted text" + (f" ({reason})" if reason else "")
+    said.evidence = [line for line in said.evidence if said.message not in line]
     return [_finding(said, {"kind": "Workload", "namespace": ns, "name": name})]
 
 
@@ -143,7 +145,7 @@ def _messages_in(text: str) -> list[str]:
                 found.append(value)
     if found:
         return found
-    return [line.strip() for line in text.splitlines() if clauses(line)]
+    return [message_span(line) for line in text.splitlines() if clauses(line)]
 
 
 def _unquote(value: str) -> str:
@@ -163,6 +165,6 @@ def _finding(said, obj: dict) -> dict:
                    "kubectl get events -A --field-selector involvedObject.kind=Workload")
     else:
         message = f"Kueue reports {said.cause.replace('_', ' ')}: {said.message}"[:300]
-        evidence, confirm = [said.quote()] + said.evidence, ""
+        evidence, confirm = [said.quote()] + said.evidence + message_notes(said), ""
     return finding(severity_of(said.cause), said.cause, obj, message, evidence,
                    FIXES.get(said.cause, ""), basis=said.basis, confirm=confirm)

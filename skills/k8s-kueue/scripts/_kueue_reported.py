@@ -84,7 +84,10 @@ def _deactivated(wl: dict, conds: dict) -> Verdict | None:
         text = " ".join(str(cond.get(k, "")) for k in ("reason", "message"))
         cause = _deactivation_cause(text, wl)
         if cond and cause:
-            return Verdict(cause, said, normalize(cond.get("message", "")), clauses(text))
+            found = Verdict(cause, said, normalize(cond.get("message", "")), clauses(text))
+            if cause == "admission_check_rejected":
+                found.evidence += check_lines(wl)
+            return found
     return Verdict("workload_deactivated", "spec.active=false",
                    normalize(evicted.get("message", "") or "The workload is deactivated"))
 

@@ -110,7 +110,10 @@ def summarize(findings: list[dict], total: int) -> str:
         return f"nothing stuck: {total} workload(s) checked, none pending or failing to start"
     if len(findings) == 1:
         f = findings[0]
-        return f"{f['object']['namespace']}/{f['object']['name']}: {f['message']}"
+        ns, name = f["object"].get("namespace") or "", f["object"].get("name") or ""
+        label = f"{ns}/{name}" if ns and name else name or \
+            f"the pasted {f['object'].get('kind') or 'object'} (no name in the paste)"
+        return f"{label}: {f['message']}"
     counts = Counter(f["cause"] for f in findings)
     parts = ", ".join(f"{n} {c}" for c, n in counts.most_common())
     return f"{len(findings)} stuck: {parts}"
