@@ -13,7 +13,8 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue_explain import explain_reported, quota_causes
 from _kueue_jobs import JobIndex
-from _kueue_objects import is_finished, is_true, resource_groups, workload_queue
+from _kueue_objects import (admission_check_names, is_finished, is_true,
+                            resource_groups, workload_queue)
 from _kueue_presence import get_command
 from _kueue_quota import QuotaBook
 from _kueue_reported import events_for, finished_by_rejection, verdict
@@ -131,6 +132,9 @@ class Diagnoser:
         if dig(wl, "spec", "active") is False:
             return ("workload_deactivated", "the Workload is deactivated (spec.active: false)",
                     [], "find who deactivated it; set spec.active true to requeue")
+        found = self._reserved_not_admitted(wl)
+        if found:
+            return found
         found = check_queue_path(wl, self.cluster)
         if found:
             return found
@@ -153,6 +157,37 @@ class Diagnoser:
                 ["Kueue retries inadmissible workloads when quota frees up; a stale dump or a "
                  "hierarchical cohort can also explain this"],
                 "re-run live in a minute; if it stays, read Kueue's events for the Workload")
+
+    def _reserved_not_admitted(self, wl: dict):
+        """Quota reserved, Admitted not True, check states not in the input: since v0.5 only
+        admission checks stand between the two (a `kubectl get workloads` of v0.5/v0.6 shows
+        the reservation as ADMITTED BY, kueue#1790). A ClusterQueue in the input without
+        checks means admission follows at once, so nothing is inferred."""
+        queue = dig(wl, "status", "admission", "clusterQueue", default="")
+        if not (queue or is_true(wl, "QuotaReserved")) or conditions(wl).get("Admitted"):
+            return None
+        cq = self.cluster.cluster_queues.get(queue or self.queue_name(wl))
+        names = admission_check_names(cq) if cq is not None else []
+        if cq is not None and not names:
+            return None
+        where = f" in ClusterQueue {queue}" if queue else ""
+        checks = f" ({', '.join(names)})" if names else ""
+        evidence = [f"ClusterQueue {name_of(cq)} requires AdmissionCheck(s) {', '.join(names)}"] \
+            if names else []
+        if wl.get("_source") == "table":
+            evidence.append(f"kubectl get workloads: reserved in {queue} (the v0.5/v0.6 column "
+                            "ADMITTED BY shows the reservation, not admission)")
+        ns = namespace_of(wl)
+        return ("admission_check_pending",
+                f"quota is reserved{where} but the Workload is not admitted: admission waits "
+                f"for its admission checks{checks}, whose states are not in the input",
+                evidence,
+                "look at the check's controller (MultiKueue: the worker clusters; "
+                "ProvisioningRequest: its status); a Rejected check deactivates the workload",
+                "kubectl get workloads.kueue.x-k8s.io "
+                + (f"{name_of(wl)} -n {ns} " if ns else
+                   f"-A --field-selector=metadata.name={name_of(wl)} ")
+                + "-o jsonpath='{..status.admissionChecks}'")
 
     # ---- helpers --------------------------------------------------------------------------
 

@@ -26,9 +26,14 @@ _RESOURCES = {
 def get_command(kind: str, name: str = "", namespace: str = "") -> str:
     """The one `kubectl get` that would show the object."""
     resource, namespaced = _RESOURCES.get(kind, (kind.lower(), True))
-    parts = ["kubectl", "get", resource] + ([name] if name else [])
-    if namespaced:
-        parts += ["-n", namespace] if namespace else ["-A"]
+    parts = ["kubectl", "get", resource]
+    if namespaced and name and not namespace:
+        # kubectl refuses a name with -A; a field selector finds it in every namespace
+        parts += ["-A", f"--field-selector=metadata.name={name}"]
+    else:
+        parts += [name] if name else []
+        if namespaced:
+            parts += ["-n", namespace] if namespace else ["-A"]
     return " ".join(parts + ["-o", "yaml"])
 
 

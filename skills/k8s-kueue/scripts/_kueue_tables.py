@@ -118,11 +118,16 @@ def _columns(line: str):
 def _cells(line: str, header) -> dict | None:
     if len(line.rstrip()) < header[-1][1]:
         return None
+    # A row's cells start at the header's offsets after a blank; prose under a table
+    # (a sentence the user wrote) does not.
+    if any(start and line[start - 1:start] not in (" ", "") for _, start in header):
+        return None
     cells = {}
     for i, (name, start) in enumerate(header):
         end = header[i + 1][1] if i + 1 < len(header) else None
         cells[name] = line[start:end].strip() if end else line[start:].strip()
-    return cells if cells.get("NAME") else None
+    name = cells.get("NAME", "")
+    return cells if name and not re.search(r"\s", name) else None
 
 
 def _meta(cells: dict) -> dict:
@@ -134,7 +139,10 @@ def _meta(cells: dict) -> dict:
 
 def _workload(cells: dict) -> dict:
     reserved = cells.get("RESERVED IN") or cells.get("ADMITTED BY") or ""
-    admitted = cells.get("ADMITTED", "True" if cells.get("ADMITTED BY") else "")
+    # "ADMITTED BY" (v0.3-v0.6) prints status.admission.clusterQueue: the quota reservation.
+    # From v0.5 admission checks may still be pending then (kueue#1790), so it says nothing
+    # about Admitted.
+    admitted = cells.get("ADMITTED", "")
     conditions = []
     if reserved:
         conditions.append({"type": "QuotaReserved", "status": "True"})
