@@ -14,13 +14,11 @@ from __future__ import annotations
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.loading import kubectl_get, read_text
 
-import re
-
 import yaml
 
 from _kueue_messages import clauses
+from _kueue_tables import empty_listings, objects_from_tables
 
-_GET_LINE = re.compile(r"kubectl\s+get\s")
 
 try:  # the kit's paste reader (describe text, event tables, mixed pastes)
     from k8s_skillkit.loading import load_paste as _load_paste
@@ -51,7 +49,7 @@ _ABSENT = ("doesn't have a resource type", "could not find the requested resourc
            "forbidden", "no matches for kind")
 
 
-def read_live(namespace: str | None) -> tuple[list[dict], set[str], list[str]]:
+def read_live(namespace: str | None) -> tuple[list[dict], set[str], list[str], list[str]]:
     """All objects plus the kinds actually read (an empty list still proves absence)."""
     objects, kinds = [], set()
     for resource, kind, namespaced in LIVE_TYPES:
@@ -70,29 +68,38 @@ def read_live(namespace: str | None) -> tuple[list[dict], set[str], list[str]]:
         objects.extend(items)
     if "Workload" not in kinds:
         raise InputError("no Kueue Workload API on this cluster: is Kueue installed?")
-    return objects, kinds, []
+    return objects, kinds, [], []
 
 
-def read_dump(path: str) -> tuple[list[dict], set[str], list[str]]:
-    """(objects, kinds read in full, text lines that are not objects)."""
+def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
+    """(objects, kinds read in full, text lines that are not objects, every line in order).
+
+    The paste's own lines go along because `kubectl get` tables and "No resources found"
+    answers are read from them in order (the paste reader keeps a command line as a hint
+    only, and reads no `kubectl get` table)."""
     try:
         objects = _load_paste(path)
     except InputError:
         text, _ = read_text(path)
-        if not any(clauses(line) for line in text.splitlines()):
+        lines = text.splitlines()
+        if not (any(clauses(line) for line in lines) or objects_from_tables(lines, lines)
+                or empty_listings(lines)):
             raise
         # Unreadable as objects, but Kueue's own words are in it (logs, a quoted message).
-        return [], set(), text.splitlines()
+        return [], set(), text.splitlines(), text.splitlines()
     text, _ = read_text(path)
-    if not len(objects):
+    if not any(_is_object(o) for o in objects):
         fragments = _kindless_fragments(text)
         if fragments:  # e.g. a pasted `status:` block; _kueue_objects gives it its kind
-            return fragments, set(), []
-    # `kubectl get ...` / "No resources found" pairs prove an absence; the paste reader may
-    # keep the command as a hint only, so they are taken from the raw text, in order.
-    listings = [line for line in text.splitlines()
-                if _GET_LINE.search(line) or line.strip().startswith("No resources found")]
-    return objects, set(), list(getattr(objects, "texts", []) or []) + listings
+            return fragments, set(), [], []
+        if objects:  # YAML read a sentence ("couldn't assign ...: ...") as a mapping
+            return [], set(), text.splitlines(), text.splitlines()
+    return objects, set(), list(getattr(objects, "texts", []) or []), text.splitlines()
+
+
+def _is_object(obj) -> bool:
+    return isinstance(obj, dict) and any(obj.get(k) for k in ("kind", "apiVersion", "metadata",
+                                                              "status", "msg", "involvedObject"))
 
 
 def _kindless_fragments(text: str) -> list[dict]:

@@ -119,6 +119,8 @@ def check_unlabelled(job: dict, cluster, named: bool) -> tuple | None:
     """A job without the queue label is invisible to Kueue (unless manageJobsWithoutQueueName)."""
     if queue_name_of(job) or is_child_job(job) or job_finished(job):
         return None
+    if job.get("_source") == "table":  # a `kubectl get` row shows no labels nor owners
+        return None
     ns = namespace_of(job)
     queues = sorted(name for (q_ns, name) in cluster.local_queues if q_ns == ns)
     suspended = bool(dig(job, "spec", "suspend", default=False))

@@ -69,7 +69,7 @@ def as_kueue_object(obj: dict) -> dict:
 class Cluster:
     """All objects of one dump or one live read, indexed for O(1) look-ups."""
 
-    def __init__(self, objects: list[dict], fetched_kinds=(), texts=()):
+    def __init__(self, objects: list[dict], fetched_kinds=(), texts=(), lines=()):
         self.workloads: list[dict] = []
         self.cluster_queues: dict[str, dict] = {}
         self.local_queues: dict[tuple[str, str], dict] = {}
@@ -91,8 +91,9 @@ class Cluster:
         for obj in objects:
             if isinstance(obj, dict):
                 self._add(as_kueue_object(obj))
-        self.empty_kinds = empty_listings(self.texts)  # "No resources found" answers
-        for obj in objects_from_tables(self.texts):  # `kubectl get` tables in a paste
+        lines = list(lines) or self.texts  # the paste's lines, in order
+        self.empty_kinds = empty_listings(lines)  # "No resources found" answers
+        for obj in objects_from_tables(lines, self.texts):  # `kubectl get` tables
             if self.find(obj["kind"], name_of(obj), namespace_of(obj)) is None:
                 self._add(obj)
         self.cq_members = self._cohort_members()

@@ -16,6 +16,7 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from _kueue_diagnose import severity_of
 from _kueue_explain import FIXES, message_notes
 from _kueue_messages import clauses, message_span, normalize, rank
+from _kueue_presence import get_command, kind_known
 from _kueue_reported import Verdict, event_line, verdict
 
 _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
@@ -29,6 +30,7 @@ def orphan_findings(cluster, covered: set[tuple[str, str]]) -> list[dict]:
     """Findings from Kueue reports about Workloads not in the input. `covered` holds the
     (namespace, name) of Workloads already explained (and of their jobs)."""
     out = _event_groups(cluster, covered)
+    out += _child_job_reports(cluster, covered)
     out += _pod_reports(cluster, covered)
     out += _queue_reports(cluster)
     if not out and not covered:
@@ -90,6 +92,53 @@ def _loop_from_events(events: list[dict]):
                    "the Workload was admitted repeatedly, so each admission ended in an "
                    "eviction and a requeue (waitForPodsReady timeout)",
                    evidence=[event_line(e) for e in events[:3]], basis="inferred")
+
+
+_CHILD_SUSPENDED = "Kueue managed child job suspended"
+
+
+def _child_job_reports(cluster, covered) -> list[dict]:
+    """Event "Kueue managed child job suspended" (pkg/controller/jobframework/reconciler.go,
+    v0.4-v0.19): Kueue suspends a child job (a JobSet's Job, ...) while its parent's
+    Workload is not found or not admitted. A Workload of the input in that namespace speaks
+    for the parent; otherwise the parent has no Workload, proven when the input lists none."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for event in cluster.events:
+        if _CHILD_SUSPENDED in str(event.get("message") or event.get("note") or ""):
+            ref = event.get("involvedObject") or event.get("regarding") or {}
+            groups.setdefault((ref.get("namespace", ""), ref.get("name", "")), []).append(event)
+    out = []
+    for (ns, name), events in groups.items():
+        jobs = [j for j in cluster.jobs if name_of(j) == name] if name else \
+            [j for j in cluster.jobs if dig(j, "spec", "suspend", default=False)]
+        ns = ns or next((namespace_of(j) for j in jobs if namespace_of(j)), "")
+        if (ns, name) in covered or any(namespace_of(w) == ns for w in cluster.workloads):
+            continue
+        job = jobs[0] if jobs else {"kind": "Job", "metadata": {"namespace": ns, "name": name}}
+        proven = kind_known(cluster, "Workload", ns or "default")
+        evidence = [f'Kueue event {events[0].get("reason", "Suspended")}: "{_CHILD_SUSPENDED}"'
+                    + (f" ({events[0]['count']}x)" if str(events[0].get("count", "1")) != "1"
+                       else "")]
+        evidence += [f"Job {namespace_of(j)}/{name_of(j)}: suspended" for j in jobs[:3]
+                     if dig(j, "spec", "suspend", default=False)]
+        if proven:
+            evidence.append(f"no Workload in namespace {ns or 'default'}: the input lists "
+                            "Workloads there (read live, or `kubectl get workloads` printed "
+                            "No resources found)")
+        message = ("Kueue keeps this child job suspended because its parent job has no "
+                   "admitted Workload" + ("; no Workload exists at all, so Kueue never took "
+                                          "the parent in" if proven else
+                                          " (the parent's Workload is not in the input)"))
+        out.append(finding(
+            "error", "workload_missing", job, message, evidence,
+            "if the parent (JobSet, ...) should run under Kueue, give it the "
+            "kueue.x-k8s.io/queue-name label; if Kueue must leave it alone (namespace excluded "
+            "by managedJobsNamespaceSelector with manageJobsWithoutQueueName), Kueue before "
+            "v0.13.10/v0.14.5 still suspended its child jobs (kueue#7649): upgrade, or enable "
+            "the ManagedJobsNamespaceSelectorAlwaysRespected feature gate",
+            basis="reported" if proven else "inferred",
+            confirm="" if proven else get_command("Workload", "", ns)))
+    return out
 
 
 def _pod_reports(cluster, covered) -> list[dict]:

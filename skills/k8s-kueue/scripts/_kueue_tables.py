@@ -4,7 +4,9 @@ Users often paste the default table output rather than YAML. The Workload column
 the CRD's additionalPrinterColumns (config/components/crd/bases/kueue.x-k8s.io_workloads.yaml):
 v0.7+ `NAME QUEUE RESERVED IN ADMITTED FINISHED AGE`, v0.3-v0.6 `NAME QUEUE ADMITTED BY AGE`,
 with a leading NAMESPACE column under -A and a `workload.kueue.x-k8s.io/` prefix when several
-types are listed. Pods: `NAME READY STATUS RESTARTS AGE`. What a table cannot say (requests,
+types are listed. Pods: `NAME READY STATUS RESTARTS AGE`; Jobs: `NAME STATUS COMPLETIONS
+DURATION AGE` (kubectl 1.28+; older without STATUS). A `kubectl get ... -n NS` line above a
+table gives its rows' namespace. What a table cannot say (requests,
 conditions' messages) stays unknown; the objects carry `_source: table`.
 """
 from __future__ import annotations
@@ -14,6 +16,9 @@ import re
 _WORKLOAD_HEADERS = (["NAME", "QUEUE", "RESERVED IN", "ADMITTED", "FINISHED", "AGE"],
                      ["NAME", "QUEUE", "ADMITTED BY", "AGE"])
 _POD_HEADER = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+# batch/v1 Job: kubectl 1.28+ prints STATUS (Running, Complete, Failed, Suspended, ...).
+_JOB_HEADERS = (["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+                ["NAME", "COMPLETIONS", "DURATION", "AGE"])
 _DESCRIBED = re.compile(r"kubectl\s+describe\s+(?:workloads?|wl)(?:\.kueue\.x-k8s\.io)?[/ ]\s*"
                        r"(?P<name>[\w.-]+)")
 _EVENTS_HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
@@ -56,8 +61,10 @@ def _namespace_arg(args: str) -> str:
     return found.group(1) if found else ""
 
 
-def objects_from_tables(lines: list[str]) -> list[dict]:
-    return _get_tables(lines) + _describe_events(lines)
+def objects_from_tables(lines: list[str], texts: list[str]) -> list[dict]:
+    """`kubectl get` tables from the paste's lines; Events sections only from the lines the
+    paste reader left as text (the ones it read are already events)."""
+    return _get_tables(lines) + _describe_events(texts)
 
 
 def _describe_events(lines: list[str]) -> list[dict]:
@@ -79,8 +86,12 @@ def _describe_events(lines: list[str]) -> list[dict]:
 
 
 def _get_tables(lines: list[str]) -> list[dict]:
-    out, header, kind = [], None, ""
+    out, header, kind, namespace = [], None, "", ""
     for line in lines:
+        command = _GET.search(line)
+        if command:  # `kubectl get job -n test`: the rows below are in namespace test
+            namespace = _namespace_arg(command.group("args"))
+            continue
         columns = _columns(line)
         if columns is not None:
             header, kind = columns
@@ -92,14 +103,17 @@ def _get_tables(lines: list[str]) -> list[dict]:
         if cells is None:
             header = None
             continue
-        out.append(_workload(cells) if kind == "Workload" else _pod(cells))
+        if namespace and not cells.get("NAMESPACE"):
+            cells["NAMESPACE"] = namespace
+        out.append({"Workload": _workload, "Pod": _pod, "Job": _job}[kind](cells))
     return out
 
 
 def _columns(line: str):
     """((name, start offset) list, kind) when the line is a header this module reads."""
     text = line.rstrip()
-    for names, kind in [(h, "Workload") for h in _WORKLOAD_HEADERS] + [(_POD_HEADER, "Pod")]:
+    for names, kind in [(h, "Workload") for h in _WORKLOAD_HEADERS] + [(_POD_HEADER, "Pod")] \
+            + [(h, "Job") for h in _JOB_HEADERS]:
         for lead in ([], ["NAMESPACE"]):
             wanted = lead + names
             offsets, pos = [], 0
@@ -155,6 +169,15 @@ def _workload(cells: dict) -> dict:
         status["admission"] = {"clusterQueue": reserved}
     return {"kind": "Workload", "metadata": _meta(cells),
             "spec": {"queueName": cells.get("QUEUE", "")}, "status": status,
+            "_source": "table"}
+
+
+def _job(cells: dict) -> dict:
+    state = cells.get("STATUS", "")
+    status = {"conditions": [{"type": "Suspended", "status": "True"}]} \
+        if state == "Suspended" else {}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": _meta(cells),
+            "spec": {"suspend": state == "Suspended"} if state else {}, "status": status,
             "_source": "table"}
 
 

@@ -121,10 +121,10 @@ def summarize(findings: list[dict], total: int) -> str:
 
 def body(args):
     if args.filename:
-        objects, kinds, texts = read_dump(args.filename)
+        objects, kinds, texts, lines = read_dump(args.filename)
     else:
-        objects, kinds, texts = read_live(args.namespace)
-    cluster = Cluster(objects, kinds, texts)
+        objects, kinds, texts, lines = read_live(args.namespace)
+    cluster = Cluster(objects, kinds, texts, lines)
     findings, diagnoser = collect(cluster, args.namespace, args.name)
     # What Kueue reported comes first, then severity; the sort is stable.
     order = {"error": 0, "warning": 1, "info": 2}

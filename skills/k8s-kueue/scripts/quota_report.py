@@ -122,8 +122,8 @@ def _row_text(r: dict) -> str:
 
 
 def body(args):
-    objects, kinds, texts = read_dump(args.filename) if args.filename else read_live(None)
-    cluster = Cluster(objects, kinds, texts)
+    objects, kinds, texts, lines = read_dump(args.filename) if args.filename else read_live(None)
+    cluster = Cluster(objects, kinds, texts, lines)
     book, demand = QuotaBook(cluster), pending_demand(cluster)
     names = [args.cluster_queue] if args.cluster_queue else sorted(cluster.cluster_queues)
     rows_by_cq = {n: rows_for(n, cluster, book, demand) for n in names

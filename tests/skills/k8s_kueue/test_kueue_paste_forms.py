@@ -1,0 +1,131 @@
+"""Paste forms users give about Kueue, one test per form; expected values come from Kueue's
+source (tag named) or the public thread the form was taken from."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+
+import pytest
+
+from .conftest import SCRIPTS
+
+sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
+
+from _kueue_messages import message_span  # noqa: E402
+from _kueue_objects import Cluster  # noqa: E402
+
+
+def run(script, tmp_path, text: str):
+    path = tmp_path / "paste.txt"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    result = script("explain_pending.py", "-f", str(path), "--json")
+    assert result.code in (0, 1), result.err
+    return result.doc["findings"]
+
+
+def test_message_span_keeps_only_kueues_words():
+    # kueue#9843: the message quoted in a sentence with backticks
+    line = ("Issue: the workload fails with `couldn't assign flavors to pod set main: "
+            "insufficient quota for cpu in flavor f, previously considered podsets requests (0) "
+            "+ current podset request (3) > maximum capacity (0)`")
+    assert message_span(line).startswith("couldn't assign flavors to pod set main:")
+    assert message_span(line).endswith("maximum capacity (0)")
+    # an apostrophe inside the message does not close a single-quoted message
+    assert message_span("see 'couldn't assign flavors to pod set head: flavor gpu doesn't "
+                        "match node affinity' again") == \
+        "couldn't assign flavors to pod set head: flavor gpu doesn't match node affinity"
+
+
+def test_admitted_by_column_is_a_reservation_not_admission():
+    # v0.5/v0.6 printer column "Admitted by" = .status.admission.clusterQueue (kueue#1790)
+    lines = ["NAME                           QUEUE        ADMITTED BY     AGE",
+             "jobset-sleep-job-5xh9k-af81b   user-queue   cluster-queue   2m5s",
+             "However, the output of kubectl get suggests it is already admitted:"]
+    cluster = Cluster([], (), lines, lines)
+    assert len(cluster.workloads) == 1  # the sentence under the table is not a row
+    conds = {c["type"]: c["status"] for c in cluster.workloads[0]["status"]["conditions"]}
+    assert conds == {"QuotaReserved": "True"}
+
+
+def test_reserved_without_admitted_waits_for_admission_checks(script, tmp_path):
+    found = run(script, tmp_path, """\
+        $ kubectl get workloads -owide
+        NAME                           QUEUE        ADMITTED BY     AGE
+        jobset-sleep-job-5xh9k-af81b   user-queue   cluster-queue   2m5s
+        """)
+    assert found[0]["cause"] == "admission_check_pending"
+    assert found[0]["basis"] == "inferred"
+    assert "--field-selector=metadata.name=jobset-sleep-job-5xh9k-af81b" in found[0]["confirm"]
+
+
+def test_job_table_rows_take_the_namespace_of_the_get_line():
+    lines = ["$ kubectl get job -n test",
+             "NAME                        STATUS      COMPLETIONS   DURATION   AGE",
+             "sleep-job-x5ffx-driver-0    Suspended   0/1                      16m"]
+    cluster = Cluster([], (), lines, lines)
+    job = cluster.jobs[0]
+    assert job["metadata"] == {"name": "sleep-job-x5ffx-driver-0", "namespace": "test"}
+    assert job["spec"]["suspend"] is True
+
+
+@pytest.mark.skipif(importlib.util.find_spec("k8s_skillkit.event_table") is None,
+                    reason="the kit reads describe Events sections from diagcore on")
+def test_child_job_suspended_without_any_workload_is_workload_missing(script, tmp_path):
+    # reconciler.go v0.4.0-v0.19.0 event; kueue#7649 paste (v0.14.4)
+    found = run(script, tmp_path, """\
+        $ kubectl get job -n test
+        NAME                        STATUS      COMPLETIONS   DURATION   AGE
+        sleep-job-x5ffx-driver-0    Suspended   0/1                      16m
+
+        Events:
+          Type    Reason     Age                    From                        Message
+          ----    ------     ----                   ----                        -------
+          Normal  Suspended  13s (x14709 over 10m)  batch/job-kueue-controller  Kueue managed child job suspended
+
+        $ kubectl get workloads -A
+        No resources found
+        """)
+    assert [f["cause"] for f in found] == ["workload_missing"]
+    assert found[0]["basis"] == "reported"
+    assert found[0]["object"]["name"] == "sleep-job-x5ffx-driver-0"
+    assert "kueue#7649" in found[0]["fix"]
+
+
+def test_a_pasted_status_block_is_read_as_the_workload(script, tmp_path):
+    # kueue#6035: only `status:` of the Workload, indented as cut from -o yaml (v0.12 wording)
+    found = run(script, tmp_path, """\
+          status:
+            admissionChecks:
+            - message: 'Reset to Pending after eviction. Previously: Rejected'
+              name: lilypad-gpu-capacity-check
+              state: Pending
+            conditions:
+            - message: Quota reserved in ClusterQueue ml-infra
+              reason: QuotaReserved
+              status: "True"
+              type: QuotaReserved
+            - message: 'The workload is deactivated due to Admission check(s): [lilypad-gpu-capacity-check],
+                were rejected'
+              reason: DeactivatedDueToAdmissionCheck
+              status: "True"
+              type: Evicted
+        """)
+    assert found[0]["cause"] == "admission_check_rejected"
+    assert any("lilypad-gpu-capacity-check" in e for e in found[0]["evidence"])
+
+
+def test_maximum_capacity_zero_names_the_1e_overflow(script, tmp_path):
+    found = run(script, tmp_path, "couldn't assign flavors to pod set main: insufficient quota "
+                "for cpu in flavor default-flavor, previously considered podsets requests (0) + "
+                "current podset request (3) > maximum capacity (0)\n")
+    assert found[0]["cause"] == "exceeds_max_quota"
+    assert any("kueue#9843" in e for e in found[0]["evidence"])
+
+
+def test_a_negative_tas_count_is_flagged_as_the_v090_bug(script, tmp_path):
+    found = run(script, tmp_path, "Warning  Pending  49s (x2 over 49s)  kueue-admission  "
+                "couldn't assign flavors to pod set worker: topology \"default\" allows to fit "
+                "only -3 out of 2 pod(s)\n")
+    assert found[0]["cause"] == "topology_unfit"
+    assert any("kueue#3482" in e for e in found[0]["evidence"])
