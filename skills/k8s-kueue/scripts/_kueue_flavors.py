@@ -8,6 +8,8 @@ and required node affinity are reduced to the label keys the flavor itself defin
 from __future__ import annotations
 
 from k8s_skillkit.objects import dig
+from k8s_skillkit.scheduling import untolerated_taints
+from k8s_skillkit.selectors import SelectorError, expression_matches
 
 
 def flavor_problem(flavor: dict | None, flavor_name: str, pod_spec: dict) -> str:
@@ -16,11 +18,10 @@ def flavor_problem(flavor: dict | None, flavor_name: str, pod_spec: dict) -> str
         return f"flavor {flavor_name} not found"
     spec = flavor.get("spec") or {}
     tolerations = list(pod_spec.get("tolerations") or []) + list(spec.get("tolerations") or [])
-    for taint in spec.get("nodeTaints") or []:
-        if taint.get("effect") not in ("NoSchedule", "NoExecute"):
-            continue
-        if not any(_tolerates(t, taint) for t in tolerations):
-            return f"untolerated taint {_taint_text(taint)} in flavor {flavor_name}"
+    # only NoSchedule/NoExecute taints count (the kit's default effects, as Kueue filters)
+    untolerated = untolerated_taints(spec.get("nodeTaints") or [], tolerations)
+    if untolerated:
+        return f"untolerated taint {_taint_text(untolerated[0])} in flavor {flavor_name}"
     labels = spec.get("nodeLabels") or {}
     if not _selector_matches(pod_spec, labels):
         return f"flavor {flavor_name} doesn't match node affinity"
@@ -32,22 +33,12 @@ def _taint_text(taint: dict) -> str:
     return f"{{{taint.get('key', '')} {taint.get('value', '')} {taint.get('effect', '')} <nil>}}"
 
 
-def _tolerates(toleration: dict, taint: dict) -> bool:
-    if toleration.get("effect") and toleration.get("effect") != taint.get("effect"):
-        return False
-    key = toleration.get("key", "")
-    operator = toleration.get("operator") or "Equal"
-    if not key:
-        return operator == "Exists"
-    if key != taint.get("key"):
-        return False
-    return operator == "Exists" or str(toleration.get("value", "")) == str(taint.get("value", ""))
-
-
 def _selector_matches(pod_spec: dict, labels: dict) -> bool:
+    """Kueue's reduction (flavorSelector): only the label keys the flavor defines count; the
+    reduced requirements are matched with the kit's apimachinery semantics."""
     keys = set(labels)
     for key, value in (pod_spec.get("nodeSelector") or {}).items():
-        if key in keys and labels.get(key) != value:
+        if key in keys and str(labels.get(key)) != str(value):
             return False
     terms = dig(pod_spec, "affinity", "nodeAffinity",
                 "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms",
@@ -62,25 +53,10 @@ def _selector_matches(pod_spec: dict, labels: dict) -> bool:
 
 
 def _expr_matches(expr: dict, labels: dict) -> bool:
-    key, op = expr.get("key"), expr.get("operator")
-    values = [str(v) for v in expr.get("values") or []]
-    present = key in labels
-    value = labels.get(key)
-    if op == "In":
-        return present and value in values
-    if op == "NotIn":
-        return not present or value not in values
-    if op == "Exists":
-        return present
-    if op == "DoesNotExist":
-        return not present
-    if op in ("Gt", "Lt") and present and values:
-        try:
-            left, right = int(value), int(values[0])
-        except ValueError:
-            return False
-        return left > right if op == "Gt" else left < right
-    return False
+    try:
+        return expression_matches(expr, labels)
+    except SelectorError:  # an operator the apiserver rejects matches nothing
+        return False
 
 
 def node_matches(node: dict, flavor: dict | None) -> bool:

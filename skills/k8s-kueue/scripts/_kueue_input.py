@@ -1,29 +1,27 @@
 """Read the objects explain_pending.py needs: from a paste/dump, or live with one kubectl get
 per type.
 
-Optional CRDs (JobSet, LWS, Ray, Kubeflow, Cohort, ...) may be absent from a cluster; their
-"doesn't have a resource type" errors are skipped, every other kubectl error is fatal.
+Optional CRDs (JobSet, LWS, Ray, Kubeflow, Cohort, ...) may be absent from a cluster: the kit
+raises ResourceTypeAbsent and the type is skipped. A Forbidden list is skipped without being
+counted as read (RBAC denial proves nothing); every other kubectl error is fatal.
 
 A paste is whatever the user had: YAML, describe text, event tables, controller log lines.
-The kit reads the forms it knows (`load_paste` returns a Dump that also keeps the lines it
+The kit reads the forms it knows (`parse_paste` returns a Dump that also keeps the lines it
 could not read as objects); a paste the kit refuses but that carries Kueue's words (a log
 line, a quoted condition message) is kept as text, because Kueue's message is the evidence.
 """
 from __future__ import annotations
 
 from k8s_skillkit.errors import InputError
-from k8s_skillkit.loading import kubectl_get, read_text
+from k8s_skillkit.dump import Dump
+from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get, parse_documents, parse_paste,
+                                   read_text)
 
 import yaml
 
 from _kueue_messages import clauses
 from _kueue_tables import empty_listings, objects_from_tables
 
-
-try:  # the kit's paste reader (describe text, event tables, mixed pastes)
-    from k8s_skillkit.loading import load_paste as _load_paste
-except ImportError:  # an older kit: YAML/JSON only
-    from k8s_skillkit.loading import load_objects as _load_paste
 
 # (resource, kind, namespaced)
 LIVE_TYPES = [
@@ -45,56 +43,56 @@ LIVE_TYPES = [
     ("events", "Event", True),
     ("resourceclaimtemplates.resource.k8s.io", "ResourceClaimTemplate", True),
 ]
-_ABSENT = ("doesn't have a resource type", "could not find the requested resource",
-           "forbidden", "no matches for kind")
 
 
-def read_live(namespace: str | None) -> tuple[list[dict], set[str], list[str], list[str]]:
-    """All objects plus the kinds actually read (an empty list still proves absence)."""
-    objects, kinds = [], set()
+def read_live(namespace: str | None) -> tuple[Dump, set[str], list[str], list[str]]:
+    """All objects (a kit Dump that knows each listing was full, so an object it lacks does
+    not exist) plus the kinds actually read. An optional CRD that is not installed is skipped
+    (ResourceTypeAbsent); a list RBAC denies is skipped too but proves nothing (the kind is
+    not marked as read), and its error line goes into the texts."""
+    objects, kinds, denied = Dump(live=True), set(), []
     for resource, kind, namespaced in LIVE_TYPES:
         # Workloads are read everywhere: quota holders live in other namespaces.
         scoped = namespaced and namespace is not None and kind != "Workload"
         try:
             items = kubectl_get(resource, namespace=namespace if scoped else None,
                                 all_namespaces=namespaced and not scoped)
+        except ResourceTypeAbsent:
+            if kind == "Workload":
+                raise InputError("no Kueue Workload API on this cluster: is Kueue installed?")
+            continue
         except InputError as err:
-            if kind != "Workload" and any(t in str(err) for t in _ABSENT):
+            if kind != "Workload" and "forbidden" in str(err).lower():
+                denied.append(str(err))
                 continue
             raise
         kinds.add(kind)
         for item in items:
             item.setdefault("kind", kind)
-        objects.extend(items)
-    if "Workload" not in kinds:
-        raise InputError("no Kueue Workload API on this cluster: is Kueue installed?")
-    return objects, kinds, [], []
+        objects = objects + items
+    return objects, kinds, denied, []
 
 
 def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     """(objects, kinds read in full, text lines that are not objects, every line in order).
 
     The paste's own lines go along because `kubectl get` tables and "No resources found"
-    answers are read from them in order (the paste reader keeps a command line as a hint
-    only, and reads no `kubectl get` table)."""
-    try:
-        objects = _load_paste(path)
-    except InputError:
-        text, _ = read_text(path)
-        lines = text.splitlines()
-        if not (any(clauses(line) for line in lines) or objects_from_tables(lines, lines)
-                or empty_listings(lines)):
-            raise
-        # Unreadable as objects, but Kueue's own words are in it (logs, a quoted message).
-        return [], set(), text.splitlines(), text.splitlines()
-    text, _ = read_text(path)
-    if not any(_is_object(o) for o in objects):
-        fragments = _kindless_fragments(text)
-        if fragments:  # e.g. a pasted `status:` block; _kueue_objects gives it its kind
-            return fragments, set(), [], []
-        if objects:  # YAML read a sentence ("couldn't assign ...: ...") as a mapping
-            return [], set(), text.splitlines(), text.splitlines()
-    return objects, set(), list(getattr(objects, "texts", []) or []), text.splitlines()
+    answers are read from them in order (the kit keeps a command line as a hint only, and
+    reads no `kubectl get` table of these kinds)."""
+    text, label = read_text(path)
+    objects = parse_paste(text, label)
+    lines = text.splitlines()
+    if any(_is_object(o) for o in objects):
+        return objects, set(), list(getattr(objects, "texts", []) or []), lines
+    fragments = _kindless_fragments(text)
+    if fragments:  # e.g. a pasted `status:` block; _kueue_objects gives it its kind
+        return fragments, set(), [], []
+    if any(clauses(line) for line in lines) or objects_from_tables(lines, lines) \
+            or empty_listings(lines):
+        # No object, but Kueue's own words (logs, a quoted message) or a table it reads.
+        return [], set(), lines, lines
+    parse_documents(text, label)  # raises the kit's one-line reason (not YAML, no object)
+    raise InputError(f"{label}: no Kubernetes object, Kueue message or kubectl table found")
 
 
 def _is_object(obj) -> bool:

@@ -16,6 +16,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of  # noqa: E402
 from k8s_skillkit.quantity import parse_quantity  # noqa: E402
+from k8s_skillkit.requests import pod_requests as kit_pod_requests  # noqa: E402
 
 from _kueue_tables import empty_listings, objects_from_tables  # noqa: E402
 
@@ -240,27 +241,38 @@ def is_finished(wl: dict) -> bool:
 
 
 def pod_requests(spec: dict) -> dict[str, Fraction]:
-    """Per-pod requests the way Kueue totals them: max(sum(containers), each init) + overhead.
-
-    Limits stand in for missing requests (pkg/util/resource, as the API server defaults).
-    """
-    total: dict[str, Fraction] = {}
-    for container in spec.get("containers") or []:
-        for name, value in _container_requests(container).items():
-            total[name] = total.get(name, Fraction(0)) + value
-    for container in spec.get("initContainers") or []:
-        for name, value in _container_requests(container).items():
-            total[name] = max(total.get(name, Fraction(0)), value)
-    for name, value in (spec.get("overhead") or {}).items():
-        total[name] = total.get(name, Fraction(0)) + _qty(value)
-    return total
+    """Per-pod requests as Kueue totals them: resourcehelpers.PodRequests since v0.9 (the
+    kit's requests.pod_requests: sidecars, init peak, pod-level resources, overhead; limits
+    stand in for missing requests). A value the API server would reject (a paste's `...`)
+    is left out instead of failing the whole diagnosis."""
+    try:
+        return kit_pod_requests({"spec": spec})
+    except ValueError:
+        return kit_pod_requests({"spec": _without_bad_quantities(spec)})
 
 
-def _container_requests(container: dict) -> dict[str, Fraction]:
-    resources = container.get("resources") or {}
-    merged = dict(resources.get("limits") or {})
-    merged.update(resources.get("requests") or {})
-    return {name: _qty(value) for name, value in merged.items()}
+def _without_bad_quantities(spec: dict) -> dict:
+    def clean(resources: dict) -> dict:
+        out = {}
+        for key in ("requests", "limits"):
+            values = {}
+            for name, value in ((resources or {}).get(key) or {}).items():
+                try:
+                    parse_quantity(value)
+                except (ValueError, TypeError):
+                    continue
+                values[name] = value
+            out[key] = values
+        return out
+
+    cleaned = dict(spec)
+    for field in ("containers", "initContainers"):
+        cleaned[field] = [{**c, "resources": clean(c.get("resources") or {})}
+                          for c in spec.get(field) or []]
+    cleaned["overhead"] = clean({"requests": spec.get("overhead") or {}})["requests"]
+    if spec.get("resources"):
+        cleaned["resources"] = clean(spec["resources"])
+    return cleaned
 
 
 def podset_requests(podset: dict, use_min: bool = False) -> dict[str, Fraction]:

@@ -6,46 +6,29 @@ An object missing from a pasted dump is "not in the dump", never "missing": only
 """
 from __future__ import annotations
 
-PRESENT, ABSENT, NOT_IN_DUMP = "present", "absent", "not_in_dump"
+from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT, resource_for
+from k8s_skillkit.dump import get_command as _kit_get_command
 
-# kind -> (kubectl resource, namespaced), for the confirm command of an inferred finding.
-_RESOURCES = {
-    "Workload": ("workloads.kueue.x-k8s.io", True),
-    "LocalQueue": ("localqueues.kueue.x-k8s.io", True),
-    "ClusterQueue": ("clusterqueues.kueue.x-k8s.io", False),
-    "ResourceFlavor": ("resourceflavors.kueue.x-k8s.io", False),
-    "AdmissionCheck": ("admissionchecks.kueue.x-k8s.io", False),
-    "Cohort": ("cohorts.kueue.x-k8s.io", False),
-    "Namespace": ("namespaces", False),
-    "Node": ("nodes", False),
-    "Pod": ("pods", True),
-    "Event": ("events", True),
-}
+__all__ = ["ABSENT", "NOT_IN_DUMP", "PRESENT", "get_command", "presence", "kind_known"]
 
 
 def get_command(kind: str, name: str = "", namespace: str = "") -> str:
-    """The one `kubectl get` that would show the object."""
-    resource, namespaced = _RESOURCES.get(kind, (kind.lower(), True))
-    parts = ["kubectl", "get", resource]
+    """The kit's `kubectl get` for the object, except a namespaced object whose namespace
+    is unknown: kubectl refuses a name with -A, a field selector finds it everywhere."""
+    resource, namespaced = resource_for(kind)
     if namespaced and name and not namespace:
-        # kubectl refuses a name with -A; a field selector finds it in every namespace
-        parts += ["-A", f"--field-selector=metadata.name={name}"]
-    else:
-        parts += [name] if name else []
-        if namespaced:
-            parts += ["-n", namespace] if namespace else ["-A"]
-    return " ".join(parts + ["-o", "yaml"])
+        return f"kubectl get {resource} -A --field-selector=metadata.name={name} -o yaml"
+    return _kit_get_command(kind, name, namespace)
 
 
 def presence(cluster, kind: str, name: str, namespace: str = "") -> str:
-    """present | absent | not_in_dump for one object of the input."""
+    """present | absent | not_in_dump for one object of the input: the kit's Dump.presence
+    (live listings, full Lists), plus a pasted `kubectl get` that printed "No resources
+    found" (read by _kueue_tables, not by the kit)."""
     if cluster.find(kind, name, namespace) is not None:
         return PRESENT
-    if kind in cluster.live_kinds or _listed_empty(cluster, kind, namespace):
+    if kind_known(cluster, kind, namespace):
         return ABSENT
-    source_presence = getattr(cluster.source, "presence", None)
-    if source_presence is not None:
-        return source_presence(kind, name, namespace).state
     return NOT_IN_DUMP
 
 
@@ -59,4 +42,4 @@ def kind_known(cluster, kind: str, namespace: str = "") -> bool:
 
 def _listed_empty(cluster, kind: str, namespace: str) -> bool:
     scope = getattr(cluster, "empty_kinds", {}).get(kind, set())
-    return "*" in scope or (namespace and namespace in scope)
+    return "*" in scope or bool(namespace and namespace in scope)

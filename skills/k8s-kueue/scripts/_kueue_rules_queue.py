@@ -7,6 +7,8 @@ Kueue v0.19.2. Each rule returns (cause, message, evidence, fix) or None.
 from __future__ import annotations
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
+from k8s_skillkit.selectors import SelectorError
+from k8s_skillkit.selectors import selector_matches as _kit_selector_matches
 
 from _kueue_objects import admission_check_names, resource_groups, stop_policy, workload_queue
 from _kueue_presence import ABSENT, get_command, kind_known, presence
@@ -190,23 +192,12 @@ def _wanted_labels(selector: dict) -> str:
 
 
 def selector_matches(selector: dict, labels: dict) -> bool:
-    """metav1.LabelSelector semantics on a label map ({} matches everything)."""
-    for key, value in (selector.get("matchLabels") or {}).items():
-        if labels.get(key) != value:
-            return False
-    for expr in selector.get("matchExpressions") or []:
-        key, op = expr.get("key"), expr.get("operator")
-        values = [str(v) for v in expr.get("values") or []]
-        if op == "In" and labels.get(key) not in values:
-            return False
-        if op == "NotIn" and key in labels and labels[key] in values:
-            return False
-        if op == "Exists" and key not in labels:
-            return False
-        if op == "DoesNotExist" and key in labels:
-            return False
-    return True
-
+    """metav1.LabelSelector semantics (the kit's); a selector the apiserver would reject
+    selects nothing."""
+    try:
+        return _kit_selector_matches(selector, labels)
+    except SelectorError:
+        return False
 
 def _names(mapping: dict, limit: int = 5) -> str:
     names = sorted(mapping)
