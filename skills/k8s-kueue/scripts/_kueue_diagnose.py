@@ -81,9 +81,25 @@ class Diagnoser:
         if said.cause == "dra_class_unmapped":
             _, message, evidence_dra, fix = check_dra(wl, self.cluster, said.message)
             evidence += evidence_dra
+        if said.cause.startswith("admission_check"):
+            evidence += self._check_controllers(wl)
         return finding(severity_of(said.cause), said.cause, wl, message,
                        [said.quote()] + said.evidence + evidence + self._context(wl), fix,
                        basis="reported")
+
+    def _check_controllers(self, wl: dict) -> list[str]:
+        """Which controller owes each check its state (the AdmissionCheck objects)."""
+        lines = []
+        for state in dig(wl, "status", "admissionChecks", default=[]) or []:
+            check = self.cluster.admission_checks.get(str(state.get("name", "")))
+            if check is None:
+                continue
+            active = conditions(check).get("Active", {})
+            lines.append(f"AdmissionCheck {name_of(check)}: controllerName "
+                         f"{dig(check, 'spec', 'controllerName', default='?')}"
+                         + (f", Active={active.get('status')} ({active.get('reason', '')})"
+                            if active else ""))
+        return lines[:3]
 
     def _state(self, wl: dict, cause: str, cq):
         """What the objects in the input say about the same stage Kueue reported on, used

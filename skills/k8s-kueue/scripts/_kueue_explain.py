@@ -127,6 +127,9 @@ def _summary(said, cq: dict | None) -> str:
         return (f"requests {need} {res} in flavor {flavor}, more than the maximum "
                 f"{facts.get('max', '?')}{where} can ever provide (nominal + borrowable): "
                 "it will never be admitted as is")
+    if cause.startswith("admission_check") and not said.message:
+        return (f"quota is reserved{where}; admission waits for {said.said} (no message "
+                "from its controller)")
     if cause == "resource_not_in_queue" and res:
         return f"the pods request {res}, which the ClusterQueue does not cover in any " \
                "resourceGroup, so Kueue cannot admit the Workload"

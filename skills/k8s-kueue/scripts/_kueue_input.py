@@ -80,19 +80,29 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     answers are read from them in order (the kit keeps a command line as a hint only, and
     reads no `kubectl get` table of these kinds)."""
     text, label = read_text(path)
-    objects = parse_paste(text, label)
     lines = text.splitlines()
+    try:
+        objects = parse_paste(text, label)
+    except InputError:  # e.g. a List whose items the user cut to `...`
+        if not _kueue_text(lines):
+            raise
+        return [], set(), lines, lines
     if any(_is_object(o) for o in objects):
         return objects, set(), list(getattr(objects, "texts", []) or []), lines
     fragments = _kindless_fragments(text)
     if fragments:  # e.g. a pasted `status:` block; _kueue_objects gives it its kind
         return fragments, set(), [], []
-    if any(clauses(line) for line in lines) or objects_from_tables(lines, lines) \
-            or empty_listings(lines):
+    if _kueue_text(lines):
         # No object, but Kueue's own words (logs, a quoted message) or a table it reads.
         return [], set(), lines, lines
     parse_documents(text, label)  # raises the kit's one-line reason (not YAML, no object)
     raise InputError(f"{label}: no Kubernetes object, Kueue message or kubectl table found")
+
+
+def _kueue_text(lines: list[str]) -> bool:
+    """Kueue's words, or a `kubectl get` table / "No resources found" this skill reads."""
+    return any(clauses(line) for line in lines) or bool(objects_from_tables(lines, lines)) \
+        or bool(empty_listings(lines))
 
 
 def _is_object(obj) -> bool:

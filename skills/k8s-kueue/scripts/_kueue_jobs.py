@@ -59,6 +59,14 @@ class JobIndex:
         found = list(self.wl_by_owner.get(uid, [])) if uid else []
         if found:
             return found
+        prefix = dig(job, "metadata", "generateName", default="")
+        if not name_of(job) and prefix:
+            # the manifest as applied: the object got "<generateName><random>"
+            kind = job.get("kind", "")
+            return [w for w in self.cluster.workloads
+                    if namespace_of(w) in ("", namespace_of(job) or "default")
+                    and any(r.get("kind") == kind and str(r.get("name", "")).startswith(prefix)
+                            for r in dig(w, "metadata", "ownerReferences", default=[]) or [])]
         base = f"{JOB_KINDS.get(job.get('kind', ''), '')}-{name_of(job)}"
         return list(self.wl_by_base.get((namespace_of(job), base), []))
 
@@ -152,6 +160,8 @@ def check_job_without_workload(job: dict, cluster, named: bool) -> dict | None:
                                f"{name_of(job)} -n {namespace_of(job) or 'NAMESPACE'} "
                                "--show-labels")
     if not queue_name_of(job) or is_child_job(job) or job_finished(job):
+        return None
+    if not name_of(job):  # a manifest with generateName: the object's name is unknown
         return None
     ns = namespace_of(job)
     command = get_command("Workload", "", ns)

@@ -16,7 +16,9 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from _kueue_diagnose import severity_of
 from _kueue_explain import FIXES, message_notes
 from _kueue_messages import clauses, message_span, normalize, rank
+from _kueue_jobs import queue_name_of
 from _kueue_presence import get_command, kind_known
+from _kueue_rules_running import FOREIGN_GATE_FIX, foreign_gates
 from _kueue_reported import Verdict, event_line, verdict
 
 _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
@@ -32,6 +34,7 @@ def orphan_findings(cluster, covered: set[tuple[str, str]]) -> list[dict]:
     out = _event_groups(cluster, covered)
     out += _child_job_reports(cluster, covered)
     out += _pod_reports(cluster, covered)
+    out += _gated_pods(cluster, covered)
     out += _queue_reports(cluster)
     if not out and not covered:
         out += _text_reports(cluster)
@@ -162,6 +165,45 @@ def _pod_reports(cluster, covered) -> list[dict]:
                                      f"\"{normalize(sched['message'])}\"")
             out.append(_finding(said, pod))
     return out
+
+
+def _gated_pods(cluster, covered) -> list[dict]:
+    """A Kueue-managed pod (queue label) held by a scheduling gate that is not Kueue's: Kueue
+    admits it and removes only its own gate (kueue#9482). Reported when Kueue's Admitted
+    event is in the input, inferred from the pod spec otherwise."""
+    admitted = [e for e in cluster.events if e.get("reason") == "Admitted"]
+    out = []
+    for pod in cluster.pods:
+        gates = foreign_gates(pod)
+        if not gates or not queue_name_of(pod):
+            continue
+        shown = _named(pod, cluster.pods)
+        if (namespace_of(shown), name_of(shown)) in covered and name_of(shown):
+            continue
+        evidence = [f"pod spec.schedulingGates: {', '.join(gates)} (Kueue's own gates are "
+                    "kueue.x-k8s.io/*)"]
+        if shown is not pod:
+            evidence.append(f"pod {name_of(shown)}: {dig(shown, 'status', 'reason', default='')}"
+                            " (kubectl get pods)")
+        evidence += [f"Kueue event Admitted: \"{normalize(e.get('message', ''))}\""
+                     for e in admitted[:1]]
+        out.append(finding(
+            "warning", "admitted_not_started", shown,
+            f"the pod waits on scheduling gate(s) {', '.join(gates)} that Kueue does not own"
+            + ("; Kueue has admitted it (quota reserved) and removed only its own gate"
+               if admitted else "; Kueue removes only its own gate when it admits the pod"),
+            evidence, FOREIGN_GATE_FIX, basis="reported" if admitted else "inferred",
+            confirm="" if admitted else get_command("Pod", name_of(shown), namespace_of(shown))))
+    return out[:3]
+
+
+def _named(pod: dict, pods: list[dict]) -> dict:
+    """A manifest with generateName stands for the pod whose name starts with it."""
+    prefix = dig(pod, "metadata", "generateName", default="")
+    if name_of(pod) or not prefix:
+        return pod
+    return next((p for p in pods if p is not pod and name_of(p).startswith(prefix)
+                 and namespace_of(p) in ("", namespace_of(pod))), pod)
 
 
 def _text_reports(cluster) -> list[dict]:

@@ -32,7 +32,8 @@ class Verdict:
     basis: str = "reported"       # "inferred" when deduced from what Kueue reported
 
     def quote(self) -> str:
-        return f'Kueue {self.said}: "{self.message[:400]}"'
+        return f'Kueue {self.said}: "{self.message[:400]}"' if self.message else \
+            f"Kueue {self.said} (no message)"
 
 
 def is_true(cond: dict) -> bool:
@@ -140,9 +141,13 @@ def _admission_checks(wl: dict, conds: dict) -> Verdict | None:
         return None
     rejected = any(str(c.get("state")) == "Rejected" for c in waiting)
     first = waiting[0]
+    state = first.get("state", "Pending")
+    message = normalize(first.get("message", ""))
+    others = [line for line in check_lines(wl) if not line.startswith(
+        f"AdmissionCheck {first.get('name')}:")]
     return Verdict("admission_check_rejected" if rejected else "admission_check_pending",
-                   f"AdmissionCheck {first.get('name')} state {first.get('state', 'Pending')}",
-                   normalize(first.get("message", "")), evidence=check_lines(wl))
+                   f"AdmissionCheck {first.get('name')} state {state}", message,
+                   evidence=others)
 
 
 def _not_reserved(wl: dict, conds: dict) -> Verdict | None:

@@ -107,6 +107,22 @@ def _device_classes(wl: dict, cluster) -> list[str]:
     return sorted(out)
 
 
+# Kueue's own gates (pkg/controller/jobs/pod/constants: kueue.x-k8s.io/admission; TAS
+# kueue.x-k8s.io/topology; elastic jobs kueue.x-k8s.io/elastic-job, v0.19).
+KUEUE_GATE_PREFIX = "kueue.x-k8s.io/"
+FOREIGN_GATE_FIX = ("the controller (or person) that added the gate must remove it: Kueue's "
+                    "Admitted means quota is reserved, not that the pod may schedule "
+                    "(kubernetes-sigs/kueue#9482); kubectl patch the pod to drop the gate only "
+                    "if nothing owns it")
+
+
+def foreign_gates(pod: dict) -> list[str]:
+    """Scheduling gates on a pod that are not Kueue's."""
+    return sorted(str(g.get("name", "")) for g in dig(pod, "spec", "schedulingGates",
+                                                     default=[]) or []
+                  if not str(g.get("name", "")).startswith(KUEUE_GATE_PREFIX))
+
+
 def check_started(wl: dict, cluster, pods: list[dict], job: dict | None = None) -> tuple | None:
     """Admitted: is the job unsuspended, are the pods there and scheduled? Silence once
     PodsReady is True. (cause, message, evidence, fix, basis)"""
@@ -152,6 +168,11 @@ def _stuck_pods(wl, cluster, pods, stuck):
     empty = [line.split()[1] for line in evidence if line.endswith(" match 0 node(s)")]
     if empty:
         summary += f": flavor {', '.join(empty)} has quota but its nodeLabels match no node"
+    foreign = sorted(g for g in gates if not g.startswith(KUEUE_GATE_PREFIX))
+    if foreign:
+        summary += (f", held by scheduling gate(s) {', '.join(foreign)} that Kueue does not own:"
+                    " Kueue removes only its own gates at admission")
+        return ("admitted_not_started", summary, evidence, FOREIGN_GATE_FIX, "inferred")
     if gates:
         summary += f" with scheduling gates {', '.join(sorted(gates))}"
     return ("admitted_not_started", summary, evidence,

@@ -25,7 +25,8 @@ _EVENTS_HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
 _PREFIX = re.compile(r"^(?:workload\.kueue\.x-k8s\.io|workloads\.kueue\.x-k8s\.io|pod)/")
 
 
-_GET = re.compile(r"kubectl\s+get\s+(?P<what>[\w.,/-]+)(?P<args>.*)$")
+# kubectl, or the aliases users paste (k, oc)
+_GET = re.compile(r"(?:^|[\s$>#])(?:kubectl|k|oc)\s+get\s+(?P<what>[\w.,/-]+)(?P<args>.*)$")
 _NONE_FOUND = re.compile(r"^\s*No resources found(?: in (?P<ns>[\w-]+) namespace)?\.?\s*$")
 _KINDS = {"workload": "Workload", "workloads": "Workload", "wl": "Workload",
           "workloads.kueue.x-k8s.io": "Workload", "localqueue": "LocalQueue",
