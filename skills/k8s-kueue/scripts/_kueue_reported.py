@@ -171,6 +171,9 @@ def _from_events(events: list[dict]) -> Verdict | None:
     """No condition in the input: the newest Kueue event that names a cause."""
     ordered = sorted(enumerate(events), key=lambda pair: _event_order(pair[1], pair[0]),
                      reverse=True)
+    evicted = _unanswered_eviction([e for _, e in ordered])
+    if evicted is not None:
+        return evicted
     for _, event in ordered:
         message = normalize(event.get("message") or event.get("note") or "")
         found = rank(clauses(message))
@@ -178,6 +181,33 @@ def _from_events(events: list[dict]) -> Verdict | None:
         if cause:
             return Verdict(cause, f"event {event.get('reason', '')}", message, found,
                            evidence=[event_line(e) for e in events[:4]])
+    return None
+
+
+_EVICTING = ("Preempted", "Evicted", "EvictedDueToPodsReadyTimeout",
+             "EvictedDueToAdmissionCheck", "EvictedDueToClusterQueueStopped",
+             "EvictedDueToLocalQueueStopped", "EvictedDueToDeactivated")
+
+
+def _unanswered_eviction(newest_first: list[dict]) -> Verdict | None:
+    """A Preempted/Evicted event with no QuotaReserved/Admitted after it: the Workload lost
+    its admission and has not got it back, as an Evicted=True condition would say; the
+    Pending messages since then say what it waits for now (evidence)."""
+    for position, event in enumerate(newest_first):
+        reason = str(event.get("reason", ""))
+        if reason in ("QuotaReserved", "Admitted"):
+            return None
+        if reason not in _EVICTING:
+            continue
+        message = normalize(event.get("message") or event.get("note") or "")
+        found = rank(clauses(message))
+        cause = found[0].cause if found else REASONS.get(reason, "preempted" if reason ==
+                                                         "Preempted" else "")
+        if not cause:
+            return None
+        since = [event_line(e) for e in newest_first[:position] if e.get("message")][:2]
+        return Verdict(cause, f"event {reason}", message, found,
+                       evidence=[f"since then (newest first): {line}" for line in since])
     return None
 
 
@@ -204,6 +234,7 @@ _AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 31536000}
 
 def _age_seconds(age: str) -> int | None:
     """kubectl's short age ("3m5s", "2d", "45s"); None when it is not one."""
+    age = (age.split() or [""])[0]  # "16s (x11 over 4m16s)": the last time it was seen
     parts = re.findall(r"(\d+)([smhdy])", age)
     if not parts or "".join(n + u for n, u in parts) != age.strip():
         return None

@@ -19,9 +19,10 @@ _POD_HEADER = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
 # batch/v1 Job: kubectl 1.28+ prints STATUS (Running, Complete, Failed, Suspended, ...).
 _JOB_HEADERS = (["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
                 ["NAME", "COMPLETIONS", "DURATION", "AGE"])
-_DESCRIBED = re.compile(r"kubectl\s+describe\s+(?:workloads?|wl)(?:\.kueue\.x-k8s\.io)?[/ ]\s*"
-                       r"(?P<name>[\w.-]+)")
+_DESCRIBED = re.compile(r"kubectl\s+describe\s+(?:workloads?|wl)(?:\.kueue\.x-k8s\.io)?"
+                        r"(?:/(?P<slash>[\w.-]+)|(?P<args>(?:\s+\S+)*))")
 _EVENTS_HEADER = re.compile(r"^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$")
+_ROW_START = re.compile(r"^\s*(?:Normal|Warning)\s+[A-Z]\w+\s+\d")  # a describe event row
 _PREFIX = re.compile(r"^(?:workload\.kueue\.x-k8s\.io|workloads\.kueue\.x-k8s\.io|pod)/")
 
 
@@ -71,19 +72,46 @@ def objects_from_tables(lines: list[str], texts: list[str]) -> list[dict]:
 def _describe_events(lines: list[str]) -> list[dict]:
     """An Events section the paste reader left as text (e.g. after a `...` line), read with
     the kit's describe-events parser; the Workload is named by the `kubectl describe` line
-    above it, when there is one."""
+    above it, when there is one. Rows pasted without their header (a user quoting the
+    lines that matter) are read one by one with the same parser."""
     try:
         from k8s_skillkit.event_table import parse_describe_events
     except ImportError:  # an older kit
         return []
-    out, name = [], ""
+    out, name, in_section = [], "", False
     for index, line in enumerate(lines):
         found = _DESCRIBED.search(line)
         if found:
-            name = found.group("name")
+            name = found.group("slash") or _first_name(found.group("args") or "")
         if _EVENTS_HEADER.match(line):
-            out += parse_describe_events(lines[index:], {"kind": "Workload", "name": name})
+            section = lines[index:]
+            end = next((k for k, text in enumerate(section) if k and not text.strip()),
+                       len(section))
+            out += parse_describe_events(section[:end], {"kind": "Workload", "name": name})
+            in_section = True
+            continue
+        if not line.strip():
+            in_section = False
+        if not in_section and _ROW_START.match(line):
+            out += parse_describe_events([line], {"kind": "Workload", "name": name})
     return out
+
+
+def _first_name(args: str) -> str:
+    """The object name among `kubectl describe workload` arguments (flags and their values
+    skipped): `-n ns name`, `name -n ns`, `--namespace=ns name`."""
+    tokens, skip = args.split(), False
+    for token in tokens:
+        if skip:
+            skip = False
+            continue
+        if token in ("-n", "--namespace", "-l", "--selector", "--context"):
+            skip = True
+            continue
+        if token.startswith("-"):
+            continue
+        return token
+    return ""
 
 
 def _get_tables(lines: list[str]) -> list[dict]:

@@ -129,3 +129,78 @@ def test_a_negative_tas_count_is_flagged_as_the_v090_bug(script, tmp_path):
                 "only -3 out of 2 pod(s)\n")
     assert found[0]["cause"] == "topology_unfit"
     assert any("kueue#3482" in e for e in found[0]["evidence"])
+
+
+def test_event_rows_without_header_and_a_later_pending_keep_the_preemption(script, tmp_path):
+    # aws-samples/aws-do-hyperpod hero demo README: rows quoted without the header; the
+    # Preempted event (preemption.go v0.11+ wording) has no QuotaReserved after it
+    found = run(script, tmp_path, """\
+        kubectl describe workload -n team
+         Normal   Preempted      4m47s                  kueue-admission  Preempted to accommodate a workload (UID: u1, JobUID: j1) due to Fair Sharing within the cohort
+          Warning  Pending        16s (x11 over 4m16s)   kueue-admission  couldn't assign flavors to pod set main: insufficient unused quota for nvidia.com/gpu in flavor g5, 2 more needed
+        """)
+    assert found[0]["cause"] == "preempted"
+    assert found[0]["object"]["name"] == ""  # `-n team` is not the Workload's name
+    assert any("2 more needed" in e for e in found[0]["evidence"])
+
+
+def test_a_readmission_after_the_preemption_ends_it(script, tmp_path):
+    found = run(script, tmp_path, """\
+        Events:
+          Type     Reason         Age   From             Message
+          ----     ------         ----  ----             -------
+          Normal   Preempted      10m   kueue-admission  Preempted to accommodate a workload (UID: u1, JobUID: j1) due to prioritization in the ClusterQueue
+          Normal   QuotaReserved  5m    kueue-admission  Quota reserved in ClusterQueue cq, wait time since queued was 300s
+          Warning  Pending        1m    kueue-admission  couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor f, 1 more needed
+        """)
+    assert found[0]["cause"] == "quota_exhausted"
+
+
+def test_a_manifest_with_generate_name_finds_its_workload(script, tmp_path):
+    # kueue#1787: the JobSet as applied (generateName) and the Workload of the object it became
+    found = run(script, tmp_path, """\
+        apiVersion: jobset.x-k8s.io/v1alpha2
+        kind: JobSet
+        metadata:
+          generateName: sleep-job-
+          labels: {kueue.x-k8s.io/queue-name: user-queue}
+        spec: {suspend: true}
+        ---
+        apiVersion: kueue.x-k8s.io/v1beta1
+        kind: Workload
+        metadata:
+          name: jobset-sleep-job-hjksj-83145
+          namespace: default
+          ownerReferences: [{apiVersion: jobset.x-k8s.io/v1alpha2, kind: JobSet,
+                             name: sleep-job-hjksj, uid: u1, controller: true}]
+        spec: {queueName: user-queue, podSets: []}
+        status:
+          admission: {clusterQueue: cluster-queue, podSetAssignments: []}
+          admissionChecks: [{name: sample-multikueue, state: Pending, message: ""}]
+          conditions: [{type: QuotaReserved, status: "True", reason: QuotaReserved,
+                        message: Quota reserved in ClusterQueue cluster-queue}]
+        """)
+    assert [f["cause"] for f in found] == ["admission_check_pending"]
+    assert "no message" in found[0]["message"]
+
+
+def test_a_gate_kueue_does_not_own_holds_an_admitted_pod(script, tmp_path):
+    # kueue#9482: Kueue removes only kueue.x-k8s.io/* gates (pod constants, v0.19)
+    found = run(script, tmp_path, """\
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          generateName: kueue-sleep-
+          namespace: kueue-test
+          labels: {kueue.x-k8s.io/queue-name: user-queue}
+        spec:
+          schedulingGates: [{name: test}]
+          containers: [{name: sleep, image: busybox}]
+        ---
+        $ k get pods -n kueue-test
+        NAME                READY   STATUS            RESTARTS   AGE
+        kueue-sleep-qw5hb   0/1     SchedulingGated   0          2m3s
+        """)
+    assert found[0]["cause"] == "admitted_not_started"
+    assert found[0]["object"]["name"] == "kueue-sleep-qw5hb"
+    assert "test" in found[0]["message"]
