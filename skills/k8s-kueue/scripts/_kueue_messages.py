@@ -115,6 +115,9 @@ REASONS = {
     "LocalQueueStopped": "queue_inactive",
     "Deactivated": "workload_deactivated",
     "InactiveWorkload": "workload_deactivated",
+    # v0.8-v0.9 concatenated the DeactivationTarget reason
+    "InactiveWorkloadRequeuingLimitExceeded": "pods_ready_timeout",
+    "InactiveWorkloadAdmissionCheck": "admission_check_rejected",
 }
 
 _PODSET = re.compile(r"couldn'?t assign flavors to pod set (?P<podset>[^:]+):\s*", re.I)

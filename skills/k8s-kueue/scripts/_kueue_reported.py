@@ -17,9 +17,12 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from _kueue_messages import REASONS, Clause, clauses, normalize, rank
 
 _KUEUE_COMPONENTS = ("kueue", "log")
-_DEACTIVATED_REASONS = {"Deactivated", "InactiveWorkload", "DeactivatedDueToAdmissionCheck",
-                        "DeactivatedDueToRequeuingLimitExceeded",
-                        "DeactivatedDueToMaximumExecutionTimeExceeded"}
+def _deactivated_reason(reason: str) -> bool:
+    """Evicted reasons of a deactivated Workload: "InactiveWorkload" + the DeactivationTarget
+    reason concatenated (v0.8-v0.9: InactiveWorkloadRequeuingLimitExceeded,
+    InactiveWorkloadAdmissionCheck), "Deactivated" / "DeactivatedDueTo<reason>" (v0.10+)
+    (pkg/controller/core/workload_controller.go; kueue#3512, #3530)."""
+    return reason.startswith(("InactiveWorkload", "Deactivated"))
 
 
 @dataclass
@@ -74,7 +77,7 @@ def _deactivated(wl: dict, conds: dict) -> Verdict | None:
     target = conds.get("DeactivationTarget", {})
     evicted = conds.get("Evicted", {})
     active = dig(wl, "spec", "active")
-    evicted_off = is_true(evicted) and evicted.get("reason") in _DEACTIVATED_REASONS
+    evicted_off = is_true(evicted) and _deactivated_reason(str(evicted.get("reason", "")))
     if active is not False and not is_true(target) and not evicted_off:
         return None
     statements = [(f"DeactivationTarget=True ({target.get('reason', '')})", target)] \
@@ -101,9 +104,12 @@ def _deactivation_cause(text: str, wl: dict) -> str:
             found.add(cause)
     underlying = {str(e.get("underlyingCause", "")) for e in
                   dig(wl, "status", "schedulingStats", "evictions", default=[]) or []}
-    if "pods_ready_timeout" in found or "RequeuingLimitExceeded" in underlying:
+    reasons = underlying | {word for word in text.split() if _deactivated_reason(word)}
+    if "pods_ready_timeout" in found or any(r.endswith("RequeuingLimitExceeded")
+                                            for r in reasons):
         return "pods_ready_timeout"
-    if "admission_check_rejected" in found or "AdmissionCheck" in underlying:
+    if "admission_check_rejected" in found or any(r.endswith("AdmissionCheck")
+                                                  for r in reasons):
         return "admission_check_rejected"
     return "workload_deactivated" if text.strip() else ""
 

@@ -154,3 +154,13 @@ def test_v05_to_v07_finished_by_a_rejected_check_is_still_explained(script, tmp_
     found = run(script, tmp_path, workload(conds, checks))
     assert found[0]["cause"] == "admission_check_rejected"
     assert found[0]["basis"] == "reported"
+
+
+def test_v08_v09_concatenated_deactivation_reasons(script, tmp_path):
+    # workload_controller.go v0.8.0-v0.9.0: reason "InactiveWorkload" + DeactivationTarget's
+    for reason, cause in (("InactiveWorkloadRequeuingLimitExceeded", "pods_ready_timeout"),
+                          ("InactiveWorkloadAdmissionCheck", "admission_check_rejected")):
+        conds = (f"[{{type: Evicted, status: 'True', reason: {reason}, "
+                 "message: 'The workload is deactivated due to something'}]")
+        found = run(script, tmp_path, workload(conds, spec_extra="\n      active: false"))
+        assert found[0]["cause"] == cause, reason
