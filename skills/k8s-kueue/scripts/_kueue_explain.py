@@ -107,6 +107,12 @@ def message_notes(said) -> list[str]:
                          "flavor no quota for it (and nothing to borrow), or the quota is too "
                          "large to count (a cpu nominalQuota of 1E or more overflows to 0, "
                          "kueue#9843: use 1P)")
+        if clause.cause == "queue_inactive" and facts.get("queue") and \
+                "ClusterQueue" in clause.text:
+            notes.append(f"why ClusterQueue {facts['queue']} is inactive is in its Active "
+                         "condition (reasons FlavorNotFound, AdmissionCheckNotFound, "
+                         "AdmissionCheckInactive, Stopped, ...): kubectl get clusterqueues."
+                         f"kueue.x-k8s.io {facts['queue']} -o jsonpath='{{.status.conditions}}'")
         if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
             notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
                          "resource, kueue#3482): upgrade to v0.9.1 or later before "
