@@ -17,6 +17,8 @@ from k8s_skillkit.dump import Dump
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get, parse_documents, parse_paste,
                                    read_text)
 
+import re
+
 import yaml
 
 from _kueue_messages import clauses
@@ -112,11 +114,17 @@ def _is_object(obj) -> bool:
 
 def _kindless_fragments(text: str) -> list[dict]:
     """A YAML fragment without kind/apiVersion (a Workload's `status:` block cut from
-    `kubectl get -o yaml`), which the kit keeps as text. Only mappings Kueue's words or
-    Workload conditions are in count."""
-    try:
-        docs = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
-    except yaml.YAMLError:
-        return []
-    return [d for d in docs if not d.get("kind") and isinstance(d.get("status"), dict)
-            and isinstance(d["status"].get("conditions"), list)]
+    `kubectl get -o yaml`), which the kit keeps as text: the whole paste, or each fenced
+    block of it (prose around a ``` block). Only mappings with a `status.conditions` list
+    count; _kueue_objects gives them a kind from their condition types."""
+    out = []
+    for block in [text] + re.findall(r"```[\w-]*\n(.*?)```", text, re.S):
+        try:
+            docs = [d for d in yaml.safe_load_all(block) if isinstance(d, dict)]
+        except yaml.YAMLError:
+            continue
+        out += [d for d in docs if not d.get("kind") and isinstance(d.get("status"), dict)
+                and isinstance(d["status"].get("conditions"), list)]
+        if out:
+            break
+    return out

@@ -260,8 +260,12 @@ def _checks(wl: dict) -> list[dict]:
 
 
 def check_lines(wl: dict) -> list[str]:
+    """One line per check state; retryCount / requeueAfterSeconds (v0.15+) when set."""
     return [f"AdmissionCheck {c.get('name')}: state {c.get('state', 'Pending')}"
             + (f', message "{normalize(c["message"])}"' if c.get("message") else "")
+            + (f", retryCount {c['retryCount']}" if c.get("retryCount") else "")
+            + (f", requeueAfterSeconds {c['requeueAfterSeconds']}"
+               if c.get("requeueAfterSeconds") else "")
             for c in _checks(wl)][:4]
 
 
