@@ -113,6 +113,12 @@ def message_notes(said) -> list[str]:
                          "condition (reasons FlavorNotFound, AdmissionCheckNotFound, "
                          "AdmissionCheckInactive, Stopped, ...): kubectl get clusterqueues."
                          f"kueue.x-k8s.io {facts['queue']} -o jsonpath='{{.status.conditions}}'")
+        if "Pending the preemption of" in clause.text:
+            notes.append("Kueue has chosen the workloads to preempt; admission follows once "
+                         "they release their quota. If this message stays for minutes, the "
+                         "victims are not stopping (their jobs must terminate; MultiKueue "
+                         "before v0.14.8/v0.15.3/v0.16 did not release quota on a "
+                         "manager-initiated eviction, kueue#7350)")
         if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
             notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
                          "resource, kueue#3482): upgrade to v0.9.1 or later before "

@@ -161,6 +161,7 @@ def message_span(line: str) -> str:
     if opener and opener in "`'\"":
         close = re.search(re.escape(opener) + r"(?![A-Za-z])", span)  # not couldn't
         span = span[:close.start()] if close else span
+    span = re.split(r'\s\{"', span)[0]  # zap console logs: msg<TAB>{"key": ...}
     return span.strip().rstrip("`'\",;").strip()
 
 

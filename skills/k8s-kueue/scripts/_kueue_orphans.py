@@ -222,7 +222,15 @@ def _text_reports(cluster) -> list[dict]:
         return []
     reason = said.said.replace("event", "").strip()
     said.said = "in a log line or quoted text" + (f" ({reason})" if reason else "")
-    said.evidence = [line for line in said.evidence if said.message not in line]
+    # other Kueue lines of the text, once each, without pieces of the quoted message (a
+    # condition message wrapped over YAML lines yields fragments)
+    others = []
+    for event in events:
+        text = event["message"]
+        if text in said.message or any(text in o or o in text for o in others):
+            continue
+        others.append(text)
+    said.evidence = [f"also in the text: {o}" for o in others[:3]]
     return [_finding(said, {"kind": "Workload", "namespace": ns, "name": name})]
 
 
