@@ -119,6 +119,12 @@ def message_notes(said) -> list[str]:
                          "victims are not stopping (their jobs must terminate; MultiKueue "
                          "before v0.14.8/v0.15.3/v0.16 did not release quota on a "
                          "manager-initiated eviction, kueue#7350)")
+        if "no TAS cache information" in clause.text:
+            notes.append("Kueue holds no TAS data for the ClusterQueue's flavor: the "
+                         "TopologyAwareScheduling feature gate is off (alpha, off by default "
+                         "before v0.14) or the flavor's topologyName names no existing "
+                         "Topology; before v0.16 preemption also failed this way with the gate "
+                         "off (PR #8167). Enable the gate or drop topologyName from the flavor")
         if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
             notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
                          "resource, kueue#3482): upgrade to v0.9.1 or later before "

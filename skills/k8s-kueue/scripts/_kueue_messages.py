@@ -53,6 +53,9 @@ _CLAUSES = [
     ("topology_unfit", r"topology \"?(?P<topology>[^\" ]+)\"? (?:doesn'?t allow to fit|allows to "
                        r"fit only)"),
     ("topology_unfit", r"no topology domains at level:? (?P<level>\S+)"),
+    # v0.9+: the ClusterQueue has no TAS flavor in Kueue's cache (TopologyAwareScheduling
+    # gate off, or the flavor's Topology missing); wrapped as "failed to assign flavors"
+    ("topology_unfit", r"workload requires Topology, but there is no TAS cache information"),
     ("flavor_mismatch", r"Flavor \"?(?P<flavor>[^\" ]+)\"? (?:does not support|supports only) "
                         r"TopologyAwareScheduling"),
 ]
@@ -120,7 +123,9 @@ REASONS = {
     "InactiveWorkloadAdmissionCheck": "admission_check_rejected",
 }
 
-_PODSET = re.compile(r"couldn'?t assign flavors to pod set (?P<podset>[^:]+):\s*", re.I)
+# "couldn't assign flavors" (a reason); "failed to assign flavors" wraps an error (v0.9+)
+_PODSET = re.compile(r"(?:couldn'?t|failed to) assign flavors to pod set (?P<podset>[^:]+):\s*",
+                     re.I)
 
 
 def squash(text: str) -> str:

@@ -99,6 +99,9 @@ WORDINGS = [
     ("Preempted to accommodate a workload (UID: u1, JobUID: j1) due to Fair Sharing within the "
      "cohort; preemptor path: /c/a; preemptee path: /c/b", "preempted", {}),
     ("The workload is deactivated", "workload_deactivated", {}),
+    # flavorassigner.go / tas_flavorassigner.go v0.9.0-v0.19.0: an error, "failed to assign"
+    ("failed to assign flavors to pod set 5673d2c5: workload requires Topology, but there is "
+     "no TAS cache information", "topology_unfit", {}),
     # pkg/dra/claims.go v0.14.8-v0.19.2, as a field error in the condition
     ('spec.podSets[0].template.spec.resourceClaims[0].resourceClaimTemplateName: Not found: '
      '"DeviceClass unmapped.example.com is not mapped in DRA configuration for podset main"',
