@@ -259,14 +259,18 @@ def test_dra_device_class_not_mapped_in_kueue_config(kubectl, kubectl_env, queue
         cluster = live_cluster["cluster"]
         if cluster is None:
             return  # an existing cluster: its Kueue is not ours to restart
-        # The fix: map the class in Kueue's configuration, restart Kueue, cover the resource.
+        # The fix: cover the mapped resource in the ClusterQueue, map the class in Kueue's
+        # configuration, restart Kueue. In this order the restarted Kueue evaluates the
+        # Workload against a queue that already covers it; the other order races Kueue's
+        # requeue of inadmissible workloads on a ClusterQueue update (seen under load: the
+        # Workload stayed "resource ... unavailable in ClusterQueue" after the update).
         resource = f"k8s-skills.io/{dc}"
-        cluster.restart_kueue([{"name": resource, "deviceClassNames": [dc]}])
         cq = cq_obj(ns)
         group = cq["spec"]["resourceGroups"][0]  # a flavor may appear in one group only
         group["coveredResources"].append(resource)
         group["flavors"][0]["resources"].append({"name": resource, "nominalQuota": "4"})
         apply(kubectl, cq)
+        cluster.restart_kueue([{"name": resource, "deviceClassNames": [dc]}])
         _wait_reserved(kubectl, ns, "dra-job", "True", "admitted once the class is mapped")
     finally:
         kubectl("delete", "deviceclass", dc, "--wait=false", "--ignore-not-found", check=False)
