@@ -47,6 +47,13 @@ def workload(conditions: str = "", extra_status: str = "", spec_extra: str = "")
     """)
 
 
+LQ = """
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: LocalQueue
+metadata: {name: team1, namespace: default}
+spec: {clusterQueue: team1}
+"""
+
 A100 = ("[{type: QuotaReserved, status: 'False', reason: Pending, message: \"couldn't assign "
         "flavors to pod set main: insufficient unused quota for cpu in flavor a100, 2 more "
         "needed\"}]")
@@ -82,12 +89,7 @@ def test_a_local_queue_not_in_the_dump_is_not_called_missing(script, tmp_path):
 def test_kueues_word_beats_a_stale_object(script, tmp_path):
     # The LocalQueue is in the dump, yet Kueue said it does not exist (the dump is newer or
     # older than the condition): the reported cause stands, nothing contradicts it.
-    lq = """
-    apiVersion: kueue.x-k8s.io/v1beta1
-    kind: LocalQueue
-    metadata: {name: team1, namespace: default}
-    spec: {clusterQueue: team1}
-    """
+    lq = LQ
     cond = ("[{type: QuotaReserved, status: 'False', reason: Inadmissible, "
             "message: \"LocalQueue team1 doesn't exist\"}]")
     findings = run(script, tmp_path, CQ, lq, workload(cond))
@@ -133,12 +135,7 @@ def test_a_custom_admission_check_stuck_pending(script, tmp_path):
 
 
 def test_a_reservation_without_a_condition_is_inferred_with_a_confirm_command(script, tmp_path):
-    lq = """
-    apiVersion: kueue.x-k8s.io/v1beta1
-    kind: LocalQueue
-    metadata: {name: team1, namespace: default}
-    spec: {clusterQueue: team1}
-    """
+    lq = LQ
     findings = run(script, tmp_path, CQ, lq, workload())
     assert findings[0]["basis"] == "inferred"
     assert findings[0]["confirm"].startswith("kubectl get workloads.kueue.x-k8s.io")

@@ -115,20 +115,20 @@ def test_a_pasted_status_block_is_read_as_the_workload(script, tmp_path):
     assert any("lilypad-gpu-capacity-check" in e for e in found[0]["evidence"])
 
 
-def test_maximum_capacity_zero_names_the_1e_overflow(script, tmp_path):
-    found = run(script, tmp_path, "couldn't assign flavors to pod set main: insufficient quota "
-                "for cpu in flavor default-flavor, previously considered podsets requests (0) + "
-                "current podset request (3) > maximum capacity (0)\n")
-    assert found[0]["cause"] == "exceeds_max_quota"
-    assert any("kueue#9843" in e for e in found[0]["evidence"])
-
-
-def test_a_negative_tas_count_is_flagged_as_the_v090_bug(script, tmp_path):
-    found = run(script, tmp_path, "Warning  Pending  49s (x2 over 49s)  kueue-admission  "
-                "couldn't assign flavors to pod set worker: topology \"default\" allows to fit "
-                "only -3 out of 2 pod(s)\n")
-    assert found[0]["cause"] == "topology_unfit"
-    assert any("kueue#3482" in e for e in found[0]["evidence"])
+@pytest.mark.parametrize("line,cause,note", [
+    # kueue#9843: a cpu quota of 1E overflows to "maximum capacity (0)"
+    ("couldn't assign flavors to pod set main: insufficient quota for cpu in flavor "
+     "default-flavor, previously considered podsets requests (0) + current podset request (3) "
+     "> maximum capacity (0)", "exceeds_max_quota", "kueue#9843"),
+    # kueue#3211/#3482: v0.9.0 counted TAS usage once per resource
+    ("Warning  Pending  49s (x2 over 49s)  kueue-admission  couldn't assign flavors to pod set "
+     "worker: topology \"default\" allows to fit only -3 out of 2 pod(s)", "topology_unfit",
+     "kueue#3482"),
+])
+def test_a_number_in_kueues_message_gets_its_note(script, tmp_path, line, cause, note):
+    found = run(script, tmp_path, line + "\n")
+    assert found[0]["cause"] == cause
+    assert any(note in e for e in found[0]["evidence"])
 
 
 def test_event_rows_without_header_and_a_later_pending_keep_the_preemption(script, tmp_path):
