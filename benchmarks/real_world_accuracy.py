@@ -23,6 +23,12 @@ right when the script reports no error or warning.
     benchmarks/real_world_accuracy.py                 # every area
     benchmarks/real_world_accuracy.py --area kueue -v # one area, every case's answer
     benchmarks/real_world_accuracy.py --min-top1 0.9  # exit 1 when an area is below 90 %
+    benchmarks/real_world_accuracy.py --case rbac/x   # one case (repeatable), e.g. while fixing
+    benchmarks/real_world_accuracy.py --json          # one JSON document for tools
+
+The report has one row per area and per script (skill/script), overall top-1/top-3, the
+confusion of misses and every miss. A malformed case (no source, script, input or
+expected.cause; a script or input that does not exist) is listed and makes the run exit 2.
 """
 from __future__ import annotations
 
@@ -90,19 +96,45 @@ class Answer:
         return "ERROR" if self.error else (self.causes[0] if self.causes else NONE)
 
 
-def load_cases(area: str | None) -> list[Case]:
+def load_cases(area: str | None, only: list[str] | None = None) -> list[Case]:
     cases = []
     for spec_path in sorted(CORPUS.glob("*/*/case.yaml")):
         case_area = spec_path.parent.parent.name
         if area and case_area != area:
             continue
-        spec = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+        if only and f"{case_area}/{spec_path.parent.name}" not in only:
+            continue
+        try:
+            spec = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            spec = {"_invalid": f"case.yaml is not YAML: {' '.join(str(err).split())[:120]}"}
         cases.append(Case(case_area, spec_path.parent.name, spec_path.parent, spec))
     return cases
 
 
+def case_problems(case: Case) -> list[str]:
+    """What makes a case unusable (the format in the module docstring)."""
+    spec = case.spec
+    if "_invalid" in spec:
+        return [spec["_invalid"]]
+    problems = [f"missing {key}" for key in ("source", "script", "input") if not spec.get(key)]
+    if not case.cause:
+        problems.append("missing expected.cause")
+    if spec.get("script") and not script_path(case).is_file():
+        problems.append(f"no script {spec['script']}")
+    if spec.get("input") and not (case.folder / str(spec["input"])).is_file():
+        problems.append(f"no input file {spec['input']}")
+    if spec.get("source") and not str(spec["source"]).startswith(("http://", "https://")):
+        problems.append("source is not a URL")
+    return problems
+
+
+def script_path(case: Case) -> Path:
+    return SKILLS / str(case.spec["script"]).replace("/", "/scripts/", 1)
+
+
 def run_case(case: Case) -> Answer:
-    script = SKILLS / case.spec["script"].replace("/", "/scripts/", 1)
+    script = script_path(case)
     argv = [sys.executable, str(script), "-f", str(case.folder / case.spec["input"]), "--json",
             *[str(a) for a in case.spec.get("args") or []]]
     start = time.perf_counter()
@@ -137,6 +169,14 @@ def report(answers: list[Answer], verbose: bool) -> list[str]:
         group = by_area[area]
         lines.append(_row(area, group))
     lines.append(_row("overall", answers))
+    by_script: dict[str, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_script[str(answer.case.spec.get("script", "?"))].append(answer)
+    if len(by_script) > 1:
+        lines.append("")
+        lines.append(f"{'script':<40} {'cases':>5} {'top-1':>7} {'top-3':>7} {'errors':>6}")
+        for script in sorted(by_script):
+            lines.append(_row(script, by_script[script], width=40))
     lines.append("")
     lines.append("confusion (expected -> first answer, misses only):")
     confusion = Counter((a.case.area, a.case.cause, a.got) for a in answers if not a.top1)
@@ -158,9 +198,9 @@ def report(answers: list[Answer], verbose: bool) -> list[str]:
     return lines
 
 
-def _row(name: str, group: list[Answer]) -> str:
+def _row(name: str, group: list[Answer], width: int = 16) -> str:
     n = len(group)
-    return (f"{name:<16} {n:>5} {percent(sum(a.top1 for a in group), n):>7} "
+    return (f"{name:<{width}} {n:>5} {percent(sum(a.top1 for a in group), n):>7} "
             f"{percent(sum(a.top3 for a in group), n):>7} {sum(bool(a.error) for a in group):>6}")
 
 
@@ -184,22 +224,54 @@ def main(argv: list[str] | None = None) -> int:
                         help="exit 1 when an area's top-1 accuracy is below this (default 0.9)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every case's answer")
     parser.add_argument("--jobs", type=int, default=4, help="cases run at once (default 4)")
+    parser.add_argument("--case", action="append", metavar="AREA/ID",
+                        help="run only this case (repeatable)")
+    parser.add_argument("--json", action="store_true", help="one JSON document instead of text")
     args = parser.parse_args(argv)
-    cases = load_cases(args.area)
+    cases = load_cases(args.area, args.case)
     if not cases:
         print(f"error: no cases under {CORPUS}" + (f" for area {args.area!r}" if args.area else ""),
               file=sys.stderr)
         return 2
+    broken = [(c, case_problems(c)) for c in cases if case_problems(c)]
+    for case, problems in broken:
+        print(f"error: case {case.area}/{case.case_id}: {'; '.join(problems)}", file=sys.stderr)
+    if broken:
+        return 2
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         answers = list(pool.map(run_case, cases))
+    missed = below_target(answers, args.min_top1)
+    if args.json:
+        json.dump(json_report(answers, missed), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 1 if missed else 0
     print("\n".join(report(answers, args.verbose)))
     print(f"\n{len(answers)} cases in {time.perf_counter() - start:.1f}s")
-    missed = below_target(answers, args.min_top1)
     for line in missed:
         print(f"target missed: {line}")
     return 1 if missed else 0
 
 
+def json_report(answers: list[Answer], missed: list[str]) -> dict:
+    by_area: dict[str, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_area[answer.case.area].append(answer)
+
+    def rates(group):
+        n = len(group)
+        return {"cases": n, "top1": sum(a.top1 for a in group) / n,
+                "top3": sum(a.top3 for a in group) / n, "errors": sum(bool(a.error) for a in group)}
+    return {"areas": {area: rates(group) for area, group in sorted(by_area.items())},
+            "overall": rates(answers), "targets_missed": missed,
+            "cases": [{"case": f"{a.case.area}/{a.case.case_id}", "expected": a.case.cause,
+                       "got": a.causes[:3], "error": a.error, "top1": a.top1, "top3": a.top3}
+                      for a in answers]}
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... | head` closed the pipe
+        sys.stderr.close()
+        sys.exit(0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from .describe_core import annotations_of, labels_of
 from .describe_outline import Node
 
 # Fields that are lists in the APIs described this way, so that a one-item list is read as
@@ -145,6 +146,10 @@ def generic_object(root: Node) -> dict:
             continue
         obj[key] = convert(child, key, "")
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    for key, node in (("labels", root.child("Labels")), ("annotations", root.child("Annotations"))):
+        values = (labels_of if key == "labels" else annotations_of)(node)
+        if values:
+            meta[key] = values
     meta["name"] = root.value_of("Name")
     if root.value_of("Namespace"):
         meta["namespace"] = root.value_of("Namespace")
