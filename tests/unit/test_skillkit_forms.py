@@ -283,3 +283,13 @@ def test_every_script_refuses_an_unreadable_form_in_one_line(script, tmp_path):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
     assert proc.stdout == ""
+
+
+def test_json_log_records_in_a_paste_are_text_not_objects():
+    # controller-runtime (zap) logs are JSON lines without kind/apiVersion: the denial or
+    # error inside them must stay readable as text (openshift/compliance-operator#66).
+    text = ('some prose first\n    {"level":"info","msg":"Could not create","error":"services '
+            'is forbidden"}\n' + POD_YAML)
+    dump = parse_documents(text, "f")
+    assert [o["kind"] for o in dump] == ["Pod"]
+    assert any('"error":"services is forbidden"' in line for line in dump.texts)

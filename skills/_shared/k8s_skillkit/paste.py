@@ -202,6 +202,10 @@ def read_paste(text: str, label: str) -> Dump:
             dump.forms.append("yaml")
         elif segment.form == "json":
             docs = segment.value if isinstance(segment.value, list) else [segment.value]
+            if all(isinstance(d, dict) and not ("kind" in d or "apiVersion" in d)
+                   for d in docs):
+                dump.texts.extend(segment.lines)  # a JSON log record (zap/logr), not an object
+                continue
             _add_documents(dump, docs, segment.hint)
             dump.forms.append("json")
         elif segment.form == "describe":
