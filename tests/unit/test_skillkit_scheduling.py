@@ -251,3 +251,19 @@ def test_absent_type_name():
     assert absent_type_name('error: the server doesn\'t have a resource type "lq"') == "lq"
     assert absent_type_name('no matches for kind "ClusterQueue" in version "v"') == \
         "ClusterQueue"
+
+
+def test_pod_limits_with_sidecars():
+    # component-helpers resource/helpers_test.go TestPodLimits "multiple restartable and
+    # regular init containers": the same max-of-steps rule as requests, on limits (= 8)
+    def lim(name, cpu, sidecar=False):
+        c = {"name": name, "resources": {"limits": {"cpu": str(cpu)}}}
+        if sidecar:
+            c["restartPolicy"] = "Always"
+        return c
+    from k8s_skillkit.requests import pod_limits
+    pod = {"kind": "Pod", "spec": {
+        "initContainers": [lim("i1", 5), lim("r1", 1, True), lim("r2", 2, True), lim("i2", 5),
+                           lim("r3", 3, True)],
+        "containers": [lim("c1", 1)]}}
+    assert pod_limits(pod)["cpu"] == 8

@@ -54,44 +54,28 @@ def _pod_level_resource(name: str) -> bool:
 
 def pod_requests(pod: dict, include_overhead: bool = True) -> ResourceList:
     """Effective requests of a Pod (or of the pod template of a Job, Deployment...)."""
-    spec = pod_spec(pod)
-    total: ResourceList = {}
-    for container in spec.get("containers") or []:
-        _add(total, container_requests(container))
-    sidecars: ResourceList = {}
-    init_peak: ResourceList = {}
-    for container in spec.get("initContainers") or []:
-        own = container_requests(container)
-        if is_sidecar(container):
-            _add(total, own)
-            _add(sidecars, own)
-            step = dict(sidecars)
-        else:
-            step = dict(own)
-            _add(step, sidecars)
-        _max_into(init_peak, step)
-    _max_into(total, init_peak)
-    pod_level = ((spec.get("resources") or {}).get("requests") or {})
-    for name, value in pod_level.items():
-        if _pod_level_resource(name):
-            total[name] = parse_quantity(value)
-    if include_overhead:
-        _add(total, {n: parse_quantity(v) for n, v in (spec.get("overhead") or {}).items()})
-    return total
+    return _aggregate(pod_spec(pod), container_requests, "requests", include_overhead)
 
 
 def pod_limits(pod: dict) -> ResourceList:
     """Summed limits the same way (PodLimits): used for QoS and for `Allocated resources`."""
-    spec = pod_spec(pod)
+    return _aggregate(pod_spec(pod), _container_limits, "limits", True)
+
+
+def _container_limits(container: dict) -> ResourceList:
+    return {n: parse_quantity(v) for n, v in
+            ((container.get("resources") or {}).get("limits") or {}).items()}
+
+
+def _aggregate(spec: dict, per_container, pod_level: str, overhead: bool) -> ResourceList:
+    """aggregateContainerResourcesByFn, then pod-level resources, then overhead."""
     total: ResourceList = {}
     for container in spec.get("containers") or []:
-        _add(total, {n: parse_quantity(v) for n, v in
-                     ((container.get("resources") or {}).get("limits") or {}).items()})
-    init_peak: ResourceList = {}
+        _add(total, per_container(container))
     sidecars: ResourceList = {}
+    init_peak: ResourceList = {}
     for container in spec.get("initContainers") or []:
-        own = {n: parse_quantity(v) for n, v in
-               ((container.get("resources") or {}).get("limits") or {}).items()}
+        own = per_container(container)
         if is_sidecar(container):
             _add(total, own)
             _add(sidecars, own)
@@ -101,10 +85,11 @@ def pod_limits(pod: dict) -> ResourceList:
             _add(step, sidecars)
         _max_into(init_peak, step)
     _max_into(total, init_peak)
-    for name, value in (((spec.get("resources") or {}).get("limits")) or {}).items():
+    for name, value in (((spec.get("resources") or {}).get(pod_level)) or {}).items():
         if _pod_level_resource(name):
             total[name] = parse_quantity(value)
-    _add(total, {n: parse_quantity(v) for n, v in (spec.get("overhead") or {}).items()})
+    if overhead:
+        _add(total, {n: parse_quantity(v) for n, v in (spec.get("overhead") or {}).items()})
     return total
 
 
