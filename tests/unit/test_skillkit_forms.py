@@ -254,6 +254,11 @@ def test_unreadable_text_is_one_input_error():
     assert len(dump) == 0 and dump.texts[0].startswith("Error from server (Forbidden)")
 
 
+def parse_paste_text(text: str):
+    from k8s_skillkit.loading import parse_paste
+    return parse_paste(text, "f")
+
+
 def load_paste_text(text: str):
     from k8s_skillkit.loading import parse_paste
     return parse_paste(text, "f")
@@ -293,3 +298,9 @@ def test_json_log_records_in_a_paste_are_text_not_objects():
     dump = parse_documents(text, "f")
     assert [o["kind"] for o in dump] == ["Pod"]
     assert any('"error":"services is forbidden"' in line for line in dump.texts)
+
+
+def test_pasted_commands_keep_their_one_line_answers():
+    dump = parse_paste_text("$ kubectl auth can-i list pods -n ml\nno\n" + MODERN)
+    assert dump.commands[0] == ("$ kubectl auth can-i list pods -n ml", "no")
+    assert dump.commands[1][0] == "$ kubectl get events -n ml"

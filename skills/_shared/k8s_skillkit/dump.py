@@ -102,7 +102,8 @@ class Dump(list):
     `full_lists` maps a kind to the namespaces its listing covered ("*" = all, "" for
     cluster-scoped kinds); `live` is True when the objects came from the cluster itself.
     `texts` keeps the lines of a paste that were not objects (error messages, log lines),
-    for scripts that read kubectl's or a webhook's error text.
+    for scripts that read kubectl's or a webhook's error text; `commands` the pasted
+    `$ kubectl ...` lines with the line after each (a `kubectl auth can-i` answer).
     """
 
     def __init__(self, objects=(), full_lists=None, live: bool = False, texts=None,
@@ -112,6 +113,7 @@ class Dump(list):
         self.live = live
         self.texts: list[str] = list(texts or [])
         self.forms: list[str] = list(forms or [])
+        self.commands: list[tuple[str, str]] = []  # (pasted command line, next line)
 
     def mark_full_list(self, kind: str, namespaces) -> None:
         self.full_lists.setdefault(kind, set()).update(namespaces)
@@ -152,12 +154,14 @@ class Dump(list):
         """A new Dump holding both inputs (e.g. several kubectl gets in live mode)."""
         merged = Dump(list(self) + list(other), self.full_lists, self.live, self.texts,
                       self.forms)
+        merged.commands = list(self.commands)
         if isinstance(other, Dump):
             for kind, scope in other.full_lists.items():
                 merged.mark_full_list(kind, scope)
             merged.live = self.live or other.live
             merged.texts += other.texts
             merged.forms += other.forms
+            merged.commands = self.commands + other.commands
         return merged
 
 

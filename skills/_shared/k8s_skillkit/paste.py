@@ -98,8 +98,12 @@ def command_of(line: str) -> Command | None:
     return parse_command(rest)
 
 
-def segments(text: str) -> list[Segment]:
-    """The paste cut into segments, each with the command line before it (if any)."""
+def segments(text: str, commands: list | None = None) -> list[Segment]:
+    """The paste cut into segments, each with the command line before it (if any).
+
+    `commands`, when given, collects (command line, the first non-empty line after it):
+    short answers such as `kubectl auth can-i ...` / `no` live only there.
+    """
     lines = textwrap.dedent(text.replace("\r\n", "\n").replace("\t", "    ")).split("\n")
     out: list[Segment] = []
     hint = Command()
@@ -109,6 +113,9 @@ def segments(text: str) -> list[Segment]:
         command = command_of(line)
         if command is not None:
             hint = command
+            if commands is not None:
+                answer = next((l.strip() for l in lines[index + 1:] if l.strip()), "")
+                commands.append((line.strip(), answer))
             index += 1
             continue
         if not line.strip() or _FENCE.match(line) or _SHELL.match(line):
@@ -196,7 +203,7 @@ def _table_end(lines: list[str], start: int) -> int:
 def read_paste(text: str, label: str) -> Dump:
     """Every object the paste holds; free text is kept in `Dump.texts`."""
     dump = Dump()
-    for segment in segments(text):
+    for segment in segments(text, dump.commands):
         if segment.form == "yaml":
             _add_documents(dump, _load_yaml(segment, label), segment.hint)
             dump.forms.append("yaml")

@@ -229,6 +229,30 @@ def missing_roles(denial: Denial) -> list[tuple[str, str]]:
             for kind, name in _ROLE_NOT_FOUND.findall(denial.reason)]
 
 
+_CAN_I = re.compile(r"(?:kubectl|oc)\s+auth\s+can-i\s+(\S+)\s+(\S+)(.*)$")
+
+
+def can_i_denials(dump) -> list[Denial]:
+    """`kubectl auth can-i VERB RESOURCE [-n NS|-A] [--as U] [--subresource S]` answered
+    `no` (kubectl v0.37.2 pkg/cmd/auth/cani.go prints "no" or "no - <reason>")."""
+    out = []
+    for line, answer in getattr(dump, "commands", []) or []:
+        match = _CAN_I.search(line)
+        if not match or not answer.lower().startswith("no"):
+            continue
+        verb, target, rest = match.groups()
+        flags = dict(re.findall(r"(--as|--subresource|-n|--namespace)[= ](\S+)", rest))
+        base, _, sub = target.partition("/")
+        resource, _, group = base.partition(".")
+        namespace = flags.get("-n") or flags.get("--namespace") or ""
+        everywhere = "-A" in rest.split() or "--all-namespaces" in rest
+        reason = answer.partition(" - ")[2]
+        out.append(Denial("rbac", f"{line} -> {answer}", flags.get("--as", ""), verb, resource,
+                          flags.get("--subresource", sub), group, "" if everywhere else
+                          namespace, everywhere, reason=reason))
+    return out
+
+
 def texts_of(dump) -> list[str]:
     """Where a paste carries denial messages: free text, Event messages, Status objects,
     and condition messages (a ReplicaSet's ReplicaFailure, a Job's FailedCreate...)."""

@@ -14,7 +14,7 @@ from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.loading import kubectl_get, load_paste  # noqa: E402
 
-from _rbac_denials import parse as parse_denials, texts_of  # noqa: E402
+from _rbac_denials import can_i_denials, parse as parse_denials, texts_of  # noqa: E402
 from _rbac_rules import audit, rule_findings  # noqa: E402
 from _rbac_why import explain  # noqa: E402
 
@@ -105,11 +105,11 @@ def in_namespace(f: dict, namespace: str) -> bool:
 def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, list]:
     """(denials, findings): every denial in the input explained, first one first."""
     seen, denials = set(), []
-    for text in texts_of(objects) + extra_texts:
-        for denial in parse_denials(text):
-            if denial.key() not in seen:
-                seen.add(denial.key())
-                denials.append(denial)
+    found = [d for text in texts_of(objects) + extra_texts for d in parse_denials(text)]
+    for denial in found + can_i_denials(objects):
+        if denial.key() not in seen:
+            seen.add(denial.key())
+            denials.append(denial)
     findings: list[dict] = []
     seen_findings: dict[tuple, dict] = {}
     for denial in denials[:limit]:

@@ -210,3 +210,13 @@ def test_check_pod_security_reads_a_failedcreate_event(script, tmp_path):
     res = script("check_pod_security.py", "-f", str(events), "--json")
     assert res.code == 1 and res.causes == ["run_as_root"]
     assert res.doc["findings"][0]["basis"] == "reported"
+
+
+def test_a_pasted_can_i_no_is_a_denial(script, tmp_path):
+    # kubectl v0.37.2 pkg/cmd/auth/cani.go prints "no" (or "no - <reason>") when denied
+    paste = tmp_path / "p.txt"
+    paste.write_text(f"$ kubectl auth can-i get pods --subresource=log --as={SA} -n ml\n"
+                     "no - RBAC: role.rbac.authorization.k8s.io \"reader\" not found\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    assert res.code == 1 and res.causes[0] == "role_not_found"
+    assert res.doc["denials"][0]["subresource"] == "log"
