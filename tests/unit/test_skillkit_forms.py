@@ -183,8 +183,8 @@ def test_describe_node_taints_labels_and_conditions():
     old = only(load("describe-node-2018-conditions.txt"), "Node")
     assert old["status"]["conditions"] == [{
         "type": "OutOfDisk", "status": "False",
-        "lastHeartbeatTime": "Thu, 18 Jan 2018 16:03:56 -0200",
-        "lastTransitionTime": "Thu, 18 Jan 2018 15:46:34 -0200",
+        "lastHeartbeatTime": "2018-01-18T18:03:56Z",  # Thu, 18 Jan 2018 16:03:56 -0200
+        "lastTransitionTime": "2018-01-18T17:46:34Z",  # Thu, 18 Jan 2018 15:46:34 -0200
         "reason": "KubeletHasSufficientDisk",
         "message": "kubelet has sufficient disk space available"}]
     assert old["metadata"]["labels"]["company.io/reserved-for"] == "app"

@@ -11,12 +11,22 @@ no `affinity` (the object carries `_source: describe` so scripts can tell).
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 from .describe_outline import Node
 
 _RFC1123Z = r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"
 _NODE_CONDITION = re.compile(r"^(\S+)\s+(True|False|Unknown)\s+(" + _RFC1123Z + r")\s+("
                              + _RFC1123Z + r")\s+(\S+)\s*(.*)$")
+
+
+def timestamp(text: str) -> str:
+    """describe prints times as RFC1123Z (time.RFC1123Z); objects carry RFC3339 UTC."""
+    try:
+        when = datetime.strptime(text.strip(), "%a, %d %b %Y %H:%M:%S %z")
+    except ValueError:
+        return text
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- multi-line values ---------------------------------------------------------------
@@ -101,6 +111,9 @@ def container_state(node: Node | None) -> dict:
     detail = {field_key: node.value_of(label) for label, field_key in (
         ("Reason", "reason"), ("Message", "message"), ("Started", "startedAt"),
         ("Finished", "finishedAt")) if node.value_of(label)}
+    for key in ("startedAt", "finishedAt"):
+        if key in detail:
+            detail[key] = timestamp(detail[key])
     state = node.value.split()[0] if node.value else "Waiting"
     if state == "Terminated":
         for label, key in (("Exit Code", "exitCode"), ("Signal", "signal")):
@@ -188,7 +201,7 @@ def object_meta(root: Node, namespaced: bool = True) -> dict:
     if namespaced:
         meta["namespace"] = root.value_of("Namespace") or "default"
     if root.value_of("CreationTimestamp"):
-        meta["creationTimestamp"] = root.value_of("CreationTimestamp")
+        meta["creationTimestamp"] = timestamp(root.value_of("CreationTimestamp"))
     if _owner(root):
         meta["ownerReferences"] = _owner(root)
     return meta
@@ -235,7 +248,7 @@ def pod_object(root: Node) -> dict:
         if none_or(root.value_of(label)):
             status[key] = root.value_of(label)
     if root.value_of("Start Time"):
-        status["startTime"] = root.value_of("Start Time")
+        status["startTime"] = timestamp(root.value_of("Start Time"))
     conditions = [dict(zip(("type", "status"), row.split()[:2]))
                   for row in table_rows(root.child("Conditions")) if len(row.split()) >= 2]
     if conditions:
@@ -293,7 +306,10 @@ def _node_condition(row: str) -> dict | None:
     if match:
         keys = ("type", "status", "lastHeartbeatTime", "lastTransitionTime", "reason",
                 "message")
-        return dict(zip(keys, (g.strip() for g in match.groups())))
+        cond = dict(zip(keys, (g.strip() for g in match.groups())))
+        for key in ("lastHeartbeatTime", "lastTransitionTime"):
+            cond[key] = timestamp(cond[key])
+        return cond
     cells = re.split(r"\s{2,}", row.strip())
     if len(cells) >= 2 and cells[1] in ("True", "False", "Unknown"):
         cond = {"type": cells[0], "status": cells[1]}
@@ -359,6 +375,6 @@ def job_object(root: Node) -> dict:
             status["ready"] = int(match.group(2))
     for key, label in (("startTime", "Start Time"), ("completionTime", "Completed At")):
         if root.value_of(label):
-            status[key] = root.value_of(label)
+            status[key] = timestamp(root.value_of(label))
     return {"apiVersion": "batch/v1", "kind": "Job", "metadata": object_meta(root),
             "spec": spec, "status": status}

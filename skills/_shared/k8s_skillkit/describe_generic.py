@@ -16,31 +16,28 @@ import re
 from .describe_core import annotations_of, labels_of
 from .describe_outline import Node
 
-# Fields that are lists in the APIs described this way, so that a one-item list is read as
-# a list (several items are recognised without this by the key order restarting).
-LIST_FIELDS = {
-    "conditions", "ownerReferences", "finalizers", "managedFields", "podSets",
-    "podSetAssignments", "admissionChecks", "admissionChecksStrategy", "resourceGroups",
-    "flavors", "resources", "coveredResources", "flavorsReservation", "flavorsUsage",
-    "requeueState", "nodeLabels", "tolerations", "containers", "initContainers",
-    "parentRefs", "parents", "rules", "backendRefs", "matches", "filters", "hostnames",
-    "listeners", "addresses", "attachedRoutes", "supportedKinds", "kinds", "devices",
-    "requests", "results", "reservedFor", "config", "selectors", "allocations",
-    "targetPorts", "targetRefs", "extensionRef", "topologyAssignment", "levels", "domains",
-    "values", "matchExpressions", "args", "command", "env", "ports", "volumes",
-    "volumeMounts", "items", "subjects", "onExhausted", "preemptionGates", "slices",
-    "admissionCheckStates", "podSetUpdates", "reclaimablePods", "unhealthyNodes",
-    "resourceClaims", "resourceClaimStatuses", "pools", "firstAvailable", "tokenStats",
-    "devices.requests", "exactly.tolerations",
-}
-# Maps whose keys are data (label keys, resource names), not field names.
+# Whether a field printed with one item is a list: the Kubernetes API conventions name list
+# fields in the plural and maps/structs in the singular, so a plural name is a list unless
+# listed here as a map (or a map in that parent's context). Several items are recognised
+# without any of this, by the sorted key order restarting.
+MAP_FIELDS = {"labels", "annotations", "nodeLabels", "matchLabels", "attributes", "timeouts",
+              "options", "limits", "resourceUsage", "data", "stringData", "allocatedResources",
+              "extras", "parameters", "details", "status", "metrics", "devices",
+              "admissionChecksStrategy", "preemption", "requests", "capacity", "consumedCapacity",
+              "claims", "tls", "sessionPersistence", "allowedRoutes", "namespaces"}
+LIST_FIELDS = {"devices.requests", "status.devices", "config", "admissionChecks",
+               "flavorsReservation", "flavorsUsage", "flavorUsage", "finalizers",
+               "ownerReferences", "managedFields", "reservedFor", "nominatedNodeNames",
+               "resourceClaims", "results", "claims.requests", "spec.claims"}
 # A name qualified by its parent ("podSetAssignments.flavors") wins over the bare name.
 DATA_MAPS = {"labels", "annotations", "nodeLabels", "matchLabels", "nodeSelector",
              "selector", "podSetAssignments.flavors", "resourceUsage", "resources.requests",
              "resources.limits", "capacity", "allocatable", "attributes", "count.requests"}
 NOT_LISTS = {"podSetAssignments.flavors", "resources.requests", "resources.limits",
              "spec.resources", "containers.resources", "initContainers.resources",
-             "spec.devices", "allocation.devices", "podSetAssignments.resourceUsage"}
+             "containerStatuses.resources", "spec.devices", "allocation.devices",
+             "podSetAssignments.resourceUsage", "tls.options"}
+_NOT_PLURAL = ("ss", "us", "is")
 _SMART = re.compile(r"^[A-Za-z]+(?: (?:[A-Za-z]+|-))*$")
 _INT = re.compile(r"^-?[0-9]+$")
 
@@ -76,9 +73,14 @@ def scalar(text: str, data: bool = False):
 
 
 def is_list_field(parent: str, name: str) -> bool:
-    if f"{parent}.{name}" in NOT_LISTS:
+    qualified = f"{parent}.{name}"
+    if qualified in NOT_LISTS:
         return False
-    return f"{parent}.{name}" in LIST_FIELDS or name in LIST_FIELDS
+    if qualified in LIST_FIELDS or name in LIST_FIELDS:
+        return True
+    if name in MAP_FIELDS:
+        return False
+    return name.endswith("s") and not name.endswith(_NOT_PLURAL)
 
 
 def is_data_map(parent: str, name: str) -> bool:
