@@ -24,11 +24,14 @@ MAP_FIELDS = {"labels", "annotations", "nodeLabels", "matchLabels", "attributes"
               "options", "limits", "resourceUsage", "data", "stringData", "allocatedResources",
               "extras", "parameters", "details", "status", "metrics", "devices",
               "admissionChecksStrategy", "preemption", "requests", "capacity", "consumedCapacity",
-              "claims", "tls", "sessionPersistence", "allowedRoutes", "namespaces"}
+              "tls", "sessionPersistence", "allowedRoutes", "namespaces"}
 LIST_FIELDS = {"devices.requests", "status.devices", "config", "admissionChecks",
                "flavorsReservation", "flavorsUsage", "flavorUsage", "finalizers",
                "ownerReferences", "managedFields", "reservedFor", "nominatedNodeNames",
-               "resourceClaims", "results", "claims.requests", "spec.claims"}
+               "resourceClaims", "results"}
+# Maps in one API, lists of named items in another (ResourceClaim spec.devices is a map,
+# ResourceSlice spec.devices a list of devices): a list when the one item has a name.
+LIST_IF_NAMED = {"devices"}
 # A name qualified by its parent ("podSetAssignments.flavors") wins over the bare name.
 DATA_MAPS = {"labels", "annotations", "nodeLabels", "matchLabels", "nodeSelector",
              "selector", "podSetAssignments.flavors", "resourceUsage", "resources.requests",
@@ -101,7 +104,8 @@ def convert(node: Node, name: str, parent: str = "", in_data_map: bool = False):
     data = is_data_map(parent, name)
     items = _split_items(node.children, data)
     converted = [_to_dict(item, name, data) for item in items]
-    if len(converted) > 1 or is_list_field(parent, name):
+    if len(converted) > 1 or is_list_field(parent, name) or (
+            name in LIST_IF_NAMED and "name" in converted[0]):
         return converted
     return converted[0]
 
