@@ -16,6 +16,7 @@ LEADERWORKERSET = "v0.9.0"   # v0.10.0 is listed but its zip is not served
 # The newest release (2026-08); built against Gateway API v1.6.1, whose CRD schemas equal
 # v1.6.3's (v1.6.2/3 change only docs and a whitespace in the safe-upgrade policy).
 ENVOY_GATEWAY = "v1.9.0"
+DISTRIBUTION = "v3.1.2"      # github.com/distribution/distribution/v3: the local image registry
 
 GO_MINIMUM = (1, 26)     # k8s 1.36+, Kueue 0.18+ and KWOK 0.8 all need go 1.26
 

@@ -39,8 +39,14 @@ COMPONENTS = (
     Component("kueue", ("kueue",), "3-6"),
     # Optional: `cluster up --no-gateway-controller` neither builds nor starts it.
     Component("envoy-gateway", ("envoy-gateway",), "4-8"),
+    # The real node and its registry (see node.py); `--no-real-node` skips them.
+    Component("node", ("kubelet", "kube-proxy"), "1-8"),
+    Component("registry", ("registry",), "3-10"),
+    Component("toolbox", ("k8s-skills-toolbox",), "0-1"),
 )
 ALL_BINARIES = tuple(b for c in COMPONENTS for b in c.binaries)
+NODE_COMPONENTS = ("node", "registry", "toolbox")
+TOOLBOX_SOURCE = Path(__file__).parent / "toolbox"
 
 
 def binary(name: str) -> Path:
@@ -54,22 +60,34 @@ def missing_components(skip=()) -> list[Component]:
 
 
 def ensure_built(log=None, skip=()) -> Path:
-    """Build whatever is missing (but `skip`); return the bin folder. Fast when cached."""
+    """Build whatever is missing (but `skip`); return the bin folder. Fast when cached.
+
+    Unless the real node is skipped (NODE_COMPONENTS), also its Debian packages (as root)
+    and the local registry's images (image_store.py)."""
+    log = log or _stderr
+    _build_missing(log, skip)
+    if not set(NODE_COMPONENTS) & set(skip):
+        from harness.cluster import image_store, node_packages
+        if node_packages.ensure(log):
+            image_store.ensure(log)
+    return paths.bin_dir()
+
+
+def _build_missing(log, skip) -> None:
     todo = missing_components(skip)
     if not todo:
-        return paths.bin_dir()
-    log = log or _stderr
+        return
     go = gomod.require_go()
     log(f"building {', '.join(c.name for c in todo)} from pinned Go modules into "
         f"{paths.versions_dir()}")
-    log("a cold build takes 10-25 minutes on 2 cores (about "
+    low, high = (sum(int(c.cold_minutes.split("-")[i]) for c in todo) for i in (0, 1))
+    log(f"a cold build takes {low}-{high} minutes on 2 cores (about "
         + ", ".join(f"{c.name} {c.cold_minutes} min" for c in todo)
         + "); later runs reuse the cache")
     started = time.monotonic()
     for index, component in enumerate(todo, 1):
         _build_component(go, component, f"[{index}/{len(todo)}]", log)
     log(f"all binaries ready in {_elapsed(started)}")
-    return paths.bin_dir()
 
 
 def verify_hashes() -> list[str]:
@@ -112,8 +130,20 @@ def _read_stamp(component: Component) -> dict | None:
 
 
 def _component_version(component: Component) -> str:
+    if component.name == "toolbox":
+        return "src-" + _toolbox_digest()
     return {"kubernetes": pins.KUBERNETES, "etcd": pins.ETCD, "kwok": pins.KWOK,
-            "kueue": pins.KUEUE, "envoy-gateway": pins.ENVOY_GATEWAY}[component.name]
+            "kueue": pins.KUEUE, "envoy-gateway": pins.ENVOY_GATEWAY,
+            "node": pins.KUBERNETES, "registry": pins.DISTRIBUTION}[component.name]
+
+
+def _toolbox_digest() -> str:
+    """The toolbox is our own source: its cache key is the hash of its files."""
+    digest = hashlib.sha256()
+    for path in sorted(TOOLBOX_SOURCE.glob("*")):
+        if path.suffix in (".go", ".mod"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _build_component(go: str, component: Component, counter: str, log) -> None:
@@ -136,7 +166,7 @@ def _build_component(go: str, component: Component, counter: str, log) -> None:
 
 def _build_command(go: str, component: Component, stage: Path):
     """(argv, cwd, env) that builds the component's binaries into `stage`."""
-    if component.name == "kubernetes":
+    if component.name in ("kubernetes", "node"):
         workdir = _wrapper_module_kubernetes(go, stage, component)
         mod_version = pins.KUBERNETES.removeprefix("v")
         major, minor = mod_version.split(".")[:2]
@@ -155,8 +185,14 @@ def _build_command(go: str, component: Component, stage: Path):
                                   ["go.etcd.io/etcd/server/v3"])
         return ([go, "build", "-trimpath", "-ldflags", "-s -w", "-o", str(stage / "etcd"),
                  "go.etcd.io/etcd/server/v3"], workdir, {})
+    if component.name == "toolbox":
+        # Static: it runs on a bare busybox root filesystem inside containers.
+        return ([go, "build", "-trimpath", "-ldflags", "-s -w", "-o",
+                 str(stage / "k8s-skills-toolbox"), "."], str(TOOLBOX_SOURCE),
+                {"CGO_ENABLED": "0"})
     module = {"kwok": "sigs.k8s.io/kwok/cmd/", "kueue": "sigs.k8s.io/kueue/cmd/",
-              "envoy-gateway": "github.com/envoyproxy/gateway/cmd/"}[component.name]
+              "envoy-gateway": "github.com/envoyproxy/gateway/cmd/",
+              "registry": "github.com/distribution/distribution/v3/cmd/"}[component.name]
     version = _component_version(component)
     targets = [f"{module}{b}@{version}" for b in component.binaries]
     ldflags, env = "-s -w", {"GOBIN": str(stage)}

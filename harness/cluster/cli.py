@@ -9,11 +9,13 @@ import sys
 
 from harness.cluster import build, health, providers, topology
 from harness.cluster.envoy_gateway import process as eg_process
+from harness.cluster.node_config import KIND_LABEL
 from harness.errors import UserError
 
 EPILOG = """examples:
   k8s-skills cluster up                       local cluster from upstream binaries (default)
   k8s-skills cluster up --topology my.yaml    your own fake hardware (see --help of up)
+  k8s-skills cluster up --no-real-node        fastest start: KWOK nodes only, no registry
   k8s-skills cluster up --provider kubeconfig --context my-test-cluster
   eval "$(k8s-skills cluster env)"            point kubectl at the cluster
   k8s-skills cluster status --json
@@ -26,7 +28,9 @@ def register(groups) -> None:
         "cluster", help="the scenario cluster: build, up, down, status, env",
         description="A real Kubernetes control plane (etcd, kube-apiserver, scheduler, "
                     "controller-manager, KWOK nodes, Kueue, Envoy Gateway) built from pinned "
-                    "upstream modules and run as local processes; or an existing cluster.",
+                    "upstream modules and run as local processes, with one real node "
+                    "(kubelet, containerd, kube-proxy in private namespaces) pulling from a "
+                    "local image registry; or an existing cluster.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -52,6 +56,10 @@ def register(groups) -> None:
     p.add_argument("--no-gateway-controller", dest="gateway_controller", action="store_false",
                    help="local provider: do not build or start Envoy Gateway (fastest start; "
                         "then nothing writes Gateway or route status)")
+    p.add_argument("--no-real-node", dest="real_node", action="store_false",
+                   help="local provider: do not build or start the real kubelet node and its "
+                        "image registries (fastest start; pods then run only on KWOK nodes, "
+                        "where containers are not real)")
     p.add_argument("--kubeconfig", help="kubeconfig provider: the file (default: $KUBECONFIG)")
     p.add_argument("--context", help="kubeconfig provider: the context (default: current)")
     p.set_defaults(handler=cmd_up)
@@ -98,7 +106,8 @@ def cmd_up(args) -> int:
     if args.provider == "local":
         created = cluster.up(topology_file=args.topology, port=args.port,
                              gateway_channel=args.gateway_channel,
-                             gateway_controller=args.gateway_controller)
+                             gateway_controller=args.gateway_controller,
+                             real_node=args.real_node)
     else:
         created = cluster.up(kubeconfig=args.kubeconfig, context=args.context)
     if not created:
@@ -157,6 +166,8 @@ def collect_status(name: str) -> dict:
                                        .get("health")))
         if "envoy_gateway" in state:
             components.append(eg_process.component_health(state["envoy_gateway"]))
+        if state.get("real_node"):
+            components += health.real_node(cluster.real_node(), cluster.kubectl())
     else:
         api_ok = cluster.kubectl().ok("get", "--raw", "/readyz")
         components.append(health.ComponentHealth("kube-apiserver", api_ok,
@@ -178,8 +189,9 @@ def _inventory(cluster) -> dict:
     devices = 0
     if slices.returncode == 0:
         devices = sum(len(s["spec"].get("devices", [])) for s in json.loads(slices.stdout)["items"])
-    return {"nodes": len(nodes), "ready_nodes": len(ready), "extended_gpus": gpus,
-            "dra_devices": devices}
+    real = [n for n in nodes if (n["metadata"].get("labels") or {}).get(KIND_LABEL) == "real"]
+    return {"nodes": len(nodes), "ready_nodes": len(ready), "real_nodes": len(real),
+            "extended_gpus": gpus, "dra_devices": devices}
 
 
 def render_status(report: dict) -> str:
@@ -193,7 +205,9 @@ def render_status(report: dict) -> str:
         lines.append(f"  {mark} {comp['component']:<24} {comp['detail']}")
     inv = report.get("inventory") or {}
     if inv:
-        lines.append(f"  nodes: {inv['ready_nodes']}/{inv['nodes']} Ready; GPUs: "
+        kinds = (f" ({inv['real_nodes']} real, {inv['nodes'] - inv['real_nodes']} KWOK)"
+                 if inv.get("real_nodes") else "")
+        lines.append(f"  nodes: {inv['ready_nodes']}/{inv['nodes']} Ready{kinds}; GPUs: "
                      f"{inv['extended_gpus']} nvidia.com/gpu (device plugin style), "
                      f"{inv['dra_devices']} DRA devices")
     return "\n".join(lines)

@@ -51,6 +51,11 @@ def kueue(pid: int | None, health_port: int | None) -> ComponentHealth:
                                                     f"{answer}")
 
 
+def real_node(node, kubectl) -> list[ComponentHealth]:
+    """containerd, kubelet, kube-proxy, the Node's Ready condition, the registries."""
+    return [ComponentHealth(name, ok, detail) for name, ok, detail in node.health(kubectl)]
+
+
 def probe(url: str) -> str:
     """'ok' for HTTP 200 (or 401/403: up, but our anonymous probe is not authorised)."""
     context = ssl.create_default_context()

@@ -18,7 +18,8 @@ import urllib.request
 from pathlib import Path
 
 from harness import pins, yamlio
-from harness.cluster import build, crds, kueue, kwok_stages, paths, pki, procs, topology
+from harness.cluster import (build, crds, kueue, kwok_stages, node, paths, pki, procs,
+                             topology)
 from harness.cluster.envoy_gateway import config as eg_config
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.kubectl import Kubectl
@@ -63,11 +64,20 @@ class LocalCluster:
         return (state.get("phase") == "running" and procs.is_alive(state.get("kueue_pid"))
                 and self.kubectl().ok("get", "--raw", "/readyz"))
 
+    @property
+    def kwok_pki(self) -> Path:
+        return self.kwok_workdir / "clusters" / self.name / "pki"
+
+    def real_node(self) -> node.RealNode:
+        return node.RealNode(self.dir, self.name, self.log)
+
     def up(self, topology_file: str | None = None, port: int | None = None,
-           gateway_channel: str = "experimental", gateway_controller: bool = True) -> bool:
+           gateway_channel: str = "experimental", gateway_controller: bool = True,
+           real_node: bool = True) -> bool:
         """Start the cluster; False when it was already running. Cleans up on any failure.
 
-        gateway_controller: also run Envoy Gateway (see harness.cluster.envoy_gateway)."""
+        gateway_controller: also run Envoy Gateway (see harness.cluster.envoy_gateway);
+        real_node: also the real kubelet node and its image registries (see node.py)."""
         topo = topology.load(topology_file)  # bad topology: fail before building anything
         if port is not None and not procs.port_is_free(port):
             raise UserError(f"port {port} is already in use: stop what uses it or pick "
@@ -75,14 +85,16 @@ class LocalCluster:
         if gateway_controller and os.geteuid() != 0:
             raise UserError("Envoy Gateway runs in its own network namespace, which needs "
                             "root: run as root, or start without it: --no-gateway-controller")
-        build.ensure_built(log=self.log, skip=() if gateway_controller else ("envoy-gateway",))
+        skip = (() if gateway_controller else ("envoy-gateway",)) + \
+            (() if real_node else build.NODE_COMPONENTS)
+        build.ensure_built(log=self.log, skip=skip)
         if self.is_running():
             return False
         if self.dir.exists():
             self.log(f"removing the stale state of cluster {self.name!r}")
             self.down()
         try:
-            self._start(topo, port, gateway_channel, gateway_controller)
+            self._start(topo, port, gateway_channel, gateway_controller, real_node)
         except BaseException:
             self.log("start-up failed: stopping everything that was started")
             self.down()
@@ -91,26 +103,35 @@ class LocalCluster:
 
     def down(self) -> int:
         """Stop every process of this cluster and delete its state; returns how many."""
+        killed = self.real_node().stop()  # its containers do not name our folder
         found = procs.processes_using(self.dir)
         procs.stop_all(found)
         if eg_process.mounted_on_host(self.dir):
             raise UserError(f"{self.dir}: Envoy Gateway's sandbox root is mounted on the host; "
                             "unmount it (umount -R) before deleting the cluster folder")
         shutil.rmtree(self.dir, ignore_errors=True)
-        return len(found)
+        return len(found) + killed
 
     def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str,
-               gateway_controller: bool) -> None:
+               gateway_controller: bool, real_node: bool = True) -> None:
         """Start the control plane in the background while the manifests are prepared,
         then Kueue; everything Kueue does not need is applied in parallel with it."""
         started = time.monotonic()
         self.dir.mkdir(parents=True)
         self._write_state({"phase": "starting", "provider": self.provider})
         self._start_watchdog()
-        control_plane = self._spawn_control_plane(port)
+        the_node = self.real_node() if real_node else None
+        if the_node:
+            the_node.prepare()
+        control_plane = self._spawn_control_plane(
+            port, the_node.apiserver_args(self.kwok_pki) if the_node else [])
+        if the_node:
+            the_node.start_runtime()
         plan = self._prepare(topo, gateway_channel, gateway_controller)
         self._wait_control_plane(control_plane)
         self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
+        if the_node:
+            the_node.join(self.kwok_pki, self._apiserver_port())
         kubectl, logs = self.kubectl(), self.dir / "logs"
         networking = kubectl.apply_in_background(plan["networking"], logs / "apply-net.log",
                                                  validate=False)
@@ -134,9 +155,12 @@ class LocalCluster:
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
         if gateway:
             gateway.wait_ready(kubectl, gateway_state["envoy_gateway"])
+        if the_node:
+            the_node.wait_ready(kubectl)
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
         self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "nodes": sum(p.count for p in topo.pools),
+                           "real_node": bool(the_node),
                            "started_seconds": round(time.monotonic() - started, 2),
                            **gateway_state})
 
@@ -173,14 +197,20 @@ class LocalCluster:
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
 
-    def _spawn_control_plane(self, port: int | None) -> subprocess.Popen:
+    def _spawn_control_plane(self, port: int | None,
+                             apiserver_args: list[tuple[str, str]]) -> subprocess.Popen:
         """kwokctl create cluster, in the background; _wait_control_plane collects it."""
         # Stages are API objects (Stage CRD), so scenarios and tests can add fault stages
         # to a running cluster; ours are applied before the first node exists.
         argv = kwokctl_create_argv(self.name, self.kubeconfig, port) + [
-            "--enable-crds=Stage",
-            # A throwaway cluster: etcd need not fsync every write.
-            "--extra-args=etcd=unsafe-no-fsync=true"]
+            "--enable-crds=Stage"] + extra_args({
+                # A throwaway cluster: etcd need not fsync every write.
+                "etcd": [("unsafe-no-fsync", "true")],
+                "kube-apiserver": apiserver_args,
+                # KWOK keeps its hands off the real node: only nodes annotated as fake.
+                "kwok-controller": [("manage-all-nodes", "false"), (
+                    "manage-nodes-with-annotation-selector",
+                    f"{topology.KWOK_ANNOTATION}=fake")]})
         env = {**os.environ, "KWOK_WORKDIR": str(self.kwok_workdir)}
         log_path = self.dir / "logs" / "kwokctl.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +230,12 @@ class LocalCluster:
             log_path = self.dir / "logs" / "kwokctl.log"
             raise UserError(f"kwokctl could not start the control plane: "
                             f"{_last_error_line(log_path)} (log: {log_path})")
+
+    def _apiserver_port(self) -> int:
+        """The port kwokctl chose, read back from the kubeconfig it wrote."""
+        config = yamlio.load(self.kubeconfig.read_text())
+        server = config["clusters"][0]["cluster"]["server"]
+        return int(server.rsplit(":", 1)[1].rstrip("/"))
 
     def restart_kueue(self, add_device_class_mappings: list[dict] | None = None) -> None:
         """Restart Kueue, optionally with more `resources.deviceClassMappings` entries.
@@ -303,6 +339,17 @@ class LocalCluster:
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=1))
         os.replace(tmp, self.state_file)
+
+
+def extra_args(by_component: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """kwokctl --extra-args, first one per component, then the rest: kwokctl v0.8.0
+    indexes each component's patch by the position of its first --extra-args flag
+    (pkg/kwokctl/cmd/create/cluster/cluster.go mutationComponentPatches), which is only
+    right when no component repeats before every component has appeared once."""
+    pending = {c: list(a) for c, a in by_component.items() if a}
+    first = [(c, *a.pop(0)) for c, a in pending.items()]
+    rest = [(c, k, v) for c, a in pending.items() for k, v in a]
+    return [f"--extra-args={c}={k}={v}" for c, k, v in first + rest]
 
 
 def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) -> list[str]:

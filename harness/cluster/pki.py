@@ -1,4 +1,5 @@
-"""A private CA and serving certificates for Kueue's webhooks on 127.0.0.1.
+"""A private CA and serving certificates for Kueue's webhooks on 127.0.0.1; client
+certificates for the real node, signed by the cluster's CA.
 
 The apiserver calls Kueue's admission and CRD-conversion webhooks over TLS; the CA bundle
 we put into every webhook clientConfig is the one generated here, per cluster.
@@ -7,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -48,6 +51,24 @@ def make_serving_cert(ca: KeyPair, hosts: list[str]) -> KeyPair:
     cert = (_builder(subject, ca_cert.subject, key.public_key())
             .add_extension(x509.SubjectAlternativeName(sans), critical=False)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    return KeyPair(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
+
+
+def make_client_cert(ca: KeyPair, common_name: str, organizations: list[str]) -> KeyPair:
+    """A client certificate (the apiserver maps CN to the user, O to its groups)."""
+    with warnings.catch_warnings():
+        # kwokctl's CA may carry a negative serial number; only its name and key are used.
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        ca_cert = x509.load_pem_x509_certificate(ca.cert_pem)
+    ca_key = serialization.load_pem_private_key(ca.key_pem, password=None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, o)
+                         for o in organizations]
+                        + [x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    cert = (_builder(subject, ca_cert.subject, key.public_key())
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]),
                            critical=False)
             .sign(ca_key, hashes.SHA256()))
     return KeyPair(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))

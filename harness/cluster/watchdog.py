@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -28,19 +27,21 @@ def phase(cluster_dir: Path) -> str:
         return ""
 
 
-def watch(cli_pid: int, cluster_dir: Path) -> int:
+def watch(cli_pid: int, cluster_name: str) -> int:
+    cluster_dir = paths.cluster_dir(cluster_name)
     deadline = time.monotonic() + GIVE_UP_SECONDS
     while time.monotonic() < deadline:
         if phase(cluster_dir) == "running":
             return 0
         if not procs.is_alive(cli_pid):
             if cluster_dir.exists() and phase(cluster_dir) != "running":
-                procs.stop_all(procs.processes_using(cluster_dir))
-                shutil.rmtree(cluster_dir, ignore_errors=True)
+                # down() also removes the real node (its link, cgroups, containers).
+                from harness.cluster.local import LocalCluster
+                LocalCluster(cluster_name).down()
             return 0
         time.sleep(POLL_SECONDS)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(watch(int(sys.argv[1]), paths.cluster_dir(sys.argv[2])))
+    sys.exit(watch(int(sys.argv[1]), sys.argv[2]))

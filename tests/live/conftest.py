@@ -2,7 +2,8 @@
 
 Set K8S_SKILLS_TEST_KUBECONFIG to run them against an existing cluster instead, or
 K8S_SKILLS_TEST_CLUSTER to give the started cluster another name (two checkouts testing at
-once on one machine must not share a cluster).
+once on one machine must not share a cluster). K8S_SKILLS_TEST_KEEP=1 reuses that local
+cluster when it is already running and leaves it running afterwards (quicker reruns).
 """
 from __future__ import annotations
 
@@ -26,12 +27,15 @@ def live_cluster():
         yield {"kubeconfig": existing, "cluster": None}
         return
     cluster = LocalCluster(CLUSTER_NAME, log=lambda m: print(f"[live] {m}"))
-    cluster.down()  # a leftover from an interrupted run
-    cluster.up()
+    keep = os.environ.get("K8S_SKILLS_TEST_KEEP") == "1"
+    if not (keep and cluster.is_running()):
+        cluster.down()  # a leftover from an interrupted run
+        cluster.up()
     try:
         yield {"kubeconfig": str(cluster.kubeconfig), "cluster": cluster}
     finally:
-        cluster.down()
+        if not keep:
+            cluster.down()
 
 
 @pytest.fixture(scope="session")

@@ -135,7 +135,9 @@ def own_node(kubectl, namespace):
     def make(taints: list[dict]) -> str:
         apply(kubectl, {"apiVersion": "v1", "kind": "Node", "metadata": {
             "name": name, "labels": {"kubernetes.io/hostname": name, "type": "kwok",
-                                     "k8s-skills.io/node-pool": name}},
+                                     "k8s-skills.io/node-pool": name},
+            # KWOK manages only nodes annotated as fake (the real node is the kubelet's).
+            "annotations": {"kwok.x-k8s.io/node": "fake"}},
             "spec": {"taints": taints}})
         return name
     try:

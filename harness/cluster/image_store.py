@@ -1,0 +1,92 @@
+"""The local registry's storage, filled once per input version by pushing over HTTP.
+
+`cluster build` writes the OCI layout of images.py, starts the registry binary on loopback
+(a public one, and a private one with htpasswd auth), pushes every image through the
+registry API and keeps the resulting storage folders in the cache, keyed by a digest of
+every input. `cluster up` copies them for its own registries (registry.py).
+
+    <cache>/<versions>/images/oci/       the OCI image layout
+    <cache>/<versions>/images/public/    registry storage (rootdirectory)
+    <cache>/<versions>/images/private/   registry storage of the private repositories
+    <cache>/<versions>/images/stamp.json written last
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import psutil
+
+from harness.cluster import build, images, paths, procs, registry
+from harness.errors import UserError
+
+
+def store_dir() -> Path:
+    return paths.versions_dir() / "images"
+
+
+def storage(private: bool) -> Path:
+    return store_dir() / ("private" if private else "public")
+
+
+def is_ready() -> bool:
+    try:
+        stamp = json.loads((store_dir() / "stamp.json").read_text())
+    except (OSError, ValueError):
+        return False
+    toolbox = build.binary("k8s-skills-toolbox")
+    return (toolbox.is_file() and images.BUSYBOX.is_file() and storage(False).is_dir()
+            and stamp.get("inputs") == images.inputs_digest(toolbox, images.catalog()))
+
+
+def ensure(log) -> None:
+    if is_ready():
+        return
+    started = time.monotonic()
+    catalog = images.catalog()
+    toolbox = build.binary("k8s-skills-toolbox")
+    log(f"images: writing {sum(len(i.tags) for i in catalog)} image tags as an OCI layout "
+        "and pushing them to the local registry")
+    staging = store_dir() / "staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    (store_dir() / "stamp.json").unlink(missing_ok=True)
+    images.write_layout(staging / "oci", toolbox, catalog)
+    counts = {private: _push(staging, private) for private in (False, True)}
+    for name in ("oci", "public", "private"):
+        shutil.rmtree(store_dir() / name, ignore_errors=True)
+        (staging / name).rename(store_dir() / name)
+    shutil.rmtree(staging, ignore_errors=True)
+    (store_dir() / "stamp.json").write_text(json.dumps(
+        {"inputs": images.inputs_digest(toolbox, catalog), "public": counts[False],
+         "private": counts[True]}))
+    log(f"images: {counts[False]} public and {counts[True]} private tags pushed in "
+        f"{time.monotonic() - started:.1f}s")
+
+
+def _push(staging: Path, private: bool) -> int:
+    """Run a throwaway registry on loopback over the staging storage and push to it."""
+    name = "private" if private else "public"
+    address = f"127.0.0.1:{procs.free_port()}"
+    creds = registry.new_credentials() if private else None
+    htpasswd = staging / f"{name}.htpasswd" if private else None
+    if creds:
+        registry.write_htpasswd(htpasswd, creds)
+    doc = registry.config(staging / name, address, htpasswd)
+    pid = registry.start(build.binary("registry"), staging / "run", name, doc)
+    try:
+        registry.wait_ready(f"http://{address}", pid, staging / "run" / f"{name}.log")
+        return registry.Pusher(f"http://{address}", creds).push_layout(staging / "oci",
+                                                                        private)
+    finally:
+        try:
+            procs.stop_all([psutil.Process(pid)])
+        except psutil.NoSuchProcess:
+            pass
+
+
+def require_ready() -> None:
+    if not is_ready():
+        raise UserError("the local registry's images are not built: run "
+                        "`k8s-skills cluster build` (as root, to install busybox-static)")

@@ -1,0 +1,82 @@
+"""Debian packages the real node needs, installed by the project's own setup.
+
+containerd and runc run the containers, containernetworking-plugins wires them, iptables and
+conntrack serve kube-proxy, busybox-static is the base layer of the local images. `cluster
+build` installs whatever is missing with apt-get when it runs as root on Debian; elsewhere it
+says in one line what is missing and carries on (`cluster up --no-real-node` still works).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+# package -> a file it installs that the node uses
+PACKAGES = {
+    "containerd": "/usr/bin/containerd",
+    "runc": "/usr/sbin/runc",
+    "containernetworking-plugins": "/usr/lib/cni/bridge",
+    "iptables": "/usr/sbin/iptables",
+    "conntrack": "/usr/sbin/conntrack",
+    "busybox-static": "/bin/busybox",
+}
+# Commands from util-linux and iproute2 (present on any Debian) the node also runs.
+COMMANDS = ("unshare", "nsenter", "mount", "ip")
+
+
+def missing() -> list[str]:
+    return [name for name, path in PACKAGES.items() if not Path(path).exists()]
+
+
+def missing_commands() -> list[str]:
+    return [c for c in COMMANDS if not shutil.which(c, path=_path())]
+
+
+def ensure(log) -> bool:
+    """Install missing packages when possible; True when the node's packages are present."""
+    todo = missing()
+    if not todo:
+        return True
+    why = _cannot_install()
+    if why:
+        log(f"real node: skipped installing {' '.join(todo)} ({why}); "
+            "`cluster up --no-real-node` works without them")
+        return False
+    log(f"installing {' '.join(todo)} with apt-get (the real node needs them)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    argv = ["apt-get", "install", "-y", "--no-install-recommends", *todo]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, env=env)
+    if proc.returncode != 0:   # a fresh machine may have no package lists yet
+        subprocess.run(["apt-get", "update"], capture_output=True, timeout=900, env=env)
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=900, env=env)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        log(f"real node: apt-get install failed ({last})")
+        return False
+    return not missing()
+
+
+def problems() -> list[str]:
+    """Why the real node cannot start here (empty when it can)."""
+    out = []
+    if os.geteuid() != 0:
+        out.append("it needs root (namespaces, cgroups, a veth pair)")
+    if missing():
+        out.append(f"packages missing: {' '.join(missing())} "
+                   "(`k8s-skills cluster build` installs them as root)")
+    if missing_commands():
+        out.append(f"commands missing: {' '.join(missing_commands())}")
+    return out
+
+
+def _cannot_install() -> str:
+    if os.geteuid() != 0:
+        return "not root"
+    if not shutil.which("apt-get"):
+        return "no apt-get on this machine"
+    return ""
+
+
+def _path() -> str:
+    return os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
