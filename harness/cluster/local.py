@@ -144,8 +144,8 @@ class LocalCluster:
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"]})
         kubectl.apply(plan["webhooks"])
-        for proc in (hardware, networking):
-            kubectl.wait_applied(proc)
+        for proc, objects in ((hardware, plan["hardware"]), (networking, plan["networking"])):
+            _wait_applied_or_retry(kubectl, proc, objects, self.log)
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
         gateway = eg_process.EnvoyGateway(self.dir, self.kubeconfig, self.log) if gateway_controller \
             else None
@@ -366,6 +366,18 @@ def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) ->
     if port is not None:
         argv += ["--kube-apiserver-port", str(port)]
     return argv
+
+
+def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log) -> None:
+    """kubectl reads the apiserver's OpenAPI document before an apply; on a loaded machine
+    that read can time out ("Please retry"). Retry such an apply once, in the foreground."""
+    try:
+        kubectl.wait_applied(proc)
+    except UserError as err:
+        if "Please retry" not in str(err):
+            raise
+        log("kubectl apply timed out reading the apiserver's answer; retrying once")
+        kubectl.apply(objects, validate=False, timeout=180)
 
 
 def _crd_names(objects: list[dict]) -> list[str]:

@@ -8,9 +8,10 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
-from harness.cluster import paths, procs
+from harness.cluster import node_sandbox, paths, procs
 from harness.cluster.envoy_gateway import netns
 
 pytestmark = pytest.mark.live
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.live
 NAME = "k8s-skills-lifecycle"
 
 
-def _cli(*args, timeout=180):
+def _cli(*args, timeout=300):
     return subprocess.run([sys.executable, "-m", "harness.cli", "cluster", *args, "--name", NAME],
                           capture_output=True, text=True, timeout=timeout)
 
@@ -36,7 +37,17 @@ def _wait_for_state_phase(process, phase: str, timeout: float = 60) -> None:
 
 
 def _leftovers():
-    return procs.processes_using(paths.cluster_dir(NAME))
+    """Processes naming the cluster folder, and those of its real node (containers too)."""
+    names = node_sandbox.NodeNames.for_cluster(paths.cluster_dir(NAME), NAME)
+    found = {p.pid for p in procs.processes_using(paths.cluster_dir(NAME))}
+    return sorted(found | node_sandbox.NodeCgroups(names.cgroup_root).pids())
+
+
+def _node_traces():
+    """The real node's link and cgroups, by their names."""
+    names = node_sandbox.NodeNames.for_cluster(paths.cluster_dir(NAME), NAME)
+    return ([names.host_if] if os.path.exists(f"/sys/class/net/{names.host_if}") else []) + \
+        [str(d) for d in node_sandbox.NodeCgroups(names.cgroup_root).dirs() if d.exists()]
 
 
 @pytest.fixture
@@ -44,16 +55,17 @@ def clean():
     _cli("down")
     yield
     _cli("down")
-    assert _leftovers() == []
+    assert _leftovers() == [] and _node_traces() == []
 
 
 def test_up_status_env_up_again_down(clean):
     up = _cli("up")
     assert up.returncode == 0, up.stderr
-    assert "healthy" in up.stdout and "8/8 Ready" in up.stdout
-    # etcd, apiserver, controller-manager, scheduler, kwok, kueue, envoy-gateway
-    assert len(_leftovers()) == 7
-    assert any(p.name() == "envoy-gateway" for p in _leftovers())
+    assert "healthy" in up.stdout and "9/9 Ready (1 real, 8 KWOK)" in up.stdout
+    # etcd, apiserver, controller-manager, scheduler, kwok, kueue, envoy-gateway, two
+    # registries; the real node's holder, containerd, kubelet, kube-proxy
+    assert len(_leftovers()) == 13
+    assert any(psutil.Process(p).name() == "envoy-gateway" for p in _leftovers())
     env = _cli("env")
     assert env.stdout.startswith("export KUBECONFIG=") and NAME in env.stdout
     again = _cli("up")
@@ -61,10 +73,11 @@ def test_up_status_env_up_again_down(clean):
     status = _cli("status", "--json")
     assert status.returncode == 0 and '"healthy": true' in status.stdout
     down = _cli("down")
-    assert down.returncode == 0 and "7 processes stopped" in down.stdout
+    assert down.returncode == 0 and "13 processes stopped" in down.stdout
     assert _leftovers() == [] and not paths.cluster_dir(NAME).exists()
     iface = netns.host_iface_name(paths.cluster_dir(NAME))  # Envoy Gateway's veth pair
     assert subprocess.run(["ip", "link", "show", iface], capture_output=True).returncode != 0
+    assert _node_traces() == []
     gone = _cli("status")
     assert gone.returncode == 1 and "not running" in gone.stdout
 
@@ -83,3 +96,4 @@ def test_interrupted_up_leaves_no_process(clean, how):
         time.sleep(0.2)
     assert _leftovers() == []
     assert not paths.cluster_dir(NAME).exists()
+    assert _node_traces() == []

@@ -15,6 +15,7 @@ import psutil
 import pytest
 
 from harness.cluster import node, node_sandbox
+from harness.cluster.envoy_gateway import netns
 from harness.cluster.local import LocalCluster
 from tests.live.conftest import CLUSTER_NAME
 from tests.live.helpers import wait_for
@@ -90,7 +91,9 @@ def test_down_leaves_no_trace(spare_cluster):
     names = node_sandbox.NodeNames.for_cluster(spare_cluster.dir, spare_cluster.name)
     new_links = during["links"] - before["links"]
     assert names.host_if in new_links
-    assert all(l.startswith("k8sn") for l in new_links), new_links  # other clusters' only
+    # Besides ours (the node's and Envoy Gateway's veth ends), only other clusters' ends.
+    ours_links = {names.host_if, netns.host_iface_name(spare_cluster.dir)}
+    assert all(l.startswith(("k8sn", "eg")) for l in new_links - ours_links), new_links
 
     spare_cluster.down()
     after = host_snapshot()
@@ -101,5 +104,5 @@ def test_down_leaves_no_trace(spare_cluster):
     assert after["iptables"] == before["iptables"]
     assert after["sysctls"] == before["sysctls"]
     assert after["paths"] == before["paths"]
-    assert names.host_if not in after["links"]
+    assert not ours_links & after["links"]
     assert not any(names.cgroup_root.strip("/") in c for c in after["cgroups"])
