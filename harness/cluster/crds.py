@@ -59,16 +59,17 @@ def without_embedded_pod_docs(obj):
     if isinstance(obj, dict):
         props = obj.get("properties")
         if isinstance(props, dict) and "containers" in props and "volumes" in props:
-            return _without_descriptions(obj)
+            return without_descriptions(obj)
         return {k: without_embedded_pod_docs(v) for k, v in obj.items()}
     if isinstance(obj, list):
         return [without_embedded_pod_docs(v) for v in obj]
     return obj
 
 
-def _without_descriptions(obj):
+def without_descriptions(obj):
+    """Every `description` dropped (a CRD's validation stays the same)."""
     if isinstance(obj, dict):
-        return {k: _without_descriptions(v) for k, v in obj.items() if k != "description"}
+        return {k: without_descriptions(v) for k, v in obj.items() if k != "description"}
     if isinstance(obj, list):
-        return [_without_descriptions(v) for v in obj]
+        return [without_descriptions(v) for v in obj]
     return obj

@@ -136,7 +136,12 @@ class LocalCluster:
         networking = kubectl.apply_in_background(plan["networking"], logs / "apply-net.log",
                                                  validate=False)
         # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
-        kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages(), validate=False)
+        kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages()
+                      + plan["gateway_namespace"], validate=False)
+        gateway = eg_process.EnvoyGateway(self.dir, self.kubeconfig) if gateway_controller \
+            else None
+        if gateway:
+            gateway.begin()  # its certgen runs while the CRDs below are established
         hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
         # Kueue exits at start-up ("Unable to setup indexes") unless its kinds are served.
         self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
@@ -147,8 +152,6 @@ class LocalCluster:
         for proc, objects in ((hardware, plan["hardware"]), (networking, plan["networking"])):
             _wait_applied_or_retry(kubectl, proc, objects, self.log)
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
-        gateway = eg_process.EnvoyGateway(self.dir, self.kubeconfig, self.log) if gateway_controller \
-            else None
         gateway_state = {"envoy_gateway": gateway.start(kubectl)} if gateway else {}
         self._wait_kueue(plan["ports"], plan["ca"])
         kubectl.apply(plan["flavors"])  # validated by Kueue's webhook, so after Kueue
@@ -179,7 +182,8 @@ class LocalCluster:
                 kueue.crds(ports["webhook"], ca.cert_pem)
                 + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS))],
             "networking": crds.objects(gateway_channel, crds.NETWORKING) + (
-                eg_config.prerequisites() if gateway_controller else []),
+                eg_config.crd_objects() if gateway_controller else []),
+            "gateway_namespace": [eg_config.namespace()] if gateway_controller else [],
             "webhooks": kueue.webhook_configurations(ports["webhook"], ca.cert_pem),
             "hardware": [o for o in hardware if o["kind"] != "ResourceFlavor"],
             "flavors": [o for o in hardware if o["kind"] == "ResourceFlavor"],

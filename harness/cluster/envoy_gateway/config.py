@@ -76,10 +76,9 @@ def default_objects() -> list[dict]:
     ]
 
 
-def prerequisites() -> list[dict]:
-    """What must exist before it starts: its namespace and its CRDs."""
-    return [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}] \
-        + crd_objects()
+def namespace() -> dict:
+    """Where certgen writes its Secrets and the Envoy Deployments go."""
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}
 
 
 def crd_files() -> list[Path]:
@@ -94,11 +93,13 @@ def crd_objects() -> list[dict]:
     Without them Envoy Gateway still runs (it checks each kind at start-up and skips the
     missing ones), but a route's ExtensionRef to an HTTPRouteFilter or a backendRef to a
     Backend is then unresolved. They must be served before it starts: kinds found missing
-    at start-up are never watched. Pod-spec prose is dropped as for the other big CRDs.
+    at start-up are never watched. Their field documentation is dropped (1.3 MB -> 0.4 MB
+    of schema the apiserver must digest while `cluster up` waits); validation is unchanged,
+    and the prose is in the module's CRD files and Envoy Gateway's API reference.
     """
     out = []
     for path in crd_files():
-        out.extend(crds.without_embedded_pod_docs(doc)
+        out.extend(crds.without_descriptions(doc)
                    for doc in yamlio.load_all(_strip_helm_guard(path.read_text())))
     return out
 

@@ -31,26 +31,30 @@ START_TIMEOUT = 60
 class EnvoyGateway:
     """Envoy Gateway for the cluster whose state folder is `cluster_dir`."""
 
-    def __init__(self, cluster_dir: Path, kubeconfig: Path, log=None):
+    def __init__(self, cluster_dir: Path, kubeconfig: Path):
         self.cluster_dir = cluster_dir
         self.dir = cluster_dir / "envoy-gateway"
         self.kubeconfig = kubeconfig
         self.log_path = cluster_dir / "logs" / "envoy-gateway.log"
-        self.log = log or (lambda message: None)
+        self._certgen: subprocess.Popen | None = None
 
-    def start(self, kubectl: Kubectl) -> dict:
-        """certgen, the controller, the default GatewayClass; returns what the cluster's
-        state must remember. config.prerequisites() and the Gateway API CRDs must be
-        served already."""
+    def begin(self) -> None:
+        """Write its configuration and start certgen; config.namespace() must exist."""
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "config.yaml").write_text(yamlio.dump_all([config.envoy_gateway_config()]))
-        self._certgen()
+        self._certgen = self._start_certgen()
+
+    def start(self, kubectl: Kubectl) -> dict:
+        """After begin(): the controller and the default GatewayClass; returns what the
+        cluster's state must remember. The Gateway API CRDs and config.crd_objects() must
+        be served already (kinds missing at its start are never watched)."""
+        self._finish_certgen()
         self._write_certs(kubectl)
         pid = self._spawn()
         link = netns.connect(pid, self.cluster_dir, self.cluster_dir.parent.parent)
         self._write_kubeconfig(kubectl, link.host_ip)
         (self.dir / "net-ready").touch()
-        kubectl.apply(config.default_objects())
+        kubectl.apply(config.default_objects(), validate=False)  # the server validates
         return {"pid": pid, **link.as_dict()}
 
     def wait_ready(self, kubectl: Kubectl, state: dict, timeout: float = START_TIMEOUT) -> None:
@@ -77,17 +81,34 @@ class EnvoyGateway:
             raise UserError(f"{err}; log: {self.log_path}") from err
 
     # -- steps -------------------------------------------------------------------------
-    def _certgen(self) -> None:
+    def _start_certgen(self) -> subprocess.Popen:
+        """The Helm chart's certgen Job: Secrets envoy-gateway, envoy, envoy-rate-limit and
+        envoy-oidc-hmac in the controller namespace."""
         # --config-home only matters with --local; it puts the cluster folder on the
         # command line, which is how `down` and the watchdog find every cluster process.
         argv = [str(build.binary(BINARY)), "certgen", "--disable-topology-injector",
                 "--config-home", str(self.dir)]
         env = {**os.environ, "KUBECONFIG": str(self.kubeconfig),
                "ENVOY_GATEWAY_NAMESPACE": config.NAMESPACE}
-        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
-        if proc.returncode != 0:
-            raise UserError(f"envoy-gateway certgen failed: "
-                            f"{_last_nonempty(proc.stderr or proc.stdout)}")
+        self.certgen_log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.certgen_log, "w") as log:
+            return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                    stdin=subprocess.DEVNULL)
+
+    @property
+    def certgen_log(self) -> Path:
+        return self.cluster_dir / "logs" / "envoy-gateway-certgen.log"
+
+    def _finish_certgen(self) -> None:
+        try:
+            code = self._certgen.wait(timeout=60)
+        except subprocess.TimeoutExpired as err:
+            self._certgen.kill()
+            raise UserError(f"envoy-gateway certgen did not finish in 60s "
+                            f"(log: {self.certgen_log})") from err
+        if code != 0:
+            raise UserError(f"envoy-gateway certgen failed: {_last_line(self.certgen_log)} "
+                            f"(log: {self.certgen_log})")
 
     def _write_certs(self, kubectl: Kubectl) -> None:
         """The controller's own certificate (Secret envoy-gateway) into the folder the
@@ -171,6 +192,3 @@ def _last_line(path: Path) -> str:
     return lines[-1].strip()[:300] if lines else "no output"
 
 
-def _last_nonempty(text: str) -> str:
-    lines = [l for l in text.splitlines() if l.strip()]
-    return lines[-1].strip()[:300] if lines else "no output"
