@@ -135,7 +135,8 @@ def _webhook_finding(obj, violations):
     return finding("error", "webhook_rejection", obj,
                    f"Kueue's admission webhook would reject it: {violations[0]}",
                    _evidence(violations),
-                   "fix the fields named in the evidence (rules of Kueue v0.19's webhooks)")
+                   "fix the fields named in the evidence (rules of Kueue v0.19's webhooks; a "
+                   "kind that is 'not convertible' must be written as kueue.x-k8s.io/v1beta2)")
 
 
 def _not_checked_finding(obj, skipped):

@@ -86,6 +86,8 @@ def validate(obj: dict, old: dict | None = None) -> list:
     """Every Kueue webhook violation of `obj` (already defaulted by its schema)."""
     kind = obj.get("kind")
     group = str(obj.get("apiVersion", "")).split("/")[0]
+    if group == GROUP and not_convertible(obj):
+        return [not_convertible(obj)]
     if group == GROUP:
         check = {"ClusterQueue": cluster_queue, "Cohort": cohort,
                  "ResourceFlavor": resource_flavor, "Workload": workload}.get(kind)
@@ -414,6 +416,23 @@ def _min_parallelism(job: dict) -> list:
     if value >= pods or value <= 0:
         return [field.invalid(where, value, f"should be between 0 and {pods - 1}", WEBHOOK)]
     return []
+
+
+# v1beta1 kinds the conversion webhook cannot turn into v1beta2: Kueue v0.19.2 implements
+# conversion.Convertible in apis/kueue/v1beta1 for ClusterQueue, Cohort, LocalQueue,
+# MultiKueueCluster and Workload only, and the ResourceFlavor CRD asks for a conversion
+# webhook, so the apiserver cannot store a v1beta1 ResourceFlavor (HTTP 500).
+NOT_CONVERTIBLE = {"ResourceFlavor"}
+
+
+def not_convertible(obj: dict):
+    """The conversion webhook's refusal for a v1beta1 kind it cannot convert (or None)."""
+    kind = obj.get("kind")
+    if obj.get("apiVersion") != f"{GROUP}/v1beta1" or kind not in NOT_CONVERTIBLE:
+        return None
+    return field.Violation("", f"Internal error occurred: conversion webhook for {GROUP}/v1beta1, "
+                           f"Kind={kind} failed: *v1beta1.{kind} is not convertible to "
+                           f"*v1beta2.{kind}", origin="webhook:kueue-conversion")
 
 
 def _undecodable_quantities(obj: dict) -> list:
