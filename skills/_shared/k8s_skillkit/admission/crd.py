@@ -42,6 +42,16 @@ def resolve(schema, defs: dict) -> dict:
     return schema if isinstance(schema, dict) else {}
 
 
+def children(value: dict, schema: dict, defs: dict):
+    """(key, item, child schema, is a declared property) for the keys a schema describes."""
+    props = schema.get("properties") or {}
+    extra = schema.get("additionalProperties")
+    for key, item in list(value.items()):
+        sub = props.get(key, extra if isinstance(extra, dict) else None)
+        if sub is not None:
+            yield key, item, resolve(sub, defs), key in props
+
+
 # ---------------------------------------------------------------- defaulting
 
 def apply_defaults(obj, schema: dict, defs: dict):
@@ -65,11 +75,8 @@ def _default(value, schema, defs) -> None:
                 value[key] = copy.deepcopy(default)
             elif key not in value and default is not None:
                 value[key] = copy.deepcopy(default)
-        extra = schema.get("additionalProperties")
-        for key, item in list(value.items()):
-            sub = props.get(key, extra if isinstance(extra, dict) else None)
-            if sub is not None:
-                _default(item, sub, defs)
+        for _, item, sub, _declared in children(value, schema, defs):
+            _default(item, sub, defs)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for item in value:
             _default(item, schema["items"], defs)
@@ -94,11 +101,8 @@ def _zero_fill(value, schema, defs) -> None:
                 zero = _zero(resolve(props[key], defs))
                 if zero is not None:
                     value[key] = zero
-        extra = schema.get("additionalProperties")
-        for key, item in value.items():
-            sub = props.get(key, extra if isinstance(extra, dict) else None)
-            if sub is not None:
-                _zero_fill(item, sub, defs)
+        for _, item, sub, _declared in children(value, schema, defs):
+            _zero_fill(item, sub, defs)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for item in value:
             _zero_fill(item, schema["items"], defs)
@@ -138,13 +142,8 @@ def list_type_violations(obj, schema: dict, defs: dict, path: str = "") -> list:
 
 def _list_types(value, schema, defs, path, out) -> None:
     if isinstance(value, dict):
-        props = schema.get("properties") or {}
-        extra = schema.get("additionalProperties")
-        for key, item in value.items():
-            sub = props.get(key, extra if isinstance(extra, dict) else None)
-            if sub is not None:
-                child = field.join(path, key if key in props else f"[{key}]")
-                _list_types(item, resolve(sub, defs), defs, child, out)
+        for key, item, sub, declared in children(value, schema, defs):
+            _list_types(item, sub, defs, field.join(path, key if declared else f"[{key}]"), out)
     elif isinstance(value, list):
         kind = schema.get("x-kubernetes-list-type")
         if kind == "set":
@@ -276,15 +275,10 @@ class RuleEvaluator:
                 self._node(item, items, olds[i], f"{path}[{i}]")
 
     def _children(self, value: dict, schema, old, path) -> None:
-        props = schema.get("properties") or {}
-        extra = schema.get("additionalProperties")
         old = old if isinstance(old, dict) else None
-        for key, item in value.items():
-            sub = props.get(key, extra if isinstance(extra, dict) else None)
-            if sub is None:
-                continue
-            child = field.join(path, key) if key in props else f"{path}[{key}]"
-            self._node(item, resolve(sub, self.defs), old.get(key) if old else None, child)
+        for key, item, sub, declared in children(value, schema, self.defs):
+            child = field.join(path, key) if declared else f"{path}[{key}]"
+            self._node(item, sub, old.get(key) if old else None, child)
 
     def _rules(self, value, schema, old, path, rules, root) -> None:
         scope = {"self": to_cel(value, schema, self.defs, root)}

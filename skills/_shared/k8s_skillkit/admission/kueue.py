@@ -385,31 +385,34 @@ def managed_job(obj: dict, old: dict | None = None) -> list:
     return errs + _min_parallelism(obj)
 
 
+def _atoi(raw, where: str):
+    """(int, []) or (None, [the webhook's strconv.Atoi error])."""
+    text = str(raw)
+    try:
+        return int(text, 10), []
+    except ValueError:
+        return None, [field.invalid(where, text, f'strconv.Atoi: parsing "{text}": invalid '
+                                    "syntax", WEBHOOK)]
+
+
 def _max_exec_time(labels: dict) -> list:
     if MAX_EXEC_LABEL not in labels:
         return []
-    raw = str(labels[MAX_EXEC_LABEL])
     where = f"metadata.labels[{MAX_EXEC_LABEL}]"
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        return [field.invalid(where, raw, f'strconv.Atoi: parsing "{raw}": invalid syntax',
-                              WEBHOOK)]
-    return [field.invalid(where, value, "should be greater than 0", WEBHOOK)] if value <= 0 \
-        else []
+    value, errs = _atoi(labels[MAX_EXEC_LABEL], where)
+    if errs or value > 0:
+        return errs
+    return [field.invalid(where, value, "should be greater than 0", WEBHOOK)]
 
 
 def _min_parallelism(job: dict) -> list:
     annotations = (job.get("metadata") or {}).get("annotations") or {}
     if MIN_PARALLELISM not in annotations:
         return []
-    raw = str(annotations[MIN_PARALLELISM])
     where = f"metadata.annotations[{MIN_PARALLELISM}]"
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        return [field.invalid(where, raw, f'strconv.Atoi: parsing "{raw}": invalid syntax',
-                              WEBHOOK)]
+    value, errs = _atoi(annotations[MIN_PARALLELISM], where)
+    if errs:
+        return errs
     spec = job.get("spec") or {}
     pods = spec.get("parallelism", 1)
     pods = 1 if pods is None else pods
