@@ -1,7 +1,9 @@
 """Compile the pinned OpenAPI schemas the `k8s-manifests` validator needs into one small file.
 
-Schemas are never committed: they are derived at bundle-build time from the Go modules
-pinned in `harness/pins.py`, so the validator always matches the local cluster's versions.
+The result is committed as a generated artifact in skills/k8s-manifests/assets/schemas/
+(`python -m harness.skillpack.schemas` rewrites it), so every channel has it: the Claude
+Code plugin loads skills straight from the repository. A test rebuilds it from the Go
+modules pinned in `harness/pins.py` and fails when the committed file differs.
 
 Sources (paths inside each module, checked against the pinned versions):
 - k8s.io/kubernetes        api/openapi-spec/v3/api__v1_openapi.json and apis__*__*_openapi.json
@@ -13,7 +15,8 @@ Sources (paths inside each module, checked against the pinned versions):
 - sigs.k8s.io/lws          config/crd/bases/*.yaml
 
 Output `k8s-schemas.json.gz`: {"format", "sources", "definitions", "kinds", "standard",
-"scope", "scale"} (scale: the specReplicasPath of kinds with a /scale subresource). `kinds` maps "group/version/Kind" (core: "v1/Kind") to a schema; big repeated
+"scope", "scale"} (scale: the specReplicasPath of kinds with a /scale subresource).
+`kinds` maps "group/version/Kind" (core: "v1/Kind") to a schema; big repeated
 subtrees (a PodSpec appears in every workload CRD) are interned once into `definitions` and
 referenced as {"$ref": name}; "d": 1 marks a built-in field that has a default. Custom
 resources keep what the apiextensions-apiserver enforces beyond types: their CEL rules
