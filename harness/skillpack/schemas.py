@@ -212,14 +212,19 @@ def _gvk_key(gvk: dict) -> str:
     return f"{version}/{gvk['kind']}"
 
 
+# The pinned modules the file is compiled from (others, e.g. a Gateway controller, are not
+# read and must not change the file).
+SOURCE_KEYS = ("kubernetes", "gateway-api", *CRD_FOLDERS)
+
+
 def _pinned_dirs() -> dict[str, Path]:
     from harness import gomod  # imported late: building schemas may download modules
-    return {key: gomod.pinned_dir(key) for key in gomod.PINNED_MODULES}
+    return {key: gomod.pinned_dir(key) for key in SOURCE_KEYS}
 
 
 def _sources() -> dict[str, str]:
     from harness import gomod
-    return {module: version for module, version in gomod.PINNED_MODULES.values()}
+    return dict(sorted(gomod.PINNED_MODULES[key] for key in SOURCE_KEYS))
 
 
 COMMITTED = Path(__file__).resolve().parents[2] / "skills" / "k8s-manifests" / BUNDLE_SUBDIR
