@@ -148,7 +148,9 @@ class LocalCluster:
         pid = self._start_kueue(plan["config_path"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"]})
-        kubectl.apply(plan["webhooks"])
+        # Upstream manifests (the server validates them): no client-side OpenAPI read while
+        # dozens of CRDs are being established (it times out on a loaded machine).
+        kubectl.apply(plan["webhooks"], validate=False)
         for proc, objects in ((hardware, plan["hardware"]), (networking, plan["networking"])):
             _wait_applied_or_retry(kubectl, proc, objects, self.log)
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
@@ -374,11 +376,12 @@ def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) ->
 
 def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log) -> None:
     """kubectl reads the apiserver's OpenAPI document before an apply; on a loaded machine
-    that read can time out ("Please retry"). Retry such an apply once, in the foreground."""
+    that read can time out ("Please retry", or "error validating data: Get .../openapi/v2
+    ... context deadline exceeded"). Retry such an apply once, in the foreground."""
     try:
         kubectl.wait_applied(proc)
     except UserError as err:
-        if "Please retry" not in str(err):
+        if "Please retry" not in str(err) and "/openapi/" not in str(err):
             raise
         log("kubectl apply timed out reading the apiserver's answer; retrying once")
         kubectl.apply(objects, validate=False, timeout=180)
