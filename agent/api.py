@@ -1,0 +1,263 @@
+"""The HTTP API (FastAPI; the OpenAPI document is served at /openapi.json, docs at /docs).
+
+Every /v1 route authenticates the bearer token (TokenReview) and authorizes the caller
+(SubjectAccessReview, see agent.auth). Every error is one line of JSON: {"error": "..."}
+with a 4xx/5xx status; no traceback ever reaches a caller.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from fastapi import FastAPI, Header, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sse_starlette.sse import EventSourceResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from agent.auth import AuthError, Caller
+from agent.kube import KubeError
+from agent.service import AgentService, Busy
+from agent.store import CONVERSATIONS, PROPOSALS, Conflict, NotFound
+
+NAME = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, description="what to ask, as a person would type it")
+    conversation: str | None = Field(default=None, pattern=NAME,
+                                     description="continue this conversation (its id)")
+    model_config = {"extra": "forbid"}
+
+
+class DecisionRequest(BaseModel):
+    reason: str = Field(default="", max_length=1000)
+    model_config = {"extra": "forbid"}
+
+
+def create_app(service: AgentService) -> FastAPI:
+    app = FastAPI(title="k8s-skills agent", version="v1",
+                  description="The in-cluster SRE agent: ask questions, read conversations, "
+                              "approve or reject proposed changes. Authenticate with a "
+                              "Kubernetes bearer token; cluster RBAC on agent.k8s-skills.io "
+                              "decides who may ask and who may approve.")
+    app.state.service = service
+    _errors(app)
+    app.add_middleware(BodyLimit, limit=service.settings.max_body_bytes)
+    _observe(app, service)
+    _routes(app, service)
+    return app
+
+
+# --- errors: one line each ------------------------------------------------------------------
+def error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": " ".join(str(message).split())[:500]}, status_code=status)
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(AuthError)
+    async def _auth(request, err: AuthError):
+        response = error(err.status, str(err))
+        if err.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request, err: RequestValidationError):
+        first = (err.errors() or [{}])[0]
+        if first.get("type") == "json_invalid":
+            return error(400, "malformed JSON body: " + str(first.get("ctx", {}).get(
+                "error", "cannot parse")))
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        return error(400 if first.get("type") != "missing" or where else 422,
+                     f"{where}: {first.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request, err: StarletteHTTPException):
+        return error(err.status_code, err.detail)
+
+    for kind, status in ((Conflict, 409), (NotFound, 404), (Busy, 429)):
+        app.add_exception_handler(kind, _handler(status))
+
+    @app.exception_handler(KubeError)
+    async def _kube(request, err: KubeError):
+        return error(502, f"Kubernetes API: {err}")
+
+    @app.exception_handler(Exception)
+    async def _bug(request, err: Exception):
+        return error(500, f"internal error ({type(err).__name__}); see the service log")
+
+
+def _handler(status: int):
+    async def handle(request, err):
+        return error(status, str(err))
+    return handle
+
+
+class BodyLimit:
+    """413 for a body over `limit` bytes, declared or streamed (pure ASGI, nothing buffered
+    beyond the limit)."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return await error(413, f"body over {self.limit} bytes")(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await error(413, f"body over {self.limit} bytes")(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _observe(app: FastAPI, service: AgentService) -> None:
+    @app.middleware("http")
+    async def observe(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        service.metrics.requests.labels(path, str(response.status_code)).inc()
+        if path != "/v1/ask":  # an ask's latency is observed when its stream ends
+            service.metrics.latency.labels(path).observe(time.perf_counter() - started)
+        return response
+
+
+# --- routes -------------------------------------------------------------------------------
+def _routes(app: FastAPI, service: AgentService) -> None:
+    async def allowed(authorization: str | None, verb: str, resource: str,
+                      name: str = "") -> Caller:
+        caller = await asyncio.to_thread(service.auth.authenticate, authorization)
+        await asyncio.to_thread(service.auth.authorize, caller, verb, resource, name)
+        return caller
+
+    @app.get("/healthz", tags=["health"], summary="the process is alive")
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], summary="skills installed, state reachable")
+    async def readyz():
+        if not service.ready:
+            return error(503, "not ready: starting up")
+        try:
+            await asyncio.to_thread(service.store.list, PROPOSALS)
+        except Exception as err:  # noqa: BLE001 - readiness reports, never raises
+            return error(503, f"not ready: cannot read state: {err}")
+        return {"status": "ready", "replica": service.settings.identity,
+                "leader": service.leading, "mode": service.settings.mode,
+                "skills": service.skills}
+
+    @app.get("/metrics", tags=["health"], summary="Prometheus metrics")
+    async def metrics():
+        body = await asyncio.to_thread(service.metrics.render)
+        return Response(body, media_type="text/plain; version=0.0.4")
+
+    @app.get("/v1/whoami", tags=["auth"], summary="who the token belongs to")
+    async def whoami(authorization: str | None = Header(default=None)):
+        caller = await asyncio.to_thread(service.auth.authenticate, authorization)
+        return {"username": caller.username, "groups": list(caller.groups)}
+
+    @app.post("/v1/ask", tags=["ask"], summary="ask a question; the answer streams as "
+              "server-sent events (conversation, tool, evidence, text, proposal, done)")
+    async def ask(body: AskRequest, authorization: str | None = Header(default=None)):
+        if len(body.question) > service.settings.max_question_chars:
+            return error(413, f"question over {service.settings.max_question_chars} "
+                              "characters")
+        caller = await allowed(authorization, "create", "asks")
+        if body.conversation:
+            await _may_continue(caller, body.conversation)
+        stream = service.ask(caller, body.question, body.conversation or "")
+        first = await _first(stream)
+        return EventSourceResponse(_sse(first, stream, service), ping=15)
+
+    async def _may_continue(caller: Caller, name: str) -> None:
+        conv = await asyncio.to_thread(service.store.get, CONVERSATIONS, name)
+        if (conv.get("spec") or {}).get("user") != caller.username:
+            await asyncio.to_thread(service.auth.authorize, caller, "update",
+                                    "conversations", name)
+
+    @app.get("/v1/conversations/{name}", tags=["ask"], summary="one conversation's summary")
+    async def conversation(name: str, authorization: str | None = Header(default=None)):
+        caller = await allowed(authorization, "get", "conversations", name)
+        conv = await asyncio.to_thread(service.get_conversation, caller, name)
+        return {"id": name, "user": conv["spec"].get("user"),
+                "phase": (conv.get("status") or {}).get("phase"),
+                "turns": conv["spec"].get("turns") or []}
+
+    @app.get("/v1/proposals", tags=["proposals"], summary="proposals, oldest first")
+    async def proposals(phase: str = "", authorization: str | None = Header(default=None)):
+        await allowed(authorization, "list", "proposals")
+        return {"proposals": await asyncio.to_thread(service.list_proposals, phase)}
+
+    @app.get("/v1/proposals/{name}", tags=["proposals"], summary="one proposal")
+    async def proposal(name: str, authorization: str | None = Header(default=None)):
+        await allowed(authorization, "get", "proposals", name)
+        return await asyncio.to_thread(service.get_proposal, name)
+
+    @app.post("/v1/proposals/{name}/approve", tags=["proposals"],
+              summary="approve (needs verb approve on proposals)")
+    async def approve(name: str, body: DecisionRequest | None = None,
+                      authorization: str | None = Header(default=None)):
+        caller = await allowed(authorization, "approve", "proposals", name)
+        return await asyncio.to_thread(service.decide, caller, name, True,
+                                       body.reason if body else "")
+
+    @app.post("/v1/proposals/{name}/reject", tags=["proposals"],
+              summary="reject (needs verb reject on proposals)")
+    async def reject(name: str, body: DecisionRequest | None = None,
+                     authorization: str | None = Header(default=None)):
+        caller = await allowed(authorization, "reject", "proposals", name)
+        return await asyncio.to_thread(service.decide, caller, name, False,
+                                       body.reason if body else "")
+
+    @app.get("/v1/findings", tags=["findings"], summary="what the watcher found")
+    async def findings(authorization: str | None = Header(default=None)):
+        await allowed(authorization, "list", "findings")
+        return {"findings": await asyncio.to_thread(service.list_findings)}
+
+    @app.get("/v1/findings/stream", tags=["findings"],
+             summary="new findings as server-sent events, from any replica")
+    async def findings_stream(authorization: str | None = Header(default=None)):
+        await allowed(authorization, "watch", "findings")
+        return EventSourceResponse(service.finding_events(), ping=15)
+
+
+async def _first(stream):
+    """The stream's first event, so a refusal (busy, bad conversation) is still an HTTP
+    status rather than an event inside a 200 stream."""
+    return await stream.__anext__()
+
+
+async def _sse(first, stream, service: AgentService):
+    started = time.perf_counter()
+    try:
+        yield _event(first)
+        async for item in stream:
+            yield _event(item)
+    finally:
+        service.metrics.latency.labels("/v1/ask").observe(time.perf_counter() - started)
+
+
+def _event(item) -> dict:
+    name, data = item
+    return {"event": name, "data": json.dumps(data, default=str)}

@@ -1,0 +1,133 @@
+"""Kubernetes-native auth for the API: TokenReview says who the caller is, a
+SubjectAccessReview on the service's own API group says what they may do.
+
+Rights (group agent.k8s-skills.io, in the service's namespace):
+  create asks            POST /v1/ask
+  get conversations      GET /v1/conversations/{id}
+  list proposals         GET /v1/proposals      (get proposals for one)
+  approve proposals      POST /v1/proposals/{name}/approve   (resourceName = the proposal)
+  reject proposals       POST /v1/proposals/{name}/reject
+  watch findings         GET /v1/findings/stream  (list findings for GET /v1/findings)
+
+Answers are cached for a few seconds per (token digest, check) so a burst of requests does
+not become a burst of reviews; the cache never holds the token itself.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+
+from kubernetes import client
+
+from agent import API_GROUP
+from agent.kube import Kube, KubeError
+
+CACHE_SECONDS = 10.0
+CACHE_MAX = 10000
+
+
+@dataclass(frozen=True)
+class Caller:
+    username: str
+    uid: str = ""
+    groups: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+class AuthError(Exception):
+    """status 401 (who are you) or 403 (you may not); the message is one line."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class Authenticator:
+    def __init__(self, kube: Kube, namespace: str, audiences: list[str] | None = None,
+                 cache_seconds: float = CACHE_SECONDS):
+        self.kube = kube
+        self.namespace = namespace
+        self.audiences = audiences or []
+        self.cache_seconds = cache_seconds
+        self._cache: dict[tuple, tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    # --- the two questions ----------------------------------------------------------
+    def authenticate(self, authorization: str | None) -> Caller:
+        token = bearer_token(authorization)
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        cached = self._get(("authn", digest))
+        if cached is not None:
+            return cached
+        review = client.V1TokenReview(spec=client.V1TokenReviewSpec(
+            token=token, audiences=self.audiences or None))
+        try:
+            result = self.kube.call(self.kube.authn.create_token_review, review)
+        except KubeError as err:
+            raise AuthError(503, f"cannot check the token: TokenReview failed: {err}") from err
+        status = result.status
+        if not status or not status.authenticated or not status.user:
+            raise AuthError(401, "token not accepted by the Kubernetes API (TokenReview)")
+        user = status.user
+        caller = Caller(user.username or "", user.uid or "", tuple(user.groups or ()),
+                        dict(user.extra or {}))
+        self._put(("authn", digest), caller)
+        return caller
+
+    def authorize(self, caller: Caller, verb: str, resource: str, name: str = "") -> None:
+        key = ("authz", caller.username, caller.uid, caller.groups, verb, resource, name)
+        allowed = self._get(key)
+        if allowed is None:
+            allowed = self._review(caller, verb, resource, name)
+            self._put(key, allowed)
+        if not allowed:
+            what = f"{resource}/{name}" if name else resource
+            raise AuthError(403, f"{caller.username} may not {verb} {what} "
+                                 f"({API_GROUP} in namespace {self.namespace})")
+
+    def _review(self, caller: Caller, verb: str, resource: str, name: str) -> bool:
+        attrs = client.V1ResourceAttributes(group=API_GROUP, resource=resource, verb=verb,
+                                            namespace=self.namespace, name=name or None)
+        spec = client.V1SubjectAccessReviewSpec(
+            user=caller.username, uid=caller.uid or None, groups=list(caller.groups) or None,
+            extra={k: list(v) for k, v in caller.extra.items()} or None,
+            resource_attributes=attrs)
+        try:
+            result = self.kube.call(self.kube.authz.create_subject_access_review,
+                                    client.V1SubjectAccessReview(spec=spec))
+        except KubeError as err:
+            raise AuthError(503, f"cannot check access: SubjectAccessReview failed: {err}") \
+                from err
+        return bool(result.status and result.status.allowed)
+
+    # --- cache ------------------------------------------------------------------------
+    def _get(self, key):
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] > time.monotonic():
+                return hit[1]
+            return None
+
+    def _put(self, key, value) -> None:
+        with self._lock:
+            if len(self._cache) >= CACHE_MAX:
+                self._cache.clear()
+            self._cache[key] = (time.monotonic() + self.cache_seconds, value)
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header.
+
+    >>> bearer_token("Bearer abc")
+    'abc'
+    >>> bearer_token(None)
+    Traceback (most recent call last):
+    ...
+    agent.auth.AuthError: no bearer token: send Authorization: Bearer <Kubernetes token>
+    """
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > 16384:
+        raise AuthError(401, "no bearer token: send Authorization: Bearer <Kubernetes token>")
+    return token.strip()
