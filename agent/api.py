@@ -110,24 +110,23 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit:
             return await error(413, f"body over {self.limit} bytes")(scope, receive, send)
-        seen = 0
+        seen, refused = 0, False
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge()
+            if seen > self.limit and not refused:
+                refused = True  # answer now; the app sees the client gone and its reply is dropped
+                await error(413, f"body over {self.limit} bytes")(scope, receive, send)
+                return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await error(413, f"body over {self.limit} bytes")(scope, receive, send)
+        async def guarded_send(message):
+            if not refused:
+                await send(message)
 
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, counted, guarded_send)
 
 
 def _observe(app: FastAPI, service: AgentService) -> None:

@@ -72,10 +72,7 @@ class Informer:
                 stop.wait(2)
 
     def _get(self, params: list[tuple[str, str]], timeout):
-        return self.kube.api.call_api(
-            self.resource.path, "GET", query_params=params, header_params={
-                "Accept": "application/json"}, auth_settings=["BearerToken"],
-            _preload_content=False, _request_timeout=timeout)[0]
+        return self.kube.raw_get(self.resource.path, params, timeout)
 
     def _list(self) -> None:
         objects, rv, token = {}, "", ""
@@ -166,10 +163,7 @@ def discover(kube: Kube, wanted: list[tuple[str, str, str]]) -> list[Resource]:
             found.append(Resource(kind, f"/api/v1/{plural}", "v1"))
             continue
         try:
-            info = json.loads(kube.api.call_api(
-                f"/apis/{group}", "GET", auth_settings=["BearerToken"],
-                header_params={"Accept": "application/json"}, _preload_content=False,
-                _request_timeout=20)[0].data)
+            info = json.loads(kube.raw_get(f"/apis/{group}", timeout=20).data)
         except Exception:  # noqa: BLE001 - not served: skipped
             continue
         version = (info.get("preferredVersion") or {}).get("groupVersion")

@@ -76,6 +76,19 @@ class Kube:
         except ApiException as err:
             raise kube_error(err) from err
 
+    def raw_get(self, path: str, params: list[tuple[str, str]] | None = None, timeout=60):
+        """GET `path` unparsed: the urllib3 response, streamable (lists and watches of plain
+        dicts, without the typed models' cost). ApiException on a non-2xx answer."""
+        method, url, headers, _, _ = self.api.param_serialize(
+            "GET", path, query_params=params or [], header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"])
+        response = self.api.call_api(method, url, header_params=headers,
+                                     _request_timeout=timeout)
+        if not 200 <= response.status <= 299:
+            body = response.read()
+            raise ApiException(status=response.status, reason=response.reason, body=body)
+        return response.response
+
     def whoami(self) -> str:
         review = self.call(self.authn.create_self_subject_review,
                            client.V1SelfSubjectReview())

@@ -57,10 +57,10 @@ class ToolPolicy:
         self.propose_tool = propose_tool
 
     # --- the hook's entry point -------------------------------------------------------
-    def decide(self, tool: str, tool_input: dict) -> Decision:
+    def decide(self, tool: str, tool_input: dict, call_id: str = "") -> Decision:
         try:
             if tool == "Bash":
-                return self.bash(str((tool_input or {}).get("command") or ""))
+                return self.bash(str((tool_input or {}).get("command") or ""), call_id)
             if tool == "Skill":
                 return Decision(True, "loading a skill's instructions")
             if tool in READ_ONLY_TOOLS:
@@ -72,19 +72,19 @@ class ToolPolicy:
             return Decision(False, f"policy error ({type(err).__name__}): refused")
 
     # --- Bash ---------------------------------------------------------------------------
-    def bash(self, command: str) -> Decision:
+    def bash(self, command: str, call_id: str = "") -> Decision:
+        """The guard judges (and its audit log records) every command first; then the
+        allowlist; a command runs only when both say yes."""
         if not command.strip() or len(command) > MAX_COMMAND:
             return Decision(False, f"empty command or longer than {MAX_COMMAND} characters")
-        segments, problem = split_pipeline(command)
-        if problem:
-            return Decision(False, problem)
-        for words in segments:
-            problem = self._command_problem(words)
-            if problem:
-                return Decision(False, problem)
         if self.guard is None:
             return Decision(False, "no guard configured: refused")
-        verdict = self.guard(command)
+        verdict = self.guard(command, call_id) if call_id else self.guard(command)
+        segments, problem = split_pipeline(command)
+        for words in segments:
+            problem = problem or self._command_problem(words)
+        if problem:
+            return Decision(False, problem, verdict)
         if verdict.get("decision") != "allow":
             why = "; ".join(verdict.get("reasons") or []) or "not allowed"
             return Decision(False, f"k8s-rbac guard: {verdict.get('decision')}: {why}",

@@ -157,7 +157,8 @@ class AgentService(FindingsFeed):
         self.audit.record("ask", f"answered: {' '.join(question.split())[:200]}",
                           who=caller.username, conversation=name,
                           result="failed: " + result.error if result.error else "answered",
-                          signals=[e["command"] for e in result.evidence if e["command"]])
+                          signals=[e["command"] for e in result.evidence
+                                   if e["command"] and not e.get("refused")])
         if result.error:
             yield "error", {"message": result.error, "conversation": name}
         yield "done", {"conversation": name, "answer": result.answer,
@@ -177,16 +178,20 @@ class AgentService(FindingsFeed):
         async def propose(args: dict) -> dict:
             return await asyncio.to_thread(self.propose, caller, conversation, args)
 
-        def on_tool(tool: str, tool_input: dict, decision) -> None:
+        def on_tool(tool: str, tool_input: dict, decision, call_id: str) -> None:
             self.metrics.tool_calls.labels(tool, "allow" if decision.allowed else "deny").inc()
-            if tool != "Bash" or not decision.guard:  # the guard logged what it judged
+            if tool == "Bash" and decision.guard:  # the guard logged the command itself
+                if not decision.allowed:
+                    guard.result(call_id, f"blocked: {decision.reason}")
+            else:
                 self.audit.record("tool", f"{tool}: {str(tool_input)[:200]}",
                                   who=caller.username, conversation=conversation,
                                   decision="allow" if decision.allowed else "deny",
                                   result="" if decision.allowed else "blocked",
                                   reasons=[decision.reason])
 
-        policy = ToolPolicy(self.workspace.project, guard=lambda c: guard.check(c),
+        policy = ToolPolicy(self.workspace.project,
+                            guard=lambda c, call_id="": guard.check(c, record_id=call_id),
                             propose_tool=PROPOSE)
         return SessionConfig(workdir=str(self.workspace.project), env=env, model=s.model,
                              max_turns=s.max_turns, timeout=s.ask_timeout, policy=policy,

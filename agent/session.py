@@ -79,6 +79,7 @@ class Session:
         self.events: asyncio.Queue = asyncio.Queue()
         self.result = AskResult()
         self._calls: dict[str, dict] = {}
+        self._refused: set[str] = set()
 
     async def run(self) -> AskResult:
         try:
@@ -115,14 +116,17 @@ class Session:
     async def _pre_tool_use(self, hook_input, tool_use_id, context) -> dict:
         tool = str(hook_input.get("tool_name") or "")
         tool_input = hook_input.get("tool_input") or {}
-        decision = await asyncio.to_thread(self.cfg.policy.decide, tool, tool_input)
+        decision = await asyncio.to_thread(self.cfg.policy.decide, tool, tool_input,
+                                           tool_use_id or "")
         if self.cfg.on_tool:
-            await asyncio.to_thread(self.cfg.on_tool, tool, tool_input, decision)
+            await asyncio.to_thread(self.cfg.on_tool, tool, tool_input, decision,
+                                    tool_use_id or "")
         await self.events.put(("tool", {"id": tool_use_id or "", "tool": tool,
                                         "input": _short(tool_input), "allowed":
                                         decision.allowed, "reason": decision.reason}))
         if not decision.allowed:
             self.result.refused += 1
+            self._refused.add(tool_use_id or "")
         return {"hookSpecificOutput": {
             "hookEventName": "PreToolUse",
             "permissionDecision": "allow" if decision.allowed else "deny",
@@ -185,6 +189,7 @@ class Session:
                 (str(call["input"].get("skill", "")) if call["tool"] == "Skill" else ""),
                 "script": match.group(2) if match else "",
                 "exit_code": exit_code(text, bool(block.is_error)),
+                "refused": block.tool_use_id in self._refused,
                 "output": clip(text)}
         if call["tool"] != "Skill":
             self.result.evidence.append(item)
