@@ -143,8 +143,8 @@ class Applier:
             "at": now(), "by": self.settings.identity, "changes": fresh["changes"],
             "resourceVersion": (applied.get("metadata") or {}).get("resourceVersion")},
             actor=self.settings.identity, claimedAt=now())
-        post_event(self.kube, target, "AgentApplied", f"{note} (proposal {name}, approved "
-                   f"by {obj.get('status', {}).get('approvedBy', '?')})", self.settings.identity)
+        self._event(target, "AgentApplied", f"{note} (proposal {name}, approved by "
+                    f"{obj.get('status', {}).get('approvedBy', '?')})")
         self._audit("apply", obj, f"applied {name}: {fresh['sentence']}", "applied",
                     before=json.dumps(fresh["changes"])[:500])
         return self.verify(self.store.get(PROPOSALS, name))
@@ -164,9 +164,9 @@ class Applier:
         new_phase = "Verified" if ok else "VerificationFailed"
         self.store.transition(name, {"Applied"}, new_phase, verification=outcome,
                               actor=self.settings.identity)
-        post_event(self.kube, _target_ref(spec, None), "AgentVerified" if ok else
-                   "AgentVerificationFailed", f"{detail} (proposal {name})",
-                   self.settings.identity, warning=not ok, action="Verify")
+        self._event(_target_ref(spec, None), "AgentVerified" if ok else
+                    "AgentVerificationFailed", f"{detail} (proposal {name})", warning=not ok,
+                    action="Verify")
         self._audit("verify", obj, f"verified {name}: {detail}", new_phase)
         return new_phase
 
@@ -253,6 +253,16 @@ class Applier:
                      f"{spec['target']['name']}"
 
     # --- bookkeeping ------------------------------------------------------------------------
+    def _event(self, target: dict, reason: str, note: str, **kwargs) -> None:
+        """An Event on the changed object; failing to record one never undoes a change,
+        it is logged and audited instead."""
+        try:
+            post_event(self.kube, target, reason, note, self.settings.identity, **kwargs)
+        except KubeError as err:
+            log.warning("%s", err)
+            self.audit.record("apply", f"no Event recorded: {err}", who=self.settings.identity,
+                              result="event failed")
+
     def _auto_apply(self, spec: dict) -> bool:
         s, target = self.settings, spec["target"]
         return (s.mode == "operator" and target.get("namespace") in s.auto_apply_namespaces

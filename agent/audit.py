@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import secrets
 import threading
 
 from kubernetes import client
@@ -59,8 +60,8 @@ def post_event(kube: Kube, target: dict, reason: str, note: str, identity: str,
     namespace = target.get("namespace") or "default"
     stamp = _dt.datetime.now(_dt.timezone.utc)
     event = client.EventsV1Event(
-        metadata=client.V1ObjectMeta(generate_name=f"{target.get('name', 'object')}.",
-                                     namespace=namespace),
+        metadata=client.V1ObjectMeta(name=f"{target.get('name', 'object')}."
+                                          f"{secrets.token_hex(8)}", namespace=namespace),
         event_time=stamp, action=action, reason=reason, note=note[:1024],
         type="Warning" if warning else "Normal",
         reporting_controller="agent.k8s-skills.io/applier",
