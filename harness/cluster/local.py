@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from harness import pins, yamlio
-from harness.cluster import (build, crds, kueue, kwok_stages, node, paths, pki, procs,
+from harness.cluster import (access, build, crds, kueue, kwok_stages, node, paths, pki, procs,
                              topology)
 from harness.cluster.envoy_gateway import config as eg_config
 from harness.cluster.envoy_gateway import process as eg_process
@@ -209,10 +209,11 @@ class LocalCluster:
         # Stages are API objects (Stage CRD), so scenarios and tests can add fault stages
         # to a running cluster; ours are applied before the first node exists.
         argv = kwokctl_create_argv(self.name, self.kubeconfig, port) + [
-            "--enable-crds=Stage"] + extra_args({
+            "--enable-crds=Stage", access.audit_policy_flag(self.dir)] + extra_args({
                 # A throwaway cluster: etcd need not fsync every write.
                 "etcd": [("unsafe-no-fsync", "true")],
-                "kube-apiserver": apiserver_args,
+                # Users with tokens (TokenReview tests need people, not only ServiceAccounts).
+                "kube-apiserver": apiserver_args + access.apiserver_args(self.dir),
                 # KWOK keeps its hands off the real node: only nodes annotated as fake.
                 "kwok-controller": [("manage-all-nodes", "false"), (
                     "manage-nodes-with-annotation-selector",

@@ -1,0 +1,376 @@
+"""The agent service on the local cluster: replicas and the applier as local processes, each
+with its own ServiceAccount token, callers with real tokens (ServiceAccounts and the
+cluster's users), the fake Anthropic API playing Claude (scripted; never a model's result).
+
+Ground truth comes from the real components: the scheduler's FailedScheduling (the fault),
+the apiserver's TokenReview / SubjectAccessReview answers and RBAC (who may do what), its
+audit log (which identity wrote what), KWOK running the fixed pods, and the k8s-troubleshooting
+skill's own diagnosis before and after the change.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+from agent.chart import generated_rules
+from agent.client import AgentClient, ApiError
+from harness.cluster import access
+from harness.evals.agents.skills import built_bundles
+from tests.agent.testbed import ScriptRouter, Testbed
+
+pytestmark = pytest.mark.live
+
+TRIAGE = "python3 .claude/skills/k8s-troubleshooting/scripts/triage.py"
+H100 = {"nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"}
+
+
+def wait_for(check, timeout: float, what: str, interval: float = 1.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def trainer(name: str, gpus: str) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}}, "spec": {
+                         "nodeSelector": H100,
+                         "containers": [_container(gpus)]}}}}
+
+
+def _container(gpus: str) -> dict:
+    return {"name": "train", "image": "team/trainer:2.1",
+            "resources": {"limits": {"nvidia.com/gpu": gpus}}}
+
+
+@pytest.fixture(scope="module")
+def kc(kubectl_env):
+    def run(*args, stdin=None, check=True, timeout=120):
+        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
+                              env=kubectl_env, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)}: {proc.stderr}")
+        return proc
+    return run
+
+
+@pytest.fixture(scope="module")
+def users(live_cluster):
+    found = access.read_users(live_cluster["cluster"].dir) if live_cluster["cluster"] else {}
+    if not found:
+        pytest.skip("this cluster has no static-token users (only the local provider has)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def skills_dist():
+    return str(built_bundles())
+
+
+@pytest.fixture(scope="module")
+def shop(kc):
+    name = f"shop-{uuid.uuid4().hex[:6]}"
+    kc("create", "namespace", name)
+    for obj in (trainer("trainer", "100"), trainer("stuck", "64")):
+        obj["metadata"]["namespace"] = name
+        kc("apply", "-f", "-", stdin=json.dumps(obj))
+    wait_for(lambda: "FailedScheduling" in kc("get", "events", "-n", name).stdout, 60,
+             "the scheduler's FailedScheduling for trainer")
+    yield name
+    kc("delete", "namespace", name, "--wait=false", check=False)
+
+
+def scripts(shop: str) -> dict:
+    fixed = {"spec": {"template": {"spec": {"containers": [_container("1")]}}}}
+    return {
+        "why is trainer pending": [
+            {"skill": "k8s-troubleshooting"},
+            {"bash": f"{TRIAGE} -n {shop} trainer"},
+            {"tool": "propose_change", "input": {
+                "summary": "trainer: ask for 1 GPU (no node has 100)",
+                "reason": "The scheduler reports Insufficient nvidia.com/gpu: the pod asks "
+                          "for 100 GPUs and the largest node has 8.",
+                "evidence": ["FailedScheduling: Insufficient nvidia.com/gpu"],
+                "target": {"apiVersion": "apps/v1", "kind": "Deployment",
+                           "namespace": shop, "name": "trainer"},
+                "patch": fixed,
+                "verify": {"skill": "k8s-troubleshooting", "script": "triage.py",
+                           "args": ["-n", shop, "trainer"],
+                           "cause": "unschedulable_insufficient"}}},
+            {"say": "trainer asks for 100 GPUs; proposed 1 (scripted)."}],
+        "scale web": [
+            {"bash": f"kubectl scale deployment stuck -n {shop} --replicas=5"},
+            {"bash": f"kubectl delete pods --all -n {shop}"},
+            {"bash": f"kubectl get pods -n {shop}; kubectl delete ns {shop}"},
+            {"tool": "propose_change", "input": {
+                "summary": "scale stuck to 5", "reason": "scripted attempt",
+                "target": {"apiVersion": "apps/v1", "kind": "Deployment",
+                           "namespace": shop, "name": "stuck"},
+                "patch": {"spec": {"replicas": 5}}}},
+            {"say": "I could not change anything (scripted)."}],
+    }
+
+
+@pytest.fixture(scope="module")
+def fake(shop):
+    with ScriptRouter(scripts(shop)) as api:
+        yield api
+
+
+def chart_values(users: dict) -> dict:
+    return {"rbac": {"rules": generated_rules({"semi-autonomous": ["apps/deployments"]}),
+                     "approvers": {"users": ["alice"]},
+                     "askers": {"users": ["bob", "alice"]}}}
+
+
+@pytest.fixture(scope="module")
+def semi(kc, kubectl_env, shop, fake, skills_dist, users):
+    """semi-autonomous: two replicas and the applier."""
+    ns = f"agent-{uuid.uuid4().hex[:6]}"
+    kc("create", "namespace", ns)
+    bed = Testbed(kc, kubectl_env, ns, mode="semi-autonomous", write_namespaces=[shop],
+                  values=chart_values(users))
+    bed.env.update({"K8S_AGENT_DIAGNOSE_EVERY": "2"})
+    try:
+        bed.install()
+        for name in ("r1", "r2"):
+            bed.start_replica(name, fake.url, skills_dist, "--pending-minutes", "0.05",
+                              wait=False)
+        bed.start_applier(fake.url, skills_dist)
+        for name in ("r1", "r2"):
+            bed.wait_ready(name)
+        yield bed
+    finally:
+        bed.stop()
+        kc("delete", "namespace", ns, "--wait=false", check=False)
+
+
+def client(bed: Testbed, replica: str, token: str) -> AgentClient:
+    return AgentClient(bed.urls[replica], token, timeout=300)
+
+
+def proposal_when(bed, token, name, phases, timeout=120):
+    api = client(bed, "r1", token)
+    return wait_for(lambda: (lambda p: p if p["phase"] in phases else None)(
+        api.get(f"/v1/proposals/{name}")), timeout, f"proposal {name} in {phases}")
+
+
+# --- the ask, the proposal, the approval, the apply ----------------------------------------
+@pytest.fixture(scope="module")
+def asked(semi, users, shop):
+    events = list(client(semi, "r2", users["bob"]["token"]).ask(
+        f"why is trainer pending in {shop}?"))
+    return events
+
+
+def test_an_ask_is_answered_with_the_skills_evidence(asked, shop):
+    names = [e for e, _ in asked]
+    assert names[0] == "conversation" and names[-1] == "done"
+    done = asked[-1][1]
+    assert done["scripted"] is True and done["model"]  # labelled: not a model's answer
+    triage = [d for e, d in asked if e == "evidence" and d.get("script") == "triage.py"]
+    assert triage and triage[0]["skill"] == "k8s-troubleshooting"
+    # the skill read the real scheduler's verdict (kube-scheduler's own wording)
+    assert "unschedulable_insufficient" in triage[0]["output"] or \
+        "Insufficient nvidia.com/gpu" in triage[0]["output"]
+    assert done["evidence"] and done["proposals"]
+
+
+def test_the_proposal_is_dry_run_refused_to_others_approved_applied_verified(
+        asked, semi, users, shop, kc):
+    name = asked[-1][1]["proposals"][0]
+    alice, bob, mallory = (users[u]["token"] for u in ("alice", "bob", "mallory"))
+    waiting = proposal_when(semi, bob, name, {"AwaitingApproval"})
+    dry = waiting["status"]["dryRun"]
+    assert dry["ok"] and "nvidia.com/gpu" in dry["diff"]  # the apiserver's dry-run result
+    for token in (bob, mallory):
+        with pytest.raises(ApiError) as refused:
+            client(semi, "r1", token).post(f"/v1/proposals/{name}/approve", {})
+        assert refused.value.status == 403 and "may not approve" in refused.value.message
+    assert kc("get", "deploy", "trainer", "-n", shop, "-o",
+              "jsonpath={.spec.template.spec.containers[0].resources.limits}").stdout \
+        .count("100")  # nothing changed before the approval
+    approved = client(semi, "r2", alice).post(f"/v1/proposals/{name}/approve",
+                                              {"reason": "checked the node sizes"})
+    assert approved["phase"] == "Approved" and approved["status"]["approvedBy"] == "alice"
+    done = proposal_when(semi, alice, name, {"Verified", "VerificationFailed", "Failed"}, 180)
+    assert done["phase"] == "Verified", done["status"]
+    assert "no unschedulable_insufficient" in done["status"]["verification"]["result"]
+    # KWOK runs the fixed pod: the change resolved the fault
+    assert wait_for(lambda: "Running" in kc("get", "pods", "-n", shop, "-l", "app=trainer",
+                                             "-o", "jsonpath={.items[*].status.phase}").stdout,
+                    60, "trainer running")
+
+
+def test_the_change_is_audited_and_recorded_as_an_event(asked, semi, users, shop, kc,
+                                                        live_cluster):
+    name = asked[-1][1]["proposals"][0]
+    proposal_when(semi, users["alice"]["token"], name, {"Verified"}, 180)
+    records = [json.loads(line) for line in semi.audit_log.read_text().splitlines()]
+    events = {r.get("event") for r in records if r.get("proposal") == name}
+    assert {"proposal", "dry-run", "approval", "apply", "verify"} <= events
+    assert any(r.get("event") == "ask" for r in records)
+    assert any("triage.py" in (r.get("command") or "") for r in records)  # the tool call
+    summary = subprocess.run([sys.executable, "-m", "harness.cli", "audit", "--log",
+                              str(semi.audit_log)], capture_output=True, text=True,
+                             timeout=60).stdout
+    assert f"approved {name}" in summary and f"applied {name}" in summary
+    notes = kc("get", "events.events.k8s.io", "-n", shop, "-o", "json").stdout
+    applied = [e for e in json.loads(notes)["items"] if e.get("reason") == "AgentApplied"]
+    assert applied and applied[0]["regarding"]["name"] == "trainer"
+    assert "nvidia.com/gpu" in applied[0]["note"] and "approved by alice" in applied[0]["note"]
+    # the apiserver's own audit log: the Deployment was written by the applier alone
+    writers = _writers(live_cluster, "deployments", shop, "trainer")
+    assert f"system:serviceaccount:{semi.namespace}:agent-applier" in writers
+    assert not [w for w in writers if w.startswith(f"system:serviceaccount:{semi.namespace}")
+                and not w.endswith(":agent-applier")]
+
+
+def _writers(live_cluster, resource: str, namespace: str, name: str = "") -> set[str]:
+    cluster = live_cluster["cluster"]
+    path = access.audit_log(cluster.kwok_workdir, cluster.name)
+    writers = set()
+    for line in path.read_text().splitlines():
+        entry = json.loads(line)
+        ref = entry.get("objectRef") or {}
+        if ref.get("resource") == resource and ref.get("namespace") == namespace and \
+                (not name or ref.get("name") == name) and entry.get("verb") != "get":
+            writers.add(entry["user"]["username"])
+    return writers
+
+
+# --- the watcher, on the leader only -----------------------------------------------------------
+def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, users, shop):
+    token = users["bob"]["token"]
+    finding = wait_for(lambda: next((f for f in client(semi, "r1", token).get(
+        "/v1/findings")["findings"] if f["objectRef"].endswith(f"{shop}/stuck")
+        or f"/{shop}/stuck" in f["objectRef"]), None), 120, "a finding about stuck")
+    assert finding["cause"] == "unschedulable_insufficient"
+    assert finding["skill"] == "k8s-troubleshooting"
+    assert finding["status"]["publishedBy"] == semi.lease_holder()
+    summarised = wait_for(lambda: next((f for f in client(semi, "r2", token).get(
+        "/v1/findings")["findings"] if f["name"] == finding["name"]
+        and ("summary" in f["status"] or "summarySkipped" in f["status"])), None), 120,
+        "the finding's summary")
+    assert summarised["status"].get("summaryScripted") is True
+    # deduplicated: later passes do not publish it again
+    time.sleep(6)
+    again = [f for f in client(semi, "r2", token).get("/v1/findings")["findings"]
+             if f["objectRef"] == finding["objectRef"] and f["cause"] == finding["cause"]]
+    assert len(again) == 1
+
+
+# --- refusals ------------------------------------------------------------------------------------
+def _raw(url: str, body: bytes, headers: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url + "/v1/ask", data=body, method="POST",
+                                     headers={"Content-Type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {}
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_bad_requests_get_one_line_4xx(semi, users):
+    url = semi.urls["r1"]
+    bob = {"Authorization": f"Bearer {users['bob']['token']}"}
+    cases = [
+        (b'{"question": "x"}', {}, 401, "bearer token"),
+        (b'{"question": "x"}', {"Authorization": "Bearer not-a-token"}, 401, "TokenReview"),
+        (b'{"question": "x"}', {"Authorization": f"Bearer {users['mallory']['token']}"},
+         403, "mallory may not create asks"),
+        (b'{"question": ', bob, 400, "malformed JSON"),
+        (b'{"question": 5}', bob, 400, "question"),
+        (json.dumps({"question": "x" * 20000}).encode(), bob, 413, "bytes"),
+    ]
+    for body, headers, status, text in cases:
+        got, error = _raw(url, body, headers)
+        assert got == status and text in error["error"] and "\n" not in error["error"]
+
+
+def test_serviceaccounts_are_callers_too(semi, kc):
+    """A ServiceAccount without a binding is refused; the server's own is not an asker."""
+    kc("create", "serviceaccount", "bot", "-n", semi.namespace)
+    token = semi.token("bot")
+    with pytest.raises(ApiError) as refused:
+        client(semi, "r1", token).get("/v1/proposals")
+    assert refused.value.status == 403
+    assert f"system:serviceaccount:{semi.namespace}:bot may not list proposals" in \
+        refused.value.message
+
+
+# --- advisory mode ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def advisory(kc, kubectl_env, fake, skills_dist, users):
+    ns = f"agent-adv-{uuid.uuid4().hex[:6]}"
+    kc("create", "namespace", ns)
+    bed = Testbed(kc, kubectl_env, ns, mode="advisory",
+                  values={"rbac": {"approvers": {"users": ["alice"]},
+                                   "askers": {"users": ["alice", "bob"]}}})
+    try:
+        bed.install()
+        bed.start_replica("a1", fake.url, skills_dist, "--no-watcher")
+        yield bed
+    finally:
+        bed.stop()
+        kc("delete", "namespace", ns, "--wait=false", check=False)
+
+
+def test_in_advisory_mode_no_write_reaches_the_apiserver(advisory, users, shop, kc,
+                                                         live_cluster):
+    before = kc("get", "deploy", "stuck", "-n", shop, "-o",
+                "jsonpath={.metadata.generation}/{.spec.replicas}").stdout
+    pods_before = kc("get", "pods", "-n", shop, "-o", "name").stdout
+    events = list(client(advisory, "a1", users["bob"]["token"]).ask(
+        f"please scale web (stuck) in {shop}"))
+    refused = [d for e, d in events if e == "tool" and not d["allowed"]]
+    assert len(refused) == 3  # scale, delete, and the `;` chain
+    proposal = next(d for e, d in events if e == "proposal")
+    assert proposal["phase"] == "Advisory"
+    with pytest.raises(ApiError) as conflict:
+        client(advisory, "a1", users["alice"]["token"]).post(
+            f"/v1/proposals/{proposal['name']}/approve", {})
+    assert conflict.value.status == 409 and "advisory mode" in conflict.value.message
+    assert kc("get", "deploy", "stuck", "-n", shop, "-o",
+              "jsonpath={.metadata.generation}/{.spec.replicas}").stdout == before
+    assert kc("get", "pods", "-n", shop, "-o", "name").stdout == pods_before
+    # the apiserver saw no write from any of the agent's identities outside its own state
+    prefix = f"system:serviceaccount:{advisory.namespace}:"
+    assert not [w for w in _writers(live_cluster, "deployments", shop) |
+                _writers(live_cluster, "pods", shop) if w.startswith(prefix)]
+    # and RBAC is the boundary even without the hook: the reader identity cannot write
+    reader = advisory.kubeconfig_for("agent-reader")
+    proc = kc("--kubeconfig", reader, "scale", "deployment", "stuck", "-n", shop,
+              "--replicas=5", check=False)
+    assert proc.returncode != 0 and "forbidden" in proc.stderr.lower()
+
+
+# --- high availability: kill the leader -----------------------------------------------------------
+def test_killing_the_leader_moves_leadership_within_the_lease_and_loses_nothing(
+        semi, users, asked):
+    token = users["alice"]["token"]
+    before = {p["name"] for p in client(semi, "r1", token).get("/v1/proposals")["proposals"]}
+    conversation = asked[0][1]["id"]
+    leader = wait_for(semi.lease_holder, 30, "a Lease holder")
+    survivor = "r2" if leader == "r1" else "r1"
+    killed_at = time.monotonic()
+    semi.kill(leader)
+    moved = wait_for(lambda: semi.lease_holder() == survivor, 30, "the Lease to move")
+    took = time.monotonic() - killed_at
+    assert moved and took <= 6 + 2 + 1, f"leadership moved after {took:.1f}s (Lease 6 s)"
+    after = {p["name"] for p in client(semi, survivor, token).get("/v1/proposals")["proposals"]}
+    assert before <= after
+    conv = client(semi, survivor, token).get(f"/v1/conversations/{conversation}")
+    assert conv["turns"] and conv["turns"][0]["scripted"] is True
+    ready = json.loads(urllib.request.urlopen(semi.urls[survivor] + "/readyz").read())
+    assert ready["leader"] is True
