@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from agent.chart import CHART
-from harness import gomod
+from harness import gomod, pins
 from harness.errors import UserError
 
 HELM_MODULE = "helm.sh/helm/v3/cmd/helm"
@@ -46,14 +46,16 @@ def helm_path(build: bool = True) -> str:
     return str(exe)
 
 
-def template(release: str, namespace: str, values: dict, chart: Path = CHART) -> list[dict]:
+def template(release: str, namespace: str, values: dict, chart: Path = CHART,
+             kube_version: str = pins.KUBERNETES) -> list[dict]:
     """`helm template` with `values` (as a values file); the rendered objects. A chart
     `fail` (bad values) is a UserError with helm's own message."""
     values_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"k8s-agent-values-{os.getpid()}.yaml"
     values_file.write_text(yaml.safe_dump(values))
     try:
         proc = subprocess.run([helm_path(), "template", release, str(chart), "--namespace",
-                               namespace, "--include-crds", "-f", str(values_file)],
+                               namespace, "--include-crds", "--kube-version", kube_version,
+                               "-f", str(values_file)],
                               capture_output=True, text=True, timeout=120,
                               env={**os.environ, "HELM_CACHE_HOME": str(cache_bin().parent),
                                    "HELM_CONFIG_HOME": str(cache_bin().parent),

@@ -75,7 +75,7 @@ def bench_asks(kc, env: dict, asks: int, concurrency: int) -> dict:
     try:
         bed.install()
         kc("create", "serviceaccount", "bench-asker", "-n", ns)
-        kc("create", "rolebinding", "bench-asker", "--clusterrole=agent-asker",
+        kc("create", "rolebinding", "bench-asker", f"--clusterrole={ns}-agent-asker",
            f"--serviceaccount={ns}:bench-asker", "-n", ns)
         token = bed.token("bench-asker")
         with ScriptRouter({"bench": script}) as fake:

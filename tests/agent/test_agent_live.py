@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -65,8 +66,14 @@ def kc(kubectl_env):
 
 
 @pytest.fixture(scope="module")
-def users(live_cluster):
-    found = access.read_users(live_cluster["cluster"].dir) if live_cluster["cluster"] else {}
+def cluster_dir(kubeconfig) -> Path:
+    """The local provider keeps its kubeconfig, users.csv and kwok/ in one folder."""
+    return Path(kubeconfig).parent
+
+
+@pytest.fixture(scope="module")
+def users(cluster_dir):
+    found = access.read_users(cluster_dir)
     if not found:
         pytest.skip("this cluster has no static-token users (only the local provider has)")
     return found
@@ -95,7 +102,10 @@ def scripts(shop: str) -> dict:
     return {
         "why is trainer pending": [
             {"skill": "k8s-troubleshooting"},
-            {"bash": f"{TRIAGE} -n {shop} trainer"},
+            # the dump form: the script's live mode also reads Secrets, which the agent's
+            # read-only identity may not (k8s-rbac's advisory role excludes them)
+            {"bash": f"kubectl get pods,events,nodes,deployments,replicasets -n {shop} "
+                     f"-o json | {TRIAGE} -f - -n {shop} trainer"},
             {"tool": "propose_change", "input": {
                 "summary": "trainer: ask for 1 GPU (no node has 100)",
                 "reason": "The scheduler reports Insufficient nvidia.com/gpu: the pod asks "
@@ -213,7 +223,7 @@ def test_the_proposal_is_dry_run_refused_to_others_approved_applied_verified(
 
 
 def test_the_change_is_audited_and_recorded_as_an_event(asked, semi, users, shop, kc,
-                                                        live_cluster):
+                                                        cluster_dir):
     name = asked[-1][1]["proposals"][0]
     proposal_when(semi, users["alice"]["token"], name, {"Verified"}, 180)
     records = [json.loads(line) for line in semi.audit_log.read_text().splitlines()]
@@ -230,15 +240,14 @@ def test_the_change_is_audited_and_recorded_as_an_event(asked, semi, users, shop
     assert applied and applied[0]["regarding"]["name"] == "trainer"
     assert "nvidia.com/gpu" in applied[0]["note"] and "approved by alice" in applied[0]["note"]
     # the apiserver's own audit log: the Deployment was written by the applier alone
-    writers = _writers(live_cluster, "deployments", shop, "trainer")
+    writers = _writers(cluster_dir, "deployments", shop, "trainer")
     assert f"system:serviceaccount:{semi.namespace}:agent-applier" in writers
     assert not [w for w in writers if w.startswith(f"system:serviceaccount:{semi.namespace}")
                 and not w.endswith(":agent-applier")]
 
 
-def _writers(live_cluster, resource: str, namespace: str, name: str = "") -> set[str]:
-    cluster = live_cluster["cluster"]
-    path = access.audit_log(cluster.kwok_workdir, cluster.name)
+def _writers(cluster_dir: Path, resource: str, namespace: str, name: str = "") -> set[str]:
+    path = access.audit_log(cluster_dir / "kwok", cluster_dir.name)
     writers = set()
     for line in path.read_text().splitlines():
         entry = json.loads(line)
@@ -327,7 +336,7 @@ def advisory(kc, kubectl_env, fake, skills_dist, users):
 
 
 def test_in_advisory_mode_no_write_reaches_the_apiserver(advisory, users, shop, kc,
-                                                         live_cluster):
+                                                         cluster_dir):
     before = kc("get", "deploy", "stuck", "-n", shop, "-o",
                 "jsonpath={.metadata.generation}/{.spec.replicas}").stdout
     pods_before = kc("get", "pods", "-n", shop, "-o", "name").stdout
@@ -346,8 +355,8 @@ def test_in_advisory_mode_no_write_reaches_the_apiserver(advisory, users, shop, 
     assert kc("get", "pods", "-n", shop, "-o", "name").stdout == pods_before
     # the apiserver saw no write from any of the agent's identities outside its own state
     prefix = f"system:serviceaccount:{advisory.namespace}:"
-    assert not [w for w in _writers(live_cluster, "deployments", shop) |
-                _writers(live_cluster, "pods", shop) if w.startswith(prefix)]
+    assert not [w for w in _writers(cluster_dir, "deployments", shop) |
+                _writers(cluster_dir, "pods", shop) if w.startswith(prefix)]
     # and RBAC is the boundary even without the hook: the reader identity cannot write
     reader = advisory.kubeconfig_for("agent-reader")
     proc = kc("--kubeconfig", reader, "scale", "deployment", "stuck", "-n", shop,

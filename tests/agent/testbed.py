@@ -50,6 +50,8 @@ def free_port() -> int:
 
 
 class Testbed:
+    __test__ = False  # a helper, not a test class
+
     def __init__(self, kubectl, kubectl_env: dict, namespace: str, mode: str = "advisory",
                  write_namespaces: list[str] | None = None, values: dict | None = None,
                  release: str = "agent"):

@@ -24,3 +24,6 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- /* Cluster-scoped objects carry the namespace too: two releases of the same name in
+two namespaces must not share (and overwrite) one ClusterRoleBinding. */ -}}
+{{- define "agent.clusterName" -}}{{ printf "%s-%s" .Release.Namespace (include "agent.name" .) | trunc 52 | trimSuffix "-" }}{{- end -}}
