@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 	$(BIN)/k8s-skills cluster build
+	$(BIN)/k8s-skills agent helm-build
 
 demo: setup
 	$(BIN)/k8s-skills cluster up

@@ -61,6 +61,17 @@ class Settings:
             raise UserError("auto-apply namespaces/kinds are for --mode operator only")
         if not self.identity:
             self.identity = f"{socket.gethostname()}-{os.getpid()}"
+        self._fit_lease()
+
+    def _fit_lease(self) -> None:
+        """The client library's election requires lease > renew deadline > 1.2 x retry
+        period (it exits otherwise): a shorter Lease scales the other two down with it."""
+        if self.lease_duration < 3:
+            raise UserError(f"lease duration {self.lease_duration}s: at least 3 seconds")
+        if self.renew_deadline >= self.lease_duration:
+            self.renew_deadline = max(2, self.lease_duration * 2 // 3)
+        if self.renew_deadline <= 1.2 * self.retry_period:
+            self.retry_period = max(1, int((self.renew_deadline - 0.01) / 1.2))
 
     @property
     def writes(self) -> bool:

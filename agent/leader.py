@@ -34,11 +34,15 @@ class Leadership:
         s = self.settings
         while not self.stop.is_set():
             lock = LeaseLock(s.lease_name, s.namespace, s.identity)
-            config = electionconfig.Config(lock, s.lease_duration, s.renew_deadline,
-                                           s.retry_period, self._lead, self.on_lose)
+            try:  # the library's Config calls sys.exit on bad timings: never in a thread
+                config = electionconfig.Config(lock, s.lease_duration, s.renew_deadline,
+                                               s.retry_period, self._lead, self.on_lose)
+            except SystemExit as err:
+                log.error("leader election not started: %s", err)
+                return
             try:
                 leaderelection.LeaderElection(config).run()
-            except Exception as err:  # noqa: BLE001 - keep campaigning after API errors
+            except (Exception, SystemExit) as err:  # noqa: BLE001 - keep campaigning
                 log.warning("leader election: %s; campaigning again", err)
                 self.on_lose()
             self.stop.wait(s.retry_period)
