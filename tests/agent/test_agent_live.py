@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from agent.chart import generated_rules
-from agent.client import AgentClient, ApiError
+from agent.client import AgentClient, ApiError, parse_sse
 from harness.cluster import access
 from harness.evals.agents.skills import built_bundles
 from tests.agent.testbed import ScriptRouter, Testbed
@@ -277,6 +277,27 @@ def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, us
     again = [f for f in client(semi, "r2", token).get("/v1/findings")["findings"]
              if f["objectRef"] == finding["objectRef"] and f["cause"] == finding["cause"]]
     assert len(again) == 1
+
+
+def test_a_new_finding_reaches_open_streams_on_every_replica(semi, users, shop, kc):
+    """GET /v1/findings/stream (server-sent events) on the replica that does not lead."""
+    follower = "r2" if semi.lease_holder() == "r1" else "r1"
+    request = urllib.request.Request(semi.urls[follower] + "/v1/findings/stream", headers={
+        "Authorization": f"Bearer {users['bob']['token']}", "Accept": "text/event-stream"})
+    stream = urllib.request.urlopen(request, timeout=150)
+    obj = trainer("stuck2", "32")
+    obj["metadata"]["namespace"] = shop
+    kc("apply", "-f", "-", stdin=json.dumps(obj))
+    found = None
+    deadline = time.monotonic() + 140
+    for event, data in parse_sse(stream):
+        if event == "finding" and data["objectRef"].endswith("/stuck2"):
+            found = data
+            break
+        if time.monotonic() > deadline:
+            break
+    stream.close()
+    assert found and found["cause"] == "unschedulable_insufficient"
 
 
 # --- refusals ------------------------------------------------------------------------------------
