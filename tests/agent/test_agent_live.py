@@ -24,21 +24,12 @@ from agent.client import AgentClient, ApiError, parse_sse
 from harness.cluster import access
 from harness.evals.agents.skills import built_bundles
 from tests.agent.testbed import ScriptRouter, Testbed
+from tests.live.helpers import wait_for
 
 pytestmark = pytest.mark.live
 
 TRIAGE = "python3 .claude/skills/k8s-troubleshooting/scripts/triage.py"
 H100 = {"nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"}
-
-
-def wait_for(check, timeout: float, what: str, interval: float = 1.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def trainer(name: str, gpus: str) -> dict:
@@ -92,7 +83,7 @@ def shop(kc):
         obj["metadata"]["namespace"] = name
         kc("apply", "-f", "-", stdin=json.dumps(obj))
     wait_for(lambda: "FailedScheduling" in kc("get", "events", "-n", name).stdout, 60,
-             "the scheduler's FailedScheduling for trainer")
+             what="the scheduler's FailedScheduling for trainer")
     yield name
     kc("delete", "namespace", name, "--wait=false", check=False)
 
@@ -172,7 +163,7 @@ def client(bed: Testbed, replica: str, token: str) -> AgentClient:
 def proposal_when(bed, token, name, phases, timeout=120):
     api = client(bed, "r1", token)
     return wait_for(lambda: (lambda p: p if p["phase"] in phases else None)(
-        api.get(f"/v1/proposals/{name}")), timeout, f"proposal {name} in {phases}")
+        api.get(f"/v1/proposals/{name}")), timeout, what=f"proposal {name} in {phases}")
 
 
 # --- the ask, the proposal, the approval, the apply ----------------------------------------
@@ -219,7 +210,7 @@ def test_the_proposal_is_dry_run_refused_to_others_approved_applied_verified(
     # KWOK runs the fixed pod: the change resolved the fault
     assert wait_for(lambda: "Running" in kc("get", "pods", "-n", shop, "-l", "app=trainer",
                                              "-o", "jsonpath={.items[*].status.phase}").stdout,
-                    60, "trainer running")
+                    60, what="trainer running")
 
 
 def test_the_change_is_audited_and_recorded_as_an_event(asked, semi, users, shop, kc,
@@ -263,14 +254,14 @@ def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, us
     token = users["bob"]["token"]
     finding = wait_for(lambda: next((f for f in client(semi, "r1", token).get(
         "/v1/findings")["findings"] if f["objectRef"].endswith(f"{shop}/stuck")
-        or f"/{shop}/stuck" in f["objectRef"]), None), 120, "a finding about stuck")
+        or f"/{shop}/stuck" in f["objectRef"]), None), 120, what="a finding about stuck")
     assert finding["cause"] == "unschedulable_insufficient"
     assert finding["skill"] == "k8s-troubleshooting"
     assert finding["status"]["publishedBy"] == semi.lease_holder()
     summarised = wait_for(lambda: next((f for f in client(semi, "r2", token).get(
         "/v1/findings")["findings"] if f["name"] == finding["name"]
         and ("summary" in f["status"] or "summarySkipped" in f["status"])), None), 120,
-        "the finding's summary")
+        what="the finding's summary")
     assert summarised["status"].get("summaryScripted") is True
     # deduplicated: later passes do not publish it again
     time.sleep(6)
@@ -391,11 +382,11 @@ def test_killing_the_leader_moves_leadership_within_the_lease_and_loses_nothing(
     token = users["alice"]["token"]
     before = {p["name"] for p in client(semi, "r1", token).get("/v1/proposals")["proposals"]}
     conversation = asked[0][1]["id"]
-    leader = wait_for(semi.lease_holder, 30, "a Lease holder")
+    leader = wait_for(semi.lease_holder, 30, what="a Lease holder")
     survivor = "r2" if leader == "r1" else "r1"
     killed_at = time.monotonic()
     semi.kill(leader)
-    moved = wait_for(lambda: semi.lease_holder() == survivor, 30, "the Lease to move")
+    moved = wait_for(lambda: semi.lease_holder() == survivor, 30, what="the Lease to move")
     took = time.monotonic() - killed_at
     assert moved and took <= 6 + 2 + 1, f"leadership moved after {took:.1f}s (Lease 6 s)"
     after = {p["name"] for p in client(semi, survivor, token).get("/v1/proposals")["proposals"]}
