@@ -85,7 +85,8 @@ def case_tokens(folder: Path) -> set[str]:
     tokens = {t for t in names | quoted if len(t) >= MIN_LENGTH and re.search(r"[-._/0-9]", t)
               and not _IDENTIFIER.match(t) and not _API_VERSION.match(t)}
     urls = set(_URL.findall(text + "\n" + str(spec.get("source", ""))))
-    tokens |= {u.rstrip(".,;:") for u in urls}
+    tokens |= {u.rstrip(".,;:") for u in urls if re.search(r"[./]", u.rstrip(".,;:/"))
+               and len(u) >= MIN_LENGTH}  # "https://registry" alone names nothing
     tokens |= set(_ODD_QUANTITY.findall(text))
     return {t for t in tokens if t.lower() not in GENERIC}
 
