@@ -35,11 +35,13 @@ LIST_IF_NAMED = {"devices"}
 # A name qualified by its parent ("podSetAssignments.flavors") wins over the bare name.
 DATA_MAPS = {"labels", "annotations", "nodeLabels", "matchLabels", "nodeSelector",
              "selector", "podSetAssignments.flavors", "resourceUsage", "resources.requests",
-             "resources.limits", "capacity", "allocatable", "attributes", "count.requests"}
+             "resources.limits", "capacity", "allocatable", "attributes", "count.requests",
+             "resourceRequests.resources"}
 NOT_LISTS = {"podSetAssignments.flavors", "resources.requests", "resources.limits",
              "spec.resources", "containers.resources", "initContainers.resources",
              "containerStatuses.resources", "spec.devices", "allocation.devices",
-             "podSetAssignments.resourceUsage", "tls.options"}
+             "podSetAssignments.resourceUsage", "tls.options",
+             "resourceRequests.resources"}  # Kueue Workload status: resource -> quantity
 _NOT_PLURAL = ("ss", "us", "is")
 _SMART = re.compile(r"^[A-Za-z]+(?: (?:[A-Za-z]+|-))*$")
 _INT = re.compile(r"^-?[0-9]+$")
@@ -98,6 +100,8 @@ def convert(node: Node, name: str, parent: str = "", in_data_map: bool = False):
     if not node.children:
         if node.value:
             return scalar(node.value, in_data_map)
+        if node.blank_value:
+            return ""
         return [] if is_list_field(parent, name) else {}
     if all(child.key is None for child in node.children):
         return [scalar(child.text) for child in node.children]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+_PADDED = re.compile(r":[ \t]+$")
 _KEY = re.compile(r"^([A-Za-z][A-Za-z0-9._/()-]*(?: [A-Za-z0-9._/()-]+)*):(?:\s+(.*))?$")
 
 
@@ -20,6 +21,7 @@ class Node:
     text: str                 # the line without its indentation
     key: str | None = None    # `Key` of a `Key: value` line, else None
     value: str = ""
+    blank_value: bool = False  # `Key:` then padding: an empty string, not an empty map
     children: list["Node"] = field(default_factory=list)
 
     def child(self, key: str) -> "Node | None":
@@ -44,10 +46,14 @@ class Node:
 def parse_line(line: str) -> Node:
     stripped = line.lstrip(" ")
     indent = len(line) - len(stripped)
+    # printUnstructuredContent writes scalars as "Key:\t%v" (the tabwriter pads the cell even
+    # when the value is empty) and maps/lists as "Key:" with nothing after the colon.
+    padded_empty = bool(_PADDED.search(stripped))
     stripped = stripped.rstrip()
     match = _KEY.match(stripped)
     if match and len(match.group(1)) <= 64:
-        return Node(indent, stripped, match.group(1), (match.group(2) or "").strip())
+        value = (match.group(2) or "").strip()
+        return Node(indent, stripped, match.group(1), value, padded_empty and not value)
     return Node(indent, stripped)
 
 
