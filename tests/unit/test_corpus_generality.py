@@ -7,7 +7,10 @@ skill script or of the shared kit. Not distinctive, so ignored: tokens shared by
 cases, short tokens (< 6 characters), plain words (letters only), Kubernetes vocabulary (API
 groups and versions, domain-style driver and resource names, code identifiers) and
 well-known defaults. Comments and docstrings are not searched: a citation there cannot
-change a diagnosis (references/ is where sources are cited).
+change a diagnosis (references/ is where sources are cited). For the same reason a thread URL
+may stand in a script when the skill's references/ cite it too (a message registry that keeps
+each pattern's source beside it, checked against the references table): names, namespaces
+and values never may.
 """
 from __future__ import annotations
 
@@ -37,12 +40,14 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "sample-job", "kubernetes", "example.com", "nvidia.com/gpu", "main-container",
            "inference-gateway", "vllm-llama3-8b-instruct", "kube-scheduler", "kube-dns",
            "coredns", "kube-proxy", "default-scheduler", "kubelet", "my-namespace",
-           "kube-apiserver", "metrics-server", "ingress-nginx", "cert-manager"}
+           "kube-apiserver", "metrics-server", "ingress-nginx", "cert-manager",
+           "gateway-system", "monitoring", "observability"}
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",
                   re.I)
 _URL = re.compile(r"https?://([^\s)\"'<>\]]+)")
+_URL_TOKEN = re.compile(r"^[a-z0-9.-]+\.[a-z]{2,}/")
 _ODD_QUANTITY = re.compile(r"\b\d{4,}(?:[KMGTPE]i|[kMGTPEm])\b")
 
 
@@ -130,13 +135,24 @@ def code_of(source: str) -> str:
     return "".join(lines)
 
 
+def cited_in_references(path: Path) -> str:
+    """The skill's references/*.md text (for the URL citations a script may mirror)."""
+    folder = path.parent.parent / "references"
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md")))
+
+
 def find_leaks(tokens: dict[str, set[str]], files: list[Path]) -> list[str]:
     leaks = []
     for path in files:
         text = code_of(path.read_text(encoding="utf-8"))
+        references = None
         for token, cases in tokens.items():
             if token not in text:
                 continue
+            if _URL_TOKEN.match(token):
+                references = cited_in_references(path) if references is None else references
+                if token in references:
+                    continue
             pattern = r"(?<![A-Za-z0-9-])" + re.escape(token) + r"(?![A-Za-z0-9-])"
             for match in re.finditer(pattern, text):
                 line = text.count("\n", 0, match.start()) + 1
@@ -165,6 +181,10 @@ def test_the_check_catches_a_leak(tmp_path):
                        "    cause = 'x'\n")
     (leak,) = find_leaks({token: tokens[token]}, [planted])
     assert leak.startswith(f"{planted}:3:")  # the code line, not the docstring or comment
+    # a URL not cited in the skill's references is a leak too
+    url = "github.com/example/project/issues/1"
+    planted.write_text(f"SOURCE = {'https://' + url!r}\n")
+    assert find_leaks({url: {"area/case"}}, [planted])
 
 
 def test_tokens_of_a_case_are_names_not_words(tmp_path):
