@@ -136,6 +136,17 @@ def binding_findings(b: dict, service_accounts: set | None, roles: dict | None) 
                                "bind it, and set serviceAccountName on the pods"))
         if s.get("kind") == "ServiceAccount" and service_accounts is not None and \
                 (s.get("namespace") or ns, s.get("name")) not in service_accounts:
+            elsewhere = sorted(str(n or "(none)") for n, name in service_accounts
+                               if name == s.get("name"))
+            if elsewhere:  # the ServiceAccount exists, in another namespace
+                out.append(finding("warning", "binding_subject_mismatch", b,
+                                   f"subject {subject_text(s, ns)} does not exist, but a "
+                                   f"ServiceAccount {s.get('name')} does in namespace(s) "
+                                   f"{', '.join(elsewhere)}: the grant misses it",
+                                   [subject_text(s, ns)], "set the subject's namespace to the "
+                                   "ServiceAccount's (manifests without one land in the "
+                                   "namespace they are applied to)"))
+                continue
             out.append(finding("warning", "stale_binding", b,
                                f"subject {subject_text(s, ns)} does not exist: anyone who "
                                "creates it later inherits the grant",

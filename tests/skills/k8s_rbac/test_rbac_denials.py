@@ -220,3 +220,15 @@ def test_a_pasted_can_i_no_is_a_denial(script, tmp_path):
     res = script("audit_rbac.py", "-f", str(paste), "--json")
     assert res.code == 1 and res.causes[0] == "role_not_found"
     assert res.doc["denials"][0]["subresource"] == "log"
+
+
+def test_a_subject_whose_serviceaccount_lives_elsewhere_is_a_mismatch():
+    # appliesToUser compares namespace and name: a ServiceAccount of that name in another
+    # namespace never matches (kubeshop/botkube#102 is this shape).
+    from _rbac_rules import audit
+    sa = {"kind": "ServiceAccount", "metadata": {"name": "bot", "namespace": "default"}}
+    crb = {"kind": "ClusterRoleBinding", "metadata": {"name": "b"},
+           "roleRef": {"kind": "ClusterRole", "name": "r"},
+           "subjects": [{"kind": "ServiceAccount", "name": "bot", "namespace": "bots"}]}
+    causes_found = [f["cause"] for f in audit([sa, crb], service_accounts={("default", "bot")})]
+    assert causes_found == ["binding_subject_mismatch"]
