@@ -50,7 +50,11 @@ def _reasons(message: str) -> list[str]:
     import re
     uid = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     message = re.sub(uid, "UID", message)
-    return sorted(re.split(r", (?=[a-zA-Z.<][\w\[\]./<>-]*: )", message.strip("[]")))
+    # The webhook's prefix stays whole; only the bracketed error list is reordered.
+    listed = re.match(r"^(.*?): \[(.*)\]$", message, re.S)
+    prefix, errors = listed.groups() if listed else ("", message)
+    parts = re.split(r", (?=[a-zA-Z.<][\w\[\]./<>-]*: )", errors)
+    return [prefix] + sorted(parts)
 
 
 SCRIPT = REPO / "skills" / "k8s-manifests" / "scripts" / "validate_manifest.py"
