@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -134,14 +136,42 @@ def chart_values(users: dict) -> dict:
                      "askers": {"users": ["bob", "alice"]}}}
 
 
+class Webhook:
+    """The operator's webhook: a loopback server recording what the watcher POSTs."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/findings"
+
+
 @pytest.fixture(scope="module")
-def semi(kc, kubectl_env, shop, fake, skills_dist, users):
+def webhook():
+    hook = Webhook()
+    yield hook
+    hook.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def semi(kc, kubectl_env, shop, fake, skills_dist, users, webhook):
     """semi-autonomous: two replicas and the applier."""
     ns = f"agent-{uuid.uuid4().hex[:6]}"
     kc("create", "namespace", ns)
     bed = Testbed(kc, kubectl_env, ns, mode="semi-autonomous", write_namespaces=[shop],
                   values=chart_values(users))
-    bed.env.update({"K8S_AGENT_DIAGNOSE_EVERY": "2"})
+    bed.env.update({"K8S_AGENT_DIAGNOSE_EVERY": "2", "K8S_AGENT_WEBHOOK_URL": webhook.url})
     try:
         bed.install()
         for name in ("r1", "r2"):
@@ -250,7 +280,8 @@ def _writers(cluster_dir: Path, resource: str, namespace: str, name: str = "") -
 
 
 # --- the watcher, on the leader only -----------------------------------------------------------
-def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, users, shop):
+def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, users, shop,
+                                                                       webhook):
     token = users["bob"]["token"]
     finding = wait_for(lambda: next((f for f in client(semi, "r1", token).get(
         "/v1/findings")["findings"] if f["objectRef"].endswith(f"{shop}/stuck")
@@ -258,6 +289,8 @@ def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, us
     assert finding["cause"] == "unschedulable_insufficient"
     assert finding["skill"] == "k8s-troubleshooting"
     assert finding["status"]["publishedBy"] == semi.lease_holder()
+    posted = [b for b in webhook.received if b["finding"] == finding["name"]]
+    assert len(posted) == 1 and posted[0]["cause"] == "unschedulable_insufficient"
     summarised = wait_for(lambda: next((f for f in client(semi, "r2", token).get(
         "/v1/findings")["findings"] if f["name"] == finding["name"]
         and ("summary" in f["status"] or "summarySkipped" in f["status"])), None), 120,
