@@ -108,6 +108,7 @@ class AgentService(FindingsFeed):
         self._reader()
         self.metrics.track_proposals(self.count_proposals)
         self._start_findings_feed()
+        self._start_proposals_cache()
         self.ready = True
 
     def stop(self) -> None:
@@ -118,9 +119,23 @@ class AgentService(FindingsFeed):
         return self.workspace.reader_kubeconfig(self.kube, s.reader_kubeconfig, s.namespace,
                                                 s.reader_serviceaccount)
 
+    def _start_proposals_cache(self) -> None:
+        """Reads of proposals come from one watch, not a LIST per request."""
+        path = f"/apis/{API_GROUP}/{API_VERSION}/namespaces/{self.settings.namespace}/proposals"
+        self._proposals = Informer(self.kube, Resource("Proposal", path,
+                                                       f"{API_GROUP}/{API_VERSION}"))
+        threading.Thread(target=self._proposals.run, args=(self._feed_stop,), daemon=True,
+                         name="proposals-cache").start()
+
+    def _proposal_objects(self) -> list[dict]:
+        cache = getattr(self, "_proposals", None)
+        if cache is not None and cache.synced.is_set():
+            return cache.items()
+        return self.store.list(PROPOSALS)
+
     def count_proposals(self) -> dict:
         counts: dict[str, int] = {}
-        for obj in self.store.list(PROPOSALS):
+        for obj in self._proposal_objects():
             counts[phase(obj)] = counts.get(phase(obj), 0) + 1
         return counts
 
@@ -139,8 +154,14 @@ class AgentService(FindingsFeed):
             self.metrics.asks_in_flight.dec()
 
     async def _ask(self, caller, question, conversation):
-        conv = await asyncio.to_thread(self._open_conversation, caller, conversation)
-        name = conv["metadata"]["name"]
+        opening = None
+        if conversation:  # its earlier turns go into the prompt: read them first
+            conv = await asyncio.to_thread(self._resume_conversation, caller, conversation)
+            name = conversation
+        else:  # the state write runs beside the model's start; the caller gets the id at once
+            name, conv = new_name("c"), {"spec": {"turns": []}}
+            opening = asyncio.create_task(asyncio.to_thread(self._create_conversation,
+                                                            caller, name))
         started = now()
         yield "conversation", {"id": name, "replica": self.settings.identity,
                                "scripted": self.settings.scripted}
@@ -151,6 +172,11 @@ class AgentService(FindingsFeed):
         while (item := await session.events.get()) is not None:
             yield item
         result = await task
+        if opening is not None:
+            try:
+                await opening
+            except Exception as err:  # noqa: BLE001 - reported as the ask's error
+                result.error = result.error or f"cannot store the conversation: {err}"
         turn = self._turn(question, result, started)
         await asyncio.to_thread(self._close_conversation, name, turn, result.error)
         self._count(result)
@@ -214,11 +240,11 @@ class AgentService(FindingsFeed):
         self.metrics.cost.labels(model).inc(result.cost_usd or 0)
 
     # --- conversations --------------------------------------------------------------------
-    def _open_conversation(self, caller: Caller, name: str) -> dict:
-        if not name:
-            return self.store.create(CONVERSATIONS, new_name("c"),
-                                     {"user": caller.username, "turns": []},
-                                     status={"phase": "Running"})
+    def _create_conversation(self, caller: Caller, name: str) -> dict:
+        return self.store.create(CONVERSATIONS, name, {"user": caller.username, "turns": []},
+                                 status={"phase": "Running"})
+
+    def _resume_conversation(self, caller: Caller, name: str) -> dict:
         conv = self.get_conversation(caller, name)
         conv["status"] = {**(conv.get("status") or {}), "phase": "Running"}
         return self.store.replace_status(CONVERSATIONS, conv)
@@ -261,12 +287,14 @@ class AgentService(FindingsFeed):
         return view
 
     def list_proposals(self, phase_filter: str = "") -> list[dict]:
-        views = [proposal_view(o) for o in self.store.list(PROPOSALS)]
+        views = [proposal_view(o) for o in self._proposal_objects()]
         views = [v for v in views if not phase_filter or v["phase"] == phase_filter]
         return sorted(views, key=lambda v: v["created"] or "")
 
     def get_proposal(self, name: str) -> dict:
-        return proposal_view(self.store.get(PROPOSALS, name))
+        cache = getattr(self, "_proposals", None)
+        cached = cache.objects.get((self.settings.namespace, name)) if cache else None
+        return proposal_view(cached if cached is not None else self.store.get(PROPOSALS, name))
 
     def decide(self, caller: Caller, name: str, approve: bool, reason: str = "") -> dict:
         """Approve (AwaitingApproval -> Approved) or reject; Conflict if the phase is wrong."""

@@ -289,6 +289,8 @@ def cluster_env(args) -> tuple[dict, str, object]:
 
 def report(asks: dict | None, watch: dict | None) -> int:
     missed = []
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} "
+          "(other work on the machine slows every number below)")
 
     def line(label, value, key, unit, higher=False):
         target = TARGETS[key]
