@@ -194,3 +194,127 @@ spec:
       - name: web
         image: registry.example/web:1.0
 """
+
+
+# ------------------------------------------------------------------ claude plugin eval
+EVAL_FLAGS = ["--trust-plugin", "--no-publish", "--runs", "1", "--scaffold",
+              "--allow-tools", "Bash", "Write", "Edit"]
+
+
+def _generated_case_count() -> int:
+    from harness.skillpack import plugin_eval
+    return len(plugin_eval.build().cases)
+
+
+def test_the_cli_loads_every_eval_case_from_the_installed_plugin(local, tmp_path):
+    """A zero cost ceiling makes `claude plugin eval` load, check and count every case (its
+    static checks print '⚠ case ...' or '✗ ...') and stop before the first model call."""
+    proc = local.run("plugin", "eval", PLUGIN_ID, *EVAL_FLAGS, "--max-cost-usd", "0",
+                     cwd=tmp_path, check=False)
+    out = proc.stdout + proc.stderr
+    print(out)
+    count = re.search(r"Ablation: 2 arms × (\d+) cases", out)
+    assert count and int(count[1]) == _generated_case_count() >= 40, out
+    assert "⚠ case" not in out and "✗" not in out, out
+
+
+class ScriptedJudgeAPI:
+    """The local fake Messages API playing scripted agent turns, plus a SCRIPTED judge that
+    votes PASS: what it shows is the CLI's grading path (our rubric and the agent's answer
+    reach the judge), never a model's verdict."""
+
+    def __init__(self, steps):
+        from harness.evals.fake_api import FakeAnthropicAPI
+        self.api = FakeAnthropicAPI(steps)
+        plain = self.api.respond
+
+        def respond(body):
+            if _is_judge(body):
+                from harness.evals.fake_api import _message
+                return _message(body, [{"type": "text", "text": "PASS"}], "end_turn")
+            return plain(body)
+        self.api.respond = respond
+
+    def __enter__(self):
+        self.api.start()
+        return self.api
+
+    def __exit__(self, *exc):
+        self.api.stop()
+
+
+def _is_judge(body: dict) -> bool:
+    return "You are grading the output of a coding agent" in json.dumps(body.get("messages"))
+
+
+def _scripted_eval(tmp_path, case_glob: str, steps: list[dict]):
+    """One case, one with-plugin run, scripted turns: (graders by name, judge requests,
+    every request, the run's kept workspace)."""
+    plugin = _snapshot_repo(tmp_path / "plugin")
+    out = tmp_path / "result.json"
+    with ScriptedJudgeAPI([{**s, "bash": s["bash"].replace("{plugin}", str(plugin))}
+                           if "bash" in s else s for s in steps]) as api:
+        cli = ClaudeCLI(tmp_path / "home", base_url=api.url)
+        proc = cli.run("plugin", "eval", ".", "--case", case_glob, *EVAL_FLAGS,
+                       "--ablation", "none", "--keep-temp", "--json", str(out),
+                       cwd=plugin, check=False, timeout=600)
+        requests = list(api.requests)
+    result = json.loads(out.read_text())
+    (run,) = result["cases"][0]["arms"]["with"]
+    kept = Path(run["tracePath"]).parent.parent
+    assert run["error"] is None, proc.stdout + proc.stderr
+    return {g["name"]: g for g in run["graders"]}, requests, kept
+
+
+@pytest.fixture
+def cleanup_kept():
+    kept: list[Path] = []
+    yield kept
+    for path in kept:  # the CLI asks for exactly this (it could not seal the folder as root)
+        subprocess.run(["chmod", "-R", "u+rwX", str(path)], check=False, timeout=60)
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_scripted_diagnose_case_end_to_end(tmp_path, cleanup_kept):
+    """SCRIPTED turns (not a model): load the skill, run its script on the pasted describe
+    output from the plugin's folder inside the CLI's sandbox, answer with the resolution of
+    portainer#5314. The CLI scaffolds, runs, and grades with our regex, llm and skill graders."""
+    from harness.skillpack.plugin_eval import SOURCES
+    import yaml
+    entry = next(e for e in yaml.safe_load(SOURCES.read_text())["diagnose"]
+                 if e["corpus"] == "pods-nodes/crashloop-centos-exits-0")
+    graders, requests, kept = _scripted_eval(tmp_path, "diagnose-crashloop-centos-exits-0", [
+        {"skill": "k8s-troubleshooting"},
+        {"bash": "python3 {plugin}/skills/k8s-troubleshooting/scripts/triage.py "
+                 "-f describe-pod.txt"},
+        {"say": entry["answer"]}])
+    cleanup_kept.append(kept)
+    assert {n: g["passed"] for n, g in graders.items()} == \
+        {"cause": True, "fix": True, "rubric": True, "skill": True}, graders
+    script_output = [b for r in requests for m in r["body"].get("messages", [])
+                     if isinstance(m.get("content"), list) for b in m["content"]
+                     if b.get("type") == "tool_result" and "centos-new" in json.dumps(b)]
+    assert script_output and "Traceback" not in json.dumps(script_output)
+    judged = [r for r in requests if _is_judge(r["body"])]
+    assert judged and entry["rubric"][:60] in json.dumps(judged[0]["body"])
+
+
+def test_scripted_write_case_end_to_end_and_the_file_passes_the_validator(tmp_path,
+                                                                           cleanup_kept):
+    """SCRIPTED turns: write the LocalQueue the kueue thread needed. The CLI's file graders
+    pass, and the file the run left behind passes validate_manifest.py (the command check a
+    plugin-eval case cannot run itself)."""
+    local_queue = ("apiVersion: kueue.x-k8s.io/v1beta2\nkind: LocalQueue\nmetadata:\n"
+                   "  name: default\n  namespace: test\nspec:\n  clusterQueue: cluster-queue\n")
+    graders, _, kept = _scripted_eval(tmp_path, "write-local-queue*", [
+        {"skill": "k8s-kueue"},
+        {"tool": "Write", "input": {"file_path": "localqueue.yaml", "content": local_queue}},
+        {"say": "Wrote localqueue.yaml: LocalQueue default in namespace test."}])
+    cleanup_kept.append(kept)
+    assert all(g["passed"] for g in graders.values()), graders
+    written = kept / "home" / "cwd" / "localqueue.yaml"
+    proc = subprocess.run(["python3", str(REPO_ROOT / "skills/k8s-manifests/scripts/"
+                                          "validate_manifest.py"), "-f", str(written), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    report = json.loads(proc.stdout)
+    assert report["schema"]["validated"] and report["counts"]["error"] == 0, report

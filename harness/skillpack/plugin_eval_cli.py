@@ -1,0 +1,59 @@
+"""`k8s-skills export --format claude-plugin-eval`: write evals/ for `claude plugin eval`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from harness.errors import UserError
+
+FORMAT = "claude-plugin-eval"
+HELP = ("Write the Claude Code plugin-eval suite (evals/<kind>/<case>/: prompt.md, case.yaml, "
+        "scaffold.sh, workspace/, graders/) from the real-world corpus cases, the skill-"
+        "trigger prompts and every scenario that can run without a cluster; scenarios that "
+        "cannot are listed with the reason. Run it with `claude plugin eval`.")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help=f"{FORMAT}: exit 1 when evals/ differs from what would be written")
+
+
+def run(out: Path | None, check: bool) -> int:
+    from harness.skillpack import plugin_eval
+    out = Path(out) if out else plugin_eval.EVALS_DIR
+    try:
+        suite = plugin_eval.build()
+    except (OSError, KeyError, ValueError, yaml.YAMLError) as err:
+        raise UserError(f"plugin-eval sources: {err}") from err
+    for item in suite.skipped:
+        print(f"not exported: {item.source}: {item.reason}", file=sys.stderr)
+    kinds = {}
+    for case in suite.cases:
+        kinds[case.kind] = kinds.get(case.kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in kinds.items())
+    if check:
+        outdated = plugin_eval.stale(suite, out)
+        for rel in outdated[:20]:
+            print(f"{out / rel} is stale", file=sys.stderr)
+        if outdated:
+            print(f"{len(outdated)} file(s) stale: run `k8s-skills export --format {FORMAT}` "
+                  "and commit the result", file=sys.stderr)
+            return 1
+        print(f"{out}: {len(suite.cases)} cases ({summary}) up to date")
+        return 0
+    written, removed = plugin_eval.write(suite, out)
+    print(f"{out}: {len(suite.cases)} cases ({summary}); {len(written)} file(s) written, "
+          f"{len(removed)} removed")
+    return 0
+
+
+def register(groups) -> None:
+    """Only while `k8s-skills export` has no other format on this checkout."""
+    p = groups.add_parser("export", help="write the Claude Code plugin-eval suite (evals/)",
+                          description=HELP)
+    p.add_argument("--format", choices=(FORMAT,), default=FORMAT)
+    p.add_argument("--out", type=Path, default=None, help="default: the repo's evals/")
+    add_arguments(p)
+    p.set_defaults(handler=lambda args: run(args.out, args.check))
