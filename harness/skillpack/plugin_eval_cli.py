@@ -10,7 +10,7 @@ from harness.errors import UserError
 
 FORMAT = "claude-plugin-eval"
 HELP = ("Write the Claude Code plugin-eval suite (evals/<kind>/<case>/: prompt.md, case.yaml, "
-        "scaffold.sh, workspace/, graders/) from the real-world corpus cases, the skill-"
+        "scaffold.sh, graders/) from the real-world corpus cases, the skill-"
         "trigger prompts and every scenario that can run without a cluster; scenarios that "
         "cannot are listed with the reason. Run it with `claude plugin eval`.")
 
@@ -24,7 +24,7 @@ def run(out: Path | None, check: bool) -> int:
     from harness.skillpack import plugin_eval
     out = Path(out) if out else plugin_eval.EVALS_DIR
     try:
-        suite = plugin_eval.build()
+        suite = plugin_eval.build(out=out)
     except (OSError, KeyError, ValueError, yaml.YAMLError) as err:
         raise UserError(f"plugin-eval sources: {err}") from err
     for item in suite.skipped:

@@ -27,8 +27,9 @@ PLUGIN_ID = f"{NAME}@{NAME}"
 SKILLS = sorted(s.name for s in discover())
 HOOK_EVENTS = sorted(json.loads(
     (REPO_ROOT / "skills/k8s-rbac/hooks/hooks.json").read_text(encoding="utf-8"))["hooks"])
-# What a Claude Code plugin consists of: everything else in the repo is not loaded.
-PLUGIN_PARTS = [".claude-plugin", "skills", "evals", "README.md"]
+# What the plugin consists of (everything else in the repo is not loaded), and the corpus
+# the eval cases' scaffolds copy pastes from.
+PLUGIN_PARTS = [".claude-plugin", "skills", "evals", "README.md", "tests/resources/real-world"]
 
 
 def _plugin_entry(cli: ClaudeCLI) -> dict:
@@ -111,6 +112,7 @@ def _snapshot_repo(dest: Path) -> Path:
     dest.mkdir(parents=True)
     for part in PLUGIN_PARTS:
         source = REPO_ROOT / part
+        (dest / part).parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, dest / part,
                             ignore=shutil.ignore_patterns("__pycache__", "results"))

@@ -57,14 +57,26 @@ def test_at_least_forty_cases_need_no_cluster(suite):
                 for c in suite.cases}) == len(suite.cases), "case names are unique"
 
 
-def test_every_exported_paste_is_the_corpus_paste_from_a_public_thread(suite):
-    for entry in DIAGNOSE + WRITE:
-        spec, paste = plugin_eval.corpus_case(plugin_eval.CORPUS, entry["corpus"])
-        assert spec["source"].startswith("https://"), entry["corpus"]
-        kind = "diagnose" if entry in DIAGNOSE else "write"
-        case = next(c for c in suite.cases if c.folder == f"{kind}/{entry['corpus'].split('/')[1]}")
-        assert case.files[f"workspace/{entry['file']}"] == paste.read_text(encoding="utf-8")
-        assert entry["file"] in entry["prompt"], "the prompt names the file the user pasted"
+def _scaffolded(case_dir, tmp_path):
+    """Run a case's scaffold as `claude plugin eval --scaffold` does: bash, in an empty
+    workspace. Returns the workspace."""
+    work = tmp_path / "workspace"
+    work.mkdir()
+    subprocess.run(["bash", str((case_dir / "scaffold.sh").resolve())], cwd=work, check=True,
+                   timeout=60, capture_output=True)
+    return work
+
+
+@pytest.mark.parametrize("entry", DIAGNOSE + WRITE, ids=lambda e: e["corpus"])
+def test_the_scaffold_places_the_corpus_paste_from_a_public_thread(entry, tmp_path):
+    spec, paste = plugin_eval.corpus_case(plugin_eval.CORPUS, entry["corpus"])
+    assert spec["source"].startswith("https://"), entry["corpus"]
+    kind = "diagnose" if entry in DIAGNOSE else "write"
+    case_dir = plugin_eval.EVALS_DIR / kind / entry["corpus"].split("/")[1]
+    work = _scaffolded(case_dir, tmp_path)
+    assert [p.name for p in work.iterdir()] == [entry["file"]]
+    assert (work / entry["file"]).read_bytes() == paste.read_bytes()
+    assert entry["file"] in entry["prompt"], "the prompt names the file the user pasted"
 
 
 def _patterns(entry) -> list[str]:
@@ -163,10 +175,14 @@ def test_a_diagnosis_scenario_with_pasted_state_is_exported(tmp_path):
     (folder / "state" / "context.yaml").write_text(yaml.safe_dump(
         {"namespaces": {"platform": "platform-abc123"}, "prefix": "ev-abc123"}))
     (folder / "state" / "describe-workload.txt").write_text("Status: Pending\n")
-    (case,), _ = plugin_eval_scenarios.cases(tmp_path)
+    out = tmp_path / "evals"
+    (case,), _ = plugin_eval_scenarios.cases(tmp_path, out)
     assert "platform-abc123" in case.files["prompt.md"]
     assert "describe-workload.txt" in case.files["prompt.md"]
-    assert case.files["workspace/describe-workload.txt"] == "Status: Pending\n"
+    plugin_eval.write(plugin_eval.Suite([case], []), out)
+    work = _scaffolded(out / "scenario" / "held-quota", tmp_path)
+    assert (work / "describe-workload.txt").read_text() == "Status: Pending\n"
+    assert not (work / "context.yaml").exists()
     grader = yaml.safe_load(case.files["graders/expect-2.md"].split("---")[1])
     assert re.search(grader["pattern"], "the NOMINAL quota is used", re.I)
 
