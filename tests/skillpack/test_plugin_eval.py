@@ -195,3 +195,40 @@ def test_export_command_writes_and_checks(tmp_path):
     (tmp_path / "diagnose" / "stray.md").write_text("left behind")
     assert main(["export", "--format", "claude-plugin-eval", "--out", str(tmp_path),
                  "--check"]) == 1
+
+
+def test_pick_skill_cases_from_the_trigger_suite(monkeypatch):
+    """Per skill the first sourced paraphrases and near-misses, plus prompts that should load
+    nothing; graders: the expected skill fires, no skill outside expect/accept does."""
+    import types
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Prompt:
+        id: str
+        prompt: str
+        expect: tuple = ()
+        accept: tuple = ()
+        kind: str = "direct"
+        source: str | None = None
+    items = [Prompt("k1", "why pending", ("k8s-kueue",), kind="direct"),
+             Prompt("k2", "quota eaten", ("k8s-kueue",), kind="paraphrase", source="https://x/1"),
+             Prompt("k3", "unsourced", ("k8s-kueue",), kind="paraphrase"),
+             Prompt("k4", "cohort", ("k8s-kueue",), ("k8s-manifests",), "paraphrase", "https://x/2"),
+             Prompt("k5", "third", ("k8s-kueue",), kind="paraphrase", source="https://x/3"),
+             Prompt("n1", "weather?", kind="none"), Prompt("n2", "a poem", kind="none"),
+             Prompt("n3", "third none", kind="none")]
+    import harness.evals
+    stub = types.SimpleNamespace(load=lambda: items)
+    monkeypatch.setitem(sys.modules, "harness.evals.triggers", stub)
+    monkeypatch.setattr(harness.evals, "triggers", stub, raising=False)
+    cases, skipped = plugin_eval.pick_skill_cases()
+    assert [c.id for c in cases] == ["k2", "k4", "n1", "n2"] and not skipped
+    k4 = next(c for c in cases if c.id == "k4")
+    loads = yaml.safe_load(k4.files["graders/loads-k8s-kueue.md"].split("---")[1])
+    others = yaml.safe_load(k4.files["graders/no-other-skill.md"].split("---")[1])
+    assert re.search(loads["input_match"], '{"skill":"kubernetes-skills:k8s-kueue"}')
+    assert not re.search(others["input_match"], '{"skill":"k8s-manifests"}'), "accepted"
+    assert re.search(others["input_match"], '{"skill":"k8s-dra"}') and others["max"] == 0
+    n1 = next(c for c in cases if c.id == "n1")
+    assert "loads-" not in " ".join(n1.files) and "graders/no-other-skill.md" in n1.files
