@@ -1,9 +1,10 @@
 """`k8s-skills skills catalog [--check]`: CATALOG.md, generated from the skills themselves.
 
 For each skill: what it is for (its frontmatter description), its scripts with the first
-line of their --help description, and example prompts (the bullets of a `## Example
-prompts` section in SKILL.md, else frontmatter `metadata.example-prompts`, separated by
-`|`). Generated, never hand-edited, so a test can tell when it is stale. The same command
+line of their --help description, and example prompts: this repository's skills keep them in
+`example_prompts.yaml` beside this module (out of SKILL.md, so they cost no context when a
+skill loads); other skills may use a `## Example prompts` section in SKILL.md or frontmatter
+`metadata.example-prompts`, separated by `|`. Generated, never hand-edited, so a test can tell when it is stale. The same command
 regenerates the Claude Code marketplace files (see `marketplace`), the other listing of
 the skills that must never drift from the skills folder.
 """
@@ -82,8 +83,15 @@ def _description_line(help_text: str) -> str:
     return ""
 
 
+EXAMPLE_PROMPTS = Path(__file__).with_name("example_prompts.yaml")
+
+
 def example_prompts(skill: Skill) -> list[str]:
-    """Bullets of `## Example prompts` in the body, else `metadata.example-prompts`."""
+    """The skill's entry in example_prompts.yaml, else the bullets of `## Example prompts`
+    in the body, else `metadata.example-prompts`."""
+    listed = _listed_prompts().get(skill.name)
+    if listed:
+        return [str(p) for p in listed]
     match = re.search(r"^##\s+Example prompts\s*$(.*?)(?=^#{1,2}\s|\Z)", skill.body(),
                       flags=re.MULTILINE | re.DOTALL | re.IGNORECASE)
     if match:
@@ -93,6 +101,12 @@ def example_prompts(skill: Skill) -> list[str]:
     meta = skill.frontmatter().get("metadata") or {}
     raw = meta.get("example-prompts", "") if isinstance(meta, dict) else ""
     return [p.strip() for p in str(raw).split("|") if p.strip()]
+
+
+def _listed_prompts() -> dict:
+    import yaml
+    data = yaml.safe_load(EXAMPLE_PROMPTS.read_text()) if EXAMPLE_PROMPTS.is_file() else {}
+    return data if isinstance(data, dict) else {}
 
 
 def generated_files(skills_dir: Path | None = None, catalog_out: Path | None = None,
