@@ -230,8 +230,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"DeviceClass (?P<cls>[\w.-]+) is not mapped in DRA configuration",
        "Kueue v0.14-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go"),
     _p("kueue-cel-no-devices", "no_matching_device", "kueue",
-       r"insufficient matching devices for (?:CEL selector|counter)",
-       "Kueue v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go, pkg/dra/counters.go"),
+       r"insufficient matching devices for (?:CEL selector|counter|capacity)",
+       "Kueue v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go, pkg/dra/counters.go, "
+       "pkg/dra/capacity.go"),
     _p("kueue-unsupported", "kueue_unsupported_claim", "kueue",
        r"KueueDRAIntegration feature does not support use of resource claims|"
        r"(?:FirstAvailable device selection|AdminAccess|AllocationMode 'All') is not supported"

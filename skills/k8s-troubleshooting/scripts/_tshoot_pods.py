@@ -407,8 +407,10 @@ def _crash(cluster, pod, cs) -> dict | None:
     elif code in (126, 127):
         fix = f"fix command/args of container {name}: the entrypoint is missing or not executable"
     elif code == 137:
-        fix = ("SIGKILL without OOMKilled: a failing liveness probe or an external kill; check "
-               "the liveness probe and Killing events")
+        fix = ("SIGKILL without OOMKilled: a failing liveness or startup probe, a shutdown "
+               "that outran terminationGracePeriodSeconds (delete, eviction, preemption), an "
+               "OOM kill of a child process (the main process reports 128+9) or a kill from "
+               "outside the container; check Killing/Evicted events and the previous logs")
     elif code == 0:
         fix = (f"container {name} exits successfully but its controller restarts it: give it a "
                "long-running command (a server, not a one-shot script), or run one-shot work "

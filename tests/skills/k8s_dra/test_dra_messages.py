@@ -120,6 +120,10 @@ WORDINGS = [
     ("insufficient matching devices for CEL selector in DeviceClass gpu.example.com: 0 "
      "device(s) match in the cluster but 2 requested", "no_matching_device",
      "kueue v0.19.2 pkg/dra/claims.go:514"),
+    ("insufficient matching devices for counter driver: 1 device(s) match but 3 requested",
+     "no_matching_device", "kueue v0.19.2 pkg/dra/counters.go:208"),
+    ("insufficient matching devices for capacity driver: 0 device(s) match but 1 requested",
+     "no_matching_device", "kueue v0.19.2 pkg/dra/capacity.go:167"),
     ("KueueDRAIntegration feature does not support use of resource claims",
      "kueue_unsupported_claim", "kueue v0.19.2 pkg/controller/core/workload_controller.go"),
 ]
