@@ -152,19 +152,35 @@ def _in(facts: dict) -> str:
     return f" in {facts['namespace']}" if facts.get("namespace") else ""
 
 
-def lookup_before(verdict: dict, timeout: float = 5) -> str:
-    """The replica count before a `kubectl scale`, read live (best effort, else '')."""
+SAFE_WORD = re.compile(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?")
+
+
+def lookup_before(verdict: dict, timeout: float = 5, env: dict | None = None) -> str:
+    """The replica count before a `kubectl scale`, read live (best effort, else '').
+
+    Call it only once the command is approved (the guard allowed it): it runs kubectl with
+    the agent's own kubeconfig and context, never one the command names (a kubeconfig
+    written by the agent could run an exec plugin), and only with names that are plain
+    Kubernetes names, after `--`."""
     facts = _main_facts(verdict)
-    if facts.get("verb") != "scale" or not facts.get("names") or not shutil.which("kubectl"):
+    if facts.get("verb") != "scale" or not facts.get("names") or facts.get("targets") or \
+            not shutil.which("kubectl"):
         return ""
     kind = (facts.get("resources") or ["deployment"])[0]
-    cmd = ["kubectl", "get", f"{kind}/{facts['names'][0]}" if "/" not in facts["names"][0]
-           else facts["names"][0], "-o", "jsonpath={.spec.replicas}"]
-    if facts.get("namespace"):
-        cmd += ["-n", facts["namespace"]]
-    cmd += list(facts.get("targets") or [])  # same --context/--kubeconfig as the command
+    name = facts["names"][0]
+    if "/" in name:
+        kind, _, name = name.partition("/")
+    namespace = facts.get("namespace") or ""
+    if not all(SAFE_WORD.fullmatch(w) for w in (kind, name) + ((namespace,) if namespace
+                                                               else ())):
+        return ""
+    cmd = ["kubectl", "get", "-o", "jsonpath={.spec.replicas}"]
+    if namespace:
+        cmd += ["-n", namespace]
+    cmd += ["--", f"{kind}/{name}"]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env=env, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return proc.stdout.strip() if proc.returncode == 0 else ""

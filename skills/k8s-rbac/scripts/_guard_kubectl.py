@@ -1,533 +1,601 @@
-"""What a kubectl (or helm) invocation does to a cluster: read, write or destructive.
+"""What a kubectl command does: read, write or destructive, and what it needs to be allowed.
 
-Pure functions over argv; the caller resolves aliases and wrappers first.
+Allowed without asking: the read commands (get, describe, logs, top, explain, events,
+api-resources, version, auth can-i/whoami, config view without --raw/--flatten, diff,
+kustomize without exec plugins, rollout status/history, wait ...) with flags kubectl
+knows, unless they print Secret data, read a credential file or switch cluster or
+identity. Writes are the policy's to decide (asked by default); `--dry-run=server|client`
+makes a write allowed only on the commands whose source honours it, and never with
+`--raw` or `--edit`, which ignore it. Unknown commands are plugins (other programs): ask.
 
-    >>> judge_kubectl(["delete", "pods", "--all", "-n", "web"]).cls
-    'destructive'
-    >>> judge_kubectl(["get", "pods", "-A"]).cls
-    'read'
+    >>> from _guard_words import Text
+    >>> v = judge_kubectl([(Text(w),) for w in "-A events delete --all".split()], None)
+    >>> v.cls, v.facts["verb"], v.facts["resources"]
+    ('destructive', 'delete', ['events'])
 """
 from __future__ import annotations
 
 import json
 import os
 import re
-from dataclasses import dataclass, field
 
-try:
-    import yaml
-except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
-    yaml = None
+from _guard_expand import Unclear
+from _guard_kubectl_manifest import manifest_kinds, patch_effects
+from _guard_kubectl_parse import (KubectlCommand, _strip_flags, find_command, flagset,
+                                  parse_flags)
+from _guard_verdict import Verdict
+from _guard_words import GLOB_CHARS, Text, Unknown, display, known
 
-CLASSES = ("read", "write", "destructive")
-DECISIONS = ("allow", "ask", "deny")
-
-
-@dataclass
-class Verdict:
-    """The judgement of one command: class, the decision floor its signals demand, why."""
-
-    cls: str = "read"
-    reasons: list[str] = field(default_factory=list)
-    signals: list[str] = field(default_factory=list)
-    floor: str = "allow"
-    dry_run: str = ""
-    facts: dict = field(default_factory=dict)
-    decided: str = ""   # set for wrappers whose inner commands were decided one by one
-
-    def raise_to(self, cls: str, reason: str, signal: str = "") -> None:
-        if CLASSES.index(cls) > CLASSES.index(self.cls):
-            self.cls = cls
-        self.note(reason, signal)
-
-    def need(self, decision: str, reason: str, signal: str = "") -> None:
-        if DECISIONS.index(decision) > DECISIONS.index(self.floor):
-            self.floor = decision
-        self.note(reason, signal)
-
-    def note(self, reason: str, signal: str = "") -> None:
-        if reason and reason not in self.reasons:
-            self.reasons.append(reason)
-        if signal and signal not in self.signals:
-            self.signals.append(signal)
-
-    def merge(self, other: "Verdict") -> None:
-        self.raise_to(other.cls, "")
-        self.need(other.floor, "")
-        if other.decided and other is not self:
-            self.need(other.decided, "")  # never below what the wrapped commands needed
-        for reason in other.reasons:
-            self.note(reason)
-        for signal in other.signals:
-            self.note("", signal)
-
-
-# Flags whose value is the next word (when not written --flag=value).
-GLOBAL_VALUE = {"-n", "--namespace", "--context", "--cluster", "--user", "--kubeconfig",
-                "-s", "--server", "--token", "--as", "--as-group", "--as-uid",
-                "--certificate-authority", "--client-certificate", "--client-key",
-                "--request-timeout", "--tls-server-name", "--username", "--password",
-                "--cache-dir", "-v", "--v", "--log-file", "--profile", "--profile-output"}
-VALUE_FLAGS = GLOBAL_VALUE | {
-    "-l", "--selector", "-o", "--output", "-f", "--filename", "-c", "--container",
-    "--field-selector", "--sort-by", "--template", "-k", "--kustomize", "--type", "-p",
-    "--patch", "--patch-file", "--replicas", "--timeout", "--grace-period", "--image",
-    "--for", "--to-revision", "--chunk-size", "--since", "--since-time", "--tail",
-    "-L", "--label-columns", "--subresource", "--raw", "--field-manager",
-    "--prune-allowlist", "--current-replicas", "--resource-version", "--overrides",
-    "--port", "--target-port", "--name", "--min", "--max", "--cpu-percent", "--cascade",
-    "--pod-selector", "--address", "--api-group", "--namespaces", "--duration",
-    "--audience", "--bound-object-kind", "--bound-object-name", "--from-literal",
-    "--from-file", "--from-env-file", "--docker-server", "--docker-username",
-    "--docker-password", "--docker-email", "--cert", "--key", "--clusterrole", "--role",
-    "--serviceaccount", "--group", "--verb", "--resource", "--resource-name",
-    "--aggregation-rule", "--non-resource-url", "--schedule", "--restart", "--env",
-    "--labels", "--protocol", "--external-ip", "--load-balancer-ip", "--session-affinity",
-    "--cluster-ip", "--limits", "--requests", "--generator", "--attach", "--target",
-    "--profile", "--copy-to", "--set-image", "--local", "--selector-label",
-    "--delete-emptydir-data", "--pod-running-timeout", "--retries", "--show-kind",
-    "--show-managed-fields", "--template-file", "--watch-only", "--validate",
-}
-BOOL_VALUE_FLAGS = {"--local", "--attach", "--validate", "--delete-emptydir-data",
-                    "--show-kind", "--show-managed-fields", "--watch-only"}
-VERB_BOOLEAN_SHORT = {"logs": {"-f", "-p"}, "exec": {"-i", "-t"}, "attach": {"-i", "-t"},
-                      "run": {"-i", "-t"}, "debug": {"-i", "-t"}}
-
-READ_VERBS = {"get", "describe", "logs", "top", "explain", "api-resources", "api-versions",
-              "version", "cluster-info", "events", "diff", "wait", "completion", "options",
-              "kustomize", "help", "plugin", "whoami"}
-WRITE_VERBS = {"apply", "create", "edit", "patch", "replace", "set", "label", "annotate",
-               "scale", "autoscale", "expose", "run", "exec", "attach", "cp", "port-forward",
-               "proxy", "debug", "uncordon", "taint", "rollout", "certificate", "alpha"}
-DESTRUCTIVE_VERBS = {"delete", "drain", "cordon"}
-DRY_RUN_VERBS = {"apply", "create", "delete", "patch", "replace", "label", "annotate",
-                 "scale", "set", "expose", "run", "autoscale", "drain", "cordon", "uncordon",
-                 "taint", "rollout", "auth"}
-
-RBAC_KINDS = {"role", "roles", "rolebinding", "rolebindings", "clusterrole", "clusterroles",
-              "clusterrolebinding", "clusterrolebindings"}
-SECURITY_KINDS = {"validatingwebhookconfiguration", "validatingwebhookconfigurations",
-                  "mutatingwebhookconfiguration", "mutatingwebhookconfigurations",
-                  "validatingadmissionpolicy", "validatingadmissionpolicies",
-                  "validatingadmissionpolicybinding", "validatingadmissionpolicybindings",
-                  "mutatingadmissionpolicy", "mutatingadmissionpolicies",
-                  "certificatesigningrequest", "certificatesigningrequests", "csr",
-                  "podsecuritypolicy", "podsecuritypolicies", "networkpolicy",
-                  "networkpolicies", "netpol"}
-SECRET_KINDS = {"secret", "secrets"}
+HELP_ONLY = {"", "auth", "config", "rollout", "set", "top", "certificate", "plugin",
+             "kuberc", "create secret", "create service", "alpha"}
+READS = {"get", "describe", "logs", "top node", "top pod", "explain", "api-resources",
+         "api-versions", "version", "cluster-info", "events", "wait", "rollout status",
+         "rollout history", "auth can-i", "auth whoami", "config view",
+         "config current-context", "config get-contexts", "config get-clusters",
+         "config get-users", "completion", "options", "plugin list", "kustomize", "diff",
+         "apply view-last-applied", "kuberc view", "cluster-info dump"}
+DESTRUCTIVE = {"delete": "deletes {what}", "drain": "evicts every pod from {what}",
+               "cordon": "stops scheduling on {what}",
+               "certificate approve": "approves {what}: mints a client credential",
+               "auth reconcile": "changes RBAC objects from {what}",
+               "set subject": "changes who a (Cluster)RoleBinding grants",
+               "create clusterrolebinding": "grants a ClusterRole cluster-wide",
+               "create rolebinding": "grants a role", "create clusterrole": "creates a "
+               "ClusterRole", "create role": "creates a Role"}
+# Commands whose source reads --dry-run and sends dryRun=All (server) or sends nothing
+# (client): kubectl v1.37 pkg/cmd/*/ (AddDryRunFlag + GetDryRunStrategy, and drain's
+# cordon/evict/delete helpers). --raw (create, replace, delete) and --edit (create)
+# bypass it; replace refuses --force with --dry-run.
+DRY_RUN = {"annotate", "apply", "apply set-last-applied", "auth reconcile", "autoscale",
+           "cordon", "uncordon", "drain", "create", "create clusterrole",
+           "create clusterrolebinding", "create configmap", "create cronjob",
+           "create deployment", "create ingress", "create job", "create namespace",
+           "create poddisruptionbudget", "create priorityclass", "create quota",
+           "create role", "create rolebinding", "create secret docker-registry",
+           "create secret generic", "create secret tls", "create service clusterip",
+           "create service externalname", "create service loadbalancer",
+           "create service nodeport", "create serviceaccount", "delete", "expose", "label",
+           "patch", "replace", "rollout undo", "run", "scale", "set env", "set image",
+           "set resources", "set selector", "set serviceaccount", "set subject", "taint"}
+TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+DENY_FLAGS = {"server": "sends the request, with the kubeconfig's credentials, to another "
+              "server", "token": "swaps the credentials", "username": "swaps the credentials",
+              "password": "swaps the credentials", "client-key": "swaps the credentials",
+              "client-certificate": "swaps the credentials",
+              "certificate-authority": "trusts another certificate authority",
+              "tls-server-name": "changes the server name kubectl verifies",
+              "proxy-url": "sends requests (and credentials) through another proxy"}
+TARGET_FLAGS = ("kubeconfig", "context", "cluster", "user")
+IMPERSONATE = ("as", "as-group", "as-uid", "as-user-extra")
 DATA_OUTPUTS = ("yaml", "json", "jsonpath", "go-template", "template", "custom-columns",
-                "jsonpath-file", "go-template-file", "custom-columns-file", "jsonpath-as-json")
-RBAC_API_KINDS = {"Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"}
-SECURITY_API_KINDS = {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-                      "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-                      "MutatingAdmissionPolicy", "NetworkPolicy", "CertificateSigningRequest"}
-MAX_FILE = 1 << 20
+                "jsonpath-as-json", "kyaml")
+DNS_NAMED = {"pods", "pod", "po", "nodes", "node", "no", "namespaces", "namespace", "ns",
+             "services", "service", "svc", "deployments", "deployment", "deploy",
+             "replicasets", "replicaset", "rs", "statefulsets", "statefulset", "sts",
+             "daemonsets", "daemonset", "ds", "jobs", "job", "cronjobs", "cronjob", "cj",
+             "configmaps", "configmap", "cm", "persistentvolumeclaims", "pvc",
+             "persistentvolumes", "pv", "serviceaccounts", "serviceaccount", "sa",
+             "ingresses", "ingress", "ing", "endpoints", "ep", "endpointslices",
+             "leases", "lease", "poddisruptionbudgets", "pdb", "workloads", "workload",
+             "localqueues", "localqueue", "clusterqueues", "clusterqueue",
+             "resourceflavors", "resourceflavor", "httproutes", "httproute", "gateways",
+             "gateway", "inferencepools", "inferencepool", "resourceclaims",
+             "resourceclaim", "resourceslices", "resourceslice", "deviceclasses",
+             "deviceclass", "storageclasses", "sc", "priorityclasses", "pc"}
+RBAC_TYPES = {"role", "roles", "rolebinding", "rolebindings", "clusterrole", "clusterroles",
+              "clusterrolebinding", "clusterrolebindings"}
+SECURITY_TYPES = RBAC_TYPES | {
+    "validatingwebhookconfiguration", "validatingwebhookconfigurations",
+    "mutatingwebhookconfiguration", "mutatingwebhookconfigurations",
+    "validatingadmissionpolicy", "validatingadmissionpolicies",
+    "validatingadmissionpolicybinding", "validatingadmissionpolicybindings",
+    "mutatingadmissionpolicy", "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybinding", "mutatingadmissionpolicybindings",
+    "certificatesigningrequest", "certificatesigningrequests", "csr", "networkpolicy",
+    "networkpolicies", "netpol", "podsecuritypolicy", "podsecuritypolicies"}
+NAMESPACE_TYPES = {"namespace", "namespaces", "ns"}
+CRD_TYPES = {"crd", "crds", "customresourcedefinition", "customresourcedefinitions"}
 
 
-@dataclass
-class KubectlArgs:
-    verb: str = ""
-    positionals: list[str] = field(default_factory=list)
-    flags: dict = field(default_factory=dict)     # --name -> [values]
-    after_dashdash: list[str] = field(default_factory=list)
-
-    def has(self, *names: str) -> bool:
-        return any(n in self.flags for n in names)
-
-    def values(self, *names: str) -> list[str]:
-        return [v for n in names for v in self.flags.get(n, [])]
+GLOB_TOLERANT = ("-o", "--output", "--template", "-l", "--selector", "--field-selector",
+                 "--sort-by", "-L", "--label-columns", "--for", "-p", "--patch")
 
 
-def parse_kubectl(args: list[str]) -> KubectlArgs:
-    out = KubectlArgs()
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            out.after_dashdash = args[i + 1:]
-            break
-        if arg.startswith("--") and "=" in arg:
-            name, value = arg.split("=", 1)
-            out.flags.setdefault(name, []).append(value)
-        elif arg.startswith("--"):
-            takes = arg in VALUE_FLAGS and arg not in BOOL_VALUE_FLAGS
-            if takes and i + 1 < len(args):
-                out.flags.setdefault(arg, []).append(args[i + 1])
-                i += 1
-            else:
-                out.flags.setdefault(arg, []).append("")
-        elif arg.startswith("-") and len(arg) > 1:
-            i = _short_flag(args, i, out)
-        elif not out.verb:
-            out.verb = arg
+def judge_kubectl(args: list, call) -> Verdict:
+    """Judge `kubectl ARGS` (fields); `call` gives the environment, input and paths."""
+    _no_globs(args)
+    path, rest = find_command(args)
+    if path not in HELP_ONLY and path not in READS and path not in _all_commands():
+        raise Unclear(f"kubectl {path}: not a kubectl command")
+    root_words = _leftover(rest) if path == "" else None
+    if root_words:
+        return Verdict().unknown(f"kubectl {root_words}: not a built-in command, so kubectl "
+                                 "runs the plugin program kubectl-{root_words}",
+                                 "kubectl_plugin")
+    if path == "create" and _first_word(rest):
+        return Verdict().unknown(f"kubectl create {_first_word(rest)}: a create plugin "
+                                 "(another program)", "kubectl_plugin")
+    cmd = parse_flags(path, rest)
+    return _Judge(cmd, call).run()
+
+
+def _no_globs(args: list):
+    """A live glob in a kubectl word could become any file name in the directory (say
+    `secret`, or `--server=x`): only the values of a few flags may hold * ? [ safely."""
+    previous = ""
+    for f in args:
+        text = known(f) or display(f)
+        live = any(isinstance(s, Text) and s.active and GLOB_CHARS & set(s.text) or
+                   isinstance(s, Unknown) and s.split and s.kind in ("data", "secret")
+                   for s in f)
+        if live and previous not in GLOB_TOLERANT and not text.startswith(
+                tuple(flag + "=" for flag in GLOB_TOLERANT if flag.startswith("--")) +
+                ("-o", "-l", "-p")):
+            raise Unclear(f"kubectl: {text!r} is a live glob (it becomes file names from "
+                          "the working directory)")
+        previous = text
+
+
+def _all_commands():
+    from _guard_kubectl_flags import COMMANDS
+    return COMMANDS
+
+
+def _leftover(rest: list) -> str | None:
+    """A word cobra leaves at the root is an unknown command: kubectl runs a plugin."""
+    words = _strip_flags(rest, flagset(""))
+    if not words:
+        return None
+    return words[0] if isinstance(words[0], str) else display(words[0])
+
+
+def _first_word(rest: list) -> str | None:
+    text = known(rest[0]) if rest else None
+    return text if text and not text.startswith("-") else None
+
+
+class _Judge:
+    def __init__(self, cmd: KubectlCommand, call):
+        self.cmd = cmd
+        self.call = call
+        self.v = Verdict()
+        self.types, self.names = resource_types(cmd)
+        self.v.facts = self.facts()
+
+    def run(self) -> Verdict:
+        cmd, v = self.cmd, self.v
+        self.global_flags()
+        if cmd.flag("help") in TRUE:
+            v.note(f"kubectl {cmd.path} --help only prints help")
+            return v
+        self.files()
+        if cmd.path in HELP_ONLY:
+            v.note(f"kubectl {cmd.path or ''} only prints help".replace("  ", " "))
+        elif cmd.path in READS:
+            self.read()
         else:
-            out.positionals.append(arg)
-        i += 1
-    return out
+            self.write()
+        self.set_output()
+        return v
+
+    def facts(self) -> dict:
+        cmd = self.cmd
+        ns = cmd.flag("namespace")
+        return {"program": "kubectl", "verb": cmd.path, "namespace": ns if isinstance(
+                    ns, str) else "", "all_namespaces": cmd.flag("all-namespaces") in TRUE,
+                "resources": self.types, "names": self.names,
+                "replicas": _text(cmd.flag("replicas")), "dry_run": ""}
+
+    # -- every command --
+    def global_flags(self):
+        cmd, v = self.cmd, self.v
+        for name, why in DENY_FLAGS.items():
+            if cmd.has(name):
+                v.need("deny", f"--{name} {why}", f"flag_injection:--{name}")
+        if cmd.has("insecure-skip-tls-verify") and cmd.flag("insecure-skip-tls-verify") \
+                not in FALSE:
+            v.need("deny", "--insecure-skip-tls-verify turns off verification of the API "
+                           "server", "flag_injection:--insecure-skip-tls-verify")
+        own = flagset(cmd.path)
+        for name in TARGET_FLAGS:
+            if name in own and not own[name].persistent:
+                continue        # create rolebinding --user NAME: the subject, not a target
+            for value in cmd.values(name):
+                v.facts.setdefault("targets", []).append(f"--{name}={_text(value)}")
+                v.note(f"--{name}={_text(value)} picks another cluster, identity or "
+                       "credential plugin", f"target:--{name}")
+        if cmd.has("kuberc") and cmd.flag("kuberc") != "off":
+            v.need("ask", "--kuberc loads preferences (aliases, default flags) from another "
+                          "file", "target:--kuberc")
+        if cmd.path != "auth can-i":
+            for name in IMPERSONATE:
+                if cmd.has(name):
+                    v.need("ask", f"--{name} impersonates another identity",
+                           f"impersonation:--{name}")
+        for name in ("cache-dir", "profile-output"):
+            for value in cmd.values(name):
+                self.write_path(_text(value) + ("/discovery" if name == "cache-dir" else ""),
+                                f"--{name}")
+        level = _int(cmd.flag("v"))
+        if level is not None and level >= 6 and self.touches_secrets():
+            v.need("ask", f"-v={level} logs response bodies, here Secret data", "secret_data")
+
+    def files(self):
+        cmd = self.cmd
+        for name in ("filename", "patch-file", "from-file", "from-env-file", "cert", "key"):
+            if name in ("cert", "key") and cmd.path != "create secret tls":
+                continue
+            for value in cmd.values(name):
+                if name == "from-file" and isinstance(value, str) and "=" in value:
+                    value = value.split("=", 1)[1]
+                self.read_path(value, f"--{name}")
+        for value in cmd.values("kustomize"):
+            self.read_tree(value, "--kustomize")
+        for value in cmd.values("output"):
+            text = _text(value)
+            kind, _, target = text.partition("=")
+            if kind.endswith("-file") and target:
+                self.read_path(target, f"-o {kind}")
+
+    def read_path(self, value, flag: str):
+        text = value if isinstance(value, str) else None
+        if text is None:
+            self.v.unknown(f"{flag} names a file known only at run time")
+            return
+        if text == "-":
+            return
+        if "://" in text:
+            host = re.sub(r"^[a-z]+://([^/:]*).*$", r"\1", text)
+            if host not in ("localhost", "127.0.0.1", "[::1]"):
+                self.v.need("ask", f"{flag} {text} fetches a URL off this machine",
+                            "network")
+            return
+        risk = self.call.paths.read_risk(text)
+        if risk:
+            self.v.need("ask", risk[1], "secret_data")
+
+    def read_tree(self, value, flag: str):
+        text = value if isinstance(value, str) else None
+        if text is None:
+            self.v.unknown(f"{flag} names a directory known only at run time")
+            return
+        risk = self.call.paths.tree_risk(text)
+        if risk:
+            self.v.need("ask", risk[1], "secret_data")
+
+    def write_path(self, text: str, flag: str):
+        risk = self.call.paths.write_risk(text)
+        if risk:
+            self.v.raise_to("write", f"{flag}: {risk[1]}", "local_write")
+            self.v.need(risk[0], f"{flag}: {risk[1]}", "local_write")
+
+    # -- reads --
+    def read(self):
+        cmd, v = self.cmd, self.v
+        v.note(f"kubectl {cmd.path} only reads")
+        path = cmd.path
+        if path == "get":
+            self.get()
+        elif path == "config view":
+            for name in ("raw", "flatten"):
+                if cmd.flag(name) in TRUE:
+                    v.need("ask", f"kubectl config view --{name} prints the kubeconfig's "
+                                  "credentials", "secret_data")
+        elif path == "diff":
+            self.diff()
+        elif path == "kustomize":
+            self.kustomize()
+        elif path == "apply view-last-applied" and self.touches_secrets():
+            v.need("ask", "prints the last applied Secret, with its data", "secret_data")
+        elif path == "logs" and cmd.flag("insecure-skip-tls-verify-backend") in TRUE:
+            v.need("ask", "turns off TLS verification of the kubelet", "insecure")
+        elif path == "cluster-info dump":
+            for value in cmd.values("output-directory"):
+                self.write_path(_text(value) + "/dump", "--output-directory")
+
+    def get(self):
+        cmd, v = self.cmd, self.v
+        raw = cmd.flag("raw")
+        if raw is not None:
+            self.raw_path(raw)
+        if self.touches_secrets() and self.prints_data():
+            v.need("ask", "prints Secret data (use describe, or -o name, to see which keys "
+                          "exist)", "secret_data")
+
+    def raw_path(self, raw):
+        v = self.v
+        text = raw if isinstance(raw, str) else None
+        if text is None:
+            v.unknown("--raw with a path known only at run time")
+            return
+        low = text.lower()
+        if not text.startswith("/") or "%" in text or "\\" in text:
+            v.unknown(f"--raw {text!r} is not a plain API path")
+        elif "secret" in low:
+            v.need("ask", f"--raw {text} reads Secrets", "secret_data")
+        elif "/proxy" in low or "/portforward" in low or "/exec" in low or "/attach" in low:
+            v.need("ask", f"--raw {text} reaches a pod, node or service through the API "
+                          "server proxy (a GET there can change things)", "proxy")
+
+    def diff(self):
+        env_diff = self.call.env.get("KUBECTL_EXTERNAL_DIFF") or \
+            self.call.ctx_env.get("KUBECTL_EXTERNAL_DIFF")
+        if env_diff:
+            self.v.need("ask", "kubectl diff runs $KUBECTL_EXTERNAL_DIFF", "exec")
+        if self.cmd.flag("show-secrets") in TRUE:
+            self.v.need("ask", "--show-secrets prints Secret data", "secret_data")
+        if self.cmd.flag("prune") in TRUE:
+            self.v.note("diff --prune only compares")
+
+    def kustomize(self):
+        cmd, v = self.cmd, self.v
+        for name in ("enable-alpha-plugins", "enable-helm", "helm-command", "mount",
+                     "network", "network-name", "env", "as-current-user"):
+            if cmd.has(name) and cmd.flag(name) not in FALSE:
+                v.need("ask", f"kubectl kustomize --{name} runs plugins, helm or containers",
+                       "exec")
+        restrictor = cmd.flag("load-restrictor")
+        if restrictor is not None and restrictor != "LoadRestrictionsRootOnly":
+            v.need("ask", "--load-restrictor lets the kustomization read files anywhere",
+                   "secret_data")
+        for value in cmd.values("output"):
+            self.write_path(_text(value), "--output")
+        for target in cmd.positionals or ["."]:
+            self.read_tree(target, "kustomize")
+
+    # -- writes --
+    def write(self):
+        cmd, v = self.cmd, self.v
+        path = cmd.path
+        what = self.target_text()
+        if path in DESTRUCTIVE:
+            v.raise_to("destructive", DESTRUCTIVE[path].format(what=what), f"kubectl:{path}")
+        else:
+            v.raise_to("write", f"kubectl {path} changes {what}", f"kubectl:{path}")
+        self.write_details()
+        self.dry_run()
+
+    def write_details(self):
+        cmd, v = self.cmd, self.v
+        path = cmd.path
+        types = set(self.types)
+        if path.startswith(("create ", "set ", "rollout ")):
+            pass
+        elif types & SECURITY_TYPES and path not in ("exec", "attach", "cp", "port-forward",
+                                                      "logs"):
+            v.raise_to("destructive", "changes security objects "
+                       f"({', '.join(sorted(types & SECURITY_TYPES))}): can grant or remove "
+                       "privileges", "rbac_change")
+        if path == "delete":
+            self.delete_details(types)
+        if path == "scale" and _zero(cmd.flag("replicas")):
+            v.raise_to("destructive", "scales to zero replicas: takes the workload down",
+                       "scale_to_zero")
+        if path == "patch":
+            for effect in patch_effects(cmd, self.call):
+                v.raise_to(effect[0], effect[1], effect[2])
+        if path in ("apply", "replace") and cmd.flag("force") in TRUE:
+            v.raise_to("destructive", f"{path} --force deletes and recreates objects", "force")
+        if path == "apply" and cmd.flag("prune") in TRUE:
+            v.raise_to("destructive", "apply --prune deletes objects missing from the input",
+                       "prune")
+        if path == "taint" and any(_text(p).endswith(":NoExecute") for p in cmd.positionals):
+            v.raise_to("destructive", "a NoExecute taint evicts running pods", "evict")
+        if path == "label" and types & NAMESPACE_TYPES:
+            self.namespace_labels()
+        if path in ("apply", "create", "replace", "auth reconcile"):
+            self.manifests()
+        if path == "create token":
+            v.need("ask", "mints a ServiceAccount token (a credential)", "credential")
+        if path == "set env" and (cmd.flag("resolve") in TRUE):
+            v.need("ask", "set env --resolve prints values from Secrets", "secret_data")
+        if path in ("exec", "attach", "debug", "cp", "run"):
+            v.note("runs or reaches a process inside a container", "pod_exec")
+            self.exec_inner()
+        if path in ("proxy", "port-forward"):
+            v.note("opens a local port to the cluster", "network_tunnel")
+        if path == "edit" or cmd.flag("edit") in TRUE:
+            v.need("ask", "opens an editor ($KUBE_EDITOR / $EDITOR runs a program)", "exec")
+
+    def delete_details(self, types: set):
+        cmd, v = self.cmd, self.v
+        if cmd.flag("all") in TRUE:
+            v.note("--all deletes every object of the type", "bulk:--all")
+        if cmd.flag("all-namespaces") in TRUE:
+            v.note("across all namespaces", "bulk:all-namespaces")
+        if cmd.has("selector", "field-selector"):
+            v.note("every object matching a selector", "bulk:selector")
+        if cmd.flag("force") in TRUE or _text(cmd.flag("grace-period")) == "0":
+            v.note("skips graceful termination", "force")
+        if types & NAMESPACE_TYPES:
+            v.note("deleting a namespace deletes everything in it", "namespace_delete")
+        if types & CRD_TYPES:
+            v.note("deleting a CRD deletes every object of that kind", "crd_delete")
+
+    def namespace_labels(self):
+        for p in self.cmd.positionals:
+            text = _text(p)
+            if text.startswith("pod-security.kubernetes.io/") and (
+                    "privileged" in text or text.endswith("-")):
+                self.v.raise_to("destructive", "relaxes Pod Security admission for a "
+                                "namespace", "security_change")
+
+    def manifests(self):
+        kinds, unseen = manifest_kinds(self.cmd, self.call)
+        v = self.v
+        if kinds:
+            v.facts["kinds"] = sorted(kinds)
+            v.note(f"manifest kinds: {', '.join(sorted(kinds))}")
+        sensitive = {k for k in kinds if k.lower() in SECURITY_TYPES}
+        if sensitive:
+            v.raise_to("destructive", "the manifest changes security objects "
+                       f"({', '.join(sorted(sensitive))})", "rbac_change")
+        if unseen:
+            v.note(f"content not inspected: {', '.join(unseen)}", "content_unseen")
+
+    def exec_inner(self):
+        cmd = self.cmd
+        if cmd.after_dash < 0:
+            return
+        inner = cmd.positionals[cmd.after_dash:]
+        words = [_text(w) for w in inner]
+        text = " ".join(words)
+        if re.search(r"\b(rm|shred|dd|mkfs|truncate|kill|pkill|killall|psql|mysql|"
+                     r"redis-cli|etcdctl|kubectl)\b", text):
+            self.v.raise_to("destructive", f"runs {text[:80]!r} inside the container",
+                            "pod_exec")
+
+    def dry_run(self):
+        cmd, v = self.cmd, self.v
+        if not cmd.has("dry-run"):
+            return
+        value = _text(cmd.flag("dry-run"))
+        mode = {"unchanged": "client", "client": "client", "server": "server"}.get(value)
+        if value in TRUE:
+            mode = "client"
+        if mode is None:
+            if value not in FALSE and value != "none":
+                v.unknown(f"--dry-run={value!r} is not a value kubectl accepts")
+            return
+        why = None
+        if cmd.path not in DRY_RUN:
+            why = f"kubectl {cmd.path} has no --dry-run"
+        elif cmd.has("raw"):
+            why = "--raw sends the request as is: kubectl ignores --dry-run with it"
+        elif cmd.flag("edit") in TRUE:
+            why = "--edit opens an editor before any dry run"
+        elif cmd.path == "replace" and cmd.flag("force") in TRUE:
+            why = "replace --force refuses --dry-run"
+        if why:
+            v.note(why)
+            return
+        v.dry_run = mode
+        v.facts["dry_run"] = mode
+        if v.cls == "destructive":
+            v.cls = "write"     # a rehearsal: nothing is deleted, but still not a plain read
+        v.note(f"--dry-run={mode}: kubectl sends nothing that changes the cluster",
+               f"dry_run:{mode}")
+
+    # -- helpers --
+    def touches_secrets(self) -> bool:
+        if any("secret" in t for t in self.types):
+            return True
+        first = self.cmd.positionals[:1]
+        if first and not isinstance(first[0], str) and any(
+                getattr(s, "kind", "ref") != "ref" for s in first[0]):
+            return True        # the type is computed at run time: it may be secrets
+        return self.cmd.has("filename", "kustomize") and self.cmd.path in (
+            "get", "apply view-last-applied")
+
+    def prints_data(self) -> bool:
+        cmd = self.cmd
+        if cmd.has("template"):
+            return True
+        for value in cmd.values("output"):
+            text = value if isinstance(value, str) else None
+            if text is None:
+                return True
+            fmt = text.split("=", 1)[0].strip().lower()
+            if fmt not in ("", "name", "wide"):
+                return True
+        return False
+
+    def target_text(self) -> str:
+        types, names = self.types, self.names
+        if types and names:
+            return ", ".join(f"{types[0]}/{n}" for n in names[:3])
+        if types:
+            return ",".join(types)
+        if self.cmd.has("filename"):
+            return "the objects in " + ", ".join(_text(f) for f in self.cmd.values("filename"))
+        return "objects named by its input or a selector"
+
+    def set_output(self):
+        cmd, v = self.cmd, self.v
+        if v.floor == "ask" and "secret_data" in v.signals:
+            self.call.output = "secret"
+            return
+        outputs = [_text(o) for o in cmd.values("output")]
+        names_only = outputs and outputs[-1] == "name" or _jsonpath_names(outputs)
+        if cmd.path == "get" and names_only and self.types and \
+                all(t in DNS_NAMED for t in self.types):
+            self.call.output = "ref" if outputs[-1] == "name" else "name"
+        else:
+            self.call.output = "data"
 
 
-def _short_flag(args: list[str], i: int, out: KubectlArgs) -> int:
-    arg = args[i]
-    name = arg[:2]
-    boolean = name in VERB_BOOLEAN_SHORT.get(out.verb, ())
-    if name in VALUE_FLAGS and not boolean:
-        if "=" in arg[:3] or len(arg) > 2:
-            value = arg[3:] if arg[2:3] == "=" else arg[2:]
-            out.flags.setdefault(name, []).append(value)
-            return i
-        if i + 1 < len(args):
-            out.flags.setdefault(name, []).append(args[i + 1])
-            return i + 1
-    for ch in arg[1:]:  # -it, -A, -w ...
-        out.flags.setdefault("-" + ch, []).append("")
-    return i
-
-
-def resource_types(positionals: list[str]) -> tuple[list[str], list[str]]:
-    """(types, names) from `TYPE NAME...`, `TYPE/NAME...` or `TYPE1,TYPE2`."""
-    if not positionals:
+def resource_types(cmd: KubectlCommand) -> tuple[list, list]:
+    """(types, names) from `TYPE NAME...`, `TYPE/NAME...` or `TYPE1,TYPE2` (lower case,
+    without group and version)."""
+    words = [p for p in cmd.positionals[:cmd.after_dash if cmd.after_dash >= 0 and
+                                         cmd.path in ("exec", "debug", "run", "attach")
+                                         else None]]
+    if cmd.path in ("exec", "attach", "logs", "port-forward", "cp", "debug"):
+        words = [("pod/" + w if isinstance(w, str) and "/" not in w else w)
+                 for w in words[:1]]
+    if cmd.path.startswith(("create ", "set ", "rollout ", "config ", "top ",
+                            "certificate ", "auth ")) and cmd.path not in (
+            "rollout status", "rollout history", "rollout undo", "rollout restart",
+            "rollout pause", "rollout resume", "set env", "set image", "set resources",
+            "set selector", "set serviceaccount", "set subject", "auth can-i"):
+        sub = cmd.path.split(" ", 1)[1]
+        return [sub], [_text(w) for w in words[:1]]
+    if cmd.path in ("set env", "set image", "set resources", "set selector",
+                    "set serviceaccount", "set subject"):
+        words = words[:1]
+    if cmd.path == "auth can-i":
         return [], []
-    if "/" in positionals[0]:
-        pairs = [p.split("/", 1) for p in positionals if "/" in p]
+    if not words:
+        return [], []
+    first = _text(words[0])
+    if "/" in first:
+        pairs = [_text(w).split("/", 1) for w in words if "/" in _text(w)]
         return [_norm(t) for t, _ in pairs], [n for _, n in pairs]
-    return [_norm(t) for t in positionals[0].split(",") if t], positionals[1:]
+    return [_norm(t) for t in first.split(",") if t], [_text(w) for w in words[1:]]
 
 
 def _norm(kind: str) -> str:
-    """`ClusterRoleBindings.rbac.authorization.k8s.io` -> `clusterrolebindings`."""
     return kind.lower().split(".", 1)[0]
 
 
-def judge_kubectl(args: list[str], stdin_text: str | None = None,
-                  stdin_kind: str | None = None, inner=None) -> Verdict:
-    """Judge `kubectl ARGS...`; `inner` judges the command of `kubectl exec -- CMD`."""
-    kargs = parse_kubectl(args)
-    verdict = Verdict()
-    verb = kargs.verb
-    verdict.facts.update(_facts(kargs))
-    _global_flags(kargs, verdict)
-    if not verb:
-        verdict.note("kubectl without a command prints help")
-        return verdict
-    if verb in READ_VERBS or (verb == "rollout" and kargs.positionals[:1] in
-                              (["status"], ["history"])):
-        _read(kargs, verdict)
-    elif verb in ("auth", "config"):
-        _auth_or_config(kargs, verdict)
-    elif verb in DESTRUCTIVE_VERBS:
-        _destructive(kargs, verdict)
-    elif verb in WRITE_VERBS:
-        _write(kargs, verdict, stdin_text, stdin_kind, inner)
-    else:
-        verdict.raise_to("write", f"kubectl {verb}: unknown subcommand or plugin, "
-                                  "treated as a write", f"unknown_verb:{verb}")
-    _dry_run(kargs, verdict)
-    return verdict
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return display(value)
 
 
-def _facts(kargs: KubectlArgs) -> dict:
-    types, names = resource_types(kargs.positionals)
-    ns = (kargs.values("-n", "--namespace") or [""])[-1]
-    return {"program": "kubectl", "verb": kargs.verb, "namespace": ns,
-            "all_namespaces": kargs.has("-A", "--all-namespaces"),
-            "resources": types, "names": names,
-            "replicas": (kargs.values("--replicas") or [""])[-1]}
+def _int(value) -> int | None:
+    text = _text(value)
+    return int(text) if text.isdigit() else None
 
 
-def _global_flags(kargs: KubectlArgs, v: Verdict) -> None:
-    for flag in ("-s", "--server", "--token", "--username", "--password",
-                 "--insecure-skip-tls-verify", "--client-key", "--client-certificate",
-                 "--certificate-authority", "--tls-server-name"):
-        if kargs.has(flag):
-            v.need("deny", f"{flag} redirects kubectl or swaps its credentials "
-                           "(flag injection can leak the kubeconfig's token)",
-                   f"flag_injection:{flag}")
-    subject_flags = kargs.verb in ("create", "set") and kargs.positionals[:1] in (
-        ["rolebinding"], ["clusterrolebinding"], ["subject"])
-    for flag in ("--kubeconfig", "--context", "--cluster", "--user"):
-        if flag == "--user" and subject_flags:
-            continue  # there --user names the subject being bound, not the kubeconfig user
-        for value in kargs.values(flag):
-            v.facts.setdefault("targets", []).append(f"{flag}={value}")
-            v.note(f"{flag}={value} picks another cluster or identity (asked unless the "
-                   "policy allows it)", f"target:{flag}")
-    for flag in ("--as", "--as-group", "--as-uid"):
-        if kargs.has(flag) and not (kargs.verb == "auth" and kargs.positionals[:1] == ["can-i"]):
-            v.need("ask", f"{flag} impersonates another identity", f"impersonation:{flag}")
-
-
-def _read(kargs: KubectlArgs, v: Verdict) -> None:
-    v.note(f"kubectl {kargs.verb} only reads")
-    types, _ = resource_types(kargs.positionals)
-    if kargs.verb == "get" and SECRET_KINDS & set(types):
-        outputs = kargs.values("-o", "--output")
-        if any(o.split("=", 1)[0] in DATA_OUTPUTS for o in outputs) or kargs.has("--template"):
-            v.need("ask", "prints Secret data", "secret_data")
-    if kargs.verb == "plugin" and kargs.positionals[:1] not in ([], ["list"]):
-        v.raise_to("write", "kubectl plugin subcommand", "unknown_verb:plugin")
-
-
-def _auth_or_config(kargs: KubectlArgs, v: Verdict) -> None:
-    sub = (kargs.positionals or [""])[0]
-    if kargs.verb == "auth":
-        if sub in ("can-i", "whoami"):
-            v.note(f"kubectl auth {sub} only asks the API server")
-        else:
-            v.raise_to("destructive", f"kubectl auth {sub or '(none)'} changes RBAC objects",
-                       "rbac_change")
-        return
-    if sub in ("view", "get-contexts", "current-context", "get-clusters", "get-users"):
-        v.note(f"kubectl config {sub} only reads the kubeconfig")
-        if sub == "view" and kargs.has("--raw", "--flatten"):
-            v.need("ask", "prints kubeconfig credentials", "secret_data")
-        return
-    v.raise_to("write", f"kubectl config {sub or '(none)'} changes the kubeconfig "
-                        "(which cluster and identity later commands use)",
-               "kubeconfig_change")
-
-
-def _destructive(kargs: KubectlArgs, v: Verdict) -> None:
-    types, names = resource_types(kargs.positionals)
-    if kargs.verb == "delete":
-        target = ",".join(types) or ("objects from -f" if kargs.has("-f", "--filename")
-                                     else "objects named by its input")
-    else:
-        target = " ".join(kargs.positionals) or "nodes named by its input or selector"
-    reason = {"delete": f"deletes {target}",
-              "drain": f"evicts every pod from node {target}",
-              "cordon": f"stops scheduling on node {target}"}[kargs.verb]
-    v.raise_to("destructive", reason, f"kubectl:{kargs.verb}")
-    if kargs.has("--all"):
-        v.note("--all deletes every object of the type", "bulk:--all")
-    if kargs.has("-A", "--all-namespaces"):
-        v.note("across all namespaces", "bulk:all-namespaces")
-    if kargs.has("-l", "--selector", "--field-selector"):
-        v.note("every object matching a selector", "bulk:selector")
-    if kargs.has("--force") or "0" in kargs.values("--grace-period"):
-        v.note("skips graceful termination", "force")
-    if RBAC_KINDS & set(types):
-        v.note("removes RBAC objects", "rbac_change")
-    if {"namespace", "namespaces", "ns"} & set(types):
-        v.note("deleting a namespace deletes everything in it", "namespace_delete")
-    if {"crd", "crds", "customresourcedefinition", "customresourcedefinitions"} & set(types):
-        v.note("deleting a CRD deletes every object of that kind", "crd_delete")
-
-
-def _write(kargs, v: Verdict, stdin_text, stdin_kind, inner) -> None:
-    verb = kargs.verb
-    types, names = resource_types(kargs.positionals)
-    sub = (kargs.positionals or [""])[0]
-    v.raise_to("write", f"kubectl {verb} changes the cluster", f"kubectl:{verb}")
-    if verb in ("create", "set", "rollout", "certificate", "alpha") and kargs.positionals:
-        types = [_norm(sub)]
-        _write_subcommand(kargs, v, sub)
-    sensitive = (RBAC_KINDS | SECURITY_KINDS) & set(types)
-    if sensitive and verb not in ("exec", "attach", "cp", "port-forward", "proxy"):
-        v.raise_to("destructive", f"changes security objects ({', '.join(sorted(sensitive))}): "
-                                  "can grant or remove privileges", "rbac_change")
-    if verb == "scale" and _is_zero((kargs.values("--replicas") or [""])[-1]):
-        v.raise_to("destructive", "scales to zero replicas: takes the workload down",
-                   "scale_to_zero")
-    if verb == "patch":
-        _patch_body(kargs, v)
-    if verb in ("apply", "replace") and kargs.has("--force"):
-        v.raise_to("destructive", f"{verb} --force deletes and recreates objects", "force")
-    if verb == "apply" and kargs.has("--prune"):
-        v.raise_to("destructive", "apply --prune deletes objects missing from the input",
-                   "prune")
-    if verb == "taint" and any(p.endswith(":NoExecute") for p in kargs.positionals):
-        v.raise_to("destructive", "a NoExecute taint evicts running pods", "evict")
-    if verb == "label" and {"ns", "namespace", "namespaces"} & set(types):
-        _namespace_labels(kargs, v)
-    if verb in ("apply", "create", "replace"):
-        _manifest_content(kargs, v, stdin_text, stdin_kind)
-    if verb in ("exec", "debug", "attach"):
-        v.note("runs a process inside a container", "pod_exec")
-        if inner and kargs.after_dashdash:
-            inner_verdict = inner(kargs.after_dashdash)
-            if inner_verdict.cls == "destructive" and "opaque" not in inner_verdict.signals:
-                v.merge(inner_verdict)
-    if verb in ("proxy", "port-forward"):
-        v.note("opens a local port to the cluster", "network_tunnel")
-
-
-def _write_subcommand(kargs, v: Verdict, sub: str) -> None:
-    if kargs.verb == "create" and sub == "token":
-        v.need("ask", "mints a ServiceAccount token (a credential)", "credential")
-    if kargs.verb == "create" and sub == "secret":
-        v.note("creates a Secret", "secret_write")
-    if kargs.verb == "set" and sub == "subject":
-        v.raise_to("destructive", "changes who a (Cluster)RoleBinding grants", "rbac_change")
-    if kargs.verb == "certificate" and sub in ("approve", "deny"):
-        v.raise_to("destructive", "approving a CSR mints a client credential",
-                   "rbac_change")
-    if kargs.verb == "set" and len(kargs.positionals) > 1:
-        types, _ = resource_types(kargs.positionals[1:])
-        if (RBAC_KINDS | SECURITY_KINDS) & set(types):
-            v.raise_to("destructive", "changes security objects", "rbac_change")
-
-
-def _is_zero(value: str) -> bool:
+def _zero(value) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return True            # computed at run time: it may be 0
     try:
-        return int(value.strip("'\"")) == 0
+        return int(value.strip().strip("'\"")) == 0
     except ValueError:
         return False
 
 
-def _patch_body(kargs, v: Verdict) -> None:
-    body = " ".join(kargs.values("-p", "--patch"))
-    if re.search(r'"?replicas"?\s*:\s*[-+]?0+\b', body) or \
-            re.search(r'/replicas"\s*,\s*"value"\s*:\s*"?[-+]?0+\b', body):
-        v.raise_to("destructive", "patches replicas to 0", "scale_to_zero")
-    if re.search(r"finalizers", body):
-        v.note("edits finalizers (can orphan or force-delete objects)", "finalizers")
-    if kargs.values("--patch-file"):
-        v.note("patch body from a file the guard did not read")
+def _jsonpath_names(outputs: list) -> bool:
+    """-o jsonpath printing only .metadata.name (and newlines / blanks between)."""
+    if not outputs or not outputs[-1].startswith("jsonpath="):
+        return False
+    template = outputs[-1][len("jsonpath="):]
+    blocks = re.findall(r"\{([^{}]*)\}", template)
+    outside = re.sub(r"\{[^{}]*\}", "", template)
+    if outside.strip(" \n") or not blocks:
+        return False
+    allowed = {".items[*].metadata.name", ".metadata.name", "range .items[*]", "end",
+               '"\\n"', '" "', ".items[0].metadata.name", ".items[*].metadata.namespace",
+               ".metadata.namespace"}
+    return all(b.strip() in allowed for b in blocks)
 
 
-def _namespace_labels(kargs, v: Verdict) -> None:
-    for p in kargs.positionals:
-        if p.startswith("pod-security.kubernetes.io/") and ("privileged" in p or p.endswith("-")):
-            v.raise_to("destructive", "relaxes Pod Security admission for a namespace",
-                       "security_change")
-
-
-def _manifest_content(kargs, v: Verdict, stdin_text, stdin_kind) -> None:
-    sources = kargs.values("-f", "--filename")
-    if not sources and not kargs.has("-k", "--kustomize"):
-        return
-    kinds: set[str] = set()
-    unseen = []
-    for src in sources:
-        text = stdin_text if src == "-" else _read_local(src)
-        if text is None:
-            unseen.append("stdin" if src == "-" else src)
-            continue
-        kinds |= _kinds_in(text, v)
-    if kargs.has("-k", "--kustomize"):
-        unseen.append("kustomization")
-    if kinds:
-        v.note(f"manifest kinds: {', '.join(sorted(kinds))}")
-        v.facts["kinds"] = sorted(kinds)
-    sensitive = kinds & (RBAC_API_KINDS | SECURITY_API_KINDS)
-    if sensitive:
-        v.raise_to("destructive", f"the manifest changes security objects "
-                                  f"({', '.join(sorted(sensitive))})", "rbac_change")
-    if unseen:
-        v.note(f"content not inspected: {', '.join(unseen)}", "content_unseen")
-
-
-def _read_local(path: str) -> str | None:
-    """A local manifest file, or the manifests directly in a directory; None if unseen."""
-    if "://" not in path and os.path.isdir(path):
-        try:
-            names = sorted(n for n in os.listdir(path)
-                           if n.endswith((".yaml", ".yml", ".json")))[:50]
-        except OSError:
-            return None
-        texts = [_read_local(os.path.join(path, n)) for n in names]
-        return None if any(t is None for t in texts) else "\n---\n".join(texts)
-    if "://" in path or not os.path.isfile(path):
-        return None
-    try:
-        if os.path.getsize(path) > MAX_FILE:
-            return None
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _kinds_in(text: str, v: Verdict) -> set[str]:
-    kinds = set()
-    try:
-        docs = [json.loads(text)] if text.lstrip().startswith("{") else \
-            list(yaml.safe_load_all(text)) if yaml else []
-    except Exception:  # noqa: BLE001 - any YAML/JSON error: fall back to a text scan
-        docs = []
-        v.note("manifest did not parse; scanned its text for kinds", "content_unparsed")
-    for doc in docs:
-        for item in (doc.get("items") or [doc]) if isinstance(doc, dict) else []:
-            if isinstance(item, dict) and item.get("kind"):
-                kinds.add(str(item["kind"]))
-    kinds |= set(re.findall(r"(?m)^\s*kind:\s*[\"']?([A-Za-z]+)", text))
-    return kinds
-
-
-def _dry_run(kargs, v: Verdict) -> None:
-    if kargs.verb not in DRY_RUN_VERBS or not kargs.has("--dry-run"):
-        return
-    mode = (kargs.values("--dry-run")[-1] or "client").lower()
-    if mode in ("server", "client", "true"):
-        v.dry_run = "client" if mode == "true" else mode
-        v.note(f"--dry-run={v.dry_run}: nothing is changed", f"dry_run:{v.dry_run}")
-        if v.cls == "destructive":
-            v.cls = "write"  # a rehearsal: nothing is deleted, but still not a plain read
-
-
-# --- helm --------------------------------------------------------------------------
-
-HELM_READ = {"list", "ls", "status", "get", "history", "hist", "show", "inspect", "search",
-             "template", "lint", "version", "env", "verify", "help", "completion"}
-HELM_DESTRUCTIVE = {"uninstall", "delete", "del", "un"}
-HELM_VALUE = {"-n", "--namespace", "--kube-context", "--kubeconfig", "--kube-apiserver",
-              "--kube-token", "--kube-as-user", "--kube-as-group", "-f", "--values", "--set",
-              "--set-string", "--set-file", "--version", "--repo", "--timeout", "-o",
-              "--output", "--revision", "--description", "--post-renderer"}
-
-
-def judge_helm(args: list[str]) -> Verdict:
-    v = Verdict()
-    words, flags = [], {}
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a.startswith("-"):
-            name, _, value = a.partition("=")
-            if not _ and name in HELM_VALUE and i + 1 < len(args):
-                value = args[i + 1]
-                i += 1
-            flags.setdefault(name, []).append(value)
-        else:
-            words.append(a)
-        i += 1
-    cmd = words[0] if words else ""
-    sub = words[1] if len(words) > 1 else ""
-    v.facts.update({"program": "helm", "verb": cmd, "release": sub,
-                    "namespace": (flags.get("-n") or flags.get("--namespace") or [""])[-1]})
-    for flag in ("--kube-apiserver", "--kube-token", "--kube-insecure-skip-tls-verify"):
-        if flag in flags:
-            v.need("deny", f"{flag} redirects helm or swaps its credentials",
-                   f"flag_injection:{flag}")
-    for flag in ("--kube-context", "--kubeconfig"):
-        for value in flags.get(flag, []):
-            v.facts.setdefault("targets", []).append(
-                f"{'--context' if flag == '--kube-context' else flag}={value}")
-            v.note(f"{flag}={value} picks another cluster (asked unless the policy allows "
-                   "it)", f"target:{flag}")
-    if "--kube-as-user" in flags or "--kube-as-group" in flags:
-        v.need("ask", "helm impersonates another identity", "impersonation")
-    if not cmd or cmd in HELM_READ or (cmd in ("repo", "plugin", "dependency", "dep")
-                                        and sub in ("list", "ls")):
-        v.note(f"helm {cmd or '(help)'} only reads")
-    elif cmd in HELM_DESTRUCTIVE:
-        v.raise_to("destructive", f"helm {cmd} deletes release {sub or '?'} and its objects",
-                   "helm:uninstall")
-    elif cmd == "rollback":
-        v.raise_to("write", f"helm rollback changes release {sub or '?'}", "helm:rollback")
-    elif cmd in ("install", "upgrade"):
-        v.raise_to("write", f"helm {cmd} changes release {sub or '?'}", f"helm:{cmd}")
-        if "--force" in flags:
-            v.raise_to("destructive", "helm --force deletes and recreates objects", "force")
-    else:
-        v.raise_to("write", f"helm {cmd} {sub}".strip() + " changes local or cluster state",
-                   f"helm:{cmd}")
-    if "--dry-run" in flags and cmd in ("install", "upgrade", "uninstall", "rollback",
-                                        "delete", "un", "del"):
-        mode = (flags["--dry-run"][-1] or "client").lower()
-        if mode in ("server", "client", "true"):
-            v.dry_run = "client" if mode == "true" else mode
-            v.note(f"--dry-run={v.dry_run}: nothing is changed", f"dry_run:{v.dry_run}")
-            if v.cls == "destructive":
-                v.cls = "write"
-    return v
+__all__ = ["judge_kubectl", "resource_types", "Unknown", "json", "os"]

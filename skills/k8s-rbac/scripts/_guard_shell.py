@@ -1,338 +1,1183 @@
-"""Split a shell command line into simple commands the guard can judge one by one.
+"""A reader of shell command lines: bash's grammar as data, never executed.
 
-Not a shell: a conservative reader. It knows quoting, `;` `&&` `||` `|` `&`, newlines,
-grouping, `$(...)`, backticks, process substitution, heredocs and here-strings, and
-redirections. Whatever it cannot read raises ShellParseError, which the guard turns into
-`ask` (never `allow`).
+It reads what bash reads (quoting, every expansion, here-documents with quoted and unquoted
+delimiters, redirections, pipelines, lists, subshells, groups, if/while/until/for/case,
+arithmetic and conditional commands, function definitions) and returns a tree. It is a
+total function with bounded work: any input gives a tree or a ShellParseError, never a hang
+(every loop consumes input, nesting and size are capped). Constructs bash would not accept,
+and constructs whose meaning differs between the shells a command may reach (zsh glob
+qualifiers, extended globs, `$=x`, `${(f)x}`), raise ShellParseError: the guard asks.
 
-    >>> [c.argv for c in parse("k get pods | grep web && echo ok")]
-    [['k', 'get', 'pods'], ['grep', 'web'], ['echo', 'ok']]
+`dialect="posix"` reads `sh -c` strings: bash-only syntax ($'..', <(..), &>, <<<, [[, ((,
+|&, ;&) raises, so only the part of the grammar that bash and dash read alike is accepted.
+
+    >>> prog = parse("kubectl get pods -n 'a b' | grep -c Running && echo $(date)")
+    >>> [w.literal() for w in prog.items[0][0].pipelines[0][1].commands[0].words]
+    ['kubectl', 'get', 'pods', '-n', 'a b']
 """
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 
-SUBST = "__K8S_GUARD_SUBST_{}__"
-HEREDOC = "__K8S_GUARD_HEREDOC_{}__"
-SUBST_RE = re.compile(r"__K8S_GUARD_SUBST_(\d+)__")
-HEREDOC_RE = re.compile(r"^__K8S_GUARD_HEREDOC_(\d+)__$")
-SEPARATORS = {";", "&", "&&", "||", "|", "|&", "(", ")", ";;", ";&", ";;&"}
-CONTINUATIONS = {"|", "|&", "&&", "||"}
-REDIRECTS = {">", ">>", "<", "<>", ">|", ">&", "<&", "&>", "&>>", "<<<"}
-MAX_DEPTH = 8
+MAX_LENGTH = 65536
+MAX_DEPTH = 40
+MAX_NODES = 20000
+BLANKS = " \t"
+# Characters that end an unquoted word.
+WORD_END = set(" \t\n|&;()<>")
+LITERAL_RUN = re.compile(r"[^ \t\n|&;()<>'\"\\$`]+")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+RESERVED = {"if", "then", "elif", "else", "fi", "case", "esac", "for", "select", "while",
+            "until", "do", "done", "in", "function", "time", "{", "}", "!", "[[", "]]",
+            "coproc"}
+SPECIAL_PARAMS = set("@*#?-$!0123456789")
+TILDE = re.compile(r"~([A-Za-z0-9._-]*|[+-])(?=[/:]|$|[ \t\n;&|()<>])")
+FUNCTION_NAME = re.compile(r"[^\s()|&;<>'\"$`\\]+")
+NAMED_FD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}[<>]")
+DIGITS = re.compile(r"[0-9]+")
+ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?=)")
 
 
 class ShellParseError(ValueError):
-    """The command line cannot be read with confidence."""
+    """The line is not something the guard can read with certainty."""
 
 
-@dataclass
-class SimpleCommand:
-    """One command of a pipeline: its words, where stdin comes from, where output goes."""
-
-    argv: list[str]
-    stdin: str | None = None          # "pipe", "file", "heredoc", "herestring" or None
-    stdin_text: str | None = None     # heredoc / here-string body when known
-    stdin_file: str | None = None
-    outputs: list[str] = field(default_factory=list)
-    substitutions: list[str] = field(default_factory=list)  # inner command lines
-
+# --- the tree -------------------------------------------------------------------------
 
 @dataclass
-class _Scan:
+class Lit:
     text: str
-    substitutions: list[str]
-    heredocs: list[str]
-    comments: list[str]
+    quoted: bool = False          # from quotes or a backslash: no splitting, no globbing
 
 
-def parse(line: str, depth: int = 0) -> list[SimpleCommand]:
-    """Every simple command in `line`, in order; inner $(...) are listed on their command."""
-    if depth > MAX_DEPTH:
-        raise ShellParseError("commands nested too deeply")
-    scan = _scan(line)
-    tokens = _tokenize(scan.text)
-    return _split(tokens, scan)
+@dataclass
+class Param:
+    name: str                     # identifier, digit(s) or one of @*#?-$!
+    op: str = ""                  # "", ":-", "-", ":=", "=", ":?", "?", ":+", "+", "#len",
+    arg: "Word | None" = None     # "#", "##", "%", "%%", "/", "//", "/#", "/%", "^", "^^",
+    arg2: "Word | None" = None    # ",", ",,", "@Q"..., ":off" (arg=offset, arg2=length)
+    quoted: bool = False
 
 
-def comments(line: str) -> list[str]:
-    """The `# ...` comments of a command line (agents cite their reasons there)."""
-    try:
-        return _scan(line).comments
-    except ShellParseError:
-        return []
+@dataclass
+class CmdSub:
+    program: "Program"
+    quoted: bool = False
+    backtick: bool = False
 
 
-def _tokenize(text: str) -> list[str]:
-    lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
-    lexer.commenters = ""
-    lexer.whitespace_split = True
-    try:
-        raw = list(lexer)
-    except ValueError as err:
-        raise ShellParseError(f"cannot tokenize: {err}") from err
-    tokens: list[str] = []
-    for tok in raw:
-        tokens.extend(_split_ops(tok) if tok and set(tok) <= _PUNCT else [tok])
-    return tokens
+@dataclass
+class Arith:
+    expr: "Word"                  # the expression text with its own expansions
+    quoted: bool = False
 
 
-_PUNCT = set(";&|()<>")
-_OPS = sorted(SEPARATORS | REDIRECTS, key=len, reverse=True)
+@dataclass
+class ProcSub:
+    program: "Program"
+    direction: str                # "<" or ">"
 
 
-def _split_ops(tok: str) -> list[str]:
-    """shlex glues runs of operators (`);`, `|(`): cut them greedily into known ones."""
-    out, i = [], 0
-    while i < len(tok):
-        op = next((o for o in _OPS if tok.startswith(o, i)), None)
-        if op is None:
-            raise ShellParseError(f"unsupported operator {tok!r}")
-        out.append(op)
-        i += len(op)
-    return out
+@dataclass
+class Tilde:
+    user: str                     # "" for ~, "+" / "-" for ~+ / ~-
 
 
-def _split(tokens: list[str], scan: _Scan) -> list[SimpleCommand]:
-    commands: list[SimpleCommand] = []
-    current = SimpleCommand(argv=[])
-    piped = False
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok in SEPARATORS:
-            if tok in CONTINUATIONS and not (current.argv or current.outputs) and \
-                    (i == 0 or tokens[i - 1] != ")"):
-                raise ShellParseError(f"{tok!r} without a command before it")
-            _close(current, commands, scan)
-            piped = tok in ("|", "|&")
-            current = SimpleCommand(argv=[], stdin="pipe" if piped else None)
-            i += 1
-            continue
-        if tok in REDIRECTS or (tok and set(tok) <= set("<>&|") and tok not in SEPARATORS):
-            if tok not in REDIRECTS:
-                raise ShellParseError(f"unsupported operator {tok!r}")
-            if current.argv and current.argv[-1].isdigit():
-                current.argv.pop()  # the fd of `2>` belongs to the redirection
-            if i + 1 >= len(tokens) or tokens[i + 1] in SEPARATORS | REDIRECTS:
-                raise ShellParseError(f"redirection {tok!r} without a target")
-            _redirect(current, tok, tokens[i + 1], scan)
-            i += 2
-            continue
-        current.argv.append(tok)
-        i += 1
-    if tokens and tokens[-1] in CONTINUATIONS:
-        raise ShellParseError(f"line ends with {tokens[-1]!r}: the rest is missing")
-    _close(current, commands, scan)
-    return commands
+@dataclass
+class Word:
+    parts: list
+    source: str = ""
+
+    def literal(self) -> str | None:
+        """The word's value when it has no expansion at all (quotes removed)."""
+        out = []
+        for part in self.parts:
+            if not isinstance(part, Lit):
+                return None
+            out.append(part.text)
+        return "".join(out)
+
+    def is_plain(self, text: str) -> bool:
+        """True when the word is exactly `text`, unquoted (how reserved words are spotted)."""
+        return len(self.parts) == 1 and isinstance(self.parts[0], Lit) and \
+            not self.parts[0].quoted and self.parts[0].text == text
+
+    def quoted_anywhere(self) -> bool:
+        return any(getattr(p, "quoted", False) for p in self.parts)
 
 
-def _redirect(cmd: SimpleCommand, op: str, target: str, scan: _Scan) -> None:
-    if op == "<<<":
-        cmd.stdin, cmd.stdin_text = "herestring", target
-        return
-    if op in ("<", "<>"):
-        match = HEREDOC_RE.match(target)
-        if match:
-            cmd.stdin, cmd.stdin_text = "heredoc", scan.heredocs[int(match.group(1))]
-        else:
-            cmd.stdin, cmd.stdin_file = "file", target
-        return
-    if op in (">&", "<&") and (target.isdigit() or target == "-"):
-        return
-    cmd.outputs.append(target)
+@dataclass
+class HereDoc:
+    delimiter: str
+    quoted: bool                  # a quoted delimiter: the body is taken literally
+    strip_tabs: bool
+    body: "Word | None" = None    # filled in when the body is read
 
 
-def _close(cmd: SimpleCommand, commands: list[SimpleCommand], scan: _Scan) -> None:
-    for word in cmd.argv + cmd.outputs:
-        for match in SUBST_RE.finditer(word):
-            cmd.substitutions.append(scan.substitutions[int(match.group(1))])
-    if cmd.stdin == "herestring" and cmd.stdin_text:
-        for match in SUBST_RE.finditer(cmd.stdin_text):
-            cmd.substitutions.append(scan.substitutions[int(match.group(1))])
-    if cmd.argv or cmd.substitutions:
-        commands.append(cmd)
+@dataclass
+class Redir:
+    op: str                       # < > >> >| <> >& <& &> &>> << <<- <<<
+    target: "Word | HereDoc"
+    fd: int | None = None
 
 
-# --- the character scanner: quotes, substitutions, heredocs, comments ------------------
+@dataclass
+class Assign:
+    name: str
+    value: Word
+    append: bool = False
 
-def _scan(text: str) -> _Scan:
-    scan = _Scan("", [], [], [])
-    out: list[str] = []
-    pending: list[tuple[str, bool]] = []  # heredoc delimiters waiting for the next newline
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            if i + 1 < n and text[i + 1] == "\n":
-                i += 2
+
+@dataclass
+class Simple:
+    assigns: list = field(default_factory=list)
+    words: list = field(default_factory=list)
+    redirs: list = field(default_factory=list)
+
+
+@dataclass
+class Compound:
+    kind: str                     # group subshell if while until for arith_for case arith
+    body: "Program | None" = None  # cond function coproc select
+    parts: list = field(default_factory=list)   # kind-specific, see the parse_* methods
+    redirs: list = field(default_factory=list)
+    name: str = ""
+
+
+@dataclass
+class Pipeline:
+    commands: list
+    negated: bool = False
+    timed: bool = False
+
+
+@dataclass
+class AndOr:
+    pipelines: list               # [(op, Pipeline)], op "" for the first, then && or ||
+
+
+@dataclass
+class Program:
+    items: list                   # [(AndOr, terminator)]: terminator ";" "&" "\n" or ""
+    comments: list = field(default_factory=list)
+
+
+# --- the parser -----------------------------------------------------------------------
+
+def parse(text: str, dialect: str = "bash") -> Program:
+    """The tree of a whole command line; ShellParseError when it cannot be read."""
+    if not isinstance(text, str):
+        raise ShellParseError("the command is not text")
+    if len(text) > MAX_LENGTH:
+        raise ShellParseError(f"the command is {len(text)} characters long (limit "
+                              f"{MAX_LENGTH})")
+    if "\x00" in text:
+        raise ShellParseError("the command contains a NUL byte")
+    parser = _Parser(text, dialect)
+    program = parser.program(stop=())
+    if parser.pos < len(text):
+        raise ShellParseError(f"unexpected {text[parser.pos]!r} at {parser.pos}")
+    if parser.pending:
+        raise ShellParseError(f"here-document {parser.pending[0][1].delimiter!r} has no "
+                              "body")
+    program.comments = parser.comments
+    return program
+
+
+class _Parser:
+    def __init__(self, text: str, dialect: str):
+        self.text = text
+        self.n = len(text)
+        self.pos = 0
+        self.posix = dialect == "posix"
+        self.depth = 0
+        self.nodes = 0
+        self.level = 0                   # substitution nesting: $( ), <( ), ` `
+        self.pending: list = []          # [(level, HereDoc)] waiting for the next newline
+        self.comments: list[str] = []
+
+    # -- helpers --
+    def fail(self, why: str):
+        raise ShellParseError(f"{why} (at character {self.pos})")
+
+    def enter(self):
+        self.depth += 1
+        self.nodes += 1
+        if self.depth > MAX_DEPTH:
+            self.fail("nested too deeply")
+        if self.nodes > MAX_NODES:
+            self.fail("too many parts")
+
+    def leave(self):
+        self.depth -= 1
+
+    def peek(self, k: int = 0) -> str:
+        i = self.pos + k
+        return self.text[i] if i < self.n else ""
+
+    def startswith(self, s: str) -> bool:
+        return self.text.startswith(s, self.pos)
+
+    def bashism(self, what: str):
+        if self.posix:
+            self.fail(f"{what} is bash syntax that sh reads differently")
+
+    def skip_blanks(self):
+        """Spaces, tabs and backslash-newline continuations (never newlines)."""
+        while self.pos < self.n:
+            c = self.text[self.pos]
+            if c in BLANKS:
+                self.pos += 1
+            elif c == "\\" and self.peek(1) == "\n":
+                self.pos += 2
+            else:
+                return
+
+    def skip_comment(self):
+        if self.peek() == "#":
+            end = self.text.find("\n", self.pos)
+            end = self.n if end < 0 else end
+            self.comments.append(self.text[self.pos + 1:end].strip())
+            self.pos = end
+
+    def skip_space(self, newlines: bool):
+        """Blanks and comments; newlines too when the grammar allows them here."""
+        while True:
+            self.skip_blanks()
+            self.skip_comment()
+            if newlines and self.peek() == "\n":
+                self.newline()
                 continue
-            out.append(text[i:i + 2])
-            i += 2
-            continue
-        if ch == "'":
-            end = text.find("'", i + 1)
-            if end < 0:
-                raise ShellParseError("unterminated single quote")
-            out.append(text[i:end + 1])
-            i = end + 1
-            continue
-        if ch == '"':
-            i = _double_quoted(text, i, out, scan)
-            continue
-        if ch == "`" or (ch == "$" and text.startswith("$(", i)) or \
-                (ch in "<>" and text.startswith("(", i + 1)):
-            i = _substitution(text, i, out, scan)
-            continue
-        if ch == "<" and text.startswith("<<", i) and not text.startswith("<<<", i):
-            i = _heredoc_operator(text, i, out, scan, pending)
-            continue
-        if ch == "<" and text.startswith("<<<", i):
-            out.append(" <<< ")
-            i += 3
-            continue
-        if ch == "#" and (not out or out[-1][-1:] in (" ", "\t", "\n", ";", "&", "|", "(")):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            scan.comments.append(text[i + 1:end].strip())
-            i = end
-            continue
-        if ch == "\n":
-            out.append(" ; ")
-            i += 1
-            if pending:
-                i = _heredoc_bodies(text, i, scan, pending)
-            continue
-        out.append(ch)
-        i += 1
-    if pending:
-        raise ShellParseError(f"heredoc {pending[0][0]!r} has no body")
-    scan.text = "".join(out)
-    return scan
+            return
 
+    def newline(self):
+        """Consume a newline and read the bodies of here-documents opened on its line."""
+        self.pos += 1
+        if not self.pending:
+            return
+        if any(level != self.level for level, _ in self.pending):
+            self.fail("a here-document and a line break in different nesting levels")
+        docs, self.pending = self.pending, []
+        for _, doc in docs:
+            self.heredoc_body(doc)
 
-def _double_quoted(text: str, i: int, out: list[str], scan: _Scan) -> int:
-    out.append('"')
-    i += 1
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            out.append(text[i:i + 2])
-            i += 2
-        elif ch == '"':
-            out.append('"')
-            return i + 1
-        elif ch == "`" or text.startswith("$(", i):
-            i = _substitution(text, i, out, scan)
-        else:
-            out.append(ch)
-            i += 1
-    raise ShellParseError("unterminated double quote")
-
-
-def _substitution(text: str, i: int, out: list[str], scan: _Scan) -> int:
-    """$(...), `...`, <(...) or >(...): record the inner line, leave a placeholder word."""
-    if text[i] == "`":
-        end = i + 1
-        while end < len(text) and text[end] != "`":
-            end += 2 if text[end] == "\\" else 1
-        if end >= len(text):
-            raise ShellParseError("unterminated backtick")
-        inner, nxt = text[i + 1:end].replace("\\`", "`"), end + 1
-    elif text.startswith("$((", i):
-        end = text.find("))", i)
-        if end < 0:
-            raise ShellParseError("unterminated $((")
-        inner, nxt = text[i + 3:end], end + 2
-        if "$(" not in inner and "`" not in inner:
-            out.append("0")  # plain arithmetic: a number, nothing runs
-            return nxt
-    else:
-        start = i + 2
-        end = _matching_paren(text, start)
-        inner, nxt = text[start:end], end + 1
-    scan.substitutions.append(inner)
-    out.append(SUBST.format(len(scan.substitutions) - 1))
-    return nxt
-
-
-def _matching_paren(text: str, start: int) -> int:
-    depth, i = 1, start
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "'":
-            end = text.find("'", i + 1)
-            if end < 0:
-                raise ShellParseError("unterminated single quote")
-            i = end + 1
-            continue
-        if ch == '"':
-            i = _skip_double(text, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ShellParseError("unterminated $(")
-
-
-def _skip_double(text: str, i: int) -> int:
-    i += 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == '"':
-            return i + 1
-        if text.startswith("$(", i):
-            i = _matching_paren(text, i + 2) + 1
-            continue
-        i += 1
-    raise ShellParseError("unterminated double quote")
-
-
-_HEREDOC_OP = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]*)'|\"([^\"\n]*)\"|\\?([A-Za-z0-9_.\-]+))")
-
-
-def _heredoc_operator(text, i, out, scan, pending) -> int:
-    match = _HEREDOC_OP.match(text, i)
-    if not match:
-        raise ShellParseError("heredoc without a delimiter")
-    delim = next(g for g in match.groups()[1:] if g is not None)
-    scan.heredocs.append("")
-    pending.append((delim, bool(match.group(1))))
-    out.append(f" < {HEREDOC.format(len(scan.heredocs) - 1)} ")
-    return match.end()
-
-
-def _heredoc_bodies(text: str, i: int, scan: _Scan, pending: list) -> int:
-    """Read the bodies of the heredocs opened on the line that just ended."""
-    first = len(scan.heredocs) - len(pending)
-    for offset, (delim, strip_tabs) in enumerate(list(pending)):
+    def heredoc_body(self, doc: HereDoc):
         lines = []
         while True:
-            if i >= len(text):
-                raise ShellParseError(f"heredoc {delim!r} is not terminated")
-            end = text.find("\n", i)
-            end = len(text) if end < 0 else end
-            line = text[i:end]
-            i = end + 1
-            check = line.lstrip("\t") if strip_tabs else line
-            if check.rstrip("\r") == delim:
+            if self.pos >= self.n:
+                self.fail(f"here-document {doc.delimiter!r} is not terminated")
+            end = self.text.find("\n", self.pos)
+            end = self.n if end < 0 else end
+            line = self.text[self.pos:end]
+            self.pos = min(end + 1, self.n)
+            if doc.strip_tabs:
+                line = line.lstrip("\t")
+            if line == doc.delimiter:
                 break
-            lines.append(check)
-        scan.heredocs[first + offset] = "\n".join(lines) + "\n"
-    pending.clear()
-    return min(i, len(text))
+            lines.append(line)
+        body = "".join(line + "\n" for line in lines)
+        doc.body = Word([Lit(body, True)], body) if doc.quoted else \
+            _Parser.sub(self, body).heredoc_word()
 
+    @staticmethod
+    def sub(outer: "_Parser", text: str, dialect_posix: bool | None = None) -> "_Parser":
+        p = _Parser(text, "posix" if (outer.posix if dialect_posix is None
+                                      else dialect_posix) else "bash")
+        p.depth, p.nodes = outer.depth, outer.nodes
+        return p
 
-def quote(argv: list[str]) -> str:
-    return " ".join(shlex.quote(a) for a in argv)
+    # -- lists --
+    def program(self, stop: tuple) -> Program:
+        """A list of and-or lists up to EOF or one of `stop` (operators / reserved words)."""
+        self.enter()
+        items = []
+        while True:
+            self.skip_space(newlines=True)
+            if self.pos >= self.n or self.at_stop(stop):
+                break
+            node = self.and_or()
+            self.skip_blanks()
+            c = self.peek()
+            if c in (";", "&") and not self.at_op((";;", ";&", ";;&", "&&", "&>")):
+                items.append((node, c))
+                self.pos += 1
+            elif c == "\n":
+                items.append((node, "\n"))
+                self.newline()
+            else:
+                self.skip_comment()
+                items.append((node, ""))
+                if self.peek() == "\n":
+                    continue
+                break
+        self.leave()
+        return Program(items)
+
+    def at_op(self, ops) -> bool:
+        return any(self.startswith(op) for op in ops)
+
+    def at_stop(self, stop: tuple) -> bool:
+        for s in stop:
+            if s in (")", ";;", ";&", ";;&", "`"):
+                if self.startswith(s):
+                    return True
+            elif self.reserved_ahead(s):
+                return True
+        return False
+
+    def reserved_ahead(self, word: str) -> bool:
+        """Is the next word the reserved word `word` (unquoted, followed by a word end)?"""
+        if not self.startswith(word):
+            return False
+        after = self.peek(len(word))
+        return after == "" or after in WORD_END
+
+    def and_or(self) -> AndOr:
+        self.enter()
+        pipelines = [("", self.pipeline())]
+        while True:
+            self.skip_blanks()
+            if self.startswith("&&") or self.startswith("||"):
+                op = self.text[self.pos:self.pos + 2]
+                self.pos += 2
+                self.skip_space(newlines=True)
+                pipelines.append((op, self.pipeline()))
+            else:
+                break
+        self.leave()
+        return AndOr(pipelines)
+
+    def pipeline(self) -> Pipeline:
+        self.enter()
+        self.skip_blanks()
+        timed = negated = False
+        if self.reserved_ahead("time"):
+            timed = True
+            self.pos += 4
+            self.skip_blanks()
+            if self.startswith("-p") and (self.peek(2) in WORD_END or self.peek(2) == ""):
+                self.pos += 2
+                self.skip_blanks()
+        while self.reserved_ahead("!"):
+            negated = not negated
+            self.pos += 1
+            self.skip_blanks()
+        commands = [self.command()]
+        while True:
+            self.skip_blanks()
+            if self.startswith("|") and not self.startswith("||"):
+                if self.startswith("|&"):
+                    self.bashism("|&")
+                    self.pos += 2
+                else:
+                    self.pos += 1
+                self.skip_space(newlines=True)
+                commands.append(self.command())
+            else:
+                break
+        self.leave()
+        return Pipeline(commands, negated, timed)
+
+    # -- commands --
+    def command(self):
+        self.enter()
+        self.skip_blanks()
+        c = self.peek()
+        if c == "" or c in ";&|)\n":
+            self.fail(f"a command was expected before {c or 'the end'!r}")
+        if self.startswith("(("):
+            self.bashism("((")
+            node = self.arith_command()
+        elif c == "(":
+            self.pos += 1
+            body = self.program(stop=(")",))
+            self.expect(")")
+            node = Compound("subshell", body)
+        else:
+            node = self.reserved_command() or self.simple_command()
+        if isinstance(node, Compound):
+            node.redirs = self.trailing_redirections()
+        self.leave()
+        return node
+
+    def expect(self, token: str):
+        self.skip_space(newlines=True)
+        if not self.startswith(token):
+            self.fail(f"{token!r} expected")
+        self.pos += len(token)
+
+    def expect_reserved(self, word: str):
+        self.skip_space(newlines=True)
+        if not self.reserved_ahead(word):
+            self.fail(f"{word!r} expected")
+        self.pos += len(word)
+
+    def reserved_command(self):
+        for word, method in (("{", self.group), ("if", self.if_command),
+                             ("while", self.loop), ("until", self.loop),
+                             ("for", self.for_command), ("case", self.case_command),
+                             ("select", self.select_command), ("function", self.function_kw),
+                             ("[[", self.cond_command), ("coproc", self.coproc)):
+            if self.reserved_ahead(word):
+                self.pos += len(word)
+                return method(word)
+        for word in ("then", "elif", "else", "fi", "do", "done", "esac", "}", "in", "]]"):
+            if self.reserved_ahead(word):
+                self.fail(f"unexpected {word!r}")
+        return None
+
+    def group(self, _):
+        body = self.program(stop=("}",))
+        self.expect_reserved("}")
+        return Compound("group", body)
+
+    def if_command(self, _):
+        clauses = []
+        cond = self.program(stop=("then",))
+        self.expect_reserved("then")
+        clauses.append((cond, self.program(stop=("elif", "else", "fi"))))
+        otherwise = None
+        while True:
+            self.skip_space(newlines=True)
+            if self.reserved_ahead("elif"):
+                self.pos += 4
+                cond = self.program(stop=("then",))
+                self.expect_reserved("then")
+                clauses.append((cond, self.program(stop=("elif", "else", "fi"))))
+            elif self.reserved_ahead("else"):
+                self.pos += 4
+                otherwise = self.program(stop=("fi",))
+            else:
+                break
+        self.expect_reserved("fi")
+        return Compound("if", otherwise, parts=clauses)
+
+    def loop(self, word):
+        cond = self.program(stop=("do",))
+        body = self.do_body()
+        return Compound(word, body, parts=[cond])
+
+    def do_body(self) -> Program:
+        self.expect_reserved("do")
+        body = self.program(stop=("done",))
+        self.expect_reserved("done")
+        return body
+
+    def loop_name(self) -> str:
+        self.skip_blanks()
+        match = NAME.match(self.text, self.pos)
+        if not match or (self.peek(match.end() - self.pos) not in WORD_END and
+                         match.end() < self.n):
+            self.fail("a loop variable name was expected")
+        self.pos = match.end()
+        return match.group(0)
+
+    def for_command(self, _):
+        self.skip_blanks()
+        if self.startswith("(("):
+            self.bashism("for ((")
+            self.pos += 2
+            expr = self.arith_until("))")
+            self.skip_blanks()
+            if self.peek() == ";":
+                self.pos += 1
+            return Compound("arith_for", self.do_body(), parts=[expr])
+        name = self.loop_name()
+        words = self.loop_words()
+        return Compound("for", self.do_body(), parts=[words], name=name)
+
+    def loop_words(self):
+        """`in WORDS ;` (None when there is no `in`: the positional parameters)."""
+        self.skip_space(newlines=True)
+        words = None
+        if self.reserved_ahead("in"):
+            self.pos += 2
+            words = []
+            while True:
+                self.skip_blanks()
+                self.skip_comment()
+                c = self.peek()
+                if c in (";", "\n") or c == "":
+                    break
+                words.append(self.word_or_fail())
+        self.skip_blanks()
+        if self.peek() == ";":
+            self.pos += 1
+        return words
+
+    def select_command(self, _):
+        self.bashism("select")
+        name = self.loop_name()
+        words = self.loop_words()
+        return Compound("select", self.do_body(), parts=[words], name=name)
+
+    def case_command(self, _):
+        self.skip_blanks()
+        subject = self.word_or_fail()
+        self.expect_reserved("in")
+        items = []
+        while True:
+            self.skip_space(newlines=True)
+            if self.reserved_ahead("esac"):
+                self.pos += 4
+                break
+            if self.peek() == "(":
+                self.pos += 1
+            patterns = [self.case_pattern()]
+            while True:
+                self.skip_blanks()
+                if self.peek() == "|":
+                    self.pos += 1
+                    patterns.append(self.case_pattern())
+                else:
+                    break
+            self.expect(")")
+            body = self.program(stop=(";;&", ";;", ";&", "esac"))
+            self.skip_space(newlines=True)
+            end = ""
+            for op in (";;&", ";;", ";&"):
+                if self.startswith(op):
+                    if op != ";;":
+                        self.bashism(op)
+                    end = op
+                    self.pos += len(op)
+                    break
+            items.append((patterns, body, end))
+            if not end:
+                self.expect_reserved("esac")
+                break
+        return Compound("case", None, parts=[subject, items])
+
+    def case_pattern(self) -> Word:
+        self.skip_blanks()
+        return self.word_or_fail()
+
+    def function_kw(self, _):
+        self.bashism("function")
+        self.skip_blanks()
+        match = NAME.match(self.text, self.pos) or FUNCTION_NAME.match(self.text, self.pos)
+        if not match:
+            self.fail("a function name was expected")
+        self.pos = match.end()
+        self.skip_blanks()
+        if self.startswith("()") or (self.peek() == "(" and self.skip_parens()):
+            pass
+        return self.function_body(match.group(0))
+
+    def skip_parens(self) -> bool:
+        save = self.pos
+        self.pos += 1
+        self.skip_blanks()
+        if self.peek() == ")":
+            self.pos += 1
+            return True
+        self.pos = save
+        return False
+
+    def function_body(self, name: str) -> Compound:
+        if self.startswith("()"):
+            self.pos += 2
+        self.skip_space(newlines=True)
+        body = self.command()
+        if not isinstance(body, Compound):
+            self.fail("a function body must be a compound command")
+        return Compound("function", Program([(AndOr([("", Pipeline([body]))]), "")]),
+                        name=name)
+
+    def coproc(self, _):
+        self.bashism("coproc")
+        self.skip_blanks()
+        body = self.command()
+        return Compound("coproc", Program([(AndOr([("", Pipeline([body]))]), "")]))
+
+    def arith_command(self):
+        self.pos += 2
+        expr = self.arith_until("))")
+        return Compound("arith", None, parts=[expr])
+
+    def cond_command(self, _):
+        """`[[ ... ]]`: words and operators up to `]]` (no splitting, no globbing)."""
+        self.bashism("[[")
+        tokens = []
+        while True:
+            self.skip_space(newlines=True)
+            if self.reserved_ahead("]]"):
+                self.pos += 2
+                break
+            if self.pos >= self.n:
+                self.fail("[[ without ]]")
+            op = next((o for o in ("&&", "||", "(", ")", "!", "<", ">")
+                       if self.startswith(o)), None)
+            if op and not (op == "!" and self.peek(1) not in WORD_END and self.peek(1)):
+                tokens.append(op)
+                self.pos += len(op)
+                continue
+            if tokens and tokens[-1] == "=~":
+                tokens.append(self.regex_word())
+                continue
+            word = self.word_or_fail()
+            tokens.append(word.literal() if word.literal() in
+                          ("=~", "==", "=", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge")
+                          and not word.quoted_anywhere() else word)
+        return Compound("cond", None, parts=tokens)
+
+    def regex_word(self) -> Word:
+        """The right side of =~: parentheses and bars belong to the regular expression."""
+        self.skip_blanks()
+        parts, depth = [], 0
+        while self.pos < self.n:
+            c = self.peek()
+            if c in " \t\n" and depth == 0:
+                break
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            if c in "()|<>&;":
+                parts.append(Lit(c))
+                self.pos += 1
+                continue
+            word = self.word_piece(paren_ends=True)
+            if word is None:
+                self.fail("unreadable regular expression")
+            parts.extend(word)
+        if not parts:
+            self.fail("=~ without a regular expression")
+        return Word(parts)
+
+    # -- simple commands and redirections --
+    def simple_command(self) -> Simple:
+        cmd = Simple()
+        while True:
+            self.skip_blanks()
+            c = self.peek()
+            if c == "" or c in ";&|)\n#":
+                if c == "&" and self.startswith("&>"):
+                    cmd.redirs.append(self.redirection(None))
+                    continue
+                if c == "#":
+                    self.skip_comment()
+                break
+            if c == "(" :
+                if cmd.words and len(cmd.words) == 1 and not cmd.assigns and \
+                        self.skip_parens():
+                    name = cmd.words[0].literal()
+                    if not name or cmd.words[0].quoted_anywhere():
+                        self.fail("a function name must be a plain word")
+                    self.skip_space(newlines=True)
+                    return self.function_body_after_parens(name)
+                self.fail("unexpected '('")
+            fd = self.io_number()
+            if fd is not None or (c in "<>" and self.peek(1) != "("):
+                cmd.redirs.append(self.redirection(fd))
+                continue
+            word = self.word_or_fail()
+            assign = None if cmd.words else self.as_assignment(word)
+            if assign is not None:
+                cmd.assigns.append(assign)
+            else:
+                cmd.words.append(word)
+        if not (cmd.words or cmd.assigns or cmd.redirs):
+            self.fail("empty command")
+        return cmd
+
+    def function_body_after_parens(self, name: str) -> Compound:
+        body = self.command()
+        if not isinstance(body, Compound):
+            self.fail("a function body must be a compound command")
+        return Compound("function", Program([(AndOr([("", Pipeline([body]))]), "")]),
+                        name=name)
+
+    def io_number(self) -> int | None:
+        """`2>` `10<&`: digits immediately followed by a redirection operator."""
+        i = self.pos
+        while i < self.n and self.text[i].isdigit() and self.text[i].isascii():
+            i += 1
+        if i > self.pos and i < self.n and self.text[i] in "<>":
+            value = int(self.text[self.pos:i][:6])
+            self.pos = i
+            return value
+        if self.peek() == "{" and NAMED_FD.match(self.text, self.pos):
+            self.fail("{name}> redirections (a variable holds the descriptor)")
+        return None
+
+    REDIR_OPS = ("&>>", "&>", "<<<", "<<-", "<<", "<&", "<>", ">>", ">&", ">|", "<", ">")
+
+    def redirection(self, fd: int | None) -> Redir:
+        op = next(o for o in self.REDIR_OPS if self.startswith(o))
+        if op in ("&>>", "&>", "<<<"):
+            self.bashism(op)
+        self.pos += len(op)
+        self.skip_blanks()
+        if op in ("<<", "<<-"):
+            return Redir(op, self.heredoc_start(op == "<<-"), fd)
+        if self.peek() in ("", "\n") or self.peek() in ";&|()<>":
+            if not (self.peek() in "<>" and self.peek(1) == "("):
+                self.fail(f"redirection {op!r} without a target")
+        if self.peek() in ("!", "|", "#") and op in (">", ">>", "<", "&>", "&>>", ">|"):
+            self.fail("a redirection target starting with !, | or # (shells disagree)")
+        return Redir(op, self.word_or_fail(), fd)
+
+    def heredoc_start(self, strip_tabs: bool) -> HereDoc:
+        word = self.word_or_fail()
+        delim = []
+        quoted = False
+        for part in word.parts:
+            if not isinstance(part, Lit):
+                self.fail("a here-document delimiter with an expansion")
+            quoted = quoted or part.quoted
+            delim.append(part.text)
+        doc = HereDoc("".join(delim), quoted or "\\" in word.source or "'" in word.source
+                      or '"' in word.source, strip_tabs)
+        self.pending.append((self.level, doc))
+        return doc
+
+    def trailing_redirections(self) -> list:
+        redirs = []
+        while True:
+            self.skip_blanks()
+            fd = self.io_number()
+            if fd is not None or (self.peek() in "<>" and self.peek() and
+                                  self.peek(1) != "("):
+                redirs.append(self.redirection(fd))
+            elif self.startswith("&>"):
+                redirs.append(self.redirection(None))
+            else:
+                return redirs
+
+    def as_assignment(self, word: Word) -> Assign | None:
+        first = word.parts[0] if word.parts else None
+        if not isinstance(first, Lit) or first.quoted:
+            return None
+        match = ASSIGNMENT.match(first.text)
+        if not match:
+            return None
+        if match.group(2):
+            self.fail("an array element assignment (its subscript is evaluated)")
+        rest = first.text[match.end():]
+        value_parts = ([Lit(rest)] if rest else []) + word.parts[1:]
+        if word.source[len(match.group(0)):].startswith("("):
+            self.fail("an array assignment")
+        return Assign(match.group(1), Word(value_parts, word.source[match.end():]),
+                      match.group(3) == "+=")
+
+    # -- words --
+    def word_or_fail(self) -> Word:
+        start = self.pos
+        parts = self.word_piece()
+        if not parts:
+            self.fail("a word was expected")
+        return Word(parts, self.text[start:self.pos])
+
+    def word_piece(self, paren_ends: bool = False) -> list | None:
+        """The parts of one word, up to an unquoted blank or operator."""
+        self.enter()
+        parts: list = []
+        start = self.pos
+        while self.pos < self.n:
+            c = self.text[self.pos]
+            if c in WORD_END:
+                if c in "<>" and self.peek(1) == "(" and not paren_ends:
+                    parts.append(self.process_substitution())
+                    continue
+                break
+            if c == "\\":
+                parts.append(self.backslash())
+            elif c == "'":
+                parts.append(self.single_quoted())
+            elif c == '"':
+                parts.extend(self.double_quoted())
+            elif c == "$":
+                parts.extend(self.dollar(quoted=False))
+            elif c == "`":
+                parts.append(self.backtick(quoted=False))
+            elif c == "~" and self.pos == start:
+                parts.append(self.tilde())
+            else:
+                match = LITERAL_RUN.match(self.text, self.pos)
+                parts.append(Lit(match.group(0)))
+                self.pos = match.end()
+        self.leave()
+        return parts or None
+
+    def backslash(self) -> Lit:
+        nxt = self.peek(1)
+        if nxt == "\n":
+            self.pos += 2
+            return Lit("", True)
+        if nxt == "":
+            self.fail("a backslash at the end of the line")
+        self.pos += 2
+        return Lit(nxt, True)
+
+    def single_quoted(self) -> Lit:
+        end = self.text.find("'", self.pos + 1)
+        if end < 0:
+            self.fail("unterminated single quote")
+        text = self.text[self.pos + 1:end]
+        self.pos = end + 1
+        return Lit(text, True)
+
+    def tilde(self):
+        match = TILDE.match(self.text, self.pos)
+        if not match:
+            self.pos += 1
+            return Lit("~")  # "~x@y", '~"root"': not a tilde prefix, a literal "~"
+        self.pos = match.end()
+        return Tilde(match.group(1))
+
+    def double_quoted(self) -> list:
+        self.pos += 1
+        parts = []
+        buf = []
+        while True:
+            if self.pos >= self.n:
+                self.fail("unterminated double quote")
+            c = self.text[self.pos]
+            if c == '"':
+                self.pos += 1
+                break
+            if c == "\\":
+                nxt = self.peek(1)
+                if nxt == "\n":
+                    self.pos += 2
+                    continue
+                if nxt in ('$', '`', '"', "\\"):
+                    buf.append(nxt)
+                    self.pos += 2
+                    continue
+                buf.append("\\")
+                self.pos += 1
+                continue
+            if c in "$`":
+                if c == "$" and (self.peek(1) in ('"', "") or self.peek(1) in " \t\n"):
+                    buf.append("$")
+                    self.pos += 1
+                    continue
+                if buf:
+                    parts.append(Lit("".join(buf), True))
+                    buf = []
+                parts.extend(self.dollar(quoted=True) if c == "$" else
+                             [self.backtick(quoted=True)])
+                continue
+            buf.append(c)
+            self.pos += 1
+        if buf or not parts:
+            parts.append(Lit("".join(buf), True))
+        return parts
+
+    def dollar(self, quoted: bool) -> list:
+        nxt = self.peek(1)
+        if self.startswith("$(("):
+            return [self.arith_expansion(quoted)]
+        if nxt == "(":
+            self.pos += 2
+            return [CmdSub(self.nested_program(), quoted)]
+        if nxt == "{":
+            return [self.braced_param(quoted)]
+        if nxt == "'" and not quoted:
+            self.bashism("$'...'")
+            return [self.ansi_c()]
+        if nxt == '"' and not quoted:
+            self.bashism('$"..."')
+            self.pos += 1
+            return self.double_quoted()
+        if nxt == "[":
+            self.fail("$[...] arithmetic")
+        match = NAME.match(self.text, self.pos + 1)
+        if match:
+            self.pos = match.end()
+            return [Param(match.group(0), quoted=quoted)]
+        if nxt and nxt in SPECIAL_PARAMS:
+            self.pos += 2
+            return [Param(nxt, quoted=quoted)]
+        if nxt == "" or nxt in " \t\n;&|)<>":
+            self.pos += 1
+            return [Lit("$", quoted)]
+        self.fail(f"'${nxt}' means different things in bash and zsh")
+        return []
+
+    def arith_expansion(self, quoted: bool) -> Arith:
+        save = self.pos
+        self.pos += 3
+        try:
+            expr = self.arith_until("))")
+        except ShellParseError:
+            # `$((cmd) ...)`: a command substitution that starts with a subshell
+            self.pos = save + 2
+            return CmdSub(self.nested_program(), quoted)
+        return Arith(expr, quoted)
+
+    def arith_until(self, end: str) -> Word:
+        """Arithmetic text up to `end` at depth 0, with its expansions as parts."""
+        self.enter()
+        parts, buf, depth = [], [], 0
+        while True:
+            if self.pos >= self.n:
+                self.fail("unterminated arithmetic")
+            if depth == 0 and self.startswith(end):
+                self.pos += len(end)
+                break
+            c = self.text[self.pos]
+            if c in "'\"":
+                self.fail("quotes inside arithmetic")
+            if c == "\\" and self.peek(1) == "\n":
+                self.pos += 2
+                continue
+            if c in "$`":
+                if buf:
+                    parts.append(Lit("".join(buf)))
+                    buf = []
+                parts.extend(self.dollar(quoted=True) if c == "$" else
+                             [self.backtick(quoted=True)])
+                continue
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth < 0:
+                    self.fail("unbalanced ')' in arithmetic")
+            buf.append(c)
+            self.pos += 1
+        if buf:
+            parts.append(Lit("".join(buf)))
+        self.leave()
+        return Word(parts)
+
+    def braced_param(self, quoted: bool) -> Param:
+        self.pos += 2
+        length = False
+        if self.peek() == "#" and self.peek(1) not in ("}", ""):
+            length = True
+            self.pos += 1
+        if self.peek() == "!":
+            self.fail("${!...} indirection")
+        match = NAME.match(self.text, self.pos)
+        if match:
+            name = match.group(0)
+            self.pos = match.end()
+        elif DIGITS.match(self.text, self.pos):
+            name = DIGITS.match(self.text, self.pos).group(0)[:12]
+            self.pos = DIGITS.match(self.text, self.pos).end()
+        elif self.peek() and self.peek() in SPECIAL_PARAMS:
+            name = self.peek()
+            self.pos += 1
+        else:
+            self.fail("an unreadable ${...} expansion")
+        if self.peek() == "[":
+            self.fail("${name[...]}: an array subscript is evaluated as arithmetic")
+        if length:
+            self.close_brace()
+            return Param(name, "#len", quoted=quoted)
+        return self.param_operator(name, quoted)
+
+    PARAM_OPS = (":-", ":=", ":?", ":+", "-", "=", "?", "+", "##", "#", "%%", "%", "//",
+                 "/#", "/%", "/", "^^", "^", ",,", ",")
+
+    def param_operator(self, name: str, quoted: bool) -> Param:
+        if self.peek() == "}":
+            self.pos += 1
+            return Param(name, quoted=quoted)
+        if self.peek() == "@":
+            self.bashism("${x@...}")
+            op = self.text[self.pos:self.pos + 2]
+            self.pos += 2
+            self.close_brace()
+            return Param(name, op, quoted=quoted)
+        if self.peek() == ":" and self.peek(1) not in "-=?+":
+            self.bashism("${x:offset}")
+            self.pos += 1
+            offset = self.param_word(stop=":}")
+            length = None
+            if self.peek() == ":":
+                self.pos += 1
+                length = self.param_word(stop="}")
+            self.close_brace()
+            return Param(name, ":off", offset, length, quoted)
+        op = next((o for o in self.PARAM_OPS if self.startswith(o)), None)
+        if op is None:
+            self.fail("an unreadable ${...} operator")
+        if op[0] in "/^,":
+            self.bashism("${x" + op + "...}")
+        self.pos += len(op)
+        if op[0] == "/":
+            pattern = self.param_word(stop="/}")
+            repl = None
+            if self.peek() == "/":
+                self.pos += 1
+                repl = self.param_word(stop="}")
+            self.close_brace()
+            return Param(name, op, pattern, repl, quoted)
+        arg = self.param_word(stop="}")
+        self.close_brace()
+        return Param(name, op, arg, quoted=quoted)
+
+    def close_brace(self):
+        if self.peek() != "}":
+            self.fail("'}' expected to close ${...}")
+        self.pos += 1
+
+    def param_word(self, stop: str) -> Word:
+        """The word inside ${x:-word}: quotes and expansions, ends at an unquoted `stop`."""
+        self.enter()
+        parts, buf = [], []
+        start = self.pos
+        while True:
+            if self.pos >= self.n:
+                self.fail("unterminated ${...}")
+            c = self.text[self.pos]
+            if c in stop:
+                break
+            special = {"\\": self.backslash, "'": self.single_quoted}
+            if c in special or c in "\"$`" or (c == "~" and self.pos == start):
+                if buf:
+                    parts.append(Lit("".join(buf)))
+                    buf = []
+                if c == '"':
+                    parts.extend(self.double_quoted())
+                elif c == "$":
+                    parts.extend(self.dollar(quoted=False))
+                elif c == "`":
+                    parts.append(self.backtick(quoted=False))
+                elif c == "~":
+                    parts.append(self.tilde())
+                else:
+                    parts.append(special[c]())
+                continue
+            if c == "\n":
+                self.fail("a line break inside ${...}")
+            buf.append(c)
+            self.pos += 1
+        if buf:
+            parts.append(Lit("".join(buf)))
+        self.leave()
+        return Word(parts or [Lit("")], self.text[start:self.pos])
+
+    def ansi_c(self) -> Lit:
+        self.pos += 2
+        out = []
+        while True:
+            if self.pos >= self.n:
+                self.fail("unterminated $'...'")
+            c = self.text[self.pos]
+            if c == "'":
+                self.pos += 1
+                break
+            if c == "\\":
+                out.append(self.ansi_escape())
+                continue
+            out.append(c)
+            self.pos += 1
+        text = "".join(out)
+        # bash strings end at a NUL byte: $'kube\0ctl' is "kube"
+        return Lit(text.split("\x00", 1)[0], True)
+
+    SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+                      "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"',
+                      "?": "?"}
+
+    def ansi_escape(self) -> str:
+        nxt = self.peek(1)
+        if nxt in self.SIMPLE_ESCAPES:
+            self.pos += 2
+            return self.SIMPLE_ESCAPES[nxt]
+        for prefix, digits, base, width in (("x", "0123456789abcdefABCDEF", 16, 2),
+                                            ("u", "0123456789abcdefABCDEF", 16, 4),
+                                            ("U", "0123456789abcdefABCDEF", 16, 8)):
+            if nxt == prefix:
+                i = self.pos + 2
+                while i < self.n and i < self.pos + 2 + width and self.text[i] in digits:
+                    i += 1
+                if i == self.pos + 2:
+                    self.pos += 2
+                    return "\\" + prefix
+                value = int(self.text[self.pos + 2:i], base)
+                self.pos = i
+                return chr(value) if value < 0x110000 else "\ufffd"
+        if nxt and nxt in "01234567":
+            i = self.pos + 1
+            while i < self.n and i < self.pos + 4 and self.text[i] in "01234567":
+                i += 1
+            value = int(self.text[self.pos + 1:i], 8) & 0xFF
+            self.pos = i
+            return chr(value)
+        if nxt == "c":
+            ctl = self.peek(2)
+            if not ctl:
+                self.fail("unterminated $'\\c'")
+            self.pos += 3
+            return chr(ord(ctl.upper()) & 0x1F) if ctl.isascii() else ctl
+        self.pos += 2 if nxt else 1
+        return "\\" + nxt
+
+    def backtick(self, quoted: bool) -> CmdSub:
+        """`...`: backslash keeps its literal meaning except before $ ` \\ (and " in "")."""
+        i = self.pos + 1
+        out = []
+        while True:
+            if i >= self.n:
+                self.fail("unterminated backtick")
+            c = self.text[i]
+            if c == "`":
+                break
+            if c == "\\" and i + 1 < self.n:
+                nxt = self.text[i + 1]
+                if nxt in "$`\\" or (quoted and nxt == '"'):
+                    out.append(nxt)
+                    i += 2
+                    continue
+            out.append(c)
+            i += 1
+        self.pos = i + 1
+        inner = _Parser.sub(self, "".join(out))
+        inner.enter()
+        program = inner.program(stop=())
+        if inner.pos < inner.n or inner.pending:
+            self.fail("unreadable command inside backticks")
+        self.comments.extend(inner.comments)
+        self.nodes = inner.nodes
+        return CmdSub(program, quoted, backtick=True)
+
+    def process_substitution(self) -> ProcSub:
+        self.bashism("<(...)")
+        direction = self.peek()
+        self.pos += 2
+        return ProcSub(self.nested_program(), direction)
+
+    def nested_program(self) -> Program:
+        """The list inside $( ) or <( ): its own level for here-documents."""
+        self.level += 1
+        body = self.program(stop=(")",))
+        self.expect(")")
+        self.level -= 1
+        return body
+
+    def heredoc_word(self) -> Word:
+        """An unquoted here-document body: $, ` and \\ are special, quotes are not."""
+        parts, buf = [], []
+        while self.pos < self.n:
+            c = self.text[self.pos]
+            if c == "\\" and self.peek(1) in ("$", "`", "\\", "\n"):
+                if self.peek(1) != "\n":
+                    buf.append(self.peek(1))
+                self.pos += 2
+                continue
+            if c in "$`":
+                if c == "$" and (self.peek(1) == "" or self.peek(1) in " \t\n\"'"):
+                    buf.append("$")
+                    self.pos += 1
+                    continue
+                if buf:
+                    parts.append(Lit("".join(buf), True))
+                    buf = []
+                parts.extend(self.dollar(quoted=True) if c == "$" else
+                             [self.backtick(quoted=True)])
+                continue
+            buf.append(c)
+            self.pos += 1
+        if buf or not parts:
+            parts.append(Lit("".join(buf), True))
+        return Word(parts, self.text)

@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
-"""Classify a shell command line as read / write / destructive and decide allow / ask / deny."""
+"""Decide allow / ask / deny for a shell command line: allow only what is fully understood."""
 from __future__ import annotations
 
-import json
 import os
-import shlex
 import sys
 
-sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
+# The hook runs on every tool call: keep compiled modules in a cache of our own (the
+# skill folder may be read-only, PYTHONDONTWRITEBYTECODE may be set).
+if __name__ == "__main__":
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache"), "k8s-skills", "pycache")
 
-import _audit_log  # noqa: E402
-from _guard import check, load_policy  # noqa: E402
+import json  # noqa: E402
+import shlex  # noqa: E402
+import signal  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.append(os.path.join(HERE, "..", "..", "_shared"))
+HOOK_DEADLINE = 5.0          # seconds; Claude Code's own timeout for the hook is 15
+MAX_HOOK_INPUT = 1 << 20
 
 EXAMPLES = """exit codes: 0 allow, 1 ask or deny, 2 bad usage or input.
+With --hook: exit 0 with a JSON decision (ask/deny) or nothing (allow), exit 2 to block
+when the input is malformed or the guard fails in any way (Claude Code then blocks).
 
 examples:
   guard_command.py -- kubectl delete pods --all -n shop
@@ -24,22 +33,32 @@ examples:
   echo '{"tool_name":"Bash","tool_input":{"command":"helm uninstall web"}}' | \\
       guard_command.py --hook        # Claude Code PreToolUse hook (see hooks/)
 
-policy: YAML, see references/guard-policy.md (default: reads allowed, writes asked unless
---dry-run=server|client, destructive asked and explained; unparseable lines are asked).
+policy: YAML, see references/guard-policy.md. A line is allowed only when every command in
+it is a known read (or a write the policy allows, e.g. a real --dry-run=server); anything
+the guard cannot fully understand is asked; sending credentials elsewhere and tampering
+with the guard are denied.
 """
 
 
-def policy_from(args) -> dict:
+def _load():
+    from k8s_skillkit.cli import make_parser, run
+    from k8s_skillkit.errors import InputError
+    import _audit_log
+    import _guard
+    return make_parser, run, InputError, _audit_log, _guard
+
+
+def policy_from(args, InputError, _guard) -> dict:
     path = args.policy or os.environ.get("K8S_SKILLS_GUARD_POLICY")
     if not path:
         return {}
     try:
-        return load_policy(path)
+        return _guard.load_policy(path)
     except ValueError as err:
         raise InputError(f"policy {err}") from err
 
 
-def command_line(args) -> str:
+def command_line(args, InputError) -> str:
     words = list(args.command)
     if words and words[0] == "--":
         words = words[1:]
@@ -49,7 +68,7 @@ def command_line(args) -> str:
 
 
 def render(verdict: dict) -> str:
-    lines = [f"{verdict['decision'].upper()} ({verdict['class']})"]
+    lines = [verdict["explanation"]]
     lines += [f"  - {r}" for r in verdict["reasons"]]
     if verdict["signals"]:
         lines.append(f"  signals: {', '.join(verdict['signals'])}")
@@ -62,74 +81,134 @@ def identity(session: str = "", agent: str = "cli") -> dict:
 
 
 def current_context() -> str:
+    """The kubeconfig's current-context, read as text (nothing is run, nothing parsed
+    beyond one line)."""
     path = (os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config"))
     path = path.split(os.pathsep)[0]
     try:
-        import yaml
-        with open(path, encoding="utf-8") as handle:
-            return str((yaml.safe_load(handle) or {}).get("current-context", ""))
-    except Exception:  # noqa: BLE001 - identity is best effort, never a failure
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle.read(65536).splitlines():
+                if line.startswith("current-context:"):
+                    return line.split(":", 1)[1].strip().strip("'\"")[:200]
+    except OSError:
         return ""
+    return ""
 
 
 def cli_body(args):
-    line = command_line(args)
-    verdict = check(line, policy_from(args))
+    _, _, InputError, _audit_log, _guard = _load()
+    line = command_line(args, InputError)
+    verdict = _guard.check(line, policy_from(args, InputError, _guard))
     if args.log:
-        record = _audit_log.make_record(line, verdict, identity(), args.cite + verdict["comments"],
-                                        source="cli")
-        append_log(args.log, record)
+        record = _audit_log.make_record(line, verdict, identity(),
+                                        args.cite + verdict["comments"], source="cli")
+        append_log(args.log, record, InputError, _audit_log)
     code = 0 if verdict["decision"] == "allow" else 1
     return dict(verdict), render(verdict), code
 
 
-def append_log(path: str, record: dict) -> None:
+def append_log(path: str, record: dict, InputError, _audit_log) -> None:
     try:
         _audit_log.append(path, record)
     except OSError as err:
         raise InputError(f"audit log {path}: cannot write: {err}") from err
 
 
+# --- the Claude Code hook ---------------------------------------------------------------
+
+class HookInputError(Exception):
+    """The hook's input is not what Claude Code sends: block and say why."""
+
+
 def read_hook_input() -> dict:
+    raw = sys.stdin.buffer.read(MAX_HOOK_INPUT + 1)
+    if len(raw) > MAX_HOOK_INPUT:
+        raise HookInputError(f"hook input is larger than {MAX_HOOK_INPUT} bytes")
+    if not raw.strip():
+        raise HookInputError("hook input is empty")
     try:
-        payload = json.loads(sys.stdin.read() or "{}")
-    except json.JSONDecodeError as err:
-        raise InputError(f"hook input is not JSON: {err}") from err
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise HookInputError(f"hook input is not JSON: {str(err)[:120]}") from err
     if not isinstance(payload, dict):
-        raise InputError("hook input must be a JSON object")
+        raise HookInputError("hook input must be a JSON object")
+    if not isinstance(payload.get("tool_name"), str):
+        raise HookInputError("hook input has no tool_name")
     return payload
 
 
-def hook_body(args):
-    """PreToolUse: decide for Bash; allow stays silent so Claude Code's own rules apply."""
+def hook_verdict(payload: dict, args, policy: dict, _guard) -> dict | None:
+    """The guard's verdict for one tool call; None when it has no opinion."""
+    tool = payload["tool_name"]
+    tool_input = payload.get("tool_input")
+    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    if tool == "Bash":
+        if not isinstance(tool_input, dict):
+            raise HookInputError("Bash tool_input must be an object")
+        command = tool_input.get("command")
+        if not isinstance(command, str):
+            raise HookInputError("Bash tool_input has no command string")
+        return _guard.check(command, policy, cwd=cwd)
+    if not isinstance(tool_input, dict):
+        raise HookInputError(f"{tool} tool_input must be an object")
+    return _guard.judge_tool(tool, tool_input, cwd=cwd, policy=policy)
+
+
+def hook_body(args) -> int:
+    """PreToolUse: decide, log, answer. Exit 2 (block) on any problem."""
+    _, _, InputError, _audit_log, _guard = _load()
     payload = read_hook_input()
-    tool_input = payload.get("tool_input") or {}
-    if payload.get("tool_name", "Bash") != "Bash" or not isinstance(tool_input, dict):
-        return {}, "", 0
-    line = str(tool_input.get("command") or "")
-    verdict = check(line, policy_from(args))
-    if not args.no_log:
-        cited = [str(tool_input.get("description") or "")] + args.cite + verdict["comments"]
-        record = _audit_log.make_record(
-            line, verdict, identity(str(payload.get("session_id", "")), "claude-code"), cited,
-            source="claude-code-hook", record_id=str(payload.get("tool_use_id", "")),
-            before=_audit_log.lookup_before(verdict) if verdict["decision"] != "deny" else "")
-        append_log(args.log or _audit_log.default_path(), record)
+    try:
+        policy = policy_from(args, InputError, _guard)
+    except InputError as err:
+        raise HookInputError(str(err)) from err
+    verdict = hook_verdict(payload, args, policy, _guard)
+    if verdict is None:
+        return 0
     decision = verdict["decision"]
+    if not args.no_log:
+        _log_hook_call(payload, verdict, args, _audit_log)
     if decision == "allow" and not args.hook_allow:
-        return {}, "", 0
-    reason = f"k8s-rbac guard: {verdict['class']} command; " + "; ".join(verdict["reasons"])
+        return 0
+    reason = f"k8s-rbac guard: {verdict['explanation']}"
     out = {"hookSpecificOutput": {"hookEventName": "PreToolUse",
                                   "permissionDecision": decision,
                                   "permissionDecisionReason": reason}}
-    return {}, json.dumps(out), 0
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
+    return 0
 
 
-def hook_post_body(args):
-    """PostToolUse: append the result of a command the PreToolUse hook logged."""
-    payload = read_hook_input()
-    if payload.get("tool_name", "Bash") != "Bash" or args.no_log:
-        return {}, "", 0
+def _log_hook_call(payload: dict, verdict: dict, args, _audit_log) -> None:
+    tool_input = payload.get("tool_input") or {}
+    command = tool_input.get("command") if payload["tool_name"] == "Bash" else \
+        f"{payload['tool_name']} {tool_input.get('file_path') or tool_input.get('path') or ''}"
+    cited = [str(tool_input.get("description") or "")] + args.cite + verdict["comments"]
+    # The "before" state is read only for a command the guard itself allows (approved by
+    # policy), after deciding, with the agent's own kubeconfig: never while deciding.
+    before = _audit_log.lookup_before(verdict) if verdict["decision"] == "allow" else ""
+    record = _audit_log.make_record(
+        str(command), verdict, identity(str(payload.get("session_id", "")), "claude-code"),
+        cited, source="claude-code-hook", record_id=str(payload.get("tool_use_id", "")),
+        before=before)
+    path = args.log or _audit_log.default_path()
+    try:
+        _audit_log.append(path, record)
+    except OSError as err:
+        raise HookInputError(f"cannot write the audit log {path}: {err}") from err
+
+
+def hook_post_body(args) -> int:
+    """PostToolUse: append the result of a command the PreToolUse hook logged. Never
+    blocks: a failure is reported on stderr only."""
+    _, _, _, _audit_log, _ = _load()
+    try:
+        payload = read_hook_input()
+    except HookInputError as err:
+        print(f"k8s-rbac guard (post): {err}", file=sys.stderr)
+        return 0
+    if payload.get("tool_name") != "Bash" or args.no_log:
+        return 0
     response = payload.get("tool_response")
     result = "ran"
     if isinstance(response, dict):
@@ -137,22 +216,62 @@ def hook_post_body(args):
             result = "interrupted"
         elif response.get("is_error") or response.get("exit_code") not in (None, 0):
             result = f"failed (exit {response.get('exit_code', '?')})"
-    append_log(args.log or _audit_log.default_path(),
-               {"kind": "result", "id": str(payload.get("tool_use_id", "")),
-                "time": _audit_log.now(), "result": result})
-    return {}, "", 0
+    try:
+        _audit_log.append(args.log or _audit_log.default_path(),
+                          {"kind": "result", "id": str(payload.get("tool_use_id", "")),
+                           "time": _audit_log.now(), "result": result})
+    except OSError as err:
+        print(f"k8s-rbac guard (post): cannot write the audit log: {err}", file=sys.stderr)
+    return 0
 
 
-def body(args):
-    if args.hook:
+def _deadline(signum, frame):  # noqa: ARG001 - signal handler signature
+    sys.stderr.write("k8s-rbac guard: no decision within "
+                     f"{HOOK_DEADLINE:.0f}s; blocking the call\n")
+    sys.stderr.flush()
+    os._exit(2)
+
+
+def run_hook(args) -> int:
+    """Fail closed: a timeout, malformed input or any error blocks the call (exit 2)."""
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _deadline)
+        signal.setitimer(signal.ITIMER_REAL, HOOK_DEADLINE)
+    try:
         return hook_body(args)
-    if args.hook_post:
-        return hook_post_body(args)
-    return cli_body(args)
+    except HookInputError as err:
+        print(f"k8s-rbac guard: {err}; blocking the call", file=sys.stderr)
+        return 2
+    except BaseException as err:  # noqa: BLE001 - never fail open: any failure blocks
+        print(f"k8s-rbac guard failed ({type(err).__name__}: {str(err)[:200]}); blocking "
+              "the call", file=sys.stderr)
+        return 2
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--hook" in argv and "--" not in argv[:argv.index("--hook")]:
+        try:
+            args = _hook_args(argv)
+        except SystemExit:
+            print("k8s-rbac guard: bad hook arguments; blocking the call", file=sys.stderr)
+            return 2
+        return run_hook(args)
+    make_parser, run, _, _, _ = _load()
     parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
+    _add_arguments(parser)
+    args_ns = None
+
+    def body(args):
+        nonlocal args_ns
+        args_ns = args
+        if args.hook_post:
+            return {}, "", hook_post_body(args)
+        return cli_body(args)
+    return run(parser, argv, body)
+
+
+def _add_arguments(parser) -> None:
     parser.add_argument("--policy", metavar="FILE",
                         help="guard policy YAML (default: $K8S_SKILLS_GUARD_POLICY or built-in)")
     parser.add_argument("--log", metavar="FILE",
@@ -168,7 +287,14 @@ def main(argv=None) -> int:
                         help="with --hook, answer allow explicitly (skips Claude Code's prompt)")
     parser.add_argument("--no-log", action="store_true", help="with --hook, do not log")
     parser.add_argument("command", nargs="*", help="the command line (after --)")
-    return run(parser, argv, body)
+
+
+def _hook_args(argv):
+    import argparse
+    parser = argparse.ArgumentParser(add_help=False)
+    _add_arguments(parser)
+    parser.add_argument("--json", action="store_true")
+    return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
