@@ -209,12 +209,34 @@ def _allowed_write(facts: dict, policy: dict) -> bool:
     for rule in policy.get("allowed_writes") or []:
         if ns not in rule.get("namespaces", []):
             continue
-        kinds = {k.lower().split(".", 1)[0] for k in rule.get("resources", [])}
+        kinds = {plural(k) for k in rule.get("resources", [])}
         verbs = set(rule.get("verbs") or ["create", "apply", "patch", "label", "annotate",
                                           "scale", "set", "replace"])
-        if verb in verbs and set(resources) <= kinds:
+        if verb in verbs and {plural(r) for r in resources} <= kinds:
             return True
     return False
+
+
+SHORT_NAMES = {"deploy": "deployments", "sts": "statefulsets", "ds": "daemonsets",
+               "rs": "replicasets", "po": "pods", "svc": "services", "ns": "namespaces",
+               "cm": "configmaps", "no": "nodes", "pvc": "persistentvolumeclaims",
+               "pv": "persistentvolumes", "sa": "serviceaccounts", "cj": "cronjobs",
+               "hpa": "horizontalpodautoscalers", "pdb": "poddisruptionbudgets",
+               "ing": "ingresses", "netpol": "networkpolicies", "ep": "endpoints",
+               "csr": "certificatesigningrequests", "pc": "priorityclasses",
+               "sc": "storageclasses"}
+
+
+def plural(kind: str) -> str:
+    """`deploy`, `Deployment`, `deployments.apps` -> `deployments` (how rules compare)."""
+    kind = kind.lower().split(".", 1)[0]
+    if kind in SHORT_NAMES:
+        return SHORT_NAMES[kind]
+    if kind.endswith(("ss", "x", "ch", "sh")):
+        return kind + "es"
+    if kind.endswith("y") and kind[-2:-1] not in "aeiou":
+        return kind[:-1] + "ies"
+    return kind if kind.endswith("s") else kind + "s"
 
 
 def _target_floor(facts: dict, policy: dict) -> str:

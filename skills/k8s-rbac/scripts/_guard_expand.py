@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 
 from _guard_shell import Arith, CmdSub, Lit, Param, ProcSub, Tilde, Word, parse
-from _guard_words import (Text, Unknown, brace_expansion, display, known, split_fields,
-                          worst_kind)
+from _guard_words import (BREAK, Text, Unknown, brace_expansion, display, known,
+                          split_fields, worst_kind)
 
-ARITH_TOKEN = re.compile(r"[0-9][0-9A-Za-z#@_]*|[A-Za-z_][A-Za-z0-9_]*|[ \t\n]+|"
-                         r"\*\*=?|<<=?|>>=?|&&|\|\||[-+*/%<>=!&|^]=|\+\+|--|[-+*/%<>=!&|^~?:(),]")
 INT_LITERAL = re.compile(r"-?[0-9]+")
 
 
@@ -101,6 +99,9 @@ class Expander:
     # -- parameters --
     def param(self, part: Param, quoted: bool) -> list:
         op = part.op
+        positional = getattr(self.shell, "positional_fields", lambda: None)()
+        if part.name in ("@", "*") and not op and positional is not None:
+            return self.all_positional(positional, quoted, joined=quoted and part.name == "*")
         if op.startswith("@") and op not in ("@Q", "@U", "@u", "@L", "@K", "@a"):
             raise Unclear(f"${{{part.name}{op}}} expands a value as a prompt or escapes "
                           "(it can run commands)")
@@ -121,6 +122,19 @@ class Expander:
         if isinstance(value, str):
             return [Text(value, active=not quoted, splits=not quoted)]
         return [Unknown(value.kind, split=not quoted)]
+
+    def all_positional(self, fields: list, quoted: bool, joined: bool) -> list:
+        """"$@" is one word per parameter, "$*" one word; unquoted, each is split."""
+        out: list = []
+        for i, f in enumerate(fields):
+            if i:
+                out.append(Text(" ", False) if joined else BREAK)
+            for seg in f:
+                if isinstance(seg, Unknown):
+                    out.append(Unknown(seg.kind, split=not quoted))
+                else:
+                    out.append(Text(seg.text, not quoted, not quoted))
+        return out
 
     def with_default(self, part: Param, value):
         """:- - := = :? ? :+ + (a value of None is an unset variable)."""
@@ -179,12 +193,70 @@ class Expander:
                     "@L": value.lower(), "^": value[:1].upper() + value[1:],
                     "@u": value[:1].upper() + value[1:],
                     ",": value[:1].lower() + value[1:]}[op]
-        if part.arg is not None:
-            self.word_value(part.arg)          # judge substitutions inside the pattern
-        if part.arg2 is not None:
-            self.word_value(part.arg2)
+        pattern = self.pattern(part.arg) if part.arg is not None else []
+        replacement = self.word_value(part.arg2) if part.arg2 is not None else ""
+        if isinstance(value, str) and pattern is not None and isinstance(replacement, str):
+            computed = _apply_pattern(op, value, pattern, replacement)
+            if computed is not None:
+                return computed
         kind = value.kind if isinstance(value, Unknown) else "data"
         return Unknown(_degrade(kind) if op[0] in "#%/" else kind)
+
+
+    def pattern(self, word: Word):
+        """A ${x#pattern} pattern as tokens: ("lit", c), ("star",), ("one",); None when it
+        holds brackets or run-time values (then the result is not computed)."""
+        tokens = []
+        for seg in self.segments(word, in_quotes=False):
+            if isinstance(seg, Unknown):
+                return None
+            for c in seg.text:
+                if seg.active and c == "[":
+                    return None
+                if seg.active and c in "*?":
+                    tokens.append(("star",) if c == "*" else ("one",))
+                else:
+                    tokens.append(("lit", c))
+        return tokens if len(tokens) <= 32 else None
+
+
+def _glob_match(tokens: list, text: str) -> bool:
+    """Does the whole text match the pattern? (a table, no backtracking)"""
+    row = [True] + [False] * len(text)
+    for token in tokens:
+        new = [False] * (len(text) + 1)
+        if token[0] == "star":
+            new[0] = row[0]
+            for j in range(1, len(text) + 1):
+                new[j] = new[j - 1] or row[j]
+        else:
+            for j in range(1, len(text) + 1):
+                new[j] = row[j - 1] and (token[0] == "one" or token[1] == text[j - 1])
+        row = new
+    return row[len(text)]
+
+
+def _apply_pattern(op: str, value: str, tokens: list, replacement: str):
+    """# ## % %% and / // /# /% for a known value (short values only)."""
+    if len(value) > 64:
+        return None
+    n = len(value)
+    if op in ("#", "##"):
+        cuts = range(n + 1) if op == "#" else range(n, -1, -1)
+        return next((value[i:] for i in cuts if _glob_match(tokens, value[:i])), value)
+    if op in ("%", "%%"):
+        cuts = range(n, -1, -1) if op == "%" else range(n + 1)
+        return next((value[:i] for i in cuts if _glob_match(tokens, value[i:])), value)
+    if op in ("/", "//", "/#", "/%") and tokens and all(t[0] == "lit" for t in tokens):
+        literal = "".join(t[1] for t in tokens)
+        if op == "/":
+            return value.replace(literal, replacement, 1)
+        if op == "//":
+            return value.replace(literal, replacement)
+        if op == "/#":
+            return replacement + value[len(literal):] if value.startswith(literal) else value
+        return value[:-len(literal)] + replacement if value.endswith(literal) else value
+    return None
 
 
 def _merge(value, other):

@@ -8,10 +8,10 @@ identity. Writes are the policy's to decide (asked by default); `--dry-run=serve
 makes a write allowed only on the commands whose source honours it, and never with
 `--raw` or `--edit`, which ignore it. Unknown commands are plugins (other programs): ask.
 
-    >>> from _guard_words import Text
-    >>> v = judge_kubectl([(Text(w),) for w in "-A events delete --all".split()], None)
-    >>> v.cls, v.facts["verb"], v.facts["resources"]
-    ('destructive', 'delete', ['events'])
+    >>> from _guard import check
+    >>> facts = check("kubectl -A events delete --all")["commands"][0]["facts"]
+    >>> facts["verb"], facts["resources"], facts["all_namespaces"]
+    ('delete', ['events'], True)
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ import re
 
 from _guard_expand import Unclear
 from _guard_kubectl_manifest import manifest_kinds, patch_effects
-from _guard_kubectl_parse import (KubectlCommand, _strip_flags, find_command, flagset,
-                                  parse_flags)
+from _guard_kubectl_parse import (KubectlCommand, _strip_flags, find_command,
+                                  find_flagset, flagset, parse_flags)
 from _guard_verdict import Verdict
 from _guard_words import GLOB_CHARS, Text, Unknown, display, known
 
@@ -144,7 +144,7 @@ def _all_commands():
 
 def _leftover(rest: list) -> str | None:
     """A word cobra leaves at the root is an unknown command: kubectl runs a plugin."""
-    words = _strip_flags(rest, flagset(""))
+    words = _strip_flags(rest, find_flagset(""))
     if not words:
         return None
     return words[0] if isinstance(words[0], str) else display(words[0])

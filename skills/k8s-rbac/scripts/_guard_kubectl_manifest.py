@@ -102,6 +102,8 @@ def manifest_kinds(cmd, call) -> tuple[set, list]:
             continue
         if value == "-":
             text = call.stdin.text
+            if text is None and call.stdin.source == "file" and call.stdin.path:
+                text = read_local(call.stdin.path, call.paths)
             if text is None:
                 unseen.append("standard input")
                 continue

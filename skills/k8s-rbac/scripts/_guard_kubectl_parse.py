@@ -51,6 +51,16 @@ class KubectlCommand:
 
 
 @lru_cache(maxsize=None)
+def find_flagset(path: str) -> dict:
+    """The flags cobra knows while it looks for the command: --help is not one of them
+    yet (cobra adds it when it runs the command), so `kubectl --help -n x delete` takes
+    `-n` as the value of an unknown flag and runs... `delete`."""
+    flags = dict(flagset(path))
+    flags.pop("help", None)
+    return flags
+
+
+@lru_cache(maxsize=None)
 def flagset(path: str) -> dict:
     """Flags of a command: its own, its ancestors' persistent ones, and --help."""
     if path not in COMMANDS:
@@ -106,7 +116,7 @@ def find_command(args: list) -> tuple[str, list]:
     """(command path, the args left for flag parsing), as cobra's Find does."""
     path, rest = "", list(args)
     while True:
-        words = _strip_flags(rest, flagset(path))
+        words = _strip_flags(rest, find_flagset(path))
         if not words:
             return path, rest
         word = words[0]
@@ -118,7 +128,7 @@ def find_command(args: list) -> tuple[str, list]:
         child = subcommands(path).get(word)
         if child is None:
             return path, rest
-        rest = _minus_first(rest, word, flagset(path))
+        rest = _minus_first(rest, word, find_flagset(path))
         path = child
 
 

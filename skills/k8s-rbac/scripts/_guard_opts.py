@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from _guard_expand import Unclear
-from _guard_words import display, glob_risky, known, may_split, starts_with_dash
+from _guard_words import Text, display, glob_risky, known, may_split, starts_with_dash
 
 SAFE_UNKNOWN = ("int", "name", "ref")
 
@@ -35,6 +35,7 @@ def getopt(fields: list, spec: Spec, program: str = "the program") -> tuple[list
 
     Operands keep unknown fields (tuples) so callers can check them; options must be
     fully known."""
+    fields = [(Text(f),) if isinstance(f, str) else f for f in fields]
     options, operands = [], []
     i = 0
     while i < len(fields):
@@ -48,7 +49,7 @@ def getopt(fields: list, spec: Spec, program: str = "the program") -> tuple[list
             i += 1
             continue
         if text == "--":
-            operands.extend(fields[i + 1:])
+            operands.extend(_plain(f) for f in fields[i + 1:])
             break
         if text.startswith("--"):
             i = _long(fields, i, text, spec, options, program)
@@ -58,9 +59,14 @@ def getopt(fields: list, spec: Spec, program: str = "the program") -> tuple[list
             operands.append(text)
             i += 1
             if not spec.permute:
-                operands.extend(fields[i:])
+                operands.extend(_plain(f) for f in fields[i:])
                 break
     return options, operands
+
+
+def _plain(f: tuple):
+    text = known(f)
+    return text if text is not None else f
 
 
 def _safe_unknown(f: tuple) -> bool:

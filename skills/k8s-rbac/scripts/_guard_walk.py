@@ -489,6 +489,12 @@ class _ShellView:
             return Unknown("secret")
         return Unknown("env")
 
+    def positional_fields(self):
+        positional = self.state.positional
+        if positional is None:
+            return None
+        return [f if isinstance(f, tuple) else (Text(str(f)),) for f in positional]
+
     def assign(self, name: str, value):
         verdict = Verdict()
         self.walker.assign_var(name, value, self.state, verdict)

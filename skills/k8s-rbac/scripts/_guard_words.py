@@ -115,6 +115,9 @@ def glob_risky(field: tuple) -> bool:
     return True
 
 
+BREAK = Text("\x00break")   # ends a field: between the words of "$@"
+
+
 def split_fields(segments: list) -> list:
     """Field splitting: `Text(splits=True)` breaks on blanks; other segments stay whole.
 
@@ -123,6 +126,10 @@ def split_fields(segments: list) -> list:
     fields: list = []
     current: list = []
     for seg in segments:
+        if seg is BREAK:
+            fields.append(tuple(current))
+            current = []
+            continue
         if isinstance(seg, Text) and seg.splits:
             for i, piece in enumerate(IFS_RUN.split(seg.text)):
                 if i and current:

@@ -70,8 +70,11 @@ def test_audit_command_without_a_log_is_a_user_error(tmp_path):
 def test_hook_wiring_runs_the_guard(hooks_file, root_var, tmp_path):
     """Run the configured command through a shell, as Claude Code does."""
     hooks = json.loads(hooks_file.read_text())["hooks"]
-    command = hooks["PreToolUse"][0]["hooks"][0]["command"]
-    assert hooks["PreToolUse"][0]["matcher"] == "Bash"
+    hook = hooks["PreToolUse"][0]["hooks"][0]
+    command = hook["command"]
+    assert set(hooks["PreToolUse"][0]["matcher"].split("|")) >= {"Bash", "Write", "Edit",
+                                                               "MultiEdit", "Read"}
+    assert hook["onFailure"] == "block" and command.endswith("|| exit 2")
     root = tmp_path / "root"
     target = root / (".claude/skills" if root_var == "CLAUDE_PROJECT_DIR" else "skills")
     target.mkdir(parents=True)
@@ -86,3 +89,7 @@ def test_hook_wiring_runs_the_guard(hooks_file, root_var, tmp_path):
                           env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "ask"
+    broken = dict(env, PATH="/nonexistent")        # no python3: the shell's `|| exit 2`
+    proc = subprocess.run(["/bin/sh", "-c", command], input=json.dumps(payload),
+                          capture_output=True, text=True, env=broken, timeout=60)
+    assert proc.returncode == 2
