@@ -17,12 +17,18 @@ and the policy's own deny patterns are `deny`. Nothing is executed while decidin
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
+import time
 from dataclasses import dataclass, field
 
+import _guard_programs
+from _guard_expand import Unclear
 from _guard_paths import Paths
+from _guard_shell import ShellParseError
 from _guard_verdict import CLASSES, DECISIONS, Verdict, stricter
+from _guard_walk import State, Walker
 
 DEFAULT_POLICY = {
     "version": 1,
@@ -38,6 +44,7 @@ DEFAULT_POLICY = {
     "secrets": "ask",
 }
 POLICY_TEXT_LIMIT = 1024
+DECISION_BUDGET = 0.030    # CPU seconds: a line not judged by then is asked
 NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 WRITE_VERBS = {"create", "apply", "patch", "label", "annotate", "scale", "set", "replace",
                "rollout restart", "rollout undo", "autoscale", "expose", "taint"}
@@ -53,6 +60,7 @@ class Context:
     home: str
     skill_roots: list
     paths: Paths = None
+    deadline: float | None = None
     records: list = field(default_factory=list)
     comments: list = field(default_factory=list)
 
@@ -69,20 +77,23 @@ def check(command, policy: dict | None = None, *, cwd: str | None = None,
     `cwd` and `env` are the agent's (defaults: this process's); `skill_roots` adds skills
     folders whose scripts count as ours."""
     ctx = make_context(merge_policy(policy), cwd, env, skill_roots)
-    if not isinstance(command, str):
-        ctx.record("", Verdict().unknown("the command is not text"))
-    elif not command.strip():
-        ctx.record("", Verdict().unknown("an empty command"))
-    else:
-        _walk(command, ctx)
-    return _result(ctx)
+    collecting = gc.isenabled()
+    gc.disable()            # no collector pause inside the time budget (no cycles are made)
+    try:
+        ctx.deadline = time.process_time() + DECISION_BUDGET
+        if not isinstance(command, str):
+            ctx.record("", Verdict().unknown("the command is not text"))
+        elif not command.strip():
+            ctx.record("", Verdict().unknown("an empty command"))
+        else:
+            _walk(command, ctx)
+        return _result(ctx)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _walk(command: str, ctx: Context):
-    from _guard_expand import Unclear
-    from _guard_shell import ShellParseError
-    from _guard_walk import State, Walker
-    import _guard_programs
     walker = Walker(ctx, _guard_programs.judge)
     try:
         walker.walk_text(command, State(cwd=ctx.cwd))

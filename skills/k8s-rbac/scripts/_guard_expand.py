@@ -55,6 +55,8 @@ class Expander:
     def segments(self, word: Word, in_quotes: bool, assignment: bool = False) -> list:
         out: list = []
         for i, part in enumerate(word.parts):
+            if i % 256 == 255:
+                getattr(self.shell, "tick", lambda: None)()
             if isinstance(part, Lit):
                 text = part.text
                 if assignment and not part.quoted:

@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
 
 MAX_FILE = 1 << 20
 MAX_FILES = 50
-MAX_PARSE = 32768      # YAML is parsed only this far; past it the scan alone counts
+MAX_PARSE = 8192       # YAML is parsed only this far; past it the scan alone counts
 MAX_NODES = 5000
 KIND_LINE = re.compile(r"[\"']?\bkind[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z][A-Za-z0-9]*)")
 REPLICAS_ZERO = re.compile(r"[\"']?replicas[\"']?[ \t]*:[ \t]*[\"']?[-+]?0+[\"']?[ \t]*[,}\n]")

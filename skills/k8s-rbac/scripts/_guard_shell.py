@@ -18,6 +18,7 @@ qualifiers, extended globs, `$=x`, `${(f)x}`), raise ShellParseError: the guard 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 MAX_LENGTH = 65536
@@ -28,6 +29,9 @@ BLANKS = " \t"
 WORD_END = set(" \t\n|&;()<>")
 LITERAL_RUN = re.compile(r"[^ \t\n|&;()<>'\"\\$`]+")
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NEXT_WORD = re.compile(r"[^ \t\n;&|()<>]+")
+STARTERS = {"{", "if", "while", "until", "for", "case", "select", "function", "[[", "coproc"}
+STRAYS = {"then", "elif", "else", "fi", "do", "done", "esac", "}", "in", "]]"}
 RESERVED = {"if", "then", "elif", "else", "fi", "case", "esac", "for", "select", "while",
             "until", "do", "done", "in", "function", "time", "{", "}", "!", "[[", "]]",
             "coproc"}
@@ -165,8 +169,9 @@ class Program:
 
 # --- the parser -----------------------------------------------------------------------
 
-def parse(text: str, dialect: str = "bash") -> Program:
-    """The tree of a whole command line; ShellParseError when it cannot be read."""
+def parse(text: str, dialect: str = "bash", deadline: float | None = None) -> Program:
+    """The tree of a whole command line; ShellParseError when it cannot be read (or not
+    before `deadline`, a time.process_time() value)."""
     if not isinstance(text, str):
         raise ShellParseError("the command is not text")
     if len(text) > MAX_LENGTH:
@@ -175,6 +180,7 @@ def parse(text: str, dialect: str = "bash") -> Program:
     if "\x00" in text:
         raise ShellParseError("the command contains a NUL byte")
     parser = _Parser(text, dialect)
+    parser.deadline = deadline
     program = parser.program(stop=())
     if parser.pos < len(text):
         raise ShellParseError(f"unexpected {text[parser.pos]!r} at {parser.pos}")
@@ -196,6 +202,7 @@ class _Parser:
         self.level = 0                   # substitution nesting: $( ), <( ), ` `
         self.pending: list = []          # [(level, HereDoc)] waiting for the next newline
         self.comments: list[str] = []
+        self.deadline: float | None = None
 
     # -- helpers --
     def fail(self, why: str):
@@ -208,6 +215,14 @@ class _Parser:
             self.fail("nested too deeply")
         if self.nodes > MAX_NODES:
             self.fail("too many parts")
+        if self.deadline is not None and self.nodes % 64 == 0 and \
+                time.process_time() > self.deadline:
+            self.fail("the line takes too long to read")
+
+    def tick(self):
+        """A long loop inside one word checks the clock too."""
+        if self.deadline is not None and time.process_time() > self.deadline:
+            self.fail("the line takes too long to read")
 
     def leave(self):
         self.depth -= 1
@@ -284,7 +299,7 @@ class _Parser:
     def sub(outer: "_Parser", text: str, dialect_posix: bool | None = None) -> "_Parser":
         p = _Parser(text, "posix" if (outer.posix if dialect_posix is None
                                       else dialect_posix) else "bash")
-        p.depth, p.nodes = outer.depth, outer.nodes
+        p.depth, p.nodes, p.deadline = outer.depth, outer.nodes, outer.deadline
         return p
 
     # -- lists --
@@ -318,13 +333,19 @@ class _Parser:
         return any(self.startswith(op) for op in ops)
 
     def at_stop(self, stop: tuple) -> bool:
-        for s in stop:
-            if s in (")", ";;", ";&", ";;&", "`"):
-                if self.startswith(s):
-                    return True
-            elif self.reserved_ahead(s):
-                return True
-        return False
+        if not stop:
+            return False
+        c = self.peek()
+        if c in ")`;" and c:
+            return any(s in (")", ";;", ";&", ";;&", "`") and self.startswith(s)
+                       for s in stop)
+        word = self.next_word()
+        return word is not None and word in stop
+
+    def next_word(self) -> str | None:
+        """The unquoted word at the cursor (how a reserved word is spotted), or None."""
+        match = NEXT_WORD.match(self.text, self.pos)
+        return match.group(0) if match else None
 
     def reserved_ahead(self, word: str) -> bool:
         """Is the next word the reserved word `word` (unquoted, followed by a word end)?"""
@@ -414,17 +435,16 @@ class _Parser:
         self.pos += len(word)
 
     def reserved_command(self):
-        for word, method in (("{", self.group), ("if", self.if_command),
-                             ("while", self.loop), ("until", self.loop),
-                             ("for", self.for_command), ("case", self.case_command),
-                             ("select", self.select_command), ("function", self.function_kw),
-                             ("[[", self.cond_command), ("coproc", self.coproc)):
-            if self.reserved_ahead(word):
-                self.pos += len(word)
-                return method(word)
-        for word in ("then", "elif", "else", "fi", "do", "done", "esac", "}", "in", "]]"):
-            if self.reserved_ahead(word):
-                self.fail(f"unexpected {word!r}")
+        word = self.next_word()
+        if word in STARTERS:
+            method = {"{": self.group, "if": self.if_command, "while": self.loop,
+                      "until": self.loop, "for": self.for_command, "case": self.case_command,
+                      "select": self.select_command, "function": self.function_kw,
+                      "[[": self.cond_command, "coproc": self.coproc}[word]
+            self.pos += len(word)
+            return method(word)
+        if word in STRAYS:
+            self.fail(f"unexpected {word!r}")
         return None
 
     def group(self, _):
@@ -778,6 +798,8 @@ class _Parser:
         parts: list = []
         start = self.pos
         while self.pos < self.n:
+            if len(parts) % 256 == 255:
+                self.tick()
             c = self.text[self.pos]
             if c in WORD_END:
                 if c in "<>" and self.peek(1) == "(" and not paren_ends:

@@ -10,6 +10,7 @@ nesting of `sh -c` / `eval` make the line `ask`.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field, replace
 
 from _guard_env import env_risk, secret_name, shell_var_risk
@@ -100,7 +101,7 @@ class Walker:
         """Parse and walk a command string (the line, `sh -c`, `eval`); its output kind."""
         if self.string_depth >= MAX_STRING_DEPTH:
             raise Unclear("commands nested inside command strings too deeply")
-        program = parse(text, dialect)
+        program = parse(text, dialect, self.ctx.deadline)
         self.ctx.comments.extend(program.comments)
         self.string_depth += 1
         try:
@@ -112,6 +113,8 @@ class Walker:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise Unclear("the line is too long to judge")
+        if self.ctx.deadline is not None and time.process_time() > self.ctx.deadline:
+            raise Unclear("the line takes too long to judge")
 
     # -- lists --
     def program(self, program: Program, state: State) -> str:
@@ -488,6 +491,12 @@ class _ShellView:
         if secret_name(name):
             return Unknown("secret")
         return Unknown("env")
+
+    def tick(self):
+        """A huge word checks the clock as it expands."""
+        deadline = self.walker.ctx.deadline
+        if deadline is not None and time.process_time() > deadline:
+            raise Unclear("the line takes too long to judge")
 
     def positional_fields(self):
         positional = self.state.positional

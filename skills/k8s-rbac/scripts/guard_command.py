@@ -156,12 +156,13 @@ def hook_verdict(payload: dict, args, policy: dict, _guard) -> dict | None:
 
 def hook_body(args) -> int:
     """PreToolUse: decide, log, answer. Exit 2 (block) on any problem."""
-    _, _, InputError, _audit_log, _guard = _load()
+    import _audit_log
+    import _guard
     payload = read_hook_input()
     try:
-        policy = policy_from(args, InputError, _guard)
-    except InputError as err:
-        raise HookInputError(str(err)) from err
+        policy = policy_from(args, HookInputError, _guard)
+    except HookInputError:
+        raise
     verdict = hook_verdict(payload, args, policy, _guard)
     if verdict is None:
         return 0
