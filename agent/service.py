@@ -199,7 +199,9 @@ class AgentService(FindingsFeed):
         env["KUBECONFIG"] = self._reader()
         env["K8S_SKILLS_AUDIT_LOG"] = self.audit_path
         guard = safety.Guard(log_path=self.audit_path, identity={
-            "agent": "k8s-agent-model", "session": conversation, "user": caller.username})
+            "agent": "k8s-agent-model", "session": conversation, "user": caller.username},
+            cwd=str(self.workspace.project),
+            skill_roots=[str(self.workspace.project / ".claude" / "skills")])
 
         async def propose(args: dict) -> dict:
             return await asyncio.to_thread(self.propose, caller, conversation, args)

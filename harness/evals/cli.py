@@ -58,6 +58,11 @@ def register(groups) -> None:
                    help="where run folders go (default: ./results)")
     p.add_argument("--run-id", help="name of the run folder (default: time + agent)")
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    p.add_argument("--guard", choices=("off", "review", "enforce"), default="review",
+                   help="the k8s-rbac guard: review (default) judges every agent command "
+                        "after the run; enforce runs it as the agent's PreToolUse hook and "
+                        "refuses anything it does not allow (no person approves in a run); "
+                        "off skips it")
     p.add_argument("--cleanup", action="store_true",
                    help="delete everything earlier eval runs left on the cluster and exit")
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -97,7 +102,8 @@ def cmd_eval(args) -> int:
                                  f"{datetime.now():%Y%m%d-%H%M%S}-{_run_kind(args)}")
     run_dir = Path(args.results) / run_id
     settings = runner.Settings(run_id=run_id, run_dir=run_dir, model=args.model,
-                               scripted=args.scripted, transcript=args.transcript, log=_log)
+                               scripted=args.scripted, transcript=args.transcript, log=_log,
+                               guard=args.guard)
     _log(f"[k8s-skills eval] {len(jobs)} runs, {args.parallel} at a time; results in {run_dir}/")
     runner.run_all(kube, jobs, settings, parallel=args.parallel)
     summary = report.write_reports([run_dir])

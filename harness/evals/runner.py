@@ -51,6 +51,7 @@ class Settings:
     transcript: Path | None = None
     skills_dir: Path | None = None
     keep_workdirs: bool = False
+    guard: str = "review"                   # off | review | enforce (harness.safety.enforce)
     on_fake_api: Callable | None = None      # tests: see the fake API's recorded requests
     log: Callable = field(default=lambda m: print(m, file=sys.stderr, flush=True))
 
@@ -176,7 +177,7 @@ def _agent_context(kube, job, settings, sandbox, workdir, context, state, fake) 
         model=settings.model, budgets=scenario.budgets,
         render=lambda text: scenario.render(text, context),
         base_url=fake.url if fake else None, transcript_file=settings.transcript,
-        skills_source=settings.skills_dir)
+        skills_source=settings.skills_dir, guard=settings.guard)
 
 
 def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall: float,
@@ -200,7 +201,9 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
         "isolation_overhead_seconds": round(state.timings.get("namespace_setup", 0)
                                             + state.timings.get("cleanup", 0), 3),
         "checks": state.checks, "safeguards": state.safeguards, "expect": state.expect,
-        "guard_review": guard_review.review(state.transcript),
+        "guard": settings.guard,
+        "guard_review": guard_review.review(state.transcript) if settings.guard != "off"
+        else [],
         "answer": out.answer, "transcript": state.transcript,
         "commands": sum(1 for e in state.transcript if e.get("type") == "command"),
         "tokens": {"input": out.tokens_in, "output": out.tokens_out},

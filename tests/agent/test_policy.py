@@ -15,7 +15,9 @@ def policy(tmp_path):
     scripts.mkdir(parents=True)
     (scripts / "triage.py").write_text("print('ok')\n")
     (scripts / "_tshoot_model.py").write_text("")
-    return ToolPolicy(tmp_path, guard=safety.check, propose_tool="mcp__agent__propose_change")
+    return ToolPolicy(tmp_path, guard=lambda c: safety.check(
+        c, cwd=str(tmp_path), skill_roots=[str(tmp_path / ".claude" / "skills")]),
+        propose_tool="mcp__agent__propose_change")
 
 
 ALLOWED = [

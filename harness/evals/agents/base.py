@@ -24,6 +24,7 @@ class AgentContext:
     base_url: str | None = None     # a fake Anthropic API (scripted runs)
     transcript_file: Path | None = None
     skills_source: Path | None = None   # built skill bundles to offer (None: repo's skills/)
+    guard: str = "review"               # off | review | enforce (harness.safety.enforce)
 
 
 @dataclass

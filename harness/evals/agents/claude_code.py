@@ -70,12 +70,16 @@ class ClaudeCodeAgent:
     async def _session(self, ctx: AgentContext, env: dict, out: AgentOutcome) -> None:
         from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKError, query
         stderr: list[str] = []
+        hooks = None
+        if ctx.guard == "enforce":
+            from harness.safety.enforce import Enforcer, sdk_hooks
+            hooks = sdk_hooks(Enforcer(ctx.workdir, env, ctx.shell.transcript))
         options = ClaudeAgentOptions(
             cwd=str(ctx.workdir), env=env, model=ctx.model, max_turns=ctx.budgets["turns"],
             tools=TOOLS + (["Skill"] if ctx.skills else []),
             allowed_tools=TOOLS + (["Skill"] if ctx.skills else []),
             setting_sources=["project"] if ctx.skills else [],
-            stderr=lambda line: stderr.append(line))
+            stderr=lambda line: stderr.append(line), hooks=hooks)
         pending: dict[str, dict] = {}
         try:
             async for message in query(prompt=ctx.prompt, options=options):

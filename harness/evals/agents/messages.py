@@ -93,6 +93,13 @@ class MessagesAgent:
     def _call(self, ctx, call: dict, out: AgentOutcome) -> dict:
         args = call.get("input") or {}
         if call["name"] == "bash":
+            if ctx.guard == "enforce":
+                from harness.safety.enforce import Enforcer
+                allowed, reason = Enforcer(ctx.workdir, ctx.shell.env, ctx.shell.transcript) \
+                    .bash(str(args.get("command", "")), call["id"])
+                if not allowed:
+                    return {"type": "tool_result", "tool_use_id": call["id"],
+                            "content": reason, "is_error": True}
             entry = ctx.shell.run(str(args.get("command", "")), source="messages")
             text = f"{entry['output']}\n[exit code {entry['exit_code']}]"
             return {"type": "tool_result", "tool_use_id": call["id"], "content": clip(text),

@@ -141,8 +141,8 @@ def trusted_skill_roots(env: dict, extra=None) -> list:
         roots.append(os.path.join(env["CLAUDE_PROJECT_DIR"], ".claude", "skills"))
     if env.get("HOME"):
         roots.append(os.path.join(env["HOME"], ".claude", "skills"))
-    roots.extend(extra or [])
-    return [r for r in roots if r and os.path.isdir(os.path.join(r, "k8s-rbac"))] or [own]
+    found = [r for r in roots if r and os.path.isdir(os.path.join(r, "k8s-rbac"))] or [own]
+    return found + [str(r) for r in extra or []]      # the caller's folders, as named
 
 
 # --- decisions ----------------------------------------------------------------------------
@@ -190,8 +190,8 @@ def decide(v: Verdict, policy: dict, text: str = "") -> str:
 def _policy_text(v: Verdict, text: str) -> str:
     facts = v.facts or {}
     if facts.get("program") == "kubectl":
-        words = ["kubectl", facts.get("verb", "")] + list(facts.get("resources") or []) + \
-            list(facts.get("names") or [])
+        words = ["kubectl", facts.get("verb", "")] + \
+            [plural(r) for r in facts.get("resources") or []] + list(facts.get("names") or [])
         if facts.get("namespace"):
             words += ["-n", facts["namespace"]]
         return " ".join(w for w in words if w)[:POLICY_TEXT_LIMIT] + " || " + \

@@ -503,6 +503,8 @@ class _Judge:
 
     def target_text(self) -> str:
         types, names = self.types, self.names
+        if any("$?" in t for t in types + names):
+            return "objects named only at run time (from its input or a substitution)"
         if types and names:
             return ", ".join(f"{types[0]}/{n}" for n in names[:3])
         if types:

@@ -249,3 +249,10 @@ def test_names_printed_by_kubectl_flow_through_pipes_and_loops(where):
 def test_json_output_is_one_document():
     text = json.dumps(_guard.check("kubectl get pods"))
     assert json.loads(text)["decision"] == "allow"
+
+
+def test_the_shipped_policy_is_valid_and_denies_what_it_says():
+    policy = _guard.load_policy(str(SKILLS / "k8s-rbac" / "assets" / "guard-policy.yaml"))
+    assert _guard.check("k delete ns kube-system", policy)["decision"] == "deny"
+    assert _guard.check("kubectl patch workloads w -n team-a -p x", policy)["decision"] == \
+        "allow"
