@@ -56,6 +56,19 @@ def test_single_object_is_read_and_proves_nothing_about_others():
     assert missing.command == "kubectl get pods b -n ml -o yaml"
 
 
+def test_get_command_never_names_an_object_with_all_namespaces():
+    # kubectl refuses `get pods b -A`: "a resource cannot be retrieved by name across all
+    # namespaces" (k8s.io/cli-runtime v0.37.2 pkg/resource/builder.go:1044); a field
+    # selector on metadata.name is served for every resource.
+    from k8s_skillkit.dump import get_command
+    assert get_command("Pod", "b") == \
+        "kubectl get pods -A --field-selector=metadata.name=b -o yaml"
+    assert get_command("Workload", "w", "ml") == \
+        "kubectl get workloads.kueue.x-k8s.io w -n ml -o yaml"
+    assert get_command("Node", "n1") == "kubectl get nodes n1 -o yaml"
+    assert get_command("LocalQueue") == "kubectl get localqueues.kueue.x-k8s.io -A -o yaml"
+
+
 def test_list_of_a_kind_is_a_full_listing_of_that_kind_in_its_namespace():
     dump = parse_documents(LIST_YAML, "f")
     assert dump.presence("LocalQueue", "team-b", "ml").state == ABSENT
@@ -298,6 +311,24 @@ def test_json_log_records_in_a_paste_are_text_not_objects():
     dump = parse_documents(text, "f")
     assert [o["kind"] for o in dump] == ["Pod"]
     assert any('"error":"services is forbidden"' in line for line in dump.texts)
+    # ...and decoded, for scripts that read a controller's structured log
+    assert dump.records == [{"level": "info", "msg": "Could not create",
+                             "error": "services is forbidden"}]
+
+
+def test_multi_line_json_log_record_is_decoded_once():
+    # Kueue's event recorder at debug level, pretty-broken over lines as a user pasted it
+    # (kubernetes-sigs/kueue#3158): the record names the Workload and the event reason.
+    text = ('{"level":"debug",\n "ts":"2024-09-27T19:56:20.485176276Z",\n "logger":"events",'
+            '"msg":"couldn\'t assign flavors to pod set main: untolerated taint","type":"Normal",'
+            '"object":{"kind":"Workload","namespace":"default","name":"job-myjob-d2369"},'
+            '"reason":"Pending"}\n' + POD_YAML)
+    dump = parse_paste_text(text)
+    assert [o["kind"] for o in dump] == ["Pod"]
+    assert len(dump.records) == 1
+    assert dump.records[0]["object"]["name"] == "job-myjob-d2369"
+    assert dump.records[0]["reason"] == "Pending"
+    assert len(dump.texts) == 3
 
 
 def test_pasted_commands_keep_their_one_line_answers():

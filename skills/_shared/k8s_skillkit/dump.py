@@ -60,13 +60,21 @@ def resource_for(kind: str) -> tuple[str, bool]:
 
 
 def get_command(kind: str, name: str = "", namespace: str = "") -> str:
-    """The one `kubectl get` that shows the object (or every object of the kind)."""
+    """The one `kubectl get` that shows the object (or every object of the kind).
+
+    A namespaced object whose namespace is unknown is found with a field selector: kubectl
+    refuses a name together with -A ("a resource cannot be retrieved by name across all
+    namespaces", k8s.io/cli-runtime v0.37.2 pkg/resource/builder.go:1044), and metadata.name is a field selector
+    every resource serves, CRDs included.
+    """
     resource, namespaced = resource_for(kind)
     parts = ["kubectl", "get", resource]
-    if name:
+    if name and not (namespaced and not namespace):
         parts.append(name)
     if namespaced:
         parts += ["-n", namespace] if namespace else ["-A"]
+        if name and not namespace:
+            parts.append(f"--field-selector=metadata.name={name}")
     parts += ["-o", "yaml"]
     return " ".join(parts)
 
@@ -103,7 +111,9 @@ class Dump(list):
     cluster-scoped kinds); `live` is True when the objects came from the cluster itself.
     `texts` keeps the lines of a paste that were not objects (error messages, log lines),
     for scripts that read kubectl's or a webhook's error text; `commands` the pasted
-    `$ kubectl ...` lines with the line after each (a `kubectl auth can-i` answer).
+    `$ kubectl ...` lines with the line after each (a `kubectl auth can-i` answer);
+    `records` the decoded JSON log records (zap/logr lines: `msg`, `object`, `reason`...)
+    whose lines are also in `texts`, for scripts that read a controller's structured log.
     """
 
     def __init__(self, objects=(), full_lists=None, live: bool = False, texts=None,
@@ -114,6 +124,7 @@ class Dump(list):
         self.texts: list[str] = list(texts or [])
         self.forms: list[str] = list(forms or [])
         self.commands: list[tuple[str, str]] = []  # (pasted command line, next line)
+        self.records: list[dict] = []  # JSON log records of the paste (lines in texts)
 
     def mark_full_list(self, kind: str, namespaces) -> None:
         self.full_lists.setdefault(kind, set()).update(namespaces)
@@ -155,6 +166,7 @@ class Dump(list):
         merged = Dump(list(self) + list(other), self.full_lists, self.live, self.texts,
                       self.forms)
         merged.commands = list(self.commands)
+        merged.records = list(self.records)
         if isinstance(other, Dump):
             for kind, scope in other.full_lists.items():
                 merged.mark_full_list(kind, scope)
@@ -162,6 +174,7 @@ class Dump(list):
             merged.texts += other.texts
             merged.forms += other.forms
             merged.commands = self.commands + other.commands
+            merged.records = self.records + other.records
         return merged
 
 

@@ -212,6 +212,7 @@ def read_paste(text: str, label: str) -> Dump:
             if all(isinstance(d, dict) and not ("kind" in d or "apiVersion" in d)
                    for d in docs):
                 dump.texts.extend(segment.lines)  # a JSON log record (zap/logr), not an object
+                dump.records.extend(docs)
                 continue
             _add_documents(dump, docs, segment.hint)
             dump.forms.append("json")

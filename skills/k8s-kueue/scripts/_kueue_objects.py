@@ -92,6 +92,10 @@ class Cluster:
         for obj in objects:
             if isinstance(obj, dict):
                 self._add(as_kueue_object(obj))
+        for record in getattr(objects, "records", ()):  # JSON log lines the kit decoded
+            event = as_kueue_object(record) if isinstance(record, dict) else {}
+            if event.get("kind") == "Event":
+                self._add(event)
         lines = list(lines) or self.texts  # the paste's lines, in order
         self.empty_kinds = empty_listings(lines)  # "No resources found" answers
         for obj in objects_from_tables(lines, self.texts):  # `kubectl get` tables

@@ -28,15 +28,16 @@ _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"(
 _KUEUE_POD_REASONS = ("StoppedByKueue", "PreemptedByKueue", "EvictedByKueue")
 
 
-def orphan_findings(cluster, covered: set[tuple[str, str]]) -> list[dict]:
+def orphan_findings(cluster, covered: set[tuple[str, str]], explained: bool = True) -> list[dict]:
     """Findings from Kueue reports about Workloads not in the input. `covered` holds the
-    (namespace, name) of Workloads already explained (and of their jobs)."""
+    (namespace, name) of Workloads already explained (and of their jobs); `explained` is
+    False when none of them gave a finding, so Kueue's words in free text still count."""
     out = _event_groups(cluster, covered)
     out += _child_job_reports(cluster, covered)
     out += _pod_reports(cluster, covered)
     out += _gated_pods(cluster, covered)
     out += _queue_reports(cluster)
-    if not out and not covered:
+    if not out and not (covered and explained):
         out += _text_reports(cluster)
     return out
 

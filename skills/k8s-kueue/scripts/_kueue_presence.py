@@ -6,19 +6,10 @@ An object missing from a pasted dump is "not in the dump", never "missing": only
 """
 from __future__ import annotations
 
-from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT, resource_for
-from k8s_skillkit.dump import get_command as _kit_get_command
+from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT, get_command
 
 __all__ = ["ABSENT", "NOT_IN_DUMP", "PRESENT", "get_command", "presence", "kind_known"]
 
-
-def get_command(kind: str, name: str = "", namespace: str = "") -> str:
-    """The kit's `kubectl get` for the object, except a namespaced object whose namespace
-    is unknown: kubectl refuses a name with -A, a field selector finds it everywhere."""
-    resource, namespaced = resource_for(kind)
-    if namespaced and name and not namespace:
-        return f"kubectl get {resource} -A --field-selector=metadata.name={name} -o yaml"
-    return _kit_get_command(kind, name, namespace)
 
 
 def presence(cluster, kind: str, name: str, namespace: str = "") -> str:

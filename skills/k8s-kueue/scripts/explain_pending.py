@@ -79,7 +79,7 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     covered = {(namespace_of(o), name_of(o)) for o in workloads + cluster.jobs}
     covered |= {(namespace_of(o), r.get("name", "")) for o in workloads
                 for r in (o.get("metadata") or {}).get("ownerReferences") or []}
-    findings += [f for f in orphan_findings(cluster, covered)
+    findings += [f for f in orphan_findings(cluster, covered, explained=bool(findings))
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
     return findings
 
