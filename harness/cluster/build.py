@@ -7,6 +7,8 @@ component is rebuilt, the others are reused.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -65,12 +67,26 @@ def ensure_built(log=None, skip=()) -> Path:
     Unless the real node is skipped (NODE_COMPONENTS), also its Debian packages (as root)
     and the local registry's images (image_store.py)."""
     log = log or _stderr
-    _build_missing(log, skip)
-    if not set(NODE_COMPONENTS) & set(skip):
-        from harness.cluster import image_store, node_packages
-        if node_packages.ensure(log):
+    from harness.cluster import image_store, node_packages
+    node = not set(NODE_COMPONENTS) & set(skip)
+    if not missing_components(skip) and (not node or image_store.is_ready()):
+        return paths.bin_dir()
+    with _build_lock():  # another checkout may be building the same cache right now
+        _build_missing(log, skip)
+        if node and node_packages.ensure(log):
             image_store.ensure(log)
     return paths.bin_dir()
+
+
+@contextlib.contextmanager
+def _build_lock():
+    paths.versions_dir().mkdir(parents=True, exist_ok=True)
+    with open(paths.versions_dir() / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _build_missing(log, skip) -> None:

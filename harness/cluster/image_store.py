@@ -2,13 +2,15 @@
 
 `cluster build` writes the OCI layout of images.py, starts the registry binary on loopback
 (a public one, and a private one with htpasswd auth), pushes every image through the
-registry API and keeps the resulting storage folders in the cache, keyed by a digest of
-every input. `cluster up` copies them for its own registries (registry.py).
+registry API and keeps the resulting storage folders in the cache, in a folder named by a
+digest of every input (so checkouts at different versions never replace each other's
+images while a cluster copies them). `cluster up` copies them for its own registries
+(registry.py).
 
-    <cache>/<versions>/images/oci/       the OCI image layout
-    <cache>/<versions>/images/public/    registry storage (rootdirectory)
-    <cache>/<versions>/images/private/   registry storage of the private repositories
-    <cache>/<versions>/images/stamp.json written last
+    <cache>/<versions>/images/<digest>/oci/       the OCI image layout
+    <cache>/<versions>/images/<digest>/public/    registry storage (rootdirectory)
+    <cache>/<versions>/images/<digest>/private/   storage of the private repositories
+    <cache>/<versions>/images/<digest>/stamp.json written last
 """
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ from harness.errors import UserError
 
 
 def store_dir() -> Path:
-    return paths.versions_dir() / "images"
+    toolbox = build.binary("k8s-skills-toolbox")
+    digest = images.inputs_digest(toolbox, images.catalog()) if toolbox.is_file() else "none"
+    return paths.versions_dir() / "images" / digest
 
 
 def storage(private: bool) -> Path:
@@ -32,13 +36,7 @@ def storage(private: bool) -> Path:
 
 
 def is_ready() -> bool:
-    try:
-        stamp = json.loads((store_dir() / "stamp.json").read_text())
-    except (OSError, ValueError):
-        return False
-    toolbox = build.binary("k8s-skills-toolbox")
-    return (toolbox.is_file() and images.BUSYBOX.is_file() and storage(False).is_dir()
-            and stamp.get("inputs") == images.inputs_digest(toolbox, images.catalog()))
+    return images.BUSYBOX.is_file() and (store_dir() / "stamp.json").is_file()
 
 
 def ensure(log) -> None:
@@ -49,18 +47,16 @@ def ensure(log) -> None:
     toolbox = build.binary("k8s-skills-toolbox")
     log(f"images: writing {sum(len(i.tags) for i in catalog)} image tags as an OCI layout "
         "and pushing them to the local registry")
-    staging = store_dir() / "staging"
+    target = store_dir()
+    staging = target.with_name(target.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
-    (store_dir() / "stamp.json").unlink(missing_ok=True)
+    shutil.rmtree(target, ignore_errors=True)
     images.write_layout(staging / "oci", toolbox, catalog)
     counts = {private: _push(staging, private) for private in (False, True)}
-    for name in ("oci", "public", "private"):
-        shutil.rmtree(store_dir() / name, ignore_errors=True)
-        (staging / name).rename(store_dir() / name)
-    shutil.rmtree(staging, ignore_errors=True)
-    (store_dir() / "stamp.json").write_text(json.dumps(
-        {"inputs": images.inputs_digest(toolbox, catalog), "public": counts[False],
-         "private": counts[True]}))
+    shutil.rmtree(staging / "run", ignore_errors=True)
+    (staging / "stamp.json").write_text(json.dumps(
+        {"public": counts[False], "private": counts[True]}))
+    staging.rename(target)
     log(f"images: {counts[False]} public and {counts[True]} private tags pushed in "
         f"{time.monotonic() - started:.1f}s")
 

@@ -15,9 +15,8 @@ import (
 
 // serve listens on one or more ports and answers 200 "ok" on its health paths; every other
 // path is a 404, so a probe on a wrong path fails the way it does against a real server.
-// Flags default from the environment, so an image's ENV sets its behaviour:
-//
-// It exits 0 on SIGTERM or SIGINT (a graceful shutdown).
+// It exits 0 on SIGTERM or SIGINT (a graceful shutdown). Flags default from the
+// environment, so an image's ENV sets its behaviour:
 //
 //	LISTEN        comma-separated addresses (":8080" or ":8080,:9090")
 //	HEALTH_PATHS  comma-separated paths answering 200 (default "/healthz,/ready,/")
