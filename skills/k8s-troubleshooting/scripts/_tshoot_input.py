@@ -20,8 +20,9 @@ OPTIONAL = ("workloads.kueue.x-k8s.io", "resourceslices.resource.k8s.io")
 
 
 def strip_values(obj: dict) -> dict:
-    """Keep a Secret's / ConfigMap's key names, drop every value."""
-    if obj.get("kind") in ("Secret", "ConfigMap"):
+    """Keep a Secret's / ConfigMap's key names, drop every value. Idempotent: live mode
+    strips Secrets twice, and a stripped object (it has `keys`, no data) must keep them."""
+    if obj.get("kind") in ("Secret", "ConfigMap") and "keys" not in obj:
         keys = sorted(set(obj.get("data") or {}) | set(obj.get("stringData") or {})
                       | set(obj.get("binaryData") or {}))
         meta = obj.get("metadata") or {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
@@ -185,8 +186,8 @@ def view_events(cluster: Cluster, budget: int) -> str:
             continue
         ref = ev.get("involvedObject") or ev.get("regarding") or {}
         msg = " ".join(str(ev.get("message") or ev.get("note") or "").split())[:220]
-        key = (ev.get("reason", ""), ref.get("kind", ""), msg)
-        g = groups.setdefault(key, {"count": 0, "objects": [], "last": ""})
+        key = (ev.get("reason", ""), ref.get("kind", ""), _event_shape(msg, ref.get("name")))
+        g = groups.setdefault(key, {"count": 0, "objects": [], "last": "", "msg": msg})
         g["count"] += int(ev.get("count") or 1)
         if ref.get("name") not in g["objects"]:
             g["objects"].append(ref.get("name"))
@@ -195,10 +196,20 @@ def view_events(cluster: Cluster, budget: int) -> str:
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]["objects"]), -kv[1]["count"]))
     rows = [f"{reason} x{g['count']} on {len(g['objects'])} {kind.lower()}(s) "
             f"({', '.join(g['objects'][:3])}{' ...' if len(g['objects']) > 3 else ''}), "
-            f"last {g['last'] or '?'}: {redact(msg)}" for (reason, kind, msg), g in ranked]
+            f"last {g['last'] or '?'}: {redact(g['msg'])}" for (reason, kind, _), g in ranked]
     total = sum(1 for e in cluster.by_kind.get("Event", ()) if cluster.in_scope(e))
     head = [f"{len(rows)} distinct Warning events (from {total} events; Normal events hidden)"]
     return budgeted(head, rows, budget, "raise --budget or narrow with -n")[0]
+
+
+_POD_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b")
+
+
+def _event_shape(message: str, name: str | None) -> str:
+    """A kubelet's message names the pod's IP and UID ('dial tcp 10.244.0.83:8081: ...'):
+    the same failure on two pods differs only there, so group by the message without them."""
+    shape = _POD_ADDRESS.sub("*", message)
+    return shape.replace(name, "*") if name else shape
 
 
 def view_logs(args) -> str:

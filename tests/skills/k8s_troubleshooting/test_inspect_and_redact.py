@@ -46,9 +46,10 @@ def test_pods_view_lists_broken_pods_first():
 
 
 def test_events_are_deduplicated():
+    """The two pods' probe failures differ only in pod IP (real kubelet wording): one line."""
     objects = load("rollout_stuck.yaml")
     out = _inspect(objects, "events").out
-    assert "Unhealthy x2 on 2 pod(s)" in out
+    assert "Unhealthy x5 on 2 pod(s)" in out
 
 
 def test_logs_need_a_live_cluster():
@@ -95,3 +96,16 @@ def test_crash_evidence_carries_redacted_previous_logs():
     assert top["cause"] == "crash_loop"
     logs = next(e for e in top["evidence"] if e.startswith("previous logs of crash"))
     assert "FATAL: bye" in logs and "hunter2" not in logs
+
+
+def test_stripping_twice_keeps_the_key_names():
+    """Live mode strips Secrets twice (read_live); the key names must survive, or a Running
+    pod's secretKeyRef is reported missing (seen on the real node, issue 13)."""
+    from _tshoot_input import strip_values
+
+    secret = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+              "metadata": {"name": "db", "namespace": "ts-dev"},
+              "data": {"user": "c3Zj", "password": "eA=="}}
+    once = strip_values(secret)
+    assert strip_values(once) == once and once["keys"] == ["password", "user"]
+    assert "data" not in once
