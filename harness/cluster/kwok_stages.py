@@ -44,6 +44,6 @@ def stages() -> list[dict]:
             delay["jitterDurationMilliseconds"] = max(
                 delay.get("jitterDurationMilliseconds", 0), HEARTBEAT_MS + HEARTBEAT_MS // 10)
         out.append(stage)
-    # Failure states keyed on realistic pod specs (crash loops, image pulls, OOM, probes).
+    # Failures that need hardware this machine lacks (CUDA OOM on GPUs, a lost node).
     out.extend(fault_stages.stages())
     return out

@@ -1,11 +1,17 @@
-"""Issue 7, live: real failure states on the local cluster; triage.py ranks the cause first.
+"""Issues 7 and 13, live: real failure states; triage.py ranks the cause first and its fix
+makes the workload recover.
 
-Crash loops, image pulls, OOM kills, CUDA OOM and failing probes come from the fault KWOK
-Stages (harness/cluster/fault_stages.py), keyed on realistic pod specs; unschedulable pods
-from the real scheduler; Pending PVCs from the PV controller; admitted-not-started from real
-Kueue; a NotReady node from a node of our own with the out-of-service taint. Everything
-lives in a fresh namespace; cluster-scoped objects carry the namespace name and are deleted
-in `finally`.
+Pod-level causes come from the real kubelet on the real node (tests/live/real_faults.py):
+crash loops by exit code and by signal under every restart policy, OOM kills by cgroup
+limit, liveness and readiness failures by path and by port, image pulls by missing tag and
+by missing credentials (the local registry's 404 and 401), missing ConfigMap / Secret keys,
+a rollout stuck on an unready new version. Each is triaged, fixed the way the finding says,
+and watched until Ready and stable (no new restart for STABLE_SECONDS) or Complete.
+Unschedulable pods come from the real scheduler, Pending PVCs from the PV controller,
+admitted-not-started from real Kueue. Only what needs hardware this machine lacks stays
+on KWOK: CUDA OOM on a GPU node (a KWOK stage) and a NotReady node (a KWOK node of our own
+with the out-of-service taint). Cluster-scoped objects carry the namespace name and are
+deleted in `finally`.
 """
 from __future__ import annotations
 
@@ -13,16 +19,21 @@ import json
 import os
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 
+from harness.cluster import node, registry
+from tests.live import real_faults
 from tests.live.helpers import apply, condition, get, local_queue, wait_for
 
 pytestmark = pytest.mark.live
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "skills" / "k8s-troubleshooting" / "scripts"
 MANY = int(os.environ.get("TSHOOT_LIVE_PODS", "500"))
+REAL_EACH = int(os.environ.get("TSHOOT_LIVE_REAL_PODS", "3"))  # per real-node mode
 
 
 def triage(kubectl_env, *args: str) -> dict:
@@ -62,40 +73,110 @@ def first_when(kubectl_env, namespace: str, cause: str, timeout: float = 90,
     return wait_for(ready, timeout=timeout, interval=2, what=f"{cause} ranked first")
 
 
-CRASH = {"command": ["sh", "-c", "python serve.py; exit 3"]}
-OOM = {"image": "polinux/stress", "command": ["stress"],
-       "args": ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"],
-       "resources": {"limits": {"memory": "100Mi"}, "requests": {"memory": "100Mi"}}}
-PROBE = {"ports": [{"containerPort": 8080}],
-         "readinessProbe": {"httpGet": {"path": "/ready", "port": 8081}}}
+CASES = {case.id: case for case in real_faults.cases()}
+STABLE_SECONDS = 10
 
 
-def test_crash_loop(kubectl, kubectl_env, namespace):
-    create(kubectl, namespace, deployment("api", 2, CRASH))
-    top = first_when(kubectl_env, namespace, "crash_loop",
-                     check=lambda f: f["count"] == 2)
-    assert top["object"] == {"kind": "Deployment", "namespace": namespace, "name": "api"}
-    assert "exit 3" in top["fix"] and "command" in top["fix"]
-    assert any("exitCode 3" in e for e in top["evidence"])
-    # the restart count really grows (fault-container-crash-again stage)
-    wait_for(lambda: any((cs.get("restartCount") or 0) >= 2
-                         for p in get(kubectl, "pods", "-n", namespace)["items"]
-                         for cs in p["status"].get("containerStatuses", [])),
-             timeout=120, interval=3, what="restartCount >= 2")
+def kubectl_runner(kubectl_env):
+    def run(*args, stdin=None, check=True, timeout=60):
+        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
+                              env=kubectl_env, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed: {proc.stderr}")
+        return proc
+    return run
 
 
-def test_image_pull(kubectl, kubectl_env, namespace):
-    create(kubectl, namespace, pod("web", {"image": "team/web:v9.9.9"}))
-    top = first_when(kubectl_env, namespace, "image_pull")
-    assert "not found" in top["message"]
-    assert "team/web:v9.9.9" in top["fix"] and "tag" in top["fix"]
+@pytest.fixture(scope="module")
+def armed(kubectl_env):
+    """Every real-node case at once, one namespace each, so the faults develop together
+    (a rollout that gets stuck needs a healthy first version, rolled out before)."""
+    run = kubectl_runner(kubectl_env)
+    suffix = uuid.uuid4().hex[:5]
+    spaces = {cid: f"rf-{cid}-{suffix}" for cid in CASES}
+    try:
+        for cid, ns in spaces.items():
+            run("create", "namespace", ns)
+        for cid, case in CASES.items():
+            if case.setup:
+                apply(run, *case.setup(spaces[cid]))
+        for cid, case in CASES.items():
+            if case.setup:
+                name = case.objects(spaces[cid])[-1]["metadata"]["name"]
+                run("rollout", "status", f"deployment/{name}", "-n", spaces[cid],
+                    "--timeout=90s", timeout=100)
+        for cid, case in CASES.items():
+            apply(run, *case.objects(spaces[cid]))
+        yield spaces
+    finally:
+        for ns in spaces.values():
+            run("delete", "namespace", ns, "--wait=false", check=False)
 
 
-def test_oom_killed(kubectl, kubectl_env, namespace):
-    create(kubectl, namespace, pod("stress", OOM))
-    top = first_when(kubectl_env, namespace, "oom_killed")
-    assert "100Mi" in top["message"]
-    assert "limits.memory" in top["fix"] and "320Mi" in top["fix"]
+def workload_pods(kubectl, namespace: str, name: str) -> list[dict]:
+    return get(kubectl, "pods", "-n", namespace, "-l", f"app={name}")["items"]
+
+
+def recovered(kubectl, namespace: str, case: real_faults.Case, name: str) -> None:
+    """Deployment: every replica updated, Ready and available, then STABLE_SECONDS more
+    without a restart or a new pod. Job: Complete."""
+    if case.kind == "Job":
+        wait_for(lambda: (condition(get(kubectl, "job", name, "-n", namespace), "Complete")
+                          or {}).get("status") == "True", timeout=120, interval=2,
+                 what=f"job {name} Complete")
+        return
+
+    def rolled_out():
+        dep = get(kubectl, "deployment", name, "-n", namespace)
+        want, st = dep["spec"]["replicas"], dep.get("status", {})
+        pods = [p for p in workload_pods(kubectl, namespace, name)
+                if not p["metadata"].get("deletionTimestamp")]
+        return (st.get("observedGeneration", 0) >= dep["metadata"]["generation"]
+                and st.get("updatedReplicas") == st.get("readyReplicas") == want
+                and st.get("availableReplicas") == want and len(pods) == want
+                and all((condition(p, "Ready") or {}).get("status") == "True" for p in pods))
+    wait_for(rolled_out, timeout=150, interval=2, what=f"deployment {name} rolled out")
+    before = _restarts(workload_pods(kubectl, namespace, name))
+    time.sleep(STABLE_SECONDS)
+    after_pods = workload_pods(kubectl, namespace, name)
+    assert _restarts(after_pods) == before, "restarts grew after the fix"
+    assert all((condition(p, "Ready") or {}).get("status") == "True" for p in after_pods)
+
+
+def _restarts(pods: list[dict]) -> dict:
+    return {p["metadata"]["name"]: [cs.get("restartCount") for cs in real_faults.statuses(p)]
+            for p in pods}
+
+
+@pytest.mark.parametrize("case_id", sorted(CASES))
+def test_real_fault_is_triaged_and_its_fix_recovers(case_id, armed, kubectl, kubectl_env,
+                                                   live_cluster):
+    case, namespace = CASES[case_id], armed[case_id]
+    name = case.objects(namespace)[-1]["metadata"]["name"]
+    wait_for(lambda: any(case.reported(p) for p in workload_pods(kubectl, namespace, name)),
+             timeout=180, interval=2, what=f"the kubelet to report {case_id}")
+    top = first_when(kubectl_env, namespace, case.cause, timeout=120)
+    assert top["object"]["name"] in (name, *[p["metadata"]["name"] for p in
+                                             workload_pods(kubectl, namespace, name)])
+    unsaid = [word for word in case.fix_words if word not in top["fix"]]
+    assert not unsaid or case.known_gap, (unsaid, top)
+    assert not (case.known_gap and not unsaid), f"known gap closed, drop it: {case.known_gap}"
+    said = " ".join([top["message"], *top["evidence"]])
+    for word in case.evidence:
+        assert word in said, top
+    cluster = live_cluster["cluster"]
+    state = cluster.real_node().state() if cluster else {}
+    fixer = real_faults.Fixer(
+        kubectl, namespace,
+        f"http://{state['registries']['public']['address']}" if state else None,
+        registry.read_credentials(cluster.dir / "registry" / "credentials.json")
+        if cluster else None)
+    case.fix(fixer, top, name)
+    recovered(kubectl, namespace, case, name)
+    after = triage(kubectl_env, "-n", namespace)["findings"]
+    assert all(f["severity"] != "error" for f in after), after
+    if case.known_gap:  # the workload recovered with the right fix; triage did not name it
+        pytest.xfail(f"triage's fix lacks {unsaid}: {case.known_gap}")
 
 
 def test_gpu_pressure_cuda_oom(kubectl, kubectl_env, namespace):
@@ -105,12 +186,6 @@ def test_gpu_pressure_cuda_oom(kubectl, kubectl_env, namespace):
     top = first_when(kubectl_env, namespace, "gpu_pressure")
     assert any("CUDA out of memory" in e for e in top["evidence"])
     assert "batch" in top["fix"] and "1024" in top["fix"]
-
-
-def test_probe_failing(kubectl, kubectl_env, namespace):
-    create(kubectl, namespace, deployment("web", 1, PROBE))
-    top = first_when(kubectl_env, namespace, "probe_failing")
-    assert "readinessProbe.httpGet.port to 8080" in top["fix"]
 
 
 def test_unschedulable_insufficient(kubectl, kubectl_env, namespace):
@@ -187,7 +262,11 @@ def test_config_missing(kubectl, kubectl_env, namespace):
     create(kubectl, namespace, cm, secret, pod("app", {"env": [
         {"name": "MODE", "valueFrom": {"configMapKeyRef": {"name": "settings", "key": "mode"}}},
         {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db",
-                                                               "key": "password"}}}]}))
+                                                               "key": "password"}}}]},
+        **node.place_on_real_node({})))
+    wait_for(lambda: real_faults.waiting("CreateContainerConfigError")(
+        get(kubectl, "pod", "app", "-n", namespace)), timeout=60,
+        what="the kubelet's CreateContainerConfigError")
     top = first_when(kubectl_env, namespace, "config_missing")
     text = json.dumps(top)
     assert "s3cr3t-value" not in text and "admin" not in text
@@ -195,16 +274,6 @@ def test_config_missing(kubectl, kubectl_env, namespace):
     proc = subprocess.run([sys.executable, str(SCRIPTS / "triage.py"), "-n", namespace],
                           capture_output=True, text=True, env=kubectl_env, timeout=120)
     assert "s3cr3t-value" not in proc.stdout
-
-
-def test_rollout_stuck(kubectl, kubectl_env, namespace):
-    dep = deployment("web", 2, PROBE)
-    dep["spec"]["progressDeadlineSeconds"] = 5
-    create(kubectl, namespace, dep)
-    top = first_when(kubectl_env, namespace, "rollout_stuck", timeout=120)
-    assert top["related_cause"] == "probe_failing"
-    assert "kubectl rollout undo deployment/web" in top["fix"]
-    assert "readinessProbe.httpGet.port to 8080" in top["fix"]
 
 
 def test_admitted_not_started_hands_off_to_kueue(kubectl, kubectl_env, namespace):
@@ -239,23 +308,43 @@ def test_admitted_not_started_hands_off_to_kueue(kubectl, kubectl_env, namespace
         kubectl("delete", "resourceflavor", f"rf-{namespace}", "--wait=false", check=False)
 
 
-MODES = {
-    "crash_loop": ("svc-crash", CRASH),
+def on_real_node(container: dict) -> dict:
+    return {"containers": [{"name": "app", "resources": real_faults.SMALL, **container}],
+            "terminationGracePeriodSeconds": 2, **node.place_on_real_node({})}
+
+
+REAL_MODES = {  # produced by the kubelet: a few pods each (one machine, two cores)
+    "crash_loop": ("svc-crash", {"image": real_faults.WORKER,
+                                 "command": ["sh", "-c", "echo starting; exit 3"]}),
     "image_pull": ("svc-pull", {"image": "team/app:0.0.0-unreleased"}),
-    "oom_killed": ("svc-oom", OOM),
-    "probe_failing": ("svc-probe", PROBE),
+    "probe_failing": ("svc-probe", {"image": real_faults.SERVER, "readinessProbe": {
+        "httpGet": {"path": "/ready", "port": 8081}, "periodSeconds": 2}}),
+    "config_missing": ("svc-cfg", {"image": real_faults.WORKER,
+                                   "envFrom": [{"configMapRef": {"name": "svc-cfg-env"}}]}),
+}
+BULK_MODES = {  # produced by the scheduler: as many pods as asked for
     "unschedulable_insufficient": ("svc-gpu", {"resources": {"limits": {
         "nvidia.com/gpu": "100"}}}),
-    "config_missing": ("svc-cfg", {"envFrom": [{"configMapRef": {"name": "svc-cfg-env"}}]}),
+    "unschedulable_affinity": ("svc-b200", {"nodeSelector": {
+        "nvidia.com/gpu.product": "NVIDIA-B200"}}),
 }
 
 
 def test_many_pods_six_modes_six_grouped_findings(kubectl, kubectl_env, namespace):
-    """TSHOOT_LIVE_PODS pods (default 500) in six failure modes -> six grouped findings."""
-    want = {cause: MANY // len(MODES) + (i < MANY % len(MODES))
-            for i, cause in enumerate(MODES)}
-    create(kubectl, namespace, *[deployment(name, want[cause], c)
-                                 for cause, (name, c) in MODES.items()])
+    """TSHOOT_LIVE_PODS pods (default 500) in six failure modes -> six grouped findings:
+    four made by the real kubelet (REAL_EACH pods each), two by the scheduler (the rest)."""
+    bulk = MANY - REAL_EACH * len(REAL_MODES)
+    want = {cause: REAL_EACH for cause in REAL_MODES}
+    want.update({cause: bulk // len(BULK_MODES) + (i < bulk % len(BULK_MODES))
+                 for i, cause in enumerate(BULK_MODES)})
+    objects = [deployment(name, want[cause], {}, **on_real_node(c))
+               for cause, (name, c) in REAL_MODES.items()]
+    for cause, (name, extra) in BULK_MODES.items():
+        container = {k: v for k, v in extra.items() if k != "nodeSelector"}
+        spec = {"nodeSelector": extra["nodeSelector"]} if "nodeSelector" in extra else {}
+        objects.append(deployment(name, want[cause], container, **spec))
+    create(kubectl, namespace, *objects)
+    names = {name: cause for cause, (name, _) in {**REAL_MODES, **BULK_MODES}.items()}
 
     def settled():
         doc = triage(kubectl_env, "-n", namespace, "--no-logs")
@@ -264,28 +353,37 @@ def test_many_pods_six_modes_six_grouped_findings(kubectl, kubectl_env, namespac
     doc = wait_for(settled, timeout=300, interval=5, what=f"{MANY} pods in six modes")
     assert len(doc["findings"]) == 6
     for f in doc["findings"]:
-        assert f["object"]["name"] == MODES[f["cause"]][0]
+        assert names[f["object"]["name"]] == f["cause"]
         assert f["message"].startswith(f"{want[f['cause']]} pods of Deployment "
                                        f"{f['object']['name']}")
     assert doc["summary"]["pods_scanned"] == MANY
 
 
-def test_near_misses_stay_healthy(kubectl, kubectl_env, namespace):
-    """The fault stages are narrow: specs that only resemble a fault run Ready, triage is 0."""
+def test_healthy_real_workloads_give_no_finding(kubectl, kubectl_env, namespace):
+    """Specs that only resemble a fault run fine on the real node, and triage says so."""
     create(kubectl, namespace,
-           pod("exits-zero", {"command": ["sh", "-c", "exit 0"]}),
-           pod("stress-fits", {**OOM, "args": ["--vm", "1", "--vm-bytes", "50M"]}),
-           pod("probe-undeclared", {"readinessProbe": {"httpGet": {"path": "/", "port": 8081}}}),
-           pod("probe-named", {"ports": [{"containerPort": 8080, "name": "http"}],
-                               "readinessProbe": {"httpGet": {"path": "/", "port": "http"}}}),
-           pod("small-batch", {"command": ["torchrun", "train.py", "--batch-size", "64"],
-                               "resources": {"limits": {"nvidia.com/gpu": "1"}}}),
-           pod("published", {"image": "team/web:v9.9.8"}))
+           pod("exits-zero", {"image": real_faults.WORKER, "command": ["sh", "-c", "exit 0"]},
+               restartPolicy="Never", **node.place_on_real_node({})),
+           pod("stress-fits", {"image": "polinux/stress", "command": ["stress"],
+                               "args": ["--vm", "1", "--vm-bytes", "50M"],
+                               "resources": {"limits": {"memory": "100Mi"}}},
+               **node.place_on_real_node({})),
+           pod("probe-named", {"image": real_faults.SERVER,
+                               "ports": [{"containerPort": 8080, "name": "http"}],
+                               "readinessProbe": {"httpGet": {"path": "/ready",
+                                                              "port": "http"},
+                                                  "periodSeconds": 2},
+                               "livenessProbe": {"tcpSocket": {"port": 8080},
+                                                 "periodSeconds": 2}},
+               **node.place_on_real_node({})),
+           pod("published", {"image": "team/web:v9.9.8"}, **node.place_on_real_node({})))
 
-    def all_ready():
-        items = get(kubectl, "pods", "-n", namespace)["items"]
-        return len(items) == 6 and all(
-            (condition(p, "Ready") or {}).get("status") == "True" for p in items)
-    wait_for(all_ready, timeout=60, what="six near-miss pods Ready")
+    def settled():
+        items = {p["metadata"]["name"]: p for p in get(kubectl, "pods", "-n", namespace)["items"]}
+        return len(items) == 4 and items["exits-zero"]["status"].get("phase") == "Succeeded" \
+            and all((condition(p, "Ready") or {}).get("status") == "True"
+                    for n, p in items.items() if n != "exits-zero")
+    wait_for(settled, timeout=90, what="four healthy pods on the real node")
+    time.sleep(STABLE_SECONDS)
     doc = triage(kubectl_env, "-n", namespace)
     assert doc["findings"] == [], doc["findings"]
