@@ -10,12 +10,15 @@ medians it prints the seconds to ready of
     Gateway (ready = the node Ready and the GatewayClass Accepted);
 and the peak resident memory summed over every process of the cluster (those whose command
 line names its folder, plus everything in the real node's cgroups: containerd's shims and
-the containers too), sampled every 0.2 s from the start until ready + 5 s.
+the containers too), sampled every 0.2 s from the start until ready + 5 s. Each run also
+prints the load average at its start and the CPU seconds the cluster's processes used (the
+part of the wall time that is the cluster's own when other jobs share the cores; processes
+that exit between two samples are missed, so it is a lower bound).
 Targets on a 2-core machine (exit 1 on any miss):
   without the node: ready <= 15 s, <= 2x bare kwokctl, <= 1.5 GB resident;
   with it:          ready <= 30 s, <= 2.5 GB resident.
 
-    .venv/bin/python benchmarks/cluster_startup.py [--runs 3]
+    .venv/bin/python benchmarks/cluster_startup.py [--runs 3] [--name bench]
 """
 from __future__ import annotations
 
@@ -42,11 +45,14 @@ CLIENTS = {"kubectl", "kwokctl"}
 
 
 class RssSampler:
-    """Peak of the summed RSS of all processes whose command line mentions `folder`."""
+    """Peak of the summed RSS of all processes whose command line mentions `folder`, and
+    the CPU seconds (user + system) they used, as last seen alive: on a machine shared with
+    other jobs the wall time is partly theirs, the CPU seconds are the cluster's own."""
 
     def __init__(self, folder: Path, extra_pids=lambda: set()):
         self.folder, self.peak, self._stop = folder, 0, threading.Event()
         self.extra_pids = extra_pids
+        self._cpu: dict[int, float] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -70,12 +76,18 @@ class RssSampler:
                 try:
                     if proc.name() not in CLIENTS:
                         total += proc.memory_info().rss
+                        times = proc.cpu_times()
+                        self._cpu[proc.pid] = times.user + times.system
                 except psutil.NoSuchProcess:
                     pass
             self.peak = max(self.peak, total)
 
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._cpu.values())
 
-def time_ours(name: str, **up_options) -> tuple[float, int]:
+
+def time_ours(name: str, **up_options) -> tuple[float, int, float]:
     cluster = LocalCluster(name)
     cluster.down()
     node_pids = cluster.real_node().cgroups.pids
@@ -85,7 +97,7 @@ def time_ours(name: str, **up_options) -> tuple[float, int]:
         elapsed = time.monotonic() - started
         time.sleep(5)  # Kueue and the controllers settle after ready; count that too
     cluster.down()
-    return elapsed, sampler.peak
+    return elapsed, sampler.peak, sampler.cpu_seconds
 
 
 def time_bare_kwokctl(name: str) -> float:
@@ -110,21 +122,29 @@ TARGETS = {  # (seconds, MiB)
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--name", default="bench",
+                        help="cluster name (default: bench; give your own when another "
+                             "checkout may benchmark at the same time)")
     args = parser.parse_args(argv)
     build.ensure_built()
     times = {"with": [], "without": [], "bare": []}
     peaks = {"with": [], "without": []}
+    cpu = {"with": [], "without": []}
     for run in range(1, args.runs + 1):
+        load = os.getloadavg()[0]
         for label, options in (("without", {"real_node": False, "gateway_controller": False}),
                                ("with", {})):
-            seconds, peak = time_ours("bench", **options)
+            seconds, peak, cpu_seconds = time_ours(args.name, **options)
             times[label].append(seconds), peaks[label].append(peak)
-        times["bare"].append(time_bare_kwokctl("bench-bare"))
-        print(f"run {run}: cluster up --no-real-node --no-gateway-controller "
-              f"{times['without'][-1]:.2f}s (peak RSS {peaks['without'][-1] / 2**20:.0f} MiB), "
-              f"bare kwokctl {times['bare'][-1]:.2f}s; cluster up with the real node, "
-              f"registries and Envoy Gateway {times['with'][-1]:.2f}s "
-              f"(peak RSS {peaks['with'][-1] / 2**20:.0f} MiB)", flush=True)
+            cpu[label].append(cpu_seconds)
+        times["bare"].append(time_bare_kwokctl(f"{args.name}-bare"))
+        print(f"run {run} (load average {load:.1f} at its start): cluster up --no-real-node "
+              f"--no-gateway-controller {times['without'][-1]:.2f}s "
+              f"(peak RSS {peaks['without'][-1] / 2**20:.0f} MiB, "
+              f"{cpu['without'][-1]:.1f} CPU s), bare kwokctl {times['bare'][-1]:.2f}s; "
+              f"cluster up with the real node, registries and Envoy Gateway "
+              f"{times['with'][-1]:.2f}s (peak RSS {peaks['with'][-1] / 2**20:.0f} MiB, "
+              f"{cpu['with'][-1]:.1f} CPU s)", flush=True)
     median = {k: statistics.median(v) for k, v in times.items()}
     peak = {k: max(v) / 2**20 for k, v in peaks.items()}
     ratio = median["without"] / median["bare"]
