@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import uuid
 
 import pytest
 
 from harness.cluster import build, paths
 from harness.cluster.local import LocalCluster
+from tests.live.helpers import kubectl_runner
 
 CLUSTER_NAME = os.environ.get("K8S_SKILLS_TEST_CLUSTER", "k8s-skills-test")
 
@@ -56,13 +56,7 @@ def kubectl_env(kubeconfig) -> dict:
 @pytest.fixture
 def kubectl(kubectl_env):
     """Run kubectl against the test cluster: kubectl("get", "pods", "-n", ns)."""
-    def run(*args, stdin=None, check=True, timeout=60):
-        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
-                              env=kubectl_env, timeout=timeout)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed: {proc.stderr}")
-        return proc
-    return run
+    return kubectl_runner(kubectl_env)
 
 
 @contextlib.contextmanager

@@ -2,9 +2,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import yaml
+
+
+def kubectl_runner(env: dict, default_timeout: float = 60):
+    """kubectl against the cluster `env` names: run("get", "pods", "-n", ns); fails the
+    test on a non-zero exit unless check=False."""
+    def run(*args, stdin=None, check=True, timeout=default_timeout):
+        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
+                              env=env, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed: {proc.stderr}")
+        return proc
+    return run
 
 
 def apply(kubectl, *objects: dict, server_side: bool = False):

@@ -27,7 +27,7 @@ import pytest
 
 from harness.cluster import node, registry
 from tests.live import real_faults
-from tests.live.helpers import apply, condition, get, local_queue, wait_for
+from tests.live.helpers import apply, condition, get, kubectl_runner, local_queue, wait_for
 
 pytestmark = pytest.mark.live
 
@@ -75,16 +75,6 @@ def first_when(kubectl_env, namespace: str, cause: str, timeout: float = 90,
 
 CASES = {case.id: case for case in real_faults.cases()}
 STABLE_SECONDS = 10
-
-
-def kubectl_runner(kubectl_env):
-    def run(*args, stdin=None, check=True, timeout=60):
-        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
-                              env=kubectl_env, timeout=timeout)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)} failed: {proc.stderr}")
-        return proc
-    return run
 
 
 @pytest.fixture(scope="module")
