@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import go_toolchain
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
@@ -34,10 +36,8 @@ def _module() -> Path:
     base = Path.home() / "go" / "pkg" / "mod" / "github.com" / "google" / f"cel-go@{VERSION}"
     if not base.is_dir():
         from harness import gomod
-        try:
-            base = gomod.module_dir(CEL_GO, VERSION)
-        except Exception as err:  # no Go toolchain or proxy: nothing to compare with
-            pytest.skip(f"{CEL_GO}@{VERSION} unavailable: {err}")
+        go_toolchain()
+        base = gomod.module_dir(CEL_GO, VERSION)
     return base
 
 

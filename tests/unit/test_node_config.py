@@ -15,6 +15,7 @@ import pytest
 
 from harness import gomod, pins
 from harness.cluster import local, node_config, node_sandbox
+from tests.needs import go_toolchain
 
 
 @pytest.fixture
@@ -38,10 +39,8 @@ def _keys(doc, prefix=""):
 
 
 def test_kubelet_config_fields_exist_in_the_pinned_kubelet_types(layout, tmp_path):
-    try:
-        kubelet = gomod.module_dir("k8s.io/kubelet", pins.staging_version())
-    except Exception as err:  # no module proxy on this machine
-        pytest.skip(f"k8s.io/kubelet module unavailable: {err}")
+    go_toolchain()
+    kubelet = gomod.module_dir("k8s.io/kubelet", pins.staging_version())
     fields = _json_fields(kubelet / "config" / "v1beta1" / "types.go") | {"apiVersion", "kind"}
     config = node_config.kubelet_config(layout, tmp_path / "ca.crt")
     unknown = sorted(set(_keys(config)) - fields)
@@ -50,11 +49,9 @@ def test_kubelet_config_fields_exist_in_the_pinned_kubelet_types(layout, tmp_pat
 
 
 def test_kube_proxy_config_fields_exist_in_the_pinned_types(layout):
-    try:
-        proxy = gomod.module_dir("k8s.io/kube-proxy", pins.staging_version())
-        base = gomod.module_dir("k8s.io/component-base", pins.staging_version())
-    except Exception as err:
-        pytest.skip(f"k8s.io/kube-proxy module unavailable: {err}")
+    go_toolchain()
+    proxy = gomod.module_dir("k8s.io/kube-proxy", pins.staging_version())
+    base = gomod.module_dir("k8s.io/component-base", pins.staging_version())
     # clientConnection is component-base's ClientConnectionConfiguration.
     fields = (_json_fields(proxy / "config" / "v1alpha1" / "types.go")
               | _json_fields(base / "config" / "v1alpha1" / "types.go") | {"apiVersion", "kind"})

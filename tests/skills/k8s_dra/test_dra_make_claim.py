@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.needs import go_toolchain
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -55,13 +57,11 @@ def test_bad_requests_exit_2_with_one_line(script, bad):
 
 @pytest.fixture(scope="module")
 def schemas_dir(tmp_path_factory) -> Path:
-    try:
-        from harness.skillpack.schemas import build_schemas
-        out = tmp_path_factory.mktemp("schemas")
-        build_schemas(out)
-        return out
-    except Exception as err:  # pragma: no cover - needs the pinned Go modules
-        pytest.skip(f"pinned schemas unavailable: {err}")
+    go_toolchain()
+    from harness.skillpack.schemas import build_schemas
+    out = tmp_path_factory.mktemp("schemas")
+    build_schemas(out)
+    return out
 
 
 @pytest.mark.parametrize("wire", ["pod", "job", "jobset", "lws"])

@@ -5,22 +5,25 @@ from __future__ import annotations
 import pytest
 import yaml
 
-try:
-    from harness import gomod
-    GW_DIR = gomod.pinned_dir("gateway-api")
-    GAIE_DIR = gomod.pinned_dir("gateway-api-inference-extension")
-except Exception:  # noqa: BLE001 - no Go module cache: schema checks are skipped
-    GW_DIR = GAIE_DIR = None
+from tests.needs import go_toolchain
 
 CRDS = {"Gateway": "gateways", "HTTPRoute": "httproutes", "GRPCRoute": "grpcroutes",
         "ReferenceGrant": "referencegrants", "BackendTLSPolicy": "backendtlspolicies"}
 
 
+def _module(key: str):
+    go_toolchain()
+    from harness import gomod
+    return gomod.pinned_dir(key)
+
+
 def _schema(kind: str, version: str, channel: str) -> dict:
     if kind == "InferencePool":
-        path = GAIE_DIR / "config/crd/bases/inference.networking.k8s.io_inferencepools.yaml"
+        path = (_module("gateway-api-inference-extension")
+                / "config/crd/bases/inference.networking.k8s.io_inferencepools.yaml")
     else:
-        path = GW_DIR / f"config/crd/{channel}/gateway.networking.k8s.io_{CRDS[kind]}.yaml"
+        path = (_module("gateway-api")
+                / f"config/crd/{channel}/gateway.networking.k8s.io_{CRDS[kind]}.yaml")
     crd = yaml.safe_load(path.read_text())
     [ver] = [v for v in crd["spec"]["versions"] if v["name"] == version]
     assert ver["served"], f"{kind} {version} not served by the pinned CRD"
@@ -71,7 +74,6 @@ REQUESTS = {
 }
 
 
-@pytest.mark.skipif(GW_DIR is None, reason="pinned Go modules not available")
 @pytest.mark.parametrize("request_name", sorted(REQUESTS))
 def test_standard_output_uses_only_standard_fields(gw_run, request_name):
     doc = _objects(gw_run, *REQUESTS[request_name])
@@ -82,7 +84,6 @@ def test_standard_output_uses_only_standard_fields(gw_run, request_name):
         assert _unknown_fields(obj, schema) == [], obj
 
 
-@pytest.mark.skipif(GW_DIR is None, reason="pinned Go modules not available")
 def test_experimental_fields_only_on_request_and_then_valid(gw_run):
     args = ["route", "r", "-n", "llm", "--gateway", "gw", "--backend", "svc/vllm:8000",
             "--retries", "2", "--retry-codes", "503,429", "--retry-backoff", "500ms",

@@ -2,7 +2,6 @@
 source (tag named) or the public thread the form was taken from."""
 from __future__ import annotations
 
-import importlib.util
 import sys
 import textwrap
 
@@ -69,8 +68,6 @@ def test_job_table_rows_take_the_namespace_of_the_get_line():
     assert job["spec"]["suspend"] is True
 
 
-@pytest.mark.skipif(importlib.util.find_spec("k8s_skillkit.event_table") is None,
-                    reason="the kit reads describe Events sections from diagcore on")
 def test_child_job_suspended_without_any_workload_is_workload_missing(script, tmp_path):
     # reconciler.go v0.4.0-v0.19.0 event; kueue#7649 paste (v0.14.4)
     found = run(script, tmp_path, """\

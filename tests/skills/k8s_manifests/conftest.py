@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import go_toolchain
+
 REPO = Path(__file__).resolve().parents[3]
 SKILL = REPO / "skills" / "k8s-manifests"
 SCRIPTS = SKILL / "scripts"
@@ -21,13 +23,11 @@ for folder in (str(SCRIPTS), str(REPO / "skills" / "_shared")):
 
 @pytest.fixture(scope="session")
 def schemas_dir(tmp_path_factory) -> Path:
-    """k8s-schemas.json.gz compiled from the pinned Go modules (skip when unavailable)."""
-    try:
-        from harness.skillpack.schemas import build_schemas
-        out = tmp_path_factory.mktemp("schemas")
-        build_schemas(out)
-    except Exception as err:  # no Go / no module cache: schema tests cannot run
-        pytest.skip(f"pinned schemas unavailable: {err}")
+    """k8s-schemas.json.gz compiled from the pinned Go modules (skip only without `go`)."""
+    go_toolchain()
+    from harness.skillpack.schemas import build_schemas
+    out = tmp_path_factory.mktemp("schemas")
+    build_schemas(out)
     return out
 
 
@@ -46,11 +46,9 @@ def run_script(schemas_dir):
 
 @pytest.fixture(scope="session")
 def module_dir():
-    """A pinned Go module's folder, or skip."""
+    """A pinned Go module's folder (skip only without `go`)."""
     def _dir(key: str) -> Path:
-        try:
-            from harness import gomod
-            return gomod.pinned_dir(key)
-        except Exception as err:
-            pytest.skip(f"module {key} unavailable: {err}")
+        go_toolchain()
+        from harness import gomod
+        return gomod.pinned_dir(key)
     return _dir
