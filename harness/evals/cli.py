@@ -1,73 +1,119 @@
-"""`k8s-skills eval` and `k8s-skills report`."""
+"""`k8s-skills eval`, `k8s-skills report`, `k8s-skills export`, `k8s-skills import`."""
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import secrets
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from harness.errors import UserError
-from harness.evals import agents, records
+from harness.evals import agents, plan, records
 from harness.evals import scenario as scenarios
 from harness.evals.agents.base import DEFAULT_MODEL
 
 EPILOG = """examples:
   k8s-skills eval                         Claude Code with the skills when ANTHROPIC_API_KEY
                                           is set, otherwise the reference fixes (says which)
+  k8s-skills eval --agent claude-code --skills both --max-suite-usd 60
+                                          skills on vs off: every scenario 5 times per arm,
+                                          paired, shuffled; the report gives the difference
+                                          with a 95% interval
   k8s-skills eval --validate              control runs: `none` must fail, `reference` pass
-  k8s-skills eval --agent claude-code --skills both -k kueue --repeat 3
+  k8s-skills eval --triggers              which skill each of 150+ prompts loads (no cluster)
+  k8s-skills eval --resume RUN_ID         finish an interrupted run; re-run its errors only
   k8s-skills eval --agent messages --scripted    scripted turns on a local fake API (no key)
   k8s-skills eval --list                  the scenarios and what they test
   k8s-skills report                       rebuild the newest run's reports from its JSON
+  k8s-skills export --format inspect RUN  inspect_ai eval logs (open with `inspect view`)
 """
 
 
 def register(groups) -> None:
     p = groups.add_parser(
         "eval", help="run the scenario suite: inject faults, let an agent fix them, score",
-        description="Run scenarios on a cluster: each in its own namespaces, cleaned up "
-                    "after; results are pass | fail | error, written to results/<run-id>/.",
+        description="Run scenarios on a cluster: each in its own namespaces with its own "
+                    "ServiceAccount, cleaned up after; results are pass | fail | error, written "
+                    "to results/<run-id>/.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--agent", choices=agents.NAMES,
-                   help="backend (default: claude-code with ANTHROPIC_API_KEY, else reference)")
-    p.add_argument("--model", default=os.environ.get("K8S_SKILLS_MODEL", DEFAULT_MODEL),
-                   help="model for claude-code / messages (default: %(default)s)")
-    p.add_argument("--skills", choices=("on", "off", "both"), default="on",
-                   help="offer the skills to the agent; `both` runs each scenario twice")
-    p.add_argument("-k", dest="filter", metavar="WORDS",
-                   help="only scenarios whose id, area, difficulty or tags contain every word")
-    p.add_argument("--parallel", type=int, default=4, help="scenarios at once (default 4)")
-    p.add_argument("--repeat", type=int, default=1, help="runs per scenario (default 1)")
-    p.add_argument("--validate", action="store_true",
-                   help="control runs: every scenario with `none` (must fail) and "
-                        "`reference` (must pass)")
-    p.add_argument("--scripted", action="store_true",
-                   help="claude-code/messages: play each scenario's scripted.yaml on a local "
-                        "fake Anthropic API instead of calling Claude (tests the code paths)")
-    p.add_argument("--transcript", type=Path,
-                   help="replay: a result JSON or the results folder of an earlier run")
-    p.add_argument("--cluster", default="k8s-skills",
-                   help="a cluster from `k8s-skills cluster up` (default: %(default)s)")
-    p.add_argument("--kubeconfig", type=Path, help="use this kubeconfig instead of --cluster")
-    p.add_argument("--context", help="with --kubeconfig: the context (default: current)")
-    p.add_argument("--scenarios", type=Path, default=None,
-                   help=f"scenario folder (default: {scenarios.SCENARIOS_DIR})")
-    p.add_argument("--results", type=Path, default=records.RESULTS_DIR,
-                   help="where run folders go (default: ./results)")
-    p.add_argument("--run-id", help="name of the run folder (default: time + agent)")
+    _eval_arguments(p)
+    p.set_defaults(handler=cmd_eval)
+    _register_report(groups)
+    from harness.evals import export_cli, import_cli
+    export_cli.register(groups)
+    import_cli.register(groups)
+
+
+def _eval_arguments(p) -> None:
+    what = p.add_argument_group("what runs")
+    what.add_argument("--agent", choices=agents.NAMES,
+                      help="backend (default: claude-code with ANTHROPIC_API_KEY, else reference)")
+    what.add_argument("--model", default=os.environ.get("K8S_SKILLS_MODEL", DEFAULT_MODEL),
+                      help="model for claude-code / messages (default: %(default)s)")
+    what.add_argument("--skills", choices=("on", "off", "both"), default="on",
+                      help="offer the skills to the agent; `both` runs each scenario in both "
+                           "arms and compares them")
+    what.add_argument("--epochs", type=int, default=None,
+                      help="runs per scenario and arm (default: 5 for claude-code and "
+                           "messages, 1 otherwise)")
+    what.add_argument("--repeat", type=int, dest="epochs", help=argparse.SUPPRESS)
+    what.add_argument("--seed", type=int, help="order of the runs (default: random, recorded)")
+    what.add_argument("-k", dest="filter", metavar="WORDS",
+                      help="only scenarios whose id, area, difficulty or tags contain every word")
+    what.add_argument("--validate", action="store_true",
+                      help="control runs: every scenario with `none` (must fail) and "
+                           "`reference` (must pass)")
+    what.add_argument("--triggers", action="store_true",
+                      help="the skill-trigger suite: which skill each prompt makes Claude Code "
+                           "load (no cluster; see --trigger-turns)")
+    what.add_argument("--trigger-turns", type=int, choices=(1, 2), default=2,
+                      help="with --triggers: model turns per prompt (default 2)")
+    what.add_argument("--resume", metavar="RUN_ID",
+                      help="finish a run: skip its finished records, re-run its errors")
+    how = p.add_argument_group("how the agent works")
+    how.add_argument("--instructions", choices=("preamble", "none"), default="preamble",
+                     help="the shared Kubernetes preamble after Claude Code's own system "
+                          "prompt (and as the messages backend's), or none (default: preamble)")
+    how.add_argument("--guard", choices=("observe", "enforce"), default="observe",
+                     help="the k8s-rbac guard: record its verdict on every command (observe), "
+                          "or block what it would not allow (enforce, a PreToolUse hook)")
+    how.add_argument("--thinking-budget", type=int, default=8000, metavar="TOKENS",
+                     help="extended thinking for both backends, 0 for none (default 8000; "
+                          "models with adaptive thinking decide the amount themselves)")
+    how.add_argument("--judge-model", help="grades diagnosis answers against solution/answer.md"
+                                           " (default: --model)")
+    how.add_argument("--scripted", action="store_true",
+                     help="claude-code/messages: play each scenario's scripted.yaml on a local "
+                          "fake Anthropic API instead of calling Claude (tests the code paths)")
+    how.add_argument("--transcript", type=Path,
+                     help="replay: a result JSON or the results folder of an earlier run")
+    money = p.add_argument_group("budgets")
+    money.add_argument("--max-budget-usd", type=float, metavar="USD",
+                       help="dollars one run may spend (Claude Code stops there)")
+    money.add_argument("--max-suite-usd", type=float, metavar="USD",
+                       help="dollars the whole run may spend; no run starts after that")
+    money.add_argument("--retries", type=int, default=2,
+                       help="re-runs after a rate limit or server error (default 2)")
+    where = p.add_argument_group("where")
+    where.add_argument("--parallel", type=int, default=4, help="scenarios at once (default 4)")
+    where.add_argument("--cluster", default="k8s-skills",
+                       help="a cluster from `k8s-skills cluster up` (default: %(default)s)")
+    where.add_argument("--kubeconfig", type=Path, help="use this kubeconfig instead of --cluster")
+    where.add_argument("--context", help="with --kubeconfig: the context (default: current)")
+    where.add_argument("--scenarios", type=Path, default=None,
+                       help=f"scenario folder (default: {scenarios.SCENARIOS_DIR})")
+    where.add_argument("--results", type=Path, default=records.RESULTS_DIR,
+                       help="where run folders go (default: ./results)")
+    where.add_argument("--run-id", help="name of the run folder (default: time + agent)")
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
-    p.add_argument("--guard", choices=("off", "review", "enforce"), default="review",
-                   help="the k8s-rbac guard: review (default) judges every agent command "
-                        "after the run; enforce runs it as the agent's PreToolUse hook and "
-                        "refuses anything it does not allow (no person approves in a run); "
-                        "off skips it")
     p.add_argument("--cleanup", action="store_true",
                    help="delete everything earlier eval runs left on the cluster and exit")
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
-    p.set_defaults(handler=cmd_eval)
 
+
+def _register_report(groups) -> None:
     r = groups.add_parser(
         "report", help="rebuild summary.json, junit.xml and report.html from a run's JSON",
         description="Rebuild a run's reports without rerunning; several runs are combined "
@@ -85,38 +131,83 @@ def _log(message: str) -> None:
 
 
 def cmd_eval(args) -> int:
+    if args.triggers:
+        from harness.evals import triggers_cli
+        return triggers_cli.run(args)
+    if args.resume:
+        return _resume(args)
     found = scenarios.discover(args.scenarios, args.filter)
     if args.list:
         return _list(found)
+    runnable = _runnable(found)
     kube = _kube(args)
     if args.cleanup:
         from harness.evals.sandbox import remove_leftovers
         print(remove_leftovers(kube).strip() or "nothing to clean up")
         return 0
-    if not found:
-        raise UserError(f"no scenario matches -k {args.filter!r}: see `k8s-skills eval --list`")
-    jobs, note = _plan(args, found)
-    _log(f"[k8s-skills eval] {note}")
-    from harness.evals import report, runner
+    if not runnable:
+        raise UserError(f"no runnable scenario matches -k {args.filter!r}: see "
+                        "`k8s-skills eval --list`")
+    jobs, note, manifest = _plan(args, runnable)
     run_id = records.safe_run_id(args.run_id or
-                                 f"{datetime.now():%Y%m%d-%H%M%S}-{_run_kind(args)}")
+                                 f"{datetime.now():%Y%m%d-%H%M%S}-{manifest['kind']}")
+    manifest["run_id"] = run_id
     run_dir = Path(args.results) / run_id
-    settings = runner.Settings(run_id=run_id, run_dir=run_dir, model=args.model,
-                               scripted=args.scripted, transcript=args.transcript, log=_log,
-                               guard=args.guard)
+    plan.write_manifest(run_dir, manifest)
+    _log(f"[k8s-skills eval] {note}")
+    return _execute(args, kube, jobs, manifest, run_dir)
+
+
+def _execute(args, kube, jobs: list, manifest: dict, run_dir: Path) -> int:
+    from harness.evals import report, runner
+    settings = runner.Settings(
+        run_id=manifest["run_id"], run_dir=run_dir, model=manifest["model"],
+        scripted=manifest["scripted"], transcript=args.transcript, log=_log,
+        instructions=manifest["instructions"], guard=manifest["guard"],
+        max_budget_usd=manifest["max_budget_usd"], thinking_budget=manifest["thinking_budget"],
+        judge_model=manifest["judge_model"], retries=args.retries)
+    budget = runner.SuiteBudget(manifest["max_suite_usd"])
     _log(f"[k8s-skills eval] {len(jobs)} runs, {args.parallel} at a time; results in {run_dir}/")
-    runner.run_all(kube, jobs, settings, parallel=args.parallel)
+    runner.run_all(kube, jobs, settings, parallel=args.parallel, budget=budget)
+    if budget.skipped:
+        _log(f"[k8s-skills eval] the suite budget (${budget.limit}) was spent: {budget.skipped} "
+             f"runs not started; `k8s-skills eval --resume {manifest['run_id']} "
+             "--max-suite-usd ...` runs them")
     summary = report.write_reports([run_dir])
     return _finish(args, summary, run_dir)
 
 
-def _plan(args, found: list) -> tuple[list, str]:
-    from harness.evals.runner import Job
+def _runnable(found: list) -> list:
+    for s in found:
+        if s.unsupported:
+            _log(f"[k8s-skills eval] skip {s.area}/{s.id}: {s.unsupported}")
+    return [s for s in found if not s.unsupported]
+
+
+def _plan(args, found: list) -> tuple[list, str, dict]:
     if args.validate:
-        jobs = [Job(s, a, True) for s in found for a in ("none", "reference")]
+        jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
+                enumerate((s, a) for s in found for a in ("none", "reference"))]
         return jobs, (f"control runs of {len(found)} scenarios: `none` must fail, "
-                      "`reference` must pass")
+                      "`reference` must pass"), _manifest(args, "validate", found, [True], 1,
+                                                          None, validate=True)
     agent, note = _choose_agent(args)
+    found = _check_agent(args, agent, found)
+    if args.scripted:
+        note += "; SCRIPTED turns from a local fake Anthropic API (not a model's result)"
+    model_agent = agent in agents.CLAUDE
+    arms = {"on": [True], "off": [False], "both": [True, False]}[args.skills] \
+        if model_agent else [True]   # skills only matter to a model
+    epochs = args.epochs or (5 if model_agent else 1)
+    seed = args.seed if args.seed is not None else (
+        secrets.randbelow(2 ** 31) if model_agent else None)
+    jobs = plan.make_jobs(found, agent, arms, epochs, seed)
+    if model_agent:
+        note += f"; {epochs} epochs per arm, order seed {seed}"
+    return jobs, note, _manifest(args, agent, found, arms, epochs, seed)
+
+
+def _check_agent(args, agent: str, found: list) -> list:
     if args.scripted:
         if agent not in agents.CLAUDE:
             raise UserError("--scripted plays turns for a Claude backend: use it with "
@@ -124,21 +215,85 @@ def _plan(args, found: list) -> tuple[list, str]:
         found = [s for s in found if s.scripted_file.is_file()]
         if not found:
             raise UserError("no selected scenario has a scripted.yaml to play")
-        note += "; SCRIPTED turns from a local fake Anthropic API (not a model's result)"
     if agent == "replay" and not args.transcript:
         raise UserError("--agent replay needs --transcript (a result JSON or a run folder)")
     if agent == "claude-code":
         _require_agent_sdk()
-        if not args.scripted and not os.environ.get("ANTHROPIC_API_KEY"):
-            raise UserError("--agent claude-code needs ANTHROPIC_API_KEY (or --scripted)")
-    if agent == "messages" and not args.scripted and not os.environ.get("ANTHROPIC_API_KEY"):
-        raise UserError("--agent messages needs ANTHROPIC_API_KEY (or --scripted)")
-    arms = {"on": [True], "off": [False], "both": [True, False]}[args.skills]
-    if agent not in agents.CLAUDE:
-        arms = [True]  # skills only matter to a model
-    jobs = [Job(s, agent, skills, n) for s in found for skills in arms
-            for n in range(1, max(1, args.repeat) + 1)]
-    return jobs, note
+        from harness.evals.agents.claude_env import sandbox_problem
+        problem = sandbox_problem()
+        if problem:
+            raise UserError(problem)
+    if agent in agents.CLAUDE and not args.scripted and not _has_credentials():
+        raise UserError(f"--agent {agent} needs ANTHROPIC_API_KEY (or --scripted)")
+    return found
+
+
+def _has_credentials() -> bool:
+    return any(os.environ.get(name) for name in (
+        "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_USE_BEDROCK",
+        "CLAUDE_CODE_USE_VERTEX"))
+
+
+def _manifest(args, kind: str, found: list, arms: list[bool], epochs: int, seed,
+              validate: bool = False) -> dict:
+    from harness.evals import pricing
+    agent = "validate" if validate else kind
+    return {
+        "kind": kind + ("-scripted" if args.scripted else ""), "agent": agent,
+        "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "model": args.model, "arms": ["on" if a else "off" for a in arms], "epochs": epochs,
+        "seed": seed, "filter": args.filter,
+        "scenarios_dir": str(args.scenarios) if args.scenarios else None,
+        "scenario_ids": [s.id for s in found], "scripted": bool(args.scripted),
+        "instructions": args.instructions, "guard": args.guard,
+        "thinking_budget": args.thinking_budget or None,
+        "judge_model": args.judge_model or (args.model if not validate else None),
+        "max_budget_usd": args.max_budget_usd, "max_suite_usd": args.max_suite_usd,
+        "price_table": {"as_of": pricing.AS_OF, "source": pricing.SOURCE},
+        "versions": _versions(),
+    }
+
+
+def _versions() -> dict:
+    from importlib import metadata
+    out = {}
+    for name in ("kubernetes-skills", "claude-agent-sdk", "anthropic"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _resume(args) -> int:
+    run_dir = Path(args.results) / args.resume
+    try:
+        manifest = plan.read_manifest(run_dir)
+    except FileNotFoundError as err:
+        raise UserError(str(err)) from err
+    found = [s for s in scenarios.discover(manifest["scenarios_dir"])
+             if s.id in set(manifest["scenario_ids"])]
+    if manifest["agent"] == "validate":
+        jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
+                enumerate((s, a) for s in found for a in ("none", "reference"))]
+    else:
+        jobs = plan.make_jobs(found, manifest["agent"], [a == "on" for a in manifest["arms"]],
+                              manifest["epochs"], manifest["seed"])
+    owed, counts = plan.still_owed(jobs, run_dir)
+    _log(f"[k8s-skills eval] resuming {args.resume}: {counts['finished']} runs finished and "
+         f"kept, {counts['errors']} errors to re-run, {counts['missing']} not yet run "
+         "(settings from its run.json; other options given now are ignored)")
+    if args.max_suite_usd is not None:
+        manifest["max_suite_usd"] = args.max_suite_usd
+        plan.write_manifest(run_dir, manifest)
+    if owed and manifest["agent"] in agents.CLAUDE and not manifest["scripted"] \
+            and not _has_credentials():
+        raise UserError(f"--resume of a {manifest['agent']} run needs ANTHROPIC_API_KEY")
+    args.scripted = manifest["scripted"]
+    if not owed:
+        from harness.evals import report
+        return _finish(args, report.write_reports([run_dir]), run_dir)
+    return _execute(args, _kube(args), owed, manifest, run_dir)
 
 
 def _require_agent_sdk() -> None:
@@ -146,7 +301,7 @@ def _require_agent_sdk() -> None:
         import claude_agent_sdk  # noqa: F401
     except ImportError as err:
         raise UserError("--agent claude-code needs the claude-agent-sdk package: "
-                        ".venv/bin/pip install 'claude-agent-sdk>=0.2.180'") from err
+                        ".venv/bin/pip install 'claude-agent-sdk>=0.2.189'") from err
 
 
 def _choose_agent(args) -> tuple[str, str]:
@@ -157,13 +312,6 @@ def _choose_agent(args) -> tuple[str, str]:
                                f"{args.model}, skills {args.skills}")
     return "reference", ("agent: reference (no ANTHROPIC_API_KEY: applying each scenario's "
                          "reference fix; set the key to let Claude Code work instead)")
-
-
-def _run_kind(args) -> str:
-    if args.validate:
-        return "validate"
-    agent = _choose_agent(args)[0]
-    return agent + ("-scripted" if args.scripted else "")
 
 
 def _kube(args):
@@ -188,45 +336,29 @@ def _kube(args):
 
 def _list(found: list) -> int:
     for s in found:
-        print(f"{s.area + '/' + s.id:<45} {s.difficulty:<7} {s.title}")
+        note = f"  [cannot run here: {s.unsupported}]" if s.unsupported else ""
+        print(f"{s.area + '/' + s.id:<45} {s.difficulty:<7} {s.title}{note}")
     sys.stdout.flush()
     print(f"{len(found)} scenarios", file=sys.stderr)
     return 0
 
 
 def _finish(args, summary: dict, run_dir: Path) -> int:
+    from harness.evals.text_summary import text_summary
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
-        print(_text_summary(summary))
+        print(text_summary(summary))
         print(f"report: {(run_dir / 'report.html').resolve()}")
     validation = summary.get("validation")
-    if args.validate and validation:
+    if getattr(args, "validate", False) and validation:
         return 0 if not validation["broken"] and not validation["error"] else 1
     return 0 if summary["pass"] == summary["total"] else 1
 
 
-def _text_summary(s: dict) -> str:
-    scripted = "; SCRIPTED, not a model result" if s["scripted"] else ""
-    lines = [f"{s['pass']}/{s['total']} passed, {s['fail']} failed, {s['error']} errors "
-             f"(agents: {', '.join(s['agents'])}{scripted})"]
-    v = s.get("validation")
-    if v:
-        lines.append(f"control runs: {v['ok']} scenarios ok, broken: "
-                     f"{', '.join(v['broken']) or 'none'}, "
-                     f"error: {', '.join(v['error']) or 'none'}")
-        for sid, x in v["scenarios"].items():
-            if x["verdict"] != "ok":
-                lines.append(f"  {x['verdict']}: {sid}: {x['reason']}")
-    for r in s["results"]:
-        if r["status"] != "pass" and not v:
-            lines.append(f"  {r['status']}: {r['area']}/{r['scenario']} ({r['agent']}, skills "
-                         f"{r['skills']}): {r['reason'][:160]}")
-    return "\n".join(lines)
-
-
 def cmd_report(args) -> int:
     from harness.evals import report
+    from harness.evals.text_summary import text_summary
     runs = args.runs or [records.newest_run(args.results)]
     if not runs or runs[0] is None:
         raise UserError(f"no runs in {args.results}/: run `k8s-skills eval` first")
@@ -241,6 +373,6 @@ def cmd_report(args) -> int:
     if args.json:
         print(json.dumps(summary, indent=1))
     else:
-        print(_text_summary(summary))
+        print(text_summary(summary))
         print(f"report: {(out / 'report.html').resolve()}")
     return 0

@@ -14,3 +14,17 @@ class ScenarioError(UserError):
 
 class InfraError(Exception):
     """The cluster, a tool or an API broke: the run is an `error`, never a `fail`."""
+
+
+class ApiError(InfraError):
+    """The model API answered with an error status: the run is an `error` (never a `fail`);
+    429 and 5xx are worth retrying, after `retry_after` seconds when the API said so."""
+
+    def __init__(self, message: str, status: int | None = None,
+                 retry_after: float | None = None):
+        self.status, self.retry_after = status, retry_after
+        super().__init__(message)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status is None or self.status == 429 or self.status >= 500

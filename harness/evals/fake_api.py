@@ -12,8 +12,18 @@ A script is a list of steps, each one model turn:
   {tool: "propose_change", input: {...}}  a call to another offered tool: the exact name,
                                        or the one offered name ending in `__<tool>` (MCP tools)
   {say: "final answer"}                text and end_turn
-Any step may carry `text:` said before its tool call. After the last step the model ends
-with the last `say` (or "Done."). Every request is recorded in `requests`.
+  {say: "...", stop: max_tokens}       text ending with another stop reason (max_tokens,
+                                       refusal, pause_turn, model_context_window_exceeded)
+  {error: 429, retry_after: 2}         an HTTP error instead of a message, `times` (default
+                                       1) times for that turn; then the turn goes on
+  {read: "path"}                       a Read tool call (Claude Code's file tool)
+Any step may carry `text:` said before its tool call and `usage:` to override the token
+counts. After the last step the model ends with the last `say` (or "Done."). Usage is
+computed from the request: a request that marks cache_control reports the conversation
+before its last message as a cache read and that message as a cache write, as the API
+does for a growing conversation. A request offering a `submit_grade` tool (the judge) is
+answered with `judge:` from the script (default: pass). Every request is recorded in
+`requests`.
 """
 from __future__ import annotations
 
@@ -26,20 +36,34 @@ from harness import yamlio
 
 SHELL_TOOLS = ("Bash", "bash")
 SKILL_TOOLS = {"Skill": "skill", "load_skill": "name"}
+JUDGE_TOOL = "submit_grade"
+OTHER_STOPS = ("max_tokens", "refusal", "pause_turn", "model_context_window_exceeded")
 
 
 def load_script(path: Path) -> list[dict]:
+    return load_scripted(path)["steps"]
+
+
+def load_scripted(path: Path) -> dict:
+    """{steps, judge}: a list of steps, or a mapping with `steps` and an optional `judge`
+    verdict ({verdict: pass|fail, score, reasoning}) the fake judge returns."""
     data = yamlio.load(Path(path).read_text(encoding="utf-8"))
     steps = data.get("steps") if isinstance(data, dict) else data
     if not isinstance(steps, list) or not steps:
         raise ValueError(f"{path}: a script is a list of steps (or {{steps: [...]}})")
-    return steps
+    judge = data.get("judge") if isinstance(data, dict) else None
+    return {"steps": steps, "judge": judge}
 
 
 class FakeAnthropicAPI:
-    def __init__(self, steps: list[dict]):
+    def __init__(self, steps: list[dict], judge: dict | None = None,
+                 triggers: dict[str, str] | None = None):
         self.steps = steps
+        self.judge = judge or {"verdict": "pass", "score": 1.0,
+                               "reasoning": "scripted judge verdict"}
+        self.triggers = triggers or {}   # prompt substring -> skill to load (trigger evals)
         self.requests: list[dict] = []
+        self._errors_sent: dict[int, int] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -73,26 +97,57 @@ class FakeAnthropicAPI:
 
     def respond(self, body: dict) -> dict:
         """The assistant message for a request body (a plain dict, API shaped)."""
+        if JUDGE_TOOL in _tool_names(body):
+            call = {"type": "tool_use", "id": "toolu_scripted_judge", "name": JUDGE_TOOL,
+                    "input": dict(self.judge)}
+            return _message(body, [call], "tool_use")
         shell = _shell_tool(body)
         if not shell:
             return _message(body, [{"type": "text", "text": _side_answer(body)}], "end_turn")
         steps = self._steps_for(body)
         turn = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
-        if turn >= len(steps) or "say" in steps[turn]:
-            text = steps[turn]["say"] if turn < len(steps) else _last_say(self.steps)
-            return _message(body, [{"type": "text", "text": text}], "end_turn")
-        return _message(body, _tool_turn(steps[turn], turn, shell, body), "tool_use")
+        step = steps[turn] if turn < len(steps) else {"say": _last_say(self.steps)}
+        if "say" in step:
+            return _message(body, [{"type": "text", "text": step["say"]}],
+                            step.get("stop", "end_turn"), step.get("usage"))
+        return _message(body, _tool_turn(step, turn, shell, body), "tool_use",
+                        step.get("usage"))
+
+    def error_for(self, body: dict) -> dict | None:
+        """The scripted HTTP error for this request's turn, while it has times left."""
+        if not _shell_tool(body) or JUDGE_TOOL in _tool_names(body):
+            return None
+        steps = self._steps_for(body)
+        turn = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
+        step = steps[turn] if turn < len(steps) else {}
+        if "error" not in step:
+            return None
+        with self._lock:
+            sent = self._errors_sent.get(turn, 0)
+            if sent >= int(step.get("times", 1)):
+                return None
+            self._errors_sent[turn] = sent + 1
+        return step
 
     def _steps_for(self, body: dict) -> list[dict]:
         """The script as this client sees it: a skill step only when a skill tool is offered
         and the skill is listed (in `system`, the first message or a role "system" entry of
-        `messages`, where Claude Code puts it: the same on every turn of a session)."""
+        `messages`, where Claude Code puts it: the same on every turn of a session). With
+        `triggers`, the first user message picks the skill to load (trigger evals)."""
+        steps = self._trigger_steps(body) if self.triggers else self.steps
         if not any(name in _tool_names(body) for name in SKILL_TOOLS):
-            return [s for s in self.steps if "skill" not in s]
+            return [s for s in steps if "skill" not in s]
         messages = body.get("messages", [])
         listing = json.dumps([body.get("system"), messages[:1],
                               [m for m in messages if m.get("role") == "system"]])
-        return [s for s in self.steps if "skill" not in s or s["skill"] in listing]
+        return [s for s in steps if "skill" not in s or s["skill"] in listing]
+
+    def _trigger_steps(self, body: dict) -> list[dict]:
+        first = next((m for m in body.get("messages", []) if m.get("role") == "user"), {})
+        text = json.dumps(first.get("content", ""))
+        skill = next((name for key, name in self.triggers.items()
+                      if key.lower() in text.lower()), None)
+        return ([{"skill": skill}] if skill else []) + [{"say": "Done."}]
 
 
 def _tool_names(body: dict) -> set[str]:
@@ -115,6 +170,8 @@ def _tool_turn(step: dict, turn: int, shell: str, body: dict) -> list[dict]:
         call = {"name": tool, "input": {SKILL_TOOLS[tool]: step["skill"]}}
     elif "tool" in step:
         call = {"name": _offered_tool(step["tool"], body), "input": step.get("input") or {}}
+    elif "read" in step:
+        call = {"name": "Read", "input": {"file_path": step["read"]}}
     else:
         command = step["bash"]
         args = {"command": command}
@@ -149,14 +206,25 @@ def _sample(prop: dict):
             "object": {}}.get(prop.get("type"), "Scripted run")
 
 
-def _message(body: dict, content: list[dict], stop: str) -> dict:
-    tokens_in = max(1, len(json.dumps(body.get("messages", []))) // 4)
-    tokens_out = max(1, len(json.dumps(content)) // 4)
+def _message(body: dict, content: list[dict], stop: str, usage: dict | None = None) -> dict:
     return {"id": f"msg_scripted_{len(body.get('messages', [])):03d}", "type": "message",
             "role": "assistant", "model": body.get("model", "scripted"), "content": content,
             "stop_reason": stop, "stop_sequence": None,
-            "usage": {"input_tokens": tokens_in, "output_tokens": tokens_out,
-                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}
+            "usage": {**_usage(body, content), **(usage or {})}}
+
+
+def _usage(body: dict, content: list[dict]) -> dict:
+    """About four characters a token; with cache_control, all but the last message is read
+    from the cache and the last one written to it."""
+    messages = body.get("messages", [])
+    prompt = max(1, len(json.dumps([body.get("system"), body.get("tools"), messages])) // 4)
+    out = {"input_tokens": prompt, "output_tokens": max(1, len(json.dumps(content)) // 4),
+           "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+    if "cache_control" in json.dumps([body.get("cache_control"), body.get("system"), messages]):
+        last = max(1, len(json.dumps(messages[-1:])) // 4)
+        out.update(input_tokens=min(prompt, 8), cache_creation_input_tokens=last,
+                   cache_read_input_tokens=max(0, prompt - last - 8))
+    return out
 
 
 def sse_events(message: dict) -> str:
@@ -207,6 +275,20 @@ def _handler_for(api: FakeAnthropicAPI):
             self.end_headers()
             self.wfile.write(payload)
 
+        def _error(self, step: dict) -> None:
+            code = int(step["error"])
+            kind = {429: "rate_limit_error", 529: "overloaded_error", 400: "invalid_request_error",
+                    401: "authentication_error"}.get(code, "api_error")
+            payload = json.dumps({"type": "error", "error": {
+                "type": kind, "message": step.get("message", f"scripted {code}")}}).encode()
+            self.send_response(code)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            if "retry_after" in step:
+                self.send_header("retry-after", str(step["retry_after"]))
+            self.end_headers()
+            self.wfile.write(payload)
+
         def do_HEAD(self):
             self.send_response(200)
             self.send_header("content-length", "0")
@@ -228,6 +310,9 @@ def _handler_for(api: FakeAnthropicAPI):
                                   "application/json")
             if not path.endswith("/v1/messages"):
                 return self._send(200, b"{}", "application/json")
+            error = api.error_for(body)
+            if error:
+                return self._error(error)
             message = api.respond(body)
             if body.get("stream"):
                 return self._send(200, sse_events(message).encode(), "text/event-stream")

@@ -3,7 +3,8 @@
 The eval does not block commands (it measures what an agent does on its own), but each run
 records how the guard that ships with the skills would have classed every agent command,
 and lists the ones a person would have been asked about or that it would deny. Reference
-fixes are the gold standard and are not reviewed.
+fixes are the gold standard and are not reviewed. With `--guard enforce` (harness.evals.guard)
+the verdict was given before the command ran and is kept as it was.
 """
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ def review(transcript: list[dict]) -> list[dict]:
     for entry in transcript:
         if entry.get("type") != "command" or entry.get("source") not in REVIEWED_SOURCES:
             continue
-        verdict = safety.check(entry.get("command", ""))
-        entry["guard"] = {"class": verdict["class"], "decision": verdict["decision"],
-                          "reasons": list(verdict.get("reasons", []))[:3]}
-        if verdict["decision"] != "allow":
+        if "guard" not in entry:  # enforced runs carry the verdict given before the command
+            verdict = safety.check(entry.get("command", ""))
+            entry["guard"] = {"class": verdict["class"], "decision": verdict["decision"],
+                              "reasons": list(verdict.get("reasons", []))[:3],
+                              "blocked": False}
+        if entry["guard"]["decision"] != "allow":
             flagged.append({"command": entry.get("command", ""), **entry["guard"]})
     return flagged

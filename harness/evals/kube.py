@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,19 +43,52 @@ class Kube:
         self._resources: dict[str, Resource] | None = None
         self._lock = threading.Lock()
         self._http = _http_client(kubectl) if use_http else None
+        self._pinned: Path | None = None
 
     @property
     def kubeconfig(self) -> Path:
         return self.kubectl.kubeconfig
 
-    def shell_env(self) -> dict[str, str]:
-        """KUBECONFIG (+ context) and a PATH whose `kubectl` is the one we use."""
-        env = {"KUBECONFIG": str(self.kubectl.kubeconfig.resolve())}
+    def shell_env(self, kubeconfig: Path | None = None) -> dict[str, str]:
+        """KUBECONFIG and a PATH whose `kubectl` is the one we use.
+
+        kubectl reads no context variable, so a --context the harness was given only holds
+        in a kubeconfig whose current-context is set: the per-run one (harness.evals.access)
+        is written that way; without it, the admin kubeconfig is used as it is."""
+        env = {"KUBECONFIG": str(Path(kubeconfig or self.pinned_kubeconfig()).resolve())}
         bin_dir = str(Path(self.kubectl.executable).resolve().parent)
         env["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "/usr/bin:/bin")])
-        if self.kubectl.context:
-            env["KUBECTL_CONTEXT"] = self.kubectl.context
         return env
+
+    def pinned_kubeconfig(self) -> Path:
+        """The harness's kubeconfig, or (with --context) a flattened copy whose
+        current-context is that context, so every kubectl the harness starts uses it."""
+        if not self.kubectl.context:
+            return self.kubectl.kubeconfig
+        with self._lock:
+            if self._pinned is None:
+                proc = self.run("config", "view", "--raw", "--minify", "--flatten")
+                if proc.returncode != 0:
+                    raise InfraError(f"kubectl config view: {_one_line(proc.stderr)}")
+                folder = Path(tempfile.mkdtemp(prefix="k8s-skills-eval-kube-"))
+                self._pinned = folder / "kubeconfig"
+                self._pinned.write_text(proc.stdout)
+                self._pinned.chmod(0o600)
+            return self._pinned
+
+    def cluster_entry(self) -> dict:
+        """The server and CA of the harness's context, from `kubectl config view --raw`."""
+        proc = self.run("config", "view", "--raw", "--minify", "-o", "json")
+        if proc.returncode != 0:
+            raise InfraError(f"kubectl config view: {_one_line(proc.stderr)}")
+        clusters = json.loads(proc.stdout).get("clusters") or []
+        if not clusters:
+            raise InfraError("the kubeconfig has no cluster for its context")
+        entry = dict(clusters[0]["cluster"])
+        ca = entry.get("certificate-authority")
+        if ca and not Path(ca).is_absolute():
+            entry["certificate-authority"] = str((self.kubeconfig.parent / ca).resolve())
+        return entry
 
     # --- kubectl ---------------------------------------------------------------------------
     def run(self, *args: str, stdin: str | None = None, timeout: float = 30):

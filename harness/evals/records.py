@@ -6,7 +6,8 @@ import os
 import re
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE = (1, 2)
 RESULTS_DIR = Path("results")
 
 
@@ -27,14 +28,37 @@ def write(run_dir: Path, record: dict) -> Path:
 
 def read_run(run_dir: Path) -> list[dict]:
     """Every record of a run, sorted; ValueError for a record of an unknown schema."""
-    records = []
-    for path in sorted(Path(run_dir).glob("scenarios/*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(f"{path}: schema_version {data.get('schema_version')!r}, "
-                             f"this harness reads {SCHEMA_VERSION}")
-        records.append(data)
-    return records
+    return [read_one(path) for path in sorted(Path(run_dir).glob("scenarios/*.json"))]
+
+
+def read_one(path: Path) -> dict:
+    """One record, upgraded to the current schema (ValueError for an unknown one)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("schema_version") not in READABLE:
+        raise ValueError(f"{path}: schema_version {data.get('schema_version')!r}, "
+                         f"this harness reads {', '.join(map(str, READABLE))}")
+    return upgrade(data)
+
+
+def upgrade(data: dict) -> dict:
+    """Version 1 records (input/output tokens only, no epochs) read as version 2.
+
+    >>> upgrade({"schema_version": 1, "repeat": 2, "tokens": {"input": 5, "output": 1}}
+    ...         )["tokens"]["total"]
+    6
+    """
+    if data.get("schema_version") == 1:
+        tokens = data.get("tokens") or {}
+        data["tokens"] = {"input": tokens.get("input", 0), "cache_read": 0, "cache_write": 0,
+                          "cache_write_1h": 0, "output": tokens.get("output", 0),
+                          "total": tokens.get("input", 0) + tokens.get("output", 0)}
+        data.setdefault("epoch", data.get("repeat", 1))
+        data["schema_version"] = SCHEMA_VERSION
+    for key, default in (("skills_discovered", []), ("permission_denials", []),
+                         ("stop", None), ("judge", None), ("skill_triggers", None),
+                         ("expect_not", []), ("attempts", 1), ("order", None)):
+        data.setdefault(key, default)
+    return data
 
 
 def newest_run(results_dir: Path = RESULTS_DIR) -> Path | None:

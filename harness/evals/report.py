@@ -26,11 +26,20 @@ def write_reports(run_dirs: list[Path], out_dir: Path | None = None) -> dict:
     out_dir = Path(out_dir or run_dirs[0])
     out_dir.mkdir(parents=True, exist_ok=True)
     run_id = " + ".join(Path(d).name for d in run_dirs)
-    summary = summarize(recs, run_id)
+    manifest = _manifest(run_dirs[0]) if len(run_dirs) == 1 else None
+    summary = summarize(recs, run_id, manifest)
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     (out_dir / "junit.xml").write_text(junit_xml(recs, run_id))
     (out_dir / "report.html").write_text(render_html(recs, summary))
     return summary
+
+
+def _manifest(run_dir: Path) -> dict | None:
+    from harness.evals import plan
+    try:
+        return plan.read_manifest(run_dir)
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def render_html(recs: list[dict], summary: dict) -> str:

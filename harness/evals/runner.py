@@ -1,8 +1,10 @@
 """Run scenarios: isolate, set up, inject the fault, let an agent work, check, clean up.
 
 `run_one` never raises for a broken environment: it returns a record whose status is
-`error`. Cleanup always runs and every wait has a timeout. `run_all` runs jobs on a
-thread pool (each scenario in its own namespaces) and reports progress on stderr.
+`error`. Cleanup always runs and every wait has a timeout. `run_all` runs jobs on a thread
+pool (each scenario in its own namespaces, with its own ServiceAccount), retries runs that
+an API error (429, 5xx) broke after the API's retry-after or a backoff, stops starting runs
+when the suite's dollar budget is spent, and reports progress on stderr.
 """
 from __future__ import annotations
 
@@ -19,27 +21,17 @@ from pathlib import Path
 from typing import Callable
 
 from harness.errors import UserError
-from harness.evals import agents, checks, guard_review, records, safeguards, scoring
+from harness.evals import (access, agents, checks, guard_review, instructions, judge, pricing,
+                           records, safeguards, scoring)
 from harness.evals.agents.base import AgentContext, AgentOutcome
-from harness.evals.errors import InfraError, ScenarioError
+from harness.evals.errors import ApiError, InfraError, ScenarioError
+from harness.evals.guard import GuardPolicy
+from harness.evals.plan import Job
 from harness.evals.sandbox import Sandbox
 from harness.evals.shell import Shell, base_env
 
 WAIT_TIMEOUT = 45.0
-
-
-@dataclass(frozen=True)
-class Job:
-    scenario: object
-    agent: str
-    skills: bool
-    repeat: int = 1
-
-    @property
-    def label(self) -> str:
-        arm = f", skills {'on' if self.skills else 'off'}" if self.agent in agents.CLAUDE else ""
-        again = f", #{self.repeat}" if self.repeat > 1 else ""
-        return f"{self.scenario.area}/{self.scenario.id} [{self.agent}{arm}{again}]"
+__all__ = ["Job", "Settings", "SuiteBudget", "run_all", "run_one"]
 
 
 @dataclass
@@ -51,20 +43,56 @@ class Settings:
     transcript: Path | None = None
     skills_dir: Path | None = None
     keep_workdirs: bool = False
-    guard: str = "review"                   # off | review | enforce (harness.safety.enforce)
     on_fake_api: Callable | None = None      # tests: see the fake API's recorded requests
     log: Callable = field(default=lambda m: print(m, file=sys.stderr, flush=True))
+    instructions: str = "preamble"           # harness.evals.instructions.MODES
+    guard: str = "observe"                   # harness.evals.guard.MODES
+    max_budget_usd: float | None = None      # per run
+    thinking_budget: int | None = None
+    judge_model: str | None = None
+    retries: int = 2                         # extra attempts after a retryable API error
+    backoff: float = 15.0                    # seconds, doubled per attempt, without retry-after
+    sleep: Callable = time.sleep
+    scoped_access: bool = True               # the agent's own ServiceAccount (harness.evals.access)
 
 
-def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1) -> list[dict]:
-    """Run every job, `parallel` at a time; records come back in job order."""
+class SuiteBudget:
+    """Dollars the whole suite may spend; runs stop being started once it is spent."""
+
+    def __init__(self, limit_usd: float | None):
+        self.limit, self.spent, self.skipped = limit_usd, 0.0, 0
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float | None:
+        with self._lock:
+            return None if self.limit is None else max(0.0, self.limit - self.spent)
+
+    def exhausted(self) -> bool:
+        remaining = self.remaining()
+        return remaining is not None and remaining <= 0
+
+    def add(self, usd: float | None) -> None:
+        with self._lock:
+            self.spent += usd or 0.0
+
+
+def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
+            budget: SuiteBudget | None = None) -> list[dict]:
+    """Run every job, `parallel` at a time; records come back in job order (runs skipped
+    for the suite budget have none)."""
+    budget = budget or SuiteBudget(None)
     lock, done, total = threading.Lock(), [0], len(jobs)
     results: dict[int, dict] = {}
 
     def one(index: int, job: Job) -> None:
+        if budget.exhausted():
+            with lock:
+                budget.skipped += 1
+                settings.log(f"  skip   {job.label}: the suite budget (${budget.limit}) is spent")
+            return
         with lock:
             settings.log(f"  start  {job.label}")
-        record = run_one(kube, job, settings)
+        record = run_with_retries(kube, job, settings, budget)
         results[index] = record
         with lock:
             done[0] += 1
@@ -75,34 +103,60 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1) -> lis
         futures = [pool.submit(one, i, job) for i, job in enumerate(jobs)]
         for future in as_completed(futures):
             future.result()
-    return [results[i] for i in range(total)]
+    return [results[i] for i in range(total) if i in results]
 
 
-def run_one(kube, job: Job, settings: Settings) -> dict:
+def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) -> dict:
+    """One run, again after a retryable API error (honouring retry-after)."""
+    attempt = 0
+    while True:
+        attempt += 1
+        record = run_one(kube, job, settings, budget.remaining())
+        record["attempts"] = attempt
+        budget.add(record.get("cost_usd"))
+        api = record.get("api_error") or {}
+        if record["status"] != "error" or not api.get("retryable") or attempt > settings.retries:
+            records.write(settings.run_dir, record)
+            return record
+        wait = api.get("retry_after")
+        wait = settings.backoff * 2 ** (attempt - 1) if wait is None else float(wait)
+        settings.log(f"  retry  {job.label} in {wait:.0f}s: {record['reason'][:100]}")
+        settings.sleep(wait)
+
+
+def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None) -> dict:
     scenario = job.scenario
     sandbox = Sandbox(kube, scenario)
     state = _State(started=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     workdir = Path(tempfile.mkdtemp(prefix=f"k8s-skills-eval-{scenario.id[:20]}-"))
-    fake = None
-    start = time.monotonic()
+    private = Path(tempfile.mkdtemp(prefix="k8s-skills-eval-private-"))
+    fake, start = None, time.monotonic()
     try:
         context = sandbox.context()
         _phase(state, "namespace_setup", sandbox.create)
-        _phase(state, "setup", lambda: _stage(kube, sandbox, scenario, "setup", context))
-        _phase(state, "fault", lambda: _stage(kube, sandbox, scenario, "fault", context))
+        for stage in ("setup", "fault"):
+            _phase(state, stage, lambda s=stage: _stage(kube, sandbox, scenario, s, context,
+                                                        state))
+        if settings.scoped_access:
+            state.grant = _phase(state, "access", lambda: access.grant(
+                kube, sandbox, scenario.render(scenario.access, context), private,
+                scenario.budgets["wall_time"] + 600))
         guard_spec = scenario.render(scenario.data.get("safeguards", {}), context)
         namespaces = list(sandbox.namespaces.values())
         snap = safeguards.snapshot(kube, guard_spec, namespaces)
         fake = _fake_api(scenario, settings) if settings.scripted and \
             job.agent in agents.CLAUDE else None
-        ctx = _agent_context(kube, job, settings, sandbox, workdir, context, state, fake)
-        state.outcome = _phase(state, "agent", lambda: agents.get(job.agent)().run(ctx))
+        ctx = _agent_context(kube, job, settings, sandbox, workdir, private, context, state,
+                             fake, budget_left)
+        state.outcome = _phase(state, "agent", lambda: _run_agent(job, ctx, state))
         state.checks = _phase(state, "checks", lambda: checks.evaluate(
             kube, scenario.render(scenario.data["checks"], context), env=sandbox.env()))
         state.safeguards = _phase(state, "safeguards", lambda: safeguards.evaluate(
             kube, guard_spec, snap, namespaces, sandbox.env()))
-        state.expect = scoring.expect_results(scenario.render(scenario.data.get("expect", []),
-                                                              context), state.outcome.answer)
+        _score_answer(job, settings, scenario, context, state, fake)
+    except ApiError as err:
+        state.error, state.api_error = str(err), {
+            "status": err.status, "retry_after": err.retry_after, "retryable": err.retryable}
     except (InfraError, ScenarioError) as err:
         state.error = str(err)
     except UserError as err:
@@ -111,14 +165,7 @@ def run_one(kube, job: Job, settings: Settings) -> dict:
         state.error = f"{type(err).__name__}: {err}"
         state.traceback = traceback.format_exc(limit=8)
     finally:
-        if fake:
-            fake.stop()
-            if settings.on_fake_api:
-                settings.on_fake_api(job, fake)
-        sandbox.cleanup()
-        state.timings.update(sandbox.timings)
-        if not settings.keep_workdirs:
-            shutil.rmtree(workdir, ignore_errors=True)
+        _cleanup(kube, sandbox, scenario, state, fake, settings, job, workdir, private)
     record = _record(job, settings, sandbox, state, time.monotonic() - start, fake)
     records.write(settings.run_dir, record)
     return record
@@ -133,7 +180,12 @@ class _State:
     checks: list = field(default_factory=list)
     safeguards: list = field(default_factory=list)
     expect: list = field(default_factory=list)
+    judge: dict | None = None
+    grant: object = None
+    guard: GuardPolicy | None = None
+    scripts: list = field(default_factory=list)
     error: str | None = None
+    api_error: dict | None = None
     traceback: str | None = None
 
 
@@ -145,9 +197,23 @@ def _phase(state: _State, name: str, fn):
         state.timings[name] = round(time.monotonic() - start, 3)
 
 
-def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict) -> None:
-    """Apply a stage's manifests, then wait until its `wait` checks hold (else InfraError)."""
+def _run_agent(job: Job, ctx: AgentContext, state: _State) -> AgentOutcome:
+    """The agent's outcome; on an infrastructure or API error, what it used so far is kept
+    (tokens and cost count towards the budgets) before the error goes on."""
+    try:
+        return agents.get(job.agent)().run(ctx)
+    except InfraError as err:
+        if isinstance(getattr(err, "outcome", None), AgentOutcome):
+            state.outcome = err.outcome
+        raise
+
+
+def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict, state: _State) -> None:
+    """Apply a stage's manifests, run its scripts, then wait until its `wait` checks hold
+    (else InfraError)."""
     sandbox.apply(scenario.manifests(stage, context))
+    for script in scenario.scripts(stage):
+        _script(kube, sandbox, scenario, script, stage, state, check=True)
     waits = scenario.render(scenario.data[stage].get("wait", []), context)
     if not waits:
         return
@@ -158,59 +224,143 @@ def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict) -> None:
         raise InfraError(f"{what}: {missed[0]['check']}: {missed[0]['detail']}")
 
 
+def _script(kube, sandbox, scenario, script: dict, stage: str, state: _State,
+            check: bool) -> None:
+    """A scenario script, run from the scenario folder with the harness's own identity
+    (it builds or tears down the world) and NS, PREFIX, NS_<NAME> set."""
+    env = base_env(kube.shell_env(), sandbox.env(), scenario.dir)
+    log: list = []
+    entry = Shell(env, scenario.dir, log, timeout=script["timeout"]).run(
+        f"bash {script['path']}", source=stage)
+    state.scripts.append({"stage": stage, "script": script["path"],
+                          "exit_code": entry["exit_code"], "seconds": entry["seconds"],
+                          "output": entry["output"][-2000:]})
+    if check and entry["exit_code"] != 0:
+        raise InfraError(f"{stage} script {script['path']} exited {entry['exit_code']}: "
+                         f"{' '.join(entry['output'].split())[-300:]}")
+
+
+def _score_answer(job, settings, scenario, context, state: _State, fake) -> None:
+    answer = state.outcome.answer
+    state.expect = scoring.expect_results(scenario.render(scenario.data.get("expect", []),
+                                                          context), answer)
+    state.expect += scoring.expect_not_results(
+        scenario.render(scenario.data.get("expect_not", []), context), answer)
+    if not scenario.judged:
+        return
+    if any(r["status"] != "pass" for r in state.expect):
+        state.judge = {"verdict": "skipped", "why": "the keyword pre-check already failed"}
+    elif job.agent not in agents.CLAUDE:
+        state.judge = {"verdict": "skipped", "why": f"control run ({job.agent})"}
+    elif not (settings.judge_model or fake):
+        state.judge = {"verdict": "skipped", "why": "no --judge-model"}
+    else:
+        state.judge = _phase(state, "judge", lambda: judge.grade(
+            settings.judge_model or settings.model, ctx_prompt(scenario, context),
+            scenario.reference_answer(context), scenario.data.get("judge", {}).get("rubric"),
+            answer, base_url=fake.url if fake else None))
+
+
+def ctx_prompt(scenario, context) -> str:
+    return "\n\n".join(scenario.render(scenario.prompts, context))
+
+
+def _cleanup(kube, sandbox, scenario, state, fake, settings, job, workdir, private) -> None:
+    for script in scenario.scripts("cleanup"):
+        try:
+            _script(kube, sandbox, scenario, script, "cleanup", state, check=False)
+        except Exception as err:  # cleanup must not hide the result
+            state.scripts.append({"stage": "cleanup", "script": script["path"],
+                                  "error": str(err)})
+    if fake:
+        fake.stop()
+        if settings.on_fake_api:
+            settings.on_fake_api(job, fake)
+    sandbox.cleanup()
+    state.timings.update(sandbox.timings)
+    if not settings.keep_workdirs:
+        shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(private, ignore_errors=True)
+
+
 def _fake_api(scenario, settings: Settings):
-    from harness.evals.fake_api import FakeAnthropicAPI, load_script
+    from harness.evals.fake_api import FakeAnthropicAPI, load_scripted
     if not scenario.scripted_file.is_file():
         raise InfraError(f"{scenario.id} has no scripted.yaml to play on the fake API")
-    fake = FakeAnthropicAPI(load_script(scenario.scripted_file))
+    script = load_scripted(scenario.scripted_file)
+    fake = FakeAnthropicAPI(script["steps"], judge=script["judge"])
     fake.start()
     return fake
 
 
-def _agent_context(kube, job, settings, sandbox, workdir, context, state, fake) -> AgentContext:
+def _agent_context(kube, job, settings, sandbox, workdir, private, context, state, fake,
+                   budget_left) -> AgentContext:
     scenario = job.scenario
-    env = base_env(kube.shell_env(), sandbox.env(), workdir)
+    kubeconfig = state.grant.kubeconfig if state.grant else None
+    env = base_env(kube.shell_env(kubeconfig), sandbox.env(), workdir)
     shell = Shell(env, workdir, state.transcript)
+    prompts = scenario.render(scenario.prompts, context)
+    per_run = [b for b in (settings.max_budget_usd, scenario.budgets.get("cost_usd"),
+                           budget_left) if b is not None]
+    state.guard = GuardPolicy(settings.guard)
     return AgentContext(
-        scenario=scenario, prompt=scenario.render(scenario.data["prompt"], context),
-        sandbox=sandbox, kube=kube, shell=shell, workdir=workdir, skills=job.skills,
-        model=settings.model, budgets=scenario.budgets,
-        render=lambda text: scenario.render(text, context),
+        scenario=scenario, prompt=prompts[0], followups=prompts[1:], sandbox=sandbox,
+        kube=kube, shell=shell, workdir=workdir, skills=job.skills, model=settings.model,
+        budgets=scenario.budgets, render=lambda text: scenario.render(text, context),
         base_url=fake.url if fake else None, transcript_file=settings.transcript,
-        skills_source=settings.skills_dir, guard=settings.guard)
+        skills_source=settings.skills_dir, instructions=settings.instructions,
+        guard=state.guard, private_dir=private, max_budget_usd=min(per_run) if per_run else None,
+        thinking_budget=settings.thinking_budget)
 
 
 def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall: float,
             fake) -> dict:
     out = state.outcome
-    status, reason = scoring.score(state.checks, state.safeguards, state.expect, state.error,
-                                   out.budget_exceeded)
+    judged = judge.as_result(state.judge)
+    status, reason = scoring.score(state.checks, state.safeguards, state.expect + judged,
+                                   state.error, out.budget_exceeded)
     s = job.scenario
-    scripted = bool(fake)
+    model_agent = job.agent in agents.CLAUDE
     return {
         "schema_version": records.SCHEMA_VERSION, "run_id": settings.run_id,
         "scenario": {"id": s.id, "title": s.title, "area": s.area, "difficulty": s.difficulty,
                      "tags": s.tags, "path": str(s.dir)},
-        "agent": job.agent, "model": settings.model if job.agent in agents.CLAUDE else None,
-        "skills": "on" if job.skills else "off", "repeat": job.repeat,
-        "scripted": scripted,
+        "agent": job.agent, "model": settings.model if model_agent else None,
+        "skills": "on" if job.skills else "off", "repeat": job.repeat, "epoch": job.repeat,
+        "order": job.order, "scripted": bool(fake),
         "scripted_note": "scripted turns from a local fake Anthropic API, not a model's "
-                         "result" if scripted else None,
+                         "result" if fake else None,
         "status": status, "reason": reason, "started_at": state.started,
         "wall_seconds": round(wall, 2), "timings": state.timings,
         "isolation_overhead_seconds": round(state.timings.get("namespace_setup", 0)
                                             + state.timings.get("cleanup", 0), 3),
         "checks": state.checks, "safeguards": state.safeguards, "expect": state.expect,
-        "guard": settings.guard,
-        "guard_review": guard_review.review(state.transcript) if settings.guard != "off"
-        else [],
+        "judge": state.judge, "scripts": state.scripts,
+        "guard_review": guard_review.review(state.transcript),
+        "guard": {"mode": settings.guard,
+                  "verdicts": state.guard.verdicts if state.guard else []},
+        "permission_denials": out.permission_denials,
         "answer": out.answer, "transcript": state.transcript,
         "commands": sum(1 for e in state.transcript if e.get("type") == "command"),
-        "tokens": {"input": out.tokens_in, "output": out.tokens_out},
-        "turns": out.turns, "cost_usd": out.cost_usd,
-        "budgets": s.budgets, "budget_exceeded": out.budget_exceeded,
-        "skills_offered": out.skills_offered, "skills_loaded": out.skills_loaded,
-        "api_requests": len(fake.requests) if fake else None,
+        "tokens": out.tokens.as_dict(), "turns": out.turns,
+        "cost_usd": out.cost_usd, "reported_cost_usd": out.reported_cost_usd,
+        "price_table": pricing.AS_OF if model_agent else None,
+        "stop": out.stop, "budgets": s.budgets, "budget_exceeded": out.budget_exceeded,
+        "instructions": _instructions(settings, out) if model_agent else None,
+        "skills_discovered": out.skills_discovered, "skills_offered": out.skills_offered,
+        "skills_loaded": out.skills_loaded,
+        "skill_triggers": scoring.skill_triggers(s.expected_skills, s.forbidden_skills,
+                                                 out.skills_loaded, job.skills)
+        if model_agent else None,
+        "api_requests": out.api_requests if model_agent else None,
+        "access": state.grant.describe() if state.grant else None,
         "sandbox": sandbox.describe(), "cleanup_error": getattr(sandbox, "cleanup_error", None),
-        "error": state.error, "traceback": state.traceback,
+        "error": state.error, "api_error": state.api_error, "traceback": state.traceback,
     }
+
+
+def _instructions(settings: Settings, out: AgentOutcome) -> dict:
+    given = out.instructions or {}
+    refs = instructions.store(settings.run_dir, given.get("system"), given.get("tools") or [])
+    return {"mode": given.get("mode", settings.instructions), "params": given.get("params"),
+            **refs}

@@ -26,6 +26,7 @@ class Sandbox:
         self.namespace_specs = scenario.namespaces
         self.namespaces = {n["name"]: f"{n['name']}-{self.token}" for n in self.namespace_specs}
         self.cluster_kinds: set[str] = set()
+        self.cluster_objects: dict[str, set[str]] = {}   # "plural.group" -> names applied
         self.timings = {"namespace_setup": 0.0, "cleanup": 0.0}
 
     @property
@@ -71,6 +72,9 @@ class Sandbox:
             else:
                 group = api.split("/")[0] if "/" in api else ""
                 self.cluster_kinds.add(f"{kind.lower()}.{group}".rstrip("."))
+                res = self.kube.resource(kind, api)
+                key = f"{res.plural if res else kind.lower()}.{group}".rstrip(".")
+                self.cluster_objects.setdefault(key, set()).add(obj["metadata"]["name"])
             prepared.append(obj)
         self.kube.apply(prepared)
 

@@ -71,6 +71,46 @@ class Scenario:
         return self.dir / "solution"
 
     @property
+    def prompts(self) -> list[str]:
+        """The user's messages: one, or a conversation (each sent after the last answer)."""
+        prompt = self.data["prompt"]
+        return [prompt] if isinstance(prompt, str) else list(prompt)
+
+    @property
+    def access(self) -> dict:
+        return dict(self.data.get("access", {}))
+
+    @property
+    def expected_skills(self) -> list[str]:
+        return list(self.data.get("expected_skills", []))
+
+    @property
+    def forbidden_skills(self) -> list[str]:
+        return list(self.data.get("forbidden_skills", []))
+
+    @property
+    def unsupported(self) -> str | None:
+        return self.data.get("unsupported")
+
+    @property
+    def judged(self) -> bool:
+        """A judge grades the answer: asked for, or a diagnosis-only scenario (no checks)."""
+        return "judge" in self.data or (not self.data["checks"]
+                                        and (self.solution_dir / "answer.md").is_file())
+
+    def reference_answer(self, context: dict) -> str:
+        path = self.solution_dir / "answer.md"
+        return render_text(path.read_text(encoding="utf-8"), context, path) \
+            if path.is_file() else ""
+
+    def scripts(self, stage: str) -> list[dict]:
+        """[{path, timeout}] of a stage (setup, fault or cleanup), paths beside scenario.yaml."""
+        items = (self.data.get(stage) or {}).get("scripts", [])
+        return [{"path": str(self.dir / (i if isinstance(i, str) else i["path"])),
+                 "timeout": 300 if isinstance(i, str) else i.get("timeout", 300)}
+                for i in items]
+
+    @property
     def scripted_file(self) -> Path:
         """Scripted turns the fake Anthropic API plays for this scenario (tests, demos)."""
         return self.dir / "scripted.yaml"
@@ -178,6 +218,17 @@ def _check_layout(data: dict, path: Path) -> None:
             if not (folder / rel).is_file():
                 raise ScenarioError(path, f"{stage}.manifests[{i}]",
                                     f"file {rel} not found beside scenario.yaml")
+    for stage in ("setup", "fault", "cleanup"):
+        for i, item in enumerate((data.get(stage) or {}).get("scripts", [])):
+            rel = item if isinstance(item, str) else item["path"]
+            if not (folder / rel).is_file():
+                raise ScenarioError(path, f"{stage}.scripts[{i}]",
+                                    f"file {rel} not found beside scenario.yaml")
+    if not data["checks"] and not (data.get("expect") or data.get("judge")
+                                   or (folder / "solution" / "answer.md").is_file()):
+        raise ScenarioError(path, "checks", "is empty, and nothing grades the answer instead "
+                                            "(add checks, or expect points or a judge rubric "
+                                            "with solution/answer.md)")
 
 
 def _most_specific(err):

@@ -40,10 +40,15 @@ def clip(text: str, limit: int = MAX_OUTPUT) -> str:
 class Shell:
     def __init__(self, env: dict[str, str], cwd: Path, transcript: list, timeout: float = 90):
         self.env, self.cwd, self.transcript, self.timeout = env, Path(cwd), transcript, timeout
+        self.started = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds since the shell was made (the agent's start): each timeline entry's `t`."""
+        return round(time.monotonic() - self.started, 3)
 
     def run(self, command: str, source: str = "agent", timeout: float | None = None) -> dict:
         """Run `bash -c command`; returns and records {command, exit_code, output, seconds}."""
-        start = time.monotonic()
+        start, t = time.monotonic(), self.elapsed()
         try:
             proc = subprocess.run(["bash", "-c", command], cwd=self.cwd, env=self.env,
                                   capture_output=True, text=True,
@@ -54,13 +59,13 @@ class Shell:
             output = f"{_text(err.stdout)}{_text(err.stderr)}\n[timed out after " \
                      f"{timeout or self.timeout:.0f}s]"
         entry = {"type": "command", "source": source, "command": command, "exit_code": code,
-                 "output": clip(output), "seconds": round(time.monotonic() - start, 3)}
+                 "output": clip(output), "seconds": round(time.monotonic() - start, 3), "t": t}
         self.transcript.append(entry)
         return entry
 
     def note(self, kind: str, **fields) -> None:
         """Record something that is not a command (assistant text, a skill load, ...)."""
-        self.transcript.append({"type": kind, **fields})
+        self.transcript.append({"type": kind, "t": self.elapsed(), **fields})
 
 
 def _text(value) -> str:

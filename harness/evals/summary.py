@@ -4,13 +4,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from harness.evals import records, scoring
+from harness.evals import records, scoring, stats
+from harness.evals.usage import from_record
 
 
-def summarize(recs: list[dict], run_id: str | None = None) -> dict:
+def summarize(recs: list[dict], run_id: str | None = None, manifest: dict | None = None) -> dict:
     counts = {s: sum(1 for r in recs if r["status"] == s) for s in scoring.STATUSES}
     resolved = [r for r in recs if r["status"] == "pass"]
-    tokens = sum(r["tokens"]["input"] + r["tokens"]["output"] for r in recs)
+    tokens = sum(from_record(r["tokens"]).total for r in recs)
     costs = [r["cost_usd"] for r in recs if r.get("cost_usd") is not None]
     overheads = [r["isolation_overhead_seconds"] for r in recs]
     return {
@@ -32,11 +33,28 @@ def summarize(recs: list[dict], run_id: str | None = None) -> dict:
         "isolation_overhead_mean_seconds": round(sum(overheads) / len(overheads), 3)
         if overheads else None,
         "validation": validation(recs),
+        "comparison": stats.compare(recs),
+        "skill_triggers": trigger_summary(recs),
+        "manifest": manifest,
         "results": [{"scenario": r["scenario"]["id"], "area": r["scenario"]["area"],
                      "agent": r["agent"], "skills": r["skills"], "repeat": r["repeat"],
                      "status": r["status"], "reason": r["reason"],
                      "file": f"scenarios/{records.file_name(r)}"} for r in recs],
     }
+
+
+def trigger_summary(recs: list[dict]) -> dict | None:
+    """Mean precision and recall of skill loads over runs whose scenario declares
+    expected_skills / forbidden_skills (skills-on runs of model agents)."""
+    scored = [r["skill_triggers"] for r in recs if r.get("skill_triggers")]
+    if not scored:
+        return None
+    precision = [t["precision"] for t in scored if t["precision"] is not None]
+    recall = [t["recall"] for t in scored if t["recall"] is not None]
+    return {"runs": len(scored),
+            "precision": round(sum(precision) / len(precision), 4) if precision else None,
+            "recall": round(sum(recall) / len(recall), 4) if recall else None,
+            "forbidden_loaded": sum(len(t["forbidden_loaded"]) for t in scored)}
 
 
 def arm(record: dict) -> str:

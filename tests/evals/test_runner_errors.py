@@ -66,21 +66,34 @@ def test_default_agent_without_a_key_is_the_reference_and_says_so(monkeypatch):
     assert agent == "claude-code" and "ANTHROPIC_API_KEY is set" in note
 
 
-def test_scripted_needs_a_claude_backend(monkeypatch):
+def _args(*argv: str):
+    from harness.cli import build_parser
+    return build_parser().parse_args(["eval", *argv])
+
+
+def test_scripted_needs_a_claude_backend():
     from harness.evals import cli
-    args = type("A", (), {"agent": "reference", "model": "m", "skills": "on",
-                          "scripted": True, "validate": False, "transcript": None,
-                          "repeat": 1})()
     with pytest.raises(UserError, match="--scripted plays turns for a Claude backend"):
-        cli._plan(args, scenario.discover(pattern="kueue"))
+        cli._plan(_args("--agent", "reference", "--scripted"), scenario.discover(pattern="kueue"))
 
 
-def test_plan_runs_both_arms_and_repeats():
+def test_plan_pairs_both_arms_per_epoch_in_a_seeded_random_order():
     from harness.evals import cli
-    args = type("A", (), {"agent": "messages", "model": "m", "skills": "both",
-                          "scripted": True, "validate": False, "transcript": None,
-                          "repeat": 2})()
-    jobs, note = cli._plan(args, scenario.discover(pattern="missing-local-queue"))
-    assert [(j.skills, j.repeat) for j in jobs] == [(True, 1), (True, 2), (False, 1),
-                                                    (False, 2)]
-    assert "SCRIPTED" in note
+    args = _args("--agent", "messages", "--skills", "both", "--scripted", "--epochs", "2",
+                 "--seed", "11")
+    jobs, note, manifest = cli._plan(args, scenario.discover(pattern="missing-local-queue"))
+    assert sorted((j.skills, j.repeat) for j in jobs) == [(False, 1), (False, 2), (True, 1),
+                                                          (True, 2)]
+    # each (scenario, epoch) pair runs back to back, arms in either order
+    assert [j.repeat for j in jobs][::2] == [j.repeat for j in jobs][1::2]
+    again, _, _ = cli._plan(args, scenario.discover(pattern="missing-local-queue"))
+    assert [(j.skills, j.repeat) for j in again] == [(j.skills, j.repeat) for j in jobs]
+    assert "SCRIPTED" in note and "seed 11" in note
+    assert manifest["seed"] == 11 and manifest["epochs"] == 2 and manifest["arms"] == ["on", "off"]
+
+
+def test_model_agents_default_to_five_epochs_and_a_recorded_seed():
+    from harness.evals import cli
+    jobs, _, manifest = cli._plan(_args("--agent", "messages", "--scripted"),
+                                  scenario.discover(pattern="missing-local-queue"))
+    assert len(jobs) == 5 and manifest["epochs"] == 5 and isinstance(manifest["seed"], int)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# USD per million tokens (input, output) by model family: an estimate for reports only.
-PRICES = {"opus": (15.0, 75.0), "sonnet": (3.0, 15.0), "haiku": (1.0, 5.0)}
+from harness.evals import pricing
+from harness.evals.usage import Tokens
+
 DEFAULT_MODEL = "claude-sonnet-5-5"
 
 
@@ -24,28 +25,42 @@ class AgentContext:
     base_url: str | None = None     # a fake Anthropic API (scripted runs)
     transcript_file: Path | None = None
     skills_source: Path | None = None   # built skill bundles to offer (None: repo's skills/)
-    guard: str = "review"               # off | review | enforce (harness.safety.enforce)
+    followups: list = field(default_factory=list)   # later user turns of a multi-turn prompt
+    instructions: str = "preamble"                  # harness.evals.instructions.MODES
+    guard: object = None            # harness.evals.guard.GuardPolicy (observe or enforce)
+    private_dir: Path | None = None  # harness-only files (launcher, kubeconfig), not cwd
+    max_budget_usd: float | None = None
+    thinking_budget: int | None = None
 
 
 @dataclass
 class AgentOutcome:
     answer: str = ""
     turns: int = 0
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cost_usd: float | None = None
+    tokens: Tokens = field(default_factory=Tokens)
+    cost_usd: float | None = None          # from harness.evals.pricing (one table)
+    reported_cost_usd: float | None = None  # what the client itself reported, if any
     budget_exceeded: str | None = None
+    stop: str | None = None                # why the agent stopped: end_turn, max_turns, ...
+    skills_discovered: list[str] = field(default_factory=list)
     skills_offered: list[str] = field(default_factory=list)
     skills_loaded: list[str] = field(default_factory=list)
+    permission_denials: list[dict] = field(default_factory=list)
+    instructions: dict = field(default_factory=dict)   # {mode, system, tools} as sent
+    api_requests: int | None = None
+    session_id: str | None = None
 
+    @property
+    def tokens_in(self) -> int:
+        return self.tokens.prompt
 
-def estimate_cost(model: str, tokens_in: int, tokens_out: int) -> float | None:
-    """USD estimate from the family's list price; None for unknown models.
+    @property
+    def tokens_out(self) -> int:
+        return self.tokens.output
 
-    >>> estimate_cost("claude-sonnet-4-5", 1_000_000, 0)
-    3.0
-    """
-    for family, (p_in, p_out) in PRICES.items():
-        if family in (model or ""):
-            return round(tokens_in / 1e6 * p_in + tokens_out / 1e6 * p_out, 6)
-    return None
+    def price(self, model: str, largest_prompt: int = 0) -> None:
+        self.cost_usd = pricing.cost(model, self.tokens, largest_prompt)
+
+    def loaded(self, name: str) -> None:
+        if name and name not in self.skills_loaded:
+            self.skills_loaded.append(name)

@@ -1,140 +1,283 @@
 """`claude-code`: the Claude Agent SDK driving the Claude Code CLI in a throwaway project.
 
-Skills on: the built bundles go to <project>/.claude/skills/ and setting_sources=["project"]
-lets Claude Code offer them through its Skill tool. Skills off: setting_sources=[] (nothing
-offered). Permissions are explicit (allowed_tools), HOME and CLAUDE_CONFIG_DIR are private
-to the run so the user's ~/.claude is never read or written. Every Bash call and its
-result is recorded from the SDK's message stream.
+Faithful to how people use it: Claude Code's own system prompt (the `claude_code` preset)
+plus the shared Kubernetes preamble (harness.evals.instructions), the same for both arms.
+Skills on: the built bundles go to <project>/.claude/skills/ and the SDK's `skills="all"`
+offers them through the Skill tool; skills off: `skills=[]` and no Skill tool. The CLI runs
+with an explicit environment and CLAUDE_CODE_SUBPROCESS_ENV_SCRUB (claude_env), HOME and
+CLAUDE_CONFIG_DIR private to the run, kubectl pointed at the run's own ServiceAccount.
+
+Running out of turns, tokens, dollars or time is the agent's outcome (a `fail` after the
+checks run), not an error: whatever was used is kept. Only API errors (by HTTP status) and
+infrastructure problems raise.
 """
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 
 from harness.errors import UserError
+from harness.evals import instructions
+from harness.evals.agents import claude_env, claude_session
 from harness.evals.agents import skills as skill_files
-from harness.evals.agents.base import AgentContext, AgentOutcome, estimate_cost
-from harness.evals.errors import InfraError
+from harness.evals.agents.base import AgentContext, AgentOutcome
+from harness.evals.errors import ApiError, InfraError
 from harness.evals.shell import clip
+from harness.evals.usage import UsageMeter
 
 TOOLS = ["Bash", "Read", "Glob", "Grep"]
-# Keep the CLI on the API endpoint only, and fail fast instead of retrying.
-QUIET = {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_TELEMETRY": "1",
-         "DISABLE_ERROR_REPORTING": "1", "DISABLE_AUTOUPDATER": "1"}
+SKILL_FILE = re.compile(r"\.claude/skills/([A-Za-z0-9_.-]+)/SKILL\.md")
+CONTEXT_WORDS = ("prompt is too long", "context window", "context_length")
 
 
-def cli_env(ctx: AgentContext) -> dict[str, str]:
-    home = ctx.workdir / ".home"
-    (home / ".claude").mkdir(parents=True, exist_ok=True)
-    env = {**ctx.shell.env, **QUIET, "HOME": str(home),
-           "CLAUDE_CONFIG_DIR": str(home / ".claude")}
-    if ctx.base_url:
-        env.update({"ANTHROPIC_BASE_URL": ctx.base_url, "ANTHROPIC_API_KEY": "scripted",
-                    "CLAUDE_CODE_MAX_RETRIES": "0"})
-    else:
-        key = os.environ.get("ANTHROPIC_API_KEY")
-        if not key:
-            raise UserError("--agent claude-code needs ANTHROPIC_API_KEY (or --scripted to "
-                            "play the scenarios' scripted turns on a local fake API)")
-        env["ANTHROPIC_API_KEY"] = key
-        if os.environ.get("ANTHROPIC_BASE_URL"):
-            env["ANTHROPIC_BASE_URL"] = os.environ["ANTHROPIC_BASE_URL"]
-    return env
+class _OverTokens(Exception):
+    pass
 
 
 class ClaudeCodeAgent:
     name = "claude-code"
 
     def run(self, ctx: AgentContext) -> AgentOutcome:
-        try:
-            import claude_agent_sdk  # noqa: F401
-        except ImportError as err:
-            raise UserError("--agent claude-code needs the claude-agent-sdk package: "
-                            ".venv/bin/pip install 'claude-agent-sdk>=0.2.180'") from err
-        out = AgentOutcome()
+        _require_sdk()
+        problem = claude_env.sandbox_problem()
+        if problem:
+            raise UserError(problem)
+        out = AgentOutcome(instructions={"mode": ctx.instructions})
         if ctx.skills:
-            out.skills_offered = [s["name"] for s in
-                                  skill_files.install_into_project(ctx.workdir,
-                                                                   ctx.skills_source)]
-        env = cli_env(ctx)
+            skill_files.install_into_project(ctx.workdir, ctx.skills_source)
+        home = ctx.workdir / ".home"
+        env = claude_env.cli_env(ctx.shell.env, home, ctx.base_url)
+        launcher = claude_env.write_launcher(ctx.private_dir or ctx.workdir / ".launcher",
+                                             list(env))
+        stream = _Stream(ctx, out)
         try:
-            asyncio.run(asyncio.wait_for(self._session(ctx, env, out),
+            asyncio.run(asyncio.wait_for(self._session(ctx, env, str(launcher), stream),
                                          timeout=ctx.budgets["wall_time"]))
         except asyncio.TimeoutError:
             out.budget_exceeded = f"wall_time ({ctx.budgets['wall_time']}s)"
-        if out.cost_usd is None:
-            out.cost_usd = estimate_cost(ctx.model, out.tokens_in, out.tokens_out)
+            out.stop = "timeout"
+        except InfraError as err:  # API errors too: keep what the run used
+            _finish(ctx, out, stream, home)
+            err.outcome = out
+            raise
+        _finish(ctx, out, stream, home)
         return out
 
-    async def _session(self, ctx: AgentContext, env: dict, out: AgentOutcome) -> None:
-        from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKError, query
+    async def _session(self, ctx, env: dict, launcher: str, stream: "_Stream") -> None:
+        from claude_agent_sdk import ClaudeSDKClient, ClaudeSDKError, ResultError
         stderr: list[str] = []
-        hooks = None
-        if ctx.guard == "enforce":
-            from harness.safety.enforce import Enforcer, sdk_hooks
-            hooks = sdk_hooks(Enforcer(ctx.workdir, env, ctx.shell.transcript))
-        options = ClaudeAgentOptions(
-            cwd=str(ctx.workdir), env=env, model=ctx.model, max_turns=ctx.budgets["turns"],
-            tools=TOOLS + (["Skill"] if ctx.skills else []),
-            allowed_tools=TOOLS + (["Skill"] if ctx.skills else []),
-            setting_sources=["project"] if ctx.skills else [],
-            stderr=lambda line: stderr.append(line), hooks=hooks)
-        pending: dict[str, dict] = {}
+        options = self._options(ctx, env, launcher, stderr)
         try:
-            async for message in query(prompt=ctx.prompt, options=options):
-                self._record(ctx, message, pending, out)
+            async with ClaudeSDKClient(options=options) as client:
+                for prompt in [ctx.prompt, *ctx.followups]:
+                    await client.query(prompt)
+                    async for message in client.receive_response():
+                        stream.take(message)
+                    if stream.out.stop not in (None, "end_turn", "refusal", "pause_turn"):
+                        break  # a budget ran out: the conversation ends here
+        except _OverTokens:
+            stream.out.budget_exceeded = f"tokens ({ctx.budgets['tokens']})"
+            stream.out.stop = "max_tokens_budget"
+        except ResultError as err:  # the CLI exited after an error result
+            stream.result(err.data or {})
         except ClaudeSDKError as err:
             tail = " ".join(" ".join(stderr[-5:]).split())[-300:]
             raise InfraError(f"Claude Code failed: {err} {tail}".strip()) from err
 
-    def _record(self, ctx, message, pending: dict, out: AgentOutcome) -> None:
-        from claude_agent_sdk import (AssistantMessage, ResultMessage, TextBlock,
-                                      ToolResultBlock, ToolUseBlock, UserMessage)
-        if isinstance(message, AssistantMessage):
-            for block in message.content:
-                if isinstance(block, TextBlock) and block.text.strip():
-                    ctx.shell.note("assistant", text=block.text)
-                    out.answer = block.text
-                elif isinstance(block, ToolUseBlock):
-                    pending[block.id] = {"name": block.name, "input": block.input}
-        elif isinstance(message, UserMessage) and isinstance(message.content, list):
-            for block in message.content:
-                if isinstance(block, ToolResultBlock) and block.tool_use_id in pending:
-                    self._record_result(ctx, pending.pop(block.tool_use_id), block, out)
-        elif isinstance(message, ResultMessage):
-            usage = message.usage or {}
-            out.tokens_in = int(usage.get("input_tokens", 0)) + int(
-                usage.get("cache_read_input_tokens", 0) or 0) + int(
-                usage.get("cache_creation_input_tokens", 0) or 0)
-            out.tokens_out = int(usage.get("output_tokens", 0))
-            out.turns = message.num_turns
-            out.cost_usd = message.total_cost_usd
-            if message.result:
-                out.answer = message.result
-            if message.subtype == "error_max_turns":
-                out.budget_exceeded = f"turns ({ctx.budgets['turns']})"
-
     @staticmethod
-    def _record_result(ctx, call: dict, block, out: AgentOutcome) -> None:
-        content = block.content
-        if isinstance(content, list):
-            content = "\n".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
-        if call["name"] == "Skill":
-            name = str(call["input"].get("skill", ""))
-            ctx.shell.note("skill", name=name, found=not block.is_error)
-            if not block.is_error:
-                out.skills_loaded.append(name)
-        elif call["name"] == "Bash":
-            ctx.shell.transcript.append({
-                "type": "command", "source": "claude-code",
-                "command": str(call["input"].get("command", "")),
-                "exit_code": _exit_code(str(content or ""), bool(block.is_error)),
-                "output": clip(str(content or "")),
-                "seconds": None})
-        else:
-            ctx.shell.note("tool", name=call["name"], input=call["input"],
-                           is_error=bool(block.is_error))
+    def _options(ctx, env: dict, launcher: str, stderr: list):
+        from claude_agent_sdk import ClaudeAgentOptions
+        extra = {}
+        if ctx.guard is not None and ctx.guard.enforcing:
+            extra["hooks"] = ctx.guard.claude_hooks()
+        if ctx.thinking_budget:
+            extra["thinking"] = {"type": "enabled", "budget_tokens": int(ctx.thinking_budget)}
+        if ctx.max_budget_usd:
+            extra["max_budget_usd"] = float(ctx.max_budget_usd)
+        tools = TOOLS + (["Skill"] if ctx.skills else [])
+        return ClaudeAgentOptions(
+            cwd=str(ctx.workdir), env=env, cli_path=launcher, model=ctx.model,
+            max_turns=ctx.budgets["turns"], tools=tools, allowed_tools=list(TOOLS),
+            skills="all" if ctx.skills else [], setting_sources=["project"],
+            system_prompt=instructions.claude_code_system_prompt(ctx.instructions),
+            stderr=stderr.append, **extra)
+
+
+class _Stream:
+    """Turns the SDK's message stream into the run's timeline and outcome."""
+
+    def __init__(self, ctx: AgentContext, out: AgentOutcome):
+        self.ctx, self.out = ctx, out
+        self.meter = UsageMeter()
+        self.pending: dict[str, dict] = {}
+        self.last_stop: str | None = None
+
+    def now(self) -> float:
+        return self.ctx.shell.elapsed()
+
+    def take(self, message) -> None:
+        from claude_agent_sdk import AssistantMessage, ResultMessage, SystemMessage, UserMessage
+        if isinstance(message, SystemMessage) and message.subtype == "init":
+            self.out.skills_discovered = list(message.data.get("skills") or [])
+            self.out.session_id = message.data.get("session_id")
+        elif isinstance(message, AssistantMessage):
+            self._assistant(message)
+        elif isinstance(message, UserMessage) and isinstance(message.content, list):
+            self._tool_results(message.content)
+        elif isinstance(message, ResultMessage):
+            self.result(vars(message))
+
+    def _assistant(self, message) -> None:
+        from claude_agent_sdk import TextBlock, ThinkingBlock, ToolUseBlock
+        if message.parent_tool_use_id:
+            return
+        self.meter.record(message.message_id, message.usage)
+        self.last_stop = message.stop_reason or self.last_stop
+        for block in message.content:
+            if isinstance(block, TextBlock) and block.text.strip():
+                self.ctx.shell.note("assistant", text=block.text, message_id=message.message_id)
+                self.out.answer = block.text
+            elif isinstance(block, ThinkingBlock) and block.thinking.strip():
+                self.ctx.shell.note("thinking", text=clip(block.thinking, 4000),
+                                    message_id=message.message_id)
+            elif isinstance(block, ToolUseBlock):
+                self.pending[block.id] = {"name": block.name, "input": block.input,
+                                          "t": self.now(), "message_id": message.message_id}
+        if self.meter.total().total > self.ctx.budgets["tokens"]:
+            raise _OverTokens()
+
+    def _tool_results(self, blocks: list) -> None:
+        from claude_agent_sdk import ToolResultBlock
+        for block in blocks:
+            if isinstance(block, ToolResultBlock) and block.tool_use_id in self.pending:
+                call = self.pending.pop(block.tool_use_id)
+                _record_call(self, block.tool_use_id, call, _text(block.content),
+                             bool(block.is_error))
+
+    def result(self, data: dict) -> None:
+        """A ResultMessage (or a ResultError's payload): turns, cost, stop reason."""
+        out = self.out
+        out.turns += int(data.get("num_turns") or 0)
+        if data.get("total_cost_usd") is not None:
+            out.reported_cost_usd = round((out.reported_cost_usd or 0)
+                                          + float(data["total_cost_usd"]), 6)
+        out.permission_denials += list(data.get("permission_denials") or [])
+        out.session_id = data.get("session_id") or out.session_id
+        if data.get("result") and not data.get("is_error"):
+            out.answer = data["result"]
+        _stop(self, data)
+
+
+def _stop(stream: _Stream, data: dict) -> None:
+    out, budgets = stream.out, stream.ctx.budgets
+    subtype, text = data.get("subtype"), " ".join(data.get("errors") or []) + \
+        str(data.get("result") or "")
+    if subtype == "error_max_turns":
+        out.stop, out.budget_exceeded = "max_turns", f"turns ({budgets['turns']})"
+    elif subtype == "error_max_budget_usd":
+        out.stop = "max_budget_usd"
+        out.budget_exceeded = f"cost (${stream.ctx.max_budget_usd})"
+    elif any(word in text.lower() for word in CONTEXT_WORDS):
+        out.stop, out.budget_exceeded = "context_window", "context window"
+    elif data.get("api_error_status") or (data.get("is_error") and
+                                         data.get("terminal_reason") == "api_error"):
+        status = data.get("api_error_status")
+        raise ApiError(f"Anthropic API error {status or ''} via Claude Code: "
+                       f"{text.strip()[:300]}", status)
+    elif data.get("is_error"):
+        raise InfraError(f"Claude Code ended with {subtype}: {text.strip()[:300]}")
+    else:
+        out.stop = stream.last_stop if stream.last_stop in ("refusal", "pause_turn") \
+            else "end_turn"
+
+
+def _record_call(stream: _Stream, tool_use_id: str, call: dict, output: str,
+                 is_error: bool) -> None:
+    ctx, out = stream.ctx, stream.out
+    name, args, t = call["name"], call["input"] or {}, call["t"]
+    seconds = round(stream.now() - t, 3)
+    if name == "Bash":
+        command = str(args.get("command", ""))
+        entry = {"type": "command", "source": "claude-code", "command": command,
+                 "exit_code": _exit_code(output, is_error), "output": clip(output),
+                 "seconds": seconds, "t": t, "tool_use_id": tool_use_id}
+        verdict = _verdict(ctx, tool_use_id)
+        if verdict:
+            entry["guard"] = verdict
+        ctx.shell.transcript.append(entry)
+        _skill_reads(stream, command, t, "Bash", is_error)
+    elif name == "Skill":
+        skill = str(args.get("skill", ""))
+        ctx.shell.transcript.append({"type": "skill", "name": skill, "via": "Skill",
+                                     "found": not is_error, "t": t, "seconds": seconds})
+        if not is_error:
+            out.loaded(skill)
+    else:
+        ctx.shell.transcript.append({"type": "tool", "name": name, "input": args,
+                                     "output": clip(output, 4000), "is_error": is_error,
+                                     "t": t, "seconds": seconds, "tool_use_id": tool_use_id})
+        if name == "Read":
+            _skill_reads(stream, str(args.get("file_path", "")), t, "Read", is_error)
+
+
+def _skill_reads(stream: _Stream, text: str, t: float, via: str, is_error: bool) -> None:
+    """A SKILL.md read with Read (or cat in Bash) loads that skill as surely as Skill does."""
+    for name in dict.fromkeys(SKILL_FILE.findall(text)):
+        stream.ctx.shell.transcript.append({"type": "skill", "name": name, "via": via,
+                                            "found": not is_error, "t": t, "seconds": 0})
+        if not is_error:
+            stream.out.loaded(name)
+
+
+def _verdict(ctx, tool_use_id: str) -> dict | None:
+    if ctx.guard is None or not ctx.guard.enforcing:
+        return None
+    found = next((v for v in ctx.guard.verdicts if v["tool_use_id"] == tool_use_id), None)
+    return {k: found[k] for k in ("class", "decision", "reasons", "blocked")} if found else None
+
+
+def _finish(ctx, out: AgentOutcome, stream: _Stream, home) -> None:
+    """Fill in what Claude Code's own session log knows best: the exact system prompt and
+    tools, the skills it listed, each message's final token counts."""
+    log = claude_session.read(claude_session.find(home / ".claude", out.session_id))
+    out.instructions.update(system=log.system, tools=log.tools,
+                            params={k: log.request_params.get(k) for k in
+                                    ("max_tokens", "thinking", "betas")
+                                    if k in log.request_params})
+    out.skills_offered = log.skills_listed or (
+        [s["name"] for s in skill_files.offered(ctx.workdir)] if ctx.skills else [])
+    meter = log.meter if len(log.meter) else stream.meter
+    out.tokens = meter.total()
+    out.api_requests = log.api_requests or len(meter)
+    _attach_tokens(ctx.shell.transcript, meter, stream.meter)
+    out.price(ctx.model, meter.largest_prompt)
+
+
+def _attach_tokens(transcript: list, meter: UsageMeter, live: UsageMeter) -> None:
+    """Each API message's tokens on the first timeline entry it produced."""
+    seen = set()
+    for entry in transcript:
+        message_id = entry.get("message_id")
+        if entry.get("type") in ("assistant", "thinking") and message_id \
+                and message_id not in seen:
+            seen.add(message_id)
+            tokens = meter.get(message_id) or live.get(message_id)
+            if tokens:
+                entry["tokens"] = tokens.as_dict()
+
+
+def _text(content) -> str:
+    if isinstance(content, list):
+        return "\n".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
+    return str(content or "")
+
+
+def _require_sdk() -> None:
+    try:
+        import claude_agent_sdk  # noqa: F401
+    except ImportError as err:
+        raise UserError("--agent claude-code needs the claude-agent-sdk package: "
+                        ".venv/bin/pip install 'claude-agent-sdk>=0.2.189'") from err
 
 
 def _exit_code(output: str, is_error: bool) -> int:

@@ -42,6 +42,16 @@ def install_into_project(project: Path, skills_dir: Path | None = None) -> list[
     return offered
 
 
+def offered(project: Path) -> list[dict]:
+    """The bundles installed in a project: [{name, description}]."""
+    found = []
+    for skill_md in sorted((Path(project) / ".claude" / "skills").glob("*/SKILL.md")):
+        meta, _ = split_skill_md(skill_md.read_text(encoding="utf-8"))
+        found.append({"name": meta.get("name", skill_md.parent.name),
+                      "description": " ".join(str(meta.get("description", "")).split())})
+    return found
+
+
 def skill_body(project: Path, name: str) -> str | None:
     path = Path(project) / ".claude" / "skills" / name / "SKILL.md"
     if not path.is_file():

@@ -1,0 +1,43 @@
+"""`k8s-skills export --format inspect RUN`: a run's records as inspect_ai eval logs."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from harness.errors import UserError
+from harness.evals import records
+
+
+def register(groups) -> None:
+    p = groups.add_parser(
+        "export", help="write a run's records in another tool's format (inspect_ai)",
+        description="Convert a run folder's records into inspect_ai eval logs: one log per "
+                    "agent, model and skills arm, one sample per scenario, one epoch per run, "
+                    "with scores and metadata (arm, skills loaded, tokens, cost). Open them "
+                    "with `inspect view --log-dir DIR`.")
+    p.add_argument("run", type=Path, nargs="?",
+                   help="a run folder or RUN_ID under --results (default: the newest)")
+    p.add_argument("--format", choices=("inspect",), default="inspect")
+    p.add_argument("--out", type=Path, help="where to write (default: RUN/inspect/)")
+    p.add_argument("--results", type=Path, default=records.RESULTS_DIR)
+    p.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args) -> int:
+    run = args.run
+    if run is None:
+        run = records.newest_run(args.results)
+    elif not run.is_dir() and (args.results / run).is_dir():
+        run = args.results / run
+    if run is None or not (Path(run) / "scenarios").is_dir():
+        raise UserError(f"{run}: not a run folder (no scenarios/ inside)")
+    from harness.evals import export_inspect
+    try:
+        written = export_inspect.export(Path(run), args.out or Path(run) / "inspect")
+    except ValueError as err:
+        raise UserError(str(err)) from err
+    for path in written:
+        print(path)
+    print(f"{len(written)} inspect_ai logs; view them with `inspect view --log-dir "
+          f"{(args.out or Path(run) / 'inspect')}`", file=sys.stderr)
+    return 0
