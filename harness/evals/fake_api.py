@@ -220,7 +220,8 @@ def _usage(body: dict, content: list[dict]) -> dict:
     prompt = max(1, len(json.dumps([body.get("system"), body.get("tools"), messages])) // 4)
     out = {"input_tokens": prompt, "output_tokens": max(1, len(json.dumps(content)) // 4),
            "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
-    if "cache_control" in json.dumps([body.get("cache_control"), body.get("system"), messages]):
+    if body.get("cache_control") or "cache_control" in json.dumps([body.get("system"),
+                                                                    messages]):
         last = max(1, len(json.dumps(messages[-1:])) // 4)
         out.update(input_tokens=min(prompt, 8), cache_creation_input_tokens=last,
                    cache_read_input_tokens=max(0, prompt - last - 8))

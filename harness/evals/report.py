@@ -11,7 +11,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from harness.evals import records
+from harness.evals.report_runs import CONTROL_NOTES, runs_section
 from harness.evals.summary import arm, junit_xml, summarize
+from harness.evals.usage import from_record
 
 COLORS = {"pass": "#2e7d32", "fail": "#c62828", "error": "#ef6c00"}
 ARM_COLORS = ["#1565c0", "#8e24aa", "#00897b", "#6d4c41", "#546e7a", "#f9a825"]
@@ -51,7 +53,11 @@ def render_html(recs: list[dict], summary: dict) -> str:
         parts.append("<p class='banner'>SCRIPTED: some runs replayed scripted turns from a "
                      "local fake Anthropic API. They test the harness's code paths and are "
                      "not a model's result.</p>")
+    for agent in sorted({r["agent"] for r in recs} & {"reference", "none", "replay"}):
+        parts.append(f"<p class='banner'>{html.escape(CONTROL_NOTES[agent])}</p>")
     parts.append(_cards(summary))
+    for comparison in summary.get("comparison") or []:
+        parts.append(_comparison(comparison))
     if summary.get("validation"):
         parts.append(_validation(summary["validation"]))
     parts.append("<div class='charts'>")
@@ -60,7 +66,7 @@ def render_html(recs: list[dict], summary: dict) -> str:
     parts.append(_grouped("Skills on vs off: pass rate by area", recs))
     parts.append(_per_resolved(recs))
     parts.append("</div>")
-    parts.append(_table(recs))
+    parts.append(runs_section(recs))
     parts.append("</body></html>\n")
     return "".join(parts)
 
@@ -73,7 +79,66 @@ gap:24px;margin:18px 0}table{border-collapse:collapse;width:100%}td,th{border-bo
 solid #eee;padding:4px 6px;text-align:left;vertical-align:top}.pass{color:#2e7d32}
 .fail{color:#c62828}.error{color:#ef6c00}.ok{color:#2e7d32}.broken{color:#c62828}
 pre{white-space:pre-wrap;background:#f7f7f7;padding:6px;max-height:300px;overflow:auto}
-svg text{font:12px system-ui,sans-serif}"""
+svg text{font:12px system-ui,sans-serif}.arms{display:flex;gap:12px;align-items:flex-start}
+.arm{flex:1;min-width:0;border:1px solid #eee;border-radius:6px;padding:6px}
+.scenario{margin:14px 0;border-top:2px solid #ddd}.timeline td{font-size:12px}
+.timeline pre{max-height:180px}.step.assistant td{background:#f3f8ff}.step.skill td{background:#f6fff3}
+.guard{border-radius:3px;padding:0 4px;background:#eee}.guard.ask,.guard.deny{background:#ffe0e0}
+.facts th{width:110px;color:#555}.hint{color:#777}.say{white-space:pre-wrap}
+.cmp td,.cmp th{text-align:right}.cmp td:first-child,.cmp th:first-child{text-align:left}"""
+
+
+def _comparison(c: dict) -> str:
+    """Skills on vs off for one agent and model: the headline with its interval, the
+    paired tests, pass@k / pass^k, ratios, and the per-scenario rates."""
+    on, off = c["arms"]["on"], c["arms"]["off"]
+    scripted = " (SCRIPTED)" if c["scripted"] else ""
+    head = (f"<h2>Skills on vs off: {html.escape(c['agent'])} {html.escape(str(c['model']))}"
+            f"{scripted}</h2>")
+    if c["mean_difference"] is None:
+        return head + "<p>No scenario has scored runs in both arms yet.</p>"
+    low, high = c["ci95"]
+    lines = [f"<p><b>{c['mean_difference']:+.1%}</b> mean paired difference in pass rate over "
+             f"{c['scenarios_paired']} scenarios (95% CI {low:+.1%} .. {high:+.1%}, bootstrap "
+             f"of {c['bootstrap']['resamples']:,} resamples of scenarios). Pass rate "
+             f"{_rate(on['pass_rate'])} with skills, {_rate(off['pass_rate'])} without "
+             f"({on['scored']} and {off['scored']} scored runs; errors left out: "
+             f"{on['errors']} and {off['errors']}).</p>",
+             f"<p>McNemar exact p = {c['mcnemar']['p_value']:.3g} ({c['mcnemar']['on_only']} "
+             f"runs pass only with skills, {c['mcnemar']['off_only']} only without, of "
+             f"{c['mcnemar']['pairs']} pairs); sign test over scenarios p = "
+             f"{c['sign_test']['p_value']:.3g}. Tokens on/off {_ratio(c['token_ratio']['all'])}"
+             f" (resolved runs {_ratio(c['token_ratio']['resolved'])}), cost on/off "
+             f"{_ratio(c['cost_ratio']['all'])} (resolved "
+             f"{_ratio(c['cost_ratio']['resolved'])}).</p>"]
+    ks = sorted(set(c["pass_at_k"]["on"]) | set(c["pass_at_k"]["off"]), key=int)
+    curve = "".join(f"<tr><td>k={k}</td>" + "".join(
+        f"<td>{_rate(c[m][a].get(k))}</td>" for m in ("pass_at_k", "pass_hat_k")
+        for a in ("on", "off")) + "</tr>" for k in ks)
+    lines.append("<table class='cmp'><tr><th></th><th>pass@k on</th><th>pass@k off</th>"
+                 f"<th>pass^k on</th><th>pass^k off</th></tr>{curve}</table>")
+    rows = "".join(f"<tr><td>{html.escape(s['area'])}/{html.escape(s['scenario'])}</td>"
+                   f"<td>{_rate(s['p_on'])} ({s['c_on']}/{s['n_on']})</td>"
+                   f"<td>{_rate(s['p_off'])} ({s['c_off']}/{s['n_off']})</td>"
+                   f"<td>{_diff(s)}</td><td>{s['errors_on']} / {s['errors_off']}</td></tr>"
+                   for s in c["scenarios"])
+    lines.append("<table class='cmp'><tr><th>scenario</th><th>p(on)</th><th>p(off)</th>"
+                 f"<th>difference</th><th>errors on / off</th></tr>{rows}</table>")
+    return head + "".join(lines)
+
+
+def _rate(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _ratio(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _diff(row: dict) -> str:
+    if row["p_on"] is None or row["p_off"] is None:
+        return "-"
+    return f"{row['p_on'] - row['p_off']:+.0%}"
 
 
 def _cards(s: dict) -> str:
@@ -159,7 +224,7 @@ def _per_resolved(recs: list[dict]) -> str:
     for name in sorted({arm(r) for r in recs}):
         group = [r for r in recs if arm(r) == name]
         resolved = sum(r["status"] == "pass" for r in group)
-        tokens = sum(r["tokens"]["input"] + r["tokens"]["output"] for r in group)
+        tokens = sum(from_record(r["tokens"]).total for r in group)
         costs = [r["cost_usd"] for r in group if r.get("cost_usd") is not None]
         rows.append((name, tokens / resolved if resolved else 0,
                      sum(costs) / resolved if resolved and costs else 0, resolved))
@@ -176,25 +241,3 @@ def _per_resolved(recs: list[dict]) -> str:
                    f"fill='#1565c0'/><text x='{label_w + w + 4:.0f}' y='{y + 13:.0f}'>"
                    f"{tokens:,.0f} tok, ${cost:.3f} ({resolved} resolved)</text>")
     return "".join(out) + "</svg>"
-
-
-def _table(recs: list[dict]) -> str:
-    e = html.escape
-    rows = []
-    for r in recs:
-        details = "".join(f"<div class='{c['status']}'>{c['status']} {e(c['check'])}: "
-                          f"{e(str(c['detail']))}</div>"
-                          for c in r["checks"] + r["safeguards"] + r["expect"])
-        commands = "\n".join(f"$ {c['command']}\n{c.get('output', '')[:800]}"
-                             for c in r["transcript"] if c.get("type") == "command")
-        rows.append(
-            f"<tr><td>{e(r['scenario']['area'])}/{e(r['scenario']['id'])}</td>"
-            f"<td>{e(arm(r))}</td>"
-            f"<td class='{r['status']}'>{r['status']}</td><td>{r['wall_seconds']}s</td>"
-            f"<td>{r['tokens']['input'] + r['tokens']['output']}</td><td>{r['turns']}</td>"
-            f"<td><details><summary>{e(r['reason'][:160])}</summary>{details}"
-            f"<pre>{e(commands) or '(no commands)'}</pre>"
-            f"<pre>{e(r.get('answer') or '')}</pre></details></td></tr>")
-    return ("<h2>Runs</h2><table><tr><th>scenario</th><th>agent</th><th>status</th>"
-            "<th>wall</th><th>tokens</th><th>turns</th><th>details</th></tr>"
-            + "".join(rows) + "</table>")

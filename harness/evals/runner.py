@@ -184,6 +184,7 @@ class _State:
     grant: object = None
     guard: GuardPolicy | None = None
     scripts: list = field(default_factory=list)
+    prompts: list = field(default_factory=list)
     error: str | None = None
     api_error: dict | None = None
     traceback: str | None = None
@@ -300,6 +301,7 @@ def _agent_context(kube, job, settings, sandbox, workdir, private, context, stat
     env = base_env(kube.shell_env(kubeconfig), sandbox.env(), workdir)
     shell = Shell(env, workdir, state.transcript)
     prompts = scenario.render(scenario.prompts, context)
+    state.prompts = prompts
     per_run = [b for b in (settings.max_budget_usd, scenario.budgets.get("cost_usd"),
                            budget_left) if b is not None]
     state.guard = GuardPolicy(settings.guard)
@@ -340,7 +342,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
         "guard": {"mode": settings.guard,
                   "verdicts": state.guard.verdicts if state.guard else []},
         "permission_denials": out.permission_denials,
-        "answer": out.answer, "transcript": state.transcript,
+        "prompts": state.prompts, "answer": out.answer, "transcript": state.transcript,
         "commands": sum(1 for e in state.transcript if e.get("type") == "command"),
         "tokens": out.tokens.as_dict(), "turns": out.turns,
         "cost_usd": out.cost_usd, "reported_cost_usd": out.reported_cost_usd,

@@ -70,6 +70,7 @@ class ClaudeCodeAgent:
         try:
             async with ClaudeSDKClient(options=options) as client:
                 for prompt in [ctx.prompt, *ctx.followups]:
+                    ctx.shell.note("prompt", text=prompt)
                     await client.query(prompt)
                     async for message in client.receive_response():
                         stream.take(message)

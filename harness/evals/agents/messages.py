@@ -59,6 +59,7 @@ class MessagesAgent:
             max_retries=0 if ctx.base_url else 4, timeout=300)
         try:
             for prompt in [ctx.prompt, *ctx.followups]:
+                ctx.shell.note("prompt", text=prompt)
                 loop.messages.append({"role": "user", "content": prompt})
                 loop.converse(client)
                 if loop.out.budget_exceeded or loop.out.stop in ("refusal", "context_window"):
