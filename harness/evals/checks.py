@@ -330,7 +330,8 @@ def _command(kube, spec, env):
     import os
     try:
         proc = subprocess.run([str(a) for a in spec["argv"]], capture_output=True, text=True,
-                              timeout=30, env={**os.environ, **full_env})
+                              timeout=max(30.0, float(spec.get("timeout", 0))),
+                              env={**os.environ, **full_env})
     except (OSError, subprocess.TimeoutExpired) as err:
         raise InfraError(f"command {spec['argv'][0]}: {err}") from err
     want = int(spec.get("exit_code", 0))

@@ -133,6 +133,8 @@ def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None
     fake, start = None, time.monotonic()
     try:
         context = sandbox.context()
+        state.scripts_dir = _scripts_dir(scenario, context, private)
+        context["scripts_dir"] = str(state.scripts_dir)
         _phase(state, "namespace_setup", sandbox.create)
         for stage in ("setup", "fault"):
             _phase(state, stage, lambda s=stage: _stage(kube, sandbox, scenario, s, context,
@@ -185,6 +187,7 @@ class _State:
     guard: GuardPolicy | None = None
     scripts: list = field(default_factory=list)
     prompts: list = field(default_factory=list)
+    scripts_dir: Path | None = None
     error: str | None = None
     api_error: dict | None = None
     traceback: str | None = None
@@ -225,14 +228,34 @@ def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict, state: _
         raise InfraError(f"{what}: {missed[0]['check']}: {missed[0]['detail']}")
 
 
+def _scripts_dir(scenario, context: dict, private: Path) -> Path:
+    """Where a scenario's scripts run: a copy of its folder for this run, with the files
+    under artifacts/ rendered (the run's namespaces), so parallel runs never share a file.
+    Scenarios without scripts use their own folder."""
+    if not any(scenario.scripts(stage) for stage in ("setup", "fault", "cleanup")):
+        return scenario.dir
+    copy = private / "scenario"
+    shutil.copytree(scenario.dir, copy)
+    for path in sorted((copy / "artifacts").rglob("*")) if (copy / "artifacts").is_dir() else []:
+        if path.is_file():
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            path.write_text(scenario.render(text, context), encoding="utf-8")
+    return copy
+
+
 def _script(kube, sandbox, scenario, script: dict, stage: str, state: _State,
             check: bool) -> None:
-    """A scenario script, run from the scenario folder with the harness's own identity
-    (it builds or tears down the world) and NS, PREFIX, NS_<NAME> set."""
-    env = base_env(kube.shell_env(), sandbox.env(), scenario.dir)
+    """A scenario script, run from the run's copy of the scenario folder with the
+    harness's own identity (it builds or tears down the world) and NS, PREFIX, NS_<NAME>."""
+    folder = state.scripts_dir or scenario.dir
+    path = folder / Path(script["path"]).relative_to(scenario.dir)
+    env = base_env(kube.shell_env(), sandbox.env(), folder)
     log: list = []
-    entry = Shell(env, scenario.dir, log, timeout=script["timeout"]).run(
-        f"bash {script['path']}", source=stage)
+    entry = Shell(env, folder, log, timeout=script["timeout"]).run(
+        f"bash {path}", source=stage)
     state.scripts.append({"stage": stage, "script": script["path"],
                           "exit_code": entry["exit_code"], "seconds": entry["seconds"],
                           "output": entry["output"][-2000:]})

@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+kubectl delete pod db --ignore-not-found
