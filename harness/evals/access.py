@@ -8,7 +8,9 @@ get/patch/update on exactly the cluster-scoped objects the run itself applied an
 own namespaces. The kubeconfig holds a short-lived token and sets its current context and
 namespace, so parallel runs cannot touch each other's objects, whatever --context the
 harness itself was given. (RBAC cannot filter a cluster-wide list by label: an agent that
-lists ClusterQueues sees the names of other runs' queues, and can change none of them.)
+lists ClusterQueues or Kueue Workloads sees other runs' queues and workloads, as a platform
+engineer sees other teams'; it can change none of them, and reads nothing else outside its
+namespaces: no pods, logs, events, ConfigMaps or Secrets.)
 
 The reference fix runs with the same identity, so `eval --validate` proves that the access
 a scenario declares is enough for its fix.
@@ -33,6 +35,9 @@ DEFAULT_CLUSTER_READS = (
     ("kueue.x-k8s.io", "workloadpriorityclasses"), ("kueue.x-k8s.io", "topologies"),
     ("resource.k8s.io", "deviceclasses"), ("resource.k8s.io", "resourceslices"),
     ("gateway.networking.k8s.io", "gatewayclasses"),
+    # Namespaced, read in every namespace: who holds a ClusterQueue's quota is the question
+    # Kueue users ask most, and its answer lives in other namespaces' Workloads.
+    ("kueue.x-k8s.io", "workloads"), ("kueue.x-k8s.io", "localqueues"),
 )
 READ = ["get", "list", "watch"]
 CHANGE_OWN = ["get", "patch", "update"]

@@ -76,9 +76,11 @@ def _eval_arguments(p) -> None:
     how.add_argument("--instructions", choices=("preamble", "none"), default="preamble",
                      help="the shared Kubernetes preamble after Claude Code's own system "
                           "prompt (and as the messages backend's), or none (default: preamble)")
-    how.add_argument("--guard", choices=("observe", "enforce"), default="observe",
-                     help="the k8s-rbac guard: record its verdict on every command (observe), "
-                          "or block what it would not allow (enforce, a PreToolUse hook)")
+    how.add_argument("--guard", choices=("observe", "enforce", "strict"), default="observe",
+                     help="the k8s-rbac guard: record its verdict on every command (observe); "
+                          "refuse what it denies or calls destructive, approving the ordinary "
+                          "changes it would ask a person about (enforce, a PreToolUse hook); "
+                          "or refuse every ask (strict)")
     how.add_argument("--thinking-budget", type=int, default=8000, metavar="TOKENS",
                      help="extended thinking for both backends, 0 for none (default 8000; "
                           "models with adaptive thinking decide the amount themselves)")

@@ -3,8 +3,11 @@
 `observe` (default) judges each agent command after the run, as the guard that ships with
 the skills would have (the agent is not stopped: the eval measures what it does alone).
 `enforce` puts the guard in front of the shell: for Claude Code a PreToolUse hook on Bash,
-for the messages backend a check before each command. Nobody is there to answer an `ask`,
-so in an eval an `ask` is refused like a `deny`, with the guard's reason.
+for the messages backend a check before each command. The eval stands in for the person
+the guard would ask, as a careful one would answer: an `ask` about an ordinary change (class
+read or write: the user asked for the fix) is approved and recorded as approved by the
+harness; an `ask` about a destructive command, and every `deny`, is refused with the
+guard's reason. `strict` refuses every `ask`: an agent that may only read.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import time
 
 from harness import safety
 
-MODES = ("observe", "enforce")
+MODES = ("observe", "enforce", "strict")
 
 
 class GuardPolicy:
@@ -25,7 +28,20 @@ class GuardPolicy:
 
     @property
     def enforcing(self) -> bool:
-        return self.mode == "enforce"
+        return self.mode in ("enforce", "strict")
+
+    def blocks(self, decision: str, kind: str) -> bool:
+        """Whether an enforced guard keeps the command from running.
+
+        >>> g = GuardPolicy("enforce")
+        >>> g.blocks("ask", "write"), g.blocks("ask", "destructive"), g.blocks("deny", "read")
+        (False, True, True)
+        """
+        if self.mode == "strict":
+            return decision != "allow"
+        if self.mode != "enforce" or decision == "allow":
+            return False
+        return decision == "deny" or kind not in ("read", "write")
 
     def judge(self, command: str, tool_use_id: str | None = None) -> dict:
         """The guard's verdict on one command line, recorded; `blocked` says whether the
@@ -35,7 +51,9 @@ class GuardPolicy:
                  "command": command, "class": verdict["class"],
                  "decision": verdict["decision"],
                  "reasons": list(verdict.get("reasons", []))[:3],
-                 "blocked": self.enforcing and verdict["decision"] != "allow"}
+                 "blocked": self.blocks(verdict["decision"], verdict["class"]),
+                 "approved_by": "harness" if self.enforcing and verdict["decision"] == "ask"
+                 and not self.blocks("ask", verdict["class"]) else None}
         self.verdicts.append(entry)
         return entry
 
@@ -51,6 +69,5 @@ class GuardPolicy:
             reason = "; ".join(verdict["reasons"]) or verdict["class"]
             return {"hookSpecificOutput": {
                 "hookEventName": "PreToolUse", "permissionDecision": "deny",
-                "permissionDecisionReason": f"k8s-rbac guard: {verdict['decision']}: {reason}"
-                                            " (no person is there to approve it in an eval)"}}
+                "permissionDecisionReason": f"k8s-rbac guard: {verdict['decision']}: {reason}"}}
         return {"PreToolUse": [HookMatcher(matcher="Bash", hooks=[pre_tool_use])]}

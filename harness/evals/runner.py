@@ -320,8 +320,10 @@ def _fake_api(scenario, settings: Settings):
 def _agent_context(kube, job, settings, sandbox, workdir, private, context, state, fake,
                    budget_left) -> AgentContext:
     scenario = job.scenario
-    kubeconfig = state.grant.kubeconfig if state.grant else None
-    env = base_env(kube.shell_env(kubeconfig), sandbox.env(), workdir)
+    home = workdir / ".home"
+    kubeconfig = _home_kubeconfig(state.grant.kubeconfig if state.grant
+                                  else kube.pinned_kubeconfig(), home)
+    env = base_env(kube.shell_env(kubeconfig), sandbox.env(), home)
     shell = Shell(env, workdir, state.transcript)
     prompts = scenario.render(scenario.prompts, context)
     state.prompts = prompts
@@ -336,6 +338,16 @@ def _agent_context(kube, job, settings, sandbox, workdir, private, context, stat
         skills_source=settings.skills_dir, instructions=settings.instructions,
         guard=state.guard, private_dir=private, max_budget_usd=min(per_run) if per_run else None,
         thinking_budget=settings.thinking_budget)
+
+
+def _home_kubeconfig(source: Path, home: Path) -> Path:
+    """The run's kubeconfig where kubectl looks by default ($HOME/.kube/config): Claude
+    Code's scrubbed shell drops KUBECONFIG from the environment, HOME it keeps."""
+    target = home / ".kube" / "config"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    target.chmod(0o600)
+    return target
 
 
 def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall: float,

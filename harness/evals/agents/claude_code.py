@@ -234,7 +234,8 @@ def _verdict(ctx, tool_use_id: str) -> dict | None:
     if ctx.guard is None or not ctx.guard.enforcing:
         return None
     found = next((v for v in ctx.guard.verdicts if v["tool_use_id"] == tool_use_id), None)
-    return {k: found[k] for k in ("class", "decision", "reasons", "blocked")} if found else None
+    return {k: found[k] for k in ("class", "decision", "reasons", "blocked", "approved_by")} \
+        if found else None
 
 
 def _finish(ctx, out: AgentOutcome, stream: _Stream, home) -> None:

@@ -186,7 +186,7 @@ class _Loop:
                                                 "tool_input": {"command": command}})
             return {"type": "tool_result", "tool_use_id": call_id, "is_error": True,
                     "content": f"Blocked by the k8s-rbac guard ({verdict['decision']}): "
-                               f"{reason}. No person is there to approve it."}
+                               f"{reason}."}
         entry = self.ctx.shell.run(command, source="messages")
         entry["tool_use_id"] = call_id
         if verdict:
@@ -229,7 +229,7 @@ def _plain(block) -> dict:
 
 
 def _short(verdict: dict) -> dict:
-    return {k: verdict[k] for k in ("class", "decision", "reasons", "blocked")}
+    return {k: verdict[k] for k in ("class", "decision", "reasons", "blocked", "approved_by")}
 
 
 def _retry_after(response) -> float | None:
