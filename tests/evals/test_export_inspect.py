@@ -2,11 +2,9 @@
 by inspect_ai's own reader with the epochs, scores and metadata of our records."""
 from __future__ import annotations
 
-import pytest
+from inspect_ai import log as inspect_log
 
 from harness.cli import main
-
-inspect_log = pytest.importorskip("inspect_ai.log")
 
 
 def test_export_writes_logs_inspect_ai_reads(records_run, capsys):

@@ -96,6 +96,22 @@ def test_guard_enforced_blocks_before_the_command_runs(tmp_path):
     assert out.permission_denials[0]["tool_input"]["command"].startswith("kubectl delete")
 
 
+@pytest.mark.parametrize("mode, ran", [("enforce", True), ("strict", False)])
+def test_enforce_approves_an_ordinary_change_strict_refuses_it(tmp_path, mode, ran):
+    # The guard asks about every change (class write). Under `enforce` the harness stands
+    # in for the person and approves it (the user asked for the fix); `strict` refuses it.
+    marker = tmp_path / "scaled"
+    command = f"kubectl scale deployment web --replicas=2 -n demo || touch {marker}"
+    with FakeAnthropicAPI([{"bash": command}, {"say": "ok"}]) as api:
+        ctx = _ctx(tmp_path, api, guard=mode)
+        out = MessagesAgent().run(ctx)
+    [verdict] = ctx.guard.verdicts
+    assert (verdict["decision"], verdict["class"]) == ("ask", "write")
+    assert verdict["blocked"] is not ran and marker.exists() is ran
+    assert verdict["approved_by"] == ("harness" if ran else None)
+    assert bool(out.permission_denials) is not ran
+
+
 def test_multi_turn_prompt_sends_each_follow_up(tmp_path):
     with FakeAnthropicAPI([{"say": "first answer"}, {"say": "second answer"}]) as api:
         out = MessagesAgent().run(_ctx(tmp_path, api, followups=["and now?"]))

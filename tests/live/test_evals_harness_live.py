@@ -138,7 +138,6 @@ def test_claude_code_with_scoped_identity_and_the_guard_enforced(kube, tmp_path)
 
 
 def test_skills_on_vs_off_statistics_traces_and_inspect_logs(kube, tmp_path, capsys):
-    pytest.importorskip("inspect_ai")
     results = tmp_path / "results"
     code = main(["eval", "--agent", "messages", "--scripted", "--skills", "both",
                  "--epochs", "2", "--seed", "1", "-k", "missing-local-queue",
