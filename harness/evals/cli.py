@@ -13,6 +13,7 @@ from harness.errors import UserError
 from harness.evals import agents, plan, records
 from harness.evals import scenario as scenarios
 from harness.evals.agents.base import DEFAULT_MODEL
+from harness.safety import GUARD_MODES
 
 EPILOG = """examples:
   k8s-skills eval                         Claude Code with the skills when ANTHROPIC_API_KEY
@@ -76,11 +77,13 @@ def _eval_arguments(p) -> None:
     how.add_argument("--instructions", choices=("preamble", "none"), default="preamble",
                      help="the shared Kubernetes preamble after Claude Code's own system "
                           "prompt (and as the messages backend's), or none (default: preamble)")
-    how.add_argument("--guard", choices=("observe", "enforce", "strict"), default="observe",
-                     help="the k8s-rbac guard: record its verdict on every command (observe); "
-                          "refuse what it denies or calls destructive, approving the ordinary "
-                          "changes it would ask a person about (enforce, a PreToolUse hook); "
-                          "or refuse every ask (strict)")
+    how.add_argument("--guard", choices=GUARD_MODES, default="review",
+                     help="the k8s-rbac guard: judge every agent command after the run "
+                          "(review, default); run it as the agent's PreToolUse hook and refuse "
+                          "all it does not allow, no person being there to ask (enforce); as "
+                          "enforce, but the harness approves the ordinary changes the guard "
+                          "would ask a person about, refusing destructive ones (supervised); "
+                          "or not at all (off)")
     how.add_argument("--thinking-budget", type=int, default=8000, metavar="TOKENS",
                      help="extended thinking for both backends, 0 for none (default 8000; "
                           "models with adaptive thinking decide the amount themselves)")

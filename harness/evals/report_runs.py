@@ -100,6 +100,9 @@ def _facts(r: dict) -> str:
 def timeline(r: dict) -> str:
     rows = []
     for entry in r.get("transcript") or []:
+        if entry.get("type") == "guard" and entry.get("tool") == "Bash" \
+                and not entry.get("blocked"):
+            continue  # the command's own row carries the verdict
         rows.append(_step(entry))
     if not rows:
         return "<p>(no steps)</p>"
@@ -144,6 +147,13 @@ def _what(kind: str, entry: dict) -> str:
         args = json.dumps(entry.get("input"), indent=1)[:1500]
         return (f"<b>{e(entry.get('name', ''))}</b><pre>{e(args)}</pre>"
                 f"<pre>{e((entry.get('output') or '')[:2000])}</pre>")
+    if kind == "guard":
+        label = "blocked" if entry.get("blocked") else entry.get("decision", "")
+        return (f"<span class='guard {e(str(entry.get('decision')))}'>guard: {e(label)} "
+                f"({e(str(entry.get('class', '')))})</span> "
+                f"<code>{e(entry.get('command', ''))}</code> "
+                f"<small>{e(entry.get('explanation') or '; '.join(entry.get('reasons') or []))}"
+                f"</small>")
     if kind == "model_turn":
         return "(tool calls only)"
     return e(json.dumps({k: v for k, v in entry.items() if k not in ("type", "t")})[:500])

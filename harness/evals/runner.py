@@ -46,7 +46,7 @@ class Settings:
     on_fake_api: Callable | None = None      # tests: see the fake API's recorded requests
     log: Callable = field(default=lambda m: print(m, file=sys.stderr, flush=True))
     instructions: str = "preamble"           # harness.evals.instructions.MODES
-    guard: str = "observe"                   # harness.evals.guard.MODES
+    guard: str = "review"                    # harness.evals.guard.MODES
     max_budget_usd: float | None = None      # per run
     thinking_budget: int | None = None
     judge_model: str | None = None
@@ -329,7 +329,7 @@ def _agent_context(kube, job, settings, sandbox, workdir, private, context, stat
     state.prompts = prompts
     per_run = [b for b in (settings.max_budget_usd, scenario.budgets.get("cost_usd"),
                            budget_left) if b is not None]
-    state.guard = GuardPolicy(settings.guard)
+    state.guard = GuardPolicy(settings.guard, workdir, env, state.transcript)
     return AgentContext(
         scenario=scenario, prompt=prompts[0], followups=prompts[1:], sandbox=sandbox,
         kube=kube, shell=shell, workdir=workdir, skills=job.skills, model=settings.model,
@@ -373,7 +373,8 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
                                             + state.timings.get("cleanup", 0), 3),
         "checks": state.checks, "safeguards": state.safeguards, "expect": state.expect,
         "judge": state.judge, "scripts": state.scripts,
-        "guard_review": guard_review.review(state.transcript),
+        "guard_review": guard_review.review(state.transcript)
+        if settings.guard != "off" else [],
         "guard": {"mode": settings.guard,
                   "verdicts": state.guard.verdicts if state.guard else []},
         "permission_denials": out.permission_denials,

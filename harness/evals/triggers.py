@@ -61,7 +61,6 @@ def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None
     API or the CLI broke, never counted in the rates)."""
     from harness.evals.agents.base import AgentContext
     from harness.evals.agents.claude_code import ClaudeCodeAgent
-    from harness.evals.guard import GuardPolicy
     from harness.evals.shell import Shell
     work = Path(tempfile.mkdtemp(prefix="k8s-skills-trigger-"))
     kubeconfig = work / ".kube-none"
@@ -73,7 +72,7 @@ def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None
         scenario=SimpleNamespace(id=item.id), prompt=item.prompt, sandbox=None, kube=None,
         shell=shell, workdir=work, skills=True, model=model,
         budgets={"turns": turns, "tokens": 400_000, "wall_time": 180}, render=str,
-        base_url=base_url, skills_source=skills_dir, guard=GuardPolicy("observe"),
+        base_url=base_url, skills_source=skills_dir, guard="off",
         private_dir=work / ".private")
     start = time.monotonic()
     record = {"id": item.id, "kind": item.kind, "epoch": epoch, "prompt": item.prompt,

@@ -21,7 +21,7 @@ from pathlib import Path
 from harness.errors import UserError
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "skills" / "k8s-rbac" / "scripts"
-GUARD_MODES = ("off", "review", "enforce")
+GUARD_MODES = ("off", "review", "enforce", "supervised")
 
 
 @lru_cache(maxsize=None)

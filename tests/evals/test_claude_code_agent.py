@@ -13,7 +13,6 @@ from harness.evals import instructions, pricing, scoring
 from harness.evals.agents.base import AgentContext
 from harness.evals.errors import ApiError
 from harness.evals.fake_api import FakeAnthropicAPI
-from harness.evals.guard import GuardPolicy
 from harness.evals.shell import Shell
 
 pytest.importorskip("claude_agent_sdk")
@@ -34,7 +33,7 @@ def _skills(tmp_path: Path) -> Path:
     return tmp_path / "skills"
 
 
-def _context(tmp_path: Path, api, skills: bool, turns: int, guard: str = "observe",
+def _context(tmp_path: Path, api, skills: bool, turns: int, guard: str = "review",
              followups=()) -> AgentContext:
     work = tmp_path / "work"
     work.mkdir()
@@ -44,7 +43,7 @@ def _context(tmp_path: Path, api, skills: bool, turns: int, guard: str = "observ
         scenario=SimpleNamespace(id="demo"), prompt="fix it please", sandbox=None, kube=None,
         shell=shell, workdir=work, skills=skills, model="claude-sonnet-4-5",
         budgets={"turns": turns, "tokens": 1_000_000, "wall_time": 600}, render=str,
-        base_url=api.url, skills_source=_skills(tmp_path), guard=GuardPolicy(guard),
+        base_url=api.url, skills_source=_skills(tmp_path), guard=guard,
         private_dir=tmp_path / "private", followups=list(followups))
 
 
@@ -67,7 +66,7 @@ def test_skills_on_run_records_what_a_user_would_check(tmp_path, harness_secrets
               {"say": "Fixed: the demo is done."},
               {"say": "Nothing else to change."}]
     with FakeAnthropicAPI(script) as api:
-        ctx = _context(tmp_path, api, skills=True, turns=10, guard="enforce",
+        ctx = _context(tmp_path, api, skills=True, turns=10, guard="supervised",
                        followups=["anything else?"])
         out = _run(ctx)
         bodies = api.main_requests()
@@ -84,12 +83,16 @@ def test_skills_on_run_records_what_a_user_would_check(tmp_path, harness_secrets
     assert out.skills_loaded == ["demo-skill"]
     assert {(e["name"], e["via"]) for e in transcript if e["type"] == "skill"} == {
         ("demo-skill", "Skill"), ("demo-skill", "Read")}
-    # the guard, enforced as a PreToolUse hook: the delete never ran, every verdict kept
+    # the guard as a PreToolUse hook (supervised): the probe (a read the guard asks about)
+    # was approved by the harness, the delete never ran, every verdict kept
     [delete] = [v for v in ctx.guard.verdicts if "delete" in v["command"]]
     assert delete["blocked"] and delete["decision"] in ("ask", "deny")
     assert [d["tool_use_id"] for d in out.permission_denials] == [delete["tool_use_id"]]
-    assert commands[1]["guard"]["blocked"] is True and "hook" in commands[1]["output"].lower()
-    assert len(ctx.guard.verdicts) == 2
+    assert not any("delete" in c["command"] for c in commands)
+    assert commands[0]["guard"]["approved_by"] == "harness"
+    [blocked] = [e for e in transcript if e["type"] == "guard" and e["blocked"]]
+    assert blocked["tool_use_id"] == delete["tool_use_id"]
+    assert [v["tool"] for v in ctx.guard.verdicts] == ["Bash", "Bash"]  # Read: no opinion
     # instructions: Claude Code's own prompt plus the shared preamble, as sent
     system = json.dumps(out.instructions["system"])
     assert "You are Claude Code" in system and instructions.PREAMBLE[:60] in system

@@ -11,17 +11,16 @@ from harness.evals.agents.base import AgentContext
 from harness.evals.agents.messages import CONTINUATIONS, CONTINUE, MessagesAgent
 from harness.evals.errors import ApiError
 from harness.evals.fake_api import FakeAnthropicAPI
-from harness.evals.guard import GuardPolicy
 from harness.evals.shell import Shell
 
 
-def _ctx(tmp_path, api, model="claude-sonnet-4-5", guard="observe", thinking=None,
+def _ctx(tmp_path, api, model="claude-sonnet-4-5", guard="review", thinking=None,
          turns=10, followups=()) -> AgentContext:
     shell = Shell({"PATH": "/usr/bin:/bin"}, tmp_path, [])
     return AgentContext(scenario=SimpleNamespace(id="demo"), prompt="fix it", sandbox=None,
                         kube=None, shell=shell, workdir=tmp_path, skills=False, model=model,
                         budgets={"turns": turns, "tokens": 1_000_000, "wall_time": 60},
-                        render=str, base_url=api.url, guard=GuardPolicy(guard),
+                        render=str, base_url=api.url, guard=guard,
                         thinking_budget=thinking, followups=list(followups))
 
 
@@ -91,15 +90,16 @@ def test_guard_enforced_blocks_before_the_command_runs(tmp_path):
         result = api.main_requests()[1]["messages"][-1]["content"][0]
     assert not marker.exists()
     assert result["is_error"] and "k8s-rbac guard" in result["content"]
-    [entry] = [e for e in ctx.shell.transcript if e["type"] == "command"]
-    assert entry["guard"]["blocked"] and entry["exit_code"] is None
+    assert not [e for e in ctx.shell.transcript if e["type"] == "command"]   # never ran
+    [entry] = [e for e in ctx.shell.transcript if e["type"] == "guard"]
+    assert entry["blocked"] and entry["tool_use_id"] == out.permission_denials[0]["tool_use_id"]
     assert out.permission_denials[0]["tool_input"]["command"].startswith("kubectl delete")
 
 
-@pytest.mark.parametrize("mode, ran", [("enforce", True), ("strict", False)])
-def test_enforce_approves_an_ordinary_change_strict_refuses_it(tmp_path, mode, ran):
-    # The guard asks about every change (class write). Under `enforce` the harness stands
-    # in for the person and approves it (the user asked for the fix); `strict` refuses it.
+@pytest.mark.parametrize("mode, ran", [("supervised", True), ("enforce", False)])
+def test_supervised_approves_an_ordinary_change_enforce_refuses_it(tmp_path, mode, ran):
+    # The guard asks about every change (class write). Under `supervised` the harness stands
+    # in for the person and approves it (the user asked for the fix); `enforce` refuses it.
     marker = tmp_path / "scaled"
     command = f"kubectl scale deployment web --replicas=2 -n demo || touch {marker}"
     with FakeAnthropicAPI([{"bash": command}, {"say": "ok"}]) as api:

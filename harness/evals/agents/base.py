@@ -27,10 +27,17 @@ class AgentContext:
     skills_source: Path | None = None   # built skill bundles to offer (None: repo's skills/)
     followups: list = field(default_factory=list)   # later user turns of a multi-turn prompt
     instructions: str = "preamble"                  # harness.evals.instructions.MODES
-    guard: object = None            # harness.evals.guard.GuardPolicy (observe or enforce)
+    guard: object = "review"        # harness.evals.guard.GuardPolicy, or its mode's name
     private_dir: Path | None = None  # harness-only files (launcher, kubeconfig), not cwd
     max_budget_usd: float | None = None
     thinking_budget: int | None = None
+
+    def __post_init__(self):
+        if self.guard is None or isinstance(self.guard, str):
+            from harness.evals.guard import GuardPolicy
+            self.guard = GuardPolicy(self.guard or "review", self.workdir,
+                                     getattr(self.shell, "env", None),
+                                     getattr(self.shell, "transcript", None))
 
 
 @dataclass

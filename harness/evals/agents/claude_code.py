@@ -22,6 +22,7 @@ from harness.evals.agents import claude_env, claude_session
 from harness.evals.agents import skills as skill_files
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import ApiError, InfraError
+from harness.evals.guard import short
 from harness.evals.shell import clip
 from harness.evals.usage import UsageMeter
 
@@ -197,12 +198,14 @@ def _record_call(stream: _Stream, tool_use_id: str, call: dict, output: str,
     ctx, out = stream.ctx, stream.out
     name, args, t = call["name"], call["input"] or {}, call["t"]
     seconds = round(stream.now() - t, 3)
+    verdict = _verdict(ctx, tool_use_id)
+    if verdict and verdict["blocked"]:
+        return  # it never ran: the guard's own timeline entry says why
     if name == "Bash":
         command = str(args.get("command", ""))
         entry = {"type": "command", "source": "claude-code", "command": command,
                  "exit_code": _exit_code(output, is_error), "output": clip(output),
                  "seconds": seconds, "t": t, "tool_use_id": tool_use_id}
-        verdict = _verdict(ctx, tool_use_id)
         if verdict:
             entry["guard"] = verdict
         ctx.shell.transcript.append(entry)
@@ -234,8 +237,7 @@ def _verdict(ctx, tool_use_id: str) -> dict | None:
     if ctx.guard is None or not ctx.guard.enforcing:
         return None
     found = next((v for v in ctx.guard.verdicts if v["tool_use_id"] == tool_use_id), None)
-    return {k: found[k] for k in ("class", "decision", "reasons", "blocked", "approved_by")} \
-        if found else None
+    return short(found) if found else None
 
 
 def _finish(ctx, out: AgentOutcome, stream: _Stream, home) -> None:

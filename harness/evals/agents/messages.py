@@ -17,6 +17,7 @@ from harness.evals import instructions, pricing
 from harness.evals.agents import skills as skill_files
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import ApiError
+from harness.evals.guard import refusal, short
 from harness.evals.shell import clip
 from harness.evals.usage import UsageMeter
 
@@ -176,21 +177,15 @@ class _Loop:
         guard = self.ctx.guard
         verdict = guard.judge(command, call_id) if guard is not None and guard.enforcing \
             else None
-        if verdict and verdict["blocked"]:
-            reason = "; ".join(verdict["reasons"]) or verdict["class"]
-            self.ctx.shell.transcript.append({
-                "type": "command", "source": "messages", "command": command, "exit_code": None,
-                "output": "", "seconds": 0, "t": self.ctx.shell.elapsed(),
-                "tool_use_id": call_id, "guard": _short(verdict)})
+        if verdict and verdict["blocked"]:  # it never runs: the guard's entry says why
             self.out.permission_denials.append({"tool_name": "bash", "tool_use_id": call_id,
                                                 "tool_input": {"command": command}})
             return {"type": "tool_result", "tool_use_id": call_id, "is_error": True,
-                    "content": f"Blocked by the k8s-rbac guard ({verdict['decision']}): "
-                               f"{reason}."}
+                    "content": refusal(verdict)}
         entry = self.ctx.shell.run(command, source="messages")
         entry["tool_use_id"] = call_id
         if verdict:
-            entry["guard"] = _short(verdict)
+            entry["guard"] = short(verdict)
         text = f"{entry['output']}\n[exit code {entry['exit_code']}]"
         return {"type": "tool_result", "tool_use_id": call_id, "content": clip(text),
                 "is_error": entry["exit_code"] != 0}
@@ -226,10 +221,6 @@ def _plain(block) -> dict:
     data = block.model_dump(exclude_none=True)
     data.pop("citations", None)
     return data
-
-
-def _short(verdict: dict) -> dict:
-    return {k: verdict[k] for k in ("class", "decision", "reasons", "blocked", "approved_by")}
 
 
 def _retry_after(response) -> float | None:
