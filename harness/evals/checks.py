@@ -29,16 +29,19 @@ class CheckType:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     doc: str = ""
+    # A windowed check remembers what it saw on earlier polls of the same evaluation
+    # (`stable`, `pods_ready`): its probe takes a 4th argument, a dict kept per spec.
+    windowed: bool = False
 
 
 REGISTRY: dict[str, CheckType] = {}
 COMMON = ("type", "timeout", "why")
 
 
-def register(name: str, required=(), optional=()):
+def register(name: str, required=(), optional=(), windowed: bool = False):
     def wrap(fn):
         REGISTRY[name] = CheckType(name, fn, tuple(required), tuple(optional),
-                                   (fn.__doc__ or "").strip().splitlines()[0])
+                                   (fn.__doc__ or "").strip().splitlines()[0], windowed)
         return fn
     return wrap
 
@@ -72,15 +75,39 @@ def spec_problem(spec: dict) -> tuple[str, str] | None:
             paths.parse(spec["path"])
         except ValueError as err:
             return "path", str(err)
+    if ctype.windowed:
+        return _window_problem(spec)
+    return None
+
+
+def _window_problem(spec: dict) -> tuple[str, str] | None:
+    """A window longer than the check's timeout could never hold."""
+    window = float(spec.get("for", spec.get("stable_for", 0)))
+    timeout = float(spec.get("timeout", DEFAULT_TIMEOUT))
+    if window > timeout:
+        return "timeout", (f"{timeout:g} s is shorter than the {window:g} s the check must "
+                           "hold for: it could never pass")
+    if spec["type"] == "stable":
+        inner = spec.get("check")
+        if not isinstance(inner, dict):
+            return "check", "must be one check (a mapping with a `type`)"
+        problem = spec_problem(inner)
+        if problem:
+            return f"check.{problem[0]}", problem[1]
     return None
 
 
 def describe(spec: dict) -> str:
     """One line naming what a check looks at: `condition clusterqueue/x Active`."""
+    if spec["type"] == "stable" and isinstance(spec.get("check"), dict):
+        return f"stable {float(spec.get('for', 10)):g}s: {describe(spec['check'])}"
     bits = [spec["type"]]
     if "kind" in spec:
         bits.append(f"{spec['kind']}/{spec.get('name', spec.get('selector', '*'))}")
-    for key in ("owner", "pod", "selector", "condition", "path", "phase"):
+    elif "name" in spec:
+        bits.append(str(spec["name"]))
+    for key in ("owner", "pod", "selector", "condition", "path", "phase", "service", "pods",
+                "gateway", "backend", "subject", "verb", "resource"):
         if key in spec and not (key == "selector" and "kind" in spec):
             bits.append(f"{key}={spec[key]}")
     if "namespace" in spec:
@@ -100,10 +127,11 @@ def evaluate(kube, specs: list[dict], default_timeout: float = DEFAULT_TIMEOUT,
     start = time.monotonic()
     results: list[dict | None] = [None] * len(specs)
     last: list[tuple] = [(False, "not evaluated")] * len(specs)
+    memory: list[dict] = [{} for _ in specs]
     while True:
         for i, spec in enumerate(specs):
             if results[i] is None:
-                last[i] = _probe_once(kube, spec, env)
+                last[i] = probe_once(kube, spec, env, memory[i])
                 elapsed = time.monotonic() - start
                 timeout = float(spec.get("timeout", default_timeout))
                 if last[i][0] is True or last[i][0] == "error" or elapsed >= timeout:
@@ -113,9 +141,14 @@ def evaluate(kube, specs: list[dict], default_timeout: float = DEFAULT_TIMEOUT,
         sleep(POLL_INTERVAL)
 
 
-def _probe_once(kube, spec: dict, env: dict | None):
+def probe_once(kube, spec: dict, env: dict | None, memory: dict | None = None):
+    """One probe of one check: (holds, detail), or ("error", why) when it cannot tell.
+    `memory` is the windowed checks' state between polls of one evaluation."""
+    ctype = lookup(spec["type"])
     try:
-        return lookup(spec["type"]).probe(kube, spec, env or {})
+        if ctype.windowed:
+            return ctype.probe(kube, spec, env or {}, {} if memory is None else memory)
+        return ctype.probe(kube, spec, env or {})
     except InfraError as err:
         return "error", str(err)
 
@@ -255,12 +288,18 @@ def _pod_phase(kube, spec, env):
 
 
 def pod_reasons(pod: dict) -> list[str]:
-    """Why a pod is not fine: container waiting reasons and the scheduler's message."""
+    """Why a pod is not fine: container waiting reasons, how its containers last ended
+    (`OOMKilled`, `Error`, `exit 139`), and the scheduler's message."""
     reasons = []
     for cs in pod.get("status", {}).get("containerStatuses", []) or []:
         waiting = (cs.get("state") or {}).get("waiting")
         if waiting:
             reasons.append(waiting.get("reason", "?"))
+        for state in ((cs.get("state") or {}).get("terminated"),
+                      (cs.get("lastState") or {}).get("terminated")):
+            if state:
+                reasons.append(f"{state.get('reason', 'Terminated')} "
+                               f"(exit {state.get('exitCode', '?')})")
     cond = conditions_of(pod).get("PodScheduled", {})
     if cond.get("status") == "False":
         reasons.append(f"{cond.get('reason', 'Unschedulable')}: {cond.get('message', '')[:160]}")
@@ -355,3 +394,7 @@ def _workload_pending(kube, spec, env):
     if spec.get("message") and not re.search(spec["message"], message):
         return False, f"pending, but its conditions say: {message[:240]}"
     return True, f"pending: {message[:240]}"
+
+
+# The check types beyond the basics live in their own modules and register here.
+from harness.evals import checks_access, checks_gateway, checks_pods  # noqa: E402,F401

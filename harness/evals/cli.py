@@ -22,7 +22,8 @@ EPILOG = """examples:
                                           skills on vs off: every scenario 5 times per arm,
                                           paired, shuffled; the report gives the difference
                                           with a 95% interval
-  k8s-skills eval --validate              control runs: `none` must fail, `reference` pass
+  k8s-skills eval --validate              control runs: `none` and `dodge` must fail,
+                                          `reference` must pass
   k8s-skills eval --triggers              which skill each of 150+ prompts loads (no cluster)
   k8s-skills eval --resume RUN_ID         finish an interrupted run; re-run its errors only
   k8s-skills eval --agent messages --scripted    scripted turns on a local fake API (no key)
@@ -64,8 +65,9 @@ def _eval_arguments(p) -> None:
     what.add_argument("-k", dest="filter", metavar="WORDS",
                       help="only scenarios whose id, area, difficulty or tags contain every word")
     what.add_argument("--validate", action="store_true",
-                      help="control runs: every scenario with `none` (must fail) and "
-                           "`reference` (must pass)")
+                      help="control runs: every scenario with `none` (must fail), "
+                           "`reference` (must pass) and `dodge` (its dodge/ fix removes only "
+                           "the symptom's trigger: must fail)")
     what.add_argument("--triggers", action="store_true",
                       help="the skill-trigger suite: which skill each prompt makes Claude Code "
                            "load (no cluster; see --trigger-turns)")
@@ -192,10 +194,10 @@ def _runnable(found: list) -> list:
 def _plan(args, found: list) -> tuple[list, str, dict]:
     if args.validate:
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
-                enumerate((s, a) for s in found for a in ("none", "reference"))]
-        return jobs, (f"control runs of {len(found)} scenarios: `none` must fail, "
-                      "`reference` must pass"), _manifest(args, "validate", found, [True], 1,
-                                                          None, validate=True)
+                enumerate((s, a) for s in found for a in agents.CONTROLS)]
+        note = (f"control runs of {len(found)} scenarios: `none` must fail, `reference` "
+                "must pass, `dodge` must fail")
+        return jobs, note, _manifest(args, "validate", found, [True], 1, None, validate=True)
     agent, note = _choose_agent(args)
     found = _check_agent(args, agent, found)
     if args.scripted:
@@ -280,7 +282,7 @@ def _resume(args) -> int:
              if s.id in set(manifest["scenario_ids"])]
     if manifest["agent"] == "validate":
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
-                enumerate((s, a) for s in found for a in ("none", "reference"))]
+                enumerate((s, a) for s in found for a in agents.CONTROLS)]
     else:
         jobs = plan.make_jobs(found, manifest["agent"], [a == "on" for a in manifest["arms"]],
                               manifest["epochs"], manifest["seed"])

@@ -157,11 +157,12 @@ def _cards(s: dict) -> str:
 
 def _validation(v: dict) -> str:
     rows = "".join(f"<tr><td>{html.escape(sid)}</td><td class='{x['verdict']}'>{x['verdict']}"
-                   f"</td><td>{x['none']}</td><td>{x['reference']}</td><td>"
+                   f"</td><td>{x['none']}</td><td>{x['reference']}</td>"
+                   f"<td>{html.escape(x.get('dodge', '-'))}</td><td>"
                    f"{html.escape(x['reason'])}</td></tr>" for sid, x in v["scenarios"].items())
     return (f"<h2>Control runs: {v['ok']} ok, {len(v['broken'])} broken, {len(v['error'])} "
             f"error</h2><table><tr><th>scenario</th><th>verdict</th><th>none</th>"
-            f"<th>reference</th><th>why</th></tr>{rows}</table>")
+            f"<th>reference</th><th>dodge</th><th>why</th></tr>{rows}</table>")
 
 
 def _stacked(title: str, groups: dict) -> str:

@@ -81,22 +81,50 @@ def score(checks: list[dict], safeguards: list[dict], expect: list[dict],
                    "expected points hold"
 
 
-def control_verdict(none_status: str | None, reference_status: str | None) -> tuple[str, str]:
-    """Control runs: the fault must be real (`none` fails) and the fix right (`reference`
-    passes). Returns (ok | broken | error, reason).
+def control_verdict(none_status: str | None, reference_status: str | None,
+                    dodge_status: str | None = "fail") -> tuple[str, str]:
+    """Control runs: the fault must be real (`none` fails), the fix right (`reference`
+    passes) and the checks hard to fool (`dodge`, which removes only the symptom's trigger,
+    fails on a check or safeguard: `dodge_outcome`). Returns (ok | broken | error, reason).
 
-    >>> control_verdict("fail", "pass")
-    ('ok', 'none fails, reference passes')
-    >>> control_verdict("pass", "pass")[0]
+    >>> control_verdict("fail", "pass", "fail")
+    ('ok', 'none fails, reference passes, dodge fails')
+    >>> control_verdict("pass", "pass", "fail")[0]
     'broken'
+    >>> control_verdict("fail", "pass", "pass")[1]
+    'the dodge passed: a check holds without the fault being resolved'
     """
-    if "error" in (none_status, reference_status):
-        return "error", f"infrastructure error (none: {none_status}, reference: " \
-                        f"{reference_status})"
+    statuses = (none_status, reference_status, dodge_status)
+    if "error" in statuses:
+        return "error", (f"infrastructure error (none: {none_status}, reference: "
+                         f"{reference_status}, dodge: {dodge_status})")
     problems = []
     if none_status != "fail":
         problems.append(f"with no fix the checks {none_status or 'did not run'} "
                         "(the fault is not real)")
     if reference_status != "pass":
         problems.append(f"the reference fix {reference_status or 'did not run'}")
-    return ("broken", "; ".join(problems)) if problems else ("ok", "none fails, reference passes")
+    if dodge_status == "pass":
+        problems.append("the dodge passed: a check holds without the fault being resolved")
+    elif dodge_status == "fail-answer-only":
+        problems.append("the dodge failed only on the answer: no check or safeguard caught it")
+    elif dodge_status != "fail":
+        problems.append(f"the dodge {dodge_status or 'did not run'}")
+    if problems:
+        return "broken", "; ".join(problems)
+    return "ok", "none fails, reference passes, dodge fails"
+
+
+def dodge_outcome(record: dict) -> str:
+    """A dodge run's status for the verdict: `fail` only when a check or safeguard failed
+    (the dodge answers with the reference answer, so the answer alone must not catch it).
+
+    >>> dodge_outcome({"status": "fail", "checks": [{"status": "pass"}],
+    ...                "safeguards": [], "expect": [{"status": "fail"}]})
+    'fail-answer-only'
+    """
+    if record["status"] != "fail":
+        return record["status"]
+    caught = any(r["status"] == "fail" for r in record.get("checks", []) +
+                 record.get("safeguards", []))
+    return "fail" if caught or record.get("budget_exceeded") else "fail-answer-only"

@@ -77,17 +77,24 @@ def _rates(recs: list[dict], key) -> dict:
 
 
 def validation(recs: list[dict]) -> dict | None:
-    """Control verdicts per scenario when the run has `none` and `reference` records."""
+    """Control verdicts per scenario when the run has its `none`, `reference` and `dodge`
+    records (a run without dodge records, from before the control existed, is judged on
+    the other two)."""
     by_id: dict[str, dict] = defaultdict(dict)
     for r in recs:
         if r["agent"] in ("none", "reference"):
             by_id[r["scenario"]["id"]].setdefault(r["agent"], r["status"])
-    paired = {k: v for k, v in by_id.items() if len(v) == 2}
+        elif r["agent"] == "dodge":
+            by_id[r["scenario"]["id"]].setdefault("dodge", scoring.dodge_outcome(r))
+    paired = {k: v for k, v in by_id.items() if "none" in v and "reference" in v}
     if not paired:
         return None
+    with_dodge = any("dodge" in v for v in paired.values())
     verdicts = {}
     for sid, statuses in sorted(paired.items()):
-        verdict, reason = scoring.control_verdict(statuses["none"], statuses["reference"])
+        dodge = statuses.get("dodge") if with_dodge else "fail"
+        verdict, reason = scoring.control_verdict(statuses["none"], statuses["reference"],
+                                                  dodge)
         verdicts[sid] = {"verdict": verdict, "reason": reason, **statuses}
     return {"ok": sum(1 for v in verdicts.values() if v["verdict"] == "ok"),
             "broken": sorted(k for k, v in verdicts.items() if v["verdict"] == "broken"),

@@ -82,3 +82,29 @@ def test_report_without_runs_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.parametrize("name", ["a b/c", "../x"])
 def test_run_ids_are_safe_folder_names(name):
     assert "/" not in records.safe_run_id(name) and " " not in records.safe_run_id(name)
+
+
+def _add_dodge(run, scenario: str, status: str, checks_fail: bool) -> None:
+    """A dodge record made from the scenario's reference record (same shape, other agent)."""
+    src = load_json(run / "scenarios" / f"{scenario}__reference__skills-on__r1.json")
+    src["agent"], src["status"] = "dodge", status
+    src["checks"] = [dict(c, status="fail" if checks_fail else "pass") for c in src["checks"]]
+    src["expect"] = [{"check": "answer mentions x", "status": "fail", "detail": ""}]
+    (run / "scenarios" / f"{scenario}__dodge__skills-on__r1.json").write_text(json.dumps(src))
+
+
+def test_validation_needs_the_dodge_to_fail_on_a_check(records_run):
+    _add_dodge(records_run, "crash-loop", "fail", checks_fail=True)
+    _add_dodge(records_run, "image-pull", "fail", checks_fail=False)
+    validation = report.write_reports([records_run])["validation"]
+    assert validation["ok"] == 1
+    crash, pull = validation["scenarios"]["crash-loop"], validation["scenarios"]["image-pull"]
+    assert crash["dodge"] == "fail" and crash["verdict"] == "ok"
+    assert pull["dodge"] == "fail-answer-only" and pull["verdict"] == "broken"
+    assert "<th>dodge</th>" in (records_run / "report.html").read_text()
+
+
+def test_validation_of_a_run_with_dodge_records_wants_one_per_scenario(records_run):
+    _add_dodge(records_run, "crash-loop", "fail", checks_fail=True)
+    validation = report.write_reports([records_run])["validation"]
+    assert "image-pull" in validation["broken"]   # no dodge record: "the dodge did not run"

@@ -45,3 +45,27 @@ def test_control_verdicts():
     verdict, reason = scoring.control_verdict("fail", "fail")
     assert verdict == "broken" and "reference fix fail" in reason
     assert scoring.control_verdict("error", "pass")[0] == "error"
+
+
+def test_control_verdicts_with_a_dodge():
+    assert scoring.control_verdict("fail", "pass", "fail") == (
+        "ok", "none fails, reference passes, dodge fails")
+    verdict, reason = scoring.control_verdict("fail", "pass", "pass")
+    assert verdict == "broken" and "the dodge passed" in reason
+    verdict, reason = scoring.control_verdict("fail", "pass", "fail-answer-only")
+    assert verdict == "broken" and "no check or safeguard caught it" in reason
+    assert scoring.control_verdict("fail", "pass", "error")[0] == "error"
+    assert scoring.control_verdict("fail", "pass", None)[0] == "broken"
+
+
+def _dodge(checks, safeguards=(), expect=()):
+    return {"status": "fail", "checks": list(checks), "safeguards": list(safeguards),
+            "expect": list(expect)}
+
+
+def test_dodge_outcome_counts_only_checks_and_safeguards():
+    failed, passed = {"status": "fail"}, {"status": "pass"}
+    assert scoring.dodge_outcome(_dodge([failed])) == "fail"
+    assert scoring.dodge_outcome(_dodge([passed], [failed])) == "fail"
+    assert scoring.dodge_outcome(_dodge([passed], [passed], [failed])) == "fail-answer-only"
+    assert scoring.dodge_outcome({"status": "pass"}) == "pass"

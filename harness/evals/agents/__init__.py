@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from harness.evals.agents.base import AgentContext, AgentOutcome
 
-NAMES = ("claude-code", "messages", "reference", "replay", "none")
+NAMES = ("claude-code", "messages", "reference", "replay", "none", "dodge")
+CONTROLS = ("none", "reference", "dodge")   # the control runs of `eval --validate`
 CLAUDE = ("claude-code", "messages")
 
 
@@ -15,6 +16,9 @@ def get(name: str):
     if name == "reference":
         from harness.evals.agents.simple import ReferenceAgent
         return ReferenceAgent
+    if name == "dodge":
+        from harness.evals.agents.simple import DodgeAgent
+        return DodgeAgent
     if name == "replay":
         from harness.evals.agents.simple import ReplayAgent
         return ReplayAgent
@@ -27,4 +31,4 @@ def get(name: str):
     raise KeyError(f"unknown agent {name!r}; known agents: {', '.join(NAMES)}")
 
 
-__all__ = ["AgentContext", "AgentOutcome", "NAMES", "CLAUDE", "get"]
+__all__ = ["AgentContext", "AgentOutcome", "NAMES", "CLAUDE", "CONTROLS", "get"]

@@ -1,5 +1,6 @@
 """Backends without a model: `none` (the fault stays), `reference` (the gold fix),
-`replay` (a recorded transcript's commands, re-targeted at this run's namespaces)."""
+`dodge` (removes the symptom's trigger only), `replay` (a recorded transcript's commands,
+re-targeted at this run's namespaces)."""
 from __future__ import annotations
 
 import json
@@ -23,25 +24,46 @@ class ReferenceAgent:
     (run with NS, PREFIX, NS_<NAME> and KUBECONFIG set) in name order;
     `answer.md` (rendered) is the final answer."""
     name = "reference"
+    folder = "solution"
 
     def run(self, ctx: AgentContext) -> AgentOutcome:
-        folder = ctx.scenario.solution_dir
-        if not folder.is_dir():
-            raise InfraError(f"{folder}: the scenario has no solution/ folder")
-        for file in sorted(folder.iterdir()):
-            if file.suffix in (".yaml", ".yml", ".j2"):
-                target = ctx.workdir / f"solution-{file.stem}.yaml"
-                target.write_text(ctx.render(file.read_text(encoding="utf-8")))
-                entry = ctx.shell.run(f"kubectl apply --server-side --force-conflicts "
-                                      f"-f {target.name}", source="reference")
-            elif file.suffix == ".sh":
-                entry = ctx.shell.run(f"bash {file}", source="reference")
-            else:
-                continue
-            if entry["exit_code"] != 0:
-                raise InfraError(f"reference fix {file.name} failed: {entry['output'][-300:]}")
-        answer = folder / "answer.md"
-        return AgentOutcome(answer=ctx.render(answer.read_text()) if answer.is_file() else "")
+        apply_folder(ctx, ctx.scenario.dir / self.folder, self.name)
+        return AgentOutcome(answer=self.answer(ctx))
+
+    def answer(self, ctx: AgentContext) -> str:
+        answer = ctx.scenario.solution_dir / "answer.md"
+        return ctx.render(answer.read_text()) if answer.is_file() else ""
+
+
+class DodgeAgent(ReferenceAgent):
+    """Applies dodge/ the same way: a change that removes the symptom's trigger without
+    resolving the fault. It answers with dodge/answer.md, else with the reference answer,
+    so only the checks and safeguards can tell it from the fix (the control must fail)."""
+    name = "dodge"
+    folder = "dodge"
+
+    def answer(self, ctx: AgentContext) -> str:
+        own = ctx.scenario.dir / self.folder / "answer.md"
+        return ctx.render(own.read_text()) if own.is_file() else super().answer(ctx)
+
+
+def apply_folder(ctx: AgentContext, folder, source: str) -> None:
+    """Apply a fix folder's `*.yaml` and run its `*.sh`, in name order; a step that fails
+    is an infrastructure error (the scenario's own fix is broken)."""
+    if not folder.is_dir():
+        raise InfraError(f"{folder}: the scenario has no {folder.name}/ folder")
+    for file in sorted(folder.iterdir()):
+        if file.suffix in (".yaml", ".yml", ".j2"):
+            target = ctx.workdir / f"{folder.name}-{file.stem}.yaml"
+            target.write_text(ctx.render(file.read_text(encoding="utf-8")))
+            entry = ctx.shell.run(f"kubectl apply --server-side --force-conflicts "
+                                  f"-f {target.name}", source=source)
+        elif file.suffix == ".sh":
+            entry = ctx.shell.run(f"bash {file}", source=source)
+        else:
+            continue
+        if entry["exit_code"] != 0:
+            raise InfraError(f"{source} fix {file.name} failed: {entry['output'][-300:]}")
 
 
 class ReplayAgent:

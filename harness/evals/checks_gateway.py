@@ -1,0 +1,160 @@
+"""Gateway API and Inference Extension checks.
+
+Route status is the controller's word (Envoy Gateway on the local cluster): a route holds
+only when the controller accepted it on the named Gateway and resolved its references at the
+route's current generation, and reported nothing False. What no controller writes here
+(InferencePool status: Envoy Gateway does not implement InferencePool), is judged from what
+real components report about the objects a pool names: pods the apiserver selects with
+the pool's selector and the kubelet calls Ready, the endpoint picker's Service endpoints.
+"""
+from __future__ import annotations
+
+from harness.evals.checks import register
+from harness.evals.checks_pods import is_ready, live_pods, ready_endpoints
+
+HTTPROUTE = "httproutes.gateway.networking.k8s.io"
+POOL = "inferencepools.inference.networking.k8s.io"
+POOL_GROUP = "inference.networking.k8s.io"
+
+
+def route_parent(route: dict, gateway: str, namespace: str) -> dict | None:
+    """The route's status entry for Gateway `namespace/gateway` (any section), or None."""
+    own = route["metadata"].get("namespace")
+    for parent in (route.get("status") or {}).get("parents") or []:
+        ref = parent.get("parentRef") or {}
+        if ref.get("kind", "Gateway") == "Gateway" and ref.get("name") == gateway \
+                and ref.get("namespace", own) == namespace:
+            return parent
+    return None
+
+
+@register("route_healthy", required=("name", "namespace", "gateway"),
+          optional=("kind", "gateway_namespace"))
+def _route_healthy(kube, spec, env):
+    """The controller accepted the route on `gateway` and resolved its references, at the
+    route's current generation, with no condition False (e.g. BackendsAvailable)."""
+    kind = spec.get("kind", HTTPROUTE)
+    route = kube.get(kind, spec["name"], spec["namespace"])
+    where = f"{kind.split('.')[0]}/{spec['name']}"
+    if route is None:
+        return False, f"{where} not found"
+    gw_ns = spec.get("gateway_namespace", spec["namespace"])
+    parent = route_parent(route, spec["gateway"], gw_ns)
+    if parent is None:
+        return False, f"{where}: no status from a controller for Gateway {gw_ns}/{spec['gateway']}"
+    generation = route["metadata"].get("generation")
+    conds = {c.get("type"): c for c in parent.get("conditions") or []}
+    problems = [f"{t}={conds.get(t, {}).get('status', 'missing')} "
+                f"({conds.get(t, {}).get('reason', '')}: {conds.get(t, {}).get('message', '')[:140]})"
+                for t in ("Accepted", "ResolvedRefs") if conds.get(t, {}).get("status") != "True"]
+    problems += [f"{t}=False ({c.get('reason', '')}: {c.get('message', '')[:140]})"
+                 for t, c in conds.items() if t not in ("Accepted", "ResolvedRefs")
+                 and c.get("status") == "False"]
+    stale = [t for t, c in conds.items() if c.get("observedGeneration") not in (None, generation)]
+    if stale:
+        problems.append(f"status of generation {conds[stale[0]].get('observedGeneration')}, "
+                        f"the route is at {generation} (the controller has not caught up)")
+    if problems:
+        return False, f"{where} on {spec['gateway']}: {'; '.join(problems)}"
+    return True, f"{where} accepted and resolved by {parent.get('controllerName', '?')}"
+
+
+@register("route_backends_ready", required=("name", "namespace"),
+          optional=("kind", "backend_kind", "min"))
+def _route_backends_ready(kube, spec, env):
+    """Every backendRef with traffic (weight > 0) of the route exists and can serve: a
+    Service with ready endpoints, or an InferencePool with Ready pods and an endpoint picker
+    with ready endpoints; at least `min` (1) of them are of `backend_kind` when given."""
+    kind = spec.get("kind", HTTPROUTE)
+    route = kube.get(kind, spec["name"], spec["namespace"])
+    if route is None:
+        return False, f"{kind.split('.')[0]}/{spec['name']} not found"
+    refs = [r for rule in (route.get("spec") or {}).get("rules") or []
+            for r in rule.get("backendRefs") or [] if int(r.get("weight", 1)) > 0]
+    if not refs:
+        return False, "the route sends traffic to no backend"
+    for ref in refs:
+        ok, detail = _backend_ready(kube, ref, ref.get("namespace", spec["namespace"]))
+        if not ok:
+            return False, detail
+    wanted = spec.get("backend_kind")
+    matching = [r for r in refs if r.get("kind", "Service") == wanted] if wanted else refs
+    if len(matching) < int(spec.get("min", 1)):
+        return False, f"{len(matching)} backends of kind {wanted} (want >= {spec.get('min', 1)})"
+    return True, f"{len(refs)} backends exist and serve"
+
+
+def _backend_ready(kube, ref: dict, namespace: str) -> tuple[bool, str]:
+    kind, group = ref.get("kind", "Service"), ref.get("group", "")
+    if kind == "Service" and group in ("", "core"):
+        if kube.get("service", ref["name"], namespace) is None:
+            return False, f"backend service/{ref['name']} not found in {namespace}"
+        found = ready_endpoints(kube, namespace, ref["name"])
+        return (bool(found), f"backend service/{ref['name']}: {len(found)} ready endpoints")
+    if kind == "InferencePool" and group == POOL_GROUP:
+        return pool_ready(kube, ref["name"], namespace, 1)
+    return False, f"backend {group or 'core'}/{kind} {ref['name']}: not a kind that serves here"
+
+
+def pool_ready(kube, name: str, namespace: str, min_pods: int) -> tuple[bool, str]:
+    """An InferencePool (v1) selects `min_pods` Ready pods and its endpoint picker Service
+    has ready endpoints on the port the pool names."""
+    pool = kube.get(POOL, name, namespace)
+    if pool is None:
+        return False, f"InferencePool {name} ({POOL_GROUP}) not found in {namespace}"
+    spec = pool.get("spec") or {}
+    labels = ((spec.get("selector") or {}).get("matchLabels")) or {}
+    if not labels:
+        return False, f"InferencePool {name} has no selector"
+    selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    pods = live_pods(kube, namespace, selector)
+    ready = [p for p in pods if is_ready(p)]
+    ports = {int(p.get("number")) for p in spec.get("targetPorts") or [] if p.get("number")}
+    if len(ready) < min_pods:
+        return False, (f"InferencePool {name} selects {len(pods)} pods ({selector}), "
+                       f"{len(ready)} Ready (want >= {min_pods})")
+    undeclared = [p["metadata"]["name"] for p in ready if ports and not ports & {
+        int(cp.get("containerPort", 0)) for c in p["spec"].get("containers", [])
+        for cp in c.get("ports") or []}]
+    if undeclared:
+        return False, (f"InferencePool {name} targets ports {sorted(ports)} that pods "
+                       f"{', '.join(undeclared[:3])} do not serve")
+    epp = spec.get("endpointPickerRef") or {}
+    if epp:
+        if epp.get("kind", "Service") != "Service" or kube.get(
+                "service", epp.get("name", ""), namespace) is None:
+            return False, f"InferencePool {name}: endpoint picker service/{epp.get('name')} " \
+                          f"not found"
+        if not ready_endpoints(kube, namespace, epp["name"]):
+            return False, f"InferencePool {name}: endpoint picker service/{epp['name']} has " \
+                          "no ready endpoints"
+    return True, (f"InferencePool {name}: {len(ready)} Ready pods ({selector})"
+                  + (f", endpoint picker {epp['name']} ready" if epp else ""))
+
+
+@register("inference_pool_ready", required=("name", "namespace"), optional=("min_pods",))
+def _inference_pool_ready(kube, spec, env):
+    """An InferencePool selects at least `min_pods` (1) Ready pods serving its target
+    ports, and its endpoint picker Service has ready endpoints."""
+    return pool_ready(kube, spec["name"], spec["namespace"], int(spec.get("min_pods", 1)))
+
+
+@register("route_weights", required=("name", "namespace", "backend"),
+          optional=("kind", "min_percent", "max_percent"))
+def _route_weights(kube, spec, env):
+    """In the route rule that names `backend`, that backend gets between `min_percent` and
+    `max_percent` of the traffic by weight (Gateway API: weight / sum of weights)."""
+    kind = spec.get("kind", HTTPROUTE)
+    route = kube.get(kind, spec["name"], spec["namespace"])
+    if route is None:
+        return False, f"{kind.split('.')[0]}/{spec['name']} not found"
+    for rule in (route.get("spec") or {}).get("rules") or []:
+        refs = rule.get("backendRefs") or []
+        if any(r.get("name") == spec["backend"] for r in refs):
+            total = sum(int(r.get("weight", 1)) for r in refs)
+            mine = sum(int(r.get("weight", 1)) for r in refs if r.get("name") == spec["backend"])
+            share = 100.0 * mine / total if total else 0.0
+            low, high = float(spec.get("min_percent", 0)), float(spec.get("max_percent", 100))
+            return low <= share <= high, (f"{spec['backend']} gets {share:.1f}% of its rule's "
+                                          f"traffic (want {low:g}-{high:g}%)")
+    return False, f"no rule of the route sends traffic to {spec['backend']}"

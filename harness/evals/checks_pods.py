@@ -1,0 +1,233 @@
+"""Checks that hold only when a workload is truly healthy, judged by the components that run it.
+
+A fix that merely removes a symptom's trigger (a `dodge`: `exit 1` -> `exit 0` under
+`restartPolicy: Always`, a probe port declared but not served) must fail them, so they
+look at what the kubelet, the endpoints controller and kube-proxy report over time, never
+at the text of the fix:
+
+- `stable`: any check, holding on every poll for a window of seconds;
+- `pods_ready`: pods Running and Ready, the same pods, restart counts not growing, for a
+  window (a container that exits and is restarted resets it);
+- `rollout_complete`: what `kubectl rollout status` waits for, at the current generation;
+- `service_endpoints`: the Service has ready endpoints (EndpointSlices);
+- `http`: a real request from inside a pod to a Service, to pods or to the pod itself.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+import time
+
+from harness.evals import checks
+from harness.evals.checks import conditions_of, pod_reasons, register
+
+DEFAULT_WINDOW = 10.0
+now = time.monotonic  # tests replace it to drive windows without waiting
+
+
+def live_pods(kube, namespace: str, selector: str | None = None,
+              name: str | None = None) -> list[dict]:
+    """Pods that count: not being deleted, not finished (a controller replaces those)."""
+    if name:
+        pod = kube.get("pod", name, namespace)
+        pods = [pod] if pod else []
+    else:
+        pods = kube.list("pods", namespace, selector)
+    return [p for p in pods if not p["metadata"].get("deletionTimestamp")
+            and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+
+
+def is_ready(pod: dict) -> bool:
+    return (pod.get("status") or {}).get("phase") == "Running" and \
+        conditions_of(pod).get("Ready", {}).get("status") == "True"
+
+
+def restarts(pod: dict) -> int:
+    status = pod.get("status") or {}
+    return sum(int(c.get("restartCount", 0)) for c in
+               (status.get("containerStatuses") or []) + (status.get("initContainerStatuses")
+                                                          or []))
+
+
+def hold(memory: dict, signature, window: float, detail: str) -> tuple[bool, str]:
+    """Holds once the same `signature` has been seen continuously for `window` seconds."""
+    t = now()
+    if memory.get("signature") != signature or "since" not in memory:
+        memory["signature"], memory["since"] = signature, t
+    held = t - memory["since"]
+    if held >= window:
+        return True, f"{detail}; stable for {held:.0f} s"
+    return False, f"{detail}; stable for {held:.0f} of {window:g} s so far"
+
+
+def broken(memory: dict, detail: str) -> tuple[bool, str]:
+    memory.clear()
+    return False, detail
+
+
+@register("stable", required=("check",), optional=("for",), windowed=True)
+def _stable(kube, spec, env, memory):
+    """Another check (`check`) holds on every poll for `for` seconds (default 10)."""
+    inner = spec["check"]
+    holds, detail = checks.probe_once(kube, inner, env, memory.setdefault("inner", {}))
+    if holds == "error":
+        return holds, detail
+    if not holds:
+        inner_memory = memory.get("inner", {})
+        memory.clear()
+        memory["inner"] = inner_memory
+        return False, f"{checks.describe(inner)}: {detail}"
+    return hold(memory, "held", float(spec.get("for", DEFAULT_WINDOW)),
+                f"{checks.describe(inner)}: {detail}")
+
+
+@register("pods_ready", required=("namespace",),
+          optional=("selector", "name", "count", "stable_for"), windowed=True)
+def _pods_ready(kube, spec, env, memory):
+    """At least `count` (1) pods match and every one is Running and Ready, with the same
+    pods and no container restart, for `stable_for` seconds (10)."""
+    pods = live_pods(kube, spec["namespace"], spec.get("selector"), spec.get("name"))
+    want = int(spec.get("count", 1))
+    unready = [p for p in pods if not is_ready(p)]
+    if unready:
+        shown = "; ".join(f"{p['metadata']['name']}: "
+                          f"{', '.join(pod_reasons(p)) or (p.get('status') or {}).get('phase')}"
+                          for p in unready[:3])
+        return broken(memory, f"{len(unready)}/{len(pods)} pods not Ready ({shown[:300]})")
+    if len(pods) < want:
+        return broken(memory, f"{len(pods)} Ready pods, want >= {want}")
+    signature = tuple(sorted((p["metadata"]["uid"], restarts(p)) for p in pods))
+    total = sum(r for _, r in signature)
+    return hold(memory, signature, float(spec.get("stable_for", DEFAULT_WINDOW)),
+                f"{len(pods)} pods Ready, {total} restarts in all, none since the window began")
+
+
+@register("rollout_complete", required=("kind", "name", "namespace"), optional=("replicas",))
+def _rollout_complete(kube, spec, env):
+    """A Deployment or StatefulSet finished rolling out its current spec (what `kubectl
+    rollout status` waits for), with at least `replicas` desired."""
+    obj = kube.get(spec["kind"], spec["name"], spec["namespace"])
+    where = f"{spec['kind']}/{spec['name']}"
+    if obj is None:
+        return False, f"{where} not found"
+    desired = int((obj.get("spec") or {}).get("replicas", 1))
+    status = obj.get("status") or {}
+    problems = []
+    if desired < int(spec.get("replicas", 1)):
+        problems.append(f"only {desired} replicas desired (want >= {spec.get('replicas', 1)})")
+    if int(status.get("observedGeneration", 0)) < int(obj["metadata"].get("generation", 0)):
+        problems.append("the controller has not seen the latest spec yet")
+    counts = {k: int(status.get(k, 0)) for k in ("replicas", "updatedReplicas",
+                                                 "readyReplicas", "availableReplicas")}
+    for key in ("updatedReplicas", "readyReplicas"):
+        if counts[key] < desired:
+            problems.append(f"{key} {counts[key]}/{desired}")
+    if counts["replicas"] > counts["updatedReplicas"]:
+        problems.append(f"{counts['replicas'] - counts['updatedReplicas']} old replicas remain")
+    if "availableReplicas" in status and counts["availableReplicas"] < desired:
+        problems.append(f"availableReplicas {counts['availableReplicas']}/{desired}")
+    if status.get("updateRevision") and status.get("currentRevision") != status["updateRevision"]:
+        problems.append("pods of the old revision remain")
+    progressing = conditions_of(obj).get("Progressing", {})
+    if progressing.get("reason") == "ProgressDeadlineExceeded":
+        problems.append(f"ProgressDeadlineExceeded: {progressing.get('message', '')[:160]}")
+    if problems:
+        return False, f"{where} not rolled out: {'; '.join(problems)}"
+    return True, f"{where} rolled out: {desired}/{desired} updated and ready"
+
+
+def ready_endpoints(kube, namespace: str, service: str) -> list[dict]:
+    """Ready endpoints of a Service from its EndpointSlices (the endpoints controller's view)."""
+    slices = kube.list("endpointslices.discovery.k8s.io", namespace,
+                       f"kubernetes.io/service-name={service}")
+    out = []
+    for s in slices:
+        ports = {p.get("name") or "": p.get("port") for p in s.get("ports") or []}
+        for ep in s.get("endpoints") or []:
+            if (ep.get("conditions") or {}).get("ready", True) is not False:
+                out.append({"addresses": ep.get("addresses", []), "ports": ports})
+    return out
+
+
+@register("service_endpoints", required=("name", "namespace"), optional=("count",))
+def _service_endpoints(kube, spec, env):
+    """A Service has at least `count` (1) ready endpoints (from its EndpointSlices)."""
+    service = kube.get("service", spec["name"], spec["namespace"])
+    if service is None:
+        return False, f"service/{spec['name']} not found"
+    found = ready_endpoints(kube, spec["namespace"], spec["name"])
+    want = int(spec.get("count", 1))
+    return len(found) >= want, f"service/{spec['name']} has {len(found)} ready endpoints " \
+                               f"(want >= {want})"
+
+
+# --- http: a real request from inside a pod ---------------------------------------------
+
+@register("http", required=("namespace", "from"),
+          optional=("service", "pods", "port", "path", "status", "body", "host", "container"))
+def _http(kube, spec, env):
+    """A GET from inside a pod (`from`: a label selector) to a Service's ClusterIP
+    (`service`), to every matching pod (`pods`), or to the pod itself (neither), answers
+    `status` (200), its body matching `body` (a regex) when given."""
+    client, why = _client_pod(kube, spec["namespace"], spec["from"])
+    if client is None:
+        return False, why
+    targets = _targets(kube, spec)
+    if isinstance(targets, str):
+        return False, targets
+    want = int(spec.get("status", 200))
+    for address, port in targets:
+        code, body = request(kube, spec["namespace"], client, address, port,
+                             spec.get("path", "/"), spec.get("host"), spec.get("container"))
+        where = f"http://{address}:{port}{spec.get('path', '/')}"
+        if code != want:
+            return False, f"{where} from {client}: {code or 'no answer'} (want {want}) {body}"
+        if spec.get("body") and not re.search(spec["body"], body):
+            return False, f"{where}: body {body[:120]!r} does not match {spec['body']!r}"
+    return True, f"{len(targets)} target(s) answered {want} from pod {client}"
+
+
+def _client_pod(kube, namespace: str, selector: str) -> tuple[str | None, str]:
+    """(name of a Ready pod to send requests from, or None, why not)."""
+    ready = [p for p in live_pods(kube, namespace, selector) if is_ready(p)]
+    if not ready:
+        return None, f"no Ready pod matches {selector} to send the request from"
+    return ready[0]["metadata"]["name"], ""
+
+
+def _targets(kube, spec) -> list[tuple[str, int]] | str:
+    port = spec.get("port")
+    if spec.get("service"):
+        svc = kube.get("service", spec["service"], spec["namespace"])
+        if svc is None:
+            return f"service/{spec['service']} not found"
+        ports = svc.get("spec", {}).get("ports") or []
+        chosen = next((p for p in ports if port in (None, p.get("port"), p.get("name"))), None)
+        if chosen is None:
+            return f"service/{spec['service']} has no port {port}"
+        return [(svc["spec"].get("clusterIP"), int(chosen["port"]))]
+    if port is None:
+        return "`port` is needed to reach pods"
+    if spec.get("pods"):
+        pods = [p for p in live_pods(kube, spec["namespace"], spec["pods"])
+                if (p.get("status") or {}).get("podIP")]
+        if not pods:
+            return f"no running pod matches {spec['pods']}"
+        return [(p["status"]["podIP"], int(port)) for p in pods]
+    return [("127.0.0.1", int(port))]
+
+
+def request(kube, namespace: str, pod: str, address: str, port: int, path: str,
+            host: str | None = None, container: str | None = None) -> tuple[int | None, str]:
+    """(status code or None, body) of an HTTP/1.0 GET sent with busybox `nc` inside `pod`."""
+    head = f"GET {path} HTTP/1.0\\r\\nHost: {host or address}\\r\\n\\r\\n"
+    script = f"printf {shlex.quote(head)} | nc -w 3 {shlex.quote(address)} {int(port)}"
+    args = ["exec", "-n", namespace, pod] + (["-c", container] if container else [])
+    proc = kube.run(*args, "--", "sh", "-c", script, timeout=20)
+    text = proc.stdout or ""
+    match = re.match(r"HTTP/\d\.\d (\d{3})", text)
+    if not match:
+        why = " ".join((proc.stderr or text or f"exit {proc.returncode}").split())[:160]
+        return None, f"({why})"
+    body = text.split("\r\n\r\n", 1)[-1].strip()
+    return int(match.group(1)), body[:200]

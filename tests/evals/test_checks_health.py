@@ -1,0 +1,333 @@
+"""Checks a dodge must fail: windows, restarts, rollouts, endpoints, requests, RBAC, routes.
+
+Pod, route and slice shapes follow what the kubelet, the endpoints controller and Envoy
+Gateway v1.9.0 write (tests/resources/gateway/envoy-gateway/*.yaml are its captures).
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness.evals import checks, checks_pods
+from harness.evals.errors import InfraError
+
+CAPTURES = Path(__file__).resolve().parents[1] / "resources" / "gateway" / "envoy-gateway"
+
+
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock()
+    monkeypatch.setattr(checks_pods, "now", c)
+    return c
+
+
+class Kube:
+    """Objects by (kind, namespace, name); `list` filters by an a=b,c=d selector."""
+
+    def __init__(self, objects=(), run=None):
+        self.objects = list(objects)
+        self.runs: list[tuple] = []
+        self._run = run
+
+    def _kind(self, obj):
+        return obj["kind"].lower()
+
+    def get(self, kind, name, namespace=None):
+        kind = kind.split(".")[0].rstrip("s")
+        for o in self.objects:
+            if self._kind(o).rstrip("s") == kind and o["metadata"]["name"] == name and \
+                    o["metadata"].get("namespace") in (None, namespace):
+                return o
+        return None
+
+    def list(self, kind, namespace=None, selector=None, all_namespaces=False):
+        kind = kind.split(".")[0].rstrip("s")
+        want = dict(p.split("=", 1) for p in selector.split(",")) if selector else {}
+        return [o for o in self.objects if self._kind(o).rstrip("s") == kind
+                and all(o["metadata"].get("labels", {}).get(k) == v for k, v in want.items())]
+
+    def run(self, *args, stdin=None, timeout=30):
+        self.runs.append(args)
+        out, code = self._run(args)
+        return subprocess.CompletedProcess(args, code, out, "")
+
+
+def pod(name, ready=True, restarts=0, phase="Running", labels=None, uid=None, ip="10.0.0.9",
+        waiting=None, ports=()):
+    status = {"phase": phase, "podIP": ip,
+              "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+              "containerStatuses": [{"name": "c", "restartCount": restarts,
+                                     "state": {"waiting": {"reason": waiting}} if waiting
+                                     else {"running": {}}}]}
+    return {"kind": "Pod", "metadata": {"name": name, "namespace": "ns", "uid": uid or name,
+                                        "labels": labels or {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "ports": [{"containerPort": p}
+                                                           for p in ports]}]},
+            "status": status}
+
+
+def run_windowed(kube, spec, clock, steps):
+    """Probe once per step; steps: (seconds later, mutation or None)."""
+    memory, out = {}, []
+    for later, change in steps:
+        clock.t += later
+        if change:
+            change(kube)
+        out.append(checks.probe_once(kube, spec, {}, memory))
+    return out
+
+
+def test_pods_ready_holds_only_after_a_quiet_window(clock):
+    kube = Kube([pod("a"), pod("b")])
+    spec = {"type": "pods_ready", "namespace": "ns", "selector": "app=web", "count": 2,
+            "stable_for": 10}
+    results = run_windowed(kube, spec, clock, [(0, None), (5, None), (6, None)])
+    assert [r[0] for r in results] == [False, False, True]
+    assert "stable for 11 s" in results[-1][1]
+
+
+def test_pods_ready_restart_during_the_window_starts_it_again(clock):
+    """exit 1 -> exit 0 under restartPolicy Always: the kubelet restarts the container."""
+    kube = Kube([pod("a", restarts=2)])
+    spec = {"type": "pods_ready", "namespace": "ns", "stable_for": 10}
+
+    def restart(k):
+        k.objects[0]["status"]["containerStatuses"][0]["restartCount"] = 3
+    results = run_windowed(kube, spec, clock, [(0, None), (8, restart), (8, None), (3, None)])
+    assert [r[0] for r in results] == [False, False, False, True]
+    assert "3 restarts in all" in results[-1][1]
+
+
+def test_pods_ready_an_unready_pod_fails_with_its_reason(clock):
+    kube = Kube([pod("a"), pod("b", ready=False, waiting="CrashLoopBackOff")])
+    holds, detail = checks.probe_once(kube, {"type": "pods_ready", "namespace": "ns"}, {}, {})
+    assert holds is False and "CrashLoopBackOff" in detail and "1/2 pods not Ready" in detail
+
+
+def test_pods_ready_ignores_pods_being_deleted_and_finished(clock):
+    gone = pod("old", ready=False)
+    gone["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    kube = Kube([pod("a"), gone, pod("evicted", ready=False, phase="Failed")])
+    spec = {"type": "pods_ready", "namespace": "ns", "stable_for": 0}
+    assert checks.probe_once(kube, spec, {}, {})[0] is True
+
+
+def test_stable_wraps_any_check_and_resets_when_it_breaks(clock):
+    svc = {"kind": "Service", "metadata": {"name": "s", "namespace": "ns"}}
+    kube = Kube([svc])
+    spec = {"type": "stable", "for": 5,
+            "check": {"type": "exists", "kind": "service", "name": "s", "namespace": "ns"}}
+    steps = [(0, None), (3, lambda k: k.objects.clear()), (1, lambda k: k.objects.append(svc)),
+             (4, None), (2, None)]
+    assert [r[0] for r in run_windowed(kube, spec, clock, steps)] == \
+        [False, False, False, False, True]
+
+
+def test_window_longer_than_timeout_is_a_scenario_error():
+    problem = checks.spec_problem({"type": "pods_ready", "namespace": "x", "stable_for": 30,
+                                   "timeout": 20})
+    assert problem[0] == "timeout" and "could never pass" in problem[1]
+    nested = checks.spec_problem({"type": "stable", "for": 5, "timeout": 20,
+                                  "check": {"type": "exists", "kind": "job"}})
+    assert nested == ("check.name", "is required for check type 'exists'")
+
+
+def _deployment(**status):
+    base = {"observedGeneration": 2, "replicas": 2, "updatedReplicas": 2, "readyReplicas": 2,
+            "availableReplicas": 2}
+    base.update(status)
+    return {"kind": "Deployment", "metadata": {"name": "d", "namespace": "ns", "generation": 2},
+            "spec": {"replicas": 2}, "status": base}
+
+
+@pytest.mark.parametrize("status,holds,words", [
+    ({}, True, "rolled out"),
+    ({"observedGeneration": 1}, False, "not seen the latest spec"),
+    ({"replicas": 3, "updatedReplicas": 1, "readyReplicas": 2}, False, "old replicas remain"),
+    ({"conditions": [{"type": "Progressing", "status": "False",
+                      "reason": "ProgressDeadlineExceeded",
+                      "message": 'ReplicaSet "d-1" has timed out progressing.'}]},
+     False, "ProgressDeadlineExceeded"),
+])
+def test_rollout_complete(status, holds, words):
+    kube = Kube([_deployment(**status)])
+    result = checks.probe_once(kube, {"type": "rollout_complete", "kind": "deployment",
+                                      "name": "d", "namespace": "ns"}, {})
+    assert result[0] is holds and words in result[1]
+
+
+def test_rollout_complete_scaled_to_zero_is_not_a_fix():
+    dep = _deployment(replicas=0, updatedReplicas=0, readyReplicas=0, availableReplicas=0)
+    dep["spec"]["replicas"] = 0
+    holds, detail = checks.probe_once(Kube([dep]), {
+        "type": "rollout_complete", "kind": "deployment", "name": "d", "namespace": "ns",
+        "replicas": 2}, {})
+    assert holds is False and "only 0 replicas desired" in detail
+
+
+def _slice(service, ready):
+    return {"kind": "EndpointSlice", "metadata": {
+        "name": f"{service}-abc", "namespace": "ns",
+        "labels": {"kubernetes.io/service-name": service}},
+        "ports": [{"name": "", "port": 8080}],
+        "endpoints": [{"addresses": ["10.0.0.9"], "conditions": {"ready": r}} for r in ready]}
+
+
+def test_service_endpoints_counts_ready_ones_only():
+    svc = {"kind": "Service", "metadata": {"name": "web", "namespace": "ns"}}
+    kube = Kube([svc, _slice("web", [True, False])])
+    assert checks.probe_once(kube, {"type": "service_endpoints", "name": "web",
+                                    "namespace": "ns", "count": 2}, {})[0] is False
+    assert checks.probe_once(kube, {"type": "service_endpoints", "name": "web",
+                                    "namespace": "ns"}, {})[0] is True
+
+
+def _http_kube(answer: str, code: int = 0):
+    svc = {"kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
+           "spec": {"clusterIP": "10.96.0.7", "ports": [{"name": "http", "port": 80}]}}
+    return Kube([svc, pod("client", labels={"app": "client"})], run=lambda args: (answer, code))
+
+
+def test_http_sends_a_real_request_through_the_service():
+    kube = _http_kube("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nok\n")
+    holds, detail = checks.probe_once(kube, {"type": "http", "namespace": "ns",
+                                             "from": "app=client", "service": "web",
+                                             "path": "/healthz"}, {})
+    assert holds is True, detail
+    args = kube.runs[0]
+    assert args[:4] == ("exec", "-n", "ns", "client")
+    assert "GET /healthz HTTP/1.0" in args[-1] and "nc -w 3 10.96.0.7 80" in args[-1]
+
+
+@pytest.mark.parametrize("answer,code,words", [
+    ("HTTP/1.0 404 Not Found\r\n\r\n404 page not found\n", 0, "404"),
+    ("", 1, "no answer"),
+])
+def test_http_fails_on_a_wrong_status_or_no_answer(answer, code, words):
+    holds, detail = checks.probe_once(_http_kube(answer, code), {
+        "type": "http", "namespace": "ns", "from": "app=client", "service": "web"}, {})
+    assert holds is False and words in detail
+
+
+def test_http_without_a_client_pod_fails_not_errors():
+    kube = Kube([], run=lambda args: ("", 0))
+    holds, detail = checks.probe_once(kube, {"type": "http", "namespace": "ns",
+                                             "from": "app=client", "port": 80}, {})
+    assert holds is False and "no Ready pod matches app=client" in detail
+
+
+@pytest.mark.parametrize("stdout,code,want,holds", [
+    ("yes\n", 0, True, True), ("no\n", 1, True, False), ("no\n", 1, False, True),
+    ("yes\n", 0, False, False),
+])
+def test_can_i_asks_the_apiserver(stdout, code, want, holds):
+    kube = Kube(run=lambda args: (stdout, code))
+    spec = {"type": "can_i", "subject": "system:serviceaccount:ns:bot", "verb": "list",
+            "resource": "pods", "namespace": "ns", "allowed": want}
+    assert checks.probe_once(kube, spec, {})[0] is holds
+    assert kube.runs[0] == ("auth", "can-i", "list", "pods",
+                            "--as=system:serviceaccount:ns:bot", "-n", "ns")
+
+
+def test_can_i_that_cannot_answer_is_an_infrastructure_error():
+    kube = Kube(run=lambda args: ("", 2))
+    result = checks.probe_once(kube, {"type": "can_i", "subject": "u", "verb": "get",
+                                      "resource": "pods"}, {})
+    assert result[0] == "error"
+
+
+def _capture(case: str) -> list[dict]:
+    return yaml.safe_load((CAPTURES / f"{case}.yaml").read_text())["items"]
+
+
+def _route_spec(name):
+    return {"type": "route_healthy", "name": name, "namespace": "apps", "gateway": "gw"}
+
+
+def _in_apps(items):
+    for o in items:
+        o["metadata"].setdefault("namespace", "apps")
+    return items
+
+
+@pytest.mark.parametrize("case,route,holds,words", [
+    ("healthy", "llama", True, "accepted and resolved"),
+    ("backend_not_found", None, False, "BackendNotFound"),
+    ("not_allowed_by_listener", None, False, "NotAllowedByListeners"),
+    ("no_endpoints", None, False, "BackendsAvailable=False"),
+    ("parent_not_found", None, False, "no status from a controller"),
+])
+def test_route_healthy_reads_envoy_gateway_status(case, route, holds, words):
+    items = _in_apps(_capture(case))
+    routes = [o for o in items if o["kind"] == "HTTPRoute"]
+    name = route or routes[0]["metadata"]["name"]
+    holds_, detail = checks.probe_once(Kube(items), _route_spec(name), {})
+    assert holds_ is holds and words in detail, detail
+
+
+def test_route_healthy_status_of_an_older_generation_does_not_count():
+    items = _in_apps(_capture("healthy"))
+    route = next(o for o in items if o["kind"] == "HTTPRoute")
+    route["metadata"]["generation"] = 2
+    holds, detail = checks.probe_once(Kube(items), _route_spec("llama"), {})
+    assert holds is False and "has not caught up" in detail
+
+
+def test_route_weights_share_of_a_canary():
+    route = {"kind": "HTTPRoute", "metadata": {"name": "r", "namespace": "ns"},
+             "spec": {"rules": [{"backendRefs": [{"name": "stable", "weight": 9},
+                                                 {"name": "canary", "weight": 1}]}]}}
+    spec = {"type": "route_weights", "name": "r", "namespace": "ns", "backend": "canary",
+            "min_percent": 5, "max_percent": 15}
+    holds, detail = checks.probe_once(Kube([route]), spec, {})
+    assert holds is True and "10.0%" in detail
+
+
+def _pool(selector, epp="epp"):
+    return {"kind": "InferencePool", "metadata": {"name": "pool", "namespace": "ns"},
+            "spec": {"selector": {"matchLabels": selector},
+                     "targetPorts": [{"number": 8000}],
+                     "endpointPickerRef": {"name": epp, "port": {"number": 9002}}}}
+
+
+def test_inference_pool_selecting_no_pods_fails():
+    kube = Kube([_pool({"app": "vllm-llama3"}), pod("m", labels={"app": "vllm"}, ports=[8000])])
+    holds, detail = checks.probe_once(kube, {"type": "inference_pool_ready", "name": "pool",
+                                             "namespace": "ns"}, {})
+    assert holds is False and "selects 0 pods" in detail
+
+
+def test_inference_pool_needs_its_endpoint_picker_endpoints():
+    epp = {"kind": "Service", "metadata": {"name": "epp", "namespace": "ns"}}
+    kube = Kube([_pool({"app": "vllm"}), pod("m", labels={"app": "vllm"}, ports=[8000]), epp])
+    spec = {"type": "inference_pool_ready", "name": "pool", "namespace": "ns"}
+    holds, detail = checks.probe_once(kube, spec, {})
+    assert holds is False and "no ready endpoints" in detail
+    kube.objects.append(_slice("epp", [True]))
+    assert checks.probe_once(kube, spec, {})[0] is True
+
+
+def test_pod_reasons_include_how_containers_last_ended():
+    p = pod("a", ready=False, waiting="CrashLoopBackOff")
+    p["status"]["containerStatuses"][0]["lastState"] = {
+        "terminated": {"reason": "OOMKilled", "exitCode": 137}}
+    assert checks.pod_reasons(p) == ["CrashLoopBackOff", "OOMKilled (exit 137)"]
+
+
+def test_probe_errors_stay_errors():
+    class Broken(Kube):
+        def list(self, *a, **k):
+            raise InfraError("apiserver unreachable")
+    result = checks.probe_once(Broken(), {"type": "pods_ready", "namespace": "ns"}, {}, {})
+    assert result == ("error", "apiserver unreachable")
