@@ -70,7 +70,7 @@ def spec_problem(spec: dict) -> tuple[str, str] | None:
                           f"{', '.join(sorted(allowed - set(COMMON)))}")
     if "op" in spec and spec["op"] not in OPS:
         return "op", f"unknown op {spec['op']!r}; known: {', '.join(OPS)}"
-    if "path" in spec:
+    if "path" in spec and "path" in ctype.required:  # an object path (`http` has URL paths)
         try:
             paths.parse(spec["path"])
         except ValueError as err:

@@ -82,13 +82,20 @@ def _stable(kube, spec, env, memory):
 
 
 @register("pods_ready", required=("namespace",),
-          optional=("selector", "name", "count", "stable_for"), windowed=True)
+          optional=("selector", "name", "count", "stable_for", "image"), windowed=True)
 def _pods_ready(kube, spec, env, memory):
     """At least `count` (1) pods match and every one is Running and Ready, with the same
-    pods and no container restart, for `stable_for` seconds (10)."""
+    pods and no container restart, for `stable_for` seconds (10); with `image` (a regex),
+    every container of every pod runs an image whose name matches it (the pod's own spec:
+    the kubelet may report another tag of the same digest in its status)."""
     pods = live_pods(kube, spec["namespace"], spec.get("selector"), spec.get("name"))
     want = int(spec.get("count", 1))
     unready = [p for p in pods if not is_ready(p)]
+    if spec.get("image"):
+        other = sorted({c.get("image", "?") for p in pods for c in p["spec"]["containers"]
+                        if not re.search(spec["image"], c.get("image", ""))})
+        if other:
+            return broken(memory, f"pods run {', '.join(other[:3])}, not {spec['image']}")
     if unready:
         shown = "; ".join(f"{p['metadata']['name']}: "
                           f"{', '.join(pod_reasons(p)) or (p.get('status') or {}).get('phase')}"
@@ -231,3 +238,84 @@ def request(kube, namespace: str, pod: str, address: str, port: int, path: str,
         return None, f"({why})"
     body = text.split("\r\n\r\n", 1)[-1].strip()
     return int(match.group(1)), body[:200]
+
+
+# --- probes and commands run inside the pods ----------------------------------------------
+
+@register("probe_passes", required=("namespace",),
+          optional=("selector", "probe", "container"))
+def _probe_passes(kube, spec, env):
+    """Every matching running pod's `probe` (liveness by default; readiness, startup) of
+    `container` (each container that has one) passes when tried from inside the pod, as
+    the kubelet would try it: httpGet answers 200-399, tcpSocket connects, exec exits 0."""
+    kind = spec.get("probe", "liveness") + "Probe"
+    pods = [p for p in live_pods(kube, spec["namespace"], spec.get("selector"))
+            if (p.get("status") or {}).get("phase") == "Running"]
+    if not pods:
+        return False, "no running pod to try the probe in"
+    tried = 0
+    for pod in pods:
+        for container in pod["spec"].get("containers", []):
+            probe = container.get(kind)
+            if not probe or spec.get("container") not in (None, container["name"]):
+                continue
+            ok, detail = try_probe(kube, pod, container, probe)
+            tried += 1
+            if not ok:
+                return False, f"{pod['metadata']['name']}/{container['name']} {kind}: {detail}"
+    if not tried:
+        return False, f"no container has a {kind}"
+    return True, f"{tried} {kind}s pass"
+
+
+def try_probe(kube, pod: dict, container: dict, probe: dict) -> tuple[bool, str]:
+    name, ns = pod["metadata"]["name"], pod["metadata"]["namespace"]
+    if "exec" in probe:
+        proc = kube.run("exec", "-n", ns, name, "-c", container["name"], "--",
+                        *probe["exec"].get("command", []), timeout=20)
+        return proc.returncode == 0, f"command exited {proc.returncode}"
+    action = probe.get("httpGet") or probe.get("tcpSocket") or probe.get("grpc") or {}
+    port = named_port(container, action.get("port"))
+    if port is None:
+        return False, f"port {action.get('port')!r} is not a port of the container"
+    if "httpGet" in probe:
+        code, body = request(kube, ns, name, "127.0.0.1", port, action.get("path", "/"),
+                             container=container["name"])
+        return (code is not None and 200 <= code < 400,
+                f"GET :{port}{action.get('path', '/')} -> {code or 'no answer'} {body[:80]}")
+    proc = kube.run("exec", "-n", ns, name, "-c", container["name"], "--", "nc", "-z",
+                    "-w", "2", "127.0.0.1", str(port), timeout=20)
+    return proc.returncode == 0, f"connect :{port} -> exit {proc.returncode}"
+
+
+def named_port(container: dict, port) -> int | None:
+    """A probe's port: a number, or the name of one of the container's ports."""
+    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
+        return int(port)
+    for p in container.get("ports") or []:
+        if p.get("name") == port:
+            return int(p["containerPort"])
+    return None
+
+
+@register("exec", required=("namespace", "selector", "command"),
+          optional=("container", "op", "value", "all"))
+def _exec(kube, spec, env):
+    """A command run inside a Ready matching pod (every one with `all`) prints a value that
+    compares to `value` (`op`, default matches; quantities compare as numbers), e.g. the
+    memory the container's cgroup really holds."""
+    pods = [p for p in live_pods(kube, spec["namespace"], spec["selector"]) if is_ready(p)]
+    if not pods:
+        return False, f"no Ready pod matches {spec['selector']}"
+    op = spec.get("op", "matches")
+    for pod in pods if spec.get("all") else pods[:1]:
+        args = ["exec", "-n", spec["namespace"], pod["metadata"]["name"]]
+        args += ["-c", spec["container"]] if spec.get("container") else []
+        proc = kube.run(*args, "--", *[str(a) for a in spec["command"]], timeout=20)
+        out = (proc.stdout or "").strip()
+        if proc.returncode != 0:
+            return False, f"{pod['metadata']['name']}: exit {proc.returncode} " \
+                          f"{' '.join((proc.stderr or out).split())[:160]}"
+        if not checks.compare(out, op, spec.get("value")):
+            return False, f"{pod['metadata']['name']}: {out[:160]!r} ({op} {spec.get('value')!r})"
+    return True, f"{pod['metadata']['name']}: {out[:120]!r} ({op} {spec.get('value')!r})"

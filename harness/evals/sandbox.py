@@ -39,8 +39,10 @@ class Sandbox:
 
     def context(self) -> dict:
         """Jinja2 variables for scenario strings and manifests."""
+        from harness.evals.cluster_facts import template_vars
         return {"ns": self.ns, "namespaces": dict(self.namespaces), "prefix": self.prefix,
-                "run_label": self.run_label, "scenario": self.scenario.id}
+                "run_label": self.run_label, "scenario": self.scenario.id,
+                **template_vars(self.kube.kubeconfig)}
 
     def env(self) -> dict[str, str]:
         """Shell variables every command (agent, reference fix, checks) sees."""

@@ -23,6 +23,7 @@ def summarize(recs: list[dict], run_id: str | None = None, manifest: dict | None
         "pass_rate": round(counts["pass"] / len(recs), 3) if recs else None,
         "by_area": _rates(recs, lambda r: r["scenario"]["area"]),
         "by_difficulty": _rates(recs, lambda r: r["scenario"]["difficulty"]),
+        "by_skill": _rates_multi(recs, skill_tags),
         "by_arm": _rates(recs, arm),
         "tokens_total": tokens,
         "tokens_per_resolved": round(tokens / len(resolved)) if resolved else None,
@@ -64,6 +65,17 @@ def arm(record: dict) -> str:
         return record["agent"]
     return f"{record['agent']}, skills {record['skills']}" + (" (scripted)"
                                                               if record.get("scripted") else "")
+
+
+def skill_tags(record: dict) -> list[str]:
+    """The skills a scenario exercises: its tags that name a skill (`k8s-...`)."""
+    return [t for t in record["scenario"].get("tags") or [] if t.startswith("k8s-")]
+
+
+def _rates_multi(recs: list[dict], keys) -> dict:
+    """Like _rates, for a record that belongs to several groups (a cross-area scenario
+    counts for each skill it needs)."""
+    return _rates([dict(r, _group=k) for r in recs for k in keys(r)], lambda r: r["_group"])
 
 
 def _rates(recs: list[dict], key) -> dict:
