@@ -10,16 +10,20 @@ at the text of the fix:
   window (a container that exits and is restarted resets it);
 - `rollout_complete`: what `kubectl rollout status` waits for, at the current generation;
 - `service_endpoints`: the Service has ready endpoints (EndpointSlices);
-- `http`: a real request from inside a pod to a Service, to pods or to the pod itself.
+- `http`: a real request from inside a pod to a Service, to pods or to the pod itself;
+- `probe_passes`, `exec`: a pod's probe, or a command, tried inside the pod;
+- `rollout_keeps_ready`: an active check: one more rollout, watched for lost capacity.
 """
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import time
 
 from harness.evals import checks
 from harness.evals.checks import conditions_of, pod_reasons, register
+from harness.evals.errors import InfraError
 
 DEFAULT_WINDOW = 10.0
 now = time.monotonic  # tests replace it to drive windows without waiting
@@ -319,3 +323,51 @@ def _exec(kube, spec, env):
         if not checks.compare(out, op, spec.get("value")):
             return False, f"{pod['metadata']['name']}: {out[:160]!r} ({op} {spec.get('value')!r})"
     return True, f"{pod['metadata']['name']}: {out[:120]!r} ({op} {spec.get('value')!r})"
+
+
+# --- an active check: roll the Deployment out once and watch its capacity -----------------
+
+ROLLOUT_ANNOTATION = "k8s-skills.eval/capacity-check"
+
+
+@register("rollout_keeps_ready", required=("name", "namespace", "min_ready"), windowed=True)
+def _rollout_keeps_ready(kube, spec, env, memory):
+    """Restarts the Deployment's pods once (a new rollout, like `kubectl rollout restart`)
+    and holds when that rollout completes without fewer than `min_ready` Ready pods at any
+    poll: what a deploy does to serving capacity."""
+    if memory.get("dropped"):
+        return False, memory["dropped"]
+    dep = kube.get("deployment", spec["name"], spec["namespace"])
+    if dep is None:
+        return False, f"deployment/{spec['name']} not found"
+    labels = (dep["spec"].get("selector") or {}).get("matchLabels") or {}
+    selector = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+    ready = sum(1 for p in live_pods(kube, spec["namespace"], selector) if is_ready(p))
+    want = int(spec["min_ready"])
+    if "generation" not in memory:
+        if ready < want:
+            return False, f"only {ready} Ready pods before the rollout (want >= {want})"
+        memory["generation"] = _restart(kube, spec)
+        return False, f"rollout started with {ready} Ready pods"
+    if ready < want:
+        memory["dropped"] = f"during the rollout only {ready} pods were Ready (want >= {want})"
+        return False, memory["dropped"]
+    status = dep.get("status") or {}
+    desired = int(dep["spec"].get("replicas", 1))
+    done = int(status.get("observedGeneration", 0)) >= memory["generation"] and all(
+        int(status.get(k, 0)) == desired for k in ("updatedReplicas", "availableReplicas",
+                                                  "replicas"))
+    if done:
+        return True, f"rolled out {desired} pods, never fewer than {want} Ready"
+    return False, f"rollout in progress, {ready} Ready"
+
+
+def _restart(kube, spec) -> int:
+    patch = json.dumps({"spec": {"template": {"metadata": {"annotations": {
+        ROLLOUT_ANNOTATION: str(time.time())}}}}})
+    proc = kube.run("patch", "deployment", spec["name"], "-n", spec["namespace"],
+                    "--type=merge", "-p", patch, "-o", "jsonpath={.metadata.generation}")
+    if proc.returncode != 0:
+        raise InfraError(f"restarting deployment/{spec['name']}: "
+                         f"{' '.join((proc.stderr or '').split())[:200]}")
+    return int(proc.stdout.strip() or 0)
