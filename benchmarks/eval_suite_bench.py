@@ -3,7 +3,8 @@
 
 Prints, per scenario, wall time and the isolation overhead (creating the run's namespaces
 plus cleanup), then scenarios per minute and the overhead's mean and max against the
-targets on a 2-core machine: overhead <= 1 s per scenario, 12 scenarios <= 3 min.
+targets on a 2-core machine (issue 16): overhead <= 1 s per scenario, the whole suite at a
+pace of 60 scenarios in <= 6 min (the suite's wall time, and that time scaled to 60).
 
     .venv/bin/python benchmarks/eval_suite_bench.py [--parallel 4] [--cluster k8s-skills]
                                                      [--kubeconfig FILE] [-k WORDS]
@@ -25,7 +26,8 @@ from harness.evals import runner, scenario  # noqa: E402
 from harness.evals.kube import Kube  # noqa: E402
 
 OVERHEAD_TARGET_S = 1.0
-SUITE_TARGET_S = 180.0
+SUITE_TARGET_S = 360.0
+SUITE_TARGET_N = 60
 
 
 def main(argv=None) -> int:
@@ -62,16 +64,16 @@ def report(recs: list[dict], wall: float, parallel: int) -> int:
     passed = sum(r["status"] == "pass" for r in recs)
     per_minute = len(recs) / (wall / 60)
     mean, worst = statistics.mean(overheads), max(overheads)
-    suite_12 = wall * 12 / len(recs)
+    scaled = wall * SUITE_TARGET_N / len(recs)
     print(f"\n{len(recs)} scenarios (reference agent, --parallel {parallel}): {passed} passed, "
-          f"wall {wall:.1f} s")
+          f"whole suite {wall:.1f} s")
     print(f"scenarios per minute: {per_minute:.1f} "
-          f"(12 scenarios in {suite_12:.0f} s; target <= {SUITE_TARGET_S:.0f} s: "
-          f"{'met' if suite_12 <= SUITE_TARGET_S else 'MISSED'})")
+          f"({SUITE_TARGET_N} scenarios at this pace in {scaled:.0f} s; target <= "
+          f"{SUITE_TARGET_S:.0f} s: {'met' if scaled <= SUITE_TARGET_S else 'MISSED'})")
     print(f"isolation overhead per scenario (namespace setup + cleanup): mean {mean:.3f} s, "
           f"max {worst:.3f} s (target <= {OVERHEAD_TARGET_S:.0f} s: "
           f"{'met' if worst <= OVERHEAD_TARGET_S else 'MISSED'})")
-    ok = passed == len(recs) and suite_12 <= SUITE_TARGET_S and worst <= OVERHEAD_TARGET_S
+    ok = passed == len(recs) and scaled <= SUITE_TARGET_S and worst <= OVERHEAD_TARGET_S
     return 0 if ok else 1
 
 

@@ -86,15 +86,23 @@ def _stable(kube, spec, env, memory):
 
 
 @register("pods_ready", required=("namespace",),
-          optional=("selector", "name", "count", "stable_for", "image"), windowed=True)
+          optional=("selector", "name", "count", "stable_for", "image", "nodes"), windowed=True)
 def _pods_ready(kube, spec, env, memory):
     """At least `count` (1) pods match and every one is Running and Ready, with the same
     pods and no container restart, for `stable_for` seconds (10); with `image` (a regex),
     every container of every pod runs an image whose name matches it (the pod's own spec:
-    the kubelet may report another tag of the same digest in its status)."""
+    the kubelet may report another tag of the same digest in its status); with `nodes` (a
+    label selector), every pod runs on a node it selects."""
     pods = live_pods(kube, spec["namespace"], spec.get("selector"), spec.get("name"))
     want = int(spec.get("count", 1))
     unready = [p for p in pods if not is_ready(p)]
+    if spec.get("nodes"):
+        allowed = {n["metadata"]["name"] for n in kube.list("nodes", None, spec["nodes"])}
+        elsewhere = sorted({p["spec"].get("nodeName") for p in pods
+                            if p["spec"].get("nodeName") not in allowed | {None}})
+        if elsewhere:
+            return broken(memory, f"pods run on {', '.join(elsewhere[:3])}, "
+                                  f"not on a node selected by {spec['nodes']}")
     if spec.get("image"):
         other = sorted({c.get("image", "?") for p in pods for c in p["spec"]["containers"]
                         if not re.search(spec["image"], c.get("image", ""))})
@@ -371,3 +379,33 @@ def _restart(kube, spec) -> int:
         raise InfraError(f"restarting deployment/{spec['name']}: "
                          f"{' '.join((proc.stderr or '').split())[:200]}")
     return int(proc.stdout.strip() or 0)
+
+
+# --- a selector that selects the workload, not just today's pods -------------------------
+
+@register("selects_workload", required=("kind", "name", "namespace", "workload"),
+          optional=("workload_kind",))
+def _selects_workload(kube, spec, env):
+    """The selector of a Service (`spec.selector`) or an InferencePool
+    (`spec.selector.matchLabels`) matches the pod template of `workload` (a Deployment by
+    default), so the pods its controller creates next are selected too; labelling today's
+    pods by hand does not hold."""
+    obj = kube.get(spec["kind"], spec["name"], spec["namespace"])
+    where = f"{spec['kind'].split('.')[0]}/{spec['name']}"
+    if obj is None:
+        return False, f"{where} not found"
+    selector = (obj.get("spec") or {}).get("selector") or {}
+    if isinstance(selector.get("matchLabels"), dict):
+        selector = selector["matchLabels"]
+    kind = spec.get("workload_kind", "deployment")
+    workload = kube.get(kind, spec["workload"], spec["namespace"])
+    if workload is None:
+        return False, f"{kind}/{spec['workload']} not found"
+    labels = ((workload["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+    if not selector:
+        return False, f"{where} has no selector"
+    missing = {k: v for k, v in selector.items() if labels.get(k) != v}
+    if missing:
+        return False, (f"{where} selects {selector}; the pod template of {kind}/"
+                       f"{spec['workload']} has {labels} (differs on {sorted(missing)})")
+    return True, f"{where} selects the pod template of {kind}/{spec['workload']}"

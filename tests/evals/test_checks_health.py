@@ -331,3 +331,36 @@ def test_probe_errors_stay_errors():
             raise InfraError("apiserver unreachable")
     result = checks.probe_once(Broken(), {"type": "pods_ready", "namespace": "ns"}, {}, {})
     assert result == ("error", "apiserver unreachable")
+
+
+def test_pods_ready_on_nodes_other_than_the_pool_fails(clock):
+    """A nodeSelector pointed at any label that exists schedules the pods, on the wrong pool."""
+    cpu = {"kind": "Node", "metadata": {"name": "cpu-0", "labels": {"pool": "cpu"}}}
+    gpu = {"kind": "Node", "metadata": {"name": "gpu-0", "labels": {"pool": "gpu"}}}
+    a, b = pod("a"), pod("b")
+    a["spec"]["nodeName"], b["spec"]["nodeName"] = "cpu-0", "gpu-0"
+    spec = {"type": "pods_ready", "namespace": "ns", "count": 2, "stable_for": 0,
+            "nodes": "pool=cpu"}
+    holds, detail = checks.probe_once(Kube([cpu, gpu, a, b]), spec, {}, {})
+    assert holds is False and "gpu-0" in detail and "pool=cpu" in detail
+    b["spec"]["nodeName"] = "cpu-0"
+    assert checks.probe_once(Kube([cpu, gpu, a, b]), spec, {}, {})[0] is True
+
+
+def test_selects_workload_judges_the_template_not_todays_pods():
+    """Labelling the running pods by hand gives endpoints until the next rollout."""
+    dep = {"kind": "Deployment", "metadata": {"name": "web", "namespace": "ns"},
+           "spec": {"template": {"metadata": {"labels": {"app": "web", "tier": "fe"}}}}}
+    svc = {"kind": "Service", "metadata": {"name": "web", "namespace": "ns"},
+           "spec": {"selector": {"app": "web-v2"}}}
+    pool = {"kind": "InferencePool", "metadata": {"name": "llama", "namespace": "ns"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}}}
+    kube = Kube([dep, svc, pool])
+    spec = {"type": "selects_workload", "kind": "service", "name": "web", "namespace": "ns",
+            "workload": "web"}
+    holds, detail = checks.probe_once(kube, spec, {}, {})
+    assert holds is False and "app" in detail
+    svc["spec"]["selector"] = {"app": "web"}
+    assert checks.probe_once(kube, spec, {}, {})[0] is True
+    spec.update(kind="inferencepools.inference.networking.k8s.io", name="llama")
+    assert checks.probe_once(kube, spec, {}, {})[0] is True

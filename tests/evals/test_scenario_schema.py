@@ -116,6 +116,34 @@ def test_every_repo_scenario_is_valid_and_has_a_reference_fix():
         assert files & {".sh", ".yaml"} or (s.data.get("expect") and ".md" in files), s.id
 
 
+SKILLS = {"k8s-kueue", "k8s-dra", "k8s-gateway-gaie", "k8s-rbac", "k8s-manifests",
+          "k8s-troubleshooting"}
+
+
+def _fix_files(folder) -> set[str]:
+    return {p.suffix for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+
+
+@pytest.mark.parametrize("s", scenario.discover(), ids=lambda s: s.id)
+def test_every_scenario_has_all_three_controls(s):
+    """`eval --validate` runs none (the fault stays), reference (solution/) and dodge
+    (dodge/: removes only the symptom's trigger): a scenario without a dodge cannot show
+    that its checks tell a fix from a dodge."""
+    dodge = s.dir / "dodge"
+    assert _fix_files(dodge) & {".sh", ".yaml"}, f"{s.id}: no dodge/ fix (*.sh or *.yaml)"
+    solution = {p.name: p.read_text() for p in s.solution_dir.iterdir() if p.is_file()}
+    for p in dodge.iterdir():
+        if p.suffix in (".sh", ".yaml"):
+            assert p.read_text() not in solution.values(), f"{s.id}: dodge/{p.name} is the fix"
+    assert s.data.get("checks"), f"{s.id}: no checks"
+
+
+@pytest.mark.parametrize("s", scenario.discover(), ids=lambda s: s.id)
+def test_every_scenario_names_its_skills_and_tier(s):
+    assert set(s.tags) & SKILLS, f"{s.id}: tags name no skill ({sorted(SKILLS)})"
+    assert s.difficulty in ("easy", "medium", "hard")
+
+
 def test_filter_matches_every_word():
     found = scenario.discover(pattern="kueue easy")
     assert found and all(s.area == "kueue" and s.difficulty == "easy" for s in found)
