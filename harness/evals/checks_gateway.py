@@ -9,6 +9,8 @@ the pool's selector and the kubelet calls Ready, the endpoint picker's Service e
 """
 from __future__ import annotations
 
+import re
+
 from harness.evals.checks import register
 from harness.evals.checks_pods import is_ready, live_pods, ready_endpoints
 
@@ -158,3 +160,57 @@ def _route_weights(kube, spec, env):
             return low <= share <= high, (f"{spec['backend']} gets {share:.1f}% of its rule's "
                                           f"traffic (want {low:g}-{high:g}%)")
     return False, f"no rule of the route sends traffic to {spec['backend']}"
+
+
+_DURATION = re.compile(r"(\d+)(h|ms|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def gateway_duration(text: str) -> float:
+    """Seconds of a Gateway API Duration ("1h", "30s", "500ms", "1m30s"; "0s" disables the
+    timeout: infinity). ValueError on anything else (GEP-2257 grammar)."""
+    parts = _DURATION.findall(text or "")
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"not a Gateway API duration: {text!r}")
+    seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
+    return float("inf") if seconds == 0 else seconds
+
+
+@register("route_timeout", required=("name", "namespace", "min_seconds"), optional=("path",))
+def _route_timeout(kube, spec, env):
+    """Every HTTPRoute rule that serves `path` (a PathPrefix match; every rule without
+    `path`) lets a request run at least `min_seconds`: the effective limit is the smaller of
+    `timeouts.request` and `timeouts.backendRequest` ("0s" disables one; unset leaves it
+    to the implementation, counted as no limit)."""
+    route = kube.get(HTTPROUTE, spec["name"], spec["namespace"])
+    if route is None:
+        return False, f"httproute/{spec['name']} not found"
+    want, path = float(spec["min_seconds"]), spec.get("path")
+    rules = [r for r in (route.get("spec") or {}).get("rules") or []
+             if path is None or _serves(r, path)]
+    if not rules:
+        return False, f"no rule of the route serves {path}"
+    for rule in rules:
+        limits = {k: v for k, v in (rule.get("timeouts") or {}).items()
+                  if k in ("request", "backendRequest")}
+        try:
+            effective = min([gateway_duration(v) for v in limits.values()] or [float("inf")])
+        except ValueError as err:
+            return False, str(err)
+        if effective < want:
+            return False, (f"a rule cuts requests after {effective:g} s ({limits}); "
+                           f"want >= {want:g} s")
+    return True, f"{len(rules)} rule(s) allow requests of >= {want:g} s"
+
+
+def _serves(rule: dict, path: str) -> bool:
+    matches = rule.get("matches") or [{"path": {"type": "PathPrefix", "value": "/"}}]
+    for m in matches:
+        p = m.get("path") or {"type": "PathPrefix", "value": "/"}
+        value = p.get("value", "/")
+        if p.get("type", "PathPrefix") == "PathPrefix" and (
+                path == value or path.startswith(value.rstrip("/") + "/") or value == "/"):
+            return True
+        if p.get("type") == "Exact" and path == value:
+            return True
+    return False

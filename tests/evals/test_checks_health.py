@@ -364,3 +364,31 @@ def test_selects_workload_judges_the_template_not_todays_pods():
     assert checks.probe_once(kube, spec, {}, {})[0] is True
     spec.update(kind="inferencepools.inference.networking.k8s.io", name="llama")
     assert checks.probe_once(kube, spec, {}, {})[0] is True
+
+
+@pytest.mark.parametrize("timeouts, holds", [
+    ({}, True),                                        # the implementation's default
+    ({"request": "10s"}, False),                       # streaming cut at 10 s
+    ({"request": "0s"}, True),                         # disabled
+    ({"request": "0s", "backendRequest": "15s"}, False),  # the dodge: the other knob still cuts
+    ({"request": "10m", "backendRequest": "5m"}, True),
+    ({"request": "1m30s"}, False),
+])
+def test_route_timeout_is_the_smaller_of_request_and_backend_request(timeouts, holds):
+    route = {"kind": "HTTPRoute", "metadata": {"name": "chat", "namespace": "ns"},
+             "spec": {"rules": [
+                 {"matches": [{"path": {"type": "PathPrefix", "value": "/v1/chat"}}],
+                  "timeouts": timeouts},
+                 {"matches": [{"path": {"type": "PathPrefix", "value": "/health"}}],
+                  "timeouts": {"request": "1s"}}]}}
+    spec = {"type": "route_timeout", "name": "chat", "namespace": "ns", "min_seconds": 300,
+            "path": "/v1/chat/completions"}
+    assert checks.probe_once(Kube([route]), spec, {}, {})[0] is holds
+
+
+def test_gateway_duration_rejects_what_the_grammar_does_not_allow():
+    from harness.evals.checks_gateway import gateway_duration
+    assert gateway_duration("1h2m3s") == 3723 and gateway_duration("250ms") == 0.25
+    for bad in ("10", "1.5s", "10 s", "-1s", ""):
+        with pytest.raises(ValueError):
+            gateway_duration(bad)

@@ -44,7 +44,7 @@ def test_control_runs_validate_every_scenario(kubeconfig, tmp_path, capsys):
     validation = summary["validation"]
     assert code == 0, out
     assert validation["broken"] == [] and validation["error"] == []
-    assert validation["ok"] == len(scenario.discover()) >= 12
+    assert validation["ok"] == len(scenario.discover()) >= 60
     assert (tmp_path / "validate" / "junit.xml").is_file()
     assert "report: " in out
 
