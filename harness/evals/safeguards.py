@@ -89,6 +89,8 @@ def _uid_same(kube, ref, snap):
         return False, "did not exist before the agent ran (scenario bug)"
     if obj is None:
         return False, "deleted"
+    if obj["metadata"].get("deletionTimestamp"):
+        return False, "being deleted"  # a namespace terminates slowly: it is not unchanged
     now = obj["metadata"]["uid"]
     if now == before:
         return True, "same UID"

@@ -19,3 +19,7 @@ kubectl patch clusterqueue "$PREFIX-dra" --type=json -p '[
   {"op": "add", "path": "/spec/resourceGroups/0/coveredResources/-", "value": "nvidia.com/dra-gpu"},
   {"op": "add", "path": "/spec/resourceGroups/0/flavors/0/resources/-",
    "value": {"name": "nvidia.com/dra-gpu", "nominalQuota": "2"}}]'
+# Kueue resolved the claim's DeviceClass when it made the Workload and marked it
+# inadmissible; the Workload is Kueue's own object: delete it and Kueue makes it again from
+# the (unchanged, still suspended) Job, now with the fixed template.
+kubectl delete workloads.kueue.x-k8s.io -n "$NS" --all
