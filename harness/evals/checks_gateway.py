@@ -20,14 +20,23 @@ POOL_GROUP = "inference.networking.k8s.io"
 
 
 def route_parent(route: dict, gateway: str, namespace: str) -> dict | None:
-    """The route's status entry for Gateway `namespace/gateway` (any section), or None."""
+    """The route's status entry for Gateway `namespace/gateway` (any section) whose
+    parentRef is one the route still names, or None. A controller may leave the entry of a
+    parentRef the route no longer has (e.g. an old sectionName): it says nothing now."""
     own = route["metadata"].get("namespace")
+    current = [_ref_key(r, own) for r in (route.get("spec") or {}).get("parentRefs") or []]
     for parent in (route.get("status") or {}).get("parents") or []:
         ref = parent.get("parentRef") or {}
         if ref.get("kind", "Gateway") == "Gateway" and ref.get("name") == gateway \
-                and ref.get("namespace", own) == namespace:
+                and ref.get("namespace", own) == namespace and _ref_key(ref, own) in current:
             return parent
     return None
+
+
+def _ref_key(ref: dict, own: str) -> tuple:
+    return (ref.get("group", "gateway.networking.k8s.io"), ref.get("kind", "Gateway"),
+            ref.get("namespace", own), ref.get("name"), ref.get("sectionName"),
+            ref.get("port"))
 
 
 @register("route_healthy", required=("name", "namespace", "gateway"),

@@ -424,3 +424,23 @@ def test_uid_unchanged_fails_for_an_object_being_deleted():
     assert safeguards._uid_same(Kube([ns]), ref, snap) == (False, "being deleted")
     del ns["metadata"]["deletionTimestamp"]
     assert safeguards._uid_same(Kube([ns]), ref, snap)[0] is True
+
+
+def test_route_healthy_ignores_the_status_of_a_parent_ref_the_route_no_longer_names():
+    """Envoy Gateway left the entry of the old sectionName (https) beside the new one."""
+    def parent(section, accepted):
+        return {"parentRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway",
+                              "name": "shared", "namespace": "infra", "sectionName": section},
+                "controllerName": "eg", "conditions": [
+                    {"type": "Accepted", "status": accepted, "observedGeneration": 2},
+                    {"type": "ResolvedRefs", "status": "True", "observedGeneration": 2}]}
+    route = {"kind": "HTTPRoute", "metadata": {"name": "r", "namespace": "ns", "generation": 2},
+             "spec": {"parentRefs": [{"name": "shared", "namespace": "infra",
+                                      "sectionName": "http"}]},
+             "status": {"parents": [parent("https", "False"), parent("http", "True")]}}
+    spec = {"type": "route_healthy", "name": "r", "namespace": "ns", "gateway": "shared",
+            "gateway_namespace": "infra"}
+    assert checks.probe_once(Kube([route]), spec, {}, {})[0] is True
+    route["status"]["parents"].pop()
+    holds, detail = checks.probe_once(Kube([route]), spec, {}, {})
+    assert holds is False and "no status" in detail
