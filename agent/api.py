@@ -10,7 +10,9 @@ import asyncio
 import json
 import time
 
-from fastapi import FastAPI, Header, Request
+from dataclasses import dataclass
+
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -35,6 +37,23 @@ class AskRequest(BaseModel):
 class DecisionRequest(BaseModel):
     reason: str = Field(default="", max_length=1000)
     model_config = {"extra": "forbid"}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    authorization: str | None
+    impersonate_user: str
+    impersonate_groups: tuple[str, ...]
+
+
+def credentials(authorization: str | None = Header(default=None,
+                    description="Bearer <Kubernetes token>"),
+                impersonate_user: str = Header(default="", max_length=512,
+                    description="act for this user (needs verb impersonate, as kubectl --as)"),
+                impersonate_group: list[str] = Header(default=[],
+                    description="act with these groups (with Impersonate-User)")) -> Credentials:
+    return Credentials(authorization, impersonate_user.strip(),
+                       tuple(g.strip() for g in impersonate_group if g.strip()))
 
 
 def create_app(service: AgentService) -> FastAPI:
@@ -144,9 +163,16 @@ def _observe(app: FastAPI, service: AgentService) -> None:
 
 # --- routes -------------------------------------------------------------------------------
 def _routes(app: FastAPI, service: AgentService) -> None:
-    async def allowed(authorization: str | None, verb: str, resource: str,
-                      name: str = "") -> Caller:
-        caller = await asyncio.to_thread(service.auth.authenticate, authorization)
+    async def identify(creds: Credentials) -> Caller:
+        caller = await asyncio.to_thread(service.auth.authenticate, creds.authorization)
+        if creds.impersonate_user or creds.impersonate_groups:
+            caller = await asyncio.to_thread(service.auth.act_as, caller,
+                                             creds.impersonate_user,
+                                             list(creds.impersonate_groups))
+        return caller
+
+    async def allowed(creds: Credentials, verb: str, resource: str, name: str = "") -> Caller:
+        caller = await identify(creds)
         await asyncio.to_thread(service.auth.authorize, caller, verb, resource, name)
         return caller
 
@@ -172,17 +198,18 @@ def _routes(app: FastAPI, service: AgentService) -> None:
         return Response(body, media_type="text/plain; version=0.0.4")
 
     @app.get("/v1/whoami", tags=["auth"], summary="who the token belongs to")
-    async def whoami(authorization: str | None = Header(default=None)):
-        caller = await asyncio.to_thread(service.auth.authenticate, authorization)
-        return {"username": caller.username, "groups": list(caller.groups)}
+    async def whoami(creds: Credentials = Depends(credentials)):
+        caller = await identify(creds)
+        return {"username": caller.username, "groups": list(caller.groups),
+                **({"via": caller.via} if caller.via else {})}
 
     @app.post("/v1/ask", tags=["ask"], summary="ask a question; the answer streams as "
               "server-sent events (conversation, tool, evidence, text, proposal, done)")
-    async def ask(body: AskRequest, authorization: str | None = Header(default=None)):
+    async def ask(body: AskRequest, creds: Credentials = Depends(credentials)):
         if len(body.question) > service.settings.max_question_chars:
             return error(413, f"question over {service.settings.max_question_chars} "
                               "characters")
-        caller = await allowed(authorization, "create", "asks")
+        caller = await allowed(creds, "create", "asks")
         if body.conversation:
             await _may_continue(caller, body.conversation)
         stream = service.ask(caller, body.question, body.conversation or "")
@@ -196,48 +223,48 @@ def _routes(app: FastAPI, service: AgentService) -> None:
                                     "conversations", name)
 
     @app.get("/v1/conversations/{name}", tags=["ask"], summary="one conversation's summary")
-    async def conversation(name: str, authorization: str | None = Header(default=None)):
-        caller = await allowed(authorization, "get", "conversations", name)
+    async def conversation(name: str, creds: Credentials = Depends(credentials)):
+        caller = await allowed(creds, "get", "conversations", name)
         conv = await asyncio.to_thread(service.get_conversation, caller, name)
         return {"id": name, "user": conv["spec"].get("user"),
                 "phase": (conv.get("status") or {}).get("phase"),
                 "turns": conv["spec"].get("turns") or []}
 
     @app.get("/v1/proposals", tags=["proposals"], summary="proposals, oldest first")
-    async def proposals(phase: str = "", authorization: str | None = Header(default=None)):
-        await allowed(authorization, "list", "proposals")
+    async def proposals(phase: str = "", creds: Credentials = Depends(credentials)):
+        await allowed(creds, "list", "proposals")
         return {"proposals": await asyncio.to_thread(service.list_proposals, phase)}
 
     @app.get("/v1/proposals/{name}", tags=["proposals"], summary="one proposal")
-    async def proposal(name: str, authorization: str | None = Header(default=None)):
-        await allowed(authorization, "get", "proposals", name)
+    async def proposal(name: str, creds: Credentials = Depends(credentials)):
+        await allowed(creds, "get", "proposals", name)
         return await asyncio.to_thread(service.get_proposal, name)
 
     @app.post("/v1/proposals/{name}/approve", tags=["proposals"],
               summary="approve (needs verb approve on proposals)")
     async def approve(name: str, body: DecisionRequest | None = None,
-                      authorization: str | None = Header(default=None)):
-        caller = await allowed(authorization, "approve", "proposals", name)
+                      creds: Credentials = Depends(credentials)):
+        caller = await allowed(creds, "approve", "proposals", name)
         return await asyncio.to_thread(service.decide, caller, name, True,
                                        body.reason if body else "")
 
     @app.post("/v1/proposals/{name}/reject", tags=["proposals"],
               summary="reject (needs verb reject on proposals)")
     async def reject(name: str, body: DecisionRequest | None = None,
-                     authorization: str | None = Header(default=None)):
-        caller = await allowed(authorization, "reject", "proposals", name)
+                     creds: Credentials = Depends(credentials)):
+        caller = await allowed(creds, "reject", "proposals", name)
         return await asyncio.to_thread(service.decide, caller, name, False,
                                        body.reason if body else "")
 
     @app.get("/v1/findings", tags=["findings"], summary="what the watcher found")
-    async def findings(authorization: str | None = Header(default=None)):
-        await allowed(authorization, "list", "findings")
+    async def findings(creds: Credentials = Depends(credentials)):
+        await allowed(creds, "list", "findings")
         return {"findings": await asyncio.to_thread(service.list_findings)}
 
     @app.get("/v1/findings/stream", tags=["findings"],
              summary="new findings as server-sent events, from any replica")
-    async def findings_stream(authorization: str | None = Header(default=None)):
-        await allowed(authorization, "watch", "findings")
+    async def findings_stream(creds: Credentials = Depends(credentials)):
+        await allowed(creds, "watch", "findings")
         return EventSourceResponse(service.finding_events(), ping=15)
 
 

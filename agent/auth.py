@@ -9,6 +9,12 @@ Rights (group agent.k8s-skills.io, in the service's namespace):
   reject proposals       POST /v1/proposals/{name}/reject
   watch findings         GET /v1/findings/stream  (list findings for GET /v1/findings)
 
+A front door (Slack, an MCP gateway) acts for a person the way kubectl --as does: it sends
+Impersonate-User (and Impersonate-Group) and needs verb impersonate on users / groups /
+serviceaccounts (core group) for that name, checked exactly as the apiserver's impersonation
+filter checks it (k8s.io/apiserver pkg/endpoints/filters/impersonation); every other check then
+runs for the impersonated identity, and the audit names both.
+
 Answers are cached for a few seconds per (token digest, check) so a burst of requests does
 not become a burst of reviews; the cache never holds the token itself.
 """
@@ -34,6 +40,12 @@ class Caller:
     uid: str = ""
     groups: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    via: str = ""  # the front door that impersonates this identity, if any
+
+    @property
+    def label(self) -> str:
+        """Who, for the audit log: `alice` or `alice (via system:serviceaccount:ns:slack)`."""
+        return f"{self.username} (via {self.via})" if self.via else self.username
 
 
 class AuthError(Exception):
@@ -77,19 +89,41 @@ class Authenticator:
         return caller
 
     def authorize(self, caller: Caller, verb: str, resource: str, name: str = "") -> None:
-        key = ("authz", caller.username, caller.uid, caller.groups, verb, resource, name)
-        allowed = self._get(key)
-        if allowed is None:
-            allowed = self._review(caller, verb, resource, name)
-            self._put(key, allowed)
-        if not allowed:
+        if not self._allowed(caller, verb, API_GROUP, resource, self.namespace, name):
             what = f"{resource}/{name}" if name else resource
             raise AuthError(403, f"{caller.username} may not {verb} {what} "
                                  f"({API_GROUP} in namespace {self.namespace})")
 
-    def _review(self, caller: Caller, verb: str, resource: str, name: str) -> bool:
-        attrs = client.V1ResourceAttributes(group=API_GROUP, resource=resource, verb=verb,
-                                            namespace=self.namespace, name=name or None)
+    def act_as(self, door: Caller, user: str, groups: list[str]) -> Caller:
+        """The identity `door` impersonates (Impersonate-User / Impersonate-Group), after the
+        apiserver's own checks: verb impersonate on users/<name> (serviceaccounts/<name> in
+        its namespace for a ServiceAccount's username) and on groups/<name> for each group."""
+        if not user:
+            if groups:
+                raise AuthError(400, "Impersonate-Group without Impersonate-User")
+            return door
+        sa = service_account(user)
+        checks = [("serviceaccounts", sa[0], sa[1]) if sa else ("users", "", user)]
+        checks += [("groups", "", group) for group in groups]
+        for resource, namespace, name in checks:
+            if not self._allowed(door, "impersonate", "", resource, namespace, name):
+                raise AuthError(403, f"{door.username} may not impersonate {resource}/{name}")
+        return Caller(user, "", impersonated_groups(user, groups, sa), via=door.username)
+
+    def _allowed(self, caller: Caller, verb: str, group: str, resource: str, namespace: str,
+                 name: str) -> bool:
+        key = ("authz", caller.username, caller.uid, caller.groups, verb, group, resource,
+               namespace, name)
+        allowed = self._get(key)
+        if allowed is None:
+            allowed = self._review(caller, verb, group, resource, namespace, name)
+            self._put(key, allowed)
+        return allowed
+
+    def _review(self, caller: Caller, verb: str, group: str, resource: str, namespace: str,
+                name: str) -> bool:
+        attrs = client.V1ResourceAttributes(group=group, resource=resource, verb=verb,
+                                            namespace=namespace or None, name=name or None)
         spec = client.V1SubjectAccessReviewSpec(
             user=caller.username, uid=caller.uid or None, groups=list(caller.groups) or None,
             extra={k: list(v) for k, v in caller.extra.items()} or None,
@@ -131,3 +165,41 @@ def bearer_token(authorization: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 16384:
         raise AuthError(401, "no bearer token: send Authorization: Bearer <Kubernetes token>")
     return token.strip()
+
+
+def service_account(username: str) -> tuple[str, str] | None:
+    """(namespace, name) of a ServiceAccount's username, as the apiserver splits it.
+
+    >>> service_account("system:serviceaccount:ops:slack")
+    ('ops', 'slack')
+    >>> service_account("alice") is None, service_account("system:serviceaccount:ops") is None
+    (True, True)
+    """
+    parts = username.split(":")
+    if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"] and all(parts[2:]):
+        return parts[2], parts[3]
+    return None
+
+
+def impersonated_groups(user: str, groups: list[str], sa: tuple[str, str] | None
+                        ) -> tuple[str, ...]:
+    """The groups the apiserver gives an impersonated user: the requested ones, or a
+    ServiceAccount's fixed two when none are requested, plus system:authenticated
+    (system:unauthenticated for system:anonymous) unless one of them is already there.
+
+    >>> impersonated_groups("alice", ["sre"], None)
+    ('sre', 'system:authenticated')
+    >>> impersonated_groups("system:serviceaccount:ops:bot", [], ("ops", "bot"))
+    ('system:serviceaccounts', 'system:serviceaccounts:ops', 'system:authenticated')
+    >>> impersonated_groups("system:anonymous", [], None)
+    ('system:unauthenticated',)
+    """
+    result = list(groups)
+    if sa and not groups:
+        result = ["system:serviceaccounts", f"system:serviceaccounts:{sa[0]}"]
+    if user == "system:anonymous":
+        extra = [] if "system:unauthenticated" in result else ["system:unauthenticated"]
+    else:
+        marked = {"system:authenticated", "system:unauthenticated"} & set(result)
+        extra = [] if marked else ["system:authenticated"]
+    return tuple(result + extra)

@@ -24,10 +24,13 @@ class ApiError(Exception):
 
 
 class AgentClient:
-    def __init__(self, url: str, token: str = "", timeout: float = 600):
+    def __init__(self, url: str, token: str = "", timeout: float = 600, act_as: str = ""):
+        """`act_as`: a front door's token acting for this user (Impersonate-User; the
+        token's identity needs verb impersonate on that user, as for kubectl --as)."""
         self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.act_as = act_as
 
     def _request(self, method: str, path: str, body: dict | None = None,
                  accept: str = "application/json"):
@@ -37,6 +40,8 @@ class AgentClient:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        if self.act_as:
+            headers["Impersonate-User"] = self.act_as
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers=headers)
         try:

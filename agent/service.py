@@ -166,7 +166,7 @@ class AgentService(FindingsFeed):
         yield "conversation", {"id": name, "replica": self.settings.identity,
                                "scripted": self.settings.scripted}
         self.audit.record("ask", f"asked: {' '.join(question.split())[:200]}",
-                          who=caller.username, result="answering", conversation=name)
+                          who=caller.label, result="answering", conversation=name)
         session = Session(self._session_config(caller, name), _prompt(conv, question))
         task = asyncio.create_task(session.run())
         while (item := await session.events.get()) is not None:
@@ -181,7 +181,7 @@ class AgentService(FindingsFeed):
         await asyncio.to_thread(self._close_conversation, name, turn, result.error)
         self._count(result)
         self.audit.record("ask", f"answered: {' '.join(question.split())[:200]}",
-                          who=caller.username, conversation=name,
+                          who=caller.label, conversation=name,
                           result="failed: " + result.error if result.error else "answered",
                           signals=[e["command"] for e in result.evidence
                                    if e["command"] and not e.get("refused")])
@@ -213,7 +213,7 @@ class AgentService(FindingsFeed):
                     guard.result(call_id, f"blocked: {decision.reason}")
             else:
                 self.audit.record("tool", f"{tool}: {str(tool_input)[:200]}",
-                                  who=caller.username, conversation=conversation,
+                                  who=caller.label, conversation=conversation,
                                   decision="allow" if decision.allowed else "deny",
                                   result="" if decision.allowed else "blocked",
                                   reasons=[decision.reason])
@@ -276,14 +276,14 @@ class AgentService(FindingsFeed):
         advisory = not self.settings.writes
         status = {"phase": "Advisory" if advisory else "Proposed", "history": [
             {"time": now(), "phase": "Advisory" if advisory else "Proposed",
-             "by": caller.username}]}
+             "by": caller.label}]}
         if advisory:
             status["message"] = ("advisory mode: this service never applies changes; review "
                                  "the manifest or patch and apply it yourself")
         obj = self.store.create(PROPOSALS, new_name("p"), spec, status=status)
         view = proposal_view(obj)
         self.audit.record("proposal", f"proposed {view['name']}: {spec['summary']}",
-                          who=caller.username, conversation=conversation,
+                          who=caller.label, conversation=conversation,
                           signals=spec["evidence"], result=view["phase"],
                           proposal=view["name"], target=spec["target"])
         return view
@@ -306,16 +306,16 @@ class AgentService(FindingsFeed):
         if approve:
             obj = self.store.transition(name, {"AwaitingApproval"}, "Approved",
                                         approvedBy=caller.username, approvedAt=now(),
-                                        by=caller.username)
+                                        by=caller.label)
         else:
             obj = self.store.transition(name, {"Proposed", "AwaitingApproval", "Approved",
                                                "Advisory"}, "Rejected",
                                         rejectedBy=caller.username, rejectedAt=now(),
-                                        rejectionReason=reason[:1000], by=caller.username)
+                                        rejectionReason=reason[:1000], by=caller.label)
         view = proposal_view(obj)
         self.audit.record("approval" if approve else "rejection",
                           f"{'approved' if approve else 'rejected'} {name}: "
-                          f"{view['spec'].get('summary', '')}", who=caller.username,
+                          f"{view['spec'].get('summary', '')}", who=caller.label,
                           result=view["phase"], proposal=name,
                           signals=[reason] if reason else [])
         return view

@@ -428,3 +428,59 @@ def test_killing_the_leader_moves_leadership_within_the_lease_and_loses_nothing(
     assert conv["turns"] and conv["turns"][0]["scripted"] is True
     ready = json.loads(urllib.request.urlopen(semi.urls[survivor] + "/readyz").read())
     assert ready["leader"] is True
+
+
+# --- a front door acting for a person (issue 18's Slack / MCP gateway) ------------------------------
+def _door_headers(url: str, token: str, user: str, groups: list[str]) -> tuple[int, dict]:
+    """GET /v1/whoami with repeated Impersonate-Group lines, as kubectl --as-group sends them."""
+    import http.client
+    from urllib.parse import urlparse
+    parsed = urlparse(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    conn.putrequest("GET", "/v1/whoami")
+    conn.putheader("Authorization", f"Bearer {token}")
+    conn.putheader("Impersonate-User", user)
+    for group in groups:
+        conn.putheader("Impersonate-Group", group)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = json.loads(response.read())
+    conn.close()
+    return response.status, body
+
+
+def test_a_front_door_acts_for_a_person_only_as_rbac_allows(semi, users, asked, kc):
+    """The apiserver's SubjectAccessReview decides both steps: may the door impersonate this
+    person (verb impersonate on users / groups), and may that person do the thing."""
+    ns = semi.namespace
+    kc("create", "serviceaccount", "door", "-n", ns)
+    kc("apply", "-f", "-", stdin=json.dumps({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+        "metadata": {"name": f"{ns}-door"}, "rules": [{
+            "apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"],
+            "resourceNames": ["alice", "bob"]}]}))
+    kc("create", "clusterrolebinding", f"{ns}-door", f"--clusterrole={ns}-door",
+       f"--serviceaccount={ns}:door")
+    try:
+        token, url = semi.token("door"), semi.urls["r1"]
+        door = f"system:serviceaccount:{ns}:door"
+        with pytest.raises(ApiError) as alone:  # the door itself is no asker
+            client(semi, "r1", token).get("/v1/proposals")
+        assert alone.value.status == 403
+        as_alice = AgentClient(url, token, timeout=60, act_as="alice")
+        me = as_alice.get("/v1/whoami")
+        assert me == {"username": "alice", "groups": ["system:authenticated"], "via": door}
+        assert "proposals" in as_alice.get("/v1/proposals")  # alice's own right
+        name = asked[-1][1]["proposals"][0]
+        with pytest.raises(ApiError) as bob:
+            AgentClient(url, token, timeout=60, act_as="bob").post(
+                f"/v1/proposals/{name}/approve", {})
+        assert bob.value.status == 403 and "bob may not approve" in bob.value.message
+        for user, groups, refused in (("mallory", [], "users/mallory"),
+                                      ("alice", ["sre-approvers"], "groups/sre-approvers")):
+            status, body = _door_headers(url, token, user, groups)
+            assert status == 403 and body == {"error": f"{door} may not impersonate {refused}"}
+        status, body = _door_headers(url, users["mallory"]["token"], "alice", [])
+        assert status == 403 and "mallory may not impersonate users/alice" in body["error"]
+    finally:
+        kc("delete", "clusterrolebinding,clusterrole", f"{ns}-door", check=False)
