@@ -19,10 +19,6 @@ def register(groups) -> None:
     _add_install(sub)
     _add_upload(sub)
     _add_catalog(sub)
-    import importlib.util
-    if importlib.util.find_spec("harness.evals.export_cli") is None:
-        from harness.skillpack import plugin_eval_cli
-        plugin_eval_cli.register(groups)
 
 
 def _common(parser) -> None:

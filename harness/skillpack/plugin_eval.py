@@ -76,9 +76,8 @@ def build(sources: Path = SOURCES, corpus: Path = CORPUS, out: Path = EVALS_DIR)
     cases = [diagnose_case(e, corpus, out) for e in data.get("diagnose", [])]
     cases += [write_case(e, corpus, out) for e in data.get("write", [])]
     from harness.skillpack import plugin_eval_scenarios
-    picks, skipped = pick_skill_cases()
     scenario_cases, scenario_skips = plugin_eval_scenarios.cases(out=out)
-    return Suite(cases + picks + scenario_cases, skipped + scenario_skips)
+    return Suite(cases + pick_skill_cases() + scenario_cases, scenario_skips)
 
 
 # ----------------------------------------------------------------------- file renderers
@@ -195,14 +194,11 @@ PICK_PER_SKILL = {"paraphrase": 2, "near-miss": 1}  # the first ones of each kin
 PICK_NONE = 2
 
 
-def pick_skill_cases() -> tuple[list[Case], list[Skipped]]:
+def pick_skill_cases() -> list[Case]:
     """A selection of the trigger suite's prompts: per skill the first sourced paraphrases
-    and near-misses, and prompts that should load no skill."""
-    try:
-        from harness.evals import triggers
-    except ImportError:
-        return [], [Skipped("harness/evals/data/triggers.yaml",
-                            "the skill-trigger suite is not in this checkout")]
+    (a prompt retelling a public thread) and near-misses, and prompts that should load no
+    skill. Unsourced paraphrases are ours, not users' words: left out."""
+    from harness.evals import triggers
     from harness.skillpack.skills import discover
     skills = sorted(s.name for s in discover())
     taken: dict[tuple[str, str], int] = {}
@@ -216,7 +212,7 @@ def pick_skill_cases() -> tuple[list[Case], list[Skipped]]:
             continue
         taken[key] = taken.get(key, 0) + 1
         cases.append(_pick_case(item, skills))
-    return cases, []
+    return cases
 
 
 def _pick_case(item, skills: list[str]) -> Case:

@@ -9,10 +9,6 @@ import yaml
 from harness.errors import UserError
 
 FORMAT = "claude-plugin-eval"
-HELP = ("Write the Claude Code plugin-eval suite (evals/<kind>/<case>/: prompt.md, case.yaml, "
-        "scaffold.sh, graders/) from the real-world corpus cases, the skill-"
-        "trigger prompts and every scenario that can run without a cluster; scenarios that "
-        "cannot are listed with the reason. Run it with `claude plugin eval`.")
 
 
 def add_arguments(parser) -> None:
@@ -48,12 +44,3 @@ def run(out: Path | None, check: bool) -> int:
           f"{len(removed)} removed")
     return 0
 
-
-def register(groups) -> None:
-    """Only while `k8s-skills export` has no other format on this checkout."""
-    p = groups.add_parser("export", help="write the Claude Code plugin-eval suite (evals/)",
-                          description=HELP)
-    p.add_argument("--format", choices=(FORMAT,), default=FORMAT)
-    p.add_argument("--out", type=Path, default=None, help="default: the repo's evals/")
-    add_arguments(p)
-    p.set_defaults(handler=lambda args: run(args.out, args.check))

@@ -197,6 +197,14 @@ def test_export_command_writes_and_checks(tmp_path):
                  "--check"]) == 1
 
 
+def test_export_plugin_eval_takes_no_run(tmp_path, capsys):
+    """It exports the sources; a RUN beside it is a mistake, said in one line (exit 2)."""
+    from harness.cli import main
+    assert main(["export", "--format", "claude-plugin-eval", str(tmp_path)]) == 2
+    assert "exports the sources, not a run" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
 def test_pick_skill_cases_from_the_trigger_suite(monkeypatch):
     """Per skill the first sourced paraphrases and near-misses, plus prompts that should load
     nothing; graders: the expected skill fires, no skill outside expect/accept does."""
@@ -222,8 +230,8 @@ def test_pick_skill_cases_from_the_trigger_suite(monkeypatch):
     stub = types.SimpleNamespace(load=lambda: items)
     monkeypatch.setitem(sys.modules, "harness.evals.triggers", stub)
     monkeypatch.setattr(harness.evals, "triggers", stub, raising=False)
-    cases, skipped = plugin_eval.pick_skill_cases()
-    assert [c.id for c in cases] == ["k2", "k4", "n1", "n2"] and not skipped
+    cases = plugin_eval.pick_skill_cases()
+    assert [c.id for c in cases] == ["k2", "k4", "n1", "n2"]
     k4 = next(c for c in cases if c.id == "k4")
     loads = yaml.safe_load(k4.files["graders/loads-k8s-kueue.md"].split("---")[1])
     others = yaml.safe_load(k4.files["graders/no-other-skill.md"].split("---")[1])
