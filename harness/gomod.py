@@ -75,6 +75,7 @@ PINNED_MODULES = {
     "jobset": ("sigs.k8s.io/jobset", pins.JOBSET),
     "leaderworkerset": ("sigs.k8s.io/lws", pins.LEADERWORKERSET),
     "envoy-gateway": ("github.com/envoyproxy/gateway", pins.ENVOY_GATEWAY),
+    "envoy-ai-gateway": ("github.com/envoyproxy/ai-gateway", pins.ENVOY_AI_GATEWAY),
 }
 
 

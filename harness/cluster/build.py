@@ -41,6 +41,8 @@ COMPONENTS = (
     Component("kueue", ("kueue",), "3-6"),
     # Optional: `cluster up --no-gateway-controller` neither builds nor starts it.
     Component("envoy-gateway", ("envoy-gateway",), "4-8"),
+    # Optional with it (`--no-ai-gateway`): InferencePool support, see envoy_ai_gateway/.
+    Component("envoy-ai-gateway", ("envoy-ai-gateway-controller",), "3-6"),
     # The real node and its registry (see node.py); `--no-real-node` skips them.
     Component("node", ("kubelet", "kube-proxy"), "1-8"),
     Component("registry", ("registry",), "3-10"),
@@ -150,6 +152,7 @@ def _component_version(component: Component) -> str:
         return "src-" + _toolbox_digest()
     return {"kubernetes": pins.KUBERNETES, "etcd": pins.ETCD, "kwok": pins.KWOK,
             "kueue": pins.KUEUE, "envoy-gateway": pins.ENVOY_GATEWAY,
+            "envoy-ai-gateway": pins.ENVOY_AI_GATEWAY,
             "node": pins.KUBERNETES, "registry": pins.DISTRIBUTION}[component.name]
 
 
@@ -201,6 +204,16 @@ def _build_command(go: str, component: Component, stage: Path):
                                   ["go.etcd.io/etcd/server/v3"])
         return ([go, "build", "-trimpath", "-ldflags", "-s -w", "-o", str(stage / "etcd"),
                  "go.etcd.io/etcd/server/v3"], workdir, {})
+    if component.name == "envoy-ai-gateway":
+        # Not `go install module@version`: that also reads the module's version list, which
+        # the Go module proxy refuses for this module (403), while it serves the version.
+        # Static, because it runs in the same minimal root as Envoy Gateway.
+        module = "github.com/envoyproxy/ai-gateway"
+        workdir = _wrapper_module(go, stage, module, pins.ENVOY_AI_GATEWAY, [],
+                                  [f"{module}/cmd/controller"])
+        return ([go, "build", "-trimpath", "-ldflags", "-s -w", "-o",
+                 str(stage / "envoy-ai-gateway-controller"), f"{module}/cmd/controller"],
+                workdir, {"CGO_ENABLED": "0"})
     if component.name == "toolbox":
         # Static: it runs on a bare busybox root filesystem inside containers.
         return ([go, "build", "-trimpath", "-ldflags", "-s -w", "-o",

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from harness.cluster import build, health, providers, topology
+from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.node_config import KIND_LABEL
 from harness.errors import UserError
@@ -56,6 +57,11 @@ def register(groups) -> None:
     p.add_argument("--no-gateway-controller", dest="gateway_controller", action="store_false",
                    help="local provider: do not build or start Envoy Gateway (fastest start; "
                         "then nothing writes Gateway or route status)")
+    p.add_argument("--no-ai-gateway", dest="ai_gateway", action="store_false",
+                   help="local provider: run Envoy Gateway without Envoy AI Gateway's "
+                        "controller, its extension server for InferencePool backends and the "
+                        "writer of InferencePool status (then routes to InferencePools are "
+                        "refused with InvalidKind and no pool gets status)")
     p.add_argument("--no-real-node", dest="real_node", action="store_false",
                    help="local provider: do not build or start the real kubelet node and its "
                         "image registries (fastest start; pods then run only on KWOK nodes, "
@@ -107,7 +113,7 @@ def cmd_up(args) -> int:
         created = cluster.up(topology_file=args.topology, port=args.port,
                              gateway_channel=args.gateway_channel,
                              gateway_controller=args.gateway_controller,
-                             real_node=args.real_node)
+                             ai_gateway=args.ai_gateway, real_node=args.real_node)
     else:
         created = cluster.up(kubeconfig=args.kubeconfig, context=args.context)
     if not created:
@@ -166,6 +172,8 @@ def collect_status(name: str) -> dict:
                                        .get("health")))
         if "envoy_gateway" in state:
             components.append(eg_process.component_health(state["envoy_gateway"]))
+        if "envoy_ai_gateway" in state:
+            components.append(aigw_process.component_health(state["envoy_ai_gateway"]))
         if state.get("real_node"):
             components += health.real_node(cluster.real_node(), cluster.kubectl())
     else:

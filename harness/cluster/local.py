@@ -20,6 +20,8 @@ from pathlib import Path
 from harness import pins, yamlio
 from harness.cluster import (access, build, crds, kueue, kwok_stages, node, paths, pki, procs,
                              topology)
+from harness.cluster.envoy_ai_gateway import config as aigw_config
+from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import config as eg_config
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.kubectl import Kubectl
@@ -73,10 +75,12 @@ class LocalCluster:
 
     def up(self, topology_file: str | None = None, port: int | None = None,
            gateway_channel: str = "experimental", gateway_controller: bool = True,
-           real_node: bool = True) -> bool:
+           real_node: bool = True, ai_gateway: bool = True) -> bool:
         """Start the cluster; False when it was already running. Cleans up on any failure.
 
         gateway_controller: also run Envoy Gateway (see harness.cluster.envoy_gateway);
+        ai_gateway: with it, Envoy AI Gateway's controller (InferencePool support, see
+        harness.cluster.envoy_ai_gateway);
         real_node: also the real kubelet node and its image registries (see node.py)."""
         topo = topology.load(topology_file)  # bad topology: fail before building anything
         if port is not None and not procs.port_is_free(port):
@@ -85,7 +89,9 @@ class LocalCluster:
         if gateway_controller and os.geteuid() != 0:
             raise UserError("Envoy Gateway runs in its own network namespace, which needs "
                             "root: run as root, or start without it: --no-gateway-controller")
+        ai_gateway = ai_gateway and gateway_controller
         skip = (() if gateway_controller else ("envoy-gateway",)) + \
+            (() if ai_gateway else ("envoy-ai-gateway",)) + \
             (() if real_node else build.NODE_COMPONENTS)
         build.ensure_built(log=self.log, skip=skip)
         if self.is_running():
@@ -94,7 +100,7 @@ class LocalCluster:
             self.log(f"removing the stale state of cluster {self.name!r}")
             self.down()
         try:
-            self._start(topo, port, gateway_channel, gateway_controller, real_node)
+            self._start(topo, port, gateway_channel, gateway_controller, real_node, ai_gateway)
         except BaseException:
             self.log("start-up failed: stopping everything that was started")
             self.down()
@@ -106,14 +112,15 @@ class LocalCluster:
         killed = self.real_node().stop()  # its containers do not name our folder
         found = procs.processes_using(self.dir)
         procs.stop_all(found)
-        if eg_process.mounted_on_host(self.dir):
-            raise UserError(f"{self.dir}: Envoy Gateway's sandbox root is mounted on the host; "
+        if eg_process.mounted_on_host(self.dir) or aigw_process.mounted_on_host(self.dir):
+            raise UserError(f"{self.dir}: a gateway sandbox root is mounted on the host; "
                             "unmount it (umount -R) before deleting the cluster folder")
         shutil.rmtree(self.dir, ignore_errors=True)
         return len(found) + killed
 
     def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str,
-               gateway_controller: bool, real_node: bool = True) -> None:
+               gateway_controller: bool, real_node: bool = True,
+               ai_gateway: bool = False) -> None:
         """Start the control plane in the background while the manifests are prepared,
         then Kueue; everything Kueue does not need is applied in parallel with it."""
         started = time.monotonic()
@@ -127,7 +134,7 @@ class LocalCluster:
             port, the_node.apiserver_args(self.kwok_pki) if the_node else [])
         if the_node:
             the_node.start_runtime()
-        plan = self._prepare(topo, gateway_channel, gateway_controller)
+        plan = self._prepare(topo, gateway_channel, gateway_controller, ai_gateway)
         self._wait_control_plane(control_plane)
         self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
         if the_node:
@@ -138,8 +145,11 @@ class LocalCluster:
         # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
         kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages()
                       + plan["gateway_namespace"], validate=False)
-        gateway = eg_process.EnvoyGateway(self.dir, self.kubeconfig) if gateway_controller \
-            else None
+        gateway = eg_process.EnvoyGateway(
+            self.dir, self.kubeconfig,
+            aigw_config.extension_manager(aigw_process.extension_ip()) if ai_gateway
+            else None) if gateway_controller else None
+        ai = aigw_process.AIGateway(self.dir, self.kubeconfig) if ai_gateway else None
         if gateway:
             gateway.begin()  # its certgen runs while the CRDs below are established
         hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
@@ -155,11 +165,16 @@ class LocalCluster:
             _wait_applied_or_retry(kubectl, proc, objects, self.log)
         self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
         gateway_state = {"envoy_gateway": gateway.start(kubectl)} if gateway else {}
+        if ai:  # needs Envoy Gateway's network namespace: the extension calls go straight there
+            gateway_state["envoy_ai_gateway"] = ai.start(
+                kubectl, gateway_state["envoy_gateway"]["pid"])
         self._wait_kueue(plan["ports"], plan["ca"])
         kubectl.apply(plan["flavors"])  # validated by Kueue's webhook, so after Kueue
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
         if gateway:
             gateway.wait_ready(kubectl, gateway_state["envoy_gateway"])
+        if ai:
+            ai.wait_ready(gateway_state["envoy_ai_gateway"])
         if the_node:
             the_node.wait_ready(kubectl)
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
@@ -170,7 +185,7 @@ class LocalCluster:
                            **gateway_state})
 
     def _prepare(self, topo: topology.Topology, gateway_channel: str,
-                 gateway_controller: bool) -> dict:
+                 gateway_controller: bool, ai_gateway: bool = False) -> dict:
         """Certificates, Kueue's config and every object to apply (runs while kwokctl works)."""
         ports = {"webhook": procs.free_port(), "health": procs.free_port()}
         ca = self._make_certs()
@@ -184,8 +199,10 @@ class LocalCluster:
                 kueue.crds(ports["webhook"], ca.cert_pem)
                 + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS))],
             "networking": crds.objects(gateway_channel, crds.NETWORKING) + (
-                eg_config.crd_objects() if gateway_controller else []),
-            "gateway_namespace": [eg_config.namespace()] if gateway_controller else [],
+                eg_config.crd_objects() if gateway_controller else []) + (
+                aigw_config.crd_objects() if ai_gateway else []),
+            "gateway_namespace": ([eg_config.namespace()] if gateway_controller else []) + (
+                [aigw_config.namespace()] if ai_gateway else []),
             "webhooks": kueue.webhook_configurations(ports["webhook"], ca.cert_pem),
             "hardware": [o for o in hardware if o["kind"] != "ResourceFlavor"],
             "flavors": [o for o in hardware if o["kind"] == "ResourceFlavor"],

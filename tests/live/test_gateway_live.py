@@ -7,9 +7,15 @@ it wrote (type, status, reason), and checks that check_routes.py names the same 
 that status (basis "reported") or, where no controller writes anything (a parent or class
 that does not exist), from the objects (basis "inferred").
 
+InferencePools: beside Envoy Gateway runs Envoy AI Gateway's controller
+(harness.cluster.envoy_ai_gateway), its extension server for InferencePool backends and the
+writer of the pools' `status.parents`. The POOL_FAULTS cases assert what the two write for
+routes to pools and check_routes.py's diagnosis from it.
+
 Captures: with K8S_SKILLS_GATEWAY_CAPTURE=1 each case also writes what the controller wrote
-to tests/resources/gateway/envoy-gateway/<case>.yaml (the skill tests' fixtures);
-test_captures_match_the_controller checks the committed ones against a live run.
+to tests/resources/gateway/envoy-gateway/<case>.yaml (pool cases: envoy-ai-gateway/), the
+skill tests' fixtures; test_captures_match_the_controller checks the committed ones against
+a live run.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import yaml
 
 from harness import pins
 from harness.cluster import pki
+from harness.cluster.envoy_ai_gateway import config as aigw
 from harness.cluster.envoy_gateway import config as eg
 from harness.cluster.envoy_gateway import netns
 from tests.live.helpers import apply, condition, get, wait_for
@@ -36,6 +43,7 @@ pytestmark = pytest.mark.live
 REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO / "skills" / "k8s-gateway-gaie" / "scripts"
 CAPTURES = REPO / "tests" / "resources" / "gateway" / "envoy-gateway"
+POOL_CAPTURES = CAPTURES.parent / "envoy-ai-gateway"
 CAPTURE = os.environ.get("K8S_SKILLS_GATEWAY_CAPTURE") == "1"
 ROUTES = ("httproute", "grpcroute")
 
@@ -118,6 +126,17 @@ def route_status(kubectl, kind: str, name: str, ns: str) -> dict | None:
     return None
 
 
+def pool_status(kubectl, name: str, ns: str, gateway: str = "gw") -> dict | None:
+    """The pool's `status.parents` entry for `gateway` written by Envoy AI Gateway's
+    controller for the pool's current generation."""
+    obj = get(kubectl, "inferencepool", name, "-n", ns)
+    for entry in (obj.get("status") or {}).get("parents") or []:
+        if entry.get("parentRef", {}).get("name") == gateway and \
+                _current(obj, entry.get("conditions", [])):
+            return entry
+    return None
+
+
 def gateway_status(kubectl, name: str, ns: str, programmed: bool = False) -> dict | None:
     """The Gateway's status once Envoy Gateway has judged its current generation (and,
     with programmed=True, once Programmed is no longer waiting on the Envoy pods)."""
@@ -147,12 +166,13 @@ NOISE = ("managedFields", "uid", "resourceVersion", "creationTimestamp", "annota
 KINDS = "gateways,httproutes,grpcroutes,referencegrants,inferencepools,services"
 
 
-def snapshot(kubectl, namespaces: list[str]) -> str:
+def snapshot(kubectl, namespaces: list[str], pods: bool = False) -> str:
     """What the controller wrote, as a `kubectl get -o yaml` List; namespace names become
-    apps / models so the files do not change with every run."""
+    apps / models so the files do not change with every run. With `pods`, also the pods
+    (labels, ports, phase and Ready), which an InferencePool's diagnosis needs."""
     items = []
     for ns in namespaces:
-        items += get(kubectl, KINDS, "-n", ns)["items"]
+        items += get(kubectl, KINDS + (",pods" if pods else ""), "-n", ns)["items"]
     classes = {i["spec"].get("gatewayClassName") for i in items if i["kind"] == "Gateway"}
     items += [get(kubectl, "gatewayclass", c) for c in sorted(classes)
               if kubectl("get", "gatewayclass", c, check=False).returncode == 0]
@@ -163,6 +183,8 @@ def snapshot(kubectl, namespaces: list[str]) -> str:
             item["spec"] = {k: v for k, v in item["spec"].items()
                             if k in ("selector", "ports", "type", "externalName")}
             item.pop("status", None)
+        if item["kind"] == "Pod":
+            _trim_pod(item)
     text = yaml.safe_dump({"apiVersion": "v1", "kind": "List",
                            "items": sorted(items, key=_order)}, sort_keys=False)
     for ns, stable in zip(namespaces, ("apps", "models")):
@@ -170,13 +192,24 @@ def snapshot(kubectl, namespaces: list[str]) -> str:
     return text
 
 
-def settled(kubectl, namespaces: list[str]) -> str:
+def _trim_pod(pod: dict) -> None:
+    pod["metadata"] = {k: v for k, v in pod["metadata"].items()
+                       if k in ("name", "namespace", "labels")}
+    pod["spec"] = {"containers": [{k: v for k, v in c.items() if k in ("name", "ports")}
+                                  for c in pod["spec"]["containers"]]}
+    pod["status"] = {"phase": pod["status"].get("phase"),
+                     "conditions": [{k: c[k] for k in ("type", "status") if k in c}
+                                    for c in pod["status"].get("conditions", [])
+                                    if c.get("type") == "Ready"]}
+
+
+def settled(kubectl, namespaces: list[str], pods: bool = False) -> str:
     """A snapshot once the conditions stopped changing (the Gateway is programmed a moment
     after the routes are judged, once its Envoy pod is up)."""
     previous = [None]
 
     def same_twice():
-        text = snapshot(kubectl, namespaces)
+        text = snapshot(kubectl, namespaces, pods)
         tuples = status_tuples(yaml.safe_load(text))
         stable = tuples == previous[0]
         previous[0] = tuples
@@ -184,23 +217,28 @@ def settled(kubectl, namespaces: list[str]) -> str:
     return wait_for(same_twice, timeout=60, interval=1.5, what="the status to settle")
 
 
-def capture(kubectl, case: str, namespaces: list[str], note: str) -> None:
+def capture(kubectl, case: str, namespaces: list[str], note: str,
+            folder: Path = CAPTURES) -> None:
     """With K8S_SKILLS_GATEWAY_CAPTURE=1, save the settled snapshot as the case's fixture."""
     if not CAPTURE:
         return
-    header = (f"# Captured from Envoy Gateway {pins.ENVOY_GATEWAY} on the local cluster "
+    writers = f"Envoy Gateway {pins.ENVOY_GATEWAY}" + (
+        f" and Envoy AI Gateway {pins.ENVOY_AI_GATEWAY}\n# (its controller writes the "
+        "InferencePool status)" if folder == POOL_CAPTURES else "")
+    header = (f"# Captured from {writers} on the local cluster "
               f"(k8s-skills cluster up;\n# Gateway API {pins.GATEWAY_API} CRDs, Inference "
               f"Extension {pins.GATEWAY_API_INFERENCE_EXTENSION}) by\n"
               f"# tests/live/test_gateway_live.py with K8S_SKILLS_GATEWAY_CAPTURE=1.\n"
               f"# Case {case}: {note}\n# Status is verbatim; only namespace names were "
               f"replaced (apps, models) and metadata noise dropped.\n")
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    (CAPTURES / f"{case}.yaml").write_text(header + settled(kubectl, namespaces))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{case}.yaml").write_text(
+        header + settled(kubectl, namespaces, pods=folder == POOL_CAPTURES))
 
 
 def _order(item: dict) -> tuple:
     kinds = ["GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant",
-             "InferencePool", "Service"]
+             "InferencePool", "Service", "Pod"]
     kind = item["kind"]
     return (kinds.index(kind) if kind in kinds else 99, item["metadata"].get("namespace", ""),
             item["metadata"]["name"])
@@ -212,6 +250,8 @@ def status_tuples(doc: dict) -> set[tuple]:
     out = set()
     for item in doc["items"]:
         kind, name, status = item["kind"], item["metadata"]["name"], item.get("status") or {}
+        if kind == "Pod":  # KWOK's, not a controller's verdict
+            continue
         for cond in status.get("conditions", []) or []:
             out.add((kind, name, "", cond["type"], cond["status"], cond["reason"]))
         for li in status.get("listeners", []) or []:
@@ -243,12 +283,17 @@ def test_gateway_class_is_accepted_and_the_shared_gateway_programmed(kubectl):
         assert node["metadata"]["labels"].get("type") == "kwok"
 
 
-def test_controller_can_reach_nothing_but_the_host(live_cluster):
-    """Envoy Gateway's network namespace routes only to the host end of its veth pair, and
-    every connection it holds goes there (to the apiserver)."""
+@pytest.mark.parametrize("component", ["envoy_gateway", "envoy_ai_gateway"])
+def test_controller_can_reach_nothing_but_the_host(live_cluster, component):
+    """Each controller's network namespace routes only to the host end of its veth pair
+    and to the pair between the two namespaces (Envoy Gateway's extension calls), and every
+    connection it holds goes to one of those ends (the apiserver, the other controller)."""
     if live_cluster["cluster"] is None:
         pytest.skip("an existing cluster: its controller is not ours to inspect")
-    state = live_cluster["cluster"].state()["envoy_gateway"]
+    cluster_state = live_cluster["cluster"].state()
+    state = cluster_state[component]
+    ai = cluster_state.get("envoy_ai_gateway", {})
+    allowed_nets = [netns.POOL] + ([aigw.PEER_NETWORK] if ai else [])
 
     def inside(*argv):
         return subprocess.run(["nsenter", "-t", str(state["pid"]), "-n", *argv],
@@ -259,12 +304,12 @@ def test_controller_can_reach_nothing_but_the_host(live_cluster):
            and r.get("dev") != "lo" and r.get("table") != "local"]
     link_local_v6 = ipaddress.ip_network("fe80::/10")
     assert own and all(r["dst"] != "default" and (
-        ipaddress.ip_network(r["dst"]).subnet_of(netns.POOL)
+        any(ipaddress.ip_network(r["dst"]).subnet_of(net) for net in allowed_nets)
         if ipaddress.ip_network(r["dst"]).version == 4
         else ipaddress.ip_network(r["dst"]).subnet_of(link_local_v6)) for r in own), routes
     peers = [line.split()[4] for line in inside("ss", "-Htn").splitlines() if line.strip()]
-    assert peers and {p.rsplit(":", 1)[0] for p in peers} <= {state["host_ip"],
-                                                             "127.0.0.1"}, peers
+    ends = {state["host_ip"], "127.0.0.1"} | {ai.get("peer_ip"), ai.get("envoy_gateway_peer_ip")}
+    assert peers and {p.rsplit(":", 1)[0] for p in peers} <= ends, peers
 
 
 def test_healthy_baseline_is_accepted_programmed_and_triggers_nothing(kubectl, kubectl_env,
@@ -364,12 +409,6 @@ FAULTS = {
         _external_name,
         {("HTTPRoute", "llama", "parent gw"): {"ResolvedRefs": ("False", "UnsupportedValue")}},
         "unsupported_backend_kind", "backend Service of type ExternalName"),
-    "inference_pool_backend": (
-        _pool_backend,
-        {("HTTPRoute", "llama", "parent gw"): {"ResolvedRefs": ("False", "InvalidKind")}},
-        "inference_pool_unsupported",
-        "backendRef to an InferencePool (inference.networking.k8s.io/v1); Envoy Gateway "
-        "alone does not implement InferencePool (Envoy AI Gateway adds it as an extension)"),
     "unsupported_filter": (
         _extension_filter,
         {("HTTPRoute", "llama", "parent gw"): {"Accepted": ("False", "UnsupportedValue")}},
@@ -407,6 +446,10 @@ def _applied(kubectl, objs: dict) -> None:
 
 def _actual(kubectl, ns: str, key: tuple) -> dict:
     kind, name, where = key
+    if kind == "InferencePool":
+        entry = wait_for(lambda: pool_status(kubectl, name, ns, where.split()[-1]),
+                         timeout=60, what=f"Envoy AI Gateway's status on InferencePool {name}")
+        return conds(entry)
     if kind == "Gateway":
         status = wait_for(lambda: gateway_status(kubectl, name, ns), timeout=60,
                           what=f"Envoy Gateway's status on Gateway {name}")
@@ -462,6 +505,97 @@ def test_check_names_what_the_controller_wrote(kubectl, kubectl_env, namespace,
     # one fault, one diagnosis: nothing else at warning or error level
     others = {f["cause"] for f in doc["findings"] if f["severity"] != "info"} - {cause}
     assert not others, doc["findings"]
+
+
+# -- InferencePool: Envoy Gateway + Envoy AI Gateway's controller ----------------------------
+def _pool_no_pods(objs, ns, other):
+    _pool_backend(objs, ns, other)
+    objs["pool"]["spec"]["selector"]["matchLabels"] = {"app": "llama-v2"}  # no pod has it
+
+
+def _pool_no_picker(objs, ns, other):
+    _pool_backend(objs, ns, other)
+    objs.pop("epp-svc")
+
+
+def _pool_alpha_route(objs, ns, other):
+    """The route names the pre-v1 alpha group; the pool is v1."""
+    _pool_backend(objs, ns, other)
+    _route(objs)["rules"][0]["backendRefs"][0]["group"] = "inference.networking.x-k8s.io"
+
+
+def _pool_route_refused(objs, ns, other):
+    _pool_backend(objs, ns, other)
+    _selector_listener(objs, ns, other)
+
+
+ROUTE = ("HTTPRoute", "llama", "parent gw")
+POOL = ("InferencePool", "llama", "parent gw")
+POOL_OK = {"Accepted": ("True", "Accepted"), "ResolvedRefs": ("True", "ResolvedRefs")}
+# case -> (mutation, what the two controllers write, the cause check_routes.py must name with
+#          its basis (None: nothing at warning or error level), a note for the capture)
+POOL_FAULTS = {
+    "pool_accepted": (
+        _pool_backend, {ROUTE: POOL_OK, POOL: POOL_OK}, None,
+        "HTTPRoute to a v1 InferencePool with its endpoint-picker Service: Envoy Gateway "
+        "accepts the route (InferencePool is an extension backend resource) and Envoy AI "
+        "Gateway's controller accepts the pool for Gateway gw"),
+    "pool_selects_no_pods": (
+        _pool_no_pods, {ROUTE: POOL_OK, POOL: POOL_OK}, ("pool_selects_no_pods", "inferred"),
+        "the pool's selector matches no pod; neither controller judges pool members, so both "
+        "accept"),
+    "pool_endpoint_picker_missing": (
+        _pool_no_picker,
+        {ROUTE: POOL_OK, POOL: {"Accepted": ("False", "NotAccepted"),
+                                "ResolvedRefs": ("False", "ResolvedRefs")}},
+        ("endpoint_picker_missing", "reported"),
+        "the pool's endpointPickerRef names Service llama-epp, which does not exist"),
+    "pool_alpha_group_route": (
+        _pool_alpha_route,
+        {ROUTE: {"ResolvedRefs": ("False", "InvalidKind")}},
+        ("inference_api_version_mismatch", "reported"),
+        "the route's backendRef names group inference.networking.x-k8s.io (the pre-v1 alpha "
+        "API); the pool is inference.networking.k8s.io/v1"),
+    "pool_route_not_accepted": (
+        _pool_route_refused,
+        {ROUTE: {"Accepted": ("False", "NotAllowedByListeners")}, POOL: POOL_OK},
+        ("not_allowed_by_listener", "reported"),
+        "the route to the pool is refused by the listeners (namespace selector); Envoy AI "
+        "Gateway's controller still accepts the pool for the Gateway the route names"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(POOL_FAULTS))
+def test_pool_status_written_and_diagnosed(kubectl, kubectl_env, namespace, other_namespace,
+                                           case):
+    """Ground truth for routes to InferencePools: the exact conditions Envoy Gateway writes
+    on the route and Envoy AI Gateway's controller on the pool; the committed capture still
+    matches them; and check_routes.py names the cause from that status."""
+    mutate, expected, cause, note = POOL_FAULTS[case]
+    objs = baseline(namespace)
+    mutate(objs, namespace, other_namespace)
+    _applied(kubectl, objs)
+    for key, want in expected.items():
+        assert_written(kubectl, namespace, key, want)
+    if POOL not in expected:  # the pool is not named by any route of its group
+        pool = get(kubectl, "inferencepool", "llama", "-n", namespace)
+        assert not [p for p in (pool.get("status") or {}).get("parents") or []
+                    if p.get("parentRef", {}).get("name") == "gw"], pool.get("status")
+    capture(kubectl, case, [namespace, other_namespace], note, folder=POOL_CAPTURES)
+    live = settled(kubectl, [namespace, other_namespace], pods=True)
+    if not CAPTURE:
+        committed = POOL_CAPTURES / f"{case}.yaml"
+        assert status_tuples(yaml.safe_load(live)) == \
+            status_tuples(yaml.safe_load(committed.read_text())), committed
+    code, doc = check(kubectl_env, namespace)
+    problems = [f for f in doc["findings"] if f["severity"] != "info"]
+    if cause is None:
+        assert code == 0 and not problems, doc["findings"]
+        return
+    named = [f for f in problems if f["cause"] == cause[0]]
+    assert code == 1 and named, doc["findings"]
+    assert named[0].get("basis") == cause[1], named[0]
+    assert {f["cause"] for f in problems} == {cause[0]}, doc["findings"]
 
 
 def test_missing_parent_gets_no_status_and_is_inferred(kubectl, kubectl_env, namespace):

@@ -62,10 +62,12 @@ def test_up_status_env_up_again_down(clean):
     up = _cli("up")
     assert up.returncode == 0, up.stderr
     assert "healthy" in up.stdout and "9/9 Ready (1 real, 8 KWOK)" in up.stdout
-    # etcd, apiserver, controller-manager, scheduler, kwok, kueue, envoy-gateway, two
-    # registries; the real node's holder, containerd, kubelet, kube-proxy
-    assert len(_leftovers()) == 13
-    assert any(psutil.Process(p).name() == "envoy-gateway" for p in _leftovers())
+    # etcd, apiserver, controller-manager, scheduler, kwok, kueue, envoy-gateway, Envoy AI
+    # Gateway's controller, two registries; the real node's holder, containerd, kubelet,
+    # kube-proxy
+    assert len(_leftovers()) == 14
+    names = {psutil.Process(p).name() for p in _leftovers()}
+    assert {"envoy-gateway", "envoy-ai-gateway-controller"[:15]} <= names
     env = _cli("env")
     assert env.stdout.startswith("export KUBECONFIG=") and NAME in env.stdout
     again = _cli("up")
@@ -73,10 +75,12 @@ def test_up_status_env_up_again_down(clean):
     status = _cli("status", "--json")
     assert status.returncode == 0 and '"healthy": true' in status.stdout
     down = _cli("down")
-    assert down.returncode == 0 and "13 processes stopped" in down.stdout
+    assert down.returncode == 0 and "14 processes stopped" in down.stdout
     assert _leftovers() == [] and not paths.cluster_dir(NAME).exists()
-    iface = netns.host_iface_name(paths.cluster_dir(NAME))  # Envoy Gateway's veth pair
-    assert subprocess.run(["ip", "link", "show", iface], capture_output=True).returncode != 0
+    for tag in ("eg", "aigw"):  # the veth pairs of Envoy Gateway and Envoy AI Gateway
+        iface = netns.host_iface_name(paths.cluster_dir(NAME), tag)
+        assert subprocess.run(["ip", "link", "show", iface],
+                              capture_output=True).returncode != 0
     assert _node_traces() == []
     gone = _cli("status")
     assert gone.returncode == 1 and "not running" in gone.stdout

@@ -29,7 +29,7 @@ PROXY_NODE_SELECTOR = {"type": "kwok"}
 HEALTH_PORT = 8081  # internal/provider/kubernetes/kubernetes.go: healthProbeBindAddress
 
 
-def envoy_gateway_config() -> dict:
+def envoy_gateway_config(extension_manager: dict | None = None) -> dict:
     """The EnvoyGateway configuration file (gateway.envoyproxy.io/v1alpha1).
 
     Departures from the Helm chart's defaults, each because it runs as one local process:
@@ -38,7 +38,10 @@ def envoy_gateway_config() -> dict:
     - the default EnvoyProxy puts the data plane on KWOK nodes behind a ClusterIP Service:
       with the default LoadBalancer type nothing would ever assign an address and every
       Gateway would stay Programmed=False (AddressNotAssigned), as on a bare cluster.
+    With `extension_manager`, Envoy Gateway calls that extension server (InferencePool
+    backends, see harness.cluster.envoy_ai_gateway).
     """
+    extension = {"extensionManager": extension_manager} if extension_manager else {}
     return {
         "apiVersion": "gateway.envoyproxy.io/v1alpha1",
         "kind": "EnvoyGateway",
@@ -54,6 +57,7 @@ def envoy_gateway_config() -> dict:
             "envoyDeployment": {"replicas": 1,
                                 "pod": {"nodeSelector": dict(PROXY_NODE_SELECTOR)}},
         }}},
+        **extension,
     }
 
 

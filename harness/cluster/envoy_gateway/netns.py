@@ -38,9 +38,11 @@ class Link:
                 "inside_ip": self.inside_ip}
 
 
-def connect(pid: int, cluster_dir: Path, lock_dir: Path) -> Link:
-    """Create the veth pair into the network namespace of `pid` and address both ends."""
-    iface = host_iface_name(cluster_dir)
+def connect(pid: int, cluster_dir: Path, lock_dir: Path, tag: str = "eg",
+            inside_iface: str = INSIDE_IFACE) -> Link:
+    """Create the veth pair into the network namespace of `pid` and address both ends
+    (`tag` starts the host end's name: one pair per cluster and tag)."""
+    iface = host_iface_name(cluster_dir, tag)
     lock_dir.mkdir(parents=True, exist_ok=True)
     # Two `cluster up` at once must not pick the same /30.
     with open(lock_dir / "envoy-gateway-net.lock", "w") as lock:
@@ -48,19 +50,35 @@ def connect(pid: int, cluster_dir: Path, lock_dir: Path) -> Link:
         subnet = _free_subnet(_used_networks())
         host_ip, inside_ip = (str(a) for a in list(subnet.hosts())[:2])
         prefix = subnet.prefixlen
-        _ip("link", "add", iface, "type", "veth", "peer", "name", INSIDE_IFACE,
+        _ip("link", "add", iface, "type", "veth", "peer", "name", inside_iface,
             "netns", str(pid))
         _ip("addr", "add", f"{host_ip}/{prefix}", "dev", iface)
         _ip("link", "set", iface, "up")
-    _ip("addr", "add", f"{inside_ip}/{prefix}", "dev", INSIDE_IFACE, netns_pid=pid)
-    _ip("link", "set", INSIDE_IFACE, "up", netns_pid=pid)
+    _ip("addr", "add", f"{inside_ip}/{prefix}", "dev", inside_iface, netns_pid=pid)
+    _ip("link", "set", inside_iface, "up", netns_pid=pid)
     _ip("link", "set", "lo", "up", netns_pid=pid)
     return Link(iface, host_ip, inside_ip)
 
 
-def host_iface_name(cluster_dir: Path) -> str:
-    """The host end's name: one per cluster folder, within the kernel's 15 characters."""
-    return "eg" + hashlib.sha256(str(cluster_dir).encode()).hexdigest()[:10]
+def link_namespaces(pid_a: int, pid_b: int, iface_a: str, iface_b: str,
+                    network: ipaddress.IPv4Network) -> tuple[str, str]:
+    """A veth pair straight between the network namespaces of two processes, addressed
+    from `network` (a /30 that exists only inside those two namespaces, so it cannot clash
+    with the host's or another cluster's); returns (address in a, address in b). Like the
+    host pairs, it disappears when either namespace's last process exits."""
+    ip_a, ip_b = (str(a) for a in list(network.hosts())[:2])
+    _ip("link", "add", iface_a, "type", "veth", "peer", "name", iface_b, "netns", str(pid_b),
+        netns_pid=pid_a)
+    for pid, iface, address in ((pid_a, iface_a, ip_a), (pid_b, iface_b, ip_b)):
+        _ip("addr", "add", f"{address}/{network.prefixlen}", "dev", iface, netns_pid=pid)
+        _ip("link", "set", iface, "up", netns_pid=pid)
+    return ip_a, ip_b
+
+
+def host_iface_name(cluster_dir: Path, tag: str = "eg") -> str:
+    """The host end's name: one per cluster folder and tag, within the kernel's 15
+    characters."""
+    return tag + hashlib.sha256(str(cluster_dir).encode()).hexdigest()[:15 - len(tag) - 3]
 
 
 def _used_networks() -> list[ipaddress.IPv4Network]:

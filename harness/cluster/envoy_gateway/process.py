@@ -31,7 +31,11 @@ START_TIMEOUT = 60
 class EnvoyGateway:
     """Envoy Gateway for the cluster whose state folder is `cluster_dir`."""
 
-    def __init__(self, cluster_dir: Path, kubeconfig: Path):
+    def __init__(self, cluster_dir: Path, kubeconfig: Path,
+                 extension_manager: dict | None = None):
+        """extension_manager: the `extensionManager` section of its configuration (see
+        envoy_ai_gateway.config), or None for Envoy Gateway alone."""
+        self.extension_manager = extension_manager
         self.cluster_dir = cluster_dir
         self.dir = cluster_dir / "envoy-gateway"
         self.kubeconfig = kubeconfig
@@ -41,7 +45,8 @@ class EnvoyGateway:
     def begin(self) -> None:
         """Write its configuration and start certgen; config.namespace() must exist."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        (self.dir / "config.yaml").write_text(yamlio.dump_all([config.envoy_gateway_config()]))
+        (self.dir / "config.yaml").write_text(yamlio.dump_all(
+            [config.envoy_gateway_config(self.extension_manager)]))
         self._certgen = self._start_certgen()
 
     def start(self, kubectl: Kubectl) -> dict:
@@ -52,7 +57,7 @@ class EnvoyGateway:
         self._write_certs(kubectl)
         pid = self._spawn()
         link = netns.connect(pid, self.cluster_dir, self.cluster_dir.parent.parent)
-        self._write_kubeconfig(kubectl, link.host_ip)
+        write_kubeconfig(kubectl, link.host_ip, self.dir / "kubeconfig")
         (self.dir / "net-ready").touch()
         kubectl.apply(config.default_objects(), validate=False)  # the server validates
         return {"pid": pid, **link.as_dict()}
@@ -72,7 +77,7 @@ class EnvoyGateway:
         def ready():
             if not procs.is_alive(state["pid"]):
                 raise procs.StopWaiting(f"Envoy Gateway exited during start-up: "
-                                        f"{_last_line(self.log_path)} (log: {self.log_path})")
+                                        f"{last_line(self.log_path)} (log: {self.log_path})")
             return check()
 
         try:
@@ -107,7 +112,7 @@ class EnvoyGateway:
             raise UserError(f"envoy-gateway certgen did not finish in 60s "
                             f"(log: {self.certgen_log})") from err
         if code != 0:
-            raise UserError(f"envoy-gateway certgen failed: {_last_line(self.certgen_log)} "
+            raise UserError(f"envoy-gateway certgen failed: {last_line(self.certgen_log)} "
                             f"(log: {self.certgen_log})")
 
     def _write_certs(self, kubectl: Kubectl) -> None:
@@ -134,32 +139,38 @@ class EnvoyGateway:
         env = {**os.environ, "KUBECONFIG": str(self.dir / "kubeconfig"),
                "ENVOY_GATEWAY_NAMESPACE": config.NAMESPACE,
                "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
-        pid = procs.start_background(argv, self.log_path, env)
-        own = os.readlink("/proc/self/ns/net")
+        return spawn_in_namespace(argv, self.log_path, env, "Envoy Gateway")
 
-        def in_own_namespace():
-            if not procs.is_alive(pid):
-                raise procs.StopWaiting(f"could not start Envoy Gateway's namespaces: "
-                                        f"{_last_line(self.log_path)}")
-            return os.readlink(f"/proc/{pid}/ns/net") != own
 
-        procs.wait_until(in_own_namespace, 10, interval=0.01,
-                         what="Envoy Gateway's network namespace")
-        return pid
+def spawn_in_namespace(argv: list[str], log_path: Path, env: dict, what: str) -> int:
+    """Start an `unshare --net ...` command line in the background; its pid once it is in
+    its own network namespace (the veth pair can then be moved there)."""
+    pid = procs.start_background(argv, log_path, env)
+    own = os.readlink("/proc/self/ns/net")
 
-    def _write_kubeconfig(self, kubectl: Kubectl, host_ip: str) -> None:
-        """The cluster's kubeconfig with its credentials inlined and the server reached
-        through the host end of the veth pair; the certificate is still checked against
-        the name the cluster's own kubeconfig uses (tls-server-name)."""
-        flat = yaml.safe_load(kubectl.run("config", "view", "--flatten", "--minify",
-                                          "--raw").stdout)
-        cluster = flat["clusters"][0]["cluster"]
-        server = urllib.parse.urlsplit(cluster["server"])
-        cluster["tls-server-name"] = server.hostname
-        cluster["server"] = f"{server.scheme}://{host_ip}:{server.port}"
-        path = self.dir / "kubeconfig"
-        path.write_text(yaml.safe_dump(flat))
-        path.chmod(0o600)
+    def in_own_namespace():
+        if not procs.is_alive(pid):
+            raise procs.StopWaiting(f"could not start {what}'s namespaces: "
+                                    f"{last_line(log_path)}")
+        return os.readlink(f"/proc/{pid}/ns/net") != own
+
+    procs.wait_until(in_own_namespace, 10, interval=0.01,
+                     what=f"{what}'s network namespace")
+    return pid
+
+
+def write_kubeconfig(kubectl: Kubectl, host_ip: str, path: Path) -> None:
+    """The cluster's kubeconfig with its credentials inlined and the server reached
+    through the host end of a veth pair; the certificate is still checked against
+    the name the cluster's own kubeconfig uses (tls-server-name)."""
+    flat = yaml.safe_load(kubectl.run("config", "view", "--flatten", "--minify",
+                                      "--raw").stdout)
+    cluster = flat["clusters"][0]["cluster"]
+    server = urllib.parse.urlsplit(cluster["server"])
+    cluster["tls-server-name"] = server.hostname
+    cluster["server"] = f"{server.scheme}://{host_ip}:{server.port}"
+    path.write_text(yaml.safe_dump(flat))
+    path.chmod(0o600)
 
 
 def mounted_on_host(cluster_dir: Path) -> bool:
@@ -184,7 +195,7 @@ def component_health(state: dict | None) -> health.ComponentHealth:
                                   f"{config.HEALTH_PORT} (private netns): {answer}")
 
 
-def _last_line(path: Path) -> str:
+def last_line(path: Path) -> str:
     try:
         lines = [l for l in path.read_text(errors="replace").splitlines() if l.strip()]
     except OSError:
