@@ -107,7 +107,7 @@ def test_pool_captures_name_both_controllers_at_the_pinned_versions(path):
     from harness import pins
     text = path.read_text()
     assert text.startswith(f"# Captured from Envoy Gateway {pins.ENVOY_GATEWAY} and Envoy AI "
-                           f"Gateway {pins.ENVOY_AI_GATEWAY} on the local cluster")
+                           f"Gateway {pins.ENVOY_AI_GATEWAY}\n")
     doc = yaml.safe_load(text)
     routes = [i for i in doc["items"] if i["kind"] in ("HTTPRoute", "GRPCRoute")]
     writers = {p.get("controllerName") for i in routes

@@ -197,6 +197,14 @@ def refine_backend(index, route: dict, cond: dict, verdict) -> tuple[str, list[s
     if verdict.cause == "backend_no_endpoints":
         return verdict.cause, _endpoint_pods(index, _named_refs(refs, verdict.subject))
     if verdict.cause == "unsupported_backend_kind":
+        # A pool the dump holds under the other API group: the refused group is the route's
+        # mistake, not missing pool support (Envoy Gateway with Envoy AI Gateway serves v1
+        # pools and refuses the alpha group with InvalidKind).
+        for ref in refs:
+            if ref["kind"] == "InferencePool":
+                cause, note = _explain_pool(index, ref, cond, verdict)
+                if cause == "inference_api_version_mismatch":
+                    return cause, [note]
         return _unsupported_pool(refs, verdict, str(cond.get("message") or ""))
     if verdict.cause not in ("backend_not_found", "backend_unresolved"):
         return verdict.cause, []
