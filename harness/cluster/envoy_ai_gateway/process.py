@@ -81,6 +81,8 @@ class AIGateway:
         root = self.dir / "rootfs"
         root.mkdir(exist_ok=True)
         (self.dir / "certs").mkdir(exist_ok=True)
+        # A restart in the same folder: the sandbox must wait for this start's network.
+        (self.dir / "net-ready").unlink(missing_ok=True)
         binary = str(build.binary(BINARY))
         argv = ["unshare", "--mount", "--net", "--propagation", "private", "--",
                 sys.executable, "-m", "harness.cluster.envoy_gateway.sandbox",
