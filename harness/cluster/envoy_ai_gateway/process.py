@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from pathlib import Path
 
 from harness.cluster import build, health, pki, procs
@@ -78,22 +77,10 @@ class AIGateway:
         return ca.cert_pem
 
     def _spawn(self) -> int:
-        root = self.dir / "rootfs"
-        root.mkdir(exist_ok=True)
-        (self.dir / "certs").mkdir(exist_ok=True)
-        # A restart in the same folder: the sandbox must wait for this start's network.
-        (self.dir / "net-ready").unlink(missing_ok=True)
-        binary = str(build.binary(BINARY))
-        argv = ["unshare", "--mount", "--net", "--propagation", "private", "--",
-                sys.executable, "-m", "harness.cluster.envoy_gateway.sandbox",
-                "--root", str(root), "--ready", str(self.dir / "net-ready"),
-                "--certs", str(self.dir / "certs"), "--bind", str(self.dir),
-                "--bind", binary, "--", binary] + config.controller_args(CERT_DIR)
-        env = {**os.environ, "KUBECONFIG": str(self.dir / "kubeconfig"),
-               "POD_NAMESPACE": config.NAMESPACE,  # names its webhook configuration
-               "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
-        return eg_process.spawn_in_namespace(argv, self.log_path, env,
-                                             "Envoy AI Gateway's controller")
+        command = [str(build.binary(BINARY))] + config.controller_args(CERT_DIR)
+        env = {"POD_NAMESPACE": config.NAMESPACE}  # names its webhook configuration
+        return eg_process.spawn_sandboxed(self.dir, command, env, self.log_path,
+                                          "Envoy AI Gateway's controller")
 
 
 def extension_ip() -> str:

@@ -127,21 +127,32 @@ class EnvoyGateway:
             path.chmod(0o600)
 
     def _spawn(self) -> int:
-        root = self.dir / "rootfs"
-        root.mkdir(exist_ok=True)
-        # A restart in the same folder: the sandbox must wait for this start's network.
-        (self.dir / "net-ready").unlink(missing_ok=True)
         binary = str(build.binary(BINARY))
-        argv = ["unshare", "--mount", "--net", "--propagation", "private", "--",
-                sys.executable, "-m", "harness.cluster.envoy_gateway.sandbox",
-                "--root", str(root), "--ready", str(self.dir / "net-ready"),
-                "--certs", str(self.dir / "certs"), "--bind", str(self.dir),
-                "--bind", binary, "--",
-                binary, "server", "--config-path", str(self.dir / "config.yaml")]
-        env = {**os.environ, "KUBECONFIG": str(self.dir / "kubeconfig"),
-               "ENVOY_GATEWAY_NAMESPACE": config.NAMESPACE,
-               "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
-        return spawn_in_namespace(argv, self.log_path, env, "Envoy Gateway")
+        env = {"ENVOY_GATEWAY_NAMESPACE": config.NAMESPACE}
+        return spawn_sandboxed(self.dir, [binary, "server", "--config-path",
+                                          str(self.dir / "config.yaml")],
+                               env, self.log_path, "Envoy Gateway")
+
+
+def spawn_sandboxed(folder: Path, command: list[str], env: dict, log_path: Path,
+                    what: str) -> int:
+    """Start `command` (command[0] is the binary) in a sandbox rooted at folder/rootfs
+    (sandbox.py) with folder/certs on /certs and folder/kubeconfig as its KUBECONFIG; its
+    pid once it is in its own network namespace. The sandbox then waits for
+    folder/net-ready, which the caller touches once the network and files are in place."""
+    root = folder / "rootfs"
+    root.mkdir(exist_ok=True)
+    (folder / "certs").mkdir(exist_ok=True)
+    # A restart in the same folder: the sandbox must wait for this start's network.
+    (folder / "net-ready").unlink(missing_ok=True)
+    argv = ["unshare", "--mount", "--net", "--propagation", "private", "--",
+            sys.executable, "-m", "harness.cluster.envoy_gateway.sandbox",
+            "--root", str(root), "--ready", str(folder / "net-ready"),
+            "--certs", str(folder / "certs"), "--bind", str(folder),
+            "--bind", command[0], "--", *command]
+    env = {**os.environ, "KUBECONFIG": str(folder / "kubeconfig"),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[3]), **env}
+    return spawn_in_namespace(argv, log_path, env, what)
 
 
 def spawn_in_namespace(argv: list[str], log_path: Path, env: dict, what: str) -> int:
