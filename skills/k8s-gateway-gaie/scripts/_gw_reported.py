@@ -295,6 +295,11 @@ def _explain_pool(index, ref: dict, cond: dict, verdict) -> tuple[str, str]:
     return "", ""
 
 
+def _pool_in_other_group(index, ref: dict) -> bool:
+    return any(meta(p, "name") == ref["name"] and meta(p, "namespace") == ref["namespace"]
+               and _group(p) != ref.get("group", "") for p in index.of_kind("InferencePool"))
+
+
 def _group(obj: dict) -> str:
     api = str(obj.get("apiVersion", ""))
     return api.rsplit("/", 1)[0] if "/" in api else ""
@@ -340,7 +345,9 @@ def absent_crd_findings(absent, index) -> list[dict]:
     for route in index.objects:
         if route.get("kind") in ROUTE_STATUS_KINDS:
             for _, ref in backend_refs(route):
-                if ref["kind"] == "InferencePool":
+                # A pool of that name served under the other group: the route names the
+                # wrong group (inference_api_version_mismatch), installing CRDs is no fix.
+                if ref["kind"] == "InferencePool" and not _pool_in_other_group(index, ref):
                     wanted.setdefault(ref.get("group", ""), []).append(
                         f"{route['kind']} {meta(route, 'namespace')}/{meta(route, 'name')}")
     for group, routes in sorted(wanted.items()):
