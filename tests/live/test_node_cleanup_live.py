@@ -91,9 +91,11 @@ def test_down_leaves_no_trace(spare_cluster):
     names = node_sandbox.NodeNames.for_cluster(spare_cluster.dir, spare_cluster.name)
     new_links = during["links"] - before["links"]
     assert names.host_if in new_links
-    # Besides ours (the node's and Envoy Gateway's veth ends), only other clusters' ends.
-    ours_links = {names.host_if, netns.host_iface_name(spare_cluster.dir)}
-    assert all(l.startswith(("k8sn", "eg")) for l in new_links - ours_links), new_links
+    # Besides ours (the node's, Envoy Gateway's and Envoy AI Gateway's veth ends), only
+    # other clusters' ends.
+    ours_links = {names.host_if, netns.host_iface_name(spare_cluster.dir),
+                  netns.host_iface_name(spare_cluster.dir, "aigw")}
+    assert all(l.startswith(("k8sn", "eg", "aigw")) for l in new_links - ours_links), new_links
 
     spare_cluster.down()
     after = host_snapshot()
