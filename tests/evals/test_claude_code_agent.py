@@ -15,7 +15,6 @@ from harness.evals.errors import ApiError
 from harness.evals.fake_api import FakeAnthropicAPI
 from harness.evals.shell import Shell
 
-pytest.importorskip("claude_agent_sdk")
 pytestmark = pytest.mark.timeout(900)
 
 HARNESS_KEY = "sk-ant-harness-secret-0123456789"

@@ -13,10 +13,9 @@ from harness.evals.usage import Tokens
 
 
 def _bundled_cli() -> Path:
-    sdk = pytest.importorskip("claude_agent_sdk")
-    path = Path(sdk.__file__).parent / "_bundled" / "claude"
-    if not path.is_file():
-        pytest.skip("claude-agent-sdk without its bundled CLI")
+    import claude_agent_sdk   # a dependency; its wheel bundles the CLI
+    path = Path(claude_agent_sdk.__file__).parent / "_bundled" / "claude"
+    assert path.is_file(), f"claude-agent-sdk without its bundled CLI at {path}"
     return path
 
 

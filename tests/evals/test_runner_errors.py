@@ -20,10 +20,7 @@ current-context: dead
 
 
 def test_unreachable_cluster_is_an_error_and_cleanup_still_runs(tmp_path):
-    try:
-        kubectl_bin = providers._any_kubectl()
-    except UserError:
-        pytest.skip("no kubectl")
+    kubectl_bin = providers._any_kubectl()   # `make setup` builds it; none is a failure
     config = tmp_path / "kubeconfig"
     config.write_text(DEAD_KUBECONFIG)
     kube = Kube(Kubectl(config, None, kubectl_bin))

@@ -66,7 +66,6 @@ def test_scoring_by_hand():
 
 @pytest.mark.timeout(900)
 def test_scripted_trigger_run_through_claude_code(tmp_path, capsys):
-    pytest.importorskip("claude_agent_sdk")
     code = main(["eval", "--triggers", "--scripted", "-k", "nm-pending", "--parallel", "3",
                  "--trigger-turns", "2", "--results", str(tmp_path), "--run-id", "t"])
     assert code == 0
