@@ -7,7 +7,7 @@ skill listing, loaded SKILL.md files, real kubectl output), per arm. Turns per r
 output per turn are assumptions (a model's, not the script's); the estimate is printed for
 each, with the price table's date. See harness/evals/estimate.py for the formula.
 
-    .venv/bin/python benchmarks/eval_cost_estimate.py RUN_DIR [--model M] [--scenarios N]
+    .venv/bin/python benchmarks/eval_cost_estimate.py RUN_DIR... [--model M] [--scenarios N]
         [--epochs 5] [--turns 8,15,25] [--output-per-turn 1500]
 Exit code 0 when both arms were measured, 1 otherwise (nothing to estimate from).
 """
@@ -24,7 +24,7 @@ from harness.evals.agents.base import DEFAULT_MODEL  # noqa: E402
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run", type=Path, help="a scripted claude-code run folder")
+    parser.add_argument("runs", type=Path, nargs="+", help="scripted claude-code run folders")
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--scenarios", type=int, default=None,
                         help="scenarios in the comparison (default: the suite's runnable ones)")
@@ -34,8 +34,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output-per-turn", type=int, default=1500,
                         help="tokens a model writes per turn, thinking included")
     args = parser.parse_args(argv)
-    runs = [r for r in records.read_run(args.run) if r.get("scripted")
-            and r.get("agent") == "claude-code"]
+    runs = [r for run in args.runs for r in records.read_run(run) if r.get("scripted")
+            and r.get("agent") == "claude-code" and r.get("status") != "error"]
     count = args.scenarios or sum(1 for s in scenario.discover() if not s.unsupported)
     print(f"ESTIMATE (not a measurement of a model): {args.model}, {count} scenarios x 2 arms x "
           f"{args.epochs} epochs = {count * 2 * args.epochs} runs; prices of "
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
               f"{p.first_prompt:,.0f} tokens, +{p.growth:,.0f} tokens/turn "
               f"(scripts took {p.turns:.1f} turns)")
     if any(p is None for p in profiles):
-        print("no scripted claude-code records for both arms in", args.run, file=sys.stderr)
+        print("no scripted claude-code records of both arms in", *args.runs, file=sys.stderr)
         return 1
     print(f"  {'turns/run':>9}  {'skills on':>10}  {'skills off':>10}  {'total':>10}")
     for turns in (int(t) for t in args.turns.split(",")):

@@ -38,7 +38,7 @@ def prompts(record: dict) -> list[int]:
     sizes = []
     for entry in record.get("transcript") or []:
         tokens = entry.get("tokens")
-        if entry.get("type") in ("assistant", "thinking") and tokens:
+        if entry.get("type") in ("assistant", "thinking", "model_turn") and tokens:
             sizes.append(tokens.get("input", 0) + tokens.get("cache_read", 0)
                          + tokens.get("cache_write", 0))
     return sizes

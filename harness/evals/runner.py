@@ -364,7 +364,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
                      "tags": s.tags, "path": str(s.dir)},
         "agent": job.agent, "model": settings.model if model_agent else None,
         "skills": "on" if job.skills else "off", "repeat": job.repeat, "epoch": job.repeat,
-        "order": job.order, "scripted": bool(fake),
+        "order": job.order, "scripted": bool(fake) or (settings.scripted and model_agent),
         "scripted_note": "scripted turns from a local fake Anthropic API, not a model's "
                          "result" if fake else None,
         "status": status, "reason": reason, "started_at": state.started,

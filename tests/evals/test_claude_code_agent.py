@@ -106,6 +106,8 @@ def test_skills_on_run_records_what_a_user_would_check(tmp_path, harness_secrets
     assert out.api_requests == len(bodies)
     steps = [e for e in transcript if e["type"] == "assistant"]
     assert all("tokens" in e and "t" in e for e in steps[:1])
+    # every API request is one step with its tokens, tool-only turns included
+    assert sum(1 for e in transcript if e.get("tokens")) == out.api_requests
 
 
 def test_running_out_of_turns_is_a_fail_with_tokens(tmp_path, harness_secrets):

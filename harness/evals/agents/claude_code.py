@@ -113,6 +113,7 @@ class _Stream:
         self.meter = UsageMeter()
         self.pending: dict[str, dict] = {}
         self.last_stop: str | None = None
+        self.noted: set[str] = set()   # message ids with a timeline entry
 
     def now(self) -> float:
         return self.ctx.shell.elapsed()
@@ -137,16 +138,22 @@ class _Stream:
         self.last_stop = message.stop_reason or self.last_stop
         for block in message.content:
             if isinstance(block, TextBlock) and block.text.strip():
-                self.ctx.shell.note("assistant", text=block.text, message_id=message.message_id)
+                self._note("assistant", message.message_id, text=block.text)
                 self.out.answer = block.text
             elif isinstance(block, ThinkingBlock) and block.thinking.strip():
-                self.ctx.shell.note("thinking", text=clip(block.thinking, 4000),
-                                    message_id=message.message_id)
+                self._note("thinking", message.message_id, text=clip(block.thinking, 4000))
             elif isinstance(block, ToolUseBlock):
+                if message.message_id not in self.noted:  # a tool-only turn: its tokens
+                    self._note("model_turn", message.message_id)  # still get a step
                 self.pending[block.id] = {"name": block.name, "input": block.input,
                                           "t": self.now(), "message_id": message.message_id}
         if self.meter.total().total > self.ctx.budgets["tokens"]:
             raise _OverTokens()
+
+    def _note(self, kind: str, message_id: str | None, **fields) -> None:
+        self.ctx.shell.note(kind, message_id=message_id, **fields)
+        if message_id:
+            self.noted.add(message_id)
 
     def _tool_results(self, blocks: list) -> None:
         from claude_agent_sdk import ToolResultBlock
@@ -262,7 +269,7 @@ def _attach_tokens(transcript: list, meter: UsageMeter, live: UsageMeter) -> Non
     seen = set()
     for entry in transcript:
         message_id = entry.get("message_id")
-        if entry.get("type") in ("assistant", "thinking") and message_id \
+        if entry.get("type") in ("assistant", "thinking", "model_turn") and message_id \
                 and message_id not in seen:
             seen.add(message_id)
             tokens = meter.get(message_id) or live.get(message_id)
