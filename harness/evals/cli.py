@@ -18,7 +18,7 @@ from harness.safety import GUARD_MODES
 EPILOG = """examples:
   k8s-skills eval                         Claude Code with the skills when ANTHROPIC_API_KEY
                                           is set, otherwise the reference fixes (says which)
-  k8s-skills eval --agent claude-code --skills both --max-suite-usd 60
+  k8s-skills eval --agent claude-code --skills both --max-suite-usd 250
                                           skills on vs off: every scenario 5 times per arm,
                                           paired, shuffled; the report gives the difference
                                           with a 95% interval
