@@ -20,7 +20,6 @@ from harness.errors import UserError
 
 BINARY = "envoy-ai-gateway-controller"
 START_TIMEOUT = 60
-CERT_DIR = "/certs"  # inside its sandbox root (sandbox.py binds its certs folder there)
 
 
 class AIGateway:
@@ -77,7 +76,10 @@ class AIGateway:
         return ca.cert_pem
 
     def _spawn(self) -> int:
-        command = [str(build.binary(BINARY))] + config.controller_args(CERT_DIR)
+        # Its certificates at their host path (the sandbox binds the cluster's folder there
+        # too): the command line then names the cluster folder, which is how `cluster down`
+        # and the watchdog find the process (procs.processes_using).
+        command = [str(build.binary(BINARY))] + config.controller_args(str(self.dir / "certs"))
         env = {"POD_NAMESPACE": config.NAMESPACE}  # names its webhook configuration
         return eg_process.spawn_sandboxed(self.dir, command, env, self.log_path,
                                           "Envoy AI Gateway's controller")
