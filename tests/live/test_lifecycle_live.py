@@ -67,7 +67,7 @@ def test_up_status_env_up_again_down(clean):
     # kube-proxy
     assert len(_leftovers()) == 14
     names = {psutil.Process(p).name() for p in _leftovers()}
-    assert {"envoy-gateway", "envoy-ai-gateway-controller"[:15]} <= names
+    assert {"envoy-gateway", "envoy-ai-gateway-controller"} <= names
     env = _cli("env")
     assert env.stdout.startswith("export KUBECONFIG=") and NAME in env.stdout
     again = _cli("up")
