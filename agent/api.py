@@ -51,7 +51,12 @@ def credentials(authorization: str | None = Header(default=None,
                 impersonate_user: str = Header(default="", max_length=512,
                     description="act for this user (needs verb impersonate, as kubectl --as)"),
                 impersonate_group: list[str] = Header(default=[],
-                    description="act with these groups (with Impersonate-User)")) -> Credentials:
+                    description="act with these groups (with Impersonate-User)"),
+                request: Request = None) -> Credentials:
+    unread = [h for h in (request.headers.keys() if request else ())
+              if h.lower() == "impersonate-uid" or h.lower().startswith("impersonate-extra-")]
+    if unread:  # an identity narrower than asked for is not what the caller meant: refuse
+        raise AuthError(400, f"{unread[0]} is not supported: impersonate a user and groups")
     return Credentials(authorization, impersonate_user.strip(),
                        tuple(g.strip() for g in impersonate_group if g.strip()))
 

@@ -125,3 +125,10 @@ def test_openapi_and_health_need_no_token(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     metrics = client.get("/metrics").text
     assert "k8s_agent_requests_total" in metrics and "k8s_agent_leader" in metrics
+
+
+@pytest.mark.parametrize("header", ["Impersonate-Uid", "Impersonate-Extra-Scopes"])
+def test_impersonation_headers_the_service_does_not_read_are_refused(client, header):
+    response = client.get("/v1/whoami", headers={"Authorization": "Bearer asker",
+                                                 "Impersonate-User": "alice", header: "x"})
+    assert "is not supported" in one_line_error(response, 400)
