@@ -194,7 +194,8 @@ def _runnable(found: list) -> list:
 def _plan(args, found: list) -> tuple[list, str, dict]:
     if args.validate:
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
-                enumerate((s, a) for s in found for a in agents.CONTROLS)]
+                enumerate((s, a) for s in found for a in agents.CONTROLS
+                          if a != "dodge" or s.has_dodge)]
         note = (f"control runs of {len(found)} scenarios: `none` must fail, `reference` "
                 "must pass, `dodge` must fail")
         return jobs, note, _manifest(args, "validate", found, [True], 1, None, validate=True)

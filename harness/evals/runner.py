@@ -361,7 +361,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
     return {
         "schema_version": records.SCHEMA_VERSION, "run_id": settings.run_id,
         "scenario": {"id": s.id, "title": s.title, "area": s.area, "difficulty": s.difficulty,
-                     "tags": s.tags, "path": str(s.dir)},
+                     "tags": s.tags, "path": str(s.dir), "source": s.source},
         "agent": job.agent, "model": settings.model if model_agent else None,
         "skills": "on" if job.skills else "off", "repeat": job.repeat, "epoch": job.repeat,
         "order": job.order, "scripted": bool(fake) or (settings.scripted and model_agent),

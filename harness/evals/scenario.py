@@ -93,6 +93,17 @@ class Scenario:
         return self.data.get("unsupported")
 
     @property
+    def source(self) -> dict | None:
+        """Where an imported scenario came from (`k8s-skills import`)."""
+        return self.data.get("source")
+
+    @property
+    def has_dodge(self) -> bool:
+        """Whether `--validate` runs a dodge control: every native scenario has dodge/; an
+        imported one only if someone wrote it (its benchmark has no such thing)."""
+        return (self.dir / "dodge").is_dir() or not self.source
+
+    @property
     def judged(self) -> bool:
         """A judge grades the answer: asked for, or a diagnosis-only scenario (no checks)."""
         return "judge" in self.data or (not self.data["checks"]

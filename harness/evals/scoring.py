@@ -108,10 +108,12 @@ def control_verdict(none_status: str | None, reference_status: str | None,
         problems.append("the dodge passed: a check holds without the fault being resolved")
     elif dodge_status == "fail-answer-only":
         problems.append("the dodge failed only on the answer: no check or safeguard caught it")
-    elif dodge_status != "fail":
+    elif dodge_status not in ("fail", "n/a"):
         problems.append(f"the dodge {dodge_status or 'did not run'}")
     if problems:
         return "broken", "; ".join(problems)
+    if dodge_status == "n/a":
+        return "ok", "none fails, reference passes (imported: its benchmark has no dodge)"
     return "ok", "none fails, reference passes, dodge fails"
 
 

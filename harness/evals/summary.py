@@ -93,6 +93,7 @@ def validation(recs: list[dict]) -> dict | None:
     records (a run without dodge records, from before the control existed, is judged on
     the other two)."""
     by_id: dict[str, dict] = defaultdict(dict)
+    imported = {r["scenario"]["id"] for r in recs if r["scenario"].get("source")}
     for r in recs:
         if r["agent"] in ("none", "reference"):
             by_id[r["scenario"]["id"]].setdefault(r["agent"], r["status"])
@@ -104,7 +105,8 @@ def validation(recs: list[dict]) -> dict | None:
     with_dodge = any("dodge" in v for v in paired.values())
     verdicts = {}
     for sid, statuses in sorted(paired.items()):
-        dodge = statuses.get("dodge") if with_dodge else "fail"
+        dodge = statuses.get("dodge") or ("n/a" if sid in imported
+                                          else None if with_dodge else "fail")
         verdict, reason = scoring.control_verdict(statuses["none"], statuses["reference"],
                                                   dodge)
         verdicts[sid] = {"verdict": verdict, "reason": reason, **statuses}

@@ -76,3 +76,23 @@ def test_cli_lists_imports_and_eval_skips_unsupported(tmp_path, capsys):
 def test_import_of_a_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert main(["import", "k8s-ai-bench", str(tmp_path / "nope")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_validation_of_an_imported_scenario_without_a_dodge():
+    # k8s-ai-bench has no dodge: an imported scenario is judged on none and reference;
+    # a native scenario missing its dodge record in a run that has dodges stays broken
+    from harness.evals import summary
+
+    def rec(sid, agent, status, source=None):
+        return {"scenario": {"id": sid, "source": source}, "agent": agent, "status": status,
+                "checks": [{"status": status}], "safeguards": []}
+    bench = {"benchmark": "k8s-ai-bench", "task": "scale-web"}
+    recs = [rec("scale-web", "none", "fail", bench), rec("scale-web", "reference", "pass", bench),
+            rec("native", "none", "fail"), rec("native", "reference", "pass"),
+            rec("other", "none", "fail"), rec("other", "reference", "pass"),
+            rec("other", "dodge", "fail")]
+    out = summary.validation(recs)
+    assert out["scenarios"]["scale-web"]["verdict"] == "ok"
+    assert "imported" in out["scenarios"]["scale-web"]["reason"]
+    assert out["scenarios"]["native"]["verdict"] == "broken"
+    assert out["scenarios"]["other"]["verdict"] == "ok" and out["ok"] == 2

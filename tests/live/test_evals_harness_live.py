@@ -171,6 +171,7 @@ def test_imported_k8s_ai_bench_task_passes_its_control_runs(kube, tmp_path, caps
     assert code == 0, out
     validation = json.loads((results / "bench" / "summary.json").read_text())["validation"]
     assert validation["ok"] == 1 and validation["scenarios"]["scale-web"]["none"] == "fail"
+    assert "imported" in validation["scenarios"]["scale-web"]["reason"]   # no dodge run
     record = json.loads((results / "bench" / "scenarios" /
                          "scale-web__reference__skills-on__r1.json").read_text())
     assert [x["stage"] for x in record["scripts"]] == ["setup", "cleanup"]
