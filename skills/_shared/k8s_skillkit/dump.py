@@ -113,7 +113,10 @@ class Dump(list):
     for scripts that read kubectl's or a webhook's error text; `commands` the pasted
     `$ kubectl ...` lines with the line after each (a `kubectl auth can-i` answer);
     `records` the decoded JSON log records (zap/logr lines: `msg`, `object`, `reason`...)
-    whose lines are also in `texts`, for scripts that read a controller's structured log.
+    whose lines are also in `texts`, for scripts that read a controller's structured log;
+    `fragments` the YAML/JSON mappings without kind or apiVersion (a `status:` block cut from
+    `kubectl get -o yaml`): not objects, since nothing says what they belong to, but kept
+    decoded for scripts that can tell from their shape (their lines are also in `texts`).
     """
 
     def __init__(self, objects=(), full_lists=None, live: bool = False, texts=None,
@@ -125,6 +128,7 @@ class Dump(list):
         self.forms: list[str] = list(forms or [])
         self.commands: list[tuple[str, str]] = []  # (pasted command line, next line)
         self.records: list[dict] = []  # JSON log records of the paste (lines in texts)
+        self.fragments: list[dict] = []  # kind-less mappings of the paste (lines in texts)
 
     def mark_full_list(self, kind: str, namespaces) -> None:
         self.full_lists.setdefault(kind, set()).update(namespaces)
@@ -167,6 +171,7 @@ class Dump(list):
                       self.forms)
         merged.commands = list(self.commands)
         merged.records = list(self.records)
+        merged.fragments = list(self.fragments)
         if isinstance(other, Dump):
             for kind, scope in other.full_lists.items():
                 merged.mark_full_list(kind, scope)
@@ -175,6 +180,7 @@ class Dump(list):
             merged.forms += other.forms
             merged.commands = self.commands + other.commands
             merged.records = self.records + other.records
+            merged.fragments = self.fragments + other.fragments
         return merged
 
 

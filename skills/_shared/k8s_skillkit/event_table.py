@@ -58,14 +58,24 @@ def kind_from_lower(kind: str) -> str:
 
 
 def parse_source(text: str) -> dict:
-    """`default-scheduler`, `kubelet, node-1` or `{kubelet node-1}` -> EventSource."""
-    text = text.strip().strip("{}").strip()
+    """`default-scheduler`, `kubelet, node-1` or `{kubelet node-1}` -> EventSource.
+
+    Only the 1.5 form (Go's %v of EventSource, in braces) separates the host with a space;
+    1.9+ kubectl prints `component, host` (formatEventSource), so a component with spaces
+    (`resource driver gpu.resource.nvidia.com`, dynamic-resource-allocation v0.27.0
+    controller/controller.go:178) stays whole.
+    """
+    text = text.strip()
+    braced = text.startswith("{") and text.endswith("}")
+    text = text.strip("{}").strip()
     if not text:
         return {}
     if "," in text:
         component, host = (p.strip() for p in text.split(",", 1))
-    else:
+    elif braced:
         component, _, host = text.partition(" ")
+    else:
+        component, host = text, ""
     source = {"component": component}
     if host.strip():
         source["host"] = host.strip()

@@ -18,7 +18,7 @@ import sys
 from .crd import is_resource_type_absent
 from .dump import ALL_NAMESPACES, Dump, kind_for_resource, resource_for
 from .errors import InputError
-from .paste import add_document, read_paste
+from .paste import add_document, is_object, read_paste
 
 try:
     import yaml
@@ -78,7 +78,8 @@ def _parse(text: str, label: str) -> tuple[Dump, str]:
     docs, yaml_error = _whole_documents(text)
     whole = _as_dump(text, docs)
     if whole is not None:
-        return whole, ""
+        return whole, ("" if len(whole) else "no Kubernetes object found: the YAML has no "
+                       "kind or apiVersion (paste the whole `kubectl get -o yaml` output)")
     try:
         dump = _without_gc(lambda: read_paste(text, label))
     except InputError as err:
@@ -122,7 +123,12 @@ def _as_dump(text: str, docs: list | None) -> Dump | None:
         return None
     dump = Dump(forms=["json" if text.lstrip()[:1] in "{[" else "yaml"])
     for doc in objects:
-        add_document(dump, doc)
+        if is_object(doc):
+            add_document(dump, doc)
+        else:
+            dump.fragments.append(doc)  # kind-less: not an object, kept decoded
+    if dump.fragments:
+        dump.texts.extend(text.splitlines())
     return dump
 
 

@@ -14,8 +14,8 @@ import textwrap
 from dataclasses import dataclass, field
 
 from . import describe as describe_mod
-from . import event_table
-from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource
+from . import event_table, get_table
+from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource, resource_for
 from .errors import InputError
 
 try:
@@ -31,7 +31,9 @@ _PROMPTED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kubectl|oc|
 _BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc)(?:\.exe)?\s+(" + "|".join(_VERBS) + r")\b(.*)$")
 _SHELL = re.compile(r"^\s*(?:\$|[\w.-]+@[\w.-]+[:~][^$#]*[$#])\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_YAML_START = re.compile(r"^(apiVersion|kind|items):(\s|$)|^---(\s|$)|^- apiVersion:")
+_YAML_START = re.compile(r"^(apiVersion|kind|items):(\s|$)|^---(\s|$)|"
+                         r"^- (apiVersion|action|count|eventTime|firstTimestamp|"
+                         r"involvedObject|kind|lastTimestamp|metadata):")
 _YAML_LINE = re.compile(r"^([a-z][A-Za-z0-9]*:(\s|$)|- |-$|---|\.\.\.|#)")
 _DESCRIBE_START = re.compile(r"^Name:\s+\S")
 # A describe pasted from the middle: top-level fields kubectl's describers print.
@@ -40,6 +42,10 @@ _DESCRIBE_PART = re.compile(r"^(Spec|Status|Metadata|API Version|Allocatable|Cap
                             r"Non-terminated Pods|Allocated resources|System Info|Pod Template|"
                             r"Pods Statuses|Node-Selectors|Tolerations|Volumes|Addresses):(\s|$)")
 _EVENTS_SECTION = re.compile(r"^Events:\s*(<none>)?\s*$")
+# A top-level describe line is `Key:` (kubectl's describers print every field so); rows of
+# an Events section pasted without their indent start with the type or the header.
+_DESCRIBE_KEY = re.compile(r"^[A-Z][A-Za-z0-9 .()/_-]*:(\s|$)")
+_EVENT_ROW_START = re.compile(r"^(Normal|Warning|Type\s|FirstSeen|-{2,})")
 
 
 @dataclass
@@ -118,10 +124,18 @@ def segments(text: str, commands: list | None = None) -> list[Segment]:
                 commands.append((line.strip(), answer))
             index += 1
             continue
+        if _FENCE.match(line):
+            end = _fenced_yaml_end(lines, index + 1)
+            if end:
+                out.append(Segment("yaml", lines[index + 1:end], index + 2, hint))
+                index = end + 1
+                continue
         if not line.strip() or _FENCE.match(line) or _SHELL.match(line):
             index += 1
             continue
         form, end, value = _segment_at(lines, index)
+        if form == "text":
+            form, end, value = _get_output_at(lines, index, hint) or (form, end, value)
         out.append(Segment(form, lines[index:end], index + 1, hint, value))
         index = end
     return out
@@ -131,7 +145,7 @@ def _segment_at(lines: list[str], start: int):
     line = lines[start]
     if line.lstrip().startswith(("{", "[")):
         decoded = _json_at(lines, start)
-        if decoded is not None:
+        if decoded is not None and _is_json_document(decoded[0]):
             return "json", decoded[1], decoded[0]
     if _YAML_START.match(line):
         return "yaml", _yaml_end(lines, start), None
@@ -143,6 +157,41 @@ def _segment_at(lines: list[str], start: int):
     if _EVENTS_SECTION.match(line):
         return "describe-events", _table_end(lines, start), None
     return "text", start + 1, None
+
+
+def _fenced_yaml_end(lines: list[str], start: int) -> int:
+    """The closing fence of a fenced block that holds one YAML mapping the other forms do not
+    catch (a `status:` or `listeners:` block cut from `kubectl get -o yaml`), else 0."""
+    end = next((i for i in range(start, len(lines)) if _FENCE.match(lines[i])), 0)
+    body = [line for line in lines[start:end] if line.strip()]
+    if not end or not body or not re.match(r"^[a-z][A-Za-z0-9]*:(\s|$)", body[0]) or \
+            _YAML_START.match(body[0]) or yaml is None:
+        return 0
+    try:
+        value = yaml.safe_load("\n".join(lines[start:end]))
+    except yaml.YAMLError:
+        return 0
+    nested = isinstance(value, dict) and any(isinstance(v, (dict, list)) for v in value.values())
+    return end if nested else 0
+
+
+def _is_json_document(value) -> bool:
+    """An object or a list of objects; `[1] - Aug 09 ...` (a numbered log excerpt) decodes
+    as the list [1] but is text."""
+    return isinstance(value, dict) or (isinstance(value, list)
+                                       and all(isinstance(item, dict) for item in value))
+
+
+def _get_output_at(lines: list[str], start: int, hint: Command):
+    """A `kubectl get` table (known columns, or any NAME... header under a pasted `kubectl
+    get <type>`), or the "No resources found" answer to a pasted `kubectl get`."""
+    resource = hint.resource if hint.verb == "get" else ""
+    found = get_table.header(lines[start], resource)
+    if found:
+        return "get-table", _table_end(lines, start), found
+    if resource and get_table.none_found(lines[start]) is not None:
+        return "none-found", start + 1, get_table.none_found(lines[start])
+    return None
 
 
 def _indented_next(lines: list[str], start: int) -> bool:
@@ -186,6 +235,9 @@ def _describe_end(lines: list[str], start: int) -> int:
             break
         if in_events and not line.strip():
             break
+        if line.strip() and not line[0].isspace() and not _DESCRIBE_KEY.match(line) and \
+                not (in_events and _EVENT_ROW_START.match(line)):
+            break  # log lines or prose after the describe block: text, not fields
         in_events = in_events or line.startswith("Events:")
         index += 1
     return index
@@ -205,7 +257,7 @@ def read_paste(text: str, label: str) -> Dump:
     dump = Dump()
     for segment in segments(text, dump.commands):
         if segment.form == "yaml":
-            _add_documents(dump, _load_yaml(segment, label), segment.hint)
+            _add_documents(dump, _load_yaml(segment, label), segment.hint, segment.lines)
             dump.forms.append("yaml")
         elif segment.form == "json":
             docs = segment.value if isinstance(segment.value, list) else [segment.value]
@@ -226,6 +278,15 @@ def read_paste(text: str, label: str) -> Dump:
         elif segment.form == "events-table":
             dump.extend(event_table.parse_table(segment.lines, segment.hint.namespace))
             dump.forms.append("events-table")
+        elif segment.form == "get-table":
+            kind, columns = segment.value
+            dump.extend(get_table.rows(segment.lines[1:], kind, columns,
+                                       segment.hint.namespace))
+            dump.texts.extend(segment.lines)  # text readers still see the rows
+            dump.forms.append("get-table")
+        elif segment.form == "none-found":
+            _mark_none_found(dump, segment.hint, segment.value)
+            dump.texts.extend(segment.lines)
         elif segment.form == "describe-events":
             first = segment.lines[0][len("Events:"):]
             dump.extend(event_table.parse_describe_events([first] + segment.lines[1:], {},
@@ -234,6 +295,22 @@ def read_paste(text: str, label: str) -> Dump:
         else:
             dump.texts.extend(segment.lines)
     return dump
+
+
+def _mark_none_found(dump: Dump, hint: Command, named_namespace: str) -> None:
+    """`kubectl get <types> [-n NS|-A]` answered "No resources found": none of those types in
+    that scope (a get of named objects answers NotFound instead, so names prove nothing)."""
+    if hint.names:
+        return
+    for resource in hint.resource.split(","):
+        kind = kind_for_resource(resource)
+        if not kind:
+            continue
+        if hint.all_namespaces or not resource_for(kind)[1]:
+            scope = ALL_NAMESPACES
+        else:
+            scope = hint.namespace or named_namespace or "default"
+        dump.mark_full_list(kind, {scope})
 
 
 def _describe_hint(hint: Command) -> str:
@@ -251,14 +328,29 @@ def _load_yaml(segment: Segment, label: str) -> list:
                          f"{' '.join(str(err).split())[:300]}") from err
 
 
-def _add_documents(dump: Dump, docs: list, hint: Command) -> None:
+def _add_documents(dump: Dump, docs: list, hint: Command, lines=()) -> None:
+    kindless = False
     for index, doc in enumerate(docs):
         if doc is None:
             continue
-        if not isinstance(doc, dict):
+        # a YAML list of objects: the `items:` of `kubectl get events -o yaml` copied alone
+        items = doc if isinstance(doc, list) and doc else [doc]
+        if not all(isinstance(item, dict) for item in items):
             raise InputError(f"document {index + 1} is a {type(doc).__name__}, "
                              "expected a Kubernetes object (a mapping)")
-        add_document(dump, doc, hint)
+        for item in items:
+            if is_object(item):
+                add_document(dump, item, hint if item is doc else None)
+            else:
+                dump.fragments.append(item)
+                kindless = True
+    if kindless:
+        dump.texts.extend(lines)
+
+
+def is_object(doc: dict) -> bool:
+    """A Kubernetes object names its kind or apiVersion; anything else is a fragment."""
+    return bool(doc.get("kind") or doc.get("apiVersion"))
 
 
 def add_document(dump: Dump, doc: dict, hint: Command | None = None) -> None:

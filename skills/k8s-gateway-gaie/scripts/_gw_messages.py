@@ -323,6 +323,24 @@ def classify(scope: str, cond: dict) -> Verdict | None:
     return None
 
 
+# A condition message quoted in prose or in a status fragment the kit could not read: the
+# controller's words, so its status wordings apply (not every sentence that says "no address").
+_QUOTED_STATUS = re.compile(r"\bmessage\b|ResolvedRefs|Accepted|Programmed|\breason\b|"
+                            r"failed to (assign|process)|Failed to process", re.IGNORECASE)
+
+
+def match_quoted(text: str) -> Verdict | None:
+    """A controller's status message pasted as text (`message: "..."`, a condition copied
+    from the console, an issue title quoting it): matched with the status wordings."""
+    if not _QUOTED_STATUS.search(text):
+        return None
+    for scope in ("route", "gateway", "listener", "pool", "class"):
+        verdict = match_message(scope, text)
+        if verdict is not None:
+            return verdict
+    return None
+
+
 def match_message(scope: str, message: str) -> Verdict | None:
     if not message:
         return None

@@ -13,7 +13,7 @@ from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
 from _gw_causes import fix_for, layer_of
-from _gw_messages import absent_crd, classify, match_message
+from _gw_messages import absent_crd, classify, match_message, match_quoted
 from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
                          parent_refs, pod_ready, service_ports)
 
@@ -90,7 +90,26 @@ def _gateway(index, gw: dict) -> list[dict]:
                       refine=lambda cond, v: _refine_gateway(index, gw, v))
     if listeners:  # the listener conditions say which listener and why: keep those
         own = [f for f in own if f["cause"] not in GENERIC]
+    unaddressed = _table_without_address(gw)
+    if unaddressed:  # the generic "not programmed" is this, said more precisely
+        own = [f for f in own if f["cause"] not in GENERIC] + unaddressed
     return own + listeners
+
+
+def _table_without_address(gw: dict) -> list[dict]:
+    """`kubectl get gateway` prints status.addresses in its ADDRESS column (Gateway API CRD
+    additionalPrinterColumns): an empty cell is the controller saying no address was
+    assigned, whatever PROGRAMMED says (some controllers set it before the address)."""
+    if gw.get("_source") != "table" or (gw.get("status") or {}).get("addresses"):
+        return []
+    cells = gw.get("_columns") or {}
+    state = cells.get("PROGRAMMED") or cells.get("READY") or "?"
+    return [finding("error", "gateway_no_address", gw,
+                    f"Gateway has no address (kubectl get gateway: ADDRESS empty, "
+                    f"PROGRAMMED {state})",
+                    [f"kubectl get gateway: {meta(gw, 'name')} CLASS "
+                     f"{cells.get('CLASS', '?')} ADDRESS <empty> PROGRAMMED {state}"],
+                    fix_for("gateway_no_address"), basis="reported")]
 
 
 def _refine_gateway(index, gw: dict, verdict) -> tuple[str, list[str]]:
@@ -317,7 +336,8 @@ def text_findings(lines) -> list[dict]:
     for line in lines or []:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = (absent_crd(absent_type_name(text), text)
-                   if is_resource_type_absent(text) else None) or match_message("text", text)
+                   if is_resource_type_absent(text) else None) or match_message("text", text) \
+            or match_quoted(text)
         if verdict is None or verdict.cause in seen:
             continue
         seen.add(verdict.cause)

@@ -18,6 +18,11 @@ QUOTA_CAUSES = ("quota_exhausted", "exceeds_max_quota", "resource_not_in_queue",
                 "flavor_mismatch")
 
 FIXES = {
+    "admitted_not_started": "Kueue admitted the workload but could not start the job: read the "
+                            "error Kueue logged with \"Unsuspending job\" (an apiserver or "
+                            "webhook refusal, e.g. a field the job's API version makes "
+                            "immutable), fix that (upgrade the job controller/CRD or Kubernetes, "
+                            "or Kueue to a release that handles it), then let Kueue retry",
     "quota_exhausted": "wait for the quota holders to finish, raise the ClusterQueue's "
                        "nominalQuota by the shortfall, borrow through a cohort, or use a "
                        "higher WorkloadPriorityClass with preemption enabled",

@@ -97,6 +97,18 @@ class JobIndex:
         for uid in _owner_uids(wl):
             if uid in self.by_uid:
                 return self.by_uid[uid]
+        return self._job_by_name(wl)
+
+    def _job_by_name(self, wl: dict) -> dict | None:
+        """Pasted tables carry no owner references: the Workload of job J of kind K is named
+        "<k>-<J>-<hash>" (jobframework GetWorkloadNameForOwnerWithGVK)."""
+        base, _, _hash = name_of(wl).rpartition("-")
+        ns = namespace_of(wl)
+        for job in self.cluster.jobs:
+            prefix = JOB_KINDS.get(job.get("kind", ""), "")
+            if prefix and base == f"{prefix}-{name_of(job)}" and \
+                    namespace_of(job) in ("", ns):
+                return job
         return None
 
 

@@ -89,6 +89,10 @@ _MESSAGES = [
                            r"exceeded|RequeuingLimitExceeded"),
     ("preempted", r"Preempted to accommodate"),
     ("workload_deactivated", r"The workload is deactivated"),
+    # Kueue's log when starting an admitted job failed (the apiserver or a webhook refused
+    # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
+    # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
+    ("admitted_not_started", r"Unsuspending job"),
 ]
 
 # Reasons of QuotaReserved=False and Evicted/Preempted/DeactivationTarget conditions
@@ -121,6 +125,9 @@ REASONS = {
     # v0.8-v0.9 concatenated the DeactivationTarget reason
     "InactiveWorkloadRequeuingLimitExceeded": "pods_ready_timeout",
     "InactiveWorkloadAdmissionCheck": "admission_check_rejected",
+    # Finished reason when starting the job failed for good (v0.14+ jobframework
+    # FailedToStartFinishedReason)
+    "FailedToStart": "admitted_not_started",
 }
 
 # "couldn't assign flavors" (a reason); "failed to assign flavors" wraps an error (v0.9+)
@@ -229,7 +236,21 @@ _PRIORITY = ["dra_class_unmapped", "local_queue_missing", "cluster_queue_missing
              "queue_inactive", "namespace_not_selected", "admission_check_rejected",
              "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
              "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",
-             "exceeds_max_quota", "quota_exhausted", "flavor_mismatch"]
+             "exceeds_max_quota", "quota_exhausted", "flavor_mismatch",
+             "admitted_not_started"]
+
+
+def _without_empty_flavors(podset_clauses: list[Clause]) -> list[Clause]:
+    """A flavor whose maximum capacity for the resource is 0 offers none of it: it is no
+    candidate, so when other flavors refused the pod set for their own reason (taints, TAS
+    only, node affinity), theirs is the cause (kueue flavorassigner: every flavor is tried)."""
+    empty = [c for c in podset_clauses if c.cause == "exceeds_max_quota"
+             and str(c.facts.get("max", "")).strip() == "0"]
+    others = [c for c in podset_clauses if c not in empty]
+    if empty and others and all(c.cause in ("flavor_mismatch", "topology_unfit")
+                                for c in others):
+        return others
+    return podset_clauses
 
 
 def rank(found: list[Clause]) -> list[Clause]:
@@ -245,6 +266,7 @@ def rank(found: list[Clause]) -> list[Clause]:
         per_podset.setdefault(clause.podset, []).append(clause)
     verdicts = []
     for podset_clauses in per_podset.values():
+        podset_clauses = _without_empty_flavors(podset_clauses)
         causes = {c.cause for c in podset_clauses}
         if causes <= {"flavor_mismatch"} or not causes & {"quota_exhausted",
                                                            "exceeds_max_quota"}:

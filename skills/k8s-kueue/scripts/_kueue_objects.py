@@ -96,6 +96,10 @@ class Cluster:
             event = as_kueue_object(record) if isinstance(record, dict) else {}
             if event.get("kind") == "Event":
                 self._add(event)
+        for fragment in getattr(objects, "fragments", ()):  # kind-less YAML the kit kept
+            found = as_kueue_object(fragment) if isinstance(fragment, dict) else {}
+            if found.get("kind"):
+                self._add(found)
         lines = list(lines) or self.texts  # the paste's lines, in order
         self.empty_kinds = empty_listings(lines)  # "No resources found" answers
         for obj in objects_from_tables(lines, self.texts):  # `kubectl get` tables

@@ -22,6 +22,7 @@ from _kueue_rules_running import FOREIGN_GATE_FIX, foreign_gates
 from _kueue_reported import Verdict, event_line, verdict
 
 _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
+_PODSET_START = re.compile(r"(?:couldn'?t|failed to) assign flavors to pod set", re.I)
 _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"([^"]*)"'
                            r'(?:[^}]*?"namespace"\s*:\s*"([^"]*)")?')
 # Pod conditions Kueue sets when it stops pods (pkg/controller/jobs/pod, failure recovery).
@@ -245,7 +246,14 @@ def _messages_in(text: str) -> list[str]:
                 found.append(value)
     if found:
         return found
-    return [message_span(line) for line in text.splitlines() if clauses(line)]
+    out = []
+    for paragraph in re.split(r"\n\s*(?:```\w*)?\s*\n|\n```\w*", text):
+        joined = " ".join(paragraph.split())
+        if _PODSET_START.search(joined):  # a message the terminal wrapped over lines
+            out.append(message_span(joined))
+            continue
+        out += [message_span(line) for line in paragraph.splitlines() if clauses(line)]
+    return out
 
 
 def _unquote(value: str) -> str:

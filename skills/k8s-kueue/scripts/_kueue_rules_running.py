@@ -134,7 +134,8 @@ def check_started(wl: dict, cluster, pods: list[dict], job: dict | None = None) 
                 f"admitted by Kueue, but the {kind} is still suspended (spec.suspend: true): "
                 "Kueue's unsuspend did not stick, so no pods are created",
                 [f"{kind} {namespace_of(job)}/{name_of(job)} spec.suspend: true",
-                 f"admitted to ClusterQueue {dig(wl, 'status', 'admission', 'clusterQueue')}"],
+                 f"admitted to ClusterQueue {dig(wl, 'status', 'admission', 'clusterQueue')}"]
+                + _refusals(cluster, job),
                 f"read the {kind} controller's and Kueue's logs for a rejected update (a "
                 "validating webhook or an outdated job controller often denies it; upgrade "
                 "it), and the job's events",
@@ -152,6 +153,20 @@ def check_started(wl: dict, cluster, pods: list[dict], job: dict | None = None) 
     if not stuck:
         return None
     return _stuck_pods(wl, cluster, pods, stuck)
+
+
+def _refusals(cluster, job: dict) -> list[str]:
+    """Pasted log lines where the apiserver refused an update of this job (the unsuspend):
+    `<Kind>.<group> "<name>" is invalid: ...`."""
+    name = name_of(job)
+    out = []
+    for line in getattr(cluster, "texts", []):
+        text = " ".join(line.replace('\\"', '"').split())
+        at = text.find(f'"{name}" is invalid')
+        if name and at >= 0:
+            start = max(text.rfind('"error"', 0, at), 0)
+            out.append("refused by the apiserver: " + text[start:at + 240].split('","')[0])
+    return out[:2]
 
 
 def _stuck_pods(wl, cluster, pods, stuck):

@@ -85,6 +85,13 @@ _COUNTED_NEW = re.compile(r"^(\d+)\s+(.+)$", re.S)
 _COUNTED_OLD = re.compile(r"^(.+?)\s*\((\d+)\)$", re.S)
 _PREEMPTION = re.compile(r"\.?\s*preemption:\s*", re.I)
 _BARE = re.compile(r"\b\d+ (?:node\(s\) (?:had|didn't|were|exceed)|Insufficient \S+|Too many pods)")
+# A reason with no histogram at all: 1.11-1.16 printed the volume binder's error as the whole
+# FailedScheduling message ("pod has unbound immediate PersistentVolumeClaims", bitnami/charts
+# #1169, minikube#6246), and users quote a reason phrase alone ("volume node affinity
+# conflict", freelawproject/courtlistener#3245).
+_REASON_ONLY = re.compile(r"\b(pod has unbound (?:immediate )?PersistentVolumeClaims|"
+                          r"(?:node\(s\) had )?volume node affinity conflict|"
+                          r"node\(s\) had no available volume zone)\b", re.I)
 
 
 @dataclass
@@ -135,6 +142,9 @@ def parse(text: str) -> SchedMessage | None:
     if m:  # the histogram quoted without its "0/N nodes are available:" head
         body, tail = _split_preemption(text[m.start():])
         return SchedMessage(text, "1.9+", None, _counted_new(_until_quote(body)), tail)
+    m = _REASON_ONLY.search(text)
+    if m:
+        return SchedMessage(text, "1.9+", None, [(None, m.group(1))], "")
     return None
 
 

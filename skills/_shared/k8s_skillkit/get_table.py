@@ -1,0 +1,206 @@
+"""`kubectl get` tables in a paste, as partial objects; "No resources found" as an empty list.
+
+A table is the most common paste after describe. kubectl prints it with a tabwriter, so every
+cell starts at its header's offset (k8s.io/cli-runtime pkg/printers/tablewriter.go: padding 3,
+left-aligned). The columns come from the server's table convertor: built-in kinds from
+k8s.io/kubernetes pkg/printers/internalversion/printers.go (pods `NAME READY STATUS RESTARTS
+AGE`, nodes `NAME STATUS ROLES AGE VERSION`, jobs `NAME STATUS COMPLETIONS DURATION AGE`
+since 1.28, services `NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE`, ...), CRDs from their
+additionalPrinterColumns (Gateway API config/crd: gateways `NAME CLASS ADDRESS PROGRAMMED
+AGE`, Kueue workloads `NAME QUEUE RESERVED IN ADMITTED FINISHED AGE`). `-A` adds a leading
+NAMESPACE column; `kubectl get a,b` prefixes names with `kind.group/`.
+
+A row says little: the objects carry `_source: "table"` and the raw cells in `_columns`, and
+only the fields a column states are filled in. A table is never a full listing (users cut
+rows); "No resources found [in NS namespace]." right after a pasted `kubectl get <type>` line
+is, and it proves there is none of that type in that scope.
+"""
+from __future__ import annotations
+
+import re
+
+from .dump import kind_for_resource
+
+# Header signatures read without a command line (the kind is plain from the columns).
+SIGNATURES: list[tuple[str, list[str]]] = [
+    ("Pod", ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]),
+    ("Node", ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]),
+    ("Workload", ["NAME", "QUEUE", "RESERVED IN", "ADMITTED", "FINISHED", "AGE"]),
+    ("Workload", ["NAME", "QUEUE", "ADMITTED BY", "AGE"]),
+    ("Job", ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]),
+    ("Job", ["NAME", "COMPLETIONS", "DURATION", "AGE"]),
+    ("Gateway", ["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"]),
+    ("Gateway", ["NAME", "CLASS", "ADDRESS", "READY", "AGE"]),  # v0.5-v0.8 printer column
+    ("Service", ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]),
+    ("Deployment", ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]),
+    ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
+                               "STORAGECLASS"]),
+]
+_NONE_FOUND = re.compile(r"^\s*No resources found(?: in (?P<ns>[\w.-]+) namespace)?\.?\s*$")
+_POD_PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
+_WAITING = ("ContainerCreating", "PodInitializing", "SchedulingGated")
+
+
+def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] | None:
+    """(kind, [(column, offset)]) when the line is a `kubectl get` header: a known signature,
+    or any all-caps header starting with NAME under a pasted `kubectl get <resource>`."""
+    text = line.rstrip()
+    for kind, names in SIGNATURES:
+        for lead in ([], ["NAMESPACE"]):
+            offsets = _offsets(text, lead + names)
+            if offsets:
+                return kind, offsets
+    stripped = text.strip()
+    if resource and re.match(r"^(NAMESPACE\s{2,})?NAME\s{2,}\S", stripped) and \
+            not re.search(r"[a-z]", stripped):
+        # cells are 3+ spaces apart; one space stays inside a name (RESERVED IN)
+        columns = [(m.group(0), m.start()) for m in re.finditer(r"\S+(?: \S+)*", text)]
+        kind = kind_for_resource(resource) or _kind_of(resource)
+        return kind, columns
+    return None
+
+
+def _kind_of(resource: str) -> str:
+    """`jobsets.jobset.x-k8s.io` / `jobset` -> JobSet-like name when the kit does not know
+    the type: the singular of the plural, capitalized (a best effort for CRDs)."""
+    plural = resource.split("/")[0].split(".")[0]
+    singular = plural[:-1] if plural.endswith("s") else plural
+    known = {"jobset": "JobSet", "rayjob": "RayJob", "raycluster": "RayCluster",
+             "pytorchjob": "PyTorchJob", "mpijob": "MPIJob", "trainjob": "TrainJob",
+             "leaderworkerset": "LeaderWorkerSet", "inferencepool": "InferencePool",
+             "httproute": "HTTPRoute", "grpcroute": "GRPCRoute", "gatewayclass": "GatewayClass"}
+    return known.get(singular.lower(), singular[:1].upper() + singular[1:])
+
+
+def _offsets(text: str, names: list[str]) -> list[tuple[str, int]] | None:
+    offsets, pos = [], 0
+    for name in names:
+        at = text.find(name, pos)
+        if at < 0 or text[pos:at].strip():
+            return None
+        offsets.append((name, at))
+        pos = at + len(name)
+    return offsets if not text[pos:].strip() else None
+
+
+def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
+         namespace: str = "") -> list[dict]:
+    """The table's rows (header excluded) as partial objects of `kind`."""
+    out = []
+    for line in lines:
+        cells = _cells(line, columns)
+        if cells is None:
+            break  # prose under the table
+        if namespace and not cells.get("NAMESPACE"):
+            cells["NAMESPACE"] = namespace
+        out.append(to_object(kind, cells))
+    return out
+
+
+def _cells(line: str, columns) -> dict | None:
+    if not line.strip() or len(line.rstrip()) < columns[-1][1]:
+        return None
+    if any(start and line[start - 1:start] not in (" ", "") for _, start in columns):
+        return None  # a cell boundary inside a word: not a row of this table
+    cells = {}
+    for index, (name, start) in enumerate(columns):
+        end = columns[index + 1][1] if index + 1 < len(columns) else None
+        cells[name] = (line[start:end] if end else line[start:]).strip()
+    name = cells.get("NAME", "")
+    return cells if name and not re.search(r"\s", name) else None
+
+
+def to_object(kind: str, cells: dict) -> dict:
+    name = cells.get("NAME", "")
+    if "/" in name:  # `kubectl get pods,jobs`: kind.group/name
+        prefix, name = name.split("/", 1)
+        kind = kind_for_resource(prefix) or kind
+    meta = {"name": name}
+    if cells.get("NAMESPACE"):
+        meta["namespace"] = cells["NAMESPACE"]
+    obj = {"kind": kind, "metadata": meta, "_source": "table", "_columns": dict(cells)}
+    shape = _SHAPES.get(kind)
+    if shape:
+        shape(obj, cells)
+    return obj
+
+
+def _pod(obj: dict, cells: dict) -> None:
+    state = cells.get("STATUS", "")
+    phase = state if state in _POD_PHASES else "Pending" if (
+        state in _WAITING or state.startswith("Init:")) else ""
+    obj["status"] = {"phase": phase, "reason": state}
+    ready = cells.get("READY", "")
+    if re.fullmatch(r"\d+/\d+", ready):
+        obj["status"]["_ready"] = ready
+    restarts = re.match(r"\d+", cells.get("RESTARTS", ""))
+    if restarts:
+        obj["status"]["_restarts"] = int(restarts.group(0))
+
+
+def _node(obj: dict, cells: dict) -> None:
+    states = cells.get("STATUS", "").split(",")
+    ready = {"Ready": "True", "NotReady": "False", "Unknown": "Unknown"}.get(states[0], "")
+    obj["status"] = {"conditions": [{"type": "Ready", "status": ready}] if ready else []}
+    if "SchedulingDisabled" in states:
+        obj["spec"] = {"unschedulable": True}
+
+
+def _workload(obj: dict, cells: dict) -> None:
+    # "ADMITTED BY" (Kueue v0.3-v0.6) printed status.admission.clusterQueue: the quota
+    # reservation; admission checks may still be pending then (kueue#1790).
+    reserved = cells.get("RESERVED IN") or cells.get("ADMITTED BY") or ""
+    admitted = cells.get("ADMITTED", "")
+    conditions = [{"type": "QuotaReserved", "status": "True"}] if reserved else []
+    if admitted in ("True", "False"):
+        conditions.append({"type": "Admitted", "status": admitted})
+    if cells.get("FINISHED") == "True":
+        conditions.append({"type": "Finished", "status": "True"})
+    obj["spec"] = {"queueName": cells.get("QUEUE", "")}
+    obj["status"] = {"conditions": conditions}
+    if reserved:
+        obj["status"]["admission"] = {"clusterQueue": reserved}
+
+
+def _job(obj: dict, cells: dict) -> None:
+    state = cells.get("STATUS", "")
+    if state:
+        obj["spec"] = {"suspend": state == "Suspended"}
+    obj["status"] = {"conditions": [{"type": "Suspended", "status": "True"}]} \
+        if state == "Suspended" else {}
+
+
+def _suspended_column(obj: dict, cells: dict) -> None:
+    """JobSet (`SUSPENDED` printer column) and other CRDs that print .spec.suspend."""
+    if cells.get("SUSPENDED") in ("true", "false"):
+        obj["spec"] = {"suspend": cells["SUSPENDED"] == "true"}
+
+
+def _gateway(obj: dict, cells: dict) -> None:
+    address = cells.get("ADDRESS", "")
+    obj["spec"] = {"gatewayClassName": cells.get("CLASS", "")}
+    status: dict = {"addresses": [{"value": address}] if address else []}
+    programmed = cells.get("PROGRAMMED") or cells.get("READY")
+    if programmed in ("True", "False", "Unknown"):
+        kind = "Programmed" if "PROGRAMMED" in cells else "Ready"
+        status["conditions"] = [{"type": kind, "status": programmed}]
+    obj["status"] = status
+
+
+def _service(obj: dict, cells: dict) -> None:
+    obj["spec"] = {"type": cells.get("TYPE", "")}
+    external = cells.get("EXTERNAL-IP", "")
+    ingress = [] if external in ("", "<none>", "<pending>") else \
+        [{"ip": ip} for ip in external.split(",")]
+    obj["status"] = {"loadBalancer": {"ingress": ingress}}
+
+
+_SHAPES = {"Pod": _pod, "Node": _node, "Workload": _workload, "Job": _job,
+           "Gateway": _gateway, "Service": _service, "JobSet": _suspended_column}
+
+
+def none_found(line: str) -> str | None:
+    """The namespace kubectl named in "No resources found in NS namespace." ("" when it named
+    none: a cluster-scoped type or -A), None when the line is something else."""
+    match = _NONE_FOUND.match(line)
+    return None if match is None else (match.group("ns") or "")
