@@ -236,7 +236,8 @@ def _describe_end(lines: list[str], start: int) -> int:
         if in_events and not line.strip():
             break
         if line.strip() and not line[0].isspace() and not _DESCRIBE_KEY.match(line) and \
-                not (in_events and _EVENT_ROW_START.match(line)):
+                not (in_events and _EVENT_ROW_START.match(line)) and \
+                line.strip() not in ("...", "\u2026"):  # an elision the user made
             break  # log lines or prose after the describe block: text, not fields
         in_events = in_events or line.startswith("Events:")
         index += 1

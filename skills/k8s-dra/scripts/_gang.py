@@ -151,6 +151,31 @@ def gang_findings(inv, obj, needs, placed, where) -> list[dict]:
     return out
 
 
+# The command that shows what each planning verdict rests on (a pre-submission check has no
+# component report yet: every finding is inferred from the manifest and the cluster state).
+_KUEUE_CONFIG = "kubectl get configmap kueue-manager-config -n kueue-system -o yaml"
+CONFIRM = {
+    "gang_partially_satisfiable": "kubectl get resourceslices,resourceclaims -A -o yaml",
+    "gang_shared_claim": "kubectl get resourceclaims -n {ns} -o yaml",
+    "claim_template_missing": "kubectl get resourceclaimtemplates -n {ns} -o yaml",
+    "kueue_unsupported_claim": "kubectl get workloads.kueue.x-k8s.io -n {ns} -o yaml",
+    "kueue_class_unmapped": _KUEUE_CONFIG,
+    "kueue_config_unknown": _KUEUE_CONFIG,
+    "kueue_quota_exceeds_devices": "kubectl get clusterqueues.kueue.x-k8s.io -o yaml",
+    "kueue_will_not_admit": "kubectl get clusterqueues.kueue.x-k8s.io,"
+                            "localqueues.kueue.x-k8s.io -A -o yaml",
+}
+
+
+def with_confirm(findings: list[dict]) -> list[dict]:
+    """Every inferred finding names the one `kubectl get` that would confirm it."""
+    for item in findings:
+        if item["basis"] == "inferred" and not item["confirm"] and item["cause"] in CONFIRM:
+            ns = item["object"].get("namespace") or "default"
+            item["confirm"] = CONFIRM[item["cause"]].format(ns=ns)
+    return findings
+
+
 def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                 lqs: dict, can_place: bool) -> list[dict]:
     if not queue:

@@ -180,7 +180,9 @@ def kueue_findings(inv, objects, config, config_path) -> tuple[list, list]:
                                                              "name": "kueue"},
                             "Kueue queues exist but its Configuration was not found, so "
                             "deviceClassMappings were not checked",
-                            [], "pass --kueue-config FILE (the controller_manager_config.yaml)")]
+                            [], "pass --kueue-config FILE (the controller_manager_config.yaml)",
+                            confirm="kubectl get configmap kueue-manager-config -n "
+                                    "kueue-system -o yaml")]
     mappings = device_class_mappings(config)
     rows = ["Kueue deviceClassMappings: " + (", ".join(
         f"{c} -> {r}" for c, r in sorted(mappings.items())) or "none")]

@@ -67,6 +67,7 @@ def body(args):
                         "per_node": where})
         findings += found
     text = "\n".join(lines + ([render_text(findings)] if findings else []))
+    findings = _gang.with_confirm(findings)
     return {"gangs": reports, "findings": findings}, text, exit_code(findings)
 
 

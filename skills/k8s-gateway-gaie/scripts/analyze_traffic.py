@@ -60,9 +60,28 @@ def body(args):
     found += wfind
     rec.update(wrec)
     names = sorted({s.name for s in series})
+    for item in found:  # an inference from metrics names the scrape that would confirm it
+        if item["basis"] == "inferred" and not item["confirm"]:
+            item["confirm"] = _SCRAPE + CONFIRM_METRICS.get(item["cause"], "")
     payload = {"recommendations": rec, "findings": found,
                "metrics_seen": names if args.verbose else len(names)}
     return payload, _text(found, rec, names, args.verbose), exit_code(found)
+
+
+# The scrape that shows what each inferred finding was computed from (the metric families of
+# references/metrics.md); run it on every pod of the pool, twice a minute apart for counters.
+_SCRAPE = "curl -s http://POD:8000/metrics | grep -E "
+CONFIRM_METRICS = {
+    "queue_saturation": "'num_requests_waiting|num_queue_reqs'",
+    "overprovisioned": "'num_requests_(waiting|running)|num_(queue|running)_reqs'",
+    "kv_cache_saturation": "'kv_cache_usage_perc|gpu_cache_usage_perc|token_usage'",
+    "load_imbalance": "'num_requests_(running|waiting)|num_(running|queue)_reqs'",
+    "latency_spike": "'request_latency_seconds|request_duration_(seconds|milliseconds)|"
+                     "upstream_rq_time'",
+    "error_rate_high": "'requests_total|upstream_rq_xx|error_total'",
+    "reweight_backends": "'requests_total|upstream_rq_xx|error_total'",
+    "metric_missing": "'vllm:|sglang:|trtllm_|inference_(objective|model|pool)_'",
+}
 
 
 def _label_scrape(series, text, label):
