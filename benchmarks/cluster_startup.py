@@ -38,6 +38,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness.cluster import build, procs  # noqa: E402
 from harness.cluster.local import LocalCluster, kwokctl_create_argv  # noqa: E402
+from harness.errors import UserError  # noqa: E402
 
 
 # Short-lived clients of the cluster, not part of it (kubectl applies while `up` runs).
@@ -164,4 +165,8 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except UserError as err:  # a cluster that did not come up is a miss, said in one line
+        print(f"MISSED: cluster up failed: {err}")
+        sys.exit(1)

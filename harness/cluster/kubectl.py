@@ -39,8 +39,17 @@ class Kubectl:
         validate=False skips kubectl's client-side schema check (the server still
         validates); worth half a second for upstream CRDs we did not write.
         """
-        if objects:
-            self.run(*self._apply_args(validate), stdin=_as_list(objects), timeout=timeout)
+        if not objects:
+            return
+        args, stdin = self._apply_args(validate), _as_list(objects)
+        try:
+            self.run(*args, stdin=stdin, timeout=timeout)
+        except UserError as err:
+            if not openapi_read_timed_out(err):
+                raise
+            # The apiserver builds its OpenAPI document once and caches it: the read that
+            # timed out on a loaded machine is usually quick the second time.
+            self.run(*args, stdin=stdin, timeout=timeout)
 
     def apply_in_background(self, objects: list[dict], log_path: Path,
                             validate: bool = True) -> subprocess.Popen:
@@ -78,6 +87,12 @@ class Kubectl:
             return self.run(*args, timeout=timeout, check=False).returncode == 0
         except UserError:
             return False
+
+
+def openapi_read_timed_out(err: UserError) -> bool:
+    """kubectl gave up reading the apiserver's OpenAPI document before applying ("Please
+    retry", or "error validating data: Get .../openapi/v2 ... Client.Timeout exceeded")."""
+    return "Please retry" in str(err) or "/openapi/" in str(err)
 
 
 def _as_list(objects: list[dict]) -> str:

@@ -24,7 +24,7 @@ from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import config as eg_config
 from harness.cluster.envoy_gateway import process as eg_process
-from harness.cluster.kubectl import Kubectl
+from harness.cluster.kubectl import Kubectl, openapi_read_timed_out
 from harness.errors import UserError
 
 READY_TIMEOUT = 90
@@ -399,7 +399,7 @@ def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log) -> 
     try:
         kubectl.wait_applied(proc)
     except UserError as err:
-        if "Please retry" not in str(err) and "/openapi/" not in str(err):
+        if not openapi_read_timed_out(err):
             raise
         log("kubectl apply timed out reading the apiserver's answer; retrying once")
         kubectl.apply(objects, validate=False, timeout=180)
