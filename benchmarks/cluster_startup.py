@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark: `cluster up` to ready, with and without the real node, its registries and
-Envoy Gateway, vs bare kwokctl.
+the gateway controllers (Envoy Gateway, Envoy AI Gateway), vs bare kwokctl.
 
 All runs use the same cached binaries (built first if missing, not timed). Per run and as
 medians it prints the seconds to ready of
   - `cluster up --no-real-node --no-gateway-controller` (control plane, KWOK, Kueue) and a
     bare `kwokctl create cluster --runtime binary`, with their ratio;
-  - the default `cluster up`: also the real node, its two local registries and Envoy
-    Gateway (ready = the node Ready and the GatewayClass Accepted);
+  - the default `cluster up`: also the real node, its two local registries, Envoy Gateway
+    and Envoy AI Gateway (ready = the node Ready and the GatewayClass Accepted);
 and the peak resident memory summed over every process of the cluster (those whose command
 line names its folder, plus everything in the real node's cgroups: containerd's shims and
 the containers too), sampled every 0.2 s from the start until ready + 5 s. Each run also
@@ -143,7 +143,7 @@ def main(argv=None) -> int:
               f"--no-gateway-controller {times['without'][-1]:.2f}s "
               f"(peak RSS {peaks['without'][-1] / 2**20:.0f} MiB, "
               f"{cpu['without'][-1]:.1f} CPU s), bare kwokctl {times['bare'][-1]:.2f}s; "
-              f"cluster up with the real node, registries and Envoy Gateway "
+              f"cluster up with the real node, registries and gateway controllers "
               f"{times['with'][-1]:.2f}s (peak RSS {peaks['with'][-1] / 2**20:.0f} MiB, "
               f"{cpu['with'][-1]:.1f} CPU s)", flush=True)
     median = {k: statistics.median(v) for k, v in times.items()}
@@ -151,11 +151,11 @@ def main(argv=None) -> int:
     ratio = median["without"] / median["bare"]
     misses = [label for label, (secs, mib) in TARGETS.items()
               if median[label] > secs or peak[label] > mib] + (["ratio"] if ratio > 2 else [])
-    print(f"median without the real node and Envoy Gateway: cluster up to ready {median['without']:.2f}s "
+    print(f"median without the real node and gateway controllers: cluster up to ready {median['without']:.2f}s "
           f"(target <= {TARGETS['without'][0]}s); bare kwokctl {median['bare']:.2f}s; ratio "
           f"{ratio:.2f}x (target <= 2x); peak resident memory {peak['without']:.0f} MiB "
           f"(target <= {TARGETS['without'][1]} MiB)")
-    print(f"median with the real node, registries and Envoy Gateway: cluster up to ready "
+    print(f"median with the real node, registries and gateway controllers: cluster up to ready "
           f"{median['with']:.2f}s (target <= {TARGETS['with'][0]}s); peak resident memory "
           f"{peak['with']:.0f} MiB (target <= {TARGETS['with'][1]} MiB)")
     if misses:
