@@ -107,7 +107,7 @@ def time_bare_kwokctl(name: str) -> float:
     argv = kwokctl_create_argv(name, workdir / "kubeconfig")
     try:
         started = time.monotonic()
-        subprocess.run(argv, env=env, check=True, capture_output=True, timeout=150)
+        subprocess.run(argv, env=env, check=True, capture_output=True, timeout=240)
         return time.monotonic() - started
     finally:
         procs.stop_all(procs.processes_using(workdir))
