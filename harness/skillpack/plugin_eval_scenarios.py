@@ -9,7 +9,8 @@ evidence travels with it:
   from a live run of the scenario) and `state/context.yaml` the run's names (the `token`,
   `namespaces`, `prefix` that scenario templates use), so the prompt names what the paste shows.
 Every other scenario needs a live cluster: its checks read the cluster after the agent acted
-(the fault must be fixed) or its evidence exists only there. `cases()` says which and why.
+(the fault must be fixed, or for a do-no-harm scenario the workload must stay as it was) or
+its evidence exists only there. `cases()` says which and why.
 """
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ def cluster_need(item) -> str | None:
     if not data.get("expect") or \
             (data.get("safeguards") or {}).get("max_rbac_role") != "view":
         kinds = sorted({c["type"] for c in data.get("checks", [])})
-        return ("its checks read the cluster after the agent acted (the fault must be "
-                f"fixed): {', '.join(kinds)}")
+        what = "what must stay as it was" if kinds == ["stable"] else "the fault must be fixed"
+        return f"its checks read the cluster after the agent acted ({what}): {', '.join(kinds)}"
     if not (item.dir / STATE / "context.yaml").is_file():
         return ("diagnosis-only, but it ships no pasted state (state/ with context.yaml): "
                 "its evidence exists only in a live cluster")

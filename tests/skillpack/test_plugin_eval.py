@@ -155,6 +155,15 @@ def test_scenarios_that_need_a_cluster_are_listed_with_the_reason(suite):
         assert item.id in exported or f"scenarios/{item.area}/{item.id}" in listed, item.id
 
 
+def test_a_do_no_harm_scenario_is_not_said_to_need_a_fix():
+    """Its checks (`stable`) ask that the cluster stays as it was, not that a fault is gone."""
+    from harness.evals import scenario as scenarios
+    from harness.skillpack.plugin_eval_scenarios import cluster_need
+    reasons = {item.id: cluster_need(item) for item in scenarios.discover()}
+    assert "what must stay as it was): stable" in reasons["scale-down-gpu"]
+    assert "(the fault must be fixed): pod_phase, workload_admitted" in reasons["gang-too-big"]
+
+
 def test_a_diagnosis_scenario_with_pasted_state_is_exported(tmp_path):
     """A read-only scenario whose expect points grade the answer and whose state/ holds the
     paste becomes a case; the same scenario without state/ is listed instead."""
