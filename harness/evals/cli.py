@@ -375,8 +375,14 @@ def cmd_report(args) -> int:
             raise UserError(f"{run}: not a run folder (no scenarios/ inside)")
     try:
         summary = report.write_reports(runs, args.out)
+    except UnicodeDecodeError as err:
+        raise UserError(f"a run record is not UTF-8 text: {err.reason}") from err
     except ValueError as err:
         raise UserError(str(err)) from err
+    except (TypeError, AttributeError, KeyError, IndexError, RecursionError) as err:
+        # a record edited by hand or by another tool: name the problem, no traceback
+        raise UserError(f"a run record in {', '.join(map(str, runs))} has an unexpected "
+                        f"shape ({type(err).__name__}: {err}); rerun or restore it") from err
     out = Path(args.out or runs[0])
     if args.json:
         print(json.dumps(summary, indent=1))

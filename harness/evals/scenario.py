@@ -183,6 +183,10 @@ def load(path: Path) -> Scenario:
         data = yamlio.load(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ScenarioError(path, "", f"cannot read: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise ScenarioError(path, "", f"not UTF-8 text: {err.reason}") from err
+    except RecursionError as err:
+        raise ScenarioError(path, "", "nested too deeply to read") from err
     except yaml.YAMLError as err:
         raise ScenarioError(path, "", f"not valid YAML: {' '.join(str(err).split())}") from err
     if not isinstance(data, dict):

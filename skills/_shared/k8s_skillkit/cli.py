@@ -37,7 +37,7 @@ def run(parser: argparse.ArgumentParser, argv, body) -> int:
     """Parse, call body(args) -> (payload, text, code), print, and map errors to exit 2."""
     try:
         args = parser.parse_args(argv)
-        payload, text, code = body(args)
+        payload, text, code = shape_errors_as_input(body)(args)
     except InputError as err:
         # One line, always: messages may carry kubectl's or YAML's multi-line text.
         print("error: " + " ".join(str(err).split()), file=sys.stderr)
@@ -77,10 +77,13 @@ SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 def shape_errors_as_input(body):
     """Wrap a script body so objects of an unexpected shape (a hand-edited dump, a field of
-    the wrong type) are reported as bad input (exit 2, one line), not a traceback."""
+    the wrong type, a value nested past Python's recursion limit) are reported as bad input
+    (exit 2, one line), not a traceback. `run` applies it to every script."""
     def guarded(args):
         try:
             return body(args)
+        except RecursionError as err:
+            raise InputError("the input is nested too deeply to read") from err
         except SHAPE_ERRORS as err:
             raise InputError(f"unexpected object shape in the input: "
                              f"{type(err).__name__}: {err}") from err

@@ -72,7 +72,51 @@ def parse_paste(text: str, label: str) -> Dump:
 
 
 def _parse(text: str, label: str) -> tuple[Dump, str]:
-    """(objects, why there are none) of a pasted text."""
+    """(objects, why there are none) of a pasted text, each one of a sane size (see
+    `check_size`)."""
+    try:
+        dump, why_not = _parse_text(text, label)
+    except RecursionError as err:  # the YAML/JSON parsers recurse once per nesting level
+        raise InputError(f"{label}: nested deeper than {MAX_DEPTH} levels") from err
+    if _YAML_ALIAS.search(text):  # the walk costs seconds on a big dump: only when needed
+        for index, obj in enumerate(dump):
+            check_size(obj, f"{label}: object {index + 1}")
+    return dump, why_not
+
+
+# `*name` where YAML allows an alias (kubectl never prints one; a glob may look like one)
+_YAML_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s,\[\]{}]", re.M)
+# Deeper than any Kubernetes object (a CRD embedding a pod template nests well under 100),
+# shallow enough that every recursive walk in the scripts stays far from Python's limit.
+MAX_DEPTH = 200
+# Values YAML aliases may add beyond the document's own: `&a [*a, *a, ...]` nested a few
+# times ("billion laughs") is small as text but a walk over it never ends.
+MAX_ALIAS_GROWTH = 1_000_000
+
+
+def check_size(value, where: str) -> None:
+    """InputError when `value` nests deeper than MAX_DEPTH or its aliases expand it by more
+    than MAX_ALIAS_GROWTH values. Iterative, and each container is sized once."""
+    sizes: dict[int, int] = {}
+    stack = [(value, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise InputError(f"{where} is nested deeper than {MAX_DEPTH} levels")
+        children = list(node.values()) if isinstance(node, dict) else node
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+        elif id(node) not in sizes:
+            stack.append((node, depth, True))
+            stack.extend((c, depth + 1, False) for c in children)
+    unique = len(sizes)
+    if sizes.get(id(value), 0) - unique > MAX_ALIAS_GROWTH:
+        raise InputError(f"{where}: YAML aliases expand it to {sizes[id(value)]:,} values")
+
+
+def _parse_text(text: str, label: str) -> tuple[Dump, str]:
     if not text.strip():
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
     docs, yaml_error = _whole_documents(text)

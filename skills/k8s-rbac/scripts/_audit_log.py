@@ -100,20 +100,47 @@ def append(path: str, record: dict) -> None:
 
 
 def read(path: str) -> list[dict]:
-    """Every record; a torn last line (a crash mid-write) is skipped, not fatal."""
+    """Every record, in the shape `summarise` expects. A line that is not a JSON object (a
+    torn last line after a crash, bytes that are not UTF-8) is kept as an `unreadable`
+    marker, counted in the summary, never fatal and never silently dropped."""
     records = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
             line = line.strip()
             if not line:
                 continue
             try:
                 value = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(value, dict):
-                records.append(value)
+            except (ValueError, RecursionError):
+                value = None
+            records.append(_shaped(value) if isinstance(value, dict) else
+                           {"kind": "unreadable", "line": number})
     return records
+
+
+_TEXT_FIELDS = ("time", "id", "source", "command", "classification", "decision", "action",
+                "before", "result", "kind")
+_LIST_FIELDS = ("reasons", "signals", "guard_signals")
+
+
+def _shaped(record: dict) -> dict:
+    """A record with text fields as text and list fields as lists of text, whatever a
+    hand-edited or foreign line held (shown as written, not dropped)."""
+    out = dict(record)
+    for key in _TEXT_FIELDS:
+        if key in out and not isinstance(out[key], str):
+            out[key] = "" if out[key] is None else json.dumps(out[key], default=str)
+    for key in _LIST_FIELDS:
+        value = out.get(key)
+        if key in out and not (isinstance(value, list) and all(isinstance(v, str)
+                                                                for v in value)):
+            items = value if isinstance(value, list) else [] if value is None else [value]
+            out[key] = [v if isinstance(v, str) else json.dumps(v, default=str)
+                        for v in items]
+    identity = out.get("identity")
+    out["identity"] = {str(k): v if isinstance(v, str) else json.dumps(v, default=str)
+                       for k, v in identity.items()} if isinstance(identity, dict) else {}
+    return out
 
 
 def _main_facts(verdict: dict) -> dict:
@@ -191,8 +218,9 @@ def lookup_before(verdict: dict, timeout: float = 5, env: dict | None = None) ->
 def summarise(records: list[dict], include_reads: bool = False) -> dict:
     """Join results onto their commands; count decisions; one sentence per change."""
     results = {r["id"]: r for r in records if r.get("kind") == "result" and r.get("id")}
-    commands = [r for r in records if r.get("kind") != "result"]
-    counts = {"commands": len(commands), "by_decision": {}, "by_class": {}}
+    commands = [r for r in records if r.get("kind") not in ("result", "unreadable")]
+    counts = {"commands": len(commands), "by_decision": {}, "by_class": {},
+              "unreadable_lines": sum(1 for r in records if r.get("kind") == "unreadable")}
     lines = []
     for rec in commands:
         counts["by_decision"][rec.get("decision", "?")] = \
@@ -230,6 +258,9 @@ def render(summary: dict) -> str:
     dec = ", ".join(f"{k} {v}" for k, v in sorted(c["by_decision"].items())) or "none"
     cls = ", ".join(f"{k} {v}" for k, v in sorted(c["by_class"].items())) or "none"
     lines = [f"{c['commands']} commands ({cls}); decisions: {dec}"]
+    if c.get("unreadable_lines"):
+        lines.append(f"{c['unreadable_lines']} lines of the log are not records "
+                     "(torn or edited): read the file itself")
     for a in summary["actions"]:
         result = f", {a['result']}" if a["result"] else ""
         lines.append(f"{a['time']} {a['who']}: {a['sentence']} "
