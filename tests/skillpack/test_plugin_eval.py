@@ -128,13 +128,7 @@ def test_write_graders_accept_the_threads_fix_and_reject_the_paste(entry):
 # validating (k8s v1.37.2 pkg/apis/resource/v1beta1/conversion.go,
 # Convert_v1beta1_DeviceRequest_To_resource_DeviceRequest); validate_manifest.py does not yet
 # (reported to helper `validator`, /work/notes/plugin-for-validator.md).
-VALIDATOR_GAPS = {"dra/dra-example-116-v1-on-1-32"}
-
-
-@pytest.mark.parametrize("entry", [
-    pytest.param(e, marks=pytest.mark.xfail(strict=True, reason="validator gap: v1beta1 "
-                                            "device requests are not converted"))
-    if e["corpus"] in VALIDATOR_GAPS else e for e in WRITE], ids=lambda e: e["corpus"])
+@pytest.mark.parametrize("entry", WRITE, ids=lambda e: e["corpus"])
 def test_write_reference_passes_the_validator(entry, tmp_path):
     """The command check the CLI cannot run after an agent (no command grader in 2.1.332):
     the thread's fix, which every grader accepts, is a manifest the apiserver would admit."""

@@ -18,15 +18,51 @@ REF_MESSAGE = ("must be the name of a request in the claim or the name of a requ
                "subrequest separated by '/'")
 
 
+# v1beta1 requests carry the exact request's fields inline; the apiserver converts them into
+# `exactly` before validating (pkg/apis/resource/v1beta1/conversion.go,
+# hasAnyMainRequestFieldsSet), so a v1beta1 request without `exactly` is valid.
+V1BETA1_MAIN_FIELDS = ("deviceClassName", "selectors", "allocationMode", "count", "adminAccess",
+                       "tolerations", "capacity", "derivedAttributes")
+
+
 def resource_claim(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    return device_claim(spec.get("devices"), "spec.devices")
+    return device_claim(_internal(obj, spec.get("devices")), "spec.devices")
 
 
 def resource_claim_template(obj: dict, old: dict | None = None) -> list:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     inner = spec.get("spec") if isinstance(spec.get("spec"), dict) else {}
-    return device_claim(inner.get("devices"), "spec.spec.devices")
+    return device_claim(_internal(obj, inner.get("devices")), "spec.spec.devices")
+
+
+def _internal(obj: dict, devices):
+    """The devices as the server validates them: v1beta1 requests converted."""
+    if obj.get("apiVersion") != "resource.k8s.io/v1beta1" or not isinstance(devices, dict):
+        return devices
+    requests = devices.get("requests")
+    if not isinstance(requests, list):
+        return devices
+    return {**devices, "requests": [_from_v1beta1(r) for r in requests]}
+
+
+def _from_v1beta1(request):
+    if not isinstance(request, dict):
+        return request
+    main = {k: request[k] for k in V1BETA1_MAIN_FIELDS if _set(k, request.get(k))}
+    if not main:
+        return request
+    rest = {k: v for k, v in request.items() if k not in V1BETA1_MAIN_FIELDS}
+    return {**rest, "exactly": main}
+
+
+def _set(key: str, value) -> bool:
+    """Set as Go sees it after decoding: strings and count by zero value, the rest by nil."""
+    if key in ("deviceClassName", "allocationMode"):
+        return bool(value)
+    if key == "count":
+        return value not in (None, 0) and value is not False
+    return value is not None
 
 
 def device_claim(devices, path: str) -> list:
