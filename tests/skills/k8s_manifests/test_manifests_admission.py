@@ -151,3 +151,26 @@ def test_v1beta1_inline_requests_are_converted_before_validation(tmp_path, inlin
     errors = [f["evidence"][0] for f in json.loads(proc.stdout)["findings"]
               if f["severity"] == "error"]
     assert errors == expected
+
+
+def test_statefulset_claim_templates_sharing_a_name_add_one_volume(tmp_path):
+    """kube-apiserver v1.37.2 accepted (server-side dry-run, benchmarks/validator_vs_apiserver.py,
+    the cassandra e2e manifest with its volumeClaimTemplates repeated): upstream
+    volumesToAddForTemplates (pkg/apis/apps/validation/validation.go) is a map by name, so
+    two templates named alike add one volume and no duplicate-volume error."""
+    import subprocess
+    import sys
+    path = tmp_path / "sts.yaml"
+    template = ("  - metadata: {name: data}\n"
+                "    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n")
+    path.write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: c, namespace: default}\n"
+        "spec:\n  serviceName: c\n  selector: {matchLabels: {app: c}}\n  template:\n"
+        "    metadata: {labels: {app: c}}\n    spec:\n      containers:\n      - name: c\n"
+        "        image: busybox:1.36\n        volumeMounts: [{name: data, mountPath: /d}]\n"
+        "  volumeClaimTemplates:\n" + template + template)
+    proc = subprocess.run([sys.executable, str(SCRIPTS / "validate_manifest.py"), "-f",
+                           str(path), "--json"], capture_output=True, text=True, timeout=120)
+    errors = [f["evidence"] for f in json.loads(proc.stdout)["findings"]
+              if f["severity"] == "error"]
+    assert errors == []

@@ -184,9 +184,11 @@ def stateful_set(obj: dict, old: dict | None = None) -> list:
     errs += _selector(spec, "spec", "statefulset")
     template = dict(spec.get("template") or {})
     pod = dict(template.get("spec") or {})
-    claim_volumes = [{"name": (t.get("metadata") or {}).get("name"), "persistentVolumeClaim":
-                      {"claimName": "x"}} for t in spec.get("volumeClaimTemplates") or []
-                     if isinstance(t, dict)]
+    # A map by name upstream (volumesToAddForTemplates): templates sharing a name add one volume.
+    claim_volumes = list({name: {"name": name, "persistentVolumeClaim": {"claimName": "x"}}
+                          for name in ((t.get("metadata") or {}).get("name")
+                                       for t in spec.get("volumeClaimTemplates") or []
+                                       if isinstance(t, dict))}.values())
     if claim_volumes:
         own = [v for v in pod.get("volumes") or []
                if v.get("name") not in {c["name"] for c in claim_volumes}]
