@@ -189,6 +189,24 @@ def load_objects(path: str) -> Dump:
     return parse_documents(text, label)
 
 
+def load_mapping(path: str, what: str) -> dict:
+    """A settings file (a policy, a generator spec): one YAML/JSON mapping, not objects.
+
+    Kind-less YAML is a fragment to the object loaders, so settings are read here instead.
+    """
+    text, label = read_text(path)
+    try:
+        docs = [d for d in _without_gc(lambda: list(_load_all(text))) if d is not None]
+    except InputError:
+        raise
+    except Exception as err:  # yaml.YAMLError, json errors
+        raise InputError(f"{label}: not valid YAML: {_one_line(err)}") from err
+    if len(docs) != 1 or not isinstance(docs[0], dict):
+        raise InputError(f"{label}: {what} is one YAML mapping")
+    check_size(docs[0], label)
+    return docs[0]
+
+
 def load_paste(path: str) -> Dump:
     """Like load_objects, but text-only input (a pasted error) is returned, not refused."""
     text, label = read_text(path)

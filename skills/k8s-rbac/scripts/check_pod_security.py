@@ -9,7 +9,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run  # noqa: E402
 from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_objects, load_paste  # noqa: E402
+from k8s_skillkit.loading import kubectl_get, load_mapping, load_objects, load_paste  # noqa: E402
 
 from _pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,  # noqa: E402
                          policy_problems)
@@ -42,8 +42,7 @@ TEMPLATES = "deployments,statefulsets,daemonsets,jobs,cronjobs"
 def load_policy(args) -> dict:
     policy: dict = {}
     if args.policy:
-        docs = load_objects(args.policy)
-        policy = docs[0]
+        policy = load_mapping(args.policy, "a policy")
         problems = policy_problems(policy)
         if problems:
             raise InputError(f"{args.policy}: {'; '.join(problems)}")
