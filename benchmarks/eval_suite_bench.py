@@ -24,6 +24,7 @@ from harness.cluster import providers  # noqa: E402
 from harness.cluster.kubectl import Kubectl  # noqa: E402
 from harness.evals import runner, scenario  # noqa: E402
 from harness.evals.kube import Kube  # noqa: E402
+from harness.evals.errors import InfraError  # noqa: E402
 
 OVERHEAD_TARGET_S = 1.0
 SUITE_TARGET_S = 360.0
@@ -40,7 +41,12 @@ def main(argv=None) -> int:
     kubectl = Kubectl(args.kubeconfig, None, providers._any_kubectl()) if args.kubeconfig \
         else providers.open_cluster(args.cluster).kubectl()
     kube = Kube(kubectl)
-    kube.resource("namespaces")  # discovery once, as any run does before its first scenario
+    try:
+        kube.resource("namespaces")  # discovery once, as any run does before its first scenario
+    except InfraError as err:
+        print(f"error: no cluster to run on ({err}); start one: k8s-skills cluster up "
+              f"--name {args.cluster}", file=sys.stderr)
+        return 2
     found = scenario.discover(pattern=args.filter)
     jobs = [runner.Job(s, "reference", True) for s in found]
     with tempfile.TemporaryDirectory(prefix="k8s-skills-bench-") as tmp:
