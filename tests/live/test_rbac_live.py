@@ -321,7 +321,7 @@ def test_check_pod_security_finds_cluster_scoped_access_live(kubectl, kubectl_en
 
 # --- the hook's audit trail on a real change -------------------------------------------
 
-def test_hook_logs_scale_with_replicas_before_and_the_cited_signal(kubectl, kubectl_env,
+def test_hook_logs_an_asked_scale_and_the_cited_signal(kubectl, kubectl_env,
                                                                   namespace, tmp_path):
     from harness import safety
     kubectl("create", "deployment", "web", "--image=nginx", "--replicas=3", "-n", namespace)
@@ -337,6 +337,8 @@ def test_hook_logs_scale_with_replicas_before_and_the_cited_signal(kubectl, kube
                stdin=json.dumps({"tool_name": "Bash", "tool_use_id": "tu-1",
                                  "tool_response": {"stdout": "scaled"}}))
     action = safety.summarise(safety.read_audit_log(log))["actions"][0]
-    assert action["sentence"] == (f"scaled deployment/web in {namespace} from 3 to 5 citing "
+    # The guard asked (a write): nothing is read for a command it did not allow itself, so
+    # the record has no "from 3" (references/guard-policy.md: `before` only after an allow).
+    assert action["sentence"] == (f"scaled deployment/web in {namespace} to 5 citing "
                                   "P95 latency 850ms over SLO")
     assert action["result"] == "ran"
