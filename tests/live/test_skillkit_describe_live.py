@@ -88,9 +88,16 @@ def test_kueue_objects_round_trip(kubectl, namespace):
                                                           namespace)["items"]
                                           if (w.get("status") or {}).get("conditions")), None),
                             timeout=90, what="a Workload with conditions")
+        # Kueue counts the pending Workload in both queues' status shortly after; compare
+        # only once it has, or describe and get may read two different moments.
+        def counted(kind, *where):
+            return ((get(kubectl, kind, *where).get("status") or {})
+                    .get("pendingWorkloads") or 0) >= 1
+        wait_for(lambda: counted("clusterqueue", cq["metadata"]["name"]), timeout=90,
+                 what="the ClusterQueue counting the pending Workload")
+        wait_for(lambda: counted("localqueue", "team", "-n", namespace), timeout=90,
+                 what="the LocalQueue counting the pending Workload")
         real_cq = get(kubectl, "clusterqueue", cq["metadata"]["name"])
-        wait_for(lambda: get(kubectl, "localqueue", "team", "-n", namespace).get("status"),
-                 what="LocalQueue status")
         cases = [("workload", workload, namespace), ("clusterqueue", real_cq, ""),
                  ("localqueue", get(kubectl, "localqueue", "team", "-n", namespace), namespace)]
         problems = []
