@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -66,6 +67,19 @@ def status(kubectl, obj: dict, body: dict):
     ns = obj["metadata"].get("namespace")
     kubectl("patch", kind, obj["metadata"]["name"], *(["-n", ns] if ns else []),
             "--subresource=status", "--type=merge", "-p", json.dumps({"status": body}))
+
+
+def _same_moment(kubectl, kind: str, name: str, ns: str, tries: int = 5):
+    """get and describe of one resourceVersion: the cluster's real controllers (Envoy Gateway,
+    Envoy AI Gateway, Kueue) may rewrite a status between the two reads."""
+    for _ in range(tries):
+        real = get(kubectl, kind, name, "-n", ns)
+        parsed = described(kubectl, kind, name, ns)
+        again = get(kubectl, kind, name, "-n", ns)
+        if again["metadata"]["resourceVersion"] == real["metadata"]["resourceVersion"]:
+            return real, parsed
+        time.sleep(1)
+    raise AssertionError(f"{kind}/{name} kept changing while it was read")
 
 
 def condition(ctype, status_, reason, message, generation=1):
@@ -146,8 +160,7 @@ def test_gateway_objects_round_trip(kubectl, namespace):
             condition("Accepted", "True", "Accepted", "listener accepted")]}]})
     problems = []
     for kind, name in (("httproute", "chat"), ("gateway", "gw"), ("inferencepool", "llama")):
-        real = get(kubectl, kind, name, "-n", namespace)
-        parsed = described(kubectl, kind, name, namespace)
+        real, parsed = _same_moment(kubectl, kind, name, namespace)
         assert parsed["kind"] == real["kind"]
         problems += [f"{kind}: {p}" for section in ("spec", "status")
                      for p in compare(parsed, real, section)]
