@@ -20,24 +20,10 @@ from tests.live.helpers import apply, cluster_queue, get, gpu_job, local_queue, 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "skills" / "_shared"))
 
 from k8s_skillkit.loading import parse_documents  # noqa: E402
+# The same leaf walk and list order as the offline round trip on kubectl's own output.
+from tests.unit.test_skillkit_describe_kubectl import canonical, leaves  # noqa: E402
 
 pytestmark = pytest.mark.live
-
-
-def leaves(value, path=()):
-    """(path, text) of every scalar; empty maps and lists count as one empty leaf."""
-    if isinstance(value, dict):
-        if not value:
-            yield path, "<empty>"
-        for key, child in value.items():
-            yield from leaves(child, path + (key,))
-    elif isinstance(value, list):
-        if not value:
-            yield path, "<empty>"
-        for index, child in enumerate(value):
-            yield from leaves(child, path + (index,))
-    else:
-        yield path, str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def compare(parsed: dict, real: dict, section: str) -> list[str]:
@@ -48,10 +34,6 @@ def compare(parsed: dict, real: dict, section: str) -> list[str]:
     problems += [f"{section}{list(p)}: {want[p]!r} printed but not read" for p in want
                  if p not in got]
     return problems
-
-
-def canonical(items) -> list[str]:
-    return sorted(json.dumps(i, sort_keys=True) for i in items)
 
 
 def described(kubectl, kind: str, name: str, namespace: str = "") -> dict:
