@@ -41,7 +41,8 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "inference-gateway", "vllm-llama3-8b-instruct", "kube-scheduler", "kube-dns",
            "coredns", "kube-proxy", "default-scheduler", "kubelet", "my-namespace",
            "kube-apiserver", "metrics-server", "ingress-nginx", "cert-manager",
-           "gateway-system", "monitoring", "observability"}
+           "gateway-system", "monitoring", "observability",
+           "ephemeral-storage"}  # a core resource name (ResourceList key), not a case name
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",
