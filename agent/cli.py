@@ -41,6 +41,8 @@ def register(groups) -> None:
     _applier_parser(sub)
     _client_parsers(sub)
     _chart_parsers(sub)
+    from agent.slack.cli import register as slack_parser
+    slack_parser(sub)
 
 
 def _chart_parsers(sub) -> None:
