@@ -41,7 +41,9 @@ _OLD = re.compile(r'User ' + _Q + r' cannot (\S+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0
                   r'(?:in (?:the namespace|project) ' + _Q + r'|(at the cluster scope))'
                   r'(?::\s*(.*)|\. \((.*)\))?')
 _PATH = re.compile(r'User ' + _Q + r' cannot (\S+) path ' + _Q + r'(?::\s*(.*))?')
-_OBJECT = re.compile(r'([a-z0-9][a-z0-9.\-]*) ' + _Q + r' is forbidden:')
+# `pods "web-0" is forbidden: ` or `pods is forbidden: ` immediately before the message (a
+# LimitRange's list of reasons starts with "[").
+_OBJECT_BEFORE = re.compile(r'[a-z0-9][a-z0-9.\-]*(?: ' + _Q + r')? is forbidden:[\s\[]*$')
 _KUBELET = re.compile(r'Forbidden \(user=([^,]+), verb=([^,]+), resource=([^,)]+)'
                       r'(?:, ?subresource=([^)]+))?\)')
 _ESCALATION = re.compile(r'(?:user ' + _Q + r' \(groups=\[([^\]]*)\]\) is attempting to grant '
@@ -136,9 +138,11 @@ def parse(text: str) -> list[Denial]:
 
 
 def _object_name(flat: str, at: int) -> str:
+    """The name in `<resource> "<name>" is forbidden: ` right before the message; an earlier
+    message's object (several errors in one paste) is not this one's."""
     before = flat[max(0, at - 300):at]
-    matches = list(_OBJECT.finditer(before))
-    return matches[-1].group(2) if matches else ""
+    match = _OBJECT_BEFORE.search(before)
+    return match.group(1) or "" if match else ""
 
 
 def _modern(m, flat) -> Denial:
@@ -267,4 +271,16 @@ def texts_of(dump) -> list[str]:
                      if isinstance(obj.get("status"), dict) else []):
             if isinstance(cond, dict) and cond.get("message"):
                 out.append(str(cond["message"]))
+    return out
+
+
+def collect(dump, extra_texts: list[str] | None = None) -> list[Denial]:
+    """Every distinct denial in a paste (its texts, Events, Status bodies, conditions, and
+    `auth can-i` answers) and in extra message texts, first seen first."""
+    found = [d for text in texts_of(dump) + list(extra_texts or []) for d in parse(text)]
+    seen, out = set(), []
+    for denial in found + can_i_denials(dump):
+        if denial.key() not in seen:
+            seen.add(denial.key())
+            out.append(denial)
     return out

@@ -23,7 +23,13 @@ CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "clusterroles",
                   "validatingwebhookconfigurations", "apiservices", "runtimeclasses",
                   "ingressclasses", "deviceclasses", "resourceslices", "clusterqueues",
                   "resourceflavors", "gatewayclasses", "tokenreviews",
-                  "subjectaccessreviews", "selfsubjectaccessreviews"}
+                  "subjectaccessreviews", "selfsubjectaccessreviews",
+                  "selfsubjectrulesreviews", "validatingadmissionpolicies",
+                  "validatingadmissionpolicybindings", "flowschemas",
+                  "prioritylevelconfigurations", "ipaddresses", "servicecidrs",
+                  "volumeattributesclasses", "devicetaintrules", "cohorts", "topologies",
+                  "admissionchecks", "workloadpriorityclasses", "multikueueclusters",
+                  "multikueueconfigs"}
 
 
 # --- who is asking -------------------------------------------------------------------------

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
@@ -14,7 +12,8 @@ from k8s_skillkit.errors import InputError  # noqa: E402
 from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.loading import kubectl_get, load_paste  # noqa: E402
 
-from _rbac_denials import can_i_denials, parse as parse_denials, texts_of  # noqa: E402
+from _rbac_denials import collect  # noqa: E402
+from _rbac_live import kubectl  # noqa: E402
 from _rbac_rules import audit, rule_findings  # noqa: E402
 from _rbac_why import explain  # noqa: E402
 
@@ -47,23 +46,12 @@ LIVE_TYPES = "clusterroles,clusterrolebindings,roles,rolebindings,serviceaccount
 RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
 
 
-def _kubectl(args: list[str], stdin: str | None = None, timeout: float = 30):
-    exe = shutil.which("kubectl")
-    if not exe:
-        raise InputError("kubectl not found on PATH: pass a dump with -f FILE")
-    try:
-        return subprocess.run([exe, *args], input=stdin, capture_output=True, text=True,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired as err:
-        raise InputError(f"kubectl {args[0]}: no answer in {timeout:.0f}s") from err
-
-
 def self_review(namespace: str, as_user: str | None) -> list[dict]:
     """SelfSubjectRulesReview for `namespace` plus a few decisive `auth can-i` checks."""
     imp = [f"--as={as_user}"] if as_user else []
     body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview",
             "spec": {"namespace": namespace}}
-    proc = _kubectl(["create", "--validate=false", "-f", "-", "-o", "json", *imp],
+    proc = kubectl(["create", "--validate=false", "-f", "-", "-o", "json", *imp],
                     stdin=json.dumps(body))
     if proc.returncode != 0:
         raise InputError(f"SelfSubjectRulesReview: {' '.join(proc.stderr.split())}")
@@ -84,12 +72,12 @@ def self_review(namespace: str, as_user: str | None) -> list[dict]:
 
 
 def _can_i(args: list[str], imp: list[str]) -> bool:
-    proc = _kubectl(["auth", "can-i", *args, *imp])
+    proc = kubectl(["auth", "can-i", *args, *imp])
     return proc.stdout.strip() == "yes"
 
 
 def _whoami() -> str:
-    proc = _kubectl(["auth", "whoami", "-o", "json"])
+    proc = kubectl(["auth", "whoami", "-o", "json"])
     try:
         return json.loads(proc.stdout)["status"]["userInfo"]["username"]
     except (ValueError, KeyError, TypeError):
@@ -104,12 +92,7 @@ def in_namespace(f: dict, namespace: str) -> bool:
 
 def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, list]:
     """(denials, findings): every denial in the input explained, first one first."""
-    seen, denials = set(), []
-    found = [d for text in texts_of(objects) + extra_texts for d in parse_denials(text)]
-    for denial in found + can_i_denials(objects):
-        if denial.key() not in seen:
-            seen.add(denial.key())
-            denials.append(denial)
+    denials = collect(objects, extra_texts)
     findings: list[dict] = []
     seen_findings: dict[tuple, dict] = {}
     for denial in denials[:limit]:
