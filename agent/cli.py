@@ -57,8 +57,28 @@ def _chart_parsers(sub) -> None:
     p.add_argument("--write", action="store_true",
                    help="rewrite charts/k8s-agent/files/rbac-generated.yaml")
     p.set_defaults(handler=run_chart_rbac)
+    p = sub.add_parser("specialists", help="the plugin's agents/*.md from agent/specialists.py",
+                       description="Check (default) or --write the Claude Code subagent files "
+                                   "generated from the one definition of the orchestrator and "
+                                   "its specialists.")
+    p.add_argument("--write", action="store_true", help="rewrite agents/*.md")
+    p.set_defaults(handler=run_specialists)
     p = sub.add_parser("helm-build", help="build helm from its pinned Go module (cached)")
     p.set_defaults(handler=lambda a: print(__import__("agent.helm").helm.helm_path()) or 0)
+
+
+def run_specialists(args) -> int:
+    from agent import specialists
+    if args.write:
+        for path in specialists.write_plugin_files():
+            print(f"wrote {path}")
+        return 0
+    stale = specialists.stale_plugin_files()
+    if stale:
+        print(f"out of date: {', '.join(stale)}: run k8s-skills agent specialists --write")
+        return 1
+    print(f"{specialists.PLUGIN_AGENTS}: {len(specialists.plugin_files())} agents up to date")
+    return 0
 
 
 def run_chart_rbac(args) -> int:
@@ -112,6 +132,9 @@ def _serve_parser(sub) -> None:
     p.add_argument("--scripted", action="store_true", default=None,
                    help="a local fake API plays the model: every answer is labelled scripted")
     p.add_argument("--max-turns", type=int, help="model turns per ask (default 12)")
+    p.add_argument("--specialists", action="store_true", default=None,
+                   help="answer as an orchestrator delegating to the scheduling, networking "
+                        "and observability specialists (agent/specialists.py)")
     p.add_argument("--no-watcher", dest="watcher", action="store_false", default=None,
                    help="never run the proactive watcher, even when elected")
     p.add_argument("--lease-duration", type=int, help="seconds (default 15)")
@@ -174,7 +197,7 @@ def settings_from(args):
     keys = ("mode", "namespace", "kubeconfig", "identity", "workdir", "skills_dir",
             "audit_log", "auto_apply_namespaces", "auto_apply_kinds", "host", "port",
             "reader_kubeconfig", "reader_serviceaccount", "backend", "model", "scripted",
-            "max_turns", "watcher", "lease_duration", "pending_minutes",
+            "max_turns", "specialists", "watcher", "lease_duration", "pending_minutes",
             "summary_tokens_per_hour")
     return from_env({k: getattr(args, k, None) for k in keys})
 

@@ -31,6 +31,7 @@ class Settings:
     model: str = "claude-sonnet-4-5"
     scripted: bool = False                # a local fake API plays the model: label every answer
     max_turns: int = 12
+    specialists: bool = False             # orchestrator + specialists (agent.specialists)
     ask_timeout: float = 300.0
     max_concurrent_asks: int = 4
     max_body_bytes: int = 16384

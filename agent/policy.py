@@ -47,32 +47,73 @@ class Decision:
     allowed: bool
     reason: str
     guard: dict = field(default_factory=dict)
+    updated_input: dict | None = None   # the tool input to run instead (PreToolUse updatedInput)
 
 
 class ToolPolicy:
-    def __init__(self, workdir: str | os.PathLike, guard=None, propose_tool: str = ""):
+    def __init__(self, workdir: str | os.PathLike, guard=None, propose_tool: str = "",
+                 team: bool = False):
         self.workdir = Path(workdir)
         self.skills = self.workdir / ".claude" / "skills"
         self.guard = guard            # callable(command) -> verdict dict (harness.safety.check)
         self.propose_tool = propose_tool
+        self.team = team              # orchestrator + specialists (agent.specialists)
 
     # --- the hook's entry point -------------------------------------------------------
-    def decide(self, tool: str, tool_input: dict, call_id: str = "") -> Decision:
+    def decide(self, tool: str, tool_input: dict, call_id: str = "",
+               agent: str = "") -> Decision:
+        """`agent`: the subagent making the call (hook input `agent_type`), '' for the main
+        thread. With a team, the main thread only delegates and proposes, and each
+        specialist runs only its own skills' scripts."""
         try:
-            if tool == "Bash":
-                return self.bash(str((tool_input or {}).get("command") or ""), call_id)
-            if tool == "Skill":
-                return Decision(True, "loading a skill's instructions")
-            if tool in READ_ONLY_TOOLS:
-                return self._inside_skills(tool_input or {})
-            if self.propose_tool and tool == self.propose_tool:
-                return Decision(True, "a proposal is stored for a person to approve")
-            return Decision(False, f"tool {tool!r} is not offered to the agent")
+            if self.team:
+                return self._team(tool, tool_input or {}, call_id, agent)
+            return self._single(tool, tool_input or {}, call_id)
         except Exception as err:  # noqa: BLE001 - fail closed: a bug here must refuse
             return Decision(False, f"policy error ({type(err).__name__}): refused")
 
+    def _single(self, tool: str, tool_input: dict, call_id: str, specialist=None) -> Decision:
+        if tool == "Bash":
+            return self.bash(str(tool_input.get("command") or ""), call_id, specialist)
+        if tool == "Skill":
+            return Decision(True, "loading a skill's instructions")
+        if tool in READ_ONLY_TOOLS:
+            return self._inside_skills(tool_input)
+        if self.propose_tool and tool == self.propose_tool and specialist is None:
+            return Decision(True, "a proposal is stored for a person to approve")
+        return Decision(False, f"tool {tool!r} is not offered to the agent")
+
+    def _team(self, tool: str, tool_input: dict, call_id: str, agent: str) -> Decision:
+        from agent.specialists import BY_NAME, DELEGATE_TOOL, allowed_scripts
+        if not agent:  # the orchestrator
+            if tool == DELEGATE_TOOL:
+                name = str(tool_input.get("subagent_type") or "")
+                if name in BY_NAME:  # in the foreground: the orchestrator merges the report
+                    return Decision(True, f"delegated to {name}", updated_input={
+                        **tool_input, "run_in_background": False})
+                return Decision(False, f"no specialist {name!r}: one of {', '.join(BY_NAME)}")
+            if self.propose_tool and tool == self.propose_tool:
+                return Decision(True, "a proposal is stored for a person to approve")
+            return Decision(False, f"the orchestrator delegates: {tool!r} is for specialists")
+        specialist = allowed_scripts(agent)
+        if specialist is None:
+            return Decision(False, f"{agent!r} is not one of the specialists")
+        if tool == "Skill":
+            skill = str(tool_input.get("skill") or "").rsplit(":", 1)[-1]
+            if skill not in specialist.skills:
+                return Decision(False, f"{specialist.name} has the skills "
+                                       f"{', '.join(specialist.skills)}, not {skill!r}")
+        if tool in READ_ONLY_TOOLS:
+            raw = str(tool_input.get("file_path") or tool_input.get("path") or "")
+            skill = _skill_of(self.workdir, self.skills, raw)
+            if skill not in specialist.skills and not any(  # its own skills' folders only
+                    s.startswith(skill + "/") for s in specialist.scripts if skill):
+                return Decision(False, f"{raw or '.'}: only the folders of "
+                                       f"{', '.join(specialist.skills)} ({specialist.name})")
+        return self._single(tool, tool_input, call_id, specialist)
+
     # --- Bash ---------------------------------------------------------------------------
-    def bash(self, command: str, call_id: str = "") -> Decision:
+    def bash(self, command: str, call_id: str = "", specialist=None) -> Decision:
         """The guard judges (and its audit log records) every command first; then the
         allowlist; a command runs only when both say yes."""
         if not command.strip() or len(command) > MAX_COMMAND:
@@ -82,7 +123,7 @@ class ToolPolicy:
         verdict = self.guard(command, call_id) if call_id else self.guard(command)
         segments, problem = split_pipeline(command)
         for words in segments:
-            problem = problem or self._command_problem(words)
+            problem = problem or self._command_problem(words, specialist)
         if problem:
             return Decision(False, problem, verdict)
         if verdict.get("decision") != "allow":
@@ -91,17 +132,17 @@ class ToolPolicy:
                             verdict)
         return Decision(True, "; ".join(verdict.get("reasons") or []) or "read", verdict)
 
-    def _command_problem(self, words: list[str]) -> str:
+    def _command_problem(self, words: list[str], specialist=None) -> str:
         if not words:
             return "an empty command in the pipeline"
         if words[0] == "kubectl":
             return kubectl_problem(words[1:])
         if words[0] in PYTHONS and len(words) > 1:
-            return self._script_problem(words[1], words[2:])
+            return self._script_problem(words[1], words[2:], specialist)
         return (f"{words[0]!r} is not allowed: only kubectl reads and "
                 f"`python3 .claude/skills/<skill>/scripts/<script>.py` run here")
 
-    def _script_problem(self, path: str, args: list[str]) -> str:
+    def _script_problem(self, path: str, args: list[str], specialist=None) -> str:
         resolved = (self.workdir / path).resolve()
         try:
             rel = resolved.relative_to(self.skills.resolve())
@@ -111,6 +152,8 @@ class ToolPolicy:
         if len(parts) != 3 or parts[1] != "scripts" or not parts[2].endswith(".py") \
                 or parts[2].startswith("_") or not resolved.is_file():
             return f"{path}: not a skill script (.claude/skills/<skill>/scripts/<name>.py)"
+        if specialist is not None and not specialist.may_run(parts[0], parts[2]):
+            return f"{parts[0]}/{parts[2]}: not a script of {specialist.name}"
         for i, arg in enumerate(args):
             flag = arg.split("=", 1)[0]
             if flag in SCRIPT_FORBIDDEN:
@@ -134,6 +177,15 @@ class ToolPolicy:
         if ".." in pattern or pattern.startswith("/"):
             return Decision(False, f"pattern {pattern!r} leaves the skills folder")
         return Decision(True, "reading a skill's references")
+
+
+def _skill_of(workdir: Path, skills: Path, raw: str) -> str:
+    """The skill folder a Read/Glob/Grep path is in ('' for the skills folder itself)."""
+    try:
+        rel = (workdir / (raw or str(skills))).resolve().relative_to(skills.resolve())
+    except ValueError:
+        return ""
+    return rel.parts[0] if rel.parts else ""
 
 
 def split_pipeline(command: str) -> tuple[list[list[str]], str]:

@@ -191,7 +191,8 @@ class AgentService(FindingsFeed):
                        "evidence": result.evidence, "proposals": result.proposals,
                        "turns": result.turns, "tokens": turn["tokens"],
                        "cost_usd": result.cost_usd, "model": self.settings.model,
-                       "scripted": self.settings.scripted, "refused": result.refused}
+                       "scripted": self.settings.scripted, "refused": result.refused,
+                       **({"reports": result.reports} if result.reports else {})}
 
     def _session_config(self, caller: Caller, conversation: str) -> SessionConfig:
         s = self.settings
@@ -220,10 +221,10 @@ class AgentService(FindingsFeed):
 
         policy = ToolPolicy(self.workspace.project,
                             guard=lambda c, call_id="": guard.check(c, record_id=call_id),
-                            propose_tool=PROPOSE)
+                            propose_tool=PROPOSE, team=s.specialists)
         return SessionConfig(workdir=str(self.workspace.project), env=env, model=s.model,
                              max_turns=s.max_turns, timeout=s.ask_timeout, policy=policy,
-                             propose=propose, on_tool=on_tool)
+                             propose=propose, on_tool=on_tool, team=s.specialists)
 
     def _turn(self, question: str, result, started: str) -> dict:
         return {"question": question[:8000], "answer": result.answer[:32768],

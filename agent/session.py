@@ -12,6 +12,10 @@ so even an allowed command cannot write. Events:
   text      {text}                                   what the model said
   proposal  {name, summary, target, phase}           a change stored for approval
   done      {answer, turns, tokens, cost_usd, model, scripted}
+With a team (agent.specialists: the main session is the orchestrator and delegates):
+  delegation {id, specialist, brief}                 the orchestrator handed work over
+  report     {id, specialist, output}                what that specialist reported back
+and tool / evidence / text events of a specialist carry `specialist`.
 """
 from __future__ import annotations
 
@@ -56,6 +60,7 @@ class AskResult:
     proposals: list[str] = field(default_factory=list)
     refused: int = 0
     error: str = ""
+    reports: list[dict] = field(default_factory=list)   # [{specialist, output}] (team)
 
 
 @dataclass
@@ -68,6 +73,7 @@ class SessionConfig:
     policy: ToolPolicy
     propose: Callable[[dict], Any] | None   # async fn(input) -> proposal view (dict)
     on_tool: Callable[[dict, Any], None] | None = None   # audit hook (decision, verdict)
+    team: bool = False   # orchestrator + specialists (agent.specialists)
 
 
 class Session:
@@ -80,6 +86,7 @@ class Session:
         self.result = AskResult()
         self._calls: dict[str, dict] = {}
         self._refused: set[str] = set()
+        self._delegations: dict[str, str] = {}   # Agent tool_use id -> specialist
 
     async def run(self) -> AskResult:
         try:
@@ -95,15 +102,21 @@ class Session:
     def _options(self):
         from claude_agent_sdk import ClaudeAgentOptions, HookMatcher, create_sdk_mcp_server
         servers = {}
-        allowed = list(TOOLS)
+        tools = list(TOOLS)
+        team = {}
+        if self.cfg.team:
+            from agent import specialists
+            tools.append(specialists.DELEGATE_TOOL)
+            team = {"agents": specialists.agent_definitions()}
+        allowed = list(tools)
         if self.cfg.propose is not None:
             servers["agent"] = create_sdk_mcp_server("agent", tools=[self._propose_tool()])
             allowed.append(PROPOSE)
         return ClaudeAgentOptions(
             cwd=self.cfg.workdir, env=self.cfg.env, model=self.cfg.model,
-            max_turns=self.cfg.max_turns, tools=list(TOOLS), allowed_tools=allowed,
+            max_turns=self.cfg.max_turns, tools=tools, allowed_tools=allowed,
             setting_sources=["project"], mcp_servers=servers, strict_mcp_config=True,
-            system_prompt=SYSTEM_PROMPT,
+            system_prompt=_team_prompt() if self.cfg.team else SYSTEM_PROMPT, **team,
             hooks={"PreToolUse": [HookMatcher(matcher=None, hooks=[self._pre_tool_use],
                                               timeout=30, on_failure="block")]})
 
@@ -116,21 +129,25 @@ class Session:
     async def _pre_tool_use(self, hook_input, tool_use_id, context) -> dict:
         tool = str(hook_input.get("tool_name") or "")
         tool_input = hook_input.get("tool_input") or {}
+        agent = str(hook_input.get("agent_type") or "")  # set inside a subagent
         decision = await asyncio.to_thread(self.cfg.policy.decide, tool, tool_input,
-                                           tool_use_id or "")
+                                           tool_use_id or "", agent)
         if self.cfg.on_tool:
             await asyncio.to_thread(self.cfg.on_tool, tool, tool_input, decision,
                                     tool_use_id or "")
         await self.events.put(("tool", {"id": tool_use_id or "", "tool": tool,
                                         "input": _short(tool_input), "allowed":
-                                        decision.allowed, "reason": decision.reason}))
+                                        decision.allowed, "reason": decision.reason,
+                                        **({"specialist": agent} if agent else {})}))
         if not decision.allowed:
             self.result.refused += 1
             self._refused.add(tool_use_id or "")
         return {"hookSpecificOutput": {
             "hookEventName": "PreToolUse",
             "permissionDecision": "allow" if decision.allowed else "deny",
-            "permissionDecisionReason": decision.reason}}
+            "permissionDecisionReason": decision.reason,
+            **({"updatedInput": decision.updated_input}
+               if decision.allowed and decision.updated_input is not None else {})}}
 
     # --- propose_change ------------------------------------------------------------------
     def _propose_tool(self):
@@ -163,12 +180,20 @@ class Session:
         from claude_agent_sdk import (AssistantMessage, ResultMessage, TextBlock,
                                       ToolResultBlock, ToolUseBlock, UserMessage)
         if isinstance(message, AssistantMessage):
+            specialist = self._delegations.get(message.parent_tool_use_id or "", "")
             for block in message.content:
                 if isinstance(block, TextBlock) and block.text.strip():
+                    if specialist:  # a specialist's words are its report, not the answer
+                        await self.events.put(("text", {"text": block.text,
+                                                        "specialist": specialist}))
+                        continue
                     self.result.answer = block.text
                     await self.events.put(("text", {"text": block.text}))
                 elif isinstance(block, ToolUseBlock):
-                    self._calls[block.id] = {"tool": block.name, "input": block.input}
+                    self._calls[block.id] = {"tool": block.name, "input": block.input,
+                                             "specialist": specialist}
+                    if self.cfg.team and not specialist and block.name == "Agent":
+                        await self._delegated(block)
         elif isinstance(message, UserMessage) and isinstance(message.content, list):
             for block in message.content:
                 if isinstance(block, ToolResultBlock) and block.tool_use_id in self._calls:
@@ -176,12 +201,25 @@ class Session:
         elif isinstance(message, ResultMessage):
             self._finish(message)
 
+    async def _delegated(self, block) -> None:
+        name = str((block.input or {}).get("subagent_type") or "")
+        self._delegations[block.id] = name
+        await self.events.put(("delegation", {"id": block.id, "specialist": name, "brief":
+                                              _short({"p": block.input.get("prompt", "")})["p"]}))
+
     async def _evidence(self, block) -> None:
         call = self._calls.pop(block.tool_use_id)
         text = block.content
         if isinstance(text, list):
             text = "\n".join(str(c.get("text", "")) for c in text if isinstance(c, dict))
         text = str(text or "")
+        if block.tool_use_id in self._delegations:
+            report = {"id": block.tool_use_id, "output": clip(text),
+                      "specialist": self._delegations[block.tool_use_id],
+                      "refused": block.tool_use_id in self._refused}
+            self.result.reports.append(report)
+            await self.events.put(("report", report))
+            return
         command = str(call["input"].get("command", "")) if call["tool"] == "Bash" else ""
         match = SKILL_SCRIPT.search(command)
         item = {"id": block.tool_use_id, "tool": call["tool"], "command": command,
@@ -190,7 +228,8 @@ class Session:
                 "script": match.group(2) if match else "",
                 "exit_code": exit_code(text, bool(block.is_error)),
                 "refused": block.tool_use_id in self._refused,
-                "output": clip(text)}
+                "output": clip(text), **({"specialist": call["specialist"]}
+                                         if call.get("specialist") else {})}
         if call["tool"] != "Skill":
             self.result.evidence.append(item)
         await self.events.put(("evidence", item))
@@ -228,6 +267,15 @@ PROPOSAL_SCHEMA = {
     },
     "required": ["summary", "reason", "target"],
 }
+
+
+def _team_prompt() -> str:
+    """The orchestrator: how it delegates, plus the service's own rules (proposals)."""
+    from agent.specialists import orchestrator_prompt
+    return orchestrator_prompt() + """
+
+Changes: call propose_change with the manifest or merge patch, the reason, the specialists' \
+evidence lines and `verify` (the skill script whose finding should be gone). A person approves."""
 
 
 def clip(text: str, limit: int = CLIP) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.specialists import plugin_files
 from harness.skillpack.claude_cli import ClaudeCLI
 from harness.skillpack.marketplace import NAME
 from harness.skillpack.skills import REPO_ROOT, discover
@@ -70,7 +71,10 @@ def test_details_lists_six_skills_the_guard_hook_and_the_projected_cost(local):
     assert int(always_on[1].replace(",", "")) <= 1000, out
     rows = {m[1] for m in re.finditer(r"^\s+(k8s-[a-z-]+)\s+~[\d.,]+k?\s+~[\d.,]+k?$", out,
                                       re.MULTILINE)}
-    assert rows == set(SKILLS), "every skill has an always-on and an on-invoke cost"
+    agents = sorted(name[:-3] for name in plugin_files())
+    assert rows == set(SKILLS) | set(agents), "every skill and agent has its two costs"
+    listed = re.search(r"Agents \((\d+)\)\s+(.+)", out)
+    assert listed and sorted(listed[2].split(", ")) == agents  # agents/ from agent.specialists
 
 
 @pytest.fixture(scope="module")
