@@ -11,15 +11,16 @@ from __future__ import annotations
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
+from _gang_model import podsets
 from _kueue_explain import explain_reported, quota_causes
-from _kueue_jobs import JobIndex
+from _kueue_jobs import JobIndex, queue_name_of
 from _kueue_objects import (admission_check_names, is_finished, is_true,
                             resource_groups, workload_queue)
 from _kueue_presence import get_command
 from _kueue_quota import QuotaBook
 from _kueue_reported import events_for, finished_by_rejection, verdict
 from _kueue_rules_queue import check_queue_path
-from _kueue_rules_quota import check_resources, podset_summary
+from _kueue_rules_quota import check_resources, podset_summary, usage_unknown_wait
 from _kueue_rules_running import (check_admission_checks, check_dra, check_pods_ready_block,
                                  check_started)
 
@@ -132,6 +133,75 @@ class Diagnoser:
                        (f"kubectl describe pods -n {ns}" if ns else
                         "kubectl get pods -A -o wide | grep Pending"))
 
+    def unverified_start(self, wl: dict) -> dict | None:
+        """Last resort, when the input gave no finding at all: an admitted, unfinished Workload
+        whose PodsReady is not True and whose job and pods are not in the input. Kueue's part
+        is done; a job that still does not run stopped after admission (kueue#4224: the job
+        stayed suspended for days)."""
+        if not is_true(wl, "Admitted") or is_true(wl, "PodsReady") or is_finished(wl):
+            return None
+        job = self.jobs.job_for(wl)
+        if job is not None or self.jobs.pods_for(wl):
+            return None
+        owner = next(iter(dig(wl, "metadata", "ownerReferences", default=[]) or []), {})
+        kind, name, ns = owner.get("kind") or "job", owner.get("name") or "", namespace_of(wl)
+        target = f"{kind.lower()} {name}" if name else "the job"
+        confirm = (f"kubectl get {kind.lower()} {name} -n {ns or 'NAMESPACE'} -o "
+                   "jsonpath='{.spec.suspend}' && kubectl get pods -n "
+                   f"{ns or 'NAMESPACE'} -o wide") if name else \
+            f"kubectl get pods -n {ns or 'NAMESPACE'} -o wide"
+        queue = dig(wl, "status", "admission", "clusterQueue", default="")
+        found = finding(
+            "warning", "admitted_not_started", wl,
+            f"Kueue admitted this Workload{f' in ClusterQueue {queue}' if queue else ''}, so "
+            f"Kueue's part is done; {target} and its pods are not in the input: if it still "
+            "does not run, it stopped after admission (job still suspended, pods not created or "
+            "not scheduled)",
+            [f"Workload Admitted=True, PodsReady not True{_ready_note(wl)}"] + self._context(wl),
+            "check the job's spec.suspend and events and Kueue's log for \"Unsuspending job\" "
+            "errors; waitForPodsReady (timeout, requeuingStrategy.backoffLimitCount) makes "
+            "Kueue evict and deactivate a workload that never starts",
+            basis="inferred", confirm=confirm)
+        self.queue_of[id(found)] = queue
+        return found
+
+    def unadmitted_job(self, job: dict) -> dict | None:
+        """Last resort: a suspended, queue-labelled job whose Workload is not in the input.
+        Its pod sets (as Kueue's integration builds them) are checked against the
+        ClusterQueue its LocalQueue names, or the only ClusterQueue of the input."""
+        if dig(job, "spec", "suspend") is not True or not queue_name_of(job):
+            return None
+        sets = podsets(job)
+        if not sets:
+            return None
+        ns = namespace_of(job)
+        lq = self.cluster.local_queues.get((ns, queue_name_of(job)))
+        cq = self.cluster.cluster_queues.get(dig(lq or {}, "spec", "clusterQueue", default=""))
+        taken = ""
+        if cq is None and lq is None and len(self.cluster.cluster_queues) == 1:
+            cq = next(iter(self.cluster.cluster_queues.values()))
+            taken = (f"ClusterQueue {name_of(cq)} taken as the job's: LocalQueue "
+                     f"{queue_name_of(job)} is not in the input and it is the only ClusterQueue")
+        if cq is None:
+            return None
+        wl = {"kind": "Workload", "metadata": {"name": name_of(job), "namespace": ns},
+              "spec": {"queueName": queue_name_of(job),
+                       "podSets": [{"name": p["name"], "count": p["count"],
+                                    "template": p["template"]} for p in sets]}}
+        found = check_resources(wl, cq, self.book) or usage_unknown_wait(wl, cq, self.book)
+        if not found:
+            return None
+        cause, message, evidence, fix = found[:4]
+        confirm = found[4] if len(found) > 4 else get_command("Workload", "", ns)
+        kind = job.get("kind", "job")
+        shown = name_of(job) or dig(job, "metadata", "generateName", default="") + "*"
+        lead = f"{kind} {ns + '/' if ns else ''}{shown} (suspended, " \
+            "its Workload not in the input): "
+        return finding(severity_of(cause), cause, job, lead + message,
+                       [e for e in [taken] if e] + evidence
+                       + [f"request: {podset_summary(wl)}"], fix,
+                       basis="inferred", confirm=confirm)
+
     # ---- inferred: Kueue said nothing usable ---------------------------------------------
 
     def _inferred(self, wl: dict) -> dict | None:
@@ -232,3 +302,9 @@ class Diagnoser:
         if job is not None:
             out.append(f"job: {job.get('kind')} {namespace_of(job)}/{name_of(job)}")
         return out
+
+
+def _ready_note(wl: dict) -> str:
+    """PodsReady is set only with waitForPodsReady (jobframework reconciler)."""
+    return "" if "PodsReady" in conditions(wl) else \
+        " (no PodsReady condition: waitForPodsReady is off)"

@@ -71,6 +71,10 @@ FIXES = {
                             "set it back to true to requeue",
     "dra_class_unmapped": "map the DeviceClass in the Kueue Configuration "
                           "(resources.deviceClassMappings) and restart Kueue",
+    "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
+                        "kueue-controller-manager runs and its Configuration's "
+                        "integrations.frameworks lists the job's kind, and read the error Kueue "
+                        "logged when it tried to create the Workload",
 }
 
 
@@ -130,6 +134,11 @@ def message_notes(said) -> list[str]:
                          "before v0.14) or the flavor's topologyName names no existing "
                          "Topology; before v0.16 preemption also failed this way with the gate "
                          "off (PR #8167). Enable the gate or drop topologyName from the flavor")
+        if clause.cause == "workload_missing" and "already exists" in clause.text:
+            notes.append(f"a Workload named {clause.facts.get('workload') or 'so'} already "
+                         "exists and is not this job's (an orphan left when a job of the same "
+                         "name was deleted with --cascade=orphan, kueue#1726): if its owner is "
+                         "gone, delete that Workload and Kueue creates the job's own")
         if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
             notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
                          "resource, kueue#3482): upgrade to v0.9.1 or later before "

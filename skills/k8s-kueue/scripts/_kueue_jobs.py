@@ -173,9 +173,23 @@ def check_job_without_workload(job: dict, cluster, named: bool) -> dict | None:
                                "--show-labels")
     if not queue_name_of(job) or is_child_job(job) or job_finished(job):
         return None
+    ns = namespace_of(job)
+    unmanaged = framework_disabled(job, cluster)
+    if unmanaged:
+        return finding(
+            "error", "workload_missing", job,
+            f"{job.get('kind')} {(ns + '/') if ns else ''}{name_of(job) or '(generateName)'} "
+            f"has the queue label {queue_name_of(job)}, but the Kueue Configuration in the "
+            f"input does not enable its integration {unmanaged[0]}: Kueue ignores the "
+            f"{job.get('kind')} (no Workload, no suspension, no flavor node selectors)",
+            [f"Configuration integrations.frameworks: {', '.join(unmanaged[1]) or '[]'}"],
+            f"add \"{unmanaged[0]}\" to integrations.frameworks in the Kueue Configuration "
+            "(ConfigMap kueue-manager-config, or the Helm value managerConfig."
+            "controllerManagerConfigYaml) and restart kueue-controller-manager",
+            basis="inferred",
+            confirm="kubectl get configmap -n kueue-system kueue-manager-config -o yaml")
     if not name_of(job):  # a manifest with generateName: the object's name is unknown
         return None
-    ns = namespace_of(job)
     command = get_command("Workload", "", ns)
     if kind_known(cluster, "Workload", ns or "default"):
         return finding(
@@ -194,3 +208,57 @@ def check_job_without_workload(job: dict, cluster, named: bool) -> dict | None:
                        [], f"run `{command}` and re-run with its output", basis="inferred",
                        confirm=command)
     return None
+
+
+def framework_name(obj: dict) -> str:
+    """Kueue's integration name for a kind: "batch/job", "jobset.x-k8s.io/jobset", core and
+    apps kinds by kind alone ("pod", "deployment", "statefulset"); the names registered in
+    pkg/controller/jobs/*/ (RegisterIntegration / FrameworkName) at v0.3-v0.19."""
+    api = str(obj.get("apiVersion") or "")
+    group = api.split("/")[0] if "/" in api else ""
+    kind = str(obj.get("kind") or "").lower()
+    return kind if group in ("", "apps") else f"{group}/{kind}"
+
+
+def kueue_frameworks(cluster) -> list[str] | None:
+    """integrations.frameworks of a Kueue Configuration in the input (as an object, or inside
+    a ConfigMap's controller_manager_config.yaml); None when the input holds none."""
+    import yaml
+
+    for obj in getattr(cluster, "others", []):
+        config = obj
+        if obj.get("kind") == "ConfigMap":
+            text = next((v for v in (obj.get("data") or {}).values()
+                         if isinstance(v, str) and "kind: Configuration" in v), "")
+            try:
+                config = yaml.safe_load(text) if text else {}
+            except yaml.YAMLError:
+                continue
+        if not isinstance(config, dict) or config.get("kind") != "Configuration" or \
+                not str(config.get("apiVersion", "")).startswith("config.kueue.x-k8s.io/"):
+            continue
+        frameworks = dig(config, "integrations", "frameworks")
+        if isinstance(frameworks, list):
+            external = dig(config, "integrations", "externalFrameworks", default=[]) or []
+            return [str(f) for f in frameworks] + [str(f) for f in external]
+    return None
+
+
+def framework_disabled(job: dict, cluster) -> tuple[str, list[str]] | None:
+    """(the job's integration, the enabled ones) when a Kueue Configuration of the input
+    leaves the job's integration out: Kueue then never manages that kind."""
+    enabled = kueue_frameworks(cluster)
+    if enabled is None or job.get("_source") == "table" or not job.get("apiVersion"):
+        return None
+    name = framework_name(job)
+    kind = str(job.get("kind", ""))
+    if name in enabled or any(f.split(".")[0] == kind for f in enabled):  # external: Kind.v.group
+        return None
+    if name == "pod" and set(enabled) & _ENABLE_POD:
+        return None
+    return name, enabled
+
+
+# Integrations that enable "pod" implicitly (ImplicitlyEnabledFrameworkNames, v0.19.0
+# pkg/controller/jobs/{deployment,statefulset,leaderworkerset}).
+_ENABLE_POD = {"deployment", "statefulset", "leaderworkerset.x-k8s.io/leaderworkerset"}

@@ -93,6 +93,20 @@ _MESSAGES = [
     # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
     ("admitted_not_started", r"Unsuspending job"),
+    # The job reconciler could not create the job's Workload: log.Error(err, "Handling job
+    # with no workload"), pkg/controller/jobframework/reconciler.go v0.3.0:146 to v0.19.0:497
+    # (the v0.10-v0.14 V(3) line "... found an existing workload" is benign). An AlreadyExists
+    # error names a Workload of that name that another object owns (kueue#1726).
+    ("workload_missing", r"Handling job with no workload(?! found an existing)|workloads\.kueue"
+                         r"\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? already exists"),
+    # ProvisioningRequest admission check: Kueue's check message "Retrying after failure: <the
+    # request's Failed message>" (pkg/controller/admissionchecks/provisioning/controller.go
+    # v0.6.0:490), and the ProvisioningRequest's own conditions written by cluster-autoscaler
+    # (Kueue docs tasks/troubleshooting/troubleshooting_provreq.md; GKE's
+    # ProvisioningRequestNotSchedulableInNodepool message, kueue#2389).
+    ("admission_check_pending", r"Retrying after failure|Provisioning Request wasn'?t "
+                                r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
+                                r"be scheduled"),
 ]
 
 # Reasons of QuotaReserved=False and Evicted/Preempted/DeactivationTarget conditions

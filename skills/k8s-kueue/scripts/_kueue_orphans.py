@@ -25,6 +25,10 @@ _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
 _PODSET_START = re.compile(r"(?:couldn'?t|failed to) assign flavors to pod set", re.I)
 _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"([^"]*)"'
                            r'(?:[^}]*?"namespace"\s*:\s*"([^"]*)")?')
+# The job a jobframework log record is about: "job":"<ns>/<name>", "gvk":"batch/v1, Kind=Job"
+# (pkg/controller/jobframework/reconciler.go, logger values since v0.3).
+_JOB_REF = re.compile(r'"job"\s*:\s*"(?P<ns>[^"/\s]+)/(?P<name>[^"/\s]+)"')
+_GVK_KIND = re.compile(r'"gvk"\s*:\s*"[^"]*Kind=(\w+)"')
 # Pod conditions Kueue sets when it stops pods (pkg/controller/jobs/pod, failure recovery).
 _KUEUE_POD_REASONS = ("StoppedByKueue", "PreemptedByKueue", "EvictedByKueue")
 
@@ -222,6 +226,11 @@ def _text_reports(cluster) -> list[dict]:
     said = verdict({"kind": "Workload", "metadata": {"name": name}}, events)
     if said is None:
         return []
+    kind = "Workload"
+    job = _JOB_REF.search(text)
+    if said.cause == "workload_missing" and job:  # the job's Workload is what is missing
+        kind, ns, name = _GVK_KIND.search(text).group(1) if _GVK_KIND.search(text) else "Job", \
+            job.group("ns"), job.group("name")
     reason = said.said.replace("event", "").strip()
     said.said = "in a log line or quoted text" + (f" ({reason})" if reason else "")
     # other Kueue lines of the text, once each, without pieces of the quoted message (a
@@ -233,7 +242,7 @@ def _text_reports(cluster) -> list[dict]:
             continue
         others.append(text)
     said.evidence = [f"also in the text: {o}" for o in others[:3]]
-    return [_finding(said, {"kind": "Workload", "namespace": ns, "name": name})]
+    return [_finding(said, {"kind": kind, "namespace": ns, "name": name})]
 
 
 def _messages_in(text: str) -> list[str]:
@@ -263,6 +272,9 @@ def _unquote(value: str) -> str:
         return value
 
 
+_LEADS = {"workload_missing": "Kueue could not create the job's Workload"}
+
+
 def _finding(said, obj: dict) -> dict:
     if said.basis == "inferred":
         message = said.message
@@ -272,7 +284,8 @@ def _finding(said, obj: dict) -> dict:
                    if ref["name"] and ref["namespace"] else
                    "kubectl get events -A --field-selector involvedObject.kind=Workload")
     else:
-        message = f"Kueue reports {said.cause.replace('_', ' ')}: {said.message}"[:300]
+        lead = _LEADS.get(said.cause, f"Kueue reports {said.cause.replace('_', ' ')}")
+        message = f"{lead}: {said.message}"[:300]
         evidence, confirm = [said.quote()] + said.evidence + message_notes(said), ""
     return finding(severity_of(said.cause), said.cause, obj, message, evidence,
                    FIXES.get(said.cause, ""), basis=said.basis, confirm=confirm)

@@ -211,3 +211,50 @@ def podset_summary(wl: dict) -> str:
         inner = ", ".join(f"{r} {_q(q, r)}" for r, q in sorted(per_pod.items()) if q)
         parts.append(f"{ps.get('name', 'main')}: {count} x {{{inner}}}")
     return "; ".join(parts)
+
+
+def usage_unknown_wait(wl: dict, cq: dict, book) -> tuple | None:
+    """A pod set that fits only while its flavors are (nearly) unused, in a ClusterQueue whose
+    usage the input does not show (no status, no quota-holding Workload): the objects leave a
+    busy queue as the explanation, and without a cohort nothing can be borrowed meanwhile
+    (kueue#1276). None when a candidate flavor holds two such pod sets, or usage is known."""
+    name = name_of(cq)
+    if cq.get("status") or any(key[0] == name for key in book.holders):
+        return None
+    needs = _needs(wl, cq)
+    podsets = dig(wl, "spec", "podSets", default=[]) or []
+    tightest = None
+    for group in resource_groups(cq):
+        wanted = [r for r in group["resources"] if r in needs]
+        for flavor in group["flavors"] if wanted else []:
+            if _first_problem(flavor, podsets, book.cluster):
+                continue
+            views = [v for v in (book.view(name, flavor, r) for r in wanted) if v]
+            if not views or any(needs[v["resource"]] > v["max_capacity"] for v in views):
+                continue
+            sized = [v for v in views if v["max_capacity"] > 0]
+            if not sized:
+                continue
+            view = max(sized, key=lambda v: needs[v["resource"]] / v["max_capacity"])
+            ratio = needs[view["resource"]] / view["max_capacity"]
+            if ratio * 2 <= 1:  # room for two such pod sets: not the tight case
+                return None
+            if tightest is None or ratio < tightest[0]:
+                tightest = (ratio, view)
+    if tightest is None:
+        return None
+    view = tightest[1]
+    res, flavor, need = view["resource"], view["flavor"], needs[view["resource"]]
+    borrow = (f"it may borrow up to {_q(view['borrowable'], res)} in cohort {view['cohort']}"
+              if view["cohort"] else f"ClusterQueue {name} has no cohort, so it cannot borrow "
+              "while the flavor is busy")
+    return ("quota_exhausted",
+            f"needs {_q(need, res)} {res} of the {_q(view['max_capacity'], res)} flavor {flavor} "
+            f"can ever hold in ClusterQueue {name}: it is admitted only while that flavor is "
+            f"(nearly) unused; {borrow}. The queue's usage is not in the input",
+            [f"flavor {flavor}: nominalQuota {_q(view['nominal'], res)} {res}, maximum "
+             f"capacity {_q(view['max_capacity'], res)}; the pod set needs {_q(need, res)}"],
+            f"wait for what holds flavor {flavor}; or raise its nominalQuota; "
+            + ("or put the ClusterQueue in a cohort with idle quota (borrowing needs a cohort)"
+               if not view["cohort"] else "or raise its borrowingLimit"),
+            f"kubectl get clusterqueue {name} -o jsonpath='{{.status.flavorsReservation}}'")

@@ -106,7 +106,24 @@ WORDINGS = [
     ('spec.podSets[0].template.spec.resourceClaims[0].resourceClaimTemplateName: Not found: '
      '"DeviceClass unmapped.example.com is not mapped in DRA configuration for podset main"',
      "dra_class_unmapped", {"deviceclass": "unmapped.example.com"}),
+    # jobframework/reconciler.go v0.3.0:146-v0.19.0:497, log.Error(err, "Handling job with no
+    # workload"); the error of an AlreadyExists create, as pasted in kueue#1726
+    ("Handling job with no workload", "workload_missing", {}),
+    ('workloads.kueue.x-k8s.io "job-train-ff6d8" already exists', "workload_missing",
+     {"workload": "job-train-ff6d8"}),
+    # provisioning/controller.go v0.6.0:490, the check message after a failed request
+    ("Retrying after failure: max cluster limit reached, nodepools out of resources: "
+     "default-nodepool (cpu, memory)", "admission_check_pending", {}),
+    # ProvisioningRequest conditions (Kueue docs troubleshooting_provreq.md; GKE, kueue#2389)
+    ("Provisioning Request wasn't provisioned.", "admission_check_pending", {}),
+    ("Provisioning Request's pods cannot be scheduled in the nodepool, affected nodepools: p1",
+     "admission_check_pending", {}),
 ]
+
+
+def test_the_benign_job_reconciler_line_is_no_verdict():
+    # jobframework/reconciler.go v0.10.0:428: Kueue adopted an existing Workload
+    assert first_cause("Handling job with no workload found an existing workload") == ""
 
 
 @pytest.mark.parametrize("message,cause,facts", WORDINGS)
