@@ -34,6 +34,22 @@ class AskRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
 
+class ProposeRequest(BaseModel):
+    """A change a person (or a front door acting for one) submits for approval; the same
+    fields the model's propose_change takes (agent.proposals checks them)."""
+    summary: str = Field(min_length=1, max_length=300, description="one line: the change")
+    reason: str = Field(min_length=1, max_length=4000, description="why, with the numbers")
+    target: dict = Field(description="{apiVersion, kind, namespace, name} of the object")
+    manifest: dict | None = Field(default=None, description="the whole object (server-side "
+                                                            "apply); or give `patch`")
+    patch: dict | None = Field(default=None, description="a JSON merge patch")
+    evidence: list[str] = Field(default=[], max_length=20,
+                                description="what the diagnosis saw (messages, findings)")
+    verify: dict | None = Field(default=None, description="{skill, script, args, cause}: the "
+                                                          "check that must pass afterwards")
+    model_config = {"extra": "forbid"}
+
+
 class DecisionRequest(BaseModel):
     reason: str = Field(default="", max_length=1000)
     model_config = {"extra": "forbid"}
@@ -239,6 +255,17 @@ def _routes(app: FastAPI, service: AgentService) -> None:
     async def proposals(phase: str = "", creds: Credentials = Depends(credentials)):
         await allowed(creds, "list", "proposals")
         return {"proposals": await asyncio.to_thread(service.list_proposals, phase)}
+
+    @app.post("/v1/proposals", tags=["proposals"], status_code=201,
+              summary="submit a change for approval (needs verb propose on proposals); "
+                      "stored as a Proposal, never applied here")
+    async def propose(body: ProposeRequest, creds: Credentials = Depends(credentials)):
+        caller = await allowed(creds, "propose", "proposals")
+        args = body.model_dump(exclude_none=True)
+        try:
+            return await asyncio.to_thread(service.propose, caller, "", args)
+        except ValueError as err:
+            return error(400, str(err))
 
     @app.get("/v1/proposals/{name}", tags=["proposals"], summary="one proposal")
     async def proposal(name: str, creds: Credentials = Depends(credentials)):

@@ -5,6 +5,7 @@ Rights (group agent.k8s-skills.io, in the service's namespace):
   create asks            POST /v1/ask
   get conversations      GET /v1/conversations/{id}
   list proposals         GET /v1/proposals      (get proposals for one)
+  propose proposals      POST /v1/proposals     (a change submitted directly, e.g. over MCP)
   approve proposals      POST /v1/proposals/{name}/approve   (resourceName = the proposal)
   reject proposals       POST /v1/proposals/{name}/reject
   watch findings         GET /v1/findings/stream  (list findings for GET /v1/findings)

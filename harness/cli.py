@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
     cluster_cli.register(groups)
-    for name in ("harness.skillpack.cli", "harness.evals.cli", "harness.audit_cli", "agent.cli"):
+    for name in ("harness.skillpack.cli", "harness.evals.cli", "harness.audit_cli", "agent.cli",
+                 "agent.mcp_gateway.cli"):
         _register_optional(groups, name)
     return parser
 

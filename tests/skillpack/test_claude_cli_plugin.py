@@ -30,7 +30,8 @@ HOOK_EVENTS = sorted(json.loads(
     (REPO_ROOT / "skills/k8s-rbac/hooks/hooks.json").read_text(encoding="utf-8"))["hooks"])
 # What the plugin consists of (everything else in the repo is not loaded), and the corpus
 # the eval cases' scaffolds copy pastes from.
-PLUGIN_PARTS = [".claude-plugin", "skills", "evals", "README.md", "tests/resources/real-world"]
+PLUGIN_PARTS = [".claude-plugin", ".mcp.json", "skills", "evals", "README.md",
+                "tests/resources/real-world"]
 
 
 def _plugin_entry(cli: ClaudeCLI) -> dict:
