@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -28,6 +29,7 @@ class Resource:
     plural: str
     namespaced: bool
     kind: str
+    verbs: frozenset[str] = frozenset()
 
     def path(self, namespace: str | None = None, name: str | None = None) -> str:
         base = f"/api/{self.api_version}" if "/" not in self.api_version \
@@ -158,25 +160,41 @@ class Kube:
         _ok(status, body, f"create {obj['kind']}/{obj['metadata'].get('name')}")
 
     def delete_labelled(self, kinds: list[str], selector: str) -> None:
-        """Delete every object of `kinds` carrying `selector`, without waiting."""
+        """Delete every object of `kinds` carrying `selector`, without waiting for
+        finalizers: every kind at once, each with one `deletecollection` where the server
+        serves it (one request; the apiserver deletes the matching objects), else one
+        labelled list and the deletes in parallel (namespaces have no deletecollection).
+        Every kind is attempted; the first failure is raised after all of them ran."""
         if not self._http:
             proc = self.run("delete", ",".join(kinds), "-l", selector, "--wait=false",
                             "--ignore-not-found", timeout=60)
             if proc.returncode != 0:
                 raise InfraError(f"kubectl delete: {_one_line(proc.stderr)}")
             return
+        resources = []
         for kind in kinds:
             res = self.resource(kind)
             if res is None:
                 raise InfraError(f"the API server does not serve {kind}")
-            for obj in self.list(kind, selector=selector, all_namespaces=True):
-                meta = obj["metadata"]
-                status, body = self._request(
-                    "DELETE", res.path(meta.get("namespace"), meta["name"]),
-                    {"kind": "DeleteOptions", "apiVersion": "v1",
-                     "propagationPolicy": "Background"})
-                if status not in (200, 202, 404):
-                    _ok(status, body, f"delete {kind}/{meta['name']}")
+            resources.append(res)
+        _all_or_first_error([lambda r=r: self._delete_kind(r, selector) for r in resources])
+
+    def _delete_kind(self, res: Resource, selector: str) -> None:
+        query = f"?labelSelector={quote(selector)}"
+        if "deletecollection" in res.verbs and not res.namespaced:
+            status, body = self._request("DELETE", res.path() + query, _BACKGROUND)
+            _ok(status, body, f"deletecollection {res.plural} -l {selector}")
+            return
+        status, body = self._request("GET", res.path() + query)
+        items = _ok(status, body, f"list {res.plural}").get("items", [])
+        _all_or_first_error([lambda m=obj["metadata"]: self._delete_one(res, m)
+                             for obj in items])
+
+    def _delete_one(self, res: Resource, meta: dict) -> None:
+        status, body = self._request("DELETE", res.path(meta.get("namespace"), meta["name"]),
+                                     _BACKGROUND)
+        if status not in (200, 202, 404):
+            _ok(status, body, f"delete {res.plural}/{meta['name']}")
 
     # --- discovery -------------------------------------------------------------------------
     def resource(self, kind: str, api_version: str = "") -> Resource | None:
@@ -202,8 +220,31 @@ class Kube:
                 self._resources = parse_api_resources(proc.stdout)
             return self._resources
 
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        """One API request: (HTTP status, JSON body); InfraError when nothing answered."""
+        if not self._http:
+            raise InfraError("no HTTP client for this kubeconfig (kubectl-only auth)")
+        return self._request(method, path, body)
+
+    def get_raw(self, path: str) -> tuple[int, str]:
+        """GET a non-JSON endpoint (`/readyz?verbose`): (HTTP status, text)."""
+        if not self._http:
+            proc = self.run("get", "--raw", path)
+            return (200, proc.stdout) if proc.returncode == 0 else (500, proc.stderr)
+        status, raw = self._call("GET", path, None, "text/plain")
+        return status, raw.decode(errors="replace")
+
     def _request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        headers = {"Accept": "application/json"}
+        status, raw = self._call(method, path, body, "application/json")
+        try:
+            return status, json.loads(raw) if raw.strip() else {}
+        except ValueError as err:
+            raise InfraError(f"{method} {path}: HTTP {status}, not JSON: {raw[:200]!r}") \
+                from err
+
+    def _call(self, method: str, path: str, body: dict | None, accept: str) \
+            -> tuple[int, bytes]:
+        headers = {"Accept": accept}
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
@@ -211,12 +252,26 @@ class Kube:
                 method, path, header_params=headers, body=body, auth_settings=["BearerToken"])
             response = self._http.call_api(m, url, hdrs, data, _request_timeout=30)
             response.read()
-            raw = response.data or b"{}"
-            return response.status, json.loads(raw) if raw.strip() else {}
-        except InfraError:
-            raise
+            return response.status, response.data or b""
         except Exception as err:  # connection refused, TLS, timeouts: the cluster broke
             raise InfraError(f"{method} {path}: {type(err).__name__}: {err}") from err
+
+
+_BACKGROUND = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}
+
+
+def _all_or_first_error(calls: list) -> None:
+    """Run the calls at once (each is one or two HTTP requests, so threads suffice); every
+    call runs to its end, then the first InfraError (in call order) is raised."""
+    if len(calls) <= 1:
+        for call in calls:
+            call()
+        return
+    with ThreadPoolExecutor(max_workers=min(len(calls), 8)) as pool:
+        futures = [pool.submit(call) for call in calls]
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    if errors:
+        raise errors[0]
 
 
 def _http_client(kubectl: Kubectl):
@@ -238,11 +293,13 @@ def _ok(status: int, body: dict, what: str) -> dict:
 def parse_api_resources(text: str) -> dict[str, Resource]:
     """Lookup keys (plural, kind, short names, each also with `.group`) -> Resource,
     from `kubectl api-resources -o wide`; the first (core) entry wins a shared name.
+    VERBS is comma-separated (kubectl >= 1.2x) or, in older kubectl, `[get list]`.
 
-    >>> table = parse_api_resources("NAME  SHORTNAMES  APIVERSION  NAMESPACED  KIND\\n"
-    ...                             "nodes no          v1          false       Node\\n")
-    >>> table["node"].path(name="a"), table["nodes"].namespaced
-    ('/api/v1/nodes/a', False)
+    >>> table = parse_api_resources(
+    ...     "NAME  SHORTNAMES  APIVERSION  NAMESPACED  KIND  VERBS                CATEGORIES\\n"
+    ...     "nodes no          v1          false       Node  get,list,delete      \\n")
+    >>> table["node"].path(name="a"), table["nodes"].namespaced, sorted(table["no"].verbs)
+    ('/api/v1/nodes/a', False, ['delete', 'get', 'list'])
     """
     lines = text.splitlines()
     if not lines:
@@ -250,6 +307,7 @@ def parse_api_resources(text: str) -> dict[str, Resource]:
     header = lines[0]
     cols = {name: header.index(name) for name in ("SHORTNAMES", "APIVERSION", "NAMESPACED",
                                                   "KIND")}
+    verbs_at = header.find("VERBS")
     out: dict[str, Resource] = {}
     for line in lines[1:]:
         plural = line.split()[0]
@@ -257,13 +315,21 @@ def parse_api_resources(text: str) -> dict[str, Resource]:
         api = line[cols["APIVERSION"]:].split()[0]
         namespaced = line[cols["NAMESPACED"]:].split()[0] == "true"
         kind = line[cols["KIND"]:].split()[0]
-        res = Resource(api, plural, namespaced, kind)
+        verbs = _verbs(line[verbs_at:]) if verbs_at >= 0 else frozenset()
+        res = Resource(api, plural, namespaced, kind, verbs)
         group = api.split("/")[0] if "/" in api else ""
         names = [plural, kind.lower()] + [s for s in shorts.split(",") if s]
         for name in names:
             out.setdefault(f"{name}.{group}".rstrip("."), res)
             out.setdefault(name, res)
     return out
+
+
+def _verbs(cell: str) -> frozenset[str]:
+    cell = cell.strip()
+    if cell.startswith("["):
+        return frozenset(cell[1:cell.find("]")].split())
+    return frozenset(v for v in (cell.split() or [""])[0].split(",") if v)
 
 
 def _one_line(text: str) -> str:

@@ -1,9 +1,11 @@
 """Per-run isolation on a shared cluster: own namespaces, labelled cluster-scoped objects.
 
 Every object the harness applies carries `k8s-skills.eval/run=<token>`; cleanup deletes
-the run's namespaces and every labelled cluster-scoped object it applied, in one kubectl
-call that does not wait for finalizers, so parallel runs never see each other's objects
-and a run costs well under a second of isolation overhead.
+the run's namespaces and every labelled cluster-scoped object it applied, all kinds at once
+(Kube.delete_labelled: one deletecollection per kind where the apiserver serves it) and
+without waiting for finalizers. Names carry the run's token, so an object still finalizing
+never collides with the next run's, and a run costs well under a second of isolation
+overhead.
 """
 from __future__ import annotations
 
