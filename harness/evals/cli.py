@@ -175,7 +175,15 @@ def _execute(args, kube, jobs: list, manifest: dict, run_dir: Path) -> int:
         judge_model=manifest["judge_model"], retries=args.retries)
     budget = runner.SuiteBudget(manifest["max_suite_usd"])
     _log(f"[k8s-skills eval] {len(jobs)} runs, {args.parallel} at a time; results in {run_dir}/")
-    runner.run_all(kube, jobs, settings, parallel=args.parallel, budget=budget)
+    try:
+        runner.run_all(kube, jobs, settings, parallel=args.parallel, budget=budget)
+    except KeyboardInterrupt:
+        if (run_dir / "scenarios").is_dir():
+            report.write_reports([run_dir])
+        _log(f"[k8s-skills eval] interrupted: the runs in progress were cleaned up and are "
+             f"recorded as interrupted; `k8s-skills eval --resume {manifest['run_id']}` "
+             "runs what is missing or interrupted")
+        return 130
     if budget.skipped:
         _log(f"[k8s-skills eval] the suite budget (${budget.limit}) was spent: {budget.skipped} "
              f"runs not started; `k8s-skills eval --resume {manifest['run_id']} "

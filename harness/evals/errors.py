@@ -28,3 +28,8 @@ class ApiError(InfraError):
     @property
     def retryable(self) -> bool:
         return self.status is None or self.status == 429 or self.status >= 500
+
+
+class Interrupted(InfraError):
+    """The user stopped the suite (Ctrl-C): the run in progress stops at its next step,
+    cleans up and is recorded as an interrupted `error`."""

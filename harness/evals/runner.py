@@ -1,7 +1,11 @@
 """Run scenarios: isolate, set up, inject the fault, let an agent work, check, clean up.
 
 `run_one` never raises for a broken environment: it returns a record whose status is
-`error`. Cleanup always runs and every wait has a timeout. `run_all` runs jobs on a thread
+`error`. Cleanup always runs and every wait has a timeout. While the agent works and the
+checks run, the components the scenario depends on are watched (harness.evals.health): a
+check that fails while Kueue or the apiserver is down is an `error`, never a `fail`.
+Ctrl-C stops the suite: no new run starts, runs in progress stop at their next step, clean
+up and are recorded as interrupted. `run_all` runs jobs on a thread
 pool (each scenario in its own namespaces, with its own ServiceAccount), retries runs that
 an API error (429, 5xx) broke after the API's retry-after or a backoff, stops starting runs
 when the suite's dollar budget is spent, and reports progress on stderr.
@@ -14,17 +18,17 @@ import tempfile
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from harness.errors import UserError
-from harness.evals import (access, agents, checks, guard_review, instructions, judge, pricing,
-                           records, safeguards, scoring)
+from harness.evals import (access, agents, checks, guard_review, health, instructions, judge,
+                           pricing, records, safeguards, scoring)
 from harness.evals.agents.base import AgentContext, AgentOutcome
-from harness.evals.errors import ApiError, InfraError, ScenarioError
+from harness.evals.errors import ApiError, InfraError, Interrupted, ScenarioError
 from harness.evals.guard import GuardPolicy
 from harness.evals.plan import Job
 from harness.evals.sandbox import Sandbox
@@ -54,6 +58,8 @@ class Settings:
     backoff: float = 15.0                    # seconds, doubled per attempt, without retry-after
     sleep: Callable = time.sleep
     scoped_access: bool = True               # the agent's own ServiceAccount (harness.evals.access)
+    stop: threading.Event = field(default_factory=threading.Event)   # set by Ctrl-C
+    health_interval: float = 3.0             # seconds between probes of the components
 
 
 class SuiteBudget:
@@ -99,10 +105,24 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
             settings.log(f"[{done[0]:>{len(str(total))}}/{total}] {record['status']:<5} "
                          f"{record['wall_seconds']:6.1f}s {job.label}  {record['reason'][:110]}")
 
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, parallel))
+    try:
         futures = [pool.submit(one, i, job) for i, job in enumerate(jobs)]
-        for future in as_completed(futures):
-            future.result()
+        pending = set(futures)
+        while pending:
+            # Short waits: a Ctrl-C that the kernel hands to a worker thread only runs its
+            # Python handler once the main thread runs bytecode again.
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()
+    except KeyboardInterrupt:
+        settings.stop.set()
+        settings.log(f"  interrupted: no new run starts; {sum(f.running() for f in futures)} "
+                     "in progress stop at their next step and clean up")
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
     return [results[i] for i in range(total) if i in results]
 
 
@@ -115,7 +135,8 @@ def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) ->
         record["attempts"] = attempt
         budget.add(record.get("cost_usd"))
         api = record.get("api_error") or {}
-        if record["status"] != "error" or not api.get("retryable") or attempt > settings.retries:
+        if record["status"] != "error" or not api.get("retryable") or \
+                attempt > settings.retries or settings.stop.is_set():
             records.write(settings.run_dir, record)
             return record
         wait = api.get("retry_after")
@@ -127,7 +148,8 @@ def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) ->
 def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None) -> dict:
     scenario = job.scenario
     sandbox = Sandbox(kube, scenario)
-    state = _State(started=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    state = _State(started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   stop=settings.stop)
     workdir = Path(tempfile.mkdtemp(prefix=f"k8s-skills-eval-{scenario.id[:20]}-"))
     private = Path(tempfile.mkdtemp(prefix="k8s-skills-eval-private-"))
     fake, start = None, time.monotonic()
@@ -150,17 +172,27 @@ def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None
             job.agent in agents.CLAUDE else None
         ctx = _agent_context(kube, job, settings, sandbox, workdir, private, context, state,
                              fake, budget_left)
-        state.outcome = _phase(state, "agent", lambda: _run_agent(job, ctx, state))
-        state.checks = _phase(state, "checks", lambda: checks.evaluate(
-            kube, scenario.render(scenario.data["checks"], context), env=sandbox.env()))
+        with health.Monitor(kube, health.dependencies(scenario),
+                            settings.health_interval) as monitor:
+            state.outcome = _phase(state, "agent", lambda: _run_agent(job, ctx, state))
+            state.checks = _phase(state, "checks", lambda: checks.evaluate(
+                kube, scenario.render(scenario.data["checks"], context), env=sandbox.env(),
+                sleep=state.sleep))
+        state.health = _health_verdict(monitor, state.checks)
         state.safeguards = _phase(state, "safeguards", lambda: safeguards.evaluate(
             kube, guard_spec, snap, namespaces, sandbox.env()))
         _score_answer(job, settings, scenario, context, state, fake)
+        if state.health.get("outage"):
+            raise InfraError(state.health["outage"])
+    except Interrupted as err:
+        state.error, state.interrupted = str(err), True
     except ApiError as err:
         state.error, state.api_error = str(err), {
             "status": err.status, "retry_after": err.retry_after, "retryable": err.retryable}
     except (InfraError, ScenarioError) as err:
         state.error = str(err)
+        if settings.stop.is_set():   # a kubectl the Ctrl-C killed: not the scenario's fault
+            state.error, state.interrupted = f"interrupted (Ctrl-C): {err}", True
     except UserError as err:
         state.error = f"setup problem: {err}"
     except Exception as err:  # a harness bug must still be an error, never a fail
@@ -176,6 +208,9 @@ def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None
 @dataclass
 class _State:
     started: str
+    stop: threading.Event = field(default_factory=threading.Event)
+    interrupted: bool = False
+    health: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     transcript: list = field(default_factory=list)
     outcome: AgentOutcome = field(default_factory=AgentOutcome)
@@ -193,7 +228,15 @@ class _State:
     traceback: str | None = None
 
 
+    def sleep(self, seconds: float) -> None:
+        """A poll's pause, cut short by Ctrl-C."""
+        if self.stop.wait(seconds):
+            raise Interrupted("interrupted (Ctrl-C) while waiting for checks")
+
+
 def _phase(state: _State, name: str, fn):
+    if state.stop.is_set():
+        raise Interrupted(f"interrupted (Ctrl-C) before {name}")
     start = time.monotonic()
     try:
         return fn()
@@ -221,8 +264,8 @@ def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict, state: _
     waits = scenario.render(scenario.data[stage].get("wait", []), context)
     if not waits:
         return
-    missed = [r for r in checks.evaluate(kube, waits, WAIT_TIMEOUT, env=sandbox.env())
-              if r["status"] != "pass"]
+    missed = [r for r in checks.evaluate(kube, waits, WAIT_TIMEOUT, env=sandbox.env(),
+                                         sleep=state.sleep) if r["status"] != "pass"]
     if missed:
         what = "setup did not become ready" if stage == "setup" else "the fault did not show"
         raise InfraError(f"{what}: {missed[0]['check']}: {missed[0]['detail']}")
@@ -262,6 +305,23 @@ def _script(kube, sandbox, scenario, script: dict, stage: str, state: _State,
     if check and entry["exit_code"] != 0:
         raise InfraError(f"{stage} script {script['path']} exited {entry['exit_code']}: "
                          f"{' '.join(entry['output'].split())[-300:]}")
+
+
+def _health_verdict(monitor: health.Monitor, results: list[dict]) -> dict:
+    """What the health probes saw; with an `outage` reason when a check did not hold while
+    a component the scenario depends on was down (probed again now, and watched all along)."""
+    verdict = {"components": monitor.components,
+               "outages_seen": [h.as_dict() for h in monitor.seen]}
+    if all(r["status"] == "pass" for r in results):
+        return verdict
+    now = monitor.probe()
+    verdict["after_failed_check"] = [h.as_dict() for h in now]
+    down = health.outages(now) or monitor.seen
+    if down:
+        h = down[0]
+        verdict["outage"] = (f"{h.component} was down when the checks ran (at {h.at:g} s): "
+                             f"{h.detail}; a failed check says nothing about the agent then")
+    return verdict
 
 
 def _score_answer(job, settings, scenario, context, state: _State, fake) -> None:
@@ -394,6 +454,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
         "access": state.grant.describe() if state.grant else None,
         "sandbox": sandbox.describe(), "cleanup_error": getattr(sandbox, "cleanup_error", None),
         "error": state.error, "api_error": state.api_error, "traceback": state.traceback,
+        "interrupted": state.interrupted, "health": state.health,
     }
 
 

@@ -1,0 +1,134 @@
+"""Are the components a scenario depends on up? Asked through the apiserver, so it works on
+any cluster the harness is given, not only a local one.
+
+A check that does not hold while Kueue (or etcd, or the apiserver) is down says nothing
+about the agent: the Workload was never admitted because nobody was there to admit it. The
+runner watches these components during the agent and the checks, and probes them again
+when a check fails; an outage turns the run into `error` with the reason, never `fail`.
+
+Probes:
+- kube-apiserver and etcd: `GET /readyz?verbose`, the apiserver's own readiness, whose
+  `[-]etcd` line names a lost etcd (k8s.io/apiserver pkg/server/healthz).
+- kueue: a server-side dry-run create of a ResourceFlavor. Kueue v0.19.2 serves a mutating
+  and a validating webhook for ResourceFlavors with `failurePolicy: Fail`
+  (config/components/webhook/manifests.yaml: mresourceflavor.kb.io, vresourceflavor.kb.io),
+  and the apiserver calls `sideEffects: None` webhooks on dry-run requests too, so the
+  request fails ("failed calling webhook") exactly when Kueue's process does not answer.
+  A LocalQueue would not do: no Kueue webhook covers LocalQueues.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import asdict, dataclass
+
+from harness.evals.errors import InfraError
+
+APISERVER, KUEUE = "kube-apiserver", "kueue"
+KUEUE_PROBE_NAME = "k8s-skills-eval-health-probe"
+# What marks a scenario as one that needs Kueue running: its API group (kinds, the
+# queue-name label) or a check type only Kueue's status can satisfy.
+_KUEUE_MARK = re.compile(r"kueue\.x-k8s\.io|\bworkload_(admitted|pending|evicted)\b")
+
+
+@dataclass(frozen=True)
+class Health:
+    component: str
+    healthy: bool | None          # None: the probe could not tell (e.g. not allowed)
+    detail: str
+    at: float = 0.0               # seconds since the run started
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def dependencies(scenario) -> list[str]:
+    """The components whose outage makes a failed check meaningless, from the scenario's
+    files (setup, fault, checks and both fixes)."""
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                     for p in sorted(scenario.dir.rglob("*.yaml")) if p.is_file())
+    return [APISERVER] + ([KUEUE] if _KUEUE_MARK.search(text) else [])
+
+
+def probe(kube, components: list[str], at: float = 0.0) -> list[Health]:
+    """One probe of each component; the apiserver first (nothing else answers without it)."""
+    api = _apiserver(kube, at)
+    out = [api]
+    for name in components:
+        if name == KUEUE:
+            out.append(Health(KUEUE, None, "not probed: the apiserver is down", at)
+                       if api.healthy is False and "unreachable" in api.detail
+                       else _kueue(kube, at))
+    return out
+
+
+def outages(results: list[Health]) -> list[Health]:
+    return [h for h in results if h.healthy is False]
+
+
+def _apiserver(kube, at: float) -> Health:
+    try:
+        status, text = kube.get_raw("/readyz?verbose")
+    except InfraError as err:
+        return Health(APISERVER, False, f"unreachable: {err}", at)
+    if status == 200:
+        return Health(APISERVER, True, "readyz ok", at)
+    failed = [line[3:].strip() for line in text.splitlines() if line.startswith("[-]")]
+    what = "; ".join(failed) if failed else " ".join(text.split())[:200]
+    return Health(APISERVER, False, f"readyz HTTP {status}: {what}", at)
+
+
+def _kueue(kube, at: float) -> Health:
+    res = kube.resource("resourceflavors.kueue.x-k8s.io")
+    if res is None:
+        return Health(KUEUE, False, "the apiserver does not serve Kueue's ResourceFlavors", at)
+    flavor = {"apiVersion": res.api_version, "kind": "ResourceFlavor",
+              "metadata": {"name": KUEUE_PROBE_NAME}}
+    try:
+        status, body = kube.request("POST", res.path() + "?dryRun=All", flavor)
+    except InfraError as err:
+        return Health(KUEUE, None, f"could not ask: {err}", at)
+    message = " ".join(str(body.get("message", "")).split())[:300]
+    if status in (200, 201) or (status == 409 and "already exists" in message):
+        return Health(KUEUE, True, "its webhook answered a dry-run ResourceFlavor", at)
+    if "failed calling webhook" in message or status >= 500:
+        return Health(KUEUE, False, f"its webhook does not answer: HTTP {status}: {message}",
+                      at)
+    return Health(KUEUE, None, f"dry-run ResourceFlavor: HTTP {status}: {message}", at)
+
+
+class Monitor:
+    """Probes the components every `interval` seconds in a thread. A component that fails
+    two probes in a row is kept as an outage, so one that died and came back during the run
+    is not missed, while one slow answer under load is not taken for an outage."""
+
+    def __init__(self, kube, components: list[str], interval: float = 3.0):
+        self.kube, self.components, self.interval = kube, components, interval
+        self.seen: list[Health] = []
+        self.start = time.monotonic()
+        self._streak: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="health-monitor")
+
+    def __enter__(self) -> "Monitor":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 65)
+
+    def now(self) -> float:
+        return round(time.monotonic() - self.start, 1)
+
+    def probe(self) -> list[Health]:
+        return probe(self.kube, self.components, self.now())
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            for h in self.probe():
+                streak = self._streak.get(h.component, 0) + 1 if h.healthy is False else 0
+                self._streak[h.component] = streak
+                if streak == 2:
+                    self.seen.append(h)
