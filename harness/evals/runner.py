@@ -112,8 +112,8 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
         while pending:
             # Short waits: a Ctrl-C that the kernel hands to a worker thread only runs its
             # Python handler once the main thread runs bytecode again.
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
+            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
                 future.result()
     except KeyboardInterrupt:
         settings.stop.set()
