@@ -75,11 +75,15 @@ def _object_names(text: str) -> set[str]:
 _API_VERSION = re.compile(r"^([a-z0-9-]+(\.[a-z0-9-]+)*/)?v\d+((alpha|beta)\d+)?$")
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/[a-z0-9.-]+)?$")
 _IDENTIFIER = re.compile(r"^[A-Za-z]+(_[A-Za-z0-9]+)+$")
+# resource/subresource names of the Kubernetes API (RBAC rules name them): vocabulary
+_SUBRESOURCE = re.compile(r"^[a-z]+/(proxy|exec|attach|log|status|portforward|eviction|binding|"
+                          r"scale|token|ephemeralcontainers|resize|finalize|approval)$")
 
 
 def vocabulary(token: str) -> bool:
     """API versions, domain-style names (drivers, resources, label keys) and identifiers."""
-    return bool(_API_VERSION.match(token) or _DOMAIN.match(token) or _IDENTIFIER.match(token))
+    return bool(_API_VERSION.match(token) or _DOMAIN.match(token) or _IDENTIFIER.match(token)
+                or _SUBRESOURCE.match(token))
 
 
 def case_tokens(folder: Path) -> set[str]:
