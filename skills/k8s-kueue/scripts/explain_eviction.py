@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Explain why Kueue preempted, evicted or requeued a job: the eviction history Kueue wrote on
+its Workload, the preemptor, the ClusterQueue setting that allowed it, and how to avoid it."""
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
+from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
+
+from _kueue_eviction import (Eviction, counts, find_preemptor, history,  # noqa: E402
+                             preemptor_lookup, priorities, times_evicted)
+from _kueue_input import read_dump, read_live  # noqa: E402
+from _kueue_jobs import JobIndex  # noqa: E402
+from _kueue_objects import Cluster  # noqa: E402
+from _kueue_preemption_policy import avoid, queue_from_path, setting_line, why  # noqa: E402
+from _kueue_reported import events_for  # noqa: E402
+
+EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
+Preempted conditions (also after re-admission: "Previously: ..."), Requeued,
+status.requeueState, status.schedulingStats.evictions, the Preempted / EvictedDueTo* events
+on the Workload and the PreemptedWorkload event on the preemptor — every wording from
+Kueue v0.3 to v0.19.
+
+examples:
+  explain_eviction.py -n team-a                 # live: every evicted/requeued Workload there
+  explain_eviction.py -n team-a train-llama     # one Job/JobSet/... or Workload name
+  kubectl get workloads,clusterqueues,jobs,events -A -o yaml > dump.yaml
+  explain_eviction.py -f dump.yaml
+
+causes: preempted (with the preemption reason InClusterQueue | InCohortReclamation |
+  InCohortReclaimWhileBorrowing | InCohortFairSharing), pods_ready_timeout,
+  admission_check_pending, admission_check_rejected, queue_inactive, workload_deactivated,
+  node_failures, flavor_migration, workload_slice_replaced.
+exit: 0 no evictions, 1 findings, 2 bad usage/input."""
+
+
+def build_parser():
+    parser = make_parser(__doc__.strip(), EPILOG)
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help="only workloads in this namespace")
+    scope.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="all namespaces (the default)")
+    parser.add_argument("-f", "--filename", metavar="DUMP",
+                        help="a kubectl get -o yaml|json dump, describe text or events "
+                             "(- = stdin) instead of the live cluster")
+    parser.add_argument("name", nargs="?", metavar="NAME",
+                        help="a Workload or the job that owns it")
+    return parser
+
+
+def explain(wl: dict, cluster: Cluster, jobs: JobIndex) -> dict | None:
+    owners = {r.get("name", "") for r in (wl.get("metadata") or {}).get("ownerReferences")
+              or []}
+    past = history(wl, events_for(wl, cluster.events, owners))
+    if not past:
+        return None
+    last = past[0]
+    message, evidence, fix, confirm = _story(last, wl, cluster)
+    evidence += [f"earlier: {e.said}: {e.message[:300]}" for e in past[1:3]]
+    evidence += counts(wl)
+    job = jobs.job_for(wl)
+    if job is not None:
+        evidence.append(f"job: {job.get('kind', 'Job')} {namespace_of(job)}/{name_of(job)}")
+    return finding("warning" if last.current else "info", last.cause, wl, message,
+                   evidence, fix, basis="reported", confirm=confirm)
+
+
+def _story(last: Eviction, wl: dict, cluster: Cluster):
+    total = times_evicted(wl)
+    state = ("now waiting to be admitted again" if last.current else
+             "admitted again since")
+    head = f"evicted {total} time(s); last: " if total > 1 else ""
+    quote = f'Kueue {last.said}: "{last.message[:500]}"'
+    if last.cause != "preempted":
+        return (f"{head}{last.reason or 'evicted'} ({state}): {last.message[:200]}",
+                [quote], _fix(last), "")
+    reason = last.preemption_reason
+    preemptor_path, victim_path = last.paths()
+    victim_cq = queue_from_path(victim_path) or dig(wl, "status", "admission",
+                                                    "clusterQueue", default="")
+    preemptor_cq = queue_from_path(preemptor_path)
+    who, found = find_preemptor(last, wl, cluster)
+    evidence = [quote] + found
+    line = setting_line(cluster.cluster_queues.get(preemptor_cq), reason)
+    if line:
+        evidence.append(line)
+    prio = priorities(last)
+    if prio:
+        evidence.append(f"priority: preemptor {prio[0]}, this workload {prio[1]}")
+    confirm = "" if who else preemptor_lookup(last)
+    preemptor = f"; preemptor: Workload {who}" if who else \
+        (f"; preemptor: Workload UID {last.preemptor_uid()} (not in the input)"
+         if last.preemptor_uid() else "")
+    message = (f"{head}preempted ({reason or 'reason not recorded'}, {state}): "
+               f"{why(reason, victim_cq, preemptor_cq)}{preemptor}")
+    return message, evidence, avoid(reason, victim_cq, preemptor_cq), confirm
+
+
+def _fix(last: Eviction) -> str:
+    return {
+        "pods_ready_timeout": "its pods did not all become Ready within waitForPodsReady."
+                              "timeout: find why (explain_pending.py, triage.py on the pods); "
+                              "after requeuingStrategy.backoffLimitCount requeues it is "
+                              "deactivated",
+        "admission_check_pending": "an admission check went to Retry/False: see "
+                                   "status.admissionChecks and the check's controller",
+        "admission_check_rejected": "an admission check rejected it: see "
+                                    "status.admissionChecks",
+        "queue_inactive": "its ClusterQueue or LocalQueue was stopped (stopPolicy "
+                          "HoldAndDrain): set stopPolicy None to resume",
+        "workload_deactivated": "spec.active is false: set it true (kubectl patch workload "
+                                "... --type=merge -p '{\"spec\":{\"active\":true}}') once the "
+                                "cause is fixed",
+        "node_failures": "a node it ran on failed (topology-aware scheduling): it is requeued "
+                         "to be placed on healthy nodes",
+        "flavor_migration": "Kueue moved it to a more favourable flavor (concurrent "
+                            "admission): nothing to fix",
+        "workload_slice_replaced": "an elastic job was resized: the new slice replaced this "
+                                   "one; nothing to fix",
+    }.get(last.cause, "see Kueue's message")
+
+
+def in_scope(wl: dict, namespace: str | None, name: str | None) -> bool:
+    if namespace and namespace_of(wl) != namespace:
+        return False
+    if not name:
+        return True
+    owners = {r.get("name") for r in (wl.get("metadata") or {}).get("ownerReferences") or []}
+    return name_of(wl) == name or name in owners
+
+
+def body(args):
+    if args.filename:
+        objects, kinds, texts, lines = read_dump(args.filename)
+    else:
+        objects, kinds, texts, lines = read_live(args.namespace)
+    cluster = Cluster(objects, kinds, texts, lines)
+    chosen = [wl for wl in cluster.workloads if in_scope(wl, args.namespace, args.name)]
+    if args.name and not chosen:
+        raise InputError(f"{args.name}: no Workload of that name (or owned by a job of that "
+                         "name) in the input")
+    jobs = JobIndex(cluster)
+    findings = [f for wl in chosen for f in [explain(wl, cluster, jobs)] if f]
+    findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
+                                 f["object"]["name"]))
+    summary = (f"{len(findings)} of {len(chosen)} workload(s) were evicted: " + ", ".join(
+        f"{n} {c}" for c, n in Counter(f["cause"] for f in findings).most_common())
+               if findings else f"no evictions recorded on {len(chosen)} workload(s)")
+    text = summary + ("\n\n" + render_text(findings) if findings else "")
+    return {"summary": summary, "findings": findings}, text, exit_code(findings, "info")
+
+
+def main(argv=None) -> int:
+    return run(build_parser(), argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
