@@ -15,17 +15,25 @@ def render_event(event: str, data: dict, quiet: bool = False) -> str:
         return f"conversation {data['id']} (replica {data.get('replica', '?')}){label}"
     if event == "tool":
         what = data.get("input", {}).get("command") or data.get("input", {}).get("skill") \
-            or str(data.get("input", ""))
-        mark = "→" if data.get("allowed") else "✗"
+            or data.get("input", {}).get("subagent_type") or str(data.get("input", ""))
+        mark = ("→" if data.get("allowed") else "✗") + (
+            f" [{data['specialist']}]" if data.get("specialist") else "")
         tail = "" if data.get("allowed") else f" (refused: {data.get('reason', '')})"
         return f"  {mark} {data.get('tool')}: {what}{tail}"
+    if event == "delegation":
+        return f"  ⇢ delegated to {data.get('specialist')}: {data.get('brief', '')[:120]}"
+    if event == "report":
+        lines = (data.get("output") or "").splitlines()
+        head = "\n".join(f"    ‖ {line}" for line in lines[:12])
+        return f"  ⇠ {data.get('specialist')} reported:\n{head}" if head else ""
     if event == "evidence":
         if data.get("tool") == "Skill":
             return ""
         lines = (data.get("output") or "").splitlines()
         head = "\n".join(f"    | {line}" for line in lines[:12])
         more = f"\n    | ... ({len(lines) - 12} more lines)" if len(lines) > 12 else ""
-        return f"    exit {data.get('exit_code')}\n{head}{more}" if head else ""
+        who = f" [{data['specialist']}]" if data.get("specialist") else ""
+        return f"    exit {data.get('exit_code')}{who}\n{head}{more}" if head else ""
     if event == "proposal":
         t = data.get("target", {})
         return (f"  proposal {data['name']} [{data.get('phase')}]: {data.get('summary')} "

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -214,7 +215,7 @@ class Session:
             text = "\n".join(str(c.get("text", "")) for c in text if isinstance(c, dict))
         text = str(text or "")
         if block.tool_use_id in self._delegations:
-            report = {"id": block.tool_use_id, "output": clip(text),
+            report = {"id": block.tool_use_id, "output": clip(hand_back(text)),
                       "specialist": self._delegations[block.tool_use_id],
                       "refused": block.tool_use_id in self._refused}
             self.result.reports.append(report)
@@ -276,6 +277,26 @@ def _team_prompt() -> str:
 
 Changes: call propose_change with the manifest or merge patch, the reason, the specialists' \
 evidence lines and `verify` (the skill script whose finding should be gone). A person approves."""
+
+
+def hand_back(text: str) -> str:
+    """A specialist's report without the frame Claude Code puts around it (2.1.332: a
+    notice ending "The report follows:", the report indented, then `agentId:` and usage);
+    text without that frame is returned as it is.
+
+    >>> hand_back("<x>Bash</x>\\n[Subagent hand-back] ... The report follows:\\n  [a] b\\n"
+    ...           "  c\\nagentId: 1\\n<usage>t: 2</usage>")
+    '[a] b\\nc'
+    """
+    head, marker, body = text.partition("The report follows:")
+    if not marker:
+        return text
+    lines = []
+    for line in body.strip("\n").splitlines():
+        if line.startswith("agentId:") or line.startswith("<usage>"):
+            break
+        lines.append(line)
+    return textwrap.dedent("\n".join(lines)).strip()
 
 
 def clip(text: str, limit: int = CLIP) -> str:

@@ -70,8 +70,13 @@ def answer_message(events: list[tuple[str, dict]], user: str) -> tuple[str, list
     if errors:
         blocks.append(section(":warning: " + fold("; ".join(errors), 500, where)))
     blocks.append(section(fold(answer or "_(no answer)_", ANSWER_LIMIT, where)))
-    blocks += evidence_blocks([d for e, d in events if e == "evidence"
-                               and d.get("tool") != "Skill"], where)
+    team = [d["specialist"] for e, d in events if e == "delegation"]
+    if team:
+        blocks.append(context("Answered by the orchestrator with "
+                              + ", ".join(f"`{name}`" for name in dict.fromkeys(team))))
+    blocks += evidence_blocks([d for e, d in events if e == "evidence"  # proposals: below
+                               and d.get("tool") != "Skill"
+                               and not d.get("tool", "").endswith("propose_change")], where)
     blocks.append(context(_footer(done, conv, user, start.get("replica"))))
     text = (f"[scripted] " if scripted else "") + (answer or "no answer")[:300]
     return text, blocks[:50]
@@ -84,7 +89,8 @@ def evidence_blocks(items: list[dict], where: str) -> list[dict]:
     for item in items[:EVIDENCE_SHOWN]:
         what = item.get("command") or item.get("tool", "")
         mark = ":no_entry: refused" if item.get("refused") else f"exit {item.get('exit_code')}"
-        label = f"{item['skill']} · {item['script']} · " if item.get("script") else ""
+        label = (f"[{item['specialist']}] " if item.get("specialist") else "") + (
+            f"{item['skill']} · {item['script']} · " if item.get("script") else "")
         output = fold_lines(item.get("output") or "", EVIDENCE_LINES, where)
         head = f"{label}{mark}\n{_code('$ ' + fold(what, 400, where))}\n"
         blocks.append(section(head + _code(fold(output, SECTION_LIMIT - len(head) - 10,

@@ -327,3 +327,22 @@ def test_redaction_covers_the_shapes_of_a_kubernetes_dump():
     assert "hunter2" not in redact("postgres://app:hunter2@db:5432/x")
     assert redact("0/9 nodes are available: 9 Insufficient nvidia.com/gpu.") == \
         "0/9 nodes are available: 9 Insufficient nvidia.com/gpu."
+
+
+def test_an_orchestrated_answer_names_the_specialists_and_who_found_what():
+    events = [("conversation", {"id": "c-1", "scripted": True}),
+              ("delegation", {"id": "a1", "specialist": "k8s-scheduling", "brief": "b"}),
+              ("evidence", {"tool": "Bash", "command": "kubectl get workloads -o json | "
+                            "python3 .claude/skills/k8s-kueue/scripts/explain_pending.py -f -",
+                            "skill": "k8s-kueue", "script": "explain_pending.py",
+                            "exit_code": 1, "output": "ERROR local_queue_missing",
+                            "specialist": "k8s-scheduling"}),
+              ("evidence", {"tool": "mcp__agent__propose_change", "command": "",
+                            "output": "Stored as proposal p-1"}),
+              ("done", {"conversation": "c-1", "answer": "[k8s-scheduling] no queue",
+                        "scripted": True})]
+    _, answer = blocks.answer_message(events, "alice")
+    text = json.dumps(answer, ensure_ascii=False)
+    assert "Answered by the orchestrator with `k8s-scheduling`" in text
+    assert "[k8s-scheduling] k8s-kueue · explain_pending.py · exit 1" in text
+    assert "Stored as proposal" not in text  # the proposal has its own message
