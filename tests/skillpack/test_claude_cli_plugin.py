@@ -30,7 +30,7 @@ HOOK_EVENTS = sorted(json.loads(
     (REPO_ROOT / "skills/k8s-rbac/hooks/hooks.json").read_text(encoding="utf-8"))["hooks"])
 # What the plugin consists of (everything else in the repo is not loaded), and the corpus
 # the eval cases' scaffolds copy pastes from.
-PLUGIN_PARTS = [".claude-plugin", ".mcp.json", "skills", "evals", "README.md",
+PLUGIN_PARTS = [".claude-plugin", ".mcp.json", "skills", "agents", "evals", "README.md",
                 "tests/resources/real-world"]
 
 
