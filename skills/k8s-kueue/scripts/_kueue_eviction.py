@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_messages import REASONS
+from _kueue_messages import REASONS, clauses, rank
+from _kueue_reported import _event_order
 
 # HumanReadablePreemptionReasons (preemption.go v0.8-v0.19.2) and the v0.7 origins.
 WHY_TO_REASON = {
@@ -69,11 +70,16 @@ class Eviction:
 
     @property
     def cause(self) -> str:
+        """Kueue's message names the cause first (a deactivation after too many requeues is
+        a PodsReady timeout); the reason decides when the message does not."""
+        said = rank(clauses(self.message))
+        if said:
+            return said[0].cause
+        if self.reason in EXTRA_CAUSES:
+            return EXTRA_CAUSES[self.reason]
         if self.reason.startswith(("Deactivated", "InactiveWorkload")):
             return REASONS.get(self.reason, "workload_deactivated")
-        return EXTRA_CAUSES.get(self.reason) or REASONS.get(self.reason, "preempted"
-                                                             if "accommodate" in self.message
-                                                             else "evicted")
+        return REASONS.get(self.reason, "evicted")
 
     @property
     def preemption_reason(self) -> str:
@@ -123,14 +129,20 @@ def history(wl: dict, events: list[dict]) -> list[Eviction]:
         out.append(Eviction(str(requeued["reason"]), _strip(requeued["message"]), False,
                             f"Requeued={requeued.get('status')} ({requeued['reason']})",
                             when=str(requeued.get("lastTransitionTime", ""))))
-    for event in events:
+    ordered = [e for _, e in sorted(enumerate(events), reverse=True,
+                                    key=lambda pair: _event_order(pair[1], pair[0]))]
+    readmitted = False  # a QuotaReserved/Admitted event newer than the eviction
+    for event in ordered:
         reason = str(event.get("reason", ""))
         message = _strip(event.get("message") or event.get("note") or "")
+        if reason in ("QuotaReserved", "Admitted"):
+            readmitted = True
         if reason == "Preempted" or reason.startswith("EvictedDueTo") or \
                 (reason == "Evicted" and message):
             evicted_reason = reason[len("EvictedDueTo"):] if reason.startswith(
                 "EvictedDueTo") else "Preempted" if "accommodate" in message else reason
-            out.append(Eviction(evicted_reason, message, False, f"event {reason}",
+            out.append(Eviction(evicted_reason, message, not readmitted and not evicted,
+                                f"event {reason}",
                                 when=str(event.get("lastTimestamp") or
                                          event.get("eventTime") or "")))
     return _dedupe(out)
@@ -159,12 +171,25 @@ def _dedupe(evictions: list[Eviction]) -> list[Eviction]:
             kept.message = ev.message
         if kept.reason in ("Evicted", "") and ev.reason:
             kept.reason = ev.reason
-    return sorted(merged.values(), key=lambda e: (not e.current, _neg(e.when)))
+    # Conditions first (the current state), then events newest first, as collected.
+    return sorted(merged.values(), key=lambda e: not e.current)
 
 
-def _neg(stamp: str) -> str:
-    """Sort key putting later RFC 3339 stamps first."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in stamp)
+def orphan_event_groups(events: list[dict], known: list[dict]) -> dict[tuple, list[dict]]:
+    """Kueue eviction events about Workloads that are not in the input (a pasted describe
+    or events table): grouped by the Workload they are about ("" = unnamed)."""
+    names = {(namespace_of(w), name_of(w)) for w in known}
+    groups: dict[tuple, list[dict]] = {}
+    for event in events:
+        ref = event.get("involvedObject") or event.get("regarding") or {}
+        if ref.get("kind") not in (None, "", "Workload"):
+            continue
+        key = (ref.get("namespace") or dig(event, "metadata", "namespace", default="") or "",
+               ref.get("name") or "")
+        if key in names or (not key[1] and known):
+            continue
+        groups.setdefault(key, []).append(event)
+    return {k: v for k, v in groups.items() if history({}, v)}
 
 
 def counts(wl: dict) -> list[str]:

@@ -15,7 +15,8 @@ from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
 from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
 
 from _kueue_eviction import (Eviction, counts, find_preemptor, history,  # noqa: E402
-                             preemptor_lookup, priorities, times_evicted)
+                             orphan_event_groups, preemptor_lookup, priorities,
+                             times_evicted)
 from _kueue_input import read_dump, read_live  # noqa: E402
 from _kueue_jobs import JobIndex  # noqa: E402
 from _kueue_objects import Cluster  # noqa: E402
@@ -55,10 +56,10 @@ def build_parser():
     return parser
 
 
-def explain(wl: dict, cluster: Cluster, jobs: JobIndex) -> dict | None:
+def explain(wl: dict, cluster: Cluster, jobs: JobIndex, events=None) -> dict | None:
     owners = {r.get("name", "") for r in (wl.get("metadata") or {}).get("ownerReferences")
               or []}
-    past = history(wl, events_for(wl, cluster.events, owners))
+    past = history(wl, events_for(wl, cluster.events, owners) if events is None else events)
     if not past:
         return None
     last = past[0]
@@ -74,8 +75,7 @@ def explain(wl: dict, cluster: Cluster, jobs: JobIndex) -> dict | None:
 
 def _story(last: Eviction, wl: dict, cluster: Cluster):
     total = times_evicted(wl)
-    state = ("now waiting to be admitted again" if last.current else
-             "admitted again since")
+    state = ("still evicted" if last.current else "admitted again since")
     head = f"evicted {total} time(s); last: " if total > 1 else ""
     quote = f'Kueue {last.said}: "{last.message[:500]}"'
     if last.cause != "preempted":
@@ -148,9 +148,14 @@ def body(args):
                          "name) in the input")
     jobs = JobIndex(cluster)
     findings = [f for wl in chosen for f in [explain(wl, cluster, jobs)] if f]
+    for (namespace, name), events in orphan_event_groups(cluster.events,
+                                                         cluster.workloads).items():
+        stub = {"kind": "Workload", "metadata": {"name": name, "namespace": namespace}}
+        if in_scope(stub, args.namespace, args.name) or not name:
+            findings += [f for f in [explain(stub, cluster, jobs, events)] if f]
     findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
                                  f["object"]["name"]))
-    summary = (f"{len(findings)} of {len(chosen)} workload(s) were evicted: " + ", ".join(
+    summary = (f"{len(findings)} workload(s) evicted: " + ", ".join(
         f"{n} {c}" for c, n in Counter(f["cause"] for f in findings).most_common())
                if findings else f"no evictions recorded on {len(chosen)} workload(s)")
     text = summary + ("\n\n" + render_text(findings) if findings else "")
