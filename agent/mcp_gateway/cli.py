@@ -55,7 +55,8 @@ def register(groups) -> None:
                    help="seconds one script may run (default 300)")
     http = p.add_argument_group("HTTP auth")
     http.add_argument("--auth-kubeconfig", default="", help="identity that runs TokenReview "
-                      "/ SubjectAccessReview (default: --kubeconfig, else in-cluster)")
+                      "/ SubjectAccessReview (default: --kubeconfig, else $KUBECONFIG, else "
+                      "the pod's ServiceAccount)")
     http.add_argument("--namespace", default="k8s-agent", help="the agent's namespace, where "
                       "the SubjectAccessReview asks (default k8s-agent)")
     http.add_argument("--audience", action="append", default=[],
@@ -100,7 +101,8 @@ def serve_http(mcp, args, audit_log: str) -> int:
     from agent.auth import Authenticator
     from agent.kube import Kube
     from agent.mcp_gateway.door import Door
-    kube = Kube(args.auth_kubeconfig or args.kubeconfig or "")
+    inherited = os.environ.get("KUBECONFIG", "").split(os.pathsep)[0]
+    kube = Kube(args.auth_kubeconfig or args.kubeconfig or inherited)
     auth = Authenticator(kube, args.namespace, args.audience)
     app = mcp.streamable_http_app(host=args.host)
     door = Door(app, auth, AuditLog(audit_log, {"service": "mcp"}))

@@ -256,7 +256,9 @@ def test_an_asker_reads_the_cluster_through_the_door(door, users, scene, kubectl
             return tools, pods, pending
     tools, pods, pending = anyio.run(body)
     assert len(tools) == 11 and all(t.input_schema["properties"] for t in tools)
-    assert not pods.is_error and "Pending" in pods.structured_content["report"]["text"]
+    assert not pods.is_error
+    assert "trainer-" in pods.structured_content["report"]["text"]  # read live as the reader
+    assert "Unschedulable" in pods.structured_content["report"]["text"]
     assert not pending.is_error, pending.content[0].text
     assert "local_queue_missing" in causes(pending.structured_content["report"])
     calls = [json.loads(line) for line in
@@ -304,8 +306,10 @@ def test_kagent_examples_pass_server_side_dry_run(kc):
                 {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
                  **{k: v for k, v in crd.items() if k not in ("apiVersion", "kind")}}))
             created.append(crd["metadata"]["name"])
-            kc("wait", "--for=condition=Established", f"crd/{crd['metadata']['name']}",
-               "--timeout=60s")
+            jsonpath = "{.status.conditions[?(@.type=='Established')].status}"
+            wait_for(lambda: kc("get", "crd", crd["metadata"]["name"], "-o",
+                                f"jsonpath={jsonpath}", check=False).stdout == "True",
+                     60, what=f"{crd['metadata']['name']} Established")
         for ns in ("kagent", "k8s-agent"):
             if kc("get", "namespace", ns, check=False).returncode != 0:
                 kc("create", "namespace", ns)
@@ -315,15 +319,17 @@ def test_kagent_examples_pass_server_side_dry_run(kc):
             done = kc("apply", "--dry-run=server", "--validate=strict", "-f", str(path))
             assert "(server dry run)" in done.stdout and not done.stderr.strip(), \
                 (path.name, done.stdout, done.stderr)
-        # and the apiserver does refuse what kagent's rules refuse
-        bad = {"apiVersion": "kagent.dev/v1alpha2", "kind": "RemoteMCPServer",
-               "metadata": {"name": "bad", "namespace": "kagent"},
-               "spec": {"description": "x", "url": "http://x/mcp", "protocol": "HTTP",
-                        "tls": {}, "surprise": True}}
-        refused = kc("apply", "--dry-run=server", "--validate=strict", "-f", "-",
-                     stdin=json.dumps(bad), check=False)
-        assert refused.returncode != 0
-        assert 'spec.protocol: Unsupported value: "HTTP"' in refused.stderr, refused.stderr
+        # and the apiserver does refuse what kagent's schema and rules refuse
+        base = {"apiVersion": "kagent.dev/v1alpha2", "kind": "RemoteMCPServer",
+                "metadata": {"name": "bad", "namespace": "kagent"},
+                "spec": {"description": "x", "url": "http://x/mcp"}}
+        for spec, says in (({"surprise": True}, 'unknown field "spec.surprise"'),
+                           ({"protocol": "HTTP"}, 'spec.protocol: Unsupported value: "HTTP"'),
+                           ({"tls": {}}, "spec.tls must be unset when spec.url has http://")):
+            bad = {**base, "spec": {**base["spec"], **spec}}
+            refused = kc("apply", "--dry-run=server", "--validate=strict", "-f", "-",
+                         stdin=json.dumps(bad), check=False)
+            assert refused.returncode != 0 and says in refused.stderr, refused.stderr
     finally:
         for name in reversed(created):
             if name.startswith("namespace/"):
