@@ -13,6 +13,13 @@ sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
 
 from _kueue_messages import message_span  # noqa: E402
 from _kueue_objects import Cluster  # noqa: E402
+from k8s_skillkit.loading import parse_paste  # noqa: E402
+
+
+def cluster_of(lines: list[str]) -> Cluster:
+    """The Cluster explain_pending builds: objects (tables too) from the kit's paste reader."""
+    dump = parse_paste("\n".join(lines) + "\n", "paste")
+    return Cluster(dump, (), list(dump.texts), lines)
 
 
 def run(script, tmp_path, text: str):
@@ -41,7 +48,7 @@ def test_admitted_by_column_is_a_reservation_not_admission():
     lines = ["NAME                           QUEUE        ADMITTED BY     AGE",
              "jobset-sleep-job-5xh9k-af81b   user-queue   cluster-queue   2m5s",
              "However, the output of kubectl get suggests it is already admitted:"]
-    cluster = Cluster([], (), lines, lines)
+    cluster = cluster_of(lines)
     assert len(cluster.workloads) == 1  # the sentence under the table is not a row
     conds = {c["type"]: c["status"] for c in cluster.workloads[0]["status"]["conditions"]}
     assert conds == {"QuotaReserved": "True"}
@@ -62,7 +69,7 @@ def test_job_table_rows_take_the_namespace_of_the_get_line():
     lines = ["$ kubectl get job -n test",
              "NAME                        STATUS      COMPLETIONS   DURATION   AGE",
              "sleep-job-x5ffx-driver-0    Suspended   0/1                      16m"]
-    cluster = Cluster([], (), lines, lines)
+    cluster = cluster_of(lines)
     job = cluster.jobs[0]
     assert job["metadata"] == {"name": "sleep-job-x5ffx-driver-0", "namespace": "test"}
     assert job["spec"]["suspend"] is True
