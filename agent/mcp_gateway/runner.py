@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +63,12 @@ class Runner:
         without one the script reads the live cluster."""
         command = [self.python, str(self.script_path(skill, script)), *argv, "--json"]
         try:
-            with anyio.fail_after(self.timeout):
+            # a private working folder: whatever kubectl or a script leaves (kubectl's
+            # cache lands in ./.kube when HOME is unset) never lands in the skills folder
+            with tempfile.TemporaryDirectory(prefix="mcp-run-") as workdir, \
+                    anyio.fail_after(self.timeout):
                 done = await anyio.run_process(
-                    command, input=paste.encode(), check=False, env=self.env(),
-                    cwd=str(self.skills[skill].path))
+                    command, input=paste.encode(), check=False, env=self.env(), cwd=workdir)
         except TimeoutError:
             raise ToolError(f"{script} took longer than {self.timeout:.0f} s; narrow it "
                             "(a namespace, a name) or pass a dump") from None

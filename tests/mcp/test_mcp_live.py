@@ -90,10 +90,12 @@ def scene(kc):
     kc("delete", "namespace", ns, "--wait=false", check=False)
 
 
-def direct(env: dict, skill: str, script: str, argv: list[str]) -> tuple[int, dict]:
+def direct(env: dict, skill: str, script: str, argv: list[str],
+           cwd: Path) -> tuple[int, dict]:
+    """The script run by hand (kubectl's cache goes to `cwd`/.kube: HOME is not passed)."""
     done = subprocess.run([sys.executable, str(SKILLS / skill / "scripts" / script), *argv,
                            "--json"], capture_output=True, text=True, env=env, timeout=300,
-                          cwd=SKILLS / skill)
+                          cwd=cwd)
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -133,7 +135,7 @@ def test_every_live_tool_over_stdio(scene, kubectl_env, kc, tmp_path):
         assert not result.is_error, (name, result.content[0].text[:400])
         data = result.structured_content
         assert data["mode"] == "live"
-        code, report = direct(env, skill, script, argv)
+        code, report = direct(env, skill, script, argv, tmp_path)
         assert data["exit_code"] == code and causes(data["report"]) == causes(report), name
     by_name = {c[0] + json.dumps(c[1]): r.structured_content["report"]
                for c, r in zip(calls, results)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def call_all(calls: list[tuple[str, dict]], *server_args, env=None) -> list:
 def script_run(skill: str, script: str, argv: list[str], stdin: str = "") -> tuple[int, dict]:
     done = subprocess.run([sys.executable, str(SKILLS / skill / "scripts" / script), *argv,
                            "--json"], input=stdin, capture_output=True, text=True,
-                          timeout=120, cwd=SKILLS / skill)
+                          timeout=120, cwd=tempfile.gettempdir())
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
 
