@@ -30,6 +30,7 @@ class SlackWebAPI:
         self.calls: list[tuple[str, dict]] = []
         self.messages: dict[str, dict] = {}
         self.ephemeral: list[dict] = []
+        self.socket_url = ""  # what apps.connections.open hands out (Socket Mode)
         self._ts = itertools.count(1)
         self._lock = threading.Lock()
         api = self
@@ -68,6 +69,8 @@ class SlackWebAPI:
             if method == "auth.test":
                 return {"ok": True, "team": "test", "user": "k8s", "team_id": TEAM,
                         "user_id": BOT_USER, "bot_id": "B0000BOT1", "is_enterprise_install": False}
+            if method == "apps.connections.open":
+                return {"ok": True, "url": self.socket_url}
             if method == "chat.postMessage":
                 ts = f"1700000000.{next(self._ts):06d}"
                 self.messages[ts] = {"ts": ts, "channel": args.get("channel"),
