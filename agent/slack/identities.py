@@ -43,6 +43,8 @@ def parse(data: Mapping[str, str] | None) -> dict[str, str]:
         user = str(value or "").strip()
         if not user or any(c.isspace() for c in user):
             raise IdentityError(f"{key}: {value!r} is not a Kubernetes username")
+        if user.startswith("system:"):  # a person in Slack is never a system identity
+            raise IdentityError(f"{key}: {user!r} is a system identity, not a person")
         out[key] = user
     return out
 

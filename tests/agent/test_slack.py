@@ -346,3 +346,14 @@ def test_an_orchestrated_answer_names_the_specialists_and_who_found_what():
     assert "Answered by the orchestrator with `k8s-scheduling`" in text
     assert "[k8s-scheduling] k8s-kueue · explain_pending.py · exit 1" in text
     assert "Stored as proposal" not in text  # the proposal has its own message
+
+
+def test_the_identity_map_refuses_what_is_not_a_person():
+    from agent.slack.identities import IdentityError, parse
+    assert parse({ALICE: "alice", "W0ENTERPR1": "bob"}) == {ALICE: "alice", "W0ENTERPR1": "bob"}
+    for bad, message in (({"alice": "alice"}, "not a Slack user ID"),
+                         ({ALICE: "al ice"}, "not a Kubernetes username"),
+                         ({ALICE: ""}, "not a Kubernetes username"),
+                         ({ALICE: "system:admin"}, "system identity")):
+        with pytest.raises(IdentityError, match=message):
+            parse(bad)

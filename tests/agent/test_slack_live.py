@@ -1,6 +1,7 @@
 """The Slack front door and the specialist team on the local cluster: agent replicas as local
-processes with their own ServiceAccount tokens, the Slack app with its own ServiceAccount
-(impersonate alice and bob, read its identity ConfigMap), signed requests as Slack sends them,
+processes with their own ServiceAccount tokens, the Slack app with the chart's Slack
+ServiceAccount (impersonate the people of its ConfigMap, read that ConfigMap; installed by
+the chart with slack.enabled), signed requests as Slack sends them,
 a stand-in for Slack's Web API, and the fake Anthropic API playing every model turn (scripted,
 never a model's answer).
 
@@ -95,8 +96,11 @@ def team_scripts(shop: str) -> dict:
 def bed(kc, kubectl_env, shop, skills_dist, users):
     ns = f"slack-{uuid.uuid4().hex[:6]}"
     kc("create", "namespace", ns)
+    values = {**chart_values(users), "slack": {
+        "enabled": True, "users": {ALICE: "alice", BOB: "bob", MALLORY: "mallory"},
+        "botToken": "xoxb-live-test", "appToken": "xapp-live-test"}}
     bed = Testbed(kc, kubectl_env, ns, mode="semi-autonomous", write_namespaces=[shop],
-                  values=chart_values(users))
+                  values=values)
     single = ScriptRouter(scripts(shop))
     team = TeamRouter(team_scripts(shop))
     single.start()
@@ -116,46 +120,22 @@ def bed(kc, kubectl_env, shop, skills_dist, users):
         single.stop()
         team.stop()
         kc("delete", "namespace", ns, "--wait=false", check=False)
-        kc("delete", "clusterrolebinding,clusterrole", f"{ns}-slack", check=False)
+        kc("delete", "clusterrolebinding,clusterrole", f"{ns}-agent-slack", check=False)
 
 
 @pytest.fixture(scope="module")
-def door(bed, kc):
-    """The Slack app's ServiceAccount: impersonate alice and bob (not mallory), and get its
-    one identity ConfigMap; nothing else."""
-    ns = bed.namespace
-    kc("create", "serviceaccount", "slack", "-n", ns)
-    kc("apply", "-f", "-", stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": [
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
-         "metadata": {"name": f"{ns}-slack"}, "rules": [{
-             "apiGroups": [""], "resources": ["users"], "verbs": ["impersonate"],
-             "resourceNames": ["alice", "bob"]}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-         "metadata": {"name": f"{ns}-slack"},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                     "name": f"{ns}-slack"},
-         "subjects": [{"kind": "ServiceAccount", "name": "slack", "namespace": ns}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-         "metadata": {"name": "slack-identities", "namespace": ns}, "rules": [{
-             "apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"],
-             "resourceNames": ["slack-users"]}]},
-        {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-         "metadata": {"name": "slack-identities", "namespace": ns},
-         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
-                     "name": "slack-identities"},
-         "subjects": [{"kind": "ServiceAccount", "name": "slack", "namespace": ns}]},
-        {"apiVersion": "v1", "kind": "ConfigMap",
-         "metadata": {"name": "slack-users", "namespace": ns},
-         "data": {ALICE: "alice", BOB: "bob", MALLORY: "mallory"}},
-    ]}))
-    return bed.token("slack")
+def door(bed):
+    """The chart's Slack identity (slack.enabled): it may impersonate the people of its
+    ConfigMap and get that ConfigMap; nothing else."""
+    return bed.token(bed.sa("slack"))
 
 
 class SlackApp:
     def __init__(self, bed, door_token: str, replica: str):
         self.web = slack.SlackWebAPI()
-        core = CoreV1Api(kube_config.new_client_from_config(bed.kubeconfig_for("slack")))
-        bolt = build_app(identities=from_configmap(core, bed.namespace, "slack-users", ttl=0),
+        core = CoreV1Api(kube_config.new_client_from_config(bed.kubeconfig_for(bed.sa("slack"))))
+        bolt = build_app(identities=from_configmap(core, bed.namespace, bed.sa("slack-users"),
+                                                   ttl=0),
                          door=AgentDoor(bed.urls[replica], token=door_token, timeout=600),
                          signing_secret=SECRET, bot_token="xoxb-live-test",
                          slack_api_url=self.web.url)
@@ -202,7 +182,7 @@ def test_slack_thread_approval_is_decided_by_rbac_for_the_mapped_person(app, bed
     wait_for(lambda: api.get(f"/v1/proposals/{name}")["phase"] == "AwaitingApproval", 180,
              what="the applier's dry-run")
 
-    # mallory is in the ConfigMap, but the app may not impersonate her: the service refuses
+    # mallory is mapped (the app may act for her), and the service's SubjectAccessReview says no
     slack.post(app.url, SECRET, slack.click_body(MALLORY, proposal, blocks.APPROVE, name),
                slack.FORM)
     app.web.wait(lambda w: len(w.thread(proposal["thread_ts"])) >= 4, 60, what="refusal")
@@ -211,7 +191,8 @@ def test_slack_thread_approval_is_decided_by_rbac_for_the_mapped_person(app, bed
                slack.FORM)
     app.web.wait(lambda w: len(w.thread(proposal["thread_ts"])) >= 5, 60, what="refusal")
     refusals = [m["text"] for m in app.web.thread(proposal["thread_ts"])[3:]]
-    assert "may not impersonate users/mallory" in refusals[0] and "(HTTP 403)" in refusals[0]
+    assert f"mallory may not approve proposals/{name}" in refusals[0]
+    assert "(HTTP 403)" in refusals[0]
     assert f"bob may not approve proposals/{name}" in refusals[1]
     assert api.get(f"/v1/proposals/{name}")["phase"] == "AwaitingApproval"
     # alice: the service's SubjectAccessReview says yes (the chart's approvers)
