@@ -163,3 +163,50 @@ def test_no_resources_found_needs_its_command_line():
     some = parse_paste("$ kubectl get pods a b -n ml\nNo resources found in ml namespace.\n",
                        "p")
     assert not some.full_lists
+
+
+# --- held-out round of session 3 -----------------------------------------------------------
+
+def test_gatewayclass_table_under_the_k_alias():
+    # cilium/cilium#33239: `k get gatewayclasses...` (alias k=kubectl), printer columns of
+    # gateway-api config/crd v1.6.3 gatewayclasses: NAME CONTROLLER ACCEPTED AGE
+    dump = paste("gateway/cilium-gatewayclass-unknown-crds-after-install")
+    cls = next(o for o in dump if o.get("kind") == "GatewayClass")
+    assert cls["metadata"]["name"] == "cilium"
+    assert cls["spec"]["controllerName"] == "io.cilium/gateway-controller"
+    assert cls["status"]["conditions"] == [{"type": "Accepted", "status": "Unknown"}]
+    assert cls["_source"] == "table"
+
+
+def test_status_block_after_an_elision_is_a_fragment():
+    # kgateway-dev/kgateway#11979: `...` then the status block of `k get httproute -oyaml`
+    dump = paste("gateway/kgateway-route-rule-dropped-invalid-regex")
+    assert len(dump) == 0
+    status = dump.fragments[0]["status"]
+    cond = status["parents"][0]["conditions"][0]
+    assert (cond["type"], cond["status"], cond["reason"]) == ("Accepted", "False",
+                                                              "RouteRuleDropped")
+    assert status["parents"][0]["controllerName"] == "kgateway.dev/kgateway"
+
+
+def test_yaml_with_elided_lines_is_read():
+    # flux-iac/tofu-controller#1291: the user replaced fields with `...` inside the Pod
+    dump = paste("pods-nodes/foreground-deletion-finalizer-pod-terminating")
+    pod = next(o for o in dump if o.get("kind") == "Pod")
+    assert pod["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert (pod["metadata"]["name"], pod["metadata"]["namespace"]) == ("tf-runner", "foobar")
+
+
+def test_yaml_looking_text_that_is_not_yaml_stays_text():
+    # envoyproxy/gateway#788: a controller log line and a Go stack trace in a fence
+    dump = paste("gateway/envoy-gateway-controller-log-service-not-found")
+    assert len(dump) == 0
+    assert any("unable to find associated Services" in line for line in dump.texts)
+
+
+def test_a_broken_yaml_dump_alone_is_still_refused():
+    from k8s_skillkit.errors import InputError
+    from k8s_skillkit.loading import parse_documents
+    import pytest
+    with pytest.raises(InputError, match="not valid YAML"):
+        parse_documents("apiVersion: v1\nkind: Pod\nmetadata: [\n", "x")

@@ -84,7 +84,7 @@ def block_kind(root, hint: str = "") -> str:
     for kind, signature, needed in _SIGNATURES:
         if len(keys & signature) >= needed:
             return kind
-    return ""
+    return "Namespace" if describe_core.is_namespace(root) else ""
 
 
 def describe_block(lines: list[str], hint: str = "") -> list[dict]:
@@ -103,6 +103,8 @@ def describe_block(lines: list[str], hint: str = "") -> list[dict]:
         obj = describe_core.node_object(root)
     elif kind == "Job":
         obj = describe_core.job_object(root)
+    elif kind == "Namespace":
+        obj = describe_core.namespace_object(root)
     else:  # a kind without a converter: what every describer prints
         obj = {"kind": kind,
                "metadata": describe_core.object_meta(root, kind not in CLUSTER_SCOPED)}

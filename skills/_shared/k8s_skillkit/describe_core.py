@@ -16,6 +16,11 @@ from datetime import datetime, timezone
 from .describe_outline import Node
 
 _RFC1123Z = r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"
+# describeNamespace (kubectl v0.37.2 pkg/describe/describe.go): Type Status LastTransitionTime
+# Reason Message, the time in RFC1123Z; conditions exist since Kubernetes 1.16
+# (pkg/controller/namespace/deletion/status_condition_utils.go).
+_NS_CONDITION = re.compile(r"^(Namespace\S+)\s+(True|False|Unknown)\s+(" + _RFC1123Z +
+                           r")\s+(\S+)\s*(.*)$")
 _NODE_CONDITION = re.compile(r"^(\S+)\s+(True|False|Unknown)\s+(" + _RFC1123Z + r")\s+("
                              + _RFC1123Z + r")\s+(\S+)\s*(.*)$")
 
@@ -289,6 +294,32 @@ def node_object(root: Node) -> dict:
     if extras:
         obj["_describe"] = extras
     return obj
+
+
+def namespace_object(root: Node) -> dict:
+    """`kubectl describe namespace`: name, labels, annotations, the phase and the namespace
+    controller's deletion conditions."""
+    status: dict = {}
+    if root.value_of("Status"):
+        status["phase"] = root.value_of("Status")
+    conditions = []
+    for row in table_rows(root.child("Conditions")):
+        match = _NS_CONDITION.match(row.strip())
+        if match:
+            cond = dict(zip(("type", "status", "lastTransitionTime", "reason", "message"),
+                            (g.strip() for g in match.groups())))
+            cond["lastTransitionTime"] = timestamp(cond["lastTransitionTime"])
+            conditions.append(cond)
+    if conditions:
+        status["conditions"] = conditions
+    return {"apiVersion": "v1", "kind": "Namespace",
+            "metadata": object_meta(root, namespaced=False), "status": status}
+
+
+def is_namespace(root: Node) -> bool:
+    """A namespace describe without the `kubectl describe ns` line: its condition types."""
+    return any(row.strip().startswith("Namespace")
+               for row in table_rows(root.child("Conditions")))
 
 
 def _camel(label: str) -> str:

@@ -116,7 +116,8 @@ class Dump(list):
     whose lines are also in `texts`, for scripts that read a controller's structured log;
     `fragments` the YAML/JSON mappings without kind or apiVersion (a `status:` block cut from
     `kubectl get -o yaml`): not objects, since nothing says what they belong to, but kept
-    decoded for scripts that can tell from their shape (their lines are also in `texts`).
+    decoded for scripts that can tell from their shape (their lines are also in `texts`);
+    `unread` why a part that looked like YAML was kept as text instead (one line each).
     """
 
     def __init__(self, objects=(), full_lists=None, live: bool = False, texts=None,
@@ -129,6 +130,7 @@ class Dump(list):
         self.commands: list[tuple[str, str]] = []  # (pasted command line, next line)
         self.records: list[dict] = []  # JSON log records of the paste (lines in texts)
         self.fragments: list[dict] = []  # kind-less mappings of the paste (lines in texts)
+        self.unread: list[str] = []  # YAML-looking parts kept as text, and why
 
     def mark_full_list(self, kind: str, namespaces) -> None:
         self.full_lists.setdefault(kind, set()).update(namespaces)
@@ -172,6 +174,7 @@ class Dump(list):
         merged.commands = list(self.commands)
         merged.records = list(self.records)
         merged.fragments = list(self.fragments)
+        merged.unread = list(self.unread)
         if isinstance(other, Dump):
             for kind, scope in other.full_lists.items():
                 merged.mark_full_list(kind, scope)
@@ -181,6 +184,7 @@ class Dump(list):
             merged.commands = self.commands + other.commands
             merged.records = self.records + other.records
             merged.fragments = self.fragments + other.fragments
+            merged.unread = self.unread + other.unread
         return merged
 
 

@@ -31,6 +31,8 @@ SIGNATURES: list[tuple[str, list[str]]] = [
     ("Job", ["NAME", "COMPLETIONS", "DURATION", "AGE"]),
     ("Gateway", ["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"]),
     ("Gateway", ["NAME", "CLASS", "ADDRESS", "READY", "AGE"]),  # v0.5-v0.8 printer column
+    # gateway-api config/crd (v0.6.0..v1.6.3): Controller, Accepted, Age (+ Description, -o wide)
+    ("GatewayClass", ["NAME", "CONTROLLER", "ACCEPTED", "AGE"]),
     ("Service", ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]),
     ("Deployment", ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]),
     ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
@@ -187,6 +189,13 @@ def _gateway(obj: dict, cells: dict) -> None:
     obj["status"] = status
 
 
+def _gateway_class(obj: dict, cells: dict) -> None:
+    obj["spec"] = {"controllerName": cells.get("CONTROLLER", "")}
+    accepted = cells.get("ACCEPTED", "")
+    obj["status"] = {"conditions": [{"type": "Accepted", "status": accepted}]
+                     if accepted in ("True", "False", "Unknown") else []}
+
+
 def _service(obj: dict, cells: dict) -> None:
     obj["spec"] = {"type": cells.get("TYPE", "")}
     external = cells.get("EXTERNAL-IP", "")
@@ -196,7 +205,8 @@ def _service(obj: dict, cells: dict) -> None:
 
 
 _SHAPES = {"Pod": _pod, "Node": _node, "Workload": _workload, "Job": _job,
-           "Gateway": _gateway, "Service": _service, "JobSet": _suspended_column}
+           "Gateway": _gateway, "GatewayClass": _gateway_class, "Service": _service,
+           "JobSet": _suspended_column}
 
 
 def none_found(line: str) -> str | None:

@@ -28,10 +28,14 @@ _VERBS = ("get", "describe", "apply", "create", "logs", "log", "top", "explain",
           "cluster-info", "api-resources", "wait", "label", "annotate", "cordon", "drain",
           "taint", "scale", "replace", "debug")
 _PROMPTED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(.*)$")
-_BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc)(?:\.exe)?\s+(" + "|".join(_VERBS) + r")\b(.*)$")
+# `k` is the alias kubectl's docs suggest (alias k=kubectl); a verb must follow it
+_BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(" + "|".join(_VERBS) +
+                   r")\b(.*)$")
 _SHELL = re.compile(r"^\s*(?:\$|[\w.-]+@[\w.-]+[:~][^$#]*[$#])\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_YAML_START = re.compile(r"^(apiVersion|kind|items):(\s|$)|^---(\s|$)|"
+# `status:` / `spec:` / `metadata:` at column 0: a part of `kubectl get -o yaml` (describe
+# prints them capitalized), read as a kind-less fragment
+_YAML_START = re.compile(r"^(apiVersion|kind|items|status|spec|metadata):(\s|$)|^---(\s|$)|"
                          r"^- (apiVersion|action|count|eventTime|firstTimestamp|"
                          r"involvedObject|kind|lastTimestamp|metadata):")
 _YAML_LINE = re.compile(r"^([a-z][A-Za-z0-9]*:(\s|$)|- |-$|---|\.\.\.|#)")
@@ -258,7 +262,12 @@ def read_paste(text: str, label: str) -> Dump:
     dump = Dump()
     for segment in segments(text, dump.commands):
         if segment.form == "yaml":
-            _add_documents(dump, _load_yaml(segment, label), segment.hint, segment.lines)
+            docs = _load_yaml(segment, label)
+            if docs is None:  # prose or log lines that looked like YAML: text
+                dump.texts.extend(segment.lines)
+                dump.unread.append(str(segment.value))
+                continue
+            _add_documents(dump, docs, segment.hint, segment.lines)
             dump.forms.append("yaml")
         elif segment.form == "json":
             docs = segment.value if isinstance(segment.value, list) else [segment.value]
@@ -318,15 +327,28 @@ def _describe_hint(hint: Command) -> str:
     return hint.resource if hint.verb == "describe" else ""
 
 
-def _load_yaml(segment: Segment, label: str) -> list:
+# A line a user put in place of what they cut ("...", "…", "# ..."): YAML reads `...` as the
+# end of a document and fails on it inside a mapping.
+_ELISION = re.compile(r"^\s*(\.\.\.|\u2026|#\s*\.\.\.)\s*$")
+
+
+def _load_yaml(segment: Segment, label: str) -> list | None:
+    """The segment's documents; None when it is not YAML after all (the caller keeps its
+    lines as text and notes why in `Dump.unread`)."""
     if yaml is None:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
     try:
         return list(yaml.safe_load_all("\n".join(segment.lines)))
     except yaml.YAMLError as err:
-        where = f" (YAML starting at line {segment.start})" if segment.start > 1 else ""
-        raise InputError(f"{label}: not valid YAML/JSON{where}: "
-                         f"{' '.join(str(err).split())[:300]}") from err
+        kept = [line for line in segment.lines if not _ELISION.match(line)]
+        if len(kept) < len(segment.lines):
+            try:
+                return list(yaml.safe_load_all("\n".join(kept)))
+            except yaml.YAMLError:
+                pass
+        segment.value = (f"{label}: YAML starting at line {segment.start} not read: "
+                         f"{' '.join(str(err).split())[:200]}")
+        return None
 
 
 def _add_documents(dump: Dump, docs: list, hint: Command, lines=()) -> None:
