@@ -131,7 +131,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        "listener_invalid", "listener", _ROUTE_EVENT),
     # --- Gateway and listeners ---------------------------------------------------------
     _p("cert-missing", r"Secret " + _NAME + r" does not exist|secrets? " + _NAME +
-       r" not found|certificateRef|certificate ref|TLS secret",
+       r" not found|certificateRef|certificate ref|TLS secret|"
+       r"SslCertificate [\"']?(?P<name>[^\s\"']+)[\"']? does not exist",
        "listener_certificate_invalid", "listener", _GW_SCOPES),
     _p("cert-manager-skipped-listener", r"Skipped a listener block", "listener_certificate_invalid",
        "listener", ("event:Gateway",),
@@ -173,6 +174,20 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        "pool_target_port_mismatch", "pool", ("text",),
        hint="the gateway reached the picked pod but its port refused: make targetPorts the "
             "port the model server listens on"),
+    _p("epp-health-unknown-service", r"gRPC health check requested unknown service",
+       "endpoint_picker_misconfigured", "backend", ("text",),
+       hint="the endpoint picker's health probe asks for a gRPC service its image does not "
+            "serve: the EPP Deployment and image come from different GAIE releases; install "
+            "the manifests of the image's release (or the image the manifests name)"),
+    _p("eg-service-not-found", r"unable to find associated Services.*not found",
+       "backend_not_found", "backend", ("text",),
+       hint="a route's backendRef names a Service that does not exist: fix backendRefs[].name "
+            "(and namespace) or create the Service"),
+    _p("eg-direct-500", r"response_code\W+500\b.*direct_response|direct_response.*"
+       r"response_code\W+500\b", "backend_unresolved", "backend", ("text",),
+       hint="Envoy Gateway answers 500 itself (direct_response) for a rule whose backendRefs "
+            "do not resolve (BackendNotFound, RefNotPermitted, InvalidKind): read the route's "
+            "ResolvedRefs condition (kubectl get httproute NAME -o yaml) and fix that reference"),
     _p("epp-saturated", r"system saturated, sheddable request dropped", "pool_saturated",
        "pool", ("text",)),
     _p("epp-bad-body", r"model not found in request body|prompt not found in request",
@@ -311,8 +326,18 @@ def is_problem(cond: dict) -> bool:
         return status == "True"
     if status == "False":
         return True
+    if _waiting(cond):
+        return True
     # Unknown + Pending is the CRDs' default status: no controller has reconciled the object.
-    return status == "Unknown" and cond.get("reason") in ("Pending", "Waiting", "Unknown")
+    # A `kubectl get` table shows the status alone (ACCEPTED / PROGRAMMED Unknown).
+    return status == "Unknown" and cond.get("reason") in ("Pending", "Waiting", "Unknown",
+                                                          "", None)
+
+
+def _waiting(cond: dict) -> bool:
+    """The Gateway API CRDs' default condition (config/crd v0.6.0..v1.6.3: Accepted Unknown
+    Pending "Waiting for controller"), also when a paste kept only its message."""
+    return " ".join(str(cond.get("message") or "").split()) == "Waiting for controller"
 
 
 def classify(scope: str, cond: dict) -> Verdict | None:
@@ -326,7 +351,11 @@ def classify(scope: str, cond: dict) -> Verdict | None:
 # A condition message quoted in prose or in a status fragment the kit could not read: the
 # controller's words, so its status wordings apply (not every sentence that says "no address").
 _QUOTED_STATUS = re.compile(r"\bmessage\b|ResolvedRefs|Accepted|Programmed|\breason\b|"
-                            r"failed to (assign|process)|Failed to process", re.IGNORECASE)
+                            r"failed to (assign|process)|Failed to process|"
+                            r"^\s*(Warning|Normal)\s+\w+\s", re.IGNORECASE)
+# `message: ...` / `Message:  ...` (YAML, describe): the value alone, for anchored wordings
+_MESSAGE_KEY = re.compile(r"^\s*-?\s*message\s*:\s*[\"']?(?P<value>.*?)[\"']?\s*$",
+                          re.IGNORECASE)
 
 
 def match_quoted(text: str) -> Verdict | None:
@@ -334,10 +363,12 @@ def match_quoted(text: str) -> Verdict | None:
     from the console, an issue title quoting it): matched with the status wordings."""
     if not _QUOTED_STATUS.search(text):
         return None
-    for scope in ("route", "gateway", "listener", "pool", "class"):
-        verdict = match_message(scope, text)
-        if verdict is not None:
-            return verdict
+    keyed = _MESSAGE_KEY.match(text)
+    for candidate in ([keyed.group("value")] if keyed else []) + [text]:
+        for scope in ("route", "gateway", "listener", "pool", "class"):
+            verdict = match_message(scope, candidate)
+            if verdict is not None:
+                return verdict
     return None
 
 
@@ -366,6 +397,11 @@ def match_message(scope: str, message: str) -> Verdict | None:
 
 def _by_reason(scope: str, cond: dict) -> Verdict | None:
     reason, ctype = str(cond.get("reason") or ""), cond.get("type")
+    if str(cond.get("status", "")) == "Unknown" and reason in ("", "Pending", "Waiting",
+                                                               "Unknown") and scope in (
+            "class", "gateway", "pool"):
+        # the CRDs' default (Unknown/Pending): controllers write True or False
+        return Verdict("no_controller", scope, "reason:crd-default")
     table = {}
     if scope == "route":
         table = {"ResolvedRefs": _ROUTE_RESOLVED, "BackendsAvailable": _ROUTE_BACKENDS}.get(

@@ -144,8 +144,8 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
     findings, counts = [], {"routes": 0, "pools": 0, "gateways": 0}
     for obj in index.objects:
         kind = obj.get("kind")
-        if not _in_scope(obj, args):
-            continue
+        if not _in_scope(obj, args) or obj.get("_source") == "fragment":
+            continue  # a pasted status block has no spec to infer from
         if kind in ROUTE_KINDS and group_of(obj) == GW_GROUP:
             counts["routes"] += 1
             findings += check_route(index, obj)
@@ -209,6 +209,29 @@ def _text_lines(dump) -> list[str]:
     return lines
 
 
+def status_objects(fragments) -> list[dict]:
+    """`status:` blocks pasted without their object (cut from `kubectl get -o yaml`), as
+    partial objects of the kind their shape proves: route parent statuses name a
+    controllerName (gateway-api RouteParentStatus, v0.4+), InferencePool v1 parent statuses
+    do not; `listeners` / `addresses` are a Gateway's. Anything else stays text."""
+    out = []
+    for frag in fragments or []:
+        status = frag.get("status") if isinstance(frag, dict) else None
+        if not isinstance(status, dict):
+            continue
+        parents = [p for p in status.get("parents") or [] if isinstance(p, dict)]
+        if parents:
+            kind = "HTTPRoute" if any(p.get("controllerName") for p in parents) \
+                else "InferencePool"
+        elif status.get("listeners") or status.get("addresses"):
+            kind = "Gateway"
+        else:
+            continue
+        out.append({"kind": kind, "metadata": {"name": "(pasted status)", "namespace": ""},
+                    "status": status, "_source": "fragment"})
+    return out
+
+
 def _load(path: str) -> Dump:
     """Objects in any form the kit reads; a text-only paste (EPP logs, curl output) is kept
     when it holds lines this skill knows, else refused with the kit's one-line reason."""
@@ -220,6 +243,7 @@ def _load(path: str) -> Dump:
         if not text_findings(text.splitlines()):
             raise
         return Dump(texts=text.splitlines(), forms=["text"])
+    dump.extend(status_objects(dump.fragments))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
             not text_findings(_text_lines(dump)):
         parse_documents(text, label)  # raises the kit's one-line InputError ...

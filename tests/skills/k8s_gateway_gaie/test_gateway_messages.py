@@ -303,3 +303,47 @@ def test_absent_crd_names_the_bundle(kind, line, expect):
 def test_absent_crd_of_another_area_is_not_read():
     assert absent_crd("clusterqueues", 'the server doesn\'t have a resource type '
                       '"clusterqueues"') is None
+
+
+# --- held-out round of session 3: wordings from the threads named ---------------------------
+
+@pytest.mark.parametrize("scope,condition,cause", [
+    # a `kubectl get gatewayclass|gateway` cell: status alone (gateway-api config/crd v1.6.3
+    # printer columns; the CRD default is Unknown/Pending "Waiting for controller")
+    ("class", {"type": "Accepted", "status": "Unknown"}, "no_controller"),
+    ("gateway", {"type": "Programmed", "status": "Unknown"}, "no_controller"),
+    # a describe cut after the condition's Message (projectcontour/contour#4296)
+    ("class", {"lastTransitionTime": "1970-01-01T00:00:00Z",
+               "message": "Waiting for controller"}, "no_controller"),
+    # a controller-written Pending with status False is not the CRD default (aws lattice)
+    ("gateway", cond("Programmed", "False", "Pending", "VPC Lattice Service Network not found"),
+     "gateway_not_ready"),
+])
+def test_crd_default_status_means_no_controller(scope, condition, cause):
+    assert classify(scope, condition).cause == cause
+
+
+@pytest.mark.parametrize("line,cause", [
+    # GKE, kubernetes-sigs/gateway-api#1275 (a describe event row)
+    ('Warning  SYNC    24s (x5 over 8m26s)  sc-gateway-controller  failed to translate Gateway '
+     '"default/{{managedCertName}}": Error GWCER105: Listener "https" is invalid, err: '
+     'SslCertificate "global/sslCertificates/{{managedCertName}}" does not exist.',
+     "listener_certificate_invalid"),
+    # Contour's describe (projectcontour/contour#4296) and a status block (Kong/kong-operator#1697)
+    ("    Message:               Waiting for controller", "no_controller"),
+    ("    message: Waiting for controller", "no_controller"),
+    # GAIE EPP log, kubernetes-sigs/gateway-api-inference-extension#786
+    ('2025-05-06T20:41:17Z\tLEVEL(-2)\thealth\tepp/health.go:38\tgRPC health check requested '
+     'unknown service\t{"available-services": ["envoy.service.ext_proc.v3.ExternalProcessor"], '
+     '"requested-service":', "endpoint_picker_misconfigured"),
+    # Envoy Gateway controller log, envoyproxy/gateway#788
+    ('2022-12-09T17:59:13.737+0800    ERROR   kubernetes/controller.go:332    unable to find '
+     'associated Services      {"runner": "provider", "error": "Service \\"test-ad-service\\" '
+     'not found"}', "backend_not_found"),
+    # Envoy access log of a direct 500, envoyproxy/gateway#5905
+    ("{'response_code': 500, 'response_code_detail':\t'direct_response'}", "backend_unresolved"),
+])
+def test_text_wordings(line, cause):
+    from _gw_reported import text_findings
+    found = text_findings([line])
+    assert found and found[0]["cause"] == cause, found
