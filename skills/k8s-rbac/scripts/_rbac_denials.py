@@ -35,10 +35,12 @@ import re
 from dataclasses import dataclass, field
 
 _Q = r'"([^"]*)"'
+# a namespace name has no space or quote: its closing quote may be lost when a paste is cut
+_NS = r'"([^"\s]*)"?'
 _MODERN = re.compile(r'User ' + _Q + r' cannot (\S+) resource ' + _Q + r' in API group ' + _Q
-                     + r' (?:in the namespace ' + _Q + r'|(at the cluster scope))(?::\s*(.*))?')
+                     + r' (?:in the namespace ' + _NS + r'|(at the cluster scope))(?::\s*(.*))?')
 _OLD = re.compile(r'User ' + _Q + r' cannot (\S+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9*]+)?) '
-                  r'(?:in (?:the namespace|project) ' + _Q + r'|(at the cluster scope))'
+                  r'(?:in (?:the namespace|project) ' + _NS + r'|(at the cluster scope))'
                   r'(?::\s*(.*)|\. \((.*)\))?')
 _PATH = re.compile(r'User ' + _Q + r' cannot (\S+) path ' + _Q + r'(?::\s*(.*))?')
 # `pods "web-0" is forbidden: ` or `pods is forbidden: ` immediately before the message (a
