@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import _tshoot_kubeletmsg as km
 import _tshoot_schedmsg as sm
+import _tshoot_terminating as term
 
 WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
           "oom_killed": 80, "probe_failing:liveness": 75, "config_missing": 70,
@@ -155,6 +156,9 @@ def _node_pressure(text: str) -> Report | None:
 
 
 def _terminating(text: str) -> Report | None:
+    if term.NAMESPACE_STUCK.search(text):  # the namespace controller's words
+        return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"],
+                      {"ns_blocker": True, "namespace": term.namespace_of_message(text)})
     if km.TERMINATING.search(text):
         return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"])
     return None

@@ -47,6 +47,9 @@ def _block_kind(lines: list[str]) -> str:
     if fields & {"Taints", "Roles", "Unschedulable", "Lease", "Allocatable", "Capacity"} and \
             not fields & {"Containers", "Controlled By", "Init Containers"}:
         return "Node"
+    if any(line.strip().startswith("Namespace") and re.search(r"\s(True|False)\s", line)
+           for line in lines):  # describe namespace: the namespace controller's conditions
+        return "Namespace"
     if "StorageClass" in fields and "Access Modes" in fields:
         return "PersistentVolumeClaim"
     if fields & {"Containers", "Init Containers", "Controlled By", "Node", "Status", "IP"}:
@@ -125,7 +128,10 @@ def scan(text: str) -> list[Subject]:
             continue
         row = _ROW.match(line.strip())
         override = _OBJ.search(line) or _E2E.search(line)
-        if rep.cause in NODE_CAUSES and not rep.scheduler:
+        if rep.detail.get("ns_blocker"):
+            subject("Namespace", rep.detail.get("namespace") or (
+                name if kind == "Namespace" else ""), "").reports.append(rep)
+        elif rep.cause in NODE_CAUSES and not rep.scheduler:
             subject("Node", name if kind == "Node" else "", "").reports.append(rep)
         elif override:
             subject("Pod", override.group(1), ns).reports.append(rep)

@@ -7,11 +7,13 @@ root cause. Rank: severity, then pods affected, then the cause order below.
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from k8s_skillkit.findings import finding
 
 import _tshoot_pods as pods_mod
+import _tshoot_terminating as terminating
 from _tshoot_model import meta
 from _tshoot_redact import redact
 from _tshoot_reports import cause_weight, classify
@@ -61,6 +63,10 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _workloads_admitted(cluster, groups)
     out += _rollouts(cluster, groups)
     out += _pvcs(cluster, groups)
+    out += terminating.namespace_findings(cluster)
+    said = any(re.search(r"\bTerminating\b", line)  # the paste says so (live: no text)
+                                 for line in getattr(cluster.dump, "texts", ()))
+    out += terminating.pod_findings(cluster, said)
     for g in groups.values():
         out.append(_pod_finding(g, logs))
     out += _orphan_events(cluster)

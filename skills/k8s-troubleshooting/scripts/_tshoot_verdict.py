@@ -8,6 +8,7 @@ from __future__ import annotations
 from k8s_skillkit.findings import finding
 
 import _tshoot_kubeletmsg as km
+import _tshoot_terminating as term
 from _tshoot_redact import redact
 
 _SCHED_FIX = {
@@ -133,6 +134,9 @@ def message_fix(rep) -> tuple[str, str]:
         return f"its {d.get('probe', 'readiness')} probe fails and the kubelet {what}", _FIX[key]
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
+    if cause == "stuck_terminating" and d.get("ns_blocker"):
+        why, fix = term.blocker(rep.quote, d.get("namespace") or "NS")
+        return f"stuck Terminating: {why}", fix
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
     if cause == "gpu_pressure" and d.get("xid"):
