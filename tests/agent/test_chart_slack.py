@@ -1,6 +1,7 @@
-"""The chart's Slack app (slack.enabled): rendered by the real helm; its identity may
-impersonate exactly the people its ConfigMap names and read that one ConfigMap. The live
-test (test_slack_live.py) installs these objects and uses that identity as the door."""
+"""The chart's front doors: the Slack app (slack.enabled), rendered by the real helm, whose
+identity may impersonate exactly the people its ConfigMap names and read that one ConfigMap
+(the live test, test_slack_live.py, installs these objects and uses that identity as the
+door); and the specialist team (claude.specialists)."""
 from __future__ import annotations
 
 import pytest
@@ -59,3 +60,12 @@ def test_bad_slack_values_fail_with_one_line(render, values, message):
     with pytest.raises(UserError) as err:
         render({"slack": values})
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_specialist_team_is_a_setting_of_the_server(render):
+    def env(values):
+        server = _named(render(values), "Deployment", "agent-server")
+        return {e["name"]: e.get("value") for e in
+                server["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env({})["K8S_AGENT_SPECIALISTS"] == "false"
+    assert env({"claude": {"specialists": True}})["K8S_AGENT_SPECIALISTS"] == "true"
