@@ -9,6 +9,7 @@ request verification (HMAC of `v0:<timestamp>:<body>`, timestamps over 5 minutes
 """
 from __future__ import annotations
 
+import http.client
 import re
 import threading
 import time
@@ -139,6 +140,11 @@ class ChatOps:
             return
         except UserError as err:
             client.chat_update(channel=channel, ts=holder["ts"], text=f"No answer: {err}")
+            return
+        except (OSError, http.client.HTTPException, ValueError) as err:  # the stream broke
+            client.chat_update(channel=channel, ts=holder["ts"], text=(
+                f"The agent's answer stopped after {len(events)} events "
+                f"({type(err).__name__}); nothing was changed. Ask again."))
             return
         text, answer_blocks = blocks.answer_message(events, user)
         client.chat_update(channel=channel, ts=holder["ts"], text=text, blocks=answer_blocks)

@@ -357,3 +357,41 @@ def test_the_identity_map_refuses_what_is_not_a_person():
                          ({ALICE: "system:admin"}, "system identity")):
         with pytest.raises(IdentityError, match=message):
             parse(bad)
+
+
+def test_progress_edits_the_placeholder_at_most_every_few_seconds(monkeypatch):
+    from agent.slack import app as slack_app
+    clock = [100.0]
+    monkeypatch.setattr(slack_app.time, "monotonic", lambda: clock[0])
+    edits = []
+
+    class Client:
+        def chat_update(self, **kwargs):
+            edits.append(kwargs)
+
+    progress = slack_app.Progress(Client(), "C1", "1.1", "bob")
+    tool = ("tool", {"tool": "Bash", "input": {"command": "kubectl get pods | python3 "
+                                               ".claude/skills/x/scripts/triage.py -f -"}})
+    progress.saw(tool)                       # too soon after the placeholder
+    clock[0] += slack_app.PROGRESS_EVERY
+    progress.saw(("text", {"text": "thinking"}))  # not a tool call
+    progress.saw(tool)
+    clock[0] += 1
+    progress.saw(("tool", {"tool": "Skill", "input": {"skill": "k8s-kueue"}}))
+    assert [e["text"] for e in edits] == [
+        "Asking the agent as `bob`… 2 tool calls so far, latest: "
+        "`python3 .claude/skills/x/scripts/triage.py -f -`"]
+
+
+def test_a_broken_answer_stream_says_so_in_the_thread(web, app_url, monkeypatch):
+    from agent.client import AgentClient
+
+    def broken(self, question, conversation=""):
+        yield "conversation", {"id": "c-1"}
+        raise ConnectionResetError("peer reset")
+    monkeypatch.setattr(AgentClient, "ask", broken)
+    slack.post(app_url, SECRET, slack.command_body(BOB, "why?"), slack.FORM)
+    web.wait(lambda w: "chat.update" in w.methods(), what="the notice")
+    holder = [m for m in web.messages.values() if m["thread_ts"]][0]
+    assert holder["text"] == ("The agent's answer stopped after 1 events "
+                              "(ConnectionResetError); nothing was changed. Ask again.")
