@@ -85,8 +85,10 @@ skills' scripts yourself. Delegate with the Agent tool:
 {team}
 Choose by the area of the question: one specialist for a question in one area; for a question \
 that spans areas (e.g. "why is inference slow and training stuck?"), delegate to each area \
-concerned, in the same turn. Give each a short, self-contained brief (namespace, object, the \
-symptom). Then merge their reports into one answer: lead with the cause, cite each finding \
+concerned, in the same turn. Set `run_in_background` to false: you merge their reports, so \
+wait for them. (Installed from the kubernetes-skills plugin, their names carry its prefix: \
+`kubernetes-skills:k8s-scheduling`.) Give each a short, self-contained brief (namespace, \
+object, the symptom). Then merge their reports into one answer: lead with the cause, cite each finding \
 with the specialist that found it (`[k8s-scheduling] ...`), say where they disagree or what \
 none could see, and propose changes only from their evidence."""
 

@@ -7,6 +7,7 @@ per area, a cross-area question answered by two, and the merged answer citing wh
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 
 import pytest
@@ -224,3 +225,37 @@ def test_a_cross_area_question_is_answered_by_two_and_each_finding_is_cited(
     seen = str(last)
     assert "[k8s-scheduling] explain_pending.py" in seen
     assert "[k8s-observability] triage.py" in seen
+
+
+# --- the same team as Claude Code plugin subagents -------------------------------------------
+@pytest.mark.claude_cli
+def test_the_plugin_orchestrator_delegates_to_its_specialist_in_claude_code(tmp_path):
+    """`claude --agent kubernetes-skills:k8s-orchestrator` with the plugin installed from this
+    checkout: the orchestrator has only the Agent tool, delegates in the foreground as its
+    prompt says, and the specialist runs with its own prompt, tools and skill."""
+    from harness.skillpack.claude_cli import ClaudeCLI
+    brief = {"subagent_type": "kubernetes-skills:k8s-scheduling", "description": "train-b",
+             "prompt": "why is train-b pending in team-a?", "run_in_background": False}
+    scripts = {"orchestrator": [{"tool": "Agent", "input": brief},
+                                {"say": "[k8s-scheduling] reported (scripted)."}],
+               "scheduling": [{"skill": "kubernetes-skills:k8s-kueue"},
+                              {"say": "[k8s-scheduling] quota (scripted)."}]}
+    with TeamRouter(scripts) as fake:
+        cli = ClaudeCLI(tmp_path / "home", base_url=fake.url)
+        cli.run("plugin", "marketplace", "add", str(specialists.ROOT))
+        cli.run("plugin", "install", "kubernetes-skills@kubernetes-skills")
+        (tmp_path / "work").mkdir()
+        out = cli.run("--agent", "kubernetes-skills:k8s-orchestrator", "-p",
+                      "why is train-b pending in team-a?", "--model", "scripted",
+                      "--output-format", "json", cwd=tmp_path / "work")
+        talks = fake.conversations()
+    result = json.loads(out.stdout)
+    assert result["result"] == "[k8s-scheduling] reported (scripted)."
+    stats = result["subagent_stats"]
+    assert stats["by_type"] == {"kubernetes-skills:k8s-scheduling": 1}
+    assert stats["started_in_background"] == 0 and stats["completed"] == 1
+    orchestrator = talks["orchestrator"][0]
+    assert {t["name"] for t in orchestrator["tools"]} - {"DeferredToolPlaceholder"} == {"Agent"}
+    scheduling = talks["scheduling"]
+    assert {t["name"] for t in scheduling[0]["tools"]} <= set(specialists.SPECIALIST_TOOLS)
+    assert "# Kueue" in json.dumps(scheduling[-1]["messages"])  # its skill was loaded
