@@ -99,6 +99,10 @@ EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had 
                      r"local storage usage exceeds|usage of (emptydir) volume", re.I)
 PROBE = re.compile(r"(liveness|readiness|startup) probe failed|failed (liveness|startup) probe"
                    r"|container \S+ failed (liveness|startup) probe", re.I)
+# the user's words, not the kubelet's ("The readiness does not work when path is ..."):
+# an inferred probe finding, confirmed by the kubelet's Unhealthy events
+PROBE_PROSE = re.compile(r"\b(liveness|readiness|startup)(?: probe| check)? (?:does not|doesn't|"
+                         r"did not|didn't|is not|isn't|never) (?:work|pass|succeed)", re.I)
 LIVENESS_KILL = re.compile(r"failed (liveness|startup) probe, will be restarted"
                            r"|liveness probe failed", re.I)
 TERMINATING = re.compile(r"terminating \(expires|stuck (in )?terminating", re.I)

@@ -93,6 +93,11 @@ def _oom(text: str) -> Report | None:
 def _probe(text: str) -> Report | None:
     m = km.PROBE.search(text)
     if not m:
+        prose = km.PROBE_PROSE.search(text)
+        if prose:
+            kind = prose.group(1).lower()
+            return Report("probe_failing", _short(text), WEIGHT["probe_failing"] - 5,
+                          {"probe": kind, "prose": True})
         return None
     kind = next(g for g in m.groups() if g).lower()
     key = "probe_failing:liveness" if kind in ("liveness", "startup") else "probe_failing"

@@ -129,6 +129,19 @@ def parse(text: str) -> SchedMessage | None:
     if _NO_NODES.search(text):
         return SchedMessage(text, "any", no_nodes=True)
     m = _HEAD_NEW.search(text)
+    pre = _PREEMPTION.search(text)
+    if m and pre and pre.start() < m.start() and text[:pre.start()].strip():
+        # the reasons quoted without their head, then the preemption tail (an issue title:
+        # "Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: ..."): the head
+        # found is the tail's, the verdict is the part before it
+        head = text[:pre.start()]
+        found = parse(head)
+        if found is not None:
+            found.text, found.preemption = text, text[pre.end():]
+            return found
+        reasons = [(None, r) for r in _items(_until_quote(head))]
+        if any(category(r) != "other" for _, r in reasons):
+            return SchedMessage(text, "1.9+", None, reasons, text[pre.end():])
     if m:
         body, tail = _split_preemption(m.group(2))
         return SchedMessage(text, "1.9+", int(m.group(1)), _counted_new(body), tail)

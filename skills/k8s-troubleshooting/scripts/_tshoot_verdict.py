@@ -172,7 +172,14 @@ def subject_finding(subject, name_hint: str = "") -> dict:
             seen.add(rep.quote)
             evidence.append(f'also reported: "{redact(rep.quote)}"')
     obj = {"kind": subject.kind or "Pod", "namespace": subject.namespace, "name": name}
-    f = finding("error", best.cause, obj, f"{what}: {msg}", evidence, fix, basis="reported")
+    if best.detail.get("prose"):  # the user's sentence, not a component's message
+        evidence[0] = f'the paste says: "{redact(best.quote)}"'
+        confirm = (f"kubectl describe pod {name or 'POD'} | grep -A2 Unhealthy "
+                   "(the kubelet's probe failures)")
+        f = finding("warning", best.cause, obj, f"{what}: {msg}", evidence, fix,
+                    basis="inferred", confirm=confirm)
+    else:
+        f = finding("error", best.cause, obj, f"{what}: {msg}", evidence, fix, basis="reported")
     f.update(count=1, pods=[name] if name and (subject.kind or "Pod") == "Pod" else [],
              _related=[name] if name else [], _weight=best.weight)
     return f
