@@ -129,8 +129,10 @@ def test_every_live_tool_over_stdio(scene, kubectl_env, kc, tmp_path):
             generated = await session.call_tool("generate_manifests", {
                 "shape": "deployment", "name": "web", "namespace": scene,
                 "image": "registry.local/web:1.0", "port": 8080, "companions": ["service"]})
-            return results, generated
-    results, generated = anyio.run(body)
+            validated = await session.call_tool("validate_manifests", {
+                "manifests": json.dumps(generated.structured_content["report"]["objects"])})
+            return results, generated, validated
+    results, generated, validated = anyio.run(body)
     for (name, args, skill, script, argv), result in zip(calls, results):
         assert not result.is_error, (name, result.content[0].text[:400])
         data = result.structured_content
@@ -150,6 +152,9 @@ def test_every_live_tool_over_stdio(scene, kubectl_env, kc, tmp_path):
     dry = kc("apply", "--dry-run=server", "-f", "-",
              stdin=json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}))
     assert "deployment.apps/web created (server dry run)" in dry.stdout
+    # ...and validate_manifests agrees with the apiserver: nothing it would reject
+    assert not validated.is_error
+    assert validated.structured_content["report"]["admission"]["rejected"] is False
 
 
 # --- HTTP: the audited door, with the agent service behind it ----------------------------------
