@@ -226,11 +226,15 @@ def _text_reports(cluster) -> list[dict]:
     said = verdict({"kind": "Workload", "metadata": {"name": name}}, events)
     if said is None:
         return []
-    kind = "Workload"
+    kind, extra = "Workload", []
     job = _JOB_REF.search(text)
-    if said.cause == "workload_missing" and job:  # the job's Workload is what is missing
-        kind, ns, name = _GVK_KIND.search(text).group(1) if _GVK_KIND.search(text) else "Job", \
-            job.group("ns"), job.group("name")
+    if said.cause in _ABOUT_THE_JOB and job:  # a job reconciler's record names the job
+        gvk = _GVK_KIND.search(text)
+        kind, ns, name = gvk.group(1) if gvk else "Job", job.group("ns"), job.group("name")
+        error = re.search(_JSON_FIELD.format("error"), text)
+        if error and not clauses(_unquote(error.group(1))):
+            extra.append("error: " + " ".join(
+                _unquote(error.group(1)).replace('\\"', '"').split())[:240])
     reason = said.said.replace("event", "").strip()
     said.said = "in a log line or quoted text" + (f" ({reason})" if reason else "")
     # other Kueue lines of the text, once each, without pieces of the quoted message (a
@@ -241,7 +245,7 @@ def _text_reports(cluster) -> list[dict]:
         if text in said.message or any(text in o or o in text for o in others):
             continue
         others.append(text)
-    said.evidence = [f"also in the text: {o}" for o in others[:3]]
+    said.evidence = extra + [f"also in the text: {o}" for o in others[:3]]
     return [_finding(said, {"kind": kind, "namespace": ns, "name": name})]
 
 
@@ -272,7 +276,10 @@ def _unquote(value: str) -> str:
         return value
 
 
-_LEADS = {"workload_missing": "Kueue could not create the job's Workload"}
+_LEADS = {"workload_missing": "Kueue could not create the job's Workload",
+          "admitted_not_started": "Kueue admitted the workload but could not start its job"}
+# Verdicts a jobframework log record gives about the job it names (not about a Workload).
+_ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
 
 
 def _finding(said, obj: dict) -> dict:

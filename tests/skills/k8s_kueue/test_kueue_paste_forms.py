@@ -208,3 +208,16 @@ def test_a_gate_kueue_does_not_own_holds_an_admitted_pod(script, tmp_path):
     assert found[0]["cause"] == "admitted_not_started"
     assert found[0]["object"]["name"] == "kueue-sleep-qw5hb"
     assert "test" in found[0]["message"]
+
+
+def test_a_refused_unsuspend_record_names_the_pod_and_quotes_the_error(script, tmp_path):
+    # jobframework/reconciler.go v0.6.2:388 log.Error(err, "Unsuspending job"), a plain pod
+    # whose gate removal the apiserver refused (kueue#2029); the record wrapped by a terminal
+    found = run(script, tmp_path, """\
+        manager {"level":"error","msg":"Unsuspending job","controller":"v1_pod",
+        "job":"dat/wf-1","gvk":"/v1, Kind=Pod","error":"Pod \\"wf-1\\" is invalid: spec: Forbidden:
+         pod updates may not change fields"}
+        """)
+    assert (found[0]["cause"], found[0]["basis"]) == ("admitted_not_started", "reported")
+    assert (found[0]["object"]["kind"], found[0]["object"]["name"]) == ("Pod", "wf-1")
+    assert any(e.startswith('error: Pod "wf-1" is invalid') for e in found[0]["evidence"])
