@@ -139,6 +139,11 @@ def message_notes(said) -> list[str]:
                          "exists and is not this job's (an orphan left when a job of the same "
                          "name was deleted with --cascade=orphan, kueue#1726): if its owner is "
                          "gone, delete that Workload and Kueue creates the job's own")
+        if clause.cause == "workload_missing" and " is invalid" in clause.text:
+            notes.append("the apiserver refused the Workload Kueue built from the job's pod "
+                         "template: fix the field the error names in the template; if the "
+                         "template is valid for the job itself, Kueue copied it wrongly (e.g. "
+                         "duplicate env vars in init containers, kueue#9003): upgrade Kueue")
         if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
             notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
                          "resource, kueue#3482): upgrade to v0.9.1 or later before "

@@ -99,6 +99,11 @@ _MESSAGES = [
     # error names a Workload of that name that another object owns (kueue#1726).
     ("workload_missing", r"Handling job with no workload(?! found an existing)|workloads\.kueue"
                          r"\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? already exists"),
+    # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
+    # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
+    # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).
+    ("workload_missing", r"Workload\.kueue\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? is "
+                         r"invalid"),
     # ProvisioningRequest admission check: Kueue's check message "Retrying after failure: <the
     # request's Failed message>" (pkg/controller/admissionchecks/provisioning/controller.go
     # v0.6.0:490), and the ProvisioningRequest's own conditions written by cluster-autoscaler

@@ -29,6 +29,15 @@ _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"(
 # (pkg/controller/jobframework/reconciler.go, logger values since v0.3).
 _JOB_REF = re.compile(r'"job"\s*:\s*"(?P<ns>[^"/\s]+)/(?P<name>[^"/\s]+)"')
 _GVK_KIND = re.compile(r'"gvk"\s*:\s*"[^"]*Kind=(\w+)"')
+# controller-runtime's "Reconciler error" record: "controller":"v1_pod",...,"namespace","name"
+_CTRL_REF = re.compile(r'"controller"\s*:\s*"(?P<ctrl>[^"]+)"[^{}]*?"namespace"\s*:\s*'
+                       r'"(?P<ns>[^"]+)"\s*,\s*"name"\s*:\s*"(?P<name>[^"]+)"')
+# Kueue's job reconcilers by controller name (pkg/controller/jobs/*: the pod integration
+# registers "v1_pod", batch Jobs "job", JobSets "jobset", ...).
+_JOB_CONTROLLERS = {"v1_pod": "Pod", "job": "Job", "jobset": "JobSet", "rayjob": "RayJob",
+                    "raycluster": "RayCluster", "pytorchjob": "PyTorchJob", "mpijob": "MPIJob",
+                    "trainjob": "TrainJob", "leaderworkerset": "LeaderWorkerSet",
+                    "statefulset": "StatefulSet", "deployment": "Deployment"}
 # Pod conditions Kueue sets when it stops pods (pkg/controller/jobs/pod, failure recovery).
 _KUEUE_POD_REASONS = ("StoppedByKueue", "PreemptedByKueue", "EvictedByKueue")
 
@@ -228,9 +237,13 @@ def _text_reports(cluster) -> list[dict]:
         return []
     kind, extra = "Workload", []
     job = _JOB_REF.search(text)
-    if said.cause in _ABOUT_THE_JOB and job:  # a job reconciler's record names the job
+    ctrl = _CTRL_REF.search(text)
+    if said.cause in _ABOUT_THE_JOB and (job or ctrl and ctrl.group("ctrl") in _JOB_CONTROLLERS):
         gvk = _GVK_KIND.search(text)
-        kind, ns, name = gvk.group(1) if gvk else "Job", job.group("ns"), job.group("name")
+        kind = gvk.group(1) if gvk else _JOB_CONTROLLERS.get(ctrl.group("ctrl") if ctrl else "",
+                                                            "Job")
+        ns, name = (job.group("ns"), job.group("name")) if job else \
+            (ctrl.group("ns"), ctrl.group("name"))
         error = re.search(_JSON_FIELD.format("error"), text)
         if error and not clauses(_unquote(error.group(1))):
             extra.append("error: " + " ".join(

@@ -111,6 +111,9 @@ WORDINGS = [
     ("Handling job with no workload", "workload_missing", {}),
     ('workloads.kueue.x-k8s.io "job-train-ff6d8" already exists', "workload_missing",
      {"workload": "job-train-ff6d8"}),
+    # apimachinery errors.NewInvalid on Kueue's create, in a Reconciler error (kueue#9003)
+    ('Workload.kueue.x-k8s.io \\"pod-p-e7fb8\\" is invalid: spec.podSets[0].template.spec.'
+     'initContainers[0].env[28]: Duplicate value', "workload_missing", {"workload": "pod-p-e7fb8"}),
     # provisioning/controller.go v0.6.0:490, the check message after a failed request
     ("Retrying after failure: max cluster limit reached, nodepools out of resources: "
      "default-nodepool (cpu, memory)", "admission_check_pending", {}),

@@ -221,3 +221,17 @@ def test_a_refused_unsuspend_record_names_the_pod_and_quotes_the_error(script, t
     assert (found[0]["cause"], found[0]["basis"]) == ("admitted_not_started", "reported")
     assert (found[0]["object"]["kind"], found[0]["object"]["name"]) == ("Pod", "wf-1")
     assert any(e.startswith('error: Pod "wf-1" is invalid') for e in found[0]["evidence"])
+
+
+def test_a_refused_workload_create_names_the_pod_of_the_reconciler_record(script, tmp_path):
+    # controller-runtime "Reconciler error" of Kueue's pod controller ("v1_pod") with the
+    # apiserver's NewInvalid for the Workload Kueue built (kueue#9003, v0.15.0)
+    found = run(script, tmp_path, """\
+        **What happened**:
+        ```json
+        {"level":"error","msg":"Reconciler error","controller":"v1_pod","namespace":"ns1","name":"p1","error":"Workload.kueue.x-k8s.io \\"pod-p1-e7fb8\\" is invalid: spec.podSets[0].template.spec.initContainers[0].env[2]: Duplicate value"}
+        ```
+        """)
+    assert (found[0]["cause"], found[0]["basis"]) == ("workload_missing", "reported")
+    assert (found[0]["object"]["kind"], found[0]["object"]["namespace"],
+            found[0]["object"]["name"]) == ("Pod", "ns1", "p1")
