@@ -50,16 +50,16 @@ def register(groups) -> None:
 
 def _eval_arguments(p) -> None:
     what = p.add_argument_group("what runs")
-    what.add_argument("--agent", choices=agents.NAMES,
+    what.add_argument("--agent", choices=agents.names(),
                       help="backend (default: claude-code with ANTHROPIC_API_KEY, else reference)")
     what.add_argument("--model", default=os.environ.get("K8S_SKILLS_MODEL", DEFAULT_MODEL),
-                      help="model for claude-code / messages (default: %(default)s)")
+                      help=f"model for {' / '.join(agents.model_agents())} (default: %(default)s)")
     what.add_argument("--skills", choices=("on", "off", "both"), default="on",
                       help="offer the skills to the agent; `both` runs each scenario in both "
                            "arms and compares them")
     what.add_argument("--epochs", type=int, default=None,
-                      help="runs per scenario and arm (default: 5 for claude-code and "
-                           "messages, 1 otherwise)")
+                      help=f"runs per scenario and arm (default: 5 for "
+                           f"{' and '.join(agents.model_agents())}, 1 otherwise)")
     what.add_argument("--repeat", type=int, dest="epochs", help=argparse.SUPPRESS)
     what.add_argument("--seed", type=int, help="order of the runs (default: random, recorded)")
     what.add_argument("-k", dest="filter", metavar="WORDS",
@@ -202,7 +202,7 @@ def _runnable(found: list) -> list:
 def _plan(args, found: list) -> tuple[list, str, dict]:
     if args.validate:
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
-                enumerate((s, a) for s in found for a in agents.CONTROLS
+                enumerate((s, a) for s in found for a in agents.controls()
                           if a != "dodge" or s.has_dodge)]
         note = (f"control runs of {len(found)} scenarios: `none` must fail, `reference` "
                 "must pass, `dodge` must fail")
@@ -211,7 +211,7 @@ def _plan(args, found: list) -> tuple[list, str, dict]:
     found = _check_agent(args, agent, found)
     if args.scripted:
         note += "; SCRIPTED turns from a local fake Anthropic API (not a model's result)"
-    model_agent = agent in agents.CLAUDE
+    model_agent = agents.uses_model(agent)
     arms = {"on": [True], "off": [False], "both": [True, False]}[args.skills] \
         if model_agent else [True]   # skills only matter to a model
     epochs = args.epochs or (5 if model_agent else 1)
@@ -224,22 +224,23 @@ def _plan(args, found: list) -> tuple[list, str, dict]:
 
 
 def _check_agent(args, agent: str, found: list) -> list:
+    needs = agents.spec(agent)
     if args.scripted:
-        if agent not in agents.CLAUDE:
+        if not needs.model:
             raise UserError("--scripted plays turns for a Claude backend: use it with "
                             "--agent claude-code or --agent messages")
         found = [s for s in found if s.scripted_file.is_file()]
         if not found:
             raise UserError("no selected scenario has a scripted.yaml to play")
-    if agent == "replay" and not args.transcript:
-        raise UserError("--agent replay needs --transcript (a result JSON or a run folder)")
-    if agent == "claude-code":
-        _require_agent_sdk()
+    if needs.transcript and not args.transcript:
+        raise UserError(f"--agent {agent} needs --transcript (a result JSON or a run folder)")
+    if needs.sdk:
+        _require_agent_sdk(agent)
         from harness.evals.agents.claude_env import sandbox_problem
         problem = sandbox_problem()
         if problem:
             raise UserError(problem)
-    if agent in agents.CLAUDE and not args.scripted and not _has_credentials():
+    if needs.key and not args.scripted and not _has_credentials():
         raise UserError(f"--agent {agent} needs ANTHROPIC_API_KEY (or --scripted)")
     return found
 
@@ -291,7 +292,7 @@ def _resume(args) -> int:
              if s.id in set(manifest["scenario_ids"])]
     if manifest["agent"] == "validate":
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
-                enumerate((s, a) for s in found for a in agents.CONTROLS)]
+                enumerate((s, a) for s in found for a in agents.controls())]
     else:
         jobs = plan.make_jobs(found, manifest["agent"], [a == "on" for a in manifest["arms"]],
                               manifest["epochs"], manifest["seed"])
@@ -302,7 +303,7 @@ def _resume(args) -> int:
     if args.max_suite_usd is not None:
         manifest["max_suite_usd"] = args.max_suite_usd
         plan.write_manifest(run_dir, manifest)
-    if owed and manifest["agent"] in agents.CLAUDE and not manifest["scripted"] \
+    if owed and _needs_key(manifest["agent"]) and not manifest["scripted"] \
             and not _has_credentials():
         raise UserError(f"--resume of a {manifest['agent']} run needs ANTHROPIC_API_KEY")
     args.scripted = manifest["scripted"]
@@ -312,11 +313,16 @@ def _resume(args) -> int:
     return _execute(args, _kube(args), owed, manifest, run_dir)
 
 
-def _require_agent_sdk() -> None:
+def _needs_key(agent: str) -> bool:
+    """A resumed run's backend needs credentials (`validate` runs only controls)."""
+    return agent in agents.names() and agents.spec(agent).key
+
+
+def _require_agent_sdk(agent: str) -> None:
     try:
         import claude_agent_sdk  # noqa: F401
     except ImportError as err:
-        raise UserError("--agent claude-code needs the claude-agent-sdk package: "
+        raise UserError(f"--agent {agent} needs the claude-agent-sdk package: "
                         ".venv/bin/pip install 'claude-agent-sdk>=0.2.189'") from err
 
 

@@ -32,7 +32,7 @@ class Job:
 
     @property
     def label(self) -> str:
-        arm = f", skills {'on' if self.skills else 'off'}" if self.agent in agents.CLAUDE else ""
+        arm = f", skills {'on' if self.skills else 'off'}" if agents.uses_model(self.agent) else ""
         again = f", epoch {self.repeat}" if self.repeat > 1 else ""
         return f"{self.scenario.area}/{self.scenario.id} [{self.agent}{arm}{again}]"
 

@@ -169,7 +169,7 @@ def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None
         namespaces = list(sandbox.namespaces.values())
         snap = safeguards.snapshot(kube, guard_spec, namespaces)
         fake = _fake_api(scenario, settings) if settings.scripted and \
-            job.agent in agents.CLAUDE else None
+            agents.uses_model(job.agent) else None
         ctx = _agent_context(kube, job, settings, sandbox, workdir, private, context, state,
                              fake, budget_left)
         with health.Monitor(kube, health.dependencies(scenario),
@@ -334,7 +334,7 @@ def _score_answer(job, settings, scenario, context, state: _State, fake) -> None
         return
     if any(r["status"] != "pass" for r in state.expect):
         state.judge = {"verdict": "skipped", "why": "the keyword pre-check already failed"}
-    elif job.agent not in agents.CLAUDE:
+    elif not agents.uses_model(job.agent):
         state.judge = {"verdict": "skipped", "why": f"control run ({job.agent})"}
     elif not (settings.judge_model or fake):
         state.judge = {"verdict": "skipped", "why": "no --judge-model"}
@@ -417,7 +417,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
     status, reason = scoring.score(state.checks, state.safeguards, state.expect + judged,
                                    state.error, out.budget_exceeded)
     s = job.scenario
-    model_agent = job.agent in agents.CLAUDE
+    model_agent = agents.uses_model(job.agent)
     return {
         "schema_version": records.SCHEMA_VERSION, "run_id": settings.run_id,
         "scenario": {"id": s.id, "title": s.title, "area": s.area, "difficulty": s.difficulty,

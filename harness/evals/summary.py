@@ -4,7 +4,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from harness.evals import records, scoring, stats
+from harness.evals import agents, records, scoring, stats
 from harness.evals.usage import from_record
 
 
@@ -61,7 +61,7 @@ def trigger_summary(recs: list[dict]) -> dict | None:
 def arm(record: dict) -> str:
     """`claude-code, skills on` — the column a record belongs to in comparisons (agents
     without a model have no skills arm)."""
-    if record["agent"] not in ("claude-code", "messages"):
+    if not agents.uses_model(record["agent"]):
         return record["agent"]
     return f"{record['agent']}, skills {record['skills']}" + (" (scripted)"
                                                               if record.get("scripted") else "")

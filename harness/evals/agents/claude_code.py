@@ -21,6 +21,7 @@ from harness.evals import instructions
 from harness.evals.agents import claude_env, claude_session
 from harness.evals.agents import skills as skill_files
 from harness.evals.agents.base import AgentContext, AgentOutcome
+from harness.evals.agents.registry import register
 from harness.evals.errors import ApiError, InfraError
 from harness.evals.guard import short
 from harness.evals.shell import clip
@@ -35,7 +36,9 @@ class _OverTokens(Exception):
     pass
 
 
+@register("claude-code", model=True, key=True, sdk=True, reviewed=True)
 class ClaudeCodeAgent:
+    """Claude Code through the Claude Agent SDK, the skills offered through its Skill tool."""
     name = "claude-code"
 
     def run(self, ctx: AgentContext) -> AgentOutcome:

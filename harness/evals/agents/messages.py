@@ -16,6 +16,7 @@ import time
 from harness.evals import instructions, pricing
 from harness.evals.agents import skills as skill_files
 from harness.evals.agents.base import AgentContext, AgentOutcome
+from harness.evals.agents.registry import register
 from harness.evals.errors import ApiError
 from harness.evals.guard import refusal, short
 from harness.evals.shell import clip
@@ -46,7 +47,9 @@ def system_prompt(mode: str, offered: list[dict]) -> str | None:
     return f"{base}\n\n{listing}" if base else listing
 
 
+@register("messages", model=True, key=True, reviewed=True)
 class MessagesAgent:
+    """The Messages API in a tool loop: one bash tool, the skills listed in the system prompt."""
     name = "messages"
 
     def run(self, ctx: AgentContext) -> AgentOutcome:

@@ -9,16 +9,20 @@ from pathlib import Path
 from harness import yamlio
 from harness.errors import UserError
 from harness.evals.agents.base import AgentContext, AgentOutcome
+from harness.evals.agents.registry import register
 from harness.evals.errors import InfraError
 
 
+@register("none", control=True)
 class NoneAgent:
+    """Does nothing: the fault stays (the control must fail)."""
     name = "none"
 
     def run(self, ctx: AgentContext) -> AgentOutcome:
         return AgentOutcome()
 
 
+@register("reference", control=True)
 class ReferenceAgent:
     """Applies solution/: `*.yaml` (Jinja2-rendered, server-side applied) and `*.sh`
     (run with NS, PREFIX, NS_<NAME> and KUBECONFIG set) in name order;
@@ -35,6 +39,7 @@ class ReferenceAgent:
         return ctx.render(answer.read_text()) if answer.is_file() else ""
 
 
+@register("dodge", control=True)
 class DodgeAgent(ReferenceAgent):
     """Applies dodge/ the same way: a change that removes the symptom's trigger without
     resolving the fault. It answers with dodge/answer.md, else with the reference answer,
@@ -66,6 +71,7 @@ def apply_folder(ctx: AgentContext, folder, source: str) -> None:
             raise InfraError(f"{source} fix {file.name} failed: {entry['output'][-300:]}")
 
 
+@register("replay", transcript=True, reviewed=True)
 class ReplayAgent:
     """Re-runs the commands of a recorded result (or a YAML list of commands)."""
     name = "replay"
