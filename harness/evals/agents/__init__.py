@@ -2,6 +2,8 @@
 what it needs; looked up by name, a miss lists the names."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 from harness.evals.agents.base import AgentContext, AgentOutcome
@@ -9,8 +11,15 @@ from harness.evals.agents.registry import (AgentBackend, BackendSpec, controls, 
                                            names, register, reviewed_sources, spec,
                                            uses_model)
 
-# The built-in backends register on import (claude-code imports its SDK only when it runs).
-from harness.evals.agents import claude_code, messages, simple  # noqa: F401 (they register)
+
+def _import_backends() -> None:
+    """Every module of this package, so the backends in it register: a new backend is one
+    new module, nothing to list here (claude-code imports its SDK only when it runs)."""
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_import_backends()
 
 
 def get(name: str) -> Callable[[], AgentBackend]:
