@@ -34,8 +34,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output-per-turn", type=int, default=1500,
                         help="tokens a model writes per turn, thinking included")
     args = parser.parse_args(argv)
-    runs = [r for run in args.runs for r in records.read_run(run) if r.get("scripted")
-            and r.get("agent") == "claude-code" and r.get("status") != "error"]
+    runs = [r for run in args.runs for r in records.read_run(run) if r.scripted
+            and r.agent == "claude-code" and r.status != "error"]
     count = args.scenarios or sum(1 for s in scenario.discover() if not s.unsupported)
     print(f"ESTIMATE (not a measurement of a model): {args.model}, {count} scenarios x 2 arms x "
           f"{args.epochs} epochs = {count * 2 * args.epochs} runs; prices of "

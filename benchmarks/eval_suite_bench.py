@@ -24,6 +24,7 @@ from harness.cluster import providers  # noqa: E402
 from harness.cluster.kubectl import Kubectl  # noqa: E402
 from harness.evals import runner, scenario  # noqa: E402
 from harness.evals.kube import Kube  # noqa: E402
+from harness.evals.model import RunRecord  # noqa: E402
 from harness.evals.errors import InfraError  # noqa: E402
 
 OVERHEAD_TARGET_S = 1.0
@@ -58,16 +59,16 @@ def main(argv=None) -> int:
     return report(recs, wall, args.parallel)
 
 
-def report(recs: list[dict], wall: float, parallel: int) -> int:
+def report(recs: list[RunRecord], wall: float, parallel: int) -> int:
     print(f"{'scenario':<42} {'status':<6} {'wall s':>7} {'ns setup s':>10} {'cleanup s':>9}"
           f" {'overhead s':>10}")
     for r in recs:
-        t = r["timings"]
-        print(f"{r['scenario']['area'] + '/' + r['scenario']['id']:<42} {r['status']:<6} "
-              f"{r['wall_seconds']:>7.1f} {t.get('namespace_setup', 0):>10.3f} "
-              f"{t.get('cleanup', 0):>9.3f} {r['isolation_overhead_seconds']:>10.3f}")
-    overheads = [r["isolation_overhead_seconds"] for r in recs]
-    passed = sum(r["status"] == "pass" for r in recs)
+        t = r.timings
+        print(f"{r.scenario.area + '/' + r.scenario.id:<42} {r.status:<6} "
+              f"{r.wall_seconds:>7.1f} {t.get('namespace_setup', 0):>10.3f} "
+              f"{t.get('cleanup', 0):>9.3f} {r.isolation_overhead_seconds:>10.3f}")
+    overheads = [r.isolation_overhead_seconds for r in recs]
+    passed = sum(r.status == "pass" for r in recs)
     per_minute = len(recs) / (wall / 60)
     mean, worst = statistics.mean(overheads), max(overheads)
     scaled = wall * SUITE_TARGET_N / len(recs)

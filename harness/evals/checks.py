@@ -15,6 +15,7 @@ from typing import Callable
 
 from harness.evals import paths
 from harness.evals.errors import InfraError
+from harness.evals.model import CheckResult
 
 DEFAULT_TIMEOUT = 20.0
 POLL_INTERVAL = 1.0
@@ -118,14 +119,11 @@ def describe(spec: dict) -> str:
 # --- evaluation ------------------------------------------------------------------------
 
 def evaluate(kube, specs: list[dict], default_timeout: float = DEFAULT_TIMEOUT,
-             env: dict | None = None, sleep=time.sleep) -> list[dict]:
-    """Poll all checks until each holds or times out; one result dict per spec, in order.
-
-    Result: {"check": description, "spec": spec, "status": pass|fail|error, "detail": ...,
-    "seconds": time to settle}.
-    """
+             env: dict | None = None, sleep=time.sleep) -> list[CheckResult]:
+    """Poll all checks until each holds or times out; one result per spec, in order
+    (`seconds`: the time it took to settle)."""
     start = time.monotonic()
-    results: list[dict | None] = [None] * len(specs)
+    results: list[CheckResult | None] = [None] * len(specs)
     last: list[tuple] = [(False, "not evaluated")] * len(specs)
     memory: list[dict] = [{} for _ in specs]
     while True:
@@ -136,8 +134,9 @@ def evaluate(kube, specs: list[dict], default_timeout: float = DEFAULT_TIMEOUT,
                 timeout = float(spec.get("timeout", default_timeout))
                 if last[i][0] is True or last[i][0] == "error" or elapsed >= timeout:
                     results[i] = _result(spec, last[i], elapsed)
-        if all(r is not None for r in results):
-            return results
+        done = [r for r in results if r is not None]
+        if len(done) == len(specs):
+            return done
         sleep(POLL_INTERVAL)
 
 
@@ -153,11 +152,10 @@ def probe_once(kube, spec: dict, env: dict | None, memory: dict | None = None):
         return "error", str(err)
 
 
-def _result(spec: dict, outcome: tuple, elapsed: float) -> dict:
+def _result(spec: dict, outcome: tuple, elapsed: float) -> CheckResult:
     holds, detail = outcome
     status = "error" if holds == "error" else ("pass" if holds else "fail")
-    return {"check": describe(spec), "spec": spec, "status": status, "detail": detail,
-            "seconds": round(elapsed, 2)}
+    return CheckResult(describe(spec), spec, status, detail, round(elapsed, 2))
 
 
 def compare(actual, op: str, expected) -> bool:

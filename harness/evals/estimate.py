@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from statistics import mean
 
 from harness.evals import pricing
+from harness.evals.model import RunRecord
 from harness.evals.usage import Tokens
 
 
@@ -33,10 +34,10 @@ class Profile:
     turns: float             # turns the scripts took
 
 
-def prompts(record: dict) -> list[int]:
+def prompts(record: RunRecord) -> list[int]:
     """The prompt size of each API request in a record's timeline, in order."""
     sizes = []
-    for entry in record.get("transcript") or []:
+    for entry in record.transcript:
         tokens = entry.get("tokens")
         if entry.get("type") in ("assistant", "thinking", "model_turn") and tokens:
             sizes.append(tokens.get("input", 0) + tokens.get("cache_read", 0)
@@ -44,18 +45,20 @@ def prompts(record: dict) -> list[int]:
     return sizes
 
 
-def profile(records: list[dict], arm: str) -> Profile | None:
+def profile(records: list[RunRecord], arm: str) -> Profile | None:
     """Mean first prompt and growth per turn over an arm's scripted records.
 
-    >>> r = {"skills": "on", "transcript": [{"type": "assistant", "tokens": {"input": 2,
-    ...      "cache_read": 0, "cache_write": 998}}, {"type": "command"},
-    ...      {"type": "assistant", "tokens": {"input": 1, "cache_read": 998,
-    ...      "cache_write": 301}}]}
+    >>> from harness.evals.model import ScenarioRef
+    >>> r = RunRecord("r", ScenarioRef("s"), "claude-code", "on", 1, "pass", "", transcript=[
+    ...     {"type": "assistant", "tokens": {"input": 2, "cache_read": 0, "cache_write": 998}},
+    ...     {"type": "command"},
+    ...     {"type": "assistant", "tokens": {"input": 1, "cache_read": 998,
+    ...                                      "cache_write": 301}}])
     >>> profile([r], "on")
     Profile(arm='on', runs=1, first_prompt=1000, growth=300.0, turns=2)
     """
     measured = [(sizes[0], (sizes[-1] - sizes[0]) / (len(sizes) - 1), len(sizes))
-                for r in records if r.get("skills") == arm
+                for r in records if r.skills == arm
                 for sizes in [prompts(r)] if len(sizes) >= 2]
     if not measured:
         return None

@@ -11,6 +11,7 @@ import os
 
 from harness.evals import pricing
 from harness.evals.errors import ApiError
+from harness.evals.model import CheckResult
 from harness.evals.usage import Tokens
 
 TOOL = {"name": "submit_grade", "description": "Record the grade of the answer.",
@@ -67,11 +68,10 @@ def grade(model: str, task: str, reference: str, rubric: str | None, answer: str
             "tokens": tokens.as_dict(), "cost_usd": pricing.cost(model, tokens)}
 
 
-def as_result(judged: dict | None) -> list[dict]:
+def as_result(judged: dict | None) -> list[CheckResult]:
     """The verdict as a scored result (pass | fail | error), like a check's."""
     if not judged or judged.get("verdict") in (None, "skipped"):
         return []
     status = {"pass": "pass", "fail": "fail"}.get(judged["verdict"], "error")
-    return [{"check": f"judge ({judged['model']}) against solution/answer.md",
-             "spec": {"type": "judge"}, "status": status,
-             "detail": str(judged.get("reasoning", ""))[:300], "seconds": 0}]
+    return [CheckResult(f"judge ({judged['model']}) against solution/answer.md",
+                        {"type": "judge"}, status, str(judged.get("reasoning", ""))[:300], 0)]

@@ -85,7 +85,7 @@ def still_owed(jobs: list[Job], run_dir: Path) -> tuple[list[Job], dict]:
     done = {}
     for path in sorted((Path(run_dir) / "scenarios").glob("*.json")):
         try:
-            done[path.name] = records.read_one(path)["status"]
+            done[path.name] = records.read_one(path).status
         except (OSError, ValueError, KeyError):
             continue  # a half-written record is not a finished run
     owed = [j for j in jobs if done.get(j.key) not in FINISHED]

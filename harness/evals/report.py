@@ -13,7 +13,7 @@ from pathlib import Path
 from harness.evals import records
 from harness.evals.report_runs import CONTROL_NOTES, runs_section
 from harness.evals.summary import arm, junit_xml, summarize
-from harness.evals.usage import from_record
+from harness.evals.model import RunRecord
 
 COLORS = {"pass": "#2e7d32", "fail": "#c62828", "error": "#ef6c00"}
 ARM_COLORS = ["#1565c0", "#8e24aa", "#00897b", "#6d4c41", "#546e7a", "#f9a825"]
@@ -22,7 +22,7 @@ ARM_COLORS = ["#1565c0", "#8e24aa", "#00897b", "#6d4c41", "#546e7a", "#f9a825"]
 def write_reports(run_dirs: list[Path], out_dir: Path | None = None) -> dict:
     """Read every record of `run_dirs`, write the three reports into `out_dir`
     (default: the first run folder); returns the summary."""
-    recs: list[dict] = []
+    recs: list[RunRecord] = []
     for run_dir in run_dirs:
         recs += records.read_run(run_dir)
     out_dir = Path(out_dir or run_dirs[0])
@@ -44,7 +44,7 @@ def _manifest(run_dir: Path) -> dict | None:
         return None
 
 
-def render_html(recs: list[dict], summary: dict) -> str:
+def render_html(recs: list[RunRecord], summary: dict) -> str:
     e = html.escape
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>k8s-skills eval "
              f"{e(str(summary['run_id']))}</title><style>{CSS}</style></head><body>",
@@ -53,7 +53,7 @@ def render_html(recs: list[dict], summary: dict) -> str:
         parts.append("<p class='banner'>SCRIPTED: some runs replayed scripted turns from a "
                      "local fake Anthropic API. They test the harness's code paths and are "
                      "not a model's result.</p>")
-    for agent in sorted({r["agent"] for r in recs} & {"reference", "none", "replay"}):
+    for agent in sorted({r.agent for r in recs} & {"reference", "none", "replay"}):
         parts.append(f"<p class='banner'>{html.escape(CONTROL_NOTES[agent])}</p>")
     parts.append(_cards(summary))
     for comparison in summary.get("comparison") or []:
@@ -184,14 +184,14 @@ def _stacked(title: str, groups: dict) -> str:
     return "".join(out) + "</svg>"
 
 
-def _grouped(title: str, recs: list[dict]) -> str:
+def _grouped(title: str, recs: list[RunRecord]) -> str:
     """Vertical bars: pass rate per area, one bar per arm (skills on/off side by side)."""
     arms = sorted({arm(r) for r in recs})
-    areas = sorted({r["scenario"]["area"] for r in recs})
+    areas = sorted({r.scenario.area for r in recs})
     rate: dict = defaultdict(lambda: [0, 0])
     for r in recs:
-        cell = rate[(r["scenario"]["area"], arm(r))]
-        cell[0] += r["status"] == "pass"
+        cell = rate[(r.scenario.area, arm(r))]
+        cell[0] += r.status == "pass"
         cell[1] += 1
     bw, gap, plot_h, top = 16, 18, 140, 30
     slot = max(len(arms) * bw + gap, 120)  # room for a 16-character area label
@@ -219,14 +219,14 @@ def _grouped(title: str, recs: list[dict]) -> str:
     return "".join(out) + "</svg>"
 
 
-def _per_resolved(recs: list[dict]) -> str:
+def _per_resolved(recs: list[RunRecord]) -> str:
     """Tokens and cost per resolved fault, per arm."""
     rows = []
     for name in sorted({arm(r) for r in recs}):
         group = [r for r in recs if arm(r) == name]
-        resolved = sum(r["status"] == "pass" for r in group)
-        tokens = sum(from_record(r["tokens"]).total for r in group)
-        costs = [r["cost_usd"] for r in group if r.get("cost_usd") is not None]
+        resolved = sum(r.status == "pass" for r in group)
+        tokens = sum(r.tokens.total for r in group)
+        costs = [r.cost_usd for r in group if r.cost_usd is not None]
         rows.append((name, tokens / resolved if resolved else 0,
                      sum(costs) / resolved if resolved and costs else 0, resolved))
     top = max([t for _, t, _, _ in rows] + [1])

@@ -10,8 +10,8 @@ import html
 import json
 from collections import defaultdict
 
+from harness.evals.model import RunRecord
 from harness.evals.summary import arm
-from harness.evals.usage import from_record
 
 CONTROL_NOTES = {
     "reference": "reference agent: validates the scenarios, not a model result",
@@ -21,85 +21,84 @@ CONTROL_NOTES = {
 e = html.escape
 
 
-def runs_section(recs: list[dict]) -> str:
+def runs_section(recs: list[RunRecord]) -> str:
     """One block per scenario; its arms (agent, skills on/off) in columns, epochs stacked."""
-    by_scenario: dict[str, list] = defaultdict(list)
+    by_scenario: dict[str, list[RunRecord]] = defaultdict(list)
     for r in recs:
-        by_scenario[f"{r['scenario']['area']}/{r['scenario']['id']}"].append(r)
+        by_scenario[f"{r.scenario.area}/{r.scenario.id}"].append(r)
     parts = ["<h2>Runs</h2><p class='hint'>Each run as a timeline; the arms of one scenario "
              "side by side. Click a run to open it.</p>"]
     for name, group in sorted(by_scenario.items()):
-        columns: dict[str, list] = defaultdict(list)
-        for r in sorted(group, key=lambda r: (arm(r), r.get("epoch", r.get("repeat", 1)))):
+        columns: dict[str, list[RunRecord]] = defaultdict(list)
+        for r in sorted(group, key=lambda r: (arm(r), r.epoch)):
             columns[arm(r)].append(r)
         cells = "".join(f"<div class='arm'><h4>{e(title)}</h4>"
                         + "".join(run_block(r) for r in runs) + "</div>"
                         for title, runs in sorted(columns.items()))
-        title = group[0]["scenario"].get("title", "")
+        title = group[0].scenario.title
         parts.append(f"<section class='scenario'><h3>{e(name)} <small>{e(title)}</small></h3>"
                      f"<div class='arms'>{cells}</div></section>")
     return "".join(parts)
 
 
-def run_block(r: dict) -> str:
-    tokens = from_record(r.get("tokens"))
-    cost = f", ${r['cost_usd']:.4f}" if r.get("cost_usd") is not None else ""
-    summary = (f"<span class='{r['status']}'>{r['status']}</span> epoch "
-               f"{r.get('epoch', r.get('repeat', 1))}: {r['wall_seconds']}s, "
-               f"{tokens.total:,} tokens{cost}, {r['turns']} turns"
-               + (f", stop {e(str(r['stop']))}" if r.get("stop") else ""))
-    banner = CONTROL_NOTES.get(r["agent"])
+def run_block(r: RunRecord) -> str:
+    cost = f", ${r.cost_usd:.4f}" if r.cost_usd is not None else ""
+    summary = (f"<span class='{r.status}'>{r.status}</span> epoch "
+               f"{r.epoch}: {r.wall_seconds}s, "
+               f"{r.tokens.total:,} tokens{cost}, {r.turns} turns"
+               + (f", stop {e(str(r.stop))}" if r.stop else ""))
+    banner = CONTROL_NOTES.get(r.agent)
     body = [f"<p class='banner'>{e(banner)}</p>"] if banner else []
-    if r.get("scripted"):
+    if r.scripted:
         body.append("<p class='banner'>SCRIPTED: turns from a local fake Anthropic API, not a "
                     "model's result</p>")
-    body.append(f"<p>{e(r['reason'])}</p>")
+    body.append(f"<p>{e(r.reason)}</p>")
     body.append(_facts(r))
     body.append(timeline(r))
     body.append(_results(r))
-    if r.get("answer"):
-        body.append(f"<h5>Final answer</h5><pre>{e(r['answer'])}</pre>")
+    if r.answer:
+        body.append(f"<h5>Final answer</h5><pre>{e(r.answer)}</pre>")
     return f"<details class='run'><summary>{summary}</summary>{''.join(body)}</details>"
 
 
-def _facts(r: dict) -> str:
+def _facts(r: RunRecord) -> str:
     rows = []
-    if r.get("skills_offered") or r.get("skills_discovered"):
-        rows.append(("skills", e(f"offered {', '.join(r.get('skills_offered') or []) or 'none'}"
-                                 f"; loaded {', '.join(r.get('skills_loaded') or []) or 'none'}")))
-    triggers = r.get("skill_triggers")
+    if r.skills_offered or r.skills_discovered:
+        rows.append(("skills", e(f"offered {', '.join(r.skills_offered or []) or 'none'}"
+                                 f"; loaded {', '.join(r.skills_loaded or []) or 'none'}")))
+    triggers = r.skill_triggers
     if triggers:
         rows.append(("skill loads", e(f"precision {triggers['precision']}, recall "
                                       f"{triggers['recall']}, forbidden loaded "
                                       f"{', '.join(triggers['forbidden_loaded']) or 'none'}")))
-    t = from_record(r.get("tokens"))
+    t = r.tokens
     if t.total:
         rows.append(("tokens", f"uncached input {t.input:,}, cache read {t.cache_read:,}, "
                                f"cache write {t.cache_write:,}, output {t.output:,}"))
-    ins = r.get("instructions") or {}
+    ins = r.instructions or {}
     if ins:
         files = ", ".join(f"<a href='{e(v['file'])}'>{k}</a>" for k, v in ins.items()
                           if isinstance(v, dict) and v.get("file"))
         rows.append(("instructions", f"{e(str(ins.get('mode')))}; tools "
                      f"{e(', '.join(ins.get('tool_names') or []))}" + (f"; {files}" if files
                                                                        else "")))
-    guard = r.get("guard") or {}
+    guard = r.guard or {}
     if guard:
         flagged = sum(1 for v in guard.get("verdicts", []) if v.get("decision") != "allow")
         rows.append(("guard", f"{e(guard.get('mode', ''))}: {len(guard.get('verdicts', []))} "
                               f"verdicts, {flagged} not allow; denials "
-                              f"{len(r.get('permission_denials') or [])}"))
-    if r.get("access"):
-        rows.append(("identity", e(r["access"]["user"])))
-    if r.get("error"):
-        rows.append(("error", e(r["error"])))
+                              f"{len(r.permission_denials or [])}"))
+    if r.access:
+        rows.append(("identity", e(r.access["user"])))
+    if r.error:
+        rows.append(("error", e(r.error)))
     cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<table class='facts'>{cells}</table>" if cells else ""
 
 
-def timeline(r: dict) -> str:
+def timeline(r: RunRecord) -> str:
     rows = []
-    for entry in r.get("transcript") or []:
+    for entry in r.transcript or []:
         if entry.get("type") == "guard" and entry.get("tool") == "Bash" \
                 and not entry.get("blocked"):
             continue  # the command's own row carries the verdict
@@ -159,11 +158,10 @@ def _what(kind: str, entry: dict) -> str:
     return e(json.dumps({k: v for k, v in entry.items() if k not in ("type", "t")})[:500])
 
 
-def _results(r: dict) -> str:
-    items = r.get("checks", []) + r.get("safeguards", []) + r.get("expect", [])
-    rows = "".join(f"<div class='{c['status']}'>{c['status']} {e(c['check'])}: "
-                   f"{e(str(c['detail']))}</div>" for c in items)
-    judged = r.get("judge")
+def _results(r: RunRecord) -> str:
+    rows = "".join(f"<div class='{c.status}'>{c.status} {e(c.check)}: {e(c.detail)}</div>"
+                   for c in r.checks + r.safeguards + r.expect)
+    judged = r.judge
     if judged:
         rows += (f"<div>judge {e(str(judged.get('model', '')))}: "
                  f"<b>{e(str(judged.get('verdict')))}</b> {e(str(judged.get('reasoning') or judged.get('why') or ''))}"

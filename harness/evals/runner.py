@@ -30,6 +30,7 @@ from harness.evals import (access, agents, checks, guard_review, health, instruc
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import ApiError, InfraError, Interrupted, ScenarioError
 from harness.evals.guard import GuardPolicy
+from harness.evals.model import CheckResult, RunRecord, ScenarioRef
 from harness.evals.plan import Job
 from harness.evals.sandbox import Sandbox
 from harness.evals.shell import Shell, base_env
@@ -83,12 +84,12 @@ class SuiteBudget:
 
 
 def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
-            budget: SuiteBudget | None = None) -> list[dict]:
+            budget: SuiteBudget | None = None) -> list[RunRecord]:
     """Run every job, `parallel` at a time; records come back in job order (runs skipped
     for the suite budget have none)."""
     budget = budget or SuiteBudget(None)
     lock, done, total = threading.Lock(), [0], len(jobs)
-    results: dict[int, dict] = {}
+    results: dict[int, RunRecord] = {}
 
     def one(index: int, job: Job) -> None:
         if budget.exhausted():
@@ -102,8 +103,8 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
         results[index] = record
         with lock:
             done[0] += 1
-            settings.log(f"[{done[0]:>{len(str(total))}}/{total}] {record['status']:<5} "
-                         f"{record['wall_seconds']:6.1f}s {job.label}  {record['reason'][:110]}")
+            settings.log(f"[{done[0]:>{len(str(total))}}/{total}] {record.status:<5} "
+                         f"{record.wall_seconds:6.1f}s {job.label}  {record.reason[:110]}")
 
     pool = ThreadPoolExecutor(max_workers=max(1, parallel))
     try:
@@ -126,26 +127,26 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
     return [results[i] for i in range(total) if i in results]
 
 
-def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) -> dict:
+def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) -> RunRecord:
     """One run, again after a retryable API error (honouring retry-after)."""
     attempt = 0
     while True:
         attempt += 1
-        record = run_one(kube, job, settings, budget.remaining())
-        record["attempts"] = attempt
-        budget.add(record.get("cost_usd"))
-        api = record.get("api_error") or {}
-        if record["status"] != "error" or not api.get("retryable") or \
+        record = run_one(kube, job, settings, budget.remaining()).with_attempts(attempt)
+        budget.add(record.cost_usd)
+        api = record.api_error or {}
+        if record.status != "error" or not api.get("retryable") or \
                 attempt > settings.retries or settings.stop.is_set():
             records.write(settings.run_dir, record)
             return record
         wait = api.get("retry_after")
         wait = settings.backoff * 2 ** (attempt - 1) if wait is None else float(wait)
-        settings.log(f"  retry  {job.label} in {wait:.0f}s: {record['reason'][:100]}")
+        settings.log(f"  retry  {job.label} in {wait:.0f}s: {record.reason[:100]}")
         settings.sleep(wait)
 
 
-def run_one(kube, job: Job, settings: Settings, budget_left: float | None = None) -> dict:
+def run_one(kube, job: Job, settings: Settings,
+            budget_left: float | None = None) -> RunRecord:
     scenario = job.scenario
     sandbox = Sandbox(kube, scenario)
     state = _State(started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -214,9 +215,9 @@ class _State:
     timings: dict = field(default_factory=dict)
     transcript: list = field(default_factory=list)
     outcome: AgentOutcome = field(default_factory=AgentOutcome)
-    checks: list = field(default_factory=list)
-    safeguards: list = field(default_factory=list)
-    expect: list = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    safeguards: list[CheckResult] = field(default_factory=list)
+    expect: list[CheckResult] = field(default_factory=list)
     judge: dict | None = None
     grant: object = None
     guard: GuardPolicy | None = None
@@ -265,10 +266,10 @@ def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict, state: _
     if not waits:
         return
     missed = [r for r in checks.evaluate(kube, waits, WAIT_TIMEOUT, env=sandbox.env(),
-                                         sleep=state.sleep) if r["status"] != "pass"]
+                                         sleep=state.sleep) if r.status != "pass"]
     if missed:
         what = "setup did not become ready" if stage == "setup" else "the fault did not show"
-        raise InfraError(f"{what}: {missed[0]['check']}: {missed[0]['detail']}")
+        raise InfraError(f"{what}: {missed[0].check}: {missed[0].detail}")
 
 
 def _scripts_dir(scenario, context: dict, private: Path) -> Path:
@@ -307,12 +308,12 @@ def _script(kube, sandbox, scenario, script: dict, stage: str, state: _State,
                          f"{' '.join(entry['output'].split())[-300:]}")
 
 
-def _health_verdict(monitor: health.Monitor, results: list[dict]) -> dict:
+def _health_verdict(monitor: health.Monitor, results: list[CheckResult]) -> dict:
     """What the health probes saw; with an `outage` reason when a check did not hold while
     a component the scenario depends on was down (probed again now, and watched all along)."""
     verdict = {"components": monitor.components,
                "outages_seen": [h.as_dict() for h in monitor.seen]}
-    if all(r["status"] == "pass" for r in results):
+    if all(r.status == "pass" for r in results):
         return verdict
     now = monitor.probe()
     verdict["after_failed_check"] = [h.as_dict() for h in now]
@@ -332,7 +333,7 @@ def _score_answer(job, settings, scenario, context, state: _State, fake) -> None
         scenario.render(scenario.data.get("expect_not", []), context), answer)
     if not scenario.judged:
         return
-    if any(r["status"] != "pass" for r in state.expect):
+    if any(r.status != "pass" for r in state.expect):
         state.judge = {"verdict": "skipped", "why": "the keyword pre-check already failed"}
     elif not agents.uses_model(job.agent):
         state.judge = {"verdict": "skipped", "why": f"control run ({job.agent})"}
@@ -411,51 +412,49 @@ def _home_kubeconfig(source: Path, home: Path) -> Path:
 
 
 def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall: float,
-            fake) -> dict:
+            fake) -> RunRecord:
     out = state.outcome
     judged = judge.as_result(state.judge)
     status, reason = scoring.score(state.checks, state.safeguards, state.expect + judged,
                                    state.error, out.budget_exceeded)
     s = job.scenario
     model_agent = agents.uses_model(job.agent)
-    return {
-        "schema_version": records.SCHEMA_VERSION, "run_id": settings.run_id,
-        "scenario": {"id": s.id, "title": s.title, "area": s.area, "difficulty": s.difficulty,
-                     "tags": s.tags, "path": str(s.dir), "source": s.source},
-        "agent": job.agent, "model": settings.model if model_agent else None,
-        "skills": "on" if job.skills else "off", "repeat": job.repeat, "epoch": job.repeat,
-        "order": job.order, "scripted": bool(fake) or (settings.scripted and model_agent),
-        "scripted_note": "scripted turns from a local fake Anthropic API, not a model's "
-                         "result" if fake else None,
-        "status": status, "reason": reason, "started_at": state.started,
-        "wall_seconds": round(wall, 2), "timings": state.timings,
-        "isolation_overhead_seconds": round(state.timings.get("namespace_setup", 0)
-                                            + state.timings.get("cleanup", 0), 3),
-        "checks": state.checks, "safeguards": state.safeguards, "expect": state.expect,
-        "judge": state.judge, "scripts": state.scripts,
-        "guard_review": guard_review.review(state.transcript)
-        if settings.guard != "off" else [],
-        "guard": {"mode": settings.guard,
-                  "verdicts": state.guard.verdicts if state.guard else []},
-        "permission_denials": out.permission_denials,
-        "prompts": state.prompts, "answer": out.answer, "transcript": state.transcript,
-        "commands": sum(1 for e in state.transcript if e.get("type") == "command"),
-        "tokens": out.tokens.as_dict(), "turns": out.turns,
-        "cost_usd": out.cost_usd, "reported_cost_usd": out.reported_cost_usd,
-        "price_table": pricing.AS_OF if model_agent else None,
-        "stop": out.stop, "budgets": s.budgets, "budget_exceeded": out.budget_exceeded,
-        "instructions": _instructions(settings, out) if model_agent else None,
-        "skills_discovered": out.skills_discovered, "skills_offered": out.skills_offered,
-        "skills_loaded": out.skills_loaded,
-        "skill_triggers": scoring.skill_triggers(s.expected_skills, s.forbidden_skills,
-                                                 out.skills_loaded, job.skills)
+    return RunRecord(
+        run_id=settings.run_id,
+        scenario=ScenarioRef(id=s.id, title=s.title, area=s.area, difficulty=s.difficulty,
+                             tags=s.tags, path=str(s.dir), source=s.source),
+        agent=job.agent, model=settings.model if model_agent else None,
+        skills="on" if job.skills else "off", repeat=job.repeat, epoch=job.repeat,
+        order=job.order, scripted=bool(fake) or (settings.scripted and model_agent),
+        scripted_note="scripted turns from a local fake Anthropic API, not a model's "
+                      "result" if fake else None,
+        status=status, reason=reason, started_at=state.started,
+        wall_seconds=round(wall, 2), timings=state.timings,
+        isolation_overhead_seconds=round(state.timings.get("namespace_setup", 0)
+                                         + state.timings.get("cleanup", 0), 3),
+        checks=state.checks, safeguards=state.safeguards, expect=state.expect,
+        judge=state.judge, scripts=state.scripts,
+        guard_review=guard_review.review(state.transcript) if settings.guard != "off" else [],
+        guard={"mode": settings.guard, "verdicts": state.guard.verdicts if state.guard else []},
+        permission_denials=out.permission_denials,
+        prompts=state.prompts, answer=out.answer, transcript=state.transcript,
+        commands=sum(1 for e in state.transcript if e.get("type") == "command"),
+        tokens=out.tokens, turns=out.turns,
+        cost_usd=out.cost_usd, reported_cost_usd=out.reported_cost_usd,
+        price_table=pricing.AS_OF if model_agent else None,
+        stop=out.stop, budgets=s.budgets, budget_exceeded=out.budget_exceeded,
+        instructions=_instructions(settings, out) if model_agent else None,
+        skills_discovered=out.skills_discovered, skills_offered=out.skills_offered,
+        skills_loaded=out.skills_loaded,
+        skill_triggers=scoring.skill_triggers(s.expected_skills, s.forbidden_skills,
+                                              out.skills_loaded, job.skills)
         if model_agent else None,
-        "api_requests": out.api_requests if model_agent else None,
-        "access": state.grant.describe() if state.grant else None,
-        "sandbox": sandbox.describe(), "cleanup_error": getattr(sandbox, "cleanup_error", None),
-        "error": state.error, "api_error": state.api_error, "traceback": state.traceback,
-        "interrupted": state.interrupted, "health": state.health,
-    }
+        api_requests=out.api_requests if model_agent else None,
+        access=state.grant.describe() if state.grant else None,
+        sandbox=sandbox.describe(), cleanup_error=getattr(sandbox, "cleanup_error", None),
+        error=state.error, api_error=state.api_error, traceback=state.traceback,
+        interrupted=state.interrupted, health=state.health,
+    )
 
 
 def _instructions(settings: Settings, out: AgentOutcome) -> dict:

@@ -9,6 +9,7 @@ import re
 
 from harness.evals import checks
 from harness.evals.errors import InfraError
+from harness.evals.model import CheckResult
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease", "kueue-system")
 
@@ -62,15 +63,14 @@ def evaluate(kube, spec: dict, snap: dict, namespaces: list[str], env: dict) -> 
     return results
 
 
-def _guard(probe, name: str, ref: dict | None) -> dict:
+def _guard(probe, name: str, ref: dict | None) -> CheckResult:
     label = f"{name} {_ref_key(ref)}" if ref else name
     try:
         holds, detail = probe()
         status = "pass" if holds else "fail"
     except InfraError as err:
         status, detail = "error", str(err)
-    return {"check": label, "spec": {"type": name, **(ref or {})}, "status": status,
-            "detail": detail, "seconds": 0}
+    return CheckResult(label, {"type": name, **(ref or {})}, status, detail, 0)
 
 
 def _survives(kube, ref, snap):

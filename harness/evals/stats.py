@@ -13,30 +13,33 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from math import comb
 
-from harness.evals.usage import from_record
+from harness.evals import agents
+from harness.evals.model import RunRecord
 
 RESAMPLES = 10_000
 SEED = 20240601
 
 
-def compare(recs: list[dict], resamples: int = RESAMPLES, seed: int = SEED) -> list[dict]:
+def compare(recs: list[RunRecord], resamples: int = RESAMPLES,
+            seed: int = SEED) -> list[dict]:
     """One comparison per (agent, model, scripted) that has both arms."""
-    groups: dict[tuple, list] = defaultdict(list)
+    groups: dict[tuple[str, str | None, bool], list[RunRecord]] = defaultdict(list)
     for r in recs:
-        if r["agent"] in ("claude-code", "messages"):
-            groups[(r["agent"], r.get("model"), bool(r.get("scripted")))].append(r)
+        if agents.uses_model(r.agent):
+            groups[(r.agent, r.model, bool(r.scripted))].append(r)
     out = []
-    for (agent, model, scripted), group in sorted(groups.items(), key=str):
-        if {r["skills"] for r in group} >= {"on", "off"}:
+    for (agent, model, scripted), group in sorted(groups.items(), key=lambda g: str(g[0])):
+        if {r.skills for r in group} >= {"on", "off"}:
             out.append({"agent": agent, "model": model, "scripted": scripted,
                         **comparison(group, resamples, seed)})
     return out
 
 
-def comparison(recs: list[dict], resamples: int = RESAMPLES, seed: int = SEED) -> dict:
-    ok = [r for r in recs if r["status"] != "error"]
+def comparison(recs: list[RunRecord], resamples: int = RESAMPLES, seed: int = SEED) -> dict:
+    ok = [r for r in recs if r.status != "error"]
     scenarios = per_scenario(ok, recs)
     paired = [s for s in scenarios if s["n_on"] and s["n_off"]]
     diffs = [s["p_on"] - s["p_off"] for s in paired]
@@ -48,28 +51,28 @@ def comparison(recs: list[dict], resamples: int = RESAMPLES, seed: int = SEED) -
         "bootstrap": {"resamples": resamples, "seed": seed, "unit": "scenario"},
         "mcnemar": mcnemar(ok),
         "sign_test": sign_test(diffs),
-        "arms": {arm: arm_summary([r for r in ok if r["skills"] == arm],
-                                  [r for r in recs if r["skills"] == arm]) for arm in ("on", "off")},
+        "arms": {arm: arm_summary([r for r in ok if r.skills == arm],
+                                  [r for r in recs if r.skills == arm]) for arm in ("on", "off")},
         "pass_at_k": {arm: pass_curve(scenarios, arm, pass_at_k) for arm in ("on", "off")},
         "pass_hat_k": {arm: pass_curve(scenarios, arm, pass_hat_k) for arm in ("on", "off")},
-        "token_ratio": ratios(ok, lambda r: from_record(r["tokens"]).total),
-        "cost_ratio": ratios(ok, lambda r: r.get("cost_usd")),
+        "token_ratio": ratios(ok, lambda r: r.tokens.total),
+        "cost_ratio": ratios(ok, lambda r: r.cost_usd),
     }
 
 
-def per_scenario(ok: list[dict], everything: list[dict]) -> list[dict]:
-    rows = {}
+def per_scenario(ok: list[RunRecord], everything: list[RunRecord]) -> list[dict]:
+    rows: dict[str, dict] = {}
     for r in everything:
-        sid = r["scenario"]["id"]
-        rows.setdefault(sid, {"scenario": sid, "area": r["scenario"]["area"],
+        sid = r.scenario.id
+        rows.setdefault(sid, {"scenario": sid, "area": r.scenario.area,
                               "n_on": 0, "c_on": 0, "n_off": 0, "c_off": 0,
                               "errors_on": 0, "errors_off": 0})
-        if r["status"] == "error":
-            rows[sid][f"errors_{r['skills']}"] += 1
+        if r.status == "error":
+            rows[sid][f"errors_{r.skills}"] += 1
     for r in ok:
-        row = rows[r["scenario"]["id"]]
-        row[f"n_{r['skills']}"] += 1
-        row[f"c_{r['skills']}"] += r["status"] == "pass"
+        row = rows[r.scenario.id]
+        row[f"n_{r.skills}"] += 1
+        row[f"c_{r.skills}"] += r.status == "pass"
     for row in rows.values():
         for arm in ("on", "off"):
             n = row[f"n_{arm}"]
@@ -118,13 +121,12 @@ def binom_two_sided(k: int, n: int) -> float:
     return min(1.0, 2 * tail)
 
 
-def mcnemar(ok: list[dict]) -> dict:
+def mcnemar(ok: list[RunRecord]) -> dict:
     """Exact McNemar test on runs paired by (scenario, epoch): b = on passed and off failed,
     c = the reverse; p = two-sided binomial of min(b, c) in b + c."""
-    by_pair: dict[tuple, dict] = defaultdict(dict)
+    by_pair: dict[tuple[str, int], dict[str, bool]] = defaultdict(dict)
     for r in ok:
-        by_pair[(r["scenario"]["id"], r.get("epoch", r.get("repeat", 1)))][r["skills"]] = \
-            r["status"] == "pass"
+        by_pair[(r.scenario.id, r.epoch)][r.skills] = r.status == "pass"
     pairs = [v for v in by_pair.values() if len(v) == 2]
     b = sum(1 for v in pairs if v["on"] and not v["off"])
     c = sum(1 for v in pairs if v["off"] and not v["on"])
@@ -168,26 +170,27 @@ def pass_curve(scenarios: list[dict], arm: str, fn) -> dict:
     return {str(k): round(mean([fn(n, c, k) for n, c in rows]), 4) for k in range(1, top + 1)}
 
 
-def arm_summary(ok: list[dict], everything: list[dict]) -> dict:
-    passed = sum(1 for r in ok if r["status"] == "pass")
+def arm_summary(ok: list[RunRecord], everything: list[RunRecord]) -> dict:
+    passed = sum(1 for r in ok if r.status == "pass")
     return {"runs": len(everything), "scored": len(ok), "pass": passed,
             "fail": len(ok) - passed, "errors": len(everything) - len(ok),
             "pass_rate": round(passed / len(ok), 4) if ok else None,
-            "tokens_mean": _mean_of(ok, lambda r: from_record(r["tokens"]).total),
-            "cost_mean_usd": _mean_of(ok, lambda r: r.get("cost_usd"))}
+            "tokens_mean": _mean_of(ok, lambda r: r.tokens.total),
+            "cost_mean_usd": _mean_of(ok, lambda r: r.cost_usd)}
 
 
-def ratios(ok: list[dict], value) -> dict:
+def ratios(ok: list[RunRecord], value: Callable[[RunRecord], float | None]) -> dict:
     """Mean of `value` with skills on divided by the mean with skills off, over all scored
     runs and over resolved (passing) runs only."""
     def ratio(rs):
-        on = _mean_of([r for r in rs if r["skills"] == "on"], value)
-        off = _mean_of([r for r in rs if r["skills"] == "off"], value)
+        on = _mean_of([r for r in rs if r.skills == "on"], value)
+        off = _mean_of([r for r in rs if r.skills == "off"], value)
         return round(on / off, 4) if on is not None and off else None
-    return {"all": ratio(ok), "resolved": ratio([r for r in ok if r["status"] == "pass"])}
+    return {"all": ratio(ok), "resolved": ratio([r for r in ok if r.status == "pass"])}
 
 
-def _mean_of(recs: list[dict], value) -> float | None:
+def _mean_of(recs: list[RunRecord],
+             value: Callable[[RunRecord], float | None]) -> float | None:
     values = [value(r) for r in recs]
     values = [v for v in values if v is not None]
     return round(mean(values), 6) if values else None

@@ -10,6 +10,7 @@ import pytest
 from harness.cli import main
 from harness.evals import agents, guard_review, records, runner, summary
 from harness.evals.agents.base import AgentContext, AgentOutcome
+from harness.evals.model import RunRecord, ScenarioRef
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_the_cli_asks_the_registry_what_the_backend_needs(dummy, tmp_path, monke
 
     def run_one(kube, job, settings, budget_left=None):
         ran.append((job.agent, job.skills, job.repeat))
-        record = {"schema_version": records.SCHEMA_VERSION, "run_id": "dummy",
+        record = RunRecord.from_json({"schema_version": records.SCHEMA_VERSION, "run_id": "dummy",
                   "scenario": {"id": job.scenario.id, "title": "t", "area": "kueue",
                                "difficulty": "easy", "tags": [], "path": "."},
                   "agent": job.agent, "model": settings.model, "skills": "on",
@@ -58,7 +59,7 @@ def test_the_cli_asks_the_registry_what_the_backend_needs(dummy, tmp_path, monke
                   "reason": "ok", "wall_seconds": 1.0, "timings": {},
                   "isolation_overhead_seconds": 0.1, "checks": [], "safeguards": [],
                   "expect": [], "transcript": [], "turns": 1,
-                  "tokens": {"input": 1, "output": 1}, "cost_usd": 0.0}
+                  "tokens": {"input": 1, "output": 1}, "cost_usd": 0.0})
         records.write(settings.run_dir, record)
         return record
     monkeypatch.setattr(runner, "run_one", run_one)
@@ -71,8 +72,10 @@ def test_the_cli_asks_the_registry_what_the_backend_needs(dummy, tmp_path, monke
 
 
 def test_the_summary_gives_it_a_skills_arm(dummy):
-    assert summary.arm({"agent": "dummy-llm", "skills": "off"}) == "dummy-llm, skills off"
-    assert summary.arm({"agent": "none", "skills": "on"}) == "none"
+    def record(agent: str, skills: str) -> RunRecord:
+        return RunRecord("r", ScenarioRef("s"), agent, skills, 1, "pass", "")
+    assert summary.arm(record("dummy-llm", "off")) == "dummy-llm, skills off"
+    assert summary.arm(record("none", "on")) == "none"
 
 
 def test_the_guard_review_judges_its_commands(dummy):

@@ -73,22 +73,22 @@ def test_evaluate_passes_as_soon_as_the_check_holds():
     def sleep(_):
         kube.objects[("job", "x")] = _job(False)
     [result] = checks.evaluate(kube, [spec], sleep=sleep)
-    assert result["status"] == "pass" and kube.calls == 2
-    assert "spec.suspend = False" in result["detail"]
+    assert result.status == "pass" and kube.calls == 2
+    assert "spec.suspend = False" in result.detail
 
 
 def test_evaluate_fails_after_timeout_with_the_last_detail():
     kube = FakeKube({})
     [result] = checks.evaluate(kube, [{"type": "exists", "kind": "job", "name": "x",
                                        "timeout": 0}], sleep=lambda _: None)
-    assert result["status"] == "fail" and "not found" in result["detail"]
+    assert result.status == "fail" and "not found" in result.detail
 
 
 def test_infrastructure_error_is_error_not_fail():
     kube = FakeKube({}, fail=True)
     [result] = checks.evaluate(kube, [{"type": "exists", "kind": "job", "name": "x",
                                        "timeout": 30}], sleep=lambda _: None)
-    assert result["status"] == "error" and "apiserver unreachable" in result["detail"]
+    assert result.status == "error" and "apiserver unreachable" in result.detail
 
 
 def test_condition_check_reports_reason_and_message():

@@ -13,6 +13,7 @@ from harness.evals import instructions, pricing, scoring
 from harness.evals.agents.base import AgentContext
 from harness.evals.errors import ApiError
 from harness.evals.fake_api import FakeAnthropicAPI
+from harness.evals.model import CheckResult
 from harness.evals.shell import Shell
 
 pytestmark = pytest.mark.timeout(900)
@@ -120,7 +121,7 @@ def test_running_out_of_turns_is_a_fail_with_tokens(tmp_path, harness_secrets):
     assert out.stop == "max_turns" and out.budget_exceeded == "turns (2)"
     assert out.tokens.total > 0 and out.cost_usd > 0 and out.turns >= 2
     # the checks still run and are kept; the budget makes it a fail, not an error
-    checks = [{"status": "pass", "check": "workload admitted", "detail": "ok"}]
+    checks = [CheckResult("workload admitted", {}, "pass", "ok")]
     assert scoring.score(checks, [], [], None, out.budget_exceeded) == \
         ("fail", "budget exceeded: turns (2)")
     # skills off: no Skill tool, nothing listed or loaded

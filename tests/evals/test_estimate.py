@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from harness.evals import estimate
+from harness.evals.model import RunRecord, ScenarioRef
 
 
-def _record(arm: str, prompt_sizes: list[int]) -> dict:
+def _record(arm: str, prompt_sizes: list[int]) -> RunRecord:
     # the first request writes its prompt to the cache; later ones read the previous prompt
     steps, previous = [], 0
     for size in prompt_sizes:
@@ -12,7 +13,8 @@ def _record(arm: str, prompt_sizes: list[int]) -> dict:
                                                    "cache_write": size - previous}},
                   {"type": "command", "output": "..."}]
         previous = size
-    return {"skills": arm, "scripted": True, "agent": "claude-code", "transcript": steps}
+    return RunRecord("r", ScenarioRef("s"), "claude-code", arm, 1, "pass", "",
+                     scripted=True, transcript=steps)
 
 
 def test_profile_and_cost_by_hand():

@@ -82,10 +82,11 @@ def test_validation_of_an_imported_scenario_without_a_dodge():
     # k8s-ai-bench has no dodge: an imported scenario is judged on none and reference;
     # a native scenario missing its dodge record in a run that has dodges stays broken
     from harness.evals import summary
+    from harness.evals.model import CheckResult, RunRecord, ScenarioRef
 
     def rec(sid, agent, status, source=None):
-        return {"scenario": {"id": sid, "source": source}, "agent": agent, "status": status,
-                "checks": [{"status": status}], "safeguards": []}
+        return RunRecord("r", ScenarioRef(sid, source=source), agent, "on", 1, status, "",
+                         checks=[CheckResult("c", {}, status, "")])
     bench = {"benchmark": "k8s-ai-bench", "task": "scale-web"}
     recs = [rec("scale-web", "none", "fail", bench), rec("scale-web", "reference", "pass", bench),
             rec("native", "none", "fail"), rec("native", "reference", "pass"),

@@ -9,12 +9,13 @@ render the same bytes from the same records.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from harness.evals import report
+from harness.evals import records, report
 
 RESOURCES = Path(__file__).parent / "resources"
 GOLDEN = RESOURCES / "reports-golden"
@@ -50,3 +51,28 @@ def test_reports_render_the_same_bytes_as_before(case, tmp_path):
 def test_the_fixture_covers_every_control_and_both_claude_backends():
     agents = {path.name.split("__")[1] for path in (RESOURCES / "runs-v2").glob("*/scenarios/*")}
     assert agents == {"none", "reference", "dodge", "messages", "claude-code"}
+
+
+# Fields records gained after the fixture was written: a rewritten record has their defaults.
+NEWER_FIELDS = {"interrupted": False, "health": {}}
+
+
+def test_records_read_and_written_again_keep_every_field(tmp_path):
+    """`records` reads a record into a RunRecord and writes the same fields back, in the
+    same order, plus the defaults of fields added since."""
+    originals = sorted((RESOURCES / "runs-v2").glob("*/scenarios/*.json"))
+    for path in originals:
+        written = records.write(tmp_path, records.read_one(path))
+        assert written.name == path.name
+        before, after = json.loads(path.read_text()), json.loads(written.read_text())
+        assert {k: v for k, v in after.items() if k in before} == before, path.name
+        assert list(k for k in after if k in before) == list(before), path.name
+        assert {k: v for k, v in after.items() if k not in before} == NEWER_FIELDS
+
+
+def test_version_1_records_read_as_version_2():
+    record = records.read_one(RESOURCES / "run" / "crash-loop__none__skills-on__r1.json")
+    assert (record.schema_version, record.epoch, record.attempts) == (2, 1, 1)
+    assert record.tokens.as_dict() == {"input": 0, "cache_read": 0, "cache_write": 0,
+                                       "cache_write_1h": 0, "output": 0, "total": 0}
+    assert record.to_json()["schema_version"] == 2

@@ -8,10 +8,11 @@ import pytest
 
 from harness.cli import main
 from harness.evals import plan, records, runner, scenario
+from harness.evals.model import RunRecord
 
 
-def _fake_record(job, status: str, api_error=None, cost=0.0) -> dict:
-    return {"schema_version": records.SCHEMA_VERSION, "run_id": "r",
+def _fake_record(job, status: str, api_error=None, cost=0.0) -> RunRecord:
+    return RunRecord.from_json({"schema_version": records.SCHEMA_VERSION, "run_id": "r",
             "scenario": {"id": job.scenario.id, "title": "t", "area": job.scenario.area,
                          "difficulty": "easy", "tags": [], "path": "."},
             "agent": job.agent, "model": "m", "skills": "on" if job.skills else "off",
@@ -19,7 +20,7 @@ def _fake_record(job, status: str, api_error=None, cost=0.0) -> dict:
             "wall_seconds": 1.0, "timings": {}, "isolation_overhead_seconds": 0.1,
             "checks": [], "safeguards": [], "expect": [], "transcript": [], "turns": 1,
             "tokens": {"input": 10, "output": 1}, "cost_usd": cost, "scripted": True,
-            "api_error": api_error}
+            "api_error": api_error})
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def test_resume_reruns_errors_and_missing_runs_only(tmp_path, stub_runs, capsys)
     # exit 1: the kept `fail` record is still a failed run
     assert main(["eval", "--resume", "first", "--results", str(tmp_path)]) == 1
     assert sorted(stub_runs) == sorted([errored.key, missing.key])
-    assert records.read_one(run / "scenarios" / failed.key)["status"] == "fail"  # kept
+    assert records.read_one(run / "scenarios" / failed.key).status == "fail"  # kept
     assert (run / "scenarios" / jobs[3].key).read_text() == kept
     assert "2 runs finished and kept, 1 errors to re-run, 1 not yet run" in \
         capsys.readouterr().err
@@ -82,7 +83,7 @@ def test_rate_limit_retried_after_retry_after_then_backoff(tmp_path, monkeypatch
                                retries=2, sleep=waits.append, log=lambda m: None)
     record = runner.run_with_retries(None, job, settings, runner.SuiteBudget(None))
     assert waits == [3.0, 30.0]          # the API's retry-after, then 15 * 2 ** 1
-    assert record["status"] == "pass" and record["attempts"] == 3
+    assert record.status == "pass" and record.attempts == 3
 
 
 def test_non_retryable_errors_are_not_retried(tmp_path, monkeypatch):
@@ -97,7 +98,7 @@ def test_non_retryable_errors_are_not_retried(tmp_path, monkeypatch):
                          [True], 1, None)[0]
     settings = runner.Settings(run_id="r", run_dir=tmp_path, model="m", log=lambda m: None,
                                sleep=lambda s: None)
-    assert runner.run_with_retries(None, job, settings, runner.SuiteBudget(None))["attempts"] == 1
+    assert runner.run_with_retries(None, job, settings, runner.SuiteBudget(None)).attempts == 1
     assert len(calls) == 1
 
 

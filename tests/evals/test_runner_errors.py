@@ -28,8 +28,8 @@ def test_unreachable_cluster_is_an_error_and_cleanup_still_runs(tmp_path):
     settings = runner.Settings(run_id="t", run_dir=tmp_path / "run", model="m",
                                log=lambda m: None)
     record = runner.run_one(kube, runner.Job(found[0], "reference", True), settings)
-    assert record["status"] == "error"
-    assert "timings" in record and "cleanup" in record["timings"]
+    assert record.status == "error"
+    assert "cleanup" in record.timings
     assert (tmp_path / "run" / "scenarios").is_dir()
 
 

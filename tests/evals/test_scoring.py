@@ -1,11 +1,14 @@
 """pass | fail | error, control verdicts and expected answer points."""
 from __future__ import annotations
 
-from harness.evals import scoring
+from dataclasses import replace
 
-PASS = {"status": "pass", "check": "c", "detail": "ok"}
-FAIL = {"status": "fail", "check": "pod_phase", "detail": "0/1 Running"}
-ERROR = {"status": "error", "check": "exists", "detail": "apiserver unreachable"}
+from harness.evals import scoring
+from harness.evals.model import CheckResult, RunRecord, ScenarioRef
+
+PASS = CheckResult("c", {}, "pass", "ok")
+FAIL = CheckResult("pod_phase", {}, "fail", "0/1 Running")
+ERROR = CheckResult("exists", {}, "error", "apiserver unreachable")
 
 
 def test_all_hold_is_pass():
@@ -17,7 +20,7 @@ def test_failed_check_is_fail_with_reason():
 
 
 def test_failed_safeguard_fails_even_when_fixed():
-    status, reason = scoring.score([PASS], [dict(FAIL, check="uid_unchanged job/x")], [])
+    status, reason = scoring.score([PASS], [replace(FAIL, check="uid_unchanged job/x")], [])
     assert status == "fail" and reason.startswith("safeguard uid_unchanged")
 
 
@@ -34,7 +37,7 @@ def test_budget_exceeded_is_fail():
 def test_expect_points_are_case_insensitive_regexes():
     results = scoring.expect_results(["LocalQueue", {"any_of": ["quota", "nominal"]}],
                                      "created the localqueue training")
-    assert [r["status"] for r in results] == ["pass", "fail"]
+    assert [r.status for r in results] == ["pass", "fail"]
     assert scoring.score([PASS], [], results)[0] == "fail"
 
 
@@ -58,14 +61,14 @@ def test_control_verdicts_with_a_dodge():
     assert scoring.control_verdict("fail", "pass", None)[0] == "broken"
 
 
-def _dodge(checks, safeguards=(), expect=()):
-    return {"status": "fail", "checks": list(checks), "safeguards": list(safeguards),
-            "expect": list(expect)}
+def _dodge(checks, safeguards=(), expect=(), status="fail"):
+    return RunRecord("r", ScenarioRef("s"), "dodge", "on", 1, status, "",
+                     checks=list(checks), safeguards=list(safeguards), expect=list(expect))
 
 
 def test_dodge_outcome_counts_only_checks_and_safeguards():
-    failed, passed = {"status": "fail"}, {"status": "pass"}
+    failed, passed = FAIL, PASS
     assert scoring.dodge_outcome(_dodge([failed])) == "fail"
     assert scoring.dodge_outcome(_dodge([passed], [failed])) == "fail"
     assert scoring.dodge_outcome(_dodge([passed], [passed], [failed])) == "fail-answer-only"
-    assert scoring.dodge_outcome({"status": "pass"}) == "pass"
+    assert scoring.dodge_outcome(_dodge([], status="pass")) == "pass"

@@ -4,12 +4,15 @@ from __future__ import annotations
 import pytest
 
 from harness.evals import stats
+from harness.evals.model import RunRecord, ScenarioRef
+from harness.evals.usage import Tokens
 
 
-def _rec(scenario: str, arm: str, epoch: int, status: str, tokens: int, cost: float) -> dict:
-    return {"scenario": {"id": scenario, "area": "kueue"}, "agent": "claude-code",
-            "model": "m", "scripted": False, "skills": arm, "epoch": epoch, "status": status,
-            "tokens": {"input": tokens, "output": 0}, "cost_usd": cost}
+def _rec(scenario: str, arm: str, epoch: int, status: str, tokens: int,
+         cost: float) -> RunRecord:
+    return RunRecord("r", ScenarioRef(scenario, area="kueue"), "claude-code", arm, epoch,
+                     status, "", model="m", epoch=epoch, tokens=Tokens(input=tokens),
+                     cost_usd=cost)
 
 
 # Three scenarios, four epochs per arm. P pass, F fail, E error (excluded from rates).
@@ -19,7 +22,7 @@ OUTCOMES = {("A", "on"): "PPPF", ("A", "off"): "PFFF",
 STATUS = {"P": "pass", "F": "fail", "E": "error"}
 
 
-def _records() -> list[dict]:
+def _records() -> list[RunRecord]:
     out = []
     for (scenario, arm), runs in OUTCOMES.items():
         for epoch, letter in enumerate(runs, start=1):
@@ -93,5 +96,5 @@ def test_token_and_cost_ratios(result):
 
 
 def test_only_groups_with_both_arms_are_compared():
-    only_on = [r for r in _records() if r["skills"] == "on"]
+    only_on = [r for r in _records() if r.skills == "on"]
     assert stats.compare(only_on) == []

@@ -44,7 +44,7 @@ def _run(kube, tmp_path, s, agent: str, skills: bool = True, **settings) -> dict
     config = runner.Settings(run_id="live", run_dir=tmp_path / "run", model="claude-sonnet-4-5",
                              scripted=agent in ("claude-code", "messages"), **settings)
     [record] = runner.run_all(kube, [runner.Job(s, agent, skills)], config)
-    return record
+    return record.to_json()  # the record as written
 
 
 def _review(kube, user: str, verb: str, resource: str, group: str = "",

@@ -33,7 +33,7 @@ def _run(kube, tmp_path, agent: str, skills: bool, **settings) -> tuple[dict, li
                              on_fake_api=lambda job, fake: seen.extend(fake.requests),
                              **settings)
     [record] = runner.run_all(kube, [runner.Job(found[0], agent, skills)], config)
-    return record, seen
+    return record.to_json(), seen  # the record as written
 
 
 # 70 scenarios x 3 control runs took 14.5 min on an idle 2-core machine (over the suite's
