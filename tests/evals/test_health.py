@@ -18,6 +18,7 @@ import pytest
 
 from harness.evals import health, runner, scenario
 from harness.evals.errors import InfraError
+from harness.evals.model import CheckResult, RunRecord, ScenarioRef
 from harness.evals.kube import Resource
 
 KUEUE_DOWN = ('Internal error occurred: failed calling webhook "mresourceflavor.kb.io": failed '
@@ -101,7 +102,7 @@ def _monitor(kube, seen=()):
 
 
 def _check(status):
-    return [{"check": "workload_admitted", "status": status, "detail": "not admitted"}]
+    return [CheckResult("workload_admitted", {}, status, "not admitted")]
 
 
 def test_a_failed_check_while_kueue_is_down_is_an_outage_and_so_an_error():
@@ -149,9 +150,8 @@ def test_ctrl_c_starts_no_new_run_and_stops_the_runs_in_progress(tmp_path, monke
             state.sleep(60)        # a long check poll, cut short by the stop
         except InfraError:
             interrupted = True
-        return {"status": "error", "reason": "x", "wall_seconds": 0.0,
-                "interrupted": interrupted, "scenario": {"id": job.scenario.id},
-                "agent": job.agent, "skills": "on", "repeat": 1}
+        return RunRecord("t", ScenarioRef(job.scenario.id), job.agent, "on", 1, "error", "x",
+                         interrupted=interrupted)
 
     monkeypatch.setattr(runner, "run_one", run_one)
     monkeypatch.setattr(runner.records, "write", lambda run_dir, record: None)
