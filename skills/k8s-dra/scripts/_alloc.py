@@ -7,9 +7,12 @@ another claim is unavailable (unless adminAccess); `allocationMode: All` wants e
 matching device; `firstAvailable` tries sub-requests in order; `constraints[].matchAttribute`
 forces one shared attribute value over the listed requests (all when empty);
 `distinctAttribute` forces different values.
+A device with a NoSchedule/NoExecute taint the request does not tolerate is not usable, and
+a device that consumes shared counters is usable only while the counters have room
+(_dra_partitions.py).
 What it does not: the real allocator backtracks over every combination; this one is greedy
-per attribute value, so it can say "no" in rare packings the real one solves. Partitionable
-devices (shared counters) and consumable capacity are not modelled.
+per attribute value, so it can say "no" in rare packings the real one solves. Consumable
+capacity is not modelled.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from k8s_skillkit.objects import dig
 
 from k8s_skillkit import cel as _cel
 from _dra_model import Device, Inventory, match_all
+from _dra_partitions import Counters, blocking_taints
 
 
 class RequestView:
@@ -30,6 +34,7 @@ class RequestView:
         self.mode = exactly.get("allocationMode") or "ExactCount"
         self.count = int(exactly.get("count") or 1)
         self.admin = bool(exactly.get("adminAccess"))
+        self.tolerations = [t for t in exactly.get("tolerations") or [] if isinstance(t, dict)]
 
     def describe(self) -> str:
         n = "all" if self.mode == "All" else str(self.count)
@@ -85,13 +90,17 @@ def allocate_on_node(inv: Inventory, spec: dict, node: str, taken: set) -> tuple
     reqs = requests_of(spec)
     stats: dict[str, dict] = {}
     cands: dict[str, list] = {}
+    counters = counters_of(inv)
     for name, alts in reqs:
         for rv in alts:
             match, _, _ = matching(inv, rv, devices)
-            usable = [d for d in match if rv.admin or (inv.free(d) and d.key not in taken)]
+            free = [d for d in match if rv.admin or (inv.free(d) and d.key not in taken)]
+            untainted = [d for d in free if not blocking_taints(inv, d, rv.tolerations)]
+            usable = [d for d in untainted if rv.admin or not counters.short(d, taken)]
             cands[rv.name] = usable
             stats[rv.name] = {"matching": len(match), "free": len(usable), "need": rv.count,
-                              "mode": rv.mode}
+                              "mode": rv.mode, "tainted": len(free) - len(untainted),
+                              "counters": len(untainted) - len(usable)}
     constraints = dig(spec, "devices", "constraints", default=[]) or []
     match_c = [c for c in constraints if c.get("matchAttribute")]
     groups = [None]
@@ -100,7 +109,8 @@ def allocate_on_node(inv: Inventory, spec: dict, node: str, taken: set) -> tuple
         values = {_attr(d, attr) for lst in cands.values() for d in lst}
         groups = sorted((v for v in values if v is not None), key=str)
     for value in groups:
-        picked = _pick(reqs, cands, match_c, constraints, value, stats)
+        picked = _pick(reqs, cands, match_c, constraints, value, stats,
+                       lambda chosen, d: not counters.short(d, taken | chosen))
         if picked is not None:
             return picked, stats
     return [], stats
@@ -111,7 +121,15 @@ def _covered(constraint: dict, request_name: str) -> bool:
     return not names or request_name.split("/")[0] in names or request_name in names
 
 
-def _pick(reqs, cands, match_c, constraints, value, stats):
+def counters_of(inv: Inventory) -> Counters:
+    """The inventory's counter budgets, built once (they do not change during a run)."""
+    cached = getattr(inv, "_counters", None)
+    if cached is None:
+        cached = inv._counters = Counters(inv)
+    return cached
+
+
+def _pick(reqs, cands, match_c, constraints, value, stats, fits=lambda chosen, d: True):
     picked: list = []
     used: set = set()
     for name, alts in reqs:
@@ -126,6 +144,7 @@ def _pick(reqs, cands, match_c, constraints, value, stats):
             for c in constraints:
                 if c.get("distinctAttribute") and _covered(c, rv.name):
                     pool = _distinct(pool, c["distinctAttribute"], picked)
+            pool = _within_counters(pool, used, fits)
             need = len(pool) if rv.mode == "All" else rv.count
             busy = stats[rv.name]["free"] < stats[rv.name]["matching"]
             if rv.mode == "All" and (not pool or busy):
@@ -138,6 +157,17 @@ def _pick(reqs, cands, match_c, constraints, value, stats):
         picked.extend(chosen)
         used.update(d.key for d in chosen)
     return picked
+
+
+def _within_counters(pool, used, fits):
+    """Devices taken in order while their shared counters still have room, counting the
+    devices already picked for this claim (partitions of one GPU share its counters)."""
+    chosen, out = set(used), []
+    for dev in pool:
+        if fits(chosen, dev):
+            chosen.add(dev.key)
+            out.append(dev)
+    return out
 
 
 def _same_value(pool, attr, count):

@@ -14,6 +14,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
+from _partition_rules import why_blocked
 from _alloc import allocate_on_node, matching, requests_of
 from _dra_model import Inventory, claim_label, claim_node
 
@@ -404,6 +405,9 @@ def _placement(inv, t, obj, changes):
 
 
 def _why_no_node(inv, t, obj, per_node, changes):
+    blocked = why_blocked(inv, t, obj, per_node, _request_path)
+    if blocked is not None:
+        return blocked
     reqs = requests_of(t.spec)
     capacity_short, busy_short = True, True
     for stats in per_node.values():

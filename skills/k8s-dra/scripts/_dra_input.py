@@ -21,6 +21,9 @@ except ImportError:  # pragma: no cover
 DRA_RESOURCES = ("resourceslices.resource.k8s.io", "deviceclasses.resource.k8s.io",
                  "resourceclaims.resource.k8s.io", "resourceclaimtemplates.resource.k8s.io")
 CORE_RESOURCES = ("nodes", "namespaces")
+# DeviceTaintRule (resource.k8s.io/v1 from 1.37, v1beta2 1.36, v1alpha3 1.33-1.35): taints
+# devices without touching their slices; an older cluster without it is fine.
+OPTIONAL_RESOURCES = ("devicetaintrules.resource.k8s.io",)
 KUEUE_RESOURCES = ("clusterqueues.kueue.x-k8s.io", "localqueues.kueue.x-k8s.io",
                    "resourceflavors.kueue.x-k8s.io")
 KUEUE_CONFIGMAP_KEY = "controller_manager_config.yaml"
@@ -55,7 +58,8 @@ def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False
         return _load_paste(path)
     dump, missing = Dump(live=True, forms=["live"]), []
     # events carry what the scheduler, kubelet and drivers reported (reported evidence)
-    wanted = list(DRA_RESOURCES) + list(CORE_RESOURCES) + (["pods", "events"] if pods else [])
+    wanted = list(DRA_RESOURCES) + list(OPTIONAL_RESOURCES) + list(CORE_RESOURCES) + \
+        (["pods", "events"] if pods else [])
     if kueue:
         wanted += list(KUEUE_RESOURCES)
     for res in wanted:
@@ -66,7 +70,8 @@ def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False
         except ResourceTypeAbsent:
             missing.append(res)
         except InputError:
-            if res in KUEUE_RESOURCES or res in ("namespaces", "events"):
+            if res in KUEUE_RESOURCES or res in OPTIONAL_RESOURCES or \
+                    res in ("namespaces", "events"):
                 missing.append(res)  # optional: RBAC may hide them; say so, go on
                 continue
             raise

@@ -218,6 +218,10 @@ PATTERNS: tuple[Pattern, ...] = (
        r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
        r"label",
        "1.33-1.37", f"{K8S} v1.34.0 pkg/registry/resource/utils.go (AuthorizedForAdmin)"),
+    _p("taint-eviction", "device_taint_not_tolerated", "kube-controller-manager",
+       r"Device Taint manager: deleting due to NoExecute taint|DeletionByDeviceTaintManager",
+       "1.33-1.37", f"{K8S} v1.37.2 pkg/controller/devicetainteviction/"
+       "device_taint_eviction.go"),
     # ---------------------------------------------------------------- other schedulers, operators
     _p("kai-dra-disabled", "dra_feature_disabled", "kai-scheduler",
        r"while dynamic resource allocation feature is not enabled in cluster",

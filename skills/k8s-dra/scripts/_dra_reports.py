@@ -128,6 +128,12 @@ MEANING = {
         "the apiserver rejects adminAccess: the namespace lacks the admin-access label",
         "kubectl label namespace <ns> resource.kubernetes.io/admin-access=true (admin "
         "decision), or drop adminAccess"),
+    "device_taint_not_tolerated": (
+        "the device taint eviction controller deleted the pod: a device its claim uses got a "
+        "NoExecute taint (in its ResourceSlice or a DeviceTaintRule) the claim does not "
+        "tolerate",
+        "find out why the device was tainted (driver health, an admin's DeviceTaintRule) and "
+        "use another device; tolerate the taint only if running on it is right"),
     "kueue_class_unmapped": (
         "Kueue reports the DeviceClass is not in its deviceClassMappings, so the workload "
         "is inadmissible",

@@ -1,0 +1,74 @@
+"""Device taints and shared counters (partitionable devices).
+
+Ground truth:
+- tests/resources/dra/live_taints_counters.yaml was captured from the local cluster
+  (kube-scheduler v1.37.2, DRADeviceTaints GA, DRAPartitionableDevices beta-on): 4 devices of
+  which 2 carry `example.com/unhealthy=ecc:NoSchedule`, a claim for 3 -> Pending; a pool
+  whose one sharedCounters set (80Gi memory, 7 slices) feeds a full-GPU partition and two
+  halves, the full one allocated to a running pod, a 4g half -> Pending. The scheduler kept
+  both pods Pending with "cannot allocate all claims" (in the dump's events);
+  tests/live/test_dra_partitions_live.py shows the proposed fixes get them scheduled.
+- Toleration matching is resourceclaim.ToleratesTaint (k8s.io/dynamic-resource-allocation
+  v0.37.2 resourceclaim/devicetoleration.go), the cases below are its documented rules.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPTS = ROOT / "skills" / "k8s-dra" / "scripts"
+sys.path[:0] = [str(SCRIPTS), str(ROOT / "skills" / "_shared")]
+from _dra_partitions import tolerates  # noqa: E402
+
+DUMP = ROOT / "tests" / "resources" / "dra" / "live_taints_counters.yaml"
+TAINT = {"key": "example.com/unhealthy", "value": "ecc", "effect": "NoSchedule"}
+
+
+def explain(*args):
+    proc = subprocess.run([sys.executable, str(SCRIPTS / "explain_claim.py"), "-f", str(DUMP),
+                           "--json", *args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)["findings"]
+
+
+def test_tainted_devices_named_with_the_toleration_that_would_admit_them():
+    (found,) = [f for f in explain("tainted-wait") if f["cause"] == "device_taint_not_tolerated"]
+    assert found["basis"] == "inferred" and found["confirm"]
+    assert "example.com/unhealthy=ecc:NoSchedule" in found["message"]
+    assert "dra-x-node/gpu-0, dra-x-node/gpu-1" in found["evidence"][0]
+    assert "{key: example.com/unhealthy, operator: Equal, effect: NoSchedule, value: ecc}" \
+        in found["fix"]
+
+
+def test_partition_blocked_by_the_allocated_full_gpu():
+    found = [f for f in explain("half-wait") if f["cause"] == "shared_counters_exhausted"]
+    assert found, explain("half-wait")
+    evidence = " ".join(found[0]["evidence"])
+    assert "counter slices of set gpu-0-counters" in evidence and "needs 4, 0 left of 7" in \
+        evidence
+    assert "needs 40Gi, 0 left of 80Gi" in evidence
+    assert "dra-x-node/gpu-0-full" in evidence
+
+
+def test_the_running_holder_is_allocated():
+    assert not [f for f in explain("full-holder") if f["severity"] == "error"]
+
+
+@pytest.mark.parametrize("toleration, expected", [
+    ({"key": "example.com/unhealthy", "operator": "Equal", "value": "ecc"}, True),
+    ({"key": "example.com/unhealthy", "value": "ecc"}, True),          # "" operator = Equal
+    ({"key": "example.com/unhealthy", "value": "other"}, False),
+    ({"key": "example.com/unhealthy", "operator": "Exists"}, True),
+    ({"operator": "Exists"}, True),                                    # every key
+    ({"operator": "Exists", "effect": "NoExecute"}, False),            # effect must match
+    ({"key": "example.com/unhealthy", "operator": "Exists", "effect": "NoSchedule"}, True),
+    ({"key": "other", "operator": "Exists"}, False),
+    ({"key": "example.com/unhealthy", "operator": "Gt", "value": "1"}, False),
+])
+def test_toleration_rules(toleration, expected):
+    assert tolerates(toleration, TAINT) is expected
