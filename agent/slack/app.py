@@ -13,6 +13,7 @@ import http.client
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,10 +77,33 @@ def _redacting_client(context, next):
     next()
 
 
+class Seen:
+    """Ids already handled (bounded): Slack retries an event it thinks was not delivered
+    (X-Slack-Retry-Num), and a captured request can be re-sent while its signature is
+    still fresh; either would ask the agent twice."""
+
+    def __init__(self, size: int = 2048):
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first(self, key: str) -> bool:
+        if not key:
+            return True
+        with self._lock:
+            if key in self._ids:
+                return False
+            self._ids[key] = None
+            if len(self._ids) > self.size:
+                self._ids.popitem(last=False)
+            return True
+
+
 class ChatOps:
     def __init__(self, identities: Identities, door: AgentDoor):
         self.identities = identities
         self.door = door
+        self.seen = Seen()
 
     # --- who ----------------------------------------------------------------------------
     def who(self, slack_user: str) -> tuple[str | None, str]:
@@ -98,6 +122,8 @@ class ChatOps:
     def on_command(self, ack, command, client):
         slack_user = command["user_id"]
         question = (command.get("text") or "").strip()
+        if not self.seen.first("command:" + str(command.get("trigger_id") or "")):
+            return ack()  # the same invocation again: answered once
         if not question:
             return ack(USAGE)
         user, problem = self.who(slack_user)
@@ -109,7 +135,9 @@ class ChatOps:
                                                              f"{blocks.fold(question, 2000, 'the command')}")
         self.answer(client, channel, root["ts"], user, question)
 
-    def on_mention(self, event, client):
+    def on_mention(self, body, event, client):
+        if not self.seen.first("event:" + str(body.get("event_id") or "")):
+            return  # a retry or a replay of an event already answered
         slack_user, channel = event.get("user", ""), event["channel"]
         thread = event.get("thread_ts") or event["ts"]
         question = MENTION.sub("", event.get("text") or "").strip()

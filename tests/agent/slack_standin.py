@@ -154,19 +154,21 @@ def post(url: str, secret: str, body: bytes, content_type: str, *,
         return err.code, err.read().decode()
 
 
-def command_body(user: str, text: str, channel: str = "C0000OPS1") -> bytes:
+def command_body(user: str, text: str, channel: str = "C0000OPS1",
+                 trigger: str = "") -> bytes:
+    trigger = trigger or f"{time.time_ns()}.{user}"  # Slack's is unique per invocation
     return urllib.parse.urlencode({
         "token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel,
         "channel_name": "ops", "user_id": user, "user_name": user.lower(), "command": "/k8s",
         "text": text, "api_app_id": "A0000APP1", "response_url": "http://127.0.0.1:9/r",
-        "trigger_id": "1.2.3"}).encode()
+        "trigger_id": trigger}).encode()
 
 
 def mention_body(user: str, text: str, ts: str = "1700000099.000100",
-                 channel: str = "C0000OPS1") -> bytes:
+                 channel: str = "C0000OPS1", event_id: str = "") -> bytes:
     return json.dumps({
         "token": "legacy", "team_id": TEAM, "api_app_id": "A0000APP1",
-        "type": "event_callback", "event_id": f"Ev{int(time.time() * 1000)}",
+        "type": "event_callback", "event_id": event_id or f"Ev{time.time_ns()}",
         "event_time": int(time.time()), "authorizations": [
             {"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
         "event": {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}",

@@ -395,3 +395,20 @@ def test_a_broken_answer_stream_says_so_in_the_thread(web, app_url, monkeypatch)
     holder = [m for m in web.messages.values() if m["thread_ts"]][0]
     assert holder["text"] == ("The agent's answer stopped after 1 events "
                               "(ConnectionResetError); nothing was changed. Ask again.")
+
+
+def test_a_retried_or_replayed_event_or_command_is_answered_once(web, agent, app_url):
+    """Slack retries an event it thinks was lost (same event_id); a captured request re-sent
+    inside the five minutes carries a valid signature: neither asks the agent twice."""
+    mention = slack.mention_body(ALICE, "why is trainer pending?", event_id="Ev0SAME001")
+    command = slack.command_body(BOB, "why is trainer pending?", trigger="111.222.333")
+    for body, kind in ((mention, slack.JSON), (mention, slack.JSON),
+                       (command, slack.FORM), (command, slack.FORM)):
+        status, _ = slack.post(app_url, SECRET, body, kind)
+        assert status == 200
+    web.wait(lambda w: sum(1 for m in w.messages.values()
+                           if m["blocks"] and m["blocks"][-1].get("type") == "actions") >= 2,
+             what="two answers")
+    time.sleep(1)
+    assert [r["as"] for r in agent.requests if r["path"] == "/v1/ask"] in (
+        ["alice", "bob"], ["bob", "alice"])
