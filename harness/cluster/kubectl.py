@@ -8,6 +8,8 @@ from pathlib import Path
 from harness.cluster import build
 from harness.errors import UserError
 
+FIELD_MANAGER = "k8s-skills"
+
 
 class Kubectl:
     def __init__(self, kubeconfig: Path, context: str | None = None,
@@ -33,15 +35,18 @@ class Kubectl:
                             f"{' '.join(proc.stderr.split())[:400]}")
         return proc
 
-    def apply(self, objects: list[dict], timeout: float = 120, validate: bool = True) -> None:
+    def apply(self, objects: list[dict], timeout: float = 120, validate: bool = True,
+              field_manager: str = FIELD_MANAGER) -> None:
         """Server-side apply of many objects in one call (CRDs are too big for client-side).
 
         validate=False skips kubectl's client-side schema check (the server still
         validates); worth half a second for upstream CRDs we did not write.
+        field_manager: another manager applies part of an object (server-side apply removes
+        the fields a manager owned and left out, so a partial object needs its own).
         """
         if not objects:
             return
-        args, stdin = self._apply_args(validate), _as_list(objects)
+        args, stdin = self._apply_args(validate, field_manager), _as_list(objects)
         try:
             self.run(*args, stdin=stdin, timeout=timeout)
         except UserError as err:
@@ -52,10 +57,12 @@ class Kubectl:
             self.run(*args, stdin=stdin, timeout=timeout)
 
     def apply_in_background(self, objects: list[dict], log_path: Path,
-                            validate: bool = True) -> subprocess.Popen:
+                            validate: bool = True,
+                            field_manager: str = FIELD_MANAGER) -> subprocess.Popen:
         """Start an apply and return at once; call wait_applied() on the result."""
         argv = [self.executable, "--kubeconfig", str(self.kubeconfig)] + \
-            (["--context", self.context] if self.context else []) + self._apply_args(validate)
+            (["--context", self.context] if self.context else []) + \
+            self._apply_args(validate, field_manager)
         log = open(log_path, "w")
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=log, stderr=log, text=True)
         proc.stdin.write(_as_list(objects))
@@ -75,8 +82,8 @@ class Kubectl:
             raise UserError(f"kubectl apply failed: {last[:400]}")
 
     @staticmethod
-    def _apply_args(validate: bool) -> list[str]:
-        return ["apply", "--server-side", "--force-conflicts", "--field-manager=k8s-skills",
+    def _apply_args(validate: bool, field_manager: str = FIELD_MANAGER) -> list[str]:
+        return ["apply", "--server-side", "--force-conflicts", f"--field-manager={field_manager}",
                 f"--validate={'strict' if validate else 'false'}", "-f", "-"]
 
     def get_json(self, *args: str, timeout: float = 30) -> dict:

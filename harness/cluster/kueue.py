@@ -39,11 +39,20 @@ def crds(webhook_port: int, ca_pem: bytes) -> list[dict]:
     for path in sorted((base / "bases").glob("*.yaml")):
         crd = _load_one(path)
         if crd["metadata"]["name"] in converted:
-            crd["spec"]["conversion"] = {"strategy": "Webhook", "webhook": {
-                "clientConfig": _client_config(webhook_port, "/convert", ca_pem),
-                "conversionReviewVersions": ["v1"]}}
+            crd["spec"]["conversion"] = conversion_patches(
+                [crd["metadata"]["name"]], webhook_port, ca_pem)[0]["spec"]["conversion"]
         out.append(crd)
     return out
+
+
+def conversion_patches(crd_names: list[str], webhook_port: int, ca_pem: bytes) -> list[dict]:
+    """Partial CRDs (for server-side apply by their own field manager) that point those
+    CRDs' conversion webhook at this cluster's Kueue."""
+    return [{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+             "metadata": {"name": name},
+             "spec": {"conversion": {"strategy": "Webhook", "webhook": {
+                 "clientConfig": _client_config(webhook_port, "/convert", ca_pem),
+                 "conversionReviewVersions": ["v1"]}}}} for name in crd_names]
 
 
 def webhook_configurations(webhook_port: int, ca_pem: bytes) -> list[dict]:

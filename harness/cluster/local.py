@@ -18,13 +18,13 @@ import urllib.request
 from pathlib import Path
 
 from harness import pins, yamlio
-from harness.cluster import (access, build, crds, kueue, kwok_stages, node, paths, pki, procs,
-                             topology)
+from harness.cluster import (access, build, crds, etcd_snapshot, kueue, kwok_stages, node,
+                             paths, pki, procs, topology)
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import config as eg_config
 from harness.cluster.envoy_gateway import process as eg_process
-from harness.cluster.kubectl import Kubectl, openapi_read_timed_out
+from harness.cluster.kubectl import FIELD_MANAGER, Kubectl, openapi_read_timed_out
 from harness.errors import UserError
 
 # Per wait of start-up (control plane, CRDs, Kueue, nodes). Ready takes 10-30 s on an idle
@@ -124,8 +124,8 @@ class LocalCluster:
     def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str,
                gateway_controller: bool, real_node: bool = True,
                ai_gateway: bool = False) -> None:
-        """Start the control plane in the background while the manifests are prepared,
-        then Kueue; everything Kueue does not need is applied in parallel with it."""
+        """Restore the fixed objects into etcd (etcd_snapshot.py), start the control plane,
+        re-point what is this cluster's own, then Kueue and the controllers in parallel."""
         started = time.monotonic()
         self.dir.mkdir(parents=True)
         self._write_state({"phase": "starting", "provider": self.provider})
@@ -133,46 +133,46 @@ class LocalCluster:
         the_node = self.real_node() if real_node else None
         if the_node:
             the_node.prepare()
+        snapshot = self._snapshot(topo, gateway_channel, gateway_controller, ai_gateway)
+        etcd_snapshot.restore(snapshot, self.kwok_workdir / "clusters" / self.name
+                              / etcd_snapshot.ETCD_DIR)
         control_plane = self._spawn_control_plane(
             port, the_node.apiserver_args(self.kwok_pki) if the_node else [])
         if the_node:
             the_node.start_runtime()
-        plan = self._prepare(topo, gateway_channel, gateway_controller, ai_gateway)
+        plan = self._prepare(topo, snapshot)
         self._wait_control_plane(control_plane)
         self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
         if the_node:
             the_node.join(self.kwok_pki, self._apiserver_port())
         kubectl, logs = self.kubectl(), self.dir / "logs"
-        networking = kubectl.apply_in_background(plan["networking"], logs / "apply-net.log",
-                                                 validate=False)
-        # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
-        kubectl.apply(plan["kueue_prerequisites"] + kwok_stages.stages()
-                      + plan["gateway_namespace"], validate=False)
         gateway = eg_process.EnvoyGateway(
             self.dir, self.kubeconfig,
             aigw_config.extension_manager(aigw_process.extension_ip()) if ai_gateway
             else None) if gateway_controller else None
         ai = aigw_process.AIGateway(self.dir, self.kubeconfig) if ai_gateway else None
+        # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
+        kubectl.apply(kwok_stages.stages(), validate=False)
+        # Generated objects (the server validates them): no client-side OpenAPI read.
+        nodes = kubectl.apply_in_background(plan["per_start"], logs / "apply-hardware.log",
+                                            validate=False)
         if gateway:
-            gateway.begin()  # its certgen runs while the CRDs below are established
-        hardware = kubectl.apply_in_background(plan["hardware"], logs / "apply-hardware.log")
-        # Kueue exits at start-up ("Unable to setup indexes") unless its kinds are served.
-        self._wait_crds_established(kubectl, _crd_names(plan["kueue_prerequisites"]))
-        pid = self._start_kueue(plan["config_path"])
+            gateway.begin()  # certgen runs while Kueue starts
+        if plan["conversions"]:  # another cluster holds the snapshot's webhook port
+            # Updating the CRDs restarts their watches: before Kueue starts its informers.
+            kubectl.apply(plan["conversions"], validate=False, field_manager=REPOINT_MANAGER)
+        pid = self._start_kueue(plan["config_path"], plan["port_claim"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
-                           "ports": plan["ports"]})
-        # Upstream manifests (the server validates them): no client-side OpenAPI read while
-        # dozens of CRDs are being established (it times out on a loaded machine).
+                           "ports": plan["ports"], "etcd_snapshot": str(snapshot)})
         kubectl.apply(plan["webhooks"], validate=False)
-        for proc, objects in ((hardware, plan["hardware"]), (networking, plan["networking"])):
-            _wait_applied_or_retry(kubectl, proc, objects, self.log)
-        self._wait_crds_established(kubectl, _crd_names(plan["networking"]))
+        _wait_applied_or_retry(kubectl, nodes, plan["per_start"], self.log)
         gateway_state = {"envoy_gateway": gateway.start(kubectl)} if gateway else {}
         if ai:  # needs Envoy Gateway's network namespace: the extension calls go straight there
             gateway_state["envoy_ai_gateway"] = ai.start(
                 kubectl, gateway_state["envoy_gateway"]["pid"])
         self._wait_kueue(plan["ports"], plan["ca"])
-        kubectl.apply(plan["flavors"])  # validated by Kueue's webhook, so after Kueue
+        # Validated by Kueue's webhook, so after Kueue; no client-side OpenAPI read.
+        kubectl.apply(plan["flavors"], validate=False)
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
         if gateway:
             gateway.wait_ready(kubectl, gateway_state["envoy_gateway"])
@@ -182,34 +182,76 @@ class LocalCluster:
             the_node.wait_ready(kubectl)
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
         self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
-                           "ports": plan["ports"], "nodes": sum(p.count for p in topo.pools),
+                           "ports": plan["ports"], "etcd_snapshot": str(snapshot),
+                           "nodes": sum(p.count for p in topo.pools),
                            "real_node": bool(the_node),
                            "started_seconds": round(time.monotonic() - started, 2),
                            **gateway_state})
 
-    def _prepare(self, topo: topology.Topology, gateway_channel: str,
-                 gateway_controller: bool, ai_gateway: bool = False) -> dict:
-        """Certificates, Kueue's config and every object to apply (runs while kwokctl works)."""
-        ports = {"webhook": procs.free_port(), "health": procs.free_port()}
-        ca = self._make_certs()
+    def _prepare(self, topo: topology.Topology, snapshot: Path) -> dict:
+        """Certificates, Kueue's config and the objects that are this cluster's own (runs
+        while kwokctl works)."""
+        claim = etcd_snapshot.claim_webhook_port(snapshot)
+        ports = {"webhook": claim[0] if claim else procs.free_port(),
+                 "health": procs.free_port()}
+        ca = self._make_certs(etcd_snapshot.webhook_ca(snapshot))
         hardware = topology.objects(topo)
-        namespace = {"apiVersion": "v1", "kind": "Namespace",
-                     "metadata": {"name": kueue.NAMESPACE}}
+        converted = etcd_snapshot.meta(snapshot)["converted_crds"]
         return {
             "ports": ports, "ca": ca, "config_path": self._write_kueue_config(topo, ports),
-            # Kueue sets up its JobSet/LWS integrations only if their CRDs already exist.
-            "kueue_prerequisites": [namespace] + [crds.without_embedded_pod_docs(c) for c in (
-                kueue.crds(ports["webhook"], ca.cert_pem)
-                + crds.objects(gateway_channel, crds.KUEUE_INTEGRATIONS))],
-            "networking": crds.objects(gateway_channel, crds.NETWORKING) + (
-                eg_config.crd_objects() if gateway_controller else []) + (
-                aigw_config.crd_objects() if ai_gateway else []),
-            "gateway_namespace": ([eg_config.namespace()] if gateway_controller else []) + (
-                [aigw_config.namespace()] if ai_gateway else []),
+            "port_claim": claim[1] if claim else None,
+            "conversions": [] if claim else kueue.conversion_patches(
+                converted, ports["webhook"], ca.cert_pem),
             "webhooks": kueue.webhook_configurations(ports["webhook"], ca.cert_pem),
-            "hardware": [o for o in hardware if o["kind"] != "ResourceFlavor"],
+            "per_start": [o for o in hardware if o["kind"] == "Node"],
             "flavors": [o for o in hardware if o["kind"] == "ResourceFlavor"],
         }
+
+    # -- the etcd snapshot: fixed objects every start restores --------------------------
+    def _snapshot(self, topo: topology.Topology, gateway_channel: str,
+                  gateway_controller: bool, ai_gateway: bool) -> Path:
+        inputs = etcd_snapshot.inputs(topo, gateway_channel, gateway_controller, ai_gateway)
+        return etcd_snapshot.ensure(
+            etcd_snapshot.key(inputs),
+            lambda data_dir: self._build_snapshot(data_dir, topo, gateway_channel,
+                                                  gateway_controller, ai_gateway), self.log)
+
+    def _build_snapshot(self, data_dir: Path, topo: topology.Topology, gateway_channel: str,
+                        gateway_controller: bool, ai_gateway: bool) -> dict:
+        """etcd and kube-apiserver only, the fixed objects applied and their CRDs
+        Established; then both stopped and etcd's data folder copied to `data_dir`."""
+        ca, port = pki.make_ca(), procs.free_port()
+        etcd_snapshot.write_webhook_ca(data_dir.parent, ca)
+        objects = etcd_snapshot.fixed_objects(topo, gateway_channel, gateway_controller,
+                                              ai_gateway, port, ca.cert_pem)
+        work, name = self.dir / "snapshot-build", "snapshot"
+        kubeconfig = work / "kubeconfig"
+        argv = kwokctl_create_argv(name, kubeconfig) + etcd_snapshot.kwokctl_argv_extra() \
+            + extra_args({
+                "etcd": [("unsafe-no-fsync", "true")],
+                # No `kubernetes` Service endpoint of this throwaway apiserver in the data.
+                "kube-apiserver": [("endpoint-reconciler-type", "none")]})
+        log_path = self.dir / "logs" / "snapshot-kwokctl.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "w") as log:
+            proc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "KWOK_WORKDIR": str(work)},
+                                  stdin=subprocess.DEVNULL, timeout=READY_TIMEOUT + 30)
+        if proc.returncode != 0:
+            raise UserError(f"kwokctl could not start the snapshot's control plane: "
+                            f"{_last_error_line(log_path)} (log: {log_path})")
+        kubectl = Kubectl(kubeconfig)
+        kubectl.apply(objects, validate=False, timeout=READY_TIMEOUT)
+        crd_names = _crd_names(objects)
+        self._wait_crds_established(kubectl, crd_names)
+        etcd_snapshot.stop_and_copy(work, work / "clusters" / name / etcd_snapshot.ETCD_DIR,
+                                    data_dir)
+        shutil.rmtree(work, ignore_errors=True)
+        return {"converted_crds": sorted(
+                    o["metadata"]["name"] for o in objects
+                    if o["kind"] == "CustomResourceDefinition"
+                    and o["spec"].get("conversion", {}).get("strategy") == "Webhook"),
+                "webhook_port": port, "crds": len(crd_names), "objects": len(objects)}
 
     def _start_watchdog(self) -> None:
         """A sentinel that cleans up if this process dies before the cluster is ready.
@@ -280,14 +322,14 @@ class LocalCluster:
         config_path.write_text(yamlio.dump_all([config]))
         procs.stop_all([p for p in procs.processes_using(self.dir)
                         if p.pid == state.get("kueue_pid")])
-        pid = self._start_kueue(config_path)
+        pid = self._start_kueue(config_path, etcd_snapshot.reclaim_webhook_port(
+            state.get("etcd_snapshot"), state["ports"]["webhook"]))
         self._write_state({**state, "kueue_pid": pid})
         ca = pki.KeyPair((self.dir / "kueue" / "ca" / "ca.crt").read_bytes(),
                          (self.dir / "kueue" / "ca" / "ca.key").read_bytes())
         self._wait_kueue(state["ports"], ca)
 
-    def _make_certs(self) -> pki.KeyPair:
-        ca = pki.make_ca()
+    def _make_certs(self, ca: pki.KeyPair) -> pki.KeyPair:
         serving = pki.make_serving_cert(ca, ["127.0.0.1", "localhost",
                                              "kueue-webhook-service.kueue-system.svc"])
         pki.write_pair(ca, self.dir / "kueue" / "ca", "ca.crt", "ca.key")
@@ -303,14 +345,20 @@ class LocalCluster:
         config_path.write_text(yamlio.dump_all([config]))
         return config_path
 
-    def _start_kueue(self, config_path: Path) -> int:
+    def _start_kueue(self, config_path: Path, port_claim=None) -> int:
+        """port_claim: the snapshot's webhook-port lock (see etcd_snapshot), handed to Kueue
+        so that it holds it while it runs."""
         argv = [str(build.binary("kueue")), f"--config={config_path}",
                 f"--kubeconfig={self.kubeconfig}",
                 # The visibility API is an aggregated APIService that needs a routable
                 # Service; a local process cannot be one, so it stays off.
                 "--feature-gates=VisibilityOnDemand=false"]
         env = {**os.environ, "NAMESPACE": kueue.NAMESPACE, "KUBECONFIG": str(self.kubeconfig)}
-        return procs.start_background(argv, self.dir / "logs" / "kueue.log", env)
+        if port_claim is None:
+            return procs.start_background(argv, self.dir / "logs" / "kueue.log", env)
+        with port_claim:
+            return procs.start_background(argv, self.dir / "logs" / "kueue.log", env,
+                                          pass_fds=(port_claim.fileno(),))
 
     def _wait_crds_established(self, kubectl: Kubectl, names: list[str]) -> None:
         """Poll the CRDs' Established condition (`kubectl wait` adds seconds of latency
@@ -368,6 +416,9 @@ class LocalCluster:
         os.replace(tmp, self.state_file)
 
 
+REPOINT_MANAGER = "k8s-skills-repoint"
+
+
 def extra_args(by_component: dict[str, list[tuple[str, str]]]) -> list[str]:
     """kwokctl --extra-args, first one per component, then the rest: kwokctl v0.8.0
     indexes each component's patch by the position of its first --extra-args flag
@@ -395,7 +446,8 @@ def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) ->
     return argv
 
 
-def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log) -> None:
+def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log,
+                           field_manager: str = FIELD_MANAGER) -> None:
     """kubectl reads the apiserver's OpenAPI document before an apply; on a loaded machine
     that read can time out ("Please retry", or "error validating data: Get .../openapi/v2
     ... context deadline exceeded"). Retry such an apply once, in the foreground."""
@@ -405,7 +457,7 @@ def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log) -> 
         if not openapi_read_timed_out(err):
             raise
         log("kubectl apply timed out reading the apiserver's answer; retrying once")
-        kubectl.apply(objects, validate=False, timeout=180)
+        kubectl.apply(objects, validate=False, timeout=180, field_manager=field_manager)
 
 
 def _crd_names(objects: list[dict]) -> list[str]:

@@ -33,14 +33,16 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def start_background(argv: list[str], log_path: Path, env: dict | None = None) -> int:
+def start_background(argv: list[str], log_path: Path, env: dict | None = None,
+                     pass_fds: tuple[int, ...] = ()) -> int:
     """Start a daemon-like process in its own session (Ctrl-C of the CLI does not reach it;
-    `down` stops it). Returns its pid."""
+    `down` stops it). Returns its pid. pass_fds: open files it inherits (e.g. a held lock,
+    which it then holds for as long as it lives)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
-                                env=env or dict(os.environ))
+                                env=env or dict(os.environ), pass_fds=pass_fds)
     return proc.pid
 
 
