@@ -1,7 +1,8 @@
 """Benchmark: triage.py on a synthetic dump of 50,000 pods and 20,000 events.
 
-Prints the triage time (target <= 3 s, loading the JSON dump included, as a user runs it)
-and the size ratio dump / default text output (target >= 200x).
+Prints the triage time (target <= 3 s of wall time, loading the JSON dump included, as a
+user runs it; the CPU seconds and the load average are printed beside it) and the size
+ratio dump / default text output (target >= 200x). Exit 1 on a miss.
 
     .venv/bin/python benchmarks/triage_bench.py [--pods 50000] [--events 20000]
 
@@ -230,7 +231,9 @@ def main(argv=None) -> int:
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"output: {out} bytes; size ratio dump/output: {size / out:.0f}x (target >= 200x)")
     print(proc.stdout.splitlines()[0])
-    ok = min(elapsed, cpu) <= 3 and size / out >= 200
+    # The target is the wall time a user waits (the docstring's): CPU seconds are printed to
+    # tell a slow script from a loaded machine, never judged in its place.
+    ok = elapsed <= 3 and size / out >= 200
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
