@@ -18,8 +18,8 @@ import urllib.request
 from pathlib import Path
 
 from harness import pins, yamlio
-from harness.cluster import (access, build, crds, etcd_snapshot, kueue, kwok_stages, node,
-                             paths, pki, procs, topology)
+from harness.cluster import (access, build, crds, etcd_snapshot, health, kueue, kwok_stages,
+                             node, paths, pki, procs, topology)
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import config as eg_config
@@ -180,6 +180,7 @@ class LocalCluster:
             ai.wait_ready(gateway_state["envoy_ai_gateway"])
         if the_node:
             the_node.wait_ready(kubectl)
+        self._restart_exited_control_plane(kubectl)
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
         self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "etcd_snapshot": str(snapshot),
@@ -208,6 +209,19 @@ class LocalCluster:
         }
 
     # -- the etcd snapshot: fixed objects every start restores --------------------------
+    def ensure_snapshot(self, topology_file: str | None = None,
+                        gateway_channel: str = "experimental", gateway_controller: bool = True,
+                        ai_gateway: bool = True) -> Path:
+        """Make the etcd snapshot `up` with these options restores, if missing (a benchmark
+        warms it like the cached binaries; `up` does it by itself otherwise)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._snapshot(topology.load(topology_file), gateway_channel,
+                                  gateway_controller, ai_gateway and gateway_controller)
+        finally:
+            if not self.is_running():
+                self.down()
+
     def _snapshot(self, topo: topology.Topology, gateway_channel: str,
                   gateway_controller: bool, ai_gateway: bool) -> Path:
         inputs = etcd_snapshot.inputs(topo, gateway_channel, gateway_controller, ai_gateway)
@@ -298,6 +312,37 @@ class LocalCluster:
         if code != 0:
             log_path = self.dir / "logs" / "kwokctl.log"
             raise UserError(f"kwokctl could not start the control plane: "
+                            f"{_last_error_line(log_path)} (log: {log_path})")
+
+    def _restart_exited_control_plane(self, kubectl: Kubectl) -> None:
+        """kube-controller-manager gives the apiserver 10 s to report healthy and exits
+        otherwise (k8s.io/kubernetes v1.37.2 cmd/kube-controller-manager/app/
+        controllermanager.go:567, WaitForAPIServer(client, 10*time.Second)); an apiserver
+        that loads the snapshot's CRDs on a loaded machine can take longer (its
+        rbac/bootstrap-roles hook). kwokctl starts each component once, so once the apiserver
+        is healthy, what exited is started again (`kwokctl start cluster` starts only the
+        components that are not running)."""
+        if not kubectl.ok("get", "--raw", "/healthz"):
+            procs.wait_until(lambda: kubectl.ok("get", "--raw", "/healthz"), READY_TIMEOUT,
+                             interval=0.5, what="the apiserver's /healthz")
+            time.sleep(1.5)  # a component polling it once a second sees it healthy too
+        kwok_dir = self.kwok_workdir / "clusters" / self.name
+        exited = [c.name for c in health.control_plane(kwok_dir)
+                  if c.detail == "process not running"]
+        if not exited:
+            return
+        self.log(f"{', '.join(exited)} exited while the apiserver started; starting again")
+        log_path = self.dir / "logs" / "kwokctl-start.log"
+        with open(log_path, "w") as log:
+            code = subprocess.run(
+                [str(build.binary("kwokctl")), "start", "cluster", "--name", self.name,
+                 "--wait", f"{READY_TIMEOUT}s"], stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "KWOK_WORKDIR": str(self.kwok_workdir)},
+                stdin=subprocess.DEVNULL, timeout=READY_TIMEOUT + 30).returncode
+        still = [c.name for c in health.control_plane(kwok_dir)
+                 if c.detail == "process not running"]
+        if code != 0 or still:
+            raise UserError(f"could not start {', '.join(still or exited)} again: "
                             f"{_last_error_line(log_path)} (log: {log_path})")
 
     def _apiserver_port(self) -> int:
