@@ -104,6 +104,9 @@ class ChatOps:
         self.identities = identities
         self.door = door
         self.seen = Seen()
+        # thread -> the agent's conversation, so a follow-up in a thread keeps its context
+        # (this process only: another replica starts a new conversation)
+        self.threads: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     # --- who ----------------------------------------------------------------------------
     def who(self, slack_user: str) -> tuple[str | None, str]:
@@ -157,9 +160,10 @@ class ChatOps:
         holder = client.chat_postMessage(channel=channel, thread_ts=thread,
                                          text=f"Asking the agent as `{user}`…")
         progress = Progress(client, channel, holder["ts"], user)
+        earlier = self.threads.get((channel, thread), "")
         try:
             events = []
-            for event in self.door.for_user(user).ask(question):
+            for event in self.door.for_user(user).ask(question, earlier):
                 events.append(event)
                 progress.saw(event)
         except ApiError as err:
@@ -174,6 +178,7 @@ class ChatOps:
                 f"The agent's answer stopped after {len(events)} events "
                 f"({type(err).__name__}); nothing was changed. Ask again."))
             return
+        self._remember(channel, thread, events)
         text, answer_blocks = blocks.answer_message(events, user)
         client.chat_update(channel=channel, ts=holder["ts"], text=text, blocks=answer_blocks)
         scripted = any(d.get("scripted") for e, d in events if e in ("conversation", "done"))
@@ -181,6 +186,14 @@ class ChatOps:
             text, proposal_blocks = blocks.proposal_message(proposal, scripted)
             client.chat_postMessage(channel=channel, thread_ts=thread, text=text,
                                     blocks=proposal_blocks)
+
+    def _remember(self, channel: str, thread: str, events: list) -> None:
+        conversation = next((d.get("id") for e, d in events if e == "conversation"), "")
+        if conversation:
+            self.threads[(channel, thread)] = conversation
+            self.threads.move_to_end((channel, thread))
+            while len(self.threads) > 2048:
+                self.threads.popitem(last=False)
 
     # --- deciding -----------------------------------------------------------------------
     def on_approve(self, ack, body, action, client):

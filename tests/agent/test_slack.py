@@ -412,3 +412,18 @@ def test_a_retried_or_replayed_event_or_command_is_answered_once(web, agent, app
     time.sleep(1)
     assert [r["as"] for r in agent.requests if r["path"] == "/v1/ask"] in (
         ["alice", "bob"], ["bob", "alice"])
+
+
+def test_a_follow_up_in_the_thread_continues_the_conversation(web, agent, app_url):
+    first = slack.mention_body(ALICE, "why is trainer pending?", ts="1700000070.000001")
+    slack.post(app_url, SECRET, first, slack.JSON)
+    web.wait(lambda w: any(m["blocks"] for m in w.messages.values()), what="the answer")
+    follow_up = json.loads(slack.mention_body(ALICE, "and what about stuck?",
+                                              ts="1700000071.000001"))
+    follow_up["event"]["thread_ts"] = "1700000070.000001"  # a reply in that thread
+    slack.post(app_url, SECRET, json.dumps(follow_up).encode(), slack.JSON)
+    web.wait(lambda w: len([r for r in agent.requests if r["path"] == "/v1/ask"]) == 2,
+             what="the second ask")
+    asks = [r["body"] for r in agent.requests if r["path"] == "/v1/ask"]
+    assert asks == [{"question": "why is trainer pending?"},
+                    {"question": "and what about stuck?", "conversation": "c-7f3e"}]
