@@ -1,0 +1,184 @@
+"""GPU and distributed-training failures in pasted logs: NCCL watchdog timeouts (which rank
+fell behind first), NCCL transport errors, NVIDIA Xid events by meaning, and the three kinds
+of "out of memory" (GPU memory, the container's memory limit, the node's memory).
+
+Wordings and sources (references/gpu-training.md keeps the same table for readers):
+- PyTorch ProcessGroupNCCL (torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp, 1.x-2.x):
+  `[Rank R] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=S, OpType=OP[,
+  NumelIn=N, NumelOut=N], Timeout(ms)=T) ran for M milliseconds before timing out.` (SeqNum
+  from 1.8; NumelIn from 2.1); 2.2+: `[PG ... Rank R] Exception (either an error or timeout)
+  detected by watchdog at work: S, last enqueued NCCL work: E, last completed NCCL work: C.`;
+  the glog prefix `[rankR]:[E321 02:07:08.408271257 ProcessGroupNCCL.cpp:607]` gives the time.
+- NCCL (nccl src/transport/net_ib.cc, src/misc/socket.cc; 2.x): `NCCL WARN NET/IB : Got
+  completion from peer ... with status=12` / `error 12`, `NCCL WARN ... Connection closed by
+  remote peer`, `ncclRemoteError`, `ncclSystemError`, `unhandled system error`,
+  `Call to ibv_... failed`.
+- NVIDIA driver: `NVRM: Xid (PCI:0000:3b:00): 79, pid=..., GPU has fallen off the bus.`;
+  meanings and actions from NVIDIA's Xid catalog,
+  https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html, and
+  https://docs.nvidia.com/deploy/dynamic-page-retirement/visibility.html (48, 63, 64).
+- PyTorch CUDA caching allocator (c10/cuda/CUDACachingAllocator.cpp): 1.x `CUDA out of
+  memory. Tried to allocate X (GPU g; Y total capacity; ...)`, 2.x `... Tried to allocate X.
+  GPU g has a total capacity of Y of which Z is free.`; `torch.OutOfMemoryError` (2.5+),
+  `RuntimeError: CUDA error: out of memory` (a kernel's allocation).
+- Kubernetes: container `OOMKilled` / exit 137 (the container's memory limit, kubelet/runtime),
+  eviction `The node was low on resource: memory` (kubelet eviction manager).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_GLOG = r"(?:\[rank(?P<glograk>\d+)\]:)?\[?(?P<sev>[EWI])(?P<mmdd>\d{3,4}) (?P<time>[\d:.]+)"
+_WATCHDOG = re.compile(
+    r"(?:" + _GLOG + r"[^\]]*\]\s*)?\[(?:PG[^\]]*?)?Rank (?P<rank>\d+)\] Watchdog caught "
+    r"collective operation timeout: WorkNCCL\((?:SeqNum=(?P<seq>\d+), )?OpType=(?P<op>\w+)"
+    r"(?:, NumelIn=(?P<numel>\d+), NumelOut=\d+)?, Timeout\(ms\)=(?P<timeout>\d+)\) ran for "
+    r"(?P<ran>\d+) milliseconds")
+_PROGRESS = re.compile(r"Rank (?P<rank>\d+)\] Exception \(either an error or timeout\) detected "
+                       r"by watchdog at work: (?P<work>\d+), last enqueued NCCL work: "
+                       r"(?P<enq>-?\d+), last completed NCCL work: (?P<done>-?\d+)")
+_XID = re.compile(r"NVRM: Xid \((?:PCI:)?(?P<pci>[0-9a-fA-F:.]+)\): (?P<xid>\d+)(?:, (?P<rest>.*))?")
+_CUDA_OOM = re.compile(r"CUDA out of memory\. Tried to allocate (?P<want>[\d.]+ [KMGT]?i?B)"
+                       r"(?:[. ]+\(?GPU (?P<gpu>\d+)(?:;| has a total capacity of) "
+                       r"(?P<total>[\d.]+ [KMGT]?i?B)(?: total capacity)?(?:[;,]? of which "
+                       r"(?P<free>[\d.]+ [KMGT]?i?B) is free)?)?")
+_CUDA_OOM_SHORT = re.compile(r"CUDA error: out of memory|torch\.OutOfMemoryError|"
+                             r"cudaErrorMemoryAllocation")
+_NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:status|error)"
+                       r"\s*[=:]?\s*\d+|Connection closed|Connection reset|failed)|"
+                       r"ncclRemoteError|ncclSystemError|unhandled system error|"
+                       r"remote process exited or there was a network error", re.IGNORECASE)
+_OOMKILLED = re.compile(r"\bOOMKilled\b|Exit Code:\s*137\b|exit code 137\b")
+_NODE_MEMORY = re.compile(r"The node was low on resource: memory|node\.kubernetes\.io/"
+                          r"memory-pressure|MemoryPressure\s+True")
+
+# Xid -> (who is at fault, what it means, what to do). NVIDIA Xid catalog (URL above).
+XID = {
+    13: ("application", "Graphics Engine Exception (usually an illegal memory access or "
+         "out-of-range index in a kernel)", "fix the application; restart it"),
+    31: ("application", "GPU memory page fault (MMU fault: the program read an invalid "
+         "address)", "fix the application (illegal address); restart it; if it repeats on "
+         "one GPU with several programs, treat as hardware"),
+    43: ("application", "GPU stopped processing (the channel was reset after a fault)",
+         "restart the application"),
+    45: ("consequence", "preemptive cleanup after earlier errors (a process was killed)",
+         "look at the Xid that came before it"),
+    48: ("hardware", "uncorrectable double-bit ECC error (DBE)", "drain the node, reset the GPU;"
+         " replace it if it repeats"),
+    61: ("hardware", "internal micro-controller breakpoint/warning", "reset the GPU; contact "
+         "support if it repeats"),
+    62: ("hardware", "internal micro-controller halt", "reset the GPU (drain the node first)"),
+    63: ("hardware", "ECC page retirement or row remapping recorded (pending until reset)",
+         "drain and reset the GPU to activate the remap"),
+    64: ("hardware", "ECC page retirement or row remapping failed", "drain the node; the GPU "
+         "needs service"),
+    69: ("application", "Graphics Engine class error (a bad method or argument from the "
+         "program)", "fix or restart the application"),
+    74: ("hardware", "NVLink error", "drain the node, reset the GPUs; check NVLink/NVSwitch "
+         "health (nvidia-smi nvlink -s)"),
+    79: ("hardware", "GPU has fallen off the bus (PCIe link lost, power or thermal)",
+         "drain the node; reboot/reseat; the GPU or its slot may need service"),
+    92: ("hardware", "high single-bit ECC error rate", "watch it; plan to replace the GPU"),
+    94: ("application", "contained ECC error: only the application using that memory was "
+         "affected", "restart the application; the GPU stays usable"),
+    95: ("hardware", "uncontained ECC error: every application on the GPU is affected",
+         "drain the node and reset the GPU"),
+    109: ("application", "context switch timeout", "restart the application; if it repeats, "
+          "reset the GPU"),
+    119: ("hardware", "GSP RPC timeout (the GPU System Processor stopped answering)",
+          "drain the node and reset the GPU; update the driver if it repeats"),
+    120: ("hardware", "GSP error", "drain the node and reset the GPU"),
+    154: ("hardware", "GPU recovery action changed (the message says which: GPU reset or node "
+          "reboot required)", "do the recovery action the message names"),
+}
+
+
+@dataclass
+class Timeout:
+    rank: int
+    seq: int | None
+    op: str
+    timeout_ms: int
+    ran_ms: int
+    stamp: str = ""       # "0321 02:07:08.408271257" from the glog prefix
+    line: str = ""
+
+
+@dataclass
+class GpuReport:
+    timeouts: list[Timeout] = field(default_factory=list)
+    progress: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # rank -> (at, enq, done)
+    xids: list[tuple[str, int, str]] = field(default_factory=list)           # (pci, xid, line)
+    cuda_oom: list[str] = field(default_factory=list)
+    nccl_net: list[str] = field(default_factory=list)
+    oom_killed: list[str] = field(default_factory=list)
+    node_memory: list[str] = field(default_factory=list)
+
+
+def read(text: str) -> GpuReport:
+    report = GpuReport()
+    for line in text.splitlines():
+        _read_line(report, line.strip())
+    return report
+
+
+def _read_line(report: GpuReport, line: str) -> None:
+    for m in _WATCHDOG.finditer(line):
+        stamp = f"{m.group('mmdd')} {m.group('time')}" if m.group("time") else ""
+        report.timeouts.append(Timeout(int(m.group("rank")), int(m.group("seq"))
+                                       if m.group("seq") else None, m.group("op"),
+                                       int(m.group("timeout")), int(m.group("ran")), stamp,
+                                       line[:300]))
+    for m in _PROGRESS.finditer(line):
+        report.progress[int(m.group("rank"))] = (int(m.group("work")), int(m.group("enq")),
+                                                 int(m.group("done")))
+    m = _XID.search(line)
+    if m:
+        report.xids.append((m.group("pci"), int(m.group("xid")), line[:300]))
+    if _CUDA_OOM.search(line) or _CUDA_OOM_SHORT.search(line):
+        report.cuda_oom.append(line[:300])
+    if _NCCL_NET.search(line):
+        report.nccl_net.append(line[:300])
+    if _OOMKILLED.search(line):
+        report.oom_killed.append(line[:300])
+    if _NODE_MEMORY.search(line):
+        report.node_memory.append(line[:300])
+
+
+def laggards(report: GpuReport, world: int | None = None) -> tuple[list[int], str]:
+    """(suspect ranks, why): which rank fell behind first.
+
+    Every rank that reports a watchdog timeout was WAITING in a collective; the one that
+    made the others wait is (a) a rank of the job that reports nothing (it crashed, hung
+    outside NCCL, or is stuck in its own data loading), else (b) the rank whose collective
+    sequence number is lowest (it is behind: a desync, some ranks ran an extra collective),
+    else (c) nobody stands out: all timed out at the same collective (network or a GPU stall
+    on a peer - look at the Xid and NCCL WARN lines)."""
+    reporting = sorted({t.rank for t in report.timeouts} | set(report.progress))
+    if not reporting:
+        return [], ""
+    if world:
+        silent = [r for r in range(world) if r not in reporting]
+        if silent:
+            return silent, (f"ranks {reporting} timed out waiting; rank(s) {silent} of "
+                            f"{world} never reported: they left the collective first")
+    seqs: dict[int, int] = {}
+    for t in report.timeouts:
+        if t.seq is not None:
+            seqs[t.rank] = min(seqs.get(t.rank, t.seq), t.seq)
+    for rank, (work, _, _) in report.progress.items():
+        seqs[rank] = min(seqs.get(rank, work), work)
+    if len(set(seqs.values())) > 1:
+        low = min(seqs.values())
+        behind = sorted(r for r, s in seqs.items() if s == low)
+        return behind, (f"rank(s) {behind} are at collective #{low}, others at "
+                        f"#{max(seqs.values())}: they fell behind (desynchronised "
+                        "collectives or a rank stuck before the call)")
+    if world is None and reporting != list(range(len(reporting))):
+        gaps = [r for r in range(max(reporting) + 1) if r not in reporting]
+        if gaps:
+            return gaps, (f"ranks {reporting} timed out waiting; rank(s) {gaps} are absent "
+                          "from the paste: if they belong to the job, they left first")
+    return [], (f"all {len(reporting)} reporting ranks timed out at the same collective: "
+                "no rank stands out in these logs")

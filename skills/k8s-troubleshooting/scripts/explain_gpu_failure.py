@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Explain why a distributed training or GPU job failed from its logs: NCCL watchdog
+timeouts (which rank fell behind first), NCCL network errors, NVIDIA Xid events by meaning,
+and GPU out-of-memory vs the container's memory limit vs node memory pressure."""
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+from k8s_skillkit.cli import make_parser, run  # noqa: E402
+from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
+from k8s_skillkit.loading import read_text  # noqa: E402
+
+from _tshoot_gpu import XID, GpuReport, laggards, read  # noqa: E402
+
+EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
+(kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
+journalctl -k lines of the GPU nodes (Xid), kubectl describe pod text (OOMKilled, Evicted).
+
+examples:
+  kubectl logs -n ml -l jobset.sigs.k8s.io/jobset-name=llm --prefix --tail=-1 > ranks.log
+  explain_gpu_failure.py -f ranks.log --world-size 16
+  explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
+causes, most decisive first: gpu_xid_hardware cuda_out_of_memory oom_killed node_pressure
+  nccl_network_error nccl_watchdog_timeout gpu_xid_application
+exit: 0 nothing found, 1 findings, 2 bad input."""
+
+OBJECT = {"kind": "TrainingJob", "name": ""}
+
+
+def findings_for(report: GpuReport, world: int | None) -> list[dict]:
+    out = _xid_findings(report, "hardware")
+    if report.cuda_oom:
+        out.append(finding("error", "cuda_out_of_memory", OBJECT,
+                           "the GPU ran out of memory inside the process (CUDA caching "
+                           "allocator): the model, batch or KV cache does not fit the GPU; "
+                           "Kubernetes memory limits play no part", report.cuda_oom[:3],
+                           "lower the per-GPU batch size or sequence length, shard more "
+                           "(FSDP/ZeRO, tensor parallel), enable activation checkpointing; "
+                           "for vLLM lower --gpu-memory-utilization or --max-model-len; "
+                           "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True helps "
+                           "fragmentation", basis="reported"))
+    if report.oom_killed:
+        out.append(finding("error", "oom_killed", OBJECT,
+                           "the container hit its memory limit and the kernel killed it "
+                           "(host RAM, not GPU memory: data loaders, pinned buffers, "
+                           "checkpoint writes)", report.oom_killed[:3],
+                           "raise resources.limits.memory, fewer dataloader workers, "
+                           "stream checkpoints", basis="reported"))
+    if report.node_memory:
+        out.append(finding("error", "node_pressure", OBJECT,
+                           "the node ran low on memory and the kubelet evicted pods (node "
+                           "memory pressure, not this container's limit)",
+                           report.node_memory[:3], "set memory requests equal to real use "
+                           "so the scheduler packs honestly; keep system reserved memory",
+                           basis="reported"))
+    if report.nccl_net:
+        out.append(finding("error", "nccl_network_error", OBJECT,
+                           "NCCL's transport failed (InfiniBand/RoCE completion error or a "
+                           "closed socket): a peer died or the fabric dropped the connection",
+                           report.nccl_net[:3], "check the peer rank's pod and node first "
+                           "(it may have crashed), then the NICs (ibstat, link flaps), "
+                           "NCCL_IB_HCA / NCCL_SOCKET_IFNAME", basis="reported"))
+    if report.timeouts or report.progress:
+        out.append(_watchdog(report, world))
+    out += _xid_findings(report, "application", "consequence")
+    return out
+
+
+def _watchdog(report: GpuReport, world: int | None) -> dict:
+    suspects, why = laggards(report, world)
+    first = sorted((t for t in report.timeouts if t.stamp), key=lambda t: t.stamp)
+    t0 = report.timeouts[0] if report.timeouts else None
+    evidence = [why] if why else []
+    if first:
+        evidence.append(f"first to time out: rank {first[0].rank} at {first[0].stamp}")
+    if t0:
+        evidence.append(t0.line)
+    what = (f"{t0.op} #{t0.seq} waited {t0.ran_ms // 1000}s (timeout "
+            f"{t0.timeout_ms // 1000}s)" if t0 and t0.seq is not None else
+            "a collective waited past its timeout") if t0 else "a collective timed out"
+    who = f"; rank(s) {suspects} fell behind first" if suspects else ""
+    return finding("error", "nccl_watchdog_timeout", OBJECT,
+                   f"NCCL watchdog timeout: {what}{who}. The timeout is the symptom: the "
+                   "cause is on the rank that did not arrive", evidence,
+                   "read that rank's log and node first (an earlier crash, CUDA OOM, Xid, "
+                   "data-loader stall, uneven batches or a rank-dependent code path); raise "
+                   "the timeout (init_process_group timeout=) only for known slow steps "
+                   "such as checkpoint saves", basis="reported")
+
+
+def _xid_findings(report: GpuReport, *classes: str) -> list[dict]:
+    out, seen = [], set()
+    for pci, xid, line in report.xids:
+        who, meaning, action = XID.get(xid, ("unknown", "not in the Xid catalog table "
+                                             "here", "look it up in NVIDIA's Xid catalog"))
+        if who not in classes or (pci, xid) in seen:
+            continue
+        seen.add((pci, xid))
+        cause = "gpu_xid_hardware" if who == "hardware" else "gpu_xid_application"
+        out.append(finding("error" if who == "hardware" else "warning", cause,
+                           {"kind": "GPU", "name": pci},
+                           f"Xid {xid} on GPU {pci}: {meaning}", [line],
+                           action + (" (kubectl cordon the node, then drain it)"
+                                     if who == "hardware" else ""), basis="reported"))
+    return out
+
+
+def body(args):
+    texts = []
+    for path in args.file or []:
+        text, _ = read_text(path)
+        texts.append(text)
+    if not texts:
+        raise InputError("give the logs with -f FILE (repeatable; - for stdin)")
+    if args.world_size is not None and args.world_size < 1:
+        raise InputError("--world-size must be at least 1")
+    report = read("\n".join(texts))
+    findings = findings_for(report, args.world_size)
+    head = (f"{len(findings)} finding(s): " + ", ".join(f["cause"] for f in findings)
+            if findings else "no NCCL, Xid or out-of-memory messages found in the logs")
+    return {"summary": head, "findings": findings}, head + (
+        "\n\n" + render_text(findings) if findings else ""), exit_code(findings)
+
+
+def main(argv=None) -> int:
+    parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
+    parser.add_argument("-f", "--file", action="append", metavar="FILE",
+                        help="a log file (repeatable; - for stdin)")
+    parser.add_argument("--world-size", type=int, metavar="N",
+                        help="ranks in the job: a rank that never reports is the suspect")
+    return run(parser, argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
