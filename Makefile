@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test test-fast clean-venv
+.PHONY: setup demo test test-fast lint clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -23,11 +23,17 @@ demo: setup
 	$(BIN)/k8s-skills cluster up
 	$(BIN)/k8s-skills eval
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest
 
-test-fast: $(VENV)/.installed
+test-fast: lint
 	$(BIN)/python -m pytest -m "not live"
+
+# ruff and mypy as configured in pyproject.toml (strict mypy on harness/, agent/ and the
+# skill kit, minus the modules listed there as not yet strict)
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean-venv:
 	rm -rf $(VENV)

@@ -15,7 +15,7 @@ from typing import Callable
 
 from harness.evals import paths
 from harness.evals.errors import InfraError
-from harness.evals.model import CheckResult
+from harness.evals.model import CheckResult, Status
 
 DEFAULT_TIMEOUT = 20.0
 POLL_INTERVAL = 1.0
@@ -154,7 +154,7 @@ def probe_once(kube, spec: dict, env: dict | None, memory: dict | None = None):
 
 def _result(spec: dict, outcome: tuple, elapsed: float) -> CheckResult:
     holds, detail = outcome
-    status = "error" if holds == "error" else ("pass" if holds else "fail")
+    status: Status = "error" if holds == "error" else ("pass" if holds else "fail")
     return CheckResult(describe(spec), spec, status, detail, round(elapsed, 2))
 
 

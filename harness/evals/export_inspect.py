@@ -99,10 +99,11 @@ def sample(r: RunRecord) -> Any:
 def messages(r: RunRecord) -> list[Any]:
     """The run's timeline as chat messages: the prompt, what the assistant said, each tool
     call and its result."""
-    from inspect_ai.model import ChatMessageAssistant, ChatMessageTool, ChatMessageUser
+    from inspect_ai.model import (ChatMessage, ChatMessageAssistant, ChatMessageTool,
+                                  ChatMessageUser)
     from inspect_ai.tool import ToolCall
     entries = r.transcript or []
-    out = [] if any(e.get("type") == "prompt" for e in entries) else \
+    out: list[ChatMessage] = [] if any(e.get("type") == "prompt" for e in entries) else \
         [ChatMessageUser(content=_prompt(r))]
     for i, entry in enumerate(entries):
         kind = entry.get("type")
@@ -123,7 +124,7 @@ def messages(r: RunRecord) -> list[Any]:
     return out
 
 
-def _call(entry: dict):
+def _call(entry: dict[str, Any]) -> tuple[str, dict[str, Any], str] | None:
     kind = entry.get("type")
     if kind == "command":
         return "bash", {"command": entry.get("command", "")}, \

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from harness import safety
 from harness.evals import agents
+from typing import Any
 
 
-def review(transcript: list[dict]) -> list[dict]:
+def review(transcript: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Annotate agent command entries with the guard's verdict; return those not 'allow'."""
     flagged = []
     for entry in transcript:

@@ -8,10 +8,11 @@ The answer under review is data, not instructions: it is fenced and the judge is
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from harness.evals import pricing
 from harness.evals.errors import ApiError
-from harness.evals.model import CheckResult
+from harness.evals.model import CheckResult, Status
 from harness.evals.usage import Tokens
 
 TOOL = {"name": "submit_grade", "description": "Record the grade of the answer.",
@@ -39,7 +40,7 @@ def prompt(task: str, reference: str, rubric: str | None, answer: str) -> str:
 
 
 def grade(model: str, task: str, reference: str, rubric: str | None, answer: str,
-          base_url: str | None = None) -> dict:
+          base_url: str | None = None) -> dict[str, Any]:
     """The judge's verdict as a record field (raises ApiError on an API failure)."""
     import anthropic
     client = anthropic.Anthropic(
@@ -51,7 +52,7 @@ def grade(model: str, task: str, reference: str, rubric: str | None, answer: str
         reply = client.messages.create(
             model=model, max_tokens=1024, system=SYSTEM, tools=[TOOL],
             tool_choice={"type": "tool", "name": TOOL["name"]},
-            messages=[{"role": "user", "content": text}])
+            messages=[{"role": "user", "content": text}])  # type: ignore[call-overload]  # TOOL is plain JSON the SDK's TypedDicts accept
     except anthropic.APIStatusError as err:
         raise ApiError(f"judge: Anthropic API {err.status_code}: {err.message}",
                        err.status_code) from err
@@ -68,10 +69,11 @@ def grade(model: str, task: str, reference: str, rubric: str | None, answer: str
             "tokens": tokens.as_dict(), "cost_usd": pricing.cost(model, tokens)}
 
 
-def as_result(judged: dict | None) -> list[CheckResult]:
+def as_result(judged: dict[str, Any] | None) -> list[CheckResult]:
     """The verdict as a scored result (pass | fail | error), like a check's."""
     if not judged or judged.get("verdict") in (None, "skipped"):
         return []
-    status = {"pass": "pass", "fail": "fail"}.get(judged["verdict"], "error")
+    status: Status = "pass" if judged["verdict"] == "pass" else \
+        "fail" if judged["verdict"] == "fail" else "error"
     return [CheckResult(f"judge ({judged['model']}) against solution/answer.md",
                         {"type": "judge"}, status, str(judged.get("reasoning", ""))[:300], 0)]

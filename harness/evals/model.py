@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from harness.evals.usage import Tokens, from_record
 
@@ -187,4 +187,4 @@ KEY_ORDER = ("schema_version", "run_id", "scenario", "agent", "model", "skills",
 def _status(value: object) -> Status:
     if value not in ("pass", "fail", "error"):
         raise ValueError(f"status {value!r}: not pass, fail or error")
-    return cast(Status, value)
+    return value

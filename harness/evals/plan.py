@@ -11,8 +11,12 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from harness.evals import agents, records
+
+if TYPE_CHECKING:
+    from harness.evals.scenario import Scenario
 
 MANIFEST = "run.json"
 FINISHED = ("pass", "fail")
@@ -20,7 +24,7 @@ FINISHED = ("pass", "fail")
 
 @dataclass(frozen=True)
 class Job:
-    scenario: object
+    scenario: Scenario
     agent: str
     skills: bool
     repeat: int = 1            # the epoch
@@ -43,7 +47,7 @@ class Job:
                 f"__r{self.repeat}.json")
 
 
-def make_jobs(scenarios: list, agent: str, arms: list[bool], epochs: int,
+def make_jobs(scenarios: list[Any], agent: str, arms: list[bool], epochs: int,
               seed: int | None) -> list[Job]:
     """Every (scenario, epoch) pair of arms; pairs shuffled and arms in random order within
     each pair when a seed is given, else in file order (control runs, reports).
@@ -65,24 +69,25 @@ def make_jobs(scenarios: list, agent: str, arms: list[bool], epochs: int,
     return [Job(s, agent, arm, epoch, order) for order, (s, arm, epoch) in enumerate(flat)]
 
 
-def write_manifest(run_dir: Path, data: dict) -> None:
+def write_manifest(run_dir: Path, data: dict[str, Any]) -> None:
     path = Path(run_dir) / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
-def read_manifest(run_dir: Path) -> dict:
+def read_manifest(run_dir: Path) -> dict[str, Any]:
     path = Path(run_dir) / MANIFEST
     if not path.is_file():
         raise FileNotFoundError(f"{run_dir} has no {MANIFEST}: it was not made by "
                                 "`k8s-skills eval` (or by a version before --resume)")
-    return json.loads(path.read_text(encoding="utf-8"))
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
 
 
-def still_owed(jobs: list[Job], run_dir: Path) -> tuple[list[Job], dict]:
+def still_owed(jobs: list[Job], run_dir: Path) -> tuple[list[Job], dict[str, int]]:
     """The jobs a resumed run must (re)run: those without a record and those whose record
     is an `error`; finished ones (pass, fail) are kept as they are."""
-    done = {}
+    done: dict[str, str] = {}
     for path in sorted((Path(run_dir) / "scenarios").glob("*.json")):
         try:
             done[path.name] = records.read_one(path).status

@@ -8,7 +8,9 @@ table no longer matches. Costs are estimates for reports: the invoice is the tru
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from harness.evals.usage import Tokens
 
@@ -29,7 +31,7 @@ class Price:
     long_prompt_above: int = 0
 
 
-def _tier(i, o, w5, w1, r, **long) -> Price:
+def _tier(i: float, o: float, w5: float, w1: float, r: float, **long: Any) -> Price:
     return Price(i, o, w5, w1, r, **long)
 
 
@@ -84,11 +86,11 @@ def catalog_id(model: str | None) -> str | None:
     for candidate in (name, *_shorter(name)):
         key = ALIASES.get(candidate, candidate)
         if key in MODELS:
-            return key
+            return str(key)
     return None
 
 
-def thinking_config(model: str | None, budget: int | None) -> dict | None:
+def thinking_config(model: str | None, budget: int | None) -> dict[str, Any] | None:
     """The Messages API `thinking` parameter for a budget (None or 0: off).
 
     >>> thinking_config("claude-sonnet-5-5", 8000), thinking_config("claude-sonnet-4-5", 8000)
@@ -113,7 +115,7 @@ def price_of(model: str | None) -> Price | None:
     return TIERS[MODELS[key]] if key else None
 
 
-def _shorter(name: str):
+def _shorter(name: str) -> Iterator[str]:
     """claude-sonnet-4-5-20250929-v1 -> claude-sonnet-4-5-20250929, claude-sonnet-4-5, ..."""
     parts = name.split("-")
     for end in range(len(parts) - 1, 1, -1):
@@ -142,7 +144,7 @@ def cost(model: str | None, tokens: Tokens, prompt_tokens: int = 0) -> float | N
     return round(usd, 6)
 
 
-def table() -> dict:
+def table() -> dict[str, Any]:
     """The table as data, for reports and the README."""
     return {"as_of": AS_OF, "source": SOURCE, "usd_per_million_tokens": {
         model: vars(TIERS[tier]) | {"long_prompt": None} for model, tier in MODELS.items()}}

@@ -9,6 +9,7 @@ import html
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from harness.evals import records
 from harness.evals.report_runs import CONTROL_NOTES, runs_section
@@ -19,7 +20,7 @@ COLORS = {"pass": "#2e7d32", "fail": "#c62828", "error": "#ef6c00"}
 ARM_COLORS = ["#1565c0", "#8e24aa", "#00897b", "#6d4c41", "#546e7a", "#f9a825"]
 
 
-def write_reports(run_dirs: list[Path], out_dir: Path | None = None) -> dict:
+def write_reports(run_dirs: list[Path], out_dir: Path | None = None) -> dict[str, Any]:
     """Read every record of `run_dirs`, write the three reports into `out_dir`
     (default: the first run folder); returns the summary."""
     recs: list[RunRecord] = []
@@ -36,7 +37,7 @@ def write_reports(run_dirs: list[Path], out_dir: Path | None = None) -> dict:
     return summary
 
 
-def _manifest(run_dir: Path) -> dict | None:
+def _manifest(run_dir: Path) -> dict[str, Any] | None:
     from harness.evals import plan
     try:
         return plan.read_manifest(run_dir)
@@ -44,7 +45,7 @@ def _manifest(run_dir: Path) -> dict | None:
         return None
 
 
-def render_html(recs: list[RunRecord], summary: dict) -> str:
+def render_html(recs: list[RunRecord], summary: dict[str, Any]) -> str:
     e = html.escape
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>k8s-skills eval "
              f"{e(str(summary['run_id']))}</title><style>{CSS}</style></head><body>",
@@ -88,7 +89,7 @@ svg text{font:12px system-ui,sans-serif}.arms{display:flex;gap:12px;align-items:
 .cmp td,.cmp th{text-align:right}.cmp td:first-child,.cmp th:first-child{text-align:left}"""
 
 
-def _comparison(c: dict) -> str:
+def _comparison(c: dict[str, Any]) -> str:
     """Skills on vs off for one agent and model: the headline with its interval, the
     paired tests, pass@k / pass^k, ratios, and the per-scenario rates."""
     on, off = c["arms"]["on"], c["arms"]["off"]
@@ -127,21 +128,21 @@ def _comparison(c: dict) -> str:
     return head + "".join(lines)
 
 
-def _rate(value) -> str:
+def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _ratio(value) -> str:
+def _ratio(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def _diff(row: dict) -> str:
+def _diff(row: dict[str, Any]) -> str:
     if row["p_on"] is None or row["p_off"] is None:
         return "-"
     return f"{row['p_on'] - row['p_off']:+.0%}"
 
 
-def _cards(s: dict) -> str:
+def _cards(s: dict[str, Any]) -> str:
     items = [("runs", s["total"]), ("pass", s["pass"]), ("fail", s["fail"]),
              ("error", s["error"]),
              ("pass rate", f"{s['pass_rate']:.0%}" if s["pass_rate"] is not None else "-"),
@@ -155,7 +156,7 @@ def _cards(s: dict) -> str:
         for k, v in items) + "</div>"
 
 
-def _validation(v: dict) -> str:
+def _validation(v: dict[str, Any]) -> str:
     rows = "".join(f"<tr><td>{html.escape(sid)}</td><td class='{x['verdict']}'>{x['verdict']}"
                    f"</td><td>{x['none']}</td><td>{x['reference']}</td>"
                    f"<td>{html.escape(x.get('dodge', '-'))}</td><td>"
@@ -165,7 +166,7 @@ def _validation(v: dict) -> str:
             f"<th>reference</th><th>dodge</th><th>why</th></tr>{rows}</table>")
 
 
-def _stacked(title: str, groups: dict) -> str:
+def _stacked(title: str, groups: dict[str, Any]) -> str:
     """Horizontal stacked bars (pass/fail/error share) per group."""
     width, bar, label_w = 420, 22, 130
     height = 40 + bar * 1.5 * max(1, len(groups))
@@ -188,7 +189,7 @@ def _grouped(title: str, recs: list[RunRecord]) -> str:
     """Vertical bars: pass rate per area, one bar per arm (skills on/off side by side)."""
     arms = sorted({arm(r) for r in recs})
     areas = sorted({r.scenario.area for r in recs})
-    rate: dict = defaultdict(lambda: [0, 0])
+    rate: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in recs:
         cell = rate[(r.scenario.area, arm(r))]
         cell[0] += r.status == "pass"
@@ -234,11 +235,11 @@ def _per_resolved(recs: list[RunRecord]) -> str:
     out = [f"<svg width='{width}' height='{40 + 2 * bar * 1.4 * len(rows):.0f}' role='img' "
            "aria-label='tokens and cost per resolved fault'>",
            "<text x='0' y='16' font-weight='bold'>Tokens and cost per resolved fault</text>"]
-    for i, (name, tokens, cost, resolved) in enumerate(rows):
+    for i, (name, per_fault, cost, resolved) in enumerate(rows):
         y = 30 + i * 2 * bar * 1.4
-        w = (width - label_w - 120) * tokens / top
+        w = (width - label_w - 120) * per_fault / top
         out.append(f"<text x='0' y='{y + 13:.0f}'>{html.escape(name)[:26]}</text>"
                    f"<rect x='{label_w}' y='{y:.0f}' width='{w:.1f}' height='{bar}' "
                    f"fill='#1565c0'/><text x='{label_w + w + 4:.0f}' y='{y + 13:.0f}'>"
-                   f"{tokens:,.0f} tok, ${cost:.3f} ({resolved} resolved)</text>")
+                   f"{per_fault:,.0f} tok, ${cost:.3f} ({resolved} resolved)</text>")
     return "".join(out) + "</svg>"

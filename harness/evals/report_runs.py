@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
+from typing import Any
 
 from harness.evals.model import RunRecord
 from harness.evals.summary import arm
@@ -109,7 +110,7 @@ def timeline(r: RunRecord) -> str:
             "<th>tokens</th><th>s</th></tr>" + "".join(rows) + "</table>")
 
 
-def _step(entry: dict) -> str:
+def _step(entry: dict[str, Any]) -> str:
     kind = entry.get("type", "?")
     t = entry.get("t")
     tokens = entry.get("tokens")
@@ -123,7 +124,7 @@ def _step(entry: dict) -> str:
             f"<td>{'' if seconds is None else seconds}</td></tr>")
 
 
-def _what(kind: str, entry: dict) -> str:
+def _what(kind: str, entry: dict[str, Any]) -> str:
     if kind in ("assistant", "thinking"):
         return f"<div class='say'>{e(entry.get('text', ''))}</div>"
     if kind == "command":

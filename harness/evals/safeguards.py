@@ -9,7 +9,7 @@ import re
 
 from harness.evals import checks
 from harness.evals.errors import InfraError
-from harness.evals.model import CheckResult
+from harness.evals.model import CheckResult, Status
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease", "kueue-system")
 
@@ -46,7 +46,8 @@ def snapshot(kube, spec: dict, namespaces: list[str]) -> dict:
     return snap
 
 
-def evaluate(kube, spec: dict, snap: dict, namespaces: list[str], env: dict) -> list[dict]:
+def evaluate(kube, spec: dict, snap: dict, namespaces: list[str],
+             env: dict) -> list[CheckResult]:
     results = []
     for ref in spec.get("survive", []):
         results.append(_guard(lambda r=ref: _survives(kube, r, snap), "survive", ref))
@@ -67,7 +68,7 @@ def _guard(probe, name: str, ref: dict | None) -> CheckResult:
     label = f"{name} {_ref_key(ref)}" if ref else name
     try:
         holds, detail = probe()
-        status = "pass" if holds else "fail"
+        status: Status = "pass" if holds else "fail"
     except InfraError as err:
         status, detail = "error", str(err)
     return CheckResult(label, {"type": name, **(ref or {})}, status, detail, 0)

@@ -15,6 +15,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable
 from math import comb
+from typing import Any
 
 from harness.evals import agents
 from harness.evals.model import RunRecord
@@ -24,7 +25,7 @@ SEED = 20240601
 
 
 def compare(recs: list[RunRecord], resamples: int = RESAMPLES,
-            seed: int = SEED) -> list[dict]:
+            seed: int = SEED) -> list[dict[str, Any]]:
     """One comparison per (agent, model, scripted) that has both arms."""
     groups: dict[tuple[str, str | None, bool], list[RunRecord]] = defaultdict(list)
     for r in recs:
@@ -38,7 +39,8 @@ def compare(recs: list[RunRecord], resamples: int = RESAMPLES,
     return out
 
 
-def comparison(recs: list[RunRecord], resamples: int = RESAMPLES, seed: int = SEED) -> dict:
+def comparison(recs: list[RunRecord], resamples: int = RESAMPLES,
+               seed: int = SEED) -> dict[str, Any]:
     ok = [r for r in recs if r.status != "error"]
     scenarios = per_scenario(ok, recs)
     paired = [s for s in scenarios if s["n_on"] and s["n_off"]]
@@ -60,8 +62,8 @@ def comparison(recs: list[RunRecord], resamples: int = RESAMPLES, seed: int = SE
     }
 
 
-def per_scenario(ok: list[RunRecord], everything: list[RunRecord]) -> list[dict]:
-    rows: dict[str, dict] = {}
+def per_scenario(ok: list[RunRecord], everything: list[RunRecord]) -> list[dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
     for r in everything:
         sid = r.scenario.id
         rows.setdefault(sid, {"scenario": sid, "area": r.scenario.area,
@@ -117,11 +119,11 @@ def binom_two_sided(k: int, n: int) -> float:
     """
     if n == 0:
         return 1.0
-    tail = sum(comb(n, i) for i in range(min(k, n - k) + 1)) / 2 ** n
+    tail = sum(comb(n, i) for i in range(min(k, n - k) + 1)) / (1 << n)  # 2 ** n, as an int
     return min(1.0, 2 * tail)
 
 
-def mcnemar(ok: list[RunRecord]) -> dict:
+def mcnemar(ok: list[RunRecord]) -> dict[str, Any]:
     """Exact McNemar test on runs paired by (scenario, epoch): b = on passed and off failed,
     c = the reverse; p = two-sided binomial of min(b, c) in b + c."""
     by_pair: dict[tuple[str, int], dict[str, bool]] = defaultdict(dict)
@@ -134,7 +136,7 @@ def mcnemar(ok: list[RunRecord]) -> dict:
             "p_value": round(binom_two_sided(min(b, c), b + c), 6)}
 
 
-def sign_test(diffs: list[float]) -> dict:
+def sign_test(diffs: list[float]) -> dict[str, Any]:
     positive = sum(1 for d in diffs if d > 0)
     negative = sum(1 for d in diffs if d < 0)
     return {"positive": positive, "negative": negative, "ties": len(diffs) - positive - negative,
@@ -161,7 +163,8 @@ def pass_hat_k(n: int, c: int, k: int) -> float:
     return comb(c, k) / comb(n, k)
 
 
-def pass_curve(scenarios: list[dict], arm: str, fn) -> dict:
+def pass_curve(scenarios: list[dict[str, Any]], arm: str,
+               fn: Callable[[int, int, int], float]) -> dict[str, float]:
     """Mean over scenarios of fn(n, c, k) for k = 1 .. the fewest runs any scenario has."""
     rows = [(s[f"n_{arm}"], s[f"c_{arm}"]) for s in scenarios if s[f"n_{arm}"]]
     if not rows:
@@ -170,7 +173,7 @@ def pass_curve(scenarios: list[dict], arm: str, fn) -> dict:
     return {str(k): round(mean([fn(n, c, k) for n, c in rows]), 4) for k in range(1, top + 1)}
 
 
-def arm_summary(ok: list[RunRecord], everything: list[RunRecord]) -> dict:
+def arm_summary(ok: list[RunRecord], everything: list[RunRecord]) -> dict[str, Any]:
     passed = sum(1 for r in ok if r.status == "pass")
     return {"runs": len(everything), "scored": len(ok), "pass": passed,
             "fail": len(ok) - passed, "errors": len(everything) - len(ok),
@@ -179,10 +182,10 @@ def arm_summary(ok: list[RunRecord], everything: list[RunRecord]) -> dict:
             "cost_mean_usd": _mean_of(ok, lambda r: r.cost_usd)}
 
 
-def ratios(ok: list[RunRecord], value: Callable[[RunRecord], float | None]) -> dict:
+def ratios(ok: list[RunRecord], value: Callable[[RunRecord], float | None]) -> dict[str, Any]:
     """Mean of `value` with skills on divided by the mean with skills off, over all scored
     runs and over resolved (passing) runs only."""
-    def ratio(rs):
+    def ratio(rs: list[RunRecord]) -> float | None:
         on = _mean_of([r for r in rs if r.skills == "on"], value)
         off = _mean_of([r for r in rs if r.skills == "off"], value)
         return round(on / off, 4) if on is not None and off else None
@@ -191,6 +194,5 @@ def ratios(ok: list[RunRecord], value: Callable[[RunRecord], float | None]) -> d
 
 def _mean_of(recs: list[RunRecord],
              value: Callable[[RunRecord], float | None]) -> float | None:
-    values = [value(r) for r in recs]
-    values = [v for v in values if v is not None]
+    values = [v for v in (value(r) for r in recs) if v is not None]
     return round(mean(values), 6) if values else None

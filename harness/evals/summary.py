@@ -4,12 +4,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from harness.evals import agents, records, scoring, stats
 from harness.evals.model import RunRecord
 
 
-def summarize(recs: list[RunRecord], run_id: str | None = None, manifest: dict | None = None) -> dict:
+def summarize(recs: list[RunRecord], run_id: str | None = None, manifest: dict[str, Any] | None = None) -> dict[str, Any]:
     counts = {s: sum(1 for r in recs if r.status == s) for s in scoring.STATUSES}
     resolved = [r for r in recs if r.status == "pass"]
     tokens = sum(r.tokens.total for r in recs)
@@ -45,7 +46,7 @@ def summarize(recs: list[RunRecord], run_id: str | None = None, manifest: dict |
     }
 
 
-def trigger_summary(recs: list[RunRecord]) -> dict | None:
+def trigger_summary(recs: list[RunRecord]) -> dict[str, Any] | None:
     """Mean precision and recall of skill loads over runs whose scenario declares
     expected_skills / forbidden_skills (skills-on runs of model agents)."""
     scored = [r.skill_triggers for r in recs if r.skill_triggers]
@@ -94,11 +95,11 @@ def _count_statuses(grouped: list[tuple[str, RunRecord]]) -> dict[str, dict[str,
             for k, v in sorted(groups.items())}
 
 
-def validation(recs: list[RunRecord]) -> dict | None:
+def validation(recs: list[RunRecord]) -> dict[str, Any] | None:
     """Control verdicts per scenario when the run has its `none`, `reference` and `dodge`
     records (a run without dodge records, from before the control existed, is judged on
     the other two)."""
-    by_id: dict[str, dict] = defaultdict(dict)
+    by_id: dict[str, dict[str, str]] = defaultdict(dict)
     imported = {r.scenario.id for r in recs if r.scenario.source}
     for r in recs:
         if r.agent in ("none", "reference"):

@@ -6,7 +6,9 @@ first copy has a placeholder output count) so nothing is counted twice.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass
@@ -18,7 +20,7 @@ class Tokens:
     output: int = 0
 
     @classmethod
-    def from_usage(cls, usage) -> "Tokens":
+    def from_usage(cls, usage: object) -> Tokens:
         """From an API usage object or dict (Messages API, Claude Code, SDK records).
 
         >>> Tokens.from_usage({"input_tokens": 5, "cache_read_input_tokens": 100,
@@ -26,7 +28,9 @@ class Tokens:
         ...     "cache_creation": {"ephemeral_1h_input_tokens": 20}}).total
         132
         """
-        get = usage.get if isinstance(usage, dict) else (lambda k, d=None: getattr(usage, k, d))
+        def get(key: str, default: Any = None) -> Any:
+            return usage.get(key, default) if isinstance(usage, Mapping) \
+                else getattr(usage, key, default)
         creation = get("cache_creation", None) or {}
         one_hour = creation.get("ephemeral_1h_input_tokens", 0) if isinstance(creation, dict) \
             else getattr(creation, "ephemeral_1h_input_tokens", 0)
@@ -44,19 +48,19 @@ class Tokens:
         """Input tokens of all kinds: the size of the prompt(s) sent."""
         return self.input + self.cache_read + self.cache_write
 
-    def __add__(self, other: "Tokens") -> "Tokens":
+    def __add__(self, other: Tokens) -> Tokens:
         return Tokens(*(a + b for a, b in zip(astuple(self), astuple(other))))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int]:
         return {**asdict(self), "total": self.total}
 
 
-def astuple(tokens: Tokens) -> tuple:
+def astuple(tokens: Tokens) -> tuple[int, int, int, int, int]:
     return (tokens.input, tokens.cache_read, tokens.cache_write, tokens.cache_write_1h,
             tokens.output)
 
 
-def from_record(data: dict | None) -> Tokens:
+def from_record(data: Mapping[str, Any] | None) -> Tokens:
     """The Tokens of a record's `tokens` field (older records had input/output only)."""
     data = data or {}
     return Tokens(input=int(data.get("input", 0)), cache_read=int(data.get("cache_read", 0)),
@@ -76,11 +80,11 @@ class UsageMeter:
     (22, 34, 2)
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._by_id: dict[str, Tokens] = {}
         self.largest_prompt = 0
 
-    def record(self, message_id: str | None, usage) -> Tokens:
+    def record(self, message_id: str | None, usage: object) -> Tokens:
         tokens = Tokens.from_usage(usage or {})
         key = message_id or f"anonymous-{len(self._by_id)}"
         old = self._by_id.get(key)
