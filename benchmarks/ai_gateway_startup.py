@@ -24,10 +24,10 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.cluster import build, procs  # noqa: E402
-from harness.cluster.envoy_ai_gateway import process  # noqa: E402
-from harness.cluster.envoy_gateway import config as eg  # noqa: E402
-from harness.cluster.local import LocalCluster  # noqa: E402
+from harness.cluster import build, procs
+from harness.cluster.envoy_ai_gateway import process
+from harness.cluster.envoy_gateway import config as eg
+from harness.cluster.local import LocalCluster
 
 NAME = "bench-ai-gateway"
 NS = eg.SHARED_GATEWAY_NAMESPACE

@@ -40,9 +40,9 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.cluster import build, procs  # noqa: E402
-from harness.cluster.local import LocalCluster, kwokctl_create_argv  # noqa: E402
-from harness.errors import UserError  # noqa: E402
+from harness.cluster import build, procs
+from harness.cluster.local import LocalCluster, kwokctl_create_argv
+from harness.errors import UserError
 
 
 # Short-lived clients of the cluster, not part of it (kubectl applies while `up` runs).

@@ -22,9 +22,9 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.cluster import build, procs  # noqa: E402
-from harness.cluster.envoy_gateway import config, process  # noqa: E402
-from harness.cluster.local import LocalCluster  # noqa: E402
+from harness.cluster import build, procs
+from harness.cluster.envoy_gateway import config, process
+from harness.cluster.local import LocalCluster
 
 NAME = "bench-envoy-gateway"
 

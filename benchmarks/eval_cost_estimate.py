@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.evals import estimate, pricing, records, scenario  # noqa: E402
-from harness.evals.agents.base import DEFAULT_MODEL  # noqa: E402
+from harness.evals import estimate, pricing, records, scenario
+from harness.evals.agents.base import DEFAULT_MODEL
 
 
 def main(argv=None) -> int:

@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.cluster import providers  # noqa: E402
-from harness.cluster.kubectl import Kubectl  # noqa: E402
-from harness.evals import runner, scenario  # noqa: E402
-from harness.evals.kube import Kube  # noqa: E402
-from harness.evals.model import RunRecord  # noqa: E402
-from harness.evals.errors import InfraError  # noqa: E402
+from harness.cluster import providers
+from harness.cluster.kubectl import Kubectl
+from harness.evals import runner, scenario
+from harness.evals.kube import Kube
+from harness.evals.model import RunRecord
+from harness.evals.errors import InfraError
 
 OVERHEAD_TARGET_S = 1.0
 SUITE_TARGET_S = 360.0

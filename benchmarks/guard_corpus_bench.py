@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "skills" / "k8s-rbac" / "scripts"))
 
-import _guard  # noqa: E402
-from tests.skills.k8s_rbac.guard_context import context_for_cli, project  # noqa: E402
+import _guard
+from tests.skills.k8s_rbac.guard_context import context_for_cli, project
 
 RESOURCES = ROOT / "tests" / "resources" / "rbac"
 ORDER = {"allow": 0, "ask": 1, "deny": 2}

@@ -29,7 +29,7 @@ import random
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -37,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"),
                 str(ROOT / "skills" / "k8s-manifests" / "scripts"), str(ROOT / "skills" / "_shared")]
 
-import manifest_mutants as mm  # noqa: E402
-import validate_manifest  # noqa: E402
-from _manifest_schema_store import load_store  # noqa: E402
+import manifest_mutants as mm
+import validate_manifest
+from _manifest_schema_store import load_store
 
 TARGET_AGREEMENT = 0.99
 MIN_MUTANTS = 2000

@@ -78,7 +78,7 @@ def answer_message(events: list[tuple[str, dict]], user: str) -> tuple[str, list
                                and d.get("tool") != "Skill"
                                and not d.get("tool", "").endswith("propose_change")], where)
     blocks.append(context(_footer(done, conv, user, start.get("replica"))))
-    text = (f"[scripted] " if scripted else "") + (answer or "no answer")[:300]
+    text = ("[scripted] " if scripted else "") + (answer or "no answer")[:300]
     return text, blocks[:50]
 
 
@@ -141,7 +141,7 @@ def decided_message(original: list[dict], view: dict, who: str, slack_user: str,
     """The proposal message after a decision: the buttons replaced by who decided."""
     verb = "approved" if approved else "rejected"
     kept = [b for b in original if b.get("type") != "actions"]
-    line = (f":white_check_mark: *Approved*" if approved else ":x: *Rejected*") + \
+    line = (":white_check_mark: *Approved*" if approved else ":x: *Rejected*") + \
         f" by `{who}` (<@{slack_user}>) · phase now {view.get('phase')}"
     reason = (view.get("status") or {}).get("rejectionReason")
     if reason:

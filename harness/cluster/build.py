@@ -289,7 +289,7 @@ def _run_with_heartbeat(command, cwd, extra_env, logfile: Path, label: str, log)
     finally:
         done.set()
     if proc.returncode != 0:
-        tail = [l for l in logfile.read_text(errors="replace").splitlines() if l.strip()][-1:]
+        tail = [line for line in logfile.read_text(errors="replace").splitlines() if line.strip()][-1:]
         raise UserError(f"{label}: go build failed ({tail[0] if tail else 'no output'}); "
                         f"full log: {logfile}")
 

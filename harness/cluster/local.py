@@ -542,7 +542,7 @@ def _node_ready(node: dict) -> bool:
 
 def _last_error_line(log_path: Path) -> str:
     try:
-        lines = [l for l in log_path.read_text(errors="replace").splitlines() if l.strip()]
+        lines = [line for line in log_path.read_text(errors="replace").splitlines() if line.strip()]
     except OSError:
         return "no log"
     for line in reversed(lines):

@@ -43,7 +43,7 @@ def export(run_dir: Path, out_dir: Path) -> list[Path]:
 
 def eval_log(name: str, recs: list[RunRecord], run_id: str) -> Any:
     from inspect_ai.log import (EvalConfig, EvalDataset, EvalLog, EvalPlan, EvalPlanStep,
-                                EvalResults, EvalSpec, EvalStats)
+                                EvalSpec, EvalStats)
     first = recs[0]
     model = _model(first)
     samples = [sample(r) for r in sorted(recs, key=lambda r: (r.scenario.id, r.epoch))]

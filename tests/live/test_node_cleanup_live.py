@@ -45,7 +45,7 @@ def _iptables() -> list[str]:
     for tool in ("iptables-save", "ip6tables-save"):
         proc = subprocess.run([tool], capture_output=True, text=True, timeout=30)
         # counters and the dump's timestamp comments change by themselves
-        out += [l.split(" [")[0] for l in proc.stdout.splitlines() if not l.startswith("#")]
+        out += [line.split(" [")[0] for line in proc.stdout.splitlines() if not line.startswith("#")]
     return out
 
 
@@ -95,7 +95,7 @@ def test_down_leaves_no_trace(spare_cluster):
     # other clusters' ends.
     ours_links = {names.host_if, netns.host_iface_name(spare_cluster.dir),
                   netns.host_iface_name(spare_cluster.dir, "aigw")}
-    assert all(l.startswith(("k8sn", "eg", "aigw")) for l in new_links - ours_links), new_links
+    assert all(link.startswith(("k8sn", "eg", "aigw")) for link in new_links - ours_links), new_links
 
     spare_cluster.down()
     after = host_snapshot()

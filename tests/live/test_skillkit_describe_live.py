@@ -13,15 +13,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.live.helpers import apply, cluster_queue, get, gpu_job, local_queue, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "skills" / "_shared"))
 
-from k8s_skillkit.loading import parse_documents  # noqa: E402
+from k8s_skillkit.loading import parse_documents
 # The same leaf walk and list order as the offline round trip on kubectl's own output.
-from tests.unit.test_skillkit_describe_kubectl import canonical, leaves  # noqa: E402
+from tests.unit.test_skillkit_describe_kubectl import canonical, leaves
 
 pytestmark = pytest.mark.live
 

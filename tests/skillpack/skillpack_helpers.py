@@ -35,10 +35,10 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.loading import load_objects  # noqa: E402
-from k8s_skillkit.objects import dig  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.loading import load_objects
+from k8s_skillkit.objects import dig
 
 
 def body(args):

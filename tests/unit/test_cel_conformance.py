@@ -19,8 +19,8 @@ from tests.needs import go_toolchain
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit.cel_runtime import CelError, Unsupported, evaluate  # noqa: E402
-from k8s_skillkit.cel_syntax import CelSyntaxError  # noqa: E402
+from k8s_skillkit.cel_runtime import CelError, Unsupported, evaluate
+from k8s_skillkit.cel_syntax import CelSyntaxError
 
 CEL_GO = "github.com/google/cel-go"
 VERSION = "v0.29.2"

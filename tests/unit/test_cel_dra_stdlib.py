@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit import cel  # noqa: E402
-from tests.skills.k8s_dra.test_dra_cel import CASES  # noqa: E402
+from k8s_skillkit import cel
+from tests.skills.k8s_dra.test_dra_cel import CASES
 
 
 @pytest.fixture

@@ -22,14 +22,13 @@ import tokenize
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.loading import parse_paste  # noqa: E402
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import parse_paste
 
 CORPUS = ROOT / "tests" / "resources" / "real-world"
 MIN_LENGTH = 6

@@ -48,11 +48,11 @@ def test_config_diff_ids_are_the_uncompressed_layers(tmp_path, toolbox):
     for _, _, desc in images.read_layout(root):
         manifest = json.loads(_blob(root, desc["digest"]))
         config = json.loads(_blob(root, manifest["config"]["digest"]))
-        layers = [gzip.decompress(_blob(root, l["digest"])) for l in manifest["layers"]]
+        layers = [gzip.decompress(_blob(root, layer["digest"])) for layer in manifest["layers"]]
         assert config["rootfs"]["diff_ids"] == [
-            "sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
-        assert [l["size"] for l in manifest["layers"]] == [
-            len(_blob(root, l["digest"])) for l in manifest["layers"]]
+            "sha256:" + hashlib.sha256(data).hexdigest() for data in layers]
+        assert [layer["size"] for layer in manifest["layers"]] == [
+            len(_blob(root, layer["digest"])) for layer in manifest["layers"]]
 
 
 def test_layers_are_reproducible(tmp_path, toolbox):

@@ -11,13 +11,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "skills" / "_shared"))
 
-from k8s_skillkit import SCHEMA_VERSION  # noqa: E402
-from k8s_skillkit import loading  # noqa: E402
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, object_ref, render_text  # noqa: E402
-from k8s_skillkit.objects import conditions, dig, name_of, namespace_of, api_group  # noqa: E402
-from k8s_skillkit.quantity import format_quantity, parse_quantity  # noqa: E402
+from k8s_skillkit import SCHEMA_VERSION
+from k8s_skillkit import loading
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, finding, object_ref, render_text
+from k8s_skillkit.objects import conditions, dig, name_of, namespace_of, api_group
+from k8s_skillkit.quantity import format_quantity, parse_quantity
 
 POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ml"},
        "status": {"conditions": [{"type": "Ready", "status": "False"}]}}

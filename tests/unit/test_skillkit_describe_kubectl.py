@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit.loading import parse_documents  # noqa: E402
+from k8s_skillkit.loading import parse_documents
 
 FIXTURES = ROOT / "tests" / "resources" / "pastes" / "kubectl-v0.37.2"
 

@@ -14,10 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.events import condition, events_for  # noqa: E402
-from k8s_skillkit.loading import load_objects, load_paste, parse_documents  # noqa: E402
+from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.events import condition, events_for
+from k8s_skillkit.loading import load_objects, load_paste, parse_documents
 
 PASTES = ROOT / "tests" / "resources" / "pastes"
 

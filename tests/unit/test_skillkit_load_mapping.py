@@ -9,8 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "skills" / "_shared"))
 
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.loading import load_mapping  # noqa: E402
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import load_mapping
 
 
 def test_a_kindless_mapping_is_read_whole(tmp_path):

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT  # noqa: E402
-from k8s_skillkit.loading import parse_paste  # noqa: E402
+from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT
+from k8s_skillkit.loading import parse_paste
 
 CASES = ROOT / "tests" / "resources" / "real-world"
 

@@ -12,12 +12,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "skills" / "_shared"))
 
-from k8s_skillkit.crd import absent_type_name, is_resource_type_absent  # noqa: E402
-from k8s_skillkit.requests import fits, pod_requests  # noqa: E402
-from k8s_skillkit.scheduling import (eviction_seconds, node_rejections,  # noqa: E402
+from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
+from k8s_skillkit.requests import fits, pod_requests
+from k8s_skillkit.scheduling import (eviction_seconds, node_rejections,
                                      node_selector_matches, preferred_affinity_score,
                                      required_affinity_matches, tolerates, untolerated_taints)
-from k8s_skillkit.selectors import (SelectorError, parse_selector,  # noqa: E402
+from k8s_skillkit.selectors import (SelectorError, parse_selector,
                                     requirement_matches, selector_matches)
 
 # --- label selectors: apimachinery v0.37.2 pkg/labels/selector.go Requirement.Matches ------

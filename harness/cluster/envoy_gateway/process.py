@@ -12,7 +12,6 @@ import base64
 import os
 import subprocess
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -210,7 +209,7 @@ def component_health(state: dict | None) -> health.ComponentHealth:
 
 def last_line(path: Path) -> str:
     try:
-        lines = [l for l in path.read_text(errors="replace").splitlines() if l.strip()]
+        lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
     except OSError:
         return "no log"
     return lines[-1].strip()[:300] if lines else "no output"

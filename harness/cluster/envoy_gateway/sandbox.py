@@ -85,7 +85,8 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 def _mount(source: str | None, target: str, fstype: str | None, flags: int,
            data: str | None = None) -> None:
-    enc = (lambda s: s.encode() if s is not None else None)
+    def enc(text: str | None) -> bytes | None:
+        return text.encode() if text is not None else None
     if _libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags),
                    enc(data)) != 0:
         errno = ctypes.get_errno()

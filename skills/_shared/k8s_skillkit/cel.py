@@ -20,7 +20,6 @@ and the real allocator then fails the whole claim (structured allocator `selecto
 """
 from __future__ import annotations
 
-from fractions import Fraction
 import re
 
 from . import cel_library

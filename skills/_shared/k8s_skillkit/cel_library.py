@@ -20,7 +20,7 @@ from fractions import Fraction
 from .admission import names as _names
 from .admission.quantities import parse_quantity_strict
 from .cel_runtime import (CelError, CelType, NONE, Optional, Unsupported, compare, equal,
-                          is_global, is_number, no_overload, type_name, INT_MAX, INT_MIN,
+                          is_global, no_overload, type_name, INT_MAX, INT_MIN,
                           UINT_MAX)
 from .cel_syntax import UInt
 from .cel_time import Duration, Timestamp, parse_duration, parse_timestamp
@@ -327,7 +327,7 @@ def _to_bool(value):
     if isinstance(value, str) and value in table:
         return table[value]
     if isinstance(value, str):
-        raise CelError(f"type conversion error from 'string' to 'bool'")
+        raise CelError("type conversion error from 'string' to 'bool'")
     raise no_overload("bool", value)
 
 
@@ -535,7 +535,7 @@ def _opt_value(opt):
 
 
 def _of_non_zero(value):
-    zero = value in (0, "", b"", None, False) and not (value is True) or value == [] or value == {}
+    zero = value in (0, "", b"", None, False) and value is not True or value == [] or value == {}
     return NONE if zero else Optional(True, value)
 
 

@@ -124,7 +124,7 @@ def segments(text: str, commands: list | None = None) -> list[Segment]:
         if command is not None:
             hint = command
             if commands is not None:
-                answer = next((l.strip() for l in lines[index + 1:] if l.strip()), "")
+                answer = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
                 commands.append((line.strip(), answer))
             index += 1
             continue

@@ -7,17 +7,17 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
-from k8s_skillkit.scheduling import required_affinity_matches  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.objects import dig, name_of, namespace_of
+from k8s_skillkit.scheduling import required_affinity_matches
 
-from k8s_skillkit import cel as _cel  # noqa: E402
-from _alloc import requests_of  # noqa: E402
-import _dra_reports as reports  # noqa: E402
-from _dra_input import device_class_mappings, kueue_configuration, load  # noqa: E402
-from _dra_model import Inventory  # noqa: E402
-from _workloads import legacy_gpu_requests, pod_sets  # noqa: E402
+from k8s_skillkit import cel as _cel
+from _alloc import requests_of
+import _dra_reports as reports
+from _dra_input import device_class_mappings, kueue_configuration, load
+from _dra_model import Inventory
+from _workloads import legacy_gpu_requests, pod_sets
 
 EXAMPLES = """examples:
   check_dra.py                               live, through kubectl

@@ -6,16 +6,16 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import load_objects  # noqa: E402
-from k8s_skillkit.objects import name_of, namespace_of  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.loading import load_objects
+from k8s_skillkit.objects import name_of, namespace_of
 
-import _gang  # noqa: E402
-from _dra_input import device_class_mappings, kueue_configuration, load  # noqa: E402
-from _dra_model import Inventory  # noqa: E402
-from _workloads import pod_sets, queue_name  # noqa: E402
+import _gang
+from _dra_input import device_class_mappings, kueue_configuration, load
+from _dra_model import Inventory
+from _workloads import pod_sets, queue_name
 
 EXAMPLES = """examples:
   check_dra_gang.py -f job.yaml                          live cluster via kubectl

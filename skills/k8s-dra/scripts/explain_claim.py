@@ -6,16 +6,16 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.objects import dig, name_of, namespace_of
 
-from k8s_skillkit import cel as _cel  # noqa: E402
-import _claim_rules as rules  # noqa: E402
-import _dra_reports as reports  # noqa: E402
-from _dra_input import current_namespace, load  # noqa: E402
-from _dra_model import Inventory, claim_label, claim_node  # noqa: E402
+from k8s_skillkit import cel as _cel
+import _claim_rules as rules
+import _dra_reports as reports
+from _dra_input import current_namespace, load
+from _dra_model import Inventory, claim_label, claim_node
 
 EXAMPLES = """examples:
   explain_claim.py -n team-a                 every pending pod / unallocated claim in team-a

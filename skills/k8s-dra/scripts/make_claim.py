@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.quantity import parse_quantity  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.quantity import parse_quantity
 
 try:
     import yaml

@@ -65,7 +65,7 @@ def missing(role: str, names, consequence: str) -> dict:
     return finding("info", "metric_missing", {"kind": "Metric", "name": role},
                    f"no {role} metric: {consequence}",
                    [f"looked for: {', '.join(names)}"],
-                   f"add one of these series to the snapshot/query results")
+                   "add one of these series to the snapshot/query results")
 
 
 def per_entity(series) -> dict[str, float]:
@@ -191,7 +191,7 @@ def imbalance(q: dict, opts) -> list[dict]:
                                                    "name": opts.pool or "pool"},
                     f"{worst} queues {q[worst]:.1f} requests while {len(idle)} pod(s) have "
                     "room: the balancer is not load-aware",
-                    [f"queue per pod: " + ", ".join(f"{p}={v:.1f}" for p, v in sorted(q.items())),
+                    ["queue per pod: " + ", ".join(f"{p}={v:.1f}" for p, v in sorted(q.items())),
                      f"mean {mean:.2f}"],
                     "route through an InferencePool with endpointPickerRef (queue-scorer and "
                     "kv-cache-utilization-scorer balance on these metrics); if one exists, "
@@ -300,7 +300,7 @@ def errors(series, opts) -> tuple[list[dict], dict]:
                                "error_rate_high", {"kind": "Metric", "name": ent},
                                f"{ent}: {ratio:.1%} of {total:.0f} requests failed "
                                f"(threshold {opts.error_threshold:.1%})",
-                               [f"error ratio per backend: " + ", ".join(
+                               ["error ratio per backend: " + ", ".join(
                                    f"{k}={v[0]:.1%}" for k, v in sorted(ratios.items()))],
                                "shift weight away (see weights); read the backend's logs",
                                basis="reported"))

@@ -7,13 +7,13 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import read_text  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.loading import read_text
 
-from _gw_metrics import parse  # noqa: E402
-from _gw_traffic import (ENTITY_LABELS, errors, latency, pool_readiness,  # noqa: E402
+from _gw_metrics import parse
+from _gw_traffic import (ENTITY_LABELS, errors, latency, pool_readiness,
                          saturation, weights)
 
 EPILOG = """input (-f, repeatable; - for stdin), detected from the content:

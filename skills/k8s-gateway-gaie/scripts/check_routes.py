@@ -7,19 +7,19 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
-from k8s_skillkit.dump import Dump  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
+from k8s_skillkit.dump import Dump
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
-from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,  # noqa: E402
+from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
-from _gw_reported import absent_crd_findings, reported_findings, text_findings  # noqa: E402
-from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha  # noqa: E402
-from _gw_rules_route import check_route  # noqa: E402
-from _gw_verdict import merge  # noqa: E402
+from _gw_reported import absent_crd_findings, reported_findings, text_findings
+from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha
+from _gw_rules_route import check_route
+from _gw_verdict import merge
 
 EPILOG = """examples:
   check_routes.py -n llm                  # live: routes + pools in namespace llm

@@ -8,12 +8,12 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-import yaml  # noqa: E402
+import yaml
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
 
-import _gw_build as b  # noqa: E402
+import _gw_build as b
 
 EPILOG = """examples:
   # app team: model llama-3-8b behind an existing platform Gateway, TLS, 30 s, 2 retries

@@ -7,15 +7,15 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_objects  # noqa: E402
-from k8s_skillkit.objects import name_of  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.loading import kubectl_get, load_objects
+from k8s_skillkit.objects import name_of
 
-from _gang_model import podsets  # noqa: E402
-from _gang_rules import check_partial, check_placement, check_shape, check_size  # noqa: E402
-from _kueue_jobs import queue_name_of  # noqa: E402
+from _gang_model import podsets
+from _gang_rules import check_partial, check_placement, check_shape, check_size
+from _kueue_jobs import queue_name_of
 
 EPILOG = """examples:
   check_gang.py -f pytorchjob.yaml                  # size, shape, partial admission

@@ -8,16 +8,16 @@ from collections import Counter
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.objects import name_of, namespace_of  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.objects import name_of, namespace_of
 
-from _kueue_diagnose import Diagnoser  # noqa: E402
-from _kueue_input import read_dump, read_live  # noqa: E402
-from _kueue_jobs import check_job_without_workload  # noqa: E402
-from _kueue_objects import Cluster  # noqa: E402
-from _kueue_orphans import orphan_findings  # noqa: E402
+from _kueue_diagnose import Diagnoser
+from _kueue_input import read_dump, read_live
+from _kueue_jobs import check_job_without_workload
+from _kueue_objects import Cluster
+from _kueue_orphans import orphan_findings
 
 EPILOG = """examples:
   explain_pending.py -n team-a                 # live, every stuck workload in team-a
@@ -68,7 +68,8 @@ def collect(cluster: Cluster, namespace: str | None, name: str | None):
 def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | None):
     if name:
         return _for_name(diagnoser, cluster, namespace, name)
-    in_scope = (lambda o: namespace is None or namespace_of(o) in ("", namespace))
+    def in_scope(obj: dict) -> bool:
+        return namespace is None or namespace_of(obj) in ("", namespace)
     workloads = [wl for wl in cluster.workloads if in_scope(wl)]
     findings = [f for wl in workloads for f in [diagnoser.explain(wl)] if f]
     for job in cluster.jobs:
@@ -90,7 +91,8 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
 
 
 def _for_name(diagnoser, cluster, namespace, name) -> list[dict]:
-    in_scope = (lambda o: namespace is None or namespace_of(o) == namespace)
+    def in_scope(obj: dict) -> bool:
+        return namespace is None or namespace_of(obj) == namespace
     # A Workload's own name, or its owner's (the job may be missing from a dump).
     workloads = [w for w in cluster.workloads if in_scope(w) and (
         name_of(w) == name or any(r.get("name") == name for r in

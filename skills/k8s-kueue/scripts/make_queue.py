@@ -7,13 +7,13 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-import yaml  # noqa: E402
+import yaml
 
-from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.loading import load_objects  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import load_objects
 
-from _queue_validate import validate  # noqa: E402
+from _queue_validate import validate
 
 EPILOG = """examples:
   make_queue.py flavor h100 --node-label cloud.example.com/accelerator=h100 \\

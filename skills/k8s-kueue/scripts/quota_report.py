@@ -10,15 +10,14 @@ from fractions import Fraction
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run, shape_errors_as_input  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.objects import dig  # noqa: E402
-from k8s_skillkit.quantity import format_quantity  # noqa: E402
+from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
+from k8s_skillkit.objects import dig
+from k8s_skillkit.quantity import format_quantity
 
-from _kueue_input import read_dump, read_live  # noqa: E402
-from _kueue_objects import (Cluster, cohort_of, is_true, resource_groups,  # noqa: E402
+from _kueue_input import read_dump, read_live
+from _kueue_objects import (Cluster, cohort_of, is_true, resource_groups,
                            workload_queue, workload_requests)
-from _kueue_quota import QuotaBook  # noqa: E402
+from _kueue_quota import QuotaBook
 
 EPILOG = """examples:
   quota_report.py                        # live, every ClusterQueue

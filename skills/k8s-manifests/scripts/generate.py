@@ -7,14 +7,14 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-import yaml  # noqa: E402
+import yaml
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.loading import read_text  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import read_text
 
-from _manifest_render import engine_name, render  # noqa: E402
-from _manifest_shapes import COMPANIONS, SHAPES, build, notes, resolve  # noqa: E402
+from _manifest_render import engine_name, render
+from _manifest_shapes import COMPANIONS, SHAPES, build, notes, resolve
 
 EPILOG = """\
 shapes:

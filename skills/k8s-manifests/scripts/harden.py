@@ -8,13 +8,13 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-import yaml  # noqa: E402
+import yaml
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.findings import finding  # noqa: E402
-from k8s_skillkit.loading import load_objects  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.findings import finding
+from k8s_skillkit.loading import load_objects
 
-from _manifest_hardening import harden_object  # noqa: E402
+from _manifest_hardening import harden_object
 
 EPILOG = """\
 examples:

@@ -8,16 +8,16 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import SEVERITIES, exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.loading import load_objects  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import SEVERITIES, exit_code, finding, render_text
+from k8s_skillkit.loading import load_objects
 
-from _manifest_admission import REJECTING, admit  # noqa: E402
-from _manifest_rules import run_rules  # noqa: E402
-from _manifest_openapi import validate  # noqa: E402
-from _manifest_rules_objects import OUTDATED_CRDS, removed_entry  # noqa: E402
-from _manifest_schema_store import ENV_VAR, load_store  # noqa: E402
+from _manifest_admission import REJECTING, admit
+from _manifest_rules import run_rules
+from _manifest_openapi import validate
+from _manifest_rules_objects import OUTDATED_CRDS, removed_entry
+from _manifest_schema_store import ENV_VAR, load_store
 
 DEFAULT_KUBE_MINOR = 37  # harness/pins.py KUBERNETES; the schema file says which it was built from
 TEXT_LIMIT = 40

@@ -10,10 +10,8 @@ the cluster scope needs a ClusterRoleBinding.
 """
 from __future__ import annotations
 
-from k8s_skillkit.dump import get_command
-from k8s_skillkit.findings import finding
 
-from _rbac_denials import Denial, missing_roles
+from _rbac_denials import Denial
 
 SA_PREFIX = "system:serviceaccount:"
 CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "clusterroles",

@@ -123,7 +123,7 @@ def binding_findings(b: dict, service_accounts: set | None, roles: dict | None) 
     if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
         out.append(finding("error", "cluster_admin_binding", b,
                            f"gives cluster-admin over {scope} to {', '.join(names) or 'nobody'}",
-                           [f"roleRef: ClusterRole cluster-admin"] + names,
+                           ["roleRef: ClusterRole cluster-admin"] + names,
                            "bind a narrower role (view, edit, or a generated least-privilege "
                            "role: make_agent_rbac.py)"))
     for s in subjects:

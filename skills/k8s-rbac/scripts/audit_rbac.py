@@ -7,15 +7,15 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_paste  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.loading import kubectl_get, load_paste
 
-from _rbac_denials import collect  # noqa: E402
-from _rbac_live import kubectl  # noqa: E402
-from _rbac_rules import audit, rule_findings  # noqa: E402
-from _rbac_why import explain  # noqa: E402
+from _rbac_denials import collect
+from _rbac_live import kubectl
+from _rbac_rules import audit, rule_findings
+from _rbac_why import explain
 
 EXAMPLES = """why was it denied? (references/rbac-denials.md) — paste the error, with the
 Roles/bindings if you have them; every kubectl/apiserver wording since 1.6 is read:

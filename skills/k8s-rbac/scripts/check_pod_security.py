@@ -6,15 +6,15 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, render_text  # noqa: E402
-from k8s_skillkit.loading import kubectl_get, load_mapping, load_objects, load_paste  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.loading import kubectl_get, load_mapping, load_objects, load_paste
 
-from _pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,  # noqa: E402
+from _pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,
                          policy_problems)
-from _rbac_denials import parse as parse_denials, texts_of  # noqa: E402
-from _rbac_why import explain  # noqa: E402
+from _rbac_denials import parse as parse_denials, texts_of
+from _rbac_why import explain
 
 EXAMPLES = """policy file (YAML, see references/pod-security.md):
   level: restricted                     # privileged | baseline | restricted

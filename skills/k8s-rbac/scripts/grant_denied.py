@@ -9,15 +9,15 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.loading import load_paste  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import load_paste
 
-import yaml  # noqa: E402
+import yaml
 
-from _rbac_denials import collect  # noqa: E402
-from _rbac_grant import access_review, default_name, objects, plan  # noqa: E402
-from _rbac_live import kubectl  # noqa: E402
+from _rbac_denials import collect
+from _rbac_grant import access_review, default_name, objects, plan
+from _rbac_live import kubectl
 
 EXAMPLES = """what it reads (references/rbac-denials.md): every apiserver wording since 1.6 —
   User "U" cannot VERB resource "R[/sub]" in API group "G" in the namespace "N" | at the

@@ -12,9 +12,9 @@ if __name__ == "__main__":
     sys.pycache_prefix = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(
         os.path.expanduser("~"), ".cache"), "k8s-skills", "pycache")
 
-import json  # noqa: E402
-import shlex  # noqa: E402
-import signal  # noqa: E402
+import json
+import shlex
+import signal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.append(os.path.join(HERE, "..", "..", "_shared"))

@@ -10,12 +10,12 @@ import subprocess
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
 
-import yaml  # noqa: E402
+import yaml
 
-from _agent_roles import MODES, agent_objects, grants, network_policies  # noqa: E402
+from _agent_roles import MODES, agent_objects, grants, network_policies
 
 EXAMPLES = """modes:
   advisory         read-only: get/list/watch everything cluster-wide except Secrets

@@ -11,14 +11,14 @@ from datetime import datetime, timezone
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.loading import kubectl_get  # noqa: E402
-from k8s_skillkit.quantity import format_quantity, parse_quantity  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.loading import kubectl_get
+from k8s_skillkit.quantity import format_quantity, parse_quantity
 
-from _tshoot_input import previous_logs, read_dump, strip_values  # noqa: E402
-from _tshoot_model import Cluster, meta  # noqa: E402
-from _tshoot_redact import redact  # noqa: E402
+from _tshoot_input import previous_logs, read_dump, strip_values
+from _tshoot_model import Cluster, meta
+from _tshoot_redact import redact
 
 EPILOG = """views:
   nodes    capacity/allocatable/free CPU, memory, GPUs (nvidia.com/gpu) and DRA devices per

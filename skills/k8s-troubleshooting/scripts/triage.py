@@ -10,18 +10,18 @@ from collections import Counter
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code  # noqa: E402
-from k8s_skillkit.selectors import SelectorError, parse_selector, selector_matches  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code
+from k8s_skillkit.selectors import SelectorError, parse_selector, selector_matches
 
-from k8s_skillkit.dump import Dump  # noqa: E402
-from k8s_skillkit.loading import parse_paste, read_text  # noqa: E402
+from k8s_skillkit.dump import Dump
+from k8s_skillkit.loading import parse_paste, read_text
 
-from _tshoot_input import previous_logs, read_live, strip_values, yaml_list_objects  # noqa: E402
-from _tshoot_model import Cluster, meta  # noqa: E402
-from _tshoot_text import scan  # noqa: E402
-from _tshoot_triage import triage  # noqa: E402
+from _tshoot_input import previous_logs, read_live, strip_values, yaml_list_objects
+from _tshoot_model import Cluster, meta
+from _tshoot_text import scan
+from _tshoot_triage import triage
 
 EPILOG = """examples:
   triage.py -n team-a                  # live: what is broken in team-a, worst first

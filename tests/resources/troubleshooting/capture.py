@@ -25,8 +25,8 @@ from typing import Callable
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository's tests/
-from harness.cluster.local import LocalCluster  # noqa: E402
-from tests.live import real_faults as rf  # noqa: E402
+from harness.cluster.local import LocalCluster
+from tests.live import real_faults as rf
 
 HERE = Path(__file__).parent
 KINDS = "pods,events,deployments,replicasets,jobs,configmaps"

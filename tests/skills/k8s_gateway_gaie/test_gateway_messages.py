@@ -16,7 +16,7 @@ SCRIPTS = Path(__file__).resolve().parents[3] / "skills" / "k8s-gateway-gaie" / 
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(0, str(SCRIPTS.parents[1] / "_shared"))
 
-from _gw_messages import absent_crd, classify, is_problem  # noqa: E402
+from _gw_messages import absent_crd, classify, is_problem
 
 
 def cond(ctype, status, reason, message=""):

@@ -11,9 +11,9 @@ from .conftest import SCRIPTS
 
 sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
 
-from _kueue_messages import message_span  # noqa: E402
-from _kueue_objects import Cluster  # noqa: E402
-from k8s_skillkit.loading import parse_paste  # noqa: E402
+from _kueue_messages import message_span
+from _kueue_objects import Cluster
+from k8s_skillkit.loading import parse_paste
 
 
 def cluster_of(lines: list[str]) -> Cluster:

@@ -20,7 +20,7 @@ import _guard
 import _guard_programs
 from _guard_expand import Unclear
 from _guard_policy import sre_parse
-from _guard_shell import ShellParseError, parse
+from _guard_shell import ShellParseError
 from _guard_walk import State, Walker
 from _guard_words import known
 

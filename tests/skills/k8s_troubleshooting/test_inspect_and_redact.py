@@ -7,7 +7,7 @@ from .conftest import SCRIPTS, as_dump, load, run_script
 
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(1, str(SCRIPTS.parents[1] / "_shared"))
-from _tshoot_redact import redact  # noqa: E402
+from _tshoot_redact import redact
 
 
 def _inspect(objects, *args):
