@@ -9,7 +9,6 @@ live tool must also say exactly what its skill script says run directly on the s
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time

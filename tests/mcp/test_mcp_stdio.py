@@ -12,7 +12,6 @@ import json
 import subprocess
 import tempfile
 import sys
-from pathlib import Path
 
 import anyio
 import pytest

@@ -48,5 +48,5 @@ def test_details_list_the_mcp_server(cli):
 
 def test_claude_code_starts_it_and_connects(cli):
     out = cli.run("mcp", "list").stdout
-    line = next(l for l in out.splitlines() if l.startswith(f"plugin:{NAME}:kubernetes-skills"))
+    line = next(row for row in out.splitlines() if row.startswith(f"plugin:{NAME}:kubernetes-skills"))
     assert line.endswith("✔ Connected"), out
