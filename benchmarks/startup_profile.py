@@ -26,10 +26,10 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.cluster import local, node  # noqa: E402
-from harness.cluster.envoy_ai_gateway import process as aigw_process  # noqa: E402
-from harness.cluster.envoy_gateway import process as eg_process  # noqa: E402
-from harness.cluster.kubectl import Kubectl  # noqa: E402
+from harness.cluster import local, node
+from harness.cluster.envoy_ai_gateway import process as aigw_process
+from harness.cluster.envoy_gateway import process as eg_process
+from harness.cluster.kubectl import Kubectl
 
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 STEPS = {

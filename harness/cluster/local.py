@@ -18,11 +18,10 @@ import urllib.request
 from pathlib import Path
 
 from harness import pins, yamlio
-from harness.cluster import (access, build, crds, etcd_snapshot, health, kueue, kwok_stages,
+from harness.cluster import (access, build, etcd_snapshot, health, kueue, kwok_stages,
                              node, paths, pki, procs, topology)
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
-from harness.cluster.envoy_gateway import config as eg_config
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.kubectl import FIELD_MANAGER, Kubectl, openapi_read_timed_out
 from harness.errors import UserError

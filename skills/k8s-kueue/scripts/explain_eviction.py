@@ -9,19 +9,19 @@ from collections import Counter
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.objects import dig, name_of, namespace_of  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.objects import dig, name_of, namespace_of
 
-from _kueue_eviction import (Eviction, counts, find_preemptor, history,  # noqa: E402
+from _kueue_eviction import (Eviction, counts, find_preemptor, history,
                              orphan_event_groups, preemptor_lookup, priorities,
                              times_evicted)
-from _kueue_input import read_dump, read_live  # noqa: E402
-from _kueue_jobs import JobIndex  # noqa: E402
-from _kueue_objects import Cluster  # noqa: E402
-from _kueue_preemption_policy import avoid, queue_from_path, setting_line, why  # noqa: E402
-from _kueue_reported import events_for  # noqa: E402
+from _kueue_input import read_dump, read_live
+from _kueue_jobs import JobIndex
+from _kueue_objects import Cluster
+from _kueue_preemption_policy import avoid, queue_from_path, setting_line, why
+from _kueue_reported import events_for
 
 EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
 Preempted conditions (also after re-admission: "Previously: ..."), Requeued,

@@ -11,7 +11,7 @@ from pathlib import Path
 from .conftest import run_script
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[3] / "skills" / "_shared")]
-from k8s_skillkit.loading import parse_paste  # noqa: E402
+from k8s_skillkit.loading import parse_paste
 
 
 def triage_text(text: str):
