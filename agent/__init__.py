@@ -14,7 +14,10 @@ Modules, one job each:
   informer   one shared list+watch cache per resource
   watcher    the proactive watcher (leader only): skills' diagnoses, debounced findings
   audit      JSON Lines audit records and Kubernetes Events
-  cli        `k8s-skills agent serve|applier|ask|proposals|approve|reject|chart`
+  specialists the orchestrator and its three specialists, defined once (SDK agents + the
+             plugin's agents/*.md)
+  slack      the Slack ChatOps front door (`k8s-skills agent slack`; its own package)
+  cli        `k8s-skills agent serve|applier|ask|proposals|approve|reject|chart|slack`
 """
 
 API_GROUP = "agent.k8s-skills.io"

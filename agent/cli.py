@@ -20,6 +20,11 @@ EPILOG = """server side (each flag also reads K8S_AGENT_<FLAG>, e.g. K8S_AGENT_M
             runs the proactive watcher
   applier   applies approved proposals with its own narrow identity: fresh server-side
             dry-run, apply, verify with the skill that diagnosed it, audit, Event
+  slack     the Slack ChatOps front door (Socket Mode, or --http): /k8s and mentions
+            answered in a thread, Approve / Reject buttons decided by cluster RBAC
+  serve --specialists   answer as an orchestrator with scheduling, networking and
+            observability specialists (agent/specialists.py; `specialists --write`
+            regenerates the plugin's agents/*.md)
 client side (token: --token, --token-file, $K8S_AGENT_TOKEN, the kubeconfig user's token):
   ask "QUESTION"          stream the answer with its evidence
   conversation ID         a conversation's summary
