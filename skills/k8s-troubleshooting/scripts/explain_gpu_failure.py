@@ -8,12 +8,12 @@ import os
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
-from k8s_skillkit.cli import make_parser, run  # noqa: E402
-from k8s_skillkit.errors import InputError  # noqa: E402
-from k8s_skillkit.findings import exit_code, finding, render_text  # noqa: E402
-from k8s_skillkit.loading import read_text  # noqa: E402
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, finding, render_text
+from k8s_skillkit.loading import read_text
 
-from _tshoot_gpu import XID, GpuReport, laggards, read  # noqa: E402
+from _tshoot_gpu import XID, GpuReport, laggards, read
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
