@@ -94,9 +94,11 @@ _MESSAGES = [
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
     ("admitted_not_started", r"Unsuspending job"),
     # The job reconciler could not create the job's Workload: log.Error(err, "Handling job
-    # with no workload"), pkg/controller/jobframework/reconciler.go v0.3.0:146 to v0.19.0:497
-    # (the v0.10-v0.14 V(3) line "... found an existing workload" is benign). An AlreadyExists
-    # error names a Workload of that name that another object owns (kueue#1726).
+    # with no workload"), pkg/controller/jobframework/reconciler.go v0.3.0:146 to v0.19.0:497.
+    # An AlreadyExists error names a Workload of that name another object may own (kueue#1726):
+    # logged with that line up to v0.8, as V(3) "... found an existing workload" in v0.9-v0.18
+    # (usually a cache race, so no verdict), returned to controller-runtime ("Reconciler
+    # error") in v0.19.
     ("workload_missing", r"Handling job with no workload(?! found an existing)|workloads\.kueue"
                          r"\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? already exists"),
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>

@@ -125,7 +125,7 @@ WORDINGS = [
 
 
 def test_the_benign_job_reconciler_line_is_no_verdict():
-    # jobframework/reconciler.go v0.10.0:428: Kueue adopted an existing Workload
+    # jobframework/reconciler.go v0.9.0:404-v0.18: AlreadyExists at V(3), usually a cache race
     assert first_cause("Handling job with no workload found an existing workload") == ""
 
 
