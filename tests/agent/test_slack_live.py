@@ -41,7 +41,14 @@ SECRET = "live-signing-secret-0123456789abcdef"
 ALICE, BOB, MALLORY = "U0000ALICE", "U00000BOB", "U000MALLRY"
 KUEUE_SCRIPT = "python3 .claude/skills/k8s-kueue/scripts/explain_pending.py"
 TRIAGE = "python3 .claude/skills/k8s-troubleshooting/scripts/triage.py"
-OUT = Path(os.environ.get("K8S_SKILLS_SLACK_TRANSCRIPTS", "/tmp"))
+# where the README's transcripts are written when asked (unset: printed only)
+OUT = os.environ.get("K8S_SKILLS_SLACK_TRANSCRIPTS", "")
+
+
+def keep(name: str, text: str) -> None:
+    print(text)
+    if OUT:
+        Path(OUT, name).write_text(text)
 
 
 @pytest.fixture(scope="module")
@@ -202,9 +209,7 @@ def test_slack_thread_approval_is_decided_by_rbac_for_the_mapped_person(app, bed
     view = api.get(f"/v1/proposals/{name}")
     assert view["status"]["approvedBy"] == "alice"
     assert view["phase"] in {"Approved", "Applying", "Applied", "Verified"}
-    thread = slack.render_thread(app.web.thread(proposal["thread_ts"]))
-    (OUT / "slack-thread.txt").write_text(thread)
-    print(thread)
+    keep("slack-thread.txt", slack.render_thread(app.web.thread(proposal["thread_ts"])))
     for leak in (users["alice"]["token"], users["bob"]["token"], SECRET):
         assert leak not in app.web.everything_sent()
 
@@ -213,8 +218,7 @@ def test_the_orchestrator_merges_two_specialists_on_the_cluster(bed, users, shop
     api = AgentClient(bed.urls["team"], users["bob"]["token"], timeout=600)
     events = list(api.ask(f"why is train-b not admitted and trainer pending in {shop}?"))
     transcript = "\n".join(t for t in (render_event(e, d) for e, d in events) if t)
-    (OUT / "orchestrated-answer.txt").write_text(transcript)
-    print(transcript)
+    keep("orchestrated-answer.txt", transcript)
     done = events[-1][1]
     assert events[-1][0] == "done" and done["scripted"] is True
     assert sorted(d["specialist"] for e, d in events if e == "delegation") == [
