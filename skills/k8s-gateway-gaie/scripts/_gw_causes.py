@@ -40,6 +40,14 @@ CAUSES: dict[str, tuple[str, str]] = {
     "listener_invalid": ("listener", "fix the listener the Gateway status names (protocol, "
                          "port, allowedRoutes.kinds, TLS); routes attach only to valid "
                          "listeners"),
+    "listenerset_not_allowed": ("listener", "the parent Gateway must allow ListenerSets: "
+                                "spec.allowedListeners.namespaces.from Same, Selector or All "
+                                "(default None)"),
+    "listenerset_parent_not_accepted": ("listener", "fix the parent Gateway first"),
+    "listenerset_invalid": ("listener", "fix the ListenerSet listener the condition names"),
+    "listenerset_not_reconciled": ("listener", "check that the implementation supports "
+                                   "ListenerSet (Gateway API v1.6 standard)"),
+    "listenerset_not_accepted": ("listener", "read the ListenerSet's Accepted condition"),
     # --- route attachment ------------------------------------------------------------------
     "parent_not_found": ("attach", "point spec.parentRefs[] at an existing Gateway and "
                          "listener (sectionName = listener name, port = listener port)"),

@@ -17,6 +17,7 @@ from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
 from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
 from _gw_reported import absent_crd_findings, reported_findings, text_findings
+from _gw_rules_listenerset import check_listenerset, reported as listenerset_reported
 from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha
 from _gw_rules_route import check_route
 from _gw_verdict import merge
@@ -44,7 +45,8 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   unsupported_backend_kind backend_unresolved stale_status inference_api_version_mismatch
   inference_pool_unsupported endpoint_picker_missing endpoint_picker_misconfigured
   pool_not_accepted pool_pods_not_ready pool_saturated pool_selects_no_pods
-  pool_target_port_mismatch request_body_invalid no_timeouts
+  pool_target_port_mismatch request_body_invalid no_timeouts listenerset_not_allowed
+  listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
   (info: no_tls outdated_inference_api not_in_dump not_checked)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
@@ -55,6 +57,7 @@ NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
               ("grpcroutes.gateway.networking.k8s.io", "GRPCRoute", False),
               ("gateways.gateway.networking.k8s.io", "Gateway", False),
               ("referencegrants.gateway.networking.k8s.io", "ReferenceGrant", False),
+              ("listenersets.gateway.networking.k8s.io", "ListenerSet", False),
               ("inferencepools.inference.networking.k8s.io", "InferencePool", False),
               ("inferencepools.inference.networking.x-k8s.io", "InferencePool", False),
               ("inferencemodels.inference.networking.x-k8s.io", "InferenceModel", False),
@@ -154,6 +157,8 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
             findings += check_pool(index, obj)
         elif is_alpha(obj):
             findings += check_outdated(obj)
+        elif kind == "ListenerSet" and group_of(obj) == GW_GROUP:
+            findings += check_listenerset(index, obj)
         elif kind == "Gateway" and group_of(obj) == GW_GROUP:
             counts["gateways"] += 1
             findings += check_gateway(index, obj)
@@ -163,6 +168,7 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
 def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
+    reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
     reported += text_findings(_text_lines(index.dump)) + absent_crd_findings(absent, index)
     findings = merge(reported, inferred)
     if args.route:
