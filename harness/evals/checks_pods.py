@@ -12,7 +12,9 @@ at the text of the fix:
 - `service_endpoints`: the Service has ready endpoints (EndpointSlices);
 - `http`: a real request from inside a pod to a Service, to pods or to the pod itself;
 - `probe_passes`, `exec`: a pod's probe, or a command, tried inside the pod;
-- `rollout_keeps_ready`: an active check: one more rollout, watched for lost capacity.
+- `rollout_keeps_ready`: an active check: one more rollout, watched for lost capacity;
+- `probes_catch_failure`: an active check: a trial pod whose server fails, watched for the
+  kubelet noticing (out of Ready, container restarted).
 """
 from __future__ import annotations
 
@@ -409,3 +411,61 @@ def _selects_workload(kube, spec, env):
         return False, (f"{where} selects {selector}; the pod template of {kind}/"
                        f"{spec['workload']} has {labels} (differs on {sorted(missing)})")
     return True, f"{where} selects the pod template of {kind}/{spec['workload']}"
+
+
+TRIAL_LABEL = "k8s-skills.eval/probe-trial"
+
+
+@register("probes_catch_failure", required=("name", "namespace", "container", "env"),
+          windowed=True)
+def _probes_catch_failure(kube, spec, env, memory):
+    """An active check: starts one trial pod from the Deployment's current pod template
+    whose `container` gets `env` (which makes its server start failing, e.g. FAIL_AFTER),
+    and holds once the kubelet has seen it Ready, then taken it out of Ready (the readiness
+    probe noticed) and restarted the container (the liveness probe noticed). Probes that
+    check nothing (exec `true`, a port of another process) never do. The trial pod carries
+    none of the template's labels, so no Service or selector counts it."""
+    if "pod" not in memory:
+        memory["pod"] = _start_trial(kube, spec)
+        memory["seen"] = set()
+        return False, f"trial pod {memory['pod']} started"
+    pod = kube.get("pod", memory["pod"], spec["namespace"])
+    if pod is None:
+        return False, f"trial pod {memory['pod']} is gone"
+    status = next((c for c in (pod.get("status") or {}).get("containerStatuses") or []
+                   if c.get("name") == spec["container"]), {})
+    seen = memory["seen"]
+    if is_ready(pod) and "restarted" not in seen:
+        seen.add("ready" if "unready" not in seen else "ready again")
+    elif "ready" in seen and not is_ready(pod):
+        seen.add("unready")
+    if int(status.get("restartCount", 0)) > 0:
+        seen.add("restarted")
+    if {"ready", "unready", "restarted"} <= seen:
+        return True, (f"the kubelet took trial pod {memory['pod']} out of Ready and restarted "
+                      "its container once its server failed")
+    missing = [what for what, word in (("never Ready", "ready"),
+                                       ("never taken out of Ready", "unready"),
+                                       ("never restarted", "restarted")) if word not in seen]
+    return False, (f"trial pod {memory['pod']} with {spec['env']}: {', '.join(missing)} "
+                   "(probes that do not check the server never notice it failing)")
+
+
+def _start_trial(kube, spec) -> str:
+    dep = kube.get("deployment", spec["name"], spec["namespace"])
+    if dep is None:
+        raise InfraError(f"deployment/{spec['name']} not found for the probe trial")
+    pod_spec = json.loads(json.dumps(dep["spec"]["template"]["spec"]))
+    containers = [c for c in pod_spec.get("containers", []) if c.get("name") == spec["container"]]
+    if not containers:
+        raise InfraError(f"deployment/{spec['name']} has no container {spec['container']!r}")
+    containers[0]["env"] = [e for e in containers[0].get("env", [])
+                            if e.get("name") not in spec["env"]] + \
+        [{"name": k, "value": str(v)} for k, v in spec["env"].items()]
+    pod_spec["restartPolicy"] = "Always"
+    name = f"{spec['name'][:40]}-probe-trial"
+    kube.create({"apiVersion": "v1", "kind": "Pod",
+                 "metadata": {"name": name, "namespace": spec["namespace"],
+                              "labels": {TRIAL_LABEL: spec["name"][:63]}},
+                 "spec": pod_spec})
+    return name

@@ -180,11 +180,11 @@ def run_one(kube, job: Job, settings: Settings,
                 kube, scenario.render(scenario.data["checks"], context), env=sandbox.env(),
                 sleep=state.sleep))
         state.health = _health_verdict(monitor, state.checks)
+        if state.health.get("outage"):   # the safeguards could not be read either
+            raise InfraError(state.health["outage"])
         state.safeguards = _phase(state, "safeguards", lambda: safeguards.evaluate(
             kube, guard_spec, snap, namespaces, sandbox.env()))
         _score_answer(job, settings, scenario, context, state, fake)
-        if state.health.get("outage"):
-            raise InfraError(state.health["outage"])
     except Interrupted as err:
         state.error, state.interrupted = str(err), True
     except ApiError as err:

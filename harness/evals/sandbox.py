@@ -88,7 +88,8 @@ class Sandbox:
         self.cleanup_error = None
         try:
             self.kube.delete_labelled([*sorted(self.cluster_kinds), "namespaces"],
-                                      self.run_label)
+                                      self.run_label,
+                                      known={"namespaces": list(self.namespaces.values())})
         except InfraError as err:
             self.cleanup_error = str(err)
         self.timings["cleanup"] = round(time.monotonic() - start, 3)

@@ -444,3 +444,63 @@ def test_route_healthy_ignores_the_status_of_a_parent_ref_the_route_no_longer_na
     route["status"]["parents"].pop()
     holds, detail = checks.probe_once(Kube([route]), spec, {}, {})
     assert holds is False and "no status" in detail
+
+
+# --- probes_catch_failure: a trial pod whose server fails ---------------------------------
+
+class TrialKube(Kube):
+    """Kube whose `create` stores the trial pod (as the apiserver would, no status yet)."""
+
+    def create(self, obj):
+        self.objects.append({**obj, "status": {"phase": "Pending"}})
+
+
+def _storefront(probes: dict) -> dict:
+    container = {"name": "storefront", "image": "team/web:2.0",
+                 "env": [{"name": "FAIL_AFTER", "value": "0"}], **probes}
+    return {"kind": "Deployment", "metadata": {"name": "storefront", "namespace": "ns"},
+            "spec": {"template": {"metadata": {"labels": {"app": "storefront"}},
+                                  "spec": {"containers": [container]}}}}
+
+
+def _kubelet(ready: bool, restarts: int = 0):
+    """What the kubelet writes into the trial pod's status."""
+    def change(kube):
+        trial = kube.get("pod", "storefront-probe-trial", "ns")
+        trial["status"] = {"phase": "Running", "conditions": [
+            {"type": "Ready", "status": "True" if ready else "False"}],
+            "containerStatuses": [{"name": "storefront", "restartCount": restarts}]}
+    return change
+
+
+PROBES_SPEC = {"type": "probes_catch_failure", "name": "storefront", "namespace": "ns",
+               "container": "storefront", "env": {"FAIL_AFTER": "10s"}}
+
+
+def test_probes_catch_failure_holds_once_the_kubelet_unreadies_and_restarts(clock):
+    kube = TrialKube([_storefront({"readinessProbe": {"httpGet": {"path": "/healthz"}}})])
+    steps = [(0, None), (2, _kubelet(True)), (12, _kubelet(False)), (20, _kubelet(True, 1))]
+    results = run_windowed(kube, PROBES_SPEC, clock, steps)
+    assert [r[0] for r in results] == [False, False, False, True]
+    trial = kube.get("pod", "storefront-probe-trial", "ns")
+    assert trial["metadata"]["labels"] == {checks_pods.TRIAL_LABEL: "storefront"}
+    env = trial["spec"]["containers"][0]["env"]
+    assert env == [{"name": "FAIL_AFTER", "value": "10s"}]  # replaced, not doubled
+
+
+def test_probes_that_check_nothing_keep_the_failing_trial_ready(clock):
+    """The dodge: exec `true` probes; the server fails, the pod stays Ready."""
+    kube = TrialKube([_storefront({"readinessProbe": {"exec": {"command": ["true"]}},
+                                   "livenessProbe": {"exec": {"command": ["true"]}}})])
+    steps = [(0, None), (2, _kubelet(True)), (30, None), (30, None)]
+    holds, detail = run_windowed(kube, PROBES_SPEC, clock, steps)[-1]
+    assert holds is False
+    assert "never taken out of Ready" in detail and "never restarted" in detail
+
+
+def test_probes_catch_failure_a_restart_without_unready_is_not_enough(clock):
+    """A liveness probe alone restarts the container, but traffic still went to it."""
+    kube = TrialKube([_storefront({"livenessProbe": {"httpGet": {"path": "/healthz"}}})])
+    steps = [(0, None), (2, _kubelet(True)), (30, _kubelet(True, 1)), (30, _kubelet(True, 2))]
+    holds, detail = run_windowed(kube, PROBES_SPEC, clock, steps)[-1]
+    assert holds is False and "never taken out of Ready" in detail

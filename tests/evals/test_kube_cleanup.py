@@ -118,3 +118,13 @@ def test_old_kubectl_bracketed_verbs_are_read_too():
         "nodes  no           v1           false        Node   [create delete deletecollection "
         "get list]\n")
     assert "deletecollection" in table["nodes"].verbs
+
+
+def test_known_namespaces_are_deleted_by_name_beside_the_list_and_not_twice():
+    api = FakeApi({"/api/v1/namespaces": ["ml-abc123", "extra-abc123"]}, delay=0.5)
+    start = time.monotonic()
+    _kube(api).delete_labelled(["namespaces"], SELECTOR, known={"namespaces": ["ml-abc123"]})
+    took = time.monotonic() - start
+    deletes = sorted(p for m, p in api.calls if m == "DELETE")
+    assert deletes == ["/api/v1/namespaces/extra-abc123", "/api/v1/namespaces/ml-abc123"]
+    assert took < 1.4, took   # one after another: list, then two deletes = 1.5 s
