@@ -7,8 +7,13 @@ runner watches these components during the agent and the checks, and probes them
 when a check fails; an outage turns the run into `error` with the reason, never `fail`.
 
 Probes:
-- kube-apiserver and etcd: `GET /readyz?verbose`, the apiserver's own readiness, whose
-  `[-]etcd` line names a lost etcd (k8s.io/apiserver pkg/server/healthz).
+- kube-apiserver: `GET /readyz?verbose`, the apiserver's own readiness.
+- etcd: the `[-]etcd` lines of that readiness, and a read that must reach etcd (a GET of
+  the `default` Namespace: a GET without resourceVersion is served from storage, not from
+  the watch cache, k8s.io/apiserver v0.37.2 pkg/storage/cacher/delegator.go) answering
+  within 5 s. The readiness alone is not enough: a kube-apiserver v1.37.2
+  whose etcd was killed kept answering `/readyz` 200 for about 35 s in a live run, while
+  reads served from its watch cache still returned the old state.
 - kueue: a server-side dry-run create of a ResourceFlavor. Kueue v0.19.2 serves a mutating
   and a validating webhook for ResourceFlavors with `failurePolicy: Fail`
   (config/components/webhook/manifests.yaml: mresourceflavor.kb.io, vresourceflavor.kb.io),
@@ -25,7 +30,8 @@ from dataclasses import asdict, dataclass
 
 from harness.evals.errors import InfraError
 
-APISERVER, KUEUE = "kube-apiserver", "kueue"
+APISERVER, ETCD, KUEUE = "kube-apiserver", "etcd", "kueue"
+ETCD_READ_TIMEOUT = 5.0
 KUEUE_PROBE_NAME = "k8s-skills-eval-health-probe"
 # What marks a scenario as one that needs Kueue running: its API group (kinds, the
 # queue-name label) or a check type only Kueue's status can satisfy.
@@ -48,18 +54,18 @@ def dependencies(scenario) -> list[str]:
     files (setup, fault, checks and both fixes)."""
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
                      for p in sorted(scenario.dir.rglob("*.yaml")) if p.is_file())
-    return [APISERVER] + ([KUEUE] if _KUEUE_MARK.search(text) else [])
+    return [APISERVER, ETCD] + ([KUEUE] if _KUEUE_MARK.search(text) else [])
 
 
 def probe(kube, components: list[str], at: float = 0.0) -> list[Health]:
     """One probe of each component; the apiserver first (nothing else answers without it)."""
     api = _apiserver(kube, at)
     out = [api]
-    for name in components:
-        if name == KUEUE:
-            out.append(Health(KUEUE, None, "not probed: the apiserver is down", at)
-                       if api.healthy is False and "unreachable" in api.detail
-                       else _kueue(kube, at))
+    unreachable = api.healthy is False and "unreachable" in api.detail
+    for name, probe_one in ((ETCD, _etcd), (KUEUE, _kueue)):
+        if name in components:
+            out.append(Health(name, None, "not probed: the apiserver is down", at)
+                       if unreachable else probe_one(kube, at))
     return out
 
 
@@ -75,8 +81,30 @@ def _apiserver(kube, at: float) -> Health:
     if status == 200:
         return Health(APISERVER, True, "readyz ok", at)
     failed = [line[3:].strip() for line in text.splitlines() if line.startswith("[-]")]
+    if failed and all("etcd" in line for line in failed):   # etcd's probe names it
+        return Health(APISERVER, True, f"answers; not ready: {'; '.join(failed)}", at)
     what = "; ".join(failed) if failed else " ".join(text.split())[:200]
     return Health(APISERVER, False, f"readyz HTTP {status}: {what}", at)
+
+
+def _etcd(kube, at: float) -> Health:
+    try:
+        _, text = kube.get_raw("/readyz?verbose")
+    except InfraError as err:
+        return Health(ETCD, None, f"could not ask: {err}", at)
+    failed = [line[3:].strip() for line in text.splitlines()
+              if line.startswith("[-]") and "etcd" in line]
+    if failed:
+        return Health(ETCD, False, f"the apiserver's readiness: {'; '.join(failed)}", at)
+    try:
+        status, body = kube.request("GET", "/api/v1/namespaces/default",
+                                    timeout=ETCD_READ_TIMEOUT)
+    except InfraError as err:
+        return Health(ETCD, False, f"a read from storage did not answer: {err}", at)
+    if status >= 500:
+        return Health(ETCD, False, f"a read from storage: HTTP {status}: "
+                                   f"{' '.join(str(body.get('message', '')).split())[:200]}", at)
+    return Health(ETCD, True, "a read from storage answered", at)
 
 
 def _kueue(kube, at: float) -> Health:

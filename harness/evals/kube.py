@@ -226,11 +226,12 @@ class Kube:
                 self._resources = parse_api_resources(proc.stdout)
             return self._resources
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    def request(self, method: str, path: str, body: dict | None = None,
+                timeout: float = 30) -> tuple[int, dict]:
         """One API request: (HTTP status, JSON body); InfraError when nothing answered."""
         if not self._http:
             raise InfraError("no HTTP client for this kubeconfig (kubectl-only auth)")
-        return self._request(method, path, body)
+        return self._request(method, path, body, timeout)
 
     def get_raw(self, path: str) -> tuple[int, str]:
         """GET a non-JSON endpoint (`/readyz?verbose`): (HTTP status, text)."""
@@ -240,23 +241,24 @@ class Kube:
         status, raw = self._call("GET", path, None, "text/plain")
         return status, raw.decode(errors="replace")
 
-    def _request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        status, raw = self._call(method, path, body, "application/json")
+    def _request(self, method: str, path: str, body: dict | None = None,
+                 timeout: float = 30) -> tuple[int, dict]:
+        status, raw = self._call(method, path, body, "application/json", timeout)
         try:
             return status, json.loads(raw) if raw.strip() else {}
         except ValueError as err:
             raise InfraError(f"{method} {path}: HTTP {status}, not JSON: {raw[:200]!r}") \
                 from err
 
-    def _call(self, method: str, path: str, body: dict | None, accept: str) \
-            -> tuple[int, bytes]:
+    def _call(self, method: str, path: str, body: dict | None, accept: str,
+              timeout: float = 30) -> tuple[int, bytes]:
         headers = {"Accept": accept}
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
             m, url, hdrs, data, _ = self._http.param_serialize(
                 method, path, header_params=headers, body=body, auth_settings=["BearerToken"])
-            response = self._http.call_api(m, url, hdrs, data, _request_timeout=30)
+            response = self._http.call_api(m, url, hdrs, data, _request_timeout=timeout)
             response.read()
             return response.status, response.data or b""
         except Exception as err:  # connection refused, TLS, timeouts: the cluster broke

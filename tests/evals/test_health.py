@@ -34,8 +34,10 @@ FLAVORS = Resource("kueue.x-k8s.io/v1beta2", "resourceflavors", False, "Resource
 class FakeKube:
     """Answers in order from `readyz` and `dry_run` (the last one repeats)."""
 
-    def __init__(self, readyz=((200, "ok"),), dry_run=((201, {}),), kueue=True):
+    def __init__(self, readyz=((200, "ok"),), dry_run=((201, {}),), kueue=True,
+                 storage=((200, {}),)):
         self.readyz, self.dry_run, self.kueue = list(readyz), list(dry_run), kueue
+        self.storage = list(storage)
         self.requests: list[tuple] = []
 
     def _next(self, answers):
@@ -47,8 +49,10 @@ class FakeKube:
     def get_raw(self, path):
         return self._next(self.readyz)
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, timeout=30):
         self.requests.append((method, path, body))
+        if path == "/api/v1/namespaces/default":
+            return self._next(self.storage)
         return self._next(self.dry_run)
 
     def resource(self, kind):
@@ -76,9 +80,19 @@ def test_a_forbidden_dry_run_cannot_tell_and_is_not_an_outage():
     assert kueue.healthy is None and health.outages([kueue]) == []
 
 
-def test_etcd_lost_shows_in_the_apiservers_readyz():
-    [api] = health.probe(FakeKube(readyz=[(500, READYZ_ETCD_DOWN)]), [])
-    assert api.healthy is False and "etcd failed" in api.detail
+def test_etcd_lost_shows_in_the_apiservers_readyz_and_is_named_etcd():
+    api, etcd = health.probe(FakeKube(readyz=[(500, READYZ_ETCD_DOWN)]), [health.ETCD])
+    assert api.healthy is True and "not ready: etcd failed" in api.detail
+    assert etcd.healthy is False and "etcd failed" in etcd.detail
+
+
+def test_etcd_lost_before_readyz_notices_shows_in_a_read_from_storage():
+    """kube-apiserver v1.37.2 kept /readyz at 200 for ~35 s after etcd was killed."""
+    kube = FakeKube(storage=[InfraError("GET /api/v1/namespaces/default: ReadTimeoutError")])
+    _, etcd = health.probe(kube, [health.ETCD])
+    assert etcd.healthy is False and "did not answer" in etcd.detail
+    _, etcd = health.probe(FakeKube(), [health.ETCD])
+    assert etcd.healthy is True
 
 
 def test_apiserver_unreachable_and_kueue_not_asked():
@@ -91,8 +105,8 @@ def test_apiserver_unreachable_and_kueue_not_asked():
 def test_dependencies_come_from_the_scenarios_files():
     [kueue_one] = scenario.discover(pattern="missing-local-queue")
     [crash] = [s for s in scenario.discover(pattern="crash-loop") if s.id == "crash-loop"]
-    assert health.dependencies(kueue_one) == [health.APISERVER, health.KUEUE]
-    assert health.dependencies(crash) == [health.APISERVER]
+    assert health.dependencies(kueue_one) == [health.APISERVER, health.ETCD, health.KUEUE]
+    assert health.dependencies(crash) == [health.APISERVER, health.ETCD]
 
 
 def _monitor(kube, seen=()):
