@@ -32,6 +32,7 @@ from harness.evals.errors import InfraError
 
 APISERVER, ETCD, KUEUE = "kube-apiserver", "etcd", "kueue"
 ETCD_READ_TIMEOUT = 5.0
+KUEUE_PROBE_TIMEOUT = 12.0   # Kueue's webhooks set no timeoutSeconds: the default is 10 s
 KUEUE_PROBE_NAME = "k8s-skills-eval-health-probe"
 # What marks a scenario as one that needs Kueue running: its API group (kinds, the
 # queue-name label) or a check type only Kueue's status can satisfy.
@@ -114,7 +115,8 @@ def _kueue(kube, at: float) -> Health:
     flavor = {"apiVersion": res.api_version, "kind": "ResourceFlavor",
               "metadata": {"name": KUEUE_PROBE_NAME}}
     try:
-        status, body = kube.request("POST", res.path() + "?dryRun=All", flavor)
+        status, body = kube.request("POST", res.path() + "?dryRun=All", flavor,
+                                    timeout=KUEUE_PROBE_TIMEOUT)
     except InfraError as err:
         return Health(KUEUE, None, f"could not ask: {err}", at)
     message = " ".join(str(body.get("message", "")).split())[:300]
