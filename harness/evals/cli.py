@@ -271,9 +271,9 @@ def _manifest(args, kind: str, found: list, arms: list[bool], epochs: int, seed,
     }
 
 
-def _versions() -> dict:
+def _versions() -> dict[str, str | None]:
     from importlib import metadata
-    out = {}
+    out: dict[str, str | None] = {}
     for name in ("kubernetes-skills", "claude-agent-sdk", "anthropic"):
         try:
             out[name] = metadata.version(name)

@@ -1,7 +1,12 @@
 """The two failure causes the suite tells apart: a broken scenario file, a broken environment."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from harness.errors import UserError
+
+if TYPE_CHECKING:
+    from harness.evals.agents.base import AgentOutcome
 
 
 class ScenarioError(UserError):
@@ -14,6 +19,9 @@ class ScenarioError(UserError):
 
 class InfraError(Exception):
     """The cluster, a tool or an API broke: the run is an `error`, never a `fail`."""
+
+    # what an agent used before the error (tokens, cost), kept by the runner
+    outcome: AgentOutcome | None = None
 
 
 class ApiError(InfraError):

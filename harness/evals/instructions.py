@@ -11,6 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the SDK is imported only when Claude Code runs
+    from claude_agent_sdk.types import SystemPromptPreset
 
 PREAMBLE = """You are working on the user's Kubernetes cluster through a shell: kubectl is \
 on PATH and its current context and namespace are already set for you. Investigate before \
@@ -26,10 +30,13 @@ def preamble(mode: str) -> str | None:
     return PREAMBLE if mode == "preamble" else None
 
 
-def claude_code_system_prompt(mode: str) -> dict:
+def claude_code_system_prompt(mode: str) -> SystemPromptPreset:
     """The SDK's system_prompt option: Claude Code's own prompt, plus the preamble."""
     text = preamble(mode)
-    return {"type": "preset", "preset": "claude_code", **({"append": text} if text else {})}
+    prompt: SystemPromptPreset = {"type": "preset", "preset": "claude_code"}
+    if text:
+        prompt["append"] = text
+    return prompt
 
 
 def sha256(value) -> str:

@@ -219,7 +219,7 @@ class _State:
     safeguards: list[CheckResult] = field(default_factory=list)
     expect: list[CheckResult] = field(default_factory=list)
     judge: dict | None = None
-    grant: object = None
+    grant: access.Grant | None = None
     guard: GuardPolicy | None = None
     scripts: list = field(default_factory=list)
     prompts: list = field(default_factory=list)
@@ -251,7 +251,7 @@ def _run_agent(job: Job, ctx: AgentContext, state: _State) -> AgentOutcome:
     try:
         return agents.get(job.agent)().run(ctx)
     except InfraError as err:
-        if isinstance(getattr(err, "outcome", None), AgentOutcome):
+        if isinstance(err.outcome, AgentOutcome):
             state.outcome = err.outcome
         raise
 

@@ -93,8 +93,8 @@ class ClaudeCodeAgent:
     def _options(ctx, env: dict, launcher: str, stderr: list):
         from claude_agent_sdk import ClaudeAgentOptions
         extra = {}
-        if ctx.guard is not None and ctx.guard.enforcing:
-            extra["hooks"] = ctx.guard.claude_hooks()
+        if ctx.policy.enforcing:
+            extra["hooks"] = ctx.policy.claude_hooks()
         if ctx.thinking_budget:
             extra["thinking"] = {"type": "enabled", "budget_tokens": int(ctx.thinking_budget)}
         if ctx.max_budget_usd:
@@ -244,9 +244,9 @@ def _skill_reads(stream: _Stream, text: str, t: float, via: str, is_error: bool)
 
 
 def _verdict(ctx, tool_use_id: str) -> dict | None:
-    if ctx.guard is None or not ctx.guard.enforcing:
+    if not ctx.policy.enforcing:
         return None
-    found = next((v for v in ctx.guard.verdicts if v["tool_use_id"] == tool_use_id), None)
+    found = next((v for v in ctx.policy.verdicts if v["tool_use_id"] == tool_use_id), None)
     return short(found) if found else None
 
 

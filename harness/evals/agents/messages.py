@@ -17,7 +17,7 @@ from harness.evals import instructions, pricing
 from harness.evals.agents import skills as skill_files
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.agents.registry import register
-from harness.evals.errors import ApiError
+from harness.evals.errors import ApiError, InfraError
 from harness.evals.guard import refusal, short
 from harness.evals.shell import clip
 from harness.evals.usage import UsageMeter
@@ -142,7 +142,7 @@ class _Loop:
     def _ended(self, stop: str | None) -> None:
         labels = {"max_tokens": "max_tokens", "refusal": "refusal",
                   "model_context_window_exceeded": "context_window"}
-        self.out.stop = labels.get(stop, "end_turn")
+        self.out.stop = labels.get(stop or "", "end_turn")
         if self.out.stop == "max_tokens":
             self.out.budget_exceeded = f"output tokens ({MAX_TOKENS} per reply, " \
                                        f"{CONTINUATIONS} continuations)"
@@ -177,9 +177,8 @@ class _Loop:
                 "content": f"unknown tool {name}"}
 
     def _bash(self, call_id: str, command: str) -> dict:
-        guard = self.ctx.guard
-        verdict = guard.judge(command, call_id) if guard is not None and guard.enforcing \
-            else None
+        guard = self.ctx.policy
+        verdict = guard.judge(command, call_id) if guard.enforcing else None
         if verdict and verdict["blocked"]:  # it never runs: the guard's entry says why
             self.out.permission_denials.append({"tool_name": "bash", "tool_use_id": call_id,
                                                 "tool_input": {"command": command}})
@@ -204,7 +203,7 @@ class _Loop:
         return {"type": "tool_result", "tool_use_id": call_id,
                 "content": f"Skill {name} (files in .claude/skills/{name}/):\n\n{body}"}
 
-    def failed(self, err: Exception) -> Exception:
+    def failed(self, err: InfraError) -> InfraError:
         err.outcome = self.finish()
         return err
 

@@ -78,6 +78,8 @@ class ReplayAgent:
 
     def run(self, ctx: AgentContext) -> AgentOutcome:
         commands, answer, old = load_transcript(ctx.transcript_file, ctx.scenario.id)
+        if ctx.sandbox is None:
+            raise InfraError("replay re-targets commands at a run's sandbox; this run has none")
         new = ctx.sandbox.describe()
         for command in commands:
             ctx.shell.run(retarget(command, old, new), source="replay")
