@@ -128,3 +128,14 @@ def _kindless_fragments(text: str) -> list[dict]:
         if out:
             break
     return out
+
+
+def add_input_args(parser) -> None:
+    """-n/-A and -f, the same for every script that reads Workloads live or from a paste."""
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help="only workloads/jobs in this namespace")
+    scope.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="all namespaces (the default)")
+    parser.add_argument("-f", "--filename", metavar="DUMP",
+                        help="read a kubectl get -o yaml|json dump (List or multi-doc), "
+                             "describe text or events (- = stdin) instead of the live cluster")

@@ -17,7 +17,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from _kueue_eviction import (Eviction, counts, find_preemptor, history,
                              orphan_event_groups, preemptor_lookup, priorities,
                              times_evicted)
-from _kueue_input import read_dump, read_live
+from _kueue_input import add_input_args, read_dump, read_live
 from _kueue_jobs import JobIndex
 from _kueue_objects import Cluster
 from _kueue_preemption_policy import avoid, queue_from_path, setting_line, why
@@ -44,13 +44,7 @@ exit: 0 no evictions, 1 findings, 2 bad usage/input."""
 
 def build_parser():
     parser = make_parser(__doc__.strip(), EPILOG)
-    scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", help="only workloads in this namespace")
-    scope.add_argument("-A", "--all-namespaces", action="store_true",
-                       help="all namespaces (the default)")
-    parser.add_argument("-f", "--filename", metavar="DUMP",
-                        help="a kubectl get -o yaml|json dump, describe text or events "
-                             "(- = stdin) instead of the live cluster")
+    add_input_args(parser)
     parser.add_argument("name", nargs="?", metavar="NAME",
                         help="a Workload or the job that owns it")
     return parser

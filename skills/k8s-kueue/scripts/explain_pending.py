@@ -14,7 +14,7 @@ from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 
 from _kueue_diagnose import Diagnoser
-from _kueue_input import read_dump, read_live
+from _kueue_input import add_input_args, read_dump, read_live
 from _kueue_jobs import check_job_without_workload
 from _kueue_objects import Cluster
 from _kueue_orphans import orphan_findings
@@ -43,13 +43,7 @@ def build_parser():
     parser = make_parser("Explain, in one sentence each, why Kueue Workloads are not admitted "
                          "or admitted but not running: cause, evidence (Kueue's message, quota "
                          "arithmetic, top quota holders) and fix.", EPILOG)
-    scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", help="only workloads/jobs in this namespace")
-    scope.add_argument("-A", "--all-namespaces", action="store_true",
-                       help="all namespaces (the default)")
-    parser.add_argument("-f", "--filename", metavar="DUMP",
-                        help="read a kubectl get -o yaml|json dump (List or multi-doc; - = stdin)"
-                             " instead of the live cluster")
+    add_input_args(parser)
     parser.add_argument("--limit", type=int, default=5,
                         help="findings shown in full (default 5); the rest are counted and "
                              "grouped by cause and ClusterQueue")
