@@ -31,6 +31,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from harness import yamlio
 
@@ -77,6 +78,8 @@ class FakeAnthropicAPI:
 
     @property
     def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the fake API is not started")
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
@@ -106,7 +109,8 @@ class FakeAnthropicAPI:
             return _message(body, [{"type": "text", "text": _side_answer(body)}], "end_turn")
         steps = self._steps_for(body)
         turn = sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
-        step = steps[turn] if turn < len(steps) else {"say": _last_say(self.steps)}
+        step: dict[str, Any] = steps[turn] if turn < len(steps) else \
+            {"say": _last_say(self.steps)}
         if "say" in step:
             return _message(body, [{"type": "text", "text": step["say"]}],
                             step.get("stop", "end_turn"), step.get("usage"))
@@ -143,7 +147,8 @@ class FakeAnthropicAPI:
         return [s for s in steps if "skill" not in s or s["skill"] in listing]
 
     def _trigger_steps(self, body: dict) -> list[dict]:
-        first = next((m for m in body.get("messages", []) if m.get("role") == "user"), {})
+        first: dict[str, Any] = next(
+            (m for m in body.get("messages", []) if m.get("role") == "user"), {})
         text = json.dumps(first.get("content", ""))
         skill = next((name for key, name in self.triggers.items()
                       if key.lower() in text.lower()), None)
@@ -201,9 +206,10 @@ def _side_answer(body: dict) -> str:
     return "Scripted run"
 
 
-def _sample(prop: dict):
-    return {"boolean": False, "integer": 0, "number": 0, "array": [],
-            "object": {}}.get(prop.get("type"), "Scripted run")
+def _sample(prop: dict[str, Any]) -> Any:
+    samples: dict[str, Any] = {"boolean": False, "integer": 0, "number": 0, "array": [],
+                               "object": {}}
+    return samples.get(str(prop.get("type")), "Scripted run")
 
 
 def _message(body: dict, content: list[dict], stop: str, usage: dict | None = None) -> dict:
@@ -232,8 +238,11 @@ def sse_events(message: dict) -> str:
     """The streaming form of a message, in the order the real API sends it."""
     start = {**message, "content": [], "stop_reason": None,
              "usage": {**message["usage"], "output_tokens": 1}}
-    events = [("message_start", {"type": "message_start", "message": start})]
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("message_start", {"type": "message_start", "message": start})]
     for i, block in enumerate(message["content"]):
+        empty: dict[str, Any]
+        delta: dict[str, Any]
         if block["type"] == "text":
             empty, delta = {"type": "text", "text": ""}, {"type": "text_delta",
                                                          "text": block["text"]}
