@@ -229,8 +229,9 @@ def _replace(text: str, names: dict[str, str]) -> str:
     'kubectl get pods -n ${NS_WEB}; echo web-app'
     """
     for name in sorted(names, key=len, reverse=True):
+        value = names[name]   # a function, so that re.sub reads no escapes in the value
         text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(name)}(?![A-Za-z0-9_-])",
-                      lambda _m, v=names[name]: v, text)
+                      lambda _m: value, text)
     return text
 
 

@@ -100,7 +100,7 @@ def score(results: list[dict], skills: list[str]) -> dict:
     either side when nothing was expected or loaded (accepted extra loads are left out).
     """
     ok = [r for r in results if r["status"] == "ok"]
-    counts = {s: Counter() for s in skills}
+    counts: dict[str, Counter[str]] = {s: Counter() for s in skills}
     confusion: dict[str, Counter] = defaultdict(Counter)
     exact = 0
     for r in ok:
