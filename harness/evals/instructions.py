@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the SDK is imported only when Claude Code runs
     from claude_agent_sdk.types import SystemPromptPreset
@@ -49,7 +49,7 @@ def store(run_dir: Path, system, tools: list) -> dict:
     returns the references a record keeps."""
     folder = Path(run_dir) / "instructions"
     folder.mkdir(parents=True, exist_ok=True)
-    refs = {}
+    refs: dict[str, Any] = {}
     for name, value in (("system", system), ("tools", tools)):
         if value in (None, [], ""):
             refs[name] = None
