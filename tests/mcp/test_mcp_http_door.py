@@ -4,19 +4,16 @@ same against the real TokenReview / SubjectAccessReview: tests/mcp/test_mcp_live
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import anyio
 import httpx2
 import pytest
-import uvicorn
 
 from agent.audit import AuditLog
 from agent.auth import AuthError, Caller, bearer_token
 from agent.mcp_gateway import server
 from agent.mcp_gateway.door import Door
+from tests.agent.testbed import serving
 from tests.mcp.client import ROOT, http_session
 
 DUMP = (ROOT / "tests/resources/troubleshooting/crash_loop.yaml").read_text()
@@ -42,19 +39,8 @@ def door(tmp_path_factory):
     audit = tmp_path_factory.mktemp("door") / "audit.jsonl"
     mcp = server.build(server.GatewayConfig(audit_log=str(audit)))
     app = Door(mcp.streamable_http_app(), Auth(), AuditLog(str(audit), {"service": "mcp"}))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                             log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", audit
-    instance.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url, audit
 
 
 def raw_post(url: str, headers: dict) -> httpx2.Response:

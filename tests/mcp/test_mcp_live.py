@@ -25,7 +25,7 @@ from harness.cluster import access
 from harness.evals.agents.skills import built_bundles
 from harness.evals.fake_api import FakeAnthropicAPI
 from tests.agent.testbed import ROOT, Testbed, free_port
-from tests.live.helpers import wait_for
+from tests.live.helpers import kubectl_runner, wait_for
 from tests.mcp.client import http_session, stdio_session
 
 pytestmark = pytest.mark.live
@@ -36,13 +36,7 @@ H100 = {"nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"}
 
 @pytest.fixture(scope="module")
 def kc(kubectl_env):
-    def run(*args, stdin=None, check=True, timeout=120):
-        proc = subprocess.run(["kubectl", *args], input=stdin, capture_output=True, text=True,
-                              env=kubectl_env, timeout=timeout)
-        if check and proc.returncode != 0:
-            raise AssertionError(f"kubectl {' '.join(args)}: {proc.stderr}")
-        return proc
-    return run
+    return kubectl_runner(kubectl_env, 120)
 
 
 @pytest.fixture(scope="module")
