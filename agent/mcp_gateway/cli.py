@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import UserError
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 EPILOG = """examples:
   k8s-skills mcp                                   stdio (Claude Code, Claude Desktop)
@@ -29,7 +33,7 @@ impersonate on users and groups (it acts for the caller at the agent service).
 Every call is one record in the audit log (k8s-skills audit --all)."""
 
 
-def register(groups) -> None:
+def register(groups: Any) -> None:  # argparse's private _SubParsersAction
     p = groups.add_parser("mcp", help="serve the skills as an MCP server (stdio or HTTP)",
                           description="Serve the skills over MCP: stdio for Claude Code / "
                                       "Claude Desktop, streamable HTTP behind Kubernetes "
@@ -64,7 +68,7 @@ def register(groups) -> None:
     p.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from agent.client import find_token
     from agent.mcp_gateway import propose, server
     from harness import safety
@@ -94,7 +98,7 @@ def plugin_skills() -> str:
     return os.path.join(root, "skills") if root else ""
 
 
-def serve_http(mcp, args, audit_log: str) -> int:
+def serve_http(mcp: MCPServer, args: argparse.Namespace, audit_log: str) -> int:
     import uvicorn
 
     from agent.audit import AuditLog

@@ -8,11 +8,12 @@ Proposal and audit record name them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx2 as httpx  # the HTTP client the mcp SDK itself ships with
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
@@ -55,7 +56,7 @@ class AgentDoor:
     token: str = ""
     timeout: float = 60.0
 
-    async def submit(self, body: dict, caller: Caller | None) -> dict:
+    async def submit(self, body: dict[str, Any], caller: Caller | None) -> dict[str, Any]:
         headers = [("Accept", "application/json")]
         if self.token:
             headers.append(("Authorization", f"Bearer {self.token}"))
@@ -72,7 +73,8 @@ class AgentDoor:
         if response.status_code != 201:
             raise ToolError(f"the agent service refused the proposal "
                             f"({response.status_code}): {_error_text(response)}")
-        return response.json()
+        view: dict[str, Any] = response.json()
+        return view
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -82,7 +84,8 @@ def _error_text(response: httpx.Response) -> str:
         return response.reason_phrase
 
 
-def register(server, door: AgentDoor | None, caller_of) -> None:
+def register(server: MCPServer, door: AgentDoor | None,
+             caller_of: Callable[[Context], Caller | None]) -> None:
     """Add propose_change; `caller_of(ctx)` is the authenticated HTTP caller (None on
     stdio, where the token is the user's own)."""
 

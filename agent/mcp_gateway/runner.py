@@ -13,6 +13,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import anyio
 from mcp.server.mcpserver.exceptions import ToolError
@@ -29,7 +30,7 @@ class ScriptRun:
     script: str
     argv: list[str]
     exit_code: int
-    report: dict
+    report: dict[str, Any]
     mode: str  # "live" (kubectl against the cluster) or "paste"
 
 

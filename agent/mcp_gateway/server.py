@@ -5,8 +5,10 @@ from __future__ import annotations
 import getpass
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.resources import FileResource
 from pydantic import Field
@@ -16,6 +18,7 @@ from agent.auth import Caller
 from agent.mcp_gateway import library, propose, tools
 from agent.mcp_gateway.runner import Runner
 from harness import __version__
+from harness.skillpack.skills import Skill
 
 INSTRUCTIONS = """Kubernetes AI-infrastructure diagnosis (Kueue, DRA, Gateway API and the \
 Inference Extension, pods and nodes, RBAC, manifests). Every tool is read-only: it runs one \
@@ -56,13 +59,13 @@ def caller_of(ctx: Context) -> Caller | None:
     return request_caller(ctx.request_context.request)
 
 
-def request_caller(request) -> Caller | None:
+def request_caller(request: object) -> Caller | None:
     state = getattr(request, "scope", {}).get("state") or {}
     caller = state.get("caller")
     return caller if isinstance(caller, Caller) else None
 
 
-def _resources(server: MCPServer, skill) -> None:
+def _resources(server: MCPServer, skill: Skill) -> None:
     for path in library.references(skill):
         server.add_resource(FileResource(
             uri=f"skill://{skill.name}/references/{path.name}", path=path.resolve(),
@@ -70,14 +73,14 @@ def _resources(server: MCPServer, skill) -> None:
             description=f"{skill.name} reference: {_title(path)}"))
 
 
-def _title(path) -> str:
+def _title(path: Path) -> str:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# "):
             return line[2:].strip()
-    return path.stem
+    return str(path.stem)
 
 
-def _prompt(server: MCPServer, skill) -> None:
+def _prompt(server: MCPServer, skill: Skill) -> None:
     trees = library.decision_trees(skill)
     if not trees:
         return
@@ -103,7 +106,8 @@ class Audit:
         self.log = log
         self.local_user = _local_user()
 
-    async def __call__(self, ctx, call_next):
+    async def __call__(self, ctx: ServerRequestContext[Any, Any],
+                       call_next: CallNext) -> HandlerResult:
         if ctx.method not in AUDITED:
             return await call_next(ctx)
         params = dict(ctx.params or {})

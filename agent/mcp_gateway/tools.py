@@ -12,9 +12,11 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 import yaml
+from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
@@ -55,12 +57,15 @@ class SkillResult(BaseModel):
 
 
 Result = Annotated[CallToolResult, SkillResult]
+# a tool's factory: the async tool function (closing over the runner) and its annotations
+ToolFactory = tuple[Callable[..., Awaitable[CallToolResult]], ToolAnnotations]
 
 
 def to_result(run: ScriptRun) -> CallToolResult:
     """Structured content plus the same JSON as text (the spec's advice for clients that
     read only text)."""
-    data = SkillResult(skill=run.skill, script=run.script, mode=run.mode,
+    data = SkillResult(skill=run.skill, script=run.script,
+                       mode="paste" if run.mode == "paste" else "live",
                        exit_code=run.exit_code, summary=summarize(run), report=run.report)
     text = f"{data.summary}\n{json.dumps(run.report, indent=1, default=str)}"
     return CallToolResult(content=[TextContent(type="text", text=text)],
@@ -115,7 +120,7 @@ def option(name: str, value: Any) -> list[str]:
     return [] if value is None else [f"{name}={value}"]
 
 
-def register(server, runner: Runner) -> list[str]:
+def register(server: MCPServer, runner: Runner) -> list[str]:
     """Add the diagnosis, manifest and RBAC tools to `server`; their names."""
     tools = [explain_pending_workloads, explain_claims, check_dra, check_routes,
              analyze_traffic, triage, inspect_cluster, validate_manifests,
@@ -127,7 +132,7 @@ def register(server, runner: Runner) -> list[str]:
 
 
 # --- the tools ----------------------------------------------------------------------------
-def explain_pending_workloads(runner: Runner):
+def explain_pending_workloads(runner: Runner) -> ToolFactory:
     async def explain_pending_workloads(
         name: Annotated[str | None, Field(default=None, pattern=NAME, description=(
             "a Workload or job (Job, JobSet, LWS, RayJob, PyTorchJob, TrainJob, pod "
@@ -147,7 +152,7 @@ def explain_pending_workloads(runner: Runner):
     return explain_pending_workloads, READ_ONLY
 
 
-def explain_claims(runner: Runner):
+def explain_claims(runner: Runner) -> ToolFactory:
     async def explain_claims(
         name: Annotated[str | None, Field(default=None, pattern=NAME,
                                           description="a pod or ResourceClaim name")] = None,
@@ -165,7 +170,7 @@ def explain_claims(runner: Runner):
     return explain_claims, READ_ONLY
 
 
-def check_dra(runner: Runner):
+def check_dra(runner: Runner) -> ToolFactory:
     async def check_dra(
         dump: Dump = "",
         kueue_config: Annotated[str, Field(default="", max_length=1_000_000,
@@ -186,7 +191,7 @@ def check_dra(runner: Runner):
     return check_dra, READ_ONLY
 
 
-def check_routes(runner: Runner):
+def check_routes(runner: Runner) -> ToolFactory:
     async def check_routes(
         namespace: Namespace = None, all_namespaces: AllNamespaces = False,
         route: Annotated[str | None, Field(default=None, pattern=ROUTE,
@@ -205,7 +210,7 @@ def check_routes(runner: Runner):
     return check_routes, READ_ONLY
 
 
-def analyze_traffic(runner: Runner):
+def analyze_traffic(runner: Runner) -> ToolFactory:
     async def analyze_traffic(
         metrics: Annotated[str, Field(default="", max_length=MAX_PASTE, description=(
             "one metrics document: Prometheus HTTP API JSON (query or query_range) or a "
@@ -259,7 +264,7 @@ def analyze_traffic(runner: Runner):
     return analyze_traffic, OFFLINE
 
 
-def triage(runner: Runner):
+def triage(runner: Runner) -> ToolFactory:
     async def triage(
         name: Annotated[str | None, Field(default=None, pattern=NAME, description=(
             "only findings about this pod, workload, PVC or node"))] = None,
@@ -283,7 +288,7 @@ def triage(runner: Runner):
     return triage, READ_ONLY
 
 
-def inspect_cluster(runner: Runner):
+def inspect_cluster(runner: Runner) -> ToolFactory:
     async def inspect_cluster(
         view: Annotated[Literal["pods", "nodes", "events", "logs"], Field(description=(
             "pods: status, restarts, node; nodes: capacity and free CPU, memory, GPUs, DRA "
@@ -315,7 +320,7 @@ def inspect_cluster(runner: Runner):
     return inspect_cluster, READ_ONLY
 
 
-def validate_manifests(runner: Runner):
+def validate_manifests(runner: Runner) -> ToolFactory:
     async def validate_manifests(
         manifests: Annotated[str, Field(min_length=1, max_length=MAX_PASTE, description=(
             "the manifests: multi-document YAML, JSON or a List (helm template output "
@@ -355,7 +360,7 @@ SHAPES = Literal["deployment", "statefulset", "job", "service", "configmap", "pd
 OPTION_NAME = r"^[a-z][a-z0-9_]{0,40}$"
 
 
-def generate_manifests(runner: Runner):
+def generate_manifests(runner: Runner) -> ToolFactory:
     async def generate_manifests(
         shape: Annotated[SHAPES, Field(description=(
             "deployment | statefulset | job (need image); service | configmap | pdb | hpa; "
@@ -400,17 +405,17 @@ def generate_manifests(runner: Runner):
             spec["with"] = ",".join(companions)
         if env:
             spec["env"] = [f"{k}={v}" for k, v in env.items()]
-        for key, value in (options or {}).items():
+        for key, extra in (options or {}).items():
             if not _is_option(key) or key in spec or key in ("shape", "output", "spec"):
                 raise ToolError(f"options: {key[:60]!r} is not a generate.py option here")
-            spec[key] = value
+            spec[key] = extra
         run = await runner.run("k8s-manifests", "generate.py", ["-f", "-"],
                                yaml.safe_dump(spec, sort_keys=False))
         return to_result(run)
     return generate_manifests, OFFLINE
 
 
-def audit_rbac(runner: Runner):
+def audit_rbac(runner: Runner) -> ToolFactory:
     async def audit_rbac(
         dump: Annotated[str, Field(default="", max_length=MAX_PASTE, description=(
             "a paste: kubectl get clusterroles,clusterrolebindings,roles,rolebindings,"
