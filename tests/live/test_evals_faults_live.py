@@ -148,7 +148,7 @@ def _killed_mid_run(cluster, kube, tmp_path, monkeypatch, component, then):
     settings = runner.Settings(run_id="faults", run_dir=tmp_path / "run", model="-",
                                log=lambda m: None, health_interval=1.0)
     try:
-        record = runner.run_one(kube, runner.Job(found, then.name, True), settings)
+        record = runner.run_one(kube, runner.Job(found, then.name, True), settings).to_json()
         # Nothing the run started is left: no kubectl or shell child.
         left = [psutil.Process(p).cmdline() for p in _descendants() - before
                 if psutil.pid_exists(p)]
