@@ -140,10 +140,11 @@ class LocalCluster:
         if the_node:
             the_node.start_runtime()
         plan = self._prepare(topo, snapshot)
-        self._wait_control_plane(control_plane)
-        self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
-        if the_node:
-            the_node.join(self.kwok_pki, self._apiserver_port())
+        # Kueue and the per-start objects need the apiserver serving and kwokctl's Stage CRD,
+        # not its post-start hooks (the RBAC bootstrap alone took 8 s at load 13): they
+        # start while kwokctl waits for /healthz.
+        self._wait_serving(control_plane)
+        self.log(f"apiserver serving ({time.monotonic() - started:.1f}s)")
         kubectl, logs = self.kubectl(), self.dir / "logs"
         gateway = eg_process.EnvoyGateway(
             self.dir, self.kubeconfig,
@@ -164,6 +165,10 @@ class LocalCluster:
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "etcd_snapshot": str(snapshot)})
         kubectl.apply(plan["webhooks"], validate=False)
+        self._wait_control_plane(control_plane)
+        self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
+        if the_node:
+            the_node.join(self.kwok_pki, self._apiserver_port())
         _wait_applied_or_retry(kubectl, nodes, plan["per_start"], self.log)
         gateway_state = {"envoy_gateway": gateway.start(kubectl)} if gateway else {}
         if ai:  # needs Envoy Gateway's network namespace: the extension calls go straight there
@@ -299,6 +304,25 @@ class LocalCluster:
         with open(log_path, "w") as log:
             return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     stdin=subprocess.DEVNULL)
+
+    def _wait_serving(self, control_plane: subprocess.Popen) -> None:
+        """Until the apiserver serves kwokctl's Stage CRD, Established (read over HTTPS
+        with the kubeconfig's certificates: polling with kubectl costs 50 ms of CPU each).
+        Returns early when kwokctl exits (and reports its failure)."""
+        def serving():
+            if control_plane.poll() is not None:
+                return True
+            if not self.kubeconfig.is_file():
+                return False
+            return _crd_established(self.kubeconfig, "stages.kwok.x-k8s.io")
+
+        try:
+            procs.wait_until(serving, READY_TIMEOUT + 30, interval=0.2,
+                             what="the apiserver to serve the Stage CRD")
+        except TimeoutError as err:
+            raise UserError(f"{err} (log: {self.dir / 'logs' / 'kwokctl.log'})") from err
+        if control_plane.poll():
+            self._wait_control_plane(control_plane)  # says why kwokctl failed
 
     def _wait_control_plane(self, proc: subprocess.Popen) -> None:
         try:
@@ -519,6 +543,22 @@ def _ensure_metrics_cert(ca: pki.KeyPair) -> None:
         raise UserError(f"Kueue {pins.KUEUE} needs a metrics certificate in {folder} and "
                         f"this user cannot write there: run `sudo mkdir -p {folder} && "
                         f"sudo chown $USER {folder}` once") from err
+
+
+def _crd_established(kubeconfig: Path, name: str) -> bool:
+    """One HTTPS read of a CRD with the kubeconfig's CA and client certificate (files)."""
+    config = yamlio.load(kubeconfig.read_text())
+    cluster, user = config["clusters"][0]["cluster"], config["users"][0]["user"]
+    context = ssl.create_default_context(cafile=cluster["certificate-authority"])
+    context.load_cert_chain(user["client-certificate"], user["client-key"])
+    url = f"{cluster['server']}/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}"
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=context) as response:
+            crd = json.loads(response.read())
+    except urllib.error.HTTPError:
+        return False  # not created yet (404), or the apiserver not ready to answer
+    return any(c.get("type") == "Established" and c.get("status") == "True"
+               for c in crd.get("status", {}).get("conditions", []))
 
 
 def _http_ok(url: str) -> None:
