@@ -346,14 +346,28 @@ class LocalCluster:
         is healthy, what exited is started again (`kwokctl start cluster` starts only the
         components that are not running)."""
         if not kubectl.ok("get", "--raw", "/healthz"):
-            procs.wait_until(lambda: kubectl.ok("get", "--raw", "/healthz"), READY_TIMEOUT,
-                             interval=0.5, what="the apiserver's /healthz")
+            try:
+                procs.wait_until(lambda: kubectl.ok("get", "--raw", "/healthz"),
+                                 READY_TIMEOUT, interval=0.5, what="the apiserver's /healthz")
+            except TimeoutError as err:
+                raise UserError(str(err)) from err
             time.sleep(1.5)  # a component polling it once a second sees it healthy too
         kwok_dir = self.kwok_workdir / "clusters" / self.name
         exited = [c.name for c in health.control_plane(kwok_dir)
                   if c.detail == "process not running"]
-        if not exited:
-            return
+        if exited:
+            self._start_again(exited, kwok_dir)
+        # kube-controller-manager's serviceaccount controller makes each namespace's
+        # `default` ServiceAccount (the snapshot has none): pods are refused without it.
+        try:
+            procs.wait_until(lambda: kubectl.ok("get", "serviceaccount", "default", "-n",
+                                                "default"), READY_TIMEOUT, interval=0.3,
+                             what="the default ServiceAccount")
+        except TimeoutError as err:
+            raise UserError(f"{err}: kube-controller-manager is not working (log: "
+                            f"{kwok_dir / 'logs' / 'kube-controller-manager.log'})") from err
+
+    def _start_again(self, exited: list[str], kwok_dir: Path) -> None:
         self.log(f"{', '.join(exited)} exited while the apiserver started; starting again")
         log_path = self.dir / "logs" / "kwokctl-start.log"
         with open(log_path, "w") as log:
