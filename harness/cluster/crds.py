@@ -8,6 +8,7 @@ lws config/crd/bases/.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from harness import yamlio
 
@@ -47,7 +48,7 @@ def objects(gateway_channel: str = "experimental", keys=tuple(SOURCES)) -> list[
     return out
 
 
-def without_embedded_pod_docs(obj):
+def without_embedded_pod_docs(obj: Any) -> Any:
     """Drop `description`s inside pod specs embedded in a CRD's schema.
 
     Kueue's Workload, JobSet and LeaderWorkerSet each embed a full PodSpec schema with
@@ -66,7 +67,7 @@ def without_embedded_pod_docs(obj):
     return obj
 
 
-def without_descriptions(obj):
+def without_descriptions(obj: Any) -> Any:
     """Every `description` dropped (a CRD's validation stays the same)."""
     if isinstance(obj, dict):
         return {k: without_descriptions(v) for k, v in obj.items() if k != "description"}

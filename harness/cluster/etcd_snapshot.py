@@ -33,7 +33,9 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from harness import pins
 from harness.cluster import crds, kueue, paths, pki, procs, topology
@@ -57,7 +59,7 @@ WEBHOOK_CA = ("webhook-ca.crt", "webhook-ca.key")
 UNUSED_DAYS = 7
 
 
-def key(inputs: dict) -> str:
+def key(inputs: dict[str, Any]) -> str:
     """Digest of the snapshot's inputs (JSON-able) plus FORMAT and the sources' digest."""
     digest = hashlib.sha256()
     digest.update(json.dumps({"format": FORMAT, "inputs": inputs}, sort_keys=True).encode())
@@ -74,7 +76,8 @@ def folder(snapshot_key: str) -> Path:
     return root() / snapshot_key
 
 
-def ensure(snapshot_key: str, build, log=lambda m: None) -> Path:
+def ensure(snapshot_key: str, build: Callable[[Path], dict[str, Any]],
+           log: Callable[[str], None] = lambda m: None) -> Path:
     """The snapshot folder for `snapshot_key`, made by `build(data_dir) -> meta dict` when
     missing (under a lock: two clusters starting at once build it once)."""
     target = folder(snapshot_key)
@@ -114,8 +117,9 @@ def prune(keep: str, unused_for: float = UNUSED_DAYS * 86400) -> list[str]:
     return gone
 
 
-def meta(snapshot: Path) -> dict:
-    return json.loads((snapshot / META).read_text())
+def meta(snapshot: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((snapshot / META).read_text())
+    return data
 
 
 def webhook_ca(snapshot: Path) -> pki.KeyPair:
@@ -128,7 +132,7 @@ def write_webhook_ca(folder: Path, ca: pki.KeyPair) -> None:
     pki.write_pair(ca, folder, *WEBHOOK_CA)  # the key is mode 0600
 
 
-def reclaim_webhook_port(snapshot: str | None, port: int):
+def reclaim_webhook_port(snapshot: str | None, port: int) -> IO[str] | None:
     """For a Kueue restart: the claim again if this cluster's port is the snapshot's."""
     if not snapshot or not (Path(snapshot) / META).is_file():
         return None
@@ -138,7 +142,7 @@ def reclaim_webhook_port(snapshot: str | None, port: int):
     return claim[1] if claim else None
 
 
-def claim_webhook_port(snapshot: Path):
+def claim_webhook_port(snapshot: Path) -> tuple[int, IO[str]] | None:
     """The snapshot's Kueue webhook port, if no other cluster started from this snapshot
     uses it: (port, locked file) or None. The caller's Kueue inherits the file, and with
     it the lock, for as long as it runs; then the CRDs need no re-pointing."""
@@ -176,7 +180,7 @@ def stop_and_copy(workdir: Path, data_dir: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def _lock(path: Path):
+def _lock(path: Path) -> Iterator[None]:
     with open(path, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -186,14 +190,15 @@ def _lock(path: Path):
 
 
 def inputs(topo: topology.Topology, gateway_channel: str, gateway_controller: bool,
-           ai_gateway: bool) -> dict:
+           ai_gateway: bool) -> dict[str, Any]:
     """What the fixed objects depend on besides pins and code (see etcd_snapshot.key)."""
     return {"topology": topology.objects(topo), "gateway_channel": gateway_channel,
             "gateway_controller": gateway_controller, "ai_gateway": ai_gateway}
 
 
 def fixed_objects(topo: topology.Topology, gateway_channel: str, gateway_controller: bool,
-                  ai_gateway: bool, webhook_port: int, ca_pem: bytes) -> list[dict]:
+                  ai_gateway: bool, webhook_port: int,
+                  ca_pem: bytes) -> list[dict[str, Any]]:
     """Every object a start installs that is the same for every cluster of these inputs,
     in apply order: Kueue's namespace and CRDs (their conversion webhook at `webhook_port`
     with `ca_pem`, re-pointed by a cluster that cannot have that port) and its integrations' CRDs, the gateway namespaces, the networking CRDs and
