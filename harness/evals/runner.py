@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,8 +107,10 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
                          f"{record.wall_seconds:6.1f}s {job.label}  {record.reason[:110]}")
 
     pool = ThreadPoolExecutor(max_workers=max(1, parallel))
+    futures: list[Future[None]] = []   # bound before a Ctrl-C can arrive during the submits
     try:
-        futures = [pool.submit(one, i, job) for i, job in enumerate(jobs)]
+        for i, job in enumerate(jobs):
+            futures.append(pool.submit(one, i, job))
         pending = set(futures)
         while pending:
             # Short waits: a Ctrl-C that the kernel hands to a worker thread only runs its

@@ -156,8 +156,13 @@ def test_the_monitor_keeps_two_failed_probes_in_a_row_not_one_slow_answer():
 def test_ctrl_c_starts_no_new_run_and_stops_the_runs_in_progress(tmp_path, monkeypatch):
     started: list[str] = []
 
+    lock = threading.Lock()
+
     def run_one(kube, job, settings, budget_left=None):
-        started.append(job.label)
+        with lock:
+            started.append(job.label)
+            if len(started) == 2:   # both workers busy: Ctrl-C now, as a terminal sends it
+                os.kill(os.getpid(), signal.SIGINT)
         state = runner._State(started="now", stop=settings.stop)
         interrupted = False
         try:
@@ -172,7 +177,8 @@ def test_ctrl_c_starts_no_new_run_and_stops_the_runs_in_progress(tmp_path, monke
     found = scenario.discover(pattern="kueue")
     jobs = [runner.Job(s, "reference", True) for s in found[:6]]
     settings = runner.Settings(run_id="t", run_dir=tmp_path, model="-", log=lambda m: None)
-    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()  # as a terminal sends it
+    # The signal is sent from inside the second run (not by a timer started before the call):
+    # under load a timer could fire before run_all was entered or before both runs started.
     start = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         runner.run_all(None, jobs, settings, parallel=2)
