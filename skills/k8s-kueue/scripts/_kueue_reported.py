@@ -54,7 +54,19 @@ def verdict(wl: dict, events: list[dict]) -> Verdict | None:
         found = step(wl, conds)
         if found:
             return _with_events(found, events)
-    return _from_events(events)
+    return _from_events(_since_admission(conds, events))
+
+
+def _since_admission(conds: dict, events: list[dict]) -> list[dict]:
+    """With QuotaReserved/Admitted True, the events older than that condition are history
+    (a Pending before a re-admission is not why the Workload waits now)."""
+    times = [str(conds.get(c, {}).get("lastTransitionTime") or "") for c in _ADMITTING
+             if is_true(conds.get(c, {}))]
+    since = max(times, default="")[:19]     # to the second: conditions carry no fraction
+    if not since:
+        return events
+    return [e for e in events
+            if str(e.get("lastTimestamp") or e.get("eventTime") or "9")[:19] >= since]
 
 
 def finished_by_rejection(wl: dict) -> bool:
@@ -181,6 +193,8 @@ def _from_events(events: list[dict]) -> Verdict | None:
     if evicted is not None:
         return evicted
     for _, event in ordered:
+        if str(event.get("reason", "")) in _ADMITTING:
+            return None     # Kueue admitted it after every older Pending: those are history
         message = normalize(event.get("message") or event.get("note") or "")
         found = rank(clauses(message))
         cause = found[0].cause if found else REASONS.get(str(event.get("reason", "")), "")
@@ -189,6 +203,9 @@ def _from_events(events: list[dict]) -> Verdict | None:
                            evidence=[event_line(e) for e in events[:4]])
     return None
 
+
+# Events Kueue records when it reserves quota / admits (scheduler.go, workload_controller.go).
+_ADMITTING = ("QuotaReserved", "Admitted")
 
 _EVICTING = ("Preempted", "Evicted", "EvictedDueToPodsReadyTimeout",
              "EvictedDueToAdmissionCheck", "EvictedDueToClusterQueueStopped",
@@ -201,7 +218,7 @@ def _unanswered_eviction(newest_first: list[dict]) -> Verdict | None:
     Pending messages since then say what it waits for now (evidence)."""
     for position, event in enumerate(newest_first):
         reason = str(event.get("reason", ""))
-        if reason in ("QuotaReserved", "Admitted"):
+        if reason in _ADMITTING:
             return None
         if reason not in _EVICTING:
             continue
