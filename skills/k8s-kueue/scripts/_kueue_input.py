@@ -22,6 +22,7 @@ import re
 import yaml
 
 from _kueue_messages import clauses
+from _kueue_objects import Cluster
 from _kueue_tables import empty_listings, objects_from_tables
 
 
@@ -139,3 +140,12 @@ def add_input_args(parser) -> None:
     parser.add_argument("-f", "--filename", metavar="DUMP",
                         help="read a kubectl get -o yaml|json dump (List or multi-doc), "
                              "describe text or events (- = stdin) instead of the live cluster")
+
+
+def load_cluster(args) -> Cluster:
+    """The Cluster the scripts read: the pasted dump (-f) or the live cluster (-n/-A)."""
+    if args.filename:
+        objects, kinds, texts, lines = read_dump(args.filename)
+    else:
+        objects, kinds, texts, lines = read_live(args.namespace)
+    return Cluster(objects, kinds, texts, lines)

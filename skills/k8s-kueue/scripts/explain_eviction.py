@@ -17,7 +17,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from _kueue_eviction import (Eviction, counts, find_preemptor, history,
                              orphan_event_groups, preemptor_lookup, priorities,
                              times_evicted)
-from _kueue_input import add_input_args, read_dump, read_live
+from _kueue_input import add_input_args, load_cluster
 from _kueue_jobs import JobIndex
 from _kueue_objects import Cluster
 from _kueue_preemption_policy import avoid, queue_from_path, setting_line, why
@@ -131,11 +131,7 @@ def in_scope(wl: dict, namespace: str | None, name: str | None) -> bool:
 
 
 def body(args):
-    if args.filename:
-        objects, kinds, texts, lines = read_dump(args.filename)
-    else:
-        objects, kinds, texts, lines = read_live(args.namespace)
-    cluster = Cluster(objects, kinds, texts, lines)
+    cluster = load_cluster(args)
     chosen = [wl for wl in cluster.workloads if in_scope(wl, args.namespace, args.name)]
     if args.name and not chosen:
         raise InputError(f"{args.name}: no Workload of that name (or owned by a job of that "

@@ -14,7 +14,7 @@ from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 
 from _kueue_diagnose import Diagnoser
-from _kueue_input import add_input_args, read_dump, read_live
+from _kueue_input import add_input_args, load_cluster
 from _kueue_jobs import check_job_without_workload
 from _kueue_objects import Cluster
 from _kueue_orphans import orphan_findings
@@ -122,11 +122,7 @@ def summarize(findings: list[dict], total: int) -> str:
 
 
 def body(args):
-    if args.filename:
-        objects, kinds, texts, lines = read_dump(args.filename)
-    else:
-        objects, kinds, texts, lines = read_live(args.namespace)
-    cluster = Cluster(objects, kinds, texts, lines)
+    cluster = load_cluster(args)
     findings, diagnoser = collect(cluster, args.namespace, args.name)
     # What Kueue reported comes first, then severity; the sort is stable.
     order = {"error": 0, "warning": 1, "info": 2}
