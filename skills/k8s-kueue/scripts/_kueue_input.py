@@ -34,6 +34,7 @@ LIVE_TYPES = [
     ("resourceflavors.kueue.x-k8s.io", "ResourceFlavor", False),
     ("admissionchecks.kueue.x-k8s.io", "AdmissionCheck", False),
     ("cohorts.kueue.x-k8s.io", "Cohort", False),
+    ("multikueueclusters.kueue.x-k8s.io", "MultiKueueCluster", False),
     ("namespaces", "Namespace", False),
     ("nodes", "Node", False),
     ("jobs.batch", "Job", True),

@@ -58,6 +58,13 @@ _CLAUSES = [
     ("topology_unfit", r"workload requires Topology, but there is no TAS cache information"),
     ("flavor_mismatch", r"Flavor \"?(?P<flavor>[^\" ]+)\"? (?:does not support|supports only) "
                         r"TopologyAwareScheduling"),
+    # v0.9-v0.19 tas_flavorassigner.go (l.189/193 at v0.19.2): the flavor's Topology lacks the
+    # level the pod set asks for, or the flavor is not in the TAS cache yet
+    ("topology_unfit", r"Flavor \"?(?P<flavor>[^\" ]+)\"? (?:does not contain the requested "
+                       r"level|information missing in TAS cache)"),
+    # tas_flavor_snapshot.go l.936/943/1149 at v0.19.2
+    ("topology_unfit", r"no requested topology level(?: for slices| for additional slice "
+                       r"layer)?: (?P<level>\S+)"),
 ]
 
 # Whole-message patterns (not split into pod-set clauses).

@@ -24,7 +24,8 @@ kinds = {"workloads": "Workload", "localqueues": "LocalQueue", "clusterqueues": 
          "resourceflavors": "ResourceFlavor", "admissionchecks": "AdmissionCheck",
          "namespaces": "Namespace", "nodes": "Node", "jobs": "Job", "pods": "Pod",
          "events": "Event", "leaderworkersets": "LeaderWorkerSet", "trainjobs": "TrainJob",
-         "resourceclaimtemplates": "ResourceClaimTemplate"}
+         "resourceclaimtemplates": "ResourceClaimTemplate",
+         "multikueueclusters": "MultiKueueCluster"}
 kind = kinds[resource.split(".")[0]]
 with open(os.environ["FAKE_KUBECTL_DUMP"]) as handle:
     items = yaml.safe_load(handle)["items"]
