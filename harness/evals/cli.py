@@ -353,7 +353,20 @@ def _kube(args):
     if not kubectl.ok("get", "--raw", "/readyz", timeout=15):
         raise UserError(f"the cluster ({args.kubeconfig or args.cluster}) does not answer "
                         "/readyz: run `k8s-skills cluster up` or check --kubeconfig")
-    return Kube(kubectl)
+    kube = Kube(kubectl)
+    if not args.kubeconfig:
+        kube.readiness = _readiness(cluster.state())
+    return kube
+
+
+def _readiness(state: dict) -> dict[str, str]:
+    """The readiness URLs of a local cluster's processes the apiserver cannot vouch for
+    (what `k8s-skills cluster status` probes too)."""
+    from harness.cluster.envoy_gateway import process as eg_process
+    from harness.evals import health
+    eg = state.get("envoy_gateway")
+    return {health.ENVOY_GATEWAY: eg_process.readiness_url(eg)} \
+        if isinstance(eg, dict) and eg.get("inside_ip") else {}
 
 
 def _list(found: list) -> int:

@@ -20,6 +20,17 @@ Probes:
   and the apiserver calls `sideEffects: None` webhooks on dry-run requests too, so the
   request fails ("failed calling webhook") exactly when Kueue's process does not answer.
   A LocalQueue would not do: no Kueue webhook covers LocalQueues.
+- envoy-gateway: its controller's own `/readyz` (the URL `k8s-skills cluster status` probes;
+  Kube.readiness, set for a local cluster). The apiserver cannot vouch for it: Envoy
+  Gateway v1.9.0 serves no admission webhook for Gateway API kinds, the harness runs it with
+  leader election off (no Lease), and a GatewayClass stays `Accepted` after its controller
+  died (the status is only written, never expired). On another cluster it is not probed
+  (the verdict is "could not tell", never an outage).
+- kubelet: each real node's (label k8s-skills.io/node-kind=real) Lease in kube-node-lease,
+  renewed within its leaseDurationSeconds (the kubelet renews every 10 s of a 40 s lease,
+  k8s.io/kubernetes v1.37.2 pkg/kubelet/nodelease; the node lifecycle controller marks the
+  node Unknown from the same Lease), and its Node `Ready` condition. The Lease goes stale
+  about 40 s after the kubelet died, long before `Ready` turns Unknown.
 """
 from __future__ import annotations
 
@@ -27,16 +38,25 @@ import re
 import threading
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 
+from harness.cluster import health as cluster_health
 from harness.evals.errors import InfraError
 
 APISERVER, ETCD, KUEUE = "kube-apiserver", "etcd", "kueue"
+ENVOY_GATEWAY, KUBELET = "envoy-gateway", "kubelet"
+REAL_NODE_SELECTOR = "k8s-skills.io/node-kind=real"
+NODE_LEASES = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/"
 ETCD_READ_TIMEOUT = 5.0
 KUEUE_PROBE_TIMEOUT = 12.0   # Kueue's webhooks set no timeoutSeconds: the default is 10 s
 KUEUE_PROBE_NAME = "k8s-skills-eval-health-probe"
 # What marks a scenario as one that needs Kueue running: its API group (kinds, the
 # queue-name label) or a check type only Kueue's status can satisfy.
 _KUEUE_MARK = re.compile(r"kueue\.x-k8s\.io|\bworkload_(admitted|pending|evicted)\b")
+# ... one whose routes Envoy Gateway must program (Gateway API kinds, the route checks) ...
+_GATEWAY_MARK = re.compile(r"gateway\.networking\.k8s\.io|\broute_(healthy|backends_ready)\b")
+# ... and one whose pods run on the real node (its tag, or the node's label).
+_REAL_NODE_MARK = re.compile(r"\breal-node\b|k8s-skills\.io/node-kind")
 
 
 @dataclass(frozen=True)
@@ -55,7 +75,10 @@ def dependencies(scenario) -> list[str]:
     files (setup, fault, checks and both fixes)."""
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
                      for p in sorted(scenario.dir.rglob("*.yaml")) if p.is_file())
-    return [APISERVER, ETCD] + ([KUEUE] if _KUEUE_MARK.search(text) else [])
+    return [APISERVER, ETCD] + [name for name, mark in ((KUEUE, _KUEUE_MARK),
+                                                         (ENVOY_GATEWAY, _GATEWAY_MARK),
+                                                         (KUBELET, _REAL_NODE_MARK))
+                                if mark.search(text)]
 
 
 def probe(kube, components: list[str], at: float = 0.0) -> list[Health]:
@@ -63,7 +86,8 @@ def probe(kube, components: list[str], at: float = 0.0) -> list[Health]:
     api = _apiserver(kube, at)
     out = [api]
     unreachable = api.healthy is False and "unreachable" in api.detail
-    for name, probe_one in ((ETCD, _etcd), (KUEUE, _kueue)):
+    for name, probe_one in ((ETCD, _etcd), (KUEUE, _kueue), (ENVOY_GATEWAY, _envoy_gateway),
+                            (KUBELET, _kubelet)):
         if name in components:
             out.append(Health(name, None, "not probed: the apiserver is down", at)
                        if unreachable else probe_one(kube, at))
@@ -126,6 +150,62 @@ def _kueue(kube, at: float) -> Health:
         return Health(KUEUE, False, f"its webhook does not answer: HTTP {status}: {message}",
                       at)
     return Health(KUEUE, None, f"dry-run ResourceFlavor: HTTP {status}: {message}", at)
+
+
+def _envoy_gateway(kube, at: float) -> Health:
+    url = getattr(kube, "readiness", {}).get(ENVOY_GATEWAY)
+    if not url:
+        return Health(ENVOY_GATEWAY, None, "no readiness endpoint known for this cluster's "
+                                           "Envoy Gateway (not a local cluster)", at)
+    answer = cluster_health.probe(url)
+    return Health(ENVOY_GATEWAY, answer == "ok", f"its controller's readyz ({url}): {answer}",
+                  at)
+
+
+def _kubelet(kube, at: float, now: datetime | None = None) -> Health:
+    try:
+        nodes = kube.list("nodes", selector=REAL_NODE_SELECTOR)
+    except InfraError as err:
+        return Health(KUBELET, None, f"could not ask: {err}", at)
+    if not nodes:
+        return Health(KUBELET, None, f"no node labelled {REAL_NODE_SELECTOR}", at)
+    now = now or datetime.now(timezone.utc)
+    down: list[str] = []
+    up: list[str] = []
+    for node in nodes:
+        name = node["metadata"]["name"]
+        try:
+            status, lease = kube.request("GET", NODE_LEASES + name, timeout=ETCD_READ_TIMEOUT)
+        except InfraError as err:
+            return Health(KUBELET, None, f"could not read node {name}'s Lease: {err}", at)
+        problem = _lease_problem(status, lease, now) or _not_ready(node)
+        (down if problem else up).append(f"node {name}: {problem or 'Lease renewed, Ready'}")
+    return Health(KUBELET, not down, "; ".join(down or up), at)
+
+
+def _lease_problem(status: int, lease: dict, now: datetime) -> str | None:
+    if status == 404:
+        return "no Lease in kube-node-lease (its kubelet never renewed one)"
+    if status != 200:
+        return None   # the apiserver's problem, probed on its own
+    spec = lease.get("spec") or {}
+    duration = spec.get("leaseDurationSeconds") or 40
+    try:
+        renewed = datetime.fromisoformat(str(spec.get("renewTime")).replace("Z", "+00:00"))
+    except ValueError:
+        return f"its Lease has no renewTime ({spec.get('renewTime')!r})"
+    age = (now - renewed).total_seconds()
+    return (f"its kubelet last renewed the node's Lease {age:.0f} s ago (lease "
+            f"{duration} s)") if age > duration else None
+
+
+def _not_ready(node: dict) -> str | None:
+    ready: dict = next((c for c in (node.get("status") or {}).get("conditions") or []
+                        if c.get("type") == "Ready"), {})
+    if ready.get("status") == "True":
+        return None
+    return (f"Ready={ready.get('status', 'absent')} ({ready.get('reason', '')}: "
+            f"{' '.join(str(ready.get('message', '')).split())[:160]})")
 
 
 class Monitor:

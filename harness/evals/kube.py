@@ -46,6 +46,9 @@ class Kube:
         self._lock = threading.Lock()
         self._http = _http_client(kubectl) if use_http else None
         self._pinned: Path | None = None
+        # Readiness URLs of components the apiserver cannot vouch for (a local cluster's
+        # Envoy Gateway: no webhook, no lease); set by whoever knows the cluster's layout.
+        self.readiness: dict[str, str] = {}
 
     @property
     def kubeconfig(self) -> Path:
@@ -195,6 +198,19 @@ class Kube:
         items = _ok(status, body, f"list {res.plural}").get("items", [])
         _all_or_first_error([lambda m=obj["metadata"]: self._delete_one(res, m)
                              for obj in items if obj["metadata"]["name"] not in skip])
+
+    def delete(self, kind: str, name: str, namespace: str | None = None) -> None:
+        """Delete one object (background propagation); gone already is fine."""
+        res = self.resource(kind)
+        if res is None:
+            raise InfraError(f"the apiserver does not serve {kind}")
+        if not self._http:
+            proc = self.run("delete", kind, name, "--ignore-not-found", "--wait=false",
+                            *(["-n", namespace] if namespace else []))
+            if proc.returncode != 0:
+                raise InfraError(f"kubectl delete {kind}/{name}: {_one_line(proc.stderr)}")
+            return
+        self._delete_one(res, {"name": name, "namespace": namespace})
 
     def _delete_one(self, res: Resource, meta: dict) -> None:
         status, body = self._request("DELETE", res.path(meta.get("namespace"), meta["name"]),

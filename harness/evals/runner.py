@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Callable
 
 from harness.errors import UserError
-from harness.evals import (access, agents, checks, guard_review, health, instructions, judge,
-                           pricing, records, safeguards, scoring)
+from harness.evals import (access, agents, checks, cluster_leaks, guard_review, health,
+                           instructions, judge, pricing, records, safeguards, scoring)
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import ApiError, InfraError, Interrupted, ScenarioError
 from harness.evals.guard import GuardPolicy
@@ -175,6 +175,8 @@ def run_one(kube, job: Job, settings: Settings,
             agents.uses_model(job.agent) else None
         ctx = _agent_context(kube, job, settings, sandbox, workdir, private, context, state,
                              fake, budget_left)
+        state.cluster_before = _phase(state, "leak_snapshot",
+                                      lambda: cluster_leaks.snapshot(kube))
         with health.Monitor(kube, health.dependencies(scenario),
                             settings.health_interval) as monitor:
             state.outcome = _phase(state, "agent", lambda: _run_agent(job, ctx, state))
@@ -226,6 +228,8 @@ class _State:
     scripts: list = field(default_factory=list)
     prompts: list = field(default_factory=list)
     scripts_dir: Path | None = None
+    cluster_before: cluster_leaks.Snapshot | None = None   # cluster-scoped uids, pre-agent
+    leaks: dict = field(default_factory=dict)
     error: str | None = None
     api_error: dict | None = None
     traceback: str | None = None
@@ -363,11 +367,31 @@ def _cleanup(kube, sandbox, scenario, state, fake, settings, job, workdir, priva
         fake.stop()
         if settings.on_fake_api:
             settings.on_fake_api(job, fake)
+    leak_error = _remove_leaks(kube, sandbox, state)
     sandbox.cleanup()
     state.timings.update(sandbox.timings)
+    if leak_error and not sandbox.cleanup_error:
+        sandbox.cleanup_error = leak_error
     if not settings.keep_workdirs:
         shutil.rmtree(workdir, ignore_errors=True)
     shutil.rmtree(private, ignore_errors=True)
+
+
+def _remove_leaks(kube, sandbox, state: _State) -> str | None:
+    """Find the cluster-scoped objects the run made without a run label (harness.evals.
+    cluster_leaks), delete the run's own; the first error, or None. Never raises."""
+    if state.cluster_before is None:
+        return None
+    start = time.monotonic()
+    try:
+        own, others = cluster_leaks.find(kube, state.cluster_before, sandbox.token,
+                                         list(sandbox.namespaces.values()))
+        error = cluster_leaks.remove(kube, own) if own else None
+    except InfraError as err:
+        own, others, error = [], [], f"could not look for unlabelled cluster objects: {err}"
+    state.leaks = {"leaked": own, "appeared": others}
+    state.timings["leak_check"] = round(time.monotonic() - start, 3)
+    return error
 
 
 def _fake_api(scenario, settings: Settings):
@@ -432,8 +456,8 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
                       "result" if fake else None,
         status=status, reason=reason, started_at=state.started,
         wall_seconds=round(wall, 2), timings=state.timings,
-        isolation_overhead_seconds=round(state.timings.get("namespace_setup", 0)
-                                         + state.timings.get("cleanup", 0), 3),
+        isolation_overhead_seconds=round(sum(state.timings.get(k, 0) for k in (
+            "namespace_setup", "leak_snapshot", "leak_check", "cleanup")), 3),
         checks=state.checks, safeguards=state.safeguards, expect=state.expect,
         judge=state.judge, scripts=state.scripts,
         guard_review=guard_review.review(state.transcript) if settings.guard != "off" else [],
@@ -453,7 +477,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
         if model_agent else None,
         api_requests=out.api_requests if model_agent else None,
         access=state.grant.describe() if state.grant else None,
-        sandbox=sandbox.describe(), cleanup_error=getattr(sandbox, "cleanup_error", None),
+        sandbox={**sandbox.describe(), **state.leaks}, cleanup_error=getattr(sandbox, "cleanup_error", None),
         error=state.error, api_error=state.api_error, traceback=state.traceback,
         interrupted=state.interrupted, health=state.health,
     )

@@ -106,7 +106,8 @@ def test_dependencies_come_from_the_scenarios_files():
     [kueue_one] = scenario.discover(pattern="missing-local-queue")
     [crash] = [s for s in scenario.discover(pattern="crash-loop") if s.id == "crash-loop"]
     assert health.dependencies(kueue_one) == [health.APISERVER, health.ETCD, health.KUEUE]
-    assert health.dependencies(crash) == [health.APISERVER, health.ETCD]
+    # crash-loop's pods run on the real node (nodeSelector k8s-skills.io/node-kind: real)
+    assert health.dependencies(crash) == [health.APISERVER, health.ETCD, health.KUBELET]
 
 
 def _monitor(kube, seen=()):
