@@ -215,3 +215,58 @@ def _pgid(proc: psutil.Process) -> int | None:
         return os.getpgid(proc.pid)
     except (ProcessLookupError, PermissionError):
         return None
+
+
+@pytest.fixture
+def doomed_gateway_cluster():
+    """A cluster with Envoy Gateway (no real node) of the test's own, removed afterwards:
+    the killed controller is not started again (it runs in a network namespace of its own,
+    linked at `cluster up`)."""
+    from harness.cluster.local import LocalCluster
+    from tests.live.conftest import CLUSTER_NAME
+    doomed = LocalCluster(f"{CLUSTER_NAME}-egfault"[:40], log=lambda m: print(f"[eg] {m}"))
+    doomed.down()
+    doomed.up(real_node=False, ai_gateway=False)
+    try:
+        yield doomed
+    finally:
+        doomed.down()
+
+
+def test_envoy_gateway_killed_mid_run_is_an_error_not_a_fail(doomed_gateway_cluster, tmp_path,
+                                                              monkeypatch):
+    """The reference fix of backend-not-found creates the missing Service; with Envoy
+    Gateway dead nobody writes the route's ResolvedRefs, so `route_healthy` cannot hold."""
+    from harness.evals import cli
+    cluster = doomed_gateway_cluster
+    kube = Kube(cluster.kubectl())
+    kube.readiness = cli._readiness(cluster.state())
+    assert health.ENVOY_GATEWAY in kube.readiness
+    [found] = scenario.discover(pattern="backend-not-found")
+    assert health.ENVOY_GATEWAY in health.dependencies(found)
+
+    class KillFirst(ReferenceAgent):
+        killed = False
+
+        def run(self, ctx):
+            Killed(int(cluster.state()["envoy_gateway"]["pid"])).kill()
+            KillFirst.killed = True
+            return super().run(ctx)
+
+    real_get = agents.get
+    monkeypatch.setattr(agents, "get", lambda name: KillFirst if name == "reference"
+                        else real_get(name))
+    before = _descendants()
+    settings = runner.Settings(run_id="eg-fault", run_dir=tmp_path / "run", model="-",
+                               log=lambda m: None, health_interval=1.0)
+    record = runner.run_one(kube, runner.Job(found, "reference", True), settings).to_json()
+    left = [psutil.Process(p).cmdline() for p in _descendants() - before
+            if psutil.pid_exists(p)]
+    print(json.dumps({k: record[k] for k in ("status", "reason", "cleanup_error", "health")},
+                     indent=1))
+    assert KillFirst.killed and left == []
+    assert record["status"] == "error", record["reason"]
+    assert "envoy-gateway was down" in record["reason"], record["reason"]
+    assert record["cleanup_error"] is None
+    wait_for(lambda: _labelled_left(kube, record["sandbox"]["token"]) == [], 120, interval=1,
+             what="the run's objects gone")
