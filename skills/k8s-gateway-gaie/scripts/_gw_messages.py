@@ -306,6 +306,14 @@ _POOL = {
     "HTTPRouteNotAccepted": ("pool_not_accepted", "pool"),
     "Pending": ("no_controller", "pool"),
 }
+# Reasons only a Route's parent status carries (gateway-api apis/v1/shared_types.go v1.6.3
+# RouteConditionReason, plus the implementation reasons above); an InferencePool's parent
+# status uses InferencePoolReason (gateway-api-inference-extension api/v1/
+# inferencepool_types.go: Accepted, NotSupportedByParent, HTTPRouteNotAccepted,
+# EndpointPickerRefMissing, ResolvedRefs, InvalidExtensionRef, ...). A pasted `status:`
+# block without controllerName is a Route's when one of its conditions has such a reason.
+ROUTE_ONLY_REASONS = frozenset(
+    (set(_ROUTE_ACCEPTED) | set(_ROUTE_RESOLVED)) - set(_POOL) - {"Accepted", "ResolvedRefs"})
 # Envoy Gateway v1.6.0+ route condition type BackendsAvailable (outside the Gateway API):
 # the route stays Accepted and resolved, traffic to the backend gets a 503.
 _ROUTE_BACKENDS = {"EndpointsNotFound": ("backend_no_endpoints", "backend")}

@@ -14,6 +14,7 @@ from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
+from _gw_messages import ROUTE_ONLY_REASONS
 from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
 from _gw_reported import absent_crd_findings, reported_findings, text_findings
@@ -215,11 +216,18 @@ def _text_lines(dump) -> list[str]:
     return lines
 
 
+def _route_reasons(parents: list[dict]) -> bool:
+    """A parent status whose conditions use a reason only Routes have (a status pasted
+    without its controllerName, e.g. trimmed to the failing condition)."""
+    return any(isinstance(c, dict) and str(c.get("reason") or "") in ROUTE_ONLY_REASONS
+               for p in parents for c in p.get("conditions") or [])
+
+
 def status_objects(fragments) -> list[dict]:
     """`status:` blocks pasted without their object (cut from `kubectl get -o yaml`), as
     partial objects of the kind their shape proves: route parent statuses name a
-    controllerName (gateway-api RouteParentStatus, v0.4+), InferencePool v1 parent statuses
-    do not; `listeners` / `addresses` are a Gateway's. Anything else stays text."""
+    controllerName (gateway-api RouteParentStatus, v0.4+) or a reason only routes use
+    (BackendNotFound, NotAllowedByListeners, ...), InferencePool v1 parent statuses do not; `listeners` / `addresses` are a Gateway's. Anything else stays text."""
     out = []
     for frag in fragments or []:
         status = frag.get("status") if isinstance(frag, dict) else None
@@ -227,8 +235,8 @@ def status_objects(fragments) -> list[dict]:
             continue
         parents = [p for p in status.get("parents") or [] if isinstance(p, dict)]
         if parents:
-            kind = "HTTPRoute" if any(p.get("controllerName") for p in parents) \
-                else "InferencePool"
+            kind = "HTTPRoute" if any(p.get("controllerName") for p in parents) or \
+                _route_reasons(parents) else "InferencePool"
         elif status.get("listeners") or status.get("addresses"):
             kind = "Gateway"
         else:

@@ -221,3 +221,31 @@ def test_a_crd_error_for_another_area_is_not_this_skills_answer(gw_proc):
     res = gw_proc("check_routes", "-f", "-",
                   stdin='error: the server doesn\'t have a resource type "clusterqueues"\n')
     assert res.code == 2
+
+
+# A `status:` block pasted without its object and trimmed to the failing condition (no
+# controllerName): the condition's reason tells whose status it is. BackendNotFound is a
+# RouteConditionReason (gateway-api apis/v1/shared_types.go v1.6.3); InvalidExtensionRef an
+# InferencePoolReason (gateway-api-inference-extension api/v1/inferencepool_types.go).
+KINDLESS_STATUS = {
+    "route-reason": ("status:\n  parents:\n  - conditions:\n    - lastTransitionTime: "
+                     '"2025-07-01T15:29:06Z"\n      message: not found\n      '
+                     "observedGeneration: 1\n      reason: BackendNotFound\n      "
+                     'status: "False"\n      type: ResolvedRefs\n',
+                     "HTTPRoute", "backend_not_found"),
+    "pool-reason": ("status:\n  parents:\n  - conditions:\n    - lastTransitionTime: "
+                    '"2025-07-01T15:29:06Z"\n      message: EPP Service epp not found\n      '
+                    "observedGeneration: 1\n      reason: InvalidExtensionRef\n      "
+                    'status: "False"\n      type: ResolvedRefs\n    parentRef:\n      '
+                    "group: gateway.networking.k8s.io\n      kind: Gateway\n      name: gw\n",
+                    "InferencePool", "endpoint_picker_missing"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KINDLESS_STATUS))
+def test_a_kindless_status_block_is_read_as_the_kind_its_reasons_belong_to(gw_run, tmp_path,
+                                                                          name):
+    text, kind, cause = KINDLESS_STATUS[name]
+    first, code, findings = check_text(gw_run, tmp_path, text)
+    assert first and (first["cause"], first["basis"], code) == (cause, "reported", 1), findings
+    assert first["object"]["kind"] == kind
