@@ -235,7 +235,8 @@ def check_outdated(obj: dict) -> list[dict]:
     if kind == "InferenceObjective":
         return [finding("info", "outdated_inference_api", obj,
                         "InferenceObjective left the GAIE repo in v1.6 (moved to llm-d with the "
-                        "endpoint picker); it only matters if your EPP version reads it",
+                        "endpoint picker, now llm-d.ai/v1alpha2); it only matters if your EPP "
+                        "version reads it",
                         [f"apiVersion: {api}"], "keep it only with an EPP that reads "
                         "InferenceObjective (GAIE <= v1.5 EPP or the llm-d router)")]
     return []

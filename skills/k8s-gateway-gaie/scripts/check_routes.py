@@ -18,6 +18,8 @@ from _gw_messages import ROUTE_ONLY_REASONS
 from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
 from _gw_reported import absent_crd_findings, reported_findings, text_findings
+import _gw_epp_config
+from _gw_rules_objective import check_objective, is_llmd_objective
 from _gw_rules_listenerset import check_listenerset, reported as listenerset_reported
 from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha
 from _gw_rules_route import check_route
@@ -48,6 +50,7 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   pool_not_accepted pool_pods_not_ready pool_saturated pool_selects_no_pods
   pool_target_port_mismatch request_body_invalid no_timeouts listenerset_not_allowed
   listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
+  objective_pool_not_found
   (info: no_tls outdated_inference_api not_in_dump not_checked)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
@@ -62,7 +65,8 @@ NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
               ("inferencepools.inference.networking.k8s.io", "InferencePool", False),
               ("inferencepools.inference.networking.x-k8s.io", "InferencePool", False),
               ("inferencemodels.inference.networking.x-k8s.io", "InferenceModel", False),
-              ("inferenceobjectives.inference.networking.x-k8s.io", "InferenceObjective", False)]
+              ("inferenceobjectives.inference.networking.x-k8s.io", "InferenceObjective", False),
+              ("inferenceobjectives.llm-d.ai", "InferenceObjective", False)]
 CLUSTER = [("gatewayclasses.gateway.networking.k8s.io", "GatewayClass"),
            ("namespaces", "Namespace")]
 FOREIGN = {"Service", "Gateway", "ReferenceGrant", "InferencePool", "Pod", "Event"}
@@ -160,6 +164,10 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
             findings += check_outdated(obj)
         elif kind == "ListenerSet" and group_of(obj) == GW_GROUP:
             findings += check_listenerset(index, obj)
+        elif is_llmd_objective(obj):
+            findings += check_objective(index, obj)
+        elif kind in ("ConfigMap", _gw_epp_config.KIND):
+            findings += _gw_epp_config.check(obj)
         elif kind == "Gateway" and group_of(obj) == GW_GROUP:
             counts["gateways"] += 1
             findings += check_gateway(index, obj)

@@ -259,8 +259,8 @@ def build_expose(args) -> tuple[list[dict], list[str]]:
     if args.path is None:
         args.path = "/"
     route, notes = build_route(args)
-    objs += route
-    notes += _pool_notes(epp, args)
+    objs += route + _objectives(args, model)
+    notes += _pool_notes(epp, args) + _objective_notes(args)
     if args.gateway_class:
         ns, name = b.ns_name(args.gateway, args.namespace, "gateway")
         objs.insert(0, b.gateway(name, ns, args.gateway_class, None, args.tls_secret,
@@ -273,9 +273,38 @@ def build_expose(args) -> tuple[list[dict], list[str]]:
     return objs, notes
 
 
+def _objectives(args, pool: str) -> list[dict]:
+    """InferenceObjective per --objective NAME=PRIORITY (llm-d-router v0.10.0
+    apix/v1alpha2/inferenceobjective_types.go: spec.priority int32, spec.poolRef.name)."""
+    out = []
+    for item in getattr(args, "objective", None) or []:
+        name, sep, prio = item.partition("=")
+        try:
+            priority = int(prio)
+        except ValueError:
+            raise InputError(f"--objective {item!r}: expected NAME=PRIORITY (an integer)") \
+                from None
+        if not sep or not -2**31 <= priority < 2**31:
+            raise InputError(f"--objective {item!r}: expected NAME=PRIORITY (an int32)")
+        out.append({"apiVersion": "llm-d.ai/v1alpha2", "kind": "InferenceObjective",
+                    "metadata": {"name": b.check_name(name, "objective"),
+                                 "namespace": args.namespace},
+                    "spec": {"priority": priority, "poolRef": {"name": pool}}})
+    return out
+
+
+def _objective_notes(args) -> list[str]:
+    if not getattr(args, "objective", None):
+        return []
+    return ["InferenceObjective is read by the llm-d router's endpoint picker (llm-d.ai, "
+            "v0.9+; GAIE <= v1.5 EPPs read inference.networking.x-k8s.io/v1alpha2): a "
+            "request picks one with header x-llm-d-inference-objective: NAME (no header = "
+            "priority 0); higher priority is served first, negative is shed first"]
+
+
 def _pool_notes(epp, args) -> list[str]:
     if not epp:
-        return ["no endpointPickerRef: optional since GAIE v1.5 but most implementations "
+        return ["no endpointPickerRef: optional since GAIE v1.6.0 but most implementations "
                 "still require it (Accepted=False, reason EndpointPickerRefMissing)"]
     return [f"endpointPickerRef -> Service {epp} port {args.epp_port}: deploy the endpoint "
             "picker (GAIE >= v1.6: the llm-d router, with --pool-name/--pool-namespace of this "
@@ -294,7 +323,8 @@ def build_simple(args) -> tuple[list[dict], list[str]]:
         obj = b.pool(b.check_name(args.name, "pool"), args.namespace,
                      _pairs(args.selector, "--selector"), args.port or [8000], epp,
                      args.epp_port, args.failure_mode, args.app_protocol)
-        return [obj], _pool_notes(epp, args)
+        return [obj] + _objectives(args, args.name), _pool_notes(epp, args) + \
+            _objective_notes(args)
     if cmd == "grant":
         name = args.name or f"allow-{args.from_namespace}-{args.from_kind.lower()}"
         return [b.grant(name, args.namespace, args.from_kind, args.from_namespace,
@@ -354,6 +384,9 @@ def _pool_args(p):
     p.add_argument("--epp-port", type=int, default=9002, help="EPP Service port (default 9002)")
     p.add_argument("--failure-mode", choices=["FailOpen", "FailClose"])
     p.add_argument("--no-epp", action="store_true", help="omit endpointPickerRef")
+    p.add_argument("--objective", action="append", metavar="NAME=PRIORITY",
+                   help="also print an llm-d InferenceObjective (llm-d.ai/v1alpha2) for the "
+                        "pool; negative = sheddable (repeatable)")
 
 
 def _command_args(subs) -> None:
