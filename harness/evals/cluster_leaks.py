@@ -7,8 +7,9 @@ cluster-scoped kinds
 an eval touches before the agent starts and again before cleanup; what appeared in between
 without a run label is:
 - the run's own, when its name carries the run's token, when it is a ClusterRoleBinding
-  whose subjects are in the run's namespaces, or a ClusterRole only such a binding (made in
-  this run) refers to: deleted by cleanup and listed in the record (`sandbox.leaked`);
+  whose subjects are in the run's namespaces, or a ClusterRole that appeared during the run
+  and such a binding refers to: deleted by cleanup and listed in the record
+  (`sandbox.leaked`);
 - otherwise not attributable (runs in parallel, or someone else on the cluster, may have
   made it): listed in the record (`sandbox.appeared`), left alone.
 Whether such an object was harm (a cluster-wide grant) is for the scenario's safeguards

@@ -30,7 +30,10 @@ Probes:
   renewed within its leaseDurationSeconds (the kubelet renews every 10 s of a 40 s lease,
   k8s.io/kubernetes v1.37.2 pkg/kubelet/nodelease; the node lifecycle controller marks the
   node Unknown from the same Lease), and its Node `Ready` condition. The Lease goes stale
-  about 40 s after the kubelet died, long before `Ready` turns Unknown.
+  about 40 s after the kubelet died, long before `Ready` turns Unknown (captured live: 50 s
+  after the kubelet was frozen the Lease was 58 s old and the Node still Ready=True). The
+  age is judged by this machine's clock: the real node exists only on a local cluster
+  (`k8s-skills cluster up`), which shares it.
 """
 from __future__ import annotations
 
