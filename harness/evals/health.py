@@ -40,10 +40,11 @@ from __future__ import annotations
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
-from harness.cluster import health as cluster_health
 from harness.evals.errors import InfraError
 
 APISERVER, ETCD, KUEUE = "kube-apiserver", "etcd", "kueue"
@@ -160,9 +161,25 @@ def _envoy_gateway(kube, at: float) -> Health:
     if not url:
         return Health(ENVOY_GATEWAY, None, "no readiness endpoint known for this cluster's "
                                            "Envoy Gateway (not a local cluster)", at)
-    answer = cluster_health.probe(url)
-    return Health(ENVOY_GATEWAY, answer == "ok", f"its controller's readyz ({url}): {answer}",
-                  at)
+    ok, answer = _readyz(url)
+    return Health(ENVOY_GATEWAY, ok, f"its controller's readyz ({url}): {answer}", at)
+
+
+def _readyz(url: str, timeout: float = 2.0) -> tuple[bool, str]:
+    """Up only on HTTP 200 with the body `ok` (Envoy Gateway's readyz answers exactly that).
+    Not harness.cluster.health.probe, which takes 401/403 for "up": with the controller
+    killed, a host's egress filter answered this address with `403 resolve_deny: denied
+    destination` (server: keryx) in a live run, and the dead controller passed."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            body = response.read(200).decode(errors="replace").strip()
+            return (response.status == 200 and body == "ok"), f"HTTP {response.status} {body!r}"
+    except urllib.error.HTTPError as err:
+        body = err.read(200).decode(errors="replace").strip()
+        return False, f"HTTP {err.code} {body!r}"
+    except OSError as err:
+        return False, f"unreachable ({getattr(err, 'reason', err)})"
 
 
 def _kubelet(kube, at: float, now: datetime | None = None) -> Health:

@@ -4,6 +4,8 @@ objects an agent makes without a run label.
 Every answer here is a real component's, captured from a local cluster (`k8s-skills cluster
 up`, Envoy Gateway v1.9.0, kubelet and kube-apiserver v1.37.2) into tests/evals/resources/health/:
 - eg-readyz.txt: `curl -si` of Envoy Gateway's readyz, the URL `cluster status` probes;
+  egress-deny-403.txt: the same address once the controller was killed (this machine's
+  egress filter answered);
 - lease.json / nodes.json: real-node-0's Lease in kube-node-lease and the labelled Node list
   with the kubelet running; lease-stale.json / nodes-stale.json: the same 50 s after the
   kubelet was frozen (SIGSTOP; SIGCONT afterwards), read at the instant in stale-now.txt:
@@ -38,10 +40,9 @@ def _renewed(lease: dict) -> datetime:
 
 
 # --- Envoy Gateway --------------------------------------------------------------------------
-@pytest.fixture
-def readyz_server():
-    """A local server that answers readyz with Envoy Gateway's captured answer."""
-    raw = (RES / "eg-readyz.txt").read_text().replace("\r\n", "\n")
+def _serve(capture: str):
+    """A local server that answers every GET with a captured HTTP answer."""
+    raw = (RES / capture).read_text().replace("\r\n", "\n")
     head, body = raw.split("\n\n", 1)
     status = int(head.split()[1])
 
@@ -57,8 +58,27 @@ def readyz_server():
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def readyz_server():
+    server = _serve("eg-readyz.txt")
     yield f"http://127.0.0.1:{server.server_port}/readyz"
     server.shutdown()
+
+
+def test_an_egress_filters_403_for_a_dead_controllers_address_is_an_outage():
+    """After Envoy Gateway was killed, this machine's egress filter answered its readyz
+    address itself (403 `resolve_deny: denied destination`); `cluster status`'s probe takes
+    401/403 for up, and the first live run scored the dead controller healthy."""
+    server = _serve("egress-deny-403.txt")
+    try:
+        _, eg = health.probe(EGKube(f"http://127.0.0.1:{server.server_port}/readyz"),
+                             [health.ENVOY_GATEWAY])
+    finally:
+        server.shutdown()
+    assert eg.healthy is False and "HTTP 403" in eg.detail
 
 
 class EGKube:

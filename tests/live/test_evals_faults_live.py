@@ -249,6 +249,7 @@ def test_envoy_gateway_killed_mid_run_is_an_error_not_a_fail(doomed_gateway_clus
         killed = False
 
         def run(self, ctx):
+            # the state's pid is the controller (unshare and the sandbox helper exec it)
             Killed(int(cluster.state()["envoy_gateway"]["pid"])).kill()
             KillFirst.killed = True
             return super().run(ctx)
