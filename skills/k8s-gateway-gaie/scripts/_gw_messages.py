@@ -366,6 +366,34 @@ _MESSAGE_KEY = re.compile(r"^\s*-?\s*message\s*:\s*[\"']?(?P<value>.*?)[\"']?\s*
                           re.IGNORECASE)
 
 
+# A condition summarised on one line in prose or a terminal (`Accepted: False
+# (NotAllowedByListeners)`, `ResolvedRefs=False reason=BackendNotFound`): the gateway-api
+# condition types and reasons (apis/v1/shared_types.go, gateway_types.go v1.6.3), quoted so in
+# e.g. vdupain/gitops-k8s#53. Only a reason one of the tables knows gives a verdict.
+_CONDITION_SUMMARY = re.compile(
+    r"\b(?P<type>Accepted|ResolvedRefs|Programmed)\b\s*[:=]\s*[\"']?False[\"']?\s*"
+    r"(?:\(\s*(?P<r1>[A-Z][A-Za-z]+)\s*\)|[,;]?\s*reason\s*[:=]\s*[\"']?(?P<r2>[A-Z][A-Za-z]+))")
+
+
+def match_condition_summary(text: str) -> Verdict | None:
+    hit = _CONDITION_SUMMARY.search(text or "")
+    if not hit:
+        return None
+    reason, ctype = hit.group("r1") or hit.group("r2"), hit.group("type")
+    scopes = ("route", "gateway", "listener", "class", "pool") if ctype != "Programmed" \
+        else ("gateway", "listener")
+    if reason in ROUTE_ONLY_REASONS:
+        scopes = ("route",)
+    for scope in scopes:
+        table = {"route": {"ResolvedRefs": _ROUTE_RESOLVED}.get(ctype, _ROUTE_ACCEPTED),
+                 "gateway": _GATEWAY, "listener": _LISTENER, "class": _CLASS,
+                 "pool": _POOL}[scope]
+        if reason in table:
+            cause, layer = table[reason]
+            return Verdict(cause, layer, f"summary:{reason}")
+    return None
+
+
 def match_quoted(text: str) -> Verdict | None:
     """A controller's status message pasted as text (`message: "..."`, a condition copied
     from the console, an issue title quoting it): matched with the status wordings."""

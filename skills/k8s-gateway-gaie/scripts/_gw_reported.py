@@ -13,7 +13,8 @@ from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
 from _gw_causes import fix_for, layer_of
-from _gw_messages import absent_crd, classify, match_message, match_quoted
+from _gw_messages import (absent_crd, classify, match_condition_summary, match_message,
+                          match_quoted)
 from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
                          parent_refs, pod_ready, service_ports)
 
@@ -337,7 +338,7 @@ def text_findings(lines) -> list[dict]:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = (absent_crd(absent_type_name(text), text)
                    if is_resource_type_absent(text) else None) or match_message("text", text) \
-            or match_quoted(text)
+            or match_quoted(text) or match_condition_summary(text)
         if verdict is None or verdict.cause in seen:
             continue
         seen.add(verdict.cause)

@@ -249,3 +249,14 @@ def test_a_kindless_status_block_is_read_as_the_kind_its_reasons_belong_to(gw_ru
     first, code, findings = check_text(gw_run, tmp_path, text)
     assert first and (first["cause"], first["basis"], code) == (cause, "reported", 1), findings
     assert first["object"]["kind"] == kind
+
+
+def test_a_condition_summary_in_prose_is_read_not_refused(gw_run, tmp_path):
+    # the paste of vdupain/gitops-k8s#53 as its author wrote it: prose, a fenced summary line
+    text = ("The HTTPRoute for podinfo lives in the `podinfo` namespace while the Gateway is "
+            "in `gateway`, so the route is rejected.\n\n### Symptom\n```\nHTTPRoute podinfo: "
+            "Accepted: False (NotAllowedByListeners):\n  HTTPRoute is not allowed to attach to "
+            "this Gateway due to namespace restrictions\n```\n")
+    first, code, findings = check_text(gw_run, tmp_path, text)
+    assert first and (first["cause"], first["basis"], code) == (
+        "not_allowed_by_listener", "reported", 1), findings

@@ -347,3 +347,29 @@ def test_text_wordings(line, cause):
     from _gw_reported import text_findings
     found = text_findings([line])
     assert found and found[0]["cause"] == cause, found
+
+
+# A condition summarised on one line (prose, chat, a terminal): gateway-api condition types and
+# reasons (apis/v1/shared_types.go, gateway_types.go v1.6.3); the first form is quoted so in
+# vdupain/gitops-k8s#53 (Cilium).
+SUMMARIES = [
+    ("HTTPRoute podinfo: Accepted: False (NotAllowedByListeners):", "not_allowed_by_listener"),
+    ("ResolvedRefs=False reason=BackendNotFound", "backend_not_found"),
+    ('route status: ResolvedRefs: "False", reason: RefNotPermitted', "ref_not_permitted"),
+    ("gateway Programmed=False reason=AddressNotAssigned", "gateway_no_address"),
+    ("listener https ResolvedRefs: False (InvalidCertificateRef)", "listener_certificate_invalid"),
+]
+
+
+@pytest.mark.parametrize("line,cause", SUMMARIES)
+def test_a_condition_summarised_on_one_line(line, cause):
+    from _gw_messages import match_condition_summary
+    verdict = match_condition_summary(line)
+    assert verdict is not None and verdict.cause == cause
+
+
+@pytest.mark.parametrize("line", ["Accepted: True (Accepted)", "Programmed: False (Whatever)",
+                                  "we accepted: false alarms"])
+def test_a_summary_without_a_known_failing_reason_is_no_verdict(line):
+    from _gw_messages import match_condition_summary
+    assert match_condition_summary(line) is None
