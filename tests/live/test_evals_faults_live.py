@@ -271,3 +271,40 @@ def test_envoy_gateway_killed_mid_run_is_an_error_not_a_fail(doomed_gateway_clus
     assert record["cleanup_error"] is None
     wait_for(lambda: _labelled_left(kube, record["sandbox"]["token"]) == [], 120, interval=1,
              what="the run's objects gone")
+
+
+def test_a_hung_kubelet_mid_run_is_an_error_not_a_fail(cluster, kube, tmp_path, monkeypatch):
+    """The real node's kubelet is frozen (SIGSTOP; SIGCONT afterwards, so the session's
+    cluster stays usable) when the agent (none: the fault stays, so the checks fail) starts
+    crash-loop; the node's Lease goes stale 40 s later, while the checks still poll. (With
+    the reference agent the run is an `error` too, but earlier: its fix's own `kubectl
+    rollout status` times out on the frozen node, and that reason does not name the kubelet.)"""
+    [found] = [s for s in scenario.discover(pattern="crash-loop") if s.id == "crash-loop"]
+    assert health.KUBELET in health.dependencies(found)
+    pid = int(cluster.real_node().state()["kubelet_pid"])
+
+    class FreezeFirst(NoneAgent):
+        frozen = False
+
+        def run(self, ctx):
+            os.kill(pid, signal.SIGSTOP)
+            FreezeFirst.frozen = True
+            return super().run(ctx)
+
+    real_get = agents.get
+    monkeypatch.setattr(agents, "get", lambda name: FreezeFirst if name == "none"
+                        else real_get(name))
+    settings = runner.Settings(run_id="kubelet-fault", run_dir=tmp_path / "run", model="-",
+                               log=lambda m: None, health_interval=1.0)
+    try:
+        record = runner.run_one(kube, runner.Job(found, "none", True), settings).to_json()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    print(json.dumps({k: record[k] for k in ("status", "reason", "cleanup_error", "health")},
+                     indent=1))
+    assert FreezeFirst.frozen
+    assert record["status"] == "error", record["reason"]
+    assert "kubelet was down" in record["reason"] and "Lease" in record["reason"]
+    assert record["cleanup_error"] is None
+    wait_for(lambda: all(h.healthy for h in health.probe(kube, [health.KUBELET])), 60,
+             interval=1, what="the kubelet back")
