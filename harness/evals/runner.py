@@ -30,6 +30,7 @@ from harness.evals import (access, agents, checks, cluster_leaks, guard_review, 
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import ApiError, InfraError, Interrupted, ScenarioError
 from harness.evals.guard import GuardPolicy
+from harness.evals.health import Monitor
 from harness.evals.model import CheckResult, RunRecord, ScenarioRef
 from harness.evals.plan import Job
 from harness.evals.sandbox import Sandbox
@@ -179,6 +180,7 @@ def run_one(kube, job: Job, settings: Settings,
                                       lambda: cluster_leaks.snapshot(kube))
         with health.Monitor(kube, health.dependencies(scenario),
                             settings.health_interval) as monitor:
+            state.monitor = monitor
             state.outcome = _phase(state, "agent", lambda: _run_agent(job, ctx, state))
             state.checks = _phase(state, "checks", lambda: checks.evaluate(
                 kube, scenario.render(scenario.data["checks"], context), env=sandbox.env(),
@@ -195,7 +197,7 @@ def run_one(kube, job: Job, settings: Settings,
         state.error, state.api_error = str(err), {
             "status": err.status, "retry_after": err.retry_after, "retryable": err.retryable}
     except (InfraError, ScenarioError) as err:
-        state.error = str(err)
+        state.error = _outage_behind(state, err)
         if settings.stop.is_set():   # a kubectl the Ctrl-C killed: not the scenario's fault
             state.error, state.interrupted = f"interrupted (Ctrl-C): {err}", True
     except UserError as err:
@@ -229,6 +231,7 @@ class _State:
     prompts: list = field(default_factory=list)
     scripts_dir: Path | None = None
     cluster_before: cluster_leaks.Snapshot | None = None   # cluster-scoped uids, pre-agent
+    monitor: Monitor | None = None
     leaks: dict = field(default_factory=dict)
     error: str | None = None
     api_error: dict | None = None
@@ -329,6 +332,20 @@ def _health_verdict(monitor: health.Monitor, results: list[CheckResult]) -> dict
         verdict["outage"] = (f"{h.component} was down when the checks ran (at {h.at:g} s): "
                              f"{h.detail}; a failed check says nothing about the agent then")
     return verdict
+
+
+def _outage_behind(state: _State, err: Exception) -> str:
+    """The reason of a run the environment broke during the agent or the checks: the
+    component the monitor saw down (or sees down now) first, when there is one (a reference
+    fix's `kubectl rollout status` timing out on a frozen kubelet names no component)."""
+    if state.monitor is None or state.health or state.stop.is_set():
+        return str(err)
+    state.health = _health_verdict(state.monitor, [_BROKE])
+    outage = state.health.get("outage")
+    return f"{outage}; what failed: {err}" if outage else str(err)
+
+
+_BROKE = CheckResult("environment", {}, "error", "the run broke before its checks finished")
 
 
 def _score_answer(job, settings, scenario, context, state: _State, fake) -> None:

@@ -258,3 +258,26 @@ def test_cleanup_removes_the_leak_and_the_record_says_so():
     assert kube.deleted == [("clusterrolebindings", "reporter-view")]
     assert state.leaks["leaked"][0]["name"] == "reporter-view" and state.leaks["appeared"] == []
     assert "leak_check" in state.timings
+
+
+def test_an_infra_error_during_an_outage_is_named_after_the_component():
+    """Live: the reference fix of crash-loop waits with `kubectl rollout status`, which timed
+    out on the frozen kubelet; the reason then named no component."""
+    lease, nodes = _json("lease-stale.json"), _json("nodes-stale.json")
+
+    class Mon:
+        components = [health.KUBELET]
+        seen = [health.Health(health.KUBELET, False, "node real-node-0: its kubelet last "
+                              "renewed the node's Lease 58 s ago (lease 40 s)", 38.4)]
+
+        def probe(self):
+            return [health._kubelet(NodeKube(nodes, (200, lease)), 41.0)]
+
+    state = runner._State(started="now")
+    state.monitor = Mon()
+    err = runner.InfraError("reference fix rollback.sh failed: error: timed out waiting")
+    reason = runner._outage_behind(state, err)
+    assert reason.startswith("kubelet was down") and "timed out waiting" in reason
+    assert state.health["outages_seen"][0]["component"] == health.KUBELET
+    state = runner._State(started="now")           # no monitor yet: the error as it was
+    assert runner._outage_behind(state, err) == str(err)
