@@ -1,6 +1,6 @@
 """Nothing secret reaches Slack: every string of every Web API call is redacted first.
 
-One implementation of the patterns: the k8s-troubleshooting skill's `_tshoot_redact` (bearer
+One implementation of the patterns: the k8s-troubleshooting skill's `_tshoot.redact` (bearer
 tokens, key=value secrets, JWTs, cloud and Slack tokens, private keys, URL passwords), plus
 the JSON / YAML shapes a Kubernetes dump has: `"token": "…"` and the values under a Secret's
 `data:` / `stringData:`.
@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 SKILL_MODULE = (Path(__file__).resolve().parents[2] / "skills" / "k8s-troubleshooting"
-                / "scripts" / "_tshoot_redact.py")
+                / "scripts" / "_tshoot" / "redact.py")
 SECRET_KEY = (r"[\w.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
               r"private[_-]?key|credentials?|auth|\.key|\.crt|\.pem)[\w.-]*")
 JSON_SECRET = re.compile(r'(?i)("' + SECRET_KEY + r'"\s*:\s*)"(?:[^"\\]|\\.)*"')

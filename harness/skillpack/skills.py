@@ -43,7 +43,8 @@ class Skill:
             raise UserError(f"{self.skill_md}: {' '.join(str(err).split())}") from err
 
     def scripts(self) -> list[Path]:
-        """Entry-point scripts: `scripts/*.py` except private `_*.py` helper modules."""
+        """Entry-point scripts: `scripts/*.py`, not the skill's private package (`scripts/_<name>/`)
+        or a private `_*.py` module."""
         folder = self.path / "scripts"
         if not folder.is_dir():
             return []

@@ -14,7 +14,8 @@ def policy(tmp_path):
     scripts = tmp_path / ".claude" / "skills" / "k8s-troubleshooting" / "scripts"
     scripts.mkdir(parents=True)
     (scripts / "triage.py").write_text("print('ok')\n")
-    (scripts / "_tshoot_model.py").write_text("")
+    (scripts / "_tshoot").mkdir()
+    (scripts / "_tshoot" / "model.py").write_text("")
     return ToolPolicy(tmp_path, guard=lambda c: safety.check(
         c, cwd=str(tmp_path), skill_roots=[str(tmp_path / ".claude" / "skills")]),
         propose_tool="mcp__agent__propose_change")
@@ -61,7 +62,7 @@ REFUSED = [
     ("python3 -c 'import os'", "not a skill script"),
     ("python3 /tmp/triage.py -n shop", "not a skill script"),
     ("python3 .claude/skills/../../evil.py", "not a skill script"),
-    ("python3 .claude/skills/k8s-troubleshooting/scripts/_tshoot_model.py", "not a skill"),
+    ("python3 .claude/skills/k8s-troubleshooting/scripts/_tshoot/model.py", "not a skill"),
     ("python3 .claude/skills/k8s-troubleshooting/scripts/triage.py -f /etc/passwd",
      "stdin only"),
     ("python3 .claude/skills/k8s-troubleshooting/scripts/triage.py --apply", "never applies"),

@@ -112,7 +112,7 @@ def distinctive_tokens() -> dict[str, set[str]]:
 
 
 def searched_files() -> list[Path]:
-    return sorted(set(ROOT.glob("skills/*/scripts/*.py")) |
+    return sorted(set(ROOT.glob("skills/*/scripts/**/*.py")) |
                   set(ROOT.glob("skills/_shared/k8s_skillkit/*.py")))
 
 

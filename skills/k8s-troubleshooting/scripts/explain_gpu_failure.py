@@ -13,7 +13,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
-from _tshoot_gpu import XID, GpuReport, laggards, read
+from _tshoot.gpu import XID, GpuReport, laggards, read
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /

@@ -16,9 +16,9 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.loading import kubectl_get
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
-from _tshoot_input import previous_logs, read_dump, strip_values
-from _tshoot_model import Cluster, meta
-from _tshoot_redact import redact
+from _tshoot.input import previous_logs, read_dump, strip_values
+from _tshoot.model import Cluster, meta
+from _tshoot.redact import redact
 
 EPILOG = """views:
   nodes    capacity/allocatable/free CPU, memory, GPUs (nvidia.com/gpu) and DRA devices per

@@ -18,10 +18,10 @@ from k8s_skillkit.selectors import SelectorError, parse_selector, selector_match
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.loading import parse_paste, read_text
 
-from _tshoot_input import previous_logs, read_live, strip_values, yaml_list_objects
-from _tshoot_model import Cluster, meta
-from _tshoot_text import scan
-from _tshoot_triage import triage
+from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
+from _tshoot.model import Cluster, meta
+from _tshoot.text import scan
+from _tshoot.triage import triage
 
 EPILOG = """examples:
   triage.py -n team-a                  # live: what is broken in team-a, worst first

@@ -10,7 +10,7 @@ from .conftest import run_script
 sys.path[:0] = [str(Path(__file__).resolve().parents[3] / "skills" / "_shared"),
                 str(Path(__file__).resolve().parents[3] / "skills" / "k8s-troubleshooting"
                     / "scripts")]
-import _tshoot_schedmsg as sm
+from _tshoot import schedmsg as sm
 
 
 def test_headless_reasons_before_a_preemption_tail():

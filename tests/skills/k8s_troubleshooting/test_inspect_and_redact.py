@@ -7,7 +7,7 @@ from .conftest import SCRIPTS, as_dump, load, run_script
 
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(1, str(SCRIPTS.parents[1] / "_shared"))
-from _tshoot_redact import redact
+from _tshoot.redact import redact
 
 
 def _inspect(objects, *args):
@@ -67,9 +67,9 @@ def test_redact_secret_looking_strings():
 
 
 def test_cuda_oom_in_previous_logs_turns_a_crash_loop_into_gpu_pressure():
-    from _tshoot_input import strip_values
-    from _tshoot_model import Cluster
-    from _tshoot_triage import triage
+    from _tshoot.input import strip_values
+    from _tshoot.model import Cluster
+    from _tshoot.triage import triage
 
     objects = [strip_values(o) for o in load("nodes.yaml") + load("crash_loop.yaml")]
     calls = []
@@ -86,9 +86,9 @@ def test_cuda_oom_in_previous_logs_turns_a_crash_loop_into_gpu_pressure():
 
 
 def test_crash_evidence_carries_redacted_previous_logs():
-    from _tshoot_input import strip_values
-    from _tshoot_model import Cluster
-    from _tshoot_triage import triage
+    from _tshoot.input import strip_values
+    from _tshoot.model import Cluster
+    from _tshoot.triage import triage
 
     objects = [strip_values(o) for o in load("nodes.yaml") + load("crash_loop.yaml")]
     top = triage(Cluster(objects, "ts-dev", live=True),
@@ -101,7 +101,7 @@ def test_crash_evidence_carries_redacted_previous_logs():
 def test_stripping_twice_keeps_the_key_names():
     """Live mode strips Secrets twice (read_live); the key names must survive, or a Running
     pod's secretKeyRef is reported missing (seen on the real node, issue 13)."""
-    from _tshoot_input import strip_values
+    from _tshoot.input import strip_values
 
     secret = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
               "metadata": {"name": "db", "namespace": "ts-dev"},

@@ -12,10 +12,10 @@ from .conftest import SCRIPTS
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(0, str(SCRIPTS.parent.parent / "_shared"))
 
-import _tshoot_kubeletmsg as km
-import _tshoot_schedmsg as sm
-from _tshoot_reports import classify
-from _tshoot_text import scan
+from _tshoot import kubeletmsg as km
+from _tshoot import schedmsg as sm
+from _tshoot.reports import classify
+from _tshoot.text import scan
 
 SCHEDULER = [
     # (message, era, total, {category: count}, verdict category)

@@ -12,13 +12,13 @@ from collections import OrderedDict
 
 from k8s_skillkit.findings import finding
 
-import _tshoot_pods as pods_mod
-import _tshoot_terminating as terminating
-from _tshoot_model import meta
-from _tshoot_redact import redact
-from _tshoot_reports import cause_weight, classify
-from _tshoot_text import Subject
-from _tshoot_verdict import subject_finding
+from _tshoot import pods as pods_mod
+from _tshoot import terminating
+from _tshoot.model import meta
+from _tshoot.redact import redact
+from _tshoot.reports import cause_weight, classify
+from _tshoot.text import Subject
+from _tshoot.verdict import subject_finding
 
 ORDER = ("node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
          "dra_claim", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",

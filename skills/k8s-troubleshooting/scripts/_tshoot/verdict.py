@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
-import _tshoot_kubeletmsg as km
-import _tshoot_terminating as term
-from _tshoot_redact import redact
+from _tshoot import kubeletmsg as km
+from _tshoot import terminating as term
+from _tshoot.redact import redact
 
 _SCHED_FIX = {
     "insufficient": "no node has that much free: lower the pod's requests, free capacity or add "

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import _tshoot_kubeletmsg as km
-import _tshoot_schedmsg as sm
-import _tshoot_terminating as term
+from _tshoot import kubeletmsg as km
+from _tshoot import schedmsg as sm
+from _tshoot import terminating as term
 
 WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
           "oom_killed": 80, "probe_failing:liveness": 75, "config_missing": 70,

@@ -11,9 +11,9 @@ from k8s_skillkit.requests import pod_requests
 from k8s_skillkit.scheduling import (node_taints, pod_tolerations,
                                      required_affinity_matches, taint_text, untolerated_taints)
 
-import _tshoot_schedmsg as sm
-from _tshoot_model import meta
-from _tshoot_verdict import sched_fix
+from _tshoot import schedmsg as sm
+from _tshoot.model import meta
+from _tshoot.verdict import sched_fix
 
 
 def node_matches(pod: dict, node: dict) -> bool:

@@ -2,7 +2,7 @@
 
 Users paste `kubectl describe` output, event rows, `kubectl get pods` tables, log lines and
 prose around them. Each line (joined with the continuation lines a terminal or YAML folding
-split off) is read by _tshoot_reports.classify; the reports are grouped per subject - the pod
+split off) is read by _tshoot.reports.classify; the reports are grouped per subject - the pod
 or node the line names (`pod/NAME` in event rows, a `kubectl get pods` row, the `Name:` of the
 described object) - and each subject's strongest report becomes a finding.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import _tshoot_kubeletmsg as km
-from _tshoot_reports import NODE_CAUSES, Report, classify
+from _tshoot import kubeletmsg as km
+from _tshoot.reports import NODE_CAUSES, Report, classify
 
 _FIELD = re.compile(r"^([A-Z][A-Za-z-]*(?: [A-Za-z-]+)*):(?:\s|$)")
 _NAME = re.compile(r"^ ?Name:\s+(\S+)")

@@ -60,7 +60,7 @@ _REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
 # counted under an earlier filter are unknown beyond it: since 1.17 taints are checked before
 # node affinity, so "2 untolerated taint(s), 8 didn't match node affinity" cannot tell whether
 # the tainted nodes are the ones the selector wants - the nodes of a dump can (see
-# _tshoot_sched), the message alone cannot (EARLY_HIDES says which reasons hide which).
+# _tshoot.sched), the message alone cannot (EARLY_HIDES says which reasons hide which).
 FRAMEWORK_ORDER = ("not_ready", "cordoned", "control_plane", "taint", "pressure", "affinity",
                    "ports", "insufficient", "volume_affinity", "pvc", "spread",
                    "pod_affinity", "dra")

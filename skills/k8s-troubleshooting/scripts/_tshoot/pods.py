@@ -9,12 +9,12 @@ import re
 
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
-import _tshoot_kubeletmsg as km
-import _tshoot_sched as sched
-from _tshoot_model import meta
-from _tshoot_redact import redact
-from _tshoot_reports import classify as classify_message
-from _tshoot_verdict import _FIX
+from _tshoot import kubeletmsg as km
+from _tshoot import sched
+from _tshoot.model import meta
+from _tshoot.redact import redact
+from _tshoot.reports import classify as classify_message
+from _tshoot.verdict import _FIX
 
 GPU_PATTERNS = re.compile(
     r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_STATUS_ALLOC_FAILED|"

@@ -25,7 +25,7 @@ import re
 
 from k8s_skillkit.findings import finding
 
-from _tshoot_model import meta
+from _tshoot.model import meta
 
 DISCOVERY = re.compile(r"Discovery failed for some groups|unable to retrieve the complete list "
                        r"of server APIs", re.I)
