@@ -39,7 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"),
 
 import manifest_mutants as mm
 import validate_manifest
-from _manifest_schema_store import load_store
+from _manifest.schema_store import load_store
 
 TARGET_AGREEMENT = 0.99
 MIN_MUTANTS = 2000

@@ -13,8 +13,8 @@ from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.loading import read_text
 
-from _manifest_render import engine_name, render
-from _manifest_shapes import COMPANIONS, SHAPES, build, notes, resolve
+from _manifest.render import engine_name, render
+from _manifest.shapes import COMPANIONS, SHAPES, build, notes, resolve
 
 EPILOG = """\
 shapes:

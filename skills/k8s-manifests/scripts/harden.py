@@ -14,7 +14,7 @@ from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.findings import finding
 from k8s_skillkit.loading import load_objects
 
-from _manifest_hardening import harden_object
+from _manifest.hardening import harden_object
 
 EPILOG = """\
 examples:

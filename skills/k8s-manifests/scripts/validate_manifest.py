@@ -13,11 +13,11 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import SEVERITIES, exit_code, finding, render_text
 from k8s_skillkit.loading import load_objects
 
-from _manifest_admission import REJECTING, admit
-from _manifest_rules import run_rules
-from _manifest_openapi import validate
-from _manifest_rules_objects import OUTDATED_CRDS, removed_entry
-from _manifest_schema_store import ENV_VAR, load_store
+from _manifest.admission import REJECTING, admit
+from _manifest.rules import run_rules
+from _manifest.openapi import validate
+from _manifest.rules_objects import OUTDATED_CRDS, removed_entry
+from _manifest.schema_store import ENV_VAR, load_store
 
 DEFAULT_KUBE_MINOR = 37  # harness/pins.py KUBERNETES; the schema file says which it was built from
 TEXT_LIMIT = 40

@@ -5,8 +5,8 @@ import copy
 
 import yaml
 
-import _manifest_render as render
-import _manifest_shapes as shapes
+from _manifest import render
+from _manifest import shapes
 
 SHAPE_ARGS = {
     "deployment": {"name": "web", "image": "nginx:1.27", "with": ["service", "pdb", "hpa"]},

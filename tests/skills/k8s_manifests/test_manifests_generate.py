@@ -6,7 +6,7 @@ import json
 import pytest
 import yaml
 
-import _manifest_render
+from _manifest import render
 from conftest import RESOURCES
 from manifests_helpers import SHAPE_ARGS, render_case
 
@@ -31,15 +31,15 @@ def test_builtin_renderer_matches_jinja(case):
 
 
 def test_builtin_renderer_is_used_without_jinja(monkeypatch):
-    monkeypatch.setattr(_manifest_render, "jinja2", None)
-    assert "built-in" in _manifest_render.engine_name()
+    monkeypatch.setattr(render, "jinja2", None)
+    assert "built-in" in render.engine_name()
     _, objs = render_case("training-job")
     assert [o["kind"] for o in objs] == ["Service", "Job"]
 
 
 def test_every_shape_has_a_cli_case():
-    import _manifest_shapes
-    assert {args[0] for args in CLI_CASES.values()} == set(_manifest_shapes.SHAPES)
+    from _manifest import shapes
+    assert {args[0] for args in CLI_CASES.values()} == set(shapes.SHAPES)
 
 
 def test_notes_explain_what_was_left_out(run_script):

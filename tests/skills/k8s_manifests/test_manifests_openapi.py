@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from _manifest_openapi import validate, validate_object
+from _manifest.openapi import validate, validate_object
 
 OBJ = {"type": "object"}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-import _manifest_render
+from _manifest import render as _manifest_render
 
 SNIPPETS = [
     "a: {{ x | tojson }}\n",

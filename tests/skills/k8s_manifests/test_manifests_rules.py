@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from _manifest_rules import RULES, RULES_BY_ID, run_rules
+from _manifest.rules import RULES, RULES_BY_ID, run_rules
 from conftest import SKILL
 from manifests_helpers import render_case
 

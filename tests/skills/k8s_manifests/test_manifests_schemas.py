@@ -5,7 +5,7 @@ import gzip
 import json
 from pathlib import Path
 
-import _manifest_schema_store
+from _manifest import schema_store
 from harness.skillpack.schemas import FILE_NAME, build_schemas
 
 
@@ -57,15 +57,15 @@ def test_keeps_what_admission_needs(schemas_dir):
 def test_lookup_order(schemas_dir, tmp_path, monkeypatch):
     bundle = tmp_path / "bundle"
     bundle.mkdir()
-    monkeypatch.setattr(_manifest_schema_store, "BUNDLE_DIR", str(bundle))
-    monkeypatch.setenv(_manifest_schema_store.ENV_VAR, str(schemas_dir))
-    assert _manifest_schema_store.find_schema_file(None)[0] == str(schemas_dir / FILE_NAME)
+    monkeypatch.setattr(schema_store, "BUNDLE_DIR", str(bundle))
+    monkeypatch.setenv(schema_store.ENV_VAR, str(schemas_dir))
+    assert schema_store.find_schema_file(None)[0] == str(schemas_dir / FILE_NAME)
     (bundle / FILE_NAME).write_bytes((schemas_dir / FILE_NAME).read_bytes())
-    assert _manifest_schema_store.find_schema_file(None)[0] == str(bundle / FILE_NAME)
+    assert schema_store.find_schema_file(None)[0] == str(bundle / FILE_NAME)
     explicit = tmp_path / "mine.json.gz"
     explicit.write_bytes(b"")
-    assert _manifest_schema_store.find_schema_file(str(explicit))[0] == str(explicit)
-    monkeypatch.delenv(_manifest_schema_store.ENV_VAR)
-    monkeypatch.setattr(_manifest_schema_store, "BUNDLE_DIR", str(tmp_path / "none"))
-    path, why = _manifest_schema_store.find_schema_file(None)
+    assert schema_store.find_schema_file(str(explicit))[0] == str(explicit)
+    monkeypatch.delenv(schema_store.ENV_VAR)
+    monkeypatch.setattr(schema_store, "BUNDLE_DIR", str(tmp_path / "none"))
+    path, why = schema_store.find_schema_file(None)
     assert path is None and "k8s-skills skills build" in why

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from k8s_skillkit.objects import dig
 
-from _manifest_workloads import LONG_RUNNING, PodSite, pod_sites
+from _manifest.workloads import LONG_RUNNING, PodSite, pod_sites
 
 NAME_LABEL = "app.kubernetes.io/name"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from k8s_skillkit.errors import InputError
 
-from _manifest_builders import base, job, service, workload
+from _manifest.builders import base, job, service, workload
 
 COMPLETION_INDEX = "metadata.annotations['batch.kubernetes.io/job-completion-index']"
 

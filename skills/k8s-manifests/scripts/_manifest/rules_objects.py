@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from k8s_skillkit.objects import dig
 
-from _manifest_workloads import SCALABLE, pod_sites, selector_matches
+from _manifest.workloads import SCALABLE, pod_sites, selector_matches
 
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"
 RECOMMENDED_LABEL = "app.kubernetes.io/name"

@@ -20,7 +20,7 @@ try:  # optional: the same templates render either way
 except ImportError:  # pragma: no cover - exercised by forcing use_jinja=False in tests
     jinja2 = None
 
-ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets")
+ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets")
 _JINJA_WORDS = re.compile(r"\b(none|true|false)\b")
 _PYTHON_WORDS = {"none": "None", "true": "True", "false": "False"}
 _TOKEN = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.S)

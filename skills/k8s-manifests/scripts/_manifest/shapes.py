@@ -1,7 +1,7 @@
 """generate.py's options: defaults per shape, checks, and the shape -> builder table.
 
 Every default that matters is here; references/ai-workloads.md explains the AI shapes'
-defaults at length. The builders (_manifest_builders.py, _manifest_ai_builders.py) turn options into
+defaults at length. The builders (_manifest/builders.py, _manifest/ai_builders.py) turn options into
 (template, context) pairs, one per object to render.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 
 from k8s_skillkit.errors import InputError
 
-import _manifest_ai_builders as ai
-import _manifest_builders as core
+from _manifest import ai_builders as ai
+from _manifest import builders as core
 
 SHAPES = ("deployment", "statefulset", "job", "service", "configmap", "pdb", "hpa",
           "llm-inference", "training-job")

@@ -1,6 +1,6 @@
 """Best-practice rules that look at one pod template at a time.
 
-Each rule is `fn(obj, site) -> list[(message, evidence, path)]`; _manifest_rules.py turns
+Each rule is `fn(obj, site) -> list[(message, evidence, path)]`; _manifest/rules.py turns
 the hits into findings with the rule's id, severity and fix. Every id is documented in
 references/rules.md.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from k8s_skillkit.quantity import parse_quantity
 
-from _manifest_workloads import (LONG_RUNNING, PodSite, gpu_count, image_tag,
+from _manifest.workloads import (LONG_RUNNING, PodSite, gpu_count, image_tag,
                                  is_extended_resource)
 
 SAFE_CAPABILITIES = {"NET_BIND_SERVICE"}

@@ -10,9 +10,9 @@ from typing import Callable
 
 from k8s_skillkit.findings import finding
 
-import _manifest_rules_objects as ob
-import _manifest_rules_pod as pod
-from _manifest_workloads import pod_sites
+from _manifest import rules_objects as ob
+from _manifest import rules_pod as pod
+from _manifest.workloads import pod_sites
 
 
 @dataclass(frozen=True)

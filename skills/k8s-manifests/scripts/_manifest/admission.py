@@ -17,7 +17,7 @@ from k8s_skillkit.admission.crd import (apply_defaults, evaluate_rules, fill_go_
 from k8s_skillkit.admission.kueue import decoding_webhook, rewritten_by_webhook
 from k8s_skillkit.findings import finding
 
-from _manifest_openapi import validate_object
+from _manifest.openapi import validate_object
 
 EVIDENCE_LIMIT = 12
 REJECTING = ("schema_violation", "crd_rule_violation", "apiserver_rejection",

@@ -15,7 +15,8 @@ import os
 
 FILE_NAME = "k8s-schemas.json.gz"
 ENV_VAR = "K8S_SKILLS_SCHEMAS"
-BUNDLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets", "schemas")
+BUNDLE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets",
+                          "schemas")
 
 
 class SchemaStore:
