@@ -1,0 +1,153 @@
+"""From a training object's verdict to ranked findings: the object's own status first read
+(training.py), then what failed first below it - the first failed child Job, its pods, the
+replica type's pods - classified as triage classifies pods, and the rank logs in the input
+read as explain_gpu_failure.py reads them."""
+from __future__ import annotations
+
+from k8s_skillkit.findings import finding
+from k8s_skillkit.objects import name_of, namespace_of
+
+from _tshoot import pods as pods_mod
+from _tshoot.model import Cluster
+from _tshoot.training import (KINDS, KUBEFLOW_V1, POD_LABELS, RESOURCES, Verdict, condition,
+                              first_failed_job, jobset_verdict, kubeflow_verdict, labels,
+                              lws_verdict, rayjob_verdict, trainjob_verdict)
+
+JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
+# Log findings that name a root cause on their own outrank the pod's termination reason;
+# the rest (NCCL symptoms, application Xids) come after it.
+DECISIVE_LOG_CAUSES = ("gpu_xid_hardware", "cuda_out_of_memory")
+
+
+def training_objects(cluster: Cluster, name: str | None) -> list[dict]:
+    return [o for kind in KINDS for o in cluster.by_kind.get(kind, ())
+            if cluster.in_scope(o) and (not name or name_of(o) == name)]
+
+
+def verdict_for(cluster: Cluster, obj: dict) -> Verdict | None:
+    kind = obj.get("kind", "")
+    if kind == "JobSet":
+        return jobset_verdict(obj, child_jobs(cluster, obj))
+    if kind == "TrainJob":
+        return trainjob_verdict(obj, child_jobs(cluster, obj))
+    if kind == "LeaderWorkerSet":
+        return lws_verdict(obj, related_pods(cluster, obj))
+    if kind == "RayJob":
+        return rayjob_verdict(obj)
+    if kind in KUBEFLOW_V1:
+        return kubeflow_verdict(obj, kind)
+    return None
+
+
+def findings_for(cluster: Cluster, obj: dict, log_findings: list[dict]) -> list[dict]:
+    """The object's findings, root cause first."""
+    verdict = verdict_for(cluster, obj)
+    if verdict is None:
+        return []
+    culprit = _first_pod_problem(cluster, obj, verdict)
+    job_finding = _job_finding(cluster, obj, verdict, culprit)
+    if verdict.severity != "error" and verdict.cause == "training_suspended":
+        return [job_finding]
+    decisive = [f for f in log_findings if f["cause"] in DECISIVE_LOG_CAUSES]
+    rest = [f for f in log_findings if f["cause"] not in DECISIVE_LOG_CAUSES]
+    return decisive + ([culprit[1]] if culprit else []) + rest + [job_finding]
+
+
+def _job_finding(cluster: Cluster, obj: dict, v: Verdict, culprit) -> dict:
+    kind = obj.get("kind", "")
+    evidence = list(v.evidence)
+    if v.first_job:
+        evidence.append(f"first failed Job: {v.first_job}" + _job_detail(cluster, obj, v))
+    if v.replica_type:
+        evidence.append(f"failed replica type: {v.replica_type}")
+    if culprit:
+        evidence.append(f"first failing pod: {culprit[0]} ({culprit[1]['cause']})")
+    elif v.severity == "error":
+        key = POD_LABELS.get(kind, "")
+        evidence.append(f"no failing pod of it in the input: kubectl get pods -n "
+                        f"{namespace_of(obj) or 'NS'} -l {key}={name_of(obj)}, then "
+                        "kubectl logs POD --previous on the first that failed")
+    confirm = _confirm(kind, obj)
+    return finding(v.severity, v.cause, obj, f"{kind} {name_of(obj)}: {v.message}", evidence,
+                   v.fix, basis=v.basis, confirm=confirm if v.basis == "inferred" else "")
+
+
+def _confirm(kind: str, obj: dict) -> str:
+    ns = namespace_of(obj)
+    return f"kubectl get {RESOURCES[kind]} {name_of(obj)}" + (f" -n {ns}" if ns else "") + \
+        " -o yaml"
+
+
+def _job_detail(cluster: Cluster, obj: dict, v: Verdict) -> str:
+    job = cluster.get("Job", namespace_of(obj), v.first_job)
+    if job is None:
+        return f" (not in the input: kubectl get job {v.first_job} -n {namespace_of(obj)} -o yaml)"
+    cond = condition(job, "Failed") or {}
+    parent = labels(job).get("jobset.sigs.k8s.io/replicatedjob-name")
+    return ((f" of replicated job {parent}" if parent else "")
+            + f", Failed reason {cond.get('reason') or '-'}: "
+            f"\"{(cond.get('message') or '').strip()[:200]}\"")
+
+
+def child_jobs(cluster: Cluster, obj: dict) -> list[dict]:
+    return [j for j in cluster.by_kind.get("Job", ()) if namespace_of(j) == namespace_of(obj)
+            and labels(j).get("jobset.sigs.k8s.io/jobset-name") == name_of(obj)]
+
+
+def related_pods(cluster: Cluster, obj: dict) -> list[dict]:
+    key = POD_LABELS.get(obj.get("kind", ""), "")
+    return [p for p in cluster.by_kind.get("Pod", ()) if namespace_of(p) == namespace_of(obj)
+            and labels(p).get(key) == name_of(obj)]
+
+
+def _suspects(cluster: Cluster, obj: dict, v: Verdict) -> list[dict]:
+    """The pods where the failure started: the first failed Job's, else the failed replica
+    type's, else all of the object's."""
+    pods = related_pods(cluster, obj)
+    job = v.first_job
+    if not job and obj.get("kind") in ("JobSet", "TrainJob"):
+        first = first_failed_job(child_jobs(cluster, obj))
+        job = name_of(first) if first else ""
+    if job:
+        of_job = [p for p in cluster.by_kind.get("Pod", ())
+                  if namespace_of(p) == namespace_of(obj)
+                  and any(labels(p).get(k) == job for k in JOB_NAME_LABELS)]
+        return of_job or pods
+    if v.replica_type:
+        rtype = v.replica_type.lower()
+        return [p for p in pods
+                if labels(p).get("training.kubeflow.org/replica-type", "").lower() == rtype] \
+            or pods
+    return pods
+
+
+def _first_pod_problem(cluster: Cluster, obj: dict, v: Verdict) -> tuple[str, dict] | None:
+    """(pod name, finding) of the suspect pod whose container terminated first."""
+    found = []
+    for pod in _suspects(cluster, obj, v):
+        problem = pods_mod.classify(cluster, pod)
+        if problem and problem["severity"] in ("error", "warning"):
+            found.append((_finished_at(pod), name_of(pod), pod, problem))
+    if not found:
+        return None
+    found.sort(key=lambda t: (t[0] == "", t[0], t[1]))
+    stamp, name, pod, p = found[0]
+    evidence = list(p["evidence"])
+    if stamp:
+        evidence.append(f"terminated at {stamp}, the earliest of {len(found)} failing pod(s)"
+                        " of the part that failed first")
+    f = finding(p["severity"], p["cause"], pod, f"pod {name}: {p['message']}", evidence,
+                p["fix"], basis=p.get("basis", "reported"), confirm=p.get("confirm", ""))
+    return name, f
+
+
+def _finished_at(pod: dict) -> str:
+    stamps = []
+    for cs in (pod.get("status") or {}).get("containerStatuses") or []:
+        for state in (cs.get("state") or {}, cs.get("lastState") or {}):
+            term = state.get("terminated") or {}
+            if term.get("finishedAt") and term.get("exitCode") not in (0, None):
+                stamps.append(str(term["finishedAt"]))
+    return min(stamps) if stamps else ""
+
+

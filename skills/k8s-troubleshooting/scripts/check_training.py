@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Explain the status of distributed training jobs: JobSet, LeaderWorkerSet, RayJob, TrainJob
+(Kubeflow Trainer v2) and PyTorchJob / TFJob / MPIJob / XGBoostJob / PaddleJob / JAXJob
+(Kubeflow training-operator v1). Names what failed first (the child Job, the replica type,
+the pod), restarts against maxRestarts / backoffLimit, the failure-policy rule that matched,
+and a job held suspended by Kueue; rank logs in the input are read for NCCL, Xid and
+out-of-memory errors."""
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.dump import Dump
+from k8s_skillkit.errors import InputError
+from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.objects import name_of, namespace_of
+from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, read_text
+
+from _tshoot.gpu import read as read_logs
+from _tshoot.model import Cluster
+from _tshoot.training import KINDS, RESOURCES
+from _tshoot.training_report import findings_for, training_objects
+from explain_gpu_failure import findings_for as log_findings_for
+
+EXAMPLES = """what it reads (references/training-jobs.md):
+  live: the training objects of the namespace (each CRD optional), their Jobs, pods, events;
+  -f:   kubectl get -o yaml|json dumps or describe text of those objects, their Jobs and pods,
+        and rank logs (kubectl logs --prefix) in the same or another file.
+
+examples:
+  check_training.py -n ml                          every training job in namespace ml
+  check_training.py -n ml llama-70b                one job by name
+  kubectl get jobsets,jobs,pods -n ml -o yaml > d.yaml; check_training.py -f d.yaml
+  check_training.py -f d.yaml -f ranks.log         status and the ranks' logs together
+causes: training_failed training_restarts_exhausted training_failure_policy
+  training_deadline_exceeded training_restarting training_suspended training_invalid
+  training_group_not_ready, plus the pod's own cause (oom_killed, crash_loop, image_pull,
+  unschedulable_*, ...) and the log causes of explain_gpu_failure.py.
+exit: 0 nothing wrong, 1 findings, 2 bad input."""
+
+LIVE_TYPES = "jobs,pods,events"
+
+
+def load(args) -> Cluster:
+    if args.file:
+        dump = Dump()
+        for path in args.file:
+            text, label = read_text(path)
+            dump = dump.extended(parse_paste(text, label))
+        objects = [o for o in dump if o.get("kind")]
+        return Cluster(objects, args.namespace, dump=dump)
+    dump = kubectl_get(LIVE_TYPES, args.namespace, args.all_namespaces)
+    for kind in KINDS:
+        try:
+            dump = dump.extended(kubectl_get(RESOURCES[kind], args.namespace,
+                                             args.all_namespaces))
+        except ResourceTypeAbsent:
+            continue  # that operator is not installed
+    return Cluster(list(dump), None if args.all_namespaces else args.namespace, True,
+                   dump=dump)
+
+
+def body(args):
+    if args.world_size is not None and args.world_size < 1:
+        raise InputError("--world-size must be at least 1")
+    cluster = load(args)
+    objects = training_objects(cluster, args.name)
+    logs = log_findings_for(read_logs("\n".join(cluster.dump.texts)), args.world_size)
+    if not objects:
+        where = f" named {args.name!r}" if args.name else ""
+        raise InputError(f"no JobSet, LeaderWorkerSet, RayJob, TrainJob or Kubeflow job{where}"
+                         " in the input" + ("; for logs alone run explain_gpu_failure.py"
+                                            if logs else ""))
+    findings, jobs = [], []
+    for obj in objects:
+        found = findings_for(cluster, obj, logs)
+        findings += found
+        job = next((f for f in found if f["object"]["kind"] == obj.get("kind")), None)
+        jobs.append({"kind": obj.get("kind"), "namespace": namespace_of(obj), "name": name_of(obj),
+                     "verdict": job["cause"] if job else "ok"})
+    for i, f in enumerate(findings, 1):
+        f["rank"] = i
+    bad = [j for j in jobs if j["verdict"] != "ok"]
+    head = (f"{len(jobs)} training job(s), {len(bad)} with findings: "
+            + ", ".join(f"{j['kind']}/{j['name']} {j['verdict']}" for j in bad)
+            if bad else f"{len(jobs)} training job(s), none failed, restarting or held")
+    text = head + ("\n\n" + render_text(findings) if findings else "")
+    return {"summary": head, "jobs": jobs, "findings": findings}, text, exit_code(findings)
+
+
+
+
+def main(argv=None) -> int:
+    parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
+    parser.add_argument("name", nargs="?", help="one training object by name")
+    parser.add_argument("-f", "--file", action="append", metavar="FILE",
+                        help="a dump, describe text or log file (repeatable; - for stdin)")
+    parser.add_argument("-n", "--namespace", help="namespace (live, or to filter -f input)")
+    parser.add_argument("-A", "--all-namespaces", action="store_true",
+                        help="live: every namespace")
+    parser.add_argument("--world-size", type=int, metavar="N",
+                        help="ranks in the job, for the logs: a rank that never reports is "
+                             "the suspect")
+    return run(parser, argv, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
