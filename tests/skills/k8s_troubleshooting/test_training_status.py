@@ -282,3 +282,15 @@ def test_describe_text_of_a_pytorchjob():
     assert (f["cause"], f["basis"]) == ("training_failed", "reported")
     assert "restartPolicy Never" in f["message"]
     assert any("training.kubeflow.org/job-name=pytorch-dist-mnist" in e for e in f["evidence"])
+
+
+@pytest.mark.parametrize("message,rtype", [
+    ("TFJob ml/tf has failed because 1 Worker replica(s) failed.", "Worker"),  # older TFJob
+    ("TensorFlowJob the-job is restarting because some replica(s) failed.", ""),
+    ("XGBoostJob test-sgboostjob is failed because 2 Worker replica(s) failed.", "Worker"),
+])
+def test_older_and_sibling_operator_wordings(message, rtype):
+    """Wordings of older training-operator / tf-operator releases and the other kinds'
+    controllers (tf-operator pkg/controller.v1/tensorflow/status.go, xgboost status tests)."""
+    m = tr._REPLICAS_FAILED.search(message)
+    assert m and (m.group("rtype") or "") == rtype

@@ -45,9 +45,12 @@ _FIRST_FAILED = re.compile(r"\(first failed job: (?P<job>[^)\s]+)\)")
 # training-operator v1: pytorchjob_controller.go l.430/435 (and the other kinds' copies)
 # `PyTorchJob x is restarting|is failed because 2 Worker replica(s) failed.`; common/pod.go
 # l.361/368 `job x is restarting because Worker replica(s) failed.` and, for restartPolicy
-# ExitCode with an exit code below 128, `job "x" is failing because "Worker" replica(s) failed.`
-_REPLICAS_FAILED = re.compile(r"(?P<how>is restarting|is failed|is failing) because "
-                              r"(?:(?P<n>\d+) )?\"?(?P<rtype>\w+)\"? replica\(s\) failed")
+# ExitCode with an exit code below 128, `job "x" is failing because "Worker" replica(s)
+# failed.`; older TFJob controllers: `TFJob ns/x has failed because 1 Worker replica(s)
+# failed.` and `... is restarting because some replica(s) failed.`
+_REPLICAS_FAILED = re.compile(r"(?P<how>is restarting|is failed|is failing|has failed|failed) "
+                              r"because (?:(?P<n>\d+) )?(?:\"?(?!some\b)(?P<rtype>[A-Za-z]\w*)"
+                              r"\"? )?(?:some )?replica\(s\) failed")
 _KUBEFLOW_LIMIT = re.compile(r"has failed because it has reached the specified backoff limit")
 _KUBEFLOW_DEADLINE = re.compile(r"has failed because it was active longer than specified deadline")
 
@@ -374,14 +377,14 @@ def kubeflow_verdict(job: dict, kind: str) -> Verdict | None:
         m = _REPLICAS_FAILED.search(msg)
         cause, meaning = _kubeflow_cause(failed, msg, replicas, m, default)
         return Verdict("error", cause, meaning, [_quote(failed), limits],
-                       _kubeflow_fix(cause), replica_type=m.group("rtype") if m else "")
+                       _kubeflow_fix(cause), replica_type=(m.group("rtype") or "") if m else "")
     if restarting:
         m = _REPLICAS_FAILED.search(restarting.get("message") or "")
         return Verdict("warning", "training_restarting",
                        f"the {kind} is restarting failed replicas", [_quote(restarting), limits],
                        "read the failed replica's previous logs (kubectl logs POD --previous)"
                        " before runPolicy.backoffLimit is reached",
-                       replica_type=m.group("rtype") if m else "")
+                       replica_type=(m.group("rtype") or "") if m else "")
     return _suspended(job, kind, bool(run.get("suspend")), condition(job, "Suspended"))
 
 
@@ -402,14 +405,15 @@ def _kubeflow_cause(cond: dict, msg: str, replicas: dict, m, default: str) -> tu
     if _KUBEFLOW_DEADLINE.search(msg):
         return "training_deadline_exceeded", "the job ran past runPolicy.activeDeadlineSeconds"
     if m:
+        rtype = m.group("rtype") or ""
         policy = next((rs.get("restartPolicy") for rt, rs in replicas.items()
-                       if rt.lower() == m.group("rtype").lower()), None) or default
+                       if rtype and rt.lower() == rtype.lower()), None) or default
         if policy == "ExitCode" or m.group("how") == "is failing":
             return "training_failure_policy", (
-                f"a {m.group('rtype')} replica exited with a permanent exit code (restartPolicy"
+                f"a {rtype or ''} replica exited with a permanent exit code (restartPolicy"
                 " ExitCode retries only exit codes 128-255, i.e. killed by a signal)")
-        return "training_failed", (f"{m.group('n') or 'a'} {m.group('rtype')} replica(s) "
-                                   f"failed and restartPolicy {policy} does not restart them")
+        return "training_failed", (f"{m.group('n') or 'some'} {rtype} replica(s) failed and "
+                                   f"restartPolicy {policy} does not restart them")
     return "training_failed", "the job failed"
 
 
