@@ -52,6 +52,8 @@ CASES = [
      TROUBLESHOOTING),
     (S.format("k8s-troubleshooting", "inspect_cluster.py"), ["events", "-f", "{input}"],
      TROUBLESHOOTING),
+    (S.format("k8s-troubleshooting", "check_training.py"), ["--json", "-f", "{input}"],
+     ["troubleshooting/training/*", "troubleshooting/gpu/*.log"]),
     (S.format("k8s-kueue", "explain_pending.py"), ["-A", "--all", "-f", "{input}"], KUEUE),
     (S.format("k8s-kueue", "quota_report.py"), ["--json", "-f", "{input}"], KUEUE),
     (S.format("k8s-kueue", "check_gang.py"), ["-f", "{input}", "--nodes", "{input}"], KUEUE),
