@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness.cluster import providers
-from harness.cluster.kubectl import Kubectl
+from harness.cluster.kubectl import Kubectl, find_executable
 from harness.evals import runner, scenario
 from harness.evals.kube import Kube
 from harness.evals.model import RunRecord
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     parser.add_argument("--kubeconfig", type=Path)
     parser.add_argument("-k", dest="filter")
     args = parser.parse_args(argv)
-    kubectl = Kubectl(args.kubeconfig, None, providers._any_kubectl()) if args.kubeconfig \
+    kubectl = Kubectl(args.kubeconfig, None, find_executable()) if args.kubeconfig \
         else providers.open_cluster(args.cluster).kubectl()
     kube = Kube(kubectl)
     try:

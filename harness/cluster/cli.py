@@ -7,10 +7,11 @@ import shlex
 import signal
 import sys
 
-from harness.cluster import build, health, providers, topology
-from harness.cluster.envoy_ai_gateway import process as aigw_process
-from harness.cluster.envoy_gateway import process as eg_process
-from harness.cluster.node_config import KIND_LABEL
+from types import FrameType
+from typing import Any, NoReturn
+
+from harness.cluster import build, paths
+from harness.cluster.providers import registry
 from harness.errors import UserError
 
 EPILOG = """examples:
@@ -24,7 +25,7 @@ EPILOG = """examples:
 """
 
 
-def register(groups) -> None:
+def register(groups: Any) -> None:
     parser = groups.add_parser(
         "cluster", help="the scenario cluster: build, up, down, status, env",
         description="A real Kubernetes control plane (etcd, kube-apiserver, scheduler, "
@@ -42,32 +43,18 @@ def register(groups) -> None:
     p = sub.add_parser("up", help="start the cluster and wait until it is ready",
                        description="Start the cluster; returns once the apiserver is ready, "
                                    "Kueue's webhooks answer and every node is Ready. "
-                                   "On a running cluster it says so and succeeds.")
+                                   "On a running cluster it says so and succeeds. Each "
+                                   "option names the providers that take it; any other "
+                                   "provider refuses it.")
     _name(p)
-    p.add_argument("--provider", choices=providers.PROVIDERS, default="local",
-                   help="local: upstream binaries as processes (default, no Docker); "
-                        "kubeconfig: an existing cluster; kind: needs a Docker engine")
-    p.add_argument("--topology", metavar="FILE",
-                   help="fake hardware YAML: node pools with GPUs as extended resources or "
-                        f"DRA devices; the default file documents the format "
-                        f"({topology.DEFAULT_FILE})")
-    p.add_argument("--port", type=int, help="apiserver port (default: a free one)")
-    p.add_argument("--gateway-channel", choices=("standard", "experimental"),
-                   default="experimental", help="Gateway API CRD channel (default: experimental)")
-    p.add_argument("--no-gateway-controller", dest="gateway_controller", action="store_false",
-                   help="local provider: do not build or start Envoy Gateway (fastest start; "
-                        "then nothing writes Gateway or route status)")
-    p.add_argument("--no-ai-gateway", dest="ai_gateway", action="store_false",
-                   help="local provider: run Envoy Gateway without Envoy AI Gateway's "
-                        "controller, its extension server for InferencePool backends and the "
-                        "writer of InferencePool status (then routes to InferencePools are "
-                        "refused with InvalidKind and no pool gets status)")
-    p.add_argument("--no-real-node", dest="real_node", action="store_false",
-                   help="local provider: do not build or start the real kubelet node and its "
-                        "image registries (fastest start; pods then run only on KWOK nodes, "
-                        "where containers are not real)")
-    p.add_argument("--kubeconfig", help="kubeconfig provider: the file (default: $KUBECONFIG)")
-    p.add_argument("--context", help="kubeconfig provider: the context (default: current)")
+    p.add_argument("--provider", choices=registry.names(), default="local",
+                   help="; ".join(f"{s.name}: {s.doc}" for s in registry.REGISTRY.values())
+                   + " (default: local)")
+    for option, takers in registry.all_options():
+        # Absent unless given: the provider's own defaults apply, and a flag given to a
+        # provider that does not take it is refused (registry.check_options).
+        p.add_argument(option.flag, default=argparse.SUPPRESS,
+                       help=f"{', '.join(takers)}: {option.help}", **option.argparse_kwargs())
     p.set_defaults(handler=cmd_up)
 
     p = sub.add_parser("down", help="stop every process and remove the cluster's state")
@@ -84,7 +71,7 @@ def register(groups) -> None:
     p.set_defaults(handler=cmd_env)
 
 
-def _name(parser) -> None:
+def _name(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default="k8s-skills",
                         help="cluster name (default: k8s-skills)")
 
@@ -93,7 +80,7 @@ def _log(message: str) -> None:
     print(f"[k8s-skills] {message}", file=sys.stderr, flush=True)
 
 
-def cmd_build(args) -> int:
+def cmd_build(args: argparse.Namespace) -> int:
     build.ensure_built(log=_log)
     if args.verify:
         problems = build.verify_hashes()
@@ -101,32 +88,37 @@ def cmd_build(args) -> int:
             print(problem)
         if problems:
             return 1
-    print(f"binaries ready in {build.paths.bin_dir()}")
+    print(f"binaries ready in {paths.bin_dir()}")
     return 0
 
 
-def cmd_up(args) -> int:
-    cluster = providers.new_cluster(args.provider, args.name, log=_log)
+def cmd_up(args: argparse.Namespace) -> int:
+    given = {o.dest: getattr(args, o.dest) for o, _ in registry.all_options()
+             if hasattr(args, o.dest)}
+    registry.check_options(args.provider, given)
+    cluster = registry.new_cluster(args.provider, args.name, log=_log)
     # SIGTERM (e.g. a CI timeout) cleans up like Ctrl-C does.
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    if args.provider == "local":
-        created = cluster.up(topology_file=args.topology, port=args.port,
-                             gateway_channel=args.gateway_channel,
-                             gateway_controller=args.gateway_controller,
-                             ai_gateway=args.ai_gateway, real_node=args.real_node)
-    else:
-        created = cluster.up(kubeconfig=args.kubeconfig, context=args.context)
+    try:
+        created = cluster.up(**given)
+    except BaseException:
+        if given.get("retain") and cluster.dir.exists():
+            where = cluster.logs()
+            _log(f"cluster {args.name!r} failed to start and is kept (--retain): its "
+                 f"processes are stopped{', logs: ' + where if where else ''}; remove it: "
+                 f"k8s-skills cluster down --name {args.name}")
+        raise
     if not created:
         print(f"cluster {args.name!r} is already running")
     return cmd_status(argparse.Namespace(name=args.name, json=False))
 
 
-def _raise_interrupt(signum, frame):
+def _raise_interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def cmd_down(args) -> int:
-    cluster = providers.open_cluster(args.name, log=_log)
+def cmd_down(args: argparse.Namespace) -> int:
+    cluster = registry.open_cluster(args.name, log=_log)
     if not cluster.dir.exists():
         print(f"cluster {args.name!r} is not running; nothing to do")
         return 0
@@ -135,8 +127,8 @@ def cmd_down(args) -> int:
     return 0
 
 
-def cmd_env(args) -> int:
-    cluster = providers.open_cluster(args.name)
+def cmd_env(args: argparse.Namespace) -> int:
+    cluster = registry.open_cluster(args.name)
     state = cluster.state()
     if not state:
         raise UserError(f"cluster {args.name!r} does not exist: run `k8s-skills cluster up"
@@ -144,13 +136,12 @@ def cmd_env(args) -> int:
     print(f"export KUBECONFIG={shlex.quote(state['kubeconfig'])}")
     if state.get("context"):
         print(f"# context: {state['context']}  (kubectl --context {state['context']})")
-    from harness.cluster import paths
     if build.binary("kubectl").is_file():
         print(f"export PATH={shlex.quote(str(paths.bin_dir()))}:\"$PATH\"")
     return 0
 
 
-def cmd_status(args) -> int:
+def cmd_status(args: argparse.Namespace) -> int:
     report = collect_status(args.name)
     if args.json:
         print(json.dumps({"schema_version": 1, **report}, indent=2))
@@ -159,50 +150,21 @@ def cmd_status(args) -> int:
     return 0 if report["healthy"] else 1
 
 
-def collect_status(name: str) -> dict:
-    cluster = providers.open_cluster(name)
+def collect_status(name: str) -> dict[str, Any]:
+    cluster = registry.open_cluster(name)
     state = cluster.state()
     if not state:
         return {"name": name, "healthy": False, "running": False, "components": [],
                 "detail": "not running"}
-    components = []
-    if state.get("provider", "local") == "local":
-        components += health.control_plane(cluster.kwok_workdir / "clusters" / name)
-        components.append(health.kueue(state.get("kueue_pid"), state.get("ports", {})
-                                       .get("health")))
-        if "envoy_gateway" in state:
-            components.append(eg_process.component_health(state["envoy_gateway"]))
-        if "envoy_ai_gateway" in state:
-            components.append(aigw_process.component_health(state["envoy_ai_gateway"]))
-        if state.get("real_node"):
-            components += health.real_node(cluster.real_node(), cluster.kubectl())
-    else:
-        api_ok = cluster.kubectl().ok("get", "--raw", "/readyz")
-        components.append(health.ComponentHealth("kube-apiserver", api_ok,
-                                                 "readyz ok" if api_ok else "unreachable"))
-    inventory = _inventory(cluster) if all(c.healthy for c in components) else {}
+    components = cluster.status()
+    inventory = cluster.inventory() if all(c.healthy for c in components) else {}
     healthy = all(c.healthy for c in components) and inventory.get("ready_nodes", 0) > 0
     return {"name": name, "provider": state.get("provider", "local"), "running": True,
             "healthy": healthy, "kubeconfig": state.get("kubeconfig"),
             "components": [c.as_dict() for c in components], "inventory": inventory}
 
 
-def _inventory(cluster) -> dict:
-    kubectl = cluster.kubectl()
-    nodes = kubectl.get_json("nodes")["items"]
-    ready = [n for n in nodes if any(c.get("type") == "Ready" and c.get("status") == "True"
-                                     for c in n.get("status", {}).get("conditions", []))]
-    gpus = sum(int(n["status"].get("allocatable", {}).get("nvidia.com/gpu", 0)) for n in nodes)
-    slices = kubectl.run("get", "resourceslices", "-o", "json", check=False)
-    devices = 0
-    if slices.returncode == 0:
-        devices = sum(len(s["spec"].get("devices", [])) for s in json.loads(slices.stdout)["items"])
-    real = [n for n in nodes if (n["metadata"].get("labels") or {}).get(KIND_LABEL) == "real"]
-    return {"nodes": len(nodes), "ready_nodes": len(ready), "real_nodes": len(real),
-            "extended_gpus": gpus, "dra_devices": devices}
-
-
-def render_status(report: dict) -> str:
+def render_status(report: dict[str, Any]) -> str:
     if not report.get("running"):
         return f"cluster {report['name']!r} is not running (start it: k8s-skills cluster up)"
     lines = [f"cluster {report['name']!r} ({report['provider']}): "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -9,6 +10,18 @@ from harness.cluster import build
 from harness.errors import UserError
 
 FIELD_MANAGER = "k8s-skills"
+
+
+def find_executable() -> str:
+    """The cluster's own kubectl once built, else the one on PATH (for clusters we did not
+    start, and evals against --kubeconfig)."""
+    ours = build.binary("kubectl")
+    if ours.is_file():
+        return str(ours)
+    found = shutil.which("kubectl")
+    if not found:
+        raise UserError("kubectl not found: run `k8s-skills cluster build` or install kubectl")
+    return found
 
 
 class Kubectl:

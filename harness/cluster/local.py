@@ -39,6 +39,9 @@ class LocalCluster:
         self.name = name
         self.dir = paths.cluster_dir(name)
         self.log = log or (lambda message: None)
+        # Kept in every write of state.json from `up` on: the topology it started with
+        # (what the safeguards protect) and whether a failure keeps the cluster.
+        self._recorded: dict = {}
 
     # -- paths -----------------------------------------------------------------------
     @property
@@ -77,14 +80,18 @@ class LocalCluster:
 
     def up(self, topology_file: str | None = None, port: int | None = None,
            gateway_channel: str = "experimental", gateway_controller: bool = True,
-           real_node: bool = True, ai_gateway: bool = True) -> bool:
+           real_node: bool = True, ai_gateway: bool = True, retain: bool = False) -> bool:
         """Start the cluster; False when it was already running. Cleans up on any failure.
 
         gateway_controller: also run Envoy Gateway (see harness.cluster.envoy_gateway);
         ai_gateway: with it, Envoy AI Gateway's controller (InferencePool support, see
         harness.cluster.envoy_ai_gateway);
-        real_node: also the real kubelet node and its image registries (see node.py)."""
-        topo = topology.load(topology_file)  # bad topology: fail before building anything
+        real_node: also the real kubelet node and its image registries (see node.py);
+        retain: a failed start stops the processes but keeps the folder (data, logs) for
+        debugging, with phase "failed" in state.json; `down` removes it."""
+        recorded = topology.record(topology_file)
+        # bad topology: fail before building anything
+        topo = topology.parse(recorded["content"], str(topology_file or topology.DEFAULT_FILE))
         if port is not None and not procs.port_is_free(port):
             raise UserError(f"port {port} is already in use: stop what uses it or pick "
                             "another with --port")
@@ -101,13 +108,28 @@ class LocalCluster:
         if self.dir.exists():
             self.log(f"removing the stale state of cluster {self.name!r}")
             self.down()
+        self._recorded = {"topology": recorded, **({"retain": True} if retain else {})}
         try:
             self._start(topo, port, gateway_channel, gateway_controller, real_node, ai_gateway)
         except BaseException:
-            self.log("start-up failed: stopping everything that was started")
-            self.down()
+            if retain:
+                self.log("start-up failed: stopping its processes, keeping its data (--retain)")
+                self.keep_failed()
+            else:
+                self.log("start-up failed: stopping everything that was started")
+                self.down()
             raise
         return True
+
+    def keep_failed(self) -> int:
+        """Stop every process of a failed start and keep its folder (data, logs), marked
+        "failed" in state.json; returns how many processes were stopped."""
+        killed = self.real_node().stop()
+        found = procs.processes_using(self.dir)
+        procs.stop_all(found)
+        if self.dir.exists():
+            self._write_state({**self.state(), "provider": self.provider, "phase": "failed"})
+        return len(found) + killed
 
     def down(self) -> int:
         """Stop every process of this cluster and delete its state; returns how many."""
@@ -492,7 +514,8 @@ class LocalCluster:
             raise UserError(str(err)) from err
 
     def _write_state(self, state: dict) -> None:
-        state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **state}
+        state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **self._recorded,
+                 **state}
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=1))
         os.replace(tmp, self.state_file)

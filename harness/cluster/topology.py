@@ -6,10 +6,12 @@ uuid, index; capacity memory), values from a real H200 (shared/reference/gpu-sam
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -55,13 +57,33 @@ class Topology:
 
 def load(path: str | Path | None = None) -> Topology:
     """Read and check a topology file; UserError naming the bad field otherwise."""
+    return parse(record(path)["content"], str(path or DEFAULT_FILE))
+
+
+def record(path: str | Path | None = None) -> dict[str, str]:
+    """What a cluster's state.json keeps of the topology it started with: the file's path,
+    its sha256 and its content (the file may change or go while the cluster runs)."""
     path = Path(path) if path else DEFAULT_FILE
-    label = str(path)
     try:
-        doc = yaml.safe_load(path.read_text())
+        text = path.read_text()
     except FileNotFoundError as err:
-        raise UserError(f"{label}: no such topology file") from err
-    except (OSError, yaml.YAMLError) as err:
+        raise UserError(f"{path}: no such topology file") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"{path}: cannot read the topology file: {err}") from err
+    return {"file": str(path.resolve()), "sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "content": text}
+
+
+def from_record(recorded: dict[str, str]) -> Topology:
+    """The topology of a record (see `record`); UserError naming the bad field."""
+    return parse(recorded["content"], recorded["file"])
+
+
+def parse(text: str, label: str) -> Topology:
+    """Check a topology document; `label` names it in errors."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as err:
         raise UserError(f"{label}: not valid YAML: {' '.join(str(err).split())[:200]}") from err
     if not isinstance(doc, dict):
         raise UserError(f"{label}: a topology must be a mapping with a `pools` list")
@@ -220,3 +242,10 @@ def _semver(value) -> str:
     while len(parts) < 3:
         parts.append("0")
     return ".".join(parts)
+
+
+def of_cluster(state: dict[str, Any]) -> Topology | None:
+    """The topology a cluster started with, from its state.json; None when the state holds
+    none (a cluster we did not start, or one started before topologies were recorded)."""
+    recorded = state.get("topology")
+    return from_record(recorded) if isinstance(recorded, dict) else None

@@ -2,8 +2,9 @@
 
 `up` starts this in its own session: it polls the CLI's pid, and if the CLI disappears
 (SIGKILL, OOM, a crash that skipped its `finally`) while the state file still says
-"starting", it stops every process of the cluster and deletes its state. Once the state says
-"running" it exits: from then on the cluster is meant to outlive the CLI.
+"starting", it stops every process of the cluster and deletes its state (with `--retain`:
+keeps its data and logs, phase "failed"). Once the state says "running" (or "failed": kept
+by `--retain`) it exits: from then on the cluster is meant to outlive the CLI.
 
     python -m harness.cluster.watchdog CLI_PID CLUSTER_NAME
 """
@@ -13,6 +14,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from harness.cluster import paths, procs
 
@@ -20,24 +22,37 @@ POLL_SECONDS = 0.25
 GIVE_UP_SECONDS = 600  # longer than any start-up; never linger forever
 
 
-def phase(cluster_dir: Path) -> str:
+SETTLED = ("running", "failed")  # failed: a start that `--retain` kept
+
+
+def _state(cluster_dir: Path) -> dict[str, Any]:
     try:
-        return json.loads((cluster_dir / "state.json").read_text()).get("phase", "")
+        state = json.loads((cluster_dir / "state.json").read_text())
     except (OSError, ValueError):
-        return ""
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def phase(cluster_dir: Path) -> str:
+    return str(_state(cluster_dir).get("phase", ""))
 
 
 def watch(cli_pid: int, cluster_name: str) -> int:
     cluster_dir = paths.cluster_dir(cluster_name)
     deadline = time.monotonic() + GIVE_UP_SECONDS
     while time.monotonic() < deadline:
-        if phase(cluster_dir) == "running":
+        if phase(cluster_dir) in SETTLED:
             return 0
         if not procs.is_alive(cli_pid):
-            if cluster_dir.exists() and phase(cluster_dir) != "running":
+            state = _state(cluster_dir)
+            if cluster_dir.exists() and state.get("phase") not in SETTLED:
                 # down() also removes the real node (its link, cgroups, containers).
                 from harness.cluster.local import LocalCluster
-                LocalCluster(cluster_name).down()
+                cluster = LocalCluster(cluster_name)
+                if state.get("retain"):
+                    cluster.keep_failed()
+                else:
+                    cluster.down()
             return 0
         time.sleep(POLL_SECONDS)
     return 0

@@ -337,13 +337,13 @@ def _choose_agent(args) -> tuple[str, str]:
 
 
 def _kube(args):
-    from harness.cluster import providers
-    from harness.cluster.kubectl import Kubectl
+    from harness.cluster import providers, topology
+    from harness.cluster.kubectl import Kubectl, find_executable
     from harness.evals.kube import Kube
     if args.kubeconfig:
         if not args.kubeconfig.is_file():
             raise UserError(f"kubeconfig {args.kubeconfig} does not exist")
-        kubectl = Kubectl(args.kubeconfig, args.context, providers._any_kubectl())
+        kubectl = Kubectl(args.kubeconfig, args.context, find_executable())
     else:
         cluster = providers.open_cluster(args.cluster)
         if not cluster.kubeconfig or not Path(cluster.kubeconfig).is_file():
@@ -355,7 +355,9 @@ def _kube(args):
                         "/readyz: run `k8s-skills cluster up` or check --kubeconfig")
     kube = Kube(kubectl)
     if not args.kubeconfig:
-        kube.readiness = _readiness(cluster.state())
+        state = cluster.state()
+        kube.readiness = _readiness(state)
+        kube.topology = topology.of_cluster(state)
     return kube
 
 

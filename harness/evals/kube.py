@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from harness.cluster.kubectl import Kubectl
+from harness.cluster.topology import Topology
 from harness.errors import UserError
 from harness.evals.errors import InfraError
 
@@ -49,6 +50,9 @@ class Kube:
         # Readiness URLs of components the apiserver cannot vouch for (a local cluster's
         # Envoy Gateway: no webhook, no lease); set by whoever knows the cluster's layout.
         self.readiness: dict[str, str] = {}
+        # The fake hardware the cluster was started with (its state.json), which the
+        # safeguards protect; None: unknown (the default topology's objects, where they exist).
+        self.topology: Topology | None = None
 
     @property
     def kubeconfig(self) -> Path:

@@ -15,11 +15,12 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease",
 
 
 def protected_objects(kube) -> dict[str, str]:
-    """Cluster-wide objects no scenario may delete: the fake hardware (the default
-    topology's nodes, ResourceFlavors and DeviceClass, where they exist), system namespaces.
+    """Cluster-wide objects no scenario may delete: the fake hardware (the nodes,
+    ResourceFlavors and DeviceClass of the topology the cluster was started with, or of the
+    default topology when the cluster's is unknown, where they exist), system namespaces.
     Objects other people's tests create and delete on a shared cluster are left out."""
     from harness.cluster import topology
-    topo = topology.load()
+    topo = kube.topology or topology.load()
     wanted = [f"nodes/{name}" for pool in topo.pools for name in topology.node_names(pool)]
     wanted += [f"resourceflavors.kueue.x-k8s.io/{p.flavor}" for p in topo.pools if p.flavor]
     wanted += [f"deviceclasses.resource.k8s.io/{topo.device_class}"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 
 from harness.cli import main
-from harness.cluster import providers
-from harness.cluster.kubectl import Kubectl
+from harness.cluster.kubectl import Kubectl, find_executable
 from harness.errors import UserError
 from harness.evals import runner, scenario
 from harness.evals.kube import Kube
@@ -20,7 +19,7 @@ current-context: dead
 
 
 def test_unreachable_cluster_is_an_error_and_cleanup_still_runs(tmp_path):
-    kubectl_bin = providers._any_kubectl()   # `make setup` builds it; none is a failure
+    kubectl_bin = find_executable()   # `make setup` builds it; none is a failure
     config = tmp_path / "kubeconfig"
     config.write_text(DEAD_KUBECONFIG)
     kube = Kube(Kubectl(config, None, kubectl_bin))

@@ -25,8 +25,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from harness.cluster import providers
-from harness.cluster.kubectl import Kubectl
+from harness.cluster.kubectl import Kubectl, find_executable
 from harness.evals import agents, health, runner, scenario
 from harness.evals.agents.simple import NoneAgent, ReferenceAgent
 from harness.evals.kube import Kube
@@ -60,7 +59,7 @@ def doomed_cluster():
 
 @pytest.fixture(scope="module")
 def kube(kubeconfig) -> Kube:
-    return Kube(Kubectl(Path(kubeconfig), None, providers._any_kubectl()))
+    return Kube(Kubectl(Path(kubeconfig), None, find_executable()))
 
 
 class Killed:

@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from harness.cli import main
-from harness.cluster import providers
-from harness.cluster.kubectl import Kubectl
+from harness.cluster.kubectl import Kubectl, find_executable
 from harness.evals import access, import_bench, runner, scenario
 from harness.evals.kube import Kube
 from harness.evals.sandbox import Sandbox
@@ -24,7 +23,7 @@ RESOURCES = Path(__file__).resolve().parents[1] / "evals" / "resources"
 
 @pytest.fixture(scope="module")
 def kube(kubeconfig) -> Kube:
-    return Kube(Kubectl(Path(kubeconfig), None, providers._any_kubectl()))
+    return Kube(Kubectl(Path(kubeconfig), None, find_executable()))
 
 
 def _copy_scenario(tmp_path: Path, sid: str, edit=None, script=None) -> scenario.Scenario:
@@ -94,7 +93,7 @@ def test_per_run_identity_is_denied_outside_its_namespaces(kube, tmp_path):
             assert not _review(kube, user, verb, res, group, namespace, name), \
                 (verb, res, namespace, name)
         # the kubeconfig itself: its context is set (namespace defaulting), others forbidden
-        cfg = Kubectl(grant.kubeconfig, None, providers._any_kubectl())
+        cfg = Kubectl(grant.kubeconfig, None, find_executable())
         assert cfg.run("get", "serviceaccount", access.SERVICE_ACCOUNT, check=False).returncode == 0
         forbidden = cfg.run("get", "pods", "-n", theirs, check=False)
         assert forbidden.returncode != 0 and "Forbidden" in forbidden.stderr

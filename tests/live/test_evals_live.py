@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.cluster import providers
-from harness.cluster.kubectl import Kubectl
+from harness.cluster.kubectl import Kubectl, find_executable
 from harness.evals import runner, scenario
 from harness.evals.kube import Kube
 
@@ -21,7 +20,7 @@ SKILL_MARKER = "# Kueue: why is my job pending"  # the k8s-kueue SKILL.md body's
 
 @pytest.fixture(scope="module")
 def kube(kubeconfig) -> Kube:
-    return Kube(Kubectl(Path(kubeconfig), None, providers._any_kubectl()))
+    return Kube(Kubectl(Path(kubeconfig), None, find_executable()))
 
 
 def _run(kube, tmp_path, agent: str, skills: bool, **settings) -> tuple[dict, list]:

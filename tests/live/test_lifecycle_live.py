@@ -2,6 +2,7 @@
 `down`, a Ctrl-C of `up`, or a killed CLI."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,10 +14,13 @@ import pytest
 
 from harness.cluster import node_sandbox, paths, procs
 from harness.cluster.envoy_gateway import netns
+from tests.live.conftest import CLUSTER_NAME
 
 pytestmark = pytest.mark.live
 
-NAME = "k8s-skills-lifecycle"
+# Its own cluster beside the session's: named after it, so that two checkouts' live runs
+# (K8S_SKILLS_TEST_CLUSTER) never share it.
+NAME = f"{CLUSTER_NAME}-lifecycle"[:40]
 
 
 def _cli(*args, timeout=300):
@@ -103,3 +107,39 @@ def test_interrupted_up_leaves_no_process(clean, how):
     assert _leftovers() == []
     assert not paths.cluster_dir(NAME).exists()
     assert _node_traces() == []
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "kill -9"])
+def test_interrupted_up_with_retain_keeps_data_and_logs(clean, how):
+    """--retain: the processes stop as without it; the folder stays, with kwokctl's and the
+    components' logs and etcd's data, marked failed; `down` then removes it."""
+    process = subprocess.Popen([sys.executable, "-m", "harness.cli", "cluster", "up", "--name",
+                                NAME, "--retain"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    _wait_for_state_phase(process, "starting")
+    time.sleep(2)
+    assert _leftovers(), "the control plane should be starting"
+    process.send_signal(signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
+    process.wait(timeout=60)
+    folder = paths.cluster_dir(NAME)
+    deadline = time.monotonic() + 60
+    while (_leftovers() or _phase(folder) != "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _leftovers() == [] and _node_traces() == []
+    assert _phase(folder) == "failed"
+    assert (folder / "logs" / "kwokctl.log").stat().st_size > 0
+    assert (folder / "kwok" / "clusters" / NAME / "etcd").is_dir()
+    if how == "ctrl-c":
+        err = process.stderr.read()
+        assert f"logs: {folder / 'logs'}" in err and f"cluster down --name {NAME}" in err
+    status = _cli("status")
+    assert status.returncode == 1 and "failed, kept by --retain" in status.stdout
+    down = _cli("down")
+    assert down.returncode == 0 and not folder.exists()
+
+
+def _phase(folder) -> str:
+    try:
+        return json.loads((folder / "state.json").read_text()).get("phase", "")
+    except (OSError, ValueError):
+        return ""
