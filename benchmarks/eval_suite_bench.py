@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from harness.cluster import providers
+from harness.cluster import providers, topology
 from harness.cluster.kubectl import Kubectl, find_executable
 from harness.evals import runner, scenario
 from harness.evals.kube import Kube
@@ -42,6 +42,8 @@ def main(argv=None) -> int:
     kubectl = Kubectl(args.kubeconfig, None, find_executable()) if args.kubeconfig \
         else providers.open_cluster(args.cluster).kubectl()
     kube = Kube(kubectl)
+    if not args.kubeconfig:  # the safeguards protect the cluster's own topology
+        kube.topology = topology.of_cluster(providers.read_state(args.cluster))
     try:
         kube.resource("namespaces")  # discovery once, as any run does before its first scenario
     except InfraError as err:

@@ -304,3 +304,45 @@ def test_a_cluster_without_a_recorded_topology_protects_the_default_one(state_ro
 class _Args:
     def __init__(self, cluster: str):
         self.cluster, self.kubeconfig, self.context = cluster, None, None
+
+
+# -- the kind provider, with stand-ins for `docker` and `kind` on PATH ---------------------
+
+@pytest.fixture
+def failing_kind(tmp_path, monkeypatch):
+    """`docker info` succeeds; `kind` logs its argv and fails every `create`."""
+    bin_dir, calls = tmp_path / "bin", tmp_path / "kind-calls"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "kind").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n'
+                                  'if [ "$1" = create ]; then echo "ERROR: failed to create '
+                                  'cluster: boom" >&2; exit 1; fi\n')
+    for tool in ("docker", "kind"):
+        (bin_dir / tool).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    return calls
+
+
+def test_kind_retain_passes_retain_to_kind_and_keeps_the_state(failing_kind, state_root,
+                                                               capsys):
+    assert main(["cluster", "up", "--provider", "kind", "--name", "k1", "--retain"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == ("error: kind create cluster failed: ERROR: failed to "
+                                    "create cluster: boom")
+    assert "logs: `kind export logs --name k1`; remove it: k8s-skills cluster down --name k1" \
+        in err
+    assert failing_kind.read_text().splitlines() == [
+        f"create cluster --name k1 --kubeconfig {state_root / 'k1' / 'kubeconfig'} --retain"]
+    assert json.loads((state_root / "k1" / "state.json").read_text())["phase"] == "failed"
+    assert main(["cluster", "down", "--name", "k1"]) == 0
+    assert failing_kind.read_text().splitlines()[-1] == "delete cluster --name k1"
+    assert not (state_root / "k1").exists()
+
+
+def test_kind_without_retain_removes_what_it_made(failing_kind, state_root, capsys):
+    assert main(["cluster", "up", "--provider", "kind", "--name", "k2"]) == 2
+    assert "kept" not in capsys.readouterr().err
+    # kind removes the nodes of a create it failed; nothing of ours is left either
+    assert failing_kind.read_text().splitlines() == [
+        f"create cluster --name k2 --kubeconfig {state_root / 'k2' / 'kubeconfig'}"]
+    assert not (state_root / "k2").exists()
