@@ -79,8 +79,8 @@ MEANING = {
         "lower count; a claim holds at most 32 devices (v1: 32 results per claim)"),
     "scheduler_plugin_error": (
         "the DynamicResources scheduler plugin failed internally (a known scheduler bug)",
-        "upgrade kube-scheduler to a release with the fix; meanwhile avoid mixing a shared "
-        "multi-node claim with per-pod claims in one pod"),
+        "upgrade kube-scheduler to a release with the fix; meanwhile avoid the pod shape "
+        "that triggers it (named above)"),
     "driver_not_registered": (
         "the driver's kubelet plugin is not registered with the kubelet on that node (not "
         "running, crash-looping, or its registration socket is not where the kubelet "
@@ -251,11 +251,26 @@ def scheduled(objects: list[dict], texts: list[str]) -> bool:
     return any("Successfully assigned" in line for line in texts)
 
 
+# "resource claim X is in the process of being allocated" (PreFilter, dynamicresources.go
+# ClaimHasPendingAllocation): another pod's scheduling cycle holds an in-flight allocation of
+# the shared claim, which lasts until that pod's PreBind writes it. The scheduler retries an
+# unschedulable pod with a backoff of at most 10s (podMaxBackoffSeconds default), so the same
+# event counted this often means the in-flight allocation never completes: the plugin is
+# stuck (gang-scheduled pods sharing a claim, kubernetes#137617, fixed by PR #137647).
+STUCK_RETRIES = 30
+
+
+def _cause(r: Report) -> str:
+    if r.match.pattern.key == "sched-being-allocated" and r.count >= STUCK_RETRIES:
+        return "scheduler_plugin_error"
+    return r.match.cause
+
+
 def findings(reports: list[Report], default_obj: dict | None) -> list[dict]:
     """One finding per reported cause; the latest pipeline stage first, generic last."""
     by_cause: dict[str, list[Report]] = {}
     for r in reports:
-        by_cause.setdefault(r.match.cause, []).append(r)
+        by_cause.setdefault(_cause(r), []).append(r)
     specific = {c for c, rs in by_cause.items() if any(not r.match.pattern.generic for r in rs)}
     out = []
     order = sorted(by_cause.items(), key=lambda kv: (
@@ -283,6 +298,20 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
 
 
 def _detail(cause: str, m: Match) -> str:
+    if m.pattern.key == "sched-score-bug":
+        return (": Score fails for a pod whose claims are partly allocated already "
+                "(kubernetes#139016): meanwhile do not mix a shared multi-node claim with "
+                "per-pod claims in one pod")
+    if m.pattern.key == "sched-being-allocated":
+        claim = m.value("claim") or "the claim"
+        if cause == "scheduler_plugin_error":
+            return (f": {claim} has stayed 'in the process of being allocated' for "
+                    f"{STUCK_RETRIES}+ scheduling attempts, so the in-flight allocation another "
+                    "pod started never completes (pods of a gang sharing one claim hit this "
+                    "before the fix in kubernetes PR #137647; meanwhile give each pod its own "
+                    "claim)")
+        return (f": another pod that shares {claim} is being scheduled right now; this "
+                "normally clears within seconds")
     if cause == "device_class_missing" and m.value("cls"):
         return f" ({m.value('cls')})"
     if cause == "driver_not_registered" and m.value("driver"):

@@ -142,6 +142,21 @@ def message_notes(said) -> list[str]:
                          "before v0.14) or the flavor's topologyName names no existing "
                          "Topology; before v0.16 preemption also failed this way with the gate "
                          "off (PR #8167). Enable the gate or drop topologyName from the flavor")
+        if clause.cause == "queue_inactive" and "Provisioning Request" in clause.text:
+            notes.append("the ProvisioningRequest API (CRD provisioningrequests.autoscaling."
+                         "x-k8s.io, installed with cluster-autoscaler) was not served when Kueue "
+                         "started: Kueue runs no ProvisioningRequest admission check controller, "
+                         "so AdmissionChecks with controllerName kueue.x-k8s.io/provisioning-"
+                         "request never become Active and the ClusterQueues using them are "
+                         "inactive. Check `kubectl get crd provisioningrequests.autoscaling."
+                         "x-k8s.io`; install cluster-autoscaler's CRD (kind and minikube have "
+                         "none), then restart kueue-controller-manager (kueue#3195)")
+        if clause.cause == "workload_missing" and "No matching API" in clause.text:
+            notes.append("the job kind's CRD was not installed when Kueue started: Kueue "
+                         "v0.6-v0.10 set up no controller or webhook for it, so its jobs get no "
+                         "Workload until kueue-controller-manager restarts (v0.11+ sets it up "
+                         "when the CRD appears): kubectl rollout restart deployment/kueue-"
+                         "controller-manager -n kueue-system")
         if clause.cause == "workload_missing" and "already exists" in clause.text:
             notes.append(f"a Workload named {clause.facts.get('workload') or 'so'} already "
                          "exists and is not this job's (an orphan left when a job of the same "
@@ -152,6 +167,12 @@ def message_notes(said) -> list[str]:
                          "template: fix the field the error names in the template; if the "
                          "template is valid for the job itself, Kueue copied it wrongly (e.g. "
                          "duplicate env vars in init containers, kueue#9003): upgrade Kueue")
+            if re.search(r"podSets\[\d+\]\.count\b.*(?:greater than or equal to 1|Invalid "
+                         r"value: 0)", said.message):
+                notes.append("a pod set of count 0 (e.g. a JobSet replicatedJob with replicas 0): "
+                             "Workload podSets[].count had a minimum of 1 before Kueue v0.7.0 "
+                             "(apis/kueue/v1beta1/workload_types.go): upgrade Kueue, or drop "
+                             "the empty replicated job (kueue#2227)")
         if clause.cause == "topology_unfit" and re.search(r"fit only -\d", clause.text):
             notes.append("a negative pod count is a Kueue bug (v0.9.0 counted TAS usage once per "
                          "resource, kueue#3482): upgrade to v0.9.1 or later before "

@@ -92,8 +92,11 @@ _MESSAGES = [
     ("admission_check_pending", r"failed admission checks|admission check is false|not all "
                                 r"checks ready|AdmissionChecks? in Retry state"),
     ("waiting_pods_ready", r"waiting for all admitted workloads to be in (?:the )?PodsReady"),
-    ("pods_ready_timeout", r"Exceeded the PodsReady timeout|re-queuing retries|requeuing limit "
-                           r"exceeded|RequeuingLimitExceeded"),
+    # Evicted/Requeued message "Exceeded the PodsReady timeout <ns/wl>" and the V(2) log
+    # "Start the eviction of the workload due to exceeding the PodsReady timeout"
+    # (pkg/controller/core/workload_controller.go v0.3.0..v0.19.2).
+    ("pods_ready_timeout", r"Exceeded the PodsReady timeout|exceeding the PodsReady timeout"
+                           r"|re-queuing retries|requeuing limit exceeded|RequeuingLimitExceeded"),
     ("preempted", r"Preempted to accommodate"),
     ("workload_deactivated", r"The workload is deactivated"),
     # Kueue's log when starting an admitted job failed (the apiserver or a webhook refused
@@ -118,6 +121,19 @@ _MESSAGES = [
     # v0.6.0:490), and the ProvisioningRequest's own conditions written by cluster-autoscaler
     # (Kueue docs tasks/troubleshooting/troubleshooting_provreq.md; GKE's
     # ProvisioningRequestNotSchedulableInNodepool message, kueue#2389).
+    # Kueue's setup log when the ProvisioningRequest API (cluster-autoscaler's CRD) is not
+    # served: no ProvisioningRequest admission check controller runs, so its AdmissionChecks
+    # never become Active and every ClusterQueue using one is inactive (pkg/cache
+    # clusterqueue.go hasMissingOrInactiveAdmissionChecks). cmd/kueue/main.go v0.5.0..v0.10:
+    # "Provisioning Requests are not supported, skipped admission check controller setup";
+    # v0.11.0..v0.19.2: "Skipping admission check controller setup: Provisioning Requests not
+    # supported (Possible cause: missing or unsupported cluster-autoscaler)" (kueue#3195).
+    ("queue_inactive", r"Provisioning Requests (?:are )?not supported"),
+    # The job kind's CRD was not served when Kueue started: v0.6.0..v0.10 set up no
+    # controller or webhook for it until a restart (pkg/controller/jobframework/setup.go,
+    # logger.Info); v0.11+ logs "... deferring setting up controller" and sets it up when the
+    # CRD appears, which is no verdict.
+    ("workload_missing", r"No matching API in the server for job framework, skipped setup"),
     ("admission_check_pending", r"Retrying after failure|Provisioning Request wasn'?t "
                                 r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
                                 r"be scheduled"),

@@ -22,6 +22,9 @@ from _kueue_rules_running import FOREIGN_GATE_FIX, foreign_gates
 from _kueue_reported import Verdict, event_line, verdict
 
 _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
+# The same field in a record whose inner quotes lost their backslashes (a log pasted through a
+# tool that unescaped it): the value runs to the quote before the next `"key":` or the `}`.
+_LOOSE_FIELD = r'"{}"\s*:\s*"(.*?)"\s*(?=,\s*"[\w.]+"\s*:|\}})'
 _PODSET_START = re.compile(r"(?:couldn'?t|failed to) assign flavors to pod set", re.I)
 _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"([^"]*)"'
                            r'(?:[^}]*?"namespace"\s*:\s*"([^"]*)")?')
@@ -259,7 +262,42 @@ def _text_reports(cluster) -> list[dict]:
             continue
         others.append(text)
     said.evidence = extra + [f"also in the text: {o}" for o in others[:3]]
+    hook = _QUEUE_HOOK.search("\n".join(cluster.texts))
+    if said.cause == "local_queue_missing" and hook:
+        said.evidence.append(_QUEUE_HOOK_NOTE.format(hook=hook.group("hook")))
+        main = _finding(said, {"kind": kind, "namespace": ns, "name": name})
+        return [main, _queue_hook_alternative(hook.group("hook"))]
     return [_finding(said, {"kind": kind, "namespace": ns, "name": name})]
+
+
+# Kueue v0.7.0's job webhooks (the JobSet one with the MultiKueue gate on) ask the queue
+# manager for the ClusterQueue of the job's LocalQueue and return its error: "queue doesn't
+# exist" (pkg/queue/manager.go ClusterQueueFromLocalQueue, jobset_webhook.go:76). The queue
+# manager knows every LocalQueue the leader's controller has seen, whether or not its
+# ClusterQueue exists (AddLocalQueue). v0.7.1 (kueue#2425) stopped refusing.
+_QUEUE_HOOK = re.compile(r'admission webhook \\?"(?P<hook>[\w.-]+)\\?" denied the request: '
+                         r"queue doesn'?t exist")
+_QUEUE_HOOK_NOTE = (
+    "webhook {hook} (Kueue v0.7.0, MultiKueue gate on) refused the object because Kueue's "
+    "queue manager knows no LocalQueue of that name (label kueue.x-k8s.io/queue-name) in the "
+    "object's namespace: it does not exist there, or was created moments before and Kueue had "
+    "not seen it yet (a LocalQueue whose ClusterQueue is missing is still known). Kueue "
+    "v0.7.1+ no longer refuses (kueue#2425): the Workload then names what is missing")
+_ALT_CONFIRM = ("kubectl get localqueue <queue-name> -n <namespace> -o jsonpath="
+                "'{.spec.clusterQueue}' && kubectl get clusterqueue <that clusterQueue>")
+
+
+def _queue_hook_alternative(hook: str) -> dict:
+    """Second-ranked reading of the v0.7.0 webhook refusal: the LocalQueue exists but its
+    ClusterQueue does not (how kueue#2416 reported it). One command tells the two apart."""
+    return finding(
+        "warning", "cluster_queue_missing", {"kind": "LocalQueue"},
+        f"second reading: the LocalQueue exists and its ClusterQueue does not (webhook {hook} "
+        "was reported refusing such objects; by Kueue's code the refusal means the LocalQueue "
+        "was not known yet): one command tells the two apart",
+        ["the first command answers NotFound: the LocalQueue is missing (first finding); it "
+         "prints a name: the ClusterQueue of that name must exist (the second command)"],
+        FIXES.get("cluster_queue_missing", ""), basis="inferred", confirm=_ALT_CONFIRM)
 
 
 def _messages_in(text: str) -> list[str]:
@@ -268,6 +306,9 @@ def _messages_in(text: str) -> list[str]:
     for key in ("msg", "error", "message"):
         for match in re.finditer(_JSON_FIELD.format(key), text):
             value = _unquote(match.group(1))
+            loose = re.compile(_LOOSE_FIELD.format(key)).match(text, match.start())
+            if loose and len(loose.group(1)) > len(match.group(1)) and clauses(loose.group(1)):
+                value = loose.group(1)  # the strict value stopped at an unescaped inner quote
             if clauses(value):
                 found.append(value)
     if found:

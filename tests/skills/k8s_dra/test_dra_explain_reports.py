@@ -297,3 +297,31 @@ def test_devices_of_a_node_selector_slice_reach_only_the_nodes_it_selects(script
     ok = dump(NVIDIA, extra=NIC_SLICE.replace("HOST", "gpu-h200-dra-1"))
     r = script("explain_claim.py", "-f", ok, "-n", "team-a", "pinned", "--json")
     assert r.code == 0
+
+
+BEING_ALLOCATED = """\
+Events:
+  Type     Reason            Age                  From               Message
+  ----     ------            ----                 ----               -------
+  Warning  FailedScheduling  9s ({count})  default-scheduler  0/3 nodes are available: resource claim team-b/shared-0 is in the process of being allocated. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.
+"""
+
+
+def test_a_claim_in_the_process_of_being_allocated_for_a_moment_is_in_use(script, tmp_path):
+    # dynamicresources.go v1.30.0..v1.37.2 PreFilter: another pod's cycle holds an in-flight
+    # allocation of the shared claim; it ends with that pod's PreBind
+    path = tmp_path / "pod.txt"
+    path.write_text(BEING_ALLOCATED.format(count="x3 over 12s"))
+    found = script("explain_claim.py", "-f", str(path), "--json").doc["findings"]
+    assert (found[0]["cause"], found[0]["basis"]) == ("claim_in_use", "reported")
+
+
+def test_a_claim_stuck_in_the_process_of_being_allocated_is_a_scheduler_bug(script, tmp_path):
+    # kubernetes#137617: gang-scheduled pods sharing a claim loop on this message forever
+    # (x2292168 over 7m21s), fixed in the plugin by PR #137647; at the scheduler's 10s maximum
+    # backoff, 30 attempts is 5 minutes of an allocation that never completes
+    path = tmp_path / "pod.txt"
+    path.write_text(BEING_ALLOCATED.format(count="x40 over 9m"))
+    found = script("explain_claim.py", "-f", str(path), "--json").doc["findings"]
+    assert (found[0]["cause"], found[0]["basis"]) == ("scheduler_plugin_error", "reported")
+    assert "team-b/shared-0" in found[0]["message"]

@@ -121,7 +121,25 @@ WORDINGS = [
     ("Provisioning Request wasn't provisioned.", "admission_check_pending", {}),
     ("Provisioning Request's pods cannot be scheduled in the nodepool, affected nodepools: p1",
      "admission_check_pending", {}),
+    # workload_controller.go v0.3.0..v0.19.2, V(2) log when the PodsReady timeout evicts
+    ("Start the eviction of the workload due to exceeding the PodsReady timeout",
+     "pods_ready_timeout", {}),
+    # cmd/kueue/main.go v0.5.0..v0.10: the ProvisioningRequest CRD is not served (kueue#3195)
+    ("Provisioning Requests are not supported, skipped admission check controller setup",
+     "queue_inactive", {}),
+    # cmd/kueue/main.go v0.11.0..v0.19.2
+    ("Skipping admission check controller setup: Provisioning Requests not supported (Possible "
+     "cause: missing or unsupported cluster-autoscaler)", "queue_inactive", {}),
+    # pkg/controller/jobframework/setup.go v0.6.0..v0.10: the job kind's CRD is not served
+    ("No matching API in the server for job framework, skipped setup of controller and webhook",
+     "workload_missing", {}),
 ]
+
+
+def test_a_deferred_integration_setup_is_no_verdict():
+    # jobframework/setup.go v0.11.0..v0.19.2: Kueue sets the controller up when the CRD appears
+    assert first_cause("No matching API in the server for job framework, deferring setting up "
+                       "controller") == ""
 
 
 def test_the_benign_job_reconciler_line_is_no_verdict():

@@ -235,3 +235,45 @@ def test_a_refused_workload_create_names_the_pod_of_the_reconciler_record(script
     assert (found[0]["cause"], found[0]["basis"]) == ("workload_missing", "reported")
     assert (found[0]["object"]["kind"], found[0]["object"]["namespace"],
             found[0]["object"]["name"]) == ("Pod", "ns1", "p1")
+
+
+def test_a_record_whose_inner_quotes_lost_their_backslashes_keeps_the_whole_error(
+        script, tmp_path):
+    # kueue#2227 (v0.6): a "Reconciler error" record pasted with the error's inner quotes
+    # unescaped; the apiserver refused a Workload pod set of count 0 (the Workload CRD's
+    # podSets[].count had minimum 1 before v0.7.0, apis/kueue/v1beta1/workload_types.go)
+    found = run(script, tmp_path, """\
+        ```
+        {"level":"error","msg":"Reconciler error","controller":"jobset","namespace":"ns2","name":"js1","error":"Workload.kueue.x-k8s.io "jobset-js1-0a1b2" is invalid: spec.podSets[1].count: Invalid value: 0: spec.podSets[1].count in body should be greater than or equal to 1","stacktrace":"x"}
+        ```
+        """)
+    assert (found[0]["cause"], found[0]["basis"]) == ("workload_missing", "reported")
+    assert "spec.podSets[1].count" in found[0]["message"]
+    assert any("count 0" in e and "v0.7.0" in e for e in found[0]["evidence"])
+
+
+def test_the_v070_webhook_queue_refusal_gives_two_ranked_readings(script, tmp_path):
+    # Kueue v0.7.0 jobset_webhook.go:76 returns queue.ErrQueueDoesNotExist ("queue doesn't
+    # exist") when the queue manager knows no LocalQueue <ns>/<queue-name>
+    # (pkg/queue/manager.go:584-591); kueue#2416 reported it with a LocalQueue whose
+    # ClusterQueue was missing. First the source's reading, then the reported one, with the
+    # command that tells them apart.
+    found = run(script, tmp_path, """\
+        Error from server (Forbidden): error when creating "js.yaml": admission webhook "mjobset.kb.io" denied the request: queue doesn't exist
+        """)
+    assert [(f["cause"], f["basis"]) for f in found] == [
+        ("local_queue_missing", "reported"), ("cluster_queue_missing", "inferred")]
+    assert any("v0.7.1" in e for e in found[0]["evidence"])
+    assert found[1]["confirm"].startswith("kubectl get localqueue")
+
+
+def test_a_podsready_eviction_log_line_in_prose_is_read(script, tmp_path):
+    # workload_controller.go v0.3.0..v0.19.2 V(2) "Start the eviction of the workload due to
+    # exceeding the PodsReady timeout"; the prose around it has colons (not YAML)
+    found = run(script, tmp_path, """\
+        The wrapper keeps cycling. I found some logs from Kueue after it goes into `suspending`:
+
+        {"level":"Level(-2)","msg":"Start the eviction of the workload due to exceeding the PodsReady timeout","workload":{"name":"wl-a","namespace":"ns3"}}
+        """)
+    assert (found[0]["cause"], found[0]["basis"]) == ("pods_ready_timeout", "reported")
+    assert (found[0]["object"]["namespace"], found[0]["object"]["name"]) == ("ns3", "wl-a")
