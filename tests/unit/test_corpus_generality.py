@@ -80,10 +80,16 @@ _SUBRESOURCE = re.compile(r"^[a-z]+/(proxy|exec|attach|log|status|portforward|ev
                           r"scale|token|ephemeralcontainers|resize|finalize|approval)$")
 
 
+# field paths of the Kubernetes API (spec.activeDeadlineSeconds, status.conditions[0].reason):
+# every object of a kind has them, so a script that names one names no case
+_FIELD_PATH = re.compile(r"^(spec|status|metadata)(\.[a-z][A-Za-z0-9]*(\[\d+\])?)+$")
+
+
 def vocabulary(token: str) -> bool:
-    """API versions, domain-style names (drivers, resources, label keys) and identifiers."""
+    """API versions, domain-style names (drivers, resources, label keys), identifiers and
+    API field paths."""
     return bool(_API_VERSION.match(token) or _DOMAIN.match(token) or _IDENTIFIER.match(token)
-                or _SUBRESOURCE.match(token))
+                or _SUBRESOURCE.match(token) or _FIELD_PATH.match(token))
 
 
 def case_tokens(folder: Path) -> set[str]:
@@ -204,3 +210,4 @@ def test_tokens_of_a_case_are_names_not_words(tmp_path):
     assert "nvidia.com/gpu" not in tokens and "FailedScheduling" not in tokens
     assert not vocabulary("trainer-7f9c-xk2")
     assert vocabulary("resource.k8s.io/v1") and vocabulary("gpu.nvidia.com")
+    assert vocabulary("spec.activeDeadlineSeconds")
