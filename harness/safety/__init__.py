@@ -1,7 +1,7 @@
 """Safeguards for eval runs and the agent service: the k8s-rbac guard and audit log.
 
-There is one implementation, in the skill bundle (`skills/k8s-rbac/scripts/_guard*.py` and
-`_audit_log.py`), because a skill must run alone in the Skills API sandbox; this facade
+There is one implementation, in the skill bundle (the package `skills/k8s-rbac/scripts/_guard/`,
+its audit log included), because a skill must run alone in the Skills API sandbox; this facade
 loads those modules so the harness judges commands exactly as the Claude Code hook does.
 RBAC is the boundary; the guard is a second line: it allows only what it fully
 understands as a read, asks the rest, and denies the worst.
@@ -26,7 +26,7 @@ GUARD_MODES = ("off", "review", "enforce", "supervised")
 
 @lru_cache(maxsize=None)
 def _module(name: str):
-    if not (SCRIPTS / f"{name}.py").is_file():
+    if not (SCRIPTS / "_guard" / "__init__.py").is_file():
         raise UserError(f"{SCRIPTS}: k8s-rbac skill scripts missing; the safety layer needs "
                         "a source checkout of the repository")
     if str(SCRIPTS) not in sys.path:
@@ -57,22 +57,22 @@ def load_policy(path: str | os.PathLike) -> dict:
 
 
 def audit_log_path() -> str:
-    return _module("_audit_log").default_path()
+    return _module("_guard.audit_log").default_path()
 
 
 def read_audit_log(path: str | os.PathLike) -> list[dict]:
     try:
-        return _module("_audit_log").read(str(path))
+        return _module("_guard.audit_log").read(str(path))
     except OSError as err:
         raise UserError(f"audit log {path}: cannot read: {err}") from err
 
 
 def summarise(records: list[dict], include_reads: bool = False) -> dict:
-    return _module("_audit_log").summarise(records, include_reads)
+    return _module("_guard.audit_log").summarise(records, include_reads)
 
 
 def render_summary(summary: dict) -> str:
-    return _module("_audit_log").render(summary)
+    return _module("_guard.audit_log").render(summary)
 
 
 class Guard:
@@ -111,7 +111,7 @@ class Guard:
         return verdict
 
     def _record(self, command: str, verdict: dict, signals, record_id: str) -> None:
-        log = _module("_audit_log")
+        log = _module("_guard.audit_log")
         record = log.make_record(command, verdict, self.identity,
                                  list(signals or []) + verdict["comments"], source="harness",
                                  record_id=record_id or f"h{len(self.records) + 1}")
@@ -121,11 +121,11 @@ class Guard:
 
     def result(self, record_id: str, result: str) -> None:
         """Record what happened when the command ran (e.g. 'ran', 'failed (exit 1)')."""
-        entry = {"kind": "result", "id": record_id, "time": _module("_audit_log").now(),
+        entry = {"kind": "result", "id": record_id, "time": _module("_guard.audit_log").now(),
                  "result": result}
         self.records.append(entry)
         if self.log_path:
-            _module("_audit_log").append(self.log_path, entry)
+            _module("_guard.audit_log").append(self.log_path, entry)
 
     def review(self) -> list[dict]:
         """Commands judged ask or deny: each one a safeguard a run should not cross alone."""

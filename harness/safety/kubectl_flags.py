@@ -4,7 +4,7 @@
 
 Builds kubectl_flags_dump.go against k8s.io/kubectl at the pinned version (offline when
 the modules are in the Go module cache), walks the real cobra command tree and writes
-skills/k8s-rbac/scripts/_guard_kubectl_flags.py: every command path, its subcommands and
+skills/k8s-rbac/scripts/_guard/kubectl_flags.py: every command path, its subcommands and
 aliases, and every flag with its shorthand, whether it takes a value and its NoOptDefVal
 (`--dry-run` alone means "unchanged", `--cascade` alone "background"). The guard parses
 kubectl lines with this table exactly as cobra and pflag do. `--check` compares instead
@@ -26,7 +26,7 @@ from harness.errors import UserError
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-TABLE = ROOT / "skills" / "k8s-rbac" / "scripts" / "_guard_kubectl_flags.py"
+TABLE = ROOT / "skills" / "k8s-rbac" / "scripts" / "_guard" / "kubectl_flags.py"
 GO_MOD = """module guardkubectlflags
 
 go 1.26

@@ -12,10 +12,10 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import kubectl_get, load_paste
 
-from _rbac_denials import collect
-from _rbac_live import kubectl
-from _rbac_rules import audit, rule_findings
-from _rbac_why import explain
+from _rbac.denials import collect
+from _rbac.live import kubectl
+from _rbac.rules import audit, rule_findings
+from _rbac.why import explain
 
 EXAMPLES = """why was it denied? (references/rbac-denials.md) — paste the error, with the
 Roles/bindings if you have them; every kubectl/apiserver wording since 1.6 is read:

@@ -11,10 +11,10 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import kubectl_get, load_mapping, load_objects, load_paste
 
-from _pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,
+from _rbac.pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,
                          policy_problems)
-from _rbac_denials import parse as parse_denials, texts_of
-from _rbac_why import explain
+from _rbac.denials import parse as parse_denials, texts_of
+from _rbac.why import explain
 
 EXAMPLES = """policy file (YAML, see references/pod-security.md):
   level: restricted                     # privileged | baseline | restricted

@@ -15,9 +15,9 @@ from k8s_skillkit.loading import load_paste
 
 import yaml
 
-from _rbac_denials import collect
-from _rbac_grant import access_review, default_name, objects, plan
-from _rbac_live import kubectl
+from _rbac.denials import collect
+from _rbac.grant import access_review, default_name, objects, plan
+from _rbac.live import kubectl
 
 EXAMPLES = """what it reads (references/rbac-denials.md): every apiserver wording since 1.6 —
   User "U" cannot VERB resource "R[/sub]" in API group "G" in the namespace "N" | at the

@@ -46,9 +46,9 @@ with the guard are denied.
 def _load():
     from k8s_skillkit.cli import make_parser, run
     from k8s_skillkit.errors import InputError
-    import _audit_log
+    from _guard import audit_log
     import _guard
-    return make_parser, run, InputError, _audit_log, _guard
+    return make_parser, run, InputError, audit_log, _guard
 
 
 def policy_from(args, InputError, _guard) -> dict:
@@ -99,20 +99,20 @@ def current_context() -> str:
 
 
 def cli_body(args):
-    _, _, InputError, _audit_log, _guard = _load()
+    _, _, InputError, audit_log, _guard = _load()
     line = command_line(args, InputError)
     verdict = _guard.check(line, policy_from(args, InputError, _guard))
     if args.log:
-        record = _audit_log.make_record(line, verdict, identity(),
+        record = audit_log.make_record(line, verdict, identity(),
                                         args.cite + verdict["comments"], source="cli")
-        append_log(args.log, record, InputError, _audit_log)
+        append_log(args.log, record, InputError, audit_log)
     code = 0 if verdict["decision"] == "allow" else 1
     return dict(verdict), render(verdict), code
 
 
-def append_log(path: str, record: dict, InputError, _audit_log) -> None:
+def append_log(path: str, record: dict, InputError, audit_log) -> None:
     try:
-        _audit_log.append(path, record)
+        audit_log.append(path, record)
     except OSError as err:
         raise InputError(f"audit log {path}: cannot write: {err}") from err
 
@@ -159,7 +159,7 @@ def hook_verdict(payload: dict, args, policy: dict, _guard) -> dict | None:
 
 def hook_body(args) -> int:
     """PreToolUse: decide, log, answer. Exit 2 (block) on any problem."""
-    import _audit_log
+    from _guard import audit_log
     import _guard
     payload = read_hook_input()
     try:
@@ -171,7 +171,7 @@ def hook_body(args) -> int:
         return 0
     decision = verdict["decision"]
     if not args.no_log:
-        _log_hook_call(payload, verdict, args, _audit_log)
+        _log_hook_call(payload, verdict, args, audit_log)
     if decision == "allow" and not args.hook_allow:
         return 0
     reason = f"k8s-rbac guard: {verdict['explanation']}"
@@ -183,21 +183,21 @@ def hook_body(args) -> int:
     return 0
 
 
-def _log_hook_call(payload: dict, verdict: dict, args, _audit_log) -> None:
+def _log_hook_call(payload: dict, verdict: dict, args, audit_log) -> None:
     tool_input = payload.get("tool_input") or {}
     command = tool_input.get("command") if payload["tool_name"] == "Bash" else \
         f"{payload['tool_name']} {tool_input.get('file_path') or tool_input.get('path') or ''}"
     cited = [str(tool_input.get("description") or "")] + args.cite + verdict["comments"]
     # The "before" state is read only for a command the guard itself allows (approved by
     # policy), after deciding, with the agent's own kubeconfig: never while deciding.
-    before = _audit_log.lookup_before(verdict) if verdict["decision"] == "allow" else ""
-    record = _audit_log.make_record(
+    before = audit_log.lookup_before(verdict) if verdict["decision"] == "allow" else ""
+    record = audit_log.make_record(
         str(command), verdict, identity(str(payload.get("session_id", "")), "claude-code"),
         cited, source="claude-code-hook", record_id=str(payload.get("tool_use_id", "")),
         before=before)
-    path = args.log or _audit_log.default_path()
+    path = args.log or audit_log.default_path()
     try:
-        _audit_log.append(path, record)
+        audit_log.append(path, record)
     except OSError as err:
         raise HookInputError(f"cannot write the audit log {path}: {err}") from err
 
@@ -205,7 +205,7 @@ def _log_hook_call(payload: dict, verdict: dict, args, _audit_log) -> None:
 def hook_post_body(args) -> int:
     """PostToolUse: append the result of a command the PreToolUse hook logged. Never
     blocks: a failure is reported on stderr only."""
-    _, _, _, _audit_log, _ = _load()
+    _, _, _, audit_log, _ = _load()
     try:
         payload = read_hook_input()
     except HookInputError as err:
@@ -221,9 +221,9 @@ def hook_post_body(args) -> int:
         elif response.get("is_error") or response.get("exit_code") not in (None, 0):
             result = f"failed (exit {response.get('exit_code', '?')})"
     try:
-        _audit_log.append(args.log or _audit_log.default_path(),
+        audit_log.append(args.log or audit_log.default_path(),
                           {"kind": "result", "id": str(payload.get("tool_use_id", "")),
-                           "time": _audit_log.now(), "result": result})
+                           "time": audit_log.now(), "result": result})
     except OSError as err:
         print(f"k8s-rbac guard (post): cannot write the audit log: {err}", file=sys.stderr)
     return 0

@@ -15,7 +15,7 @@ from k8s_skillkit.errors import InputError
 
 import yaml
 
-from _agent_roles import MODES, agent_objects, grants, network_policies
+from _rbac.agent_roles import MODES, agent_objects, grants, network_policies
 
 EXAMPLES = """modes:
   advisory         read-only: get/list/watch everything cluster-wide except Secrets

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from _rbac_denials import parse
-from _rbac_explain import grants
-from _rbac_why import explain
+from _rbac.denials import parse
+from _rbac.explain import grants
+from _rbac.why import explain
 
 SA = "system:serviceaccount:ml:trainer"
 
@@ -225,7 +225,7 @@ def test_a_pasted_can_i_no_is_a_denial(script, tmp_path):
 def test_a_subject_whose_serviceaccount_lives_elsewhere_is_a_mismatch():
     # appliesToUser compares namespace and name: a ServiceAccount of that name in another
     # namespace never matches (kubeshop/botkube#102 is this shape).
-    from _rbac_rules import audit
+    from _rbac.rules import audit
     sa = {"kind": "ServiceAccount", "metadata": {"name": "bot", "namespace": "default"}}
     crb = {"kind": "ClusterRoleBinding", "metadata": {"name": "b"},
            "roleRef": {"kind": "ClusterRole", "name": "r"},

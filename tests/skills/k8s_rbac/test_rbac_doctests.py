@@ -6,10 +6,10 @@ import importlib
 
 import pytest
 
-MODULES = ["_guard", "_guard_shell", "_guard_kubectl", "_guard_kubectl_parse",
-           "_guard_kubectl_manifest", "_guard_words", "_guard_expand", "_guard_verdict",
-           "_guard_env", "_guard_paths", "_guard_opts", "_guard_policy", "_audit_log",
-           "_agent_roles", "_rbac_rules", "_pod_policy"]
+MODULES = ["_guard", "_guard.shell", "_guard.kubectl", "_guard.kubectl_parse",
+           "_guard.kubectl_manifest", "_guard.words", "_guard.expand", "_guard.verdict",
+           "_guard.env", "_guard.paths", "_guard.opts", "_guard.policy", "_guard.audit_log",
+           "_rbac.agent_roles", "_rbac.rules", "_rbac.pod_policy"]
 
 
 @pytest.mark.parametrize("name", MODULES)

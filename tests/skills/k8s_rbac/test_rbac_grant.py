@@ -14,8 +14,8 @@ import json
 import pytest
 import yaml
 
-from _rbac_denials import parse
-from _rbac_grant import access_review, merge_rules, plan, rule_for
+from _rbac.denials import parse
+from _rbac.grant import access_review, merge_rules, plan, rule_for
 from tests.skills.k8s_rbac.test_rbac_denials import forbidden_1_9, forbidden_1_11
 
 SA = "system:serviceaccount:ml:trainer"

@@ -125,7 +125,7 @@ def test_writes_stay_in_the_workspace_and_never_clobber_code(where):
     assert decide("echo x > README", where) == "ask"          # exists and is not data
     assert decide("echo x > ~/.bashrc", where) == "ask"
     assert decide("echo x > .claude/settings.json", where) == "deny"
-    assert decide("echo x > skills/k8s-rbac/scripts/_guard.py", where) == "deny"
+    assert decide("echo x > skills/k8s-rbac/scripts/_guard/__init__.py", where) == "deny"
 
 
 def test_scripts_are_ours_only_where_they_are_installed(where, tmp_path):
@@ -185,30 +185,30 @@ def test_cli_rejects_a_bad_policy_in_one_line(script, tmp_path):
 
 
 def test_audit_log_redacts_credentials():
-    import _audit_log
+    from _guard import audit_log
     verdict = _guard.check("kubectl create secret generic db --from-literal=password=hunter2")
-    record = _audit_log.make_record("kubectl create secret generic db "
+    record = audit_log.make_record("kubectl create secret generic db "
                                     "--from-literal=password=hunter2 --token=abc", verdict, {})
     assert "hunter2" not in record["command"] and "abc" not in record["command"]
 
 
 def test_audit_before_lookup_never_uses_the_commands_kubeconfig(tmp_path, monkeypatch):
     """The issue: `kubectl scale ... --kubeconfig evil` ran evil's exec plugin first."""
-    import _audit_log
+    from _guard import audit_log
     calls = []
-    monkeypatch.setattr(_audit_log.subprocess, "run",
+    monkeypatch.setattr(audit_log.subprocess, "run",
                         lambda cmd, **kw: calls.append(cmd) or type(
                             "P", (), {"returncode": 0, "stdout": "3"})())
-    monkeypatch.setattr(_audit_log.shutil, "which", lambda name: "/usr/bin/kubectl")
+    monkeypatch.setattr(audit_log.shutil, "which", lambda name: "/usr/bin/kubectl")
     evil = _guard.check("kubectl scale deploy/web -n shop --replicas=2 "
                         "--kubeconfig=/tmp/evil.yaml")
-    assert _audit_log.lookup_before(evil) == "" and calls == []
+    assert audit_log.lookup_before(evil) == "" and calls == []
     plain = _guard.check("kubectl scale deploy/web -n shop --replicas=2")
-    assert _audit_log.lookup_before(plain) == "3"
+    assert audit_log.lookup_before(plain) == "3"
     assert calls == [["kubectl", "get", "-o", "jsonpath={.spec.replicas}", "-n", "shop", "--",
                       "deploy/web"]]
     sneaky = _guard.check("kubectl scale -n shop --replicas=2 -- deploy/--kubeconfig=x")
-    assert _audit_log.lookup_before(sneaky) == ""
+    assert audit_log.lookup_before(sneaky) == ""
 
 
 @pytest.mark.parametrize("line", ["kubectl get pods |", "echo $(", "a <<EOF", "", "   ",

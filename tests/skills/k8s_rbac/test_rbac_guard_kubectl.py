@@ -1,6 +1,6 @@
 """The guard reads kubectl argv as kubectl v1.37 does: checked against the real binary.
 
-The flag table (_guard_kubectl_flags.py) is generated from the pinned k8s.io/kubectl
+The flag table (_guard/kubectl_flags.py) is generated from the pinned k8s.io/kubectl
 module; here it is compared with what the kubectl built from the same pin says in its
 `--help`, and the command the guard finds for tricky argv (flags before the verb, flags
 swallowing words) is compared with the command kubectl itself picks (its `--help`).
@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import pytest
 
-from _guard_kubectl_flags import COMMANDS, VERSION
-from _guard_kubectl_parse import find_and_parse, flagset
+from _guard.kubectl_flags import COMMANDS, VERSION
+from _guard.kubectl_parse import find_and_parse, flagset
 from harness import pins
 from harness.cluster.paths import bin_dir
 

@@ -17,14 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import _guard
-import _guard_programs
-from _guard_expand import Unclear
-from _guard_policy import sre_parse
-from _guard_shell import ShellParseError
-from _guard_walk import State, Walker
-from _guard_words import known
+from _guard import programs
+from _guard.expand import Unclear
+from _guard.policy import sre_parse
+from _guard.shell import ShellParseError
+from _guard.walk import State, Walker
+from _guard.words import known
 
-SCRIPTS = Path(_guard.__file__).resolve().parent
+GUARD = Path(_guard.__file__).resolve().parent     # the package folder, scripts/_guard/
 BASH = shutil.which("bash")
 DASH = shutil.which("dash")
 SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
@@ -59,7 +59,7 @@ def guard_argv(line: str, cwd: str) -> list | None:
     ctx = _guard.make_context(_guard.merge_policy(None), cwd, {"HOME": "/h"}, None)
     seen = []
     walker = Walker(ctx, lambda call: seen.append([known(f) for f in call.argv]) or
-                    _guard_programs.judge(call))
+                    programs.judge(call))
     try:
         walker.walk_text(line, State(cwd=cwd))
     except (ShellParseError, Unclear):
@@ -101,7 +101,7 @@ def test_sh_strings_are_read_as_dash_reads_them(tmp_path_factory, words):
     ctx = _guard.make_context(_guard.merge_policy(None), cwd, {"HOME": "/h"}, None)
     seen = []
     walker = Walker(ctx, lambda call: seen.append([known(f) for f in call.argv]) or
-                    _guard_programs.judge(call))
+                    programs.judge(call))
     try:
         walker.walk_text(line, State(cwd=cwd, dialect="posix"), dialect="posix")
     except (ShellParseError, Unclear):
@@ -197,7 +197,7 @@ def test_hostile_lines_are_decided_quickly(line):
 # --- regular expressions: none can backtrack catastrophically -------------------------
 
 def _regex_literals():
-    for path in sorted(SCRIPTS.glob("_guard*.py")):
+    for path in sorted(GUARD.glob("*.py")):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \

@@ -20,7 +20,7 @@ SKILL = ROOT / "skills" / "k8s-rbac"
 def test_harness_uses_the_skill_module():
     import _guard
     assert safety._module("_guard") is _guard
-    assert Path(_guard.__file__).resolve().parent == SKILL / "scripts"
+    assert Path(_guard.__file__).resolve().parent == SKILL / "scripts" / "_guard"
 
 
 def test_guard_review_lists_what_needed_a_person(tmp_path):

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 
-from _guard_expand import Unclear
-from _guard_opts import Spec, getopt, has, values
-from _guard_tools import read_files, write_file
-from _guard_verdict import Verdict
-from _guard_words import Unknown, display, known
+from _guard.expand import Unclear
+from _guard.opts import Spec, getopt, has, values
+from _guard.tools import read_files, write_file
+from _guard.verdict import Verdict
+from _guard.words import Unknown, display, known
 
 PYTHON = re.compile(r"python(3(\.[0-9]+)?)?$")
 PY_FLAGS = set("uBEsIPbqO")

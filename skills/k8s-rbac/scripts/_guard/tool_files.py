@@ -8,7 +8,7 @@ own permission rules apply.
 """
 from __future__ import annotations
 
-from _guard_verdict import Verdict
+from _guard.verdict import Verdict
 
 WRITE_TOOLS = {"Write": "file_path", "Edit": "file_path", "MultiEdit": "file_path",
                "NotebookEdit": "notebook_path"}

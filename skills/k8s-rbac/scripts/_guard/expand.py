@@ -1,6 +1,6 @@
 """Word expansion without running anything: what bash would do, or why it cannot be known.
 
-`Expander` turns a parsed `Word` into fields (see _guard_words). Command substitutions are
+`Expander` turns a parsed `Word` into fields (see _guard.words). Command substitutions are
 judged by the walker (`shell.substitute`), whose verdicts count for the whole line; their
 output is an `Unknown` of the kind the walker could prove. Expansions that can run code
 through a value (prompt expansion `${x@P}`, arithmetic on a value that is not a number,
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from _guard_shell import Arith, CmdSub, Lit, Param, ProcSub, Tilde, Word, parse
-from _guard_words import (BREAK, Text, Unknown, brace_expansion, display, known,
+from _guard.shell import Arith, CmdSub, Lit, Param, ProcSub, Tilde, Word, parse
+from _guard.words import (BREAK, Text, Unknown, brace_expansion, display, known,
                           split_fields, worst_kind)
 
 INT_LITERAL = re.compile(r"-?[0-9]+")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
-from _rbac_denials import Denial, missing_roles
-from _rbac_explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
+from _rbac.denials import Denial, missing_roles
+from _rbac.explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
                            subject_text, _ns)
 
 PSA_CAUSES = {  # pod-security-admission policy/check_*.go ForbiddenReason -> cause id

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from _guard_expand import Unclear
-from _guard_kubectl_flags import COMMANDS
-from _guard_words import Text, display, known, known_prefix, may_split, starts_with_dash
+from _guard.expand import Unclear
+from _guard.kubectl_flags import COMMANDS
+from _guard.words import Text, display, known, known_prefix, may_split, starts_with_dash
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ the cluster scope needs a ClusterRoleBinding.
 from __future__ import annotations
 
 
-from _rbac_denials import Denial
+from _rbac.denials import Denial
 
 SA_PREFIX = "system:serviceaccount:"
 CLUSTER_SCOPED = {"nodes", "namespaces", "persistentvolumes", "clusterroles",

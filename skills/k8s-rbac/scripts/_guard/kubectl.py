@@ -19,12 +19,12 @@ import json
 import os
 import re
 
-from _guard_expand import Unclear
-from _guard_kubectl_manifest import manifest_kinds, patch_effects
-from _guard_kubectl_parse import (KubectlCommand, _strip_flags, find_command,
+from _guard.expand import Unclear
+from _guard.kubectl_manifest import manifest_kinds, patch_effects
+from _guard.kubectl_parse import (KubectlCommand, _strip_flags, find_command,
                                   find_flagset, flagset, parse_flags)
-from _guard_verdict import Verdict
-from _guard_words import GLOB_CHARS, Text, Unknown, display, known
+from _guard.verdict import Verdict
+from _guard.words import GLOB_CHARS, Text, Unknown, display, known
 
 HELP_ONLY = {"", "auth", "config", "rollout", "set", "top", "certificate", "plugin",
              "kuberc", "create secret", "create service", "alpha"}
@@ -138,7 +138,7 @@ def _no_globs(args: list):
 
 
 def _all_commands():
-    from _guard_kubectl_flags import COMMANDS
+    from _guard.kubectl_flags import COMMANDS
     return COMMANDS
 
 

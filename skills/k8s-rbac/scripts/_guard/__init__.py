@@ -23,12 +23,12 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import _guard_programs
-from _guard_expand import Unclear
-from _guard_paths import Paths
-from _guard_shell import ShellParseError
-from _guard_verdict import CLASSES, DECISIONS, Verdict, stricter
-from _guard_walk import State, Walker
+from _guard import programs
+from _guard.expand import Unclear
+from _guard.paths import Paths
+from _guard.shell import ShellParseError
+from _guard.verdict import CLASSES, DECISIONS, Verdict, stricter
+from _guard.walk import State, Walker
 
 DEFAULT_POLICY = {
     "version": 1,
@@ -94,7 +94,7 @@ def check(command, policy: dict | None = None, *, cwd: str | None = None,
 
 
 def _walk(command: str, ctx: Context):
-    walker = Walker(ctx, _guard_programs.judge)
+    walker = Walker(ctx, programs.judge)
     try:
         walker.walk_text(command, State(cwd=ctx.cwd))
     except (ShellParseError, Unclear) as err:
@@ -133,7 +133,8 @@ def _default_audit_log(env: dict, home: str) -> str:
 def trusted_skill_roots(env: dict, extra=None) -> list:
     """Folders whose `<skill>/scripts/*.py` are ours: this guard's own skills folder, the
     plugin's, the project's and the user's .claude/skills, and any the caller names."""
-    own = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    own = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))))       # skills/<skill>/scripts/_guard/__init__.py
     roots = [own]
     if env.get("CLAUDE_PLUGIN_ROOT"):
         roots.append(os.path.join(env["CLAUDE_PLUGIN_ROOT"], "skills"))
@@ -277,13 +278,13 @@ def merge_policy(policy: dict | None) -> dict:
 
 def policy_problems(policy) -> list[str]:
     """Everything wrong with a policy document (empty when it is valid)."""
-    from _guard_policy import problems
+    from _guard.policy import problems
     return problems(policy)
 
 
 def load_policy(path: str) -> dict:
     """Read and validate a policy YAML file; ValueError with every problem found."""
-    from _guard_policy import load
+    from _guard.policy import load
     return load(path)
 
 
@@ -291,7 +292,7 @@ def judge_tool(tool_name: str, tool_input: dict, *, cwd=None, env=None,
                policy: dict | None = None) -> dict | None:
     """Claude Code's file tools: Write/Edit/MultiEdit/NotebookEdit on protected files, and
     Read/Grep of credentials. None when the guard has no opinion on the call."""
-    from _guard_tool_files import judge_file_tool
+    from _guard.tool_files import judge_file_tool
     ctx = make_context(merge_policy(policy), cwd, env, None)
     verdict = judge_file_tool(tool_name, tool_input, ctx)
     if verdict is None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from _guard_expand import Unclear
-from _guard_words import Text, display, glob_risky, known, may_split, starts_with_dash
+from _guard.expand import Unclear
+from _guard.words import Text, display, glob_risky, known, may_split, starts_with_dash
 
 SAFE_UNKNOWN = ("int", "name", "ref")
 

@@ -2,7 +2,7 @@
 
 Nothing runs: the walker keeps what can be known (variables assigned on the line, the
 working directory, what each command prints) and hands every simple command, with its
-expanded argv, redirections and input, to the program judges (_guard_programs). Branches
+expanded argv, redirections and input, to the program judges (_guard.programs). Branches
 and loops are followed both ways (a loop twice, with what its first pass assigned), so
 whatever the line may run is judged. Work is bounded: too many commands or too deep a
 nesting of `sh -c` / `eval` make the line `ask`.
@@ -13,12 +13,12 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 
-from _guard_env import env_risk, secret_name, shell_var_risk
-from _guard_expand import Expander, Unclear
-from _guard_shell import (AndOr, Compound, HereDoc, Pipeline, Program, ShellParseError,
+from _guard.env import env_risk, secret_name, shell_var_risk
+from _guard.expand import Expander, Unclear
+from _guard.shell import (AndOr, Compound, HereDoc, Pipeline, Program, ShellParseError,
                           Simple, Word, parse)
-from _guard_verdict import Verdict, opaque
-from _guard_words import Text, Unknown, display, globbed, known, worst_kind
+from _guard.verdict import Verdict, opaque
+from _guard.words import Text, Unknown, display, globbed, known, worst_kind
 
 MAX_STEPS = 3000
 ARITH_TOKEN = re.compile(r"[0-9][0-9A-Za-z#@_]*|[A-Za-z_][A-Za-z0-9_]*|[ \t\n]+|"
@@ -36,7 +36,7 @@ class Stdin:
     """What a command reads on standard input."""
 
     source: str = "none"          # none | pipe | file | heredoc | herestring
-    kind: str = "int"             # kind of the data (see _guard_words); "int" = nothing
+    kind: str = "int"             # kind of the data (see _guard.words); "int" = nothing
     text: str | None = None       # the text, when it is known (here-documents)
     path: str | None = None
 

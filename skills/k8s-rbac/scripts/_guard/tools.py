@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from _guard_expand import Unclear
-from _guard_opts import Spec, getopt, has, values
-from _guard_verdict import Verdict
-from _guard_words import Text, Unknown, display, glob_risky, globbed, known
+from _guard.expand import Unclear
+from _guard.opts import Spec, getopt, has, values
+from _guard.verdict import Verdict
+from _guard.words import Text, Unknown, display, glob_risky, globbed, known
 
 LOOPBACK = re.compile(r"^(localhost|127(\.[0-9]{1,3}){3}|\[::1\])$")
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from _rbac_denials import Denial, missing_roles
-from _rbac_explain import CLUSTER_SCOPED, groups_of, service_account_of
+from _rbac.denials import Denial, missing_roles
+from _rbac.explain import CLUSTER_SCOPED, groups_of, service_account_of
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
 # Verbs that are privilege escalation in one step (kubernetes docs "RBAC good practices";

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 
-from _guard_env import env_risk, secret_name, shell_var_risk
-from _guard_expand import Unclear
-from _guard_kubectl import judge_kubectl
-from _guard_verdict import Verdict
-from _guard_words import Text, Unknown, display, globbed, known, worst_kind
+from _guard.env import env_risk, secret_name, shell_var_risk
+from _guard.expand import Unclear
+from _guard.kubectl import judge_kubectl
+from _guard.verdict import Verdict
+from _guard.words import Text, Unknown, display, globbed, known, worst_kind
 
 SYSTEM_DIRS = {"/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin",
                "/opt/homebrew/bin", "/snap/bin", "/usr/local/sbin"}
@@ -55,7 +55,7 @@ def judge(call) -> Verdict:
     if opaque_call:
         # a program (or option) the guard does not follow, naming the guard's own files
         # (sed -i, perl -i, an editor ...): it may rewrite them, so deny
-        from _guard_tools import _guard_files
+        from _guard.tools import _guard_files
         _guard_files(call, verdict, call.argv[1:])
     return verdict
 
@@ -63,7 +63,7 @@ def judge(call) -> Verdict:
 def resolve(name: str, call):
     """The program's name for the judges, or a verdict when it runs from elsewhere."""
     if "/" in name:
-        from _guard_scripts import skill_script_verdict
+        from _guard.scripts import skill_script_verdict
         script = skill_script_verdict(name, call.argv[1:], call, direct=True)
         if script is not None:
             return script
@@ -84,7 +84,7 @@ def run_inner(call, argv: list, env: dict | None = None) -> Verdict:
     """Judge the command a wrapper runs (same input, same shell state)."""
     if not argv:
         return Verdict(reasons=["no command"])
-    from _guard_walk import Call
+    from _guard.walk import Call
     inner = Call(argv, {**call.env, **(env or {})}, call.stdin, call.state, call.walker,
                  call.stdout_redirected)
     verdict = judge(inner)
@@ -343,7 +343,7 @@ def let_builtin(call, base, args) -> Verdict:
 # --- wrappers --------------------------------------------------------------------------
 
 def timeout(call, base, args) -> Verdict:
-    from _guard_opts import Spec, getopt
+    from _guard.opts import Spec, getopt
     spec = Spec(short="v", short_value="sk", long={"foreground", "preserve-status",
                                                  "verbose"},
                 long_value={"signal", "kill-after"}, permute=False)
@@ -354,7 +354,7 @@ def timeout(call, base, args) -> Verdict:
 
 
 def nice(call, base, args) -> Verdict:
-    from _guard_opts import Spec, getopt
+    from _guard.opts import Spec, getopt
     spec = Spec(short_value="n", long_value={"adjustment"}, numeric=True, permute=False)
     _, operands = getopt(args, spec, base)
     return run_inner(call, _fields(operands)) if operands else Verdict(
@@ -363,7 +363,7 @@ def nice(call, base, args) -> Verdict:
 
 def passthrough(call, base, args) -> Verdict:
     """nohup, setsid, stdbuf, time, ionice, chrt, taskset: run the command as given."""
-    from _guard_opts import Spec, getopt
+    from _guard.opts import Spec, getopt
     specs = {"nohup": Spec(permute=False), "setsid": Spec(short="fw", permute=False),
              "stdbuf": Spec(short_value="ioe", permute=False),
              "time": Spec(short="pva", short_value="f", permute=False),
@@ -424,7 +424,7 @@ def printenv(call, base, args) -> Verdict:
 
 
 def xargs(call, base, args) -> Verdict:
-    from _guard_opts import Spec, getopt
+    from _guard.opts import Spec, getopt
     spec = Spec(short="0rtx", short_value="nLPsI", long={"null", "no-run-if-empty",
                                                         "verbose", "exit"},
                 long_value={"max-args", "max-lines", "max-procs", "max-chars", "replace"},
@@ -501,7 +501,7 @@ def shell(call, base, args) -> Verdict:
 
 
 def _shell_string(call, base, text: str, positional: list, dialect: str) -> Verdict:
-    from _guard_walk import State
+    from _guard.walk import State
     outer = call.state
     inner = State(vars={n: outer.vars[n] for n in outer.exported if n in outer.vars},
                   positional=list(positional[1:]),
@@ -591,8 +591,8 @@ for _name in INTERPRETERS:
 
 
 def _register_more():
-    from _guard_tools import TOOL_HANDLERS
-    from _guard_scripts import SCRIPT_HANDLERS
+    from _guard.tools import TOOL_HANDLERS
+    from _guard.scripts import SCRIPT_HANDLERS
     HANDLERS.update(TOOL_HANDLERS)
     HANDLERS.update(SCRIPT_HANDLERS)
 
