@@ -144,6 +144,26 @@ def test_get_gateways_all_namespaces_table():
                for g in gateways)
 
 
+def test_a_get_row_not_aligned_with_its_header_is_read_by_its_cells():
+    # envoyproxy/gateway#5715: the reporter redacted the address (35.XX.XXX.XX), so the row's
+    # cells no longer sit under the header's columns; one cell per column, 2+ spaces apart.
+    dump = paste("gateway/eg-programmed-false-while-lb-ip-present")
+    (gateway,) = [o for o in dump if o.get("kind") == "Gateway"]
+    assert (gateway["metadata"]["namespace"], gateway["metadata"]["name"]) == ("gw", "gw-public")
+    assert gateway["spec"]["gatewayClassName"] == "eg-public"
+    assert gateway["status"]["addresses"] == [{"value": "35.XX.XXX.XX"}]
+    assert gateway["status"]["conditions"] == [{"type": "Programmed", "status": "False"}]
+
+
+def test_prose_under_a_table_is_not_a_row():
+    # kubectl prints cells 3+ spaces apart; a sentence under the table has a different count
+    text = ("$ kubectl get gateway\nNAME   CLASS   ADDRESS   PROGRAMMED   AGE\n"
+            "eg     eg      10.0.0.1  True         1m\n"
+            "Sometimes the gateway  is set to False  for no reason.\n")
+    dump = parse_paste(text, "paste")
+    assert [o["metadata"]["name"] for o in dump if o.get("kind") == "Gateway"] == ["eg"]
+
+
 def test_no_resources_found_after_a_get_is_an_empty_full_list():
     # kubernetes-sigs/kueue#2612: `kubectl get workloads --all-namespaces` answered
     # "No resources found".

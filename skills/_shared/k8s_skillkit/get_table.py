@@ -100,16 +100,27 @@ def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
 
 
 def _cells(line: str, columns) -> dict | None:
-    if not line.strip() or len(line.rstrip()) < columns[-1][1]:
+    if not line.strip():
         return None
-    if any(start and line[start - 1:start] not in (" ", "") for _, start in columns):
-        return None  # a cell boundary inside a word: not a row of this table
+    if len(line.rstrip()) < columns[-1][1] or any(
+            start and line[start - 1:start] not in (" ", "") for _, start in columns):
+        # not aligned with the header (a cell boundary inside a word, or too short): a row
+        # whose cells were edited by hand (redacted addresses) still has one cell per column,
+        # 2+ spaces apart
+        return _split_cells(line, columns)
     cells = {}
     for index, (name, start) in enumerate(columns):
         end = columns[index + 1][1] if index + 1 < len(columns) else None
         cells[name] = (line[start:end] if end else line[start:]).strip()
     name = cells.get("NAME", "")
     return cells if name and not re.search(r"\s", name) else None
+
+
+def _split_cells(line: str, columns) -> dict | None:
+    parts = re.split(r"\s{2,}", line.strip())
+    if len(parts) != len(columns) or re.search(r"\s", parts[0]):
+        return None
+    return {name: value for (name, _), value in zip(columns, parts)}
 
 
 def to_object(kind: str, cells: dict) -> dict:

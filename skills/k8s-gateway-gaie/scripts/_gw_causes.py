@@ -72,6 +72,12 @@ CAUSES: dict[str, tuple[str, str]] = {
                              "pods Ready (kubectl get endpointslices -l "
                              "kubernetes.io/service-name=<svc>); the gateway answers 503 "
                              "meanwhile"),
+    "backend_health_check_failing": ("backend", "the backend's pods are Ready but the load "
+                                     "balancer's own health check marks them unhealthy (it "
+                                     "ignores readiness probes): give it a path that answers "
+                                     "2xx (GKE / Application Gateway for Containers: "
+                                     "HealthCheckPolicy requestPath; AWS: "
+                                     "TargetGroupConfiguration healthCheckConfig)"),
     "ref_not_permitted": ("backend", "add a ReferenceGrant in the target namespace "
                           "(make_route.py grant prints it)"),
     "port_mismatch": ("backend", "set backendRefs[].port to a port the Service exposes "

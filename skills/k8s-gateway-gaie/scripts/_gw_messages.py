@@ -146,6 +146,14 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
                                                      "event:GatewayClass")),
     _p("no-address", r"No addresses have been assigned|failed to assign to any requested "
        r"addresses|failed to assign to all requested addresses|address pending|no address", "gateway_no_address", "gateway", _GW_SCOPES),
+    # NGINX Gateway Fabric v1.x serves one Gateway per GatewayClass: the others get Accepted
+    # and Programmed False GatewayConflict with this message (internal/mode/static/state/
+    # conditions/conditions.go v1.1.0 NewGatewayConflict).
+    _p("ngf-gateway-conflict", r"ignored due to a conflicting Gateway resource",
+       "gateway_not_ready", "gateway", _GW_SCOPES,
+       hint="NGINX Gateway Fabric before 2.0 serves one Gateway per GatewayClass (the oldest "
+            "wins; the others get GatewayConflict): put the listeners on that Gateway, or run "
+            "a second NGF with its own GatewayClass (NGF 2.0 serves several Gateways)"),
     _p("waiting-for-controller", r"^Waiting for controller$", "no_controller", "gateway",
        ("gateway", "class", "pool")),
     _p("crd-version", r"Gateway API CRD versions? (are|is) not supported|Unsupported Gateway "
@@ -350,10 +358,18 @@ def _waiting(cond: dict) -> bool:
 
 def classify(scope: str, cond: dict) -> Verdict | None:
     """The cause a problem condition (or Warning event, as {reason, message}) states."""
+    message = " ".join(str(cond.get("message") or "").split())
     if scope.startswith("event:") or is_problem(cond):
-        message = " ".join(str(cond.get("message") or "").split())
         return match_message(scope, message) or _by_reason(scope, cond)
+    if _cut_short(cond):
+        # a describe pasted only up to the Message (no Status/Type): the wording alone,
+        # when it is one of a controller's problem messages
+        return match_message(scope, message)
     return None
+
+
+def _cut_short(cond: dict) -> bool:
+    return "status" not in cond and "type" not in cond and bool(cond.get("message"))
 
 
 # A condition message quoted in prose or in a status fragment the kit could not read: the
@@ -396,15 +412,61 @@ def match_condition_summary(text: str) -> Verdict | None:
 
 def match_quoted(text: str) -> Verdict | None:
     """A controller's status message pasted as text (`message: "..."`, a condition copied
-    from the console, an issue title quoting it): matched with the status wordings."""
-    if not _QUOTED_STATUS.search(text):
-        return None
-    keyed = _MESSAGE_KEY.match(text)
-    for candidate in ([keyed.group("value")] if keyed else []) + [text]:
+    from the console, an issue title quoting it, a `Reason: message` line): matched with
+    the status wordings; a line that names a condition reason and no known wording gets
+    that reason's cause. Unquoted prose only counts in its quoted parts ("...", `...`)."""
+    if _QUOTED_STATUS.search(text) or _REASON_TOKEN.search(text):
+        keyed = _MESSAGE_KEY.match(text)
+        candidates = ([keyed.group("value")] if keyed else []) + [text]
+    else:
+        candidates = [q for q in _quoted_parts(text) if len(q) >= _MIN_QUOTE]
+    for candidate in candidates:
         for scope in ("route", "gateway", "listener", "pool", "class"):
             verdict = match_message(scope, candidate)
             if verdict is not None:
                 return verdict
+    return match_reason_token(text)
+
+
+# A quoted part long enough to be a controller's sentence, not a word the user stresses.
+_MIN_QUOTE = 20
+_QUOTED_PART = re.compile(r'"([^"\n]+)"|`([^`\n]+)`|\u201c([^\u201d\n]+)\u201d')
+
+
+def _quoted_parts(text: str) -> list[str]:
+    return [next(g for g in hit.groups() if g) for hit in _QUOTED_PART.finditer(text or "")]
+
+
+def _reason_tables() -> list[tuple[str, dict]]:
+    return [("route", _ROUTE_ACCEPTED), ("route", _ROUTE_RESOLVED), ("route", _ROUTE_BACKENDS),
+            ("gateway", _GATEWAY), ("listener", _LISTENER), ("class", _CLASS),
+            ("pool", _POOL)]
+
+
+# Condition reasons distinctive enough to mark a line as status wording wherever they
+# appear (CamelCase with two or more words: `InvalidKind`, `AddressNotAssigned`), from the
+# reason tables above; one-word reasons (Pending, Accepted) are ordinary English.
+_REASON_NAMES = sorted({r for _, table in _reason_tables() for r in table
+                        if len(re.findall(r"[A-Z][a-z]+|[A-Z]+(?![a-z])", r)) >= 2},
+                       key=len, reverse=True)
+_REASON_TOKEN = re.compile(r"\b(" + "|".join(_REASON_NAMES) + r")\b")
+_LISTENER_LINE = re.compile(r"\blisteners?\b|\bConflicted\b", re.IGNORECASE)
+
+
+def match_reason_token(text: str) -> Verdict | None:
+    """A known condition reason named on a text line (`Programmed=False` / `AddressNotAssigned`,
+    `InvalidKind: referencing ...`): that reason's cause, route reasons first."""
+    hit = _REASON_TOKEN.search(text or "")
+    if not hit:
+        return None
+    reason = hit.group(1)
+    # a listener's status line (`Conflicted=True HostnameConflict`) before a route's
+    first = "listener" if _LISTENER_LINE.search(text) else "route"
+    order = sorted(_reason_tables(), key=lambda t: t[0] != first)
+    for _scope, table in order:
+        if reason in table:
+            cause, layer = table[reason]
+            return Verdict(cause, layer, f"reason-token:{reason}")
     return None
 
 

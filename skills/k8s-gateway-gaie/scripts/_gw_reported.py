@@ -34,7 +34,18 @@ def reported_findings(index) -> list[dict]:
     for pool in index.of_kind("InferencePool"):
         out += _pool(pool)
     out += _events(index)
-    return _dedupe(_explained_by_listeners(index, out))
+    return _dedupe(_explained_by_listeners(index, _table_told_more(out)))
+
+
+def _table_told_more(findings: list[dict]) -> list[dict]:
+    """An empty ADDRESS cell only says the Gateway is unaddressed; when the same Gateway's
+    own conditions (a describe or YAML in the same paste) name another Gateway-level
+    cause, that condition is the controller's reason and the table cell its consequence."""
+    said = {(f["object"]["namespace"], f["object"]["name"]) for f in findings
+            if f["object"]["kind"] == "Gateway" and not f["message"].startswith(TABLE_NO_ADDRESS)
+            and layer_of(f) in ("class", "gateway", "listener")}
+    return [f for f in findings if not (f["message"].startswith(TABLE_NO_ADDRESS) and (
+        f["object"]["namespace"], f["object"]["name"]) in said)]
 
 
 def _explained_by_listeners(index, findings: list[dict]) -> list[dict]:
@@ -68,9 +79,10 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
         cause, extra = refine(cond, verdict) if refine else (verdict.cause, [])
         evidence = [cond_text(cond)] + ([f"written by {writer}"] if writer else []) + extra
         fix = verdict.hint if cause == verdict.cause and verdict.hint else fix_for(cause)
-        out.append(finding("error", cause, obj,
-                           f"{where or obj.get('kind')} {cond.get('type')}="
-                           f"{cond.get('status')} ({cond.get('reason')})",
+        head = (f"{cond.get('type')}={cond.get('status')} ({cond.get('reason')})"
+                if "type" in cond or "status" in cond else
+                "condition (paste cut before its Type/Status)")
+        out.append(finding("error", cause, obj, f"{where or obj.get('kind')} {head}",
                            evidence, fix, basis="reported"))
     return out
 
@@ -97,17 +109,24 @@ def _gateway(index, gw: dict) -> list[dict]:
     return own + listeners
 
 
+TABLE_NO_ADDRESS = "Gateway has no address (kubectl get gateway: ADDRESS empty"
+
+
 def _table_without_address(gw: dict) -> list[dict]:
     """`kubectl get gateway` prints status.addresses in its ADDRESS column (Gateway API CRD
-    additionalPrinterColumns): an empty cell is the controller saying no address was
-    assigned, whatever PROGRAMMED says (some controllers set it before the address)."""
+    additionalPrinterColumns): an empty cell beside PROGRAMMED False (or an older table
+    without that column) is the controller not having assigned an address. Beside
+    PROGRAMMED True it is only a warning: some controllers program a Gateway without
+    listing an address (NGINX Gateway Fabric v1.1.0 internal/mode/static/build_statuses.go
+    sets Programmed from the nginx reload and the addresses it finds, possibly none:
+    nginx/nginx-gateway-fabric#1511), others set Programmed before the LoadBalancer
+    Service has one (Cilium: cilium/cilium#39322)."""
     if gw.get("_source") != "table" or (gw.get("status") or {}).get("addresses"):
         return []
     cells = gw.get("_columns") or {}
     state = cells.get("PROGRAMMED") or cells.get("READY") or "?"
-    return [finding("error", "gateway_no_address", gw,
-                    f"Gateway has no address (kubectl get gateway: ADDRESS empty, "
-                    f"PROGRAMMED {state})",
+    return [finding("warning" if state == "True" else "error", "gateway_no_address", gw,
+                    f"{TABLE_NO_ADDRESS}, PROGRAMMED {state})",
                     [f"kubectl get gateway: {meta(gw, 'name')} CLASS "
                      f"{cells.get('CLASS', '?')} ADDRESS <empty> PROGRAMMED {state}"],
                     fix_for("gateway_no_address"), basis="reported")]
@@ -333,13 +352,19 @@ def _newer(obj: dict, cond: dict) -> bool:
 
 def text_findings(lines) -> list[dict]:
     """Reported findings from a text paste: EPP log lines and the gateway's own answers."""
-    out, seen = [], set()
+    hits = []
     for line in lines or []:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = (absent_crd(absent_type_name(text), text)
                    if is_resource_type_absent(text) else None) or match_message("text", text) \
             or match_quoted(text) or match_condition_summary(text)
-        if verdict is None or verdict.cause in seen:
+        if verdict is not None:
+            hits.append((verdict, line))
+    # a wording names the fault; a bare reason name only its class: wordings first
+    hits.sort(key=lambda hit: hit[0].pattern.startswith("reason-token:"))
+    out, seen = [], set()
+    for verdict, line in hits:
+        if verdict.cause in seen:
             continue
         seen.add(verdict.cause)
         out.append(finding("error", verdict.cause, {"kind": "Text", "name": "paste"},

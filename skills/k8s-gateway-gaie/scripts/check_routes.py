@@ -19,6 +19,7 @@ from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
 from _gw_reported import absent_crd_findings, reported_findings, text_findings
 import _gw_epp_config
+import _gw_prose
 from _gw_rules_objective import check_objective, is_llmd_objective
 from _gw_rules_listenerset import check_listenerset, reported as listenerset_reported
 from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha
@@ -44,7 +45,8 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict route_not_accepted
-  backend_not_found backend_no_endpoints ref_not_permitted port_mismatch
+  backend_not_found backend_no_endpoints backend_health_check_failing
+  ref_not_permitted port_mismatch
   unsupported_backend_kind backend_unresolved stale_status inference_api_version_mismatch
   inference_pool_unsupported endpoint_picker_missing endpoint_picker_misconfigured
   pool_not_accepted pool_pods_not_ready pool_saturated pool_selects_no_pods
@@ -178,8 +180,12 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
-    reported += text_findings(_text_lines(index.dump)) + absent_crd_findings(absent, index)
-    findings = merge(reported, inferred)
+    lines = _text_lines(index.dump)
+    reported += text_findings(lines) + absent_crd_findings(absent, index)
+    # the prose rules read the paste as written (commands and prose the kit sets aside too)
+    raw = getattr(index.dump, "raw_lines", None) or lines
+    reported, from_text = _gw_prose.apply(reported, index, raw)
+    findings = merge(reported, inferred + from_text)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -261,17 +267,28 @@ def _load(path: str) -> Dump:
     try:
         dump = parse_paste(text, label)
     except InputError:
-        # log lines the kit takes for YAML (zap console format: tab-separated, JSON fields)
-        if not text_findings(text.splitlines()):
+        # log lines the kit takes for YAML (zap console format: tab-separated, JSON fields),
+        # or a report in prose and markdown
+        if not _knows_text(text.splitlines()):
             raise
-        return Dump(texts=text.splitlines(), forms=["text"])
+        dump = Dump(texts=text.splitlines(), forms=["text"])
+        dump.raw_lines = text.splitlines()  # type: ignore[attr-defined]
+        return dump
+    dump.raw_lines = text.splitlines()  # type: ignore[attr-defined]
     dump.extend(status_objects(dump.fragments))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
-            not text_findings(_text_lines(dump)):
+            not _knows_text(_text_lines(dump)) and \
+            not _gw_prose.prose_findings(_gw_prose.read(dump.raw_lines)):
         parse_documents(text, label)  # raises the kit's one-line InputError ...
         raise InputError(f"{label}: no Kubernetes objects (kind) and no gateway or endpoint "
                          "picker message this script knows")  # ... or this one
     return dump
+
+
+def _knows_text(lines: list[str]) -> bool:
+    """Lines with a wording this skill reads: a gateway or endpoint-picker message, or a
+    sentence the prose rules read."""
+    return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines)))
 
 
 @shape_errors_as_input

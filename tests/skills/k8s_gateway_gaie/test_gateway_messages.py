@@ -16,6 +16,7 @@ SCRIPTS = Path(__file__).resolve().parents[3] / "skills" / "k8s-gateway-gaie" / 
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(0, str(SCRIPTS.parents[1] / "_shared"))
 
+import _gw_messages as messages
 from _gw_messages import absent_crd, classify, is_problem
 
 
@@ -373,3 +374,30 @@ def test_a_condition_summarised_on_one_line(line, cause):
 def test_a_summary_without_a_known_failing_reason_is_no_verdict(line):
     from _gw_messages import match_condition_summary
     assert match_condition_summary(line) is None
+
+
+# Status wording quoted in prose (references/messages.md "Status wording quoted in prose").
+@pytest.mark.parametrize("line,cause", [
+    # envoyproxy/gateway#1654: EG's messageAddressNotAssigned in a sentence, quoted
+    ('the gateway status is still showing "No addresses have been assigned to the Gateway"',
+     "gateway_no_address"),
+    # envoyproxy/gateway#9567: a bare reason named in prose
+    ("the affected Gateways go `Programmed=False` / `AddressNotAssigned` and stay stuck",
+     "gateway_no_address"),
+    # opendatahub-io/kserve#1686: Istio's `Reason: message` for the alpha pool group
+    ('InvalidKind: referencing unsupported backendRef: group "inference.networking.x-k8s.io" '
+     'kind "InferencePool"', "inference_pool_unsupported"),
+    # a listener's conflict named with its reason: the listener's, not a route's
+    ("listener https: Conflicted=True HostnameConflict", "listener_conflict"),
+])
+def test_status_wording_quoted_in_prose(line, cause):
+    assert messages.match_quoted(line).cause == cause
+
+
+@pytest.mark.parametrize("line", [
+    'I want a "TLS secret" here',                  # a quoted word, not a sentence
+    "there is no address on my laptop",            # unquoted prose
+    "Pending Accepted Programmed",                 # one-word reasons are English words
+])
+def test_prose_without_status_wording_is_not_status(line):
+    assert messages.match_quoted(line) is None

@@ -1,0 +1,312 @@
+"""What a pasted report says besides the controllers' status lines: the user's own sentences,
+and outputs that show a Service's address.
+
+Issue threads carry the decisive fact in prose as often as in YAML: "a service that is not
+yet deployed", "the Service still has its IP", "the Service exposes port 80 but the route
+uses 8080". These rules read such sentences (references/messages.md, "Prose and outputs").
+They refine a symptom a gateway reported (a 500 direct response, `no healthy upstream`, a
+Gateway without address) into the reference that explains it; on their own they give
+inferred findings that name the one command that confirms them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from k8s_skillkit.findings import finding
+
+from _gw_causes import fix_for
+
+# --- "the Service has an address" ----------------------------------------------------------
+# A LoadBalancer Service's status as kubectl prints it: `-o jsonpath='{.status.loadBalancer}'`
+# ({"ingress":[{"ip":...}]}) or the whole status.loadBalancer in JSON.
+_LB_INGRESS = re.compile(r'"ingress"\s*:\s*\[\s*\{[^]]*?"(?:ip|hostname)"\s*:\s*"([^"]+)"')
+# A user saying so: "the service still have the IP-address assigned", "Both Services have
+# valid IPs", "the backing Services regain valid IPs".
+_SVC_HAS_ADDRESS = re.compile(
+    r"\bservices?\b(?P<between>[^.\n]{0,60}?)\b(?:still\s+(?:have|has)|regain(?:ed|s)?|"
+    r"have|has|got|keeps?|kept)\b(?P<what>[^.\n]{0,30}?)\b(?:IPs?|IP[- ]address(?:es)?|"
+    r"external[- ]IPs?|(?:LB|load ?balancer) (?:IPs?|address(?:es)?))\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(no|not|never|without|lost|lose|loses|pending|none|empty)\b|n't\b",
+                       re.IGNORECASE)
+
+# --- "the backend does not exist" ------------------------------------------------------------
+_BACKEND_ABSENT = re.compile(
+    r"\b(?:services?|backends?|deployments?)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were)\s+)?"
+    r"(?:not\s+(?:yet\s+)?(?:deployed|created|installed)|(?:does|do|did)\s*n[o']?t\s+exist|"
+    r"not\s+exist\w*|(?:is|was|were|are)\s+(?:missing|deleted|removed)|non-?existent)\b",
+    re.IGNORECASE)
+
+# --- ports named in prose ---------------------------------------------------------------------
+_PORT = r"\bports?\b[\s*`'\":,=(]*(?:a\s+single\s+port[\s,:*`]*)?(?P<port>\d{2,5})\b"
+_SVC_PORT = re.compile(r"\bService\b[^\n]{0,80}?\b(?:exposes|has|declares|listens on|only has|"
+                       r"uses|serves on)\b[^\n]{0,40}?" + _PORT, re.IGNORECASE)
+_ROUTE_PORT = re.compile(r"\b(?:backend ?Refs?|HTTPRoute|GRPCRoute|route)\b[^\n]{0,100}?"
+                         r"\b(?:references?|uses?|points? (?:at|to)|targets?|sends? to|"
+                         r"backend)\b[^\n]{0,40}?" + _PORT, re.IGNORECASE)
+# a sentence that states the fix, not the broken state ("patched ... to 8080", "was 8080")
+_FIX_WORDS = re.compile(r"\b(patch\w*|fix\w*|chang\w*|updat\w*|restor\w*|should|instead|"
+                        r"was|set .{0,20}\bto)\b|->|\u2192", re.IGNORECASE)
+
+# --- allowedRoutes left at its default --------------------------------------------------------
+_ALLOWED_SAME = re.compile(r"allowedRoutes[^\n]{0,80}?(?:defaults?\s+to|default\s+is|from:?)"
+                           r"[\s`'\"*]*Same\b|namespaces\.from[\s`'\":=]*Same\b", re.IGNORECASE)
+_NOT_ATTACHED = re.compile(r"\b(?:won't|will not|does not|doesn't|can't|cannot|can not|fails? "
+                           r"to|not)\s+(?:be\s+)?(?:attach|accepted|bind)\w*|NotAllowedByListeners"
+                           r"|\brejected\b", re.IGNORECASE)
+
+# --- around `no healthy upstream` ------------------------------------------------------------
+# The load balancer's own health checking (GKE HealthCheckPolicy / NEG health, Azure
+# Application Gateway for Containers HealthCheckPolicy, AWS target group health checks,
+# Envoy Gateway BackendTrafficPolicy healthCheck): endpoints exist and are Ready, the proxy
+# marks them unhealthy.
+_LB_HEALTH = re.compile(r"HealthCheckPolicy|\bNEGs?\b|target group|FAILED_HTTP_STATUS_CODE|"
+                        r"\bBackendService\b|health ?checks?\b[^\n]{0,80}?\b(?:unhealthy|fail\w*)"
+                        r"|unhealthy[^\n]{0,40}?health ?check", re.IGNORECASE)
+_PODS_FINE = re.compile(r"\bpods?\b[^\n]{0,60}?\b(?:Ready|Running|healthy)\b|\bReady\s+1/1\b|"
+                        r"health ?check[^\n]{0,60}?\b(?:fine|ok|okay|succeed\w*|pass\w*|"
+                        r"works?)\b|everything (?:seems|looks|is) fine", re.IGNORECASE)
+_INFERENCE = re.compile(r"InferencePool|inference[- ]?(?:extension|gateway|pool)|endpoint[- ]?"
+                        r"picker|\bEPP\b|\bvllm\b|model[- ]server|llm-d|/v1/(?:chat/)?"
+                        r"completions", re.IGNORECASE)
+
+
+@dataclass
+class Prose:
+    """The facts the paste's text states, each with the line that states it."""
+    service_address: list[str] = field(default_factory=list)
+    backend_absent: list[str] = field(default_factory=list)
+    service_ports: list[tuple[int, str]] = field(default_factory=list)
+    route_ports: list[tuple[int, str]] = field(default_factory=list)
+    allowed_same: list[str] = field(default_factory=list)
+    not_attached: list[str] = field(default_factory=list)
+    lb_health: list[str] = field(default_factory=list)
+    pods_fine: list[str] = field(default_factory=list)
+    inference: bool = False
+
+
+def read(lines: list[str]) -> Prose:
+    """The facts of the text lines of a paste (lines inside ``` fences are outputs, not
+    sentences: only the address outputs are read from them)."""
+    out = Prose()
+    fenced = False
+    for raw in lines or []:
+        line = str(raw)
+        if line.strip().startswith("```"):
+            fenced = not fenced
+            continue
+        text = " ".join(line.replace("**", "").split())
+        if not text:
+            continue
+        if _LB_INGRESS.search(text) or _json_ingress(text):
+            out.service_address.append(text[:200])
+        out.inference = out.inference or bool(_INFERENCE.search(text))
+        if fenced:
+            continue
+        _sentence_facts(out, text)
+    return out
+
+
+def _sentence_facts(out: Prose, text: str) -> None:
+    hit = _SVC_HAS_ADDRESS.search(text)
+    if hit and not _NEGATION.search(hit.group("between") + " " + hit.group("what")):
+        out.service_address.append(text[:200])
+    if _BACKEND_ABSENT.search(text):
+        out.backend_absent.append(text[:200])
+    fix = bool(_FIX_WORDS.search(text))
+    for regex, bucket in ((_SVC_PORT, out.service_ports), (_ROUTE_PORT, out.route_ports)):
+        for m in regex.finditer(text):
+            if not (fix and bucket is out.route_ports):
+                bucket.append((int(m.group("port")), text[:200]))
+    if _ALLOWED_SAME.search(text):
+        out.allowed_same.append(text[:200])
+    if _NOT_ATTACHED.search(text):
+        out.not_attached.append(text[:200])
+    if _LB_HEALTH.search(text):
+        out.lb_health.append(text[:200])
+    if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
+                                                  text, re.IGNORECASE):
+        out.pods_fine.append(text[:200])
+
+
+def _json_ingress(text: str) -> bool:
+    """A line holding JSON with status.loadBalancer.ingress addresses (`# {...}` too)."""
+    body = text.lstrip("#$> ").strip()
+    if not body.startswith("{"):
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    ingress = data.get("ingress") if isinstance(data, dict) else None
+    if ingress is None and isinstance(data, dict):
+        ingress = ((data.get("status") or {}).get("loadBalancer") or {}).get("ingress")
+    return any(isinstance(i, dict) and (i.get("ip") or i.get("hostname")) for i in ingress or [])
+
+
+def port_mismatch(prose: Prose) -> tuple[int, int, list[str]] | None:
+    """(route port, Service port, lines) when the text names one port for the Service and
+    another for the route's backendRef."""
+    svc = {p for p, _ in prose.service_ports}
+    route = {p for p, _ in prose.route_ports} - svc
+    if len(svc) != 1 or len(route) != 1:
+        return None
+    lines = [t for _, t in prose.route_ports] + [t for _, t in prose.service_ports]
+    return route.pop(), svc.pop(), list(dict.fromkeys(lines))
+
+
+# --- findings ---------------------------------------------------------------------------------
+_GATEWAY_NAME_LABELS = ("gateway.envoyproxy.io/owning-gateway-name",
+                        "gateway.networking.k8s.io/gateway-name", "istio.io/gateway-name")
+_STALE_ADDRESS_FIX = (
+    "the Gateway's Programmed=False AddressNotAssigned is older than its Service's address: "
+    "the controller copies the Service's status.loadBalancer.ingress into the Gateway's "
+    "status.addresses when it reconciles (Envoy Gateway internal/gatewayapi/status/"
+    "gateway.go), and it has not since the address came back. Traffic is not affected; "
+    "make it reconcile (annotate the Gateway's Service, or restart the controller) and "
+    "upgrade: Envoy Gateway v1.8.1 carries the fix of envoyproxy/gateway#8962 (one such "
+    "case; #9567 reports another)")
+_HEALTH_CHECK_FIX = (
+    "the endpoints exist but the load balancer's own health check marks them unhealthy (it "
+    "does not use the pods' readiness probes): point it at a path that answers 2xx, e.g. the "
+    "readiness probe's path (GKE and Application Gateway for Containers: a HealthCheckPolicy "
+    "targeting the Service with config.httpHealthCheck.requestPath; AWS: "
+    "TargetGroupConfiguration healthCheckConfig; Envoy Gateway: BackendTrafficPolicy "
+    "healthCheck)")
+
+
+def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], list[dict]]:
+    """The reported findings refined by what the paste's text and Service statuses say, and
+    the inferred findings the text alone gives."""
+    prose = read(lines)
+    pools = bool(index.of_kind("InferencePool"))
+    refined = [_refine(f, prose, pools) for f in reported]
+    refined = _stale_addresses(refined, index, prose)
+    return refined, prose_findings(prose)
+
+
+def prose_findings(prose: Prose) -> list[dict]:
+    out = []
+    mismatch = port_mismatch(prose)
+    if mismatch:
+        route_port, svc_port, quoted = mismatch
+        out.append(finding(
+            "error", "port_mismatch", _PASTE,
+            f"the paste says the route's backendRef uses port {route_port} and the Service "
+            f"exposes port {svc_port}", quoted[:3], fix_for("port_mismatch"),
+            basis="inferred", confirm="kubectl get service <name> -n <namespace> -o "
+                                      "jsonpath='{.spec.ports[*].port}'"))
+    if prose.allowed_same and prose.not_attached:
+        out.append(finding(
+            "error", "not_allowed_by_listener", _PASTE,
+            "the paste says the listener leaves allowedRoutes at its default (namespaces.from: "
+            "Same) and the route in another namespace does not attach",
+            list(dict.fromkeys(prose.allowed_same + prose.not_attached))[:3],
+            fix_for("not_allowed_by_listener"), basis="inferred",
+            confirm="kubectl get httproute <name> -n <namespace> -o "
+                    "jsonpath='{.status.parents[*].conditions}'"))
+    return out
+
+
+_PASTE = {"kind": "Text", "name": "paste"}
+
+
+def _refine(f: dict, prose: Prose, pools: bool) -> dict:
+    """A text symptom the gateway answered, narrowed by what the paste says around it."""
+    if f["object"]["kind"] != "Text":
+        return f
+    # (on a text line only `no healthy upstream` gives pool_pods_not_ready, only an Envoy
+    # direct 500 gives backend_unresolved: _gw_messages.TEXT_PATTERNS)
+    if f["cause"] == "pool_pods_not_ready":
+        if prose.lb_health or prose.pods_fine:
+            return _recast(f, "backend_health_check_failing", prose.lb_health + prose.pods_fine,
+                           _HEALTH_CHECK_FIX)
+        if not (prose.inference or pools):
+            return _recast(f, "backend_no_endpoints", [], fix_for("backend_no_endpoints"))
+    if f["cause"] == "backend_unresolved" and prose.backend_absent:
+        return _recast(f, "backend_not_found", prose.backend_absent, fix_for("backend_not_found"))
+    return f
+
+
+def _recast(f: dict, cause: str, evidence: list[str], fix: str) -> dict:
+    return dict(f, cause=cause, evidence=list(dict.fromkeys(f["evidence"] + evidence))[:4],
+                fix=fix)
+
+
+def _stale_addresses(findings: list[dict], index, prose: Prose) -> list[dict]:
+    """`gateway_no_address` while the same paste shows the address (the Gateway's own
+    status.addresses, its LoadBalancer Service's ingress, or the user's words): the
+    condition is stale, not the address missing."""
+    unaddressed = [f for f in findings if f["cause"] == "gateway_no_address"]
+    if not unaddressed:
+        return findings
+    names = {f["object"]["name"] for f in unaddressed if f["object"]["kind"] == "Gateway"}
+    shown = list(prose.service_address)
+    listed = set()  # Gateways whose own status lists an address while not Programmed
+    for gw in index.of_kind("Gateway"):
+        addresses = [a.get("value") for a in (gw.get("status") or {}).get("addresses") or []
+                     if isinstance(a, dict) and a.get("value")]
+        if addresses and not _programmed(gw):
+            listed.add(("Gateway", *_ns_name(gw)))
+            shown.append(f"Gateway {_name(gw)} lists status.addresses {', '.join(addresses)} "
+                         "yet is not Programmed")
+    for svc in index.of_kind("Service"):
+        ingress = [i.get("ip") or i.get("hostname") for i in
+                   ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
+                   if isinstance(i, dict)]
+        if any(ingress) and _serves(svc, names):
+            shown.append(f"Service {_name(svc)} status.loadBalancer.ingress: "
+                         f"{', '.join(i for i in ingress if i)}")
+    if not shown:
+        return findings
+    out, done = [], set()
+    for f in findings:
+        key = (f["object"]["kind"], f["object"]["namespace"], f["object"]["name"])
+        if f["cause"] == "gateway_not_ready" and key in listed and _cell_only(f):
+            continue  # a table's PROGRAMMED False with no reason: the stale condition's echo
+        if f["cause"] != "gateway_no_address":
+            out.append(f)
+            continue
+        if key in done:
+            continue
+        done.add(key)
+        out.append(dict(f, cause="stale_status", severity="error",
+                        message="the Gateway says no address was assigned, but the paste "
+                                "shows one: the condition is stale",
+                        evidence=list(dict.fromkeys(f["evidence"] + shown))[:5],
+                        fix=_STALE_ADDRESS_FIX))
+    return out
+
+
+def _cell_only(f: dict) -> bool:
+    """A finding from a `kubectl get` cell alone: the condition has no reason or message."""
+    return all("reason=None" in e and ":" not in e.split("reason=None", 1)[1]
+               for e in f["evidence"][:1])
+
+
+def _ns_name(obj: dict) -> tuple[str, str]:
+    meta = obj.get("metadata") or {}
+    return meta.get("namespace") or "", meta.get("name") or ""
+
+
+def _programmed(gw: dict) -> bool:
+    return any(isinstance(c, dict) and c.get("type") == "Programmed" and
+               str(c.get("status")) == "True"
+               for c in (gw.get("status") or {}).get("conditions") or [])
+
+
+def _serves(svc: dict, gateway_names: set[str]) -> bool:
+    """The Service a Gateway controller made for one of these Gateways: labelled with its
+    name, or named after it (Envoy Gateway envoy-<ns>-<name>-<hash>, Istio <name>-<class>,
+    Cilium cilium-gateway-<name>)."""
+    labels = (svc.get("metadata") or {}).get("labels") or {}
+    if any(labels.get(k) in gateway_names for k in _GATEWAY_NAME_LABELS):
+        return True
+    name = (svc.get("metadata") or {}).get("name", "")
+    return any(g and g in name for g in gateway_names)
+
+
+def _name(obj: dict) -> str:
+    meta = obj.get("metadata") or {}
+    return "/".join(p for p in (meta.get("namespace"), meta.get("name")) if p)

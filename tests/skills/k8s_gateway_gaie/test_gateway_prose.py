@@ -1,0 +1,210 @@
+"""check_routes.py on reports written in prose and markdown (issue threads, PR descriptions).
+
+Each text is a user's own words from a public thread (source above it); the expected cause is
+the one the thread's resolution established, and the wordings the rules rely on come from the
+controllers' sources (cited in references/messages.md).
+"""
+from __future__ import annotations
+
+import pytest
+
+
+def _causes(gw_run, tmp_path, text: str) -> list[str]:
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    assert result.code in (0, 1), result.err
+    return [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]
+
+
+# envoyproxy/gateway#1654: Envoy Gateway's message (internal/gatewayapi/status/gateway.go
+# messageAddressNotAssigned) quoted in a sentence; maintainer: k3d gave the Service no LB IP.
+K3D = ('after installing the Install the HTTP routing example resources the gateway status is '
+       'still showing "No addresses have been assigned to the Gateway"\n')
+
+# cozystack/cozystack#3235 (merged fix: backendRefs port 80 -> 8080).
+KEYCLOAK = """With `gateway-enabled: "true"`, every Keycloak hostname answers 503 from envoy. \
+The `keycloak-http` Service exposes a single port, 8080:
+
+but all three HTTPRoute backendRefs in `packages/system/keycloak/templates/httproute.yaml` \
+reference `port: 80`. Gateway API resolves a backendRef against the Service's declared ports.
+
+Observed live: hand-patching the route's backend port to 8080 restored service.
+"""
+
+# vdupain/gitops-k8s#58 (fix: backendRefs port 8080 -> 80).
+OPEN_WEBUI = """The HTTPRoute for `open-webui.ai.vincentdupain.com` references backend port \
+**8080**, but the `open-webui` Service exposes port **80**.
+
+open-webui.ai.vincentdupain.com → HTTP 503 (Service Unavailable)
+"""
+
+# cert-manager/website#2193 (merged: allowedRoutes added to the listener).
+ALLOWED_ROUTES = ("The Gateway HTTP listener in the ListenerSet example was missing allowedRoutes, "
+                  "which defaults to Same namespace. Without it, cert-manager's HTTP-01 challenge "
+                  "HTTPRoute (created in the application namespace) won't attach to the listener "
+                  "and the challenge will fail.\n")
+
+# opendatahub-io/kserve#1686: Istio's ResolvedRefs wording for the alpha InferencePool group
+# (fix: the GA group inference.networking.k8s.io).
+ISTIO_ALPHA = ("- Istio rejects `x-k8s.io` as `InvalidKind` for backendRef on 4.21\n"
+               "- failed with `InvalidKind: referencing unsupported backendRef: group "
+               "\"inference.networking.x-k8s.io\" kind \"InferencePool\"`\n")
+
+# envoyproxy/gateway#5905 (maintainer: the route names a Service not deployed yet ->
+# BackendNotFound, and the rule answers 500).
+DIRECT_500 = ("What we've observed is when we add configuration for a service that is not yet "
+              "deployed in k8s, envoy-gateway returns 500 on all routes for that service.\n\n"
+              "{'response_code': 500, 'response_code_detail':\t'direct_response'}\n")
+
+
+@pytest.mark.parametrize("text,cause", [
+    (K3D, "gateway_no_address"),
+    (KEYCLOAK, "port_mismatch"),
+    (OPEN_WEBUI, "port_mismatch"),
+    (ALLOWED_ROUTES, "not_allowed_by_listener"),
+    (ISTIO_ALPHA, "inference_pool_unsupported"),
+    (DIRECT_500, "backend_not_found"),
+], ids=["quoted-status-message", "ports-across-paragraphs", "ports-in-one-sentence",
+        "allowedroutes-default-same", "reason-and-wording-line", "direct-500-service-absent"])
+def test_prose_reports_name_the_cause(gw_run, tmp_path, text, cause):
+    assert _causes(gw_run, tmp_path, text)[0] == cause
+
+
+def test_prose_findings_are_inferred_and_name_a_confirm_command(gw_run, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text(OPEN_WEBUI)
+    first = gw_run("check_routes", "-f", str(path), "--json").doc["findings"][0]
+    assert first["basis"] == "inferred" and first["confirm"].startswith("kubectl get service")
+
+
+def test_a_sentence_stating_the_fix_is_not_the_broken_port(gw_run, tmp_path):
+    # only the fix sentence names a route port: nothing to compare
+    text = "The `web` Service exposes port 8080.\nI changed the route's backend port to 8080.\n"
+    assert "port_mismatch" not in _causes_or_refused(gw_run, tmp_path, text)
+
+
+def test_a_short_quoted_word_or_an_unquoted_phrase_is_no_status(gw_proc, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text('I want a "TLS secret" here and there is no address on my laptop\n')
+    result = gw_proc("check_routes", "-f", str(path))
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+
+
+def _causes_or_refused(gw_run, tmp_path, text: str) -> list[str]:
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    return [] if result.code == 2 else [f["cause"] for f in result.doc["findings"]]
+
+
+# --- `no healthy upstream`: which backend problem -------------------------------------------
+# artifact-keeper/artifact-keeper-iac#125 (GKE: the default BackendService health check GET /
+# answers 404, NEG endpoints UNHEALTHY; fix HealthCheckPolicy) and grafana/helm-charts#3581
+# (Application Gateway for Containers, Grafana answers 302 on /; fix HealthCheckPolicy).
+GKE_HEALTH = """- `curl https://ak.example.com/api/v1/repositories` → `503 no healthy upstream`
+- `kubectl describe httproute …` looks fine; `kubectl get pods` all show `Ready 1/1`
+- The only signal is the gateway's BackendService → NEG `healths` list (empty / `UNHEALTHY`, \
+reason `FAILED_HTTP_STATUS_CODE`).
+"""
+AGC_HEALTH = ("But when routing to the url, I encounter an \"no healthy upstream\" error.\n"
+              "when spinning up a debugging container in my alb-controller and trying to connect "
+              "to grafana and do a health check, everything seems fine.\n")
+
+
+@pytest.mark.parametrize("text,cause", [
+    (GKE_HEALTH, "backend_health_check_failing"),
+    (AGC_HEALTH, "backend_health_check_failing"),
+    # Envoy's UH (no healthy upstream hosts): for a plain Service, no ready endpoint
+    ("curl http://app.example.com/\nno healthy upstream\n", "backend_no_endpoints"),
+    # with an InferencePool, the GAIE troubleshooting guide's reading: no Ready model server
+    ("curl http://gw/v1/completions -d '{\"model\": \"m\"}'\nno healthy upstream\n",
+     "pool_pods_not_ready"),
+], ids=["gke-neg-unhealthy", "agc-pods-fine", "plain-service", "inference-pool"])
+def test_no_healthy_upstream_is_read_in_its_context(gw_run, tmp_path, text, cause):
+    assert _causes(gw_run, tmp_path, text)[0] == cause
+
+
+# --- a stale AddressNotAssigned -------------------------------------------------------------
+# envoyproxy/gateway#8953 (fixed by #8962): the Services have their IPs, Envoy Gateway keeps
+# Programmed=False AddressNotAssigned. The same class: #5715 (table with an ADDRESS), #9567.
+STALE_JSONPATH = """### Programmed=False condition
+
+```json
+{
+  "message": "No addresses have been assigned to the Gateway",
+  "reason": "AddressNotAssigned",
+  "status": "False",
+  "type": "Programmed"
+}
+```
+
+```bash
+kubectl get svc envoy-gw-a-5c9 -n my-ns-1 -o jsonpath='{.status.loadBalancer}'
+# {"ingress":[{"ip":"10.0.0.3","ipMode":"VIP"}]}
+```
+"""
+STALE_TABLE = """The Message from Gateway is when it set to False is this..
+
+"No addresses have been assigned to the Gateway"
+
+$ k get gateway -n gw
+NAME                  CLASS         ADDRESS          PROGRAMMED   AGE
+gw-public         eg-public     35.XX.XXX.XX  False         8d
+"""
+STALE_PROSE = ("the affected Gateways go `Programmed=False` / `AddressNotAssigned` and stay stuck "
+               "even though the backing Services regain valid IPs and the data plane keeps "
+               "routing.\n")
+
+
+@pytest.mark.parametrize("text", [STALE_JSONPATH, STALE_TABLE, STALE_PROSE],
+                         ids=["service-jsonpath", "gateway-lists-address", "user-says-so"])
+def test_address_not_assigned_beside_a_shown_address_is_stale(gw_run, tmp_path, text):
+    causes = _causes(gw_run, tmp_path, text)
+    assert causes[0] == "stale_status" and "gateway_no_address" not in causes
+
+
+@pytest.mark.parametrize("text", [
+    "the Gateway says `Programmed=False` / `AddressNotAssigned` and the Service has no IP yet\n",
+    "`Programmed=False` / `AddressNotAssigned`: the LoadBalancer Service is still pending\n",
+], ids=["service-has-no-ip", "service-pending"])
+def test_address_not_assigned_without_an_address_anywhere_stays_no_address(gw_run, tmp_path,
+                                                                          text):
+    assert _causes(gw_run, tmp_path, text)[0] == "gateway_no_address"
+
+
+# --- kubectl get gateway tables and a describe cut short ------------------------------------
+# nginx/nginx-gateway-fabric#1511: NGF v1.x serves one Gateway per class; the other gets
+# Accepted/Programmed False GatewayConflict "The resource is ignored due to a conflicting
+# Gateway resource" (internal/mode/static/state/conditions/conditions.go v1.1.0). The paste is
+# cut after the Message.
+NGF_CONFLICT = """kubectl get gateway -A
+NAMESPACE     NAME                CLASS              ADDRESS   PROGRAMMED   AGE
+default       different-gateway   production-nginx             False        37s
+dev-gateway   dev-gateway         production-nginx             True         88s
+
+kubectl describe gateway/different-gateway
+Name:         different-gateway
+Namespace:    default
+API Version:  gateway.networking.k8s.io/v1
+Kind:         Gateway
+Spec:
+  Gateway Class Name:  production-nginx
+Status:
+  Conditions:
+    Last Transition Time:  2024-01-27T17:26:13Z
+    Message:               The resource is ignored due to a conflicting Gateway resource
+    Observed Generation:   1
+    Reason:                Gate
+"""
+
+
+def test_the_controllers_reason_beats_the_empty_address_cell(gw_run, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text(NGF_CONFLICT)
+    findings = gw_run("check_routes", "-f", str(path), "--json").doc["findings"]
+    first = findings[0]
+    assert (first["cause"], first["object"]["name"]) == ("gateway_not_ready", "different-gateway")
+    # the programmed Gateway without an address is a warning, not an error
+    dev = [f for f in findings if f["object"]["name"] == "dev-gateway"]
+    assert [f["severity"] for f in dev] == ["warning"]
