@@ -13,11 +13,11 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
-from _alloc import requests_of
-import _dra_reports as reports
-from _dra_input import device_class_mappings, kueue_configuration, load
-from _dra_model import Inventory
-from _workloads import legacy_gpu_requests, pod_sets
+from _dra.alloc import requests_of
+from _dra import reports
+from _dra.input import device_class_mappings, kueue_configuration, load
+from _dra.model import Inventory
+from _dra.workloads import legacy_gpu_requests, pod_sets
 
 EXAMPLES = """examples:
   check_dra.py                               live, through kubectl

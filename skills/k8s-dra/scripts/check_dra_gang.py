@@ -12,10 +12,10 @@ from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import load_objects
 from k8s_skillkit.objects import name_of, namespace_of
 
-import _gang
-from _dra_input import device_class_mappings, kueue_configuration, load
-from _dra_model import Inventory
-from _workloads import pod_sets, queue_name
+from _dra import gang as _gang
+from _dra.input import device_class_mappings, kueue_configuration, load
+from _dra.model import Inventory
+from _dra.workloads import pod_sets, queue_name
 
 EXAMPLES = """examples:
   check_dra_gang.py -f job.yaml                          live cluster via kubectl

@@ -12,10 +12,10 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
 from k8s_skillkit import cel as _cel
-import _claim_rules as rules
-import _dra_reports as reports
-from _dra_input import current_namespace, load
-from _dra_model import Inventory, claim_label, claim_node
+from _dra import claim_rules as rules
+from _dra import reports
+from _dra.input import current_namespace, load
+from _dra.model import Inventory, claim_label, claim_node
 
 EXAMPLES = """examples:
   explain_claim.py -n team-a                 every pending pod / unallocated claim in team-a

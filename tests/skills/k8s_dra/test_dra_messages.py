@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from _dra_messages import PATTERNS, classify
+from _dra.messages import PATTERNS, classify
 
 REFERENCES = Path(__file__).resolve().parents[3] / "skills" / "k8s-dra" / "references"
 

@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPTS = ROOT / "skills" / "k8s-dra" / "scripts"
 sys.path[:0] = [str(SCRIPTS), str(ROOT / "skills" / "_shared")]
-from _dra_partitions import tolerates
+from _dra.partitions import tolerates
 
 DUMP = ROOT / "tests" / "resources" / "dra" / "live_taints_counters.yaml"
 TAINT = {"key": "example.com/unhealthy", "value": "ecc", "effect": "NoSchedule"}

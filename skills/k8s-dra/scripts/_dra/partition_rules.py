@@ -1,6 +1,6 @@
 """Findings for claims that fail only because of device taints or exhausted shared counters.
 
-Called from _claim_rules._why_no_node with the per-node stats of _alloc.allocate_on_node:
+Called from _dra.claim_rules._why_no_node with the per-node stats of _dra.alloc.allocate_on_node:
 `tainted` = matching free devices a NoSchedule/NoExecute taint keeps from this request,
 `counters` = untainted free devices whose shared counters have no room left. A cause is
 named only when it decides the answer on every candidate node: without it, some request
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
-from _alloc import counters_of, matching, requests_of
-from _dra_partitions import blocking_taints, taint_text
+from _dra.alloc import counters_of, matching, requests_of
+from _dra.partitions import blocking_taints, taint_text
 
 NONE = {"matching": 0, "free": 0, "tainted": 0, "counters": 0, "need": 1}
 

@@ -4,7 +4,7 @@ Sources, in the objects of a dump: Events (core/v1 `message`, events.k8s.io `not
 PodScheduled condition, its containers' waiting states, a ResourceClaim's device conditions;
 in a paste that is not objects: every line (describe output, an events table, kubelet or
 driver logs, an error a command printed). Each message is matched against
-_dra_messages.PATTERNS; each cause found becomes one finding with basis "reported".
+_dra.messages.PATTERNS; each cause found becomes one finding with basis "reported".
 
 A pipeline stage orders them when several components spoke: a kubelet or runtime message
 means the scheduler already placed the pod, so it outranks older scheduler events.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
-from _dra_messages import Match, classify
+from _dra.messages import Match, classify
 
 # The later the stage, the closer the message is to what blocks the pod now.
 STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler": 2, "gpu-operator": 0,

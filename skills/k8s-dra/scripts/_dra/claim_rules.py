@@ -14,9 +14,9 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
-from _partition_rules import why_blocked
-from _alloc import allocate_on_node, matching, requests_of
-from _dra_model import Inventory, claim_label, claim_node
+from _dra.partition_rules import why_blocked
+from _dra.alloc import allocate_on_node, matching, requests_of
+from _dra.model import Inventory, claim_label, claim_node
 
 ADMIN_LABEL = "resource.kubernetes.io/admin-access"
 MAX_RESERVED = 256  # resource/v1 ResourceClaimReservedForMaxSize

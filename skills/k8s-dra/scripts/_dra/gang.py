@@ -1,7 +1,7 @@
 """Can every pod of a gang get its DRA devices at the same time, and will Kueue agree?
 
 Placement: pods are placed one at a time, first-fit over nodes ordered by free matching
-devices, each pod's claim allocated with the per-node model in _alloc (devices taken by an
+devices, each pod's claim allocated with the per-node model in _dra.alloc (devices taken by an
 earlier pod are gone for the next). Kueue: its quota for a DeviceClass is the mapped
 resource (resources.deviceClassMappings) counted as devices per pod x pods
 (kueue pkg/dra/claims.go); Kueue checks quota, not nodes, so a quota larger than the
@@ -15,9 +15,9 @@ from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
 from k8s_skillkit.quantity import parse_quantity
 
-from _alloc import allocate_on_node, requests_of
-from _claim_rules import candidate_nodes
-from _dra_model import Inventory
+from _dra.alloc import allocate_on_node, requests_of
+from _dra.claim_rules import candidate_nodes
+from _dra.model import Inventory
 
 POOL_LABELS = ("k8s-skills.io/node-pool", "cloud.google.com/gke-nodepool",
                "eks.amazonaws.com/nodegroup", "karpenter.sh/nodepool", "agentpool",

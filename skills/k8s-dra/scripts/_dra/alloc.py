@@ -9,7 +9,7 @@ forces one shared attribute value over the listed requests (all when empty);
 `distinctAttribute` forces different values.
 A device with a NoSchedule/NoExecute taint the request does not tolerate is not usable, and
 a device that consumes shared counters is usable only while the counters have room
-(_dra_partitions.py).
+(_dra/partitions.py).
 What it does not: the real allocator backtracks over every combination; this one is greedy
 per attribute value, so it can say "no" in rare packings the real one solves. Consumable
 capacity is not modelled.
@@ -19,8 +19,8 @@ from __future__ import annotations
 from k8s_skillkit.objects import dig
 
 from k8s_skillkit import cel as _cel
-from _dra_model import Device, Inventory, match_all
-from _dra_partitions import Counters, blocking_taints
+from _dra.model import Device, Inventory, match_all
+from _dra.partitions import Counters, blocking_taints
 
 
 class RequestView:

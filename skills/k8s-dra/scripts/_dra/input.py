@@ -11,7 +11,7 @@ from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, pars
                                    parse_paste, read_text)
 from k8s_skillkit.objects import dig
 
-from _dra_messages import mentions_dra
+from _dra.messages import mentions_dra
 
 try:
     import yaml

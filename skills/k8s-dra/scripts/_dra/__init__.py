@@ -1,0 +1,1 @@
+"""k8s-dra's private modules, imported by the scripts beside this folder."""
