@@ -56,6 +56,12 @@ _GW_SCOPES = ("gateway", "listener", "event:Gateway")
 _POOL_SCOPES = ("route", "pool", "event:InferencePool", "event:HTTPRoute")
 _NAME = r"[\"']?(?P<name>[\w.\-/]+)[\"']?"
 
+_TRAEFIK_NO_EP = (r"Cannot find entryPoint for Gateway|no matching entryPoint for port \d+")
+_TRAEFIK_EP_HINT = ("Traefik serves a listener only on an entryPoint with the listener's port and "
+                    "protocol, and compares the entryPoint's container port (the Helm chart's web "
+                    "is 8000, websecure 8443, whatever the Service exposes): set the listener port "
+                    "to that entryPoint's port, or add an entryPoint on it")
+
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
     _p("gke-epp-missing", r"extension (service|ref)\b.*?\b" + _NAME + r" not found",
@@ -146,6 +152,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
                                                      "event:GatewayClass")),
     _p("no-address", r"No addresses have been assigned|failed to assign to any requested "
        r"addresses|failed to assign to all requested addresses|address pending|no address", "gateway_no_address", "gateway", _GW_SCOPES),
+    # Traefik binds a listener to the entryPoint of the same port and protocol; none: listener
+    # Accepted=False PortUnavailable (pkg/provider/kubernetes/gateway/kubernetes.go, v2.6.3
+    # entryPointName .. v3.7 master).
+    _p("traefik-no-entrypoint", _TRAEFIK_NO_EP, "listener_invalid", "listener",
+       _GW_SCOPES + ("route",), hint=_TRAEFIK_EP_HINT),
     # NGINX Gateway Fabric v1.x serves one Gateway per GatewayClass: the others get Accepted
     # and Programmed False GatewayConflict with this message (internal/mode/static/state/
     # conditions/conditions.go v1.1.0 NewGatewayConflict).
@@ -196,6 +207,8 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        hint="Envoy Gateway answers 500 itself (direct_response) for a rule whose backendRefs "
             "do not resolve (BackendNotFound, RefNotPermitted, InvalidKind): read the route's "
             "ResolvedRefs condition (kubectl get httproute NAME -o yaml) and fix that reference"),
+    _p("traefik-no-entrypoint-log", _TRAEFIK_NO_EP, "listener_invalid", "listener", ("text",),
+       hint=_TRAEFIK_EP_HINT),
     _p("epp-saturated", r"system saturated, sheddable request dropped", "pool_saturated",
        "pool", ("text",)),
     _p("epp-bad-body", r"model not found in request body|prompt not found in request",
@@ -300,6 +313,7 @@ _LISTENER = {
     "RefNotPermitted": ("ref_not_permitted", "listener"),
     "HostnameConflict": ("listener_conflict", "listener"),
     "ProtocolConflict": ("listener_conflict", "listener"),
+    "PortUnavailable": ("listener_invalid", "listener"),   # gateway-api ListenerReason
 }
 _CLASS = {
     "UnsupportedVersion": ("crd_version_unsupported", "class"),

@@ -61,11 +61,13 @@ _NOT_ATTACHED = re.compile(r"\b(?:won't|will not|does not|doesn't|can't|cannot|c
 # Application Gateway for Containers HealthCheckPolicy, AWS target group health checks,
 # Envoy Gateway BackendTrafficPolicy healthCheck): endpoints exist and are Ready, the proxy
 # marks them unhealthy.
+_HC = r"health[- ]?checks?"
 _LB_HEALTH = re.compile(r"HealthCheckPolicy|\bNEGs?\b|target group|FAILED_HTTP_STATUS_CODE|"
-                        r"\bBackendService\b|health ?checks?\b[^\n]{0,80}?\b(?:unhealthy|fail\w*)"
-                        r"|unhealthy[^\n]{0,40}?health ?check", re.IGNORECASE)
+                        r"\bBackendService\b|healthState\W+UNHEALTHY|" + _HC +
+                        r"\b[^\n]{0,80}?\b(?:unhealthy|fail\w*)|unhealthy[^\n]{0,40}?" + _HC +
+                        r"|(?:load ?balancer|\bLB\b)[^\n]{0,60}?\bunhealthy", re.IGNORECASE)
 _PODS_FINE = re.compile(r"\bpods?\b[^\n]{0,60}?\b(?:Ready|Running|healthy)\b|\bReady\s+1/1\b|"
-                        r"health ?check[^\n]{0,60}?\b(?:fine|ok|okay|succeed\w*|pass\w*|"
+                        + _HC + r"[^\n]{0,60}?\b(?:fine|ok|okay|succeed\w*|pass\w*|"
                         r"works?)\b|everything (?:seems|looks|is) fine", re.IGNORECASE)
 _INFERENCE = re.compile(r"InferencePool|inference[- ]?(?:extension|gateway|pool)|endpoint[- ]?"
                         r"picker|\bEPP\b|\bvllm\b|model[- ]server|llm-d|/v1/(?:chat/)?"

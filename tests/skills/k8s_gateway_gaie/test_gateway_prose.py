@@ -58,14 +58,27 @@ DIRECT_500 = ("What we've observed is when we add configuration for a service th
               "{'response_code': 500, 'response_code_detail':\t'direct_response'}\n")
 
 
+# traefik/traefik#8974 (log) and AndriyKalashnykov/kind-cluster#122 (quoted in prose): no
+# entryPoint on the listener's port (Traefik pkg/provider/kubernetes/gateway/kubernetes.go).
+TRAEFIK_LOG = ('time="2022-04-28T05:41:13Z" level=error msg="an error occurred while creating '
+               'gateway status: 1 error occurred:\\n\\t* Cannot find entryPoint for Gateway: no '
+               'matching entryPoint for port 1000 and protocol \\"TCP\\"\\n\\n" '
+               'providerName=kubernetesgateway\n')
+TRAEFIK_PROSE = ("the failing spike used `port: 443`, but Traefik's `kubernetesGateway` provider "
+                 "matches a listener to an entrypoint by the entrypoint's container port. "
+                 "`no matching entryPoint for port 443` meant there is no entrypoint on 443.\n")
+
+
 @pytest.mark.parametrize("text,cause", [
+    (TRAEFIK_LOG, "listener_invalid"),
+    (TRAEFIK_PROSE, "listener_invalid"),
     (K3D, "gateway_no_address"),
     (KEYCLOAK, "port_mismatch"),
     (OPEN_WEBUI, "port_mismatch"),
     (ALLOWED_ROUTES, "not_allowed_by_listener"),
     (ISTIO_ALPHA, "inference_pool_unsupported"),
     (DIRECT_500, "backend_not_found"),
-], ids=["quoted-status-message", "ports-across-paragraphs", "ports-in-one-sentence",
+], ids=["traefik-log", "traefik-quoted", "quoted-status-message", "ports-across-paragraphs", "ports-in-one-sentence",
         "allowedroutes-default-same", "reason-and-wording-line", "direct-500-service-absent"])
 def test_prose_reports_name_the_cause(gw_run, tmp_path, text, cause):
     assert _causes(gw_run, tmp_path, text)[0] == cause
@@ -112,15 +125,28 @@ AGC_HEALTH = ("But when routing to the url, I encounter an \"no healthy upstream
               "to grafana and do a health check, everything seems fine.\n")
 
 
+# FairwindsOps/goldilocks#825 (GKE: the dashboard answers 301 on /, the default health check
+# path; gcloud shows every endpoint UNHEALTHY).
+GOLDILOCKS = """the GKE load balancer marks the backend as unhealthy and returns 503 Service Unavailable.
+  1. GKE Gateway controller creates a health check on the backend service with default requestPath: /
+  4. All traffic gets 503 - no healthy upstream
+  # Backend health — all pods UNHEALTHY
+  $ gcloud compute backend-services get-health <backend-service-name> --region=europe-west3
+  healthState: UNHEALTHY
+"""
+
+
 @pytest.mark.parametrize("text,cause", [
     (GKE_HEALTH, "backend_health_check_failing"),
     (AGC_HEALTH, "backend_health_check_failing"),
+    (GOLDILOCKS, "backend_health_check_failing"),
     # Envoy's UH (no healthy upstream hosts): for a plain Service, no ready endpoint
     ("curl http://app.example.com/\nno healthy upstream\n", "backend_no_endpoints"),
     # with an InferencePool, the GAIE troubleshooting guide's reading: no Ready model server
     ("curl http://gw/v1/completions -d '{\"model\": \"m\"}'\nno healthy upstream\n",
      "pool_pods_not_ready"),
-], ids=["gke-neg-unhealthy", "agc-pods-fine", "plain-service", "inference-pool"])
+], ids=["gke-neg-unhealthy", "agc-pods-fine", "gke-lb-unhealthy", "plain-service",
+        "inference-pool"])
 def test_no_healthy_upstream_is_read_in_its_context(gw_run, tmp_path, text, cause):
     assert _causes(gw_run, tmp_path, text)[0] == cause
 
