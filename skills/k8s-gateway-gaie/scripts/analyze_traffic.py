@@ -12,8 +12,8 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import read_text
 
-from _gw_metrics import parse
-from _gw_traffic import (ENTITY_LABELS, errors, latency, pool_readiness,
+from _gw.metrics import parse
+from _gw.traffic import (ENTITY_LABELS, errors, latency, pool_readiness,
                          saturation, weights)
 
 EPILOG = """input (-f, repeatable; - for stdin), detected from the content:

@@ -14,17 +14,17 @@ from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
-from _gw_messages import ROUTE_ONLY_REASONS
-from _gw_objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
+from _gw.messages import ROUTE_ONLY_REASONS
+from _gw.objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
-from _gw_reported import absent_crd_findings, reported_findings, text_findings
-import _gw_epp_config
-import _gw_prose
-from _gw_rules_objective import check_objective, is_llmd_objective
-from _gw_rules_listenerset import check_listenerset, reported as listenerset_reported
-from _gw_rules_pool import check_gateway, check_outdated, check_pool, is_alpha
-from _gw_rules_route import check_route
-from _gw_verdict import merge
+from _gw.reported import absent_crd_findings, reported_findings, text_findings
+from _gw import epp_config
+from _gw import prose as _gw_prose
+from _gw.rules_objective import check_objective, is_llmd_objective
+from _gw.rules_listenerset import check_listenerset, reported as listenerset_reported
+from _gw.rules_pool import check_gateway, check_outdated, check_pool, is_alpha
+from _gw.rules_route import check_route
+from _gw.verdict import merge
 
 EPILOG = """examples:
   check_routes.py -n llm                  # live: routes + pools in namespace llm
@@ -168,8 +168,8 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
             findings += check_listenerset(index, obj)
         elif is_llmd_objective(obj):
             findings += check_objective(index, obj)
-        elif kind in ("ConfigMap", _gw_epp_config.KIND):
-            findings += _gw_epp_config.check(obj)
+        elif kind in ("ConfigMap", epp_config.KIND):
+            findings += epp_config.check(obj)
         elif kind == "Gateway" and group_of(obj) == GW_GROUP:
             counts["gateways"] += 1
             findings += check_gateway(index, obj)

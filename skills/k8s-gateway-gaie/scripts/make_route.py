@@ -13,7 +13,7 @@ import yaml
 from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.errors import InputError
 
-import _gw_build as b
+from _gw import build as b
 
 EPILOG = """examples:
   # app team: model llama-3-8b behind an existing platform Gateway, TLS, 30 s, 2 retries

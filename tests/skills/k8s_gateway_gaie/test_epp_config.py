@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SCRIPTS = ROOT / "skills" / "k8s-gateway-gaie" / "scripts"
 sys.path[:0] = [str(SCRIPTS), str(ROOT / "skills" / "_shared")]
 
-import _gw_epp_config  # noqa: E402
+from _gw import epp_config  # noqa: E402
 
 API = "llm-d.ai/v1alpha1"
 
@@ -59,7 +59,7 @@ GOOD = config([{"type": "queue-scorer"}, {"type": "lora-affinity-scorer"},
      ["parser references undefined plugin 'openai-parser'"]),
 ])
 def test_problems_use_the_loaders_words(cfg, expected):
-    assert _gw_epp_config.problems(cfg) == expected
+    assert epp_config.problems(cfg) == expected
 
 
 def test_check_routes_reads_a_config_in_a_configmap(tmp_path):

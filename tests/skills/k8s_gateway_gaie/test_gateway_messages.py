@@ -16,8 +16,8 @@ SCRIPTS = Path(__file__).resolve().parents[3] / "skills" / "k8s-gateway-gaie" / 
 sys.path.insert(0, str(SCRIPTS))
 sys.path.insert(0, str(SCRIPTS.parents[1] / "_shared"))
 
-import _gw_messages as messages
-from _gw_messages import absent_crd, classify, is_problem
+from _gw import messages
+from _gw.messages import absent_crd, classify, is_problem
 
 
 def cond(ctype, status, reason, message=""):
@@ -345,7 +345,7 @@ def test_crd_default_status_means_no_controller(scope, condition, cause):
     ("{'response_code': 500, 'response_code_detail':\t'direct_response'}", "backend_unresolved"),
 ])
 def test_text_wordings(line, cause):
-    from _gw_reported import text_findings
+    from _gw.reported import text_findings
     found = text_findings([line])
     assert found and found[0]["cause"] == cause, found
 
@@ -364,7 +364,7 @@ SUMMARIES = [
 
 @pytest.mark.parametrize("line,cause", SUMMARIES)
 def test_a_condition_summarised_on_one_line(line, cause):
-    from _gw_messages import match_condition_summary
+    from _gw.messages import match_condition_summary
     verdict = match_condition_summary(line)
     assert verdict is not None and verdict.cause == cause
 
@@ -372,7 +372,7 @@ def test_a_condition_summarised_on_one_line(line, cause):
 @pytest.mark.parametrize("line", ["Accepted: True (Accepted)", "Programmed: False (Whatever)",
                                   "we accepted: false alarms"])
 def test_a_summary_without_a_known_failing_reason_is_no_verdict(line):
-    from _gw_messages import match_condition_summary
+    from _gw.messages import match_condition_summary
     assert match_condition_summary(line) is None
 
 

@@ -3,7 +3,7 @@
 GatewayClass, Gateway (and listener), route parent and InferencePool parent conditions, from
 any implementation and API version (route `status.parents` since gateway-api v0.4,
 `status.gateways` in v0.3; pool `status.parents` in GAIE v1, `status.parent` in v1alpha2,
-`status.conditions` in v1alpha1). A controller's words are classified by _gw_messages; the
+`status.conditions` in v1alpha1). A controller's words are classified by _gw.messages; the
 dump may then explain *which* reference failed (a pool of another API group, a Service
 without that port, an object created after the status was written), never overrule it.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
-from _gw_causes import fix_for, layer_of
-from _gw_messages import (absent_crd, classify, match_condition_summary, match_message,
+from _gw.causes import fix_for, layer_of
+from _gw.messages import (absent_crd, classify, match_condition_summary, match_message,
                           match_quoted)
-from _gw_objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
+from _gw.objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
                          parent_refs, pod_ready, service_ports)
 
 ROUTE_STATUS_KINDS = ROUTE_KINDS + ("TLSRoute", "TCPRoute", "UDPRoute")

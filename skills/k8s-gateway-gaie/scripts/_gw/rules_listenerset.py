@@ -15,7 +15,7 @@ from __future__ import annotations
 from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
-from _gw_objects import cond_text, meta, namespace_selected
+from _gw.objects import cond_text, meta, namespace_selected
 
 REASON_CAUSE = {"NotAllowed": "listenerset_not_allowed",
                 "ParentNotAccepted": "listenerset_parent_not_accepted",

@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from k8s_skillkit.findings import finding
 
-from _gw_metrics import quantile
+from _gw.metrics import quantile
 
 # The engine defaults of GAIE v1.5.0's metrics extractor
 # (pkg/epp/framework/plugins/datalayer/extractor/metrics/factories.go), plus older vLLM.

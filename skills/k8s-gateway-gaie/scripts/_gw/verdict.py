@@ -8,7 +8,7 @@ on the same object is dropped (the reported one already says it).
 """
 from __future__ import annotations
 
-from _gw_causes import LAYER_RANK, layer_of
+from _gw.causes import LAYER_RANK, layer_of
 
 GENERIC = {"gateway_not_ready", "listener_invalid", "route_not_accepted",
            "backend_unresolved", "pool_not_accepted", "gateway_class_not_accepted"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.findings import finding
 
-from _gw_causes import fix_for
+from _gw.causes import fix_for
 
 # --- "the Service has an address" ----------------------------------------------------------
 # A LoadBalancer Service's status as kubectl prints it: `-o jsonpath='{.status.loadBalancer}'`
@@ -219,7 +219,7 @@ def _refine(f: dict, prose: Prose, pools: bool) -> dict:
     if f["object"]["kind"] != "Text":
         return f
     # (on a text line only `no healthy upstream` gives pool_pods_not_ready, only an Envoy
-    # direct 500 gives backend_unresolved: _gw_messages.TEXT_PATTERNS)
+    # direct 500 gives backend_unresolved: _gw.messages.TEXT_PATTERNS)
     if f["cause"] == "pool_pods_not_ready":
         if prose.lb_health or prose.pods_fine:
             return _recast(f, "backend_health_check_failing", prose.lb_health + prose.pods_fine,

@@ -7,15 +7,15 @@ FailClose)}; endpointPickerRef optional since v1.6 but "still required by most
 implementations" (pool Accepted=False reason EndpointPickerRefMissing). The alpha
 inference.networking.x-k8s.io/v1alpha2 pool (GAIE v0.2-v0.5) has targetPortNumber and
 extensionRef{name, portNumber, failureMode} instead. The controller's own pool conditions are
-read by _gw_reported.
+read by _gw.reported.
 """
 from __future__ import annotations
 
 from k8s_skillkit.findings import finding
 
-from _gw_causes import fix_for
+from _gw.causes import fix_for
 from k8s_skillkit.dump import ABSENT
-from _gw_objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
+from _gw.objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
                          meta, pod_ready, pod_waiting, pool_ports, service_ports)
 
 

@@ -3,7 +3,7 @@ grants, timeouts, TLS. Every finding here has basis "inferred" and names the com
 would confirm it.
 
 Inference never contradicts the controller: a parentRef with a current Accepted condition is
-the controller's to judge (_gw_reported), and a current ResolvedRefs=True silences backend
+the controller's to judge (_gw.reported), and a current ResolvedRefs=True silences backend
 inference. Field semantics follow gateway-api v1.6.3 apis/v1 (listeners, allowedRoutes
 defaults, hostname intersection) and GAIE v1.6.0 api/v1 (InferencePool backendRefs).
 """
@@ -13,8 +13,8 @@ from k8s_skillkit.findings import finding
 
 from k8s_skillkit.dump import ABSENT
 
-from _gw_causes import fix_for
-from _gw_objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, POOL_GROUP, backend_refs,
+from _gw.causes import fix_for
+from _gw.objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, POOL_GROUP, backend_refs,
                          current_conditions, describe_ref, grant_allows, hostnames_intersect,
                          meta, namespace_selected, parent_refs, pool_ports, service_ports,
                          status_parent)

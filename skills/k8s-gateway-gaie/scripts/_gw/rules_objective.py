@@ -13,7 +13,7 @@ from __future__ import annotations
 from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
-from _gw_objects import meta
+from _gw.objects import meta
 
 LLMD_GROUP = "llm-d.ai"
 

@@ -1,0 +1,1 @@
+"""k8s-gateway-gaie's private modules, imported by the scripts beside this folder."""
