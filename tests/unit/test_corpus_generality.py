@@ -149,7 +149,9 @@ def code_of(source: str) -> str:
 
 def cited_in_references(path: Path) -> str:
     """The skill's references/*.md text (for the URL citations a script may mirror)."""
-    folder = path.parent.parent / "references"
+    skill = next((p for p in path.parents if p.parent.name == "skills"),  # scripts/_pkg/ too
+                 path.parent.parent)
+    folder = skill / "references"
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md")))
 
 
