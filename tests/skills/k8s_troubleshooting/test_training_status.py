@@ -294,3 +294,21 @@ def test_older_and_sibling_operator_wordings(message, rtype):
     controllers (tf-operator pkg/controller.v1/tensorflow/status.go, xgboost status tests)."""
     m = tr._REPLICAS_FAILED.search(message)
     assert m and (m.group("rtype") or "") == rtype
+
+
+def test_child_job_refused_by_the_apiserver():
+    """JobSet's JobCreationFailed event (jobset_controller.go l.711, the apiserver's error as
+    message); the Job validation wording is kubernetes pkg/apis/batch/validation for a
+    podFailurePolicy with restartPolicy OnFailure."""
+    js = {"apiVersion": "jobset.x-k8s.io/v1alpha2", "kind": "JobSet",
+          "metadata": {"name": "pw", "namespace": "default"}, "spec": {}, "status": {}}
+    event = {"apiVersion": "v1", "kind": "Event", "type": "Warning",
+             "reason": "JobCreationFailed", "metadata": {"name": "pw.1", "namespace": "default"},
+             "involvedObject": {"kind": "JobSet", "name": "pw", "namespace": "default"},
+             "message": 'Job.batch "pw-worker-0" is invalid: spec.template.spec.restartPolicy: '
+                        'Invalid value: "OnFailure": only "Never" is supported when '
+                        'podFailurePolicy is specified'}
+    r = run_script("check_training.py", "-f", "-", "--json", stdin=as_dump(js, event))
+    (f,) = r.doc["findings"]
+    assert (f["cause"], f["basis"]) == ("training_invalid", "reported")
+    assert "podFailurePolicy" in f["evidence"][0]

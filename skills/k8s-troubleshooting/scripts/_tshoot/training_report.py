@@ -4,6 +4,8 @@ replica type's pods - classified as triage classifies pods, and the rank logs in
 read as explain_gpu_failure.py reads them."""
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import name_of, namespace_of
 
@@ -24,7 +26,33 @@ def training_objects(cluster: Cluster, name: str | None) -> list[dict]:
             if cluster.in_scope(o) and (not name or name_of(o) == name)]
 
 
+# Warning events a training controller writes when the apiserver refuses a child object:
+# JobSet JobCreationFailed / HeadlessServiceCreationFailed / PVCCreationFailed
+# (jobset_controller.go, volume_claim_policy.go v0.12.0), LWS FailedCreate
+# (leaderworkerset_controller.go v0.9.0); the object's status says nothing then.
+CREATE_FAILED = re.compile(r"CreationFailed$|^FailedCreate")
+
+
 def verdict_for(cluster: Cluster, obj: dict) -> Verdict | None:
+    return _status_verdict(cluster, obj) or _create_failed(cluster, obj)
+
+
+def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
+    events = [e for e in cluster.events_for(obj.get("kind", ""), namespace_of(obj),
+                                            name_of(obj))
+              if e.get("type") == "Warning" and CREATE_FAILED.search(e.get("reason") or "")]
+    if not events:
+        return None
+    last = events[-1]
+    return Verdict("error", "training_invalid",
+                   f"the controller cannot create the {obj.get('kind')}'s child objects: the "
+                   "apiserver refuses them", [f"event {last.get('reason')}: "
+                                              f"\"{(last.get('message') or '').strip()[:300]}\""],
+                   "fix the template field the apiserver names (the training object's own "
+                   "schema does not validate its embedded Job/pod templates)")
+
+
+def _status_verdict(cluster: Cluster, obj: dict) -> Verdict | None:
     kind = obj.get("kind", "")
     if kind == "JobSet":
         return jobset_verdict(obj, child_jobs(cluster, obj))
