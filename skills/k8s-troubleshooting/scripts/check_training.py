@@ -68,6 +68,12 @@ def body(args):
     cluster = load(args)
     objects = training_objects(cluster, args.name)
     logs = log_findings_for(read_logs("\n".join(cluster.dump.texts)), args.world_size)
+    if not objects and cluster.live:
+        where = "every namespace" if args.all_namespaces else f"namespace {args.namespace}" \
+            if args.namespace else "the current namespace"
+        head = (f"no training job{' named ' + repr(args.name) if args.name else ''} in "
+                f"{where} (JobSet, LeaderWorkerSet, RayJob, TrainJob, Kubeflow jobs)")
+        return {"summary": head, "jobs": [], "findings": []}, head, 0
     if not objects:
         where = f" named {args.name!r}" if args.name else ""
         raise InputError(f"no JobSet, LeaderWorkerSet, RayJob, TrainJob or Kubeflow job{where}"
