@@ -73,6 +73,10 @@ FIXES = {
                             "set it back to true to requeue",
     "dra_class_unmapped": "map the DeviceClass in the Kueue Configuration "
                           "(resources.deviceClassMappings) and restart Kueue",
+    "no_queue_label": "set metadata.labels kueue.x-k8s.io/queue-name to a LocalQueue of the "
+                      "namespace (kubectl get localqueues -n NS) on the object (a RayCluster "
+                      "under HyperPod task governance also on its pod templates) and create it "
+                      "again",
     "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
                         "kueue-controller-manager runs and its Configuration's "
                         "integrations.frameworks lists the job's kind, and read the error Kueue "

@@ -134,6 +134,11 @@ _MESSAGES = [
     # logger.Info); v0.11+ logs "... deferring setting up controller" and sets it up when the
     # CRD appears, which is no verdict.
     ("workload_missing", r"No matching API in the server for job framework, skipped setup"),
+    # A ValidatingAdmissionPolicy that requires the queue label refused the job: the message
+    # of Kueue's documented sample policy (site/static/examples/sample-validating-policy.yaml,
+    # v0.9.0..v0.19), which OpenShift AI and SageMaker HyperPod task governance deploy.
+    ("no_queue_label", r"label '?kueue\.x-k8s\.io/queue-name'? is either missing or does not "
+                       r"have a value set"),
     ("admission_check_pending", r"Retrying after failure|Provisioning Request wasn'?t "
                                 r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
                                 r"be scheduled"),

@@ -330,7 +330,9 @@ def _unquote(value: str) -> str:
         return value
 
 
-_LEADS = {"workload_missing": "Kueue could not create the job's Workload",
+_LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
+                            "kueue.x-k8s.io/queue-name label",
+          "workload_missing": "Kueue could not create the job's Workload",
           "admitted_not_started": "Kueue admitted the workload but could not start its job"}
 # Verdicts a jobframework log record gives about the job it names (not about a Workload).
 _ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")

@@ -130,6 +130,12 @@ WORDINGS = [
     # cmd/kueue/main.go v0.11.0..v0.19.2
     ("Skipping admission check controller setup: Provisioning Requests not supported (Possible "
      "cause: missing or unsupported cluster-autoscaler)", "queue_inactive", {}),
+    # Kueue's sample ValidatingAdmissionPolicy (site/static/examples/
+    # sample-validating-policy.yaml, v0.9.0..v0.19) refusing an object without the label
+    ("ValidatingAdmissionPolicy 'sample-validating-admission-policy' with binding "
+     "'sample-validating-admission-policy-binding' denied request: The label "
+     "'kueue.x-k8s.io/queue-name' is either missing or does not have a value set.",
+     "no_queue_label", {}),
     # pkg/controller/jobframework/setup.go v0.6.0..v0.10: the job kind's CRD is not served
     ("No matching API in the server for job framework, skipped setup of controller and webhook",
      "workload_missing", {}),
