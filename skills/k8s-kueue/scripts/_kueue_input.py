@@ -23,6 +23,7 @@ import yaml
 
 from _kueue_messages import clauses
 from _kueue_objects import Cluster
+from _kueue_orphans import PROSE_NO_WORKLOAD
 from _kueue_tables import empty_listings, objects_from_tables
 
 
@@ -105,8 +106,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
 
 def _kueue_text(lines: list[str]) -> bool:
     """Kueue's words, or a `kubectl get` table / "No resources found" this skill reads."""
-    return any(clauses(line) for line in lines) or bool(objects_from_tables(lines, lines)) \
-        or bool(empty_listings(lines))
+    return any(clauses(line) or PROSE_NO_WORKLOAD.search(line) for line in lines) \
+        or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines))
 
 
 def _is_object(obj) -> bool:

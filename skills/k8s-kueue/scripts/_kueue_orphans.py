@@ -300,6 +300,38 @@ def _queue_hook_alternative(hook: str) -> dict:
         FIXES.get("cluster_queue_missing", ""), basis="inferred", confirm=_ALT_CONFIRM)
 
 
+# The user's own words that Kueue made no Workload for the job ("No Workload is created for
+# the SparkApplication", "kueue doesn't create the workload"): the last resort when the paste
+# carries no Kueue message and no object (kueue#10483, #2536). Inferred: Kueue said nothing.
+PROSE_NO_WORKLOAD = re.compile(
+    r"\bno (?:kueue )?workloads?(?: object| resource)? (?:is|are|was|were|gets?|got|being) "
+    r"(?:created|generated)|\bworkloads? (?:is|are|was|were|gets?|got|does|did)(?: not|n'?t| "
+    r"never) (?:gets? )?(?:created|generated)|(?:does not|doesn'?t|did not|didn'?t|never|"
+    r"won'?t|will not|not) (?:seem to )?(?:be )?(?:create|generate|creating|generating)s? "
+    r"(?:a |the |any )?(?:kueue )?workload", re.I)
+
+
+def prose_findings(cluster) -> list[dict]:
+    """The report says in prose that no Workload exists for the job (basis inferred)."""
+    hit = next((m for m in map(PROSE_NO_WORKLOAD.search, cluster.texts) if m), None)
+    if hit is None:
+        return []
+    # the sentence around the words, not the whole paragraph
+    before = re.split(r"[.?!]\s", hit.string[:hit.start()])[-1]
+    after = re.split(r"(?<=[.?!])\s", hit.string[hit.end():])[0]
+    said = " ".join((before + hit.group(0) + after).split())
+    return [finding(
+        "warning", "workload_missing", {"kind": "Workload"},
+        "the report says Kueue created no Workload for the job: Kueue's job reconciler for "
+        "that kind is not running (the integration is not in integrations.frameworks or its "
+        "feature gate is off, the kind's CRD was installed after Kueue started, or "
+        "kueue-controller-manager is down)",
+        [f"in the text: {said[:240]}"], FIXES.get("workload_missing", ""), basis="inferred",
+        confirm="kubectl get cm kueue-manager-config -n kueue-system -o yaml | grep -A30 "
+                "frameworks; kubectl logs -n kueue-system deploy/kueue-controller-manager | "
+                "grep -i 'job framework'")]
+
+
 def _messages_in(text: str) -> list[str]:
     """Kueue messages in free text: JSON log fields ("msg", "error", "message") or lines."""
     found = []

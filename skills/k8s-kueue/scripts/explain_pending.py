@@ -17,7 +17,7 @@ from _kueue_diagnose import Diagnoser
 from _kueue_input import add_input_args, load_cluster
 from _kueue_jobs import check_job_without_workload
 from _kueue_objects import Cluster
-from _kueue_orphans import orphan_findings
+from _kueue_orphans import orphan_findings, prose_findings
 
 EPILOG = """examples:
   explain_pending.py -n team-a                 # live, every stuck workload in team-a
@@ -82,6 +82,8 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings += [f for job in cluster.jobs if in_scope(job)
                      and not diagnoser.jobs.workloads_for(job)
                      for f in [diagnoser.unadmitted_job(job)] if f][:3]
+    if not findings:  # no object, no Kueue message: what the report says in prose
+        findings = prose_findings(cluster)
     return findings
 
 

@@ -277,3 +277,31 @@ def test_a_podsready_eviction_log_line_in_prose_is_read(script, tmp_path):
         """)
     assert (found[0]["cause"], found[0]["basis"]) == ("pods_ready_timeout", "reported")
     assert (found[0]["object"]["namespace"], found[0]["object"]["name"]) == ("ns3", "wl-a")
+
+
+@pytest.mark.parametrize("sentence", [
+    "- No Workload is created for the TFJob",
+    "for any job that isn't a batch Job the workload doesn't get created",
+    "adding the label doesn't seem to be creating the workload",
+])
+def test_a_report_that_says_no_workload_exists_is_an_inferred_workload_missing(
+        script, tmp_path, sentence):
+    # prose only (kueue#10483, #2536): Kueue said nothing, the user says it made no Workload;
+    # Kueue runs no reconciler for a kind outside integrations.frameworks
+    # (pkg/controller/jobframework/setup.go)
+    found = run(script, tmp_path, f"""\
+        Steps:
+        1. Create a ClusterQueue and a LocalQueue
+        2. Create the job with the kueue.x-k8s.io/queue-name label
+
+        {sentence}
+        """)
+    assert [(f["cause"], f["basis"]) for f in found] == [("workload_missing", "inferred")]
+    assert found[0]["confirm"]
+
+
+def test_prose_about_a_pending_workload_is_not_read_as_a_missing_one(script, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text("The workload is created but never admitted: it stays pending.\n")
+    result = script("explain_pending.py", "-f", str(path), "--json")
+    assert result.code == 2  # nothing this skill can read: one line, exit 2
