@@ -13,9 +13,9 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import kubectl_get, load_objects
 from k8s_skillkit.objects import name_of
 
-from _gang_model import podsets
-from _gang_rules import check_partial, check_placement, check_shape, check_size
-from _kueue_jobs import queue_name_of
+from _kueue.gang_model import podsets
+from _kueue.gang_rules import check_partial, check_placement, check_shape, check_size
+from _kueue.jobs import queue_name_of
 
 EPILOG = """examples:
   check_gang.py -f pytorchjob.yaml                  # size, shape, partial admission

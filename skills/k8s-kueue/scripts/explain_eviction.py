@@ -14,14 +14,14 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
-from _kueue_eviction import (Eviction, counts, find_preemptor, history,
+from _kueue.eviction import (Eviction, counts, find_preemptor, history,
                              orphan_event_groups, preemptor_lookup, priorities,
                              times_evicted)
-from _kueue_input import add_input_args, load_cluster
-from _kueue_jobs import JobIndex
-from _kueue_objects import Cluster
-from _kueue_preemption_policy import avoid, queue_from_path, setting_line, why
-from _kueue_reported import events_for
+from _kueue.input import add_input_args, load_cluster
+from _kueue.jobs import JobIndex
+from _kueue.objects import Cluster
+from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
+from _kueue.reported import events_for
 
 EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
 Preempted conditions (also after re-admission: "Previously: ..."), Requeued,

@@ -13,11 +13,11 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 
-from _kueue_diagnose import Diagnoser
-from _kueue_input import add_input_args, load_cluster
-from _kueue_jobs import check_job_without_workload
-from _kueue_objects import Cluster
-from _kueue_orphans import orphan_findings, prose_findings
+from _kueue.diagnose import Diagnoser
+from _kueue.input import add_input_args, load_cluster
+from _kueue.jobs import check_job_without_workload
+from _kueue.objects import Cluster
+from _kueue.orphans import orphan_findings, prose_findings
 
 EPILOG = """examples:
   explain_pending.py -n team-a                 # live, every stuck workload in team-a

@@ -13,7 +13,7 @@ from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.loading import load_objects
 
-from _queue_validate import validate
+from _kueue.queue_validate import validate
 
 EPILOG = """examples:
   make_queue.py flavor h100 --node-label cloud.example.com/accelerator=h100 \\

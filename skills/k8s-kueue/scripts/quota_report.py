@@ -14,10 +14,10 @@ from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
 from k8s_skillkit.objects import dig
 from k8s_skillkit.quantity import format_quantity
 
-from _kueue_input import read_dump, read_live
-from _kueue_objects import (Cluster, cohort_of, is_true, resource_groups,
+from _kueue.input import read_dump, read_live
+from _kueue.objects import (Cluster, cohort_of, is_true, resource_groups,
                            workload_queue, workload_requests)
-from _kueue_quota import QuotaBook
+from _kueue.quota import QuotaBook
 
 EPILOG = """examples:
   quota_report.py                        # live, every ClusterQueue

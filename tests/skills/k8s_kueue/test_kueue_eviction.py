@@ -19,7 +19,7 @@ import pytest
 from tests.skills.k8s_kueue.conftest import RESOURCES, SCRIPTS
 
 sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
-from _kueue_eviction import Eviction, history
+from _kueue.eviction import Eviction, history
 
 LIVE = RESOURCES / "live"
 

@@ -15,7 +15,7 @@ from tests.skill_scripts import ROOT
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 sys.path.insert(0, str(ROOT / "skills" / "k8s-kueue" / "scripts"))
 
-from _kueue_messages import clauses, first_cause
+from _kueue.messages import clauses, first_cause
 
 FA = "couldn't assign flavors to pod set main: "  # flavorassigner.go v0.3-v0.19
 

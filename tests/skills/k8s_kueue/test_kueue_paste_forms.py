@@ -11,8 +11,8 @@ from .conftest import SCRIPTS
 
 sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
 
-from _kueue_messages import message_span
-from _kueue_objects import Cluster
+from _kueue.messages import message_span
+from _kueue.objects import Cluster
 from k8s_skillkit.loading import parse_paste
 
 

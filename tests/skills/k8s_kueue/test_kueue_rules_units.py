@@ -9,10 +9,10 @@ from .conftest import SCRIPTS
 
 sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
 
-from _kueue_flavors import flavor_problem
-from _kueue_objects import Cluster
-from _kueue_quota import QuotaBook
-from _kueue_rules_queue import selector_matches
+from _kueue.flavors import flavor_problem
+from _kueue.objects import Cluster
+from _kueue.quota import QuotaBook
+from _kueue.rules_queue import selector_matches
 
 H100 = {"spec": {"nodeLabels": {"gpu": "h100", "zone": "a"}}}
 

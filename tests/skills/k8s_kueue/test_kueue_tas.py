@@ -16,7 +16,7 @@ from .conftest import SCRIPTS
 
 sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parent.parent / "_shared")]
 
-import _kueue_tas
+from _kueue import tas as _kueue_tas
 
 
 def _not_fit(topology: str, fit: int, total: int, unit: str = "pod", excluded: str = "",

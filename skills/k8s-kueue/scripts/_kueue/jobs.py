@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_objects import (JOB_KINDS, JOB_UID_LABEL, POD_GROUP_LABEL, QUEUE_ANNOTATION,
+from _kueue.objects import (JOB_KINDS, JOB_UID_LABEL, POD_GROUP_LABEL, QUEUE_ANNOTATION,
                            QUEUE_LABEL)
 
 # Pod labels that point at the owning job when ownerReferences skip a level.
@@ -163,7 +163,7 @@ def check_job_without_workload(job: dict, cluster, named: bool) -> dict | None:
     with no Workload (Kueue down, integration off, CRD installed after Kueue started) — the
     latter only when the input proves there is none."""
     from k8s_skillkit.findings import finding
-    from _kueue_presence import get_command, kind_known
+    from _kueue.presence import get_command, kind_known
 
     found = check_unlabelled(job, cluster, named)
     if found:

@@ -21,10 +21,10 @@ import re
 
 import yaml
 
-from _kueue_messages import clauses
-from _kueue_objects import Cluster
-from _kueue_orphans import PROSE_NO_WORKLOAD
-from _kueue_tables import empty_listings, objects_from_tables
+from _kueue.messages import clauses
+from _kueue.objects import Cluster
+from _kueue.orphans import PROSE_NO_WORKLOAD
+from _kueue.tables import empty_listings, objects_from_tables
 
 
 # (resource, kind, namespaced)
@@ -95,7 +95,7 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     if any(_is_object(o) for o in objects):
         return objects, set(), list(getattr(objects, "texts", []) or []), lines
     fragments = _kindless_fragments(text)
-    if fragments:  # e.g. a pasted `status:` block; _kueue_objects gives it its kind
+    if fragments:  # e.g. a pasted `status:` block; _kueue.objects gives it its kind
         return fragments, set(), [], []
     if _kueue_text(lines):
         # No object, but Kueue's own words (logs, a quoted message) or a table it reads.
@@ -119,7 +119,7 @@ def _kindless_fragments(text: str) -> list[dict]:
     """A YAML fragment without kind/apiVersion (a Workload's `status:` block cut from
     `kubectl get -o yaml`), which the kit keeps as text: the whole paste, or each fenced
     block of it (prose around a ``` block). Only mappings with a `status.conditions` list
-    count; _kueue_objects gives them a kind from their condition types."""
+    count; _kueue.objects gives them a kind from their condition types."""
     out = []
     for block in [text] + re.findall(r"```[\w-]*\n(.*?)```", text, re.S):
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_messages import REASONS, Clause, clauses, normalize, rank
+from _kueue.messages import REASONS, Clause, clauses, normalize, rank
 
 _KUEUE_COMPONENTS = ("kueue", "log")
 def _deactivated_reason(reason: str) -> bool:

@@ -13,9 +13,9 @@ from functools import lru_cache
 from k8s_skillkit.objects import dig, name_of
 from k8s_skillkit.quantity import format_quantity
 
-from _kueue_flavors import flavor_problem
-from _kueue_objects import podset_requests, resource_groups, workload_requests
-from _kueue_presence import kind_known
+from _kueue.flavors import flavor_problem
+from _kueue.objects import podset_requests, resource_groups, workload_requests
+from _kueue.presence import kind_known
 
 FIT, WAIT, NEVER = "fits", "wait", "never"
 

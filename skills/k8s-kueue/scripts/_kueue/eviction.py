@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_messages import REASONS, clauses, rank
-from _kueue_reported import _event_order
+from _kueue.messages import REASONS, clauses, rank
+from _kueue.reported import _event_order
 
 # HumanReadablePreemptionReasons (preemption.go v0.8-v0.19.2) and the v0.7 origins.
 WHY_TO_REASON = {

@@ -13,9 +13,9 @@ from fractions import Fraction
 from k8s_skillkit.objects import dig
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
-from _gang_model import parallel_hints, pod_shape
-from _kueue_flavors import flavor_problem, node_matches
-from _kueue_objects import pod_requests
+from _kueue.gang_model import parallel_hints, pod_shape
+from _kueue.flavors import flavor_problem, node_matches
+from _kueue.objects import pod_requests
 
 ACCEL_HINTS = ("gpu", "tpu", "neuron", "habana", "accelerator")
 

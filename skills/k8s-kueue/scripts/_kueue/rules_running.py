@@ -12,9 +12,9 @@ import re
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_flavors import node_matches
-from _kueue_objects import is_true
-from _kueue_presence import kind_known
+from _kueue.flavors import node_matches
+from _kueue.objects import is_true
+from _kueue.presence import kind_known
 
 
 def check_admission_checks(wl: dict, cluster) -> tuple | None:

@@ -11,9 +11,9 @@ import re
 
 from k8s_skillkit.objects import dig, name_of
 
-from _kueue_objects import flavor_quotas, podset_requests
-import _kueue_multikueue
-import _kueue_tas
+from _kueue.objects import flavor_quotas, podset_requests
+from _kueue import multikueue
+from _kueue import tas
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
 QUOTA_CAUSES = ("quota_exhausted", "exceeds_max_quota", "resource_not_in_queue",
@@ -104,10 +104,10 @@ def explain_reported(wl: dict, said, cq: dict | None, state, cluster):
         evidence += _borrowing_blocks_preemption(wl, said, cq)
     if cause == "topology_unfit":
         podset = next((c.podset for c in said.clauses if c.cause == cause), "")
-        message = _kueue_tas.summary(wl, podset, said.message) or message
-        evidence += _kueue_tas.evidence(wl, podset, said.message)
+        message = tas.summary(wl, podset, said.message) or message
+        evidence += tas.evidence(wl, podset, said.message)
     if cause.startswith("admission_check") and cluster is not None:
-        evidence += _kueue_multikueue.evidence(wl, cluster.admission_checks, cluster.others)
+        evidence += multikueue.evidence(wl, cluster.admission_checks, cluster.others)
     evidence += message_notes(said)
     return message, evidence, fix
 

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from k8s_skillkit.quantity import format_quantity
 
-from _kueue_objects import (Cluster, admitted_usage, cohort_of, cq_usage, flavor_quotas,
+from _kueue.objects import (Cluster, admitted_usage, cohort_of, cq_usage, flavor_quotas,
                            is_true)
 
 INF = None  # "no limit" is None throughout, as in the API

@@ -10,8 +10,8 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from k8s_skillkit.selectors import SelectorError
 from k8s_skillkit.selectors import selector_matches as _kit_selector_matches
 
-from _kueue_objects import admission_check_names, resource_groups, stop_policy, workload_queue
-from _kueue_presence import ABSENT, get_command, kind_known, presence
+from _kueue.objects import admission_check_names, resource_groups, stop_policy, workload_queue
+from _kueue.presence import ABSENT, get_command, kind_known, presence
 
 # Set by the API server on every namespace since Kubernetes 1.21 (NamespaceDefaultLabelName,
 # GA in 1.22): a pasted Namespace manifest may omit it, the live object never does.

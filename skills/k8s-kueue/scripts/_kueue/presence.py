@@ -15,7 +15,7 @@ __all__ = ["ABSENT", "NOT_IN_DUMP", "PRESENT", "get_command", "presence", "kind_
 def presence(cluster, kind: str, name: str, namespace: str = "") -> str:
     """present | absent | not_in_dump for one object of the input: the kit's Dump.presence
     (live listings, full Lists), plus a pasted `kubectl get` that printed "No resources
-    found" (read by _kueue_tables, not by the kit)."""
+    found" (read by _kueue.tables, not by the kit)."""
     if cluster.find(kind, name, namespace) is not None:
         return PRESENT
     if kind_known(cluster, kind, namespace):

@@ -13,13 +13,13 @@ import re
 from k8s_skillkit.findings import finding, object_ref
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue_diagnose import severity_of
-from _kueue_explain import FIXES, message_notes
-from _kueue_messages import clauses, message_span, normalize, rank
-from _kueue_jobs import queue_name_of
-from _kueue_presence import get_command, kind_known
-from _kueue_rules_running import FOREIGN_GATE_FIX, foreign_gates
-from _kueue_reported import Verdict, event_line, verdict
+from _kueue.diagnose import severity_of
+from _kueue.explain import FIXES, message_notes
+from _kueue.messages import clauses, message_span, normalize, rank
+from _kueue.jobs import queue_name_of
+from _kueue.presence import get_command, kind_known
+from _kueue.rules_running import FOREIGN_GATE_FIX, foreign_gates
+from _kueue.reported import Verdict, event_line, verdict
 
 _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
 # The same field in a record whose inner quotes lost their backslashes (a log pasted through a

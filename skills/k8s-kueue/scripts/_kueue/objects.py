@@ -12,13 +12,14 @@ import sys
 from fractions import Fraction
 from functools import lru_cache
 
-sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                             "_shared"))
 
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from k8s_skillkit.quantity import parse_quantity
 from k8s_skillkit.requests import pod_requests as kit_pod_requests
 
-from _kueue_tables import empty_listings, objects_from_tables
+from _kueue.tables import empty_listings, objects_from_tables
 
 KUEUE_GROUP = "kueue.x-k8s.io"
 QUEUE_LABEL = "kueue.x-k8s.io/queue-name"

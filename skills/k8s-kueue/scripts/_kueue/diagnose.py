@@ -1,7 +1,7 @@
 """One Workload in, one finding (or None) out: the decision behind explain_pending.py.
 
 Evidence order: what Kueue reported (Workload conditions, admission check states, Kueue's
-events; see _kueue_reported.py) decides the cause, basis "reported". The queue objects in
+events; see _kueue/reported.py) decides the cause, basis "reported". The queue objects in
 the input only add evidence to it (quota arithmetic, top holders) and never contradict it.
 When Kueue said nothing usable, the cause is inferred from the objects (basis "inferred",
 with the one kubectl command that would confirm it). See references/causes.md.
@@ -11,17 +11,17 @@ from __future__ import annotations
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _gang_model import podsets
-from _kueue_explain import explain_reported, quota_causes
-from _kueue_jobs import JobIndex, queue_name_of
-from _kueue_objects import (admission_check_names, is_finished, is_true,
+from _kueue.gang_model import podsets
+from _kueue.explain import explain_reported, quota_causes
+from _kueue.jobs import JobIndex, queue_name_of
+from _kueue.objects import (admission_check_names, is_finished, is_true,
                             resource_groups, workload_queue)
-from _kueue_presence import get_command
-from _kueue_quota import QuotaBook
-from _kueue_reported import events_for, finished_by_rejection, verdict
-from _kueue_rules_queue import check_queue_path
-from _kueue_rules_quota import check_resources, podset_summary, usage_unknown_wait
-from _kueue_rules_running import (check_admission_checks, check_dra, check_pods_ready_block,
+from _kueue.presence import get_command
+from _kueue.quota import QuotaBook
+from _kueue.reported import events_for, finished_by_rejection, verdict
+from _kueue.rules_queue import check_queue_path
+from _kueue.rules_quota import check_resources, podset_summary, usage_unknown_wait
+from _kueue.rules_running import (check_admission_checks, check_dra, check_pods_ready_block,
                                  check_started)
 
 QUEUE_CAUSES = ("local_queue_missing", "cluster_queue_missing", "queue_inactive",
