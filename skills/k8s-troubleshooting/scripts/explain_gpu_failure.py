@@ -24,7 +24,7 @@ examples:
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
 causes, most decisive first: gpu_xid_hardware cuda_out_of_memory oom_killed node_pressure
-  nccl_network_error nccl_watchdog_timeout gpu_xid_application
+  nccl_shm_exhausted nccl_network_error nccl_watchdog_timeout gpu_xid_application
 exit: 0 nothing found, 1 findings, 2 bad input."""
 
 OBJECT = {"kind": "TrainingJob", "name": ""}
@@ -56,6 +56,14 @@ def findings_for(report: GpuReport, world: int | None) -> list[dict]:
                            report.node_memory[:3], "set memory requests equal to real use "
                            "so the scheduler packs honestly; keep system reserved memory",
                            basis="reported"))
+    if report.nccl_shm:
+        out.append(finding("error", "nccl_shm_exhausted", OBJECT,
+                           "NCCL could not create its shared-memory segment in /dev/shm: the "
+                           "container's /dev/shm is too small (64Mi unless a memory-backed "
+                           "volume is mounted there)", report.nccl_shm[:3],
+                           "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at "
+                           "/dev/shm in the pod template; NCCL_SHM_DISABLE=1 works but is "
+                           "slower", basis="reported"))
     if report.nccl_net:
         out.append(finding("error", "nccl_network_error", OBJECT,
                            "NCCL's transport failed (InfiniBand/RoCE completion error or a "

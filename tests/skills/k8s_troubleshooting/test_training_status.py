@@ -312,3 +312,14 @@ def test_child_job_refused_by_the_apiserver():
     (f,) = r.doc["findings"]
     assert (f["cause"], f["basis"]) == ("training_invalid", "reported")
     assert "podFailurePolicy" in f["evidence"][0]
+
+
+def test_nccl_shared_memory_wordings():
+    """NCCL's /dev/shm failures (include/shm.h, src/misc/shmutils.cc; the corpus cases
+    nccl-shm-* quote them); "Error while attaching" (a missing peer segment) is not one."""
+    from _tshoot.gpu import read
+    assert read("misc/shmutils.cc:71 NCCL WARN Error: failed to extend /dev/shm/nccl-fjwOOB "
+                "to 5967876 bytes").nccl_shm
+    assert not read("misc/shmutils.cc:129 NCCL WARN Error while attaching to shared memory "
+                    "segment /dev/shm/nccl-glnlGK (size 14156128), error: No such file or "
+                    "directory (2)").nccl_shm

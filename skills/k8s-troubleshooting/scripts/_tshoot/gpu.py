@@ -49,6 +49,15 @@ _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:
                        r"\s*[=:]?\s*\d+|Connection closed|Connection reset|failed)|"
                        r"ncclRemoteError|ncclSystemError|unhandled system error|"
                        r"remote process exited or there was a network error", re.IGNORECASE)
+# NCCL's shared-memory transport could not size its segment in /dev/shm (a container's
+# /dev/shm is 64Mi unless a memory-backed emptyDir is mounted there): nccl include/shm.h
+# (2.8-2.11 `Call to posix_fallocate failed : No space left on device`, `Error while creating
+# shared memory segment nccl-shm-recv-...`), src/misc/shmutils.cc (2.12+ `Error: failed to
+# extend /dev/shm/nccl-XXXX to N bytes`, the same "creating" line with the path). NCCL's
+# troubleshooting guide, "Shared memory". "Error while attaching" is another fault (a peer's
+# segment missing: IPC namespace, cleanup), so it is not read as this.
+_NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to extend /dev/shm/"
+                       r"|posix_fallocate failed\s*:\s*No space left on device")
 _OOMKILLED = re.compile(r"\bOOMKilled\b|Exit Code:\s*137\b|exit code 137\b")
 _NODE_MEMORY = re.compile(r"The node was low on resource: memory|node\.kubernetes\.io/"
                           r"memory-pressure|MemoryPressure\s+True")
@@ -112,6 +121,7 @@ class GpuReport:
     xids: list[tuple[str, int, str]] = field(default_factory=list)           # (pci, xid, line)
     cuda_oom: list[str] = field(default_factory=list)
     nccl_net: list[str] = field(default_factory=list)
+    nccl_shm: list[str] = field(default_factory=list)
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
 
@@ -138,6 +148,8 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.xids.append((m.group("pci"), int(m.group("xid")), line[:300]))
     if _CUDA_OOM.search(line) or _CUDA_OOM_SHORT.search(line):
         report.cuda_oom.append(line[:300])
+    if _NCCL_SHM.search(line):
+        report.nccl_shm.append(line[:300])
     if _NCCL_NET.search(line):
         report.nccl_net.append(line[:300])
     if _OOMKILLED.search(line):
