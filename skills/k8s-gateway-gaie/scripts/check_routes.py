@@ -44,7 +44,8 @@ Text lines in a paste (curl output, endpoint-picker logs) are read too.
 causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
   gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid parent_not_found
-  not_allowed_by_listener hostname_mismatch route_hostname_conflict route_not_accepted
+  not_allowed_by_listener hostname_mismatch route_hostname_conflict request_not_routed
+  route_not_accepted
   backend_not_found backend_no_endpoints backend_health_check_failing
   ref_not_permitted port_mismatch
   unsupported_backend_kind backend_unresolved stale_status inference_api_version_mismatch

@@ -69,7 +69,22 @@ TRAEFIK_PROSE = ("the failing spike used `port: 443`, but Traefik's `kubernetesG
                  "`no matching entryPoint for port 443` meant there is no entrypoint on 443.\n")
 
 
+# envoyproxy/gateway#3242 (docs fixed: the request needs the route's hostname as Host)
+CURL_BY_IP = """$ curl -v "http://${GATEWAY_HOST}/"
+> GET / HTTP/1.1
+> Host: 20.115.176.94
+> User-Agent: curl/8.1.2-DEV
+< HTTP/1.1 404 Not Found
+< content-length: 0
+"""
+# Envoy's access log for it (response code details route_not_found, flag NR)
+ROUTE_NOT_FOUND = ('{":authority":"example.com","response_code":404,"response_code_details":'
+                   '"route_not_found","response_flags":"NR","route_name":null}\n')
+
+
 @pytest.mark.parametrize("text,cause", [
+    (CURL_BY_IP, "request_not_routed"),
+    (ROUTE_NOT_FOUND, "request_not_routed"),
     (TRAEFIK_LOG, "listener_invalid"),
     (TRAEFIK_PROSE, "listener_invalid"),
     (K3D, "gateway_no_address"),
@@ -78,7 +93,7 @@ TRAEFIK_PROSE = ("the failing spike used `port: 443`, but Traefik's `kubernetesG
     (ALLOWED_ROUTES, "not_allowed_by_listener"),
     (ISTIO_ALPHA, "inference_pool_unsupported"),
     (DIRECT_500, "backend_not_found"),
-], ids=["traefik-log", "traefik-quoted", "quoted-status-message", "ports-across-paragraphs", "ports-in-one-sentence",
+], ids=["curl-by-ip-404", "envoy-route-not-found", "traefik-log", "traefik-quoted", "quoted-status-message", "ports-across-paragraphs", "ports-in-one-sentence",
         "allowedroutes-default-same", "reason-and-wording-line", "direct-500-service-absent"])
 def test_prose_reports_name_the_cause(gw_run, tmp_path, text, cause):
     assert _causes(gw_run, tmp_path, text)[0] == cause
@@ -234,3 +249,8 @@ def test_the_controllers_reason_beats_the_empty_address_cell(gw_run, tmp_path):
     # the programmed Gateway without an address is a warning, not an error
     dev = [f for f in findings if f["object"]["name"] == "dev-gateway"]
     assert [f["severity"] for f in dev] == ["warning"]
+
+
+def test_a_404_for_a_named_host_is_not_called_an_ip_host_problem(gw_run, tmp_path):
+    text = CURL_BY_IP.replace("> Host: 20.115.176.94", "> Host: www.example.com")
+    assert "request_not_routed" not in _causes_or_refused(gw_run, tmp_path, text)

@@ -62,6 +62,11 @@ CAUSES: dict[str, tuple[str, str]] = {
                                 "listener (the message names it): give each route its own "
                                 "hostname, or merge routes of one kind into one; AWS LBC "
                                 "v3.4.1+ lets an HTTPRoute and a GRPCRoute share one"),
+    "request_not_routed": ("attach", "no route matched the request (the gateway answers 404): "
+                           "send the Host header of one of the route's hostnames (curl -H "
+                           "'Host: <hostname>' when calling the Gateway by IP) and a path, method "
+                           "and headers a rule matches; and check the route is attached "
+                           "(Accepted=True)"),
     "route_not_accepted": ("attach", "read the condition message: a field or filter this "
                            "implementation does not support; remove or replace it"),
     # --- backends --------------------------------------------------------------------------

@@ -207,6 +207,11 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        hint="Envoy Gateway answers 500 itself (direct_response) for a rule whose backendRefs "
             "do not resolve (BackendNotFound, RefNotPermitted, InvalidKind): read the route's "
             "ResolvedRefs condition (kubectl get httproute NAME -o yaml) and fix that reference"),
+    # Envoy's access log for a request no route matched (response code details
+    # route_not_found, response flag NR: "No route configured for a given request in addition
+    # to 404 response code", Envoy access-log docs)
+    _p("envoy-route-not-found", r"\broute_not_found\b|\"response_flags\"\s*:\s*\"NR\"",
+       "request_not_routed", "attach", ("text",)),
     _p("traefik-no-entrypoint-log", _TRAEFIK_NO_EP, "listener_invalid", "listener", ("text",),
        hint=_TRAEFIK_EP_HINT),
     _p("epp-saturated", r"system saturated, sheddable request dropped", "pool_saturated",

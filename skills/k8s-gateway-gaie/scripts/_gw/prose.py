@@ -31,6 +31,11 @@ _SVC_HAS_ADDRESS = re.compile(
 _NEGATION = re.compile(r"\b(no|not|never|without|lost|lose|loses|pending|none|empty)\b|n't\b",
                        re.IGNORECASE)
 
+# --- a request no route matches ---------------------------------------------------------------
+# curl -v: the request's Host header (`> Host: 20.115.176.94`) and the answer (`< HTTP/1.1 404`).
+_HOST_IS_IP = re.compile(r"^>\s*Host:\s*(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(?::\d+)?$")
+_HTTP_404 = re.compile(r"^<?\s*HTTP/[\d.]+\s+404\b")
+
 # --- "the backend does not exist" ------------------------------------------------------------
 _BACKEND_ABSENT = re.compile(
     r"\b(?:services?|backends?|deployments?)\b[^.\n]{0,60}?\b(?:(?:is|are|was|were)\s+)?"
@@ -85,6 +90,8 @@ class Prose:
     not_attached: list[str] = field(default_factory=list)
     lb_health: list[str] = field(default_factory=list)
     pods_fine: list[str] = field(default_factory=list)
+    host_is_ip: list[str] = field(default_factory=list)
+    not_found_404: list[str] = field(default_factory=list)
     inference: bool = False
 
 
@@ -103,6 +110,10 @@ def read(lines: list[str]) -> Prose:
             continue
         if _LB_INGRESS.search(text) or _json_ingress(text):
             out.service_address.append(text[:200])
+        if _HOST_IS_IP.match(text):
+            out.host_is_ip.append(text[:200])
+        if _HTTP_404.match(text):
+            out.not_found_404.append(text[:200])
         out.inference = out.inference or bool(_INFERENCE.search(text))
         if fenced:
             continue
@@ -199,6 +210,14 @@ def prose_findings(prose: Prose) -> list[dict]:
             f"exposes port {svc_port}", quoted[:3], fix_for("port_mismatch"),
             basis="inferred", confirm="kubectl get service <name> -n <namespace> -o "
                                       "jsonpath='{.spec.ports[*].port}'"))
+    if prose.host_is_ip and prose.not_found_404:
+        out.append(finding(
+            "error", "request_not_routed", _PASTE,
+            "the gateway answered 404 to a request whose Host header is its IP address: a "
+            "route with hostnames matches only requests for those hostnames",
+            (prose.host_is_ip + prose.not_found_404)[:3], fix_for("request_not_routed"),
+            basis="inferred", confirm="kubectl get httproute -A -o custom-columns="
+                                      "NAME:.metadata.name,HOSTNAMES:.spec.hostnames"))
     if prose.allowed_same and prose.not_attached:
         out.append(finding(
             "error", "not_allowed_by_listener", _PASTE,
