@@ -125,19 +125,15 @@ def _sentence_facts(out: Prose, text: str) -> None:
     hit = _SVC_HAS_ADDRESS.search(text)
     if hit and not _NEGATION.search(hit.group("between") + " " + hit.group("what")):
         out.service_address.append(text[:200])
-    if _BACKEND_ABSENT.search(text):
-        out.backend_absent.append(text[:200])
     fix = bool(_FIX_WORDS.search(text))
     for regex, bucket in ((_SVC_PORT, out.service_ports), (_ROUTE_PORT, out.route_ports)):
         for m in regex.finditer(text):
             if not (fix and bucket is out.route_ports):
                 bucket.append((int(m.group("port")), text[:200]))
-    if _ALLOWED_SAME.search(text):
-        out.allowed_same.append(text[:200])
-    if _NOT_ATTACHED.search(text):
-        out.not_attached.append(text[:200])
-    if _LB_HEALTH.search(text):
-        out.lb_health.append(text[:200])
+    for regex, bucket in ((_ALLOWED_SAME, out.allowed_same), (_NOT_ATTACHED, out.not_attached),
+                          (_LB_HEALTH, out.lb_health), (_BACKEND_ABSENT, out.backend_absent)):
+        if regex.search(text):
+            bucket.append(text[:200])
     if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
                                                   text, re.IGNORECASE):
         out.pods_fine.append(text[:200])
@@ -204,30 +200,30 @@ def prose_findings(prose: Prose) -> list[dict]:
     mismatch = port_mismatch(prose)
     if mismatch:
         route_port, svc_port, quoted = mismatch
-        out.append(finding(
-            "error", "port_mismatch", _PASTE,
-            f"the paste says the route's backendRef uses port {route_port} and the Service "
-            f"exposes port {svc_port}", quoted[:3], fix_for("port_mismatch"),
-            basis="inferred", confirm="kubectl get service <name> -n <namespace> -o "
-                                      "jsonpath='{.spec.ports[*].port}'"))
+        out.append(_inferred(
+            "port_mismatch", f"the paste says the route's backendRef uses port {route_port} "
+            f"and the Service exposes port {svc_port}", quoted,
+            "kubectl get service <name> -n <namespace> -o jsonpath='{.spec.ports[*].port}'"))
     if prose.host_is_ip and prose.not_found_404:
-        out.append(finding(
-            "error", "request_not_routed", _PASTE,
-            "the gateway answered 404 to a request whose Host header is its IP address: a "
-            "route with hostnames matches only requests for those hostnames",
-            (prose.host_is_ip + prose.not_found_404)[:3], fix_for("request_not_routed"),
-            basis="inferred", confirm="kubectl get httproute -A -o custom-columns="
-                                      "NAME:.metadata.name,HOSTNAMES:.spec.hostnames"))
+        out.append(_inferred(
+            "request_not_routed", "the gateway answered 404 to a request whose Host header is "
+            "its IP address: a route with hostnames matches only requests for those hostnames",
+            prose.host_is_ip + prose.not_found_404,
+            "kubectl get httproute -A -o custom-columns=NAME:.metadata.name,"
+            "HOSTNAMES:.spec.hostnames"))
     if prose.allowed_same and prose.not_attached:
-        out.append(finding(
-            "error", "not_allowed_by_listener", _PASTE,
-            "the paste says the listener leaves allowedRoutes at its default (namespaces.from: "
-            "Same) and the route in another namespace does not attach",
-            list(dict.fromkeys(prose.allowed_same + prose.not_attached))[:3],
-            fix_for("not_allowed_by_listener"), basis="inferred",
-            confirm="kubectl get httproute <name> -n <namespace> -o "
-                    "jsonpath='{.status.parents[*].conditions}'"))
+        out.append(_inferred(
+            "not_allowed_by_listener", "the paste says the listener leaves allowedRoutes at its "
+            "default (namespaces.from: Same) and the route in another namespace does not attach",
+            prose.allowed_same + prose.not_attached,
+            "kubectl get httproute <name> -n <namespace> -o "
+            "jsonpath='{.status.parents[*].conditions}'"))
     return out
+
+
+def _inferred(cause: str, message: str, lines: list[str], confirm: str) -> dict:
+    return finding("error", cause, _PASTE, message, list(dict.fromkeys(lines))[:3],
+                   fix_for(cause), basis="inferred", confirm=confirm)
 
 
 _PASTE = {"kind": "Text", "name": "paste"}
