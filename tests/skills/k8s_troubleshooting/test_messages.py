@@ -83,10 +83,25 @@ SCHEDULER = [
      "cordoned"),
     ("0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.",
      "1.9+", 2, {"ports": 2}, "ports"),
+    # openshift/origin#19506 (OpenShift 3.9 = 1.9): the thread's fix was labelling the nodes for
+    # CheckServiceAffinity. MatchInterPodAffinity and ExistingPodsAntiAffinityRulesNotMatch are
+    # printed together for one node (v1.10.0 predicates.go InterPodAffinityMatches), so the pod
+    # (anti-)affinity reasons cover 1 node, not 2: service affinity (2 nodes) is the blocker.
     ("0/3 nodes are available: 1 ExistingPodsAntiAffinityRulesNotMatch, 1 "
      "MatchInterPodAffinity, 2 CheckServiceAffinity.", "1.9+", 3,
-     {"pod_affinity": 2, "affinity": 2}, "pod_affinity"),
+     {"pod_affinity": 2, "affinity": 2}, "affinity"),
 ]
+
+
+def test_overlapping_reasons_of_one_category_count_once():
+    """<= 1.9 every predicate ran on every node and one predicate prints several reasons for
+    one node (v1.10.0 predicates.go PodFitsResources: one Insufficient R per resource), so a
+    category covers at least its largest count - here 15 nodes short of something against
+    18 that fail the selector (argoproj/argo-workflows#190, 1.6-era message)."""
+    msg = sm.parse("No nodes are available that match all of the following predicates:: "
+                   "Insufficient cpu (9), Insufficient memory (15), MatchNodeSelector (18).")
+    assert msg.category_floor() == {"insufficient": 15, "affinity": 18}
+    assert sm.verdict(msg)[0] == "affinity"
 
 
 @pytest.mark.parametrize("text,era,total,cats,verdict", SCHEDULER)

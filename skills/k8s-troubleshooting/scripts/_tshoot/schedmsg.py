@@ -112,6 +112,19 @@ class SchedMessage:
             out[cat] = out.get(cat, 0) + n
         return out
 
+    def category_floor(self) -> dict:
+        """{category: nodes surely counted}: the largest count among the category's reasons.
+        One node can print several reasons of one category - a predicate returns all its
+        failures (v1.10.0 predicates.go: InterPodAffinityMatches returns MatchInterPodAffinity
+        plus ExistingPodsAntiAffinityRulesNotMatch for the same node, PodFitsResources one
+        Insufficient R per resource) - so where counts overlap, their sum overstates."""
+        out: dict = {}
+        for count, reason in self.reasons:
+            cat = category(reason)
+            n = count if count is not None else (self.total or 1)
+            out[cat] = max(out.get(cat, 0), n)
+        return out
+
 
 def category(reason: str) -> str:
     text = reason.strip().strip(".")
@@ -249,7 +262,8 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     in the scheduler's order wins (its nodes passed every earlier filter)."""
     if msg.no_nodes:
         return "not_ready", "no nodes available to schedule pods"
-    cats = msg.categories()
+    overlap = all_checked(msg)
+    cats = msg.category_floor() if overlap else msg.categories()
     if not cats:
         return "other", msg.text
     for cat in ("pvc", "dra"):  # PreFilter verdicts: no node was even tried
@@ -262,7 +276,7 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
         if len(full) == 1:
             return full[0], _reason_of(msg, full[0])
     order = order_for(msg)
-    if all_checked(msg):  # overlapping counts: the reason failing on the most nodes
+    if overlap:  # overlapping counts: the reason failing on the most nodes
         best = max(candidates, key=lambda c: (candidates[c],
                                               order.index(c) if c in order else -1))
         return best, _reason_of(msg, best)
