@@ -87,6 +87,14 @@ def config_missing(text: str) -> dict | None:
     return None
 
 
+# ---- a securityContext the kubelet refuses to run (CreateContainerConfigError) ------------
+# kubernetes v1.5.0..v1.37.2 pkg/kubelet/kuberuntime/security_context*.go verifyRunAsNonRoot;
+# since 1.2x the message ends "(pod: "NAME_NS(UID)", container: C)".
+NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:will run as root|has non-numeric "
+                      r"user \(([^)]*)\))|container's runAsUser(?:Name)? (?:\([^)]*\) which will "
+                      r"be regarded as root identity and will )?breaks? non-root policy", re.I)
+
+
 # ---- volumes, sandboxes, evictions, probes ----------------------------------------------
 MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attach or )?mount "
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
@@ -106,6 +114,10 @@ PROBE_PROSE = re.compile(r"\b(liveness|readiness|startup)(?: probe| check)? (?:d
 LIVENESS_KILL = re.compile(r"failed (liveness|startup) probe, will be restarted"
                            r"|liveness probe failed", re.I)
 TERMINATING = re.compile(r"terminating \(expires|stuck (in )?terminating", re.I)
+# `kubectl get pods` prints STATUS Unknown for a pod being deleted whose node the node
+# controller marked lost (deletionTimestamp + reason NodeLost): kubectl's printer, kubernetes
+# v1.11.0..v1.37.2 pkg/printers/internalversion/printers.go printPod.
+LOST_NODE_ROW = re.compile(r"^(?:(?:po|pod|pods)/)?[a-z0-9][a-z0-9.-]*\s+\d+/\d+\s+Unknown\s+\d+")
 CRASH = re.compile(r"back-off restarting failed container|crashloopbackoff", re.I)
 EXEC_FORMAT = re.compile(r"exec format error", re.I)
 EXEC_MISSING = re.compile(r"executable file not found|no such file or directory.*exec"
@@ -123,7 +135,11 @@ NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy
                        r"|container runtime network not ready|runtime network not ready"
                        r"|nodestatusunknown|kubeletnotready|node is not ready", re.I)
 NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
-                           r"|kubelethasinsufficientpid|has disk pressure|has memory pressure",
+                           r"|kubelethasinsufficientpid|has disk pressure|has memory pressure"
+                           # the eviction manager refusing new pods: v1.9.0..v1.24 klog line,
+                           # v1.25+ structured (pkg/kubelet/eviction/eviction_manager.go Admit)
+                           r"|failed to admit pod \S+ - node has conditions: \[\w"
+                           r"|failed to admit pod to node\W.*nodecondition=\[\w",
                            re.I)
 DOWN_TAINTS = ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
                "node.kubernetes.io/network-unavailable", "node.kubernetes.io/out-of-disk")

@@ -14,7 +14,7 @@ from _tshoot import sched
 from _tshoot.model import meta
 from _tshoot.redact import redact
 from _tshoot.reports import classify as classify_message
-from _tshoot.verdict import _FIX
+from _tshoot.verdict import _FIX, message_fix
 
 GPU_PATTERNS = re.compile(
     r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_STATUS_ALLOC_FAILED|"
@@ -286,6 +286,14 @@ def _config_state(cluster, pod, cs) -> dict | None:
     waiting = (cs.get("state") or {}).get("waiting") or {}
     if waiting.get("reason") not in CONFIG_REASONS:
         return None
+    message = waiting.get("message", "")
+    if km.NON_ROOT.search(message):  # the securityContext, not a ConfigMap/Secret
+        rep = classify_message(message)
+        headline, fix = message_fix(rep)
+        return {"cause": "run_as_non_root", "severity": "error", "container": cs.get("name", ""),
+                "message": f"container {cs.get('name')}: {headline}", "basis": "reported",
+                "evidence": [f'waiting {waiting["reason"]}: "{_short(message)}"'], "fix": fix,
+                "signature": f"nonroot:{cs.get('name')}"}
     found = _config_refs(cluster, pod)
     if found:
         found["evidence"].insert(0, f'{cs.get("name")}: waiting {waiting["reason"]}: '

@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from k8s_skillkit.admission_denials import refusals
+
 from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
 from _tshoot import terminating as term
 
 WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
-          "oom_killed": 80, "probe_failing:liveness": 75, "config_missing": 70,
+          "oom_killed": 80, "probe_failing:liveness": 75, "run_as_non_root": 72,
+          "admission_refused": 71, "config_missing": 70,
           "image_pull": 65, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
           "stuck_terminating": 45, "scheduler": 40, "pvc_pending": 40, "crash_loop": 30,
           "probe_failing": 20}
@@ -50,8 +53,9 @@ def classify(text: str) -> Report | None:
     if not text or not text.strip():
         return None
     text = text.replace("''", "'")
-    for check in (_scheduler, _dra, _gpu, _oom, _probe, _config, _pull, _sandbox, _mount,
-                  _evicted, _node_down, _node_pressure, _terminating, _pvc, _crash):
+    for check in (_scheduler, _dra, _gpu, _oom, _probe, _admission, _non_root, _config, _pull,
+                  _sandbox, _mount, _evicted, _node_down, _node_pressure, _terminating, _pvc,
+                  _crash):
         found = check(text)
         if found:
             return found
@@ -102,6 +106,27 @@ def _probe(text: str) -> Report | None:
     kind = next(g for g in m.groups() if g).lower()
     key = "probe_failing:liveness" if kind in ("liveness", "startup") else "probe_failing"
     return Report("probe_failing", _short(text), WEIGHT[key], {"probe": kind})
+
+
+def _admission(text: str) -> Report | None:
+    """An admission plugin refused the pods a controller tried to create (its FailedCreate
+    event, a ReplicaFailure condition): ResourceQuota, LimitRange, Pod Security, PSP, a
+    webhook. The cause ids are the k8s-rbac skill's (references/causes.md)."""
+    found = refusals(text)
+    if not found:
+        return None
+    first = found[0]
+    return Report(first.cause, _short(text, 400), WEIGHT["admission_refused"],
+                  {"admission": True, "refusal": first,
+                   "also_refused": [r.cause for r in found[1:] if r.cause != first.cause]})
+
+
+def _non_root(text: str) -> Report | None:
+    m = km.NON_ROOT.search(text)
+    if not m:
+        return None
+    return Report("run_as_non_root", _short(text), WEIGHT["run_as_non_root"],
+                  {"image_user": m.group(1) or "", "run_as_user": "runAsUser" in m.group(0)})
 
 
 def _config(text: str) -> Report | None:
@@ -166,6 +191,9 @@ def _terminating(text: str) -> Report | None:
                       {"ns_blocker": True, "namespace": term.namespace_of_message(text)})
     if km.TERMINATING.search(text):
         return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"])
+    if km.LOST_NODE_ROW.search(text.strip()):
+        return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"],
+                      {"lost_node": True})
     return None
 
 

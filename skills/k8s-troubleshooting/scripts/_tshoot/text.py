@@ -20,6 +20,15 @@ _NAMESPACE = re.compile(r"^ ?Namespace:\s+(\S+)")
 _ROW = re.compile(r"^(?:(?:po|pod|pods)/)?([a-z0-9][a-z0-9.-]*)\s+\d+/\d+\s+\S")
 _OBJ = re.compile(r"\b(?:pod|pods|po)/([a-z0-9][a-z0-9.-]*)")
 _E2E = re.compile(r"event for ([a-z0-9][a-z0-9.-]*):")
+# the controller an admission refusal is about: `replicaset/NAME` in event rows, the
+# StatefulSet controller's `create Pod P in StatefulSet S failed error: ...`
+_WORKLOAD = re.compile(r"\b(replicaset|replicasets|rs|deployment|deploy|statefulset|sts|daemonset"
+                       r"|ds|job|replicationcontroller|rc)(?:\.\w+)*/([a-z0-9][a-z0-9.-]*)"
+                       r"|\bin (StatefulSet|DaemonSet|ReplicaSet|Job) ([a-z0-9][a-z0-9.-]*) failed")
+_KINDS = {"replicaset": "ReplicaSet", "replicasets": "ReplicaSet", "rs": "ReplicaSet",
+          "deployment": "Deployment", "deploy": "Deployment", "statefulset": "StatefulSet",
+          "sts": "StatefulSet", "daemonset": "DaemonSet", "ds": "DaemonSet", "job": "Job",
+          "replicationcontroller": "ReplicationController", "rc": "ReplicationController"}
 _NEW_ROW = re.compile(r"^\s*(?:Warning|Normal|\d+[smhd]\b|\d+m\d+s|<unknown>|[A-Z]\d{4} "
                       r"|[A-Z][a-z]{2} +\d+ \d|-\s|[A-Za-z][\w .]*:\s|#|```|\$|\[|>)")
 _QUOTE = re.compile(r"^\s*(?:>\s?|│\s?|\|\s?)")
@@ -52,6 +61,8 @@ def _block_kind(lines: list[str]) -> str:
         return "Namespace"
     if "StorageClass" in fields and "Access Modes" in fields:
         return "PersistentVolumeClaim"
+    if "Pods Status" in fields:  # kubectl describe rs|rc|ds|sts|job (Deployment: StrategyType)
+        return "Deployment" if "StrategyType" in fields else "ReplicaSet"
     if fields & {"Containers", "Init Containers", "Controlled By", "Node", "Status", "IP"}:
         return "Pod"
     return ""
@@ -128,7 +139,14 @@ def scan(text: str) -> list[Subject]:
             continue
         row = _ROW.match(line.strip())
         override = _OBJ.search(line) or _E2E.search(line)
-        if rep.detail.get("ns_blocker"):
+        workload = _WORKLOAD.search(_window(lines, i)) if rep.detail.get("admission") else None
+        if workload:
+            kind_word, wname = (workload.group(1), workload.group(2)) if workload.group(1) \
+                else (workload.group(3), workload.group(4))
+            subject(_KINDS.get(kind_word.lower(), kind_word), wname, ns).reports.append(rep)
+        elif rep.detail.get("admission") and kind in ("ReplicaSet", "Deployment"):
+            subject(kind, name, ns).reports.append(rep)
+        elif rep.detail.get("ns_blocker"):
             subject("Namespace", rep.detail.get("namespace") or (
                 name if kind == "Namespace" else ""), "").reports.append(rep)
         elif rep.cause in NODE_CAUSES and not rep.scheduler:

@@ -109,12 +109,24 @@ def _text_findings(cluster, found: list[dict]) -> list[dict]:
     return out
 
 
+_CONTROLLERS = ("ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController",
+                "Deployment")
+
+
 def _orphan_events(cluster) -> list[dict]:
-    """Events about pods and nodes the dump does not hold: the events are the whole story."""
+    """Events about pods and nodes the dump does not hold: the events are the whole story.
+    A controller's FailedCreate events are read for admission refusals: when ResourceQuota,
+    LimitRange, Pod Security or a webhook refuse its pods, there is no pod to look at."""
     pods = {(meta(p, "namespace"), meta(p, "name")) for p in cluster.by_kind.get("Pod", ())}
     nodes = {meta(n, "name") for n in cluster.nodes()}
     out = []
     for (kind, ns, name), events in cluster.events.items():
+        if kind in _CONTROLLERS and not (cluster.scope_ns and ns != cluster.scope_ns):
+            refused = [r for e in events if e.get("reason") == "FailedCreate" for r in [classify(
+                str(e.get("message") or e.get("note") or ""))] if r and r.detail.get("admission")]
+            if refused:
+                out.append(subject_finding(Subject(kind, name, ns, refused[-1:])))
+            continue
         if kind not in ("Pod", "Node") or (kind == "Pod" and (ns, name) in pods) or \
                 (kind == "Node" and name in nodes):
             continue

@@ -84,6 +84,70 @@ _FIX = {
 }
 
 
+_ADMISSION_FIX = {
+    "quota_exceeded": "a ResourceQuota in the namespace has no room for these pods: free quota "
+                      "(delete what you no longer need), lower the pods' requests/limits, or "
+                      "raise the quota's hard limits (kubectl describe resourcequota -n NS)",
+    "quota_requires_limits": "a ResourceQuota on compute resources makes every container "
+                             "(init containers too) state the resources it names: set them in "
+                             "the pod template, or add a LimitRange with defaults to the "
+                             "namespace",
+    "limit_range_violation": "a LimitRange in the namespace refuses the containers' requests/"
+                             "limits: fit them between its min and max (kubectl describe "
+                             "limitrange -n NS), or change the LimitRange",
+    "pod_security_policy_denied": "no PodSecurityPolicy the pods may use allows these fields: "
+                                  "drop them from the pod template, or let the pods' "
+                                  "ServiceAccount use a policy that allows them (PSP was "
+                                  "removed in 1.25: migrate to Pod Security admission)",
+    "admission_webhook_denied": "an admission webhook refused the pods: satisfy the policy its "
+                                "message names, or fix the webhook if it is broken",
+    "service_account_not_found": "the pods' ServiceAccount does not exist: create it or fix "
+                                 "serviceAccountName",
+    "namespace_terminating": "the namespace is being deleted: nothing new can be created in "
+                             "it; see why its deletion is stuck, or use another namespace",
+}
+_PSA_FIX = ("Pod Security admission refuses the pods: set the securityContext fields its "
+            "message names in the pod template (restricted: allowPrivilegeEscalation: false, "
+            "capabilities.drop: [ALL], runAsNonRoot: true, seccompProfile.type: RuntimeDefault); "
+            "if the workload truly needs them, an admin may label the namespace "
+            "pod-security.kubernetes.io/enforce=baseline or privileged")
+
+
+def _admission_fix(rep) -> tuple[str, str]:
+    """(message, fix) of an admission refusal of the pods a controller tried to create."""
+    r = rep.detail["refusal"]
+    if r.level:  # Pod Security admission
+        reason, detail = r.checks[0]
+        more = len(rep.detail.get("also_refused") or [])
+        return (f"Pod Security \"{r.level}\" refuses its pods: {reason}"
+                + (f" ({detail})" if detail else "") + (f", and {more} more" if more else ""),
+                _PSA_FIX)
+    what = {"pod_security_policy_denied": "no PodSecurityPolicy admits its pods",
+            "admission_webhook_denied": f"admission webhook {r.webhook} refuses its pods",
+            "quota_exceeded": "a ResourceQuota refuses its pods (quota exceeded)",
+            "quota_requires_limits": "a ResourceQuota refuses its pods (requests/limits not set)",
+            "limit_range_violation": "a LimitRange refuses its pods",
+            "service_account_not_found": "its pods' ServiceAccount does not exist",
+            "namespace_terminating": "its namespace is being deleted"}.get(r.cause, r.cause)
+    return f"{what}: {r.text[:200]}", _ADMISSION_FIX.get(r.cause, "")
+
+
+def _non_root_fix(d: dict) -> tuple[str, str]:
+    if d.get("image_user"):
+        return (f"the kubelet refuses to start it: runAsNonRoot is set and the image's user is "
+                f"a name ({d['image_user']}) it cannot verify as non-root",
+                "set securityContext.runAsUser to that user's numeric UID, or build the image "
+                "with a numeric USER")
+    if d.get("run_as_user"):
+        return ("the kubelet refuses to start it: runAsNonRoot is set but runAsUser is 0 (root)",
+                "set securityContext.runAsUser to a non-zero UID, or drop runAsNonRoot if the "
+                "container must run as root")
+    return ("the kubelet refuses to start it: runAsNonRoot is set but the image runs as root",
+            "run it as a non-root user: set securityContext.runAsUser to a non-zero UID (e.g. "
+            "65534), or use an image built with a numeric non-root USER; drop runAsNonRoot only "
+            "if it must run as root (the namespace's Pod Security level may forbid that)")
+
+
 def pick(reports: list) -> tuple:
     """(winner, other reports): the strongest; among equals the last printed. The scheduler
     speaks about a pod before it is placed, so only its latest verdict counts."""
@@ -115,6 +179,16 @@ def message_fix(rep) -> tuple[str, str]:
         msg = f"the scheduler cannot place it: {d.get('reason')}"
         return msg, sched_fix(d["category"], d.get("resources") or [],
                               d.get("taint_keys") or [])
+    if d.get("admission"):
+        return _admission_fix(rep)
+    if cause == "run_as_non_root":
+        return _non_root_fix(d)
+    if cause == "stuck_terminating" and d.get("lost_node"):
+        return ("it shows Unknown: it is being deleted but its node is lost (reason NodeLost), "
+                "so no kubelet will confirm the deletion",
+                "if the node is gone for good, delete its Node object (kubectl delete node "
+                "NODE) or force the pod's deletion (kubectl delete pod NAME --grace-period=0 "
+                "--force); if the node comes back, its kubelet finishes the deletion")
     if cause == "image_pull":
         kind = d.get("kind", "pull failed")
         image = d.get("image")

@@ -1,0 +1,117 @@
+"""Admission plugins' refusals, in every wording they have printed: one vocabulary for every
+skill. k8s-rbac explains a denial a user pasted; k8s-troubleshooting reads the same words in a
+controller's FailedCreate event ("Error creating: pods "web-7d9f-" is forbidden: ...") when a
+ReplicaSet, StatefulSet, DaemonSet or Job cannot create its pods at all.
+
+Sources (the wording, the releases that print it):
+- ResourceQuota: `exceeded quota: Q, requested: R, used: U, limited: L` (1.2+) and
+  `failed quota: Q: must specify R` (`Failed quota` up to 1.3) - kubernetes v1.5.0
+  plugin/pkg/admission/resourcequota/controller.go, v1.9.0..v1.37.2
+  staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go.
+- LimitRanger: `minimum|maximum R usage per Container|Pod|PersistentVolumeClaim is X, but
+  request|limit is Y`, `... is X.  No request|limit is specified`, `R max limit to request
+  ratio per T is X, but ...` (v1.5.0..v1.37.2 plugin/pkg/admission/limitranger/admission.go;
+  the trailing "." was dropped in 1.19).
+- ServiceAccount: `error looking up service account NS/NAME: ...`
+  (plugin/pkg/admission/serviceaccount/admission.go, 1.5..1.37).
+- NamespaceLifecycle: `unable to create new content in namespace NS because it is being
+  terminated` (k8s.io/apiserver pkg/admission/plugin/namespace/lifecycle/admission.go).
+- PodSecurityPolicy (<= 1.24): `unable to validate against any pod security policy: [...]`
+  (1.5-1.18) and `PodSecurityPolicy: unable to admit pod: [...]` (1.19-1.24) - v1.9.0 and
+  v1.19.0 plugin/pkg/admission/security/podsecuritypolicy/admission.go.
+- Pod Security admission (1.22+): `violates PodSecurity "restricted:latest": allowPrivilege
+  Escalation != false (...), ...` and the `would violate PodSecurity` warning -
+  k8s.io/pod-security-admission v0.37.2 admission/admission.go, policy/check_*.go
+  (ForbiddenReason of each check, the keys of PSA_CAUSES).
+- Admission webhooks: `admission webhook "NAME" denied the request: MSG` (k8s.io/apiserver
+  pkg/admission/plugin/webhook/errors/statuserror.go ToStatusErr).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_Q = r'"([^"]*)"'
+
+# Admission plugins other than Pod Security: what they say, and the cause it names.
+ADMISSION = [
+    (re.compile(r"error looking up service account ([^/\s]+)/([^:\s]+)"), "service_account_not_found"),
+    (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
+     "quota_exceeded"),
+    (re.compile(r"failed quota: ([^:]+): (must specify [\w.,/-]+)", re.I), "quota_requires_limits"),
+    (re.compile(r"(?:maximum|minimum) \S+ usage per (?:Container|Pod|PersistentVolumeClaim) is "
+                r"\S+?[,.](?=\s|$)|\S+ max limit to request ratio per (?:Container|Pod) is \S+, "
+                r"but"), "limit_range_violation"),
+    (re.compile(r"unable to create new content in namespace (\S+) because it is being "
+                r"terminated"), "namespace_terminating"),
+]
+PSA = re.compile(r"(would )?violate[sd]? PodSecurity " + _Q + r": (.*)")
+PSA_REASON = re.compile(r'([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)(?:,\s*|$)')
+PSP = re.compile(r"(?:unable to validate against any pod security policy|PodSecurityPolicy: "
+                 r"unable to admit pod): \[(.*)\]")
+WEBHOOK = re.compile(r"admission webhook " + _Q + r" denied the request:?\s*(.*)")
+
+PSA_CAUSES = {  # pod-security-admission policy/check_*.go ForbiddenReason -> cause id
+    "host namespaces": "host_namespaces", "privileged": "privileged_container",
+    "non-default capabilities": "capabilities_added", "hostPath volumes": "host_path_volume",
+    "hostPort": "host_port", "procMount": "proc_mount_unmasked",
+    "forbidden sysctls": "unsafe_sysctls", "restricted volume types": "restricted_volume_type",
+    "allowPrivilegeEscalation != false": "privilege_escalation_allowed",
+    "runAsNonRoot != true": "run_as_root", "runAsUser=0": "run_as_root",
+    "seccompProfile": "seccomp_missing", "unrestricted capabilities":
+    "capabilities_not_dropped", "seLinuxOptions": "selinux_options",
+    "hostProcess": "host_process", "probe or lifecycle host": "probe_host",
+}
+PSP_CAUSE = "pod_security_policy_denied"
+WEBHOOK_CAUSE = "admission_webhook_denied"
+
+
+@dataclass
+class Refusal:
+    """One admission refusal: the cause it names and the words that name it."""
+    cause: str
+    text: str                                   # the message, from its first words
+    checks: list[tuple[str, str] | str] = field(default_factory=list)  # Pod Security:
+    #                                       [(reason, detail)]; others: the message's groups
+    level: str = ""                             # Pod Security: "restricted:latest"
+    webhook: str = ""
+
+
+def psa_checks(detail: str) -> list[tuple[str, str]]:
+    """[(reason, detail)] of a Pod Security message's list of failed checks."""
+    checks = [(r.strip(), d.strip()) for r, d in PSA_REASON.findall(detail)]
+    if not checks and detail:
+        checks = [(detail.split(" (")[0].strip(), "")]
+    return checks
+
+
+def psa_cause(reason: str) -> str:
+    """The cause id of one failed Pod Security check ("allowPrivilegeEscalation != false")."""
+    return PSA_CAUSES.get(reason.strip(), "pod_security_violation")
+
+
+def refusals(text: str) -> list[Refusal]:
+    """Every admission refusal in a message (an event, a condition, a pasted error), in order
+    of appearance; a Pod Security refusal yields one Refusal per failed check, in the
+    check order the message prints."""
+    flat = " ".join(str(text or "").split())
+    found: list[tuple[int, int, Refusal]] = []
+    for m in PSA.finditer(flat):
+        if m.group(1):
+            continue  # `would violate`: a warning, nothing was refused
+        for n, (reason, detail) in enumerate(psa_checks(m.group(3))):
+            found.append((m.start(), n, Refusal(psa_cause(reason), m.group(0)[:600],
+                                                [(reason, detail)], level=m.group(2))))
+    for m in PSP.finditer(flat):
+        found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0)[:600],
+                                            [(c.strip(), "") for c in m.group(1).split(" spec.")
+                                             if c.strip()])))
+    for m in WEBHOOK.finditer(flat):
+        found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600],
+                                            webhook=m.group(1))))
+    for rx, cause in ADMISSION:
+        for m in rx.finditer(flat):
+            found.append((m.start(), 0, Refusal(cause, flat[m.start():m.end() + 160],
+                                                [g for g in m.groups() if g])))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [r for _, _, r in found]

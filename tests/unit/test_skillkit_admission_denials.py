@@ -1,0 +1,71 @@
+"""k8s_skillkit.admission_denials: each admission plugin's wording (the upstream file and
+version in the module docstring; the lines below are as users pasted them in the threads
+named), read to the cause it names."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "skills" / "_shared"))
+
+from k8s_skillkit.admission_denials import psa_cause, refusals  # noqa: E402
+
+CASES = [
+    # openshift-qe/v3-testfiles#581 (LimitRanger, 1.5-era trailing ".")
+    ('pods "rails-ex-1-" is forbidden: [minimum memory usage per Pod is 204Mi, but request is '
+     "62914560., minimum cpu usage per Container is 39m, but request is 11m.]",
+     ["limit_range_violation", "limit_range_violation"]),
+    # v1.19+ wording without the final "." (limitranger/admission.go)
+    ('pods "x" is forbidden: maximum memory usage per Container is 4Gi, but limit is 8Gi',
+     ["limit_range_violation"]),
+    ("cpu max limit to request ratio per Container is 2, but provided ratio is 4.000000",
+     ["limit_range_violation"]),
+    # openshiftio/openshift.io#4668 (ResourceQuota)
+    ('Error creating: pods "jenkins-1-dr8p8" is forbidden: exceeded quota: compute-resources, '
+     "requested: limits.cpu=2,limits.memory=1Gi, used: limits.cpu=2,limits.memory=1Gi, "
+     "limited: limits.cpu=2,limits.memory=1Gi", ["quota_exceeded"]),
+    # kubernetes/website#641 (1.3: capital F)
+    ('Error creating: pods "nginx-3137573019-" is forbidden: Failed quota: compute-resources: '
+     "must specify limits.cpu,limits.memory,requests.cpu,requests.memory",
+     ["quota_requires_limits"]),
+    # open-policy-agent/gatekeeper#646 (PSP, 1.5-1.18) and alphagov/govuk-helm-charts#394 (1.19+)
+    ('pods "gatekeeper-controller-manager-77ccf5456f-" is forbidden: unable to validate against '
+     "any pod security policy: []", ["pod_security_policy_denied"]),
+    ('pods "nginx-hostnetwork-deployment-76c46fdb6-" is forbidden: PodSecurityPolicy: unable to '
+     "admit pod: [spec.securityContext.hostNetwork: Invalid value: true: Host network is not "
+     "allowed to be used]", ["pod_security_policy_denied"]),
+    # open-policy-agent/gatekeeper#2633 (Pod Security, first check first)
+    ('pods "gatekeeper-controller-manager-75578bc95d-pc2wp" is forbidden: violates PodSecurity '
+     '"restricted:v1.24": host namespaces (hostNetwork=true), hostPort (container "manager" uses '
+     "hostPorts 8443, 8888, 9090)", ["host_namespaces", "host_port"]),
+    # uoe-eidf-cluster-users/eidf-epcc-cluster#26 (a webhook)
+    ('admission webhook "validation.gatekeeper.sh" denied the request: [userpodlimits] container '
+     "<cudasample> has no cpu limit", ["admission_webhook_denied"]),
+    ("unable to create new content in namespace team-a because it is being terminated",
+     ["namespace_terminating"]),
+    ('pods "web-0" is forbidden: error looking up service account shop/web: serviceaccount '
+     '"web" not found', ["service_account_not_found"]),
+]
+
+
+@pytest.mark.parametrize("text,causes", CASES)
+def test_each_plugins_wording(text, causes):
+    assert [r.cause for r in refusals(text)] == causes
+
+
+def test_a_pod_security_warning_refuses_nothing():
+    # `would violate` is the warn/audit mode's warning (pod-security-admission admission.go)
+    assert refusals('Warning: would violate PodSecurity "restricted:latest": seccompProfile '
+                    '(pod or container "c" must set securityContext.seccompProfile.type)') == []
+
+
+def test_unknown_pod_security_check_keeps_a_generic_id():
+    assert psa_cause("allowPrivilegeEscalation != false") == "privilege_escalation_allowed"
+    assert psa_cause("some future check") == "pod_security_violation"
+
+
+def test_no_refusal_in_an_rbac_denial():
+    assert refusals('pods is forbidden: User "u" cannot list resource "pods" in API group "" '
+                    'in the namespace "default"') == []
