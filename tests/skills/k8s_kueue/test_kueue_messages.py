@@ -136,6 +136,9 @@ WORDINGS = [
      "'sample-validating-admission-policy-binding' denied request: The label "
      "'kueue.x-k8s.io/queue-name' is either missing or does not have a value set.",
      "no_queue_label", {}),
+    # cmd/kueue/main.go v0.5.0..v0.19.2: setupLog.Error(err, ...) then exit: Kueue is down
+    ("Unable to load the configuration", "workload_missing", {}),
+    ("Unable to validate the configuration", "workload_missing", {}),
     # pkg/controller/jobframework/setup.go v0.6.0..v0.10: the job kind's CRD is not served
     ("No matching API in the server for job framework, skipped setup of controller and webhook",
      "workload_missing", {}),

@@ -305,3 +305,15 @@ def test_prose_about_a_pending_workload_is_not_read_as_a_missing_one(script, tmp
     path.write_text("The workload is created but never admitted: it stays pending.\n")
     result = script("explain_pending.py", "-f", str(path), "--json")
     assert result.code == 2  # nothing this skill can read: one line, exit 2
+
+
+def test_kueues_own_start_failure_names_the_configuration_error(script, tmp_path):
+    # cmd/kueue/main.go v0.11.0: setupLog.Error(err, "Unable to load the configuration") and
+    # exit; the error is the Configuration's validation (kueue#4215)
+    found = run(script, tmp_path, """\
+        The controller didn't start:
+        `{"level":"error","logger":"setup","caller":"kueue/main.go:120","msg":"Unable to load the configuration","error":"integrations.frameworks[3]: Unsupported value: \\"example.com/newjob\\": supported values: \\"batch/job\\""}`
+        """)
+    assert (found[0]["cause"], found[0]["basis"]) == ("workload_missing", "reported")
+    assert found[0]["message"].startswith("kueue-controller-manager does not start")
+    assert any(e.startswith("error: integrations.frameworks[3]") for e in found[0]["evidence"])

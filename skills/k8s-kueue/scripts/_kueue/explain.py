@@ -155,6 +155,13 @@ def message_notes(said) -> list[str]:
                          "inactive. Check `kubectl get crd provisioningrequests.autoscaling."
                          "x-k8s.io`; install cluster-autoscaler's CRD (kind and minikube have "
                          "none), then restart kueue-controller-manager (kueue#3195)")
+        if clause.cause == "workload_missing" and "the configuration" in clause.text:
+            notes.append("kueue-controller-manager exits at start because its Configuration "
+                         "(ConfigMap kueue-manager-config, Helm values managerConfig) is invalid "
+                         "for this Kueue version: fix the field the error names (e.g. an "
+                         "integrations.frameworks entry this version does not know), then "
+                         "kubectl rollout restart deployment/kueue-controller-manager -n "
+                         "kueue-system. While it is down no job gets a Workload")
         if clause.cause == "workload_missing" and "No matching API" in clause.text:
             notes.append("the job kind's CRD was not installed when Kueue started: Kueue "
                          "v0.6-v0.10 set up no controller or webhook for it, so its jobs get no "

@@ -137,6 +137,9 @@ _MESSAGES = [
     # A ValidatingAdmissionPolicy that requires the queue label refused the job: the message
     # of Kueue's documented sample policy (site/static/examples/sample-validating-policy.yaml,
     # v0.9.0..v0.19), which OpenShift AI and SageMaker HyperPod task governance deploy.
+    # kueue-controller-manager exits at start (setupLog.Error + os.Exit, cmd/kueue/main.go
+    # v0.5.0..v0.19.2): while it is down no job gets a Workload or is admitted (kueue#4215).
+    ("workload_missing", r"Unable to (?:load|validate) the configuration"),
     ("no_queue_label", r"label '?kueue\.x-k8s\.io/queue-name'? is either missing or does not "
                        r"have a value set"),
     ("admission_check_pending", r"Retrying after failure|Provisioning Request wasn'?t "

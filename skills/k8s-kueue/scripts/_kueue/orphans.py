@@ -251,6 +251,10 @@ def _text_reports(cluster) -> list[dict]:
         if error and not clauses(_unquote(error.group(1))):
             extra.append("error: " + " ".join(
                 _unquote(error.group(1)).replace('\\"', '"').split())[:240])
+    elif said.cause == "workload_missing" and _SETUP_FAILED.search(said.message):
+        error = re.search(_JSON_FIELD.format("error"), text)  # what stopped Kueue's start
+        if error:
+            extra.append("error: " + " ".join(_unquote(error.group(1)).split())[:300])
     reason = said.said.replace("event", "").strip()
     said.said = "in a log line or quoted text" + (f" ({reason})" if reason else "")
     # other Kueue lines of the text, once each, without pieces of the quoted message (a
@@ -365,9 +369,13 @@ def _unquote(value: str) -> str:
 _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
                             "kueue.x-k8s.io/queue-name label",
           "workload_missing": "Kueue could not create the job's Workload",
+
           "admitted_not_started": "Kueue admitted the workload but could not start its job"}
 # Verdicts a jobframework log record gives about the job it names (not about a Workload).
 _ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
+
+
+_SETUP_FAILED = re.compile(r"Unable to (?:load|validate) the configuration")
 
 
 def _finding(said, obj: dict) -> dict:
@@ -380,6 +388,8 @@ def _finding(said, obj: dict) -> dict:
                    "kubectl get events -A --field-selector involvedObject.kind=Workload")
     else:
         lead = _LEADS.get(said.cause, f"Kueue reports {said.cause.replace('_', ' ')}")
+        if _SETUP_FAILED.search(said.message):
+            lead = "kueue-controller-manager does not start, so no job gets a Workload"
         message = f"{lead}: {said.message}"[:300]
         evidence, confirm = [said.quote()] + said.evidence + message_notes(said), ""
     return finding(severity_of(said.cause), said.cause, obj, message, evidence,
