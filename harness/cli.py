@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_optional(groups, module_name: str) -> None:
+def _register_optional(groups: argparse._SubParsersAction[argparse.ArgumentParser],
+                       module_name: str) -> None:
     """Command groups that later issues add register themselves when present."""
     import importlib
     try:

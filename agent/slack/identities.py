@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
+
+if TYPE_CHECKING:
+    from kubernetes.client import CoreV1Api
 
 SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")  # Slack user IDs: U… (W… on Enterprise Grid)
 
@@ -76,7 +79,7 @@ def from_dict(data: Mapping[str, str]) -> Identities:
     return Identities(lambda: data, ttl=0, where="the given map")
 
 
-def from_configmap(core_api, namespace: str, name: str, ttl: float = 15.0) -> Identities:
+def from_configmap(core_api: CoreV1Api, namespace: str, name: str, ttl: float = 15.0) -> Identities:
     """The ConfigMap `namespace/name`, read with `core_api` (a kubernetes CoreV1Api) under
     the app's own identity (which needs `get` on that one ConfigMap)."""
     def load() -> Mapping[str, str]:

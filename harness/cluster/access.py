@@ -15,6 +15,7 @@ import csv
 import io
 import secrets
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -53,7 +54,7 @@ def write_users(folder: Path) -> Path:
     return path
 
 
-def read_users(folder: Path) -> dict[str, dict]:
+def read_users(folder: Path) -> dict[str, dict[str, Any]]:
     """{user: {token, groups}} of a running local cluster ({} when it has none)."""
     path = Path(folder) / "users.csv"
     if not path.is_file():

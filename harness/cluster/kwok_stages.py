@@ -9,6 +9,8 @@ Read from the pinned module (kustomize/stage/...) at setup time, as kwokctl embe
 """
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from harness import gomod, pins
@@ -27,7 +29,7 @@ FILES = (
 )
 
 
-def stages() -> list[dict]:
+def stages() -> list[dict[str, Any]]:
     base = gomod.module_dir("sigs.k8s.io/kwok", pins.KWOK)
     out = []
     for rel in FILES:

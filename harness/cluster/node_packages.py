@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 # package -> a file it installs that the node uses
 PACKAGES = {
@@ -33,7 +34,7 @@ def missing_commands() -> list[str]:
     return [c for c in COMMANDS if not shutil.which(c, path=_path())]
 
 
-def ensure(log) -> bool:
+def ensure(log: Callable[[str], object]) -> bool:
     """Install missing packages when possible; True when the node's packages are present."""
     todo = missing()
     if not todo:

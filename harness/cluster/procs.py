@@ -11,16 +11,19 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import psutil
 
 from harness.errors import UserError
 
+T = TypeVar("T")
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 def port_is_free(port: int) -> bool:
@@ -33,7 +36,7 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def start_background(argv: list[str], log_path: Path, env: dict | None = None,
+def start_background(argv: list[str], log_path: Path, env: dict[str, str] | None = None,
                      pass_fds: tuple[int, ...] = ()) -> int:
     """Start a daemon-like process in its own session (Ctrl-C of the CLI does not reach it;
     `down` stops it). Returns its pid. pass_fds: open files it inherits (e.g. a held lock,
@@ -90,7 +93,8 @@ class StopWaiting(UserError):
     for has exited); every other error from a check means "not up yet"."""
 
 
-def wait_until(check, timeout: float, interval: float = 0.2, what: str = "condition"):
+def wait_until(check: Callable[[], T], timeout: float, interval: float = 0.2,
+               what: str = "condition") -> T:
     """Poll `check()` until it returns a truthy value; TimeoutError naming `what`."""
     deadline = time.monotonic() + timeout
     last_error = None

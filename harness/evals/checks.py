@@ -11,12 +11,13 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable, TypeVar
 
 from harness.evals import paths
 from harness.evals.errors import InfraError
 from harness.evals.model import CheckResult, Status
 
+F = TypeVar("F", bound=Callable[..., object])
 DEFAULT_TIMEOUT = 20.0
 POLL_INTERVAL = 1.0
 OPS = ("eq", "ne", "exists", "absent", "gte", "lte", "gt", "lt", "contains", "matches",
@@ -39,8 +40,9 @@ REGISTRY: dict[str, CheckType] = {}
 COMMON = ("type", "timeout", "why")
 
 
-def register(name: str, required=(), optional=(), windowed: bool = False):
-    def wrap(fn):
+def register(name: str, required: Iterable[str] = (), optional: Iterable[str] = (),
+             windowed: bool = False) -> Callable[[F], F]:
+    def wrap(fn: F) -> F:
         REGISTRY[name] = CheckType(name, fn, tuple(required), tuple(optional),
                                    (fn.__doc__ or "").strip().splitlines()[0], windowed)
         return fn

@@ -3,13 +3,16 @@
 the needed verb allowed and leave the dangerous ones denied."""
 from __future__ import annotations
 
+from typing import Any
+
 from harness.evals.checks import register
 from harness.evals.errors import InfraError
+from harness.evals.kube import Kube
 
 
 @register("can_i", required=("subject", "verb", "resource"),
           optional=("namespace", "all_namespaces", "subresource", "allowed", "object_name"))
-def _can_i(kube, spec, env):
+def _can_i(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The apiserver allows (or, with `allowed: false`, denies) `subject` (a user or
     system:serviceaccount:NS:NAME) to `verb` `resource` in `namespace`."""
     resource = spec["resource"] + (f"/{spec['object_name']}" if spec.get("object_name") else "")

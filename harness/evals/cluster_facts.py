@@ -12,7 +12,7 @@ import base64
 from pathlib import Path
 
 
-def template_vars(kubeconfig: Path) -> dict:
+def template_vars(kubeconfig: Path) -> dict[str, str]:
     from harness.cluster import images, registry
     creds_file = Path(kubeconfig).resolve().parent / "registry" / "credentials.json"
     if not creds_file.is_file():

@@ -1,6 +1,7 @@
 """The two failure causes the suite tells apart: a broken scenario file, a broken environment."""
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from harness.errors import UserError
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 class ScenarioError(UserError):
     """A scenario file is invalid: the message names the file, the field and the problem."""
 
-    def __init__(self, path, field: str, problem: str):
+    def __init__(self, path: str | os.PathLike[str], field: str, problem: str):
         self.path, self.field, self.problem = str(path), field or "(top level)", problem
         super().__init__(f"{self.path}: {self.field}: {problem}")
 

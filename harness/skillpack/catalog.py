@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness.errors import UserError
 from harness.skillpack.skills import REPO_ROOT, Skill, discover
@@ -103,7 +104,7 @@ def example_prompts(skill: Skill) -> list[str]:
     return [p.strip() for p in str(raw).split("|") if p.strip()]
 
 
-def _listed_prompts() -> dict:
+def _listed_prompts() -> dict[str, Any]:
     import yaml
     data = yaml.safe_load(EXAMPLE_PROMPTS.read_text()) if EXAMPLE_PROMPTS.is_file() else {}
     return data if isinstance(data, dict) else {}

@@ -45,7 +45,7 @@ def _name_problems(name: str, folder: str) -> list[str]:
     return problems
 
 
-def _description_problems(description) -> list[str]:
+def _description_problems(description: object) -> list[str]:
     if not isinstance(description, str) or not description.strip():
         return ["description must be a non-empty string"]
     problems = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,13 +30,13 @@ class Skill:
     def skill_md(self) -> Path:
         return self.path / "SKILL.md"
 
-    def frontmatter(self) -> dict:
+    def frontmatter(self) -> dict[str, Any]:
         return self._parts()[0]
 
     def body(self) -> str:
         return self._parts()[1]
 
-    def _parts(self) -> tuple[dict, str]:
+    def _parts(self) -> tuple[dict[str, Any], str]:
         """Frontmatter and body; a broken SKILL.md is the user's to fix, so UserError."""
         try:
             return split_skill_md(self.skill_md.read_text(encoding="utf-8"))
@@ -51,7 +52,7 @@ class Skill:
         return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
-def split_skill_md(text: str) -> tuple[dict, str]:
+def split_skill_md(text: str) -> tuple[dict[str, Any], str]:
     """(frontmatter dict, body) of a SKILL.md; ValueError when the frontmatter is broken.
 
     >>> split_skill_md("---\\nname: x\\n---\\n# X\\n")

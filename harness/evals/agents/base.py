@@ -68,8 +68,8 @@ class AgentOutcome:
     skills_discovered: list[str] = field(default_factory=list)
     skills_offered: list[str] = field(default_factory=list)
     skills_loaded: list[str] = field(default_factory=list)
-    permission_denials: list[dict] = field(default_factory=list)
-    instructions: dict = field(default_factory=dict)   # {mode, system, tools} as sent
+    permission_denials: list[dict[str, Any]] = field(default_factory=list)
+    instructions: dict[str, Any] = field(default_factory=dict)   # {mode, system, tools} as sent
     api_requests: int | None = None
     session_id: str | None = None
 

@@ -28,7 +28,7 @@ def built_bundles(skills_dir: Path | None = None) -> Path:
         return _built[key]
 
 
-def install_into_project(project: Path, skills_dir: Path | None = None) -> list[dict]:
+def install_into_project(project: Path, skills_dir: Path | None = None) -> list[dict[str, str]]:
     """Copy every bundle to <project>/.claude/skills/<name>/; returns [{name, description}]."""
     source = built_bundles(skills_dir)
     dest = Path(project) / ".claude" / "skills"
@@ -42,7 +42,7 @@ def install_into_project(project: Path, skills_dir: Path | None = None) -> list[
     return offered
 
 
-def offered(project: Path) -> list[dict]:
+def offered(project: Path) -> list[dict[str, str]]:
     """The bundles installed in a project: [{name, description}]."""
     found = []
     for skill_md in sorted((Path(project) / ".claude" / "skills").glob("*/SKILL.md")):
