@@ -410,8 +410,11 @@ class LocalCluster:
         server = config["clusters"][0]["cluster"]["server"]
         return int(server.rsplit(":", 1)[1].rstrip("/"))
 
-    def restart_kueue(self, add_device_class_mappings: list[dict] | None = None) -> None:
-        """Restart Kueue, optionally with more `resources.deviceClassMappings` entries.
+    def restart_kueue(self, add_device_class_mappings: list[dict] | None = None,
+                      settings: dict[str, object] | None = None) -> None:
+        """Restart Kueue, optionally with more `resources.deviceClassMappings` entries and
+        top-level Configuration `settings` (a None value removes the key, e.g.
+        {"fairSharing": {}} turns fair sharing on, {"fairSharing": None} off again).
 
         Kueue reads its configuration only at start-up, so a DRA mapping fix needs this
         (on a real cluster: edit the kueue-manager-config ConfigMap, restart the Deployment).
@@ -423,6 +426,11 @@ class LocalCluster:
         config = yamlio.load(config_path.read_text())
         mappings = config.setdefault("resources", {}).setdefault("deviceClassMappings", [])
         mappings.extend(add_device_class_mappings or [])
+        for key, value in (settings or {}).items():
+            if value is None:
+                config.pop(key, None)
+            else:
+                config[key] = value
         config_path.write_text(yamlio.dump_all([config]))
         procs.stop_all([p for p in procs.processes_using(self.dir)
                         if p.pid == state.get("kueue_pid")])
