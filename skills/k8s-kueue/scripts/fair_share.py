@@ -31,7 +31,7 @@ EPILOG = """how to read it (references/fair-sharing.md):
 examples:
   fair_share.py                                   live: every cohort tree
   fair_share.py -f dump.yaml --json               kubectl get cq,cohorts,wl -A -o yaml
-  fair_share.py -f dump.yaml --cluster-queue team-a --request gpu-a100:nvidia.com/gpu=8
+  fair_share.py -f dump.yaml --cluster-queue team-a --request gpu-pool:nvidia.com/gpu=8
                       every share as if that workload were admitted to team-a (the scheduler
                       compares queues this way, each with its next workload added)
 exit: 0 shown, 2 bad input (fair_share.py only reports; nothing is a finding)."""
