@@ -43,7 +43,8 @@ def _cohort(name, parent=None, weight=None, flavor=None, nominal=None, borrowing
 
 
 def _cq(name, namespace, flavor, cohort, gpus, weight=None):
-    obj = cluster_queue(name, namespace, flavor, {GPU: gpus})
+    # cpu and memory are ample: only the GPUs borrow (the jobs request all three)
+    obj = cluster_queue(name, namespace, flavor, {"cpu": "64", "memory": "256Gi", GPU: gpus})
     obj["spec"]["cohortName"] = cohort
     if weight:
         obj["spec"]["fairSharing"] = {"weight": weight}
@@ -55,8 +56,10 @@ def fair_sharing_kueue(live_cluster):
     cluster = live_cluster["cluster"]
     if cluster is None:
         pytest.skip("an existing cluster: its Kueue is not ours to restart")
-    cluster.restart_kueue(settings={"fairSharing": {}})
+    # v1beta2 validation requires the strategies (their documented default pair).
+    strategies = ["LessThanOrEqualToFinalShare", "LessThanInitialShare"]
     try:
+        cluster.restart_kueue(settings={"fairSharing": {"preemptionStrategies": strategies}})
         yield
     finally:
         cluster.restart_kueue(settings={"fairSharing": None})
@@ -103,6 +106,7 @@ def test_shares_match_kueue(kubectl, kubectl_env, namespace, other_namespace,
         wait_for(lambda: reported()[cqa] not in (None, 0) and reported()[cqb] not in (None, 0),
                  timeout=90, what="Kueue wrote the shares")
         kueue_says = reported()
+        print(f"Kueue's weightedShare: {kueue_says}")
         dump = {"apiVersion": "v1", "kind": "List", "items": [
             _without_fair_sharing_status(o)
             for kind in ("clusterqueues.kueue.x-k8s.io", "cohorts.kueue.x-k8s.io")
