@@ -208,7 +208,8 @@ def test_address_not_assigned_beside_a_shown_address_is_stale(gw_run, tmp_path, 
 @pytest.mark.parametrize("text", [
     "the Gateway says `Programmed=False` / `AddressNotAssigned` and the Service has no IP yet\n",
     "`Programmed=False` / `AddressNotAssigned`: the LoadBalancer Service is still pending\n",
-], ids=["service-has-no-ip", "service-pending"])
+    "`Programmed=False` / `AddressNotAssigned`, the envoy Service has cluster IP 10.96.4.2\n",
+], ids=["service-has-no-ip", "service-pending", "only-a-cluster-ip"])
 def test_address_not_assigned_without_an_address_anywhere_stays_no_address(gw_run, tmp_path,
                                                                           text):
     assert _causes(gw_run, tmp_path, text)[0] == "gateway_no_address"

@@ -28,8 +28,9 @@ _SVC_HAS_ADDRESS = re.compile(
     r"\bservices?\b(?P<between>[^.\n]{0,60}?)\b(?:still\s+(?:have|has)|regain(?:ed|s)?|"
     r"have|has|got|keeps?|kept)\b(?P<what>[^.\n]{0,30}?)\b(?:IPs?|IP[- ]address(?:es)?|"
     r"external[- ]IPs?|(?:LB|load ?balancer) (?:IPs?|address(?:es)?))\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(no|not|never|without|lost|lose|loses|pending|none|empty)\b|n't\b",
-                       re.IGNORECASE)
+# ... and not the in-cluster address every Service has (ClusterIP)
+_NEGATION = re.compile(r"\b(no|not|never|without|lost|lose|loses|pending|none|empty|cluster|"
+                       r"internal)\b|n't\b", re.IGNORECASE)
 
 # --- a request no route matches ---------------------------------------------------------------
 # curl -v: the request's Host header (`> Host: 20.115.176.94`) and the answer (`< HTTP/1.1 404`).
