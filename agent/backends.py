@@ -13,6 +13,7 @@ them, it only passes the variables through.
 """
 from __future__ import annotations
 
+from typing import Mapping
 from harness.errors import UserError
 
 # Keep the CLI on the model endpoint only, and fail fast instead of retrying for minutes.
@@ -33,7 +34,7 @@ REQUIRED = {"anthropic": (("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"),),
             "vertex": (("CLOUD_ML_REGION",), ("ANTHROPIC_VERTEX_PROJECT_ID",))}
 
 
-def backend_env(backend: str, environ: dict) -> dict[str, str]:
+def backend_env(backend: str, environ: Mapping[str, str]) -> dict[str, str]:
     """The variables the CLI needs for `backend`, taken from `environ`; a missing one is a
     UserError that names it (never its value)."""
     if backend not in PASS_THROUGH:
@@ -48,7 +49,7 @@ def backend_env(backend: str, environ: dict) -> dict[str, str]:
     return env
 
 
-def cli_env(backend: str, environ: dict, home: str) -> dict[str, str]:
+def cli_env(backend: str, environ: Mapping[str, str], home: str) -> dict[str, str]:
     """Everything the Claude Code process gets besides the shell's own settings.
 
     Variables of the other backends are blanked: the SDK merges `env` over the service's

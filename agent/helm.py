@@ -2,6 +2,7 @@
 `helm template` of the agent's chart. CI builds it the same way (no prebuilt downloads)."""
 from __future__ import annotations
 
+from typing import Any
 import os
 import shutil
 import subprocess
@@ -46,8 +47,8 @@ def helm_path(build: bool = True) -> str:
     return str(exe)
 
 
-def template(release: str, namespace: str, values: dict, chart: Path = CHART,
-             kube_version: str = pins.KUBERNETES) -> list[dict]:
+def template(release: str, namespace: str, values: dict[str, Any], chart: Path = CHART,
+             kube_version: str = pins.KUBERNETES) -> list[dict[str, Any]]:
     """`helm template` with `values` (as a values file); the rendered objects. A chart
     `fail` (bad values) is a UserError with helm's own message."""
     values_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"k8s-agent-values-{os.getpid()}.yaml"

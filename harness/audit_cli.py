@@ -5,13 +5,14 @@
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 
 from harness.errors import UserError
 
 
-def register(groups) -> None:
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = groups.add_parser(
         "audit", help="summarise the agent's audit log",
         description="One line per write or destructive command the agent ran or tried: "
@@ -26,7 +27,7 @@ def register(groups) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from harness import safety
     path = args.log or safety.audit_log_path()
     if not os.path.isfile(path):

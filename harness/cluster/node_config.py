@@ -8,6 +8,7 @@ non-default value is needed on this kind of machine: shared/reference/real-node.
 """
 from __future__ import annotations
 
+from typing import Any
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,7 @@ def cni_conflist(layout: NodeLayout) -> str:
         ]}, indent=1)
 
 
-def kubelet_config(layout: NodeLayout, client_ca: Path) -> dict:
+def kubelet_config(layout: NodeLayout, client_ca: Path) -> dict[str, Any]:
     return {
         "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration",
         # cgroup v1 is all this machine has; the kubelet then records a CgroupV1 warning.
@@ -190,7 +191,7 @@ def kubelet_argv(layout: NodeLayout, kubelet: str) -> list[str]:
             f"--node-labels={KIND_LABEL}={KIND_VALUE}", "--v=1"]
 
 
-def kube_proxy_config(layout: NodeLayout) -> dict:
+def kube_proxy_config(layout: NodeLayout) -> dict[str, Any]:
     return {
         "apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
         "clientConnection": {"kubeconfig": str(layout.dir / "kube-proxy.kubeconfig")},
@@ -203,7 +204,7 @@ def kube_proxy_config(layout: NodeLayout) -> dict:
     }
 
 
-def kubeconfig(server: str, ca: Path, cert: Path, key: Path, user: str) -> dict:
+def kubeconfig(server: str, ca: Path, cert: Path, key: Path, user: str) -> dict[str, Any]:
     """A kubeconfig with a client certificate. The apiserver's certificate names localhost
     (kwokctl's PKI), not the veth address, hence tls-server-name."""
     return {"apiVersion": "v1", "kind": "Config", "current-context": "node",

@@ -1,6 +1,7 @@
 """`k8s-skills export --format inspect RUN`: a run's records as inspect_ai eval logs."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from harness.evals import records
 from harness.skillpack import plugin_eval_cli
 
 
-def register(groups) -> None:
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = groups.add_parser(
         "export", help="write a run's records in another tool's format (inspect_ai), or the "
                        "Claude Code plugin-eval suite (evals/)",
@@ -28,7 +29,7 @@ def register(groups) -> None:
     p.set_defaults(handler=cmd_export)
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     if args.format == plugin_eval_cli.FORMAT:
         if args.run is not None:
             raise UserError(f"--format {plugin_eval_cli.FORMAT} exports the sources, not a run: "

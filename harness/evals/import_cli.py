@@ -1,13 +1,14 @@
 """`k8s-skills import k8s-ai-bench DIR`: peers' benchmark tasks as scenarios."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from harness.errors import UserError
 
 
-def register(groups) -> None:
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = groups.add_parser(
         "import", help="convert another benchmark's tasks into scenarios (k8s-ai-bench)",
         description="Convert task folders (task.yaml, setup.sh, verify.sh, cleanup.sh, "
@@ -23,7 +24,7 @@ def register(groups) -> None:
     p.set_defaults(handler=cmd_import)
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     from harness.evals import import_bench
     if not args.source.is_dir():
         raise UserError(f"{args.source}: not a folder")

@@ -39,12 +39,12 @@ def claude_code_system_prompt(mode: str) -> SystemPromptPreset:
     return prompt
 
 
-def sha256(value) -> str:
+def sha256(value: object) -> str:
     data = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def store(run_dir: Path, system, tools: list) -> dict:
+def store(run_dir: Path, system: object, tools: list[dict[str, Any]]) -> dict[str, Any]:
     """Write the exact system prompt and tool definitions once per distinct content;
     returns the references a record keeps."""
     folder = Path(run_dir) / "instructions"

@@ -5,6 +5,7 @@ never reach a command an agent runs.
 """
 from __future__ import annotations
 
+from typing import Any, Mapping
 import os
 import subprocess
 import time
@@ -14,7 +15,8 @@ MAX_OUTPUT = 16_000
 PASS_THROUGH = ("LANG", "LC_ALL", "TERM", "TZ", "PYENV_ROOT", "PYENV_VERSION", "TMPDIR")
 
 
-def base_env(kube_env: dict, sandbox_env: dict, home: Path) -> dict[str, str]:
+def base_env(kube_env: Mapping[str, str], sandbox_env: Mapping[str, str],
+             home: Path) -> dict[str, str]:
     env = {k: os.environ[k] for k in PASS_THROUGH if k in os.environ}
     if "PYENV_ROOT" not in env and (Path.home() / ".pyenv").is_dir():
         env["PYENV_ROOT"] = str(Path.home() / ".pyenv")  # pyenv shims look under $HOME
@@ -38,7 +40,8 @@ def clip(text: str, limit: int = MAX_OUTPUT) -> str:
 
 
 class Shell:
-    def __init__(self, env: dict[str, str], cwd: Path, transcript: list, timeout: float = 90):
+    def __init__(self, env: dict[str, str], cwd: Path, transcript: list[dict[str, Any]],
+                 timeout: float = 90):
         self.env, self.cwd, self.transcript, self.timeout = env, Path(cwd), transcript, timeout
         self.started = time.monotonic()
 
@@ -46,7 +49,8 @@ class Shell:
         """Seconds since the shell was made (the agent's start): each timeline entry's `t`."""
         return round(time.monotonic() - self.started, 3)
 
-    def run(self, command: str, source: str = "agent", timeout: float | None = None) -> dict:
+    def run(self, command: str, source: str = "agent",
+            timeout: float | None = None) -> dict[str, Any]:
         """Run `bash -c command`; returns and records {command, exit_code, output, seconds}."""
         start, t = time.monotonic(), self.elapsed()
         try:
@@ -63,12 +67,12 @@ class Shell:
         self.transcript.append(entry)
         return entry
 
-    def note(self, kind: str, **fields) -> None:
+    def note(self, kind: str, **fields: object) -> None:
         """Record something that is not a command (assistant text, a skill load, ...)."""
         self.transcript.append({"type": kind, "t": self.elapsed(), **fields})
 
 
-def _text(value) -> str:
+def _text(value: str | bytes | None) -> str:
     if value is None:
         return ""
     return value.decode(errors="replace") if isinstance(value, bytes) else value

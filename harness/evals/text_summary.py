@@ -1,8 +1,9 @@
 """The run summary as a reader sees it in a terminal (built from summary.json only)."""
 from __future__ import annotations
 
+from typing import Any
 
-def text_summary(s: dict) -> str:
+def text_summary(s: dict[str, Any]) -> str:
     scripted = "; SCRIPTED, not a model result" if s["scripted"] else ""
     lines = [f"{s['pass']}/{s['total']} passed, {s['fail']} failed, {s['error']} errors "
              f"(agents: {', '.join(s['agents'])}{scripted})"]
@@ -28,7 +29,7 @@ def text_summary(s: dict) -> str:
     return "\n".join(lines)
 
 
-def comparison_lines(c: dict) -> list[str]:
+def comparison_lines(c: dict[str, Any]) -> list[str]:
     on, off = c["arms"]["on"], c["arms"]["off"]
     tag = " (SCRIPTED)" if c["scripted"] else ""
     lines = [f"skills on vs off, {c['agent']} {c['model']}{tag}: pass rate "
@@ -49,9 +50,9 @@ def comparison_lines(c: dict) -> list[str]:
     return lines
 
 
-def _pct(value) -> str:
+def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _num(value) -> str:
+def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"

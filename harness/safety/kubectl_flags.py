@@ -12,6 +12,7 @@ of writing (exit 1 when the committed table is stale).
 """
 from __future__ import annotations
 
+from typing import Any
 import argparse
 import json
 import os
@@ -39,7 +40,7 @@ require (
 """
 
 
-def dump() -> list[dict]:
+def dump() -> list[dict[str, Any]]:
     """The command tree as the Go dumper prints it (built once per pin, cached)."""
     go = gomod.require_go()
     cache = Path(os.path.expanduser("~/.cache/k8s-skills")) / pins.cache_key() / "guard"
@@ -59,10 +60,11 @@ def dump() -> list[dict]:
     out = subprocess.run([str(binary)], capture_output=True, text=True, timeout=120)
     if out.returncode:
         raise UserError(f"kubectl flag dump failed: {out.stderr.strip()[-300:]}")
-    return json.loads(out.stdout)
+    commands: list[dict[str, Any]] = json.loads(out.stdout)
+    return commands
 
 
-def encode_flag(flag: dict) -> str:
+def encode_flag(flag: dict[str, Any]) -> str:
     name = flag["name"] + (f"/{flag['short']}" if flag.get("short") else "")
     noopt = flag.get("noopt") or ""
     kind = "v" if not noopt else ("b" if flag["type"] == "bool" and noopt == "true"
@@ -70,7 +72,7 @@ def encode_flag(flag: dict) -> str:
     return f"{name}={kind}" + ("!" if flag.get("persistent") else "")
 
 
-def render(commands: list[dict]) -> str:
+def render(commands: list[dict[str, Any]]) -> str:
     lines = [
         '"""kubectl\'s commands and flags, generated from the pinned k8s.io/kubectl module.',
         "",
@@ -112,7 +114,7 @@ def _wrap(flags: str) -> list[str]:
     return out
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)

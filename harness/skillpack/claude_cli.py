@@ -57,7 +57,7 @@ class ClaudeCLI:
                 **QUIET}
 
     def run(self, *args: str, cwd: Path | None = None, timeout: float = 300,
-            check: bool = True) -> subprocess.CompletedProcess:
+            check: bool = True) -> subprocess.CompletedProcess[str]:
         """`claude <args>`; with `check`, a non-zero exit raises with the CLI's own words."""
         proc = subprocess.run([str(bundled_cli()), *args], cwd=cwd or self.home,
                               env=self.env(), stdin=subprocess.DEVNULL, capture_output=True,
@@ -68,7 +68,7 @@ class ClaudeCLI:
 
 
 class CLIError(Exception):
-    def __init__(self, args, proc: subprocess.CompletedProcess):
+    def __init__(self, args: tuple[str, ...], proc: subprocess.CompletedProcess[str]):
         super().__init__(f"claude {' '.join(args)} exited {proc.returncode}:\n"
                          f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
         self.proc = proc

@@ -19,6 +19,7 @@ test_claude_cli_plugin.py with the real CLI):
 """
 from __future__ import annotations
 
+from typing import Any
 import json
 from pathlib import Path
 
@@ -36,7 +37,7 @@ KEYWORDS = ["kubernetes", "kueue", "dra", "gpu", "gateway-api", "inference", "rb
             "troubleshooting"]
 
 
-def marketplace(skills_dir: Path | None = None) -> dict:
+def marketplace(skills_dir: Path | None = None) -> dict[str, Any]:
     """The catalogue: where the plugin is and what it is, no components (strict entry)."""
     del skills_dir  # the entry names no components; kept for a uniform signature
     plugin = {"name": NAME, "description": DESCRIPTION, "version": __version__,
@@ -53,7 +54,7 @@ def hook_files(skills_dir: Path | None = None) -> list[str]:
             if (s.path / "hooks" / "hooks.json").is_file()]
 
 
-def plugin_manifest(skills_dir: Path | None = None) -> dict:
+def plugin_manifest(skills_dir: Path | None = None) -> dict[str, Any]:
     manifest = {"name": NAME, "version": __version__, "description": DESCRIPTION,
                 "author": OWNER, "license": "Apache-2.0", "keywords": KEYWORDS}
     hooks = hook_files(skills_dir)
@@ -64,7 +65,7 @@ def plugin_manifest(skills_dir: Path | None = None) -> dict:
 
 def render_files(skills_dir: Path | None = None) -> dict[Path, str]:
     """{path: text} of both JSON files, stable formatting so --check can compare bytes."""
-    def dump(doc):
+    def dump(doc: dict[str, Any]) -> str:
         return json.dumps(doc, indent=2) + "\n"
     return {MARKETPLACE: dump(marketplace(skills_dir)),
             PLUGIN_MANIFEST: dump(plugin_manifest(skills_dir))}

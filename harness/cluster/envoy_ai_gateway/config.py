@@ -13,6 +13,7 @@ Go module cache, never committed):
 """
 from __future__ import annotations
 
+from typing import Any
 import ipaddress
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def controller_args(cert_dir: str) -> list[str]:
             "--tlsCertDir", cert_dir]
 
 
-def extension_manager(extension_ip: str) -> dict:
+def extension_manager(extension_ip: str) -> dict[str, Any]:
     """Envoy Gateway's `extensionManager`: upstream's hooks plus the InferencePool backend
     resource; the service is the controller's address on the pair between the namespaces."""
     return {
@@ -53,11 +54,11 @@ def extension_manager(extension_ip: str) -> dict:
     }
 
 
-def namespace() -> dict:
+def namespace() -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}
 
 
-def webhook_configuration(inside_ip: str, ca_pem: bytes) -> dict:
+def webhook_configuration(inside_ip: str, ca_pem: bytes) -> dict[str, Any]:
     """The chart's pod mutator (it adds the external-processor sidecar to Envoy pods of
     Gateways with AIGatewayRoutes), reached by URL instead of a Service. Two departures,
     both so that a stopped controller can never block pods elsewhere in the cluster: it
@@ -86,7 +87,7 @@ def crd_files() -> list[Path]:
     return sorted(base.glob("aigateway.envoyproxy.io_*.yaml"))
 
 
-def crd_objects() -> list[dict]:
+def crd_objects() -> list[dict[str, Any]]:
     """Its CRDs (AIGatewayRoute, AIServiceBackend, BackendSecurityPolicy, GatewayConfig,
     MCPRoute, QuotaPolicy), without field documentation, like Envoy Gateway's."""
     return [crds.without_descriptions(doc) for path in crd_files()

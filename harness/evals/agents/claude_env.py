@@ -11,6 +11,7 @@ user's KUBECONFIG, ...) away from the agent's shell:
 """
 from __future__ import annotations
 
+from typing import Mapping
 import json
 import os
 import shutil
@@ -47,7 +48,7 @@ def sandbox_problem() -> str | None:
     return None
 
 
-def cli_env(shell_env: dict, home: Path, base_url: str | None) -> dict[str, str]:
+def cli_env(shell_env: Mapping[str, str], home: Path, base_url: str | None) -> dict[str, str]:
     """Everything the CLI process gets: the agent shell's variables, the CLI's settings and
     the credentials the harness passes on (a scripted key for the fake API)."""
     (home / ".claude").mkdir(parents=True, exist_ok=True)
@@ -94,7 +95,7 @@ def write_launcher(folder: Path, keep: list[str], cli: str | None = None) -> Pat
     return launcher
 
 
-def filtered(environ: dict, keep: set[str]) -> dict[str, str]:
+def filtered(environ: Mapping[str, str], keep: set[str]) -> dict[str, str]:
     """The variables the CLI may see.
 
     >>> sorted(filtered({"A": "1", "SECRET": "x", "CLAUDE_AGENT_SDK_VERSION": "0.2",

@@ -3,6 +3,7 @@ run: the exact system prompt and tools it sent, the skills it listed, and each A
 message's final usage (the streamed copies carry a placeholder output count)."""
 from __future__ import annotations
 
+from typing import Any
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,11 +16,11 @@ _LISTED = re.compile(r"^- ([A-Za-z0-9_.:-]+):", re.M)
 
 @dataclass
 class SessionLog:
-    system: list | str | None = None
-    tools: list = field(default_factory=list)
+    system: list[dict[str, Any]] | str | None = None   # as the CLI sent it
+    tools: list[dict[str, Any]] = field(default_factory=list)
     skills_listed: list[str] = field(default_factory=list)
     meter: UsageMeter = field(default_factory=UsageMeter)
-    request_params: dict = field(default_factory=dict)
+    request_params: dict[str, Any] = field(default_factory=dict)
     api_requests: int = 0
 
 
@@ -44,7 +45,7 @@ def read(path: Path | None) -> SessionLog:
     return log
 
 
-def _take(log: SessionLog, entry: dict) -> None:
+def _take(log: SessionLog, entry: dict[str, Any]) -> None:
     kind = entry.get("type")
     if kind == "api-request-shape" and log.system is None:
         shape = entry.get("shape") or {}
