@@ -12,7 +12,7 @@ import time
 import psutil
 import pytest
 
-from harness.cluster import node_sandbox, paths, procs
+from harness.cluster import node_sandbox, paths, procs, topology
 from harness.cluster.envoy_gateway import netns
 from tests.live.conftest import CLUSTER_NAME
 
@@ -72,6 +72,9 @@ def test_up_status_env_up_again_down(clean):
     assert len(_leftovers()) == 14
     names = {psutil.Process(p).name() for p in _leftovers()}
     assert {"envoy-gateway", "envoy-ai-gateway-controller"} <= names
+    # The topology it started with, for the safeguards (the default file here).
+    state = json.loads((paths.cluster_dir(NAME) / "state.json").read_text())
+    assert state["phase"] == "running" and state["topology"] == topology.record()
     env = _cli("env")
     assert env.stdout.startswith("export KUBECONFIG=") and NAME in env.stdout
     again = _cli("up")
