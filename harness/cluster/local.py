@@ -126,6 +126,11 @@ class LocalCluster:
         "failed" in state.json; returns how many processes were stopped."""
         killed = self.real_node().stop()
         found = procs.processes_using(self.dir)
+        # kwokctl stopped while it installs the cluster uninstalls it, deleting its folder
+        # (etcd's data, the components' logs): kwok v0.8.0 pkg/kwokctl/cmd/create/cluster/
+        # cluster.go, cleanUp() when rt.Install fails on the cancelled signal context. So it
+        # gets SIGKILL, which it cannot handle, before the others their SIGTERM.
+        procs.kill_now([p for p in found if procs.named(p, "kwokctl")])
         procs.stop_all(found)
         if self.dir.exists():
             self._write_state({**self.state(), "provider": self.provider, "phase": "failed"})
@@ -324,8 +329,11 @@ class LocalCluster:
         log_path = self.dir / "logs" / "kwokctl.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "w") as log:
+            # Its own session: a terminal's Ctrl-C reaches only the CLI, whose cleanup (or
+            # --retain's keep_failed) stops kwokctl; kwokctl given SIGINT itself would
+            # uninstall the half-made cluster, which --retain must keep.
             return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                    stdin=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
 
     def _wait_serving(self, control_plane: subprocess.Popen) -> None:
         """Until the apiserver serves kwokctl's Stage CRD, Established (read over HTTPS

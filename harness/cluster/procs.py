@@ -79,6 +79,24 @@ def stop_all(procs: list[psutil.Process], grace: float = 5.0) -> None:
     psutil.wait_procs(alive, timeout=grace)
 
 
+def kill_now(procs: list[psutil.Process], grace: float = 5.0) -> None:
+    """SIGKILL (no handler runs), and wait up to `grace` seconds for them to go."""
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=grace)
+
+
+def named(proc: psutil.Process, name: str) -> bool:
+    """Whether the process runs the executable `name` (False once it is gone)."""
+    try:
+        return proc.name() == name
+    except psutil.NoSuchProcess:
+        return False
+
+
 def is_alive(pid: int | None) -> bool:
     if not pid:
         return False

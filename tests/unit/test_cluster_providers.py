@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -346,3 +347,25 @@ def test_kind_without_retain_removes_what_it_made(failing_kind, state_root, caps
     assert failing_kind.read_text().splitlines() == [
         f"create cluster --name k2 --kubeconfig {state_root / 'k2' / 'kubeconfig'}"]
     assert not (state_root / "k2").exists()
+
+
+def test_retain_gives_kwokctl_no_chance_to_uninstall(tmp_path, state_root):
+    """kwokctl stopped mid-install deletes the cluster's folder (kwok v0.8.0
+    pkg/kwokctl/cmd/create/cluster/cluster.go, cleanUp when rt.Install fails): a stand-in
+    that does the same on SIGTERM finds nothing to delete, because it gets SIGKILL."""
+    cluster = LocalCluster("r4")
+    data = cluster.dir / "kwok" / "clusters" / "r4" / "etcd"
+    data.mkdir(parents=True)
+    cluster._write_state({"phase": "starting", "provider": "local"})
+    kwokctl = tmp_path / "kwokctl"
+    kwokctl.write_text('#!/bin/sh\ntrap \'rm -rf "$1"; exit 0\' TERM\n'
+                       'while :; do sleep 0.05; done\n')
+    kwokctl.chmod(0o755)
+    pid = procs.start_background([str(kwokctl), str(data)], tmp_path / "kwokctl.log")
+    deadline = time.monotonic() + 10
+    while not procs.processes_using(data) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cluster.keep_failed() >= 1
+    assert not _alive(pid) and data.is_dir()
+    assert json.loads((cluster.dir / "state.json").read_text())["phase"] == "failed"
+    cluster.down()
