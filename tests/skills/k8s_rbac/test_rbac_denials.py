@@ -82,6 +82,21 @@ def test_kubelet_escalation_psa_webhook_wordings():
     assert explain(parse(webhook)[0], [])[0]["cause"] == "admission_webhook_denied"
 
 
+@pytest.mark.parametrize("psp", [
+    # v1.9.0 plugin/pkg/admission/security/podsecuritypolicy/admission.go (1.5-1.18)
+    'pods "a-" is forbidden: unable to validate against any pod security policy: '
+    "[spec.securityContext.hostNetwork: Invalid value: true: Host network is not allowed to be used]",
+    # v1.19.0 same file (1.19-1.24); alphagov/govuk-helm-charts#394
+    'pods "nginx-hostnetwork-deployment-76c46fdb6-" is forbidden: PodSecurityPolicy: unable to '
+    "admit pod: [spec.securityContext.hostNetwork: Invalid value: true: Host network is not "
+    "allowed to be used]",
+])
+def test_psp_refusal_in_both_wordings(psp):
+    (denial,) = parse(psp)
+    assert denial.kind == "psp"
+    assert explain(denial, [])[0]["cause"] == "pod_security_policy_denied"
+
+
 # --- RBAC semantics -------------------------------------------------------------------------
 
 def rule(groups, resources, verbs, names=None):

@@ -22,7 +22,8 @@ keeps the same table for readers):
 - Pod Security admission: `violates PodSecurity "restricted:latest": allowPrivilegeEscalation !=
   false (...), ...` and `would violate PodSecurity` warnings (k8s.io/pod-security-admission
   v0.37.2 admission/admission.go, policy/checks.go ForbiddenDetail); PodSecurityPolicy
-  (<= 1.24): `unable to validate against any pod security policy: [...]`.
+  (<= 1.24): `unable to validate against any pod security policy: [...]` (1.5-1.18),
+  `PodSecurityPolicy: unable to admit pod: [...]` (1.19-1.24, v1.19.0 podsecuritypolicy/admission.go).
 - admission webhooks: `admission webhook "name" denied the request: msg` (k8s.io/apiserver
   pkg/admission/plugin/webhook/errors/statuserror.go ToStatusErr).
 - a binding the apiserver refused: `The ClusterRoleBinding "x" is invalid: subjects[0].namespace:
@@ -33,6 +34,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+# Admission plugins' words (ResourceQuota, LimitRange, ServiceAccount, NamespaceLifecycle, Pod
+# Security, PSP, webhooks) are one vocabulary for every skill; sources in the kit module.
+from k8s_skillkit.admission_denials import ADMISSION
+from k8s_skillkit.admission_denials import PSA as _PSA
+from k8s_skillkit.admission_denials import PSP as _PSP
+from k8s_skillkit.admission_denials import WEBHOOK as _WEBHOOK
+from k8s_skillkit.admission_denials import psa_checks
 
 _Q = r'"([^"]*)"'
 # a namespace name has no space or quote: its closing quote may be lost when a paste is cut
@@ -51,26 +60,8 @@ _KUBELET = re.compile(r'Forbidden \(user=([^,]+), verb=([^,]+), resource=([^,)]+
 _ESCALATION = re.compile(r'(?:user ' + _Q + r' \(groups=\[([^\]]*)\]\) is attempting to grant '
                          r'RBAC permissions not currently held|attempt to grant extra '
                          r'privileges)')
-_PSA = re.compile(r'(would )?violate[sd]? PodSecurity ' + _Q + r': (.*)')
-_PSA_REASON = re.compile(r'([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)(?:,\s*|$)')
-_PSP = re.compile(r'unable to validate against any pod security policy: \[(.*)\]')
-_WEBHOOK = re.compile(r'admission webhook ' + _Q + r' denied the request:?\s*(.*)')
 _INVALID_BINDING = re.compile(r'(ClusterRoleBinding|RoleBinding) ' + _Q + r' is invalid: (.*?)'
                               r'(?= Error from server| error: |$| Then | \[)')
-# Other admission plugins that answer 403 Forbidden: what they say, and the cause it names.
-# kubernetes v1.37.2 plugin/pkg/admission/serviceaccount/admission.go, limitranger/admission.go;
-# k8s.io/apiserver v0.37.2 pkg/admission/plugin/resourcequota/controller.go and
-# namespace/lifecycle/admission.go.
-ADMISSION = [
-    (re.compile(r"error looking up service account ([^/\s]+)/([^:\s]+)"), "service_account_not_found"),
-    (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
-     "quota_exceeded"),
-    (re.compile(r"failed quota: ([^:]+): (must specify [^\]\n]+)"), "quota_requires_limits"),
-    (re.compile(r"(?:maximum|minimum) \S+ usage per (?:Container|Pod|PersistentVolumeClaim) is "
-                r"\S+[,.]"), "limit_range_violation"),
-    (re.compile(r"unable to create new content in namespace (\S+) because it is being "
-                r"terminated"), "namespace_terminating"),
-]
 _ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io ' + _Q
                              + r' not found')
 
@@ -181,9 +172,7 @@ def _escalation(m, flat) -> Denial:
 
 def _psa(m, flat) -> Denial:
     warning, level, detail = m.groups()
-    checks = [(r.strip(), d.strip()) for r, d in _PSA_REASON.findall(detail)]
-    if not checks and detail:
-        checks = [(detail.split(" (")[0].strip(), "")]
+    checks = psa_checks(detail)
     return Denial("pod-security", m.group(0)[:600], level=level, checks=checks,
                   reason="warning" if warning else "",
                   name=_object_name(flat, m.start()))

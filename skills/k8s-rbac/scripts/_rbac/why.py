@@ -11,23 +11,13 @@ error finding `missing_permission`.
 """
 from __future__ import annotations
 
+from k8s_skillkit.admission_denials import psa_cause
 from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial, missing_roles
 from _rbac.explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
                            subject_text, _ns)
 
-PSA_CAUSES = {  # pod-security-admission policy/check_*.go ForbiddenReason -> cause id
-    "host namespaces": "host_namespaces", "privileged": "privileged_container",
-    "non-default capabilities": "capabilities_added", "hostPath volumes": "host_path_volume",
-    "hostPort": "host_port", "procMount": "proc_mount_unmasked",
-    "forbidden sysctls": "unsafe_sysctls", "restricted volume types": "restricted_volume_type",
-    "allowPrivilegeEscalation != false": "privilege_escalation_allowed",
-    "runAsNonRoot != true": "run_as_root", "runAsUser=0": "run_as_root",
-    "seccompProfile": "seccomp_missing", "unrestricted capabilities":
-    "capabilities_not_dropped", "seLinuxOptions": "selinux_options",
-    "hostProcess": "host_process", "probe or lifecycle host": "probe_host",
-}
 
 
 def subject_ref(denial: Denial) -> dict:
@@ -137,7 +127,7 @@ def _escalation(denial: Denial) -> list[dict]:
 
 
 def _pod_security(denial: Denial) -> list[dict]:
-    checks = [PSA_CAUSES.get(reason, "pod_security_violation") for reason, _ in denial.checks]
+    checks = [psa_cause(reason) for reason, _ in denial.checks]
     first = checks[0] if checks else "pod_security_violation"
     verb = "would be rejected by" if denial.reason == "warning" else "was rejected by"
     evidence = [f"{r}: {d}" if d else r for r, d in denial.checks] or [denial.text]
