@@ -15,6 +15,7 @@ import os
 import sys
 
 from . import SCHEMA_VERSION
+from . import unread
 from .errors import InputError
 
 
@@ -35,9 +36,11 @@ def make_parser(description: str, epilog: str | None = None) -> argparse.Argumen
 
 def run(parser: argparse.ArgumentParser, argv, body) -> int:
     """Parse, call body(args) -> (payload, text, code), print, and map errors to exit 2."""
+    unread.reset()
     try:
         args = parser.parse_args(argv)
         payload, text, code = shape_errors_as_input(body)(args)
+        payload, text = unread.report(payload, text)
     except InputError as err:
         # One line, always: messages may carry kubectl's or YAML's multi-line text.
         print("error: " + " ".join(str(err).split()), file=sys.stderr)

@@ -19,6 +19,7 @@ Describe (k8s.io/kubectl pkg/describe/describe.go DescribeEvents):
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .dump import RESOURCES
 
@@ -117,13 +118,13 @@ def parse_table(lines: list[str], namespace: str = "") -> list[dict]:
     names = [name.replace("LASTSEEN", "LAST SEEN").replace("FIRSTSEEN", "FIRST SEEN")
              for name, _ in columns]
     events, rows = [], []
-    for line in lines[1:]:
+    for line in unwrap(lines[1:], lambda row: bool(_cells_by_offsets(row, columns))):
         if not line.strip() or set(line.strip()) <= {"-", " "}:
             continue
         cells = _cells_by_offsets(line, columns) or _cells_by_tokens(line, names)
         if cells is None:
             if rows:
-                rows[-1]["MESSAGE"] += " " + line.strip()  # a wrapped message
+                rows[-1]["MESSAGE"] = f"{rows[-1]['MESSAGE']} {line.strip()}".lstrip()
             continue
         rows.append(cells)
     for cells in rows:
@@ -236,10 +237,41 @@ def _v10_row(line: str):
     return match.group(2), match.group(3), source, subpath, reason, message
 
 
+# A terminal is at least this wide: a longer line followed by one at column 0 that is no
+# row was cut by the terminal (a copy from tmux/screen, or a console that hard-wraps).
+TERMINAL_WIDTH = 80
+
+
+def is_terminal_wrap(line: str, previous: str) -> bool:
+    """`line` (at column 0, not a row) continues `previous`, cut there by the terminal's
+    width (see TERMINAL_WIDTH)."""
+    return bool(line) and not line[0].isspace() and len(previous) >= TERMINAL_WIDTH
+
+
+def unwrap(lines: list[str], is_row: Callable[[str], bool]) -> list[str]:
+    """The lines with each terminal-cut piece joined back to the line it was cut from;
+    `is_row(line)` tells a new row, which is never a piece. A piece at column 0 was cut
+    anywhere, inside a word too: joined as is. An indented piece (cut in a column gap, or a
+    message the viewer wrapped) joins with one space: the From/Message split reads a single
+    space too (`_split_from`)."""
+    out: list[str] = []
+    for line in lines:
+        piece = bool(out) and len(out[-1]) >= TERMINAL_WIDTH and bool(line.strip()) and \
+            not is_row(line)
+        if piece and not line[0].isspace():
+            out[-1] += line
+        elif piece:
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def parse_describe_events(lines: list[str], involved: dict, namespace: str = "") -> list[dict]:
     """Rows of a describe Events section (header lines included or not) -> Events."""
-    events = []
-    for line in lines:
+    events: list[dict] = []
+    is_row = lambda row: bool(_NEW_ROW.match(row) or _OLD_ROW.match(row) or _v10_row(row))  # noqa: E731
+    for line in unwrap(lines, is_row):
         text = line.strip()
         if not text or text in ("<none>", "No events.") or set(text) <= {"-", " "} or \
                 text.split()[:2] in (["Type", "Reason"], ["FirstSeen", "LastSeen"]) or \
@@ -264,7 +296,8 @@ def parse_describe_events(lines: list[str], involved: dict, namespace: str = "")
             events.append(_event(namespace, ref, type_, reason, message, _count(count),
                                  source, last_seen=last))
         elif events:
-            events[-1]["message"] += " " + text  # a message wrapped onto the next line
+            # a message wrapped onto the next line (the row may have ended at From)
+            events[-1]["message"] = f"{events[-1]['message']} {text}".lstrip()
     return events
 
 

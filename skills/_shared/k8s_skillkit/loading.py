@@ -18,6 +18,7 @@ import sys
 from .crd import is_resource_type_absent
 from .dump import ALL_NAMESPACES, Dump, kind_for_resource, resource_for
 from .errors import InputError
+from . import surface, unread
 from .paste import add_document, is_object, read_paste
 
 try:
@@ -62,13 +63,13 @@ def parse_documents(text: str, label: str) -> Dump:
     dump, why_not = _parse(text, label)
     if not len(dump):
         raise InputError(f"{label}: {why_not}")
-    return dump
+    return unread.note(dump)
 
 
 def parse_paste(text: str, label: str) -> Dump:
     """Like parse_documents, but a paste holding only text (an error message, log lines) is
     not an error: its lines are in `Dump.texts`."""
-    return _parse(text, label)[0]
+    return unread.note(_parse(text, label)[0])
 
 
 def _parse(text: str, label: str) -> tuple[Dump, str]:
@@ -119,6 +120,7 @@ def check_size(value, where: str) -> None:
 def _parse_text(text: str, label: str) -> tuple[Dump, str]:
     if not text.strip():
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
+    text = surface.clean(text)  # CRLF, `> ` quotes: how it was posted, not what it says
     docs, yaml_error = _whole_documents(text)
     whole = _as_dump(text, docs)
     if whole is not None:
@@ -159,11 +161,16 @@ def _as_dump(text: str, docs: list | None) -> Dump | None:
     objects = [d for d in docs if d]
     if not objects:
         return None
+    identifier_keys = all(_KEY.match(str(k)) for d in objects for k in d)
     if not any("kind" in d or "apiVersion" in d for d in objects) and (
-            _DESCRIBE_LIKE.search(text) or not all(_KEY.match(str(k)) for d in objects
-                                                   for k in d)):
+            _DESCRIBE_LIKE.search(text) or not identifier_keys):
         # describe text or prose, which YAML may read as a mapping ("Error from server
         # (Forbidden): ..."); config files (a policy) have identifier keys
+        return None
+    if not identifier_keys:
+        # a line of prose or an events row before the YAML ("Warning  Pending  15s ...
+        # couldn't assign flavors to pod set main: resource ...") that YAML read as one more
+        # key of the first object: read the paste part by part instead
         return None
     dump = Dump(forms=["json" if text.lstrip()[:1] in "{[" else "yaml"])
     for doc in objects:

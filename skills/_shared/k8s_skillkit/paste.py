@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from . import describe as describe_mod
-from . import event_table, get_table
+from . import event_table, get_table, surface
 from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource, resource_for
 from .errors import InputError
 
@@ -114,7 +114,7 @@ def segments(text: str, commands: list | None = None) -> list[Segment]:
     `commands`, when given, collects (command line, the first non-empty line after it):
     short answers such as `kubectl auth can-i ...` / `no` live only there.
     """
-    lines = textwrap.dedent(text.replace("\r\n", "\n").replace("\t", "    ")).split("\n")
+    lines = textwrap.dedent("\n".join(surface.clean_lines(text))).split("\n")
     out: list[Segment] = []
     hint = Command()
     index = 0
@@ -224,7 +224,8 @@ def _yaml_end(lines: list[str], start: int) -> int:
         line = lines[index]
         if _is_boundary(line):
             break
-        if line.strip() and not line.startswith(" ") and not _YAML_LINE.match(line):
+        if line.strip() and not line.startswith(" ") and not _YAML_LINE.match(line) and \
+                not _ELISION.match(line):  # "…" where the user cut lines: still YAML
             break
         index += 1
     return index
@@ -241,6 +242,7 @@ def _describe_end(lines: list[str], start: int) -> int:
             break
         if line.strip() and not line[0].isspace() and not _DESCRIBE_KEY.match(line) and \
                 not (in_events and _EVENT_ROW_START.match(line)) and \
+                not (in_events and event_table.is_terminal_wrap(line, lines[index - 1])) and \
                 line.strip() not in ("...", "\u2026"):  # an elision the user made
             break  # log lines or prose after the describe block: text, not fields
         in_events = in_events or line.startswith("Events:")
@@ -267,6 +269,8 @@ def read_paste(text: str, label: str) -> Dump:
                 dump.texts.extend(segment.lines)
                 dump.unread.append(str(segment.value))
                 continue
+            if segment.value:  # a broken document among good ones
+                dump.unread.append(str(segment.value))
             _add_documents(dump, docs, segment.hint, segment.lines)
             dump.forms.append("yaml")
         elif segment.form == "json":
@@ -284,7 +288,7 @@ def read_paste(text: str, label: str) -> Dump:
                 dump.extend(found)
                 dump.forms.append("describe")
             else:
-                dump.texts.extend(segment.lines)
+                dump.texts.extend(segment.lines)  # text readers still see it
         elif segment.form == "events-table":
             dump.extend(event_table.parse_table(segment.lines, segment.hint.namespace))
             dump.forms.append("events-table")
@@ -327,28 +331,46 @@ def _describe_hint(hint: Command) -> str:
     return hint.resource if hint.verb == "describe" else ""
 
 
-# A line a user put in place of what they cut ("...", "…", "# ..."): YAML reads `...` as the
-# end of a document and fails on it inside a mapping.
-_ELISION = re.compile(r"^\s*(\.\.\.|\u2026|#\s*\.\.\.)\s*$")
+# A line a user put in place of what they cut ("...", "..", "…", "# ..."): YAML reads `...`
+# as the end of a document and fails on it (and on "..") inside a mapping.
+_ELISION = re.compile(r"^\s*(\.{2,}|\u2026+\.*|#\s*(\.\.\.|\u2026))\s*$")
 
 
 def _load_yaml(segment: Segment, label: str) -> list | None:
     """The segment's documents; None when it is not YAML after all (the caller keeps its
-    lines as text and notes why in `Dump.unread`)."""
+    lines as text and notes why in `Dump.unread`). One broken document of several costs only
+    itself: the others are returned and the broken one is noted in `segment.value`."""
     if yaml is None:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
+    lines = [line for line in segment.lines if not _ELISION.match(line)]
     try:
-        return list(yaml.safe_load_all("\n".join(segment.lines)))
+        return list(yaml.safe_load_all("\n".join(lines)))
     except yaml.YAMLError as err:
-        kept = [line for line in segment.lines if not _ELISION.match(line)]
-        if len(kept) < len(segment.lines):
-            try:
-                return list(yaml.safe_load_all("\n".join(kept)))
-            except yaml.YAMLError:
-                pass
-        segment.value = (f"{label}: YAML starting at line {segment.start} not read: "
-                         f"{' '.join(str(err).split())[:200]}")
+        first_error = err
+    docs, broken = [], []
+    for start, end in _document_spans(lines):
+        try:
+            docs.extend(yaml.safe_load_all("\n".join(lines[start:end])))
+        except yaml.YAMLError as err:
+            broken.append((start, err))
+    if not any(doc is not None for doc in docs):
+        segment.value = _not_read(label, segment.start, first_error)
         return None
+    # line numbers in the paste are approximate once elisions were dropped: the segment's
+    # start plus the document's offset
+    segment.value = "; ".join(_not_read(label, segment.start + start, err)
+                              for start, err in broken)
+    return docs
+
+
+def _document_spans(lines: list[str]) -> list[tuple[int, int]]:
+    cuts = [i for i, line in enumerate(lines) if i and re.match(r"^---(\s|$)", line)]
+    bounds = [0] + cuts + [len(lines)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+def _not_read(label: str, line: int, err: Exception) -> str:
+    return f"{label}: YAML starting at line {line} not read: {' '.join(str(err).split())[:200]}"
 
 
 def _add_documents(dump: Dump, docs: list, hint: Command, lines=()) -> None:

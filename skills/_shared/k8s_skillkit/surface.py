@@ -1,0 +1,100 @@
+"""Undo what posting a paste does to its text, before any form is read.
+
+People paste kubectl output into issues, chats and mails, and the text changes on the way:
+Windows and some web forms give CRLF line endings, a reply quotes it with GitHub's `> `
+prefix, a terminal or an editor leaves trailing spaces, and a copy from some terminals and
+web views turns kubectl's column padding into tabs. None of that is evidence; each is undone
+here, so every reader (YAML, JSON, describe, tables) sees the text kubectl printed. (Trailing
+spaces are left: in describe text they tell an empty value from a map.)
+
+Markdown fences and `$ kubectl ...` lines are separators, handled where the paste is cut
+into parts (paste.segments).
+"""
+from __future__ import annotations
+
+import re
+
+# A GitHub/markdown quote line: `>` then an optional space (`> > ` when nested).
+_QUOTED = re.compile(r"^>( |$)")
+# A tab after text: a column gap, not indentation.
+_INNER_TAB = re.compile(r"\S\t")
+# tabwriter padding kubectl uses between columns (k8s.io/cli-runtime
+# pkg/printers/tabwriter.go: minwidth 6, padding 3; describe: padding 2): any run of 2+
+# spaces is read as a gap by the table and describe readers.
+_PADDING = 3
+
+
+def line_endings(text: str) -> str:
+    """CRLF (Windows) and lone CR (old Mac) line endings as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def unquote(text: str) -> str:
+    """Lines of a quote block (two or more consecutive lines starting with `>`) without the
+    prefix, nested quotes too. A single `> ...` line is left alone: it may be a shell prompt
+    (`> kubectl get pods`), which the command reader handles."""
+    lines = text.split("\n")
+    changed = True
+    while changed:
+        changed = False
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            end = index
+            while end < len(lines) and _QUOTED.match(lines[end]):
+                end += 1
+            if end - index >= 2:
+                out.extend(_QUOTED.sub("", line, count=1) for line in lines[index:end])
+                changed = True
+                index = end
+            else:
+                out.append(lines[index])
+                index += 1
+        lines = out
+    return "\n".join(lines)
+
+
+def untab(lines: list[str]) -> list[str]:
+    """Runs of lines with tabs between columns re-aligned with spaces, as kubectl's
+    tabwriter prints them (the table readers find cells by the header's column offsets);
+    leading tabs become 4 spaces (indentation)."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if not _INNER_TAB.search(lines[index]):
+            out.append(_indent(lines[index]))
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and _INNER_TAB.search(lines[end]):
+            end += 1
+        out.extend(_align([_indent(line) for line in lines[index:end]]))
+        index = end
+    return out
+
+
+def _indent(line: str) -> str:
+    stripped = line.lstrip("\t ")
+    lead = line[:len(line) - len(stripped)]
+    return lead.replace("\t", "    ") + stripped
+
+
+def _align(block: list[str]) -> list[str]:
+    rows = [line.split("\t") for line in block]  # two tabs in a row: an empty cell
+    widths: dict[int, int] = {}
+    for row in rows:
+        for column, cell in enumerate(row[:-1]):
+            widths[column] = max(widths.get(column, 0), len(cell.rstrip()))
+    return ["".join(cell.rstrip().ljust(widths[column] + _PADDING) for column, cell
+                    in enumerate(row[:-1])) + row[-1] for row in rows]
+
+
+def clean(text: str) -> str:
+    """The text as kubectl printed it: LF endings, quote prefixes removed."""
+    return unquote(line_endings(text))
+
+
+def clean_lines(text: str) -> list[str]:
+    """The lines a part reader works on: `clean`, tabs re-aligned. Trailing spaces stay:
+    describe pads an empty scalar (`Group:  `) and prints a map as `Spec:` (describe_outline)."""
+    return untab(clean(text).split("\n"))

@@ -1,0 +1,202 @@
+"""How a paste was posted is not evidence (issue 12): CRLF, a GitHub `> ` quote, tabs for
+kubectl's column padding, a terminal's hard wrap, a prose line before YAML and `…` elisions
+read the same objects as the paste kubectl printed. And a part no reader could read is said,
+in one line, by every script (Dump.unread through cli.run).
+
+The pastes are real ones from the corpus (tests/resources/real-world/<area>/<case>/, the
+case.yaml names the thread); every expected value is read off the paste itself.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "skills" / "_shared"))
+
+from k8s_skillkit import surface  # noqa: E402
+from k8s_skillkit.event_table import unwrap  # noqa: E402
+from k8s_skillkit.loading import parse_paste  # noqa: E402
+
+CORPUS = ROOT / "tests" / "resources" / "real-world"
+# rackerlabs/understack#54: describe Events (FailedScheduling) then `kubectl get pvc` with
+# an empty VOLUME/CAPACITY/ACCESS MODES for the Pending claim
+PVC = (CORPUS / "pods-nodes" / "pvc-unbound-wrong-storageclass-preemption" /
+       "paste.txt").read_text(encoding="utf-8")
+SCHEDULER = ("0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
+             "preemption: 0/1 nodes are available: 1 Preemption is not helpful for "
+             "scheduling..")
+
+
+def _events(dump):
+    return [(e["reason"], e["message"]) for e in dump if e.get("kind") == "Event"]
+
+
+def _claims(dump):
+    """name -> the cells of its `kubectl get pvc` row"""
+    return {o["metadata"]["name"]: o["_columns"] for o in dump
+            if o.get("kind") == "PersistentVolumeClaim"}
+
+
+def test_the_paste_as_kubectl_printed_it():
+    dump = parse_paste(PVC, "p")
+    assert _events(dump) == [("FailedScheduling", SCHEDULER)] * 2
+    claims = _claims(dump)
+    assert claims["dnsmasq-ironic"]["STATUS"] == "Pending"
+    assert claims["dnsmasq-ironic"]["STORAGECLASS"] == "standard"
+
+
+def test_crlf_line_endings():
+    crlf = PVC.replace("\n", "\r\n")
+    assert surface.line_endings(crlf) == PVC
+    dump = parse_paste(crlf, "p")
+    assert _events(dump) == [("FailedScheduling", SCHEDULER)] * 2
+    assert _claims(dump)["dnsmasq-ironic"]["STORAGECLASS"] == "standard"
+
+
+def test_github_quote_prefix():
+    quoted = "\n".join("> " + line if line else ">" for line in PVC.split("\n"))
+    assert surface.unquote(quoted) == PVC
+    dump = parse_paste(quoted, "p")
+    assert _events(dump) == [("FailedScheduling", SCHEDULER)] * 2
+    assert _claims(dump)["dnsmasq-ironic"]["STATUS"] == "Pending"
+
+
+def test_nested_quote_and_single_prompt_line():
+    assert surface.unquote("> > a: 1\n> > b: 2") == "a: 1\nb: 2"
+    # one `> kubectl ...` line is a prompt, not a quote block: left for the command reader
+    assert surface.unquote("> kubectl get pods\nNAME") == "> kubectl get pods\nNAME"
+
+
+def test_tabs_for_column_padding_keep_empty_cells():
+    # the table as a tab-separated copy gives it: one tab per column, empty cells between
+    # two tabs (kubectl's tabwriter input, k8s.io/cli-runtime pkg/printers/tabwriter.go)
+    table = ("NAME\tSTATUS\tVOLUME\tCAPACITY\tACCESS MODES\tSTORAGECLASS\tAGE\n"
+             "storage-mariadb-0\tBound\tpvc-b0ab04db\t1Gi\tRWO\tlocal-path\t48d\n"
+             "dnsmasq-ironic\tPending\t\t\t\tstandard\t18m\n")
+    dump = parse_paste("$ kubectl get pvc\n" + table, "p")
+    claims = _claims(dump)
+    assert claims["dnsmasq-ironic"]["STATUS"] == "Pending"
+    assert claims["dnsmasq-ironic"]["STORAGECLASS"] == "standard"
+    assert claims["storage-mariadb-0"]["STORAGECLASS"] == "local-path"
+
+
+def test_untab_aligns_columns_and_keeps_indentation():
+    lines = surface.untab(["A\tBB\tC", "aaa\t\tc", "\tindented"])
+    assert lines[0].index("BB") == lines[1].index("c") - (len("BB") + 3) or \
+        lines[0].index("C") == lines[1].index("c")
+    assert lines[0].index("C") == lines[1].index("c")
+    assert lines[2] == "    indented"
+
+
+def test_terminal_wrap_inside_describe_events():
+    # a terminal 80 columns wide cuts every longer line there, the piece at column 0
+    lines = PVC.split("\n")
+    wrapped = []
+    for line in lines[:5]:  # the describe Events section
+        wrapped.extend(line[i:i + 80] for i in range(0, max(len(line), 1), 80))
+    dump = parse_paste("\n".join(wrapped + lines[5:]), "p")
+    reasons = [r for r, _ in _events(dump)]
+    assert reasons == ["FailedScheduling", "FailedScheduling"]
+    # joined where the terminal cut, inside words too: only a cut that fell on a space
+    # loses that space (a terminal copy does not keep it)
+    for _, message in _events(dump):
+        assert message.replace(" ", "") == SCHEDULER.replace(" ", "")
+    assert _claims(dump)["dnsmasq-ironic"]["STATUS"] == "Pending"
+
+
+def test_unwrap_joins_pieces_not_rows():
+    long_row = "  Normal  Created  5s  kubelet  " + "x" * 60
+    assert unwrap([long_row, "yz", "  Normal  Started  5s  kubelet  ok"],
+                  lambda line: "Normal" in line) == \
+        [long_row + "yz", "  Normal  Started  5s  kubelet  ok"]
+    # a short line is never cut by a terminal
+    assert unwrap(["short", "next"], lambda line: False) == ["short", "next"]
+
+
+def test_events_row_before_yaml_is_not_a_key_of_the_first_object():
+    # kubernetes-sigs/kueue#4848: the Pending event line pasted above the manifests
+    paste = (CORPUS / "kueue" / "resource-ephemeral-storage-limitrange" /
+             "paste.txt").read_text(encoding="utf-8")
+    dump = parse_paste(paste, "p")
+    namespace = next(o for o in dump if o.get("kind") == "Namespace")
+    assert set(namespace) == {"apiVersion", "kind", "metadata"}
+    assert any("resource ephemeral-storage unavailable in ClusterQueue" in line
+               for line in dump.texts)
+
+
+def test_unicode_elision_inside_yaml_keeps_the_objects():
+    # kubernetes-sigs/kueue (memverge) paste: `kubectl get rf -o yaml` with `…` where lines
+    # were cut, then two ClusterQueues
+    paste = (CORPUS / "kueue" / "quota-two-flavors-no-preempt-trynextflavor" /
+             "paste.txt").read_text(encoding="utf-8")
+    dump = parse_paste(paste, "p")
+    names = sorted(o["metadata"]["name"] for o in dump
+                   if o.get("kind") in ("ResourceFlavor", "ClusterQueue"))
+    assert names == ["cq-hi", "cq-med", "ng1", "ng2"]
+
+
+# --- Dump.unread, said by every script ----------------------------------------------------
+
+# A second object whose `namespace:` is indented one space too far (YAML cannot read it)
+BROKEN = """
+And the other one:
+
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+   namespace: shop
+"""
+
+
+def test_a_broken_document_costs_only_itself():
+    good = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-0\n"
+    dump = parse_paste("Context.\n\n" + good + "---" + BROKEN.split("one:")[1], "p")
+    assert [o["metadata"]["name"] for o in dump] == ["web-0"]
+    assert len(dump.unread) == 1 and "not read" in dump.unread[0]
+
+
+def _first_case_of(script: str) -> Path:
+    for spec_path in sorted(CORPUS.glob("*/*/case.yaml")):
+        text = spec_path.read_text(encoding="utf-8")
+        if f"script: {script}" in text:
+            return spec_path.parent / next(line.split(":", 1)[1].strip()
+                                           for line in text.splitlines()
+                                           if line.startswith("input:"))
+    raise AssertionError(f"no corpus case for {script}")
+
+
+SCRIPTS = ["k8s-troubleshooting/triage.py", "k8s-kueue/explain_pending.py",
+           "k8s-dra/explain_claim.py", "k8s-gateway-gaie/check_routes.py",
+           "k8s-rbac/audit_rbac.py"]
+
+
+def _run(script: str, path: Path, *extra: str) -> subprocess.CompletedProcess:
+    exe = ROOT / "skills" / script.replace("/", "/scripts/", 1)
+    return subprocess.run([sys.executable, str(exe), "-f", str(path), *extra],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_diagnostic_script_says_what_it_did_not_read(script, tmp_path):
+    paste = _first_case_of(script).read_text(encoding="utf-8")
+    path = tmp_path / "paste.txt"
+    path.write_text(paste.rstrip("\n") + "\n" + BROKEN, encoding="utf-8")
+    text = _run(script, path)
+    said = [line for line in text.stdout.splitlines() if line.startswith("Not read")]
+    assert len(said) == 1, text.stdout + text.stderr
+    assert "YAML starting at line" in said[0]
+    doc = json.loads(_run(script, path, "--json").stdout)
+    assert len(doc["unread"]) == 1 and "YAML starting at line" in doc["unread"][0]
+
+
+@pytest.mark.parametrize("script", SCRIPTS[:2])
+def test_nothing_unread_adds_no_line_and_an_empty_list(script):
+    path = _first_case_of(script)
+    assert "Not read" not in _run(script, path).stdout
+    assert json.loads(_run(script, path, "--json").stdout)["unread"] == []
