@@ -18,6 +18,7 @@ EPILOG = """examples:
   k8s-skills cluster up                       local cluster from upstream binaries (default)
   k8s-skills cluster up --topology my.yaml    your own fake hardware (see --help of up)
   k8s-skills cluster up --no-real-node        fastest start: KWOK nodes only, no registry
+  k8s-skills cluster up --retain              a failed start keeps its data and logs (debugging)
   k8s-skills cluster up --provider kubeconfig --context my-test-cluster
   eval "$(k8s-skills cluster env)"            point kubectl at the cluster
   k8s-skills cluster status --json
