@@ -34,7 +34,7 @@ def control_plane(kwok_cluster_dir: Path) -> list[ComponentHealth]:
     options = _kwok_options(kwok_cluster_dir)
     out = []
     for name, port_key, scheme, path in CONTROL_PLANE:
-        pid = _read_pid(kwok_cluster_dir / "pids" / f"{name}.pid")
+        pid = read_pid(kwok_cluster_dir / "pids" / f"{name}.pid")
         port = options.get(port_key)
         if not procs.is_alive(pid):
             out.append(ComponentHealth(name, False, "process not running"))
@@ -97,7 +97,7 @@ def _kwok_options(kwok_cluster_dir: Path) -> dict:
     return {}
 
 
-def _read_pid(path: Path) -> int | None:
+def read_pid(path: Path) -> int | None:
     try:
         return int(path.read_text().strip())
     except (OSError, ValueError):

@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 from harness import pins, yamlio
 from harness.cluster import (access, build, etcd_snapshot, health, kueue, kwok_stages,
                              node, paths, pki, procs, topology)
@@ -180,6 +182,7 @@ class LocalCluster:
         ai = aigw_process.AIGateway(self.dir, self.kubeconfig) if ai_gateway else None
         # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
         kubectl.apply(kwok_stages.stages(), validate=False)
+        self._restart_kwok_controller()
         # Generated objects (the server validates them): no client-side OpenAPI read.
         nodes = kubectl.apply_in_background(plan["per_start"], logs / "apply-hardware.log",
                                             validate=False)
@@ -397,6 +400,39 @@ class LocalCluster:
             raise UserError(f"{err}: kube-controller-manager is not working (log: "
                             f"{kwok_dir / 'logs' / 'kube-controller-manager.log'})") from err
 
+    def _restart_kwok_controller(self) -> None:
+        """Stop kwok-controller and start it again as kwokctl did, once the stages exist.
+
+        kwokctl starts every component before it creates the Stage CRD (kwok v0.8.0
+        pkg/kwokctl/cmd/create/cluster/cluster.go: rt.Up, then rt.InitCRDs), so the
+        controller's first list of Stages fails and its informer backs off (client-go
+        v0.36.1 tools/cache/reflector.go: 800 ms, doubling, jitter 1.0): its node stages
+        started about 5 s after the nodes existed, the longest step of `up`. Started again
+        once the CRD serves, it lists the stages at once (measured: 50 ms). It keeps no
+        state of its own (what it does lives in Nodes, Pods and Leases).
+        `kwokctl start cluster` cannot do it yet: the killed controller stays a zombie of
+        `kwokctl create` until that exits, and kwokctl takes a zombie for running. So it is
+        started the way kwokctl's ForkExec does (pkg/kwokctl/runtime/exec.go): the
+        component's binary, args, envs and workDir from kwok.yaml, output appended to its
+        log, its pid in its pid file."""
+        kwok_dir = self.kwok_workdir / "clusters" / self.name
+        component = kwok_component(kwok_dir, "kwok-controller")
+        pid_file = kwok_dir / "pids" / "kwok-controller.pid"
+        pid = health.read_pid(pid_file)
+        if procs.is_alive(pid):
+            try:
+                psutil.Process(pid).kill()  # stateless; SIGTERM waits for a graceful stop
+            except psutil.NoSuchProcess:
+                pass
+            procs.wait_until(lambda: not procs.is_alive(pid), 10, interval=0.02,
+                             what="kwok-controller to stop")
+        env = {**os.environ, **{e["name"]: str(e.get("value", ""))
+                                for e in component.get("envs") or []}}
+        new_pid = procs.start_background(
+            [component["binary"], *component.get("args", [])],
+            kwok_dir / "logs" / "kwok-controller.log", env, cwd=component.get("workDir"))
+        pid_file.write_text(str(new_pid))
+
     def _start_again(self, exited: list[str], kwok_dir: Path) -> None:
         self.log(f"{', '.join(exited)} exited while the apiserver started; starting again")
         log_path = self.dir / "logs" / "kwokctl-start.log"
@@ -565,6 +601,16 @@ def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) ->
     if port is not None:
         argv += ["--kube-apiserver-port", str(port)]
     return argv
+
+
+def kwok_component(kwok_cluster_dir: Path, name: str) -> dict:
+    """One component as kwokctl runs it (binary, args, envs, workDir), from its kwok.yaml."""
+    for doc in yamlio.load_all((kwok_cluster_dir / "kwok.yaml").read_text()):
+        if doc and doc.get("kind") == "KwokctlConfiguration":
+            for component in doc.get("components") or []:
+                if component.get("name") == name:
+                    return component
+    raise UserError(f"{kwok_cluster_dir / 'kwok.yaml'} has no component {name!r}")
 
 
 def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log,

@@ -37,7 +37,7 @@ def port_is_free(port: int) -> bool:
 
 
 def start_background(argv: list[str], log_path: Path, env: dict[str, str] | None = None,
-                     pass_fds: tuple[int, ...] = ()) -> int:
+                     pass_fds: tuple[int, ...] = (), cwd: str | Path | None = None) -> int:
     """Start a daemon-like process in its own session (Ctrl-C of the CLI does not reach it;
     `down` stops it). Returns its pid. pass_fds: open files it inherits (e.g. a held lock,
     which it then holds for as long as it lives)."""
@@ -45,7 +45,7 @@ def start_background(argv: list[str], log_path: Path, env: dict[str, str] | None
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
-                                env=env or dict(os.environ), pass_fds=pass_fds)
+                                env=env or dict(os.environ), pass_fds=pass_fds, cwd=cwd)
     return proc.pid
 
 
