@@ -180,26 +180,37 @@ class LocalCluster:
             aigw_config.extension_manager(aigw_process.extension_ip()) if ai_gateway
             else None) if gateway_controller else None
         ai = aigw_process.AIGateway(self.dir, self.kubeconfig) if ai_gateway else None
-        # KWOK's stages go first: a node created before node-initialize exists stays NotReady.
-        kubectl.apply(kwok_stages.stages(), validate=False)
-        self._restart_kwok_controller()
-        # Generated objects (the server validates them): no client-side OpenAPI read.
-        nodes = kubectl.apply_in_background(plan["per_start"], logs / "apply-hardware.log",
-                                            validate=False)
-        if gateway:
-            gateway.begin()  # certgen runs while Kueue starts
         if plan["conversions"]:  # another cluster holds the snapshot's webhook port
             # Updating the CRDs restarts their watches: before Kueue starts its informers.
             kubectl.apply(plan["conversions"], validate=False, field_manager=REPOINT_MANAGER)
+        # Kueue first: its own start is the longest wait that follows.
         pid = self._start_kueue(plan["config_path"], plan["port_claim"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "etcd_snapshot": str(snapshot)})
-        kubectl.apply(plan["webhooks"], validate=False)
+        # Independent objects, applied at once (generated: the server validates them, no
+        # client-side OpenAPI read).
+        stages = kwok_stages.stages()
+        applying = {"stages": kubectl.apply_in_background(stages, logs / "apply-stages.log",
+                                                          validate=False),
+                    "nodes": kubectl.apply_in_background(plan["per_start"],
+                                                         logs / "apply-hardware.log",
+                                                         validate=False),
+                    "webhooks": kubectl.apply_in_background(plan["webhooks"],
+                                                            logs / "apply-webhooks.log",
+                                                            validate=False)}
+        if gateway:
+            gateway.begin()  # certgen runs while Kueue starts
+        _wait_applied_or_retry(kubectl, applying["stages"], stages, self.log)
+        # KWOK's node stages exist: kwok-controller started again lists them at once and
+        # initializes every node, those created before too.
+        self._restart_kwok_controller()
+        # The flavors come after these: Kueue's mutating webhook must see them.
+        _wait_applied_or_retry(kubectl, applying["webhooks"], plan["webhooks"], self.log)
         self._wait_control_plane(control_plane)
         self.log(f"control plane ready ({time.monotonic() - started:.1f}s)")
         if the_node:
             the_node.join(self.kwok_pki, self._apiserver_port())
-        _wait_applied_or_retry(kubectl, nodes, plan["per_start"], self.log)
+        _wait_applied_or_retry(kubectl, applying["nodes"], plan["per_start"], self.log)
         gateway_state = {"envoy_gateway": gateway.start(kubectl)} if gateway else {}
         if ai:  # needs Envoy Gateway's network namespace: the extension calls go straight there
             gateway_state["envoy_ai_gateway"] = ai.start(
@@ -324,6 +335,14 @@ class LocalCluster:
                 "etcd": [("unsafe-no-fsync", "true")],
                 # Users with tokens (TokenReview tests need people, not only ServiceAccounts).
                 "kube-apiserver": apiserver_args + access.apiserver_args(self.dir),
+                # One replica each: no leader election. With it, kube-controller-manager
+                # waited for a lease (a 5 s timeout, then its 2 s retry period) while the
+                # apiserver loaded, and a renewal missed under load makes it exit
+                # (k8s.io/kubernetes v1.37.2 cmd/kube-controller-manager/app/
+                # controllermanager.go: OnStoppedLeading exits; without leader election it
+                # runs its controllers directly).
+                "kube-controller-manager": [("leader-elect", "false")],
+                "kube-scheduler": [("leader-elect", "false")],
                 # KWOK keeps its hands off the real node: only nodes annotated as fake.
                 "kwok-controller": [("manage-all-nodes", "false"), (
                     "manage-nodes-with-annotation-selector",
@@ -444,9 +463,13 @@ class LocalCluster:
                 stdin=subprocess.DEVNULL, timeout=READY_TIMEOUT + 30).returncode
         still = [c.name for c in health.control_plane(kwok_dir)
                  if c.detail == "process not running"]
-        if code != 0 or still:
-            raise UserError(f"could not start {', '.join(still or exited)} again: "
+        if code != 0:
+            raise UserError(f"could not start {', '.join(exited)} again: "
                             f"{_last_error_line(log_path)} (log: {log_path})")
+        if still:  # kwokctl started it and it exited again: its own log says why
+            own_log = kwok_dir / "logs" / f"{still[0]}.log"
+            raise UserError(f"{', '.join(still)} exited again after its restart: "
+                            f"{_last_error_line(own_log)} (log: {own_log})")
 
     def _apiserver_port(self) -> int:
         """The port kwokctl chose, read back from the kubeconfig it wrote."""
