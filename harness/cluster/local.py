@@ -187,23 +187,25 @@ class LocalCluster:
         pid = self._start_kueue(plan["config_path"], plan["port_claim"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "etcd_snapshot": str(snapshot)})
-        # Independent objects, applied at once (generated: the server validates them, no
+        # KWOK's stages, then kwok-controller again (it lists them at once), then the nodes:
+        # a node the old controller saw carries a Lease held by that process's random id,
+        # and the new one leaves it alone until the Lease expires (kwok v0.8.0
+        # pkg/kwok/controllers/node_lease_controller.go tryAcquireOrRenew; kwokctl's
+        # --node-lease-duration-seconds=200): nodes applied before were never Ready in 180 s.
+        # The webhooks meanwhile (generated objects: the server validates them, no
         # client-side OpenAPI read).
         stages = kwok_stages.stages()
-        applying = {"stages": kubectl.apply_in_background(stages, logs / "apply-stages.log",
-                                                          validate=False),
-                    "nodes": kubectl.apply_in_background(plan["per_start"],
-                                                         logs / "apply-hardware.log",
-                                                         validate=False),
-                    "webhooks": kubectl.apply_in_background(plan["webhooks"],
+        applying = {"webhooks": kubectl.apply_in_background(plan["webhooks"],
                                                             logs / "apply-webhooks.log",
-                                                            validate=False)}
+                                                            validate=False),
+                    "stages": kubectl.apply_in_background(stages, logs / "apply-stages.log",
+                                                          validate=False)}
         if gateway:
             gateway.begin()  # certgen runs while Kueue starts
         _wait_applied_or_retry(kubectl, applying["stages"], stages, self.log)
-        # KWOK's node stages exist: kwok-controller started again lists them at once and
-        # initializes every node, those created before too.
         self._restart_kwok_controller()
+        applying["nodes"] = kubectl.apply_in_background(
+            plan["per_start"], logs / "apply-hardware.log", validate=False)
         # The flavors come after these: Kueue's mutating webhook must see them.
         _wait_applied_or_retry(kubectl, applying["webhooks"], plan["webhooks"], self.log)
         self._wait_control_plane(control_plane)
