@@ -337,14 +337,6 @@ class LocalCluster:
                 "etcd": [("unsafe-no-fsync", "true")],
                 # Users with tokens (TokenReview tests need people, not only ServiceAccounts).
                 "kube-apiserver": apiserver_args + access.apiserver_args(self.dir),
-                # One replica each: no leader election. With it, kube-controller-manager
-                # waited for a lease (a 5 s timeout, then its 2 s retry period) while the
-                # apiserver loaded, and a renewal missed under load makes it exit
-                # (k8s.io/kubernetes v1.37.2 cmd/kube-controller-manager/app/
-                # controllermanager.go: OnStoppedLeading exits; without leader election it
-                # runs its controllers directly).
-                "kube-controller-manager": [("leader-elect", "false")],
-                "kube-scheduler": [("leader-elect", "false")],
                 # KWOK keeps its hands off the real node: only nodes annotated as fake.
                 "kwok-controller": [("manage-all-nodes", "false"), (
                     "manage-nodes-with-annotation-selector",
