@@ -9,6 +9,7 @@ Usage in a script:
 """
 from __future__ import annotations
 
+from typing import Any, Callable, NoReturn, Sequence
 import argparse
 import json
 import os
@@ -22,7 +23,7 @@ from .errors import InputError
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line and exit 2, without the usage dump."""
 
-    def error(self, message):  # noqa: D401 - argparse API
+    def error(self, message: str) -> NoReturn:  # noqa: D401 - argparse API
         raise InputError(f"usage: {message} (see --help)")
 
 
@@ -34,7 +35,10 @@ def make_parser(description: str, epilog: str | None = None) -> argparse.Argumen
     return parser
 
 
-def run(parser: argparse.ArgumentParser, argv, body) -> int:
+Body = Callable[[argparse.Namespace], tuple[dict[str, Any], str, int]]
+
+
+def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None, body: Body) -> int:
     """Parse, call body(args) -> (payload, text, code), print, and map errors to exit 2."""
     unread.reset()
     try:
@@ -65,7 +69,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def emit(args, payload: dict, text: str) -> None:
+def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
     if getattr(args, "json", False):
         doc = {"schema_version": SCHEMA_VERSION}
         doc.update(payload)
@@ -78,11 +82,11 @@ def emit(args, payload: dict, text: str) -> None:
 SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
 
 
-def shape_errors_as_input(body):
+def shape_errors_as_input(body: Body) -> Body:
     """Wrap a script body so objects of an unexpected shape (a hand-edited dump, a field of
     the wrong type, a value nested past Python's recursion limit) are reported as bad input
     (exit 2, one line), not a traceback. `run` applies it to every script."""
-    def guarded(args):
+    def guarded(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
         try:
             return body(args)
         except RecursionError as err:

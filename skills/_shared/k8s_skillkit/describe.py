@@ -6,8 +6,9 @@ before the block (when pasted) or the fields only that describer prints decide.
 """
 from __future__ import annotations
 
+from typing import Any
 from . import describe_core, describe_generic
-from .describe_outline import outline
+from .describe_outline import Node, outline
 from .dump import kind_for_resource
 from .event_table import parse_describe_events
 
@@ -47,7 +48,7 @@ _CRD_SIGNATURES = [
 ]
 
 
-def _crd_kind(root) -> str:
+def _crd_kind(root: Node) -> str:
     keys = set()
     for section in ("Spec", "Status"):
         node = root.child(section)
@@ -62,7 +63,7 @@ def _crd_kind(root) -> str:
     return best
 
 
-def is_generic(root) -> bool:
+def is_generic(root: Node) -> bool:
     """Printed by the generic describer: API Version / Metadata / Spec, or a Status section
     (the Pod describer's `Status:` is a one-line phase)."""
     status = root.child("Status")
@@ -70,7 +71,7 @@ def is_generic(root) -> bool:
         or (status is not None and not status.value and bool(status.children))
 
 
-def block_kind(root, hint: str = "") -> str:
+def block_kind(root: Node, hint: str = "") -> str:
     generic_kind = root.value_of("Kind")
     if generic_kind and root.child("API Version") is not None:
         return generic_kind
@@ -87,7 +88,7 @@ def block_kind(root, hint: str = "") -> str:
     return "Namespace" if describe_core.is_namespace(root) else ""
 
 
-def describe_block(lines: list[str], hint: str = "") -> list[dict]:
+def describe_block(lines: list[str], hint: str = "") -> list[dict[str, Any]]:
     """Objects from one block starting at `Name:`; [] when the kind cannot be told."""
     events_at = next((i for i, line in enumerate(lines) if line.startswith("Events:")),
                      len(lines))

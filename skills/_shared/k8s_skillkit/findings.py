@@ -11,13 +11,14 @@ in `confirm` the one command that would confirm it, and never contradicts a repo
 """
 from __future__ import annotations
 
+from typing import Any
 SEVERITIES = ("error", "warning", "info")
 BASES = ("reported", "inferred")
 
 
-def finding(severity: str, cause: str, obj: dict | None, message: str,
+def finding(severity: str, cause: str, obj: dict[str, Any] | None, message: str,
             evidence: list[str] | str | None = None, fix: str = "",
-            basis: str = "inferred", confirm: str = "") -> dict:
+            basis: str = "inferred", confirm: str = "") -> dict[str, Any]:
     """Build one finding; `obj` is a Kubernetes object (or {kind, namespace, name})."""
     if severity not in SEVERITIES:
         raise ValueError(f"severity must be one of {SEVERITIES}, not {severity!r}")
@@ -37,7 +38,7 @@ def finding(severity: str, cause: str, obj: dict | None, message: str,
     }
 
 
-def object_ref(obj: dict) -> dict:
+def object_ref(obj: dict[str, Any]) -> dict[str, str]:
     """{kind, namespace, name} from a full object or an already-reduced reference."""
     meta = obj.get("metadata") or {}
     return {
@@ -47,14 +48,14 @@ def object_ref(obj: dict) -> dict:
     }
 
 
-def exit_code(findings: list[dict], fail_on: str = "warning") -> int:
+def exit_code(findings: list[dict[str, Any]], fail_on: str = "warning") -> int:
     """0 when nothing at or above `fail_on` severity was found, else 1."""
     ranks = {s: i for i, s in enumerate(SEVERITIES)}
     limit = ranks[fail_on]
     return 1 if any(ranks[f["severity"]] <= limit for f in findings) else 0
 
 
-def render_text(findings: list[dict]) -> str:
+def render_text(findings: list[dict[str, Any]]) -> str:
     """Concise human text: one block per finding, errors first."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
     lines = []

@@ -14,7 +14,7 @@ _SUFFIX = {
 _PATTERN = re.compile(r"^([+-]?[0-9.]+)([eE][+-]?[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?$")
 
 
-def parse_quantity(value) -> Fraction:
+def parse_quantity(value: object) -> Fraction:
     """Parse a quantity; ValueError on anything Kubernetes would reject.
 
     >>> parse_quantity("500m"), parse_quantity("2Gi") == 2 * 1024**3, parse_quantity(3)

@@ -8,6 +8,7 @@ nothing while an empty one ({}) selects everything.
 """
 from __future__ import annotations
 
+from typing import Any
 import re
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt")
@@ -18,7 +19,8 @@ class SelectorError(ValueError):
     """A selector the apiserver would reject (unknown operator, In with no values...)."""
 
 
-def requirement_matches(key: str, operator: str, values, labels: dict | None) -> bool:
+def requirement_matches(key: str, operator: str, values: list[Any] | None,
+                        labels: dict[str, Any] | None) -> bool:
     """One requirement against a label set (labels.Requirement.Matches)."""
     labels = labels or {}
     values = [str(v) for v in (values or [])]
@@ -42,20 +44,20 @@ def requirement_matches(key: str, operator: str, values, labels: dict | None) ->
     raise SelectorError(f"unknown selector operator {operator!r} (one of {', '.join(OPERATORS)})")
 
 
-def _int64(text: str):
+def _int64(text: str) -> int | None:
     if not _INT64.match(text):
         return None
     number = int(text)
     return number if -2**63 <= number < 2**63 else None
 
 
-def expression_matches(expression: dict, labels: dict | None) -> bool:
+def expression_matches(expression: dict[str, Any], labels: dict[str, Any] | None) -> bool:
     """{key, operator, values} against labels."""
     return requirement_matches(str(expression.get("key", "")), str(expression.get("operator", "")),
                                expression.get("values"), labels)
 
 
-def selector_matches(selector: dict | None, labels: dict | None) -> bool:
+def selector_matches(selector: dict[str, Any] | None, labels: dict[str, Any] | None) -> bool:
     """A metav1.LabelSelector: nil selects nothing, {} selects everything, else AND of all."""
     if selector is None:
         return False
@@ -72,7 +74,7 @@ def selector_matches(selector: dict | None, labels: dict | None) -> bool:
     return True
 
 
-def set_matches(required: dict | None, labels: dict | None) -> bool:
+def set_matches(required: dict[str, Any] | None, labels: dict[str, Any] | None) -> bool:
     """A plain map selector (pod.spec.nodeSelector, Service.spec.selector): every pair equal."""
     labels = labels or {}
     return all(key in labels and str(labels[key]) == str(value)
@@ -82,7 +84,7 @@ def set_matches(required: dict | None, labels: dict | None) -> bool:
 _TERM = re.compile(r"^\s*(!?)\s*([A-Za-z0-9./_-]+)\s*(==|!=|=|notin\b|in\b)?\s*(.*?)\s*$")
 
 
-def parse_selector(text: str) -> list[dict]:
+def parse_selector(text: str) -> list[dict[str, Any]]:
     """The string form kubectl prints (`Selector: app=x,tier notin (a,b),!gpu`) as
     matchExpressions-shaped dicts (labels.Parse); `<none>` and "" select everything."""
     text = (text or "").strip()

@@ -10,13 +10,17 @@ expected values come from the real component (server-side dry-run) or its source
 """
 from __future__ import annotations
 
+from typing import Any, Callable
 from . import core_misc, core_rbac, core_workloads, dra, kueue, names
 from .field import Violation
 from .immutable import immutable_violations
 from .meta import validate_object_meta
 
 
-def _name_rule(plain, prefixed):
+NameCheck = Callable[[str], list[str]]
+
+
+def _name_rule(plain: NameCheck, prefixed: NameCheck) -> Callable[[str, bool], list[str]]:
     """apimachinery NameIsDNS*(name, prefix): generateName prefixes get a trailing '-' masked."""
     return lambda name, prefix: prefixed(name) if prefix else plain(name)
 
@@ -69,12 +73,12 @@ BUILTIN = {
 }
 
 
-def group_of(obj: dict) -> str:
+def group_of(obj: dict[str, Any]) -> str:
     api = str(obj.get("apiVersion", ""))
     return api.split("/")[0] if "/" in api else ""
 
 
-def apiserver_violations(obj: dict, old: dict | None = None, namespaced: bool | None = None,
+def apiserver_violations(obj: dict[str, Any], old: dict[str, Any] | None = None, namespaced: bool | None = None,
                          custom: bool = False) -> list[Violation]:
     """The Go validation of a built-in kind, or the metadata rules of a custom resource."""
     key = (group_of(obj), str(obj.get("kind", "")))
@@ -91,11 +95,11 @@ def apiserver_violations(obj: dict, old: dict | None = None, namespaced: bool | 
     return errs
 
 
-def webhook_violations(obj: dict, old: dict | None = None) -> list[Violation]:
+def webhook_violations(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Violation]:
     """Admission webhooks of the pinned controllers (Kueue v0.19)."""
     return kueue.validate(obj, old)
 
 
-def violations(obj: dict, old: dict | None = None, namespaced: bool | None = None,
+def violations(obj: dict[str, Any], old: dict[str, Any] | None = None, namespaced: bool | None = None,
                custom: bool = False) -> list[Violation]:
     return apiserver_violations(obj, old, namespaced, custom) + webhook_violations(obj, old)

@@ -34,7 +34,7 @@ _VALUE_MSG = ("a valid label must be an empty string or consist of alphanumeric 
               "'-', '_' or '.', and must start and end with an alphanumeric character")
 
 
-def _full(fmt: str):
+def _full(fmt: str) -> re.Pattern[str]:
     return re.compile("^(?:" + fmt + ")$")
 
 
@@ -59,7 +59,7 @@ def regex_error(msg: str, fmt: str, *examples: str) -> str:
     return f"{msg} (e.g. {shown}regex used for validation is '{fmt}')"
 
 
-def _match(regex, value: str) -> bool:
+def _match(regex: re.Pattern[str], value: str) -> bool:
     # Go's `$` never matches before a trailing newline; Python's does.
     return not value.endswith("\n") and regex.match(value) is not None
 

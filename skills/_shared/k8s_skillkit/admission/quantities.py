@@ -66,7 +66,7 @@ def _suffix_factor(suffix: str) -> tuple[Fraction, bool]:
     raise ValueError(SUFFIX_ERROR)
 
 
-def parse_quantity_strict(text) -> Fraction:
+def parse_quantity_strict(text: object) -> Fraction:
     """The value of a Kubernetes quantity string; ValueError with apimachinery's message."""
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
         raise ValueError(FORMAT_ERROR)
@@ -85,7 +85,7 @@ def parse_quantity_strict(text) -> Fraction:
     return value if positive else -value
 
 
-def is_quantity(text) -> bool:
+def is_quantity(text: object) -> bool:
     try:
         parse_quantity_strict(text)
         return True
@@ -98,7 +98,7 @@ _DECIMAL_BY_EXP = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12:
 _BINARY_BY_EXP = {10: "Ki", 20: "Mi", 30: "Gi", 40: "Ti", 50: "Pi", 60: "Ei"}
 
 
-def canonical(raw) -> str:
+def canonical(raw: object) -> str:
     """Quantity.String(): the canonical form the apiserver prints ("1.5Gi" -> "1536Mi").
 
     >>> canonical("1.5Gi"), canonical("1000m"), canonical("0.5"), canonical("1e3")
