@@ -38,6 +38,17 @@ def test_run_as_non_root_refusal_is_not_a_missing_configmap(line):
     assert "runAsUser" in top["fix"] or "USER" in top["fix"]
 
 
+def test_the_kubelet_names_the_pod_in_its_message():
+    # since 1.2x the kubelet appends (pod: "NAME_NAMESPACE(UID)", container: C) (format.Pod);
+    # with the pods' table beside it, the refusal and the row are one pod's
+    # (tektoncd/pipelines-as-code#1003)
+    top = _top("web-5dbd46fcf5-zsbn4   0/1   CreateContainerConfigError   0     8m49s\n"
+               "Warning  Failed  7m33s (x8 over 9m4s)  kubelet  Error: container has runAsNonRoot"
+               ' and image will run as root (pod: "web-5dbd46fcf5-zsbn4_pac(d5a40aa3)", '
+               "container: pac-controller)\n")
+    assert (top["cause"], top["object"]["name"]) == ("run_as_non_root", "web-5dbd46fcf5-zsbn4")
+
+
 def test_run_as_non_root_in_a_pod_status_dump():
     # the kubelet puts the same message in the waiting state (reason CreateContainerConfigError,
     # pkg/kubelet/kuberuntime/kuberuntime_container.go ErrCreateContainerConfig)

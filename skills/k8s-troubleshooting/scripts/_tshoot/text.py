@@ -20,6 +20,9 @@ _NAMESPACE = re.compile(r"^ ?Namespace:\s+(\S+)")
 _ROW = re.compile(r"^(?:(?:po|pod|pods)/)?([a-z0-9][a-z0-9.-]*)\s+\d+/\d+\s+\S")
 _OBJ = re.compile(r"\b(?:pod|pods|po)/([a-z0-9][a-z0-9.-]*)")
 _E2E = re.compile(r"event for ([a-z0-9][a-z0-9.-]*):")
+# the kubelet names the pod in its error since 1.2x: `(pod: "NAME_NAMESPACE(UID)", container: C)`
+# (v1.37.2 pkg/kubelet/kuberuntime/security_context_others.go, format.Pod)
+_KUBELET_POD = re.compile(r'\(pod: "([a-z0-9][a-z0-9.-]*)_[a-z0-9][a-z0-9-]*\(')
 # the controller an admission refusal is about: `replicaset/NAME` in event rows, the
 # StatefulSet controller's `create Pod P in StatefulSet S failed error: ...`
 _WORKLOAD = re.compile(r"\b(replicaset|replicasets|rs|deployment|deploy|statefulset|sts|daemonset"
@@ -138,7 +141,7 @@ def scan(text: str) -> list[Subject]:
         if not rep:
             continue
         row = _ROW.match(line.strip())
-        override = _OBJ.search(line) or _E2E.search(line)
+        override = _OBJ.search(line) or _E2E.search(line) or _KUBELET_POD.search(line)
         workload = _WORKLOAD.search(_window(lines, i)) if rep.detail.get("admission") else None
         if workload:
             kind_word, wname = (workload.group(1), workload.group(2)) if workload.group(1) \

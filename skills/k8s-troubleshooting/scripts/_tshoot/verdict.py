@@ -225,7 +225,9 @@ _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "its DRA ResourceClaims are not allocated", "gpu_pressure":
              "the GPU ran out of memory (CUDA OOM)", "oom_killed":
              "the container is OOMKilled (memory limit)", "config_missing":
-             "the kubelet cannot create the container: a ConfigMap/Secret it needs is missing",
+             "the kubelet cannot create the container (CreateContainerConfigError): a ConfigMap/Secret "
+             "or key it needs is missing, or it refuses the securityContext (see its Failed "
+             "event)",
              "sandbox_failed": "the pod sandbox (network) cannot be created",
              "mount_failed": "a volume cannot be attached or mounted", "evicted":
              "the pod was evicted", "stuck_terminating": "the pod is stuck Terminating",
