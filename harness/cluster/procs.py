@@ -71,12 +71,7 @@ def stop_all(procs: list[psutil.Process], grace: float = 5.0) -> None:
         except psutil.NoSuchProcess:
             pass
     _, alive = psutil.wait_procs(procs, timeout=grace)
-    for proc in alive:
-        try:
-            proc.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(alive, timeout=grace)
+    kill_now(alive, grace)
 
 
 def kill_now(procs: list[psutil.Process], grace: float = 5.0) -> None:
