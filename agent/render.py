@@ -6,10 +6,12 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 SCRIPTED = "[scripted run: a local fake API played the model; this is not a model's answer]"
 
 
-def render_event(event: str, data: dict, quiet: bool = False) -> str:
+def render_event(event: str, data: dict[str, Any], quiet: bool = False) -> str:
     if event == "conversation":
         label = f" {SCRIPTED}" if data.get("scripted") else ""
         return f"conversation {data['id']} (replica {data.get('replica', '?')}){label}"
@@ -47,9 +49,10 @@ def render_event(event: str, data: dict, quiet: bool = False) -> str:
     return ""
 
 
-def _done(data: dict, quiet: bool) -> str:
+def _done(data: dict[str, Any], quiet: bool) -> str:
     if quiet:
-        return data.get("answer", "")
+        answer: str = data.get("answer", "")
+        return answer
     tokens = data.get("tokens") or {}
     cost = data.get("cost_usd")
     lines = ["", "— answer —", data.get("answer", ""),
@@ -65,7 +68,7 @@ def _done(data: dict, quiet: bool) -> str:
     return "\n".join(lines)
 
 
-def render_proposals(views: list[dict]) -> str:
+def render_proposals(views: list[dict[str, Any]]) -> str:
     if not views:
         return "no proposals"
     rows = [("NAME", "PHASE", "TARGET", "SUMMARY")]
@@ -79,7 +82,7 @@ def render_proposals(views: list[dict]) -> str:
                      for r in rows)
 
 
-def render_proposal(view: dict) -> str:
+def render_proposal(view: dict[str, Any]) -> str:
     spec, status = view.get("spec", {}), view.get("status", {})
     t = spec.get("target", {})
     lines = [f"proposal {view.get('name')}: {view.get('phase')}",

@@ -17,9 +17,13 @@ failing hook blocks too); the messages backend checks before its bash tool runs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from harness import safety
+
+if TYPE_CHECKING:
+    from claude_agent_sdk import HookContext, HookInput, HookJSONOutput, HookMatcher
+    from claude_agent_sdk.types import HookEvent
 
 MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep"
 
@@ -27,7 +31,8 @@ MATCHER = "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep"
 class Enforcer:
     """Judges one agent's tool calls from its own project folder and environment."""
 
-    def __init__(self, workdir: Path, env: dict, transcript: list, policy: dict | None = None,
+    def __init__(self, workdir: Path, env: Mapping[str, str], transcript: list[dict[str, Any]],
+                 policy: safety.Policy | None = None,
                  blocks: Callable[[str, str], bool] | None = None):
         self.transcript = transcript
         # (decision, class) -> refused?  Default: everything but `allow`.
@@ -39,7 +44,7 @@ class Enforcer:
         verdict = self.guard.check(command, record_id=call_id)
         return self._outcome("Bash", command, verdict, call_id)
 
-    def tool(self, name: str, tool_input: dict, call_id: str = "") -> tuple[bool, str]:
+    def tool(self, name: str, tool_input: dict[str, Any], call_id: str = "") -> tuple[bool, str]:
         if name == "Bash":
             command = tool_input.get("command") if isinstance(tool_input, dict) else None
             if not isinstance(command, str):
@@ -53,7 +58,7 @@ class Enforcer:
             isinstance(tool_input, dict) else ""
         return self._outcome(name, f"{name} {target}", verdict, call_id)
 
-    def _outcome(self, tool: str, command: str, verdict: dict,
+    def _outcome(self, tool: str, command: str, verdict: safety.Verdict,
                  call_id: str = "") -> tuple[bool, str]:
         allowed = not self.blocks(verdict["decision"], verdict["class"])
         self.transcript.append({"type": "guard", "tool": tool, "command": command,
@@ -74,13 +79,15 @@ class Enforcer:
         return False, f"k8s-rbac guard: {why}"
 
 
-def sdk_hooks(enforcer: Enforcer) -> dict:
+def sdk_hooks(enforcer: Enforcer) -> dict[HookEvent, list[HookMatcher]]:
     """ClaudeAgentOptions.hooks: one PreToolUse callback; a failure blocks the call."""
     from claude_agent_sdk import HookMatcher
 
-    async def pre_tool_use(hook_input, tool_use_id, context):  # noqa: ARG001 - SDK shape
-        tool = hook_input.get("tool_name", "")
-        allowed, reason = enforcer.tool(tool, hook_input.get("tool_input") or {},
+    async def pre_tool_use(hook_input: HookInput, tool_use_id: str | None,
+                           context: HookContext) -> HookJSONOutput:  # noqa: ARG001 - SDK shape
+        tool = str(hook_input.get("tool_name", ""))     # PreToolUse: a str and a dict
+        tool_input = hook_input.get("tool_input")
+        allowed, reason = enforcer.tool(tool, tool_input if isinstance(tool_input, dict) else {},
                                         tool_use_id or "")
         if allowed:
             return {}
