@@ -18,9 +18,9 @@ import re
 _QUOTED = re.compile(r"^>( |$)")
 # A tab after text: a column gap, not indentation.
 _INNER_TAB = re.compile(r"\S\t")
-# tabwriter padding kubectl uses between columns (k8s.io/cli-runtime
-# pkg/printers/tabwriter.go: minwidth 6, padding 3; describe: padding 2): any run of 2+
-# spaces is read as a gap by the table and describe readers.
+# The padding kubectl's table printer puts between columns (k8s.io/cli-runtime
+# pkg/printers/tabwriter.go: tabwriterPadding = 3); the readers take any run of 2+ spaces
+# as a gap.
 _PADDING = 3
 
 
