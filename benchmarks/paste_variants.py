@@ -175,7 +175,9 @@ _KEEP_NAMES = {"default", "kube-system", "kube-public", "kube-node-lease", "clus
                # subresources (`pods/log`) and API groups (`apps/v1`)
                "log", "exec", "status", "proxy", "portforward", "attach", "eviction",
                "binding", "scale", "finalizers", "ephemeralcontainers", "resize", "token",
-               "apps", "batch", "policy", "networking", "rbac", "coordination"}
+               "apps", "batch", "policy", "networking", "rbac", "coordination",
+               # resource words: `job/job_controller.go`, a log record's "job" key
+               "job", "jobs", "deployment", "workload", "workloads", "controller"}
 _KEEP_PREFIXES = ("system", "kube-", "kubernetes", "k8s.io", "gke-", "eks")
 # Kinds whose names are an implementation's or the cluster's, not the user's.
 _NAME_FIXED_KINDS = {"DeviceClass", "GatewayClass", "PriorityClass", "RuntimeClass",
