@@ -30,11 +30,14 @@ from harness.cluster import local, node
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.kubectl import Kubectl
+from harness.cluster.kueue.process import KueueProcess
 
 CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 STEPS = {
     local.LocalCluster: ("_prepare", "_wait_control_plane", "_wait_crds_established",
-                         "_start_kueue", "_wait_kueue", "_wait_nodes", "_make_certs"),
+                         "_restart_kwok_controller", "_wait_nodes",
+                         "_restart_exited_control_plane"),
+    KueueProcess: ("make_certs", "start", "wait_ready"),
     node.RealNode: ("prepare", "start_runtime", "join", "wait_ready", "_start_registries",
                     "_start_containerd", "_wait_containerd"),
     eg_process.EnvoyGateway: ("begin", "start", "wait_ready"),

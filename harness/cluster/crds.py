@@ -1,6 +1,6 @@
 """CRDs of the project's domains, read from the pinned Go modules at setup time.
 
-Kueue's own CRDs come from harness.cluster.kueue (they need conversion-webhook wiring).
+Kueue's own CRDs come from harness.cluster.kueue.config (they need conversion-webhook wiring).
 Folders read (never committed): gateway-api config/crd/<channel>/,
 gateway-api-inference-extension config/crd/bases/, jobset config/components/crd/bases/,
 lws config/crd/bases/.

@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from harness import pins
-from harness.cluster import crds, kueue, paths, pki, procs, topology
+from harness.cluster import crds, paths, pki, procs, topology
+from harness.cluster.kueue import config as kueue
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_gateway import config as eg_config
 from harness.errors import UserError
@@ -48,7 +49,7 @@ FORMAT = 1
 HERE = Path(__file__).resolve().parent
 # Modules whose code decides what the snapshot holds (or how it is made).
 SOURCES = (
-    HERE / "etcd_snapshot.py", HERE / "crds.py", HERE / "kueue.py",
+    HERE / "etcd_snapshot.py", HERE / "crds.py", HERE / "kueue" / "config.py",
     HERE / "topology.py", HERE / "pki.py",
     HERE / "envoy_gateway" / "config.py", HERE / "envoy_ai_gateway" / "config.py",
     Path(pins.__file__).resolve(),

@@ -19,13 +19,15 @@ from pathlib import Path
 
 import psutil
 
-from harness import pins, yamlio
-from harness.cluster import (access, build, etcd_snapshot, health, kueue, kwok_stages,
-                             node, paths, pki, procs, topology)
+from harness import yamlio
+from harness.cluster import (access, build, etcd_snapshot, health, kwok_stages, node,
+                             paths, pki, procs, topology)
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.kubectl import FIELD_MANAGER, Kubectl, openapi_read_timed_out
+from harness.cluster.kueue import config as kueue
+from harness.cluster.kueue.process import KueueProcess
 from harness.errors import UserError
 
 # Per wait of start-up (control plane, CRDs, Kueue, nodes). Ready takes 10-30 s on an idle
@@ -76,6 +78,9 @@ class LocalCluster:
     @property
     def kwok_pki(self) -> Path:
         return self.kwok_workdir / "clusters" / self.name / "pki"
+
+    def kueue(self) -> KueueProcess:
+        return KueueProcess(self.dir, self.kubeconfig)
 
     def real_node(self) -> node.RealNode:
         return node.RealNode(self.dir, self.name, self.log)
@@ -184,7 +189,7 @@ class LocalCluster:
             # Updating the CRDs restarts their watches: before Kueue starts its informers.
             kubectl.apply(plan["conversions"], validate=False, field_manager=REPOINT_MANAGER)
         # Kueue first: its own start is the longest wait that follows.
-        pid = self._start_kueue(plan["config_path"], plan["port_claim"])
+        pid = self.kueue().start(plan["port_claim"])
         self._write_state({"phase": "starting", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "etcd_snapshot": str(snapshot)})
         # KWOK's stages, then kwok-controller again (it lists them at once), then the nodes:
@@ -217,7 +222,7 @@ class LocalCluster:
         if ai:  # needs Envoy Gateway's network namespace: the extension calls go straight there
             gateway_state["envoy_ai_gateway"] = ai.start(
                 kubectl, gateway_state["envoy_gateway"]["pid"])
-        self._wait_kueue(plan["ports"], plan["ca"])
+        self.kueue().wait_ready(pid, plan["ports"], plan["ca"])
         # Validated by Kueue's webhook, so after Kueue; no client-side OpenAPI read.
         kubectl.apply(plan["flavors"], validate=False)
         self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
@@ -242,11 +247,12 @@ class LocalCluster:
         claim = etcd_snapshot.claim_webhook_port(snapshot)
         ports = {"webhook": claim[0] if claim else procs.free_port(),
                  "health": procs.free_port()}
-        ca = self._make_certs(etcd_snapshot.webhook_ca(snapshot))
+        kueue_process = self.kueue()
+        ca = kueue_process.make_certs(etcd_snapshot.webhook_ca(snapshot))
         hardware = topology.objects(topo)
         converted = etcd_snapshot.meta(snapshot)["converted_crds"]
         return {
-            "ports": ports, "ca": ca, "config_path": self._write_kueue_config(topo, ports),
+            "ports": ports, "ca": ca, "config_path": kueue_process.write_config(topo, ports),
             "port_claim": claim[1] if claim else None,
             "conversions": [] if claim else kueue.conversion_patches(
                 converted, ports["webhook"], ca.cert_pem),
@@ -300,7 +306,7 @@ class LocalCluster:
                                   stdin=subprocess.DEVNULL, timeout=READY_TIMEOUT + 30)
         if proc.returncode != 0:
             raise UserError(f"kwokctl could not start the snapshot's control plane: "
-                            f"{_last_error_line(log_path)} (log: {log_path})")
+                            f"{procs.last_error_line(log_path)} (log: {log_path})")
         kubectl = Kubectl(kubeconfig)
         kubectl.apply(objects, validate=False, timeout=READY_TIMEOUT)
         crd_names = _crd_names(objects)
@@ -381,7 +387,7 @@ class LocalCluster:
         if code != 0:
             log_path = self.dir / "logs" / "kwokctl.log"
             raise UserError(f"kwokctl could not start the control plane: "
-                            f"{_last_error_line(log_path)} (log: {log_path})")
+                            f"{procs.last_error_line(log_path)} (log: {log_path})")
 
     def _restart_exited_control_plane(self, kubectl: Kubectl) -> None:
         """kube-controller-manager gives the apiserver 10 s to report healthy and exits
@@ -459,11 +465,11 @@ class LocalCluster:
                  if c.detail == "process not running"]
         if code != 0:
             raise UserError(f"could not start {', '.join(exited)} again: "
-                            f"{_last_error_line(log_path)} (log: {log_path})")
+                            f"{procs.last_error_line(log_path)} (log: {log_path})")
         if still:  # kwokctl started it and it exited again: its own log says why
             own_log = kwok_dir / "logs" / f"{still[0]}.log"
             raise UserError(f"{', '.join(still)} exited again after its restart: "
-                            f"{_last_error_line(own_log)} (log: {own_log})")
+                            f"{procs.last_error_line(own_log)} (log: {own_log})")
 
     def _apiserver_port(self) -> int:
         """The port kwokctl chose, read back from the kubeconfig it wrote."""
@@ -483,55 +489,13 @@ class LocalCluster:
         state = self.state()
         if state.get("phase") != "running":
             raise UserError(f"cluster {self.name!r} is not running")
-        config_path = self.dir / "kueue" / "config.yaml"
-        config = yamlio.load(config_path.read_text())
-        mappings = config.setdefault("resources", {}).setdefault("deviceClassMappings", [])
-        mappings.extend(add_device_class_mappings or [])
-        for key, value in (settings or {}).items():
-            if value is None:
-                config.pop(key, None)
-            else:
-                config[key] = value
-        config_path.write_text(yamlio.dump_all([config]))
-        procs.stop_all([p for p in procs.processes_using(self.dir)
-                        if p.pid == state.get("kueue_pid")])
-        pid = self._start_kueue(config_path, etcd_snapshot.reclaim_webhook_port(
+        process = self.kueue()
+        process.update_config(add_device_class_mappings or [], settings or {})
+        process.stop(state.get("kueue_pid"))
+        pid = process.start(etcd_snapshot.reclaim_webhook_port(
             state.get("etcd_snapshot"), state["ports"]["webhook"]))
         self._write_state({**state, "kueue_pid": pid})
-        ca = pki.KeyPair((self.dir / "kueue" / "ca" / "ca.crt").read_bytes(),
-                         (self.dir / "kueue" / "ca" / "ca.key").read_bytes())
-        self._wait_kueue(state["ports"], ca)
-
-    def _make_certs(self, ca: pki.KeyPair) -> pki.KeyPair:
-        serving = pki.make_serving_cert(ca, ["127.0.0.1", "localhost",
-                                             "kueue-webhook-service.kueue-system.svc"])
-        pki.write_pair(ca, self.dir / "kueue" / "ca", "ca.crt", "ca.key")
-        pki.write_pair(serving, self.dir / "kueue" / "certs")
-        _ensure_metrics_cert(ca)
-        return ca
-
-    def _write_kueue_config(self, topo: topology.Topology, ports: dict) -> Path:
-        mappings = ([{"name": topo.kueue_mapping, "deviceClassNames": [topo.device_class]}]
-                    if topo.uses_dra else [])
-        config = kueue.configuration(ports, self.dir / "kueue" / "certs", mappings)
-        config_path = self.dir / "kueue" / "config.yaml"
-        config_path.write_text(yamlio.dump_all([config]))
-        return config_path
-
-    def _start_kueue(self, config_path: Path, port_claim=None) -> int:
-        """port_claim: the snapshot's webhook-port lock (see etcd_snapshot), handed to Kueue
-        so that it holds it while it runs."""
-        argv = [str(build.binary("kueue")), f"--config={config_path}",
-                f"--kubeconfig={self.kubeconfig}",
-                # The visibility API is an aggregated APIService that needs a routable
-                # Service; a local process cannot be one, so it stays off.
-                "--feature-gates=VisibilityOnDemand=false"]
-        env = {**os.environ, "NAMESPACE": kueue.NAMESPACE, "KUBECONFIG": str(self.kubeconfig)}
-        if port_claim is None:
-            return procs.start_background(argv, self.dir / "logs" / "kueue.log", env)
-        with port_claim:
-            return procs.start_background(argv, self.dir / "logs" / "kueue.log", env,
-                                          pass_fds=(port_claim.fileno(),))
+        process.wait_ready(pid, state["ports"], process.ca())
 
     def _wait_crds_established(self, kubectl: Kubectl, names: list[str]) -> None:
         """Poll the CRDs' Established condition (`kubectl wait` adds seconds of latency
@@ -551,25 +515,6 @@ class LocalCluster:
                              what=f"{len(names)} CRDs to be Established")
         except TimeoutError as err:
             raise UserError(str(err)) from err
-
-    def _wait_kueue(self, ports: dict, ca: pki.KeyPair) -> None:
-        pid = self.state().get("kueue_pid")
-        context = ssl.create_default_context(cadata=ca.cert_pem.decode())
-
-        def ready():
-            if not procs.is_alive(pid):
-                raise procs.StopWaiting(f"Kueue exited during start-up: "
-                                f"{_last_error_line(self.dir / 'logs' / 'kueue.log')}")
-            _http_ok(f"http://127.0.0.1:{ports['health']}/readyz")
-            # Any HTTP answer over TLS with our CA proves the webhook server serves our cert.
-            _https_answers(f"https://127.0.0.1:{ports['webhook']}/convert", context)
-            # A v1beta1 read goes through the conversion webhook: the apiserver reaches Kueue.
-            return self.kubectl().ok("get", "clusterqueues.v1beta1.kueue.x-k8s.io")
-
-        try:
-            procs.wait_until(ready, READY_TIMEOUT, what="Kueue's webhooks")
-        except TimeoutError as err:
-            raise UserError(f"{err}; Kueue log: {self.dir / 'logs' / 'kueue.log'}") from err
 
     def _wait_nodes(self, kubectl: Kubectl, expected: int) -> None:
         def all_ready():
@@ -648,19 +593,6 @@ def _crd_names(objects: list[dict]) -> list[str]:
     return [o["metadata"]["name"] for o in objects if o["kind"] == "CustomResourceDefinition"]
 
 
-def _ensure_metrics_cert(ca: pki.KeyPair) -> None:
-    """Kueue exits unless a metrics certificate exists at its fixed path (see kueue.py)."""
-    folder = kueue.METRICS_CERT_DIR
-    if (folder / "tls.crt").is_file() and (folder / "tls.key").is_file():
-        return
-    try:
-        pki.write_pair(pki.make_serving_cert(ca, ["localhost", "127.0.0.1"]), folder)
-    except PermissionError as err:
-        raise UserError(f"Kueue {pins.KUEUE} needs a metrics certificate in {folder} and "
-                        f"this user cannot write there: run `sudo mkdir -p {folder} && "
-                        f"sudo chown $USER {folder}` once") from err
-
-
 def _crd_established(kubeconfig: Path, name: str) -> bool:
     """One HTTPS read of a CRD with the kubeconfig's CA and client certificate (files)."""
     config = yamlio.load(kubeconfig.read_text())
@@ -677,30 +609,6 @@ def _crd_established(kubeconfig: Path, name: str) -> bool:
                for c in crd.get("status", {}).get("conditions", []))
 
 
-def _http_ok(url: str) -> None:
-    with urllib.request.urlopen(url, timeout=2) as response:
-        if response.status != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status}")
-
-
-def _https_answers(url: str, context: ssl.SSLContext) -> None:
-    try:
-        urllib.request.urlopen(url, timeout=2, context=context)
-    except urllib.error.HTTPError:
-        return  # the server answered (e.g. 400 to an empty conversion request)
-
-
 def _node_ready(node: dict) -> bool:
     return any(c.get("type") == "Ready" and c.get("status") == "True"
                for c in node.get("status", {}).get("conditions", []))
-
-
-def _last_error_line(log_path: Path) -> str:
-    try:
-        lines = [line for line in log_path.read_text(errors="replace").splitlines() if line.strip()]
-    except OSError:
-        return "no log"
-    for line in reversed(lines):
-        if '"level":"ERROR"' in line or "error" in line.lower():
-            return line.strip()[:300]
-    return lines[-1].strip()[:300] if lines else "no output"

@@ -123,3 +123,16 @@ def wait_until(check: Callable[[], T], timeout: float, interval: float = 0.2,
         time.sleep(interval)
     detail = f" (last error: {last_error})" if last_error else ""
     raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}{detail}")
+
+
+def last_error_line(log_path: Path) -> str:
+    """The last line of a log that reports an error (else its last line), for a one-line
+    failure message."""
+    try:
+        lines = [line for line in log_path.read_text(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        return "no log"
+    for line in reversed(lines):
+        if '"level":"ERROR"' in line or "error" in line.lower():
+            return line.strip()[:300]
+    return lines[-1].strip()[:300] if lines else "no output"

@@ -61,8 +61,9 @@ def test_key_changes_with_a_pin_or_the_generating_code(tmp_path, monkeypatch):
 
 
 def test_sources_cover_the_pins_and_the_object_generators():
-    names = {p.name for p in etcd_snapshot.SOURCES}
-    assert {"pins.py", "crds.py", "kueue.py", "topology.py", "etcd_snapshot.py"} <= names
+    names = {f"{p.parent.name}/{p.name}" for p in etcd_snapshot.SOURCES}
+    assert {"harness/pins.py", "cluster/crds.py", "kueue/config.py", "cluster/topology.py",
+            "cluster/etcd_snapshot.py"} <= names
     assert all(p.is_file() for p in etcd_snapshot.SOURCES)
 
 

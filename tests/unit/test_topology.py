@@ -98,11 +98,12 @@ def test_busy_port_is_one_clear_error(tmp_path):
 
 
 def test_unwritable_metrics_cert_folder_names_the_one_time_fix(tmp_path, monkeypatch):
-    from harness.cluster import kueue, local, pki
-    monkeypatch.setattr(kueue, "METRICS_CERT_DIR", tmp_path / "metrics" / "certs")
+    from harness.cluster import pki
+    from harness.cluster.kueue import config, process
+    monkeypatch.setattr(config, "METRICS_CERT_DIR", tmp_path / "metrics" / "certs")
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(pki, "write_pair", refuse)
     with pytest.raises(UserError, match=r"sudo mkdir -p .*metrics/certs && sudo chown"):
-        local._ensure_metrics_cert(pki.make_ca())
+        process.ensure_metrics_cert(pki.make_ca())
