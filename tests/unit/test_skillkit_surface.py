@@ -68,8 +68,10 @@ def test_github_quote_prefix():
 
 def test_nested_quote_and_single_prompt_line():
     assert surface.unquote("> > a: 1\n> > b: 2") == "a: 1\nb: 2"
-    # one `> kubectl ...` line is a prompt, not a quote block: left for the command reader
-    assert surface.unquote("> kubectl get pods\nNAME") == "> kubectl get pods\nNAME"
+    # a one-line quote too (an issue title quoting the scheduler); a `> kubectl` prompt
+    # becomes a bare command line, which the command reader takes as well
+    assert surface.unquote("> 0/3 nodes are available") == "0/3 nodes are available"
+    assert surface.unquote("> kubectl get pods\nNAME") == "kubectl get pods\nNAME"
 
 
 def test_tabs_for_column_padding_keep_empty_cells():

@@ -30,9 +30,9 @@ def line_endings(text: str) -> str:
 
 
 def unquote(text: str) -> str:
-    """Lines of a quote block (two or more consecutive lines starting with `>`) without the
-    prefix, nested quotes too. A single `> ...` line is left alone: it may be a shell prompt
-    (`> kubectl get pods`), which the command reader handles."""
+    """Lines of a quote block (consecutive lines starting with `> `) without the prefix,
+    nested quotes too. A `> kubectl get pods` prompt line becomes a bare `kubectl get pods`,
+    which the command reader also takes."""
     lines = text.split("\n")
     changed = True
     while changed:
@@ -43,7 +43,7 @@ def unquote(text: str) -> str:
             end = index
             while end < len(lines) and _QUOTED.match(lines[end]):
                 end += 1
-            if end - index >= 2:
+            if end > index:
                 out.extend(_QUOTED.sub("", line, count=1) for line in lines[index:end])
                 changed = True
                 index = end
