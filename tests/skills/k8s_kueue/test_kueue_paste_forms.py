@@ -317,3 +317,60 @@ def test_kueues_own_start_failure_names_the_configuration_error(script, tmp_path
     assert (found[0]["cause"], found[0]["basis"]) == ("workload_missing", "reported")
     assert found[0]["message"].startswith("kueue-controller-manager does not start")
     assert any(e.startswith("error: integrations.frameworks[3]") for e in found[0]["evidence"])
+
+
+def test_yaml_single_quoted_message_with_doubled_quotes_is_one_message():
+    # YAML 1.2 §7.3.2: a single-quoted scalar writes ' as ''; kubectl -o yaml prints Kueue's
+    # condition message that way (kueue#7350's paste). Read as text (its YAML indentation
+    # broken), the message is the quoted span, not everything after its first clause.
+    line = ("message: 'couldn''t assign flavors to pod set main: insufficient unused quota "
+            "for memory in flavor default, 1953125Ki more needed. Pending the preemption "
+            "of 1 workload(s)' observedGeneration: 1 reason: Pending status: \"False\" "
+            "type: QuotaReserved conditions: - message: 'Preempted to accommodate a workload "
+            "(UID: 9f54) due to prioritization in the ClusterQueue' reason: Preempted")
+    assert message_span(line) == (
+        "couldn't assign flavors to pod set main: insufficient unused quota for memory in "
+        "flavor default, 1953125Ki more needed. Pending the preemption of 1 workload(s)")
+
+
+def test_broken_yaml_quoting_kueue_beside_an_unrelated_pod_keeps_the_waiting_cause(
+        script, tmp_path):
+    # kueue#7350 as pasted (indentation broken, so the kit reads it as text), with an
+    # unrelated Running pod's describe text after it: the pending workload's own message
+    # decides (quota), not the victim's Preempted condition further down.
+    findings = run(script, tmp_path, """\
+        Status from high priority job:
+
+        ```yaml
+        - lastTransitionTime: "2025-10-23T06:33:18Z"
+           message: 'couldn''t assign flavors to pod set main: insufficient unused quota
+            for memory in flavor default, 1953125Ki more needed. Pending the preemption
+            of 1 workload(s)'
+           reason: Pending
+           status: "False"
+           type: QuotaReserved
+        ```
+
+        Status from low priority job:
+
+        ```yaml
+        conditions:
+          - lastTransitionTime: "2025-10-23T06:33:18Z"
+           message: 'Preempted to accommodate a workload (UID: 9f54, JobUID: a20d) due to
+            prioritization in the ClusterQueue'
+           reason: Preempted
+           status: "True"
+           type: Evicted
+        ```
+
+        $ kubectl describe pod web-5d8f7c9b4-x2k7q -n storefront
+        Name:             web-5d8f7c9b4-x2k7q
+        Namespace:        storefront
+        Status:           Running
+        Containers:
+          web:
+            State:          Running
+            Ready:          True
+        Events:                      <none>
+        """)
+    assert findings[0]["cause"] == "quota_exhausted", findings[0]

@@ -206,11 +206,16 @@ def normalize(message: str) -> str:
     return " ".join(str(message or "").split())
 
 
+_YAML_DOUBLED_QUOTE = re.compile(r"(?<=\w)''(?=\w)")
+
+
 def message_span(line: str) -> str:
     """Kueue's message inside a free-text line (a log line, a sentence quoting it): from the
     first Kueue phrase to the end, without the quote marks around it. The line as given
     when no phrase is found exactly (a wrapped paste)."""
-    text = normalize(line)
+    # YAML's single-quoted style doubles an inner quote: kubectl -o yaml prints
+    # `message: 'couldn''t assign flavors ...'`, read here as text when the YAML is broken
+    text = _YAML_DOUBLED_QUOTE.sub("'", normalize(line))
     starts = [m.start() for m in [_PODSET.search(text)] if m]
     for _, pattern in _CLAUSES + _MESSAGES:
         found = re.search(pattern, text, re.I)

@@ -25,7 +25,8 @@ _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
 # The same field in a record whose inner quotes lost their backslashes (a log pasted through a
 # tool that unescaped it): the value runs to the quote before the next `"key":` or the `}`.
 _LOOSE_FIELD = r'"{}"\s*:\s*"(.*?)"\s*(?=,\s*"[\w.]+"\s*:|\}})'
-_PODSET_START = re.compile(r"(?:couldn'?t|failed to) assign flavors to pod set", re.I)
+# couldn''t: YAML's single-quoted style (kubectl -o yaml) doubles the apostrophe
+_PODSET_START = re.compile(r"(?:couldn(?:''|')?t|failed to) assign flavors to pod set", re.I)
 _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"([^"]*)"'
                            r'(?:[^}]*?"namespace"\s*:\s*"([^"]*)")?')
 # The job a jobframework log record is about: "job":"<ns>/<name>", "gvk":"batch/v1, Kind=Job"
