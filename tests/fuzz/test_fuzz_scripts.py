@@ -57,6 +57,8 @@ CASES = [
     (S.format("k8s-kueue", "explain_pending.py"), ["-A", "--all", "-f", "{input}"], KUEUE),
     (S.format("k8s-kueue", "quota_report.py"), ["--json", "-f", "{input}"], KUEUE),
     (S.format("k8s-kueue", "fair_share.py"), ["--json", "-f", "{input}"], KUEUE),
+    (S.format("k8s-kueue", "explain_topology.py"), ["--json", "-f", "{input}", "wl"],
+     KUEUE + ["kueue/tas/*.yaml"]),
     (S.format("k8s-kueue", "check_gang.py"), ["-f", "{input}", "--nodes", "{input}"], KUEUE),
     (S.format("k8s-kueue", "make_queue.py"), ["validate", "-f", "{input}"], KUEUE),
     (S.format("k8s-dra", "check_dra.py"), ["--nodes", "-f", "{input}"], DRA),
