@@ -454,6 +454,8 @@ class LocalCluster:
 
     def _start_again(self, exited: list[str], kwok_dir: Path) -> None:
         self.log(f"{', '.join(exited)} exited while the apiserver started; starting again")
+        for name, port in move_off_taken_ports(kwok_dir, exited).items():
+            self.log(f"{name}'s port was taken meanwhile; it starts on {port}")
         log_path = self.dir / "logs" / "kwokctl-start.log"
         with open(log_path, "w") as log:
             code = subprocess.run(
@@ -573,6 +575,42 @@ def kwok_component(kwok_cluster_dir: Path, name: str) -> dict:
                 if component.get("name") == name:
                     return component
     raise UserError(f"{kwok_cluster_dir / 'kwok.yaml'} has no component {name!r}")
+
+
+# The components that exit when the apiserver is slow (WaitForAPIServer), with the flag
+# and kwok.yaml option that hold their port: kwokctl gave each a free port at create time,
+# and while the component was down another process (another cluster on a shared machine)
+# can have bound it, which makes `kwokctl start cluster` fail with "address already in use".
+_RESTARTABLE_PORTS = {"kube-controller-manager": "kubeControllerManagerPort",
+                      "kube-scheduler": "kubeSchedulerPort"}
+
+
+def move_off_taken_ports(kwok_cluster_dir: Path, names: list[str]) -> dict[str, int]:
+    """Give each named component whose port another process holds a free one, in kwok.yaml
+    (its `--secure-port` argument, its ports list and the cluster's option), which
+    `kwokctl start cluster` reads to start it. Returns the components moved."""
+    path = kwok_cluster_dir / "kwok.yaml"
+    docs = yamlio.load_all(path.read_text())
+    moved: dict[str, int] = {}
+    for doc in docs:
+        if not doc or doc.get("kind") != "KwokctlConfiguration":
+            continue
+        options = doc.setdefault("options", {})
+        for component in doc.get("components") or []:
+            key = _RESTARTABLE_PORTS.get(component.get("name"))
+            old = options.get(key) if key and component["name"] in names else None
+            if not old or procs.port_is_free(int(old)):
+                continue
+            new = procs.free_port()
+            component["args"] = [f"--secure-port={new}" if a == f"--secure-port={old}" else a
+                                 for a in component.get("args") or []]
+            for port in component.get("ports") or []:
+                if port.get("port") == old:
+                    port["port"] = new
+            options[key] = moved[component["name"]] = new
+    if moved:
+        path.write_text(yamlio.dump_all(docs))
+    return moved
 
 
 def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log,

@@ -325,9 +325,21 @@ def test_healthy_baseline_is_accepted_programmed_and_triggers_nothing(kubectl, k
         assert {c["type"]: c["status"] for c in li["conditions"]} == {
             "Accepted": "True", "Programmed": "True", "ResolvedRefs": "True"}, li
         assert li["attachedRoutes"] == (2 if li["name"] == "http" else 2)
+    healthy = {"Accepted": ("True", "Accepted"), "ResolvedRefs": ("True", "ResolvedRefs")}
     for kind, name in (("httproute", "llama"), ("grpcroute", "generate")):
-        assert conds(route_status(kubectl, kind, name, namespace)) == {
-            "Accepted": ("True", "Accepted"), "ResolvedRefs": ("True", "ResolvedRefs")}
+        # Envoy Gateway (v1.6.0+) writes BackendsAvailable=False EndpointsNotFound while the
+        # backend pods are not Ready yet, and drops it once their EndpointSlices are: under
+        # load the first status it writes can predate the pods' readiness.
+        seen: list[dict] = []
+
+        def settled(kind=kind, name=name, seen=seen):
+            seen.append(conds(route_status(kubectl, kind, name, namespace)))
+            return seen[-1] == healthy
+        try:
+            wait_for(settled, timeout=90, interval=1,
+                     what=f"{kind} {name} with Accepted and ResolvedRefs only")
+        except AssertionError as timeout:
+            raise AssertionError(f"{timeout}; last conditions: {seen[-1:]}") from timeout
     capture(kubectl, "healthy", [namespace], "Gateway with HTTP and HTTPS listeners, an "
             "HTTPRoute and a GRPCRoute to Services: everything accepted and programmed.")
     code, doc = check(kubectl_env, namespace)
