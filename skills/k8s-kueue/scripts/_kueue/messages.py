@@ -43,6 +43,13 @@ _CLAUSES = [
     ("quota_exhausted", r"insufficient unused quota"),
     ("quota_exhausted", r"Pending the preemption of (?P<victims>\d+) workload"),
     ("quota_exhausted", r"Workload no longer fits after processing another workload"),
+    # scheduler.go v0.14-v0.19: waits for victims another Workload is preempting / a gate
+    ("quota_exhausted", r"Workload has overlapping preemption targets|Workload requires "
+                        r"preemption, but it'?s gated"),
+    ("flavor_mismatch", r"flavor (?P<flavor>\S+) does not provide resource (?P<resource>\S+)"),
+    ("flavor_mismatch", r"no TAS flavor assigned"),
+    ("topology_unfit", r"TAS Balanced Placement: Cannot find|(?:required|preferred) topology is "
+                       r"not supported with ElasticJobsViaWorkloadSlices"),
     ("resource_not_in_queue", r"resource (?P<resource>\S+) unavailable in ClusterQueue"),
     # A message cut short by an event's length limit: "insufficient quota for nvidi".
     ("exceeds_max_quota", r"insufficient quota for"),
@@ -71,15 +78,33 @@ _CLAUSES = [
 _MESSAGES = [
     ("dra_class_unmapped", r"DeviceClass (?P<deviceclass>\S+) is not mapped in DRA configuration"
                            r"|does not support use of resource claims|unsupported allocation "
-                           r"mode|DeviceClass is not mapped"),
+                           r"mode|DeviceClass is not mapped"
+                           # pkg/dra/claims.go v0.15-v0.19: claim features Kueue cannot count
+                           r"|(?:AllocationMode 'All'|FirstAvailable device selection|AdminAccess"
+                           r"|CEL selectors|device constraints \(MatchAttribute\)|device config)"
+                           r" (?:is|are) not supported"
+                           # claims.go/counters.go/capacity.go v0.18-v0.19
+                           r"|insufficient matching devices for (?:CEL selector|counter driver"
+                           r"|capacity driver)"),
     ("local_queue_missing", r"LocalQueue (?P<localqueue>\S+) doesn'?t exist|localQueue doesn'?t "
-                            r"exist|(?:^|[\s\"':])queue doesn'?t exist|LocalQueue is missing"),
-    ("cluster_queue_missing", r"ClusterQueue (?P<clusterqueue>\S+) (?:doesn'?t exist|not found)"
+                            r"exist|(?:^|[\s\"':])queue doesn'?t exist|LocalQueue is missing"
+                            # workload_controller.go v0.8-v0.19 (v0.5-v0.19 for ClusterQueue)
+                            r"|LocalQueue (?P<lq>\S+) is terminating or missing"),
+    ("cluster_queue_missing", r"ClusterQueue (?P<clusterqueue>\S+) (?:doesn'?t exist|not found"
+                              r"|is terminating or missing)"
                               r"|clusterQueue doesn'?t exist|cluster queue not found"
                               r"|ClusterQueue not found"),
     ("queue_inactive", r"(?:LocalQueue|ClusterQueue) (?P<queue>\S+) is (?:inactive|stopped)"
                        r"|Can'?t (?:admit|submit) new workloads|LocalQueue is stopped"
-                       r"|The (?:Local|Cluster)Queue is stopped"),
+                       r"|The (?:Local|Cluster)Queue is stopped"
+                       # ClusterQueue / AdmissionCheck Active=False messages: pkg/cache
+                       # clusterqueue.go v0.9-v0.19 inactiveReason, multikueue and
+                       # provisioning admissioncheck controllers v0.5-v0.19
+                       r"|references (?:missing|inactive) (?:ResourceFlavor|AdmissionCheck)"
+                       r"|Cannot use (?:multiple MultiKueue|both MultiKueue and Provisioning)"
+                       r"|Cannot specify MultiKueue AdmissionCheck per flavor"
+                       r"|there is no Topology \S+ for TAS flavor|(?:Missing|Inactive) clusters:"
+                       r"|Cannot load the AdmissionChecks parameters|the check is not active"),
     ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),
     # v0.18+: "AdmissionCheck(s) in Rejected state: ..." / event "Deactivated due to ...";
     # v0.10-v0.17: "Admission check(s): [x], were rejected"; v0.8-v0.17 event
@@ -97,8 +122,12 @@ _MESSAGES = [
     # (pkg/controller/core/workload_controller.go v0.3.0..v0.19.2).
     ("pods_ready_timeout", r"Exceeded the PodsReady timeout|exceeding the PodsReady timeout"
                            r"|re-queuing retries|requeuing limit exceeded|RequeuingLimitExceeded"),
-    ("preempted", r"Preempted to accommodate"),
-    ("workload_deactivated", r"The workload is deactivated"),
+    # preemption.go v0.4-v0.6 event "Preempted by another workload in the <origin>"
+    ("preempted", r"Preempted to accommodate|Preempted by another workload"),
+    # v0.10-v0.19 event MaximumExecutionTimeExceeded; the deactivation says "... due to
+    # exceeding the maximum execution time"
+    ("workload_deactivated", r"The workload is deactivated|The maximum execution time \(\S+\) "
+                             r"exceeded"),
     # Kueue's log when starting an admitted job failed (the apiserver or a webhook refused
     # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
@@ -141,8 +170,10 @@ _MESSAGES = [
     # v0.5.0..v0.19.2): while it is down no job gets a Workload or is admitted (kueue#4215).
     ("workload_missing", r"Unable to (?:load|validate) the configuration"),
     ("no_queue_label", r"label '?kueue\.x-k8s\.io/queue-name'? is either missing or does not "
-                       r"have a value set"),
-    ("admission_check_pending", r"Retrying after failure|Provisioning Request wasn'?t "
+                       r"have a value set"
+                       # jobframework/validation.go v0.11-v0.19 (LocalQueueDefaulting)
+                       r"|queue-name must not be empty in namespace with default queue"),
+    ("admission_check_pending", r"Retrying after (?:failure|booking expired)|Provisioning Request wasn'?t "
                                 r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
                                 r"be scheduled"),
 ]

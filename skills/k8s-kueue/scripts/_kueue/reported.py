@@ -132,8 +132,10 @@ def _evicted(wl: dict, conds: dict) -> Verdict | None:
     evicted = conds.get("Evicted", {})
     if not is_true(evicted):
         return None
-    cause = REASONS.get(str(evicted.get("reason", ""))) or \
-        next((c.cause for c in rank(clauses(evicted.get("message", "")))), "")
+    # the message first: one reason covers several causes (AdmissionCheck is both a check in
+    # Retry and, v0.9-v0.17, "Admission check(s): [x], were rejected")
+    cause = next((c.cause for c in rank(clauses(evicted.get("message", "")))), "") or \
+        REASONS.get(str(evicted.get("reason", "")), "")
     if not cause:
         return None
     preempted = conds.get("Preempted", {})
