@@ -208,3 +208,25 @@ def test_condition_reasons_of_the_observability_gate():
     assert first_cause("", "WaitingForQuota") == "quota_exhausted"
     assert first_cause("", "NoMatchingFlavor") == "flavor_mismatch"
     assert first_cause("", "Pending") == ""  # the legacy reason says nothing by itself
+
+
+# pkg/dra/claims.go v0.15.8 (l.74) and v0.19.2 (l.514): a refused claim feature and a device
+# shortage are both dra_class_unmapped (Kueue cannot account the claim), each with its own fix.
+def test_dra_refused_feature_and_shortage_get_their_own_fix():
+    from _kueue.rules_running import check_dra
+
+    class _Cluster:
+        claim_templates: dict = {}
+
+    wl = {"metadata": {"name": "w", "namespace": "ns"}, "spec": {"podSets": []}}
+    refused = check_dra(wl, _Cluster(), "spec.podSets[0]: Invalid value: null: AdminAccess is "
+                                        "not supported")
+    assert refused[0] == "dra_class_unmapped" and "AdminAccess is not supported" in refused[1]
+    assert "remove that feature" in refused[3]
+    short = check_dra(wl, _Cluster(), "insufficient matching devices for CEL selector in "
+                                      "DeviceClass gpu.example.com: 2 device(s) match in the "
+                                      "cluster but 8 requested")
+    assert "2 device(s) match" in short[1] and "resourceslices" in short[3]
+    plain = check_dra(wl, _Cluster(), "DeviceClass gpu.example.com is not mapped in DRA "
+                                      "configuration for podset main")
+    assert "deviceClassMappings" in plain[3]

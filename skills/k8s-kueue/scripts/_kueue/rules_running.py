@@ -73,6 +73,15 @@ def _not_ready(cluster) -> list[dict]:
     return cached
 
 
+# Claim features Kueue's DRA accounting refuses, and the v0.18+ device shortage it reports
+# (pkg/dra/claims.go, counters.go, capacity.go at v0.19.2).
+_DRA_REFUSED = re.compile(r"(?:AllocationMode 'All'|FirstAvailable device selection|AdminAccess"
+                          r"|CEL selectors|device constraints \(MatchAttribute\)|device config)"
+                          r" (?:is|are) not supported|unsupported allocation mode: \S+", re.I)
+_DRA_SHORT = re.compile(r"insufficient matching devices for [^:]+: \d+ device\(s\) match"
+                        r"[^,;]*? but \d+ requested", re.I)
+
+
 def check_dra(wl: dict, cluster, message: str = "") -> tuple | None:
     """DRA problems are reported only by Kueue's message (the Kueue Configuration is not an
     API object); the ResourceClaimTemplates add the classes the pods ask for."""
@@ -86,6 +95,22 @@ def check_dra(wl: dict, cluster, message: str = "") -> tuple | None:
         summary = ("the pod template requests devices through DRA in a form Kueue cannot "
                    "account (unmapped DeviceClass, resourceClaimName, or allocationMode All)")
     classes = sorted(set(classes) | set(unmapped))
+    short = _DRA_SHORT.search(message)
+    if short and not unmapped:
+        return ("dra_class_unmapped", f"Kueue counts too few devices for the claim: "
+                f"{short.group(0)} (pkg/dra v0.18+)",
+                [f"DeviceClass(es) requested: {', '.join(classes) or 'unknown'}"],
+                "Kueue waits until the driver publishes enough matching devices (kubectl get "
+                "resourceslices): check the DRA driver runs on the nodes, or request fewer "
+                "devices")
+    refused = _DRA_REFUSED.search(message)
+    if refused and not unmapped:
+        return ("dra_class_unmapped", f"Kueue's DRA integration refuses the claim: "
+                f"{refused.group(0)} (pkg/dra/claims.go v0.15+)",
+                [f"DeviceClass(es) requested: {', '.join(classes) or 'unknown'}"],
+                "remove that feature from the ResourceClaimTemplate of the job's pods (Kueue "
+                "counts only ExactCount requests of a mapped DeviceClass), or run the job in "
+                "a namespace Kueue does not manage")
     return ("dra_class_unmapped", summary,
             [f"DeviceClass(es) requested: {', '.join(classes) or 'unknown'}"],
             "add a deviceClassMappings entry {name: RESOURCE, deviceClassNames: ["
