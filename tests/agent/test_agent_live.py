@@ -283,10 +283,16 @@ def _writers(cluster_dir: Path, resource: str, namespace: str, name: str = "") -
 def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, users, shop,
                                                                        webhook):
     token = users["bob"]["token"]
-    finding = wait_for(lambda: next((f for f in client(semi, "r1", token).get(
-        "/v1/findings")["findings"] if f["objectRef"].endswith(f"{shop}/stuck")
-        or f"/{shop}/stuck" in f["objectRef"]), None), 120, what="a finding about stuck")
-    assert finding["cause"] == "unschedulable_insufficient"
+    seen: list[dict] = []
+
+    def published():  # the Deployment's finding; its ReplicaSet's are shown on a failure
+        seen[:] = [f for f in client(semi, "r1", token).get("/v1/findings")["findings"]
+                   if f["objectRef"].endswith(f"/{shop}/stuck") or f"/{shop}/stuck-" in
+                   f["objectRef"]]
+        return next((f for f in seen if f["objectRef"] == f"Deployment/{shop}/stuck"), None)
+    finding = wait_for(published, 120, what=f"a finding about Deployment {shop}/stuck",
+                       seen=lambda: _briefly(seen))
+    assert finding["cause"] == "unschedulable_insufficient", _briefly(seen)
     assert finding["skill"] == "k8s-troubleshooting"
     assert finding["status"]["publishedBy"] == semi.lease_holder()
     posted = [b for b in webhook.received if b["finding"] == finding["name"]]
@@ -301,6 +307,11 @@ def test_the_leader_publishes_a_sustained_finding_every_replica_streams(semi, us
     again = [f for f in client(semi, "r2", token).get("/v1/findings")["findings"]
              if f["objectRef"] == finding["objectRef"] and f["cause"] == finding["cause"]]
     assert len(again) == 1
+
+
+def _briefly(findings: list[dict]) -> str:
+    return "; ".join(f"{f['objectRef']} {f['cause']}: {f.get('message', '')[:200]} "
+                     f"evidence={f.get('evidence', [])[:3]}" for f in findings) or "none"
 
 
 def test_a_new_finding_reaches_open_streams_on_every_replica(semi, users, shop, kc):

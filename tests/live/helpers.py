@@ -29,8 +29,10 @@ def get(kubectl, *args) -> dict:
     return json.loads(kubectl("get", *args, "-o", "json").stdout)
 
 
-def wait_for(check, timeout: float = 60, interval: float = 0.5, what: str = "condition"):
-    """Poll until check() returns something truthy; fail the test with `what` otherwise."""
+def wait_for(check, timeout: float = 60, interval: float = 0.5, what: str = "condition",
+             seen=None):
+    """Poll until check() returns something truthy; fail the test with `what` otherwise,
+    and with `seen()` (what the last poll saw) when a falsy last value says nothing."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -38,7 +40,9 @@ def wait_for(check, timeout: float = 60, interval: float = 0.5, what: str = "con
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
+    saw = f"\nwhat the last poll saw: {seen()}" if seen else ""
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: "
+                         f"{last!r}{saw}")
 
 
 def condition(obj: dict, ctype: str) -> dict | None:

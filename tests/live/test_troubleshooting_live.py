@@ -64,13 +64,27 @@ def create(kubectl, namespace: str, *objects: dict):
 
 
 def first_when(kubectl_env, namespace: str, cause: str, timeout: float = 90,
-               check=lambda f: True) -> dict:
-    """Poll triage until its first finding has `cause` (and passes `check`)."""
+               check=lambda f: True, context=lambda: "") -> dict:
+    """Poll triage until its first finding has `cause` (and passes `check`). On timeout the
+    failure says what triage ranked at the last poll, and `context()` (the objects' state)."""
+    seen: list[dict] = []
+
     def ready():
         doc = triage(kubectl_env, "-n", namespace)
+        seen[:] = [doc]
         top = doc["findings"][0] if doc["findings"] else None
         return top if top and top["cause"] == cause and check(top) else None
-    return wait_for(ready, timeout=timeout, interval=2, what=f"{cause} ranked first")
+    return wait_for(ready, timeout=timeout, interval=2, what=f"{cause} ranked first",
+                    seen=lambda: f"triage -n {namespace}: "
+                                 f"{ranked(seen[0]) if seen else 'never answered'}\n{context()}")
+
+
+def ranked(doc: dict, top: int = 3) -> str:
+    """The first findings of a triage answer, one line each (cause, object, message, pods)."""
+    lines = [f"#{f['rank']} {f['severity']} {f['cause']} {f['object'].get('kind')}/"
+             f"{f['object'].get('name')}: {f['message'][:300]} pods={f.get('pods')}"
+             for f in doc["findings"][:top]]
+    return "\n".join(lines) or f"no findings (summary {doc.get('summary')})"
 
 
 CASES = {case.id: case for case in real_faults.cases()}
@@ -139,6 +153,21 @@ def recovered(kubectl, namespace: str, case: real_faults.Case, name: str) -> Non
     assert all((condition(p, "Ready") or {}).get("status") == "True" for p in after_pods)
 
 
+def workload_state(kubectl, namespace: str, kind: str, name: str) -> str:
+    """The workload's conditions and its pods' states, for a failure message."""
+    obj = get(kubectl, kind.lower(), name, "-n", namespace)
+    conds = [f"{c['type']}={c['status']} {c.get('reason', '')}: {c.get('message', '')}"
+             for c in obj.get("status", {}).get("conditions", [])]
+    pods = [f"{p['metadata']['name']} {p['status'].get('phase')} ready="
+            f"{(condition(p, 'Ready') or {}).get('status')} "
+            + ",".join(f"{k}:{(v or {}).get('reason', '')}" for cs in real_faults.statuses(p)
+                       for k, v in cs.get("state", {}).items())
+            for p in workload_pods(kubectl, namespace, name)]
+    return (f"{kind} {name}: {'; '.join(conds) or 'no conditions'} "
+            f"(status {json.dumps({k: v for k, v in obj.get('status', {}).items() if k != 'conditions'})})"
+            f"\npods: {'; '.join(pods) or 'none'}")
+
+
 def _restarts(pods: list[dict]) -> dict:
     return {p["metadata"]["name"]: [cs.get("restartCount") for cs in real_faults.statuses(p)]
             for p in pods}
@@ -151,7 +180,8 @@ def test_real_fault_is_triaged_and_its_fix_recovers(case_id, armed, kubectl, kub
     name = case.objects(namespace)[-1]["metadata"]["name"]
     wait_for(lambda: any(case.reported(p) for p in workload_pods(kubectl, namespace, name)),
              timeout=180, interval=2, what=f"the kubelet to report {case_id}")
-    top = first_when(kubectl_env, namespace, case.cause, timeout=120)
+    top = first_when(kubectl_env, namespace, case.cause, timeout=120,
+                     context=lambda: workload_state(kubectl, namespace, case.kind, name))
     assert top["object"]["name"] in (name, *[p["metadata"]["name"] for p in
                                              workload_pods(kubectl, namespace, name)])
     unsaid = [word for word in case.fix_words if word not in top["fix"]]

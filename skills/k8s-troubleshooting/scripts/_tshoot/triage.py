@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
+from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
 from _tshoot import pods as pods_mod
@@ -125,7 +126,13 @@ def _orphan_events(cluster) -> list[dict]:
             refused = [r for e in events if e.get("reason") == "FailedCreate" for r in [classify(
                 str(e.get("message") or e.get("note") or ""))] if r and r.detail.get("admission")]
             if refused:
-                out.append(subject_finding(Subject(kind, name, ns, refused[-1:])))
+                f = subject_finding(Subject(kind, name, ns, refused[-1:]))
+                why = _answered(cluster, kind, ns, name, events)
+                if why:  # history: the controller has created pods since
+                    f.update(severity="info", message=f"{f['message']} (since answered: {why})")
+                    f["evidence"].append(f"answered: {why}")
+                    f.pop("_weight", None)
+                out.append(f)
             continue
         if kind not in ("Pod", "Node") or (kind == "Pod" and (ns, name) in pods) or \
                 (kind == "Node" and name in nodes):
@@ -138,6 +145,36 @@ def _orphan_events(cluster) -> list[dict]:
         if reports:
             out.append(subject_finding(Subject(kind, name, ns, reports)))
     return out
+
+
+def _answered(cluster, kind: str, ns: str, name: str, events: list[dict]) -> str:
+    """Why a controller's admission refusal is history ('' while it stands): a refusal
+    during namespace setup (the ServiceAccount not yet made, a webhook's cache not yet
+    holding the namespace) is retried and answered, and must not outrank what the pods
+    that exist report now. A ReplicaSet read from the API says so itself: its controller
+    removes ReplicaFailure once a sync creates every pod it wants (kubernetes
+    pkg/controller/replicaset/replica_set_utils.go calculateStatus). Otherwise, a pod of
+    the controller created at or after the last refusal answers it."""
+    ctrl = cluster.get(kind, ns, name)
+    status = (ctrl or {}).get("status") or {}
+    if kind in ("ReplicaSet", "ReplicationController") and "observedGeneration" in status \
+            and not cluster.paste:
+        failing = any(c.get("type") == "ReplicaFailure" and c.get("status") == "True"
+                      for c in status.get("conditions") or [])
+        return "" if failing else (f"{kind} {name} has no ReplicaFailure condition: its last "
+                                   f"sync created the pods it wanted ({status.get('replicas', 0)}"
+                                   " pods)")
+    last = max((last_seen(e)[:19] for e in events if e.get("reason") == "FailedCreate"),
+               default="")
+    if not last:  # a paste's relative ages: no order to read
+        return ""
+    since = sorted((meta(p, "creationTimestamp")[:19], meta(p, "name"))
+                   for p in cluster.by_kind.get("Pod", ()) if meta(p, "namespace") == ns
+                   and any(r.get("kind") == kind and r.get("name") == name
+                           for r in meta(p, "ownerReferences", []))
+                   and meta(p, "creationTimestamp")[:19] >= last)
+    return (f"pod {since[-1][1]} created at {since[-1][0]}, after the last refusal at {last}"
+            if since else "")
 
 
 def _describe(g: Group) -> str:
