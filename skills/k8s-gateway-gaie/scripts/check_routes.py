@@ -18,7 +18,7 @@ from _gw.messages import ROUTE_ONLY_REASONS
 from _gw.objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
                          meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
-from _gw import epp_config
+from _gw import catalogue, epp_config
 from _gw import prose as _gw_prose
 from _gw.rules_objective import check_objective, is_llmd_objective
 from _gw.rules_listenerset import check_listenerset, reported as listenerset_reported
@@ -289,7 +289,8 @@ def _load(path: str) -> Dump:
 def _knows_text(lines: list[str]) -> bool:
     """Lines with a wording this skill reads: a gateway or endpoint-picker message, or a
     sentence the prose rules read."""
-    return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines)))
+    return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))
+                or any(catalogue.read_line(line) for line in lines))
 
 
 @shape_errors_as_input

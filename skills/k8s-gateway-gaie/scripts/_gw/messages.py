@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from _gw import catalogue
+
 # Layers order root causes: a GatewayClass nobody serves explains a Gateway without address,
 # which explains a route that is not accepted, which explains a pool no parent accepted.
 LAYERS = ("class", "gateway", "listener", "attach", "backend", "pool", "hygiene")
@@ -69,7 +71,9 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        hint="the InferencePool's endpoint-picker Service {name} does not exist: deploy the "
             "endpoint picker (and its Service) or point endpointPickerRef.name at the "
             "Service that runs it"),
-    _p("extref-invalid", r"(extensionRef|endpointPickerRef|endpoint ?picker)[^.]*"
+    # (not a route filter's extensionRef: NGF `spec.rules[0].filters[0].extensionRef: Not
+    # found: ...`, internal/controller/state/graph/common_filter.go v2.0.0)
+    _p("extref-invalid", r"((?<!\]\.)extensionRef|endpointPickerRef|endpoint ?picker)[^.]*"
        r"(not found|missing|invalid|does not exist|unavailable)|extensionRef labels not found",
        "endpoint_picker_missing", "backend", _POOL_SCOPES),
     _p("istio-inference-disabled", r"InferencePool is not enabled|ENABLE_GATEWAY_API_INFERENCE_"
@@ -137,7 +141,7 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        "listener_invalid", "listener", _ROUTE_EVENT),
     # --- Gateway and listeners ---------------------------------------------------------
     _p("cert-missing", r"Secret " + _NAME + r" does not exist|secrets? " + _NAME +
-       r" not found|certificateRef|certificate ref|TLS secret|"
+       r" not found|\bcertificateRefs?\b|certificate ref|TLS secret|"
        r"SslCertificate [\"']?(?P<name>[^\s\"']+)[\"']? does not exist",
        "listener_certificate_invalid", "listener", _GW_SCOPES),
     _p("cert-manager-skipped-listener", r"Skipped a listener block", "listener_certificate_invalid",
@@ -379,12 +383,36 @@ def classify(scope: str, cond: dict) -> Verdict | None:
     """The cause a problem condition (or Warning event, as {reason, message}) states."""
     message = " ".join(str(cond.get("message") or "").split())
     if scope.startswith("event:") or is_problem(cond):
-        return match_message(scope, message) or _by_reason(scope, cond)
+        if _healthy(scope, cond):
+            return None
+        return match_message(scope, message) or _catalogued(scope, message) or \
+            _by_reason(scope, cond)
     if _cut_short(cond):
         # a describe pasted only up to the Message (no Status/Type): the wording alone,
         # when it is one of a controller's problem messages
         return match_message(scope, message)
     return None
+
+
+def _catalogue_scope(scope: str) -> str:
+    return _EVENT_LAYER.get(scope.split(":", 1)[1], "route") if scope.startswith("event:") \
+        else scope
+
+
+def _healthy(scope: str, cond: dict) -> bool:
+    """The catalogue knows this (type, status, reason) as a normal state (Exported=False
+    NotRequested: 'a deliberate non-action rather than an error')."""
+    row = catalogue.by_reason(_catalogue_scope(scope), str(cond.get("type") or ""),
+                              str(cond.get("status", "")), str(cond.get("reason") or ""))
+    return row is not None and not row.fault and not row.wording
+
+
+def _catalogued(scope: str, message: str) -> Verdict | None:
+    """Another version's or implementation's wording, from the catalogue."""
+    row = catalogue.match_wording(message, (_catalogue_scope(scope),))
+    if row is None or not row.fault:
+        return None
+    return Verdict(row.cause, row.layer, f"catalogue:{row.component}:{row.rid}")
 
 
 def _cut_short(cond: dict) -> bool:
@@ -429,7 +457,7 @@ def match_condition_summary(text: str) -> Verdict | None:
     return None
 
 
-def match_quoted(text: str) -> Verdict | None:
+def match_quoted(text: str, reason_tokens: bool = True) -> Verdict | None:
     """A controller's status message pasted as text (`message: "..."`, a condition copied
     from the console, an issue title quoting it, a `Reason: message` line): matched with
     the status wordings; a line that names a condition reason and no known wording gets
@@ -444,7 +472,7 @@ def match_quoted(text: str) -> Verdict | None:
             verdict = match_message(scope, candidate)
             if verdict is not None:
                 return verdict
-    return match_reason_token(text)
+    return match_reason_token(text) if reason_tokens else None
 
 
 # A quoted part long enough to be a controller's sentence, not a word the user stresses.
@@ -534,6 +562,10 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
     if reason in table:
         cause, layer = table[reason]
         return Verdict(cause, layer, f"reason:{reason}")
+    row = catalogue.by_reason(_catalogue_scope(scope), str(ctype or ""),
+                              str(cond.get("status", "")), reason)
+    if row is not None and row.fault:
+        return Verdict(row.cause, row.layer, f"catalogue:{row.component}:{row.rid}")
     if scope == "route" and ctype in ("ResolvedRefs", "BackendsAvailable"):
         return Verdict("backend_unresolved", "backend", "reason:other")
     if scope.startswith("event:"):

@@ -12,9 +12,10 @@ from __future__ import annotations
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
+from _gw import catalogue
 from _gw.causes import fix_for, layer_of
-from _gw.messages import (absent_crd, classify, match_condition_summary, match_message,
-                          match_quoted)
+from _gw.messages import (Verdict, absent_crd, classify, match_condition_summary,
+                          match_message, match_quoted, match_reason_token)
 from _gw.objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
                          parent_refs, pod_ready, service_ports)
 
@@ -357,7 +358,13 @@ def text_findings(lines) -> list[dict]:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = (absent_crd(absent_type_name(text), text)
                    if is_resource_type_absent(text) else None) or match_message("text", text) \
-            or match_quoted(text) or match_condition_summary(text)
+            or match_quoted(text, reason_tokens=False)
+        if verdict is None:
+            row = catalogue.read_line(text)
+            if row is not None and not row.fault:
+                continue        # a healthy wording (`Accepted: Route is accepted`)
+            verdict = _verdict(row) if row is not None else None
+        verdict = verdict or match_condition_summary(text) or match_reason_token(text)
         if verdict is not None:
             hits.append((verdict, line))
     # a wording names the fault; a bare reason name only its class: wordings first
@@ -371,6 +378,11 @@ def text_findings(lines) -> list[dict]:
                            "the pasted output says so", [str(line).strip()[:300]],
                            verdict.hint or fix_for(verdict.cause), basis="reported"))
     return out
+
+
+def _verdict(row: catalogue.Row) -> Verdict:
+    """A catalogue row (another version's or implementation's wording) as a verdict."""
+    return Verdict(row.cause, row.layer, f"catalogue:{row.component}:{row.rid}")
 
 
 def absent_crd_findings(absent, index) -> list[dict]:

@@ -39,13 +39,21 @@ def reported(index) -> list[dict]:
     """What the controller wrote on each ListenerSet."""
     out = []
     for ls in index.of_kind("ListenerSet"):
-        for cond in (ls.get("status") or {}).get("conditions") or []:
-            if cond.get("type") != "Accepted" or cond.get("status") == "True":
-                continue
+        said = set()
+        # Accepted first; Programmed (gateway-api v1.5.0+ listenerset_types.go: reasons
+        # Invalid, ListenersNotValid, Pending) when Accepted did not already say it
+        conds = sorted((c for c in (ls.get("status") or {}).get("conditions") or []
+                        if isinstance(c, dict) and c.get("type") in ("Accepted", "Programmed")
+                        and c.get("status") != "True"), key=lambda c: c["type"] != "Accepted")
+        for cond in conds:
             cause = REASON_CAUSE.get(str(cond.get("reason")), "listenerset_not_accepted")
+            if cause in said:
+                continue
+            said.add(cause)
+            ctype = cond["type"]
             out.append(finding("error" if cause != "listenerset_not_reconciled" else
-                               "warning", cause, ls, f"ListenerSet not accepted: "
-                               f"{cond_text(cond)}", [f"Accepted: {cond_text(cond)}"],
+                               "warning", cause, ls, f"ListenerSet not {ctype.lower()}: "
+                               f"{cond_text(cond)}", [f"{ctype}: {cond_text(cond)}"],
                                FIX.get(cause, "read the condition message"),
                                basis="reported"))
     return out
