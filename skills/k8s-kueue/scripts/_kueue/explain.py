@@ -108,6 +108,9 @@ def explain_reported(wl: dict, said, cq: dict | None, state, cluster):
         evidence += tas.evidence(wl, podset, said.message)
     if cause.startswith("admission_check") and cluster is not None:
         evidence += multikueue.evidence(wl, cluster.admission_checks, cluster.others)
+    if cause == "queue_inactive" and cluster is not None:
+        evidence += multikueue.queue_check_evidence(cq, cluster.admission_checks,
+                                                    cluster.others)
     evidence += message_notes(said)
     return message, evidence, fix
 

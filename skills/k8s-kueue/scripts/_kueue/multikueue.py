@@ -5,7 +5,8 @@ Sources, kueue v0.19.2 pkg/controller/admissionchecks/multikueue/:
   kind "<gvk>"]` and l.248 `The owner is not managed by Kueue: <why>` (Rejected, v0.9+);
   l.1237 `The workload was admitted on "<worker>"` (Ready; v0.9-v0.18 `The workload got
   reservation on "<worker>"`); l.559 `Admitting remote lost` (Retry; before v0.19
-  `Reserving remote lost`); l.568 `Admitting remote no longer exists` (v0.19); l.407 `Remote
+  `Reserving remote lost`); l.566 `Admission check is Ready but no admitting cluster is
+  recorded; ...` (v0.19); l.568 `Admitting remote no longer exists` (v0.19); l.407 `Remote
   workload on worker cluster "<w>" is out of sync with its user job, resetting for
   re-dispatch` (v0.19); l.476 `Workload evicted on worker cluster: "<w>", resetting for
   re-admission. Previously: "<state>"` (v0.16+). From v0.19 updateACS (l.275) appends
@@ -25,6 +26,8 @@ import re
 
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
+from _kueue.objects import admission_check_names
+
 CONTROLLER = "kueue.x-k8s.io/multikueue"
 
 # Check-state message -> what it means on the manager (newest wording first).
@@ -41,6 +44,10 @@ _STATE = [
      "the worker that admitted it became unreachable for longer than workerLostTimeout: "
      "Kueue drops that copy and dispatches again; look at that MultiKueueCluster's Active "
      "condition"),
+    (r"Admission check is Ready but no admitting cluster is recorded",
+     "the check is Ready but the Workload names no worker in status.clusterName (a Kueue bug "
+     "or a hand-edited Workload): Kueue retries the dispatch; report it to Kueue if it "
+     "repeats"),
     (r"Admitting remote no longer exists",
      "the worker's copy of the Workload is gone (deleted, or removed as out of sync): Kueue "
      "dispatches again"),
@@ -111,6 +118,14 @@ def cluster_line(name: str, cluster: dict | None) -> str:
         return f"MultiKueueCluster {name}: Active"
     reason = str(active.get("reason", ""))
     meaning = CLUSTER_REASONS.get(reason, "")
+    kind = re.search(r'no matches for kind "([^"]+)" in version "([^"]+)"',
+                     str(active.get("message", "")))
+    if kind:
+        # MultiKueue watches every enabled integration's kind on the worker: one missing CRD
+        # fails the whole connection (kubernetes-sigs/kueue#3582)
+        meaning = (f"the worker has no {kind[1]} CRD ({kind[2]}) while the manager's Kueue "
+                   "enables that integration: install it on every worker, or drop it from "
+                   "integrations.frameworks and restart Kueue")
     return (f"MultiKueueCluster {name}: Active=False ({reason}) "
             f"\"{active.get('message', '')}\"" + (f": {meaning}" if meaning else ""))
 
@@ -129,23 +144,41 @@ def evidence(wl: dict, checks: dict[str, dict], others: list[dict]) -> list[str]
                 out.append(f"MultiKueue check {state.get('name')}: "
                            + meaning.format(**{k: v for k, v in found.groupdict().items()}))
                 break
-        check = checks.get(str(state.get("name")))
-        active = _condition(check, "Active")
-        reason = str(active.get("reason", ""))
-        if reason in ("NoUsableClusters", "SomeActiveClusters", "BadConfig"):
-            text = str(active.get("message", ""))
-            out.append(f"AdmissionCheck {name_of(check)}: Active={active.get('status')} "
-                       f"({reason}) \"{text}\"" + (": no worker can take the Workload"
-                                                   if reason == "NoUsableClusters" else ""))
-            for name in _bracketed(text, "Missing clusters"):
-                out.append(f"MultiKueueCluster {name} does not exist: create it or drop it "
-                           "from the MultiKueueConfig's spec.clusters")
-            for name in _bracketed(text, "Inactive clusters"):
-                out.append(cluster_line(name, clusters.get(name)))
+        out += check_lines(checks.get(str(state.get("name"))), clusters)
         if str(state.get("state", "Pending")) == "Pending" and \
                 not dig(wl, "status", "clusterName", default=""):
             out.append(_stuck_line(wl))
     return out[:6]
+
+
+def check_lines(check: dict | None, clusters: dict[str, dict]) -> list[str]:
+    """What a MultiKueue AdmissionCheck's Active condition says about its workers."""
+    active = _condition(check, "Active")
+    reason = str(active.get("reason", ""))
+    if check is None or reason not in ("NoUsableClusters", "SomeActiveClusters", "BadConfig"):
+        return []
+    text = str(active.get("message", ""))
+    out = [f"AdmissionCheck {name_of(check)}: Active={active.get('status')} ({reason}) "
+           f"\"{text}\"" + (": no worker can take the Workload"
+                            if reason == "NoUsableClusters" else "")]
+    for name in _bracketed(text, "Missing clusters"):
+        out.append(f"MultiKueueCluster {name} does not exist: create it or drop it from the "
+                   "MultiKueueConfig's spec.clusters")
+    for name in _bracketed(text, "Inactive clusters"):
+        out.append(cluster_line(name, clusters.get(name)))
+    return out
+
+
+def queue_check_evidence(cq: dict | None, checks: dict[str, dict],
+                         others: list[dict]) -> list[str]:
+    """For a ClusterQueue made inactive by a MultiKueue check (AdmissionCheckInactive): the
+    check's workers and why each is unusable (the Workload itself has no check state yet)."""
+    clusters, out = _clusters(others), []
+    for name in admission_check_names(cq or {}):
+        check = checks.get(name)
+        if dig(check or {}, "spec", "controllerName", default="") == CONTROLLER:
+            out += check_lines(check, clusters)
+    return out
 
 
 def _stuck_line(wl: dict) -> str:
