@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.objects import name_of, namespace_of
 
+from _tshoot.stamps import order_key
+
 KUBEFLOW_V1 = {  # kind -> (replica specs field, default restartPolicy); *_types.go v1.9.3
     "PyTorchJob": ("pytorchReplicaSpecs", "OnFailure"), "TFJob": ("tfReplicaSpecs", "Never"),
     "MPIJob": ("mpiReplicaSpecs", "Never"), "XGBoostJob": ("xgbReplicaSpecs", "Never"),
@@ -154,7 +156,7 @@ def _first_failed(message: str, jobs: list[dict]) -> str:
 
 def first_failed_job(jobs: list[dict]) -> dict | None:
     """The Job whose Failed=True condition is oldest (findFirstFailedJob, failure_policy.go)."""
-    failed = [(str(c.get("lastTransitionTime") or ""), j) for j in jobs
+    failed = [(order_key(c.get("lastTransitionTime")), j) for j in jobs
               for c in [condition(j, "Failed")] if c]
     return min(failed, key=lambda t: t[0])[1] if failed else None
 
@@ -165,7 +167,7 @@ def matching_rule(rules: list[dict], jobs: list[dict]) -> tuple[dict | None, dic
     message patterns (Go RE2, read with Python's re) and target replicated jobs, each empty =
     any; a Job without its replicated-job label matches no rule."""
     for rule in rules:
-        matched = [(str(c.get("lastTransitionTime") or ""), j) for j in jobs
+        matched = [(order_key(c.get("lastTransitionTime")), j) for j in jobs
                    for c in [condition(j, "Failed")] if c and _rule_applies(rule, j, c)]
         if matched:
             return rule, min(matched, key=lambda t: t[0])[1]

@@ -11,6 +11,7 @@ from k8s_skillkit.objects import name_of, namespace_of
 
 from _tshoot import pods as pods_mod
 from _tshoot.model import Cluster
+from _tshoot.stamps import order_key
 from _tshoot.training import (KINDS, KUBEFLOW_V1, POD_LABELS, RESOURCES, Verdict, condition,
                               first_failed_job, jobset_verdict, kubeflow_verdict, labels,
                               lws_verdict, rayjob_verdict, trainjob_verdict)
@@ -158,7 +159,7 @@ def _first_pod_problem(cluster: Cluster, obj: dict, v: Verdict) -> tuple[str, di
             found.append((_finished_at(pod), name_of(pod), pod, problem))
     if not found:
         return None
-    found.sort(key=lambda t: (t[0] == "", t[0], t[1]))
+    found.sort(key=lambda t: (order_key(t[0]), t[1]))
     stamp, name, pod, p = found[0]
     evidence = list(p["evidence"])
     if stamp:
@@ -176,6 +177,6 @@ def _finished_at(pod: dict) -> str:
             term = state.get("terminated") or {}
             if term.get("finishedAt") and term.get("exitCode") not in (0, None):
                 stamps.append(str(term["finishedAt"]))
-    return min(stamps) if stamps else ""
+    return min(stamps, key=order_key) if stamps else ""
 
 
