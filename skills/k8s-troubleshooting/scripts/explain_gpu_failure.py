@@ -14,6 +14,7 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
 from _tshoot.gpu import XID, GpuReport, laggards, read
+from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
@@ -23,8 +24,9 @@ examples:
   kubectl logs -n ml -l jobset.sigs.k8s.io/jobset-name=llm --prefix --tail=-1 > ranks.log
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
-causes, most decisive first: gpu_xid_hardware cuda_out_of_memory oom_killed node_pressure
-  nccl_shm_exhausted nccl_network_error nccl_watchdog_timeout gpu_xid_application
+causes, most decisive first: gpu_xid_hardware nccl_duplicate_gpu cuda_out_of_memory
+  oom_killed node_pressure nccl_shm_exhausted nccl_network_error nccl_watchdog_timeout
+  nccl_watchdog_hang nccl_cuda_error gpu_xid_application
 exit: 0 nothing found, 1 findings, 2 bad input."""
 
 OBJECT = {"kind": "TrainingJob", "name": ""}
@@ -32,6 +34,7 @@ OBJECT = {"kind": "TrainingJob", "name": ""}
 
 def findings_for(report: GpuReport, world: int | None) -> list[dict]:
     out = _xid_findings(report, "hardware")
+    out += duplicate_gpu_finding(report.nccl, OBJECT)
     if report.cuda_oom:
         out.append(finding("error", "cuda_out_of_memory", OBJECT,
                            "the GPU ran out of memory inside the process (CUDA caching "
@@ -73,6 +76,7 @@ def findings_for(report: GpuReport, world: int | None) -> list[dict]:
                            "NCCL_IB_HCA / NCCL_SOCKET_IFNAME", basis="reported"))
     if report.timeouts or report.progress:
         out.append(_watchdog(report, world))
+    out += hang_and_cuda_findings(report.nccl, OBJECT, bool(report.timeouts or report.progress))
     out += _xid_findings(report, "application", "consequence")
     return out
 

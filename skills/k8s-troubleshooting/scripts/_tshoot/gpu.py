@@ -29,6 +29,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
+from _tshoot.nccl_faults import read as read_nccl_faults
+
 _GLOG = r"(?:\[rank(?P<glograk>\d+)\]:)?\[?(?P<sev>[EWI])(?P<mmdd>\d{3,4}) (?P<time>[\d:.]+)"
 _WATCHDOG = re.compile(
     r"(?:" + _GLOG + r"[^\]]*\]\s*)?\[(?:PG[^\]]*?)?Rank (?P<rank>\d+)\] Watchdog caught "
@@ -124,12 +127,17 @@ class GpuReport:
     nccl_shm: list[str] = field(default_factory=list)
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
+    nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
 
 
 def read(text: str) -> GpuReport:
     report = GpuReport()
     for line in text.splitlines():
         _read_line(report, line.strip())
+    report.nccl = read_nccl_faults(text)
+    # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
+    report.cuda_oom += [line for what, line in report.nccl.cuda_failures
+                        if is_gpu_oom(what) and line not in report.cuda_oom]
     return report
 
 
