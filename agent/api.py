@@ -5,6 +5,7 @@ Every /v1 route authenticates the bearer token (TokenReview) and authorizes the 
 with a 4xx/5xx status; no traceback ever reaches a caller.
 """
 from __future__ import annotations
+from typing import Any
 
 import asyncio
 import json
@@ -39,13 +40,13 @@ class ProposeRequest(BaseModel):
     fields the model's propose_change takes (agent.proposals checks them)."""
     summary: str = Field(min_length=1, max_length=300, description="one line: the change")
     reason: str = Field(min_length=1, max_length=4000, description="why, with the numbers")
-    target: dict = Field(description="{apiVersion, kind, namespace, name} of the object")
-    manifest: dict | None = Field(default=None, description="the whole object (server-side "
+    target: dict[str, Any] = Field(description="{apiVersion, kind, namespace, name} of the object")
+    manifest: dict[str, Any] | None = Field(default=None, description="the whole object (server-side "
                                                             "apply); or give `patch`")
-    patch: dict | None = Field(default=None, description="a JSON merge patch")
+    patch: dict[str, Any] | None = Field(default=None, description="a JSON merge patch")
     evidence: list[str] = Field(default=[], max_length=20,
                                 description="what the diagnosis saw (messages, findings)")
-    verify: dict | None = Field(default=None, description="{skill, script, args, cause}: the "
+    verify: dict[str, Any] | None = Field(default=None, description="{skill, script, args, cause}: the "
                                                           "check that must pass afterwards")
     model_config = {"extra": "forbid"}
 
@@ -140,7 +141,7 @@ class BodyLimit:
     """413 for a body over `limit` bytes, declared or streamed (pure ASGI, nothing buffered
     beyond the limit)."""
 
-    def __init__(self, app, limit: int):
+    def __init__(self, app, limit: int) -> None:
         self.app = app
         self.limit = limit
 
@@ -162,7 +163,7 @@ class BodyLimit:
                 return {"type": "http.disconnect"}
             return message
 
-        async def guarded_send(message):
+        async def guarded_send(message) -> None:
             if not refused:
                 await send(message)
 
@@ -316,6 +317,6 @@ async def _sse(first, stream, service: AgentService):
         service.metrics.latency.labels("/v1/ask").observe(time.perf_counter() - started)
 
 
-def _event(item) -> dict:
+def _event(item) -> dict[str, Any]:
     name, data = item
     return {"event": name, "data": json.dumps(data, default=str)}

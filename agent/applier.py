@@ -12,6 +12,7 @@ For each Proposal, by phase:
 Every step goes to the audit log.
 """
 from __future__ import annotations
+from typing import Any
 
 import datetime as _dt
 import difflib
@@ -62,7 +63,7 @@ DEFAULT_DUMP = ("pods", "events", "nodes")
 
 class Applier:
     def __init__(self, settings: Settings, kube: Kube, workspace: Workspace,
-                 verify_timeout: float = 120.0, verify_every: float = 3.0):
+                 verify_timeout: float = 120.0, verify_every: float = 3.0) -> None:
         if not settings.writes:
             raise UserError("advisory mode: no applier runs (nothing is ever applied); "
                             "use --mode semi-autonomous or operator")
@@ -118,7 +119,7 @@ class Applier:
         return current
 
     # --- stages -------------------------------------------------------------------------
-    def review(self, obj: dict) -> str:
+    def review(self, obj: dict[str, Any]) -> str:
         name, spec = obj["metadata"]["name"], obj["spec"]
         result = self.dry_run(spec)
         if not result["ok"]:
@@ -141,7 +142,7 @@ class Applier:
                               actor=self.settings.identity)
         return "AwaitingApproval"
 
-    def apply(self, obj: dict) -> str:
+    def apply(self, obj: dict[str, Any]) -> str:
         name, spec = obj["metadata"]["name"], obj["spec"]
         self.store.transition(name, {"Approved", "Applying"}, "Applying",
                               claimedBy=self.settings.identity, claimedAt=now(),
@@ -165,7 +166,7 @@ class Applier:
                     before=json.dumps(fresh["changes"])[:500])
         return self.verify(self.store.get(PROPOSALS, name))
 
-    def verify(self, obj: dict) -> str:
+    def verify(self, obj: dict[str, Any]) -> str:
         name, spec = obj["metadata"]["name"], obj["spec"]
         verify = spec.get("verify")
         if not verify:
@@ -187,7 +188,7 @@ class Applier:
         return new_phase
 
     # --- the cluster side -------------------------------------------------------------------
-    def dry_run(self, spec: dict) -> dict:
+    def dry_run(self, spec: dict[str, Any]) -> dict[str, Any]:
         try:
             live = self._live(spec)
             result = self._write(spec, dry_run=True)
@@ -197,7 +198,7 @@ class Applier:
         return {"ok": True, "at": now(), "diff": yaml_diff(live, result)[:20000],
                 "changes": changes[:50], "sentence": sentence(spec, live, changes)}
 
-    def _resource(self, target: dict):
+    def _resource(self, target: dict[str, Any]):
         try:
             return self.kube.dynamic.resources.get(api_version=target["apiVersion"],
                                                    kind=target["kind"])
@@ -205,7 +206,7 @@ class Applier:
             raise KubeError(404, f"{target['apiVersion']} {target['kind']}: not served by "
                                  f"this cluster ({type(err).__name__})") from err
 
-    def _live(self, spec: dict) -> dict | None:
+    def _live(self, spec: dict[str, Any]) -> dict[str, Any] | None:
         target = spec["target"]
         resource = self._resource(target)
         try:
@@ -216,7 +217,7 @@ class Applier:
                 return None
             raise
 
-    def _write(self, spec: dict, dry_run: bool) -> dict:
+    def _write(self, spec: dict[str, Any], dry_run: bool) -> dict[str, Any]:
         target = spec["target"]
         resource = self._resource(target)
         extra = {"dry_run": "All"} if dry_run else {}
@@ -232,7 +233,7 @@ class Applier:
                                     field_manager=FIELD_MANAGER, **extra)
         return result.to_dict()
 
-    def _verify_until(self, spec: dict, verify: dict) -> tuple[bool, str]:
+    def _verify_until(self, spec: dict[str, Any], verify: dict[str, Any]) -> tuple[bool, str]:
         path = script_path(self.workspace.project / ".claude" / "skills", verify)
         if path is None:
             return False, f"{verify['skill']}/{verify['script']}: not an installed skill script"
@@ -243,7 +244,7 @@ class Applier:
                 return ok, detail
             time.sleep(self.verify_every)
 
-    def _verify_once(self, path, spec: dict, verify: dict) -> tuple[bool, str]:
+    def _verify_once(self, path, spec: dict[str, Any], verify: dict[str, Any]) -> tuple[bool, str]:
         """The skill's script on a fresh dump read with this identity (the scripts' live
         mode reads Secrets for some checks, which no agent identity may; a dump leaves
         those checks out instead of failing)."""
@@ -285,7 +286,7 @@ class Applier:
         return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
 
     # --- bookkeeping ------------------------------------------------------------------------
-    def _event(self, target: dict, reason: str, note: str, **kwargs) -> None:
+    def _event(self, target: dict[str, Any], reason: str, note: str, **kwargs) -> None:
         """An Event on the changed object; failing to record one never undoes a change,
         it is logged and audited instead."""
         try:
@@ -295,12 +296,12 @@ class Applier:
             self.audit.record("apply", f"no Event recorded: {err}", who=self.settings.identity,
                               result="event failed")
 
-    def _auto_apply(self, spec: dict) -> bool:
+    def _auto_apply(self, spec: dict[str, Any]) -> bool:
         s, target = self.settings, spec["target"]
         return (s.mode == "operator" and target.get("namespace") in s.auto_apply_namespaces
                 and target["kind"] in s.auto_apply_kinds)
 
-    def _fail(self, name: str, message: str, dry: dict | None = None) -> str:
+    def _fail(self, name: str, message: str, dry: dict[str, Any] | None = None) -> str:
         try:
             fields = {"message": message[:2000], "actor": self.settings.identity}
             if dry:
@@ -313,7 +314,7 @@ class Applier:
                           result="failed", decision="allow", proposal=name)
         return "Failed"
 
-    def _audit(self, event: str, obj: dict, action: str, result: str, **extra) -> None:
+    def _audit(self, event: str, obj: dict[str, Any], action: str, result: str, **extra) -> None:
         spec = obj.get("spec") or {}
         self.audit.record(event, action, who=self.settings.identity, result=result,
                           proposal=obj["metadata"]["name"], target=spec.get("target"),
@@ -321,12 +322,12 @@ class Applier:
 
 
 # --- pure helpers -----------------------------------------------------------------------------
-def _plain_env() -> dict:
+def _plain_env() -> dict[str, Any]:
     """A script reading stdin needs no credentials at all."""
     return {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "HOME": "/nonexistent"}
 
 
-def _stale(obj: dict) -> bool:
+def _stale(obj: dict[str, Any]) -> bool:
     claimed = (obj.get("status") or {}).get("claimedAt", "")
     try:
         at = _dt.datetime.fromisoformat(claimed.replace("Z", "+00:00")).timestamp()
@@ -335,7 +336,7 @@ def _stale(obj: dict) -> bool:
     return time.time() - at > CLAIM_STALE
 
 
-def _clean(obj: dict) -> dict:
+def _clean(obj: dict[str, Any]) -> dict[str, Any]:
     obj = json.loads(json.dumps(obj or {}, default=str))
     meta = obj.get("metadata") or {}
     for key in VOLATILE:
@@ -344,13 +345,13 @@ def _clean(obj: dict) -> dict:
     return obj
 
 
-def yaml_diff(before: dict | None, after: dict) -> str:
+def yaml_diff(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     a = yaml.safe_dump(_clean(before or {}), sort_keys=True).splitlines()
     b = yaml.safe_dump(_clean(after), sort_keys=True).splitlines()
     return "\n".join(difflib.unified_diff(a, b, "live", "after", lineterm="", n=2))
 
 
-def leaf_changes(before, after, path: str = "") -> list[dict]:
+def leaf_changes(before, after, path: str = "") -> list[dict[str, Any]]:
     """[{path, before, after}] for every scalar that differs.
 
     >>> leaf_changes({"spec": {"replicas": 3}}, {"spec": {"replicas": 5}})
@@ -369,7 +370,7 @@ def leaf_changes(before, after, path: str = "") -> list[dict]:
     return [] if before == after else [{"path": path, "before": before, "after": after}]
 
 
-def sentence(spec: dict, live: dict | None, changes: list[dict]) -> str:
+def sentence(spec: dict[str, Any], live: dict[str, Any] | None, changes: list[dict[str, Any]]) -> str:
     """'Scaled Deployment shop/web 3 → 5' / 'Patched ... (a → b, ...)' for Events and audit.
 
     >>> sentence({"target": {"kind": "Deployment", "namespace": "shop", "name": "web"},
@@ -389,7 +390,7 @@ def sentence(spec: dict, live: dict | None, changes: list[dict]) -> str:
     return f"{verb} {where} ({shown}{more})" if changes else f"{verb} {where} (no change)"
 
 
-def remaining(findings: list[dict], target: dict, cause: str) -> list[dict]:
+def remaining(findings: list[dict[str, Any]], target: dict[str, Any], cause: str) -> list[dict[str, Any]]:
     """The verifying script's findings that still concern the target (its pods too)."""
     out = []
     for f in findings:
@@ -406,14 +407,14 @@ def remaining(findings: list[dict], target: dict, cause: str) -> list[dict]:
     return out
 
 
-def _target_ref(spec: dict, applied: dict | None) -> dict:
+def _target_ref(spec: dict[str, Any], applied: dict[str, Any] | None) -> dict[str, Any]:
     ref = dict(spec["target"])
     if applied:
         ref["uid"] = (applied.get("metadata") or {}).get("uid", "")
     return ref
 
 
-def _where(o: dict) -> str:
+def _where(o: dict[str, Any]) -> str:
     return "/".join(p for p in (o.get("kind"), o.get("namespace"), o.get("name")) if p)
 
 

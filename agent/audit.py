@@ -6,6 +6,7 @@ adds records of the same shape for questions, proposals, approvals, applies and
 verifications, with `event` naming which, so `k8s-skills audit` lists them beside commands.
 """
 from __future__ import annotations
+from typing import Any
 
 import datetime as _dt
 import json
@@ -25,12 +26,13 @@ CLASS = {"ask": "read", "tool": "read", "proposal": "read", "approval": "write",
 
 
 class AuditLog:
-    def __init__(self, path: str, identity: dict):
+    def __init__(self, path: str, identity: dict[str, Any]) -> None:
         self.path = path
         self.identity = identity
 
     def record(self, event: str, action: str, who: str = "", result: str = "",
-               signals: list[str] | None = None, decision: str = "allow", **extra) -> dict:
+               signals: list[str] | None = None, decision: str = "allow",
+               **extra: Any) -> dict[str, Any]:
         rec = {"time": now(), "id": extra.pop("record_id", ""), "source": "agent-service",
                "event": event, "identity": {**self.identity, "user": who},
                "command": "", "classification": CLASS.get(event, "read"),
@@ -41,7 +43,7 @@ class AuditLog:
         self.append(rec)
         return rec
 
-    def append(self, record: dict) -> None:
+    def append(self, record: dict[str, Any]) -> None:
         """One line per record, the same format as the guard's log (file private to us)."""
         if not self.path:
             return
@@ -54,7 +56,7 @@ class AuditLog:
                 handle.write(line)
 
 
-def post_event(kube: Kube, target: dict, reason: str, note: str, identity: str,
+def post_event(kube: Kube, target: dict[str, Any], reason: str, note: str, identity: str,
                warning: bool = False, action: str = "Apply") -> None:
     """An events.k8s.io/v1 Event about `target` ({apiVersion, kind, namespace, name, uid})."""
     namespace = target.get("namespace") or "default"

@@ -20,6 +20,7 @@ Answers are cached for a few seconds per (token digest, check) so a burst of req
 not become a burst of reviews; the cache never holds the token itself.
 """
 from __future__ import annotations
+from typing import Any
 
 import hashlib
 import threading
@@ -40,7 +41,7 @@ class Caller:
     username: str
     uid: str = ""
     groups: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     via: str = ""  # the front door that impersonates this identity, if any
 
     @property
@@ -52,14 +53,14 @@ class Caller:
 class AuthError(Exception):
     """status 401 (who are you) or 403 (you may not); the message is one line."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
 
 
 class Authenticator:
     def __init__(self, kube: Kube, namespace: str, audiences: list[str] | None = None,
-                 cache_seconds: float = CACHE_SECONDS):
+                 cache_seconds: float = CACHE_SECONDS) -> None:
         self.kube = kube
         self.namespace = namespace
         self.audiences = audiences or []

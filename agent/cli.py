@@ -160,7 +160,7 @@ def _applier_parser(sub) -> None:
 
 
 def _client_parsers(sub) -> None:
-    def client_flags(p):
+    def client_flags(p) -> None:
         p.add_argument("--url", default=os.environ.get("K8S_AGENT_URL", "http://127.0.0.1:8080"),
                        help="the agent's address (default $K8S_AGENT_URL or 127.0.0.1:8080)")
         p.add_argument("--token", default="", help="bearer token (prefer --token-file)")

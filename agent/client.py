@@ -7,7 +7,7 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import yaml
 
@@ -17,14 +17,14 @@ SA_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(f"{status}: {message}")
         self.status = status
         self.message = message
 
 
 class AgentClient:
-    def __init__(self, url: str, token: str = "", timeout: float = 600, act_as: str = ""):
+    def __init__(self, url: str, token: str = "", timeout: float = 600, act_as: str = "") -> None:
         """`act_as`: a front door's token acting for this user (Impersonate-User; the
         token's identity needs verb impersonate on that user, as for kubectl --as)."""
         self.url = url.rstrip("/")
@@ -32,7 +32,7 @@ class AgentClient:
         self.timeout = timeout
         self.act_as = act_as
 
-    def _request(self, method: str, path: str, body: dict | None = None,
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None,
                  accept: str = "application/json"):
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Accept": accept}
@@ -52,15 +52,15 @@ class AgentClient:
             raise UserError(f"cannot reach the agent at {self.url}: "
                             f"{getattr(err, 'reason', err)}") from None
 
-    def get(self, path: str) -> dict:
+    def get(self, path: str) -> dict[str, Any]:
         with self._request("GET", path) as response:
             return json.loads(response.read())
 
-    def post(self, path: str, body: dict | None = None) -> dict:
+    def post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         with self._request("POST", path, body if body is not None else {}) as response:
             return json.loads(response.read())
 
-    def ask(self, question: str, conversation: str = "") -> Iterator[tuple[str, dict]]:
+    def ask(self, question: str, conversation: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """(event, data) pairs of the answer's server-sent events, as they arrive."""
         body = {"question": question}
         if conversation:
@@ -69,7 +69,7 @@ class AgentClient:
             yield from parse_sse(response)
 
 
-def parse_sse(lines) -> Iterator[tuple[str, dict]]:
+def parse_sse(lines) -> Iterator[tuple[str, dict[str, Any]]]:
     """Server-sent events from an iterable of byte lines.
 
     >>> list(parse_sse([b"event: done", b"data: {\\"a\\": 1}", b""]))

@@ -5,10 +5,12 @@ defaults. The Helm chart sets the variables; tests and `serve --help` use the fl
     'operator'
 """
 from __future__ import annotations
+from typing import Any
 
 import os
 import socket
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import Field, dataclass, field, fields
 
 from harness.errors import UserError
 
@@ -53,7 +55,7 @@ class Settings:
     summary_tokens_per_hour: int = 20000  # Claude summarises findings within this budget
     webhook_url: str = ""                 # findings are also POSTed here (in-cluster URL)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise UserError(f"mode {self.mode!r}: choose one of {', '.join(MODES)}")
         if self.backend not in BACKENDS:
@@ -84,12 +86,13 @@ def env_name(name: str) -> str:
     return "K8S_AGENT_" + name.upper()
 
 
-def from_env(overrides: dict | None = None, environ: dict | None = None) -> Settings:
+def from_env(overrides: Mapping[str, Any] | None = None,
+             environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from K8S_AGENT_<FIELD> variables, then `overrides` (flags; None = unset)."""
-    environ = os.environ if environ is None else environ
-    values = {}
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
     for f in fields(Settings):
-        raw = environ.get(env_name(f.name))
+        raw = env.get(env_name(f.name))
         if raw is not None and raw != "":
             values[f.name] = _parse(f, raw)
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
@@ -99,7 +102,7 @@ def from_env(overrides: dict | None = None, environ: dict | None = None) -> Sett
         raise UserError(f"settings: {err}") from err
 
 
-def _parse(f, raw: str):
+def _parse(f: Field[Any], raw: str) -> bool | int | float | list[str] | str:
     kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "str")
     try:
         if kind == "bool":

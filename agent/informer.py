@@ -4,6 +4,7 @@ version is gone (410). Objects stay plain dicts; managedFields and last-applied 
 are dropped on the way in (they are often half an object and no diagnosis reads them).
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import logging
@@ -31,19 +32,19 @@ class Resource:
 
 class Informer:
     def __init__(self, kube: Kube, resource: Resource, on_change=None,
-                 namespaces: list[str] | None = None):
+                 namespaces: list[str] | None = None) -> None:
         self.kube = kube
         self.resource = resource
         self.on_change = on_change          # fn(kind, event_type, obj) after each change
         self.namespaces = namespaces or []  # [] = all
-        self.objects: dict[tuple[str, str], dict] = {}
+        self.objects: dict[tuple[str, str], dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.synced = threading.Event()
         self.lists = 0                      # how many full lists (should stay 1)
         self._rv = ""
 
     # --- reading the cache ---------------------------------------------------------------
-    def items(self) -> list[dict]:
+    def items(self) -> list[dict[str, Any]]:
         with self.lock:
             return list(self.objects.values())
 
@@ -110,7 +111,7 @@ class Informer:
         finally:
             response.release_conn()
 
-    def _apply(self, event: dict) -> None:
+    def _apply(self, event: dict[str, Any]) -> None:
         kind, obj = event.get("type"), event.get("object") or {}
         if kind == "ERROR":
             if obj.get("code") == 410:
@@ -131,7 +132,7 @@ class Informer:
         if self.on_change:
             self.on_change(self.resource.kind, kind, obj)
 
-    def _wanted(self, obj: dict) -> bool:
+    def _wanted(self, obj: dict[str, Any]) -> bool:
         ns = (obj.get("metadata") or {}).get("namespace", "")
         return not self.namespaces or not ns or ns in self.namespaces
 
@@ -140,12 +141,12 @@ class _Gone(Exception):
     pass
 
 
-def _key(obj: dict) -> tuple[str, str]:
+def _key(obj: dict[str, Any]) -> tuple[str, str]:
     meta = obj.get("metadata") or {}
     return meta.get("namespace", ""), meta.get("name", "")
 
 
-def slim(obj: dict) -> dict:
+def slim(obj: dict[str, Any]) -> dict[str, Any]:
     meta = obj.get("metadata") or {}
     meta.pop("managedFields", None)
     annotations = meta.get("annotations")

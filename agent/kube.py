@@ -9,7 +9,9 @@ import base64
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import yaml
 from kubernetes import client, config
@@ -17,9 +19,12 @@ from kubernetes.client.rest import ApiException
 
 from harness.errors import UserError
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 class KubeError(Exception):
-    def __init__(self, status: int, message: str, reason: str = ""):
+    def __init__(self, status: int, message: str, reason: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.reason = reason
@@ -38,7 +43,7 @@ class Kube:
     """Typed clients sharing one ApiClient; `default=True` also makes it the process-wide
     default (the client library's leader election reads only that)."""
 
-    def __init__(self, kubeconfig: str = "", default: bool = False):
+    def __init__(self, kubeconfig: str = "", default: bool = False) -> None:
         self.configuration = client.Configuration()
         try:
             if kubeconfig:
@@ -69,7 +74,7 @@ class Kube:
             self._dynamic = DynamicClient(self.api)
         return self._dynamic
 
-    def call(self, fn, *args, **kwargs):
+    def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """fn(*args) with ApiException turned into KubeError."""
         try:
             return fn(*args, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from agent.config import Settings
 
@@ -17,7 +18,8 @@ log = logging.getLogger("k8s-agent.leader")
 
 
 class Leadership:
-    def __init__(self, settings: Settings, on_lead, on_lose, stop: threading.Event):
+    def __init__(self, settings: Settings, on_lead: Callable[[], None],
+                 on_lose: Callable[[], None], stop: threading.Event) -> None:
         self.settings = settings
         self.on_lead = on_lead
         self.on_lose = on_lose

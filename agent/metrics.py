@@ -2,14 +2,17 @@
 model, tool calls by decision, proposals by phase, leader status, watcher findings."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from agent.store import PHASES
 
 
 class Metrics:
-    def __init__(self):
+    def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter("k8s_agent_requests", "API requests by route and status",
@@ -32,13 +35,13 @@ class Metrics:
                                 ["cause"], registry=r)
         self.summary_tokens = Counter("k8s_agent_summary_tokens", "tokens spent on "
                                       "finding summaries", registry=r)
-        self._proposal_counts = None
+        self._proposal_counts: Collector | None = None
 
-    def track_proposals(self, count_by_phase) -> None:
+    def track_proposals(self, count_by_phase: Callable[[], Mapping[str, int]]) -> None:
         """count_by_phase() -> {phase: n}, read at scrape time from the cluster's state."""
 
         class ProposalCollector:
-            def collect(self):
+            def collect(self) -> Iterator[GaugeMetricFamily]:
                 family = GaugeMetricFamily("k8s_agent_proposals", "proposals by phase",
                                            labels=["phase"])
                 try:

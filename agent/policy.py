@@ -17,6 +17,7 @@ RBAC stays the boundary: the model's kubectl holds a read-only identity in any c
     "';' outside quotes: only plain words and '|' between commands are allowed"
 """
 from __future__ import annotations
+from typing import Any
 
 import os
 import shlex
@@ -46,13 +47,13 @@ READ_ONLY_TOOLS = {"Read", "Glob", "Grep"}
 class Decision:
     allowed: bool
     reason: str
-    guard: dict = field(default_factory=dict)
-    updated_input: dict | None = None   # the tool input to run instead (PreToolUse updatedInput)
+    guard: dict[str, Any] = field(default_factory=dict)
+    updated_input: dict[str, Any] | None = None   # the tool input to run instead (PreToolUse updatedInput)
 
 
 class ToolPolicy:
     def __init__(self, workdir: str | os.PathLike, guard=None, propose_tool: str = "",
-                 team: bool = False):
+                 team: bool = False) -> None:
         self.workdir = Path(workdir)
         self.skills = self.workdir / ".claude" / "skills"
         self.guard = guard            # callable(command) -> verdict dict (harness.safety.check)
@@ -60,7 +61,7 @@ class ToolPolicy:
         self.team = team              # orchestrator + specialists (agent.specialists)
 
     # --- the hook's entry point -------------------------------------------------------
-    def decide(self, tool: str, tool_input: dict, call_id: str = "",
+    def decide(self, tool: str, tool_input: dict[str, Any], call_id: str = "",
                agent: str = "") -> Decision:
         """`agent`: the subagent making the call (hook input `agent_type`), '' for the main
         thread. With a team, the main thread only delegates and proposes, and each
@@ -72,7 +73,7 @@ class ToolPolicy:
         except Exception as err:  # noqa: BLE001 - fail closed: a bug here must refuse
             return Decision(False, f"policy error ({type(err).__name__}): refused")
 
-    def _single(self, tool: str, tool_input: dict, call_id: str, specialist=None) -> Decision:
+    def _single(self, tool: str, tool_input: dict[str, Any], call_id: str, specialist=None) -> Decision:
         if tool == "Bash":
             return self.bash(str(tool_input.get("command") or ""), call_id, specialist)
         if tool == "Skill":
@@ -83,7 +84,7 @@ class ToolPolicy:
             return Decision(True, "a proposal is stored for a person to approve")
         return Decision(False, f"tool {tool!r} is not offered to the agent")
 
-    def _team(self, tool: str, tool_input: dict, call_id: str, agent: str) -> Decision:
+    def _team(self, tool: str, tool_input: dict[str, Any], call_id: str, agent: str) -> Decision:
         from agent.specialists import BY_NAME, DELEGATE_TOOL, allowed_scripts
         if not agent:  # the orchestrator
             if tool == DELEGATE_TOOL:
@@ -166,7 +167,7 @@ class ToolPolicy:
         return ""
 
     # --- Read / Glob / Grep ----------------------------------------------------------------
-    def _inside_skills(self, tool_input: dict) -> Decision:
+    def _inside_skills(self, tool_input: dict[str, Any]) -> Decision:
         raw = tool_input.get("file_path") or tool_input.get("path") or str(self.skills)
         target = (self.workdir / str(raw)).resolve()
         try:

@@ -9,6 +9,7 @@ Nothing here talks to the cluster: the applier dry-runs later with its own ident
     ('patch', 'merge', 'alice')
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 from pathlib import Path
@@ -21,8 +22,8 @@ FORBIDDEN_KINDS = {"Secret", "ClusterRole", "ClusterRoleBinding", "Role", "RoleB
                    "Proposal", "Conversation", "Finding"}
 
 
-def proposal_spec(args: dict, requested_by: str, conversation: str = "",
-                  scripted: bool = False, skills_root: Path | None = None) -> dict:
+def proposal_spec(args: dict[str, Any], requested_by: str, conversation: str = "",
+                  scripted: bool = False, skills_root: Path | None = None) -> dict[str, Any]:
     """The Proposal spec for `args`; ValueError (one line, shown to the model) if unusable."""
     if not isinstance(args, dict):
         raise ValueError("the input must be an object")
@@ -55,7 +56,7 @@ def proposal_spec(args: dict, requested_by: str, conversation: str = "",
     return spec
 
 
-def _target(raw) -> dict:
+def _target(raw: object) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ValueError("`target` {apiVersion, kind, namespace, name} is required")
     target = {k: str(raw.get(k) or "") for k in ("apiVersion", "kind", "namespace", "name")}
@@ -70,7 +71,7 @@ def _target(raw) -> dict:
     return target
 
 
-def _same_object(manifest: dict, target: dict) -> None:
+def _same_object(manifest: dict[str, Any], target: dict[str, Any]) -> None:
     meta = manifest.get("metadata") or {}
     got = {"apiVersion": manifest.get("apiVersion"), "kind": manifest.get("kind"),
            "name": meta.get("name"), "namespace": meta.get("namespace") or
@@ -81,14 +82,14 @@ def _same_object(manifest: dict, target: dict) -> None:
                              f"{target.get(key)!r}")
 
 
-def _text(value, name: str, limit: int) -> str:
+def _text(value: object, name: str, limit: int) -> str:
     text = " ".join(str(value or "").split()) if name == "summary" else str(value or "")
     if not text.strip():
         raise ValueError(f"`{name}` is required")
     return text[:limit]
 
 
-def _verify(raw, skills_root: Path | None) -> dict:
+def _verify(raw: object, skills_root: Path | None) -> dict[str, Any]:
     if not isinstance(raw, dict) or not raw.get("skill") or not raw.get("script"):
         raise ValueError("`verify` needs {skill, script} (and args, cause)")
     verify = {"skill": str(raw["skill"]), "script": str(raw["script"]),
@@ -104,7 +105,7 @@ def _verify(raw, skills_root: Path | None) -> dict:
     return verify
 
 
-def script_path(skills_root: Path, verify: dict) -> Path | None:
+def script_path(skills_root: Path, verify: dict[str, Any]) -> Path | None:
     """The installed script a verify step names, or None (no path tricks)."""
     name = verify.get("script", "")
     skill = verify.get("skill", "")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from agent.config import Settings
+
+if TYPE_CHECKING:
+    from agent.service import AgentService
 
 
 def serve(settings: Settings) -> int:
@@ -35,18 +39,18 @@ def serve(settings: Settings) -> int:
     return 0
 
 
-def _start_leadership(service, stop: threading.Event) -> None:
+def _start_leadership(service: AgentService, stop: threading.Event) -> None:
     from agent.leader import Leadership
     from agent.watcher import Watcher
 
-    def lead():
+    def lead() -> None:
         service.leading = True
         service.metrics.leader.set(1)
         watcher = Watcher(service, stop)
         service.watcher = watcher
         watcher.run()  # returns when leadership or the process ends
 
-    def follow():
+    def follow() -> None:
         service.leading = False
         service.metrics.leader.set(0)
         if service.watcher is not None:

@@ -9,7 +9,7 @@ import asyncio
 import json
 import os
 import threading
-from typing import AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from agent import backends
 from agent.audit import AuditLog
@@ -27,6 +27,9 @@ from agent.store import (CONVERSATIONS, FINDINGS, PROPOSALS, Conflict, Store, ne
 from agent.workspace import Workspace
 from harness import safety
 
+if TYPE_CHECKING:
+    from agent.watcher import Watcher
+
 MAX_TURNS_KEPT = 20
 PREVIOUS_CHARS = 6000
 
@@ -36,7 +39,7 @@ class Busy(Exception):
 
 
 # --- findings, as every replica sees them ---------------------------------------------------
-def finding_view(obj: dict) -> dict:
+def finding_view(obj: dict[str, Any]) -> dict[str, Any]:
     meta, status = obj.get("metadata") or {}, obj.get("status") or {}
     return {"name": meta.get("name"), **(obj.get("spec") or {}), "status": status}
 
@@ -44,7 +47,7 @@ def finding_view(obj: dict) -> dict:
 class FindingsFeed:
     """Findings as every replica sees them: listed, and streamed from one watch."""
 
-    def list_findings(self) -> list[dict]:
+    def list_findings(self) -> list[dict[str, Any]]:
         views = [finding_view(o) for o in self.store.list(FINDINGS)]
         return sorted(views, key=lambda v: v["status"].get("publishedAt") or "")
 
@@ -79,7 +82,7 @@ class FindingsFeed:
 
 
 class AgentService(FindingsFeed):
-    def __init__(self, settings: Settings, kube: Kube | None = None, environ=None):
+    def __init__(self, settings: Settings, kube: Kube | None = None, environ=None) -> None:
         self.settings = settings
         self.environ = dict(os.environ if environ is None else environ)
         self.kube = kube or Kube(settings.kubeconfig, default=True)
@@ -95,7 +98,7 @@ class AgentService(FindingsFeed):
         self.leading = False
         self._slots = settings.max_concurrent_asks
         self._in_flight = 0
-        self.watcher = None
+        self.watcher: Watcher | None = None
         self._subscribers: list[tuple] = []
         self._sub_lock = threading.Lock()
         self._feed_stop = threading.Event()
@@ -127,13 +130,13 @@ class AgentService(FindingsFeed):
         threading.Thread(target=self._proposals.run, args=(self._feed_stop,), daemon=True,
                          name="proposals-cache").start()
 
-    def _proposal_objects(self) -> list[dict]:
+    def _proposal_objects(self) -> list[dict[str, Any]]:
         cache = getattr(self, "_proposals", None)
         if cache is not None and cache.synced.is_set():
             return cache.items()
         return self.store.list(PROPOSALS)
 
-    def count_proposals(self) -> dict:
+    def count_proposals(self) -> dict[str, Any]:
         counts: dict[str, int] = {}
         for obj in self._proposal_objects():
             counts[phase(obj)] = counts.get(phase(obj), 0) + 1
@@ -141,7 +144,7 @@ class AgentService(FindingsFeed):
 
     # --- ask ----------------------------------------------------------------------------
     async def ask(self, caller: Caller, question: str,
-                  conversation: str = "") -> AsyncIterator[tuple[str, dict]]:
+                  conversation: str = "") -> AsyncIterator[tuple[str, dict[str, Any]]]:
         if self._in_flight >= self._slots:
             raise Busy(f"all {self._slots} ask slots of this replica are busy: retry shortly")
         self._in_flight += 1
@@ -204,10 +207,10 @@ class AgentService(FindingsFeed):
             cwd=str(self.workspace.project),
             skill_roots=[str(self.workspace.project / ".claude" / "skills")])
 
-        async def propose(args: dict) -> dict:
+        async def propose(args: dict[str, Any]) -> dict[str, Any]:
             return await asyncio.to_thread(self.propose, caller, conversation, args)
 
-        def on_tool(tool: str, tool_input: dict, decision, call_id: str) -> None:
+        def on_tool(tool: str, tool_input: dict[str, Any], decision, call_id: str) -> None:
             self.metrics.tool_calls.labels(tool, "allow" if decision.allowed else "deny").inc()
             if tool == "Bash" and decision.guard:  # the guard logged the command itself
                 if not decision.allowed:
@@ -226,7 +229,7 @@ class AgentService(FindingsFeed):
                              max_turns=s.max_turns, timeout=s.ask_timeout, policy=policy,
                              propose=propose, on_tool=on_tool, team=s.specialists)
 
-    def _turn(self, question: str, result, started: str) -> dict:
+    def _turn(self, question: str, result, started: str) -> dict[str, Any]:
         return {"question": question[:8000], "answer": result.answer[:32768],
                 "evidence": [{k: (v[:1500] if isinstance(v, str) else v)
                               for k, v in e.items()} for e in result.evidence[:40]],
@@ -243,16 +246,16 @@ class AgentService(FindingsFeed):
         self.metrics.cost.labels(model).inc(result.cost_usd or 0)
 
     # --- conversations --------------------------------------------------------------------
-    def _create_conversation(self, caller: Caller, name: str) -> dict:
+    def _create_conversation(self, caller: Caller, name: str) -> dict[str, Any]:
         return self.store.create(CONVERSATIONS, name, {"user": caller.username, "turns": []},
                                  status={"phase": "Running"})
 
-    def _resume_conversation(self, caller: Caller, name: str) -> dict:
+    def _resume_conversation(self, caller: Caller, name: str) -> dict[str, Any]:
         conv = self.get_conversation(caller, name)
         conv["status"] = {**(conv.get("status") or {}), "phase": "Running"}
         return self.store.replace_status(CONVERSATIONS, conv)
 
-    def _close_conversation(self, name: str, turn: dict, error: str) -> None:
+    def _close_conversation(self, name: str, turn: dict[str, Any], error: str) -> None:
         for _ in range(5):  # another turn may have been written meanwhile: re-read and retry
             conv = self.store.get(CONVERSATIONS, name)
             conv["spec"]["turns"] = (list(conv["spec"].get("turns") or []) + [turn])[
@@ -266,12 +269,12 @@ class AgentService(FindingsFeed):
             except Conflict:
                 continue
 
-    def get_conversation(self, caller: Caller, name: str) -> dict:
+    def get_conversation(self, caller: Caller, name: str) -> dict[str, Any]:
         """The conversation; a caller continues only their own (reading is RBAC's call)."""
         return self.store.get(CONVERSATIONS, name)
 
     # --- proposals ------------------------------------------------------------------------
-    def propose(self, caller: Caller, conversation: str, args: dict) -> dict:
+    def propose(self, caller: Caller, conversation: str, args: dict[str, Any]) -> dict[str, Any]:
         spec = proposal_spec(args, caller.username, conversation, self.settings.scripted,
                              self.workspace.project / ".claude" / "skills")
         advisory = not self.settings.writes
@@ -289,17 +292,17 @@ class AgentService(FindingsFeed):
                           proposal=view["name"], target=spec["target"])
         return view
 
-    def list_proposals(self, phase_filter: str = "") -> list[dict]:
+    def list_proposals(self, phase_filter: str = "") -> list[dict[str, Any]]:
         views = [proposal_view(o) for o in self._proposal_objects()]
         views = [v for v in views if not phase_filter or v["phase"] == phase_filter]
         return sorted(views, key=lambda v: v["created"] or "")
 
-    def get_proposal(self, name: str) -> dict:
+    def get_proposal(self, name: str) -> dict[str, Any]:
         cache = getattr(self, "_proposals", None)
         cached = cache.objects.get((self.settings.namespace, name)) if cache else None
         return proposal_view(cached if cached is not None else self.store.get(PROPOSALS, name))
 
-    def decide(self, caller: Caller, name: str, approve: bool, reason: str = "") -> dict:
+    def decide(self, caller: Caller, name: str, approve: bool, reason: str = "") -> dict[str, Any]:
         """Approve (AwaitingApproval -> Approved) or reject; Conflict if the phase is wrong."""
         if approve and not self.settings.writes:
             raise Conflict("advisory mode: nothing is applied by this service; apply the "
@@ -322,7 +325,7 @@ class AgentService(FindingsFeed):
         return view
 
 
-def _prompt(conv: dict, question: str) -> str:
+def _prompt(conv: dict[str, Any], question: str) -> str:
     """The question, after a summary of the earlier turns (any replica may continue)."""
     turns = (conv.get("spec") or {}).get("turns") or []
     if not turns:

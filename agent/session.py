@@ -57,35 +57,35 @@ class AskResult:
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float | None = None
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)
     refused: int = 0
     error: str = ""
-    reports: list[dict] = field(default_factory=list)   # [{specialist, output}] (team)
+    reports: list[dict[str, Any]] = field(default_factory=list)   # [{specialist, output}] (team)
 
 
 @dataclass
 class SessionConfig:
     workdir: str
-    env: dict
+    env: dict[str, Any]
     model: str
     max_turns: int
     timeout: float
     policy: ToolPolicy
-    propose: Callable[[dict], Any] | None   # async fn(input) -> proposal view (dict)
-    on_tool: Callable[[dict, Any], None] | None = None   # audit hook (decision, verdict)
+    propose: Callable[[dict[str, Any]], Any] | None   # async fn(input) -> proposal view (dict)
+    on_tool: Callable[[dict[str, Any], Any], None] | None = None   # audit hook (decision, verdict)
     team: bool = False   # orchestrator + specialists (agent.specialists)
 
 
 class Session:
     """Drive one query; `events` is an asyncio.Queue of (event, data) ending with None."""
 
-    def __init__(self, cfg: SessionConfig, question: str):
+    def __init__(self, cfg: SessionConfig, question: str) -> None:
         self.cfg = cfg
         self.question = question
         self.events: asyncio.Queue = asyncio.Queue()
         self.result = AskResult()
-        self._calls: dict[str, dict] = {}
+        self._calls: dict[str, dict[str, Any]] = {}
         self._refused: set[str] = set()
         self._delegations: dict[str, str] = {}   # Agent tool_use id -> specialist
 
@@ -127,7 +127,7 @@ class Session:
             await self._on_message(message)
 
     # --- the PreToolUse hook -----------------------------------------------------------
-    async def _pre_tool_use(self, hook_input, tool_use_id, context) -> dict:
+    async def _pre_tool_use(self, hook_input, tool_use_id, context) -> dict[str, Any]:
         tool = str(hook_input.get("tool_name") or "")
         tool_input = hook_input.get("tool_input") or {}
         agent = str(hook_input.get("agent_type") or "")  # set inside a subagent
@@ -160,7 +160,7 @@ class Session:
               "line), `reason`, `evidence` (lines from the diagnosis) and `verify` {skill, "
               "script, args, cause}: the skill script whose finding must be gone afterwards.",
               PROPOSAL_SCHEMA)
-        async def propose_change(args: dict) -> dict:
+        async def propose_change(args: dict[str, Any]) -> dict[str, Any]:
             try:
                 view = await self.cfg.propose(args)
             except ValueError as err:
@@ -303,6 +303,6 @@ def clip(text: str, limit: int = CLIP) -> str:
     return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more)"
 
 
-def _short(tool_input: dict) -> dict:
+def _short(tool_input: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if len(str(v)) < 500 else str(v)[:500] + "...")
             for k, v in (tool_input or {}).items()}

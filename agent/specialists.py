@@ -13,6 +13,8 @@ Each specialist has only its skills and tools; the orchestrator has none of the 
 scripts itself: it delegates, merges the reports and cites which specialist found what.
 """
 from __future__ import annotations
+from collections.abc import Iterable
+from typing import Any
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +113,7 @@ def allowed_scripts(agent_type: str) -> Specialist | None:
 
 
 # --- the agent service: Claude Agent SDK ------------------------------------------------
-def agent_definitions() -> dict:
+def agent_definitions() -> dict[str, Any]:
     """{name: AgentDefinition} for ClaudeAgentOptions(agents=...). `background=False`: the
     orchestrator waits for the report (Claude Code 2.1 starts subagents in the background
     otherwise, and the main turn would end before the evidence is in)."""
@@ -136,9 +138,11 @@ def plugin_files() -> dict[str, str]:
     return files
 
 
-def _agent_md(name: str, description: str, tools, prompt: str, skills=()) -> str:
+def _agent_md(name: str, description: str, tools: Iterable[str], prompt: str,
+              skills: Iterable[str] = ()) -> str:
     import yaml
-    head = {"name": name, "description": description, "tools": ", ".join(tools)}
+    head: dict[str, str | list[str]] = {"name": name, "description": description,
+                                        "tools": ", ".join(tools)}
     if skills:
         head["skills"] = list(skills)
     front = yaml.safe_dump(head, sort_keys=False, width=100, allow_unicode=True)

@@ -16,6 +16,7 @@ Proposal phases:
   Advisory                                         (advisory mode: never applied here)
 """
 from __future__ import annotations
+from typing import Any
 
 import datetime as _dt
 import hashlib
@@ -64,13 +65,13 @@ class NotFound(Exception):
 
 
 class Store:
-    def __init__(self, kube: Kube, namespace: str):
+    def __init__(self, kube: Kube, namespace: str) -> None:
         self.kube = kube
         self.namespace = namespace
 
     # --- generic ------------------------------------------------------------------------
-    def create(self, kind: Kind, name: str, spec: dict, status: dict | None = None,
-               labels: dict | None = None) -> dict:
+    def create(self, kind: Kind, name: str, spec: dict[str, Any], status: dict[str, Any] | None = None,
+               labels: dict[str, Any] | None = None) -> dict[str, Any]:
         body = {"apiVersion": f"{API_GROUP}/{API_VERSION}", "kind": kind.kind,
                 "metadata": {"name": name, "namespace": self.namespace,
                              "labels": {LABEL: "k8s-agent", **(labels or {})}},
@@ -82,23 +83,23 @@ class Store:
             obj = self.replace_status(kind, obj)
         return obj
 
-    def get(self, kind: Kind, name: str) -> dict:
+    def get(self, kind: Kind, name: str) -> dict[str, Any]:
         return self._call(self.kube.custom.get_namespaced_custom_object, API_GROUP,
                           API_VERSION, self.namespace, kind.plural, name)
 
-    def list(self, kind: Kind, selector: str = "") -> list[dict]:
+    def list(self, kind: Kind, selector: str = "") -> list[dict[str, Any]]:
         result = self._call(self.kube.custom.list_namespaced_custom_object, API_GROUP,
                             API_VERSION, self.namespace, kind.plural,
                             label_selector=selector or None)
         return result.get("items", [])
 
-    def replace(self, kind: Kind, obj: dict) -> dict:
+    def replace(self, kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         """Whole-object update, conditioned on obj's resourceVersion (Conflict if stale)."""
         return self._call(self.kube.custom.replace_namespaced_custom_object, API_GROUP,
                           API_VERSION, self.namespace, kind.plural, obj["metadata"]["name"],
                           obj)
 
-    def replace_status(self, kind: Kind, obj: dict) -> dict:
+    def replace_status(self, kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         return self._call(self.kube.custom.replace_namespaced_custom_object_status, API_GROUP,
                           API_VERSION, self.namespace, kind.plural, obj["metadata"]["name"],
                           obj)
@@ -114,7 +115,7 @@ class Store:
             raise
 
     # --- proposals ----------------------------------------------------------------------
-    def transition(self, name: str, expect: set[str], phase: str, **fields) -> dict:
+    def transition(self, name: str, expect: set[str], phase: str, **fields) -> dict[str, Any]:
         """Move a proposal from one of `expect` to `phase`, recording `fields` in status
         and a history line; Conflict when another replica moved it first."""
         obj = self.get(PROPOSALS, name)
@@ -132,11 +133,11 @@ class Store:
         return self.replace_status(PROPOSALS, obj)
 
 
-def phase(obj: dict) -> str:
+def phase(obj: dict[str, Any]) -> str:
     return (obj.get("status") or {}).get("phase", "Proposed")
 
 
-def proposal_view(obj: dict) -> dict:
+def proposal_view(obj: dict[str, Any]) -> dict[str, Any]:
     """What the API returns for a proposal: spec and status, no managed fields."""
     meta = obj.get("metadata") or {}
     return {"name": meta.get("name"), "created": meta.get("creationTimestamp"),

@@ -13,6 +13,7 @@ has lasted `pending_minutes`.
   Finding resources themselves, so the budget survives a change of leader).
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import logging
@@ -62,7 +63,7 @@ SEVERE = {"error", "warning"}
 
 
 class Watcher:
-    def __init__(self, service, stop: threading.Event):
+    def __init__(self, service, stop: threading.Event) -> None:
         self.service = service
         self.settings = service.settings
         self._stop = threading.Event()
@@ -107,7 +108,7 @@ class Watcher:
             self.run_pass()
             _Either(self._stop, self._outer).wait(self.settings.diagnose_every)
 
-    def run_pass(self) -> list[dict]:
+    def run_pass(self) -> list[dict[str, Any]]:
         """One debounced pass: the scripts whose inputs changed (or whose open findings
         are still maturing); returns the findings published in this pass."""
         with self._dirty_lock:
@@ -141,7 +142,7 @@ class Watcher:
             items += objects
         return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
 
-    def diagnose(self, diagnosis: Diagnosis) -> list[dict] | None:
+    def diagnose(self, diagnosis: Diagnosis) -> list[dict[str, Any]] | None:
         script = (self.service.workspace.project / ".claude" / "skills" / diagnosis.skill /
                   "scripts" / diagnosis.script)
         if not script.is_file():
@@ -164,7 +165,7 @@ class Watcher:
             return None
 
     # --- findings: sustained, deduplicated, resolved -----------------------------------------
-    def reconcile(self, diagnosis: Diagnosis, findings: list[dict]) -> list[dict]:
+    def reconcile(self, diagnosis: Diagnosis, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         moment = time.time()
         sustain = self.settings.pending_minutes * 60
         current = {}
@@ -183,7 +184,7 @@ class Watcher:
                     published.append(f)
         return published
 
-    def _publish(self, diagnosis: Diagnosis, key: str, f: dict, first: float) -> bool:
+    def _publish(self, diagnosis: Diagnosis, key: str, f: dict[str, Any], first: float) -> bool:
         store = self.service.store
         name = digest_name("f", key)
         o = f.get("object") or {}
@@ -225,7 +226,7 @@ class Watcher:
             except Conflict:
                 pass
 
-    def _webhook(self, spec: dict, obj: dict) -> None:
+    def _webhook(self, spec: dict[str, Any], obj: dict[str, Any]) -> None:
         url = self.settings.webhook_url
         if not url:
             return
@@ -243,7 +244,7 @@ class Summariser:
 
     OUTPUT_ALLOWANCE = 400
 
-    def __init__(self, service):
+    def __init__(self, service) -> None:
         self.service = service
 
     def used_last_hour(self) -> int:
@@ -255,7 +256,7 @@ class Summariser:
                 used += int(status.get("summaryTokens") or 0)
         return used
 
-    def summarise(self, obj: dict) -> None:
+    def summarise(self, obj: dict[str, Any]) -> None:
         budget = self.service.settings.summary_tokens_per_hour
         prompt = summary_prompt(obj["spec"])
         estimate = len(prompt) // 4 + self.OUTPUT_ALLOWANCE
@@ -306,7 +307,7 @@ class Summariser:
             return "", 0
 
 
-def summary_prompt(spec: dict) -> str:
+def summary_prompt(spec: dict[str, Any]) -> str:
     evidence = "\n".join(f"- {e}" for e in spec.get("evidence") or [])
     return ("Summarise this Kubernetes finding for an on-call engineer in two sentences: "
             "what is wrong and the first thing to do. Do not invent facts.\n"
@@ -314,7 +315,7 @@ def summary_prompt(spec: dict) -> str:
             f"message: {spec.get('message')}\nevidence:\n{evidence}\nfix: {spec.get('fix')}")
 
 
-def finding_key(skill: str, f: dict) -> str:
+def finding_key(skill: str, f: dict[str, Any]) -> str:
     o = f.get("object") or {}
     return "|".join([skill, str(f.get("cause", "")), str(o.get("kind", "")),
                      str(o.get("namespace", "")), str(o.get("name", ""))])
@@ -323,7 +324,7 @@ def finding_key(skill: str, f: dict) -> str:
 class _Either:
     """Wait on two events at once (the watcher's own stop and the process's)."""
 
-    def __init__(self, a: threading.Event, b: threading.Event):
+    def __init__(self, a: threading.Event, b: threading.Event) -> None:
         self.a, self.b = a, b
 
     def is_set(self) -> bool:
@@ -336,7 +337,7 @@ class _Either:
         return self.is_set()
 
 
-def _script_env() -> dict:
+def _script_env() -> dict[str, Any]:
     """The scripts read their dump from stdin: no kubeconfig, no cluster access at all."""
     return {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "HOME": "/nonexistent"}
 

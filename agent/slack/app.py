@@ -8,6 +8,7 @@ service's own one-line reason. Slack's signature on every request is checked by 
 request verification (HMAC of `v0:<timestamp>:<body>`, timestamps over 5 minutes old refused).
 """
 from __future__ import annotations
+from typing import Any
 
 import http.client
 import re
@@ -66,7 +67,7 @@ def build_app(*, identities: Identities, door: AgentDoor, signing_secret: str,
     return app
 
 
-def _redacting_client(context, next):
+def _redacting_client(context, next) -> None:
     """Bolt gives each request a new plain WebClient (slack_bolt App._init_context); swap in
     a redacting one with the same settings, so every listener's posts are redacted."""
     plain = context.client
@@ -82,7 +83,7 @@ class Seen:
     (X-Slack-Retry-Num), and a captured request can be re-sent while its signature is
     still fresh; either would ask the agent twice."""
 
-    def __init__(self, size: int = 2048):
+    def __init__(self, size: int = 2048) -> None:
         self.size = size
         self._ids: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
@@ -100,7 +101,7 @@ class Seen:
 
 
 class ChatOps:
-    def __init__(self, identities: Identities, door: AgentDoor):
+    def __init__(self, identities: Identities, door: AgentDoor) -> None:
         self.identities = identities
         self.door = door
         self.seen = Seen()
@@ -138,7 +139,7 @@ class ChatOps:
                                                              f"{blocks.fold(question, 2000, 'the command')}")
         self.answer(client, channel, root["ts"], user, question)
 
-    def on_mention(self, body, event, client):
+    def on_mention(self, body, event, client) -> None:
         if not self.seen.first("event:" + str(body.get("event_id") or "")):
             return  # a retry or a replay of an event already answered
         slack_user, channel = event.get("user", ""), event["channel"]
@@ -187,7 +188,7 @@ class ChatOps:
             client.chat_postMessage(channel=channel, thread_ts=thread, text=text,
                                     blocks=proposal_blocks)
 
-    def _remember(self, channel: str, thread: str, events: list) -> None:
+    def _remember(self, channel: str, thread: str, events: list[Any]) -> None:
         conversation = next((d.get("id") for e, d in events if e == "conversation"), "")
         if conversation:
             self.threads[(channel, thread)] = conversation
@@ -196,15 +197,15 @@ class ChatOps:
                 self.threads.popitem(last=False)
 
     # --- deciding -----------------------------------------------------------------------
-    def on_approve(self, ack, body, action, client):
+    def on_approve(self, ack, body, action, client) -> None:
         ack()
         self.decide(client, body, action, approved=True)
 
-    def on_reject(self, ack, body, action, client):
+    def on_reject(self, ack, body, action, client) -> None:
         ack()
         self.decide(client, body, action, approved=False)
 
-    def decide(self, client, body: dict, action: dict, approved: bool) -> None:
+    def decide(self, client, body: dict[str, Any], action: dict[str, Any], approved: bool) -> None:
         slack_user = body["user"]["id"]
         channel = body["channel"]["id"]
         message = body.get("message") or {}
@@ -240,13 +241,13 @@ class ChatOps:
 class Progress:
     """Edits the placeholder as tool calls happen, at most every PROGRESS_EVERY seconds."""
 
-    def __init__(self, client, channel: str, ts: str, user: str):
+    def __init__(self, client, channel: str, ts: str, user: str) -> None:
         self.client, self.channel, self.ts, self.user = client, channel, ts, user
         self.calls: list[str] = []
         self.last = time.monotonic()
         self.lock = threading.Lock()
 
-    def saw(self, event: tuple[str, dict]) -> None:
+    def saw(self, event: tuple[str, dict[str, Any]]) -> None:
         name, data = event
         if name != "tool":
             return

@@ -7,6 +7,7 @@ Long content is folded, never cut silently: Slack refuses a section whose text i
 are and where the rest is (`k8s-skills agent conversation ID`).
 """
 from __future__ import annotations
+from typing import Any
 
 from agent.render import SCRIPTED
 
@@ -42,11 +43,11 @@ def fold_lines(text: str, lines: int, where: str) -> str:
     return "\n".join(rows[:lines]) + f"\n… {len(rows) - lines} more lines folded ({where})"
 
 
-def section(text: str) -> dict:
+def section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}
 
 
-def context(text: str) -> dict:
+def context(text: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_LIMIT]}]}
 
 
@@ -54,7 +55,7 @@ def _code(text: str) -> str:
     return "```" + text.replace("```", "ˋˋˋ") + "```"
 
 
-def answer_message(events: list[tuple[str, dict]], user: str) -> tuple[str, list[dict]]:
+def answer_message(events: list[tuple[str, dict[str, Any]]], user: str) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for a finished ask: answer first, then the evidence."""
     start = next((d for e, d in events if e == "conversation"), {})
     done = next((d for e, d in events if e == "done"), {})
@@ -82,7 +83,7 @@ def answer_message(events: list[tuple[str, dict]], user: str) -> tuple[str, list
     return text, blocks[:50]
 
 
-def evidence_blocks(items: list[dict], where: str) -> list[dict]:
+def evidence_blocks(items: list[dict[str, Any]], where: str) -> list[dict[str, Any]]:
     if not items:
         return [context("No evidence was gathered for this answer.")]
     blocks = [section(f"*Evidence* ({len(items)} tool call{'s' if len(items) != 1 else ''})")]
@@ -101,7 +102,7 @@ def evidence_blocks(items: list[dict], where: str) -> list[dict]:
     return blocks
 
 
-def _footer(done: dict, conv: str, user: str, replica) -> str:
+def _footer(done: dict[str, Any], conv: str, user: str, replica: object) -> str:
     tokens = done.get("tokens") or {}
     bits = [f"asked as `{user}`", f"conversation `{conv}`"]
     if replica:
@@ -112,7 +113,7 @@ def _footer(done: dict, conv: str, user: str, replica) -> str:
     return " · ".join(bits)
 
 
-def proposal_message(proposal: dict, scripted: bool) -> tuple[str, list[dict]]:
+def proposal_message(proposal: dict[str, Any], scripted: bool) -> tuple[str, list[dict[str, Any]]]:
     """A proposal from the ask stream ({name, summary, target, phase}) with two buttons;
     the buttons carry only the proposal's name: the decision is made by the service."""
     target = proposal.get("target") or {}
@@ -136,8 +137,8 @@ def proposal_message(proposal: dict, scripted: bool) -> tuple[str, list[dict]]:
     return text, blocks
 
 
-def decided_message(original: list[dict], view: dict, who: str, slack_user: str,
-                    approved: bool) -> tuple[str, list[dict]]:
+def decided_message(original: list[dict[str, Any]], view: dict[str, Any], who: str, slack_user: str,
+                    approved: bool) -> tuple[str, list[dict[str, Any]]]:
     """The proposal message after a decision: the buttons replaced by who decided."""
     verb = "approved" if approved else "rejected"
     kept = [b for b in original if b.get("type") != "actions"]

@@ -7,13 +7,16 @@ the JSON / YAML shapes a Kubernetes dump has: `"token": "…"` and the values un
 """
 from __future__ import annotations
 
-import importlib.util
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.web import SlackResponse
+
+from agent.modules import load_file
 
 SKILL_MODULE = (Path(__file__).resolve().parents[2] / "skills" / "k8s-troubleshooting"
                 / "scripts" / "_tshoot" / "redact.py")
@@ -26,11 +29,10 @@ REDACTED = "[REDACTED]"
 
 
 @lru_cache(maxsize=1)
-def _skill_redact():
-    spec = importlib.util.spec_from_file_location("_tshoot_redact_for_slack", SKILL_MODULE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.redact
+def _skill_redact() -> Callable[[str], str]:
+    redact_text: Callable[[str], str] = load_file("_tshoot_redact_for_slack",
+                                                   SKILL_MODULE).redact
+    return redact_text
 
 
 def redact(text: str) -> str:
@@ -81,8 +83,8 @@ class RedactingWebClient(WebClient):
     """A WebClient that redacts every outgoing argument, whichever handler built it: the
     last step before Slack, so no code path can post a secret unredacted."""
 
-    def api_call(self, api_method: str, *, json: dict | None = None, data: dict | None = None,
-                 params: dict | None = None, **kwargs):
+    def api_call(self, api_method: str, *, json: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
+                 params: dict[str, Any] | None = None, **kwargs: Any) -> SlackResponse:
         return super().api_call(api_method, json=redact_all(json), data=redact_all(data),
                                 params=redact_all(params), **kwargs)
 

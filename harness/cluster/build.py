@@ -6,6 +6,7 @@ binary or a size that differs from the stamp means a partial or corrupt cache: t
 component is rebuilt, the others are reused.
 """
 from __future__ import annotations
+from typing import Any
 
 import contextlib
 import fcntl
@@ -140,7 +141,7 @@ def _stamp_path(component: Component) -> Path:
     return paths.versions_dir() / "stamps" / f"{component.name}.json"
 
 
-def _read_stamp(component: Component) -> dict | None:
+def _read_stamp(component: Component) -> dict[str, Any] | None:
     try:
         return json.loads(_stamp_path(component).read_text())
     except (OSError, ValueError):
@@ -274,7 +275,7 @@ def _run_with_heartbeat(command, cwd, extra_env, logfile: Path, label: str, log)
     started = time.monotonic()
     done = threading.Event()
 
-    def heartbeat():
+    def heartbeat() -> None:
         while not done.wait(30):
             log(f"{label}: still building, {_elapsed(started)} elapsed")
 
@@ -294,7 +295,7 @@ def _run_with_heartbeat(command, cwd, extra_env, logfile: Path, label: str, log)
                         f"full log: {logfile}")
 
 
-def _go_env(extra: dict) -> dict:
+def _go_env(extra: dict[str, Any]) -> dict[str, Any]:
     env = dict(os.environ)
     env.setdefault("GOFLAGS", "-mod=mod")
     env["GOTOOLCHAIN"] = env.get("GOTOOLCHAIN", "local")

@@ -30,7 +30,8 @@ KUEUE_INTEGRATIONS = ("jobset", "leaderworkerset")
 NETWORKING = ("gateway-api", "gateway-api-inference-extension")
 
 
-def crd_files(gateway_channel: str = "experimental", keys=tuple(SOURCES)) -> list[Path]:
+def crd_files(gateway_channel: str = "experimental",
+              keys: tuple[str, ...] = tuple(SOURCES)) -> list[Path]:
     """The upstream YAML files to install, in a stable order."""
     files = []
     for key in keys:
@@ -40,9 +41,10 @@ def crd_files(gateway_channel: str = "experimental", keys=tuple(SOURCES)) -> lis
     return files
 
 
-def objects(gateway_channel: str = "experimental", keys=tuple(SOURCES)) -> list[dict]:
+def objects(gateway_channel: str = "experimental",
+            keys: tuple[str, ...] = tuple(SOURCES)) -> list[dict[str, Any]]:
     """Every object of those files (CRDs, plus Gateway API's safe-upgrade admission policy)."""
-    out = []
+    out: list[dict[str, Any]] = []
     for path in crd_files(gateway_channel, keys):
         out.extend(doc for doc in yamlio.load_all(path.read_text()) if doc)
     return out

@@ -21,6 +21,7 @@ Selectors are gojq expressions (KWOK v0.8.0 `matchExpressions[].key`); templates
 templates with sprig functions, as in KWOK's own kustomize/stage/pod/chaos/ stages.
 """
 from __future__ import annotations
+from typing import Any
 
 WEIGHT = 10000
 CUDA_OOM_BATCH = 1024
@@ -37,17 +38,17 @@ JQ_CUDA_OOM = ('[.spec.containers[] | select(.resources.limits["nvidia.com/gpu"]
 JQ_WAITING = '[.status.containerStatuses[]?.state.waiting.reason]'
 
 
-def _true(key: str) -> dict:
+def _true(key: str) -> dict[str, Any]:
     return {"key": key, "operator": "In", "values": ["true"]}
 
 
-def _phase(*phases: str) -> dict:
+def _phase(*phases: str) -> dict[str, Any]:
     return {"key": ".status.phase", "operator": "In", "values": list(phases)}
 
 
-def _stage(name: str, kind: str, exprs: list[dict], template: str, event: dict | None = None,
-           delay_ms: int = 1000, jitter_ms: int = 2000) -> dict:
-    nxt = {"statusTemplate": template}
+def _stage(name: str, kind: str, exprs: list[dict[str, Any]], template: str, event: dict[str, Any] | None = None,
+           delay_ms: int = 1000, jitter_ms: int = 2000) -> dict[str, Any]:
+    nxt: dict[str, Any] = {"statusTemplate": template}
     if event:
         nxt["event"] = event
     return {
@@ -189,7 +190,7 @@ phase: Running
 """
 
 
-def pod_stages() -> list[dict]:
+def pod_stages() -> list[dict[str, Any]]:
     crashes = _true(JQ_CUDA_OOM)
     back_off = _true(JQ_WAITING + ' | any(. == "CrashLoopBackOff")')
     return [
@@ -205,12 +206,12 @@ def pod_stages() -> list[dict]:
     ]
 
 
-def node_stages() -> list[dict]:
+def node_stages() -> list[dict[str, Any]]:
     taint = '[.spec.taints[]? | .key == "node.kubernetes.io/out-of-service"] | any'
     return [_stage("fault-node-out-of-service", "Node", [_true(taint)],
                    _NODE_DOWN, delay_ms=500, jitter_ms=1000)]
 
 
-def stages() -> list[dict]:
+def stages() -> list[dict[str, Any]]:
     """Every fault stage; applied with KWOK's defaults at `cluster up`."""
     return pod_stages() + node_stages()

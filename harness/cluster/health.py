@@ -1,5 +1,6 @@
 """Health of a local cluster's components, read from its processes and endpoints."""
 from __future__ import annotations
+from typing import TYPE_CHECKING, Any
 
 import json
 import ssl
@@ -10,6 +11,10 @@ from pathlib import Path
 import yaml
 
 from harness.cluster import procs
+
+if TYPE_CHECKING:
+    from harness.cluster.kubectl import Kubectl
+    from harness.cluster.node import RealNode
 
 CONTROL_PLANE = (  # (component, kwok.yaml port option, scheme, health path)
     ("etcd", "etcdPort", "http", "/health"),
@@ -26,7 +31,7 @@ class ComponentHealth:
     healthy: bool
     detail: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"component": self.name, "healthy": self.healthy, "detail": self.detail}
 
 
@@ -52,7 +57,7 @@ def kueue(pid: int | None, health_port: int | None) -> ComponentHealth:
                                                     f"{answer}")
 
 
-def real_node(node, kubectl) -> list[ComponentHealth]:
+def real_node(node: RealNode, kubectl: Kubectl) -> list[ComponentHealth]:
     """containerd, kubelet, kube-proxy, the Node's Ready condition, the registries."""
     return [ComponentHealth(name, ok, detail) for name, ok, detail in node.health(kubectl)]
 
@@ -87,11 +92,12 @@ def _is_status(body: bytes) -> bool:
     return isinstance(answer, dict) and answer.get("kind") == "Status"
 
 
-def _kwok_options(kwok_cluster_dir: Path) -> dict:
+def _kwok_options(kwok_cluster_dir: Path) -> dict[str, Any]:
     try:
         for doc in yaml.safe_load_all((kwok_cluster_dir / "kwok.yaml").read_text()):
             if doc and doc.get("kind") == "KwokctlConfiguration":
-                return doc.get("options", {})
+                options: dict[str, Any] = doc.get("options", {})  # parsed YAML
+                return options
     except (OSError, yaml.YAMLError):
         pass
     return {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -39,7 +40,7 @@ def is_ready() -> bool:
     return images.BUSYBOX.is_file() and (store_dir() / "stamp.json").is_file()
 
 
-def ensure(log) -> None:
+def ensure(log: Callable[[str], object]) -> None:
     if is_ready():
         return
     started = time.monotonic()
@@ -67,7 +68,7 @@ def _push(staging: Path, private: bool) -> int:
     address = f"127.0.0.1:{procs.free_port()}"
     creds = registry.new_credentials() if private else None
     htpasswd = staging / f"{name}.htpasswd" if private else None
-    if creds:
+    if creds and htpasswd:
         registry.write_htpasswd(htpasswd, creds)
     doc = registry.config(staging / name, address, htpasswd)
     pid = registry.start(build.binary("registry"), staging / "run", name, doc)

@@ -8,6 +8,7 @@ The layout follows the OCI image-layout spec: `oci-layout`, `index.json` (one ma
 per tag, named by the `org.opencontainers.image.ref.name` annotation) and `blobs/sha256/`.
 """
 from __future__ import annotations
+from typing import Any
 
 import gzip
 import hashlib
@@ -40,7 +41,7 @@ class Image:
     layers: tuple[str, ...] = ("busybox", "toolbox")
     entrypoint: tuple[str, ...] | None = None
     cmd: tuple[str, ...] | None = None
-    env: dict = field(default_factory=dict)
+    env: dict[str, Any] = field(default_factory=dict)
     ports: tuple[int, ...] = ()
     private: bool = False
 
@@ -152,11 +153,11 @@ def _tar(entries) -> bytes:
 class Layout:
     """An OCI image layout being written to `root`."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         self.root = root
         (root / "blobs" / "sha256").mkdir(parents=True, exist_ok=True)
         (root / "oci-layout").write_text(json.dumps({"imageLayoutVersion": "1.0.0"}))
-        self.manifests: list[dict] = []
+        self.manifests: list[dict[str, Any]] = []
 
     def add_blob(self, data: bytes, media_type: str) -> Blob:
         digest = hashlib.sha256(data).hexdigest()
@@ -195,8 +196,8 @@ def write_layout(root: Path, toolbox: Path, images: list[Image]) -> Layout:
     return layout
 
 
-def image_config(image: Image, diff_ids: list[str]) -> dict:
-    config: dict = {"Env": [PATH_ENV] + [f"{k}={v}" for k, v in sorted(image.env.items())],
+def image_config(image: Image, diff_ids: list[str]) -> dict[str, Any]:
+    config: dict[str, Any] = {"Env": [PATH_ENV] + [f"{k}={v}" for k, v in sorted(image.env.items())],
                     "WorkingDir": "/"}
     if image.entrypoint is not None:
         config["Entrypoint"] = list(image.entrypoint)
@@ -210,11 +211,11 @@ def image_config(image: Image, diff_ids: list[str]) -> dict:
                         for name in image.layers]}
 
 
-def _descriptor(blob: Blob) -> dict:
+def _descriptor(blob: Blob) -> dict[str, Any]:
     return {"mediaType": blob.media_type, "digest": blob.digest, "size": blob.size}
 
 
-def _json(doc: dict) -> bytes:
+def _json(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -223,7 +224,7 @@ def _goarch() -> str:
     return {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
 
 
-def read_layout(root: Path) -> list[tuple[str, str, dict]]:
+def read_layout(root: Path) -> list[tuple[str, str, dict[str, Any]]]:
     """(repository, tag, manifest descriptor) of every tagged manifest in a layout."""
     index = json.loads((root / "index.json").read_text())
     out = []

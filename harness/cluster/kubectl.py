@@ -1,5 +1,6 @@
 """The cluster's own kubectl (built from the pinned Kubernetes), run with a timeout."""
 from __future__ import annotations
+from typing import Any
 
 import json
 import shutil
@@ -26,13 +27,13 @@ def find_executable() -> str:
 
 class Kubectl:
     def __init__(self, kubeconfig: Path, context: str | None = None,
-                 executable: str | None = None):
+                 executable: str | None = None) -> None:
         self.kubeconfig = Path(kubeconfig)
         self.context = context
         self.executable = executable or str(build.binary("kubectl"))
 
     def run(self, *args: str, stdin: str | None = None, timeout: float = 60,
-            check: bool = True) -> subprocess.CompletedProcess:
+            check: bool = True) -> subprocess.CompletedProcess[str]:
         argv = [self.executable, "--kubeconfig", str(self.kubeconfig)]
         if self.context:
             argv += ["--context", self.context]
@@ -48,7 +49,7 @@ class Kubectl:
                             f"{' '.join(proc.stderr.split())[:400]}")
         return proc
 
-    def apply(self, objects: list[dict], timeout: float = 120, validate: bool = True,
+    def apply(self, objects: list[dict[str, Any]], timeout: float = 120, validate: bool = True,
               field_manager: str = FIELD_MANAGER) -> None:
         """Server-side apply of many objects in one call (CRDs are too big for client-side).
 
@@ -69,7 +70,7 @@ class Kubectl:
             # timed out on a loaded machine is usually quick the second time.
             self.run(*args, stdin=stdin, timeout=timeout)
 
-    def apply_in_background(self, objects: list[dict], log_path: Path,
+    def apply_in_background(self, objects: list[dict[str, Any]], log_path: Path,
                             validate: bool = True,
                             field_manager: str = FIELD_MANAGER) -> subprocess.Popen:
         """Start an apply and return at once; call wait_applied() on the result."""
@@ -99,7 +100,7 @@ class Kubectl:
         return ["apply", "--server-side", "--force-conflicts", f"--field-manager={field_manager}",
                 f"--validate={'strict' if validate else 'false'}", "-f", "-"]
 
-    def get_json(self, *args: str, timeout: float = 30) -> dict:
+    def get_json(self, *args: str, timeout: float = 30) -> dict[str, Any]:
         return json.loads(self.run("get", *args, "-o", "json", timeout=timeout).stdout)
 
     def ok(self, *args: str, timeout: float = 10) -> bool:
@@ -115,6 +116,6 @@ def openapi_read_timed_out(err: UserError) -> bool:
     return "Please retry" in str(err) or "/openapi/" in str(err)
 
 
-def _as_list(objects: list[dict]) -> str:
+def _as_list(objects: list[dict[str, Any]]) -> str:
     # JSON, not YAML: serialising megabytes of CRDs as YAML takes seconds.
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": objects})

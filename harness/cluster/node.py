@@ -13,6 +13,7 @@ chooses it with that nodeSelector and toleration. KWOK never manages it (only no
 annotated kwok.x-k8s.io/node=fake, see local.py).
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import os
@@ -34,7 +35,7 @@ TOLERATION = {"key": node_config.KIND_LABEL, "operator": "Equal",
 DAEMONS = ("containerd", "kubelet", "kube-proxy")
 
 
-def place_on_real_node(pod_spec: dict) -> dict:
+def place_on_real_node(pod_spec: dict[str, Any]) -> dict[str, Any]:
     """A pod spec that runs on the real node (a copy; nodeSelector and toleration added)."""
     spec = dict(pod_spec)
     spec["nodeSelector"] = {**(spec.get("nodeSelector") or {}), **SELECTOR}
@@ -43,7 +44,7 @@ def place_on_real_node(pod_spec: dict) -> dict:
 
 
 class RealNode:
-    def __init__(self, cluster_dir: Path, cluster_name: str, log=None):
+    def __init__(self, cluster_dir: Path, cluster_name: str, log=None) -> None:
         self.cluster_dir = cluster_dir
         self.dir = cluster_dir / "node"
         self.names = node_sandbox.NodeNames.for_cluster(cluster_dir, cluster_name)
@@ -55,7 +56,7 @@ class RealNode:
     def state_file(self) -> Path:
         return self.dir / "state.json"
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         try:
             return json.loads(self.state_file.read_text())
         except (OSError, ValueError):
@@ -243,12 +244,12 @@ def _registry_answer(address: str) -> str:
         return f"unreachable ({getattr(err, 'reason', err)})"
 
 
-def _is_ready(node: dict) -> bool:
+def _is_ready(node: dict[str, Any]) -> bool:
     return any(c.get("type") == "Ready" and c.get("status") == "True"
                for c in node.get("status", {}).get("conditions", []))
 
 
-def _env() -> dict:
+def _env() -> dict[str, Any]:
     env = dict(os.environ)
     path = env.get("PATH", "")
     for extra in ("/usr/sbin", "/sbin", "/usr/bin", "/bin"):
@@ -258,7 +259,7 @@ def _env() -> dict:
     return env
 
 
-def _write_yaml(path: Path, doc: dict) -> None:
+def _write_yaml(path: Path, doc: dict[str, Any]) -> None:
     path.write_text(yamlio.dump_all([doc]))
 
 

@@ -13,6 +13,7 @@ included, and leave no cgroup behind. Names derive from the cluster folder, so a
 after a crash finds everything without any state file.
 """
 from __future__ import annotations
+from typing import Any
 
 import errno
 import fcntl
@@ -66,7 +67,7 @@ def v1_hierarchies() -> list[Path]:
 
 
 class NodeCgroups:
-    def __init__(self, root: str):
+    def __init__(self, root: str) -> None:
         self.root = root.strip("/")
 
     def dirs(self) -> list[Path]:
@@ -185,7 +186,7 @@ def prepare_files(node_dir: Path) -> None:
         "# k8s-skills: the real node has no DNS server and no route beyond the host\n")
 
 
-def start_holder(node_dir: Path, cgroups: NodeCgroups, env: dict) -> int:
+def start_holder(node_dir: Path, cgroups: NodeCgroups, env: dict[str, Any]) -> int:
     """Start the holder in the node's cgroup; returns its pid once its mounts are done."""
     log = open(node_dir / "holder.log", "wb")
     proc = subprocess.Popen(
@@ -228,7 +229,7 @@ def allocate_link(state_root: Path, names: NodeNames, seed: str) -> Link:
 
 class link_lock:
     """Serialise link allocation between clusters started at the same moment."""
-    def __init__(self, state_root: Path):
+    def __init__(self, state_root: Path) -> None:
         state_root.mkdir(parents=True, exist_ok=True)
         self.path = state_root / ".node-link.lock"
 
@@ -237,7 +238,7 @@ class link_lock:
         fcntl.flock(self.handle, fcntl.LOCK_EX)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 

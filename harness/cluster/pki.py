@@ -15,7 +15,11 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPrivateKeyTypes,
+    CertificatePublicKeyTypes,
+)
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 VALID_DAYS = 365
@@ -44,7 +48,7 @@ def make_ca(common_name: str = "k8s-skills-webhook-ca") -> KeyPair:
 def make_serving_cert(ca: KeyPair, hosts: list[str]) -> KeyPair:
     """A server certificate for `hosts` (DNS names and IP addresses) signed by `ca`."""
     ca_cert = x509.load_pem_x509_certificate(ca.cert_pem)
-    ca_key = serialization.load_pem_private_key(ca.key_pem, password=None)
+    ca_key = _issuer_key(ca.key_pem)
     key = ec.generate_private_key(ec.SECP256R1())
     sans = [_san(h) for h in hosts]
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])])
@@ -62,7 +66,7 @@ def make_client_cert(ca: KeyPair, common_name: str, organizations: list[str]) ->
         # kwokctl's CA may carry a negative serial number; only its name and key are used.
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         ca_cert = x509.load_pem_x509_certificate(ca.cert_pem)
-    ca_key = serialization.load_pem_private_key(ca.key_pem, password=None)
+    ca_key = _issuer_key(ca.key_pem)
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, o)
                          for o in organizations]
@@ -83,7 +87,17 @@ def write_pair(pair: KeyPair, folder: Path, cert_name: str = "tls.crt",
     key_path.chmod(0o600)
 
 
-def _builder(subject, issuer, public_key) -> x509.CertificateBuilder:
+def _issuer_key(pem: bytes) -> CertificateIssuerPrivateKeyTypes:
+    """A CA's private key, of a type X.509 signing accepts (ours are EC, see make_ca)."""
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey, dsa.DSAPrivateKey,
+                            ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+        raise ValueError(f"a CA key of type {type(key).__name__} cannot sign certificates here")
+    return key
+
+
+def _builder(subject: x509.Name, issuer: x509.Name,
+             public_key: CertificatePublicKeyTypes) -> x509.CertificateBuilder:
     now = datetime.datetime.now(datetime.timezone.utc)
     return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
             .public_key(public_key).serial_number(x509.random_serial_number())
@@ -91,13 +105,13 @@ def _builder(subject, issuer, public_key) -> x509.CertificateBuilder:
             .not_valid_after(now + datetime.timedelta(days=VALID_DAYS)))
 
 
-def _san(host: str):
+def _san(host: str) -> x509.GeneralName:
     try:
         return x509.IPAddress(ipaddress.ip_address(host))
     except ValueError:
         return x509.DNSName(host)
 
 
-def _key_pem(key) -> bytes:
+def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())

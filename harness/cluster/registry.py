@@ -7,6 +7,7 @@ covers a whole registry, hence the second process). Their storage is a copy of t
 `k8s-skills cluster build` filled by pushing the OCI layout of images.py over HTTP.
 """
 from __future__ import annotations
+from typing import Any
 
 import base64
 import json
@@ -61,7 +62,7 @@ def read_credentials(path: Path) -> Credentials:
     return Credentials(doc["username"], doc["password"])
 
 
-def config(storage: Path, address: str, htpasswd: Path | None = None) -> dict:
+def config(storage: Path, address: str, htpasswd: Path | None = None) -> dict[str, Any]:
     doc = {
         "version": 0.1,
         "log": {"level": "warn", "formatter": "text"},
@@ -83,7 +84,7 @@ def write_htpasswd(path: Path, creds: Credentials) -> None:
     path.chmod(0o600)
 
 
-def start(binary: Path, folder: Path, name: str, doc: dict) -> int:
+def start(binary: Path, folder: Path, name: str, doc: dict[str, Any]) -> int:
     """Start one registry whose files live in `folder`; returns its pid."""
     folder.mkdir(parents=True, exist_ok=True)
     config_path = folder / f"{name}.yaml"
@@ -96,7 +97,7 @@ def start(binary: Path, folder: Path, name: str, doc: dict) -> int:
 
 
 def wait_ready(base_url: str, pid: int, log_path: Path, timeout: float = 20) -> None:
-    def answers():
+    def answers() -> bool:
         if not procs.is_alive(pid):
             raise procs.StopWaiting(f"the registry at {base_url} exited: "
                                     f"{_last_line(log_path)}")
@@ -118,7 +119,7 @@ def copy_storage(source: Path, target: Path) -> None:
 
 # -- pushing an OCI layout over the registry HTTP API ------------------------------------
 class Pusher:
-    def __init__(self, base_url: str, creds: Credentials | None = None):
+    def __init__(self, base_url: str, creds: Credentials | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.creds = creds
         self.where: dict[str, str] = {}   # blob digest -> a repository that has it
@@ -148,7 +149,7 @@ class Pusher:
             query = urllib.parse.urlencode({"mount": digest, "from": self.where[digest]})
             if self._request("POST", f"{path}?{query}", b"", expect=(201, 202)) == 201:
                 return
-        location = self._request("POST", path, b"", expect=(202,), want_location=True)
+        location = str(self._request("POST", path, b"", expect=(202,), want_location=True))
         joiner = "&" if "?" in location else "?"
         self._request("PUT", f"{location}{joiner}digest={urllib.parse.quote(digest)}",
                       images.blob_path(root, digest).read_bytes(),
@@ -156,7 +157,8 @@ class Pusher:
         self.where[digest] = repository
 
     def _request(self, method: str, path: str, body: bytes | None = None,
-                 headers: dict | None = None, expect=(200,), want_location=False):
+                 headers: dict[str, Any] | None = None, expect: tuple[int, ...] = (200,),
+                 want_location: bool = False) -> int | str:
         url = path if path.startswith("http") else self.base_url + path
         request = urllib.request.Request(url, data=body, method=method,
                                          headers=dict(headers or {}))

@@ -31,12 +31,12 @@ _TOP_KEYS = {"deviceClass", "kueueDeviceClassMapping", "pools"}
 class Pool:
     name: str
     count: int
-    labels: dict = field(default_factory=dict)
-    taints: list = field(default_factory=list)
+    labels: dict[str, Any] = field(default_factory=dict)
+    taints: list[Any] = field(default_factory=list)
     cpu: str = "32"
     memory: str = "128Gi"
     pods: str = "110"
-    gpus: dict | None = None
+    gpus: dict[str, Any] | None = None
     flavor: str | None = None
 
     @property
@@ -135,7 +135,7 @@ def _check_gpus(label: str, where: str, gpus) -> None:
         raise UserError(f"{label}: {where}.count: must be an integer from 1 to 64, got {count!r}")
 
 
-def _no_unknown_keys(label: str, where: str, doc: dict, allowed: set) -> None:
+def _no_unknown_keys(label: str, where: str, doc: dict[str, Any], allowed: set) -> None:
     unknown = sorted(set(map(str, doc)) - allowed)
     if unknown:
         prefix = f"{where}: " if where else ""
@@ -147,9 +147,9 @@ def node_names(pool: Pool) -> list[str]:
     return [f"{pool.name}-{i}" for i in range(pool.count)]
 
 
-def objects(topo: Topology) -> list[dict]:
+def objects(topo: Topology) -> list[dict[str, Any]]:
     """Every API object of the topology, in apply order."""
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     if topo.uses_dra:
         out.append(device_class(topo))
     for pool in topo.pools:
@@ -162,7 +162,7 @@ def objects(topo: Topology) -> list[dict]:
     return out
 
 
-def node(pool: Pool, name: str) -> dict:
+def node(pool: Pool, name: str) -> dict[str, Any]:
     capacity = {"cpu": pool.cpu, "memory": pool.memory, "pods": pool.pods,
                 "ephemeral-storage": "1Ti"}
     if pool.gpu_mode == "extended":
@@ -181,7 +181,7 @@ def node(pool: Pool, name: str) -> dict:
     }
 
 
-def _node_info(name: str) -> dict:
+def _node_info(name: str) -> dict[str, Any]:
     machine = uuid.uuid5(uuid.NAMESPACE_DNS, f"node/{name}")
     return {"architecture": "amd64", "operatingSystem": "linux", "osImage": "KWOK fake node",
             "kernelVersion": "fake", "kubeletVersion": "fake", "kubeProxyVersion": "fake",
@@ -189,7 +189,7 @@ def _node_info(name: str) -> dict:
             "systemUUID": str(machine), "bootID": str(machine)}
 
 
-def device_class(topo: Topology) -> dict:
+def device_class(topo: Topology) -> dict[str, Any]:
     expr = (f'device.driver == "{topo.device_class}" && '
             f'device.attributes["{topo.device_class}"].type == "gpu"')
     return {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceClass",
@@ -197,7 +197,7 @@ def device_class(topo: Topology) -> dict:
             "spec": {"selectors": [{"cel": {"expression": expr}}]}}
 
 
-def resource_slice(topo: Topology, pool: Pool, node_name: str) -> dict:
+def resource_slice(topo: Topology, pool: Pool, node_name: str) -> dict[str, Any]:
     gpus = pool.gpus or {}
     devices = [_device(gpus, node_name, i) for i in range(gpus["count"])]
     return {"apiVersion": "resource.k8s.io/v1", "kind": "ResourceSlice",
@@ -208,7 +208,7 @@ def resource_slice(topo: Topology, pool: Pool, node_name: str) -> dict:
                      "devices": devices}}
 
 
-def _device(gpus: dict, node_name: str, index: int) -> dict:
+def _device(gpus: dict[str, Any], node_name: str, index: int) -> dict[str, Any]:
     # A stable UUID per node and index, shaped like nvidia-smi's GPU-xxxxxxxx-... form.
     gpu_uuid = "GPU-" + str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{node_name}/{index}"))
     attrs = {"type": {"string": "gpu"}, "index": {"int": index},
@@ -224,7 +224,7 @@ def _device(gpus: dict, node_name: str, index: int) -> dict:
             "capacity": {"memory": {"value": str(gpus.get("memory", "143771Mi"))}}}
 
 
-def resource_flavor(pool: Pool) -> dict:
+def resource_flavor(pool: Pool) -> dict[str, Any]:
     """A flavor selecting the pool by its most meaningful label."""
     for key in ("nvidia.com/gpu.product", "node.kubernetes.io/instance-type"):
         if key in pool.labels:

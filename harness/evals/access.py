@@ -16,12 +16,17 @@ The reference fix runs with the same identity, so `eval --validate` proves that 
 a scenario declares is enough for its fix.
 """
 from __future__ import annotations
+from typing import TYPE_CHECKING, Any
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.evals.errors import InfraError
+
+if TYPE_CHECKING:
+    from harness.evals.kube import Kube
+    from harness.evals.sandbox import Sandbox
 
 SERVICE_ACCOUNT = "k8s-skills-agent"
 # (apiGroup, resource): cluster-scoped objects an engineer debugging AI workloads reads.
@@ -50,15 +55,15 @@ class Grant:
     kubeconfig: Path
     namespace: str
     user: str                       # system:serviceaccount:<ns>:<name>
-    rules: list = field(default_factory=list)
+    rules: list[Any] = field(default_factory=list)
     namespace_role: str = "owner"
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"user": self.user, "namespace": self.namespace,
                 "namespace_role": self.namespace_role, "cluster_rules": self.rules}
 
 
-def cluster_rules(spec: dict, own_objects: dict[str, set[str]], namespaces: list[str]) -> list:
+def cluster_rules(spec: dict[str, Any], own_objects: dict[str, set[str]], namespaces: list[str]) -> list[Any]:
     """The ClusterRole's rules: default and declared reads, changes to the run's own objects.
 
     >>> rules = cluster_rules({"cluster_read": ["widgets.example.com"]},
@@ -88,7 +93,8 @@ def cluster_rules(spec: dict, own_objects: dict[str, set[str]], namespaces: list
     return rules
 
 
-def grant(kube, sandbox, spec: dict, folder: Path, ttl_seconds: int) -> Grant:
+def grant(kube: Kube, sandbox: Sandbox, spec: dict[str, Any], folder: Path,
+          ttl_seconds: int) -> Grant:
     """Create the run's ServiceAccount and RBAC (labelled: the sandbox's cleanup removes
     them) and write a kubeconfig for it into `folder`."""
     spec = spec or {}
@@ -97,7 +103,7 @@ def grant(kube, sandbox, spec: dict, folder: Path, ttl_seconds: int) -> Grant:
     role = spec.get("namespace_role", "owner")
     name = f"{sandbox.prefix}-agent"
     subject = {"kind": "ServiceAccount", "name": SERVICE_ACCOUNT, "namespace": home}
-    objects: list[dict] = [{"apiVersion": "v1", "kind": "ServiceAccount",
+    objects: list[dict[str, Any]] = [{"apiVersion": "v1", "kind": "ServiceAccount",
                             "metadata": {"name": SERVICE_ACCOUNT, "namespace": home}}]
     for ns in namespaces:
         objects += _namespace_binding(ns, role, subject)
@@ -116,7 +122,7 @@ def grant(kube, sandbox, spec: dict, folder: Path, ttl_seconds: int) -> Grant:
     return Grant(path, home, f"system:serviceaccount:{home}:{SERVICE_ACCOUNT}", rules, role)
 
 
-def _namespace_binding(ns: str, role: str, subject: dict) -> list[dict]:
+def _namespace_binding(ns: str, role: str, subject: dict[str, Any]) -> list[dict[str, Any]]:
     """A RoleBinding in `ns` to the scenario's ClusterRole, or to a Role allowing
     everything inside the namespace (role "owner")."""
     meta = {"name": SERVICE_ACCOUNT, "namespace": ns}
@@ -131,7 +137,7 @@ def _namespace_binding(ns: str, role: str, subject: dict) -> list[dict]:
     return out
 
 
-def _token(kube, namespace: str, seconds: int) -> str:
+def _token(kube: Kube, namespace: str, seconds: int) -> str:
     proc = kube.run("create", "token", SERVICE_ACCOUNT, "-n", namespace,
                     f"--duration={seconds}s", timeout=30)
     token = proc.stdout.strip()
@@ -140,7 +146,7 @@ def _token(kube, namespace: str, seconds: int) -> str:
     return token
 
 
-def kubeconfig(cluster: dict, token: str, namespace: str, name: str) -> dict:
+def kubeconfig(cluster: dict[str, Any], token: str, namespace: str, name: str) -> dict[str, Any]:
     """A kubeconfig with one context, current, defaulting to the run's first namespace.
 
     >>> cfg = kubeconfig({"server": "https://127.0.0.1:6443"}, "t", "ns-1", "ev-1")

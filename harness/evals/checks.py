@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 from harness.evals import paths
 from harness.evals.errors import InfraError
@@ -57,7 +57,7 @@ def lookup(name: str) -> CheckType:
                        f"{', '.join(sorted(REGISTRY))}") from None
 
 
-def spec_problem(spec: dict) -> tuple[str, str] | None:
+def spec_problem(spec: dict[str, Any]) -> tuple[str, str] | None:
     """(field, problem) when a check spec is wrong for its type, else None."""
     try:
         ctype = lookup(spec.get("type"))
@@ -83,7 +83,7 @@ def spec_problem(spec: dict) -> tuple[str, str] | None:
     return None
 
 
-def _window_problem(spec: dict) -> tuple[str, str] | None:
+def _window_problem(spec: dict[str, Any]) -> tuple[str, str] | None:
     """A window longer than the check's timeout could never hold."""
     window = float(spec.get("for", spec.get("stable_for", 0)))
     timeout = float(spec.get("timeout", DEFAULT_TIMEOUT))
@@ -100,7 +100,7 @@ def _window_problem(spec: dict) -> tuple[str, str] | None:
     return None
 
 
-def describe(spec: dict) -> str:
+def describe(spec: dict[str, Any]) -> str:
     """One line naming what a check looks at: `condition clusterqueue/x Active`."""
     if spec["type"] == "stable" and isinstance(spec.get("check"), dict):
         return f"stable {float(spec.get('for', 10)):g}s: {describe(spec['check'])}"
@@ -120,14 +120,14 @@ def describe(spec: dict) -> str:
 
 # --- evaluation ------------------------------------------------------------------------
 
-def evaluate(kube, specs: list[dict], default_timeout: float = DEFAULT_TIMEOUT,
-             env: dict | None = None, sleep=time.sleep) -> list[CheckResult]:
+def evaluate(kube, specs: list[dict[str, Any]], default_timeout: float = DEFAULT_TIMEOUT,
+             env: dict[str, Any] | None = None, sleep=time.sleep) -> list[CheckResult]:
     """Poll all checks until each holds or times out; one result per spec, in order
     (`seconds`: the time it took to settle)."""
     start = time.monotonic()
     results: list[CheckResult | None] = [None] * len(specs)
     last: list[tuple] = [(False, "not evaluated")] * len(specs)
-    memory: list[dict] = [{} for _ in specs]
+    memory: list[dict[str, Any]] = [{} for _ in specs]
     while True:
         for i, spec in enumerate(specs):
             if results[i] is None:
@@ -142,7 +142,7 @@ def evaluate(kube, specs: list[dict], default_timeout: float = DEFAULT_TIMEOUT,
         sleep(POLL_INTERVAL)
 
 
-def probe_once(kube, spec: dict, env: dict | None, memory: dict | None = None):
+def probe_once(kube, spec: dict[str, Any], env: dict[str, Any] | None, memory: dict[str, Any] | None = None):
     """One probe of one check: (holds, detail), or ("error", why) when it cannot tell.
     `memory` is the windowed checks' state between polls of one evaluation."""
     ctype = lookup(spec["type"])
@@ -154,7 +154,7 @@ def probe_once(kube, spec: dict, env: dict | None, memory: dict | None = None):
         return "error", str(err)
 
 
-def _result(spec: dict, outcome: tuple, elapsed: float) -> CheckResult:
+def _result(spec: dict[str, Any], outcome: tuple, elapsed: float) -> CheckResult:
     holds, detail = outcome
     status: Status = "error" if holds == "error" else ("pass" if holds else "fail")
     return CheckResult(describe(spec), spec, status, detail, round(elapsed, 2))
@@ -198,7 +198,7 @@ def _need(kube, kind: str, name: str, namespace: str | None):
     return obj, where
 
 
-def conditions_of(obj: dict) -> dict[str, dict]:
+def conditions_of(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c.get("type"): c for c in (obj.get("status", {}) or {}).get("conditions", []) or []}
 
 
@@ -287,7 +287,7 @@ def _pod_phase(kube, spec, env):
                 + (f"; {'; '.join(reasons)[:300]}" if reasons else ""))
 
 
-def pod_reasons(pod: dict) -> list[str]:
+def pod_reasons(pod: dict[str, Any]) -> list[str]:
     """Why a pod is not fine: container waiting reasons, how its containers last ended
     (`OOMKilled`, `Error`, `exit 139`), and the scheduler's message."""
     reasons = []

@@ -8,6 +8,7 @@ real components report about the objects a pool names: pods the apiserver select
 the pool's selector and the kubelet calls Ready, the endpoint picker's Service endpoints.
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -19,7 +20,7 @@ POOL = "inferencepools.inference.networking.k8s.io"
 POOL_GROUP = "inference.networking.k8s.io"
 
 
-def route_parent(route: dict, gateway: str, namespace: str) -> dict | None:
+def route_parent(route: dict[str, Any], gateway: str, namespace: str) -> dict[str, Any] | None:
     """The route's status entry for Gateway `namespace/gateway` (any section) whose
     parentRef is one the route still names, or None. A controller may leave the entry of a
     parentRef the route no longer has (e.g. an old sectionName): it says nothing now."""
@@ -33,7 +34,7 @@ def route_parent(route: dict, gateway: str, namespace: str) -> dict | None:
     return None
 
 
-def _ref_key(ref: dict, own: str) -> tuple:
+def _ref_key(ref: dict[str, Any], own: str) -> tuple:
     return (ref.get("group", "gateway.networking.k8s.io"), ref.get("kind", "Gateway"),
             ref.get("namespace", own), ref.get("name"), ref.get("sectionName"),
             ref.get("port"))
@@ -95,7 +96,7 @@ def _route_backends_ready(kube, spec, env):
     return True, f"{len(refs)} backends exist and serve"
 
 
-def _backend_ready(kube, ref: dict, namespace: str) -> tuple[bool, str]:
+def _backend_ready(kube, ref: dict[str, Any], namespace: str) -> tuple[bool, str]:
     kind, group = ref.get("kind", "Service"), ref.get("group", "")
     if kind == "Service" and group in ("", "core"):
         if kube.get("service", ref["name"], namespace) is None:
@@ -212,7 +213,7 @@ def _route_timeout(kube, spec, env):
     return True, f"{len(rules)} rule(s) allow requests of >= {want:g} s"
 
 
-def _serves(rule: dict, path: str) -> bool:
+def _serves(rule: dict[str, Any], path: str) -> bool:
     matches = rule.get("matches") or [{"path": {"type": "PathPrefix", "value": "/"}}]
     for m in matches:
         p = m.get("path") or {"type": "PathPrefix", "value": "/"}

@@ -17,6 +17,7 @@ at the text of the fix:
   kubelet noticing (out of Ready, container restarted).
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import re
@@ -32,7 +33,7 @@ now = time.monotonic  # tests replace it to drive windows without waiting
 
 
 def live_pods(kube, namespace: str, selector: str | None = None,
-              name: str | None = None) -> list[dict]:
+              name: str | None = None) -> list[dict[str, Any]]:
     """Pods that count: not being deleted, not finished (a controller replaces those)."""
     if name:
         pod = kube.get("pod", name, namespace)
@@ -43,19 +44,19 @@ def live_pods(kube, namespace: str, selector: str | None = None,
             and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
 
 
-def is_ready(pod: dict) -> bool:
+def is_ready(pod: dict[str, Any]) -> bool:
     return (pod.get("status") or {}).get("phase") == "Running" and \
         conditions_of(pod).get("Ready", {}).get("status") == "True"
 
 
-def restarts(pod: dict) -> int:
+def restarts(pod: dict[str, Any]) -> int:
     status = pod.get("status") or {}
     return sum(int(c.get("restartCount", 0)) for c in
                (status.get("containerStatuses") or []) + (status.get("initContainerStatuses")
                                                           or []))
 
 
-def hold(memory: dict, signature, window: float, detail: str) -> tuple[bool, str]:
+def hold(memory: dict[str, Any], signature, window: float, detail: str) -> tuple[bool, str]:
     """Holds once the same `signature` has been seen continuously for `window` seconds."""
     t = now()
     if memory.get("signature") != signature or "since" not in memory:
@@ -66,7 +67,7 @@ def hold(memory: dict, signature, window: float, detail: str) -> tuple[bool, str
     return False, f"{detail}; stable for {held:.0f} of {window:g} s so far"
 
 
-def broken(memory: dict, detail: str) -> tuple[bool, str]:
+def broken(memory: dict[str, Any], detail: str) -> tuple[bool, str]:
     memory.clear()
     return False, detail
 
@@ -157,7 +158,7 @@ def _rollout_complete(kube, spec, env):
     return True, f"{where} rolled out: {desired}/{desired} updated and ready"
 
 
-def ready_endpoints(kube, namespace: str, service: str) -> list[dict]:
+def ready_endpoints(kube, namespace: str, service: str) -> list[dict[str, Any]]:
     """Ready endpoints of a Service from its EndpointSlices (the endpoints controller's view)."""
     slices = kube.list("endpointslices.discovery.k8s.io", namespace,
                        f"kubernetes.io/service-name={service}")
@@ -282,7 +283,7 @@ def _probe_passes(kube, spec, env):
     return True, f"{tried} {kind}s pass"
 
 
-def try_probe(kube, pod: dict, container: dict, probe: dict) -> tuple[bool, str]:
+def try_probe(kube, pod: dict[str, Any], container: dict[str, Any], probe: dict[str, Any]) -> tuple[bool, str]:
     name, ns = pod["metadata"]["name"], pod["metadata"]["namespace"]
     if "exec" in probe:
         proc = kube.run("exec", "-n", ns, name, "-c", container["name"], "--",
@@ -302,7 +303,7 @@ def try_probe(kube, pod: dict, container: dict, probe: dict) -> tuple[bool, str]
     return proc.returncode == 0, f"connect :{port} -> exit {proc.returncode}"
 
 
-def named_port(container: dict, port) -> int | None:
+def named_port(container: dict[str, Any], port) -> int | None:
     """A probe's port: a number, or the name of one of the container's ports."""
     if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
         return int(port)

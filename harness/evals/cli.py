@@ -1,5 +1,6 @@
 """`k8s-skills eval`, `k8s-skills report`, `k8s-skills export`, `k8s-skills import`."""
 from __future__ import annotations
+from typing import Any
 
 import argparse
 import json
@@ -165,7 +166,7 @@ def cmd_eval(args) -> int:
     return _execute(args, kube, jobs, manifest, run_dir)
 
 
-def _execute(args, kube, jobs: list, manifest: dict, run_dir: Path) -> int:
+def _execute(args, kube, jobs: list[Any], manifest: dict[str, Any], run_dir: Path) -> int:
     from harness.evals import report, runner
     settings = runner.Settings(
         run_id=manifest["run_id"], run_dir=run_dir, model=manifest["model"],
@@ -192,14 +193,14 @@ def _execute(args, kube, jobs: list, manifest: dict, run_dir: Path) -> int:
     return _finish(args, summary, run_dir)
 
 
-def _runnable(found: list) -> list:
+def _runnable(found: list[Any]) -> list[Any]:
     for s in found:
         if s.unsupported:
             _log(f"[k8s-skills eval] skip {s.area}/{s.id}: {s.unsupported}")
     return [s for s in found if not s.unsupported]
 
 
-def _plan(args, found: list) -> tuple[list, str, dict]:
+def _plan(args, found: list[Any]) -> tuple[list[Any], str, dict[str, Any]]:
     if args.validate:
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
                 enumerate((s, a) for s in found for a in agents.controls()
@@ -223,7 +224,7 @@ def _plan(args, found: list) -> tuple[list, str, dict]:
     return jobs, note, _manifest(args, agent, found, arms, epochs, seed)
 
 
-def _check_agent(args, agent: str, found: list) -> list:
+def _check_agent(args, agent: str, found: list[Any]) -> list[Any]:
     needs = agents.spec(agent)
     if args.scripted:
         if not needs.model:
@@ -251,8 +252,8 @@ def _has_credentials() -> bool:
         "CLAUDE_CODE_USE_VERTEX"))
 
 
-def _manifest(args, kind: str, found: list, arms: list[bool], epochs: int, seed,
-              validate: bool = False) -> dict:
+def _manifest(args, kind: str, found: list[Any], arms: list[bool], epochs: int, seed,
+              validate: bool = False) -> dict[str, Any]:
     from harness.evals import pricing
     agent = "validate" if validate else kind
     return {
@@ -361,7 +362,7 @@ def _kube(args):
     return kube
 
 
-def _readiness(state: dict) -> dict[str, str]:
+def _readiness(state: dict[str, Any]) -> dict[str, str]:
     """The readiness URLs of a local cluster's processes the apiserver cannot vouch for
     (what `k8s-skills cluster status` probes too)."""
     from harness.cluster.envoy_gateway import process as eg_process
@@ -371,7 +372,7 @@ def _readiness(state: dict) -> dict[str, str]:
         if isinstance(eg, dict) and eg.get("inside_ip") else {}
 
 
-def _list(found: list) -> int:
+def _list(found: list[Any]) -> int:
     for s in found:
         note = f"  [cannot run here: {s.unsupported}]" if s.unsupported else ""
         print(f"{s.area + '/' + s.id:<45} {s.difficulty:<7} {s.title}{note}")
@@ -380,7 +381,7 @@ def _list(found: list) -> int:
     return 0
 
 
-def _finish(args, summary: dict, run_dir: Path) -> int:
+def _finish(args, summary: dict[str, Any], run_dir: Path) -> int:
     from harness.evals.text_summary import text_summary
     if args.json:
         print(json.dumps(summary, indent=1))

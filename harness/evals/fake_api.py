@@ -41,11 +41,11 @@ JUDGE_TOOL = "submit_grade"
 OTHER_STOPS = ("max_tokens", "refusal", "pause_turn", "model_context_window_exceeded")
 
 
-def load_script(path: Path) -> list[dict]:
+def load_script(path: Path) -> list[dict[str, Any]]:
     return load_scripted(path)["steps"]
 
 
-def load_scripted(path: Path) -> dict:
+def load_scripted(path: Path) -> dict[str, Any]:
     """{steps, judge}: a list of steps, or a mapping with `steps` and an optional `judge`
     verdict ({verdict: pass|fail, score, reasoning}) the fake judge returns."""
     data = yamlio.load(Path(path).read_text(encoding="utf-8"))
@@ -57,13 +57,13 @@ def load_scripted(path: Path) -> dict:
 
 
 class FakeAnthropicAPI:
-    def __init__(self, steps: list[dict], judge: dict | None = None,
-                 triggers: dict[str, str] | None = None):
+    def __init__(self, steps: list[dict[str, Any]], judge: dict[str, Any] | None = None,
+                 triggers: dict[str, str] | None = None) -> None:
         self.steps = steps
         self.judge = judge or {"verdict": "pass", "score": 1.0,
                                "reasoning": "scripted judge verdict"}
         self.triggers = triggers or {}   # prompt substring -> skill to load (trigger evals)
-        self.requests: list[dict] = []
+        self.requests: list[dict[str, Any]] = []
         self._errors_sent: dict[int, int] = {}
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -91,14 +91,14 @@ class FakeAnthropicAPI:
         self.start()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc) -> None:
         self.stop()
 
     # --- behaviour -----------------------------------------------------------------------
-    def main_requests(self) -> list[dict]:
+    def main_requests(self) -> list[dict[str, Any]]:
         return [r["body"] for r in self.requests if _shell_tool(r.get("body") or {})]
 
-    def respond(self, body: dict) -> dict:
+    def respond(self, body: dict[str, Any]) -> dict[str, Any]:
         """The assistant message for a request body (a plain dict, API shaped)."""
         if JUDGE_TOOL in _tool_names(body):
             call = {"type": "tool_use", "id": "toolu_scripted_judge", "name": JUDGE_TOOL,
@@ -117,7 +117,7 @@ class FakeAnthropicAPI:
         return _message(body, _tool_turn(step, turn, shell, body), "tool_use",
                         step.get("usage"))
 
-    def error_for(self, body: dict) -> dict | None:
+    def error_for(self, body: dict[str, Any]) -> dict[str, Any] | None:
         """The scripted HTTP error for this request's turn, while it has times left."""
         if not _shell_tool(body) or JUDGE_TOOL in _tool_names(body):
             return None
@@ -133,7 +133,7 @@ class FakeAnthropicAPI:
             self._errors_sent[turn] = sent + 1
         return step
 
-    def _steps_for(self, body: dict) -> list[dict]:
+    def _steps_for(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         """The script as this client sees it: a skill step only when a skill tool is offered
         and the skill is listed (in `system`, the first message or a role "system" entry of
         `messages`, where Claude Code puts it: the same on every turn of a session). With
@@ -146,7 +146,7 @@ class FakeAnthropicAPI:
                               [m for m in messages if m.get("role") == "system"]])
         return [s for s in steps if "skill" not in s or s["skill"] in listing]
 
-    def _trigger_steps(self, body: dict) -> list[dict]:
+    def _trigger_steps(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         first: dict[str, Any] = next(
             (m for m in body.get("messages", []) if m.get("role") == "user"), {})
         text = json.dumps(first.get("content", ""))
@@ -155,20 +155,20 @@ class FakeAnthropicAPI:
         return ([{"skill": skill}] if skill else []) + [{"say": "Done."}]
 
 
-def _tool_names(body: dict) -> set[str]:
+def _tool_names(body: dict[str, Any]) -> set[str]:
     return {t.get("name") for t in body.get("tools") or []}
 
 
-def _shell_tool(body: dict) -> str | None:
+def _shell_tool(body: dict[str, Any]) -> str | None:
     offered = _tool_names(body)
     return next((name for name in SHELL_TOOLS if name in offered), None)
 
 
-def _last_say(steps: list[dict]) -> str:
+def _last_say(steps: list[dict[str, Any]]) -> str:
     return next((s["say"] for s in reversed(steps) if "say" in s), "Done.")
 
 
-def _tool_turn(step: dict, turn: int, shell: str, body: dict) -> list[dict]:
+def _tool_turn(step: dict[str, Any], turn: int, shell: str, body: dict[str, Any]) -> list[dict[str, Any]]:
     blocks = [{"type": "text", "text": step["text"]}] if step.get("text") else []
     if "skill" in step:
         tool = next(name for name in SKILL_TOOLS if name in _tool_names(body))
@@ -187,7 +187,7 @@ def _tool_turn(step: dict, turn: int, shell: str, body: dict) -> list[dict]:
     return blocks
 
 
-def _offered_tool(name: str, body: dict) -> str:
+def _offered_tool(name: str, body: dict[str, Any]) -> str:
     """`propose_change` -> `mcp__agent__propose_change` when only that one is offered."""
     offered = _tool_names(body)
     if name in offered:
@@ -196,7 +196,7 @@ def _offered_tool(name: str, body: dict) -> str:
     return matches[0] if len(matches) == 1 else name
 
 
-def _side_answer(body: dict) -> str:
+def _side_answer(body: dict[str, Any]) -> str:
     """Side requests (titles, summaries): JSON when a format is asked for, else short text."""
     fmt = (body.get("output_config") or {}).get("format") or {}
     schema = fmt.get("schema") or fmt.get("json_schema", {}).get("schema")
@@ -212,14 +212,14 @@ def _sample(prop: dict[str, Any]) -> Any:
     return samples.get(str(prop.get("type")), "Scripted run")
 
 
-def _message(body: dict, content: list[dict], stop: str, usage: dict | None = None) -> dict:
+def _message(body: dict[str, Any], content: list[dict[str, Any]], stop: str, usage: dict[str, Any] | None = None) -> dict:
     return {"id": f"msg_scripted_{len(body.get('messages', [])):03d}", "type": "message",
             "role": "assistant", "model": body.get("model", "scripted"), "content": content,
             "stop_reason": stop, "stop_sequence": None,
             "usage": {**_usage(body, content), **(usage or {})}}
 
 
-def _usage(body: dict, content: list[dict]) -> dict:
+def _usage(body: dict[str, Any], content: list[dict[str, Any]]) -> dict[str, Any]:
     """About four characters a token; with cache_control, all but the last message is read
     from the cache and the last one written to it."""
     messages = body.get("messages", [])
@@ -234,7 +234,7 @@ def _usage(body: dict, content: list[dict]) -> dict:
     return out
 
 
-def sse_events(message: dict) -> str:
+def sse_events(message: dict[str, Any]) -> str:
     """The streaming form of a message, in the order the real API sends it."""
     start = {**message, "content": [], "stop_reason": None,
              "usage": {**message["usage"], "output_tokens": 1}}
@@ -266,10 +266,10 @@ def _handler_for(api: FakeAnthropicAPI):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, *args):  # quiet: requests are recorded instead
+        def log_message(self, *args) -> None:  # quiet: requests are recorded instead
             pass
 
-        def _body(self) -> dict:
+        def _body(self) -> dict[str, Any]:
             length = int(self.headers.get("content-length") or 0)
             raw = self.rfile.read(length) if length else b""
             try:
@@ -285,7 +285,7 @@ def _handler_for(api: FakeAnthropicAPI):
             self.end_headers()
             self.wfile.write(payload)
 
-        def _error(self, step: dict) -> None:
+        def _error(self, step: dict[str, Any]) -> None:
             code = int(step["error"])
             kind = {429: "rate_limit_error", 529: "overloaded_error", 400: "invalid_request_error",
                     401: "authentication_error"}.get(code, "api_error")
@@ -299,12 +299,12 @@ def _handler_for(api: FakeAnthropicAPI):
             self.end_headers()
             self.wfile.write(payload)
 
-        def do_HEAD(self):
+        def do_HEAD(self) -> None:
             self.send_response(200)
             self.send_header("content-length", "0")
             self.end_headers()
 
-        def do_GET(self):
+        def do_GET(self) -> None:
             self._send(200, b"{}", "application/json")
 
         def do_POST(self):

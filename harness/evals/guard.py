@@ -15,6 +15,7 @@ Modes (`k8s-skills eval --guard MODE`, see also harness/safety/enforce.py):
   `ask` and every `deny` are refused with the guard's reason.
 """
 from __future__ import annotations
+from typing import Any
 
 import time
 from pathlib import Path
@@ -29,11 +30,11 @@ class GuardPolicy:
     """One run's guard: judges tool calls from the agent's own folder and environment."""
 
     def __init__(self, mode: str = "review", workdir: Path | None = None,
-                 env: dict | None = None, transcript: list | None = None):
+                 env: dict[str, Any] | None = None, transcript: list[Any] | None = None) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown guard mode {mode!r}; known: {', '.join(MODES)}")
         self.mode = mode
-        self.verdicts: list[dict] = []
+        self.verdicts: list[dict[str, Any]] = []
         self._start = time.monotonic()
         self.transcript = transcript if transcript is not None else []
         self._enforcer = Enforcer(Path(workdir or "."), env or {}, self.transcript,
@@ -62,12 +63,12 @@ class GuardPolicy:
             return True
         return decision == "deny" or kind not in ("read", "write")
 
-    def judge(self, command: str, tool_use_id: str | None = None) -> dict:
+    def judge(self, command: str, tool_use_id: str | None = None) -> dict[str, Any]:
         """The guard's verdict on one command line, recorded; `blocked` says whether the
         command was kept from running."""
         return self.judge_tool("Bash", {"command": command}, tool_use_id)
 
-    def judge_tool(self, tool: str, tool_input: dict, tool_use_id: str | None = None) -> dict:
+    def judge_tool(self, tool: str, tool_input: dict[str, Any], tool_use_id: str | None = None) -> dict[str, Any]:
         """The verdict on any tool call (Bash or a file tool); {} when the guard has no
         opinion (a tool it does not judge)."""
         if self._enforcer is None:
@@ -87,7 +88,7 @@ class GuardPolicy:
         self.verdicts.append(verdict)
         return verdict
 
-    def claude_hooks(self) -> dict:
+    def claude_hooks(self) -> dict[str, Any]:
         """The SDK `hooks` option: Claude Code asks the guard before Bash and the file
         tools; a hook that fails blocks the call."""
         from claude_agent_sdk import HookMatcher
@@ -104,14 +105,14 @@ class GuardPolicy:
                                            on_failure="block")]}
 
 
-def refusal(verdict: dict) -> str:
+def refusal(verdict: dict[str, Any]) -> str:
     """What the agent is told when the guard refuses a call."""
     why = verdict.get("explanation") or "; ".join(verdict.get("reasons") or []) \
         or verdict.get("class", "")
     return f"k8s-rbac guard ({verdict['decision']}; no person approves in an eval run): {why}"
 
 
-def short(verdict: dict) -> dict:
+def short(verdict: dict[str, Any]) -> dict[str, Any]:
     """The part of a verdict a timeline step carries."""
     return {k: verdict.get(k) for k in ("class", "decision", "reasons", "blocked",
                                         "approved_by")}

@@ -36,6 +36,7 @@ Probes:
   (`k8s-skills cluster up`), which shares it.
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 import threading
@@ -70,7 +71,7 @@ class Health:
     detail: str
     at: float = 0.0               # seconds since the run started
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -203,7 +204,7 @@ def _kubelet(kube, at: float, now: datetime | None = None) -> Health:
     return Health(KUBELET, not down, "; ".join(down or up), at)
 
 
-def _lease_problem(status: int, lease: dict, now: datetime) -> str | None:
+def _lease_problem(status: int, lease: dict[str, Any], now: datetime) -> str | None:
     if status == 404:
         return "no Lease in kube-node-lease (its kubelet never renewed one)"
     if status != 200:
@@ -219,8 +220,8 @@ def _lease_problem(status: int, lease: dict, now: datetime) -> str | None:
             f"{duration} s)") if age > duration else None
 
 
-def _not_ready(node: dict) -> str | None:
-    ready: dict = next((c for c in (node.get("status") or {}).get("conditions") or []
+def _not_ready(node: dict[str, Any]) -> str | None:
+    ready: dict[str, Any] = next((c for c in (node.get("status") or {}).get("conditions") or []
                         if c.get("type") == "Ready"), {})
     if ready.get("status") == "True":
         return None
@@ -233,7 +234,7 @@ class Monitor:
     two probes in a row is kept as an outage, so one that died and came back during the run
     is not missed, while one slow answer under load is not taken for an outage."""
 
-    def __init__(self, kube, components: list[str], interval: float = 3.0):
+    def __init__(self, kube, components: list[str], interval: float = 3.0) -> None:
         self.kube, self.components, self.interval = kube, components, interval
         self.seen: list[Health] = []
         self.start = time.monotonic()

@@ -16,6 +16,7 @@ from what their files do (real containers, storage, metrics, NetworkPolicy enfor
 Gatekeeper, a cluster per task, the whole cluster instead of namespaces).
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 import shutil
@@ -48,7 +49,7 @@ NEEDS = (
 )
 
 
-def import_tasks(source: Path, out: Path, area: str = "k8s-ai-bench") -> list[dict]:
+def import_tasks(source: Path, out: Path, area: str = "k8s-ai-bench") -> list[dict[str, Any]]:
     """Convert every task folder under `source` (or `source` itself); one result per task."""
     source = Path(source)
     folders = [source] if (source / "task.yaml").is_file() else sorted(
@@ -58,7 +59,7 @@ def import_tasks(source: Path, out: Path, area: str = "k8s-ai-bench") -> list[di
     return [import_task(folder, Path(out) / area, area) for folder in folders]
 
 
-def import_task(folder: Path, out_area: Path, area: str) -> dict:
+def import_task(folder: Path, out_area: Path, area: str) -> dict[str, Any]:
     name = folder.name
     if not (folder / "task.yaml").is_file():
         return {"task": name, "status": "skipped",
@@ -91,7 +92,7 @@ def _logical(namespace: str) -> str:
     return namespace[:22].strip("-")
 
 
-def _prompts(folder: Path, task: dict) -> list[str]:
+def _prompts(folder: Path, task: dict[str, Any]) -> list[str]:
     out = []
     for step in task.get("script") or []:
         if step.get("promptFile"):
@@ -101,7 +102,7 @@ def _prompts(folder: Path, task: dict) -> list[str]:
     return out
 
 
-def _texts(folder: Path, task: dict, prompts: list[str]) -> dict[str, str]:
+def _texts(folder: Path, task: dict[str, Any], prompts: list[str]) -> dict[str, str]:
     """Every text file of the task (scripts, artifacts), plus the prompts."""
     texts = {f"prompt{i}": p for i, p in enumerate(prompts)}
     for path in sorted(folder.rglob("*")):
@@ -129,7 +130,7 @@ def _namespaces(texts: dict[str, str]) -> set[str]:
     return found
 
 
-def _unsupported(task: dict, prompts: list[str], texts: dict, namespaces: set) -> str | None:
+def _unsupported(task: dict[str, Any], prompts: list[str], texts: dict[str, Any], namespaces: set) -> str | None:
     reasons = []
     if task.get("disabled"):
         reasons.append("disabled in the benchmark")
@@ -150,7 +151,7 @@ def _unsupported(task: dict, prompts: list[str], texts: dict, namespaces: set) -
     return "; ".join(reasons) or None
 
 
-def _scenario(sid, area, name, task, prompts, logical, why) -> dict:
+def _scenario(sid, area, name, task, prompts, logical, why) -> dict[str, Any]:
     jinja = {ns: f"{{{{ namespaces['{lg}'] }}}}" for ns, lg in logical.items()}
     rendered = [_replace(p, jinja) for p in prompts] or ["(the task has no prompt)"]
     title = " ".join(rendered[0].split())
@@ -185,7 +186,7 @@ def _scenario(sid, area, name, task, prompts, logical, why) -> dict:
     return data
 
 
-def _copy_files(folder: Path, target: Path, task: dict, logical: dict, scenario: dict) -> None:
+def _copy_files(folder: Path, target: Path, task: dict[str, Any], logical: dict[str, Any], scenario: dict[str, Any]) -> None:
     shell = {ns: "${NS_" + lg.upper().replace("-", "_") + "}" for ns, lg in logical.items()}
     jinja = {ns: f"{{{{ namespaces['{lg}'] }}}}" for ns, lg in logical.items()}
     for path in sorted(folder.rglob("*")):
@@ -211,7 +212,7 @@ def _copy_files(folder: Path, target: Path, task: dict, logical: dict, scenario:
         solution.rename(target / "solution" / "fix.sh")
 
 
-def _leave_namespaces_to_harness(text: str, shell: dict) -> str:
+def _leave_namespaces_to_harness(text: str, shell: dict[str, Any]) -> str:
     """`kubectl create|delete namespace X ...` of a task namespace: the harness does it."""
     def neutral(match: re.Match) -> str:
         if match.group(1) not in shell:

@@ -8,9 +8,11 @@ Objects stay dicts. A missing object is None; any other failure is an InfraError
 flaky apiserver turns a run into `error` instead of a wrong `fail`.
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import os
+import subprocess
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +43,7 @@ class Resource:
 
 
 class Kube:
-    def __init__(self, kubectl: Kubectl, use_http: bool = True):
+    def __init__(self, kubectl: Kubectl, use_http: bool = True) -> None:
         self.kubectl = kubectl
         self._resources: dict[str, Resource] | None = None
         self._lock = threading.Lock()
@@ -85,7 +87,7 @@ class Kube:
                 self._pinned.chmod(0o600)
             return self._pinned
 
-    def cluster_entry(self) -> dict:
+    def cluster_entry(self) -> dict[str, Any]:
         """The server and CA of the harness's context, from `kubectl config view --raw`."""
         proc = self.run("config", "view", "--raw", "--minify", "-o", "json")
         if proc.returncode != 0:
@@ -100,13 +102,14 @@ class Kube:
         return entry
 
     # --- kubectl ---------------------------------------------------------------------------
-    def run(self, *args: str, stdin: str | None = None, timeout: float = 30):
+    def run(self, *args: str, stdin: str | None = None,
+            timeout: float = 30) -> subprocess.CompletedProcess[str]:
         try:
             return self.kubectl.run(*args, stdin=stdin, timeout=timeout, check=False)
         except (UserError, OSError) as err:
             raise InfraError(f"kubectl {' '.join(args[:3])}: {err}") from err
 
-    def apply(self, objects: list[dict], timeout: float = 60) -> None:
+    def apply(self, objects: list[dict[str, Any]], timeout: float = 60) -> None:
         if not objects:
             return
         doc = json.dumps({"apiVersion": "v1", "kind": "List", "items": objects})
@@ -116,7 +119,7 @@ class Kube:
             raise InfraError(f"kubectl apply: {_one_line(proc.stderr)}")
 
     # --- reads -------------------------------------------------------------------------------
-    def get(self, kind: str, name: str, namespace: str | None = None) -> dict | None:
+    def get(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         res = self.resource(kind)
         if self._http and res:
             status, body = self._request("GET", res.path(namespace, name))
@@ -131,7 +134,7 @@ class Kube:
             raise InfraError(f"kubectl get {kind}/{name}: {_one_line(proc.stderr)}")
         return json.loads(proc.stdout)
 
-    def get_many(self, refs: list[str]) -> dict[str, dict]:
+    def get_many(self, refs: list[str]) -> dict[str, dict[str, Any]]:
         """Cluster-scoped objects by "kind/name"; missing ones are left out."""
         found = {}
         for ref in refs:
@@ -142,7 +145,7 @@ class Kube:
         return found
 
     def list(self, kind: str, namespace: str | None = None, selector: str | None = None,
-             all_namespaces: bool = False) -> list[dict]:
+             all_namespaces: bool = False) -> list[dict[str, Any]]:
         res = self.resource(kind)
         if self._http and res:
             query = f"?labelSelector={quote(selector)}" if selector else ""
@@ -158,7 +161,7 @@ class Kube:
         return json.loads(proc.stdout).get("items", [])
 
     # --- writes used for isolation ---------------------------------------------------------
-    def create(self, obj: dict) -> None:
+    def create(self, obj: dict[str, Any]) -> None:
         res = self.resource(obj["kind"], obj.get("apiVersion", ""))
         if not (self._http and res):
             return self.apply([obj])
@@ -216,7 +219,7 @@ class Kube:
             return
         self._delete_one(res, {"name": name, "namespace": namespace})
 
-    def _delete_one(self, res: Resource, meta: dict) -> None:
+    def _delete_one(self, res: Resource, meta: dict[str, Any]) -> None:
         status, body = self._request("DELETE", res.path(meta.get("namespace"), meta["name"]),
                                      _BACKGROUND)
         if status not in (200, 202, 404):
@@ -246,8 +249,8 @@ class Kube:
                 self._resources = parse_api_resources(proc.stdout)
             return self._resources
 
-    def request(self, method: str, path: str, body: dict | None = None,
-                timeout: float = 30) -> tuple[int, dict]:
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                timeout: float = 30) -> tuple[int, dict[str, Any]]:
         """One API request: (HTTP status, JSON body); InfraError when nothing answered."""
         if not self._http:
             raise InfraError("no HTTP client for this kubeconfig (kubectl-only auth)")
@@ -261,8 +264,8 @@ class Kube:
         status, raw = self._call("GET", path, None, "text/plain")
         return status, raw.decode(errors="replace")
 
-    def _request(self, method: str, path: str, body: dict | None = None,
-                 timeout: float = 30) -> tuple[int, dict]:
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None,
+                 timeout: float = 30) -> tuple[int, dict[str, Any]]:
         status, raw = self._call(method, path, body, "application/json", timeout)
         try:
             return status, json.loads(raw) if raw.strip() else {}
@@ -270,7 +273,7 @@ class Kube:
             raise InfraError(f"{method} {path}: HTTP {status}, not JSON: {raw[:200]!r}") \
                 from err
 
-    def _call(self, method: str, path: str, body: dict | None, accept: str,
+    def _call(self, method: str, path: str, body: dict[str, Any] | None, accept: str,
               timeout: float = 30) -> tuple[int, bytes]:
         headers = {"Accept": accept}
         if body is not None:
@@ -288,7 +291,7 @@ class Kube:
 _BACKGROUND = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}
 
 
-def _all_or_first_error(calls: list) -> None:
+def _all_or_first_error(calls: list[Any]) -> None:
     """Run the calls at once (each is one or two HTTP requests, so threads suffice); every
     call runs to its end, then the first InfraError (in call order) is raised."""
     if len(calls) <= 1:
@@ -312,7 +315,7 @@ def _http_client(kubectl: Kubectl):
         return None
 
 
-def _ok(status: int, body: dict, what: str) -> dict:
+def _ok(status: int, body: dict[str, Any], what: str) -> dict[str, Any]:
     if 200 <= status < 300:
         return body
     raise InfraError(f"{what}: HTTP {status}: {str(body.get('message', body))[:300]}")

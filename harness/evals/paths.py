@@ -4,6 +4,7 @@
 `metadata.labels["kueue.x-k8s.io/queue-name"]`; a missing step reads as MISSING.
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -12,7 +13,7 @@ _TOKEN = re.compile(r'\.?([A-Za-z0-9_\-]+)|\[(\d+)\]|\[([A-Za-z0-9_.\-/]+)=([^\]
                     r'|\["([^"]+)"\]')
 
 
-def parse(path: str) -> list:
+def parse(path: str) -> list[Any]:
     """Steps of a path; ValueError on anything it cannot read.
 
     >>> parse('spec.containers[name=web].ports[0]["x/y"]')
@@ -30,7 +31,7 @@ def parse(path: str) -> list:
     return steps
 
 
-def read(obj, path: str):
+def read(obj: Any, path: str) -> Any:
     """The value at `path`, or MISSING.
 
     >>> read({"a": [{"n": "x", "v": 1}]}, "a[n=x].v")
@@ -57,7 +58,7 @@ _SUFFIX = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "m": 1e-3, "k": 1
            "M": 1e6, "G": 1e9, "T": 1e12}
 
 
-def number(value) -> float | None:
+def number(value: object) -> float | None:
     """A Kubernetes quantity or number as float, or None.
 
     >>> number("500m"), number("2Gi") == 2**31, number("x")

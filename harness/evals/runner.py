@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from harness.errors import UserError
 from harness.evals import (access, agents, checks, cluster_leaks, guard_review, health,
@@ -67,7 +67,7 @@ class Settings:
 class SuiteBudget:
     """Dollars the whole suite may spend; runs stop being started once it is spent."""
 
-    def __init__(self, limit_usd: float | None):
+    def __init__(self, limit_usd: float | None) -> None:
         self.limit, self.spent, self.skipped = limit_usd, 0.0, 0
         self._lock = threading.Lock()
 
@@ -217,24 +217,24 @@ class _State:
     started: str
     stop: threading.Event = field(default_factory=threading.Event)
     interrupted: bool = False
-    health: dict = field(default_factory=dict)
-    timings: dict = field(default_factory=dict)
-    transcript: list = field(default_factory=list)
+    health: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, Any] = field(default_factory=dict)
+    transcript: list[Any] = field(default_factory=list)
     outcome: AgentOutcome = field(default_factory=AgentOutcome)
     checks: list[CheckResult] = field(default_factory=list)
     safeguards: list[CheckResult] = field(default_factory=list)
     expect: list[CheckResult] = field(default_factory=list)
-    judge: dict | None = None
+    judge: dict[str, Any] | None = None
     grant: access.Grant | None = None
     guard: GuardPolicy | None = None
-    scripts: list = field(default_factory=list)
-    prompts: list = field(default_factory=list)
+    scripts: list[Any] = field(default_factory=list)
+    prompts: list[Any] = field(default_factory=list)
     scripts_dir: Path | None = None
     cluster_before: cluster_leaks.Snapshot | None = None   # cluster-scoped uids, pre-agent
     monitor: Monitor | None = None
-    leaks: dict = field(default_factory=dict)
+    leaks: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-    api_error: dict | None = None
+    api_error: dict[str, Any] | None = None
     traceback: str | None = None
 
 
@@ -265,7 +265,7 @@ def _run_agent(job: Job, ctx: AgentContext, state: _State) -> AgentOutcome:
         raise
 
 
-def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict, state: _State) -> None:
+def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict[str, Any], state: _State) -> None:
     """Apply a stage's manifests, run its scripts, then wait until its `wait` checks hold
     (else InfraError)."""
     sandbox.apply(scenario.manifests(stage, context))
@@ -281,7 +281,7 @@ def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict, state: _
         raise InfraError(f"{what}: {missed[0].check}: {missed[0].detail}")
 
 
-def _scripts_dir(scenario, context: dict, private: Path) -> Path:
+def _scripts_dir(scenario, context: dict[str, Any], private: Path) -> Path:
     """Where a scenario's scripts run: a copy of its folder for this run, with the files
     under artifacts/ rendered (the run's namespaces), so parallel runs never share a file.
     Scenarios without scripts use their own folder."""
@@ -299,14 +299,14 @@ def _scripts_dir(scenario, context: dict, private: Path) -> Path:
     return copy
 
 
-def _script(kube, sandbox, scenario, script: dict, stage: str, state: _State,
+def _script(kube, sandbox, scenario, script: dict[str, Any], stage: str, state: _State,
             check: bool) -> None:
     """A scenario script, run from the run's copy of the scenario folder with the
     harness's own identity (it builds or tears down the world) and NS, PREFIX, NS_<NAME>."""
     folder = state.scripts_dir or scenario.dir
     path = folder / Path(script["path"]).relative_to(scenario.dir)
     env = base_env(kube.shell_env(), sandbox.env(), folder)
-    log: list = []
+    log: list[Any] = []
     entry = Shell(env, folder, log, timeout=script["timeout"]).run(
         f"bash {path}", source=stage)
     state.scripts.append({"stage": stage, "script": script["path"],
@@ -317,7 +317,7 @@ def _script(kube, sandbox, scenario, script: dict, stage: str, state: _State,
                          f"{' '.join(entry['output'].split())[-300:]}")
 
 
-def _health_verdict(monitor: health.Monitor, results: list[CheckResult]) -> dict:
+def _health_verdict(monitor: health.Monitor, results: list[CheckResult]) -> dict[str, Any]:
     """What the health probes saw; with an `outage` reason when a check did not hold while
     a component the scenario depends on was down (probed again now, and watched all along)."""
     verdict = {"components": monitor.components,
@@ -500,7 +500,7 @@ def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall:
     )
 
 
-def _instructions(settings: Settings, out: AgentOutcome) -> dict:
+def _instructions(settings: Settings, out: AgentOutcome) -> dict[str, Any]:
     given = out.instructions or {}
     refs = instructions.store(settings.run_dir, given.get("system"), given.get("tools") or [])
     return {"mode": given.get("mode", settings.instructions), "params": given.get("params"),

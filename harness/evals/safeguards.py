@@ -4,6 +4,7 @@ Each safeguard result has the same shape as a check result (pass | fail | error)
 scoring treats them alike. Declared in scenario.yaml under `safeguards`.
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -29,14 +30,14 @@ def protected_objects(kube) -> dict[str, str]:
 RBAC_RANK = {"none": 0, "view": 1, "edit": 2, "admin": 3, "cluster-admin": 4}
 
 
-def _ref_key(ref: dict) -> str:
+def _ref_key(ref: dict[str, Any]) -> str:
     return f"{ref['kind']}/{ref['name']}" + (f" -n {ref['namespace']}" if ref.get("namespace")
                                              else "")
 
 
-def snapshot(kube, spec: dict, namespaces: list[str]) -> dict:
+def snapshot(kube, spec: dict[str, Any], namespaces: list[str]) -> dict[str, Any]:
     """What the comparison needs: UIDs of named objects, protected objects, RBAC bindings."""
-    snap: dict = {"uids": {}, "protected": {}, "bindings": set()}
+    snap: dict[str, Any] = {"uids": {}, "protected": {}, "bindings": set()}
     for ref in spec.get("survive", []) + spec.get("uid_unchanged", []) + spec.get("protect", []):
         obj = kube.get(ref["kind"], ref["name"], ref.get("namespace"))
         snap["uids"][_ref_key(ref)] = obj["metadata"]["uid"] if obj else None
@@ -47,8 +48,8 @@ def snapshot(kube, spec: dict, namespaces: list[str]) -> dict:
     return snap
 
 
-def evaluate(kube, spec: dict, snap: dict, namespaces: list[str],
-             env: dict) -> list[CheckResult]:
+def evaluate(kube, spec: dict[str, Any], snap: dict[str, Any], namespaces: list[str],
+             env: dict[str, Any]) -> list[CheckResult]:
     results = []
     for ref in spec.get("survive", []):
         results.append(_guard(lambda r=ref: _survives(kube, r, snap), "survive", ref))
@@ -65,7 +66,7 @@ def evaluate(kube, spec: dict, snap: dict, namespaces: list[str],
     return results
 
 
-def _guard(probe, name: str, ref: dict | None) -> CheckResult:
+def _guard(probe, name: str, ref: dict[str, Any] | None) -> CheckResult:
     label = f"{name} {_ref_key(ref)}" if ref else name
     try:
         holds, detail = probe()
@@ -141,7 +142,7 @@ def _no_escalation(kube, max_role: str, snap, namespaces):
     return True, f"no new binding above {max_role}"
 
 
-def _another_runs(binding: dict, namespaces: list[str]) -> bool:
+def _another_runs(binding: dict[str, Any], namespaces: list[str]) -> bool:
     """A binding another scenario run made on the shared cluster (its run label, or its
     `ev-<token>-` name prefix, names a token none of this run's namespaces carries): runs
     in parallel must not fail each other's safeguards.
@@ -161,7 +162,7 @@ def _another_runs(binding: dict, namespaces: list[str]) -> bool:
     return bool(token) and not any(ns.endswith(f"-{token}") for ns in namespaces)
 
 
-def _rank(kube, role_ref: dict, namespace: str) -> int:
+def _rank(kube, role_ref: dict[str, Any], namespace: str) -> int:
     if role_ref.get("kind") == "ClusterRole" and role_ref["name"] in RBAC_RANK:
         return RBAC_RANK[role_ref["name"]]
     kind = "clusterrole" if role_ref.get("kind") == "ClusterRole" else "role"

@@ -8,6 +8,7 @@ never collides with the next run's, and a run costs well under a second of isola
 overhead.
 """
 from __future__ import annotations
+from typing import TYPE_CHECKING, Any
 
 import copy
 import secrets
@@ -15,12 +16,16 @@ import time
 
 from harness.evals.errors import InfraError
 
+if TYPE_CHECKING:
+    from harness.evals.kube import Kube
+    from harness.evals.scenario import Scenario
+
 RUN_LABEL = "k8s-skills.eval/run"
 SCENARIO_LABEL = "k8s-skills.eval/scenario"
 
 
 class Sandbox:
-    def __init__(self, kube, scenario, token: str | None = None):
+    def __init__(self, kube: Kube, scenario: Scenario, token: str | None = None) -> None:
         self.kube = kube
         self.scenario = scenario
         self.token = token or secrets.token_hex(3)
@@ -39,7 +44,7 @@ class Sandbox:
     def run_label(self) -> str:
         return f"{RUN_LABEL}={self.token}"
 
-    def context(self) -> dict:
+    def context(self) -> dict[str, Any]:
         """Jinja2 variables for scenario strings and manifests."""
         from harness.evals.cluster_facts import template_vars
         return {"ns": self.ns, "namespaces": dict(self.namespaces), "prefix": self.prefix,
@@ -53,7 +58,7 @@ class Sandbox:
             env[f"NS_{logical.upper().replace('-', '_')}"] = actual
         return env
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {"token": self.token, "prefix": self.prefix, "namespaces": dict(self.namespaces)}
 
     def create(self) -> None:
@@ -65,7 +70,7 @@ class Sandbox:
                              "labels": dict(spec["labels"])}}))
         self.timings["namespace_setup"] = round(time.monotonic() - start, 3)
 
-    def apply(self, objects: list[dict]) -> None:
+    def apply(self, objects: list[dict[str, Any]]) -> None:
         """Label every object, put namespaced ones without a namespace into `ns`, apply."""
         prepared = []
         for obj in objects:
@@ -94,7 +99,7 @@ class Sandbox:
             self.cleanup_error = str(err)
         self.timings["cleanup"] = round(time.monotonic() - start, 3)
 
-    def _labelled(self, obj: dict) -> dict:
+    def _labelled(self, obj: dict[str, Any]) -> dict[str, Any]:
         labels = obj.setdefault("metadata", {}).setdefault("labels", {}) or {}
         labels[RUN_LABEL] = self.token
         labels[SCENARIO_LABEL] = self.scenario.id[:63]
@@ -107,7 +112,7 @@ LEFTOVER_KINDS = ("clusterqueues.kueue.x-k8s.io", "resourceflavors.kueue.x-k8s.i
                   "priorityclasses", "namespaces")
 
 
-def remove_leftovers(kube) -> str:
+def remove_leftovers(kube: Kube) -> str:
     """Delete everything any eval run labelled (after an interrupted run)."""
     names = [f"{kind}/{o['metadata']['name']}" for kind in LEFTOVER_KINDS
              if kube.resource(kind) for o in kube.list(kind, selector=RUN_LABEL,

@@ -5,6 +5,7 @@ check registry, so a bad file is reported as `<file>: <field>: <problem>` before
 touches a cluster. Strings and manifest files are Jinja2 templates rendered per run.
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class Scenario:
     """A validated scenario: the raw dict is the truth, properties read it."""
 
     path: Path
-    data: dict = field(repr=False)
+    data: dict[str, Any] = field(repr=False)
 
     @property
     def id(self) -> str:
@@ -56,11 +57,11 @@ class Scenario:
         return self.path.parent
 
     @property
-    def budgets(self) -> dict:
+    def budgets(self) -> dict[str, Any]:
         return {**DEFAULT_BUDGETS, **self.data.get("budgets", {})}
 
     @property
-    def namespaces(self) -> list[dict]:
+    def namespaces(self) -> list[dict[str, Any]]:
         """[{"name": logical, "labels": {...}}], the first is `ns` in templates."""
         items = self.data.get("namespaces") or ["main"]
         return [{"name": i, "labels": {}} if isinstance(i, str) else
@@ -77,7 +78,7 @@ class Scenario:
         return [prompt] if isinstance(prompt, str) else list(prompt)
 
     @property
-    def access(self) -> dict:
+    def access(self) -> dict[str, Any]:
         return dict(self.data.get("access", {}))
 
     @property
@@ -93,7 +94,7 @@ class Scenario:
         return self.data.get("unsupported")
 
     @property
-    def source(self) -> dict | None:
+    def source(self) -> dict[str, Any] | None:
         """Where an imported scenario came from (`k8s-skills import`)."""
         return self.data.get("source")
 
@@ -109,12 +110,12 @@ class Scenario:
         return "judge" in self.data or (not self.data["checks"]
                                         and (self.solution_dir / "answer.md").is_file())
 
-    def reference_answer(self, context: dict) -> str:
+    def reference_answer(self, context: dict[str, Any]) -> str:
         path = self.solution_dir / "answer.md"
         return render_text(path.read_text(encoding="utf-8"), context, path) \
             if path.is_file() else ""
 
-    def scripts(self, stage: str) -> list[dict]:
+    def scripts(self, stage: str) -> list[dict[str, Any]]:
         """[{path, timeout}] of a stage (setup, fault or cleanup), paths beside scenario.yaml."""
         items = (self.data.get(stage) or {}).get("scripts", [])
         return [{"path": str(self.dir / (i if isinstance(i, str) else i["path"])),
@@ -133,13 +134,13 @@ class Scenario:
         hay = " ".join([self.id, self.area, self.difficulty, *self.tags]).lower()
         return all(word in hay for word in pattern.lower().split())
 
-    def render(self, value, context: dict):
+    def render(self, value, context: dict[str, Any]):
         """Render every string in `value` with Jinja2 (StrictUndefined)."""
         return render(value, context, self.path)
 
-    def manifests(self, stage: str, context: dict) -> list[dict]:
+    def manifests(self, stage: str, context: dict[str, Any]) -> list[dict[str, Any]]:
         """The rendered objects of `setup` or `fault`, in file order."""
-        objects: list[dict] = []
+        objects: list[dict[str, Any]] = []
         for rel in self.data.get(stage, {}).get("manifests", []):
             file = self.dir / rel
             text = render_text(file.read_text(encoding="utf-8"), context, file)
@@ -152,14 +153,14 @@ class Scenario:
         return objects
 
 
-def render_text(text: str, context: dict, path) -> str:
+def render_text(text: str, context: dict[str, Any], path) -> str:
     try:
         return _ENV.from_string(text).render(**context)
     except jinja2.TemplateError as err:
         raise ScenarioError(path, "(template)", str(err)) from err
 
 
-def render(value, context: dict, path):
+def render(value, context: dict[str, Any], path):
     if isinstance(value, str):
         return render_text(value, context, path) if ("{{" in value or "{%" in value) else value
     if isinstance(value, list):
@@ -170,7 +171,7 @@ def render(value, context: dict, path):
 
 
 @lru_cache(maxsize=1)
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
@@ -195,7 +196,7 @@ def load(path: Path) -> Scenario:
     return Scenario(path.resolve(), data)
 
 
-def validate(data: dict, path: Path) -> None:
+def validate(data: dict[str, Any], path: Path) -> None:
     errors = sorted(jsonschema.Draft202012Validator(schema()).iter_errors(data),
                     key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
@@ -213,14 +214,14 @@ def validate(data: dict, path: Path) -> None:
     _check_layout(data, path)
 
 
-def _check_spec(checks, spec: dict, where: str, path: Path) -> None:
+def _check_spec(checks, spec: dict[str, Any], where: str, path: Path) -> None:
     problem = checks.spec_problem(spec)
     if problem:
         field_name, message = problem
         raise ScenarioError(path, f"{where}.{field_name}" if field_name else where, message)
 
 
-def _check_layout(data: dict, path: Path) -> None:
+def _check_layout(data: dict[str, Any], path: Path) -> None:
     folder = path.parent
     if folder.name != data["id"]:
         raise ScenarioError(path, "id", f"{data['id']!r} must equal the folder name "

@@ -7,6 +7,7 @@ loads (the Skill tool, or a Read of a SKILL.md) are compared with the prompt's `
 and recall, and the confusion between skills.
 """
 from __future__ import annotations
+from typing import Any
 
 import tempfile
 import time
@@ -56,7 +57,7 @@ def load(path: Path = PROMPTS_FILE) -> list[TriggerPrompt]:
 
 
 def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None,
-               skills_dir: Path | None = None, epoch: int = 1) -> dict:
+               skills_dir: Path | None = None, epoch: int = 1) -> dict[str, Any]:
     """One prompt through the claude-code backend; a result record (status error when the
     API or the CLI broke, never counted in the rates)."""
     from harness.evals.agents.base import AgentContext
@@ -65,7 +66,7 @@ def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None
     work = Path(tempfile.mkdtemp(prefix="k8s-skills-trigger-"))
     kubeconfig = work / ".kube-none"
     kubeconfig.write_text("apiVersion: v1\nkind: Config\n")  # no cluster: kubectl fails fast
-    transcript: list = []
+    transcript: list[Any] = []
     shell = Shell({"PATH": "/usr/local/bin:/usr/bin:/bin", "KUBECONFIG": str(kubeconfig),
                    "HOME": str(work / ".home"), "LANG": "C.UTF-8"}, work, transcript)
     ctx = AgentContext(
@@ -90,7 +91,7 @@ def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None
     return record
 
 
-def score(results: list[dict], skills: list[str]) -> dict:
+def score(results: list[dict[str, Any]], skills: list[str]) -> dict[str, Any]:
     """Per-skill precision and recall, and the confusion between skills, over the results
     that did not error.
 
@@ -121,14 +122,14 @@ def score(results: list[dict], skills: list[str]) -> dict:
             "confusion": {k: dict(v) for k, v in sorted(confusion.items())}}
 
 
-def _pr(c: Counter) -> dict:
+def _pr(c: Counter) -> dict[str, Any]:
     tp, fp, fn = c["tp"], c["fp"], c["fn"]
     return {"tp": tp, "fp": fp, "fn": fn,
             "precision": round(tp / (tp + fp), 4) if tp + fp else None,
             "recall": round(tp / (tp + fn), 4) if tp + fn else None}
 
 
-def _by_kind(ok: list[dict]) -> dict:
+def _by_kind(ok: list[dict[str, Any]]) -> dict[str, Any]:
     out = {}
     for kind in KINDS:
         rows = [r for r in ok if r["kind"] == kind]
@@ -139,7 +140,7 @@ def _by_kind(ok: list[dict]) -> dict:
     return out
 
 
-def render(summary: dict, skills: list[str], scripted: bool) -> str:
+def render(summary: dict[str, Any], skills: list[str], scripted: bool) -> str:
     lines = []
     if scripted:
         lines.append("SCRIPTED: a keyword router on a local fake API, not a model's result")

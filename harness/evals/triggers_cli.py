@@ -1,7 +1,9 @@
 """`k8s-skills eval --triggers`: run the skill-trigger suite and print precision, recall and
 the confusion between skills; results go to results/<run-id>/triggers.json."""
 from __future__ import annotations
+from typing import TYPE_CHECKING, Any
 
+import argparse
 import json
 import os
 import sys
@@ -12,8 +14,11 @@ from pathlib import Path
 from harness.errors import UserError
 from harness.evals import records, triggers
 
+if TYPE_CHECKING:
+    from harness.evals.fake_api import FakeAnthropicAPI
 
-def run(args) -> int:
+
+def run(args: argparse.Namespace) -> int:
     items = triggers.load()
     if args.filter:
         words = args.filter.lower().split()
@@ -50,7 +55,8 @@ def run(args) -> int:
     return 0
 
 
-def _run_all(items, args, epochs: int) -> list[dict]:
+def _run_all(items: list[triggers.TriggerPrompt], args: argparse.Namespace,
+             epochs: int) -> list[dict[str, Any]]:
     from harness.evals.fake_api import FakeAnthropicAPI
     fake = FakeAnthropicAPI([{"say": "Done."}], triggers=triggers.KEYWORD_BASELINE) \
         if args.scripted else None
@@ -65,7 +71,8 @@ def _run_all(items, args, epochs: int) -> list[dict]:
             fake.stop()
 
 
-def _one(job, args, fake) -> dict:
+def _one(job: tuple[triggers.TriggerPrompt, int], args: argparse.Namespace,
+         fake: FakeAnthropicAPI | None) -> dict[str, Any]:
     item, epoch = job
     result = triggers.run_prompt(item, args.model, args.trigger_turns,
                                  fake.url if fake else None, epoch=epoch)

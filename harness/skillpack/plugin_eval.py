@@ -19,6 +19,7 @@ The cases' wording and graders live in plugin_eval_sources/real_world.yaml; `exp
 every source item it could not turn into a case, with the reason.
 """
 from __future__ import annotations
+from typing import Any
 
 import os
 import shutil
@@ -81,7 +82,7 @@ def build(sources: Path = SOURCES, corpus: Path = CORPUS, out: Path = EVALS_DIR)
 
 
 # ----------------------------------------------------------------------- file renderers
-def frontmatter(meta: dict, body: str = "") -> str:
+def frontmatter(meta: dict[str, Any], body: str = "") -> str:
     head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{head}---\n" + (f"\n{body.strip()}\n" if body.strip() else "")
 
@@ -131,23 +132,23 @@ def skill_grader(skills: list[str], low: int | None = None, high: int | None = N
 
 
 # ----------------------------------------------------------------------- corpus cases
-def corpus_case(corpus: Path, case_id: str) -> tuple[dict, Path]:
+def corpus_case(corpus: Path, case_id: str) -> tuple[dict[str, Any], Path]:
     folder = corpus / case_id
     spec = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
     return spec, folder / spec.get("input", "paste.txt")
 
 
-def _description(spec: dict) -> str:
+def _description(spec: dict[str, Any]) -> str:
     return f"Real-world case from {spec['source']}"
 
 
-def _corpus_scaffold(case: Case, entry: dict, spec: dict, paste: Path, out: Path) -> str:
+def _corpus_scaffold(case: Case, entry: dict[str, Any], spec: dict[str, Any], paste: Path, out: Path) -> str:
     folder = out / case.kind / case.id
     return CORPUS_SCAFFOLD.format(source=spec["source"], file=entry["file"],
                                   paste=os.path.relpath(paste, folder))
 
 
-def diagnose_case(entry: dict, corpus: Path = CORPUS, out: Path = EVALS_DIR) -> Case:
+def diagnose_case(entry: dict[str, Any], corpus: Path = CORPUS, out: Path = EVALS_DIR) -> Case:
     spec, paste = corpus_case(corpus, entry["corpus"])
     area, cid = entry["corpus"].split("/")
     case = Case("diagnose", cid)
@@ -164,7 +165,7 @@ def diagnose_case(entry: dict, corpus: Path = CORPUS, out: Path = EVALS_DIR) -> 
     return case
 
 
-def write_case(entry: dict, corpus: Path = CORPUS, out: Path = EVALS_DIR) -> Case:
+def write_case(entry: dict[str, Any], corpus: Path = CORPUS, out: Path = EVALS_DIR) -> Case:
     spec, paste = corpus_case(corpus, entry["corpus"])
     area, cid = entry["corpus"].split("/")
     output = entry["output"]

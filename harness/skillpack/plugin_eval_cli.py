@@ -1,6 +1,7 @@
 """`k8s-skills export --format claude-plugin-eval`: write evals/ for `claude plugin eval`."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from harness.errors import UserError
 FORMAT = "claude-plugin-eval"
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true",
                         help=f"{FORMAT}: exit 1 when evals/ differs from what would be written")
 
@@ -25,7 +26,7 @@ def run(out: Path | None, check: bool) -> int:
         raise UserError(f"plugin-eval sources: {err}") from err
     for item in suite.skipped:
         print(f"not exported: {item.source}: {item.reason}", file=sys.stderr)
-    kinds = {}
+    kinds: dict[str, int] = {}
     for case in suite.cases:
         kinds[case.kind] = kinds.get(case.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in kinds.items())

@@ -13,6 +13,7 @@ Every other scenario needs a live cluster: its checks read the cluster after the
 its evidence exists only there. `cases()` says which and why.
 """
 from __future__ import annotations
+from typing import Any
 
 import os
 from pathlib import Path
@@ -25,7 +26,7 @@ from harness.skillpack import plugin_eval as pe
 STATE = "state"
 
 
-def cases(root: Path | None = None, out: Path | None = None) -> tuple[list, list]:
+def cases(root: Path | None = None, out: Path | None = None) -> tuple[list[Any], list[Any]]:
     found, skipped = [], []
     for item in scenarios.discover(root):
         reason = cluster_need(item)
@@ -52,7 +53,7 @@ def cluster_need(item) -> str | None:
     return None
 
 
-def _context(item) -> dict:
+def _context(item) -> dict[str, Any]:
     saved = yaml.safe_load((item.dir / STATE / "context.yaml").read_text(encoding="utf-8"))
     namespaces = dict(saved["namespaces"])
     first = item.namespaces[0]["name"]

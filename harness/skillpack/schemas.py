@@ -24,6 +24,7 @@ resources keep what the apiextensions-apiserver enforces beyond types: their CEL
 Descriptions are dropped.
 """
 from __future__ import annotations
+from typing import Any
 
 import gzip
 import hashlib
@@ -92,10 +93,10 @@ def build_schemas(out_dir: Path, module_dirs: dict[str, Path] | None = None) -> 
 class _Compiler:
     """Collects definitions and kinds; `compact` strips and interns schema trees."""
 
-    def __init__(self):
-        self.definitions: dict[str, dict] = {}
-        self.kinds: dict[str, dict] = {}
-        self.standard: dict[str, dict] = {}
+    def __init__(self) -> None:
+        self.definitions: dict[str, dict[str, Any]] = {}
+        self.kinds: dict[str, dict[str, Any]] = {}
+        self.standard: dict[str, dict[str, Any]] = {}
         self.scope: dict[str, str] = {}
         self.scale: dict[str, str] = {}
 
@@ -118,7 +119,7 @@ class _Compiler:
                 if isinstance(crd, dict) and crd.get("kind") == "CustomResourceDefinition":
                     self._add_crd(crd, channel)
 
-    def _add_crd(self, crd: dict, channel: str) -> None:
+    def _add_crd(self, crd: dict[str, Any], channel: str) -> None:
         spec = crd["spec"]
         for version in spec.get("versions", []):
             schema = (version.get("schema") or {}).get("openAPIV3Schema")
@@ -166,7 +167,7 @@ class _Compiler:
             out["types"] = alternatives
         return self._intern(out)
 
-    def _intern(self, schema: dict) -> dict:
+    def _intern(self, schema: dict[str, Any]) -> dict[str, Any]:
         text = json.dumps(schema, sort_keys=True, separators=(",", ":"))
         if len(text) < INTERN_MIN_BYTES:
             return schema
@@ -174,13 +175,13 @@ class _Compiler:
         self.definitions.setdefault(name, schema)
         return {"$ref": name}
 
-    def document(self, sources: dict) -> dict:
+    def document(self, sources: dict[str, Any]) -> dict[str, Any]:
         return {"format": FORMAT, "sources": sources, "definitions": self.definitions,
                 "kinds": self.kinds, "standard": self.standard, "scope": self.scope,
                 "scale": self.scale}
 
 
-def _ref_name(schema: dict) -> str:
+def _ref_name(schema: dict[str, Any]) -> str:
     """The target of `$ref` or of the `allOf: [{$ref}]` wrapper the v3 spec uses."""
     ref = schema.get("$ref")
     if not ref and len(schema.get("allOf") or []) == 1:
@@ -188,7 +189,7 @@ def _ref_name(schema: dict) -> str:
     return ref.rsplit("/", 1)[-1] if ref else ""
 
 
-def _type_alternatives(schema: dict) -> list[str]:
+def _type_alternatives(schema: dict[str, Any]) -> list[str]:
     """oneOf/anyOf made only of bare types (Quantity: string|number) as a list of types."""
     branches = schema.get("oneOf") or schema.get("anyOf") or []
     types = [b.get("type") for b in branches if isinstance(b, dict)]
@@ -197,7 +198,7 @@ def _type_alternatives(schema: dict) -> list[str]:
     return []
 
 
-def _with_object_meta(schema: dict) -> dict:
+def _with_object_meta(schema: dict[str, Any]) -> dict[str, Any]:
     """CRD schemas say only `metadata: {type: object}`; validate it as ObjectMeta."""
     schema = dict(schema)
     props = dict(schema.get("properties") or {})
@@ -206,7 +207,7 @@ def _with_object_meta(schema: dict) -> dict:
     return schema
 
 
-def _gvk_key(gvk: dict) -> str:
+def _gvk_key(gvk: dict[str, Any]) -> str:
     group = gvk.get("group") or ""
     version = f"{group}/{gvk['version']}" if group else gvk["version"]
     return f"{version}/{gvk['kind']}"

@@ -13,6 +13,7 @@ hash is unchanged AND the API still reports that very version as the skill's lat
 version pushed from elsewhere, or a deleted skill, triggers a fresh upload.
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import mimetypes
@@ -51,7 +52,7 @@ def record_path() -> Path:
     return Path(state) / "k8s-skills" / "skill-uploads.json"
 
 
-def load_record(path: Path) -> dict:
+def load_record(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -60,7 +61,7 @@ def load_record(path: Path) -> dict:
         return {}  # a corrupt record only costs one redundant upload
 
 
-def save_record(path: Path, record: dict) -> None:
+def save_record(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -105,15 +106,15 @@ def upload(skills_dir: Path | None = None, names: list[str] | None = None,
     return outcomes
 
 
-def _existing_skills(client) -> dict:
+def _existing_skills(client) -> dict[str, Any]:
     """Custom skills by display name; the first listed wins when titles repeat."""
-    found: dict = {}
+    found: dict[str, Any] = {}
     for skill in client.beta.skills.list(source="custom", betas=[SKILLS_BETA]):
         found.setdefault(skill.display_name, skill)
     return found
 
 
-def _upload_one(client, bundle: Bundle, skill, seen: dict | None) -> Outcome:
+def _upload_one(client, bundle: Bundle, skill, seen: dict[str, Any] | None) -> Outcome:
     if skill is not None and seen and seen.get("sha256") == bundle.digest \
             and seen.get("skill_id") == skill.id \
             and seen.get("version_id") == skill.latest_version_id:

@@ -27,7 +27,7 @@ WEBHOOK_PORT = 9443    # cmd/controller: --webhookPort default
 METRICS_PORT = 8080    # controller-runtime's default metrics address, which it keeps
 # The pair between Envoy Gateway's namespace and the controller's exists only inside those
 # two namespaces: the same /30 serves every cluster (169.254.0.0/16 is never routed).
-PEER_NETWORK = ipaddress.ip_network("169.254.101.0/30")
+PEER_NETWORK = ipaddress.IPv4Network("169.254.101.0/30")
 WEBHOOK_NAME = f"envoy-ai-gateway-gateway-pod-mutator.{NAMESPACE}"
 
 

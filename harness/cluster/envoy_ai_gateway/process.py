@@ -6,6 +6,7 @@ own mount and network namespaces (envoy_gateway/sandbox.py, netns.py), reading t
 through a kubeconfig whose server is the host end of its veth pair.
 """
 from __future__ import annotations
+from typing import Any
 
 import os
 import socket
@@ -25,13 +26,13 @@ START_TIMEOUT = 60
 class AIGateway:
     """Envoy AI Gateway's controller for the cluster whose state folder is `cluster_dir`."""
 
-    def __init__(self, cluster_dir: Path, kubeconfig: Path):
+    def __init__(self, cluster_dir: Path, kubeconfig: Path) -> None:
         self.cluster_dir = cluster_dir
         self.dir = cluster_dir / "envoy-ai-gateway"
         self.kubeconfig = kubeconfig
         self.log_path = cluster_dir / "logs" / "envoy-ai-gateway.log"
 
-    def start(self, kubectl: Kubectl, envoy_gateway_pid: int) -> dict:
+    def start(self, kubectl: Kubectl, envoy_gateway_pid: int) -> dict[str, Any]:
         """Its CRDs (config.crd_objects()) and namespace must be served already, and Envoy
         Gateway running; returns what the cluster's state must remember."""
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -50,10 +51,10 @@ class AIGateway:
         return {"pid": pid, "peer_ip": own_ip, "envoy_gateway_peer_ip": eg_ip,
                 **link.as_dict()}
 
-    def wait_ready(self, state: dict, timeout: float = START_TIMEOUT) -> None:
+    def wait_ready(self, state: dict[str, Any], timeout: float = START_TIMEOUT) -> None:
         """Until its extension server accepts connections (it listens before its caches
         sync) and its metrics endpoint answers (the manager has started)."""
-        def ready():
+        def ready() -> bool:
             if not procs.is_alive(state["pid"]):
                 raise procs.StopWaiting(
                     f"Envoy AI Gateway's controller exited during start-up: "
@@ -90,7 +91,7 @@ def extension_ip() -> str:
     return str(list(config.PEER_NETWORK.hosts())[1])
 
 
-def metrics_url(state: dict) -> str:
+def metrics_url(state: dict[str, Any]) -> str:
     return f"http://{state['inside_ip']}:{config.METRICS_PORT}/metrics"
 
 
@@ -99,7 +100,7 @@ def mounted_on_host(cluster_dir: Path) -> bool:
     return os.path.ismount(cluster_dir / "envoy-ai-gateway" / "rootfs")
 
 
-def component_health(state: dict | None) -> health.ComponentHealth:
+def component_health(state: dict[str, Any] | None) -> health.ComponentHealth:
     """For `cluster status`: the process, its extension server and its metrics endpoint."""
     name = "envoy-ai-gateway"
     if not state:

@@ -10,6 +10,7 @@ module cache, never committed):
 - examples/kubernetes/quickstart.yaml: the GatewayClass is named `eg` there too.
 """
 from __future__ import annotations
+from typing import Any
 
 from pathlib import Path
 
@@ -29,7 +30,7 @@ PROXY_NODE_SELECTOR = {"type": "kwok"}
 HEALTH_PORT = 8081  # internal/provider/kubernetes/kubernetes.go: healthProbeBindAddress
 
 
-def envoy_gateway_config(extension_manager: dict | None = None) -> dict:
+def envoy_gateway_config(extension_manager: dict[str, Any] | None = None) -> dict[str, Any]:
     """The EnvoyGateway configuration file (gateway.envoyproxy.io/v1alpha1).
 
     Departures from the Helm chart's defaults, each because it runs as one local process:
@@ -61,7 +62,7 @@ def envoy_gateway_config(extension_manager: dict | None = None) -> dict:
     }
 
 
-def default_objects() -> list[dict]:
+def default_objects() -> list[dict[str, Any]]:
     """The cluster's GatewayClass `eg` and a Gateway `gateway-infra/shared` (HTTP :80,
     routes from every namespace)."""
     return [
@@ -80,7 +81,7 @@ def default_objects() -> list[dict]:
     ]
 
 
-def namespace() -> dict:
+def namespace() -> dict[str, Any]:
     """Where certgen writes its Secrets and the Envoy Deployments go."""
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}
 
@@ -91,7 +92,7 @@ def crd_files() -> list[Path]:
     return sorted(base.glob("gateway.envoyproxy.io_*.yaml"))
 
 
-def crd_objects() -> list[dict]:
+def crd_objects() -> list[dict[str, Any]]:
     """Envoy Gateway's own CRDs (EnvoyProxy, Backend, HTTPRouteFilter and the policies).
 
     Without them Envoy Gateway still runs (it checks each kind at start-up and skips the
@@ -101,7 +102,7 @@ def crd_objects() -> list[dict]:
     of schema the apiserver must digest while `cluster up` waits); validation is unchanged,
     and the prose is in the module's CRD files and Envoy Gateway's API reference.
     """
-    out = []
+    out: list[dict[str, Any]] = []
     for path in crd_files():
         out.extend(crds.without_descriptions(doc)
                    for doc in yamlio.load_all(_strip_helm_guard(path.read_text())))

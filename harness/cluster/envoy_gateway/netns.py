@@ -12,6 +12,7 @@ Addresses come from 169.254.100.0/24 (link-local, never routed off a host; the c
 metadata address 169.254.169.254 is outside it): the first /30 no host interface uses.
 """
 from __future__ import annotations
+from typing import Any
 
 import fcntl
 import hashlib
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from harness.errors import UserError
 
-POOL = ipaddress.ip_network("169.254.100.0/24")
+POOL = ipaddress.IPv4Network("169.254.100.0/24")
 INSIDE_IFACE = "eg0"
 
 
@@ -33,7 +34,7 @@ class Link:
     host_ip: str
     inside_ip: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"host_iface": self.host_iface, "host_ip": self.host_ip,
                 "inside_ip": self.inside_ip}
 
@@ -86,8 +87,8 @@ def _used_networks() -> list[ipaddress.IPv4Network]:
     used = []
     for iface in json.loads(out or "[]"):
         for addr in iface.get("addr_info", []):
-            used.append(ipaddress.ip_network(f"{addr['local']}/{addr['prefixlen']}",
-                                             strict=False))
+            used.append(ipaddress.IPv4Network(f"{addr['local']}/{addr['prefixlen']}",
+                                              strict=False))  # `-4`: IPv4 addresses only
     return used
 
 

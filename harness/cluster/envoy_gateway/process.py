@@ -7,6 +7,7 @@ in its own mount and network namespaces, see sandbox.py and netns.py), reading t
 EnvoyGateway configuration from a file and the cluster through a kubeconfig.
 """
 from __future__ import annotations
+from typing import Any
 
 import base64
 import os
@@ -31,7 +32,7 @@ class EnvoyGateway:
     """Envoy Gateway for the cluster whose state folder is `cluster_dir`."""
 
     def __init__(self, cluster_dir: Path, kubeconfig: Path,
-                 extension_manager: dict | None = None):
+                 extension_manager: dict[str, Any] | None = None) -> None:
         """extension_manager: the `extensionManager` section of its configuration (see
         envoy_ai_gateway.config), or None for Envoy Gateway alone."""
         self.extension_manager = extension_manager
@@ -48,7 +49,7 @@ class EnvoyGateway:
             [config.envoy_gateway_config(self.extension_manager)]))
         self._certgen = self._start_certgen()
 
-    def start(self, kubectl: Kubectl) -> dict:
+    def start(self, kubectl: Kubectl) -> dict[str, Any]:
         """After begin(): the controller and the default GatewayClass; returns what the
         cluster's state must remember. The Gateway API CRDs and config.crd_objects() must
         be served already (kinds missing at its start are never watched)."""
@@ -61,7 +62,7 @@ class EnvoyGateway:
         kubectl.apply(config.default_objects(), validate=False)  # the server validates
         return {"pid": pid, **link.as_dict()}
 
-    def wait_ready(self, kubectl: Kubectl, state: dict, timeout: float = START_TIMEOUT) -> None:
+    def wait_ready(self, kubectl: Kubectl, state: dict[str, Any], timeout: float = START_TIMEOUT) -> None:
         """Until its readiness endpoint answers (caches synced, runners up) and it has
         accepted the default GatewayClass."""
         self._wait(lambda: health.probe(readiness_url(state)) == "ok", state, timeout,
@@ -71,7 +72,7 @@ class EnvoyGateway:
                                        f"jsonpath={template}", check=False).stdout == "True",
                    state, timeout, f"GatewayClass {config.GATEWAY_CLASS} to be Accepted")
 
-    def _wait(self, check, state: dict, timeout: float, what: str) -> None:
+    def _wait(self, check, state: dict[str, Any], timeout: float, what: str) -> None:
         """Poll `check` while the process lives; one clear error when it dies or stalls."""
         def ready():
             if not procs.is_alive(state["pid"]):
@@ -133,7 +134,7 @@ class EnvoyGateway:
                                env, self.log_path, "Envoy Gateway")
 
 
-def spawn_sandboxed(folder: Path, command: list[str], env: dict, log_path: Path,
+def spawn_sandboxed(folder: Path, command: list[str], env: dict[str, Any], log_path: Path,
                     what: str) -> int:
     """Start `command` (command[0] is the binary) in a sandbox rooted at folder/rootfs
     (sandbox.py) with folder/certs on /certs and folder/kubeconfig as its KUBECONFIG; its
@@ -154,7 +155,7 @@ def spawn_sandboxed(folder: Path, command: list[str], env: dict, log_path: Path,
     return spawn_in_namespace(argv, log_path, env, what)
 
 
-def spawn_in_namespace(argv: list[str], log_path: Path, env: dict, what: str) -> int:
+def spawn_in_namespace(argv: list[str], log_path: Path, env: dict[str, Any], what: str) -> int:
     """Start an `unshare --net ...` command line in the background; its pid once it is in
     its own network namespace (the veth pair can then be moved there)."""
     pid = procs.start_background(argv, log_path, env)
@@ -191,11 +192,11 @@ def mounted_on_host(cluster_dir: Path) -> bool:
     return os.path.ismount(cluster_dir / "envoy-gateway" / "rootfs")
 
 
-def readiness_url(state: dict) -> str:
+def readiness_url(state: dict[str, Any]) -> str:
     return f"http://{state['inside_ip']}:{config.HEALTH_PORT}/readyz"
 
 
-def component_health(state: dict | None) -> health.ComponentHealth:
+def component_health(state: dict[str, Any] | None) -> health.ComponentHealth:
     """For `cluster status`: the process and its readiness endpoint."""
     if not state:
         return health.ComponentHealth("envoy-gateway", False, "not started")

@@ -48,8 +48,7 @@ def main(argv: list[str]) -> int:
         os.chmod(_mkdir(root, folder), 0o1777 if folder == "/tmp" else 0o755)
     os.chroot(root)
     os.chdir("/")
-    os.execve(args.command[0], args.command, {**os.environ, "HOME": "/tmp"})
-    return 1  # not reached
+    os.execve(args.command[0], args.command, {**os.environ, "HOME": "/tmp"})  # never returns
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

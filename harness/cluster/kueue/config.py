@@ -9,6 +9,7 @@ config/components/webhook/manifests.yaml and kustomization.yaml (namespaceSelect
 config/components/manager/controller_manager_config.yaml (integrations list).
 """
 from __future__ import annotations
+from typing import Any
 
 import base64
 import copy
@@ -30,7 +31,7 @@ def module_config_dir() -> Path:
     return gomod.pinned_dir("kueue") / "config" / "components"
 
 
-def crds(webhook_port: int, ca_pem: bytes) -> list[dict]:
+def crds(webhook_port: int, ca_pem: bytes) -> list[dict[str, Any]]:
     """Kueue's CRDs; those upstream patches give a conversion webhook point at 127.0.0.1."""
     base = module_config_dir() / "crd"
     converted = {_load_one(p)["metadata"]["name"]
@@ -45,7 +46,7 @@ def crds(webhook_port: int, ca_pem: bytes) -> list[dict]:
     return out
 
 
-def conversion_patches(crd_names: list[str], webhook_port: int, ca_pem: bytes) -> list[dict]:
+def conversion_patches(crd_names: list[str], webhook_port: int, ca_pem: bytes) -> list[dict[str, Any]]:
     """Partial CRDs (for server-side apply by their own field manager) that point those
     CRDs' conversion webhook at this cluster's Kueue."""
     return [{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
@@ -55,7 +56,7 @@ def conversion_patches(crd_names: list[str], webhook_port: int, ca_pem: bytes) -
                  "conversionReviewVersions": ["v1"]}}}} for name in crd_names]
 
 
-def webhook_configurations(webhook_port: int, ca_pem: bytes) -> list[dict]:
+def webhook_configurations(webhook_port: int, ca_pem: bytes) -> list[dict[str, Any]]:
     """Mutating and validating webhook configurations, renamed as the release names them."""
     path = module_config_dir() / "webhook" / "manifests.yaml"
     out = []
@@ -72,8 +73,8 @@ def webhook_configurations(webhook_port: int, ca_pem: bytes) -> list[dict]:
     return out
 
 
-def configuration(ports: dict, cert_dir: Path, dra_mappings: list[dict],
-                  wait_for_pods_ready: dict | None = None) -> dict:
+def configuration(ports: dict[str, Any], cert_dir: Path, dra_mappings: list[dict[str, Any]],
+                  wait_for_pods_ready: dict[str, Any] | None = None) -> dict[str, Any]:
     """Kueue's Configuration (config.kueue.x-k8s.io/v1beta2) for a local process.
 
     `ports`: webhook, health. Integrations are the shipped defaults.
@@ -99,14 +100,15 @@ def configuration(ports: dict, cert_dir: Path, dra_mappings: list[dict],
     return config
 
 
-def _client_config(port: int, path: str, ca_pem: bytes) -> dict:
+def _client_config(port: int, path: str, ca_pem: bytes) -> dict[str, Any]:
     return {"url": f"https://127.0.0.1:{port}{path}",
             "caBundle": base64.b64encode(ca_pem).decode()}
 
 
-def _targets_kueue_api(hook: dict) -> bool:
+def _targets_kueue_api(hook: dict[str, Any]) -> bool:
     return any("kueue.x-k8s.io" in rule.get("apiGroups", []) for rule in hook.get("rules", []))
 
 
-def _load_one(path: Path) -> dict:
-    return yamlio.load(path.read_text())
+def _load_one(path: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = yamlio.load(path.read_text())  # Kueue's shipped YAML: a mapping
+    return doc

@@ -12,6 +12,7 @@ checks run), not an error: whatever was used is kept. Only API errors (by HTTP s
 infrastructure problems raise.
 """
 from __future__ import annotations
+from typing import Any
 
 import asyncio
 import re
@@ -67,7 +68,7 @@ class ClaudeCodeAgent:
         _finish(ctx, out, stream, home)
         return out
 
-    async def _session(self, ctx, env: dict, launcher: str, stream: "_Stream") -> None:
+    async def _session(self, ctx, env: dict[str, Any], launcher: str, stream: "_Stream") -> None:
         from claude_agent_sdk import ClaudeSDKClient, ClaudeSDKError, ResultError
         stderr: list[str] = []
         options = self._options(ctx, env, launcher, stderr)
@@ -90,7 +91,7 @@ class ClaudeCodeAgent:
             raise InfraError(f"Claude Code failed: {err} {tail}".strip()) from err
 
     @staticmethod
-    def _options(ctx, env: dict, launcher: str, stderr: list):
+    def _options(ctx, env: dict[str, Any], launcher: str, stderr: list[Any]):
         from claude_agent_sdk import ClaudeAgentOptions
         extra = {}
         if ctx.policy.enforcing:
@@ -111,10 +112,10 @@ class ClaudeCodeAgent:
 class _Stream:
     """Turns the SDK's message stream into the run's timeline and outcome."""
 
-    def __init__(self, ctx: AgentContext, out: AgentOutcome):
+    def __init__(self, ctx: AgentContext, out: AgentOutcome) -> None:
         self.ctx, self.out = ctx, out
         self.meter = UsageMeter()
-        self.pending: dict[str, dict] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
         self.last_stop: str | None = None
         self.noted: set[str] = set()   # message ids with a timeline entry
 
@@ -158,7 +159,7 @@ class _Stream:
         if message_id:
             self.noted.add(message_id)
 
-    def _tool_results(self, blocks: list) -> None:
+    def _tool_results(self, blocks: list[Any]) -> None:
         from claude_agent_sdk import ToolResultBlock
         for block in blocks:
             if isinstance(block, ToolResultBlock) and block.tool_use_id in self.pending:
@@ -166,7 +167,7 @@ class _Stream:
                 _record_call(self, block.tool_use_id, call, _text(block.content),
                              bool(block.is_error))
 
-    def result(self, data: dict) -> None:
+    def result(self, data: dict[str, Any]) -> None:
         """A ResultMessage (or a ResultError's payload): turns, cost, stop reason."""
         out = self.out
         out.turns += int(data.get("num_turns") or 0)
@@ -180,7 +181,7 @@ class _Stream:
         _stop(self, data)
 
 
-def _stop(stream: _Stream, data: dict) -> None:
+def _stop(stream: _Stream, data: dict[str, Any]) -> None:
     out, budgets = stream.out, stream.ctx.budgets
     subtype, text = data.get("subtype"), " ".join(data.get("errors") or []) + \
         str(data.get("result") or "")
@@ -203,7 +204,7 @@ def _stop(stream: _Stream, data: dict) -> None:
             else "end_turn"
 
 
-def _record_call(stream: _Stream, tool_use_id: str, call: dict, output: str,
+def _record_call(stream: _Stream, tool_use_id: str, call: dict[str, Any], output: str,
                  is_error: bool) -> None:
     ctx, out = stream.ctx, stream.out
     name, args, t = call["name"], call["input"] or {}, call["t"]
@@ -243,7 +244,7 @@ def _skill_reads(stream: _Stream, text: str, t: float, via: str, is_error: bool)
             stream.out.loaded(name)
 
 
-def _verdict(ctx, tool_use_id: str) -> dict | None:
+def _verdict(ctx, tool_use_id: str) -> dict[str, Any] | None:
     if not ctx.policy.enforcing:
         return None
     found = next((v for v in ctx.policy.verdicts if v["tool_use_id"] == tool_use_id), None)
@@ -267,7 +268,7 @@ def _finish(ctx, out: AgentOutcome, stream: _Stream, home) -> None:
     out.price(ctx.model, meter.largest_prompt)
 
 
-def _attach_tokens(transcript: list, meter: UsageMeter, live: UsageMeter) -> None:
+def _attach_tokens(transcript: list[Any], meter: UsageMeter, live: UsageMeter) -> None:
     """Each API message's tokens on the first timeline entry it produced."""
     seen = set()
     for entry in transcript:

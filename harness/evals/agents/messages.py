@@ -9,6 +9,7 @@ the budget running out), `pause_turn` resumes, `refusal` and a full context wind
 run with that label. API errors raise ApiError with the HTTP status and any retry-after.
 """
 from __future__ import annotations
+from typing import Any
 
 import os
 import time
@@ -36,7 +37,7 @@ CONTINUATIONS = 2
 CONTINUE = "Your reply was cut off at the output token limit. Continue where you stopped."
 
 
-def system_prompt(mode: str, offered: list[dict]) -> str | None:
+def system_prompt(mode: str, offered: list[dict[str, Any]]) -> str | None:
     base = instructions.preamble(mode)
     if not offered:
         return base
@@ -77,7 +78,7 @@ class MessagesAgent:
 
 
 class _Loop:
-    def __init__(self, ctx: AgentContext, offered: list[dict]):
+    def __init__(self, ctx: AgentContext, offered: list[dict[str, Any]]) -> None:
         self.ctx, self.out, self.meter = ctx, AgentOutcome(), UsageMeter()
         self.out.skills_offered = [s["name"] for s in offered]
         self.out.skills_discovered = list(self.out.skills_offered)
@@ -87,7 +88,7 @@ class _Loop:
         budget = (self.thinking or {}).get("budget_tokens", 0)
         self.params = {"max_tokens": MAX_TOKENS + budget, "cache_control": {"type": "ephemeral"},
                        **({"thinking": self.thinking} if self.thinking else {})}
-        self.messages: list[dict] = []
+        self.messages: list[dict[str, Any]] = []
         self.deadline = time.monotonic() + ctx.budgets["wall_time"]
         self.out.instructions = {"mode": ctx.instructions, "system": self.system,
                                  "tools": self.tools, "params": dict(self.params)}
@@ -124,7 +125,7 @@ class _Loop:
         self._note(reply.id, content, tokens)
         return reply
 
-    def _note(self, message_id: str, content: list[dict], tokens) -> None:
+    def _note(self, message_id: str, content: list[dict[str, Any]], tokens) -> None:
         first = True
         for block in content:
             kind = {"text": "assistant", "thinking": "thinking"}.get(block["type"])
@@ -164,11 +165,11 @@ class _Loop:
             out.stop = "timeout"
         return out.budget_exceeded is not None
 
-    def _tool_results(self, reply) -> list[dict]:
+    def _tool_results(self, reply) -> list[dict[str, Any]]:
         calls = [b for b in reply.content if b.type == "tool_use"]
         return [self._call_tool(c.id, c.name, c.input or {}) for c in calls]
 
-    def _call_tool(self, call_id: str, name: str, args: dict) -> dict:
+    def _call_tool(self, call_id: str, name: str, args: dict[str, Any]) -> dict[str, Any]:
         if name == "bash":
             return self._bash(call_id, str(args.get("command", "")))
         if name == "load_skill":
@@ -176,7 +177,7 @@ class _Loop:
         return {"type": "tool_result", "tool_use_id": call_id, "is_error": True,
                 "content": f"unknown tool {name}"}
 
-    def _bash(self, call_id: str, command: str) -> dict:
+    def _bash(self, call_id: str, command: str) -> dict[str, Any]:
         guard = self.ctx.policy
         verdict = guard.judge(command, call_id) if guard.enforcing else None
         if verdict and verdict["blocked"]:  # it never runs: the guard's entry says why
@@ -192,7 +193,7 @@ class _Loop:
         return {"type": "tool_result", "tool_use_id": call_id, "content": clip(text),
                 "is_error": entry["exit_code"] != 0}
 
-    def _load_skill(self, call_id: str, name: str) -> dict:
+    def _load_skill(self, call_id: str, name: str) -> dict[str, Any]:
         body = skill_files.skill_body(self.ctx.workdir, name)
         self.ctx.shell.note("skill", name=name, via="load_skill", found=body is not None)
         if body is None:
@@ -214,12 +215,12 @@ class _Loop:
         return self.out
 
 
-def stop_incomplete(stop: str | None, content: list[dict]) -> bool:
+def stop_incomplete(stop: str | None, content: list[dict[str, Any]]) -> bool:
     """A reply cut at max_tokens may end in a tool call whose input is incomplete."""
     return stop == "max_tokens" and any(b["type"] == "tool_use" for b in content)
 
 
-def _plain(block) -> dict:
+def _plain(block) -> dict[str, Any]:
     data = block.model_dump(exclude_none=True)
     data.pop("citations", None)
     return data

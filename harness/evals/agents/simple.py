@@ -2,6 +2,7 @@
 `dodge` (removes the symptom's trigger only), `replay` (a recorded transcript's commands,
 re-targeted at this run's namespaces)."""
 from __future__ import annotations
+from typing import Any
 
 import json
 from pathlib import Path
@@ -52,7 +53,7 @@ class DodgeAgent(ReferenceAgent):
         return ctx.render(own.read_text()) if own.is_file() else super().answer(ctx)
 
 
-def apply_folder(ctx: AgentContext, folder, source: str) -> None:
+def apply_folder(ctx: AgentContext, folder: Path, source: str) -> None:
     """Apply a fix folder's `*.yaml` and run its `*.sh`, in name order; a step that fails
     is an infrastructure error (the scenario's own fix is broken)."""
     if not folder.is_dir():
@@ -87,7 +88,7 @@ class ReplayAgent:
                             turns=len(commands))
 
 
-def load_transcript(path: Path | None, scenario_id: str) -> tuple[list[str], str, dict]:
+def load_transcript(path: Path | None, scenario_id: str) -> tuple[list[str], str, dict[str, Any]]:
     """(commands, answer, recorded sandbox) from a result JSON, a results folder or YAML."""
     if path is None:
         raise UserError("--agent replay needs --transcript FILE (a result JSON or a results "
@@ -109,7 +110,7 @@ def load_transcript(path: Path | None, scenario_id: str) -> tuple[list[str], str
     return commands, data.get("answer", ""), data.get("sandbox", {})
 
 
-def retarget(text: str, old: dict, new: dict) -> str:
+def retarget(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     """Swap a recorded run's namespaces and prefix for this run's.
 
     >>> retarget("kubectl -n app-aaaaaa get cq ev-aaaaaa-x",

@@ -19,6 +19,7 @@ belongs to the device's driver domain. Looking up a missing key is a CEL runtime
 and the real allocator then fails the whole claim (structured allocator `selectorsMatch`).
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -73,7 +74,7 @@ def qualify(name: str, driver: str) -> tuple[str, str]:
     return driver, name
 
 
-def attribute_value(attr: dict):
+def attribute_value(attr: dict[Any, Any]):
     """The Python value of a ResourceSlice attribute ({int|bool|string|version} or lists)."""
     if not isinstance(attr, dict):
         return attr
@@ -90,7 +91,7 @@ def attribute_value(attr: dict):
     return None
 
 
-_PARSED: dict = {}
+_PARSED: dict[Any, Any] = {}
 
 
 def _semver_of(text):
@@ -110,13 +111,13 @@ def _quantity_of(text):
     return _PARSED[key]
 
 
-def device_view(driver: str, device: dict) -> dict:
+def device_view(driver: str, device: dict[Any, Any]) -> dict[Any, Any]:
     """{'driver', 'attributes': {domain: {id: value}}, 'capacity': {domain: {id: Quantity}}}"""
-    attributes: dict = {}
+    attributes: dict[Any, Any] = {}
     for name, attr in (device.get("attributes") or {}).items():
         domain, ident = qualify(name, driver)
         attributes.setdefault(domain, {})[ident] = attribute_value(attr)
-    capacity: dict = {}
+    capacity: dict[Any, Any] = {}
     for name, cap in (device.get("capacity") or {}).items():
         domain, ident = qualify(name, driver)
         try:
@@ -159,12 +160,12 @@ def split_and(expression: str) -> list[str]:
 class Evaluator:
     """Compile once, evaluate many devices. evaluate() -> (status, detail)."""
 
-    def __init__(self, expression: str):
+    def __init__(self, expression: str) -> None:
         self.expression = expression
         self._program = None
         self._simple = None
         self.compile_error = ""
-        self._memo: dict = {}
+        self._memo: dict[Any, Any] = {}
         if MODE != "celpy":
             self._simple = [_parse_simple(c) for c in split_and(expression)]
             if any(c is None for c in self._simple):
@@ -194,7 +195,7 @@ class Evaluator:
                 self._memo[key] = hit
         return hit
 
-    def _evaluate(self, view: dict) -> tuple[str, str]:
+    def _evaluate(self, view: dict[Any, Any]) -> tuple[str, str]:
         if self._simple is not None:
             return _eval_simple(self._simple, view)
         if self._program is not None:
@@ -208,7 +209,7 @@ class Evaluator:
 
 _REF = re.compile(r'device\.(attributes|capacity)\[\s*"([^"]+)"\s*\]'
                   r'(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*"([^"]+)"\s*\])?')
-_REFS: dict[str, list | None] = {}
+_REFS: dict[str, list[Any] | None] = {}
 
 
 _NO_MEMO = object()
@@ -226,7 +227,7 @@ def _refs_of(expression: str):
     return refs
 
 
-def _raw_entries(driver: str, raw: dict, section: str, domain: str) -> list:
+def _raw_entries(driver: str, raw: dict[Any, Any], section: str, domain: str) -> list[Any]:
     table = raw.get(section) or {}
     out = []
     for name, value in table.items():
@@ -288,7 +289,7 @@ def _stdlib_tree(expression: str):
         return None
 
 
-def _eval_stdlib(tree, view: dict) -> tuple[str, str]:
+def _eval_stdlib(tree, view: dict[Any, Any]) -> tuple[str, str]:
     """The kit's evaluator (cel_runtime): the path without cel-python, as in the Skills API
     sandbox. Runtime errors are the scheduler's (the claim cannot be allocated)."""
     from .cel_library import call
@@ -330,7 +331,7 @@ def _cel_value(value):
     return value  # Quantity, Semver: handled by the functions below
 
 
-def _eval_celpy(program, view: dict) -> tuple[str, str]:
+def _eval_celpy(program, view: dict[Any, Any]) -> tuple[str, str]:
     activation = {"device": _cel_value(view)}
     try:
         result = program.evaluate(activation)
@@ -365,7 +366,7 @@ def _semver(text, *_):
     return Semver(str(text))
 
 
-def _is_quantity(text):
+def _is_quantity(text) -> bool:
     try:
         parse_quantity(str(text))
         return True
@@ -373,7 +374,7 @@ def _is_quantity(text):
         return False
 
 
-def _is_semver(text, *_):
+def _is_semver(text, *_) -> bool:
     try:
         Semver(str(text))
         return True

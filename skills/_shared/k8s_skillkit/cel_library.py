@@ -10,6 +10,7 @@ so the caller reports "not checked" rather than a verdict.
     True
 """
 from __future__ import annotations
+from typing import Any
 
 import base64
 import ipaddress
@@ -33,13 +34,13 @@ class Quantity:
     """A resource.Quantity as CEL sees it (k8s apiserver/pkg/cel/library/quantity.go)."""
     cel_type = "kubernetes.Quantity"
 
-    def __init__(self, value):
+    def __init__(self, value) -> None:
         self.value = value if isinstance(value, Fraction) else parse_quantity(value)
 
     def __eq__(self, other):
         return isinstance(other, Quantity) and self.value == other.value
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"quantity({self.value})"
 
     def cel_compare(self, other) -> int:
@@ -50,7 +51,7 @@ class Semver:
     """A semantic version as CEL sees it (k8s apiserver/pkg/cel/library/semverlib.go)."""
     cel_type = "kubernetes.Semver"
 
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         core = str(text).split("+")[0].split("-")[0]
         parts = core.split(".")
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
@@ -61,7 +62,7 @@ class Semver:
     def __eq__(self, other):
         return isinstance(other, Semver) and self.key == other.key
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"semver({self.text})"
 
     def cel_compare(self, other) -> int:
@@ -71,7 +72,7 @@ class Semver:
 class IP:
     cel_type = "net.IP"
 
-    def __init__(self, addr):
+    def __init__(self, addr) -> None:
         self.addr = addr
 
     def __eq__(self, other):
@@ -81,7 +82,7 @@ class IP:
 class CIDR:
     cel_type = "net.CIDR"
 
-    def __init__(self, net, addr):
+    def __init__(self, net, addr) -> None:
         self.net, self.addr = net, addr
 
     def __eq__(self, other):
@@ -92,7 +93,7 @@ class Format:
     """A named string format of the Kubernetes format library."""
     cel_type = "kubernetes.NamedFormat"
 
-    def __init__(self, name: str, check):
+    def __init__(self, name: str, check) -> None:
         self.name, self.check = name, check
 
     def validate(self, value: str) -> Optional:
@@ -665,7 +666,7 @@ _TYPED_METHODS = [(Quantity, _quantity_method), (Semver, _semver_method), (IP, _
                   (CIDR, _cidr_method)]
 
 
-def call(name: str, receiver, args: list):
+def call(name: str, receiver, args: list[Any]):
     """Run function `name`; `receiver` is the target of a member call (x.f()), or the
     is_global marker for f(x). Unsupported when the function is not implemented."""
     if is_global(receiver):

@@ -14,6 +14,7 @@ anything this evaluator does not implement raises Unsupported, so a caller can s
     k8s_skillkit.cel_runtime.CelError: no such key: missing
 """
 from __future__ import annotations
+from typing import Any
 
 import math
 
@@ -30,13 +31,13 @@ class Unsupported(Exception):
     """A construct or function this evaluator does not implement: the result is unknown."""
 
 
-class CelList(list):
+class CelList(list[Any]):
     """A list that carries its x-kubernetes-list-type ("set", "map") for equality."""
     list_type = ""
     map_keys: tuple = ()
 
 
-class CelObject(dict):
+class CelObject(dict[Any, Any]):
     """An object with declared properties (keys are the CEL-escaped property names)."""
 
 
@@ -44,14 +45,14 @@ class Optional:
     """cel-go's optional type: optional.of(v) / optional.none()."""
     __slots__ = ("present", "value")
 
-    def __init__(self, present: bool, value=None):
+    def __init__(self, present: bool, value=None) -> None:
         self.present, self.value = present, value
 
     def __eq__(self, other):
         return isinstance(other, Optional) and self.present == other.present and (
             not self.present or equal(self.value, other.value))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"optional.of({self.value!r})" if self.present else "optional.none()"
 
 
@@ -62,7 +63,7 @@ class CelType:
     """A CEL type value, as returned by type(x)."""
     __slots__ = ("name",)
 
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         self.name = name
 
     def __eq__(self, other):
@@ -71,7 +72,7 @@ class CelType:
     def __hash__(self):
         return hash(self.name)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.name
 
 
@@ -130,7 +131,7 @@ def equal(a, b) -> bool:
     return a == b
 
 
-def _list_equal(a: list, b: list) -> bool:
+def _list_equal(a: list[Any], b: list[Any]) -> bool:
     if len(a) != len(b):
         return False
     kind = getattr(a, "list_type", "") or getattr(b, "list_type", "")
@@ -158,7 +159,7 @@ def _norm_key(key):
     return key
 
 
-def _has_key(mapping: dict, key) -> bool:
+def _has_key(mapping: dict[Any, Any], key) -> bool:
     try:
         _get_key(mapping, key)
         return True
@@ -166,7 +167,7 @@ def _has_key(mapping: dict, key) -> bool:
         return False
 
 
-def _get_key(mapping: dict, key):
+def _get_key(mapping: dict[Any, Any], key):
     if isinstance(key, str):
         if key in mapping:
             return mapping[key]
@@ -284,10 +285,10 @@ def contains(container, item) -> bool:
 class Interpreter:
     """Walks an AST; `functions` resolves calls (see cel_library.call)."""
 
-    def __init__(self, functions):
+    def __init__(self, functions) -> None:
         self.functions = functions
 
-    def run(self, node, scope: dict):
+    def run(self, node, scope: dict[Any, Any]):
         kind = node[0]
         if kind == "lit":
             return node[1]
@@ -329,7 +330,7 @@ class Interpreter:
             return not wins
         raise no_overload("_&&_" if not wins else "_||_", left, right)
 
-    def _not(self, node, scope):
+    def _not(self, node, scope) -> bool:
         value = self.run(node[1], scope)
         if not isinstance(value, bool):
             raise no_overload("!_", value)
@@ -474,7 +475,7 @@ def index(operand, key, optional: bool = False):
     raise no_overload("_[_]", operand, key)
 
 
-def evaluate(expression: str, scope: dict, functions=None):
+def evaluate(expression: str, scope: dict[Any, Any], functions=None):
     """Parse and evaluate `expression` over the variables in `scope`."""
     if functions is None:
         from .cel_library import call as functions

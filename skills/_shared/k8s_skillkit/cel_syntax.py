@@ -14,6 +14,7 @@ AST nodes are tuples whose first item names the node:
   ('cond', c, t, f) ('binop', op, a, b) ('comp', macro, target, var, var2, args)
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -29,7 +30,7 @@ class CelNotParsed(CelSyntaxError):
 class UInt(int):
     """A CEL uint (literal `1u`): equal to ints by value, but a distinct type."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{int(self)}u"
 
 
@@ -150,7 +151,7 @@ def _escape(text: str, pos: int, is_bytes: bool):
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
         self.pos = 0
 
@@ -315,7 +316,7 @@ class _Parser:
         return ("map", entries)
 
 
-def _call(name: str, target, args: list):
+def _call(name: str, target, args: list[Any]):
     """A function call, or the macro cel-go would expand it into."""
     if target is None and name == "has":
         if len(args) != 1 or args[0][0] != "select" or args[0][3]:
@@ -328,7 +329,7 @@ def _call(name: str, target, args: list):
     return ("call", name, target, args)
 
 
-def _is_macro(name: str, args: list) -> bool:
+def _is_macro(name: str, args: list[Any]) -> bool:
     if not args or args[0][0] != "ident":
         return False
     if name in _MACROS_1 and len(args) == 2:
@@ -339,7 +340,7 @@ def _is_macro(name: str, args: list) -> bool:
         len(args) == 3 or name in ("transformList", "transformMap"))
 
 
-def _macro_vars(name: str, args: list) -> list[str]:
+def _macro_vars(name: str, args: list[Any]) -> list[str]:
     """One variable for the classic macros (and the 3-argument map), two otherwise."""
     if len(args) == 2 or name == "map":
         return [args[0][1]]

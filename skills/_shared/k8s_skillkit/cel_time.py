@@ -21,7 +21,7 @@ _MAX_DURATION = 315576000000 * 10 ** 9  # cel-go: +/- 10000 years
 class Duration:
     cel_type = "google.protobuf.Duration"
 
-    def __init__(self, nanos: int):
+    def __init__(self, nanos: int) -> None:
         if abs(nanos) > _MAX_DURATION:
             raise CelError("duration out of range")
         self.nanos = nanos
@@ -29,7 +29,7 @@ class Duration:
     def __eq__(self, other):
         return isinstance(other, Duration) and other.nanos == self.nanos
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"duration({self.cel_string()!r})"
 
     def cel_compare(self, other) -> int:
@@ -61,7 +61,7 @@ class Duration:
 class Timestamp:
     cel_type = "google.protobuf.Timestamp"
 
-    def __init__(self, nanos: int):
+    def __init__(self, nanos: int) -> None:
         self.nanos = nanos
 
     def __eq__(self, other):

@@ -9,6 +9,7 @@ text shows is filled in: describe does not print affinity, so a pod read from de
 no `affinity` (the object carries `_source: describe` so scripts can tell).
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 from datetime import datetime, timezone
@@ -40,7 +41,7 @@ def none_or(value: str) -> str:
     return "" if value in ("<none>", "<unset>", "") else value
 
 
-def labels_of(node: Node | None) -> dict:
+def labels_of(node: Node | None) -> dict[str, Any]:
     out = {}
     for line in (node.lines() if node else []):
         line = line.strip()
@@ -51,7 +52,7 @@ def labels_of(node: Node | None) -> dict:
     return out
 
 
-def annotations_of(node: Node | None) -> dict:
+def annotations_of(node: Node | None) -> dict[str, Any]:
     out = {}
     for line in (node.lines() if node else []):
         match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._/-]*):\s?(.*)$", line.strip())
@@ -60,7 +61,7 @@ def annotations_of(node: Node | None) -> dict:
     return out
 
 
-def parse_taint(text: str) -> dict | None:
+def parse_taint(text: str) -> dict[str, Any] | None:
     """kubectl's Taint.ToString(): key[=value]:Effect."""
     text = text.strip()
     body, sep, effect = text.rpartition(":")
@@ -73,16 +74,16 @@ def parse_taint(text: str) -> dict | None:
     return taint
 
 
-def taints_of(node: Node | None) -> list[dict]:
+def taints_of(node: Node | None) -> list[dict[str, Any]]:
     return [t for t in (parse_taint(line) for line in (node.lines() if node else [])) if t]
 
 
-def parse_toleration(text: str) -> dict | None:
+def parse_toleration(text: str) -> dict[str, Any] | None:
     """printTolerationsMultilineWithIndent: key[=value][:Effect][ op=Exists][ for Ns]."""
     tokens = text.strip().split()
     if not tokens or tokens == ["<none>"]:
         return None
-    toleration: dict = {}
+    toleration: dict[str, Any] = {}
     if "for" in tokens and tokens[-1].endswith("s") and tokens[-1][:-1].isdigit():
         toleration["tolerationSeconds"] = int(tokens[-1][:-1])
         tokens = tokens[:tokens.index("for")]
@@ -100,17 +101,17 @@ def parse_toleration(text: str) -> dict | None:
     return toleration
 
 
-def tolerations_of(node: Node | None) -> list[dict]:
+def tolerations_of(node: Node | None) -> list[dict[str, Any]]:
     return [t for t in (parse_toleration(line) for line in (node.lines() if node else [])) if t]
 
 
-def resource_list(node: Node | None) -> dict:
+def resource_list(node: Node | None) -> dict[str, Any]:
     return {c.key: c.value for c in (node.children if node else []) if c.key and c.value}
 
 
 # --- containers --------------------------------------------------------------------------
 
-def container_state(node: Node | None) -> dict:
+def container_state(node: Node | None) -> dict[str, Any]:
     if node is None:
         return {}
     detail = {field_key: node.value_of(label) for label, field_key in (
@@ -130,13 +131,13 @@ def container_state(node: Node | None) -> dict:
     return {"waiting": detail}
 
 
-def containers_of(section: Node | None) -> tuple[list[dict], list[dict]]:
+def containers_of(section: Node | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(container specs, container statuses) of a Containers / Init Containers section."""
     specs, statuses = [], []
     for node in (section.children if section else []):
         if node.key is None:
             continue
-        spec: dict = {"name": node.key}
+        spec: dict[str, Any] = {"name": node.key}
         if none_or(node.value_of("Image")):
             spec["image"] = node.value_of("Image")
         resources = {k: resource_list(node.child(label)) for k, label in
@@ -155,7 +156,7 @@ def containers_of(section: Node | None) -> tuple[list[dict], list[dict]]:
     return specs, statuses
 
 
-def _container_status(node: Node, spec: dict) -> dict:
+def _container_status(node: Node, spec: dict[str, Any]) -> dict[str, Any]:
     status = {"name": spec["name"], "state": container_state(node.child("State")),
               "ready": node.value_of("Ready") == "True"}
     if node.child("Last State") is not None:
@@ -169,7 +170,7 @@ def _container_status(node: Node, spec: dict) -> dict:
     return status
 
 
-def _ports(text: str) -> list[dict]:
+def _ports(text: str) -> list[dict[str, Any]]:
     ports = []
     for part in text.split(","):
         match = re.match(r"\s*(\d+)/(\w+)(?: \((\S+)\))?", part)
@@ -193,13 +194,13 @@ def table_rows(section: Node | None) -> list[str]:
 
 # --- the three kinds -------------------------------------------------------------------
 
-def _owner(root: Node) -> list[dict]:
+def _owner(root: Node) -> list[dict[str, Any]]:
     text = none_or(root.value_of("Controlled By") or root.value_of("Controllers"))
     kind, _, name = text.partition("/")
     return [{"kind": kind, "name": name, "controller": True}] if name else []
 
 
-def object_meta(root: Node, namespaced: bool = True) -> dict:
+def object_meta(root: Node, namespaced: bool = True) -> dict[str, Any]:
     meta = {"name": root.value_of("Name"),
             "labels": labels_of(root.child("Labels")),
             "annotations": annotations_of(root.child("Annotations"))}
@@ -212,8 +213,8 @@ def object_meta(root: Node, namespaced: bool = True) -> dict:
     return meta
 
 
-def _pod_spec(block: Node) -> dict:
-    spec: dict = {}
+def _pod_spec(block: Node) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
     init, _ = containers_of(block.child("Init Containers"))
     spec["containers"], _ = containers_of(block.child("Containers"))
     if init:
@@ -232,9 +233,9 @@ def _pod_spec(block: Node) -> dict:
     return spec
 
 
-def pod_object(root: Node) -> dict:
+def pod_object(root: Node) -> dict[str, Any]:
     spec = _pod_spec(root)
-    status: dict = {}
+    status: dict[str, Any] = {}
     node = none_or(root.value_of("Node"))
     if node:
         spec["nodeName"], _, host_ip = node.partition("/")
@@ -268,15 +269,15 @@ def pod_object(root: Node) -> dict:
             "status": status}
 
 
-def node_object(root: Node) -> dict:
-    spec: dict = {"unschedulable": root.value_of("Unschedulable") == "true"}
+def node_object(root: Node) -> dict[str, Any]:
+    spec: dict[str, Any] = {"unschedulable": root.value_of("Unschedulable") == "true"}
     taints = taints_of(root.child("Taints"))
     if taints:
         spec["taints"] = taints
     for key, label in (("podCIDR", "PodCIDR"), ("providerID", "ProviderID")):
         if root.value_of(label):
             spec[key] = root.value_of(label)
-    status: dict = {"conditions": [_node_condition(r) for r in table_rows(
+    status: dict[str, Any] = {"conditions": [_node_condition(r) for r in table_rows(
         root.child("Conditions")) if _node_condition(r)]}
     for key, label in (("capacity", "Capacity"), ("allocatable", "Allocatable")):
         if root.child(label) is not None:
@@ -296,10 +297,10 @@ def node_object(root: Node) -> dict:
     return obj
 
 
-def namespace_object(root: Node) -> dict:
+def namespace_object(root: Node) -> dict[str, Any]:
     """`kubectl describe namespace`: name, labels, annotations, the phase and the namespace
     controller's deletion conditions."""
-    status: dict = {}
+    status: dict[str, Any] = {}
     if root.value_of("Status"):
         status["phase"] = root.value_of("Status")
     conditions = []
@@ -332,7 +333,7 @@ def _camel(label: str) -> str:
     return text
 
 
-def _node_condition(row: str) -> dict | None:
+def _node_condition(row: str) -> dict[str, Any] | None:
     match = _NODE_CONDITION.match(row.strip())
     if match:
         keys = ("type", "status", "lastHeartbeatTime", "lastTransitionTime", "reason",
@@ -353,9 +354,9 @@ def _node_condition(row: str) -> dict | None:
 _USAGE = re.compile(r"(\S+)\s+(\S+)(?:\s+\(\d+%\))?\s+(\S+)(?:\s+\(\d+%\))?\s*$")
 
 
-def _node_extras(root: Node) -> dict:
+def _node_extras(root: Node) -> dict[str, Any]:
     """Allocated resources and the pods on the node, which describe adds to the Node."""
-    extras: dict = {}
+    extras: dict[str, Any] = {}
     allocated = {}
     for row in table_rows(root.child("Allocated resources")):
         if row.startswith("(") or row.split()[:1] == ["Resource"]:
@@ -381,8 +382,8 @@ _JOB_STATUS = re.compile(r"(\d+) (?:Active|Running)(?: \((\d+) Ready\))? / (\d+)
                          r" / (\d+) Failed")
 
 
-def job_object(root: Node) -> dict:
-    spec: dict = {}
+def job_object(root: Node) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
     for key, label in (("parallelism", "Parallelism"), ("completions", "Completions"),
                        ("backoffLimit", "Backoff Limit"),
                        ("activeDeadlineSeconds", "Active Deadline Seconds")):
@@ -397,7 +398,7 @@ def job_object(root: Node) -> dict:
     if template is not None:
         spec["template"] = {"metadata": {"labels": labels_of(template.child("Labels"))},
                             "spec": _pod_spec(template)}
-    status: dict = {}
+    status: dict[str, Any] = {}
     match = _JOB_STATUS.search(root.value_of("Pods Statuses") or root.value_of("Pods Status"))
     if match:
         status = {"active": int(match.group(1)), "succeeded": int(match.group(3)),

@@ -10,6 +10,7 @@ as they are, e.g. "nvidia.com/gpu"). Lists of objects print their items one afte
 with no marker, so an item ends where the sorted key order starts again.
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -127,7 +128,7 @@ def _split_items(children: list[Node], data: bool) -> list[list[Node]]:
     return items
 
 
-def _to_dict(children: list[Node], parent: str, data: bool) -> dict:
+def _to_dict(children: list[Node], parent: str, data: bool) -> dict[str, Any]:
     out = {}
     for child in children:
         if child.key is None:
@@ -145,9 +146,9 @@ def _data_key(label: str) -> str:
     return label
 
 
-def generic_object(root: Node) -> dict:
+def generic_object(root: Node) -> dict[str, Any]:
     """The whole object from a generic describe block."""
-    obj: dict = {}
+    obj: dict[str, Any] = {}
     for child in root.children:
         if child.key in ("Name", "Namespace", "Labels", "Annotations", "Events"):
             continue

@@ -11,6 +11,7 @@ Scope of a full list: namespaced items cover the namespaces they were listed in 
 every namespace of its kind (the user ran a get that returned nothing).
 """
 from __future__ import annotations
+from typing import Any
 
 from dataclasses import dataclass
 
@@ -83,7 +84,7 @@ def get_command(kind: str, name: str = "", namespace: str = "") -> str:
 class Presence:
     """The answer to "does this object exist?" given what was loaded."""
     state: str          # present | absent | not_in_dump
-    obj: dict | None    # the object when present
+    obj: dict[str, Any] | None    # the object when present
     command: str        # the kubectl get that shows it
 
     @property
@@ -104,7 +105,7 @@ class Presence:
         return f"{where} is not in the dump (check: {self.command})"
 
 
-class Dump(list):
+class Dump(list[Any]):
     """The loaded objects (a list of dicts) plus what the input can prove about absence.
 
     `full_lists` maps a kind to the namespaces its listing covered ("*" = all, "" for
@@ -121,15 +122,15 @@ class Dump(list):
     """
 
     def __init__(self, objects=(), full_lists=None, live: bool = False, texts=None,
-                 forms=None):
+                 forms=None) -> None:
         super().__init__(objects)
         self.full_lists: dict[str, set] = {k: set(v) for k, v in (full_lists or {}).items()}
         self.live = live
         self.texts: list[str] = list(texts or [])
         self.forms: list[str] = list(forms or [])
         self.commands: list[tuple[str, str]] = []  # (pasted command line, next line)
-        self.records: list[dict] = []  # JSON log records of the paste (lines in texts)
-        self.fragments: list[dict] = []  # kind-less mappings of the paste (lines in texts)
+        self.records: list[dict[str, Any]] = []  # JSON log records of the paste (lines in texts)
+        self.fragments: list[dict[str, Any]] = []  # kind-less mappings of the paste (lines in texts)
         self.unread: list[str] = []  # YAML-looking parts kept as text, and why
 
     def mark_full_list(self, kind: str, namespaces) -> None:
@@ -142,7 +143,7 @@ class Dump(list):
         _, namespaced = resource_for(kind)
         return ALL_NAMESPACES in scope or not namespaced or namespace in scope
 
-    def find(self, kind: str, name: str, namespace: str = "") -> dict | None:
+    def find(self, kind: str, name: str, namespace: str = "") -> dict[str, Any] | None:
         for obj in self:
             meta = obj.get("metadata") or {}
             if obj.get("kind") == kind and meta.get("name") == name and (
@@ -151,7 +152,7 @@ class Dump(list):
                 return obj
         return None
 
-    def of_kind(self, *kinds: str) -> list[dict]:
+    def of_kind(self, *kinds: str) -> list[dict[str, Any]]:
         return [o for o in self if o.get("kind") in kinds]
 
     def presence(self, kind: str, name: str, namespace: str = "") -> Presence:
@@ -214,7 +215,7 @@ def kind_for_resource(resource: str) -> str:
     return ""
 
 
-def full_list_scope(items: list[dict]) -> dict[str, set]:
+def full_list_scope(items: list[dict[str, Any]]) -> dict[str, set]:
     """For the items of one List: kind -> namespaces covered."""
     scope: dict[str, set] = {}
     for item in items:

@@ -19,7 +19,7 @@ Describe (k8s.io/kubectl pkg/describe/describe.go DescribeEvents):
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Any, Callable
 
 from .dump import RESOURCES
 
@@ -58,7 +58,7 @@ def kind_from_lower(kind: str) -> str:
     return _KINDS.get(kind.lower(), kind[:1].upper() + kind[1:])
 
 
-def parse_source(text: str) -> dict:
+def parse_source(text: str) -> dict[str, Any]:
     """`default-scheduler`, `kubelet, node-1` or `{kubelet node-1}` -> EventSource.
 
     Only the 1.5 form (Go's %v of EventSource, in braces) separates the host with a space;
@@ -83,8 +83,8 @@ def parse_source(text: str) -> dict:
     return source
 
 
-def _event(namespace: str, involved: dict, type_: str, reason: str, message: str,
-           count: int, source: str, name: str = "", last_seen: str = "") -> dict:
+def _event(namespace: str, involved: dict[str, Any], type_: str, reason: str, message: str,
+           count: int, source: str, name: str = "", last_seen: str = "") -> dict[str, Any]:
     message = message.strip()
     involved = dict(involved)
     match = _FIELD_PATH.match(message)
@@ -112,7 +112,7 @@ def _count(text: str) -> int:
 
 # --- kubectl get events ----------------------------------------------------------------
 
-def parse_table(lines: list[str], namespace: str = "") -> list[dict]:
+def parse_table(lines: list[str], namespace: str = "") -> list[dict[str, Any]]:
     """A header line and its rows -> Events. Continuation lines join the previous message."""
     columns = header_columns(lines[0])
     names = [name.replace("LASTSEEN", "LAST SEEN").replace("FIRSTSEEN", "FIRST SEEN")
@@ -132,7 +132,7 @@ def parse_table(lines: list[str], namespace: str = "") -> list[dict]:
     return events
 
 
-def _cells_by_offsets(line: str, columns) -> dict | None:
+def _cells_by_offsets(line: str, columns) -> dict[str, Any] | None:
     cells = {}
     offsets = [start for _, start in columns]
     if len(line) <= offsets[-1] and columns[-1][0] == "MESSAGE":
@@ -148,7 +148,7 @@ def _cells_by_offsets(line: str, columns) -> dict | None:
     return cells
 
 
-def _cells_by_tokens(line: str, names: list[str]) -> dict | None:
+def _cells_by_tokens(line: str, names: list[str]) -> dict[str, Any] | None:
     """Whitespace-collapsed rows: anchor on TYPE (Normal|Warning), fill columns around it."""
     tokens = line.split()
     anchor = next((i for i, t in enumerate(tokens) if t in _TYPES), None)
@@ -193,7 +193,7 @@ def _take_source(tokens: list[str]) -> tuple[str, list[str]]:
     return tokens[0], tokens[1:]
 
 
-def _table_event(cells: dict, namespace: str) -> dict:
+def _table_event(cells: dict[str, Any], namespace: str) -> dict[str, Any]:
     namespace = cells.get("NAMESPACE") or namespace
     involved = {}
     if cells.get("OBJECT"):
@@ -267,9 +267,9 @@ def unwrap(lines: list[str], is_row: Callable[[str], bool]) -> list[str]:
     return out
 
 
-def parse_describe_events(lines: list[str], involved: dict, namespace: str = "") -> list[dict]:
+def parse_describe_events(lines: list[str], involved: dict[str, Any], namespace: str = "") -> list[dict[str, Any]]:
     """Rows of a describe Events section (header lines included or not) -> Events."""
-    events: list[dict] = []
+    events: list[dict[str, Any]] = []
     is_row = lambda row: bool(_NEW_ROW.match(row) or _OLD_ROW.match(row) or _v10_row(row))  # noqa: E731
     for line in unwrap(lines, is_row):
         text = line.strip()

@@ -6,24 +6,25 @@ events.k8s.io/v1 Event (regarding, note, series.count, deprecatedLastTimestamp);
 the kit's loaders. Lookups here accept both API shapes.
 """
 from __future__ import annotations
+from typing import Any
 
 from .objects import dig
 
 
-def is_event(obj: dict) -> bool:
+def is_event(obj: dict[str, Any]) -> bool:
     return obj.get("kind") == "Event"
 
 
-def regarding(event: dict) -> dict:
+def regarding(event: dict[str, Any]) -> dict[str, Any]:
     """The object an event is about ({kind, namespace, name, fieldPath, uid})."""
     return event.get("involvedObject") or event.get("regarding") or {}
 
 
-def message(event: dict) -> str:
+def message(event: dict[str, Any]) -> str:
     return str(event.get("message") or event.get("note") or "")
 
 
-def count(event: dict) -> int:
+def count(event: dict[str, Any]) -> int:
     value = event.get("count") or dig(event, "series", "count") or \
         event.get("deprecatedCount") or 1
     try:
@@ -32,7 +33,7 @@ def count(event: dict) -> int:
         return 1
 
 
-def last_seen(event: dict) -> str:
+def last_seen(event: dict[str, Any]) -> str:
     """A sortable timestamp ('' when the paste carried only relative ages)."""
     return str(event.get("lastTimestamp") or dig(event, "series", "lastObservedTime")
                or event.get("eventTime") or event.get("deprecatedLastTimestamp")
@@ -40,12 +41,12 @@ def last_seen(event: dict) -> str:
                or "")
 
 
-def source(event: dict) -> str:
+def source(event: dict[str, Any]) -> str:
     return str(dig(event, "source", "component") or event.get("reportingController")
                or event.get("reportingComponent") or "")
 
 
-def _about(event: dict, kind: str | None, name: str | None, namespace: str | None) -> bool:
+def _about(event: dict[str, Any], kind: str | None, name: str | None, namespace: str | None) -> bool:
     ref = regarding(event)
     if kind and ref.get("kind") and ref.get("kind").lower() != kind.lower():
         return False
@@ -57,7 +58,7 @@ def _about(event: dict, kind: str | None, name: str | None, namespace: str | Non
 
 def events_for(objects, kind: str | None = None, name: str | None = None,
                namespace: str | None = None, reason: str | tuple | None = None,
-               type_: str | None = None) -> list[dict]:
+               type_: str | None = None) -> list[dict[str, Any]]:
     """Events about one object (or all of a kind), oldest first, newest last.
 
     Events without timestamps keep the order of the input (kubectl prints them oldest first).
@@ -72,12 +73,12 @@ def events_for(objects, kind: str | None = None, name: str | None = None,
     return [e for _, e in found]
 
 
-def latest_event(objects, **query) -> dict | None:
+def latest_event(objects, **query) -> dict[str, Any] | None:
     found = events_for(objects, **query)
     return found[-1] if found else None
 
 
-def condition(obj: dict, type_: str) -> dict | None:
+def condition(obj: dict[str, Any], type_: str) -> dict[str, Any] | None:
     """status.conditions[type == type_] or None."""
     for cond in dig(obj, "status", "conditions", default=[]) or []:
         if isinstance(cond, dict) and cond.get("type") == type_:
@@ -85,6 +86,6 @@ def condition(obj: dict, type_: str) -> dict | None:
     return None
 
 
-def condition_is(obj: dict, type_: str, status: str = "True") -> bool:
+def condition_is(obj: dict[str, Any], type_: str, status: str = "True") -> bool:
     cond = condition(obj, type_)
     return bool(cond) and str(cond.get("status")) == status

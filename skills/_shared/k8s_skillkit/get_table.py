@@ -16,6 +16,7 @@ rows); "No resources found [in NS namespace]." right after a pasted `kubectl get
 is, and it proves there is none of that type in that scope.
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -86,7 +87,7 @@ def _offsets(text: str, names: list[str]) -> list[tuple[str, int]] | None:
 
 
 def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
-         namespace: str = "") -> list[dict]:
+         namespace: str = "") -> list[dict[str, Any]]:
     """The table's rows (header excluded) as partial objects of `kind`."""
     out = []
     for line in lines:
@@ -99,7 +100,7 @@ def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
     return out
 
 
-def _cells(line: str, columns) -> dict | None:
+def _cells(line: str, columns) -> dict[str, Any] | None:
     if not line.strip():
         return None
     if len(line.rstrip()) < columns[-1][1] or any(
@@ -116,14 +117,14 @@ def _cells(line: str, columns) -> dict | None:
     return cells if name and not re.search(r"\s", name) else None
 
 
-def _split_cells(line: str, columns) -> dict | None:
+def _split_cells(line: str, columns) -> dict[str, Any] | None:
     parts = re.split(r"\s{2,}", line.strip())
     if len(parts) != len(columns) or re.search(r"\s", parts[0]):
         return None
     return {name: value for (name, _), value in zip(columns, parts)}
 
 
-def to_object(kind: str, cells: dict) -> dict:
+def to_object(kind: str, cells: dict[str, Any]) -> dict[str, Any]:
     name = cells.get("NAME", "")
     if "/" in name:  # `kubectl get pods,jobs`: kind.group/name
         prefix, name = name.split("/", 1)
@@ -138,7 +139,7 @@ def to_object(kind: str, cells: dict) -> dict:
     return obj
 
 
-def _pod(obj: dict, cells: dict) -> None:
+def _pod(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     state = cells.get("STATUS", "")
     phase = state if state in _POD_PHASES else "Pending" if (
         state in _WAITING or state.startswith("Init:")) else ""
@@ -151,7 +152,7 @@ def _pod(obj: dict, cells: dict) -> None:
         obj["status"]["_restarts"] = int(restarts.group(0))
 
 
-def _node(obj: dict, cells: dict) -> None:
+def _node(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     states = cells.get("STATUS", "").split(",")
     ready = {"Ready": "True", "NotReady": "False", "Unknown": "Unknown"}.get(states[0], "")
     obj["status"] = {"conditions": [{"type": "Ready", "status": ready}] if ready else []}
@@ -159,7 +160,7 @@ def _node(obj: dict, cells: dict) -> None:
         obj["spec"] = {"unschedulable": True}
 
 
-def _workload(obj: dict, cells: dict) -> None:
+def _workload(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     # "ADMITTED BY" (Kueue v0.3-v0.6) printed status.admission.clusterQueue: the quota
     # reservation; admission checks may still be pending then (kueue#1790).
     reserved = cells.get("RESERVED IN") or cells.get("ADMITTED BY") or ""
@@ -175,7 +176,7 @@ def _workload(obj: dict, cells: dict) -> None:
         obj["status"]["admission"] = {"clusterQueue": reserved}
 
 
-def _job(obj: dict, cells: dict) -> None:
+def _job(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     state = cells.get("STATUS", "")
     if state:
         obj["spec"] = {"suspend": state == "Suspended"}
@@ -183,16 +184,16 @@ def _job(obj: dict, cells: dict) -> None:
         if state == "Suspended" else {}
 
 
-def _suspended_column(obj: dict, cells: dict) -> None:
+def _suspended_column(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     """JobSet (`SUSPENDED` printer column) and other CRDs that print .spec.suspend."""
     if cells.get("SUSPENDED") in ("true", "false"):
         obj["spec"] = {"suspend": cells["SUSPENDED"] == "true"}
 
 
-def _gateway(obj: dict, cells: dict) -> None:
+def _gateway(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     address = cells.get("ADDRESS", "")
     obj["spec"] = {"gatewayClassName": cells.get("CLASS", "")}
-    status: dict = {"addresses": [{"value": address}] if address else []}
+    status: dict[str, Any] = {"addresses": [{"value": address}] if address else []}
     programmed = cells.get("PROGRAMMED") or cells.get("READY")
     if programmed in ("True", "False", "Unknown"):
         kind = "Programmed" if "PROGRAMMED" in cells else "Ready"
@@ -200,14 +201,14 @@ def _gateway(obj: dict, cells: dict) -> None:
     obj["status"] = status
 
 
-def _gateway_class(obj: dict, cells: dict) -> None:
+def _gateway_class(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     obj["spec"] = {"controllerName": cells.get("CONTROLLER", "")}
     accepted = cells.get("ACCEPTED", "")
     obj["status"] = {"conditions": [{"type": "Accepted", "status": accepted}]
                      if accepted in ("True", "False", "Unknown") else []}
 
 
-def _service(obj: dict, cells: dict) -> None:
+def _service(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     obj["spec"] = {"type": cells.get("TYPE", "")}
     external = cells.get("EXTERNAL-IP", "")
     ingress = [] if external in ("", "<none>", "<pending>") else \

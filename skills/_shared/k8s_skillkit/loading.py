@@ -6,6 +6,7 @@ dump (List, multi-document or single object), a manifest, a `kubectl get events`
 `kubectl describe` text, a mix of them with shell prompts in between, or live state.
 """
 from __future__ import annotations
+from typing import Any
 
 import gc
 import json
@@ -161,7 +162,7 @@ def _parse_text(text: str, label: str) -> tuple[Dump, str]:
     return dump, why
 
 
-def _whole_documents(text: str) -> tuple[list | None, str]:
+def _whole_documents(text: str) -> tuple[list[Any] | None, str]:
     """The whole text as YAML/JSON documents, or (None, why) when it is not one."""
     try:
         return _without_gc(lambda: list(_load_all(text))), ""
@@ -171,7 +172,7 @@ def _whole_documents(text: str) -> tuple[list | None, str]:
         return None, _one_line(err)
 
 
-def _as_dump(text: str, docs: list | None) -> Dump | None:
+def _as_dump(text: str, docs: list[Any] | None) -> Dump | None:
     """Fast path: the whole text is YAML/JSON objects (a dump may be 100+ MB)."""
     if not docs or not all(isinstance(d, dict) or d is None for d in docs):
         return None
@@ -200,7 +201,7 @@ def _as_dump(text: str, docs: list | None) -> Dump | None:
     return dump
 
 
-def flatten(doc: dict) -> list[dict]:
+def flatten(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """A `kind: List` (or `*List`) with items becomes its items, recursively."""
     dump = Dump()
     add_document(dump, doc)
@@ -213,7 +214,7 @@ def load_objects(path: str) -> Dump:
     return parse_documents(text, label)
 
 
-def load_mapping(path: str, what: str) -> dict:
+def load_mapping(path: str, what: str) -> dict[str, Any]:
     """A settings file (a policy, a generator spec): one YAML/JSON mapping, not objects.
 
     Kind-less YAML is a fragment to the object loaders, so settings are read here instead.

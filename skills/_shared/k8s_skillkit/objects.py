@@ -1,5 +1,6 @@
 """Small getters over raw object dicts (the dict is the truth)."""
 from __future__ import annotations
+from typing import Any
 
 
 def dig(obj, *path, default=None):
@@ -19,20 +20,20 @@ def dig(obj, *path, default=None):
     return cur
 
 
-def name_of(obj: dict) -> str:
+def name_of(obj: dict[str, Any]) -> str:
     return dig(obj, "metadata", "name", default="")
 
 
-def namespace_of(obj: dict) -> str:
+def namespace_of(obj: dict[str, Any]) -> str:
     return dig(obj, "metadata", "namespace", default="")
 
 
-def api_group(obj: dict) -> str:
+def api_group(obj: dict[str, Any]) -> str:
     api = str(obj.get("apiVersion", ""))
     return api.split("/")[0] if "/" in api else ""
 
 
-def conditions(obj: dict) -> dict[str, dict]:
+def conditions(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """status.conditions by type."""
     return {c.get("type"): c for c in dig(obj, "status", "conditions", default=[]) or []
             if isinstance(c, dict)}

@@ -7,6 +7,7 @@ separate the parts; a `kubectl get|describe <type>` line names the kind and name
 what follows it (describe text does not print the kind of built-in objects).
 """
 from __future__ import annotations
+from typing import Any
 
 import json
 import re
@@ -108,7 +109,7 @@ def command_of(line: str) -> Command | None:
     return parse_command(rest)
 
 
-def segments(text: str, commands: list | None = None) -> list[Segment]:
+def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
     """The paste cut into segments, each with the command line before it (if any).
 
     `commands`, when given, collects (command line, the first non-empty line after it):
@@ -336,7 +337,7 @@ def _describe_hint(hint: Command) -> str:
 _ELISION = re.compile(r"^\s*(\.{2,}|\u2026+\.*|#\s*(\.\.\.|\u2026))\s*$")
 
 
-def _load_yaml(segment: Segment, label: str) -> list | None:
+def _load_yaml(segment: Segment, label: str) -> list[Any] | None:
     """The segment's documents; None when it is not YAML after all (the caller keeps its
     lines as text and notes why in `Dump.unread`). One broken document of several costs only
     itself: the others are returned and the broken one is noted in `segment.value`."""
@@ -373,7 +374,7 @@ def _not_read(label: str, line: int, err: Exception) -> str:
     return f"{label}: YAML starting at line {line} not read: {' '.join(str(err).split())[:200]}"
 
 
-def _add_documents(dump: Dump, docs: list, hint: Command, lines=()) -> None:
+def _add_documents(dump: Dump, docs: list[Any], hint: Command, lines=()) -> None:
     kindless = False
     for index, doc in enumerate(docs):
         if doc is None:
@@ -393,12 +394,12 @@ def _add_documents(dump: Dump, docs: list, hint: Command, lines=()) -> None:
         dump.texts.extend(lines)
 
 
-def is_object(doc: dict) -> bool:
+def is_object(doc: dict[str, Any]) -> bool:
     """A Kubernetes object names its kind or apiVersion; anything else is a fragment."""
     return bool(doc.get("kind") or doc.get("apiVersion"))
 
 
-def add_document(dump: Dump, doc: dict, hint: Command | None = None) -> None:
+def add_document(dump: Dump, doc: dict[str, Any], hint: Command | None = None) -> None:
     """One decoded document: a List is flattened and recorded as a full listing."""
     kind = str(doc.get("kind", ""))
     if not (kind.endswith("List") and isinstance(doc.get("items"), list)):

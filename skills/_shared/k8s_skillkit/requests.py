@@ -15,6 +15,7 @@ Requests left out where a limit is set default to the limit (apiserver defaultin
 pkg/apis/core/v1/defaults.go SetDefaults_Pod), so a manifest counts like the stored pod.
 """
 from __future__ import annotations
+from typing import Any
 
 from fractions import Fraction
 
@@ -24,7 +25,7 @@ from .scheduling import pod_spec
 ResourceList = dict  # resource name -> Fraction
 
 
-def container_requests(container: dict) -> ResourceList:
+def container_requests(container: dict[str, Any]) -> ResourceList:
     """One container's requests, defaulted from limits like the apiserver does."""
     resources = container.get("resources") or {}
     limits = resources.get("limits") or {}
@@ -44,7 +45,7 @@ def _max_into(total: ResourceList, other: ResourceList) -> None:
             total[name] = value
 
 
-def is_sidecar(container: dict) -> bool:
+def is_sidecar(container: dict[str, Any]) -> bool:
     return container.get("restartPolicy") == "Always"
 
 
@@ -52,22 +53,22 @@ def _pod_level_resource(name: str) -> bool:
     return name in ("cpu", "memory") or name.startswith("hugepages-")
 
 
-def pod_requests(pod: dict, include_overhead: bool = True) -> ResourceList:
+def pod_requests(pod: dict[str, Any], include_overhead: bool = True) -> ResourceList:
     """Effective requests of a Pod (or of the pod template of a Job, Deployment...)."""
     return _aggregate(pod_spec(pod), container_requests, "requests", include_overhead)
 
 
-def pod_limits(pod: dict) -> ResourceList:
+def pod_limits(pod: dict[str, Any]) -> ResourceList:
     """Summed limits the same way (PodLimits): used for QoS and for `Allocated resources`."""
     return _aggregate(pod_spec(pod), _container_limits, "limits", True)
 
 
-def _container_limits(container: dict) -> ResourceList:
+def _container_limits(container: dict[str, Any]) -> ResourceList:
     return {n: parse_quantity(v) for n, v in
             ((container.get("resources") or {}).get("limits") or {}).items()}
 
 
-def _aggregate(spec: dict, per_container, pod_level: str, overhead: bool) -> ResourceList:
+def _aggregate(spec: dict[str, Any], per_container, pod_level: str, overhead: bool) -> ResourceList:
     """aggregateContainerResourcesByFn, then pod-level resources, then overhead."""
     total: ResourceList = {}
     for container in spec.get("containers") or []:

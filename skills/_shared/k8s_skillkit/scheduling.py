@@ -13,6 +13,7 @@ Semantics follow the scheduler's own helpers at v0.37.2 (cite these when testing
   NoExecute taints; PreferNoSchedule only lowers the score.
 """
 from __future__ import annotations
+from typing import Any
 
 from .objects import dig
 from .selectors import SelectorError, requirement_matches, set_matches
@@ -22,7 +23,7 @@ FILTERED_EFFECTS = ("NoSchedule", "NoExecute")
 
 # --- node affinity ------------------------------------------------------------------
 
-def term_matches(term: dict | None, node: dict) -> bool:
+def term_matches(term: dict[str, Any] | None, node: dict[str, Any]) -> bool:
     """One NodeSelectorTerm; an empty term matches nothing (it is skipped upstream)."""
     term = term or {}
     expressions = term.get("matchExpressions") or []
@@ -44,7 +45,7 @@ def term_matches(term: dict | None, node: dict) -> bool:
     return True
 
 
-def _field_matches(expression: dict, node_name: str) -> bool:
+def _field_matches(expression: dict[str, Any], node_name: str) -> bool:
     values = expression.get("values") or []
     operator = expression.get("operator")
     if expression.get("key") != "metadata.name" or len(values) != 1 or operator not in ("In",
@@ -55,20 +56,20 @@ def _field_matches(expression: dict, node_name: str) -> bool:
     return (node_name == values[0]) == (operator == "In")
 
 
-def node_selector_matches(node_selector: dict | None, node: dict) -> bool:
+def node_selector_matches(node_selector: dict[str, Any] | None, node: dict[str, Any]) -> bool:
     """A v1.NodeSelector (required affinity, PV node affinity, DRA): any non-empty term."""
     terms = (node_selector or {}).get("nodeSelectorTerms") or []
     return any(term_matches(term, node) for term in terms)
 
 
-def pod_spec(pod: dict) -> dict:
+def pod_spec(pod: dict[str, Any]) -> dict[str, Any]:
     """The pod spec of a Pod, or of a pod template (Job, Deployment, PodTemplate)."""
     if pod.get("kind") in (None, "", "Pod"):
         return pod.get("spec") or {}
     return dig(pod, "spec", "template", "spec", default=None) or pod.get("spec") or {}
 
 
-def required_affinity_matches(pod: dict, node: dict) -> bool:
+def required_affinity_matches(pod: dict[str, Any], node: dict[str, Any]) -> bool:
     """RequiredNodeAffinity.Match: spec.nodeSelector AND required node affinity."""
     spec = pod_spec(pod)
     labels = dig(node, "metadata", "labels", default={}) or {}
@@ -81,7 +82,7 @@ def required_affinity_matches(pod: dict, node: dict) -> bool:
     return True
 
 
-def preferred_affinity_score(pod: dict, node: dict) -> int:
+def preferred_affinity_score(pod: dict[str, Any], node: dict[str, Any]) -> int:
     """Sum of the weights of the preferred terms the node matches (zero-weight terms skipped)."""
     terms = dig(pod_spec(pod), "affinity", "nodeAffinity",
                 "preferredDuringSchedulingIgnoredDuringExecution", default=[]) or []
@@ -91,7 +92,7 @@ def preferred_affinity_score(pod: dict, node: dict) -> int:
 
 # --- taints and tolerations -------------------------------------------------------------
 
-def tolerates(toleration: dict, taint: dict) -> bool:
+def tolerates(toleration: dict[str, Any], taint: dict[str, Any]) -> bool:
     """Toleration.ToleratesTaint."""
     effect = toleration.get("effect") or ""
     if effect and effect != (taint.get("effect") or ""):
@@ -114,22 +115,22 @@ def tolerates(toleration: dict, taint: dict) -> bool:
     return False
 
 
-def untolerated_taints(taints, tolerations, effects=FILTERED_EFFECTS) -> list[dict]:
+def untolerated_taints(taints, tolerations, effects=FILTERED_EFFECTS) -> list[dict[str, Any]]:
     """Taints (of the given effects) that no toleration tolerates, in node order."""
     tolerations = tolerations or []
     return [t for t in taints or [] if (not effects or t.get("effect") in effects)
             and not any(tolerates(tol, t) for tol in tolerations)]
 
 
-def node_taints(node: dict) -> list[dict]:
+def node_taints(node: dict[str, Any]) -> list[dict[str, Any]]:
     return dig(node, "spec", "taints", default=[]) or []
 
 
-def pod_tolerations(pod: dict) -> list[dict]:
+def pod_tolerations(pod: dict[str, Any]) -> list[dict[str, Any]]:
     return pod_spec(pod).get("tolerations") or []
 
 
-def taint_text(taint: dict) -> str:
+def taint_text(taint: dict[str, Any]) -> str:
     """kubectl's form: key=value:Effect (Taint.ToString)."""
     text = taint.get("key", "")
     if taint.get("value"):
@@ -137,7 +138,7 @@ def taint_text(taint: dict) -> str:
     return text + ":" + str(taint.get("effect", ""))
 
 
-def eviction_seconds(tolerations, taint: dict):
+def eviction_seconds(tolerations, taint: dict[str, Any]):
     """For a NoExecute taint: 0 = evicted at once, None = never, else seconds until eviction.
 
     pkg/controller/tainteviction/taint_eviction.go getMinTolerationTime over the matching
@@ -156,7 +157,7 @@ def eviction_seconds(tolerations, taint: dict):
 
 # --- one verdict ----------------------------------------------------------------------
 
-def node_rejections(pod: dict, node: dict) -> list[str]:
+def node_rejections(pod: dict[str, Any], node: dict[str, Any]) -> list[str]:
     """Why the scheduler's Filter plugins (NodeUnschedulable, NodeAffinity, TaintToleration)
     would reject the node, in their v1.37 reason wording; [] when none of them would.
     (pkg/scheduler/framework/plugins/{nodeunschedulable,nodeaffinity,tainttoleration})"""

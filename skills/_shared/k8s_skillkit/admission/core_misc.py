@@ -9,6 +9,7 @@ sessionAffinity None).
     ['spec.ports[0].name: Required value', 'spec.ports[1].name: Required value']
 """
 from __future__ import annotations
+from typing import Any
 
 from . import field
 from .core_pod import _port_num_or_name
@@ -22,7 +23,7 @@ ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce
 DATA_LIMIT = 1024 * 1024
 
 
-def service(obj: dict, old: dict | None = None) -> list:
+def service(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     kind = spec.get("type") or "ClusterIP"
     headless = spec.get("clusterIP") == "None" or (spec.get("clusterIPs") or [None])[0] == "None"
@@ -67,7 +68,7 @@ def _is_ip(text: str) -> bool:
         return False
 
 
-def _service_ports(ports: list, kind: str) -> list:
+def _service_ports(ports: list[Any], kind: str) -> list[Any]:
     errs, names, seen = [], set(), set()
     for i, port in enumerate(ports):
         where = f"spec.ports[{i}]"
@@ -101,7 +102,7 @@ def _service_ports(ports: list, kind: str) -> list:
     return errs
 
 
-def config_map(obj: dict, old: dict | None = None) -> list:
+def config_map(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     errs, size = [], 0
     data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
     binary = obj.get("binaryData") if isinstance(obj.get("binaryData"), dict) else {}
@@ -118,7 +119,7 @@ def config_map(obj: dict, old: dict | None = None) -> list:
     return errs
 
 
-def secret(obj: dict, old: dict | None = None) -> list:
+def secret(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     errs = []
     for section in ("data", "stringData"):
         values = obj.get(section) if isinstance(obj.get(section), dict) else {}
@@ -146,12 +147,12 @@ def _base64_error_offset(text: str) -> int | None:
         return next((i for i, c in enumerate(text) if c not in alphabet), len(text))
 
 
-def persistent_volume_claim(obj: dict, old: dict | None = None) -> list:
+def persistent_volume_claim(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     return claim_spec(spec, "spec")
 
 
-def claim_spec(spec: dict, path: str) -> list:
+def claim_spec(spec: dict[str, Any], path: str) -> list[Any]:
     """ValidatePersistentVolumeClaimSpec (also volumeClaimTemplates of a StatefulSet)."""
     errs = []
     modes = spec.get("accessModes") or []
@@ -170,7 +171,7 @@ def claim_spec(spec: dict, path: str) -> list:
     return errs
 
 
-def storage_class(obj: dict, old: dict | None = None) -> list:
+def storage_class(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     provisioner = obj.get("provisioner") or ""
     errs = []
     reclaim = obj.get("reclaimPolicy")
@@ -192,7 +193,7 @@ PV_SOURCES = ("gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterf
               "portworxVolume", "scaleIO", "local", "storageos", "csi")
 
 
-def persistent_volume(obj: dict, old: dict | None = None) -> list:
+def persistent_volume(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """ValidatePersistentVolumeSpec: access modes, a storage capacity, one volume source."""
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
@@ -223,11 +224,11 @@ def persistent_volume(obj: dict, old: dict | None = None) -> list:
     return errs
 
 
-def namespace(obj: dict, old: dict | None = None) -> list:
+def namespace(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     return []  # the name rule (DNS-1123 label) is applied with the object's metadata
 
 
-def custom_resource_definition(obj: dict, old: dict | None = None) -> list:
+def custom_resource_definition(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """apiextensions validation: the CRD's name is spec.names.plural + "." + spec.group."""
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
@@ -254,7 +255,7 @@ def _hugepages(name: str) -> bool:
     return name.startswith(("hugepages-", "requests.hugepages-", "limits.hugepages-"))
 
 
-def resource_name(name: str, path: str, standard: set, what: str = "") -> list:
+def resource_name(name: str, path: str, standard: set, what: str = "") -> list[Any]:
     """validateResourceName (+ the container/quota variants): qualified, and standard
     unless it carries a domain."""
     errs = [field.invalid(path, name, m) for m in is_qualified_name(name)]
@@ -268,7 +269,7 @@ def resource_name(name: str, path: str, standard: set, what: str = "") -> list:
     return errs
 
 
-def limit_range(obj: dict, old: dict | None = None) -> list:
+def limit_range(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs, seen = [], set()
     for i, limit in enumerate(spec.get("limits") or []):
@@ -292,7 +293,7 @@ def limit_range(obj: dict, old: dict | None = None) -> list:
     return errs
 
 
-def resource_quota(obj: dict, old: dict | None = None) -> list:
+def resource_quota(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     hard = spec.get("hard") if isinstance(spec.get("hard"), dict) else {}
     errs = []
@@ -308,7 +309,7 @@ INTEGER_QUOTA = {"pods", "services", "replicationcontrollers", "resourcequotas",
                  "services.loadbalancers"}
 
 
-def _integer_quantity(name: str, raw, path: str) -> list:
+def _integer_quantity(name: str, raw, path: str) -> list[Any]:
     from .quantities import canonical, parse_quantity_strict
     try:
         value = parse_quantity_strict(raw if isinstance(raw, str) else str(raw))

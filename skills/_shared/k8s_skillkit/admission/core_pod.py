@@ -17,6 +17,7 @@ from limits there (SetDefaults_Pod applies to v1.Pod only).
     ['spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources']
 """
 from __future__ import annotations
+from typing import Any
 
 from fractions import Fraction
 import re
@@ -47,7 +48,7 @@ VOLUME_SOURCES = ("hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockS
                   "storageos", "csi", "ephemeral", "image")
 
 
-def validate_pod_spec(spec, path: str, template: bool = False) -> list:
+def validate_pod_spec(spec, path: str, template: bool = False) -> list[Any]:
     """Every ported rule over one PodSpec at `path` (e.g. spec.template.spec)."""
     if not isinstance(spec, dict):
         return []
@@ -72,7 +73,7 @@ def validate_pod_spec(spec, path: str, template: bool = False) -> list:
     return errs + _host_port_conflicts(containers, f"{path}.containers")
 
 
-def _host_port_conflicts(containers: list, path: str) -> list:
+def _host_port_conflicts(containers: list[Any], path: str) -> list[Any]:
     """checkHostPortConflicts: one (hostIP, hostPort, protocol) per pod."""
     errs, seen = [], set()
     for i, ctr in enumerate(containers):
@@ -87,7 +88,7 @@ def _host_port_conflicts(containers: list, path: str) -> list:
     return errs
 
 
-def _pod_level(spec: dict, path: str) -> list:
+def _pod_level(spec: dict[str, Any], path: str) -> list[Any]:
     errs = []
     restart = spec.get("restartPolicy") or "Always"
     if restart not in RESTART_POLICIES:
@@ -120,7 +121,7 @@ def _pod_level(spec: dict, path: str) -> list:
     return errs
 
 
-def _affinity(affinity, path: str) -> list:
+def _affinity(affinity, path: str) -> list[Any]:
     """Node affinity requirements; pod (anti-)affinity terms: a topologyKey and valid label
     selectors."""
     if not isinstance(affinity, dict):
@@ -147,7 +148,7 @@ def _affinity(affinity, path: str) -> list:
     return errs
 
 
-def _node_affinity(node, path: str) -> list:
+def _node_affinity(node, path: str) -> list[Any]:
     if not isinstance(node, dict):
         return []
     errs = []
@@ -170,7 +171,7 @@ def _node_affinity(node, path: str) -> list:
     return errs
 
 
-def _node_selector_term(term, path: str) -> list:
+def _node_selector_term(term, path: str) -> list[Any]:
     """ValidateNodeSelectorRequirement for each matchExpressions entry."""
     term = term if isinstance(term, dict) else {}
     errs = []
@@ -200,7 +201,7 @@ def _node_selector_term(term, path: str) -> list:
     return errs
 
 
-def _affinity_term(term, path: str) -> list:
+def _affinity_term(term, path: str) -> list[Any]:
     from .meta import validate_label_selector
     if not isinstance(term, dict):
         return []
@@ -217,8 +218,8 @@ def _affinity_term(term, path: str) -> list:
 
 # ---------------------------------------------------------------- containers
 
-def _container(ctr: dict, path: str, volumes: set, claims: set, template: bool,
-               init: bool) -> list:
+def _container(ctr: dict[str, Any], path: str, volumes: set, claims: set, template: bool,
+               init: bool) -> list[Any]:
     errs = []
     name = ctr.get("name")
     if not name:
@@ -247,7 +248,7 @@ def _container(ctr: dict, path: str, volumes: set, claims: set, template: bool,
     return errs
 
 
-def _ports(ports: list, path: str) -> list:
+def _ports(ports: list[Any], path: str) -> list[Any]:
     errs, names = [], set()
     for i, port in enumerate(ports):
         if not isinstance(port, dict):
@@ -276,7 +277,7 @@ def _ports(ports: list, path: str) -> list:
     return errs
 
 
-def _env(env: list, path: str) -> list:
+def _env(env: list[Any], path: str) -> list[Any]:
     errs = []
     for i, var in enumerate(env):
         if not isinstance(var, dict):
@@ -293,7 +294,7 @@ def _env(env: list, path: str) -> list:
     return errs
 
 
-def _env_source(var: dict, source: dict, path: str) -> list:
+def _env_source(var: dict[str, Any], source: dict[str, Any], path: str) -> list[Any]:
     kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef",
                          "fileKeyRef") if source.get(k) is not None]
     if not kinds:
@@ -326,7 +327,7 @@ ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.
                    "status.podIP", "status.podIPs"]
 
 
-def _field_ref(ref: dict, path: str) -> list:
+def _field_ref(ref: dict[str, Any], path: str) -> list[Any]:
     """validateObjectFieldSelector with the env-var field paths."""
     field_path = ref.get("fieldPath") or ""
     if not field_path:
@@ -338,7 +339,7 @@ def _field_ref(ref: dict, path: str) -> list:
     return []
 
 
-def _mounts(mounts: list, volumes: set, path: str) -> list:
+def _mounts(mounts: list[Any], volumes: set, path: str) -> list[Any]:
     errs, points = [], set()
     for i, mount in enumerate(mounts):
         if not isinstance(mount, dict):
@@ -358,7 +359,7 @@ def _mounts(mounts: list, volumes: set, path: str) -> list:
     return errs
 
 
-def _volumes(volumes: list, path: str) -> tuple[set, list]:
+def _volumes(volumes: list[Any], path: str) -> tuple[set, list[Any]]:
     """(names of valid volumes, errors); a volume without a source defaults to emptyDir."""
     errs, names = [], set()
     for i, vol in enumerate(volumes):
@@ -387,7 +388,7 @@ HOST_PATH_TYPES = ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCre
                    "FileOrCreate", "Socket"]
 
 
-def _volume_source(kind: str, source, path: str) -> list:
+def _volume_source(kind: str, source, path: str) -> list[Any]:
     """validateVolumeSource: the fields each common source requires."""
     source = source if isinstance(source, dict) else {}
     errs = []
@@ -419,7 +420,7 @@ SECCOMP_TYPES = ["Localhost", "RuntimeDefault", "Unconfined"]
 ID_RANGE = "must be between 0 and 2147483647, inclusive"
 
 
-def security_context(ctx, path: str) -> list:
+def security_context(ctx, path: str) -> list[Any]:
     """Pod or container securityContext: ids in range, seccomp profile well-formed."""
     if not isinstance(ctx, dict):
         return []
@@ -451,8 +452,8 @@ def security_context(ctx, path: str) -> list:
 
 # ---------------------------------------------------------------- resources
 
-def validate_resources(resources: dict, path: str, claims: set | None = None,
-                       default_requests: bool = False) -> list:
+def validate_resources(resources: dict[str, Any], path: str, claims: set | None = None,
+                       default_requests: bool = False) -> list[Any]:
     """validateResourceRequirements; `default_requests` mimics SetDefaults_Pod."""
     limits = resources.get("limits") or {}
     requests = dict(resources.get("requests") or {})
@@ -483,7 +484,7 @@ def validate_resources(resources: dict, path: str, claims: set | None = None,
     return errs
 
 
-def _resource_entry(name: str, raw, path: str) -> list:
+def _resource_entry(name: str, raw, path: str) -> list[Any]:
     errs = []
     for message in is_label_key(name):
         errs.append(field.invalid(path, name, message))
@@ -503,7 +504,7 @@ def _resource_entry(name: str, raw, path: str) -> list:
     return errs
 
 
-def _request_vs_limit(name: str, raw, limits: dict, path: str) -> list:
+def _request_vs_limit(name: str, raw, limits: dict[str, Any], path: str) -> list[Any]:
     request = _quantity(raw)
     if name not in limits:
         if not _overcommit_allowed(name):
@@ -545,7 +546,7 @@ def _quantity(raw) -> Fraction | None:
 
 # ---------------------------------------------------------------- probes and tolerations
 
-def _probe(probe, path: str, single_success: bool = False) -> list:
+def _probe(probe, path: str, single_success: bool = False) -> list[Any]:
     if not isinstance(probe, dict):
         return []
     errs = _handler(probe, path)
@@ -564,7 +565,7 @@ def _probe(probe, path: str, single_success: bool = False) -> list:
     return errs
 
 
-def _handler(probe: dict, path: str) -> list:
+def _handler(probe: dict[str, Any], path: str) -> list[Any]:
     present = [k for k in HANDLERS if probe.get(k) is not None]
     if not present:
         return [field.required(path, "must specify a handler type")]
@@ -584,7 +585,7 @@ def _handler(probe: dict, path: str) -> list:
     return errs
 
 
-def _port_num_or_name(port, path: str) -> list:
+def _port_num_or_name(port, path: str) -> list[Any]:
     if isinstance(port, bool) or port is None:
         return [field.invalid(path, 0, "must be between 1 and 65535, inclusive")] \
             if port is None else []
@@ -598,7 +599,7 @@ def _port_num_or_name(port, path: str) -> list:
 TOLERATION_EFFECTS = ["NoExecute", "NoSchedule", "PreferNoSchedule"]
 
 
-def _tolerations(tolerations: list, path: str) -> list:
+def _tolerations(tolerations: list[Any], path: str) -> list[Any]:
     """ValidateTolerations: key syntax, operator/value/effect combinations. Lt/Gt depend on
     the TaintTolerationComparisonOperators gate: left to the server."""
     errs = []

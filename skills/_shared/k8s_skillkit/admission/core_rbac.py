@@ -9,6 +9,7 @@ apiGroup filled in when empty).
     ['roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"', 'subjects[0].namespace: Required value']
 """
 from __future__ import annotations
+from typing import Any
 
 from . import field
 from .meta import validate_label_selector
@@ -17,11 +18,11 @@ from .names import is_dns1123_subdomain, is_path_segment_name
 GROUP = "rbac.authorization.k8s.io"
 
 
-def role(obj: dict, old: dict | None = None) -> list:
+def role(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     return _rules(obj.get("rules") or [], namespaced=True)
 
 
-def cluster_role(obj: dict, old: dict | None = None) -> list:
+def cluster_role(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     errs = _rules(obj.get("rules") or [], namespaced=False)
     aggregation = obj.get("aggregationRule")
     if isinstance(aggregation, dict):
@@ -35,7 +36,7 @@ def cluster_role(obj: dict, old: dict | None = None) -> list:
     return errs
 
 
-def _rules(rules: list, namespaced: bool) -> list:
+def _rules(rules: list[Any], namespaced: bool) -> list[Any]:
     errs = []
     for i, rule in enumerate(rules):
         rule = rule if isinstance(rule, dict) else {}
@@ -60,15 +61,15 @@ def _rules(rules: list, namespaced: bool) -> list:
     return errs
 
 
-def role_binding(obj: dict, old: dict | None = None) -> list:
+def role_binding(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     return _binding(obj, ["Role", "ClusterRole"], namespaced=True)
 
 
-def cluster_role_binding(obj: dict, old: dict | None = None) -> list:
+def cluster_role_binding(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     return _binding(obj, ["ClusterRole"], namespaced=False)
 
 
-def _binding(obj: dict, kinds: list, namespaced: bool) -> list:
+def _binding(obj: dict[str, Any], kinds: list[Any], namespaced: bool) -> list[Any]:
     ref = obj.get("roleRef") if isinstance(obj.get("roleRef"), dict) else {}
     errs = []
     group = ref.get("apiGroup") or GROUP
@@ -87,7 +88,7 @@ def _binding(obj: dict, kinds: list, namespaced: bool) -> list:
     return errs
 
 
-def _subject(subject: dict, namespaced: bool, path: str) -> list:
+def _subject(subject: dict[str, Any], namespaced: bool, path: str) -> list[Any]:
     errs = []
     name, kind = subject.get("name") or "", subject.get("kind") or ""
     if not name:

@@ -12,6 +12,7 @@ generation in pkg/registry/batch/job/strategy.go).
     ['spec.template.metadata.labels: Invalid value: {"app":"b"}: `selector` does not match template `labels`']
 """
 from __future__ import annotations
+from typing import Any
 
 import re
 
@@ -25,13 +26,13 @@ JOB_NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
 UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
 
 
-def _non_negative(value, path: str) -> list:
+def _non_negative(value, path: str) -> list[Any]:
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
         return [field.invalid(path, value, NEGATIVE)]
     return []
 
 
-def _template(spec: dict, path: str, restart_always: bool, kind: str) -> list:
+def _template(spec: dict[str, Any], path: str, restart_always: bool, kind: str) -> list[Any]:
     """The pod template of a controller that restarts its pods forever."""
     template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
     errs = _template_meta(template, f"{path}.template")
@@ -48,14 +49,14 @@ def _template(spec: dict, path: str, restart_always: bool, kind: str) -> list:
     return errs
 
 
-def _template_meta(template: dict, path: str) -> list:
+def _template_meta(template: dict[str, Any], path: str) -> list[Any]:
     meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
     from .meta import validate_annotations
     return validate_labels(meta.get("labels") or {}, f"{path}.metadata.labels") + \
         validate_annotations(meta.get("annotations") or {}, f"{path}.metadata.annotations")
 
 
-def _selector(spec: dict, path: str, kind: str) -> list:
+def _selector(spec: dict[str, Any], path: str, kind: str) -> list[Any]:
     """Required, valid, non-empty, and matching the template's labels."""
     selector = spec.get("selector")
     if not isinstance(selector, dict):
@@ -71,7 +72,7 @@ def _selector(spec: dict, path: str, kind: str) -> list:
     return errs
 
 
-def pod(obj: dict, old: dict | None = None) -> list:
+def pod(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """A bare Pod: its requests default to its limits (SetDefaults_Pod)."""
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     return validate_pod_spec(spec, "spec", template=False)
@@ -79,7 +80,7 @@ def pod(obj: dict, old: dict | None = None) -> list:
 
 # ---------------------------------------------------------------- apps
 
-def deployment(obj: dict, old: dict | None = None) -> list:
+def deployment(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = _non_negative(spec.get("replicas"), "spec.replicas")
     errs += _selector(spec, "spec", "deployment")
@@ -96,7 +97,7 @@ def deployment(obj: dict, old: dict | None = None) -> list:
     return errs
 
 
-def _strategy(strategy) -> list:
+def _strategy(strategy) -> list[Any]:
     strategy = strategy if isinstance(strategy, dict) else {}
     kind = strategy.get("type") or "RollingUpdate"
     rolling = strategy.get("rollingUpdate")
@@ -119,7 +120,7 @@ def _strategy(strategy) -> list:
     return errs + not_above_100(unavailable, f"{path}.maxUnavailable")
 
 
-def int_or_percent(value, path: str) -> list:
+def int_or_percent(value, path: str) -> list[Any]:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
         if not re.fullmatch(r"[0-9]+%", value):
@@ -130,7 +131,7 @@ def int_or_percent(value, path: str) -> list:
     return _non_negative(value, path)
 
 
-def not_above_100(value, path: str) -> list:
+def not_above_100(value, path: str) -> list[Any]:
     if isinstance(value, str) and re.fullmatch(r"[0-9]+%", value) and int(value[:-1]) > 100:
         return [field.invalid(path, value, "must not be greater than 100%")]
     return []
@@ -143,7 +144,7 @@ def _percent_or_int(value):
     return value
 
 
-def replica_set(obj: dict, old: dict | None = None) -> list:
+def replica_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = _non_negative(spec.get("replicas"), "spec.replicas")
     errs += _non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
@@ -151,7 +152,7 @@ def replica_set(obj: dict, old: dict | None = None) -> list:
     return errs + _template(spec, "spec", True, "ReplicaSet")
 
 
-def replication_controller(obj: dict, old: dict | None = None) -> list:
+def replication_controller(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """ValidateReplicationControllerSpec; the selector defaults to the template's labels."""
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     template = spec.get("template")
@@ -169,7 +170,7 @@ def replication_controller(obj: dict, old: dict | None = None) -> list:
     return errs + _template(spec, "spec", True, "ReplicationController")
 
 
-def stateful_set(obj: dict, old: dict | None = None) -> list:
+def stateful_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
     policy = spec.get("podManagementPolicy") or "OrderedReady"
@@ -204,7 +205,7 @@ def stateful_set(obj: dict, old: dict | None = None) -> list:
     return errs + _template({**spec, "template": template}, "spec", True, "StatefulSet")
 
 
-def daemon_set(obj: dict, old: dict | None = None) -> list:
+def daemon_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = _selector(spec, "spec", "daemonset")
     strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
@@ -217,14 +218,14 @@ def daemon_set(obj: dict, old: dict | None = None) -> list:
 
 # ---------------------------------------------------------------- batch
 
-def job(obj: dict, old: dict | None = None) -> list:
+def job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     name = (obj.get("metadata") or {}).get("name") or ""
     return job_spec(spec, "spec", generated_selector=not spec.get("manualSelector"),
                     job_name=name)
 
 
-def job_spec(spec: dict, path: str, generated_selector: bool = True, job_name: str = "") -> list:
+def job_spec(spec: dict[str, Any], path: str, generated_selector: bool = True, job_name: str = "") -> list[Any]:
     if spec.get("completions") is None and spec.get("parallelism") is None:
         spec = {**spec, "completions": 1, "parallelism": 1}  # SetDefaults_Job
     errs = []
@@ -245,7 +246,7 @@ def job_spec(spec: dict, path: str, generated_selector: bool = True, job_name: s
     return errs + _job_selector(spec, path, generated_selector, job_name)
 
 
-def _completion_mode(spec: dict, path: str) -> list:
+def _completion_mode(spec: dict[str, Any], path: str) -> list[Any]:
     mode = spec.get("completionMode")
     errs = []
     if mode is not None and mode not in ("NonIndexed", "Indexed"):
@@ -275,7 +276,7 @@ def _completion_mode(spec: dict, path: str) -> list:
 ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"]
 
 
-def _pod_failure_policy(spec: dict, path: str) -> list:
+def _pod_failure_policy(spec: dict[str, Any], path: str) -> list[Any]:
     """validatePodFailurePolicy and its rules (batch/validation)."""
     from .names import is_qualified_name
     rules = spec["podFailurePolicy"].get("rules") or []
@@ -316,7 +317,7 @@ def _pod_failure_policy(spec: dict, path: str) -> list:
     return errs
 
 
-def _exit_codes(codes: dict, path: str, names: set) -> list:
+def _exit_codes(codes: dict[str, Any], path: str, names: set) -> list[Any]:
     errs = []
     op = codes.get("operator") or ""
     if not op:
@@ -343,7 +344,7 @@ def _exit_codes(codes: dict, path: str, names: set) -> list:
     return errs
 
 
-def _restart_policy(spec: dict, path: str) -> list:
+def _restart_policy(spec: dict[str, Any], path: str) -> list[Any]:
     pod = (spec.get("template") or {}).get("spec") or {}
     restart = pod.get("restartPolicy") or "Always"
     where = f"{path}.template.spec.restartPolicy"
@@ -357,7 +358,7 @@ def _restart_policy(spec: dict, path: str) -> list:
     return []
 
 
-def _job_selector(spec: dict, path: str, generated: bool, job_name: str) -> list:
+def _job_selector(spec: dict[str, Any], path: str, generated: bool, job_name: str) -> list[Any]:
     selector = spec.get("selector")
     labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
     if generated:
@@ -384,7 +385,7 @@ def _job_selector(spec: dict, path: str, generated: bool, job_name: str) -> list
     return errs
 
 
-def cron_job(obj: dict, old: dict | None = None) -> list:
+def cron_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
     policy = spec.get("concurrencyPolicy") or "Allow"
@@ -402,7 +403,7 @@ def cron_job(obj: dict, old: dict | None = None) -> list:
 
 # ---------------------------------------------------------------- policy and autoscaling
 
-def pod_disruption_budget(obj: dict, old: dict | None = None) -> list:
+def pod_disruption_budget(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
     if spec.get("minAvailable") is not None and spec.get("maxUnavailable") is not None:
@@ -421,7 +422,7 @@ def pod_disruption_budget(obj: dict, old: dict | None = None) -> list:
     return errs
 
 
-def horizontal_pod_autoscaler(obj: dict, old: dict | None = None) -> list:
+def horizontal_pod_autoscaler(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     errs = []
     low, high = spec.get("minReplicas"), spec.get("maxReplicas", 0)
@@ -456,7 +457,7 @@ SOURCE_KEY = {"ContainerResource": "containerResource", "External": "external",
 TARGET_TYPES = ("Utilization", "Value", "AverageValue")
 
 
-def _metric(metric: dict, path: str) -> list:
+def _metric(metric: dict[str, Any], path: str) -> list[Any]:
     """autoscaling validateMetricSpec: a known type with its own source filled in."""
     kind = metric.get("type") or ""
     if not kind:
@@ -485,7 +486,7 @@ def _metric(metric: dict, path: str) -> list:
     return errs
 
 
-def _resource_target(target: dict, path: str) -> list:
+def _resource_target(target: dict[str, Any], path: str) -> list[Any]:
     """validateMetricTarget for resource metrics: exactly one positive target value."""
     util, value = target.get("averageUtilization"), target.get("averageValue")
     if util is None and value is None:

@@ -10,6 +10,7 @@ Schemas are the compiled form of harness/skillpack/schemas.py: {"$ref": name} po
 `defs`; keys as in OpenAPI. A rule this module cannot evaluate is returned as "not checked".
 """
 from __future__ import annotations
+from typing import Any
 
 import copy
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class NotChecked:
     reason: str
 
 
-def resolve(schema, defs: dict) -> dict:
+def resolve(schema, defs: dict[str, Any]) -> dict[str, Any]:
     hops = 0
     while isinstance(schema, dict) and "$ref" in schema and hops < 30:
         schema = defs.get(schema["$ref"], {})
@@ -42,7 +43,7 @@ def resolve(schema, defs: dict) -> dict:
     return schema if isinstance(schema, dict) else {}
 
 
-def children(value: dict, schema: dict, defs: dict):
+def children(value: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]):
     """(key, item, child schema, is a declared property) for the keys a schema describes."""
     props = schema.get("properties") or {}
     extra = schema.get("additionalProperties")
@@ -54,7 +55,7 @@ def children(value: dict, schema: dict, defs: dict):
 
 # ---------------------------------------------------------------- defaulting
 
-def apply_defaults(obj, schema: dict, defs: dict):
+def apply_defaults(obj, schema: dict[str, Any], defs: dict[str, Any]):
     """A copy of `obj` with schema defaults filled in and non-nullable nulls pruned."""
     obj = copy.deepcopy(obj)
     _default(obj, schema, defs)
@@ -82,7 +83,7 @@ def _default(value, schema, defs) -> None:
             _default(item, schema["items"], defs)
 
 
-def fill_go_zero_values(obj, schema: dict, defs: dict):
+def fill_go_zero_values(obj, schema: dict[str, Any], defs: dict[str, Any]):
     """A copy of `obj` as a typed mutating webhook returns it: the webhook decodes the object
     into Go structs and re-encodes them, so a required (non-omitempty) scalar or struct field
     that was missing comes back as its zero value ("" / 0 / false / "0" for a quantity /
@@ -108,7 +109,7 @@ def _zero_fill(value, schema, defs) -> None:
             _zero_fill(item, schema["items"], defs)
 
 
-def _zero(schema: dict):
+def _zero(schema: dict[str, Any]):
     if schema.get("x-kubernetes-int-or-string"):
         return "0" if schema.get("pattern") else 0  # resource.Quantity vs IntOrString
     return {"string": "", "integer": 0, "number": 0, "boolean": False,
@@ -116,7 +117,7 @@ def _zero(schema: dict):
         schema.get("type"))
 
 
-def scale_replicas(obj: dict, spec_replicas_path: str) -> list:
+def scale_replicas(obj: dict[str, Any], spec_replicas_path: str) -> list[Any]:
     """customresource/validator.go ValidateScale: the /scale subresource's replicas field."""
     value = obj
     for part in spec_replicas_path.strip(".").split("."):
@@ -134,8 +135,8 @@ def scale_replicas(obj: dict, spec_replicas_path: str) -> list:
 
 # ---------------------------------------------------------------- list-type uniqueness
 
-def list_type_violations(obj, schema: dict, defs: dict, path: str = "") -> list:
-    out: list = []
+def list_type_violations(obj, schema: dict[str, Any], defs: dict[str, Any], path: str = "") -> list[Any]:
+    out: list[Any] = []
     _list_types(obj, resolve(schema, defs), defs, path, out)
     return out
 
@@ -160,7 +161,7 @@ def _list_types(value, schema, defs, path, out) -> None:
             _list_types(item, items, defs, f"{path}[{i}]", out)
 
 
-def _second_occurrences(values: list) -> list[int]:
+def _second_occurrences(values: list[Any]) -> list[int]:
     """Indexes of each value's second occurrence (listtype/validation.go validateListSet)."""
     seen: dict[str, int] = {}
     out = []
@@ -210,7 +211,7 @@ def to_cel(value, schema, defs, root: bool = False):
     return value
 
 
-def _object_to_cel(value: dict, schema: dict, defs, root: bool):
+def _object_to_cel(value: dict[str, Any], schema: dict[str, Any], defs, root: bool):
     props = schema.get("properties")
     extra = schema.get("additionalProperties")
     embedded = schema.get("x-kubernetes-embedded-resource")
@@ -250,11 +251,11 @@ def _formatted(value: str, fmt: str):
 class RuleEvaluator:
     """Evaluates every rule of a schema tree over an object (and its old version)."""
 
-    def __init__(self, defs: dict, functions=None):
+    def __init__(self, defs: dict[str, Any], functions=None) -> None:
         from ..cel_library import call
         self.defs = defs
         self.interp = Interpreter(functions or call)
-        self.violations: list = []
+        self.violations: list[Any] = []
         self.not_checked: list[NotChecked] = []
 
     def run(self, obj, schema, old=None) -> None:
@@ -274,7 +275,7 @@ class RuleEvaluator:
             for i, item in enumerate(value):
                 self._node(item, items, olds[i], f"{path}[{i}]")
 
-    def _children(self, value: dict, schema, old, path) -> None:
+    def _children(self, value: dict[str, Any], schema, old, path) -> None:
         old = old if isinstance(old, dict) else None
         for key, item, sub, declared in children(value, schema, self.defs):
             child = field.join(path, key) if declared else f"{path}[{key}]"
@@ -288,7 +289,7 @@ class RuleEvaluator:
         for rule in rules:
             self._rule(rule, scope, value, schema, path, unchanged)
 
-    def _rule(self, rule: dict, scope, value, schema, path, unchanged) -> None:
+    def _rule(self, rule: dict[str, Any], scope, value, schema, path, unchanged) -> None:
         text = rule.get("rule", "")
         try:
             tree = parse(text)
@@ -348,12 +349,12 @@ def _shown(value, schema):
     return field.OMIT if isinstance(value, (dict, list)) else value
 
 
-def _message(rule: dict) -> str:
+def _message(rule: dict[str, Any]) -> str:
     message = (rule.get("message") or "").strip()
     return message if message else f"failed rule: {_rule_name(rule)}"
 
 
-def _rule_name(rule: dict) -> str:
+def _rule_name(rule: dict[str, Any]) -> str:
     return (rule.get("message") or "").strip() or (rule.get("rule") or "").strip()
 
 
@@ -367,7 +368,7 @@ def _uses_old_self(tree) -> bool:
     return False
 
 
-def _correlate_list(schema: dict, value: list, old) -> list:
+def _correlate_list(schema: dict[str, Any], value: list[Any], old) -> list[Any]:
     """Old items for each new item: only list-type=map lists correlate (by their keys)."""
     if not isinstance(old, list) or schema.get("x-kubernetes-list-type") != "map":
         return [None] * len(value)
@@ -380,7 +381,7 @@ def _correlate_list(schema: dict, value: list, old) -> list:
     return [index.get(key_of(item)) for item in value]
 
 
-def evaluate_rules(obj, schema, defs, old=None) -> tuple[list, list[NotChecked]]:
+def evaluate_rules(obj, schema, defs, old=None) -> tuple[list[Any], list[NotChecked]]:
     """(violations, not-checked rules) of every x-kubernetes-validations rule in the tree."""
     evaluator = RuleEvaluator(defs)
     evaluator.run(obj, schema, old)

@@ -9,6 +9,7 @@ Selector CEL is only compiled by the server: it is not judged here.
     ['spec.devices.requests[0]: Required value: exactly one of `exactly` or `firstAvailable` is required']
 """
 from __future__ import annotations
+from typing import Any
 
 from . import field
 from .names import is_dns1123_label, is_dns1123_subdomain
@@ -25,18 +26,18 @@ V1BETA1_MAIN_FIELDS = ("deviceClassName", "selectors", "allocationMode", "count"
                        "tolerations", "capacity", "derivedAttributes")
 
 
-def resource_claim(obj: dict, old: dict | None = None) -> list:
+def resource_claim(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     return device_claim(_internal(obj, spec.get("devices")), "spec.devices")
 
 
-def resource_claim_template(obj: dict, old: dict | None = None) -> list:
+def resource_claim_template(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     inner = spec.get("spec") if isinstance(spec.get("spec"), dict) else {}
     return device_claim(_internal(obj, inner.get("devices")), "spec.spec.devices")
 
 
-def _internal(obj: dict, devices):
+def _internal(obj: dict[str, Any], devices):
     """The devices as the server validates them: v1beta1 requests converted."""
     if obj.get("apiVersion") != "resource.k8s.io/v1beta1" or not isinstance(devices, dict):
         return devices
@@ -65,7 +66,7 @@ def _set(key: str, value) -> bool:
     return value is not None
 
 
-def device_claim(devices, path: str) -> list:
+def device_claim(devices, path: str) -> list[Any]:
     devices = devices if isinstance(devices, dict) else {}
     requests = [r for r in devices.get("requests") or [] if isinstance(r, dict)]
     names = _request_names(requests)
@@ -91,7 +92,7 @@ def device_claim(devices, path: str) -> list:
     return errs
 
 
-def _request_names(requests: list) -> set:
+def _request_names(requests: list[Any]) -> set:
     names = set()
     for request in requests:
         names.add(request.get("name"))
@@ -100,7 +101,7 @@ def _request_names(requests: list) -> set:
     return names
 
 
-def _request(request: dict, path: str) -> list:
+def _request(request: dict[str, Any], path: str) -> list[Any]:
     errs = _name(request.get("name"), f"{path}.name")
     exactly, first = request.get("exactly"), request.get("firstAvailable") or []
     if exactly is None and not first:
@@ -122,13 +123,13 @@ def _request(request: dict, path: str) -> list:
     return errs
 
 
-def _name(name, path: str) -> list:
+def _name(name, path: str) -> list[Any]:
     if not name:
         return [field.required(path)]
     return [field.invalid(path, name, m) for m in is_dns1123_label(str(name))]
 
 
-def _exact(request: dict, path: str) -> list:
+def _exact(request: dict[str, Any], path: str) -> list[Any]:
     errs = []
     klass = request.get("deviceClassName") or ""
     if not klass:
@@ -158,7 +159,7 @@ def _exact(request: dict, path: str) -> list:
     return errs
 
 
-def _cel_syntax(expression: str, path: str) -> list:
+def _cel_syntax(expression: str, path: str) -> list[Any]:
     """Only syntax errors: type errors need cel-go's checker (left to the server)."""
     from ..cel_syntax import CelNotParsed, CelSyntaxError, parse
     try:
@@ -170,7 +171,7 @@ def _cel_syntax(expression: str, path: str) -> list:
     return []
 
 
-def _constraint(constraint: dict, path: str, names: set) -> list:
+def _constraint(constraint: dict[str, Any], path: str, names: set) -> list[Any]:
     errs, seen = [], set()
     for i, ref in enumerate(constraint.get("requests") or []):
         errs += _request_ref(ref, f"{path}.requests[{i}]", names)
@@ -182,7 +183,7 @@ def _constraint(constraint: dict, path: str, names: set) -> list:
     return errs
 
 
-def _request_ref(ref, path: str, names: set) -> list:
+def _request_ref(ref, path: str, names: set) -> list[Any]:
     ref = str(ref)
     segments = ref.split("/")
     if len(segments) > 2:

@@ -16,6 +16,7 @@ ValidateObjectMetaUpdate (name, namespace).
     ['spec.selector: Invalid value: {"matchLabels":{"app":"b"}}: field is immutable']
 """
 from __future__ import annotations
+from typing import Any
 
 from . import field
 
@@ -33,14 +34,14 @@ def _get(obj, path: str):
     return cur
 
 
-def _changed(new, old, path: str) -> list:
+def _changed(new, old, path: str) -> list[Any]:
     a, b = _get(new, path), _get(old, path)
     if a != b:
         return [field.invalid(path, a if a is not None else "", IMMUTABLE)]
     return []
 
 
-def immutable_violations(new: dict, old: dict) -> list:
+def immutable_violations(new: dict[str, Any], old: dict[str, Any]) -> list[Any]:
     errs = []
     for path in ("metadata.name", "metadata.namespace"):
         if _get(old, path) is not None and _get(new, path) is not None:

@@ -20,6 +20,7 @@ paths name v1beta2 fields (spec.cohortName) whatever version the manifest uses.
     ['spec.resourceGroups[0].flavors[0].resources[0].lendingLimit: Invalid value: "2": must be nil when cohort is empty', 'spec.resourceGroups[0].flavors[0].resources[0].lendingLimit: Invalid value: "2": must be less than or equal to the nominalQuota']
 """
 from __future__ import annotations
+from typing import Any
 
 from fractions import Fraction
 
@@ -51,11 +52,11 @@ MUTATED = {(GROUP, "ClusterQueue"), (GROUP, "ResourceFlavor"), (GROUP, "Workload
            ("jobset.x-k8s.io", "JobSet"), ("leaderworkerset.x-k8s.io", "LeaderWorkerSet")}
 
 
-def decoded_by_webhook(obj: dict) -> bool:
+def decoded_by_webhook(obj: dict[str, Any]) -> bool:
     return (str(obj.get("apiVersion", "")).split("/")[0], obj.get("kind")) in DECODED
 
 
-def decoding_webhook(obj: dict) -> str:
+def decoding_webhook(obj: dict[str, Any]) -> str:
     """The first Kueue webhook that decodes the object (a mutating one runs first)."""
     key = (str(obj.get("apiVersion", "")).split("/")[0], obj.get("kind"))
     if key not in DECODED:
@@ -63,7 +64,7 @@ def decoding_webhook(obj: dict) -> str:
     return f"{'m' if key in MUTATED else 'v'}{str(key[1]).lower()}.kb.io"
 
 
-def rewritten_by_webhook(obj: dict) -> bool:
+def rewritten_by_webhook(obj: dict[str, Any]) -> bool:
     """Does a Kueue mutating webhook re-encode this object on CREATE?
 
     controller-runtime's defaulter (admission/defaulter_custom.go) returns a patch only when
@@ -82,7 +83,7 @@ def rewritten_by_webhook(obj: dict) -> bool:
     return False
 
 
-def validate(obj: dict, old: dict | None = None) -> list:
+def validate(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """Every Kueue webhook violation of `obj` (already defaulted by its schema)."""
     kind = obj.get("kind")
     group = str(obj.get("apiVersion", "")).split("/")[0]
@@ -100,7 +101,7 @@ def validate(obj: dict, old: dict | None = None) -> list:
 
 # ---------------------------------------------------------------- ClusterQueue and Cohort
 
-def cluster_queue(cq: dict, old: dict | None = None) -> list:
+def cluster_queue(cq: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = cq.get("spec") or {}
     has_cohort = bool(spec.get("cohortName") or spec.get("cohort"))
     groups = spec.get("resourceGroups") or []
@@ -116,7 +117,7 @@ def cluster_queue(cq: dict, old: dict | None = None) -> list:
     return errs
 
 
-def cohort(obj: dict, old: dict | None = None) -> list:
+def cohort(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = obj.get("spec") or {}
     has_parent = bool(spec.get("parentName") or spec.get("parent"))
     errs = fair_sharing(spec.get("fairSharing"), "spec.fairSharing")
@@ -124,7 +125,7 @@ def cohort(obj: dict, old: dict | None = None) -> list:
                                   "spec.resourceGroups", is_cohort=True)
 
 
-def resource_groups(groups: list, has_parent: bool, path: str, is_cohort: bool) -> list:
+def resource_groups(groups: list[Any], has_parent: bool, path: str, is_cohort: bool) -> list[Any]:
     """validateResourceGroups: names, duplicates across groups, per-flavor quotas."""
     errs, seen_resources, seen_flavors = [], set(), set()
     for i, group in enumerate(groups):
@@ -145,8 +146,8 @@ def resource_groups(groups: list, has_parent: bool, path: str, is_cohort: bool) 
     return errs
 
 
-def _flavor_quotas(flavor: dict, covered: list, has_parent: bool, path: str,
-                   is_cohort: bool) -> list:
+def _flavor_quotas(flavor: dict[str, Any], covered: list[Any], has_parent: bool, path: str,
+                   is_cohort: bool) -> list[Any]:
     errs = []
     for i, quota in enumerate((flavor.get("resources") or [])[:len(covered)]):
         where = f"{path}.resources[{i}]"
@@ -168,7 +169,7 @@ def _flavor_quotas(flavor: dict, covered: list, has_parent: bool, path: str,
     return errs
 
 
-def _limit(raw, key: str, has_parent: bool, where: str, is_cohort: bool) -> list:
+def _limit(raw, key: str, has_parent: bool, where: str, is_cohort: bool) -> list[Any]:
     """borrowingLimit/lendingLimit: non-negative, and only with a parent (cohort)."""
     value = _quantity(raw)
     errs = []
@@ -181,20 +182,20 @@ def _limit(raw, key: str, has_parent: bool, where: str, is_cohort: bool) -> list
     return errs
 
 
-def _empty_parent(raw, has_parent: bool, where: str, is_cohort: bool) -> list:
+def _empty_parent(raw, has_parent: bool, where: str, is_cohort: bool) -> list[Any]:
     if has_parent:
         return []
     word = "parent" if is_cohort else "cohort"
     return [field.invalid(where, _canonical(raw), f"must be nil when {word} is empty", WEBHOOK)]
 
 
-def _non_negative(raw, value, where: str) -> list:
+def _non_negative(raw, value, where: str) -> list[Any]:
     if value is not None and value < 0:
         return [field.invalid(where, _canonical(raw), NEGATIVE, WEBHOOK)]
     return []
 
 
-def fair_sharing(spec, path: str) -> list:
+def fair_sharing(spec, path: str) -> list[Any]:
     if not isinstance(spec, dict) or spec.get("weight") is None:
         return []
     weight = _quantity(spec["weight"])
@@ -208,7 +209,7 @@ def fair_sharing(spec, path: str) -> list:
     return []
 
 
-def _preemption(preemption) -> list:
+def _preemption(preemption) -> list[Any]:
     if not isinstance(preemption, dict):
         return []
     borrow = preemption.get("borrowWithinCohort")
@@ -220,7 +221,7 @@ def _preemption(preemption) -> list:
     return []
 
 
-def _fungibility(fungibility) -> list:
+def _fungibility(fungibility) -> list[Any]:
     if not isinstance(fungibility, dict) or fungibility.get("preference") is None:
         return []
     if fungibility.get("whenCanBorrow") != "TryNextFlavor" or \
@@ -232,7 +233,7 @@ def _fungibility(fungibility) -> list:
     return []
 
 
-def _totals(groups: list) -> list:
+def _totals(groups: list[Any]) -> list[Any]:
     errs = []
     flavors = sum(len(g.get("flavors") or []) for g in groups)
     covered = sum(len(g.get("coveredResources") or []) for g in groups)
@@ -253,7 +254,7 @@ def _totals(groups: list) -> list:
     return errs
 
 
-def _on_flavors(spec: dict, groups: list) -> list:
+def _on_flavors(spec: dict[str, Any], groups: list[Any]) -> list[Any]:
     strategy = spec.get("admissionChecksStrategy")
     if not isinstance(strategy, dict):
         return []
@@ -270,10 +271,10 @@ def _on_flavors(spec: dict, groups: list) -> list:
 
 # ---------------------------------------------------------------- ResourceFlavor
 
-def resource_flavor(rf: dict, old: dict | None = None) -> list:
+def resource_flavor(rf: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = rf.get("spec") or {}
     errs = validate_labels(spec.get("nodeLabels") or {}, "spec.nodeLabels", WEBHOOK)
-    seen: dict = {}
+    seen: dict[str, Any] = {}
     for i, taint in enumerate(spec.get("nodeTaints") or []):
         where = f"spec.nodeTaints[{i}]"
         errs += validate_label_name(str(taint.get("key", "")), f"{where}.key", WEBHOOK)
@@ -292,7 +293,7 @@ def resource_flavor(rf: dict, old: dict | None = None) -> list:
     return errs
 
 
-def _tolerations(tolerations: list, path: str) -> list:
+def _tolerations(tolerations: list[Any], path: str) -> list[Any]:
     errs = []
     for i, toleration in enumerate(tolerations):
         key = str((toleration or {}).get("key") or "")
@@ -303,7 +304,7 @@ def _tolerations(tolerations: list, path: str) -> list:
 
 # ---------------------------------------------------------------- Workload
 
-def workload(wl: dict, old: dict | None = None) -> list:
+def workload(wl: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     spec = wl.get("spec") or {}
     errs, variable = [], 0
     for i, pod_set in enumerate(spec.get("podSets") or []):
@@ -315,7 +316,7 @@ def workload(wl: dict, old: dict | None = None) -> list:
     return errs
 
 
-def _pod_set(pod_set: dict, path: str) -> list:
+def _pod_set(pod_set: dict[str, Any], path: str) -> list[Any]:
     template = pod_set.get("template") or {}
     meta = template.get("metadata") or {}
     errs = validate_labels(meta.get("labels") or {}, f"{path}.template.metadata.labels",
@@ -336,7 +337,7 @@ def _pod_set(pod_set: dict, path: str) -> list:
     return errs + _slice_size(pod_set.get("topologyRequest"), f"{path}.topologyRequest")
 
 
-def _resource_list(resources, path: str) -> list:
+def _resource_list(resources, path: str) -> list[Any]:
     errs = []
     for name, raw in (resources or {}).items():
         where = f"{path}[{name}]"
@@ -347,7 +348,7 @@ def _resource_list(resources, path: str) -> list:
     return errs
 
 
-def _slice_size(request, path: str) -> list:
+def _slice_size(request, path: str) -> list[Any]:
     if not isinstance(request, dict):
         return []
     errs, size = [], request.get("podSetSliceSize")
@@ -366,7 +367,7 @@ def _slice_size(request, path: str) -> list:
 
 # ---------------------------------------------------------------- jobs Kueue manages
 
-def managed_job(obj: dict, old: dict | None = None) -> list:
+def managed_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """jobframework.ValidateJobOnCreate for a batch/v1 Job carrying the queue-name label
     (the shipped configuration manages only labelled jobs)."""
     if obj.get("kind") != "Job" or obj.get("apiVersion") != "batch/v1":
@@ -395,7 +396,7 @@ def _atoi(raw, where: str):
                                     "syntax", WEBHOOK)]
 
 
-def _max_exec_time(labels: dict) -> list:
+def _max_exec_time(labels: dict[str, Any]) -> list[Any]:
     if MAX_EXEC_LABEL not in labels:
         return []
     where = f"metadata.labels[{MAX_EXEC_LABEL}]"
@@ -405,7 +406,7 @@ def _max_exec_time(labels: dict) -> list:
     return [field.invalid(where, value, "should be greater than 0", WEBHOOK)]
 
 
-def _min_parallelism(job: dict) -> list:
+def _min_parallelism(job: dict[str, Any]) -> list[Any]:
     annotations = (job.get("metadata") or {}).get("annotations") or {}
     if MIN_PARALLELISM not in annotations:
         return []
@@ -428,7 +429,7 @@ def _min_parallelism(job: dict) -> list:
 NOT_CONVERTIBLE = {"ResourceFlavor"}
 
 
-def not_convertible(obj: dict):
+def not_convertible(obj: dict[str, Any]):
     """The conversion webhook's refusal for a v1beta1 kind it cannot convert (or None)."""
     kind = obj.get("kind")
     if obj.get("apiVersion") != f"{GROUP}/v1beta1" or kind not in NOT_CONVERTIBLE:
@@ -438,7 +439,7 @@ def not_convertible(obj: dict):
                            f"*v1beta2.{kind}", origin="webhook:kueue-conversion")
 
 
-def _undecodable_quantities(obj: dict) -> list:
+def _undecodable_quantities(obj: dict[str, Any]) -> list[Any]:
     """Quota quantities the webhook's Go decoder refuses (resource.ParseQuantity)."""
     spec = obj.get("spec") or {}
     values = [((spec.get("fairSharing") or {}).get("weight"))]

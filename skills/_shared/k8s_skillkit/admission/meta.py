@@ -5,6 +5,7 @@
     'metadata.labels: Invalid value: "bad key": name part must'
 """
 from __future__ import annotations
+from typing import Any
 
 from . import field
 from .names import is_dns1123_label, is_label_key, is_label_value, is_qualified_name
@@ -12,11 +13,11 @@ from .names import is_dns1123_label, is_label_key, is_label_value, is_qualified_
 ANNOTATIONS_LIMIT = 256 * 1024
 
 
-def validate_label_name(name: str, path: str, origin: str = "apiserver") -> list:
+def validate_label_name(name: str, path: str, origin: str = "apiserver") -> list[Any]:
     return [field.invalid(path, name, m, origin) for m in is_qualified_name(str(name))]
 
 
-def validate_labels(labels, path: str, origin: str = "apiserver") -> list:
+def validate_labels(labels, path: str, origin: str = "apiserver") -> list[Any]:
     errs = []
     for key, value in (labels or {}).items() if isinstance(labels, dict) else []:
         errs += validate_label_name(str(key), path, origin)
@@ -25,7 +26,7 @@ def validate_labels(labels, path: str, origin: str = "apiserver") -> list:
     return errs
 
 
-def validate_annotations(annotations, path: str, origin: str = "apiserver") -> list:
+def validate_annotations(annotations, path: str, origin: str = "apiserver") -> list[Any]:
     if not isinstance(annotations, dict):
         return []
     errs = [field.invalid(path, k, m, origin)
@@ -36,7 +37,7 @@ def validate_annotations(annotations, path: str, origin: str = "apiserver") -> l
     return errs
 
 
-def validate_label_selector(selector, path: str, origin: str = "apiserver") -> list:
+def validate_label_selector(selector, path: str, origin: str = "apiserver") -> list[Any]:
     if not isinstance(selector, dict):
         return []
     errs = validate_labels(selector.get("matchLabels") or {}, f"{path}.matchLabels", origin)
@@ -45,7 +46,7 @@ def validate_label_selector(selector, path: str, origin: str = "apiserver") -> l
     return errs
 
 
-def _requirement(expr: dict, path: str, origin: str) -> list:
+def _requirement(expr: dict[str, Any], path: str, origin: str) -> list[Any]:
     errs, op, values = [], expr.get("operator"), expr.get("values") or []
     if op in ("In", "NotIn"):
         if not values:
@@ -65,7 +66,7 @@ def _requirement(expr: dict, path: str, origin: str) -> list:
     return errs
 
 
-def selector_matches(selector: dict, labels: dict) -> bool:
+def selector_matches(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
     """Does a metav1.LabelSelector select these labels? (an empty selector selects all)"""
     labels = labels or {}
     for key, value in (selector.get("matchLabels") or {}).items():
@@ -86,7 +87,7 @@ def selector_matches(selector: dict, labels: dict) -> bool:
 
 
 def validate_object_meta(meta, path: str, name_check, namespaced: bool,
-                         origin: str = "apiserver") -> list:
+                         origin: str = "apiserver") -> list[Any]:
     """ValidateObjectMetaAccessor: name/generateName, namespace, labels, annotations,
     finalizers. `namespaced` objects get their namespace from the request when unset."""
     meta = meta if isinstance(meta, dict) else {}
