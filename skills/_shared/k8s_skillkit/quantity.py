@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+import functools
 import re
 
 _SUFFIX = {
@@ -26,10 +27,19 @@ def parse_quantity(value: object) -> Fraction:
         return Fraction(value)
     if isinstance(value, float):
         return Fraction(repr(value))  # 0.1 means one tenth, not the nearest binary float
-    text = str(value).strip()
-    match = _PATTERN.match(text)
-    if not match:
+    parsed = _parse_text(value if isinstance(value, str) else str(value))
+    if parsed is None:
         raise ValueError(f"not a Kubernetes quantity: {value!r}")
+    return parsed
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Fraction | None:
+    """None when it is no quantity. Cached: Fractions are immutable, and a dump repeats the
+    same few quantities thousands of times."""
+    match = _PATTERN.match(text.strip())
+    if not match:
+        return None
     number, exponent, suffix = match.groups()
     result = Fraction(number)
     if exponent:

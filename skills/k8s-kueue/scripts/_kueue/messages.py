@@ -8,6 +8,7 @@ with its whitespace removed, and a truncated message still yields its cause.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -225,12 +226,28 @@ def squash(text: str) -> str:
 def _search(pattern: str, text: str) -> tuple[object, bool]:
     """(match, exact): on the text as given, else on the text without whitespace (a
     terminal-wrapped paste); facts are only trusted from an exact match."""
-    found = re.search(pattern, text, re.I)
+    exact, loose = _compiled(pattern)
+    found = exact.search(text)
     if found:
         return found, True
-    squashed = re.sub(r"\s+", "", text)
+    return loose.search(_without_whitespace(text)), False
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The pattern, and its form for text without whitespace, compiled once (a dump of
+    thousands of workloads searches every message with every pattern)."""
     loose = pattern.replace(" ", "").replace(r"\s", "")
-    return re.search(loose, squashed, re.I), False
+    return re.compile(pattern, re.I), re.compile(loose, re.I)
+
+
+@functools.lru_cache(maxsize=64)
+def _without_whitespace(text: str) -> str:
+    # one message is searched with each pattern in turn
+    return _WHITESPACE.sub("", text)
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def normalize(message: str) -> str:
@@ -249,7 +266,7 @@ def message_span(line: str) -> str:
     text = _YAML_DOUBLED_QUOTE.sub("'", normalize(line))
     starts = [m.start() for m in [_PODSET.search(text)] if m]
     for _, pattern in _CLAUSES + _MESSAGES:
-        found = re.search(pattern, text, re.I)
+        found = _compiled(pattern)[0].search(text)
         if found:
             starts.append(found.start())
     if not starts:
@@ -267,7 +284,18 @@ def message_span(line: str) -> str:
 
 def clauses(message: str) -> list[Clause]:
     """Every cause a Kueue message states, in the order it states them."""
-    text = normalize(message)
+    return [Clause(cause, text, podset, dict(facts))
+            for cause, text, podset, facts in _parsed_clauses(normalize(message))]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_clauses(text: str) -> tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]:
+    """clauses() of a normalized message, as immutable tuples: thousands of workloads
+    pending for one reason share a few hundred messages, each parsed once."""
+    return tuple((c.cause, c.text, c.podset, tuple(c.facts.items())) for c in _parse(text))
+
+
+def _parse(text: str) -> list[Clause]:
     if not text:
         return []
     out = [c for c in _flavor_clauses(text)]
