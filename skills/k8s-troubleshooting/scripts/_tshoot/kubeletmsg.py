@@ -99,7 +99,7 @@ NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:will run as root
 MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attach or )?mount "
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
                    r"failed|failedattachvolume|failedmount|volume is already (exclusively "
-                   r"attached|used by pod)", re.I)
+                   r"attached|used by pod)|node has reached its volume attachment limit", re.I)
 SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcreatepodsandbox"
                      r"|networkplugin cni failed|failed to setup network for sandbox", re.I)
 EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had condition: ?\[?"
@@ -128,14 +128,55 @@ GPU = re.compile(r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_S
                  r"|\bXid\b|NVRM|GPU has fallen off the bus|uncorrectable ECC|NVML"
                  r"|cudaErrorMemoryAllocation|NCCL error", re.I)
 
+# The kubelet refuses a pod the scheduler (or nodeName) put on its node: pod phase Failed with
+# reason OutOfcpu / OutOfmemory / OutOf<resource> / NodeAffinity / UnexpectedAdmissionError /
+# TopologyAffinityError. kubernetes v1.9.0 plugin/pkg/scheduler/algorithm/predicates/error.go
+# (the messages before 1.19), v1.19.0..v1.37.2 pkg/kubelet/lifecycle/predicate.go
+# (InsufficientResourceError, PredicateFailureError, "... which is unexpected"), v1.27.0+
+# kubelet.go rejectPod ("Pod was rejected: "), cm/admission/errors.go, cm/topologymanager.
+KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ failed\b"
+                           r"|allocate failed due to .*which is unexpected|update plugin "
+                           r"resources failed due to|resources cannot be allocated with topology "
+                           r"locality|\bUnexpectedAdmissionError\b|\bTopologyAffinityError\b"
+                           r"|\bOutOf(?:cpu|memory|pods|ephemeral-storage)\b"
+                           r"|\bOutOf[a-z0-9.-]+/[\w.-]+", re.I)
+# The container runtime could not create or start the container, or its postStart hook failed
+# (waiting reasons CreateContainerError, RunContainerError, PostStartHookError; terminated
+# StartError / ContainerCannotRun): v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_container.go,
+# pkg/kubelet/container/sync_result.go, pkg/kubelet/lifecycle/handlers.go.
+START_FAILED = re.compile(r"\b(?:CreateContainerError|RunContainerError|PostStartHookError"
+                          r"|StartError|ContainerCannotRun|FailedPostStartHook)\b"
+                          r"|poststarthook failed|(?:exec|http) lifecycle hook \(.*\) for "
+                          r"container \S+ in pod \S+ failed|failed to start container \S+: "
+                          r"|failed to generate container \S+ spec|oci runtime (?:create|start) "
+                          r"failed|failed to create containerd task", re.I)
+# activeDeadlineSeconds: v1.37.2 pkg/kubelet/active_deadline.go (reason DeadlineExceeded).
+POD_DEADLINE = re.compile(r"pod was active on the node longer than the specified deadline", re.I)
+# The Job controller's Failed condition / events: v1.5.0 pkg/controller/job/jobcontroller.go,
+# v1.11.0..v1.37.2 job_controller.go (BackoffLimitExceeded 1.11+, DeadlineExceeded,
+# FailedIndexes / MaxFailedIndexesExceeded 1.28+, PodFailurePolicy 1.26+).
+JOB_FAILED = re.compile(r"job has reached the specified backoff limit|job was active longer "
+                        r"than specified deadline|job has exceeded the specified maximal number "
+                        r"of failed indexes|job has failed indexes|\bBackoffLimitExceeded\b"
+                        r"|\bMaxFailedIndexesExceeded\b|(?:container \S+ for pod \S+ failed "
+                        r"with exit code \d+|pod \S+ has condition \w+) matching FailJob rule",
+                        re.I)  # the last two: pod_failure_policy.go (1.26+)
+
+
 # ---- nodes ------------------------------------------------------------------------------
 NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy"
                        r"|networkpluginnotready|network plugin is not ready|cni config "
                        r"uninitialized|cni plugin not initialized|container runtime (is )?down"
                        r"|container runtime network not ready|runtime network not ready"
-                       r"|nodestatusunknown|kubeletnotready|node is not ready", re.I)
+                       r"|nodestatusunknown|kubeletnotready|node is not ready"
+                       # kubelet_node_status.go recordNodeStatusEvent; the node lifecycle
+                       # controller (v1.5.0..v1.37.2 node_lifecycle_controller.go, util/node)
+                       r"|status is now: NodeNotReady|kubelet never posted node status"
+                       r"|marking for deletion pod \S+ from node", re.I)
 NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
                            r"|kubelethasinsufficientpid|has disk pressure|has memory pressure"
+                           r"|status is now: NodeHas(?:Disk|Memory|PID)Pressure"
+                           r"|status is now: NodeHasInsufficient(?:Memory|PID)"
                            # the eviction manager refusing new pods: v1.9.0..v1.24 klog line,
                            # v1.25+ structured (pkg/kubelet/eviction/eviction_manager.go Admit)
                            r"|failed to admit pod \S+ - node has conditions: \[\w"

@@ -64,6 +64,10 @@ def classify(cluster, pod: dict) -> dict | None:
         return None
     if phase == "Failed" and status.get("reason") == "Evicted":
         return _evicted(pod)
+    if phase == "Failed" and status.get("reason"):
+        found = _pod_reason(pod, status)
+        if found:
+            return found
     if phase == "Pending" and not (pod.get("spec") or {}).get("nodeName"):
         if sched.is_unschedulable(pod):  # no verdict yet: the scheduler has not tried
             found = sched.explain(cluster, pod)
@@ -88,10 +92,48 @@ def classify(cluster, pod: dict) -> dict | None:
                              signature=found["signature"] + ":recovered")
             if found:
                 return _liveness(cluster, pod, found)
-    found = _event_verdict(cluster, pod) or _config_refs_cached(cluster, pod)
+    found = (_state_verdict(pod, statuses) or _event_verdict(cluster, pod)
+             or _config_refs_cached(cluster, pod))
     if found:
         return found
     return _not_ready(cluster, pod, statuses)
+
+
+def _reported(rep, container: str, where: str) -> dict:
+    """A finding from one message the kubelet wrote into the pod's status."""
+    msg, fix = message_fix(rep)
+    return {"cause": rep.cause, "severity": "error", "container": container,
+            "basis": "reported", "message": msg,
+            "evidence": [f'{where}: "{redact(_short(rep.quote))}"'], "fix": fix,
+            "signature": f"{rep.cause}:{_short(rep.quote, 80)}"}
+
+
+def _pod_reason(pod: dict, status: dict) -> dict | None:
+    """A Failed pod whose reason the kubelet set: refused at admission (OutOfcpu, NodeAffinity,
+    UnexpectedAdmissionError, ...), activeDeadlineSeconds (DeadlineExceeded), ..."""
+    rep = classify_message(f'{status["reason"]}: {status.get("message") or ""}')
+    if not rep:
+        return None
+    return _reported(rep, "", f"status.reason {status['reason']}")
+
+
+# waiting/terminated reasons the checks above do not read; the kubelet's message says why
+_STATE_CAUSES = ("container_start_failed", "image_pull", "run_as_non_root", "config_missing")
+
+
+def _state_verdict(pod: dict, statuses: list) -> dict | None:
+    for cs in statuses:
+        state = cs.get("state") or {}
+        for key in ("waiting", "terminated"):
+            st = state.get(key) or {}
+            if not st.get("reason") or st.get("reason") in ("Completed", "ContainerCreating",
+                                                             "PodInitializing"):
+                continue
+            rep = classify_message(f'{st["reason"]}: {st.get("message") or ""}')
+            if rep and rep.cause in _STATE_CAUSES:
+                return _reported(rep, cs.get("name", ""), f"{cs.get('name')}: {key} "
+                                                          f"{st['reason']}")
+    return None
 
 
 def _evicted(pod: dict) -> dict:

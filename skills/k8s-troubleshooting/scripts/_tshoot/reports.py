@@ -22,10 +22,10 @@ from _tshoot import terminating as term
 
 WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
           "oom_killed": 80, "probe_failing:liveness": 75, "run_as_non_root": 72,
-          "admission_refused": 71, "config_missing": 70,
-          "image_pull": 65, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
-          "stuck_terminating": 45, "scheduler": 40, "pvc_pending": 40, "crash_loop": 30,
-          "probe_failing": 20}
+          "kubelet_admission_rejected": 74, "admission_refused": 71, "config_missing": 70,
+          "image_pull": 65, "container_start_failed": 62, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
+          "deadline_exceeded": 48, "stuck_terminating": 45, "scheduler": 40, "rollout_stuck": 35, "pvc_pending": 40, "crash_loop": 30,
+          "job_failed": 25, "probe_failing": 20}
 NODE_CAUSES = ("node_not_ready", "node_pressure")
 
 
@@ -53,9 +53,9 @@ def classify(text: str) -> Report | None:
     if not text or not text.strip():
         return None
     text = text.replace("''", "'")
-    for check in (_scheduler, _dra, _gpu, _oom, _probe, _admission, _non_root, _config, _pull,
-                  _sandbox, _mount, _evicted, _node_down, _node_pressure, _terminating, _pvc,
-                  _crash):
+    for check in (_scheduler, _dra, _gpu, _oom, _probe, _admission, _kubelet_admit, _non_root,
+                  _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
+                  _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed):
         found = check(text)
         if found:
             return found
@@ -121,6 +121,19 @@ def _admission(text: str) -> Report | None:
                    "also_refused": [r.cause for r in found[1:] if r.cause != first.cause]})
 
 
+def _kubelet_admit(text: str) -> Report | None:
+    """The node's kubelet refused a pod placed on it (pod Failed, reason OutOf<resource>,
+    NodeAffinity, UnexpectedAdmissionError, TopologyAffinityError)."""
+    m = km.KUBELET_ADMIT.search(text)
+    if not m:
+        return None
+    resource = re.search(r"enough resource: ([\w./-]+)|\bOutOf([\w./-]+)", text)
+    return Report("kubelet_admission_rejected", _short(text), WEIGHT["kubelet_admission_rejected"],
+                  {"resource": next((g for g in resource.groups() if g), "") if resource else "",
+                   "devices": bool(re.search(r"devices? unavailable|UnexpectedAdmissionError"
+                                             r"|Allocate failed|plugin resources", text, re.I))})
+
+
 def _non_root(text: str) -> Report | None:
     m = km.NON_ROOT.search(text)
     if not m:
@@ -140,7 +153,9 @@ def _config(text: str) -> Report | None:
 
 _PULL_LINE = re.compile(r"failed to pull image|errimagepull|imagepullbackoff|back-off pulling "
                         r"image|invalidimagename|errimageneverpull|image pull failed|pull access "
-                        r"denied|manifest unknown|toomanyrequests|trying and failing to pull",
+                        r"denied|manifest unknown|toomanyrequests|trying and failing to pull|is not present "
+                        r"with pull policy of never|failed to apply default image tag|failed to "
+                        r"inspect image|imageinspecterror",
                         re.I)
 
 
@@ -199,12 +214,45 @@ def _terminating(text: str) -> Report | None:
 
 _PVC = re.compile(r"no persistent volumes available for this claim|waiting for a volume to be "
                   r"created|storageclass\.storage\.k8s\.io \"[^\"]+\" not found"
-                  r"|ProvisioningFailed|FailedBinding", re.I)
+                  r"|ProvisioningFailed|FailedBinding|failed to provision volume with "
+                  r"storageclass", re.I)
+
+
+# the deployment controller's Progressing=False condition (pkg/controller/deployment/util/
+# deployment_util.go, 1.5..1.37): the rollout stopped; the new pods' own reports say why
+_ROLLOUT = re.compile(r"ReplicaSet \S+ has timed out progressing|ProgressDeadlineExceeded")
+
+
+def _rollout(text: str) -> Report | None:
+    if _ROLLOUT.search(text):
+        return Report("rollout_stuck", _short(text), WEIGHT["rollout_stuck"])
+    return None
 
 
 def _pvc(text: str) -> Report | None:
     if _PVC.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"])
+    return None
+
+
+def _start_failed(text: str) -> Report | None:
+    if km.START_FAILED.search(text):
+        hook = bool(re.search(r"hook", text, re.I))
+        return Report("container_start_failed", _short(text), WEIGHT["container_start_failed"],
+                      {"hook": hook})
+    return None
+
+
+def _deadline(text: str) -> Report | None:
+    if km.POD_DEADLINE.search(text):
+        return Report("deadline_exceeded", _short(text), WEIGHT["deadline_exceeded"])
+    return None
+
+
+def _job_failed(text: str) -> Report | None:
+    m = km.JOB_FAILED.search(text)
+    if m:
+        return Report("job_failed", _short(text), WEIGHT["job_failed"], {"why": m.group(0)})
     return None
 
 

@@ -202,8 +202,16 @@ def _counted_new(body: str) -> list:
     return out
 
 
+# "<reason> (<count>)" items up to the histogram's end: what follows (the user's next sentence,
+# the next log field) is not a reason
+_OLD_HISTOGRAM = re.compile(r"^\s*(?:[^,()]+?\s*\(\d+\)(?:\s*,\s*|\.?))+")
+
+
 def _counted_old(body: str) -> list:
     out = []
+    m = _OLD_HISTOGRAM.match(body)
+    if m:
+        body = m.group(0)
     for part in _items(body):
         m = _COUNTED_OLD.match(part.strip())
         out.append((int(m.group(2)), m.group(1).strip()) if m else (None, part))

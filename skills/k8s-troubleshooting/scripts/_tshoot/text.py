@@ -34,6 +34,9 @@ _KINDS = {"replicaset": "ReplicaSet", "replicasets": "ReplicaSet", "rs": "Replic
           "replicationcontroller": "ReplicationController", "rc": "ReplicationController"}
 _NEW_ROW = re.compile(r"^\s*(?:Warning|Normal|\d+[smhd]\b|\d+m\d+s|<unknown>|[A-Z]\d{4} "
                       r"|[A-Z][a-z]{2} +\d+ \d|-\s|[A-Za-z][\w .]*:\s|#|```|\$|\[|>)")
+# the <=1.5 scheduler's message goes on over lines of its own ("fit failure summary on nodes :
+# A (2)", "fit failure on node (N): A"; v1.5.0 plugin/pkg/scheduler/generic_scheduler.go)
+_FIT_LINE = re.compile(r"^\s*fit failure (?:summary on nodes|on node)")
 _QUOTE = re.compile(r"^\s*(?:>\s?|│\s?|\|\s?)")
 
 
@@ -88,7 +91,8 @@ def _window(lines: list[str], i: int) -> str:
     parts = [lines[i]]
     for nxt in lines[i + 1:i + 4]:
         clean = _QUOTE.sub("", nxt)
-        if not clean.strip() or _NEW_ROW.match(clean) or _ROW.match(clean.strip()):
+        if not clean.strip() or (_NEW_ROW.match(clean) and not _FIT_LINE.match(clean)) \
+                or _ROW.match(clean.strip()):
             break
         parts.append(clean.strip())
     return " ".join(p.strip() for p in parts)

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
+from _tshoot import objects
 from _tshoot import pods as pods_mod
 from _tshoot import terminating
 from _tshoot.model import meta
@@ -71,6 +72,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     for g in groups.values():
         out.append(_pod_finding(g, logs))
     out += _orphan_events(cluster)
+    out += objects.object_findings(cluster)
     out += _text_findings(cluster, out)
     if cluster.paste:
         for f in out:

@@ -81,6 +81,25 @@ _FIX = {
                   "config or application error; the container exits and is restarted",
     "pvc_pending": "the claim cannot bind: set an existing storageClassName (or mark a default "
                    "StorageClass), or create a matching PersistentVolume",
+    "kubelet_admission_rejected": "the node's kubelet refused the pod after it was placed there "
+                                  "(pod phase Failed): its resources, devices or labels did not "
+                                  "fit what the kubelet sees - usually a pod bound by nodeName "
+                                  "or another scheduler, or a device plugin that lost its "
+                                  "devices (restart it); delete the Failed pod so its "
+                                  "controller makes a new one the scheduler places",
+    "container_start_failed": "the container runtime could not create or start the container, "
+                              "or its postStart hook failed: read the message (missing file or "
+                              "permission in the image, a bad mount, the hook's command) and "
+                              "fix the image, command or hook",
+    "deadline_exceeded": "the pod ran longer than its spec.activeDeadlineSeconds and the kubelet "
+                         "stopped it: raise the deadline or make the work finish sooner",
+    "job_failed": "the Job stopped retrying (backoffLimit, activeDeadlineSeconds, failed indexes "
+                  "or a podFailurePolicy FailJob rule): read why its pods failed (kubectl logs "
+                  "job/NAME --previous, the pods' own findings), fix that, then re-create the "
+                  "Job",
+    "rollout_stuck": "the Deployment's new ReplicaSet did not become available within "
+                     "progressDeadlineSeconds: the new pods' own findings (image, crash, "
+                     "scheduling, quota) say why; fix that or roll back (kubectl rollout undo)",
 }
 
 
@@ -232,7 +251,12 @@ _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "mount_failed": "a volume cannot be attached or mounted", "evicted":
              "the pod was evicted", "stuck_terminating": "the pod is stuck Terminating",
              "crash_loop": "the container keeps crashing", "pvc_pending":
-             "its PersistentVolumeClaim is not bound"}
+             "its PersistentVolumeClaim is not bound",
+             "kubelet_admission_rejected": "the node's kubelet refused the pod (admission)",
+             "container_start_failed": "the container runtime cannot create or start the "
+             "container", "deadline_exceeded": "it ran past its activeDeadlineSeconds",
+             "job_failed": "the Job failed: it stopped retrying its pods",
+             "rollout_stuck": "the rollout stopped progressing"}
 
 
 def subject_finding(subject, name_hint: str = "") -> dict:

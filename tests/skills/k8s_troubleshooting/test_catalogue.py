@@ -1,0 +1,83 @@
+"""Guard against the next unseen version: every wording in references/catalogue/*.yaml (the
+scheduler's, the kubelet's, the controllers' and the admission plugins' messages across
+1.2-1.37, from the upstream source cited per entry) is read by triage.py as the cause the
+catalogue names, in every input form users paste: a describe Events row, a `kubectl get events`
+row, an Event list in YAML, the object's status in YAML, a component log line and a sentence
+of prose. A not-a-fault entry must not be reported as a fault.
+
+triage.py runs in-process (one subprocess per case would take minutes for ~700 cases on this
+machine); the script's own main() is called, as its command line would be.
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib.util
+import io
+import json
+import sys
+
+import pytest
+
+from . import catalogue_forms as forms
+from .conftest import SCRIPTS
+
+ENTRIES = forms.load()
+
+
+def _triage_main():
+    shared = str(SCRIPTS.parent.parent / "_shared")
+    for path in (str(SCRIPTS), shared):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    spec = importlib.util.spec_from_file_location("_catalogue_triage", SCRIPTS / "triage.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main
+
+
+@pytest.fixture(scope="module")
+def triage(tmp_path_factory):
+    main = _triage_main()
+    folder = tmp_path_factory.mktemp("catalogue")
+
+    def run(text: str) -> tuple[int, dict | None, str]:
+        path = folder / "paste.txt"
+        path.write_text(text)
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(["-f", str(path), "--json", "--all"])
+        finally:
+            gc.enable()  # triage's main() turns the cyclic GC off for its short life
+        doc = json.loads(out.getvalue()) if code in (0, 1) else None
+        return code, doc, err.getvalue()
+    return run
+
+
+def test_catalogue_entries_are_complete():
+    assert len(ENTRIES) >= 120, len(ENTRIES)
+    for e in ENTRIES:
+        assert e.versions and e.source, e.id
+        assert bool(e.cause) != bool(e.why_not), f"{e.id}: a cause, or a reason it has none"
+
+
+CASES = [(e, form) for e in ENTRIES for form in forms.FORMS
+         if forms.FORMS[form](e) is not None and not (e.log and form != "log"
+                                                       and form != "prose")]
+
+
+@pytest.mark.parametrize("entry,form", CASES, ids=[f"{e.id}|{f}" for e, f in CASES])
+def test_every_catalogued_wording_is_read_in_every_form(triage, entry, form):
+    paste = forms.FORMS[form](entry)
+    code, doc, err = triage(paste)
+    if entry.why_not:
+        causes = [f["cause"] for f in (doc or {}).get("findings", [])
+                  if f.get("severity") != "info"]
+        assert not causes, f"not a fault ({entry.why_not}), triage said {causes}\n{paste}"
+        return
+    assert code == 1, f"exit {code} {err.strip()}\n--- {form} paste:\n{paste}"
+    top = doc["findings"][0]
+    assert top["cause"] == entry.cause, (
+        f"{form}: expected {entry.cause} ({entry.source}), got {top['cause']}: "
+        f"{top.get('message')}\n--- paste:\n{paste}")
