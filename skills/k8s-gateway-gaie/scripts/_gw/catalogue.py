@@ -179,12 +179,19 @@ def _reason_line(text: str) -> Row | None:
     return match_wording(message)
 
 
+def read_structured(text: str) -> Row | None:
+    """A `Type: Status (Reason)` summary or a `Reason: message` line: the condition's own
+    reason bounds what its message can mean."""
+    text = " ".join(str(text or "").split())
+    return (_summary(text) or _reason_line(text)) if text else None
+
+
 def read_line(text: str) -> Row | None:
     """The catalogue row a line of text carries, healthy rows included; None if none."""
     text = " ".join(str(text or "").split())
     if not text:
         return None
-    row = _summary(text) or _reason_line(text)
+    row = read_structured(text)
     if row is not None:
         return row
     marked = bool(_STATUS_WORDS.search(text))

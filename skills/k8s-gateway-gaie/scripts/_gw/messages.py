@@ -385,8 +385,13 @@ def classify(scope: str, cond: dict) -> Verdict | None:
     if scope.startswith("event:") or is_problem(cond):
         if _healthy(scope, cond):
             return None
-        return match_message(scope, message) or _catalogued(scope, message) or \
-            _by_reason(scope, cond)
+        verdict = match_message(scope, message) or _catalogued(scope, message)
+        if verdict is not None and verdict.layer == "backend" and scope == "route" and \
+                _ROUTE_ACCEPTED.get(str(cond.get("reason") or ""), ("", ""))[1] == "attach":
+            # a parent's reason (NoMatchingParent) with a message that reads like a backend
+            # one (Istio `port 8443 not found`: no listener on that port): the reason decides
+            verdict = None
+        return verdict or _by_reason(scope, cond)
     if _cut_short(cond):
         # a describe pasted only up to the Message (no Status/Type): the wording alone,
         # when it is one of a controller's problem messages

@@ -357,8 +357,12 @@ def text_findings(lines) -> list[dict]:
     for line in lines or []:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = (absent_crd(absent_type_name(text), text)
-                   if is_resource_type_absent(text) else None) or match_message("text", text) \
-            or match_quoted(text, reason_tokens=False)
+                   if is_resource_type_absent(text) else None) or match_message("text", text)
+        structured = catalogue.read_structured(text) if verdict is None else None
+        if structured is not None and structured.fault and \
+                structured.reason in ROUTE_PARENT_REASONS:
+            verdict = _verdict(structured)  # `NoMatchingParent: port 8443 not found`
+        verdict = verdict or match_quoted(text, reason_tokens=False)
         if verdict is None:
             row = catalogue.read_line(text)
             if row is not None and not row.fault:
@@ -378,6 +382,11 @@ def text_findings(lines) -> list[dict]:
                            "the pasted output says so", [str(line).strip()[:300]],
                            verdict.hint or fix_for(verdict.cause), basis="reported"))
     return out
+
+
+# a route parent's reasons: its message is about the parent, whatever words it uses
+ROUTE_PARENT_REASONS = frozenset({"NoMatchingParent", "NotAllowedByListeners",
+                                  "NoMatchingListenerHostname"})
 
 
 def _verdict(row: catalogue.Row) -> Verdict:
