@@ -6,6 +6,7 @@ wordings and the releases that print them are listed in references/messages.md.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 # ---- image pulls ------------------------------------------------------------------------
@@ -34,8 +35,14 @@ _PULL_KINDS = [(k, re.compile(p, re.I)) for k, p in _PULL_KINDS]
 
 def pull_kind(text: str) -> str:
     """Why a pull failed, from the kubelet's / runtime's message."""
+    return _pull_kind(text or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _pull_kind(text: str) -> str:
+    # cached: every failing pod's events and states are read, and a cluster repeats them
     for kind, rx in _PULL_KINDS:
-        if rx.search(text or ""):
+        if rx.search(text):
             return kind
     return "pull failed"
 

@@ -5,6 +5,7 @@ signature} or None for a healthy pod. `signature` groups identical failures acro
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from k8s_skillkit.quantity import format_quantity, parse_quantity
@@ -27,6 +28,13 @@ _MEM_NEED = re.compile(r"(?:--vm-bytes[= ]|-Xmx|--memory[= ]|--mem[= ])"
 PULL_REASONS = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
                 "RegistryUnavailable")
 CONFIG_REASONS = ("CreateContainerConfigError",)
+
+
+@functools.lru_cache(maxsize=4096)
+def mentions_gpu(message: str) -> bool:
+    """GPU_PATTERNS found in a message; cached: the long case-insensitive alternation is
+    tried on every event of every failing pod, and a big cluster repeats its messages."""
+    return GPU_PATTERNS.search(message) is not None
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -204,7 +212,7 @@ def _gpu(cluster, pod, cs) -> dict | None:
     text = term.get("message") or ""
     hits = [line for line in text.splitlines() if GPU_PATTERNS.search(line)]
     events = [e for e in cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
-              if GPU_PATTERNS.search(e.get("message") or "")]
+              if mentions_gpu(e.get("message") or "")]
     if not hits and not events:
         return None
     line = hits[-1] if hits else events[-1].get("message", "")

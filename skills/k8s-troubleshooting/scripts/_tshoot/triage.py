@@ -230,7 +230,7 @@ def _absorb(groups, keys) -> tuple[int, list[str], list[str]]:
 
 def _node_gpu(cluster, node: dict) -> dict | None:
     events = [e for e in cluster.events_for("Node", "", meta(node, "name"))
-              if pods_mod.GPU_PATTERNS.search(e.get("message") or "")]
+              if pods_mod.mentions_gpu(e.get("message") or "")]
     if not events:
         return None
     p = pods_mod.gpu_problem(events[-1].get("message", ""), "", {},
