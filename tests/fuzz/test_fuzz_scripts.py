@@ -52,6 +52,8 @@ CASES = [
      TROUBLESHOOTING),
     (S.format("k8s-troubleshooting", "inspect_cluster.py"), ["events", "-f", "{input}"],
      TROUBLESHOOTING),
+    (S.format("k8s-troubleshooting", "check_rollout.py"), ["--json", "-f", "{input}"],
+     TROUBLESHOOTING),
     (S.format("k8s-troubleshooting", "check_training.py"), ["--json", "-f", "{input}"],
      ["troubleshooting/training/*", "troubleshooting/gpu/*.log"]),
     (S.format("k8s-kueue", "explain_pending.py"), ["-A", "--all", "-f", "{input}"], KUEUE),

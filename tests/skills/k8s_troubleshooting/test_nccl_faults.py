@@ -22,7 +22,7 @@ DUP = "Duplicate GPU detected : rank {a} and rank {b} both on CUDA device {dev}"
 
 def _causes(text: str, *args: str) -> tuple[list[str], dict]:
     result = run_script("explain_gpu_failure.py", "-f", "-", "--json", *args, stdin=text)
-    assert result.code in (0, 1), result.stderr
+    assert result.code in (0, 1), result.err
     return [f["cause"] for f in result.doc["findings"]], result.doc
 
 
