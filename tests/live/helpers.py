@@ -45,6 +45,21 @@ def wait_for(check, timeout: float = 60, interval: float = 0.5, what: str = "con
                          f"{last!r}{saw}")
 
 
+def wait_until(fetch, ok, what: str, timeout: float = 120):
+    """Poll fetch() until ok(value) and return that value; on timeout fail with what was
+    waited for and the value seen last (not a bare False/None)."""
+    seen: list = []
+
+    def check():
+        seen[:] = [fetch()]
+        return ok(seen[0])
+    try:
+        wait_for(check, timeout=timeout, what=what)
+    except AssertionError as err:
+        raise AssertionError(f"{err}; last seen: {seen[0] if seen else 'nothing'!r}") from None
+    return seen[0]
+
+
 def condition(obj: dict, ctype: str) -> dict | None:
     for cond in obj.get("status", {}).get("conditions", []) or []:
         if cond.get("type") == ctype:

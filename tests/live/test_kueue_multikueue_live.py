@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.live.helpers import apply, cluster_queue, condition, get, local_queue, wait_for
+from tests.live.helpers import apply, cluster_queue, condition, get, local_queue, wait_until
 
 pytestmark = pytest.mark.live
 
@@ -52,20 +52,6 @@ def _ca_data(kubeconfig: str) -> str:
         return cluster["certificate-authority-data"]
     path = Path(kubeconfig).parent / cluster["certificate-authority"]
     return base64.b64encode(path.read_bytes()).decode()
-
-
-def _until(fetch, ok, what: str, timeout: float = 120):
-    """Poll fetch() until ok(value); on timeout fail with what was seen last."""
-    seen: list = []
-
-    def check():
-        seen[:] = [fetch()]
-        return ok(seen[0])
-    try:
-        wait_for(check, timeout=timeout, what=what)
-    except AssertionError as err:
-        raise AssertionError(f"{err}; last seen: {seen[0] if seen else 'nothing'!r}") from None
-    return seen[0]
 
 
 def _active(kubectl, kind: str, name: str) -> dict:
@@ -102,10 +88,10 @@ def test_lost_and_missing_workers(kubectl, kubectl_env, kubeconfig, namespace):
         queue, local_queue("team", ns, cq)]
     apply(kubectl, *objects)
     try:
-        cluster_cond = _until(lambda: _active(kubectl, "multikueuecluster", lost),
+        cluster_cond = wait_until(lambda: _active(kubectl, "multikueuecluster", lost),
                               lambda c: c.get("status") == "False",
                               f"Kueue marks MultiKueueCluster {lost} Active=False")
-        check_cond = _until(lambda: _active(kubectl, "admissioncheck", check),
+        check_cond = wait_until(lambda: _active(kubectl, "admissioncheck", check),
                             lambda c: c.get("reason") == "NoUsableClusters",
                             f"Kueue marks AdmissionCheck {check} NoUsableClusters")
         print(f"MultiKueueCluster: {cluster_cond}\nAdmissionCheck: {check_cond}")
@@ -120,7 +106,7 @@ def test_lost_and_missing_workers(kubectl, kubectl_env, kubeconfig, namespace):
                      "template": {"spec": {"restartPolicy": "Never", "containers": [{
                          "name": "c", "image": "trainer:1.0",
                          "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}]}}}})
-        wl_cond = _until(
+        wl_cond = wait_until(
             lambda: next((condition(w, "QuotaReserved") or {} for w in get(
                 kubectl, "workloads.kueue.x-k8s.io", "-n", ns)["items"]), {}),
             lambda c: c.get("status") == "False" and c.get("message"),

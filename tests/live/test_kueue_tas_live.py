@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live.helpers import apply, cluster_queue, condition, get, local_queue, wait_for
+from tests.live.helpers import apply, cluster_queue, condition, get, local_queue, wait_until
 
 pytestmark = pytest.mark.live
 
@@ -68,20 +68,6 @@ def _quota(kubectl, namespace: str, job: str) -> tuple[str, str]:
     return str(cond.get("status", "")), str(cond.get("message", ""))
 
 
-def _until(fetch, ok, what: str, timeout: float = 120):
-    """Poll fetch() until ok(value); on timeout fail with what was seen last."""
-    seen: list = []
-
-    def check():
-        seen[:] = [fetch()]
-        return ok(seen[0])
-    try:
-        wait_for(check, timeout=timeout, what=what)
-    except AssertionError as err:
-        raise AssertionError(f"{err}; last seen: {seen[0] if seen else 'nothing'!r}") from None
-    return seen[0]
-
-
 def _script(env: dict, name: str, *args: str) -> tuple[int, dict]:
     proc = subprocess.run([sys.executable, str(SCRIPTS / name), *args, "--json"],
                           capture_output=True, text=True, env=env, timeout=120)
@@ -106,7 +92,7 @@ def tas_nodes(kubectl, namespace):
         apply(kubectl, *nodes)
         for node in nodes:
             name = node["metadata"]["name"]
-            _until(lambda name=name: condition(get(kubectl, "node", name), "Ready"),
+            wait_until(lambda name=name: condition(get(kubectl, "node", name), "Ready"),
                    lambda ready: (ready or {}).get("status") == "True",
                    f"KWOK marks node {name} Ready (its Ready condition)")
         yield {n["metadata"]["name"]: n["metadata"]["labels"][RACK] for n in nodes}
@@ -132,14 +118,14 @@ def test_required_vs_preferred_rack(kubectl, kubectl_env, namespace, tas_nodes):
           queue, local_queue("team", ns, cq))
     try:
         apply(kubectl, _job("four", ns, 4, "kueue.x-k8s.io/podset-required-topology", RACK))
-        _until(lambda: _quota(kubectl, ns, "four"), lambda q: q[0] == "True",
+        wait_until(lambda: _quota(kubectl, ns, "four"), lambda q: q[0] == "True",
                "job four admitted (its Workload's QuotaReserved condition)")
-        _until(lambda: _racks_of_pods(kubectl, ns, "four", tas_nodes),
+        wait_until(lambda: _racks_of_pods(kubectl, ns, "four", tas_nodes),
                lambda racks: racks == {"r1": 4},
                "job four's 4 pods bound to rack r1's two nodes (pods per rack)")
 
         apply(kubectl, _job("three", ns, 3, "kueue.x-k8s.io/podset-required-topology", RACK))
-        said = _until(lambda: _quota(kubectl, ns, "three"), lambda q: "topology" in q[1],
+        said = wait_until(lambda: _quota(kubectl, ns, "three"), lambda q: "topology" in q[1],
                       "Kueue's TAS not-fit message on job three's QuotaReserved condition")[1]
         print(f"Kueue wrote: {said}")
         assert "allows to fit only 2 out of 3 pod(s)" in said, said
@@ -165,7 +151,7 @@ def test_required_vs_preferred_rack(kubectl, kubectl_env, namespace, tas_nodes):
         kubectl("patch", "clusterqueue", cq, "--type=merge", "-p",
                 '{"spec":{"stopPolicy":"Hold"}}')
         apply(kubectl, _job("spread", ns, 3, "kueue.x-k8s.io/podset-preferred-topology", RACK))
-        _until(lambda: _workload(kubectl, ns, "spread") is not None, bool,
+        wait_until(lambda: _workload(kubectl, ns, "spread") is not None, bool,
                "Kueue creates the Workload of job spread")
         code, doc = _script(kubectl_env, "explain_topology.py", "-n", ns, "spread")
         row = doc["podsets"][0]
@@ -173,9 +159,9 @@ def test_required_vs_preferred_rack(kubectl, kubectl_env, namespace, tas_nodes):
         assert row["fits_at"] == "(whole topology)" and row["total"] == 4, row
         kubectl("patch", "clusterqueue", cq, "--type=merge", "-p",
                 '{"spec":{"stopPolicy":"None"}}')
-        _until(lambda: _quota(kubectl, ns, "spread"), lambda q: q[0] == "True",
+        wait_until(lambda: _quota(kubectl, ns, "spread"), lambda q: q[0] == "True",
                "job spread admitted once the queue runs (QuotaReserved condition)")
-        racks = _until(lambda: _racks_of_pods(kubectl, ns, "spread", tas_nodes),
+        racks = wait_until(lambda: _racks_of_pods(kubectl, ns, "spread", tas_nodes),
                        lambda r: sum(r.values()) == 3, "job spread's 3 pods bound (per rack)")
         assert set(racks) == {"r2", "r3"}, racks
     finally:

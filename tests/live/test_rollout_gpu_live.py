@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live.helpers import apply, condition, get, wait_for
+from tests.live.helpers import apply, condition, get, wait_until
 
 pytestmark = pytest.mark.live
 
@@ -24,20 +24,6 @@ SCRIPT = Path(__file__).resolve().parents[2] / "skills" / "k8s-troubleshooting" 
     "check_rollout.py"
 GPU = "nvidia.com/gpu"
 TAINT = "k8s-skills.io/rollout-test"
-
-
-def _until(fetch, ok, what: str, timeout: float = 120):
-    """Poll fetch() until ok(value); on timeout fail with what was seen last."""
-    seen: list = []
-
-    def check():
-        seen[:] = [fetch()]
-        return ok(seen[0])
-    try:
-        wait_for(check, timeout=timeout, what=what)
-    except AssertionError as err:
-        raise AssertionError(f"{err}; last seen: {seen[0] if seen else 'nothing'!r}") from None
-    return seen[0]
 
 
 def _node(name: str, marker: str) -> dict:
@@ -83,11 +69,11 @@ def test_surge_without_a_free_gpu_stalls_then_the_fix_rolls(kubectl, kubectl_env
         apply(kubectl, *nodes)
         for node in nodes:
             name = node["metadata"]["name"]
-            _until(lambda name=name: condition(get(kubectl, "node", name), "Ready"),
+            wait_until(lambda name=name: condition(get(kubectl, "node", name), "Ready"),
                    lambda c: (c or {}).get("status") == "True",
                    f"KWOK marks node {name} Ready (its Ready condition)")
         apply(kubectl, _deployment(ns, ns))
-        _until(lambda: _status(kubectl, ns), lambda s: s.get("readyReplicas") == 4,
+        wait_until(lambda: _status(kubectl, ns), lambda s: s.get("readyReplicas") == 4,
                "the 4 replicas Ready on the 4 GPUs (deployment status)")
 
         code, doc = _script(kubectl_env, ns)
@@ -97,7 +83,7 @@ def test_surge_without_a_free_gpu_stalls_then_the_fix_rolls(kubectl, kubectl_env
 
         kubectl("patch", "deployment", "server", "-n", ns, "--type=merge", "-p",
                 '{"spec":{"template":{"metadata":{"annotations":{"rev":"2"}}}}}')
-        events = _until(
+        events = wait_until(
             lambda: [e for e in get(kubectl, "events", "-n", ns)["items"]
                      if e.get("reason") == "FailedScheduling"],
             bool, "the scheduler's FailedScheduling event for the surge pod")
@@ -112,7 +98,7 @@ def test_surge_without_a_free_gpu_stalls_then_the_fix_rolls(kubectl, kubectl_env
 
         kubectl("patch", "deployment", "server", "-n", ns, "--type=merge", "-p",
                 '{"spec":{"strategy":{"rollingUpdate":{"maxSurge":0,"maxUnavailable":1}}}}')
-        _until(lambda: _status(kubectl, ns),
+        wait_until(lambda: _status(kubectl, ns),
                lambda s: s.get("updatedReplicas") == 4 and s.get("readyReplicas") == 4
                and s.get("replicas") == 4, "the real controller finishes the roll "
                "(updated, ready and total replicas all 4)", timeout=180)
