@@ -167,7 +167,7 @@ def cmd_eval(args) -> int:
 
 
 def _execute(args, kube, jobs: list[Any], manifest: dict[str, Any], run_dir: Path) -> int:
-    from harness.evals import report, runner
+    from harness.evals import capacity, report, runner
     settings = runner.Settings(
         run_id=manifest["run_id"], run_dir=run_dir, model=manifest["model"],
         scripted=manifest["scripted"], transcript=args.transcript, log=_log,
@@ -177,7 +177,8 @@ def _execute(args, kube, jobs: list[Any], manifest: dict[str, Any], run_dir: Pat
     budget = runner.SuiteBudget(manifest["max_suite_usd"])
     _log(f"[k8s-skills eval] {len(jobs)} runs, {args.parallel} at a time; results in {run_dir}/")
     try:
-        runner.run_all(kube, jobs, settings, parallel=args.parallel, budget=budget)
+        runner.run_all(kube, jobs, settings, parallel=args.parallel, budget=budget,
+                       inventory=capacity.read(kube) if args.parallel > 1 else None)
     except KeyboardInterrupt:
         if (run_dir / "scenarios").is_dir():
             report.write_reports([run_dir])

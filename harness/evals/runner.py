@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from harness.errors import UserError
-from harness.evals import (access, agents, checks, cluster_leaks, guard_review, health,
-                           instructions, judge, pricing, records, safeguards, scoring)
+from harness.evals import (access, agents, capacity, checks, cluster_leaks, guard_review,
+                           health, instructions, judge, packing, pricing, records,
+                           safeguards, scoring)
 from harness.evals.agents.base import AgentContext, AgentOutcome
 from harness.evals.errors import ApiError, InfraError, Interrupted, ScenarioError
 from harness.evals.guard import GuardPolicy
@@ -85,9 +86,11 @@ class SuiteBudget:
 
 
 def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
-            budget: SuiteBudget | None = None) -> list[RunRecord]:
-    """Run every job, `parallel` at a time; records come back in job order (runs skipped
-    for the suite budget have none)."""
+            budget: SuiteBudget | None = None,
+            inventory: capacity.Inventory | None = None) -> list[RunRecord]:
+    """Run every job, `parallel` at a time and, given the cluster's `inventory`, never more
+    at once than its accelerators hold (harness.evals.packing); records come back in job
+    order (runs skipped for the suite budget have none)."""
     budget = budget or SuiteBudget(None)
     lock, done, total = threading.Lock(), [0], len(jobs)
     results: dict[int, RunRecord] = {}
@@ -107,27 +110,55 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
             settings.log(f"[{done[0]:>{len(str(total))}}/{total}] {record.status:<5} "
                          f"{record.wall_seconds:6.1f}s {job.label}  {record.reason[:110]}")
 
+    gate = _gate(kube, jobs, inventory, settings)
     pool = ThreadPoolExecutor(max_workers=max(1, parallel))
-    futures: list[Future[None]] = []   # bound before a Ctrl-C can arrive during the submits
+    running: dict[Future[None], int] = {}   # bound before a Ctrl-C can arrive during submits
+    waiting, told = list(range(total)), set()
     try:
-        for i, job in enumerate(jobs):
-            futures.append(pool.submit(one, i, job))
-        pending = set(futures)
-        while pending:
+        while waiting or running:
+            start, why = gate.choose(waiting, max(1, parallel) - len(running))
+            for i in start:
+                waiting.remove(i)
+                running[pool.submit(one, i, jobs[i])] = i
+            for i, reason in why.items():
+                if i not in told:   # once per run: its first reason
+                    told.add(i)
+                    with lock:
+                        settings.log(f"  wait   {jobs[i].label}: {reason}")
             # Short waits: a Ctrl-C that the kernel hands to a worker thread only runs its
             # Python handler once the main thread runs bytecode again.
-            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            finished, _ = wait(set(running), timeout=0.5, return_when=FIRST_COMPLETED)
             for future in finished:
+                gate.release(running.pop(future))
                 future.result()
     except KeyboardInterrupt:
         settings.stop.set()
-        settings.log(f"  interrupted: no new run starts; {sum(f.running() for f in futures)} "
+        settings.log(f"  interrupted: no new run starts; {sum(f.running() for f in running)} "
                      "in progress stop at their next step and clean up")
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
         pool.shutdown(wait=True)
     return [results[i] for i in range(total) if i in results]
+
+
+def _gate(kube, jobs: list[Job], inventory: capacity.Inventory | None,
+          settings: Settings) -> packing.Gate:
+    """The gate that keeps the runs in progress within the cluster's accelerators (without
+    an inventory every run's demand is empty: only `parallel` limits them)."""
+    labels = [job.label for job in jobs]
+    if inventory is None:
+        return packing.Gate({}, {}, [{} for _ in jobs], labels)
+    by_scenario: dict[str, capacity.Demand] = {}
+    for job in jobs:
+        s = job.scenario
+        if s.id not in by_scenario:
+            by_scenario[s.id] = capacity.of_scenario(s, Sandbox(kube, s).context(), inventory)
+    heavy = {sid: d for sid, d in by_scenario.items() if d}
+    settings.log(f"  capacity: {inventory.describe()}; {len(heavy)} of {len(by_scenario)} "
+                 "scenarios hold accelerators, and runs start only while they fit")
+    return packing.Gate(inventory.totals(), inventory.node_counts(),
+                        [by_scenario[j.scenario.id] for j in jobs], labels)
 
 
 def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) -> RunRecord:

@@ -42,6 +42,7 @@ def test_the_cli_asks_the_registry_what_the_backend_needs(dummy, tmp_path, monke
                  "CLAUDE_CODE_USE_VERTEX"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("harness.evals.cli._kube", lambda args: None)
+    monkeypatch.setattr("harness.evals.capacity.read", lambda kube: None)   # no cluster
     argv = ["eval", "--agent", "dummy-llm", "-k", "missing-local-queue", "--results",
             str(tmp_path), "--run-id", "dummy", "--seed", "1"]
     assert main(argv) == 2

@@ -2,8 +2,13 @@
 than a node pool has: capacity (inventory, demand) and packing (who starts, who waits)."""
 from __future__ import annotations
 
+import threading
+import time
+from types import SimpleNamespace
+
 from harness.cluster import topology
-from harness.evals import capacity, packing, scenario
+from harness.evals import capacity, packing, runner, scenario
+from harness.evals.model import RunRecord, ScenarioRef
 
 H100 = ("gpu-h100", "nvidia.com/gpu")
 DRA = ("gpu-h200-dra", "dra:gpu.nvidia.com")
@@ -196,6 +201,37 @@ def test_a_run_larger_than_its_pool_runs_alone_there():
 def test_free_workers_limit_the_starts():
     gate = _gate({}, {}, {})
     assert gate.choose([0, 1, 2], free=2) == ([0, 1], {})
+
+
+def test_run_all_never_runs_more_than_the_pool_holds(tmp_path, monkeypatch):
+    """Real scenarios, a small topology, run_one replaced by a stub that notes which runs
+    overlap: the H100 scenarios never hold more than the pool has at once."""
+    inv = _inventory()
+    found = {s.id: s for s in scenario.discover(pattern="kueue")}
+    chosen = ["diagnose-quota-holder", "preemption-disabled", "gang-too-big",
+              "stopped-cluster-queue", "lending-limit"]
+    jobs = [runner.Job(found[i], agent, True) for i in chosen for agent in ("reference", "none")]
+    lock, running, peak, log = threading.Lock(), set(), [0], []
+    demand = {i: sum(capacity.of_scenario(found[i], _context(found[i]), inv).get(H100, ()))
+              for i in chosen}
+
+    def run_one(kube, job, settings, budget_left=None):
+        with lock:
+            running.add(job.label)
+            peak[0] = max(peak[0], sum(demand[j.split("/")[1].split(" ")[0]] for j in running))
+        time.sleep(0.05)
+        with lock:
+            running.discard(job.label)
+        return RunRecord("t", ScenarioRef(job.scenario.id), job.agent, "on", 1, "pass", "ok")
+
+    monkeypatch.setattr(runner, "run_one", run_one)
+    monkeypatch.setattr(runner.records, "write", lambda run_dir, record: None)
+    settings = runner.Settings(run_id="t", run_dir=tmp_path, model="-", log=log.append)
+    kube = SimpleNamespace(kubeconfig=tmp_path / "kubeconfig")
+    done = runner.run_all(kube, jobs, settings, parallel=6, inventory=inv)
+    assert len(done) == len(jobs) and peak[0] <= 16
+    assert any(m.startswith("  wait   kueue/") and "held by" in m for m in log), log
+    assert log[0].startswith("  capacity: gpu-h100: 16 nvidia.com/gpu")
 
 
 def _context(s) -> dict:

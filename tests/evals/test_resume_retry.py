@@ -35,6 +35,7 @@ def stub_runs(monkeypatch):
         return record
     monkeypatch.setattr(runner, "run_one", run_one)
     monkeypatch.setattr("harness.evals.cli._kube", lambda args: None)
+    monkeypatch.setattr("harness.evals.capacity.read", lambda kube: None)   # no cluster
     return ran
 
 
