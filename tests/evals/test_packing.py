@@ -153,6 +153,7 @@ def test_every_scenario_demand_reads_from_its_manifests_on_the_default_topology(
     assert got["gang-too-big"] == {H100: (2, 2, 2)}            # flavor h100 of its queue
     assert got["diagnose-quota-holder"] == {H100: (4, 2)}      # the holder and the waiter
     assert got["legacy-gpu-limits"] == {DRA: (1,)}              # declared: the fix's device
+    assert got["missing-claim"] == {DRA: (1,)}                  # declared: the fix's claim
 
 
 # --- packing --------------------------------------------------------------------------------
