@@ -2,7 +2,7 @@
 with its own ServiceAccount token, callers with real tokens (ServiceAccounts and the
 cluster's users), the fake Anthropic API playing Claude (scripted; never a model's result).
 
-Ground truth comes from the real components: the scheduler's FailedScheduling (the fault),
+Ground truth comes from the real components: the scheduler's verdict on the pods (the fault),
 the apiserver's TokenReview / SubjectAccessReview answers and RBAC (who may do what), its
 audit log (which identity wrote what), KWOK running the fixed pods, and the k8s-troubleshooting
 skill's own diagnosis before and after the change.
@@ -84,8 +84,22 @@ def shop(kc):
     for obj in (trainer("trainer", "100"), trainer("stuck", "64")):
         obj["metadata"]["namespace"] = name
         kc("apply", "-f", "-", stdin=json.dumps(obj))
-    wait_for(lambda: "FailedScheduling" in kc("get", "events", "-n", name).stdout, 60,
-             what="the scheduler's FailedScheduling for trainer")
+    # The scheduler's verdict as it writes it on each pod (PodScheduled=False Unschedulable):
+    # its FailedScheduling events queue behind every other event it sends, and after a test
+    # of hundreds of unschedulable pods they arrive minutes late (seen under load).
+    seen: list[str] = []
+
+    def unschedulable():
+        pods = json.loads(kc("get", "pods", "-n", name, "-o", "json").stdout)["items"]
+        seen[:] = [f"{p['metadata']['name']}: {p.get('status', {}).get('conditions')}"
+                   for p in pods]
+        verdicts = {p["metadata"]["labels"].get("app") for p in pods
+                    if any(c.get("type") == "PodScheduled" and c.get("reason") == "Unschedulable"
+                           for c in p.get("status", {}).get("conditions") or [])}
+        return verdicts >= {"trainer", "stuck"}
+    wait_for(unschedulable, 120, interval=1,
+             what="the scheduler's verdict (PodScheduled=False Unschedulable) on trainer and stuck",
+             seen=lambda: "; ".join(seen) or "no pods")
     yield name
     kc("delete", "namespace", name, "--wait=false", check=False)
 
