@@ -372,11 +372,15 @@ def test_many_pods_six_modes_six_grouped_findings(kubectl, kubectl_env, namespac
     create(kubectl, namespace, *objects)
     names = {name: cause for cause, (name, _) in {**REAL_MODES, **BULK_MODES}.items()}
 
+    seen: list[dict] = []
+
     def settled():
         doc = triage(kubectl_env, "-n", namespace, "--no-logs")
         got = {f["cause"]: f["count"] for f in doc["findings"]}
+        seen[:] = [got]
         return doc if got == want else None
-    doc = wait_for(settled, timeout=300, interval=5, what=f"{MANY} pods in six modes")
+    doc = wait_for(settled, timeout=300, interval=5, what=f"{MANY} pods in six modes",
+                   seen=lambda: f"findings by cause {seen[0] if seen else None}, want {want}")
     assert len(doc["findings"]) == 6
     for f in doc["findings"]:
         assert names[f["object"]["name"]] == f["cause"]
