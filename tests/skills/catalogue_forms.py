@@ -52,6 +52,7 @@ _CONTEXT = [
     (r"\($", "16"),
     (r"> $", "8"),
     (r"level:? $", "cloud.provider.com/topology-block"),
+    (r"resource\.k8s\.io/$", "v1beta1"),
 ]
 _VERB = re.compile(r"%(?:\.0f|[-+# 0]*\d*)?[sdvqwfT]")
 

@@ -105,9 +105,10 @@ PATTERNS: tuple[Pattern, ...] = (
        r"depends on disabled DRAControlPlaneController feature",
        "1.31", f"{K8S} v1.31.0 {PLUGIN}"),
     _p("sched-feature-disabled", "dra_feature_disabled", "kube-scheduler",
-       r"(?:has subrequests, but the DRAPrioritizedList feature is disabled|admin access is "
-       r"requested, but the feature is disabled|template includes a prioritized list of "
-       r"subrequests, but the feature is disabled)",
+       r"(?:has subrequests|admin access is requested|template includes a prioritized list of "
+       r"subrequests|has capacity requests|cannot handle request with derived attributes),? "
+       r"but the (?:\w+ )?feature is disabled|, the feature is disabled"
+       r"|allocation requires DRA\w+ feature on the node",
        "1.33-1.37", f"{K8S} v1.33.0..v1.37.2 {PLUGIN}; {ALLOC}; {CLAIM_CTRL}"),
     _p("alloc-cel-runtime", "selector_error", "kube-scheduler",
        r"selector #\d+(?: on device [\w./-]+)?: CEL (?:runtime|compile) error",
@@ -144,6 +145,16 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("kubelet-claim-unpreparing", "claim_deallocating", "kubelet",
        r"ResourceClaim [\w.-]+ is being unprepared",
        "1.37", f"{K8S} v1.37.2 pkg/kubelet/cm/dra/manager.go"),
+    _p("kubelet-stale-claim", "claim_deallocating", "kubelet",
+       r"old ResourceClaim with same name [\w.-]+ and different UID",
+       "1.34-1.37", f"{K8S} v1.34.0..v1.37.2 pkg/kubelet/cm/dra/manager.go (a force-deleted "
+       "pod's claim is still prepared)"),
+    _p("kubelet-plugin-unusable", "driver_not_registered", "kubelet",
+       r"timed out waiting for gRPC connection to be ready|none of services supported by the "
+       r"plugin .{0,200}? are supported by the kubelet|validation failed for DRA plugin"
+       r"|highest supported version reported by plugin is",
+       "1.27-1.37", f"{K8S} pkg/kubelet/cm/dra/plugin/ (v1.27.0..v1.30.0 plugin.go validation, "
+       "v1.30.0..v1.35.0 dra_plugin.go gRPC wait, v1.34.0..v1.37.2 dra_plugin_manager.go)"),
     _p("slice-fields-dropped", "dra_feature_disabled", "DRA driver",
        r"some fields were dropped by the apiserver, probably because these features are "
        r"disabled: (?P<feature>[\w ]+)",
