@@ -248,6 +248,43 @@ def is_terminal_wrap(line: str, previous: str) -> bool:
     return bool(line) and not line[0].isspace() and len(previous) >= TERMINAL_WIDTH
 
 
+def terminal_width(lines: list[str]) -> int:
+    """The width a terminal hard-wrapped these lines at, or 0: a copy from a console that
+    cuts lines (anywhere, inside a word too) leaves two or more lines of the same length, at
+    least TERMINAL_WIDTH, each followed by the rest of its line."""
+    counts: dict[int, int] = {}
+    for line, following in zip(lines, lines[1:]):
+        if len(line) >= TERMINAL_WIDTH and following.strip():
+            counts[len(line)] = counts.get(len(line), 0) + 1
+    width, seen = max(counts.items(), key=lambda item: item[1], default=(0, 0))
+    return width if seen >= 2 else 0
+
+
+def unwrap_free_text(lines: list[str]) -> list[str]:
+    """Free text (log lines, prose, an error) with each line a terminal cut at its width
+    (terminal_width) joined back as it was: the cut falls anywhere, so nothing is inserted.
+    Lines as given when no width is evident."""
+    width = terminal_width(lines)
+    if not width:
+        return list(lines)
+    out: list[str] = []
+    last_piece, previous = 0, ""
+    for line in lines:
+        if out and last_piece == width and line.strip() and not _aligned(previous, line):
+            out[-1] += line
+        else:
+            out.append(line)
+        last_piece, previous = len(line), line
+    return out
+
+
+def _aligned(above: str, below: str) -> bool:
+    """Two rows of one table (`kubectl get` pads its columns, so rows can share a length):
+    at least two columns start at the same offsets after a gap of 2+ spaces."""
+    starts = lambda text: {m.end() for m in re.finditer(r"\S {2,}(?=\S)", text)}  # noqa: E731
+    return len(starts(above) & starts(below)) >= 2
+
+
 def unwrap(lines: list[str], is_row: Callable[[str], bool]) -> list[str]:
     """The lines with each terminal-cut piece joined back to the line it was cut from;
     `is_row(line)` tells a new row, which is never a piece. A piece at column 0 was cut

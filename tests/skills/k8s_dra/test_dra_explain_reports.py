@@ -325,3 +325,24 @@ def test_a_claim_stuck_in_the_process_of_being_allocated_is_a_scheduler_bug(scri
     found = script("explain_claim.py", "-f", str(path), "--json").doc["findings"]
     assert (found[0]["cause"], found[0]["basis"]) == ("scheduler_plugin_error", "reported")
     assert "team-b/shared-0" in found[0]["message"]
+
+
+def test_a_kubelet_log_line_cut_by_the_terminal_is_read_whole(tmp_path):
+    """kubelet v1.37.2 operation_generator.go:108, a console copy cut every 80 columns
+    (inside words): the registration failure is still dra_feature_disabled (no exit 2)."""
+    import subprocess
+    import sys as _sys
+
+    from tests.skill_scripts import ROOT as _ROOT
+    log = ('E0520 07:49:57.337809       1 nonblockinggrpcserver.go:125] "handling request '
+           'failed" err="failed registration process: RegisterPlugin error -- no handler '
+           'registered for plugin type: DRAPlugin at socket /var/lib/kubelet/plugins_registry/'
+           'net.example.sock" logger="registrar"')
+    paste = tmp_path / "paste.txt"
+    paste.write_text("\n".join(log[i:i + 80] for i in range(0, len(log), 80)) + "\n")
+    proc = subprocess.run([_sys.executable, str(_ROOT / "skills" / "k8s-dra" / "scripts" /
+                                                "explain_claim.py"), "-f", str(paste), "--json"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    import json as _json
+    assert _json.loads(proc.stdout)["findings"][0]["cause"] == "dra_feature_disabled"

@@ -7,6 +7,7 @@ import subprocess
 
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, parse_documents,
                                    parse_paste, read_text)
 from k8s_skillkit.objects import dig
@@ -42,7 +43,7 @@ class Loaded:
         self.source = "live" if dump.live else "dump"
         # every line of a paste: a component's message is evidence wherever it sits (the
         # reports module skips lines that an object read from the paste already carries)
-        self.texts = list(lines if lines is not None else dump.texts)
+        self.texts = unwrap_free_text(list(lines if lines is not None else dump.texts))
 
     def complete(self, kind: str, namespace: str = "") -> bool:
         """May the input prove that an object of `kind` does not exist? Only a full listing
@@ -85,7 +86,8 @@ def _load_paste(path: str) -> Loaded:
     messages (kubelet or driver log lines, an error a command printed). A paste with neither
     objects nor any DRA message is bad input (exit 2)."""
     text, label = read_text(path)
-    lines = text.splitlines()
+    # a log line or error a terminal cut at its width is read whole (kit event_table)
+    lines = unwrap_free_text(text.splitlines())
     dra_text = any(mentions_dra(line) for line in lines) or mentions_dra(" ".join(lines))
     try:
         dump = parse_paste(text, label)

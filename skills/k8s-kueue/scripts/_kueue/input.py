@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get, parse_documents, parse_paste,
                                    read_text)
 
@@ -85,7 +86,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     answers are read from them in order (the kit keeps a command line as a hint only, and
     reads no `kubectl get` table of these kinds)."""
     text, label = read_text(path)
-    lines = text.splitlines()
+    # a log line or message a terminal cut at its width is read whole (kit event_table)
+    lines = unwrap_free_text(text.splitlines())
     try:
         objects = parse_paste(text, label)
     except InputError:  # e.g. a List whose items the user cut to `...`
@@ -93,7 +95,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
             raise
         return [], set(), lines, lines
     if any(_is_object(o) for o in objects):
-        return objects, set(), list(getattr(objects, "texts", []) or []), lines
+        return (objects, set(), unwrap_free_text(list(getattr(objects, "texts", []) or [])),
+                lines)
     fragments = _kindless_fragments(text)
     if fragments:  # e.g. a pasted `status:` block; _kueue.objects gives it its kind
         return fragments, set(), [], []
