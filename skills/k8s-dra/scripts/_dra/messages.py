@@ -191,6 +191,12 @@ PATTERNS: tuple[Pattern, ...] = (
        r"Failed to prepare dynamic resources|FailedPrepareDynamicResources",
        "1.27-1.37", f"{K8S} v1.31.0..v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_manager.go "
        "(event FailedPrepareDynamicResources)", generic=True),
+    _p("driver-prepare-error", "driver_prepare_failed", "DRA driver",
+       r"unable to (?:create|delete) CDI spec file for claim|unable to prepare claim "
+       r"|error preparing (?:devices|ComputeDomain daemon settings) for|invalid CDI Spec",
+       "drivers", "kubernetes-sigs/dra-driver-nvidia-gpu 95932046 cmd/*-kubelet-plugin/"
+       "device_state.go, driver.go; dra-example-driver 31914ce cmd/dra-example-kubeletplugin/"
+       "state.go:182, driver.go:113 (errors NodePrepareResources returns)"),
     _p("runtime-cdi-unresolvable", "cdi_device_unresolvable", "container runtime",
        r"CDI device injection failed: unresolvable CDI devices|unresolvable CDI devices",
        "containerd 1.7+/2.x, CRI-O", "containerd internal/cri (CDI injection); "
