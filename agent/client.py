@@ -7,7 +7,8 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Iterator
+from http.client import HTTPResponse
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -33,7 +34,7 @@ class AgentClient:
         self.act_as = act_as
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None,
-                 accept: str = "application/json"):
+                 accept: str = "application/json") -> HTTPResponse:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Accept": accept}
         if data is not None:
@@ -45,7 +46,8 @@ class AgentClient:
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers=headers)
         try:
-            return urllib.request.urlopen(request, timeout=self.timeout)
+            response: HTTPResponse = urllib.request.urlopen(request, timeout=self.timeout)
+            return response  # an http(s) URL: urlopen's answer is an HTTPResponse
         except urllib.error.HTTPError as err:
             raise ApiError(err.code, _error_text(err)) from None
         except (urllib.error.URLError, OSError) as err:
@@ -54,11 +56,13 @@ class AgentClient:
 
     def get(self, path: str) -> dict[str, Any]:
         with self._request("GET", path) as response:
-            return json.loads(response.read())
+            answer: dict[str, Any] = json.loads(response.read())  # the API answers objects
+            return answer
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         with self._request("POST", path, body if body is not None else {}) as response:
-            return json.loads(response.read())
+            answer: dict[str, Any] = json.loads(response.read())
+            return answer
 
     def ask(self, question: str, conversation: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
         """(event, data) pairs of the answer's server-sent events, as they arrive."""
@@ -69,13 +73,14 @@ class AgentClient:
             yield from parse_sse(response)
 
 
-def parse_sse(lines) -> Iterator[tuple[str, dict[str, Any]]]:
+def parse_sse(lines: Iterable[bytes]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Server-sent events from an iterable of byte lines.
 
     >>> list(parse_sse([b"event: done", b"data: {\\"a\\": 1}", b""]))
     [('done', {'a': 1})]
     """
-    event, data = "message", []
+    data: list[str] = []
+    event = "message"
     for raw in lines:
         line = raw.decode("utf-8").rstrip("\r\n")
         if not line:

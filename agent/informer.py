@@ -10,9 +10,11 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from kubernetes.client.rest import ApiException
+import urllib3
+from kubernetes.client.exceptions import ApiException
 from kubernetes.watch.watch import iter_resp_lines
 
 from agent.kube import Kube
@@ -31,7 +33,9 @@ class Resource:
 
 
 class Informer:
-    def __init__(self, kube: Kube, resource: Resource, on_change=None,
+    def __init__(self, kube: Kube, resource: Resource,
+                 on_change: Callable[[str, str | None, dict[str, Any] | None], object]
+                 | None = None,
                  namespaces: list[str] | None = None) -> None:
         self.kube = kube
         self.resource = resource
@@ -72,7 +76,8 @@ class Informer:
                 log.warning("%s watch: %s; retrying", self.resource.kind, err)
                 stop.wait(2)
 
-    def _get(self, params: list[tuple[str, str]], timeout):
+    def _get(self, params: list[tuple[str, str]],
+             timeout: float | tuple[float, float]) -> urllib3.BaseHTTPResponse:
         return self.kube.raw_get(self.resource.path, params, timeout)
 
     def _list(self) -> None:

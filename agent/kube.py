@@ -15,7 +15,8 @@ from typing import ParamSpec, TypeVar
 
 import yaml
 from kubernetes import client, config
-from kubernetes.client.rest import ApiException
+import urllib3
+from kubernetes.client.exceptions import ApiException
 
 from harness.errors import UserError
 
@@ -81,7 +82,8 @@ class Kube:
         except ApiException as err:
             raise kube_error(err) from err
 
-    def raw_get(self, path: str, params: list[tuple[str, str]] | None = None, timeout=60):
+    def raw_get(self, path: str, params: list[tuple[str, str]] | None = None,
+                timeout: float | tuple[float, float] = 60) -> urllib3.BaseHTTPResponse:
         """GET `path` unparsed: the urllib3 response, streamable (lists and watches of plain
         dicts, without the typed models' cost). ApiException on a non-2xx answer."""
         method, url, headers, _, _ = self.api.param_serialize(

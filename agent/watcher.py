@@ -94,7 +94,7 @@ class Watcher:
             threading.Thread(target=informer.run, args=(stop,), daemon=True,
                              name=f"watch-{resource.kind}").start()
 
-    def _changed(self, kind: str, event_type: str, obj) -> None:
+    def _changed(self, kind: str, event_type: str | None, obj: dict[str, Any] | None) -> None:
         with self._dirty_lock:
             self.dirty.add(kind)
 

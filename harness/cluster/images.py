@@ -20,6 +20,8 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collections.abc import Iterable
+
 import yaml
 
 from harness.errors import UserError
@@ -72,7 +74,7 @@ def catalog(path: Path = CATALOG) -> list[Image]:
     return out
 
 
-def _strings(value) -> tuple[str, ...] | None:
+def _strings(value: Iterable[object] | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(str(v) for v in value)
 
 
@@ -125,23 +127,26 @@ def _tarinfo(name: str, kind: bytes, mode: int) -> tarfile.TarInfo:
     return info
 
 
-def _dir(name: str, mode: int = 0o755):
+TarEntry = tuple[tarfile.TarInfo, bytes | None]
+
+
+def _dir(name: str, mode: int = 0o755) -> TarEntry:
     return _tarinfo(name, tarfile.DIRTYPE, mode), None
 
 
-def _file(name: str, data: bytes, mode: int = 0o644):
+def _file(name: str, data: bytes, mode: int = 0o644) -> TarEntry:
     info = _tarinfo(name, tarfile.REGTYPE, mode)
     info.size = len(data)
     return info, data
 
 
-def _symlink(name: str, target: str):
+def _symlink(name: str, target: str) -> TarEntry:
     info = _tarinfo(name, tarfile.SYMTYPE, 0o777)
     info.linkname = target
     return info, None
 
 
-def _tar(entries) -> bytes:
+def _tar(entries: Iterable[TarEntry]) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for info, data in entries:

@@ -25,6 +25,11 @@ def find_executable() -> str:
     return found
 
 
+class ApplyProcess(subprocess.Popen[str]):
+    """A `kubectl apply` started in the background; its output goes to `log_path`."""
+    log_path: Path
+
+
 class Kubectl:
     def __init__(self, kubeconfig: Path, context: str | None = None,
                  executable: str | None = None) -> None:
@@ -72,20 +77,21 @@ class Kubectl:
 
     def apply_in_background(self, objects: list[dict[str, Any]], log_path: Path,
                             validate: bool = True,
-                            field_manager: str = FIELD_MANAGER) -> subprocess.Popen:
+                            field_manager: str = FIELD_MANAGER) -> ApplyProcess:
         """Start an apply and return at once; call wait_applied() on the result."""
         argv = [self.executable, "--kubeconfig", str(self.kubeconfig)] + \
             (["--context", self.context] if self.context else []) + \
             self._apply_args(validate, field_manager)
         log = open(log_path, "w")
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=log, stderr=log, text=True)
+        proc = ApplyProcess(argv, stdin=subprocess.PIPE, stdout=log, stderr=log, text=True)
+        assert proc.stdin is not None  # stdin=PIPE
         proc.stdin.write(_as_list(objects))
         proc.stdin.close()
         proc.log_path = log_path
         return proc
 
     @staticmethod
-    def wait_applied(proc: subprocess.Popen, timeout: float = 120) -> None:
+    def wait_applied(proc: ApplyProcess, timeout: float = 120) -> None:
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired as err:
@@ -101,7 +107,9 @@ class Kubectl:
                 f"--validate={'strict' if validate else 'false'}", "-f", "-"]
 
     def get_json(self, *args: str, timeout: float = 30) -> dict[str, Any]:
-        return json.loads(self.run("get", *args, "-o", "json", timeout=timeout).stdout)
+        obj: dict[str, Any] = json.loads(self.run("get", *args, "-o", "json",
+                                                  timeout=timeout).stdout)
+        return obj
 
     def ok(self, *args: str, timeout: float = 10) -> bool:
         try:

@@ -89,7 +89,7 @@ class NodeCgroups:
             procs.write_text(str(pid))
 
     def pids(self) -> set[int]:
-        found = set()
+        found: set[int] = set()
         for top in self.dirs():
             for folder, _, _ in os.walk(top):
                 try:
@@ -233,12 +233,12 @@ class link_lock:
         state_root.mkdir(parents=True, exist_ok=True)
         self.path = state_root / ".node-link.lock"
 
-    def __enter__(self):
+    def __enter__(self) -> link_lock:
         self.handle = open(self.path, "w")
         fcntl.flock(self.handle, fcntl.LOCK_EX)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
@@ -277,7 +277,7 @@ def _ip(*args: str) -> None:
     _run(["ip", *args])
 
 
-def _run(argv: list[str]) -> subprocess.CompletedProcess:
+def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     if proc.returncode != 0:
         raise UserError(f"{' '.join(argv[:4])} failed: {proc.stderr.strip()[:300]}")

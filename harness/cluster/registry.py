@@ -164,6 +164,8 @@ class Pusher:
                                          headers=dict(headers or {}))
         if self.creds:
             request.add_header("Authorization", self.creds.header())
+        status: int
+        location: str
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 status, location = response.status, response.headers.get("Location", "")

@@ -99,7 +99,7 @@ def parse(text: str, label: str) -> Topology:
                     str(doc.get("kueueDeviceClassMapping", "nvidia.com/dra-gpu")))
 
 
-def _pool(label: str, index: int, doc) -> Pool:
+def _pool(label: str, index: int, doc: object) -> Pool:
     where = f"pools[{index}]"
     if not isinstance(doc, dict):
         raise UserError(f"{label}: {where}: must be a mapping")
@@ -123,7 +123,7 @@ def _pool(label: str, index: int, doc) -> Pool:
                 gpus=gpus, flavor=doc.get("flavor"))
 
 
-def _check_gpus(label: str, where: str, gpus) -> None:
+def _check_gpus(label: str, where: str, gpus: object) -> None:
     if not isinstance(gpus, dict):
         raise UserError(f"{label}: {where}: must be a mapping with mode and count")
     _no_unknown_keys(label, where, gpus, _GPU_KEYS)
@@ -135,7 +135,7 @@ def _check_gpus(label: str, where: str, gpus) -> None:
         raise UserError(f"{label}: {where}.count: must be an integer from 1 to 64, got {count!r}")
 
 
-def _no_unknown_keys(label: str, where: str, doc: dict[str, Any], allowed: set) -> None:
+def _no_unknown_keys(label: str, where: str, doc: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(map(str, doc)) - allowed)
     if unknown:
         prefix = f"{where}: " if where else ""
@@ -165,7 +165,7 @@ def objects(topo: Topology) -> list[dict[str, Any]]:
 def node(pool: Pool, name: str) -> dict[str, Any]:
     capacity = {"cpu": pool.cpu, "memory": pool.memory, "pods": pool.pods,
                 "ephemeral-storage": "1Ti"}
-    if pool.gpu_mode == "extended":
+    if pool.gpus and pool.gpu_mode == "extended":
         capacity["nvidia.com/gpu"] = str(pool.gpus["count"])
     labels = {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
               "kubernetes.io/arch": "amd64", "type": "kwok", POOL_LABEL: pool.name}
@@ -226,6 +226,7 @@ def _device(gpus: dict[str, Any], node_name: str, index: int) -> dict[str, Any]:
 
 def resource_flavor(pool: Pool) -> dict[str, Any]:
     """A flavor selecting the pool by its most meaningful label."""
+    node_labels: dict[str, Any]
     for key in ("nvidia.com/gpu.product", "node.kubernetes.io/instance-type"):
         if key in pool.labels:
             node_labels = {key: pool.labels[key]}
@@ -236,7 +237,7 @@ def resource_flavor(pool: Pool) -> dict[str, Any]:
             "metadata": {"name": str(pool.flavor)}, "spec": {"nodeLabels": node_labels}}
 
 
-def _semver(value) -> str:
+def _semver(value: object) -> str:
     """DRA version attributes are semver: "9.0" -> "9.0.0", "580.159.04" -> "580.159.4"."""
     parts = [str(int(p)) for p in str(value).split(".") if p.isdigit()][:3]
     while len(parts) < 3:

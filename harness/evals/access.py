@@ -140,7 +140,7 @@ def _namespace_binding(ns: str, role: str, subject: dict[str, Any]) -> list[dict
 def _token(kube: Kube, namespace: str, seconds: int) -> str:
     proc = kube.run("create", "token", SERVICE_ACCOUNT, "-n", namespace,
                     f"--duration={seconds}s", timeout=30)
-    token = proc.stdout.strip()
+    token: str = proc.stdout.strip()
     if proc.returncode != 0 or not token:
         raise InfraError(f"kubectl create token: {' '.join(proc.stderr.split())[:300]}")
     return token

@@ -15,13 +15,16 @@ Modes (`k8s-skills eval --guard MODE`, see also harness/safety/enforce.py):
   `ask` and every `deny` are refused with the guard's reason.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import time
 from pathlib import Path
 
 from harness.safety import GUARD_MODES as MODES
 from harness.safety.enforce import MATCHER, Enforcer
+
+if TYPE_CHECKING:
+    from claude_agent_sdk import HookContext, HookInput, HookJSONOutput
 
 ENFORCING = ("enforce", "supervised")
 
@@ -93,8 +96,11 @@ class GuardPolicy:
         tools; a hook that fails blocks the call."""
         from claude_agent_sdk import HookMatcher
 
-        async def pre_tool_use(data, tool_use_id, _context):
-            verdict = self.judge_tool(data.get("tool_name", ""), data.get("tool_input") or {},
+        async def pre_tool_use(data: HookInput, tool_use_id: str | None,
+                               _context: HookContext) -> HookJSONOutput:
+            tool_input = data.get("tool_input")   # PreToolUse: a dict
+            verdict = self.judge_tool(str(data.get("tool_name", "")),
+                                      tool_input if isinstance(tool_input, dict) else {},
                                       tool_use_id)
             if not verdict.get("blocked"):
                 return {}

@@ -130,7 +130,8 @@ def _namespaces(texts: dict[str, str]) -> set[str]:
     return found
 
 
-def _unsupported(task: dict[str, Any], prompts: list[str], texts: dict[str, Any], namespaces: set) -> str | None:
+def _unsupported(task: dict[str, Any], prompts: list[str], texts: dict[str, Any],
+                 namespaces: set[str]) -> str | None:
     reasons = []
     if task.get("disabled"):
         reasons.append("disabled in the benchmark")
@@ -151,7 +152,8 @@ def _unsupported(task: dict[str, Any], prompts: list[str], texts: dict[str, Any]
     return "; ".join(reasons) or None
 
 
-def _scenario(sid, area, name, task, prompts, logical, why) -> dict[str, Any]:
+def _scenario(sid: str, area: str, name: str, task: dict[str, Any], prompts: list[str],
+              logical: dict[str, str], why: str | None) -> dict[str, Any]:
     jinja = {ns: f"{{{{ namespaces['{lg}'] }}}}" for ns, lg in logical.items()}
     rendered = [_replace(p, jinja) for p in prompts] or ["(the task has no prompt)"]
     title = " ".join(rendered[0].split())
@@ -214,9 +216,9 @@ def _copy_files(folder: Path, target: Path, task: dict[str, Any], logical: dict[
 
 def _leave_namespaces_to_harness(text: str, shell: dict[str, Any]) -> str:
     """`kubectl create|delete namespace X ...` of a task namespace: the harness does it."""
-    def neutral(match: re.Match) -> str:
+    def neutral(match: re.Match[str]) -> str:
         if match.group(1) not in shell:
-            return match.group(0)
+            return str(match.group(0))   # typeshed: str | Any
         return f"true  # k8s-skills: the harness creates and deletes namespace {match.group(1)}"
     pattern = re.compile(rf"kubectl\s+(?:create|delete)\s+(?:namespace|ns)\s+[\"']?{_NAME}"
                          r"[\"']?[^;&|\n]*")
@@ -236,7 +238,7 @@ def _replace(text: str, names: dict[str, str]) -> str:
     return text
 
 
-def _duration(value) -> int | None:
+def _duration(value: object) -> int | None:
     """Go duration strings as seconds.
 
     >>> _duration("10m"), _duration("1h30m"), _duration("45s"), _duration(None)

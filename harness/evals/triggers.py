@@ -14,7 +14,6 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 from harness import yamlio
 from harness.evals.errors import InfraError
@@ -62,6 +61,7 @@ def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None
     API or the CLI broke, never counted in the rates)."""
     from harness.evals.agents.base import AgentContext
     from harness.evals.agents.claude_code import ClaudeCodeAgent
+    from harness.evals.scenario import Scenario
     from harness.evals.shell import Shell
     work = Path(tempfile.mkdtemp(prefix="k8s-skills-trigger-"))
     kubeconfig = work / ".kube-none"
@@ -70,7 +70,8 @@ def run_prompt(item: TriggerPrompt, model: str, turns: int, base_url: str | None
     shell = Shell({"PATH": "/usr/local/bin:/usr/bin:/bin", "KUBECONFIG": str(kubeconfig),
                    "HOME": str(work / ".home"), "LANG": "C.UTF-8"}, work, transcript)
     ctx = AgentContext(
-        scenario=SimpleNamespace(id=item.id), prompt=item.prompt, sandbox=None, kube=None,
+        scenario=Scenario(path=work, data={"id": item.id}),  # the backend reads only the id
+        prompt=item.prompt, sandbox=None, kube=None,
         shell=shell, workdir=work, skills=True, model=model,
         budgets={"turns": turns, "tokens": 400_000, "wall_time": 180}, render=str,
         base_url=base_url, skills_source=skills_dir, guard="off",
@@ -102,7 +103,7 @@ def score(results: list[dict[str, Any]], skills: list[str]) -> dict[str, Any]:
     """
     ok = [r for r in results if r["status"] == "ok"]
     counts: dict[str, Counter[str]] = {s: Counter() for s in skills}
-    confusion: dict[str, Counter] = defaultdict(Counter)
+    confusion: dict[str, Counter[str]] = defaultdict(Counter)
     exact = 0
     for r in ok:
         expect, accept, loaded = set(r["expect"]), set(r["accept"]), set(r["loaded"])
@@ -122,7 +123,7 @@ def score(results: list[dict[str, Any]], skills: list[str]) -> dict[str, Any]:
             "confusion": {k: dict(v) for k, v in sorted(confusion.items())}}
 
 
-def _pr(c: Counter) -> dict[str, Any]:
+def _pr(c: Counter[str]) -> dict[str, Any]:
     tp, fp, fn = c["tp"], c["fp"], c["fn"]
     return {"tp": tp, "fp": fp, "fn": fn,
             "precision": round(tp / (tp + fp), 4) if tp + fp else None,
@@ -166,5 +167,5 @@ def _short(name: str) -> str:
     return name.replace("k8s-", "")[:6]
 
 
-def _pct(value) -> str:
+def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"

@@ -19,7 +19,7 @@ The cases' wording and graders live in plugin_eval_sources/real_world.yaml; `exp
 every source item it could not turn into a case, with the reason.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import os
 import shutil
@@ -29,6 +29,9 @@ from pathlib import Path
 import yaml
 
 from harness.skillpack.skills import REPO_ROOT
+
+if TYPE_CHECKING:
+    from harness.evals.triggers import TriggerPrompt
 
 SOURCES = Path(__file__).parent / "plugin_eval_sources" / "real_world.yaml"
 CORPUS = REPO_ROOT / "tests" / "resources" / "real-world"
@@ -93,7 +96,8 @@ def prompt_md(prompt: str, tools: list[str], max_turns: int) -> str:
 
 def case_yaml(name: str, description: str, tags: list[str], outcome: str | None = None,
               scaffold: bool = False) -> str:
-    doc = {"schema_version": "1.1", "name": name, "description": description, "tags": tags}
+    doc: dict[str, Any] = {"schema_version": "1.1", "name": name, "description": description,
+                           "tags": tags}
     if outcome:
         doc["expected_outcome"] = outcome
     if scaffold:
@@ -102,15 +106,16 @@ def case_yaml(name: str, description: str, tags: list[str], outcome: str | None 
             "sources, not this.\n" + yaml.safe_dump(doc, sort_keys=False, width=1000))
 
 
-def regex_grader(pattern: str, why: str, target="last_message", match="contains") -> str:
-    meta = {"type": "regex", "pattern": pattern, "flags": "i", "target": target}
+def regex_grader(pattern: str, why: str, target: str | dict[str, str] = "last_message",
+                 match: str = "contains") -> str:
+    meta: dict[str, Any] = {"type": "regex", "pattern": pattern, "flags": "i", "target": target}
     if match != "contains":
         meta["match"] = match
     return frontmatter(meta, why)
 
 
-def llm_grader(criteria: str, focus="last_message") -> str:
-    meta = {"type": "llm"} if focus == "last_message" else {"type": "llm", "focus": focus}
+def llm_grader(criteria: str, focus: str | dict[str, str] = "last_message") -> str:
+    meta: dict[str, Any] = {"type": "llm"} if focus == "last_message" else {"type": "llm", "focus": focus}
     return frontmatter(meta, criteria)
 
 
@@ -122,7 +127,8 @@ def skill_pattern(skills: list[str]) -> str:
 
 
 def skill_grader(skills: list[str], low: int | None = None, high: int | None = None) -> str:
-    meta = {"type": "tool_used", "tool": "Skill", "input_match": skill_pattern(skills),
+    meta: dict[str, Any] = {"type": "tool_used", "tool": "Skill",
+                            "input_match": skill_pattern(skills),
             "arm": "with-only"}
     if low is not None:
         meta["min"] = low
@@ -216,7 +222,7 @@ def pick_skill_cases() -> list[Case]:
     return cases
 
 
-def _pick_case(item, skills: list[str]) -> Case:
+def _pick_case(item: TriggerPrompt, skills: list[str]) -> Case:
     case = Case("pick-skill", item.id)
     expected = list(item.expect)
     description = "Skill-trigger prompt (harness/evals/data/triggers.yaml)" + (

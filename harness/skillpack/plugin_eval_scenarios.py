@@ -37,7 +37,7 @@ def cases(root: Path | None = None, out: Path | None = None) -> tuple[list[Any],
     return found, skipped
 
 
-def cluster_need(item) -> str | None:
+def cluster_need(item: scenarios.Scenario) -> str | None:
     """Why the scenario needs a live cluster, or None when it can run from its paste."""
     data = item.data
     if data.get("unsupported"):
@@ -53,7 +53,7 @@ def cluster_need(item) -> str | None:
     return None
 
 
-def _context(item) -> dict[str, Any]:
+def _context(item: scenarios.Scenario) -> dict[str, Any]:
     saved = yaml.safe_load((item.dir / STATE / "context.yaml").read_text(encoding="utf-8"))
     namespaces = dict(saved["namespaces"])
     first = item.namespaces[0]["name"]
@@ -61,13 +61,13 @@ def _context(item) -> dict[str, Any]:
             "scenario": item.id}
 
 
-def _pattern(point) -> str:
+def _pattern(point: str | dict[str, Any]) -> str:
     if isinstance(point, str):
         return point
     return "|".join(f"(?:{p})" for p in point["any_of"])
 
 
-def _scaffold(item, names: list[str], folder: Path) -> str:
+def _scaffold(item: scenarios.Scenario, names: list[str], folder: Path) -> str:
     """Copies the scenario's pasted state (read where it lives) into the workspace."""
     state = os.path.relpath(item.dir / STATE, folder)
     lines = [f'mkdir -p "./{os.path.dirname(n)}"' for n in names if os.path.dirname(n)]
@@ -78,7 +78,7 @@ def _scaffold(item, names: list[str], folder: Path) -> str:
             + "\n".join(lines) + "\n")
 
 
-def scenario_case(item, out: Path):
+def scenario_case(item: scenarios.Scenario, out: Path) -> pe.Case:
     context = _context(item)
     pasted = sorted(p for p in (item.dir / STATE).rglob("*")
                     if p.is_file() and p.name != "context.yaml")

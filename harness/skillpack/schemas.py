@@ -137,7 +137,7 @@ class _Compiler:
                 if scale.get("specReplicasPath"):
                     self.scale[key] = scale["specReplicasPath"]
 
-    def compact(self, schema, crd: bool = False):
+    def compact(self, schema: Any, crd: bool = False) -> Any:
         """Strip to KEEP keywords, turn refs into short names, intern big subtrees."""
         if not isinstance(schema, dict):
             return schema
@@ -192,7 +192,7 @@ def _ref_name(schema: dict[str, Any]) -> str:
 def _type_alternatives(schema: dict[str, Any]) -> list[str]:
     """oneOf/anyOf made only of bare types (Quantity: string|number) as a list of types."""
     branches = schema.get("oneOf") or schema.get("anyOf") or []
-    types = [b.get("type") for b in branches if isinstance(b, dict)]
+    types: list[Any] = [b.get("type") for b in branches if isinstance(b, dict)]
     if branches and all(types) and all(set(b) == {"type"} for b in branches):
         return types
     return []
@@ -231,7 +231,7 @@ def _sources() -> dict[str, str]:
 COMMITTED = Path(__file__).resolve().parents[2] / "skills" / "k8s-manifests" / BUNDLE_SUBDIR
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """`python -m harness.skillpack.schemas`: regenerate the committed schema file."""
     import argparse
     parser = argparse.ArgumentParser(description="Regenerate skills/k8s-manifests/assets/"

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -40,7 +41,7 @@ class EnvoyGateway:
         self.dir = cluster_dir / "envoy-gateway"
         self.kubeconfig = kubeconfig
         self.log_path = cluster_dir / "logs" / "envoy-gateway.log"
-        self._certgen: subprocess.Popen | None = None
+        self._certgen: subprocess.Popen[bytes] | None = None
 
     def begin(self) -> None:
         """Write its configuration and start certgen; config.namespace() must exist."""
@@ -72,9 +73,10 @@ class EnvoyGateway:
                                        f"jsonpath={template}", check=False).stdout == "True",
                    state, timeout, f"GatewayClass {config.GATEWAY_CLASS} to be Accepted")
 
-    def _wait(self, check, state: dict[str, Any], timeout: float, what: str) -> None:
+    def _wait(self, check: Callable[[], bool], state: dict[str, Any], timeout: float,
+              what: str) -> None:
         """Poll `check` while the process lives; one clear error when it dies or stalls."""
-        def ready():
+        def ready() -> bool:
             if not procs.is_alive(state["pid"]):
                 raise procs.StopWaiting(f"Envoy Gateway exited during start-up: "
                                         f"{last_line(self.log_path)} (log: {self.log_path})")
@@ -86,7 +88,7 @@ class EnvoyGateway:
             raise UserError(f"{err}; log: {self.log_path}") from err
 
     # -- steps -------------------------------------------------------------------------
-    def _start_certgen(self) -> subprocess.Popen:
+    def _start_certgen(self) -> subprocess.Popen[bytes]:
         """The Helm chart's certgen Job: Secrets envoy-gateway, envoy, envoy-rate-limit and
         envoy-oidc-hmac in the controller namespace."""
         # --config-home only matters with --local; it puts the cluster folder on the
@@ -105,10 +107,13 @@ class EnvoyGateway:
         return self.cluster_dir / "logs" / "envoy-gateway-certgen.log"
 
     def _finish_certgen(self) -> None:
+        certgen = self._certgen
+        if certgen is None:
+            raise UserError("internal: Envoy Gateway's start() before its begin()")
         try:
-            code = self._certgen.wait(timeout=60)
+            code = certgen.wait(timeout=60)
         except subprocess.TimeoutExpired as err:
-            self._certgen.kill()
+            certgen.kill()
             raise UserError(f"envoy-gateway certgen did not finish in 60s "
                             f"(log: {self.certgen_log})") from err
         if code != 0:
@@ -161,7 +166,7 @@ def spawn_in_namespace(argv: list[str], log_path: Path, env: dict[str, Any], wha
     pid = procs.start_background(argv, log_path, env)
     own = os.readlink("/proc/self/ns/net")
 
-    def in_own_namespace():
+    def in_own_namespace() -> bool:
         if not procs.is_alive(pid):
             raise procs.StopWaiting(f"could not start {what}'s namespaces: "
                                     f"{last_line(log_path)}")

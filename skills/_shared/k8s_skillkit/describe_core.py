@@ -114,7 +114,7 @@ def resource_list(node: Node | None) -> dict[str, Any]:
 def container_state(node: Node | None) -> dict[str, Any]:
     if node is None:
         return {}
-    detail = {field_key: node.value_of(label) for label, field_key in (
+    detail: dict[str, Any] = {field_key: node.value_of(label) for label, field_key in (
         ("Reason", "reason"), ("Message", "message"), ("Started", "startedAt"),
         ("Finished", "finishedAt")) if node.value_of(label)}
     for key in ("startedAt", "finishedAt"):
@@ -145,8 +145,9 @@ def containers_of(section: Node | None) -> tuple[list[dict[str, Any]], list[dict
         if resources:
             spec["resources"] = resources
         for key, label in (("command", "Command"), ("args", "Args")):
-            if node.child(label) is not None:
-                spec[key] = node.child(label).lines()
+            child = node.child(label)
+            if child is not None:
+                spec[key] = child.lines()
         ports = none_or(node.value_of("Port") or node.value_of("Ports"))
         if ports:
             spec["ports"] = _ports(ports)
@@ -201,7 +202,7 @@ def _owner(root: Node) -> list[dict[str, Any]]:
 
 
 def object_meta(root: Node, namespaced: bool = True) -> dict[str, Any]:
-    meta = {"name": root.value_of("Name"),
+    meta: dict[str, Any] = {"name": root.value_of("Name"),
             "labels": labels_of(root.child("Labels")),
             "annotations": annotations_of(root.child("Annotations"))}
     if namespaced:

@@ -66,7 +66,7 @@ def field_name(label: str) -> str:
     return out
 
 
-def scalar(text: str, data: bool = False):
+def scalar(text: str, data: bool = False) -> str | int | bool | None:
     if text in ("<nil>", "<none>") and not data:
         return None
     if data:
@@ -96,7 +96,7 @@ def is_data_map(parent: str, name: str) -> bool:
     return name in DATA_MAPS
 
 
-def convert(node: Node, name: str, parent: str = "", in_data_map: bool = False):
+def convert(node: Node, name: str, parent: str = "", in_data_map: bool = False) -> Any:
     """A printUnstructuredContent subtree -> dict / list / scalar."""
     if not node.children:
         if node.value:
@@ -156,7 +156,8 @@ def generic_object(root: Node) -> dict[str, Any]:
         if not key:
             continue
         obj[key] = convert(child, key, "")
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    converted = obj.get("metadata")
+    meta = converted if isinstance(converted, dict) else {}
     for key, node in (("labels", root.child("Labels")), ("annotations", root.child("Annotations"))):
         values = (labels_of if key == "labels" else annotations_of)(node)
         if values:

@@ -115,9 +115,12 @@ def _count(text: str) -> int:
 def parse_table(lines: list[str], namespace: str = "") -> list[dict[str, Any]]:
     """A header line and its rows -> Events. Continuation lines join the previous message."""
     columns = header_columns(lines[0])
+    if columns is None:   # paste.py hands over segments that start at such a header
+        raise ValueError(f"not a kubectl get events header: {lines[0]!r}")
     names = [name.replace("LASTSEEN", "LAST SEEN").replace("FIRSTSEEN", "FIRST SEEN")
              for name, _ in columns]
-    events, rows = [], []
+    events: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for line in unwrap(lines[1:], lambda row: bool(_cells_by_offsets(row, columns))):
         if not line.strip() or set(line.strip()) <= {"-", " "}:
             continue
@@ -132,7 +135,7 @@ def parse_table(lines: list[str], namespace: str = "") -> list[dict[str, Any]]:
     return events
 
 
-def _cells_by_offsets(line: str, columns) -> dict[str, Any] | None:
+def _cells_by_offsets(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
     cells = {}
     offsets = [start for _, start in columns]
     if len(line) <= offsets[-1] and columns[-1][0] == "MESSAGE":
@@ -223,7 +226,7 @@ _RFC1123Z = r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{
 _V10_ROW = re.compile(r"^\s*(" + _RFC1123Z + r")\s+(" + _RFC1123Z + r")\s+(\d+)\s+(.*)$")
 
 
-def _v10_row(line: str):
+def _v10_row(line: str) -> tuple[str, str, str, str, str, str] | None:
     """kubectl 1.0-1.1: FirstSeen LastSeen Count From SubobjectPath Reason Message, absolute
     times, no Type (kubernetes v1.0 pkg/kubectl/describe.go); cells are tab-separated."""
     match = _V10_ROW.match(line)
@@ -326,8 +329,8 @@ def parse_describe_events(lines: list[str], involved: dict[str, Any], namespace:
             ref = dict(involved, fieldPath=subpath) if subpath else involved
             events.append(_event(namespace, ref, type_, reason, message, _count(count),
                                  source, last_seen=last))
-        elif _v10_row(line):
-            last, count, source, subpath, reason, message = _v10_row(line)
+        elif v10 := _v10_row(line):
+            last, count, source, subpath, reason, message = v10
             ref = dict(involved, fieldPath=subpath) if subpath else involved
             type_ = "Warning" if reason.lower().startswith("failed") else "Normal"
             events.append(_event(namespace, ref, type_, reason, message, _count(count),

@@ -100,7 +100,7 @@ def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
     return out
 
 
-def _cells(line: str, columns) -> dict[str, Any] | None:
+def _cells(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
     if not line.strip():
         return None
     if len(line.rstrip()) < columns[-1][1] or any(
@@ -117,7 +117,7 @@ def _cells(line: str, columns) -> dict[str, Any] | None:
     return cells if name and not re.search(r"\s", name) else None
 
 
-def _split_cells(line: str, columns) -> dict[str, Any] | None:
+def _split_cells(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
     parts = re.split(r"\s{2,}", line.strip())
     if len(parts) != len(columns) or re.search(r"\s", parts[0]):
         return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def dig(obj, *path, default=None):
+def dig(obj: Any, *path: str | int, default: Any = None) -> Any:
     """Follow keys/indexes; `default` when any step is missing.
 
     >>> dig({"a": {"b": [1, {"c": 2}]}}, "a", "b", 1, "c")
@@ -21,11 +21,13 @@ def dig(obj, *path, default=None):
 
 
 def name_of(obj: dict[str, Any]) -> str:
-    return dig(obj, "metadata", "name", default="")
+    name: str = dig(obj, "metadata", "name", default="")
+    return name
 
 
 def namespace_of(obj: dict[str, Any]) -> str:
-    return dig(obj, "metadata", "namespace", default="")
+    namespace: str = dig(obj, "metadata", "namespace", default="")
+    return namespace
 
 
 def api_group(obj: dict[str, Any]) -> str:
@@ -33,7 +35,7 @@ def api_group(obj: dict[str, Any]) -> str:
     return api.split("/")[0] if "/" in api else ""
 
 
-def conditions(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def conditions(obj: dict[str, Any]) -> dict[str | None, dict[str, Any]]:
     """status.conditions by type."""
     return {c.get("type"): c for c in dig(obj, "status", "conditions", default=[]) or []
             if isinstance(c, dict)}

@@ -70,7 +70,8 @@ def cluster_role_binding(obj: dict[str, Any], old: dict[str, Any] | None = None)
 
 
 def _binding(obj: dict[str, Any], kinds: list[Any], namespaced: bool) -> list[Any]:
-    ref = obj.get("roleRef") if isinstance(obj.get("roleRef"), dict) else {}
+    raw_ref = obj.get("roleRef")
+    ref = raw_ref if isinstance(raw_ref, dict) else {}
     errs = []
     group = ref.get("apiGroup") or GROUP
     if group != GROUP:

@@ -11,6 +11,7 @@ A Violation is one admission error: where, the apiserver-style text, and who rej
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 import json
 
@@ -38,7 +39,7 @@ class Violation:
         return f"{self.path}: {self.body()}" if self.path else self.body()
 
 
-def render_value(value) -> str:
+def render_value(value: object) -> str:
     """Go's %v for scalars, %q for strings, JSON for everything else."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -52,44 +53,46 @@ def render_value(value) -> str:
         return repr(value)
 
 
-def invalid(path, value, detail="", origin="apiserver") -> Violation:
+def invalid(path: str, value: object, detail: str = "", origin: str = "apiserver") -> Violation:
     return Violation(str(path), "Invalid value", value, detail, origin)
 
 
-def required(path, detail="", origin="apiserver") -> Violation:
+def required(path: str, detail: str = "", origin: str = "apiserver") -> Violation:
     return Violation(str(path), "Required value", OMIT, detail, origin)
 
 
-def forbidden(path, detail="", origin="apiserver") -> Violation:
+def forbidden(path: str, detail: str = "", origin: str = "apiserver") -> Violation:
     return Violation(str(path), "Forbidden", OMIT, detail, origin)
 
 
-def duplicate(path, value, origin="apiserver") -> Violation:
+def duplicate(path: str, value: object, origin: str = "apiserver") -> Violation:
     return Violation(str(path), "Duplicate value", value, "", origin)
 
 
-def not_found(path, value, origin="apiserver") -> Violation:
+def not_found(path: str, value: object, origin: str = "apiserver") -> Violation:
     return Violation(str(path), "Not found", value, "", origin)
 
 
-def not_supported(path, value, allowed, origin="apiserver") -> Violation:
+def not_supported(path: str, value: object, allowed: Iterable[object],
+                  origin: str = "apiserver") -> Violation:
     detail = ("supported values: " + ", ".join(json.dumps(str(v)) for v in allowed)
               if allowed else "")
     return Violation(str(path), "Unsupported value", value, detail, origin)
 
 
-def too_long(path, limit: int, origin="apiserver", unit="bytes") -> Violation:
+def too_long(path: str, limit: int, origin: str = "apiserver",
+             unit: str = "bytes") -> Violation:
     unit = unit[:-1] if limit == 1 else unit
     return Violation(str(path), "Too long", "<value omitted>",
                      f"may not be more than {limit} {unit}", origin)
 
 
-def too_many(path, actual: int, limit: int, origin="apiserver") -> Violation:
+def too_many(path: str, actual: int, limit: int, origin: str = "apiserver") -> Violation:
     return Violation(str(path), "Too many", actual,
                      f"must have at most {limit} item{'s' if limit != 1 else ''}", origin)
 
 
-def join(path: str, *parts) -> str:
+def join(path: str, *parts: int | str) -> str:
     """field.Path rendering: a.b[0].c, and map keys as [key]."""
     out = path
     for part in parts:

@@ -5,6 +5,7 @@
     'metadata.labels: Invalid value: "bad key": name part must'
 """
 from __future__ import annotations
+from collections.abc import Callable
 from typing import Any
 
 from . import field
@@ -17,7 +18,7 @@ def validate_label_name(name: str, path: str, origin: str = "apiserver") -> list
     return [field.invalid(path, name, m, origin) for m in is_qualified_name(str(name))]
 
 
-def validate_labels(labels, path: str, origin: str = "apiserver") -> list[Any]:
+def validate_labels(labels: object, path: str, origin: str = "apiserver") -> list[Any]:
     errs = []
     for key, value in (labels or {}).items() if isinstance(labels, dict) else []:
         errs += validate_label_name(str(key), path, origin)
@@ -26,7 +27,7 @@ def validate_labels(labels, path: str, origin: str = "apiserver") -> list[Any]:
     return errs
 
 
-def validate_annotations(annotations, path: str, origin: str = "apiserver") -> list[Any]:
+def validate_annotations(annotations: object, path: str, origin: str = "apiserver") -> list[Any]:
     if not isinstance(annotations, dict):
         return []
     errs = [field.invalid(path, k, m, origin)
@@ -37,7 +38,7 @@ def validate_annotations(annotations, path: str, origin: str = "apiserver") -> l
     return errs
 
 
-def validate_label_selector(selector, path: str, origin: str = "apiserver") -> list[Any]:
+def validate_label_selector(selector: object, path: str, origin: str = "apiserver") -> list[Any]:
     if not isinstance(selector, dict):
         return []
     errs = validate_labels(selector.get("matchLabels") or {}, f"{path}.matchLabels", origin)
@@ -86,7 +87,8 @@ def selector_matches(selector: dict[str, Any], labels: dict[str, Any]) -> bool:
     return True
 
 
-def validate_object_meta(meta, path: str, name_check, namespaced: bool,
+def validate_object_meta(meta: object, path: str,
+                         name_check: Callable[[str, bool], list[str]], namespaced: bool,
                          origin: str = "apiserver") -> list[Any]:
     """ValidateObjectMetaAccessor: name/generateName, namespace, labels, annotations,
     finalizers. `namespaced` objects get their namespace from the request when unset."""
