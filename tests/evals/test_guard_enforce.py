@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
-
 from harness.evals.agents.base import AgentContext
 from harness.evals.agents.messages import MessagesAgent
 from harness.evals.fake_api import FakeAnthropicAPI
@@ -56,15 +54,6 @@ def test_review_mode_runs_everything_and_judges_nothing_before(tmp_path):
     assert (tmp_path / "asked.txt").exists() and verdicts(transcript) == []
 
 
-def _sdk():
-    try:
-        import claude_agent_sdk  # noqa: F401
-        return True
-    except ImportError:
-        return False
-
-
-@pytest.mark.skipif(not _sdk(), reason="claude-agent-sdk is not installed")
 def test_claude_code_backend_gets_the_guard_as_its_hook(tmp_path):
     from harness.evals.agents.claude_code import ClaudeCodeAgent
     with FakeAnthropicAPI(STEPS) as api:

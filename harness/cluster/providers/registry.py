@@ -19,6 +19,7 @@ from harness.cluster import paths
 from harness.cluster.health import ComponentHealth
 from harness.cluster.kubectl import Kubectl
 from harness.errors import UserError
+from harness.registry import Registry, first_doc_line
 
 Log = Callable[[str], None]
 
@@ -107,7 +108,7 @@ class ProviderSpec:
         return any(o.dest == dest for o in self.options)
 
 
-REGISTRY: dict[str, ProviderSpec] = {}
+REGISTRY: Registry[ProviderSpec] = Registry("provider", UserError)
 
 
 def register(name: str, *, options: Iterable[Option] = ()) -> Callable[[F], F]:
@@ -115,29 +116,24 @@ def register(name: str, *, options: Iterable[Option] = ()) -> Callable[[F], F]:
     (cluster name, log) and implements `Provider`; its docstring's first line is the
     provider's help."""
     def wrap(factory: F) -> F:
-        doc = (factory.__doc__ or "").strip().splitlines()
         taken = tuple(options)
         for option in taken:
             known = _option(option.flag)
             if known is not None and known != option:
                 raise ValueError(f"provider {name!r}: {option.flag} is declared differently "
                                  "by another provider: share one Option object")
-        REGISTRY[name] = ProviderSpec(name, factory, taken, doc[0] if doc else "")
+        REGISTRY[name] = ProviderSpec(name, factory, taken, first_doc_line(factory))
         return factory
     return wrap
 
 
 def spec(name: str) -> ProviderSpec:
     """The registered provider; UserError naming the known ones."""
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise UserError(f"unknown provider {name!r}; known providers: "
-                        f"{', '.join(names())}") from None
+    return REGISTRY.spec(name)
 
 
 def names() -> tuple[str, ...]:
-    return tuple(REGISTRY)
+    return REGISTRY.names()
 
 
 def all_options() -> list[tuple[Option, tuple[str, ...]]]:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from harness.registry import Registry, first_doc_line
+
 if TYPE_CHECKING:
     from harness.evals.agents.base import AgentContext, AgentOutcome
 
@@ -32,7 +34,7 @@ class BackendSpec:
     control: bool = False      # one of `eval --validate`'s control runs
 
 
-REGISTRY: dict[str, BackendSpec] = {}
+REGISTRY: Registry[BackendSpec] = Registry("agent", KeyError)
 B = TypeVar("B", bound=Callable[[], AgentBackend])
 
 
@@ -41,8 +43,7 @@ def register(name: str, *, model: bool = False, key: bool = False, sdk: bool = F
              control: bool = False) -> Callable[[B], B]:
     """Class decorator: `@register("messages", model=True, key=True, reviewed=True)`."""
     def wrap(factory: B) -> B:
-        doc = (factory.__doc__ or "").strip().splitlines()
-        REGISTRY[name] = BackendSpec(name, factory, doc[0] if doc else "", model, key, sdk,
+        REGISTRY[name] = BackendSpec(name, factory, first_doc_line(factory), model, key, sdk,
                                      transcript, reviewed, control)
         return factory
     return wrap
@@ -50,14 +51,11 @@ def register(name: str, *, model: bool = False, key: bool = False, sdk: bool = F
 
 def spec(name: str) -> BackendSpec:
     """The registered backend; KeyError naming the known ones."""
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown agent {name!r}; known agents: {', '.join(names())}") from None
+    return REGISTRY.spec(name)
 
 
 def names() -> tuple[str, ...]:
-    return tuple(REGISTRY)
+    return REGISTRY.names()
 
 
 def controls() -> tuple[str, ...]:

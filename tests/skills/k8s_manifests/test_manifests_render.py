@@ -1,6 +1,7 @@
 """The built-in template renderer matches Jinja2 on every construct it claims to support."""
 from __future__ import annotations
 
+import jinja2  # a dependency of the project (pyproject.toml), not an optional tool
 import pytest
 
 from _manifest import render as _manifest_render
@@ -21,7 +22,6 @@ CONTEXTS = [{"x": "v<&>'", "y": 1, "xs": [1, "two"], "d": {"k": 0}},
 @pytest.mark.parametrize("snippet", SNIPPETS)
 @pytest.mark.parametrize("context", CONTEXTS)
 def test_builtin_equals_jinja(snippet, context):
-    jinja2 = pytest.importorskip("jinja2")
     env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["tojson"] = _manifest_render.tojson
