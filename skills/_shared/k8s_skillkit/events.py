@@ -6,6 +6,7 @@ events.k8s.io/v1 Event (regarding, note, series.count, deprecatedLastTimestamp);
 the kit's loaders. Lookups here accept both API shapes.
 """
 from __future__ import annotations
+from collections.abc import Iterable
 from typing import Any
 
 from .objects import dig
@@ -48,7 +49,8 @@ def source(event: dict[str, Any]) -> str:
 
 def _about(event: dict[str, Any], kind: str | None, name: str | None, namespace: str | None) -> bool:
     ref = regarding(event)
-    if kind and ref.get("kind") and ref.get("kind").lower() != kind.lower():
+    ref_kind = ref.get("kind")
+    if kind and ref_kind and ref_kind.lower() != kind.lower():
         return False
     if name and ref.get("name") != name:
         return False
@@ -56,8 +58,9 @@ def _about(event: dict[str, Any], kind: str | None, name: str | None, namespace:
     return not (namespace and event_ns and event_ns != namespace)
 
 
-def events_for(objects, kind: str | None = None, name: str | None = None,
-               namespace: str | None = None, reason: str | tuple | None = None,
+def events_for(objects: Iterable[dict[str, Any]], kind: str | None = None,
+               name: str | None = None,
+               namespace: str | None = None, reason: str | tuple[str, ...] | None = None,
                type_: str | None = None) -> list[dict[str, Any]]:
     """Events about one object (or all of a kind), oldest first, newest last.
 
@@ -73,7 +76,7 @@ def events_for(objects, kind: str | None = None, name: str | None = None,
     return [e for _, e in found]
 
 
-def latest_event(objects, **query) -> dict[str, Any] | None:
+def latest_event(objects: Iterable[dict[str, Any]], **query: Any) -> dict[str, Any] | None:
     found = events_for(objects, **query)
     return found[-1] if found else None
 
@@ -88,4 +91,4 @@ def condition(obj: dict[str, Any], type_: str) -> dict[str, Any] | None:
 
 def condition_is(obj: dict[str, Any], type_: str, status: str = "True") -> bool:
     cond = condition(obj, type_)
-    return bool(cond) and str(cond.get("status")) == status
+    return cond is not None and bool(cond) and str(cond.get("status")) == status

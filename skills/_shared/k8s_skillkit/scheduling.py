@@ -13,6 +13,7 @@ Semantics follow the scheduler's own helpers at v0.37.2 (cite these when testing
   NoExecute taints; PreferNoSchedule only lowers the score.
 """
 from __future__ import annotations
+from collections.abc import Collection
 from typing import Any
 
 from .objects import dig
@@ -53,7 +54,7 @@ def _field_matches(expression: dict[str, Any], node_name: str) -> bool:
         return False  # upstream: a parse error, the term does not match
     if not node_name:
         return True  # extractNodeFields is empty: field selectors are not applied
-    return (node_name == values[0]) == (operator == "In")
+    return bool((node_name == values[0]) == (operator == "In"))
 
 
 def node_selector_matches(node_selector: dict[str, Any] | None, node: dict[str, Any]) -> bool:
@@ -115,7 +116,9 @@ def tolerates(toleration: dict[str, Any], taint: dict[str, Any]) -> bool:
     return False
 
 
-def untolerated_taints(taints, tolerations, effects=FILTERED_EFFECTS) -> list[dict[str, Any]]:
+def untolerated_taints(taints: list[dict[str, Any]] | None,
+                       tolerations: list[dict[str, Any]] | None,
+                       effects: Collection[str] = FILTERED_EFFECTS) -> list[dict[str, Any]]:
     """Taints (of the given effects) that no toleration tolerates, in node order."""
     tolerations = tolerations or []
     return [t for t in taints or [] if (not effects or t.get("effect") in effects)
@@ -132,13 +135,14 @@ def pod_tolerations(pod: dict[str, Any]) -> list[dict[str, Any]]:
 
 def taint_text(taint: dict[str, Any]) -> str:
     """kubectl's form: key=value:Effect (Taint.ToString)."""
-    text = taint.get("key", "")
+    text: str = taint.get("key", "")
     if taint.get("value"):
         text += "=" + str(taint["value"])
     return text + ":" + str(taint.get("effect", ""))
 
 
-def eviction_seconds(tolerations, taint: dict[str, Any]):
+def eviction_seconds(tolerations: list[dict[str, Any]] | None,
+                     taint: dict[str, Any]) -> int | None:
     """For a NoExecute taint: 0 = evicted at once, None = never, else seconds until eviction.
 
     pkg/controller/tainteviction/taint_eviction.go getMinTolerationTime over the matching
