@@ -284,7 +284,8 @@ def unwrap_free_text(lines: list[str]) -> list[str]:
 def _aligned(above: str, below: str) -> bool:
     """Two rows of one table (`kubectl get` pads its columns, so rows can share a length):
     at least two columns start at the same offsets after a gap of 2+ spaces."""
-    starts = lambda text: {m.end() for m in re.finditer(r"\S {2,}(?=\S)", text)}  # noqa: E731
+    def starts(text: str) -> set[int]:
+        return {m.end() for m in re.finditer(r"\S {2,}(?=\S)", text)}
     return len(starts(above) & starts(below)) >= 2
 
 
