@@ -181,7 +181,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
-    lines = _text_lines(index.dump)
+    lines = with_paragraphs(_text_lines(index.dump))
     reported += text_findings(lines) + absent_crd_findings(absent, index)
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None) or lines
@@ -286,9 +286,25 @@ def _load(path: str) -> Dump:
     return dump
 
 
+def with_paragraphs(lines: list[str]) -> list[str]:
+    """The lines, then each run of 2+ non-blank lines joined into one: a message or a
+    sentence hard-wrapped by a terminal, a mail client or an issue editor is read whole
+    (a wrapped wording matches no line on its own)."""
+    out, run = list(lines), []
+    for line in list(lines) + [""]:
+        if str(line).strip():
+            run.append(str(line).strip())
+            continue
+        if len(run) > 1:
+            out.append(" ".join(run))
+        run = []
+    return out
+
+
 def _knows_text(lines: list[str]) -> bool:
     """Lines with a wording this skill reads: a gateway or endpoint-picker message, or a
     sentence the prose rules read."""
+    lines = with_paragraphs(lines)
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))
                 or any(catalogue.read_line(line) for line in lines))
 

@@ -255,3 +255,20 @@ def test_the_controllers_reason_beats_the_empty_address_cell(gw_run, tmp_path):
 def test_a_404_for_a_named_host_is_not_called_an_ip_host_problem(gw_run, tmp_path):
     text = CURL_BY_IP.replace("> Host: 20.115.176.94", "> Host: www.example.com")
     assert "request_not_routed" not in _causes_or_refused(gw_run, tmp_path, text)
+
+
+# Istio 1.27+ pilot/pkg/config/kube/gateway/conversion.go (ResolvedRefs InvalidKind), as a
+# terminal or an issue editor hard-wraps it: the paragraph is read whole.
+WRAPPED_ISTIO = ("the route stays unresolved, status message: InferencePool is not enabled. To\n"
+                 "enable, set ENABLE_GATEWAY_API_INFERENCE_EXTENSION to true in\n"
+                 "istiod\n")
+
+
+def test_a_hard_wrapped_wording_is_read_as_one_paragraph(gw_run, tmp_path):
+    assert _causes(gw_run, tmp_path, WRAPPED_ISTIO)[:1] == ["inference_pool_unsupported"]
+
+
+def test_blank_lines_keep_paragraphs_apart(gw_run, tmp_path):
+    import check_routes  # the scripts directory is on sys.path (conftest gw_run)
+    joined = check_routes.with_paragraphs(["a", "b", "", "c"])
+    assert joined == ["a", "b", "", "c", "a b"]
