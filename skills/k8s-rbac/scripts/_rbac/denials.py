@@ -41,7 +41,7 @@ from k8s_skillkit.admission_denials import ADMISSION
 from k8s_skillkit.admission_denials import PSA as _PSA
 from k8s_skillkit.admission_denials import PSP as _PSP
 from k8s_skillkit.admission_denials import WEBHOOK as _WEBHOOK
-from k8s_skillkit.admission_denials import psa_checks
+from k8s_skillkit.admission_denials import psa_cause, psa_checks
 
 _Q = r'"([^"]*)"'
 # a namespace name has no space or quote: its closing quote may be lost when a paste is cut
@@ -115,8 +115,57 @@ def normalize(text: str) -> str:
 
 
 def parse(text: str) -> list[Denial]:
-    """Every denial in a text (a pasted error, log lines, an event message), in order."""
-    flat = normalize(text)
+    """Every denial in a text (a pasted error, log lines, an event message), in order.
+
+    A terminal that hard-wraps at its width cuts words ("cannot li" / "st resource"): joined
+    with a space the message no longer reads. So the text is also read with the lines of a
+    terminal's width glued to the next without a space (a width: the length, 60+ columns, of
+    a line that another follows); such a reading wins when it finds more
+    denials, or as many without a space inside a name (a user, resource, namespace or verb
+    never holds one)."""
+    best = _parse_flat(normalize(text))
+    for width in _widths(text):
+        glued = _parse_flat(normalize(_unwrap_width(text, width)))
+        if len(glued) > len(best) or (len(glued) == len(best) and glued != best
+                                      and any(_torn(d) for d in best)
+                                      and not any(_torn(d) for d in glued)):
+            best = glued
+    return best
+
+
+_MIN_WIDTH = 60
+
+
+def _widths(text: str) -> list[int]:
+    """Line lengths that may be a terminal's width: those (60+ columns) of lines a non-blank
+    line follows, the most shared first (at most 6 readings)."""
+    lines = text.split("\n")
+    lengths = [len(line) for line, nxt in zip(lines, lines[1:])
+               if len(line) >= _MIN_WIDTH and nxt.strip()]
+    return sorted(set(lengths), key=lambda n: (-lengths.count(n), -n))[:6]
+
+
+def _unwrap_width(text: str, width: int) -> str:
+    """Lines exactly `width` long joined to the next without a space."""
+    out: list[str] = []
+    glue = False
+    for line in text.split("\n"):
+        if glue and out:
+            out[-1] += line
+        else:
+            out.append(line)
+        glue = len(line) == width
+    return "\n".join(out)
+
+
+def _torn(denial: Denial) -> bool:
+    """A name with a space, or a Pod Security check name no check has: a word the wrap cut."""
+    return any(" " in part for part in (denial.user, denial.verb, denial.resource,
+                                        denial.namespace, denial.group)) or any(
+        psa_cause(reason) == "pod_security_violation" for reason, _ in denial.checks)
+
+
+def _parse_flat(flat: str) -> list[Denial]:
     found: list[tuple[int, Denial]] = []
     for pattern, build in _BUILDERS:
         for match in pattern.finditer(flat):
