@@ -15,6 +15,7 @@ import pytest
 from harness.cluster import node_sandbox, paths, procs, topology
 from harness.cluster.envoy_gateway import netns
 from tests.live.conftest import CLUSTER_NAME
+from tests.live.helpers import wait_until
 
 pytestmark = pytest.mark.live
 
@@ -38,6 +39,33 @@ def _wait_for_state_phase(process, phase: str, timeout: float = 60) -> None:
         assert process.poll() is None, process.stderr.read()
         time.sleep(0.1)
     raise AssertionError(f"cluster never reached phase {phase}")
+
+
+def _starting(process, *files):
+    """Until `up` is inside start-up: control plane processes run (and `files` exist,
+    non-empty when they are files); fails at once, with its stderr, when `up` ended first."""
+    def fetch():
+        assert process.poll() is None, process.stderr.read()
+        return {"processes": len(_leftovers()),
+                "missing": [str(f) for f in files
+                            if not (f.is_dir() or (f.is_file() and f.stat().st_size > 0))]}
+    wait_until(fetch, lambda seen: seen["processes"] and not seen["missing"],
+               "the control plane to start")
+
+
+def _wait_cleaned_up(folder_done, what: str):
+    """Until no process of the cluster is left and `folder_done(folder)` holds."""
+    def fetch():
+        folder = paths.cluster_dir(NAME)
+        names = []
+        for pid in _leftovers():
+            try:
+                names.append(psutil.Process(pid).name())
+            except psutil.Error:
+                names.append(str(pid))
+        return {"processes": names, "folder_done": folder_done(folder),
+                "folder_exists": folder.exists(), "phase": _phase(folder)}
+    wait_until(fetch, lambda seen: not seen["processes"] and seen["folder_done"], what)
 
 
 def _leftovers():
@@ -98,15 +126,13 @@ def test_interrupted_up_leaves_no_process(clean, how):
     process = subprocess.Popen([sys.executable, "-m", "harness.cli", "cluster", "up", "--name",
                                 NAME], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for_state_phase(process, "starting")
-    time.sleep(2)  # inside start-up: control plane processes exist by now
-    assert _leftovers(), "the control plane should be starting"
+    _starting(process)
     process.send_signal(signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
     process.wait(timeout=60)
     # The watchdog polls, then stops processes (5 s grace); under load (a full CI run with a
     # benchmark beside it) 14 processes were still stopping after 20 s.
-    deadline = time.monotonic() + 60
-    while (_leftovers() or paths.cluster_dir(NAME).exists()) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait_cleaned_up(lambda folder: not folder.exists(),
+                     "every process stopped and the folder removed")
     assert _leftovers() == []
     assert not paths.cluster_dir(NAME).exists()
     assert _node_traces() == []
@@ -120,14 +146,14 @@ def test_interrupted_up_with_retain_keeps_data_and_logs(clean, how):
                                 NAME, "--retain"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     _wait_for_state_phase(process, "starting")
-    time.sleep(2)
-    assert _leftovers(), "the control plane should be starting"
+    folder = paths.cluster_dir(NAME)
+    # What --retain must keep exists before the interrupt: kwokctl has logged, etcd has data.
+    _starting(process, folder / "logs" / "kwokctl.log",
+              folder / "kwok" / "clusters" / NAME / "etcd")
     process.send_signal(signal.SIGINT if how == "ctrl-c" else signal.SIGKILL)
     process.wait(timeout=60)
-    folder = paths.cluster_dir(NAME)
-    deadline = time.monotonic() + 60
-    while (_leftovers() or _phase(folder) != "failed") and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait_cleaned_up(lambda folder: _phase(folder) == "failed",
+                     "every process stopped and state.json marked failed")
     assert _leftovers() == [] and _node_traces() == []
     assert _phase(folder) == "failed"
     assert (folder / "logs" / "kwokctl.log").stat().st_size > 0
