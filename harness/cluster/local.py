@@ -25,6 +25,7 @@ from harness.cluster import (access, build, etcd_snapshot, health, kwok_stages, 
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
+from harness.cluster.https_api import HttpsApi
 from harness.cluster.kubectl import FIELD_MANAGER, Kubectl, openapi_read_timed_out
 from harness.cluster.kueue import config as kueue
 from harness.cluster.kueue.process import KueueProcess
@@ -180,6 +181,7 @@ class LocalCluster:
         self._wait_serving(control_plane)
         self.log(f"apiserver serving ({time.monotonic() - started:.1f}s)")
         kubectl, logs = self.kubectl(), self.dir / "logs"
+        api = HttpsApi(self.kubeconfig)  # the polls and small applies of the critical path
         gateway = eg_process.EnvoyGateway(
             self.dir, self.kubeconfig,
             aigw_config.extension_manager(aigw_process.extension_ip()) if ai_gateway
@@ -223,16 +225,16 @@ class LocalCluster:
             gateway_state["envoy_ai_gateway"] = ai.start(
                 kubectl, gateway_state["envoy_gateway"]["pid"])
         self.kueue().wait_ready(pid, plan["ports"], plan["ca"])
-        # Validated by Kueue's webhook, so after Kueue; no client-side OpenAPI read.
-        kubectl.apply(plan["flavors"], validate=False)
-        self._wait_nodes(kubectl, sum(p.count for p in topo.pools))
+        # Validated by Kueue's webhook, so after Kueue.
+        api.apply(plan["flavors"], FIELD_MANAGER)
+        self._wait_nodes(api, sum(p.count for p in topo.pools))
         if gateway:
             gateway.wait_ready(kubectl, gateway_state["envoy_gateway"])
         if ai:
             ai.wait_ready(gateway_state["envoy_ai_gateway"])
         if the_node:
             the_node.wait_ready(kubectl)
-        self._restart_exited_control_plane(kubectl)
+        self._restart_exited_control_plane(api)
         self.log(f"cluster {self.name!r} ready in {time.monotonic() - started:.1f}s")
         self._write_state({"phase": "running", "provider": self.provider, "kueue_pid": pid,
                            "ports": plan["ports"], "etcd_snapshot": str(snapshot),
@@ -389,7 +391,7 @@ class LocalCluster:
             raise UserError(f"kwokctl could not start the control plane: "
                             f"{procs.last_error_line(log_path)} (log: {log_path})")
 
-    def _restart_exited_control_plane(self, kubectl: Kubectl) -> None:
+    def _restart_exited_control_plane(self, api: HttpsApi) -> None:
         """kube-controller-manager gives the apiserver 10 s to report healthy and exits
         otherwise (k8s.io/kubernetes v1.37.2 cmd/kube-controller-manager/app/
         controllermanager.go:567, WaitForAPIServer(client, 10*time.Second)); an apiserver
@@ -397,9 +399,9 @@ class LocalCluster:
         rbac/bootstrap-roles hook). kwokctl starts each component once, so once the apiserver
         is healthy, what exited is started again (`kwokctl start cluster` starts only the
         components that are not running)."""
-        if not kubectl.ok("get", "--raw", "/healthz"):
+        if not api.ok("/healthz"):
             try:
-                procs.wait_until(lambda: kubectl.ok("get", "--raw", "/healthz"),
+                procs.wait_until(lambda: api.ok("/healthz"),
                                  READY_TIMEOUT, interval=0.5, what="the apiserver's /healthz")
             except TimeoutError as err:
                 raise UserError(str(err)) from err
@@ -412,9 +414,8 @@ class LocalCluster:
         # kube-controller-manager's serviceaccount controller makes each namespace's
         # `default` ServiceAccount (the snapshot has none): pods are refused without it.
         try:
-            procs.wait_until(lambda: kubectl.ok("get", "serviceaccount", "default", "-n",
-                                                "default"), READY_TIMEOUT, interval=0.3,
-                             what="the default ServiceAccount")
+            procs.wait_until(lambda: api.ok("/api/v1/namespaces/default/serviceaccounts/default"),
+                             READY_TIMEOUT, interval=0.1, what="the default ServiceAccount")
         except TimeoutError as err:
             raise UserError(f"{err}: kube-controller-manager is not working (log: "
                             f"{kwok_dir / 'logs' / 'kube-controller-manager.log'})") from err
@@ -518,16 +519,21 @@ class LocalCluster:
         except TimeoutError as err:
             raise UserError(str(err)) from err
 
-    def _wait_nodes(self, kubectl: Kubectl, expected: int) -> None:
+    def _wait_nodes(self, api: HttpsApi, expected: int) -> None:
+        seen = {"ready": 0}
+
         def all_ready():
-            nodes = kubectl.get_json("nodes")["items"]
-            ready = [n for n in nodes if _node_ready(n)]
-            return len(ready) >= expected
+            status, body = api.get("/api/v1/nodes")
+            if status != 200:
+                raise UserError(f"listing nodes: HTTP {status}: {body}")
+            seen["ready"] = sum(1 for n in body["items"] if _node_ready(n))
+            return seen["ready"] >= expected
 
         try:
-            procs.wait_until(all_ready, READY_TIMEOUT, interval=0.3, what=f"{expected} Ready nodes")
+            procs.wait_until(all_ready, READY_TIMEOUT, interval=0.2,
+                             what=f"{expected} Ready nodes")
         except TimeoutError as err:
-            raise UserError(str(err)) from err
+            raise UserError(f"{err}; {seen['ready']} were Ready when last seen") from err
 
     def _write_state(self, state: dict) -> None:
         state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **self._recorded,
