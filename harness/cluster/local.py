@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import ssl
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
@@ -639,15 +637,9 @@ def _crd_names(objects: list[dict]) -> list[str]:
 
 def _crd_established(kubeconfig: Path, name: str) -> bool:
     """One HTTPS read of a CRD with the kubeconfig's CA and client certificate (files)."""
-    config = yamlio.load(kubeconfig.read_text())
-    cluster, user = config["clusters"][0]["cluster"], config["users"][0]["user"]
-    context = ssl.create_default_context(cafile=cluster["certificate-authority"])
-    context.load_cert_chain(user["client-certificate"], user["client-key"])
-    url = f"{cluster['server']}/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}"
-    try:
-        with urllib.request.urlopen(url, timeout=2, context=context) as response:
-            crd = json.loads(response.read())
-    except urllib.error.HTTPError:
+    status, crd = HttpsApi(kubeconfig, timeout=2).get(
+        f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}")
+    if status != 200:
         return False  # not created yet (404), or the apiserver not ready to answer
     return any(c.get("type") == "Established" and c.get("status") == "True"
                for c in crd.get("status", {}).get("conditions", []))
