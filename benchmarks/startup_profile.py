@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness.cluster import local, node
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
+from harness.cluster.https_api import HttpsApi
 from harness.cluster.kubectl import Kubectl
 from harness.cluster.kueue.process import KueueProcess
 
@@ -43,6 +44,7 @@ STEPS = {
     eg_process.EnvoyGateway: ("begin", "start", "wait_ready"),
     aigw_process.AIGateway: ("start", "wait_ready"),
     Kubectl: ("apply", "wait_applied"),
+    HttpsApi: ("apply",),
 }
 
 
