@@ -138,3 +138,12 @@ def run_main(main, path: Path, *extra: str) -> tuple[int, dict | None, str]:
 def first_cause(doc: dict | None) -> str:
     findings = (doc or {}).get("findings") or []
     return findings[0]["cause"] if findings else ""
+
+
+def assert_read_as(main, paste: str, cause: str, form: str, tmp_path: Path) -> None:
+    """The script reads `paste` (one catalogued wording in one form) as `cause`, never exit 2."""
+    path = tmp_path / "paste.txt"
+    path.write_text(paste)
+    code, doc, err = run_main(main, path)
+    assert code != 2, f"exit 2 on a catalogued wording ({form}): {err}"
+    assert first_cause(doc) == cause, (form, doc and doc.get("summary"))

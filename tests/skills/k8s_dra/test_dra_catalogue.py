@@ -8,8 +8,9 @@ import pytest
 
 from tests.skill_scripts import ROOT
 from tests.skills.catalogue_forms import (
-    NOT_A_FAULT, UNKNOWN, describe_events, event_table, fill, first_cause, load_main, prose,
-    read_catalogue, run_main,
+    assert_read_as,
+    NOT_A_FAULT, UNKNOWN, describe_events, event_table, fill, load_main, prose,
+    read_catalogue,
 )
 
 SKILL = ROOT / "skills" / "k8s-dra"
@@ -102,8 +103,4 @@ def test_catalogue_rows_are_complete():
 
 @pytest.mark.parametrize("row,form", CASES, ids=[f"{r.id}[{f}]" for r, f in CASES])
 def test_every_fault_wording_in_every_form(row, form, explain, tmp_path):
-    path = tmp_path / "paste.txt"
-    path.write_text(forms(row)[form])
-    code, doc, err = run_main(explain, path)
-    assert code != 2, f"exit 2 on a catalogued wording ({form}): {err}"
-    assert first_cause(doc) == row.cause, (form, doc and doc.get("summary"))
+    assert_read_as(explain, forms(row)[form], row.cause, form, tmp_path)
