@@ -14,7 +14,7 @@ from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
 from _dra.alloc import requests_of
-from _dra import reports
+from _dra import extended_rules, reports
 from _dra.input import device_class_mappings, kueue_configuration, load
 from _dra.model import Inventory
 from _dra.workloads import legacy_gpu_requests, pod_sets
@@ -26,7 +26,7 @@ EXAMPLES = """examples:
 dump: kubectl get resourceslices,deviceclasses,resourceclaims,resourceclaimtemplates,
       nodes,pods,namespaces,clusterqueues -A -o json > dump.json
 causes: dra_api_missing no_dra_drivers device_class_unsatisfiable legacy_limits_on_dra_cluster
-  kueue_class_unmapped kueue_config_unknown (references/causes.md)
+  extended_resource_class_clash kueue_class_unmapped kueue_config_unknown (references/causes.md)
 exit: 0 DRA ready, 1 findings, 2 bad input"""
 
 DRA_API = "resource.k8s.io/v1"
@@ -228,7 +228,9 @@ def body(args):
     rows += driver_rows(inv, args.nodes)
     class_rows, class_found = class_findings(inv)
     rows += class_rows
-    findings += class_found + legacy_findings(inv, objects)
+    ext_rows, ext_found = extended_rules.inventory(inv)
+    rows += ext_rows
+    findings += class_found + ext_found + legacy_findings(inv, objects)
     config = kueue_configuration(objects, args.kueue_config)
     k_rows, k_found = kueue_findings(inv, objects, config, args.kueue_config)
     rows += k_rows

@@ -13,8 +13,10 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 
 from k8s_skillkit import cel as _cel
 from _dra import claim_rules as rules
+from _dra import extended_rules as ext_rules
 from _dra import reports
 from _dra.input import current_namespace, load
+from _dra import extended as ext
 from _dra.model import Inventory, claim_label, claim_node
 
 EXAMPLES = """examples:
@@ -39,7 +41,8 @@ def _pending(pod: dict) -> bool:
 
 
 def _select(inv: Inventory, namespace, name):
-    pods = [p for p in inv.pods if dig(p, "spec", "resourceClaims")]
+    pods = [p for p in inv.pods if dig(p, "spec", "resourceClaims")
+            or ext_rules.wants_dra(inv, p) or _pending(p) and ext.unmapped(inv, p)]
     claims = list(inv.claims.values())
     if namespace:
         pods = [p for p in pods if namespace_of(p) == namespace]
@@ -49,8 +52,8 @@ def _select(inv: Inventory, namespace, name):
         claims = [c for c in claims if name_of(c) == name]
         if not pods and not claims:
             where = f" in namespace {namespace}" if namespace else ""
-            raise InputError(f"{name}: no pod with resourceClaims and no ResourceClaim of that "
-                             f"name{where}")
+            raise InputError(f"{name}: no pod with resourceClaims or DRA extended resources and "
+                             f"no ResourceClaim of that name{where}")
     return pods, claims
 
 
@@ -64,10 +67,15 @@ def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list
             continue
         before = len(findings)
         targets = rules.pod_targets(inv, pod, findings, changes)
+        targets += ext_rules.pod_targets(inv, pod, findings)
         for t in targets:
             if t.claim is not None and id(t.claim) not in done:
                 done.add(id(t.claim))
                 used.append(t.claim)
+            if ext_rules.synthetic(t):  # the scheduler's own claim: no object to change
+                findings += [ext_rules.in_pod_terms(inv, pod, f)
+                             for f in _explain_target(inv, t, [])]
+                continue
             findings += _explain_target(inv, t, changes)
         if len(findings) == before and _pending(pod):
             findings += rules.check_together(inv, pod, targets)
@@ -84,7 +92,7 @@ def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list
                              "allocates a claim only when a pod using it is scheduled", [],
                              "reference it from a pod (spec.resourceClaims)")]
         findings += found
-    allocations = [_allocation(c) for c in claims if dig(c, "status", "allocation")]
+    allocations = [_allocation(inv, c) for c in claims if dig(c, "status", "allocation")]
     return findings, allocations, changes
 
 
@@ -153,12 +161,32 @@ def _scope(objects: list, namespace, name) -> list:
     return out
 
 
-def _allocation(claim: dict) -> dict:
+def _allocation(inv: Inventory, claim: dict) -> dict:
     results = dig(claim, "status", "allocation", "devices", "results", default=[]) or []
-    return {"claim": claim_label(claim), "node": claim_node(claim),
-            "devices": [f"{r.get('driver')}/{r.get('pool')}/{r.get('device')}" for r in results],
-            "reservedFor": [r.get("name") for r in
-                            dig(claim, "status", "reservedFor", default=[]) or []]}
+    out = {"claim": claim_label(claim), "node": claim_node(claim),
+           "devices": [f"{r.get('driver')}/{r.get('pool')}/{r.get('device')}" for r in results],
+           "reservedFor": [r.get("name") for r in
+                           dig(claim, "status", "reservedFor", default=[]) or []]}
+    admin = [r for r in results if r.get("adminAccess")]
+    if admin:  # adminAccess: the device is seen, not consumed (others may hold it too)
+        out["adminAccess"] = [f"{r.get('driver')}/{r.get('pool')}/{r.get('device')}"
+                              for r in admin]
+        out["sharedWith"] = sorted({claim_label(h) for r in admin if (h := inv.holders.get(
+            (r.get("driver"), r.get("pool"), r.get("device")))) is not None})
+    if dig(claim, "metadata", "annotations", ext.CLAIM_ANNOTATION) == "true":
+        out["extendedResources"] = _served(inv, claim)
+    return out
+
+
+def _served(inv: Inventory, claim: dict) -> list[str]:
+    """container: resource -> request, from the owning pod's extendedResourceClaimStatus."""
+    for pod in inv.pods:
+        status = dig(pod, "status", "extendedResourceClaimStatus", default={}) or {}
+        if namespace_of(pod) == namespace_of(claim) and \
+                status.get("resourceClaimName") == name_of(claim):
+            return [f"{m.get('containerName')}: {m.get('resourceName')} -> "
+                    f"{m.get('requestName')}" for m in status.get("requestMappings") or []]
+    return []
 
 
 def render(findings, allocations, verbose: bool) -> str:
@@ -172,6 +200,13 @@ def render(findings, allocations, verbose: bool) -> str:
         users = ", ".join(a["reservedFor"]) or "nobody yet"
         lines.append(f"allocated {a['claim']}: node {a['node'] or '?'}, "
                      f"{len(a['devices'])} device(s) {devs}{more}; reserved for {users}")
+        if a.get("extendedResources"):
+            lines.append("  the scheduler's claim for extended resources: "
+                         + "; ".join(a["extendedResources"]))
+        if a.get("adminAccess"):
+            shared = ", ".join(a["sharedWith"]) or "no other claim now"
+            lines.append(f"  adminAccess on {len(a['adminAccess'])} device(s): seen, not "
+                         f"consumed (also allocated to: {shared})")
     if len(allocations) > len(shown):
         lines.append(f"... {len(allocations) - len(shown)} more allocated claim(s) (--all)")
     return "\n".join(lines)

@@ -29,6 +29,9 @@ EXAMPLES = """examples:
   make_claim.py --name shared --kind claim --sharing TimeSlicing --wire pod
   # check with the cluster (server-side dry-run), then create
   make_claim.py --name train --count 2 --wire job --validate [--apply]
+  # no claim: ask the class's devices as an extended resource (Kubernetes 1.34+ with gate
+  # DRAExtendedResource, GA 1.37); NAME defaults to deviceclass.resource.kubernetes.io/CLASS
+  make_claim.py --name train --class gpu.example.com --count 2 --extended-resource --wire job
 notes: attribute names without a domain get the class's driver domain (gpu.nvidia.com);
   use resource.kubernetes.io/pcieRoot to align devices of different drivers.
   Kueue v0.19 supports only ResourceClaimTemplates with ExactCount (no firstAvailable,
@@ -228,6 +231,46 @@ def dry_run(docs: list[dict], apply: bool) -> tuple[bool, str]:
     return True, "\n".join(out)
 
 
+EXTENDED_PREFIX = "deviceclass.resource.kubernetes.io/"
+# what a claim can say that `limits: {<name>: N}` cannot (the scheduler's claim is N x class)
+NOT_WITH_EXTENDED = {"attr": "--attr", "selector": "--selector", "min_memory": "--min-memory",
+                     "same_attribute": "--same-attribute", "fallback": "--fallback",
+                     "distinct_attribute": "--distinct-attribute", "extra": "--extra",
+                     "sharing": "--sharing", "admin_access": "--admin-access",
+                     "all_devices": "--all-devices"}
+
+
+def extended_workload(args) -> dict:
+    """The workload asking the class's devices as an extended resource, without a claim."""
+    used = [flag for key, flag in NOT_WITH_EXTENDED.items() if getattr(args, key)]
+    if used or args.kind == "claim":
+        raise InputError(f"--extended-resource asks {args.count} device(s) of the class only; "
+                         f"{', '.join(used) or '--kind claim'} needs a ResourceClaim (drop "
+                         "--extended-resource)")
+    if args.wire == "none":
+        raise InputError("--extended-resource needs --wire pod|job|jobset|lws")
+    name = args.extended_resource or EXTENDED_PREFIX + args.device_class
+    wl = workload(args, [])
+    assert wl is not None
+    pods = _pod_specs(wl)
+    for pod in pods:
+        pod.pop("resourceClaims", None)
+        for c in pod["containers"]:
+            c["resources"].pop("claims", None)
+            c["resources"]["limits"][name] = str(args.count)
+    return wl
+
+
+def _pod_specs(obj) -> list[dict]:
+    if isinstance(obj, dict):
+        if "containers" in obj:
+            return [obj]
+        return [p for v in obj.values() for p in _pod_specs(v)]
+    if isinstance(obj, list):
+        return [p for v in obj for p in _pod_specs(v)]
+    return []
+
+
 def body(args):
     if yaml is None:
         raise InputError("PyYAML is required")
@@ -235,9 +278,13 @@ def body(args):
         raise InputError("--count must be at least 1")
     if args.workers < 1:
         raise InputError("--workers must be at least 1")
-    spec = claim_spec(args)
-    docs = [claim_object(args, spec)]
-    wl = workload(args, [r["name"] for r in spec["devices"]["requests"]])
+    if args.extended_resource is not None:
+        docs = [extended_workload(args)]
+        wl = None
+    else:
+        spec = claim_spec(args)
+        docs = [claim_object(args, spec)]
+        wl = workload(args, [r["name"] for r in spec["devices"]["requests"]])
     if wl:
         docs.append(wl)
     warns = warnings_for(args)
@@ -279,6 +326,10 @@ def main(argv=None) -> int:
         help="another request, e.g. ib=rdma.example.com:1 (repeatable)")
     add("--sharing", choices=("TimeSlicing", "MPS"), help="NVIDIA GpuConfig sharing strategy")
     add("--admin-access", action="store_true", help="adminAccess (monitoring; needs ns label)")
+    add("--extended-resource", nargs="?", const="", default=None, metavar="NAME",
+        help="no claim: limits {NAME: COUNT}, served from the class's devices by the scheduler "
+             "(DeviceClass extendedResourceName NAME; default deviceclass.resource.kubernetes."
+             "io/CLASS)")
     add("--wire", choices=("none", "pod", "job", "jobset", "lws"), default="none",
         help="also print a workload using the claim")
     add("--workers", type=int, default=1, help="pods in the workload (default 1)")

@@ -160,7 +160,9 @@ def check_admin_access(inv: Inventory, t: Target) -> list[dict]:
         "warning" if unknown else "error", "admin_access_forbidden", t.pod or t.obj,
         f"request(s) {', '.join(admin)} set adminAccess but namespace {t.namespace} "
         + ("labels are unknown (no Namespace object in the input)" if unknown else
-           f"lacks label {ADMIN_LABEL}=true, so the apiserver rejects the claim"),
+           f"lacks label {ADMIN_LABEL}=true, so the apiserver rejects "
+           + ("the scheduler's allocation (status) of this existing claim"
+              if t.claim is not None else "the claim")),
         ["apiserver: admin access to devices requires the `resource.kubernetes.io/"
          "admin-access: true` label on the containing namespace"], fix)]
 
