@@ -42,13 +42,15 @@ never contradicts a controller. An object missing from a pasted dump is "not in 
 Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
 causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
-  gateway_class_not_accepted crd_version_unsupported gateway_no_address gateway_not_ready
+  gateway_class_not_accepted crd_version_unsupported controller_forbidden gateway_no_address
+  gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict request_not_routed
   route_not_accepted
   backend_not_found backend_no_endpoints backend_health_check_failing
   ref_not_permitted port_mismatch
-  unsupported_backend_kind backend_unresolved stale_status inference_api_version_mismatch
+  unsupported_backend_kind backend_unresolved backend_target_type_mismatch stale_status
+  inference_api_version_mismatch
   inference_pool_unsupported endpoint_picker_missing endpoint_picker_misconfigured
   pool_not_accepted pool_pods_not_ready pool_saturated pool_selects_no_pods
   pool_target_port_mismatch request_body_invalid no_timeouts listenerset_not_allowed
@@ -69,7 +71,9 @@ NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
               ("inferencepools.inference.networking.x-k8s.io", "InferencePool", False),
               ("inferencemodels.inference.networking.x-k8s.io", "InferenceModel", False),
               ("inferenceobjectives.inference.networking.x-k8s.io", "InferenceObjective", False),
-              ("inferenceobjectives.llm-d.ai", "InferenceObjective", False)]
+              ("inferenceobjectives.llm-d.ai", "InferenceObjective", False),
+              # an endpoint picker's EndpointPickerConfig (its --config-file) lives in one
+              ("configmaps", "ConfigMap", False)]
 CLUSTER = [("gatewayclasses.gateway.networking.k8s.io", "GatewayClass"),
            ("namespaces", "Namespace")]
 FOREIGN = {"Service", "Gateway", "ReferenceGrant", "InferencePool", "Pod", "Event"}

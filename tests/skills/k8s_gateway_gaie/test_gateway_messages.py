@@ -304,6 +304,10 @@ def test_absent_crd_names_the_bundle(kind, line, expect):
 def test_absent_crd_of_another_area_is_not_read():
     assert absent_crd("clusterqueues", 'the server doesn\'t have a resource type '
                       '"clusterqueues"') is None
+    assert absent_crd("ClusterQueue", 'no matches for kind "ClusterQueue" in version '
+                      '"kueue.x-k8s.io/v1beta1"') is None
+    assert absent_crd("ResourceClaim", 'no matches for kind "ResourceClaim" in version '
+                      '"resource.k8s.io/v1"') is None
 
 
 # --- held-out round of session 3: wordings from the threads named ---------------------------
@@ -341,6 +345,31 @@ def test_crd_default_status_means_no_controller(scope, condition, cause):
     ('2022-12-09T17:59:13.737+0800    ERROR   kubernetes/controller.go:332    unable to find '
      'associated Services      {"runner": "provider", "error": "Service \\"test-ad-service\\" '
      'not found"}', "backend_not_found"),
+    # held-out round 6 (session 6): AWS LBC controller RBAC (kubernetes-sigs/aws-load-balancer-
+    # controller#4247), its instance targets (#4804), GAIE's profile handler (gateway-api-
+    # inference-extension#1697), Envoy AI Gateway's missing backend (envoyproxy/ai-gateway#2480),
+    # a CRD named missing in prose (gateway-api-inference-extension#1737) and an implementation
+    # group's kind not served (aws-load-balancer-controller#4712)
+    ('loadbalancerconfigurations.gateway.k8s.aws "x" is forbidden: User "system:serviceaccount:'
+     'kube-system:lbc" cannot patch resource "loadbalancerconfigurations" in API group '
+     '"gateway.k8s.aws" in the namespace "apps"', "controller_forbidden"),
+    ('inferencepools.inference.networking.k8s.io is forbidden: User "system:serviceaccount:'
+     'llm:epp" cannot list resource "inferencepools"', "endpoint_picker_misconfigured"),
+    ("Failed build model due to TargetGroup port is empty. When using Instance targets, your "
+     "service must be of type 'NodePort' or 'LoadBalancer'", "backend_target_type_mismatch"),
+    ("inference gateway: InferencePoolResourceExhausted - failed to find target pod: single "
+     "profile handler is intended to be used with a single profile, failed to process multiple "
+     "profiles", "endpoint_picker_misconfigured"),
+    ("single profile handler is intended to be used with a single profile, but multiple "
+     "profiles were specified", "endpoint_picker_misconfigured"),
+    ("failed to construct a new HTTPRoute: failed to get AIServiceBackend b.default: "
+     "AIServiceBackend b.default not found", "backend_not_found"),
+    ("The epp pod stuck in crashbackloop due to InferenceObjective CRD not being installed.",
+     "crd_not_installed"),
+    ('no matches for kind "TargetGroupConfiguration" in version "gateway.k8s.aws/v1beta1"',
+     "crd_not_installed"),
+    ('no matches for kind "BackendTrafficPolicy" in version "gateway.envoyproxy.io/v1alpha1"',
+     "crd_not_installed"),
     # Envoy access log of a direct 500, envoyproxy/gateway#5905
     ("{'response_code': 500, 'response_code_detail':\t'direct_response'}", "backend_unresolved"),
 ])

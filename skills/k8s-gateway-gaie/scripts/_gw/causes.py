@@ -19,6 +19,10 @@ CAUSES: dict[str, tuple[str, str]] = {
                                 "(kubectl get gatewayclass)"),
     "gateway_class_not_accepted": ("class", "read the GatewayClass condition message: fix its "
                                    "parametersRef or use a class the controller supports"),
+    "controller_forbidden": ("class", "the gateway controller's own ServiceAccount may not do "
+                             "what the log names (verb, resource, API group): grant it in the "
+                             "controller's ClusterRole, or install the chart/manifests of the "
+                             "running release, whose RBAC matches its controllers"),
     "crd_version_unsupported": ("class", "install the Gateway API CRD bundle version the "
                                 "controller release supports (one bundle only: check the "
                                 "gateway.networking.k8s.io/bundle-version annotation on every "
@@ -92,6 +96,12 @@ CAUSES: dict[str, tuple[str, str]] = {
                                  "kind/protocol: use a Service, or an implementation that "
                                  "supports it"),
     "backend_unresolved": ("backend", "fix the backendRef the condition message names"),
+    "backend_target_type_mismatch": ("backend", "the load balancer registers instance (node) "
+                                     "targets, which need a NodePort or LoadBalancer Service: "
+                                     "use IP targets for a ClusterIP Service (AWS Load Balancer "
+                                     "Controller: a TargetGroupConfiguration with "
+                                     "defaultConfiguration.targetType ip for the Service, or "
+                                     "--default-target-type=ip), or change the Service type"),
     "stale_status": ("backend", "the referenced object was created after the controller wrote "
                      "this status and it has not reconciled since: touch the route (kubectl "
                      "annotate httproute NAME reconcile=$(date +%s) --overwrite) and re-check"),

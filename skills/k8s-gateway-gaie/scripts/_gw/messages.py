@@ -189,6 +189,38 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        ("text",), hint="the endpoint picker's ServiceAccount may not list what it watches: "
                        "grant get/list/watch on inferencepools, inferenceobjectives (or "
                        "inferencemodels) and pods (the inferencepool chart's Role)"),
+    # Any other controller denied by the API server (apiserver responsewriters forbiddenMessage:
+    # `User %q cannot %s resource %q in API group %q`): the controller's own RBAC, not the
+    # endpoint picker's (kubernetes-sigs/aws-load-balancer-controller#4247).
+    _p("controller-forbidden", r"is forbidden: User \"?system:serviceaccount:[^\s\"]+\"? cannot "
+       r"\w+ resource", "controller_forbidden", "class", ("text",)),
+    # The scheduler's profile handler refuses the EndpointPickerConfig: the loader's wording
+    # ("... but multiple profiles were specified") and the per-request one the gateway answers
+    # with ("... failed to process multiple profiles", kubernetes-sigs/gateway-api-inference-
+    # extension#1697); GAIE pkg/epp/config/loader/configloader.go and
+    # pkg/epp/scheduling/framework/plugins/multi/profile/single_profile_handler.go (v1.0.0).
+    _p("epp-profile-handler", r"single profile handler is intended to be used with a single "
+       r"profile|no profile handler was specified", "endpoint_picker_misconfigured", "backend",
+       ("text",), hint="the EndpointPickerConfig declares several schedulingProfiles with the "
+                       "single-profile-handler: keep one profile, or use a profile handler "
+                       "that serves several (llm-d's pd-profile-handler for prefill/decode)"),
+    # A controller that cannot read a backend object the route names: Envoy AI Gateway
+    # (internal/controller: `failed to get AIServiceBackend %s: %w` wrapping the API server's
+    # NotFound, envoyproxy/ai-gateway#2480); the same shape for Backend and InferencePool.
+    _p("controller-backend-not-found", r"failed to get (AIServiceBackend|Backend|InferencePool)"
+       r"\b[^:]*:[^\n]*\bnot found", "backend_not_found", "backend", ("text",),
+       hint="a route's backendRef names a backend object that does not exist in the route's "
+            "namespace: fix the name (or namespace) or create it"),
+    # AWS Load Balancer Controller (pkg/gateway/model target group builder, v2.14+; the same
+    # wording in its Ingress builder): instance targets need a node port.
+    _p("aws-instance-target-no-port", r"TargetGroup port is empty\W+When using Instance "
+       r"targets|When using Instance targets, your service must be of type",
+       "backend_target_type_mismatch", "backend", ("text",)),
+    # A CRD named missing in prose (`... due to InferenceObjective CRD not being installed`,
+    # kubernetes-sigs/gateway-api-inference-extension#1737).
+    _p("crd-not-installed-prose", r"\bCRDs? (?:is |are )?(?:not|n't) (?:being )?installed|"
+       r"\bCRDs? (?:is |are )?missing\b|\bmissing (?:the )?[\w.]+ CRDs?\b",
+       "crd_not_installed", "class", ("text",)),
     _p("fault-filter-abort", r"fault filter abort", "backend_not_found", "backend", ("text",),
        hint="the route's InferencePool does not exist or the gateway cannot find it: fix "
             "backendRefs (name, group) or add a ReferenceGrant for another namespace"),
@@ -273,7 +305,7 @@ def absent_crd(kind_or_resource: str, line: str) -> Verdict | None:
         return Verdict("crd_not_installed", "class", "crd-absent:gateway-api",
                        {"kind": kind_or_resource}, _GW_BUNDLE)
     if kind not in _GAIE_KINDS:
-        return None
+        return _implementation_crd(kind_or_resource, line)
     hit = _VERSION.search(line)
     group = next((g for g in hit.groups() if g), "") if hit else ""
     group = group if group.startswith("inference.") else ""
@@ -284,6 +316,32 @@ def absent_crd(kind_or_resource: str, line: str) -> Verdict | None:
         "your gateway implementation supports")
     return Verdict("crd_not_installed", "class", "crd-absent:inference-extension",
                    {"kind": kind_or_resource}, hint)
+
+
+# API groups of gateway implementations' own CRDs (policies, parameters, backends): a kind of
+# these groups the server does not serve is this skill's fault, a kind of another area's group
+# (kueue, DRA) is not read here.
+_IMPL_GROUPS = ("gateway.envoyproxy.io", "aigateway.envoyproxy.io", "gateway.k8s.aws",
+                "application-networking.k8s.aws", "networking.gke.io", "gateway.kgateway.dev",
+                "gateway.nginx.org", "cilium.io", "traefik.io", "projectcontour.io",
+                "configuration.konghq.com", "gateway-operator.konghq.com", "networking.istio.io",
+                "agentgateway.dev", "inference.networking.k8s.io",
+                "inference.networking.x-k8s.io", "llm-d.ai")
+_GROUP_IN_LINE = re.compile(r'in version "([\w.\-]+)/[\w.]+"|resource type "[^"]+" in group '
+                            r'"([\w.\-]+)"')
+
+
+def _implementation_crd(kind: str, line: str) -> Verdict | None:
+    hit = _GROUP_IN_LINE.search(line or "")
+    group = next((g for g in hit.groups() if g), "") if hit else ""
+    if not group and "." in kind:
+        group = kind.split(".", 1)[1]
+    if not any(group == g or group.endswith("." + g) for g in _IMPL_GROUPS):
+        return None
+    return Verdict("crd_not_installed", "class", "crd-absent:implementation", {"kind": kind},
+                   f"the {group} CRDs the gateway controller watches are not installed at "
+                   "the version it asks for: apply the CRDs of the running controller release "
+                   "(controllers often ship them apart from their Helm chart), then restart it")
 
 
 # Reason -> cause when no message pattern matched. (scope, condition type) -> {reason: ...}
