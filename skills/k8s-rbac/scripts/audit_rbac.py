@@ -14,7 +14,7 @@ from k8s_skillkit.loading import kubectl_get, load_paste
 
 from _rbac.denials import collect
 from _rbac.live import kubectl
-from _rbac.prose import mismatch_findings
+from _rbac.prose import mismatch_findings, scope_findings
 from _rbac.rules import audit, rule_findings
 from _rbac.why import explain
 
@@ -107,7 +107,8 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
             findings.append(f)
     if not any(o.get("kind") in RBAC_KINDS for o in objects):
         said = mismatch_findings(objects, denials[:limit])
-        explained = {(f["object"]["namespace"], f["object"]["name"]) for f in said}
+        said += scope_findings(objects, denials[:limit])
+        explained = {(f["object"].get("namespace"), f["object"]["name"]) for f in said}
         for f in findings:  # the denial stays as evidence, explained by the user's words
             sa = (f["object"].get("namespace"), f["object"].get("name"))
             if f["cause"] == "missing_permission" and sa in explained:

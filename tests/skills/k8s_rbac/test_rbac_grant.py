@@ -101,7 +101,7 @@ def test_non_resource_url_gets_non_resource_rule():
         {"nonResourceURLs": ["/metrics"], "verbs": ["get"]}]
 
 
-@pytest.mark.parametrize("user", ["system:anonymous", "system:node:gpu-1"])
+@pytest.mark.parametrize("user", ["system:anonymous", "system:node:gpu-1", "system:node"])
 def test_anonymous_and_nodes_are_never_granted(script, user):
     proc = script("grant_denied.py", "--denied", forbidden_1_11(user, "get", "nodes", ""))
     assert proc.code == 1

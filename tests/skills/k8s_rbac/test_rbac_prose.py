@@ -50,3 +50,99 @@ def test_without_such_a_sentence_the_denial_is_a_missing_permission(script, tmp_
     paste.write_text("The controller fails with:\n" + DENIED)
     res = script("audit_rbac.py", "-f", str(paste), "--json")
     assert res.causes[0] == "missing_permission"
+
+
+# --- the grant is namespaced (held-out round 6: CiscoDevNet/appdynamics-charts#40,
+# minio/operator#366, codeready-toolchain/host-operator#249; each resolved by a ClusterRole and
+# a ClusterRoleBinding) -------------------------------------------------------------------------
+
+from _rbac.prose import _says_namespaced_grant  # noqa: E402
+
+CLUSTER_DENIED = ('E1125 05:58:51.544661       1 reflector.go:178] Failed to list *v1.Service: '
+                  'services is forbidden: User "system:serviceaccount:ops:op" cannot list '
+                  'resource "services" in API group "" at the cluster scope\n')
+
+
+@pytest.mark.parametrize("sentence", [
+    "Checking the resources created by the chart there were a Role and a RoleBinding, but no "
+    "CR and CRB.",
+    "The generated manifests use a `ClusterRoleBinding`, but the kind `RoleBinding` was typed "
+    "by hand and doesn't match.",
+    "Since the resource is cluster scoped we need to move the rule from role.yaml to "
+    "cluster-role.yaml.",
+    "The chart only creates a Role and RoleBinding, not a ClusterRole.",
+])
+def test_sentences_that_say_the_grant_is_namespaced(sentence):
+    assert _says_namespaced_grant(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "I created a ClusterRoleBinding instead of a RoleBinding.",   # the cluster grant exists
+    "The ClusterRole and the ClusterRoleBinding are both there.",  # no namespaced grant
+    "The Role grants list on services.",                           # nothing cluster-wide
+    "There is a Role and a ClusterRole for the operator.",         # no contrast
+])
+def test_sentences_that_do_not_say_it(sentence):
+    assert not _says_namespaced_grant(sentence)
+
+
+def test_cluster_scope_denial_with_such_a_sentence(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text("The operator logs:\n`" + CLUSTER_DENIED.strip() + "`\nThe chart created a "
+                     "Role and a RoleBinding, but no ClusterRole and ClusterRoleBinding.\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("cluster_scope_needs_clusterrolebinding", "inferred")
+    assert "--all-namespaces" in top["confirm"]
+
+
+def test_a_namespaced_denial_is_not_read_as_a_scope_problem(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text(CLUSTER_DENIED.replace("at the cluster scope", 'in the namespace "ops"')
+                     + "The chart created a Role and a RoleBinding, but no ClusterRole.\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    assert res.causes[0] == "missing_permission"
+
+
+# --- a pasted role that allows the request, no binding (argoproj/argo-cd#1265) ---------------
+
+ROLE = """apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: app-controller
+rules:
+- apiGroups: ['*']
+  resources: ['*']
+  verbs: ['*']
+"""
+
+
+def test_a_granting_role_without_binding_means_the_binding_names_someone_else(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text('replicasets.apps is forbidden: User "system:serviceaccount:fr:app-'
+                     'controller" cannot list resource "replicasets" in API group "apps" at the '
+                     "cluster scope\n\n```yaml\n" + ROLE + "```\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("binding_subject_mismatch", "inferred")
+    assert "grep app-controller" in top["confirm"]
+
+
+def test_a_role_that_does_not_grant_it_stays_a_missing_permission(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text('replicasets.apps is forbidden: User "system:serviceaccount:fr:app-'
+                     'controller" cannot list resource "replicasets" in API group "apps" at the '
+                     "cluster scope\n\n```yaml\n" + ROLE.replace("['*']\n  verbs", "['pods']\n"
+                                                               "  verbs") + "```\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    assert res.causes[0] != "binding_subject_mismatch"
+
+
+def test_a_sentence_a_terminal_hard_wrapped_is_read_whole():
+    from _rbac.prose import _sentences
+    sentence = ("After searching for the cause, it seems that when generating manifests the "
+                "`ClusterRoleBinding` object is used, but the manually input kind `RoleBinding` "
+                "doesn't match.")
+    wrapped = [sentence[i:i + 80] for i in range(0, len(sentence), 80)]  # cut inside words
+    assert not any(_says_namespaced_grant(line) for line in wrapped)
+    assert any(_says_namespaced_grant(s) for s in _sentences(["\n".join(wrapped)]))

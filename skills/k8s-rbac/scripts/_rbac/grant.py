@@ -14,8 +14,9 @@ with `nonResourceURLs`.
 Identities: `system:serviceaccount:<ns>:<name>` becomes a ServiceAccount subject
 (pkg/serviceaccount/util.go MakeUsername); anything else a User. Two identities are never
 granted to: `system:anonymous` (the request carried no credentials the apiserver accepted:
-fix the credentials) and `system:node:<n>` (kubelets are authorized by the Node authorizer,
-RBAC grants to them are the wrong fix).
+fix the credentials) and `system:node:<n>` or a bare `system:node` (kubelets are authorized by
+the Node authorizer, which needs the node's name in the certificate's CN; RBAC grants to them
+are the wrong fix: jetstack/tarmak#33, one `CN=system:node` kubeconfig shared by every node).
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def refusal(denial: Denial) -> str:
     if denial.user == "system:anonymous":
         return ("the request ran as system:anonymous: its credentials were not sent or not "
                 "accepted; fix the credentials, never grant to anonymous")
-    if denial.user.startswith("system:node:"):
+    if denial.user == "system:node" or denial.user.startswith("system:node:"):
         return ("a node's credentials: kubelets are authorized by the Node authorizer, not "
                 "by RBAC grants; use the right kubeconfig")
     return ""

@@ -10,11 +10,22 @@ finding is inferred and names the command that shows the bindings' subjects.
 
 A sentence counts only when it names a binding, says who or where it is for (a service
 account, a subject or a namespace) and says that this does not match (a contrast word).
+
+The same holds for the scope: a denial "at the cluster scope" with the user's sentence that the
+grant is a namespaced one - "there were a Role and a RoleBinding, but no CR and CRB"
+(CiscoDevNet/appdynamics-charts#40), "the ClusterRoleBinding object is used, but the manually
+input kind `RoleBinding` doesn't match" (minio/operator#366), "Idler is cluster scoped we need
+to move ... from role.yaml to cluster-role.yaml" (codeready-toolchain/host-operator#249). A
+Role and a RoleBinding only grant inside their namespace, so a cluster-scope request needs a
+ClusterRole bound by a ClusterRoleBinding. The sentence must name a namespaced grant (Role,
+RoleBinding, role.yaml), a cluster one (ClusterRole[Binding], CR/CRB, cluster scope/wide) and
+a contrast (but, no, not, instead of, doesn't match, move, need).
 """
 from __future__ import annotations
 
 import re
 
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial
@@ -26,11 +37,19 @@ _CONTRAST = re.compile(r"\binstead of\b|\bhard-?coded\b|\bdoes(?:n't| not) match
                        r"|\bmismatch|\bwrong (?:namespace|service ?account|subject)\b"
                        r"|\bneeds? to (?:specify|name|reference|point)\b"
                        r"|\bshould (?:be|name|reference|point)\b", re.I)
+_NAMESPACED_GRANT = re.compile(r"(?<![\w-])(?<!cluster )role(?: ?bindings?|biding|\.ya?ml|s)?\b",
+                               re.I)
+_CLUSTER_GRANT = re.compile(r"(?i:\bcluster[- ]?role(?: ?bindings?)?\b|\bcluster[- ]"
+                            r"(?:scoped?|wide|level)\b)|\bCRB?s?\b")
+_SCOPE_CONTRAST = re.compile(r"\bbut\b|\bno\b|\bnot\b|n't\b|\binstead of\b|\bmove\b|"
+                             r"\bneeds?\b|\bonly\b|\bmissing\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\[(])|\n\s*\n")
 
 
 def _sentences(texts: list[str]) -> list[str]:
-    prose = "\n".join(t for t in texts if t and "cannot " not in t)  # not the error lines
+    # a terminal's hard wrap cuts words ("`Clus" / "terRoleBinding`"): glue it back first
+    lines = unwrap_free_text("\n".join(t for t in texts if t).splitlines())
+    prose = "\n".join(t for t in lines if "cannot " not in t)  # not the error lines
     return [" ".join(s.split()) for s in _SENTENCE.split(prose) if s.strip()]
 
 
@@ -62,4 +81,45 @@ def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:
             f"make the binding's subject ServiceAccount {name} in namespace {ns} (or deploy the "
             "workload where the binding points)", basis="inferred",
             confirm=f"kubectl get rolebindings,clusterrolebindings -A -o wide | grep {name}"))
+    return out
+
+
+# "I created a ClusterRoleBinding instead of a RoleBinding": the cluster grant is the one made
+_CLUSTER_INSTEAD = re.compile(r"(?i:cluster[- ]?role(?: ?bindings?)?|\bCRB?s?)\W+(?:\w+\W+){0,2}?"
+                              r"instead of\W+(?:an? )?role", re.I)
+
+
+def _says_namespaced_grant(sentence: str) -> bool:
+    return bool(_NAMESPACED_GRANT.search(sentence) and _CLUSTER_GRANT.search(sentence)
+                and _SCOPE_CONTRAST.search(sentence) and not _CLUSTER_INSTEAD.search(sentence))
+
+
+def scope_findings(dump, denials: list[Denial]) -> list[dict]:
+    """An inferred cluster_scope_needs_clusterrolebinding per identity denied at the cluster
+    scope when the paste's own words say its grant is a Role / RoleBinding (only when the
+    paste holds no RBAC objects)."""
+    said = [s for s in _sentences(list(getattr(dump, "texts", []) or []))
+            if _says_namespaced_grant(s)]
+    if not said:
+        return []
+    out, seen = [], set()
+    for denial in denials:
+        if denial.kind != "rbac" or denial.namespace or denial.user in seen:
+            continue  # only requests at the cluster scope
+        seen.add(denial.user)
+        sa = service_account_of(denial.user)
+        obj = ({"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]} if sa
+               else {"kind": "User", "name": denial.user})
+        out.append(finding(
+            "error", "cluster_scope_needs_clusterrolebinding", obj,
+            f"{denial.user} was denied at the cluster scope and the paste says its grant is a "
+            "namespaced Role/RoleBinding: a RoleBinding grants only inside its namespace, so "
+            "a request across all namespaces or on a cluster-scoped resource needs a "
+            "ClusterRole bound by a ClusterRoleBinding",
+            [f'the paste says: "{said[0][:300]}"', denial.text],
+            "grant the rule in a ClusterRole and bind it with a ClusterRoleBinding to "
+            f"{denial.user} (grant_denied.py writes both), or make the client namespaced "
+            "(watch one namespace)", basis="inferred",
+            confirm=f"kubectl auth can-i {denial.verb} {denial.resource} --all-namespaces "
+                    f"--as={denial.user}"))
     return out

@@ -209,7 +209,8 @@ def _from_objects(denial: Denial, objects) -> list[dict]:
     if applicable:
         return _bound(denial, rbac, applicable)
     return (_cluster_scope(denial, rbac) or _other_namespace(denial, rbac)
-            or _subject_mismatch(denial, rbac) or _nobody(denial, rbac))
+            or _subject_mismatch(denial, rbac) or _granting_role_unbound(denial, rbac)
+            or _nobody(denial, rbac))
 
 
 def _in_scope(binding: dict, denial: Denial) -> bool:
@@ -347,6 +348,32 @@ def _nearness(subject: dict, binding_ns: str, denial: Denial, sa, binding: dict)
             and subject.get("name") != denial.user:
         return 2
     return 0
+
+
+def _granting_role_unbound(denial: Denial, rbac: Rbac) -> list[dict]:
+    """The paste holds a role that allows the request and no binding at all (argoproj/argo-cd
+    #1265: the ClusterRole of install.yaml, the controller installed into another namespace
+    than the one its ClusterRoleBinding names). The role is right, so the denial says nothing
+    binds it to this identity: the binding (not pasted) names another subject, or is missing."""
+    if rbac.bindings:
+        return []
+    granting = [r for r in rbac.roles.values() if any(grants(rule, denial) for rule in _rules(r))
+                and (r.get("kind") == "ClusterRole" or _ns(r) == denial.namespace)]
+    if not granting:
+        return []
+    name = (granting[0].get("metadata") or {}).get("name", "")
+    kind = granting[0].get("kind", "Role")
+    return [finding("error", "binding_subject_mismatch", subject_ref(denial),
+                    f"{kind} {name} in the input allows this request, yet {denial.user} was "
+                    "denied: no binding gives that role to this identity - the binding for it "
+                    "(not in the input) names another subject (a ServiceAccount name or "
+                    "namespace: installed into another namespace than the manifest assumes?) "
+                    "or does not exist",
+                    [denial.text, f"{kind} {name} grants {denial.verb} {denial.full_resource}"],
+                    f"make the {'ClusterRoleBinding' if kind == 'ClusterRole' else 'RoleBinding'}"
+                    f" of {name} name {denial.user} (namespace included), or create it",
+                    basis="inferred", confirm="kubectl get rolebindings,clusterrolebindings -A "
+                    f"-o wide | grep {name}")]
 
 
 def _nobody(denial: Denial, rbac: Rbac) -> list[dict]:
