@@ -12,7 +12,7 @@ import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.cli import add_dump_arg, make_parser, run
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import kubectl_get
@@ -159,9 +159,7 @@ def body(args):
 def main(argv=None) -> int:
     parser = make_parser(__doc__.strip(), epilog=EPILOG)
     parser.add_argument("-n", "--namespace", help="the Deployments' namespace")
-    parser.add_argument("-f", "--filename", metavar="DUMP",
-                        help="kubectl get deploy,pods,nodes,events -A -o yaml (- = stdin) "
-                             "instead of the live cluster")
+    add_dump_arg(parser, "kubectl get deploy,pods,nodes,events -A -o yaml")
     parser.add_argument("name", nargs="?", metavar="DEPLOYMENT")
     return run(parser, argv, body)
 

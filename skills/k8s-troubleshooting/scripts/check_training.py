@@ -21,6 +21,7 @@ from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, r
 from _tshoot.gpu import read as read_logs
 from _tshoot.model import Cluster
 from _tshoot.training import KINDS, RESOURCES
+from _tshoot.training_forms import complete_rayjobs
 from _tshoot.training_report import findings_for, training_objects
 from explain_gpu_failure import findings_for as log_findings_for
 
@@ -49,7 +50,7 @@ def load(args) -> Cluster:
         for path in args.file:
             text, label = read_text(path)
             dump = dump.extended(parse_paste(text, label))
-        objects = [o for o in dump if o.get("kind")]
+        objects = complete_rayjobs([o for o in dump if o.get("kind")], list(dump.texts))
         return Cluster(objects, args.namespace, dump=dump)
     dump = kubectl_get(LIVE_TYPES, args.namespace, args.all_namespaces)
     for kind in KINDS:

@@ -24,7 +24,8 @@ examples:
   kubectl logs -n ml -l jobset.sigs.k8s.io/jobset-name=llm --prefix --tail=-1 > ranks.log
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
-causes, most decisive first: gpu_xid_hardware nccl_duplicate_gpu cuda_out_of_memory
+causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
+  nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted nccl_network_error nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application
 exit: 0 nothing found, 1 findings, 2 bad input."""
@@ -34,6 +35,31 @@ OBJECT = {"kind": "TrainingJob", "name": ""}
 
 def findings_for(report: GpuReport, world: int | None) -> list[dict]:
     out = _xid_findings(report, "hardware")
+    if report.ecc:
+        out.append(finding("error", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
+                           "uncorrectable ECC error on the GPU (the Xid 48/63/64/95 family): "
+                           "the GPU's memory is faulty, so every allocation or kernel on it "
+                           "can fail, 'CUDA error: out of memory' included", report.ecc[:3],
+                           "kubectl cordon the node, then drain it; reset the GPU (nvidia-smi "
+                           "-r) or reboot; replace it if it repeats; nvidia-smi -q -d ECC,"
+                           "PAGE_RETIREMENT shows the counters", basis="reported"))
+    if report.nvml_lost:
+        out.append(finding("error", "gpu_device_access_lost", OBJECT,
+                           "the container lost access to the GPU device files (NVML 'Unknown "
+                           "Error' in a container that worked before): systemd re-applied the "
+                           "container's device cgroup (a daemon-reload with the systemd cgroup "
+                           "driver) or the kubelet's static CPU manager rewrote it",
+                           report.nvml_lost[:3],
+                           "restart the pod to get the devices back; for good: NVIDIA "
+                           "container toolkit 1.12+ with CDI/nvidia-ctk system create-dev-char-"
+                           "symlinks (nvidia-container-toolkit#48), or the device plugin's "
+                           "PASS_DEVICE_SPECS=true", basis="reported"))
+    if report.nvml_mismatch:
+        out.append(finding("error", "gpu_driver_mismatch", OBJECT,
+                           "the NVIDIA user-space library and the loaded kernel module differ: "
+                           "the driver was upgraded while the old module stayed loaded",
+                           report.nvml_mismatch[:3], "drain the node and reboot it (or unload "
+                           "and reload the nvidia modules)", basis="reported"))
     out += duplicate_gpu_finding(report.nccl, OBJECT)
     if report.cuda_oom:
         out.append(finding("error", "cuda_out_of_memory", OBJECT,

@@ -101,7 +101,10 @@ def _load_file(args) -> Cluster:
                    or match(meta(o, "labels", {}) or {})]
     cluster = Cluster(objects, args.namespace, dump=dump)
     cluster.pods_filtered = bool(args.selector)
-    cluster.paste = not set(dump.forms) <= {"yaml", "json"} or len(objects) < len(dump)
+    # a paste too: objects plus text the YAML reader left (a status fragment pasted under the
+    # object it belongs to, a sentence between two documents)
+    cluster.paste = not set(dump.forms) <= {"yaml", "json"} or len(objects) < len(dump) \
+        or any(line.strip() for line in getattr(dump, "texts", None) or ())
     if cluster.paste or not objects:
         cluster.text_subjects = scan(text)
     if not objects and not cluster.text_subjects and not _looks_like_kubectl(text):

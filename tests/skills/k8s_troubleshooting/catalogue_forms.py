@@ -135,8 +135,10 @@ def event_yaml(entry: Entry) -> str:
 def status_yaml(entry: Entry) -> str | None:
     """`kubectl get KIND -o yaml` whose status carries the wording (a container state, a pod's
     reason, a condition), or None when the component writes it to no status."""
-    if not (entry.state or entry.condition or entry.pod_reason
-            or entry.component == "kube-scheduler"):
+    # the scheduler writes only its FailedScheduling message to a status (PodScheduled); its
+    # other events (Preempted on a victim) live in events alone
+    scheduling = entry.component == "kube-scheduler" and entry.event_reason == "FailedScheduling"
+    if not (entry.state or entry.condition or entry.pod_reason or scheduling):
         return None
     name = NAME.get(entry.object, "x")
     meta = {"name": name} if entry.object == "Node" else {"name": name, "namespace": "apps"}

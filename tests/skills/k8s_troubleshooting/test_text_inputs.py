@@ -69,3 +69,83 @@ Events:       <none>
     assert res.code == 0 and res.doc["findings"] == []
     res = run_script("triage.py", "-f", "-", stdin="my pods are broken, please help\n")
     assert res.code == 2 and res.err.startswith("error: ") and len(res.err.splitlines()) == 1
+
+
+def test_a_scheduler_message_laid_out_one_reason_per_line():
+    # jorijn.com knowledge base (pod pending on topology spread constraints): the histogram
+    # printed over lines, the preemption tail on a line of its own; the message is one verdict
+    res = triage_text("""Warning  FailedScheduling  default-scheduler
+0/12 nodes are available:
+  3 node(s) had untolerated taint {node-role.kubernetes.io/control-plane},
+  3 node(s) had untolerated taint {dedicated: tenant-a},
+  6 node(s) didn't match pod topology spread constraints.
+preemption: 0/12 nodes are available: 12 Preemption is not helpful for scheduling.
+""")
+    assert res.code == 1, res.err
+    top = res.doc["findings"][0]
+    assert top["cause"] == "unschedulable_topology_spread"
+    assert "0/12 nodes are available: 3 node(s)" in top["evidence"][0]
+
+
+def test_the_preemption_tail_alone_is_no_verdict():
+    # the tail counts preemption outcomes (v1.37.2 pkg/scheduler/framework/preemption), not why
+    # nodes were filtered: alone it names no cause, after its reasons it changes none
+    res = triage_text("preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
+                      "scheduling.\n")
+    assert res.code == 2, res.doc
+    res = triage_text("0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are "
+                      "available: 3 No preemption victims found for incoming pod.\n")
+    assert res.doc["findings"][0]["cause"] == "unschedulable_insufficient"
+
+
+def test_a_job_status_pasted_under_its_manifest():
+    # kubernetes/kubernetes#92245: the Job's YAML, then its status block indented apart (the
+    # YAML reader takes the first document, the status stays text): both are read
+    res = triage_text("""```yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: demo
+spec:
+  backoffLimit: 6
+  template:
+    spec:
+      containers:
+      - {name: nginx, image: nginx, command: [sh, -c, exit 1]}
+      restartPolicy: Never
+```
+ job will eventually fail after it creates 5 failed pods
+
+```yaml
+status:
+    conditions:
+    - message: Job has reached the specified backoff limit
+      reason: BackoffLimitExceeded
+      status: "True"
+      type: Failed
+    failed: 5
+```
+""")
+    assert res.code == 1, res.err
+    assert res.doc["findings"][0]["cause"] == "job_failed"
+
+
+def test_daemonset_failed_placement_reads_the_predicate_reason():
+    # the <=1.16 DaemonSet controller's own placement (v1.11.0 daemon_controller.go): no pod
+    # exists, the event on the DaemonSet says why (cilium/cilium#6603, kubernetes#30989)
+    res = triage_text("Warning  FailedPlacement  3m19s (x380 over 4h17m)  daemonset-controller  "
+                      "failed to place pod on \"ip-10-0-1-2.compute.internal\": Node didn't have "
+                      "enough resource: cpu, requested: 250, used: 1970, capacity: 2000\n")
+    top = res.doc["findings"][0]
+    assert top["cause"] == "unschedulable_insufficient"
+    assert "DaemonSet controller placed no pod on node ip-10-0-1-2.compute.internal" in \
+        top["message"]
+    res = triage_text("""- apiVersion: v1
+  kind: Event
+  involvedObject: {kind: DaemonSet, name: nginx-ingress, namespace: kube-system}
+  reason: FailedPlacement
+  type: Normal
+  message: 'failed to place pod on "k8s-master": host port conflict'
+""")
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["object"]["kind"]) == ("unschedulable_ports", "DaemonSet")

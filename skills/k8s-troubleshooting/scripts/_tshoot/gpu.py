@@ -21,6 +21,32 @@ Wordings and sources (references/gpu-training.md keeps the same table for reader
   memory. Tried to allocate X (GPU g; Y total capacity; ...)`, 2.x `... Tried to allocate X.
   GPU g has a total capacity of Y of which Z is free.`; `torch.OutOfMemoryError` (2.5+),
   `RuntimeError: CUDA error: out of memory` (a kernel's allocation).
+- NVIDIA driver, a GPU lost without an Xid line (open-gpu-kernel-modules src/nvidia/arch/
+  nvalloc/unix/src/osapi.c rm_is_supported_device, 515+; NVSentinel#155: the same event as
+  Xid 79): `NVRM: The NVIDIA GPU 0000:b3:00.0` / `NVRM: (PCI ID: 10de:26b5) installed in this
+  system has` / `NVRM: fallen off the bus and is not responding to commands.`, one message
+  over three lines; it is read as Xid 79 on that GPU.
+- Uncorrectable ECC outside an Xid line: the CUDA runtime's cudaErrorECCUncorrectable string
+  `uncorrectable ECC error encountered` (CUDA driver_types.h), nvidia-smi's `Volatile Uncorr.
+  ECC` counter, a user's "Uncorrectable ECC Error" (k8s-device-plugin#267: the GPU kept
+  failing every allocation with `CUDA error: out of memory`): the Xid 48/63/64/95 family.
+- PyTorch's OOM exception classes: `torch.cuda.OutOfMemoryError: CUDA out of memory` (1.13-2.4,
+  torch/cuda/__init__.py), `torch.OutOfMemoryError` (2.5+); `RuntimeError: CUDA out of memory.`
+  (<= 1.12); the allocator's phrase "CUDA out of memory" in any case, also quoted in prose.
+- NCCL InfiniBand async events (nccl src/transport/net_ib.cc ncclIbAsyncThreadMain, 2.x:
+  `NET/IB : Got async event : %s`, later and in nccl-rdma-sharp-plugins `NET/IB : %s:%d Got
+  async event : %s`), %s from rdma-core libibverbs ibv_event_type_str (enum_strs.c): the
+  fault events `port error`, `local catastrophic error`, `QP fatal error`, `CQ error`,
+  `local work queue catastrophic error`, `invalid request local work queue error`, `local
+  access violation work queue error`, `SRQ catastrophic error`, `device fatal`; the others
+  (`port active`, `client reregistration`, `LID change`, `GID table change`, `PKey change`,
+  `SM change`, ...) are not faults.
+- NVML, as nvidia-smi and the device plugin print it: `Failed to initialize NVML: %s` with
+  nvmlErrorString (nvml.h): `Unknown Error` inside a running container is the container
+  having lost its device-cgroup access to /dev/nvidia* (systemd re-applied the unit's device
+  rules on a daemon-reload, or the kubelet's static CPU manager rewrote the cgroup:
+  nvidia-container-toolkit#48, nvidia-docker#1618/#966, kubernetes#77073);
+  `Driver/library version mismatch` is a driver upgraded under a running kernel module.
 - Kubernetes: container `OOMKilled` / exit 137 (the container's memory limit, kubelet/runtime),
   eviction `The node was low on resource: memory` (kubelet eviction manager).
 """
@@ -46,8 +72,21 @@ _CUDA_OOM = re.compile(r"CUDA out of memory\. Tried to allocate (?P<want>[\d.]+ 
                        r"(?:[. ]+\(?GPU (?P<gpu>\d+)(?:;| has a total capacity of) "
                        r"(?P<total>[\d.]+ [KMGT]?i?B)(?: total capacity)?(?:[;,]? of which "
                        r"(?P<free>[\d.]+ [KMGT]?i?B) is free)?)?")
-_CUDA_OOM_SHORT = re.compile(r"CUDA error: out of memory|torch\.OutOfMemoryError|"
-                             r"cudaErrorMemoryAllocation")
+_CUDA_OOM_SHORT = re.compile(r"CUDA error: out of memory|torch\.(?:cuda\.)?OutOfMemoryError|"
+                             r"cudaErrorMemoryAllocation|(?i:\bCUDA out of memory\b)")
+# one message over three NVRM lines; the GPU's address is on the first
+_FALLEN_OFF = re.compile(r"NVRM: The NVIDIA GPU (?P<pci>[0-9a-fA-F:.]+)(?:(?!NVRM: The NVIDIA "
+                         r"GPU).){0,400}?fallen off the bus", re.S)
+_FALLEN_OFF_LINE = re.compile(r"NVRM:[^\n]*fallen off the bus")
+_ECC_UNCORRECTABLE = re.compile(r"(?i:uncorrectable ECC error|Volatile Uncorr\.? ECC|"
+                                r"cudaErrorECCUncorrectable|double[- ]bit ECC)")
+_IB_ASYNC_FAULT = re.compile(r"NET/IB\s*:\s*(?:\S+:\d+ )?Got async event\s*:\s*(?:port error|"
+                             r"local catastrophic error|QP fatal error|CQ error|local work queue "
+                             r"catastrophic error|invalid request local work queue error|local "
+                             r"access violation work queue error|SRQ catastrophic error|device "
+                             r"fatal)", re.I)
+_NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error|Driver/library "
+                        r"version mismatch)", re.I)
 _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:status|error)"
                        r"\s*[=:]?\s*\d+|Connection closed|Connection reset|failed)|"
                        r"ncclRemoteError|ncclSystemError|unhandled system error|"
@@ -127,6 +166,9 @@ class GpuReport:
     nccl_shm: list[str] = field(default_factory=list)
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
+    ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
+    nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
+    nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
 
 
@@ -134,11 +176,27 @@ def read(text: str) -> GpuReport:
     report = GpuReport()
     for line in text.splitlines():
         _read_line(report, line.strip())
+    known = {_short_pci(pci) for pci, xid, _ in report.xids if xid == 79}
+    for m in _FALLEN_OFF.finditer(text):
+        pci = m.group("pci").rstrip(".")
+        if _short_pci(pci) not in known:
+            known.add(_short_pci(pci))
+            report.xids.append((pci, 79, " ".join(m.group(0).split())[:300]))
+    if not known:
+        for m in _FALLEN_OFF_LINE.finditer(text):
+            report.xids.append(("unknown", 79, m.group(0)[:300]))
+            break
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
                         if is_gpu_oom(what) and line not in report.cuda_oom]
     return report
+
+
+def _short_pci(pci: str) -> str:
+    """0000:b3:00.0 and b3:00 name the same GPU (Xid lines print the short form)."""
+    pci = pci.lower().removeprefix("0000:")
+    return pci[:-2] if pci.endswith(".0") else pci
 
 
 def _read_line(report: GpuReport, line: str) -> None:
@@ -158,7 +216,13 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.cuda_oom.append(line[:300])
     if _NCCL_SHM.search(line):
         report.nccl_shm.append(line[:300])
-    if _NCCL_NET.search(line):
+    if _ECC_UNCORRECTABLE.search(line):
+        report.ecc.append(line[:300])
+    m = _NVML_INIT.search(line)
+    if m:
+        (report.nvml_lost if m.group("why").lower().startswith("unknown")
+         else report.nvml_mismatch).append(line[:300])
+    if _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
         report.nccl_net.append(line[:300])
     if _OOMKILLED.search(line):
         report.oom_killed.append(line[:300])

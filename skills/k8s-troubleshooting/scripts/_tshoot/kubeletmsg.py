@@ -146,7 +146,17 @@ KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ 
                            r"resources failed due to|resources cannot be allocated with topology "
                            r"locality|\bUnexpectedAdmissionError\b|\bTopologyAffinityError\b"
                            r"|\bOutOf(?:cpu|memory|pods|ephemeral-storage)\b"
-                           r"|\bOutOf[a-z0-9.-]+/[\w.-]+", re.I)
+                           r"|\bOutOf[a-z0-9.-]+/[\w.-]+"
+                           # graceful node shutdown's admit handler: reason NodeShutdown
+                           # (v1.37.2 pkg/kubelet/nodeshutdown/nodeshutdown_manager.go, since
+                           # 1.22), reason Shutdown (v1.21.0 nodeshutdown_manager_linux.go)
+                           r"|pod was rejected as the node is shutting down"
+                           r"|node is in progress of shutting down, not admitting any new pods",
+                           re.I)
+# ... and its kill of the pods already running (phase Failed; reason Terminated since 1.22,
+# Shutdown in 1.20-1.21): the node went away under the pod, like an eviction
+NODE_SHUTDOWN_KILL = re.compile(r"pod was terminated in response to imminent node shutdown"
+                                r"|node is shutting, evicting pods", re.I)
 # The container runtime could not create or start the container, or its postStart hook failed
 # (waiting reasons CreateContainerError, RunContainerError, PostStartHookError; terminated
 # StartError / ContainerCannotRun): v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_container.go,

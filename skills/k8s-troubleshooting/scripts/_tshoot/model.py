@@ -30,6 +30,36 @@ def meta(obj: dict, key: str, default=""):
     return (obj.get("metadata") or {}).get(key) or default
 
 
+class PodView:
+    """The fields of one pod that triage reads, each read once from the raw dict (which stays
+    the truth): a 50,000-pod dump read field by field through `meta` cost millions of lookups.
+    `events` are the events about the pod."""
+
+    __slots__ = ("pod", "namespace", "name", "labels", "owner_refs", "deleting", "spec",
+                 "status", "phase", "events")
+
+    def __init__(self, pod: dict, events: dict):
+        m = pod.get("metadata") or {}
+        self.pod = pod
+        self.namespace: str = m.get("namespace") or ""
+        self.name: str = m.get("name") or ""
+        self.labels: dict = m.get("labels") or {}
+        self.owner_refs: list = m.get("ownerReferences") or []
+        self.deleting: str = m.get("deletionTimestamp") or ""
+        self.spec: dict = pod.get("spec") or {}
+        self.status: dict = pod.get("status") or {}
+        self.phase = self.status.get("phase")
+        self.events: list = events.get(("Pod", self.namespace, self.name), [])
+
+    def revision(self) -> tuple | None:
+        """(namespace, controller name, template hash): pods of one ReplicaSet/StatefulSet
+        revision share their template; None for a pod without both."""
+        rev = self.labels.get("pod-template-hash") or self.labels.get("controller-revision-hash")
+        if not rev or not self.owner_refs:
+            return None
+        return self.namespace, self.owner_refs[0].get("name"), rev
+
+
 class Cluster:
     """Raw dicts, indexed. `scope_ns` is the namespace triaged (None = every namespace)."""
 
@@ -53,6 +83,7 @@ class Cluster:
             ref = ev.get("involvedObject") or ev.get("regarding") or {}
             self.events[(ref.get("kind", ""), ref.get("namespace", "") or "",
                           ref.get("name", ""))].append(ev)
+        self._views: dict[int, PodView] = {}
         self._usage: dict | None = None
         self._free: dict = {}
         self.text_subjects: list = []  # reports read from pasted text (not a dump)
@@ -86,6 +117,13 @@ class Cluster:
 
     def nodes(self) -> list[dict]:
         return self.by_kind.get("Node", [])
+
+    def view(self, pod: dict) -> PodView:
+        """The pod's PodView, built on first use (it holds the pod: its id stays unique)."""
+        found = self._views.get(id(pod))
+        if found is None:
+            found = self._views[id(pod)] = PodView(pod, self.events)
+        return found
 
     def events_for(self, kind: str, namespace: str, name: str) -> list[dict]:
         return self.events.get((kind, namespace or "", name), [])
@@ -128,27 +166,30 @@ class Cluster:
         return total - self.usage(resource).get(meta(node, "name"), 0)
 
     def usage(self, resource: str) -> dict:
-        """{node: requested amount of `resource`}, computed per resource on first use."""
-        cache = self._usage if self._usage is not None else {}
-        self._usage = cache
-        if resource not in cache:
-            per_node: dict = defaultdict(int)
+        """{node: requested amount of `resource`}; every resource in one pass over the pods on
+        first use (the amounts are exact Fractions: the order of the sums does not matter)."""
+        if self._usage is None:
+            usage: dict = defaultdict(lambda: defaultdict(int))
             for pod in self.by_kind.get("Pod", ()):
                 node = (pod.get("spec") or {}).get("nodeName")
                 if not node or (pod.get("status") or {}).get("phase") in TERMINAL:
                     continue
-                need = pod_request(pod, resource)
-                if need:
-                    per_node[node] += need
-            cache[resource] = per_node
-        return cache[resource]
+                for res, need in pod_requests_cached(pod).items():
+                    if need:
+                        usage[res][node] += need
+            self._usage = usage
+        return self._usage.get(resource) or {}
 
 
 def pod_request(pod: dict, resource: str):
     """Effective request of one resource (0 when absent), from the kit's model (init and
-    sidecar containers, overhead, pod-level resources). Pods of one ReplicaSet/StatefulSet
-    revision share their template, so the kit computes it once per revision (a 50,000-pod
-    dump has a few hundred)."""
+    sidecar containers, overhead, pod-level resources)."""
+    return pod_requests_cached(pod).get(resource, 0)
+
+
+def pod_requests_cached(pod: dict) -> dict:
+    """The kit's pod_requests. Pods of one ReplicaSet/StatefulSet revision share their
+    template, so it is computed once per revision (a 50,000-pod dump has a few hundred)."""
     meta_ = pod.get("metadata") or {}
     labels = meta_.get("labels") or {}
     rev = labels.get("pod-template-hash") or labels.get("controller-revision-hash")
@@ -161,7 +202,7 @@ def pod_request(pod: dict, resource: str):
         except ValueError:  # a malformed quantity: no request we can count
             cached = (pod, {})
         _REQ_CACHE[key] = cached
-    return cached[1].get(resource, 0)
+    return cached[1]
 
 
 _REQ_CACHE: dict = {}

@@ -14,7 +14,8 @@ from _tshoot import kubeletmsg as km
 from _tshoot import sched
 from _tshoot.model import meta
 from _tshoot.redact import redact
-from _tshoot.reports import classify as classify_message
+from _tshoot.reports import Report
+from _tshoot.reports import classify as _classify_message
 from _tshoot.verdict import _FIX, message_fix
 
 GPU_PATTERNS = re.compile(
@@ -37,6 +38,14 @@ def mentions_gpu(message: str) -> bool:
     return GPU_PATTERNS.search(message) is not None
 
 
+@functools.lru_cache(maxsize=4096)
+def classify_message(text: str) -> Report | None:
+    """reports.classify, cached: the replicas of a failing workload repeat the same events
+    and waiting messages, and each is tried against every rule. The Report is shared:
+    read it, never change it."""
+    return _classify_message(text)
+
+
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -45,7 +54,7 @@ def _short(text: str, limit: int = 300) -> str:
 def warnings(cluster, pod: dict, limit: int = 3) -> list[str]:
     """The pod's Warning events, deduplicated, most frequent first."""
     seen = {}
-    for ev in cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name")):
+    for ev in cluster.view(pod).events:
         if ev.get("type") != "Warning":
             continue
         key = (ev.get("reason", ""), _short(ev.get("message") or ev.get("note") or "", 240))
@@ -66,9 +75,9 @@ def _cmd(c: dict) -> str:
 
 
 def classify(cluster, pod: dict) -> dict | None:
-    status = pod.get("status") or {}
-    phase = status.get("phase")
-    if meta(pod, "deletionTimestamp") or phase == "Succeeded":
+    view = cluster.view(pod)
+    status, phase = view.status, view.phase
+    if view.deleting or phase == "Succeeded":
         return None
     if phase == "Failed" and status.get("reason") == "Evicted":
         return _evicted(pod)
@@ -76,7 +85,7 @@ def classify(cluster, pod: dict) -> dict | None:
         found = _pod_reason(pod, status)
         if found:
             return found
-    if phase == "Pending" and not (pod.get("spec") or {}).get("nodeName"):
+    if phase == "Pending" and not view.spec.get("nodeName"):
         if sched.is_unschedulable(pod):  # no verdict yet: the scheduler has not tried
             found = sched.explain(cluster, pod)
             return {"severity": "error", "container": "", **found}
@@ -86,7 +95,7 @@ def classify(cluster, pod: dict) -> dict | None:
     if phase == "Running" and main and all(cs.get("ready") and not cs.get("restartCount")
                                            for cs in main):
         # The common case, kept cheap for 50,000-pod dumps: only GPU events and config refs.
-        if cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name")):
+        if view.events:
             found = _gpu(cluster, pod, statuses[-1])
             if found:
                 return found
@@ -158,7 +167,7 @@ def _evicted(pod: dict) -> dict:
 
 def _event_verdict(cluster, pod) -> dict | None:
     """A pod the kubelet cannot start (sandbox, volumes, config): its events say why."""
-    events = cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+    events = cluster.view(pod).events
     reports = [r for e in events if e.get("type") == "Warning" for r in [classify_message(
         f'{e.get("reason", "")}: {e.get("message") or e.get("note") or ""}')] if r]
     reports = [r for r in reports if r.cause in ("sandbox_failed", "mount_failed",
@@ -179,7 +188,7 @@ def _liveness(cluster, pod, found: dict) -> dict:
     (or startup) probe is a probe problem, not an application crash."""
     if found["cause"] != "crash_loop":
         return found
-    events = cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+    events = cluster.view(pod).events
     kills = [e for e in events if km.LIVENESS_KILL.search(e.get("message") or "")
              or (e.get("reason") == "Unhealthy" and re.search(
                  r"(liveness|startup) probe", e.get("message") or "", re.I))]
@@ -211,7 +220,7 @@ def _gpu(cluster, pod, cs) -> dict | None:
     term = _terminated(cs)
     text = term.get("message") or ""
     hits = [line for line in text.splitlines() if GPU_PATTERNS.search(line)]
-    events = [e for e in cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+    events = [e for e in cluster.view(pod).events
               if mentions_gpu(e.get("message") or "")]
     if not hits and not events:
         return None
@@ -309,7 +318,7 @@ def _image(cluster, pod, cs) -> dict | None:
         return None
     image, msg = cs.get("image", ""), waiting.get("message") or ""
     events = [e.get("message") or "" for e in
-              cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
+              cluster.view(pod).events
               if e.get("reason") in ("Failed", "ErrImagePull") and "pull" in
               (e.get("message") or "").lower()]
     kind = km.pull_kind(" ".join([waiting["reason"], msg] + events))
@@ -388,12 +397,9 @@ def config_refs(pod: dict):
 
 def _config_refs_cached(cluster, pod) -> dict | None:
     """Pods of one ReplicaSet/StatefulSet revision share their references: check once."""
-    refs = meta(pod, "ownerReferences", [])
-    labels = meta(pod, "labels", {}) or {}
-    rev = labels.get("pod-template-hash") or labels.get("controller-revision-hash")
-    if not refs or not rev:
+    key = cluster.view(pod).revision()
+    if key is None:
         return _config_refs(cluster, pod)
-    key = (meta(pod, "namespace"), refs[0].get("name"), rev)
     cache = cluster.__dict__.setdefault("_config_cache", {})
     if key not in cache:
         cache[key] = _config_refs(cluster, pod)

@@ -53,7 +53,8 @@ def classify(text: str) -> Report | None:
     if not text or not text.strip():
         return None
     text = text.replace("''", "'")
-    for check in (_scheduler, _dra, _gpu, _oom, _probe, _admission, _kubelet_admit, _non_root,
+    for check in (_scheduler, _placement, _dra, _gpu, _oom, _probe, _admission, _kubelet_admit,
+                  _non_root,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed):
         found = check(text)
@@ -71,6 +72,32 @@ def _scheduler(text: str) -> Report | None:
     detail = {"category": cat, "reason": reason, "message": msg, "era": msg.era,
               "taint_keys": sm.taint_keys(msg), "resources": sm.resources(msg)}
     return Report(cause, _short(msg.text, 400), WEIGHT["scheduler"], detail, scheduler=True)
+
+
+# The DaemonSet controller placed its own pods up to 1.11 (1.12-1.16 with the
+# ScheduleDaemonSetPods gate off): a node failing the scheduler's predicates got no pod and a
+# FailedPlacement event on the DaemonSet, "failed to place pod on NODE: <predicate reason>"
+# (v1.3.0 pkg/controller/daemon/controller.go "host port conflict"; v1.11.0
+# pkg/controller/daemon/daemon_controller.go: InsufficientResourceError.Error() or
+# PredicateFailureError.GetReason()). The reason is the scheduler's vocabulary: read as one.
+_PLACEMENT = re.compile(r"failed to place pod on \"?([^\":\s]+)\"?:\s*(.+)", re.I | re.S)
+
+
+def _placement(text: str) -> Report | None:
+    m = _PLACEMENT.search(text)
+    if not m:
+        return None
+    # the reason ends where the event's message does: a resource error's last number, or the
+    # predicate's phrase (a row's closing fence, quote or the next row's fields are not in it)
+    reason = re.match(r"Node didn't have enough resource: [^,]+, requested: \d+, used: \d+, "
+                      r"capacity: \d+|[^`\"\n]+?(?=\s+\d{4}-\d\d-\d\dT|\s*$|[`\"])",
+                      m.group(2).strip(), re.I)
+    reason = reason.group(0).strip() if reason else m.group(2).strip()
+    cat = sm.category(reason)
+    detail = {"category": cat, "reason": reason, "placement": m.group(1), "taint_keys": [],
+              "resources": [r for r in [sm.placement_resource(reason)] if r]}
+    return Report(sm.CAUSE.get(cat, "unschedulable_other"), _short(text), WEIGHT["scheduler"],
+                  detail, scheduler=True)
 
 
 def _dra(text: str) -> Report | None:
@@ -128,6 +155,9 @@ def _kubelet_admit(text: str) -> Report | None:
     if not m:
         return None
     resource = re.search(r"enough resource: ([\w./-]+)|\bOutOf([\w./-]+)", text)
+    if re.search(r"shutting down", text, re.I):
+        return Report("kubelet_admission_rejected", _short(text),
+                      WEIGHT["kubelet_admission_rejected"], {"shutdown": True})
     return Report("kubelet_admission_rejected", _short(text), WEIGHT["kubelet_admission_rejected"],
                   {"resource": next((g for g in resource.groups() if g), "") if resource else "",
                    "devices": bool(re.search(r"devices? unavailable|UnexpectedAdmissionError"
@@ -180,6 +210,8 @@ def _mount(text: str) -> Report | None:
 
 
 def _evicted(text: str) -> Report | None:
+    if km.NODE_SHUTDOWN_KILL.search(text):
+        return Report("evicted", _short(text), WEIGHT["evicted"], {"shutdown": True})
     m = km.EVICTED.search(text)
     if m or re.search(r"(?:Reason|reason)[:=]\s*Evicted\b", text):
         resource = next((g for g in m.groups() if g), "") if m else ""

@@ -53,25 +53,32 @@ def is_unschedulable(pod: dict) -> bool:
 def explain(cluster, pod: dict) -> dict:
     """{cause, message, evidence, fix, signature, basis, confirm} for an unschedulable pod
     (memoised per workload and scheduling-relevant spec: replicas of one template share it)."""
-    spec = pod.get("spec") or {}
-    events = cluster.events_for("Pod", meta(pod, "namespace"), meta(pod, "name"))
-    msg = scheduler_message(pod, events)
-    key = (meta(pod, "namespace"), cluster.owner(pod), msg,
-           repr([spec.get(k) for k in ("nodeSelector", "affinity", "tolerations",
-                                       "containers", "initContainers", "overhead")]))
+    view = cluster.view(pod)
+    msg = scheduler_message(pod, view.events)
+    # not keyed on the template revision alone: a webhook (Kueue's flavors) may give replicas
+    # of one template different nodeSelectors or tolerations
+    asks = scheduling_key(view.spec)
+    key = (view.namespace, cluster.owner(pod), msg, asks)
     cache = cluster.__dict__.setdefault("_explain_cache", {})
     if key not in cache:
-        cache[key] = _explain(cluster, pod, msg)
+        cache[key] = _explain(cluster, pod, msg, asks)
     found = cache[key]
     return {**found, "evidence": list(found["evidence"])}
 
 
-def _explain(cluster, pod: dict, msg: str) -> dict:
+def scheduling_key(spec: dict) -> str:
+    """What the re-check against the nodes reads of a pod: node selection, tolerations and
+    requests (containers, overhead, pod-level resources)."""
+    return repr([spec.get(k) for k in ("nodeSelector", "affinity", "tolerations", "containers",
+                                       "initContainers", "overhead", "resources")])
+
+
+def _explain(cluster, pod: dict, msg: str, asks: str) -> dict:
     """The scheduler's message decides the cause; the dump's nodes only add arithmetic that
     agrees with it. Without a message, the re-check of the nodes is an inference."""
     parsed = sm.parse(msg)
     nodes = cluster.nodes()
-    inferred = _from_nodes(cluster, pod, nodes) if nodes else None
+    inferred = _from_nodes_cached(cluster, pod, nodes, asks) if nodes else None
     if parsed:
         reported = _from_message(parsed)
         named = {sm.CAUSE.get(c) for c in parsed.categories()}
@@ -96,6 +103,16 @@ def _explain(cluster, pod: dict, msg: str) -> dict:
             "signature": "unknown", "basis": "inferred",
             "confirm": f"kubectl describe pod {meta(pod, 'name')} -n "
                        f"{meta(pod, 'namespace') or 'default'}"}
+
+
+def _from_nodes_cached(cluster, pod: dict, nodes: list[dict], asks: str) -> dict | None:
+    """_from_nodes, once per distinct `asks` (scheduling_key): the same template in every
+    namespace of a big cluster gets the same answer from the same nodes."""
+    cache = cluster.__dict__.setdefault("_from_nodes_cache", {})
+    if asks not in cache:
+        cache[asks] = _from_nodes(cluster, pod, nodes)
+    found = cache[asks]
+    return None if found is None else {**found, "evidence": list(found["evidence"])}
 
 
 def _from_nodes(cluster, pod: dict, nodes: list[dict]) -> dict | None:

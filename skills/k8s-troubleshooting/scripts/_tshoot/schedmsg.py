@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 # pressure, affinity, pod_affinity, spread, ports, volume_affinity, pvc, dra, control_plane
 # (a taint the scheduler names as the control-plane's), other.
 _REASONS = [
-    (r"^insufficient\b|^too many pods|^podfitsresources|^nodere?sourcesfit|^podexceedsfreecpu"
+    # "insufficent free resources": the 1.3 DaemonSet controller's FailedPlacement (sic)
+    (r"^insufficient\b|^insufficent free resources|^too many pods|^podfitsresources"
+     r"|^nodere?sourcesfit|^podexceedsfreecpu"
      r"|^podexceedsfreememory|^node didn't have enough resource", "insufficient"),
     (r"unschedulable|^checknodeunschedulable|^nodeunschedulable", "cordoned"),
     (r"taint \{node-role\.kubernetes\.io/(master|control-plane)\b", "control_plane"),
@@ -42,7 +44,8 @@ _REASONS = [
      r"|^volumebindingnomatch", "pvc"),
     (r"volume node affinity conflict|persistentvolume's node affinity|no available volume zone"
      r"|^novolumezoneconflict|^volumenodeaffinityconflict|^volumezone", "volume_affinity"),
-    (r"free ports|^podfitshostports|^podfitsports|^nodeports", "ports"),
+    # "host port conflict": the <=1.3 DaemonSet controller's own FailedPlacement words
+    (r"free ports|^podfitshostports|^podfitsports|^nodeports|^host port conflict", "ports"),
     (r"topology spread|^podtopologyspread|^evenpodsspread", "spread"),
     (r"pod affinity|pod anti-affinity|anti-affinity|^matchinterpodaffinity|^interpodaffinity"
      r"|^existingpodsantiaffinityrulesnotmatch|^pod(anti)?affinityrulesnotmatch", "pod_affinity"),
@@ -143,18 +146,23 @@ def parse(text: str) -> SchedMessage | None:
         return SchedMessage(text, "any", no_nodes=True)
     m = _HEAD_NEW.search(text)
     pre = _PREEMPTION.search(text)
-    if m and pre and pre.start() < m.start() and text[:pre.start()].strip():
-        # the reasons quoted without their head, then the preemption tail (an issue title:
-        # "Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: ..."): the head
-        # found is the tail's, the verdict is the part before it
+    if m and pre and pre.start() < m.start():
         head = text[:pre.start()]
-        found = parse(head)
-        if found is not None:
-            found.text, found.preemption = text, text[pre.end():]
-            return found
-        reasons = [(None, r) for r in _items(_until_quote(head))]
-        if any(category(r) != "other" for _, r in reasons):
-            return SchedMessage(text, "1.9+", None, reasons, text[pre.end():])
+        if head.strip(" ."):
+            # the reasons quoted without their head, then the preemption tail (an issue
+            # title: "Insufficient nvidia.com/gpu. preemption: 0/1 nodes are available: ..."):
+            # the head found is the tail's, the verdict is the part before it
+            found = parse(head)
+            if found is not None:
+                found.text, found.preemption = text, text[pre.end():]
+                return found
+            reasons = [(None, r) for r in _items(_until_quote(head))]
+            if any(category(r) != "other" for _, r in reasons):
+                return SchedMessage(text, "1.9+", None, reasons, text[pre.end():])
+        # the preemption tail with no reason before it (the last line of a message laid out
+        # over lines, an event row's prefix): it counts preemption outcomes ("No preemption
+        # victims found", "Preemption is not helpful"), not why the nodes were filtered
+        return None
     if m:
         body, tail = _split_preemption(m.group(2))
         return SchedMessage(text, "1.9+", int(m.group(1)), _counted_new(body), tail)
@@ -322,3 +330,9 @@ def resources(msg: SchedMessage) -> list[str]:
         elif re.match(r"Too many pods", reason.strip(), re.I):
             out.append("pods")
     return out
+
+
+def placement_resource(reason: str) -> str:
+    """The resource of "Node didn't have enough resource: R, requested: ..." ('' otherwise)."""
+    m = re.match(r"Node didn't have enough resource: ([\w./-]+)", reason.strip(), re.I)
+    return m.group(1) if m else ""

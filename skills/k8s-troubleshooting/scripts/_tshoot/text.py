@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from k8s_skillkit.event_table import unwrap_free_text
+
 from _tshoot import kubeletmsg as km
 from _tshoot.reports import NODE_CAUSES, Report, classify
 
@@ -86,16 +88,30 @@ def _blocks(lines: list[str]) -> list[tuple[int, int, str, str, str]]:
     return out
 
 
-def _window(lines: list[str], i: int) -> str:
-    """Line i plus the continuation lines a terminal or YAML folding split off it."""
+# one reason of the scheduler's histogram on a line of its own: a message laid out one reason
+# per line ("0/12 nodes are available:\n  3 node(s) had untolerated taint {...},\n  6 node(s)
+# didn't match ...\npreemption: ..."), as blogs and issue reports print it
+_REASON_LINE = re.compile(r"^\s*(?:\d+ (?:node\(s\)|Insufficient|Too many|No preemption|Preemption"
+                          r"|pod has|node\(s\))|preemption:)", re.I)
+
+
+def _window(lines: list[str], i: int) -> tuple[str, int]:
+    """(line i plus the continuation lines a terminal or YAML folding split off it, the lines
+    a scheduler histogram laid out one reason per line took - it goes on to its end - or 1)."""
     parts = [lines[i]]
-    for nxt in lines[i + 1:i + 4]:
+    head = re.compile(r"nodes are available:\s*$")
+    histogram, laid_out = bool(head.search(_QUOTE.sub("", lines[i]))), 0
+    for nxt in lines[i + 1:]:
         clean = _QUOTE.sub("", nxt)
-        if not clean.strip() or (_NEW_ROW.match(clean) and not _FIT_LINE.match(clean)) \
-                or _ROW.match(clean.strip()):
+        reason = histogram and _REASON_LINE.match(clean) is not None
+        if not reason and (len(parts) >= 4 or not clean.strip()
+                           or (_NEW_ROW.match(clean) and not _FIT_LINE.match(clean))
+                           or _ROW.match(clean.strip())):
             break
         parts.append(clean.strip())
-    return " ".join(p.strip() for p in parts)
+        laid_out = len(parts) if reason else laid_out
+        histogram = histogram or bool(head.search(clean))
+    return " ".join(p.strip() for p in parts), max(laid_out, 1)
 
 
 def _taint_reports(text: str) -> list[Report]:
@@ -113,7 +129,8 @@ def _taint_reports(text: str) -> list[Report]:
 
 def scan(text: str) -> list[Subject]:
     """Every subject the text reports a failure for, with its reports in text order."""
-    lines = text.splitlines()
+    # a console's hard wrap (every line cut at one width) joined back first
+    lines = unwrap_free_text(text.splitlines())
     blocks = _blocks(lines)
     subjects: dict = {}
 
@@ -125,6 +142,7 @@ def scan(text: str) -> list[Subject]:
 
     section = ""
     seen_pods = {b[3] for b in blocks if b[2] == "Pod"}
+    read_until = -1  # the last line of a scheduler message already read from an earlier line
     for i, raw in enumerate(lines):
         line = _QUOTE.sub("", raw)
         row_seen = _ROW.match(line.strip())
@@ -141,12 +159,18 @@ def scan(text: str) -> list[Subject]:
             for rep in _taint_reports(line):
                 subject("Node", name if kind == "Node" else "", "").reports.append(rep)
             continue
-        rep = classify(_window(lines, i)) or classify(line)
+        if i <= read_until:
+            continue
+        window, laid_out = _window(lines, i)
+        rep = classify(window)
+        if rep and rep.scheduler and laid_out > 1:
+            read_until = i + laid_out - 1  # its reason lines are this message's, not new ones
+        rep = rep or classify(line)
         if not rep:
             continue
         row = _ROW.match(line.strip())
         override = _OBJ.search(line) or _E2E.search(line) or _KUBELET_POD.search(line)
-        workload = _WORKLOAD.search(_window(lines, i)) if rep.detail.get("admission") else None
+        workload = _WORKLOAD.search(window) if rep.detail.get("admission") else None
         if workload:
             kind_word, wname = (workload.group(1), workload.group(2)) if workload.group(1) \
                 else (workload.group(3), workload.group(4))

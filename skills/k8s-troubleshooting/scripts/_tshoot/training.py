@@ -315,6 +315,12 @@ def rayjob_verdict(rj: dict) -> Verdict | None:
                 f"{meaning}, and every retry failed too (backoffLimit {limit}: each retry "
                 "creates a new RayCluster)")
         return Verdict("error", cause, meaning, [line, counts], _ray_fix(reason))
+    if status.get("jobStatus") == "FAILED" and deploy in ("Running", "Complete", ""):
+        # KubeRay before v1.1 had no Failed deployment status (added by kuberay#1942): the
+        # Ray job's own FAILED (ray JobStatus) was the failure, under Running or Complete
+        return Verdict("error", "training_failed", RAY_REASONS["AppFailed"][1] + " (jobStatus "
+                       "FAILED; this KubeRay reports no Failed deployment status)",
+                       [line, counts], _ray_fix("AppFailed"))
     if deploy == "Retrying":
         return Verdict("warning", "training_restarting",
                        f"the RayJob failed and is retrying on a new RayCluster ({failed} "

@@ -135,6 +135,10 @@ def _orphan_events(cluster) -> list[dict]:
                     f["evidence"].append(f"answered: {why}")
                     f.pop("_weight", None)
                 out.append(f)
+            placed = [r for e in events if e.get("reason") == "FailedPlacement" for r in [
+                classify(str(e.get("message") or e.get("note") or ""))] if r]
+            if placed and not refused:  # the DaemonSet controller (<= 1.16) made no pod
+                out.append(subject_finding(Subject(kind, name, ns, placed)))
             continue
         if kind not in ("Pod", "Node") or (kind == "Pod" and (ns, name) in pods) or \
                 (kind == "Node" and name in nodes):

@@ -196,6 +196,9 @@ def message_fix(rep) -> tuple[str, str]:
     cause, d = rep.cause, rep.detail
     if rep.scheduler and "category" in d:
         msg = f"the scheduler cannot place it: {d.get('reason')}"
+        if d.get("placement"):
+            msg = (f"the DaemonSet controller placed no pod on node {d['placement']}: "
+                   f"{d.get('reason')}")
         return msg, sched_fix(d["category"], d.get("resources") or [],
                               d.get("taint_keys") or [])
     if d.get("admission"):
@@ -230,6 +233,14 @@ def message_fix(rep) -> tuple[str, str]:
     if cause == "stuck_terminating" and d.get("ns_blocker"):
         why, fix = term.blocker(rep.quote, d.get("namespace") or "NS")
         return f"stuck Terminating: {why}", fix
+    if d.get("shutdown"):
+        what = ("the kubelet rejected it: its node was shutting down (graceful node shutdown)"
+                if cause == "kubelet_admission_rejected" else
+                "the kubelet stopped it: its node was shutting down (graceful node shutdown)")
+        return what, ("nothing to fix in the pod: its controller recreates it on another node; "
+                      "delete the Failed pods (kubectl delete pods --field-selector="
+                      "status.phase=Failed); if replacements keep landing on a node that is "
+                      "shutting down, cordon it first (kubectl cordon NODE)")
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
     if cause == "gpu_pressure" and d.get("xid"):
