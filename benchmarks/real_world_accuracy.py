@@ -25,6 +25,7 @@ right when the script reports no error or warning.
     benchmarks/real_world_accuracy.py --min-top1 0.9  # exit 1 when an area is below 90 %
     benchmarks/real_world_accuracy.py --case rbac/x   # one case (repeatable), e.g. while fixing
     benchmarks/real_world_accuracy.py --json          # one JSON document for tools
+    benchmarks/real_world_accuracy.py --corpus /tmp/held-out   # a set kept outside the repo
 
 The report has one row per area and per script (skill/script), overall top-1/top-3, the
 confusion of misses and every miss. A malformed case (no source, script, input or
@@ -96,9 +97,10 @@ class Answer:
         return "ERROR" if self.error else (self.causes[0] if self.causes else NONE)
 
 
-def load_cases(area: str | None, only: list[str] | None = None) -> list[Case]:
+def load_cases(area: str | None, only: list[str] | None = None,
+               corpus: Path = CORPUS) -> list[Case]:
     cases = []
-    for spec_path in sorted(CORPUS.glob("*/*/case.yaml")):
+    for spec_path in sorted(corpus.glob("*/*/case.yaml")):
         case_area = spec_path.parent.parent.name
         if area and case_area != area:
             continue
@@ -227,10 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", action="append", metavar="AREA/ID",
                         help="run only this case (repeatable)")
     parser.add_argument("--json", action="store_true", help="one JSON document instead of text")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, metavar="DIR",
+                        help="a corpus in the same layout (<area>/<case-id>/case.yaml), e.g. "
+                             "a held-out set kept outside the repository (default: "
+                             "tests/resources/real-world)")
     args = parser.parse_args(argv)
-    cases = load_cases(args.area, args.case)
+    if not args.corpus.is_dir():
+        print(f"error: --corpus {args.corpus}: not a directory", file=sys.stderr)
+        return 2
+    cases = load_cases(args.area, args.case, args.corpus)
     if not cases:
-        print(f"error: no cases under {CORPUS}" + (f" for area {args.area!r}" if args.area else ""),
+        print(f"error: no cases under {args.corpus}" + (f" for area {args.area!r}" if args.area else ""),
               file=sys.stderr)
         return 2
     broken = [(c, case_problems(c)) for c in cases if case_problems(c)]
