@@ -13,7 +13,7 @@ hash is unchanged AND the API still reports that very version as the skill's lat
 version pushed from elsewhere, or a deleted skill, triggers a fresh upload.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import json
 import mimetypes
@@ -24,6 +24,12 @@ from pathlib import Path
 
 from harness.errors import UserError
 from harness.skillpack.build import Bundle, build, bundle_files
+
+if TYPE_CHECKING:  # the SDK is imported when an upload runs (it is slow to import)
+    from anthropic import Anthropic
+    from anthropic.types.beta import BetaSkill
+
+T = TypeVar("T")
 
 SKILLS_BETA = "skills-2025-10-02"
 DEFAULT_BASE_URL_LABEL = "default"
@@ -54,11 +60,12 @@ def record_path() -> Path:
 
 def load_record(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
         return {}  # a corrupt record only costs one redundant upload
+    return record if isinstance(record, dict) else {}  # so does one that is no mapping
 
 
 def save_record(path: Path, record: dict[str, Any]) -> None:
@@ -70,7 +77,7 @@ def save_record(path: Path, record: dict[str, Any]) -> None:
 
 def upload_files(bundle: Bundle) -> list[tuple[str, bytes, str]]:
     """(`<name>/<relative path>`, bytes, mime type) for every file of the bundle."""
-    files = []
+    files: list[tuple[str, bytes, str]] = []
     for path in bundle_files(bundle.path):
         rel = f"{bundle.name}/{path.relative_to(bundle.path).as_posix()}"
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -78,14 +85,14 @@ def upload_files(bundle: Bundle) -> list[tuple[str, bytes, str]]:
     return files
 
 
-def make_client(api_key: str):
+def make_client(api_key: str) -> Anthropic:
     """The SDK client; it honours ANTHROPIC_BASE_URL on its own."""
     import anthropic
     return anthropic.Anthropic(api_key=api_key)
 
 
 def upload(skills_dir: Path | None = None, names: list[str] | None = None,
-           client=None, record_file: Path | None = None) -> list[Outcome]:
+           client: Anthropic | None = None, record_file: Path | None = None) -> list[Outcome]:
     """Build, then create or version each skill whose content changed since the last upload."""
     api_key = require_api_key()
     client = client or make_client(api_key)
@@ -106,15 +113,16 @@ def upload(skills_dir: Path | None = None, names: list[str] | None = None,
     return outcomes
 
 
-def _existing_skills(client) -> dict[str, Any]:
+def _existing_skills(client: Anthropic) -> dict[str, BetaSkill]:
     """Custom skills by display name; the first listed wins when titles repeat."""
-    found: dict[str, Any] = {}
+    found: dict[str, BetaSkill] = {}
     for skill in client.beta.skills.list(source="custom", betas=[SKILLS_BETA]):
         found.setdefault(skill.display_name, skill)
     return found
 
 
-def _upload_one(client, bundle: Bundle, skill, seen: dict[str, Any] | None) -> Outcome:
+def _upload_one(client: Anthropic, bundle: Bundle, skill: BetaSkill | None,
+                seen: dict[str, Any] | None) -> Outcome:
     if skill is not None and seen and seen.get("sha256") == bundle.digest \
             and seen.get("skill_id") == skill.id \
             and seen.get("version_id") == skill.latest_version_id:
@@ -129,7 +137,7 @@ def _upload_one(client, bundle: Bundle, skill, seen: dict[str, Any] | None) -> O
     return Outcome(bundle.name, "versioned", skill.id, version.id)
 
 
-def _api(call):
+def _api(call: Callable[[], T]) -> T:
     """Run one SDK call; API and connection failures become one-line UserErrors."""
     import anthropic
     try:

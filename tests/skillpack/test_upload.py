@@ -176,3 +176,12 @@ def test_missing_api_key_says_so_and_exits_2(monkeypatch, tiny_skills, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ANTHROPIC_API_KEY is not set: ")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("text", ["[]", '"x"', "not json"])
+def test_a_record_that_is_no_mapping_costs_one_upload(tmp_path, text):
+    # the record is ours (skill-uploads.json); a hand-edited or truncated one must not crash
+    from harness.skillpack.upload import load_record
+    path = tmp_path / "skill-uploads.json"
+    path.write_text(text)
+    assert load_record(path) == {}

@@ -21,12 +21,17 @@ and the real allocator then fails the whole claim (structured allocator `selecto
 from __future__ import annotations
 from typing import Any
 
+import operator
 import re
+from collections.abc import Callable
+from types import ModuleType
 
 from . import cel_library
 from .quantity import parse_quantity
 
-celpy = celtypes = None
+# cel-python's modules once imported (optional: None when it is not installed)
+celpy: ModuleType | None = None
+celtypes: ModuleType | None = None
 _CELPY_TRIED = False
 # "auto": built-in for the simple forms (exact, fast), cel-python for everything else
 # when installed, else the kit's standard-library evaluator (cel_runtime);
@@ -41,8 +46,8 @@ def _load_celpy() -> bool:
     if not _CELPY_TRIED:
         _CELPY_TRIED = True
         try:  # optional: the maintained CEL implementation
-            import celpy as _celpy  # type: ignore
-            from celpy import celtypes as _celtypes  # type: ignore
+            import celpy as _celpy
+            from celpy import celtypes as _celtypes
             celpy, celtypes = _celpy, _celtypes
         except Exception:  # pragma: no cover - depends on the environment
             celpy = celtypes = None
@@ -74,7 +79,7 @@ def qualify(name: str, driver: str) -> tuple[str, str]:
     return driver, name
 
 
-def attribute_value(attr: dict[Any, Any]):
+def attribute_value(attr: object):
     """The Python value of a ResourceSlice attribute ({int|bool|string|version} or lists)."""
     if not isinstance(attr, dict):
         return attr
@@ -346,12 +351,10 @@ def _eval_celpy(program, view: dict[Any, Any]) -> tuple[str, str]:
 
 def _cmp(a, b) -> int:
     if isinstance(a, Quantity) and isinstance(b, Quantity):
-        x, y = a.value, b.value
-    elif isinstance(a, Semver) and isinstance(b, Semver):
-        x, y = a.key, b.key
-    else:
-        raise TypeError(f"cannot compare {a!r} with {b!r}")
-    return (x > y) - (x < y)
+        return (a.value > b.value) - (a.value < b.value)
+    if isinstance(a, Semver) and isinstance(b, Semver):
+        return (a.key > b.key) - (a.key < b.key)
+    raise TypeError(f"cannot compare {a!r} with {b!r}")
 
 
 def _int(v):
@@ -447,9 +450,13 @@ def _literal(text: str):
     return int(text)
 
 
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge}
+
+
 def _apply(op: str, a, b) -> bool:
-    return {"==": a == b, "!=": a != b}.get(op) if op in ("==", "!=") else \
-        {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return bool(_COMPARE[op](a, b))
 
 
 def _lookup(view, section, domain, name):

@@ -14,6 +14,7 @@ from typing import Any
 
 import base64
 import ipaddress
+import itertools
 import math
 import re
 from fractions import Fraction
@@ -122,7 +123,10 @@ def _semver_of(text, normalize=False) -> Semver:
 
 def _normalize_semver(text: str) -> str:
     text = text[1:] if text.startswith("v") else text
-    core, sep, rest = re.match(r"([0-9.]*)([-+]?)(.*)", text).groups()
+    core = "".join(itertools.takewhile(lambda ch: ch in "0123456789.", text))
+    rest = text[len(core):]
+    sep = rest[:1] if rest[:1] in ("-", "+") else ""
+    rest = rest[len(sep):]
     parts = (core.split(".") + ["0", "0"])[:3] if core else [core]
     parts = [p.lstrip("0") or "0" for p in parts]
     return ".".join(parts) + sep + rest

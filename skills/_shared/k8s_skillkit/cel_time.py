@@ -26,13 +26,13 @@ class Duration:
             raise CelError("duration out of range")
         self.nanos = nanos
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Duration) and other.nanos == self.nanos
 
     def __repr__(self) -> str:
         return f"duration({self.cel_string()!r})"
 
-    def cel_compare(self, other) -> int:
+    def cel_compare(self, other: Duration) -> int:
         return (self.nanos > other.nanos) - (self.nanos < other.nanos)
 
     def cel_string(self) -> str:
@@ -40,17 +40,17 @@ class Duration:
         return (f"{seconds:.9f}".rstrip("0").rstrip(".") if self.nanos % 10 ** 9 else
                 str(self.nanos // 10 ** 9)) + "s"
 
-    def cel_negate(self):
+    def cel_negate(self) -> Duration:
         return Duration(-self.nanos)
 
-    def cel_arith(self, op, other):
+    def cel_arith(self, op: str, other: object) -> Duration | Timestamp:
         if isinstance(other, Duration) and op in "+-":
             return Duration(self.nanos + other.nanos if op == "+" else self.nanos - other.nanos)
         if isinstance(other, Timestamp) and op == "+":
             return Timestamp(other.nanos + self.nanos)
         raise no_overload(f"_{op}_", self, other)
 
-    def cel_method(self, name, *args):
+    def cel_method(self, name: str, *args: object) -> int:
         getters = {"getHours": 3600 * 10 ** 9, "getMinutes": 60 * 10 ** 9,
                    "getSeconds": 10 ** 9, "getMilliseconds": 10 ** 6}
         if name in getters and not args:
@@ -64,10 +64,10 @@ class Timestamp:
     def __init__(self, nanos: int) -> None:
         self.nanos = nanos
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Timestamp) and other.nanos == self.nanos
 
-    def cel_compare(self, other) -> int:
+    def cel_compare(self, other: Timestamp) -> int:
         return (self.nanos > other.nanos) - (self.nanos < other.nanos)
 
     def as_datetime(self) -> datetime.datetime:
@@ -79,14 +79,14 @@ class Timestamp:
         frac = self.nanos % 10 ** 9
         return text + (f".{frac:09d}".rstrip("0") if frac else "") + "Z"
 
-    def cel_arith(self, op, other):
+    def cel_arith(self, op: str, other: object) -> Duration | Timestamp:
         if isinstance(other, Duration) and op in "+-":
             return Timestamp(self.nanos + other.nanos if op == "+" else self.nanos - other.nanos)
         if isinstance(other, Timestamp) and op == "-":
             return Duration(self.nanos - other.nanos)
         raise no_overload(f"_{op}_", self, other)
 
-    def cel_method(self, name, *args):
+    def cel_method(self, name: str, *args: object) -> int:
         if args and args[0] not in ("UTC", "Z", "+00:00"):
             raise Unsupported("timestamp getters with a time zone")
         dt = self.as_datetime()
@@ -100,7 +100,7 @@ class Timestamp:
         raise Unsupported(f"method timestamp.{name}()")
 
 
-def parse_duration(text) -> Duration:
+def parse_duration(text: object) -> Duration:
     """Go's time.ParseDuration: "300ms", "-1.5h", "2h45m"; "0" alone is allowed."""
     if not isinstance(text, str):
         raise no_overload("duration", text)
@@ -127,7 +127,7 @@ _RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(
                       r"(?:[Zz]|([+-])(\d{2}):(\d{2}))")
 
 
-def parse_timestamp(text) -> Timestamp:
+def parse_timestamp(text: object) -> Timestamp:
     if not isinstance(text, str):
         raise no_overload("timestamp", text)
     match = _RFC3339.fullmatch(text)

@@ -35,6 +35,13 @@ def make_parser(description: str, epilog: str | None = None) -> argparse.Argumen
     return parser
 
 
+def add_dump_arg(parser: argparse.ArgumentParser, command: str) -> None:
+    """-f/--filename DUMP: `command`'s output (the kubectl get that dumps what the script
+    reads) from a file or stdin instead of the live cluster."""
+    parser.add_argument("-f", "--filename", metavar="DUMP",
+                        help=f"{command} (- = stdin) instead of the live cluster")
+
+
 Body = Callable[[argparse.Namespace], tuple[dict[str, Any], str, int]]
 
 

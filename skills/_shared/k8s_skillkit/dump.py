@@ -13,6 +13,8 @@ every namespace of its kind (the user ran a get that returned nothing).
 from __future__ import annotations
 from typing import Any
 
+from collections.abc import Iterable, Mapping
+
 from dataclasses import dataclass
 
 PRESENT, ABSENT, NOT_IN_DUMP = "present", "absent", "not_in_dump"
@@ -121,10 +123,11 @@ class Dump(list[Any]):
     `unread` why a part that looked like YAML was kept as text instead (one line each).
     """
 
-    def __init__(self, objects=(), full_lists=None, live: bool = False, texts=None,
-                 forms=None) -> None:
+    def __init__(self, objects: Iterable[dict[str, Any]] = (),
+                 full_lists: Mapping[str, Iterable[str]] | None = None, live: bool = False,
+                 texts: Iterable[str] | None = None, forms: Iterable[str] | None = None) -> None:
         super().__init__(objects)
-        self.full_lists: dict[str, set] = {k: set(v) for k, v in (full_lists or {}).items()}
+        self.full_lists: dict[str, set[str]] = {k: set(v) for k, v in (full_lists or {}).items()}
         self.live = live
         self.texts: list[str] = list(texts or [])
         self.forms: list[str] = list(forms or [])
@@ -133,7 +136,7 @@ class Dump(list[Any]):
         self.fragments: list[dict[str, Any]] = []  # kind-less mappings of the paste (lines in texts)
         self.unread: list[str] = []  # YAML-looking parts kept as text, and why
 
-    def mark_full_list(self, kind: str, namespaces) -> None:
+    def mark_full_list(self, kind: str, namespaces: Iterable[str]) -> None:
         self.full_lists.setdefault(kind, set()).update(namespaces)
 
     def has_full_list(self, kind: str, namespace: str = "") -> bool:
@@ -144,7 +147,8 @@ class Dump(list[Any]):
         return ALL_NAMESPACES in scope or not namespaced or namespace in scope
 
     def find(self, kind: str, name: str, namespace: str = "") -> dict[str, Any] | None:
-        for obj in self:
+        objects: Iterable[dict[str, Any]] = self  # list[Any] only for list.__add__'s sake
+        for obj in objects:
             meta = obj.get("metadata") or {}
             if obj.get("kind") == kind and meta.get("name") == name and (
                     not namespace or not meta.get("namespace")
@@ -165,10 +169,10 @@ class Dump(list[Any]):
             return Presence(ABSENT, None, command)
         return Presence(NOT_IN_DUMP, None, command)
 
-    def __add__(self, other):
+    def __add__(self, other: Iterable[Any]) -> Dump:
         return self.extended(other)
 
-    def extended(self, other) -> "Dump":
+    def extended(self, other: Iterable[Any]) -> Dump:
         """A new Dump holding both inputs (e.g. several kubectl gets in live mode)."""
         merged = Dump(list(self) + list(other), self.full_lists, self.live, self.texts,
                       self.forms)
@@ -215,9 +219,9 @@ def kind_for_resource(resource: str) -> str:
     return ""
 
 
-def full_list_scope(items: list[dict[str, Any]]) -> dict[str, set]:
+def full_list_scope(items: list[dict[str, Any]]) -> dict[str, set[str]]:
     """For the items of one List: kind -> namespaces covered."""
-    scope: dict[str, set] = {}
+    scope: dict[str, set[str]] = {}
     for item in items:
         kind = item.get("kind", "")
         namespace = (item.get("metadata") or {}).get("namespace") or ""

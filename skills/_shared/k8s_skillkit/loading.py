@@ -6,8 +6,9 @@ dump (List, multi-document or single object), a manifest, a `kubectl get events`
 `kubectl describe` text, a mix of them with shell prompts in between, or live state.
 """
 from __future__ import annotations
-from typing import Any
+from typing import Any, TypeVar
 
+from collections.abc import Callable, Iterable
 import gc
 import json
 import os
@@ -24,14 +25,16 @@ from .paste import add_document, is_object, read_paste
 
 try:
     import yaml
+    HAVE_YAML = True
 except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
-    yaml = None
+    HAVE_YAML = False  # `yaml` stays unbound: every use checks HAVE_YAML first
 
 
 # kubectl describe prints Capitalized `Key:` fields at column 0; manifests and config files
 # use lowerCamelCase keys.
 _DESCRIBE_LIKE = re.compile(r"^[A-Z][A-Za-z -]*:", re.M)
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+T = TypeVar("T")
 
 
 class ResourceTypeAbsent(InputError):
@@ -113,7 +116,7 @@ MAX_DEPTH = 200
 MAX_ALIAS_GROWTH = 1_000_000
 
 
-def check_size(value, where: str) -> None:
+def check_size(value: object, where: str) -> None:
     """InputError when `value` nests deeper than MAX_DEPTH or its aliases expand it by more
     than MAX_ALIAS_GROWTH values. Iterative, and each container is sized once."""
     sizes: dict[int, int] = {}
@@ -150,9 +153,9 @@ def _parse_text(text: str, label: str) -> tuple[Dump, str]:
         message = str(err)
         raise InputError(message if message.startswith(label) else f"{label}: {message}") \
             from err
-    wrong = next((i for i, d in enumerate(docs or []) if isinstance(d, list)), None)
+    wrong = next(((i, d) for i, d in enumerate(docs or []) if isinstance(d, list)), None)
     if wrong is not None:
-        why = (f"document {wrong + 1} is a {type(docs[wrong]).__name__}, "
+        why = (f"document {wrong[0] + 1} is a {type(wrong[1]).__name__}, "
                "expected a Kubernetes object (a mapping)")
     elif yaml_error and not dump.forms:
         why = f"not valid YAML/JSON: {yaml_error}"  # nothing else recognised either
@@ -276,7 +279,8 @@ def kubectl_get(resources: str, namespace: str | None = None, all_namespaces: bo
     return dump
 
 
-def _mark_live_listing(dump: Dump, resources: str, namespace, all_namespaces: bool) -> None:
+def _mark_live_listing(dump: Dump, resources: str, namespace: str | None,
+                       all_namespaces: bool) -> None:
     for resource in resources.split(","):
         kind = kind_for_resource(resource)
         kinds = {kind} if kind else {str(o.get("kind", "")) for o in dump} - {""}
@@ -291,7 +295,7 @@ def _mark_live_listing(dump: Dump, resources: str, namespace, all_namespaces: bo
             dump.mark_full_list(listed, scope)
 
 
-def _load_all(text: str):
+def _load_all(text: str) -> Iterable[Any]:
     stripped = text.lstrip()
     if stripped.startswith("{") or stripped.startswith("["):
         try:
@@ -299,12 +303,12 @@ def _load_all(text: str):
             return value if isinstance(value, list) else [value]
         except json.JSONDecodeError:
             pass  # YAML flow style also starts with { or [
-    if yaml is None:
+    if not HAVE_YAML:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
     return yaml.safe_load_all(text)
 
 
-def _without_gc(build):
+def _without_gc(build: Callable[[], T]) -> T:
     """Run `build()` with the cyclic garbage collector paused.
 
     Parsing a big dump allocates millions of small dicts and lists and no cycles; the
@@ -319,5 +323,5 @@ def _without_gc(build):
             gc.enable()
 
 
-def _one_line(err) -> str:
+def _one_line(err: object) -> str:
     return " ".join(str(err).split())[:300]

@@ -20,6 +20,16 @@ def dig(obj: Any, *path: str | int, default: Any = None) -> Any:
     return cur
 
 
+def dict_at(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    """obj[key] when it is a mapping, else {} (what a missing or mistyped struct reads as).
+
+    >>> dict_at({"spec": {"replicas": 1}}, "spec"), dict_at({"spec": [1]}, "spec")
+    ({'replicas': 1}, {})
+    """
+    value = obj.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def name_of(obj: dict[str, Any]) -> str:
     name: str = dig(obj, "metadata", "name", default="")
     return name

@@ -7,7 +7,8 @@ separate the parts; a `kubectl get|describe <type>` line names the kind and name
 what follows it (describe text does not print the kind of built-in objects).
 """
 from __future__ import annotations
-from typing import Any
+from typing import Any, NamedTuple
+from collections.abc import Sequence
 
 import json
 import re
@@ -21,8 +22,9 @@ from .errors import InputError
 
 try:
     import yaml
+    HAVE_YAML = True
 except ImportError:  # pragma: no cover - PyYAML is the one allowed dependency
-    yaml = None
+    HAVE_YAML = False  # `yaml` stays unbound: every use checks HAVE_YAML first
 
 _VERBS = ("get", "describe", "apply", "create", "logs", "log", "top", "explain", "auth",
           "events", "delete", "edit", "patch", "run", "exec", "rollout", "version",
@@ -63,13 +65,26 @@ class Command:
     all_namespaces: bool = False
 
 
+class TableHead(NamedTuple):
+    """A `kubectl get` table's header (get_table.header): the kind and [(column, offset)]."""
+    kind: str
+    columns: list[tuple[str, int]]
+
+
+class NoneFound(NamedTuple):
+    """kubectl's "No resources found [in NS namespace]." ("" when it named no namespace)."""
+    namespace: str
+
+
 @dataclass
 class Segment:
-    form: str            # yaml | json | describe | events-table | describe-events | text
-    lines: list[str]
+    form: str            # yaml | json | describe | events-table | describe-events | get-table
+    lines: list[str]     # | none-found | text
     start: int           # 1-based line number in the paste
     hint: Command
-    value: object = None  # the decoded JSON value, for json segments
+    # the decoded JSON value (json), why YAML was not read (yaml), TableHead (get-table),
+    # NoneFound (none-found)
+    value: object = None
 
 
 def parse_command(args: str) -> Command:
@@ -146,7 +161,7 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
     return out
 
 
-def _segment_at(lines: list[str], start: int):
+def _segment_at(lines: list[str], start: int) -> tuple[str, int, object]:
     line = lines[start]
     if line.lstrip().startswith(("{", "[")):
         decoded = _json_at(lines, start)
@@ -170,7 +185,7 @@ def _fenced_yaml_end(lines: list[str], start: int) -> int:
     end = next((i for i in range(start, len(lines)) if _FENCE.match(lines[i])), 0)
     body = [line for line in lines[start:end] if line.strip()]
     if not end or not body or not re.match(r"^[a-z][A-Za-z0-9]*:(\s|$)", body[0]) or \
-            _YAML_START.match(body[0]) or yaml is None:
+            _YAML_START.match(body[0]) or not HAVE_YAML:
         return 0
     try:
         value = yaml.safe_load("\n".join(lines[start:end]))
@@ -180,22 +195,23 @@ def _fenced_yaml_end(lines: list[str], start: int) -> int:
     return end if nested else 0
 
 
-def _is_json_document(value) -> bool:
+def _is_json_document(value: object) -> bool:
     """An object or a list of objects; `[1] - Aug 09 ...` (a numbered log excerpt) decodes
     as the list [1] but is text."""
     return isinstance(value, dict) or (isinstance(value, list)
                                        and all(isinstance(item, dict) for item in value))
 
 
-def _get_output_at(lines: list[str], start: int, hint: Command):
+def _get_output_at(lines: list[str], start: int, hint: Command) -> tuple[str, int, object] | None:
     """A `kubectl get` table (known columns, or any NAME... header under a pasted `kubectl
     get <type>`), or the "No resources found" answer to a pasted `kubectl get`."""
     resource = hint.resource if hint.verb == "get" else ""
     found = get_table.header(lines[start], resource)
     if found:
-        return "get-table", _table_end(lines, start), found
-    if resource and get_table.none_found(lines[start]) is not None:
-        return "none-found", start + 1, get_table.none_found(lines[start])
+        return "get-table", _table_end(lines, start), TableHead(*found)
+    namespace = get_table.none_found(lines[start]) if resource else None
+    if namespace is not None:
+        return "none-found", start + 1, NoneFound(namespace)
     return None
 
 
@@ -205,7 +221,7 @@ def _indented_next(lines: list[str], start: int) -> bool:
     return following.startswith(" ") or bool(_DESCRIBE_PART.match(following))
 
 
-def _json_at(lines: list[str], start: int):
+def _json_at(lines: list[str], start: int) -> tuple[object, int] | None:
     text = "\n".join(lines[start:])
     try:
         value, end = json.JSONDecoder().raw_decode(text.lstrip())
@@ -293,14 +309,13 @@ def read_paste(text: str, label: str) -> Dump:
         elif segment.form == "events-table":
             dump.extend(event_table.parse_table(segment.lines, segment.hint.namespace))
             dump.forms.append("events-table")
-        elif segment.form == "get-table":
-            kind, columns = segment.value
-            dump.extend(get_table.rows(segment.lines[1:], kind, columns,
-                                       segment.hint.namespace))
+        elif isinstance(segment.value, TableHead):  # form get-table
+            dump.extend(get_table.rows(segment.lines[1:], segment.value.kind,
+                                       segment.value.columns, segment.hint.namespace))
             dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("get-table")
-        elif segment.form == "none-found":
-            _mark_none_found(dump, segment.hint, segment.value)
+        elif isinstance(segment.value, NoneFound):  # form none-found
+            _mark_none_found(dump, segment.hint, segment.value.namespace)
             dump.texts.extend(segment.lines)
         elif segment.form == "describe-events":
             first = segment.lines[0][len("Events:"):]
@@ -341,14 +356,15 @@ def _load_yaml(segment: Segment, label: str) -> list[Any] | None:
     """The segment's documents; None when it is not YAML after all (the caller keeps its
     lines as text and notes why in `Dump.unread`). One broken document of several costs only
     itself: the others are returned and the broken one is noted in `segment.value`."""
-    if yaml is None:
+    if not HAVE_YAML:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
     lines = [line for line in segment.lines if not _ELISION.match(line)]
     try:
         return list(yaml.safe_load_all("\n".join(lines)))
     except yaml.YAMLError as err:
         first_error = err
-    docs, broken = [], []
+    docs: list[Any] = []
+    broken: list[tuple[int, yaml.YAMLError]] = []
     for start, end in _document_spans(lines):
         try:
             docs.extend(yaml.safe_load_all("\n".join(lines[start:end])))
@@ -374,7 +390,8 @@ def _not_read(label: str, line: int, err: Exception) -> str:
     return f"{label}: YAML starting at line {line} not read: {' '.join(str(err).split())[:200]}"
 
 
-def _add_documents(dump: Dump, docs: list[Any], hint: Command, lines=()) -> None:
+def _add_documents(dump: Dump, docs: list[Any], hint: Command,
+                   lines: Sequence[str] = ()) -> None:
     kindless = False
     for index, doc in enumerate(docs):
         if doc is None:

@@ -15,14 +15,14 @@ Requests left out where a limit is set default to the limit (apiserver defaultin
 pkg/apis/core/v1/defaults.go SetDefaults_Pod), so a manifest counts like the stored pod.
 """
 from __future__ import annotations
-from typing import Any
+from typing import Any, Callable
 
 from fractions import Fraction
 
 from .quantity import parse_quantity
 from .scheduling import pod_spec
 
-ResourceList = dict  # resource name -> Fraction
+ResourceList = dict[str, Fraction]  # resource name -> amount
 
 
 def container_requests(container: dict[str, Any]) -> ResourceList:
@@ -68,7 +68,8 @@ def _container_limits(container: dict[str, Any]) -> ResourceList:
             ((container.get("resources") or {}).get("limits") or {}).items()}
 
 
-def _aggregate(spec: dict[str, Any], per_container, pod_level: str, overhead: bool) -> ResourceList:
+def _aggregate(spec: dict[str, Any], per_container: Callable[[dict[str, Any]], ResourceList],
+               pod_level: str, overhead: bool) -> ResourceList:
     """aggregateContainerResourcesByFn, then pod-level resources, then overhead."""
     total: ResourceList = {}
     for container in spec.get("containers") or []:

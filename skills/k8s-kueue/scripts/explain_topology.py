@@ -12,7 +12,7 @@ from fractions import Fraction
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.cli import add_dump_arg, make_parser, run
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get
 from k8s_skillkit.objects import dig, name_of, namespace_of
@@ -305,9 +305,7 @@ def _free_only(args, topologies, flavors, nodes, pods, workloads):
 def main(argv=None) -> int:
     parser = make_parser(__doc__.strip(), epilog=EPILOG)
     parser.add_argument("-n", "--namespace", help="the Workload's namespace")
-    parser.add_argument("-f", "--filename", metavar="DUMP",
-                        help="kubectl get topologies,resourceflavors,nodes,pods,workloads -o "
-                             "yaml (- = stdin) instead of the live cluster")
+    add_dump_arg(parser, "kubectl get topologies,resourceflavors,nodes,pods,workloads -o yaml")
     parser.add_argument("--flavor", help="without NAME: only this TAS ResourceFlavor")
     parser.add_argument("name", nargs="?", metavar="NAME",
                         help="a Workload or the job that owns it; without it, the free "

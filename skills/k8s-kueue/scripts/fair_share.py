@@ -13,7 +13,7 @@ from fractions import Fraction
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
-from k8s_skillkit.cli import make_parser, run
+from k8s_skillkit.cli import add_dump_arg, make_parser, run
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
@@ -158,9 +158,7 @@ def _root(node: Node) -> Node:
 
 def main(argv=None) -> int:
     parser = make_parser(__doc__.strip(), epilog=EPILOG)
-    parser.add_argument("-f", "--filename", metavar="DUMP",
-                        help="kubectl get clusterqueues,cohorts,workloads -A -o yaml (- = "
-                             "stdin) instead of the live cluster")
+    add_dump_arg(parser, "kubectl get clusterqueues,cohorts,workloads -A -o yaml")
     parser.add_argument("--cluster-queue", metavar="CQ", help="only CQ's cohort tree")
     parser.add_argument("--request", action="append", metavar="FLAVOR:RESOURCE=QTY",
                         help="with --cluster-queue: the shares as if a workload with these "

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import field
+from ..objects import dict_at
 from .core_pod import _port_num_or_name
 from .meta import validate_labels
 from .names import is_config_map_key, is_dns1123_label, is_dns1123_subdomain, \
@@ -24,7 +25,7 @@ DATA_LIMIT = 1024 * 1024
 
 
 def service(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     kind = spec.get("type") or "ClusterIP"
     headless = spec.get("clusterIP") == "None" or (spec.get("clusterIPs") or [None])[0] == "None"
     ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
@@ -104,8 +105,8 @@ def _service_ports(ports: list[Any], kind: str) -> list[Any]:
 
 def config_map(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     errs, size = [], 0
-    data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
-    binary = obj.get("binaryData") if isinstance(obj.get("binaryData"), dict) else {}
+    data = dict_at(obj, "data")
+    binary = dict_at(obj, "binaryData")
     for key, value in data.items():
         errs += [field.invalid("data", key, m) for m in is_config_map_key(str(key))]
         size += len(str(value or "").encode())
@@ -122,7 +123,7 @@ def config_map(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[A
 def secret(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     errs = []
     for section in ("data", "stringData"):
-        values = obj.get(section) if isinstance(obj.get(section), dict) else {}
+        values = dict_at(obj, section)
         for key, value in values.items():
             errs += [field.invalid(section, key, m) for m in is_config_map_key(str(key))]
             bad = _base64_error_offset(value) if section == "data" and isinstance(value, str) \
@@ -148,7 +149,7 @@ def _base64_error_offset(text: str) -> int | None:
 
 
 def persistent_volume_claim(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     return claim_spec(spec, "spec")
 
 
@@ -164,8 +165,8 @@ def claim_spec(spec: dict[str, Any], path: str) -> list[Any]:
     if "ReadWriteOncePod" in modes and len(modes) > 1:
         errs.append(field.forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with "
                                     "other access modes"))
-    resources = spec.get("resources") if isinstance(spec.get("resources"), dict) else {}
-    requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+    resources = dict_at(spec, "resources")
+    requests = dict_at(resources, "requests")
     if "storage" not in requests:
         errs.append(field.required(f"{path}.resources[storage]"))
     return errs
@@ -195,7 +196,7 @@ PV_SOURCES = ("gcePersistentDisk", "awsElasticBlockStore", "hostPath", "glusterf
 
 def persistent_volume(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """ValidatePersistentVolumeSpec: access modes, a storage capacity, one volume source."""
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = []
     modes = spec.get("accessModes") or []
     if not modes:
@@ -203,7 +204,7 @@ def persistent_volume(obj: dict[str, Any], old: dict[str, Any] | None = None) ->
     for mode in modes:
         if mode not in ACCESS_MODES:
             errs.append(field.not_supported("spec.accessModes", mode, ACCESS_MODES))
-    capacity = spec.get("capacity") if isinstance(spec.get("capacity"), dict) else {}
+    capacity = dict_at(spec, "capacity")
     if not capacity:
         errs.append(field.required("spec.capacity"))
     if set(capacity) - {"storage"} or not capacity:
@@ -230,8 +231,8 @@ def namespace(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[An
 
 def custom_resource_definition(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """apiextensions validation: the CRD's name is spec.names.plural + "." + spec.group."""
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+    spec = dict_at(obj, "spec")
+    names = dict_at(spec, "names")
     name = (obj.get("metadata") or {}).get("name") or ""
     errs = []
     if name and name != f"{names.get('plural', '')}.{spec.get('group', '')}":
@@ -255,7 +256,7 @@ def _hugepages(name: str) -> bool:
     return name.startswith(("hugepages-", "requests.hugepages-", "limits.hugepages-"))
 
 
-def resource_name(name: str, path: str, standard: set, what: str = "") -> list[Any]:
+def resource_name(name: str, path: str, standard: set[str], what: str = "") -> list[Any]:
     """validateResourceName (+ the container/quota variants): qualified, and standard
     unless it carries a domain."""
     errs = [field.invalid(path, name, m) for m in is_qualified_name(name)]
@@ -270,7 +271,7 @@ def resource_name(name: str, path: str, standard: set, what: str = "") -> list[A
 
 
 def limit_range(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs, seen = [], set()
     for i, limit in enumerate(spec.get("limits") or []):
         limit = limit if isinstance(limit, dict) else {}
@@ -285,7 +286,7 @@ def limit_range(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[
         seen.add(kind)
         pod_like = kind in ("Pod", "Container")
         for section in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
-            for name in (limit.get(section) or {}) if isinstance(limit.get(section), dict) else {}:
+            for name in dict_at(limit, section):
                 errs += resource_name(str(name), f"{where}.{section}[{name}]",
                                       CONTAINER_RESOURCES,
                                       "must be a standard resource for containers"
@@ -294,8 +295,8 @@ def limit_range(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[
 
 
 def resource_quota(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    hard = spec.get("hard") if isinstance(spec.get("hard"), dict) else {}
+    spec = dict_at(obj, "spec")
+    hard = dict_at(spec, "hard")
     errs = []
     for name, value in hard.items():
         errs += resource_name(str(name), f"spec.hard[{name}]", QUOTA_RESOURCES,
@@ -309,7 +310,7 @@ INTEGER_QUOTA = {"pods", "services", "replicationcontrollers", "resourcequotas",
                  "services.loadbalancers"}
 
 
-def _integer_quantity(name: str, raw, path: str) -> list[Any]:
+def _integer_quantity(name: str, raw: object, path: str) -> list[Any]:
     from .quantities import canonical, parse_quantity_strict
     try:
         value = parse_quantity_strict(raw if isinstance(raw, str) else str(raw))

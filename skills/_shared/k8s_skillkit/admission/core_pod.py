@@ -23,6 +23,7 @@ from fractions import Fraction
 import re
 
 from . import field
+from ..objects import dict_at
 from .meta import validate_labels
 from .names import (is_config_map_key, is_dns1123_label,
                     is_dns1123_subdomain, is_label_key, is_label_value,
@@ -128,7 +129,7 @@ def _affinity(affinity, path: str) -> list[Any]:
         return []
     errs = _node_affinity(affinity.get("nodeAffinity"), f"{path}.nodeAffinity")
     for kind in ("podAffinity", "podAntiAffinity"):
-        terms = affinity.get(kind) if isinstance(affinity.get(kind), dict) else {}
+        terms = dict_at(affinity, kind)
         where = f"{path}.{kind}"
         for i, term in enumerate(terms.get("requiredDuringSchedulingIgnoredDuringExecution")
                                  or []):

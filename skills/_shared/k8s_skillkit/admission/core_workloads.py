@@ -17,6 +17,7 @@ from typing import Any
 import re
 
 from . import field
+from ..objects import dict_at
 from .core_pod import validate_pod_spec
 from .meta import selector_matches, validate_label_selector, validate_labels
 from .names import is_dns1123_label
@@ -26,7 +27,7 @@ JOB_NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
 UID_LABELS = ("controller-uid", "batch.kubernetes.io/controller-uid")
 
 
-def _non_negative(value, path: str) -> list[Any]:
+def _non_negative(value: object, path: str) -> list[Any]:
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
         return [field.invalid(path, value, NEGATIVE)]
     return []
@@ -34,9 +35,9 @@ def _non_negative(value, path: str) -> list[Any]:
 
 def _template(spec: dict[str, Any], path: str, restart_always: bool, kind: str) -> list[Any]:
     """The pod template of a controller that restarts its pods forever."""
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
+    template = dict_at(spec, "template")
     errs = _template_meta(template, f"{path}.template")
-    pod = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    pod = dict_at(template, "spec")
     errs += validate_pod_spec(pod, f"{path}.template.spec", template=True)
     if restart_always:
         restart = pod.get("restartPolicy") or "Always"
@@ -50,7 +51,7 @@ def _template(spec: dict[str, Any], path: str, restart_always: bool, kind: str) 
 
 
 def _template_meta(template: dict[str, Any], path: str) -> list[Any]:
-    meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    meta = dict_at(template, "metadata")
     from .meta import validate_annotations
     return validate_labels(meta.get("labels") or {}, f"{path}.metadata.labels") + \
         validate_annotations(meta.get("annotations") or {}, f"{path}.metadata.annotations")
@@ -74,14 +75,14 @@ def _selector(spec: dict[str, Any], path: str, kind: str) -> list[Any]:
 
 def pod(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """A bare Pod: its requests default to its limits (SetDefaults_Pod)."""
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     return validate_pod_spec(spec, "spec", template=False)
 
 
 # ---------------------------------------------------------------- apps
 
 def deployment(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = _non_negative(spec.get("replicas"), "spec.replicas")
     errs += _selector(spec, "spec", "deployment")
     errs += _template(spec, "spec", True, "ReplicaSet")
@@ -97,7 +98,7 @@ def deployment(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[A
     return errs
 
 
-def _strategy(strategy) -> list[Any]:
+def _strategy(strategy: object) -> list[Any]:
     strategy = strategy if isinstance(strategy, dict) else {}
     kind = strategy.get("type") or "RollingUpdate"
     rolling = strategy.get("rollingUpdate")
@@ -120,7 +121,7 @@ def _strategy(strategy) -> list[Any]:
     return errs + not_above_100(unavailable, f"{path}.maxUnavailable")
 
 
-def int_or_percent(value, path: str) -> list[Any]:
+def int_or_percent(value: object, path: str) -> list[Any]:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
         if not re.fullmatch(r"[0-9]+%", value):
@@ -131,13 +132,13 @@ def int_or_percent(value, path: str) -> list[Any]:
     return _non_negative(value, path)
 
 
-def not_above_100(value, path: str) -> list[Any]:
+def not_above_100(value: object, path: str) -> list[Any]:
     if isinstance(value, str) and re.fullmatch(r"[0-9]+%", value) and int(value[:-1]) > 100:
         return [field.invalid(path, value, "must not be greater than 100%")]
     return []
 
 
-def _percent_or_int(value):
+def _percent_or_int(value: object) -> object:
     if isinstance(value, str):
         match = re.match(r"([0-9]+)%?$", value)
         return int(match.group(1)) if match else None
@@ -145,7 +146,7 @@ def _percent_or_int(value):
 
 
 def replica_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = _non_negative(spec.get("replicas"), "spec.replicas")
     errs += _non_negative(spec.get("minReadySeconds"), "spec.minReadySeconds")
     errs += _selector(spec, "spec", "replicaset")
@@ -154,7 +155,7 @@ def replica_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[
 
 def replication_controller(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
     """ValidateReplicationControllerSpec; the selector defaults to the template's labels."""
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     template = spec.get("template")
     labels = ((template or {}).get("metadata") or {}).get("labels") or {}
     selector = spec.get("selector") or labels
@@ -171,7 +172,7 @@ def replication_controller(obj: dict[str, Any], old: dict[str, Any] | None = Non
 
 
 def stateful_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = []
     policy = spec.get("podManagementPolicy") or "OrderedReady"
     if policy not in ("OrderedReady", "Parallel"):
@@ -200,15 +201,15 @@ def stateful_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list
     from .core_misc import claim_spec
     for i, claim in enumerate(spec.get("volumeClaimTemplates") or []):
         if isinstance(claim, dict):
-            errs += claim_spec(claim.get("spec") if isinstance(claim.get("spec"), dict) else {},
+            errs += claim_spec(dict_at(claim, "spec"),
                                f"spec.volumeClaimTemplates[{i}].spec")
     return errs + _template({**spec, "template": template}, "spec", True, "StatefulSet")
 
 
 def daemon_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = _selector(spec, "spec", "daemonset")
-    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
+    strategy = dict_at(spec, "updateStrategy")
     if (strategy.get("type") or "RollingUpdate") not in ("OnDelete", "RollingUpdate"):
         errs.append(field.not_supported("spec.updateStrategy", strategy,
                                         ["RollingUpdate", "OnDelete"]))
@@ -219,7 +220,7 @@ def daemon_set(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[A
 # ---------------------------------------------------------------- batch
 
 def job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     name = (obj.get("metadata") or {}).get("name") or ""
     return job_spec(spec, "spec", generated_selector=not spec.get("manualSelector"),
                     job_name=name)
@@ -282,8 +283,8 @@ def _pod_failure_policy(spec: dict[str, Any], path: str) -> list[Any]:
     rules = spec["podFailurePolicy"].get("rules") or []
     errs = [field.too_many(f"{path}.rules", len(rules), 20)] if len(rules) > 20 else []
     pod = ((spec.get("template") or {}).get("spec") or {})
-    names = {c.get("name") for key in ("containers", "initContainers")
-             for c in pod.get(key) or [] if isinstance(c, dict)}
+    names: set[object] = {c.get("name") for key in ("containers", "initContainers")
+                          for c in pod.get(key) or [] if isinstance(c, dict)}
     for i, rule in enumerate(rules):
         rule = rule if isinstance(rule, dict) else {}
         where = f"{path}.rules[{i}]"
@@ -317,7 +318,7 @@ def _pod_failure_policy(spec: dict[str, Any], path: str) -> list[Any]:
     return errs
 
 
-def _exit_codes(codes: dict[str, Any], path: str, names: set) -> list[Any]:
+def _exit_codes(codes: dict[str, Any], path: str, names: set[object]) -> list[Any]:
     errs = []
     op = codes.get("operator") or ""
     if not op:
@@ -386,7 +387,7 @@ def _job_selector(spec: dict[str, Any], path: str, generated: bool, job_name: st
 
 
 def cron_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = []
     policy = spec.get("concurrencyPolicy") or "Allow"
     if policy not in ("Allow", "Forbid", "Replace"):
@@ -395,8 +396,8 @@ def cron_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any
     for key in ("startingDeadlineSeconds", "successfulJobsHistoryLimit",
                 "failedJobsHistoryLimit"):
         errs += _non_negative(spec.get(key), f"spec.{key}")
-    template = spec.get("jobTemplate") if isinstance(spec.get("jobTemplate"), dict) else {}
-    job = template.get("spec") if isinstance(template.get("spec"), dict) else {}
+    template = dict_at(spec, "jobTemplate")
+    job = dict_at(template, "spec")
     return errs + job_spec(job, "spec.jobTemplate.spec",
                            generated_selector=not job.get("manualSelector"))
 
@@ -404,7 +405,7 @@ def cron_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any
 # ---------------------------------------------------------------- policy and autoscaling
 
 def pod_disruption_budget(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = []
     if spec.get("minAvailable") is not None and spec.get("maxUnavailable") is not None:
         errs.append(field.invalid("spec", field.OMIT,
@@ -423,7 +424,7 @@ def pod_disruption_budget(obj: dict[str, Any], old: dict[str, Any] | None = None
 
 
 def horizontal_pod_autoscaler(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     errs = []
     low, high = spec.get("minReplicas"), spec.get("maxReplicas", 0)
     if isinstance(low, int) and low < 1:
@@ -437,7 +438,7 @@ def horizontal_pod_autoscaler(obj: dict[str, Any], old: dict[str, Any] | None = 
                                   "must be greater than or equal to `minReplicas`"))
     for i, metric in enumerate(spec.get("metrics") or []):
         errs += _metric(metric if isinstance(metric, dict) else {}, f"spec.metrics[{i}]")
-    ref = spec.get("scaleTargetRef") if isinstance(spec.get("scaleTargetRef"), dict) else {}
+    ref = dict_at(spec, "scaleTargetRef")
     api = str(ref.get("apiVersion") or "")
     if "/" not in api or api.count("/") > 1:
         errs.append(field.invalid("spec.scaleTargetRef.apiVersion", api,

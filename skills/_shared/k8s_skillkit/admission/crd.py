@@ -114,12 +114,12 @@ def _zero(schema: dict[str, Any]):
         return "0" if schema.get("pattern") else 0  # resource.Quantity vs IntOrString
     return {"string": "", "integer": 0, "number": 0, "boolean": False,
             "object": {} if schema.get("properties") is not None else None}.get(
-        schema.get("type"))
+        str(schema.get("type")))
 
 
 def scale_replicas(obj: dict[str, Any], spec_replicas_path: str) -> list[Any]:
     """customresource/validator.go ValidateScale: the /scale subresource's replicas field."""
-    value = obj
+    value: object = obj
     for part in spec_replicas_path.strip(".").split("."):
         value = value.get(part) if isinstance(value, dict) else None
     if not isinstance(value, int) or isinstance(value, bool):
@@ -229,7 +229,7 @@ def _object_to_cel(value: dict[str, Any], schema: dict[str, Any], defs, root: bo
         elif (root or embedded) and key == "metadata" and isinstance(item, dict):
             # model.WithTypeAndObjectMeta: only name and generateName are visible.
             out[name] = CelObject({k: item[k] for k in ("name", "generateName") if k in item})
-        elif key in (props or {}):
+        elif props and key in props:
             out[name] = to_cel(item, props[key], defs)
     return out
 

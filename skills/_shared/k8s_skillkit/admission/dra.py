@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import field
+from ..objects import dict_at
 from .names import is_dns1123_label, is_dns1123_subdomain
 
 MODES = ["All", "ExactCount"]
@@ -27,13 +28,13 @@ V1BETA1_MAIN_FIELDS = ("deviceClassName", "selectors", "allocationMode", "count"
 
 
 def resource_claim(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
     return device_claim(_internal(obj, spec.get("devices")), "spec.devices")
 
 
 def resource_claim_template(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    inner = spec.get("spec") if isinstance(spec.get("spec"), dict) else {}
+    spec = dict_at(obj, "spec")
+    inner = dict_at(spec, "spec")
     return device_claim(_internal(obj, inner.get("devices")), "spec.spec.devices")
 
 

@@ -47,7 +47,7 @@ def immutable_violations(new: dict[str, Any], old: dict[str, Any]) -> list[Any]:
         if _get(old, path) is not None and _get(new, path) is not None:
             errs += _changed(new, old, path)
     check = _BY_KIND.get((str(new.get("apiVersion", "")).split("/")[0]
-                          if "/" in str(new.get("apiVersion", "")) else "", new.get("kind")))
+                          if "/" in str(new.get("apiVersion", "")) else "", str(new.get("kind"))))
     return errs + (check(new, old) if check else [])
 
 

@@ -91,7 +91,7 @@ def validate(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any
         return [not_convertible(obj)]
     if group == GROUP:
         check = {"ClusterQueue": cluster_queue, "Cohort": cohort,
-                 "ResourceFlavor": resource_flavor, "Workload": workload}.get(kind)
+                 "ResourceFlavor": resource_flavor, "Workload": workload}.get(str(kind))
         undecodable = _undecodable_quantities(obj)
         if undecodable:
             return undecodable  # the webhook cannot even read the object
