@@ -63,14 +63,14 @@ class Credentials:
     impersonate_groups: tuple[str, ...]
 
 
-def credentials(authorization: str | None = Header(default=None,
+def credentials(request: Request,
+                authorization: str | None = Header(default=None,
                     description="Bearer <Kubernetes token>"),
                 impersonate_user: str = Header(default="", max_length=512,
                     description="act for this user (needs verb impersonate, as kubectl --as)"),
                 impersonate_group: list[str] = Header(default=[],
-                    description="act with these groups (with Impersonate-User)"),
-                request: Request = None) -> Credentials:
-    unread = [h for h in (request.headers.keys() if request else ())
+                    description="act with these groups (with Impersonate-User)")) -> Credentials:
+    unread = [h for h in request.headers.keys()
               if h.lower() == "impersonate-uid" or h.lower().startswith("impersonate-extra-")]
     if unread:  # an identity narrower than asked for is not what the caller meant: refuse
         raise AuthError(400, f"{unread[0]} is not supported: impersonate a user and groups")

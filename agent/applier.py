@@ -12,7 +12,7 @@ For each Proposal, by phase:
 Every step goes to the audit log.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import datetime as _dt
 import difflib
@@ -37,6 +37,11 @@ from agent.store import PROPOSALS, Conflict, NotFound, Store, now, phase
 from agent.workspace import Workspace
 from harness import safety
 from harness.errors import UserError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kubernetes.dynamic.resource import Resource as DynamicResource
 
 log = logging.getLogger("k8s-agent.applier")
 FIELD_MANAGER = "k8s-agent"
@@ -75,14 +80,18 @@ class Applier:
         self.verify_every = verify_every
         self.audit = AuditLog(settings.audit_log or safety.audit_log_path(),
                               {"agent": "k8s-agent-applier", "session": settings.identity})
-        self.work: queue.Queue = queue.Queue()
+        self.work: queue.Queue[str] = queue.Queue()
 
     # --- the loop -----------------------------------------------------------------------
+    def _proposal_changed(self, kind: str, event_type: str | None,
+                          obj: dict[str, Any] | None) -> None:
+        if obj:
+            self.work.put(obj["metadata"]["name"])
+
     def run(self, stop: threading.Event) -> None:
         path = f"/apis/{API_GROUP}/{API_VERSION}/namespaces/{self.settings.namespace}/proposals"
         informer = Informer(self.kube, Resource("Proposal", path, f"{API_GROUP}/{API_VERSION}"),
-                            on_change=lambda kind, event, obj: obj and self.work.put(
-                                obj["metadata"]["name"]))
+                            on_change=self._proposal_changed)
         threading.Thread(target=informer.run, args=(stop,), daemon=True,
                          name="proposals-watch").start()
         last_sweep = 0.0
@@ -198,10 +207,11 @@ class Applier:
         return {"ok": True, "at": now(), "diff": yaml_diff(live, result)[:20000],
                 "changes": changes[:50], "sentence": sentence(spec, live, changes)}
 
-    def _resource(self, target: dict[str, Any]):
+    def _resource(self, target: dict[str, Any]) -> DynamicResource:
         try:
-            return self.kube.dynamic.resources.get(api_version=target["apiVersion"],
-                                                   kind=target["kind"])
+            resource: DynamicResource = self.kube.dynamic.resources.get(
+                api_version=target["apiVersion"], kind=target["kind"])
+            return resource
         except Exception as err:  # noqa: BLE001 - ResourceNotFoundError and friends
             raise KubeError(404, f"{target['apiVersion']} {target['kind']}: not served by "
                                  f"this cluster ({type(err).__name__})") from err
@@ -210,8 +220,10 @@ class Applier:
         target = spec["target"]
         resource = self._resource(target)
         try:
-            return self.kube.call(self.kube.dynamic.get, resource, name=target["name"],
-                                  namespace=target.get("namespace")).to_dict()
+            live: dict[str, Any] = self.kube.call(
+                self.kube.dynamic.get, resource, name=target["name"],
+                namespace=target.get("namespace")).to_dict()
+            return live
         except KubeError as err:
             if err.status == 404:
                 return None
@@ -231,7 +243,8 @@ class Applier:
                                     name=target["name"], namespace=target.get("namespace"),
                                     content_type="application/merge-patch+json",
                                     field_manager=FIELD_MANAGER, **extra)
-        return result.to_dict()
+        written: dict[str, Any] = result.to_dict()
+        return written
 
     def _verify_until(self, spec: dict[str, Any], verify: dict[str, Any]) -> tuple[bool, str]:
         path = script_path(self.workspace.project / ".claude" / "skills", verify)
@@ -244,7 +257,8 @@ class Applier:
                 return ok, detail
             time.sleep(self.verify_every)
 
-    def _verify_once(self, path, spec: dict[str, Any], verify: dict[str, Any]) -> tuple[bool, str]:
+    def _verify_once(self, path: Path, spec: dict[str, Any],
+                     verify: dict[str, Any]) -> tuple[bool, str]:
         """The skill's script on a fresh dump read with this identity (the scripts' live
         mode reads Secrets for some checks, which no agent identity may; a dump leaves
         those checks out instead of failing)."""
@@ -275,7 +289,7 @@ class Applier:
     def _dump(self, resources: tuple[str, ...]) -> str:
         """`kubectl get <each> -A -o json` merged into one List; kinds this identity may not
         read or the cluster does not serve are left out (the script then says so)."""
-        items = []
+        items: list[dict[str, Any]] = []
         env = {**os.environ, "KUBECONFIG": self.kube.kubeconfig} if self.kube.kubeconfig \
             else dict(os.environ)
         for resource in resources:
@@ -286,11 +300,12 @@ class Applier:
         return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
 
     # --- bookkeeping ------------------------------------------------------------------------
-    def _event(self, target: dict[str, Any], reason: str, note: str, **kwargs) -> None:
+    def _event(self, target: dict[str, Any], reason: str, note: str, *, warning: bool = False,
+               action: str = "Apply") -> None:
         """An Event on the changed object; failing to record one never undoes a change,
         it is logged and audited instead."""
         try:
-            post_event(self.kube, target, reason, note, self.settings.identity, **kwargs)
+            post_event(self.kube, target, reason, note, self.settings.identity, warning, action)
         except KubeError as err:
             log.warning("%s", err)
             self.audit.record("apply", f"no Event recorded: {err}", who=self.settings.identity,
@@ -303,7 +318,8 @@ class Applier:
 
     def _fail(self, name: str, message: str, dry: dict[str, Any] | None = None) -> str:
         try:
-            fields = {"message": message[:2000], "actor": self.settings.identity}
+            fields: dict[str, Any] = {"message": message[:2000],
+                                      "actor": self.settings.identity}
             if dry:
                 fields["dryRun"] = dry
             self.store.transition(name, {"Applying", "Approved", "Applied", "Proposed"},
@@ -314,7 +330,8 @@ class Applier:
                           result="failed", decision="allow", proposal=name)
         return "Failed"
 
-    def _audit(self, event: str, obj: dict[str, Any], action: str, result: str, **extra) -> None:
+    def _audit(self, event: str, obj: dict[str, Any], action: str, result: str,
+               **extra: Any) -> None:
         spec = obj.get("spec") or {}
         self.audit.record(event, action, who=self.settings.identity, result=result,
                           proposal=obj["metadata"]["name"], target=spec.get("target"),
@@ -351,19 +368,18 @@ def yaml_diff(before: dict[str, Any] | None, after: dict[str, Any]) -> str:
     return "\n".join(difflib.unified_diff(a, b, "live", "after", lineterm="", n=2))
 
 
-def leaf_changes(before, after, path: str = "") -> list[dict[str, Any]]:
+def leaf_changes(before: object, after: object, path: str = "") -> list[dict[str, Any]]:
     """[{path, before, after}] for every scalar that differs.
 
     >>> leaf_changes({"spec": {"replicas": 3}}, {"spec": {"replicas": 5}})
     [{'path': 'spec.replicas', 'before': 3, 'after': 5}]
     """
+    out: list[dict[str, Any]] = []
     if isinstance(before, dict) and isinstance(after, dict):
-        out = []
         for key in sorted(set(before) | set(after)):
             out += leaf_changes(before.get(key), after.get(key), f"{path}.{key}".lstrip("."))
         return out
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        out = []
         for i, (x, y) in enumerate(zip(before, after)):
             out += leaf_changes(x, y, f"{path}[{i}]")
         return out
@@ -418,7 +434,7 @@ def _where(o: dict[str, Any]) -> str:
     return "/".join(p for p in (o.get("kind"), o.get("namespace"), o.get("name")) if p)
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = json.dumps(value) if not isinstance(value, str) else value
     return text if len(text) <= 40 else text[:37] + "..."
 

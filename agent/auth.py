@@ -65,7 +65,8 @@ class Authenticator:
         self.namespace = namespace
         self.audiences = audiences or []
         self.cache_seconds = cache_seconds
-        self._cache: dict[tuple, tuple[float, object]] = {}
+        # (question, ...) -> (expiry, answer): a Caller (authn) or a bool (authz)
+        self._cache: dict[tuple[object, ...], tuple[float, object]] = {}
         self._lock = threading.Lock()
 
     # --- the two questions ----------------------------------------------------------
@@ -73,7 +74,7 @@ class Authenticator:
         token = bearer_token(authorization)
         digest = hashlib.sha256(token.encode()).hexdigest()
         cached = self._get(("authn", digest))
-        if cached is not None:
+        if isinstance(cached, Caller):
             return cached
         review = client.V1TokenReview(spec=client.V1TokenReviewSpec(
             token=token, audiences=self.audiences or None))
@@ -117,9 +118,10 @@ class Authenticator:
         key = ("authz", caller.username, caller.uid, caller.groups, verb, group, resource,
                namespace, name)
         allowed = self._get(key)
-        if allowed is None:
-            allowed = self._review(caller, verb, group, resource, namespace, name)
-            self._put(key, allowed)
+        if isinstance(allowed, bool):
+            return allowed
+        allowed = self._review(caller, verb, group, resource, namespace, name)
+        self._put(key, allowed)
         return allowed
 
     def _review(self, caller: Caller, verb: str, group: str, resource: str, namespace: str,
@@ -139,14 +141,14 @@ class Authenticator:
         return bool(result.status and result.status.allowed)
 
     # --- cache ------------------------------------------------------------------------
-    def _get(self, key):
+    def _get(self, key: tuple[object, ...]) -> object:
         with self._lock:
             hit = self._cache.get(key)
             if hit and hit[0] > time.monotonic():
                 return hit[1]
             return None
 
-    def _put(self, key, value) -> None:
+    def _put(self, key: tuple[object, ...], value: object) -> None:
         with self._lock:
             if len(self._cache) >= CACHE_MAX:
                 self._cache.clear()

@@ -53,6 +53,7 @@ class Settings:
     pending_minutes: float = 5.0          # a problem must last this long to be a finding
     diagnose_every: float = 30.0          # seconds between diagnosis passes (debounce)
     summary_tokens_per_hour: int = 20000  # Claude summarises findings within this budget
+    summary_workers: int = 3              # summaries asked at once (in the background)
     webhook_url: str = ""                 # findings are also POSTed here (in-cluster URL)
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import yaml
 from kubernetes import client, config
@@ -19,6 +19,9 @@ import urllib3
 from kubernetes.client.exceptions import ApiException
 
 from harness.errors import UserError
+
+if TYPE_CHECKING:  # imported on first use (discovery is slow)
+    from kubernetes.dynamic import DynamicClient
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -65,10 +68,10 @@ class Kube:
         self.authz = client.AuthorizationV1Api(self.api)
         self.coordination = client.CoordinationV1Api(self.api)
         self.events = client.EventsV1Api(self.api)
-        self._dynamic = None
+        self._dynamic: DynamicClient | None = None
 
     @property
-    def dynamic(self):
+    def dynamic(self) -> DynamicClient:
         """The dynamic client (discovery on first use; the applier needs any kind)."""
         if self._dynamic is None:
             from kubernetes.dynamic import DynamicClient
@@ -94,12 +97,17 @@ class Kube:
         if not 200 <= response.status <= 299:
             body = response.read()
             raise ApiException(status=response.status, reason=response.reason, body=body)
-        return response.response
+        raw: urllib3.BaseHTTPResponse = response.response  # RESTResponse wraps urllib3's
+        return raw
 
     def whoami(self) -> str:
         review = self.call(self.authn.create_self_subject_review,
                            client.V1SelfSubjectReview())
-        return review.status.user_info.username
+        username = review.status.user_info.username if review.status and \
+            review.status.user_info else None
+        if not username:
+            raise KubeError(0, "the SelfSubjectReview came back without a username")
+        return str(username)
 
 
 def token_kubeconfig(kube: Kube, token: str, path: Path) -> Path:
@@ -130,4 +138,8 @@ def mint_token(kube: Kube, namespace: str, serviceaccount: str, seconds: int = 3
         spec=client.V1TokenRequestSpec(audiences=[], expiration_seconds=seconds))
     result = kube.call(kube.core.create_namespaced_service_account_token, serviceaccount,
                        namespace, request)
-    return result.status.token
+    token = result.status.token if result.status else None
+    if not token:  # a kubeconfig without one would run the model's shell as anonymous
+        raise KubeError(0, f"the TokenRequest for serviceaccount {namespace}/{serviceaccount} "
+                           "came back without a token")
+    return str(token)

@@ -17,12 +17,19 @@ RBAC stays the boundary: the model's kubectl holds a read-only identity in any c
     "';' outside quotes: only plain words and '|' between commands are allowed"
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import os
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if TYPE_CHECKING:
+    from agent.specialists import Specialist
+
+# The guard judges a command: called as guard(command) or guard(command, tool_use id), it
+# returns the verdict dict of harness.safety.check ({decision, reasons, ...}).
+Guard = Callable[..., dict[str, Any]]
 
 MAX_COMMAND = 4000
 PLAIN = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -52,11 +59,12 @@ class Decision:
 
 
 class ToolPolicy:
-    def __init__(self, workdir: str | os.PathLike, guard=None, propose_tool: str = "",
+    def __init__(self, workdir: str | os.PathLike[str], guard: Guard | None = None,
+                 propose_tool: str = "",
                  team: bool = False) -> None:
         self.workdir = Path(workdir)
         self.skills = self.workdir / ".claude" / "skills"
-        self.guard = guard            # callable(command) -> verdict dict (harness.safety.check)
+        self.guard = guard
         self.propose_tool = propose_tool
         self.team = team              # orchestrator + specialists (agent.specialists)
 
@@ -73,7 +81,8 @@ class ToolPolicy:
         except Exception as err:  # noqa: BLE001 - fail closed: a bug here must refuse
             return Decision(False, f"policy error ({type(err).__name__}): refused")
 
-    def _single(self, tool: str, tool_input: dict[str, Any], call_id: str, specialist=None) -> Decision:
+    def _single(self, tool: str, tool_input: dict[str, Any], call_id: str,
+                specialist: Specialist | None = None) -> Decision:
         if tool == "Bash":
             return self.bash(str(tool_input.get("command") or ""), call_id, specialist)
         if tool == "Skill":
@@ -114,7 +123,8 @@ class ToolPolicy:
         return self._single(tool, tool_input, call_id, specialist)
 
     # --- Bash ---------------------------------------------------------------------------
-    def bash(self, command: str, call_id: str = "", specialist=None) -> Decision:
+    def bash(self, command: str, call_id: str = "",
+             specialist: Specialist | None = None) -> Decision:
         """The guard judges (and its audit log records) every command first; then the
         allowlist; a command runs only when both say yes."""
         if not command.strip() or len(command) > MAX_COMMAND:
@@ -133,7 +143,7 @@ class ToolPolicy:
                             verdict)
         return Decision(True, "; ".join(verdict.get("reasons") or []) or "read", verdict)
 
-    def _command_problem(self, words: list[str], specialist=None) -> str:
+    def _command_problem(self, words: list[str], specialist: Specialist | None = None) -> str:
         if not words:
             return "an empty command in the pipeline"
         if words[0] == "kubectl":
@@ -143,7 +153,8 @@ class ToolPolicy:
         return (f"{words[0]!r} is not allowed: only kubectl reads and "
                 f"`python3 .claude/skills/<skill>/scripts/<script>.py` run here")
 
-    def _script_problem(self, path: str, args: list[str], specialist=None) -> str:
+    def _script_problem(self, path: str, args: list[str],
+                        specialist: Specialist | None = None) -> str:
         resolved = (self.workdir / path).resolve()
         try:
             rel = resolved.relative_to(self.skills.resolve())
@@ -197,7 +208,9 @@ def split_pipeline(command: str) -> tuple[list[list[str]], str]:
     >>> split_pipeline('kubectl get "$(id)"')[1]
     "'$' inside double quotes: expansions are not allowed"
     """
-    pieces, current, quote = [], [], ""
+    pieces: list[str] = []
+    current: list[str] = []
+    quote = ""
     for ch in command:
         if quote == "'":
             if ch == "\n":
@@ -250,7 +263,8 @@ def kubectl_problem(args: list[str]) -> str:
 
 def _positional(args: list[str]) -> list[str]:
     """Words that are not flags or the values of kubectl's global flags before the verb."""
-    out, skip = [], False
+    out: list[str] = []
+    skip = False
     for arg in args:
         if skip:
             skip = False

@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import threading
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from agent import backends
@@ -17,9 +18,9 @@ from agent.auth import Authenticator, Caller
 from agent.config import Settings
 from agent.kube import Kube
 from agent.metrics import Metrics
-from agent.policy import ToolPolicy
+from agent.policy import Decision, ToolPolicy
 from agent.proposals import proposal_spec
-from agent.session import PROPOSE, Session, SessionConfig
+from agent.session import PROPOSE, AskResult, Session, SessionConfig
 from agent import API_GROUP, API_VERSION
 from agent.informer import Informer, Resource
 from agent.store import (CONVERSATIONS, FINDINGS, PROPOSALS, Conflict, Store, new_name, now,
@@ -44,8 +45,19 @@ def finding_view(obj: dict[str, Any]) -> dict[str, Any]:
     return {"name": meta.get("name"), **(obj.get("spec") or {}), "status": status}
 
 
+FeedEntry = tuple[asyncio.AbstractEventLoop, "asyncio.Queue[dict[str, Any]]"]
+
+
 class FindingsFeed:
     """Findings as every replica sees them: listed, and streamed from one watch."""
+
+    # set by the service that mixes this in (AgentService.__init__)
+    settings: Settings
+    kube: Kube
+    store: Store
+    _subscribers: list[FeedEntry]
+    _sub_lock: threading.Lock
+    _feed_stop: threading.Event
 
     def list_findings(self) -> list[dict[str, Any]]:
         views = [finding_view(o) for o in self.store.list(FINDINGS)]
@@ -59,7 +71,8 @@ class FindingsFeed:
         threading.Thread(target=informer.run, args=(self._feed_stop,), daemon=True,
                          name="findings-feed").start()
 
-    def _finding_changed(self, kind: str, event_type: str, obj) -> None:
+    def _finding_changed(self, kind: str, event_type: str | None,
+                         obj: dict[str, Any] | None) -> None:
         if obj is None or event_type not in ("ADDED", "MODIFIED"):
             return
         with self._sub_lock:
@@ -67,9 +80,9 @@ class FindingsFeed:
         for loop, queue in subscribers:
             loop.call_soon_threadsafe(queue.put_nowait, finding_view(obj))
 
-    async def finding_events(self):
-        loop, queue = asyncio.get_running_loop(), asyncio.Queue()
-        entry = (loop, queue)
+    async def finding_events(self) -> AsyncIterator[dict[str, str]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        entry: FeedEntry = (asyncio.get_running_loop(), queue)
         with self._sub_lock:
             self._subscribers.append(entry)
         try:
@@ -82,7 +95,8 @@ class FindingsFeed:
 
 
 class AgentService(FindingsFeed):
-    def __init__(self, settings: Settings, kube: Kube | None = None, environ=None) -> None:
+    def __init__(self, settings: Settings, kube: Kube | None = None,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.settings = settings
         self.environ = dict(os.environ if environ is None else environ)
         self.kube = kube or Kube(settings.kubeconfig, default=True)
@@ -99,9 +113,10 @@ class AgentService(FindingsFeed):
         self._slots = settings.max_concurrent_asks
         self._in_flight = 0
         self.watcher: Watcher | None = None
-        self._subscribers: list[tuple] = []
+        self._subscribers = []
         self._sub_lock = threading.Lock()
         self._feed_stop = threading.Event()
+        self._proposals: Informer | None = None   # the proposals cache, once started
 
     # --- start-up ---------------------------------------------------------------------
     def start(self) -> None:
@@ -131,7 +146,7 @@ class AgentService(FindingsFeed):
                          name="proposals-cache").start()
 
     def _proposal_objects(self) -> list[dict[str, Any]]:
-        cache = getattr(self, "_proposals", None)
+        cache = self._proposals
         if cache is not None and cache.synced.is_set():
             return cache.items()
         return self.store.list(PROPOSALS)
@@ -156,7 +171,8 @@ class AgentService(FindingsFeed):
             self._in_flight -= 1
             self.metrics.asks_in_flight.dec()
 
-    async def _ask(self, caller, question, conversation):
+    async def _ask(self, caller: Caller, question: str,
+                   conversation: str) -> AsyncIterator[tuple[str, dict[str, Any]]]:
         opening = None
         if conversation:  # its earlier turns go into the prompt: read them first
             conv = await asyncio.to_thread(self._resume_conversation, caller, conversation)
@@ -210,7 +226,8 @@ class AgentService(FindingsFeed):
         async def propose(args: dict[str, Any]) -> dict[str, Any]:
             return await asyncio.to_thread(self.propose, caller, conversation, args)
 
-        def on_tool(tool: str, tool_input: dict[str, Any], decision, call_id: str) -> None:
+        def on_tool(tool: str, tool_input: dict[str, Any], decision: Decision,
+                    call_id: str) -> None:
             self.metrics.tool_calls.labels(tool, "allow" if decision.allowed else "deny").inc()
             if tool == "Bash" and decision.guard:  # the guard logged the command itself
                 if not decision.allowed:
@@ -229,7 +246,7 @@ class AgentService(FindingsFeed):
                              max_turns=s.max_turns, timeout=s.ask_timeout, policy=policy,
                              propose=propose, on_tool=on_tool, team=s.specialists)
 
-    def _turn(self, question: str, result, started: str) -> dict[str, Any]:
+    def _turn(self, question: str, result: AskResult, started: str) -> dict[str, Any]:
         return {"question": question[:8000], "answer": result.answer[:32768],
                 "evidence": [{k: (v[:1500] if isinstance(v, str) else v)
                               for k, v in e.items()} for e in result.evidence[:40]],
@@ -239,7 +256,7 @@ class AgentService(FindingsFeed):
                 "tokens": {"input": result.tokens_in, "output": result.tokens_out,
                            "costUSD": str(result.cost_usd or 0)}}
 
-    def _count(self, result) -> None:
+    def _count(self, result: AskResult) -> None:
         model = self.settings.model
         self.metrics.tokens.labels(model, "input").inc(result.tokens_in)
         self.metrics.tokens.labels(model, "output").inc(result.tokens_out)

@@ -25,7 +25,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from agent.policy import ToolPolicy
+from agent.policy import Decision, ToolPolicy
 from harness.evals.agents.claude_code import _exit_code as exit_code
 
 TOOLS = ["Bash", "Read", "Glob", "Grep", "Skill"]
@@ -73,7 +73,8 @@ class SessionConfig:
     timeout: float
     policy: ToolPolicy
     propose: Callable[[dict[str, Any]], Any] | None   # async fn(input) -> proposal view (dict)
-    on_tool: Callable[[dict[str, Any], Any], None] | None = None   # audit hook (decision, verdict)
+    # audit hook: (tool, tool input, the policy's decision, tool_use id)
+    on_tool: Callable[[str, dict[str, Any], Decision, str], None] | None = None
     team: bool = False   # orchestrator + specialists (agent.specialists)
 
 
@@ -111,7 +112,8 @@ class Session:
             team = {"agents": specialists.agent_definitions()}
         allowed = list(tools)
         if self.cfg.propose is not None:
-            servers["agent"] = create_sdk_mcp_server("agent", tools=[self._propose_tool()])
+            servers["agent"] = create_sdk_mcp_server(
+                "agent", tools=[self._propose_tool(self.cfg.propose)])
             allowed.append(PROPOSE)
         return ClaudeAgentOptions(
             cwd=self.cfg.workdir, env=self.cfg.env, model=self.cfg.model,
@@ -151,7 +153,7 @@ class Session:
                if decision.allowed and decision.updated_input is not None else {})}}
 
     # --- propose_change ------------------------------------------------------------------
-    def _propose_tool(self):
+    def _propose_tool(self, propose: Callable[[dict[str, Any]], Any]):
         from claude_agent_sdk import tool
 
         @tool("propose_change", "Store a proposed change for a person to approve. Give "
@@ -162,7 +164,7 @@ class Session:
               PROPOSAL_SCHEMA)
         async def propose_change(args: dict[str, Any]) -> dict[str, Any]:
             try:
-                view = await self.cfg.propose(args)
+                view = await propose(args)
             except ValueError as err:
                 return {"content": [{"type": "text", "text": f"not stored: {err}"}],
                         "is_error": True}

@@ -16,7 +16,7 @@ Proposal phases:
   Advisory                                         (advisory mode: never applied here)
 """
 from __future__ import annotations
-from typing import Any
+from typing import Any, Callable, ParamSpec
 
 import datetime as _dt
 import hashlib
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from agent import API_GROUP, API_VERSION
 from agent.kube import Kube, KubeError
+
+P = ParamSpec("P")
 
 PHASES = ("Proposed", "AwaitingApproval", "DryRunFailed", "Approved", "Rejected", "Applying",
           "Applied", "Verified", "VerificationFailed", "Failed", "Advisory")
@@ -91,7 +93,8 @@ class Store:
         result = self._call(self.kube.custom.list_namespaced_custom_object, API_GROUP,
                             API_VERSION, self.namespace, kind.plural,
                             label_selector=selector or None)
-        return result.get("items", [])
+        items: list[dict[str, Any]] = result.get("items", [])
+        return items
 
     def replace(self, kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
         """Whole-object update, conditioned on obj's resourceVersion (Conflict if stale)."""
@@ -104,18 +107,25 @@ class Store:
                           API_VERSION, self.namespace, kind.plural, obj["metadata"]["name"],
                           obj)
 
-    def _call(self, fn, *args, **kwargs):
+    def _call(self, fn: Callable[P, object], *args: P.args,
+              **kwargs: P.kwargs) -> dict[str, Any]:
+        """One custom objects API call; its answer is the object's (or List's) JSON."""
         try:
-            return self.kube.call(fn, *args, **kwargs)
+            answer = self.kube.call(fn, *args, **kwargs)
         except KubeError as err:
             if err.status == 409:
                 raise Conflict(str(err)) from err
             if err.status == 404:
                 raise NotFound(str(err)) from err
             raise
+        if not isinstance(answer, dict):
+            raise KubeError(0, f"the custom objects API answered a {type(answer).__name__}, "
+                               "not an object")
+        return answer
 
     # --- proposals ----------------------------------------------------------------------
-    def transition(self, name: str, expect: set[str], phase: str, **fields) -> dict[str, Any]:
+    def transition(self, name: str, expect: set[str], phase: str,
+                   **fields: Any) -> dict[str, Any]:
         """Move a proposal from one of `expect` to `phase`, recording `fields` in status
         and a history line; Conflict when another replica moved it first."""
         obj = self.get(PROPOSALS, name)
@@ -134,7 +144,8 @@ class Store:
 
 
 def phase(obj: dict[str, Any]) -> str:
-    return (obj.get("status") or {}).get("phase", "Proposed")
+    current: str = (obj.get("status") or {}).get("phase", "Proposed")
+    return current
 
 
 def proposal_view(obj: dict[str, Any]) -> dict[str, Any]:

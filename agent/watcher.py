@@ -10,7 +10,10 @@ has lasted `pending_minutes`.
 - Published: the Finding resource (every replica's GET /v1/findings/stream shows it), and a
   POST to the operator's webhook when one is set.
 - Claude only summarises a new finding, within `summary_tokens_per_hour` (counted from the
-  Finding resources themselves, so the budget survives a change of leader).
+  Finding resources themselves, so the budget survives a change of leader). A summary never
+  holds up publishing: the budget is decided in publication order as the finding is
+  published, and the summary is asked in the background by at most `summary_workers`
+  threads, oldest first; it is written into the Finding as it stands when it arrives.
 """
 from __future__ import annotations
 from typing import Any
@@ -18,11 +21,13 @@ from typing import Any
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.informer import Informer, discover, wait_synced
@@ -77,6 +82,7 @@ class Watcher:
 
     def stop(self) -> None:
         self._stop.set()
+        self.summariser.close()
 
     def stopped(self) -> bool:
         return self._stop.is_set() or self._outer.is_set()
@@ -104,9 +110,12 @@ class Watcher:
         wait_synced(list(self.informers.values()), timeout=120)
         log.info("watcher: cache synced (%s)", ", ".join(
             f"{k} {len(i)}" for k, i in sorted(self.informers.items())))
-        while not self.stopped():
-            self.run_pass()
-            _Either(self._stop, self._outer).wait(self.settings.diagnose_every)
+        try:
+            while not self.stopped():
+                self.run_pass()
+                _Either(self._stop, self._outer).wait(self.settings.diagnose_every)
+        finally:
+            self.summariser.close()
 
     def run_pass(self) -> list[dict[str, Any]]:
         """One debounced pass: the scripts whose inputs changed (or whose open findings
@@ -240,12 +249,23 @@ class Watcher:
 
 
 class Summariser:
-    """Claude writes a two-sentence summary of a new finding, if the hour's budget allows."""
+    """Claude writes a two-sentence summary of a new finding, if the hour's budget allows.
+
+    `summarise` decides at once (the caller's order is the budget's order) and returns;
+    the model is asked by a bounded pool of background threads, oldest finding first.
+    Summaries asked but not yet written are reserved against the budget at their estimate,
+    so concurrent summaries cannot overspend it.
+    """
 
     OUTPUT_ALLOWANCE = 400
 
     def __init__(self, service) -> None:
         self.service = service
+        self._pool = _Pool(max(1, int(getattr(service.settings, "summary_workers", 1))),
+                           "summary")
+        self._lock = threading.Lock()
+        self._reserved = 0
+        self._asked: set[str] = set()   # findings whose summary is queued or running
 
     def used_last_hour(self) -> int:
         cutoff = time.time() - 3600
@@ -258,24 +278,62 @@ class Summariser:
 
     def summarise(self, obj: dict[str, Any]) -> None:
         budget = self.service.settings.summary_tokens_per_hour
+        name = obj["metadata"]["name"]
         prompt = summary_prompt(obj["spec"])
         estimate = len(prompt) // 4 + self.OUTPUT_ALLOWANCE
-        used = self.used_last_hour()
-        status = dict(obj.get("status") or {})
-        if budget <= 0 or used + estimate > budget:
-            status["summarySkipped"] = (f"token budget: {used} of {budget} used this hour, "
-                                        f"this summary needs about {estimate}")
+        used = self.used_last_hour() if budget > 0 else 0
+        with self._lock:
+            if name in self._asked:
+                return  # reopened while its summary is still on the way
+            used += self._reserved
+            if budget > 0 and used + estimate <= budget:
+                self._reserved += estimate
+                self._asked.add(name)
+                skipped = ""
+            else:
+                skipped = (f"token budget: {used} of {budget} used this hour, "
+                           f"this summary needs about {estimate}")
+        if skipped:
+            self._record(name, {"summarySkipped": skipped})
         else:
-            text, tokens = self._ask(prompt)
-            status.update({"summary": text, "summaryTokens": tokens,
-                           "summarizedAt": now(),
-                           "summaryScripted": self.service.settings.scripted})
-            self.service.metrics.summary_tokens.inc(tokens)
-        obj["status"] = status
+            self._pool.submit(lambda: self._summarise(name, prompt, estimate))
+
+    def _summarise(self, name: str, prompt: str, estimate: int) -> None:
         try:
-            self.service.store.replace_status(FINDINGS, obj)
-        except Conflict:
-            pass
+            text, tokens = self._ask(prompt)
+            self._record(name, {"summary": text, "summaryTokens": tokens,
+                                "summarizedAt": now(),
+                                "summaryScripted": self.service.settings.scripted})
+            self.service.metrics.summary_tokens.inc(tokens)
+        finally:  # written (so counted from the Finding) before the reservation ends
+            with self._lock:
+                self._reserved -= estimate
+                self._asked.discard(name)
+
+    def _record(self, name: str, fields: dict[str, Any]) -> None:
+        """Merge `fields` into the Finding's status as it is now (the watcher may have
+        resolved or reopened it meanwhile); retried on a conflicting write."""
+        store = self.service.store
+        for _ in range(5):
+            try:
+                obj = store.get(FINDINGS, name)
+                obj["status"] = {**(obj.get("status") or {}), **fields}
+                store.replace_status(FINDINGS, obj)
+                return
+            except Conflict:
+                continue
+            except Exception as err:  # noqa: BLE001 - a summary is optional; say why it is lost
+                log.warning("summary of %s not written: %s", name, err)
+                return
+        log.warning("summary of %s not written: it kept changing", name)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Whether every summary asked so far was written within `timeout` seconds."""
+        return self._pool.wait_idle(timeout)
+
+    def close(self) -> None:
+        """Ask nothing more; summaries already running finish on their own."""
+        self._pool.close()
 
     def _ask(self, prompt: str) -> tuple[str, int]:
         """One model turn, no tools, through the same backend switches as asks."""
@@ -319,6 +377,60 @@ def finding_key(skill: str, f: dict[str, Any]) -> str:
     o = f.get("object") or {}
     return "|".join([skill, str(f.get("cause", "")), str(o.get("kind", "")),
                      str(o.get("namespace", "")), str(o.get("name", ""))])
+
+
+class _Pool:
+    """At most `workers` daemon threads run the submitted calls, first in first out; the
+    threads start with the first call, and a call still queued at close() is dropped."""
+
+    def __init__(self, workers: int, name: str) -> None:
+        self.workers, self.name = workers, name
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._busy = 0
+        self._idle = threading.Condition(self._lock)
+
+    def submit(self, call: Callable[[], None]) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._busy += 1
+            if len(self._threads) < min(self.workers, self._busy):
+                thread = threading.Thread(target=self._work, daemon=True,
+                                          name=f"{self.name}-{len(self._threads)}")
+                self._threads.append(thread)
+                thread.start()
+        self._queue.put(call)
+
+    def _work(self) -> None:
+        while True:
+            call = self._queue.get()
+            if call is None:
+                return
+            try:
+                if not self._closed:
+                    call()
+            except Exception:  # noqa: BLE001 - one failed call must not end the worker
+                log.exception("%s: a background call failed", self.name)
+            finally:
+                with self._lock:
+                    self._busy -= 1
+                    self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._lock:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            workers = len(self._threads)
+        for _ in range(workers):
+            self._queue.put(None)
 
 
 class _Either:

@@ -8,7 +8,7 @@ service's own one-line reason. Slack's signature on every request is checked by 
 request verification (HMAC of `v0:<timestamp>:<body>`, timestamps over 5 minutes old refused).
 """
 from __future__ import annotations
-from typing import Any
+from typing import Any, Callable
 
 import http.client
 import re
@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kubernetes.client.exceptions import ApiException
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext, BoltResponse
+from slack_sdk import WebClient
 
 from agent.client import AgentClient, ApiError
 from agent.slack import blocks
@@ -55,8 +56,8 @@ class AgentDoor:
 def build_app(*, identities: Identities, door: AgentDoor, signing_secret: str,
               bot_token: str, slack_api_url: str = "", command: str = "/k8s") -> App:
     """The app; `slack_api_url` points its Web API calls elsewhere (tests: a stand-in)."""
-    client = RedactingWebClient(token=bot_token, **(
-        {"base_url": slack_api_url.rstrip("/") + "/"} if slack_api_url else {}))
+    client = RedactingWebClient(token=bot_token, base_url=slack_api_url.rstrip("/") + "/") \
+        if slack_api_url else RedactingWebClient(token=bot_token)
     app = App(signing_secret=signing_secret, client=client, name="k8s-skills-slack")
     app.middleware(_redacting_client)
     chat = ChatOps(identities, door)
@@ -67,7 +68,7 @@ def build_app(*, identities: Identities, door: AgentDoor, signing_secret: str,
     return app
 
 
-def _redacting_client(context, next) -> None:
+def _redacting_client(context: BoltContext, next: Callable[[], None]) -> None:
     """Bolt gives each request a new plain WebClient (slack_bolt App._init_context); swap in
     a redacting one with the same settings, so every listener's posts are redacted."""
     plain = context.client
@@ -123,7 +124,8 @@ class ChatOps:
         return user, ""
 
     # --- asking -------------------------------------------------------------------------
-    def on_command(self, ack, command, client):
+    def on_command(self, ack: Ack, command: dict[str, Any],
+                   client: WebClient) -> BoltResponse | None:
         slack_user = command["user_id"]
         question = (command.get("text") or "").strip()
         if not self.seen.first("command:" + str(command.get("trigger_id") or "")):
@@ -138,8 +140,10 @@ class ChatOps:
         root = client.chat_postMessage(channel=channel, text=f"<@{slack_user}> asked: "
                                                              f"{blocks.fold(question, 2000, 'the command')}")
         self.answer(client, channel, root["ts"], user, question)
+        return None
 
-    def on_mention(self, body, event, client) -> None:
+    def on_mention(self, body: dict[str, Any], event: dict[str, Any],
+                   client: WebClient) -> None:
         if not self.seen.first("event:" + str(body.get("event_id") or "")):
             return  # a retry or a replay of an event already answered
         slack_user, channel = event.get("user", ""), event["channel"]
@@ -155,7 +159,7 @@ class ChatOps:
             return
         self.answer(client, channel, thread, user, question)
 
-    def answer(self, client, channel: str, thread: str, user: str, question: str) -> None:
+    def answer(self, client: WebClient, channel: str, thread: str, user: str, question: str) -> None:
         """Ask the service as `user`; the thread gets a placeholder that shows progress and
         becomes the answer, then one message per proposal."""
         holder = client.chat_postMessage(channel=channel, thread_ts=thread,
@@ -197,15 +201,18 @@ class ChatOps:
                 self.threads.popitem(last=False)
 
     # --- deciding -----------------------------------------------------------------------
-    def on_approve(self, ack, body, action, client) -> None:
+    def on_approve(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                   client: WebClient) -> None:
         ack()
         self.decide(client, body, action, approved=True)
 
-    def on_reject(self, ack, body, action, client) -> None:
+    def on_reject(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                  client: WebClient) -> None:
         ack()
         self.decide(client, body, action, approved=False)
 
-    def decide(self, client, body: dict[str, Any], action: dict[str, Any], approved: bool) -> None:
+    def decide(self, client: WebClient, body: dict[str, Any], action: dict[str, Any],
+               approved: bool) -> None:
         slack_user = body["user"]["id"]
         channel = body["channel"]["id"]
         message = body.get("message") or {}
@@ -241,7 +248,7 @@ class ChatOps:
 class Progress:
     """Edits the placeholder as tool calls happen, at most every PROGRESS_EVERY seconds."""
 
-    def __init__(self, client, channel: str, ts: str, user: str) -> None:
+    def __init__(self, client: WebClient, channel: str, ts: str, user: str) -> None:
         self.client, self.channel, self.ts, self.user = client, channel, ts, user
         self.calls: list[str] = []
         self.last = time.monotonic()

@@ -8,11 +8,18 @@
 """
 from __future__ import annotations
 
+import argparse
 import os
+from typing import TYPE_CHECKING
 
 import yaml
 
 from harness.errors import UserError
+
+if TYPE_CHECKING:
+    from kubernetes.client import CoreV1Api
+
+    from agent.slack.identities import Identities
 
 SA_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 EPILOG = """identity: the app calls the agent service with its own token (--token-file,
@@ -24,8 +31,7 @@ secrets (environment only): SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),
 SLACK_APP_TOKEN (Socket Mode)."""
 
 
-def register(sub) -> None:
-    import argparse
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("slack", help="Slack ChatOps: /k8s, mentions, approve/reject buttons",
                        description=__doc__.splitlines()[0], epilog=EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -50,7 +56,7 @@ def register(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from agent.slack.app import AgentDoor, build_app
     from agent.slack.serve import run_http, run_socket_mode
     bot_token = _secret("SLACK_BOT_TOKEN", "xoxb-")
@@ -80,7 +86,7 @@ def _secret(name: str, prefix: str = "") -> str:
     return value
 
 
-def _identities(args):
+def _identities(args: argparse.Namespace) -> Identities:
     from agent.slack import identities
     if args.users_file:
         try:
@@ -100,7 +106,7 @@ def _identities(args):
     return identities.from_configmap(_core_api(args.kubeconfig), namespace, name)
 
 
-def _core_api(kubeconfig: str):
+def _core_api(kubeconfig: str) -> CoreV1Api:
     from kubernetes import client, config
     try:
         if kubeconfig:
