@@ -10,7 +10,7 @@ import sys
 from types import FrameType
 from typing import Any, NoReturn
 
-from harness.cluster import build, paths
+from harness.cluster import build, node_packages, paths
 from harness.cluster.providers import registry
 from harness.errors import UserError
 
@@ -83,6 +83,8 @@ def _log(message: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     build.ensure_built(log=_log)
+    # Not cached with the binaries: the Claude Code backend needs them on every machine.
+    node_packages.ensure(_log, node_packages.SANDBOX, "Claude Code's Bash sandbox")
     if args.verify:
         problems = build.verify_hashes()
         for problem in problems:

@@ -23,8 +23,8 @@ import urllib.request
 from pathlib import Path
 
 from harness import yamlio
-from harness.cluster import (build, image_store, node_config, node_packages, node_sandbox,
-                             paths, pki, procs, registry)
+from harness.cluster import (build, image_store, images, node_config, node_packages,
+                             node_sandbox, paths, pki, procs, registry)
 from harness.cluster.node_config import NodeLayout
 from harness.errors import UserError
 
@@ -77,7 +77,7 @@ class RealNode:
             cgroup_root=self.names.cgroup_root,
             registry=f"{host_ip}:{registry.PUBLIC_PORT}",
             private_registry=f"{host_ip}:{registry.PRIVATE_PORT}",
-            private_host=image_store.images.PRIVATE_HOST)
+            private_host=images.PRIVATE_HOST)
 
     # -- start ---------------------------------------------------------------------------
     def prepare(self) -> None:

@@ -49,12 +49,12 @@ def register(name: str, required: Iterable[str] = (), optional: Iterable[str] = 
     return wrap
 
 
-def lookup(name: str) -> CheckType:
-    try:
-        return REGISTRY[name]
-    except KeyError:
+def lookup(name: object) -> CheckType:
+    """The registered check type `name` (any value read from a scenario file)."""
+    if not isinstance(name, str) or name not in REGISTRY:  # a list or dict is no key either
         raise KeyError(f"unknown check type {name!r}; known types: "
-                       f"{', '.join(sorted(REGISTRY))}") from None
+                       f"{', '.join(sorted(REGISTRY))}")
+    return REGISTRY[name]
 
 
 def spec_problem(spec: dict[str, Any]) -> tuple[str, str] | None:

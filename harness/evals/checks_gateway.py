@@ -13,6 +13,7 @@ from typing import Any
 import re
 
 from harness.evals.checks import register
+from harness.evals.kube import Kube
 from harness.evals.checks_pods import is_ready, live_pods, ready_endpoints
 
 HTTPROUTE = "httproutes.gateway.networking.k8s.io"
@@ -26,7 +27,8 @@ def route_parent(route: dict[str, Any], gateway: str, namespace: str) -> dict[st
     parentRef the route no longer has (e.g. an old sectionName): it says nothing now."""
     own = route["metadata"].get("namespace")
     current = [_ref_key(r, own) for r in (route.get("spec") or {}).get("parentRefs") or []]
-    for parent in (route.get("status") or {}).get("parents") or []:
+    parents: list[dict[str, Any]] = (route.get("status") or {}).get("parents") or []
+    for parent in parents:
         ref = parent.get("parentRef") or {}
         if ref.get("kind", "Gateway") == "Gateway" and ref.get("name") == gateway \
                 and ref.get("namespace", own) == namespace and _ref_key(ref, own) in current:
@@ -34,7 +36,7 @@ def route_parent(route: dict[str, Any], gateway: str, namespace: str) -> dict[st
     return None
 
 
-def _ref_key(ref: dict[str, Any], own: str) -> tuple:
+def _ref_key(ref: dict[str, Any], own: str) -> tuple[object, ...]:
     return (ref.get("group", "gateway.networking.k8s.io"), ref.get("kind", "Gateway"),
             ref.get("namespace", own), ref.get("name"), ref.get("sectionName"),
             ref.get("port"))
@@ -42,7 +44,7 @@ def _ref_key(ref: dict[str, Any], own: str) -> tuple:
 
 @register("route_healthy", required=("name", "namespace", "gateway"),
           optional=("kind", "gateway_namespace"))
-def _route_healthy(kube, spec, env):
+def _route_healthy(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The controller accepted the route on `gateway` and resolved its references, at the
     route's current generation, with no condition False (e.g. BackendsAvailable)."""
     kind = spec.get("kind", HTTPROUTE)
@@ -73,7 +75,7 @@ def _route_healthy(kube, spec, env):
 
 @register("route_backends_ready", required=("name", "namespace"),
           optional=("kind", "backend_kind", "min"))
-def _route_backends_ready(kube, spec, env):
+def _route_backends_ready(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """Every backendRef with traffic (weight > 0) of the route exists and can serve: a
     Service with ready endpoints, or an InferencePool with Ready pods and an endpoint picker
     with ready endpoints; at least `min` (1) of them are of `backend_kind` when given."""
@@ -96,7 +98,7 @@ def _route_backends_ready(kube, spec, env):
     return True, f"{len(refs)} backends exist and serve"
 
 
-def _backend_ready(kube, ref: dict[str, Any], namespace: str) -> tuple[bool, str]:
+def _backend_ready(kube: Kube, ref: dict[str, Any], namespace: str) -> tuple[bool, str]:
     kind, group = ref.get("kind", "Service"), ref.get("group", "")
     if kind == "Service" and group in ("", "core"):
         if kube.get("service", ref["name"], namespace) is None:
@@ -108,7 +110,7 @@ def _backend_ready(kube, ref: dict[str, Any], namespace: str) -> tuple[bool, str
     return False, f"backend {group or 'core'}/{kind} {ref['name']}: not a kind that serves here"
 
 
-def pool_ready(kube, name: str, namespace: str, min_pods: int) -> tuple[bool, str]:
+def pool_ready(kube: Kube, name: str, namespace: str, min_pods: int) -> tuple[bool, str]:
     """An InferencePool (v1) selects `min_pods` Ready pods and its endpoint picker Service
     has ready endpoints on the port the pool names."""
     pool = kube.get(POOL, name, namespace)
@@ -145,7 +147,7 @@ def pool_ready(kube, name: str, namespace: str, min_pods: int) -> tuple[bool, st
 
 
 @register("inference_pool_ready", required=("name", "namespace"), optional=("min_pods",))
-def _inference_pool_ready(kube, spec, env):
+def _inference_pool_ready(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """An InferencePool selects at least `min_pods` (1) Ready pods serving its target
     ports, and its endpoint picker Service has ready endpoints."""
     return pool_ready(kube, spec["name"], spec["namespace"], int(spec.get("min_pods", 1)))
@@ -153,7 +155,7 @@ def _inference_pool_ready(kube, spec, env):
 
 @register("route_weights", required=("name", "namespace", "backend"),
           optional=("kind", "min_percent", "max_percent"))
-def _route_weights(kube, spec, env):
+def _route_weights(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """In the route rule that names `backend`, that backend gets between `min_percent` and
     `max_percent` of the traffic by weight (Gateway API: weight / sum of weights)."""
     kind = spec.get("kind", HTTPROUTE)
@@ -187,7 +189,7 @@ def gateway_duration(text: str) -> float:
 
 
 @register("route_timeout", required=("name", "namespace", "min_seconds"), optional=("path",))
-def _route_timeout(kube, spec, env):
+def _route_timeout(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """Every HTTPRoute rule that serves `path` (a PathPrefix match; every rule without
     `path`) lets a request run at least `min_seconds`: the effective limit is the smaller of
     `timeouts.request` and `timeouts.backendRequest` ("0s" disables one; unset leaves it

@@ -23,12 +23,14 @@ computed from the request: a request that marks cache_control reports the conver
 before its last message as a cache read and that message as a cache write, as the API
 does for a growing conversation. A request offering a `submit_grade` tool (the judge) is
 answered with `judge:` from the script (default: pass). Every request is recorded in
-`requests`.
+`requests`. `latency` (seconds) delays every /v1/messages answer, as a model's generation
+takes time (requests are served concurrently, each waits its own).
 """
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -58,8 +60,9 @@ def load_scripted(path: Path) -> dict[str, Any]:
 
 class FakeAnthropicAPI:
     def __init__(self, steps: list[dict[str, Any]], judge: dict[str, Any] | None = None,
-                 triggers: dict[str, str] | None = None) -> None:
+                 triggers: dict[str, str] | None = None, latency: float = 0.0) -> None:
         self.steps = steps
+        self.latency = latency
         self.judge = judge or {"verdict": "pass", "score": 1.0,
                                "reasoning": "scripted judge verdict"}
         self.triggers = triggers or {}   # prompt substring -> skill to load (trigger evals)
@@ -320,6 +323,8 @@ def _handler_for(api: FakeAnthropicAPI):
                                   "application/json")
             if not path.endswith("/v1/messages"):
                 return self._send(200, b"{}", "application/json")
+            if api.latency:
+                time.sleep(api.latency)
             error = api.error_for(body)
             if error:
                 return self._error(error)

@@ -36,7 +36,7 @@ Probes:
   (`k8s-skills cluster up`), which shares it.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re
 import threading
@@ -47,6 +47,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 from harness.evals.errors import InfraError
+
+if TYPE_CHECKING:
+    from harness.evals.kube import Kube
+    from harness.evals.scenario import Scenario
 
 APISERVER, ETCD, KUEUE = "kube-apiserver", "etcd", "kueue"
 ENVOY_GATEWAY, KUBELET = "envoy-gateway", "kubelet"
@@ -75,7 +79,7 @@ class Health:
         return asdict(self)
 
 
-def dependencies(scenario) -> list[str]:
+def dependencies(scenario: Scenario) -> list[str]:
     """The components whose outage makes a failed check meaningless, from the scenario's
     files (setup, fault, checks and both fixes)."""
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace")
@@ -86,7 +90,7 @@ def dependencies(scenario) -> list[str]:
                                 if mark.search(text)]
 
 
-def probe(kube, components: list[str], at: float = 0.0) -> list[Health]:
+def probe(kube: Kube, components: list[str], at: float = 0.0) -> list[Health]:
     """One probe of each component; the apiserver first (nothing else answers without it)."""
     api = _apiserver(kube, at)
     out = [api]
@@ -103,7 +107,7 @@ def outages(results: list[Health]) -> list[Health]:
     return [h for h in results if h.healthy is False]
 
 
-def _apiserver(kube, at: float) -> Health:
+def _apiserver(kube: Kube, at: float) -> Health:
     try:
         status, text = kube.get_raw("/readyz?verbose")
     except InfraError as err:
@@ -117,7 +121,7 @@ def _apiserver(kube, at: float) -> Health:
     return Health(APISERVER, False, f"readyz HTTP {status}: {what}", at)
 
 
-def _etcd(kube, at: float) -> Health:
+def _etcd(kube: Kube, at: float) -> Health:
     try:
         _, text = kube.get_raw("/readyz?verbose")
     except InfraError as err:
@@ -137,7 +141,7 @@ def _etcd(kube, at: float) -> Health:
     return Health(ETCD, True, "a read from storage answered", at)
 
 
-def _kueue(kube, at: float) -> Health:
+def _kueue(kube: Kube, at: float) -> Health:
     res = kube.resource("resourceflavors.kueue.x-k8s.io")
     if res is None:
         return Health(KUEUE, False, "the apiserver does not serve Kueue's ResourceFlavors", at)
@@ -157,7 +161,7 @@ def _kueue(kube, at: float) -> Health:
     return Health(KUEUE, None, f"dry-run ResourceFlavor: HTTP {status}: {message}", at)
 
 
-def _envoy_gateway(kube, at: float) -> Health:
+def _envoy_gateway(kube: Kube, at: float) -> Health:
     url = getattr(kube, "readiness", {}).get(ENVOY_GATEWAY)
     if not url:
         return Health(ENVOY_GATEWAY, None, "no readiness endpoint known for this cluster's "
@@ -183,7 +187,7 @@ def _readyz(url: str, timeout: float = 2.0) -> tuple[bool, str]:
         return False, f"unreachable ({getattr(err, 'reason', err)})"
 
 
-def _kubelet(kube, at: float, now: datetime | None = None) -> Health:
+def _kubelet(kube: Kube, at: float, now: datetime | None = None) -> Health:
     try:
         nodes = kube.list("nodes", selector=REAL_NODE_SELECTOR)
     except InfraError as err:
@@ -234,7 +238,7 @@ class Monitor:
     two probes in a row is kept as an outage, so one that died and came back during the run
     is not missed, while one slow answer under load is not taken for an outage."""
 
-    def __init__(self, kube, components: list[str], interval: float = 3.0) -> None:
+    def __init__(self, kube: Kube, components: list[str], interval: float = 3.0) -> None:
         self.kube, self.components, self.interval = kube, components, interval
         self.seen: list[Health] = []
         self.start = time.monotonic()
@@ -246,7 +250,7 @@ class Monitor:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=self.interval + 65)
 

@@ -8,14 +8,16 @@ Objects stay dicts. A missing object is None; any other failure is an InfraError
 flaky apiserver turns a run into `error` instead of a wrong `fail`.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import json
 import os
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -24,6 +26,9 @@ from harness.cluster.kubectl import Kubectl
 from harness.cluster.topology import Topology
 from harness.errors import UserError
 from harness.evals.errors import InfraError
+
+if TYPE_CHECKING:  # imported when first needed: the client library is slow to import
+    from kubernetes.client import ApiClient
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,11 @@ class Resource:
         if self.namespaced and namespace:
             base += f"/namespaces/{quote(namespace)}"
         return base + f"/{self.plural}" + (f"/{quote(name)}" if name else "")
+
+
+# Requests run at once by _all_or_first_error; named here because inside Kube the method
+# Kube.list shadows the builtin in annotations.
+Calls = list[Callable[[], object]]
 
 
 class Kube:
@@ -132,7 +142,8 @@ class Kube:
             if "NotFound" in proc.stderr or "not found" in proc.stderr:
                 return None
             raise InfraError(f"kubectl get {kind}/{name}: {_one_line(proc.stderr)}")
-        return json.loads(proc.stdout)
+        obj: dict[str, Any] = json.loads(proc.stdout)  # kubectl get NAME -o json: one object
+        return obj
 
     def get_many(self, refs: list[str]) -> dict[str, dict[str, Any]]:
         """Cluster-scoped objects by "kind/name"; missing ones are left out."""
@@ -151,14 +162,14 @@ class Kube:
             query = f"?labelSelector={quote(selector)}" if selector else ""
             ns = None if all_namespaces else namespace
             status, body = self._request("GET", res.path(ns) + query)
-            return _ok(status, body, f"list {kind}").get("items", [])
+            return _items(_ok(status, body, f"list {kind}"))
         args = ["get", kind, "-o", "json"]
         args += ["-A"] if all_namespaces else (["-n", namespace] if namespace else [])
         args += ["-l", selector] if selector else []
         proc = self.run(*args)
         if proc.returncode != 0:
             raise InfraError(f"kubectl get {kind}: {_one_line(proc.stderr)}")
-        return json.loads(proc.stdout).get("items", [])
+        return _items(json.loads(proc.stdout))
 
     # --- writes used for isolation ---------------------------------------------------------
     def create(self, obj: dict[str, Any]) -> None:
@@ -169,8 +180,8 @@ class Kube:
         status, body = self._request("POST", res.path(ns), obj)
         _ok(status, body, f"create {obj['kind']}/{obj['metadata'].get('name')}")
 
-    def delete_labelled(self, kinds: list[str], selector: str,
-                        known: dict[str, list[str]] | None = None) -> None:
+    def delete_labelled(self, kinds: Sequence[str], selector: str,
+                        known: Mapping[str, Sequence[str]] | None = None) -> None:
         """Delete every object of `kinds` carrying `selector`, without waiting for
         finalizers: every kind at once, each with one `deletecollection` where the server
         serves it (one request; the apiserver deletes the matching objects), else one
@@ -185,14 +196,14 @@ class Kube:
                 raise InfraError(f"kubectl delete: {_one_line(proc.stderr)}")
             return
         known = known or {}
-        calls = []
+        calls: Calls = []
         for kind in kinds:
             res = self.resource(kind)
             if res is None:
                 raise InfraError(f"the API server does not serve {kind}")
             names = sorted(known.get(kind, []))
-            calls.append(lambda r=res, n=names: self._delete_kind(r, selector, set(n)))
-            calls += [lambda r=res, n=name: self._delete_one(r, {"name": n}) for name in names]
+            calls.append(partial(self._delete_kind, res, selector, set(names)))
+            calls += [partial(self._delete_one, res, {"name": name}) for name in names]
         _all_or_first_error(calls)
 
     def _delete_kind(self, res: Resource, selector: str, skip: set[str]) -> None:
@@ -203,7 +214,7 @@ class Kube:
             return
         status, body = self._request("GET", res.path() + query)
         items = _ok(status, body, f"list {res.plural}").get("items", [])
-        _all_or_first_error([lambda m=obj["metadata"]: self._delete_one(res, m)
+        _all_or_first_error([partial(self._delete_one, res, obj["metadata"])
                              for obj in items if obj["metadata"]["name"] not in skip])
 
     def delete(self, kind: str, name: str, namespace: str | None = None) -> None:
@@ -279,6 +290,8 @@ class Kube:
         if body is not None:
             headers["Content-Type"] = "application/json"
         try:
+            if self._http is None:  # callers check first; kubectl serves them otherwise
+                raise RuntimeError("no API client for this kubeconfig")
             m, url, hdrs, data, _ = self._http.param_serialize(
                 method, path, header_params=headers, body=body, auth_settings=["BearerToken"])
             response = self._http.call_api(m, url, hdrs, data, _request_timeout=timeout)
@@ -291,7 +304,7 @@ class Kube:
 _BACKGROUND = {"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}
 
 
-def _all_or_first_error(calls: list[Any]) -> None:
+def _all_or_first_error(calls: Sequence[Callable[[], object]]) -> None:
     """Run the calls at once (each is one or two HTTP requests, so threads suffice); every
     call runs to its end, then the first InfraError (in call order) is raised."""
     if len(calls) <= 1:
@@ -300,17 +313,24 @@ def _all_or_first_error(calls: list[Any]) -> None:
         return
     with ThreadPoolExecutor(max_workers=min(len(calls), 8)) as pool:
         futures = [pool.submit(call) for call in calls]
-    errors = [f.exception() for f in futures if f.exception() is not None]
+    errors = [err for err in (f.exception() for f in futures) if err is not None]
     if errors:
         raise errors[0]
 
 
-def _http_client(kubectl: Kubectl):
+def _items(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The objects of a List (a list answer of the apiserver or of kubectl get -o json)."""
+    items: list[dict[str, Any]] = body.get("items", [])
+    return items
+
+
+def _http_client(kubectl: Kubectl) -> ApiClient | None:
     """An API client for the kubeconfig, or None (then everything goes through kubectl)."""
     try:
         from kubernetes import config
-        return config.new_client_from_config(config_file=str(kubectl.kubeconfig),
-                                             context=kubectl.context)
+        api: ApiClient = config.new_client_from_config(config_file=str(kubectl.kubeconfig),
+                                                       context=kubectl.context)
+        return api
     except Exception:  # an auth setup only kubectl understands: fall back to kubectl
         return None
 

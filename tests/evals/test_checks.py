@@ -114,3 +114,9 @@ def test_pod_phase_with_reason_and_all():
 def test_spec_problem_unknown_op():
     assert checks.spec_problem({"type": "field", "kind": "k", "name": "n", "path": "a",
                                 "op": "approx"})[0] == "op"
+
+
+def test_spec_problem_type_that_is_no_string():
+    # `type: [field]` in a scenario file: a list is no registry key (it raised TypeError)
+    field, problem = checks.spec_problem({"type": ["field"], "kind": "k", "name": "n"})
+    assert field == "type" and "unknown check type ['field']" in problem

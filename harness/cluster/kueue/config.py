@@ -4,7 +4,8 @@ Kueue's webhooks (admission and CRD conversion) must be reachable by the apiserv
 there is no switch to turn them off, so, as Kueue's own envtest-based integration tests do,
 every webhook clientConfig becomes `url: https://127.0.0.1:<port><path>` with our CA bundle.
 Sources read at setup time from the pinned module (never committed):
-config/components/crd/bases/*.yaml, config/components/crd/patches/webhook_in_*.yaml,
+config/components/crd/bases/*.yaml, the conversion patches config/components/crd/
+kustomization.yaml enables (patches/webhook_in_*.yaml; not every file there is enabled),
 config/components/webhook/manifests.yaml and kustomization.yaml (namespaceSelector),
 config/components/manager/controller_manager_config.yaml (integrations list).
 """
@@ -32,10 +33,10 @@ def module_config_dir() -> Path:
 
 
 def crds(webhook_port: int, ca_pem: bytes) -> list[dict[str, Any]]:
-    """Kueue's CRDs; those upstream patches give a conversion webhook point at 127.0.0.1."""
+    """Kueue's CRDs; those upstream's kustomization gives a conversion webhook point at
+    127.0.0.1."""
     base = module_config_dir() / "crd"
-    converted = {_load_one(p)["metadata"]["name"]
-                 for p in sorted((base / "patches").glob("webhook_in_*.yaml"))}
+    converted = {_load_one(base / p)["metadata"]["name"] for p in conversion_patch_files(base)}
     out = []
     for path in sorted((base / "bases").glob("*.yaml")):
         crd = _load_one(path)
@@ -43,6 +44,24 @@ def crds(webhook_port: int, ca_pem: bytes) -> list[dict[str, Any]]:
             crd["spec"]["conversion"] = conversion_patches(
                 [crd["metadata"]["name"]], webhook_port, ca_pem)[0]["spec"]["conversion"]
         out.append(crd)
+    return out
+
+
+def conversion_patch_files(crd_dir: Path) -> list[str]:
+    """The conversion-webhook patches upstream's crd/kustomization.yaml applies.
+
+    Kueue v0.19 ships patches/webhook_in_resourceflavors.yaml but leaves it commented out
+    there: v1beta1.ResourceFlavor has no conversion functions (apis/kueue/v1beta1 has no
+    resourceflavor_conversion.go), the release's CRD converts it with strategy None, and a
+    Webhook strategy makes every read of v1beta1 fail ("*v1beta2.ResourceFlavor is not
+    convertible to *v1beta1.ResourceFlavor", controller-runtime pkg/webhook/conversion).
+    """
+    kustomization = yamlio.load((crd_dir / "kustomization.yaml").read_text()) or {}
+    out = []
+    for patch in kustomization.get("patches") or []:
+        path = patch.get("path", "") if isinstance(patch, dict) else str(patch)
+        if Path(path).name.startswith("webhook_in_"):
+            out.append(path)
     return out
 
 

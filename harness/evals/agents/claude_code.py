@@ -12,7 +12,7 @@ checks run), not an error: whatever was used is kept. Only API errors (by HTTP s
 infrastructure problems raise.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncio
 import re
@@ -27,6 +27,11 @@ from harness.evals.errors import ApiError, InfraError
 from harness.evals.guard import short
 from harness.evals.shell import clip
 from harness.evals.usage import UsageMeter
+
+if TYPE_CHECKING:  # the SDK is imported when an agent runs
+    from pathlib import Path
+
+    from claude_agent_sdk import AssistantMessage, ClaudeAgentOptions, Message
 
 TOOLS = ["Bash", "Read", "Glob", "Grep"]
 SKILL_FILE = re.compile(r"\.claude/skills/([A-Za-z0-9_.-]+)/SKILL\.md")
@@ -68,7 +73,7 @@ class ClaudeCodeAgent:
         _finish(ctx, out, stream, home)
         return out
 
-    async def _session(self, ctx, env: dict[str, Any], launcher: str, stream: "_Stream") -> None:
+    async def _session(self, ctx: AgentContext, env: dict[str, Any], launcher: str, stream: "_Stream") -> None:
         from claude_agent_sdk import ClaudeSDKClient, ClaudeSDKError, ResultError
         stderr: list[str] = []
         options = self._options(ctx, env, launcher, stderr)
@@ -91,9 +96,10 @@ class ClaudeCodeAgent:
             raise InfraError(f"Claude Code failed: {err} {tail}".strip()) from err
 
     @staticmethod
-    def _options(ctx, env: dict[str, Any], launcher: str, stderr: list[Any]):
+    def _options(ctx: AgentContext, env: dict[str, Any], launcher: str,
+                 stderr: list[Any]) -> ClaudeAgentOptions:
         from claude_agent_sdk import ClaudeAgentOptions
-        extra = {}
+        extra: dict[str, Any] = {}
         if ctx.policy.enforcing:
             extra["hooks"] = ctx.policy.claude_hooks()
         if ctx.thinking_budget:
@@ -122,7 +128,7 @@ class _Stream:
     def now(self) -> float:
         return self.ctx.shell.elapsed()
 
-    def take(self, message) -> None:
+    def take(self, message: Message) -> None:
         from claude_agent_sdk import AssistantMessage, ResultMessage, SystemMessage, UserMessage
         if isinstance(message, SystemMessage) and message.subtype == "init":
             self.out.skills_discovered = list(message.data.get("skills") or [])
@@ -134,7 +140,7 @@ class _Stream:
         elif isinstance(message, ResultMessage):
             self.result(vars(message))
 
-    def _assistant(self, message) -> None:
+    def _assistant(self, message: AssistantMessage) -> None:
         from claude_agent_sdk import TextBlock, ThinkingBlock, ToolUseBlock
         if message.parent_tool_use_id:
             return
@@ -154,7 +160,7 @@ class _Stream:
         if self.meter.total().total > self.ctx.budgets["tokens"]:
             raise _OverTokens()
 
-    def _note(self, kind: str, message_id: str | None, **fields) -> None:
+    def _note(self, kind: str, message_id: str | None, **fields: Any) -> None:
         self.ctx.shell.note(kind, message_id=message_id, **fields)
         if message_id:
             self.noted.add(message_id)
@@ -244,14 +250,14 @@ def _skill_reads(stream: _Stream, text: str, t: float, via: str, is_error: bool)
             stream.out.loaded(name)
 
 
-def _verdict(ctx, tool_use_id: str) -> dict[str, Any] | None:
+def _verdict(ctx: AgentContext, tool_use_id: str) -> dict[str, Any] | None:
     if not ctx.policy.enforcing:
         return None
     found = next((v for v in ctx.policy.verdicts if v["tool_use_id"] == tool_use_id), None)
     return short(found) if found else None
 
 
-def _finish(ctx, out: AgentOutcome, stream: _Stream, home) -> None:
+def _finish(ctx: AgentContext, out: AgentOutcome, stream: _Stream, home: Path) -> None:
     """Fill in what Claude Code's own session log knows best: the exact system prompt and
     tools, the skills it listed, each message's final token counts."""
     log = claude_session.read(claude_session.find(home / ".claude", out.session_id))
@@ -281,7 +287,7 @@ def _attach_tokens(transcript: list[Any], meter: UsageMeter, live: UsageMeter) -
                 entry["tokens"] = tokens.as_dict()
 
 
-def _text(content) -> str:
+def _text(content: object) -> str:
     if isinstance(content, list):
         return "\n".join(str(c.get("text", "")) for c in content if isinstance(c, dict))
     return str(content or "")

@@ -9,7 +9,7 @@ the budget running out), `pause_turn` resumes, `refusal` and a full context wind
 run with that label. API errors raise ApiError with the HTTP status and any retry-after.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import os
 import time
@@ -21,7 +21,12 @@ from harness.evals.agents.registry import register
 from harness.evals.errors import ApiError, InfraError
 from harness.evals.guard import refusal, short
 from harness.evals.shell import clip
-from harness.evals.usage import UsageMeter
+from harness.evals.usage import Tokens, UsageMeter
+
+if TYPE_CHECKING:  # the SDK is imported when an agent runs (it is slow to import)
+    import httpx2
+    from anthropic import Anthropic
+    from anthropic.types import ContentBlock, Message
 
 BASH_TOOL = {"name": "bash", "description": "Run a bash command; returns stdout+stderr and "
              "the exit code. kubectl is configured for the user's cluster.",
@@ -93,7 +98,7 @@ class _Loop:
         self.out.instructions = {"mode": ctx.instructions, "system": self.system,
                                  "tools": self.tools, "params": dict(self.params)}
 
-    def converse(self, client) -> None:
+    def converse(self, client: Anthropic) -> None:
         """Model turns until the model ends its turn or a budget runs out."""
         continuations = 0
         while not self._over_budget():
@@ -110,8 +115,8 @@ class _Loop:
                 self._ended(stop)
                 return
 
-    def _call(self, client):
-        kwargs = {"model": self.ctx.model, "tools": self.tools, "messages": self.messages,
+    def _call(self, client: Anthropic) -> Message:
+        kwargs: dict[str, Any] = {"model": self.ctx.model, "tools": self.tools, "messages": self.messages,
                   **self.params, **({"system": self.system} if self.system else {})}
         with client.messages.stream(**kwargs) as stream:
             reply = stream.get_final_message()
@@ -125,7 +130,7 @@ class _Loop:
         self._note(reply.id, content, tokens)
         return reply
 
-    def _note(self, message_id: str, content: list[dict[str, Any]], tokens) -> None:
+    def _note(self, message_id: str, content: list[dict[str, Any]], tokens: Tokens) -> None:
         first = True
         for block in content:
             kind = {"text": "assistant", "thinking": "thinking"}.get(block["type"])
@@ -165,7 +170,7 @@ class _Loop:
             out.stop = "timeout"
         return out.budget_exceeded is not None
 
-    def _tool_results(self, reply) -> list[dict[str, Any]]:
+    def _tool_results(self, reply: Message) -> list[dict[str, Any]]:
         calls = [b for b in reply.content if b.type == "tool_use"]
         return [self._call_tool(c.id, c.name, c.input or {}) for c in calls]
 
@@ -220,13 +225,13 @@ def stop_incomplete(stop: str | None, content: list[dict[str, Any]]) -> bool:
     return stop == "max_tokens" and any(b["type"] == "tool_use" for b in content)
 
 
-def _plain(block) -> dict[str, Any]:
-    data = block.model_dump(exclude_none=True)
+def _plain(block: ContentBlock) -> dict[str, Any]:
+    data: dict[str, Any] = block.model_dump(exclude_none=True)
     data.pop("citations", None)
     return data
 
 
-def _retry_after(response) -> float | None:
+def _retry_after(response: httpx2.Response | None) -> float | None:
     """Seconds from a retry-after header (seconds or an HTTP date are both allowed)."""
     value = (response.headers.get("retry-after") if response is not None else None) or ""
     try:
