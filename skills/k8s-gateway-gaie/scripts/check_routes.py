@@ -10,6 +10,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.errors import InputError
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
@@ -226,8 +227,9 @@ def render(findings, counts, notes, verbose) -> str:
 
 
 def _text_lines(dump) -> list[str]:
-    """Pasted lines that are not objects, and JSON log lines (zap/logr: msg, error)."""
-    lines = list(getattr(dump, "texts", []) or [])
+    """Pasted lines that are not objects (a terminal's hard wrap joined back), and JSON log
+    lines (zap/logr: msg, error)."""
+    lines = unwrap_free_text(list(getattr(dump, "texts", []) or []))
     for obj in dump:
         if isinstance(obj, dict) and not obj.get("kind"):
             lines.append(" ".join(str(obj[k]) for k in ("msg", "message", "error", "err")
@@ -269,17 +271,19 @@ def _load(path: str) -> Dump:
     """Objects in any form the kit reads; a text-only paste (EPP logs, curl output) is kept
     when it holds lines this skill knows, else refused with the kit's one-line reason."""
     text, label = read_text(path)
+    # a message or log line a terminal cut at its width is read whole (kit event_table)
+    lines = unwrap_free_text(text.splitlines())
     try:
         dump = parse_paste(text, label)
     except InputError:
         # log lines the kit takes for YAML (zap console format: tab-separated, JSON fields),
         # or a report in prose and markdown
-        if not _knows_text(text.splitlines()):
+        if not _knows_text(lines):
             raise
-        dump = Dump(texts=text.splitlines(), forms=["text"])
-        dump.raw_lines = text.splitlines()  # type: ignore[attr-defined]
+        dump = Dump(texts=lines, forms=["text"])
+        dump.raw_lines = lines  # type: ignore[attr-defined]
         return dump
-    dump.raw_lines = text.splitlines()  # type: ignore[attr-defined]
+    dump.raw_lines = lines  # type: ignore[attr-defined]
     dump.extend(status_objects(dump.fragments))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
             not _knows_text(_text_lines(dump)) and \
