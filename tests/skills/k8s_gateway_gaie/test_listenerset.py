@@ -74,3 +74,55 @@ def test_controller_condition_decides(tmp_path, reason, cause):
             "reason": reason, "message": "x"}
     got = diagnose(tmp_path, CLASS, gateway({"from": "All"}), listenerset(conditions=[cond]))
     assert got[0]["cause"] == cause and got[0]["basis"] == "reported"
+
+
+# Status as Envoy Gateway v1.9.0 wrote it on the live cluster (tests/live/
+# test_gateway_listenerset_live.py; internal/gatewayapi/listenerset.go ProcessListenerSetStatus)
+def _cond(ctype, status, reason, message):
+    return {"type": ctype, "status": status, "reason": reason, "message": message,
+            "observedGeneration": 1}
+
+
+def test_partly_invalid_listener_set_names_the_listener(tmp_path):
+    ls = listenerset(conditions=[
+        _cond("Accepted", "True", "ListenersNotValid", "Some listeners are invalid"),
+        _cond("Programmed", "True", "Programmed", "Some listeners are not programmed")])
+    ls["status"]["listeners"] = [
+        {"name": "odd", "attachedRoutes": 0, "conditions": [
+            _cond("Accepted", "False", "UnsupportedProtocol",
+                  "Protocol example.com/custom is unsupported, must be HTTP, HTTPS, TCP or "
+                  "UDP."),
+            _cond("Programmed", "False", "ListenersNotValid",
+                  "Listener is invalid, see other Conditions for details.")]},
+        {"name": "fine", "attachedRoutes": 0, "conditions": [
+            _cond("Accepted", "True", "Accepted", "Listener has been successfully translated"),
+            _cond("Conflicted", "False", "NoConflicts", "No conflicts detected")]}]
+    got = diagnose(tmp_path, CLASS, gateway({"from": "All"}), ls)
+    assert [(f["cause"], f["basis"]) for f in got] == [("listener_invalid", "reported")]
+    assert "listener odd" in got[0]["message"] and "UnsupportedProtocol" in got[0]["message"]
+
+
+def test_accepted_true_with_listeners_not_valid_alone_is_still_a_fault(tmp_path):
+    """A paste of the conditions without status.listeners: the reason says it."""
+    ls = listenerset(conditions=[
+        _cond("Accepted", "True", "ListenersNotValid", "Some listeners are invalid")])
+    got = diagnose(tmp_path, CLASS, gateway({"from": "All"}), ls)
+    assert [f["cause"] for f in got] == ["listenerset_invalid"]
+    assert got[0]["message"].startswith("ListenerSet partly accepted")
+
+
+def test_parent_refused_overrules_a_vacuous_accepted(tmp_path):
+    gw = gateway({"from": "All"})
+    gw["metadata"]["generation"] = 1
+    gw["status"] = {"conditions": [_cond(
+        "Accepted", "False", "InvalidParameters",
+        'failed to find envoyproxy infra/nope for Gateway shared: '
+        'EnvoyProxy.gateway.envoyproxy.io "nope" not found')]}
+    ls = listenerset(conditions=[
+        _cond("Accepted", "True", "Accepted", "All listeners are accepted"),
+        _cond("Programmed", "True", "Programmed", "All listeners are programmed")])
+    got = diagnose(tmp_path, CLASS, gw, ls)
+    assert [(f["cause"], f["basis"]) for f in got] == [
+        ("listenerset_parent_not_accepted", "inferred")]
+    assert any("InvalidParameters" in e for e in got[0]["evidence"])
+    assert any("0 of 1 listener(s)" in e for e in got[0]["evidence"])

@@ -35,7 +35,7 @@ def reported_findings(index) -> list[dict]:
     for pool in index.of_kind("InferencePool"):
         out += _pool(pool)
     out += _events(index)
-    return _dedupe(_explained_by_listeners(index, _table_told_more(out)))
+    return dedupe(_explained_by_listeners(index, _table_told_more(out)))
 
 
 def _table_told_more(findings: list[dict]) -> list[dict]:
@@ -91,15 +91,24 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
 GENERIC = ("listener_invalid", "gateway_not_ready")
 
 
-def _gateway(index, gw: dict) -> list[dict]:
-    status = gw.get("status") or {}
-    listeners = []
-    for li in status.get("listeners") or []:
-        found = _conditions(gw, "listener", li.get("conditions"),
+def listener_findings(obj: dict, entries) -> list[dict]:
+    """What the controller wrote on each listener of a Gateway's or ListenerSet's
+    `status.listeners[]` (both are ListenerEntryStatus-shaped in gateway-api v1.6)."""
+    out = []
+    for li in entries or []:
+        if not isinstance(li, dict):
+            continue
+        found = _conditions(obj, "listener", li.get("conditions"),
                             where=f"listener {li.get('name')}")
         if any(f["cause"] not in GENERIC for f in found):  # say why, not only "invalid"
             found = [f for f in found if f["cause"] not in GENERIC]
-        listeners += found
+        out += found
+    return out
+
+
+def _gateway(index, gw: dict) -> list[dict]:
+    status = gw.get("status") or {}
+    listeners = listener_findings(gw, status.get("listeners"))
     own = _conditions(gw, "gateway", status.get("conditions"),
                       refine=lambda cond, v: _refine_gateway(index, gw, v))
     if listeners:  # the listener conditions say which listener and why: keep those
@@ -207,7 +216,7 @@ def _events(index) -> list[dict]:
     return out
 
 
-def _dedupe(findings: list[dict]) -> list[dict]:
+def dedupe(findings: list[dict]) -> list[dict]:
     """One finding per (cause, object): a Gateway's Accepted and Programmed both 'Waiting for
     controller', or a route refused by two parents, is one fault with more evidence."""
     kept: dict[tuple, dict] = {}

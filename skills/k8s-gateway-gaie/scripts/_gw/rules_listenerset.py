@@ -9,13 +9,23 @@ Facts (sigs.k8s.io/gateway-api v1.6.3 apis/v1/listenerset_types.go, gateway_type
   ListenersNotValid, Invalid, Pending) and Programmed (Programmed, Invalid, Pending, ...);
   `Pending` with status Unknown = no controller reconciled it (the implementation may not
   support ListenerSet). The Gateway counts them in `status.attachedListenerSets`.
+- Each listener's own conditions are in `status.listeners[]` (ListenerEntryStatus, as on a
+  Gateway). Envoy Gateway v1.9.0 (internal/gatewayapi/listenerset.go
+  ProcessListenerSetStatus) keeps Accepted=True, reason ListenersNotValid ("Some listeners
+  are invalid") while any listener is accepted, and Programmed=True ("Some listeners are not
+  programmed") while any is programmed: the listener that failed is told only there.
+- Envoy Gateway v1.9.0 processes ListenerSets of accepted Gateways only
+  (translator.go ProcessListenerSets(..., acceptedGateways)); on a ListenerSet whose parent
+  it did not accept it writes Accepted=True "All listeners are accepted" over an empty
+  `status.listeners` (seen live): the parent's own Accepted condition is the truth.
 """
 from __future__ import annotations
 
 from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
-from _gw.objects import cond_text, meta, namespace_selected
+from _gw.objects import cond_text, is_current, meta, namespace_selected
+from _gw.reported import dedupe, listener_findings
 
 REASON_CAUSE = {"NotAllowed": "listenerset_not_allowed",
                 "ParentNotAccepted": "listenerset_parent_not_accepted",
@@ -36,26 +46,40 @@ FIX = {
 
 
 def reported(index) -> list[dict]:
-    """What the controller wrote on each ListenerSet."""
+    """What the controller wrote on each ListenerSet: its own conditions, and each
+    listener's conditions, which say which listener failed and why."""
     out = []
     for ls in index.of_kind("ListenerSet"):
-        said = set()
-        # Accepted first; Programmed (gateway-api v1.5.0+ listenerset_types.go: reasons
-        # Invalid, ListenersNotValid, Pending) when Accepted did not already say it
-        conds = sorted((c for c in (ls.get("status") or {}).get("conditions") or []
-                        if isinstance(c, dict) and c.get("type") in ("Accepted", "Programmed")
-                        and c.get("status") != "True"), key=lambda c: c["type"] != "Accepted")
-        for cond in conds:
-            cause = REASON_CAUSE.get(str(cond.get("reason")), "listenerset_not_accepted")
-            if cause in said:
-                continue
-            said.add(cause)
-            ctype = cond["type"]
-            out.append(finding("error" if cause != "listenerset_not_reconciled" else
-                               "warning", cause, ls, f"ListenerSet not {ctype.lower()}: "
-                               f"{cond_text(cond)}", [f"{ctype}: {cond_text(cond)}"],
-                               FIX.get(cause, "read the condition message"),
-                               basis="reported"))
+        listeners = listener_findings(ls, (ls.get("status") or {}).get("listeners"))
+        own = _own(ls)
+        if listeners:  # the listeners' conditions say which one and why: keep those
+            own = [f for f in own if f["cause"] != "listenerset_invalid"]
+        out += own + listeners
+    return dedupe(out)
+
+
+def _own(ls: dict) -> list[dict]:
+    said, out = set(), []
+    # Accepted first; Programmed (gateway-api v1.5.0+ listenerset_types.go: reasons
+    # Invalid, ListenersNotValid, Pending) when Accepted did not already say it. A True
+    # condition with reason ListenersNotValid is a partly invalid ListenerSet (Envoy Gateway).
+    conds = sorted((c for c in (ls.get("status") or {}).get("conditions") or []
+                    if isinstance(c, dict) and c.get("type") in ("Accepted", "Programmed")
+                    and is_current(ls, c) and (c.get("status") != "True"
+                                               or c.get("reason") == "ListenersNotValid")),
+                   key=lambda c: c["type"] != "Accepted")
+    for cond in conds:
+        cause = REASON_CAUSE.get(str(cond.get("reason")), "listenerset_not_accepted")
+        if cause in said:
+            continue
+        said.add(cause)
+        ctype = cond["type"]
+        state = "partly" if cond.get("status") == "True" else "not"
+        out.append(finding("error" if cause != "listenerset_not_reconciled" else
+                           "warning", cause, ls, f"ListenerSet {state} {ctype.lower()}: "
+                           f"{cond_text(cond)}", [f"{ctype}: {cond_text(cond)}"],
+                           FIX.get(cause, "read the condition message"),
+                           basis="reported"))
     return out
 
 
@@ -72,6 +96,9 @@ def check_listenerset(index, ls: dict) -> list[dict]:
     gw = index.get("Gateway", ns, name)
     if gw is None:
         return []
+    refused = _parent_refused(ls, gw)
+    if refused:
+        return refused
     allowed = ((gw.get("spec") or {}).get("allowedListeners") or {}).get("namespaces") or {}
     frm = allowed.get("from") or "None"
     ok = frm == "All" or (frm == "Same" and meta(ls, "namespace") == ns)
@@ -87,3 +114,28 @@ def check_listenerset(index, ls: dict) -> list[dict]:
                     FIX["listenerset_not_allowed"], confirm=f"kubectl get listenerset "
                     f"{meta(ls, 'name')} -n {meta(ls, 'namespace')} -o "
                     "jsonpath='{.status.conditions}'")]
+
+
+def _parent_refused(ls: dict, gw: dict) -> list[dict]:
+    """The parent Gateway's own Accepted=False: no listener of the ListenerSet is served,
+    whatever the ListenerSet's status says (see the module docstring for Envoy Gateway)."""
+    accepted = next((c for c in (gw.get("status") or {}).get("conditions") or []
+                     if isinstance(c, dict) and c.get("type") == "Accepted"), None)
+    if not accepted or accepted.get("status") != "False" or not is_current(gw, accepted):
+        return []
+    gw_name = f"{meta(gw, 'namespace')}/{meta(gw, 'name')}"
+    evidence = [f"Gateway {gw_name} Accepted: {cond_text(accepted)}"]
+    mine = next((c for c in (ls.get("status") or {}).get("conditions") or []
+                 if isinstance(c, dict) and c.get("type") == "Accepted"), None)
+    if mine and mine.get("status") == "True":
+        entries = len((ls.get("status") or {}).get("listeners") or [])
+        evidence.append(f"the ListenerSet's own Accepted=True ({cond_text(mine)}) lists "
+                        f"{entries} of {len((ls.get('spec') or {}).get('listeners') or [])} "
+                        "listener(s) in status.listeners: the controller did not process "
+                        "them")
+    return [finding("error", "listenerset_parent_not_accepted", ls,
+                    f"parent Gateway {gw_name} is not accepted, so this ListenerSet's "
+                    "listeners are not served", evidence,
+                    FIX["listenerset_parent_not_accepted"],
+                    confirm=f"kubectl get gateway {meta(gw, 'name')} -n {meta(gw, 'namespace')}"
+                            " -o jsonpath='{.status.conditions}'")]
