@@ -5,7 +5,19 @@ import json
 import subprocess
 import time
 
+import pytest
 import yaml
+
+
+def require_or_skip(live_cluster: dict, ok: object, why: str) -> None:
+    """A prerequisite the project's own cluster always has (a CRD it installs, a node pool of
+    its default topology, a file it writes): missing on that cluster, the cluster is broken
+    and the test fails; missing on a user's cluster (K8S_SKILLS_TEST_KUBECONFIG), it skips."""
+    if ok:
+        return
+    if live_cluster["cluster"] is not None:
+        pytest.fail(f"the project's own cluster lacks a prerequisite: {why}", pytrace=False)
+    pytest.skip(why)
 
 
 def kubectl_runner(env: dict, default_timeout: float = 60):

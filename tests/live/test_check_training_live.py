@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live.helpers import apply, get, wait_for
+from tests.live.helpers import apply, get, require_or_skip, wait_for
 
 pytestmark = pytest.mark.live
 
@@ -31,10 +31,10 @@ def _jobset(name: str, namespace: str, queue: str) -> dict:
                          "template": {"spec": pod}}}}]}}
 
 
-def test_jobset_held_by_kueue(kubectl, kubectl_env, namespace):
-    if not any(c["metadata"]["name"] == "jobsets.jobset.x-k8s.io"
-               for c in get(kubectl, "crd")["items"]):
-        pytest.skip("the JobSet CRD is not installed")
+def test_jobset_held_by_kueue(kubectl, kubectl_env, namespace, live_cluster):
+    require_or_skip(live_cluster, any(c["metadata"]["name"] == "jobsets.jobset.x-k8s.io"
+                                      for c in get(kubectl, "crd")["items"]),
+                    "the JobSet CRD is not installed")
     apply(kubectl, _jobset("llm", namespace, "no-such-queue"))
     js = get(kubectl, "jobsets.jobset.x-k8s.io", "llm", "-n", namespace)
     assert js["spec"].get("suspend") is True  # Kueue's webhook suspended it

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.live.helpers import apply, cluster_queue, condition, get, local_queue, wait_for
+from tests.live.helpers import (apply, cluster_queue, condition, get, local_queue,
+                                require_or_skip, wait_for)
 
 pytestmark = pytest.mark.live
 
@@ -28,11 +29,11 @@ SCRIPTS = ROOT / "skills" / "k8s-dra" / "scripts"
 
 
 @pytest.fixture(scope="session")
-def kueue_config(kubeconfig) -> str:
+def kueue_config(live_cluster, kubeconfig) -> str:
     """The local cluster writes Kueue's Configuration next to its kubeconfig."""
     path = Path(kubeconfig).parent / "kueue" / "config.yaml"
-    if not path.is_file():
-        pytest.skip(f"no Kueue configuration at {path} (not a local cluster)")
+    require_or_skip(live_cluster, path.is_file(),
+                    f"no Kueue configuration at {path} (not a local cluster)")
     return str(path)
 
 

@@ -53,9 +53,9 @@ def _cq(name, namespace, flavor, cohort, gpus, weight=None):
 
 @pytest.fixture
 def fair_sharing_kueue(live_cluster):
-    cluster = live_cluster["cluster"]
-    if cluster is None:
+    if live_cluster["cluster"] is None:
         pytest.skip("an existing cluster: its Kueue is not ours to restart")
+    cluster = live_cluster["cluster"]
     # v1beta2 validation requires the strategies (their documented default pair).
     strategies = ["LessThanOrEqualToFinalShare", "LessThanInitialShare"]
     try:

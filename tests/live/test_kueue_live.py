@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.live.helpers import apply, condition, get, gpu_job, local_queue, wait_for
+from tests.live.helpers import (apply, condition, get, gpu_job, local_queue, require_or_skip,
+                                wait_for)
 
 pytestmark = pytest.mark.live
 
@@ -218,11 +219,10 @@ def test_admitted_but_no_node_matches_the_flavor(kubectl, kubectl_env, queues):
     assert "match no node" in doc["findings"][0]["message"]
 
 
-def test_gang_larger_than_the_h100_nodes(kubectl, kubectl_env, tmp_path):
+def test_gang_larger_than_the_h100_nodes(kubectl, kubectl_env, tmp_path, live_cluster):
     h100 = [n for n in get(kubectl, "nodes")["items"]
             if all(n["metadata"]["labels"].get(k) == v for k, v in H100_LABELS.items())]
-    if not h100:
-        pytest.skip("this cluster has no H100 nodes")
+    require_or_skip(live_cluster, h100, "this cluster has no H100 nodes")
     gang = gpu_job("gang", "default", "team", gpus=8, parallelism=len(h100) + 1)
     gang["spec"]["template"]["spec"]["nodeSelector"] = H100_LABELS
     path = tmp_path / "gang.yaml"
@@ -276,14 +276,14 @@ def test_dra_device_class_not_mapped_in_kueue_config(kubectl, kubectl_env, queue
         kubectl("delete", "deviceclass", dc, "--wait=false", "--ignore-not-found", check=False)
 
 
-def test_gang_admitted_but_larger_than_the_nodes_then_resized(kubectl, kubectl_env, queues):
+def test_gang_admitted_but_larger_than_the_nodes_then_resized(kubectl, kubectl_env, queues,
+                                                               live_cluster):
     """Quota admits a gang the nodes cannot hold: explain_pending names the stuck pods;
     the fix (a gang that fits the H100 nodes) runs."""
     ns = queues
     h100 = [n for n in get(kubectl, "nodes")["items"]
             if all(n["metadata"]["labels"].get(k) == v for k, v in H100_LABELS.items())]
-    if not h100:
-        pytest.skip("this cluster has no H100 nodes")
+    require_or_skip(live_cluster, h100, "this cluster has no H100 nodes")
     size = len(h100) + 1
     apply(kubectl, flavor_obj(ns, nodeLabels=H100_LABELS), cq_obj(ns, gpus=str(8 * size)))
     apply(kubectl, gpu_job("gang", ns, "team", gpus=8, parallelism=size))
