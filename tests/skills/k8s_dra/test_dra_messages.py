@@ -126,6 +126,29 @@ WORDINGS = [
      "no_matching_device", "kueue v0.19.2 pkg/dra/capacity.go:167"),
     ("KueueDRAIntegration feature does not support use of resource claims",
      "kueue_unsupported_claim", "kueue v0.19.2 pkg/controller/core/workload_controller.go"),
+    # Kueue's DRA validation error as a Workload condition prints it (k8s field.Error:
+    # "<path>: Not found: <detail>"); the path comes first, so a cut message keeps only it.
+    ('spec.podSets[0].template.spec.resourceClaims[0].resourceClaimTemplateName: Not found: '
+     '"DeviceClass compute-domain-default-channel.nvidia.com is not mapped in DRA '
+     'configuration for podset launcher"', "kueue_class_unmapped",
+     "kueue v0.19.2 pkg/dra/claims.go:215 field.NotFound"),
+    ("Requeued = False / Inadmissible spec.podSets[0].template.spec.resourceClaims[0]."
+     "resourceClaimTemplateName: Not foun", "kueue_class_unmapped",
+     "https://github.com/kubernetes-sigs/kueue/issues/13969 (cut by the reporter's paste)"),
+    # kubelet UnprepareResources (pod termination): every error wrapped, 1.36+
+    ('"Error syncing pod, skipping" err="unprepare dynamic resources: pod '
+     '\\"team-a/train-0\\": ResourceClaim not created yet"', "claim_deallocating",
+     "v1.37.2 pkg/kubelet/cm/dra/manager.go:615 + dynamic-resource-allocation v0.37.2 "
+     "resourceclaim/resourceclaim.go:79 (kubernetes#139772)"),
+    # classic DRA driver controller (k8s.io/dynamic-resource-allocation controller, 1.26-1.30)
+    ('I0415 08:56:57.696443 1 controller.go:799] "skipping allocation for unsuitable selected '
+     'node" logger="resource controller" key="schedulingCtx:gpu-test1/pod1" node="gpu2"',
+     "classic_driver_not_allocating",
+     "dynamic-resource-allocation v0.30 controller/controller.go syncPodSchedulingContexts"),
+    # the prepare failure told in prose, as driver issues describe it
+    ("TakeByTopologyNUMAPacked fails with \"not enough cpus available to satisfy request\", "
+     "causing `NodePrepareResources` to fail.", "driver_prepare_failed",
+     "https://github.com/kubernetes-sigs/dra-driver-cpu/issues/134"),
 ]
 
 
@@ -142,6 +165,24 @@ def test_a_generic_wording_yields_to_the_specific_one_in_the_same_message():
     assert [m.cause for m in both] == ["driver_not_registered"]
     alone = classify("Failed to prepare dynamic resources: something new")
     assert [m.pattern.generic for m in alone] == [True]
+
+
+def test_the_kubelet_unprepare_wrapper_is_not_read_as_the_scheduler():
+    """'ResourceClaim not created yet' is the scheduler's PreFilter status when it stands
+    alone, but after the kubelet's 'unprepare dynamic resources:' it is the kubelet failing
+    to tear a pod down (v1.37.2 pkg/kubelet/cm/dra/manager.go:615, kubernetes#139772)."""
+    alone = classify('0/1 nodes are available: pod "a/b": ResourceClaim not created yet.')
+    assert [m.cause for m in alone] == ["claim_not_generated"]
+    wrapped = classify('unprepare dynamic resources: pod "a/b": ResourceClaim not created yet')
+    assert [m.cause for m in wrapped] == ["claim_deallocating"]
+    # a specific kubelet error inside the wrapper keeps its own cause (manager_test.go:1488)
+    gone = classify("unprepare dynamic resources: DRA driver unknown-driver is not registered")
+    assert [m.cause for m in gone] == ["driver_not_registered"]
+
+
+def test_prepare_in_prose_names_the_failure_not_its_absence():
+    assert classify("causing NodePrepareResources to fail")[0].cause == "driver_prepare_failed"
+    assert classify("pod deletion delayed although NodePrepareResources was never issued") == []
 
 
 def test_plain_scheduler_messages_are_not_dra():

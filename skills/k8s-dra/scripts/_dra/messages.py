@@ -32,11 +32,16 @@ class Pattern:
     versions: str       # Kubernetes (or project) versions that print this wording
     source: str         # upstream file at a version, or an issue URL
     generic: bool = False   # says THAT allocation failed, not WHY (inference may refine it)
+    # keys of patterns whose reading of the same message this one makes wrong: the words
+    # "ResourceClaim not created yet" after "unprepare dynamic resources:" are the kubelet's,
+    # not the scheduler's
+    shadows: tuple[str, ...] = ()
 
 
-def _p(key, cause, component, regex, versions, source, generic=False) -> Pattern:
+def _p(key, cause, component, regex, versions, source, generic=False,
+       shadows: tuple[str, ...] = ()) -> Pattern:
     return Pattern(key, cause, component, re.compile(regex, re.IGNORECASE), versions, source,
-                   generic)
+                   generic, shadows)
 
 
 # Order matters only for display; classify() ranks by specificity (generic last).
@@ -145,6 +150,14 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("kubelet-claim-unpreparing", "claim_deallocating", "kubelet",
        r"ResourceClaim [\w.-]+ is being unprepared",
        "1.37", f"{K8S} v1.37.2 pkg/kubelet/cm/dra/manager.go"),
+    _p("kubelet-unprepare-failed", "claim_deallocating", "kubelet",
+       r"unprepare dynamic resources: ",
+       "1.36-1.37", f"{K8S} v1.36.0 pkg/kubelet/cm/dra/manager.go:583, v1.37.2 :615 "
+       "(UnprepareResources wraps every error; the pod cannot finish terminating). What "
+       "follows is the kubelet's own error: 'ResourceClaim not created yet' there comes from "
+       "resourceclaim.Name (dynamic-resource-allocation v0.37.2 resourceclaim/resourceclaim.go:79)"
+       ", not from the scheduler",
+       generic=True, shadows=("sched-claim-not-created",)),
     _p("kubelet-stale-claim", "claim_deallocating", "kubelet",
        r"old ResourceClaim with same name [\w.-]+ and different UID",
        "1.34-1.37", f"{K8S} v1.34.0..v1.37.2 pkg/kubelet/cm/dra/manager.go (a force-deleted "
@@ -164,6 +177,12 @@ PATTERNS: tuple[Pattern, ...] = (
        r"resource driver (?P<driver>[\w.-]+)\s+(?:allocate|deallocate|unsuitable nodes?): ",
        "1.26-1.30 (classic DRA)", "dynamic-resource-allocation v0.27.0 controller/"
        "controller.go (event source 'resource driver <name>', reason Failed)"),
+    _p("classic-ctrl-unsuitable", "classic_driver_not_allocating", "resource driver",
+       r"skipping allocation for unsuitable selected node",
+       "1.26-1.30 (classic DRA)", "dynamic-resource-allocation v0.26.0..v0.30.x controller/"
+       "controller.go syncPodSchedulingContexts (logger.V(2): every pending claim's driver "
+       "lists the scheduler's selected node in UnsuitableNodes, so the driver controller does "
+       "not allocate)"),
     _p("nvidia-plugin-startup", "driver_not_registered", "DRA driver",
        r"unable to sync prepared devices from CRD",
        "NVIDIA k8s-dra-driver (classic, 2024)",
@@ -183,8 +202,8 @@ PATTERNS: tuple[Pattern, ...] = (
        "nvidia-gpu/issues/766; kubelet asks a resource.k8s.io version the apiserver does "
        "not serve"),
     _p("kubelet-prepare-failed", "driver_prepare_failed", "kubelet",
-       r"NodePrepareResources? fail|NodePrepareResources: |error preparing devices for "
-       r"claim|prepare devices failed|NodePrepareResources skipped \d+",
+       r"NodePrepareResources?`?\s+(?:to\s+)?fail|NodePrepareResources: "
+       r"|error preparing devices for claim|prepare devices failed|NodePrepareResources skipped \d+",
        "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}; driver kubelet "
        "plugins (NVIDIA, dra-example-driver: 'error preparing devices for claim')"),
     _p("kubelet-prepare-generic", "driver_prepare_failed", "kubelet",
@@ -248,8 +267,12 @@ PATTERNS: tuple[Pattern, ...] = (
        "GPU Operator v25.10+", "https://github.com/NVIDIA/gpu-operator/pull/1541"),
     # ---------------------------------------------------------------- Kueue (hand off to k8s-kueue)
     _p("kueue-class-unmapped", "kueue_class_unmapped", "kueue",
-       r"DeviceClass (?P<cls>[\w.-]+) is not mapped in DRA configuration",
-       "Kueue v0.14-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go"),
+       r"DeviceClass (?P<cls>[\w.-]+) is not mapped in DRA configuration"
+       r"|resourceClaims\[\d+\]\.resourceClaimTemplateName: Not foun",
+       "Kueue v0.14-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go:215 (field.NotFound "
+       "on spec.podSets[i].template.spec.resourceClaims[j].resourceClaimTemplateName is the "
+       "only NotFound there: a missing template is an Internal error on resourceClaims[j]; a "
+       "Workload condition shows the path first, so a cut message keeps only that)"),
     _p("kueue-cel-no-devices", "no_matching_device", "kueue",
        r"insufficient matching devices for (?:CEL selector|counter|capacity)",
        "Kueue v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go, pkg/dra/counters.go, "
@@ -294,6 +317,8 @@ def classify(text: str) -> list[Match]:
         if m:
             found.append(Match(pattern, " ".join(str(text).split()),
                                {k: v for k, v in m.groupdict().items() if v}))
+    shadowed = {key for m in found for key in m.pattern.shadows}
+    found = [m for m in found if m.pattern.key not in shadowed]
     specific = [m for m in found if not m.pattern.generic]
     return specific or found
 

@@ -46,8 +46,10 @@ MEANING = {
         "give each pod its own devices (resourceClaimTemplateName), or let the pod run on the "
         "claim's node (drop the conflicting nodeSelector/affinity)"),
     "claim_deallocating": (
-        "the claim is being deallocated or deleted; the scheduler waits for that to finish",
-        "wait; if it never finishes, check the claim's finalizers and the driver's controller"),
+        "the claim is being deallocated, unprepared or deleted; the scheduler (or, on the node, "
+        "the kubelet) waits for that to finish",
+        "wait; if it never finishes, check the claim's finalizers, the driver's kubelet plugin "
+        "on the node (it must answer NodeUnprepareResources) and the driver's controller"),
     "claim_not_generated": (
         "the ResourceClaim for the pod's template has not been created",
         "check that the ResourceClaimTemplate exists in the pod's namespace and that "
@@ -312,6 +314,11 @@ def _detail(cause: str, m: Match) -> str:
                     "claim)")
         return (f": another pod that shares {claim} is being scheduled right now; this "
                 "normally clears within seconds")
+    if m.pattern.key == "kubelet-unprepare-failed":
+        return (": here the kubelet cannot unprepare the pod's claims, so the pod cannot "
+                "finish terminating; the error after 'unprepare dynamic resources:' is the "
+                "kubelet's (a driver that is gone or failed, a claim it cannot resolve), not "
+                "a scheduling problem")
     if cause == "device_class_missing" and m.value("cls"):
         return f" ({m.value('cls')})"
     if cause == "driver_not_registered" and m.value("driver"):
