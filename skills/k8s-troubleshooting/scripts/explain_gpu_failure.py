@@ -33,73 +33,66 @@ exit: 0 nothing found, 1 findings, 2 bad input."""
 OBJECT = {"kind": "TrainingJob", "name": ""}
 
 
+# One reported finding per report field that holds evidence lines, in this order (most
+# decisive first); each row: (report field, cause, object, message, fix).
+REPORTED = [
+    ("ecc", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
+     "uncorrectable ECC error on the GPU (the Xid 48/63/64/95 family): the GPU's memory is "
+     "faulty, so every allocation or kernel on it can fail, 'CUDA error: out of memory' "
+     "included",
+     "kubectl cordon the node, then drain it; reset the GPU (nvidia-smi -r) or reboot; "
+     "replace it if it repeats; nvidia-smi -q -d ECC,PAGE_RETIREMENT shows the counters"),
+    ("nvml_lost", "gpu_device_access_lost", OBJECT,
+     "the container lost access to the GPU device files (NVML 'Unknown Error' in a container "
+     "that worked before): systemd re-applied the container's device cgroup (a daemon-reload "
+     "with the systemd cgroup driver) or the kubelet's static CPU manager rewrote it",
+     "restart the pod to get the devices back; for good: NVIDIA container toolkit 1.12+ with "
+     "CDI/nvidia-ctk system create-dev-char-symlinks (nvidia-container-toolkit#48), or the "
+     "device plugin's PASS_DEVICE_SPECS=true"),
+    ("nvml_mismatch", "gpu_driver_mismatch", OBJECT,
+     "the NVIDIA user-space library and the loaded kernel module differ: the driver was "
+     "upgraded while the old module stayed loaded",
+     "drain the node and reboot it (or unload and reload the nvidia modules)"),
+]
+REPORTED_AFTER_DUPLICATES = [
+    ("cuda_oom", "cuda_out_of_memory", OBJECT,
+     "the GPU ran out of memory inside the process (CUDA caching allocator): the model, batch "
+     "or KV cache does not fit the GPU; Kubernetes memory limits play no part",
+     "lower the per-GPU batch size or sequence length, shard more (FSDP/ZeRO, tensor "
+     "parallel), enable activation checkpointing; for vLLM lower --gpu-memory-utilization or "
+     "--max-model-len; PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True helps fragmentation"),
+    ("oom_killed", "oom_killed", OBJECT,
+     "the container hit its memory limit and the kernel killed it (host RAM, not GPU memory: "
+     "data loaders, pinned buffers, checkpoint writes)",
+     "raise resources.limits.memory, fewer dataloader workers, stream checkpoints"),
+    ("node_memory", "node_pressure", OBJECT,
+     "the node ran low on memory and the kubelet evicted pods (node memory pressure, not this "
+     "container's limit)",
+     "set memory requests equal to real use so the scheduler packs honestly; keep system "
+     "reserved memory"),
+    ("nccl_shm", "nccl_shm_exhausted", OBJECT,
+     "NCCL could not create its shared-memory segment in /dev/shm: the container's /dev/shm "
+     "is too small (64Mi unless a memory-backed volume is mounted there)",
+     "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at /dev/shm in the pod "
+     "template; NCCL_SHM_DISABLE=1 works but is slower"),
+    ("nccl_net", "nccl_network_error", OBJECT,
+     "NCCL's transport failed (InfiniBand/RoCE completion error or a closed socket): a peer "
+     "died or the fabric dropped the connection",
+     "check the peer rank's pod and node first (it may have crashed), then the NICs (ibstat, "
+     "link flaps), NCCL_IB_HCA / NCCL_SOCKET_IFNAME"),
+]
+
+
+def _reported(report: GpuReport, rows: list) -> list[dict]:
+    return [finding("error", cause, obj, message, getattr(report, field)[:3], fix,
+                    basis="reported")
+            for field, cause, obj, message, fix in rows if getattr(report, field)]
+
+
 def findings_for(report: GpuReport, world: int | None) -> list[dict]:
-    out = _xid_findings(report, "hardware")
-    if report.ecc:
-        out.append(finding("error", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
-                           "uncorrectable ECC error on the GPU (the Xid 48/63/64/95 family): "
-                           "the GPU's memory is faulty, so every allocation or kernel on it "
-                           "can fail, 'CUDA error: out of memory' included", report.ecc[:3],
-                           "kubectl cordon the node, then drain it; reset the GPU (nvidia-smi "
-                           "-r) or reboot; replace it if it repeats; nvidia-smi -q -d ECC,"
-                           "PAGE_RETIREMENT shows the counters", basis="reported"))
-    if report.nvml_lost:
-        out.append(finding("error", "gpu_device_access_lost", OBJECT,
-                           "the container lost access to the GPU device files (NVML 'Unknown "
-                           "Error' in a container that worked before): systemd re-applied the "
-                           "container's device cgroup (a daemon-reload with the systemd cgroup "
-                           "driver) or the kubelet's static CPU manager rewrote it",
-                           report.nvml_lost[:3],
-                           "restart the pod to get the devices back; for good: NVIDIA "
-                           "container toolkit 1.12+ with CDI/nvidia-ctk system create-dev-char-"
-                           "symlinks (nvidia-container-toolkit#48), or the device plugin's "
-                           "PASS_DEVICE_SPECS=true", basis="reported"))
-    if report.nvml_mismatch:
-        out.append(finding("error", "gpu_driver_mismatch", OBJECT,
-                           "the NVIDIA user-space library and the loaded kernel module differ: "
-                           "the driver was upgraded while the old module stayed loaded",
-                           report.nvml_mismatch[:3], "drain the node and reboot it (or unload "
-                           "and reload the nvidia modules)", basis="reported"))
+    out = _xid_findings(report, "hardware") + _reported(report, REPORTED)
     out += duplicate_gpu_finding(report.nccl, OBJECT)
-    if report.cuda_oom:
-        out.append(finding("error", "cuda_out_of_memory", OBJECT,
-                           "the GPU ran out of memory inside the process (CUDA caching "
-                           "allocator): the model, batch or KV cache does not fit the GPU; "
-                           "Kubernetes memory limits play no part", report.cuda_oom[:3],
-                           "lower the per-GPU batch size or sequence length, shard more "
-                           "(FSDP/ZeRO, tensor parallel), enable activation checkpointing; "
-                           "for vLLM lower --gpu-memory-utilization or --max-model-len; "
-                           "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True helps "
-                           "fragmentation", basis="reported"))
-    if report.oom_killed:
-        out.append(finding("error", "oom_killed", OBJECT,
-                           "the container hit its memory limit and the kernel killed it "
-                           "(host RAM, not GPU memory: data loaders, pinned buffers, "
-                           "checkpoint writes)", report.oom_killed[:3],
-                           "raise resources.limits.memory, fewer dataloader workers, "
-                           "stream checkpoints", basis="reported"))
-    if report.node_memory:
-        out.append(finding("error", "node_pressure", OBJECT,
-                           "the node ran low on memory and the kubelet evicted pods (node "
-                           "memory pressure, not this container's limit)",
-                           report.node_memory[:3], "set memory requests equal to real use "
-                           "so the scheduler packs honestly; keep system reserved memory",
-                           basis="reported"))
-    if report.nccl_shm:
-        out.append(finding("error", "nccl_shm_exhausted", OBJECT,
-                           "NCCL could not create its shared-memory segment in /dev/shm: the "
-                           "container's /dev/shm is too small (64Mi unless a memory-backed "
-                           "volume is mounted there)", report.nccl_shm[:3],
-                           "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at "
-                           "/dev/shm in the pod template; NCCL_SHM_DISABLE=1 works but is "
-                           "slower", basis="reported"))
-    if report.nccl_net:
-        out.append(finding("error", "nccl_network_error", OBJECT,
-                           "NCCL's transport failed (InfiniBand/RoCE completion error or a "
-                           "closed socket): a peer died or the fabric dropped the connection",
-                           report.nccl_net[:3], "check the peer rank's pod and node first "
-                           "(it may have crashed), then the NICs (ibstat, link flaps), "
-                           "NCCL_IB_HCA / NCCL_SOCKET_IFNAME", basis="reported"))
+    out += _reported(report, REPORTED_AFTER_DUPLICATES)
     if report.timeouts or report.progress:
         out.append(_watchdog(report, world))
     out += hang_and_cuda_findings(report.nccl, OBJECT, bool(report.timeouts or report.progress))
