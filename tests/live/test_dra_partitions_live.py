@@ -4,6 +4,8 @@ the test's own, so nothing else takes its devices):
 - a DeviceTaintRule taints 2 of 4 devices NoSchedule; a claim for 3 stays Pending;
   explain_claim.py names device_taint_not_tolerated and the toleration; with that
   toleration added the scheduler allocates and the pod runs;
+- a NoExecute DeviceTaintRule evicts the running pod (kube-controller-manager), and the pod
+  created again stays Pending until its claim tolerates NoExecute;
 - a pool's shared counters (80Gi, 7 slices) feed a full-GPU partition and a 4g half; with the
   full one allocated the half stays Pending; explain_claim.py names shared_counters_exhausted
   and the holder; deleting the holder lets the half run.
@@ -131,3 +133,48 @@ def test_shared_counters_block_a_partition_until_the_full_gpu_is_freed(
     assert f"{node_name}/gpu-0-full" in " ".join(found[0]["evidence"])
     kubectl("delete", "pod", "holder", "-n", namespace, "--wait=true", "--timeout=60s")
     running(kubectl, namespace, "half", timeout=90)
+
+
+def test_no_execute_rule_evicts_the_running_pod_and_blocks_its_return(
+        kubectl, kubectl_env, namespace, node):
+    """A NoExecute DeviceTaintRule on the device a running pod holds: kube-controller-manager's
+    device taint eviction controller (kubernetes v1.37.2 pkg/controller/devicetainteviction)
+    deletes the pod (event DeviceTaintManagerEviction); the pod created again stays Pending,
+    explain_claim.py names the rule and a NoExecute toleration, and with it the pod runs."""
+    node_name, created = node
+    driver = f"gpu.{namespace}.example.com"
+    devices = [{"name": "gpu-0", "attributes": {"index": {"int": 0}}}]
+    taint = {**TAINT, "effect": "NoExecute"}
+    rule = {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceTaintRule",
+            "metadata": {"name": f"{namespace}-drain"},
+            "spec": {"deviceSelector": {"driver": driver, "pool": node_name,
+                                        "device": "gpu-0"}, "taint": taint}}
+    created += [("resourceslice", f"{node_name}-gpus"), ("deviceclass", driver),
+                ("devicetaintrule", rule["metadata"]["name"])]
+    apply(kubectl, device_class(driver, driver),
+          _slice(f"{node_name}-gpus", node_name, driver, devices=devices),
+          _template("one", namespace, driver), pod("train", namespace, "one"))
+    uid = running(kubectl, namespace, "train")["metadata"]["uid"]
+    apply(kubectl, rule)
+
+    def gone():
+        items = get(kubectl, "pods", "-n", namespace)["items"]
+        return not [p for p in items if p["metadata"]["uid"] == uid]
+    wait_for(gone, timeout=90, what="the device taint eviction controller to delete the pod")
+    events = get(kubectl, "events", "-n", namespace,
+                 "--field-selector", f"involvedObject.uid={uid}")["items"]
+    assert "DeviceTaintManagerEviction" in {e["reason"] for e in events}, events
+
+    apply(kubectl, pod("train", namespace, "one"))
+    unschedulable(kubectl, namespace, "train")
+    code, doc = script(kubectl_env, "explain_claim.py", "-n", namespace, "train", "--json")
+    found = next(f for f in doc["findings"] if f["cause"] == "device_taint_not_tolerated")
+    assert code == 1 and f"DeviceTaintRule {rule['metadata']['name']}" in \
+        " ".join(found["evidence"]), found
+    assert "effect: NoExecute" in found["fix"], found
+    kubectl("delete", "pod", "train", "-n", namespace, "--wait=true", "--timeout=60s")
+    kubectl("delete", "resourceclaimtemplate", "one", "-n", namespace, "--wait=true")
+    apply(kubectl, _template("one", namespace, driver, tolerations=[
+        {"key": taint["key"], "operator": "Equal", "value": taint["value"],
+         "effect": "NoExecute"}]), pod("train", namespace, "one"))
+    running(kubectl, namespace, "train", timeout=90)
