@@ -43,7 +43,10 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "gateway-system", "monitoring", "observability",
            "ephemeral-storage",  # a core resource name (ResourceList key), not a case name
            "status.loadbalancer.ingress",  # a core/v1 ServiceStatus field path (lowercased)
-           "qwen/qwen2.5-1.5b-instruct"}  # the GAIE guide's CPU model (the manifests default)
+           "qwen/qwen2.5-1.5b-instruct",  # the GAIE guide's CPU model (the manifests default)
+           "nvidia-smi",  # NVIDIA's CLI, named by every GPU skill
+           "resources.deviceclassmappings",  # the Kueue Configuration field (lowercased)
+           "dra-driver-nvidia-gpu"}  # the NVIDIA DRA driver's repository and namespace
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",
