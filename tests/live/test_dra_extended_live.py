@@ -16,6 +16,8 @@ own (tests/live/test_dra_live.py `hw`: 8 devices, nothing else can take them).
   name): the scheduler runs it from the class's devices.
 - Two classes with one extendedResourceName: check_dra.py names the clash and the class the
   scheduler uses, which is the class of the scheduler's claim.
+- A node whose status.allocatable has the name serves it itself (no claim); a pod that fits
+  neither node is told with that node named as the device-plugin one.
 - adminAccess: a monitor's claim gets devices another claim holds (seen, not consumed);
   explain_claim.py shows it and the holder.
 """
@@ -211,3 +213,49 @@ def test_admin_access_sees_devices_another_claim_holds(kubectl, kubectl_env, nam
     assert [s.rsplit("/", 1)[-1] for s in alloc["sharedWith"]] == [holder["metadata"]["name"]]
     assert (condition(get(kubectl, "pod", "holder", "-n", namespace), "Ready") or {}) \
         .get("status") == "True"
+
+
+def test_a_node_with_the_resource_serves_it_itself_and_others_by_dra(kubectl, kubectl_env,
+                                                                     namespace, hw):
+    """A node whose status.allocatable has the name serves it the device-plugin way (no
+    claim); a node without it gets the class's devices through the scheduler's claim."""
+    resource = f"example.com/gpu-{namespace}"
+    cls = f"{hw['class']}-x"
+    plugin_node = f"{namespace}-plugin"
+    base = get(kubectl, "node", hw["node"])
+    capacity = {"cpu": "16", "memory": "64Gi", "pods": "110", resource: "4"}
+    node_obj = {"apiVersion": "v1", "kind": "Node", "spec": {},
+                "metadata": {"name": plugin_node, "annotations": {"kwok.x-k8s.io/node": "fake"},
+                             "labels": {**base["metadata"]["labels"],
+                                        "kubernetes.io/hostname": plugin_node}},
+                "status": {"capacity": capacity, "allocatable": dict(capacity)}}
+    try:
+        apply(kubectl, mapped_class(cls, hw["driver"], resource), node_obj)
+        wait_for(lambda: (condition(get(kubectl, "node", plugin_node), "Ready") or {})
+                 .get("status") == "True", what=f"node {plugin_node} Ready")
+        apply(kubectl, limits_pod("dp", namespace, plugin_node, [("main", {resource: 2})]),
+              limits_pod("dra", namespace, hw["node"], [("main", {resource: 2})]))
+        dp = running(kubectl, namespace, "dp", timeout=90)
+        _, claim = scheduler_claim(kubectl, namespace, "dra")
+        assert not dp["status"].get("extendedResourceClaimStatus"), dp["status"]
+        claims = get(kubectl, "resourceclaims", "-n", namespace)["items"]
+        assert [c["metadata"]["name"] for c in claims] == [claim["metadata"]["name"]]
+
+        waiting = limits_pod("more", namespace, plugin_node, [("main", {resource: 7})])
+        waiting["spec"].pop("nodeSelector")
+        waiting["spec"]["affinity"] = {"nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{
+                "matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In",
+                                      "values": [plugin_node, hw["node"]]}]}]}}}
+        apply(kubectl, waiting)
+        cond = unschedulable(kubectl, namespace, "more")
+        assert f"Insufficient {resource}" in cond["message"], cond  # the plugin node
+        code, doc = script(kubectl_env, "explain_claim.py", "-n", namespace, "more", "--json")
+        found = next(f for f in doc["findings"] if f["cause"] == "insufficient_devices")
+        said = " ".join(found["evidence"])
+        assert code == 1 and f"serve {resource} with a device plugin instead" in said, found
+        assert plugin_node in said
+    finally:
+        kubectl("delete", "pod", "dp", "-n", namespace, "--wait=false", check=False)
+        kubectl("delete", "node", plugin_node, "--wait=false", check=False)
+        kubectl("delete", "deviceclass", cls, "--wait=false", check=False)
