@@ -38,6 +38,25 @@ SIGNATURES: list[tuple[str, list[str]]] = [
     ("Deployment", ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]),
     ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
                                "STORAGECLASS"]),
+    # sigs.k8s.io/lws v0.9.0 api/leaderworkerset/v1/leaderworkerset_types.go printcolumns
+    ("LeaderWorkerSet", ["NAME", "READY", "DESIRED", "UP-TO-DATE", "AGE"]),
+]
+# Training CRDs whose printer columns changed between releases, known by the columns only
+# they print (any order, any others beside them):
+# - RayJob, ray-project/kuberay ray-operator v1.6.2 apis/ray/v1/rayjob_types.go printcolumns
+#   `job status` (.status.jobStatus), `deployment status` (.status.jobDeploymentStatus),
+#   `ray cluster name`, `start time`, `end time`, `age`;
+# - JobSet, sigs.k8s.io/jobset v0.12.0 api/jobset/v1alpha2/jobset_types.go printcolumns
+#   TerminalState (.status.terminalState), Restarts, Completed (the Completed condition),
+#   Suspended (.spec.suspend), Age; before TerminalState (jobset#594) `RESTARTS COMPLETED
+#   [SUSPENDED] AGE` (jobset#165).
+# The Kubeflow training-operator v1 kinds and TrainJob all print `NAME STATE AGE`
+# (kubeflow/training-operator v1.9.3 *_types.go, kubeflow/trainer v2.2.1 trainjob_types.go:
+# State = .status.conditions[-1:].type): the kind comes only from a pasted command line.
+KEY_COLUMNS: list[tuple[str, set[str], set[str]]] = [  # (kind, all of these, none of these)
+    ("RayJob", {"JOB STATUS", "DEPLOYMENT STATUS"}, set()),
+    ("JobSet", {"TERMINALSTATE"}, set()),
+    ("JobSet", {"RESTARTS", "COMPLETED"}, {"READY", "STATUS"}),
 ]
 _NONE_FOUND = re.compile(r"^\s*No resources found(?: in (?P<ns>[\w.-]+) namespace)?\.?\s*$")
 _POD_PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
@@ -54,12 +73,17 @@ def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] |
             if offsets:
                 return kind, offsets
     stripped = text.strip()
-    if resource and re.match(r"^(NAMESPACE\s{2,})?NAME\s{2,}\S", stripped) and \
-            not re.search(r"[a-z]", stripped):
-        # cells are 3+ spaces apart; one space stays inside a name (RESERVED IN)
-        columns = [(m.group(0), m.start()) for m in re.finditer(r"\S+(?: \S+)*", text)]
-        kind = kind_for_resource(resource) or _kind_of(resource)
-        return kind, columns
+    if not re.match(r"^(NAMESPACE\s{2,})?NAME\s{2,}\S", stripped) or \
+            re.search(r"[a-z]", stripped):
+        return None
+    # cells are 3+ spaces apart; one space stays inside a name (RESERVED IN)
+    columns = [(m.group(0), m.start()) for m in re.finditer(r"\S+(?: \S+)*", text)]
+    if resource:
+        return kind_for_resource(resource) or _kind_of(resource), columns
+    present = {name for name, _ in columns}
+    for kind, needed, excluded in KEY_COLUMNS:
+        if needed <= present and not present & excluded:
+            return kind, columns
     return None
 
 
@@ -216,9 +240,49 @@ def _service(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     obj["status"] = {"loadBalancer": {"ingress": ingress}}
 
 
+def _rayjob(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    fields = {"JOB STATUS": "jobStatus", "DEPLOYMENT STATUS": "jobDeploymentStatus",
+              "RAY CLUSTER NAME": "rayClusterName", "START TIME": "startTime",
+              "END TIME": "endTime"}
+    obj["status"] = {key: cells[col] for col, key in fields.items() if cells.get(col)}
+
+
+def _jobset(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    _suspended_column(obj, cells)
+    status: dict[str, Any] = {"conditions": []}
+    terminal = cells.get("TERMINALSTATE", "")
+    if terminal:  # set with the Completed / Failed condition (jobset_controller.go,
+        status["terminalState"] = terminal  # failure_policy.go v0.12.0)
+    if terminal in ("Completed", "Failed"):
+        status["conditions"].append({"type": terminal, "status": "True"})
+    elif cells.get("COMPLETED") == "True":
+        status["conditions"].append({"type": "Completed", "status": "True"})
+    if re.fullmatch(r"\d+", cells.get("RESTARTS", "")):
+        status["restarts"] = int(cells["RESTARTS"])
+    obj["status"] = status
+
+
+def _last_condition(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    """Kubeflow v1 jobs and TrainJob print the last condition's type as STATE; empty when
+    no controller has written a condition."""
+    state = cells.get("STATE", "")
+    obj["status"] = {"conditions": [{"type": state, "status": "True"}]} if state else {}
+
+
+def _leaderworkerset(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    counts = {key: int(cells[col]) for col, key in (("READY", "readyReplicas"),
+                                                   ("UP-TO-DATE", "updatedReplicas"))
+              if re.fullmatch(r"\d+", cells.get(col, ""))}
+    obj["status"] = counts
+    if re.fullmatch(r"\d+", cells.get("DESIRED", "")):
+        obj["spec"] = {"replicas": int(cells["DESIRED"])}
+
+
 _SHAPES = {"Pod": _pod, "Node": _node, "Workload": _workload, "Job": _job,
            "Gateway": _gateway, "GatewayClass": _gateway_class, "Service": _service,
-           "JobSet": _suspended_column}
+           "JobSet": _jobset, "RayJob": _rayjob, "LeaderWorkerSet": _leaderworkerset,
+           **{kind: _last_condition for kind in ("PyTorchJob", "TFJob", "MPIJob", "XGBoostJob",
+                                                 "PaddleJob", "JAXJob", "TrainJob")}}
 
 
 def none_found(line: str) -> str | None:

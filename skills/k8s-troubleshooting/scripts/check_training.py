@@ -8,6 +8,7 @@ out-of-memory errors."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
@@ -76,10 +77,7 @@ def body(args):
                 f"{where} (JobSet, LeaderWorkerSet, RayJob, TrainJob, Kubeflow jobs)")
         return {"summary": head, "jobs": [], "findings": []}, head, 0
     if not objects:
-        where = f" named {args.name!r}" if args.name else ""
-        raise InputError(f"no JobSet, LeaderWorkerSet, RayJob, TrainJob or Kubeflow job{where}"
-                         " in the input" + ("; for logs alone run explain_gpu_failure.py"
-                                            if logs else ""))
+        raise InputError(_nothing_to_read(cluster, args.name, bool(logs)))
     findings, jobs = [], []
     for obj in objects:
         found = findings_for(cluster, obj, logs)
@@ -97,6 +95,26 @@ def body(args):
     return {"summary": head, "jobs": jobs, "findings": findings}, text, exit_code(findings)
 
 
+
+
+# kubeflow/training-operator v1.9.3 *_types.go and kubeflow/trainer v2.2.1 trainjob_types.go
+# print the same two columns (State = .status.conditions[-1:].type, Age)
+_KINDLESS_TABLE = re.compile(r"^\s*(?:NAMESPACE\s{2,})?NAME\s{2,}STATE\s{2,}AGE\s*$", re.M)
+
+
+def _nothing_to_read(cluster: Cluster, name: str | None, logs: bool) -> str:
+    """The one line for input without a training object: which script reads what it holds."""
+    where = f" named {name!r}" if name else ""
+    head = f"no JobSet, LeaderWorkerSet, RayJob, TrainJob or Kubeflow job{where} in the input"
+    if any(_KINDLESS_TABLE.search(text) for text in cluster.dump.texts):
+        return (f"{head}: a `NAME STATE AGE` table does not say its kind (PyTorchJob, TFJob, "
+                "MPIJob, XGBoostJob, PaddleJob, JAXJob and TrainJob all print those columns); "
+                "paste it with its `kubectl get <kind>` line, or -o yaml")
+    kinds = sorted({o.get("kind", "") for o in cluster.dump if o.get("kind")})
+    if kinds:
+        return (f"{head}, only {', '.join(kinds)}: triage.py -f FILE reads pods, nodes, Jobs "
+                "and events")
+    return head + ("; for logs alone run explain_gpu_failure.py" if logs else "")
 
 
 def main(argv=None) -> int:

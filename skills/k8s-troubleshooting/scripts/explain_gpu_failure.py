@@ -42,6 +42,12 @@ REPORTED = [
      "included",
      "kubectl cordon the node, then drain it; reset the GPU (nvidia-smi -r) or reboot; "
      "replace it if it repeats; nvidia-smi -q -d ECC,PAGE_RETIREMENT shows the counters"),
+    ("gpu_lost", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
+     "the driver lost the GPU (NVML 'GPU is lost': fallen off the bus or otherwise "
+     "inaccessible, the Xid 79 family): every NVML call on it fails, so the device plugin "
+     "cannot allocate on the node and pods on it fail admission",
+     "kubectl cordon the node, then drain it; reboot it (nvidia-smi asks for that); look for "
+     "the Xid in journalctl -k; reseat or replace the GPU if it repeats"),
     ("nvml_lost", "gpu_device_access_lost", OBJECT,
      "the container lost access to the GPU device files (NVML 'Unknown Error' in a container "
      "that worked before): systemd re-applied the container's device cgroup (a daemon-reload "

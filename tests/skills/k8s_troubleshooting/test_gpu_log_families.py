@@ -88,3 +88,27 @@ def test_ib_async_events(event, fault, form):
 ])
 def test_nvml_init_errors(line, cause):
     assert _causes(line)[0] == cause
+
+
+@pytest.mark.parametrize("line", [
+    # the device plugin, as kubelet's admission error quotes it (k8s-device-plugin#231,
+    # kubernetes#97131): go bindings print nvmlErrorString(NVML_ERROR_GPU_IS_LOST)
+    "Pod Allocate failed due to device plugin GetPreferredAllocation rpc failed with err: rpc "
+    "error: code = Unknown desc = Unable to retrieve list of available devices: error creating "
+    "nvml.Device 3: nvml: GPU is lost, which is unexpected",
+    # nvidia-smi on the host (k8s-device-plugin#231)
+    "Unable to determine the device handle for GPU 0000:C1:00.0: GPU is lost.  Reboot the "
+    "system to recover this GPU",
+    # the return code by name (leptonai/gpud#604, after an Xid 79)
+    "failed to get device remapped rows: ERROR_GPU_IS_LOST",
+])
+def test_nvml_gpu_is_lost_is_the_hardware(line):
+    # nvml.h: NVML_ERROR_GPU_IS_LOST "The GPU has fallen off the bus or has otherwise become
+    # inaccessible"
+    assert _causes(line) == ["gpu_xid_hardware"]
+
+
+def test_gpu_is_lost_next_to_its_xid_79_line_is_one_finding():
+    text = ("NVRM: Xid (PCI:0000:ae:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off "
+            "the bus.\nfailed to get device remapped rows: ERROR_GPU_IS_LOST\n")
+    assert _causes(text) == ["gpu_xid_hardware"]

@@ -47,6 +47,12 @@ Wordings and sources (references/gpu-training.md keeps the same table for reader
   rules on a daemon-reload, or the kubelet's static CPU manager rewrote the cgroup:
   nvidia-container-toolkit#48, nvidia-docker#1618/#966, kubernetes#77073);
   `Driver/library version mismatch` is a driver upgraded under a running kernel module.
+- NVML's NVML_ERROR_GPU_IS_LOST (nvml.h: "The GPU has fallen off the bus or has otherwise
+  become inaccessible"; nvmlErrorString "GPU is lost"), as the device plugin prints it (`error
+  creating nvml.Device 3: nvml: GPU is lost`, k8s-device-plugin#231, kubernetes#97131), as
+  nvidia-smi prints it (`Unable to determine the device handle for GPU 0000:C1:00.0: GPU is
+  lost.  Reboot the system to recover this GPU`) and by name (`ERROR_GPU_IS_LOST`, gpud#604
+  after an Xid 79): the Xid 79 family without the kernel's line; read only when no Xid 79 is.
 - Kubernetes: container `OOMKilled` / exit 137 (the container's memory limit, kubelet/runtime),
   eviction `The node was low on resource: memory` (kubelet eviction manager).
 """
@@ -85,6 +91,7 @@ _IB_ASYNC_FAULT = re.compile(r"NET/IB\s*:\s*(?:\S+:\d+ )?Got async event\s*:\s*(
                              r"catastrophic error|invalid request local work queue error|local "
                              r"access violation work queue error|SRQ catastrophic error|device "
                              r"fatal)", re.I)
+_GPU_LOST = re.compile(r"\bGPU is lost\b|\b(?:NVML_)?ERROR_GPU_IS_LOST\b")
 _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error|Driver/library "
                         r"version mismatch)", re.I)
 _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:status|error)"
@@ -104,7 +111,13 @@ _OOMKILLED = re.compile(r"\bOOMKilled\b|Exit Code:\s*137\b|exit code 137\b")
 _NODE_MEMORY = re.compile(r"The node was low on resource: memory|node\.kubernetes\.io/"
                           r"memory-pressure|MemoryPressure\s+True")
 
-# Xid -> (who is at fault, what it means, what to do). NVIDIA Xid catalog (URL above).
+# Xid -> (who is at fault, what it means, what to do). NVIDIA Xid catalog (URL above), checked
+# against its copy in leptonai/gpud components/accelerator/nvidia/query/xid/xid.go (catalog
+# r555, 2024-09-24: names and HW/driver/user-app flags) and NVIDIA k8s-device-plugin
+# internal/rm/health.go applicationErrorXids (13, 31, 43, 45, 68: "Application errors: the
+# GPU should still be healthy"; every other Xid marks the device unhealthy). 94 and 109 stay
+# the application's: the catalog's action for 94 is to restart only the application that hit
+# it, and the device plugin adds 109 to that list in later releases.
 XID = {
     13: ("application", "Graphics Engine Exception (usually an illegal memory access or "
          "out-of-range index in a kernel)", "fix the application; restart it"),
@@ -124,8 +137,9 @@ XID = {
          "drain and reset the GPU to activate the remap"),
     64: ("hardware", "ECC page retirement or row remapping failed", "drain the node; the GPU "
          "needs service"),
-    69: ("application", "Graphics Engine class error (a bad method or argument from the "
-         "program)", "fix or restart the application"),
+    69: ("hardware", "Graphics Engine class error (NVIDIA's catalog: a hardware or driver "
+         "error, not the program's; the device plugin marks the GPU unhealthy)",
+         "drain the node and reset the GPU; run field diagnostics if it repeats"),
     74: ("hardware", "NVLink error", "drain the node, reset the GPUs; check NVLink/NVSwitch "
          "health (nvidia-smi nvlink -s)"),
     79: ("hardware", "GPU has fallen off the bus (PCIe link lost, power or thermal)",
@@ -169,6 +183,7 @@ class GpuReport:
     ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
+    gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
 
 
@@ -186,6 +201,8 @@ def read(text: str) -> GpuReport:
         for m in _FALLEN_OFF_LINE.finditer(text):
             report.xids.append(("unknown", 79, m.group(0)[:300]))
             break
+    if any(xid == 79 for _, xid, _ in report.xids):  # the kernel's line already says it
+        report.gpu_lost = []
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -218,6 +235,8 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.nccl_shm.append(line[:300])
     if _ECC_UNCORRECTABLE.search(line):
         report.ecc.append(line[:300])
+    if _GPU_LOST.search(line):
+        report.gpu_lost.append(line[:300])
     m = _NVML_INIT.search(line)
     if m:
         (report.nvml_lost if m.group("why").lower().startswith("unknown")

@@ -36,7 +36,63 @@ CREATE_FAILED = re.compile(r"CreationFailed$|^FailedCreate")
 
 
 def verdict_for(cluster: Cluster, obj: dict) -> Verdict | None:
-    return _status_verdict(cluster, obj) or _create_failed(cluster, obj)
+    verdict = (_status_verdict(cluster, obj) or _create_failed(cluster, obj)
+               or _not_reconciled(obj))
+    if verdict and obj.get("_source") == "table":
+        verdict.evidence = (verdict.evidence if verdict.cause == "training_not_reconciled"
+                            else []) + _table_evidence(obj)
+    return verdict
+
+
+# The printer column whose empty cell means the object has no status at all (training.py
+# cites the printer columns): the last condition's type for the Kubeflow v1 kinds and
+# TrainJob, .status.jobDeploymentStatus for RayJob. A JobSet's or LWS's columns are empty on
+# a healthy object too, so a table row of those proves nothing.
+_STATUS_COLUMN = {"RayJob": "DEPLOYMENT STATUS", "TrainJob": "STATE",
+                  **{kind: "STATE" for kind in KUBEFLOW_V1}}
+_SECONDS_OLD = re.compile(r"^\d+s$")
+OPERATORS = {  # kind -> the controller that writes its status; default install namespaces
+    # from each module's config/default or manifests overlay kustomization.yaml (versions as
+    # in training.py)
+    "JobSet": "the JobSet controller (jobset-controller-manager, namespace jobset-system)",
+    "LeaderWorkerSet": "the LWS controller (lws-controller-manager, namespace lws-system)",
+    "RayJob": "the KubeRay operator (kuberay-operator)",
+    "TrainJob": "the Kubeflow Trainer controller (kubeflow-trainer-controller-manager, "
+                "namespace kubeflow-system)",
+    **{kind: "the Kubeflow training-operator (training-operator, namespace kubeflow)"
+       for kind in KUBEFLOW_V1},
+}
+
+
+def _not_reconciled(obj: dict) -> Verdict | None:
+    """No status at all: no controller has reconciled the object (not running, crashing,
+    not watching this namespace, or serving another API version)."""
+    kind = obj.get("kind", "")
+    if obj.get("_source") == "table":
+        columns = obj.get("_columns") or {}
+        column = _STATUS_COLUMN.get(kind)
+        if not column or columns.get(column) or _SECONDS_OLD.match(columns.get("AGE", "")):
+            return None
+        seen = f"its {column} column is empty (age {columns.get('AGE') or '?'})"
+    elif any(v for v in (obj.get("status") or {}).values()):
+        return None
+    else:
+        seen = "it has no status"
+    return Verdict("warning", "training_not_reconciled",
+                   f"no controller has written a status: {OPERATORS.get(kind, 'its operator')} "
+                   "is not running, is crash-looping, does not watch this namespace, or does "
+                   "not serve this API version", [f"{kind} {name_of(obj)}: {seen}"],
+                   "check the operator's pods and logs first (kubectl get pods -A, then "
+                   "kubectl logs on the operator's pod), then its watched namespaces and the "
+                   "CRD's served versions", basis="inferred")
+
+
+def _table_evidence(obj: dict) -> list[str]:
+    cells = {k: v for k, v in (obj.get("_columns") or {}).items()
+             if v and k not in ("NAME", "NAMESPACE")}
+    return ["`kubectl get` row: " + ", ".join(f"{k} {v}" for k, v in cells.items()),
+            "a table row has no reason, message, restarts policy or children: "
+            + _confirm(obj.get("kind", ""), obj) + " shows them"]
 
 
 def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
