@@ -43,7 +43,8 @@ def served_versions(loaded, objects) -> list[str]:
 
 
 def api_findings(versions, loaded, inv) -> list[dict]:
-    if DRA_API in versions or (loaded.api_versions is None and (inv.slices or inv.classes)):
+    if DRA_API in versions or (loaded.api_versions is None and
+                               (inv.slices or inv.classes or inv.claims)):
         return []
     if loaded.api_versions is None and not (loaded.complete("ResourceSlice")
                                             or loaded.complete("DeviceClass")):
@@ -65,6 +66,16 @@ def api_findings(versions, loaded, inv) -> list[dict]:
          "device plugins give whole devices by count only: no attribute selection, no "
          "sharing across pods, no topology constraints, no per-claim config"],
         "upgrade to Kubernetes 1.34+; then " + DRIVER_ADVICE)]
+
+
+def _api_unknown(loaded, inv) -> str:
+    """The API row when no resource.k8s.io version is known. Only live discovery may say
+    'not served'; a paste (a `kubectl get` table carries no apiVersion) says what it holds."""
+    if loaded.api_versions is not None:
+        return "resource.k8s.io not served"
+    if inv.slices or inv.classes or inv.claims:
+        return "resource.k8s.io (its objects are in the dump; the version is not)"
+    return "unknown (no resource.k8s.io objects in the dump)"
 
 
 def _legacy_gpus(node: dict) -> dict:
@@ -217,7 +228,7 @@ def body(args):
     inv = Inventory(objects)
     versions = served_versions(loaded, objects)
     findings = api_findings(versions, loaded, inv)
-    rows = [f"API: {', '.join(versions) or 'resource.k8s.io not served'}"
+    rows = [f"API: {', '.join(versions) or _api_unknown(loaded, inv)}"
             + (f" (not readable: {', '.join(loaded.missing)})" if loaded.missing else "")]
     if not findings and not inv.devices and loaded.complete("ResourceSlice"):
         findings.append(finding(
@@ -240,8 +251,10 @@ def body(args):
                "device_classes": sorted(inv.classes), "devices": len(inv.devices),
                "allocated": len(inv.holders), "summary": rows, "findings": findings,
                "cel_engine": _cel.engine_name()}
-    verdict = ("DRA ready" if not [f for f in findings if f["severity"] != "info"]
-               else f"{len(findings)} finding(s)")
+    verdict = (f"{len(findings)} finding(s)" if [f for f in findings if f["severity"] != "info"]
+               else "DRA ready" if inv.devices or loaded.source == "live"
+               else "no problem found in the dump (it holds no ResourceSlice devices: the "
+                    "drivers and devices are unknown, not missing)")
     text = "\n".join(rows + [verdict] + ([render_text(findings)] if findings else []))
     return payload, text, exit_code(findings)
 

@@ -83,6 +83,9 @@ def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list
     for claim in claims:
         if id(claim) in done or dig(claim, "status", "allocation"):
             continue
+        if not claim.get("spec"):  # a row of `kubectl get resourceclaims`: nothing to infer
+            findings += _row_only(claim)
+            continue
         t = rules.Target(claim, claim.get("spec") or {}, namespace_of(claim), None, "spec",
                          claim)
         found = _explain_target(inv, t, changes)
@@ -94,6 +97,23 @@ def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list
         findings += found
     allocations = [_allocation(inv, c) for c in claims if dig(c, "status", "allocation")]
     return findings, allocations, changes
+
+
+def _row_only(claim: dict) -> list[dict]:
+    """A claim known only from a `kubectl get resourceclaims` row: its STATE column
+    (k8s.io/kubernetes v1.37.2 pkg/printers/internalversion/printers.go resourceClaimState:
+    deleted / pending / allocated / reserved) says whether it waits, never why."""
+    state = str((claim.get("_columns") or {}).get("STATE", ""))
+    if not state or "allocated" in state:
+        return []
+    name, ns = name_of(claim), namespace_of(claim)
+    return [finding("info", "resource_claim_not_in_dump", claim,
+                    f"only a table row of ResourceClaim {name} is in the dump (state {state}): "
+                    "its spec, status and events are not, so why it waits cannot be told here",
+                    [], "add the claim's YAML and its pod's describe output to the paste, or "
+                    "run this script live",
+                    confirm=f"kubectl get resourceclaim {name}" + (f" -n {ns}" if ns else "")
+                    + " -o yaml")]
 
 
 def _explain_target(inv, t, changes) -> list[dict]:

@@ -78,3 +78,42 @@ def test_bad_input_is_one_line(script, tmp_path):
     bad.write_text("kind: [unclosed\n")
     r = script("check_dra.py", "-f", str(bad))
     assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and r.out == ""
+
+
+# `kubectl get` tables of DRA kinds carry no apiVersion, spec or status: the columns are
+# k8s.io/kubernetes v1.37.2 pkg/printers/internalversion/printers.go (ResourceClaim: Name,
+# State, Age; ResourceSlice: Name, Node, Driver, Pool, Age). The paste below is the one in
+# https://github.com/kubernetes/kubernetes/issues/126320 (1.30, classic columns).
+CLAIM_TABLE = """\
+root@k8s-master01:~# kubectl get resourceclaim
+NAME                      RESOURCECLASSNAME   ALLOCATIONMODE         STATE                AGE
+gpu-pod-gpu-claim-t9nnc   gpu.nvidia.com      WaitForFirstConsumer   pending              22s
+gpu-sharing               gpu.nvidia.com      WaitForFirstConsumer   allocated,reserved   22s
+"""
+SLICE_TABLE = """\
+$ kubectl get resourceslices
+NAME                                      NODE      DRIVER                      POOL      AGE
+rockwei-compute-domain.nvidia.com-z9csl   rockwei   compute-domain.nvidia.com   rockwei   39m
+"""
+
+
+def test_table_rows_prove_the_api_is_served_but_not_that_dra_is_ready(script, tmp_path):
+    for text in (CLAIM_TABLE, SLICE_TABLE):
+        paste = tmp_path / "paste.txt"
+        paste.write_text(text)
+        r = script("check_dra.py", "-f", str(paste))
+        assert r.code == 0, r.out
+        assert "not served" not in r.out and "dra_objects_not_in_dump" not in r.out
+        assert "DRA ready" not in r.out and "no problem found in the dump" in r.out
+
+
+def test_a_claim_table_row_is_not_inferred_upon(script, tmp_path):
+    """Rows have no spec: no request can be checked (an empty spec once read as 'no node
+    has enough devices for all requests'). A pending row is named, with the command that
+    shows why; an allocated one is not a problem."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(CLAIM_TABLE)
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.code == 0, r.out
+    found = [(f["severity"], f["cause"], f["object"]["name"]) for f in r.doc["findings"]]
+    assert found == [("info", "resource_claim_not_in_dump", "gpu-pod-gpu-claim-t9nnc")]
