@@ -112,3 +112,20 @@ def test_gpu_is_lost_next_to_its_xid_79_line_is_one_finding():
     text = ("NVRM: Xid (PCI:0000:ae:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off "
             "the bus.\nfailed to get device remapped rows: ERROR_GPU_IS_LOST\n")
     assert _causes(text) == ["gpu_xid_hardware"]
+
+
+@pytest.mark.parametrize("line", [
+    # PyTorch's C10D_NCCL_CHECK text: "NCCL error in: <file>:<line>, " + ncclGetErrorString
+    # (nccl src/init.cc) + ", NCCL version X"; the second line is getNcclErrorDetailStr
+    "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+    "ProcessGroupNCCL.cpp:1275, unhandled system error (run with NCCL_DEBUG=INFO for details), "
+    "NCCL version 2.18.1",
+    "RuntimeError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1191, "
+    "unhandled system error, NCCL version 2.11.4",
+    "torch.distributed.DistBackendError: NCCL error in: /pytorch/torch/csrc/distributed/c10d/"
+    "NCCLUtils.hpp:268, remote process exited or there was a network error, NCCL version 2.21.5",
+    "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting "
+    "prematurely.",
+])
+def test_nccl_result_strings_are_the_transport(line):
+    assert _causes(line) == ["nccl_network_error"]

@@ -12,7 +12,16 @@ Wordings and sources (references/gpu-training.md keeps the same table for reader
 - NCCL (nccl src/transport/net_ib.cc, src/misc/socket.cc; 2.x): `NCCL WARN NET/IB : Got
   completion from peer ... with status=12` / `error 12`, `NCCL WARN ... Connection closed by
   remote peer`, `ncclRemoteError`, `ncclSystemError`, `unhandled system error`,
-  `Call to ibv_... failed`.
+  `Call to ibv_... failed`. The result strings are ncclGetErrorString's (nccl src/init.cc):
+  ncclSystemError "unhandled system error" (2.x; "(run with NCCL_DEBUG=INFO for details)"
+  appended in later 2.x), ncclRemoteError "remote process exited or there was a network
+  error" (2.13+, PyTorch NCCLUtils.hpp: "ncclRemoteError only exists in NCCL versions
+  2.13+"; before it a peer's exit was a system error), which
+  PyTorch's c10d NCCLUtils getNcclErrorDetailStr explains as "ncclRemoteError: A call failed
+  possibly due to a network error or a remote process exiting prematurely." and
+  "ncclSystemError: System call (e.g. socket, malloc) or external library call failed or
+  device error. It can be also caused by unexpected exit of a remote peer". NCCL's own
+  WARN lines carry "NCCL WARN" (src/debug.cc ncclDebugLog, level WARN).
 - NVIDIA driver: `NVRM: Xid (PCI:0000:3b:00): 79, pid=..., GPU has fallen off the bus.`;
   meanings and actions from NVIDIA's Xid catalog,
   https://docs.nvidia.com/deploy/xid-errors/analyzing-xid-catalog.html, and
