@@ -46,6 +46,8 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "qwen/qwen2.5-1.5b-instruct",  # the GAIE guide's CPU model (the manifests default)
            "nvidia-smi",  # NVIDIA's CLI, named by every GPU skill
            "resources.deviceclassmappings",  # the Kueue Configuration field (lowercased)
+           # a gateway-api Listener field path (apis/v1/gateway_types.go, lowercased)
+           "allowedroutes.namespaces.from",
            "dra-driver-nvidia-gpu"}  # the NVIDIA DRA driver's repository and namespace
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

@@ -35,8 +35,9 @@ EPILOG = """examples:
   check_routes.py -f dump.yaml --route llm/chat   # one route (NAMESPACE/NAME or NAME)
 
 Evidence first: the conditions a controller wrote (GatewayClass, Gateway, listeners, route
-parents, InferencePool parents; Envoy Gateway, Istio, GKE, NGINX Gateway Fabric, kgateway,
-Cilium, AWS, ...) and its Warning events are findings with basis "reported" and come first;
+parents, InferencePool parents, policy ancestors; Envoy Gateway, Istio, GKE, NGINX Gateway
+Fabric, kgateway, Cilium, Contour, Traefik, AWS, ...) and its Warning events are findings
+with basis "reported" and come first;
 what is deduced from the specs has basis "inferred", names the command that confirms it, and
 never contradicts a controller. An object missing from a pasted dump is "not in the dump"
 (info), unless the dump lists that kind in full (kind: List) or the check runs live.
@@ -56,7 +57,7 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   pool_not_accepted pool_pods_not_ready pool_saturated pool_selects_no_pods
   pool_target_port_mismatch request_body_invalid no_timeouts listenerset_not_allowed
   listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
-  objective_pool_not_found
+  objective_pool_not_found policy_target_not_found policy_conflicted policy_invalid
   (info: no_tls outdated_inference_api not_in_dump not_checked)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 

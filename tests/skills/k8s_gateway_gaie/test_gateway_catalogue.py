@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 CATALOGUE = ROOT / "skills" / "k8s-gateway-gaie" / "references" / "catalogue"
 CAUSES = ROOT / "skills" / "k8s-gateway-gaie" / "references" / "causes.md"
 NON_FAULT = {"not-a-fault", "unknown-on-purpose"}
-SCOPES = {"route", "gateway", "listener", "listenerset", "class", "pool", "text"}
+SCOPES = {"route", "gateway", "listener", "listenerset", "class", "pool", "text", "policy"}
 
 _FILL = {"%s": ["default", "web-svc", "https", "gw"], "%d": ["8080", "443"], "%v": ["a", "b"],
          "%q": ['"web-svc"']}
@@ -89,6 +89,15 @@ def obj_for(row: dict) -> dict:
                 "metadata": dict(_META), "spec": {"parentRef": _PARENT, "listeners": [
                     {"name": "extra", "port": 8443, "protocol": "HTTP"}]},
                 "status": {"conditions": [cond]}}
+    if scope == "policy":
+        # GEP-713 PolicyAncestorStatus (gateway-api apis/v1alpha2/policy_types.go); Envoy
+        # Gateway's BackendTrafficPolicy carries it (api/v1alpha1, status.ancestors)
+        return {"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+                "metadata": {**_META, "name": "policy"},
+                "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io",
+                                         "kind": "HTTPRoute", "name": "web"}]},
+                "status": {"ancestors": [{"ancestorRef": _PARENT, "controllerName": _CONTROLLER,
+                                          "conditions": [cond]}]}}
     assert scope == "pool", scope
     return {"apiVersion": "inference.networking.k8s.io/v1", "kind": "InferencePool",
             "metadata": {**_META, "name": "pool"},
@@ -102,7 +111,7 @@ def obj_for(row: dict) -> dict:
 def describe_for(row: dict) -> str:
     """`kubectl describe` of the object (the condition block as describe prints it)."""
     obj, cond = obj_for(row), _condition(row)
-    indent = {"route": 6, "pool": 6, "listener": 6}.get(row["scope"], 4)
+    indent = {"route": 6, "pool": 6, "listener": 6, "policy": 6}.get(row["scope"], 4)
     pad = " " * indent
     cond_lines = [f"{pad[:-2]}  Last Transition Time:  {cond['lastTransitionTime']}",
                   f"{pad}Message:               {cond['message']}",
@@ -113,7 +122,11 @@ def describe_for(row: dict) -> str:
     head = [f"Name:         {obj['metadata']['name']}",
             f"Namespace:    {obj['metadata'].get('namespace', '')}",
             f"API Version:  {obj['apiVersion']}", f"Kind:         {obj['kind']}", "Status:"]
-    if row["scope"] in ("route", "pool"):
+    if row["scope"] == "policy":
+        body = ["  Ancestors:", "    Ancestor Ref:", "      Group:  gateway.networking.k8s.io",
+                "      Kind:   Gateway", "      Name:   gw", "    Conditions:", *cond_lines,
+                f"    Controller Name:  {_CONTROLLER}"]
+    elif row["scope"] in ("route", "pool"):
         body = ["  Parents:", "    Conditions:", *cond_lines,
                 f"    Controller Name:  {_CONTROLLER}", "    Parent Ref:",
                 "      Group:  gateway.networking.k8s.io", "      Kind:   Gateway",
@@ -127,7 +140,8 @@ def describe_for(row: dict) -> str:
 
 
 _KIND = {"route": "HTTPRoute", "gateway": "Gateway", "listener": "listener http of the Gateway",
-         "listenerset": "ListenerSet", "class": "GatewayClass", "pool": "InferencePool"}
+         "listenerset": "ListenerSet", "class": "GatewayClass", "pool": "InferencePool",
+         "policy": "BackendTrafficPolicy"}
 
 
 def recognisable(row: dict) -> bool:

@@ -18,7 +18,8 @@ import yaml
 CATALOGUE = Path(__file__).resolve().parents[2] / "references" / "catalogue"
 NON_FAULT = frozenset({"not-a-fault", "unknown-on-purpose"})
 LAYER = {"route": "attach", "gateway": "gateway", "listener": "listener",
-         "listenerset": "listener", "class": "class", "pool": "pool", "text": "backend"}
+         "listenerset": "listener", "class": "class", "pool": "pool", "text": "backend",
+         "policy": "attach"}
 # A wording shorter than this (its fixed text, format verbs removed) is matched in a line of
 # prose only inside quotes or beside status vocabulary: "The Gateway is invalid" is also what
 # a user may say in their own words.
@@ -129,13 +130,14 @@ _REASON_LINE = re.compile(r"^\W*(?P<reason>[A-Z][a-z]+(?:[A-Z][A-Za-z]*)*)\W*:\s
 _QUOTED = re.compile(r'"([^"]{8,})"|`([^`]{8,})`|\u201c([^\u201d]{8,})\u201d')
 _STATUS_WORDS = re.compile(r"\b(message|reason|status|condition)\b", re.IGNORECASE)
 # the object a sentence names, most specific first ("listener http of Gateway gw")
-_SCOPE_WORDS = (("listenerset", re.compile(r"\bListenerSets?\b", re.IGNORECASE)),
+_SCOPE_WORDS = (("policy", re.compile(r"\w*Polic(?:y|ies)\b", re.IGNORECASE)),
+                ("listenerset", re.compile(r"\bListenerSets?\b", re.IGNORECASE)),
                 ("listener", re.compile(r"\blisteners?\b", re.IGNORECASE)),
                 ("class", re.compile(r"\bGatewayClass(es)?\b", re.IGNORECASE)),
                 ("pool", re.compile(r"\bInferencePools?\b|\bpools?\b", re.IGNORECASE)),
                 ("route", re.compile(r"\b(HTTP|GRPC|TLS|TCP|UDP)?Routes?\b", re.IGNORECASE)),
                 ("gateway", re.compile(r"\bGateways?\b", re.IGNORECASE)))
-_SCOPE_ORDER = ("route", "gateway", "listener", "pool", "class", "listenerset")
+_SCOPE_ORDER = ("route", "gateway", "listener", "pool", "class", "listenerset", "policy")
 
 
 def _named_scopes(text: str) -> list[str]:

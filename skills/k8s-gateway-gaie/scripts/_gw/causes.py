@@ -73,6 +73,19 @@ CAUSES: dict[str, tuple[str, str]] = {
                            "(Accepted=True)"),
     "route_not_accepted": ("attach", "read the condition message: a field or filter this "
                            "implementation does not support; remove or replace it"),
+    # --- policy attachment (GEP-713: gateway-api apis/v1alpha2/policy_types.go, Accepted
+    # reasons TargetNotFound / Conflicted / Invalid) -----------------------------------------
+    "policy_target_not_found": ("attach", "the policy attaches to nothing: its targetRef(s) "
+                                "must name an existing Gateway, listener (sectionName), route "
+                                "or Service in the policy's own namespace (targetRefs have no "
+                                "namespace); fix the name/kind/group or create the target, and "
+                                "check it with kubectl get <kind> <name> -n <policy namespace>"),
+    "policy_conflicted": ("attach", "another policy of the same kind already targets this "
+                          "object (the oldest wins): merge the two, or target a narrower "
+                          "object (a sectionName, a route) with one of them"),
+    "policy_invalid": ("attach", "read the condition message: a field the implementation "
+                       "refuses (a missing Secret, an unreachable provider, an unsupported "
+                       "value); fix the policy spec"),
     # --- backends --------------------------------------------------------------------------
     "backend_not_found": ("backend", "create the backend (Service or InferencePool) or fix "
                           "backendRefs[].name/namespace"),

@@ -224,6 +224,30 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     _p("fault-filter-abort", r"fault filter abort", "backend_not_found", "backend", ("text",),
        hint="the route's InferencePool does not exist or the gateway cannot find it: fix "
             "backendRefs (name, group) or add a ReferenceGrant for another namespace"),
+    # The endpoint picker started with the wrong pool flags finds no InferencePool: GAIE
+    # cmd/epp flags -poolName/-poolNamespace (v0.1..v0.3), --pool-name/--pool-namespace/
+    # --pool-group (v0.4+); said so in kgateway-dev/kgateway#12218 (a deployer that left out
+    # the namespace) and opendatahub-io/kserve#1097 (--pool-group left on the alpha group).
+    _p("epp-pool-flags", r"-{1,2}pool[-_]?(?:name|namespace|group)\b[^\n]{0,80}?\b(?:miss\w*|"
+       r"wrong|not set|unset|stays?|couldn'?t|could not|can'?t|cannot)\b|\b(?:miss\w*|without|"
+       r"lacks?|wrong)\b[^\n]{0,40}?-{1,2}pool[-_]?(?:name|namespace|group)\b",
+       "endpoint_picker_misconfigured", "backend", ("text",),
+       hint="the endpoint picker looks for its InferencePool by its flags: set --pool-name, "
+            "--pool-namespace (and --pool-group to the pool's API group, "
+            "inference.networking.k8s.io for v1) to the pool it serves"),
+    # A controller that cannot create the Gateway's data-plane Service: the Contour gateway
+    # provisioner / contour-operator (`failed to ensure envoy service for ...`,
+    # projectcontour/contour#4975, projectcontour/contour-operator#310) wrapping the API
+    # server's refusal (pkg/registry/core/service/portallocator: `provided port is already
+    # allocated`, `provided port is not in the valid range`).
+    _p("gateway-service-not-created", r"failed to ensure (?:the )?(?:envoy )?(?:service|"
+       r"resources|deployment|daemonset)s? for (?:gateway|contour)\b|nodePort: Invalid value: "
+       r"\d+: provided port is (?:already allocated|not in the valid range)",
+       "gateway_not_ready", "gateway", ("text",),
+       hint="the controller cannot create the Gateway's Service (its message says why: a "
+            "nodePort another Service holds or outside the cluster's range): give the Gateway "
+            "a free port or let Kubernetes pick the nodePort, then the data plane is "
+            "provisioned"),
     _p("no-healthy-upstream", r"no healthy upstream", "pool_pods_not_ready", "pool", ("text",)),
     _p("upstream-refused", r"upstream connect error or disconnect/reset before headers",
        "pool_target_port_mismatch", "pool", ("text",),
@@ -395,6 +419,16 @@ _POOL = {
     "HTTPRouteNotAccepted": ("pool_not_accepted", "pool"),
     "Pending": ("no_controller", "pool"),
 }
+# A policy's ancestor status (GEP-713 PolicyAncestorStatus: status.ancestors[].conditions):
+# Accepted=False with gateway-api apis/v1alpha2/policy_types.go PolicyConditionReason
+# (v1.0.0..v1.6.3; kgateway api/v1alpha1 reuses TargetNotFound). Envoy Gateway
+# (BackendTrafficPolicy, ClientTrafficPolicy, SecurityPolicy, ...), kgateway and NGF policies
+# write them.
+_POLICY = {
+    "TargetNotFound": ("policy_target_not_found", "attach"),
+    "Conflicted": ("policy_conflicted", "attach"),
+    "Invalid": ("policy_invalid", "attach"),
+}
 # Reasons only a Route's parent status carries (gateway-api apis/v1/shared_types.go v1.6.3
 # RouteConditionReason, plus the implementation reasons above); an InferencePool's parent
 # status uses InferencePoolReason (gateway-api-inference-extension api/v1/
@@ -409,7 +443,7 @@ _ROUTE_BACKENDS = {"EndpointsNotFound": ("backend_no_endpoints", "backend")}
 _FALLBACK = {"route": ("route_not_accepted", "attach"), "gateway": ("gateway_not_ready",
              "gateway"), "listener": ("listener_invalid", "listener"),
              "class": ("gateway_class_not_accepted", "class"),
-             "pool": ("pool_not_accepted", "pool")}
+             "pool": ("pool_not_accepted", "pool"), "policy": ("policy_invalid", "attach")}
 _EVENT_LAYER = {"HTTPRoute": "route", "GRPCRoute": "route", "Gateway": "gateway",
                 "GatewayClass": "class", "InferencePool": "pool"}
 
@@ -506,14 +540,14 @@ def match_condition_summary(text: str) -> Verdict | None:
     if not hit:
         return None
     reason, ctype = hit.group("r1") or hit.group("r2"), hit.group("type")
-    scopes = ("route", "gateway", "listener", "class", "pool") if ctype != "Programmed" \
-        else ("gateway", "listener")
+    scopes = ("route", "gateway", "listener", "class", "pool", "policy") \
+        if ctype != "Programmed" else ("gateway", "listener")
     if reason in ROUTE_ONLY_REASONS:
         scopes = ("route",)
     for scope in scopes:
         table = {"route": {"ResolvedRefs": _ROUTE_RESOLVED}.get(ctype, _ROUTE_ACCEPTED),
                  "gateway": _GATEWAY, "listener": _LISTENER, "class": _CLASS,
-                 "pool": _POOL}[scope]
+                 "pool": _POOL, "policy": _POLICY}[scope]
         if reason in table:
             cause, layer = table[reason]
             return Verdict(cause, layer, f"summary:{reason}")
@@ -550,7 +584,7 @@ def _quoted_parts(text: str) -> list[str]:
 def _reason_tables() -> list[tuple[str, dict]]:
     return [("route", _ROUTE_ACCEPTED), ("route", _ROUTE_RESOLVED), ("route", _ROUTE_BACKENDS),
             ("gateway", _GATEWAY), ("listener", _LISTENER), ("class", _CLASS),
-            ("pool", _POOL)]
+            ("pool", _POOL), ("policy", _POLICY)]
 
 
 # Condition reasons distinctive enough to mark a line as status wording wherever they
@@ -622,6 +656,8 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
         table = _CLASS
     elif scope == "pool":
         table = _POOL
+    elif scope == "policy" and ctype == "Accepted":
+        table = _POLICY
     if reason in table:
         cause, layer = table[reason]
         return Verdict(cause, layer, f"reason:{reason}")

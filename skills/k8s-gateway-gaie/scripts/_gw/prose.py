@@ -44,6 +44,38 @@ _BACKEND_ABSENT = re.compile(
     r"not\s+exist\w*|(?:is|was|were|are)\s+(?:missing|deleted|removed)|non-?existent)\b",
     re.IGNORECASE)
 
+# --- a policy whose target does not exist (GEP-713 TargetNotFound) --------------------------
+# "targetRefs.name points to a nonexistent route", "a BCP with target ref of non-existing
+# svc", "the targetRef `x` is in a different ns" (envoyproxy/gateway#8926, #9061; kgateway-dev/
+# kgateway#11624, #11438): a policy's targetRefs are local to its namespace.
+_TARGET_REF = r"\btarget[ -]?(?:refs?|selectors?)\b(?:\.name)?"
+_ABSENT_WORDS = (r"(?:non-?existent|nonexistent|non-?existing|(?:does|do|did)\s*(?:n't|not)\s+"
+                 r"exists?|not\s+exists?|missing|(?:is|are)\s+in\s+(?:a\s+)?(?:different|"
+                 r"another|other)\s+(?:ns|namespace)|match(?:es)?\s+(?:no|nothing)\b)")
+_POLICY_TARGET_ABSENT = re.compile(_TARGET_REF + r"[^\n]{0,80}?" + _ABSENT_WORDS + "|"
+                                   + _ABSENT_WORDS + r"[^\n]{0,40}?" + _TARGET_REF,
+                                   re.IGNORECASE)
+_POLICY = re.compile(r"[A-Za-z]*Polic(?:y|ies)\b", re.IGNORECASE)
+
+# --- a listener's certificate Secret that does not exist --------------------------------------
+# "Deploy Gateway with non-existent secret", "logs print `Secret not found`"
+# (projectcontour/contour#4180), beside a TLS listener.
+_SECRET_ABSENT = re.compile(
+    r"\b(?:non-?existent|nonexistent|non-?existing|missing)\s+(?:TLS\s+)?secrets?\b|"
+    r"\bsecrets?\b[^.\n]{0,60}?\b(?:(?:does|do)\s*(?:n't|not)\s+exist|not\s+found|"
+    r"is\s+missing)\b", re.IGNORECASE)
+_TLS_LISTENER = re.compile(r"certificateRefs|\bHTTPS\b|\blisteners?\b|tls\.crt",
+                           re.IGNORECASE)
+
+# --- a Gateway served by a ClusterIP Service -------------------------------------------------
+# With a ClusterIP Service type the Gateway's address is the Service's cluster IP (Envoy
+# Gateway EnvoyProxy envoyService.type ClusterIP, envoyproxy/gateway#8065): a cluster IP
+# shown assigned is the Gateway's address.
+_CLUSTERIP_GATEWAY = re.compile(r"\bClusterIP\s+(?:service|svc)\b|\b(?:service|svc)\s+type"
+                                r"\W+ClusterIP\b|\btype:\s*ClusterIP\b", re.IGNORECASE)
+_CLUSTERIP_SHOWN = re.compile(r"\bClusterIP\b[^\n]{0,40}?\b\d{1,3}\.\d{1,3}\.[\dx]{1,3}\."
+                              r"[\dx]{1,3}\b", re.IGNORECASE)
+
 # --- ports named in prose ---------------------------------------------------------------------
 _PORT = r"\bports?\b[\s*`'\":,=(]*(?:a\s+single\s+port[\s,:*`]*)?(?P<port>\d{2,5})\b"
 _SVC_PORT = re.compile(r"\bService\b[^\n]{0,80}?\b(?:exposes|has|declares|listens on|only has|"
@@ -93,7 +125,13 @@ class Prose:
     pods_fine: list[str] = field(default_factory=list)
     host_is_ip: list[str] = field(default_factory=list)
     not_found_404: list[str] = field(default_factory=list)
+    policy_target_absent: list[str] = field(default_factory=list)
+    secret_absent: list[str] = field(default_factory=list)
+    clusterip_shown: list[str] = field(default_factory=list)
     inference: bool = False
+    policy: bool = False
+    tls_listener: bool = False
+    clusterip_gateway: bool = False
 
 
 def read(lines: list[str]) -> Prose:
@@ -116,9 +154,17 @@ def read(lines: list[str]) -> Prose:
         if _HTTP_404.match(text):
             out.not_found_404.append(text[:200])
         out.inference = out.inference or bool(_INFERENCE.search(text))
+        out.policy = out.policy or bool(_POLICY.search(text))
+        out.tls_listener = out.tls_listener or bool(_TLS_LISTENER.search(text))
+        out.clusterip_gateway = out.clusterip_gateway or bool(_CLUSTERIP_GATEWAY.search(text))
+        if _CLUSTERIP_SHOWN.search(text) and not re.search(r"\b(?:none|pending)\b", text,
+                                                           re.IGNORECASE):
+            out.clusterip_shown.append(text[:200])
         if fenced:
             continue
         _sentence_facts(out, text)
+    if out.clusterip_gateway:
+        out.service_address += out.clusterip_shown
     return out
 
 
@@ -132,7 +178,9 @@ def _sentence_facts(out: Prose, text: str) -> None:
             if not (fix and bucket is out.route_ports):
                 bucket.append((int(m.group("port")), text[:200]))
     for regex, bucket in ((_ALLOWED_SAME, out.allowed_same), (_NOT_ATTACHED, out.not_attached),
-                          (_LB_HEALTH, out.lb_health), (_BACKEND_ABSENT, out.backend_absent)):
+                          (_LB_HEALTH, out.lb_health), (_BACKEND_ABSENT, out.backend_absent),
+                          (_POLICY_TARGET_ABSENT, out.policy_target_absent),
+                          (_SECRET_ABSENT, out.secret_absent)):
         if regex.search(text):
             bucket.append(text[:200])
     if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
@@ -193,7 +241,10 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     pools = bool(index.of_kind("InferencePool"))
     refined = [_refine(f, prose, pools) for f in reported]
     refined = _stale_addresses(refined, index, prose)
-    return refined, prose_findings(prose)
+    # a sentence that repeats what a controller reported adds nothing (a status message
+    # read as prose: "Secret default/x does not exist.")
+    said = {f["cause"] for f in refined}
+    return refined, [f for f in prose_findings(prose) if f["cause"] not in said]
 
 
 def prose_findings(prose: Prose) -> list[dict]:
@@ -219,6 +270,19 @@ def prose_findings(prose: Prose) -> list[dict]:
             prose.allowed_same + prose.not_attached,
             "kubectl get httproute <name> -n <namespace> -o "
             "jsonpath='{.status.parents[*].conditions}'"))
+    if prose.policy and prose.policy_target_absent:
+        out.append(_inferred(
+            "policy_target_not_found", "the paste says the policy's targetRef names an object "
+            "that does not exist (or is in another namespace): the policy attaches to nothing",
+            prose.policy_target_absent,
+            "kubectl get <policy kind> <name> -n <namespace> -o jsonpath='{.spec.targetRefs}' "
+            "and kubectl get <target kind> <target name> -n <namespace>"))
+    if prose.secret_absent and prose.tls_listener:
+        out.append(_inferred(
+            "listener_certificate_invalid", "the paste says the TLS Secret a listener's "
+            "certificateRefs names does not exist", prose.secret_absent,
+            "kubectl get gateway <name> -n <namespace> -o "
+            "jsonpath='{.status.listeners[*].conditions}'"))
     return out
 
 

@@ -34,6 +34,8 @@ def reported_findings(index) -> list[dict]:
             out += _route(index, route)
     for pool in index.of_kind("InferencePool"):
         out += _pool(pool)
+    for obj in index.objects:
+        out += _policy(obj)
     out += _events(index)
     return dedupe(_explained_by_listeners(index, _table_told_more(out)))
 
@@ -190,6 +192,27 @@ def _pool(pool: dict) -> list[dict]:
         out += _conditions(pool, "pool", entry.get("conditions"), where,
                            entry.get("controllerName", ""))
     out += _conditions(pool, "pool", status.get("conditions"))
+    return out
+
+
+def _policy(obj: dict) -> list[dict]:
+    """A policy's status per ancestor (GEP-713 PolicyAncestorStatus, gateway-api
+    apis/v1alpha2/policy_types.go: status.ancestors[].{ancestorRef, controllerName,
+    conditions}); any kind that carries one (Envoy Gateway BackendTrafficPolicy,
+    ClientTrafficPolicy, SecurityPolicy; BackendTLSPolicy; kgateway TrafficPolicy, ...)."""
+    status = obj.get("status") if isinstance(obj, dict) else None
+    ancestors = status.get("ancestors") if isinstance(status, dict) else None
+    if not obj.get("kind") or not isinstance(ancestors, list):
+        return []
+    out = []
+    for entry in ancestors:
+        if not isinstance(entry, dict):
+            continue
+        ref = entry.get("ancestorRef") or {}
+        where = (f"ancestor {ref.get('kind', 'Gateway')} {ref.get('name')}"
+                 if isinstance(ref, dict) and ref.get("name") else "ancestor")
+        out += _conditions(obj, "policy", entry.get("conditions"), where,
+                           entry.get("controllerName", ""))
     return out
 
 
