@@ -117,3 +117,15 @@ def test_a_claim_table_row_is_not_inferred_upon(script, tmp_path):
     assert r.code == 0, r.out
     found = [(f["severity"], f["cause"], f["object"]["name"]) for f in r.doc["findings"]]
     assert found == [("info", "resource_claim_not_in_dump", "gpu-pod-gpu-claim-t9nnc")]
+
+
+def test_a_claim_without_device_requests_is_not_short_of_devices(script, tmp_path):
+    """An empty request list is valid (k8s.io/kubernetes v1.37.2 pkg/apis/resource/validation/
+    validation.go:217 validateSet sets no minimum) and allocates nothing, so nothing can be
+    short; it was once read as 'no single node has enough devices for all requests'."""
+    paste = tmp_path / "claim.yaml"
+    paste.write_text("apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+                     "metadata: {name: c1, namespace: default}\nspec:\n  devices: {}\n")
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert r.code == 0, r.out
+    assert [f["severity"] for f in r.doc["findings"]] in ([], ["info"])

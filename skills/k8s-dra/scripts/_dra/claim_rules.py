@@ -173,8 +173,13 @@ def explain_spec(inv: Inventory, t: Target, changes: list) -> list[dict]:
     obj = t.pod or t.obj
     if t.spec.get("resourceClassName") and not t.spec.get("devices"):
         return _classic(inv, t, obj)
+    reqs = requests_of(t.spec)
+    if not reqs:
+        # no device request: the allocator has nothing to find (an empty allocation), so no
+        # placement can fail; "no node has enough for all requests" would be vacuous
+        return []
     out = []
-    for index, (name, alts) in enumerate(requests_of(t.spec)):
+    for index, (name, alts) in enumerate(reqs):
         for alt_index, rv in enumerate(alts):
             path = _request_path(t, index) if len(alts) == 1 and rv.name == name else (
                 f"{t.base_path}.devices.requests[{index}].firstAvailable[{alt_index}]")
