@@ -16,7 +16,7 @@ has lasted `pending_minutes`.
   threads, oldest first; it is written into the Finding as it stands when it arrives.
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import json
 import logging
@@ -27,11 +27,15 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from agent.informer import Informer, discover, wait_synced
 from agent.store import FINDINGS, Conflict, digest_name, now
+
+if TYPE_CHECKING:
+    from agent.kube import Kube
+    from agent.service import AgentService
 
 log = logging.getLogger("k8s-agent.watcher")
 
@@ -48,9 +52,9 @@ WATCHED = [("Pod", "", "pods"), ("Event", "", "events"), ("Node", "", "nodes"),
 class Diagnosis:
     skill: str
     script: str
-    triggers: frozenset      # a change to one of these kinds re-runs the script
-    reads: frozenset         # kinds put into its dump
-    args: tuple = ("-A", "--json")
+    triggers: frozenset[str]      # a change to one of these kinds re-runs the script
+    reads: frozenset[str]         # kinds put into its dump
+    args: tuple[str, ...] = ("-A", "--json")
 
 
 DIAGNOSES = (
@@ -68,7 +72,7 @@ SEVERE = {"error", "warning"}
 
 
 class Watcher:
-    def __init__(self, service, stop: threading.Event) -> None:
+    def __init__(self, service: AgentService, stop: threading.Event) -> None:
         self.service = service
         self.settings = service.settings
         self._stop = threading.Event()
@@ -88,7 +92,7 @@ class Watcher:
         return self._stop.is_set() or self._outer.is_set()
 
     # --- cache ----------------------------------------------------------------------------
-    def start_cache(self, kube) -> None:
+    def start_cache(self, kube: Kube) -> None:
         resources = discover(kube, WATCHED)
         missing = {k for k, _, _ in WATCHED} - {r.kind for r in resources}
         if missing:
@@ -139,7 +143,7 @@ class Watcher:
         return bool(dirty & diagnosis.reads) or maturing
 
     # --- diagnosis: the skill's own script ---------------------------------------------------
-    def dump(self, kinds) -> str:
+    def dump(self, kinds: Iterable[str]) -> str:
         items = []
         for kind in sorted(kinds):
             informer = self.informers.get(kind)
@@ -259,7 +263,7 @@ class Summariser:
 
     OUTPUT_ALLOWANCE = 400
 
-    def __init__(self, service) -> None:
+    def __init__(self, service: AgentService) -> None:
         self.service = service
         self._pool = _Pool(max(1, int(getattr(service.settings, "summary_workers", 1))),
                            "summary")
@@ -348,7 +352,7 @@ class Summariser:
                                      model=s.model, max_turns=1, tools=[], allowed_tools=[],
                                      setting_sources=[])
 
-        async def run():
+        async def run() -> tuple[str, int]:
             text, tokens = "", 0
             async for message in query(prompt=prompt, options=options):
                 if isinstance(message, ResultMessage):

@@ -6,6 +6,7 @@ binary or a size that differs from the stamp means a partial or corrupt cache: t
 component is rebuilt, the others are reused.
 """
 from __future__ import annotations
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import contextlib
@@ -25,6 +26,8 @@ from pathlib import Path
 from harness import gomod, pins
 from harness.cluster import paths
 from harness.errors import UserError
+
+Log = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -58,13 +61,13 @@ def binary(name: str) -> Path:
     return paths.bin_dir() / name
 
 
-def missing_components(skip=()) -> list[Component]:
+def missing_components(skip: Collection[str] = ()) -> list[Component]:
     """Components whose cached binaries are absent, partial or do not match their stamp
     (leaving out the optional components named in `skip`)."""
     return [c for c in COMPONENTS if c.name not in skip and not _is_intact(c)]
 
 
-def ensure_built(log=None, skip=()) -> Path:
+def ensure_built(log: Log | None = None, skip: Collection[str] = ()) -> Path:
     """Build whatever is missing (but `skip`); return the bin folder. Fast when cached.
 
     Unless the real node is skipped (NODE_COMPONENTS), also its Debian packages (as root)
@@ -82,7 +85,7 @@ def ensure_built(log=None, skip=()) -> Path:
 
 
 @contextlib.contextmanager
-def _build_lock():
+def _build_lock() -> Iterator[None]:
     paths.versions_dir().mkdir(parents=True, exist_ok=True)
     with open(paths.versions_dir() / ".build.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -92,7 +95,7 @@ def _build_lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build_missing(log, skip) -> None:
+def _build_missing(log: Log, skip: Collection[str]) -> None:
     todo = missing_components(skip)
     if not todo:
         return
@@ -143,9 +146,10 @@ def _stamp_path(component: Component) -> Path:
 
 def _read_stamp(component: Component) -> dict[str, Any] | None:
     try:
-        return json.loads(_stamp_path(component).read_text())
+        stamp = json.loads(_stamp_path(component).read_text())
     except (OSError, ValueError):
         return None
+    return stamp if isinstance(stamp, dict) else None
 
 
 def _component_version(component: Component) -> str:
@@ -166,7 +170,7 @@ def _toolbox_digest() -> str:
     return digest.hexdigest()[:12]
 
 
-def _build_component(go: str, component: Component, counter: str, log) -> None:
+def _build_component(go: str, component: Component, counter: str, log: Log) -> None:
     version = _component_version(component)
     stage = paths.versions_dir() / "staging" / component.name
     shutil.rmtree(stage, ignore_errors=True)
@@ -184,7 +188,8 @@ def _build_component(go: str, component: Component, counter: str, log) -> None:
     log(f"{counter} {component.name} done in {_elapsed(started)}")
 
 
-def _build_command(go: str, component: Component, stage: Path):
+def _build_command(go: str, component: Component, stage: Path
+                   ) -> tuple[list[str], str, dict[str, str]]:
     """(argv, cwd, env) that builds the component's binaries into `stage`."""
     if component.name in ("kubernetes", "node"):
         workdir = _wrapper_module_kubernetes(go, stage, component)
@@ -262,7 +267,7 @@ def _wrapper_module(go: str, stage: Path, module: str, version: str,
     return str(workdir)
 
 
-def _run_quiet(command: list[str], cwd, what: str) -> None:
+def _run_quiet(command: list[str], cwd: str | Path, what: str) -> None:
     proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=1800,
                           env=_go_env({}))
     if proc.returncode != 0:
@@ -270,7 +275,8 @@ def _run_quiet(command: list[str], cwd, what: str) -> None:
         raise UserError(f"{what} failed: {last} (check access to the Go module proxy)")
 
 
-def _run_with_heartbeat(command, cwd, extra_env, logfile: Path, label: str, log) -> None:
+def _run_with_heartbeat(command: list[str], cwd: str, extra_env: dict[str, str], logfile: Path,
+                        label: str, log: Log) -> None:
     """Run a long build, saying every 30 s that it is still going and for how long."""
     started = time.monotonic()
     done = threading.Event()
@@ -295,7 +301,7 @@ def _run_with_heartbeat(command, cwd, extra_env, logfile: Path, label: str, log)
                         f"full log: {logfile}")
 
 
-def _go_env(extra: dict[str, Any]) -> dict[str, Any]:
+def _go_env(extra: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("GOFLAGS", "-mod=mod")
     env["GOTOOLCHAIN"] = env.get("GOTOOLCHAIN", "local")

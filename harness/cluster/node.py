@@ -13,6 +13,7 @@ chooses it with that nodeSelector and toleration. KWOK never manages it (only no
 annotated kwok.x-k8s.io/node=fake, see local.py).
 """
 from __future__ import annotations
+from collections.abc import Callable
 from typing import Any
 
 import json
@@ -25,6 +26,7 @@ from pathlib import Path
 from harness import yamlio
 from harness.cluster import (build, image_store, images, node_config, node_packages,
                              node_sandbox, paths, pki, procs, registry)
+from harness.cluster.kubectl import Kubectl
 from harness.cluster.node_config import NodeLayout
 from harness.errors import UserError
 
@@ -44,12 +46,13 @@ def place_on_real_node(pod_spec: dict[str, Any]) -> dict[str, Any]:
 
 
 class RealNode:
-    def __init__(self, cluster_dir: Path, cluster_name: str, log=None) -> None:
+    def __init__(self, cluster_dir: Path, cluster_name: str,
+                 log: Callable[[str], None] | None = None) -> None:
         self.cluster_dir = cluster_dir
         self.dir = cluster_dir / "node"
         self.names = node_sandbox.NodeNames.for_cluster(cluster_dir, cluster_name)
         self.cgroups = node_sandbox.NodeCgroups(self.names.cgroup_root)
-        self.log = log or (lambda message: None)
+        self.log: Callable[[str], None] = log or (lambda message: None)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -58,11 +61,12 @@ class RealNode:
 
     def state(self) -> dict[str, Any]:
         try:
-            return json.loads(self.state_file.read_text())
+            state = json.loads(self.state_file.read_text())
         except (OSError, ValueError):
             return {}
+        return state if isinstance(state, dict) else {}
 
-    def _save(self, **values) -> None:
+    def _save(self, **values: Any) -> None:
         state = {**self.state(), **values}
         tmp = self.state_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(state, indent=1))
@@ -178,7 +182,7 @@ class RealNode:
         socket = Path(f"/proc/{self.state()['holder_pid']}/root"
                       f"{node_config.CONTAINERD_SOCKET}")
 
-        def up():
+        def up() -> bool:
             if not procs.is_alive(self.state().get("containerd_pid")):
                 raise procs.StopWaiting("containerd exited: " + _last_line(
                     self.dir / "logs" / "containerd.log"))
@@ -188,8 +192,8 @@ class RealNode:
         except TimeoutError as err:
             raise UserError(f"{err}; log: {self.dir / 'logs' / 'containerd.log'}") from err
 
-    def wait_ready(self, kubectl, timeout: float = 60) -> None:
-        def ready():
+    def wait_ready(self, kubectl: Kubectl, timeout: float = 60) -> None:
+        def ready() -> bool:
             for name in ("kubelet", "kube-proxy"):
                 if not procs.is_alive(self.state().get(f"{name}_pid")):
                     raise procs.StopWaiting(f"{name} of the real node exited: " + _last_line(
@@ -213,7 +217,7 @@ class RealNode:
         return killed
 
     # -- status --------------------------------------------------------------------------
-    def health(self, kubectl) -> list[tuple[str, bool, str]]:
+    def health(self, kubectl: Kubectl) -> list[tuple[str, bool, str]]:
         """(component, healthy, detail) for `cluster status`."""
         state = self.state()
         out = []

@@ -44,7 +44,8 @@ OTHER_STOPS = ("max_tokens", "refusal", "pause_turn", "model_context_window_exce
 
 
 def load_script(path: Path) -> list[dict[str, Any]]:
-    return load_scripted(path)["steps"]
+    steps: list[dict[str, Any]] = load_scripted(path)["steps"]
+    return steps
 
 
 def load_scripted(path: Path) -> dict[str, Any]:
@@ -90,11 +91,11 @@ class FakeAnthropicAPI:
             self._server.shutdown()
             self._server.server_close()
 
-    def __enter__(self):
+    def __enter__(self) -> FakeAnthropicAPI:
         self.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     # --- behaviour -----------------------------------------------------------------------
@@ -215,7 +216,7 @@ def _sample(prop: dict[str, Any]) -> Any:
     return samples.get(str(prop.get("type")), "Scripted run")
 
 
-def _message(body: dict[str, Any], content: list[dict[str, Any]], stop: str, usage: dict[str, Any] | None = None) -> dict:
+def _message(body: dict[str, Any], content: list[dict[str, Any]], stop: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"id": f"msg_scripted_{len(body.get('messages', [])):03d}", "type": "message",
             "role": "assistant", "model": body.get("model", "scripted"), "content": content,
             "stop_reason": stop, "stop_sequence": None,
@@ -265,20 +266,21 @@ def sse_events(message: dict[str, Any]) -> str:
     return "".join(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
 
 
-def _handler_for(api: FakeAnthropicAPI):
+def _handler_for(api: FakeAnthropicAPI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, *args) -> None:  # quiet: requests are recorded instead
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: requests are recorded instead
             pass
 
         def _body(self) -> dict[str, Any]:
             length = int(self.headers.get("content-length") or 0)
             raw = self.rfile.read(length) if length else b""
             try:
-                return json.loads(raw or b"{}")
+                body = json.loads(raw or b"{}")
             except ValueError:
                 return {}
+            return body if isinstance(body, dict) else {}
 
         def _send(self, code: int, payload: bytes, ctype: str) -> None:
             self.send_response(code)
@@ -310,7 +312,7 @@ def _handler_for(api: FakeAnthropicAPI):
         def do_GET(self) -> None:
             self._send(200, b"{}", "application/json")
 
-        def do_POST(self):
+        def do_POST(self) -> None:
             body = self._body()
             path = self.path.split("?")[0]
             with api._lock:
