@@ -74,6 +74,15 @@ def test_nested_quote_and_single_prompt_line():
     assert surface.unquote("> kubectl get pods\nNAME") == "kubectl get pods\nNAME"
 
 
+def test_text_without_a_quote_line_is_returned_as_is():
+    # a kubectl dump has no line starting with `>`: the text itself comes back, unsplit
+    # (splitting 15 million lines of an indented `-o json` dump cost seconds)
+    dump = json.dumps({"items": [{"a": ">", "b": "x > y"}]}, indent=4)
+    assert surface.unquote(dump) is dump
+    assert surface.unquote("NAME\n> quoted\n>") == "NAME\nquoted\n"
+    assert surface.unquote("a\n>not a quote") == "a\n>not a quote"  # `>` then text
+
+
 def test_tabs_for_column_padding_keep_empty_cells():
     # the table as a tab-separated copy gives it: one tab per column, empty cells between
     # two tabs (kubectl's tabwriter input, k8s.io/cli-runtime pkg/printers/tabwriter.go)

@@ -139,7 +139,7 @@ def check_size(value: object, where: str) -> None:
 
 
 def _parse_text(text: str, label: str) -> tuple[Dump, str]:
-    if not text.strip():
+    if not text or text.isspace():  # not .strip(): a copy of the whole text (a dump: 355 MB)
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
     text = surface.clean(text)  # CRLF, `> ` quotes: how it was posted, not what it says
     docs, yaml_error = _whole_documents(text)
