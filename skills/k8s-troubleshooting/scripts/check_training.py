@@ -28,7 +28,8 @@ from explain_gpu_failure import findings_for as log_findings_for
 
 EXAMPLES = """what it reads (references/training-jobs.md):
   live: the training objects of the namespace (each CRD optional), their Jobs, pods, events;
-  -f:   kubectl get -o yaml|json dumps or describe text of those objects, their Jobs and pods,
+  -f:   kubectl get -o yaml|json dumps, describe text or `kubectl get` tables of those objects
+        (a `NAME STATE AGE` table needs its `kubectl get <kind>` line), their Jobs and pods,
         and rank logs (kubectl logs --prefix) in the same or another file.
 
 examples:
@@ -38,7 +39,7 @@ examples:
   check_training.py -f d.yaml -f ranks.log         status and the ranks' logs together
 causes: training_failed training_restarts_exhausted training_failure_policy
   training_deadline_exceeded training_restarting training_suspended training_invalid
-  training_group_not_ready, plus the pod's own cause (oom_killed, crash_loop, image_pull,
+  training_group_not_ready training_not_reconciled, plus the pod's own cause (oom_killed, crash_loop, image_pull,
   unschedulable_*, ...) and the log causes of explain_gpu_failure.py.
 exit: 0 nothing wrong, 1 findings, 2 bad input."""
 
