@@ -10,6 +10,21 @@ computed from the queue's usage, request above the quota, a resource the queue d
 cover, an untolerated flavor taint, a missing LocalQueue, a queue on hold, a namespace the
 queue does not select).
 
+The dump is written as `kubectl get ... -o json` prints it, indented by four spaces
+(kubectl's JSONPrinter: json.MarshalIndent(obj, "", "    "), k8s.io/cli-runtime
+pkg/printers/json.go): 28 MB at the default size, 10 MB compact. The ratio is taken on the
+compact size, so indentation does not inflate it. A parse-only run of the same interpreter
+(start, read, json.loads) is timed beside the script: unlike triage_bench's 355 MB, this
+dump parses in about 0.1 s of CPU, so the target stays on the script's whole wall time.
+
+Measured 2026-12-03 on 2 cores while a Go build loaded the machine (load average ~15, so
+wall times are pessimistic): compact dump 1.8 s CPU, 2.3-3.1 s wall; indented dump 2.7 s
+CPU before and 1.7 s after the skill stopped running two regular expressions on each of
+its 700,000 lines to find "No resources found" answers (_kueue/tables.empty_listings now
+looks for the words first); the benchmark's own run: 1.9 s CPU, 4.0 s wall. With the
+script's CPU alone at 1.7-1.9 s, the margin under the 2 s wall target is a few tenths of a
+second even on an idle machine, and none on a loaded one.
+
     python benchmarks/explain_pending_bench.py [--workloads N] [--queues N]
         [--nodes N] [--keep DUMP.json]
 Exit 0 when every target is met, 1 otherwise.
@@ -252,35 +267,51 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     dump = build(args.workloads, args.queues, args.nodes)
     causes = pending_causes(dump)
-    text = json.dumps(dump)
+    dump_len = len(json.dumps(dump))
+    text = json.dumps(dump, indent=4) + "\n"  # kubectl's JSONPrinter shape
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         handle.write(text)
         path = handle.name
     try:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(SCRIPT), "-f", path], capture_output=True,
-                              text=True, timeout=300)
-        elapsed = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        parse, parse_cpu, _ = _timed([sys.executable, "-c", PARSE_ONLY, path])
+        elapsed, cpu, proc = _timed([sys.executable, str(SCRIPT), "-f", path])
     finally:
         if args.keep:
             os.replace(path, args.keep)
         else:
             os.unlink(path)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    out_len, dump_len = len(proc.stdout), len(text)
+    out_len = len(proc.stdout)
     ratio = dump_len / max(out_len, 1)
     ok = proc.returncode == 1 and elapsed <= 2.0 and out_len < 6000 and ratio >= 100
     print(f"dump: {args.workloads} workloads over {args.queues} ClusterQueues, pending for "
           f"{len(causes)} causes ({', '.join(f'{c} {n}' for c, n in causes.most_common())})")
+    print(f"parse only (start, read, json.loads of the {len(text) / 1e6:.1f} MB indented "
+          f"dump): {parse:.2f} s wall, {parse_cpu:.2f} s CPU")
     print(f"time {elapsed:.2f}s wall (target <= 2s; {cpu:.2f} s CPU, load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); output {out_len} chars "
-          f"(target < 6000); dump {dump_len} chars; ratio {ratio:.0f}x (target >= 100x); "
-          f"exit {proc.returncode} -> {'PASS' if ok else 'FAIL'}")
+          f"(target < 6000); dump {dump_len} chars compact; ratio {ratio:.0f}x (target >= "
+          f"100x); exit {proc.returncode} -> {'PASS' if ok else 'FAIL'}")
     if proc.returncode == 2:
         print(proc.stderr.strip(), file=sys.stderr)
     return 0 if ok else 1
+
+
+# What the script cannot avoid: the interpreter, reading the file, json.loads of it.
+PARSE_ONLY = ("import gc, json, sys\ngc.disable()\n"
+              "with open(sys.argv[1], encoding='utf-8') as f:\n    json.loads(f.read())\n")
+
+
+def _timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall seconds, CPU seconds (user + system) and the finished process of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode and cmd[1] == "-c":
+        raise SystemExit(f"parse-only run failed: {proc.stderr.strip()}")
+    return wall, cpu, proc
 
 
 if __name__ == "__main__":
