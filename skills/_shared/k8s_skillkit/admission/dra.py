@@ -15,6 +15,7 @@ from . import field
 from ..objects import dict_at
 from .names import is_dns1123_label, is_dns1123_subdomain
 
+Errors = list[field.Violation]
 MODES = ["All", "ExactCount"]
 REF_MESSAGE = ("must be the name of a request in the claim or the name of a request and a "
                "subrequest separated by '/'")
@@ -27,18 +28,18 @@ V1BETA1_MAIN_FIELDS = ("deviceClassName", "selectors", "allocationMode", "count"
                        "tolerations", "capacity", "derivedAttributes")
 
 
-def resource_claim(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def resource_claim(obj: dict[str, Any], old: dict[str, Any] | None = None) -> Errors:
     spec = dict_at(obj, "spec")
     return device_claim(_internal(obj, spec.get("devices")), "spec.devices")
 
 
-def resource_claim_template(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def resource_claim_template(obj: dict[str, Any], old: dict[str, Any] | None = None) -> Errors:
     spec = dict_at(obj, "spec")
     inner = dict_at(spec, "spec")
     return device_claim(_internal(obj, inner.get("devices")), "spec.spec.devices")
 
 
-def _internal(obj: dict[str, Any], devices):
+def _internal(obj: dict[str, Any], devices: object) -> object:
     """The devices as the server validates them: v1beta1 requests converted."""
     if obj.get("apiVersion") != "resource.k8s.io/v1beta1" or not isinstance(devices, dict):
         return devices
@@ -48,7 +49,7 @@ def _internal(obj: dict[str, Any], devices):
     return {**devices, "requests": [_from_v1beta1(r) for r in requests]}
 
 
-def _from_v1beta1(request):
+def _from_v1beta1(request: object) -> object:
     if not isinstance(request, dict):
         return request
     main = {k: request[k] for k in V1BETA1_MAIN_FIELDS if _set(k, request.get(k))}
@@ -58,7 +59,7 @@ def _from_v1beta1(request):
     return {**rest, "exactly": main}
 
 
-def _set(key: str, value) -> bool:
+def _set(key: str, value: object) -> bool:
     """Set as Go sees it after decoding: strings and count by zero value, the rest by nil."""
     if key in ("deviceClassName", "allocationMode"):
         return bool(value)
@@ -67,11 +68,12 @@ def _set(key: str, value) -> bool:
     return value is not None
 
 
-def device_claim(devices, path: str) -> list[Any]:
+def device_claim(devices: object, path: str) -> Errors:
     devices = devices if isinstance(devices, dict) else {}
     requests = [r for r in devices.get("requests") or [] if isinstance(r, dict)]
     names = _request_names(requests)
-    errs, seen = [], set()
+    errs: Errors = []
+    seen: set[object] = set()
     for i, request in enumerate(requests):
         where = f"{path}.requests[{i}]"
         errs += _request(request, where)
@@ -79,9 +81,10 @@ def device_claim(devices, path: str) -> list[Any]:
             errs.append(field.duplicate(f"{where}.name", request.get("name")))
         seen.add(request.get("name"))
     for i, constraint in enumerate(devices.get("constraints") or []):
-        errs += _constraint(constraint or {}, f"{path}.constraints[{i}]", names)
+        errs += _constraint(constraint if isinstance(constraint, dict) else {},
+                            f"{path}.constraints[{i}]", names)
     for i, config in enumerate(devices.get("config") or []):
-        config = config or {}
+        config = config if isinstance(config, dict) else {}
         seen = set()
         for j, ref in enumerate(config.get("requests") or []):
             errs += _request_ref(ref, f"{path}.config[{i}].requests[{j}]", names)
@@ -93,16 +96,17 @@ def device_claim(devices, path: str) -> list[Any]:
     return errs
 
 
-def _request_names(requests: list[Any]) -> set:
-    names = set()
+def _request_names(requests: list[dict[str, Any]]) -> set[object]:
+    names: set[object] = set()
     for request in requests:
         names.add(request.get("name"))
         for sub in request.get("firstAvailable") or []:
-            names.add(f"{request.get('name')}/{(sub or {}).get('name')}")
+            sub_name = sub.get("name") if isinstance(sub, dict) else None
+            names.add(f"{request.get('name')}/{sub_name}")
     return names
 
 
-def _request(request: dict[str, Any], path: str) -> list[Any]:
+def _request(request: dict[str, Any], path: str) -> Errors:
     errs = _name(request.get("name"), f"{path}.name")
     exactly, first = request.get("exactly"), request.get("firstAvailable") or []
     if exactly is None and not first:
@@ -113,7 +117,7 @@ def _request(request: dict[str, Any], path: str) -> list[Any]:
                                      "is required, but multiple fields are set")]
     if exactly is not None:
         return errs + _exact(exactly if isinstance(exactly, dict) else {}, f"{path}.exactly")
-    seen = set()
+    seen: set[object] = set()
     for i, sub in enumerate(first):
         where = f"{path}.firstAvailable[{i}]"
         sub = sub if isinstance(sub, dict) else {}
@@ -124,14 +128,14 @@ def _request(request: dict[str, Any], path: str) -> list[Any]:
     return errs
 
 
-def _name(name, path: str) -> list[Any]:
+def _name(name: object, path: str) -> Errors:
     if not name:
         return [field.required(path)]
     return [field.invalid(path, name, m) for m in is_dns1123_label(str(name))]
 
 
-def _exact(request: dict[str, Any], path: str) -> list[Any]:
-    errs = []
+def _exact(request: dict[str, Any], path: str) -> Errors:
+    errs: Errors = []
     klass = request.get("deviceClassName") or ""
     if not klass:
         errs.append(field.required(f"{path}.deviceClassName"))
@@ -160,7 +164,7 @@ def _exact(request: dict[str, Any], path: str) -> list[Any]:
     return errs
 
 
-def _cel_syntax(expression: str, path: str) -> list[Any]:
+def _cel_syntax(expression: str, path: str) -> Errors:
     """Only syntax errors: type errors need cel-go's checker (left to the server)."""
     from ..cel_syntax import CelNotParsed, CelSyntaxError, parse
     try:
@@ -172,8 +176,9 @@ def _cel_syntax(expression: str, path: str) -> list[Any]:
     return []
 
 
-def _constraint(constraint: dict[str, Any], path: str, names: set) -> list[Any]:
-    errs, seen = [], set()
+def _constraint(constraint: dict[str, Any], path: str, names: set[object]) -> Errors:
+    errs: Errors = []
+    seen: set[object] = set()
     for i, ref in enumerate(constraint.get("requests") or []):
         errs += _request_ref(ref, f"{path}.requests[{i}]", names)
         if ref in seen:
@@ -184,12 +189,12 @@ def _constraint(constraint: dict[str, Any], path: str, names: set) -> list[Any]:
     return errs
 
 
-def _request_ref(ref, path: str, names: set) -> list[Any]:
-    ref = str(ref)
-    segments = ref.split("/")
+def _request_ref(ref: object, path: str, names: set[object]) -> Errors:
+    text = str(ref)
+    segments = text.split("/")
     if len(segments) > 2:
-        return [field.invalid(path, ref, REF_MESSAGE)]
+        return [field.invalid(path, text, REF_MESSAGE)]
     errs = [field.invalid(path, s, m) for s in segments for m in is_dns1123_label(s)]
-    if ref not in names:
-        errs.append(field.invalid(path, ref, REF_MESSAGE))
+    if text not in names:
+        errs.append(field.invalid(path, text, REF_MESSAGE))
     return errs

@@ -16,16 +16,18 @@ ValidateObjectMetaUpdate (name, namespace).
     ['spec.selector: Invalid value: {"matchLabels":{"app":"b"}}: field is immutable']
 """
 from __future__ import annotations
+from collections.abc import Callable
 from typing import Any
 
 from . import field
 
+Obj = dict[str, Any]
 IMMUTABLE = "field is immutable"
 STATEFULSET_MUTABLE = {"replicas", "ordinals", "template", "updateStrategy",
                        "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
 
 
-def _get(obj, path: str):
+def _get(obj: object, path: str) -> Any:
     cur = obj
     for part in path.split("."):
         if not isinstance(cur, dict):
@@ -34,15 +36,15 @@ def _get(obj, path: str):
     return cur
 
 
-def _changed(new, old, path: str) -> list[Any]:
+def _changed(new: Obj, old: Obj, path: str) -> list[field.Violation]:
     a, b = _get(new, path), _get(old, path)
     if a != b:
         return [field.invalid(path, a if a is not None else "", IMMUTABLE)]
     return []
 
 
-def immutable_violations(new: dict[str, Any], old: dict[str, Any]) -> list[Any]:
-    errs = []
+def immutable_violations(new: Obj, old: Obj) -> list[field.Violation]:
+    errs: list[field.Violation] = []
     for path in ("metadata.name", "metadata.namespace"):
         if _get(old, path) is not None and _get(new, path) is not None:
             errs += _changed(new, old, path)
@@ -51,11 +53,11 @@ def immutable_violations(new: dict[str, Any], old: dict[str, Any]) -> list[Any]:
     return errs + (check(new, old) if check else [])
 
 
-def _deployment(new, old):
+def _deployment(new: Obj, old: Obj) -> list[field.Violation]:
     return _changed(new, old, "spec.selector")
 
 
-def _stateful_set(new, old):
+def _stateful_set(new: Obj, old: Obj) -> list[field.Violation]:
     a = {k: v for k, v in (new.get("spec") or {}).items() if k not in STATEFULSET_MUTABLE}
     b = {k: v for k, v in (old.get("spec") or {}).items() if k not in STATEFULSET_MUTABLE}
     if a != b:
@@ -66,23 +68,23 @@ def _stateful_set(new, old):
     return []
 
 
-def _job(new, old):
+def _job(new: Obj, old: Obj) -> list[field.Violation]:
     errs = _changed(new, old, "spec.selector") + _changed(new, old, "spec.completionMode")
     if not _get(old, "spec.suspend") and _get(new, "spec.template") != _get(old, "spec.template"):
         errs.append(field.invalid("spec.template", field.OMIT, IMMUTABLE))
     return errs
 
 
-def _service(new, old):
+def _service(new: Obj, old: Obj) -> list[field.Violation]:
     if _get(old, "spec.clusterIP") and _get(new, "spec.clusterIP") is not None:
         return _changed(new, old, "spec.clusterIP")
     return []
 
 
-def _immutable_data(new, old):
+def _immutable_data(new: Obj, old: Obj) -> list[field.Violation]:
     if not old.get("immutable"):
         return []
-    errs = []
+    errs: list[field.Violation] = []
     for key in ("data", "binaryData", "stringData"):
         if new.get(key) != old.get(key) and key != "stringData":
             errs.append(field.forbidden(key, "field is immutable when `immutable` is set"))
@@ -91,7 +93,7 @@ def _immutable_data(new, old):
     return errs
 
 
-def _pvc(new, old):
+def _pvc(new: Obj, old: Obj) -> list[field.Violation]:
     a = dict(new.get("spec") or {})
     b = dict(old.get("spec") or {})
     for spec in (a, b):
@@ -105,7 +107,7 @@ def _pvc(new, old):
     return []
 
 
-_BY_KIND = {("apps", "Deployment"): _deployment, ("apps", "ReplicaSet"): _deployment,
+_BY_KIND: dict[tuple[str, str], Callable[[Obj, Obj], list[field.Violation]]] = {("apps", "Deployment"): _deployment, ("apps", "ReplicaSet"): _deployment,
             ("apps", "DaemonSet"): _deployment, ("apps", "StatefulSet"): _stateful_set,
             ("batch", "Job"): _job, ("", "Service"): _service,
             ("", "ConfigMap"): _immutable_data, ("", "Secret"): _immutable_data,
