@@ -272,3 +272,22 @@ def test_blank_lines_keep_paragraphs_apart(gw_run, tmp_path):
     import check_routes  # the scripts directory is on sys.path (conftest gw_run)
     joined = check_routes.with_paragraphs(["a", "b", "", "c"])
     assert joined == ["a", "b", "", "c", "a b"]
+
+
+# cert-manager/website#2193, as a user pastes a whole report inside one code fence (its
+# sentences are prose still; a YAML line inside the fence stays output).
+FENCED_REPORT = """```
+The Gateway HTTP listener in the ListenerSet example was missing allowedRoutes, which defaults to Same namespace. Without it, cert-manager's HTTP-01 challenge HTTPRoute (created in the application namespace) won't attach to the listener and the challenge will fail.
+```
+"""
+
+
+def test_a_report_pasted_inside_one_fence_is_still_read_as_prose(gw_run, tmp_path):
+    assert _causes(gw_run, tmp_path, FENCED_REPORT)[0] == "not_allowed_by_listener"
+
+
+def test_output_lines_inside_a_fence_are_not_sentences(gw_run, tmp_path):
+    # the same words as a YAML value inside a fence: an output line, not the user's sentence
+    text = ("The route does not work.\n```yaml\nnotes: the listener allowedRoutes defaults to "
+            "Same namespace and the route won't attach to the listener at all\n```\n")
+    assert "not_allowed_by_listener" not in _causes_or_refused(gw_run, tmp_path, text)

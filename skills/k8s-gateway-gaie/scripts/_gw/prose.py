@@ -160,12 +160,23 @@ def read(lines: list[str]) -> Prose:
         if _CLUSTERIP_SHOWN.search(text) and not re.search(r"\b(?:none|pending)\b", text,
                                                            re.IGNORECASE):
             out.clusterip_shown.append(text[:200])
-        if fenced:
+        if fenced and not _reads_as_sentence(text):
             continue
         _sentence_facts(out, text)
     if out.clusterip_gateway:
         out.service_address += out.clusterip_shown
     return out
+
+
+# Inside a fence a line is output unless it reads as a sentence: a whole report pasted in
+# one code fence (its own fences then close and open the wrong way) is still prose.
+_OUTPUT_SHAPE = re.compile(r"^\s*(?:-\s+)?[\w.\-\\\"/]+:\s|^\s*[\[{<]|^\s*[$#>]|"
+                           r"^\s*\d{4}-\d\d-\d\d|^\s*[IWEF]\d{4}\s|\blevel=|\t")
+
+
+def _reads_as_sentence(text: str) -> bool:
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 8 and not _OUTPUT_SHAPE.search(text) \
+        and bool(re.match(r"^[\W\d]*[A-Za-z]", text))
 
 
 def _sentence_facts(out: Prose, text: str) -> None:
