@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.admission_denials import refusals
 
+from _tshoot import gpu as gpu_logs
 from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
 from _tshoot import terminating as term
@@ -110,8 +111,24 @@ def _gpu(text: str) -> Report | None:
     if km.GPU.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         return Report("gpu_pressure", _short(text), WEIGHT["gpu_pressure"],
-                      {"xid": int(xid.group(1)) if xid else None})
+                      {"xid": int(xid.group(1)) if xid else None, "fault": gpu_fault(text)})
     return None
+
+
+def gpu_fault(text: str) -> str:
+    """A GPU message that is not an out-of-memory, in explain_gpu_failure's terms (gpu.py
+    cites each wording): the GPU lost or its memory faulty, the container's device access
+    lost, the driver mismatched; "" for anything else (CUDA OOM, application Xids)."""
+    report = gpu_logs.read(text)
+    if report.gpu_lost or any(x == 79 for _, x, _ in report.xids):
+        return "lost"
+    if report.ecc:
+        return "ecc"
+    if report.nvml_lost:
+        return "device_access"
+    if report.nvml_mismatch:
+        return "driver_mismatch"
+    return ""
 
 
 def _oom(text: str) -> Report | None:

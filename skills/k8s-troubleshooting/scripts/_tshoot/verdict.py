@@ -243,12 +243,28 @@ def message_fix(rep) -> tuple[str, str]:
                       "shutting down, cordon it first (kubectl cordon NODE)")
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
+    if cause == "gpu_pressure" and not d.get("xid") and d.get("fault") in _GPU_FAULT:
+        return _GPU_FAULT[d["fault"]]
     if cause == "gpu_pressure" and d.get("xid"):
         return (f"GPU Xid {d['xid']} error", "Xid errors are reported by the NVIDIA driver: "
                 "hardware Xids (48, 63, 64, 74, 79, 92, 94, 95, 119, 120) mean cordon and drain "
                 "the node and have the GPU checked; others are usually application bugs")
     return _HEADLINE.get(cause, cause.replace("_", " ")), _FIX.get(cause, "")
 
+
+_HARDWARE_FIX = ("cordon the node (kubectl cordon NODE) and drain it; reboot it or reset the "
+                 "GPU, and have it serviced if it repeats (explain_gpu_failure.py on the node's "
+                 "kernel log names the Xid)")
+_GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not memory pressure
+    "lost": ("the GPU is lost (NVML 'GPU is lost' / fallen off the bus, the Xid 79 family): the "
+             "device plugin cannot allocate on that node", _HARDWARE_FIX),
+    "ecc": ("the GPU has an uncorrectable ECC error (faulty GPU memory)", _HARDWARE_FIX),
+    "device_access": ("the container lost access to its GPU devices (NVML 'Unknown Error')",
+                      "restart the pod; for good: NVIDIA container toolkit 1.12+ with CDI, or "
+                      "the device plugin's PASS_DEVICE_SPECS=true (explain_gpu_failure.py)"),
+    "driver_mismatch": ("the NVIDIA driver library and kernel module differ (driver upgraded "
+                        "under a loaded module)", "drain the node and reboot it"),
+}
 
 _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "the node is under resource pressure", "dra_claim":

@@ -1,0 +1,37 @@
+"""triage.py on GPU messages that are not memory pressure: it must not call them CUDA OOM.
+
+Texts as their threads give them:
+- kubernetes#97131 (and k8s-device-plugin#231): the kubelet's admission error quoting the
+  device plugin's `nvml: GPU is lost` (NVML_ERROR_GPU_IS_LOST, nvml.h: "The GPU has fallen
+  off the bus or has otherwise become inaccessible");
+- nvidia-container-toolkit#48: `Failed to initialize NVML: Unknown Error` inside a container
+  that worked before (its device-cgroup access was lost).
+"""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import run_script
+
+GPU_LOST = (
+    "the pod description gives this message:\n\n"
+    "`Message:        Pod Allocate failed due to device plugin GetPreferredAllocation rpc failed "
+    "with err: rpc error: code = Unknown desc = Unable to retrieve list of available devices: "
+    "error creating nvml.Device 5: nvml: GPU is lost, which is unexpected\n`\n\n"
+    "bash$ kubectl get pods\n"
+    "NAME          READY   STATUS                     RESTARTS   AGE\n"
+    "rojin-2q6ld   0/1     UnexpectedAdmissionError   0          4s\n")
+
+
+@pytest.mark.parametrize("text, said, unsaid", [
+    (GPU_LOST, "GPU is lost", "out of memory"),
+    ("Failed to initialize NVML: Unknown Error", "lost access to its GPU devices",
+     "out of memory"),
+])
+def test_gpu_fault_is_named_not_called_oom(tmp_path, text, said, unsaid):
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = run_script("triage.py", "-f", str(path), "--json")
+    top = result.doc["findings"][0]
+    assert said in top["message"] and unsaid not in top["message"]
+    assert unsaid not in top["fix"].split(";")[0]
