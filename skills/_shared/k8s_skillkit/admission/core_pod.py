@@ -49,7 +49,7 @@ VOLUME_SOURCES = ("hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockS
                   "storageos", "csi", "ephemeral", "image")
 
 
-def validate_pod_spec(spec, path: str, template: bool = False) -> list[Any]:
+def validate_pod_spec(spec: object, path: str, template: bool = False) -> list[field.Violation]:
     """Every ported rule over one PodSpec at `path` (e.g. spec.template.spec)."""
     if not isinstance(spec, dict):
         return []
@@ -59,7 +59,7 @@ def validate_pod_spec(spec, path: str, template: bool = False) -> list[Any]:
     inits = spec.get("initContainers") or []
     if not containers:
         errs.append(field.required(f"{path}.containers"))
-    names: set = set()
+    names: set[object] = set()
     for section, items in (("containers", containers), ("initContainers", inits)):
         for i, ctr in enumerate(items):
             where = f"{path}.{section}[{i}]"
@@ -74,7 +74,7 @@ def validate_pod_spec(spec, path: str, template: bool = False) -> list[Any]:
     return errs + _host_port_conflicts(containers, f"{path}.containers")
 
 
-def _host_port_conflicts(containers: list[Any], path: str) -> list[Any]:
+def _host_port_conflicts(containers: list[Any], path: str) -> list[field.Violation]:
     """checkHostPortConflicts: one (hostIP, hostPort, protocol) per pod."""
     errs, seen = [], set()
     for i, ctr in enumerate(containers):
@@ -89,7 +89,7 @@ def _host_port_conflicts(containers: list[Any], path: str) -> list[Any]:
     return errs
 
 
-def _pod_level(spec: dict[str, Any], path: str) -> list[Any]:
+def _pod_level(spec: dict[str, Any], path: str) -> list[field.Violation]:
     errs = []
     restart = spec.get("restartPolicy") or "Always"
     if restart not in RESTART_POLICIES:
@@ -122,7 +122,7 @@ def _pod_level(spec: dict[str, Any], path: str) -> list[Any]:
     return errs
 
 
-def _affinity(affinity, path: str) -> list[Any]:
+def _affinity(affinity: object, path: str) -> list[field.Violation]:
     """Node affinity requirements; pod (anti-)affinity terms: a topologyKey and valid label
     selectors."""
     if not isinstance(affinity, dict):
@@ -149,7 +149,7 @@ def _affinity(affinity, path: str) -> list[Any]:
     return errs
 
 
-def _node_affinity(node, path: str) -> list[Any]:
+def _node_affinity(node: object, path: str) -> list[field.Violation]:
     if not isinstance(node, dict):
         return []
     errs = []
@@ -172,7 +172,7 @@ def _node_affinity(node, path: str) -> list[Any]:
     return errs
 
 
-def _node_selector_term(term, path: str) -> list[Any]:
+def _node_selector_term(term: object, path: str) -> list[field.Violation]:
     """ValidateNodeSelectorRequirement for each matchExpressions entry."""
     term = term if isinstance(term, dict) else {}
     errs = []
@@ -202,7 +202,7 @@ def _node_selector_term(term, path: str) -> list[Any]:
     return errs
 
 
-def _affinity_term(term, path: str) -> list[Any]:
+def _affinity_term(term: object, path: str) -> list[field.Violation]:
     from .meta import validate_label_selector
     if not isinstance(term, dict):
         return []
@@ -219,8 +219,9 @@ def _affinity_term(term, path: str) -> list[Any]:
 
 # ---------------------------------------------------------------- containers
 
-def _container(ctr: dict[str, Any], path: str, volumes: set, claims: set, template: bool,
-               init: bool) -> list[Any]:
+def _container(ctr: dict[str, Any], path: str, volumes: set[object], claims: set[object],
+               template: bool,
+               init: bool) -> list[field.Violation]:
     errs = []
     name = ctr.get("name")
     if not name:
@@ -249,7 +250,7 @@ def _container(ctr: dict[str, Any], path: str, volumes: set, claims: set, templa
     return errs
 
 
-def _ports(ports: list[Any], path: str) -> list[Any]:
+def _ports(ports: list[Any], path: str) -> list[field.Violation]:
     errs, names = [], set()
     for i, port in enumerate(ports):
         if not isinstance(port, dict):
@@ -278,7 +279,7 @@ def _ports(ports: list[Any], path: str) -> list[Any]:
     return errs
 
 
-def _env(env: list[Any], path: str) -> list[Any]:
+def _env(env: list[Any], path: str) -> list[field.Violation]:
     errs = []
     for i, var in enumerate(env):
         if not isinstance(var, dict):
@@ -295,7 +296,7 @@ def _env(env: list[Any], path: str) -> list[Any]:
     return errs
 
 
-def _env_source(var: dict[str, Any], source: dict[str, Any], path: str) -> list[Any]:
+def _env_source(var: dict[str, Any], source: dict[str, Any], path: str) -> list[field.Violation]:
     kinds = [k for k in ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef",
                          "fileKeyRef") if source.get(k) is not None]
     if not kinds:
@@ -328,7 +329,7 @@ ENV_FIELD_PATHS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.
                    "status.podIP", "status.podIPs"]
 
 
-def _field_ref(ref: dict[str, Any], path: str) -> list[Any]:
+def _field_ref(ref: dict[str, Any], path: str) -> list[field.Violation]:
     """validateObjectFieldSelector with the env-var field paths."""
     field_path = ref.get("fieldPath") or ""
     if not field_path:
@@ -340,7 +341,7 @@ def _field_ref(ref: dict[str, Any], path: str) -> list[Any]:
     return []
 
 
-def _mounts(mounts: list[Any], volumes: set, path: str) -> list[Any]:
+def _mounts(mounts: list[Any], volumes: set[object], path: str) -> list[field.Violation]:
     errs, points = [], set()
     for i, mount in enumerate(mounts):
         if not isinstance(mount, dict):
@@ -360,7 +361,7 @@ def _mounts(mounts: list[Any], volumes: set, path: str) -> list[Any]:
     return errs
 
 
-def _volumes(volumes: list[Any], path: str) -> tuple[set, list[Any]]:
+def _volumes(volumes: list[Any], path: str) -> tuple[set[object], list[field.Violation]]:
     """(names of valid volumes, errors); a volume without a source defaults to emptyDir."""
     errs, names = [], set()
     for i, vol in enumerate(volumes):
@@ -389,7 +390,7 @@ HOST_PATH_TYPES = ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCre
                    "FileOrCreate", "Socket"]
 
 
-def _volume_source(kind: str, source, path: str) -> list[Any]:
+def _volume_source(kind: str, source: object, path: str) -> list[field.Violation]:
     """validateVolumeSource: the fields each common source requires."""
     source = source if isinstance(source, dict) else {}
     errs = []
@@ -421,7 +422,7 @@ SECCOMP_TYPES = ["Localhost", "RuntimeDefault", "Unconfined"]
 ID_RANGE = "must be between 0 and 2147483647, inclusive"
 
 
-def security_context(ctx, path: str) -> list[Any]:
+def security_context(ctx: object, path: str) -> list[field.Violation]:
     """Pod or container securityContext: ids in range, seccomp profile well-formed."""
     if not isinstance(ctx, dict):
         return []
@@ -453,8 +454,8 @@ def security_context(ctx, path: str) -> list[Any]:
 
 # ---------------------------------------------------------------- resources
 
-def validate_resources(resources: dict[str, Any], path: str, claims: set | None = None,
-                       default_requests: bool = False) -> list[Any]:
+def validate_resources(resources: dict[str, Any], path: str, claims: set[object] | None = None,
+                       default_requests: bool = False) -> list[field.Violation]:
     """validateResourceRequirements; `default_requests` mimics SetDefaults_Pod."""
     limits = resources.get("limits") or {}
     requests = dict(resources.get("requests") or {})
@@ -485,7 +486,7 @@ def validate_resources(resources: dict[str, Any], path: str, claims: set | None 
     return errs
 
 
-def _resource_entry(name: str, raw, path: str) -> list[Any]:
+def _resource_entry(name: str, raw: object, path: str) -> list[field.Violation]:
     errs = []
     for message in is_label_key(name):
         errs.append(field.invalid(path, name, message))
@@ -505,7 +506,7 @@ def _resource_entry(name: str, raw, path: str) -> list[Any]:
     return errs
 
 
-def _request_vs_limit(name: str, raw, limits: dict[str, Any], path: str) -> list[Any]:
+def _request_vs_limit(name: str, raw: object, limits: dict[str, Any], path: str) -> list[field.Violation]:
     request = _quantity(raw)
     if name not in limits:
         if not _overcommit_allowed(name):
@@ -538,7 +539,7 @@ def _overcommit_allowed(name: str) -> bool:
     return _is_native(name) and not name.startswith("hugepages-")
 
 
-def _quantity(raw) -> Fraction | None:
+def _quantity(raw: object) -> Fraction | None:
     try:
         return parse_quantity_strict(raw if isinstance(raw, str) else str(raw))
     except ValueError:
@@ -547,7 +548,7 @@ def _quantity(raw) -> Fraction | None:
 
 # ---------------------------------------------------------------- probes and tolerations
 
-def _probe(probe, path: str, single_success: bool = False) -> list[Any]:
+def _probe(probe: object, path: str, single_success: bool = False) -> list[field.Violation]:
     if not isinstance(probe, dict):
         return []
     errs = _handler(probe, path)
@@ -566,7 +567,7 @@ def _probe(probe, path: str, single_success: bool = False) -> list[Any]:
     return errs
 
 
-def _handler(probe: dict[str, Any], path: str) -> list[Any]:
+def _handler(probe: dict[str, Any], path: str) -> list[field.Violation]:
     present = [k for k in HANDLERS if probe.get(k) is not None]
     if not present:
         return [field.required(path, "must specify a handler type")]
@@ -586,7 +587,7 @@ def _handler(probe: dict[str, Any], path: str) -> list[Any]:
     return errs
 
 
-def _port_num_or_name(port, path: str) -> list[Any]:
+def _port_num_or_name(port: object, path: str) -> list[field.Violation]:
     if isinstance(port, bool) or port is None:
         return [field.invalid(path, 0, "must be between 1 and 65535, inclusive")] \
             if port is None else []
@@ -600,7 +601,7 @@ def _port_num_or_name(port, path: str) -> list[Any]:
 TOLERATION_EFFECTS = ["NoExecute", "NoSchedule", "PreferNoSchedule"]
 
 
-def _tolerations(tolerations: list[Any], path: str) -> list[Any]:
+def _tolerations(tolerations: list[Any], path: str) -> list[field.Violation]:
     """ValidateTolerations: key syntax, operator/value/effect combinations. Lt/Gt depend on
     the TaintTolerationComparisonOperators gate: left to the server."""
     errs = []
