@@ -84,12 +84,15 @@ def _legacy_gpus(node: dict) -> dict:
             and str(v) not in ("0", "")}
 
 
-def class_findings(inv: Inventory) -> tuple[list, list]:
+def class_findings(inv: Inventory, devices_known: bool = True) -> tuple[list, list]:
+    """One row per DeviceClass; `devices_known` is False for a paste without any device
+    (a dump is partial: 0 would be a claim about the cluster, not about the paste)."""
     rows, out = [], []
     for name, cls in sorted(inv.classes.items()):
         devs, notes = inv.class_devices(name)
         free = sum(1 for d in devs if inv.free(d))
-        rows.append(f"DeviceClass {name}: {len(devs)} device(s), {free} free"
+        rows.append(f"DeviceClass {name}: " + (f"{len(devs)} device(s), {free} free"
+                    if devices_known else "devices not in the dump")
                     + (f" ({notes[0]})" if notes else ""))
         if not devs and inv.devices and not notes:
             exprs = [dig(s, "cel", "expression", default="")
@@ -237,7 +240,8 @@ def body(args):
             [f"{sum(1 for n in inv.nodes.values() if _legacy_gpus(n))} node(s) expose GPUs "
              "as extended resources (device plugin)"], DRIVER_ADVICE))
     rows += driver_rows(inv, args.nodes)
-    class_rows, class_found = class_findings(inv)
+    class_rows, class_found = class_findings(
+        inv, bool(inv.devices) or loaded.source == "live" or loaded.complete("ResourceSlice"))
     rows += class_rows
     ext_rows, ext_found = extended_rules.inventory(inv)
     rows += ext_rows

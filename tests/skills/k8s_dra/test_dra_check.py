@@ -129,3 +129,20 @@ def test_a_claim_without_device_requests_is_not_short_of_devices(script, tmp_pat
     r = script("explain_claim.py", "-f", str(paste), "--json")
     assert r.code == 0, r.out
     assert [f["severity"] for f in r.doc["findings"]] in ([], ["info"])
+
+
+def test_a_class_without_slices_in_the_paste_has_unknown_devices(script, tmp_path):
+    """A DeviceClass pasted without any ResourceSlice: its devices are not in the dump, not 0
+    (DIAG rule 2); explain_claim says the slices are not in the dump, in plain words."""
+    paste = tmp_path / "paste.yaml"
+    paste.write_text(
+        "apiVersion: resource.k8s.io/v1\nkind: DeviceClass\nmetadata: {name: gpu.example.com}\n"
+        "spec:\n  selectors:\n  - cel: {expression: 'device.driver == \"gpu.example.com\"'}\n"
+        "---\napiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+        "metadata: {name: c1, namespace: default}\nspec:\n  devices:\n    requests:\n"
+        "    - name: gpu\n      exactly: {deviceClassName: gpu.example.com}\n")
+    r = script("check_dra.py", "-f", str(paste))
+    assert "DeviceClass gpu.example.com: devices not in the dump" in r.out, r.out
+    assert "0 device(s)" not in r.out
+    r = script("explain_claim.py", "-f", str(paste))
+    assert "ResourceSlices are not in the dump" in r.out and "no ResourceSlices" not in r.out

@@ -46,7 +46,7 @@ def not_in_dump(obj: dict, kind: str, name: str, namespace: str = "") -> dict:
     """An object the input does not hold is unknown, not absent (a paste is partial).
 
     The one place the DRA scripts decide this; the kit's Dump.presence replaces it."""
-    what = f"{kind} {name}".strip() if name else f"no {kind}s"
+    what = f"{kind} {name}".strip() if name else f"{kind}s"
     cmd = f"kubectl get {GET.get(kind, kind.lower())}{' ' + name if name else ''}" + (
         f" -n {namespace}" if namespace else "") + " -o yaml"
     return finding("info", f"{_snake(kind)}_not_in_dump", obj,
