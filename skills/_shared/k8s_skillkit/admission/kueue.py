@@ -83,12 +83,13 @@ def rewritten_by_webhook(obj: dict[str, Any]) -> bool:
     return False
 
 
-def validate(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def validate(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[field.Violation]:
     """Every Kueue webhook violation of `obj` (already defaulted by its schema)."""
     kind = obj.get("kind")
     group = str(obj.get("apiVersion", "")).split("/")[0]
-    if group == GROUP and not_convertible(obj):
-        return [not_convertible(obj)]
+    refusal = not_convertible(obj) if group == GROUP else None
+    if refusal:
+        return [refusal]
     if group == GROUP:
         check = {"ClusterQueue": cluster_queue, "Cohort": cohort,
                  "ResourceFlavor": resource_flavor, "Workload": workload}.get(str(kind))
@@ -101,7 +102,7 @@ def validate(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any
 
 # ---------------------------------------------------------------- ClusterQueue and Cohort
 
-def cluster_queue(cq: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def cluster_queue(cq: dict[str, Any], old: dict[str, Any] | None = None) -> list[field.Violation]:
     spec = cq.get("spec") or {}
     has_cohort = bool(spec.get("cohortName") or spec.get("cohort"))
     groups = spec.get("resourceGroups") or []
@@ -117,7 +118,7 @@ def cluster_queue(cq: dict[str, Any], old: dict[str, Any] | None = None) -> list
     return errs
 
 
-def cohort(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def cohort(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[field.Violation]:
     spec = obj.get("spec") or {}
     has_parent = bool(spec.get("parentName") or spec.get("parent"))
     errs = fair_sharing(spec.get("fairSharing"), "spec.fairSharing")
@@ -125,7 +126,8 @@ def cohort(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
                                   "spec.resourceGroups", is_cohort=True)
 
 
-def resource_groups(groups: list[Any], has_parent: bool, path: str, is_cohort: bool) -> list[Any]:
+def resource_groups(groups: list[Any], has_parent: bool, path: str,
+                    is_cohort: bool) -> list[field.Violation]:
     """validateResourceGroups: names, duplicates across groups, per-flavor quotas."""
     errs, seen_resources, seen_flavors = [], set(), set()
     for i, group in enumerate(groups):
@@ -147,7 +149,7 @@ def resource_groups(groups: list[Any], has_parent: bool, path: str, is_cohort: b
 
 
 def _flavor_quotas(flavor: dict[str, Any], covered: list[Any], has_parent: bool, path: str,
-                   is_cohort: bool) -> list[Any]:
+                   is_cohort: bool) -> list[field.Violation]:
     errs = []
     for i, quota in enumerate((flavor.get("resources") or [])[:len(covered)]):
         where = f"{path}.resources[{i}]"
@@ -169,7 +171,8 @@ def _flavor_quotas(flavor: dict[str, Any], covered: list[Any], has_parent: bool,
     return errs
 
 
-def _limit(raw, key: str, has_parent: bool, where: str, is_cohort: bool) -> list[Any]:
+def _limit(raw: object, key: str, has_parent: bool, where: str,
+           is_cohort: bool) -> list[field.Violation]:
     """borrowingLimit/lendingLimit: non-negative, and only with a parent (cohort)."""
     value = _quantity(raw)
     errs = []
@@ -182,20 +185,21 @@ def _limit(raw, key: str, has_parent: bool, where: str, is_cohort: bool) -> list
     return errs
 
 
-def _empty_parent(raw, has_parent: bool, where: str, is_cohort: bool) -> list[Any]:
+def _empty_parent(raw: object, has_parent: bool, where: str,
+                  is_cohort: bool) -> list[field.Violation]:
     if has_parent:
         return []
     word = "parent" if is_cohort else "cohort"
     return [field.invalid(where, _canonical(raw), f"must be nil when {word} is empty", WEBHOOK)]
 
 
-def _non_negative(raw, value, where: str) -> list[Any]:
+def _non_negative(raw: object, value: Fraction | None, where: str) -> list[field.Violation]:
     if value is not None and value < 0:
         return [field.invalid(where, _canonical(raw), NEGATIVE, WEBHOOK)]
     return []
 
 
-def fair_sharing(spec, path: str) -> list[Any]:
+def fair_sharing(spec: object, path: str) -> list[field.Violation]:
     if not isinstance(spec, dict) or spec.get("weight") is None:
         return []
     weight = _quantity(spec["weight"])
@@ -209,7 +213,7 @@ def fair_sharing(spec, path: str) -> list[Any]:
     return []
 
 
-def _preemption(preemption) -> list[Any]:
+def _preemption(preemption: object) -> list[field.Violation]:
     if not isinstance(preemption, dict):
         return []
     borrow = preemption.get("borrowWithinCohort")
@@ -221,7 +225,7 @@ def _preemption(preemption) -> list[Any]:
     return []
 
 
-def _fungibility(fungibility) -> list[Any]:
+def _fungibility(fungibility: object) -> list[field.Violation]:
     if not isinstance(fungibility, dict) or fungibility.get("preference") is None:
         return []
     if fungibility.get("whenCanBorrow") != "TryNextFlavor" or \
@@ -233,7 +237,7 @@ def _fungibility(fungibility) -> list[Any]:
     return []
 
 
-def _totals(groups: list[Any]) -> list[Any]:
+def _totals(groups: list[Any]) -> list[field.Violation]:
     errs = []
     flavors = sum(len(g.get("flavors") or []) for g in groups)
     covered = sum(len(g.get("coveredResources") or []) for g in groups)
@@ -254,7 +258,7 @@ def _totals(groups: list[Any]) -> list[Any]:
     return errs
 
 
-def _on_flavors(spec: dict[str, Any], groups: list[Any]) -> list[Any]:
+def _on_flavors(spec: dict[str, Any], groups: list[Any]) -> list[field.Violation]:
     strategy = spec.get("admissionChecksStrategy")
     if not isinstance(strategy, dict):
         return []
@@ -271,7 +275,7 @@ def _on_flavors(spec: dict[str, Any], groups: list[Any]) -> list[Any]:
 
 # ---------------------------------------------------------------- ResourceFlavor
 
-def resource_flavor(rf: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def resource_flavor(rf: dict[str, Any], old: dict[str, Any] | None = None) -> list[field.Violation]:
     spec = rf.get("spec") or {}
     errs = validate_labels(spec.get("nodeLabels") or {}, "spec.nodeLabels", WEBHOOK)
     seen: dict[str, Any] = {}
@@ -293,7 +297,7 @@ def resource_flavor(rf: dict[str, Any], old: dict[str, Any] | None = None) -> li
     return errs
 
 
-def _tolerations(tolerations: list[Any], path: str) -> list[Any]:
+def _tolerations(tolerations: list[Any], path: str) -> list[field.Violation]:
     errs = []
     for i, toleration in enumerate(tolerations):
         key = str((toleration or {}).get("key") or "")
@@ -304,7 +308,7 @@ def _tolerations(tolerations: list[Any], path: str) -> list[Any]:
 
 # ---------------------------------------------------------------- Workload
 
-def workload(wl: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def workload(wl: dict[str, Any], old: dict[str, Any] | None = None) -> list[field.Violation]:
     spec = wl.get("spec") or {}
     errs, variable = [], 0
     for i, pod_set in enumerate(spec.get("podSets") or []):
@@ -316,7 +320,7 @@ def workload(wl: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]
     return errs
 
 
-def _pod_set(pod_set: dict[str, Any], path: str) -> list[Any]:
+def _pod_set(pod_set: dict[str, Any], path: str) -> list[field.Violation]:
     template = pod_set.get("template") or {}
     meta = template.get("metadata") or {}
     errs = validate_labels(meta.get("labels") or {}, f"{path}.template.metadata.labels",
@@ -337,9 +341,9 @@ def _pod_set(pod_set: dict[str, Any], path: str) -> list[Any]:
     return errs + _slice_size(pod_set.get("topologyRequest"), f"{path}.topologyRequest")
 
 
-def _resource_list(resources, path: str) -> list[Any]:
+def _resource_list(resources: object, path: str) -> list[field.Violation]:
     errs = []
-    for name, raw in (resources or {}).items():
+    for name, raw in (resources if isinstance(resources, dict) else {}).items():
         where = f"{path}[{name}]"
         if name == "pods":
             errs.append(field.invalid(where, "pods", "the key is reserved for internal kueue "
@@ -348,7 +352,7 @@ def _resource_list(resources, path: str) -> list[Any]:
     return errs
 
 
-def _slice_size(request, path: str) -> list[Any]:
+def _slice_size(request: object, path: str) -> list[field.Violation]:
     if not isinstance(request, dict):
         return []
     errs, size = [], request.get("podSetSliceSize")
@@ -367,7 +371,7 @@ def _slice_size(request, path: str) -> list[Any]:
 
 # ---------------------------------------------------------------- jobs Kueue manages
 
-def managed_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[Any]:
+def managed_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[field.Violation]:
     """jobframework.ValidateJobOnCreate for a batch/v1 Job carrying the queue-name label
     (the shipped configuration manages only labelled jobs)."""
     if obj.get("kind") != "Job" or obj.get("apiVersion") != "batch/v1":
@@ -386,7 +390,7 @@ def managed_job(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[
     return errs + _min_parallelism(obj)
 
 
-def _atoi(raw, where: str):
+def _atoi(raw: object, where: str) -> tuple[int | None, list[field.Violation]]:
     """(int, []) or (None, [the webhook's strconv.Atoi error])."""
     text = str(raw)
     try:
@@ -396,23 +400,23 @@ def _atoi(raw, where: str):
                                     "syntax", WEBHOOK)]
 
 
-def _max_exec_time(labels: dict[str, Any]) -> list[Any]:
+def _max_exec_time(labels: dict[str, Any]) -> list[field.Violation]:
     if MAX_EXEC_LABEL not in labels:
         return []
     where = f"metadata.labels[{MAX_EXEC_LABEL}]"
     value, errs = _atoi(labels[MAX_EXEC_LABEL], where)
-    if errs or value > 0:
+    if value is None or value > 0:
         return errs
     return [field.invalid(where, value, "should be greater than 0", WEBHOOK)]
 
 
-def _min_parallelism(job: dict[str, Any]) -> list[Any]:
+def _min_parallelism(job: dict[str, Any]) -> list[field.Violation]:
     annotations = (job.get("metadata") or {}).get("annotations") or {}
     if MIN_PARALLELISM not in annotations:
         return []
     where = f"metadata.annotations[{MIN_PARALLELISM}]"
     value, errs = _atoi(annotations[MIN_PARALLELISM], where)
-    if errs:
+    if value is None:
         return errs
     spec = job.get("spec") or {}
     pods = spec.get("parallelism", 1)
@@ -429,7 +433,7 @@ def _min_parallelism(job: dict[str, Any]) -> list[Any]:
 NOT_CONVERTIBLE = {"ResourceFlavor"}
 
 
-def not_convertible(obj: dict[str, Any]):
+def not_convertible(obj: dict[str, Any]) -> field.Violation | None:
     """The conversion webhook's refusal for a v1beta1 kind it cannot convert (or None)."""
     kind = obj.get("kind")
     if obj.get("apiVersion") != f"{GROUP}/v1beta1" or kind not in NOT_CONVERTIBLE:
@@ -439,7 +443,7 @@ def not_convertible(obj: dict[str, Any]):
                            f"*v1beta2.{kind}", origin="webhook:kueue-conversion")
 
 
-def _undecodable_quantities(obj: dict[str, Any]) -> list[Any]:
+def _undecodable_quantities(obj: dict[str, Any]) -> list[field.Violation]:
     """Quota quantities the webhook's Go decoder refuses (resource.ParseQuantity)."""
     spec = obj.get("spec") or {}
     values = [((spec.get("fairSharing") or {}).get("weight"))]
@@ -461,14 +465,14 @@ def _undecodable_quantities(obj: dict[str, Any]) -> list[Any]:
 
 # ---------------------------------------------------------------- helpers
 
-def _quantity(raw):
+def _quantity(raw: object) -> Fraction | None:
     try:
         return parse_quantity_strict(raw if isinstance(raw, str) else str(raw))
     except ValueError:
         return None
 
 
-def _canonical(raw) -> str:
+def _canonical(raw: object) -> str:
     """The quantity as the webhook prints it (Quantity.String(): canonical form)."""
     from .quantities import canonical
     return canonical(raw)
