@@ -5,7 +5,10 @@ Texts as their threads give them:
   device plugin's `nvml: GPU is lost` (NVML_ERROR_GPU_IS_LOST, nvml.h: "The GPU has fallen
   off the bus or has otherwise become inaccessible");
 - nvidia-container-toolkit#48: `Failed to initialize NVML: Unknown Error` inside a container
-  that worked before (its device-cgroup access was lost).
+  that worked before (its device-cgroup access was lost);
+- cudaGetErrorString(cudaErrorIllegalAddress) "an illegal memory access was encountered" as
+  PyTorch raises it (`RuntimeError: CUDA error: ...`);
+- PyTorch's C10D_NCCL_CHECK text with ncclGetErrorString(ncclSystemError) (nccl src/init.cc).
 """
 from __future__ import annotations
 
@@ -27,6 +30,11 @@ GPU_LOST = (
     (GPU_LOST, "GPU is lost", "out of memory"),
     ("Failed to initialize NVML: Unknown Error", "lost access to its GPU devices",
      "out of memory"),
+    ("RuntimeError: CUDA error: an illegal memory access was encountered", "CUDA call failed",
+     "CUDA OOM"),
+    ("torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+     "ProcessGroupNCCL.cpp:1275, unhandled system error, NCCL version 2.18.1",
+     "NCCL's collective communication failed", "CUDA OOM"),
 ])
 def test_gpu_fault_is_named_not_called_oom(tmp_path, text, said, unsaid):
     path = tmp_path / "paste.txt"
@@ -35,3 +43,14 @@ def test_gpu_fault_is_named_not_called_oom(tmp_path, text, said, unsaid):
     top = result.doc["findings"][0]
     assert said in top["message"] and unsaid not in top["message"]
     assert unsaid not in top["fix"].split(";")[0]
+
+
+@pytest.mark.parametrize("text", [
+    "RuntimeError: CUDA error: out of memory",  # cudaErrorMemoryAllocation's string
+    "RuntimeError: CUDA out of memory. Tried to allocate 844.00 MiB",  # the caching allocator
+])
+def test_cuda_out_of_memory_stays_gpu_memory(tmp_path, text):
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    top = run_script("triage.py", "-f", str(path), "--json").doc["findings"][0]
+    assert (top["cause"], "CUDA OOM" in top["message"]) == ("gpu_pressure", True)

@@ -118,7 +118,8 @@ def _gpu(text: str) -> Report | None:
 def gpu_fault(text: str) -> str:
     """A GPU message that is not an out-of-memory, in explain_gpu_failure's terms (gpu.py
     cites each wording): the GPU lost or its memory faulty, the container's device access
-    lost, the driver mismatched; "" for anything else (CUDA OOM, application Xids)."""
+    lost, the driver mismatched, NCCL's collective failing, a CUDA error that is not memory;
+    "" for a CUDA out-of-memory and the rest (application Xids)."""
     report = gpu_logs.read(text)
     if report.gpu_lost or any(x == 79 for _, x, _ in report.xids):
         return "lost"
@@ -128,6 +129,12 @@ def gpu_fault(text: str) -> str:
         return "device_access"
     if report.nvml_mismatch:
         return "driver_mismatch"
+    if report.cuda_oom:
+        return ""
+    if report.nccl_net or report.nccl_shm or report.timeouts or report.nccl:
+        return "nccl"
+    if re.search(r"CUDA error|CUBLAS_STATUS_(?!ALLOC_FAILED)", text):
+        return "cuda_error"
     return ""
 
 

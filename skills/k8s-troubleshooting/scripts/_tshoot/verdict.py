@@ -264,6 +264,13 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                       "the device plugin's PASS_DEVICE_SPECS=true (explain_gpu_failure.py)"),
     "driver_mismatch": ("the NVIDIA driver library and kernel module differ (driver upgraded "
                         "under a loaded module)", "drain the node and reboot it"),
+    "nccl": ("NCCL's collective communication failed (not GPU memory)",
+             "run explain_gpu_failure.py on every rank's log (kubectl logs --prefix -l "
+             "<job label>): it names the transport error, the shared-memory limit or the rank "
+             "that fell behind"),
+    "cuda_error": ("a CUDA call failed in the program (a CUDA error, not out of memory)",
+                   "read the stack for the kernel (rerun with CUDA_LAUNCH_BLOCKING=1) and the "
+                   "node's kernel log for an Xid (explain_gpu_failure.py reads both)"),
 }
 
 _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
