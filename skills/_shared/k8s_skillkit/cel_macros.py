@@ -13,17 +13,30 @@ for true; exists_one, map and filter propagate the first error.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from .cel_runtime import CelError, Unsupported, no_overload
 
+if TYPE_CHECKING:
+    from .cel_runtime import Interpreter
 
-def comprehension(interp, node, scope):
+# A parser node is a tuple whose first item is its tag; the rest differ by tag (cel_syntax).
+Node = tuple[Any, ...]
+Scope = dict[Any, Any]          # variable name -> CEL value
+Pair = tuple[object, object]    # (index or key, element) of the target
+Bind = Callable[[Pair], Scope]
+Handler = Callable[["Interpreter", list[Pair], Bind, tuple[Node, ...]], object]
+
+
+def comprehension(interp: Interpreter, node: Node, scope: Scope) -> object:
     _, name, target_node, var, var2, args = node
     target = interp.run(target_node, scope)
     if not isinstance(target, (list, dict)):
         raise no_overload(name, target)
     pairs = _pairs(target, var2 is not None)
 
-    def bind(pair):
+    def bind(pair: Pair) -> Scope:
         inner = dict(scope)
         if var2 is None:
             inner[var] = pair[1]
@@ -37,15 +50,16 @@ def comprehension(interp, node, scope):
     return handler(interp, pairs, bind, args)
 
 
-def _pairs(target, two_vars: bool) -> list[tuple]:
+def _pairs(target: list[Any] | dict[Any, Any], two_vars: bool) -> list[Pair]:
     if isinstance(target, dict):
         return [(k, target[k]) if two_vars else (None, k) for k in target]
     return [(i, v) for i, v in enumerate(target)]
 
 
-def _quantifier(wins: bool):
-    def run(interp, pairs, bind, args):
-        failure = None
+def _quantifier(wins: bool) -> Handler:
+    def run(interp: Interpreter, pairs: list[Pair], bind: Bind, args: tuple[Node, ...]
+            ) -> bool:
+        failure: Exception | None = None
         for pair in pairs:
             value = interp.attempt(args[0], bind(pair))
             if value is wins:
@@ -60,7 +74,8 @@ def _quantifier(wins: bool):
     return run
 
 
-def _exists_one(interp, pairs, bind, args):
+def _exists_one(interp: Interpreter, pairs: list[Pair], bind: Bind, args: tuple[Node, ...]
+                ) -> bool:
     count = 0
     for pair in pairs:
         value = interp.run(args[0], bind(pair))
@@ -70,15 +85,16 @@ def _exists_one(interp, pairs, bind, args):
     return count == 1
 
 
-def _predicate(interp, predicate, scope) -> bool:
+def _predicate(interp: Interpreter, predicate: Node, scope: Scope) -> bool:
     value = interp.run(predicate, scope)
     if not isinstance(value, bool):
         raise no_overload("_?_:_", value)
     return value
 
 
-def _map(interp, pairs, bind, args):
-    out = []
+def _map(interp: Interpreter, pairs: list[Pair], bind: Bind, args: tuple[Node, ...]
+         ) -> list[object]:
+    out: list[object] = []
     for pair in pairs:
         scope = bind(pair)
         if len(args) == 2 and not _predicate(interp, args[0], scope):
@@ -87,12 +103,14 @@ def _map(interp, pairs, bind, args):
     return out
 
 
-def _filter(interp, pairs, bind, args):
+def _filter(interp: Interpreter, pairs: list[Pair], bind: Bind, args: tuple[Node, ...]
+            ) -> list[object]:
     return [pair[1] for pair in pairs if _predicate(interp, args[0], bind(pair))]
 
 
-def _transform_map(interp, pairs, bind, args):
-    out = {}
+def _transform_map(interp: Interpreter, pairs: list[Pair], bind: Bind,
+                   args: tuple[Node, ...]) -> dict[object, object]:
+    out: dict[object, object] = {}
     for pair in pairs:
         scope = bind(pair)
         if len(args) == 2 and not _predicate(interp, args[0], scope):
@@ -101,8 +119,9 @@ def _transform_map(interp, pairs, bind, args):
     return out
 
 
-def _transform_map_entry(interp, pairs, bind, args):
-    out = {}
+def _transform_map_entry(interp: Interpreter, pairs: list[Pair], bind: Bind,
+                         args: tuple[Node, ...]) -> dict[object, object]:
+    out: dict[object, object] = {}
     for pair in pairs:
         scope = bind(pair)
         if len(args) == 2 and not _predicate(interp, args[0], scope):
@@ -117,16 +136,20 @@ def _transform_map_entry(interp, pairs, bind, args):
     return out
 
 
-def _sort_by(interp, pairs, bind, args):
+def _sort_by(interp: Interpreter, pairs: list[Pair], bind: Bind, args: tuple[Node, ...]
+             ) -> list[object]:
     """ext.Lists sortBy(e, key): a stable sort on the computed keys."""
     import functools
     from .cel_runtime import compare
-    keyed = [(interp.run(args[0], bind(pair)), pair[1]) for pair in pairs]
-    keyed.sort(key=functools.cmp_to_key(lambda a, b: compare(a[0], b[0])))
+    keyed: list[Pair] = [(interp.run(args[0], bind(pair)), pair[1]) for pair in pairs]
+
+    def by_key(a: Pair, b: Pair) -> int:
+        return compare(a[0], b[0])
+    keyed.sort(key=functools.cmp_to_key(by_key))
     return [value for _, value in keyed]
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Handler] = {
     "all": _quantifier(False), "exists": _quantifier(True),
     "exists_one": _exists_one, "existsOne": _exists_one,
     "map": _map, "transformList": _map, "filter": _filter,

@@ -303,7 +303,7 @@ class Interpreter:
         handler = getattr(self, "_" + kind)
         return handler(node, scope)
 
-    def attempt(self, node, scope):
+    def attempt(self, node: tuple[Any, ...], scope: dict[Any, Any]) -> object:
         """The value, or the CelError/Unsupported exception it raised (for absorption)."""
         try:
             return self.run(node, scope)
