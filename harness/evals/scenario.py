@@ -5,6 +5,7 @@ check registry, so a bad file is reported as `<file>: <field>: <problem>` before
 touches a cluster. Strings and manifest files are Jinja2 templates rendered per run.
 """
 from __future__ import annotations
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import json
@@ -34,15 +35,15 @@ class Scenario:
 
     @property
     def id(self) -> str:
-        return self.data["id"]
+        return str(self.data["id"])  # the schema requires a string: these never convert
 
     @property
     def area(self) -> str:
-        return self.data["area"]
+        return str(self.data["area"])
 
     @property
     def difficulty(self) -> str:
-        return self.data["difficulty"]
+        return str(self.data["difficulty"])
 
     @property
     def tags(self) -> list[str]:
@@ -50,7 +51,7 @@ class Scenario:
 
     @property
     def title(self) -> str:
-        return self.data["title"]
+        return str(self.data["title"])
 
     @property
     def dir(self) -> Path:
@@ -134,8 +135,9 @@ class Scenario:
         hay = " ".join([self.id, self.area, self.difficulty, *self.tags]).lower()
         return all(word in hay for word in pattern.lower().split())
 
-    def render(self, value, context: dict[str, Any]):
-        """Render every string in `value` with Jinja2 (StrictUndefined)."""
+    def render(self, value: Any, context: dict[str, Any]) -> Any:
+        """Render every string in `value` with Jinja2 (StrictUndefined): YAML values of the
+        scenario in, the same shape out."""
         return render(value, context, self.path)
 
     def manifests(self, stage: str, context: dict[str, Any]) -> list[dict[str, Any]]:
@@ -153,14 +155,14 @@ class Scenario:
         return objects
 
 
-def render_text(text: str, context: dict[str, Any], path) -> str:
+def render_text(text: str, context: dict[str, Any], path: str | Path) -> str:
     try:
         return _ENV.from_string(text).render(**context)
     except jinja2.TemplateError as err:
         raise ScenarioError(path, "(template)", str(err)) from err
 
 
-def render(value, context: dict[str, Any], path):
+def render(value: Any, context: dict[str, Any], path: str | Path) -> Any:
     if isinstance(value, str):
         return render_text(value, context, path) if ("{{" in value or "{%" in value) else value
     if isinstance(value, list):
@@ -172,7 +174,8 @@ def render(value, context: dict[str, Any], path):
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
 
 
 def load(path: Path) -> Scenario:
@@ -205,17 +208,18 @@ def validate(data: dict[str, Any], path: Path) -> None:
     from harness.evals import checks  # the registry knows each check type's fields
     for key in ("checks",):
         for i, spec in enumerate(data.get(key, [])):
-            _check_spec(checks, spec, f"{key}[{i}]", path)
+            _check_spec(checks.spec_problem, spec, f"{key}[{i}]", path)
     for stage in ("setup", "fault"):
         for i, spec in enumerate(data[stage].get("wait", [])):
-            _check_spec(checks, spec, f"{stage}.wait[{i}]", path)
+            _check_spec(checks.spec_problem, spec, f"{stage}.wait[{i}]", path)
     for i, spec in enumerate(data.get("safeguards", {}).get("checks", [])):
-        _check_spec(checks, spec, f"safeguards.checks[{i}]", path)
+        _check_spec(checks.spec_problem, spec, f"safeguards.checks[{i}]", path)
     _check_layout(data, path)
 
 
-def _check_spec(checks, spec: dict[str, Any], where: str, path: Path) -> None:
-    problem = checks.spec_problem(spec)
+def _check_spec(spec_problem: Callable[[dict[str, Any]], tuple[str, str] | None],
+                spec: dict[str, Any], where: str, path: Path) -> None:
+    problem = spec_problem(spec)
     if problem:
         field_name, message = problem
         raise ScenarioError(path, f"{where}.{field_name}" if field_name else where, message)
@@ -247,14 +251,14 @@ def _check_layout(data: dict[str, Any], path: Path) -> None:
                                             "with solution/answer.md)")
 
 
-def _most_specific(err):
+def _most_specific(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
     """For oneOf/anyOf failures, the sub-error that went deepest says the real problem."""
     while err.context:
         err = max(err.context, key=lambda e: len(e.absolute_path))
     return err
 
 
-def _problem(err) -> str:
+def _problem(err: jsonschema.ValidationError) -> str:
     if err.validator == "additionalProperties":
         return f"unknown field ({err.message.split('(')[-1].rstrip(')')})"
     if err.validator == "required":
@@ -262,7 +266,7 @@ def _problem(err) -> str:
     return err.message if len(err.message) < 300 else err.message[:300] + "..."
 
 
-def field_path(parts) -> str:
+def field_path(parts: Iterable[str | int]) -> str:
     """["checks", 2, "type"] -> "checks[2].type"."""
     out = ""
     for part in parts:

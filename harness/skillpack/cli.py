@@ -1,17 +1,23 @@
 """`k8s-skills skills build|install|upload|catalog`."""
 from __future__ import annotations
 
+import argparse
 import functools
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from harness.errors import UserError
 
 
 DEFAULT_OUT = Path("dist") / "skills"
+if TYPE_CHECKING:  # not subscriptable at run time
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+Handler = Callable[[argparse.Namespace], int]
 
 
-def register(groups) -> None:
+def register(groups: SubParsers) -> None:
     parser = groups.add_parser(
         "skills", help="build, install, upload the skills; generate CATALOG.md")
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -21,20 +27,20 @@ def register(groups) -> None:
     _add_catalog(sub)
 
 
-def _common(parser) -> None:
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("names", nargs="*", metavar="NAME", help="only these skills")
     parser.add_argument("--skills-dir", type=Path, default=None,
                         help="folder holding <name>/SKILL.md (default: the repo's skills/)")
 
 
-def _add_build(sub) -> None:
+def _add_build(sub: SubParsers) -> None:
     p = sub.add_parser("build", help="write dist/skills/<name>/ and <name>.zip")
     _common(p)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="default: dist/skills")
     p.set_defaults(handler=_build)
 
 
-def _add_install(sub) -> None:
+def _add_install(sub: SubParsers) -> None:
     p = sub.add_parser("install", help="copy the built skills where Claude Code finds them")
     _common(p)
     p.add_argument("--target", required=True, choices=["claude-code"])
@@ -44,13 +50,13 @@ def _add_install(sub) -> None:
     p.set_defaults(handler=_install)
 
 
-def _add_upload(sub) -> None:
+def _add_upload(sub: SubParsers) -> None:
     p = sub.add_parser("upload", help="create or version each skill via the Skills API")
     _common(p)
     p.set_defaults(handler=_upload)
 
 
-def _add_catalog(sub) -> None:
+def _add_catalog(sub: SubParsers) -> None:
     p = sub.add_parser("catalog", help="regenerate CATALOG.md and .claude-plugin/*.json "
                                         "(or --check they are current)")
     p.add_argument("--skills-dir", type=Path, default=None,
@@ -64,10 +70,10 @@ def _add_catalog(sub) -> None:
     p.set_defaults(handler=_catalog)
 
 
-def _file_errors(handler):
+def _file_errors(handler: Handler) -> Handler:
     """A full disk or a read-only target is the user's to fix: one line, exit 2."""
     @functools.wraps(handler)
-    def wrapped(args):
+    def wrapped(args: argparse.Namespace) -> int:
         try:
             return handler(args)
         except OSError as err:
@@ -77,7 +83,7 @@ def _file_errors(handler):
 
 
 @_file_errors
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
     from harness.skillpack.build import build
     for bundle in build(args.out, args.skills_dir, args.names):
         print(f"{bundle.name}: {bundle.path}/ and {bundle.zip_path.name}")
@@ -85,7 +91,7 @@ def _build(args) -> int:
 
 
 @_file_errors
-def _install(args) -> int:
+def _install(args: argparse.Namespace) -> int:
     from harness.skillpack.install import destination, install
     dest = destination(args.scope, args.dir)
     for path in install(dest, args.skills_dir, args.names):
@@ -94,7 +100,7 @@ def _install(args) -> int:
 
 
 @_file_errors
-def _upload(args) -> int:
+def _upload(args: argparse.Namespace) -> int:
     from harness.skillpack.upload import upload
     for outcome in upload(args.skills_dir, args.names):
         print(f"{outcome.name}: {outcome.action} (skill {outcome.skill_id}, "
@@ -103,7 +109,7 @@ def _upload(args) -> int:
 
 
 @_file_errors
-def _catalog(args) -> int:
+def _catalog(args: argparse.Namespace) -> int:
     from harness.skillpack.catalog import generated_files, stale, write
     files = generated_files(args.skills_dir, args.out, args.plugin_dir)
     if args.check:
