@@ -1,6 +1,6 @@
 """`k8s-skills eval`, `k8s-skills report`, `k8s-skills export`, `k8s-skills import`."""
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import argparse
 import json
@@ -14,7 +14,12 @@ from harness.errors import UserError
 from harness.evals import agents, plan, records
 from harness.evals import scenario as scenarios
 from harness.evals.agents.base import DEFAULT_MODEL
+from harness.evals.scenario import Scenario
 from harness.safety import GUARD_MODES
+
+if TYPE_CHECKING:
+    from harness.evals.kube import Kube
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EPILOG = """examples:
   k8s-skills eval                         Claude Code with the skills when ANTHROPIC_API_KEY
@@ -34,7 +39,7 @@ EPILOG = """examples:
 """
 
 
-def register(groups) -> None:
+def register(groups: SubParsers) -> None:
     p = groups.add_parser(
         "eval", help="run the scenario suite: inject faults, let an agent fix them, score",
         description="Run scenarios on a cluster: each in its own namespaces with its own "
@@ -49,7 +54,7 @@ def register(groups) -> None:
     import_cli.register(groups)
 
 
-def _eval_arguments(p) -> None:
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
     what = p.add_argument_group("what runs")
     what.add_argument("--agent", choices=agents.names(),
                       help="backend (default: claude-code with ANTHROPIC_API_KEY, else reference)")
@@ -121,7 +126,7 @@ def _eval_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
 
-def _register_report(groups) -> None:
+def _register_report(groups: SubParsers) -> None:
     r = groups.add_parser(
         "report", help="rebuild summary.json, junit.xml and report.html from a run's JSON",
         description="Rebuild a run's reports without rerunning; several runs are combined "
@@ -138,7 +143,7 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def cmd_eval(args) -> int:
+def cmd_eval(args: argparse.Namespace) -> int:
     if args.triggers:
         from harness.evals import triggers_cli
         return triggers_cli.run(args)
@@ -166,7 +171,8 @@ def cmd_eval(args) -> int:
     return _execute(args, kube, jobs, manifest, run_dir)
 
 
-def _execute(args, kube, jobs: list[Any], manifest: dict[str, Any], run_dir: Path) -> int:
+def _execute(args: argparse.Namespace, kube: Kube, jobs: list[plan.Job], manifest: dict[str, Any],
+             run_dir: Path) -> int:
     from harness.evals import capacity, report, runner
     settings = runner.Settings(
         run_id=manifest["run_id"], run_dir=run_dir, model=manifest["model"],
@@ -194,14 +200,15 @@ def _execute(args, kube, jobs: list[Any], manifest: dict[str, Any], run_dir: Pat
     return _finish(args, summary, run_dir)
 
 
-def _runnable(found: list[Any]) -> list[Any]:
+def _runnable(found: list[Scenario]) -> list[Scenario]:
     for s in found:
         if s.unsupported:
             _log(f"[k8s-skills eval] skip {s.area}/{s.id}: {s.unsupported}")
     return [s for s in found if not s.unsupported]
 
 
-def _plan(args, found: list[Any]) -> tuple[list[Any], str, dict[str, Any]]:
+def _plan(args: argparse.Namespace, found: list[Scenario]
+          ) -> tuple[list[plan.Job], str, dict[str, Any]]:
     if args.validate:
         jobs = [plan.Job(s, a, True, 1, i) for i, (s, a) in
                 enumerate((s, a) for s in found for a in agents.controls()
@@ -225,7 +232,7 @@ def _plan(args, found: list[Any]) -> tuple[list[Any], str, dict[str, Any]]:
     return jobs, note, _manifest(args, agent, found, arms, epochs, seed)
 
 
-def _check_agent(args, agent: str, found: list[Any]) -> list[Any]:
+def _check_agent(args: argparse.Namespace, agent: str, found: list[Scenario]) -> list[Scenario]:
     needs = agents.spec(agent)
     if args.scripted:
         if not needs.model:
@@ -253,8 +260,8 @@ def _has_credentials() -> bool:
         "CLAUDE_CODE_USE_VERTEX"))
 
 
-def _manifest(args, kind: str, found: list[Any], arms: list[bool], epochs: int, seed,
-              validate: bool = False) -> dict[str, Any]:
+def _manifest(args: argparse.Namespace, kind: str, found: list[Scenario], arms: list[bool],
+              epochs: int, seed: int | None, validate: bool = False) -> dict[str, Any]:
     from harness.evals import pricing
     agent = "validate" if validate else kind
     return {
@@ -284,7 +291,7 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
-def _resume(args) -> int:
+def _resume(args: argparse.Namespace) -> int:
     run_dir = Path(args.results) / args.resume
     try:
         manifest = plan.read_manifest(run_dir)
@@ -328,7 +335,7 @@ def _require_agent_sdk(agent: str) -> None:
                         ".venv/bin/pip install 'claude-agent-sdk>=0.2.189'") from err
 
 
-def _choose_agent(args) -> tuple[str, str]:
+def _choose_agent(args: argparse.Namespace) -> tuple[str, str]:
     if args.agent:
         return args.agent, f"agent: {args.agent}"
     if os.environ.get("ANTHROPIC_API_KEY"):
@@ -338,7 +345,7 @@ def _choose_agent(args) -> tuple[str, str]:
                          "reference fix; set the key to let Claude Code work instead)")
 
 
-def _kube(args):
+def _kube(args: argparse.Namespace) -> Kube:
     from harness.cluster import providers, topology
     from harness.cluster.kubectl import Kubectl, find_executable
     from harness.evals.kube import Kube
@@ -373,7 +380,7 @@ def _readiness(state: dict[str, Any]) -> dict[str, str]:
         if isinstance(eg, dict) and eg.get("inside_ip") else {}
 
 
-def _list(found: list[Any]) -> int:
+def _list(found: list[Scenario]) -> int:
     for s in found:
         note = f"  [cannot run here: {s.unsupported}]" if s.unsupported else ""
         print(f"{s.area + '/' + s.id:<45} {s.difficulty:<7} {s.title}{note}")
@@ -382,7 +389,7 @@ def _list(found: list[Any]) -> int:
     return 0
 
 
-def _finish(args, summary: dict[str, Any], run_dir: Path) -> int:
+def _finish(args: argparse.Namespace, summary: dict[str, Any], run_dir: Path) -> int:
     from harness.evals.text_summary import text_summary
     if args.json:
         print(json.dumps(summary, indent=1))
@@ -395,7 +402,7 @@ def _finish(args, summary: dict[str, Any], run_dir: Path) -> int:
     return 0 if summary["pass"] == summary["total"] else 1
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     from harness.evals import report
     from harness.evals.text_summary import text_summary
     runs = args.runs or [records.newest_run(args.results)]
