@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -24,7 +26,8 @@ from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
 from harness.cluster.https_api import HttpsApi
-from harness.cluster.kubectl import FIELD_MANAGER, Kubectl, openapi_read_timed_out
+from harness.cluster.kubectl import (FIELD_MANAGER, ApplyProcess, Kubectl,
+                                     openapi_read_timed_out)
 from harness.cluster.kueue import config as kueue
 from harness.cluster.kueue.process import KueueProcess
 from harness.errors import UserError
@@ -38,13 +41,13 @@ READY_TIMEOUT = 180
 class LocalCluster:
     provider = "local"
 
-    def __init__(self, name: str, log=None):
+    def __init__(self, name: str, log: Callable[[str], None] | None = None) -> None:
         self.name = name
         self.dir = paths.cluster_dir(name)
-        self.log = log or (lambda message: None)
+        self.log: Callable[[str], None] = log or (lambda message: None)
         # Kept in every write of state.json from `up` on: the topology it started with
         # (what the safeguards protect) and whether a failure keeps the cluster.
-        self._recorded: dict = {}
+        self._recorded: dict[str, Any] = {}
 
     # -- paths -----------------------------------------------------------------------
     @property
@@ -59,11 +62,12 @@ class LocalCluster:
     def state_file(self) -> Path:
         return self.dir / "state.json"
 
-    def state(self) -> dict:
+    def state(self) -> dict[str, Any]:
         try:
-            return json.loads(self.state_file.read_text())
+            state = json.loads(self.state_file.read_text())
         except (OSError, ValueError):
             return {}
+        return state if isinstance(state, dict) else {}
 
     def kubectl(self) -> Kubectl:
         return Kubectl(self.kubeconfig)
@@ -241,7 +245,7 @@ class LocalCluster:
                            "started_seconds": round(time.monotonic() - started, 2),
                            **gateway_state})
 
-    def _prepare(self, topo: topology.Topology, snapshot: Path) -> dict:
+    def _prepare(self, topo: topology.Topology, snapshot: Path) -> dict[str, Any]:
         """Certificates, Kueue's config and the objects that are this cluster's own (runs
         while kwokctl works)."""
         claim = etcd_snapshot.claim_webhook_port(snapshot)
@@ -284,7 +288,7 @@ class LocalCluster:
                                                   gateway_controller, ai_gateway), self.log)
 
     def _build_snapshot(self, data_dir: Path, topo: topology.Topology, gateway_channel: str,
-                        gateway_controller: bool, ai_gateway: bool) -> dict:
+                        gateway_controller: bool, ai_gateway: bool) -> dict[str, Any]:
         """etcd and kube-apiserver only, the fixed objects applied and their CRDs
         Established; then both stopped and etcd's data folder copied to `data_dir`."""
         ca, port = pki.make_ca(), procs.free_port()
@@ -333,7 +337,7 @@ class LocalCluster:
                          start_new_session=True)
 
     def _spawn_control_plane(self, port: int | None,
-                             apiserver_args: list[tuple[str, str]]) -> subprocess.Popen:
+                             apiserver_args: list[tuple[str, str]]) -> subprocess.Popen[bytes]:
         """kwokctl create cluster, in the background; _wait_control_plane collects it."""
         # Stages are API objects (Stage CRD), so scenarios and tests can add fault stages
         # to a running cluster; ours are applied before the first node exists.
@@ -357,11 +361,11 @@ class LocalCluster:
             return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
 
-    def _wait_serving(self, control_plane: subprocess.Popen) -> None:
+    def _wait_serving(self, control_plane: subprocess.Popen[bytes]) -> None:
         """Until the apiserver serves kwokctl's Stage CRD, Established (read over HTTPS
         with the kubeconfig's certificates: polling with kubectl costs 50 ms of CPU each).
         Returns early when kwokctl exits (and reports its failure)."""
-        def serving():
+        def serving() -> bool:
             if control_plane.poll() is not None:
                 return True
             if not self.kubeconfig.is_file():
@@ -376,7 +380,7 @@ class LocalCluster:
         if control_plane.poll():
             self._wait_control_plane(control_plane)  # says why kwokctl failed
 
-    def _wait_control_plane(self, proc: subprocess.Popen) -> None:
+    def _wait_control_plane(self, proc: subprocess.Popen[bytes]) -> None:
         try:
             code = proc.wait(timeout=READY_TIMEOUT + 30)
         except subprocess.TimeoutExpired as err:
@@ -478,7 +482,7 @@ class LocalCluster:
         server = config["clusters"][0]["cluster"]["server"]
         return int(server.rsplit(":", 1)[1].rstrip("/"))
 
-    def restart_kueue(self, add_device_class_mappings: list[dict] | None = None,
+    def restart_kueue(self, add_device_class_mappings: list[dict[str, Any]] | None = None,
                       settings: dict[str, object] | None = None) -> None:
         """Restart Kueue, optionally with more `resources.deviceClassMappings` entries and
         top-level Configuration `settings` (a None value removes the key, e.g.
@@ -504,7 +508,7 @@ class LocalCluster:
         template = ('{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Established")]'
                     '.status}{"\\n"}{end}')
 
-        def established():
+        def established() -> bool:
             proc = kubectl.run("get", "crd", *names, "-o", f"jsonpath={template}",
                                check=False)  # NotFound while the apply is still in flight
             lines = proc.stdout.split()
@@ -520,7 +524,7 @@ class LocalCluster:
     def _wait_nodes(self, api: HttpsApi, expected: int) -> None:
         seen = {"ready": 0}
 
-        def all_ready():
+        def all_ready() -> bool:
             status, body = api.get("/api/v1/nodes")
             if status != 200:
                 raise UserError(f"listing nodes: HTTP {status}: {body}")
@@ -533,7 +537,7 @@ class LocalCluster:
         except TimeoutError as err:
             raise UserError(f"{err}; {seen['ready']} were Ready when last seen") from err
 
-    def _write_state(self, state: dict) -> None:
+    def _write_state(self, state: dict[str, Any]) -> None:
         state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **self._recorded,
                  **state}
         tmp = self.state_file.with_suffix(".tmp")
@@ -571,12 +575,12 @@ def kwokctl_create_argv(name: str, kubeconfig: Path, port: int | None = None) ->
     return argv
 
 
-def kwok_component(kwok_cluster_dir: Path, name: str) -> dict:
+def kwok_component(kwok_cluster_dir: Path, name: str) -> dict[str, Any]:
     """One component as kwokctl runs it (binary, args, envs, workDir), from its kwok.yaml."""
     for doc in yamlio.load_all((kwok_cluster_dir / "kwok.yaml").read_text()):
         if doc and doc.get("kind") == "KwokctlConfiguration":
             for component in doc.get("components") or []:
-                if component.get("name") == name:
+                if isinstance(component, dict) and component.get("name") == name:
                     return component
     raise UserError(f"{kwok_cluster_dir / 'kwok.yaml'} has no component {name!r}")
 
@@ -617,7 +621,8 @@ def move_off_taken_ports(kwok_cluster_dir: Path, names: list[str]) -> dict[str, 
     return moved
 
 
-def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log,
+def _wait_applied_or_retry(kubectl: Kubectl, proc: ApplyProcess, objects: list[dict[str, Any]],
+                           log: Callable[[str], None],
                            field_manager: str = FIELD_MANAGER) -> None:
     """kubectl reads the apiserver's OpenAPI document before an apply; on a loaded machine
     that read can time out ("Please retry", or "error validating data: Get .../openapi/v2
@@ -631,7 +636,7 @@ def _wait_applied_or_retry(kubectl: Kubectl, proc, objects: list[dict], log,
         kubectl.apply(objects, validate=False, timeout=180, field_manager=field_manager)
 
 
-def _crd_names(objects: list[dict]) -> list[str]:
+def _crd_names(objects: list[dict[str, Any]]) -> list[str]:
     return [o["metadata"]["name"] for o in objects if o["kind"] == "CustomResourceDefinition"]
 
 
@@ -645,6 +650,6 @@ def _crd_established(kubeconfig: Path, name: str) -> bool:
                for c in crd.get("status", {}).get("conditions", []))
 
 
-def _node_ready(node: dict) -> bool:
+def _node_ready(node: dict[str, Any]) -> bool:
     return any(c.get("type") == "Ready" and c.get("status") == "True"
                for c in node.get("status", {}).get("conditions", []))
