@@ -11,13 +11,18 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, TypeVar
 
 from harness.evals import paths
 from harness.evals.errors import InfraError
 from harness.evals.model import CheckResult, Status
 
-F = TypeVar("F", bound=Callable[..., object])
+if TYPE_CHECKING:
+    from harness.evals.kube import Kube
+
+# (holds, detail); "error" when the probe could not tell (InfraError)
+Outcome = tuple[bool | Literal["error"], str]
+F = TypeVar("F", bound=Callable[..., Outcome])   # a probe: (kube, spec, env[, memory])
 DEFAULT_TIMEOUT = 20.0
 POLL_INTERVAL = 1.0
 OPS = ("eq", "ne", "exists", "absent", "gte", "lte", "gt", "lt", "contains", "matches",
@@ -27,7 +32,7 @@ OPS = ("eq", "ne", "exists", "absent", "gte", "lte", "gt", "lt", "contains", "ma
 @dataclass(frozen=True)
 class CheckType:
     name: str
-    probe: Callable
+    probe: Callable[..., Outcome]   # (kube, spec, env[, memory])
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     doc: str = ""
@@ -120,13 +125,14 @@ def describe(spec: dict[str, Any]) -> str:
 
 # --- evaluation ------------------------------------------------------------------------
 
-def evaluate(kube, specs: list[dict[str, Any]], default_timeout: float = DEFAULT_TIMEOUT,
-             env: dict[str, Any] | None = None, sleep=time.sleep) -> list[CheckResult]:
+def evaluate(kube: Kube, specs: list[dict[str, Any]], default_timeout: float = DEFAULT_TIMEOUT,
+             env: dict[str, Any] | None = None,
+             sleep: Callable[[float], None] = time.sleep) -> list[CheckResult]:
     """Poll all checks until each holds or times out; one result per spec, in order
     (`seconds`: the time it took to settle)."""
     start = time.monotonic()
     results: list[CheckResult | None] = [None] * len(specs)
-    last: list[tuple] = [(False, "not evaluated")] * len(specs)
+    last: list[Outcome] = [(False, "not evaluated")] * len(specs)
     memory: list[dict[str, Any]] = [{} for _ in specs]
     while True:
         for i, spec in enumerate(specs):
@@ -142,7 +148,8 @@ def evaluate(kube, specs: list[dict[str, Any]], default_timeout: float = DEFAULT
         sleep(POLL_INTERVAL)
 
 
-def probe_once(kube, spec: dict[str, Any], env: dict[str, Any] | None, memory: dict[str, Any] | None = None):
+def probe_once(kube: Kube, spec: dict[str, Any], env: dict[str, Any] | None,
+               memory: dict[str, Any] | None = None) -> Outcome:
     """One probe of one check: (holds, detail), or ("error", why) when it cannot tell.
     `memory` is the windowed checks' state between polls of one evaluation."""
     ctype = lookup(spec["type"])
@@ -154,13 +161,13 @@ def probe_once(kube, spec: dict[str, Any], env: dict[str, Any] | None, memory: d
         return "error", str(err)
 
 
-def _result(spec: dict[str, Any], outcome: tuple, elapsed: float) -> CheckResult:
+def _result(spec: dict[str, Any], outcome: Outcome, elapsed: float) -> CheckResult:
     holds, detail = outcome
     status: Status = "error" if holds == "error" else ("pass" if holds else "fail")
     return CheckResult(describe(spec), spec, status, detail, round(elapsed, 2))
 
 
-def compare(actual, op: str, expected) -> bool:
+def compare(actual: object, op: str, expected: object) -> bool:
     """Compare a read value (maybe paths.MISSING) with the expected one.
 
     >>> compare("8", "gte", 4), compare(None, "exists", None), compare("a", "ne", "b")
@@ -188,11 +195,12 @@ def compare(actual, op: str, expected) -> bool:
     return {"gte": a >= e, "lte": a <= e, "gt": a > e, "lt": a < e}[op]
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     return "<missing>" if value is paths.MISSING else repr(value)[:200]
 
 
-def _need(kube, kind: str, name: str, namespace: str | None):
+def _need(kube: Kube, kind: str, name: str, namespace: str | None
+          ) -> tuple[dict[str, Any] | None, str]:
     obj = kube.get(kind, name, namespace)
     where = f"{kind}/{name}" + (f" in {namespace}" if namespace else "")
     return obj, where
@@ -205,7 +213,7 @@ def conditions_of(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- the registry ----------------------------------------------------------------------
 
 @register("exists", required=("kind", "name"), optional=("namespace",))
-def _exists(kube, spec, env):
+def _exists(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The object exists (and is not being deleted)."""
     obj, where = _need(kube, spec["kind"], spec["name"], spec.get("namespace"))
     if obj is None:
@@ -216,14 +224,14 @@ def _exists(kube, spec, env):
 
 
 @register("absent", required=("kind", "name"), optional=("namespace",))
-def _absent(kube, spec, env):
+def _absent(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The object does not exist."""
     obj, where = _need(kube, spec["kind"], spec["name"], spec.get("namespace"))
     return obj is None, f"{where} {'absent' if obj is None else 'still exists'}"
 
 
 @register("field", required=("kind", "name", "path"), optional=("namespace", "op", "value"))
-def _field(kube, spec, env):
+def _field(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A field of one object compares to a value (op: eq by default)."""
     obj, where = _need(kube, spec["kind"], spec["name"], spec.get("namespace"))
     if obj is None:
@@ -236,7 +244,7 @@ def _field(kube, spec, env):
 
 @register("condition", required=("kind", "name", "condition"),
           optional=("namespace", "status", "reason"))
-def _condition(kube, spec, env):
+def _condition(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """status.conditions[type=condition] has the status (default "True")."""
     obj, where = _need(kube, spec["kind"], spec["name"], spec.get("namespace"))
     if obj is None:
@@ -253,7 +261,7 @@ def _condition(kube, spec, env):
 
 @register("count", required=("kind", "op", "value"),
           optional=("namespace", "selector", "all_namespaces"))
-def _count(kube, spec, env):
+def _count(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """How many objects of a kind (with a label selector) exist, compared to a value."""
     items = kube.list(spec["kind"], spec.get("namespace"), spec.get("selector"),
                       bool(spec.get("all_namespaces")))
@@ -264,7 +272,7 @@ def _count(kube, spec, env):
 
 @register("pod_phase", required=("namespace",),
           optional=("selector", "name", "phase", "count", "all", "ready", "reason"))
-def _pod_phase(kube, spec, env):
+def _pod_phase(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """At least `count` (default 1) matching pods are in `phase` (default Running); `ready`
     also wants Ready=True, `reason` a regex on why (waiting reason, scheduling message),
     `all` wants every matching pod so."""
@@ -307,7 +315,7 @@ def pod_reasons(pod: dict[str, Any]) -> list[str]:
 
 
 @register("workload_admitted", required=("namespace", "owner"), optional=("owner_kind",))
-def _workload_admitted(kube, spec, env):
+def _workload_admitted(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The Kueue Workload owned by `owner` (a Job, JobSet, ...) is Admitted."""
     kind = spec.get("owner_kind", "Job")
     workloads = [w for w in kube.list("workloads.kueue.x-k8s.io", spec["namespace"])
@@ -325,7 +333,7 @@ def _workload_admitted(kube, spec, env):
 
 
 @register("claim_allocated", required=("namespace",), optional=("name", "pod", "min_devices"))
-def _claim_allocated(kube, spec, env):
+def _claim_allocated(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A ResourceClaim (by name, or every claim of a pod selector `pod`) is allocated."""
     if spec.get("name"):
         claim = kube.get("resourceclaims.resource.k8s.io", spec["name"], spec["namespace"])
@@ -349,7 +357,7 @@ def _claim_allocated(kube, spec, env):
 
 
 @register("route_accepted", required=("name", "namespace"), optional=("kind",))
-def _route_accepted(kube, spec, env):
+def _route_accepted(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A Gateway API route is Accepted by at least one parent."""
     kind = spec.get("kind", "httproutes.gateway.networking.k8s.io")
     obj, where = _need(kube, kind, spec["name"], spec["namespace"])
@@ -363,7 +371,7 @@ def _route_accepted(kube, spec, env):
 
 
 @register("command", required=("argv",), optional=("exit_code",))
-def _command(kube, spec, env):
+def _command(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """Escape hatch: a command (argv list, KUBECONFIG set) exits with `exit_code` (0)."""
     full_env = {**kube.shell_env(), **env}
     import os
@@ -379,7 +387,7 @@ def _command(kube, spec, env):
 
 
 @register("workload_pending", required=("namespace", "owner"), optional=("owner_kind", "message"))
-def _workload_pending(kube, spec, env):
+def _workload_pending(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The Kueue Workload of `owner` exists and is not admitted (message: a regex it shows)."""
     kind = spec.get("owner_kind", "Job")
     workloads = [w for w in kube.list("workloads.kueue.x-k8s.io", spec["namespace"])

@@ -27,12 +27,13 @@ import time
 from harness.evals import checks
 from harness.evals.checks import conditions_of, pod_reasons, register
 from harness.evals.errors import InfraError
+from harness.evals.kube import Kube
 
 DEFAULT_WINDOW = 10.0
 now = time.monotonic  # tests replace it to drive windows without waiting
 
 
-def live_pods(kube, namespace: str, selector: str | None = None,
+def live_pods(kube: Kube, namespace: str, selector: str | None = None,
               name: str | None = None) -> list[dict[str, Any]]:
     """Pods that count: not being deleted, not finished (a controller replaces those)."""
     if name:
@@ -56,7 +57,8 @@ def restarts(pod: dict[str, Any]) -> int:
                                                           or []))
 
 
-def hold(memory: dict[str, Any], signature, window: float, detail: str) -> tuple[bool, str]:
+def hold(memory: dict[str, Any], signature: object, window: float, detail: str
+         ) -> tuple[bool, str]:
     """Holds once the same `signature` has been seen continuously for `window` seconds."""
     t = now()
     if memory.get("signature") != signature or "since" not in memory:
@@ -73,7 +75,8 @@ def broken(memory: dict[str, Any], detail: str) -> tuple[bool, str]:
 
 
 @register("stable", required=("check",), optional=("for",), windowed=True)
-def _stable(kube, spec, env, memory):
+def _stable(kube: Kube, spec: dict[str, Any], env: dict[str, str],
+            memory: dict[str, Any]) -> checks.Outcome:
     """Another check (`check`) holds on every poll for `for` seconds (default 10)."""
     inner = spec["check"]
     holds, detail = checks.probe_once(kube, inner, env, memory.setdefault("inner", {}))
@@ -90,7 +93,8 @@ def _stable(kube, spec, env, memory):
 
 @register("pods_ready", required=("namespace",),
           optional=("selector", "name", "count", "stable_for", "image", "nodes"), windowed=True)
-def _pods_ready(kube, spec, env, memory):
+def _pods_ready(kube: Kube, spec: dict[str, Any], env: dict[str, str],
+                memory: dict[str, Any]) -> tuple[bool, str]:
     """At least `count` (1) pods match and every one is Running and Ready, with the same
     pods and no container restart, for `stable_for` seconds (10); with `image` (a regex),
     every container of every pod runs an image whose name matches it (the pod's own spec:
@@ -125,7 +129,7 @@ def _pods_ready(kube, spec, env, memory):
 
 
 @register("rollout_complete", required=("kind", "name", "namespace"), optional=("replicas",))
-def _rollout_complete(kube, spec, env):
+def _rollout_complete(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A Deployment or StatefulSet finished rolling out its current spec (what `kubectl
     rollout status` waits for), with at least `replicas` desired."""
     obj = kube.get(spec["kind"], spec["name"], spec["namespace"])
@@ -158,7 +162,7 @@ def _rollout_complete(kube, spec, env):
     return True, f"{where} rolled out: {desired}/{desired} updated and ready"
 
 
-def ready_endpoints(kube, namespace: str, service: str) -> list[dict[str, Any]]:
+def ready_endpoints(kube: Kube, namespace: str, service: str) -> list[dict[str, Any]]:
     """Ready endpoints of a Service from its EndpointSlices (the endpoints controller's view)."""
     slices = kube.list("endpointslices.discovery.k8s.io", namespace,
                        f"kubernetes.io/service-name={service}")
@@ -172,7 +176,7 @@ def ready_endpoints(kube, namespace: str, service: str) -> list[dict[str, Any]]:
 
 
 @register("service_endpoints", required=("name", "namespace"), optional=("count",))
-def _service_endpoints(kube, spec, env):
+def _service_endpoints(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A Service has at least `count` (1) ready endpoints (from its EndpointSlices)."""
     service = kube.get("service", spec["name"], spec["namespace"])
     if service is None:
@@ -187,7 +191,7 @@ def _service_endpoints(kube, spec, env):
 
 @register("http", required=("namespace", "from"),
           optional=("service", "pods", "port", "path", "status", "body", "host", "container"))
-def _http(kube, spec, env):
+def _http(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A GET from inside a pod (`from`: a label selector) to a Service's ClusterIP
     (`service`), to every matching pod (`pods`), or to the pod itself (neither), answers
     `status` (200), its body matching `body` (a regex) when given."""
@@ -209,7 +213,7 @@ def _http(kube, spec, env):
     return True, f"{len(targets)} target(s) answered {want} from pod {client}"
 
 
-def _client_pod(kube, namespace: str, selector: str) -> tuple[str | None, str]:
+def _client_pod(kube: Kube, namespace: str, selector: str) -> tuple[str | None, str]:
     """(name of a Ready pod to send requests from, or None, why not)."""
     ready = [p for p in live_pods(kube, namespace, selector) if is_ready(p)]
     if not ready:
@@ -217,7 +221,7 @@ def _client_pod(kube, namespace: str, selector: str) -> tuple[str | None, str]:
     return ready[0]["metadata"]["name"], ""
 
 
-def _targets(kube, spec) -> list[tuple[str, int]] | str:
+def _targets(kube: Kube, spec: dict[str, Any]) -> list[tuple[str, int]] | str:
     port = spec.get("port")
     if spec.get("service"):
         svc = kube.get("service", spec["service"], spec["namespace"])
@@ -239,7 +243,7 @@ def _targets(kube, spec) -> list[tuple[str, int]] | str:
     return [("127.0.0.1", int(port))]
 
 
-def request(kube, namespace: str, pod: str, address: str, port: int, path: str,
+def request(kube: Kube, namespace: str, pod: str, address: str, port: int, path: str,
             host: str | None = None, container: str | None = None) -> tuple[int | None, str]:
     """(status code or None, body) of an HTTP/1.0 GET sent with busybox `nc` inside `pod`."""
     head = f"GET {path} HTTP/1.0\\r\\nHost: {host or address}\\r\\n\\r\\n"
@@ -259,7 +263,7 @@ def request(kube, namespace: str, pod: str, address: str, port: int, path: str,
 
 @register("probe_passes", required=("namespace",),
           optional=("selector", "probe", "container"))
-def _probe_passes(kube, spec, env):
+def _probe_passes(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """Every matching running pod's `probe` (liveness by default; readiness, startup) of
     `container` (each container that has one) passes when tried from inside the pod, as
     the kubelet would try it: httpGet answers 200-399, tcpSocket connects, exec exits 0."""
@@ -283,7 +287,8 @@ def _probe_passes(kube, spec, env):
     return True, f"{tried} {kind}s pass"
 
 
-def try_probe(kube, pod: dict[str, Any], container: dict[str, Any], probe: dict[str, Any]) -> tuple[bool, str]:
+def try_probe(kube: Kube, pod: dict[str, Any], container: dict[str, Any],
+              probe: dict[str, Any]) -> tuple[bool, str]:
     name, ns = pod["metadata"]["name"], pod["metadata"]["namespace"]
     if "exec" in probe:
         proc = kube.run("exec", "-n", ns, name, "-c", container["name"], "--",
@@ -303,7 +308,7 @@ def try_probe(kube, pod: dict[str, Any], container: dict[str, Any], probe: dict[
     return proc.returncode == 0, f"connect :{port} -> exit {proc.returncode}"
 
 
-def named_port(container: dict[str, Any], port) -> int | None:
+def named_port(container: dict[str, Any], port: object) -> int | None:
     """A probe's port: a number, or the name of one of the container's ports."""
     if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
         return int(port)
@@ -315,7 +320,7 @@ def named_port(container: dict[str, Any], port) -> int | None:
 
 @register("exec", required=("namespace", "selector", "command"),
           optional=("container", "op", "value", "all"))
-def _exec(kube, spec, env):
+def _exec(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """A command run inside a Ready matching pod (every one with `all`) prints a value that
     compares to `value` (`op`, default matches; quantities compare as numbers), e.g. the
     memory the container's cgroup really holds."""
@@ -342,7 +347,8 @@ ROLLOUT_ANNOTATION = "k8s-skills.eval/capacity-check"
 
 
 @register("rollout_keeps_ready", required=("name", "namespace", "min_ready"), windowed=True)
-def _rollout_keeps_ready(kube, spec, env, memory):
+def _rollout_keeps_ready(kube: Kube, spec: dict[str, Any], env: dict[str, str],
+                         memory: dict[str, Any]) -> tuple[bool, str]:
     """Restarts the Deployment's pods once (a new rollout, like `kubectl rollout restart`)
     and holds when that rollout completes without fewer than `min_ready` Ready pods at any
     poll: what a deploy does to serving capacity."""
@@ -373,7 +379,7 @@ def _rollout_keeps_ready(kube, spec, env, memory):
     return False, f"rollout in progress, {ready} Ready"
 
 
-def _restart(kube, spec) -> int:
+def _restart(kube: Kube, spec: dict[str, Any]) -> int:
     patch = json.dumps({"spec": {"template": {"metadata": {"annotations": {
         ROLLOUT_ANNOTATION: str(time.time())}}}}})
     proc = kube.run("patch", "deployment", spec["name"], "-n", spec["namespace"],
@@ -388,7 +394,7 @@ def _restart(kube, spec) -> int:
 
 @register("selects_workload", required=("kind", "name", "namespace", "workload"),
           optional=("workload_kind",))
-def _selects_workload(kube, spec, env):
+def _selects_workload(kube: Kube, spec: dict[str, Any], env: dict[str, str]) -> tuple[bool, str]:
     """The selector of a Service (`spec.selector`) or an InferencePool
     (`spec.selector.matchLabels`) matches the pod template of `workload` (a Deployment by
     default), so the pods its controller creates next are selected too; labelling today's
@@ -419,7 +425,8 @@ TRIAL_LABEL = "k8s-skills.eval/probe-trial"
 
 @register("probes_catch_failure", required=("name", "namespace", "container", "env"),
           windowed=True)
-def _probes_catch_failure(kube, spec, env, memory):
+def _probes_catch_failure(kube: Kube, spec: dict[str, Any], env: dict[str, str],
+                          memory: dict[str, Any]) -> tuple[bool, str]:
     """An active check: starts one trial pod from the Deployment's current pod template
     whose `container` gets `env` (which makes its server start failing, e.g. FAIL_AFTER),
     and holds once the kubelet has seen it Ready, then taken it out of Ready (the readiness
@@ -433,8 +440,9 @@ def _probes_catch_failure(kube, spec, env, memory):
     pod = kube.get("pod", memory["pod"], spec["namespace"])
     if pod is None:
         return False, f"trial pod {memory['pod']} is gone"
-    status = next((c for c in (pod.get("status") or {}).get("containerStatuses") or []
-                   if c.get("name") == spec["container"]), {})
+    status: dict[str, Any] = next(
+        (c for c in (pod.get("status") or {}).get("containerStatuses") or []
+         if c.get("name") == spec["container"]), {})
     seen = memory["seen"]
     if is_ready(pod) and "restarted" not in seen:
         seen.add("ready" if "unready" not in seen else "ready again")
@@ -452,7 +460,7 @@ def _probes_catch_failure(kube, spec, env, memory):
                    "(probes that do not check the server never notice it failing)")
 
 
-def _start_trial(kube, spec) -> str:
+def _start_trial(kube: Kube, spec: dict[str, Any]) -> str:
     dep = kube.get("deployment", spec["name"], spec["namespace"])
     if dep is None:
         raise InfraError(f"deployment/{spec['name']} not found for the probe trial")
