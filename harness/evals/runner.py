@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from harness.errors import UserError
 from harness.evals import (access, agents, capacity, checks, cluster_leaks, guard_review,
@@ -35,7 +35,14 @@ from harness.evals.health import Monitor
 from harness.evals.model import CheckResult, RunRecord, ScenarioRef
 from harness.evals.plan import Job
 from harness.evals.sandbox import Sandbox
+from harness.evals.scenario import Scenario
 from harness.evals.shell import Shell, base_env
+
+if TYPE_CHECKING:
+    from harness.evals.fake_api import FakeAnthropicAPI
+    from harness.evals.kube import Kube
+
+T = TypeVar("T")
 
 WAIT_TIMEOUT = 45.0
 __all__ = ["Job", "Settings", "SuiteBudget", "run_all", "run_one"]
@@ -50,8 +57,9 @@ class Settings:
     transcript: Path | None = None
     skills_dir: Path | None = None
     keep_workdirs: bool = False
-    on_fake_api: Callable | None = None      # tests: see the fake API's recorded requests
-    log: Callable = field(default=lambda m: print(m, file=sys.stderr, flush=True))
+    # tests: see the fake API's recorded requests
+    on_fake_api: Callable[[Job, FakeAnthropicAPI], None] | None = None
+    log: Callable[[str], None] = field(default=lambda m: print(m, file=sys.stderr, flush=True))
     instructions: str = "preamble"           # harness.evals.instructions.MODES
     guard: str = "review"                    # harness.evals.guard.MODES
     max_budget_usd: float | None = None      # per run
@@ -59,7 +67,7 @@ class Settings:
     judge_model: str | None = None
     retries: int = 2                         # extra attempts after a retryable API error
     backoff: float = 15.0                    # seconds, doubled per attempt, without retry-after
-    sleep: Callable = time.sleep
+    sleep: Callable[[float], None] = time.sleep
     scoped_access: bool = True               # the agent's own ServiceAccount (harness.evals.access)
     stop: threading.Event = field(default_factory=threading.Event)   # set by Ctrl-C
     health_interval: float = 3.0             # seconds between probes of the components
@@ -85,7 +93,7 @@ class SuiteBudget:
             self.spent += usd or 0.0
 
 
-def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
+def run_all(kube: Kube, jobs: list[Job], settings: Settings, parallel: int = 1,
             budget: SuiteBudget | None = None,
             inventory: capacity.Inventory | None = None) -> list[RunRecord]:
     """Run every job, `parallel` at a time and, given the cluster's `inventory`, never more
@@ -142,7 +150,7 @@ def run_all(kube, jobs: list[Job], settings: Settings, parallel: int = 1,
     return [results[i] for i in range(total) if i in results]
 
 
-def _gate(kube, jobs: list[Job], inventory: capacity.Inventory | None,
+def _gate(kube: Kube, jobs: list[Job], inventory: capacity.Inventory | None,
           settings: Settings) -> packing.Gate:
     """The gate that keeps the runs in progress within the cluster's accelerators (without
     an inventory every run's demand is empty: only `parallel` limits them)."""
@@ -161,7 +169,7 @@ def _gate(kube, jobs: list[Job], inventory: capacity.Inventory | None,
                         [by_scenario[j.scenario.id] for j in jobs], labels)
 
 
-def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) -> RunRecord:
+def run_with_retries(kube: Kube, job: Job, settings: Settings, budget: SuiteBudget) -> RunRecord:
     """One run, again after a retryable API error (honouring retry-after)."""
     attempt = 0
     while True:
@@ -179,7 +187,7 @@ def run_with_retries(kube, job: Job, settings: Settings, budget: SuiteBudget) ->
         settings.sleep(wait)
 
 
-def run_one(kube, job: Job, settings: Settings,
+def run_one(kube: Kube, job: Job, settings: Settings,
             budget_left: float | None = None) -> RunRecord:
     scenario = job.scenario
     sandbox = Sandbox(kube, scenario)
@@ -194,8 +202,8 @@ def run_one(kube, job: Job, settings: Settings,
         context["scripts_dir"] = str(state.scripts_dir)
         _phase(state, "namespace_setup", sandbox.create)
         for stage in ("setup", "fault"):
-            _phase(state, stage, lambda s=stage: _stage(kube, sandbox, scenario, s, context,
-                                                        state))
+            # called at once by _phase: the loop variable is the one of this pass
+            _phase(state, stage, lambda: _stage(kube, sandbox, scenario, stage, context, state))
         if settings.scoped_access:
             state.grant = _phase(state, "access", lambda: access.grant(
                 kube, sandbox, scenario.render(scenario.access, context), private,
@@ -275,7 +283,7 @@ class _State:
             raise Interrupted("interrupted (Ctrl-C) while waiting for checks")
 
 
-def _phase(state: _State, name: str, fn):
+def _phase(state: _State, name: str, fn: Callable[[], T]) -> T:
     if state.stop.is_set():
         raise Interrupted(f"interrupted (Ctrl-C) before {name}")
     start = time.monotonic()
@@ -296,7 +304,8 @@ def _run_agent(job: Job, ctx: AgentContext, state: _State) -> AgentOutcome:
         raise
 
 
-def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict[str, Any], state: _State) -> None:
+def _stage(kube: Kube, sandbox: Sandbox, scenario: Scenario, stage: str, context: dict[str, Any],
+           state: _State) -> None:
     """Apply a stage's manifests, run its scripts, then wait until its `wait` checks hold
     (else InfraError)."""
     sandbox.apply(scenario.manifests(stage, context))
@@ -312,7 +321,7 @@ def _stage(kube, sandbox: Sandbox, scenario, stage: str, context: dict[str, Any]
         raise InfraError(f"{what}: {missed[0].check}: {missed[0].detail}")
 
 
-def _scripts_dir(scenario, context: dict[str, Any], private: Path) -> Path:
+def _scripts_dir(scenario: Scenario, context: dict[str, Any], private: Path) -> Path:
     """Where a scenario's scripts run: a copy of its folder for this run, with the files
     under artifacts/ rendered (the run's namespaces), so parallel runs never share a file.
     Scenarios without scripts use their own folder."""
@@ -330,8 +339,8 @@ def _scripts_dir(scenario, context: dict[str, Any], private: Path) -> Path:
     return copy
 
 
-def _script(kube, sandbox, scenario, script: dict[str, Any], stage: str, state: _State,
-            check: bool) -> None:
+def _script(kube: Kube, sandbox: Sandbox, scenario: Scenario, script: dict[str, Any], stage: str,
+            state: _State, check: bool) -> None:
     """A scenario script, run from the run's copy of the scenario folder with the
     harness's own identity (it builds or tears down the world) and NS, PREFIX, NS_<NAME>."""
     folder = state.scripts_dir or scenario.dir
@@ -379,7 +388,8 @@ def _outage_behind(state: _State, err: Exception) -> str:
 _BROKE = CheckResult("environment", {}, "error", "the run broke before its checks finished")
 
 
-def _score_answer(job, settings, scenario, context, state: _State, fake) -> None:
+def _score_answer(job: Job, settings: Settings, scenario: Scenario, context: dict[str, Any],
+                  state: _State, fake: FakeAnthropicAPI | None) -> None:
     answer = state.outcome.answer
     state.expect = scoring.expect_results(scenario.render(scenario.data.get("expect", []),
                                                           context), answer)
@@ -400,11 +410,13 @@ def _score_answer(job, settings, scenario, context, state: _State, fake) -> None
             answer, base_url=fake.url if fake else None))
 
 
-def ctx_prompt(scenario, context) -> str:
+def ctx_prompt(scenario: Scenario, context: dict[str, Any]) -> str:
     return "\n\n".join(scenario.render(scenario.prompts, context))
 
 
-def _cleanup(kube, sandbox, scenario, state, fake, settings, job, workdir, private) -> None:
+def _cleanup(kube: Kube, sandbox: Sandbox, scenario: Scenario, state: _State,
+             fake: FakeAnthropicAPI | None, settings: Settings, job: Job, workdir: Path,
+             private: Path) -> None:
     for script in scenario.scripts("cleanup"):
         try:
             _script(kube, sandbox, scenario, script, "cleanup", state, check=False)
@@ -425,7 +437,7 @@ def _cleanup(kube, sandbox, scenario, state, fake, settings, job, workdir, priva
     shutil.rmtree(private, ignore_errors=True)
 
 
-def _remove_leaks(kube, sandbox, state: _State) -> str | None:
+def _remove_leaks(kube: Kube, sandbox: Sandbox, state: _State) -> str | None:
     """Find the cluster-scoped objects the run made without a run label (harness.evals.
     cluster_leaks), delete the run's own; the first error, or None. Never raises."""
     if state.cluster_before is None:
@@ -442,7 +454,7 @@ def _remove_leaks(kube, sandbox, state: _State) -> str | None:
     return error
 
 
-def _fake_api(scenario, settings: Settings):
+def _fake_api(scenario: Scenario, settings: Settings) -> FakeAnthropicAPI:
     from harness.evals.fake_api import FakeAnthropicAPI, load_scripted
     if not scenario.scripted_file.is_file():
         raise InfraError(f"{scenario.id} has no scripted.yaml to play on the fake API")
@@ -452,8 +464,9 @@ def _fake_api(scenario, settings: Settings):
     return fake
 
 
-def _agent_context(kube, job, settings, sandbox, workdir, private, context, state, fake,
-                   budget_left) -> AgentContext:
+def _agent_context(kube: Kube, job: Job, settings: Settings, sandbox: Sandbox, workdir: Path,
+                   private: Path, context: dict[str, Any], state: _State,
+                   fake: FakeAnthropicAPI | None, budget_left: float | None) -> AgentContext:
     scenario = job.scenario
     home = workdir / ".home"
     kubeconfig = _home_kubeconfig(state.grant.kubeconfig if state.grant
@@ -486,7 +499,7 @@ def _home_kubeconfig(source: Path, home: Path) -> Path:
 
 
 def _record(job: Job, settings: Settings, sandbox: Sandbox, state: _State, wall: float,
-            fake) -> RunRecord:
+            fake: FakeAnthropicAPI | None) -> RunRecord:
     out = state.outcome
     judged = judge.as_result(state.judge)
     status, reason = scoring.score(state.checks, state.safeguards, state.expect + judged,
