@@ -291,3 +291,19 @@ def test_output_lines_inside_a_fence_are_not_sentences(gw_run, tmp_path):
     text = ("The route does not work.\n```yaml\nnotes: the listener allowedRoutes defaults to "
             "Same namespace and the route won't attach to the listener at all\n```\n")
     assert "not_allowed_by_listener" not in _causes_or_refused(gw_run, tmp_path, text)
+
+
+# envoyproxy/gateway#3242's curl -v exchange (Host header is the Gateway's IP, answer 404),
+# quoted in a reply: GitHub puts `> ` before each line, so a request line reads `> > Host:`.
+CURL_404 = """> GET / HTTP/1.1
+> Host: 20.115.176.94
+> User-Agent: curl/8.1.2-DEV
+< HTTP/1.1 404 Not Found
+< content-length: 0
+"""
+
+
+def test_a_quoted_curl_exchange_is_read_like_the_original(gw_run, tmp_path):
+    quoted = "".join(f"> {line}\n" for line in CURL_404.splitlines())
+    assert _causes_or_refused(gw_run, tmp_path, CURL_404)[:1] == ["request_not_routed"]
+    assert _causes_or_refused(gw_run, tmp_path, quoted)[:1] == ["request_not_routed"]

@@ -34,8 +34,9 @@ _NEGATION = re.compile(r"\b(no|not|never|without|lost|lose|loses|pending|none|em
 
 # --- a request no route matches ---------------------------------------------------------------
 # curl -v: the request's Host header (`> Host: 20.115.176.94`) and the answer (`< HTTP/1.1 404`).
-_HOST_IS_IP = re.compile(r"^>\s*Host:\s*(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(?::\d+)?$")
-_HTTP_404 = re.compile(r"^<?\s*HTTP/[\d.]+\s+404\b")
+# (A GitHub quote of the exchange adds its own `> ` before each line: `> > Host: ...`.)
+_HOST_IS_IP = re.compile(r"^(?:>\s*)+Host:\s*(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(?::\d+)?$")
+_HTTP_404 = re.compile(r"^(?:>\s*)*<?\s*HTTP/[\d.]+\s+404\b")
 
 # --- "the backend does not exist" ------------------------------------------------------------
 _BACKEND_ABSENT = re.compile(
