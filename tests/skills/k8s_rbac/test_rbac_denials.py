@@ -247,3 +247,19 @@ def test_a_subject_whose_serviceaccount_lives_elsewhere_is_a_mismatch():
            "subjects": [{"kind": "ServiceAccount", "name": "bot", "namespace": "bots"}]}
     causes_found = [f["cause"] for f in audit([sa, crb], service_accounts={("default", "bot")})]
     assert causes_found == ["binding_subject_mismatch"]
+
+
+@pytest.mark.parametrize("make", [forbidden_1_11, forbidden_1_9])
+def test_default_service_account_is_named_after_the_missing_rule(make):
+    # kubewatch#95: "pods is forbidden: User system:serviceaccount:default:default cannot list
+    # pods at the cluster scope"; the reporter's fix was serviceAccountName (the ServiceAccount
+    # admission plugin gives a pod that names none its namespace's `default`)
+    (denial,) = parse(make("system:serviceaccount:default:default", "list", "pods", ""))
+    got = [(f["cause"], f["severity"], f["basis"]) for f in explain(denial, [])]
+    assert got == [("missing_permission", "error", "reported"),
+                   ("default_service_account_used", "warning", "inferred")]
+
+
+def test_a_named_service_account_gets_no_default_warning():
+    (denial,) = parse(forbidden_1_11(SA, "list", "pods", "", "ml"))
+    assert "default_service_account_used" not in [f["cause"] for f in explain(denial, [])]

@@ -34,7 +34,27 @@ def explain(denial: Denial, objects) -> list[dict]:
     if reported:
         return reported
     specific = _from_objects(denial, objects) if denial.kind == "rbac" else []
-    return specific + [_denied(denial, explained=bool(specific), objects=objects)]
+    found = specific + [_denied(denial, explained=bool(specific), objects=objects)]
+    return found + _default_service_account(denial, found)
+
+
+def _default_service_account(denial: Denial, found: list[dict]) -> list[dict]:
+    """A denied `system:serviceaccount:NS:default`: every pod of NS that names no
+    serviceAccountName runs as it (the ServiceAccount admission plugin's default), so the
+    workload most likely lacks its own ServiceAccount; granting `default` grants every pod of
+    the namespace (kubewatch#95: the fix was serviceAccountName)."""
+    sa = service_account_of(denial.user)
+    if not sa or sa[1] != "default" or any(
+            f["cause"] == "default_service_account_used" for f in found):
+        return []
+    return [finding("warning", "default_service_account_used", subject_ref(denial),
+                    f"the request ran as namespace {sa[0]}'s default ServiceAccount: the pod "
+                    "sets no serviceAccountName (or the one it names was meant to be bound)",
+                    [denial.text], "give the workload its own ServiceAccount "
+                    "(spec.serviceAccountName) and bind that; rights granted to default go to "
+                    "every pod of the namespace", basis="inferred",
+                    confirm=f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
+                            "SA:.spec.serviceAccountName")]
 
 
 def _denied(denial: Denial, explained: bool, objects) -> dict:
