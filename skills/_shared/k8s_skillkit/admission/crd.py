@@ -10,7 +10,8 @@ Schemas are the compiled form of harness/skillpack/schemas.py: {"$ref": name} po
 `defs`; keys as in OpenAPI. A rule this module cannot evaluate is returned as "not checked".
 """
 from __future__ import annotations
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import copy
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from ..cel_runtime import CelError, CelList, CelObject, Interpreter, Unsupported
 from ..cel_syntax import CelSyntaxError, parse
 from . import field
 
+T = TypeVar("T")
 RULES = "x-kubernetes-validations"
 _RESERVED = {"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
              "function", "if", "import", "let", "loop", "package", "namespace", "return",
@@ -35,7 +37,7 @@ class NotChecked:
     reason: str
 
 
-def resolve(schema, defs: dict[str, Any]) -> dict[str, Any]:
+def resolve(schema: object, defs: dict[str, Any]) -> dict[str, Any]:
     hops = 0
     while isinstance(schema, dict) and "$ref" in schema and hops < 30:
         schema = defs.get(schema["$ref"], {})
@@ -43,7 +45,8 @@ def resolve(schema, defs: dict[str, Any]) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {}
 
 
-def children(value: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]):
+def children(value: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]
+             ) -> Iterator[tuple[str, Any, dict[str, Any], bool]]:
     """(key, item, child schema, is a declared property) for the keys a schema describes."""
     props = schema.get("properties") or {}
     extra = schema.get("additionalProperties")
@@ -55,14 +58,14 @@ def children(value: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]
 
 # ---------------------------------------------------------------- defaulting
 
-def apply_defaults(obj, schema: dict[str, Any], defs: dict[str, Any]):
+def apply_defaults(obj: T, schema: dict[str, Any], defs: dict[str, Any]) -> T:
     """A copy of `obj` with schema defaults filled in and non-nullable nulls pruned."""
     obj = copy.deepcopy(obj)
     _default(obj, schema, defs)
     return obj
 
 
-def _default(value, schema, defs) -> None:
+def _default(value: object, schema: dict[str, Any], defs: dict[str, Any]) -> None:
     schema = resolve(schema, defs)
     if isinstance(value, dict):
         props = schema.get("properties") or {}
@@ -83,7 +86,7 @@ def _default(value, schema, defs) -> None:
             _default(item, schema["items"], defs)
 
 
-def fill_go_zero_values(obj, schema: dict[str, Any], defs: dict[str, Any]):
+def fill_go_zero_values(obj: T, schema: dict[str, Any], defs: dict[str, Any]) -> T:
     """A copy of `obj` as a typed mutating webhook returns it: the webhook decodes the object
     into Go structs and re-encodes them, so a required (non-omitempty) scalar or struct field
     that was missing comes back as its zero value ("" / 0 / false / "0" for a quantity /
@@ -93,7 +96,7 @@ def fill_go_zero_values(obj, schema: dict[str, Any], defs: dict[str, Any]):
     return obj
 
 
-def _zero_fill(value, schema, defs) -> None:
+def _zero_fill(value: object, schema: dict[str, Any], defs: dict[str, Any]) -> None:
     schema = resolve(schema, defs)
     if isinstance(value, dict):
         props = schema.get("properties") or {}
@@ -109,7 +112,7 @@ def _zero_fill(value, schema, defs) -> None:
             _zero_fill(item, schema["items"], defs)
 
 
-def _zero(schema: dict[str, Any]):
+def _zero(schema: dict[str, Any]) -> object:
     if schema.get("x-kubernetes-int-or-string"):
         return "0" if schema.get("pattern") else 0  # resource.Quantity vs IntOrString
     return {"string": "", "integer": 0, "number": 0, "boolean": False,
@@ -117,7 +120,7 @@ def _zero(schema: dict[str, Any]):
         str(schema.get("type")))
 
 
-def scale_replicas(obj: dict[str, Any], spec_replicas_path: str) -> list[Any]:
+def scale_replicas(obj: dict[str, Any], spec_replicas_path: str) -> list[field.Violation]:
     """customresource/validator.go ValidateScale: the /scale subresource's replicas field."""
     value: object = obj
     for part in spec_replicas_path.strip(".").split("."):
@@ -135,13 +138,15 @@ def scale_replicas(obj: dict[str, Any], spec_replicas_path: str) -> list[Any]:
 
 # ---------------------------------------------------------------- list-type uniqueness
 
-def list_type_violations(obj, schema: dict[str, Any], defs: dict[str, Any], path: str = "") -> list[Any]:
-    out: list[Any] = []
+def list_type_violations(obj: object, schema: dict[str, Any], defs: dict[str, Any],
+                         path: str = "") -> list[field.Violation]:
+    out: list[field.Violation] = []
     _list_types(obj, resolve(schema, defs), defs, path, out)
     return out
 
 
-def _list_types(value, schema, defs, path, out) -> None:
+def _list_types(value: object, schema: dict[str, Any], defs: dict[str, Any], path: str,
+                out: list[field.Violation]) -> None:
     if isinstance(value, dict):
         for key, item, sub, declared in children(value, schema, defs):
             _list_types(item, sub, defs, field.join(path, key if declared else f"[{key}]"), out)
@@ -187,7 +192,7 @@ def escape(name: str) -> str | None:
                                            "-": "__dash__", "/": "__slash__"}[m.group()], name)
 
 
-def to_cel(value, schema, defs, root: bool = False):
+def to_cel(value: object, schema: object, defs: dict[str, Any], root: bool = False) -> object:
     """The CEL value of `value` under `schema` (valuesunstructured.go UnstructuredToVal)."""
     schema = resolve(schema, defs)
     if value is None or schema.get("x-kubernetes-int-or-string"):
@@ -211,7 +216,8 @@ def to_cel(value, schema, defs, root: bool = False):
     return value
 
 
-def _object_to_cel(value: dict[str, Any], schema: dict[str, Any], defs, root: bool):
+def _object_to_cel(value: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any],
+                   root: bool) -> dict[Any, Any]:
     props = schema.get("properties")
     extra = schema.get("additionalProperties")
     embedded = schema.get("x-kubernetes-embedded-resource")
@@ -234,7 +240,7 @@ def _object_to_cel(value: dict[str, Any], schema: dict[str, Any], defs, root: bo
     return out
 
 
-def _formatted(value: str, fmt: str):
+def _formatted(value: str, fmt: str) -> object:
     from ..cel_time import parse_duration, parse_timestamp
     try:
         if fmt == "duration":
@@ -251,17 +257,19 @@ def _formatted(value: str, fmt: str):
 class RuleEvaluator:
     """Evaluates every rule of a schema tree over an object (and its old version)."""
 
-    def __init__(self, defs: dict[str, Any], functions=None) -> None:
+    def __init__(self, defs: dict[str, Any],
+                 functions: Callable[..., object] | None = None) -> None:
         from ..cel_library import call
         self.defs = defs
         self.interp = Interpreter(functions or call)
-        self.violations: list[Any] = []
+        self.violations: list[field.Violation] = []
         self.not_checked: list[NotChecked] = []
 
-    def run(self, obj, schema, old=None) -> None:
+    def run(self, obj: object, schema: dict[str, Any], old: object = None) -> None:
         self._node(obj, resolve(schema, self.defs), old, "", root=True)
 
-    def _node(self, value, schema, old, path, root=False) -> None:
+    def _node(self, value: object, schema: dict[str, Any], old: object, path: str,
+              root: bool = False) -> None:
         if value is None:
             return
         rules = schema.get(RULES) or []
@@ -275,13 +283,15 @@ class RuleEvaluator:
             for i, item in enumerate(value):
                 self._node(item, items, olds[i], f"{path}[{i}]")
 
-    def _children(self, value: dict[str, Any], schema, old, path) -> None:
+    def _children(self, value: dict[str, Any], schema: dict[str, Any], old: object,
+                  path: str) -> None:
         old = old if isinstance(old, dict) else None
         for key, item, sub, declared in children(value, schema, self.defs):
             child = field.join(path, key) if declared else f"{path}[{key}]"
             self._node(item, sub, old.get(key) if old else None, child)
 
-    def _rules(self, value, schema, old, path, rules, root) -> None:
+    def _rules(self, value: object, schema: dict[str, Any], old: object, path: str,
+               rules: list[Any], root: bool) -> None:
         scope = {"self": to_cel(value, schema, self.defs, root)}
         if old is not None:
             scope["oldSelf"] = to_cel(old, schema, self.defs, root)
@@ -289,7 +299,8 @@ class RuleEvaluator:
         for rule in rules:
             self._rule(rule, scope, value, schema, path, unchanged)
 
-    def _rule(self, rule: dict[str, Any], scope, value, schema, path, unchanged) -> None:
+    def _rule(self, rule: dict[str, Any], scope: dict[str, Any], value: object,
+              schema: dict[str, Any], path: str, unchanged: bool) -> None:
         text = rule.get("rule", "")
         try:
             tree = parse(text)
@@ -323,7 +334,8 @@ class RuleEvaluator:
             return
         self.violations.append(self._failure(rule, scope, value, schema, path))
 
-    def _failure(self, rule, scope, value, schema, path):
+    def _failure(self, rule: dict[str, Any], scope: dict[str, Any], value: object,
+                 schema: dict[str, Any], path: str) -> field.Violation:
         detail = _message(rule)
         if rule.get("messageExpression"):
             try:
@@ -344,7 +356,7 @@ class RuleEvaluator:
         return field.invalid(where, _shown(value, schema), detail, "crd-rule")
 
 
-def _shown(value, schema):
+def _shown(value: object, schema: dict[str, Any]) -> object:
     """Objects and arrays are not printed in the error, scalars are."""
     return field.OMIT if isinstance(value, (dict, list)) else value
 
@@ -358,7 +370,7 @@ def _rule_name(rule: dict[str, Any]) -> str:
     return (rule.get("message") or "").strip() or (rule.get("rule") or "").strip()
 
 
-def _uses_old_self(tree) -> bool:
+def _uses_old_self(tree: object) -> bool:
     if isinstance(tree, tuple):
         if tree[:2] == ("ident", "oldSelf"):
             return True
@@ -368,20 +380,21 @@ def _uses_old_self(tree) -> bool:
     return False
 
 
-def _correlate_list(schema: dict[str, Any], value: list[Any], old) -> list[Any]:
+def _correlate_list(schema: dict[str, Any], value: list[Any], old: object) -> list[Any]:
     """Old items for each new item: only list-type=map lists correlate (by their keys)."""
     if not isinstance(old, list) or schema.get("x-kubernetes-list-type") != "map":
         return [None] * len(value)
     keys = schema.get("x-kubernetes-list-map-keys") or []
 
-    def key_of(item):
+    def key_of(item: object) -> tuple[str, ...] | None:
         return tuple(json.dumps(item.get(k), sort_keys=True) for k in keys) \
             if isinstance(item, dict) else None
     index = {key_of(item): item for item in old}
     return [index.get(key_of(item)) for item in value]
 
 
-def evaluate_rules(obj, schema, defs, old=None) -> tuple[list[Any], list[NotChecked]]:
+def evaluate_rules(obj: object, schema: dict[str, Any], defs: dict[str, Any], old: object = None
+                   ) -> tuple[list[field.Violation], list[NotChecked]]:
     """(violations, not-checked rules) of every x-kubernetes-validations rule in the tree."""
     evaluator = RuleEvaluator(defs)
     evaluator.run(obj, schema, old)
