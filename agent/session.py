@@ -23,10 +23,17 @@ import asyncio
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from agent.policy import Decision, ToolPolicy
 from harness.evals.agents.claude_code import _exit_code as exit_code
+
+if TYPE_CHECKING:
+    from claude_agent_sdk import (ClaudeAgentOptions, HookContext, HookInput, HookJSONOutput,
+                                  Message, ResultMessage, SdkMcpTool, ToolResultBlock,
+                                  ToolUseBlock)
+    from claude_agent_sdk.types import PreToolUseHookSpecificOutput
+    from claude_agent_sdk.types import McpServerConfig
 
 TOOLS = ["Bash", "Read", "Glob", "Grep", "Skill"]
 PROPOSE = "mcp__agent__propose_change"
@@ -84,7 +91,7 @@ class Session:
     def __init__(self, cfg: SessionConfig, question: str) -> None:
         self.cfg = cfg
         self.question = question
-        self.events: asyncio.Queue = asyncio.Queue()
+        self.events: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue()
         self.result = AskResult()
         self._calls: dict[str, dict[str, Any]] = {}
         self._refused: set[str] = set()
@@ -101,15 +108,15 @@ class Session:
             await self.events.put(None)
         return self.result
 
-    def _options(self):
+    def _options(self) -> ClaudeAgentOptions:
         from claude_agent_sdk import ClaudeAgentOptions, HookMatcher, create_sdk_mcp_server
-        servers = {}
+        servers: dict[str, McpServerConfig] = {}
         tools = list(TOOLS)
-        team = {}
+        team: dict[str, Any] | None = None   # the specialists, as AgentDefinitions
         if self.cfg.team:
             from agent import specialists
             tools.append(specialists.DELEGATE_TOOL)
-            team = {"agents": specialists.agent_definitions()}
+            team = specialists.agent_definitions()
         allowed = list(tools)
         if self.cfg.propose is not None:
             servers["agent"] = create_sdk_mcp_server(
@@ -119,7 +126,7 @@ class Session:
             cwd=self.cfg.workdir, env=self.cfg.env, model=self.cfg.model,
             max_turns=self.cfg.max_turns, tools=tools, allowed_tools=allowed,
             setting_sources=["project"], mcp_servers=servers, strict_mcp_config=True,
-            system_prompt=_team_prompt() if self.cfg.team else SYSTEM_PROMPT, **team,
+            system_prompt=_team_prompt() if self.cfg.team else SYSTEM_PROMPT, agents=team,
             hooks={"PreToolUse": [HookMatcher(matcher=None, hooks=[self._pre_tool_use],
                                               timeout=30, on_failure="block")]})
 
@@ -129,9 +136,11 @@ class Session:
             await self._on_message(message)
 
     # --- the PreToolUse hook -----------------------------------------------------------
-    async def _pre_tool_use(self, hook_input, tool_use_id, context) -> dict[str, Any]:
+    async def _pre_tool_use(self, hook_input: HookInput, tool_use_id: str | None,
+                            context: HookContext) -> HookJSONOutput:
         tool = str(hook_input.get("tool_name") or "")
-        tool_input = hook_input.get("tool_input") or {}
+        raw_input = hook_input.get("tool_input")
+        tool_input: dict[str, Any] = raw_input if isinstance(raw_input, dict) else {}
         agent = str(hook_input.get("agent_type") or "")  # set inside a subagent
         decision = await asyncio.to_thread(self.cfg.policy.decide, tool, tool_input,
                                            tool_use_id or "", agent)
@@ -145,15 +154,17 @@ class Session:
         if not decision.allowed:
             self.result.refused += 1
             self._refused.add(tool_use_id or "")
-        return {"hookSpecificOutput": {
+        specific: PreToolUseHookSpecificOutput = {
             "hookEventName": "PreToolUse",
             "permissionDecision": "allow" if decision.allowed else "deny",
-            "permissionDecisionReason": decision.reason,
-            **({"updatedInput": decision.updated_input}
-               if decision.allowed and decision.updated_input is not None else {})}}
+            "permissionDecisionReason": decision.reason}
+        if decision.allowed and decision.updated_input is not None:
+            specific["updatedInput"] = decision.updated_input
+        return {"hookSpecificOutput": specific}
 
     # --- propose_change ------------------------------------------------------------------
-    def _propose_tool(self, propose: Callable[[dict[str, Any]], Any]):
+    def _propose_tool(self, propose: Callable[[dict[str, Any]], Any]
+                      ) -> SdkMcpTool[Any]:
         from claude_agent_sdk import tool
 
         @tool("propose_change", "Store a proposed change for a person to approve. Give "
@@ -179,7 +190,7 @@ class Session:
         return propose_change
 
     # --- the message stream ------------------------------------------------------------
-    async def _on_message(self, message) -> None:
+    async def _on_message(self, message: Message) -> None:
         from claude_agent_sdk import (AssistantMessage, ResultMessage, TextBlock,
                                       ToolResultBlock, ToolUseBlock, UserMessage)
         if isinstance(message, AssistantMessage):
@@ -204,13 +215,13 @@ class Session:
         elif isinstance(message, ResultMessage):
             self._finish(message)
 
-    async def _delegated(self, block) -> None:
+    async def _delegated(self, block: ToolUseBlock) -> None:
         name = str((block.input or {}).get("subagent_type") or "")
         self._delegations[block.id] = name
         await self.events.put(("delegation", {"id": block.id, "specialist": name, "brief":
                                               _short({"p": block.input.get("prompt", "")})["p"]}))
 
-    async def _evidence(self, block) -> None:
+    async def _evidence(self, block: ToolResultBlock) -> None:
         call = self._calls.pop(block.tool_use_id)
         text = block.content
         if isinstance(text, list):
@@ -237,7 +248,7 @@ class Session:
             self.result.evidence.append(item)
         await self.events.put(("evidence", item))
 
-    def _finish(self, message) -> None:
+    def _finish(self, message: ResultMessage) -> None:
         usage = message.usage or {}
         self.result.tokens_in = sum(int(usage.get(k, 0) or 0) for k in (
             "input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"))
