@@ -35,8 +35,11 @@ def unquote(text: str) -> str:
     """Lines of a quote block (consecutive lines starting with `> `) without the prefix,
     nested quotes too. A `> kubectl get pods` prompt line becomes a bare `kubectl get pods`,
     which the command reader also takes."""
-    if not text.startswith(">") and "\n>" not in text:
-        return text  # no quote line: one scan (a kubectl dump: 15 million lines, 355 MB)
+    # No quote line: the text as is, unsplit (a kubectl dump: 15 million lines, 355 MB).
+    # `">" in` first: one memchr, and kubectl's JSON has no literal ">" at all (Go's
+    # encoding/json writes it as \u003e); the two-character search costs 0.3 s on 355 MB.
+    if ">" not in text or (not text.startswith(">") and "\n>" not in text):
+        return text
     lines = text.split("\n")
     changed = True
     while changed:
