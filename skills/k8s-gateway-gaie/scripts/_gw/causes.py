@@ -50,7 +50,7 @@ CAUSES: dict[str, tuple[str, str]] = {
     "listenerset_parent_not_accepted": ("listener", "fix the parent Gateway first"),
     "listenerset_invalid": ("listener", "fix the ListenerSet listener the condition names"),
     "listenerset_not_reconciled": ("listener", "check that the implementation supports "
-                                   "ListenerSet (Gateway API v1.6 standard)"),
+                                   "ListenerSet (standard since Gateway API v1.5.0)"),
     "listenerset_not_accepted": ("listener", "read the ListenerSet's Accepted condition"),
     # --- route attachment ------------------------------------------------------------------
     "parent_not_found": ("attach", "point spec.parentRefs[] at an existing Gateway and "

@@ -1,4 +1,4 @@
-"""ListenerSet (gateway.networking.k8s.io/v1, standard in Gateway API v1.6): why its
+"""ListenerSet (gateway.networking.k8s.io/v1, standard since Gateway API v1.5.0): why its
 listeners are not on the Gateway.
 
 Facts (sigs.k8s.io/gateway-api v1.6.3 apis/v1/listenerset_types.go, gateway_types.go):
@@ -40,8 +40,8 @@ FIX = {
     "listenerset_invalid": "fix the listener the condition names (protocol, port, hostname, "
                            "TLS certificateRefs)",
     "listenerset_not_reconciled": "no controller reconciled it: check that the Gateway's "
-                                  "implementation supports ListenerSet (Gateway API v1.6 "
-                                  "standard) and that the CRD version is the one it reads",
+                                  "implementation supports ListenerSet (standard since Gateway "
+                                  "API v1.5.0) and that the CRD version is the one it reads",
 }
 
 
