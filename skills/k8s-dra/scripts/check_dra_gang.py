@@ -13,7 +13,8 @@ from k8s_skillkit.loading import load_objects
 from k8s_skillkit.objects import name_of, namespace_of
 
 from _dra import gang as _gang
-from _dra.input import device_class_mappings, kueue_configuration, load
+from _dra.input import (counter_sourced_classes, device_class_mappings,
+                        kueue_configuration, load)
 from _dra.model import Inventory
 from _dra.workloads import pod_sets, queue_name
 
@@ -55,7 +56,8 @@ def body(args):
         got = sum(placed.values())
         found = _gang.gang_findings(inv, wl, needs, placed, where)
         found += _gang.kueue_check(inv, wl, needs, mappings, queue_name(wl), cqs, lqs,
-                                   can_place=got >= total)
+                                   can_place=got >= total,
+                                   counted=counter_sourced_classes(config))
         label = f"{wl.get('kind')}/{name_of(wl)}"
         if total:
             lines.append(f"{label}: {got} of {total} pod(s) can get their devices at once ("

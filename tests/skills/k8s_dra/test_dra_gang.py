@@ -88,3 +88,21 @@ def test_missing_template_and_no_workload(script, dump, resource, tmp_path):
     r = script("check_dra_gang.py", "-f", resource("check/kueue-config.yaml"), "--cluster",
                dump(NVIDIA))
     assert r.code == 2 and "no workload" in r.err
+
+
+def test_counter_sourced_mapping_is_not_counted_in_devices(script, dump, resource, tmp_path):
+    # kueue v0.19.2 pkg/dra/claims.go l.221-223: a DeviceClass whose deviceClassMappings entry
+    # has sources[].counter is not charged a device count (gate
+    # KueueDRAIntegrationPartitionableDevices, on by default from v0.19); pkg/dra/counters.go
+    # charges the counters its partitions consume, in the counter's units.
+    cfg = tmp_path / "kueue.yaml"
+    cfg.write_text(open(resource("check/kueue-config.yaml")).read()
+                   + "    sources:\n    - counter: {name: memory, driver: gpu.nvidia.com, "
+                     "deviceSelector: {cel: {expression: 'true'}}}\n")
+    text = open(resource("gang/queues.yaml")).read().replace('nominalQuota: "24"',
+                                                              'nominalQuota: "16"')
+    r = script("check_dra_gang.py", "-f", resource("gang/four-by-five.yaml"), "--cluster",
+               dump(NVIDIA, extra=text), "--kueue-config", str(cfg), "--json")
+    assert "kueue_quota_by_counters" in r.causes
+    assert "kueue_will_not_admit" not in r.causes
+    assert "kueue_quota_exceeds_devices" not in r.causes

@@ -161,6 +161,8 @@ CONFIRM = {
     "kueue_unsupported_claim": "kubectl get workloads.kueue.x-k8s.io -n {ns} -o yaml",
     "kueue_class_unmapped": _KUEUE_CONFIG,
     "kueue_config_unknown": _KUEUE_CONFIG,
+    "kueue_quota_by_counters": "kubectl get clusterqueues.kueue.x-k8s.io,"
+                               "resourceslices -o yaml",
     "kueue_quota_exceeds_devices": "kubectl get clusterqueues.kueue.x-k8s.io -o yaml",
     "kueue_will_not_admit": "kubectl get clusterqueues.kueue.x-k8s.io,"
                             "localqueues.kueue.x-k8s.io -A -o yaml",
@@ -177,7 +179,7 @@ def with_confirm(findings: list[dict]) -> list[dict]:
 
 
 def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
-                lqs: dict, can_place: bool) -> list[dict]:
+                lqs: dict, can_place: bool, counted: set[str] | None = None) -> list[dict]:
     if not queue:
         return []
     out = []
@@ -202,6 +204,7 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                               "Kueue deviceClassMappings unknown: quota check skipped", [],
                               "pass --kueue-config FILE")]
     need_by_res: dict[str, int] = defaultdict(int)
+    by_counter: set[str] = set()
     for need in needs:
         for spec in need.specs:
             for _, alts in requests_of(spec):
@@ -215,6 +218,17 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                         f"{rv.class_name} is not mapped in DRA configuration for podset "
                         f"{need.ps.name}"], "add a deviceClassMappings entry (Kueue config, "
                         "restart) and quota for it in the ClusterQueue"))
+                    continue
+                if rv.class_name in (counted or set()):
+                    if res not in by_counter:
+                        by_counter.add(res)
+                        out.append(finding(
+                            "info", "kueue_quota_by_counters", obj,
+                            f"Kueue counts {res} (DeviceClass {rv.class_name}) from its "
+                            "deviceClassMappings sources[].counter: the quota is in the "
+                            "counter's units, not devices, so the device-count quota check is "
+                            "skipped", [], "compare the ClusterQueue nominalQuota of "
+                            f"{res} with the counters the requested partitions consume"))
                     continue
                 need_by_res[res] += rv.count * need.ps.count
     return out + _quota(obj, need_by_res, queue, namespace_of(obj) or "default", cqs, lqs,
