@@ -101,3 +101,12 @@ def test_nothing_found_is_exit_0_and_no_input_is_exit_2():
     assert run("-f", "-", stdin="all good\n").returncode == 0
     proc = run()
     assert proc.returncode == 2 and proc.stderr.startswith("error: ")
+
+
+def test_exit_137_without_oomkilled_is_not_an_oom_kill():
+    # 137 = 128 + SIGKILL: a liveness/startup probe kill, a stop past
+    # terminationGracePeriodSeconds or an outside kill give it too; only reason OOMKilled
+    # (set from the runtime's OOM event) says the memory limit was hit
+    # (kubernetes/kubernetes#19825).
+    paste = "    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n"
+    assert "oom_killed" not in [f["cause"] for f in findings("-f", "-", stdin=paste)]

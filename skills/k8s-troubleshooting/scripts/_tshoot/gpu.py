@@ -116,7 +116,10 @@ _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:
 # segment missing: IPC namespace, cleanup), so it is not read as this.
 _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to extend /dev/shm/"
                        r"|posix_fallocate failed\s*:\s*No space left on device")
-_OOMKILLED = re.compile(r"\bOOMKilled\b|Exit Code:\s*137\b|exit code 137\b")
+# Only the reason says OOM: exit code 137 is any SIGKILL (128+9): also a liveness/startup probe
+# kill, a stop past terminationGracePeriodSeconds or a kill from outside the container
+# (kubernetes/kubernetes#19825; kubelet sets reason OOMKilled only from the runtime's OOM event).
+_OOMKILLED = re.compile(r"\bOOMKilled\b")
 _NODE_MEMORY = re.compile(r"The node was low on resource: memory|node\.kubernetes\.io/"
                           r"memory-pressure|MemoryPressure\s+True")
 
