@@ -1,8 +1,9 @@
 """Kueue's own condition messages, used as quoted evidence and as a fallback hint.
 
-Rules decide from object state first: message wording changed between releases (v0.9.1-v0.14.1
-wrote "request > maximum capacity (24 > 16)", v0.13.7+/v0.14.2+ "previously considered podsets requests
-(16) + current podset request (8) > maximum capacity (16)"), so the patterns here are loose.
+Rules decide from object state first: message wording changed between releases (v0.8.4+ and
+v0.9.1-v0.14.1 wrote "request > maximum capacity (24 > 16)", v0.13.7+/v0.14.2+ "previously
+considered podsets requests (16) + current podset request (8) > maximum capacity (16)"), so the
+patterns here are loose.
 Sources: pkg/scheduler/flavorassigner/flavorassigner.go, pkg/controller/core/workload_controller.go
 (getQueueBlocker), pkg/workload/resources.go (ErrNamespaceMismatch), pkg/scheduler/scheduler.go
 (waitForPodsReadyIfNeeded), pkg/dra/claims.go.
