@@ -192,4 +192,10 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The dump stays referenced until exit (k8s_skillkit.unread keeps the pastes read, for
+    # the "Not read" line), and the interpreter's last collection at exit walks every object
+    # still tracked: 1.4 s for a 50,000-pod dump (1.4 million objects). gc.freeze() takes
+    # them out of that collection's reach; the OS takes the memory back at exit.
+    gc.freeze()
+    sys.exit(code)

@@ -146,6 +146,9 @@ def pod_findings(cluster, said_terminating: bool) -> list[dict]:
     pod is Terminating)."""
     out = []
     for pod in cluster.pods():
+        m = pod.get("metadata") or {}
+        if not m.get("finalizers") and not m.get("deletionTimestamp"):
+            continue  # most pods: nothing holds them, nothing deletes them
         held = [f for f in meta(pod, "finalizers", []) or [] if f]
         deleting = meta(pod, "deletionTimestamp")
         name, ns = meta(pod, "name"), meta(pod, "namespace")
