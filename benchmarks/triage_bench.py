@@ -22,7 +22,10 @@ CPU; triage.py 9.0 s CPU before and 5.5 s after the kit stopped splitting a text
 `> ` quote line into its 15 million lines (surface.unquote), so its own part is about 3.4 s
 CPU. Wall times that day: parse 3.8-14 s, triage 22-30 s, both waiting on the build. Once
 the build was over (load 1.0), with unquote also looking for a '>' first (one memchr):
-parse 1.91 s, triage 4.91 s, its own part 3.00 s wall: at the target, not under it.
+parse 1.91 s, triage 4.91 s, its own part 3.00 s wall: at the target, not under it. Then
+node usage stopped adding 100,000 Fractions one pod at a time, and triage.py froze the gc
+before exit (the interpreter's last collection walked the dump's 1.4 million objects, still
+referenced by k8s_skillkit.unread): own part 3.41 s before, 1.15 s after (load 2.4-2.7).
 
     .venv/bin/python benchmarks/triage_bench.py [--pods 50000] [--events 20000]
 
