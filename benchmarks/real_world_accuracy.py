@@ -18,7 +18,10 @@ The script runs as a user would run it on the paste: `<script> -f <input> --json
 Its findings, in the order it prints them, are its ranking: top-1 is right when the first
 finding's cause is the expected one (or one in `also`), top-3 when any of the first three is.
 `cause: none` means the thread established that nothing was wrong where the script looks:
-right when the script reports no error or warning.
+right when the script reports no error or warning. `cause: unknown` means the paste cannot
+decide it (the thread needed more than the user showed, or never found out): right when the
+script reports no error or warning and says, in an info finding, what it could not decide
+(e.g. `not_evaluated`, `not_in_dump`). A guess, or silence, is wrong.
 
     benchmarks/real_world_accuracy.py                 # every area
     benchmarks/real_world_accuracy.py --area kueue -v # one area, every case's answer
@@ -49,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "resources" / "real-world"
 SKILLS = ROOT / "skills"
 NONE = "none"
+UNKNOWN = "unknown"
 PROBLEM_SEVERITIES = ("error", "warning")
 
 
@@ -73,6 +77,7 @@ class Case:
 class Answer:
     case: Case
     causes: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
 
@@ -82,6 +87,8 @@ class Answer:
             return False
         if self.case.cause == NONE:
             return not self.causes
+        if self.case.cause == UNKNOWN:
+            return not self.causes and bool(self.infos)
         return bool(self.causes) and self.causes[0] in self.case.accepted
 
     @property
@@ -90,11 +97,17 @@ class Answer:
             return False
         if self.case.cause == NONE:
             return not self.causes
+        if self.case.cause == UNKNOWN:
+            return not self.causes and bool(self.infos)
         return any(c in self.case.accepted for c in self.causes[:3])
 
     @property
     def got(self) -> str:
-        return "ERROR" if self.error else (self.causes[0] if self.causes else NONE)
+        if self.error:
+            return "ERROR"
+        if self.causes:
+            return self.causes[0]
+        return f"{UNKNOWN} ({self.infos[0]})" if self.infos else NONE
 
 
 def load_cases(area: str | None, only: list[str] | None = None,
@@ -152,9 +165,11 @@ def run_case(case: Case) -> Answer:
         doc = json.loads(proc.stdout)
     except json.JSONDecodeError as err:
         return Answer(case, error=f"output is not JSON: {err}", seconds=seconds)
-    causes = [f.get("cause", "") for f in doc.get("findings") or []
+    findings = doc.get("findings") or []
+    causes = [f.get("cause", "") for f in findings
               if f.get("severity", "error") in PROBLEM_SEVERITIES]
-    return Answer(case, causes=causes, seconds=seconds)
+    infos = [f.get("cause", "") for f in findings if f.get("severity") == "info"]
+    return Answer(case, causes=causes, infos=infos, seconds=seconds)
 
 
 def percent(part: int, whole: int) -> str:
@@ -188,7 +203,8 @@ def report(answers: list[Answer], verbose: bool) -> list[str]:
     misses = [a for a in answers if not a.top1]
     lines.append(f"misses ({len(misses)}):")
     for a in misses:
-        detail = a.error or ", ".join(a.causes[:3]) or "no findings"
+        detail = a.error or ", ".join(a.causes[:3]) or (
+            f"no problem found; info: {', '.join(a.infos[:3])}" if a.infos else "no findings")
         lines.append(f"  {a.case.area}/{a.case.case_id}: expected {a.case.cause}; got {detail}")
     if verbose:
         lines.append("")

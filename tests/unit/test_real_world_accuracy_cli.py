@@ -41,3 +41,39 @@ def test_outside_corpus_is_scored_like_the_corpus(tmp_path: Path) -> None:
     inside = json.loads(_run("--case", case, "--json").stdout)
     assert outside == inside
     assert outside["overall"]["cases"] == 1
+
+
+def _case(root: Path, name: str, paste: str, cause: str) -> None:
+    folder = root / "kueue" / name
+    folder.mkdir(parents=True)
+    (folder / "paste.txt").write_text(paste)
+    (folder / "case.yaml").write_text(
+        "source: https://example.invalid/scoring-test\nscript: k8s-kueue/explain_pending.py\n"
+        f"args: []\ninput: paste.txt\nexpected:\n  cause: {cause}\nfilled_in: ''\nnotes: ''\n")
+
+
+_NO_STATUS = """apiVersion: kueue.x-k8s.io/v1beta1
+kind: Workload
+metadata: {name: w, namespace: ns}
+spec:
+  queueName: q
+  podSets: [{name: main, count: 1, template: {spec: {containers: [{name: c}]}}}]
+"""
+
+
+def test_unknown_is_right_only_as_an_honest_info_finding(tmp_path: Path) -> None:
+    # `cause: unknown`: the paste cannot decide; the script must not guess (no error or
+    # warning) and must say what it could not decide (an info finding).
+    _case(tmp_path, "no-status", _NO_STATUS, "unknown")
+    reported = _NO_STATUS + """status:
+  conditions:
+  - type: QuotaReserved
+    status: "False"
+    reason: Pending
+    message: "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor f, 1 more needed"
+"""
+    _case(tmp_path, "reported", reported, "unknown")
+    doc = json.loads(_run("--corpus", str(tmp_path), "--json").stdout)
+    by_case = {c["case"]: c for c in doc["cases"]}
+    assert by_case["kueue/no-status"]["top1"] is True
+    assert by_case["kueue/reported"]["top1"] is False

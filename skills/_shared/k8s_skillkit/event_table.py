@@ -135,6 +135,33 @@ def parse_table(lines: list[str], namespace: str = "") -> list[dict[str, Any]]:
     return events
 
 
+# A row of `kubectl get events` (1.14+ layout) pasted without its header line: LAST SEEN, TYPE,
+# REASON, OBJECT (`kind/name`, kind lower-cased), MESSAGE, with a leading NAMESPACE under
+# --all-namespaces. Users often copy the rows only (e.g. kubernetes-sigs/kueue#9048).
+_AGE_CELL = r"(?:<unknown>|<invalid>|\d+(?:\.\d+)?[smhdy](?:\d+[smhdy])*)"
+_BARE_ROW = re.compile(r"^\s*(?:([a-z0-9][a-z0-9.-]*)\s+)?(" + _AGE_CELL + r")\s+(Normal|Warning)"
+                       r"\s+([A-Za-z][A-Za-z0-9]*)\s+([a-z][a-z0-9.-]*/\S+)\s+(\S.*)$")
+
+
+def is_bare_row(line: str) -> bool:
+    """`line` is a `kubectl get events` row (1.14+ columns) whose header was not pasted."""
+    return bool(_BARE_ROW.match(line))
+
+
+def parse_bare_rows(lines: list[str], namespace: str = "") -> list[dict[str, Any]]:
+    """Header-less `kubectl get events` rows -> Events; other lines continue a message."""
+    rows: list[dict[str, Any]] = []
+    for line in lines:
+        match = _BARE_ROW.match(line)
+        if match:
+            ns, age, type_, reason, obj, message = match.groups()
+            rows.append({"NAMESPACE": ns or "", "LAST SEEN": age, "TYPE": type_,
+                         "REASON": reason, "OBJECT": obj, "MESSAGE": message.strip()})
+        elif rows and line.strip():
+            rows[-1]["MESSAGE"] = f"{rows[-1]['MESSAGE']} {line.strip()}"
+    return [_table_event(cells, namespace) for cells in rows]
+
+
 def _cells_by_offsets(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
     cells = {}
     offsets = [start for _, start in columns]

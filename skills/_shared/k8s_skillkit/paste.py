@@ -176,6 +176,8 @@ def _segment_at(lines: list[str], start: int) -> tuple[str, int, object]:
         return "events-table", _table_end(lines, start), None
     if _EVENTS_SECTION.match(line):
         return "describe-events", _table_end(lines, start), None
+    if event_table.is_bare_row(line):
+        return "events-rows", _table_end(lines, start), None
     return "text", start + 1, None
 
 
@@ -308,6 +310,10 @@ def read_paste(text: str, label: str) -> Dump:
                 dump.texts.extend(segment.lines)  # text readers still see it
         elif segment.form == "events-table":
             dump.extend(event_table.parse_table(segment.lines, segment.hint.namespace))
+            dump.forms.append("events-table")
+        elif segment.form == "events-rows":
+            dump.extend(event_table.parse_bare_rows(segment.lines, segment.hint.namespace))
+            dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("events-table")
         elif isinstance(segment.value, TableHead):  # form get-table
             dump.extend(get_table.rows(segment.lines[1:], segment.value.kind,

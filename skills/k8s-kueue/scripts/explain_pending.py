@@ -68,10 +68,13 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         return namespace is None or namespace_of(obj) in ("", namespace)
     workloads = [wl for wl in cluster.workloads if in_scope(wl)]
     findings = [f for wl in workloads for f in [diagnoser.explain(wl)] if f]
+    unknown = []  # labelled jobs whose Workload is not in the input: said last, decide nothing
     for job in cluster.jobs:
         if in_scope(job) and not diagnoser.jobs.workloads_for(job):
             found = check_job_without_workload(job, cluster, named=False)
-            if found:
+            if found and found.get("cause") == "not_in_dump":
+                unknown.append(found)
+            elif found:
                 findings.append(found)
     covered = {(namespace_of(o), name_of(o)) for o in workloads + cluster.jobs}
     covered |= {(namespace_of(o), r.get("name", "")) for o in workloads
@@ -85,7 +88,7 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
                      for f in [diagnoser.unadmitted_job(job)] if f][:3]
     if not findings:  # no object, no Kueue message: what the report says in prose
         findings = prose_findings(cluster)
-    return findings
+    return findings + unknown
 
 
 def _for_name(diagnoser, cluster, namespace, name) -> list[dict]:

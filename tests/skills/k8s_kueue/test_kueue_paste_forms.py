@@ -374,3 +374,71 @@ def test_broken_yaml_quoting_kueue_beside_an_unrelated_pod_keeps_the_waiting_cau
         Events:                      <none>
         """)
     assert findings[0]["cause"] == "quota_exhausted", findings[0]
+
+
+def test_get_events_rows_pasted_without_their_header(script, tmp_path):
+    # kueue#9048: `kubectl get events` rows (1.14+ columns LAST SEEN TYPE REASON OBJECT
+    # MESSAGE) copied without the header line. SecondPassFailed is the Warning event of the
+    # delayed TAS pass, carrying the inadmissible message (pkg/scheduler/scheduler.go v0.16.0
+    # and v0.19.2: recorder.Eventf(..., "SecondPassFailed", ...)).
+    found = run(script, tmp_path, """\
+        25s         Normal    QuotaReserved                            workload/rayjob-test-gpu-e11f0                       Quota reserved in ClusterQueue cluster-queue, wait time since queued was 0s
+        16s         Normal    AdmissionCheckUpdated                    workload/rayjob-test-gpu-e11f0                       Admission check provisioning updated state from Pending to Ready with message: Capacity is found in the cluster
+        1s          Warning   SecondPassFailed                         workload/rayjob-test-gpu-e11f0                       couldn't assign flavors to pod set h100x8: insufficient unused quota for nvidia.com/gpu in flavor default-flavor, 8 more needed
+        """)
+    assert found[0]["cause"] == "quota_exhausted"
+    assert found[0]["basis"] == "reported"
+    assert found[0]["object"]["name"] == "rayjob-test-gpu-e11f0"
+
+
+def test_header_less_event_rows_keep_the_namespace_column_and_prose_stays_text():
+    from k8s_skillkit import event_table
+    rows = ["team-a   3m   Warning   Pending   workload/job-x-1a2b3   couldn't assign flavors "
+            "to pod set main: resource cpu unavailable in ClusterQueue"]
+    events = event_table.parse_bare_rows(rows)
+    assert events[0]["involvedObject"] == {"kind": "Workload", "name": "job-x-1a2b3",
+                                           "namespace": "team-a"}
+    assert events[0]["reason"] == "Pending"
+    # a sentence that merely contains Normal/Warning is not a row
+    assert not event_table.is_bare_row("I see a Warning in the logs for workload/x sometimes")
+
+
+def test_a_workload_that_names_no_local_queue(script, tmp_path):
+    # kueue#5048: `kubectl get wl` with an empty QUEUE column. spec.queueName is omitempty
+    # (apis/kueue/v1beta2/workload_types.go v0.19.2); getQueueBlocker (pkg/controller/core/
+    # workload_controller.go v0.19.2) looks the empty name up: `LocalQueue  doesn't exist`.
+    found = run(script, tmp_path, """\
+        kubectl get wl
+        NAME                            QUEUE   RESERVED IN   ADMITTED   FINISHED   AGE
+        pod-nginx-statefulset-0-7b2bd                                               116s
+        """)
+    assert found[0]["cause"] == "local_queue_missing"
+    assert "spec.queueName is empty" in found[0]["message"]
+
+
+def test_a_status_only_workload_says_nothing_about_its_queue(script, tmp_path):
+    found = run(script, tmp_path, """\
+        apiVersion: kueue.x-k8s.io/v1beta2
+        kind: Workload
+        metadata: {name: w, namespace: ns}
+        status:
+          conditions:
+          - {type: QuotaReserved, status: "False", reason: Pending, message: "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor f, 1 more needed"}
+        """)
+    assert found[0]["cause"] == "quota_exhausted"
+
+
+def test_a_labelled_job_without_its_workload_is_unknown_not_fine(script, tmp_path):
+    # issue 12: a dump is partial. A queue-labelled JobSet whose Workload is not in the paste
+    # (kueue#6868 pasted only manifests) is "not in the dump", never "nothing stuck".
+    found = run(script, tmp_path, """\
+        apiVersion: jobset.x-k8s.io/v1alpha2
+        kind: JobSet
+        metadata:
+          name: simple-jobset
+          labels: {kueue.x-k8s.io/queue-name: jessica-queue}
+        spec:
+          replicatedJobs: []
+        """)
+    assert [(f["cause"], f["severity"]) for f in found] == [("not_in_dump", "info")]
+    assert "kubectl get workloads" in found[0]["confirm"]

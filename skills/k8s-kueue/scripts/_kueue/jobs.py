@@ -202,12 +202,13 @@ def check_job_without_workload(job: dict, cluster, named: bool) -> dict | None:
             "needs a restart of kueue-controller-manager (kubectl rollout restart deployment "
             "-n kueue-system kueue-controller-manager)",
             basis="inferred", confirm=command)
-    if named:
-        return finding("info", "not_in_dump", job,
-                       f"the Workload of {job.get('kind')} {name_of(job)} is not in the input",
-                       [], f"run `{command}` and re-run with its output", basis="inferred",
-                       confirm=command)
-    return None
+    # A dump is partial: without the Workload, Kueue's state for this job is unknown, and
+    # the answer says so instead of "nothing stuck" (issue 12).
+    return finding("info", "not_in_dump", job,
+                   f"the Workload of {job.get('kind')} {name_of(job)} is not in the input, so "
+                   "Kueue's state for it is unknown",
+                   [], f"run `{command}` (and `kubectl describe workload`) and re-run with its "
+                   "output", basis="inferred", confirm=command)
 
 
 def framework_name(obj: dict) -> str:

@@ -23,7 +23,10 @@ def check_queue_path(wl: dict, cluster, reported: str = "") -> tuple | None:
     Kueue says is missing is known to be missing, even when the dump is partial."""
     ns, lq_name = namespace_of(wl), workload_queue(wl)
     if not lq_name:
-        return None  # no queue name in the input (a status-only paste)
+        # A status-only paste says nothing about the queue name; a spec that is in the
+        # input without one does: spec.queueName is `omitempty` (apis/kueue/v1beta2/
+        # workload_types.go v0.19.2) and `kubectl get workloads` prints it as QUEUE.
+        return _no_queue_name(ns) if queue_name_known_empty(wl) else None
     lq = cluster.local_queues.get((ns, lq_name))
     if lq is None:
         if reported == "local_queue_missing" or \
@@ -59,6 +62,29 @@ def not_in_dump(kind: str, name: str, namespace: str, role: str) -> tuple:
             [f"{kind} {name}: not in the dump (a dump is partial; absence proves nothing)"],
             f"run `{command}` (and `kubectl describe workload`) and re-run with that output",
             command)
+
+
+def queue_name_known_empty(wl: dict) -> bool:
+    """The input shows the Workload's spec, and it names no LocalQueue."""
+    spec = wl.get("spec")
+    return isinstance(spec, dict) and not spec.get("queueName") and \
+        ("queueName" in spec or bool(spec.get("podSets")))
+
+
+def _no_queue_name(ns: str):
+    """getQueueBlocker (pkg/controller/core/workload_controller.go v0.19.2) looks the empty
+    name up like any other: `LocalQueue  doesn't exist`; releases before it left such a
+    Workload without status (kueue#5048). Either way no LocalQueue ever admits it."""
+    where = f" in namespace {ns}" if ns else ""
+    return ("local_queue_missing",
+            "the Workload names no LocalQueue (spec.queueName is empty), so no queue can "
+            "admit it; Kueue reports this as `LocalQueue  doesn't exist`",
+            ["workload spec.queueName: ''"],
+            "label the job kueue.x-k8s.io/queue-name=<a LocalQueue" + where + "> and recreate "
+            "it (the Workload keeps the name it was created with), or create a LocalQueue "
+            "named `default` with the LocalQueueDefaulting feature",
+            "kubectl get workloads.kueue.x-k8s.io -A -o custom-columns=NAME:.metadata.name,"
+            "QUEUE:.spec.queueName")
 
 
 def _local_queue_missing(ns: str, lq_name: str, cluster):
