@@ -22,7 +22,8 @@ from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, epp_config
 from _gw import prose as _gw_prose
 from _gw.rules_objective import check_objective, is_llmd_objective
-from _gw.rules_listenerset import check_listenerset, reported as listenerset_reported
+from _gw.rules_listenerset import check_listenerset, is_listenerset
+from _gw.rules_listenerset import reported as listenerset_reported
 from _gw.rules_pool import check_gateway, check_outdated, check_pool, is_alpha
 from _gw.rules_route import check_route
 from _gw.verdict import merge
@@ -69,6 +70,8 @@ NAMESPACED = [("services", "Service", True), ("pods", "Pod", False),
               ("gateways.gateway.networking.k8s.io", "Gateway", False),
               ("referencegrants.gateway.networking.k8s.io", "ReferenceGrant", False),
               ("listenersets.gateway.networking.k8s.io", "ListenerSet", False),
+              # Gateway API v1.3.0-v1.4.x experimental channel (v1.5.0 dropped it)
+              ("xlistenersets.gateway.networking.x-k8s.io", "XListenerSet", False),
               ("inferencepools.inference.networking.k8s.io", "InferencePool", False),
               ("inferencepools.inference.networking.x-k8s.io", "InferencePool", False),
               ("inferencemodels.inference.networking.x-k8s.io", "InferenceModel", False),
@@ -171,7 +174,7 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
             findings += check_pool(index, obj)
         elif is_alpha(obj):
             findings += check_outdated(obj)
-        elif kind == "ListenerSet" and group_of(obj) == GW_GROUP:
+        elif is_listenerset(obj):
             findings += check_listenerset(index, obj)
         elif is_llmd_objective(obj):
             findings += check_objective(index, obj)

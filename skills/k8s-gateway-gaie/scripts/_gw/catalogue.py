@@ -131,7 +131,7 @@ _QUOTED = re.compile(r'"([^"]{8,})"|`([^`]{8,})`|\u201c([^\u201d]{8,})\u201d')
 _STATUS_WORDS = re.compile(r"\b(message|reason|status|condition)\b", re.IGNORECASE)
 # the object a sentence names, most specific first ("listener http of Gateway gw")
 _SCOPE_WORDS = (("policy", re.compile(r"\w*Polic(?:y|ies)\b", re.IGNORECASE)),
-                ("listenerset", re.compile(r"\bListenerSets?\b", re.IGNORECASE)),
+                ("listenerset", re.compile(r"\bX?ListenerSets?\b", re.IGNORECASE)),
                 ("listener", re.compile(r"\blisteners?\b", re.IGNORECASE)),
                 ("class", re.compile(r"\bGatewayClass(es)?\b", re.IGNORECASE)),
                 ("pool", re.compile(r"\bInferencePools?\b|\bpools?\b", re.IGNORECASE)),

@@ -10,6 +10,7 @@ import fnmatch
 from k8s_skillkit.selectors import SelectorError, selector_matches, set_matches
 
 GW_GROUP = "gateway.networking.k8s.io"
+GWX_GROUP = "gateway.networking.x-k8s.io"           # experimental kinds (XListenerSet, ...)
 POOL_GROUP = "inference.networking.k8s.io"          # InferencePool v1 (GAIE >= v1.0)
 ALPHA_GROUP = "inference.networking.x-k8s.io"       # v1alpha1/v1alpha2 pools, models, objectives
 

@@ -1,5 +1,6 @@
-"""ListenerSet (gateway.networking.k8s.io/v1, standard since Gateway API v1.5.0): why its
-listeners are not on the Gateway.
+"""ListenerSet (gateway.networking.k8s.io/v1, standard since Gateway API v1.5.0) and its
+experimental predecessor XListenerSet (gateway.networking.x-k8s.io/v1alpha1, Gateway API
+v1.3.0-v1.4.x): why its listeners are not on the Gateway.
 
 Facts (sigs.k8s.io/gateway-api v1.6.3 apis/v1/listenerset_types.go, gateway_types.go):
 - `spec.parentRef{group, kind (Gateway), namespace, name}` names ONE Gateway; the Gateway must
@@ -18,15 +19,29 @@ Facts (sigs.k8s.io/gateway-api v1.6.3 apis/v1/listenerset_types.go, gateway_type
   (translator.go ProcessListenerSets(..., acceptedGateways)); on a ListenerSet whose parent
   it did not accept it writes Accepted=True "All listeners are accepted" over an empty
   `status.listeners` (seen live): the parent's own Accepted condition is the truth.
+- XListenerSet (gateway-api v1.4.1 apisx/v1alpha1/xlistenerset_types.go l.59-119, 219-246,
+  shared_types.go l.43-66) has the same shape: spec.parentRef (group default
+  gateway.networking.k8s.io, kind default Gateway: the parent is the standard Gateway) and
+  spec.listeners[]; status.conditions Accepted (l.361-379: Invalid, NotAllowed,
+  ParentNotAccepted, ListenersNotValid; Unknown Pending) and Programmed, status.listeners[]
+  ListenerEntryStatus. The Gateway field is the same `spec.allowedListeners.namespaces`
+  (v1.4.1 apis/v1/gateway_types.go l.288, 322-354, experimental, default None). v1.4.x
+  has no `status.attachedListenerSets` count (v1.5.0 gateway_types.go l.1035) but a
+  Gateway condition AttachedListenerSets (v1.4.1 l.1264-1291: ListenerSetsAttached,
+  NoListenerSetsAttached, ListenerSetsNotAllowed; the catalogue reads it). v1.5.0 dropped
+  XListenerSet (no apisx/v1alpha1/xlistenerset_types.go).
 """
 from __future__ import annotations
 
 from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
-from _gw.objects import cond_text, is_current, meta, namespace_selected
+from _gw.objects import (GW_GROUP, GWX_GROUP, cond_text, group_of, is_current, meta,
+                         namespace_selected)
 from _gw.reported import dedupe, listener_findings
 
+# kind -> API group; the same schema under two names (see the module docstring)
+KINDS = {"ListenerSet": GW_GROUP, "XListenerSet": GWX_GROUP}
 REASON_CAUSE = {"NotAllowed": "listenerset_not_allowed",
                 "ParentNotAccepted": "listenerset_parent_not_accepted",
                 "ListenersNotValid": "listenerset_invalid", "Invalid": "listenerset_invalid",
@@ -43,13 +58,30 @@ FIX = {
                                   "implementation supports ListenerSet (standard since Gateway "
                                   "API v1.5.0) and that the CRD version is the one it reads",
 }
+# an XListenerSet nobody reconciles: an implementation built on v1.5.0+ reads ListenerSet
+FIX_X = {"listenerset_not_reconciled": "no controller reconciled it: XListenerSet "
+                                       "(gateway.networking.x-k8s.io/v1alpha1) is read only by "
+                                       "implementations of the Gateway API v1.3-v1.4 "
+                                       "experimental channel; v1.5.0 replaced it with "
+                                       "ListenerSet (gateway.networking.k8s.io/v1): write it as "
+                                       "a ListenerSet if the implementation supports v1.5+"}
+
+
+def _fix(ls: dict, cause: str) -> str:
+    fixes = FIX_X if ls.get("kind") == "XListenerSet" and cause in FIX_X else FIX
+    return fixes.get(cause, "read the condition message")
+
+
+def is_listenerset(obj: dict) -> bool:
+    """A ListenerSet or XListenerSet of its own API group (the inferred rules need a spec)."""
+    return KINDS.get(str(obj.get("kind"))) == group_of(obj)
 
 
 def reported(index) -> list[dict]:
     """What the controller wrote on each ListenerSet: its own conditions, and each
     listener's conditions, which say which listener failed and why."""
     out = []
-    for ls in index.of_kind("ListenerSet"):
+    for ls in (o for o in index.objects if o.get("kind") in KINDS):
         listeners = listener_findings(ls, (ls.get("status") or {}).get("listeners"))
         own = _own(ls)
         if listeners:  # the listeners' conditions say which one and why: keep those
@@ -76,9 +108,9 @@ def _own(ls: dict) -> list[dict]:
         ctype = cond["type"]
         state = "partly" if cond.get("status") == "True" else "not"
         out.append(finding("error" if cause != "listenerset_not_reconciled" else
-                           "warning", cause, ls, f"ListenerSet {state} {ctype.lower()}: "
+                           "warning", cause, ls, f"{ls['kind']} {state} {ctype.lower()}: "
                            f"{cond_text(cond)}", [f"{ctype}: {cond_text(cond)}"],
-                           FIX.get(cause, "read the condition message"),
+                           _fix(ls, cause),
                            basis="reported"))
     return out
 
@@ -110,8 +142,8 @@ def check_listenerset(index, ls: dict) -> list[dict]:
     why = (f"Gateway {ns}/{name} allowedListeners.namespaces.from is {frm}"
            + (" (the default: no ListenerSet may attach)" if frm == "None" else ""))
     return [finding("error" if ok is False else "warning", "listenerset_not_allowed", ls,
-                    f"{why}, so this ListenerSet's listeners are not added", [why],
-                    FIX["listenerset_not_allowed"], confirm=f"kubectl get listenerset "
+                    f"{why}, so this {ls['kind']}'s listeners are not added", [why],
+                    FIX["listenerset_not_allowed"], confirm=f"kubectl get {ls['kind'].lower()} "
                     f"{meta(ls, 'name')} -n {meta(ls, 'namespace')} -o "
                     "jsonpath='{.status.conditions}'")]
 
@@ -129,12 +161,12 @@ def _parent_refused(ls: dict, gw: dict) -> list[dict]:
                  if isinstance(c, dict) and c.get("type") == "Accepted"), None)
     if mine and mine.get("status") == "True":
         entries = len((ls.get("status") or {}).get("listeners") or [])
-        evidence.append(f"the ListenerSet's own Accepted=True ({cond_text(mine)}) lists "
+        evidence.append(f"the {ls['kind']}'s own Accepted=True ({cond_text(mine)}) lists "
                         f"{entries} of {len((ls.get('spec') or {}).get('listeners') or [])} "
                         "listener(s) in status.listeners: the controller did not process "
                         "them")
     return [finding("error", "listenerset_parent_not_accepted", ls,
-                    f"parent Gateway {gw_name} is not accepted, so this ListenerSet's "
+                    f"parent Gateway {gw_name} is not accepted, so this {ls['kind']}'s "
                     "listeners are not served", evidence,
                     FIX["listenerset_parent_not_accepted"],
                     confirm=f"kubectl get gateway {meta(gw, 'name')} -n {meta(gw, 'namespace')}"
