@@ -16,6 +16,7 @@ ListenerSet is. Object shapes from sigs.k8s.io/gateway-api v1.4.1:
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -168,3 +169,41 @@ def test_same_kind_in_the_wrong_group_is_not_inferred(tmp_path):
     obj = xlistenerset()
     obj["apiVersion"] = V1
     assert of(run(tmp_path, CLASS, gateway(), obj), "XListenerSet") == []
+
+
+# A Gateway API v1.4.x experimental cluster, live: the server serves
+# xlistenersets.gateway.networking.x-k8s.io and has no listenersets.gateway.networking.k8s.io
+# (v1.4.1 ships only config/crd/experimental/gateway.networking.x-k8s.io_xlistenersets.yaml).
+STAND_IN = r'''#!{python}
+import json, sys
+world = json.load(open({world!r}))
+resource = sys.argv[2]
+served = {{"gateways.gateway.networking.k8s.io": "Gateway",
+          "gatewayclasses.gateway.networking.k8s.io": "GatewayClass",
+          "xlistenersets.gateway.networking.x-k8s.io": "XListenerSet",
+          "services": "Service", "namespaces": "Namespace"}}
+if resource not in served:
+    print('error: the server doesn\'t have a resource type "%s"' % resource.split(".")[0],
+          file=sys.stderr)
+    sys.exit(1)
+args = sys.argv[1:]
+ns = args[args.index("-n") + 1] if "-n" in args else None
+items = [o for o in world if o["kind"] == served[resource]
+         and (ns is None or o["metadata"].get("namespace") in (ns, None))]
+print(json.dumps({{"apiVersion": "v1", "kind": "List", "items": items}}))
+'''
+
+
+def test_live_v1_4_cluster_reads_xlistenersets(tmp_path):
+    world = tmp_path / "world.json"
+    world.write_text(json.dumps([CLASS, gateway(), xlistenerset()]))
+    kubectl = tmp_path / "bin" / "kubectl"
+    kubectl.parent.mkdir()
+    kubectl.write_text(STAND_IN.format(python=sys.executable, world=str(world)))
+    kubectl.chmod(0o755)
+    env = dict(os.environ, PATH=f"{kubectl.parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.run([sys.executable, str(SCRIPT), "-A", "--json"], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    got = of(json.loads(proc.stdout)["findings"], "XListenerSet")
+    assert [f["cause"] for f in got] == ["listenerset_not_allowed"]   # allowedListeners unset
