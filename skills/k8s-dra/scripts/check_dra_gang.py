@@ -13,8 +13,8 @@ from k8s_skillkit.loading import load_objects
 from k8s_skillkit.objects import name_of, namespace_of
 
 from _dra import gang as _gang
-from _dra.input import (counter_sourced_classes, device_class_mappings,
-                        kueue_configuration, load)
+from _dra.input import device_class_mappings, kueue_configuration, load
+from _dra.kueue_counters import counter_sources, source_drivers
 from _dra.model import Inventory
 from _dra.workloads import pod_sets, queue_name
 
@@ -26,7 +26,9 @@ input: a Job, JobSet, LeaderWorkerSet, Deployment, StatefulSet or Pod manifest, 
   ResourceClaimTemplates (in the same file or already in the cluster).
 causes: gang_partially_satisfiable gang_shared_claim claim_template_missing
   kueue_unsupported_claim kueue_class_unmapped kueue_quota_exceeds_devices
-  kueue_will_not_admit (info) (references/causes.md)
+  kueue_counter_unmatched kueue_will_not_admit (info) kueue_quota_by_counters (info)
+  (references/causes.md); a class mapped with sources[].counter is charged in the
+  counter's units, as Kueue v0.19 does
 exit: 0 the whole gang fits, 1 findings, 2 bad input"""
 
 WORKLOAD_KINDS = ("Job", "JobSet", "LeaderWorkerSet", "Deployment", "StatefulSet", "Pod")
@@ -38,7 +40,7 @@ def body(args):
     if not workloads:
         raise InputError(f"{args.file}: no workload ({', '.join(WORKLOAD_KINDS)}) found")
     cluster = load(args.cluster, kueue=True, pods=False)
-    inv = Inventory(cluster.objects)
+    inv = Inventory(cluster.objects, complete=cluster.complete)
     templates = {(namespace_of(t), name_of(t)): t for t in manifest
                  if t.get("kind") == "ResourceClaimTemplate"}
     config = kueue_configuration(cluster.objects, args.kueue_config)
@@ -57,7 +59,8 @@ def body(args):
         found = _gang.gang_findings(inv, wl, needs, placed, where)
         found += _gang.kueue_check(inv, wl, needs, mappings, queue_name(wl), cqs, lqs,
                                    can_place=got >= total,
-                                   counted=counter_sourced_classes(config))
+                                   sources=counter_sources(config),
+                                   drivers=source_drivers(config))
         label = f"{wl.get('kind')}/{name_of(wl)}"
         if total:
             lines.append(f"{label}: {got} of {total} pod(s) can get their devices at once ("

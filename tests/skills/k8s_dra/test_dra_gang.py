@@ -92,9 +92,8 @@ def test_missing_template_and_no_workload(script, dump, resource, tmp_path):
 
 def test_counter_sourced_mapping_is_not_counted_in_devices(script, dump, resource, tmp_path):
     # kueue v0.19.2 pkg/dra/claims.go l.221-223: a DeviceClass whose deviceClassMappings entry
-    # has sources[].counter is not charged a device count (gate
-    # KueueDRAIntegrationPartitionableDevices, on by default from v0.19); pkg/dra/counters.go
-    # charges the counters its partitions consume, in the counter's units.
+    # has sources[].counter is not charged a device count; pkg/dra/counters.go l.220-223: when
+    # the matching devices consume no such counter (whole GPUs), Kueue's own error.
     cfg = tmp_path / "kueue.yaml"
     cfg.write_text(open(resource("check/kueue-config.yaml")).read()
                    + "    sources:\n    - counter: {name: memory, driver: gpu.nvidia.com, "
@@ -103,6 +102,8 @@ def test_counter_sourced_mapping_is_not_counted_in_devices(script, dump, resourc
                                                               'nominalQuota: "16"')
     r = script("check_dra_gang.py", "-f", resource("gang/four-by-five.yaml"), "--cluster",
                dump(NVIDIA, extra=text), "--kueue-config", str(cfg), "--json")
-    assert "kueue_quota_by_counters" in r.causes
+    assert "kueue_counter_unmatched" in r.causes
+    assert 'Kueue: matched devices have no consumesCounters entry for counter "memory"' in \
+        next(f for f in r.doc["findings"] if f["cause"] == "kueue_counter_unmatched")["evidence"]
     assert "kueue_will_not_admit" not in r.causes
     assert "kueue_quota_exceeds_devices" not in r.causes

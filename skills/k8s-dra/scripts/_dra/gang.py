@@ -4,19 +4,22 @@ Placement: pods are placed one at a time, first-fit over nodes ordered by free m
 devices, each pod's claim allocated with the per-node model in _dra.alloc (devices taken by an
 earlier pod are gone for the next). Kueue: its quota for a DeviceClass is the mapped
 resource (resources.deviceClassMappings) counted as devices per pod x pods
-(kueue pkg/dra/claims.go); Kueue checks quota, not nodes, so a quota larger than the
-devices that can be placed admits a gang the scheduler cannot run.
+(kueue pkg/dra/claims.go), or, for a class whose mapping has `sources[].counter`, in the
+counter's units as _dra/kueue_counters.py computes it; Kueue checks quota, not nodes, so a
+quota larger than the devices that can be placed admits a gang the scheduler cannot run.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from fractions import Fraction
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
-from k8s_skillkit.quantity import parse_quantity
+from k8s_skillkit.quantity import format_quantity, parse_quantity
 
 from _dra.alloc import allocate_on_node, requests_of
 from _dra.claim_rules import candidate_nodes
+from _dra.kueue_counters import INT64_MAX, CounterSource, cel_precheck, request_charge
 from _dra.model import Inventory
 
 POOL_LABELS = ("k8s-skills.io/node-pool", "cloud.google.com/gke-nodepool",
@@ -163,6 +166,7 @@ CONFIRM = {
     "kueue_config_unknown": _KUEUE_CONFIG,
     "kueue_quota_by_counters": "kubectl get clusterqueues.kueue.x-k8s.io,"
                                "resourceslices -o yaml",
+    "kueue_counter_unmatched": "kubectl get workloads.kueue.x-k8s.io -n {ns} -o yaml",
     "kueue_quota_exceeds_devices": "kubectl get clusterqueues.kueue.x-k8s.io -o yaml",
     "kueue_will_not_admit": "kubectl get clusterqueues.kueue.x-k8s.io,"
                             "localqueues.kueue.x-k8s.io -A -o yaml",
@@ -179,7 +183,9 @@ def with_confirm(findings: list[dict]) -> list[dict]:
 
 
 def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
-                lqs: dict, can_place: bool, counted: set[str] | None = None) -> list[dict]:
+                lqs: dict, can_place: bool,
+                sources: dict[str, list[CounterSource]] | None = None,
+                drivers: dict[str, list[str]] | None = None) -> list[dict]:
     if not queue:
         return []
     out = []
@@ -204,7 +210,23 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                               "Kueue deviceClassMappings unknown: quota check skipped", [],
                               "pass --kueue-config FILE")]
     need_by_res: dict[str, int] = defaultdict(int)
-    by_counter: set[str] = set()
+    sources = sources or {}
+    state = _CounterState(need_by_res)
+    for need in needs if sources else []:
+        for spec in need.specs:
+            exact = [alts[0] for _, alts in requests_of(spec) if len(alts) == 1]
+            if not any(rv.class_name in sources for rv in exact):
+                continue
+            error, unknown = cel_precheck(inv, exact, drivers or {})
+            if error and not state.failed:
+                state.failed = True
+                state.findings.append(finding(
+                    "error", "kueue_counter_unmatched", obj,
+                    f"pod set {need.ps.name}: {error}: Kueue keeps the Workload inadmissible",
+                    [f"Kueue: {error}"], "make the request's selectors match devices of the "
+                    "mapped driver(s) that exist, or lower its count"))
+            elif unknown and not state.failed:
+                state.unknown_precheck = unknown
     for need in needs:
         for spec in need.specs:
             for _, alts in requests_of(spec):
@@ -219,23 +241,77 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                         f"{need.ps.name}"], "add a deviceClassMappings entry (Kueue config, "
                         "restart) and quota for it in the ClusterQueue"))
                     continue
-                if rv.class_name in (counted or set()):
-                    if res not in by_counter:
-                        by_counter.add(res)
-                        out.append(finding(
-                            "info", "kueue_quota_by_counters", obj,
-                            f"Kueue counts {res} (DeviceClass {rv.class_name}) from its "
-                            "deviceClassMappings sources[].counter: the quota is in the "
-                            "counter's units, not devices, so the device-count quota check is "
-                            "skipped", [], "compare the ClusterQueue nominalQuota of "
-                            f"{res} with the counters the requested partitions consume"))
+                if rv.class_name in sources and len(alts) == 1:
+                    for source in sources[rv.class_name]:
+                        _counter_charge(inv, obj, need, rv, source, state)
                     continue
                 need_by_res[res] += rv.count * need.ps.count
+    out += state.findings
+    if state.failed:
+        return out  # Kueue stops at the first counter error: the Workload is inadmissible
+    for res in state.unknown:
+        need_by_res.pop(res, None)
+    if state.unknown_precheck:
+        for res in state.evidence:
+            state.evidence[res].append("Kueue first checks that the devices match the "
+                                       "requests' CEL selectors; not judged here: "
+                                       + state.unknown_precheck)
     return out + _quota(obj, need_by_res, queue, namespace_of(obj) or "default", cqs, lqs,
-                        can_place)
+                        can_place, state.evidence)
 
 
-def _quota(obj, need_by_res, queue, namespace, cqs, lqs, can_place) -> list[dict]:
+class _CounterState:
+    """Counter charges gathered over a workload's requests (kueue_counters.py)."""
+
+    def __init__(self, need_by_res):
+        self.need_by_res = need_by_res
+        self.findings: list[dict] = []
+        self.evidence: dict[str, list[str]] = defaultdict(list)
+        self.unknown: set[str] = set()
+        self.unknown_precheck = ""
+        self.failed = False
+
+
+def _counter_charge(inv, obj, need, rv, source, state) -> None:
+    """Add what one request costs in one counter source's quota resource, as Kueue does."""
+    if state.failed:
+        return
+    charge = request_charge(inv, rv, source)
+    res = source.resource
+    if charge.kueue_error:
+        state.failed = True
+        state.findings.append(finding(
+            "error", "kueue_counter_unmatched", obj,
+            f"pod set {need.ps.name}: Kueue charges {res} from counter {source.name} of the "
+            f"{source.driver} devices the request selects, and {charge.kueue_error}: the "
+            "Workload stays inadmissible", [f"Kueue: {charge.kueue_error}"] + charge.notes,
+            f"make the request ({rv.describe()}) select devices of {source.driver} that match "
+            "the mapping's sources[].counter.deviceSelector and consume counter "
+            f"{source.name}, or fix the mapping"))
+        return
+    if charge.amount is None:
+        if res not in state.unknown:
+            state.unknown.add(res)
+            state.findings.append(finding(
+                "info", "kueue_quota_by_counters", obj,
+                f"Kueue charges {res} (DeviceClass {rv.class_name}) in units of counter "
+                f"{source.name}, not devices, and the charge cannot be computed from the "
+                f"input ({charge.unknown}): quota for {res} not checked", charge.notes,
+                "pass a dump with the ResourceSlices and DeviceClasses (kubectl get "
+                "resourceslices,deviceclasses -o yaml)"))
+        return
+    total = min(charge.amount * need.ps.count, INT64_MAX)
+    state.need_by_res[res] = min(state.need_by_res[res] + total, INT64_MAX)
+    state.evidence[res].append(
+        f"pod set {need.ps.name}: {rv.describe()} is charged "
+        f"{format_quantity(Fraction(charge.amount), source.name)} of counter {source.name} per "
+        f"pod ({'' if rv.count == 1 else f'{rv.count} x '}the largest value among the "
+        f"{charge.matched} matching device(s) of {source.driver}) x {need.ps.count} pod(s)")
+    state.evidence[res].extend(charge.notes)
+
+
+def _quota(obj, need_by_res, queue, namespace, cqs, lqs, can_place,
+           evidence: dict[str, list[str]] | None = None) -> list[dict]:
     lq = lqs.get((namespace, queue))
     if lq is None:
         return [finding("warning", "kueue_queue_unknown", obj,
@@ -249,19 +325,21 @@ def _quota(obj, need_by_res, queue, namespace, cqs, lqs, can_place) -> list[dict
         nominal, used = _cq_quota(cq, res)
         free = nominal - used
         fits = amount <= free
+        why = (evidence or {}).get(res, [])
         msg = (f"needs {amount} {res}; ClusterQueue {name_of(cq)} has {nominal} nominal, "
                f"{used} in use")
         if not fits:
             out.append(finding("info", "kueue_will_not_admit", obj,
                                msg + ": Kueue keeps the workload suspended (quota is reserved "
-                               "all-or-nothing)", [], "" if not can_place else
+                               "all-or-nothing)", why, "" if not can_place else
                                "raise the nominalQuota (devices exist) or wait for usage to drop"))
         elif not can_place:
             out.append(finding("error", "kueue_quota_exceeds_devices", obj,
                                msg + ": Kueue would admit it although the devices cannot hold "
                                "the whole gang; pods would sit pending (until waitForPodsReady "
-                               "evicts)", [], f"set the ClusterQueue nominalQuota of {res} to "
-                               "the number of devices that exist, or shrink the gang"))
+                               "evicts)", why, f"set the ClusterQueue nominalQuota of {res} to "
+                               + ("what the devices that exist consume" if why else
+                                  "the number of devices that exist") + ", or shrink the gang"))
     return out
 
 

@@ -178,15 +178,3 @@ def device_class_mappings(config: dict | None) -> dict[str, str]:
             out[cls] = mapping.get("name", "")
     return out
 
-
-def counter_sourced_classes(config: dict | None) -> set[str]:
-    """DeviceClasses whose mapping has a `sources[].counter` entry: Kueue v0.19 charges their
-    quota in the counter's units (what the chosen partitions consume), not in devices
-    (kueue v0.19.2 pkg/dra/claims.go l.221-223 skips the device count for them while the gate
-    KueueDRAIntegrationPartitionableDevices is on, its default from v0.19; pkg/dra/counters.go
-    charges the counters)."""
-    out: set[str] = set()
-    for mapping in dig(config or {}, "resources", "deviceClassMappings", default=[]) or []:
-        if any(isinstance(s, dict) and s.get("counter") for s in mapping.get("sources") or []):
-            out.update(mapping.get("deviceClassNames") or [])
-    return out
