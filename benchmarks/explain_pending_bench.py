@@ -36,12 +36,12 @@ import collections
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import PARSE_ONLY, timed  # noqa: E402  (beside this file)
 
 SCRIPT = Path(__file__).resolve().parents[1] / "skills" / "k8s-kueue" / "scripts" / \
     "explain_pending.py"
@@ -273,8 +273,8 @@ def main(argv=None) -> int:
         handle.write(text)
         path = handle.name
     try:
-        parse, parse_cpu, _ = _timed([sys.executable, "-c", PARSE_ONLY, path])
-        elapsed, cpu, proc = _timed([sys.executable, str(SCRIPT), "-f", path])
+        parse, parse_cpu, _ = timed([sys.executable, "-c", PARSE_ONLY, path])
+        elapsed, cpu, proc = timed([sys.executable, str(SCRIPT), "-f", path])
     finally:
         if args.keep:
             os.replace(path, args.keep)
@@ -294,24 +294,6 @@ def main(argv=None) -> int:
     if proc.returncode == 2:
         print(proc.stderr.strip(), file=sys.stderr)
     return 0 if ok else 1
-
-
-# What the script cannot avoid: the interpreter, reading the file, json.loads of it.
-PARSE_ONLY = ("import gc, json, sys\ngc.disable()\n"
-              "with open(sys.argv[1], encoding='utf-8') as f:\n    json.loads(f.read())\n")
-
-
-def _timed(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Wall seconds, CPU seconds (user + system) and the finished process of `cmd`."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode and cmd[1] == "-c":
-        raise SystemExit(f"parse-only run failed: {proc.stderr.strip()}")
-    return wall, cpu, proc
 
 
 if __name__ == "__main__":

@@ -38,14 +38,13 @@ import argparse
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _timing import PARSE_ONLY, timed  # noqa: E402  (beside this file)
 TRIAGE = ROOT / "skills" / "k8s-troubleshooting" / "scripts" / "triage.py"
 TS = "2026-11-26T05:00:00Z"
 MODES = ("crash_loop", "image_pull", "oom_killed", "unschedulable_insufficient",
@@ -232,8 +231,8 @@ def main(argv=None) -> int:
         del dump
         size = path.stat().st_size
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        parse, parse_cpu, _ = _timed([sys.executable, "-c", PARSE_ONLY, str(path)], env)
-        elapsed, cpu, proc = _timed([sys.executable, str(TRIAGE), "-f", str(path)], env)
+        parse, parse_cpu, _ = timed([sys.executable, "-c", PARSE_ONLY, str(path)], env)
+        elapsed, cpu, proc = timed([sys.executable, str(TRIAGE), "-f", str(path)], env)
     if proc.returncode not in (0, 1) or not proc.stdout or "Traceback" in proc.stderr:
         print(proc.stderr, file=sys.stderr)
         return 2
@@ -255,24 +254,6 @@ def main(argv=None) -> int:
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
-
-# What triage.py cannot avoid: the interpreter, reading the file, json.loads of kubectl's text.
-PARSE_ONLY = ("import gc, json, sys\ngc.disable()\n"
-              "with open(sys.argv[1], encoding='utf-8') as f:\n    json.loads(f.read())\n")
-
-
-def _timed(cmd: list[str], env: dict[str, str]
-           ) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Wall seconds, CPU seconds (user + system) and the finished process of `cmd`."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode and cmd[1] == "-c":
-        raise SystemExit(f"parse-only run failed: {proc.stderr.strip()}")
-    return wall, cpu, proc
 
 if __name__ == "__main__":
     sys.exit(main())
