@@ -10,6 +10,11 @@ ClusterQueue gives 60Gi of it.
   script's `needs N` is that very request.
 - A two-pod Job for 1g partitions: 2 x 10Gi; Kueue reserves quota and its ClusterQueue
   usage is what the script computed.
+- Too few devices: a request for three 1g partitions (CEL selector) gets Kueue's
+  claims.go l.513 error, and a second class whose counter source's deviceSelector keeps only
+  the 1g partitions, asked for three without a selector, gets counters.go l.208; the
+  script's kueue_counter_unmatched quotes each message Kueue writes; so for a third class
+  whose source names a counter no partition consumes (counters.go l.222).
 """
 from __future__ import annotations
 
@@ -79,17 +84,27 @@ def test_counter_quota_charge_is_kueues(kubectl, kubectl_env, namespace, node, t
     parts = _slice(f"{node_name}-parts", node_name, driver, count=2, devices=[
         _part("gpu-0-full", "full", "80Gi"), _part("gpu-0-4g", "4g", "40Gi"),
         _part("gpu-0-1g-a", "1g", "10Gi"), _part("gpu-0-1g-b", "1g", "10Gi")])
+    small_class, slices_class = f"{driver}.small", f"{driver}.slices"
     created += [("resourceslice", f"{node_name}-counters"),
-                ("resourceslice", f"{node_name}-parts"), ("deviceclass", driver)]
-    apply(kubectl, device_class(driver, driver), counters, parts)
+                ("resourceslice", f"{node_name}-parts"), ("deviceclass", driver),
+                ("deviceclass", small_class), ("deviceclass", slices_class)]
+    apply(kubectl, device_class(driver, driver), device_class(small_class, driver),
+          device_class(slices_class, driver), counters, parts)
     cq = f"cq-{namespace}"
     apply(kubectl, cluster_queue(cq, namespace, "h200-dra", {
         "cpu": "64", "memory": "256Gi", resource: "60Gi"}), local_queue("q", namespace, cq))
     try:
-        cluster.restart_kueue([{"name": resource, "deviceClassNames": [driver], "sources": [
-            {"counter": {"name": "memory", "driver": driver,
-                         "deviceSelector": {"cel": {"expression": "true"}}}}]}])
         one_g = f'device.attributes["{driver}"].profile == "1g"'
+        cluster.restart_kueue([
+            {"name": resource, "deviceClassNames": [driver], "sources": [
+                {"counter": {"name": "memory", "driver": driver,
+                             "deviceSelector": {"cel": {"expression": "true"}}}}]},
+            {"name": resource + "-small", "deviceClassNames": [small_class], "sources": [
+                {"counter": {"name": "memory", "driver": driver,
+                             "deviceSelector": {"cel": {"expression": one_g}}}}]},
+            {"name": resource + "-slices", "deviceClassNames": [slices_class], "sources": [
+                {"counter": {"name": "slices", "driver": driver,
+                             "deviceSelector": {"cel": {"expression": "true"}}}}]}])
         objs = [_template("any", namespace, driver), _template("small", namespace, driver,
                                                                 selector=one_g),
                 _job("big", namespace, "q", "any", 1)]
@@ -126,5 +141,20 @@ def test_counter_quota_charge_is_kueues(kubectl, kubectl_env, namespace, node, t
                         return parse_quantity(res["total"])
             return None
         assert wait_for(usage, timeout=30, what="ClusterQueue usage") == 2 * 10 * 2**30
+        kubectl("delete", "job", "small", "-n", namespace, "--wait=true")
+
+        for name, template in (("many", _template("three-1g", namespace, driver, count=3,
+                                                  selector=one_g)),
+                               ("three", _template("three", namespace, small_class, count=3)),
+                               ("sliced", _template("sliced", namespace, slices_class))):
+            job = _job(name, namespace, "q", template["metadata"]["name"], 1)
+            manifest.write_text(yaml.safe_dump_all([template, job]))
+            code, doc = script(kubectl_env, "check_dra_gang.py", "-f", str(manifest),
+                               "--kueue-config", kueue_config, "--json")
+            found = next(f for f in doc["findings"] if f["cause"] == "kueue_counter_unmatched")
+            said = next(e for e in found["evidence"] if e.startswith("Kueue: "))
+            apply(kubectl, template, job)
+            cond = _reserved(kubectl, namespace, name, "False")
+            assert said.removeprefix("Kueue: ") in cond["message"], (said, cond)
     finally:
         kubectl("delete", "clusterqueue", cq, "--wait=false", check=False)
