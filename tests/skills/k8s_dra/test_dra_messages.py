@@ -122,6 +122,8 @@ WORDINGS = [
      "kueue v0.19.2 pkg/dra/claims.go:514"),
     ("insufficient matching devices for counter driver: 1 device(s) match but 3 requested",
      "no_matching_device", "kueue v0.19.2 pkg/dra/counters.go:208"),
+    ('matched devices have no consumesCounters entry for counter "memory"',
+     "kueue_counter_unmatched", "kueue v0.19.2 pkg/dra/counters.go:222"),
     ("insufficient matching devices for capacity driver: 0 device(s) match but 1 requested",
      "no_matching_device", "kueue v0.19.2 pkg/dra/capacity.go:167"),
     ("KueueDRAIntegration feature does not support use of resource claims",

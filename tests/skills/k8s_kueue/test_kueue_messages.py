@@ -227,6 +227,17 @@ def test_dra_refused_feature_and_shortage_get_their_own_fix():
                                       "DeviceClass gpu.example.com: 2 device(s) match in the "
                                       "cluster but 8 requested")
     assert "2 device(s) match" in short[1] and "resourceslices" in short[3]
+    # pkg/dra/counters.go v0.19.2 l.222, as the Workload condition printed it live
+    # (tests/live/test_dra_kueue_counters_live.py)
+    uncounted = check_dra(wl, _Cluster(), 'spec.podSets[0].template.spec.resourceClaims[0].'
+                                          'devices.requests[0]: Internal error: matched '
+                                          'devices have no consumesCounters entry for '
+                                          'counter "slices"')
+    assert uncounted[0] == "dra_class_unmapped"
+    assert 'no consumesCounters entry for counter "slices"' in uncounted[1]
+    assert "sources[].counter.name" in uncounted[3]
+    assert first_cause('Internal error: matched devices have no consumesCounters entry for '
+                       'counter "slices"') == "dra_class_unmapped"
     plain = check_dra(wl, _Cluster(), "DeviceClass gpu.example.com is not mapped in DRA "
                                       "configuration for podset main")
     assert "deviceClassMappings" in plain[3]

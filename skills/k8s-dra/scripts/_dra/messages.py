@@ -277,6 +277,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"insufficient matching devices for (?:CEL selector|counter|capacity)",
        "Kueue v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/claims.go, pkg/dra/counters.go, "
        "pkg/dra/capacity.go"),
+    _p("kueue-counter-not-consumed", "kueue_counter_unmatched", "kueue",
+       r"matched devices have no consumesCounters entry for counter",
+       "Kueue v0.18-v0.19", "sigs.k8s.io/kueue v0.19.2 pkg/dra/counters.go:222"),
     _p("kueue-unsupported", "kueue_unsupported_claim", "kueue",
        r"KueueDRAIntegration feature does not support use of resource claims|"
        r"(?:FirstAvailable device selection|AdminAccess|AllocationMode 'All') is not supported"

@@ -86,7 +86,9 @@ _MESSAGES = [
                            r" (?:is|are) not supported"
                            # claims.go/counters.go/capacity.go v0.18-v0.19
                            r"|insufficient matching devices for (?:CEL selector|counter driver"
-                           r"|capacity driver)"),
+                           r"|capacity driver)"
+                           # counters.go v0.19 l.222: a counter source's counter not consumed
+                           r"|matched devices have no consumesCounters entry for counter"),
     ("local_queue_missing", r"LocalQueue (?P<localqueue>\S+) doesn'?t exist|localQueue doesn'?t "
                             r"exist|(?:^|[\s\"':])queue doesn'?t exist|LocalQueue is missing"
                             # workload_controller.go v0.8-v0.19 (v0.5-v0.19 for ClusterQueue)

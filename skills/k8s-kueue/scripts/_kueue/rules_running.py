@@ -82,6 +82,11 @@ _DRA_SHORT = re.compile(r"insufficient matching devices for [^:]+: \d+ device\(s
                         r"[^,;]*? but \d+ requested", re.I)
 
 
+# pkg/dra/counters.go v0.19.2 l.220-223
+_DRA_NO_COUNTER = re.compile(r'matched devices have no consumesCounters entry for counter '
+                             r'"?[^"\s]*"?')
+
+
 def check_dra(wl: dict, cluster, message: str = "") -> tuple | None:
     """DRA problems are reported only by Kueue's message (the Kueue Configuration is not an
     API object); the ResourceClaimTemplates add the classes the pods ask for."""
@@ -103,6 +108,16 @@ def check_dra(wl: dict, cluster, message: str = "") -> tuple | None:
                 "Kueue waits until the driver publishes enough matching devices (kubectl get "
                 "resourceslices): check the DRA driver runs on the nodes, or request fewer "
                 "devices")
+    uncounted = _DRA_NO_COUNTER.search(message)
+    if uncounted and not unmapped:
+        return ("dra_class_unmapped", "Kueue charges this DeviceClass by a counter "
+                f"(deviceClassMappings sources[].counter) and {uncounted.group(0)} "
+                "(pkg/dra/counters.go v0.19)",
+                [f"DeviceClass(es) requested: {', '.join(classes) or 'unknown'}"],
+                "set sources[].counter.name to a counter the devices consume (their "
+                "spec.devices[].consumesCounters[].counters in kubectl get resourceslices -o "
+                "yaml), or narrow its deviceSelector / the request to the partitions that "
+                "consume it; restart Kueue after changing its Configuration")
     refused = _DRA_REFUSED.search(message)
     if refused and not unmapped:
         return ("dra_class_unmapped", f"Kueue's DRA integration refuses the claim: "
