@@ -14,7 +14,7 @@ from k8s_skillkit.objects import name_of, namespace_of
 
 from _dra import gang as _gang
 from _dra.input import device_class_mappings, kueue_configuration, load
-from _dra.kueue_counters import counter_sources, source_drivers
+from _dra.kueue_counters import capacity_sourced, counter_sources, source_drivers
 from _dra.model import Inventory
 from _dra.workloads import pod_sets, queue_name
 
@@ -60,7 +60,8 @@ def body(args):
         found += _gang.kueue_check(inv, wl, needs, mappings, queue_name(wl), cqs, lqs,
                                    can_place=got >= total,
                                    sources=counter_sources(config),
-                                   drivers=source_drivers(config))
+                                   drivers=source_drivers(config),
+                                   capacity=capacity_sourced(config))
         label = f"{wl.get('kind')}/{name_of(wl)}"
         if total:
             lines.append(f"{label}: {got} of {total} pod(s) can get their devices at once ("

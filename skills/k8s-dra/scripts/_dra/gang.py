@@ -185,7 +185,8 @@ def with_confirm(findings: list[dict]) -> list[dict]:
 def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                 lqs: dict, can_place: bool,
                 sources: dict[str, list[CounterSource]] | None = None,
-                drivers: dict[str, list[str]] | None = None) -> list[dict]:
+                drivers: dict[str, list[str]] | None = None,
+                capacity: set[str] | None = None) -> list[dict]:
     if not queue:
         return []
     out = []
@@ -244,6 +245,17 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                 if rv.class_name in sources and len(alts) == 1:
                     for source in sources[rv.class_name]:
                         _counter_charge(inv, obj, need, rv, source, state)
+                    continue
+                if rv.class_name in (capacity or set()):
+                    if res not in state.unknown:
+                        state.unknown.add(res)
+                        state.findings.append(finding(
+                            "info", "kueue_quota_by_counters", obj,
+                            f"Kueue charges {res} (DeviceClass {rv.class_name}) by the "
+                            "capacity its deviceClassMappings sources[].capacity names, not "
+                            f"devices; that charge is not computed here: quota for {res} not "
+                            "checked", [], f"compare the ClusterQueue nominalQuota of {res} "
+                            "with the capacity the requests ask for"))
                     continue
                 need_by_res[res] += rv.count * need.ps.count
     out += state.findings

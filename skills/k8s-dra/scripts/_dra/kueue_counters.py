@@ -62,6 +62,19 @@ def counter_sources(config: dict | None) -> dict[str, list[CounterSource]]:
     return dict(out)
 
 
+def capacity_sourced(config: dict | None) -> set[str]:
+    """DeviceClasses with a `sources[].capacity` entry: Kueue charges them by the requested
+    capacity (pkg/dra/capacity.go), not in devices (claims.go l.224-226; a Configuration with
+    such a source is refused unless KueueDRAIntegrationConsumableCapacity is on,
+    pkg/config/validation.go l.594-598). Not modelled here."""
+    out: set[str] = set()
+    for mapping in dig(config or {}, "resources", "deviceClassMappings", default=[]) or []:
+        if any(isinstance(s, dict) and isinstance(s.get("capacity"), dict)
+               for s in mapping.get("sources") or []):
+            out.update(mapping.get("deviceClassNames") or [])
+    return out
+
+
 def source_drivers(config: dict | None) -> dict[str, list[str]]:
     """DeviceClass -> drivers of its counter and capacity sources (claims.go l.443-468)."""
     out: dict[str, list[str]] = defaultdict(list)
