@@ -147,6 +147,15 @@ WORDINGS = [
      'node" logger="resource controller" key="schedulingCtx:gpu-test1/pod1" node="gpu2"',
      "classic_driver_not_allocating",
      "dynamic-resource-allocation v0.30 controller/controller.go syncPodSchedulingContexts"),
+    # the same controller's V(6) status update when it lists nodes it cannot allocate on
+    # (controller/controller.go syncPodSchedulingContexts, v0.26..v0.31)
+    ('I1204 14:34:38.131441 1 controller.go:724] "resource controller: Updating pod scheduling '
+     'with modified unsuitable nodes" key="schedulingCtx:gpu-test1/pod1" podSchedulingCtx="'
+     '&PodSchedulingContext{Spec:PodSchedulingContextSpec{SelectedNode:w1,PotentialNodes:[w1],},'
+     'Status:PodSchedulingContextStatus{ResourceClaims:[]ResourceClaimSchedulingStatus{'
+     'ResourceClaimSchedulingStatus{Name:mig1g,UnsuitableNodes:[w1],},},},}"',
+     "classic_driver_not_allocating",
+     "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/33"),
     # the prepare failure told in prose, as driver issues describe it
     ("TakeByTopologyNUMAPacked fails with \"not enough cpus available to satisfy request\", "
      "causing `NodePrepareResources` to fail.", "driver_prepare_failed",
@@ -185,6 +194,15 @@ def test_the_kubelet_unprepare_wrapper_is_not_read_as_the_scheduler():
 def test_prepare_in_prose_names_the_failure_not_its_absence():
     assert classify("causing NodePrepareResources to fail")[0].cause == "driver_prepare_failed"
     assert classify("pod deletion delayed although NodePrepareResources was never issued") == []
+
+
+def test_an_empty_unsuitable_nodes_update_is_no_refusal():
+    """The classic controller also logs the update when the list is empty (every node is
+    suitable): only a named node is its refusal (dynamic-resource-allocation controller.go)."""
+    assert classify('"Updating pod scheduling with modified unsuitable nodes" podSchedulingCtx='
+                    '"&PodSchedulingContext{Status:PodSchedulingContextStatus{ResourceClaims:'
+                    '[]ResourceClaimSchedulingStatus{ResourceClaimSchedulingStatus{Name:gpu,'
+                    'UnsuitableNodes:[],},},},}"') == []
 
 
 def test_plain_scheduler_messages_are_not_dra():

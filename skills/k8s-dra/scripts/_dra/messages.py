@@ -183,6 +183,13 @@ PATTERNS: tuple[Pattern, ...] = (
        "controller.go syncPodSchedulingContexts (logger.V(2): every pending claim's driver "
        "lists the scheduler's selected node in UnsuitableNodes, so the driver controller does "
        "not allocate)"),
+    _p("classic-ctrl-unsuitable-update", "classic_driver_not_allocating", "resource driver",
+       r"Updating pod scheduling with modified unsuitable nodes.*?"
+       r"UnsuitableNodes\"?:\s*\[\s*\"?[\w.-]",
+       "1.26-1.31 (classic DRA)", "dynamic-resource-allocation controller/controller.go "
+       "syncPodSchedulingContexts (v0.26 PodScheduling, v0.31 PodSchedulingContext; "
+       "logger.V(6)): the driver controller writes the nodes it cannot allocate on into the "
+       "PodSchedulingContext; a non-empty UnsuitableNodes list is its refusal"),
     _p("nvidia-plugin-startup", "driver_not_registered", "DRA driver",
        r"unable to sync prepared devices from CRD",
        "NVIDIA k8s-dra-driver (classic, 2024)",
