@@ -68,6 +68,39 @@ _SECRET_ABSENT = re.compile(
 _TLS_LISTENER = re.compile(r"certificateRefs|\bHTTPS\b|\blisteners?\b|tls\.crt",
                            re.IGNORECASE)
 
+# --- a CRD said to be absent -----------------------------------------------------------------
+# "traefik expected a new CRD ... v1.BackendTLSPolicy ... This CRD did not yet exist in our
+# cluster", "manually deploying the missing CRD" (traefik/traefik#12321): a controller that
+# watches a kind whose CRD is not installed fails. Read only in a paste about Gateway API.
+_CRD_ABSENT = re.compile(
+    r"\bCRDs?\b[^.\n]{0,60}?\b(?:(?:did|does|do)\s*n[o']?t\s+(?:yet\s+)?exist|"
+    r"(?:is|was|were|are)\s+(?:missing|not\s+(?:yet\s+)?(?:installed|present))|"
+    r"not\s+(?:yet\s+)?installed)\b|\bmissing\s+(?:[\w.-]+\s+)?CRDs?\b", re.IGNORECASE)
+_GATEWAY_API = re.compile(r"gateway[- ]?api|gateway\.networking|\b(?:HTTPRoute|GRPCRoute|"
+                          r"TLSRoute|TCPRoute|GatewayClass|ReferenceGrant|BackendTLSPolicy|"
+                          r"InferencePool)s?\b", re.IGNORECASE)
+
+# --- a listener protocol no controller serves -------------------------------------------------
+# "a Gateway containing listener with unsupported protocol" (nginx/nginx-gateway-fabric#5214),
+# "a listener using an invalid protocol type" (kgateway-dev/kgateway#11640). The listener is
+# not Accepted (UnsupportedProtocol, gateway-api apis/v1/gateway_types.go ProtocolType).
+_PROTOCOL_UNSUPPORTED = re.compile(
+    r"\b(?:unsupported|invalid|unknown|wrong)\s+(?:listener\s+)?protocol\b|"
+    r"\blistener\s+protocol\s+(?:is|was)\s+(?:invalid|unsupported|not\s+supported)\b",
+    re.IGNORECASE)
+_LISTENER = re.compile(r"\blisteners?\b", re.IGNORECASE)
+
+# --- a backendRef port the backend does not have -------------------------------------------
+# "change the port to an invalid value" (kgateway-dev/kgateway#8948), "with a port that is
+# not defined on that resource" (#14042): the named backend exists, its port does not.
+_PORT_INVALID = re.compile(
+    r"\bports?\b[^.\n]{0,40}?\b(?:to\s+an?\s+(?:invalid|wrong|bad|incorrect|non-?existent)|"
+    r"(?:is|was)\s+(?:invalid|wrong|incorrect)|that\s+(?:is|was)\s+not\s+(?:defined|exposed)|"
+    r"not\s+defined\s+(?:on|in|by))\b|"
+    r"\b(?:invalid|wrong|bad|incorrect|non-?existent|nonexistent)\s+[`'\"]?(?:backend\s*Ref\s+)?"
+    r"ports?\b", re.IGNORECASE)
+_BACKEND_REF = re.compile(r"backend ?Refs?\b", re.IGNORECASE)
+
 # --- a Gateway served by a ClusterIP Service -------------------------------------------------
 # With a ClusterIP Service type the Gateway's address is the Service's cluster IP (Envoy
 # Gateway EnvoyProxy envoyService.type ClusterIP, envoyproxy/gateway#8065): a cluster IP
@@ -129,7 +162,13 @@ class Prose:
     policy_target_absent: list[str] = field(default_factory=list)
     secret_absent: list[str] = field(default_factory=list)
     clusterip_shown: list[str] = field(default_factory=list)
+    crd_absent: list[str] = field(default_factory=list)
+    protocol_unsupported: list[str] = field(default_factory=list)
+    port_invalid: list[str] = field(default_factory=list)
     inference: bool = False
+    gateway_api: bool = False
+    listener: bool = False
+    backend_ref: bool = False
     policy: bool = False
     tls_listener: bool = False
     clusterip_gateway: bool = False
@@ -158,6 +197,9 @@ def read(lines: list[str]) -> Prose:
         out.policy = out.policy or bool(_POLICY.search(text))
         out.tls_listener = out.tls_listener or bool(_TLS_LISTENER.search(text))
         out.clusterip_gateway = out.clusterip_gateway or bool(_CLUSTERIP_GATEWAY.search(text))
+        out.gateway_api = out.gateway_api or bool(_GATEWAY_API.search(text))
+        out.listener = out.listener or bool(_LISTENER.search(text))
+        out.backend_ref = out.backend_ref or bool(_BACKEND_REF.search(text))
         if _CLUSTERIP_SHOWN.search(text) and not re.search(r"\b(?:none|pending)\b", text,
                                                            re.IGNORECASE):
             out.clusterip_shown.append(text[:200])
@@ -192,7 +234,9 @@ def _sentence_facts(out: Prose, text: str) -> None:
     for regex, bucket in ((_ALLOWED_SAME, out.allowed_same), (_NOT_ATTACHED, out.not_attached),
                           (_LB_HEALTH, out.lb_health), (_BACKEND_ABSENT, out.backend_absent),
                           (_POLICY_TARGET_ABSENT, out.policy_target_absent),
-                          (_SECRET_ABSENT, out.secret_absent)):
+                          (_SECRET_ABSENT, out.secret_absent), (_CRD_ABSENT, out.crd_absent),
+                          (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
+                          (_PORT_INVALID, out.port_invalid)):
         if regex.search(text):
             bucket.append(text[:200])
     if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
@@ -295,6 +339,33 @@ def prose_findings(prose: Prose) -> list[dict]:
             "certificateRefs names does not exist", prose.secret_absent,
             "kubectl get gateway <name> -n <namespace> -o "
             "jsonpath='{.status.listeners[*].conditions}'"))
+    out += _stated_faults(prose)
+    return out
+
+
+def _stated_faults(prose: Prose) -> list[dict]:
+    """A missing CRD, an unsupported listener protocol, a backendRef port the backend lacks,
+    each said in the paste's own sentences."""
+    out = []
+    if prose.crd_absent and prose.gateway_api:
+        out.append(_inferred(
+            "crd_not_installed", "the paste says a CRD the gateway controller needs is not "
+            "installed: a controller that watches a kind whose CRD is absent cannot start its "
+            "informers and stops configuring routes", prose.crd_absent,
+            "kubectl get crds | grep -e gateway.networking -e inference.networking"))
+    if prose.protocol_unsupported and prose.listener:
+        out.append(_inferred(
+            "listener_invalid", "the paste says a listener uses a protocol the controller does "
+            "not support: that listener is not Accepted (UnsupportedProtocol) and no route "
+            "attaches to it; un-prefixed protocol names are reserved for HTTP, HTTPS, TLS, TCP "
+            "and UDP", prose.protocol_unsupported,
+            "kubectl get gateway <name> -n <namespace> -o "
+            "jsonpath='{.status.listeners[*].conditions}'"))
+    if prose.port_invalid and prose.backend_ref:
+        out.append(_inferred(
+            "port_mismatch", "the paste says the backendRef names a port its backend does not "
+            "define: the backend exists, the port does not", prose.port_invalid,
+            "kubectl get service <name> -n <namespace> -o jsonpath='{.spec.ports[*].port}'"))
     return out
 
 

@@ -183,6 +183,38 @@ def check_gateway(index, gw: dict) -> list[dict]:
                            [f"GatewayClasses: {', '.join(classes[:8]) or 'none'}"],
                            fix_for("gateway_class_not_found"), confirm=found.command))
     out += _listener_certs(index, gw)
+    out += _listener_protocols(gw)
+    return out
+
+
+# Un-prefixed protocol names are reserved for the core ones; an implementation's own are
+# domain-prefixed (example.com/bar) and a listener whose protocol the controller does not
+# support gets Accepted=False UnsupportedProtocol (gateway-api apis/v1/gateway_types.go,
+# ProtocolType). kgateway-dev/kgateway#11640: `protocol: HTTP2` passed the CRD and no status
+# said why the listener did nothing.
+CORE_PROTOCOLS = ("HTTP", "HTTPS", "TLS", "TCP", "UDP")
+
+
+def _listener_protocols(gw) -> list[dict]:
+    out = []
+    accepted = {str(ls.get("name")) for ls in (gw.get("status") or {}).get("listeners") or []
+                if isinstance(ls, dict) and any(
+                    isinstance(c, dict) and c.get("type") == "Accepted" and
+                    str(c.get("status")) == "True" for c in ls.get("conditions") or [])}
+    for li in (gw.get("spec") or {}).get("listeners") or []:
+        proto = str((li or {}).get("protocol") or "")
+        if not proto or proto in CORE_PROTOCOLS or "/" in proto or \
+                str(li.get("name")) in accepted:
+            continue  # a controller that accepted it knows the protocol better
+        out.append(finding("error", "listener_invalid", gw,
+                           f"listener {li.get('name')} uses protocol {proto}: un-prefixed "
+                           "protocol names are reserved for the core HTTP, HTTPS, TLS, TCP "
+                           "and UDP (an implementation's own are domain-prefixed), so no "
+                           "controller serves it and no route attaches to it",
+                           [f"spec.listeners[name={li.get('name')}].protocol: {proto}"],
+                           fix_for("listener_invalid"),
+                           confirm="kubectl get gateway <name> -n <namespace> -o "
+                                   "jsonpath='{.status.listeners[*].conditions}'"))
     return out
 
 

@@ -1,0 +1,89 @@
+"""The round-8 held-out families of check_routes.py (issue 12): a listener protocol no
+controller serves, a CRD said to be absent, a backendRef port the backend lacks.
+
+Expected values: gateway-api apis/v1/gateway_types.go (ProtocolType: HTTP, HTTPS, TLS, TCP,
+UDP are the core values, "Un-prefixed names are reserved for core protocols", an
+implementation's own are domain-prefixed, an unsupported one gets UnsupportedProtocol); the
+public threads named at each test for the sentences (quoted as their users wrote them)."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+
+def _causes(gw_run, tmp_path, text: str) -> tuple[int, list[str]]:
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    assert result.code != 2, result.err
+    return result.code, [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]
+
+
+def _gateway(protocol: str, listener_status=None) -> dict:
+    # kgateway-dev/kgateway#11640's Gateway: `protocol: HTTP2` passes the CRD's pattern
+    gw = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+          "metadata": {"name": "example-gateway2", "namespace": "default"},
+          "spec": {"gatewayClassName": "kgateway",
+                   "listeners": [{"name": "http", "protocol": protocol, "port": 80}]}}
+    if listener_status is not None:
+        gw["status"] = {"listeners": [{"name": "http", "attachedRoutes": 0,
+                                       "conditions": [listener_status]}]}
+    return gw
+
+
+def test_an_unprefixed_non_core_protocol_is_an_invalid_listener(gw_run, tmp_path):
+    code, causes = _causes(gw_run, tmp_path, yaml.safe_dump(_gateway("HTTP2")))
+    assert code == 1 and causes[:1] == ["listener_invalid"]
+
+
+@pytest.mark.parametrize("protocol", ["HTTP", "HTTPS", "TLS", "TCP", "UDP",
+                                      "example.com/bar"])
+def test_core_and_domain_prefixed_protocols_are_fine(gw_run, tmp_path, protocol):
+    doc = _gateway(protocol)
+    if protocol in ("HTTPS", "TLS"):
+        doc["spec"]["listeners"][0]["tls"] = {"mode": "Passthrough"}
+    assert "listener_invalid" not in _causes(gw_run, tmp_path, yaml.safe_dump(doc))[1]
+
+
+def test_a_controller_that_accepted_the_protocol_is_believed(gw_run, tmp_path):
+    accepted = {"type": "Accepted", "status": "True", "reason": "Accepted", "message": "",
+                "lastTransitionTime": "2026-07-10T10:00:00Z"}
+    doc = _gateway("HTTP2", accepted)
+    assert "listener_invalid" not in _causes(gw_run, tmp_path, yaml.safe_dump(doc))[1]
+
+
+# nginx/nginx-gateway-fabric#5214 and kgateway-dev/kgateway#11640
+@pytest.mark.parametrize("sentence", [
+    "The controller fails to reconcile a Gateway containing listener with unsupported "
+    "protocol, with a \"failed to update status\" error",
+    "Defining a `Gateway` with a listener using an invalid protocol type, e.g. `HTTP2`:",
+])
+def test_a_listener_protocol_said_unsupported(gw_run, tmp_path, sentence):
+    assert _causes(gw_run, tmp_path, f"**Describe the bug**\n{sentence}\n")[1][:1] == \
+        ["listener_invalid"]
+
+
+# traefik/traefik#12321
+def test_a_gateway_api_crd_said_absent(gw_run, tmp_path):
+    text = ("We are using traefik with gateway-api. The issue was that traefik expected a new "
+            "CRD related to gateway-api, v1.BackendTLSPolicy, to be defined. This CRD did not "
+            "yet exist in our cluster, so traefik failed.\n")
+    assert _causes(gw_run, tmp_path, text)[1][:1] == ["crd_not_installed"]
+
+
+def test_a_crd_said_absent_outside_gateway_api_is_not_read(gw_run, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text("The pods crashed. This CRD did not yet exist in our cluster.\n")
+    assert gw_run("check_routes", "-f", str(path), "--json").code == 2
+
+
+# kgateway-dev/kgateway#8948 and #14042
+@pytest.mark.parametrize("sentence", [
+    "4. Use kubectl to modify the httpbin HTTPRoute to change the backendRef name to the "
+    "correct `httpbin` value, but change the port to an invalid value.",
+    "When an HTTPRoute references a ServiceEntry with a port that is not defined on that "
+    "resource, the backendRef is reported as not found.",
+])
+def test_a_backendref_port_said_absent(gw_run, tmp_path, sentence):
+    text = f"A bad backendRef port is not reported.\n\n{sentence}\n"
+    assert _causes(gw_run, tmp_path, text)[1][:1] == ["port_mismatch"]
