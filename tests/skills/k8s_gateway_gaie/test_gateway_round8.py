@@ -87,3 +87,28 @@ def test_a_crd_said_absent_outside_gateway_api_is_not_read(gw_run, tmp_path):
 def test_a_backendref_port_said_absent(gw_run, tmp_path, sentence):
     text = f"A bad backendRef port is not reported.\n\n{sentence}\n"
     assert _causes(gw_run, tmp_path, text)[1][:1] == ["port_mismatch"]
+
+
+# traefik/traefik#9158 (lines shortened): cert-manager's HTTP-01 solver Services
+# (GenerateName cm-acme-http-solver-, cert-manager pkg/issuer/acme/http) were gone, so the
+# certificate, and the listener's Secret with it, was never issued.
+_TRAEFIK = (
+    'time="2022-07-03T12:45:22Z" level=error msg="an error occurred while creating gateway '
+    'status: 1 error occurred:\\n\\t* Cannot load HTTPRoute service default/'
+    '{svc}: service not found\\n\\n" namespace=default providerName=kubernetesgateway '
+    'gateway=gateway-http\n'
+    'time="2022-07-03T12:45:22Z" level=error msg="an error occurred while creating gateway '
+    'status: 1 error occurred:\\n\\t* Error while retrieving certificate: secret default/'
+    'zerossl-key-prod8 does not exist\\n\\n" gateway=gateway-https '
+    'providerName=kubernetesgateway namespace=default\n')
+
+
+def test_a_missing_acme_solver_backend_comes_before_the_secret_it_would_issue(gw_run,
+                                                                              tmp_path):
+    causes = _causes(gw_run, tmp_path, _TRAEFIK.format(svc="cm-acme-http-solver5dqs9"))[1]
+    assert causes[:2] == ["backend_not_found", "listener_certificate_invalid"]
+
+
+def test_an_ordinary_missing_backend_leaves_the_secret_first(gw_run, tmp_path):
+    causes = _causes(gw_run, tmp_path, _TRAEFIK.format(svc="web"))[1]
+    assert causes[:1] == ["listener_certificate_invalid"]

@@ -297,6 +297,7 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     pools = bool(index.of_kind("InferencePool"))
     refined = [_refine(f, prose, pools) for f in reported]
     refined = _stale_addresses(refined, index, prose)
+    refined = _acme_secret_follows(refined)
     # a sentence that repeats what a controller reported adds nothing (a status message
     # read as prose: "Secret default/x does not exist.")
     said = {f["cause"] for f in refined}
@@ -392,6 +393,26 @@ def _refine(f: dict, prose: Prose, pools: bool) -> dict:
     if f["cause"] == "backend_unresolved" and prose.backend_absent:
         return _recast(f, "backend_not_found", prose.backend_absent, fix_for("backend_not_found"))
     return f
+
+
+# cert-manager names its HTTP-01 solver Services and HTTPRoutes cm-acme-http-solver-<suffix>
+# (GenerateName in pkg/issuer/acme/http buildService and createGatewayHTTPRoute). When the
+# solver routes' Services are missing, the certificate is never issued, so the listener's
+# Secret is missing too: the Secret follows, the solver backend is the fault
+# (traefik/traefik#9158, cert-manager/cert-manager#5260).
+_ACME_SOLVER = re.compile(r"\bcm-acme-http-solver", re.IGNORECASE)
+
+
+def _acme_secret_follows(findings: list[dict]) -> list[dict]:
+    solver_down = any(f["cause"] in ("backend_not_found", "backend_no_endpoints") and
+                      any(_ACME_SOLVER.search(str(e)) for e in f["evidence"])
+                      for f in findings)
+    if not solver_down:
+        return findings
+    return [dict(f, severity="warning", message=f["message"] + " (the certificate is still "
+                 "being issued: its ACME HTTP-01 solver route has no backend, fix that first)")
+            if f["cause"] == "listener_certificate_invalid" and f["severity"] == "error" else f
+            for f in findings]
 
 
 def _recast(f: dict, cause: str, evidence: list[str], fix: str) -> dict:
