@@ -14,7 +14,7 @@ from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
 from _dra.alloc import requests_of
-from _dra import extended_rules, reports
+from _dra import extended_rules, reports, tables
 from _dra.input import device_class_mappings, kueue_configuration, load
 from _dra.model import Inventory
 from _dra.workloads import legacy_gpu_requests, pod_sets
@@ -25,7 +25,7 @@ EXAMPLES = """examples:
   check_dra.py -f dump.json --nodes          offline; list every node's devices
 dump: kubectl get resourceslices,deviceclasses,resourceclaims,resourceclaimtemplates,
       nodes,pods,namespaces,clusterqueues -A -o json > dump.json
-causes: dra_api_missing no_dra_drivers device_class_unsatisfiable legacy_limits_on_dra_cluster
+causes: dra_api_missing no_dra_drivers no_resource_slices device_class_unsatisfiable legacy_limits_on_dra_cluster
   extended_resource_class_clash kueue_class_unmapped kueue_config_unknown (references/causes.md)
 exit: 0 DRA ready, 1 findings, 2 bad input"""
 
@@ -240,6 +240,9 @@ def body(args):
             [f"{sum(1 for n in inv.nodes.values() if _legacy_gpus(n))} node(s) expose GPUs "
              "as extended resources (device plugin)"], DRIVER_ADVICE))
     rows += driver_rows(inv, args.nodes)
+    listings = tables.slice_listings(loaded.raw)
+    rows += tables.summary(listings) if not inv.devices else []
+    findings += tables.vanished(listings)
     class_rows, class_found = class_findings(
         inv, bool(inv.devices) or loaded.source == "live" or loaded.complete("ResourceSlice"))
     rows += class_rows
@@ -257,6 +260,8 @@ def body(args):
                "cel_engine": _cel.engine_name()}
     verdict = (f"{len(findings)} finding(s)" if [f for f in findings if f["severity"] != "info"]
                else "DRA ready" if inv.devices or loaded.source == "live"
+               else "no problem found in the dump (ResourceSlice table rows carry no "
+                    "devices: the devices are unknown, not missing)" if listings
                else "no problem found in the dump (it holds no ResourceSlice devices: the "
                     "drivers and devices are unknown, not missing)")
     text = "\n".join(rows + [verdict] + ([render_text(findings)] if findings else []))

@@ -146,3 +146,49 @@ def test_a_class_without_slices_in_the_paste_has_unknown_devices(script, tmp_pat
     assert "0 device(s)" not in r.out
     r = script("explain_claim.py", "-f", str(paste))
     assert "ResourceSlices are not in the dump" in r.out and "no ResourceSlices" not in r.out
+
+
+# `kubectl get resourceslices` columns NAME NODE DRIVER POOL AGE: k8s.io/kubernetes
+# pkg/printers/internalversion/printers.go v1.36.0 l.690-695, v1.37.2 l.696-701. The before/
+# after shape is the one in https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/330
+# (the kubelet wipes a node's slices when it starts: v1.37.2 pkg/kubelet/cm/dra/plugin/
+# dra_plugin_manager.go:180; a plugin that does not publish again leaves the node without).
+SLICES_BEFORE_AFTER = """\
+Before:
+NAME                          NODE   DRIVER            POOL   AGE
+n1-gpu.example.com-aaaaa      n1     gpu.example.com   n1     12h
+n2-gpu.example.com-bbbbb      n2     gpu.example.com   n2     27m
+
+Then, on n2: sudo systemctl restart kubelet
+
+After:
+NAME                          NODE   DRIVER            POOL   AGE
+n1-gpu.example.com-aaaaa      n1     gpu.example.com   n1     12h
+"""
+
+
+def test_a_slice_gone_between_two_pasted_listings_is_a_node_without_slices(script, tmp_path):
+    paste = tmp_path / "paste.txt"
+    paste.write_text(SLICES_BEFORE_AFTER)
+    r = script("check_dra.py", "-f", str(paste), "--json")
+    assert r.code == 1, r.out
+    found = [(f["severity"], f["cause"], f["basis"]) for f in r.doc["findings"]]
+    assert found == [("warning", "no_resource_slices", "inferred")]
+    f = r.doc["findings"][0]
+    assert "n2" in f["message"] and "n1" not in f["message"].replace("n1-", "")
+    assert f["confirm"] == ("kubectl get resourceslices --field-selector spec.nodeName=n2,"
+                            "spec.driver=gpu.example.com")
+
+
+def test_one_slice_table_without_a_command_line_is_partial_evidence(script, tmp_path):
+    """The header alone names the kind; the rows say which driver publishes on which node,
+    never that a slice or device is missing (a paste is partial)."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(SLICES_BEFORE_AFTER.split("Then")[0])
+    r = script("check_dra.py", "-f", str(paste))
+    assert r.code == 0, r.out
+    assert "driver gpu.example.com on n1, n2" in r.out
+    assert "no problem found in the dump" in r.out and "not missing" in r.out
+    twice = tmp_path / "twice.txt"
+    twice.write_text(SLICES_BEFORE_AFTER.split("Then")[0] * 2)
+    assert script("check_dra.py", "-f", str(twice)).code == 0

@@ -13,6 +13,7 @@ from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, pars
 from k8s_skillkit.objects import dig
 
 from _dra.messages import mentions_dra
+from _dra.tables import slice_objects
 
 try:
     import yaml
@@ -35,9 +36,12 @@ class Loaded:
     not be read live (an unserved API, say), and the lines of a paste that were not objects
     (log lines, error text: events and describe blocks become objects in the kit)."""
 
-    def __init__(self, dump: Dump, missing=(), api_versions=None, lines=None):
+    def __init__(self, dump: Dump, missing=(), api_versions=None, lines=None, raw=(),
+                 extra=()):
         self.dump = dump
-        self.objects = list(dump)
+        # the paste's lines as given (tables keep their rows one per line)
+        self.raw = list(raw)
+        self.objects = list(dump) + list(extra)
         self.missing = list(missing)
         self.api_versions = api_versions
         self.source = "live" if dump.live else "dump"
@@ -95,14 +99,16 @@ def _load_paste(path: str) -> Loaded:
         if not dra_text:
             raise
         dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
-    if not dump and not dra_text:
+    # `kubectl get resourceslices` rows the kit did not read (no command line above them)
+    extra = slice_objects(text.splitlines(), dump)
+    if not dump and not dra_text and not extra:
         raise InputError(f"{label}: neither Kubernetes objects (kubectl get -o yaml|json, "
                          "describe, events) nor a DRA component's message (kubelet or "
                          "driver log, an error)")
     # objects-only pastes carry their messages in fields; other forms may hold lines the kit
     # did not turn into objects (a log excerpt under a describe block)
     whole = set(dump.forms) <= {"yaml", "json"} and bool(dump)
-    return Loaded(dump, lines=None if whole else lines)
+    return Loaded(dump, lines=None if whole else lines, raw=text.splitlines(), extra=extra)
 
 
 def _kubectl_json(args: list[str], timeout: float = 30):

@@ -1,0 +1,95 @@
+"""`kubectl get resourceslices` tables in a paste: partial evidence of which driver publishes
+devices on which node.
+
+The columns are `NAME NODE DRIVER POOL AGE` (k8s.io/kubernetes pkg/printers/internalversion/
+printers.go resourceSliceColumnDefinitions: v1.36.0 l.690-695, v1.37.2 l.696-701; the same
+header in the 1.32 and 1.33 outputs of dra-driver-nvidia-gpu#330 and #438). A row carries no
+devices, and a pasted table may be cut, so a table never proves that a slice is missing. One
+thing it does show: when a paste holds the same listing twice (before/after a restart, say),
+a node/driver pair the earlier listing had and the last one lacks is a slice that went away.
+"""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.findings import finding
+from k8s_skillkit.get_table import header, rows, to_object
+from k8s_skillkit.objects import name_of
+
+SLICE_COLUMNS = ["NAME", "NODE", "DRIVER", "POOL", "AGE"]
+# the kubelet deletes a node's ResourceSlices when it starts and when a driver's plugin
+# deregisters; the plugin must publish them again
+WIPE_SOURCE = ("k8s.io/kubernetes v1.37.2 pkg/kubelet/cm/dra/plugin/dra_plugin_manager.go:180 "
+               "(kubelet startup wipes all of the node's ResourceSlices) and :162 (a "
+               "deregistered plugin's slices, after a delay)")
+
+
+def slice_listings(lines: list[str]) -> list[list[dict[str, str]]]:
+    """Each pasted `kubectl get resourceslices` table, in paste order, as its rows' cells."""
+    out = []
+    for index, line in enumerate(lines):
+        if re.split(r"\s{2,}", line.strip()) != SLICE_COLUMNS:
+            continue
+        found = header(line, "resourceslices")
+        if found is None:
+            continue
+        out.append([dict(row["_columns"]) for row in
+                    rows(lines[index + 1:], "ResourceSlice", found[1])])
+    return out
+
+
+def slice_objects(lines: list[str], known) -> list[dict]:
+    """Partial ResourceSlice objects for the pasted rows that `known` (the objects read so
+    far) lacks: the header names the kind even without a `kubectl get` line above it."""
+    names = {name_of(o) for o in known if o.get("kind") == "ResourceSlice"}
+    out = []
+    for listing in slice_listings(lines):
+        for cells in listing:
+            if cells["NAME"] not in names:
+                names.add(cells["NAME"])
+                out.append(to_object("ResourceSlice", cells))
+    return out
+
+
+def summary(listings: list[list[dict[str, str]]]) -> list[str]:
+    """Which driver has slices on which node, per the last pasted listing."""
+    if not listings:
+        return []
+    by_driver: dict[str, list[str]] = {}
+    for cells in listings[-1]:
+        by_driver.setdefault(cells.get("DRIVER", "?"), []).append(cells.get("NODE") or
+                                                                   "(no node)")
+    return [f"ResourceSlice table (partial, no devices): driver {driver} on "
+            f"{', '.join(sorted(set(nodes)))}" for driver, nodes in sorted(by_driver.items())]
+
+
+def vanished(listings: list[list[dict[str, str]]]) -> list[dict]:
+    """A node/driver pair that an earlier listing had and the last one lacks (inferred)."""
+    if len(listings) < 2:
+        return []
+    last = {(c.get("NODE", ""), c.get("DRIVER", "")) for c in listings[-1]}
+    gone: dict[str, list[tuple[str, str]]] = {}
+    for listing in listings[:-1]:
+        for cells in listing:
+            pair = (cells.get("NODE", ""), cells.get("DRIVER", ""))
+            if pair[0] and pair not in last and (pair[0], cells["NAME"]) not in gone.get(
+                    pair[1], []):
+                gone.setdefault(pair[1], []).append((pair[0], cells["NAME"]))
+    out = []
+    for driver, pairs in sorted(gone.items()):
+        nodes = [node for node, _ in pairs]
+        out.append(finding(
+            "warning", "no_resource_slices", {"kind": "ResourceSlice", "name": pairs[0][1]},
+            f"driver {driver}'s ResourceSlice for node(s) {', '.join(nodes)} is in an earlier "
+            "`kubectl get resourceslices` listing of the paste but not in the last one: its "
+            "devices are no longer published there, so claims cannot be allocated on "
+            "those nodes",
+            [f"earlier: {', '.join(name for _, name in pairs)}; last listing: "
+             f"{len(listings[-1])} row(s)",
+             WIPE_SOURCE + ": the driver's kubelet plugin must publish again",
+             "a pasted table may be cut: a row missing only from the paste is not gone"],
+            "check the driver's kubelet plugin pod on those nodes (logs, restart it so it "
+            "republishes its ResourceSlices)",
+            confirm=f"kubectl get resourceslices --field-selector spec.nodeName={nodes[0]},"
+                    f"spec.driver={driver}"))
+    return out
