@@ -112,3 +112,38 @@ def test_a_missing_acme_solver_backend_comes_before_the_secret_it_would_issue(gw
 def test_an_ordinary_missing_backend_leaves_the_secret_first(gw_run, tmp_path):
     causes = _causes(gw_run, tmp_path, _TRAEFIK.format(svc="web"))[1]
     assert causes[:1] == ["listener_certificate_invalid"]
+
+
+# envoyproxy/gateway#8861 and #10004: the route's Accepted=False contradicts a data plane
+# the user saw serving the route.
+_ROUTE_STATUS = """```yaml
+status:
+  parents:
+  - conditions:
+    - type: Accepted
+      status: "False"
+      reason: NoMatchingListenerHostname
+      message: No hostnames match parent listeners
+      lastTransitionTime: "2026-04-26T10:00:00Z"
+    controllerName: gateway.envoyproxy.io/gatewayclass-controller
+    parentRef:
+      name: main
+```
+"""
+
+
+@pytest.mark.parametrize("sentence", [
+    "The data plane is healthy and serving traffic on the affected hostnames, but the "
+    "route's status object never re-emits.",
+    "Concretely, a route can be attached and serving traffic correctly on one listener, but "
+    "its status shows Accepted: False (e.g. NoMatchingListenerHostname) borrowed from the "
+    "other listener.",
+])
+def test_a_route_condition_the_data_plane_contradicts_is_stale(gw_run, tmp_path, sentence):
+    causes = _causes(gw_run, tmp_path, f"{sentence}\n\n{_ROUTE_STATUS}")[1]
+    assert causes[:1] == ["stale_status"]
+
+
+def test_a_route_condition_alone_is_believed(gw_run, tmp_path):
+    causes = _causes(gw_run, tmp_path, f"The route does not work.\n\n{_ROUTE_STATUS}")[1]
+    assert causes[:1] == ["hostname_mismatch"]

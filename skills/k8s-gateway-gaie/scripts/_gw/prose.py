@@ -101,6 +101,17 @@ _PORT_INVALID = re.compile(
     r"ports?\b", re.IGNORECASE)
 _BACKEND_REF = re.compile(r"backend ?Refs?\b", re.IGNORECASE)
 
+# --- a route condition the paste says the data plane contradicts -----------------------------
+# "The data plane is healthy and serving traffic on the affected hostnames, but the route's
+# status object never re-emits" (envoyproxy/gateway#8861), "a route can be attached and
+# serving traffic correctly on one listener, but its status shows Accepted: False"
+# (envoyproxy/gateway#10004): the condition is stale or overwritten, not the route broken.
+_SERVING = re.compile(r"\bserv(?:ing|es|ed)\s+(?:the\s+)?traffic|\brouting\s+works\b|"
+                      r"\btraffic\s+(?:is\s+)?(?:flowing|flows|works|served|unaffected)\b",
+                      re.IGNORECASE)
+_STATUS_WORD = re.compile(r"\b(?:status|condition)\b", re.IGNORECASE)
+_ATTACH_SAID = ("hostname_mismatch", "not_allowed_by_listener", "route_not_accepted")
+
 # --- a Gateway served by a ClusterIP Service -------------------------------------------------
 # With a ClusterIP Service type the Gateway's address is the Service's cluster IP (Envoy
 # Gateway EnvoyProxy envoyService.type ClusterIP, envoyproxy/gateway#8065): a cluster IP
@@ -165,6 +176,7 @@ class Prose:
     crd_absent: list[str] = field(default_factory=list)
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
+    status_contradicted: list[str] = field(default_factory=list)
     inference: bool = False
     gateway_api: bool = False
     listener: bool = False
@@ -239,6 +251,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_PORT_INVALID, out.port_invalid)):
         if regex.search(text):
             bucket.append(text[:200])
+    if _SERVING.search(text) and _STATUS_WORD.search(text):
+        out.status_contradicted.append(text[:200])
     if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
                                                   text, re.IGNORECASE):
         out.pods_fine.append(text[:200])
@@ -298,6 +312,7 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     refined = [_refine(f, prose, pools) for f in reported]
     refined = _stale_addresses(refined, index, prose)
     refined = _acme_secret_follows(refined)
+    refined = _contradicted_route_status(refined, prose)
     # a sentence that repeats what a controller reported adds nothing (a status message
     # read as prose: "Secret default/x does not exist.")
     said = {f["cause"] for f in refined}
@@ -413,6 +428,21 @@ def _acme_secret_follows(findings: list[dict]) -> list[dict]:
                  "being issued: its ACME HTTP-01 solver route has no backend, fix that first)")
             if f["cause"] == "listener_certificate_invalid" and f["severity"] == "error" else f
             for f in findings]
+
+
+_STALE_ROUTE_FIX = (
+    "the route's condition does not describe what the proxy serves: the controller did not "
+    "re-write the route's status after a Gateway-side change, or wrote one parentRef's "
+    "verdict over another's (envoyproxy/gateway#8861, #10004; gateway-api#5115 makes the "
+    "update a MUST). Trust the data plane (curl the hostname); make the controller "
+    "re-write the status (touch the route, or restart the controller) and upgrade it")
+
+
+def _contradicted_route_status(findings: list[dict], prose: Prose) -> list[dict]:
+    if not prose.status_contradicted:
+        return findings
+    return [_recast(f, "stale_status", prose.status_contradicted, _STALE_ROUTE_FIX)
+            if f["cause"] in _ATTACH_SAID else f for f in findings]
 
 
 def _recast(f: dict, cause: str, evidence: list[str], fix: str) -> dict:
