@@ -156,6 +156,12 @@ WORDINGS = [
      'ResourceClaimSchedulingStatus{Name:mig1g,UnsuitableNodes:[w1],},},},}"',
      "classic_driver_not_allocating",
      "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/33"),
+    # the NVIDIA DRA driver's kubelet-plugin init container (hack/kubelet-plugin-prestart.sh
+    # emit_common_err): no GPU driver under the driver root, so no GPU devices published
+    ("Check failed. Has the NVIDIA GPU driver been set up? It is expected to be installed "
+     "under NVIDIA_DRIVER_ROOT (currently set to '/home/kubernetes/bin/nvidia/') in the host "
+     "filesystem.", "no_resource_slices",
+     "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/1008"),
     # the prepare failure told in prose, as driver issues describe it
     ("TakeByTopologyNUMAPacked fails with \"not enough cpus available to satisfy request\", "
      "causing `NodePrepareResources` to fail.", "driver_prepare_failed",

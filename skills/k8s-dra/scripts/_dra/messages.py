@@ -195,6 +195,13 @@ PATTERNS: tuple[Pattern, ...] = (
        "NVIDIA k8s-dra-driver (classic, 2024)",
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/149 (kubelet plugin "
        "exits at startup, so it never registers)"),
+    _p("nvidia-driver-root-check", "no_resource_slices", "DRA driver",
+       r"Has the NVIDIA GPU driver been set up\?",
+       "NVIDIA DRA driver for GPUs (kubelet-plugin init container, 2025-2026)",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu hack/kubelet-plugin-prestart.sh"
+       " emit_common_err (commit c4f9fd0): the GPU kubelet plugin's init container loops until "
+       "nvidia-smi and the NVML library are found under NVIDIA_DRIVER_ROOT, so until then the "
+       "plugin publishes no GPU devices on that node (dra-driver-nvidia-gpu#1008)"),
     _p("kubelet-not-allowed", "claim_not_reserved_for_pod", "kubelet",
        r"is not allowed to use (?:resource claim|ResourceClaim) (?P<claim>[\w.-]+)",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {KUBELET_DRA}"),

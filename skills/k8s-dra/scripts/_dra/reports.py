@@ -90,6 +90,11 @@ MEANING = {
         "run the driver's kubelet plugin on that node (check its DaemonSet pod there, its "
         "nodeSelector/tolerations, and that the driver component for this device type is "
         "enabled); the kubelet retries once it registers"),
+    "no_resource_slices": (
+        "the driver's kubelet plugin publishes no devices on that node",
+        "fix what the driver's own check names (its kubelet-plugin pod's logs, init "
+        "containers included); then check that kubectl get resourceslices shows devices for "
+        "that node"),
     "driver_prepare_failed": (
         "the DRA driver's kubelet plugin failed NodePrepareResources for the allocated "
         "claim; its error is in the evidence",
@@ -314,6 +319,10 @@ def _detail(cause: str, m: Match) -> str:
                     "claim)")
         return (f": another pod that shares {claim} is being scheduled right now; this "
                 "normally clears within seconds")
+    if m.pattern.key == "nvidia-driver-root-check":
+        return (": its startup check does not find the GPU driver (nvidia-smi, "
+                "the NVML library) under NVIDIA_DRIVER_ROOT; install the GPU driver on the "
+                "node or set the Helm value nvidiaDriverRoot to where it is installed")
     if m.pattern.key == "kubelet-unprepare-failed":
         return (": here the kubelet cannot unprepare the pod's claims, so the pod cannot "
                 "finish terminating; the error after 'unprepare dynamic resources:' is the "
