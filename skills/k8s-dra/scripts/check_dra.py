@@ -242,7 +242,7 @@ def body(args):
     rows += driver_rows(inv, args.nodes)
     listings = tables.slice_listings(loaded.raw)
     rows += tables.summary(listings) if not inv.devices else []
-    findings += tables.vanished(listings)
+    findings += tables.vanished(listings) + tables.classes_not_listed(inv)
     class_rows, class_found = class_findings(
         inv, bool(inv.devices) or loaded.source == "live" or loaded.complete("ResourceSlice"))
     rows += class_rows

@@ -192,3 +192,50 @@ def test_one_slice_table_without_a_command_line_is_partial_evidence(script, tmp_
     twice = tmp_path / "twice.txt"
     twice.write_text(SLICES_BEFORE_AFTER.split("Then")[0] * 2)
     assert script("check_dra.py", "-f", str(twice)).code == 0
+
+
+CLASS_AND_CLAIM = """\
+apiVersion: resource.k8s.io/v1
+kind: DeviceClass
+metadata: {name: gpu.example.com}
+spec:
+  selectors:
+  - cel: {expression: 'device.driver == "gpu.example.com"'}
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaim
+metadata: {name: c1, namespace: default}
+spec:
+  devices:
+    requests:
+    - name: gpu
+      exactly: {deviceClassName: gpu.example.com}
+
+$ kubectl get resourceslices
+NAME                      NODE   DRIVER            POOL   AGE
+n1-{driver}-aaaa   n1     {driver}   n1     3h
+"""
+
+
+def test_a_class_driver_absent_from_a_pasted_slice_table_is_said_as_the_table_shows(
+        script, tmp_path):
+    """The table says which drivers publish (NODE/DRIVER columns, printers.go v1.37.2
+    l.696-701) but not their devices: a class whose driver has no row is a warning, inferred,
+    worded as 'in the pasted list', with the field-selector query to confirm; a driver that
+    has rows is not a finding (its devices stay unknown)."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(CLASS_AND_CLAIM.replace("{driver}", "net.example.com"))
+    for name in ("check_dra.py", "explain_claim.py"):
+        r = script(name, "-f", str(paste), "--json")
+        assert r.code == 1, r.out
+        f = r.doc["findings"][0]
+        assert (f["severity"], f["cause"], f["basis"]) == (
+            "warning", "no_resource_slices", "inferred")
+        assert "in the pasted `kubectl get resourceslices` list" in f["message"]
+        assert f["confirm"] == "kubectl get resourceslices --field-selector spec.driver=" \
+                               "gpu.example.com"
+    paste.write_text(CLASS_AND_CLAIM.replace("{driver}", "gpu.example.com"))
+    for name in ("check_dra.py", "explain_claim.py"):
+        r = script(name, "-f", str(paste), "--json")
+        assert r.code == 0, r.out
+        assert "no_resource_slices" not in {f["cause"] for f in r.doc["findings"]}

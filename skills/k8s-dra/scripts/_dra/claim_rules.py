@@ -14,6 +14,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from k8s_skillkit.scheduling import required_affinity_matches
 
 from k8s_skillkit import cel as _cel
+from _dra import tables
 from _dra.partition_rules import why_blocked
 from _dra.alloc import allocate_on_node, matching, requests_of
 from _dra.model import Inventory, claim_label, claim_node
@@ -243,7 +244,10 @@ def _request_problem(inv, t, rv, path, changes):
              f"{t.obj.get('kind')}: its spec is immutable)") if options else
             "install a DRA driver that creates the DeviceClass (see references/drivers.md)")
     if not inv.devices and not inv.complete("ResourceSlice"):
-        return not_in_dump(obj, "ResourceSlice", "")
+        listed = tables.driver_not_listed(
+            obj, where, rv.class_name, tables.class_drivers(inv.classes.get(rv.class_name) or {}),
+            tables.table_drivers(inv.slices))
+        return listed or not_in_dump(obj, "ResourceSlice", "")
     if not inv.devices:
         return finding("error", "no_resource_slices", obj,
                        f"{where}: no ResourceSlice publishes any device in this cluster",

@@ -93,3 +93,52 @@ def vanished(listings: list[list[dict[str, str]]]) -> list[dict]:
             confirm=f"kubectl get resourceslices --field-selector spec.nodeName={nodes[0]},"
                     f"spec.driver={driver}"))
     return out
+
+
+def table_drivers(slices: list[dict]) -> dict[str, set[str]]:
+    """driver -> nodes, from ResourceSlice objects read from a table (no spec, no devices)."""
+    out: dict[str, set[str]] = {}
+    for obj in slices:
+        cells = obj.get("_columns") or {}
+        if obj.get("_source") == "table" and cells.get("DRIVER"):
+            out.setdefault(cells["DRIVER"], set()).add(cells.get("NODE") or "(no node)")
+    return out
+
+
+def driver_not_listed(obj: dict, where: str, cls_name: str, wanted: list[str],
+                      listed: dict[str, set[str]]) -> dict | None:
+    """The class's driver has no row in the pasted `kubectl get resourceslices` list: said
+    as what the list shows (inferred), never as proof (a pasted table may be cut)."""
+    if not wanted or not listed or set(wanted) & set(listed):
+        return None
+    return finding(
+        "warning", "no_resource_slices", obj,
+        f"{where}: no ResourceSlice of driver {wanted[0]}, which DeviceClass {cls_name} "
+        f"selects, in the pasted `kubectl get resourceslices` list (drivers in it: "
+        f"{', '.join(sorted(listed))})",
+        [f"{driver}: slices on {', '.join(sorted(nodes))}"
+         for driver, nodes in sorted(listed.items())][:3] +
+        ["a table carries no devices and may be cut: confirm before acting"],
+        f"install/start the {wanted[0]} DRA driver's kubelet plugin on the nodes (its pods "
+        "and logs), or use a DeviceClass of a driver that publishes here",
+        confirm=f"kubectl get resourceslices --field-selector spec.driver={wanted[0]}")
+
+
+def class_drivers(cls: dict) -> list[str]:
+    """The drivers a DeviceClass's selectors name (`device.driver == "x"`)."""
+    exprs = [str(((sel or {}).get("cel") or {}).get("expression") or "")
+             for sel in ((cls.get("spec") or {}).get("selectors") or [])]
+    return re.findall(r'device\.driver\s*==\s*"([^"]+)"', " ".join(exprs))
+
+
+def classes_not_listed(inv) -> list[dict]:
+    """check_dra: each DeviceClass whose driver has no row in a pasted slice table."""
+    listed = table_drivers(inv.slices)
+    if inv.devices or not listed:
+        return []
+    out = []
+    for name, cls in sorted(inv.classes.items()):
+        found = driver_not_listed(cls, f"DeviceClass {name}", name, class_drivers(cls), listed)
+        if found:
+            out.append(found)
+    return out
