@@ -147,3 +147,46 @@ def test_a_route_condition_the_data_plane_contradicts_is_stale(gw_run, tmp_path,
 def test_a_route_condition_alone_is_believed(gw_run, tmp_path):
     causes = _causes(gw_run, tmp_path, f"The route does not work.\n\n{_ROUTE_STATUS}")[1]
     assert causes[:1] == ["hostname_mismatch"]
+
+
+# envoyproxy/gateway#5618 (status message) and #1472 (controller log): the GatewayClass
+# parametersRef is refused (internal/provider/kubernetes/controller.go)
+@pytest.mark.parametrize("text", [
+    "status:\n  conditions:\n  - lastTransitionTime: \"2025-03-26T16:53:45Z\"\n    message: "
+    "'Invalid parametersRef: unsupported parametersRef for gatewayclass shared-eg'\n",
+    "2023-06-01T05:51:50.646Z        ERROR   kubernetes/controller.go:237    failed to process "
+    "parametersRef for gatewayclass    {\"runner\": \"provider\", \"name\": \"eg\", \"error\": "
+    "\"no envoyproxies exist in namespace envoy-gateway-system\"}\n",
+])
+def test_a_refused_gatewayclass_parametersref(gw_run, tmp_path, text):
+    assert _causes(gw_run, tmp_path, text)[1][:1] == ["gateway_class_not_accepted"]
+
+
+def _delegating_route(controller: str | None) -> str:
+    # istio/istio#39160's route: a backendRef of kind HTTPRoute (route delegation)
+    docs = [{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "bookinfo", "namespace": "default"},
+             "spec": {"parentRefs": [{"name": "gw"}],
+                      "rules": [{"backendRefs": [{"name": "productpage", "kind": "HTTPRoute",
+                                                  "group": "gateway.networking.k8s.io"}],
+                                 "timeouts": {"request": "30s"}}]}}]
+    if controller:
+        docs += [{"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+                  "metadata": {"name": "gw", "namespace": "default"},
+                  "spec": {"gatewayClassName": "c", "listeners": [
+                      {"name": "http", "port": 80, "protocol": "HTTP"}]}},
+                 {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+                  "metadata": {"name": "c"}, "spec": {"controllerName": controller}}]
+    return yaml.safe_dump_all(docs)
+
+
+@pytest.mark.parametrize("controller,expected", [
+    (None, "unsupported_backend_kind"), ("istio.io/gateway-controller",
+                                         "unsupported_backend_kind")])
+def test_route_delegation_outside_kgateway(gw_run, tmp_path, controller, expected):
+    assert expected in _causes(gw_run, tmp_path, _delegating_route(controller))[1][:1]
+
+
+def test_route_delegation_on_kgateway_is_fine(gw_run, tmp_path):
+    causes = _causes(gw_run, tmp_path, _delegating_route("kgateway.dev/kgateway"))[1]
+    assert "unsupported_backend_kind" not in causes

@@ -229,6 +229,8 @@ def _check_backend(index, route, rule, ref) -> list[dict]:
     where = f"rules[{rule}] backendRef {describe_ref(ref)}"
     if ref["kind"] == "InferencePool" and ref["group"] in (ALPHA_GROUP, POOL_GROUP):
         return _check_pool_ref(index, route, rule, ref, where)
+    if ref["group"] == GW_GROUP and ref["kind"] in ("HTTPRoute", "GRPCRoute"):
+        return _delegation(index, route, where)
     if (ref["group"], ref["kind"]) != ("", "Service"):
         return []  # implementation-specific backend kinds: the controller's status decides
     out = _grant_findings(index, route, ref, where)
@@ -236,6 +238,36 @@ def _check_backend(index, route, rule, ref) -> list[dict]:
     if not found.present:
         return out + [_absent(route, where, "Service", ref, found, index)]
     return out + _port_findings(route, where, ref, found.obj)
+
+
+# A route as a backendRef is route delegation: not in the Gateway API (a BackendObjectReference
+# is a Service, or an implementation-specific kind), implemented by kgateway (and Gloo
+# Gateway, its predecessor, controller solo.io/gloo-gateway). Istio answered "Not supported
+# yet" (istio/istio#39160); Envoy Gateway answers InvalidKind "only Service, MCS ServiceImport
+# and Envoy Gateway Backend are supported" (internal/gatewayapi/validate.go).
+_DELEGATING = ("kgateway", "gloo-gateway")
+
+
+def _delegation(index, route, where) -> list[dict]:
+    controllers = set()
+    for ref in parent_refs(route):
+        gw = index.get("Gateway", ref["namespace"], ref["name"])
+        cls = index.get("GatewayClass", "", ((gw or {}).get("spec") or {}).get(
+            "gatewayClassName", ""))
+        if cls is not None:
+            controllers.add(str((cls.get("spec") or {}).get("controllerName") or ""))
+    if any(d in c for c in controllers for d in _DELEGATING):
+        return []
+    known = bool(controllers)
+    return [finding("error" if known else "warning", "unsupported_backend_kind", route,
+                    f"{where} is another route: route delegation is kgateway's (Gloo "
+                    "Gateway's) extension, not Gateway API; other implementations answer "
+                    "InvalidKind or ignore the rule" + (f" (controller: "
+                                                        f"{', '.join(sorted(controllers))})"
+                                                        if known else ""),
+                    [where], fix_for("unsupported_backend_kind"),
+                    confirm="kubectl get gatewayclass -o custom-columns=NAME:.metadata.name,"
+                            "CONTROLLER:.spec.controllerName")]
 
 
 def _check_pool_ref(index, route, rule, ref, where) -> list[dict]:
