@@ -16,7 +16,7 @@ from k8s_skillkit import cel as _cel
 from _dra.alloc import requests_of
 from _dra import extended_rules, reports, tables
 from _dra.input import device_class_mappings, kueue_configuration, load
-from _dra.model import Inventory
+from _dra.model import TABLE_CLASS_NOTE, Inventory
 from _dra.workloads import legacy_gpu_requests, pod_sets
 
 EXAMPLES = """examples:
@@ -91,6 +91,9 @@ def class_findings(inv: Inventory, devices_known: bool = True) -> tuple[list, li
     for name, cls in sorted(inv.classes.items()):
         devs, notes = inv.class_devices(name)
         free = sum(1 for d in devs if inv.free(d))
+        if TABLE_CLASS_NOTE in notes:
+            rows.append(f"DeviceClass {name}: {TABLE_CLASS_NOTE}")
+            continue
         rows.append(f"DeviceClass {name}: " + (f"{len(devs)} device(s), {free} free"
                     if devices_known else "devices not in the dump")
                     + (f" ({notes[0]})" if notes else ""))

@@ -239,3 +239,25 @@ def test_a_class_driver_absent_from_a_pasted_slice_table_is_said_as_the_table_sh
         r = script(name, "-f", str(paste), "--json")
         assert r.code == 0, r.out
         assert "no_resource_slices" not in {f["cause"] for f in r.doc["findings"]}
+
+
+def test_a_device_class_known_from_a_table_row_selects_nothing_known(script, tmp_path):
+    """A `kubectl get deviceclasses` row (Name, Age: printers.go v1.37.2 l.674-677) has no
+    selectors; it was once read as a class without selectors, which selects every device (a
+    NIC counted for a GPU class: 'devices are available', '1 device(s), 1 free')."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(
+        "apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+        "metadata: {name: c1, namespace: default}\nspec:\n  devices:\n    requests:\n"
+        "    - name: gpu\n      exactly: {deviceClassName: gpu.example.com}\n---\n"
+        "apiVersion: resource.k8s.io/v1\nkind: ResourceSlice\nmetadata: {name: n1-net}\n"
+        "spec:\n  driver: net.example.com\n  nodeName: n1\n"
+        "  pool: {name: n1, generation: 1, resourceSliceCount: 1}\n  devices:\n  - name: eth1\n"
+        "\n$ kubectl get deviceclasses\nNAME              AGE\ngpu.example.com   3h\n")
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    found = [(f["severity"], f["cause"]) for f in r.doc["findings"]]
+    assert found == [("info", "device_class_not_in_dump")], r.out
+    assert r.doc["findings"][0]["confirm"] == "kubectl get deviceclass gpu.example.com -o yaml"
+    r = script("check_dra.py", "-f", str(paste))
+    assert "DeviceClass gpu.example.com: known only from a `kubectl get deviceclasses` row" \
+        in r.out and "1 free" not in r.out.split("DeviceClass")[1]

@@ -17,7 +17,7 @@ from k8s_skillkit import cel as _cel
 from _dra import tables
 from _dra.partition_rules import why_blocked
 from _dra.alloc import allocate_on_node, matching, requests_of
-from _dra.model import Inventory, claim_label, claim_node
+from _dra.model import TABLE_CLASS_NOTE, Inventory, claim_label, claim_node
 
 ADMIN_LABEL = "resource.kubernetes.io/admin-access"
 MAX_RESERVED = 256  # resource/v1 ResourceClaimReservedForMaxSize
@@ -282,6 +282,12 @@ def _class_empty(inv, t, rv, where, notes):
              dig(cls, "spec", "selectors", default=[]) or []]
     drivers = sorted(inv.drivers())
     wanted = re.findall(r'device\.driver\s*==\s*"([^"]+)"', " ".join(exprs))
+    if TABLE_CLASS_NOTE in notes:
+        return finding("info", "device_class_not_in_dump", obj,
+                       f"{where}: DeviceClass {rv.class_name} is {TABLE_CLASS_NOTE}, so which "
+                       "devices it selects is unknown (not evidence that none match)", [],
+                       "add the class's YAML to the paste, or run this script live",
+                       confirm=f"kubectl get deviceclass {rv.class_name} -o yaml")
     if notes and not any(n.startswith("CEL") for n in notes):
         return finding("warning", "selector_not_evaluated", obj,
                        f"{where}: DeviceClass selectors were not evaluated ({notes[0]})",

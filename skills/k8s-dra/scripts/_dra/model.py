@@ -44,6 +44,15 @@ class Device:
         return f"{self.pool}/{self.name}"
 
 
+TABLE_CLASS_NOTE = ("known only from a `kubectl get deviceclasses` row: its selectors are "
+                    "not in the dump")
+
+
+def table_row(obj: dict) -> bool:
+    """An object read from a `kubectl get` table row: no spec, only its columns."""
+    return obj.get("_source") == "table" and "spec" not in obj
+
+
 class Inventory:
     """Everything the DRA scripts ask about the cluster."""
 
@@ -103,6 +112,11 @@ class Inventory:
         cls = self.classes.get(class_name)
         notes: list[str] = []
         selected = []
+        if cls and table_row(cls):
+            # a `kubectl get deviceclasses` row: the class exists, its selectors are unknown
+            # (no selectors would select every device)
+            cached = self._class_cache[class_name] = ([], [TABLE_CLASS_NOTE])
+            return cached
         exprs = [dig(s, "cel", "expression", default="") for s in
                  dig(cls, "spec", "selectors", default=[]) or []] if cls else []
         for dev in self.devices:
