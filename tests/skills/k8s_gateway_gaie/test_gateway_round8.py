@@ -190,3 +190,33 @@ def test_route_delegation_outside_kgateway(gw_run, tmp_path, controller, expecte
 def test_route_delegation_on_kgateway_is_fine(gw_run, tmp_path):
     causes = _causes(gw_run, tmp_path, _delegating_route("kgateway.dev/kgateway"))[1]
     assert "unsupported_backend_kind" not in causes
+
+
+# SovereignCloudStack/k8s-cluster-api-provider#514: client-go discovery names the
+# group/version it could not list (ErrGroupDiscoveryFailed), not a kind
+@pytest.mark.parametrize("group_version,expected", [
+    ("gateway.networking.k8s.io/v1beta1", ["crd_not_installed"]),
+    ("inference.networking.k8s.io/v1", ["crd_not_installed"]),
+])
+def test_a_gateway_group_discovery_cannot_list(gw_run, tmp_path, group_version, expected):
+    text = ('level=fatal msg="Failed to create gateway controller" error="failed to get API '
+            'group resources: unable to retrieve the complete list of server APIs: '
+            f'{group_version}: the server could not find the requested resource" '
+            'subsys=gateway-controller\n')
+    assert _causes(gw_run, tmp_path, text)[1][:1] == expected
+
+
+def test_another_areas_group_is_not_read(gw_run, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text('error="unable to retrieve the complete list of server APIs: '
+                    'kueue.x-k8s.io/v1beta1: the server could not find the requested resource"\n')
+    assert gw_run("check_routes", "-f", str(path), "--json").code == 2
+
+
+# Kong/kubernetes-ingress-controller#6749: KIC's log for a backendRef whose Service is absent
+def test_kic_backendref_target_missing(gw_run, tmp_path):
+    text = ("[ingress-controller] 2024-12-02T09:53:20Z        debug   Object requested "
+            "backendRef to target, but it does not exist, skipping...       {\"object_name\": "
+            "\"gateway.networking.k8s.io/v1, Kind=GRPCRoute default/grpcbin-via-http\", "
+            "\"target_kind\": \"Service\"}\n")
+    assert _causes(gw_run, tmp_path, text)[1][:1] == ["backend_not_found"]

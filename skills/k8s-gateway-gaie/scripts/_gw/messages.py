@@ -324,6 +324,8 @@ def _singular(name: str) -> str:
 
 def absent_crd(kind_or_resource: str, line: str) -> Verdict | None:
     """A kubectl 'resource type not installed' error for this skill's kinds, as a verdict."""
+    if not kind_or_resource:
+        return _discovery_crd(line)
     kind = _singular(kind_or_resource)
     if kind in _GATEWAY_API_KINDS:
         return Verdict("crd_not_installed", "class", "crd-absent:gateway-api",
@@ -353,6 +355,31 @@ _IMPL_GROUPS = ("gateway.envoyproxy.io", "aigateway.envoyproxy.io", "gateway.k8s
                 "inference.networking.x-k8s.io", "llm-d.ai")
 _GROUP_IN_LINE = re.compile(r'in version "([\w.\-]+)/[\w.]+"|resource type "[^"]+" in group '
                             r'"([\w.\-]+)"')
+
+
+# client-go discovery names the group/version it could not list, not a kind: "unable to
+# retrieve the complete list of server APIs: gateway.networking.k8s.io/v1beta1: the server
+# could not find the requested resource" (k8s.io/client-go discovery ErrGroupDiscoveryFailed;
+# a Cilium operator started before the Gateway API CRDs, SovereignCloudStack/
+# k8s-cluster-api-provider#514).
+_DISCOVERY_GV = re.compile(r"([a-z0-9][a-z0-9.-]*\.[a-z]+)/(v\w+): the server could not find "
+                           r"the requested resource", re.IGNORECASE)
+
+
+def _discovery_crd(line: str) -> Verdict | None:
+    hit = _DISCOVERY_GV.search(line or "")
+    if not hit:
+        return None
+    group = hit.group(1).lower()
+    if group in ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io"):
+        return Verdict("crd_not_installed", "class", "crd-absent:gateway-api",
+                       {"kind": f"{group}/{hit.group(2)}"}, _GW_BUNDLE)
+    if group.startswith("inference.networking."):
+        return Verdict("crd_not_installed", "class", "crd-absent:inference-extension",
+                       {"kind": f"{group}/{hit.group(2)}"},
+                       "the Inference Extension CRDs are not installed: apply the CRDs of the "
+                       "GAIE release your gateway implementation supports")
+    return _implementation_crd(f"x.{group}", "")
 
 
 def _implementation_crd(kind: str, line: str) -> Verdict | None:
