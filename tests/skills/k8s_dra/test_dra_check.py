@@ -261,3 +261,26 @@ def test_a_device_class_known_from_a_table_row_selects_nothing_known(script, tmp
     r = script("check_dra.py", "-f", str(paste))
     assert "DeviceClass gpu.example.com: known only from a `kubectl get deviceclasses` row" \
         in r.out and "1 free" not in r.out.split("DeviceClass")[1]
+
+
+def test_a_class_absent_from_a_pasted_deviceclasses_list_is_said_as_the_list_shows(
+        script, tmp_path):
+    """`kubectl get deviceclasses` rows name the classes that exist (a cut table is possible:
+    warning, inferred, 'not in the pasted list', confirm with kubectl get deviceclass X);
+    only "No resources found" or a List proves it absent (error, as before)."""
+    claim = ("apiVersion: resource.k8s.io/v1\nkind: ResourceClaim\n"
+             "metadata: {name: c1, namespace: default}\nspec:\n  devices:\n    requests:\n"
+             "    - name: gpu\n      exactly: {deviceClassName: gpu.example.com}\n\n")
+    paste = tmp_path / "paste.txt"
+    paste.write_text(claim + "$ kubectl get deviceclasses\nNAME                AGE\n"
+                     "gpu2.example.com    3h\n")
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    f = r.doc["findings"][0]
+    assert (f["severity"], f["cause"], f["basis"]) == ("warning", "device_class_missing",
+                                                       "inferred"), r.out
+    assert "not in the pasted `kubectl get deviceclasses` list" in f["message"]
+    assert f["confirm"] == "kubectl get deviceclass gpu.example.com"
+    paste.write_text(claim + "$ kubectl get deviceclasses\nNo resources found\n")
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    assert (r.doc["findings"][0]["severity"], r.doc["findings"][0]["cause"]) == (
+        "error", "device_class_missing"), r.out

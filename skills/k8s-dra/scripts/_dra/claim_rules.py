@@ -17,7 +17,7 @@ from k8s_skillkit import cel as _cel
 from _dra import tables
 from _dra.partition_rules import why_blocked
 from _dra.alloc import allocate_on_node, matching, requests_of
-from _dra.model import TABLE_CLASS_NOTE, Inventory, claim_label, claim_node
+from _dra.model import TABLE_CLASS_NOTE, Inventory, claim_label, claim_node, table_row
 
 ADMIN_LABEL = "resource.kubernetes.io/admin-access"
 MAX_RESERVED = 256  # resource/v1 ResourceClaimReservedForMaxSize
@@ -229,6 +229,19 @@ def _request_problem(inv, t, rv, path, changes):
     obj = t.pod or t.obj
     where = f"request {rv.name} ({rv.describe()})"
     if rv.class_name not in inv.classes and not inv.complete("DeviceClass"):
+        listed = sorted(n for n, c in inv.classes.items() if table_row(c))
+        if listed:  # a pasted `kubectl get deviceclasses` list without it: what it shows
+            close = difflib.get_close_matches(rv.class_name, listed, n=1)
+            return finding(
+                "warning", "device_class_missing", obj,
+                f"{where}: DeviceClass {rv.class_name} is not in the pasted `kubectl get "
+                f"deviceclasses` list ({len(listed)} class(es): {', '.join(listed[:5])})",
+                ["a pasted table may be cut: confirm before acting"] +
+                ([f"closest listed: {close[0]}"] if close else []),
+                (f"use deviceClassName: {close[0]} if that is the class meant (recreate the "
+                 f"{t.obj.get('kind')}: its spec is immutable), or " if close else "") +
+                "install the DRA driver that creates the class",
+                confirm=f"kubectl get deviceclass {rv.class_name}")
         return not_in_dump(obj, "DeviceClass", rv.class_name)
     if rv.class_name not in inv.classes:
         close = difflib.get_close_matches(rv.class_name, list(inv.classes), n=1)
