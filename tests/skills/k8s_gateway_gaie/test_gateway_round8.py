@@ -220,3 +220,17 @@ def test_kic_backendref_target_missing(gw_run, tmp_path):
             "\"gateway.networking.k8s.io/v1, Kind=GRPCRoute default/grpcbin-via-http\", "
             "\"target_kind\": \"Service\"}\n")
     assert _causes(gw_run, tmp_path, text)[1][:1] == ["backend_not_found"]
+
+
+# kubernetes-sigs/gateway-api#1932 (listener refused) and #1275 (its SslCertificate missing)
+@pytest.mark.parametrize("err,expected", [
+    ('TLS configuration not allowed when CertificateMap "gcp-xyz-com" is attached to the '
+     'Gateway.', "listener_invalid"),
+    ('SslCertificate "global/sslCertificates/web" does not exist.',
+     "listener_certificate_invalid"),
+])
+def test_gke_listener_invalid_event(gw_run, tmp_path, err, expected):
+    text = ("**What happened**:\n```\nWarning  SYNC    100s   sc-gateway-controller  failed to "
+            'translate Gateway "kube-system/xyz-dev": Error GWCER105: Listener "https" is '
+            f"invalid, err: {err}\n```\n")
+    assert _causes(gw_run, tmp_path, text)[1][:1] == [expected]

@@ -57,6 +57,8 @@ _ROUTE_EVENT = ("route", "event:HTTPRoute", "event:GRPCRoute")
 _GW_SCOPES = ("gateway", "listener", "event:Gateway")
 _POOL_SCOPES = ("route", "pool", "event:InferencePool", "event:HTTPRoute")
 _NAME = r"[\"']?(?P<name>[\w.\-/]+)[\"']?"
+_GKE_LISTENER_INVALID = (r"Error GWCER\d+: Listener [\"'][^\"']+[\"'] is invalid, err: "
+                         r"(?!SslCertificate)")
 
 _TRAEFIK_NO_EP = (r"Cannot find entryPoint for Gateway|no matching entryPoint for port \d+")
 _TRAEFIK_EP_HINT = ("Traefik serves a listener only on an entryPoint with the listener's port and "
@@ -149,6 +151,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        hint="cert-manager will not issue this listener's certificate: its message names the "
             "field (the gateway-shim needs a hostname and tls.mode Terminate); fix the listener "
             "and the Secret gets created"),
+    # GKE's `Error GWCER105: Listener "https" is invalid, err: ...` names the listener and why
+    # (kubernetes-sigs/gateway-api#1932: a tls section beside networking.gke.io/certmap); a
+    # missing SslCertificate is cert-missing above (#1275).
+    _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
+       _GW_SCOPES),
     # A controller's own failure events: the kind they are about decides the cause.
     _p("controller-failure-event", r"Error GWCER\d+|Failed (build|deploy) ?model|failed to "
        r"(translate|sync|reconcile)", "@kind", "", ("event:Gateway", "event:HTTPRoute",
@@ -179,6 +186,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
 # (pkg/epp at v0.5.1 / v1.0.0) and its troubleshooting guide (site-src/guides/troubleshooting.md
 # v1.3.0), which also gives each one's cause.
 TEXT_PATTERNS: tuple[_Pattern, ...] = (
+    _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
+       ("text",)),
     _p("epp-pool-not-initialized", r"Pool is not initialized", "endpoint_picker_misconfigured",
        "backend", ("text",),
        hint="the endpoint picker has not found its InferencePool: check its --pool-name / "
