@@ -284,3 +284,21 @@ def test_a_class_absent_from_a_pasted_deviceclasses_list_is_said_as_the_list_sho
     r = script("explain_claim.py", "-f", str(paste), "--json")
     assert (r.doc["findings"][0]["severity"], r.doc["findings"][0]["cause"]) == (
         "error", "device_class_missing"), r.out
+
+
+def test_a_listing_cut_mid_row_says_nothing_about_names_after_the_cut(script, tmp_path):
+    """The apiserver lists a cluster-scoped kind in storage-key order (the name), as the
+    outputs in dra-driver-nvidia-gpu#330 and kubernetes#141912 show: in a listing cut at a
+    one-word line only names before the cut can be gone."""
+    paste = tmp_path / "paste.txt"
+    paste.write_text(SLICES_BEFORE_AFTER.replace(
+        "NAME                          NODE   DRIVER            POOL   AGE\n"
+        "n1-gpu.example.com-aaaaa      n1     gpu.example.com   n1     12h\n",
+        "NAME                          NODE   DRIVER            POOL   AGE\n"
+        "n0-gpu.example.com-zzzzz      n0     gpu.example.com   n0     12h\n"
+        "n1-gpu.example.com-aaaaa      n1     gpu.example.com   n1     12h\n", 1)
+        .rstrip("\n").rsplit("\n", 1)[0] + "\nn1-gpu.exam\n")
+    r = script("check_dra.py", "-f", str(paste), "--json")
+    [f] = r.doc["findings"]
+    assert "node(s) n0 " in f["message"] and "n2" not in f["message"], f["message"]
+    assert "cut at `n1-gpu.exam`" in f["evidence"][0]

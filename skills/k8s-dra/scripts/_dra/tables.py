@@ -33,9 +33,22 @@ def slice_listings(lines: list[str]) -> list[list[dict[str, str]]]:
         found = header(line, "resourceslices")
         if found is None:
             continue
-        out.append([dict(row["_columns"]) for row in
-                    rows(lines[index + 1:], "ResourceSlice", found[1])])
+        listing = [dict(row["_columns"]) for row in
+                   rows(lines[index + 1:], "ResourceSlice", found[1])]
+        after = lines[index + 1 + len(listing)] if index + 1 + len(listing) < len(lines) else ""
+        if after.strip() and " " not in after.strip() and "`" not in after:
+            # one word where a row belongs: the paste (or a store) cut the table there
+            listing.append({"NAME": after.strip(), "_cut": "yes"})
+        out.append(listing)
     return out
+
+
+def _rows(listing: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [cells for cells in listing if not cells.get("_cut")]
+
+
+def _cut(listing: list[dict[str, str]]) -> str:
+    return next((cells["NAME"] for cells in listing if cells.get("_cut")), "")
 
 
 def slice_objects(lines: list[str], known) -> list[dict]:
@@ -44,7 +57,7 @@ def slice_objects(lines: list[str], known) -> list[dict]:
     names = {name_of(o) for o in known if o.get("kind") == "ResourceSlice"}
     out = []
     for listing in slice_listings(lines):
-        for cells in listing:
+        for cells in _rows(listing):
             if cells["NAME"] not in names:
                 names.add(cells["NAME"])
                 out.append(to_object("ResourceSlice", cells))
@@ -56,7 +69,7 @@ def summary(listings: list[list[dict[str, str]]]) -> list[str]:
     if not listings:
         return []
     by_driver: dict[str, list[str]] = {}
-    for cells in listings[-1]:
+    for cells in _rows(listings[-1]):
         by_driver.setdefault(cells.get("DRIVER", "?"), []).append(cells.get("NODE") or
                                                                    "(no node)")
     return [f"ResourceSlice table (partial, no devices): driver {driver} on "
@@ -67,13 +80,17 @@ def vanished(listings: list[list[dict[str, str]]]) -> list[dict]:
     """A node/driver pair that an earlier listing had and the last one lacks (inferred)."""
     if len(listings) < 2:
         return []
-    last = {(c.get("NODE", ""), c.get("DRIVER", "")) for c in listings[-1]}
+    last = {(c.get("NODE", ""), c.get("DRIVER", "")) for c in _rows(listings[-1])}
+    cut = _cut(listings[-1])
     gone: dict[str, list[tuple[str, str]]] = {}
     for listing in listings[:-1]:
-        for cells in listing:
+        for cells in _rows(listing):
             pair = (cells.get("NODE", ""), cells.get("DRIVER", ""))
-            if pair[0] and pair not in last and (pair[0], cells["NAME"]) not in gone.get(
-                    pair[1], []):
+            # the apiserver lists a cluster-scoped kind in storage-key (= name) order, so a
+            # listing cut at `cut` says nothing about names from there on
+            after_cut = bool(cut) and cells["NAME"] >= cut
+            if pair[0] and pair not in last and not after_cut and (
+                    pair[0], cells["NAME"]) not in gone.get(pair[1], []):
                 gone.setdefault(pair[1], []).append((pair[0], cells["NAME"]))
     out = []
     for driver, pairs in sorted(gone.items()):
@@ -85,7 +102,10 @@ def vanished(listings: list[list[dict[str, str]]]) -> list[dict]:
             "devices are no longer published there, so claims cannot be allocated on "
             "those nodes",
             [f"earlier: {', '.join(name for _, name in pairs)}; last listing: "
-             f"{len(listings[-1])} row(s)",
+             f"{len(_rows(listings[-1]))} row(s)" + (
+                 f", then cut at `{cut}`: slices named from there on (kubectl lists by "
+                 "name) are unknown, not gone"
+                 if cut else ""),
              WIPE_SOURCE + ": the driver's kubelet plugin must publish again",
              "a pasted table may be cut: a row missing only from the paste is not gone"],
             "check the driver's kubelet plugin pod on those nodes (logs, restart it so it "
