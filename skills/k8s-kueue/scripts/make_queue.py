@@ -194,10 +194,6 @@ def body(args):
             raise InputError(f"{args.kind_cmd} needs a NAME")
         objects = BUILDERS[args.kind_cmd](args)
     errors = [e for obj in objects for e in validate(obj)]
-    if args.kind_cmd != "validate" and args.api == "v1beta1":
-        # --api v1beta1 targets Kueue < v0.15, where v1beta1 is stored as is; only v0.19's
-        # conversion webhook refuses a v1beta1 ResourceFlavor.
-        errors = [e for e in errors if "is not convertible" not in e]
     if errors:
         text = "\n".join(f"invalid: {e}" for e in errors)
         return {"valid": False, "errors": errors}, text, 1
