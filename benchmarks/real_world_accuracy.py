@@ -83,23 +83,22 @@ class Answer:
 
     @property
     def top1(self) -> bool:
-        if self.error:
-            return False
-        if self.case.cause == NONE:
-            return not self.causes
-        if self.case.cause == UNKNOWN:
-            return not self.causes and bool(self.infos)
-        return bool(self.causes) and self.causes[0] in self.case.accepted
+        return self._right_within(1)
 
     @property
     def top3(self) -> bool:
+        return self._right_within(3)
+
+    def _right_within(self, ranks: int) -> bool:
+        """Right when the expected cause is among the first `ranks` findings (see the docstring
+        for `none` and `unknown`)."""
         if self.error:
             return False
         if self.case.cause == NONE:
             return not self.causes
         if self.case.cause == UNKNOWN:
             return not self.causes and bool(self.infos)
-        return any(c in self.case.accepted for c in self.causes[:3])
+        return any(c in self.case.accepted for c in self.causes[:ranks])
 
     @property
     def got(self) -> str:

@@ -8,7 +8,6 @@ line mentions it and deletes it.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import psutil
 
 from harness import yamlio
 from harness.cluster import (access, build, etcd_snapshot, health, kwok_stages, node,
-                             paths, pki, procs, topology)
+                             paths, pki, procs, state_json, topology)
 from harness.cluster.envoy_ai_gateway import config as aigw_config
 from harness.cluster.envoy_ai_gateway import process as aigw_process
 from harness.cluster.envoy_gateway import process as eg_process
@@ -63,11 +62,7 @@ class LocalCluster:
         return self.dir / "state.json"
 
     def state(self) -> dict[str, Any]:
-        try:
-            state = json.loads(self.state_file.read_text())
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+        return state_json.read(self.state_file)
 
     def kubectl(self) -> Kubectl:
         return Kubectl(self.kubeconfig)
@@ -540,9 +535,7 @@ class LocalCluster:
     def _write_state(self, state: dict[str, Any]) -> None:
         state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **self._recorded,
                  **state}
-        tmp = self.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=1))
-        os.replace(tmp, self.state_file)
+        state_json.write(self.state_file, state)
 
 
 REPOINT_MANAGER = "k8s-skills-repoint"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from harness import yamlio
 from harness.cluster import (build, image_store, images, node_config, node_packages,
-                             node_sandbox, paths, pki, procs, registry)
+                             node_sandbox, paths, pki, procs, registry, state_json)
 from harness.cluster.kubectl import Kubectl
 from harness.cluster.node_config import NodeLayout
 from harness.errors import UserError
@@ -60,17 +60,10 @@ class RealNode:
         return self.dir / "state.json"
 
     def state(self) -> dict[str, Any]:
-        try:
-            state = json.loads(self.state_file.read_text())
-        except (OSError, ValueError):
-            return {}
-        return state if isinstance(state, dict) else {}
+        return state_json.read(self.state_file)
 
     def _save(self, **values: Any) -> None:
-        state = {**self.state(), **values}
-        tmp = self.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=1))
-        os.replace(tmp, self.state_file)
+        state_json.write(self.state_file, {**self.state(), **values})
 
     def layout(self, apiserver_port: int = 0) -> NodeLayout:
         state = self.state()

@@ -2,13 +2,12 @@
 users outgrow one machine). `up` only checks and remembers it, `down` only forgets it."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
-from harness.cluster import paths
+from harness.cluster import paths, state_json
 from harness.cluster.health import ComponentHealth
 from harness.cluster.kubectl import Kubectl, find_executable
 from harness.cluster.providers.registry import (Log, Option, apiserver_health, node_inventory,
@@ -54,9 +53,9 @@ class Remembered:
 
     def _remember(self, kubeconfig: str, context: str | None, phase: str = "running") -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        (self.dir / "state.json").write_text(json.dumps({
+        state_json.write(self.dir / "state.json", {
             "name": self.name, "provider": self.provider, "phase": phase,
-            "kubeconfig": kubeconfig, "context": context}, indent=1))
+            "kubeconfig": kubeconfig, "context": context})
 
 
 @register("kubeconfig", options=(KUBECONFIG, CONTEXT))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from harness.cluster import paths
+from harness.cluster import paths, state_json
 from harness.cluster.health import ComponentHealth
 from harness.cluster.kubectl import Kubectl
 from harness.errors import UserError
@@ -162,11 +162,7 @@ def check_options(provider: str, given: dict[str, Any]) -> None:
 
 
 def read_state(name: str) -> dict[str, Any]:
-    try:
-        state = json.loads((paths.cluster_dir(name) / "state.json").read_text())
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
+    return state_json.read(paths.cluster_dir(name) / "state.json")
 
 
 def new_cluster(provider: str, name: str, log: Log | None = None) -> Provider:
