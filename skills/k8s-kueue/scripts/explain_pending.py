@@ -11,13 +11,17 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 
 from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
 from k8s_skillkit.errors import InputError
-from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 
 from _kueue.diagnose import Diagnoser
 from _kueue.input import add_input_args, load_cluster
-from _kueue.jobs import check_job_without_workload
+from _kueue.explain import FIXES
+from _kueue.flavors import pasted_flavors_refuse
+from _kueue.gang_model import podsets
+from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster
+from _kueue import tas_taints
 from _kueue.orphans import orphan_findings, prose_findings
 
 EPILOG = """examples:
@@ -86,9 +90,56 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings += [f for job in cluster.jobs if in_scope(job)
                      and not diagnoser.jobs.workloads_for(job)
                      for f in [diagnoser.unadmitted_job(job)] if f][:3]
+    if not findings:  # the only flavors shown refuse the job (taints, affinity; kueue#3158)
+        findings = [f for job in cluster.jobs if in_scope(job)
+                    and not diagnoser.jobs.workloads_for(job)
+                    for f in [_flavor_refusal(job, cluster)] if f][:3]
+    if not findings:  # a TAS Topology that makes Kueue blind to node taints (kueue#6868)
+        findings = tas_taints.findings(cluster)
     if not findings:  # no object, no Kueue message: what the report says in prose
         findings = prose_findings(cluster)
+    if not findings and not unknown and not workloads and not cluster.jobs and (
+            cluster.cluster_queues or cluster.flavors or cluster.admission_checks):
+        unknown.append(_config_only(cluster))
     return findings + unknown
+
+
+def _config_only(cluster: Cluster) -> dict:
+    """Queue configuration without any Workload or job: it shows what Kueue may admit, not
+    why something waits (the Workload's conditions say that)."""
+    shown = [f"{len(d)} {kind}" for kind, d in (("ClusterQueue", cluster.cluster_queues),
+                                                ("ResourceFlavor", cluster.flavors),
+                                                ("AdmissionCheck", cluster.admission_checks)) if d]
+    return finding(
+        "info", "not_in_dump", {"kind": "Workload"},
+        "no Workload or job in the input, only queue configuration (" + ", ".join(shown) +
+        "): why a job waits is in its Workload's conditions and admission check states, "
+        "which are not here", [], "run `kubectl get workloads.kueue.x-k8s.io -A -o yaml` (and "
+        "`kubectl describe workload`, `kubectl get provisioningrequests -A -o yaml` when an "
+        "admission check is involved) and re-run with the output",
+        basis="inferred", confirm="kubectl get workloads.kueue.x-k8s.io -A -o yaml")
+
+
+def _flavor_refusal(job: dict, cluster: Cluster) -> dict | None:
+    """Every ResourceFlavor in the input refuses a pod set of this labelled job and no
+    ClusterQueue is shown: the flavor check Kueue runs before quota (flavorassigner.go
+    checkFlavorForPodSets) already fails. Inferred: the ClusterQueue may list other flavors."""
+    if not queue_name_of(job):
+        return None
+    reasons = pasted_flavors_refuse(cluster, podsets(job))
+    if not reasons:
+        return None
+    return finding(
+        "warning", "flavor_mismatch", job,
+        f"every ResourceFlavor in the input refuses {job.get('kind', 'job')} {name_of(job)}: "
+        f"{'; '.join(reasons)[:240]} (Kueue checks taints and node affinity before quota, so "
+        "it cannot assign these flavors; other flavors of the ClusterQueue are not in the "
+        "input)",
+        [f"Kueue would say: {r}" for r in reasons[:3]], FIXES.get("flavor_mismatch", ""),
+        basis="inferred",
+        confirm=f"kubectl describe workload -n {namespace_of(job) or '<ns>'} "
+                f"$(kubectl get workloads -n {namespace_of(job) or '<ns>'} -o name | grep "
+                f"{name_of(job)})")
 
 
 def _for_name(diagnoser, cluster, namespace, name) -> list[dict]:

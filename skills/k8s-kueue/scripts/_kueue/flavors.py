@@ -64,3 +64,22 @@ def node_matches(node: dict, flavor: dict | None) -> bool:
     wanted = dig(flavor or {}, "spec", "nodeLabels", default={}) or {}
     labels = dig(node, "metadata", "labels", default={}) or {}
     return all(labels.get(k) == v for k, v in wanted.items())
+
+
+def pasted_flavors_refuse(cluster, podsets: list[dict]) -> list[str]:
+    """Kueue's reason for every ResourceFlavor in the input, when each of them refuses some pod
+    set of the job (checkFlavorForPodSets: taints, then node affinity) and the ClusterQueue is
+    not in the input: the flavors are the only ones the report shows. [] when any flavor takes
+    every pod set, when there is no flavor, or when a ClusterQueue is in the input (then the
+    Workload's own assignment is what counts)."""
+    if not cluster.flavors or cluster.cluster_queues or not podsets:
+        return []
+    reasons = []
+    for flavor_name, flavor in sorted(cluster.flavors.items()):
+        found = [flavor_problem(flavor, flavor_name, dig(ps, "template", "spec", default={}) or {})
+                 for ps in podsets]
+        found = [r for r in found if r]
+        if not found:
+            return []
+        reasons.append(found[0])
+    return reasons

@@ -22,6 +22,7 @@ import re
 
 import yaml
 
+from _kueue import prose
 from _kueue.messages import clauses
 from _kueue.objects import Cluster
 from _kueue.orphans import PROSE_NO_WORKLOAD
@@ -110,7 +111,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
 def _kueue_text(lines: list[str]) -> bool:
     """Kueue's words, or a `kubectl get` table / "No resources found" this skill reads."""
     return any(clauses(line) or PROSE_NO_WORKLOAD.search(line) for line in lines) \
-        or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines))
+        or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines)) \
+        or prose.said(lines)
 
 
 def _is_object(obj) -> bool:

@@ -102,6 +102,7 @@ class Cluster:
             if found.get("kind"):
                 self._add(found)
         lines = list(lines) or self.texts  # the paste's lines, in order
+        self.lines: list[str] = lines
         self.empty_kinds = empty_listings(lines)  # "No resources found" answers
         for obj in objects_from_tables(lines, self.texts):  # `kubectl get` tables
             if self.find(obj["kind"], name_of(obj), namespace_of(obj)) is None:

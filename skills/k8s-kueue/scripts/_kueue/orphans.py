@@ -16,6 +16,7 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from _kueue.diagnose import severity_of
 from _kueue.explain import FIXES, message_notes
 from _kueue.messages import clauses, message_span, normalize, rank
+from _kueue import prose
 from _kueue.jobs import queue_name_of
 from _kueue.presence import get_command, kind_known
 from _kueue.rules_running import FOREIGN_GATE_FIX, foreign_gates
@@ -317,10 +318,11 @@ PROSE_NO_WORKLOAD = re.compile(
 
 
 def prose_findings(cluster) -> list[dict]:
-    """The report says in prose that no Workload exists for the job (basis inferred)."""
+    """The report says in prose that no Workload exists for the job, or states a Workload's
+    conditions (_kueue.prose); basis inferred."""
     hit = next((m for m in map(PROSE_NO_WORKLOAD.search, cluster.texts) if m), None)
     if hit is None:
-        return []
+        return _prose_states(cluster)
     # the sentence around the words, not the whole paragraph
     before = re.split(r"[.?!]\s", hit.string[:hit.start()])[-1]
     after = re.split(r"(?<=[.?!])\s", hit.string[hit.end():])[0]
@@ -335,6 +337,44 @@ def prose_findings(cluster) -> list[dict]:
         confirm="kubectl get cm kueue-manager-config -n kueue-system -o yaml | grep -A30 "
                 "frameworks; kubectl logs -n kueue-system deploy/kueue-controller-manager | "
                 "grep -i 'job framework'")]
+
+
+_PROSE_LEADS = {
+    "pods_ready_timeout": "the report says the Workload was evicted by waitForPodsReady (Evicted "
+                          "reason PodsReadyTimeout): its pods were not all ready within the "
+                          "timeout (recoveryTimeout for a running Workload), so Kueue suspended "
+                          "the job and requeued the Workload with backoff",
+    "admission_check_pending": "the report says an admission check is not Ready and the Workload "
+                               "is not Admitted: Admitted needs QuotaReserved and every check "
+                               "of the ClusterQueue in state Ready",
+    "flavor_mismatch": "the report says Kueue refuses a ResourceFlavor for the pods' node "
+                       "affinity, nodeSelector or taints: Kueue checks them against the "
+                       "flavor's nodeLabels and nodeTaints before quota",
+    "admitted_not_started": "the report says Kueue admitted the Workload but its pods do not run "
+                            "(Pending, unschedulable, or the job still suspended): admission "
+                            "reserves quota, it does not place pods (only TAS picks nodes)",
+}
+_PROSE_CONFIRM = {
+    "pods_ready_timeout": "kubectl get workload <name> -n <ns> -o jsonpath="
+                          "'{.status.conditions}{\"\\n\"}{.status.requeueState}'",
+    "admission_check_pending": "kubectl get workload <name> -n <ns> -o jsonpath="
+                               "'{.status.admissionChecks}'",
+    "flavor_mismatch": "kubectl describe workload <name> -n <ns> (QuotaReserved message: "
+                       "\"couldn't assign flavors to pod set ...\")",
+    "admitted_not_started": "kubectl describe workload <name> -n <ns>; kubectl get pods -n <ns> "
+                            "-l <job selector> -o wide; kubectl describe pod <pending pod>",
+}
+
+
+def _prose_states(cluster) -> list[dict]:
+    text = "\n".join(getattr(cluster, "lines", None) or cluster.texts)
+    out = []
+    for cause, sentences in prose.states(text):
+        out.append(finding(
+            "warning", cause, {"kind": "Workload"}, _PROSE_LEADS[cause],
+            [f"in the text: {s[:240]}" for s in sentences[:3]], FIXES.get(cause, ""),
+            basis="inferred", confirm=_PROSE_CONFIRM[cause]))
+    return out
 
 
 def _messages_in(text: str) -> list[str]:

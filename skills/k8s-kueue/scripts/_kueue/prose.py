@@ -1,0 +1,104 @@
+"""What a report states in prose about a Workload's conditions, when the paste carries no
+Workload object and no Kueue message: "the Workload is admitted (`ADMITTED=true`) but the
+TrainJob remains Suspended", "evicted on the PodsReady timeout", "the additional check is not
+Ready ... will not be marked as Admitted".
+
+These are the user's words, not Kueue's: every finding is basis inferred, a warning, quotes
+the sentence it rests on and says which command shows the condition itself. The condition
+names and reasons are Kueue's (apis/kueue/v1beta1|v1beta2 workload_types.go: Admitted,
+Evicted reason PodsReadyTimeout, admission check states Pending/Ready); the readings follow
+references/causes.md:
+- evicted by the PodsReady timeout (waitForPodsReady.timeout, or recoveryTimeout for a
+  running Workload: Evicted reason PodsReadyTimeout, kueue#14811, #10407) -> pods_ready_timeout;
+- an admission check still Pending / not Ready and the Workload not Admitted (Admitted
+  needs every check Ready, kueue#9622) -> admission_check_pending;
+- a flavor rejected for the pod's node affinity / selector / taints (kueue#12446)
+  -> flavor_mismatch;
+- Admitted, and the pods Pending / FailedScheduling / the job still suspended or without
+  pods (kueue#11931, #13413, #14570, #2796, #10076) -> admitted_not_started.
+"""
+from __future__ import annotations
+
+import re
+
+_Q = r"[`'\"]?"
+_NEG = re.compile(r"\b(?:not|never|without)\b|n't\b", re.I)
+
+# Evicted/requeued by waitForPodsReady: the reason itself, or eviction words next to
+# "PodsReady timeout" / "waitForPodsReady timeout|window|recovery".
+_PODS_READY = re.compile(
+    r"\bPodsReadyTimeout\b"
+    rf"|\b(?:evict\w*|requeu\w*)\b[^.\n]{{0,120}}?\b(?:wait)?(?:For)?PodsReady{_Q}\s*"
+    r"(?:timeout|window|recovery)"
+    rf"|\b(?:wait)?(?:For)?PodsReady{_Q}\s*(?:timeout|recovery)\b[^.\n]{{0,60}}?\bevict", re.I)
+
+# The Workload is Admitted: the condition (Admitted=True, kubectl get workloads' ADMITTED
+# column true) or the words "workload ... is/was ... admitted".
+_ADMITTED = re.compile(
+    rf"\bAdmitted{_Q}\s*[=:]\s*{_Q}true\b"
+    r"|\b(?:workloads?|jobs?|it|which)\b[^.\n]{0,60}?\b(?:is|was|were|are|been|gets?|got|keeps?"
+    r"|remains?)\b[^.\n]{0,30}?\badmitted\b"
+    r"|\bkeeps? (?:the )?(?:\w+ )?workloads? admitted\b"
+    r"|\bkueue (?:admitted|admits)\b|\bwhen (?:a|the) (?:new )?workload is admitted\b", re.I)
+
+# ... and nothing started: pods Pending / unschedulable, the job still suspended, no pods.
+_NOT_STARTED = re.compile(
+    r"\bFailedScheduling\b|\b\d+/\S+ nodes are available\b"
+    rf"|\b(?:stuck|stays?|remains?|kept|keeps)\b[^.\n]{{0,30}}?{_Q}(?:Pending|Suspended){_Q}"
+    r"(?:\s+state)?\b"
+    r"|\bcan(?:not|'t| never) (?:place|schedule|bind)\b|\bcan never bind\b"
+    r"|\bno (?:child Job/)?(?:\w+ or )?pods? (?:\w+ )?(?:runs?|running|(?:is |are |gets? )?"
+    r"(?:created|spawned))\b", re.I)
+
+# An admission check that is not Ready, and the Workload not Admitted.
+_CHECK_WAITING = re.compile(
+    r"\bchecks?\b[^.\n]{0,80}?\b(?:is|are|remains?|stays?)\s+(?:still\s+)?"
+    rf"(?:not\s+{_Q}Ready|{_Q}Pending){_Q}", re.I)
+_NOT_ADMITTED = re.compile(
+    rf"\bnot (?:be )?(?:marked as )?{_Q}Admitted|\bdoes(?: not|n't) get (?:the )?{_Q}Admitted"
+    rf"|\bwithout ever getting the {_Q}Admitted|\bnever (?:gets?|got|getting) (?:the )?"
+    rf"{_Q}Admitted", re.I)
+
+
+# A flavor refused for the pod's node affinity / selector / taints (checkFlavorForPodSets,
+# flavorassigner.go; kueue#12446): both words in one sentence.
+_FLAVOR_REFUSED = re.compile(
+    r"\bflavou?rs?\b[^.\n]{0,120}?\b(?:(?:is|are|be|gets?|got|was|were) rejected|rejects?"
+    r"|not (?:be )?assigned|(?:does not|doesn't|don't|do not) match)\b", re.I)
+_FLAVOR_WHY = re.compile(r"\b(?:node ?affinity|affinity term|node ?selector|nodeSelector"
+                         r"|untolerated|taints?)\b", re.I)
+
+
+def states(text: str) -> list[tuple[str, list[str]]]:
+    """(cause, sentences it rests on), best first; empty when the prose says none of it."""
+    sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*\d])",
+                                                         text) if s.strip()]
+
+    def hits(pattern, negated_ok=True) -> list[str]:
+        out = []
+        for sentence in sentences:
+            found = pattern.search(sentence)
+            if found and (negated_ok or not _NEG.search(found.group(0))):
+                out.append(sentence)
+        return out
+
+    out = []
+    ready = hits(_PODS_READY)
+    if ready:
+        out.append(("pods_ready_timeout", ready))
+    waiting, unadmitted = hits(_CHECK_WAITING), hits(_NOT_ADMITTED)
+    if waiting and unadmitted:
+        out.append(("admission_check_pending", waiting + [s for s in unadmitted
+                                                         if s not in waiting]))
+    refused = [s for s in hits(_FLAVOR_REFUSED) if _FLAVOR_WHY.search(s)]
+    if refused:
+        out.append(("flavor_mismatch", refused))
+    admitted, idle = hits(_ADMITTED, negated_ok=False), hits(_NOT_STARTED)
+    if admitted and idle:
+        out.append(("admitted_not_started", admitted + [s for s in idle if s not in admitted]))
+    return out
+
+
+def said(lines: list[str]) -> bool:
+    """The paste states one of these conditions in prose (read_dump keeps it as text)."""
+    return bool(states("\n".join(lines)))
