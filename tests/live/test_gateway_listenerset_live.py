@@ -16,15 +16,21 @@ waits for it (current observedGeneration) and then asks that check_routes.py say
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
+import yaml
 
 from harness.cluster.envoy_gateway import config as eg
 from tests.live.helpers import apply, condition, get, wait_until
-from tests.live.test_gateway_live import check, tls_secret
+from tests.live.test_gateway_live import SCRIPTS, check, tls_secret
 
 pytestmark = pytest.mark.live
 
 V1 = "gateway.networking.k8s.io/v1"
+SCRIPT = SCRIPTS / "check_routes.py"
 
 
 def gateway(ns: str, name: str = "gw", allowed: str | None = None, **spec) -> dict:
@@ -164,3 +170,128 @@ def test_parent_not_accepted_is_named_from_the_parent(kubectl, kubectl_env, name
     assert code == 1 and [f["cause"] for f in found] == ["listenerset_parent_not_accepted"], \
         (ls["status"], doc)
     assert parent["message"] in " ".join(found[0]["evidence"])
+
+
+# --- routes whose parentRef is the ListenerSet ----------------------------------------------
+
+def route_to(ns: str, name: str, refs: list[dict]) -> dict:
+    return {"apiVersion": V1, "kind": "HTTPRoute", "metadata": {"name": name, "namespace": ns},
+            "spec": {"parentRefs": refs, "rules": [{"backendRefs": [{"name": "svc",
+                                                                    "port": 8080}]}]}}
+
+
+def ls_ref(name: str, ns: str, **extra) -> dict:
+    return {"group": "gateway.networking.k8s.io", "kind": "ListenerSet", "name": name,
+            "namespace": ns, **extra}
+
+
+def parent_status(kubectl, ns: str, name: str, kind: str) -> dict | None:
+    """The route's Accepted condition for its parentRef of `kind`, once written for the
+    current generation."""
+    obj = get(kubectl, "httproute", name, "-n", ns)
+    for entry in (obj.get("status") or {}).get("parents") or []:
+        if entry["parentRef"].get("kind") == kind:
+            cond = next((c for c in entry["conditions"] if c["type"] == "Accepted"), None)
+            if cond and cond.get("observedGeneration") == obj["metadata"]["generation"]:
+                return cond
+    return None
+
+
+def check_route(kubectl_env, ns: str, name: str, *source: str) -> list[dict]:
+    proc = subprocess.run([sys.executable, str(SCRIPT), *(source or ("-A",)), "--route",
+                           f"{ns}/{name}", "--json"], capture_output=True, text=True,
+                          env=kubectl_env, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [f for f in json.loads(proc.stdout)["findings"]
+            if f["object"]["kind"] == "HTTPRoute" and f["object"]["name"] == name
+            and f["severity"] != "info" and f["cause"] not in ("no_timeouts", "no_tls",
+                                                                 "backend_not_found")]
+
+
+def without_status(kubectl, tmp_path, *items: tuple[str, str, str]) -> str:
+    """The objects as `kubectl get -o yaml` prints them, route status removed: what the kit
+    infers from the specs alone must agree with what the controller wrote."""
+    objs = []
+    for kind, name, ns in items:
+        obj = get(kubectl, kind, name, "-n", ns)
+        if kind == "httproute":
+            obj.pop("status", None)
+        objs.append(obj)
+    path = tmp_path / "dump.yaml"
+    path.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": objs}))
+    return str(path)
+
+
+def test_route_through_a_listenerset_the_gateway_refuses(kubectl, kubectl_env, namespace):
+    """Envoy Gateway v1.9.0 writes no route status for a parentRef to a ListenerSet it did not
+    attach (helpers.go GetReferencedListeners); check_routes.py says why from the
+    ListenerSet instead of 'no controller'."""
+    apply(kubectl, gateway(namespace), listener_set(namespace, "team", [http("team", 8080)]),
+          route_to(namespace, "r", [ls_ref("team", namespace)]))
+    wait_conditions(kubectl, "team", namespace, {"Accepted": ("False", "NotAllowed"),
+                                                 "Programmed": ("False", "NotAllowed")})
+    assert parent_status(kubectl, namespace, "r", "ListenerSet") is None
+    found = check_route(kubectl_env, namespace, "r", "-n", namespace)
+    assert [f["cause"] for f in found] == ["listenerset_not_allowed"], found
+    assert "not attached to its Gateway" in found[0]["message"]
+
+    apply(kubectl, gateway(namespace, allowed="Same"))
+    cond = wait_until(lambda: parent_status(kubectl, namespace, "r", "ListenerSet"),
+                      lambda c: c is not None, "Envoy Gateway to accept the route", timeout=90)
+    assert (cond["status"], cond["reason"]) == ("True", "Accepted"), cond
+    assert check_route(kubectl_env, namespace, "r", "-n", namespace) == []
+
+
+def test_same_means_the_listenersets_namespace(kubectl, kubectl_env, namespace,
+                                               other_namespace, tmp_path):
+    """conformance ListenerSetAllowedRoutesNamespaces 'Cross-namespace ListenerSet': a route
+    in the Gateway's namespace is NotAllowedByListeners on a ListenerSet elsewhere whose
+    listener keeps the default allowedRoutes (from: Same)."""
+    elsewhere = listener_set(other_namespace, "team", [http("team", 8080)])
+    elsewhere["spec"]["parentRef"]["namespace"] = namespace
+    apply(kubectl, gateway(namespace, allowed="All"), elsewhere,
+          route_to(namespace, "outside", [ls_ref("team", other_namespace)]),
+          route_to(other_namespace, "inside", [ls_ref("team", other_namespace)]))
+    out = wait_until(lambda: parent_status(kubectl, namespace, "outside", "ListenerSet"),
+                     lambda c: c is not None, "Envoy Gateway to judge route outside",
+                     timeout=90)
+    assert (out["status"], out["reason"]) == ("False", "NotAllowedByListeners"), out
+    ok = wait_until(lambda: parent_status(kubectl, other_namespace, "inside", "ListenerSet"),
+                    lambda c: c is not None, "Envoy Gateway to judge route inside", timeout=90)
+    assert ok["status"] == "True", ok
+    live = check_route(kubectl_env, namespace, "outside")
+    assert [(f["cause"], f["basis"]) for f in live] == [("not_allowed_by_listener",
+                                                         "reported")], live
+    dump = without_status(kubectl, tmp_path, ("gateway", "gw", namespace),
+                          ("listenerset", "team", other_namespace),
+                          ("httproute", "outside", namespace),
+                          ("httproute", "inside", other_namespace))
+    inferred = check_route(kubectl_env, namespace, "outside", "-f", dump)
+    assert [(f["cause"], f["basis"]) for f in inferred] == [("not_allowed_by_listener",
+                                                             "inferred")], inferred
+    # the status was removed on purpose: only its absence (no_controller) may be said
+    assert [f["cause"] for f in check_route(kubectl_env, other_namespace, "inside", "-f",
+                                            dump)] in ([], ["no_controller"])
+
+
+def test_gateway_parent_does_not_reach_listenerset_listeners(kubectl, kubectl_env, namespace,
+                                                             tmp_path):
+    """conformance ListenerSetGatewayParentSectionNameNotFound: NoMatchingParent."""
+    apply(kubectl, gateway(namespace, allowed="Same"),
+          listener_set(namespace, "team", [http("team", 8080)]),
+          route_to(namespace, "via-gw", [{"name": "gw", "sectionName": "team"}]),
+          route_to(namespace, "via-ls", [ls_ref("team", namespace, sectionName="team")]))
+    bad = wait_until(lambda: parent_status(kubectl, namespace, "via-gw", "Gateway"),
+                     lambda c: c is not None, "Envoy Gateway to judge route via-gw", timeout=90)
+    assert (bad["status"], bad["reason"]) == ("False", "NoMatchingParent"), bad
+    good = wait_until(lambda: parent_status(kubectl, namespace, "via-ls", "ListenerSet"),
+                      lambda c: c is not None, "Envoy Gateway to judge route via-ls", timeout=90)
+    assert good["status"] == "True", good
+    live = check_route(kubectl_env, namespace, "via-gw", "-n", namespace)
+    assert [(f["cause"], f["basis"]) for f in live] == [("parent_not_found", "reported")], live
+    assert f"ListenerSet {namespace}/team" in " ".join(live[0]["evidence"])
+    assert check_route(kubectl_env, namespace, "via-ls", "-n", namespace) == []
+    dump = without_status(kubectl, tmp_path, ("gateway", "gw", namespace),
+                          ("listenerset", "team", namespace), ("httproute", "via-gw", namespace))
+    inferred = check_route(kubectl_env, namespace, "via-gw", "-f", dump)
+    assert [f["cause"] for f in inferred] == ["parent_not_found"], inferred

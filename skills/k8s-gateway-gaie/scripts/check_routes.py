@@ -16,13 +16,13 @@ from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
 from _gw.messages import ROUTE_ONLY_REASONS
-from _gw.objects import (GW_GROUP, ROUTE_KINDS, Index, backend_refs, group_of,
-                         meta, parent_refs)
+from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backend_refs,
+                         group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, epp_config
 from _gw import prose as _gw_prose
 from _gw.rules_objective import check_objective, is_llmd_objective
-from _gw.rules_listenerset import check_listenerset, is_listenerset
+from _gw.rules_listenerset import check_listenerset
 from _gw.rules_listenerset import reported as listenerset_reported
 from _gw.rules_pool import check_gateway, check_outdated, check_pool, is_alpha
 from _gw.rules_route import check_route
@@ -151,8 +151,14 @@ def _related(index: Index, route_arg: str) -> set[tuple]:
             continue
         keep.add((route["kind"], meta(route, "namespace"), name))
         for ref in parent_refs(route):
-            keep.add(("Gateway", ref["namespace"], ref["name"]))
-            gw = index.get("Gateway", ref["namespace"], ref["name"])
+            gw_ns, gw_name = ref["namespace"], ref["name"]
+            if LISTENERSET_KINDS.get(ref["kind"]) == ref["group"]:
+                # a ListenerSet parent: it, and the Gateway its listeners join
+                keep.add((ref["kind"], ref["namespace"], ref["name"]))
+                ls = index.get(ref["kind"], ref["namespace"], ref["name"], ref["group"])
+                gw_ns, gw_name = listenerset_parent(ls) if ls is not None else ("", "")
+            keep.add(("Gateway", gw_ns, gw_name))
+            gw = index.get("Gateway", gw_ns, gw_name)
             if gw is not None:
                 keep.add(("GatewayClass", "", (gw.get("spec") or {}).get("gatewayClassName")))
         for _, ref in backend_refs(route):

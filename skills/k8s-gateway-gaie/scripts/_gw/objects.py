@@ -15,6 +15,9 @@ POOL_GROUP = "inference.networking.k8s.io"          # InferencePool v1 (GAIE >= 
 ALPHA_GROUP = "inference.networking.x-k8s.io"       # v1alpha1/v1alpha2 pools, models, objectives
 
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute")
+# ListenerSet kind -> its API group: standard ListenerSet (Gateway API v1.5.0+) and the
+# experimental XListenerSet (v1.3.0-v1.4.x), one schema under two names (rules_listenerset)
+LISTENERSET_KINDS = {"ListenerSet": GW_GROUP, "XListenerSet": GWX_GROUP}
 # Route kinds a listener accepts when allowedRoutes.kinds is empty (GatewaySpec docs:
 # the implementation picks them from the protocol; HTTP/HTTPS carry HTTP and gRPC routes).
 DEFAULT_KINDS = {"HTTP": {"HTTPRoute", "GRPCRoute"}, "HTTPS": {"HTTPRoute", "GRPCRoute"},
@@ -164,7 +167,13 @@ def status_parent(route: dict, ref: dict) -> dict | None:
     status = route.get("status") or {}
     for entry in (status.get("parents") or []) + (status.get("gateways") or []):
         pref = entry.get("parentRef") or entry.get("gatewayRef") or {}
+        # kind and group too: a Gateway and a ListenerSet may share a name (the
+        # gateway-api v1.6.1 conformance ListenerSetDualParentRefIndependence route has one
+        # status entry per parentRef, judged independently)
         if (pref.get("name") == ref["name"]
+                and (pref.get("kind") or "Gateway") == ref.get("kind", "Gateway")
+                and (GW_GROUP if pref.get("group") is None else pref["group"])
+                == ref.get("group", GW_GROUP)
                 and (pref.get("namespace") or meta(route, "namespace")) == ref["namespace"]
                 and pref.get("sectionName") == ref.get("sectionName")
                 and pref.get("port") == ref.get("port")):
@@ -268,3 +277,29 @@ def grant_allows(index: Index, from_kind: str, from_ns: str, to_group: str, to_k
         if froms and tos:
             return grant
     return None
+
+
+def is_listenerset(obj: dict) -> bool:
+    """A ListenerSet or XListenerSet of its own API group (the inferred rules need a spec)."""
+    return LISTENERSET_KINDS.get(str(obj.get("kind"))) == group_of(obj)
+
+
+def listenerset_parent(ls: dict) -> tuple[str, str]:
+    """(namespace, name) of the Gateway a ListenerSet's spec.parentRef names."""
+    ref = (ls.get("spec") or {}).get("parentRef") or {}
+    return ref.get("namespace") or meta(ls, "namespace"), ref.get("name", "")
+
+
+def holding_listener(index, gateway: dict, section: str) -> list[str]:
+    """ListenerSets (either kind) naming `gateway` as parent that define a listener named
+    `section`: a route whose Gateway parentRef uses that sectionName attaches to nothing
+    (gateway-api v1.6.1 conformance ListenerSetGatewayParentSectionNameNotFound: Accepted=
+    False NoMatchingParent; GEP-1713 'Gateway parents and sectionName')."""
+    key = (meta(gateway, "namespace"), meta(gateway, "name"))
+    out = []
+    for ls in (o for o in index.objects if is_listenerset(o)):
+        if listenerset_parent(ls) == key and any(li.get("name") == section for li in
+                                      (ls.get("spec") or {}).get("listeners") or []
+                                      if isinstance(li, dict)):
+            out.append(f"{ls['kind']} {meta(ls, 'namespace')}/{meta(ls, 'name')}")
+    return sorted(out)

@@ -16,8 +16,9 @@ from _gw import catalogue
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (Verdict, absent_crd, classify, match_condition_summary,
                           match_message, match_quoted, match_reason_token)
-from _gw.objects import (ROUTE_KINDS, backend_refs, cond_text, is_current, meta,
-                         parent_refs, pod_ready, service_ports)
+from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
+                         holding_listener, is_current, meta, parent_refs, pod_ready,
+                         service_ports)
 
 ROUTE_STATUS_KINDS = ROUTE_KINDS + ("TLSRoute", "TCPRoute", "UDPRoute")
 EVENT_KINDS = ("Gateway", "GatewayClass", "InferencePool") + ROUTE_STATUS_KINDS
@@ -169,8 +170,27 @@ def _route(index, route: dict) -> list[dict]:
                  if ref.get("name") else "parent")
         out += _conditions(route, "route", entry.get("conditions"), where,
                            entry.get("controllerName", ""),
-                           refine=lambda cond, v: refine_backend(index, route, cond, v))
+                           refine=lambda cond, v, ref=ref: _refine_route(index, route, ref,
+                                                                         cond, v))
     return out
+
+
+def _refine_route(index, route: dict, ref: dict, cond: dict, verdict) -> tuple[str, list[str]]:
+    """NoMatchingParent for a Gateway parentRef whose sectionName is a listener of one of
+    that Gateway's ListenerSets: the route must name the ListenerSet (gateway-api v1.6.1
+    conformance ListenerSetGatewayParentSectionNameNotFound)."""
+    if verdict.cause == "parent_not_found" and ref.get("sectionName") and \
+            (ref.get("kind") or "Gateway") == "Gateway":
+        gw = index.get("Gateway", ref.get("namespace") or meta(route, "namespace"),
+                       ref.get("name", ""))
+        elsewhere = holding_listener(index, gw, ref["sectionName"]) if gw is not None else []
+        if elsewhere:
+            return verdict.cause, [f"listener {ref['sectionName']} is in "
+                                   f"{', '.join(elsewhere)}: a Gateway parentRef reaches only "
+                                   "the Gateway's own listeners; name the ListenerSet "
+                                   "(parentRefs[] kind ListenerSet, group "
+                                   f"{LISTENERSET_KINDS[elsewhere[0].split()[0]]})"]
+    return refine_backend(index, route, cond, verdict)
 
 
 def _is_default_parent(ref: dict) -> bool:

@@ -36,12 +36,12 @@ from __future__ import annotations
 from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
-from _gw.objects import (GW_GROUP, GWX_GROUP, cond_text, group_of, is_current, meta,
+from _gw.objects import (LISTENERSET_KINDS, cond_text, is_current, listenerset_parent, meta,
                          namespace_selected)
 from _gw.reported import dedupe, listener_findings
 
 # kind -> API group; the same schema under two names (see the module docstring)
-KINDS = {"ListenerSet": GW_GROUP, "XListenerSet": GWX_GROUP}
+KINDS = LISTENERSET_KINDS
 REASON_CAUSE = {"NotAllowed": "listenerset_not_allowed",
                 "ParentNotAccepted": "listenerset_parent_not_accepted",
                 "ListenersNotValid": "listenerset_invalid", "Invalid": "listenerset_invalid",
@@ -70,11 +70,6 @@ FIX_X = {"listenerset_not_reconciled": "no controller reconciled it: XListenerSe
 def _fix(ls: dict, cause: str) -> str:
     fixes = FIX_X if ls.get("kind") == "XListenerSet" and cause in FIX_X else FIX
     return fixes.get(cause, "read the condition message")
-
-
-def is_listenerset(obj: dict) -> bool:
-    """A ListenerSet or XListenerSet of its own API group (the inferred rules need a spec)."""
-    return KINDS.get(str(obj.get("kind"))) == group_of(obj)
 
 
 def reported(index) -> list[dict]:
@@ -171,3 +166,31 @@ def _parent_refused(ls: dict, gw: dict) -> list[dict]:
                     FIX["listenerset_parent_not_accepted"],
                     confirm=f"kubectl get gateway {meta(gw, 'name')} -n {meta(gw, 'namespace')}"
                             " -o jsonpath='{.status.conditions}'")]
+
+
+def detached(index, ls: dict) -> dict | None:
+    """Why the ListenerSet's listeners are not on its Gateway, for a route that attaches
+    through it: its own current Accepted condition (False, or Unknown/Pending), else what
+    its parent implies (missing, not accepted, allowedListeners refuses it). None when
+    nothing says it is detached. Envoy Gateway v1.9.0 writes no route status at all for a
+    parentRef to a ListenerSet it did not attach (internal/gatewayapi/helpers.go
+    GetReferencedListeners matches only listeners of processed ListenerSets;
+    route.go processAllowedListenersForParentRefs skips a ref it did not match), so this
+    is the only account the route gets."""
+    accepted = next((c for c in (ls.get("status") or {}).get("conditions") or []
+                     if isinstance(c, dict) and c.get("type") == "Accepted"
+                     and is_current(ls, c)), None)
+    if accepted is not None and accepted.get("status") != "True":
+        cause = REASON_CAUSE.get(str(accepted.get("reason")), "listenerset_not_accepted")
+        return {"cause": cause, "basis": "reported",
+                "severity": "warning" if cause == "listenerset_not_reconciled" else "error",
+                "why": cond_text(accepted), "fix": _fix(ls, cause)}
+    gw = index.get("Gateway", *listenerset_parent(ls))
+    found = _parent_refused(ls, gw) if gw is not None else []
+    if accepted is None:
+        found = found or check_listenerset(index, ls)
+    for f in found:
+        if f["severity"] in ("error", "warning"):
+            return {"cause": f["cause"], "basis": "inferred", "severity": f["severity"],
+                    "why": f["message"], "fix": f["fix"]}
+    return None

@@ -14,19 +14,23 @@ from k8s_skillkit.findings import finding
 from k8s_skillkit.dump import ABSENT
 
 from _gw.causes import fix_for
-from _gw.objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, POOL_GROUP, backend_refs,
-                         current_conditions, describe_ref, grant_allows, hostnames_intersect,
-                         meta, namespace_selected, parent_refs, pool_ports, service_ports,
-                         status_parent)
+from _gw.rules_listenerset import detached as listenerset_detached
+from _gw.objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, LISTENERSET_KINDS, POOL_GROUP,
+                         backend_refs, current_conditions, describe_ref, grant_allows,
+                         holding_listener, hostnames_intersect, meta, namespace_selected,
+                         parent_refs, pool_ports, service_ports, status_parent)
 
 
 def check_route(index, route: dict) -> list[dict]:
     findings = []
     tls_ok, listeners_seen = False, False
     for ref in parent_refs(route):
-        if ref["kind"] != "Gateway" or ref["group"] != GW_GROUP:
-            continue  # mesh (Service parent) or ListenerSet: out of scope here
-        out, listeners = _check_parent(index, route, ref)
+        if ref["kind"] in LISTENERSET_KINDS:
+            out, listeners = _check_listenerset_parent(index, route, ref)
+        elif ref["kind"] == "Gateway" and ref["group"] == GW_GROUP:
+            out, listeners = _check_parent(index, route, ref)
+        else:
+            continue  # mesh (Service parent) or an implementation's own kind
         findings += out
         if listeners:
             listeners_seen = True
@@ -52,18 +56,20 @@ def _unreconciled(route) -> list[dict]:
     status = route.get("status") or {}
     if not _from_cluster(route) or status.get("parents") or status.get("gateways"):
         return []
-    refs = [r for r in parent_refs(route) if r["kind"] == "Gateway"]
+    refs = [r for r in parent_refs(route) if r["kind"] == "Gateway"
+            or LISTENERSET_KINDS.get(r["kind"]) == r["group"]]
     if not refs:
         return []
     ref = refs[0]
     return [finding("warning", "no_controller", route,
-                    "no controller has written status for this route: the Gateway it names "
-                    "is not served by a running controller, or the route was just created",
+                    f"no controller has written status for this route: the {ref['kind']} it "
+                    "names is not served by a running controller, or the route was just "
+                    "created",
                     [f"parentRef {describe_ref(ref)}", "status.parents: none"],
-                    "check that the Gateway exists and its GatewayClass controller runs "
-                    "(kubectl get gatewayclass -o wide)",
-                    confirm=f"kubectl get gateways.gateway.networking.k8s.io {ref['name']} -n "
-                            f"{ref['namespace']} -o yaml")]
+                    f"check that the {ref['kind']} exists and its GatewayClass controller "
+                    "runs (kubectl get gatewayclass -o wide)",
+                    confirm=f"kubectl get {ref['kind'].lower()}s.{ref['group']} {ref['name']} "
+                            f"-n {ref['namespace']} -o yaml")]
 
 
 def _confirm_route(route) -> str:
@@ -84,8 +90,14 @@ def _check_parent(index, route, ref) -> tuple[list[dict], list[dict]]:
     evidence = [f"parentRef {describe_ref(ref)}"] + ([stale] if stale else [])
     if gateway is None:
         return [_missing_gateway(index, route, ref, evidence)], []
+    return _attach(index, route, gateway, ref, evidence)
+
+
+def _attach(index, route, holder, ref, evidence) -> tuple[list[dict], list[dict]]:
+    """Findings for a parentRef whose Gateway or ListenerSet (`holder`) is in the input,
+    and the listeners the route attaches to."""
     out = []
-    listeners, why, unknown = _listeners_for(index, gateway, route, ref)
+    listeners, why, unknown = _listeners_for(index, holder, route, ref)
     if why:
         out.append(finding("error", why[0], route, why[1], evidence + why[2], why[3],
                            confirm=_confirm_route(route)))
@@ -96,6 +108,76 @@ def _check_parent(index, route, ref) -> tuple[list[dict], list[dict]]:
                            confirm=f"kubectl get namespace {meta(route, 'namespace')} "
                                    "--show-labels"))
     return out, listeners
+
+
+def _check_listenerset_parent(index, route, ref) -> tuple[list[dict], list[dict]]:
+    """A parentRef to a ListenerSet (gateway.networking.k8s.io, standard since Gateway API
+    v1.5.0) or an XListenerSet (gateway.networking.x-k8s.io, v1.3.0-v1.4.x experimental).
+
+    gateway-api v1.6.1 apis/v1/listenerset_types.go: routes attach to a ListenerSet as a
+    parentRef, sectionName naming one of its listeners (names need not be unique across
+    the Gateway and its ListenerSets); ListenerEntry.allowedRoutes defaults to
+    namespaces.from Same, and Same is the ListenerSet's namespace, not the Gateway's
+    (conformance ListenerSetAllowedRoutesNamespaces, 'Cross-namespace ListenerSet':
+    a route in the Gateway's namespace is Accepted=False NotAllowedByListeners). The kind
+    alone does not select it: controllers match kind and group (Envoy Gateway v1.9.0
+    helpers.go isRefToListenerSet, v1.7.0 isRefToXListenerSet) and the group defaults to
+    gateway.networking.k8s.io, where no XListenerSet exists."""
+    entry = status_parent(route, ref)
+    conds, stale = current_conditions(route, entry)
+    group = LISTENERSET_KINDS[ref["kind"]]
+    holder = index.get(ref["kind"], ref["namespace"], ref["name"], group) \
+        if ref["group"] == group else None
+    if "Accepted" in conds:
+        accepted = conds["Accepted"].get("status") == "True"
+        return [], (_listeners_for(index, holder, route, ref)[0]
+                    if holder is not None and accepted else [])
+    evidence = [f"parentRef {describe_ref(ref)}"] + ([stale] if stale else [])
+    if ref["group"] != group:
+        return [_wrong_group(route, ref, group, evidence)], []
+    if holder is None:
+        return [_missing_listenerset(index, route, ref, evidence)], []
+    problem = listenerset_detached(index, holder)
+    if problem:
+        name = f"{ref['kind']} {ref['namespace']}/{ref['name']}"
+        return [finding(problem["severity"], problem["cause"], route,
+                        f"parentRef {name} is not attached to its Gateway, so this route is "
+                        f"not served through it: {problem['why']}",
+                        evidence + [f"{name}: {problem['why']}"
+                                    + (" (its status)" if problem["basis"] == "reported"
+                                       else "")], problem["fix"],
+                        confirm=f"kubectl get {ref['kind'].lower()} {ref['name']} -n "
+                                f"{ref['namespace']} -o jsonpath='{{.status.conditions}}'")], []
+    return _attach(index, route, holder, ref, evidence)
+
+
+def _wrong_group(route, ref, group, evidence) -> dict:
+    other = "Gateway API v1.3-v1.4 experimental" if ref["kind"] == "XListenerSet" else \
+        "Gateway API v1.5+"
+    return finding("error", "parent_not_found", route,
+                   f"parentRef kind {ref['kind']} is in group {group} ({other}), but the "
+                   f"parentRef's group is {ref['group'] or '(core)'}: no such kind there, "
+                   "so no controller attaches the route (the group defaults to "
+                   f"{GW_GROUP} when omitted)",
+                   evidence + [f"parentRef group: {ref['group'] or '(core)'}"],
+                   f"set spec.parentRefs[].group: {group} beside kind: {ref['kind']}",
+                   confirm=_confirm_route(route))
+
+
+def _missing_listenerset(index, route, ref, evidence) -> dict:
+    found = index.presence(ref["kind"], ref["namespace"], ref["name"])
+    name = f"{ref['kind']} {ref['namespace']}/{ref['name']}"
+    if found.state != ABSENT:
+        return finding("info", "not_in_dump", route, f"{name} is not in the dump", evidence,
+                       "add the ListenerSet to the dump, or run live", confirm=found.command)
+    names = sorted(f"{meta(o, 'namespace')}/{meta(o, 'name')}"
+                   for o in index.of_kind(ref["kind"]))
+    return finding("error", "parent_not_found", route,
+                   f"parentRef names {name}, which does not exist",
+                   evidence + [f"existing {ref['kind']}s: {', '.join(names[:8])}" if names
+                               else f"no {ref['kind']} exists in the input"],
+                   f"point spec.parentRefs[].name/namespace at an existing {ref['kind']}",
+                   confirm=found.command)
 
 
 def _missing_gateway(index, route, ref, evidence) -> dict:
@@ -120,17 +202,26 @@ def _gateways_hint(index) -> list[str]:
 
 def _listeners_for(index, gateway, route, ref):
     """(listeners the route attaches to, None, unverified) or ([], (cause, message,
-    evidence, fix), unverified)."""
-    listeners = (gateway.get("spec") or {}).get("listeners") or []
+    evidence, fix), unverified). `gateway` is the Gateway or the ListenerSet the parentRef
+    names: a Gateway parentRef reaches only the Gateway's own spec.listeners, never its
+    ListenerSets' (GEP-1713 'Gateway parents and sectionName')."""
+    listeners = [li for li in (gateway.get("spec") or {}).get("listeners") or []
+                 if isinstance(li, dict)]
     named = [li for li in listeners
              if (not ref.get("sectionName") or li.get("name") == ref["sectionName"])
-             and (not ref.get("port") or li.get("port") == ref["port"])]
-    gw = f"Gateway {meta(gateway, 'namespace')}/{meta(gateway, 'name')}"
+             and (not ref.get("port") or _listener_port(gateway, li) in (ref["port"], None))]
+    gw = f"{gateway.get('kind') or 'Gateway'} {meta(gateway, 'namespace')}/{meta(gateway, 'name')}"
     if not named:
         have = ", ".join(f"{li.get('name')}:{li.get('port')}" for li in listeners) or "none"
+        elsewhere = holding_listener(index, gateway, ref["sectionName"]) \
+            if gateway.get("kind") == "Gateway" and ref.get("sectionName") else []
         return [], ("parent_not_found", f"{gw} has no listener matching sectionName/port "
                     f"{ref.get('sectionName') or '*'}:{ref.get('port') or '*'}",
-                    [f"listeners (name:port): {have}"],
+                    [f"listeners (name:port): {have}"] + ([
+                        f"listener {ref['sectionName']} is in {', '.join(elsewhere)}: a "
+                        "Gateway parentRef reaches only the Gateway's own listeners"]
+                        if elsewhere else []),
+                    _to_listenerset(elsewhere[0], ref["sectionName"]) if elsewhere else
                     "set parentRefs[].sectionName/port to an existing listener, or drop "
                     "them"), []
     allowed, reasons, unknown = [], [], []
@@ -155,6 +246,26 @@ def _listeners_for(index, gateway, route, ref):
                     f"hostname on {gw}", [f"listener hostnames: {hosts}"],
                     fix_for("hostname_mismatch")), unknown
     return matching, None, unknown
+
+
+def _listener_port(holder: dict, li: dict):
+    """A listener's port; an XListenerSet (v1.4.x) listener may leave it 0 for the
+    implementation to assign (apisx/v1alpha1/xlistenerset_types.go ListenerEntry.Port),
+    then status.listeners[].port says which; None when unknown."""
+    if li.get("port"):
+        return li["port"]
+    for entry in (holder.get("status") or {}).get("listeners") or []:
+        if isinstance(entry, dict) and entry.get("name") == li.get("name") and entry.get("port"):
+            return entry["port"]
+    return None
+
+
+def _to_listenerset(where: str, section: str) -> str:
+    kind, _, nsname = where.partition(" ")
+    ns, _, name = nsname.partition("/")
+    group = LISTENERSET_KINDS.get(kind, GW_GROUP)
+    return (f"attach to the listener through its {kind}: spec.parentRefs[] {{group: {group}, "
+            f"kind: {kind}, name: {name}, namespace: {ns}, sectionName: {section}}}")
 
 
 def _listener_refuses(index, li, gateway, route) -> str:
