@@ -14,7 +14,7 @@ from k8s_skillkit.objects import name_of, namespace_of
 
 from _dra import gang as _gang
 from _dra.input import device_class_mappings, kueue_configuration, load
-from _dra.kueue_counters import capacity_sourced, counter_sources, source_drivers
+from _dra.kueue_counters import capacity_sources, counter_sources, source_drivers
 from _dra.model import Inventory
 from _dra.workloads import pod_sets, queue_name
 
@@ -28,7 +28,8 @@ causes: gang_partially_satisfiable gang_shared_claim claim_template_missing
   kueue_unsupported_claim kueue_class_unmapped kueue_quota_exceeds_devices
   kueue_counter_unmatched kueue_will_not_admit (info) kueue_quota_by_counters (info)
   (references/causes.md); a class mapped with sources[].counter is charged in the
-  counter's units, as Kueue v0.19 does
+  counter's units, one with sources[].capacity in the capacity it requests, as Kueue
+  v0.19 does
 exit: 0 the whole gang fits, 1 findings, 2 bad input"""
 
 WORKLOAD_KINDS = ("Job", "JobSet", "LeaderWorkerSet", "Deployment", "StatefulSet", "Pod")
@@ -61,7 +62,7 @@ def body(args):
                                    can_place=got >= total,
                                    sources=counter_sources(config),
                                    drivers=source_drivers(config),
-                                   capacity=capacity_sourced(config))
+                                   capacity=capacity_sources(config))
         label = f"{wl.get('kind')}/{name_of(wl)}"
         if total:
             lines.append(f"{label}: {got} of {total} pod(s) can get their devices at once ("

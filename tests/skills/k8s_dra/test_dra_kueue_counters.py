@@ -213,21 +213,3 @@ def test_too_few_matching_devices_is_kueues_own_error(script, tmp_path):
     r = _run(script, tmp_path, "19Gi", pods=2, source_selector=ONE_G)
     found = next(f for f in r.doc["findings"] if f["cause"] == "kueue_will_not_admit")
     assert f"needs {20 * GI} example.com/gpu-memory" in found["message"]
-
-
-def test_a_capacity_source_is_not_counted_in_devices(script, tmp_path):
-    # claims.go l.224-226: a class with sources[].capacity gets no device count (the gate
-    # KueueDRAIntegrationConsumableCapacity must be on for Kueue to take such a config,
-    # pkg/config/validation.go l.594-598); its capacity charge is not modelled: say so.
-    dump = tmp_path / "dump.yaml"
-    dump.write_text(_cluster("1"))
-    cfg = tmp_path / "kueue.yaml"
-    cfg.write_text(yaml.safe_dump({
-        "apiVersion": "config.kueue.x-k8s.io/v1beta2", "kind": "Configuration",
-        "resources": {"deviceClassMappings": [{
-            "name": "example.com/gpu-memory", "deviceClassNames": [DRIVER],
-            "sources": [{"capacity": {"name": "memory", "driver": DRIVER, "deviceSelector": {
-                "cel": {"expression": "true"}}}}]}]}}))
-    r = script("check_dra_gang.py", "-f", _job(tmp_path, pods=2), "--cluster", str(dump),
-               "--kueue-config", str(cfg), "--json")
-    assert "kueue_quota_by_counters" in r.causes and "kueue_will_not_admit" not in r.causes

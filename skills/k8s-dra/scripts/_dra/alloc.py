@@ -35,6 +35,10 @@ class RequestView:
         self.count = int(exactly.get("count") or 1)
         self.admin = bool(exactly.get("adminAccess"))
         self.tolerations = [t for t in exactly.get("tolerations") or [] if isinstance(t, dict)]
+        # capacity.requests (k8s.io/api resource/v1 CapacityRequirements, consumable
+        # capacity): dimension -> quantity, what Kueue charges a capacity source
+        self.capacity = {str(k): v for k, v in
+                         ((exactly.get("capacity") or {}).get("requests") or {}).items()}
 
     def describe(self) -> str:
         n = "all" if self.mode == "All" else str(self.count)

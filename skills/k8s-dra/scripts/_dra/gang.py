@@ -19,7 +19,8 @@ from k8s_skillkit.quantity import format_quantity, parse_quantity
 
 from _dra.alloc import allocate_on_node, requests_of
 from _dra.claim_rules import candidate_nodes
-from _dra.kueue_counters import INT64_MAX, CounterSource, cel_precheck, request_charge
+from _dra.kueue_counters import (INT64_MAX, CapacitySource, CounterSource, cel_precheck,
+                                 request_capacity_charge, request_charge)
 from _dra.model import Inventory
 
 POOL_LABELS = ("k8s-skills.io/node-pool", "cloud.google.com/gke-nodepool",
@@ -81,7 +82,10 @@ def _try_pod(inv, specs, node, taken):
         picked, _ = allocate_on_node(inv, spec, node, local)
         if not picked:
             return None
-        local.update(d.key for d in picked)
+        # a device with allowMultipleAllocations (consumable capacity, k8s.io/api resource/v1
+        # Device.AllowMultipleAllocations) serves several claims: its capacity, not the
+        # device, is what runs out, and that is not modelled here, so it is never taken
+        local.update(d.key for d in picked if not d.raw.get("allowMultipleAllocations"))
     return local - taken
 
 
@@ -186,7 +190,7 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                 lqs: dict, can_place: bool,
                 sources: dict[str, list[CounterSource]] | None = None,
                 drivers: dict[str, list[str]] | None = None,
-                capacity: set[str] | None = None) -> list[dict]:
+                capacity: dict[str, list[CapacitySource]] | None = None) -> list[dict]:
     if not queue:
         return []
     out = []
@@ -212,11 +216,13 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                               "pass --kueue-config FILE")]
     need_by_res: dict[str, int] = defaultdict(int)
     sources = sources or {}
+    capacity = capacity or {}
     state = _CounterState(need_by_res)
-    for need in needs if sources else []:
+    for need in needs if sources or capacity else []:
         for spec in need.specs:
             exact = [alts[0] for _, alts in requests_of(spec) if len(alts) == 1]
-            if not any(rv.class_name in sources for rv in exact):
+            if not any(rv.class_name in sources or rv.class_name in capacity
+                       for rv in exact):
                 continue
             error, unknown = cel_precheck(inv, exact, drivers or {})
             if error and not state.failed:
@@ -242,22 +248,20 @@ def kueue_check(inv, obj, needs, mappings: dict | None, queue: str, cqs: dict,
                         f"{need.ps.name}"], "add a deviceClassMappings entry (Kueue config, "
                         "restart) and quota for it in the ClusterQueue"))
                     continue
-                if rv.class_name in sources and len(alts) == 1:
-                    for source in sources[rv.class_name]:
+                if (rv.class_name in sources or rv.class_name in capacity) and len(alts) == 1:
+                    for source in sources.get(rv.class_name, []):
                         _counter_charge(inv, obj, need, rv, source, state)
                     continue
-                if rv.class_name in (capacity or set()):
-                    if res not in state.unknown:
-                        state.unknown.add(res)
-                        state.findings.append(finding(
-                            "info", "kueue_quota_by_counters", obj,
-                            f"Kueue charges {res} (DeviceClass {rv.class_name}) by the "
-                            "capacity its deviceClassMappings sources[].capacity names, not "
-                            f"devices; that charge is not computed here: quota for {res} not "
-                            "checked", [], f"compare the ClusterQueue nominalQuota of {res} "
-                            "with the capacity the requests ask for"))
-                    continue
                 need_by_res[res] += rv.count * need.ps.count
+    # Kueue charges capacity after every counter (workload_controller.go v0.19.2 l.529-560:
+    # GetCounterResourcesForWorkload, then handleDRAConsumableCapacity), each stopping the
+    # Workload at its first error
+    for need in needs if capacity else []:
+        for spec in need.specs:
+            for _, alts in requests_of(spec):
+                if len(alts) == 1 and alts[0].class_name in mappings:
+                    for cap in capacity.get(alts[0].class_name, []):
+                        _capacity_charge(inv, obj, need, alts[0], cap, state)
     out += state.findings
     if state.failed:
         return out  # Kueue stops at the first counter error: the Workload is inadmissible
@@ -319,6 +323,52 @@ def _counter_charge(inv, obj, need, rv, source, state) -> None:
         f"{format_quantity(Fraction(charge.amount), source.name)} of counter {source.name} per "
         f"pod ({'' if rv.count == 1 else f'{rv.count} x '}the largest value among the "
         f"{charge.matched} matching device(s) of {source.driver}) x {need.ps.count} pod(s)")
+    state.evidence[res].extend(charge.notes)
+
+
+def _capacity_charge(inv, obj, need, rv, source: CapacitySource, state) -> None:
+    """Add what one request costs in its class's quota resource from one capacity source
+    (kueue v0.19.2 pkg/dra/capacity.go; _dra/kueue_counters.py request_capacity_charge)."""
+    if state.failed:
+        return
+    charge = request_capacity_charge(inv, rv, source)
+    res = source.resource
+    if charge.kueue_error:
+        state.failed = True
+        state.findings.append(finding(
+            "error", "kueue_counter_unmatched", obj,
+            f"pod set {need.ps.name}: Kueue charges {res} from capacity {source.name} of the "
+            f"{source.driver} devices the request selects, and {charge.kueue_error}: the "
+            "Workload stays inadmissible (QuotaReserved=False, reason Misconfigured)",
+            [f"Kueue: {charge.kueue_error}"] + charge.notes,
+            f"make the request ({rv.describe()}) select devices of {source.driver} that match "
+            f"the mapping's sources[].capacity.deviceSelector and publish capacity "
+            f"{source.name}" + (", and ask for a capacity.requests value their "
+                                "requestPolicy allows" if "RequestPolicy" in
+                                charge.kueue_error else "") + ", or fix the mapping"))
+        return
+    if charge.amount is None:
+        if res not in state.unknown:
+            state.unknown.add(res)
+            state.findings.append(finding(
+                "info", "kueue_quota_by_counters", obj,
+                f"Kueue charges {res} (DeviceClass {rv.class_name}) by capacity "
+                f"{source.name}, not devices, and the charge cannot be computed from the "
+                f"input ({charge.unknown}): quota for {res} not checked", charge.notes,
+                "pass a dump with the ResourceSlices and DeviceClasses (kubectl get "
+                "resourceslices,deviceclasses -o yaml)"))
+        return
+    total = min(charge.amount * need.ps.count, INT64_MAX)
+    state.need_by_res[res] = min(state.need_by_res[res] + total, INT64_MAX)
+    asked = rv.capacity.get(source.name)
+    base = (f"its capacity.requests {source.name}={asked}" if asked is not None else
+            "the device's requestPolicy.default, else its whole capacity")
+    state.evidence[res].append(
+        f"pod set {need.ps.name}: {rv.describe()} is charged "
+        f"{format_quantity(Fraction(charge.amount), source.name)} of capacity {source.name} "
+        f"per pod ({'' if rv.count == 1 else f'{rv.count} x '}{base}, rounded to the "
+        f"requestPolicy, the largest among the {charge.matched} matching device(s) of "
+        f"{source.driver}) x {need.ps.count} pod(s)")
     state.evidence[res].extend(charge.notes)
 
 

@@ -177,10 +177,11 @@ def _configuration_from(doc: dict) -> dict | None:
 
 
 def device_class_mappings(config: dict | None) -> dict[str, str]:
-    """DeviceClass name -> Kueue resource name (resources.deviceClassMappings)."""
-    out = {}
+    """DeviceClass name -> Kueue resource name (resources.deviceClassMappings): the first
+    entry naming a class wins (kueue v0.19.2 pkg/dra/mapper.go l.128-130)."""
+    out: dict[str, str] = {}
     for mapping in dig(config or {}, "resources", "deviceClassMappings", default=[]) or []:
         for cls in mapping.get("deviceClassNames") or []:
-            out[cls] = mapping.get("name", "")
+            out.setdefault(cls, mapping.get("name", ""))
     return out
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from fractions import Fraction
 
 from k8s_skillkit.objects import dig, name_of
 from k8s_skillkit.quantity import parse_quantity
@@ -62,17 +63,37 @@ def counter_sources(config: dict | None) -> dict[str, list[CounterSource]]:
     return dict(out)
 
 
-def capacity_sourced(config: dict | None) -> set[str]:
-    """DeviceClasses with a `sources[].capacity` entry: Kueue charges them by the requested
-    capacity (pkg/dra/capacity.go), not in devices (claims.go l.224-226; a Configuration with
-    such a source is refused unless KueueDRAIntegrationConsumableCapacity is on,
-    pkg/config/validation.go l.594-598). Not modelled here."""
-    out: set[str] = set()
-    for mapping in dig(config or {}, "resources", "deviceClassMappings", default=[]) or []:
-        if any(isinstance(s, dict) and isinstance(s.get("capacity"), dict)
-               for s in mapping.get("sources") or []):
-            out.update(mapping.get("deviceClassNames") or [])
-    return out
+class CapacitySource:
+    """One `sources[].capacity` {name, driver, deviceSelector} of a deviceClassMappings entry
+    (mapper.go l.140-146: deviceClassCapacityConfig). `name` is the devices' capacity
+    dimension (a QualifiedName such as memory); the quota resource charged is the class's
+    mapping name, the FIRST entry naming the class (mapper.go l.128-130 + capacity.go
+    l.109-113 Lookup), which need not be the entry holding this source."""
+
+    def __init__(self, resource: str, capacity: dict):
+        self.resource = resource
+        self.name = str(capacity.get("name", ""))
+        self.driver = str(capacity.get("driver", ""))
+        self.selector = dig(capacity, "deviceSelector", "cel", "expression", default="") or ""
+
+
+def capacity_sources(config: dict | None) -> dict[str, list[CapacitySource]]:
+    """DeviceClass -> its capacity sources, in configuration order. Kueue charges such a
+    class by capacity (pkg/dra/capacity.go), not in devices (claims.go l.224-226; a
+    Configuration with such a source is refused unless KueueDRAIntegrationConsumableCapacity
+    is on, pkg/config/validation.go l.594-598, so the gate is on when one is configured)."""
+    first: dict[str, str] = {}
+    out: dict[str, list[CapacitySource]] = defaultdict(list)
+    mappings = dig(config or {}, "resources", "deviceClassMappings", default=[]) or []
+    for mapping in mappings:
+        for cls in mapping.get("deviceClassNames") or []:
+            first.setdefault(cls, mapping.get("name", ""))
+    for mapping in mappings:
+        for cls in mapping.get("deviceClassNames") or []:
+            for source in mapping.get("sources") or []:
+                if isinstance(source, dict) and isinstance(source.get("capacity"), dict):
+                    out[cls].append(CapacitySource(first[cls], source["capacity"]))
+    return dict(out)
 
 
 def source_drivers(config: dict | None) -> dict[str, list[str]]:
@@ -182,17 +203,20 @@ def charge_value(matched: list[dict], counter: str, count: int) -> int | None:
 class Charge:
     """What one request costs one pod for one counter source, or why it cannot be known."""
 
-    def __init__(self, source: CounterSource, amount: int | None = None, matched: int = 0,
+    def __init__(self, source: CounterSource | CapacitySource, amount: int | None = None,
+                 matched: int = 0,
                  kueue_error: str = "", unknown: str = "", notes: list[str] | None = None):
         self.source, self.amount, self.matched = source, amount, matched
         self.kueue_error, self.unknown, self.notes = kueue_error, unknown, notes or []
 
 
-def request_charge(inv, rv, source: CounterSource) -> Charge:
-    """processCounterCharge (counters.go l.186-224) for one request and counter source."""
+def _matched(inv, rv, source) -> tuple[list[dict] | Charge, list[str]]:
+    """matchDevicesForSource (counters.go l.141-171): the source driver's devices in complete
+    pools matching the source's deviceSelector, the class's and the request's selectors;
+    (a Charge saying why it cannot be known, notes) when the input cannot tell."""
     cls = inv.classes.get(rv.class_name)
     if cls is None:
-        return Charge(source, unknown=f"DeviceClass {rv.class_name} is not in the input")
+        return Charge(source, unknown=f"DeviceClass {rv.class_name} is not in the input"), []
     class_exprs = [dig(s, "cel", "expression", default="") for s in
                    dig(cls, "spec", "selectors", default=[]) or []]
     devices, incomplete = complete_pool_devices(inv.slices, source.driver)
@@ -208,10 +232,18 @@ def request_charge(inv, rv, source: CounterSource) -> Charge:
             matched.append(dev.raw)
         elif status in (_cel.UNKNOWN, _cel.ERROR):
             return Charge(source, unknown=f"a selector could not be evaluated on "
-                          f"{dev.label()}: {detail}", notes=notes)
+                          f"{dev.label()}: {detail}", notes=notes), notes
     if not devices and not inv.complete("ResourceSlice"):
         return Charge(source, unknown=f"no ResourceSlice of driver {source.driver} in a "
-                      "complete pool in the input", notes=notes)
+                      "complete pool in the input", notes=notes), notes
+    return matched, notes
+
+
+def request_charge(inv, rv, source: CounterSource) -> Charge:
+    """processCounterCharge (counters.go l.186-224) for one request and counter source."""
+    matched, notes = _matched(inv, rv, source)
+    if isinstance(matched, Charge):
+        return matched
     if len(matched) < rv.count:
         return Charge(source, matched=len(matched), notes=notes, kueue_error=(
             f"insufficient matching devices for counter driver: {len(matched)} device(s) "
@@ -221,3 +253,94 @@ def request_charge(inv, rv, source: CounterSource) -> Charge:
         return Charge(source, matched=len(matched), notes=notes, kueue_error=(
             f'matched devices have no consumesCounters entry for counter "{source.name}"'))
     return Charge(source, amount=amount, matched=len(matched), notes=notes)
+
+
+# --- consumable capacity (kueue v0.19.2 pkg/dra/capacity.go) ---------------------------------
+
+def _safe_value(q: Fraction) -> int:
+    """utilmath.SafeValue: Quantity.Value() (rounded up), clamped to int64."""
+    return max(min(math.ceil(q), INT64_MAX), -INT64_MAX - 1)
+
+
+def round_to_policy(base: Fraction, policy: dict | None) -> tuple[Fraction | None, str]:
+    """roundToPolicy (capacity.go l.269-327): validValues first (the smallest >= base; none
+    -> error), else validRange (SafeValue; clamp to min; align to min + n*step when both
+    are set; above max -> error), else the base unchanged."""
+    if not isinstance(policy, dict):
+        return base, ""
+    valid = [parse_quantity(v) for v in policy.get("validValues") or []]
+    if valid:
+        for v in valid:
+            if v >= base:
+                return v, ""
+        return None, f"request {_show(base)} exceeds all valid values"
+    rng = policy.get("validRange")
+    if not isinstance(rng, dict):
+        return base, ""
+    val = _safe_value(base)
+    low = _safe_value(parse_quantity(rng["min"])) if rng.get("min") is not None else None
+    if low is not None:
+        val = max(val, low)
+    if rng.get("step") is not None and low is not None:
+        step = _safe_value(parse_quantity(rng["step"]))
+        if step > 0 and (val - low) % step:
+            val = low + ((val - low) // step + 1) * step
+    if rng.get("max") is not None:
+        high = _safe_value(parse_quantity(rng["max"]))
+        if val > high:
+            return None, f"rounded value {val} exceeds max {high}"
+    return Fraction(val), ""
+
+
+def _show(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else str(float(q))
+
+
+def capacity_charge_value(matched: list[dict], dimension: str, count: int,
+                          explicit: Fraction | None) -> tuple[int | None, str]:
+    """computeCapacityCharge (capacity.go l.198-249): per matched device that has the
+    dimension, the base (the request's capacity.requests[dimension], else the device's
+    requestPolicy.default, else its full capacity value) rounded to the device's
+    requestPolicy; the largest over the devices, SafeValue, negatives 0, x count
+    (safeChargeValue, counters.go l.173-184). (charge, '') or (None, Kueue's error)."""
+    best, has_dim = None, False
+    for raw in matched:
+        cap = (raw.get("capacity") or {}).get(dimension)
+        if not isinstance(cap, dict) or "value" not in cap:
+            continue
+        has_dim = True
+        policy = cap.get("requestPolicy")
+        if explicit is not None:
+            base = explicit
+        elif isinstance(policy, dict) and policy.get("default") is not None:
+            base = parse_quantity(policy["default"])
+        else:
+            base = parse_quantity(cap["value"])
+        rounded, _ = round_to_policy(base, policy)
+        if rounded is not None and (best is None or rounded > best):
+            best = rounded
+    if not has_dim:
+        return None, f'matched devices have no capacity dimension "{dimension}"'
+    if best is None:
+        return None, ("capacity request cannot be satisfied by any matched device's "
+                      f'RequestPolicy for dimension "{dimension}"')
+    per = max(_safe_value(best), 0)
+    return (min(per * count, INT64_MAX) if count > 1 else per), ""
+
+
+def request_capacity_charge(inv, rv, source: CapacitySource) -> Charge:
+    """processCapacityCharge (capacity.go l.143-192) for one request and capacity source."""
+    matched, notes = _matched(inv, rv, source)
+    if isinstance(matched, Charge):
+        return matched
+    if len(matched) < rv.count:
+        return Charge(source, matched=len(matched), notes=notes, kueue_error=(
+            f"insufficient matching devices for capacity driver: {len(matched)} device(s) "
+            f"match but {rv.count} requested"))
+    explicit = rv.capacity.get(source.name)
+    amount, error = capacity_charge_value(
+        matched, source.name, rv.count,
+        parse_quantity(explicit) if explicit is not None else None)
+    return Charge(source, amount=amount, matched=len(matched), notes=notes,
+                  kueue_error=error)
+
