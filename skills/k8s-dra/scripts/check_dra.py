@@ -15,7 +15,7 @@ from k8s_skillkit.scheduling import required_affinity_matches
 from k8s_skillkit import cel as _cel
 from _dra.alloc import requests_of
 from _dra import extended_rules, reports, tables
-from _dra.input import device_class_mappings, kueue_configuration, load
+from _dra.input import device_class_mappings, kueue_configuration, load, prose_finding
 from _dra.model import TABLE_CLASS_NOTE, Inventory
 from _dra.workloads import legacy_gpu_requests, pod_sets
 
@@ -228,8 +228,19 @@ def kueue_findings(inv, objects, config, config_path) -> tuple[list, list]:
     return rows, out
 
 
+COLLECT = ("kubectl api-versions | grep resource.k8s.io; kubectl get deviceclasses,"
+           "resourceslices -o yaml; kubectl get pods -A | grep -i dra (the driver's pods); the "
+           "driver's kubelet plugin log")
+
+
 def body(args):
     loaded = load(args.file, kueue=True)
+    if loaded.prose:  # a report in prose only: the API, drivers and classes are unknown
+        findings = [prose_finding(loaded, COLLECT)]
+        return ({"api_versions": [], "drivers": [], "device_classes": [], "devices": 0,
+                 "allocated": 0, "summary": [], "findings": findings,
+                 "cel_engine": _cel.engine_name()},
+                "nothing to check in the paste\n" + render_text(findings), exit_code(findings))
     objects = loaded.objects
     inv = Inventory(objects)
     versions = served_versions(loaded, objects)

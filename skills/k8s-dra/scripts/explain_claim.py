@@ -15,7 +15,7 @@ from k8s_skillkit import cel as _cel
 from _dra import claim_rules as rules
 from _dra import extended_rules as ext_rules
 from _dra import reports
-from _dra.input import current_namespace, load
+from _dra.input import current_namespace, load, prose_finding
 from _dra import extended as ext
 from _dra.model import Inventory, claim_label, claim_node
 
@@ -209,6 +209,32 @@ def _served(inv: Inventory, claim: dict) -> list[str]:
     return []
 
 
+COLLECT = ("kubectl describe pod POD (its Events); kubectl get resourceclaims,"
+           "resourceclaimtemplates,deviceclasses,resourceslices -A -o yaml; the DRA driver's "
+           "kubelet plugin log on the pod's node; journalctl -u kubelet | grep -i -e dra "
+           "-e resourceclaim")
+
+
+def _nothing_read(loaded, inv: Inventory) -> list[dict]:
+    """A paste in which nothing blocked was found because nothing DRA was in it: a report in
+    prose, or objects none of which is a claim, a pod with claims or a DRA message. Say the
+    cause cannot be told (info), not "nothing blocked"."""
+    if loaded.prose:
+        return [prose_finding(loaded, COLLECT)]
+    if inv.claims or any(dig(p, "spec", "resourceClaims") for p in inv.pods):
+        return []
+    return [finding("info", "not_evaluated", {"kind": "Paste", "name": ""},
+                    "the paste holds no ResourceClaim, no pod with spec.resourceClaims and no "
+                    "scheduler, kubelet or driver message about DRA: why the workload waits "
+                    "cannot be told from it", [f"read: {_kinds(loaded.objects)}"],
+                    f"paste what these print: {COLLECT}")]
+
+
+def _kinds(objects: list) -> str:
+    kinds = sorted({str(o.get("kind") or "object") for o in objects if isinstance(o, dict)})
+    return ", ".join(kinds) or "no object"
+
+
 def render(findings, allocations, verbose: bool) -> str:
     lines = [render_text(findings)] if findings else []
     if not findings:
@@ -242,6 +268,8 @@ def body(args):
     inv = Inventory(loaded.objects, complete=loaded.complete)
     inferred, allocations, changes = explain(inv, namespace, args.name)
     findings = merge(loaded, inv, inferred, namespace, args.name)
+    if not findings and not allocations and loaded.source == "dump":
+        findings = _nothing_read(loaded, inv)
     payload = {"findings": findings, "allocations": allocations, "changes": changes,
                "cel_engine": _cel.engine_name()}
     text = render(findings, allocations, args.all)

@@ -1,7 +1,10 @@
 """check_dra.py: inventory digest and configuration errors (trigger and non-trigger)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 NVIDIA = "cluster-nvidia.yaml"
+ROOT_CASES = Path(__file__).resolve().parents[2] / "resources" / "real-world" / "dra"
 
 
 def test_healthy_cluster_is_dra_ready(script, dump):
@@ -302,3 +305,20 @@ def test_a_listing_cut_mid_row_says_nothing_about_names_after_the_cut(script, tm
     [f] = r.doc["findings"]
     assert "node(s) n0 " in f["message"] and "n2" not in f["message"], f["message"]
     assert "cut at `n1-gpu.exam`" in f["evidence"][0]
+
+
+def test_a_report_in_prose_only_is_info_not_bad_input(script, tmp_path):
+    # kubevirt/kubevirtci#1251 (round 9): prose plus greps of feature-gate flags, no object and no
+    # component message; the thread never confirmed a cause, so the answer is "cannot tell"
+    paste = (ROOT_CASES / "kubevirtci-1251-kubelet-gate-registration" / "paste.txt")
+    r = script("check_dra.py", "-f", str(paste), "--json")
+    assert r.code == 0, r.out
+    assert [(f["severity"], f["cause"]) for f in r.doc["findings"]] == [("info", "not_evaluated")]
+    assert "kubectl api-versions" in r.doc["findings"][0]["fix"]
+
+
+def test_text_about_nothing_dra_is_still_bad_input(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text("The ingress controller returns 404 for every host we configured.\n")
+    r = script("check_dra.py", "-f", str(paste))
+    assert r.code == 2 and "neither Kubernetes objects" in r.err

@@ -140,3 +140,38 @@ def test_first_available_falls_back_to_what_exists(script, dump):
     r = script("explain_claim.py", "-f", dump(NVIDIA, extra=extra.replace("count: 2",
                                                                           "count: 9")), "--json")
     assert r.causes == ["insufficient_devices"]
+
+
+_ROUND9 = __import__("pathlib").Path(__file__).resolve().parents[2] / "resources" / \
+    "real-world" / "dra"
+
+
+def test_prose_only_report_is_info_with_what_to_collect(script):
+    # google/dranet#141 (round 9): two sentences of prose, no object, no message; the paste
+    # cannot decide the cause, so the script says so (info) instead of refusing it (exit 2)
+    r = script("explain_claim.py", "-f", str(_ROUND9 / "dranet-141-recreate-pod-stalls" /
+                                             "paste.txt"), "--json")
+    assert r.code == 0, r.out
+    [only] = r.doc["findings"]
+    assert (only["severity"], only["cause"]) == ("info", "not_evaluated")
+    assert "kubectl describe pod" in only["fix"]
+    assert any("ResourceClaimTemplate" in e for e in only["evidence"])  # the user's words
+
+
+def test_describe_without_claims_or_messages_is_not_evaluated(script):
+    # kubernetes-sigs/dra-driver-nvidia-gpu#222 (round 9): a `get po` table and a describe cut
+    # before its claims and events: no claim, no DRA message, so "nothing blocked" would be a
+    # guess; the answer is info not_evaluated
+    r = script("explain_claim.py", "-f", str(_ROUND9 / "nvidia-222-p4-prepare-describe-cut" /
+                                             "paste.txt"), "--json")
+    assert r.code == 0, r.out
+    assert [(f["severity"], f["cause"]) for f in r.doc["findings"]] == [("info", "not_evaluated")]
+
+
+def test_prepare_failure_in_prose_paste_is_still_reported(script):
+    # kubernetes-sigs/dra-driver-nvidia-gpu#41 (round 9): the driver's "dra: handling request
+    # failed" err="error preparing devices for claim ..." line inside a markdown report
+    r = script("explain_claim.py", "-f", str(_ROUND9 / "nvidia-41-p4-timeslice-prepare" /
+                                             "paste.txt"), "--json")
+    assert r.doc["findings"][0]["cause"] == "driver_prepare_failed"
+    assert r.doc["findings"][0]["basis"] == "reported"

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.event_table import unwrap_free_text
+from k8s_skillkit.findings import finding
 from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, parse_documents,
                                    parse_paste, read_text)
 from k8s_skillkit.objects import dig
+from k8s_skillkit.prose import is_report, links, report_lines
 
 from _dra.messages import mentions_dra
 from _dra.tables import slice_objects
@@ -29,6 +32,12 @@ OPTIONAL_RESOURCES = ("devicetaintrules.resource.k8s.io",)
 KUEUE_RESOURCES = ("clusterqueues.kueue.x-k8s.io", "localqueues.kueue.x-k8s.io",
                    "resourceflavors.kueue.x-k8s.io")
 KUEUE_CONFIGMAP_KEY = "controller_manager_config.yaml"
+# the words a DRA report uses (API kinds of every version, the kubelet gRPC calls, CDI, the
+# feature gate): a prose paste that names none of them and links no thread is not about DRA
+DRA_VOCABULARY = re.compile(
+    r"\bDRA\b|Dynamic ?Resource ?Allocation|DynamicResources|ResourceClaim|DeviceClass|"
+    r"ResourceSlice|ResourceClass|resource\.k8s\.io|Node(?:Un)?PrepareResources?|"
+    r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule", re.IGNORECASE)
 
 
 class Loaded:
@@ -37,8 +46,11 @@ class Loaded:
     (log lines, error text: events and describe blocks become objects in the kit)."""
 
     def __init__(self, dump: Dump, missing=(), api_versions=None, lines=None, raw=(),
-                 extra=()):
+                 extra=(), prose=()):
         self.dump = dump
+        # a paste with no object and no message this skill reads, only a person's report
+        # (prose, markdown, links): its lines, so a script can say what it could not decide
+        self.prose = list(prose)
         # the paste's lines as given (tables keep their rows one per line)
         self.raw = list(raw)
         self.objects = list(dump) + list(extra)
@@ -96,12 +108,15 @@ def _load_paste(path: str) -> Loaded:
     try:
         dump = parse_paste(text, label)
     except InputError:
-        if not dra_text:
+        if not dra_text and not is_report(lines, DRA_VOCABULARY):
             raise
-        dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
+        dump = Dump()  # the kit cannot split it, but the lines carry DRA messages or prose
     # `kubectl get resourceslices` rows the kit did not read (no command line above them)
     extra = slice_objects(text.splitlines(), dump)
     if not dump and not dra_text and not extra:
+        if is_report(lines, DRA_VOCABULARY):  # a report in prose: say what is missing
+            return Loaded(dump, lines=lines, raw=text.splitlines(),
+                          prose=report_lines(lines))
         raise InputError(f"{label}: neither Kubernetes objects (kubectl get -o yaml|json, "
                          "describe, events) nor a DRA component's message (kubelet or "
                          "driver log, an error)")
@@ -109,6 +124,23 @@ def _load_paste(path: str) -> Loaded:
     # did not turn into objects (a log excerpt under a describe block)
     whole = set(dump.forms) <= {"yaml", "json"} and bool(dump)
     return Loaded(dump, lines=None if whole else lines, raw=text.splitlines(), extra=extra)
+
+
+def prose_finding(loaded: Loaded, collect: str) -> dict:
+    """The honest answer to a paste that is only a report in prose (no object, no message a
+    component prints that this skill reads): the cause cannot be told from it; what to run."""
+    said = loaded.prose
+    urls = links(said)
+    evidence = [f"the paste is prose only ({len(said)} line(s) of report text, no Kubernetes "
+                "object and no scheduler, kubelet, driver or runtime message this script "
+                "reads)"]
+    evidence += [f"in the text: {line[:200]}" for line in said if line not in urls][:2]
+    if urls:
+        evidence.append("links (not followed: paste what they show): " + ", ".join(urls[:3]))
+    return finding("info", "not_evaluated", {"kind": "Paste", "name": ""},
+                   "the cause cannot be told from this paste: it reports the problem in words "
+                   "but holds nothing this script can check", evidence,
+                   f"paste what these print: {collect}", basis="inferred")
 
 
 def _kubectl_json(args: list[str], timeout: float = 30):

@@ -1,0 +1,67 @@
+"""Is a paste that holds no object and no message a script knows a user's report in prose?
+
+Issue threads are often prose and markdown only: a bug template ("### Bug Description", a
+bullet list of versions), a sentence saying what happened, a link to another thread, log
+lines of a successful run. A script cannot decide a cause from that, but refusing it as bad
+input (exit 2) is not the honest answer either: the honest answer is "the cause cannot be
+told from this paste; collect X" (an info finding). Text that is not written by a person
+(binary noise, a lone symbol, an empty file) stays bad input.
+
+`report_lines(lines)` returns the lines that read as a person's report: sentences (at least
+three words of letters), markdown headings (two words) and bullets with words, and links to a thread
+(http(s) URLs). `is_report(lines, vocabulary)` is true when there is at least one such line
+and, when a skill passes its vocabulary (a compiled pattern of the words its area uses), the
+text mentions the area at least once or links a thread (a bare link is a report about
+whatever it links; the script cannot follow it and says so).
+"""
+from __future__ import annotations
+
+import re
+
+_URL = re.compile(r"https?://\S+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+_MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+
+
+def report_lines(lines: list[str]) -> list[str]:
+    """The lines of `lines` that a person wrote: prose outside code fences, and links."""
+    out, fenced = [], False
+    for raw in lines:
+        line = str(raw)
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if _URL.search(line):
+            out.append(line.strip())
+            continue
+        if fenced:
+            continue
+        text = _MARKDOWN.sub("", line)
+        # a sentence has 3+ words; a markdown heading ("### Bug Description") 2+
+        if len(_WORD.findall(text)) >= (2 if _HEADING.match(line) else 3):
+            out.append(line.strip())
+    return out
+
+
+def links(lines: list[str]) -> list[str]:
+    """The http(s) links in the lines, in order, each once."""
+    seen: list[str] = []
+    for line in lines:
+        for url in _URL.findall(str(line)):
+            url = url.rstrip(").,;>]`'\"")
+            if url not in seen:
+                seen.append(url)
+    return seen
+
+
+def is_report(lines: list[str], vocabulary: re.Pattern[str] | None = None) -> bool:
+    """A person's report (prose or a link), about the skill's area when a vocabulary is
+    given: anywhere in the text, code blocks included (a log line names the driver)."""
+    said = report_lines(lines)
+    if not said:
+        return False
+    if vocabulary is None or links(said):
+        return True
+    return any(vocabulary.search(str(line)) for line in lines)
