@@ -15,6 +15,7 @@ from k8s_skillkit.scheduling import required_affinity_matches
 from k8s_skillkit import cel as _cel
 from _dra.alloc import requests_of
 from _dra import extended_rules, reports, tables
+from _dra import prose as _prose
 from _dra.input import device_class_mappings, kueue_configuration, load, prose_finding
 from _dra.model import TABLE_CLASS_NOTE, Inventory
 from _dra.workloads import legacy_gpu_requests, pod_sets
@@ -236,7 +237,7 @@ COLLECT = ("kubectl api-versions | grep resource.k8s.io; kubectl get deviceclass
 def body(args):
     loaded = load(args.file, kueue=True)
     if loaded.prose:  # a report in prose only: the API, drivers and classes are unknown
-        findings = [prose_finding(loaded, COLLECT)]
+        findings = _prose.findings(loaded.raw) or [prose_finding(loaded, COLLECT)]
         return ({"api_versions": [], "drivers": [], "device_classes": [], "devices": 0,
                  "allocated": 0, "summary": [], "findings": findings,
                  "cel_engine": _cel.engine_name()},
@@ -268,6 +269,8 @@ def body(args):
     rows += k_rows
     findings += k_found
     findings = reported_first(objects, loaded.texts, findings)
+    if loaded.source == "dump" and not [f for f in findings if f["severity"] != "info"]:
+        findings = _prose.findings(loaded.raw) + findings  # what the report says in words
     payload = {"api_versions": versions, "drivers": sorted(inv.drivers()),
                "device_classes": sorted(inv.classes), "devices": len(inv.devices),
                "allocated": len(inv.holders), "summary": rows, "findings": findings,

@@ -14,6 +14,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 from k8s_skillkit import cel as _cel
 from _dra import claim_rules as rules
 from _dra import extended_rules as ext_rules
+from _dra import prose as _prose
 from _dra import reports
 from _dra.input import current_namespace, load, prose_finding
 from _dra import extended as ext
@@ -268,8 +269,14 @@ def body(args):
     inv = Inventory(loaded.objects, complete=loaded.complete)
     inferred, allocations, changes = explain(inv, namespace, args.name)
     findings = merge(loaded, inv, inferred, namespace, args.name)
-    if not findings and not allocations and loaded.source == "dump":
-        findings = _nothing_read(loaded, inv)
+    if loaded.source == "dump" and not [f for f in findings if f["severity"] != "info"]:
+        # what the report says in words: weaker than any output, so only when nothing else
+        # found a problem (it then replaces "cannot tell")
+        said = _prose.findings(loaded.raw)
+        if said:
+            findings = said + findings
+        elif not findings and not allocations:
+            findings = _nothing_read(loaded, inv)
     payload = {"findings": findings, "allocations": allocations, "changes": changes,
                "cel_engine": _cel.engine_name()}
     text = render(findings, allocations, args.all)

@@ -1,0 +1,109 @@
+"""What a DRA report says in words about a missing object or a lost driver (basis inferred).
+
+Issue threads often state the decisive fact in a sentence rather than in output: "the
+resourceclass is not created", "`kubectl get deviceclasses` doesn't include `gpu.nvidia.com`",
+"the driver's socket disappeared ... loss of connection between the driver and kubelet". A
+script cannot verify a sentence, so these are warnings with basis `inferred`, the sentence as
+evidence and a `confirm` command; they are used only when nothing a component reported and
+nothing inferred from objects found a problem (the weakest evidence comes last). The
+wordings are the users' (threads cited in references/causes.md, "said in the report"); the
+object names are the API kinds of every version (ResourceClass before 1.31, DeviceClass after).
+"""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.findings import finding
+
+_NOT = r"(?:not|n't|never)"
+_CLASS = r"(?:resource|device)[ -]?class(?:es)?"
+# "the resourceclass is not created", "DeviceClass gpu.nvidia.com was never installed"
+_CLASS_NOT_CREATED = re.compile(
+    rf"\b{_CLASS}\b(?:\s+`?[\w./-]+`?)?\s+(?:is|are|was|were|has|have)\s+{_NOT}\s+(?:been\s+)?"
+    r"(?:created|installed|deployed|found|present|there)\b", re.IGNORECASE)
+# "`kubectl get deviceclasses` doesn't include `gpu.nvidia.com`"
+_CLASS_NOT_LISTED = re.compile(
+    rf"\bget\s+{_CLASS}`?\s+(?:does\s*{_NOT}|doesn't|do\s*{_NOT}|don't)\s+"
+    r"(?:include|show|list|contain|have)\s+`?([\w./-]+)", re.IGNORECASE)
+# "`kubectl get resourceslices` doesn't include any resource with the driver `gpu.nvidia.com`"
+_SLICES_NOT_LISTED = re.compile(
+    r"\bget\s+resourceslices?`?\s+(?:does\s*not|doesn't|do\s*not|don't)\s+"
+    r"(?:include|show|list|contain|have)\b([^.\n]*)", re.IGNORECASE)
+# "the driver's Unix domain socket file disappeared", "loss of connection between the
+# dra-example-driver and kubelet"
+_CONNECTION_LOST = re.compile(
+    r"\b(?:loss of|lost(?: the)?|losing(?: the)?)\s+connection\s+between\s+(?:the\s+)?"
+    r"([\w.-]+)(?:\s+(?:driver|plugin))?\s+and\s+(?:the\s+)?kubelet|"
+    r"\b(?:driver|plugin)(?:'s)?\s+(?:\w+\s+){0,4}socket(?:\s+file)?\s+(?:\w+\s+){0,2}"
+    r"(?:disappeared|vanished|was\s+removed|is\s+gone|went\s+away)", re.IGNORECASE)
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Each run of non-blank lines joined (a sentence wrapped by an editor is read whole)."""
+    out, run = [], []
+    for line in list(lines) + [""]:
+        if str(line).strip():
+            run.append(str(line).strip())
+            continue
+        if run:
+            out.append(" ".join(run))
+        run = []
+    return out
+
+
+def _sentence(text: str, match: re.Match[str]) -> str:
+    before = re.split(r"[.?!]\s", text[:match.start()])[-1]
+    after = re.split(r"(?<=[.?!])\s", text[match.end():])[0]
+    return " ".join((before + match.group(0) + after).split())[:240]
+
+
+def findings(lines: list[str]) -> list[dict]:
+    """Warnings for what the report says in words, first match of each kind, in rule order."""
+    out: list[dict] = []
+    seen: set[str] = set()
+    for text in _paragraphs(lines):
+        for rule, build in _RULES:
+            match = rule.search(text)
+            if match is None or build.__name__ in seen:
+                continue
+            seen.add(build.__name__)
+            out.append(build(match, _sentence(text, match)))
+    return out
+
+
+def _class_missing(match: re.Match[str], said: str) -> dict:
+    name = match.group(1) if match.re is _CLASS_NOT_LISTED else ""
+    what = f"DeviceClass {name}" if name else "the DeviceClass (ResourceClass before 1.31)"
+    return finding("warning", "device_class_missing", {"kind": "DeviceClass", "name": name},
+                   f"the report says {what} the claims name does not exist: the scheduler "
+                   "cannot allocate a claim whose class is missing (its driver's Helm chart "
+                   "creates it, or the class name is wrong)", [f"in the text: {said}"],
+                   "install the driver part that creates the class, or fix deviceClassName",
+                   basis="inferred", confirm="kubectl get deviceclasses (resourceclasses "
+                   "before 1.31)")
+
+
+def _slices_missing(match: re.Match[str], said: str) -> dict:
+    return finding("warning", "no_resource_slices", {"kind": "ResourceSlice", "name": ""},
+                   "the report says the driver publishes no ResourceSlice for these devices: "
+                   "nothing can be allocated until its kubelet plugin runs on the node and "
+                   "publishes them", [f"in the text: {said}"],
+                   "check the driver's kubelet plugin pods and Helm values (the part that "
+                   "serves these devices enabled?) and its log",
+                   basis="inferred", confirm="kubectl get resourceslices -o wide")
+
+
+def _connection_lost(match: re.Match[str], said: str) -> dict:
+    return finding("warning", "driver_not_registered", {"kind": "Node", "name": ""},
+                   "the report says the kubelet lost its connection to the DRA driver's kubelet "
+                   "plugin: without it NodePrepareResources/NodeUnprepareResources cannot be "
+                   "called, so pods hang in ContainerCreating and Terminating",
+                   [f"in the text: {said}"],
+                   "restart the driver's kubelet plugin on the node (it re-registers); upgrade "
+                   "the kubelet if it drops idle plugin connections (kubernetes#133934)",
+                   basis="inferred", confirm="journalctl -u kubelet | grep -i -e 'DRA plugin' "
+                   "-e plugins_registry; ls /var/lib/kubelet/plugins_registry")
+
+
+_RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
+          (_SLICES_NOT_LISTED, _slices_missing), (_CONNECTION_LOST, _connection_lost))
