@@ -175,3 +175,18 @@ def test_prepare_failure_in_prose_paste_is_still_reported(script):
                                              "paste.txt"), "--json")
     assert r.doc["findings"][0]["cause"] == "driver_prepare_failed"
     assert r.doc["findings"][0]["basis"] == "reported"
+
+
+def test_a_component_report_outranks_what_the_prose_says(script, tmp_path):
+    # the kubelet's own verdict (kubernetes-sigs/dra-driver-nvidia-gpu#814 wording, kubelet
+    # v1.34 pkg/kubelet/cm/dra/manager.go "DRA driver %s is not registered") beside a user's
+    # sentence (#136 wording): the reported cause comes first, the prose rule stays silent
+    paste = tmp_path / "p.txt"
+    paste.write_text(
+        "I think the resourceclass is not created.\n\n"
+        'E0114 22:32:39.849988   14067 kuberuntime_manager.go:1323] "Failed to prepare dynamic '
+        'resources" err="prepare dynamic resources: DRA driver compute-domain.nvidia.com is not '
+        'registered" pod="default/nccl-test-worker-0"\n')
+    r = script("explain_claim.py", "-f", str(paste), "--json")
+    causes = [f["cause"] for f in r.doc["findings"]]
+    assert causes[0] == "driver_not_registered" and "device_class_missing" not in causes
