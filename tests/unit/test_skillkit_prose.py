@@ -51,3 +51,17 @@ def test_prose_about_another_area_is_not_a_dra_report():
 def test_noise_is_not_a_report():
     for lines in ([""], ["{}"], ["---", "a: 1"], ["```", "x y z w", "```"]):
         assert not is_report(lines), lines
+
+
+def test_yaml_fields_are_not_prose_but_a_logged_sentence_is():
+    # lines of `kubectl get resourceclaim -o yaml` (resource.k8s.io/v1 field names): no three
+    # prose words on a line, so YAML alone never reads as a report
+    lines = ["apiVersion: resource.k8s.io/v1", "kind: ResourceClaim", "spec:", "  devices:",
+             "    requests:", "    - name: gpu", "      exactly:",
+             "        deviceClassName: gpu.nvidia.com"]
+    assert report_lines(lines) == []
+    # a klog line's quoted message is a sentence (kubernetes-sigs/dra-driver-nvidia-gpu#46):
+    # a paste of such success lines is answered "cannot tell", not refused
+    klog = ('I0103 07:33:20.291222       1 nonblockinggrpcserver.go:107] "dra: GRPC server '
+            'started"')
+    assert report_lines([klog]) == [klog]

@@ -8,7 +8,7 @@ told from this paste; collect X" (an info finding). Text that is not written by 
 (binary noise, a lone symbol, an empty file) stays bad input.
 
 `report_lines(lines)` returns the lines that read as a person's report: sentences (at least
-three words of letters), markdown headings (two words) and bullets with words, and links to a thread
+three space-separated words of letters), markdown headings (two words) and bullets with words, and links to a thread
 (http(s) URLs). `is_report(lines, vocabulary)` is true when there is at least one such line
 and, when a skill passes its vocabulary (a compiled pattern of the words its area uses), the
 text mentions the area at least once or links a thread (a bare link is a report about
@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 
 _URL = re.compile(r"https?://\S+")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# a word as prose writes it: letters, maybe an apostrophe or hyphen, maybe punctuation after;
+# `key: value` YAML, `a.b.c` names and log fields are not (they split into fewer such tokens)
+_WORD = re.compile(r"^[(\"'`*_]*[A-Za-z][A-Za-z'-]*[)\"'`*_]*[,.;:!?]?$")
 _MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+\S")
@@ -40,7 +42,8 @@ def report_lines(lines: list[str]) -> list[str]:
             continue
         text = _MARKDOWN.sub("", line)
         # a sentence has 3+ words; a markdown heading ("### Bug Description") 2+
-        if len(_WORD.findall(text)) >= (2 if _HEADING.match(line) else 3):
+        words = sum(1 for token in text.split() if _WORD.match(token))
+        if words >= (2 if _HEADING.match(line) else 3):
             out.append(line.strip())
     return out
 

@@ -108,9 +108,9 @@ def _load_paste(path: str) -> Loaded:
     try:
         dump = parse_paste(text, label)
     except InputError:
-        if not dra_text and not is_report(lines, DRA_VOCABULARY):
-            raise
-        dump = Dump()  # the kit cannot split it, but the lines carry DRA messages or prose
+        if not dra_text:
+            raise  # a part the kit could not read (invalid YAML, say): its one-line reason
+        dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
     # `kubectl get resourceslices` rows the kit did not read (no command line above them)
     extra = slice_objects(text.splitlines(), dump)
     if not dump and not dra_text and not extra:
