@@ -20,6 +20,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, epp_config
+from _gw.event_logs import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_objective import check_objective, is_llmd_objective
 from _gw.rules_listenerset import check_listenerset
@@ -202,6 +203,8 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     raw = getattr(index.dump, "raw_lines", None) or lines
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text)
+    # (the paste's text, not the objects' fields)
+    findings += _gw_prose.unexplained(findings, lines)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -288,16 +291,17 @@ def _load(path: str) -> Dump:
     except InputError:
         # log lines the kit takes for YAML (zap console format: tab-separated, JSON fields),
         # or a report in prose and markdown
-        if not _knows_text(lines):
+        if not (_knows_text(lines) or events_from_logs(lines)):
             raise
         dump = Dump(texts=lines, forms=["text"])
         dump.raw_lines = lines  # type: ignore[attr-defined]
+        dump.extend(events_from_logs(lines))
         return dump
     dump.raw_lines = lines  # type: ignore[attr-defined]
     dump.extend(status_objects(dump.fragments))
+    dump.extend(events_from_logs(lines))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
-            not _knows_text(_text_lines(dump)) and \
-            not _gw_prose.prose_findings(_gw_prose.read(dump.raw_lines)):
+            not _knows_text(_text_lines(dump)) and not _knows_text(lines):
         parse_documents(text, label)  # raises the kit's one-line InputError ...
         raise InputError(f"{label}: no Kubernetes objects (kind) and no gateway or endpoint "
                          "picker message this script knows")  # ... or this one
@@ -324,7 +328,8 @@ def _knows_text(lines: list[str]) -> bool:
     sentence the prose rules read."""
     lines = with_paragraphs(lines)
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))
-                or any(catalogue.read_line(line) for line in lines))
+                or any(catalogue.read_line(line) for line in lines)
+                or _gw_prose.reports_failure(lines))
 
 
 @shape_errors_as_input

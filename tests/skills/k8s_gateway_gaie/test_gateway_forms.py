@@ -154,8 +154,18 @@ def test_every_paste_form_names_the_cause(gw_run, tmp_path, form):
 
 
 def test_a_paste_with_no_object_is_one_line_exit_2(gw_proc):
-    res = gw_proc("check_routes", "-f", "-", stdin="my gateway does not work, please help\n")
+    res = gw_proc("check_routes", "-f", "-", stdin="hello, here is my week's shopping list\n")
     assert res.code == 2 and len(res.err.strip().splitlines()) == 1 and res.out == ""
+
+
+def test_a_gateway_failure_in_words_alone_is_cause_unknown_not_refused(gw_proc):
+    """Issue 12: a report that only says the gateway fails is answered (cause unknown, with
+    the command that decides it), not refused as bad input."""
+    res = gw_proc("check_routes", "-f", "-", "--json",
+                  stdin="my gateway does not work, please help\n")
+    findings = json.loads(res.out)["findings"]
+    assert res.code == 0 and [f["cause"] for f in findings] == ["cause_unknown"]
+    assert findings[0]["severity"] == "info" and "kubectl get" in findings[0]["confirm"]
 
 
 # What the gateway answers and what the endpoint picker logs, verbatim from GAIE's EPP

@@ -364,8 +364,6 @@ def test_crd_default_status_means_no_controller(scope, condition, cause):
      "profiles were specified", "endpoint_picker_misconfigured"),
     ("failed to construct a new HTTPRoute: failed to get AIServiceBackend b.default: "
      "AIServiceBackend b.default not found", "backend_not_found"),
-    ("The epp pod stuck in crashbackloop due to InferenceObjective CRD not being installed.",
-     "crd_not_installed"),
     ('no matches for kind "TargetGroupConfiguration" in version "gateway.k8s.aws/v1beta1"',
      "crd_not_installed"),
     ('no matches for kind "BackendTrafficPolicy" in version "gateway.envoyproxy.io/v1alpha1"',

@@ -154,6 +154,8 @@ CAUSES: dict[str, tuple[str, str]] = {
                "certificateRefs Secret): make_route.py gateway --tls-secret NAME prints one"),
     "not_in_dump": ("hygiene", "add the object to the dump, or run check_routes.py live"),
     "not_checked": ("hygiene", "add the missing kind to the dump"),
+    "cause_unknown": ("hygiene", "run the command the finding names: the paste reports the "
+                      "failure but not what decides it"),
 }
 
 LAYER_RANK = {name: i for i, name in enumerate(

@@ -57,6 +57,7 @@ _ROUTE_EVENT = ("route", "event:HTTPRoute", "event:GRPCRoute")
 _GW_SCOPES = ("gateway", "listener", "event:Gateway")
 _POOL_SCOPES = ("route", "pool", "event:InferencePool", "event:HTTPRoute")
 _NAME = r"[\"']?(?P<name>[\w.\-/]+)[\"']?"
+_GKE_EPP_MISSING = r"extension (service|ref)\b.*?\b" + _NAME + r" not found"
 _GKE_LISTENER_INVALID = (r"Error GWCER\d+: Listener [\"'][^\"']+[\"'] is invalid, err: "
                          r"(?!SslCertificate)")
 
@@ -68,7 +69,7 @@ _TRAEFIK_EP_HINT = ("Traefik serves a listener only on an entryPoint with the li
 
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
-    _p("gke-epp-missing", r"extension (service|ref)\b.*?\b" + _NAME + r" not found",
+    _p("gke-epp-missing", _GKE_EPP_MISSING,
        "endpoint_picker_missing", "backend", _POOL_SCOPES,
        hint="the InferencePool's endpoint-picker Service {name} does not exist: deploy the "
             "endpoint picker (and its Service) or point endpointPickerRef.name at the "
@@ -188,6 +189,42 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
 TEXT_PATTERNS: tuple[_Pattern, ...] = (
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        ("text",)),
+    # GKE's route errors as a text line (an event or a title pasted as such): a missing
+    # endpoint-picker Service first (the #1131 wording), then any other refusal of the route
+    # (`Error GWCER104: HTTPRoute "x" is misconfigured, err: cannot specify more than one
+    # backendRef for external load balancing.`, argoproj-labs/rollouts-plugin-trafficrouter-
+    # gatewayapi#134: gke-l7-gxlb serves no weighted backends).
+    _p("gke-epp-missing", _GKE_EPP_MISSING, "endpoint_picker_missing", "backend", ("text",)),
+    _p("gke-route-misconfigured", r"Error GWCER\d+: (?:HTTPRoute|GRPCRoute) [\"'][^\"']+[\"'] is "
+       r"(?:misconfigured|invalid)", "route_not_accepted", "attach", ("text",),
+       hint="GKE refused the route (the text after err: says which field): change that field, "
+            "or use a GatewayClass that supports it (the classic gke-l7-gxlb class serves no "
+            "weighted backendRefs; gke-l7-global-external-managed does)"),
+    # GKE attaches one traffic extension per InferencePool; a second Gateway whose route
+    # names the same pool gets the Compute API's AT_MOST_ONE_EXTENSION on its route and
+    # Gateway (kubernetes-sigs/gateway-api-inference-extension#833).
+    _p("gke-at-most-one-extension", r"\bAT_MOST_ONE_EXTENSION\b", "route_not_accepted", "attach",
+       ("text",), hint="GKE serves an InferencePool through one Gateway: route each pool from "
+                       "one Gateway only (a second Gateway needs its own pool and endpoint "
+                       "picker)"),
+    # Envoy AI Gateway's catch-all rule (internal/controller/ai_gateway_route.go,
+    # generateHTTPRouteFilters: a DirectResponse 404) answers when no AIGatewayRoute rule
+    # matched: the model header (x-ai-eg-model) names no configured model
+    # (envoyproxy/ai-gateway#1944).
+    _p("ai-gateway-no-route", r"No matching route found\. It is likely that the model",
+       "request_not_routed", "attach", ("text",),
+       hint="no AIGatewayRoute rule matched the request: its rules match the x-ai-eg-model "
+            "header (set from the body's model); name a model a rule lists, or add a rule "
+            "for it (kubectl get aigatewayroute -A -o yaml)"),
+    # kgateway's endpoint-picker plugin (package endpointpicker, ApplyForBackend: `no
+    # endpoints found for InferencePool %s/%s`; its warning
+    # `no endpoints resolved for InferencePool`): the pool's selector gave no Ready pod when
+    # the route was translated; the gateway answers 500 (kgateway-dev/kgateway#12219).
+    _p("kgateway-pool-no-endpoints", r"no endpoints (?:found|resolved) for InferencePool",
+       "pool_pods_not_ready", "pool", ("text",),
+       hint="the pool had no Ready pod its selector matches when kgateway translated the "
+            "route: get the model server pods Ready (or fix the selector); if they are Ready "
+            "now, kgateway has not re-translated: touch the Gateway or route so it reconciles"),
     _p("epp-pool-not-initialized", r"Pool is not initialized", "endpoint_picker_misconfigured",
        "backend", ("text",),
        hint="the endpoint picker has not found its InferencePool: check its --pool-name / "
@@ -225,11 +262,6 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     _p("aws-instance-target-no-port", r"TargetGroup port is empty\W+When using Instance "
        r"targets|When using Instance targets, your service must be of type",
        "backend_target_type_mismatch", "backend", ("text",)),
-    # A CRD named missing in prose (`... due to InferenceObjective CRD not being installed`,
-    # kubernetes-sigs/gateway-api-inference-extension#1737).
-    _p("crd-not-installed-prose", r"\bCRDs? (?:is |are )?(?:not|n't) (?:being )?installed|"
-       r"\bCRDs? (?:is |are )?missing\b|\bmissing (?:the )?[\w.]+ CRDs?\b",
-       "crd_not_installed", "class", ("text",)),
     _p("fault-filter-abort", r"fault filter abort", "backend_not_found", "backend", ("text",),
        hint="the route's InferencePool does not exist or the gateway cannot find it: fix "
             "backendRefs (name, group) or add a ReferenceGrant for another namespace"),
@@ -647,6 +679,25 @@ def match_reason_token(text: str) -> Verdict | None:
         if reason in table:
             cause, layer = table[reason]
             return Verdict(cause, layer, f"reason-token:{reason}")
+    return None
+
+
+# An admission webhook's refusal as kubectl prints it (apiserver admission/plugin/webhook/
+# errors: `admission webhook %q denied the request: %s`), e.g. Kong's `... denied the request:
+# referenced gateway default/kong not found` (Kong/docs.konghq.com#6503): the webhook's own
+# message, read with the status wordings (route first).
+_DENIED = re.compile(r"admission webhook \"?[\w.\-]+\"? denied the request:\s*(?P<msg>.+)$",
+                     re.IGNORECASE)
+
+
+def match_denial(text: str) -> Verdict | None:
+    hit = _DENIED.search(text or "")
+    if not hit:
+        return None
+    for scope in ("route", "gateway", "listener", "pool", "class"):
+        verdict = match_message(scope, hit.group("msg"))
+        if verdict is not None:
+            return verdict
     return None
 
 

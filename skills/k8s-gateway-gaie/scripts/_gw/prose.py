@@ -70,15 +70,20 @@ _TLS_LISTENER = re.compile(r"certificateRefs|\bHTTPS\b|\blisteners?\b|tls\.crt",
 
 # --- a CRD said to be absent -----------------------------------------------------------------
 # "traefik expected a new CRD ... v1.BackendTLSPolicy ... This CRD did not yet exist in our
-# cluster", "manually deploying the missing CRD" (traefik/traefik#12321): a controller that
-# watches a kind whose CRD is not installed fails. Read only in a paste about Gateway API.
+# cluster", "manually deploying the missing CRD" (traefik/traefik#12321), "The epp pod stuck in
+# crashbackloop due to InferenceObjective CRD not being installed" (kubernetes-sigs/gateway-
+# api-inference-extension#1737): a controller that watches a kind whose CRD is not installed
+# fails. Read only in a paste about Gateway API or the Inference Extension. (One rule: the
+# text patterns of _gw.messages read no sentences of this kind.)
 _CRD_ABSENT = re.compile(
     r"\bCRDs?\b[^.\n]{0,60}?\b(?:(?:did|does|do)\s*n[o']?t\s+(?:yet\s+)?exist|"
     r"(?:is|was|were|are)\s+(?:missing|not\s+(?:yet\s+)?(?:installed|present))|"
-    r"not\s+(?:yet\s+)?installed)\b|\bmissing\s+(?:[\w.-]+\s+)?CRDs?\b", re.IGNORECASE)
-_GATEWAY_API = re.compile(r"gateway[- ]?api|gateway\.networking|\b(?:HTTPRoute|GRPCRoute|"
-                          r"TLSRoute|TCPRoute|GatewayClass|ReferenceGrant|BackendTLSPolicy|"
-                          r"InferencePool)s?\b", re.IGNORECASE)
+    r"(?:not|n't)\s+(?:yet\s+)?(?:being\s+)?installed|missing)\b|"
+    r"\bmissing\s+(?:the\s+)?(?:[\w.-]+\s+)?CRDs?\b", re.IGNORECASE)
+_GATEWAY_API = re.compile(r"gateway[- ]?api|gateway\.networking|inference\.networking|\b(?:"
+                          r"HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|GatewayClass|ReferenceGrant|"
+                          r"BackendTLSPolicy|InferencePool|InferenceObjective|InferenceModel)s?"
+                          r"\b|\bepp\b|endpoint[- ]?picker", re.IGNORECASE)
 
 # --- a listener protocol no controller serves -------------------------------------------------
 # "a Gateway containing listener with unsupported protocol" (nginx/nginx-gateway-fabric#5214),
@@ -157,6 +162,44 @@ _INFERENCE = re.compile(r"InferencePool|inference[- ]?(?:extension|gateway|pool)
                         r"completions", re.IGNORECASE)
 
 
+# --- "it worked again once the controller reconciled" ----------------------------------------
+# "After manually update the Annotation of the gateway, all models could access"
+# (kgateway-dev/kgateway#12219), "recovered only by restarting the ... controller pods"
+# (nginx/nginx-gateway-fabric#5869): what the controller reported was true when it translated
+# and was not re-done when the objects changed. A verdict it gave then is stale.
+_RECONCILE_ACTION = (r"(?:restart\w*|re-?start\w*|annotat\w*|touch(?:ed|ing)?|re-?creat\w*|"
+                     r"re-?deploy\w*|re-?appl(?:y|ied)\w*|bounc\w*|resync\w*|re-?reconcil\w*|"
+                     r"trigger\w*[^.\n]{0,30}?reconcil\w*)")
+_RECONCILE_OUTCOME = (r"(?:could\s+(?:be\s+)?access\w*|accessible|work(?:s|ed|ing)?\b|"
+                      r"recover\w*|came\s+back|succeed\w*|(?:is|was|got)\s+(?:resolved|fixed)|"
+                      r"returns?\s+200|answer\w*\s+again)")
+_RECONCILED = re.compile(_RECONCILE_ACTION + r"[^.\n]{0,120}?" + _RECONCILE_OUTCOME + "|"
+                         + _RECONCILE_OUTCOME + r"[^.\n]{0,80}?" + _RECONCILE_ACTION,
+                         re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|still|without)\b|n't\b", re.IGNORECASE)
+# verdicts a controller forms when it translates a route (references, endpoints, attachment)
+_TRANSLATION_TIME = ("backend_not_found", "backend_no_endpoints", "backend_unresolved",
+                     "pool_pods_not_ready", "pool_selects_no_pods", "endpoint_picker_missing",
+                     "not_allowed_by_listener", "hostname_mismatch", "parent_not_found",
+                     "route_not_accepted")
+
+# --- a report about a gateway that fails, in words no rule reads ----------------------------
+# The paste's own words say it is about a gateway (Gateway API kinds, a gateway or endpoint
+# picker log) and that something fails; when no wording explains it the answer is "cause
+# unknown" with the commands that would decide it, not a refusal of the input.
+_GATEWAY_TALK = re.compile(r"\bgateway\b|gateway[=/]|HTTPRoute|GRPCRoute|InferencePool|"
+                           r"backend ?Refs?\b|endpoint[- ]?picker|\bEPP\b|ext_proc|"
+                           r"kubernetesgateway|nginx-gateway|envoy-gateway", re.IGNORECASE)
+_STATUS_CODE = re.compile(
+    r"(?:HTTP/[\d.]+\s+|http\.status=|\bstatus(?:\s+code)?\W{1,3}|\\?\"\s)(?P<code>[45]\d\d)\b|"
+    r"\b(?P<code2>[45]\d\d)\s+(?:Internal|Service|Bad\s+Gateway|Not\s+Found|Gateway\s+Timeout)|"
+    r"\b(?:return\w*|answer\w*|respond\w*|throws?|got|gets?|gives?)\s+(?:an?\s+)?(?:HTTP\s+)?"
+    r"(?P<code3>[45]\d\d)\b", re.IGNORECASE)
+_FAILURE = re.compile(r"\b(?:fail(?:s|ed|ing|ures?)?|errors?|not\s+work\w*|doesn't\s+work|"
+                      r"does\s+not\s+work|broken|refus\w*|drop\w*|unavailable|timeout|"
+                      r"timed\s+out)\b", re.IGNORECASE)
+
+
 @dataclass
 class Prose:
     """The facts the paste's text states, each with the line that states it."""
@@ -177,6 +220,10 @@ class Prose:
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
     status_contradicted: list[str] = field(default_factory=list)
+    reconciled: list[str] = field(default_factory=list)
+    failure: list[str] = field(default_factory=list)
+    status_codes: list[str] = field(default_factory=list)
+    gateway_talk: bool = False
     inference: bool = False
     gateway_api: bool = False
     listener: bool = False
@@ -206,6 +253,13 @@ def read(lines: list[str]) -> Prose:
         if _HTTP_404.match(text):
             out.not_found_404.append(text[:200])
         out.inference = out.inference or bool(_INFERENCE.search(text))
+        out.gateway_talk = out.gateway_talk or bool(_GATEWAY_TALK.search(text))
+        code = _STATUS_CODE.search(text)
+        if code:
+            out.status_codes.append(code.group("code") or code.group("code2") or
+                                    code.group("code3"))
+        if code or _FAILURE.search(text):
+            out.failure.append(text[:200])
         out.policy = out.policy or bool(_POLICY.search(text))
         out.tls_listener = out.tls_listener or bool(_TLS_LISTENER.search(text))
         out.clusterip_gateway = out.clusterip_gateway or bool(_CLUSTERIP_GATEWAY.search(text))
@@ -253,6 +307,9 @@ def _sentence_facts(out: Prose, text: str) -> None:
             bucket.append(text[:200])
     if _SERVING.search(text) and _STATUS_WORD.search(text):
         out.status_contradicted.append(text[:200])
+    hit = _RECONCILED.search(text)
+    if hit and not _NEGATED.search(hit.group(0)):
+        out.reconciled.append(text[:200])
     if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
                                                   text, re.IGNORECASE):
         out.pods_fine.append(text[:200])
@@ -312,11 +369,70 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     refined = [_refine(f, prose, pools) for f in reported]
     refined = _stale_addresses(refined, index, prose)
     refined = _acme_secret_follows(refined)
-    refined = _contradicted_route_status(refined, prose)
+    refined = _stale_when_said(refined, prose.status_contradicted, _ATTACH_SAID,
+                               _STALE_ROUTE_FIX)
+    refined = _stale_when_said(refined, prose.reconciled, _TRANSLATION_TIME, _RECONCILED_FIX)
     # a sentence that repeats what a controller reported adds nothing (a status message
     # read as prose: "Secret default/x does not exist.")
     said = {f["cause"] for f in refined}
     return refined, [f for f in prose_findings(prose) if f["cause"] not in said]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A fault the paste's own sentences state: the facts that state it (evidence), the
+    fact that puts it in this skill's context (gate), and the command that confirms it."""
+    evidence: tuple[str, ...]
+    gate: str
+    cause: str
+    message: str
+    confirm: str
+
+
+_RULES = (
+    _Rule(("host_is_ip", "not_found_404"), "not_found_404", "request_not_routed",
+          "the gateway answered 404 to a request whose Host header is its IP address: a route "
+          "with hostnames matches only requests for those hostnames",
+          "kubectl get httproute -A -o custom-columns=NAME:.metadata.name,"
+          "HOSTNAMES:.spec.hostnames"),
+    _Rule(("allowed_same", "not_attached"), "not_attached", "not_allowed_by_listener",
+          "the paste says the listener leaves allowedRoutes at its default (namespaces.from: "
+          "Same) and the route in another namespace does not attach",
+          "kubectl get httproute <name> -n <namespace> -o "
+          "jsonpath='{.status.parents[*].conditions}'"),
+    _Rule(("policy_target_absent",), "policy", "policy_target_not_found",
+          "the paste says the policy's targetRef names an object that does not exist (or is "
+          "in another namespace): the policy attaches to nothing",
+          "kubectl get <policy kind> <name> -n <namespace> -o jsonpath='{.spec.targetRefs}' "
+          "and kubectl get <target kind> <target name> -n <namespace>"),
+    _Rule(("secret_absent",), "tls_listener", "listener_certificate_invalid",
+          "the paste says the TLS Secret a listener's certificateRefs names does not exist",
+          "kubectl get gateway <name> -n <namespace> -o "
+          "jsonpath='{.status.listeners[*].conditions}'"),
+    _Rule(("crd_absent",), "gateway_api", "crd_not_installed",
+          "the paste says a CRD the gateway controller needs is not installed: a controller "
+          "that watches a kind whose CRD is absent cannot start its informers and stops "
+          "configuring routes",
+          "kubectl get crds | grep -e gateway.networking -e inference.networking"),
+    _Rule(("protocol_unsupported",), "listener", "listener_invalid",
+          "the paste says a listener uses a protocol the controller does not support: that "
+          "listener is not Accepted (UnsupportedProtocol) and no route attaches to it; "
+          "un-prefixed protocol names are reserved for HTTP, HTTPS, TLS, TCP and UDP",
+          "kubectl get gateway <name> -n <namespace> -o "
+          "jsonpath='{.status.listeners[*].conditions}'"),
+    _Rule(("port_invalid",), "backend_ref", "port_mismatch",
+          "the paste says the backendRef names a port its backend does not define: the "
+          "backend exists, the port does not",
+          "kubectl get service <name> -n <namespace> -o jsonpath='{.spec.ports[*].port}'"),
+    # "when the `eg-validator-canary` service resource is deleted (while still keeping it in
+    # the HTTPRoute backendRef)" (envoyproxy/gateway#7065): a backendRef to a Service that is
+    # gone is BackendNotFound (gateway-api HTTPBackendRef: ResolvedRefs False).
+    _Rule(("backend_absent",), "backend_ref", "backend_not_found",
+          "the paste says a Service (or backend) a route's backendRef names does not exist: "
+          "that backendRef does not resolve (BackendNotFound; its share of requests gets 500)",
+          "kubectl get service <name> -n <namespace>, and the route's ResolvedRefs condition "
+          "(kubectl get httproute <name> -n <namespace> -o yaml)"),
+)
 
 
 def prose_findings(prose: Prose) -> list[dict]:
@@ -328,60 +444,10 @@ def prose_findings(prose: Prose) -> list[dict]:
             "port_mismatch", f"the paste says the route's backendRef uses port {route_port} "
             f"and the Service exposes port {svc_port}", quoted,
             "kubectl get service <name> -n <namespace> -o jsonpath='{.spec.ports[*].port}'"))
-    if prose.host_is_ip and prose.not_found_404:
-        out.append(_inferred(
-            "request_not_routed", "the gateway answered 404 to a request whose Host header is "
-            "its IP address: a route with hostnames matches only requests for those hostnames",
-            prose.host_is_ip + prose.not_found_404,
-            "kubectl get httproute -A -o custom-columns=NAME:.metadata.name,"
-            "HOSTNAMES:.spec.hostnames"))
-    if prose.allowed_same and prose.not_attached:
-        out.append(_inferred(
-            "not_allowed_by_listener", "the paste says the listener leaves allowedRoutes at its "
-            "default (namespaces.from: Same) and the route in another namespace does not attach",
-            prose.allowed_same + prose.not_attached,
-            "kubectl get httproute <name> -n <namespace> -o "
-            "jsonpath='{.status.parents[*].conditions}'"))
-    if prose.policy and prose.policy_target_absent:
-        out.append(_inferred(
-            "policy_target_not_found", "the paste says the policy's targetRef names an object "
-            "that does not exist (or is in another namespace): the policy attaches to nothing",
-            prose.policy_target_absent,
-            "kubectl get <policy kind> <name> -n <namespace> -o jsonpath='{.spec.targetRefs}' "
-            "and kubectl get <target kind> <target name> -n <namespace>"))
-    if prose.secret_absent and prose.tls_listener:
-        out.append(_inferred(
-            "listener_certificate_invalid", "the paste says the TLS Secret a listener's "
-            "certificateRefs names does not exist", prose.secret_absent,
-            "kubectl get gateway <name> -n <namespace> -o "
-            "jsonpath='{.status.listeners[*].conditions}'"))
-    out += _stated_faults(prose)
-    return out
-
-
-def _stated_faults(prose: Prose) -> list[dict]:
-    """A missing CRD, an unsupported listener protocol, a backendRef port the backend lacks,
-    each said in the paste's own sentences."""
-    out = []
-    if prose.crd_absent and prose.gateway_api:
-        out.append(_inferred(
-            "crd_not_installed", "the paste says a CRD the gateway controller needs is not "
-            "installed: a controller that watches a kind whose CRD is absent cannot start its "
-            "informers and stops configuring routes", prose.crd_absent,
-            "kubectl get crds | grep -e gateway.networking -e inference.networking"))
-    if prose.protocol_unsupported and prose.listener:
-        out.append(_inferred(
-            "listener_invalid", "the paste says a listener uses a protocol the controller does "
-            "not support: that listener is not Accepted (UnsupportedProtocol) and no route "
-            "attaches to it; un-prefixed protocol names are reserved for HTTP, HTTPS, TLS, TCP "
-            "and UDP", prose.protocol_unsupported,
-            "kubectl get gateway <name> -n <namespace> -o "
-            "jsonpath='{.status.listeners[*].conditions}'"))
-    if prose.port_invalid and prose.backend_ref:
-        out.append(_inferred(
-            "port_mismatch", "the paste says the backendRef names a port its backend does not "
-            "define: the backend exists, the port does not", prose.port_invalid,
-            "kubectl get service <name> -n <namespace> -o jsonpath='{.spec.ports[*].port}'"))
+    for rule in _RULES:
+        lines = [line for name in rule.evidence for line in getattr(prose, name)]
+        if getattr(prose, rule.gate) and all(getattr(prose, name) for name in rule.evidence):
+            out.append(_inferred(rule.cause, rule.message, lines, rule.confirm))
     return out
 
 
@@ -438,11 +504,62 @@ _STALE_ROUTE_FIX = (
     "re-write the status (touch the route, or restart the controller) and upgrade it")
 
 
-def _contradicted_route_status(findings: list[dict], prose: Prose) -> list[dict]:
-    if not prose.status_contradicted:
+def _stale_when_said(findings: list[dict], said: list[str], causes, fix: str) -> list[dict]:
+    """The reported verdicts of these causes recast as stale_status when the paste's
+    sentences (said) contradict them."""
+    if not said:
         return findings
-    return [_recast(f, "stale_status", prose.status_contradicted, _STALE_ROUTE_FIX)
-            if f["cause"] in _ATTACH_SAID else f for f in findings]
+    return [_recast(f, "stale_status", said, fix)
+            if f["cause"] in causes and f["severity"] == "error" else f for f in findings]
+
+
+_RECONCILED_FIX = (
+    "the controller's verdict dates from when it translated the route; the paste says it "
+    "worked once the controller reconciled again (an annotation on the Gateway, a restart): "
+    "the objects were fixed since and the controller did not re-translate on that change. "
+    "Make it reconcile (annotate the Gateway or route, or restart the controller) and upgrade "
+    "it; if the error comes back, its message is current")
+
+
+_DECIDING = {
+    "500": "the route's ResolvedRefs condition (kubectl get httproute <name> -n <namespace> -o "
+           "yaml: a reference that does not resolve gets 500) and, for an InferencePool "
+           "backend, the endpoint picker's log (kubectl logs deploy/<pool>-epp)",
+    "502": "the gateway's access log (response flags) and the backend pods' logs",
+    "503": "the backend's endpoints (kubectl get endpointslices -l "
+           "kubernetes.io/service-name=<service> -n <namespace>) and what the gateway "
+           "rendered for it (its config dump or controller log)",
+    "404": "the routes' hostnames and matches against the request (kubectl get httproute -A "
+           "-o custom-columns=NAME:.metadata.name,HOSTNAMES:.spec.hostnames)",
+}
+
+
+def reports_failure(lines: list[str]) -> bool:
+    """The text is about a gateway and says something fails."""
+    prose = read(lines)
+    return prose.gateway_talk and bool(prose.failure)
+
+
+def unexplained(findings: list[dict], lines: list[str]) -> list[dict]:
+    """An info finding when the paste reports a gateway failure that no condition, event or
+    wording in it explains: the cause is not in the paste; the commands that would decide
+    it, chosen by the HTTP status it shows."""
+    if any(f["severity"] in ("error", "warning") for f in findings):
+        return []
+    prose = read(lines)
+    if not (prose.gateway_talk and prose.failure):
+        return []
+    codes = list(dict.fromkeys(prose.status_codes))
+    read_next = [_DECIDING[c] for c in codes if c in _DECIDING] or [
+        "kubectl get gateway,httproute -A -o yaml (their conditions) and kubectl get events "
+        "-A --field-selector type=Warning"]
+    said = f" (HTTP {', '.join(codes)})" if codes else ""
+    return [finding("info", "cause_unknown", _PASTE,
+                    f"the paste reports a failure{said} that no controller condition, event "
+                    "or known message in it explains: the cause is not in the paste",
+                    list(dict.fromkeys(prose.failure))[:3],
+                    "read " + "; ".join(read_next) + "; and the gateway controller's log",
+                    basis="inferred", confirm=read_next[0])]
 
 
 def _recast(f: dict, cause: str, evidence: list[str], fix: str) -> dict:

@@ -15,7 +15,7 @@ from k8s_skillkit.findings import finding
 from _gw import catalogue
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (Verdict, absent_crd, classify, match_condition_summary,
-                          match_message, match_quoted, match_reason_token)
+                          match_denial, match_message, match_quoted, match_reason_token)
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
                          service_ports)
@@ -409,7 +409,8 @@ def text_findings(lines) -> list[dict]:
     for line in lines or []:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = (absent_crd(absent_type_name(text), text)
-                   if is_resource_type_absent(text) else None) or match_message("text", text)
+                   if is_resource_type_absent(text) else None) or match_denial(text) or \
+            match_message("text", text)
         structured = catalogue.read_structured(text) if verdict is None else None
         if structured is not None and structured.fault and \
                 structured.reason in ROUTE_PARENT_REASONS:
