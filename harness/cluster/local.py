@@ -478,10 +478,12 @@ class LocalCluster:
         return int(server.rsplit(":", 1)[1].rstrip("/"))
 
     def restart_kueue(self, add_device_class_mappings: list[dict[str, Any]] | None = None,
-                      settings: dict[str, object] | None = None) -> None:
-        """Restart Kueue, optionally with more `resources.deviceClassMappings` entries and
+                      settings: dict[str, object] | None = None,
+                      feature_gates: dict[str, bool] | None = None) -> None:
+        """Restart Kueue, optionally with more `resources.deviceClassMappings` entries,
         top-level Configuration `settings` (a None value removes the key, e.g.
-        {"fairSharing": {}} turns fair sharing on, {"fairSharing": None} off again).
+        {"fairSharing": {}} turns fair sharing on, {"fairSharing": None} off again) and
+        Kueue `feature_gates` (kept for later restarts).
 
         Kueue reads its configuration only at start-up, so a DRA mapping fix needs this
         (on a real cluster: edit the kueue-manager-config ConfigMap, restart the Deployment).
@@ -490,6 +492,8 @@ class LocalCluster:
         if state.get("phase") != "running":
             raise UserError(f"cluster {self.name!r} is not running")
         process = self.kueue()
+        if feature_gates:
+            process.set_feature_gates(feature_gates)
         process.update_config(add_device_class_mappings or [], settings or {})
         process.stop(state.get("kueue_pid"))
         pid = process.start(etcd_snapshot.reclaim_webhook_port(

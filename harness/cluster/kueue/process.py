@@ -37,6 +37,26 @@ class KueueProcess:
     def config_path(self) -> Path:
         return self.dir / "config.yaml"
 
+    @property
+    def gates_path(self) -> Path:
+        """Kueue feature gates turned on or off for this cluster, one `Name=bool` a line:
+        kept across restarts, since a Configuration that needs a gate (a deviceClassMappings
+        `sources[].capacity` needs KueueDRAIntegrationConsumableCapacity, kueue v0.19.2
+        pkg/config/validation.go l.594-598) stops Kueue from starting without it."""
+        return self.dir / "feature-gates"
+
+    def set_feature_gates(self, gates: dict[str, bool]) -> None:
+        current = self._gates()
+        current.update(gates)
+        self.gates_path.write_text("".join(f"{k}={str(v).lower()}\n"
+                                           for k, v in sorted(current.items())))
+
+    def _gates(self) -> dict[str, bool]:
+        if not self.gates_path.is_file():
+            return {}
+        pairs = (line.partition("=") for line in self.gates_path.read_text().splitlines())
+        return {k: v == "true" for k, _, v in pairs if k}
+
     def make_certs(self, ca: pki.KeyPair) -> pki.KeyPair:
         """The webhook server's certificate, signed by `ca` (the etcd snapshot's, which its
         CRDs' conversion webhooks trust), and the metrics certificate Kueue requires."""
@@ -78,8 +98,11 @@ class KueueProcess:
         argv = [str(build.binary("kueue")), f"--config={self.config_path}",
                 f"--kubeconfig={self.kubeconfig}",
                 # The visibility API is an aggregated APIService that needs a routable
-                # Service; a local process cannot be one, so it stays off.
-                "--feature-gates=VisibilityOnDemand=false"]
+                # Service; a local process cannot be one, so it stays off. (Gates go on the
+                # command line only: Kueue refuses them in both places.)
+                "--feature-gates=" + ",".join(
+                    ["VisibilityOnDemand=false"] + [f"{k}={str(v).lower()}" for k, v in
+                                                    sorted(self._gates().items())])]
         env = {**os.environ, "NAMESPACE": config.NAMESPACE, "KUBECONFIG": str(self.kubeconfig)}
         if port_claim is None:
             return procs.start_background(argv, self.log_path, env)
