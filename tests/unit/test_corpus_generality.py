@@ -49,6 +49,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # a gateway-api Listener field path (apis/v1/gateway_types.go, lowercased)
            "allowedroutes.namespaces.from",
            "external-ip",  # a kubectl get services column header (lowercased)
+           "1000000",  # the Gateway API backendRef weight maximum (apis/v1/shared_types.go)
            "dra-driver-nvidia-gpu"}  # the NVIDIA DRA driver's repository and namespace
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

@@ -145,6 +145,7 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
             index += 1
             continue
         if _FENCE.match(line):
+            _dedent_fenced(lines, index)
             end = _fenced_yaml_end(lines, index + 1)
             if end:
                 out.append(Segment("yaml", lines[index + 1:end], index + 2, hint))
@@ -179,6 +180,21 @@ def _segment_at(lines: list[str], start: int) -> tuple[str, int, object]:
     if event_table.is_bare_row(line):
         return "events-rows", _table_end(lines, start), None
     return "text", start + 1, None
+
+
+def _dedent_fenced(lines: list[str], fence: int) -> None:
+    """A fence indented as a markdown list item's (`2. Apply:` then `   ```yaml`) indents its
+    body as much: take that indentation off the body, in place, so a manifest in it starts
+    at column 0 like any other (CommonMark: list item content is indented to the item's
+    content column)."""
+    indent = len(lines[fence]) - len(lines[fence].lstrip())
+    if not indent:
+        return
+    end = next((i for i in range(fence + 1, len(lines)) if _FENCE.match(lines[i])), 0)
+    body = lines[fence + 1:end]
+    if not end or not all(not ln.strip() or ln[:indent].isspace() for ln in body):
+        return
+    lines[fence + 1:end] = [ln[indent:] for ln in body]
 
 
 def _fenced_yaml_end(lines: list[str], start: int) -> int:

@@ -96,8 +96,47 @@ def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list
                              "allocates a claim only when a pod using it is scheduled", [],
                              "reference it from a pod (spec.resourceClaims)")]
         findings += found
+    if not any(f["cause"] == "device_taint_not_tolerated" for f in findings):
+        findings += _taint_all_rules(inv)
     allocations = [_allocation(inv, c) for c in claims if dig(c, "status", "allocation")]
     return findings, allocations, changes
+
+
+def _taint_all_rules(inv: Inventory) -> list[dict]:
+    """A DeviceTaintRule with a NoSchedule/NoExecute taint whose deviceSelector names no
+    driver, pool or device taints every device of every driver: an empty selector by the
+    API (k8s.io/api resource/v1 types.go DeviceTaintRuleSpec.DeviceSelector; "not a bug",
+    kubernetes#141422), an omitted one too on v1.37 releases without kubernetes#141648
+    (cherry-pick #141998; kubernetes#141620). Every claim that does not tolerate it stays
+    unallocated (NoSchedule) or its pods are evicted (NoExecute)."""
+    out = []
+    for rule in inv.by_kind.get("DeviceTaintRule", []):
+        spec = rule.get("spec") or {}
+        taint = spec.get("taint") or {}
+        if taint.get("effect") not in ("NoSchedule", "NoExecute"):
+            continue
+        selector = spec.get("deviceSelector")
+        if isinstance(selector, dict) and any(selector.get(k) for k in
+                                              ("driver", "pool", "device")):
+            continue
+        omitted = not isinstance(selector, dict)
+        text = f"{taint.get('key', '')}{'=' + str(taint['value']) if taint.get('value') else ''}" \
+            f":{taint['effect']}"
+        out.append(finding(
+            "warning", "device_taint_not_tolerated", rule,
+            f"DeviceTaintRule {name_of(rule)} taints {text} on every device of every driver "
+            + ("(deviceSelector omitted: Kubernetes v1.37 releases without the fix of "
+               "kubernetes#141648 read it as all devices; the API and later releases as none)"
+               if omitted else "(an empty deviceSelector selects all devices)")
+            + ": a claim that does not tolerate it cannot be allocated"
+            + (", and pods using devices are evicted" if taint["effect"] == "NoExecute"
+               else ""),
+            [f"spec.taint: {text}", "spec.deviceSelector: "
+             + ("omitted" if omitted else "{} (no driver, pool or device)")],
+            "scope the rule: spec.deviceSelector {driver, pool, device} of the device(s) meant; "
+            "delete it to release the devices (tolerate it only if running there is right)",
+            confirm=f"kubectl get devicetaintrule {name_of(rule)} -o yaml"))
+    return out
 
 
 def _row_only(claim: dict) -> list[dict]:
@@ -129,7 +168,7 @@ def _explain_target(inv, t, changes) -> list[dict]:
 # Inferred causes that explain the scheduler's bare "cannot allocate all claims".
 REFINES = ("no_matching_device", "insufficient_devices", "constraint_unsatisfiable",
            "selector_error", "no_resource_slices", "claim_reserved_elsewhere",
-           "admin_access_forbidden", "device_class_missing")
+           "admin_access_forbidden", "device_class_missing", "device_taint_not_tolerated")
 # Inferred causes about scheduling: moot once the pod has a node or a later stage spoke.
 SCHEDULING = REFINES + ("claim_template_missing", "claim_missing", "waiting_for_consumer",
                         "selector_not_evaluated")

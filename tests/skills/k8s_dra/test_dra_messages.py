@@ -18,6 +18,14 @@ PLUGIN = "pkg/scheduler/framework/plugins/dynamicresources/dynamicresources.go"
 
 # (message, expected first cause, where the wording comes from)
 WORDINGS = [
+    # device taint eviction controller: the Pod event emitPodDeletionEvent records
+    # (reason DeviceTaintManagerEviction), as `kubectl get events` prints it
+    ("Normal   DeviceTaintManagerEviction   pod/pod-no-toleration     Marking for deletion",
+     "device_taint_not_tolerated",
+     "v1.37.2 pkg/controller/devicetainteviction/device_taint_eviction.go emitPodDeletionEvent"),
+    ("team-b   DeviceTaintManagerEviction   pod/pod-b   Marking for deletion Pod team-b/pod-b",
+     "device_taint_not_tolerated",
+     "v1.33.0 pkg/controller/devicetainteviction/device_taint_eviction.go emitPodDeletionEvent"),
     # scheduler, structured parameters (1.31+): PreFilter / Filter statuses wrapped by the
     # scheduler's FitError ("0/N nodes are available: ...").
     ("0/2 nodes are available: request gpu: device class gpu.example.com does not exist. "
@@ -229,3 +237,8 @@ def test_every_reported_cause_is_documented():
     causes = (REFERENCES / "causes.md").read_text()
     for cause in {p.cause for p in PATTERNS}:
         assert re.search(rf"`{cause}`", causes), cause
+
+
+def test_a_cancelled_eviction_is_no_fault():
+    # emitCancelPodDeletionEvent: the same reason, message "Cancelling deletion"
+    assert classify("Normal   DeviceTaintManagerEviction   pod/p   Cancelling deletion") == []

@@ -40,7 +40,10 @@ def test_tainted_devices_named_with_the_toleration_that_would_admit_them():
     (found,) = [f for f in explain("tainted-wait") if f["cause"] == "device_taint_not_tolerated"]
     assert found["basis"] == "inferred" and found["confirm"]
     assert "example.com/unhealthy=ecc:NoSchedule" in found["message"]
-    assert "dra-x-node/gpu-0, dra-x-node/gpu-1" in found["evidence"][0]
+    # it explains the scheduler's bare "cannot allocate all claims" (explain_claim REFINES):
+    # the report comes first in its evidence, the tainted devices next
+    assert "cannot allocate all claims" in found["evidence"][0]
+    assert "dra-x-node/gpu-0, dra-x-node/gpu-1" in found["evidence"][1]
     assert "{key: example.com/unhealthy, operator: Equal, effect: NoSchedule, value: ecc}" \
         in found["fix"]
 

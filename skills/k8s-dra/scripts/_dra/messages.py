@@ -269,7 +269,10 @@ PATTERNS: tuple[Pattern, ...] = (
        r"label",
        "1.33-1.37", f"{K8S} v1.34.0 pkg/registry/resource/utils.go (AuthorizedForAdmin)"),
     _p("taint-eviction", "device_taint_not_tolerated", "kube-controller-manager",
-       r"Device Taint manager: deleting due to NoExecute taint|DeletionByDeviceTaintManager",
+       r"Device Taint manager: deleting due to NoExecute taint|DeletionByDeviceTaintManager"
+       # the Pod event emitPodDeletionEvent records (reason, then message; "Marking for
+       # deletion Pod <ns/name>" in older releases); "Cancelling deletion" is no fault
+       r"|\bDeviceTaintManagerEviction\b.*\bMarking for deletion\b",
        "1.33-1.37", f"{K8S} v1.37.2 pkg/controller/devicetainteviction/"
        "device_taint_eviction.go"),
     # ---------------------------------------------------------------- other schedulers, operators
