@@ -294,7 +294,7 @@ DIAGNOSTIC_SCRIPTS = ["k8s-kueue/explain_pending.py", "k8s-kueue/check_gang.py",
 def test_every_script_refuses_an_unreadable_form_in_one_line(script, tmp_path):
     import subprocess
     paste = tmp_path / "paste.txt"
-    paste.write_text("my job does not start, any idea?\nthanks\n")
+    paste.write_text("%%% @@@\n---\n*** ###\n")  # neither objects nor words (prose: prose_only)
     skill, name = script.split("/")
     proc = subprocess.run([sys.executable, str(ROOT / "skills" / skill / "scripts" / name),
                            "-f", str(paste)], capture_output=True, text=True, timeout=60)

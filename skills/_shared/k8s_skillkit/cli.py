@@ -18,6 +18,8 @@ import sys
 from . import SCHEMA_VERSION
 from . import unread
 from .errors import InputError
+from .findings import render_text
+from .prose import ProseOnly
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,6 +54,10 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None, body: Body)
         args = parser.parse_args(argv)
         payload, text, code = shape_errors_as_input(body)(args)
         payload, text = unread.report(payload, text)
+    except ProseOnly as prose:
+        # a report in words is read, not refused: one info finding says what would decide it
+        payload, code = {"findings": [prose.finding()]}, 0
+        text = render_text(payload["findings"])
     except InputError as err:
         # One line, always: messages may carry kubectl's or YAML's multi-line text.
         print("error: " + " ".join(str(err).split()), file=sys.stderr)

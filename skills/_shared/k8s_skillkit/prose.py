@@ -17,6 +17,11 @@ whatever it links; the script cannot follow it and says so).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import InputError
+from .findings import finding
 
 _URL = re.compile(r"https?://\S+")
 # a word as prose writes it: letters, maybe an apostrophe or hyphen, maybe punctuation after;
@@ -68,3 +73,48 @@ def is_report(lines: list[str], vocabulary: re.Pattern[str] | None = None) -> bo
     if vocabulary is None or links(said):
         return True
     return any(vocabulary.search(str(line)) for line in lines)
+
+
+# --- answering a report in words --------------------------------------------------------------
+# A script whose loader found nothing to read raises ProseOnly for a report (above) about its
+# area; `cli.run` answers it with one info finding, `not_evaluated` (the cause is not decided
+# here, and the commands whose output would decide it), and exit 0. Anything else that is
+# unreadable stays bad input (InputError: one line, exit 2).
+
+NOT_EVALUATED = "not_evaluated"
+
+
+class ProseOnly(InputError):
+    """A paste that is a person's report and holds nothing the script reads."""
+
+    def __init__(self, label: str, said: list[str], asks: Sequence[str]):
+        self.label = label
+        self.said = said
+        self.asks = list(asks)
+        super().__init__(f"{label}: a report in words, nothing a component printed "
+                         f"(paste: {'; '.join(self.asks)})")
+
+    def finding(self) -> dict[str, Any]:
+        urls = links(self.said)
+        evidence = [f"the paste is prose only ({len(self.said)} line(s) of report text, no "
+                    "Kubernetes object and no message a component prints that this script "
+                    "reads)"]
+        evidence += [f"in the text: {line[:200]}" for line in self.said if line not in urls][:2]
+        if urls:
+            evidence.append("links (not followed: paste what they show): " + ", ".join(urls[:3]))
+        return finding("info", NOT_EVALUATED, {"kind": "Paste", "name": ""},
+                       "the cause cannot be told from this paste: it reports the problem in "
+                       "words but holds nothing this script can check", evidence,
+                       f"paste what these print: {'; '.join(self.asks)}",
+                       basis="inferred", confirm=self.asks[0] if self.asks else "")
+
+
+def refuse_unless_report(text: str, label: str, reason: str, asks: Sequence[str],
+                         vocabulary: re.Pattern[str] | None = None) -> InputError:
+    """What a loader that found nothing to read raises: ProseOnly for a person's report
+    (about the skill's area when `vocabulary` is given), else InputError(reason). Returned,
+    so the caller writes `raise refuse_unless_report(...)`."""
+    lines = text.splitlines()
+    if is_report(lines, vocabulary):
+        return ProseOnly(label, report_lines(lines), asks)
+    return InputError(reason)

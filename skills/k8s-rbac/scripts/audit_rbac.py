@@ -11,6 +11,7 @@ from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import kubectl_get, load_paste
+from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.denials import collect
 from _rbac.live import kubectl
@@ -45,6 +46,10 @@ exit: 0 nothing risky, 1 findings, 2 bad input.
 """
 LIVE_TYPES = "clusterroles,clusterrolebindings,roles,rolebindings,serviceaccounts"
 RBAC_KINDS = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+# What decides an RBAC question, for a paste that holds none of it
+PASTE_ASKS = ("the whole Forbidden error the client printed",
+              "kubectl get roles,rolebindings -n NAMESPACE -o yaml",
+              "kubectl get clusterroles,clusterrolebindings -o yaml")
 
 
 def self_review(namespace: str, as_user: str | None) -> list[dict]:
@@ -136,9 +141,10 @@ def body(args):
                                             len(args.denied or []) + (50 if args.all else 5))
         rbac = [o for o in objects if o.get("kind") in RBAC_KINDS]
         if args.file and not rbac and not denials:
-            raise InputError(f"{args.file}: no RBAC objects and no denial message found "
-                             "(paste kubectl get roles,rolebindings,... -o yaml, or the "
-                             "Forbidden error)")
+            raise refuse_unless_report(
+                "\n".join(getattr(objects, "texts", None) or ()), args.file,
+                f"{args.file}: no RBAC objects and no denial message found (paste kubectl "
+                "get roles,rolebindings,... -o yaml, or the Forbidden error)", PASTE_ASKS)
         kinds = {o.get("kind") for o in objects}
         sas = {((o.get("metadata") or {}).get("namespace"), (o.get("metadata") or {}).get("name"))
                for o in objects if o.get("kind") == "ServiceAccount"}

@@ -17,6 +17,7 @@ from k8s_skillkit.selectors import SelectorError, parse_selector, selector_match
 
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.loading import parse_paste, read_text
+from k8s_skillkit.prose import refuse_unless_report
 
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
 from _tshoot.model import Cluster, meta
@@ -38,6 +39,10 @@ causes (references/causes.md): crash_loop image_pull oom_killed unschedulable_in
 exit: 0 nothing wrong, 1 findings, 2 bad usage/input. Secret values are never read out."""
 
 TEXT_EVIDENCE = 4
+# What decides a pod question, for a paste that holds none of it
+PASTE_ASKS = ("kubectl describe pod POD -n NAMESPACE",
+              "kubectl get events -n NAMESPACE --sort-by=.lastTimestamp",
+              "kubectl get pod POD -n NAMESPACE -o yaml")
 
 
 def build_parser():
@@ -108,8 +113,10 @@ def _load_file(args) -> Cluster:
     if cluster.paste or not objects:
         cluster.text_subjects = scan(text)
     if not objects and not cluster.text_subjects and not _looks_like_kubectl(text):
-        raise InputError(f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes "
-                         "component message (describe output, events, pod status) found in it")
+        raise refuse_unless_report(
+            text, label,
+            f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes component "
+            "message (describe output, events, pod status) found in it", PASTE_ASKS)
     return cluster
 
 

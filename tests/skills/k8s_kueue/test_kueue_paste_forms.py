@@ -304,7 +304,9 @@ def test_prose_about_a_pending_workload_is_not_read_as_a_missing_one(script, tmp
     path = tmp_path / "paste.txt"
     path.write_text("The workload is created but never admitted: it stays pending.\n")
     result = script("explain_pending.py", "-f", str(path), "--json")
-    assert result.code == 2  # nothing this skill can read: one line, exit 2
+    # nothing this skill reads: not decided (no local_queue_missing guess), what to paste
+    assert result.code == 0
+    assert [f["cause"] for f in result.doc["findings"]] == ["not_evaluated"]
 
 
 def test_kueues_own_start_failure_names_the_configuration_error(script, tmp_path):

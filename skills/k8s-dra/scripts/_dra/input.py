@@ -9,11 +9,10 @@ import subprocess
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.event_table import unwrap_free_text
-from k8s_skillkit.findings import finding
 from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, parse_documents,
                                    parse_paste, read_text)
 from k8s_skillkit.objects import dig
-from k8s_skillkit.prose import is_report, links, report_lines
+from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
 from _dra.messages import mentions_dra
 from _dra.tables import slice_objects
@@ -129,18 +128,7 @@ def _load_paste(path: str) -> Loaded:
 def prose_finding(loaded: Loaded, collect: str) -> dict:
     """The honest answer to a paste that is only a report in prose (no object, no message a
     component prints that this skill reads): the cause cannot be told from it; what to run."""
-    said = loaded.prose
-    urls = links(said)
-    evidence = [f"the paste is prose only ({len(said)} line(s) of report text, no Kubernetes "
-                "object and no scheduler, kubelet, driver or runtime message this script "
-                "reads)"]
-    evidence += [f"in the text: {line[:200]}" for line in said if line not in urls][:2]
-    if urls:
-        evidence.append("links (not followed: paste what they show): " + ", ".join(urls[:3]))
-    return finding("info", "not_evaluated", {"kind": "Paste", "name": ""},
-                   "the cause cannot be told from this paste: it reports the problem in words "
-                   "but holds nothing this script can check", evidence,
-                   f"paste what these print: {collect}", basis="inferred")
+    return ProseOnly("", loaded.prose, [collect]).finding()
 
 
 def _kubectl_json(args: list[str], timeout: float = 30):

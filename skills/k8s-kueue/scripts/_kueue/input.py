@@ -15,6 +15,7 @@ from __future__ import annotations
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.event_table import unwrap_free_text
+from k8s_skillkit.prose import refuse_unless_report
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get, parse_documents, parse_paste,
                                    read_text)
 
@@ -104,8 +105,18 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     if _kueue_text(lines):
         # No object, but Kueue's own words (logs, a quoted message) or a table it reads.
         return [], set(), lines, lines
-    parse_documents(text, label)  # raises the kit's one-line reason (not YAML, no object)
-    raise InputError(f"{label}: no Kubernetes object, Kueue message or kubectl table found")
+    why = f"{label}: no Kubernetes object, Kueue message or kubectl table found"
+    try:
+        parse_documents(text, label)  # the kit's one-line reason (not YAML, no object)
+    except InputError as err:
+        why = str(err)
+    raise refuse_unless_report(text, label, why, PASTE_ASKS)
+
+
+# What decides a Kueue question, for a paste that holds none of it
+PASTE_ASKS = ("kubectl get workloads.kueue.x-k8s.io -n NAMESPACE -o yaml",
+              "kubectl describe clusterqueue NAME",
+              "kubectl get events -n NAMESPACE --sort-by=.lastTimestamp")
 
 
 def _kueue_text(lines: list[str]) -> bool:
