@@ -50,7 +50,13 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "allowedroutes.namespaces.from",
            "external-ip",  # a kubectl get services column header (lowercased)
            "1000000",  # the Gateway API backendRef weight maximum (apis/v1/shared_types.go)
-           "dra-driver-nvidia-gpu"}  # the NVIDIA DRA driver's repository and namespace
+           "dra-driver-nvidia-gpu",  # the NVIDIA DRA driver's repository and namespace
+           # product vocabulary of gateway implementations, not names from one case:
+           "x-gateway-model-name",  # GAIE body-based routing's model header (pkg/bbr)
+           "x-ai-eg-model",  # Envoy AI Gateway's model header (internal/controller)
+           "gke-l7-gxlb",  # a GKE GatewayClass (cloud.google.com/gateway-api docs)
+           "envoy-gateway",  # Envoy Gateway's controller Deployment and log name
+           "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",
