@@ -305,19 +305,8 @@ def _counter_charge(inv, obj, need, rv, source, state) -> None:
             "the mapping's sources[].counter.deviceSelector and consume counter "
             f"{source.name}, or fix the mapping"))
         return
-    if charge.amount is None:
-        if res not in state.unknown:
-            state.unknown.add(res)
-            state.findings.append(finding(
-                "info", "kueue_quota_by_counters", obj,
-                f"Kueue charges {res} (DeviceClass {rv.class_name}) in units of counter "
-                f"{source.name}, not devices, and the charge cannot be computed from the "
-                f"input ({charge.unknown}): quota for {res} not checked", charge.notes,
-                "pass a dump with the ResourceSlices and DeviceClasses (kubectl get "
-                "resourceslices,deviceclasses -o yaml)"))
+    if not _add_charge(state, obj, need, rv, res, charge, f"in units of counter {source.name}"):
         return
-    total = min(charge.amount * need.ps.count, INT64_MAX)
-    state.need_by_res[res] = min(state.need_by_res[res] + total, INT64_MAX)
     state.evidence[res].append(
         f"pod set {need.ps.name}: {rv.describe()} is charged "
         f"{format_quantity(Fraction(charge.amount), source.name)} of counter {source.name} per "
@@ -347,19 +336,8 @@ def _capacity_charge(inv, obj, need, rv, source: CapacitySource, state) -> None:
                                 "requestPolicy allows" if "RequestPolicy" in
                                 charge.kueue_error else "") + ", or fix the mapping"))
         return
-    if charge.amount is None:
-        if res not in state.unknown:
-            state.unknown.add(res)
-            state.findings.append(finding(
-                "info", "kueue_quota_by_counters", obj,
-                f"Kueue charges {res} (DeviceClass {rv.class_name}) by capacity "
-                f"{source.name}, not devices, and the charge cannot be computed from the "
-                f"input ({charge.unknown}): quota for {res} not checked", charge.notes,
-                "pass a dump with the ResourceSlices and DeviceClasses (kubectl get "
-                "resourceslices,deviceclasses -o yaml)"))
+    if not _add_charge(state, obj, need, rv, res, charge, f"by capacity {source.name}"):
         return
-    total = min(charge.amount * need.ps.count, INT64_MAX)
-    state.need_by_res[res] = min(state.need_by_res[res] + total, INT64_MAX)
     asked = rv.capacity.get(source.name)
     base = (f"its capacity.requests {source.name}={asked}" if asked is not None else
             "the device's requestPolicy.default, else its whole capacity")
@@ -370,6 +348,26 @@ def _capacity_charge(inv, obj, need, rv, source: CapacitySource, state) -> None:
         f"requestPolicy, the largest among the {charge.matched} matching device(s) of "
         f"{source.driver}) x {need.ps.count} pod(s)")
     state.evidence[res].extend(charge.notes)
+
+
+def _add_charge(state, obj, need, rv, res: str, charge, unit: str) -> bool:
+    """Add a request's per-pod charge x the pod set's count to `res` (saturating at int64, as
+    Kueue's quantities do); when the input cannot give the charge, say once per resource that
+    its quota is not checked. True when the charge was added."""
+    if charge.amount is None:
+        if res not in state.unknown:
+            state.unknown.add(res)
+            state.findings.append(finding(
+                "info", "kueue_quota_by_counters", obj,
+                f"Kueue charges {res} (DeviceClass {rv.class_name}) {unit}, not devices, and "
+                f"the charge cannot be computed from the input ({charge.unknown}): quota for "
+                f"{res} not checked", charge.notes,
+                "pass a dump with the ResourceSlices and DeviceClasses (kubectl get "
+                "resourceslices,deviceclasses -o yaml)"))
+        return False
+    total = min(charge.amount * need.ps.count, INT64_MAX)
+    state.need_by_res[res] = min(state.need_by_res[res] + total, INT64_MAX)
+    return True
 
 
 def _quota(obj, need_by_res, queue, namespace, cqs, lqs, can_place,
