@@ -130,27 +130,42 @@ class LocalCluster:
         """Stop every process of a failed start and keep its folder (data, logs), marked
         "failed" in state.json; returns how many processes were stopped."""
         killed = self.real_node().stop()
-        found = procs.processes_using(self.dir)
-        # kwokctl stopped while it installs the cluster uninstalls it, deleting its folder
-        # (etcd's data, the components' logs): kwok v0.8.0 pkg/kwokctl/cmd/create/cluster/
-        # cluster.go, cleanUp() when rt.Install fails on the cancelled signal context. So it
-        # gets SIGKILL, which it cannot handle, before the others their SIGTERM.
-        procs.kill_now([p for p in found if procs.named(p, "kwokctl")])
-        procs.stop_all(found)
+        stopped = self._stop_processes()
         if self.dir.exists():
             self._write_state({**self.state(), "provider": self.provider, "phase": "failed"})
-        return len(found) + killed
+        return stopped + killed
 
     def down(self) -> int:
         """Stop every process of this cluster and delete its state; returns how many."""
         killed = self.real_node().stop()  # its containers do not name our folder
-        found = procs.processes_using(self.dir)
-        procs.stop_all(found)
+        stopped = self._stop_processes()
         if eg_process.mounted_on_host(self.dir) or aigw_process.mounted_on_host(self.dir):
             raise UserError(f"{self.dir}: a gateway sandbox root is mounted on the host; "
                             "unmount it (umount -R) before deleting the cluster folder")
         shutil.rmtree(self.dir, ignore_errors=True)
-        return len(found) + killed
+        return stopped + killed
+
+    def _stop_processes(self) -> int:
+        """Stop every process naming this cluster's folder, scanning again until none is left;
+        returns how many were stopped.
+
+        kwokctl stopped while it installs the cluster uninstalls it, deleting its folder
+        (etcd's data, the components' logs): kwok v0.8.0 pkg/kwokctl/cmd/create/cluster/
+        cluster.go, cleanUp() when rt.Install fails on the cancelled signal context. So it
+        gets SIGKILL, which it cannot handle, before the others their SIGTERM. A kwokctl
+        killed while it starts the control plane may have forked a component after the scan
+        (CI: kube-apiserver and kwok-controller outlived the watchdog's `down` of a killed
+        `up`), hence the scans until one finds nothing.
+        """
+        stopped: set[int] = set()
+        for _ in range(STOP_SCANS):
+            found = procs.processes_using(self.dir)
+            if not found:
+                break
+            procs.kill_now([p for p in found if procs.named(p, "kwokctl")])
+            procs.stop_all(found)
+            stopped |= {p.pid for p in found}
+        return len(stopped)
 
     def _start(self, topo: topology.Topology, port: int | None, gateway_channel: str,
                gateway_controller: bool, real_node: bool = True,
@@ -543,6 +558,7 @@ class LocalCluster:
 
 
 REPOINT_MANAGER = "k8s-skills-repoint"
+STOP_SCANS = 5  # a scan, a stop, again: a component forked during a stop is found next time
 
 
 def extra_args(by_component: dict[str, list[tuple[str, str]]]) -> list[str]:

@@ -10,13 +10,12 @@ by `--retain`) it exits: from then on the cluster is meant to outlive the CLI.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from harness.cluster import paths, procs
+from harness.cluster import paths, procs, state_json
 
 POLL_SECONDS = 0.25
 GIVE_UP_SECONDS = 600  # longer than any start-up; never linger forever
@@ -26,11 +25,7 @@ SETTLED = ("running", "failed")  # failed: a start that `--retain` kept
 
 
 def _state(cluster_dir: Path) -> dict[str, Any]:
-    try:
-        state = json.loads((cluster_dir / "state.json").read_text())
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
+    return state_json.read(cluster_dir / "state.json")
 
 
 def phase(cluster_dir: Path) -> str:

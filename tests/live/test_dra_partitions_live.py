@@ -168,7 +168,9 @@ def test_no_execute_rule_evicts_the_running_pod_and_blocks_its_return(
     apply(kubectl, pod("train", namespace, "one"))
     unschedulable(kubectl, namespace, "train")
     code, doc = script(kubectl_env, "explain_claim.py", "-n", namespace, "train", "--json")
-    found = next(f for f in doc["findings"] if f["cause"] == "device_taint_not_tolerated")
+    found = next((f for f in doc["findings"] if f["cause"] == "device_taint_not_tolerated"),
+                 None)
+    assert found, doc
     assert code == 1 and f"DeviceTaintRule {rule['metadata']['name']}" in \
         " ".join(found["evidence"]), found
     assert "effect: NoExecute" in found["fix"], found

@@ -725,6 +725,15 @@ def test_dump_mode_matches_live(kubectl, kubectl_env, namespace, tmp_path):
     wait_routes(kubectl, namespace)
     wait_for(lambda: gateway_status(kubectl, "gw", namespace, programmed=True), timeout=90,
              what="Gateway gw Programmed")
+    # Both modes must read one state: Envoy Gateway writes BackendsAvailable=False
+    # EndpointsNotFound until the model pod is Ready and drops it after (CI stop 27: the dump
+    # caught it, the live run a moment later did not). So: the pod Ready, the status settled.
+    def model_ready():
+        pods = get(kubectl, "pods", "-n", namespace)["items"]
+        return bool(pods) and all((condition(p, "Ready") or {}).get("status") == "True"
+                                  for p in pods)
+    wait_for(model_ready, timeout=90, what="the model pod Ready")
+    settled(kubectl, [namespace], pods=True)
     dump = kubectl("get", "gateways,httproutes,grpcroutes,inferencepools,services,pods,"
                    "gatewayclasses", "-n", namespace, "-o", "yaml").stdout
     path = tmp_path / "dump.yaml"

@@ -75,3 +75,21 @@ def test_the_running_holder_is_allocated():
 ])
 def test_toleration_rules(toleration, expected):
     assert tolerates(toleration, TAINT) is expected
+
+
+RECREATED = ROOT / "tests" / "resources" / "dra" / "live_taint_recreated_pod.yaml"
+
+
+def test_an_earlier_pods_scheduled_event_does_not_make_the_recreated_pod_scheduled():
+    """Captured from the real cluster (see the file's header): the pod evicted by a NoExecute
+    DeviceTaintRule was created again and is Pending (PodScheduled False, 'cannot allocate all
+    claims'), while the evicted pod's Scheduled event (another uid) is still listed. The rule
+    still explains the scheduler's message; the old event must not make it moot (CI stop 27)."""
+    proc = subprocess.run([sys.executable, str(SCRIPTS / "explain_claim.py"), "-f",
+                           str(RECREATED), "-n", "t-1b0ab946", "train", "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    found = json.loads(proc.stdout)["findings"]
+    assert [f["cause"] for f in found] == ["device_taint_not_tolerated"], found
+    assert any("DeviceTaintRule t-1b0ab946-drain" in e for e in found[0]["evidence"])
+    assert "effect: NoExecute" in found[0]["fix"]

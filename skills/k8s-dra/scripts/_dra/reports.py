@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from k8s_skillkit.events import condition_is, regarding
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
@@ -247,13 +248,22 @@ def _from_claim(claim: dict) -> list[Report]:
 def scheduled(objects: list[dict], texts: list[str]) -> bool:
     """Did the scheduler place the one pod this input is about (its nodeName, a Scheduled
     event, the describe line "Successfully assigned")? With several pods: not decided here
-    (the inference looks only at pods without a node anyway)."""
+    (the inference looks only at pods without a node anyway).
+
+    The pod's own status outranks an event: a pod whose PodScheduled condition is False was
+    not placed, and a Scheduled event about another uid is about an earlier pod of the same
+    name (a pod deleted, e.g. evicted by the device taint eviction controller, and created
+    again)."""
     pods = [o for o in objects if o.get("kind") == "Pod"]
     if len(pods) > 1:
         return False
+    uid = dig(pods[0], "metadata", "uid") if pods else None
     if pods and dig(pods[0], "spec", "nodeName"):
         return True
-    if any(o.get("kind") == "Event" and o.get("reason") == "Scheduled" for o in objects):
+    if pods and condition_is(pods[0], "PodScheduled", "False"):
+        return False
+    if any(o.get("kind") == "Event" and o.get("reason") == "Scheduled"
+           and regarding(o).get("uid") in (None, "", uid) for o in objects):
         return True
     return any("Successfully assigned" in line for line in texts)
 
