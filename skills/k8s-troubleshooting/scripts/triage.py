@@ -19,6 +19,7 @@ from k8s_skillkit.dump import Dump
 from k8s_skillkit.loading import parse_paste, read_text
 from k8s_skillkit.prose import refuse_unless_report
 
+from _tshoot import prose as _prose
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
 from _tshoot.model import Cluster, meta
 from _tshoot.text import scan
@@ -106,6 +107,7 @@ def _load_file(args) -> Cluster:
                    or match(meta(o, "labels", {}) or {})]
     cluster = Cluster(objects, args.namespace, dump=dump)
     cluster.pods_filtered = bool(args.selector)
+    cluster.text = text
     # a paste too: objects plus text the YAML reader left (a status fragment pasted under the
     # object it belongs to, a sentence between two documents)
     cluster.paste = not set(dump.forms) <= {"yaml", "json"} or len(objects) < len(dump) \
@@ -182,6 +184,10 @@ def body(args):
             budget[0] -= 1
             return previous_logs(ns, pod, container)
     findings = triage(cluster, logs, args.name)
+    if not findings and cluster.paste and not args.name:
+        # nothing a component printed: what the report says in words, else "cannot tell"
+        findings = [{**f, "rank": i + 1, "count": 0} for i, f in enumerate(
+            _prose.findings(cluster.text, list(PASTE_ASKS)))]
     summ = summary(cluster, findings)
     if args.name:
         summ["scope"] += f", only {args.name}"

@@ -151,3 +151,48 @@ def test_daemonset_failed_placement_reads_the_predicate_reason():
 """)
     top = res.doc["findings"][0]
     assert (top["cause"], top["object"]["kind"]) == ("unschedulable_ports", "DaemonSet")
+
+
+def test_a_report_that_says_the_claims_are_unbound_beside_a_cut_table():
+    # prometheus-community/helm-charts#4946 (held-out round 10): the opening post says the
+    # PVCs are unbound in words; its `kubectl get pods` table is cut after the first name.
+    # The maintainer's answer: no default StorageClass (the claim stays Pending).
+    res = triage_text("""### Describe the bug
+prometheus erver and alertmanager pvc's are unbound.
+
+it only fixes the prometheus server, but the alertmanager pvc still unbund.
+
+**kubectl -n monitoring get pods**
+
+```
+NAME                                                READY   STATUS    RESTARTS   AGE
+prometheus-alertmanager-0
+""")
+    assert res.code == 1, res.err
+    (top,) = res.doc["findings"]
+    assert (top["cause"], top["severity"], top["basis"]) == ("pvc_pending", "warning",
+                                                              "inferred")
+    assert "pvc's are unbound" in top["evidence"][0] and "kubectl get pvc" in top["confirm"]
+
+
+def test_a_report_with_nothing_a_component_printed_is_not_called_healthy():
+    # the same template with the claim state left out: the cause cannot be told, and an info
+    # says what to paste (never "nothing broken found" on a report of a fault)
+    res = triage_text("""### Describe the bug
+After installing the chart the pods never come up on our cluster.
+
+```
+NAME                                                READY   STATUS    RESTARTS   AGE
+prometheus-alertmanager-0
+""")
+    assert res.code == 0, res.err
+    (top,) = res.doc["findings"]
+    assert (top["cause"], top["severity"]) == ("not_evaluated", "info")
+    assert "kubectl describe pod" in top["fix"]
+
+
+def test_a_created_claim_beside_a_pending_pod_is_not_read_as_unbound():
+    res = triage_text("""### What happened
+The PVC was created and the pod is pending for a long time on our nodes.
+""")
+    assert [f["cause"] for f in res.doc["findings"]] == ["not_evaluated"], res.doc

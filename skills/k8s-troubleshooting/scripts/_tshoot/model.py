@@ -87,8 +87,9 @@ class Cluster:
         self._usage: dict | None = None
         self._free: dict = {}
         self.text_subjects: list = []  # reports read from pasted text (not a dump)
-        self.pods_filtered = False
-        self.paste = False              # read from a paste (describe, tables), not a dump     # a label selector dropped pods: their events are not ours
+        self.pods_filtered = False      # a label selector dropped pods: their events are not ours
+        self.paste = False              # read from a paste (describe, tables), not a dump
+        self.text = ""                  # the pasted text as given (file mode)
 
     # ---- lookups -------------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
