@@ -223,3 +223,20 @@ def test_configuration_alone_says_what_is_missing(script, tmp_path):
         metadata: {name: dws}
         """)
     assert [(f["severity"], f["cause"]) for f in doc["findings"]] == [("info", "not_in_dump")]
+
+
+# --- held-out round 10: the job named by its kind ------------------------------------------
+
+@pytest.mark.parametrize("said", [
+    # kubernetes-sigs/kueue#1844 (v0.6.0): the RayJob's Workload admitted, its RayCluster
+    # never unsuspended (fixed in Kueue's RayJob integration)
+    "RayClusters that are created when RayJobs are admitted stay in suspended state, while "
+    "they should be unsuspended and running.",
+    "The PyTorchJob was admitted by kueue but its pods remain Pending.",
+])
+def test_admitted_job_named_by_kind_and_not_started(said):
+    assert [cause for cause, _ in prose.states(said)] == ["admitted_not_started"]
+
+
+def test_a_job_kind_not_admitted_is_not_read_as_admitted():
+    assert prose.states("The RayJob is not admitted and its RayCluster stays suspended.") == []

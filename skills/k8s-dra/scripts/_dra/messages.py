@@ -195,6 +195,12 @@ PATTERNS: tuple[Pattern, ...] = (
        "NVIDIA k8s-dra-driver (classic, 2024)",
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/149 (kubelet plugin "
        "exits at startup, so it never registers)"),
+    _p("nvidia-nvml-init", "driver_not_registered", "DRA driver",
+       r"(?:error|failed to) initializ(?:e|ing) NVML: (?:ERROR_\w+|[\w ]+not found)",
+       "NVIDIA DRA driver for GPUs (kubelet plugin start-up)",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/1272 ('error creating "
+       "driver: ... error initializing NVML: ERROR_LIBRARY_NOT_FOUND', the plugin crash-loops "
+       "and never registers); issues/4 (the plugin 'complains about NVML' on OpenShift)"),
     _p("nvidia-driver-root-check", "no_resource_slices", "DRA driver",
        r"Has the NVIDIA GPU driver been set up\?",
        "NVIDIA DRA driver for GPUs (kubelet-plugin init container, 2025-2026)",
@@ -235,6 +241,15 @@ PATTERNS: tuple[Pattern, ...] = (
        "containerd 1.7+/2.x, CRI-O", "containerd internal/cri (CDI injection); "
        "https://github.com/kubernetes/kubernetes/issues/119850"),
     # ---------------------------------------------------------------- apiserver
+    _p("client-list-unserved", "dra_api_missing", "DRA driver",
+       r"failed to (?:list|watch) \*?v(?P<version>\d\w*)\.(?:ResourceSlice|ResourceClaim"
+       r"|ResourceClaimTemplate|DeviceClass|ResourceClass|DeviceTaintRule|PodSchedulingContext)"
+       r"s?: the server could not find the requested resource",
+       "any (a client built for a resource.k8s.io version the apiserver does not serve)",
+       "client-go tools/cache/reflector.go ('failed to list %v: %w', the type as *<version>."
+       "<Kind>) with the apiserver's 404 'the server could not find the requested resource'; "
+       "https://github.com/intel/intel-resource-drivers-for-kubernetes/issues/47 (driver on "
+       "v1beta1, Kubernetes 1.34 serves v1)"),
     _p("api-kind-unserved", "dra_api_missing", "kube-apiserver",
        r"no matches for kind \"(?:ResourceClaim|ResourceClaimTemplate|DeviceClass|ResourceSlice"
        r"|ResourceClass|PodSchedulingContext|DeviceTaintRule)\" in version "

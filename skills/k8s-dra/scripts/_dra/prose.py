@@ -37,6 +37,15 @@ _CONNECTION_LOST = re.compile(
     r"\b(?:driver|plugin)(?:'s)?\s+(?:\w+\s+){0,4}socket(?:\s+file)?\s+(?:\w+\s+){0,2}"
     r"(?:disappeared|vanished|was\s+removed|is\s+gone|went\s+away)", re.IGNORECASE)
 
+# "the kubelet plugin pod keeps crashing", "the `nvidia-dra-driver-gpu-kubelet-plugin` pod on
+# that node kept crash-looping", "the kubelet-plugin pod remains stuck in `Init:0/1`": the
+# driver's kubelet plugin is not running, so it never registers with the kubelet nor publishes
+# the node's ResourceSlices (dra-driver-nvidia-gpu#4, #692, #1272).
+_PLUGIN_DOWN = re.compile(
+    r"\bkubelet[- ]?plugin\b[^.\n]{0,80}?(?:\bcrash\w*|CrashLoopBackOff|\bstuck\s+(?:\w+\s+)?"
+    r"`?Init|\bInit:\d+/\d+|\bkeeps?\s+(?:restarting|failing|erroring)|\bfails?\s+to\s+start)",
+    re.IGNORECASE)
+
 
 def _paragraphs(lines: list[str]) -> list[str]:
     """Each run of non-blank lines joined (a sentence wrapped by an editor is read whole)."""
@@ -105,5 +114,19 @@ def _connection_lost(match: re.Match[str], said: str) -> dict:
                    "-e plugins_registry; ls /var/lib/kubelet/plugins_registry")
 
 
+def _plugin_down(match: re.Match[str], said: str) -> dict:
+    return finding("warning", "driver_not_registered", {"kind": "Pod", "name": ""},
+                   "the report says the DRA driver's kubelet plugin pod does not run (crash "
+                   "loop or stuck init): it never registers with the kubelet nor publishes the "
+                   "node's ResourceSlices, so nothing there can be allocated or prepared",
+                   [f"in the text: {said}"],
+                   "read why it stops: kubectl logs on the plugin pod (--previous, and -c for "
+                   "the init container); a driver library or driver root not found is fixed "
+                   "in the Helm values (e.g. the NVIDIA driver root) or on the host",
+                   basis="inferred", confirm="kubectl get pods -A -o wide | grep kubelet-plugin;"
+                   " kubectl logs <plugin pod> -n <namespace> --all-containers --previous")
+
+
 _RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
-          (_SLICES_NOT_LISTED, _slices_missing), (_CONNECTION_LOST, _connection_lost))
+          (_SLICES_NOT_LISTED, _slices_missing), (_CONNECTION_LOST, _connection_lost),
+          (_PLUGIN_DOWN, _plugin_down))

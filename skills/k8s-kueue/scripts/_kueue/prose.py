@@ -33,10 +33,11 @@ _PODS_READY = re.compile(
     rf"|\b(?:wait)?(?:For)?PodsReady{_Q}\s*(?:timeout|recovery)\b[^.\n]{{0,60}}?\bevict", re.I)
 
 # The Workload is Admitted: the condition (Admitted=True, kubectl get workloads' ADMITTED
-# column true) or the words "workload ... is/was ... admitted".
+# column true) or the words "workload ... is/was ... admitted", the job named by its kind too
+# ("RayJobs are admitted", kueue#1844; "the PyTorchJob was admitted").
 _ADMITTED = re.compile(
     rf"\bAdmitted{_Q}\s*[=:]\s*{_Q}true\b"
-    r"|\b(?:workloads?|jobs?|it|which)\b[^.\n]{0,60}?\b(?:is|was|were|are|been|gets?|got|keeps?"
+    r"|\b(?:\w*(?:workloads?|jobs?|jobsets?)|it|which)\b[^.\n]{0,60}?\b(?:is|was|were|are|been|gets?|got|keeps?"
     r"|remains?)\b[^.\n]{0,30}?\badmitted\b"
     r"|\bkeeps? (?:the )?(?:\w+ )?workloads? admitted\b"
     r"|\bkueue (?:admitted|admits)\b|\bwhen (?:a|the) (?:new )?workload is admitted\b", re.I)
