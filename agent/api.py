@@ -5,6 +5,7 @@ Every /v1 route authenticates the bearer token (TokenReview) and authorizes the 
 with a 4xx/5xx status; no traceback ever reaches a caller.
 """
 from __future__ import annotations
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncio
@@ -19,11 +20,17 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.auth import AuthError, Caller
 from agent.kube import KubeError
 from agent.service import AgentService, Busy
 from agent.store import CONVERSATIONS, PROPOSALS, Conflict, NotFound
+
+# One event of an ask's stream: (event name, data).
+Event = tuple[str, dict[str, Any]]
+# What a route returns: a body FastAPI serializes, or a response built here (an error).
+Reply = dict[str, Any] | Response
 
 NAME = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 
@@ -99,14 +106,14 @@ def error(status: int, message: str) -> JSONResponse:
 
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(AuthError)
-    async def _auth(request, err: AuthError):
+    async def _auth(request: Request, err: AuthError) -> JSONResponse:
         response = error(err.status, str(err))
         if err.status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request, err: RequestValidationError):
+    async def _invalid(request: Request, err: RequestValidationError) -> JSONResponse:
         first = (err.errors() or [{}])[0]
         if first.get("type") == "json_invalid":
             return error(400, "malformed JSON body: " + str(first.get("ctx", {}).get(
@@ -116,23 +123,23 @@ def _errors(app: FastAPI) -> None:
                      f"{where}: {first.get('msg', 'invalid')}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request, err: StarletteHTTPException):
+    async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:
         return error(err.status_code, err.detail)
 
     for kind, status in ((Conflict, 409), (NotFound, 404), (Busy, 429)):
         app.add_exception_handler(kind, _handler(status))
 
     @app.exception_handler(KubeError)
-    async def _kube(request, err: KubeError):
+    async def _kube(request: Request, err: KubeError) -> JSONResponse:
         return error(502, f"Kubernetes API: {err}")
 
     @app.exception_handler(Exception)
-    async def _bug(request, err: Exception):
+    async def _bug(request: Request, err: Exception) -> JSONResponse:
         return error(500, f"internal error ({type(err).__name__}); see the service log")
 
 
-def _handler(status: int):
-    async def handle(request, err):
+def _handler(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def handle(request: Request, err: Exception) -> JSONResponse:
         return error(status, str(err))
     return handle
 
@@ -141,11 +148,11 @@ class BodyLimit:
     """413 for a body over `limit` bytes, declared or streamed (pure ASGI, nothing buffered
     beyond the limit)."""
 
-    def __init__(self, app, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -153,7 +160,7 @@ class BodyLimit:
             return await error(413, f"body over {self.limit} bytes")(scope, receive, send)
         seen, refused = 0, False
 
-        async def counted():
+        async def counted() -> Message:
             nonlocal seen, refused
             message = await receive()
             seen += len(message.get("body", b""))
@@ -163,7 +170,7 @@ class BodyLimit:
                 return {"type": "http.disconnect"}
             return message
 
-        async def guarded_send(message) -> None:
+        async def guarded_send(message: Message) -> None:
             if not refused:
                 await send(message)
 
@@ -172,7 +179,8 @@ class BodyLimit:
 
 def _observe(app: FastAPI, service: AgentService) -> None:
     @app.middleware("http")
-    async def observe(request: Request, call_next):
+    async def observe(request: Request,
+                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
         route = request.scope.get("route")
@@ -185,6 +193,9 @@ def _observe(app: FastAPI, service: AgentService) -> None:
 
 # --- routes -------------------------------------------------------------------------------
 def _routes(app: FastAPI, service: AgentService) -> None:
+    # response_model=None on every route: a handler returns a body or an error response
+    # (Reply), and its annotation must not become a response model (FastAPI would validate
+    # and document it); the bodies are documented by the route summaries.
     async def identify(creds: Credentials) -> Caller:
         caller = await asyncio.to_thread(service.auth.authenticate, creds.authorization)
         if creds.impersonate_user or creds.impersonate_groups:
@@ -198,12 +209,13 @@ def _routes(app: FastAPI, service: AgentService) -> None:
         await asyncio.to_thread(service.auth.authorize, caller, verb, resource, name)
         return caller
 
-    @app.get("/healthz", tags=["health"], summary="the process is alive")
-    async def healthz():
+    @app.get("/healthz", tags=["health"], summary="the process is alive", response_model=None)
+    async def healthz() -> Reply:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"], summary="skills installed, state reachable")
-    async def readyz():
+    @app.get("/readyz", tags=["health"], summary="skills installed, state reachable",
+             response_model=None)
+    async def readyz() -> Reply:
         if not service.ready:
             return error(503, "not ready: starting up")
         try:
@@ -214,20 +226,21 @@ def _routes(app: FastAPI, service: AgentService) -> None:
                 "leader": service.leading, "mode": service.settings.mode,
                 "skills": service.skills}
 
-    @app.get("/metrics", tags=["health"], summary="Prometheus metrics")
-    async def metrics():
+    @app.get("/metrics", tags=["health"], summary="Prometheus metrics", response_model=None)
+    async def metrics() -> Reply:
         body = await asyncio.to_thread(service.metrics.render)
         return Response(body, media_type="text/plain; version=0.0.4")
 
-    @app.get("/v1/whoami", tags=["auth"], summary="who the token belongs to")
-    async def whoami(creds: Credentials = Depends(credentials)):
+    @app.get("/v1/whoami", tags=["auth"], summary="who the token belongs to", response_model=None)
+    async def whoami(creds: Credentials = Depends(credentials)) -> Reply:
         caller = await identify(creds)
         return {"username": caller.username, "groups": list(caller.groups),
                 **({"via": caller.via} if caller.via else {})}
 
     @app.post("/v1/ask", tags=["ask"], summary="ask a question; the answer streams as "
-              "server-sent events (conversation, tool, evidence, text, proposal, done)")
-    async def ask(body: AskRequest, creds: Credentials = Depends(credentials)):
+              "server-sent events (conversation, tool, evidence, text, proposal, done)",
+              response_model=None)
+    async def ask(body: AskRequest, creds: Credentials = Depends(credentials)) -> Reply:
         if len(body.question) > service.settings.max_question_chars:
             return error(413, f"question over {service.settings.max_question_chars} "
                               "characters")
@@ -244,23 +257,25 @@ def _routes(app: FastAPI, service: AgentService) -> None:
             await asyncio.to_thread(service.auth.authorize, caller, "update",
                                     "conversations", name)
 
-    @app.get("/v1/conversations/{name}", tags=["ask"], summary="one conversation's summary")
-    async def conversation(name: str, creds: Credentials = Depends(credentials)):
+    @app.get("/v1/conversations/{name}", tags=["ask"], summary="one conversation's summary",
+             response_model=None)
+    async def conversation(name: str, creds: Credentials = Depends(credentials)) -> Reply:
         caller = await allowed(creds, "get", "conversations", name)
         conv = await asyncio.to_thread(service.get_conversation, caller, name)
         return {"id": name, "user": conv["spec"].get("user"),
                 "phase": (conv.get("status") or {}).get("phase"),
                 "turns": conv["spec"].get("turns") or []}
 
-    @app.get("/v1/proposals", tags=["proposals"], summary="proposals, oldest first")
-    async def proposals(phase: str = "", creds: Credentials = Depends(credentials)):
+    @app.get("/v1/proposals", tags=["proposals"], summary="proposals, oldest first",
+             response_model=None)
+    async def proposals(phase: str = "", creds: Credentials = Depends(credentials)) -> Reply:
         await allowed(creds, "list", "proposals")
         return {"proposals": await asyncio.to_thread(service.list_proposals, phase)}
 
     @app.post("/v1/proposals", tags=["proposals"], status_code=201,
               summary="submit a change for approval (needs verb propose on proposals); "
-                      "stored as a Proposal, never applied here")
-    async def propose(body: ProposeRequest, creds: Credentials = Depends(credentials)):
+                      "stored as a Proposal, never applied here", response_model=None)
+    async def propose(body: ProposeRequest, creds: Credentials = Depends(credentials)) -> Reply:
         caller = await allowed(creds, "propose", "proposals")
         args = body.model_dump(exclude_none=True)
         try:
@@ -268,46 +283,49 @@ def _routes(app: FastAPI, service: AgentService) -> None:
         except ValueError as err:
             return error(400, str(err))
 
-    @app.get("/v1/proposals/{name}", tags=["proposals"], summary="one proposal")
-    async def proposal(name: str, creds: Credentials = Depends(credentials)):
+    @app.get("/v1/proposals/{name}", tags=["proposals"], summary="one proposal",
+             response_model=None)
+    async def proposal(name: str, creds: Credentials = Depends(credentials)) -> Reply:
         await allowed(creds, "get", "proposals", name)
         return await asyncio.to_thread(service.get_proposal, name)
 
     @app.post("/v1/proposals/{name}/approve", tags=["proposals"],
-              summary="approve (needs verb approve on proposals)")
+              summary="approve (needs verb approve on proposals)", response_model=None)
     async def approve(name: str, body: DecisionRequest | None = None,
-                      creds: Credentials = Depends(credentials)):
+                      creds: Credentials = Depends(credentials)) -> Reply:
         caller = await allowed(creds, "approve", "proposals", name)
         return await asyncio.to_thread(service.decide, caller, name, True,
                                        body.reason if body else "")
 
     @app.post("/v1/proposals/{name}/reject", tags=["proposals"],
-              summary="reject (needs verb reject on proposals)")
+              summary="reject (needs verb reject on proposals)", response_model=None)
     async def reject(name: str, body: DecisionRequest | None = None,
-                     creds: Credentials = Depends(credentials)):
+                     creds: Credentials = Depends(credentials)) -> Reply:
         caller = await allowed(creds, "reject", "proposals", name)
         return await asyncio.to_thread(service.decide, caller, name, False,
                                        body.reason if body else "")
 
-    @app.get("/v1/findings", tags=["findings"], summary="what the watcher found")
-    async def findings(creds: Credentials = Depends(credentials)):
+    @app.get("/v1/findings", tags=["findings"], summary="what the watcher found",
+             response_model=None)
+    async def findings(creds: Credentials = Depends(credentials)) -> Reply:
         await allowed(creds, "list", "findings")
         return {"findings": await asyncio.to_thread(service.list_findings)}
 
     @app.get("/v1/findings/stream", tags=["findings"],
-             summary="new findings as server-sent events, from any replica")
-    async def findings_stream(creds: Credentials = Depends(credentials)):
+             summary="new findings as server-sent events, from any replica", response_model=None)
+    async def findings_stream(creds: Credentials = Depends(credentials)) -> Reply:
         await allowed(creds, "watch", "findings")
         return EventSourceResponse(service.finding_events(), ping=15)
 
 
-async def _first(stream):
+async def _first(stream: AsyncIterator[Event]) -> Event:
     """The stream's first event, so a refusal (busy, bad conversation) is still an HTTP
     status rather than an event inside a 200 stream."""
     return await stream.__anext__()
 
 
-async def _sse(first, stream, service: AgentService):
+async def _sse(first: Event, stream: AsyncIterator[Event],
+               service: AgentService) -> AsyncIterator[dict[str, Any]]:
     started = time.perf_counter()
     try:
         yield _event(first)
@@ -317,6 +335,6 @@ async def _sse(first, stream, service: AgentService):
         service.metrics.latency.labels("/v1/ask").observe(time.perf_counter() - started)
 
 
-def _event(item) -> dict[str, Any]:
+def _event(item: Event) -> dict[str, Any]:
     name, data = item
     return {"event": name, "data": json.dumps(data, default=str)}
