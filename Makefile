@@ -34,7 +34,7 @@ test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -m "not live" || status=1; exit $$status
 
 # ruff and mypy as configured in pyproject.toml (strict mypy on harness/, agent/ and the
-# skill kit, minus the modules listed there as not yet strict)
+# skill kit, every module)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy

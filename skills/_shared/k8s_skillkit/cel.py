@@ -19,7 +19,7 @@ belongs to the device's driver domain. Looking up a missing key is a CEL runtime
 and the real allocator then fails the whole claim (structured allocator `selectorsMatch`).
 """
 from __future__ import annotations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import operator
 import re
@@ -28,6 +28,9 @@ from types import ModuleType
 
 from . import cel_library
 from .quantity import parse_quantity
+
+if TYPE_CHECKING:
+    from .cel_syntax import Node
 
 # cel-python's modules once imported (optional: None when it is not installed)
 celpy: ModuleType | None = None
@@ -68,7 +71,8 @@ def engine_name() -> str:
 
 # The value types are shared with the full evaluator (cel_library), so a device's capacity
 # compares the same way in a DRA selector and in a CRD validation rule.
-Quantity, Semver = cel_library.Quantity, cel_library.Semver
+Quantity = cel_library.Quantity
+Semver = cel_library.Semver
 
 
 def qualify(name: str, driver: str) -> tuple[str, str]:
@@ -79,7 +83,7 @@ def qualify(name: str, driver: str) -> tuple[str, str]:
     return driver, name
 
 
-def attribute_value(attr: object):
+def attribute_value(attr: object) -> object:
     """The Python value of a ResourceSlice attribute ({int|bool|string|version} or lists)."""
     if not isinstance(attr, dict):
         return attr
@@ -99,21 +103,23 @@ def attribute_value(attr: object):
 _PARSED: dict[Any, Any] = {}
 
 
-def _semver_of(text):
+def _semver_of(text: str) -> Semver | str:
     key = ("v", text)
     if key not in _PARSED:
         try:
             _PARSED[key] = Semver(text)
         except ValueError:
             _PARSED[key] = text
-    return _PARSED[key]
+    value: Semver | str = _PARSED[key]
+    return value
 
 
-def _quantity_of(text):
+def _quantity_of(text: object) -> Quantity:
     key = ("q", str(text))
     if key not in _PARSED:
         _PARSED[key] = Quantity(text)  # ValueError propagates: the caller skips the entry
-    return _PARSED[key]
+    value: Quantity = _PARSED[key]
+    return value
 
 
 def device_view(driver: str, device: dict[Any, Any]) -> dict[Any, Any]:
@@ -167,15 +173,15 @@ class Evaluator:
 
     def __init__(self, expression: str) -> None:
         self.expression = expression
-        self._program = None
-        self._simple = None
+        self._program: Any = None  # a cel-python Runner (cel-python is optional: untyped here)
+        self._simple: list[Clause] | None = None
         self.compile_error = ""
-        self._memo: dict[Any, Any] = {}
+        self._memo: dict[MemoKey, tuple[str, str]] = {}
         if MODE != "celpy":
-            self._simple = [_parse_simple(c) for c in split_and(expression)]
-            if any(c is None for c in self._simple):
-                self._simple = None
-        self._tree = None
+            clauses = [_parse_simple(c) for c in split_and(expression)]
+            if all(c is not None for c in clauses):
+                self._simple = [c for c in clauses if c is not None]
+        self._tree: Node | None = None
         if self._simple is None and MODE != "stdlib" and _load_celpy():
             try:
                 env = _environment()
@@ -189,7 +195,7 @@ class Evaluator:
     def evaluable(self) -> bool:
         return self._program is not None or self._simple is not None or self._tree is not None
 
-    def evaluate(self, dev) -> tuple[str, str]:
+    def evaluate(self, dev: Any) -> tuple[str, str]:
         """`dev`: a device view dict, or an object with .driver, .raw and a lazy .view."""
         key = _memo_key(self.expression, dev)
         hit = self._memo.get(key)
@@ -214,27 +220,29 @@ class Evaluator:
 
 _REF = re.compile(r'device\.(attributes|capacity)\[\s*"([^"]+)"\s*\]'
                   r'(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*"([^"]+)"\s*\])?')
-_REFS: dict[str, list[Any] | None] = {}
+# (section, domain, name) of each device reference; name None for a whole domain's table
+Ref = tuple[str, str, str | None]
+_REFS: dict[str, list[Ref] | None] = {}
+# A memo key: the values a selector reads, or the device's id when that is not known
+MemoKey = int | tuple[str, ...]
 
 
-_NO_MEMO = object()
-
-
-def _refs_of(expression: str):
-    refs = _REFS.get(expression, _NO_MEMO)
-    if refs is _NO_MEMO:
-        refs = [(m.group(1), m.group(2), m.group(3) or m.group(4))
-                for m in _REF.finditer(expression)]
-        uses = len(re.findall(r"\bdevice\b", expression))
-        if uses != len(refs) + len(re.findall(r"\bdevice\s*\.\s*driver\b", expression)):
-            refs = None  # the device is used some other way: no safe memo key
-        _REFS[expression] = refs
+def _refs_of(expression: str) -> list[Ref] | None:
+    if expression in _REFS:
+        return _REFS[expression]
+    refs: list[Ref] = [(m.group(1), m.group(2), m.group(3) or m.group(4))
+                       for m in _REF.finditer(expression)]
+    uses = len(re.findall(r"\bdevice\b", expression))
+    if uses != len(refs) + len(re.findall(r"\bdevice\s*\.\s*driver\b", expression)):
+        _REFS[expression] = None  # the device is used some other way: no safe memo key
+        return None
+    _REFS[expression] = refs
     return refs
 
 
 def _raw_entries(driver: str, raw: dict[Any, Any], section: str, domain: str) -> list[Any]:
     table = raw.get(section) or {}
-    out = []
+    out: list[tuple[str, Any]] = []
     for name, value in table.items():
         dom, ident = qualify(name, driver)
         if dom == domain:
@@ -242,7 +250,7 @@ def _raw_entries(driver: str, raw: dict[Any, Any], section: str, domain: str) ->
     return sorted(out, key=lambda kv: kv[0])
 
 
-def _memo_key(expression: str, dev):
+def _memo_key(expression: str, dev: Any) -> MemoKey:
     """What the result can depend on: the driver and the raw values the expression names.
 
     Devices of one model differ only in uuid/index, so thousands of devices share a key
@@ -252,7 +260,7 @@ def _memo_key(expression: str, dev):
     if refs is None or not hasattr(dev, "raw"):
         return id(dev)
     driver, raw = dev.driver, dev.raw
-    parts = [driver]
+    parts: list[str] = [driver]
     for section, domain, name in refs:
         if name is None:
             parts.append(repr(_raw_entries(driver, raw, section, domain)))
@@ -275,17 +283,17 @@ def evaluator(expression: str) -> Evaluator:
     return ev
 
 
-def evaluate(expression: str, dev) -> tuple[str, str]:
+def evaluate(expression: str, dev: Any) -> tuple[str, str]:
     return evaluator(expression).evaluate(dev)
 
 
-def _one_line(err) -> str:
+def _one_line(err: object) -> str:
     return " ".join(str(err).split())[:200]
 
 
 # ---------------------------------------------------------------- stdlib engine
 
-def _stdlib_tree(expression: str):
+def _stdlib_tree(expression: str) -> Node | None:
     """The parsed selector, or None (this parser's gap: the selector stays not evaluated)."""
     from .cel_syntax import CelSyntaxError, parse
     try:
@@ -294,7 +302,7 @@ def _stdlib_tree(expression: str):
         return None
 
 
-def _eval_stdlib(tree, view: dict[Any, Any]) -> tuple[str, str]:
+def _eval_stdlib(tree: Node, view: dict[Any, Any]) -> tuple[str, str]:
     """The kit's evaluator (cel_runtime): the path without cel-python, as in the Skills API
     sandbox. Runtime errors are the scheduler's (the claim cannot be allocated)."""
     from .cel_library import call
@@ -312,17 +320,20 @@ def _eval_stdlib(tree, view: dict[Any, Any]) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- celpy engine
 
-_ENV = None
+# cel-python's objects are Any here: the package is optional, loaded at run time (_load_celpy).
+_ENV: Any = None
 
 
-def _environment():
+def _environment() -> Any:
     global _ENV
     if _ENV is None:
+        assert celpy is not None  # only called once _load_celpy() returned True
         _ENV = celpy.Environment()
     return _ENV
 
 
-def _cel_value(value):
+def _cel_value(value: object) -> object:
+    assert celtypes is not None  # only called for a cel-python program (_load_celpy() was True)
     if isinstance(value, bool):
         return celtypes.BoolType(value)
     if isinstance(value, int):
@@ -336,7 +347,7 @@ def _cel_value(value):
     return value  # Quantity, Semver: handled by the functions below
 
 
-def _eval_celpy(program, view: dict[Any, Any]) -> tuple[str, str]:
+def _eval_celpy(program: Any, view: dict[Any, Any]) -> tuple[str, str]:
     activation = {"device": _cel_value(view)}
     try:
         result = program.evaluate(activation)
@@ -349,7 +360,7 @@ def _eval_celpy(program, view: dict[Any, Any]) -> tuple[str, str]:
     return ERROR, f"CEL result is not a bool: {result!r}"
 
 
-def _cmp(a, b) -> int:
+def _cmp(a: object, b: object) -> int:
     if isinstance(a, Quantity) and isinstance(b, Quantity):
         return (a.value > b.value) - (a.value < b.value)
     if isinstance(a, Semver) and isinstance(b, Semver):
@@ -357,19 +368,19 @@ def _cmp(a, b) -> int:
     raise TypeError(f"cannot compare {a!r} with {b!r}")
 
 
-def _int(v):
+def _int(v: int) -> object:
     return celtypes.IntType(v) if celtypes is not None else v
 
 
-def _quantity(text):
+def _quantity(text: object) -> Quantity:
     return Quantity(str(text))
 
 
-def _semver(text, *_):
+def _semver(text: object, *_: object) -> Semver:
     return Semver(str(text))
 
 
-def _is_quantity(text) -> bool:
+def _is_quantity(text: object) -> bool:
     try:
         parse_quantity(str(text))
         return True
@@ -377,7 +388,7 @@ def _is_quantity(text) -> bool:
         return False
 
 
-def _is_semver(text, *_) -> bool:
+def _is_semver(text: object, *_: object) -> bool:
     try:
         Semver(str(text))
         return True
@@ -385,7 +396,7 @@ def _is_semver(text, *_) -> bool:
         return False
 
 
-_FUNCTIONS = {
+_FUNCTIONS: dict[str, Callable[..., object]] = {
     "quantity": _quantity, "isQuantity": _is_quantity,
     "semver": _semver, "isSemver": _is_semver,
     "compareTo": lambda a, b: _int(_cmp(a, b)),
@@ -408,6 +419,9 @@ _STR = r'"((?:[^"\\]|\\.)*)"'
 _OPS = r"(==|!=|<=|>=|<|>)"
 _ATTR = rf'device\.(attributes|capacity)\[{_STR}\](?:\.([A-Za-z_][\w]*)|\[{_STR}\])'
 _LIT = r'("(?:[^"\\]|\\.)*"|-?\d+|true|false)'
+# A simple form's kind and its pattern's groups (re.Match.groups(): None for a group that did
+# not take part).
+Clause = tuple[str, tuple[Any, ...]]
 _FORMS = [
     ("driver", re.compile(rf"^device\.driver\s*{_OPS}\s*{_STR}$")),
     ("in", re.compile(rf"^{_STR}\s+in\s+device\.(attributes|capacity)\[{_STR}\]$")),
@@ -431,7 +445,7 @@ def _wrapped(text: str) -> bool:
     return True
 
 
-def _parse_simple(clause: str):
+def _parse_simple(clause: str) -> Clause | None:
     text = re.sub(r"'([^'\"\\]*)'", r'"\1"', clause.strip())  # 'x' is the same string as "x"
     while _wrapped(text):
         text = text[1:-1].strip()
@@ -442,7 +456,7 @@ def _parse_simple(clause: str):
     return None
 
 
-def _literal(text: str):
+def _literal(text: str) -> str | bool | int:
     if text.startswith('"'):
         return text[1:-1]
     if text in ("true", "false"):
@@ -455,18 +469,18 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">": operator.gt, ">=": operator.ge}
 
 
-def _apply(op: str, a, b) -> bool:
+def _apply(op: str, a: object, b: object) -> bool:
     return bool(_COMPARE[op](a, b))
 
 
-def _lookup(view, section, domain, name):
+def _lookup(view: dict[str, Any], section: str, domain: str, name: str) -> object:
     table = view[section].get(domain)
     if table is None or name not in table:
         raise KeyError(f"no such key: {domain}/{name}")
     return table[name]
 
 
-def _eval_clause(kind, groups, view) -> bool:
+def _eval_clause(kind: str, groups: tuple[Any, ...], view: dict[str, Any]) -> bool:
     if kind == "driver":
         return _apply(groups[0], view["driver"], groups[1])
     if kind == "in":
@@ -490,7 +504,7 @@ def _eval_clause(kind, groups, view) -> bool:
     return _apply(groups[4], value, literal)
 
 
-def _eval_simple(clauses, view) -> tuple[str, str]:
+def _eval_simple(clauses: list[Clause], view: dict[str, Any]) -> tuple[str, str]:
     for kind, groups in clauses:
         try:
             if not _eval_clause(kind, groups, view):

@@ -10,7 +10,8 @@ so the caller reports "not checked" rather than a verdict.
     True
 """
 from __future__ import annotations
-from typing import Any
+from collections.abc import Callable
+from typing import NoReturn
 
 import base64
 import ipaddress
@@ -21,12 +22,18 @@ from fractions import Fraction
 
 from .admission import names as _names
 from .admission.quantities import parse_quantity_strict
-from .cel_runtime import (CelError, CelType, NONE, Optional, Unsupported, compare, equal,
-                          is_global, no_overload, type_name, INT_MAX, INT_MIN,
+from .cel_runtime import (CelError, CelType, NONE, Optional, Unsupported, Value, compare,
+                          equal, is_global, no_overload, type_name, INT_MAX, INT_MIN,
                           UINT_MAX)
 from .cel_syntax import UInt
 from .cel_time import Duration, Timestamp, parse_duration, parse_timestamp
 from .quantity import parse_quantity
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+# A CEL function's implementation: called with the argument values of any overload, so its
+# parameters are checked at run time (no_overload, or TypeError read as Unsupported).
+Function = Callable[..., Value]
 
 
 # ---------------------------------------------------------------- Kubernetes value types
@@ -35,16 +42,16 @@ class Quantity:
     """A resource.Quantity as CEL sees it (k8s apiserver/pkg/cel/library/quantity.go)."""
     cel_type = "kubernetes.Quantity"
 
-    def __init__(self, value) -> None:
+    def __init__(self, value: object) -> None:
         self.value = value if isinstance(value, Fraction) else parse_quantity(value)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Quantity) and self.value == other.value
 
     def __repr__(self) -> str:
         return f"quantity({self.value})"
 
-    def cel_compare(self, other) -> int:
+    def cel_compare(self, other: Quantity) -> int:
         return (self.value > other.value) - (self.value < other.value)
 
 
@@ -60,33 +67,33 @@ class Semver:
         self.key = tuple(int(p) for p in parts)
         self.text = str(text)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Semver) and self.key == other.key
 
     def __repr__(self) -> str:
         return f"semver({self.text})"
 
-    def cel_compare(self, other) -> int:
+    def cel_compare(self, other: Semver) -> int:
         return (self.key > other.key) - (self.key < other.key)
 
 
 class IP:
     cel_type = "net.IP"
 
-    def __init__(self, addr) -> None:
+    def __init__(self, addr: IPAddress) -> None:
         self.addr = addr
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, IP) and self.addr == other.addr
 
 
 class CIDR:
     cel_type = "net.CIDR"
 
-    def __init__(self, net, addr) -> None:
+    def __init__(self, net: IPNetwork, addr: IPAddress) -> None:
         self.net, self.addr = net, addr
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, CIDR) and (self.net, self.addr) == (other.net, other.addr)
 
 
@@ -94,7 +101,7 @@ class Format:
     """A named string format of the Kubernetes format library."""
     cel_type = "kubernetes.NamedFormat"
 
-    def __init__(self, name: str, check) -> None:
+    def __init__(self, name: str, check: Callable[[str], list[str]]) -> None:
         self.name, self.check = name, check
 
     def validate(self, value: str) -> Optional:
@@ -102,7 +109,7 @@ class Format:
         return Optional(True, list(errors)) if errors else NONE
 
 
-def _quantity_of(text) -> Quantity:
+def _quantity_of(text: Value) -> Quantity:
     if not isinstance(text, str):
         raise no_overload("quantity", text)
     try:
@@ -111,7 +118,7 @@ def _quantity_of(text) -> Quantity:
         raise CelError(str(err)) from None
 
 
-def _semver_of(text, normalize=False) -> Semver:
+def _semver_of(text: Value, normalize: bool = False) -> Semver:
     if not isinstance(text, str):
         raise no_overload("semver", text)
     value = _normalize_semver(text) if normalize else text
@@ -132,7 +139,7 @@ def _normalize_semver(text: str) -> str:
     return ".".join(parts) + sep + rest
 
 
-def _parse_ip(text) -> IP:
+def _parse_ip(text: Value) -> IP:
     if not isinstance(text, str):
         raise no_overload("ip", text)
     if "%" in text:
@@ -146,7 +153,7 @@ def _parse_ip(text) -> IP:
     return IP(addr)
 
 
-def _parse_cidr(text) -> CIDR:
+def _parse_cidr(text: Value) -> CIDR:
     if not isinstance(text, str) or "/" not in text:
         raise CelError(f"network address parse error during conversion from string: {text}")
     addr_text, _, bits = text.partition("/")
@@ -161,7 +168,7 @@ def _parse_cidr(text) -> CIDR:
     return CIDR(net, addr)
 
 
-def _succeeds(fn, *args) -> bool:
+def _succeeds(fn: Function, *args: Value) -> bool:
     try:
         fn(*args)
         return True
@@ -169,7 +176,7 @@ def _succeeds(fn, *args) -> bool:
         return False
 
 
-_FORMATS = {
+_FORMATS: dict[str, Callable[[str], list[str]]] = {
     "dns1123Label": _names.is_dns1123_label,
     "dns1123Subdomain": _names.is_dns1123_subdomain,
     "dns1035Label": _names.is_dns1035_label,
@@ -195,10 +202,10 @@ def _is_base64(value: str) -> bool:
 
 # ---------------------------------------------------------------- regular expressions
 
-_RE_CACHE: dict[str, re.Pattern] = {}
+_RE_CACHE: dict[str, re.Pattern[str]] = {}
 
 
-def regex(pattern: str) -> re.Pattern:
+def regex(pattern: str) -> re.Pattern[str]:
     """An RE2 pattern as a Python regex; Unsupported for RE2-only syntax."""
     compiled = _RE_CACHE.get(pattern)
     if compiled is None:
@@ -215,7 +222,8 @@ def regex(pattern: str) -> re.Pattern:
 
 def _anchor_end(pattern: str) -> str:
     """RE2's `$` (without the m flag) matches only at the very end, like Python's `\\Z`."""
-    out, i, in_class = [], 0, False
+    out: list[str] = []
+    i, in_class = 0, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -231,7 +239,7 @@ def _anchor_end(pattern: str) -> str:
     return "".join(out)
 
 
-def _matches(text, pattern) -> bool:
+def _matches(text: Value, pattern: Value) -> bool:
     if not isinstance(text, str) or not isinstance(pattern, str):
         raise no_overload("matches", text, pattern)
     return regex(pattern).search(text) is not None
@@ -239,7 +247,7 @@ def _matches(text, pattern) -> bool:
 
 # ---------------------------------------------------------------- conversions
 
-def _to_int(value):
+def _to_int(value: Value) -> int:
     if isinstance(value, bool):
         raise no_overload("int", value)
     if isinstance(value, int):
@@ -261,7 +269,7 @@ def _to_int(value):
     raise no_overload("int", value)
 
 
-def _to_uint(value):
+def _to_uint(value: Value) -> UInt:
     if isinstance(value, bool):
         raise no_overload("uint", value)
     if isinstance(value, (int, float)) or isinstance(value, str) and value.isdigit():
@@ -274,7 +282,7 @@ def _to_uint(value):
     raise no_overload("uint", value)
 
 
-def _to_double(value):
+def _to_double(value: Value) -> float:
     if isinstance(value, bool):
         raise no_overload("double", value)
     if isinstance(value, (int, float)):
@@ -287,7 +295,7 @@ def _to_double(value):
     raise no_overload("double", value)
 
 
-def _to_string(value):
+def _to_string(value: Value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -323,7 +331,7 @@ def _go_float(value: float) -> str:
     return text.removesuffix(".0")
 
 
-def _to_bool(value):
+def _to_bool(value: Value) -> bool:
     if isinstance(value, bool):
         return value
     table = {"1": True, "t": True, "T": True, "true": True, "TRUE": True, "True": True,
@@ -336,32 +344,47 @@ def _to_bool(value):
     raise no_overload("bool", value)
 
 
-def _size(value):
+def _size(value: Value) -> int:
     if isinstance(value, (str, bytes, list, dict)):
         return len(value)
     raise no_overload("size", value)
 
 
-def _type_of(value):
+def _type_of(value: Value) -> CelType:
     return CelType(type_name(value))
 
 
 # ---------------------------------------------------------------- strings (ext.Strings v2)
 
-def _need_str(name, *values):
+def _need_str(name: str, *values: Value) -> None:
     for v in values:
         if not isinstance(v, str):
             raise no_overload(name, *values)
 
 
-def _char_at(s, i):
+def _contains(s: str, t: str) -> bool:
+    _need_str("contains", s, t)
+    return t in s
+
+
+def _starts_with(s: str, t: str) -> bool:
+    _need_str("startsWith", s, t)
+    return s.startswith(t)
+
+
+def _ends_with(s: str, t: str) -> bool:
+    _need_str("endsWith", s, t)
+    return s.endswith(t)
+
+
+def _char_at(s: str, i: int) -> str:
     _need_str("charAt", s)
     if not 0 <= i <= len(s):
         raise CelError(f"index out of range: {i}")
     return s[i] if i < len(s) else ""
 
 
-def _index_of(s, sub, offset=0):
+def _index_of(s: str | list[Value], sub: Value, offset: int = 0) -> int:
     """cel-go ext/strings.go indexOfOffset (code points; a far offset finds nothing)."""
     if isinstance(s, list):
         return next((i for i, x in enumerate(s) if equal(x, sub)), -1)
@@ -375,7 +398,7 @@ def _index_of(s, sub, offset=0):
     return s.find(sub, offset)
 
 
-def _last_index_of(s, sub, offset=None):
+def _last_index_of(s: str | list[Value], sub: Value, offset: int | None = None) -> int:
     """cel-go ext/strings.go lastIndexOfOffset."""
     if isinstance(s, list):
         return next((i for i in range(len(s) - 1, -1, -1) if equal(s[i], sub)), -1)
@@ -395,12 +418,12 @@ def _last_index_of(s, sub, offset=None):
     return -1
 
 
-def _replace(s, old, new, n=-1):
+def _replace(s: str, old: str, new: str, n: int = -1) -> str:
     _need_str("replace", s, old, new)
     return s.replace(old, new, n if n >= 0 else -1)
 
 
-def _split(s, sep, n=-1):
+def _split(s: str, sep: str, n: int = -1) -> list[str]:
     _need_str("split", s, sep)
     if n == 0:
         return []
@@ -412,7 +435,7 @@ def _split(s, sep, n=-1):
     return s.split(sep, n - 1) if n > 0 else s.split(sep)
 
 
-def _substring(s, start, end=None):
+def _substring(s: str, start: int, end: int | None = None) -> str:
     _need_str("substring", s)
     end = len(s) if end is None else end
     if not 0 <= start <= len(s) or not 0 <= end <= len(s):
@@ -422,24 +445,24 @@ def _substring(s, start, end=None):
     return s[start:end]
 
 
-def _trim(s):
+def _trim(s: str) -> str:
     _need_str("trim", s)
     return s.strip(" \t\n\v\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-def _join(items, sep=""):
+def _join(items: Value, sep: str = "") -> str:
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         raise no_overload("join", items)
     return sep.join(items)
 
 
-def _lower_ascii(s):
+def _lower_ascii(s: str) -> str:
     _need_str("lowerAscii", s)
     return "".join(c.lower() if c.isascii() else c for c in s)
 
 
-def _upper_ascii(s):
+def _upper_ascii(s: str) -> str:
     _need_str("upperAscii", s)
     return "".join(c.upper() if c.isascii() else c for c in s)
 
@@ -448,7 +471,7 @@ _QUOTE = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
           "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
 
 
-def _quote(s):
+def _quote(s: str) -> str:
     """cel-go ext/strings.go quote."""
     _need_str("strings.quote", s)
     return '"' + "".join(_QUOTE.get(c, c) for c in s) + '"'
@@ -456,17 +479,17 @@ def _quote(s):
 
 # ---------------------------------------------------------------- lists
 
-def _need_list(name, value):
+def _need_list(name: str, value: Value) -> None:
     if not isinstance(value, list):
         raise no_overload(name, value)
 
 
-def _is_sorted(items):
+def _is_sorted(items: list[Value]) -> bool:
     _need_list("isSorted", items)
     return all(compare(a, b) <= 0 for a, b in zip(items, items[1:]))
 
 
-def _sum(items):
+def _sum(items: list[Value]) -> Value:
     _need_list("sum", items)
     if not items:
         return 0
@@ -477,8 +500,8 @@ def _sum(items):
     return total
 
 
-def _extreme(sign):
-    def run(items, *more):
+def _extreme(sign: int) -> Function:
+    def run(items: Value, *more: Value) -> Value:
         values = list(items) + list(more) if not isinstance(items, list) or more else items
         if not values:
             raise CelError("min/max called on an empty list" if sign else "empty list")
@@ -490,18 +513,18 @@ def _extreme(sign):
     return run
 
 
-def _slice(items, start, end):
+def _slice(items: list[Value], start: int, end: int) -> list[Value]:
     _need_list("slice", items)
     if not 0 <= start <= end <= len(items):
         raise CelError(f"cannot slice({start}, {end}), list size {len(items)}")
     return items[start:end]
 
 
-def _flatten(items, depth=1):
+def _flatten(items: list[Value], depth: int = 1) -> list[Value]:
     _need_list("flatten", items)
     if depth < 0:
         raise CelError("level must be non-negative")
-    out = []
+    out: list[Value] = []
     for item in items:
         if isinstance(item, list) and depth > 0:
             out += _flatten(item, depth - 1)
@@ -510,28 +533,28 @@ def _flatten(items, depth=1):
     return out
 
 
-def _distinct(items):
+def _distinct(items: list[Value]) -> list[Value]:
     _need_list("distinct", items)
-    out = []
+    out: list[Value] = []
     for item in items:
         if not any(equal(item, seen) for seen in out):
             out.append(item)
     return out
 
 
-def _sort(items):
+def _sort(items: list[Value]) -> list[Value]:
     _need_list("sort", items)
     import functools
     return sorted(items, key=functools.cmp_to_key(compare))
 
 
-def _set_contains(a, b):
+def _set_contains(a: list[Value], b: list[Value]) -> bool:
     return all(any(equal(x, y) for y in a) for x in b)
 
 
 # ---------------------------------------------------------------- optional
 
-def _opt_value(opt):
+def _opt_value(opt: Value) -> Value:
     if not isinstance(opt, Optional):
         raise no_overload("value", opt)
     if not opt.present:
@@ -539,14 +562,14 @@ def _opt_value(opt):
     return opt.value
 
 
-def _of_non_zero(value):
+def _of_non_zero(value: Value) -> Optional:
     zero = value in (0, "", b"", None, False) and value is not True or value == [] or value == {}
     return NONE if zero else Optional(True, value)
 
 
 # ---------------------------------------------------------------- dispatch tables
 
-GLOBAL = {
+GLOBAL: dict[str, Function] = {
     "size": _size, "int": _to_int, "uint": _to_uint, "double": _to_double,
     "string": _to_string, "bool": _to_bool, "bytes": lambda v: v if isinstance(v, bytes)
     else v.encode() if isinstance(v, str) else _raise(no_overload("bytes", v)),
@@ -571,10 +594,8 @@ GLOBAL = {
 for _name, _check in _FORMATS.items():
     GLOBAL[f"format.{_name}"] = (lambda n, c: lambda: Format(n, c))(_name, _check)
 
-MEMBER = {
-    "size": _size, "contains": lambda s, t: _need_str("contains", s, t) or t in s,
-    "startsWith": lambda s, t: _need_str("startsWith", s, t) or s.startswith(t),
-    "endsWith": lambda s, t: _need_str("endsWith", s, t) or s.endswith(t),
+MEMBER: dict[str, Function] = {
+    "size": _size, "contains": _contains, "startsWith": _starts_with, "endsWith": _ends_with,
     "matches": _matches, "charAt": _char_at, "indexOf": _index_of,
     "lastIndexOf": _last_index_of, "lowerAscii": _lower_ascii, "upperAscii": _upper_ascii,
     "replace": _replace, "split": _split, "substring": _substring, "trim": _trim,
@@ -595,12 +616,12 @@ MEMBER = {
 }
 
 
-def _raise(err):
+def _raise(err: Exception) -> NoReturn:
     raise err
 
 
-def _quantity_method(name, q, *args):
-    table = {
+def _quantity_method(name: str, q: Quantity, *args: Value) -> Value:
+    table: dict[str, Function] = {
         "isInteger": lambda: q.value.denominator == 1 and INT_MIN <= q.value <= INT_MAX,
         "asInteger": lambda: _as_integer(q),
         "asApproximateFloat": lambda: float(q.value),
@@ -620,7 +641,7 @@ def _as_integer(q: Quantity) -> int:
     return int(q.value)
 
 
-def _quantity_operand(other) -> Fraction:
+def _quantity_operand(other: Value) -> Fraction:
     if isinstance(other, Quantity):
         return other.value
     if isinstance(other, int) and not isinstance(other, bool):
@@ -628,49 +649,58 @@ def _quantity_operand(other) -> Fraction:
     raise no_overload("add", other)
 
 
-def _semver_method(name, v, *args):
-    table = {"major": lambda: v.key[0], "minor": lambda: v.key[1], "patch": lambda: v.key[2],
-             "isGreaterThan": lambda o: v.cel_compare(o) > 0,
-             "isLessThan": lambda o: v.cel_compare(o) < 0,
-             "compareTo": lambda o: v.cel_compare(o)}
+def _semver_method(name: str, v: Semver, *args: Value) -> Value:
+    table: dict[str, Function] = {
+        "major": lambda: v.key[0], "minor": lambda: v.key[1], "patch": lambda: v.key[2],
+        "isGreaterThan": lambda o: v.cel_compare(o) > 0,
+        "isLessThan": lambda o: v.cel_compare(o) < 0,
+        "compareTo": lambda o: v.cel_compare(o)}
     return table[name](*args) if name in table else None
 
 
-def _ip_method(name, ip, *args):
+def _ip_method(name: str, ip: IP, *args: Value) -> Value:
     a = ip.addr
-    table = {"family": lambda: a.version, "isUnspecified": lambda: a.is_unspecified,
-             "isLoopback": lambda: a.is_loopback,
-             "isLinkLocalMulticast": lambda: a.is_multicast and (
-                 a in ipaddress.ip_network("224.0.0.0/24") if a.version == 4
-                 else a in ipaddress.ip_network("ff02::/16")),
-             "isLinkLocalUnicast": lambda: a.is_link_local and not a.is_multicast,
-             "isGlobalUnicast": lambda: not (a.is_unspecified or a.is_loopback or
-                                             a.is_multicast or a.is_link_local or
-                                             a == ipaddress.ip_address("255.255.255.255")),
-             "string": lambda: str(a)}
+    table: dict[str, Function] = {
+        "family": lambda: a.version, "isUnspecified": lambda: a.is_unspecified,
+        "isLoopback": lambda: a.is_loopback,
+        "isLinkLocalMulticast": lambda: a.is_multicast and (
+            a in ipaddress.ip_network("224.0.0.0/24") if a.version == 4
+            else a in ipaddress.ip_network("ff02::/16")),
+        "isLinkLocalUnicast": lambda: a.is_link_local and not a.is_multicast,
+        "isGlobalUnicast": lambda: not (a.is_unspecified or a.is_loopback or
+                                        a.is_multicast or a.is_link_local or
+                                        a == ipaddress.ip_address("255.255.255.255")),
+        "string": lambda: str(a)}
     return table[name](*args) if name in table else None
 
 
-def _cidr_method(name, c, *args):
-    def contains_ip(other):
+def _cidr_method(name: str, c: CIDR, *args: Value) -> Value:
+    def contains_ip(other: Value) -> bool:
         addr = other.addr if isinstance(other, IP) else _parse_ip(other).addr
         return addr.version == c.net.version and addr in c.net
 
-    def contains_cidr(other):
+    def contains_cidr(other: Value) -> bool:
         net = other.net if isinstance(other, CIDR) else _parse_cidr(other).net
-        return net.version == c.net.version and net.subnet_of(c.net)
-    table = {"containsIP": contains_ip, "containsCIDR": contains_cidr,
-             "ip": lambda: IP(c.addr), "masked": lambda: CIDR(c.net, c.net.network_address),
-             "prefixLength": lambda: c.net.prefixlen,
-             "string": lambda: f"{c.addr}/{c.net.prefixlen}"}
+        # Same version, same class: spelled with isinstance so the checker sees it too.
+        if isinstance(net, ipaddress.IPv4Network) and isinstance(c.net, ipaddress.IPv4Network):
+            return net.subnet_of(c.net)
+        if isinstance(net, ipaddress.IPv6Network) and isinstance(c.net, ipaddress.IPv6Network):
+            return net.subnet_of(c.net)
+        return False  # different IP versions
+    table: dict[str, Function] = {
+        "containsIP": contains_ip, "containsCIDR": contains_cidr,
+        "ip": lambda: IP(c.addr), "masked": lambda: CIDR(c.net, c.net.network_address),
+        "prefixLength": lambda: c.net.prefixlen,
+        "string": lambda: f"{c.addr}/{c.net.prefixlen}"}
     return table[name](*args) if name in table else None
 
 
-_TYPED_METHODS = [(Quantity, _quantity_method), (Semver, _semver_method), (IP, _ip_method),
-                  (CIDR, _cidr_method)]
+_TYPED_METHODS: list[tuple[type[object], Function]] = [
+    (Quantity, _quantity_method), (Semver, _semver_method), (IP, _ip_method),
+    (CIDR, _cidr_method)]
 
 
-def call(name: str, receiver, args: list[Any]):
+def call(name: str, receiver: Value, args: list[Value]) -> Value:
     """Run function `name`; `receiver` is the target of a member call (x.f()), or the
     is_global marker for f(x). Unsupported when the function is not implemented."""
     if is_global(receiver):
@@ -692,7 +722,7 @@ def call(name: str, receiver, args: list[Any]):
     return _apply(fn, name, [receiver, *args])
 
 
-def _apply(fn, name, args):
+def _apply(fn: Function, name: str, args: list[Value]) -> Value:
     try:
         return fn(*args)
     except TypeError:

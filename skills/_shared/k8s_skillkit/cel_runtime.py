@@ -14,13 +14,21 @@ anything this evaluator does not implement raises Unsupported, so a caller can s
     k8s_skillkit.cel_runtime.CelError: no such key: missing
 """
 from __future__ import annotations
+from collections.abc import Callable
 from typing import Any
 
 import math
 
-from .cel_syntax import UInt, parse
+from .cel_syntax import Node, UInt, parse
 
 INT_MIN, INT_MAX, UINT_MAX = -2 ** 63, 2 ** 63 - 1, 2 ** 64 - 1
+
+# A CEL value: any of the Python types listed above. Expressions are dynamically typed (an
+# operand's type is known only when it is evaluated), so values are checked at run time.
+Value = Any
+Scope = dict[Any, Any]  # variable name -> CEL value
+# Resolves a call: (function name, receiver or the is_global marker, argument values).
+Functions = Callable[[str, Value, list[Value]], Value]
 
 
 class CelError(Exception):
@@ -34,7 +42,7 @@ class Unsupported(Exception):
 class CelList(list[Any]):
     """A list that carries its x-kubernetes-list-type ("set", "map") for equality."""
     list_type = ""
-    map_keys: tuple = ()
+    map_keys: tuple[str, ...] = ()
 
 
 class CelObject(dict[Any, Any]):
@@ -45,10 +53,10 @@ class Optional:
     """cel-go's optional type: optional.of(v) / optional.none()."""
     __slots__ = ("present", "value")
 
-    def __init__(self, present: bool, value=None) -> None:
+    def __init__(self, present: bool, value: Value = None) -> None:
         self.present, self.value = present, value
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Optional) and self.present == other.present and (
             not self.present or equal(self.value, other.value))
 
@@ -66,10 +74,10 @@ class CelType:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, CelType) and other.name == self.name
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.name)
 
     def __repr__(self) -> str:
@@ -81,7 +89,7 @@ class CelType:
 TYPE_NAMES = {"int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type",
               "type"}
 
-def type_name(value) -> str:
+def type_name(value: Value) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, UInt):
@@ -104,14 +112,15 @@ def type_name(value) -> str:
         return "optional_type"
     if isinstance(value, CelType):
         return "type"
-    return getattr(value, "cel_type", type(value).__name__)
+    name: str = getattr(value, "cel_type", type(value).__name__)
+    return name
 
 
-def is_number(value) -> bool:
+def is_number(value: Value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def equal(a, b) -> bool:
+def equal(a: Value, b: Value) -> bool:
     """CEL equality: numbers compare across int/uint/double; other mixed types are unequal."""
     if is_number(a) and is_number(b):
         if isinstance(a, float) or isinstance(b, float):
@@ -128,7 +137,8 @@ def equal(a, b) -> bool:
         return all(_has_key(b, k) and equal(v, _get_key(b, k)) for k, v in a.items())
     if type_name(a) != type_name(b):
         return False
-    return a == b
+    result: bool = a == b
+    return result
 
 
 def _list_equal(a: list[Any], b: list[Any]) -> bool:
@@ -146,11 +156,11 @@ def _list_equal(a: list[Any], b: list[Any]) -> bool:
     return all(equal(x, y) for x, y in zip(a, b))
 
 
-def _map_key(item, keys):
+def _map_key(item: Value, keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(repr(item.get(k)) if isinstance(item, dict) else repr(item) for k in keys)
 
 
-def _norm_key(key):
+def _norm_key(key: Value) -> Value:
     """Map keys: 1, 1u and 1.0 are the same key (cel-go heterogeneous lookup)."""
     if isinstance(key, float) and key.is_integer():
         return int(key)
@@ -159,7 +169,7 @@ def _norm_key(key):
     return key
 
 
-def _has_key(mapping: dict[Any, Any], key) -> bool:
+def _has_key(mapping: dict[Any, Any], key: Value) -> bool:
     try:
         _get_key(mapping, key)
         return True
@@ -167,7 +177,7 @@ def _has_key(mapping: dict[Any, Any], key) -> bool:
         return False
 
 
-def _get_key(mapping: dict[Any, Any], key):
+def _get_key(mapping: dict[Any, Any], key: Value) -> Value:
     if isinstance(key, str):
         if key in mapping:
             return mapping[key]
@@ -179,11 +189,11 @@ def _get_key(mapping: dict[Any, Any], key):
     raise CelError(f"no such key: {_key_text(key)}")
 
 
-def _key_text(key) -> str:
+def _key_text(key: Value) -> str:
     return key if isinstance(key, str) else repr(key)
 
 
-def compare(a, b) -> int:
+def compare(a: Value, b: Value) -> int:
     """-1, 0 or 1 for the ordered CEL types; CelError for anything else."""
     if is_number(a) and is_number(b):
         x, y = a, b
@@ -192,13 +202,15 @@ def compare(a, b) -> int:
     elif type_name(a) == type_name(b) and type_name(a) in ("string", "bytes", "bool"):
         x, y = a, b
     elif hasattr(a, "cel_compare") and type_name(a) == type_name(b):
-        return a.cel_compare(b)
+        result: int = a.cel_compare(b)
+        return result
     else:
         raise no_overload("_<_", a, b)
-    return (x > y) - (x < y)
+    order: int = (x > y) - (x < y)
+    return order
 
 
-def no_overload(name: str, *args) -> CelError:
+def no_overload(name: str, *args: Value) -> CelError:
     types = ", ".join(type_name(a) for a in args)
     return CelError(f"no such overload: {name}({types})" if args else "no such overload")
 
@@ -217,14 +229,14 @@ def _check_uint(value: int) -> UInt:
     return UInt(value)
 
 
-def _same_numeric(a, b, op):
+def _same_numeric(a: Value, b: Value, op: str) -> str:
     ta, tb = type_name(a), type_name(b)
     if ta != tb or ta not in ("int", "uint", "double"):
         raise no_overload(op, a, b)
     return ta
 
 
-def arithmetic(op: str, a, b):
+def arithmetic(op: str, a: Value, b: Value) -> Value:
     if op == "+" and type_name(a) == type_name(b) and isinstance(a, (str, bytes)):
         return a + b
     if op == "+" and isinstance(a, list) and isinstance(b, list):
@@ -240,7 +252,7 @@ def arithmetic(op: str, a, b):
     return _int_op(op, int(a), int(b), kind)
 
 
-def _float_op(op, a, b):
+def _float_op(op: str, a: float, b: float) -> float | None:
     if op == "%":
         raise no_overload("_%_", a, b)
     if op == "/" and b == 0:
@@ -248,7 +260,7 @@ def _float_op(op, a, b):
     return {"+": a + b, "-": a - b, "*": a * b}.get(op) if op != "/" else a / b
 
 
-def _int_op(op, a, b, kind):
+def _int_op(op: str, a: int, b: int, kind: str) -> int:
     if op in ("/", "%") and b == 0:
         raise CelError("division by zero" if op == "/" else "modulus by zero")
     if op == "/":
@@ -260,7 +272,7 @@ def _int_op(op, a, b, kind):
     return _check_uint(result) if kind == "uint" else _check_int(result)
 
 
-def negate(value):
+def negate(value: Value) -> Value:
     if isinstance(value, bool) or isinstance(value, UInt):
         raise no_overload("-_", value)
     if isinstance(value, int):
@@ -272,7 +284,7 @@ def negate(value):
     raise no_overload("-_", value)
 
 
-def contains(container, item) -> bool:
+def contains(container: Value, item: Value) -> bool:
     if isinstance(container, list):
         return any(equal(item, x) for x in container)
     if isinstance(container, dict):
@@ -285,10 +297,10 @@ def contains(container, item) -> bool:
 class Interpreter:
     """Walks an AST; `functions` resolves calls (see cel_library.call)."""
 
-    def __init__(self, functions) -> None:
+    def __init__(self, functions: Functions) -> None:
         self.functions = functions
 
-    def run(self, node, scope: dict[Any, Any]):
+    def run(self, node: Node, scope: Scope) -> Value:
         kind = node[0]
         if kind == "lit":
             return node[1]
@@ -303,20 +315,20 @@ class Interpreter:
         handler = getattr(self, "_" + kind)
         return handler(node, scope)
 
-    def attempt(self, node: tuple[Any, ...], scope: dict[Any, Any]) -> object:
+    def attempt(self, node: Node, scope: Scope) -> object:
         """The value, or the CelError/Unsupported exception it raised (for absorption)."""
         try:
             return self.run(node, scope)
         except (CelError, Unsupported) as err:
             return err
 
-    def _and(self, node, scope):
+    def _and(self, node: Node, scope: Scope) -> bool:
         return self._logic(node, scope, False)
 
-    def _or(self, node, scope):
+    def _or(self, node: Node, scope: Scope) -> bool:
         return self._logic(node, scope, True)
 
-    def _logic(self, node, scope, wins: bool):
+    def _logic(self, node: Node, scope: Scope, wins: bool) -> bool:
         left = self.attempt(node[1], scope)
         if left is wins:
             return wins
@@ -330,22 +342,22 @@ class Interpreter:
             return not wins
         raise no_overload("_&&_" if not wins else "_||_", left, right)
 
-    def _not(self, node, scope) -> bool:
+    def _not(self, node: Node, scope: Scope) -> bool:
         value = self.run(node[1], scope)
         if not isinstance(value, bool):
             raise no_overload("!_", value)
         return not value
 
-    def _neg(self, node, scope):
+    def _neg(self, node: Node, scope: Scope) -> Value:
         return negate(self.run(node[1], scope))
 
-    def _cond(self, node, scope):
+    def _cond(self, node: Node, scope: Scope) -> Value:
         cond = self.run(node[1], scope)
         if not isinstance(cond, bool):
             raise no_overload("_?_:_", cond)
         return self.run(node[2] if cond else node[3], scope)
 
-    def _binop(self, node, scope):
+    def _binop(self, node: Node, scope: Scope) -> Value:
         op, a, b = node[1], self.run(node[2], scope), self.run(node[3], scope)
         if op == "==":
             return equal(a, b)
@@ -358,8 +370,8 @@ class Interpreter:
             return {"<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op]
         return arithmetic(op, a, b)
 
-    def _list(self, node, scope):
-        out = []
+    def _list(self, node: Node, scope: Scope) -> list[Value]:
+        out: list[Value] = []
         for i, item in enumerate(node[1]):
             value = self.run(item, scope)
             if i in node[2]:
@@ -371,8 +383,8 @@ class Interpreter:
                 out.append(value)
         return out
 
-    def _map(self, node, scope):
-        out = {}
+    def _map(self, node: Node, scope: Scope) -> dict[Value, Value]:
+        out: dict[Value, Value] = {}
         for key_node, value_node, optional in node[1]:
             key, value = self.run(key_node, scope), self.run(value_node, scope)
             if type_name(key) not in ("string", "int", "uint", "bool"):
@@ -388,21 +400,21 @@ class Interpreter:
             out[key] = value
         return out
 
-    def _select(self, node, scope):
+    def _select(self, node: Node, scope: Scope) -> Value:
         operand = self.run(node[1], scope)
         return select(operand, node[2], node[3])
 
-    def _has(self, node, scope):
+    def _has(self, node: Node, scope: Scope) -> bool:
         operand = self.run(node[1], scope)
         if isinstance(operand, Optional):
             return operand.present and has_field(operand.value, node[2])
         return has_field(operand, node[2])
 
-    def _index(self, node, scope):
+    def _index(self, node: Node, scope: Scope) -> Value:
         operand, key = self.run(node[1], scope), self.run(node[2], scope)
         return index(operand, key, node[3])
 
-    def _call(self, node, scope):
+    def _call(self, node: Node, scope: Scope) -> Value:
         name, target, args = node[1], node[2], node[3]
         if target is not None and target[0] == "ident" and target[1] not in scope:
             qualified = f"{target[1]}.{name}"
@@ -411,7 +423,7 @@ class Interpreter:
         values = [self.run(a, scope) for a in args]
         return self.functions(name, receiver if target is not None else _NO_TARGET, values)
 
-    def _comp(self, node, scope):
+    def _comp(self, node: Node, scope: Scope) -> object:
         from .cel_macros import comprehension  # the macros live apart: one job per module
         return comprehension(self, node, scope)
 
@@ -423,11 +435,11 @@ class _NoTarget:
 _NO_TARGET = _NoTarget()
 
 
-def is_global(receiver) -> bool:
+def is_global(receiver: Value) -> bool:
     return receiver is _NO_TARGET
 
 
-def select(operand, field: str, optional: bool = False):
+def select(operand: Value, field: str, optional: bool = False) -> Value:
     if isinstance(operand, Optional):
         if not operand.present:
             return NONE
@@ -443,13 +455,13 @@ def select(operand, field: str, optional: bool = False):
     raise CelError(f"type '{type_name(operand)}' does not support field selection")
 
 
-def has_field(operand, field: str) -> bool:
+def has_field(operand: Value, field: str) -> bool:
     if isinstance(operand, dict):
         return field in operand
     raise CelError(f"invalid type for field selection: {type_name(operand)}")
 
 
-def index(operand, key, optional: bool = False):
+def index(operand: Value, key: Value, optional: bool = False) -> Value:
     if isinstance(operand, Optional):
         if not operand.present:
             return NONE
@@ -475,8 +487,9 @@ def index(operand, key, optional: bool = False):
     raise no_overload("_[_]", operand, key)
 
 
-def evaluate(expression: str, scope: dict[Any, Any], functions=None):
+def evaluate(expression: str, scope: Scope, functions: Functions | None = None) -> Value:
     """Parse and evaluate `expression` over the variables in `scope`."""
     if functions is None:
-        from .cel_library import call as functions
+        from .cel_library import call
+        functions = call
     return Interpreter(functions).run(parse(expression), scope)

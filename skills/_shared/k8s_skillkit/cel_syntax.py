@@ -14,6 +14,7 @@ AST nodes are tuples whose first item names the node:
   ('cond', c, t, f) ('binop', op, a, b) ('comp', macro, target, var, var2, args)
 """
 from __future__ import annotations
+from collections.abc import Callable
 from typing import Any
 
 import re
@@ -51,10 +52,17 @@ _MACROS_1 = {"all", "exists", "exists_one", "map", "filter", "sortBy"}
 _MACROS_2 = {"all", "exists", "existsOne", "exists_one", "transformList", "transformMap",
              "transformMapEntry"}
 
+# An AST node: a tuple whose first item is its tag; the rest differ by tag (see above).
+Node = tuple[Any, ...]
+# A token: (kind, value, offset). The value is a literal's Python value (any CEL literal type)
+# or the text of an operator or identifier.
+Token = tuple[str, Any, int]
 
-def tokenize(text: str) -> list[tuple[str, object, int]]:
+
+def tokenize(text: str) -> list[Token]:
     """(kind, value, offset) tokens; kinds: lit, ident, op, eof."""
-    out, pos = [], 0
+    out: list[Token] = []
+    pos = 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match:
@@ -81,7 +89,7 @@ def tokenize(text: str) -> list[tuple[str, object, int]]:
     return out
 
 
-def _word_token(word: str, offset: int):
+def _word_token(word: str, offset: int) -> Token:
     if word in ("true", "false"):
         return ("lit", word == "true", offset)
     if word == "null":
@@ -91,7 +99,7 @@ def _word_token(word: str, offset: int):
     return ("ident", word, offset)
 
 
-def _int_literal(word: str):
+def _int_literal(word: str) -> int:
     unsigned = word[-1] in "uU"
     digits = word[:-1] if unsigned else word
     value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits)
@@ -108,7 +116,8 @@ def _read_string(text: str, start: int, opener: str) -> tuple[object, int]:
     prefix = opener.rstrip("\"'")
     quote = opener[len(prefix):]
     raw, is_bytes = "r" in prefix.lower(), "b" in prefix.lower()
-    pos, chunks = start + len(opener), []
+    pos = start + len(opener)
+    chunks: list[str | bytes] = []
     while True:
         if pos >= len(text):
             raise CelSyntaxError("unterminated string literal")
@@ -129,7 +138,7 @@ def _read_string(text: str, start: int, opener: str) -> tuple[object, int]:
     return "".join(c if isinstance(c, str) else c.decode("latin-1") for c in chunks), pos
 
 
-def _escape(text: str, pos: int, is_bytes: bool):
+def _escape(text: str, pos: int, is_bytes: bool) -> tuple[str | bytes, int]:
     ch = text[pos + 1:pos + 2]
     if ch in _SIMPLE_ESCAPES:
         return _SIMPLE_ESCAPES[ch], pos + 2
@@ -155,11 +164,11 @@ class _Parser:
         self.tokens = tokenize(text)
         self.pos = 0
 
-    def peek(self, value=None, kind="op") -> bool:
+    def peek(self, value: str | None = None, kind: str = "op") -> bool:
         tok = self.tokens[self.pos]
         return tok[0] == kind and (value is None or tok[1] == value)
 
-    def take(self, value=None, kind="op"):
+    def take(self, value: str | None = None, kind: str = "op") -> Any:
         if not self.peek(value, kind):
             tok = self.tokens[self.pos]
             raise CelSyntaxError(f"expected {value or kind} at {tok[2]}, found {tok[1]!r}")
@@ -167,13 +176,13 @@ class _Parser:
         self.pos += 1
         return tok[1]
 
-    def accept(self, value) -> bool:
+    def accept(self, value: str) -> bool:
         if self.peek(value):
             self.pos += 1
             return True
         return False
 
-    def expr(self):
+    def expr(self) -> Node:
         cond = self.logical("||", "or", self.conjunction)
         if self.accept("?"):
             then = self.logical("||", "or", self.conjunction)
@@ -181,37 +190,37 @@ class _Parser:
             return ("cond", cond, then, self.expr())
         return cond
 
-    def conjunction(self):
+    def conjunction(self) -> Node:
         return self.logical("&&", "and", self.relation)
 
-    def logical(self, op, node, operand):
+    def logical(self, op: str, node: str, operand: Callable[[], Node]) -> Node:
         left = operand()
         while self.accept(op):
             left = (node, left, operand())
         return left
 
-    def relation(self):
+    def relation(self) -> Node:
         left = self.addition()
         while any(self.peek(op) for op in ("<", "<=", ">", ">=", "==", "!=", "in")):
             op = self.take()
             left = ("binop", op, left, self.addition())
         return left
 
-    def addition(self):
+    def addition(self) -> Node:
         left = self.multiplication()
         while self.peek("+") or self.peek("-"):
             op = self.take()
             left = ("binop", op, left, self.multiplication())
         return left
 
-    def multiplication(self):
+    def multiplication(self) -> Node:
         left = self.unary()
         while self.peek("*") or self.peek("/") or self.peek("%"):
             op = self.take()
             left = ("binop", op, left, self.unary())
         return left
 
-    def unary(self):
+    def unary(self) -> Node:
         if self.accept("!"):
             return ("not", self.unary())
         if self.accept("-"):
@@ -225,7 +234,7 @@ class _Parser:
             raise CelSyntaxError("int literal out of range")
         return node
 
-    def member_tail(self, node):
+    def member_tail(self, node: Node) -> Node:
         while True:
             if self.accept("."):
                 name = self.take(kind="ident")
@@ -244,8 +253,8 @@ class _Parser:
             else:
                 return node
 
-    def args(self, closer):
-        items = []
+    def args(self, closer: str) -> list[Node]:
+        items: list[Node] = []
         if not self.accept(closer):
             while True:
                 items.append(self.expr())
@@ -256,7 +265,7 @@ class _Parser:
                     break
         return items
 
-    def primary(self):
+    def primary(self) -> Node:
         tok = self.tokens[self.pos]
         if tok[0] == "lit":
             self.pos += 1
@@ -276,7 +285,7 @@ class _Parser:
             return self.map_literal()
         raise CelSyntaxError(f"unexpected {tok[1]!r} at {tok[2]}")
 
-    def identifier(self, name):
+    def identifier(self, name: str) -> Node:
         # cel-go rejects reserved words as variables and functions, not as field names.
         if name in RESERVED:
             raise CelSyntaxError(f"reserved identifier: {name}")
@@ -286,8 +295,9 @@ class _Parser:
             raise CelNotParsed("message construction is not supported")
         return ("ident", name)
 
-    def list_literal(self):
-        items, optional = [], []
+    def list_literal(self) -> Node:
+        items: list[Node] = []
+        optional: list[int] = []
         if not self.accept("]"):
             while True:
                 if self.accept("?"):
@@ -300,8 +310,8 @@ class _Parser:
                     break
         return ("list", items, optional)
 
-    def map_literal(self):
-        entries = []
+    def map_literal(self) -> Node:
+        entries: list[tuple[Node, Node, bool]] = []
         if not self.accept("}"):
             while True:
                 optional = self.accept("?")
@@ -316,7 +326,7 @@ class _Parser:
         return ("map", entries)
 
 
-def _call(name: str, target, args: list[Any]):
+def _call(name: str, target: Node | None, args: list[Node]) -> Node:
     """A function call, or the macro cel-go would expand it into."""
     if target is None and name == "has":
         if len(args) != 1 or args[0][0] != "select" or args[0][3]:
@@ -329,7 +339,7 @@ def _call(name: str, target, args: list[Any]):
     return ("call", name, target, args)
 
 
-def _is_macro(name: str, args: list[Any]) -> bool:
+def _is_macro(name: str, args: list[Node]) -> bool:
     if not args or args[0][0] != "ident":
         return False
     if name in _MACROS_1 and len(args) == 2:
@@ -340,17 +350,17 @@ def _is_macro(name: str, args: list[Any]) -> bool:
         len(args) == 3 or name in ("transformList", "transformMap"))
 
 
-def _macro_vars(name: str, args: list[Any]) -> list[str]:
+def _macro_vars(name: str, args: list[Node]) -> list[str]:
     """One variable for the classic macros (and the 3-argument map), two otherwise."""
     if len(args) == 2 or name == "map":
         return [args[0][1]]
     return [args[0][1], args[1][1]]
 
 
-_CACHE: dict[str, object] = {}
+_CACHE: dict[str, Node] = {}
 
 
-def parse(text: str):
+def parse(text: str) -> Node:
     """The AST of `text` (cached); CelSyntaxError when it is not valid CEL."""
     tree = _CACHE.get(text)
     if tree is None:
