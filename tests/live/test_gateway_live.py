@@ -643,6 +643,58 @@ def test_unknown_gateway_class_leaves_the_gateway_pending(kubectl, kubectl_env, 
     assert code == 1 and "gateway_class_not_found" in {f["cause"] for f in doc["findings"]}
 
 
+def _class_with_parameters(name: str, namespace: str | None) -> dict:
+    ref = {"group": "gateway.envoyproxy.io", "kind": "EnvoyProxy", "name": "params"}
+    if namespace:
+        ref["namespace"] = namespace
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+            "metadata": {"name": name},
+            "spec": {"controllerName": eg.CONTROLLER_NAME, "parametersRef": ref}}
+
+
+def test_class_parameters_without_namespace_are_rejected_and_inferred(kubectl, kubectl_env,
+                                                                       namespace, tmp_path):
+    """envoyproxy/gateway#8406: a GatewayClass (cluster-scoped) names an EnvoyProxy without
+    parametersRef.namespace. Envoy Gateway looks in `default`, rejects the class with
+    Accepted=False InvalidParameters, and check_routes.py names gateway_class_not_accepted
+    from that status; from the spec alone (no status in the dump) it infers the same cause.
+    With the namespace set, the controller accepts the class."""
+    name = f"params-{namespace}"
+    apply(kubectl, {"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "EnvoyProxy",
+                    "metadata": {"name": "params", "namespace": namespace}, "spec": {}},
+          _class_with_parameters(name, None))
+    try:
+        rejected = wait_for(lambda: condition(get(kubectl, "gatewayclass", name), "Accepted")
+                            if (condition(get(kubectl, "gatewayclass", name), "Accepted") or
+                                {}).get("reason") == "InvalidParameters" else None,
+                            timeout=60, what="Envoy Gateway to reject the class")
+        assert rejected["status"] == "False" and "default/params" in rejected["message"]
+        live = subprocess.run([sys.executable, str(SCRIPTS / "check_routes.py"), "-A",
+                               "--json"], capture_output=True, text=True, env=kubectl_env,
+                              timeout=120)
+        doc = json.loads(live.stdout)
+        named = [f for f in doc["findings"] if f["cause"] == "gateway_class_not_accepted"
+                 and f["object"]["name"] == name]
+        assert named and named[0].get("basis") == "reported", doc["findings"]
+        spec_only = get(kubectl, "gatewayclass", name)
+        spec_only.pop("status")
+        proxy = get(kubectl, "envoyproxy", "params", "-n", namespace)
+        dump = tmp_path / "class.yaml"
+        dump.write_text(yaml.safe_dump_all([spec_only, proxy]))
+        offline = subprocess.run([sys.executable, str(SCRIPTS / "check_routes.py"), "-f",
+                                  str(dump), "--json"], capture_output=True, text=True,
+                                 timeout=120)
+        first = json.loads(offline.stdout)["findings"][0]
+        assert (first["cause"], first["severity"], first.get("basis")) == (
+            "gateway_class_not_accepted", "error", "inferred"), first
+        apply(kubectl, _class_with_parameters(name, namespace))
+        wait_for(lambda: (condition(get(kubectl, "gatewayclass", name), "Accepted") or
+                          {}).get("status") == "True", timeout=60,
+                 what="Envoy Gateway to accept the class once the namespace is set")
+    finally:
+        kubectl("delete", "gatewayclass", name, "--ignore-not-found", "--wait=false")
+
+
 def test_printed_fix_makes_the_controller_resolve_the_ref(kubectl, kubectl_env, namespace,
                                                          other_namespace):
     """ref_not_permitted: the ReferenceGrant make_route.py prints makes Envoy Gateway flip

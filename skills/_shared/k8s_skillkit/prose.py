@@ -30,6 +30,7 @@ _WORD = re.compile(r"^[(\"'`*_]*[A-Za-z][A-Za-z'-]*[)\"'`*_]*[,.;:!?]?$")
 _MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")  # a GitHub quote's markers, nested too
 
 
 def report_lines(lines: list[str]) -> list[str]:
@@ -41,7 +42,7 @@ def report_lines(lines: list[str]) -> list[str]:
             fenced = not fenced
             continue
         if _URL.search(line):
-            out.append(line.strip())
+            out.append(_QUOTE.sub("", line).strip())
             continue
         if fenced:
             continue
@@ -49,7 +50,7 @@ def report_lines(lines: list[str]) -> list[str]:
         # a sentence has 3+ words; a markdown heading ("### Bug Description") 2+
         words = sum(1 for token in text.split() if _WORD.match(token))
         if words >= (2 if _HEADING.match(line) else 3):
-            out.append(line.strip())
+            out.append(_QUOTE.sub("", line).strip())
     return out
 
 

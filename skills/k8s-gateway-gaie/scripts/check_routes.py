@@ -22,6 +22,7 @@ from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, epp_config
 from _gw.event_logs import events_from_logs
 from _gw import prose as _gw_prose
+from _gw.rules_class import check_gateway_class
 from _gw.rules_objective import check_objective, is_llmd_objective
 from _gw.rules_listenerset import check_listenerset
 from _gw.rules_listenerset import reported as listenerset_reported
@@ -187,6 +188,8 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
             findings += check_objective(index, obj)
         elif kind in ("ConfigMap", epp_config.KIND):
             findings += epp_config.check(obj)
+        elif kind == "GatewayClass" and group_of(obj) == GW_GROUP:
+            findings += check_gateway_class(index, obj)
         elif kind == "Gateway" and group_of(obj) == GW_GROUP:
             counts["gateways"] += 1
             findings += check_gateway(index, obj)

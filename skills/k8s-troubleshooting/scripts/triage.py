@@ -114,7 +114,8 @@ def _load_file(args) -> Cluster:
         or any(line.strip() for line in getattr(dump, "texts", None) or ())
     if cluster.paste or not objects:
         cluster.text_subjects = scan(text)
-    if not objects and not cluster.text_subjects and not _looks_like_kubectl(text):
+    if not objects and not cluster.text_subjects and not _looks_like_kubectl(text) \
+            and not _prose.states_a_fault(text):
         raise refuse_unless_report(
             text, label,
             f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes component "
@@ -140,13 +141,23 @@ def summary(cluster: Cluster, findings: list[dict]) -> dict:
             "by_cause": dict(Counter(f["cause"] for f in findings))}
 
 
+def _basis_counts(findings: list[dict]) -> str:
+    """Where the paste's findings come from: components' words, or inference to confirm."""
+    inferred = sum(f.get("basis") == "inferred" for f in findings)
+    reported = len(findings) - inferred
+    parts = ([f"{reported} from what the scheduler, kubelet and controllers reported in it"]
+             if reported else [])
+    parts += ([f"{inferred} inferred from its objects or its words (confirm each)"]
+              if inferred else [])
+    return ": " + "; ".join(parts)
+
+
 def render(summ: dict, findings: list[dict], limit: int | None) -> str:
     if not findings:
         return (f"OK {summ['scope']}: {summ['pods_scanned']} pods, {summ['nodes']} nodes; "
                 "nothing broken found")
     if summ["scope"] == "the paste":
-        lines = [f"the paste: {summ['findings']} finding(s) from what the scheduler, kubelet "
-                 "and controllers reported in it"]
+        lines = [f"the paste: {summ['findings']} finding(s){_basis_counts(findings)}"]
     else:
         lines = [f"{summ['scope']}: {summ['findings']} finding(s), {summ['pods_affected']} "
                  f"pod(s) affected of {summ['pods_scanned']} scanned (phases: "
@@ -155,11 +166,15 @@ def render(summ: dict, findings: list[dict], limit: int | None) -> str:
     for f in shown:
         o = f["object"]
         where = "/".join(p for p in (o["kind"], o["namespace"], o["name"]) if p)
-        lines.append(f"{f['rank']}. {f['severity'].upper()} {f['cause']} {where}: {f['message']}")
+        tag = " [inferred]" if f.get("basis") == "inferred" else ""
+        lines.append(f"{f['rank']}. {f['severity'].upper()} {f['cause']} {where}{tag}: "
+                     f"{f['message']}")
         evidence = f["evidence"] if limit is None else f["evidence"][:TEXT_EVIDENCE]
         lines += [f"   evidence: {e}" for e in evidence]
         if len(evidence) < len(f["evidence"]):
             lines.append(f"   (+{len(f['evidence']) - len(evidence)} more evidence lines: --all)")
+        if f.get("basis") == "inferred" and f.get("confirm"):
+            lines.append(f"   confirm: {f['confirm']}")
         lines.append(f"   fix: {f['fix']}")
     rest = findings[len(shown):]
     if rest:

@@ -196,3 +196,72 @@ def test_a_created_claim_beside_a_pending_pod_is_not_read_as_unbound():
 The PVC was created and the pod is pending for a long time on our nodes.
 """)
     assert [f["cause"] for f in res.doc["findings"]] == ["not_evaluated"], res.doc
+
+
+def _first(text: str) -> dict:
+    res = triage_text(text)
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"][0]
+
+
+def test_a_report_that_says_the_pod_does_not_tolerate_a_taint():
+    # projectcalico/calico#6087 (prose only, Kubernetes 1.24): the reporter's own diagnosis,
+    # confirmed by a maintainer (spec.controlPlaneTolerations)
+    top = _first("after install calico, the `calico-kube-controllers` is pending, since it not "
+                 "tolerate the taints `node-role.kubernetes.io/control-plane` on the node.\n\n"
+                 "After remove the taint from the node, it works\n")
+    assert (top["cause"], top["severity"], top["basis"]) == ("unschedulable_taint", "warning",
+                                                              "inferred")
+    assert "kubectl get nodes" in top["confirm"]
+
+
+def test_a_report_that_says_an_object_is_stuck_terminating_quotes_its_finalizer():
+    # kubernetes/test-infra#26611: a pod held by a finalizer nobody removed
+    top = _first('Pod got stuck with "Terminating" because of a reporter.\n'
+                 "The finalizer prow.x-k8s.io/gcsk8sreporter is still on the pod, removing it "
+                 "manually deleted it.\n")
+    assert (top["cause"], top["basis"]) == ("stuck_terminating", "inferred")
+    assert any("finalizer prow.x-k8s.io/gcsk8sreporter" in e for e in top["evidence"])
+
+
+def test_a_report_that_says_pending_for_lack_of_a_resource():
+    top = _first("Our training pod stays Pending because the cluster has insufficient "
+                 "nvidia.com/gpu right now.\n")
+    assert (top["cause"], top["basis"]) == ("unschedulable_insufficient", "inferred")
+
+
+def test_words_that_do_not_state_the_fault_are_not_read_as_it():
+    # a pod that runs now, a shortage that does not keep anything Pending
+    for text in ("The pod did not tolerate the taint before; after the fix it is running now.",
+                 "We have not enough GPUs in the cluster, so training is slow but it works."):
+        res = triage_text(text + "\n")
+        assert res.code == 0, res.err
+        assert [f["cause"] for f in res.doc["findings"]] == ["not_evaluated"], text
+
+
+def test_the_text_header_says_which_findings_are_inferred():
+    res = run_script("triage.py", "-f", "-", stdin="The web pod is pending: it does not "
+                     "tolerate the taint on our GPU nodes.\n")
+    assert res.code == 1, res.err
+    header = res.out.splitlines()[0]
+    assert header == "the paste: 1 finding(s): 1 inferred from its objects or its words " \
+                     "(confirm each)", header
+    assert "[inferred]" in res.out and "   confirm: kubectl describe pod" in res.out
+
+
+def test_a_runtime_create_timeout_is_a_container_start_failure():
+    # the kubelet's Failed event carries the runtime's words ("Error: %v",
+    # pkg/kubelet/kuberuntime/kuberuntime_container.go v1.37.2); CRI-O's for a CreateContainer
+    # the kubelet retried after a timeout (server/container_create.go), containerd's
+    # "failed to reserve container name" (internal/cri/server/container_create.go)
+    for message in (
+            "Error: kubelet may be retrying requests that are timing out in CRI-O due to system "
+            "load. Currently at stage container volume configuration: error reserving ctr name "
+            "k8s_web_web-1_ns_0_2 for id 59ef: name is reserved",
+            'Error: failed to reserve container name "web_web-1_ns_0_1": name "web_web-1_ns_0_1" '
+            'is reserved for "4ab8"'):
+        top = _first("Events:\n  Type     Reason  Age  From     Message\n"
+                     "  ----     ------  ---- ----     -------\n"
+                     f"  Warning  Failed  11m  kubelet  {message}\n")
+        assert (top["cause"], top["basis"]) == ("container_start_failed", "reported"), message
+        assert "loaded node or a slow volume setup" in top["fix"]

@@ -160,13 +160,20 @@ NODE_SHUTDOWN_KILL = re.compile(r"pod was terminated in response to imminent nod
 # The container runtime could not create or start the container, or its postStart hook failed
 # (waiting reasons CreateContainerError, RunContainerError, PostStartHookError; terminated
 # StartError / ContainerCannotRun): v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_container.go,
-# pkg/kubelet/container/sync_result.go, pkg/kubelet/lifecycle/handlers.go.
+# pkg/kubelet/container/sync_result.go, pkg/kubelet/lifecycle/handlers.go. The runtime's own
+# words for a CreateContainer call the kubelet timed out and retried (its Failed event "Error:
+# <runtime message>"): CRI-O "kubelet may be retrying requests that are timing out in CRI-O due
+# to system load" / "error reserving ctr name ... name is reserved" (server/container_create.go,
+# internal/resourcestore), containerd "failed to reserve container name" (internal/cri/server/
+# container_create.go); the sandbox forms of both come in FailedCreatePodSandBox, read first.
 START_FAILED = re.compile(r"\b(?:CreateContainerError|RunContainerError|PostStartHookError"
                           r"|StartError|ContainerCannotRun|FailedPostStartHook)\b"
                           r"|poststarthook failed|(?:exec|http) lifecycle hook \(.*\) for "
                           r"container \S+ in pod \S+ failed|failed to start container \S+: "
                           r"|failed to generate container \S+ spec|oci runtime (?:create|start) "
-                          r"failed|failed to create containerd task", re.I)
+                          r"failed|failed to create containerd task|failed to reserve container "
+                          r"name|timing out in CRI-O due to system load|error reserving ctr name",
+                          re.I)
 # activeDeadlineSeconds: v1.37.2 pkg/kubelet/active_deadline.go (reason DeadlineExceeded).
 POD_DEADLINE = re.compile(r"pod was active on the node longer than the specified deadline", re.I)
 # The Job controller's Failed condition / events: v1.5.0 pkg/controller/job/jobcontroller.go,

@@ -12,10 +12,21 @@ Rules (the wording is users'; the state is Kubernetes'):
   Pending while no volume matches and no StorageClass provisions one: pkg/controller/volume/
   persistentvolume/pv_controller.go syncUnboundClaim, "no persistent volumes available for
   this claim and no storage class is set"; prometheus-community/helm-charts#4946) -> pvc_pending.
+- a pod said not to tolerate a taint ("does not tolerate the taint", "untolerated taint",
+  "missing toleration"): the scheduler's TaintToleration filter leaves it Pending
+  (pkg/scheduler/framework/plugins/tainttoleration, "had untolerated taint") ->
+  unschedulable_taint. A sentence that also says the pod runs is not this.
+- a pod said stuck / hanging / still in Terminating: deletion waits for its finalizers or for
+  the kubelet of its node to confirm (the pod keeps deletionTimestamp until then) ->
+  stuck_terminating; a finalizer named in the report is quoted with it.
+- a pod said Pending / unschedulable in the same sentence as "insufficient <resource>" or "not
+  enough <resource>": the NodeResourcesFit filter's "Insufficient <resource>" ->
+  unschedulable_insufficient.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
@@ -30,15 +41,73 @@ _UNBOUND = re.compile(
     rf"|\bunbound\s+(?:immediate\s+)?{_PVC}", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:no longer|not)\s+(?:\w+\s+)?(?:unbound|pending)\b", re.IGNORECASE)
 
+_NO_TOLERATION = re.compile(
+    r"(?:\bnot\b|n't|\bunable to\b|\bwithout\b)\s+(?:\w+\s+){0,2}?tolerat\w*"
+    r"|\buntolerated\s+taints?|\bmissing\s+(?:(?:the|a|any)\s+)?tolerations?"
+    r"|\btolerations?\s+(?:is|are|was|were)\s+missing", re.IGNORECASE)
+_RUNS = re.compile(r"\b(?:is|are|now)\s+running\b", re.IGNORECASE)
+_TERMINATING = re.compile(
+    r"\b(?:stuck|hang(?:s|ing)?|hung|still|forever|remains?|stays?|keeps?)\b[^.!?]{0,40}?"
+    r"\bTerminating\b|\bTerminating\b[^.!?]{0,30}?\b(?:forever|for (?:hours|days)|never)\b",
+    re.IGNORECASE)
+_INSUFFICIENT = re.compile(
+    r"\b(?:insufficient|not\s+enough|ran\s+out\s+of|out\s+of)\s+(?:free\s+)?"
+    r"(?:cpus?|memory|ephemeral[- ]storage|pods|gpus?|[\w.-]+/[\w.-]+)\b", re.IGNORECASE)
+_WAITS = re.compile(r"\b(?:pending|unschedulable|not\s+(?:be\s+)?scheduled|"
+                    r"(?:can't|cannot|can not|couldn't|fails?\s+to)\s+(?:be\s+)?schedul\w*)\b",
+                    re.IGNORECASE)
+_FINALIZER = re.compile(r"\bfinali[sz]ers?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A state a report can state in one line, the cause it is, and what to tell."""
+    pattern: re.Pattern[str]
+    cause: str
+    message: str
+    fix: str
+    confirm: str
+    also: re.Pattern[str] | None = None       # must be in the same line too
+    unless: re.Pattern[str] | None = None     # a line that says this is not the state
+
+
 _RULES = (
-    (_UNBOUND, "pvc_pending",
-     "the report says a PersistentVolumeClaim is unbound: a pod using it stays Pending until a "
-     "PersistentVolume binds it (no default StorageClass, a storageClassName that does not "
-     "exist, or no PV that matches)",
-     "set an existing storageClassName on the claim (or mark a StorageClass default: "
-     "storageclass.kubernetes.io/is-default-class=true), or create a matching PersistentVolume",
-     "kubectl get pvc -n NAMESPACE; kubectl describe pvc NAME -n NAMESPACE; "
-     "kubectl get storageclass"),
+    Rule(_UNBOUND, "pvc_pending",
+         "the report says a PersistentVolumeClaim is unbound: a pod using it stays Pending "
+         "until a PersistentVolume binds it (no default StorageClass, a storageClassName that "
+         "does not exist, or no PV that matches)",
+         "set an existing storageClassName on the claim (or mark a StorageClass default: "
+         "storageclass.kubernetes.io/is-default-class=true), or create a matching "
+         "PersistentVolume",
+         "kubectl get pvc -n NAMESPACE; kubectl describe pvc NAME -n NAMESPACE; "
+         "kubectl get storageclass", unless=_NEGATED),
+    Rule(_NO_TOLERATION, "unschedulable_taint",
+         "the report says the pod does not tolerate a node taint: the scheduler keeps it "
+         "Pending while every node it may use has a NoSchedule/NoExecute taint it does not "
+         "tolerate",
+         "add the toleration to the pod template if the pod belongs on those nodes (for a "
+         "control-plane node: key node-role.kubernetes.io/control-plane, effect NoSchedule), "
+         "or remove the taint (kubectl taint nodes NODE KEY-)",
+         "kubectl describe pod NAME -n NAMESPACE; kubectl get nodes -o custom-columns="
+         "NAME:.metadata.name,TAINTS:.spec.taints", unless=_RUNS),
+    Rule(_TERMINATING, "stuck_terminating",
+         "the report says an object is stuck in Terminating: a pod's deletion waits for a "
+         "finalizer its controller has not removed or for the kubelet of a node that is gone; "
+         "a namespace's for the content and finalizers its NamespaceDeletion* conditions name",
+         "pod: find who owns the finalizer (metadata.finalizers) and make that controller "
+         "finish; if the node is gone, delete the Node; last resort: kubectl patch pod NAME "
+         "-n NAMESPACE -p '{\"metadata\":{\"finalizers\":null}}' (the owner's cleanup is "
+         "skipped). namespace: fix or delete a dead APIService (kubectl get apiservice), then "
+         "what its conditions list",
+         "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.metadata.deletionTimestamp} "
+         "{.metadata.finalizers} {.spec.nodeName}' (a namespace: kubectl get namespace NAME "
+         "-o jsonpath='{.status.conditions}')"),
+    Rule(_INSUFFICIENT, "unschedulable_insufficient",
+         "the report says a pod cannot be scheduled for lack of a resource: no node it may "
+         "use has that much unrequested (the scheduler counts requests, not usage)",
+         "lower the pod's requests, free or add capacity on the nodes it may use",
+         "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
+         "'Allocated resources'", also=_WAITS),
 )
 
 
@@ -50,10 +119,32 @@ def findings(text: str, asks: list[str]) -> list[dict]:
         return []
     said = report_lines(lines)
     out = []
-    for pattern, cause, message, fix, confirm in _RULES:
-        quoted = [line for line in said if pattern.search(line) and not _NEGATED.search(line)]
+    for rule in _RULES:
+        quoted = [line for line in said if _states(rule, line)]
         if quoted:
-            out.append(finding("warning", cause, {"kind": "Text", "name": "paste"}, message,
-                               [f"in the text: {q[:200]}" for q in quoted[:2]], fix,
-                               basis="inferred", confirm=confirm))
+            out.append(finding("warning", rule.cause, {"kind": "Text", "name": "paste"},
+                               rule.message, [f"in the text: {q[:200]}" for q in quoted[:2]]
+                               + _finalizers(rule, said), rule.fix, basis="inferred",
+                               confirm=rule.confirm))
     return out or [ProseOnly("the paste", said, asks).finding()]
+
+
+def states_a_fault(text: str) -> bool:
+    """A person's report that states one of the rules' states in words (so a paste with no
+    object and no component message still has something to say)."""
+    lines = text.splitlines()
+    return is_report(lines) and any(_states(rule, line) for line in report_lines(lines)
+                                    for rule in _RULES)
+
+
+def _states(rule: Rule, line: str) -> bool:
+    return bool(rule.pattern.search(line) and (rule.also is None or rule.also.search(line))
+                and (rule.unless is None or not rule.unless.search(line)))
+
+
+def _finalizers(rule: Rule, said: list[str]) -> list[str]:
+    """A pod held in Terminating: the report's own words about its finalizer, if any."""
+    if rule.cause != "stuck_terminating":
+        return []
+    return [f"in the text: {line[:200]}" for line in said if _FINALIZER.search(line)
+            and not rule.pattern.search(line)][:1]

@@ -90,7 +90,11 @@ _FIX = {
     "container_start_failed": "the container runtime could not create or start the container, "
                               "or its postStart hook failed: read the message (missing file or "
                               "permission in the image, a bad mount, the hook's command) and "
-                              "fix the image, command or hook",
+                              "fix the image, command or hook; a runtime timeout ('context "
+                              "deadline exceeded', 'name is reserved', 'timing out in CRI-O') "
+                              "is a loaded node or a slow volume setup (a volume with many "
+                              "files to relabel): check the node's load and that volume, the "
+                              "kubelet retries on its own",
     "deadline_exceeded": "the pod ran longer than its spec.activeDeadlineSeconds and the kubelet "
                          "stopped it: raise the deadline or make the work finish sooner",
     "job_failed": "the Job stopped retrying (backoffLimit, activeDeadlineSeconds, failed indexes "
