@@ -58,3 +58,15 @@ def test_a_running_plugin_is_not_read_as_down():
     found = explain("The kubelet plugin pod is running fine and the claim stays pending for "
                     "a long time on our cluster.\n")
     assert "driver_not_registered" not in {f["cause"] for f in found}, found
+
+
+def test_any_error_creating_the_driver_at_plugin_start():
+    # held-out round 11: NVIDIA/k8s-test-infra#497, the compute-domain kubelet plugin on a
+    # node with no nvidia-caps-imex-channels entry in /proc/devices. Both NVIDIA kubelet
+    # plugins return NewDriver's error as "error creating driver: ..." and exit unregistered
+    # (dra-driver-nvidia-gpu cmd/*-kubelet-plugin/main.go, v25.8.1)
+    found = explain("compute-domains Error: error creating driver: failed to create device "
+                    "library: error getting nvcap for IMEX channel '0': error getting device "
+                    "major: error parsing '/proc/devices': unexpected regex match: []\n")
+    assert (found[0]["cause"], found[0]["basis"]) == ("driver_not_registered", "reported")
+    assert "error creating driver" in found[0]["evidence"][0]

@@ -201,6 +201,14 @@ PATTERNS: tuple[Pattern, ...] = (
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/1272 ('error creating "
        "driver: ... error initializing NVML: ERROR_LIBRARY_NOT_FOUND', the plugin crash-loops "
        "and never registers); issues/4 (the plugin 'complains about NVML' on OpenShift)"),
+    _p("nvidia-plugin-create-driver", "driver_not_registered", "DRA driver",
+       r"error creating driver: \S",
+       "NVIDIA DRA driver for GPUs v25.3+ (gpu and compute-domain kubelet plugins)",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu cmd/gpu-kubelet-plugin/main.go "
+       "and cmd/compute-domain-kubelet-plugin/main.go (v25.8.1, main): NewDriver's error is "
+       "returned as 'error creating driver: ...' and the plugin exits before it registers "
+       "with the kubelet (whatever follows: device library, CDI, IMEX channel; "
+       "NVIDIA/k8s-test-infra#497, issues/1272)"),
     _p("nvidia-driver-root-check", "no_resource_slices", "DRA driver",
        r"Has the NVIDIA GPU driver been set up\?",
        "NVIDIA DRA driver for GPUs (kubelet-plugin init container, 2025-2026)",
