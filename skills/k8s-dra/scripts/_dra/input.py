@@ -12,6 +12,7 @@ from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, flatten, kubectl_get, parse_documents,
                                    parse_paste, read_text)
 from k8s_skillkit.objects import dig
+from k8s_skillkit import surface
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
 from _dra.messages import mentions_dra
@@ -102,7 +103,9 @@ def _load_paste(path: str) -> Loaded:
     objects nor any DRA message is bad input (exit 2)."""
     text, label = read_text(path)
     # a log line or error a terminal cut at its width is read whole (kit event_table)
-    lines = unwrap_free_text(text.splitlines())
+    # the lines as kubectl printed them (CRLF, a GitHub quote's `> ` markers off)
+    printed = surface.clean(text).splitlines()
+    lines = unwrap_free_text(printed)
     dra_text = any(mentions_dra(line) for line in lines) or mentions_dra(" ".join(lines))
     try:
         dump = parse_paste(text, label)
@@ -111,10 +114,10 @@ def _load_paste(path: str) -> Loaded:
             raise  # a part the kit could not read (invalid YAML, say): its one-line reason
         dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
     # `kubectl get resourceslices` rows the kit did not read (no command line above them)
-    extra = slice_objects(text.splitlines(), dump)
+    extra = slice_objects(printed, dump)
     if not dump and not dra_text and not extra:
         if is_report(lines, DRA_VOCABULARY):  # a report in prose: say what is missing
-            return Loaded(dump, lines=lines, raw=text.splitlines(),
+            return Loaded(dump, lines=lines, raw=printed,
                           prose=report_lines(lines))
         raise InputError(f"{label}: neither Kubernetes objects (kubectl get -o yaml|json, "
                          "describe, events) nor a DRA component's message (kubelet or "
@@ -122,7 +125,7 @@ def _load_paste(path: str) -> Loaded:
     # objects-only pastes carry their messages in fields; other forms may hold lines the kit
     # did not turn into objects (a log excerpt under a describe block)
     whole = set(dump.forms) <= {"yaml", "json"} and bool(dump)
-    return Loaded(dump, lines=None if whole else lines, raw=text.splitlines(), extra=extra)
+    return Loaded(dump, lines=None if whole else lines, raw=printed, extra=extra)
 
 
 def prose_finding(loaded: Loaded, collect: str) -> dict:
