@@ -90,9 +90,18 @@ REPORTED_AFTER_DUPLICATES = [
 
 
 def _reported(report: GpuReport, rows: list) -> list[dict]:
-    return [finding("error", cause, obj, message, getattr(report, field)[:3], fix,
-                    basis="reported")
-            for field, cause, obj, message, fix in rows if getattr(report, field)]
+    return [_inferred_shm(found) if field == "nccl_shm" and report.nccl_shm_inferred
+            else found
+            for field, cause, obj, message, fix in rows if getattr(report, field)
+            for found in [finding("error", cause, obj, message, getattr(report, field)[:3],
+                                  fix, basis="reported")]]
+
+
+def _inferred_shm(found: dict) -> dict:
+    """"No space left on device" where the paste speaks of shared memory, without NCCL's own
+    line: likely /dev/shm, to be confirmed (a full disk says the same)."""
+    return {**found, "severity": "warning", "basis": "inferred",
+            "confirm": "kubectl exec POD -n NAMESPACE -- df -h /dev/shm"}
 
 
 def findings_for(report: GpuReport, world: int | None) -> list[dict]:

@@ -73,3 +73,20 @@ def test_the_controllers_rejection_is_reported(gw_run, tmp_path):
     found = _findings(gw_run, tmp_path, _class(REF, rejected), PROXY)
     assert found[0]["cause"] == "gateway_class_not_accepted"
     assert found[0].get("basis") == "reported"
+
+
+def test_an_envoy_gateway_backend_refused_because_the_backend_api_is_off(gw_run, tmp_path):
+    # envoyproxy/ai-gateway#829 (Envoy AI Gateway v0.2 routes through EG Backends); the
+    # message is Envoy Gateway's internal/gatewayapi/backend.go ProcessBackends; that release
+    # wrote it under type Invalid / reason Accepted, so the wording decides
+    backend = {"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "Backend",
+               "metadata": {"name": "extproc", "namespace": "default", "generation": 1},
+               "spec": {"endpoints": [{"unix": {"path": "/run.sock"}}]},
+               "status": {"conditions": [{
+                   "type": "Invalid", "status": "False", "reason": "Accepted",
+                   "observedGeneration": 1,
+                   "message": "The Backend was not accepted since Backend is not enabled in "
+                              "Envoy Gateway Config"}]}}
+    (found,) = _findings(gw_run, tmp_path, backend)
+    assert (found["cause"], found["basis"]) == ("backend_unresolved", "reported")
+    assert "enableBackend" in found["fix"]

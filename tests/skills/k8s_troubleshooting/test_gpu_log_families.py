@@ -129,3 +129,27 @@ def test_gpu_is_lost_next_to_its_xid_79_line_is_one_finding():
 ])
 def test_nccl_result_strings_are_the_transport(line):
     assert _causes(line) == ["nccl_network_error"]
+
+
+def _findings(text: str) -> list[dict]:
+    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"]
+
+
+def test_no_space_beside_shared_memory_words_is_the_shm_fault_to_confirm():
+    # AI-Hypercomputer/xpk#965: TorchTitan's first broadcast in JobSet pods, the log cut
+    # before NCCL's own line; the fix mounted a memory-backed /dev/shm
+    (found,) = _findings("the 'No space left on device' error occured because of a missing "
+                         "shared memory mount\n  File \"train.py\", line 140, in "
+                         "set_determinism\n    torch.distributed.broadcast(seed, src=0)\n")
+    assert (found["cause"], found["severity"], found["basis"]) == (
+        "nccl_shm_exhausted", "warning", "inferred")
+    assert "df -h /dev/shm" in found["confirm"]
+
+
+def test_no_space_from_a_checkpoint_write_is_not_the_shm_fault():
+    # a full disk: no word about shared memory
+    found = _findings("torch.save(state, '/ckpt/step-900.pt')\nOSError: [Errno 28] No space "
+                      "left on device\nrank 0 exited; torch.distributed.elastic restarting\n")
+    assert "nccl_shm_exhausted" not in {f["cause"] for f in found}

@@ -265,3 +265,18 @@ def test_a_runtime_create_timeout_is_a_container_start_failure():
                      f"  Warning  Failed  11m  kubelet  {message}\n")
         assert (top["cause"], top["basis"]) == ("container_start_failed", "reported"), message
         assert "loaded node or a slow volume setup" in top["fix"]
+
+
+def test_insufficient_said_in_words_counts_the_pasted_pods_request():
+    # NVIDIA/k8s-device-plugin#71: two containers each asking one GPU on a one-GPU node; the
+    # maintainer's answer: GPUs go to containers, not shared, so the pod needs 2
+    res = triage_text("I am struggling with scheduling any Pod using the GPU with the message "
+                      "insufficient nvidia.com/gpu.\n\napiVersion: v1\nkind: Pod\nmetadata:\n"
+                      "  name: gpu-pod\nspec:\n  containers:\n  - name: cuda\n    image: c\n"
+                      "    resources:\n      limits:\n        nvidia.com/gpu: 1\n"
+                      "  - name: digits\n    image: d\n    resources:\n      limits:\n"
+                      "        nvidia.com/gpu: 1\n")
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("unschedulable_insufficient", "inferred")
+    assert "pod gpu-pod asks nvidia.com/gpu 2 in all (cuda 1, digits 1)" in " ".join(
+        top["evidence"])

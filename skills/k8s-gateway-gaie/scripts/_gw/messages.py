@@ -299,6 +299,15 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        hint="the endpoint picker's health probe asks for a gRPC service its image does not "
             "serve: the EPP Deployment and image come from different GAIE releases; install "
             "the manifests of the image's release (or the image the manifests name)"),
+    # Envoy Gateway's Backend status when its EnvoyGateway config leaves the Backend API off
+    # (internal/gatewayapi/backend.go ProcessBackends, v1.1+): every route to a Backend is
+    # unresolved, Envoy AI Gateway's too (envoyproxy/ai-gateway#829)
+    _p("eg-backend-api-disabled", r"Backend is not enabled in Envoy Gateway Config",
+       "backend_unresolved", "backend", ("text",),
+       hint="Envoy Gateway's own config has the Backend API off: set extensionApis."
+            "enableBackend: true in the EnvoyGateway configuration (the envoy-gateway-config "
+            "ConfigMap, or the Helm value config.envoyGateway.extensionApis.enableBackend) and "
+            "restart the controller"),
     _p("eg-service-not-found", r"unable to find associated Services.*not found",
        "backend_not_found", "backend", ("text",),
        hint="a route's backendRef names a Service that does not exist: fix backendRefs[].name "

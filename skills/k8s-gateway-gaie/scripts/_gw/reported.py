@@ -37,6 +37,8 @@ def reported_findings(index) -> list[dict]:
         out += _pool(pool)
     for obj in index.objects:
         out += _policy(obj)
+    for backend in index.of_kind("Backend"):
+        out += _eg_backend(backend)
     out += _events(index)
     return dedupe(_explained_by_listeners(index, _table_told_more(out)))
 
@@ -212,6 +214,24 @@ def _pool(pool: dict) -> list[dict]:
         out += _conditions(pool, "pool", entry.get("conditions"), where,
                            entry.get("controllerName", ""))
     out += _conditions(pool, "pool", status.get("conditions"))
+    return out
+
+
+def _eg_backend(obj: dict) -> list[dict]:
+    """An Envoy Gateway Backend's own status, read by its wording: the condition's type and
+    reason have changed between releases (Accepted/Invalid, and swapped in some), while the
+    message is Envoy Gateway's (internal/gatewayapi/backend.go ProcessBackends), read with
+    the text wordings."""
+    if not str(obj.get("apiVersion") or "").startswith("gateway.envoyproxy.io/"):
+        return []
+    out = []
+    for cond in (obj.get("status") or {}).get("conditions") or []:
+        verdict = match_message("text", " ".join(str(
+            (cond or {}).get("message") or "").split())) if isinstance(cond, dict) else None
+        if verdict is not None:
+            out.append(finding("error", verdict.cause, obj, "Backend not accepted by Envoy "
+                               "Gateway", [cond_text(cond)], verdict.hint or
+                               fix_for(verdict.cause), basis="reported"))
     return out
 
 

@@ -116,6 +116,14 @@ _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:
 # segment missing: IPC namespace, cleanup), so it is not read as this.
 _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to extend /dev/shm/"
                        r"|posix_fallocate failed\s*:\s*No space left on device")
+# ENOSPC without NCCL's own line (a truncated log, a framework's re-raise) is the shared-memory
+# fault only where the same paste is about shared memory (/dev/shm, "shared memory", shm) and
+# a collective runs (torch.distributed, NCCL): a disk filled by checkpoints says neither
+# (AI-Hypercomputer/xpk#965: TorchTitan's first broadcast, fixed by a memory-backed /dev/shm).
+_NO_SPACE = re.compile(r"No space left on device")
+_ABOUT_SHM = re.compile(r"/dev/shm|shared[ -]memory|\bshm\b", re.I)
+_COLLECTIVE = re.compile(r"torch\.distributed|\bNCCL\b|all_?reduce|broadcast|all_?gather",
+                         re.I)
 # Only the reason says OOM: exit code 137 is any SIGKILL (128+9): also a liveness/startup probe
 # kill, a stop past terminationGracePeriodSeconds or a kill from outside the container
 # (kubernetes/kubernetes#19825; kubelet sets reason OOMKilled only from the runtime's OOM event).
@@ -190,6 +198,7 @@ class GpuReport:
     cuda_oom: list[str] = field(default_factory=list)
     nccl_net: list[str] = field(default_factory=list)
     nccl_shm: list[str] = field(default_factory=list)
+    nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
     ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
@@ -215,6 +224,10 @@ def read(text: str) -> GpuReport:
             break
     if any(xid == 79 for _, xid, _ in report.xids):  # the kernel's line already says it
         report.gpu_lost = []
+    if not report.nccl_shm and _ABOUT_SHM.search(text) and _COLLECTIVE.search(text):
+        report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
+                            if _NO_SPACE.search(line)][:2]
+        report.nccl_shm_inferred = bool(report.nccl_shm)
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures

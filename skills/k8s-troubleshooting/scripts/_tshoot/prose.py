@@ -19,9 +19,9 @@ Rules (the wording is users'; the state is Kubernetes'):
 - a pod said stuck / hanging / still in Terminating: deletion waits for its finalizers or for
   the kubelet of its node to confirm (the pod keeps deletionTimestamp until then) ->
   stuck_terminating; a finalizer named in the report is quoted with it.
-- a pod said Pending / unschedulable in the same sentence as "insufficient <resource>" or "not
-  enough <resource>": the NodeResourcesFit filter's "Insufficient <resource>" ->
-  unschedulable_insufficient.
+- a pod said Pending / unschedulable / (not) scheduling in the same sentence as "insufficient
+  <resource>" or "not enough <resource>": the NodeResourcesFit filter's "Insufficient
+  <resource>" -> unschedulable_insufficient.
 """
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
+from k8s_skillkit.quantity import format_quantity
+from k8s_skillkit.requests import container_requests, pod_requests
 
 _PVC = r"(?:pvcs?|pvc's|persistent ?volume ?claims?|volume ?claims?)"
 # "the pvc's are unbound", "alertmanager pvc still unbund", "PVC data-0 is stuck in Pending",
@@ -53,9 +55,9 @@ _TERMINATING = re.compile(
 _INSUFFICIENT = re.compile(
     r"\b(?:insufficient|not\s+enough|ran\s+out\s+of|out\s+of)\s+(?:free\s+)?"
     r"(?:cpus?|memory|ephemeral[- ]storage|pods|gpus?|[\w.-]+/[\w.-]+)\b", re.IGNORECASE)
-_WAITS = re.compile(r"\b(?:pending|unschedulable|not\s+(?:be\s+)?scheduled|"
-                    r"(?:can't|cannot|can not|couldn't|fails?\s+to)\s+(?:be\s+)?schedul\w*)\b",
-                    re.IGNORECASE)
+# the sentence is about placing the pod ("stays Pending", "struggling with scheduling",
+# "cannot be scheduled"): "insufficient X" there is the scheduler's NodeResourcesFit wording
+_WAITS = re.compile(r"\b(?:pending|unschedulable|schedul\w*)\b", re.IGNORECASE)
 _FINALIZER = re.compile(r"\bfinali[sz]ers?\b", re.IGNORECASE)
 
 
@@ -109,6 +111,27 @@ _RULES = (
          "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
          "'Allocated resources'", also=_WAITS),
 )
+
+
+def pod_requests_said(finding_: dict, pods: list[dict]) -> list[str]:
+    """For a report of "insufficient R": what each pasted pod asks of R in all, container by
+    container (the scheduler sums them, init containers aside; an extended resource such as
+    a GPU is given to one container, never shared: k8s_skillkit.requests)."""
+    said = " ".join(e for e in finding_.get("evidence", []))
+    named = _INSUFFICIENT.search(said)
+    resource = named.group(0).split()[-1].lower() if named else ""
+    out = []
+    for pod in pods:
+        parts = [(str(c.get("name")), container_requests(c).get(resource))
+                 for c in (pod.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
+        parts = [(name, amount) for name, amount in parts if amount]
+        total = pod_requests(pod).get(resource)
+        if total and parts:
+            out.append(f"pod {(pod.get('metadata') or {}).get('name')} asks {resource} "
+                       f"{format_quantity(total, resource)} in all ("
+                       + ", ".join(f"{n} {format_quantity(a, resource)}" for n, a in parts)
+                       + "): one node must have that much free")
+    return out[:3]
 
 
 def findings(text: str, asks: list[str]) -> list[dict]:
