@@ -70,3 +70,17 @@ def test_any_error_creating_the_driver_at_plugin_start():
                     "major: error parsing '/proc/devices': unexpected regex match: []\n")
     assert (found[0]["cause"], found[0]["basis"]) == ("driver_not_registered", "reported")
     assert "error creating driver" in found[0]["evidence"][0]
+
+
+def test_a_driver_pod_said_gone_is_the_plugin_down():
+    # kubernetes/kubernetes#141912: the driver's pod gone from a healthy node, its
+    # ResourceSlice unchanged (slices are the driver's to remove), pods still scheduled there
+    found = explain("The ResourceSlice didn't change at all, before or after:\n\n```\nNAME"
+                    "                      NODE      DRIVER            POOL      AGE\n"
+                    "w3-gpu.example.com-6smqv  worker3   gpu.example.com   worker3   86m\n```\n\n"
+                    "same name, same age, driver pod gone.\n")
+    assert [(f["cause"], f["basis"]) for f in found if f["severity"] != "info"][:1] == [
+        ("driver_not_registered", "inferred")], found
+    for said in ("The DRA driver pod is running and the ResourceClaim is allocated.\n",
+                 "We restarted the DRA driver pods and they are Running again.\n"):
+        assert "driver_not_registered" not in {f["cause"] for f in explain(said)}, said

@@ -43,7 +43,12 @@ _CONNECTION_LOST = re.compile(
 # the node's ResourceSlices (dra-driver-nvidia-gpu#4, #692, #1272).
 _PLUGIN_DOWN = re.compile(
     r"\bkubelet[- ]?plugin\b[^.\n]{0,80}?(?:\bcrash\w*|CrashLoopBackOff|\bstuck\s+(?:\w+\s+)?"
-    r"`?Init|\bInit:\d+/\d+|\bkeeps?\s+(?:restarting|failing|erroring)|\bfails?\s+to\s+start)",
+    r"`?Init|\bInit:\d+/\d+|\bkeeps?\s+(?:restarting|failing|erroring)|\bfails?\s+to\s+start)"
+    # the driver's pod said gone from the node ("driver pod gone", "the driver pods were
+    # deleted"): nothing serves the kubelet there, whatever its ResourceSlice still says
+    # (kubernetes#141912: slices are the driver's to remove, so they outlive it)
+    r"|\bdriver(?:'s)?\s+(?:kubelet[- ]?plugin\s+)?pods?\s+(?:(?:is|are|was|were)\s+)?"
+    r"(?:gone|down|deleted|missing|not\s+running)\b",
     re.IGNORECASE)
 
 
