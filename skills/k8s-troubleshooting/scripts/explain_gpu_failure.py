@@ -90,11 +90,14 @@ REPORTED_AFTER_DUPLICATES = [
 
 
 def _reported(report: GpuReport, rows: list) -> list[dict]:
-    return [_inferred_shm(found) if field == "nccl_shm" and report.nccl_shm_inferred
-            else found
-            for field, cause, obj, message, fix in rows if getattr(report, field)
-            for found in [finding("error", cause, obj, message, getattr(report, field)[:3],
-                                  fix, basis="reported")]]
+    out = []
+    for field, cause, obj, message, fix in rows:
+        if getattr(report, field):
+            found = finding("error", cause, obj, message, getattr(report, field)[:3], fix,
+                            basis="reported")
+            inferred = field == "nccl_shm" and report.nccl_shm_inferred
+            out.append(_inferred_shm(found) if inferred else found)
+    return out
 
 
 def _inferred_shm(found: dict) -> dict:

@@ -202,10 +202,7 @@ def body(args):
     if not findings and cluster.paste and not args.name:
         # nothing a component printed: what the report says in words, else "cannot tell"
         findings = [{**f, "rank": i + 1, "count": 0} for i, f in enumerate(
-            _prose.findings(cluster.text, list(PASTE_ASKS)))]
-        for f in findings:  # the pasted pods' own requests of the resource the report names
-            if f["cause"] == "unschedulable_insufficient":
-                f["evidence"] += _prose.pod_requests_said(f, cluster.pods())
+            _prose.findings(cluster.text, list(PASTE_ASKS), cluster.pods()))]
     summ = summary(cluster, findings)
     if args.name:
         summ["scope"] += f", only {args.name}"

@@ -226,8 +226,9 @@ def _eg_backend(obj: dict) -> list[dict]:
         return []
     out = []
     for cond in (obj.get("status") or {}).get("conditions") or []:
-        verdict = match_message("text", " ".join(str(
-            (cond or {}).get("message") or "").split())) if isinstance(cond, dict) else None
+        if not isinstance(cond, dict):
+            continue
+        verdict = match_message("text", " ".join(str(cond.get("message") or "").split()))
         if verdict is not None:
             out.append(finding("error", verdict.cause, obj, "Backend not accepted by Envoy "
                                "Gateway", [cond_text(cond)], verdict.hint or

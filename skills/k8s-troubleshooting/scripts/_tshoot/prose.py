@@ -26,6 +26,7 @@ Rules (the wording is users'; the state is Kubernetes'):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from k8s_skillkit.findings import finding
@@ -53,7 +54,7 @@ _TERMINATING = re.compile(
     r"\bTerminating\b|\bTerminating\b[^.!?]{0,30}?\b(?:forever|for (?:hours|days)|never)\b",
     re.IGNORECASE)
 _INSUFFICIENT = re.compile(
-    r"\b(?:insufficient|not\s+enough|ran\s+out\s+of|out\s+of)\s+(?:free\s+)?"
+    r"\b(?:insufficient|not\s+enough|ran\s+out\s+of)\s+(?:free\s+)?"
     r"(?:cpus?|memory|ephemeral[- ]storage|pods|gpus?|[\w.-]+/[\w.-]+)\b", re.IGNORECASE)
 # the sentence is about placing the pod ("stays Pending", "struggling with scheduling",
 # "cannot be scheduled"): "insufficient X" there is the scheduler's NodeResourcesFit wording
@@ -71,6 +72,34 @@ class Rule:
     confirm: str
     also: re.Pattern[str] | None = None       # must be in the same line too
     unless: re.Pattern[str] | None = None     # a line that says this is not the state
+    # more evidence: (the quoted lines, every report line, the pasted pods) -> lines
+    extra: Callable[[list[str], list[str], list[dict]], list[str]] | None = None
+
+
+def _finalizer_said(quoted: list[str], said: list[str], pods: list[dict]) -> list[str]:
+    """A pod held in Terminating: the report's own words about its finalizer, if any."""
+    return [f"in the text: {line[:200]}" for line in said
+            if _FINALIZER.search(line) and line not in quoted][:1]
+
+
+def _requests_of_named(quoted: list[str], said: list[str], pods: list[dict]) -> list[str]:
+    """For a report of "insufficient R": what each pasted pod asks of R in all, container by
+    container (the scheduler sums them, init containers aside; an extended resource such as
+    a GPU is given to one container, never shared: k8s_skillkit.requests)."""
+    named = _INSUFFICIENT.search(quoted[0]) if quoted else None
+    resource = named.group(0).split()[-1].lower() if named else ""
+    out = []
+    for pod in pods:
+        parts = [(str(c.get("name")), container_requests(c).get(resource))
+                 for c in (pod.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
+        parts = [(name, amount) for name, amount in parts if amount]
+        total = pod_requests(pod).get(resource)
+        if total and parts:
+            out.append(f"pod {(pod.get('metadata') or {}).get('name')} asks {resource} "
+                       f"{format_quantity(total, resource)} in all ("
+                       + ", ".join(f"{n} {format_quantity(a, resource)}" for n, a in parts)
+                       + "): one node must have that much free")
+    return out[:3]
 
 
 _RULES = (
@@ -103,38 +132,17 @@ _RULES = (
          "what its conditions list",
          "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.metadata.deletionTimestamp} "
          "{.metadata.finalizers} {.spec.nodeName}' (a namespace: kubectl get namespace NAME "
-         "-o jsonpath='{.status.conditions}')"),
+         "-o jsonpath='{.status.conditions}')", extra=_finalizer_said),
     Rule(_INSUFFICIENT, "unschedulable_insufficient",
          "the report says a pod cannot be scheduled for lack of a resource: no node it may "
          "use has that much unrequested (the scheduler counts requests, not usage)",
          "lower the pod's requests, free or add capacity on the nodes it may use",
          "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
-         "'Allocated resources'", also=_WAITS),
+         "'Allocated resources'", also=_WAITS, extra=_requests_of_named),
 )
 
 
-def pod_requests_said(finding_: dict, pods: list[dict]) -> list[str]:
-    """For a report of "insufficient R": what each pasted pod asks of R in all, container by
-    container (the scheduler sums them, init containers aside; an extended resource such as
-    a GPU is given to one container, never shared: k8s_skillkit.requests)."""
-    said = " ".join(e for e in finding_.get("evidence", []))
-    named = _INSUFFICIENT.search(said)
-    resource = named.group(0).split()[-1].lower() if named else ""
-    out = []
-    for pod in pods:
-        parts = [(str(c.get("name")), container_requests(c).get(resource))
-                 for c in (pod.get("spec") or {}).get("containers") or [] if isinstance(c, dict)]
-        parts = [(name, amount) for name, amount in parts if amount]
-        total = pod_requests(pod).get(resource)
-        if total and parts:
-            out.append(f"pod {(pod.get('metadata') or {}).get('name')} asks {resource} "
-                       f"{format_quantity(total, resource)} in all ("
-                       + ", ".join(f"{n} {format_quantity(a, resource)}" for n, a in parts)
-                       + "): one node must have that much free")
-    return out[:3]
-
-
-def findings(text: str, asks: list[str]) -> list[dict]:
+def findings(text: str, asks: list[str], pods: list[dict] | None = None) -> list[dict]:
     """For a paste in which nothing was found: inferred warnings for what the report says,
     else one not_evaluated info when it is a person's report; [] for anything else."""
     lines = text.splitlines()
@@ -147,7 +155,8 @@ def findings(text: str, asks: list[str]) -> list[dict]:
         if quoted:
             out.append(finding("warning", rule.cause, {"kind": "Text", "name": "paste"},
                                rule.message, [f"in the text: {q[:200]}" for q in quoted[:2]]
-                               + _finalizers(rule, said), rule.fix, basis="inferred",
+                               + (rule.extra(quoted, said, pods or []) if rule.extra else []),
+                               rule.fix, basis="inferred",
                                confirm=rule.confirm))
     return out or [ProseOnly("the paste", said, asks).finding()]
 
@@ -163,11 +172,3 @@ def states_a_fault(text: str) -> bool:
 def _states(rule: Rule, line: str) -> bool:
     return bool(rule.pattern.search(line) and (rule.also is None or rule.also.search(line))
                 and (rule.unless is None or not rule.unless.search(line)))
-
-
-def _finalizers(rule: Rule, said: list[str]) -> list[str]:
-    """A pod held in Terminating: the report's own words about its finalizer, if any."""
-    if rule.cause != "stuck_terminating":
-        return []
-    return [f"in the text: {line[:200]}" for line in said if _FINALIZER.search(line)
-            and not rule.pattern.search(line)][:1]
