@@ -7,7 +7,8 @@ variants that keep its evidence and change its surface, the way users' pastes di
   rename      every object, namespace, node and queue name renamed consistently (a per-
               character cipher, so `job-train-x1` stays `job-<train'>-<x1'>`: relations
               between names survive, the names themselves do not; no name may decide a cause)
-  fence       inside a markdown code fence (```yaml / ```json / ```)
+  fence       inside a markdown code fence (```yaml / ```json / ```; ```` around a paste that
+              holds ``` blocks itself, as CommonMark nests them)
   command     after the `$ kubectl ...` line that prints it (when the paste is one form of
               one kind, so the command is true to it)
   prompt      the same with a `user@host:~$` shell prompt, and a bare prompt after it
@@ -300,8 +301,12 @@ def rename(p: Paste) -> str | None:
 
 
 def fence(p: Paste) -> str | None:
+    """The paste in a fence longer than any backtick run of its own lines: a paste that holds
+    ``` blocks is quoted in ```` (CommonMark: a fence closes only on a run at least as long)."""
     language = ("json" if p.is_json else "yaml") if p.docs is not None else ""
-    return f"```{language}\n{p.text.rstrip(chr(10))}\n```\n"
+    runs = [len(m.group(0)) for m in re.finditer(r"^\s*(`{3,})", p.text, re.M)]
+    ticks = "`" * max([3] + [n + 1 for n in runs])
+    return f"{ticks}{language}\n{p.text.rstrip(chr(10))}\n{ticks}\n"
 
 
 def kubectl_line(p: Paste) -> str | None:

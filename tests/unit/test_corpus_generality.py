@@ -56,9 +56,10 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "x-ai-eg-model",  # Envoy AI Gateway's model header (internal/controller)
            "gke-l7-gxlb",  # a GKE GatewayClass (cloud.google.com/gateway-api docs)
            "envoy-gateway",  # Envoy Gateway's controller Deployment and log name
-           # Kueue's own ConfigMap of its Configuration (config/components/manager, every
-           # install) and the NVIDIA DRA driver's GPU kubelet plugin (cmd/gpu-kubelet-plugin)
-           "kueue-manager-config", "gpu-kubelet-plugin",
+           # Kueue's own ConfigMap of its Configuration and that ConfigMap's data key
+           # (config/components/manager, every install), and the NVIDIA DRA driver's GPU
+           # kubelet plugin (cmd/gpu-kubelet-plugin)
+           "kueue-manager-config", "controller_manager_config.yaml", "gpu-kubelet-plugin",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

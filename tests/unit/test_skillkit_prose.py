@@ -49,7 +49,10 @@ def test_prose_about_another_area_is_not_a_dra_report():
 
 
 def test_noise_is_not_a_report():
-    for lines in ([""], ["{}"], ["---", "a: 1"], ["```", "x y z w", "```"]):
+    # (a paste fenced as a whole reads as the same paste unfenced, k8s_skillkit.fences: a
+    # fence around words alone does not make them noise, a fence around fields is still noise)
+    for lines in ([""], ["{}"], ["---", "a: 1"], ["```", "a: 1", "b.c: 2", "```"],
+                  ["text before", "```", "x y z w", "```"]):
         assert not is_report(lines), lines
 
 

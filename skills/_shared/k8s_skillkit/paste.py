@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from . import describe as describe_mod
-from . import event_table, get_table, surface
+from . import event_table, fences, get_table, surface
 from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource, resource_for
 from .errors import InputError
 
@@ -35,7 +35,7 @@ _PROMPTED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kubectl|oc|
 _BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(" + "|".join(_VERBS) +
                    r")\b(.*)$")
 _SHELL = re.compile(r"^\s*(?:\$|[\w.-]+@[\w.-]+[:~][^$#]*[$#])\s+\S")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = fences.FENCE  # CommonMark's fence line (fences.py)
 # `status:` / `spec:` / `metadata:` at column 0: a part of `kubectl get -o yaml` (describe
 # prints them capitalized), read as a kind-less fragment
 _YAML_START = re.compile(r"^(apiVersion|kind|items|status|spec|metadata):(\s|$)|^---(\s|$)|"
@@ -186,15 +186,16 @@ def _dedent_fenced(lines: list[str], fence: int) -> None:
     """A fence indented as a markdown list item's (`2. Apply:` then `   ```yaml`) indents its
     body as much: take that indentation off the body, in place, so a manifest in it starts
     at column 0 like any other (CommonMark: list item content is indented to the item's
-    content column)."""
-    indent = len(lines[fence]) - len(lines[fence].lstrip())
-    if not indent:
-        return
+    content column). A body indented more than its fence (the list item's indentation kept
+    on the body when the fence lost it) loses what all its lines share."""
     end = next((i for i in range(fence + 1, len(lines)) if _FENCE.match(lines[i])), 0)
     body = lines[fence + 1:end]
-    if not end or not all(not ln.strip() or ln[:indent].isspace() for ln in body):
+    written = [ln for ln in body if ln.strip()]
+    if not end or not written or any("\t" in ln[:len(ln) - len(ln.lstrip())] for ln in written):
         return
-    lines[fence + 1:end] = [ln[indent:] for ln in body]
+    indent = min(len(ln) - len(ln.lstrip()) for ln in written)
+    if indent:
+        lines[fence + 1:end] = [ln[indent:] for ln in body]
 
 
 def _fenced_yaml_end(lines: list[str], start: int) -> int:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from . import fences
 from .errors import InputError
 from .findings import finding
 
@@ -28,23 +29,22 @@ _URL = re.compile(r"https?://\S+")
 # `key: value` YAML, `a.b.c` names and log fields are not (they split into fewer such tokens)
 _WORD = re.compile(r"^[(\"'`*_]*[A-Za-z][A-Za-z'-]*[)\"'`*_]*[,.;:!?]?$")
 _MARKDOWN = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")  # a GitHub quote's markers, nested too
 
 
 def report_lines(lines: list[str]) -> list[str]:
-    """The lines of `lines` that a person wrote: prose outside code fences, and links."""
-    out, fenced = [], False
-    for raw in lines:
-        line = str(raw)
-        if _FENCE.match(line):
-            fenced = not fenced
+    """The lines of `lines` that a person wrote: prose outside code fences (fences.prose_marks),
+    and links."""
+    out = []
+    texts = [str(raw) for raw in lines]
+    for line, mark in zip(texts, fences.prose_marks(texts)):
+        if mark == "fence":
             continue
         if _URL.search(line):
             out.append(_QUOTE.sub("", line).strip())
             continue
-        if fenced:
+        if mark == "code":
             continue
         text = _MARKDOWN.sub("", line)
         # a sentence has 3+ words; a markdown heading ("### Bug Description") 2+

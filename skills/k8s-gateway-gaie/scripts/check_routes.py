@@ -10,6 +10,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.errors import InputError
+from k8s_skillkit import fences
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
@@ -26,7 +27,8 @@ from _gw.rules_class import check_gateway_class
 from _gw.rules_objective import check_objective, is_llmd_objective
 from _gw.rules_listenerset import check_listenerset
 from _gw.rules_listenerset import reported as listenerset_reported
-from _gw.rules_pool import check_gateway, check_outdated, check_pool, is_alpha
+from _gw.rules_pool import (check_gateway, check_outdated, check_pool, fragment_findings,
+                            is_alpha)
 from _gw.rules_route import check_route
 from _gw.verdict import merge
 
@@ -193,6 +195,7 @@ def inferred_findings(index: Index, args) -> tuple[list[dict], dict]:
         elif kind == "Gateway" and group_of(obj) == GW_GROUP:
             counts["gateways"] += 1
             findings += check_gateway(index, obj)
+    findings += fragment_findings(getattr(index.dump, "fragments", []))
     return findings, counts
 
 
@@ -304,7 +307,8 @@ def _load(path: str) -> Dump:
     dump.extend(status_objects(dump.fragments))
     dump.extend(events_from_logs(lines))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
-            not _knows_text(_text_lines(dump)) and not _knows_text(lines):
+            not _knows_text(_text_lines(dump)) and not _knows_text(lines) and \
+            not fragment_findings(dump.fragments):
         parse_documents(text, label)  # raises the kit's one-line InputError ...
         raise InputError(f"{label}: no Kubernetes objects (kind) and no gateway or endpoint "
                          "picker message this script knows")  # ... or this one
@@ -314,11 +318,13 @@ def _load(path: str) -> Dump:
 def with_paragraphs(lines: list[str]) -> list[str]:
     """The lines, then each run of 2+ non-blank lines joined into one: a message or a
     sentence hard-wrapped by a terminal, a mail client or an issue editor is read whole
-    (a wrapped wording matches no line on its own)."""
+    (a wrapped wording matches no line on its own). A fence line ends a run: prose and the
+    code block under it are not one sentence (their backticks would pair across them)."""
     out, run = list(lines), []
-    for line in list(lines) + [""]:
-        if str(line).strip():
-            run.append(str(line).strip())
+    texts = [str(line) for line in lines]
+    for line, mark in zip(texts + [""], fences.marks(texts) + ["text"]):
+        if line.strip() and mark != "fence":
+            run.append(line.strip())
             continue
         if len(run) > 1:
             out.append(" ".join(run))

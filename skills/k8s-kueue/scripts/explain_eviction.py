@@ -21,6 +21,7 @@ from _kueue.input import add_input_args, load_cluster
 from _kueue.jobs import JobIndex
 from _kueue.objects import Cluster
 from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
+from _kueue.prose import said_preempted
 from _kueue.reported import events_for
 
 EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
@@ -143,13 +144,24 @@ def body(args):
         stub = {"kind": "Workload", "metadata": {"name": name, "namespace": namespace}}
         if in_scope(stub, args.namespace, args.name) or not name:
             findings += [f for f in [explain(stub, cluster, jobs, events)] if f]
+    if not findings and not chosen:
+        findings = said_preempted(cluster)
     findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
                                  f["object"]["name"]))
-    summary = (f"{len(findings)} workload(s) evicted: " + ", ".join(
-        f"{n} {c}" for c, n in Counter(f["cause"] for f in findings).most_common())
-               if findings else f"no evictions recorded on {len(chosen)} workload(s)")
+    summary = _summary(findings, chosen, cluster)
     text = summary + ("\n\n" + render_text(findings) if findings else "")
     return {"summary": summary, "findings": findings}, text, exit_code(findings, "info")
+
+
+def _summary(findings: list[dict], chosen: list[dict], cluster: Cluster) -> str:
+    if not chosen and not cluster.events:  # nothing Kueue wrote: only the report's words
+        said = any(f["severity"] == "warning" for f in findings)
+        return "no Workload in the input" + (": the report says one was preempted" if said
+                                             else "")
+    if findings:
+        return f"{len(findings)} workload(s) evicted: " + ", ".join(
+            f"{n} {c}" for c, n in Counter(f["cause"] for f in findings).most_common())
+    return f"no evictions recorded on {len(chosen)} workload(s)"
 
 
 def main(argv=None) -> int:

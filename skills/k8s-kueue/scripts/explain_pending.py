@@ -21,7 +21,7 @@ from _kueue.flavors import pasted_flavors_refuse
 from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster
-from _kueue import tas_taints
+from _kueue import saturated, tas_taints
 from _kueue.orphans import orphan_findings, prose_findings
 
 EPILOG = """examples:
@@ -96,6 +96,8 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
                     for f in [_flavor_refusal(job, cluster)] if f][:3]
     if not findings:  # a TAS Topology that makes Kueue blind to node taints (kueue#6868)
         findings = tas_taints.findings(cluster)
+    if not findings:  # a queue whose own counters say it is full and has pending work
+        findings = saturated.findings(cluster)
     if not findings:  # no object, no Kueue message: what the report says in prose
         findings = prose_findings(cluster)
     if not findings and not unknown and not workloads and not cluster.jobs and (

@@ -146,3 +146,31 @@ def test_a_sentence_a_terminal_hard_wrapped_is_read_whole():
     wrapped = [sentence[i:i + 80] for i in range(0, len(sentence), 80)]  # cut inside words
     assert not any(_says_namespaced_grant(line) for line in wrapped)
     assert any(_says_namespaced_grant(s) for s in _sentences(["\n".join(wrapped)]))
+
+
+CLOUDSTATE = ('18:54:59.728 INFO  skuber.api - [Response: non-ok status returned - Status(v1,'
+              'Status,ListMeta(,,None),Some(Failure),Some(namespaces is forbidden: User '
+              '"system:serviceaccount:default:cloudstate-operator" cannot list resource '
+              '"namespaces" in API group "" at the cluster scope),Some(Forbidden))\n')
+
+
+@pytest.mark.parametrize("namespace, expected", [
+    # cloudstateio/cloudstate#123: the operator ran in `default`, the ClusterRoleBinding's
+    # subject was cloudstate/cloudstate-operator (a ClusterRoleBinding has no namespace: the
+    # one the user sees on it is its subject's); the maintainer's fix: reinstall in
+    # `cloudstate` or change the subject's namespace
+    ("cloudstate", "binding_subject_mismatch"),
+    # the same sentence naming the ServiceAccount's own namespace says no mismatch and no
+    # namespaced grant: the API server's denial is what is left
+    ("default", "missing_permission"),
+])
+def test_a_clusterrolebinding_said_scoped_to_a_namespace(script, tmp_path, namespace, expected):
+    paste = tmp_path / "p.txt"
+    paste.write_text("I just noticed, the cloudstate-operator is configured to watch all "
+                     "namespaces, but the ClusterRoleBinding linked to the role containing the "
+                     f"`namespaces: list` permission is scoped to the `{namespace}` namespace."
+                     "\n\n```\n" + CLOUDSTATE + "```\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    assert res.code in (0, 1), res.err
+    top = res.doc["findings"][0]
+    assert top["cause"] == expected, top

@@ -158,6 +158,15 @@ PATTERNS: tuple[Pattern, ...] = (
        "resourceclaim.Name (dynamic-resource-allocation v0.37.2 resourceclaim/resourceclaim.go:79)"
        ", not from the scheduler",
        generic=True, shadows=("sched-claim-not-created",)),
+    _p("driver-unprepare-error", "claim_deallocating", "DRA driver",
+       r"error unpreparing devices for claim|unprepare devices failed",
+       "drivers (every kubelet plugin's NodeUnprepareResources)",
+       "dra-example-driver cmd/dra-example-kubeletplugin/driver.go UnprepareResourceClaim; "
+       "kubernetes-sigs/dra-driver-nvidia-gpu cmd/gpu-kubelet-plugin/driver.go and "
+       "cmd/compute-domain-kubelet-plugin/driver.go ('error unpreparing devices for claim %v: "
+       "%w'); the kubelet keeps the pod Terminating until unprepare succeeds "
+       "(dra-driver-nvidia-gpu#380: the ComputeDomain deleted first, 'compute domain not found')",
+       shadows=("kubelet-prepare-failed", "driver-prepare-error")),
     _p("kubelet-stale-claim", "claim_deallocating", "kubelet",
        r"old ResourceClaim with same name [\w.-]+ and different UID",
        "1.34-1.37", f"{K8S} v1.34.0..v1.37.2 pkg/kubelet/cm/dra/manager.go (a force-deleted "
@@ -216,6 +225,17 @@ PATTERNS: tuple[Pattern, ...] = (
        " emit_common_err (commit c4f9fd0): the GPU kubelet plugin's init container loops until "
        "nvidia-smi and the NVML library are found under NVIDIA_DRIVER_ROOT, so until then the "
        "plugin publishes no GPU devices on that node (dra-driver-nvidia-gpu#1008)"),
+    _p("slice-publish-rejected", "no_resource_slices", "DRA driver",
+       # the apiserver's "ResourceSlice.resource.k8s.io \"NAME\" is invalid: [...]" or a
+       # webhook's denial, quoted or escaped as a structured log prints it
+       r"(?:create|update) resource slice: (?:[^\n]{0,200}?\bis invalid\b|admission webhook)",
+       "k8s.io/dynamic-resource-allocation v0.30-v0.37 (every driver's ResourceSlice "
+       "publisher)",
+       "kubernetes staging/src/k8s.io/dynamic-resource-allocation/resourceslice/"
+       "resourceslicecontroller.go (v1.30.0..v1.37.2: 'create resource slice: %w', 'update "
+       "resource slice: %w'): the apiserver refused the driver's slice, so the node's devices "
+       "are not published (dra-driver-nvidia-gpu#1092: sharedCounters without counters; "
+       "ROCm/gpu-operator#609: a driverVersion attribute that is not SemVer)"),
     _p("kubelet-not-allowed", "claim_not_reserved_for_pod", "kubelet",
        r"is not allowed to use (?:resource claim|ResourceClaim) (?P<claim>[\w.-]+)",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {KUBELET_DRA}"),

@@ -29,6 +29,26 @@ _CLASS_NOT_LISTED = re.compile(
 _SLICES_NOT_LISTED = re.compile(
     r"\bget\s+resourceslices?`?\s+(?:does\s*not|doesn't|do\s*not|don't)\s+"
     r"(?:include|show|list|contain|have)\b([^.\n]*)", re.IGNORECASE)
+# "No ResourceSlice is produced", "no AMD GPU `ResourceSlice` is created", "the API server
+# rejects the entire ResourceSlice": the driver runs and publishes nothing the scheduler can
+# allocate from (dra-driver-nvidia-gpu#1092, ROCm/gpu-operator#609)
+_NO_SLICES = re.compile(
+    r"\bno\s+(?:[\w`-]+\s+){0,3}?`?resource[ -]?slices?`?\s+(?:(?:is|are|was|were|gets?|got)"
+    r"\s+)?(?:being\s+)?(?:created|produced|published|generated|appear\w*)\b"
+    rf"|\bresource[ -]?slices?`?\s+(?:is|are|was|were)\s+{_NOT}\s+(?:being\s+)?"
+    r"(?:created|produced|published|generated)\b"
+    r"|\brejects?\s+(?:the\s+)?(?:entire\s+|whole\s+)?`?resource[ -]?slices?\b",
+    re.IGNORECASE)
+# "`device.attributes['gpu.nvidia.com'].index` isn't found in ResourceSlice", "the attribute
+# `index` is missing": a CEL selector that reads an attribute no device publishes fails on
+# every device ("no such key"), so the claim is never allocated (dra-driver-nvidia-gpu#744:
+# the driver stopped publishing `index`, #563/#624)
+_ATTR_MISSING = re.compile(
+    r"(?:device\.(?:attributes|capacity)\[['\"][\w./-]+['\"]\]\.(?P<attr>\w+)|\battributes?\s+`?"
+    r"(?P<named>[\w./-]+)`?)`?[^.!?\n]{0,60}?(?:\b(?:is|are|was|were)\s+(?:missing|removed|gone)\b"
+    rf"|(?:\b(?:is|are|was|were)\s*{_NOT}|\bisn't|\baren't|\bwasn't|\bno\s+longer|\bnot)\s+"
+    r"(?:being\s+)?(?:found|present|published|advertised|exposed|available|there)\b)",
+    re.IGNORECASE)
 # "the driver's Unix domain socket file disappeared", "loss of connection between the
 # dra-example-driver and kubelet"
 _CONNECTION_LOST = re.compile(
@@ -107,6 +127,21 @@ def _slices_missing(match: re.Match[str], said: str) -> dict:
                    basis="inferred", confirm="kubectl get resourceslices -o wide")
 
 
+def _attribute_missing(match: re.Match[str], said: str) -> dict:
+    attr = match.group("attr") or match.group("named") or ""
+    return finding("warning", "selector_error", {"kind": "ResourceClaim", "name": ""},
+                   f"the report says the attribute {attr or 'a selector reads'} is not in the "
+                   "driver's ResourceSlices: a CEL selector that reads an attribute a device "
+                   "does not publish fails on that device (no such key), so no device "
+                   "matches and the claim is never allocated (drivers add and drop "
+                   "attributes between releases)", [f"in the text: {said}"],
+                   "select by an attribute the installed driver publishes (kubectl get "
+                   "resourceslices -o yaml shows them), or guard it: '\"ATTR\" in "
+                   "device.attributes[\"DOMAIN\"] && ...'",
+                   basis="inferred", confirm="kubectl get resourceslices -o yaml | grep -A40 "
+                   "attributes")
+
+
 def _connection_lost(match: re.Match[str], said: str) -> dict:
     return finding("warning", "driver_not_registered", {"kind": "Node", "name": ""},
                    "the report says the kubelet lost its connection to the DRA driver's kubelet "
@@ -133,5 +168,7 @@ def _plugin_down(match: re.Match[str], said: str) -> dict:
 
 
 _RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
-          (_SLICES_NOT_LISTED, _slices_missing), (_CONNECTION_LOST, _connection_lost),
+          (_SLICES_NOT_LISTED, _slices_missing), (_NO_SLICES, _slices_missing),
+          (_ATTR_MISSING, _attribute_missing),
+          (_CONNECTION_LOST, _connection_lost),
           (_PLUGIN_DOWN, _plugin_down))

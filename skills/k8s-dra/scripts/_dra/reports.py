@@ -333,6 +333,17 @@ def _detail(cause: str, m: Match) -> str:
         return (": its startup check does not find the GPU driver (nvidia-smi, "
                 "the NVML library) under NVIDIA_DRIVER_ROOT; install the GPU driver on the "
                 "node or set the Helm value nvidiaDriverRoot to where it is installed")
+    if m.pattern.key == "slice-publish-rejected":
+        return (": the apiserver refuses the ResourceSlice the driver writes (the field errors "
+                "after 'is invalid' say which), so none of the node's devices is published; "
+                "this is a driver bug or a setting the devices do not support (a feature gate "
+                "for hardware without it, an attribute value the API rejects): upgrade the "
+                "driver or turn that setting off")
+    if m.pattern.key == "driver-unprepare-error":
+        return (": here the driver's kubelet plugin fails NodeUnprepareResources, so the pod "
+                "cannot finish terminating until it succeeds; the error after 'unpreparing "
+                "devices for claim' is the driver's (an object it needs already deleted, a "
+                "device it cannot reset): restore what it names or fix the driver")
     if m.pattern.key == "kubelet-unprepare-failed":
         return (": here the kubelet cannot unprepare the pod's claims, so the pod cannot "
                 "finish terminating; the error after 'unprepare dynamic resources:' is the "

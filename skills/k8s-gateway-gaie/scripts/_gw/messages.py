@@ -67,6 +67,28 @@ _TRAEFIK_EP_HINT = ("Traefik serves a listener only on an entryPoint with the li
                     "is 8000, websecure 8443, whatever the Service exposes): set the listener port "
                     "to that entryPoint's port, or add an entryPoint on it")
 
+# A listener whose allowedRoutes.kinds names a kind the implementation does not serve there:
+# ResolvedRefs=False InvalidRouteKinds. Contour internal/dag/gatewayapi_processor.go (`Kind %q
+# is not supported, kind must be %q or %q`, more kinds in later releases), Envoy Gateway
+# internal/gatewayapi (early translator.go `Kind is not supported, kind must be %s`, later
+# listener.go `%s is not supported, kind must be one of %v`); kubernetes-sigs/gateway-api#3757:
+# the API allows any kind, the implementation does not.
+_ROUTE_KIND_REFUSED = (r"\bkind\s+(?:\"[\w.-]+\"\s+)?is not supported, kind must be"
+                       r"|\b\w+Route is not supported, kind must be one of")
+_ROUTE_KIND_HINT = ("the implementation does not serve this route kind on this listener (its "
+                    "protocol or its version): take the kind out of allowedRoutes.kinds, give "
+                    "the routes a listener whose protocol serves them, or upgrade to a release "
+                    "that supports the kind")
+# A TLS listener in a TLS mode the implementation does not serve: Envoy Gateway v0.3
+# internal/gatewayapi/translator.go (`TLS %s mode is not supported, TLS mode must be
+# Passthrough.`), v0.4.0 as envoyproxy/gateway#1391 quotes it (`TLS mode "Terminate" is not
+# supported, TLS mode must be Passthrough`); TLS termination on TLS listeners came later.
+_TLS_MODE_REFUSED = (r"\bTLS\s+(?:mode\s+)?\"?\w+\"?\s+(?:mode\s+)?is not supported, TLS mode must "
+                     r"be")
+_TLS_MODE_HINT = ("this release serves a TLS-protocol listener only in Passthrough mode: use "
+                  "tls.mode Passthrough (the backend terminates), or an HTTPS listener to "
+                  "terminate at the gateway, or upgrade to a release that terminates TLS listeners")
+
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
     _p("gke-epp-missing", _GKE_EPP_MISSING,
@@ -79,8 +101,11 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("extref-invalid", r"((?<!\]\.)extensionRef|endpointPickerRef|endpoint ?picker)[^.]*"
        r"(not found|missing|invalid|does not exist|unavailable)|extensionRef labels not found",
        "endpoint_picker_missing", "backend", _POOL_SCOPES),
-    _p("istio-inference-disabled", r"InferencePool is not enabled|ENABLE_GATEWAY_API_INFERENCE_"
-       r"EXTENSION|inferenceExtension\.enabled|inference extension is (not enabled|disabled)",
+    # the settings' names alone are not the fault (a report lists them set to true too):
+    # the message that says it is off, or a setting given as false
+    _p("istio-inference-disabled", r"InferencePool is not enabled|(?:ENABLE_GATEWAY_API_"
+       r"INFERENCE_EXTENSION|inferenceExtension\.enabled)\W{0,3}(?:=|:|\bto\b|\bis\b)\W{0,3}"
+       r"(?:false|0|off|not set|unset)\b|inference extension is (not enabled|disabled)",
        "inference_pool_unsupported", "backend", _POOL_SCOPES),
     _p("inference-group-unsupported",
        r"(unsupported|not supported|Unsupported value)[^\n]*\"?inference\.networking\."
@@ -96,7 +121,7 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        "ref_not_permitted", "backend", _ROUTE_EVENT + _GW_SCOPES),
     _p("port-not-found", r"port (?P<port>\d+) not found|No matching port for Service|does not "
        r"expose port|port \d+ (is )?not (defined|exposed)|backendRefs\[\d+\]\.port: "
-       r"(Not found|Invalid value)|service port",
+       r"(Not found|Invalid value)|service port \d+ (?:is )?not (?:found|defined|exposed)",
        "port_mismatch", "backend", _ROUTE_EVENT),
     _p("port-required", r"port is required|Must have port for backend|port cannot be nil|"
        r"backendRefs\[\d+\]\.port: Required value",
@@ -157,6 +182,10 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # missing SslCertificate is cert-missing above (#1275).
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        _GW_SCOPES),
+    _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",
+       _GW_SCOPES, hint=_ROUTE_KIND_HINT),
+    _p("listener-tls-mode-refused", _TLS_MODE_REFUSED, "listener_invalid", "listener",
+       _GW_SCOPES, hint=_TLS_MODE_HINT),
     # A controller's own failure events: the kind they are about decides the cause.
     _p("controller-failure-event", r"Error GWCER\d+|Failed (build|deploy) ?model|failed to "
        r"(translate|sync|reconcile)", "@kind", "", ("event:Gateway", "event:HTTPRoute",
@@ -189,6 +218,10 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
 TEXT_PATTERNS: tuple[_Pattern, ...] = (
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        ("text",)),
+    _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",
+       ("text",), hint=_ROUTE_KIND_HINT),
+    _p("listener-tls-mode-refused", _TLS_MODE_REFUSED, "listener_invalid", "listener",
+       ("text",), hint=_TLS_MODE_HINT),
     # GKE's route errors as a text line (an event or a title pasted as such): a missing
     # endpoint-picker Service first (the #1131 wording), then any other refusal of the route
     # (`Error GWCER104: HTTPRoute "x" is misconfigured, err: cannot specify more than one
@@ -740,6 +773,12 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
             "class", "gateway", "pool"):
         # the CRDs' default (Unknown/Pending): controllers write True or False
         return Verdict("no_controller", scope, "reason:crd-default")
+    if scope == "route" and str(cond.get("status", "")) == "Unknown" and \
+            ctype not in ("Accepted", "ResolvedRefs"):
+        # a condition type of the implementation's own on a route parent (Kong's Programmed),
+        # not yet known: no verdict (kubernetes-sigs/gateway-api apis/v1/shared_types.go
+        # defines Accepted, ResolvedRefs and PartiallyInvalid for route parents)
+        return None
     table = {}
     if scope == "route":
         table = {"ResolvedRefs": _ROUTE_RESOLVED, "BackendsAvailable": _ROUTE_BACKENDS}.get(

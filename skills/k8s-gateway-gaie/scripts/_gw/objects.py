@@ -37,6 +37,13 @@ def meta(obj: dict, key: str, default=""):
     return (obj.get("metadata") or {}).get(key) or default
 
 
+def scoped(obj: dict) -> str:
+    """`NAME -n NAMESPACE` for a kubectl command, or `NAME` when the object (a manifest)
+    names no namespace: kubectl then uses the context's, as the apply did."""
+    ns = meta(obj, "namespace")
+    return f"{meta(obj, 'name')} -n {ns}" if ns else meta(obj, "name")
+
+
 def ref_key(obj: dict) -> str:
     ns = meta(obj, "namespace")
     return f"{obj.get('kind', '')}/{ns + '/' if ns else ''}{meta(obj, 'name')}"

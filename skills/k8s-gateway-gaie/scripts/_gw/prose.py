@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from k8s_skillkit import fences
 from k8s_skillkit.findings import finding
 
 from _gw.causes import fix_for
@@ -94,6 +95,7 @@ _PROTOCOL_UNSUPPORTED = re.compile(
     r"\blistener\s+protocol\s+(?:is|was)\s+(?:invalid|unsupported|not\s+supported)\b",
     re.IGNORECASE)
 _LISTENER = re.compile(r"\blisteners?\b", re.IGNORECASE)
+_LISTENERSET = re.compile(r"\bX?ListenerSets?\b", re.IGNORECASE)
 
 # --- a backendRef port the backend does not have -------------------------------------------
 # "change the port to an invalid value" (kgateway-dev/kgateway#8948), "with a port that is
@@ -195,9 +197,13 @@ _STATUS_CODE = re.compile(
     r"\b(?P<code2>[45]\d\d)\s+(?:Internal|Service|Bad\s+Gateway|Not\s+Found|Gateway\s+Timeout)|"
     r"\b(?:return\w*|answer\w*|respond\w*|throws?|got|gets?|gives?)\s+(?:an?\s+)?(?:HTTP\s+)?"
     r"(?P<code3>[45]\d\d)\b", re.IGNORECASE)
+# (a route or config said not to reach the proxy: "the httproute entry was not synchronized
+# to Envoy", "not programmed", "the exported configuration does not contain" it)
 _FAILURE = re.compile(r"\b(?:fail(?:s|ed|ing|ures?)?|errors?|not\s+work\w*|doesn't\s+work|"
                       r"does\s+not\s+work|broken|refus\w*|drop\w*|unavailable|timeout|"
-                      r"timed\s+out)\b", re.IGNORECASE)
+                      r"timed\s+out|not\s+(?:being\s+)?(?:synchroni[sz]ed|synced|programmed|"
+                      r"propagated|applied|reachable)|(?:does\s+not|doesn't)\s+contain)\b",
+                      re.IGNORECASE)
 
 
 @dataclass
@@ -227,6 +233,7 @@ class Prose:
     inference: bool = False
     gateway_api: bool = False
     listener: bool = False
+    listenerset: list[str] = field(default_factory=list)
     backend_ref: bool = False
     policy: bool = False
     tls_listener: bool = False
@@ -237,12 +244,11 @@ def read(lines: list[str]) -> Prose:
     """The facts of the text lines of a paste (lines inside ``` fences are outputs, not
     sentences: only the address outputs are read from them)."""
     out = Prose()
-    fenced = False
-    for raw in lines or []:
-        line = str(raw)
-        if line.strip().startswith("```"):
-            fenced = not fenced
+    texts = [str(raw) for raw in lines or []]
+    for line, mark in zip(texts, fences.prose_marks(texts)):
+        if mark == "fence":
             continue
+        fenced = mark == "code"
         text = " ".join(line.replace("**", "").split())
         if not text:
             continue
@@ -265,6 +271,8 @@ def read(lines: list[str]) -> Prose:
         out.clusterip_gateway = out.clusterip_gateway or bool(_CLUSTERIP_GATEWAY.search(text))
         out.gateway_api = out.gateway_api or bool(_GATEWAY_API.search(text))
         out.listener = out.listener or bool(_LISTENER.search(text))
+        if _LISTENERSET.search(text):
+            out.listenerset.append(text[:200])
         out.backend_ref = out.backend_ref or bool(_BACKEND_REF.search(text))
         if _CLUSTERIP_SHOWN.search(text) and not re.search(r"\b(?:none|pending)\b", text,
                                                            re.IGNORECASE):
@@ -471,6 +479,13 @@ def _refine(f: dict, prose: Prose, pools: bool) -> dict:
                            _HEALTH_CHECK_FIX)
         if not (prose.inference or pools):
             return _recast(f, "backend_no_endpoints", [], fix_for("backend_no_endpoints"))
+    if f["cause"] == "no_controller" and prose.listenerset:
+        # "Waiting for controller" is every Gateway API object's default condition; a report
+        # about a ListenerSet shows the ListenerSet's (cilium/cilium#42756: an XListenerSet
+        # the implementation does not reconcile)
+        return _recast(f, "listenerset_not_reconciled", prose.listenerset[:1],
+                       fix_for("listenerset_not_reconciled") + "; if this status is the "
+                       "Gateway's own, no controller serves its GatewayClass")
     if f["cause"] == "backend_unresolved" and prose.backend_absent:
         return _recast(f, "backend_not_found", prose.backend_absent, fix_for("backend_not_found"))
     return f

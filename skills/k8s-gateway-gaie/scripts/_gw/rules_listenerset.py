@@ -37,7 +37,7 @@ from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
 from _gw.objects import (LISTENERSET_KINDS, cond_text, is_current, listenerset_parent, meta,
-                         namespace_selected)
+                         namespace_selected, scoped)
 from _gw.reported import dedupe, listener_findings
 
 # kind -> API group; the same schema under two names (see the module docstring)
@@ -139,7 +139,7 @@ def check_listenerset(index, ls: dict) -> list[dict]:
     return [finding("error" if ok is False else "warning", "listenerset_not_allowed", ls,
                     f"{why}, so this {ls['kind']}'s listeners are not added", [why],
                     FIX["listenerset_not_allowed"], confirm=f"kubectl get {ls['kind'].lower()} "
-                    f"{meta(ls, 'name')} -n {meta(ls, 'namespace')} -o "
+                    f"{scoped(ls)} -o "
                     "jsonpath='{.status.conditions}'")]
 
 
@@ -164,7 +164,7 @@ def _parent_refused(ls: dict, gw: dict) -> list[dict]:
                     f"parent Gateway {gw_name} is not accepted, so this {ls['kind']}'s "
                     "listeners are not served", evidence,
                     FIX["listenerset_parent_not_accepted"],
-                    confirm=f"kubectl get gateway {meta(gw, 'name')} -n {meta(gw, 'namespace')}"
+                    confirm=f"kubectl get gateway {scoped(gw)}"
                             " -o jsonpath='{.status.conditions}'")]
 
 

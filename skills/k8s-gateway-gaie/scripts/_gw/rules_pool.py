@@ -16,7 +16,7 @@ from k8s_skillkit.findings import finding
 from _gw.causes import fix_for
 from k8s_skillkit.dump import ABSENT
 from _gw.objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
-                         meta, pod_ready, pod_waiting, pool_ports, service_ports)
+                         meta, pod_ready, pod_waiting, pool_ports, scoped, service_ports)
 
 
 def check_pool(index, pool: dict) -> list[dict]:
@@ -51,8 +51,45 @@ def _pool_ports(pool: dict) -> list[int]:
                                 else [])
 
 
+def endpoint_picker_kind(pool: dict, ref: dict) -> list[dict]:
+    """An endpoint picker reference to something other than a core Service (a Gateway, say):
+    the gateway reaches the picker through a Service; implementations refuse other kinds
+    (gateway-api-inference-extension#2915: ResolvedRefs=False InvalidExtensionRef) or crash
+    on them (agentgateway/agentgateway#1719: no port, nil dereference)."""
+    group, kind = ref.get("group") or "", ref.get("kind") or "Service"
+    if group == "" and kind == "Service":
+        return []
+    named = f"{kind} {ref.get('name', '')}" + (f" (group {group})" if group else "")
+    shown_group = group or '""'
+    return [finding("warning", "endpoint_picker_missing", pool,
+                    f"the endpoint picker reference names {named}, not the endpoint picker's "
+                    "Service: the gateway cannot reach a picker through it",
+                    [f"endpointPickerRef: group {shown_group}, kind {kind}, name "
+                     f"{ref.get('name', '')}"],
+                    "point endpointPickerRef at the endpoint picker's Service (group \"\", "
+                    "kind Service, its gRPC port)", confirm=_confirm_pool(pool))]
+
+
+def fragment_findings(fragments) -> list[dict]:
+    """An InferencePool's endpointPickerRef (extensionRef) pasted without its object (a
+    `spec:` or the ref's own block cut from a manifest): its kind is checked as the pool's."""
+    out = []
+    for frag in fragments or []:
+        if not isinstance(frag, dict):
+            continue
+        spec = frag.get("spec") if isinstance(frag.get("spec"), dict) else frag
+        ref = spec.get("endpointPickerRef") or spec.get("extensionRef")
+        if isinstance(ref, dict):
+            pool = {"kind": "InferencePool",
+                    "metadata": {"name": "(pasted endpointPickerRef)", "namespace": ""}}
+            out += endpoint_picker_kind(pool, ref)
+    return out
+
+
 def _confirm_pool(pool) -> str:
-    return f"kubectl get inferencepools {meta(pool, 'name')} -n {meta(pool, 'namespace')} -o yaml"
+    if meta(pool, "name").startswith("("):  # a pasted part of a pool: which one is unknown
+        return "kubectl get inferencepools -A -o yaml"
+    return f"kubectl get inferencepools {scoped(pool)} -o yaml"
 
 
 def _members(index, pool, match) -> list[dict]:
@@ -127,7 +164,7 @@ def _endpoint_picker(index, pool, ref, alpha: bool) -> list[dict]:
                         "reason EndpointPickerRefMissing)", [f"spec.{field}: unset"],
                         fix_for("endpoint_picker_missing"), confirm=_confirm_pool(pool))]
     if (ref.get("group") or "") != "" or (ref.get("kind") or "Service") != "Service":
-        return []
+        return endpoint_picker_kind(pool, ref)
     ns, name = meta(pool, "namespace"), ref.get("name", "")
     found = index.presence("Service", ns, name)
     port = (ref.get("port") or {}).get("number") if not alpha else ref.get("portNumber")

@@ -18,7 +18,7 @@ from _gw.rules_listenerset import detached as listenerset_detached
 from _gw.objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, LISTENERSET_KINDS, POOL_GROUP,
                          backend_refs, current_conditions, describe_ref, grant_allows,
                          holding_listener, hostnames_intersect, meta, namespace_selected,
-                         parent_refs, pool_ports, service_ports, status_parent)
+                         parent_refs, pool_ports, scoped, service_ports, status_parent)
 
 
 def check_route(index, route: dict) -> list[dict]:
@@ -73,8 +73,8 @@ def _unreconciled(route) -> list[dict]:
 
 
 def _confirm_route(route) -> str:
-    return (f"kubectl get {route.get('kind', 'httproute').lower()} {meta(route, 'name')} -n "
-            f"{meta(route, 'namespace')} -o yaml   # status.parents[] from the controller")
+    return (f"kubectl get {route.get('kind', 'httproute').lower()} {scoped(route)} -o yaml"
+            "   # status.parents[] from the controller")
 
 
 def _check_parent(index, route, ref) -> tuple[list[dict], list[dict]]:

@@ -21,10 +21,12 @@ QUOTA_CAUSES = ("quota_exhausted", "exceeds_max_quota", "resource_not_in_queue",
 
 FIXES = {
     "admitted_not_started": "Kueue admitted the workload but could not start the job: read the "
-                            "error Kueue logged with \"Unsuspending job\" (an apiserver or "
+                            "error Kueue logged (with \"Unsuspending job\": an apiserver or "
                             "webhook refusal, e.g. a field the job's API version makes "
-                            "immutable), fix that (upgrade the job controller/CRD or Kubernetes, "
-                            "or Kueue to a release that handles it), then let Kueue retry",
+                            "immutable; from the TAS ungater: pods that do not match the "
+                            "topology assignment), fix that (upgrade the job controller/CRD or "
+                            "Kubernetes, or Kueue to a release that handles it), then let Kueue "
+                            "retry",
     "quota_exhausted": "wait for the quota holders to finish, raise the ClusterQueue's "
                        "nominalQuota by the shortfall, borrow through a cohort, or use a "
                        "higher WorkloadPriorityClass with preemption enabled",
@@ -143,6 +145,19 @@ def message_notes(said) -> list[str]:
                          "victims are not stopping (their jobs must terminate; MultiKueue "
                          "before v0.14.8/v0.15.3/v0.16 did not release quota on a "
                          "manager-initiated eviction, kueue#7350)")
+        if "failed to read rank information" in clause.text:
+            notes.append("Kueue admitted the workload with a topology assignment but its TAS "
+                         "ungater cannot match the job's pods to it (the error names the pod "
+                         "and the rank it could not place), so those pods keep the "
+                         "kueue.x-k8s.io/topology scheduling gate: the job creates more pods "
+                         "(or other ranks) than the Workload's PodSet counts. A TrainJob's "
+                         "trainer.numNodes was not counted before kueue#8135")
+        if "Failed to preempt workloads" in clause.text:
+            notes.append("the workload fits only if Kueue preempts others, and issuing the "
+                         "preemption failed (the log's error says why); Kueue retries on a "
+                         "later scheduling cycle. An update conflict ('the object has been "
+                         "modified') that repeats was not retried before v0.14.5/v0.15.1 "
+                         "(kueue#7665): upgrade, or delete the victim workload by hand")
         if "no TAS cache information" in clause.text:
             notes.append("Kueue holds no TAS data for the ClusterQueue's flavor: the "
                          "TopologyAwareScheduling feature gate is off (alpha, off by default "

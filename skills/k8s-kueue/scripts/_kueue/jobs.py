@@ -82,7 +82,10 @@ class JobIndex:
 
     def _pods_by_name(self, wl: dict) -> list[dict]:
         """Pasted tables carry no owner references: the Workload is named
-        "<kind>-<job>-<hash>" and the job's pods "<job>-..." (jobframework naming)."""
+        "<kind>-<job>-<hash>" and the job's pods "<job>-..." (jobframework naming). A pod
+        with a Workload of its own in the input ("pod-<pod>-<hash>", the plain-pod
+        integration's name) belongs to that one, not to the job whose name it extends
+        (kueue#4804: an LWS group's worker pods, each with a redundant per-pod Workload)."""
         parts = name_of(wl).rsplit("-", 1)
         if len(parts) != 2:
             return []
@@ -90,8 +93,12 @@ class JobIndex:
         if kind not in JOB_KINDS.values() or not job:
             return []
         ns = namespace_of(wl)
+        own = {(namespace_of(w), name_of(w).rsplit("-", 1)[0]) for w in self.cluster.workloads
+               if name_of(w).startswith("pod-")}
         return [p for p in self.cluster.pods if not _owner_uids(p)
-                and name_of(p).startswith(job + "-") and namespace_of(p) in ("", ns)]
+                and name_of(p).startswith(job + "-") and namespace_of(p) in ("", ns)
+                and (namespace_of(p), f"pod-{name_of(p)}") not in own
+                and ("", f"pod-{name_of(p)}") not in own]
 
     def job_for(self, wl: dict) -> dict | None:
         for uid in _owner_uids(wl):

@@ -47,6 +47,9 @@ _CLAUSES = [
     # scheduler.go v0.14-v0.19: waits for victims another Workload is preempting / a gate
     ("quota_exhausted", r"Workload has overlapping preemption targets|Workload requires "
                         r"preemption, but it'?s gated"),
+    # scheduler.go v0.3-v0.19 (log.Error(err, "Failed to preempt workloads")): the workload
+    # fits only by preemption and issuing it failed; it waits for that quota
+    ("quota_exhausted", r"Failed to preempt workloads"),
     ("flavor_mismatch", r"flavor (?P<flavor>\S+) does not provide resource (?P<resource>\S+)"),
     ("flavor_mismatch", r"no TAS flavor assigned"),
     ("topology_unfit", r"TAS Balanced Placement: Cannot find|(?:required|preferred) topology is "
@@ -135,6 +138,11 @@ _MESSAGES = [
     # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
     ("admitted_not_started", r"Unsuspending job"),
+    # The TAS ungater could not map an admitted Workload's pods to its topology assignment
+    # (pkg/controller/tas/topology_ungater.go v0.11-v0.19, readRanksIfAvailable): the pods it
+    # cannot place keep the kueue.x-k8s.io/topology gate (kueue#8101: a TrainJob whose
+    # PodSet count ignored numNodes, fixed by #8135)
+    ("admitted_not_started", r"failed to read rank information from Pods"),
     # The job reconciler could not create the job's Workload: log.Error(err, "Handling job
     # with no workload"), pkg/controller/jobframework/reconciler.go v0.3.0:146 to v0.19.0:497.
     # An AlreadyExists error names a Workload of that name another object may own (kueue#1726):

@@ -257,7 +257,7 @@ def _text_reports(cluster) -> list[dict]:
         error = re.search(_JSON_FIELD.format("error"), text)  # what stopped Kueue's start
         if error:
             extra.append("error: " + " ".join(_unquote(error.group(1)).split())[:300])
-    reason = said.said.replace("event", "").strip()
+    reason = said.said.replace("event", "").replace("log line", "").strip()
     said.said = "in a log line or quoted text" + (f" ({reason})" if reason else "")
     # other Kueue lines of the text, once each, without pieces of the quoted message (a
     # condition message wrapped over YAML lines yields fragments)

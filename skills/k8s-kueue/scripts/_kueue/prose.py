@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import re
 
+from k8s_skillkit.findings import finding
+from k8s_skillkit.prose import report_lines
+
 _Q = r"[`'\"]?"
 _NEG = re.compile(r"\b(?:not|never|without)\b|n't\b", re.I)
 
@@ -103,3 +106,35 @@ def states(text: str) -> list[tuple[str, list[str]]]:
 def said(lines: list[str]) -> bool:
     """The paste states one of these conditions in prose (read_dump keeps it as text)."""
     return bool(states("\n".join(lines)))
+
+
+# "BestEffort1 preempted", "my job was preempted again and again": the report says Kueue
+# preempted a workload, and no Workload is in the paste to say by whom or why
+_PREEMPTED = re.compile(r"\bpreempt(?:ed|s|ing|ion)\b", re.I)
+
+
+def said_preempted(cluster) -> list[dict]:
+    """For a paste without any Workload: a warning `preempted` (inferred) when the report
+    says a workload was preempted, else an info that the eviction history is not here: it
+    is written on the Workload (Evicted / Preempted conditions, schedulingStats.evictions)."""
+    lines = list(getattr(cluster, "texts", []) or [])
+    said = [line for line in report_lines(lines) if _PREEMPTED.search(line)
+            and not _NEG.search(line)]
+    confirm = ("kubectl get workloads.kueue.x-k8s.io -A -o yaml (status.conditions Evicted / "
+               "Preempted, status.schedulingStats.evictions) and kubectl get events -A "
+               "--field-selector reason=Preempted")
+    if said:
+        return [finding("warning", "preempted", {"kind": "Workload", "name": ""},
+                        "the report says Kueue preempted a workload; who preempted it and which "
+                        "setting allowed it are on the Workload, which is not in the paste",
+                        [f"in the text: {line[:200]}" for line in said[:2]],
+                        "paste the preempted Workload (and its ClusterQueue) and re-run: the "
+                        "Preempted condition names the reason (InClusterQueue, "
+                        "InCohortReclamation, InCohortReclaimWhileBorrowing, "
+                        "InCohortFairSharing) and the preemptor", basis="inferred",
+                        confirm=confirm)]
+    return [finding("info", "not_in_dump", {"kind": "Workload", "name": ""},
+                    "no Workload in the input: Kueue writes a workload's evictions and "
+                    "preemptions on the Workload (conditions, schedulingStats) and in its events",
+                    [], f"run {confirm} and re-run with the output", basis="inferred",
+                    confirm=confirm)]

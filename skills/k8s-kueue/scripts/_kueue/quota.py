@@ -7,8 +7,12 @@ pkg/resources, pkg/scheduler/flavorassigner/flavorassigner.go fitsResourceQuota)
 - a cohort pools every member's lendable quota (plus quota set on a Cohort object);
 - maximum capacity = nominal + min(borrowingLimit, what the rest of the cohort could lend);
 - available now = unused guaranteed quota + unused pool, capped by nominal + borrowingLimit.
-It is an estimate for explanations (hierarchical cohorts are flattened to one level), never
-a re-implementation of the scheduler; Kueue's own condition message is quoted next to it.
+It is an estimate for explanations, never a re-implementation of the scheduler; Kueue's own
+condition message is quoted next to it. A cohort tree of more than one Cohort (hierarchical
+cohorts: quota on a child Cohort is lendable to the whole tree) is computed with Kueue's
+resource nodes instead (_kueue.fair_sharing: available / potentialAvailable,
+pkg/cache/scheduler/resource_node.go), so a ClusterQueue in the root cohort reaches the
+quota a child Cohort holds (kubernetes-sigs/kueue#3948).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from fractions import Fraction
 
 from k8s_skillkit.quantity import format_quantity
 
+from _kueue import fair_sharing as tree
 from _kueue.objects import (Cluster, admitted_usage, cohort_of, cq_usage, flavor_quotas,
                            is_true)
 
@@ -31,6 +36,7 @@ class QuotaBook:
         self.holders: dict[tuple[str, str, str], list[tuple[dict, Fraction]]] = {}
         self._views: dict[tuple[str, str, str], dict | None] = {}
         self._cohort_lines: dict[tuple, list[str]] = {}
+        self._nodes: dict[tuple[str, str], tree.Node] | None = None
         summed: dict[str, dict[tuple[str, str], Fraction]] = {}
         for wl in cluster.workloads:
             if not is_true(wl, "QuotaReserved") or is_true(wl, "Finished"):
@@ -85,6 +91,10 @@ class QuotaBook:
             available = min(available, nominal + borrow_limit - used)
         if not cohort:
             available = nominal - used
+        nested = self._nested(cq, flavor, res)
+        if nested is not None:
+            max_capacity, available = nested
+            borrowable = max_capacity - nominal
         return {
             "cluster_queue": cq, "flavor": flavor, "resource": res, "cohort": cohort,
             "nominal": nominal, "borrowing_limit": borrow_limit,
@@ -92,6 +102,21 @@ class QuotaBook:
             "borrowable": max(Fraction(0), borrowable), "max_capacity": max_capacity,
             "available": max(Fraction(0), available),
         }
+
+    def _nested(self, cq: str, flavor: str, res: str) -> tuple[Fraction, Fraction] | None:
+        """(maximum capacity, available now) from Kueue's resource nodes when the queue's
+        cohort tree holds more than one Cohort; None for a flat cohort (or none)."""
+        if self._nodes is None:
+            self._nodes = tree.build_tree(self.cluster)
+        node = self._nodes.get(("ClusterQueue", cq))
+        if node is None or node.parent is None or tree._has_cycle(node):
+            return None
+        root = tree.root_of(node)
+        if _cohorts_in(root) < 2:
+            return None
+        fr = (flavor, res)
+        return (_quantity(res, tree.potential_available(node, fr)),
+                _quantity(res, max(0, tree.available(node, fr))))
 
     def cohort_usage(self, cohort: str, flavor: str, res: str, limit: int = 3) -> list[str]:
         """'cq uses U of nominal N' for the cohort members eating into the shared pool."""
@@ -129,6 +154,15 @@ class QuotaBook:
         if cohort_obj:
             total += flavor_quotas(cohort_obj).get((flavor, res), {}).get("nominal", Fraction(0))
         return total, in_use
+
+
+def _cohorts_in(node: tree.Node) -> int:
+    return (node.kind == "Cohort") + sum(_cohorts_in(child) for child in node.children)
+
+
+def _quantity(res: str, amount: int) -> Fraction:
+    """Kueue's integer amount (milli-CPU, units) as a quantity; "unlimited" stays huge."""
+    return Fraction(amount, 1000) if res == "cpu" else Fraction(amount)
 
 
 def _fmt(value: Fraction, res: str) -> str:

@@ -201,7 +201,7 @@ def _from_events(events: list[dict]) -> Verdict | None:
         found = rank(clauses(message))
         cause = found[0].cause if found else REASONS.get(str(event.get("reason", "")), "")
         if cause:
-            return Verdict(cause, f"event {event.get('reason', '')}", message, found,
+            return Verdict(cause, _said_in(event), message, found,
                            evidence=[event_line(e) for e in events[:4]])
     return None
 
@@ -266,11 +266,20 @@ def _age_seconds(age: str) -> int | None:
     return sum(int(n) * _AGE_UNITS[u] for n, u in parts)
 
 
+def _said_in(event: dict) -> str:
+    """Where Kueue said it: an event (its reason), or a controller log record the paste
+    carried (objects.as_kueue_object turns those into events of component "log")."""
+    if (event.get("source") or {}).get("component") == "log":
+        return "log line"
+    return f"event {event.get('reason', '')}"
+
+
 def event_line(event: dict) -> str:
     count = event.get("count")
     times = f" (x{count})" if count and int(count) > 1 else ""
-    return (f"event {event.get('type', '')} {event.get('reason', '')}{times}: "
-            f"{normalize(event.get('message') or event.get('note') or '')[:300]}")
+    head = " ".join(_said_in(event).split()) if not event.get("type") else \
+        f"event {event.get('type', '')} {event.get('reason', '')}"
+    return f"{head}{times}: {normalize(event.get('message') or event.get('note') or '')[:300]}"
 
 
 def _checks(wl: dict) -> list[dict]:

@@ -20,6 +20,10 @@ Role and a RoleBinding only grant inside their namespace, so a cluster-scope req
 ClusterRole bound by a ClusterRoleBinding. The sentence must name a namespaced grant (Role,
 RoleBinding, role.yaml), a cluster one (ClusterRole[Binding], CR/CRB, cluster scope/wide) and
 a contrast (but, no, not, instead of, doesn't match, move, need).
+
+A ClusterRoleBinding said to be "scoped to the X namespace" is neither: it has no namespace,
+so X is its subject's; X other than the denied ServiceAccount's namespace is a subject
+mismatch (cloudstateio/cloudstate#123).
 """
 from __future__ import annotations
 
@@ -53,21 +57,35 @@ def _sentences(texts: list[str]) -> list[str]:
     return [" ".join(s.split()) for s in _SENTENCE.split(prose) if s.strip()]
 
 
+# "the ClusterRoleBinding ... is scoped to the `cloudstate` namespace": a ClusterRoleBinding
+# has no namespace, so the namespace a user sees on it is its subject's; when that is not the
+# denied ServiceAccount's, the binding names another subject (cloudstateio/cloudstate#123)
+_CRB_NAMESPACE = re.compile(
+    r"\bcluster ?role ?bindings?\b[^.!?]{0,120}?\b(?:scoped to|in|for|bound to|points? to)\s+"
+    r"(?:the\s+)?[`'\"]?(?P<ns>[a-z0-9][a-z0-9-]*)[`'\"]?\s+namespace\b", re.I)
+
+
 def _says_mismatch(sentence: str) -> bool:
     return bool(_BINDING.search(sentence) and _SUBJECT.search(sentence)
                 and _CONTRAST.search(sentence))
 
 
+def _crb_elsewhere(sentence: str, namespace: str) -> bool:
+    """The sentence puts a ClusterRoleBinding in a namespace other than `namespace`."""
+    return any(m.group("ns") != namespace for m in _CRB_NAMESPACE.finditer(sentence))
+
+
 def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred binding_subject_mismatch per denied ServiceAccount the paste's own words
     say a binding does not name (only when the paste holds no RBAC objects)."""
-    said = [s for s in _sentences(list(getattr(dump, "texts", []) or [])) if _says_mismatch(s)]
-    if not said:
-        return []
+    sentences = _sentences(list(getattr(dump, "texts", []) or []))
     out, seen = [], set()
     for denial in denials:
         sa = service_account_of(denial.user) if denial.kind == "rbac" else None
         if not sa or sa in seen:
+            continue
+        said = [s for s in sentences if _says_mismatch(s) or _crb_elsewhere(s, sa[0])]
+        if not said:
             continue
         seen.add(sa)
         ns, name = sa
@@ -91,7 +109,8 @@ _CLUSTER_INSTEAD = re.compile(r"(?i:cluster[- ]?role(?: ?bindings?)?|\bCRB?s?)\W
 
 def _says_namespaced_grant(sentence: str) -> bool:
     return bool(_NAMESPACED_GRANT.search(sentence) and _CLUSTER_GRANT.search(sentence)
-                and _SCOPE_CONTRAST.search(sentence) and not _CLUSTER_INSTEAD.search(sentence))
+                and _SCOPE_CONTRAST.search(sentence) and not _CLUSTER_INSTEAD.search(sentence)
+                and not _CRB_NAMESPACE.search(sentence))  # that namespace is a subject's
 
 
 def scope_findings(dump, denials: list[Denial]) -> list[dict]:

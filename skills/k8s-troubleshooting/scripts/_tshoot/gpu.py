@@ -101,8 +101,14 @@ _IB_ASYNC_FAULT = re.compile(r"NET/IB\s*:\s*(?:\S+:\d+ )?Got async event\s*:\s*(
                              r"access violation work queue error|SRQ catastrophic error|device "
                              r"fatal)", re.I)
 _GPU_LOST = re.compile(r"\bGPU is lost\b|\b(?:NVML_)?ERROR_GPU_IS_LOST\b")
-_NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error|Driver/library "
-                        r"version mismatch)", re.I)
+# NVML's error string for NVML_ERROR_LIB_RM_VERSION_MISMATCH (nvml.h) is "Driver/library
+# version mismatch": nvidia-smi and the device plugin print it after "Failed to initialize
+# NVML: ", users quote it without the prefix; the string names the fault by itself. The
+# kernel module logs the same fault as "NVRM: API mismatch: the client has the version X, but
+# NVRM: this kernel module has the version Y" (open-gpu-kernel-modules kernel-open/nvidia/
+# nv.c, nvidia_dev_ioctl's version check).
+_NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
+                        r"(?P<mismatch>Driver/library version mismatch|NVRM: API mismatch)", re.I)
 _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:status|error)"
                        r"\s*[=:]?\s*\d+|Connection closed|Connection reset|failed)|"
                        r"ncclRemoteError|ncclSystemError|unhandled system error|"
@@ -264,8 +270,7 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.gpu_lost.append(line[:300])
     m = _NVML_INIT.search(line)
     if m:
-        (report.nvml_lost if m.group("why").lower().startswith("unknown")
-         else report.nvml_mismatch).append(line[:300])
+        (report.nvml_mismatch if m.group("mismatch") else report.nvml_lost).append(line[:300])
     if _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
         report.nccl_net.append(line[:300])
     if _OOMKILLED.search(line):

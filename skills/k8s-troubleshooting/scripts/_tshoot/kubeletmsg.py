@@ -140,11 +140,14 @@ GPU = re.compile(r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_S
 # TopologyAffinityError. kubernetes v1.9.0 plugin/pkg/scheduler/algorithm/predicates/error.go
 # (the messages before 1.19), v1.19.0..v1.37.2 pkg/kubelet/lifecycle/predicate.go
 # (InsufficientResourceError, PredicateFailureError, "... which is unexpected"), v1.27.0+
-# kubelet.go rejectPod ("Pod was rejected: "), cm/admission/errors.go, cm/topologymanager.
+# kubelet.go rejectPod ("Pod was rejected: "), cm/admission/errors.go, cm/topologymanager
+# (reason "Topology Affinity Error", spaced, in the first releases' policy_strict.go,
+# policy_single_numa_node.go and policy_restricted.go, from v1.16; TopologyAffinityError in
+# v1.37.2 topology_manager.go).
 KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ failed\b"
                            r"|allocate failed due to .*which is unexpected|update plugin "
                            r"resources failed due to|resources cannot be allocated with topology "
-                           r"locality|\bUnexpectedAdmissionError\b|\bTopologyAffinityError\b"
+                           r"locality|\bUnexpectedAdmissionError\b|\bTopology ?Affinity ?Error\b"
                            r"|\bOutOf(?:cpu|memory|pods|ephemeral-storage)\b"
                            r"|\bOutOf[a-z0-9.-]+/[\w.-]+"
                            # graceful node shutdown's admit handler: reason NodeShutdown

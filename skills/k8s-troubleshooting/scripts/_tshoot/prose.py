@@ -22,6 +22,16 @@ Rules (the wording is users'; the state is Kubernetes'):
 - a pod said Pending / unschedulable / (not) scheduling in the same sentence as "insufficient
   <resource>" or "not enough <resource>": the NodeResourcesFit filter's "Insufficient
   <resource>" -> unschedulable_insufficient.
+- a liveness / startup / readiness probe said to restart, kill or fail the container ("the
+  liveness probe is triggering a restart before things are able to initialize"): the kubelet
+  restarts a container whose liveness or startup probe fails failureThreshold times
+  (pkg/kubelet/prober; "Container X failed liveness probe, will be restarted") -> probe_failing
+  (immich-app/immich-charts#27: a model download outlasting the probe's delay).
+- a pod said Pending / stuck in pending where the paste holds a topologySpreadConstraint with
+  `whenUnsatisfiable: DoNotSchedule`: the PodTopologySpread filter keeps a pod off every
+  domain it would push past maxSkew, counting only pods that exist -> unschedulable_topology_
+  spread (elastic/cloud-on-k8s#5810). The constraint is pasted code, the state is words: both
+  must be there.
 """
 from __future__ import annotations
 
@@ -60,6 +70,15 @@ _INSUFFICIENT = re.compile(
 # "cannot be scheduled"): "insufficient X" there is the scheduler's NodeResourcesFit wording
 _WAITS = re.compile(r"\b(?:pending|unschedulable|schedul\w*)\b", re.IGNORECASE)
 _FINALIZER = re.compile(r"\bfinali[sz]ers?\b", re.IGNORECASE)
+_PROBE = re.compile(r"\b(?:liveness|startup|readiness)[ -]?probes?\b", re.IGNORECASE)
+_PROBE_ACTS = re.compile(r"\b(?:restart\w*|kill\w*|fail\w*|time[sd]?\s?out|timed\s?out)\b",
+                         re.IGNORECASE)
+_STUCK_PENDING = re.compile(r"\b(?:stuck|stays?|remains?|still|hangs?|forever)\b[^.!?]{0,30}?"
+                            r"\bpending\b|\bpending\b[^.!?]{0,20}?\b(?:forever|for (?:hours|"
+                            r"days))\b|\b(?:can(?:no|')t|not|never)\s+(?:be\s+)?scheduled\b",
+                            re.IGNORECASE)
+# a hard spread constraint anywhere in the paste (its YAML is code, not words)
+_HARD_SPREAD = re.compile(r"whenUnsatisfiable:\s*[\"']?DoNotSchedule\b")
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ class Rule:
     fix: str
     confirm: str
     also: re.Pattern[str] | None = None       # must be in the same line too
+    pasted: re.Pattern[str] | None = None     # must be somewhere in the paste (code too)
     unless: re.Pattern[str] | None = None     # a line that says this is not the state
     # more evidence: (the quoted lines, every report line, the pasted pods) -> lines
     extra: Callable[[list[str], list[str], list[dict]], list[str]] | None = None
@@ -139,6 +159,27 @@ _RULES = (
          "lower the pod's requests, free or add capacity on the nodes it may use",
          "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
          "'Allocated resources'", also=_WAITS, extra=_requests_of_named),
+    Rule(_PROBE, "probe_failing",
+         "the report says a probe restarts or fails the container: the kubelet restarts a "
+         "container whose liveness (or startup) probe fails failureThreshold times in a row, so "
+         "a start slower than initialDelaySeconds + failureThreshold x periodSeconds never "
+         "finishes",
+         "give slow starts a startupProbe (failureThreshold x periodSeconds longer than the "
+         "start) or raise the liveness probe's initialDelaySeconds/failureThreshold; point the "
+         "probe at a port and path the container serves",
+         "kubectl describe pod NAME -n NAMESPACE (Events: Unhealthy \"Liveness probe failed\", "
+         "Killing \"failed liveness probe, will be restarted\")", also=_PROBE_ACTS),
+    Rule(_STUCK_PENDING, "unschedulable_topology_spread",
+         "the report says a pod stays Pending and the paste holds a topology spread constraint "
+         "with whenUnsatisfiable: DoNotSchedule: the scheduler keeps the pod off every domain "
+         "it would push past maxSkew (it counts only pods that exist, so pods placed while a "
+         "domain had no node can leave the rest unplaceable)",
+         "make room in the domain with the fewest matching pods (a node there), raise maxSkew, "
+         "or use whenUnsatisfiable: ScheduleAnyway; check the labelSelector matches only this "
+         "workload's pods",
+         "kubectl describe pod NAME -n NAMESPACE (FailedScheduling: \"didn't match pod "
+         "topology spread constraints\"); kubectl get pods -o wide -l SELECTOR",
+         pasted=_HARD_SPREAD),
 )
 
 
@@ -151,6 +192,8 @@ def findings(text: str, asks: list[str], pods: list[dict] | None = None) -> list
     said = report_lines(lines)
     out = []
     for rule in _RULES:
+        if rule.pasted is not None and not rule.pasted.search(text):
+            continue
         quoted = [line for line in said if _states(rule, line)]
         if quoted:
             out.append(finding("warning", rule.cause, {"kind": "Text", "name": "paste"},
@@ -166,7 +209,8 @@ def states_a_fault(text: str) -> bool:
     object and no component message still has something to say)."""
     lines = text.splitlines()
     return is_report(lines) and any(_states(rule, line) for line in report_lines(lines)
-                                    for rule in _RULES)
+                                    for rule in _RULES
+                                    if rule.pasted is None or rule.pasted.search(text))
 
 
 def _states(rule: Rule, line: str) -> bool:

@@ -291,6 +291,8 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
         full = [c for c, n in candidates.items() if n >= msg.total]
         if len(full) == 1:
             return full[0], _reason_of(msg, full[0])
+    if not overlap and _device_nodes_tainted(msg, candidates):
+        return "taint", _reason_of(msg, "taint")
     order = order_for(msg)
     if overlap:  # overlapping counts: the reason failing on the most nodes
         best = max(candidates, key=lambda c: (candidates[c],
@@ -299,6 +301,26 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     best = max(candidates, key=lambda c: (order.index(c) if c in order else -1,
                                           candidates[c]))
     return best, _reason_of(msg, best)
+
+
+def _device_nodes_tainted(msg: SchedMessage, candidates: dict[str, int]) -> bool:
+    """Some nodes untolerated-tainted, the rest short of an extended resource (a device such
+    as nvidia.com/gpu): a node without the device reports "Insufficient R" too (its capacity
+    of R is 0: NodeResourcesFit), and device nodes are the ones given a taint (GKE taints GPU
+    nodes nvidia.com/gpu=present:NoSchedule; NVIDIA/gpu-operator#102, #156; vllm-project/
+    aibrix#909), so the tainted nodes are likely the ones with the device and the taint is
+    the blocker. Not for cpu, memory or pods, which every node has."""
+    if set(candidates) != {"taint", "insufficient"}:
+        return False
+    named = resources(msg)
+    return bool(named) and all(_is_extended(r) for r in named)
+
+
+def _is_extended(resource: str) -> bool:
+    """A resource with a domain outside kubernetes.io (vendor devices: nvidia.com/gpu,
+    amd.com/gpu, gpu.intel.com/i915); hugepages-*, cpu, memory and storage are not."""
+    domain = resource.split("/", 1)[0] if "/" in resource else ""
+    return bool(domain) and not domain.endswith("kubernetes.io")
 
 
 def hidden(msg: SchedMessage, chosen: str) -> list[str]:

@@ -95,9 +95,10 @@ _REASON_LINE = re.compile(r"^\s*(?:\d+ (?:node\(s\)|Insufficient|Too many|No pre
                           r"|pod has|node\(s\))|preemption:)", re.I)
 
 
-def _window(lines: list[str], i: int) -> tuple[str, int]:
+def _window(lines: list[str], i: int) -> tuple[str, int, int]:
     """(line i plus the continuation lines a terminal or YAML folding split off it, the lines
-    a scheduler histogram laid out one reason per line took - it goes on to its end - or 1)."""
+    a scheduler histogram laid out one reason per line took - it goes on to its end - or 1,
+    the lines joined)."""
     parts = [lines[i]]
     head = re.compile(r"nodes are available:\s*$")
     histogram, laid_out = bool(head.search(_QUOTE.sub("", lines[i]))), 0
@@ -111,7 +112,7 @@ def _window(lines: list[str], i: int) -> tuple[str, int]:
         parts.append(clean.strip())
         laid_out = len(parts) if reason else laid_out
         histogram = histogram or bool(head.search(clean))
-    return " ".join(p.strip() for p in parts), max(laid_out, 1)
+    return " ".join(p.strip() for p in parts), max(laid_out, 1), len(parts)
 
 
 def _taint_reports(text: str) -> list[Report]:
@@ -143,6 +144,7 @@ def scan(text: str) -> list[Subject]:
     section = ""
     seen_pods = {b[3] for b in blocks if b[2] == "Pod"}
     read_until = -1  # the last line of a scheduler message already read from an earlier line
+    joined_until = -1  # the last continuation line of the last scheduler message read
     for i, raw in enumerate(lines):
         line = _QUOTE.sub("", raw)
         row_seen = _ROW.match(line.strip())
@@ -161,13 +163,17 @@ def scan(text: str) -> list[Subject]:
             continue
         if i <= read_until:
             continue
-        window, laid_out = _window(lines, i)
+        window, laid_out, joined = _window(lines, i)
         rep = classify(window)
         if rep and rep.scheduler and laid_out > 1:
             read_until = i + laid_out - 1  # its reason lines are this message's, not new ones
         rep = rep or classify(line)
-        if not rep:
+        if not rep or (rep.scheduler and i <= joined_until):
+            # a folded line of the scheduler message just read ("...that the\n pod didn't
+            # tolerate, 9 Insufficient nvidia.com/gpu."): a fragment, not a message of its own
             continue
+        if rep.scheduler:
+            joined_until = max(joined_until, i + joined - 1)
         row = _ROW.match(line.strip())
         override = _OBJ.search(line) or _E2E.search(line) or _KUBELET_POD.search(line)
         workload = _WORKLOAD.search(window) if rep.detail.get("admission") else None

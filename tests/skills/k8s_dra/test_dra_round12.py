@@ -1,0 +1,68 @@
+"""Held-out round 12 (DRA): slices the apiserver refuses, a driver that cannot unprepare, and
+reports in words. Ground truth: the upstream sources and the public threads named in each test
+(the thread's resolution), never this script's output."""
+from __future__ import annotations
+
+from tests.skill_scripts import run_script
+
+from .conftest import SCRIPTS
+
+
+def _findings(text: str, script: str = "explain_claim.py") -> list[dict]:
+    res = run_script(SCRIPTS, script, "-f", "-", "--json", stdin=text)
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"]
+
+
+REJECTED = ('E0501 23:09:14.886614       1 driver.go:331] "processing ResourceSlice objects" '
+            'err="create resource slice: ResourceSlice.resource.k8s.io \\"gke-dra-l4-pool-gpu.'
+            'nvidia.com-tshm2\\" is invalid: [spec.sharedCounters[0].counters: Required value]" '
+            'logger="ResourceSlice controller.UnhandledError"\n')
+
+
+def test_a_slice_the_apiserver_refuses_publishes_nothing():
+    # kubernetes-sigs/dra-driver-nvidia-gpu#1092 (DynamicMIG on L4, no MIG): the resourceslice
+    # controller's 'create resource slice: %w' (dynamic-resource-allocation
+    # resourceslice/resourceslicecontroller.go) with the apiserver's validation error
+    for script in ("check_dra.py", "explain_claim.py"):
+        top = _findings(REJECTED, script)[0]
+        assert (top["cause"], top["basis"]) == ("no_resource_slices", "reported"), top
+        assert "apiserver refuses the ResourceSlice" in top["message"]
+
+
+def test_a_report_that_no_slice_is_produced():
+    # ROCm/gpu-operator#609: a driverVersion attribute that is not SemVer; the whole slice
+    # is rejected, the plugin pod stays Ready
+    for said in ("The four-component value is not valid SemVer, so the API server rejects the "
+                 "entire `ResourceSlice`.\n",
+                 "No ResourceSlice is produced, errors in logs\n"):
+        top = _findings(said, "check_dra.py")[0]
+        assert (top["cause"], top["basis"]) == ("no_resource_slices", "inferred"), top
+
+
+def test_a_driver_that_cannot_unprepare_holds_the_pod_terminating():
+    # dra-driver-nvidia-gpu#380: the ComputeDomain was deleted before its daemon pods; the
+    # plugin's NodeUnprepareResources fails ('error unpreparing devices for claim %v: %w',
+    # cmd/compute-domain-kubelet-plugin/driver.go); "unprepare devices failed" is not a
+    # prepare failure
+    top = _findings("```\nE0529 23:56:00.437210       1 workqueue.go:99] Failed to reconcile "
+                    "work item: error unpreparing devices for claim 'ns/claim-x:9882dcaa': "
+                    "unprepare devices failed: error creating compute domain daemon settings: "
+                    "compute domain not found: 0846944b\n```\n")[0]
+    assert (top["cause"], top["basis"]) == ("claim_deallocating", "reported"), top
+
+
+def test_a_report_that_the_selected_attribute_is_not_published():
+    # dra-driver-nvidia-gpu#744: the driver stopped publishing `index` (#563, PR #624); a
+    # selector reading it fails on every device
+    top = _findings("Then I found out this doesn't work because `device.attributes['gpu.nvidia."
+                    "com'].index` isn't found in ResourceSlice, I can find it in v25.3.2.\n")[0]
+    assert (top["cause"], top["basis"]) == ("selector_error", "inferred"), top
+    assert "index" in top["message"]
+
+
+def test_an_attribute_said_present_is_not_read_as_missing():
+    causes = {f["cause"] for f in _findings(
+        "The attribute `productName` is present in every ResourceSlice, yet the claim stays "
+        "pending.\n")}
+    assert "selector_error" not in causes

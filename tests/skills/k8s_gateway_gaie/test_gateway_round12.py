@@ -1,0 +1,142 @@
+"""Held-out round 12 (Gateway API / Inference Extension). Ground truth: the implementations'
+status wordings at the sources named, and the public threads' resolutions; never this
+script's output."""
+from __future__ import annotations
+
+import yaml
+
+
+def _findings(gw_run, tmp_path, text: str) -> list[dict]:
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    assert result.code in (0, 1), result.err
+    return result.doc["findings"]
+
+
+def test_a_listener_route_kind_the_implementation_refuses(gw_run, tmp_path):
+    # kubernetes-sigs/gateway-api#3757: ResolvedRefs=False InvalidRouteKinds with Contour's
+    # wording (internal/dag/gatewayapi_processor.go `Kind %q is not supported, kind must be
+    # %q or %q`); the API allows the kind, the implementation does not
+    for said in ('this results in the following error in the status:\n\n`kind "GRPCRoute" is '
+                 'not supported, kind must be HTTPRoute orTLSRoute`\n',
+                 'message: Kind "GRPCRoute" is not supported, kind must be "HTTPRoute" or '
+                 '"TLSRoute"\n'):
+        top = _findings(gw_run, tmp_path, said)[0]
+        assert (top["cause"], top["basis"]) == ("listener_invalid", "reported"), top
+        assert "allowedRoutes.kinds" in top["fix"]
+
+
+def test_a_tls_listener_mode_the_release_does_not_serve(gw_run, tmp_path):
+    # envoyproxy/gateway#1391 (v0.4.0) and v0.3.0 internal/gatewayapi/translator.go
+    for said in ('getting the message in the Gateway status:\n"TLS mode "Terminate" is not '
+                 'supported, TLS mode must be Passthrough"\n',
+                 "message: TLS Terminate mode is not supported, TLS mode must be Passthrough.\n"):
+        top = _findings(gw_run, tmp_path, said)[0]
+        assert (top["cause"], top["basis"]) == ("listener_invalid", "reported"), top
+
+
+def test_an_inference_setting_named_true_is_not_a_fault(gw_run, tmp_path):
+    # agentgateway/agentgateway#1719 lists its install: the setting is on, not off
+    found = _findings(gw_run, tmp_path, "## Environment\n\n- **Installation method**: Helm "
+                      "chart with `inferenceExtension.enabled=true`\n- the gateway fails to "
+                      "route to the pool\n")
+    assert "inference_pool_unsupported" not in {f["cause"] for f in found}, found
+    top = _findings(gw_run, tmp_path, "the gateway fails with `inferenceExtension.enabled="
+                    "false` in our values\n")[0]
+    assert top["cause"] == "inference_pool_unsupported", top
+
+
+POOL = {"apiVersion": "inference.networking.k8s.io/v1", "kind": "InferencePool",
+        "metadata": {"name": "vllm", "namespace": "llm"},
+        "spec": {"selector": {"matchLabels": {"app": "vllm"}}, "targetPorts": [{"number": 8000}],
+                 "endpointPickerRef": {"group": "gateway.networking.k8s.io", "kind": "Gateway",
+                                       "name": "llm-inference-gateway"}}}
+
+
+def test_an_endpoint_picker_ref_to_a_gateway(gw_run, tmp_path):
+    # agentgateway/agentgateway#1719 (nil dereference on it, fixed to a status error in #1726);
+    # gateway-api-inference-extension#2915: such a pool gets ResolvedRefs=False
+    # InvalidExtensionRef. The whole pool, and the ref's block pasted alone.
+    found = _findings(gw_run, tmp_path, yaml.safe_dump(POOL))
+    picker = [f for f in found if f["cause"] == "endpoint_picker_missing"]
+    assert picker and picker[0]["object"]["name"] == "vllm", found
+    assert "kind Gateway" in picker[0]["evidence"][0]
+    top = _findings(gw_run, tmp_path, "InferencePool (endpointPickerRef as used):\n```yaml\n"
+                    + yaml.safe_dump({"endpointPickerRef": POOL["spec"]["endpointPickerRef"]})
+                    + "```\n")[0]
+    assert (top["cause"], top["basis"]) == ("endpoint_picker_missing", "inferred"), top
+    assert top["confirm"] == "kubectl get inferencepools -A -o yaml"
+
+
+def test_waiting_for_controller_on_a_listenerset_the_implementation_ignores(gw_run, tmp_path):
+    # cilium/cilium#42756 (1.19.0-pre2): an XListenerSet keeps the CRD default conditions;
+    # Cilium did not reconcile ListenerSets until cilium/cilium#46303
+    top = _findings(gw_run, tmp_path, """When applying an XListenerSet manifest, the resource \
+remains in the following state indefinitely:
+
+Status:
+  Conditions:
+    Type:                  Accepted
+    Status:                Unknown
+    Reason:                Pending
+    Message:               Waiting for controller
+""")[0]
+    assert top["cause"] == "listenerset_not_reconciled", top
+
+
+def test_an_implementation_condition_not_yet_known_is_no_verdict(gw_run, tmp_path):
+    # Kong KIC writes Programmed=Unknown reason Unknown beside Accepted=True on a route parent
+    # (Kong/kubernetes-ingress-controller GRPCRoute thread in the corpus); Gateway API defines
+    # Accepted, ResolvedRefs and PartiallyInvalid for route parents (apis/v1/shared_types.go)
+    found = _findings(gw_run, tmp_path, """## `GRPCRoute`
+
+```yml
+  status:
+    parents:
+    - conditions:
+      - message: ""
+        reason: Accepted
+        status: "True"
+        type: Accepted
+      - message: ""
+        reason: Unknown
+        status: Unknown
+        type: Programmed
+      controllerName: konghq.com/kic-gateway-controller
+      parentRef:
+        name: example
+```
+""")
+    assert not [f for f in found if f["severity"] == "error"], found
+
+
+def test_a_manifest_line_that_names_a_service_port_is_no_port_mismatch(gw_run):
+    # aws/aws-application-networking-k8s#544: a pasted route's "kind: Service" and "port: 80",
+    # joined into one paragraph beside "ResolvedRefs", are not a controller's message
+    from _gw.messages import match_message, match_quoted
+    joined = ("The Route's status blindly change to ResolvedRefs==True even if the controller "
+              "was NOT able to resolve the references - backendRefs: - name: my-backend kind: "
+              "Service port: 80 weight: 10")
+    assert match_quoted(joined, reason_tokens=False) is None
+    said = match_message("route", "service port 8080 not found")
+    assert said is not None and said.cause == "port_mismatch"
+
+
+def test_a_route_said_not_synchronized_is_a_failure_to_explain(gw_run, tmp_path):
+    # cilium/cilium#47633: Accepted=True, yet the route is missing from the Envoy config;
+    # nothing in the paste says why
+    found = _findings(gw_run, tmp_path, "The httproute entry was not synchronized to Envoy, but "
+                      "it displays ok. The exported Envoy configuration does not contain any "
+                      "entries related to httproute.\n")
+    assert [(f["cause"], f["severity"]) for f in found] == [("cause_unknown", "info")], found
+
+
+def test_confirm_commands_omit_an_empty_namespace(gw_run, tmp_path):
+    route = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "inventory"},
+             "spec": {"parentRefs": [{"name": "gw"}],
+                      "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}}
+    found = _findings(gw_run, tmp_path, yaml.safe_dump(route))
+    confirms = [f.get("confirm", "") for f in found if f.get("confirm")]
+    assert confirms and not any(" -n  " in c or c.rstrip().endswith(" -n") for c in confirms)

@@ -1,0 +1,181 @@
+"""Held-out round 12 (Kueue): a queue whose own counters say it is full, Kueue's scheduler and
+TAS ungater logs, hierarchical cohorts, per-pod Workloads, and a preemption said in words.
+
+Ground truth: kubernetes-sigs/kueue sources (files named per test) and the resolutions of the
+public threads cited; never this script's output.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import yaml
+
+
+def _run(script, tmp_path, text: str, name: str = "explain_pending.py") -> dict:
+    path = tmp_path / "paste.txt"
+    path.write_text(textwrap.dedent(text).strip() + "\n")
+    result = script(name, "-f", str(path), "--json")
+    assert result.code in (0, 1), result.err
+    return result.doc
+
+
+def _cq(name: str, nominal: str, used: str, pending: int, **spec) -> dict:
+    return {"apiVersion": "kueue.x-k8s.io/v1beta1", "kind": "ClusterQueue",
+            "metadata": {"name": name},
+            "spec": {"namespaceSelector": {}, **spec, "resourceGroups": [{
+                "coveredResources": ["cpu"], "flavors": [{"name": "default-flavor", "resources": [
+                    {"name": "cpu", "nominalQuota": nominal}]}]}]},
+            "status": {"pendingWorkloads": pending, "admittedWorkloads": 1, "flavorsUsage": [
+                {"name": "default-flavor", "resources": [
+                    {"name": "cpu", "total": used, "borrowed": "0"}]}]}}
+
+
+def test_a_full_queue_with_pending_work_waits_for_quota(script, tmp_path):
+    # kubernetes-sigs/kueue#707 (v0.3): 9 of 9 cpu held by the first Job, the second pending;
+    # the reporter blamed waitForPodsReady and closed it as not a bug
+    doc = _run(script, tmp_path, yaml.safe_dump(_cq("cluster-queue", "9", "9", 1)))
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"], top["object"]["kind"]) == (
+        "quota_exhausted", "inferred", "ClusterQueue"), top
+    assert "9 of 9" in top["message"]
+
+
+def test_no_verdict_with_room_left_or_a_cohort_to_borrow_from(script, tmp_path):
+    for cq in (_cq("cluster-queue", "9", "6", 1),
+               _cq("cluster-queue", "9", "9", 1, cohort="shared")):
+        causes = {f["cause"] for f in _run(script, tmp_path, yaml.safe_dump(cq))["findings"]}
+        assert "quota_exhausted" not in causes, cq
+
+
+def test_a_preemption_that_failed_to_issue(script, tmp_path):
+    # kueue#6814: scheduler.go log.Error(err, "Failed to preempt workloads") on an update
+    # conflict, not retried before kueue#7665; the preemptor waits for that quota
+    record = ('{"level":"error","logger":"scheduler","caller":"scheduler/scheduler.go:307",'
+              '"msg":"Failed to preempt workloads","workload":{"name":"job-high-579a3",'
+              '"namespace":"default"},"clusterQueue":{"name":"cq-high"},"error":"Operation '
+              'cannot be fulfilled on workloads.kueue.x-k8s.io \\"job-low-67e5e\\": the object '
+              'has been modified; please apply your changes to the latest version and try again"}')
+    top = _run(script, tmp_path, "There are following errors in Kueue's log:\n\n" + record)[
+        "findings"][0]
+    assert (top["cause"], top["basis"]) == ("quota_exhausted", "reported"), top
+    assert top["object"]["name"] == "job-high-579a3"
+    assert any("kueue#7665" in e for e in top["evidence"])
+    assert any("log line" in e for e in top["evidence"]), top["evidence"]
+
+
+HIERARCHY = """
+apiVersion: kueue.x-k8s.io/v1alpha1
+kind: Cohort
+metadata: {name: root}
+spec:
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors: [{name: default, resources: [{name: cpu, nominalQuota: "0m"}]}]
+---
+apiVersion: kueue.x-k8s.io/v1alpha1
+kind: Cohort
+metadata: {name: guaranteed}
+spec:
+  parent: root
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors: [{name: default, resources: [{name: cpu, nominalQuota: "100m"}]}]
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: ClusterQueue
+metadata: {name: best-effort}
+spec:
+  cohort: root
+  resourceGroups:
+  - coveredResources: [cpu]
+    flavors: [{name: default, resources: [{name: cpu, nominalQuota: "0m"}]}]
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: LocalQueue
+metadata: {name: best-effort, namespace: default}
+spec: {clusterQueue: best-effort}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: best-effort
+  namespace: default
+  labels: {kueue.x-k8s.io/queue-name: best-effort}
+spec:
+  suspend: true
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox
+        resources: {requests: {cpu: 100m}}
+"""
+
+
+def test_a_child_cohorts_quota_is_lendable_to_the_whole_tree(script, tmp_path):
+    # kueue#3948: quota on Cohort `guaranteed` (parent root) is what best-effort, in root,
+    # borrows (pkg/cache/scheduler/resource_node.go: SubtreeQuota accumulates children;
+    # potentialAvailable walks up to the root); flattening the tree called the job
+    # larger than its queue could ever hold
+    found = _run(script, tmp_path, HIERARCHY)["findings"]
+    assert "exceeds_max_quota" not in {f["cause"] for f in found}, found
+    assert found[0]["cause"] == "quota_exhausted", found
+    assert "maximum capacity 100m" in " ".join(found[0]["evidence"])
+
+
+def test_gated_pods_with_their_own_workload_are_not_the_groups(script, tmp_path):
+    # kueue#4804 (fixed by #4808): with manageJobsWithoutQueueName, each LWS pod got a
+    # Workload of its own with no queue ("pod-<pod>-<hash>", the plain-pod integration's name);
+    # the gated worker pods wait on those, not on the admitted group Workloads
+    doc = _run(script, tmp_path, """
+    > k get pods
+    NAME                                 READY   STATUS            RESTARTS   AGE
+    leaderworkerset-multi-template-0     1/1     Running           0          58s
+    leaderworkerset-multi-template-0-1   0/1     SchedulingGated   0          58s
+    > k get wl
+    NAME                                                     QUEUE        RESERVED IN     ADMITTED   FINISHED   AGE
+    leaderworkerset-leaderworkerset-multi-template-0-49843   user-queue   cluster-queue   True                  7s
+    pod-leaderworkerset-multi-template-0-1-b8d19                                                                7s
+    """)
+    causes = [f["cause"] for f in doc["findings"]]
+    assert causes and causes[0] == "local_queue_missing", causes
+    assert "admitted_not_started" not in causes
+
+
+def test_the_tas_ungater_cannot_place_an_admitted_workloads_pods(script, tmp_path):
+    # kueue#8101: pkg/controller/tas/topology_ungater.go "failed to read rank information from
+    # Pods" (the TrainJob's PodSet count ignored numNodes; fixed by #8135)
+    doc = _run(script, tmp_path, """
+    ```
+    {
+      "level": "error",
+      "caller": "tas/topology_ungater.go:413",
+      "msg": "failed to read rank information from Pods",
+      "controller": "tas_topology_ungater",
+      "namespace": "nexus",
+      "name": "trainjob-test-tas-2b8b5",
+      "error": "incorrect label value \\"1\\" for Pod \\"nexus/test-tas-node-0-1-djtwk\\": validation error: value should be less than 1"
+    }
+    ```
+    """)
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("admitted_not_started", "reported"), top
+    assert "kueue.x-k8s.io/topology" in " ".join(top["evidence"])
+
+
+def test_a_preemption_said_in_words_without_a_workload(script, tmp_path):
+    # kueue#3779: the report's event sequence beside its queue configuration, no Workload
+    cq = yaml.safe_dump(_cq("best-effort", "0", "0", 0, cohort="testing"))
+    doc = _run(script, tmp_path, "GuaranteedTenantA2 was created and the BestEffort1 workload "
+               "was preempted again and again.\n\n" + cq, "explain_eviction.py")
+    assert doc["summary"] == "no Workload in the input: the report says one was preempted"
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("preempted", "inferred"), top
+
+
+def test_no_workload_and_no_words_of_preemption_is_unknown(script, tmp_path):
+    cq = yaml.safe_dump(_cq("best-effort", "0", "0", 0, cohort="testing"))
+    doc = _run(script, tmp_path, "Our jobs keep restarting on the cluster since Monday.\n\n"
+               + cq, "explain_eviction.py")
+    assert [(f["cause"], f["severity"]) for f in doc["findings"]] == [("not_in_dump", "info")]

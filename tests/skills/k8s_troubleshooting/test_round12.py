@@ -1,0 +1,110 @@
+"""Held-out round 12 (pods and nodes): what the scheduler, the kubelet and NVML print, and
+what reports say in words. Ground truth: the upstream sources and the public threads named
+in each test (the thread's resolution), never this script's output."""
+from __future__ import annotations
+
+from .conftest import run_script
+
+
+def _findings(text: str, script: str = "triage.py") -> list[dict]:
+    res = run_script(script, "-f", "-", "--json", stdin=text)
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"]
+
+
+def test_an_untolerated_taint_beside_nodes_without_the_device_is_the_blocker():
+    # NVIDIA/gpu-operator#156 (OpenShift 4.5 / Kubernetes 1.18): the one GPU node carries a
+    # custom taint; the other nine have no GPU, and a node without the device reports
+    # "Insufficient nvidia.com/gpu" as well (NodeResourcesFit: capacity 0). The YAML folded
+    # the message over two lines, the second of which is no message of its own.
+    top = _findings("""nvidia-device-plugin-validation reports:
+
+```
+  reason: Unschedulable
+      message: >-
+        0/10 nodes are available: 1 node(s) had taint {workload: aiml}, that the
+        pod didn't tolerate, 9 Insufficient nvidia.com/gpu.
+```
+""")[0]
+    assert (top["cause"], top["basis"]) == ("unschedulable_taint", "reported"), top
+
+
+def test_with_cpu_short_the_later_filter_still_decides():
+    # a control-plane style taint beside "Insufficient cpu": every node has cpu, so the nodes
+    # that passed the taint filter and lack cpu are the pod's (framework filter order)
+    top = _findings("Warning  FailedScheduling  default-scheduler  0/4 nodes are available: "
+                    "1 node(s) had untolerated taint {dedicated: infra}, 3 Insufficient cpu.\n")[0]
+    assert top["cause"] == "unschedulable_insufficient", top
+
+
+def test_the_first_topology_manager_wording_is_an_admission_refusal():
+    # kubernetes/kubernetes#84869 (1.16, --topology-manager-policy=single-numa-node): the pod
+    # status reason was "Topology Affinity Error" (v1.16 policy_single_numa_node.go), later
+    # TopologyAffinityError
+    top = _findings("""controller-0:~$ kubectl get pod
+NAME                         READY   STATUS                    RESTARTS   AGE
+exclusive-replicaset-27dzq   0/1     Topology Affinity Error   0          19s
+exclusive-replicaset-2f4mz   0/1     Topology Affinity Error   0          11s
+""")[0]
+    assert (top["cause"], top["basis"]) == ("kubelet_admission_rejected", "reported")
+
+
+def test_a_report_that_a_probe_restarts_a_slow_start():
+    # immich-app/immich-charts#27: the liveness probe restarted the container before its model
+    # download finished; raising the delays fixed it
+    top = _findings("It seems that the liveness probe is triggering a restart before things "
+                    "are able to initialize themselves.\n")[0]
+    assert (top["cause"], top["severity"], top["basis"]) == ("probe_failing", "warning",
+                                                              "inferred")
+    assert "Liveness probe failed" in top["confirm"]
+
+
+def test_a_probe_named_without_a_failure_is_not_read_as_one():
+    causes = {f["cause"] for f in _findings("We added a readiness probe to the chart and the "
+                                            "pods are Pending since the upgrade.\n")}
+    assert "probe_failing" not in causes
+
+
+SPREAD = """Added a topology spread that looks like:
+
+```
+        topologySpreadConstraints:
+        - labelSelector:
+            matchLabels:
+              foo: bar
+          maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: {mode}
+```
+
+We saw 3 pods scheduled to AZs A, B, and B with one pod stuck in pending.
+"""
+
+
+def test_a_pod_stuck_pending_under_a_hard_spread_constraint():
+    # elastic/cloud-on-k8s#5810: maxSkew 1 with DoNotSchedule; the scheduler counts only
+    # existing pods, so pods placed while a zone had no node leave the last one unplaceable
+    top = _findings(SPREAD.format(mode="DoNotSchedule"))[0]
+    assert (top["cause"], top["basis"]) == ("unschedulable_topology_spread", "inferred")
+
+
+def test_a_soft_spread_constraint_does_not_keep_a_pod_pending():
+    causes = {f["cause"] for f in _findings(SPREAD.format(mode="ScheduleAnyway"))}
+    assert "unschedulable_topology_spread" not in causes
+
+
+def test_nvml_mismatch_quoted_without_its_prefix():
+    # pando85/homelab#4110: the device plugin restarted 269 times until a reboot realigned the
+    # NVIDIA user-space library with the loaded kernel module (NVML_ERROR_LIB_RM_VERSION_MISMATCH
+    # is "Driver/library version mismatch", nvml.h)
+    top = _findings("the device plugin crashes with:\n\n```\nDriver/library version mismatch — "
+                    "failed to initialize NVML\n```\n", "explain_gpu_failure.py")[0]
+    assert top["cause"] == "gpu_driver_mismatch", top
+
+
+def test_the_kernel_module_says_the_same_mismatch():
+    # the NVIDIA kernel module's own line (nv.c rm version check), as dmesg shows it
+    top = _findings("[   41.974638] NVRM: API mismatch: the client has the version 535.171.04, "
+                    "but\n[   41.974640] NVRM: this kernel module has the version 535.161.07.  "
+                    "Please\n", "explain_gpu_failure.py")[0]
+    assert top["cause"] == "gpu_driver_mismatch", top
