@@ -60,6 +60,11 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # (config/components/manager, every install), and the NVIDIA DRA driver's GPU
            # kubelet plugin (cmd/gpu-kubelet-plugin)
            "kueue-manager-config", "controller_manager_config.yaml", "gpu-kubelet-plugin",
+           # component, library, source-file and product names every install shares: the
+           # NVML library, a kubelet source file, the controller manager, APISIX's controller,
+           # the Python interpreter the guard recognises
+           "libnvidia-ml", "kubelet.go", "kube-controller-manager",
+           "apisix-ingress-controller", "python3",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

@@ -75,3 +75,4 @@ def test_a_fenced_manifest_indented_more_than_its_fence_is_read():
             "```\n")
     kinds = [obj.get("kind") for obj in parse_paste(text, "paste")]
     assert kinds == ["HTTPRoute"]
+

@@ -25,6 +25,10 @@ from .dump import kind_for_resource
 # Header signatures read without a command line (the kind is plain from the columns).
 SIGNATURES: list[tuple[str, list[str]]] = [
     ("Pod", ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]),
+    # -o wide (pkg/printers/internalversion/printers.go: IP, Node, Nominated Node, Readiness
+    # Gates since 1.11)
+    ("Pod", ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE",
+             "READINESS GATES"]),
     ("Node", ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]),
     ("Workload", ["NAME", "QUEUE", "RESERVED IN", "ADMITTED", "FINISHED", "AGE"]),
     ("Workload", ["NAME", "QUEUE", "ADMITTED BY", "AGE"]),
@@ -38,8 +42,19 @@ SIGNATURES: list[tuple[str, list[str]]] = [
     ("Deployment", ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]),
     ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
                                "STORAGECLASS"]),
+    # printers.go printPersistentVolumeClaim: ..., StorageClass, VolumeAttributesClass (1.29+),
+    # Age, VolumeMode (-o wide)
+    ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
+                               "STORAGECLASS", "AGE"]),
+    ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
+                               "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"]),
+    ("PersistentVolumeClaim", ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
+                               "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE", "VOLUMEMODE"]),
     # sigs.k8s.io/lws v0.9.0 api/leaderworkerset/v1/leaderworkerset_types.go printcolumns
     ("LeaderWorkerSet", ["NAME", "READY", "DESIRED", "UP-TO-DATE", "AGE"]),
+    # kueue apis/kueue/v1beta1/localqueue_types.go printcolumns (v0.1.0..v0.19.2: ClusterQueue,
+    # Pending Workloads, Admitted Workloads; no Age)
+    ("LocalQueue", ["NAME", "CLUSTERQUEUE", "PENDING WORKLOADS", "ADMITTED WORKLOADS"]),
 ]
 # Training CRDs whose printer columns changed between releases, known by the columns only
 # they print (any order, any others beside them):
@@ -108,6 +123,12 @@ def _offsets(text: str, names: list[str]) -> list[tuple[str, int]] | None:
         offsets.append((name, at))
         pos = at + len(name)
     return offsets if not text[pos:].strip() else None
+
+
+def is_row(line: str, columns: list[tuple[str, int]]) -> bool:
+    """The line is a row of the table with these columns (the reader stops at the first
+    line that is not)."""
+    return _cells(line, columns) is not None
 
 
 def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
@@ -240,6 +261,25 @@ def _service(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     obj["status"] = {"loadBalancer": {"ingress": ingress}}
 
 
+def _pvc(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    spec: dict[str, Any] = {}
+    if cells.get("STORAGECLASS"):
+        spec["storageClassName"] = cells["STORAGECLASS"]
+    if cells.get("VOLUME"):
+        spec["volumeName"] = cells["VOLUME"]
+    obj["spec"] = spec
+    phase = cells.get("STATUS", "")
+    obj["status"] = {"phase": phase} if phase in ("Pending", "Bound", "Lost") else {}
+
+
+def _local_queue(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    obj["spec"] = {"clusterQueue": cells.get("CLUSTERQUEUE", "")}
+    counts = {key: int(cells[col]) for col, key in (("PENDING WORKLOADS", "pendingWorkloads"),
+                                                   ("ADMITTED WORKLOADS", "admittedWorkloads"))
+              if re.fullmatch(r"\d+", cells.get(col, ""))}
+    obj["status"] = counts
+
+
 def _rayjob(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     fields = {"JOB STATUS": "jobStatus", "DEPLOYMENT STATUS": "jobDeploymentStatus",
               "RAY CLUSTER NAME": "rayClusterName", "START TIME": "startTime",
@@ -281,6 +321,7 @@ def _leaderworkerset(obj: dict[str, Any], cells: dict[str, Any]) -> None:
 _SHAPES = {"Pod": _pod, "Node": _node, "Workload": _workload, "Job": _job,
            "Gateway": _gateway, "GatewayClass": _gateway_class, "Service": _service,
            "JobSet": _jobset, "RayJob": _rayjob, "LeaderWorkerSet": _leaderworkerset,
+           "LocalQueue": _local_queue, "PersistentVolumeClaim": _pvc,
            **{kind: _last_condition for kind in ("PyTorchJob", "TFJob", "MPIJob", "XGBoostJob",
                                                  "PaddleJob", "JAXJob", "TrainJob")}}
 

@@ -227,7 +227,7 @@ def _get_output_at(lines: list[str], start: int, hint: Command) -> tuple[str, in
     resource = hint.resource if hint.verb == "get" else ""
     found = get_table.header(lines[start], resource)
     if found:
-        return "get-table", _table_end(lines, start), TableHead(*found)
+        return "get-table", _rows_end(lines, start, found[1]), TableHead(*found)
     namespace = get_table.none_found(lines[start]) if resource else None
     if namespace is not None:
         return "none-found", start + 1, NoneFound(namespace)
@@ -284,6 +284,17 @@ def _describe_end(lines: list[str], start: int) -> int:
         in_events = in_events or line.startswith("Events:")
         index += 1
     return index
+
+
+def _rows_end(lines: list[str], start: int, columns: list[tuple[str, int]]) -> int:
+    """A `kubectl get` table ends at the first line that is not one of its rows: a banner,
+    the next command's output, another table right below it (scripts print them with no
+    blank line between), which are then read on their own."""
+    index = _table_end(lines, start)
+    rows_end = start + 1
+    while rows_end < index and get_table.is_row(lines[rows_end], columns):
+        rows_end += 1
+    return rows_end
 
 
 def _table_end(lines: list[str], start: int) -> int:
@@ -347,7 +358,26 @@ def read_paste(text: str, label: str) -> Dump:
             dump.forms.append("describe-events")
         else:
             dump.texts.extend(segment.lines)
+    _latest_rows_only(dump)
     return dump
+
+
+def _latest_rows_only(dump: Dump) -> None:
+    """A paste that prints the same `kubectl get` twice (before and after a change, a script
+    that polls) holds one object per row printed: the last row of an object is its state
+    now, the earlier ones are history (their text stays in `texts`)."""
+    last: dict[tuple[str, str, str], int] = {}
+    for index, obj in enumerate(dump):
+        if isinstance(obj, dict) and obj.get("_source") == "table":
+            meta = obj.get("metadata") or {}
+            last[(str(obj.get("kind")), str(meta.get("namespace") or ""),
+                  str(meta.get("name") or ""))] = index
+    keep = set(last.values())
+    if len(keep) == sum(1 for o in dump if isinstance(o, dict) and o.get("_source") == "table"):
+        return
+    dump[:] = [obj for index, obj in enumerate(dump)
+               if not (isinstance(obj, dict) and obj.get("_source") == "table")
+               or index in keep]
 
 
 def _mark_none_found(dump: Dump, hint: Command, named_namespace: str) -> None:

@@ -13,6 +13,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit import fences
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.prose import refuse_unless_report
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
@@ -63,7 +64,7 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   pool_target_port_mismatch request_body_invalid no_timeouts listenerset_not_allowed
   listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
   objective_pool_not_found policy_target_not_found policy_conflicted policy_invalid
-  (info: no_tls outdated_inference_api not_in_dump not_checked)
+  (info: no_tls outdated_inference_api not_in_dump not_checked cause_unknown not_evaluated)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
 # (resource, kind, required): required ones must answer, or the cluster is not reachable.
@@ -294,11 +295,11 @@ def _load(path: str) -> Dump:
     lines = unwrap_free_text(text.splitlines())
     try:
         dump = parse_paste(text, label)
-    except InputError:
+    except InputError as err:
         # log lines the kit takes for YAML (zap console format: tab-separated, JSON fields),
         # or a report in prose and markdown
         if not (_knows_text(lines) or events_from_logs(lines)):
-            raise
+            raise refuse_unless_report(text, label, str(err), _ASKS, _gw_prose.GATEWAY_TALK)
         dump = Dump(texts=lines, forms=["text"])
         dump.raw_lines = lines  # type: ignore[attr-defined]
         dump.extend(events_from_logs(lines))
@@ -309,10 +310,21 @@ def _load(path: str) -> Dump:
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
             not _knows_text(_text_lines(dump)) and not _knows_text(lines) and \
             not fragment_findings(dump.fragments):
-        parse_documents(text, label)  # raises the kit's one-line InputError ...
-        raise InputError(f"{label}: no Kubernetes objects (kind) and no gateway or endpoint "
-                         "picker message this script knows")  # ... or this one
+        try:
+            parse_documents(text, label)  # raises the kit's one-line InputError ...
+        except InputError as err:
+            raise refuse_unless_report(text, label, str(err), _ASKS,
+                                       _gw_prose.GATEWAY_TALK) from err
+        raise refuse_unless_report(text, label, f"{label}: no Kubernetes objects (kind) and no "
+                                   "gateway or endpoint picker message this script knows",
+                                   _ASKS, _gw_prose.GATEWAY_TALK)  # ... or this one
     return dump
+
+
+# what decides a gateway fault a report only describes in words
+_ASKS = ("kubectl get gatewayclass,gateway,httproute,grpcroute -A -o yaml (their status "
+         "conditions)", "kubectl get events -A --field-selector type=Warning",
+         "the gateway controller's log")
 
 
 def with_paragraphs(lines: list[str]) -> list[str]:

@@ -100,6 +100,10 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings = saturated.findings(cluster)
     if not findings:  # no object, no Kueue message: what the report says in prose
         findings = prose_findings(cluster)
+    elif all(f["severity"] == "info" for f in findings):
+        # only "not in the dump": a full queue's own counters, or a state the report states
+        # (a queue it stopped), say more
+        findings = (saturated.findings(cluster) or prose_findings(cluster)) + findings
     if not findings and not unknown and not workloads and not cluster.jobs and (
             cluster.cluster_queues or cluster.flavors or cluster.admission_checks):
         unknown.append(_config_only(cluster))

@@ -15,7 +15,8 @@ from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.denials import collect
 from _rbac.live import kubectl
-from _rbac.prose import mismatch_findings, scope_findings
+from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
+                         wrong_namespace_findings)
 from _rbac.rules import audit, rule_findings
 from _rbac.why import explain
 
@@ -111,14 +112,20 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
             seen_findings[key] = f
             findings.append(f)
     if not any(o.get("kind") in RBAC_KINDS for o in objects):
-        said = mismatch_findings(objects, denials[:limit])
+        said = wrong_namespace_findings(objects, denials[:limit])
+        placed = {f["object"]["name"] for f in said}
+        said += [f for f in mismatch_findings(objects, denials[:limit])
+                 if f["object"]["name"] not in placed]  # the place, not the subject, is off
         said += scope_findings(objects, denials[:limit])
+        said += default_sa_findings(objects, denials[:limit])
         explained = {(f["object"].get("namespace"), f["object"]["name"]) for f in said}
         for f in findings:  # the denial stays as evidence, explained by the user's words
             sa = (f["object"].get("namespace"), f["object"].get("name"))
             if f["cause"] == "missing_permission" and sa in explained:
                 f.update(severity="info", cause="access_denied")
-        findings[:0] = said
+        causes = {(f["cause"], f["object"].get("namespace"), f["object"]["name"]) for f in said}
+        findings[:] = said + [f for f in findings if (f["cause"], f["object"].get("namespace"),
+                                                        f["object"]["name"]) not in causes]
     return denials, findings
 
 

@@ -19,6 +19,7 @@ from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, read_text
 
+from _tshoot import training_logs
 from _tshoot.gpu import read as read_logs
 from _tshoot.model import Cluster
 from _tshoot.training import KINDS, RESOURCES
@@ -53,7 +54,10 @@ def load(args) -> Cluster:
             text, label = read_text(path)
             dump = dump.extended(parse_paste(text, label))
         objects = complete_rayjobs([o for o in dump if o.get("kind")], list(dump.texts))
-        return Cluster(objects, args.namespace, dump=dump)
+        stubs, events = training_logs.read(list(dump.texts))
+        have = {(o.get("kind"), namespace_of(o), name_of(o)) for o in objects}
+        objects += [s for s in stubs if (s["kind"], namespace_of(s), name_of(s)) not in have]
+        return Cluster(objects + events, args.namespace, dump=dump)
     dump = kubectl_get(LIVE_TYPES, args.namespace, args.all_namespaces)
     for kind in KINDS:
         try:

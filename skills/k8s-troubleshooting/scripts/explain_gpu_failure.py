@@ -5,6 +5,7 @@ and GPU out-of-memory vs the container's memory limit vs node memory pressure.""
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
@@ -27,7 +28,8 @@ examples:
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted nccl_network_error nccl_watchdog_timeout
-  nccl_watchdog_hang nccl_cuda_error gpu_xid_application
+  nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
+  but lines report a GPU-stack failure: info not_evaluated, quoting them
 exit: 0 nothing found, 1 findings, 2 bad input."""
 
 OBJECT = {"kind": "TrainingJob", "name": ""}
@@ -140,6 +142,30 @@ def _watchdog(report: GpuReport, world: int | None) -> dict:
                    "such as checkpoint saves", basis="reported")
 
 
+# a log line about the GPU stack that failed: the GPU words and a failure word on one line
+_GPU_WORDS = re.compile(r"\b(?:CUDA|NVML|NCCL|nvidia|GPU|cuDNN|cuBLAS|libnvidia\S*)\b", re.I)
+_FAILED = re.compile(r"\b(?:error|exception|fail\w*|not found|not available|unavailable|cannot|"
+                     r"could not|unable)\b", re.I)
+
+
+def unclassified(texts: list[str]) -> list[dict]:
+    """When no rule read the logs but lines in them report a GPU-stack failure (vLLM's "CUDA
+    platform is not available because: NVML Shared Library Not Found", vllm-project/vllm#23935):
+    the cause is not decided here; say which lines and what decides them, instead of "none"."""
+    lines = [" ".join(line.split()) for text in texts for line in text.splitlines()
+             if _GPU_WORDS.search(line) and _FAILED.search(line)]
+    if not lines:
+        return []
+    return [finding("info", "not_evaluated", OBJECT,
+                    f"{len(lines)} log line(s) report a GPU-stack failure this script does not "
+                    "classify (no Xid, NCCL, CUDA OOM or NVML pattern it knows)",
+                    [line[:240] for line in dict.fromkeys(lines)][:3],
+                    "check the container sees the GPU: nvidia-smi in the pod, the pod's "
+                    "runtimeClassName and nvidia.com/gpu request, and that the driver libraries "
+                    "are on its library path (ldconfig -p | grep nvidia)",
+                    basis="inferred", confirm="kubectl exec POD -- nvidia-smi")]
+
+
 def _xid_findings(report: GpuReport, *classes: str) -> list[dict]:
     out, seen = [], set()
     for pci, xid, line in report.xids:
@@ -167,7 +193,7 @@ def body(args):
     if args.world_size is not None and args.world_size < 1:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
-    findings = findings_for(report, args.world_size)
+    findings = findings_for(report, args.world_size) or unclassified(texts)
     head = (f"{len(findings)} finding(s): " + ", ".join(f["cause"] for f in findings)
             if findings else "no NCCL, Xid or out-of-memory messages found in the logs")
     return {"summary": head, "findings": findings}, head + (

@@ -174,3 +174,50 @@ def test_a_clusterrolebinding_said_scoped_to_a_namespace(script, tmp_path, names
     assert res.code in (0, 1), res.err
     top = res.doc["findings"][0]
     assert top["cause"] == expected, top
+
+
+def _audit(script, tmp_path, text: str) -> list[dict]:
+    paste = tmp_path / "p.txt"
+    paste.write_text(text)
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"]
+
+
+def test_a_workload_said_to_name_no_service_account(script, tmp_path):
+    # doitintl/kubeip#35 (fixed by PR #36): the Deployment lacked serviceAccountName, so the
+    # pod ran as default:default; the authorizer's reason stops before the report's heading
+    found = _audit(script, tmp_path, 'Failed to list *v1.Pod: pods is forbidden: User '
+                   '"system:serviceaccount:default:default" cannot list pods at the cluster '
+                   'scope: Unknown user "system:serviceaccount:default:default"\n\n**To '
+                   'Reproduce**\n1. Follow the deploy steps.\n\nAfter looking over the '
+                   'deployment yaml it appeared it was missing the serviceAccountName: kubeip-sa '
+                   'in the Deployment object.\n')
+    assert (found[0]["cause"], found[0]["basis"]) == ("default_service_account_used",
+                                                      "inferred"), found
+    assert all("To Reproduce" not in e for f in found for e in f["evidence"])
+    assert [f["cause"] for f in found].count("default_service_account_used") == 1
+
+
+def test_a_role_said_to_be_in_another_namespace_than_the_request(script, tmp_path):
+    # kubernetes-sigs/node-readiness-controller#473 (fixed by PR #476): the leader-election
+    # Role/RoleBinding in the release namespace, the Lease in kube-system
+    found = _audit(script, tmp_path, "However, the Role and RoleBinding giving access to "
+                   "leases were created in the release namespace instead of `kube-system`.\n\n"
+                   '```\ncoordination.k8s.io/leases is forbidden: User "system:serviceaccount:'
+                   'nrc-system:nrc" cannot get resource "leases" in API group '
+                   '"coordination.k8s.io" in the namespace "kube-system"\n```\n')
+    assert (found[0]["cause"], found[0]["basis"]) == ("binding_wrong_namespace", "inferred")
+    assert "binding_subject_mismatch" not in {f["cause"] for f in found}
+
+
+def test_namespaced_rbac_said_for_a_cluster_scoped_request(script, tmp_path):
+    # paperclipinc/openclaw-operator#529 (fixed by PR #531): watchNamespaces gave namespaced
+    # Roles; the custom resource is cluster-scoped
+    found = _audit(script, tmp_path, "With this configuration, the operator appears to use "
+                   "namespaced RBAC, but OpenClawClusterDefaults is a cluster-scoped resource.\n\n"
+                   "```\nfailed to list *v1alpha1.OpenClawClusterDefaults: openclawclusterdefaults."
+                   'openclaw.rocks is forbidden: User "system:serviceaccount:openclaw:openclaw-'
+                   'operator" cannot list resource "openclawclusterdefaults" in API group '
+                   '"openclaw.rocks" at the cluster scope\n```\n')
+    assert found[0]["cause"] == "cluster_scope_needs_clusterrolebinding", found

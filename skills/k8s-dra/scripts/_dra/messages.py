@@ -219,7 +219,11 @@ PATTERNS: tuple[Pattern, ...] = (
        "with the kubelet (whatever follows: device library, CDI, IMEX channel; "
        "NVIDIA/k8s-test-infra#497, issues/1272)"),
     _p("nvidia-driver-root-check", "no_resource_slices", "DRA driver",
-       r"Has the NVIDIA GPU driver been set up\?",
+       # the check's own line names what it did not find under the driver root (shell
+       # `nvidia-smi: not found. ` in early releases, `, ` later and in the Go rewrite)
+       r"Has the NVIDIA GPU driver been set up\?|/driver-root \([^)]*\bon host\):\s*"
+       r"nvidia-smi: (?:not found|'[^']*')[.,]\s*libnvidia-ml\.so\.1: not found"
+       r"|/driver-root \([^)]*\bon host\):\s*nvidia-smi: not found",
        "NVIDIA DRA driver for GPUs (kubelet-plugin init container, 2025-2026)",
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu hack/kubelet-plugin-prestart.sh"
        " emit_common_err (commit c4f9fd0): the GPU kubelet plugin's init container loops until "
@@ -254,6 +258,13 @@ PATTERNS: tuple[Pattern, ...] = (
        r"|error preparing devices for claim|prepare devices failed|NodePrepareResources skipped \d+",
        "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}; driver kubelet "
        "plugins (NVIDIA, dra-example-driver: 'error preparing devices for claim')"),
+    _p("kubelet-claim-info-missing", "driver_prepare_failed", "kubelet",
+       r"unable to get claim info for (?:ResourceClaim|claim) ",
+       "1.27-1.35", f"{K8S} v1.27.0 {KUBELET_DRA} ('unable to get claim info for claim %s in "
+       "namespace %s'), v1.31.0..v1.35.0 ('internal error: unable to get claim info for "
+       "ResourceClaim %s'): the kubelet's claim cache lost a claim while preparing a pod's "
+       "claims; kubernetes#135901 (a pod adding a claim to one already prepared), fixed by "
+       "#135919 (backports #136463, 1.35; #136480, 1.34)"),
     _p("kubelet-prepare-generic", "driver_prepare_failed", "kubelet",
        r"Failed to prepare dynamic resources|FailedPrepareDynamicResources",
        "1.27-1.37", f"{K8S} v1.31.0..v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_manager.go "

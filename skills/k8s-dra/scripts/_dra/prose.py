@@ -51,11 +51,18 @@ _ATTR_MISSING = re.compile(
     re.IGNORECASE)
 # "the driver's Unix domain socket file disappeared", "loss of connection between the
 # dra-example-driver and kubelet"
+# ... and "NodePrepareResources never arrives" at the driver, "the kubelet-to-DRA-driver gRPC
+# connection sits idle ... deadlock" (modelplaneai/modelplane#419: kindest/node v1.34.0, the
+# kubelet deadlock fixed in v1.34.2 by kubernetes#133934)
 _CONNECTION_LOST = re.compile(
     r"\b(?:loss of|lost(?: the)?|losing(?: the)?)\s+connection\s+between\s+(?:the\s+)?"
     r"([\w.-]+)(?:\s+(?:driver|plugin))?\s+and\s+(?:the\s+)?kubelet|"
     r"\b(?:driver|plugin)(?:'s)?\s+(?:\w+\s+){0,4}socket(?:\s+file)?\s+(?:\w+\s+){0,2}"
-    r"(?:disappeared|vanished|was\s+removed|is\s+gone|went\s+away)", re.IGNORECASE)
+    r"(?:disappeared|vanished|was\s+removed|is\s+gone|went\s+away)|"
+    r"`?NodePrepareResources`?\s+(?:call\s+)?(?:never|does\s+not|doesn't)\s+(?:arrives?|reach"
+    r"(?:es)?|gets?\s+called|comes?)|"
+    r"\bkubelet[- ]to[- ](?:the[- ])?(?:DRA[- ])?(?:driver|plugin)\b[^.\n]{0,60}?"
+    r"\b(?:idle|deadlock\w*|hangs?|stuck|lost|broken)\b", re.IGNORECASE)
 
 # "the kubelet plugin pod keeps crashing", "the `nvidia-dra-driver-gpu-kubelet-plugin` pod on
 # that node kept crash-looping", "the kubelet-plugin pod remains stuck in `Init:0/1`": the

@@ -25,6 +25,14 @@ STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler":
          "kube-controller-manager": 2, "kube-scheduler": 3, "DRA driver": 4, "kubelet": 4,
          "container runtime": 5}
 
+# A driver that cannot start or publish speaks before the kubelet could use it: its startup
+# checks come a stage earlier than the kubelet's "driver ... is not registered" that follows
+# from them (NVIDIA/k8s-driver-manager#213: the GPU plugin's driver-root check
+# fails, then the kubelet cannot unprepare the pods).
+STAGE_BY_PATTERN = {"nvidia-driver-root-check": 3, "nvidia-plugin-startup": 3,
+                    "nvidia-nvml-init": 3, "nvidia-plugin-create-driver": 3,
+                    "slice-publish-rejected": 3}
+
 # cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
 MEANING = {
     "device_class_missing": (
@@ -164,7 +172,8 @@ class Report:
 
     @property
     def stage(self) -> int:
-        return STAGE.get(self.match.pattern.component, 3)
+        return STAGE_BY_PATTERN.get(self.match.pattern.key,
+                                    STAGE.get(self.match.pattern.component, 3))
 
 
 def collect(objects: list[dict], texts: list[str]) -> list[Report]:
@@ -302,6 +311,7 @@ def findings(reports: list[Report], default_obj: dict | None) -> list[dict]:
 def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
     best = sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage))[0]
     meaning, fix = MEANING.get(cause, (best.match.pattern.key, ""))
+    fix = _FIX_BY_PATTERN.get(best.match.pattern.key, fix)
     about = best.about if best.about.get("name") else (default_obj or {})
     detail = _detail(cause, best.match)
     evidence, seen = [], set()
@@ -312,6 +322,16 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
             evidence.append(text + (f" (x{r.count})" if r.count > 1 else ""))
     return finding("error", cause, about, meaning + detail, evidence[:4], fix,
                    basis="reported")
+
+
+# a fix more precise than the cause's, where the message says whose fault it is
+_FIX_BY_PATTERN = {
+    "kubelet-claim-info-missing": "upgrade the kubelet on that node to a release with "
+                                  "kubernetes#135919, then recreate the pod",
+    "slice-publish-rejected": "read the field errors after 'is invalid' in the driver's log; "
+                              "upgrade the driver, or turn off the setting those devices do "
+                              "not support; then check kubectl get resourceslices",
+}
 
 
 def _detail(cause: str, m: Match) -> str:
@@ -339,6 +359,11 @@ def _detail(cause: str, m: Match) -> str:
                 "this is a driver bug or a setting the devices do not support (a feature gate "
                 "for hardware without it, an attribute value the API rejects): upgrade the "
                 "driver or turn that setting off")
+    if m.pattern.key == "kubelet-claim-info-missing":
+        return (": here the kubelet's own claim cache, not the driver, fails while preparing "
+                "the pod's claims (kubernetes#135901: a pod that adds a claim to one another pod "
+                "already prepared): upgrade the kubelet to a release with #135919 (1.34 and 1.35 "
+                "backports); meanwhile give the pods the same set of claims")
     if m.pattern.key == "driver-unprepare-error":
         return (": here the driver's kubelet plugin fails NodeUnprepareResources, so the pod "
                 "cannot finish terminating until it succeeds; the error after 'unpreparing "

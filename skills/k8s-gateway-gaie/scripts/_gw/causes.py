@@ -11,7 +11,10 @@ CAUSES: dict[str, tuple[str, str]] = {
     # --- GatewayClass / controller -------------------------------------------------------
     "no_controller": ("class", "no controller has reconciled it: check that the GatewayClass "
                       "controllerName matches a running Gateway controller (kubectl get "
-                      "gatewayclass -o wide; the controller's pods and logs)"),
+                      "gatewayclass -o wide; the controller's pods and logs); a controller "
+                      "started before the Gateway API CRDs were installed may watch none of "
+                      "them until restarted (rancher/rke2#8839: Cilium's operator checks them "
+                      "at start only)"),
     "crd_not_installed": ("class", "install the CRDs kubectl says are missing (Gateway API "
                           "bundle, or the Inference Extension CRDs of the version your "
                           "manifests use)"),

@@ -89,6 +89,16 @@ _TLS_MODE_HINT = ("this release serves a TLS-protocol listener only in Passthrou
                   "tls.mode Passthrough (the backend terminates), or an HTTPS listener to "
                   "terminate at the gateway, or upgrade to a release that terminates TLS listeners")
 
+# NGINX Gateway Fabric's policy status (conditions.go NewPolicyTargetConflict): the message
+# names the target and the other Route (nginx/nginx-gateway-fabric#3400)
+_NGF_TARGET_CONFLICT = (r"Policy cannot be applied to target \S+ since another Route \S+ shares "
+                        r"a hostname:port/path combination")
+_NGF_TARGET_CONFLICT_HINT = (
+    "NGINX Gateway Fabric applies a policy per hostname:port/path: when another Route serves "
+    "the same combination it refuses the policy (TargetConflict); give the routes distinct "
+    "hostnames or paths, or target the other Route too. If the routes do not share one, the "
+    "controller is wrong (nginx/nginx-gateway-fabric#3400): upgrade it")
+
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
     _p("gke-epp-missing", _GKE_EPP_MISSING,
@@ -182,6 +192,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # missing SslCertificate is cert-missing above (#1275).
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        _GW_SCOPES),
+    _p("ngf-policy-target-conflict", _NGF_TARGET_CONFLICT, "policy_conflicted", "attach",
+       ("policy",), hint=_NGF_TARGET_CONFLICT_HINT),
     _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",
        _GW_SCOPES, hint=_ROUTE_KIND_HINT),
     _p("listener-tls-mode-refused", _TLS_MODE_REFUSED, "listener_invalid", "listener",
@@ -355,6 +367,29 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # to 404 response code", Envoy access-log docs)
     _p("envoy-route-not-found", r"\broute_not_found\b|\"response_flags\"\s*:\s*\"NR\"",
        "request_not_routed", "attach", ("text",)),
+    # APISIX's answer when no route matches (apache/apisix apisix/init.lua:
+    # core.response.exit(404, {error_msg = "404 Route Not Found"}), every 2.x/3.x release);
+    # apisix-ingress-controller 2.1.0 adds a server_port match from the Gateway's listener
+    # ports, which misses when the data plane listens on others (apache/apisix-ingress-
+    # controller#2782, the listener_port_match_mode mitigation in #2784/#2786)
+    _p("ngf-policy-target-conflict", _NGF_TARGET_CONFLICT, "policy_conflicted", "attach",
+       ("text",), hint=_NGF_TARGET_CONFLICT_HINT),
+    # Envoy refused a listener the controller generated (an xDS NACK, logged by the control
+    # plane with Envoy's error: envoyproxy/gateway#601, `errorMessage Error adding/updating
+    # listener(s) default-eg-https: error adding listener '0.0.0.0:8443': partial wildcards
+    # are not supported`): that listener is not served, whatever its status says
+    _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "listener_invalid",
+       "listener", ("text",),
+       hint="Envoy rejected the listener configuration the controller generated (xDS NACK), so "
+            "nothing listens on that port: the error after 'error adding listener' names the "
+            "setting; change the listener (a hostname, the TLS settings) or upgrade the "
+            "controller that generates it"),
+    _p("apisix-route-not-found", r"404 Route Not Found", "request_not_routed", "attach",
+       ("text",), hint="the gateway has no route matching the request (host, path, method, "
+       "or vars such as server_port): compare the request with the routes it translated "
+       "(their hosts, uris and vars); with apisix-ingress-controller 2.1+, a route matches "
+       "only the Gateway listener ports, so when the data plane listens on other ports set "
+       "listener_port_match_mode to off or make the listener ports match"),
     _p("traefik-no-entrypoint-log", _TRAEFIK_NO_EP, "listener_invalid", "listener", ("text",),
        hint=_TRAEFIK_EP_HINT),
     _p("epp-saturated", r"system saturated, sheddable request dropped", "pool_saturated",
@@ -538,6 +573,10 @@ _POLICY = {
     "TargetNotFound": ("policy_target_not_found", "attach"),
     "Conflicted": ("policy_conflicted", "attach"),
     "Invalid": ("policy_invalid", "attach"),
+    # NGINX Gateway Fabric (internal/mode/static/state/conditions/conditions.go
+    # PolicyReasonTargetConflict, v1.3+): another Route shares the target's
+    # hostname:port/path, so the policy cannot apply to one of them alone
+    "TargetConflict": ("policy_conflicted", "attach"),
 }
 # Reasons only a Route's parent status carries (gateway-api apis/v1/shared_types.go v1.6.3
 # RouteConditionReason, plus the implementation reasons above); an InferencePool's parent
@@ -669,11 +708,14 @@ def match_quoted(text: str, reason_tokens: bool = True) -> Verdict | None:
     from the console, an issue title quoting it, a `Reason: message` line): matched with
     the status wordings; a line that names a condition reason and no known wording gets
     that reason's cause. Unquoted prose only counts in its quoted parts ("...", `...`)."""
+    quoted = [q for q in _quoted_parts(text) if len(q) >= _MIN_QUOTE]
     if _QUOTED_STATUS.search(text) or _REASON_TOKEN.search(text):
         keyed = _MESSAGE_KEY.match(text)
-        candidates = ([keyed.group("value")] if keyed else []) + [text]
+        # the line as a status line, then its quoted parts (prose that quotes a message
+        # beside a reason: "The gateway is `Waiting for controller`, `Reason: Pending`")
+        candidates = ([keyed.group("value")] if keyed else []) + [text] + quoted
     else:
-        candidates = [q for q in _quoted_parts(text) if len(q) >= _MIN_QUOTE]
+        candidates = quoted
     for candidate in candidates:
         for scope in ("route", "gateway", "listener", "pool", "class"):
             verdict = match_message(scope, candidate)

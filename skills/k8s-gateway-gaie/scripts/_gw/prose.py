@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from k8s_skillkit import fences
+from k8s_skillkit.objects import dig
 from k8s_skillkit.findings import finding
 
 from _gw.causes import fix_for
@@ -189,7 +190,7 @@ _TRANSLATION_TIME = ("backend_not_found", "backend_no_endpoints", "backend_unres
 # The paste's own words say it is about a gateway (Gateway API kinds, a gateway or endpoint
 # picker log) and that something fails; when no wording explains it the answer is "cause
 # unknown" with the commands that would decide it, not a refusal of the input.
-_GATEWAY_TALK = re.compile(r"\bgateway\b|gateway[=/]|HTTPRoute|GRPCRoute|InferencePool|"
+GATEWAY_TALK = re.compile(r"\bgateway\b|gateway[=/]|HTTPRoute|GRPCRoute|InferencePool|"
                            r"backend ?Refs?\b|endpoint[- ]?picker|\bEPP\b|ext_proc|"
                            r"kubernetesgateway|nginx-gateway|envoy-gateway", re.IGNORECASE)
 _STATUS_CODE = re.compile(
@@ -259,7 +260,7 @@ def read(lines: list[str]) -> Prose:
         if _HTTP_404.match(text):
             out.not_found_404.append(text[:200])
         out.inference = out.inference or bool(_INFERENCE.search(text))
-        out.gateway_talk = out.gateway_talk or bool(_GATEWAY_TALK.search(text))
+        out.gateway_talk = out.gateway_talk or bool(GATEWAY_TALK.search(text))
         code = _STATUS_CODE.search(text)
         if code:
             out.status_codes.append(code.group("code") or code.group("code2") or
@@ -332,10 +333,12 @@ def _json_ingress(text: str) -> bool:
         data = json.loads(body)
     except ValueError:
         return False
-    ingress = data.get("ingress") if isinstance(data, dict) else None
-    if ingress is None and isinstance(data, dict):
-        ingress = ((data.get("status") or {}).get("loadBalancer") or {}).get("ingress")
-    return any(isinstance(i, dict) and (i.get("ip") or i.get("hostname")) for i in ingress or [])
+    # any JSON may be pasted (an APISIX route has "status": 1): only lists of dicts count
+    ingress = dig(data, "ingress") if isinstance(data, dict) else None
+    if ingress is None:
+        ingress = dig(data, "status", "loadBalancer", "ingress")
+    return isinstance(ingress, list) and any(
+        isinstance(i, dict) and (i.get("ip") or i.get("hostname")) for i in ingress)
 
 
 def port_mismatch(prose: Prose) -> tuple[int, int, list[str]] | None:

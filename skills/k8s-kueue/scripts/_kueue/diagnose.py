@@ -252,6 +252,9 @@ class Diagnoser:
         queue = dig(wl, "status", "admission", "clusterQueue", default="")
         if not (queue or is_true(wl, "QuotaReserved")) or conditions(wl).get("Admitted"):
             return None
+        if any(dig(p, "status", "phase") in ("Running", "Succeeded")
+               for p in self.jobs.pods_for(wl)):
+            return None  # its pods run: Kueue admitted it (it unsuspends only on admission)
         cq = self.cluster.cluster_queues.get(queue or self.queue_name(wl))
         names = admission_check_names(cq) if cq is not None else []
         if cq is not None and not names:

@@ -145,6 +145,12 @@ def message_notes(said) -> list[str]:
                          "victims are not stopping (their jobs must terminate; MultiKueue "
                          "before v0.14.8/v0.15.3/v0.16 did not release quota on a "
                          "manager-initiated eviction, kueue#7350)")
+        if "prebuilt workload not found" in clause.text:
+            notes.append("the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-"
+                         "workload-name) that does not exist, so Kueue keeps the job (its pods "
+                         "gated) until it appears: create it, or drop the label; Kueue builds "
+                         "them itself for MultiKueue and LeaderWorkerSet groups, and gave none to "
+                         "the surge groups of an LWS rolling update before kueue#8801")
         if "failed to read rank information" in clause.text:
             notes.append("Kueue admitted the workload with a topology assignment but its TAS "
                          "ungater cannot match the job's pods to it (the error names the pod "

@@ -151,6 +151,11 @@ _MESSAGES = [
     # error") in v0.19.
     ("workload_missing", r"Handling job with no workload(?! found an existing)|workloads\.kueue"
                          r"\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? already exists"),
+    # the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-workload-name) that is
+    # not there: jobframework/reconciler.go ErrPrebuiltWorkloadNotFound (v0.6-v0.19); Kueue
+    # builds them itself for MultiKueue workers and LWS groups (kueue#8769: the surge groups
+    # of an LWS rolling update got none before #8801)
+    ("workload_missing", r"prebuilt workload not found"),
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
     # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
     # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).

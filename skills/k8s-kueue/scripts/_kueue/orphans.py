@@ -353,6 +353,10 @@ _PROSE_LEADS = {
     "admitted_not_started": "the report says Kueue admitted the Workload but its pods do not run "
                             "(Pending, unschedulable, or the job still suspended): admission "
                             "reserves quota, it does not place pods (only TAS picks nodes)",
+    "queue_inactive": "the paste sets a queue's stopPolicy to Hold or HoldAndDrain: Kueue stops "
+                      "admitting from it (the ClusterQueue goes Active=False, reason Stopped; "
+                      "HoldAndDrain also evicts what it admitted), so its pending Workloads "
+                      "wait until stopPolicy is None again",
 }
 _PROSE_CONFIRM = {
     "pods_ready_timeout": "kubectl get workload <name> -n <ns> -o jsonpath="
@@ -363,6 +367,10 @@ _PROSE_CONFIRM = {
                        "\"couldn't assign flavors to pod set ...\")",
     "admitted_not_started": "kubectl describe workload <name> -n <ns>; kubectl get pods -n <ns> "
                             "-l <job selector> -o wide; kubectl describe pod <pending pod>",
+    "queue_inactive": "kubectl get clusterqueues.kueue.x-k8s.io -o custom-columns=NAME:.metadata"
+                      ".name,STOP:.spec.stopPolicy,ACTIVE:.status.conditions[?(@.type=="
+                      "\"Active\")].reason; kubectl get localqueues -A -o custom-columns="
+                      "NAME:.metadata.name,STOP:.spec.stopPolicy",
 }
 
 

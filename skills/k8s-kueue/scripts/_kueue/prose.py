@@ -15,7 +15,8 @@ references/causes.md:
 - a flavor rejected for the pod's node affinity / selector / taints (kueue#12446)
   -> flavor_mismatch;
 - Admitted, and the pods Pending / FailedScheduling / the job still suspended or without
-  pods (kueue#11931, #13413, #14570, #2796, #10076) -> admitted_not_started.
+  pods (kueue#11931, #13413, #14570, #2796, #10076) -> admitted_not_started;
+- a queue set to stopPolicy Hold / HoldAndDrain (KEP-1284; kueue#1651) -> queue_inactive.
 """
 from __future__ import annotations
 
@@ -73,6 +74,14 @@ _FLAVOR_WHY = re.compile(r"\b(?:node ?affinity|affinity term|node ?selector|node
                          r"|untolerated|taints?)\b", re.I)
 
 
+# A ClusterQueue / LocalQueue set to stop: spec.stopPolicy Hold (no new admissions) or
+# HoldAndDrain (and evict the admitted) makes Kueue mark it inactive (ClusterQueue Active=False
+# reason Stopped; apis/kueue/v1beta1 clusterqueue_types.go StopPolicy, KEP-1284); its pending
+# Workloads wait until it is None again (kueue#1651). Said in words or shown as the patch.
+_STOPPED = re.compile(rf"\bstopPolicy{_Q}\s*(?:[:=]|\bto\b|\bis\b)?\s*{_Q}(?:HoldAndDrain|Hold)\b",
+                      re.I)
+
+
 def states(text: str) -> list[tuple[str, list[str]]]:
     """(cause, sentences it rests on), best first; empty when the prose says none of it."""
     sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*\d])",
@@ -90,6 +99,10 @@ def states(text: str) -> list[tuple[str, list[str]]]:
     ready = hits(_PODS_READY)
     if ready:
         out.append(("pods_ready_timeout", ready))
+    # the line that sets it (a script's banner or a patch has no sentence around it)
+    stopped = [" ".join(line.split()) for line in text.splitlines() if _STOPPED.search(line)]
+    if stopped:
+        out.append(("queue_inactive", stopped))
     waiting, unadmitted = hits(_CHECK_WAITING), hits(_NOT_ADMITTED)
     if waiting and unadmitted:
         out.append(("admission_check_pending", waiting + [s for s in unadmitted

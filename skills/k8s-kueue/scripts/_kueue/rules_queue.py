@@ -38,14 +38,15 @@ def check_queue_path(wl: dict, cluster, reported: str = "") -> tuple | None:
         return problem
     cq_name = str(dig(lq, "spec", "clusterQueue", default=""))
     cq = cluster.cluster_queues.get(cq_name)
+    lq_ref = f"{ns}/{lq_name}" if ns else lq_name  # a table row without -A names no namespace
     if cq is None:
         if reported != "cluster_queue_missing" and \
                 presence(cluster, "ClusterQueue", cq_name) != ABSENT:
-            return not_in_dump("ClusterQueue", cq_name, "", f"LocalQueue {ns}/{lq_name}'s "
+            return not_in_dump("ClusterQueue", cq_name, "", f"LocalQueue {lq_ref}'s "
                                "ClusterQueue")
         return ("cluster_queue_missing",
-                f"LocalQueue {ns}/{lq_name} points to ClusterQueue {cq_name}, which does not exist",
-                [f"LocalQueue {ns}/{lq_name} spec.clusterQueue: {cq_name}",
+                f"LocalQueue {lq_ref} points to ClusterQueue {cq_name}, which does not exist",
+                [f"LocalQueue {lq_ref} spec.clusterQueue: {cq_name}",
                  f"ClusterQueues present: {_names(cluster.cluster_queues)}"],
                 f"create ClusterQueue {cq_name} (see references/causes.md), or recreate the "
                 "LocalQueue pointing at an existing one (spec.clusterQueue is immutable)",

@@ -190,7 +190,7 @@ def _object_name(flat: str, at: int) -> str:
 def _modern(m, flat) -> Denial:
     user, verb, res, group, ns, cluster, reason = m.groups()
     resource, _, sub = res.partition("/")
-    return Denial("rbac", m.group(0), user, verb, resource, sub, group, ns or "",
+    return Denial("rbac", _message(m, reason), user, verb, resource, sub, group, ns or "",
                   bool(cluster), _object_name(flat, m.start()), reason=_clip(reason))
 
 
@@ -198,14 +198,25 @@ def _old(m, flat) -> Denial:
     user, verb, res, ns, cluster, reason, legacy = m.groups()
     base, _, sub = res.partition("/")
     resource, _, group = base.partition(".")
-    return Denial("rbac", m.group(0), user, verb, resource, sub, group, ns or "",
-                  bool(cluster), _object_name(flat, m.start()),
+    return Denial("rbac", _message(m, reason or legacy), user, verb, resource, sub, group,
+                  ns or "", bool(cluster), _object_name(flat, m.start()),
                   reason=_clip(reason or legacy))
 
 
 def _path(m, flat) -> Denial:
     user, verb, path, reason = m.groups()
-    return Denial("path", m.group(0), user, verb, path=path, reason=_clip(reason))
+    return Denial("path", _message(m, reason), user, verb, path=path, reason=_clip(reason))
+
+
+def _message(m, reason: str | None) -> str:
+    """The matched message with its reason clipped as _clip clips it (the flat paste runs on
+    past the message: the report's next heading, the next log line)."""
+    text = m.group(0)
+    if reason and text.endswith(reason):
+        kept = _clip(reason)
+        cut = reason.find(kept) + len(kept) if kept and kept in reason else 0
+        return text[:len(text) - len(reason)] + reason[:cut]
+    return text
 
 
 def _kubelet(m, flat) -> Denial:
@@ -256,7 +267,9 @@ def _clip(text: str | None) -> str:
     """The authorizer's reason, up to where the next message in a joined paste starts."""
     if not text:
         return ""
-    for stop in (" Error from server", " error: ", " E0", " W0", " I0", '", "', '"}'):
+    # ... or the report's own markdown after it (`**To Reproduce**`, `### Steps`, a fence)
+    for stop in (" Error from server", " error: ", " E0", " W0", " I0", '", "', '"}',
+                 " **", " ##", " ```"):
         if stop in text:
             text = text.split(stop)[0]
     return text.strip().rstrip('",}')[:400]

@@ -41,7 +41,10 @@ _CONTRAST = re.compile(r"\binstead of\b|\bhard-?coded\b|\bdoes(?:n't| not) match
                        r"|\bmismatch|\bwrong (?:namespace|service ?account|subject)\b"
                        r"|\bneeds? to (?:specify|name|reference|point)\b"
                        r"|\bshould (?:be|name|reference|point)\b", re.I)
-_NAMESPACED_GRANT = re.compile(r"(?<![\w-])(?<!cluster )role(?: ?bindings?|biding|\.ya?ml|s)?\b",
+_NAMESPACED_GRANT = re.compile(r"(?<![\w-])(?<!cluster )role(?: ?bindings?|biding|\.ya?ml|s)?\b"
+                               # "the operator appears to use namespaced RBAC"
+                               # (paperclipinc/openclaw-operator#529)
+                               r"|\bnamespace(?:d|-scoped)\s+(?:RBAC|permissions?|roles?)\b",
                                re.I)
 _CLUSTER_GRANT = re.compile(r"(?i:\bcluster[- ]?role(?: ?bindings?)?\b|\bcluster[- ]"
                             r"(?:scoped?|wide|level)\b)|\bCRB?s?\b")
@@ -63,6 +66,49 @@ def _sentences(texts: list[str]) -> list[str]:
 _CRB_NAMESPACE = re.compile(
     r"\bcluster ?role ?bindings?\b[^.!?]{0,120}?\b(?:scoped to|in|for|bound to|points? to)\s+"
     r"(?:the\s+)?[`'\"]?(?P<ns>[a-z0-9][a-z0-9-]*)[`'\"]?\s+namespace\b", re.I)
+
+
+# "the Role and RoleBinding giving access to leases were created in the release namespace
+# instead of `kube-system`": the grant exists, in another namespace than the request's
+# (kubernetes-sigs/node-readiness-controller#473); a RoleBinding grants only in its own
+_WRONG_PLACE = re.compile(r"\b(?:instead of|rather than|not in|but not in|while|whereas)\b",
+                          re.I)
+
+
+def _says_wrong_namespace(sentence: str, namespace: str) -> bool:
+    """The sentence puts a Role/RoleBinding in some namespace and names the request's
+    `namespace` as where it is not."""
+    return bool(namespace and _NAMESPACED_GRANT.search(sentence)
+                and re.search(r"\bnamespaces?\b", sentence, re.I) and _WRONG_PLACE.search(sentence)
+                and re.search(rf"(?<![\w-]){re.escape(namespace)}(?![\w-])", sentence))
+
+
+def wrong_namespace_findings(dump, denials: list[Denial]) -> list[dict]:
+    """An inferred binding_wrong_namespace per namespaced denial whose namespace the paste's
+    words say the Role/RoleBinding is not in (only when the paste holds no RBAC objects)."""
+    sentences = _sentences(list(getattr(dump, "texts", []) or []))
+    out, seen = [], set()
+    for denial in denials:
+        if denial.kind != "rbac" or not denial.namespace or denial.user in seen:
+            continue
+        said = [s for s in sentences if _says_wrong_namespace(s, denial.namespace)]
+        if not said:
+            continue
+        seen.add(denial.user)
+        sa = service_account_of(denial.user)
+        obj = ({"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]} if sa
+               else {"kind": "User", "name": denial.user})
+        out.append(finding(
+            "error", "binding_wrong_namespace", obj,
+            f"the paste says the Role/RoleBinding for {denial.user} is in another namespace "
+            f"than {denial.namespace}, where the API server denied the request: a RoleBinding "
+            "grants only inside its own namespace",
+            [f'the paste says: "{said[0][:300]}"', denial.text],
+            f"create the Role and RoleBinding in namespace {denial.namespace} (or make the "
+            "client use the namespace the grant is in)", basis="inferred",
+            confirm=f"kubectl get roles,rolebindings -n {denial.namespace}; "
+                    f"{denial.can_i()}"))
+    return out
 
 
 def _says_mismatch(sentence: str) -> bool:
@@ -141,4 +187,39 @@ def scope_findings(dump, denials: list[Denial]) -> list[dict]:
             "(watch one namespace)", basis="inferred",
             confirm=f"kubectl auth can-i {denial.verb} {denial.resource} --all-namespaces "
                     f"--as={denial.user}"))
+    return out
+
+
+# "it was missing the serviceAccountName: kubeip-sa in the Deployment", "we forgot to set
+# serviceAccountName": the workload ran as its namespace's `default` ServiceAccount
+# (doitintl/kubeip#35, fixed by naming the chart's ServiceAccount)
+_NO_SA_NAME = re.compile(
+    r"\bserviceAccountName\b[^.!?\n]{0,80}?\b(?:missing|not set|unset|forgot\w*|absent|empty)\b"
+    r"|\b(?:missing|without|forgot\w*|lacks?|lacking|no)\b[^.!?\n]{0,60}?\bserviceAccountName\b",
+    re.I)
+
+
+def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
+    """An inferred default_service_account_used per denied `default` ServiceAccount whose
+    workload the paste's own words say names no serviceAccountName (only when the paste holds
+    no RBAC objects)."""
+    said = [s for s in _sentences(list(getattr(dump, "texts", []) or []))
+            if _NO_SA_NAME.search(s)]
+    out, seen = [], set()
+    for denial in denials:
+        sa = service_account_of(denial.user) if denial.kind == "rbac" else None
+        if not said or not sa or sa[1] != "default" or sa in seen:
+            continue
+        seen.add(sa)
+        out.append(finding(
+            "error", "default_service_account_used",
+            {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]},
+            f"the paste says the workload names no serviceAccountName, so it ran as namespace "
+            f"{sa[0]}'s default ServiceAccount, which the API server denied",
+            [f'the paste says: "{said[0][:300]}"', denial.text],
+            "set spec.serviceAccountName to the ServiceAccount the chart or manifest binds "
+            "(do not grant the rights to default: every pod of the namespace runs as it)",
+            basis="inferred",
+            confirm=f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
+                    "SA:.spec.serviceAccountName"))
     return out

@@ -207,7 +207,14 @@ NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory
                            # the eviction manager refusing new pods: v1.9.0..v1.24 klog line,
                            # v1.25+ structured (pkg/kubelet/eviction/eviction_manager.go Admit)
                            r"|failed to admit pod \S+ - node has conditions: \[\w"
-                           r"|failed to admit pod to node\W.*nodecondition=\[\w",
+                           r"|failed to admit pod to node\W.*nodecondition=\[\w"
+                           # image GC cannot bring the image filesystem under its high
+                           # threshold (every image in use): the disk stays full and the
+                           # eviction manager's nodefs/imagefs threshold follows (pkg/kubelet/
+                           # images/image_gc_manager.go GarbageCollect, event FreeDiskSpaceFailed;
+                           # llmos-ai/llmos#21)
+                           r"|failed to garbage collect required amount of images"
+                           r"|wanted to free \d+ bytes, but freed \d+ bytes space",
                            re.I)
 DOWN_TAINTS = ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable",
                "node.kubernetes.io/network-unavailable", "node.kubernetes.io/out-of-disk")

@@ -102,10 +102,12 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
     if not events:
         return None
     last = events[-1]
+    said = "controller log" if str((last.get("source") or {}).get("component", "")).endswith(
+        "(log)") else f"event {last.get('reason')}"  # _tshoot.training_logs
     return Verdict("error", "training_invalid",
                    f"the controller cannot create the {obj.get('kind')}'s child objects: the "
-                   "apiserver refuses them", [f"event {last.get('reason')}: "
-                                              f"\"{(last.get('message') or '').strip()[:300]}\""],
+                   "apiserver refuses them",
+                   [f"{said}: \"{(last.get('message') or '').strip()[:300]}\""],
                    "fix the template field the apiserver names (the training object's own "
                    "schema does not validate its embedded Job/pod templates)")
 

@@ -92,15 +92,25 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     return out
 
 
+def _ready_nodes(cluster) -> set[str]:
+    return {meta(n, "name") for n in cluster.nodes()
+            if any(c.get("type") == "Ready" and c.get("status") == "True"
+                   for c in (n.get("status") or {}).get("conditions") or [])}
+
+
 def _text_findings(cluster, found: list[dict]) -> list[dict]:
     """Findings from the paste's text that the objects read from it do not already give: a
     subject named by a reported object finding is that finding's (an inferred one yields to
     the text's report, which `found` then loses); an unnamed subject adds only a cause no
     object finding has."""
     out = []
+    ready_now = _ready_nodes(cluster)
     for subject in cluster.text_subjects:
         f = subject_finding(subject)
         name = f["object"]["name"]
+        if f["cause"] == "node_not_ready" and (name in ready_now or (
+                not name and ready_now and len(cluster.nodes()) == 1)):
+            continue  # an old NodeNotReady event: the node in the paste is Ready now
         same = [g for g in found if name and name in (g["object"]["name"], *g["_related"])]
         if same and any(g["basis"] == "reported" for g in same):
             continue
@@ -258,6 +268,9 @@ def _nodes(cluster) -> list[dict]:
             out.append(gpu)
         conds = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or []}
         ready = conds.get("Ready")
+        if ready and ready.get("status") == "True" and (node.get("spec") or {}).get(
+                "unschedulable"):
+            out.append(_cordoned(cluster, node))
         if not ready or ready.get("status") == "True":
             continue
         name = meta(node, "name")
@@ -286,6 +299,27 @@ def _nodes(cluster) -> list[dict]:
         f.update(count=len(on), pods=names[:5], _related=names)
         out.append(f)
     return out
+
+
+def _cordoned(cluster, node: dict) -> dict:
+    """A Ready node with spec.unschedulable (kubectl: Ready,SchedulingDisabled): cordoned by
+    kubectl cordon/drain and never uncordoned, so no new pod lands there (canonical/microk8s
+    #468: the stop script drained the node and the start did not uncordon it)."""
+    name = meta(node, "name")
+    pending = [meta(p, "name") for p in cluster.pods()
+               if (p.get("status") or {}).get("phase") == "Pending"]
+    severity = "warning" if pending or cluster.paste else "info"
+    f = finding(severity, "unschedulable_cordoned", node,
+                f"node {name} is cordoned (SchedulingDisabled): the scheduler places no new pod "
+                "on it", ["spec.unschedulable: true"
+                          + (" (kubectl get nodes: Ready,SchedulingDisabled)"
+                             if node.get("_source") == "table" else "")]
+                + ([f"{len(pending)} pod(s) Pending: " + ", ".join(pending[:5])] if pending
+                   else []),
+                f"kubectl uncordon {name} once its maintenance is over (a drain cordons it; "
+                "nothing uncordons it by itself)", basis="reported")
+    f.update(count=len(pending), pods=pending[:5], _related=pending)
+    return f
 
 
 def _workloads_admitted(cluster, groups) -> list[dict]:
@@ -391,7 +425,9 @@ def _pvcs(cluster, groups) -> list[dict]:
         else:
             msg = f"StorageClass {sc or '(default)'} has not provisioned a volume"
             fix = ("check the provisioner for this StorageClass (its pods and events); with "
-                   "WaitForFirstConsumer the PVC binds only after a pod using it schedules")
+                   "WaitForFirstConsumer the PVC binds only after a pod using it schedules (a pod "
+                   "pinned with spec.nodeName skips the scheduler, so its claim is never bound: "
+                   "use a nodeSelector on kubernetes.io/hostname; openebs/lvm-localpv#379)")
         f = finding("error", "pvc_pending", pvc, f"PVC {name} is Pending: {msg}"
                     + (f"; {n} pod(s) wait for it" if n else ""), ev, fix, basis="reported")
         f.update(count=n, pods=names[:5], _related=names)

@@ -1,4 +1,4 @@
-"""Held-out round 12 (Kueue): a queue whose own counters say it is full, Kueue's scheduler and
+"""Held-out rounds 12 to 14 (Kueue): a queue whose own counters say it is full, Kueue's scheduler and
 TAS ungater logs, hierarchical cohorts, per-pod Workloads, and a preemption said in words.
 
 Ground truth: kubernetes-sigs/kueue sources (files named per test) and the resolutions of the
@@ -179,3 +179,42 @@ def test_no_workload_and_no_words_of_preemption_is_unknown(script, tmp_path):
     doc = _run(script, tmp_path, "Our jobs keep restarting on the cluster since Monday.\n\n"
                + cq, "explain_eviction.py")
     assert [(f["cause"], f["severity"]) for f in doc["findings"]] == [("not_in_dump", "info")]
+
+
+# --- held-out round 13 ---------------------------------------------------------------------
+
+def test_a_prebuilt_workload_that_is_not_there(script, tmp_path):
+    # kueue#8769 (fixed by #8801): jobframework ErrPrebuiltWorkloadNotFound for the surge
+    # groups of an LWS rolling update
+    doc = _run(script, tmp_path, 'There was plenty of quota and Kueue logs show '
+               '"error":"prebuilt workload not found"\n')
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("workload_missing", "reported"), top
+    assert "kueue.x-k8s.io/prebuilt-workload-name" in " ".join(top["evidence"])
+
+
+STOPPED = """
+==================workload===================
+NAME                         QUEUE          ADMITTED BY   AGE
+job-sample-job-jd5xb-929ef   team-b-queue   team-b-cq     4s
+job-sample-job-hg2ms-bea37   team-b-queue                 2s
+=====================pod=====================
+NAME                     READY   STATUS    RESTARTS   AGE
+sample-job-jd5xb-lf697   1/1     Running   0          4s
+[updating team-b-cq to stopPolicy: {policy}]
+clusterqueue.kueue.x-k8s.io/team-b-cq patched
+"""
+
+
+def test_a_queue_set_to_hold(script, tmp_path):
+    # kueue#1651 (KEP-1284): stopPolicy Hold admits nothing new; the running job is admitted
+    # (its pod runs), so it waits for no admission check
+    found = _run(script, tmp_path, STOPPED.format(policy="Hold"))["findings"]
+    assert (found[0]["cause"], found[0]["basis"]) == ("queue_inactive", "inferred"), found
+    assert "stopPolicy: Hold" in found[0]["evidence"][0]
+    assert "admission_check_pending" not in {f["cause"] for f in found}
+
+
+def test_a_queue_set_back_to_none_is_not_stopped(script, tmp_path):
+    found = _run(script, tmp_path, STOPPED.format(policy="None"))["findings"]
+    assert "queue_inactive" not in {f["cause"] for f in found}

@@ -1,4 +1,4 @@
-"""Held-out round 12 (Gateway API / Inference Extension). Ground truth: the implementations'
+"""Held-out rounds 12 to 14 (Gateway API / Inference Extension). Ground truth: the implementations'
 status wordings at the sources named, and the public threads' resolutions; never this
 script's output."""
 from __future__ import annotations
@@ -140,3 +140,58 @@ def test_confirm_commands_omit_an_empty_namespace(gw_run, tmp_path):
     found = _findings(gw_run, tmp_path, yaml.safe_dump(route))
     confirms = [f.get("confirm", "") for f in found if f.get("confirm")]
     assert confirms and not any(" -n  " in c or c.rstrip().endswith(" -n") for c in confirms)
+
+
+# --- held-out round 13 ---------------------------------------------------------------------
+
+def test_apisix_answers_no_route_matched(gw_run, tmp_path):
+    # apache/apisix apisix/init.lua: core.response.exit(404, {error_msg = "404 Route Not
+    # Found"}); apache/apisix-ingress-controller#2782 (2.1.0 matches the listener ports)
+    top = _findings(gw_run, tmp_path, 'I am getting "404 Route Not Found" after updating the '
+                    "APISIX helm chart to 2.1.0.\n\n```json\n{\"status\": 1, \"name\": "
+                    "\"forgejo_forgejo_0-0\", \"priority\": 3}\n```\n")[0]
+    assert (top["cause"], top["basis"]) == ("request_not_routed", "reported"), top
+    assert "listener_port_match_mode" in top["fix"]
+
+
+def test_ngf_target_conflict(gw_run, tmp_path):
+    # nginx/nginx-gateway-fabric#3400: PolicyReasonTargetConflict and its message
+    top = _findings(gw_run, tmp_path, """ObservabilityPolicy for app1 is complaining app2:
+      Message:               Policy cannot be applied to target "app2/app2" since another \
+Route "app2/app2" shares a hostname:port/path combination with this target
+      Observed Generation:   2
+      Reason:                TargetConflict
+""")[0]
+    assert (top["cause"], top["basis"]) == ("policy_conflicted", "reported"), top
+
+
+def test_a_gateway_report_in_words_is_not_bad_input(gw_run, tmp_path):
+    # traefik/traefik#13622 as the thread's text alone: a report, not an unreadable file
+    path = tmp_path / "paste.txt"
+    path.write_text("Our HTTPRoute is fine but Traefik ignores the TCPRoute we created today "
+                    "after enabling the experimental channel.\n")
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    assert result.code == 0, result.err
+    assert [(f["cause"], f["severity"]) for f in result.doc["findings"]] == [
+        ("not_evaluated", "info")]
+    path.write_text("hello there, my dear friend\n")
+    assert gw_run("check_routes", "-f", str(path), "--json").code == 2
+
+
+# --- held-out round 14 ---------------------------------------------------------------------
+
+def test_a_quoted_default_status_beside_a_reason(gw_run, tmp_path):
+    # rancher/rke2#8839: the Gateway keeps the CRD default until Cilium's operator restarts
+    top = _findings(gw_run, tmp_path, "The gateway is `Waiting for controller`, `Reason: "
+                    "Pending`, until the cilium-operator is restarted\n")[0]
+    assert top["cause"] == "no_controller", top
+    assert "restarted" in top["fix"]
+
+
+def test_envoy_refusing_a_generated_listener(gw_run, tmp_path):
+    # envoyproxy/gateway#601 (fixed by #604): Envoy's xDS NACK in the control plane's log
+    top = _findings(gw_run, tmp_path, "EG Logs:\n```\n2022-10-18T22:07:32.059Z\tINFO\tcache/"
+                    "logrwrapper.go:24\thandling v3 xDS resource request, errorCode 13, "
+                    "errorMessage Error adding/updating listener(s) default-eg-https: error "
+                    "adding listener '0.0.0.0:8443': partial wildcards are not supported\n```\n")[0]
+    assert (top["cause"], top["basis"]) == ("listener_invalid", "reported"), top

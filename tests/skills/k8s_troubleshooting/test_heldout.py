@@ -1,4 +1,4 @@
-"""Held-out round 12 (pods and nodes): what the scheduler, the kubelet and NVML print, and
+"""Held-out rounds 12 to 14 (pods and nodes): what the scheduler, the kubelet and NVML print, and
 what reports say in words. Ground truth: the upstream sources and the public threads named
 in each test (the thread's resolution), never this script's output."""
 from __future__ import annotations
@@ -108,3 +108,71 @@ def test_the_kernel_module_says_the_same_mismatch():
                     "but\n[   41.974640] NVRM: this kernel module has the version 535.161.07.  "
                     "Please\n", "explain_gpu_failure.py")[0]
     assert top["cause"] == "gpu_driver_mismatch", top
+
+
+# --- held-out round 13 ---------------------------------------------------------------------
+
+def test_the_jobset_controllers_log_of_a_refused_child_job():
+    # kubeflow/trainer#2363: the JobSet controller logs `creating jobs` with the apiserver's
+    # refusal of the child Job; no JobSet object pasted
+    record = ('{"controller": "jobset", "controllerKind": "JobSet", "JobSet": {"name":'
+              '"torch-test","namespace":"kubeflow"}, "namespace": "kubeflow", "name": '
+              '"torch-test", "error": "job \\"torch-test-trainer-node-0\\" creation failed with '
+              'error: Job.batch \\"torch-test-trainer-node-0\\" is invalid: spec.template.spec.'
+              'containers[0].resources.limits: Required value: Limit must be set for non '
+              'overcommitable resources"}')
+    top = _findings("2024-12-29T11:17:15Z\tERROR\tcreating jobs\t" + record + "\n",
+                    "check_training.py")[0]
+    assert (top["cause"], top["object"]["name"]) == ("training_invalid", "torch-test"), top
+    assert top["evidence"][0].startswith("controller log:")
+
+
+def test_gpu_errors_no_rule_reads_are_said_not_decided():
+    # vllm-project/vllm#23935: NVML's library not on the loader path (GKE); no rule decides it
+    top = _findings("DEBUG 08-29 04:29:54 [__init__.py:99] CUDA platform is not available "
+                    "because: NVML Shared Library Not Found\n", "explain_gpu_failure.py")[0]
+    assert (top["cause"], top["severity"]) == ("not_evaluated", "info"), top
+
+
+def test_image_gc_that_cannot_free_the_disk():
+    # llmos-ai/llmos#21: pkg/kubelet/images/image_gc_manager.go FreeDiskSpaceFailed
+    top = _findings("Events:\n  Type     Reason                Age   From     Message\n"
+                    "  ----     ------                ----  ----     -------\n"
+                    "  Warning  FreeDiskSpaceFailed   59m   kubelet  Failed to garbage collect "
+                    "required amount of images. Attempted to free 4783028633 bytes, but only "
+                    "found 0 bytes eligible to free.\n")[0]
+    assert (top["cause"], top["basis"]) == ("node_pressure", "reported"), top
+
+
+def test_a_pending_claim_of_a_current_kubectl_table():
+    # openebs/lvm-localpv#379: WaitForFirstConsumer and a pod pinned with nodeName
+    top = _findings("$ kubectl get pvc\nNAME   STATUS    VOLUME   CAPACITY   ACCESS MODES   "
+                    "STORAGECLASS    VOLUMEATTRIBUTESCLASS   AGE\naaa2   Pending              "
+                    "                        openebs-lvmpv   <unset>                 6s\n")[0]
+    assert top["cause"] == "pvc_pending", top
+    assert "spec.nodeName" in top["fix"]
+
+
+# --- held-out round 14 ---------------------------------------------------------------------
+
+def test_a_cordoned_node_and_its_old_not_ready_event():
+    # canonical/microk8s#468 (fixed by PR #469): the stop script drained the node and the
+    # start left it cordoned; the NodeNotReady event is from the restart, the node is Ready now
+    found = _findings("""$ kubectl get node
+NAME          STATUS                     ROLES    AGE     VERSION
+tom-x1-work   Ready,SchedulingDisabled   <none>   5d22h   v1.14.1
+
+  Normal   NodeNotReady             43m                kubelet, tom-x1-work     Node tom-x1-work status is now: NodeNotReady
+""")
+    assert [(f["cause"], f["severity"]) for f in found] == [("unschedulable_cordoned", "warning")]
+    assert "kubectl uncordon tom-x1-work" in found[0]["fix"]
+
+
+def test_a_node_that_is_not_ready_now_is_still_not_ready():
+    found = _findings("""$ kubectl get node
+NAME          STATUS     ROLES    AGE     VERSION
+tom-x1-work   NotReady   <none>   5d22h   v1.14.1
+
+  Normal   NodeNotReady             43m                kubelet, tom-x1-work     Node tom-x1-work status is now: NodeNotReady
+""")
+    assert found[0]["cause"] == "node_not_ready", found

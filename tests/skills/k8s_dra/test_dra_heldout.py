@@ -1,4 +1,4 @@
-"""Held-out round 12 (DRA): slices the apiserver refuses, a driver that cannot unprepare, and
+"""Held-out rounds 12 to 14 (DRA): slices the apiserver refuses, a driver that cannot unprepare, and
 reports in words. Ground truth: the upstream sources and the public threads named in each test
 (the thread's resolution), never this script's output."""
 from __future__ import annotations
@@ -66,3 +66,44 @@ def test_an_attribute_said_present_is_not_read_as_missing():
         "The attribute `productName` is present in every ResourceSlice, yet the claim stays "
         "pending.\n")}
     assert "selector_error" not in causes
+
+
+# --- held-out round 13 ---------------------------------------------------------------------
+
+DRIVER_ROOT = ("2025-09-20T04:47:12Z  /driver-root (/ on host): nvidia-smi: not found, "
+               "libnvidia-ml.so.1: not found, current contents: [bin boot dev etc lib usr].\n")
+
+
+def test_the_gpu_plugins_driver_root_check_line():
+    # kubernetes-sigs/dra-driver-nvidia-gpu#605 (Talos keeps the userspace under
+    # /usr/local/glibc): the kubelet-plugin's prestart check (hack/kubelet-plugin-prestart.sh)
+    top = _findings(DRIVER_ROOT, "check_dra.py")[0]
+    assert (top["cause"], top["basis"]) == ("no_resource_slices", "reported"), top
+
+
+def test_the_kubelet_not_registered_line_leads_the_driver_check_it_follows_from():
+    # NVIDIA/k8s-driver-manager#213: the plugin cannot start (driver root empty after a
+    # reboot), so the kubelet reports the driver not registered for the pods
+    found = _findings("[dra plugin logs]\n" + DRIVER_ROOT + "[pod events]\n  Warning  "
+                      "FailedPrepareDynamicResources  26s (x18 over 21m)  kubelet  Failed to "
+                      "prepare dynamic resources: prepare dynamic resources: DRA driver "
+                      "gpu.nvidia.com is not registered\n")
+    assert [f["cause"] for f in found[:2]] == ["driver_not_registered", "no_resource_slices"]
+
+
+def test_the_kubelets_own_claim_cache_error():
+    # kubernetes/kubernetes#135901, fixed by #135919: pkg/kubelet/cm/dra/manager.go
+    top = _findings("kubelet fails with:\n\n    Error: internal error: unable to get claim "
+                    "info for ResourceClaim gpu-b\n")[0]
+    assert (top["cause"], top["basis"]) == ("driver_prepare_failed", "reported"), top
+    assert "upgrade the kubelet" in top["fix"]
+
+
+def test_a_kubelet_that_never_calls_the_plugin():
+    # modelplaneai/modelplane#419: kindest/node v1.34.0, the idle-connection deadlock fixed in
+    # v1.34.2 (kubernetes#133934)
+    for said in ("Once the kubelet-to-DRA-driver gRPC connection sits idle for ~30 minutes, the "
+                 "next pod hangs in `ContainerCreating` forever.\n",
+                 "The DRA driver only logs health probes, `NodePrepareResources` never arrives.\n"):
+        top = _findings(said)[0]
+        assert (top["cause"], top["basis"]) == ("driver_not_registered", "inferred"), top
