@@ -34,6 +34,7 @@ from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial
 from _rbac.explain import service_account_of
+from _rbac.why import subject_ref
 
 _BINDING = re.compile(r"\b(?:cluster)?role ?bindings?\b|\brbac bindings?\b", re.I)
 _SUBJECT = re.compile(r"\bservice ?accounts?\b|\bsubjects?\b|\bnamespaces?\b", re.I)
@@ -95,11 +96,8 @@ def wrong_namespace_findings(dump, denials: list[Denial]) -> list[dict]:
         if not said:
             continue
         seen.add(denial.user)
-        sa = service_account_of(denial.user)
-        obj = ({"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]} if sa
-               else {"kind": "User", "name": denial.user})
         out.append(finding(
-            "error", "binding_wrong_namespace", obj,
+            "error", "binding_wrong_namespace", subject_ref(denial),
             f"the paste says the Role/RoleBinding for {denial.user} is in another namespace "
             f"than {denial.namespace}, where the API server denied the request: a RoleBinding "
             "grants only inside its own namespace",
@@ -172,11 +170,8 @@ def scope_findings(dump, denials: list[Denial]) -> list[dict]:
         if denial.kind != "rbac" or denial.namespace or denial.user in seen:
             continue  # only requests at the cluster scope
         seen.add(denial.user)
-        sa = service_account_of(denial.user)
-        obj = ({"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]} if sa
-               else {"kind": "User", "name": denial.user})
         out.append(finding(
-            "error", "cluster_scope_needs_clusterrolebinding", obj,
+            "error", "cluster_scope_needs_clusterrolebinding", subject_ref(denial),
             f"{denial.user} was denied at the cluster scope and the paste says its grant is a "
             "namespaced Role/RoleBinding: a RoleBinding grants only inside its namespace, so "
             "a request across all namespaces or on a cluster-scoped resource needs a "
