@@ -76,3 +76,12 @@ def test_a_fenced_manifest_indented_more_than_its_fence_is_read():
     kinds = [obj.get("kind") for obj in parse_paste(text, "paste")]
     assert kinds == ["HTTPRoute"]
 
+
+
+def test_a_fence_line_that_holds_a_message_keeps_it_as_text():
+    # an inline ```...``` message a terminal wrap cut (paste_variants `wrap` on kumahq/kuma
+    # #7196): the opening line's "info string" is the user's text, not a language tag
+    text = ('PSA warning:\n```pods "mypod" is forbidden: violates PodSecurity "baseline:v1.25": '
+            'non-default\n capabilities (container "kuma-init" must not include "NET_ADMIN")```\n')
+    dump = parse_paste(text, "paste")
+    assert any(line.startswith('pods "mypod" is forbidden') for line in dump.texts), dump.texts

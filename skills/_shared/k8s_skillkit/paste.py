@@ -151,6 +151,12 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
                 out.append(Segment("yaml", lines[index + 1:end], index + 2, hint))
                 index = end + 1
                 continue
+        if _FENCE.match(line) and len(line.strip().lstrip("`~").split()) > 1:
+            # ```pods "x" is forbidden: ... opened as inline code and cut by a wrap: the
+            # "info string" is the user's text, not a language tag; keep it as text
+            out.append(Segment("text", [line.strip().lstrip("`~").strip()], index + 1, hint))
+            index += 1
+            continue
         if not line.strip() or _FENCE.match(line) or _SHELL.match(line):
             index += 1
             continue

@@ -15,6 +15,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.errors import InputError
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, read_text
@@ -54,7 +55,8 @@ def load(args) -> Cluster:
             text, label = read_text(path)
             dump = dump.extended(parse_paste(text, label))
         objects = complete_rayjobs([o for o in dump if o.get("kind")], list(dump.texts))
-        stubs, events = training_logs.read(list(dump.texts))
+        # a controller's log line a terminal cut at its width is read whole (kit event_table)
+        stubs, events = training_logs.read(unwrap_free_text(list(dump.texts)))
         have = {(o.get("kind"), namespace_of(o), name_of(o)) for o in objects}
         objects += [s for s in stubs if (s["kind"], namespace_of(s), name_of(s)) not in have]
         return Cluster(objects + events, args.namespace, dump=dump)

@@ -195,3 +195,18 @@ def test_envoy_refusing_a_generated_listener(gw_run, tmp_path):
                     "errorMessage Error adding/updating listener(s) default-eg-https: error "
                     "adding listener '0.0.0.0:8443': partial wildcards are not supported\n```\n")[0]
     assert (top["cause"], top["basis"]) == ("listener_invalid", "reported"), top
+
+
+def test_no_timeouts_is_advice_unless_generations_are_served(gw_run, tmp_path):
+    # aws-application-networking-k8s#544: on a plain Service backend the missing timeout is an
+    # info and never outranks the missing backend; an InferencePool backend keeps the warning
+    def route(kind: str) -> dict:
+        ref = {"name": "web", "port": 80} if kind == "Service" else {
+            "group": "inference.networking.k8s.io", "kind": "InferencePool", "name": "web"}
+        return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+                "metadata": {"name": "inventory", "namespace": "default"},
+                "spec": {"parentRefs": [{"name": "gw"}], "rules": [{"backendRefs": [ref]}]}}
+    for kind, severity in (("Service", "info"), ("InferencePool", "warning")):
+        found = _findings(gw_run, tmp_path, yaml.safe_dump(route(kind)))
+        timeouts = [f for f in found if f["cause"] == "no_timeouts"]
+        assert timeouts and timeouts[0]["severity"] == severity, (kind, found)

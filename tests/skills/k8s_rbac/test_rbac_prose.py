@@ -221,3 +221,14 @@ def test_namespaced_rbac_said_for_a_cluster_scoped_request(script, tmp_path):
                    'operator" cannot list resource "openclawclusterdefaults" in API group '
                    '"openclaw.rocks" at the cluster scope\n```\n')
     assert found[0]["cause"] == "cluster_scope_needs_clusterrolebinding", found
+
+
+def test_a_wrapped_denial_copied_with_trailing_spaces(script, tmp_path):
+    # kube-logging/logging-operator#815's log line cut at its terminal width ("... forbidden:
+    # Use" / "r ..."), copied with every line padded by spaces
+    found = _audit(script, tmp_path, "```   \nE0902 10:05:33 reflector.go:138] Failed to watch "
+                   "*v1.PrometheusRule: prometheusrules.monitoring.coreos.com is forbidden: Use   "
+                   "\nr \"system:serviceaccount:logging:logging-operator\" cannot list resource "
+                   "\"prometheusrules\" in API group \"monitoring.coreos.com\" at the cluster "
+                   "scope   \n```   \n")
+    assert found and found[0]["cause"] == "missing_permission", found

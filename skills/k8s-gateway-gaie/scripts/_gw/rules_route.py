@@ -468,7 +468,10 @@ def _check_timeouts(route) -> list[dict]:
         if not rule.get("backendRefs") or (rule.get("timeouts") or {}).get("request"):
             continue
         pool = any(r.get("kind") == "InferencePool" for r in rule["backendRefs"])
-        out.append(finding("warning", "no_timeouts", route,
+        # advice, not a fault: a warning where generations outlast a proxy's default timeout
+        # (an InferencePool backend), an info otherwise, so it never outranks what the paste
+        # is about (aws-application-networking-k8s#544: the backend missing from the paste)
+        out.append(finding("warning" if pool else "info", "no_timeouts", route,
                            f"rules[{index}] has no timeouts.request: the limit is whatever the "
                            "implementation defaults to" + (" (LLM generations often run for "
                                                            "minutes)" if pool else ""),

@@ -125,11 +125,14 @@ def parse(text: str) -> list[Denial]:
     never holds one)."""
     best = _parse_flat(normalize(text))
     for width in _widths(text):
-        glued = _parse_flat(normalize(_unwrap_width(text, width)))
-        if len(glued) > len(best) or (len(glued) == len(best) and glued != best
-                                      and any(_torn(d) for d in best)
-                                      and not any(_torn(d) for d in glued)):
-            best = glued
+        # a copy that pads every line with trailing spaces pads the cut line too: glue it
+        # without them as well (a cut right after a real space then loses that space)
+        for strip in (False, True):
+            glued = _parse_flat(normalize(_unwrap_width(text, width, strip)))
+            if len(glued) > len(best) or (len(glued) == len(best) and glued != best
+                                          and any(_torn(d) for d in best)
+                                          and not any(_torn(d) for d in glued)):
+                best = glued
     return best
 
 
@@ -145,13 +148,14 @@ def _widths(text: str) -> list[int]:
     return sorted(set(lengths), key=lambda n: (-lengths.count(n), -n))[:6]
 
 
-def _unwrap_width(text: str, width: int) -> str:
-    """Lines exactly `width` long joined to the next without a space."""
+def _unwrap_width(text: str, width: int, strip: bool = False) -> str:
+    """Lines exactly `width` long joined to the next without a space (their trailing spaces
+    dropped first when `strip`)."""
     out: list[str] = []
     glue = False
     for line in text.split("\n"):
         if glue and out:
-            out[-1] += line
+            out[-1] = (out[-1].rstrip() if strip else out[-1]) + line
         else:
             out.append(line)
         glue = len(line) == width
