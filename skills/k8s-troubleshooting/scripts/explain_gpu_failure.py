@@ -194,8 +194,11 @@ def body(args):
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
     findings = findings_for(report, args.world_size) or unclassified(texts)
-    head = (f"{len(findings)} finding(s): " + ", ".join(f["cause"] for f in findings)
-            if findings else "no NCCL, Xid or out-of-memory messages found in the logs")
+    decided = [f for f in findings if f["severity"] != "info"]
+    head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
+            if decided else "no NCCL, Xid or out-of-memory messages found in the logs"
+            + ("; GPU-stack error lines found that no rule classifies (below)" if findings
+               else ""))
     return {"summary": head, "findings": findings}, head + (
         "\n\n" + render_text(findings) if findings else ""), exit_code(findings)
 
