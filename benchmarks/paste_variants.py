@@ -431,7 +431,9 @@ def wrap(p: Paste) -> str | None:
     out: list[str] = []
     changed = False
     for index, line in enumerate(_lines(p.text)):
-        if index in where and len(line) > WRAP_LONGER:
+        if index in where and len(line.expandtabs()) > WRAP_LONGER:
+            # a terminal cuts at display columns, a tab drawn as spaces to the next stop
+            line = line.expandtabs()
             out.extend(line[i:i + WRAP_AT] for i in range(0, len(line), WRAP_AT))
             changed = True
         else:

@@ -55,3 +55,66 @@ def test_table_rows_of_one_length_are_rows_not_pieces():
             "team-c      job-train-llama-70b-evaluation-a1b    team-c-lq     team-c-cq     False   "]
     assert len({len(r) for r in rows[1:]}) == 1 and len(rows[1]) >= 80
     assert unwrap_free_text(rows) == rows
+
+
+# kubernetes v1.6 plugin/pkg/scheduler/core/generic_scheduler.go FitError.Error():
+# "No nodes are available that match all of the following predicates:: Insufficient cpu (1)."
+PREDICATES = ('I got the error "No nodes are available that match all of the following '
+              'predicates:: Insufficient cpu (1)."')
+
+
+def test_one_cut_at_the_default_width_inside_a_word_is_joined():
+    """No second cut shows the width, but a line of exactly 80 columns (the default console)
+    whose rest starts mid-token was cut there."""
+    assert len(PREDICATES) > 80
+    lines = ["Start a cluster and create lots of pods.", PREDICATES[:80], PREDICATES[80:], ""]
+    assert unwrap_free_text(lines) == ["Start a cluster and create lots of pods.", PREDICATES,
+                                       ""]
+
+
+def test_one_line_of_80_followed_by_a_record_of_its_own_is_not_joined():
+    first = ("I0520 07:49:57.337809       1 main.go:42] starting the driver on node "
+             "gpu-node-1")
+    assert len(first) == 80
+    for following in ("E0520 07:49:58.000001       1 main.go:50] failed to start",
+                      "2024-05-20T07:49:58Z ERROR failed to start",
+                      "[rank0]: watchdog timeout", "- a bullet", "```"):
+        assert unwrap_free_text([first, following]) == [first, following]
+
+
+def test_a_hand_wrapped_paragraph_is_left_alone():
+    """An editor fills at 70-79 columns and breaks between words: no line is exactly 80."""
+    lines = ["The pod stays Pending after the upgrade and the scheduler says nothing",
+             "about it in the events, which is odd because the node has room left."]
+    assert all(len(line) < 80 for line in lines)
+    assert unwrap_free_text(lines) == lines
+
+
+def test_a_record_that_fills_its_last_piece_is_not_joined_to_the_next_record():
+    """Width evident from other cuts; a record whose last piece is exactly the width is
+    followed by a new timestamped record, not by its own rest."""
+    one = "2024-12-29T11:17:15Z ERROR creating jobs " + "x" * 119
+    two = "2024-12-29T11:17:16Z ERROR creating jobs again " + "y" * 111
+    assert len(one) == 160 and len(two) == 158
+    lines = _cut(one, 80) + _cut(two, 80)
+    assert terminal_width(lines) == 80
+    assert unwrap_free_text(lines) == [one, two]
+
+
+def test_table_rows_longer_than_the_cut_do_not_set_the_width():
+    """Padded rows of one length outnumbering the cut pieces are rows, not a width."""
+    rows = ["pipelines-as-code-controller-5dbd46fcf5-zsbn4   0/1   CreateContainerConfigError   "
+            "0     8m49s",
+            "pipelines-as-code-watcher-6d9cf9d776-mbb5c      0/1   CreateContainerConfigError   "
+            "0     8m49s",
+            "pipelines-as-code-webhook-57dc8f49cf-x48vf      0/1   CreateContainerConfigError   "
+            "0     8m49s",
+            "gosmee-7bff6ff48c-fqttt                         1/1   Running                      "
+            "0     38s"]
+    event = ("Warning  Failed     7m33s (x8 over 9m4s)   kubelet            Error: container has "
+             "runAsNonRoot and image will run as root (pod: \"pipelines-as-code-controller-5dbd46"
+             "fcf5-zsbn4_pipelines-as-code(d5a40aa3-e8d8-468c-bd9a-f2ac98136058)\", container: "
+             "pac-controller)")
+    lines = rows + [""] + _cut(event, 80)
+    assert terminal_width(lines) == 80
+    assert unwrap_free_text(lines) == rows + ["", event]

@@ -284,28 +284,51 @@ def terminal_width(lines: list[str]) -> int:
     least TERMINAL_WIDTH, each followed by the rest of its line."""
     counts: dict[int, int] = {}
     for line, following in zip(lines, lines[1:]):
-        if len(line) >= TERMINAL_WIDTH and following.strip():
+        # rows of one table (kubectl pads them to one length) are no cut
+        if len(line) >= TERMINAL_WIDTH and following.strip() and not _aligned(line, following):
             counts[len(line)] = counts.get(len(line), 0) + 1
     width, seen = max(counts.items(), key=lambda item: item[1], default=(0, 0))
     return width if seen >= 2 else 0
 
 
+# What starts a record of its own (a log line, markup, a prompt), so it is never the rest of
+# the line above it: klog's header, a timestamp, brackets, markdown, a LEVEL or Key: prefix.
+_RECORD_START = re.compile(r"(?:[IWEF]\d{4} |\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|[\[{<#>*|$`~]|- |"
+                           r"[A-Z][A-Za-z]*:|[A-Z]{3,}\b|(?:time|level|ts)=)")
+
+
+# A log record's own start: klog's header or an RFC 3339 / ISO timestamp
+_LOG_START = re.compile(r"[IWEF]\d{4} \d{2}:\d{2}|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def unwrap_free_text(lines: list[str]) -> list[str]:
     """Free text (log lines, prose, an error) with each line a terminal cut at its width
     (terminal_width) joined back as it was: the cut falls anywhere, so nothing is inserted.
-    Lines as given when no width is evident."""
+    With no width evident, one cut is still joined where it is certain enough
+    (_single_cut). Lines as given otherwise."""
     width = terminal_width(lines)
-    if not width:
-        return list(lines)
     out: list[str] = []
     last_piece, previous = 0, ""
     for line in lines:
-        if out and last_piece == width and line.strip() and not _aligned(previous, line):
+        # a log record that filled the last piece exactly is followed by the next record
+        cut = last_piece == width and not _LOG_START.match(line) if width else \
+            _single_cut(previous, line)
+        if out and cut and line.strip() and not _aligned(previous, line):
             out[-1] += line
         else:
             out.append(line)
         last_piece, previous = len(line), line
     return out
+
+
+def _single_cut(previous: str, line: str) -> bool:
+    """One line cut by a console of the default width (80 columns: xterm, Terminal.app,
+    the Windows console) when no second cut shows the width: the line above is exactly that
+    wide, the cut splits a token (no space on either side) and the rest starts no record of
+    its own. Editors that fill paragraphs by hand stop short of 80 (70 to 79 columns by
+    default), so a line of exactly 80 that goes on is taken for a console's cut."""
+    return (len(previous) == TERMINAL_WIDTH and bool(line) and not previous[-1].isspace()
+            and not line[0].isspace() and not _RECORD_START.match(line))
 
 
 def _aligned(above: str, below: str) -> bool:

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import fences
 from .errors import InputError
+from .event_table import unwrap_free_text
 from .findings import finding
 
 _URL = re.compile(r"https?://\S+")
@@ -35,9 +36,9 @@ _QUOTE = re.compile(r"^\s*(?:>\s?)+")  # a GitHub quote's markers, nested too
 
 def report_lines(lines: list[str]) -> list[str]:
     """The lines of `lines` that a person wrote: prose outside code fences (fences.prose_marks),
-    and links."""
+    and links; a line a console cut is joined back first (unwrap_free_text)."""
     out = []
-    texts = [str(raw) for raw in lines]
+    texts = unwrap_free_text([str(raw) for raw in lines])
     for line, mark in zip(texts, fences.prose_marks(texts)):
         if mark == "fence":
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 
 _NOT = r"(?:not|n't|never)"
@@ -80,9 +81,10 @@ _PLUGIN_DOWN = re.compile(
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Each run of non-blank lines joined (a sentence wrapped by an editor is read whole)."""
+    """Each run of non-blank lines joined (a sentence wrapped by an editor is read whole;
+    one a console cut inside a word is glued back first, kit unwrap_free_text)."""
     out, run = [], []
-    for line in list(lines) + [""]:
+    for line in unwrap_free_text([str(line) for line in lines]) + [""]:
         if str(line).strip():
             run.append(str(line).strip())
             continue

@@ -70,6 +70,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from k8s_skillkit.event_table import unwrap_free_text
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
 
@@ -216,6 +217,8 @@ class GpuReport:
 
 def read(text: str) -> GpuReport:
     report = GpuReport()
+    # a log line a console cut at its width is read whole (kit unwrap_free_text)
+    text = "\n".join(unwrap_free_text(text.splitlines()))
     for line in text.splitlines():
         _read_line(report, line.strip())
     known = {_short_pci(pci) for pci, xid, _ in report.xids if xid == 79}
