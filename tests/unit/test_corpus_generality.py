@@ -65,6 +65,8 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # the Python interpreter the guard recognises
            "libnvidia-ml", "kubelet.go", "kube-controller-manager",
            "apisix-ingress-controller", "python3",
+           # the built-in ClusterRole every cluster has (the RBAC bootstrap policy)
+           "cluster-admin",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

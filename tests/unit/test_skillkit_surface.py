@@ -211,3 +211,21 @@ def test_nothing_unread_adds_no_line_and_an_empty_list(script):
     path = _first_case_of(script)
     assert "Not read" not in _run(script, path).stdout
     assert json.loads(_run(script, path, "--json").stdout)["unread"] == []
+
+
+def test_a_terminal_panes_border_is_taken_off_its_rows():
+    """k9s and tmux draw U+2502 at each side of a pane's rows; a copy keeps it
+    (open-feature/open-feature-operator#645). The rows are left for the readers' unwrap."""
+    text = ("failed to list *v1 │\n"
+            "│ .Deployment: deployments.apps is forbidden: User \"x\" contro │\n"
+            "│ ller-manager\" cannot list │\n"
+            "│ 8s.io \"manager-role\" not found\n"
+            "after")
+    assert surface.unframe(text).split("\n") == [
+        "failed to list *v1", ".Deployment: deployments.apps is forbidden: User \"x\" contro",
+        "ller-manager\" cannot list", "8s.io \"manager-role\" not found", "after"]
+
+
+def test_a_lone_box_character_and_markdown_pipes_are_text():
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\nthe tree: root │ leaf\n"
+    assert surface.unframe(text) == text

@@ -118,3 +118,16 @@ def test_table_rows_longer_than_the_cut_do_not_set_the_width():
     lines = rows + [""] + _cut(event, 80)
     assert terminal_width(lines) == 80
     assert unwrap_free_text(lines) == rows + ["", event]
+
+
+def test_sentences_of_one_length_followed_by_capitals_are_no_width():
+    """intel/intel-resource-drivers-for-kubernetes#60: two report lines happen to be 83
+    characters long; the lines after them start sentences of their own (a capital), where
+    the rest of a cut line goes on."""
+    lines = ["Published key from Intel driver: gpu.intel.com/pciRoot (or gaudi.intel.com/pciRoot)",
+             "Published key from DRAnet: resource.kubernetes.io/pcieRoot",
+             "Result: cross-driver constraints using matchAttribute fail due to key-name mismatch",
+             "Expected behavior"]
+    assert len(lines[0]) == len(lines[2]) == 83
+    assert terminal_width(lines) == 0
+    assert unwrap_free_text(lines) == lines

@@ -4,7 +4,10 @@ controller's FailedCreate event ("Error creating: pods "web-7d9f-" is forbidden:
 ReplicaSet, StatefulSet, DaemonSet or Job cannot create its pods at all.
 
 Sources (the wording, the releases that print it):
-- ResourceQuota: `exceeded quota: Q, requested: R, used: U, limited: L` (1.2+) and
+- ResourceQuota: `Limited to 512Mi memory, but pod has no specified memory limit` and
+  `Limited to 2 CPU` / `Limited to 10 pods` (0.x-1.1, v1.0.0 plugin/pkg/admission/
+  resourcequota/admission.go; openshift/origin#2821), then
+  `exceeded quota: Q, requested: R, used: U, limited: L` (1.2+) and
   `failed quota: Q: must specify R` (`Failed quota` up to 1.3) - kubernetes v1.5.0
   plugin/pkg/admission/resourcequota/controller.go, v1.9.0..v1.37.2
   staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go.
@@ -39,13 +42,22 @@ ADMISSION = [
     (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
      "quota_exceeded"),
     (re.compile(r"failed quota: ([^:]+): (must specify [\w.,/-]+)", re.I), "quota_requires_limits"),
+    # up to 1.1 (no quota name): "Limited to 512Mi memory, but pod has no specified memory
+    # limit" / "Limited to 2 CPU" / "Limited to 10 pods"
+    (re.compile(r"\bLimited to (\S+) (memory|CPU), but pod has no specified (?:memory|cpu) "
+                r"limit"), "quota_requires_limits"),
+    (re.compile(r"\bforbidden: Limited to (\S+) (\w+)\b(?!, but pod has no specified)"),
+     "quota_exceeded"),
     (re.compile(r"(?:maximum|minimum) \S+ usage per (?:Container|Pod|PersistentVolumeClaim) is "
                 r"\S+?[,.](?=\s|$)|\S+ max limit to request ratio per (?:Container|Pod) is \S+, "
                 r"but"), "limit_range_violation"),
     (re.compile(r"unable to create new content in namespace (\S+) because it is being "
                 r"terminated"), "namespace_terminating"),
 ]
-PSA = re.compile(r"(would )?violate[sd]? PodSecurity " + _Q + r": (.*)")
+# the checks run to the end of the message: a joined paste goes on with the next message
+# (a klog header, kubectl's "Warning:", another refusal), which is not this one's
+PSA = re.compile(r"(would )?violate[sd]? PodSecurity " + _Q + r": (.*?)(?=\s+(?:[IWEF]\d{4}\s+\d"
+                 r"|Warning:|Error from server|(?:would )?violate[sd]? PodSecurity)|$)")
 PSA_REASON = re.compile(r'([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)(?:,\s*|$)')
 PSP = re.compile(r"(?:unable to validate against any pod security policy|PodSecurityPolicy: "
                  r"unable to admit pod): \[(.*)\]")

@@ -284,8 +284,11 @@ def terminal_width(lines: list[str]) -> int:
     least TERMINAL_WIDTH, each followed by the rest of its line."""
     counts: dict[int, int] = {}
     for line, following in zip(lines, lines[1:]):
-        # rows of one table (kubectl pads them to one length) are no cut
-        if len(line) >= TERMINAL_WIDTH and following.strip() and not _aligned(line, following):
+        # rows of one table (kubectl pads them to one length) are no cut, nor two sentences
+        # of one length each followed by a capitalized line (intel-resource-drivers-for-
+        # kubernetes#60): the rest of a cut line goes on (_goes_on)
+        if len(line) >= TERMINAL_WIDTH and _goes_on(following) and \
+                not _aligned(line, following):
             counts[len(line)] = counts.get(len(line), 0) + 1
     width, seen = max(counts.items(), key=lambda item: item[1], default=(0, 0))
     return width if seen >= 2 else 0
@@ -321,14 +324,26 @@ def unwrap_free_text(lines: list[str]) -> list[str]:
     return out
 
 
+# how the rest of a token a cut split starts: lower case, a digit, or punctuation inside a
+# token; a capital starts a line of its own more often than it goes on a word
+_GOES_ON = re.compile(r"[a-z0-9.,;:)\]}'\"/_=%-]")
+
+
+def _goes_on(line: str) -> bool:
+    """`line` can be the rest of a line cut above it: it starts with the space the cut fell
+    on, or goes on inside a token (_GOES_ON)."""
+    return bool(line.strip()) and (line[0].isspace() or _GOES_ON.match(line) is not None)
+
+
 def _single_cut(previous: str, line: str) -> bool:
     """One line cut by a console of the default width (80 columns: xterm, Terminal.app,
     the Windows console) when no second cut shows the width: the line above is exactly that
-    wide, the cut splits a token (no space on either side) and the rest starts no record of
-    its own. Editors that fill paragraphs by hand stop short of 80 (70 to 79 columns by
-    default), so a line of exactly 80 that goes on is taken for a console's cut."""
+    wide, the cut splits a token (no space on either side, the rest going on in lower case, a
+    digit or punctuation) and the rest starts no record of its own. Editors that fill
+    paragraphs by hand stop short of 80 (70 to 79 columns by default), so a line of exactly
+    80 that goes on is taken for a console's cut."""
     return (len(previous) == TERMINAL_WIDTH and bool(line) and not previous[-1].isspace()
-            and not line[0].isspace() and not _RECORD_START.match(line))
+            and not line[0].isspace() and _goes_on(line) and not _RECORD_START.match(line))
 
 
 def _aligned(above: str, below: str) -> bool:

@@ -96,9 +96,31 @@ def _align(block: list[str]) -> list[str]:
                     in enumerate(row[:-1])) + row[-1] for row in rows]
 
 
+# A terminal UI's pane border: k9s and tmux draw one (U+2502, U+2503) at each side of every
+# row, a space inside it; a long log line wraps inside the pane, so a copy holds its pieces
+# framed ("... contro │" / "│ ller-manager ..."; open-feature/open-feature-operator#645).
+_FRAME_LEFT = re.compile(r"^[│┃] ?")
+_FRAME_RIGHT = re.compile(r" ?[│┃]$")
+
+
+def unframe(text: str) -> str:
+    """Lines of a pane border run (2+ lines in a row, each framed at a side) without the
+    border; the pieces a wrap left are joined by the readers' unwrap (event_table)."""
+    if "│" not in text and "┃" not in text:
+        return text
+    lines = text.split("\n")
+    framed = [bool(_FRAME_LEFT.match(line) or _FRAME_RIGHT.search(line)) for line in lines]
+    out = []
+    for index, line in enumerate(lines):
+        in_run = framed[index] and ((index > 0 and framed[index - 1]) or
+                                    (index + 1 < len(lines) and framed[index + 1]))
+        out.append(_FRAME_RIGHT.sub("", _FRAME_LEFT.sub("", line)) if in_run else line)
+    return "\n".join(out)
+
+
 def clean(text: str) -> str:
-    """The text as kubectl printed it: LF endings, quote prefixes removed."""
-    return unquote(line_endings(text))
+    """The text as kubectl printed it: LF endings, quote prefixes and pane borders removed."""
+    return unframe(unquote(line_endings(text)))
 
 
 def clean_lines(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Held-out rounds 12 to 14 (DRA): slices the apiserver refuses, a driver that cannot unprepare, and
+"""Held-out rounds 12 to 15 (DRA): slices the apiserver refuses, a driver that cannot unprepare, and
 reports in words. Ground truth: the upstream sources and the public threads named in each test
 (the thread's resolution), never this script's output."""
 from __future__ import annotations
@@ -107,3 +107,35 @@ def test_a_kubelet_that_never_calls_the_plugin():
                  "The DRA driver only logs health probes, `NodePrepareResources` never arrives.\n"):
         top = _findings(said)[0]
         assert (top["cause"], top["basis"]) == ("driver_not_registered", "inferred"), top
+
+
+# --- round 15 ------------------------------------------------------------------------------
+INTEL_60 = """Intel GPU and Gaudi drivers publish PCI root as an unqualified attribute name pciRoot in ResourceSlice device attributes.
+In DRA, unqualified names become driver-scoped (for example gpu.intel.com/pciRoot), while other components (for example DRAnet) use the well-known key resource.kubernetes.io/pcieRoot.
+Because the keys differ, matchAttribute cannot match across drivers.
+
+Problem
+
+Published key from Intel driver: gpu.intel.com/pciRoot (or gaudi.intel.com/pciRoot)
+Published key from DRAnet: resource.kubernetes.io/pcieRoot
+Result: cross-driver constraints using matchAttribute fail due to key-name mismatch
+"""
+
+
+def test_a_report_that_a_match_attribute_constraint_cannot_be_met():
+    # intel/intel-resource-drivers-for-kubernetes#60: the Intel drivers published the PCIe
+    # root as gpu.intel.com/pciRoot, DRAnet as resource.kubernetes.io/pcieRoot; a device
+    # without the constrained attribute never matches (allocator_stable.go
+    # matchAttributeConstraint.add). Fixed in the GPU driver v0.10.0.
+    top = _findings(INTEL_60)[0]
+    assert (top["cause"], top["basis"]) == ("constraint_unsatisfiable", "inferred"), top
+    # two lines of 83 characters followed by capitalized lines are two sentences, not one
+    # line a console cut at 83 columns
+    assert "pciRoot) Published key from DRAnet" in " ".join(top["evidence"])
+
+
+def test_a_constraint_said_to_work_is_no_finding():
+    text = ("We use matchAttribute on resource.kubernetes.io/pcieRoot and it works: the GPU and "
+            "the NIC come from the same PCIe root.\n")
+    causes = [f["cause"] for f in _findings(text)]
+    assert "constraint_unsatisfiable" not in causes, causes

@@ -232,3 +232,50 @@ def test_a_wrapped_denial_copied_with_trailing_spaces(script, tmp_path):
                    "\"prometheusrules\" in API group \"monitoring.coreos.com\" at the cluster "
                    "scope   \n```   \n")
     assert found and found[0]["cause"] == "missing_permission", found
+
+
+# --- held-out round 15 ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("subject_namespace, expected", [
+    # kubernetes-sigs/external-dns#643 (EKS, the 1.7-1.11 wording): the manifest's
+    # ClusterRoleBinding subject was default/external-dns, the pod ran in argo-test; the
+    # maintainer's fix, confirmed by the reporter: the subject's namespace
+    ("default", "binding_subject_mismatch"),
+    ("argo-test", "missing_permission"),  # the subject's namespace is the pod's: no mismatch
+])
+def test_a_clusterrolebinding_namespace_field_said_in_words(script, tmp_path,
+                                                            subject_namespace, expected):
+    found = _audit(script, tmp_path, "I get the following message from the external-dns pod:\n"
+                   "```\nservices is forbidden: User \\\"system:serviceaccount:argo-test:"
+                   "external-dns\\\" cannot list services at the cluster scope\n```\n\nThis "
+                   "looks like some permissions issues.  I notice that the manifest only "
+                   "declares a namespace for the ClusterRoleBinding (namespace: "
+                   f"{subject_namespace}), but not the Deployment or ServiceAccount.\n")
+    assert [f["cause"] for f in found if f["severity"] != "info"][:1] == [expected], found
+
+
+def test_a_denial_copied_from_a_k9s_log_pane(script, tmp_path):
+    # open-feature/open-feature-operator#645: the log pane's border (U+2502) at both sides of
+    # each row, the message wrapped inside it; the authorizer's reason names the ClusterRole
+    # the binding refers to, which a kustomize overlay had renamed (fix: PR #647)
+    found = _audit(script, tmp_path, """With OFO version `0.5.6`, from the `manager` pod logs, I get:
+
+```
+failed to list *v1 │
+│ .Deployment: deployments.apps is forbidden: User "system:serviceaccount:open-feature-operator-system:open-feature-operator-contro │
+│ ller-manager" cannot list resource "deployments" in API group "apps" at the cluster scope: RBAC: clusterrole.rbac.authorization.k │
+│ 8s.io "manager-role" not found
+```
+""")
+    assert (found[0]["cause"], found[0]["basis"]) == ("role_not_found", "reported"), found
+    assert found[0]["object"]["name"] == "open-feature-operator-controller-manager"
+
+
+def test_pod_security_warnings_one_per_line_are_read_each(script, tmp_path):
+    # OpenUnison/helm-charts#126: kubectl's klog warnings, one per container; each names the
+    # restricted check it fails (pod-security-admission policy/check_capabilities_restricted.go)
+    line = ('W1218 09:23:48.611675   15128 warnings.go:70] would violate PodSecurity '
+            '"restricted:latest": unrestricted capabilities (container "{c}" must set '
+            'securityContext.capabilities.drop=["ALL"])\n')
+    found = _audit(script, tmp_path, "".join(line.replace("{c}", c) for c in ("a", "b")))
+    assert [f["cause"] for f in found] == ["capabilities_not_dropped"], found

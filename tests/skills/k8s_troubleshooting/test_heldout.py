@@ -1,4 +1,4 @@
-"""Held-out rounds 12 to 14 (pods and nodes): what the scheduler, the kubelet and NVML print, and
+"""Held-out rounds 12 to 15 (pods and nodes): what the scheduler, the kubelet and NVML print, and
 what reports say in words. Ground truth: the upstream sources and the public threads named
 in each test (the thread's resolution), never this script's output."""
 from __future__ import annotations
@@ -176,3 +176,68 @@ tom-x1-work   NotReady   <none>   5d22h   v1.14.1
   Normal   NodeNotReady             43m                kubelet, tom-x1-work     Node tom-x1-work status is now: NodeNotReady
 """)
     assert found[0]["cause"] == "node_not_ready", found
+
+
+# --- round 15 ------------------------------------------------------------------------------
+
+def test_a_volume_conflict_beside_resources_each_node_printed_is_the_blocker():
+    # pingcap/tidb-operator#402: the PVC is bound to a local PV on a node that was deleted.
+    # NodeResourcesFit prints every resource a node is short of, so 11 + 9 of 12 nodes is not
+    # "every node short"; the one node counted under the later VolumeBinding filter had room
+    # and was refused for the volume (filters run in order: default_plugins.go)
+    top = _findings("""Events:
+  Type     Reason            Age                    From            Message
+  ----     ------            ----                   ----            -------
+  Warning  FailedScheduling  5m8s (x1856 over 76m)  tidb-scheduler  0/12 nodes are available: 1 node(s) had volume node affinity conflict, 11 Insufficient cpu, 9 Insufficient memory.
+""")[0]
+    assert (top["cause"], top["basis"]) == ("volume_node_affinity", "reported"), top
+
+
+def test_one_reason_on_every_node_still_decides():
+    # the floor of a category, not the sum of its reasons, says it covers every node
+    top = _findings("Warning  FailedScheduling  default-scheduler  0/3 nodes are available: "
+                    "3 Insufficient cpu, 1 node(s) had volume node affinity conflict.\n")[0]
+    assert top["cause"] == "unschedulable_insufficient", top
+
+
+def test_the_quota_wording_of_kubernetes_1_0():
+    # openshift/origin#2821 (2015): the project's memory quota refused a pod with no memory
+    # limit; v1.0 plugin/pkg/admission/resourcequota/admission.go printed "Limited to %s
+    # memory, but pod has no specified memory limit" (later "failed quota: Q: must specify")
+    top = _findings("  Thu, 04 Jun 2015 15:40:12 -0400       Thu, 04 Jun 2015 15:40:31 -0400 6"
+                    "       {deployer }                     failedCreate    Error creating "
+                    "deployer pod for sinatra/ruby-example-2: Pod \"ruby-example-2-deploy\" is "
+                    "forbidden: Limited to 512Mi memory, but pod has no specified memory limit\n")
+    assert top[0]["cause"] == "quota_requires_limits", top
+
+
+def test_the_quota_exceeded_wording_of_kubernetes_1_0():
+    # the same file: "Limited to %s CPU" once the quota is used up (no "but pod has ...")
+    top = _findings("Error from server: Pod \"web\" is forbidden: Limited to 2 CPU\n")
+    assert top[0]["cause"] == "quota_exceeded", top
+
+
+def test_a_probe_that_errored_names_a_port_the_container_does_not_declare():
+    # mconfalonieri/external-dns-hetzner-webhook#33: the probes name port http-wh-metrics,
+    # which the container no longer declares; the kubelet's event is "<Type> probe errored:"
+    # (pkg/kubelet/prober/prober.go) with strconv.Atoi's error (pkg/probe/util.go
+    # ResolveContainerPort tries the name, then a number). Pasted as a UI's table.
+    top = _findings('Warning | Unhealthy | kubelet | Liveness probe errored: strconv.Atoi: '
+                    'parsing "http-wh-metrics": invalid syntax | 2 minutes (12 times over 3 '
+                    'minutes)\n')[0]
+    assert (top["cause"], top["basis"]) == ("probe_failing", "reported"), top
+    assert "containers[].ports[].name" in top["fix"]
+
+
+def test_a_controllers_json_log_line_cut_short_is_read():
+    # ray-project/kuberay#2210: KubeRay's zap JSON log (logger controllers.RayJob, no
+    # controllerKind) of the submitter Job the apiserver refused; the paste stops inside the
+    # stacktrace, so the record never closes
+    line = ('{"level":"error","ts":"2024-08-28T19:56:13.072Z","logger":"controllers.RayJob",'
+            '"msg":"failed to create k8s Job","RayJob":{"name":"ray-job-s9rqx","namespace":'
+            '"hyperkube"},"reconcileID":"f4eb1538-36dd-4082-8628-4f66c59fa497","error":'
+            '"Job.batch \\"ray-job-s9rqx\\" is invalid: [spec.template.spec.containers[0].name: '
+            'Required value]","stacktrace":"sigs.k8s.io/controller-runtime/pkg/internal/contr')
+    top = _findings(line + "\n", "check_training.py")[0]
+    assert (top["cause"], top["object"]["kind"], top["object"]["name"]) == \
+        ("training_invalid", "RayJob", "ray-job-s9rqx"), top

@@ -37,7 +37,7 @@ KUEUE_CONFIGMAP_KEY = "controller_manager_config.yaml"
 DRA_VOCABULARY = re.compile(
     r"\bDRA\b|Dynamic ?Resource ?Allocation|DynamicResources|ResourceClaim|DeviceClass|"
     r"ResourceSlice|ResourceClass|resource\.k8s\.io|Node(?:Un)?PrepareResources?|"
-    r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule", re.IGNORECASE)
+    r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule|\b(?:match|distinct)Attribute\b", re.IGNORECASE)
 
 
 class Loaded:

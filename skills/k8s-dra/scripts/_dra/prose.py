@@ -176,8 +176,38 @@ def _plugin_down(match: re.Match[str], said: str) -> dict:
                    " kubectl logs <plugin pod> -n <namespace> --all-containers --previous")
 
 
+# "matchAttribute cannot match across drivers", "constraints using matchAttribute fail": the
+# allocator needs every device of the constrained requests to carry the attribute, under the
+# same fully qualified name, with one value; a device without it never matches (DRA v0.37.2
+# structured/internal/stable/allocator_stable.go matchAttributeConstraint.add: "Doesn't have
+# the attribute"), so a driver publishing it under its own domain makes the claim unallocatable
+# (intel/intel-resource-drivers-for-kubernetes#60: gpu.intel.com/pciRoot beside DRAnet's
+# resource.kubernetes.io/pcieRoot)
+_CONSTRAINT_FAILS = re.compile(
+    r"(?:match|distinct)[ -]?attributes?`?[^.!?\n]{0,80}?(?:\b(?:cannot|can't|can\s+not|"
+    r"never|won't|will\s+not|does\s*n[o']t|do\s*n[o']t|is\s*n[o']t)\s+(?:\w+\s+){0,2}?"
+    r"(?:match\w*|be\s+(?:satisfied|met)|work\w*|align\w*)|\bfail\w*|\bunsatisfiable)\b"
+    r"|\bconstraints?\b[^.!?\n]{0,40}?\b(?:match|distinct)[ -]?attributes?\b`?[^.!?\n]{0,40}?"
+    r"\bfail\w*", re.IGNORECASE)
+
+
+def _constraint_fails(match: re.Match[str], said: str) -> dict:
+    return finding("warning", "constraint_unsatisfiable", {"kind": "ResourceClaim", "name": ""},
+                   "the report says a matchAttribute/distinctAttribute constraint cannot be "
+                   "met: every device of the constrained requests must carry the attribute, "
+                   "under the same fully qualified name, with one value (distinct: different "
+                   "values); a device without it never matches, so the claim is never "
+                   "allocated", [f"in the text: {said}"],
+                   "constrain on an attribute every driver of the requests publishes under one "
+                   "name (kubectl get resourceslices -o yaml shows each device's attributes), "
+                   "or drop the constraint",
+                   basis="inferred", confirm="kubectl get resourceslices -o yaml | grep -B2 -A2 "
+                   "-i -e pcieRoot -e pciRoot; kubectl get resourceclaim NAME -o yaml")
+
+
 _RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
           (_SLICES_NOT_LISTED, _slices_missing), (_NO_SLICES, _slices_missing),
           (_ATTR_MISSING, _attribute_missing),
+          (_CONSTRAINT_FAILS, _constraint_fails),
           (_CONNECTION_LOST, _connection_lost),
           (_PLUGIN_DOWN, _plugin_down))

@@ -66,7 +66,11 @@ def _sentences(texts: list[str]) -> list[str]:
 # denied ServiceAccount's, the binding names another subject (cloudstateio/cloudstate#123)
 _CRB_NAMESPACE = re.compile(
     r"\bcluster ?role ?bindings?\b[^.!?]{0,120}?\b(?:scoped to|in|for|bound to|points? to)\s+"
-    r"(?:the\s+)?[`'\"]?(?P<ns>[a-z0-9][a-z0-9-]*)[`'\"]?\s+namespace\b", re.I)
+    r"(?:the\s+)?[`'\"]?(?P<ns>[a-z0-9][a-z0-9-]*)[`'\"]?\s+namespace\b"
+    # "... declares a namespace for the ClusterRoleBinding (namespace: default)": the field
+    # as the manifest has it, on the subject (kubernetes-sigs/external-dns#643)
+    r"|\bcluster ?role ?bindings?\b`?\s*[(`'\"]?\s*namespace:\s*[`'\"]?"
+    r"(?P<field>[a-z0-9][a-z0-9-]*)", re.I)
 
 
 # "the Role and RoleBinding giving access to leases were created in the release namespace
@@ -116,7 +120,8 @@ def _says_mismatch(sentence: str) -> bool:
 
 def _crb_elsewhere(sentence: str, namespace: str) -> bool:
     """The sentence puts a ClusterRoleBinding in a namespace other than `namespace`."""
-    return any(m.group("ns") != namespace for m in _CRB_NAMESPACE.finditer(sentence))
+    return any((m.group("ns") or m.group("field")) != namespace
+               for m in _CRB_NAMESPACE.finditer(sentence))
 
 
 def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:

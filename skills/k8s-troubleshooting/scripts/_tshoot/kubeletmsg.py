@@ -112,7 +112,11 @@ SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcrea
 EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had condition: ?\[?"
                      r"([\w.-]+)|exceeded its local (ephemeral) storage limit|pod (ephemeral) "
                      r"local storage usage exceeds|usage of (emptydir) volume", re.I)
-PROBE = re.compile(r"(liveness|readiness|startup) probe failed|failed (liveness|startup) probe"
+# "<Type> probe errored: <err>" is the kubelet's event when the probe could not even run (a
+# named port the container does not declare: strconv.Atoi on the name; kubernetes v1.3
+# pkg/kubelet/prober/prober.go, "... errored and resulted in <state> state" from 1.22)
+PROBE = re.compile(r"(liveness|readiness|startup) probe (?:failed|errored)"
+                   r"|failed (liveness|startup) probe"
                    r"|container \S+ failed (liveness|startup) probe", re.I)
 # the user's words, not the kubelet's ("The readiness does not work when path is ..."):
 # an inferred probe finding, confirmed by the kubelet's Unhealthy events

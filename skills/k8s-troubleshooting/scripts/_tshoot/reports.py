@@ -156,7 +156,8 @@ def _probe(text: str) -> Report | None:
         return None
     kind = next(g for g in m.groups() if g).lower()
     key = "probe_failing:liveness" if kind in ("liveness", "startup") else "probe_failing"
-    return Report("probe_failing", _short(text), WEIGHT[key], {"probe": kind})
+    detail = {"probe": kind, **({"errored": True} if "errored" in m.group(0).lower() else {})}
+    return Report("probe_failing", _short(text), WEIGHT[key], detail)
 
 
 def _admission(text: str) -> Report | None:

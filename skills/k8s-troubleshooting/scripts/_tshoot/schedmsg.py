@@ -288,7 +288,11 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     candidates = {c: n for c, n in cats.items() if c not in ("control_plane", "not_ready")} \
         or cats
     if msg.total:
-        full = [c for c, n in candidates.items() if n >= msg.total]
+        # one node prints every resource it is short of ("11 Insufficient cpu, 9 Insufficient
+        # memory" of 12 nodes: NodeResourcesFit returns all of them), so a category covers
+        # every node only when one of its reasons does
+        floor = msg.category_floor()
+        full = [c for c in candidates if floor.get(c, 0) >= msg.total]
         if len(full) == 1:
             return full[0], _reason_of(msg, full[0])
     if not overlap and _device_nodes_tainted(msg, candidates):

@@ -29,7 +29,7 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     events = []
     for line in lines:
         record = _record(str(line))
-        kind = str(record.get("controllerKind") or "") if record else ""
+        kind = _kind(record) if record else ""
         error = str(record.get("error") or "") if record else ""
         if kind not in KINDS or not _REFUSED.search(error):
             continue
@@ -47,6 +47,23 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return list(stubs.values()), events
 
 
+def _kind(record: dict[str, Any]) -> str:
+    """The job kind the line is about: controller-runtime's `controllerKind`, else the key
+    that holds the object's name (`"RayJob": {"name", "namespace"}`: KubeRay's logger
+    `controllers.RayJob` prints no controllerKind, ray-project/kuberay#2210)."""
+    named = str(record.get("controllerKind") or "")
+    if named:
+        return named
+    return next((k for k in KINDS if isinstance(record.get(k), dict)), "")
+
+
+# a JSON log record cut short (a terminal, a paste that stops mid-stacktrace) still carries
+# its leading fields: string values, and the `{"name", "namespace"}` of the object
+_STRING_FIELD = re.compile(r'"(\w+)"\s*:\s*("(?:[^"\\]|\\.)*")')
+_OBJECT_FIELD = re.compile(r'"(\w+)"\s*:\s*\{\s*"name"\s*:\s*"([^"]*)"\s*,\s*'
+                           r'"namespace"\s*:\s*"([^"]*)"\s*\}')
+
+
 def _record(line: str) -> dict[str, Any] | None:
     start = _JSON_START.search(line)
     if start is None:
@@ -54,5 +71,18 @@ def _record(line: str) -> dict[str, Any] | None:
     try:
         value, _ = json.JSONDecoder().raw_decode(line[start.start():])
     except ValueError:
-        return None
+        return _cut_record(line[start.start():])
     return value if isinstance(value, dict) else None
+
+
+def _cut_record(text: str) -> dict[str, Any] | None:
+    """The fields of a JSON record that does not close, read one by one."""
+    record: dict[str, Any] = {}
+    for key, name, namespace in _OBJECT_FIELD.findall(text):
+        record.setdefault(key, {"name": name, "namespace": namespace})
+    for key, raw in _STRING_FIELD.findall(text):
+        try:
+            record.setdefault(key, json.loads(raw))
+        except ValueError:
+            continue  # a string with an escape JSON does not know: not this field
+    return record or None

@@ -107,6 +107,14 @@ _FIX = {
 }
 
 
+# "probe errored" is the prober's error before any check ran (pkg/kubelet/prober/prober.go):
+# `strconv.Atoi: parsing "NAME"` is a named port the container does not declare (the port
+# name is looked up in containers[].ports[].name, then parsed as a number: v1.37.2
+# pkg/probe/util.go ResolveContainerPort; external-dns-hetzner-webhook#33)
+_PROBE_ERRORED_FIX = ("make the probe runnable: a named port must be the name of one of the "
+                      "container's ports (containers[].ports[].name), else use the number; "
+                      "for exec probes the command must exist in the image")
+
 _ADMISSION_FIX = {
     "quota_exceeded": "a ResourceQuota in the namespace has no room for these pods: free quota "
                       "(delete what you no longer need), lower the pods' requests/limits, or "
@@ -231,6 +239,9 @@ def message_fix(rep) -> tuple[str, str]:
         key = "probe_failing:liveness" if d.get("probe") in ("liveness", "startup") \
             else "probe_failing"
         what = "restarts it" if key != "probe_failing" else "keeps it out of Service endpoints"
+        if d.get("errored"):
+            return (f"its {d.get('probe', 'readiness')} probe cannot even run (the kubelet "
+                    f"says it errored) and the kubelet {what}", _PROBE_ERRORED_FIX)
         return f"its {d.get('probe', 'readiness')} probe fails and the kubelet {what}", _FIX[key]
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
