@@ -23,6 +23,7 @@ from _kueue.objects import Cluster
 from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
 from _kueue.prose import said_preempted
 from _kueue.reported import events_for
+from _kueue.text_evictions import events as text_events
 
 EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
 Preempted conditions (also after re-admission: "Previously: ..."), Requeued,
@@ -139,7 +140,9 @@ def body(args):
                          "name) in the input")
     jobs = JobIndex(cluster)
     findings = [f for wl in chosen for f in [explain(wl, cluster, jobs)] if f]
-    for (namespace, name), events in orphan_event_groups(cluster.events,
+    # with no Workload and no Event, Kueue's eviction messages quoted in the text
+    quoted = [] if chosen or cluster.events else text_events(list(cluster.texts or []))
+    for (namespace, name), events in orphan_event_groups(cluster.events or quoted,
                                                          cluster.workloads).items():
         stub = {"kind": "Workload", "metadata": {"name": name, "namespace": namespace}}
         if in_scope(stub, args.namespace, args.name) or not name:
@@ -148,18 +151,20 @@ def body(args):
         findings = said_preempted(cluster)
     findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
                                  f["object"]["name"]))
-    summary = _summary(findings, chosen, cluster)
+    summary = _summary(findings, chosen, cluster, bool(quoted))
     text = summary + ("\n\n" + render_text(findings) if findings else "")
     return {"summary": summary, "findings": findings}, text, exit_code(findings, "info")
 
 
-def _summary(findings: list[dict], chosen: list[dict], cluster: Cluster) -> str:
-    if not chosen and not cluster.events:  # nothing Kueue wrote: only the report's words
+def _summary(findings: list[dict], chosen: list[dict], cluster: Cluster,
+             quoted: bool = False) -> str:
+    if not chosen and not cluster.events and not quoted:  # only the report's words
         said = any(f["severity"] == "warning" for f in findings)
         return "no Workload in the input" + (": the report says one was preempted" if said
                                              else "")
     if findings:
-        return f"{len(findings)} workload(s) evicted: " + ", ".join(
+        where = " (Kueue's messages quoted in the paste)" if quoted else ""
+        return f"{len(findings)} workload(s) evicted{where}: " + ", ".join(
             f"{n} {c}" for c, n in Counter(f["cause"] for f in findings).most_common())
     return f"no evictions recorded on {len(chosen)} workload(s)"
 

@@ -107,7 +107,29 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     if not findings and not unknown and not workloads and not cluster.jobs and (
             cluster.cluster_queues or cluster.flavors or cluster.admission_checks):
         unknown.append(_config_only(cluster))
+    elif not findings and not unknown and not workloads and not cluster.jobs and \
+            cluster.events:
+        unknown.append(_events_only(cluster))
     return findings + unknown
+
+
+def _events_only(cluster: Cluster) -> dict:
+    """Events without the Workload they are about (a describe's Events section pasted
+    alone): they tell what happened to one workload, not which, nor whether another waits;
+    "nothing stuck" would conclude from objects that are not here."""
+    last = cluster.events[-1]
+    said = f"{last.get('reason', '')}: {' '.join(str(last.get('message') or '').split())}"
+    ref = last.get("involvedObject") or last.get("regarding") or {}
+    about = (f"{ref.get('kind') or 'object'} {ref['name']}" if ref.get("name") else
+             "an object the paste does not name")
+    return finding(
+        "info", "not_in_dump", {"kind": "Workload"},
+        f"no Workload or job in the input, only {len(cluster.events)} event(s); the last, on "
+        f"{about}, says {said[:200]}: a workload that still waits has its reason in its own "
+        "conditions", [f"event {said[:300]}"],
+        "run `kubectl get workloads.kueue.x-k8s.io -n NAMESPACE -o yaml` (the pending one's "
+        "status.conditions and events) and re-run with the output",
+        basis="inferred", confirm="kubectl get workloads.kueue.x-k8s.io -A")
 
 
 def _config_only(cluster: Cluster) -> dict:

@@ -1,4 +1,4 @@
-"""Held-out rounds 12 to 14 (Kueue): a queue whose own counters say it is full, Kueue's scheduler and
+"""Held-out rounds 12 to 15 (Kueue): a queue whose own counters say it is full, Kueue's scheduler and
 TAS ungater logs, hierarchical cohorts, per-pod Workloads, and a preemption said in words.
 
 Ground truth: kubernetes-sigs/kueue sources (files named per test) and the resolutions of the
@@ -218,3 +218,65 @@ def test_a_queue_set_to_hold(script, tmp_path):
 def test_a_queue_set_back_to_none_is_not_stopped(script, tmp_path):
     found = _run(script, tmp_path, STOPPED.format(policy="None"))["findings"]
     assert "queue_inactive" not in {f["cause"] for f in found}
+
+
+# --- round 15 ------------------------------------------------------------------------------
+
+def test_kueues_eviction_message_in_a_scripts_own_report(script, tmp_path):
+    # giuliocalzo/gpu-labs scenario kueue-wait-for-pods-ready: a readiness probe that never
+    # passes; Kueue's event "Exceeded the PodsReady timeout <ns>/<name>" (v0.19.2
+    # pkg/controller/core/workload_controller.go) in a report no kubectl form holds
+    doc = _run(script, tmp_path, """
+        --- Workload conditions (PodsReady=False -> Evicted: PodsReadyTimeout) ---
+            Evicted=True (PodsReadyTimeout)
+            requeue count: 1
+
+        --- Eviction / requeue events ---
+            REASON                         COUNT    MESSAGE
+            EvictedDueToPodsReadyTimeout   <none>   Exceeded the PodsReady timeout wait-ready/job-never-ready-fa57c
+        """, "explain_eviction.py")
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"], top["object"]["namespace"], top["object"]["name"]) == \
+        ("pods_ready_timeout", "reported", "wait-ready", "job-never-ready-fa57c"), top
+
+
+def test_events_without_their_workload_are_not_nothing_stuck(script, tmp_path):
+    # kubernetes-sigs/kueue#6972: a describe's Events section pasted alone; which workload
+    # they are about, and whether another still waits, is not in the paste
+    doc = _run(script, tmp_path, """
+        Events:
+          Type     Reason         Age                 From             Message
+          ----     ------         ----                ----             -------
+          Warning  Pending        91s (x25 over 93s)  kueue-admission  Workload no longer fits after processing another workload
+          Normal   Admitted       82s                 kueue-admission  Admitted by ClusterQueue org-2-cq, wait time since reservation was 0s
+        """)
+    assert [(f["severity"], f["cause"]) for f in doc["findings"]] == [("info", "not_in_dump")]
+    assert not doc["summary"].startswith("nothing stuck")
+
+
+def test_a_job_kind_webhook_refusing_the_create(script, tmp_path):
+    # AI-Riksarkivet/htrflow-batch e2e record: Kueue's Job webhook (vjob.kb.io) refused a
+    # parallelism-1 Job annotated job-min-parallelism: 1; kubectl printed the reason on the
+    # lines after "denied the request:"
+    doc = _run(script, tmp_path, """
+        ```
+        Error from server (Forbidden): admission webhook "vjob.kb.io" denied the request:
+        metadata.annotations[kueue.x-k8s.io/job-min-parallelism]: Invalid value: 1:
+        should be between 0 and 0
+        ```
+        """)
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("workload_missing", "reported"), top
+    assert "should be between 0 and 0" in top["message"]
+    assert "dry-run=server" in top["fix"]
+
+
+def test_the_same_webhook_refusing_kueues_unsuspend_is_not_a_missing_workload(script, tmp_path):
+    # kubernetes-sigs/kueue#3140: the webhook refused Kueue's own update of the admitted job
+    # ("Unsuspending job", jobframework/reconciler.go): admitted, not started
+    line = ('{"level":"error","msg":"Unsuspending job","controllerKind":"Job","Job":{"name":"s",'
+            '"namespace":"default"},"error":"admission webhook \\"vjob.kb.io\\" denied the '
+            'request: metadata.annotations[kueue.x-k8s.io/job-min-parallelism]: Invalid value: 9:'
+            ' should be between 0 and 8"}')
+    doc = _run(script, tmp_path, line)
+    assert doc["findings"][0]["cause"] == "admitted_not_started", doc["findings"]

@@ -151,6 +151,11 @@ def message_notes(said) -> list[str]:
                          "gated) until it appears: create it, or drop the label; Kueue builds "
                          "them itself for MultiKueue and LeaderWorkerSet groups, and gave none to "
                          "the surge groups of an LWS rolling update before kueue#8801")
+        if facts.get("webhook"):
+            notes.append(f"the admission webhook {facts['webhook']} refused the job when it "
+                         "was created, so neither the job nor its Workload exists: fix the "
+                         "field its message names and create the job again (kubectl apply "
+                         "--dry-run=server shows the webhook's answer first)")
         if "failed to read rank information" in clause.text:
             notes.append("Kueue admitted the workload with a topology assignment but its TAS "
                          "ungater cannot match the job's pods to it (the error names the pod "

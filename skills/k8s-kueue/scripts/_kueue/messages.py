@@ -156,6 +156,18 @@ _MESSAGES = [
     # builds them itself for MultiKueue workers and LWS groups (kueue#8769: the surge groups
     # of an LWS rolling update got none before #8801)
     ("workload_missing", r"prebuilt workload not found"),
+    # An admission webhook of a job kind Kueue manages refused the job itself: Kueue's are
+    # named v<kind>.kb.io (config/components/webhook/manifests.yaml, v0.19.2: vjob, vjobset,
+    # vpytorchjob, vrayjob, vtrainjob, ...; JobSet's and LWS's own webhooks use the same
+    # names), e.g. job-min-parallelism out of range. The job and so its Workload never exist.
+    # Only as kubectl prints a refused create ("Error from server (Forbidden): ...", "error
+    # when creating ...": kubectl's cmdutil.CheckErr): in Kueue's own "Unsuspending job" log
+    # the same webhook refused Kueue's update of an admitted job (kueue#3140)
+    ("workload_missing", r"(?:Error from server(?: \(Forbidden\))?|error when creating [^:]*):\s*"
+                         r"admission webhook \\?\"?(?P<webhook>[mv](?:appwrapper|deployment|"
+                         r"jaxjob|job|jobset|leaderworkerset|mpijob|paddlejob|pod|pytorchjob|"
+                         r"raycluster|rayjob|rayservice|sparkapplication|statefulset|tfjob|"
+                         r"trainjob|xgboostjob)\.kb\.io)\\?\"? denied the request"),
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
     # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
     # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).
@@ -405,5 +417,8 @@ def rank(found: list[Clause]) -> list[Clause]:
             continue
         hopeful = [c for c in podset_clauses if c.cause == "quota_exhausted"]
         verdicts += hopeful or [c for c in podset_clauses if c.cause == "exceeds_max_quota"]
+    # a webhook's refusal is only the frame: what its message says, when Kueue has a word for
+    # it (a queue-name the webhook requires: no_queue_label), is the cause
+    verdicts = [c for c in verdicts if not c.facts.get("webhook")] or verdicts
     order = {cause: i for i, cause in enumerate(_PRIORITY)}
     return sorted(verdicts, key=lambda c: order.get(c.cause, len(order)))

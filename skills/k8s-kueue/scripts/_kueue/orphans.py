@@ -27,7 +27,10 @@ _JSON_FIELD = r'"{}"\s*:\s*"((?:[^"\\]|\\.)*)"'
 # tool that unescaped it): the value runs to the quote before the next `"key":` or the `}`.
 _LOOSE_FIELD = r'"{}"\s*:\s*"(.*?)"\s*(?=,\s*"[\w.]+"\s*:|\}})'
 # couldn''t: YAML's single-quoted style (kubectl -o yaml) doubles the apostrophe
-_PODSET_START = re.compile(r"(?:couldn(?:''|')?t|failed to) assign flavors to pod set", re.I)
+# messages that go on over lines (a terminal's wrap, or a webhook's reason kubectl printed
+# after "denied the request:"): read with the rest of their paragraph
+_PODSET_START = re.compile(r"(?:couldn(?:''|')?t|failed to) assign flavors to pod set"
+                           r"|admission webhook \S+ denied the request:?\s*$", re.I | re.M)
 _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"([^"]*)"'
                            r'(?:[^}]*?"namespace"\s*:\s*"([^"]*)")?')
 # The job a jobframework log record is about: "job":"<ns>/<name>", "gvk":"batch/v1, Kind=Job"
@@ -401,7 +404,7 @@ def _messages_in(text: str) -> list[str]:
     out = []
     for paragraph in re.split(r"\n\s*(?:```\w*)?\s*\n|\n```\w*", text):
         joined = " ".join(paragraph.split())
-        if _PODSET_START.search(joined):  # a message the terminal wrapped over lines
+        if _PODSET_START.search(paragraph):  # a message the terminal wrapped over lines
             out.append(message_span(joined))
             continue
         out += [message_span(line) for line in paragraph.splitlines() if clauses(line)]
@@ -417,6 +420,8 @@ def _unquote(value: str) -> str:
 
 _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
                             "kueue.x-k8s.io/queue-name label",
+          "workload_missing:webhook": "an admission webhook refused the job, so it has no "
+                                      "Workload",
           "workload_missing": "Kueue could not create the job's Workload",
 
           "admitted_not_started": "Kueue admitted the workload but could not start its job"}
@@ -425,6 +430,12 @@ _ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
 
 
 _SETUP_FAILED = re.compile(r"Unable to (?:load|validate) the configuration")
+
+
+def _refused_by_webhook(said) -> bool:
+    """A job-kind admission webhook refused the job itself (messages.py)."""
+    return said.cause == "workload_missing" and any(
+        clause.facts.get("webhook") for clause in said.clauses)
 
 
 def _finding(said, obj: dict) -> dict:
@@ -436,10 +447,16 @@ def _finding(said, obj: dict) -> dict:
                    if ref["name"] and ref["namespace"] else
                    "kubectl get events -A --field-selector involvedObject.kind=Workload")
     else:
-        lead = _LEADS.get(said.cause, f"Kueue reports {said.cause.replace('_', ' ')}")
+        webhook = _refused_by_webhook(said)
+        lead = _LEADS.get(said.cause + (":webhook" if webhook else ""),
+                          f"Kueue reports {said.cause.replace('_', ' ')}")
         if _SETUP_FAILED.search(said.message):
             lead = "kueue-controller-manager does not start, so no job gets a Workload"
         message = f"{lead}: {said.message}"[:300]
         evidence, confirm = [said.quote()] + said.evidence + message_notes(said), ""
+    fix = FIXES.get(said.cause, "")
+    if said.basis != "inferred" and _refused_by_webhook(said):
+        fix = ("fix what the webhook's message names in the job and create it again; "
+               "kubectl apply --dry-run=server -f JOB.yaml shows the webhook's answer")
     return finding(severity_of(said.cause), said.cause, obj, message, evidence,
-                   FIXES.get(said.cause, ""), basis=said.basis, confirm=confirm)
+                   fix, basis=said.basis, confirm=confirm)

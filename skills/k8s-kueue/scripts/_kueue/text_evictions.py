@@ -1,0 +1,46 @@
+"""Kueue's eviction messages in pasted text that holds no Workload and no event kubectl
+printed (a script's own report, a chat, a log): each is read as the event Kueue records with
+it, on the Workload the message names (else an unnamed one).
+
+Kueue evicts through workload/evict.Evict, which sets the Evicted condition and records an
+event `EvictedDueTo<Reason>` with the same message (kubernetes-sigs/kueue v0.19.2
+pkg/workload/evict/evict.go); the messages (v0.19.2 pkg/controller/core/
+workload_controller.go):
+- `Exceeded the PodsReady timeout <ns>/<name>` (PodsReadyTimeout; the same since v0.3);
+- `The workload is deactivated` and `... due to <why>` (Deactivated);
+- `The ClusterQueue is stopped` (ClusterQueueStopped);
+- the preemption message `Preempted to accommodate a ...` (Preempted; eviction.py lists its
+  wordings from v0.3 on).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_NAME = r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?"
+_MESSAGES = [
+    (re.compile(rf"Exceeded the PodsReady timeout(?: (?P<ns>{_NAME})/(?P<name>{_NAME}))?"),
+     "EvictedDueToPodsReadyTimeout"),
+    (re.compile(r"The workload is deactivated(?: due to .*)?"), "EvictedDueToDeactivated"),
+    (re.compile(r"The ClusterQueue is stopped"), "EvictedDueToClusterQueueStopped"),
+    (re.compile(r"Preempted to accommodate a .*"), "Preempted"),
+]
+
+
+def events(lines: list[str]) -> list[dict[str, Any]]:
+    """An Event per line that carries one of Kueue's eviction messages, in text order."""
+    out = []
+    for line in lines:
+        for pattern, reason in _MESSAGES:
+            match = pattern.search(str(line))
+            if match is None:
+                continue
+            groups = match.groupdict()
+            out.append({"kind": "Event", "type": "Normal", "reason": reason,
+                        "message": match.group(0).strip().rstrip('".,'),
+                        "involvedObject": {"kind": "Workload",
+                                           "namespace": groups.get("ns") or "",
+                                           "name": groups.get("name") or ""},
+                        "source": {"component": "kueue (quoted in the paste)"}})
+            break
+    return out
