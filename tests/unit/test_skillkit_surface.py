@@ -229,3 +229,14 @@ def test_a_terminal_panes_border_is_taken_off_its_rows():
 def test_a_lone_box_character_and_markdown_pipes_are_text():
     text = "| a | b |\n|---|---|\n| 1 | 2 |\nthe tree: root │ leaf\n"
     assert surface.unframe(text) == text
+
+
+def test_an_object_cut_right_after_spec_is_read_without_it():
+    """`spec:` followed by the first characters of its first key (a paste cut there) is
+    `spec: par` to YAML: the object is kept, without the field that is no mapping, and the
+    paste's unread notes say so (envoyproxy/gateway#4846's stored copy)."""
+    dump = parse_paste("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n"
+                       "  name: myapp\nspec:\n  par\n", "paste")
+    [route] = list(dump)
+    assert route["metadata"]["name"] == "myapp" and "spec" not in route
+    assert any("spec is no mapping" in note for note in dump.unread)

@@ -475,11 +475,28 @@ def is_object(doc: dict[str, Any]) -> bool:
     return bool(doc.get("kind") or doc.get("apiVersion"))
 
 
+_MAPPINGS = ("metadata", "spec", "status")
+
+
+def _readable(dump: Dump, doc: dict[str, Any]) -> dict[str, Any]:
+    """The object without a top-level metadata/spec/status that is no mapping: a paste cut
+    right after `spec:` leaves YAML reading the next word as its value (`spec:\n  par` is
+    `spec: par`, envoyproxy/gateway#4846's stored copy); what is cut is not there."""
+    broken = [key for key in _MAPPINGS if key in doc and not isinstance(doc[key], dict)]
+    if not broken:
+        return doc
+    name = doc.get("metadata", {}).get("name", "") if isinstance(doc.get("metadata"), dict) \
+        else ""
+    dump.unread.append(f"{doc.get('kind') or 'object'} {name}: {', '.join(broken)} is no "
+                       "mapping (the paste is cut there?); read without it")
+    return {k: v for k, v in doc.items() if k not in broken}
+
+
 def add_document(dump: Dump, doc: dict[str, Any], hint: Command | None = None) -> None:
     """One decoded document: a List is flattened and recorded as a full listing."""
     kind = str(doc.get("kind", ""))
     if not (kind.endswith("List") and isinstance(doc.get("items"), list)):
-        dump.append(doc)
+        dump.append(_readable(dump, doc))
         return
     items = [item for item in doc["items"] if isinstance(item, dict)]
     flat = Dump()

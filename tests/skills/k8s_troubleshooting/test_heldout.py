@@ -241,3 +241,16 @@ def test_a_controllers_json_log_line_cut_short_is_read():
     top = _findings(line + "\n", "check_training.py")[0]
     assert (top["cause"], top["object"]["kind"], top["object"]["name"]) == \
         ("training_invalid", "RayJob", "ray-job-s9rqx"), top
+
+
+# --- round 16 ------------------------------------------------------------------------------
+
+def test_a_report_that_the_provisioner_never_gets_a_request():
+    # openebs/openebs#2915: a WaitForFirstConsumer claim of a pod with spec.nodeName: the
+    # scheduler never picks the node, so the provisioner is never asked and the claim stays
+    # Pending (maintainer: use nodeAffinity instead of nodeName)
+    top = _findings("Deployment of the statefulset with volumeClaimTemplate leads to a creation "
+                    "of PVC, but localpv doesn't get any request to provision volume due to "
+                    "unknown troubles in the kubernetes control plane.\n")[0]
+    assert (top["cause"], top["basis"]) == ("pvc_pending", "inferred"), top
+    assert "nodeName" in top["fix"]

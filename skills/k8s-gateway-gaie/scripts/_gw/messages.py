@@ -384,6 +384,18 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "nothing listens on that port: the error after 'error adding listener' names the "
             "setting; change the listener (a hostname, the TLS settings) or upgrade the "
             "controller that generates it"),
+    # istiod merging a Gateway's servers drops one whose port another server already holds,
+    # logging "skipping server on gateway <gw> port <name.port.PROTO>: conflict with existing
+    # server <port>.<PROTO>" (the wording as istio/istio#60562 pasted it from istiod): that
+    # listener is not served though every status is healthy (there: a ListenerSet's HTTPS 443
+    # beside the Gateway's, fixed in #60566)
+    _p("istio-server-conflict", r"skipping server on gateway \S+ port \S+: conflict with "
+       r"existing server", "listener_conflict", "listener", ("text",),
+       hint="istiod dropped this listener because another server of the same Gateway (or of a "
+            "ListenerSet attached to it) holds its port with a protocol or TLS setting it "
+            "cannot merge: give it its own port, or distinct hostnames with the same "
+            "protocol; ListenerSet listeners sharing the Gateway's port need the Istio release "
+            "with istio/istio#60566"),
     _p("apisix-route-not-found", r"404 Route Not Found", "request_not_routed", "attach",
        ("text",), hint="the gateway has no route matching the request (host, path, method, "
        "or vars such as server_port): compare the request with the routes it translated "

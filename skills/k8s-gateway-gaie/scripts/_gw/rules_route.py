@@ -13,6 +13,7 @@ from k8s_skillkit.findings import finding
 
 from k8s_skillkit.dump import ABSENT
 
+from _gw import eg_backend
 from _gw.causes import fix_for
 from _gw.rules_listenerset import detached as listenerset_detached
 from _gw.objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, LISTENERSET_KINDS, POOL_GROUP,
@@ -342,6 +343,8 @@ def _check_backend(index, route, rule, ref) -> list[dict]:
         return _check_pool_ref(index, route, rule, ref, where)
     if ref["group"] == GW_GROUP and ref["kind"] in ("HTTPRoute", "GRPCRoute"):
         return _delegation(index, route, where)
+    if (ref["group"], ref["kind"]) == (eg_backend.EG_GROUP, "Backend"):
+        return _check_eg_backend(index, route, ref, where)
     if (ref["group"], ref["kind"]) != ("", "Service"):
         return []  # implementation-specific backend kinds: the controller's status decides
     out = _grant_findings(index, route, ref, where)
@@ -349,6 +352,22 @@ def _check_backend(index, route, rule, ref) -> list[dict]:
     if not found.present:
         return out + [_absent(route, where, "Service", ref, found, index)]
     return out + _port_findings(route, where, ref, found.obj)
+
+
+def _check_eg_backend(index, route, ref, where) -> list[dict]:
+    """An Envoy Gateway Backend in the input that EG's own validation refuses."""
+    backend = index.get("Backend", ref["namespace"], ref["name"], eg_backend.EG_GROUP)
+    said = eg_backend.problems(backend) if backend is not None else []
+    if not said:
+        return []  # not in the input, or valid: EG's status decides
+    return [finding("warning", "backend_unresolved", route,
+                    f"{where}: Envoy Gateway refuses that Backend ({said[0]}), so the rule "
+                    "has no usable backend (ResolvedRefs=False; EG before v1.1.1 accepted the "
+                    "route and sent traffic to the address anyway)",
+                    [where, f"Backend {ref['namespace']}/{ref['name']} spec: {said[0]}"],
+                    "point the Backend at an address EG accepts (no loopback, a DNS name "
+                    "with a dot) or reference the Service directly",
+                    basis="inferred", confirm=_confirm_route(route))]
 
 
 # A route as a backendRef is route delegation: not in the Gateway API (a BackendObjectReference

@@ -51,7 +51,16 @@ _PVC = r"(?:pvcs?|pvc's|persistent ?volume ?claims?|volume ?claims?)"
 _UNBOUND = re.compile(
     rf"\b{_PVC}(?:\s+[`'\"]?[\w.-]+[`'\"]?)?\s+(?:(?:is|are|was|were|stays?|remains?|still|stuck|"
     r"keeps?|in)\s+(?:\w+\s+){0,2}?)?(?:unbo?u?nd\w*|pending|not\s+bound)\b"
-    rf"|\bunbound\s+(?:immediate\s+)?{_PVC}", re.IGNORECASE)
+    rf"|\bunbound\s+(?:immediate\s+)?{_PVC}"
+    # the provisioner never asked: "localpv doesn't get any request to provision volume"
+    # (openebs/openebs#2915: WaitForFirstConsumer with spec.nodeName, the scheduler never
+    # picked the node), "no PV is created", "the volume is never provisioned"
+    r"|\b(?:does\s*n[o']t|did\s*n[o']t|never)\s+(?:gets?|receives?)\s+(?:any\s+)?requests?\s+"
+    r"to\s+provision\b"
+    r"|\bno\s+(?:persistent\s*)?(?:volumes?|PVs?)\s+(?:is|are|was|were|gets?|got)\s+(?:being\s+)?"
+    r"(?:created|provisioned)\b"
+    r"|\b(?:volumes?|PVs?|PVCs?)\s+(?:is|are|was|were)\s+(?:never|not)\s+(?:being\s+)?"
+    r"provisioned\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:no longer|not)\s+(?:\w+\s+)?(?:unbound|pending)\b", re.IGNORECASE)
 
 _NO_TOLERATION = re.compile(
@@ -126,10 +135,13 @@ _RULES = (
     Rule(_UNBOUND, "pvc_pending",
          "the report says a PersistentVolumeClaim is unbound: a pod using it stays Pending "
          "until a PersistentVolume binds it (no default StorageClass, a storageClassName that "
-         "does not exist, or no PV that matches)",
+         "does not exist, or no PV that matches; with volumeBindingMode WaitForFirstConsumer "
+         "the provisioner waits for the scheduler to pick a node, which never happens for a "
+         "pod that sets spec.nodeName)",
          "set an existing storageClassName on the claim (or mark a StorageClass default: "
          "storageclass.kubernetes.io/is-default-class=true), or create a matching "
-         "PersistentVolume",
+         "PersistentVolume; for WaitForFirstConsumer, pin the pod with nodeAffinity or "
+         "nodeSelector instead of spec.nodeName",
          "kubectl get pvc -n NAMESPACE; kubectl describe pvc NAME -n NAMESPACE; "
          "kubectl get storageclass", unless=_NEGATED),
     Rule(_NO_TOLERATION, "unschedulable_taint",
