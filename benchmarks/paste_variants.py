@@ -408,10 +408,17 @@ def quote(p: Paste) -> str:
 WRAP_AT, WRAP_LONGER = 80, 100
 
 
+# a terminal UI's pane border (k9s, tmux): its rows are drawn within the terminal's width
+_PANE_BORDER = re.compile(r"^[│┃]|[│┃]\s*$")
+
+
 def wrappable_lines(text: str) -> set[int]:
     """Lines where a terminal's hard wrap leaves the form readable: free text, event tables,
-    and the Events section of a describe."""
+    and the Events section of a describe. Not a TUI pane's rows, which are never wider than
+    the terminal that drew them."""
     if whole_documents(text)[0] is not None:
+        return set()
+    if any(_PANE_BORDER.search(line) for line in text.splitlines()):
         return set()
     found: set[int] = set()
     for segment in kit_paste.segments(text):

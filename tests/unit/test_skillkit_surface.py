@@ -240,3 +240,9 @@ def test_an_object_cut_right_after_spec_is_read_without_it():
     [route] = list(dump)
     assert route["metadata"]["name"] == "myapp" and "spec" not in route
     assert any("spec is no mapping" in note for note in dump.unread)
+
+
+def test_a_pane_border_with_trailing_spaces_after_it():
+    text = "failed to list *v1 │  \n│ .Deployment: forbidden │ \n│ 8s.io not found\n"
+    assert surface.unframe(text).split("\n")[:3] == ["failed to list *v1", ".Deployment: forbidden",
+                                                     "8s.io not found"]

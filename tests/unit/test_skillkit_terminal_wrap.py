@@ -131,3 +131,12 @@ def test_sentences_of_one_length_followed_by_capitals_are_no_width():
     assert len(lines[0]) == len(lines[2]) == 83
     assert terminal_width(lines) == 0
     assert unwrap_free_text(lines) == lines
+
+
+def test_a_capital_after_a_digit_goes_on_a_token():
+    """A cut between a quantity's number and its unit ("512" / "Mi memory"): the rest starts
+    with a capital, and still continues the line (openshift/origin#2821's wording)."""
+    message = ('sinatra/ruby-example-2: Pod "ruby-example-2-deploy" is forbidden: Limited to 512'
+               'Mi memory, but pod has no specified memory limit')
+    assert message[78:80] == "12" and message[80] == "M"
+    assert unwrap_free_text([message[:80], message[80:]]) == [message]

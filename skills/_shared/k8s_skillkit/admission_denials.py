@@ -46,8 +46,9 @@ ADMISSION = [
     # limit" / "Limited to 2 CPU" / "Limited to 10 pods"
     (re.compile(r"\bLimited to (\S+) (memory|CPU), but pod has no specified (?:memory|cpu) "
                 r"limit"), "quota_requires_limits"),
-    (re.compile(r"\bforbidden: Limited to (\S+) (\w+)\b(?!, but pod has no specified)"),
-     "quota_exceeded"),
+    (re.compile(r"\bforbidden: Limited to (\S+) (memory|CPU|pods|services|secrets|"
+                r"replicationcontrollers|resourcequotas|persistentvolumeclaims)\b"
+                r"(?!, but pod has no specified)"), "quota_exceeded"),
     (re.compile(r"(?:maximum|minimum) \S+ usage per (?:Container|Pod|PersistentVolumeClaim) is "
                 r"\S+?[,.](?=\s|$)|\S+ max limit to request ratio per (?:Container|Pod) is \S+, "
                 r"but"), "limit_range_violation"),

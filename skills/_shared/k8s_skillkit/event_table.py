@@ -287,7 +287,7 @@ def terminal_width(lines: list[str]) -> int:
         # rows of one table (kubectl pads them to one length) are no cut, nor two sentences
         # of one length each followed by a capitalized line (intel-resource-drivers-for-
         # kubernetes#60): the rest of a cut line goes on (_goes_on)
-        if len(line) >= TERMINAL_WIDTH and _goes_on(following) and \
+        if len(line) >= TERMINAL_WIDTH and _goes_on(line, following) and \
                 not _aligned(line, following):
             counts[len(line)] = counts.get(len(line), 0) + 1
     width, seen = max(counts.items(), key=lambda item: item[1], default=(0, 0))
@@ -329,10 +329,16 @@ def unwrap_free_text(lines: list[str]) -> list[str]:
 _GOES_ON = re.compile(r"[a-z0-9.,;:)\]}'\"/_=%-]")
 
 
-def _goes_on(line: str) -> bool:
-    """`line` can be the rest of a line cut above it: it starts with the space the cut fell
-    on, or goes on inside a token (_GOES_ON)."""
-    return bool(line.strip()) and (line[0].isspace() or _GOES_ON.match(line) is not None)
+def _goes_on(previous: str, line: str) -> bool:
+    """`line` can be the rest of `previous`, cut by a console: the cut fell on a space (at
+    either side), or inside a token (_GOES_ON; a capital after a digit, a capital or a
+    separator too: "512" / "Mi memory", "HTTP" / "S")."""
+    if not line.strip():
+        return False
+    if line[0].isspace() or previous[-1:].isspace() or _GOES_ON.match(line):
+        return True
+    return line[0].isupper() and (previous[-1:].isdigit() or previous[-1:].isupper()
+                                  or previous[-1:] in "-_./:")
 
 
 def _single_cut(previous: str, line: str) -> bool:
@@ -343,7 +349,8 @@ def _single_cut(previous: str, line: str) -> bool:
     paragraphs by hand stop short of 80 (70 to 79 columns by default), so a line of exactly
     80 that goes on is taken for a console's cut."""
     return (len(previous) == TERMINAL_WIDTH and bool(line) and not previous[-1].isspace()
-            and not line[0].isspace() and _goes_on(line) and not _RECORD_START.match(line))
+            and not line[0].isspace() and _goes_on(previous, line)
+            and not _RECORD_START.match(line))
 
 
 def _aligned(above: str, below: str) -> bool:

@@ -100,7 +100,7 @@ def _align(block: list[str]) -> list[str]:
 # row, a space inside it; a long log line wraps inside the pane, so a copy holds its pieces
 # framed ("... contro │" / "│ ller-manager ..."; open-feature/open-feature-operator#645).
 _FRAME_LEFT = re.compile(r"^[│┃] ?")
-_FRAME_RIGHT = re.compile(r" ?[│┃]$")
+_FRAME_RIGHT = re.compile(r" ?[│┃][ \t]*$")
 
 
 def unframe(text: str) -> str:

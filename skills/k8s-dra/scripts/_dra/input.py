@@ -103,8 +103,9 @@ def _load_paste(path: str) -> Loaded:
     objects nor any DRA message is bad input (exit 2)."""
     text, label = read_text(path)
     # a log line or error a terminal cut at its width is read whole (kit event_table)
-    # the lines as kubectl printed them (CRLF, a GitHub quote's `> ` markers off)
-    printed = surface.clean(text).splitlines()
+    # the lines as kubectl printed them (CRLF, a GitHub quote's `> ` markers off, columns a
+    # copy turned into tabs re-aligned: the table readers find cells by the header's offsets)
+    printed = surface.clean_lines(text)
     lines = unwrap_free_text(printed)
     dra_text = any(mentions_dra(line) for line in lines) or mentions_dra(" ".join(lines))
     try:
