@@ -218,8 +218,10 @@ class Evaluator:
         return UNKNOWN, "selector not evaluated (needs cel-python: pip install cel-python)"
 
 
-_REF = re.compile(r'device\.(attributes|capacity)\[\s*"([^"]+)"\s*\]'
-                  r'(?:\s*\.\s*([A-Za-z_]\w*)|\s*\[\s*"([^"]+)"\s*\])?')
+# either quote: CEL string literals are '...' or "..." (selectors in the wild use both)
+_REF = re.compile(r'device\.(?P<section>attributes|capacity)\[\s*(?P<q>["\'])(?P<domain>[^"\']+)'
+                  r'(?P=q)\s*\](?:\s*\.\s*(?P<attr>[A-Za-z_]\w*)|\s*\[\s*(?P<q2>["\'])'
+                  r'(?P<key>[^"\']+)(?P=q2)\s*\])?')
 # (section, domain, name) of each device reference; name None for a whole domain's table
 Ref = tuple[str, str, str | None]
 _REFS: dict[str, list[Ref] | None] = {}
@@ -227,11 +229,15 @@ _REFS: dict[str, list[Ref] | None] = {}
 MemoKey = int | tuple[str, ...]
 
 
+def refs_in(expression: str) -> list[Ref]:
+    """(section, domain, name) of each `device.attributes|capacity[domain].name` read."""
+    return [(m["section"], m["domain"], m["attr"] or m["key"]) for m in _REF.finditer(expression)]
+
+
 def _refs_of(expression: str) -> list[Ref] | None:
     if expression in _REFS:
         return _REFS[expression]
-    refs: list[Ref] = [(m.group(1), m.group(2), m.group(3) or m.group(4))
-                       for m in _REF.finditer(expression)]
+    refs = refs_in(expression)
     uses = len(re.findall(r"\bdevice\b", expression))
     if uses != len(refs) + len(re.findall(r"\bdevice\s*\.\s*driver\b", expression)):
         _REFS[expression] = None  # the device is used some other way: no safe memo key

@@ -139,3 +139,64 @@ def test_a_constraint_said_to_work_is_no_finding():
             "the NIC come from the same PCIe root.\n")
     causes = [f["cause"] for f in _findings(text)]
     assert "constraint_unsatisfiable" not in causes, causes
+
+
+# --- round 16 ------------------------------------------------------------------------------
+T4_SPEC = """spec:
+  driver: gpu.nvidia.com
+  nodeName: aks-gpudra-0
+  pool: { generation: 1, name: aks-gpudra-0, resourceSliceCount: 1 }
+  devices:
+  - name: gpu-0
+    attributes:
+      productName:           { string: Tesla T4 }
+    capacity:
+      memory: { value: 16Gi }
+---
+apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  namespace: dra-3a
+  name: gpu-mem
+spec:
+  spec:
+    devices:
+      requests:
+      - name: gpu
+        exactly:
+          deviceClassName: gpu.nvidia.com
+          selectors:
+          - cel:
+              expression: "device.capacity['gpu.nvidia.com'].memory.compareTo(quantity('{need}')) >= 0"
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  namespace: dra-3a
+  name: pod-mem
+spec:
+  containers:
+  - name: ctr
+    image: cuda
+    resources:
+      claims:
+      - name: gpu
+  resourceClaims:
+  - name: gpu
+    resourceClaimTemplateName: gpu-mem
+"""
+
+
+def test_a_request_selector_no_pasted_device_meets_without_the_class():
+    # DeepWaveLab/CloudNativePracticing sprint1-day7 (AKS, a real Tesla T4 with 16Gi): the
+    # claim asks memory >= 24Gi; the DeviceClass is not pasted, but a class only narrows
+    # (allocator selectorsMatch ANDs class and request selectors). The slice is pasted as a
+    # bare `spec:` excerpt, and the selector quotes with '...'
+    top = _findings(T4_SPEC.replace("{need}", "24Gi"))[0]
+    assert (top["cause"], top["basis"]) == ("no_matching_device", "inferred"), top
+    assert any("gpu.nvidia.com/memory=16.0Gi" in e for e in top["evidence"]), top
+
+
+def test_a_request_selector_a_pasted_device_meets_leaves_the_class_unknown():
+    causes = [f["cause"] for f in _findings(T4_SPEC.replace("{need}", "8Gi"))]
+    assert "no_matching_device" not in causes and "device_class_not_in_dump" in causes, causes

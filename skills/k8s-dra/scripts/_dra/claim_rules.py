@@ -17,7 +17,7 @@ from k8s_skillkit import cel as _cel
 from _dra import tables
 from _dra.partition_rules import why_blocked
 from _dra.alloc import allocate_on_node, matching, requests_of
-from _dra.model import TABLE_CLASS_NOTE, Inventory, claim_label, claim_node, table_row
+from _dra.model import TABLE_CLASS_NOTE, Inventory, claim_label, claim_node, match_all, table_row
 
 ADMIN_LABEL = "resource.kubernetes.io/admin-access"
 MAX_RESERVED = 256  # resource/v1 ResourceClaimReservedForMaxSize
@@ -242,7 +242,8 @@ def _request_problem(inv, t, rv, path, changes):
                  f"{t.obj.get('kind')}: its spec is immutable), or " if close else "") +
                 "install the DRA driver that creates the class",
                 confirm=f"kubectl get deviceclass {rv.class_name}")
-        return not_in_dump(obj, "DeviceClass", rv.class_name)
+        return _selects_nothing(inv, t, rv, where) or \
+            not_in_dump(obj, "DeviceClass", rv.class_name)
     if rv.class_name not in inv.classes:
         close = difflib.get_close_matches(rv.class_name, list(inv.classes), n=1)
         options = close or sorted(inv.classes)[:1]
@@ -288,6 +289,29 @@ def _request_problem(inv, t, rv, path, changes):
     return None
 
 
+def _selects_nothing(inv, t, rv, where) -> dict | None:
+    """With the DeviceClass not in the input: the request's own selectors already select none
+    of the devices the input publishes. A class only narrows (ALLOC selectorsMatch ANDs the
+    class's and the request's selectors), so no class makes a device match; inferred, since
+    the input may not hold every ResourceSlice."""
+    if not rv.selectors or not inv.devices:
+        return None
+    statuses = [(dev, match_all(rv.selectors, dev)) for dev in inv.devices]
+    if any(status != _cel.NO_MATCH for _, (status, _) in statuses):
+        return None  # one matches, or a selector could not be evaluated on one
+    complete = inv.complete("ResourceSlice")
+    nearest = _nearest(inv, t, rv, where, inv.devices, "", [])["evidence"]
+    return finding(
+        "error" if complete else "warning", "no_matching_device", t.pod or t.obj,
+        f"{where}: its selectors select none of the {len(inv.devices)} device(s) the input "
+        "publishes, whatever DeviceClass " + rv.class_name + " adds (a class only narrows)",
+        nearest or [f"selector: {e}" for e in rv.selectors[:2]],
+        "relax the selector to what the devices publish (kubectl get resourceslices -o yaml "
+        "shows their attributes and capacity), or add devices that have it; recreate the "
+        f"{t.obj.get('kind')} (its spec is immutable)", basis="inferred",
+        confirm="kubectl get resourceslices -o yaml")
+
+
 def _class_empty(inv, t, rv, where, notes):
     obj = t.pod or t.obj
     cls = inv.classes[rv.class_name]
@@ -319,7 +343,7 @@ def _class_empty(inv, t, rv, where, notes):
 
 
 def _refs(expr: str) -> list[tuple[str, str, str]]:
-    return [(m.group(1), m.group(2), m.group(3) or m.group(4)) for m in _cel._REF.finditer(expr)]
+    return [(section, domain, name or "") for section, domain, name in _cel.refs_in(expr)]
 
 
 def _nearest(inv, t, rv, where, class_devs, path, changes):

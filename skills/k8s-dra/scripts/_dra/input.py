@@ -16,7 +16,7 @@ from k8s_skillkit import surface
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
 from _dra.messages import mentions_dra
-from _dra.tables import slice_objects
+from _dra.tables import slice_fragments, slice_objects
 
 try:
     import yaml
@@ -115,7 +115,7 @@ def _load_paste(path: str) -> Loaded:
             raise  # a part the kit could not read (invalid YAML, say): its one-line reason
         dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
     # `kubectl get resourceslices` rows the kit did not read (no command line above them)
-    extra = slice_objects(printed, dump)
+    extra = slice_objects(printed, dump) + slice_fragments(dump.fragments)
     if not dump and not dra_text and not extra:
         if is_report(lines, DRA_VOCABULARY):  # a report in prose: say what is missing
             return Loaded(dump, lines=lines, raw=printed,

@@ -162,3 +162,19 @@ def classes_not_listed(inv) -> list[dict]:
         if found:
             out.append(found)
     return out
+
+
+def slice_fragments(fragments: list[dict]) -> list[dict]:
+    """A ResourceSlice's `spec:` pasted without its kind (an excerpt of `kubectl get
+    resourceslice -o yaml`, or of its spec alone): a mapping with a driver and a list of
+    devices is a slice's, read as one (named by its driver and node: its own name is not
+    there)."""
+    out = []
+    for fragment in fragments:
+        spec = fragment.get("spec") if isinstance(fragment.get("spec"), dict) else fragment
+        if not isinstance(spec.get("driver"), str) or not isinstance(spec.get("devices"), list):
+            continue
+        name = "-".join(str(part) for part in (spec.get("nodeName"), spec["driver"]) if part)
+        out.append({"apiVersion": "resource.k8s.io/v1", "kind": "ResourceSlice",
+                    "metadata": {"name": f"{name} (pasted spec)"}, "spec": spec})
+    return out
