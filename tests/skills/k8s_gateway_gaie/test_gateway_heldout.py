@@ -287,3 +287,37 @@ spec:
   par"""
     top = _findings(gw_run, tmp_path, text)[0]
     assert top["cause"] == "ref_not_permitted", top
+
+
+# --- round 16 ------------------------------------------------------------------------------
+
+def test_cilium_operator_missing_a_required_crd_version(gw_run, tmp_path):
+    # agalue/LGTM-PoC#69: Cilium 1.20 with Gateway API v1.4.1 CRDs; the operator checks once
+    # at start and runs no Gateway API controller, so no class is Accepted
+    top = _findings(gw_run, tmp_path, 'This causes `cilium-operator` to log a one-time error at '
+                    'startup and never retry:\n```\nRequired GatewayAPI resources are not found '
+                    '... CRD "tlsroutes.gateway.networking.k8s.io" does not have version "v1"\n'
+                    '```\n')[0]
+    assert (top["cause"], top["basis"]) == ("crd_not_installed", "reported"), top
+
+
+def test_the_aws_controllers_gatewayclass_not_found_log(gw_run, tmp_path):
+    # aws/aws-application-networking-k8s#539: a Gateway created before its GatewayClass
+    line = ('manager {"level":"info","ts":"2023-11-22T12:50:01.228Z","logger":"controller.gateway",'
+            '"caller":"controllers/gateway_controller.go:153","msg":"GatewayClass is not found",'
+            '"name":"app-services-gw","gwclass":"default/amazon-vpc-lattice"}\n')
+    top = _findings(gw_run, tmp_path, line)[0]
+    assert (top["cause"], top["basis"]) == ("gateway_class_not_found", "reported"), top
+
+
+def test_a_wording_value_does_not_span_sentences(gw_run, tmp_path):
+    # kgateway-dev/kgateway#10987: a report in words whose "port" and "not found" are in
+    # different sentences is not Istio's "port %v not found" (NoMatchingParent)
+    text = ("InferencePool BackendRef Requires Port Definition\n\n### kgateway version\n\n"
+            "v2.0.0-rc.1\n\n### Describe the bug\n\nAn HTTPRoute that specifies an "
+            "InferencePool as a BackendRef requires the `port` field when it should be optional "
+            "based on the Gateway API spec. When unspecified, Kgateway uses the "
+            "`targetPortNumber` of the InferencePool being referenced.\n\n### Steps to "
+            "reproduce the bug\n\n1. Install kgtw with inference extension\n2. HTTPRoute "
+            "status will show BackendRef not found due to the missing port field.\n")
+    assert "parent_not_found" not in [f["cause"] for f in _findings(gw_run, tmp_path, text)]

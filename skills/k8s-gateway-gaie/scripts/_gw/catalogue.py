@@ -49,6 +49,9 @@ class Row:
         return LAYER.get(self.scope, "backend")
 
 
+_VALUE = r"(?:(?![.!?]\s+[A-Z#*`])[^\n])+?"
+
+
 def _compile(wording: str) -> tuple[re.Pattern | None, int]:
     wording = wording.strip().rstrip(".;").strip()   # a sentence's period is often cut
     parts = _VERB.split(wording)
@@ -61,7 +64,9 @@ def _compile(wording: str) -> tuple[re.Pattern | None, int]:
     for i, part in enumerate(parts):
         pieces.append(r"\s+".join(re.escape(w) for w in part.split(" ")) if part else "")
         if i < len(verbs):
-            pieces.append(r"\d+" if verbs[i].endswith("d") else r".+?")
+            # a value stays inside its sentence: read from a paragraph ("the `port` field ...
+            # BackendRef not found"), `port %v not found` must not span sentences
+            pieces.append(r"\d+" if verbs[i].endswith("d") else _VALUE)
     return re.compile("".join(pieces), re.IGNORECASE), literal
 
 

@@ -396,6 +396,25 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "cannot merge: give it its own port, or distinct hostnames with the same "
             "protocol; ListenerSet listeners sharing the Gateway's port need the Istio release "
             "with istio/istio#60566"),
+    # cilium-operator checks at start that the Gateway API CRDs it needs are served at the
+    # versions it needs, logs this once and runs no Gateway API controller (agalue/LGTM-PoC
+    # #69: Cilium 1.20 with v1.4.1 CRDs, TLSRoute not served at v1): no class is Accepted
+    _p("cilium-required-crds", r"Required GatewayAPI resources are not found|CRD \\?\"[\w.-]+"
+       r"\.gateway\.networking\.k8s\.io\\?\" does not have version", "crd_not_installed",
+       "class", ("text",),
+       hint="the installed Gateway API CRDs lack a kind or version the controller requires (its "
+            "log names the CRD and version): install the Gateway API CRD release that "
+            "controller release supports (standard, or experimental when it asks for "
+            "TLSRoute/TCPRoute), then restart it: it checks only at start"),
+    # the AWS Gateway API controller's log for a Gateway whose class does not exist
+    # (aws-application-networking-k8s controllers/gateway_controller.go; #539), and the
+    # apiserver's NotFound for the class
+    _p("gatewayclass-not-found-log", r"GatewayClass is not found|gatewayclasses?(?:\.gateway"
+       r"\.networking\.k8s\.io)? \\?\"[^\"\\]+\\?\" not found", "gateway_class_not_found",
+       "class", ("text",),
+       hint="the Gateway names a GatewayClass that does not exist (yet): create the class (or "
+            "fix spec.gatewayClassName); a controller that does not watch classes may need "
+            "the Gateway re-applied after the class appears"),
     _p("apisix-route-not-found", r"404 Route Not Found", "request_not_routed", "attach",
        ("text",), hint="the gateway has no route matching the request (host, path, method, "
        "or vars such as server_port): compare the request with the routes it translated "
