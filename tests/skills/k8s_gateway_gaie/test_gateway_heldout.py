@@ -321,3 +321,21 @@ def test_a_wording_value_does_not_span_sentences(gw_run, tmp_path):
             "reproduce the bug\n\n1. Install kgtw with inference extension\n2. HTTPRoute "
             "status will show BackendRef not found due to the missing port field.\n")
     assert "parent_not_found" not in [f["cause"] for f in _findings(gw_run, tmp_path, text)]
+
+
+def test_a_report_that_the_pods_lack_the_pools_selector_label(gw_run, tmp_path):
+    # ai-dynamo/dynamo#9700: the operator's new InferencePool selector requires a label the
+    # running worker pods do not carry; matchLabels are ANDed, so the pool selects no pod
+    text = ("Generated `InferencePool` resources select worker pods using the "
+            "component-class label. That means old pods can continue running without the new "
+            "`component-class=worker` label, while the `InferencePool` is updated to require "
+            "it.\n")
+    top = _findings(gw_run, tmp_path, text)[0]
+    assert (top["cause"], top["basis"]) == ("pool_selects_no_pods", "inferred"), top
+
+
+def test_pods_that_carry_the_pools_label_are_no_finding(gw_run, tmp_path):
+    text = ("The InferencePool selects the vLLM pods by app=vllm and every pod has that label; "
+            "requests still time out after 30 seconds.\n")
+    causes = [f["cause"] for f in _findings(gw_run, tmp_path, text)]
+    assert "pool_selects_no_pods" not in causes, causes

@@ -108,6 +108,15 @@ _PORT_INVALID = re.compile(
     r"\b(?:invalid|wrong|bad|incorrect|non-?existent|nonexistent)\s+[`'\"]?(?:backend\s*Ref\s+)?"
     r"ports?\b", re.IGNORECASE)
 _BACKEND_REF = re.compile(r"backend ?Refs?\b", re.IGNORECASE)
+# "old pods can continue running without the new `component-class=worker` label, while the
+# `InferencePool` is updated to require it" (ai-dynamo/dynamo#9700): an InferencePool's
+# selector (matchLabels, all ANDed) that the serving pods' labels do not meet selects none
+_POOL_UNSELECTED = re.compile(
+    r"\bpods?\b[^.\n]{0,120}?\b(?:without|lack\w*|missing|(?:do|does|did)\s*(?:not|n't)\s+"
+    r"(?:have|carry|match))\b[^.\n]{0,80}?\blabels?\b[^.\n]{0,120}?\b(?:InferencePool|pool"
+    r"|selector)s?\b|\b(?:InferencePool|pool|selector)s?\b[^.\n]{0,120}?\b(?:requires?|"
+    r"selects?|matchLabels)\b[^.\n]{0,120}?\bpods?\b[^.\n]{0,60}?\b(?:without|lack\w*|"
+    r"(?:do|does|did)\s*(?:not|n't)\s+(?:have|carry))\b", re.IGNORECASE)
 
 # --- a route condition the paste says the data plane contradicts -----------------------------
 # "The data plane is healthy and serving traffic on the affected hostnames, but the route's
@@ -226,6 +235,7 @@ class Prose:
     crd_absent: list[str] = field(default_factory=list)
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
+    pool_unselected: list[str] = field(default_factory=list)
     status_contradicted: list[str] = field(default_factory=list)
     reconciled: list[str] = field(default_factory=list)
     failure: list[str] = field(default_factory=list)
@@ -311,7 +321,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_POLICY_TARGET_ABSENT, out.policy_target_absent),
                           (_SECRET_ABSENT, out.secret_absent), (_CRD_ABSENT, out.crd_absent),
                           (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
-                          (_PORT_INVALID, out.port_invalid)):
+                          (_PORT_INVALID, out.port_invalid),
+                          (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
             bucket.append(text[:200])
     if _SERVING.search(text) and _STATUS_WORD.search(text):
@@ -431,6 +442,12 @@ _RULES = (
           "un-prefixed protocol names are reserved for HTTP, HTTPS, TLS, TCP and UDP",
           "kubectl get gateway <name> -n <namespace> -o "
           "jsonpath='{.status.listeners[*].conditions}'"),
+    _Rule(("pool_unselected",), "inference", "pool_selects_no_pods",
+          "the paste says the serving pods lack a label the InferencePool's selector requires: "
+          "matchLabels are ANDed, so the pool selects none of them and the endpoint picker has "
+          "no endpoint to pick (requests fail while the pods run)",
+          "kubectl get inferencepool <name> -n <namespace> -o jsonpath='{.spec.selector}'; "
+          "kubectl get pods -n <namespace> --show-labels"),
     _Rule(("port_invalid",), "backend_ref", "port_mismatch",
           "the paste says the backendRef names a port its backend does not define: the "
           "backend exists, the port does not",
