@@ -56,10 +56,12 @@ ADMISSION = [
                 r"terminated"), "namespace_terminating"),
 ]
 # the checks run to the end of the message: a joined paste goes on with the next message
-# (a klog header, kubectl's "Warning:", another refusal), which is not this one's
+# (a klog header, kubectl's "Warning:", another refusal) or the report's own text after the
+# code fence that held it, which are not this one's
 PSA = re.compile(r"(would )?violate[sd]? PodSecurity " + _Q + r": (.*?)(?=\s+(?:[IWEF]\d{4}\s+\d"
-                 r"|Warning:|Error from server|(?:would )?violate[sd]? PodSecurity)|$)")
-PSA_REASON = re.compile(r'([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)(?:,\s*|$)')
+                 r"|Warning:|Error from server|(?:would )?violate[sd]? PodSecurity)|\s*```|$)")
+# one failed check, `reason (detail)`; the checks are ", "-separated from the message's start
+PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
 PSP = re.compile(r"(?:unable to validate against any pod security policy|PodSecurityPolicy: "
                  r"unable to admit pod): \[(.*)\]")
 WEBHOOK = re.compile(r"admission webhook " + _Q + r" denied the request:?\s*(.*)")
@@ -92,7 +94,17 @@ class Refusal:
 
 def psa_checks(detail: str) -> list[tuple[str, str]]:
     """[(reason, detail)] of a Pod Security message's list of failed checks."""
-    checks = [(r.strip(), d.strip()) for r, d in PSA_REASON.findall(detail)]
+    checks: list[tuple[str, str]] = []
+    position = 0
+    # from the start, one check after another: what follows the last one (a report's own
+    # words after the pasted warning, jordigilh/kubernaut#449) is not a check
+    while (found := PSA_REASON.match(detail, position)) is not None:
+        checks.append((found.group(1).strip(), found.group(2).strip()))
+        position = found.end()
+        separator = re.match(r"\s*,", detail[position:])
+        if separator is None:
+            break
+        position += separator.end()
     if not checks and detail:
         checks = [(detail.split(" (")[0].strip(), "")]
     return checks

@@ -279,3 +279,31 @@ def test_pod_security_warnings_one_per_line_are_read_each(script, tmp_path):
             'securityContext.capabilities.drop=["ALL"])\n')
     found = _audit(script, tmp_path, "".join(line.replace("{c}", c) for c in ("a", "b")))
     assert [f["cause"] for f in found] == ["capabilities_not_dropped"], found
+
+
+# --- held-out round 16 ---------------------------------------------------------------------
+
+def test_owner_references_permission_enforcement(script, tmp_path):
+    # apache/superset-kubernetes-operator#357 (OpenShift 4.20): the operator set
+    # blockOwnerDeletion on a child's ownerReference without update on supersets/finalizers;
+    # the admission plugin's wording: kubernetes v1.37.2 plugin/pkg/admission/gc/
+    # gc_admission.go:149
+    found = _audit(script, tmp_path, '{"level":"error","msg":"Reconciler error","error":'
+                   '"reconciling ServiceAccount: serviceaccounts \\"superset\\" is forbidden: '
+                   "cannot set blockOwnerDeletion if an ownerReference refers to a resource you "
+                   "can't set finalizers on: , <nil>\"}\n")
+    assert (found[0]["cause"], found[0]["basis"]) == ("missing_permission", "reported"), found
+    assert "/finalizers" in found[0]["fix"]
+
+
+def test_a_pod_security_warning_whose_detail_wraps_before_the_reports_words(script, tmp_path):
+    # jordigilh/kubernaut#449: the warning's check detail on the next line, the report's own
+    # sentence (with its own parentheses) after the fence
+    paste = tmp_path / "p.txt"
+    paste.write_text('```\nWarning: would violate PodSecurity "restricted:latest": runAsNonRoot '
+                     '!= true\n(container "wait-for-postgres" must not set securityContext.'
+                     'runAsNonRoot=false)\n```\n\nCurrently non-blocking (warning only), but '
+                     'would block deployment.\n')
+    res = script("check_pod_security.py", "-f", str(paste), "--json")
+    assert res.code in (0, 1), res.err
+    assert [f["cause"] for f in res.doc["findings"]][:1] == ["run_as_root"], res.doc

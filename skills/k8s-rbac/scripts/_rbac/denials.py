@@ -70,7 +70,7 @@ _ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io 
 class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
-    #             invalid-binding | admission
+    #             invalid-binding | admission | owner-finalizers
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -279,9 +279,25 @@ def _clip(text: str | None) -> str:
     return text.strip().rstrip('",}')[:400]
 
 
+# The OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift, opt-in in
+# kube-apiserver): an ownerReference with blockOwnerDeletion=true needs `update` on the
+# owner's finalizers subresource (kubernetes v1.37.2 plugin/pkg/admission/gc/gc_admission.go:
+# "cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't set
+# finalizers on: %v, %v"; apache/superset-kubernetes-operator#357)
+_OWNER_FINALIZERS = re.compile(r'(?:(\w[\w.]*) \\?"([^"\\]+)\\?" is forbidden: )?cannot set '
+                               r"blockOwnerDeletion if an ownerReference refers to a resource "
+                               r"you can't set finalizers on")
+
+
+def _owner_finalizers(m, flat) -> Denial:
+    return Denial("owner-finalizers", flat[m.start():m.end() + 120], resource=m.group(1) or "",
+                  name=m.group(2) or "")
+
+
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_WEBHOOK, _webhook),
-             (_INVALID_BINDING, _invalid_binding)] + _admission_builders()
+             (_INVALID_BINDING, _invalid_binding),
+             (_OWNER_FINALIZERS, _owner_finalizers)] + _admission_builders()
 
 
 def missing_roles(denial: Denial) -> list[tuple[str, str]]:

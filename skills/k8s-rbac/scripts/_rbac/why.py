@@ -215,7 +215,22 @@ def _admission(denial: Denial) -> list[dict]:
                     [denial.text], fix, basis="reported")]
 
 
-_SPECIAL = {"admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
+def _owner_finalizers(denial: Denial) -> list[dict]:
+    what = f"{denial.resource} {denial.name}".strip() or "an object"
+    return [finding(
+        "error", "missing_permission", {"kind": "ServiceAccount", "name": ""},
+        f"creating {what} with an ownerReference that sets blockOwnerDeletion was refused: the "
+        "OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift) requires the "
+        "creator to be allowed to update the owner's finalizers subresource, and it is not",
+        [denial.text[:300]],
+        "grant the controller's identity `update` on `<owner plural>/finalizers` in the "
+        "owner's API group (an operator's ClusterRole: resources: [<kinds>/finalizers], verbs: "
+        "[update]), or do not set blockOwnerDeletion", basis="reported",
+        confirm="kubectl auth can-i update <owner plural>/finalizers --as "
+                "system:serviceaccount:<ns>:<sa>")]
+
+
+_SPECIAL = {"owner-finalizers": _owner_finalizers, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
             "psp": _psp, "webhook": _webhook}
 
 
