@@ -45,7 +45,9 @@ whose first answer changes from the original paste's.
     benchmarks/paste_variants.py --show rename --case kueue/x   # print one variant's text
 
 Exit 1 when, in an area, a kind's top-1 is below --min-top1 (default 0.9, the target issue 12
-sets on the corpus itself: a variant carries the same evidence, so the same bar applies);
+sets on the corpus itself: a variant carries the same evidence, so the same bar applies),
+counted on the cases whose original paste is answered right (the originals' misses are
+real_world_accuracy's);
 exit 2 on a malformed case or bad arguments.
 """
 from __future__ import annotations
@@ -708,9 +710,16 @@ def report(outcomes: list[Outcome], kinds: list[str], verbose: bool) -> list[str
 
 
 def below_target(outcomes: list[Outcome], min_top1: float) -> list[str]:
+    """Kinds whose top-1 is below the target, on the cases the original paste answers right:
+    what this benchmark measures is whether an answer survives the surface; a case the
+    original already misses is real_world_accuracy's to report (with 4 cases of a kind in an
+    area, one kept miss would otherwise fail it)."""
+    right = {(o.case.area, o.case.case_id) for o in outcomes
+             if o.kind == "original" and o.answer.top1}
     groups: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     for o in outcomes:
-        if o.kind not in REPORT_ONLY:
+        if o.kind not in REPORT_ONLY and (o.kind == "original" or
+                                          (o.case.area, o.case.case_id) in right):
             groups[(o.case.area, o.kind)].append(o)
     out = []
     for (area, kind), group in sorted(groups.items()):

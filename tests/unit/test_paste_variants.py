@@ -154,3 +154,19 @@ def test_raw_drops_only_objects_filled_in_says_were_reconstructed():
     assert [d["kind"] for d in kept] == ["Pod"]
     assert PV.raw(p, "Its RoleBinding was not shown and is not added.") is None
     assert PV.raw(p, "") is None
+
+
+def _outcome(case_id: str, kind: str, right: bool):
+    case = PV.rwa.Case("dra", case_id, Path("."), {"expected": {"cause": "x"}})
+    return PV.Outcome(case, kind, PV.rwa.Answer(case, causes=["x" if right else "y"]))
+
+
+def test_the_target_counts_the_cases_the_original_answers_right():
+    """A case the original paste already misses fails every variant too: that miss is the
+    corpus benchmark's, and with few cases of a kind it alone would fail the kind."""
+    outcomes = [_outcome("a", "original", True), _outcome("a", "shuffle", True),
+                _outcome("b", "original", False), _outcome("b", "shuffle", False)]
+    assert PV.below_target(outcomes, 0.9) == ["dra [original]: top-1 50.0% < target 90%"]
+    outcomes.append(_outcome("c", "original", True))
+    outcomes.append(_outcome("c", "shuffle", False))  # the surface changed a right answer
+    assert "dra [shuffle]: top-1 50.0% < target 90%" in PV.below_target(outcomes, 0.9)
