@@ -79,8 +79,9 @@ REPORTED_AFTER_DUPLICATES = [
      "set memory requests equal to real use so the scheduler packs honestly; keep system "
      "reserved memory"),
     ("nccl_shm", "nccl_shm_exhausted", OBJECT,
-     "NCCL could not create its shared-memory segment in /dev/shm: the container's /dev/shm "
-     "is too small (64Mi unless a memory-backed volume is mounted there)",
+     "the collective's shared-memory transport (NCCL's, or MPI/UCX's under it) could not get "
+     "its segment in /dev/shm: the container's /dev/shm is too small (64Mi unless a "
+     "memory-backed volume is mounted there)",
      "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at /dev/shm in the pod "
      "template; NCCL_SHM_DISABLE=1 works but is slower"),
     ("nccl_net", "nccl_network_error", OBJECT,

@@ -110,8 +110,16 @@ _GPU_LOST = re.compile(r"\bGPU is lost\b|\b(?:NVML_)?ERROR_GPU_IS_LOST\b")
 # nv.c, nvidia_dev_ioctl's version check).
 _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
                         r"(?P<mismatch>Driver/library version mismatch|NVRM: API mismatch)", re.I)
+# NCCL's socket layer (src/misc/socket.cc): before 2.19 `Net : Call to recv from %s failed :
+# %s` (used for sends too) and `Net : Connection closed by remote peer %s`, from 2.19
+# `socketProgressOpt: Call to recv from ...` / `socketProgress: Connection closed by remote
+# peer`; the socket transport's own `NET/Socket : socket progress error`
+# (src/transport/net_socket.cc). NVIDIA/nccl#706: a recv timing out between pods.
 _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:status|error)"
                        r"\s*[=:]?\s*\d+|Connection closed|Connection reset|failed)|"
+                       r"\b(?:Net|socketProgress(?:Opt)?)\s*:\s*(?:Call to (?:recv from|send to) "
+                       r"\S+ failed|Connection closed by remote peer)|"
+                       r"NET/Socket\s*:\s*socket progress error|"
                        r"ncclRemoteError|ncclSystemError|unhandled system error|"
                        r"remote process exited or there was a network error", re.IGNORECASE)
 # NCCL's shared-memory transport could not size its segment in /dev/shm (a container's
@@ -128,6 +136,14 @@ _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to ex
 # a collective runs (torch.distributed, NCCL): a disk filled by checkpoints says neither
 # (AI-Hypercomputer/xpk#965: TorchTitan's first broadcast, fixed by a memory-backed /dev/shm).
 _NO_SPACE = re.compile(r"No space left on device")
+# MPI's shared-memory transports under a collective, same fault and fix: Open MPI's shmem
+# help text `It appears as if there is not enough space for <file> (the shared-memory
+# backing file)` (opal/mca/shmem/mmap help-opal-shmem-mmap.txt; one message over several
+# lines); UCX's `mm_iface failed to allocate receive FIFO` (uct/sm/mm/base/mm_iface.c: the
+# posix/sysv shared-memory transport could not get its FIFO, in a container the 64Mi
+# /dev/shm; NVIDIA/ai-cloud-validation#643: UCX segfaults until a memory-backed /dev/shm).
+_MPI_SHM_SPACE = re.compile(r"not enough space for\s+\S+\s+\(the\s*shared-memory\s+backing\s+file\)")
+_UCX_SHM = re.compile(r"mm_iface failed to allocate receive FIFO")
 _ABOUT_SHM = re.compile(r"/dev/shm|shared[ -]memory|\bshm\b", re.I)
 _COLLECTIVE = re.compile(r"torch\.distributed|\bNCCL\b|all_?reduce|broadcast|all_?gather",
                          re.I)
@@ -233,6 +249,11 @@ def read(text: str) -> GpuReport:
             break
     if any(xid == 79 for _, xid, _ in report.xids):  # the kernel's line already says it
         report.gpu_lost = []
+    report.nccl_shm += [" ".join(m.group(0).split()) for m in _MPI_SHM_SPACE.finditer(text)]
+    if not report.nccl_shm:  # UCX says allocation failed, not why: confirm the space
+        report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
+                            if _UCX_SHM.search(line)][:2]
+        report.nccl_shm_inferred = bool(report.nccl_shm)
     if not report.nccl_shm and _ABOUT_SHM.search(text) and _COLLECTIVE.search(text):
         report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
                             if _NO_SPACE.search(line)][:2]

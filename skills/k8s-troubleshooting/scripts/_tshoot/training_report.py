@@ -24,8 +24,30 @@ DECISIVE_LOG_CAUSES = ("gpu_xid_hardware", "nccl_duplicate_gpu", "cuda_out_of_me
 
 
 def training_objects(cluster: Cluster, name: str | None) -> list[dict]:
-    return [o for kind in KINDS for o in cluster.by_kind.get(kind, ())
-            if cluster.in_scope(o) and (not name or name_of(o) == name)]
+    found = [o for kind in KINDS for o in cluster.by_kind.get(kind, ())
+             if cluster.in_scope(o) and (not name or name_of(o) == name)]
+    return [o for o in found if not (is_manifest(o) and _seen_elsewhere(o, found))]
+
+
+# Fields only the apiserver sets: an object without them and without a status is the user's
+# own manifest (the file they applied), not the object as the cluster holds it.
+_SERVER_SET = ("creationTimestamp", "uid", "resourceVersion")
+
+
+def is_manifest(obj: dict) -> bool:
+    meta = obj.get("metadata") or {}
+    return (obj.get("_source") != "table" and not obj.get("status")
+            and not any(meta.get(key) for key in _SERVER_SET))
+
+
+def _seen_elsewhere(obj: dict, found: list[dict]) -> bool:
+    """The same job read again from the cluster (a `kubectl get` row, describe text, a dump):
+    that record speaks for its state (kubeflow/trainer#1579: the manifest, then the row)."""
+    def same(other: dict) -> bool:
+        spaces = {namespace_of(obj) or "", namespace_of(other) or ""} - {""}
+        return (other is not obj and other.get("kind") == obj.get("kind")
+                and name_of(other) == name_of(obj) and len(spaces) <= 1)
+    return any(same(other) and not is_manifest(other) for other in found)
 
 
 # Warning events a training controller writes when the apiserver refuses a child object:
@@ -68,6 +90,8 @@ def _not_reconciled(obj: dict) -> Verdict | None:
     """No status at all: no controller has reconciled the object (not running, crashing,
     not watching this namespace, or serving another API version)."""
     kind = obj.get("kind", "")
+    if is_manifest(obj):  # the file the user applied says nothing of the cluster's copy
+        return None
     if obj.get("_source") == "table":
         columns = obj.get("_columns") or {}
         column = _STATUS_COLUMN.get(kind)
@@ -130,6 +154,8 @@ def _status_verdict(cluster: Cluster, obj: dict) -> Verdict | None:
 def findings_for(cluster: Cluster, obj: dict, log_findings: list[dict]) -> list[dict]:
     """The object's findings, root cause first."""
     verdict = verdict_for(cluster, obj)
+    if verdict is None and is_manifest(obj):
+        return [_manifest_only(obj)]
     if verdict is None:
         return []
     culprit = _first_pod_problem(cluster, obj, verdict)
@@ -139,6 +165,16 @@ def findings_for(cluster: Cluster, obj: dict, log_findings: list[dict]) -> list[
     decisive = [f for f in log_findings if f["cause"] in DECISIVE_LOG_CAUSES]
     rest = [f for f in log_findings if f["cause"] not in DECISIVE_LOG_CAUSES]
     return decisive + ([culprit[1]] if culprit else []) + rest + [job_finding]
+
+
+def _manifest_only(obj: dict) -> dict:
+    kind = obj.get("kind", "")
+    return finding("info", "not_evaluated", obj,
+                   f"{kind} {name_of(obj)}: the input holds its manifest only (no status, no "
+                   "creationTimestamp or uid): what the controller did with it is not in the "
+                   "input", [f"{kind} {name_of(obj)}: no status and no server-set metadata"],
+                   "paste the object as the cluster holds it", basis="inferred",
+                   confirm=_confirm(kind, obj))
 
 
 def _job_finding(cluster: Cluster, obj: dict, v: Verdict, culprit) -> dict:
