@@ -344,8 +344,8 @@ def _goes_on(previous: str, line: str) -> bool:
 def _single_cut(previous: str, line: str) -> bool:
     """One line cut by a console of the default width (80 columns: xterm, Terminal.app,
     the Windows console) when no second cut shows the width: the line above is exactly that
-    wide, the cut splits a token (no space on either side, the rest going on in lower case, a
-    digit or punctuation) and the rest starts no record of its own. Editors that fill
+    wide, the cut splits a token (no space on either side, the rest going on as _goes_on
+    reads it) and the rest starts no record of its own. Editors that fill
     paragraphs by hand stop short of 80 (70 to 79 columns by default), so a line of exactly
     80 that goes on is taken for a console's cut."""
     return (len(previous) == TERMINAL_WIDTH and bool(line) and not previous[-1].isspace()

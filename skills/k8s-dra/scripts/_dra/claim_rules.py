@@ -300,7 +300,8 @@ def _selects_nothing(inv, t, rv, where) -> dict | None:
     if any(status != _cel.NO_MATCH for _, (status, _) in statuses):
         return None  # one matches, or a selector could not be evaluated on one
     complete = inv.complete("ResourceSlice")
-    nearest = _nearest(inv, t, rv, where, inv.devices, "", [])["evidence"]
+    _, best, best_fail = _nearest_device(rv, inv.devices)
+    nearest = _nearest_evidence(best, best_fail)
     return finding(
         "error" if complete else "warning", "no_matching_device", t.pod or t.obj,
         f"{where}: its selectors select none of the {len(inv.devices)} device(s) the input "
@@ -349,27 +350,7 @@ def _refs(expr: str) -> list[tuple[str, str, str]]:
 def _nearest(inv, t, rv, where, class_devs, path, changes):
     """Which selector clause fails, and how close the nearest device comes."""
     obj = t.pod or t.obj
-    clauses = [(i, c) for i, expr in enumerate(rv.selectors) for c in _cel.split_and(expr)]
-    best, best_fail = None, None
-    seen = set()
-    for dev in class_devs:
-        sig = repr((dev.driver, sorted(dev.view["attributes"].items(), key=lambda kv: kv[0]),
-                    dev.view["capacity"]))
-        if sig in seen:
-            continue
-        seen.add(sig)
-        failing = [(i, c) for i, c in clauses if _cel.evaluate(c, dev.view)[0] != _cel.MATCH]
-        if best is None or len(failing) < len(best_fail):
-            best, best_fail = dev, failing
-    evidence = []
-    for _, clause in best_fail[:3]:
-        actual = []
-        for section, domain, name in _refs(clause):
-            value = (best.view[section].get(domain) or {}).get(name, "(absent)") if name else \
-                sorted((best.view[section].get(domain) or {}))
-            actual.append(f"{domain}/{name}={_show(value)}")
-        evidence.append(f"fails: {clause}  (nearest device {best.label()} on "
-                        f"{best.node or 'all nodes'}: {', '.join(actual) or 'n/a'})")
+    clauses, best, best_fail = _nearest_device(rv, class_devs)
     fix = "relax or correct the failing selector clause"
     if len(best_fail) == len(clauses) == 1 and len(rv.selectors) == 1:
         fix = (f"remove the selector, or match what exists, e.g. {_suggest(best_fail[0][1], best)}"
@@ -379,7 +360,39 @@ def _nearest(inv, t, rv, where, class_devs, path, changes):
     return finding("error", "no_matching_device", obj,
                    f"{where}: none of {len(class_devs)} {rv.class_name} devices matches; "
                    f"nearest fails {len(best_fail)} of {len(clauses)} clause(s)",
-                   evidence, fix)
+                   _nearest_evidence(best, best_fail), fix)
+
+
+def _nearest_device(rv, devices):
+    """(the request's selector clauses, the device failing fewest of them, those it fails);
+    devices that publish the same attributes and capacity are tried once."""
+    clauses = [(i, c) for i, expr in enumerate(rv.selectors) for c in _cel.split_and(expr)]
+    best, best_fail = None, None
+    seen = set()
+    for dev in devices:
+        sig = repr((dev.driver, sorted(dev.view["attributes"].items(), key=lambda kv: kv[0]),
+                    dev.view["capacity"]))
+        if sig in seen:
+            continue
+        seen.add(sig)
+        failing = [(i, c) for i, c in clauses if _cel.evaluate(c, dev.view)[0] != _cel.MATCH]
+        if best is None or len(failing) < len(best_fail):
+            best, best_fail = dev, failing
+    return clauses, best, best_fail
+
+
+def _nearest_evidence(best, best_fail) -> list[str]:
+    """The failing clauses, each with the nearest device's value of what it reads."""
+    evidence = []
+    for _, clause in best_fail[:3]:
+        actual = []
+        for section, domain, name in _refs(clause):
+            value = (best.view[section].get(domain) or {}).get(name, "(absent)") if name else \
+                sorted((best.view[section].get(domain) or {}))
+            actual.append(f"{domain}/{name}={_show(value)}")
+        evidence.append(f"fails: {clause}  (nearest device {best.label()} on "
+                        f"{best.node or 'all nodes'}: {', '.join(actual) or 'n/a'})")
+    return evidence
 
 
 def _show(value) -> str:

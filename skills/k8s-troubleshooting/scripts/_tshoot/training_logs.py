@@ -80,7 +80,8 @@ def _cut_record(text: str) -> dict[str, Any] | None:
     record: dict[str, Any] = {}
     for key, name, namespace in _OBJECT_FIELD.findall(text):
         record.setdefault(key, {"name": name, "namespace": namespace})
-    for key, raw in _STRING_FIELD.findall(text):
+    # an object's own "name" is not the record's
+    for key, raw in _STRING_FIELD.findall(_OBJECT_FIELD.sub("", text)):
         try:
             record.setdefault(key, json.loads(raw))
         except ValueError:
