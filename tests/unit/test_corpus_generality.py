@@ -56,6 +56,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "x-ai-eg-model",  # Envoy AI Gateway's model header (internal/controller)
            "gke-l7-gxlb",  # a GKE GatewayClass (cloud.google.com/gateway-api docs)
            "envoy-gateway",  # Envoy Gateway's controller Deployment and log name
+           "nginx-gateway",  # NGINX Gateway Fabric's install namespace and component name
            # Kueue's own ConfigMap of its Configuration and that ConfigMap's data key
            # (config/components/manager, every install), and the NVIDIA DRA driver's GPU
            # kubelet plugin (cmd/gpu-kubelet-plugin)

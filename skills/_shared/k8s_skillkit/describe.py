@@ -71,6 +71,33 @@ def is_generic(root: Node) -> bool:
         or (status is not None and not status.value and bool(status.children))
 
 
+def _cut_before_status(root: Node, kind: str) -> bool:
+    """A block pasted from inside the status down ("[...]" then `Conditions:`): no Name, no
+    other section, conditions at the top (the status section's own or a listener's; the
+    paste no longer says which)."""
+    conditions = root.child("Conditions")
+    return (kind not in ("Pod", "Node", "Job", "Namespace") and root.child("Name") is None
+            and conditions is not None and bool(conditions.children))
+
+
+_CONDITION_FIELDS = ("type", "status", "reason", "message")
+
+
+def _cut_status(root: Node, kind: str) -> dict[str, Any]:
+    """The conditions of a cut block; a `Name:` printed after them, less indented than their
+    fields, is the name of the list entry they belong to: on a Gateway, a listener
+    (ListenerStatus prints Attached Routes, Conditions, Name, Supported Kinds)."""
+    node = root.child("Conditions")
+    entries = describe_generic.convert(node, "conditions", "") if node is not None else []
+    entries = entries if isinstance(entries, list) else []
+    conditions = [e for e in entries if isinstance(e, dict)
+                  and any(k in e for k in _CONDITION_FIELDS)]
+    names = [e["name"] for e in entries if isinstance(e, dict) and set(e) == {"name"}]
+    if kind == "Gateway" and len(names) == 1:
+        return {"listeners": [{"name": names[0], "conditions": conditions}]}
+    return {"conditions": conditions}
+
+
 def block_kind(root: Node, hint: str = "") -> str:
     generic_kind = root.value_of("Kind")
     if generic_kind and root.child("API Version") is not None:
@@ -98,6 +125,8 @@ def describe_block(lines: list[str], hint: str = "") -> list[dict[str, Any]]:
         return []
     if is_generic(root):
         obj = describe_generic.generic_object(root)
+    elif _cut_before_status(root, kind):
+        obj = {"kind": kind, "metadata": {}, "status": _cut_status(root, kind)}
     elif kind == "Pod":
         obj = describe_core.pod_object(root)
     elif kind == "Node":

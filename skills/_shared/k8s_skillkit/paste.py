@@ -337,6 +337,7 @@ def read_paste(text: str, label: str) -> Dump:
             dump.forms.append("json")
         elif segment.form == "describe":
             found = describe_mod.describe_block(segment.lines, _describe_hint(segment.hint))
+            _name_from_command(found, segment.hint)
             if found:
                 dump.extend(found)
                 dump.forms.append("describe")
@@ -366,6 +367,17 @@ def read_paste(text: str, label: str) -> Dump:
             dump.texts.extend(segment.lines)
     _latest_rows_only(dump)
     return dump
+
+
+def _name_from_command(found: list[dict[str, Any]], hint: Command) -> None:
+    """A describe block cut before its `Name:` is the object the pasted `kubectl describe
+    <type> <name>` named, when it named one."""
+    if len(found) == 1 and len(hint.names) == 1 and hint.verb == "describe":
+        meta = found[0].setdefault("metadata", {})
+        if not meta.get("name"):
+            meta["name"] = hint.names[0]
+            if hint.namespace and not meta.get("namespace"):
+                meta["namespace"] = hint.namespace
 
 
 def _latest_rows_only(dump: Dump) -> None:

@@ -22,7 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, epp_config
-from _gw.event_logs import events_from_logs
+from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
 from _gw.rules_objective import check_objective, is_llmd_objective

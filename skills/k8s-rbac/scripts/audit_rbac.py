@@ -15,7 +15,9 @@ from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.denials import collect
 from _rbac.live import kubectl
+from _rbac.release_ns import release_namespace_findings
 from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
+                         unbound_default_findings,
                          wrong_namespace_findings)
 from _rbac.rules import audit, rule_findings
 from _rbac.why import explain
@@ -118,6 +120,10 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
                  if f["object"]["name"] not in placed]  # the place, not the subject, is off
         said += scope_findings(objects, denials[:limit])
         said += default_sa_findings(objects, denials[:limit])
+        named = {(f["object"].get("namespace"), f["object"]["name"]) for f in said
+                 if f["cause"] == "default_service_account_used"}
+        said += [f for f in unbound_default_findings(denials[:limit])
+                 if (f["object"]["namespace"], f["object"]["name"]) not in named]
         explained = {(f["object"].get("namespace"), f["object"]["name"]) for f in said}
         for f in findings:  # the denial stays as evidence, explained by the user's words
             sa = (f["object"].get("namespace"), f["object"].get("name"))
@@ -147,6 +153,8 @@ def body(args):
         denials, findings = denial_findings(objects, args.denied or [],
                                             len(args.denied or []) + (50 if args.all else 5))
         rbac = [o for o in objects if o.get("kind") in RBAC_KINDS]
+        if args.file and not denials:
+            findings += release_namespace_findings(objects, list(getattr(objects, "texts", [])))
         if args.file and not rbac and not denials:
             raise refuse_unless_report(
                 "\n".join(getattr(objects, "texts", None) or ()), args.file,

@@ -339,3 +339,47 @@ def test_pods_that_carry_the_pools_label_are_no_finding(gw_run, tmp_path):
             "requests still time out after 30 seconds.\n")
     causes = [f["cause"] for f in _findings(gw_run, tmp_path, text)]
     assert "pool_selects_no_pods" not in causes, causes
+
+
+# --- held-out round 17 ---------------------------------------------------------------------
+
+LISTENER_CONDITIONS = """  Listeners:
+    Attached Routes:  0
+    Conditions:
+      Last Transition Time:  2025-08-21T12:26:43Z
+      Message:               Invalid CertificateRef
+      Reason:                Invalid
+      Status:                False
+      Type:                  Programmed
+      Last Transition Time:  2025-08-21T12:26:43Z
+      Message:               CertificateRef is not permitted
+      Reason:                RefNotPermitted
+      Status:                False
+      Type:                  ResolvedRefs
+    Name:                    cilium-gateway
+"""
+
+
+def test_a_certificate_ref_not_permitted_is_the_missing_grant(gw_run, tmp_path):
+    # Cilium's listener status (dfrappart.github.io shared Gateway API post): the Secret is in
+    # another namespace; RefNotPermitted means no ReferenceGrant (gateway-api v1.6.3
+    # ListenerReasonRefNotPermitted), and Programmed=False follows from it
+    text = ("Name:         shared-gw-tls\nNamespace:    ciliumgateway\nAPI Version:  "
+            "gateway.networking.k8s.io/v1\nKind:         Gateway\nStatus:\n" + LISTENER_CONDITIONS)
+    top = _findings(gw_run, tmp_path, text)[0]
+    assert (top["cause"], top["basis"]) == ("ref_not_permitted", "reported"), top
+
+
+def test_a_describe_cut_before_its_name_is_the_described_gateway(gw_run, tmp_path):
+    # justinlegrange.github.io (K3s, Traefik 3.7.4): `k describe gateway NAME`, then "[...]"
+    # and a listener's conditions with its Name after them
+    text = ("$ k describe gateway test-nginx-gateway\n[...]\nConditions:\n"
+            "      Last Transition Time:  2026-07-29T15:47:46Z\n"
+            "      Message:               Cannot load CertificateRef default/local-selfsigned-tls:"
+            " getting secret: secret \"local-selfsigned-tls\" not found\n"
+            "      Reason:                InvalidCertificateRef\n      Status:                False\n"
+            "      Type:                  ResolvedRefs\n    Name:                    https\n")
+    top = _findings(gw_run, tmp_path, text)[0]
+    assert (top["cause"], top["basis"]) == ("listener_certificate_invalid", "reported"), top
+    assert top["object"]["name"] == "test-nginx-gateway", top
+    assert "listener https" in top["message"], top

@@ -307,3 +307,70 @@ def test_a_pod_security_warning_whose_detail_wraps_before_the_reports_words(scri
     res = script("check_pod_security.py", "-f", str(paste), "--json")
     assert res.code in (0, 1), res.err
     assert [f["cause"] for f in res.doc["findings"]][:1] == ["run_as_root"], res.doc
+
+
+# --- held-out round 17 ---------------------------------------------------------------------
+
+def _informer_denial(resource: str, group: str) -> str:
+    return (f'E0723 12:57:51.764291       1 reflector.go:205] Failed to list *v1.X: {resource} is '
+            f'forbidden: User "system:serviceaccount:pipeline-system:default" cannot list '
+            f'resource "{resource}" in API group "{group}" at the cluster scope\n')
+
+
+def test_default_service_account_denied_every_kind_a_controller_reads(script, tmp_path):
+    # banzaicloud/pipeline#3043: traefik installed without rbac.enabled ran as the namespace's
+    # default ServiceAccount and was denied each kind its informers list; the fix turned the
+    # chart's RBAC (its own ServiceAccount) on
+    text = "".join(_informer_denial(r, g) for r, g in
+                   (("ingresses", "extensions"), ("endpoints", ""), ("services", "")))
+    found = _audit(script, tmp_path, text)
+    assert (found[0]["cause"], found[0]["basis"]) == ("default_service_account_used",
+                                                      "inferred"), found
+
+
+def test_default_service_account_denied_one_kind_is_a_missing_rule(script, tmp_path):
+    # elcarro#33, oracle-db-operator#148: one kind denied, the fix was that rule
+    found = _audit(script, tmp_path, _informer_denial("leases", "coordination.k8s.io"))
+    assert found[0]["cause"] == "missing_permission", found
+
+
+def test_a_chart_binding_naming_another_namespace_than_the_release(script, tmp_path):
+    # opensearch-project/opensearch-k8s-operator#132: `helm template --namespace X` renders
+    # the ServiceAccount into X and a ClusterRoleBinding subject into `default`
+    text = ("`helm template op op/opensearch-operator --namespace opensearch-operator` puts "
+            "the ServiceAccount in the given namespace:\n\n```yaml\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n"
+            "  name: manager-rolebinding\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n"
+            "  kind: ClusterRole\n  name: manager-role\nsubjects:\n- kind: ServiceAccount\n"
+            "  name: controller-manager\n  namespace: default\n```\n")
+    found = _audit(script, tmp_path, text)
+    assert [(f["cause"], f["basis"]) for f in found] == [("binding_subject_mismatch",
+                                                          "inferred")], found
+    same = _audit(script, tmp_path, text.replace("namespace: default", "namespace: "
+                                                 "opensearch-operator"))
+    assert not [f for f in same if f["cause"] == "binding_subject_mismatch"], same
+
+
+REQUESTHEADER = ("W0609 19:23:32.331275       1 requestheader_controller.go:204] Unable to get "
+                 "configmap/extension-apiserver-authentication in kube-system.  Usually fixed by "
+                 "'kubectl create rolebinding -n kube-system ROLEBINDING_NAME "
+                 "--role=extension-apiserver-authentication-reader "
+                 "--serviceaccount=YOUR_NS:YOUR_SA'\n")
+
+
+def test_the_aggregated_apiserver_warning_is_a_denied_get(script, tmp_path):
+    # k8s.io/apiserver v0.37.2 headerrequest/requestheader_controller.go:204, printed on a
+    # Forbidden get of the client-CA ConfigMap
+    found = _audit(script, tmp_path, REQUESTHEADER)
+    assert found[0]["cause"] == "missing_permission", found
+    assert "kube-system" in found[0]["message"], found
+
+
+def test_a_binding_templated_into_the_release_namespace(script, tmp_path):
+    # kubernetes/cloud-provider-vsphere#1507: the RoleBinding to kube-system's
+    # extension-apiserver-authentication-reader was rendered into {{ .Release.Namespace }}
+    text = ("Currently, the namespace is templated using `{{ .Release.Namespace }}`. However, "
+            "the role being bound here is one of the default roles included in Kubernetes in "
+            "`kube-system` namespace.\n\n```\n" + REQUESTHEADER + "```\n")
+    found = _audit(script, tmp_path, text)
+    assert (found[0]["cause"], found[0]["basis"]) == ("binding_wrong_namespace", "inferred"), found

@@ -651,12 +651,23 @@ def _waiting(cond: dict) -> bool:
     return " ".join(str(cond.get("message") or "").split()) == "Waiting for controller"
 
 
+# Reasons whose meaning the Gateway API fixes whatever the message says: RefNotPermitted is a
+# reference into another namespace that no ReferenceGrant allows, on a route's backendRef or
+# a listener's certificateRef (gateway-api apis/v1 shared_types.go / gateway_types.go v1.6.3
+# RouteReasonRefNotPermitted, ListenerReasonRefNotPermitted). Cilium's listener message
+# "CertificateRef is not permitted" names the certificate, not a missing Secret
+# (dfrappart.github.io, shared Gateway API post).
+_REASON_DECIDES = frozenset({"RefNotPermitted"})
+
+
 def classify(scope: str, cond: dict) -> Verdict | None:
     """The cause a problem condition (or Warning event, as {reason, message}) states."""
     message = " ".join(str(cond.get("message") or "").split())
     if scope.startswith("event:") or is_problem(cond):
         if _healthy(scope, cond):
             return None
+        if str(cond.get("reason") or "") in _REASON_DECIDES and _by_reason(scope, cond):
+            return _by_reason(scope, cond)
         verdict = match_message(scope, message) or _catalogued(scope, message)
         if verdict is not None and verdict.layer == "backend" and scope == "route" and \
                 _ROUTE_ACCEPTED.get(str(cond.get("reason") or ""), ("", ""))[1] == "attach":

@@ -96,6 +96,18 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
 GENERIC = ("listener_invalid", "gateway_not_ready")
 
 
+# A listener's ResolvedRefs and Conflicted say why it is not Accepted or Programmed (gateway-
+# api ListenerConditionProgrammed: "the Listener ... is not programmed ... because of invalid
+# or unresolved references"), so they are read first.
+_LISTENER_CONDITION_ORDER = ("ResolvedRefs", "Conflicted", "Accepted")
+
+
+def _listener_condition_order(cond) -> int:
+    kind = cond.get("type") if isinstance(cond, dict) else None
+    return _LISTENER_CONDITION_ORDER.index(kind) if kind in _LISTENER_CONDITION_ORDER \
+        else len(_LISTENER_CONDITION_ORDER)
+
+
 def listener_findings(obj: dict, entries) -> list[dict]:
     """What the controller wrote on each listener of a Gateway's or ListenerSet's
     `status.listeners[]` (both are ListenerEntryStatus-shaped in gateway-api v1.6)."""
@@ -103,8 +115,10 @@ def listener_findings(obj: dict, entries) -> list[dict]:
     for li in entries or []:
         if not isinstance(li, dict):
             continue
-        found = _conditions(obj, "listener", li.get("conditions"),
-                            where=f"listener {li.get('name')}")
+        conditions = li.get("conditions")
+        if isinstance(conditions, list):  # the refs first: Programmed=False follows from them
+            conditions = sorted(conditions, key=_listener_condition_order)
+        found = _conditions(obj, "listener", conditions, where=f"listener {li.get('name')}")
         if any(f["cause"] not in GENERIC for f in found):  # say why, not only "invalid"
             found = [f for f in found if f["cause"] not in GENERIC]
         out += found

@@ -294,10 +294,29 @@ def _owner_finalizers(m, flat) -> Denial:
                   name=m.group(2) or "")
 
 
+# An aggregated API server's (metrics-server, a cloud controller manager, any
+# k8s.io/apiserver-based component) warning when it may not read the client-CA ConfigMap; it
+# prints the get it was refused, not its own identity (k8s.io/apiserver v0.37.2
+# pkg/authentication/request/headerrequest/requestheader_controller.go:204; the same text in
+# older releases' pkg/server/options/authentication.go).
+_REQUESTHEADER = re.compile(r"Unable to get configmap/([a-z0-9.-]+) in ([a-z0-9-]+)\.\s+"
+                            r"Usually fixed by 'kubectl create rolebinding -n [a-z0-9-]+ "
+                            r"ROLEBINDING_NAME --role=([a-z0-9.:-]+) "
+                            r"--serviceaccount=YOUR_NS:YOUR_SA'")
+
+
+def _requestheader(m, flat) -> Denial:
+    name, namespace, _role = m.groups()
+    # the identity is not printed: the message's own placeholder stands for it
+    return Denial("rbac", m.group(0), "system:serviceaccount:YOUR_NS:YOUR_SA", "get",
+                  "configmaps", "", "", namespace, False, name)
+
+
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_WEBHOOK, _webhook),
              (_INVALID_BINDING, _invalid_binding),
-             (_OWNER_FINALIZERS, _owner_finalizers)] + _admission_builders()
+             (_OWNER_FINALIZERS, _owner_finalizers),
+             (_REQUESTHEADER, _requestheader)] + _admission_builders()
 
 
 def missing_roles(denial: Denial) -> list[tuple[str, str]]:

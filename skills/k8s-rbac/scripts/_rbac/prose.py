@@ -88,6 +88,21 @@ def _says_wrong_namespace(sentence: str, namespace: str) -> bool:
                 and re.search(rf"(?<![\w-]){re.escape(namespace)}(?![\w-])", sentence))
 
 
+_RELEASE_NAMESPACE = re.compile(r"\.Release\.Namespace\b")
+
+
+def _templated_elsewhere(sentences: list[str], namespace: str) -> list[str]:
+    """A chart's grant rendered into its release namespace (`{{ .Release.Namespace }}`) while
+    the paste places the role in `namespace`, where the request was denied: a RoleBinding
+    grants only in its own namespace (kubernetes/cloud-provider-vsphere#1507: the binding to
+    kube-system's extension-apiserver-authentication-reader, templated into the release
+    namespace)."""
+    templated = [s for s in sentences if _RELEASE_NAMESPACE.search(s)]
+    placed = [s for s in sentences if _NAMESPACED_GRANT.search(s)
+              and re.search(rf"(?<![\w-]){re.escape(namespace)}(?![\w-])", s)]
+    return templated[:1] + placed[:1] if templated and placed else []
+
+
 def wrong_namespace_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred binding_wrong_namespace per namespaced denial whose namespace the paste's
     words say the Role/RoleBinding is not in (only when the paste holds no RBAC objects)."""
@@ -96,7 +111,8 @@ def wrong_namespace_findings(dump, denials: list[Denial]) -> list[dict]:
     for denial in denials:
         if denial.kind != "rbac" or not denial.namespace or denial.user in seen:
             continue
-        said = [s for s in sentences if _says_wrong_namespace(s, denial.namespace)]
+        said = [s for s in sentences if _says_wrong_namespace(s, denial.namespace)] \
+            or _templated_elsewhere(sentences, denial.namespace)
         if not said:
             continue
         seen.add(denial.user)
@@ -197,6 +213,40 @@ _NO_SA_NAME = re.compile(
     r"\bserviceAccountName\b[^.!?\n]{0,80}?\b(?:missing|not set|unset|forgot\w*|absent|empty)\b"
     r"|\b(?:missing|without|forgot\w*|lacks?|lacking|no)\b[^.!?\n]{0,60}?\bserviceAccountName\b",
     re.I)
+
+
+# A controller's informers list and watch every kind it reads as it starts, so one denied
+# on several kinds has no rule at all, not one missing: with the identity being the
+# namespace's default ServiceAccount the workload runs without its own (banzaicloud/
+# pipeline#3043: traefik installed without rbac.enabled, denied ingresses, endpoints and
+# services). One or two kinds denied read as a missing rule (elcarro#33, oracle-db-operator
+# #148).
+_KINDS_OF_A_CONTROLLER = 3
+
+
+def unbound_default_findings(denials: list[Denial]) -> list[dict]:
+    """default_service_account_used for a namespace's default ServiceAccount denied on
+    _KINDS_OF_A_CONTROLLER or more kinds (only when the paste holds no RBAC objects)."""
+    kinds: dict[tuple[str, str], set] = {}
+    texts: dict[tuple[str, str], list[str]] = {}
+    for denial in denials:
+        sa = service_account_of(denial.user) if denial.kind == "rbac" else None
+        if sa and sa[1] == "default":
+            kinds.setdefault(sa, set()).add((denial.group, denial.resource))
+            texts.setdefault(sa, []).append(denial.text)
+    return [finding(
+        "error", "default_service_account_used",
+        {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]},
+        f"namespace {sa[0]}'s default ServiceAccount was denied {len(found)} kinds "
+        f"({', '.join(sorted(r for _, r in found))}): a controller reading them runs with no "
+        "RBAC of its own, as the default ServiceAccount (a chart installed with RBAC off, or "
+        "a pod spec without serviceAccountName)", texts[sa][:3],
+        "run the workload as its own ServiceAccount bound to the rules it needs (the chart's "
+        "rbac.create/rbac.enabled, or spec.serviceAccountName); granting default grants every "
+        "pod of the namespace", basis="inferred",
+        confirm=f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
+                "SA:.spec.serviceAccountName")
+        for sa, found in kinds.items() if len(found) >= _KINDS_OF_A_CONTROLLER]
 
 
 def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:

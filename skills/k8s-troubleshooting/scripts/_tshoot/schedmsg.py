@@ -200,13 +200,19 @@ def _items(body: str) -> list[str]:
 
 
 def _counted_new(body: str) -> list:
-    out = []
+    """(count or None, reason) per item. The message is "0/X nodes are available:
+    <PreFilterMsg>. <FilterMsg>. <PostFilterMsg>" (pkg/scheduler/framework/types.go FitError,
+    v1.37.2): an uncounted piece before the counted ones is a PreFilter reason ("pod has
+    unbound immediate ..."), one after them a PostFilter plugin's own note, about no node
+    (1.3x DRA "no new claims to deallocate", hetzner-k3s#769), so it is left out."""
+    out: list = []
     for part in _items(body):
-        # PreFilter messages end with "." and have no count: "pod has unbound immediate ..."
         for piece in [p for p in re.split(r"\.\s+(?=\d+ |[a-z])", part) if p.strip()]:
             m = _COUNTED_NEW.match(piece.strip())
-            out.append((int(m.group(1)), m.group(2).strip(" .")) if m
-                       else (None, piece.strip(" .")))
+            if m:
+                out.append((int(m.group(1)), m.group(2).strip(" .")))
+            elif not any(count is not None for count, _ in out):
+                out.append((None, piece.strip(" .")))
     return out
 
 

@@ -94,6 +94,9 @@ def condition(obj: dict, type_: str) -> dict | None:
 
 
 def _quote(cond: dict) -> str:
+    if cond.get("_event"):  # read from the event the controller recorded with it
+        return (f"{cond['_event']} {cond.get('reason') or '-'}: "
+                f"\"{(cond.get('message') or '').strip()[:300]}\"")
     return (f"condition {cond.get('type')}=True, reason {cond.get('reason') or '-'}: "
             f"\"{(cond.get('message') or '').strip()[:300]}\"")
 
@@ -379,7 +382,7 @@ def kubeflow_verdict(job: dict, kind: str) -> Verdict | None:
     policies = ", ".join(f"{rt}: {(rs or {}).get('restartPolicy') or default}"
                          for rt, rs in replicas.items())
     limits = (f"runPolicy.backoffLimit {run.get('backoffLimit', 'unset')}; restartPolicy "
-              f"{policies or '-'}")
+              f"{policies or '-'}") if spec else "its spec (runPolicy, restartPolicy) is not in the input"
     if failed:
         msg = failed.get("message") or ""
         m = _REPLICAS_FAILED.search(msg)

@@ -16,6 +16,8 @@ import json
 import re
 from typing import Any
 
+from k8s_skillkit.logged_events import events_from_logs
+
 from _tshoot.training import KINDS
 
 _JSON_START = re.compile(r"\{\s*\"")
@@ -24,9 +26,15 @@ _REFUSED = re.compile(r"\bis invalid: |\bis forbidden: |admission webhook \S+ de
 
 
 def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(stub jobs, FailedCreate events) from the controller log lines in `lines`."""
+    """(stub jobs, events) from the controller log lines in `lines`: FailedCreate from a
+    refused child object, and the events a recorder logged (kit logged_events) on a job."""
     stubs: dict[tuple[str, str, str], dict[str, Any]] = {}
     events = []
+    for event in events_from_logs(lines):
+        ref = event["involvedObject"]
+        if ref.get("kind") in KINDS and ref.get("name"):
+            _stub(stubs, ref["kind"], ref.get("namespace") or "", ref["name"])
+            events.append(event)
     for line in lines:
         record = _record(str(line))
         kind = _kind(record) if record else ""
@@ -37,14 +45,17 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         name, namespace = str(ref.get("name") or ""), str(ref.get("namespace") or "")
         if not name:
             continue
-        stubs.setdefault((kind, namespace, name), {
-            "kind": kind, "metadata": {"name": name, "namespace": namespace},
-            "_source": "log"})
+        _stub(stubs, kind, namespace, name)
         events.append({"kind": "Event", "type": "Warning", "reason": "FailedCreate",
                        "message": error,
                        "involvedObject": {"kind": kind, "name": name, "namespace": namespace},
                        "source": {"component": f"{kind} controller (log)"}})
     return list(stubs.values()), events
+
+
+def _stub(stubs: dict, kind: str, namespace: str, name: str) -> None:
+    stubs.setdefault((kind, namespace, name), {
+        "kind": kind, "metadata": {"name": name, "namespace": namespace}, "_source": "log"})
 
 
 def _kind(record: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ _SERVER_SET = ("creationTimestamp", "uid", "resourceVersion")
 
 def is_manifest(obj: dict) -> bool:
     meta = obj.get("metadata") or {}
-    return (obj.get("_source") != "table" and not obj.get("status")
+    return (obj.get("_source") not in ("table", "log") and not obj.get("status")
             and not any(meta.get(key) for key in _SERVER_SET))
 
 
@@ -90,8 +90,8 @@ def _not_reconciled(obj: dict) -> Verdict | None:
     """No status at all: no controller has reconciled the object (not running, crashing,
     not watching this namespace, or serving another API version)."""
     kind = obj.get("kind", "")
-    if is_manifest(obj):  # the file the user applied says nothing of the cluster's copy
-        return None
+    if is_manifest(obj) or obj.get("_source") == "log":
+        return None  # the file the user applied, or a job a log names: no status to read
     if obj.get("_source") == "table":
         columns = obj.get("_columns") or {}
         column = _STATUS_COLUMN.get(kind)
@@ -147,15 +147,39 @@ def _status_verdict(cluster: Cluster, obj: dict) -> Verdict | None:
     if kind == "RayJob":
         return rayjob_verdict(obj)
     if kind in KUBEFLOW_V1:
-        return kubeflow_verdict(obj, kind)
+        return kubeflow_verdict(_with_event_state(cluster, obj), kind)
     return None
+
+
+# The training-operator records each condition it sets as an event of the same reason and
+# message: reason = kind + one of these (pkg/common/util NewReason; the per-kind constants
+# "TFJobRestarting", ... before v1.3), so without the status its last event is its state.
+_KUBEFLOW_EVENT = re.compile(r"^(?P<kind>[A-Za-z]+Job)(?P<type>Created|Running|Restarting|"
+                             r"Succeeded|Failed|FailedValidation|Suspended|Resumed)$")
+
+
+def _with_event_state(cluster: Cluster, obj: dict) -> dict:
+    if (obj.get("status") or {}).get("conditions"):
+        return obj
+    latest = None
+    for event in cluster.events_for(obj.get("kind", ""), namespace_of(obj), name_of(obj)):
+        m = _KUBEFLOW_EVENT.match(event.get("reason") or "")
+        if m and m["kind"] == obj.get("kind"):
+            latest = (event, m["type"])
+    if latest is None:
+        return obj
+    event, type_ = latest
+    cond = {"type": "Failed" if type_ == "FailedValidation" else type_, "status": "True",
+            "reason": event.get("reason"), "message": event.get("message") or "",
+            "_event": "controller log, event" if event.get("_source") == "log" else "event"}
+    return {**obj, "status": {**(obj.get("status") or {}), "conditions": [cond]}}
 
 
 def findings_for(cluster: Cluster, obj: dict, log_findings: list[dict]) -> list[dict]:
     """The object's findings, root cause first."""
     verdict = verdict_for(cluster, obj)
-    if verdict is None and is_manifest(obj):
-        return [_manifest_only(obj)]
+    if verdict is None and (is_manifest(obj) or obj.get("_source") == "log"):
+        return [_state_not_in_input(obj)]
     if verdict is None:
         return []
     culprit = _first_pod_problem(cluster, obj, verdict)
@@ -167,12 +191,13 @@ def findings_for(cluster: Cluster, obj: dict, log_findings: list[dict]) -> list[
     return decisive + ([culprit[1]] if culprit else []) + rest + [job_finding]
 
 
-def _manifest_only(obj: dict) -> dict:
+def _state_not_in_input(obj: dict) -> dict:
     kind = obj.get("kind", "")
+    held = ("a controller's log names it" if obj.get("_source") == "log" else
+            "the input holds its manifest only (no status, no creationTimestamp or uid)")
     return finding("info", "not_evaluated", obj,
-                   f"{kind} {name_of(obj)}: the input holds its manifest only (no status, no "
-                   "creationTimestamp or uid): what the controller did with it is not in the "
-                   "input", [f"{kind} {name_of(obj)}: no status and no server-set metadata"],
+                   f"{kind} {name_of(obj)}: {held}: what the controller did with it is not in "
+                   "the input", [f"{kind} {name_of(obj)}: no status and no server-set metadata"],
                    "paste the object as the cluster holds it", basis="inferred",
                    confirm=_confirm(kind, obj))
 

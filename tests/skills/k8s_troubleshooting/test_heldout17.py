@@ -1,0 +1,63 @@
+"""Held-out round 17 (pods, nodes, training): a PostFilter plugin's note after the filter
+reasons, and a training job known only from the events its controller logged. Ground
+truth: the upstream sources cited and the threads named in each test."""
+from __future__ import annotations
+
+from .conftest import run_script
+
+
+def _findings(text: str, script: str = "triage.py") -> list[dict]:
+    res = run_script(script, "-f", "-", "--json", stdin=text)
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"]
+
+
+def test_a_postfilter_note_is_no_filter_reason():
+    # vitobotta/hetzner-k3s#769 (k3s 1.35): the DRA plugin's PostFilter status "no new claims
+    # to deallocate" comes after the filter reasons, before "preemption:" (FitError: "0/X nodes
+    # are available: <PreFilterMsg>. <FilterMsg>. <PostFilterMsg>", kubernetes v1.37.2
+    # pkg/scheduler/framework/types.go); it is about no node, so it is no reason of its own
+    top = _findings("0/6 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't "
+                    "match Pod's node affinity/selector, 3 node(s) had untolerated taint(s). no "
+                    "new claims to deallocate, preemption: 0/6 nodes are available: 6 Preemption "
+                    "is not helpful for scheduling.\n")[0]
+    assert top["cause"] != "unschedulable_other", top
+    assert "claims to deallocate" not in top["message"], top
+
+
+def test_a_prefilter_reason_before_the_counts_still_decides():
+    top = _findings("0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
+                    "preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
+                    "scheduling.\n")[0]
+    assert top["cause"] == "pvc_pending", top
+
+
+TRAINING_OPERATOR_LOG = """\
+INFO[0289] Pod: default.kfto-01-master-0 exited with code 1  job=default.kfto-01 replica-type=master
+2024-04-05T11:12:25-04:00\tDEBUG\tevents\tPod: default.kfto-01-master-0 exited with code 1\t{"type": "Normal", "object": {"kind":"PyTorchJob","namespace":"default","name":"kfto-01","uid":"4acaf99e","apiVersion":"kubeflow.org/v1","resourceVersion":"1800574"}, "reason": "ExitedWithCode"}
+2024-04-05T11:12:25-04:00\tDEBUG\tevents\tPyTorchJob kfto-01 is restarting because 1 Master replica(s) failed.\t{"type": "Warning", "object": {"kind":"PyTorchJob","namespace":"default","name":"kfto-01","uid":"4acaf99e","apiVersion":"kubeflow.org/v1","resourceVersion":"1800574"}, "reason": "PyTorchJobRestarting"}
+"""
+
+
+def test_a_job_known_from_its_controllers_logged_events():
+    # kubeflow/trainer#2044: only the training-operator's log; its recorder logs each event
+    # (controller-runtime pkg/internal/recorder), reason = kind + condition reason
+    # (training-operator pkg/common/util NewReason), message = the condition's
+    found = _findings(TRAINING_OPERATOR_LOG, "check_training.py")
+    assert found[0]["cause"] == "training_restarting", found
+    assert found[0]["object"] == {"kind": "PyTorchJob", "namespace": "default",
+                                  "name": "kfto-01"}, found
+    assert "controller log" in found[0]["evidence"][0], found
+
+
+def test_a_failed_event_is_the_failed_state():
+    log = TRAINING_OPERATOR_LOG.replace("is restarting because", "is failed because").replace(
+        "PyTorchJobRestarting", "PyTorchJobFailed")
+    assert _findings(log, "check_training.py")[0]["cause"] in (
+        "training_failed", "training_failure_policy"), log
+
+
+def test_a_job_only_named_by_a_log_says_what_is_missing():
+    log = TRAINING_OPERATOR_LOG.splitlines()[1] + "\n"   # ExitedWithCode alone: no state
+    found = _findings(log, "check_training.py")
+    assert [(f["cause"], f["severity"]) for f in found] == [("not_evaluated", "info")], found
