@@ -267,6 +267,10 @@ def protected_strings(objects: list[dict]) -> list[str]:
                 found.append(str(key))
                 if key in _PROTECTED_FIELDS and isinstance(item, str):
                     found.append(item)
+                if key == "kind" and isinstance(item, str):
+                    # the resource word of `kubectl get pytorchjob`: an object named like its
+                    # kind keeps that name, or the command would name another resource
+                    found.extend((item.lower(), item.lower() + "s"))
                 walk(item)
         elif isinstance(value, list):
             for item in value:

@@ -72,6 +72,16 @@ def test_rename_keeps_names_with_a_meaning_of_their_own():
     assert doc["metadata"]["namespace"] == "kube-system"
 
 
+def test_rename_keeps_a_name_that_is_its_kinds_resource_word():
+    # kubeflow/trainer#1579 names its PyTorchJob "pytorchjob" and runs `kubectl get
+    # pytorchjob`: renaming the object must not rename the resource in the command
+    text = ("apiVersion: kubeflow.org/v1\nkind: PyTorchJob\nmetadata:\n  name: pytorchjob\n"
+            "  namespace: team-a\n\n# kubectl get pytorchjob -n team-a\nNAME         STATE    "
+            "AGE\npytorchjob   Failed   12m\n")
+    renamed = PV.rename(paste(text))
+    assert "# kubectl get pytorchjob -n " + PV.cipher("team-a") in renamed, renamed
+
+
 def test_rename_reaches_names_in_text():
     text = ('Error from server (Forbidden): pods is forbidden: User '
             '"system:serviceaccount:argo:argo-server" cannot list resource "pods" in API group '

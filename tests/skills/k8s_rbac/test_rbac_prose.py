@@ -374,3 +374,17 @@ def test_a_binding_templated_into_the_release_namespace(script, tmp_path):
             "`kube-system` namespace.\n\n```\n" + REQUESTHEADER + "```\n")
     found = _audit(script, tmp_path, text)
     assert (found[0]["cause"], found[0]["basis"]) == ("binding_wrong_namespace", "inferred"), found
+
+
+def test_the_helm_command_cut_by_a_console_is_read_whole(script, tmp_path):
+    # the same report copied from an 80-column terminal (benchmarks/paste_variants.py wrap)
+    text = ("`helm template opensearch-operator opensearch-operator/opensearch-operator --nam\n"
+            "espace opensearch-operator` results in the Service Account and Operator deployme\n"
+            "nts being launched in the given namespace.\n\n```yaml\n"
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n"
+            "  name: manager-rolebinding\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n"
+            "  kind: ClusterRole\n  name: manager-role\nsubjects:\n- kind: ServiceAccount\n"
+            "  name: controller-manager\n  namespace: default\n```\n")
+    assert len(text.splitlines()[0]) == 80
+    found = _audit(script, tmp_path, text)
+    assert [f["cause"] for f in found] == ["binding_subject_mismatch"], found

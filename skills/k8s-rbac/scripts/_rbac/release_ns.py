@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import name_of, namespace_of
 
@@ -21,7 +22,8 @@ _BINDINGS = ("RoleBinding", "ClusterRoleBinding")
 
 def release_namespace(texts: list[str]) -> str:
     """The one namespace the paste's helm commands render into ("" for none or several)."""
-    found = {m["ns"] for text in texts for m in _HELM.finditer(str(text))}
+    lines = unwrap_free_text("\n".join(str(t) for t in texts).splitlines())  # console cuts
+    found = {m["ns"] for line in lines for m in _HELM.finditer(line)}
     return found.pop() if len(found) == 1 else ""
 
 
