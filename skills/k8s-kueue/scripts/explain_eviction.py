@@ -22,7 +22,7 @@ from _kueue.jobs import JobIndex
 from _kueue.objects import Cluster
 from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
 from _kueue.prose import said_preempted
-from _kueue.reported import events_for
+from _kueue.reported import check_lines, events_for, rejected_check
 from _kueue.text_evictions import events as text_events
 
 EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
@@ -65,7 +65,14 @@ def explain(wl: dict, cluster: Cluster, jobs: JobIndex, events=None) -> dict | N
     job = jobs.job_for(wl)
     if job is not None:
         evidence.append(f"job: {job.get('kind', 'Job')} {namespace_of(job)}/{name_of(job)}")
-    return finding("warning" if last.current else "info", last.cause, wl, message,
+    cause = last.cause
+    if cause == "admission_check_pending" and rejected_check(wl):
+        # "At least one admission check is false" covers Retry and Rejected: the states say
+        # which (kubernetes-sigs/kueue#10807: a check Rejected, the Workload evicted)
+        cause = "admission_check_rejected"
+        evidence += [line for line in check_lines(wl) if line not in evidence]
+        fix = _fix(last, cause)
+    return finding("warning" if last.current else "info", cause, wl, message,
                    evidence, fix, basis="reported", confirm=confirm)
 
 
@@ -99,7 +106,7 @@ def _story(last: Eviction, wl: dict, cluster: Cluster):
     return message, evidence, avoid(reason, victim_cq, preemptor_cq), confirm
 
 
-def _fix(last: Eviction) -> str:
+def _fix(last: Eviction, cause: str = "") -> str:
     return {
         "pods_ready_timeout": "its pods did not all become Ready within waitForPodsReady."
                               "timeout: find why (explain_pending.py, triage.py on the pods); "
@@ -120,7 +127,7 @@ def _fix(last: Eviction) -> str:
                             "admission): nothing to fix",
         "workload_slice_replaced": "an elastic job was resized: the new slice replaced this "
                                    "one; nothing to fix",
-    }.get(last.cause, "see Kueue's message")
+    }.get(cause or last.cause, "see Kueue's message")
 
 
 def in_scope(wl: dict, namespace: str | None, name: str | None) -> bool:

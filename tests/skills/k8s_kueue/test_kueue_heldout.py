@@ -280,3 +280,48 @@ def test_the_same_webhook_refusing_kueues_unsuspend_is_not_a_missing_workload(sc
             ' should be between 0 and 8"}')
     doc = _run(script, tmp_path, line)
     assert doc["findings"][0]["cause"] == "admitted_not_started", doc["findings"]
+
+
+# --- held-out round 18 ---------------------------------------------------------------------
+
+def test_a_status_pasted_without_its_key_with_a_rejected_check(script, tmp_path):
+    # kubernetes-sigs/kueue#10807: the Workload's admissionChecks and conditions pasted without
+    # `status:`; "At least one admission check is false" covers Retry and Rejected, the check
+    # states say which (a check Rejected: the Workload is deactivated)
+    doc = _run(script, tmp_path, """
+        admissionChecks:
+          - name: deploy-to-b300
+            state: Pending
+            message: 'Reset to Pending after eviction. Previously: Retry'
+          - name: my-controller-check
+            state: Rejected
+            message: 'my message'
+        conditions:
+          - type: Admitted
+            status: "True"
+            message: The workload is admitted
+          - type: Evicted
+            status: "True"
+            message: At least one admission check is false
+        """, "explain_eviction.py")
+    assert doc["findings"][0]["cause"] == "admission_check_rejected", doc
+    assert "an admission check rejected it" in doc["findings"][0]["fix"], doc
+
+
+def test_the_job_reconcilers_skip_log_is_no_queue_label(script, tmp_path):
+    # kueue v0.19.2 pkg/controller/jobframework/reconciler.go:366 (kubernetes-sigs/kueue#13968
+    # quotes it for LWS pods created from unlabelled templates)
+    doc = _run(script, tmp_path, '{"level":"Level(-3)","ts":"2026-01-02T03:04:05Z","logger":'
+               '"pod-reconciler","msg":"queue-name label is not set, ignoring the job",'
+               '"pod":{"name":"lws-0-1","namespace":"ml"}}\n')
+    top = doc["findings"][0]
+    assert top["cause"] == "no_queue_label", doc
+    assert "ignores the job" in top["message"] and "admission policy" not in top["message"], top
+
+
+def test_a_check_said_pending_while_quota_is_reserved(script, tmp_path):
+    # vllm-project/ci-infra#586: QuotaReserved=True and the MultiKueue check Pending for hours
+    doc = _run(script, tmp_path, "A step sat for three hours with `QuotaReserved=True` and its "
+               "MultiKueue admission check `Pending` - no pod anywhere.\n")
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("admission_check_pending", "inferred"), doc

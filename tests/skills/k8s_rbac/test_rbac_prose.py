@@ -388,3 +388,44 @@ def test_the_helm_command_cut_by_a_console_is_read_whole(script, tmp_path):
     assert len(text.splitlines()[0]) == 80
     found = _audit(script, tmp_path, text)
     assert [f["cause"] for f in found] == ["binding_subject_mismatch"], found
+
+
+def test_a_chart_installed_with_rbac_values_yet_running_as_default(script, tmp_path):
+    # linki/chaoskube (corpus case chaoskube-rbac-enabled-typo-default-sa): the chart's RBAC
+    # values were set, yet the pod ran as the namespace's default ServiceAccount; the
+    # maintainer: the chart reads rbac.create, the user had set rbac.enabled
+    text = ("`chaoskube` with `rbac.create=true` cannot list pods at a cluster scope:\n\n```\n"
+            'level=error msg="failed to terminate victim" err="pods is forbidden: User '
+            '\\"system:serviceaccount:chaoskube:default\\" cannot list pods at the cluster '
+            'scope"\n```\n')
+    found = _audit(script, tmp_path, text)
+    assert (found[0]["cause"], found[0]["basis"]) == ("default_service_account_used",
+                                                      "inferred"), found
+    plain = _audit(script, tmp_path, text.replace(" with `rbac.create=true`", ""))
+    assert plain[0]["cause"] == "missing_permission", plain
+
+
+# --- held-out round 18 ---------------------------------------------------------------------
+
+def test_a_roleref_change_refused_on_upgrade(script, tmp_path):
+    # keptn/keptn#3842: Helm's error prints the group-qualified kind; roleRef is immutable
+    # (older apiservers: "cannot change roleRef"; v1.37.2 ValidateImmutableField "field is
+    # immutable")
+    for why in ("cannot change roleRef", "field is immutable"):
+        found = _audit(script, tmp_path, 'Error: cannot patch "manage-secrets" with kind '
+                       'RoleBinding: RoleBinding.rbac.authorization.k8s.io "manage-secrets" is '
+                       'invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization'
+                       f'.k8s.io", Kind:"Role", Name:"get-secrets"}}: {why}\n')
+        assert found[0]["cause"] == "binding_invalid", found
+        assert "delete the RoleBinding and create it again" in found[0]["fix"], found
+
+
+def test_role_words_about_the_rbac_objects_being_created(script, tmp_path):
+    # minishift/minishift#3089: "No error in role creation" while creating a ClusterRole is
+    # about the object created, not about the identity's grant being a Role
+    found = _audit(script, tmp_path, "### Expected\nNo error in role creation\n\n### Actual\n"
+                   '```\nError from server (Forbidden): error when creating "STDIN": '
+                   'clusterroles.rbac.authorization.k8s.io is forbidden: User "system" cannot '
+                   "create clusterroles.rbac.authorization.k8s.io at the cluster scope: no RBAC "
+                   "policy matched\n```\n")
+    assert found[0]["cause"] == "missing_permission", found

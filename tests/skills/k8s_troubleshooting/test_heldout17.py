@@ -61,3 +61,58 @@ def test_a_job_only_named_by_a_log_says_what_is_missing():
     log = TRAINING_OPERATOR_LOG.splitlines()[1] + "\n"   # ExitedWithCode alone: no state
     found = _findings(log, "check_training.py")
     assert [(f["cause"], f["severity"]) for f in found] == [("not_evaluated", "info")], found
+
+
+# --- held-out round 18 ---------------------------------------------------------------------
+
+def test_an_xid_the_device_plugin_or_a_report_names():
+    # k8s-device-plugin internal/rm/health.go's line, and a report's words
+    # (NVIDIA/gpu-operator#1065: "XID 94 error is coming out in one of GPU card"); 94 is a
+    # contained ECC error: the application, not the GPU (NVIDIA Xid catalog)
+    for text in ("I1025 02:19:08.048144       1 health.go:170] XidCriticalError: Xid=94 on "
+                 "Device=GPU-5a3b; marking device as unhealthy.\n",
+                 "`nvidia-device-plugin-daemonset` reports that there is XID 94 error is coming "
+                 "out in one of GPU card\n"):
+        top = _findings(text, "explain_gpu_failure.py")[0]
+        assert top["cause"] == "gpu_xid_application", (text, top)
+    top = _findings("XidCriticalError: Xid=79 on Device=GPU-1; marking device as unhealthy.\n",
+                    "explain_gpu_failure.py")[0]
+    assert top["cause"] == "gpu_xid_hardware", top
+
+
+MPIJOB = """apiVersion: kubeflow.org/v2beta1
+kind: MPIJob
+metadata:
+  creationTimestamp: "2023-11-15T02:01:44Z"
+  name: ai62
+  namespace: cpod
+  uid: e5703c73
+spec:
+  mpiReplicaSpecs:
+    Worker:
+      replicas: 1
+      template:
+        spec:
+          containers:
+          - image: "111"
+            name: worker
+            volumeMounts:
+            - mountPath: /data
+              name: ckpt-pv
+            - mountPath: /data
+              name: saved-model
+"""
+
+
+def test_a_pod_template_the_apiserver_refuses():
+    # kubeflow/mpi-operator#604: the same mountPath twice; the apiserver refuses every worker
+    # Pod (kubernetes v1.37.2 ValidateVolumeMounts "must be unique") and the MPIJob never gets
+    # a status
+    top = _findings(MPIJOB, "check_training.py")[0]
+    assert (top["cause"], top["basis"]) == ("training_invalid", "inferred"), top
+    assert 'mountPath: Invalid value: "/data": must be unique' in top["evidence"][0], top
+    fine = _findings(MPIJOB.replace("mountPath: /data\n              name: saved-model",
+                                    "mountPath: /model\n              name: saved-model"),
+                     "check_training.py")[0]
+    assert fine["cause"] == "training_not_reconciled", fine
+    assert "MPI Operator" in fine["message"], fine

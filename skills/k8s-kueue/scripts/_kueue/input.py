@@ -26,7 +26,7 @@ import yaml
 
 from _kueue import prose
 from _kueue.messages import clauses
-from _kueue.objects import Cluster
+from _kueue.objects import Cluster, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD
 from _kueue.tables import empty_listings, objects_from_tables
 
@@ -144,8 +144,10 @@ def _kindless_fragments(text: str) -> list[dict]:
             docs = [d for d in yaml.safe_load_all(block) if isinstance(d, dict)]
         except yaml.YAMLError:
             continue
-        out += [d for d in docs if not d.get("kind") and isinstance(d.get("status"), dict)
-                and isinstance(d["status"].get("conditions"), list)]
+        out += [d for d in docs if not d.get("kind") and (
+            (isinstance(d.get("status"), dict)
+             and isinstance(d["status"].get("conditions"), list))
+            or workload_status(d))]
         if out:
             break
     return out

@@ -200,7 +200,11 @@ _MESSAGES = [
     ("no_queue_label", r"label '?kueue\.x-k8s\.io/queue-name'? is either missing or does not "
                        r"have a value set"
                        # jobframework/validation.go v0.11-v0.19 (LocalQueueDefaulting)
-                       r"|queue-name must not be empty in namespace with default queue"),
+                       r"|queue-name must not be empty in namespace with default queue"
+                       # the job reconciler's V(3) log when it skips a job (jobframework/
+                       # reconciler.go v0.19.2:366-370; the label's full name in older ones)
+                       r"|queue-name label is not set, ignoring the job"
+                       r"|No kueue-managed ancestors have a queue-name label"),
     ("admission_check_pending", r"Retrying after (?:failure|booking expired)|Provisioning Request wasn'?t "
                                 r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
                                 r"be scheduled"),

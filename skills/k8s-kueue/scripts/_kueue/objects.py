@@ -49,6 +49,18 @@ _WORKLOAD_CONDITIONS = {"QuotaReserved", "Admitted", "Evicted", "PodsReady", "Re
                         "Preempted", "DeactivationTarget"}
 
 
+def workload_status(obj: dict) -> bool:
+    """A mapping that is a Workload's status itself (`kubectl get wl -o yaml | yq .status`,
+    or the block under `status:` pasted alone): Workload condition types at the top, beside
+    nothing of an object (kubernetes-sigs/kueue#10807 pasted admissionChecks and
+    conditions)."""
+    conditions = obj.get("conditions")
+    if not isinstance(conditions, list) or any(k in obj for k in ("spec", "metadata", "status")):
+        return False
+    return bool({c.get("type") for c in conditions if isinstance(c, dict)}
+                & _WORKLOAD_CONDITIONS)
+
+
 def as_kueue_object(obj: dict) -> dict:
     """Give a kindless paste fragment the kind it must have: a status with Workload condition
     types is a Workload; a controller log record about an object ("msg" + "object" or
@@ -59,6 +71,8 @@ def as_kueue_object(obj: dict) -> dict:
              if isinstance(c, dict)}
     if types & _WORKLOAD_CONDITIONS:
         return {**obj, "kind": "Workload", "metadata": obj.get("metadata") or {}}
+    if workload_status(obj):  # the status's own fields, pasted without `status:`
+        return {"kind": "Workload", "metadata": {}, "status": obj}
     regarding = obj.get("object") or obj.get("workload")
     message = " ".join(str(obj.get(k, "")) for k in ("msg", "error") if obj.get(k))
     if isinstance(regarding, dict) and message:

@@ -430,6 +430,8 @@ _ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
 
 
 _SETUP_FAILED = re.compile(r"Unable to (?:load|validate) the configuration")
+# the job reconciler skipping a job (jobframework/reconciler.go v0.19.2:366-370)
+_SKIPPED = re.compile(r"label is not set, ignoring the job|No kueue-managed ancestors")
 
 
 def _refused_by_webhook(said) -> bool:
@@ -452,6 +454,9 @@ def _finding(said, obj: dict) -> dict:
                           f"Kueue reports {said.cause.replace('_', ' ')}")
         if _SETUP_FAILED.search(said.message):
             lead = "kueue-controller-manager does not start, so no job gets a Workload"
+        if _SKIPPED.search(said.message):
+            lead = ("Kueue's job reconciler ignores the job: it has no "
+                    "kueue.x-k8s.io/queue-name label (no Workload, its pods are not managed)")
         message = f"{lead}: {said.message}"[:300]
         evidence, confirm = [said.quote()] + said.evidence + message_notes(said), ""
     fix = FIXES.get(said.cause, "")

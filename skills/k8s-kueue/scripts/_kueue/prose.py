@@ -58,8 +58,13 @@ _NOT_STARTED = re.compile(
 # An admission check that is not Ready, and the Workload not Admitted.
 _CHECK_WAITING = re.compile(
     r"\bchecks?\b[^.\n]{0,80}?\b(?:is|are|remains?|stays?)\s+(?:still\s+)?"
-    rf"(?:not\s+{_Q}Ready|{_Q}Pending){_Q}", re.I)
+    rf"(?:not\s+{_Q}Ready|{_Q}Pending){_Q}"
+    # the state written after the check ("its MultiKueue admission check `Pending`",
+    # vllm-project/ci-infra#586)
+    rf"|\badmission checks?\s+{_Q}(?:Pending|Retry){_Q}(?![\w-])", re.I)
 _NOT_ADMITTED = re.compile(
+    # quota reserved while a check waits: Kueue admits only when every check is Ready
+    rf"\bQuotaReserved{_Q}\s*[=:]\s*{_Q}True\b|"
     rf"\bnot (?:be )?(?:marked as )?{_Q}Admitted|\bdoes(?: not|n't) get (?:the )?{_Q}Admitted"
     rf"|\bwithout ever getting the {_Q}Admitted|\bnever (?:gets?|got|getting) (?:the )?"
     rf"{_Q}Admitted", re.I)

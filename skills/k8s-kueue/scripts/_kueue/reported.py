@@ -147,7 +147,7 @@ def _evicted(wl: dict, conds: dict) -> Verdict | None:
     found.evidence += _requeue_lines(wl, conds)
     if cause == "admission_check_pending":
         found.evidence += check_lines(wl)
-        if any(str(c.get("state")) == "Rejected" for c in _checks(wl)):
+        if rejected_check(wl):
             found.cause = "admission_check_rejected"
     return found
 
@@ -285,6 +285,10 @@ def event_line(event: dict) -> str:
 def _checks(wl: dict) -> list[dict]:
     return [c for c in dig(wl, "status", "admissionChecks", default=[]) or []
             if isinstance(c, dict)]
+
+
+def rejected_check(wl: dict) -> bool:
+    return any(str(c.get("state")) == "Rejected" for c in _checks(wl))
 
 
 def check_lines(wl: dict) -> list[str]:

@@ -60,7 +60,10 @@ _KUBELET = re.compile(r'Forbidden \(user=([^,]+), verb=([^,]+), resource=([^,)]+
 _ESCALATION = re.compile(r'(?:user ' + _Q + r' \(groups=\[([^\]]*)\]\) is attempting to grant '
                          r'RBAC permissions not currently held|attempt to grant extra '
                          r'privileges)')
-_INVALID_BINDING = re.compile(r'(ClusterRoleBinding|RoleBinding) ' + _Q + r' is invalid: (.*?)'
+# the kind alone (kubectl) or with its group (Helm's and client-go's errors print the
+# qualified resource: `RoleBinding.rbac.authorization.k8s.io "x" is invalid`, keptn#3842)
+_INVALID_BINDING = re.compile(r'(ClusterRoleBinding|RoleBinding)(?:\.rbac\.authorization\.k8s\.io)? '
+                              + _Q + r' is invalid: (.*?)'
                               r'(?= Error from server| error: |$| Then | \[)')
 _ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io ' + _Q
                              + r' not found')

@@ -178,6 +178,11 @@ def _says_namespaced_grant(sentence: str) -> bool:
                 and not _CRB_NAMESPACE.search(sentence))  # that namespace is a subject's
 
 
+# A request on the RBAC objects themselves ("cannot create clusterroles...", minishift#3089:
+# "No error in role creation"): the paste's role words name what was being created.
+_RBAC_RESOURCES = {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}
+
+
 def scope_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred cluster_scope_needs_clusterrolebinding per identity denied at the cluster
     scope when the paste's own words say its grant is a Role / RoleBinding (only when the
@@ -190,6 +195,8 @@ def scope_findings(dump, denials: list[Denial]) -> list[dict]:
     for denial in denials:
         if denial.kind != "rbac" or denial.namespace or denial.user in seen:
             continue  # only requests at the cluster scope
+        if denial.group == "rbac.authorization.k8s.io" or denial.resource in _RBAC_RESOURCES:
+            continue  # the words about roles are about the objects it was creating
         seen.add(denial.user)
         out.append(finding(
             "error", "cluster_scope_needs_clusterrolebinding", subject_ref(denial),
@@ -249,12 +256,29 @@ def unbound_default_findings(denials: list[Denial]) -> list[dict]:
         for sa, found in kinds.items() if len(found) >= _KINDS_OF_A_CONTROLLER]
 
 
+# A chart's RBAC values (`rbac.create=true`, `rbac.enabled`, `serviceAccount.create`) say the
+# chart was to create the workload's own ServiceAccount and bind it; the namespace's default
+# ServiceAccount being denied then says the pod does not run as it (chaoskube: the user set
+# rbac.enabled where the chart reads rbac.create).
+_CHART_RBAC = re.compile(r"\b(?:rbac\.(?:create|enabled)|serviceAccount\.(?:create|name))\b",
+                         re.I)
+
+
 def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred default_service_account_used per denied `default` ServiceAccount whose
     workload the paste's own words say names no serviceAccountName (only when the paste holds
     no RBAC objects)."""
-    said = [s for s in _sentences(list(getattr(dump, "texts", []) or []))
-            if _NO_SA_NAME.search(s)]
+    sentences = _sentences(list(getattr(dump, "texts", []) or []))
+    said = [s for s in sentences if _NO_SA_NAME.search(s)]
+    why = "the paste says the workload names no serviceAccountName, so it ran"
+    if not said:
+        # the chart's values may share the line of the error it reports ("with
+        # rbac.create=true cannot list pods"), which `_sentences` leaves out
+        said = [" ".join(t.split()) for t in getattr(dump, "texts", []) or []
+                if _CHART_RBAC.search(str(t))]
+        why = ("the paste installs a chart through its RBAC values, yet the workload ran "
+               "without the chart's ServiceAccount (a value the chart does not read, or its "
+               "ServiceAccount not created)")
     out, seen = [], set()
     for denial in denials:
         sa = service_account_of(denial.user) if denial.kind == "rbac" else None
@@ -264,8 +288,7 @@ def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
         out.append(finding(
             "error", "default_service_account_used",
             {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]},
-            f"the paste says the workload names no serviceAccountName, so it ran as namespace "
-            f"{sa[0]}'s default ServiceAccount, which the API server denied",
+            f"{why} as namespace {sa[0]}'s default ServiceAccount, which the API server denied",
             [f'the paste says: "{said[0][:300]}"', denial.text],
             "set spec.serviceAccountName to the ServiceAccount the chart or manifest binds "
             "(do not grant the rights to default: every pod of the namespace runs as it)",

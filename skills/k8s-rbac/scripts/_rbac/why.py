@@ -11,6 +11,8 @@ error finding `missing_permission`.
 """
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit.admission_denials import psa_cause
 from k8s_skillkit.findings import finding
 
@@ -183,6 +185,17 @@ def _webhook(denial: Denial) -> list[dict]:
 def _invalid_binding(denial: Denial) -> list[dict]:
     kind, name = denial.resource, denial.name
     subjects = "subjects[" in denial.reason
+    if _ROLEREF_IMMUTABLE.search(denial.reason):
+        # ValidateRoleBindingUpdate (kubernetes pkg/apis/rbac/validation/validation.go): an
+        # update that changes roleRef is refused, the old binding keeps its old role
+        # (keptn/keptn#3842: a Helm upgrade); "cannot change roleRef" in older releases,
+        # ValidateImmutableField's "field is immutable" in v1.37.2 (validation.go:165)
+        return [finding("error", "binding_invalid", {"kind": kind, "name": name},
+                        f"the API server refused to change {kind} {name}'s roleRef (roleRef is "
+                        "immutable): the binding keeps granting its old role",
+                        [denial.text], f"delete the {kind} and create it again with the new "
+                        "roleRef (for a chart: rename the binding, or delete it before the "
+                        "upgrade)", basis="reported")]
     return [finding("error", "binding_subject_mismatch" if subjects else "binding_invalid",
                     {"kind": kind, "name": name}, f"the API server refused {kind} {name} "
                     f"({denial.reason}): it does not exist, so nothing it grants applies"
@@ -190,6 +203,10 @@ def _invalid_binding(denial: Denial) -> list[dict]:
                        "namespace: Required" in denial.reason else ""),
                     [denial.text], "fix the field named in the error and apply the binding "
                     "again", basis="reported")]
+
+
+_ROLEREF_IMMUTABLE = re.compile(r"cannot change roleRef|^roleRef: Invalid value: .*field is "
+                                r"immutable")
 
 
 ADMISSION_TEXT = {

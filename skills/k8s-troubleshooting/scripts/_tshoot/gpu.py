@@ -84,6 +84,13 @@ _PROGRESS = re.compile(r"Rank (?P<rank>\d+)\] Exception \(either an error or tim
                        r"by watchdog at work: (?P<work>\d+), last enqueued NCCL work: "
                        r"(?P<enq>-?\d+), last completed NCCL work: (?P<done>-?\d+)")
 _XID = re.compile(r"NVRM: Xid \((?:PCI:)?(?P<pci>[0-9a-fA-F:.]+)\): (?P<xid>\d+)(?:, (?P<rest>.*))?")
+# The same event without the kernel's line: the device plugin's health check (k8s-device-plugin
+# internal/rm/health.go: `XidCriticalError: Xid=%d on Device=%s; marking device as
+# unhealthy.`, `..., the device will go unhealthy.` in older releases) names the GPU by UUID;
+# a report names the number in words ("XID 94 error is coming out in one of GPU card",
+# NVIDIA/gpu-operator#1065). Read only when no NVRM line gives that Xid.
+_XID_ELSEWHERE = re.compile(r"XidCriticalError: Xid=(?P<xid>\d+) on Device=(?P<dev>[^\s;,]+)"
+                            r"|\bXid\s*[=:]?\s*(?P<said>\d{1,3})\b(?!\s*\()", re.I)
 _CUDA_OOM = re.compile(r"CUDA out of memory\. Tried to allocate (?P<want>[\d.]+ [KMGT]?i?B)"
                        r"(?:[. ]+\(?GPU (?P<gpu>\d+)(?:;| has a total capacity of) "
                        r"(?P<total>[\d.]+ [KMGT]?i?B)(?: total capacity)?(?:[;,]? of which "
@@ -247,6 +254,7 @@ def read(text: str) -> GpuReport:
         for m in _FALLEN_OFF_LINE.finditer(text):
             report.xids.append(("unknown", 79, m.group(0)[:300]))
             break
+    _xids_elsewhere(report, text)
     if any(xid == 79 for _, xid, _ in report.xids):  # the kernel's line already says it
         report.gpu_lost = []
     report.nccl_shm += [" ".join(m.group(0).split()) for m in _MPI_SHM_SPACE.finditer(text)]
@@ -263,6 +271,16 @@ def read(text: str) -> GpuReport:
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
                         if is_gpu_oom(what) and line not in report.cuda_oom]
     return report
+
+
+def _xids_elsewhere(report: GpuReport, text: str) -> None:
+    known = {xid for _, xid, _ in report.xids}
+    for line in text.splitlines():
+        for m in _XID_ELSEWHERE.finditer(line):
+            xid = int(m.group("xid") or m.group("said"))
+            if xid not in known:
+                known.add(xid)
+                report.xids.append((m.group("dev") or "unknown", xid, line.strip()[:300]))
 
 
 def _short_pci(pci: str) -> str:

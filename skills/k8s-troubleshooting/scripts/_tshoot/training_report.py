@@ -10,6 +10,7 @@ from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import name_of, namespace_of
 
 from _tshoot import pods as pods_mod
+from _tshoot import template_checks
 from _tshoot.model import Cluster
 from _tshoot.stamps import order_key
 from _tshoot.training import (KINDS, KUBEFLOW_V1, POD_LABELS, RESOURCES, Verdict, condition,
@@ -59,7 +60,7 @@ CREATE_FAILED = re.compile(r"CreationFailed$|^FailedCreate")
 
 def verdict_for(cluster: Cluster, obj: dict) -> Verdict | None:
     verdict = (_status_verdict(cluster, obj) or _create_failed(cluster, obj)
-               or _not_reconciled(obj))
+               or _template_refused(obj) or _not_reconciled(obj))
     if verdict and obj.get("_source") == "table":
         verdict.evidence = (verdict.evidence if verdict.cause == "training_not_reconciled"
                             else []) + _table_evidence(obj)
@@ -102,8 +103,12 @@ def _not_reconciled(obj: dict) -> Verdict | None:
         return None
     else:
         seen = "it has no status"
+    operator = OPERATORS.get(kind, "its operator")
+    if kind == "MPIJob" and str(obj.get("apiVersion") or "").endswith("/v2beta1"):
+        # kubeflow.org/v2beta1 MPIJobs are the standalone MPI Operator's (deploy/v2beta1)
+        operator = "the MPI Operator (mpi-operator, namespace mpi-operator)"
     return Verdict("warning", "training_not_reconciled",
-                   f"no controller has written a status: {OPERATORS.get(kind, 'its operator')} "
+                   f"no controller has written a status: {operator} "
                    "is not running, is crash-looping, does not watch this namespace, or does "
                    "not serve this API version", [f"{kind} {name_of(obj)}: {seen}"],
                    "check the operator's pods and logs first (kubectl get pods -A, then "
@@ -117,6 +122,24 @@ def _table_evidence(obj: dict) -> list[str]:
     return ["`kubectl get` row: " + ", ".join(f"{k} {v}" for k, v in cells.items()),
             "a table row has no reason, message, restarts policy or children: "
             + _confirm(obj.get("kind", ""), obj) + " shows them"]
+
+
+def _template_refused(obj: dict) -> Verdict | None:
+    """No status, and a pod template the apiserver refuses: the operator cannot create the
+    pods (its Warning events say so; the object's status may stay empty)."""
+    if (obj.get("status") or {}).get("conditions") or is_manifest(obj):
+        return None
+    found = template_checks.refusals(obj)
+    if not found:
+        return None
+    return Verdict("error", "training_invalid",
+                   f"the apiserver refuses the pods the operator builds from the "
+                   f"{obj.get('kind')}'s pod template, so the job gets no pods",
+                   found[:3], "fix the template field named (the training object's own schema "
+                   "does not validate its embedded pod templates), then re-create the job",
+                   basis="inferred",
+                   confirm=f"kubectl get events -n {namespace_of(obj) or 'NAMESPACE'} "
+                           f"--field-selector involvedObject.name={name_of(obj)}")
 
 
 def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
@@ -216,7 +239,7 @@ def _job_finding(cluster: Cluster, obj: dict, v: Verdict, culprit) -> dict:
         evidence.append(f"no failing pod of it in the input: kubectl get pods -n "
                         f"{namespace_of(obj) or 'NS'} -l {key}={name_of(obj)}, then "
                         "kubectl logs POD --previous on the first that failed")
-    confirm = _confirm(kind, obj)
+    confirm = v.confirm or _confirm(kind, obj)
     return finding(v.severity, v.cause, obj, f"{kind} {name_of(obj)}: {v.message}", evidence,
                    v.fix, basis=v.basis, confirm=confirm if v.basis == "inferred" else "")
 
