@@ -374,15 +374,23 @@ def test_many_pods_six_modes_six_grouped_findings(kubectl, kubectl_env, namespac
 
     seen: list[dict] = []
 
+    def problems(doc: dict) -> list[dict]:
+        # Creating MANY pods at once can make an admission webhook time out for a moment
+        # ("failed calling webhook ... context deadline exceeded"); the ReplicaSet retries and
+        # triage reports that refusal as answered history: info, no problem of its own
+        history = [f for f in doc["findings"] if f["severity"] == "info"]
+        assert all("since answered" in f["message"] for f in history), history
+        return [f for f in doc["findings"] if f["severity"] != "info"]
+
     def settled():
         doc = triage(kubectl_env, "-n", namespace, "--no-logs")
-        got = {f["cause"]: f["count"] for f in doc["findings"]}
+        got = {f["cause"]: f["count"] for f in problems(doc)}
         seen[:] = [got]
         return doc if got == want else None
     doc = wait_for(settled, timeout=300, interval=5, what=f"{MANY} pods in six modes",
                    seen=lambda: f"findings by cause {seen[0] if seen else None}, want {want}")
-    assert len(doc["findings"]) == 6
-    for f in doc["findings"]:
+    assert len(problems(doc)) == 6
+    for f in problems(doc):
         assert names[f["object"]["name"]] == f["cause"]
         assert f["message"].startswith(f"{want[f['cause']]} pods of Deployment "
                                        f"{f['object']['name']}")

@@ -69,3 +69,16 @@ def test_unknown_pod_security_check_keeps_a_generic_id():
 def test_no_refusal_in_an_rbac_denial():
     assert refusals('pods is forbidden: User "u" cannot list resource "pods" in API group "" '
                     'in the namespace "default"') == []
+
+
+def test_a_webhook_that_cannot_be_called_refuses_too():
+    # k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go: both of ErrCallingWebhook's forms
+    found = refusals('Error creating: Internal error occurred: failed calling webhook '
+                     '"validate.kyverno.svc": Post "https://kyverno-svc.kyverno.svc:443/'
+                     'validate?timeout=10s": context deadline exceeded')
+    assert [(r.cause, r.webhook) for r in found] == [("admission_webhook_denied",
+                                                      "validate.kyverno.svc")]
+    assert found[0].call_error.endswith("context deadline exceeded")
+    bare = refusals('failed calling webhook "x.example.io"; no further details available')
+    assert bare[0].call_error == "no further details available"
+    assert refusals('admission webhook "x.example.io" denied the request: no')[0].call_error == ""

@@ -65,6 +65,13 @@ PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
 PSP = re.compile(r"(?:unable to validate against any pod security policy|PodSecurityPolicy: "
                  r"unable to admit pod): \[(.*)\]")
 WEBHOOK = re.compile(r"admission webhook " + _Q + r" denied the request:?\s*(.*)")
+# The API server could not call the webhook and its failurePolicy is Fail: the request is
+# refused all the same (k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go: `failed calling
+# webhook %q: %v`, `failed calling webhook %q; no further details available`), e.g. `no
+# endpoints available for service` when the webhook's pods are down (gopaddle-io/
+# configurator#74)
+WEBHOOK_CALL = re.compile(r"failed calling webhook " + _Q + r"(?::\s*(.*)|; no further details "
+                          r"available)")
 
 PSA_CAUSES = {  # pod-security-admission policy/check_*.go ForbiddenReason -> cause id
     "host namespaces": "host_namespaces", "privileged": "privileged_container",
@@ -90,6 +97,7 @@ class Refusal:
     #                                       [(reason, detail)]; others: the message's groups
     level: str = ""                             # Pod Security: "restricted:latest"
     webhook: str = ""
+    call_error: str = ""                        # the webhook could not be called: why
 
 
 def psa_checks(detail: str) -> list[tuple[str, str]]:
@@ -134,6 +142,10 @@ def refusals(text: str) -> list[Refusal]:
     for m in WEBHOOK.finditer(flat):
         found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600],
                                             webhook=m.group(1))))
+    for m in WEBHOOK_CALL.finditer(flat):
+        found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600], webhook=m.group(1),
+                                            call_error=(m.group(2) or "no further details "
+                                                        "available")[:300])))
     for rx, cause in ADMISSION:
         for m in rx.finditer(flat):
             found.append((m.start(), 0, Refusal(cause, flat[m.start():m.end() + 160],

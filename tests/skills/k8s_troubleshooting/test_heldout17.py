@@ -116,3 +116,26 @@ def test_a_pod_template_the_apiserver_refuses():
                      "check_training.py")[0]
     assert fine["cause"] == "training_not_reconciled", fine
     assert "MPI Operator" in fine["message"], fine
+
+
+def test_a_webhook_the_apiserver_cannot_call_refuses_the_pods():
+    # gopaddle-io/configurator#74: the webhook's pod gone after a node restart; the apiserver's
+    # wording: k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go `failed calling webhook %q: %v`
+    top = _findings('Events:\n  Type     Reason        Age                  From            '
+                    'Message\n  ----     ------        ----                 ----            '
+                    '-------\n  Warning  FailedCreate  75s (x5 over 3m45s)  job-controller  '
+                    'Error creating: Internal error occurred: failed calling webhook '
+                    '"pods.example.io": Post "https://hook.example.svc:443/pods?timeout=10s": no '
+                    'endpoints available for service "hook"\n')[0]
+    assert (top["cause"], top["basis"]) == ("admission_webhook_denied", "reported"), top
+    assert "cannot call admission webhook pods.example.io" in top["message"], top
+    assert "endpoints" in top["fix"], top
+
+
+def test_the_kubelets_old_admission_reasons():
+    # openshift/origin#8154 (Kubernetes 1.2): the kubelet refused DaemonSet pods whose node
+    # selector the node did not match; status reason NodeSelectorMismatching
+    top = _findings("$ oc get pod\nNAME                    READY     STATUS                    "
+                    "RESTARTS   AGE\nhello-daemonset-21u6y   0/1       NodeSelectorMismatching   "
+                    "0          9m\n")[0]
+    assert top["cause"] == "kubelet_admission_rejected", top

@@ -158,7 +158,12 @@ KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ 
                            # (v1.37.2 pkg/kubelet/nodeshutdown/nodeshutdown_manager.go, since
                            # 1.22), reason Shutdown (v1.21.0 nodeshutdown_manager_linux.go)
                            r"|pod was rejected as the node is shutting down"
-                           r"|node is in progress of shutting down, not admitting any new pods",
+                           r"|node is in progress of shutting down, not admitting any new pods"
+                           # the kubelet's admission before predicates (1.1-1.3 canAdmitPod;
+                           # pkg/kubelet/events still names them): the pod's status reason
+                           # (openshift/origin#8154: DaemonSet pods off the project's selector)
+                           r"|\b(?:NodeSelectorMismatching|HostPortConflict"
+                           r"|InsufficientFree(?:CPU|Memory))\b",
                            re.I)
 # ... and its kill of the pods already running (phase Failed; reason Terminated since 1.22,
 # Shutdown in 1.20-1.21): the node went away under the pod, like an eviction

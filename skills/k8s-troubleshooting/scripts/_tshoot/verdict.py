@@ -153,6 +153,13 @@ def _admission_fix(rep) -> tuple[str, str]:
         return (f"Pod Security \"{r.level}\" refuses its pods: {reason}"
                 + (f" ({detail})" if detail else "") + (f", and {more} more" if more else ""),
                 _PSA_FIX)
+    if r.call_error:
+        return (f"the API server cannot call admission webhook {r.webhook}, so it refuses its "
+                f"pods (the webhook's failurePolicy is Fail): {r.call_error[:200]}",
+                "bring the webhook back: its Service needs ready endpoints (kubectl get "
+                "endpoints, the webhook's pods and logs; a network policy or certificate in "
+                "the way); if the webhook was uninstalled, delete its leftover "
+                "Validating/MutatingWebhookConfiguration")
     what = {"pod_security_policy_denied": "no PodSecurityPolicy admits its pods",
             "admission_webhook_denied": f"admission webhook {r.webhook} refuses its pods",
             "quota_exceeded": "a ResourceQuota refuses its pods (quota exceeded)",
