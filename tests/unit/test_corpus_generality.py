@@ -57,6 +57,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "gke-l7-gxlb",  # a GKE GatewayClass (cloud.google.com/gateway-api docs)
            "envoy-gateway",  # Envoy Gateway's controller Deployment and log name
            "nginx-gateway",  # NGINX Gateway Fabric's install namespace and component name
+           "queue-name",  # Kueue's job label, kueue.x-k8s.io/queue-name (apis/kueue constants)
            # Kueue's own ConfigMap of its Configuration and that ConfigMap's data key
            # (config/components/manager, every install), and the NVIDIA DRA driver's GPU
            # kubelet plugin (cmd/gpu-kubelet-plugin)

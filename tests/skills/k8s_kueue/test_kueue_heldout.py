@@ -306,6 +306,12 @@ def test_a_status_pasted_without_its_key_with_a_rejected_check(script, tmp_path)
         """, "explain_eviction.py")
     assert doc["findings"][0]["cause"] == "admission_check_rejected", doc
     assert "an admission check rejected it" in doc["findings"][0]["fix"], doc
+    # the same block as a markdown quote of a fenced paste (benchmarks/paste_variants.py)
+    quoted = _run(script, tmp_path, "> Current state observed:\n> ```\n> admissionChecks:\n"
+                  ">   - name: my-controller-check\n>     state: Rejected\n> conditions:\n"
+                  ">   - type: Evicted\n>     status: \"True\"\n>     message: At least one "
+                  "admission check is false\n> ```\n", "explain_eviction.py")
+    assert quoted["findings"][0]["cause"] == "admission_check_rejected", quoted
 
 
 def test_the_job_reconcilers_skip_log_is_no_queue_label(script, tmp_path):

@@ -26,7 +26,7 @@ import yaml
 
 from _kueue import prose
 from _kueue.messages import clauses
-from _kueue.objects import Cluster, workload_status
+from _kueue.objects import Cluster, as_kueue_object, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD
 from _kueue.tables import empty_listings, objects_from_tables
 
@@ -99,6 +99,12 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
             raise
         return [], set(), lines, lines
     if any(_is_object(o) for o in objects):
+        return (objects, set(), unwrap_free_text(list(getattr(objects, "texts", []) or [])),
+                lines)
+    if any(isinstance(f, dict) and as_kueue_object(f).get("kind")
+           for f in getattr(objects, "fragments", ())):
+        # kind-less YAML the kit read through fences, quotes and padding (a Workload's
+        # status block): the Cluster gives it its kind
         return (objects, set(), unwrap_free_text(list(getattr(objects, "texts", []) or [])),
                 lines)
     fragments = _kindless_fragments(text)
