@@ -41,6 +41,12 @@ def is_manifest(obj: dict) -> bool:
             and not any(meta.get(key) for key in _SERVER_SET))
 
 
+def _state_unknown(obj: dict) -> bool:
+    """The input cannot say what the controller did with it: the user's manifest, or a job
+    only a controller's log names."""
+    return is_manifest(obj) or obj.get("_source") == "log"
+
+
 def _seen_elsewhere(obj: dict, found: list[dict]) -> bool:
     """The same job read again from the cluster (a `kubectl get` row, describe text, a dump):
     that record speaks for its state (kubeflow/trainer#1579: the manifest, then the row)."""
@@ -91,7 +97,7 @@ def _not_reconciled(obj: dict) -> Verdict | None:
     """No status at all: no controller has reconciled the object (not running, crashing,
     not watching this namespace, or serving another API version)."""
     kind = obj.get("kind", "")
-    if is_manifest(obj) or obj.get("_source") == "log":
+    if _state_unknown(obj):
         return None  # the file the user applied, or a job a log names: no status to read
     if obj.get("_source") == "table":
         columns = obj.get("_columns") or {}
@@ -201,7 +207,7 @@ def _with_event_state(cluster: Cluster, obj: dict) -> dict:
 def findings_for(cluster: Cluster, obj: dict, log_findings: list[dict]) -> list[dict]:
     """The object's findings, root cause first."""
     verdict = verdict_for(cluster, obj)
-    if verdict is None and (is_manifest(obj) or obj.get("_source") == "log"):
+    if verdict is None and _state_unknown(obj):
         return [_state_not_in_input(obj)]
     if verdict is None:
         return []
