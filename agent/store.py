@@ -80,10 +80,25 @@ class Store:
                 "spec": spec}
         obj = self._call(self.kube.custom.create_namespaced_custom_object, API_GROUP,
                          API_VERSION, self.namespace, kind.plural, body)
-        if status:
-            obj["status"] = status
-            obj = self.replace_status(kind, obj)
-        return obj
+        return self._first_status(kind, obj, status) if status else obj
+
+    def _first_status(self, kind: Kind, obj: dict[str, Any], status: dict[str, Any],
+                      attempts: int = 5) -> dict[str, Any]:
+        """Write the creator's status onto the object it just created. The status
+        subresource drops status from a create, so this is a second write, and another
+        writer may come first: the applier dry-runs a new Proposal as soon as it sees it.
+        Its phase and fields then stand; the creator's history goes before its lines."""
+        for _ in range(attempts):
+            current = obj.get("status") or {}
+            obj = {**obj, "status": {**status, **current, "history": [
+                *(status.get("history") or []), *(current.get("history") or [])]}
+                if current else status}
+            try:
+                return self.replace_status(kind, obj)
+            except Conflict:
+                obj = self.get(kind, obj["metadata"]["name"])
+        raise Conflict(f"{kind.kind} {obj['metadata']['name']}: its status kept changing "
+                       f"while it was first written ({attempts} tries)")
 
     def get(self, kind: Kind, name: str) -> dict[str, Any]:
         return self._call(self.kube.custom.get_namespaced_custom_object, API_GROUP,

@@ -23,6 +23,9 @@ import pytest
 
 from agent.chart import generated_rules
 from agent.client import AgentClient, ApiError, parse_sse
+from agent.kube import Kube
+from agent.proposals import proposal_spec
+from agent.store import PROPOSALS, Store, new_name
 from harness.cluster import access
 from harness.evals.agents.skills import built_bundles
 from tests.agent.testbed import ScriptRouter, Testbed
@@ -231,7 +234,8 @@ def test_an_ask_is_answered_with_the_skills_evidence(asked, shop):
     # the skill read the real scheduler's verdict (kube-scheduler's own wording)
     assert "unschedulable_insufficient" in triage[0]["output"] or \
         "Insufficient nvidia.com/gpu" in triage[0]["output"]
-    assert done["evidence"] and done["proposals"]
+    said = [d["output"] for d in done["evidence"] if d["tool"].endswith("propose_change")]
+    assert done["evidence"] and done["proposals"], f"propose_change answered: {said}"
 
 
 def test_the_proposal_is_dry_run_refused_to_others_approved_applied_verified(
@@ -282,6 +286,38 @@ def test_the_change_is_audited_and_recorded_as_an_event(asked, semi, users, shop
     assert f"system:serviceaccount:{semi.namespace}:agent-applier" in writers
     assert not [w for w in writers if w.startswith(f"system:serviceaccount:{semi.namespace}")
                 and not w.endswith(":agent-applier")]
+
+
+def test_a_proposal_the_applier_advances_before_its_first_status_is_still_stored(
+        semi, kubectl_env, kc):
+    """The status subresource drops status from a create, so the proposer writes it second;
+    the applier may dry-run the new Proposal in between (CI saw it: the proposer's write got
+    409 and the model was told nothing was stored). The real apiserver's conflict decides."""
+    ns = f"race-{uuid.uuid4().hex[:6]}"  # the Proposal CRD (semi installed it), no applier
+    kc("create", "namespace", ns)
+    admin = Kube(kubectl_env["KUBECONFIG"])
+    proposer, applier = Store(admin, ns), Store(admin, ns)
+    first_write = proposer.replace_status
+    raced: list[str] = []
+
+    def applier_first(kind, obj):
+        if not raced:  # the applier's transition lands between create and the first status
+            raced.append(applier.transition(obj["metadata"]["name"], {"Proposed"},
+                                            "AwaitingApproval", by="applier")["status"]["phase"])
+        return first_write(kind, obj)
+
+    proposer.replace_status = applier_first  # type: ignore[method-assign]
+    name = new_name("p")
+    mine = {"phase": "Proposed", "history": [{"time": "t0", "phase": "Proposed", "by": "bob"}]}
+    spec = proposal_spec({"summary": "race", "reason": "scripted", "patch": {"spec": {}},
+                          "target": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                     "namespace": ns, "name": "web"}}, "bob")
+    obj = proposer.create(PROPOSALS, name, spec, status=mine)
+    stored = applier.get(PROPOSALS, name)["status"]
+    assert raced == ["AwaitingApproval"]
+    assert obj["status"]["phase"] == stored["phase"] == "AwaitingApproval"  # the later phase
+    assert [h["by"] for h in stored["history"]] == ["bob", "applier"]  # both lines, in order
+    kc("delete", "namespace", ns, "--wait=false", check=False)
 
 
 def _writers(cluster_dir: Path, resource: str, namespace: str, name: str = "") -> set[str]:
