@@ -383,3 +383,51 @@ def test_a_describe_cut_before_its_name_is_the_described_gateway(gw_run, tmp_pat
     assert (top["cause"], top["basis"]) == ("listener_certificate_invalid", "reported"), top
     assert top["object"]["name"] == "test-nginx-gateway", top
     assert "listener https" in top["message"], top
+
+
+# --- held-out round 19 ------------------------------------------------------------------------
+def test_a_gateway_condition_quoted_without_its_reason(gw_run, tmp_path):
+    # Azure-Samples/holiday-peak-hub#913: the PR's own sentence quotes the controller's verdict
+    text = ("The Gateway was Accepted=False because the BYO annotations referenced an ALB CRD "
+            "that did not exist in the cluster.\n")
+    top = _findings(gw_run, tmp_path, text)[0]
+    assert (top["cause"], top["basis"]) == ("gateway_not_ready", "reported"), top
+    assert top["confirm"], top  # the reason is not in the paste: say where it is
+
+
+def test_a_reasonless_condition_takes_its_subject_not_the_first_object_word(gw_run, tmp_path):
+    text = "The route's Gateway stays `Programmed=False` since the upgrade.\n"
+    assert _findings(gw_run, tmp_path, text)[0]["cause"] == "gateway_not_ready"
+    text = "The HTTPRoute on the shared Gateway has ResolvedRefs: False after the change.\n"
+    # the subject is the nearest object word before the condition: the Gateway is not a
+    # route, and a Gateway has no ResolvedRefs condition of its own
+    assert [f["cause"] for f in _findings(gw_run, tmp_path, text)
+            if f["severity"] != "info"] == []
+
+
+def test_a_listener_not_programmed_because_its_secret_was_never_created(gw_run, tmp_path):
+    # rwlove/home-ops#11142: cert-manager's gateway-shim was off, so no Certificate, no Secret
+    text = ("The new `https-glance` listener stayed `Programmed=False` because the `glance-tls` "
+            "Secret was never created. Controller args confirmed no `--enable-gateway-api`.\n")
+    found = _findings(gw_run, tmp_path, text)
+    assert [f["cause"] for f in found] == ["listener_certificate_invalid"], found
+    assert any("Programmed=False" in e for e in found[0]["evidence"]), found
+
+
+def test_a_listener_named_https_on_443_with_protocol_http_is_plain_http(gw_run, tmp_path):
+    # envoyproxy/gateway#3083: "Simply using port 443 doesn't transform the listener to a TLS
+    # enabled listener"; gateway-api Listener.TLS applies to HTTPS and TLS only
+    gw = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+          "metadata": {"name": "envoy-public", "namespace": "envoy-public"},
+          "spec": {"gatewayClassName": "envoy-public", "listeners": [
+              {"name": "http", "protocol": "HTTP", "port": 80},
+              {"name": "https", "protocol": "HTTP", "port": 443}]}}
+    found = [f for f in _findings(gw_run, tmp_path, yaml.safe_dump(gw))
+             if f["severity"] != "info"]
+    assert [(f["cause"], f["severity"]) for f in found] == [("no_tls", "warning")], found
+    assert "listener https (port 443)" in found[0]["message"]
+    gw["spec"]["listeners"] = [{"name": "https-redirect", "protocol": "HTTP", "port": 80},
+                               {"name": "https", "protocol": "HTTPS", "port": 443,
+                                "tls": {"certificateRefs": [{"name": "site-tls"}]}}]
+    assert not [f for f in _findings(gw_run, tmp_path, yaml.safe_dump(gw))
+                if f["cause"] == "no_tls" and f["severity"] == "warning"]

@@ -745,6 +745,44 @@ def match_condition_summary(text: str) -> Verdict | None:
     return None
 
 
+# A condition a person names in a sentence without its reason ("The Gateway was
+# Accepted=False because the BYO annotations referenced an ALB CRD that did not exist",
+# Azure-Samples/holiday-peak-hub#913; "the https-glance listener stayed `Programmed=False`",
+# rwlove/home-ops#11142): the controller's verdict, quoted; only its subject's class of cause
+# is known. The subject is the last object word before the condition.
+_SUBJECT_WORD = re.compile(r"\b(?P<kind>GatewayClass|(?:HTTP|GRPC|TLS|TCP|UDP)Route|"
+                           r"InferencePool|Gateway|listener|route|pool)s?\b", re.IGNORECASE)
+_FALSE_CONDITION = re.compile(r"\b(?P<type>Accepted|Programmed|ResolvedRefs)`?\s*[:=]\s*"
+                              r"`?[\"']?False\b")
+_SUBJECT_CAUSES = {("class", "Accepted"): ("gateway_class_not_accepted", "class"),
+                   ("gateway", "Accepted"): ("gateway_not_ready", "gateway"),
+                   ("gateway", "Programmed"): ("gateway_not_ready", "gateway"),
+                   ("listener", "Accepted"): ("listener_invalid", "listener"),
+                   ("listener", "Programmed"): ("listener_invalid", "listener"),
+                   ("listener", "ResolvedRefs"): ("listener_invalid", "listener"),
+                   ("route", "Accepted"): ("route_not_accepted", "attach"),
+                   ("route", "ResolvedRefs"): ("backend_unresolved", "backend"),
+                   ("pool", "Accepted"): ("pool_not_accepted", "pool")}
+GENERIC_CONDITION = "subject-condition:"
+
+
+def match_subject_condition(text: str) -> Verdict | None:
+    """`<object> ... <Type>=False` with no reason: the subject's generic cause."""
+    cond = _FALSE_CONDITION.search(text or "")
+    if not cond:
+        return None
+    words = list(_SUBJECT_WORD.finditer(text[:cond.start()]))
+    if not words or cond.start() - words[-1].end() > 80:
+        return None
+    kind = words[-1].group("kind").lower()
+    scope = ("class" if kind == "gatewayclass" else "pool" if kind in ("inferencepool", "pool")
+             else "route" if kind.endswith("route") else kind)
+    hit = _SUBJECT_CAUSES.get((scope, cond.group("type")))
+    if hit is None:
+        return None
+    return Verdict(hit[0], hit[1], f"{GENERIC_CONDITION}{scope}:{cond.group('type')}")
+
+
 def match_quoted(text: str, reason_tokens: bool = True) -> Verdict | None:
     """A controller's status message pasted as text (`message: "..."`, a condition copied
     from the console, an issue title quoting it, a `Reason: message` line): matched with

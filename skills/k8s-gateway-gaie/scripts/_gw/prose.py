@@ -18,7 +18,8 @@ from k8s_skillkit import fences
 from k8s_skillkit.objects import dig
 from k8s_skillkit.findings import finding
 
-from _gw.causes import fix_for
+from _gw.causes import fix_for, layer_of
+from _gw.reported import REASONLESS
 
 # --- "the Service has an address" ----------------------------------------------------------
 # A LoadBalancer Service's status as kubectl prints it: `-o jsonpath='{.status.loadBalancer}'`
@@ -63,10 +64,13 @@ _POLICY = re.compile(r"[A-Za-z]*Polic(?:y|ies)\b", re.IGNORECASE)
 # --- a listener's certificate Secret that does not exist --------------------------------------
 # "Deploy Gateway with non-existent secret", "logs print `Secret not found`"
 # (projectcontour/contour#4180), beside a TLS listener.
+# ... "the `glance-tls` Secret was never created" (rwlove/home-ops#11142: cert-manager's
+# gateway-shim was off, so the Certificate a listener's certificateRefs expects never came).
 _SECRET_ABSENT = re.compile(
     r"\b(?:non-?existent|nonexistent|non-?existing|missing)\s+(?:TLS\s+)?secrets?\b|"
     r"\bsecrets?\b[^.\n]{0,60}?\b(?:(?:does|do)\s*(?:n't|not)\s+exist|not\s+found|"
-    r"is\s+missing)\b", re.IGNORECASE)
+    r"is\s+missing|(?:was|were|is|are|has|have)\s+(?:never|not)\s+(?:been\s+|yet\s+)?"
+    r"(?:created|issued|generated))\b", re.IGNORECASE)
 _TLS_LISTENER = re.compile(r"certificateRefs|\bHTTPS\b|\blisteners?\b|tls\.crt",
                            re.IGNORECASE)
 
@@ -397,7 +401,26 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     # a sentence that repeats what a controller reported adds nothing (a status message
     # read as prose: "Secret default/x does not exist.")
     said = {f["cause"] for f in refined}
-    return refined, [f for f in prose_findings(prose) if f["cause"] not in said]
+    inferred = [f for f in prose_findings(prose) if f["cause"] not in said]
+    return _reasons_said(refined, inferred), inferred
+
+
+def _reasons_said(reported: list[dict], inferred: list[dict]) -> list[dict]:
+    """A condition quoted without its reason ("the listener stayed Programmed=False") next to
+    a sentence that gives the reason in the same layer ("because the Secret was never
+    created"): the sentence names the cause, the quoted condition is its evidence."""
+    out = []
+    for f in reported:
+        why = next((g for g in inferred if f["message"] == REASONLESS and
+                    layer_of(g) == layer_of(f)), None)
+        if why is None:
+            out.append(f)
+            continue
+        quoted = [e for e in f["evidence"] if not any(e.startswith(w) or w.startswith(e)
+                                                      for w in why["evidence"])]
+        out.append({**why, "evidence": why["evidence"] + quoted})
+        inferred.remove(why)
+    return out
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from k8s_skillkit.findings import finding
 
 from _gw import catalogue
 from _gw.causes import fix_for, layer_of
-from _gw.messages import (Verdict, absent_crd, classify, match_condition_summary,
-                          match_denial, match_message, match_quoted, match_reason_token)
+from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
+                          match_condition_summary, match_denial, match_message, match_quoted,
+                          match_reason_token, match_subject_condition)
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
                          service_ports)
@@ -456,20 +457,36 @@ def text_findings(lines) -> list[dict]:
             if row is not None and not row.fault:
                 continue        # a healthy wording (`Accepted: Route is accepted`)
             verdict = _verdict(row) if row is not None else None
-        verdict = verdict or match_condition_summary(text) or match_reason_token(text)
+        verdict = verdict or match_condition_summary(text) or match_reason_token(text) or \
+            match_subject_condition(text)
         if verdict is not None:
             hits.append((verdict, line))
-    # a wording names the fault; a bare reason name only its class: wordings first
-    hits.sort(key=lambda hit: hit[0].pattern.startswith("reason-token:"))
+    # a wording names the fault; a bare reason name only its class; a condition without its
+    # reason only its subject's: in that order
+    hits.sort(key=lambda hit: (hit[0].pattern.startswith(GENERIC_CONDITION),
+                               hit[0].pattern.startswith("reason-token:")))
+    # a reasonless condition says less than any line that names a reason in its layer
+    named = {v.layer for v, _ in hits if not v.pattern.startswith(GENERIC_CONDITION)}
+    hits = [(v, line) for v, line in hits
+            if not (v.pattern.startswith(GENERIC_CONDITION) and v.layer in named)]
     out, seen = [], set()
     for verdict, line in hits:
         if verdict.cause in seen:
             continue
         seen.add(verdict.cause)
+        generic = verdict.pattern.startswith(GENERIC_CONDITION)
         out.append(finding("error", verdict.cause, {"kind": "Text", "name": "paste"},
-                           "the pasted output says so", [str(line).strip()[:300]],
-                           verdict.hint or fix_for(verdict.cause), basis="reported"))
+                           REASONLESS if generic else "the pasted output says so",
+                           [str(line).strip()[:300]], verdict.hint or fix_for(verdict.cause),
+                           basis="reported", confirm=_REASON_COMMAND if generic else ""))
     return out
+
+
+# A condition quoted without its reason: the reason and message decide the fix.
+REASONLESS = ("the paste quotes the controller's condition without its reason: the object is "
+              "not accepted or not programmed; its reason and message say why")
+_REASON_COMMAND = ("kubectl get gateway,httproute -A -o yaml (status.conditions, "
+                   "status.listeners[].conditions, status.parents[].conditions)")
 
 
 # a route parent's reasons: its message is about the parent, whatever words it uses

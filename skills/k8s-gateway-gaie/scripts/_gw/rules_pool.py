@@ -11,6 +11,8 @@ read by _gw.reported.
 """
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit.findings import finding
 
 from _gw.causes import fix_for
@@ -221,6 +223,36 @@ def check_gateway(index, gw: dict) -> list[dict]:
                            fix_for("gateway_class_not_found"), confirm=found.command))
     out += _listener_certs(index, gw)
     out += _listener_protocols(gw)
+    out += _plain_http_on_tls_port(gw)
+    return out
+
+
+# A listener's port or name does not make it TLS: only protocol HTTPS/TLS with a `tls` block
+# does (gateway-api apis/v1/gateway_types.go Listener.TLS). "Simply using port 443 doesn't
+# transform the listener to a TLS enabled listener" (envoyproxy/gateway#3083: a listener
+# named https on 443 with protocol HTTP; the ClientTrafficPolicy's TLS settings had no effect).
+# (A name that only starts so, `https-redirect` on port 80, is the usual redirect listener.)
+_TLS_NAME = re.compile(r"(?:^|[-_.])(?:https|tls|ssl)[-_.]?\d*$", re.IGNORECASE)
+
+
+def _plain_http_on_tls_port(gw) -> list[dict]:
+    out = []
+    for li in (gw.get("spec") or {}).get("listeners") or []:
+        if not isinstance(li, dict) or str(li.get("protocol") or "") != "HTTP" or li.get("tls"):
+            continue
+        port, name = str(li.get("port") or ""), str(li.get("name") or "")
+        if port not in ("443", "8443") and not _TLS_NAME.search(name):
+            continue
+        out.append(finding("warning", "no_tls", gw,
+                           f"listener {name} (port {port}) has protocol HTTP and no tls: it "
+                           "serves plain HTTP; a port or a name does not make a listener TLS, "
+                           "and TLS settings aimed at it (certificates, a ClientTrafficPolicy's "
+                           "tls) do not apply",
+                           [f"spec.listeners[name={name}]: protocol HTTP, port {port}, no tls"],
+                           "set protocol: HTTPS with tls.mode: Terminate and tls.certificateRefs "
+                           "naming the certificate Secret",
+                           confirm="kubectl get gateway <name> -n <namespace> -o "
+                                   "jsonpath='{.spec.listeners}'"))
     return out
 
 
