@@ -431,3 +431,23 @@ def test_a_listener_named_https_on_443_with_protocol_http_is_plain_http(gw_run, 
                                 "tls": {"certificateRefs": [{"name": "site-tls"}]}}]
     assert not [f for f in _findings(gw_run, tmp_path, yaml.safe_dump(gw))
                 if f["cause"] == "no_tls" and f["severity"] == "warning"]
+
+
+def test_terminate_on_a_tls_listener_is_asked_unless_the_status_accepts_it(gw_run, tmp_path):
+    # nginx/nginx-gateway-fabric#4977 (2.4.2 took only Passthrough on protocol TLS; #5287 added
+    # Terminate); Contour changelogs/unreleased/4631: "For a TLS listener, the TLS mode
+    # Passthrough must be used"
+    gw = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+          "metadata": {"name": "inbound-gateway", "namespace": "default"},
+          "spec": {"gatewayClassName": "nginx", "listeners": [
+              {"name": "raw-tcp-tls", "protocol": "TLS", "port": 7070,
+               "tls": {"mode": "Terminate", "certificateRefs": [{"name": "wildcard"}]},
+               "allowedRoutes": {"kinds": [{"kind": "TLSRoute"}]}}]}}
+    found = [f for f in _findings(gw_run, tmp_path, yaml.safe_dump(gw))
+             if f["severity"] != "info"]
+    assert [(f["cause"], f["severity"], f["basis"]) for f in found] == [
+        ("listener_invalid", "warning", "inferred")], found
+    gw["status"] = {"listeners": [{"name": "raw-tcp-tls", "attachedRoutes": 1, "conditions": [
+        {"type": "Accepted", "status": "True", "reason": "Accepted"}]}]}
+    assert not [f for f in _findings(gw_run, tmp_path, yaml.safe_dump(gw))
+                if f["cause"] == "listener_invalid"]

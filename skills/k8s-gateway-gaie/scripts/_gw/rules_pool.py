@@ -224,7 +224,43 @@ def check_gateway(index, gw: dict) -> list[dict]:
     out += _listener_certs(index, gw)
     out += _listener_protocols(gw)
     out += _plain_http_on_tls_port(gw)
+    out += _terminate_on_tls(gw)
     return out
+
+
+# Protocol TLS with tls.mode Terminate (TLSRoute behind a terminating proxy) is Extended
+# support; some implementations accept only Passthrough there: Contour (changelogs 4631, "For
+# a TLS listener, the TLS mode Passthrough must be used"), NGINX Gateway Fabric 2.4
+# (nginx/nginx-gateway-fabric#4977, supported from #5287). A status that accepts the listener
+# answers it; without one it is a question to ask.
+def _terminate_on_tls(gw) -> list[dict]:
+    accepted = _accepted_listeners(gw)
+    out = []
+    for li in (gw.get("spec") or {}).get("listeners") or []:
+        if not isinstance(li, dict) or str(li.get("protocol") or "") != "TLS" or \
+                str((li.get("tls") or {}).get("mode") or "") != "Terminate" or \
+                str(li.get("name")) in accepted:
+            continue
+        out.append(finding("warning", "listener_invalid", gw,
+                           f"listener {li.get('name')} is protocol TLS with tls.mode Terminate: "
+                           "Extended support, and some implementations accept only "
+                           "Passthrough on a TLS listener (Contour; NGINX Gateway Fabric 2.4); "
+                           "there the listener is not accepted and its TLSRoutes get no traffic",
+                           [f"spec.listeners[name={li.get('name')}]: protocol TLS, "
+                            "tls.mode Terminate"],
+                           "check the listener's Accepted condition; if the implementation "
+                           "refuses it, terminate on an HTTPS listener (HTTPRoute) or pass "
+                           "TLS through (mode Passthrough) to a backend that terminates it",
+                           confirm="kubectl get gateway <name> -n <namespace> -o "
+                                   "jsonpath='{.status.listeners[*].conditions}'"))
+    return out
+
+
+def _accepted_listeners(gw) -> set[str]:
+    return {str(ls.get("name")) for ls in (gw.get("status") or {}).get("listeners") or []
+            if isinstance(ls, dict) and any(
+                isinstance(c, dict) and c.get("type") == "Accepted" and
+                str(c.get("status")) == "True" for c in ls.get("conditions") or [])}
 
 
 # A listener's port or name does not make it TLS: only protocol HTTPS/TLS with a `tls` block
@@ -266,10 +302,7 @@ CORE_PROTOCOLS = ("HTTP", "HTTPS", "TLS", "TCP", "UDP")
 
 def _listener_protocols(gw) -> list[dict]:
     out = []
-    accepted = {str(ls.get("name")) for ls in (gw.get("status") or {}).get("listeners") or []
-                if isinstance(ls, dict) and any(
-                    isinstance(c, dict) and c.get("type") == "Accepted" and
-                    str(c.get("status")) == "True" for c in ls.get("conditions") or [])}
+    accepted = _accepted_listeners(gw)
     for li in (gw.get("spec") or {}).get("listeners") or []:
         proto = str((li or {}).get("protocol") or "")
         if not proto or proto in CORE_PROTOCOLS or "/" in proto or \
