@@ -74,7 +74,8 @@ def admission_denials(objects) -> list:
     seen, out = set(), []
     for text in texts_of(objects):
         for denial in parse_denials(text):
-            if denial.kind in ("pod-security", "psp") and denial.key() not in seen:
+            if denial.kind in ("pod-security", "psp", "privileged-disallowed") and \
+                    denial.key() not in seen:
                 seen.add(denial.key())
                 out.append(denial)
     return out

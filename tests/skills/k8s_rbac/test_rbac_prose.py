@@ -429,3 +429,48 @@ def test_role_words_about_the_rbac_objects_being_created(script, tmp_path):
                    "create clusterroles.rbac.authorization.k8s.io at the cluster scope: no RBAC "
                    "policy matched\n```\n")
     assert found[0]["cause"] == "missing_permission", found
+
+
+# --- held-out round 19 ---------------------------------------------------------------------
+
+def test_a_403_that_names_no_identity(script, tmp_path):
+    # coreos/etcd-operator#619 (1.5): client-go's generic 403 text with "(verb resource name)"
+    # (apimachinery pkg/api/errors NewGenericServerResponse); the identity is the client's own
+    found = _audit(script, tmp_path, "E0106 17:42:32.378922       5 leaderelection.go:252] "
+                   "error retrieving endpoint: the server does not allow access to the requested "
+                   "resource (get endpoints etcd-operator)\n")
+    assert [(f["cause"], f["basis"]) for f in found] == [("missing_permission", "reported")]
+    assert "does not name the identity" in found[0]["message"], found
+    assert "at the cluster scope" not in found[0]["message"], found  # no scope was said
+    assert 'resources: ["endpoints"], verbs: ["get"]' in found[0]["fix"], found
+
+
+def test_a_clusterrolebinding_turned_rolebinding_then_denied_elsewhere(script, tmp_path):
+    # integr8ly/installation#441: the RoleBinding grants only in its own namespace
+    text = ("This mainly changes ClusterRoleBinding to RoleBinding, with additional change to "
+            "enable sso backup pod to access resources in default namespace.\n\nOk, this isn't "
+            "fully working.\n`Error from server (Forbidden): pods is forbidden: User \"system:"
+            "serviceaccount:default:backupjob\" cannot list pods in the namespace \"3scale\": no "
+            "RBAC policy matched`\n")
+    found = _audit(script, tmp_path, text)
+    assert (found[0]["cause"], found[0]["basis"]) == ("binding_wrong_namespace", "inferred")
+    # denied in its own namespace, the same words say nothing about where the binding is
+    same = _audit(script, tmp_path, text.replace('"3scale"', '"default"'))
+    assert same[0]["cause"] == "missing_permission", same
+
+
+def test_privileged_refused_by_an_apiserver_without_allow_privileged(script, tmp_path):
+    # bitnami/bitnami-docker-elasticsearch#94 (microk8s 1.18): kubernetes v1.37.2
+    # pkg/apis/core/validation ValidateSecurityContext "disallowed by cluster policy" when
+    # kube-apiserver runs without --allow-privileged; the fix was the flag
+    text = ('Error: Deployment.apps "elasticsearch-coordinating-only" is invalid: spec.template.'
+            'spec.initContainers[0].securityContext.privileged: Forbidden: disallowed by cluster '
+            'policy\n')
+    for name in ("check_pod_security.py", "audit_rbac.py"):
+        paste = tmp_path / "p.txt"
+        paste.write_text(text)
+        res = script(name, "-f", str(paste), "--json")
+        found = res.doc["findings"]
+        assert (found[0]["cause"], found[0]["object"]["kind"]) == (
+            "privileged_container", "Deployment"), found
+        assert "--allow-privileged" in found[0]["fix"], found

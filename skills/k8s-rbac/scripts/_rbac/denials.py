@@ -73,7 +73,7 @@ _ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io 
 class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
-    #             invalid-binding | admission | owner-finalizers
+    #             invalid-binding | admission | owner-finalizers | privileged-disallowed
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -89,6 +89,7 @@ class Denial:
     level: str = ""               # pod security: "restricted:latest"
     checks: list[tuple[str, str]] = field(default_factory=list)   # (reason, detail)
     webhook: str = ""
+    scope_unknown: bool = False   # the message names neither a namespace nor the cluster scope
 
     @property
     def full_resource(self) -> str:
@@ -106,9 +107,10 @@ class Denial:
         if self.subresource:
             target = self.resource + (f".{self.group}" if self.group else "") + \
                 f" --subresource={self.subresource}"
-        scope = f"-n {self.namespace}" if self.namespace else "-A"
-        return f"kubectl auth can-i {self.verb} {target} {scope} --as={self.user}".replace(
-            "  ", " ")
+        scope = f"-n {self.namespace}" if self.namespace else \
+            "-n <namespace>" if self.scope_unknown else "-A"
+        who = self.user or "<the client's user, e.g. system:serviceaccount:<ns>:<sa>>"
+        return f"kubectl auth can-i {self.verb} {target} {scope} --as={who}".replace("  ", " ")
 
 
 def normalize(text: str) -> str:
@@ -315,11 +317,48 @@ def _requestheader(m, flat) -> Denial:
                   "configmaps", "", "", namespace, False, name)
 
 
+# A 403 whose body the client could not read as a Status, and every 403 before 1.6 (the
+# RBAC authorizer's own wording came with 1.6): client-go's generic text, then "(verb
+# resource[.group] [name])" (apimachinery pkg/api/errors NewGenericServerResponse; v1.5.0
+# StatusForbidden "the server does not allow access to the requested resource"; the suffix
+# format is unchanged in v0.37.2 errors.go). No identity: the client's own.
+# coreos/etcd-operator#619: `... (get endpoints etcd-operator)` from leader election.
+_GENERIC_403 = re.compile(r"the server does not allow access to the requested resource "
+                          r"\((\w+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9]+)?)(?: ([^\s)]+))?\)")
+
+
+def _generic_403(m, flat) -> Denial:
+    verb, res, name = m.groups()
+    base, _, sub = res.partition("/")
+    resource, _, group = base.partition(".")
+    return Denial("rbac", m.group(0), "", verb, resource, sub, group, name=name or "",
+                  scope_unknown=True)
+
+
+# The API server's validation when it runs without --allow-privileged (kubernetes v1.37.2
+# pkg/apis/core/validation/validation.go: `privileged: Forbidden: disallowed by cluster policy`,
+# `hostProcess containers are disallowed by cluster policy`; cmd/kube-apiserver --allow-privileged,
+# default false, microk8s and some distributions ship it off): no admission plugin, no policy
+# object; every privileged container is refused (bitnami/bitnami-docker-elasticsearch#94).
+_PRIVILEGED_OFF = re.compile(r"(?:(\S+securityContext\.privileged): Forbidden: disallowed by "
+                             r"cluster policy|hostProcess containers are disallowed by cluster "
+                             r"policy)")
+_INVALID_OBJECT = re.compile(r'([A-Za-z]+(?:\.[a-z0-9.]+)?) "([^"]+)" is invalid:[^"]*$')
+
+
+def _privileged_off(m, flat) -> Denial:
+    before = _INVALID_OBJECT.search(flat[max(0, m.start() - 300):m.start()])
+    return Denial("privileged-disallowed", m.group(0), resource=before.group(1) if before else "",
+                  name=before.group(2) if before else "", reason=m.group(1) or "hostProcess")
+
+
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_WEBHOOK, _webhook),
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
-             (_REQUESTHEADER, _requestheader)] + _admission_builders()
+             (_REQUESTHEADER, _requestheader), (_GENERIC_403, _generic_403),
+             (_PRIVILEGED_OFF, _privileged_off)] + \
+    _admission_builders()
 
 
 def missing_roles(denial: Denial) -> list[tuple[str, str]]:

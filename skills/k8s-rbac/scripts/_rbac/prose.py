@@ -103,6 +103,25 @@ def _templated_elsewhere(sentences: list[str], namespace: str) -> list[str]:
     return templated[:1] + placed[:1] if templated and placed else []
 
 
+# "This mainly changes ClusterRoleBinding to RoleBinding ... Ok, this isn't fully working"
+# and a ServiceAccount then denied in another namespace than its own (integr8ly/installation
+# #441): the RoleBinding grants only where it was created, the ServiceAccount's namespace
+# when the chart or manifest did not say otherwise.
+_NARROWED = re.compile(
+    r"\bcluster ?role ?bindings?\b[^.!?]{0,40}?\b(?:to|into|with|by)\s+(?:an?\s+|the\s+)?"
+    r"(?:namespaced\s+)?role ?bindings?\b|(?<!cluster)(?<!cluster )\brole ?bindings?\b"
+    r"[^.!?]{0,30}?\binstead of\s+(?:an?\s+|the\s+)?cluster ?role ?bindings?\b", re.I)
+
+
+def _narrowed_elsewhere(sentences: list[str], denial: Denial) -> list[str]:
+    """The paste says a ClusterRoleBinding became a RoleBinding, and the ServiceAccount is
+    denied outside its own namespace."""
+    sa = service_account_of(denial.user)
+    if not sa or sa[0] == denial.namespace:
+        return []
+    return [s for s in sentences if _NARROWED.search(s)][:1]
+
+
 def wrong_namespace_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred binding_wrong_namespace per namespaced denial whose namespace the paste's
     words say the Role/RoleBinding is not in (only when the paste holds no RBAC objects)."""
@@ -112,7 +131,8 @@ def wrong_namespace_findings(dump, denials: list[Denial]) -> list[dict]:
         if denial.kind != "rbac" or not denial.namespace or denial.user in seen:
             continue
         said = [s for s in sentences if _says_wrong_namespace(s, denial.namespace)] \
-            or _templated_elsewhere(sentences, denial.namespace)
+            or _templated_elsewhere(sentences, denial.namespace) \
+            or _narrowed_elsewhere(sentences, denial)
         if not said:
             continue
         seen.add(denial.user)

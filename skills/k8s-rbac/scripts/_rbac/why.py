@@ -62,9 +62,12 @@ def _default_service_account(denial: Denial, found: list[dict]) -> list[dict]:
 def _denied(denial: Denial, explained: bool, objects) -> dict:
     has_rbac = any(o.get("kind") in ("Role", "ClusterRole", "RoleBinding",
                                      "ClusterRoleBinding") for o in objects)
-    where = f"in namespace {denial.namespace}" if denial.namespace else "at the cluster scope"
+    where = f"in namespace {denial.namespace}" if denial.namespace else \
+        "(the message names no namespace)" if denial.scope_unknown else "at the cluster scope"
     what = denial.path if denial.kind == "path" else denial.full_resource + (
         f" ({denial.group})" if denial.group else "")
+    if not denial.user:
+        return _denied_unnamed(denial, what, where)
     if explained:
         return finding("info", "access_denied", subject_ref(denial),
                        f"{denial.user} was denied {denial.verb} {what} {where}",
@@ -82,6 +85,20 @@ def _denied(denial: Denial, explained: bool, objects) -> dict:
     return finding("error", "missing_permission", subject_ref(denial),
                    f"no RBAC rule bound to {denial.user} allows {denial.verb} {what} {where}",
                    evidence, fix, basis="reported", confirm=denial.can_i())
+
+
+def _denied_unnamed(denial: Denial, what: str, where: str) -> dict:
+    """A 403 that names no identity (client-go's generic text, every 403 before 1.6): the
+    denied identity is the client's own, its ServiceAccount when it runs in a pod."""
+    return finding("error", "missing_permission", subject_ref(denial),
+                   f"the API server refused {denial.verb} {what} {where}; the message does "
+                   "not name the identity: the client's own (its pod's ServiceAccount)",
+                   [denial.text], "grant that identity the rule: "
+                   f"{{apiGroups: [\"{denial.group}\"], resources: [\"{denial.full_resource}\"], "
+                   f"verbs: [\"{denial.verb}\"]}} in a Role and RoleBinding in the namespace it "
+                   "works in (a ClusterRole and ClusterRoleBinding for cluster-wide objects)",
+                   basis="reported", confirm="kubectl get pod <pod> -n <namespace> -o "
+                   "jsonpath='{.spec.serviceAccountName}'; " + denial.can_i())
 
 
 # --- what the message alone establishes ---------------------------------------------------------
@@ -173,6 +190,21 @@ def _psp(denial: Denial) -> list[dict]:
                     "admission)", basis="reported")]
 
 
+def _privileged_disallowed(denial: Denial) -> list[dict]:
+    what = f"{denial.resource} {denial.name}".strip() or "the pod"
+    kind = denial.resource.split(".")[0] or "Pod"
+    return [finding("error", "privileged_container", {"kind": kind, "name": denial.name},
+                    f"the API server refused {what}: it runs without --allow-privileged, so "
+                    "its validation refuses every privileged container (no admission policy "
+                    "is involved)", [denial.text],
+                    "run the container unprivileged (the chart's privileged init container, "
+                    "e.g. a sysctl one, can often be turned off), or, where privileged pods are "
+                    "meant to run, start kube-apiserver with --allow-privileged=true",
+                    basis="reported",
+                    confirm="ps -ef | grep [k]ube-apiserver | grep -o -- '--allow-privileged"
+                            "=[a-z]*' (on a control-plane node)")]
+
+
 def _webhook(denial: Denial) -> list[dict]:
     return [finding("error", "admission_webhook_denied", {"kind": "ValidatingWebhook",
                                                           "name": denial.webhook},
@@ -248,7 +280,7 @@ def _owner_finalizers(denial: Denial) -> list[dict]:
 
 
 _SPECIAL = {"owner-finalizers": _owner_finalizers, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
-            "psp": _psp, "webhook": _webhook}
+            "psp": _psp, "webhook": _webhook, "privileged-disallowed": _privileged_disallowed}
 
 
 # --- what the Roles and bindings in the input add -------------------------------------------------
