@@ -152,6 +152,14 @@ _NO_SPACE = re.compile(r"No space left on device")
 _MPI_SHM_SPACE = re.compile(r"not enough space for\s+\S+\s+\(the\s*shared-memory\s+backing\s+file\)")
 _UCX_SHM = re.compile(r"mm_iface failed to allocate receive FIFO")
 _ABOUT_SHM = re.compile(r"/dev/shm|shared[ -]memory|\bshm\b", re.I)
+# ncclSystemError ("unhandled system error") is a failed system call: creating a /dev/shm
+# segment is one. Beside a listing of /dev/shm holding the segments of earlier runs (nccl-*,
+# psm_*: a worker that crashed leaves them in the pod's emptyDir) or a `df` of /dev/shm at
+# 90%+, the shared-memory space is the inferred cause (llm-d/llm-d#352, fixed by clearing
+# /dev/shm before start, llm-d#364).
+_SYSTEM_ERROR = re.compile(r"ncclSystemError|unhandled system error")
+_SHM_SEGMENT = re.compile(r"^\S*\s.*\s(?:nccl-[\w-]+|psm_\w+)\s*$", re.M)
+_SHM_DF_FULL = re.compile(r"^\S+\s+\S+\s+\S+\s+\S+\s+(?:9\d|100)%\s+/dev/shm\s*$", re.M)
 _COLLECTIVE = re.compile(r"torch\.distributed|\bNCCL\b|all_?reduce|broadcast|all_?gather",
                          re.I)
 # Only the reason says OOM: exit code 137 is any SIGKILL (128+9): also a liveness/startup probe
@@ -266,11 +274,36 @@ def read(text: str) -> GpuReport:
         report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
                             if _NO_SPACE.search(line)][:2]
         report.nccl_shm_inferred = bool(report.nccl_shm)
+    if not report.nccl_shm and _SYSTEM_ERROR.search(text):
+        filled = _shm_filled(text)
+        if filled:  # the generic system error is then that, not the network's
+            generic = [line for line in report.nccl_net if _generic_system_error(line)]
+            report.nccl_shm += generic[:1] + filled
+            report.nccl_net = [line for line in report.nccl_net if line not in generic]
+            report.nccl_shm_inferred = True
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
                         if is_gpu_oom(what) and line not in report.cuda_oom]
     return report
+
+
+def _generic_system_error(line: str) -> bool:
+    """The line says only ncclSystemError, none of the transport's own failure wordings."""
+    return bool(_SYSTEM_ERROR.search(line)) and not _NCCL_NET.search(_SYSTEM_ERROR.sub("", line))
+
+
+def _shm_filled(text: str) -> list[str]:
+    """Evidence that /dev/shm is full: a df row at 90%+, or 3+ NCCL/PSM segments listed."""
+    full = _SHM_DF_FULL.search(text)
+    if full:
+        return [full.group(0).strip()]
+    segments = _SHM_SEGMENT.findall(text)
+    if len(segments) >= 3 and "/dev/shm" in text:
+        return [f"/dev/shm lists {len(segments)} NCCL/PSM segments, e.g. "
+                f"{segments[0].split()[-1]}: a crashed worker's segments stay in the pod's "
+                "/dev/shm and fill it for the next start (clear /dev/shm before start)"]
+    return []
 
 
 def _xids_elsewhere(report: GpuReport, text: str) -> None:

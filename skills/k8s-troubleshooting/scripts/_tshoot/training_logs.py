@@ -21,8 +21,12 @@ from k8s_skillkit.logged_events import events_from_logs
 from _tshoot.training import KINDS
 
 _JSON_START = re.compile(r"\{\s*\"")
-# the apiserver (or an admission webhook) refused what the controller tried to create
-_REFUSED = re.compile(r"\bis invalid: |\bis forbidden: |admission webhook \S+ denied", re.I)
+# the apiserver (or an admission webhook) refused what the controller tried to create; a
+# server-side apply of a field the cluster's schema lacks fails before validation ("failed to
+# create typed patch object (ns/name; apps/v1, Kind=StatefulSet): .spec.ordinals: field not
+# declared in schema": a cluster older than the operator's API, kubernetes-sigs/lws#401)
+_REFUSED = re.compile(r"\bis invalid: |\bis forbidden: |admission webhook \S+ denied|"
+                      r"failed to create typed patch object|field not declared in schema", re.I)
 
 
 def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -35,22 +39,42 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if ref.get("kind") in KINDS and ref.get("name"):
             _stub(stubs, ref["kind"], ref.get("namespace") or "", ref["name"])
             events.append(event)
+    helpers = []  # refusals a job controller's helper reconciler logged (its pod controller)
     for line in lines:
         record = _record(str(line))
         kind = _kind(record) if record else ""
         error = str(record.get("error") or "") if record else ""
-        if kind not in KINDS or not _REFUSED.search(error):
+        if not _REFUSED.search(error):
+            continue
+        if kind not in KINDS:
+            helpers.append((str(record.get("namespace") or ""), error))
             continue
         ref = record.get(kind) if isinstance(record.get(kind), dict) else record
         name, namespace = str(ref.get("name") or ""), str(ref.get("namespace") or "")
         if not name:
             continue
         _stub(stubs, kind, namespace, name)
-        events.append({"kind": "Event", "type": "Warning", "reason": "FailedCreate",
-                       "message": error,
-                       "involvedObject": {"kind": kind, "name": name, "namespace": namespace},
-                       "source": {"component": f"{kind} controller (log)"}})
-    return list(stubs.values()), events
+        events.append(_failed_create(kind, namespace, name, error))
+    return list(stubs.values()), events + _helper_refusals(stubs, helpers)
+
+
+def _failed_create(kind: str, namespace: str, name: str, error: str) -> dict[str, Any]:
+    return {"kind": "Event", "type": "Warning", "reason": "FailedCreate", "message": error,
+            "involvedObject": {"kind": kind, "name": name, "namespace": namespace},
+            "source": {"component": f"{kind} controller (log)"}}
+
+
+def _helper_refusals(stubs: dict, helpers: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """A refusal logged by a reconciler of another kind (LeaderWorkerSet's pod controller
+    builds the worker StatefulSet from the leader pod, kubernetes-sigs/lws#401) belongs to the
+    job when the log names exactly one job in that namespace."""
+    out = []
+    for namespace, error in helpers:
+        jobs = [key for key in stubs if key[1] == namespace]
+        if len(jobs) == 1:
+            kind, _, name = jobs[0]
+            out.append(_failed_create(kind, namespace, name, error))
+    return out
 
 
 def _stub(stubs: dict, kind: str, namespace: str, name: str) -> None:

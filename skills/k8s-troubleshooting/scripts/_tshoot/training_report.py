@@ -157,12 +157,20 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
     last = events[-1]
     said = "controller log" if str((last.get("source") or {}).get("component", "")).endswith(
         "(log)") else f"event {last.get('reason')}"  # _tshoot.training_logs
+    message = (last.get("message") or "").strip()
+    fix = ("the cluster's API does not declare the field named: its Kubernetes (or the CRD) "
+           "is older than this operator's release needs; upgrade the cluster or install the "
+           "operator release for it" if _UNDECLARED.search(message) else
+           "fix the template field the apiserver names (the training object's own schema does "
+           "not validate its embedded Job/pod templates)")
     return Verdict("error", "training_invalid",
                    f"the controller cannot create the {obj.get('kind')}'s child objects: the "
-                   "apiserver refuses them",
-                   [f"{said}: \"{(last.get('message') or '').strip()[:300]}\""],
-                   "fix the template field the apiserver names (the training object's own "
-                   "schema does not validate its embedded Job/pod templates)")
+                   "apiserver refuses them", [f"{said}: \"{message[:300]}\""], fix)
+
+
+# server-side apply of a field the server's schema lacks (structured-merge-diff's wording):
+# StatefulSet spec.ordinals before 1.26 (kubernetes-sigs/lws#401, lws#406)
+_UNDECLARED = re.compile(r"field not declared in schema")
 
 
 def _status_verdict(cluster: Cluster, obj: dict) -> Verdict | None:
