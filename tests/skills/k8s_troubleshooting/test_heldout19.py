@@ -58,3 +58,19 @@ def test_a_helper_refusal_with_two_jobs_in_the_namespace_is_not_guessed():
     second = LWS_LOG.splitlines()[0].replace('"tensorrt"', '"other"')
     found = _findings(second + "\n" + LWS_LOG, "check_training.py")
     assert not [f for f in found if f["cause"] == "training_invalid"], found
+
+
+def test_a_node_without_a_pod_cidr():
+    # cloudnativelabs/kube-router#360 (kubeadm --pod-network-cidr=192.168.0.0/24: one /24, one
+    # node); flannel pkg/subnet/kube/kube.go `node %q pod cidr not assigned`; kubernetes
+    # v1.37.2 nodeipam cidr_set.go ErrCIDRRangeNoCIDRsRemaining
+    for line in ("`Failed to create network services controller: Failed to get pod CIDR details "
+                 "from Node.spec: node.Spec.PodCIDR not set for node: master-etcd3`",
+                 'E0304 04:04:44.958281       1 main.go:292] Error registering network: failed to '
+                 'acquire lease: node "worker-2" pod cidr not assigned',
+                 "Error while processing Node Add: failed to allocate cidr from cluster cidr at "
+                 "idx:0: CIDR allocation failed; there are no remaining CIDRs left to allocate in "
+                 "the accepted range"):
+        top = _findings(line + "\n", "triage.py")[0]
+        assert (top["cause"], top["basis"]) == ("node_not_ready", "reported"), top
+        assert "--allocate-node-cidrs" in top["fix"] and "pod CIDR" in top["message"], top

@@ -209,6 +209,16 @@ NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy
                        # controller (v1.5.0..v1.37.2 node_lifecycle_controller.go, util/node)
                        r"|status is now: NodeNotReady|kubelet never posted node status"
                        r"|marking for deletion pod \S+ from node", re.I)
+# A node without spec.podCIDR: its CNI cannot start, so it stays NotReady. kube-controller-
+# manager gives each node a range only with --allocate-node-cidrs and --cluster-cidr (kubeadm
+# --pod-network-cidr), a /24 by default (--node-cidr-mask-size): a cluster CIDR of /24 has one.
+# Wordings: the allocator (kubernetes v1.37.2 pkg/controller/nodeipam/ipam/cidrset/cidr_set.go
+# "there are no remaining CIDRs left to allocate", range_allocator.go event CIDRNotAvailable),
+# flannel (pkg/subnet/kube/kube.go `node %q pod cidr not assigned`), kube-router
+# (`node.Spec.PodCIDR not set for node`, cloudnativelabs/kube-router#360).
+NODE_NO_POD_CIDR = re.compile(r"pod cidr not assigned|\bPodCIDR not set\b|no remaining CIDRs "
+                              r"left to allocate|status is now: CIDRNotAvailable|"
+                              r"\bCIDRNotAvailable\b", re.I)
 NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
                            r"|kubelethasinsufficientpid|has disk pressure|has memory pressure"
                            r"|status is now: NodeHas(?:Disk|Memory|PID)Pressure"

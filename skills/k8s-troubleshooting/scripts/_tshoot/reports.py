@@ -245,6 +245,9 @@ def _evicted(text: str) -> Report | None:
 
 
 def _node_down(text: str) -> Report | None:
+    if km.NODE_NO_POD_CIDR.search(text):
+        return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"],
+                      {"pod_cidr": True})
     if km.NODE_DOWN.search(text):
         return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"])
     return None

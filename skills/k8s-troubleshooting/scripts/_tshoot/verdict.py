@@ -263,6 +263,14 @@ def message_fix(rep) -> tuple[str, str]:
                       "delete the Failed pods (kubectl delete pods --field-selector="
                       "status.phase=Failed); if replacements keep landing on a node that is "
                       "shutting down, cordon it first (kubectl cordon NODE)")
+    if cause == "node_not_ready" and d.get("pod_cidr"):
+        return ("the node has no pod CIDR (spec.podCIDR), so its network plugin cannot start "
+                "and the node stays NotReady",
+                "let kube-controller-manager allocate node CIDRs: --allocate-node-cidrs=true "
+                "with a --cluster-cidr (kubeadm init --pod-network-cidr, e.g. 10.244.0.0/16) "
+                "large enough for one --node-cidr-mask-size range (a /24 by default) per node; "
+                "then re-create the node's CNI pod (kubectl get node NODE -o "
+                "jsonpath='{.spec.podCIDR}' shows the range)")
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
     if cause == "gpu_pressure" and not d.get("xid") and d.get("fault") in _GPU_FAULT:
