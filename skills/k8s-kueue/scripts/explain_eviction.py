@@ -16,7 +16,7 @@ from k8s_skillkit.objects import dig, name_of, namespace_of
 
 from _kueue.eviction import (Eviction, counts, find_preemptor, history,
                              orphan_event_groups, preemptor_lookup, priorities,
-                             times_evicted)
+                             times_evicted, times_preempted)
 from _kueue.input import add_input_args, load_cluster
 from _kueue.jobs import JobIndex
 from _kueue.objects import Cluster
@@ -55,11 +55,16 @@ def build_parser():
 def explain(wl: dict, cluster: Cluster, jobs: JobIndex, events=None) -> dict | None:
     owners = {r.get("name", "") for r in (wl.get("metadata") or {}).get("ownerReferences")
               or []}
-    past = history(wl, events_for(wl, cluster.events, owners) if events is None else events)
+    mine = events_for(wl, cluster.events, owners) if events is None else events
+    past = history(wl, mine)
     if not past:
         return None
     last = past[0]
     message, evidence, fix, confirm = _story(last, wl, cluster)
+    cycle = last.cause == "preempted" and not last.current and \
+        times_preempted(mine) >= CYCLE_PREEMPTIONS
+    if cycle:
+        message, fix = _cycle(times_preempted(mine), message, fix)
     evidence += [f"earlier: {e.said}: {e.message[:300]}" for e in past[1:3]]
     evidence += counts(wl)
     job = jobs.job_for(wl)
@@ -72,8 +77,25 @@ def explain(wl: dict, cluster: Cluster, jobs: JobIndex, events=None) -> dict | N
         cause = "admission_check_rejected"
         evidence += [line for line in check_lines(wl) if line not in evidence]
         fix = _fix(last, cause)
-    return finding("warning" if last.current else "info", cause, wl, message,
+    return finding("warning" if last.current or cycle else "info", cause, wl, message,
                    evidence, fix, basis="reported", confirm=confirm)
+
+
+# Preempted this often and re-admitted each time is no longer history: workloads take the
+# quota from each other in turn (kubernetes-sigs/kueue#7101 on v0.13.5, #6929: fair sharing
+# with equal shares preempted back and forth; each round restarts the job).
+CYCLE_PREEMPTIONS = 3
+
+
+def _cycle(times: int, message: str, fix: str) -> tuple[str, str]:
+    return (f"preempted {times} times and re-admitted each time: every round restarts the "
+            "job, and workloads that take the quota from each other in turn are a preemption "
+            f"cycle; last: {message}",
+            "find the preemptors (kubectl get workloads -A, by the UIDs above): the same ones "
+            "each time is a cycle; with fair sharing, equal shares preempted back and forth in "
+            "Kueue "
+            "v0.13 (kubernetes-sigs/kueue#6929, #7101): upgrade Kueue, or give the "
+            f"ClusterQueues different fairSharing weights; otherwise: {fix}")
 
 
 def _story(last: Eviction, wl: dict, cluster: Cluster):

@@ -200,3 +200,16 @@ def test_a_request_selector_no_pasted_device_meets_without_the_class():
 def test_a_request_selector_a_pasted_device_meets_leaves_the_class_unknown():
     causes = [f["cause"] for f in _findings(T4_SPEC.replace("{need}", "8Gi"))]
     assert "no_matching_device" not in causes and "device_class_not_in_dump" in causes, causes
+
+
+def test_a_claim_allocated_elsewhere_between_reserve_and_prebind():
+    # kubernetes#139417 (#140053, fixed by PR #140269): the PodScheduled condition as a Go
+    # test's matcher dump prints it, its message folded over two lines; the wording is
+    # v1.37.2 dynamicresources.go bindClaim's
+    top = _findings("        \t          message: 'running PreBind plugin \"DynamicResources\": "
+                    "claim ns-x/my-pod-my-resource\n        \t            got allocated "
+                    "elsewhere in the meantime'\n        \t          reason: SchedulerError\n"
+                    "        \t          status: \"False\"\n        \t          type: "
+                    "PodScheduled\n")[0]
+    assert (top["cause"], top["basis"]) == ("scheduler_plugin_error", "reported"), top
+    assert "ns-x/my-pod-my-resource" in top["message"], top

@@ -331,3 +331,40 @@ def test_a_check_said_pending_while_quota_is_reserved(script, tmp_path):
                "MultiKueue admission check `Pending` - no pod anywhere.\n")
     top = doc["findings"][0]
     assert (top["cause"], top["basis"]) == ("admission_check_pending", "inferred"), doc
+
+
+# --- held-out round 19 ------------------------------------------------------------------------
+PREEMPTED_AGAIN = """\
+Events:
+  Type     Reason                 Age                     From                  Message
+  ----     ------                 ----                    ----                  -------
+  Normal   QuotaReserved          4m36s (x2 over 9m23s)   kueue-admission       Quota reserved in ClusterQueue org-1-proj-1--cq, wait time since queued was 0s
+  Normal   Admitted               2m47s (x7 over 9m23s)   kueue-admission       Admitted by ClusterQueue org-1-proj-1--cq, wait time since reservation was 0s
+  Normal   EvictedDueToPreempted  2m47s (x5 over 4m36s)   kueue-admission       Preempted to accommodate a workload (UID: 3f209535-fea6-499c-bfac-c171f78cdd4d, JobUID: UNKNOWN) due to Fair Sharing within the cohort
+  Normal   Preempted              2m47s (x5 over 4m36s)   kueue-admission       Preempted to accommodate a workload (UID: 3f209535-fea6-499c-bfac-c171f78cdd4d, JobUID: UNKNOWN) due to Fair Sharing within the cohort
+  Normal   QuotaReserved          2m47s (x2 over 2m47s)   kueue-admission       Quota reserved in ClusterQueue org-1-proj-1--cq, wait time since queued was 110s
+"""
+
+
+def test_a_workload_preempted_again_and_again_is_no_history(script, tmp_path):
+    # kubernetes-sigs/kueue#7101 (v0.13.5): fair sharing preempted it 5 times, re-admitted each
+    # time (#6929, equal shares); one preemption records EvictedDueToPreempted and Preempted
+    found = _run(script, tmp_path, PREEMPTED_AGAIN, "explain_eviction.py")["findings"]
+    assert (found[0]["cause"], found[0]["severity"]) == ("preempted", "warning"), found
+    assert found[0]["message"].startswith("preempted 5 times"), found
+    once = PREEMPTED_AGAIN.replace("(x5 over 4m36s)", "")
+    found = _run(script, tmp_path, once, "explain_eviction.py")["findings"]
+    assert (found[0]["cause"], found[0]["severity"]) == ("preempted", "info"), found
+    assert "raise 's" not in found[0]["fix"], found  # no empty ClusterQueue name
+
+
+def test_admitted_and_pods_pending_said_in_words_is_capacity(script, tmp_path):
+    # kubernetes-sigs/kueue#1476: 24 GPUs of quota, free GPUs 7/7/8 over three nodes, a 2x8-GPU
+    # PyTorchJob admitted and its pods Pending; maintainer: Kueue does not look at nodes
+    doc = _run(script, tmp_path, """\
+        **What happened**:
+        - Kueue allows this workload to be scheduled even though actual physical node topology would not schedule the job immediatedly and both the pods will sit in default k8s queue pending, waitiing for 1 more node to open.
+        """)
+    top = doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("admitted_not_started", "inferred"), top
+    assert "waitForPodsReady" in top["fix"] and "not node capacity" in top["fix"], top

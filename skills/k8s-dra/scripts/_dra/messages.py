@@ -121,6 +121,13 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("alloc-count-too-large", "insufficient_devices", "kube-scheduler",
        r"exact count \d+ is too large|exceeds the claim limit of \d+",
        "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2"),
+    # PreBind's bindClaim: the claim was allocated (or deallocated) by another scheduling cycle
+    # between Reserve and PreBind (v1.37.2 dynamicresources.go bindClaim). Retried as a rule;
+    # pods of a PodGroup sharing one claim stayed stuck on it (kubernetes#139417, #140053,
+    # fixed by PR #140269 "check for allocated claim before marking in-flight").
+    _p("sched-allocated-elsewhere", "scheduler_plugin_error", "kube-scheduler",
+       r"claim (?P<claim>[\w./-]+)\s+got (?:de)?allocated elsewhere in the meantime",
+       "1.30-1.37", f"{K8S} v1.37.2 {PLUGIN} (PreBind bindClaim); kubernetes#140053"),
     _p("sched-score-bug", "scheduler_plugin_error", "kube-scheduler",
        r"plugin \"DynamicResources\" failed with: (?P<detail>[^.\n]+)|"
        r"number of allocations \d+ is smaller than number of claim",

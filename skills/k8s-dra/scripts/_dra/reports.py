@@ -197,13 +197,35 @@ def _collect(objects: list[dict], texts: list[str]) -> list[Report]:
         elif kind == "ResourceClaim":
             reports += _from_claim(obj)
     seen = [_key(r.text or r.match.message) for r in reports]
-    for line in texts:
+    for line in _with_folds(texts):
         key = _key(line)
         if any(k and (k in key or key in k) for k in seen):
             continue  # an object read from this paste already carries the message
         for m in classify(line):
             reports.append(Report(m, {}, "pasted text"))
     return reports
+
+
+# a YAML scalar folded onto a deeper-indented next line (`message: 'running PreBind plugin
+# ... claim x/y` / `    got allocated elsewhere in the meantime'`, a condition printed inside
+# a Go test's matcher dump, kubernetes#139417): not a key, not a list item
+_CONTINUATION = re.compile(r"^(?P<indent>\s+)(?![-#]\s)(?![\w.-]+:\s)\S")
+
+
+def _with_folds(texts: list[str]) -> list[str]:
+    """The lines, each followed by itself joined with its folded continuation lines."""
+    out = []
+    for i, line in enumerate(texts):
+        out.append(line)
+        indent = len(line) - len(line.lstrip())
+        joined, j = line.rstrip(), i + 1
+        while j < len(texts) and (m := _CONTINUATION.match(texts[j])) and \
+                len(m.group("indent").expandtabs()) > len(line[:indent].expandtabs()) and \
+                j - i <= 3:
+            joined, j = f"{joined} {texts[j].strip()}", j + 1
+        if j > i + 1:
+            out.append(joined)
+    return out
 
 
 def _key(text: str) -> str:
@@ -335,6 +357,11 @@ _FIX_BY_PATTERN = {
 
 
 def _detail(cause: str, m: Match) -> str:
+    if m.pattern.key == "sched-allocated-elsewhere":
+        return (f": PreBind found {m.value('claim') or 'the claim'} allocated by another "
+                "scheduling cycle; the scheduler retries, and a pod that stays on it is stuck "
+                "(pods of a PodGroup sharing one claim, kubernetes#140053, fixed by PR #140269: "
+                "upgrade, or meanwhile give each pod its own claim)")
     if m.pattern.key == "sched-score-bug":
         return (": Score fails for a pod whose claims are partly allocated already "
                 "(kubernetes#139016): meanwhile do not mix a shared multi-node claim with "

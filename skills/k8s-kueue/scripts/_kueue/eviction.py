@@ -208,6 +208,19 @@ def counts(wl: dict) -> list[str]:
     return lines
 
 
+# One preemption records Preempted and EvictedDueToPreempted (v0.13+) on the Workload: count one
+_PREEMPTION_EVENTS = ("EvictedDueToPreempted", "Preempted")
+
+
+def times_preempted(events: list[dict]) -> int:
+    """How many preemptions the Workload's events record (their `count`, a describe's xN)."""
+    for reason in _PREEMPTION_EVENTS:
+        total = sum(int(e.get("count") or 1) for e in events if e.get("reason") == reason)
+        if total:
+            return total
+    return 0
+
+
 def times_evicted(wl: dict) -> int:
     total = sum(int(e.get("count") or 0) for e in
                 dig(wl, "status", "schedulingStats", "evictions", default=[]) or []

@@ -381,11 +381,26 @@ def _prose_states(cluster) -> list[dict]:
     text = "\n".join(getattr(cluster, "lines", None) or cluster.texts)
     out = []
     for cause, sentences in prose.states(text):
+        fix = FIXES.get(cause, "")
+        if cause == "admitted_not_started" and any(_PODS_PENDING.search(s) for s in sentences):
+            fix = _CAPACITY_FIX
         out.append(finding(
             "warning", cause, {"kind": "Workload"}, _PROSE_LEADS[cause],
-            [f"in the text: {s[:240]}" for s in sentences[:3]], FIXES.get(cause, ""),
+            [f"in the text: {s[:240]}" for s in sentences[:3]], fix,
             basis="inferred", confirm=_PROSE_CONFIRM[cause]))
     return out
+
+
+# admitted and the pods Pending, not the job suspended: admission reserved quota, the
+# scheduler finds no node (kueue#1476: 8-GPU pods while the free GPUs are spread 7/7/8; the
+# maintainer's answer: Kueue does not look at nodes, use waitForPodsReady)
+_PODS_PENDING = re.compile(r"\bpods?\b[^.\n]{0,60}?\bpending\b|\bFailedScheduling\b|"
+                           r"\bnodes are available\b", re.I)
+_CAPACITY_FIX = ("quota is not node capacity: admission does not look at free space per node "
+                 "(whole GPUs spread over nodes fit the quota but no pod). Enable "
+                 "waitForPodsReady so a workload whose pods cannot all start is evicted and "
+                 "requeued, size quotas and pods to whole nodes, or use Topology Aware "
+                 "Scheduling so Kueue admits only where the pods fit")
 
 
 def _messages_in(text: str) -> list[str]:

@@ -70,6 +70,7 @@ def why(reason: str, victim_cq: str, preemptor_cq: str) -> str:
 
 def avoid(reason: str, victim_cq: str, preemptor_cq: str) -> str:
     """What keeps this workload from being preempted the same way again."""
+    victim_cq = victim_cq or "its ClusterQueue"
     return {
         "InClusterQueue": "give it a higher WorkloadPriorityClass than the workloads that "
                           f"preempt it, or set withinClusterQueue: Never on {victim_cq}",

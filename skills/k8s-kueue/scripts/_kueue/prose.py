@@ -44,7 +44,11 @@ _ADMITTED = re.compile(
     r"|\b(?:\w*(?:workloads?|jobs?|jobsets?)|it|which)\b[^.\n]{0,60}?\b(?:is|was|were|are|been|gets?|got|keeps?"
     r"|remains?)\b[^.\n]{0,30}?\badmitted\b"
     r"|\bkeeps? (?:the )?(?:\w+ )?workloads? admitted\b"
-    r"|\bkueue (?:admitted|admits)\b|\bwhen (?:a|the) (?:new )?workload is admitted\b", re.I)
+    r"|\bkueue (?:admitted|admits)\b|\bwhen (?:a|the) (?:new )?workload is admitted\b"
+    # "Kueue allows this workload to be scheduled even though ..." (kueue#1476): Kueue's part
+    # of scheduling is admission
+    r"|\bkueue (?:allows|allowed|lets|let) (?:this|the|a|that) (?:\w+ )?workloads? (?:to be "
+    r"(?:scheduled|admitted)|through)\b", re.I)
 
 # ... and nothing started: pods Pending / unschedulable, the job still suspended, no pods.
 _NOT_STARTED = re.compile(
@@ -52,6 +56,9 @@ _NOT_STARTED = re.compile(
     rf"|\b(?:stuck|stays?|remains?|kept|keeps)\b[^.\n]{{0,30}}?{_Q}(?:Pending|Suspended){_Q}"
     r"(?:\s+state)?\b"
     r"|\bcan(?:not|'t| never) (?:place|schedule|bind)\b|\bcan never bind\b"
+    # "both the pods will sit in default k8s queue pending" (kueue#1476)
+    r"|\bpods?\b[^.\n]{0,20}?\b(?:sit|sits|sitting|wait|waits|waiting|hang|hangs)\b[^.\n]{0,40}?"
+    r"\bpending\b"
     r"|\bno (?:child Job/)?(?:\w+ or )?pods? (?:\w+ )?(?:runs?|running|(?:is |are |gets? )?"
     r"(?:created|spawned))\b", re.I)
 
