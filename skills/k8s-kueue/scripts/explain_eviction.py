@@ -61,10 +61,10 @@ def explain(wl: dict, cluster: Cluster, jobs: JobIndex, events=None) -> dict | N
         return None
     last = past[0]
     message, evidence, fix, confirm = _story(last, wl, cluster)
-    cycle = last.cause == "preempted" and not last.current and \
-        times_preempted(mine) >= CYCLE_PREEMPTIONS
+    preempted = times_preempted(mine) if last.cause == "preempted" and not last.current else 0
+    cycle = preempted >= CYCLE_PREEMPTIONS
     if cycle:
-        message, fix = _cycle(times_preempted(mine), message, fix)
+        message, fix = _cycle(preempted, message, fix)
     evidence += [f"earlier: {e.said}: {e.message[:300]}" for e in past[1:3]]
     evidence += counts(wl)
     job = jobs.job_for(wl)
@@ -93,8 +93,7 @@ def _cycle(times: int, message: str, fix: str) -> tuple[str, str]:
             f"cycle; last: {message}",
             "find the preemptors (kubectl get workloads -A, by the UIDs above): the same ones "
             "each time is a cycle; with fair sharing, equal shares preempted back and forth in "
-            "Kueue "
-            "v0.13 (kubernetes-sigs/kueue#6929, #7101): upgrade Kueue, or give the "
+            "Kueue v0.13 (kubernetes-sigs/kueue#6929, #7101): upgrade Kueue, or give the "
             f"ClusterQueues different fairSharing weights; otherwise: {fix}")
 
 

@@ -217,8 +217,7 @@ NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy
 # flannel (pkg/subnet/kube/kube.go `node %q pod cidr not assigned`), kube-router
 # (`node.Spec.PodCIDR not set for node`, cloudnativelabs/kube-router#360).
 NODE_NO_POD_CIDR = re.compile(r"pod cidr not assigned|\bPodCIDR not set\b|no remaining CIDRs "
-                              r"left to allocate|status is now: CIDRNotAvailable|"
-                              r"\bCIDRNotAvailable\b", re.I)
+                              r"left to allocate|\bCIDRNotAvailable\b", re.I)
 NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
                            r"|kubelethasinsufficientpid|has disk pressure|has memory pressure"
                            r"|status is now: NodeHas(?:Disk|Memory|PID)Pressure"
