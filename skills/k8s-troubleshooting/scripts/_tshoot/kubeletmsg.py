@@ -66,7 +66,10 @@ PULL_FIX = {
                             "the spelling of the image; if it is private add imagePullSecrets "
                             "(or push the locally built image to a registry the nodes use)",
     "registry auth": "the registry refused the credentials: create a docker-registry Secret "
-                     "and reference it in spec.imagePullSecrets (or on the ServiceAccount)",
+                     "and reference it in spec.imagePullSecrets (or on the ServiceAccount); "
+                     "a cloud registry (ECR, Artifact Registry, ACR) may instead trust the "
+                     "node's own identity: grant the node role pull access. A `docker login` "
+                     "in your shell gives the kubelet nothing",
     "tag or repository not found": "the tag or repository does not exist in the registry: use a "
                                    "published tag (list the repository's tags), then roll out",
     "pull failed": "read the kubelet's Failed event for the registry's error",
@@ -130,6 +133,15 @@ TERMINATING = re.compile(r"terminating \(expires|stuck (in )?terminating", re.I)
 # v1.11.0..v1.37.2 pkg/printers/internalversion/printers.go printPod.
 LOST_NODE_ROW = re.compile(r"^(?:(?:po|pod|pods)/)?[a-z0-9][a-z0-9.-]*\s+\d+/\d+\s+Unknown\s+\d+")
 CRASH = re.compile(r"back-off restarting failed container|crashloopbackoff", re.I)
+# A program's own last words before it exits, in the Go logging libraries' forms: logrus
+# `level=fatal msg="M"` / JSON `"level":"fatal","msg":"M"` (Fatal calls os.Exit(1)), zap's
+# `"level":"fatal"` / `"level":"panic"`, klog's `F0102 15:04:05.000000 PID file.go:N] M`
+# (exit 255), and the runtime's `panic: M` (exit 2). The container exits, so the kubelet
+# restarts it (NVIDIA/gpu-operator#2060: the toolkit's "unsupported config version: 3").
+FATAL_LOG = re.compile(r"\blevel=(?:fatal|panic)\b.*?\bmsg=(\"(?:[^\"\\]|\\.)*\"|\S+)"
+                       r"|\"level\":\s*\"(?:fatal|panic)\".*?\"msg\":\s*\"((?:[^\"\\]|\\.)*)\""
+                       r"|^\s*F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] (.+)"
+                       r"|^panic: (.+)", re.M)
 EXEC_FORMAT = re.compile(r"exec format error", re.I)
 EXEC_MISSING = re.compile(r"executable file not found|no such file or directory.*exec"
                           r"|exec: \"[^\"]+\": (stat|executable)", re.I)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from k8s_skillkit import invalid_errors
 from k8s_skillkit.admission_denials import refusals
 
 from _tshoot import gpu as gpu_logs
@@ -23,7 +24,7 @@ from _tshoot import terminating as term
 
 WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
           "oom_killed": 80, "probe_failing:liveness": 75, "run_as_non_root": 72,
-          "kubelet_admission_rejected": 74, "admission_refused": 71, "config_missing": 70,
+          "kubelet_admission_rejected": 74, "admission_refused": 71, "spec_invalid": 71, "config_missing": 70,
           "image_pull": 65, "container_start_failed": 62, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
           "deadline_exceeded": 48, "stuck_terminating": 45, "scheduler": 40, "rollout_stuck": 35, "pvc_pending": 40, "crash_loop": 30,
           "job_failed": 25, "probe_failing": 20}
@@ -54,8 +55,8 @@ def classify(text: str) -> Report | None:
     if not text or not text.strip():
         return None
     text = text.replace("''", "'")
-    for check in (_scheduler, _placement, _dra, _gpu, _oom, _probe, _admission, _kubelet_admit,
-                  _non_root,
+    for check in (_scheduler, _placement, _dra, _gpu, _oom, _probe, _admission, _invalid,
+                  _kubelet_admit, _non_root,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed):
         found = check(text)
@@ -173,6 +174,18 @@ def _admission(text: str) -> Report | None:
                    "also_refused": [r.cause for r in found[1:] if r.cause != first.cause]})
 
 
+def _invalid(text: str) -> Report | None:
+    """The API server refused an object that fails validation: a `kubectl apply` output, or
+    the FailedCreate event of a controller whose pods it refuses (a LimitRange's default limit
+    below the template's request gives `Pod "x" is invalid: ... must be less than or equal to
+    cpu limit`). Read like an admission refusal: nothing is created until the spec changes."""
+    found = invalid_errors.parse(text)
+    if not found:
+        return None
+    return Report("spec_invalid", _short(found.quote, 400), WEIGHT["spec_invalid"],
+                  {"admission": True, "invalid": found})
+
+
 def _kubelet_admit(text: str) -> Report | None:
     """The node's kubelet refused a pod placed on it (pod Failed, reason OutOf<resource>,
     NodeAffinity, UnexpectedAdmissionError, TopologyAffinityError)."""
@@ -206,7 +219,12 @@ def _config(text: str) -> Report | None:
     return None
 
 
-_PULL_LINE = re.compile(r"failed to pull image|errimagepull|imagepullbackoff|back-off pulling "
+# the kubelet's own log lines as well as its events: `Pull image "I" failed: ERR` (glog/klog,
+# kuberuntime_image.go 1.6-1.2x), the CRI client's `PullImage "I" from image service failed`
+# and the structured `"PullImage from image service failed"` (k8s.io/cri-client v0.37.2
+# pkg/remote_image.go; aws/amazon-vpc-cni-k8s#708)
+_PULL_LINE = re.compile(r"failed to pull image|pull image \"[^\"]+\" failed|pullimage(?: \"[^\"]+\")? "
+                        r"from image service failed|errimagepull|imagepullbackoff|back-off pulling "
                         r"image|invalidimagename|errimageneverpull|image pull failed|pull access "
                         r"denied|manifest unknown|toomanyrequests|trying and failing to pull|is not present "
                         r"with pull policy of never|failed to apply default image tag|failed to "
@@ -217,7 +235,7 @@ _PULL_LINE = re.compile(r"failed to pull image|errimagepull|imagepullbackoff|bac
 def _pull(text: str) -> Report | None:
     if not _PULL_LINE.search(text):
         return None
-    image = re.search(r"(?:pull(?:ing)? image|Back-off pulling image)\s+\"([^\"]+)\"", text, re.I)
+    image = re.search(r"(?:pull(?:ing)? ?image|Back-off pulling image)\s+\"([^\"]+)\"", text, re.I)
     return Report("image_pull", _short(text), WEIGHT["image_pull"],
                   {"kind": km.pull_kind(text), "image": image.group(1) if image else ""})
 
@@ -326,4 +344,9 @@ def _crash(text: str) -> Report | None:
                       {"why": "the container's command is not in the image"})
     if km.CRASH.search(text):
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"])
+    fatal = km.FATAL_LOG.search(text)
+    if fatal:  # below the kubelet's own crash reports: the log says why, not that it restarts
+        said = next(g for g in fatal.groups() if g).strip().strip('"')
+        return Report("crash_loop", _short(text), WEIGHT["crash_loop"] - 2,
+                      {"why": f"the program logged a fatal error and exits: {_short(said, 200)}"})
     return None

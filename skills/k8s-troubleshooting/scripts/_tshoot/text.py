@@ -39,6 +39,7 @@ _NEW_ROW = re.compile(r"^\s*(?:Warning|Normal|\d+[smhd]\b|\d+m\d+s|<unknown>|[A-
 # the <=1.5 scheduler's message goes on over lines of its own ("fit failure summary on nodes :
 # A (2)", "fit failure on node (N): A"; v1.5.0 plugin/pkg/scheduler/generic_scheduler.go)
 _FIT_LINE = re.compile(r"^\s*fit failure (?:summary on nodes|on node)")
+_FENCE = re.compile(r"\s*```[\w-]*\s*")
 _QUOTE = re.compile(r"^\s*(?:>\s?|│\s?|\|\s?)")
 
 
@@ -161,8 +162,8 @@ def scan(text: str) -> list[Subject]:
             for rep in _taint_reports(line):
                 subject("Node", name if kind == "Node" else "", "").reports.append(rep)
             continue
-        if i <= read_until:
-            continue
+        if i <= read_until or _FENCE.fullmatch(line):
+            continue  # a code fence alone: the message starts on the next line, read there
         window, laid_out, joined = _window(lines, i)
         rep = classify(window)
         if rep and rep.scheduler and laid_out > 1:
@@ -183,6 +184,9 @@ def scan(text: str) -> list[Subject]:
             subject(_KINDS.get(kind_word.lower(), kind_word), wname, ns).reports.append(rep)
         elif rep.detail.get("admission") and kind in ("ReplicaSet", "Deployment"):
             subject(kind, name, ns).reports.append(rep)
+        elif rep.detail.get("invalid") and rep.detail["invalid"].name:
+            inv = rep.detail["invalid"]  # the refused object is named in the message
+            subject(inv.kind.split(".")[0], inv.name, ns).reports.append(rep)
         elif rep.detail.get("ns_blocker"):
             subject("Namespace", rep.detail.get("namespace") or (
                 name if kind == "Namespace" else ""), "").reports.append(rep)

@@ -5,6 +5,7 @@ are not in a dump. Every finding made here has basis "reported": a component sai
 """
 from __future__ import annotations
 
+from k8s_skillkit import invalid_errors
 from k8s_skillkit.findings import finding
 
 from _tshoot import kubeletmsg as km
@@ -146,6 +147,8 @@ _PSA_FIX = ("Pod Security admission refuses the pods: set the securityContext fi
 
 def _admission_fix(rep) -> tuple[str, str]:
     """(message, fix) of an admission refusal of the pods a controller tried to create."""
+    if "invalid" in rep.detail:
+        return _invalid_fix(rep.detail["invalid"])
     r = rep.detail["refusal"]
     if r.level:  # Pod Security admission
         reason, detail = r.checks[0]
@@ -168,6 +171,15 @@ def _admission_fix(rep) -> tuple[str, str]:
             "service_account_not_found": "its pods' ServiceAccount does not exist",
             "namespace_terminating": "its namespace is being deleted"}.get(r.cause, r.cause)
     return f"{what}: {r.text[:200]}", _ADMISSION_FIX.get(r.cause, "")
+
+
+def _invalid_fix(inv) -> tuple[str, str]:
+    """(message, fix) of the API server's validation refusal (k8s_skillkit.invalid_errors)."""
+    errs = "; ".join(" ".join(f"{e.field}: {e.type}: {e.detail}".split()).rstrip(": ")
+                     for e in inv.errors[:3])
+    what = f"{inv.kind.split('.')[0]} {inv.name}".strip() if inv.kind else "the object"
+    return (f"the API server refuses {what} as invalid" + (f": {errs[:300]}" if errs else ""),
+            invalid_errors.fix_for(inv))
 
 
 def _non_root_fix(d: dict) -> tuple[str, str]:

@@ -1,0 +1,107 @@
+"""Held-out round 20 (pods, nodes): the kubelet's own image-pull log lines, a program's fatal
+log line as the only evidence of a crash, and the API server's validation refusal pasted as
+the fault. Ground truth: the threads and upstream sources named in each test; the live
+wordings of the refusal are checked against the real apiserver in
+tests/live/test_validation_refusals_live.py."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import run_script
+
+
+def _findings(text: str) -> list[dict]:
+    res = run_script("triage.py", "-f", "-", "--json", stdin=text)
+    assert res.code in (0, 1), res.err
+    return res.doc["findings"]
+
+
+# aws/amazon-vpc-cni-k8s#708 (Kubernetes 1.15, dockershim): the kubelet's journal, not an event
+KUBELET_PULL_LOG = (
+    '15542 kuberuntime_image.go:51] Pull image "602401143452.dkr.ecr.ap-southeast-1.amazonaws.'
+    'com/amazon-k8s-cni:v1.5.3" failed: rpc error: code = Unknown desc = Error response from '
+    'daemon: Get https://602401143452.dkr.ecr.ap-southeast-1.amazonaws.com/v2/amazon-k8s-cni/'
+    'manifests/v1.5.3: no basic auth credentials')
+
+
+@pytest.mark.parametrize("line", [
+    KUBELET_PULL_LOG,
+    # the CRI client's wording, klog (1.10-1.2x) and structured (k8s.io/cri-client v0.37.2
+    # pkg/remote_image.go)
+    'E0311 10:02:03.123456 1234 remote_image.go:113] PullImage "team/app:1.4.2" from image '
+    'service failed: rpc error: code = Unknown desc = failed to pull and unpack image: '
+    '401 Unauthorized',
+    'E0311 10:02:03.123456 1234 log.go:32] "PullImage from image service failed" err="rpc '
+    'error: code = NotFound desc = failed to pull and unpack image" image="team/app:1.4.2"',
+])
+def test_the_kubelets_own_pull_log_lines_are_image_pulls(line):
+    found = _findings("system log message :\n```\n" + line + "\n```\n")
+    assert [f["cause"] for f in found] == ["image_pull"], found
+
+
+def test_a_registry_auth_refusal_names_the_nodes_identity_too():
+    top = _findings(KUBELET_PULL_LOG)[0]
+    assert "registry auth" in top["message"] and "node role" in top["fix"], top
+
+
+# NVIDIA/gpu-operator#2060: the toolkit container's logrus lines; the operator's stale image
+# override could not read containerd 2's config version 3 (fixed by dropping the override)
+TOOLKIT_FATAL = """\
+The newest gpu-operator 25.10.1 fails to run the nvidia-container-toolkit daemonset on those nodes because of:
+
+```
+time="2026-01-21T12:32:09Z" level=fatal msg="Error: unable to load config: unsupported config version: 3"
+time="2026-01-21T12:32:09Z" level=info msg="Shutting Down"
+```
+"""
+
+
+@pytest.mark.parametrize("text", [
+    TOOLKIT_FATAL,
+    # zap's JSON, klog's F line (exit 255), the Go runtime's panic (exit 2)
+    '{"level":"fatal","ts":1700000000.1,"msg":"unable to load config: no such file"}\n',
+    "F0102 15:04:05.000000       1 main.go:42] unable to load config: no such file\n",
+    "panic: unable to load config: no such file\n\ngoroutine 1 [running]:\nmain.main()\n",
+])
+def test_a_programs_fatal_log_line_is_a_crash_with_its_reason(text):
+    found = _findings(text)
+    assert [f["cause"] for f in found] == ["crash_loop"], found
+    assert "unable to load config" in found[0]["message"], found
+
+
+def test_a_fatal_line_does_not_outrank_the_kubelets_verdict():
+    found = _findings(TOOLKIT_FATAL + "\n  Warning  Failed  12s  kubelet  Failed to pull image "
+                      '"nvcr.io/nvidia/k8s/container-toolkit:v1.14.6": not found\n')
+    assert found[0]["cause"] == "image_pull", found
+
+
+def test_a_fence_line_does_not_repeat_the_message_it_opens():
+    top = _findings(TOOLKIT_FATAL)[0]
+    assert not [e for e in top["evidence"] if e.startswith("also reported")], top
+
+
+# kubernetes/kubernetes#112835 (1.24): a LimitRange's default cpu limit (10m) below the pod's
+# request (700m); the LimitRanger fills the limit in, then validation refuses the pod
+# (v1.37.2 pkg/apis/core/validation ValidateResourceRequirements; the 1.24 message had no
+# " of LIMIT" yet)
+LIMITRANGE_DEFAULT = ('Error from server (Invalid): error when creating "pod.yaml": Pod '
+                      '"nginx-to-be-removed-4" is invalid: spec.containers[0].resources.requests: '
+                      'Invalid value: "700m": must be less than or equal to cpu limit\n')
+
+
+def test_a_validation_refusal_pasted_as_the_fault():
+    top = _findings(LIMITRANGE_DEFAULT)[0]
+    assert (top["cause"], top["object"]["kind"], top["object"]["name"]) == (
+        "spec_invalid", "Pod", "nginx-to-be-removed-4"), top
+    assert "LimitRange default" in top["fix"], top
+
+
+def test_a_replicasets_failedcreate_for_an_invalid_pod_is_about_the_replicaset():
+    # kubernetes pkg/controller/controller_utils.go: "Error creating: %v"
+    row = ("5s  Warning  FailedCreate  replicaset/web-7d9f  Error creating: Pod \"web-7d9f-x2\" "
+           "is invalid: spec.containers[0].resources.limits: Required value: Limit must be set "
+           "for non overcommitable resources\n")
+    top = _findings("LAST SEEN  TYPE  REASON  OBJECT  MESSAGE\n" + row)[0]
+    assert (top["cause"], top["object"]["kind"], top["object"]["name"]) == (
+        "spec_invalid", "ReplicaSet", "web-7d9f"), top
+    assert "limits equal to requests" in top["fix"], top
