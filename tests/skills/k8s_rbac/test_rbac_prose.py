@@ -474,3 +474,16 @@ def test_privileged_refused_by_an_apiserver_without_allow_privileged(script, tmp
         assert (found[0]["cause"], found[0]["object"]["kind"]) == (
             "privileged_container", "Deployment"), found
         assert "--allow-privileged" in found[0]["fix"], found
+
+
+# --- held-out round 21 ---------------------------------------------------------------------
+
+def test_a_forbidden_fragment_cut_before_the_user(script, tmp_path):
+    # projectcalico/calico#6378: the paste keeps the request but not `User "..."`; the fix was
+    # a ClusterRole rule for serviceaccounts/token (a chart bug the maintainer confirmed)
+    found = _audit(script, tmp_path, "unable to install calico using the etcd manifest\n"
+                   'error: cannot create resource "serviceaccounts/token" in API group "" in '
+                   'the namespace "kube-system"\n')
+    assert [(f["cause"], f["basis"]) for f in found] == [("missing_permission", "reported")]
+    assert "does not name the identity" in found[0]["message"], found
+    assert 'resources: ["serviceaccounts/token"], verbs: ["create"]' in found[0]["fix"], found

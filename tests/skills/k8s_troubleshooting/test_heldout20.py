@@ -105,3 +105,63 @@ def test_a_replicasets_failedcreate_for_an_invalid_pod_is_about_the_replicaset()
     assert (top["cause"], top["object"]["kind"], top["object"]["name"]) == (
         "spec_invalid", "ReplicaSet", "web-7d9f"), top
     assert "limits equal to requests" in top["fix"], top
+
+
+# --- held-out round 21 ---------------------------------------------------------------------
+
+def test_a_device_plugins_nvml_start_line_is_not_a_gpu_fault():
+    # NVIDIA/k8s-device-plugin#13: the pasted log is the working manual run ("Loading NVML");
+    # the fault is the DaemonSet pod's CrashLoopBackOff row (nvidia not the default runtime)
+    found = _findings("> NAME                                   READY     STATUS             "
+                      "RESTARTS   AGE\n> nvidia-device-plugin-daemonset-csjxw   0/1       "
+                      "CrashLoopBackOff   12         39m\n\n> 2017/12/08 06:41:44 Loading NVML\n"
+                      "> 2017/12/08 06:41:45 Registered device plugin with Kubelet\n")
+    assert [f["cause"] for f in found] == ["crash_loop"], found
+    failed = _findings("E0101 00:00:00.000000 1 main.go:9] Failed to initialize NVML: Unknown "
+                       "Error\n")
+    assert [f["cause"] for f in failed] == ["gpu_pressure"], failed
+
+
+@pytest.mark.parametrize("line", [
+    # NVIDIA/OpenShell#360 (k3s v1.35.2): v1.37.2 pkg/kubelet/apis/config/validation
+    "causing kubelet to exit immediately with `kubelet is configured to not run on a host "
+    "using cgroup v1`.",
+    'E0101 00:00:00.000000 1 run.go:72] "command failed" err="failed to run Kubelet: running '
+    'with swap on is not supported, please disable swap or set --fail-swap-on flag to false"',
+])
+def test_the_kubelets_exit_at_start_is_a_node_not_ready(line):
+    top = _findings(line + "\n")[0]
+    assert top["cause"] == "node_not_ready", top
+    assert "exits at start" in top["message"], top
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    # arangodb/kube-arangodb#440: a lost node's pods kept by the operator's finalizer
+    ("When a node is removed from a cluster, the finalisers for arangodb pods prevent "
+     "rescheduling of said pods on other available nodes. Furthermore, the status of the "
+     "affected pod does not get updated any more and it is listed with readiness `1/1` and "
+     "status `Terminating`.\n", "stuck_terminating"),
+    # kubeflow/kubeflow#5937: four nodes with one GPU each, a notebook asking for two
+    ("I've got a cluster with 4 worker nodes, each with one GPU. When I try to create a "
+     "notebook server in Kubeflow with more than 1 GPU I get an error insufficient resources: "
+     "NVIDIA GPUs.\n", "unschedulable_insufficient"),
+    # selkies-project/docker-selkies-egl-desktop#35: the affinity was a red herring
+    ("Whenever I try to set the node affinity, the container gets stuck at the Pending "
+     "status.\n\nEDIT: Fixed! My CPU requirements were too high which made it so that no node "
+     "satisfied my requirements. Thank you!\n", "unschedulable_insufficient"),
+    # ROCm/gpu-operator#23: required control-plane labels on a managed cluster
+    ("When deploying the gpu-operator on a managed cluster the controller and webhook pods "
+     "remain in pending.\n\nThe pods are unable to schedule because of the node affinity rules "
+     "in the default values:\n```\n  nodeAffinity:\n    nodeSelectorTerms:\n      - key: "
+     "node-role.kubernetes.io/control-plane\n        operator: Exists\n```\n",
+     "unschedulable_affinity"),
+])
+def test_a_report_in_words(text, cause):
+    found = _findings(text)
+    assert [(f["cause"], f["basis"]) for f in found] == [(cause, "inferred")], found
+
+
+def test_affinity_beside_pending_without_blame_is_not_read_as_the_cause():
+    found = _findings("Whenever I try to set the node affinity, the container gets stuck at "
+                      "the Pending status.\n")
+    assert not [f for f in found if f["cause"] == "unschedulable_affinity"], found

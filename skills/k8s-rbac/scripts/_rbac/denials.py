@@ -46,7 +46,10 @@ from k8s_skillkit.admission_denials import psa_cause, psa_checks
 _Q = r'"([^"]*)"'
 # a namespace name has no space or quote: its closing quote may be lost when a paste is cut
 _NS = r'"([^"\s]*)"?'
-_MODERN = re.compile(r'User ' + _Q + r' cannot (\S+) resource ' + _Q + r' in API group ' + _Q
+# the user's part may be cut off a quoted fragment ('error: cannot create resource
+# "serviceaccounts/token" in API group "" in the namespace "kube-system"', projectcalico/
+# calico#6378): the request is still named, the identity is the client's own
+_MODERN = re.compile(r'(?:User ' + _Q + r' )?\bcannot (\S+) resource ' + _Q + r' in API group ' + _Q
                      + r' (?:in the namespace ' + _NS + r'|(at the cluster scope))(?::\s*(.*))?')
 _OLD = re.compile(r'User ' + _Q + r' cannot (\S+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9*]+)?) '
                   r'(?:in (?:the namespace|project) ' + _NS + r'|(at the cluster scope))'
@@ -199,7 +202,7 @@ def _object_name(flat: str, at: int) -> str:
 def _modern(m, flat) -> Denial:
     user, verb, res, group, ns, cluster, reason = m.groups()
     resource, _, sub = res.partition("/")
-    return Denial("rbac", _message(m, reason), user, verb, resource, sub, group, ns or "",
+    return Denial("rbac", _message(m, reason), user or "", verb, resource, sub, group, ns or "",
                   bool(cluster), _object_name(flat, m.start()), reason=_clip(reason))
 
 

@@ -148,7 +148,10 @@ EXEC_MISSING = re.compile(r"executable file not found|no such file or directory.
 DRA_WAIT = re.compile(r"waiting for resource driver|cannot allocate all claims"
                       r"|resourceclaim \S+ (is not allocated|not found)", re.I)
 GPU = re.compile(r"CUDA out of memory|OutOfMemoryError: CUDA|CUDA error|CUBLAS_STATUS_ALLOC_FAILED"
-                 r"|\bXid\b|NVRM|GPU has fallen off the bus|uncorrectable ECC|NVML"
+                 r"|\bXid\b|NVRM|GPU has fallen off the bus|uncorrectable ECC"
+                 # NVML only where it failed: "Loading NVML" is a device plugin's start line
+                 r"|NVML[^\n]{0,60}?(?:error|fail|mismatch|unable|not found|could not)"
+                 r"|(?:fail|unable|could not|error)[^\n]{0,40}?NVML"
                  r"|cudaErrorMemoryAllocation|NCCL error", re.I)
 
 # The kubelet refuses a pod the scheduler (or nodeName) put on its node: pod phase Failed with
@@ -230,6 +233,16 @@ NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy
 # (`node.Spec.PodCIDR not set for node`, cloudnativelabs/kube-router#360).
 NODE_NO_POD_CIDR = re.compile(r"pod cidr not assigned|\bPodCIDR not set\b|no remaining CIDRs "
                               r"left to allocate|\bCIDRNotAvailable\b", re.I)
+# The kubelet refuses to start, so the node never becomes (or stops being) Ready: its own
+# exit error, kubernetes v1.37.2 cmd/kubelet/app/server.go "failed to run Kubelet: %w",
+# pkg/kubelet/apis/config/validation/validation_linux.go (cgroup v1 refused by default since
+# 1.35, KEP-5573; NVIDIA/OpenShell#360), pkg/kubelet/cm/container_manager_linux.go (swap),
+# and the dockershim-era cgroup driver mismatch (<= 1.23 "misconfiguration: kubelet cgroup
+# driver: %q is different from docker cgroup driver: %q").
+KUBELET_WONT_START = re.compile(r"failed to run Kubelet: [^\n]{3,}|kubelet is configured to not "
+                                r"run on a host using cgroup v1|running with swap on is not "
+                                r"supported|kubelet cgroup driver: \S+ is different from "
+                                r"(?:docker|runtime) cgroup driver", re.I)
 NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
                            r"|kubelethasinsufficientpid|has disk pressure|has memory pressure"
                            r"|status is now: NodeHas(?:Disk|Memory|PID)Pressure"

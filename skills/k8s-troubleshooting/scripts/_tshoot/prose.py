@@ -16,12 +16,21 @@ Rules (the wording is users'; the state is Kubernetes'):
   "missing toleration"): the scheduler's TaintToleration filter leaves it Pending
   (pkg/scheduler/framework/plugins/tainttoleration, "had untolerated taint") ->
   unschedulable_taint. A sentence that also says the pod runs is not this.
-- a pod said stuck / hanging / still in Terminating: deletion waits for its finalizers or for
+- a pod said stuck / hanging / still in Terminating, or whose status is said to be
+  Terminating (arangodb/kube-arangodb#440): deletion waits for its finalizers or for
   the kubelet of its node to confirm (the pod keeps deletionTimestamp until then) ->
   stuck_terminating; a finalizer named in the report is quoted with it.
 - a pod said Pending / unschedulable / (not) scheduling in the same sentence as "insufficient
   <resource>" or "not enough <resource>": the NodeResourcesFit filter's "Insufficient
   <resource>" -> unschedulable_insufficient.
+- "insufficient resources: <R>" quoted from a tool (the Kubeflow notebook UI renders the
+  scheduler's reason so; kubeflow/kubeflow#5937) -> unschedulable_insufficient; so is the
+  reporter's conclusion that a request was too high for any node in a report of a Pending pod
+  (selkies-project/docker-selkies-egl-desktop#35).
+- Pending pods blamed on the node affinity / selector ("unable to schedule because of the node
+  affinity rules": NodeAffinity's "didn't match Pod's node affinity/selector"; ROCm/
+  gpu-operator#23) -> unschedulable_affinity. A sentence that only mentions affinity beside
+  the Pending state is not this (the reporter may have found another cause).
 - a liveness / startup / readiness probe said to restart, kill or fail the container ("the
   liveness probe is triggering a restart before things are able to initialize"): the kubelet
   restarts a container whose liveness or startup probe fails failureThreshold times
@@ -70,11 +79,33 @@ _NO_TOLERATION = re.compile(
 _RUNS = re.compile(r"\b(?:is|are|now)\s+running\b", re.IGNORECASE)
 _TERMINATING = re.compile(
     r"\b(?:stuck|hang(?:s|ing)?|hung|still|forever|remains?|stays?|keeps?)\b[^.!?]{0,40}?"
-    r"\bTerminating\b|\bTerminating\b[^.!?]{0,30}?\b(?:forever|for (?:hours|days)|never)\b",
+    r"\bTerminating\b|\bTerminating\b[^.!?]{0,30}?\b(?:forever|for (?:hours|days)|never)\b"
+    # "it is listed with readiness 1/1 and status `Terminating`" (arangodb/kube-arangodb#440)
+    r"|\b(?:status|state)\s+(?:is\s+|of\s+)?[`'\"]?Terminating\b",
     re.IGNORECASE)
 _INSUFFICIENT = re.compile(
     r"\b(?:insufficient|not\s+enough|ran\s+out\s+of)\s+(?:free\s+)?"
     r"(?:cpus?|memory|ephemeral[- ]storage|pods|gpus?|[\w.-]+/[\w.-]+)\b", re.IGNORECASE)
+# a tool's own words quoted ("I get an error insufficient resources: NVIDIA GPUs", the Kubeflow
+# notebook UI's rendering of the scheduler's reason; kubeflow/kubeflow#5937): the resource is
+# named after the colon
+_INSUFFICIENT_QUOTED = re.compile(
+    r"\binsufficient\s+resources?\s*:\s*(?:\w+\s+)?(?:cpus?|memory|ephemeral[- ]storage|"
+    r"gpus?|[\w.-]+/[\w.-]+)\b", re.IGNORECASE)
+# the reporter's own conclusion that a request was more than any node offers ("My CPU
+# requirements were too high which made it so that no node satisfied my requirements",
+# selkies-project/docker-selkies-egl-desktop#35), in a report of a Pending pod
+_ASKED_TOO_MUCH = re.compile(
+    r"\b(?:cpu|memory|gpu|resource)s?\s+(?:requests?|requirements?|limits?)\s+(?:were|was|is|"
+    r"are)\s+(?:\w+\s+)?too\s+(?:high|large|big|much)\b|\bno\s+node\s+(?:satisfied|had\s+"
+    r"enough|could\s+fit|fits?)\b", re.IGNORECASE)
+_PENDING = re.compile(r"\bpending\b|\bunschedulable\b", re.IGNORECASE)
+# the report blames the node affinity / selector for the Pending pods ("The pods are unable to
+# schedule because of the node affinity rules in the default values", ROCm/gpu-operator#23:
+# required control-plane labels no node of a managed cluster shows)
+_AFFINITY_BLAMED = re.compile(
+    r"\b(?:because\s+of|due\s+to|caused\s+by)\s+(?:the\s+|its\s+|their\s+)?(?:required\s+)?"
+    r"(?:node\s*affinity|node\s*selectors?|nodeSelector)\b", re.IGNORECASE)
 # the sentence is about placing the pod ("stays Pending", "struggling with scheduling",
 # "cannot be scheduled"): "insufficient X" there is the scheduler's NodeResourcesFit wording
 _WAITS = re.compile(r"\b(?:pending|unschedulable|schedul\w*)\b", re.IGNORECASE)
@@ -171,6 +202,28 @@ _RULES = (
          "lower the pod's requests, free or add capacity on the nodes it may use",
          "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
          "'Allocated resources'", also=_WAITS, extra=_requests_of_named),
+    Rule(_INSUFFICIENT_QUOTED, "unschedulable_insufficient",
+         "the report quotes \"insufficient resources\" for a resource: no node the pod may use "
+         "has that much unrequested (a pod's devices come from one node: GPUs on several "
+         "nodes cannot serve one pod)",
+         "ask for no more than one node has free (split the work across pods: a distributed "
+         "job), or add a node with that much",
+         "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
+         "'Allocated resources'", extra=_requests_of_named),
+    Rule(_ASKED_TOO_MUCH, "unschedulable_insufficient",
+         "the report says the pod asked for more than any node offers, and it stays Pending: "
+         "the scheduler places a pod only where its requests fit what is unrequested",
+         "lower the pod's requests to what one node has allocatable, or add a bigger node",
+         "kubectl describe pod NAME -n NAMESPACE (FailedScheduling: \"Insufficient R\"); "
+         "kubectl describe nodes | grep -A8 'Allocated resources'", pasted=_PENDING),
+    Rule(_AFFINITY_BLAMED, "unschedulable_affinity",
+         "the report says the pod's node affinity or node selector keeps it Pending: no node "
+         "carries the labels its required terms ask for (a managed cluster shows no "
+         "control-plane nodes, so control-plane labels match nothing)",
+         "change or remove the required nodeAffinity / nodeSelector (a chart's values), or "
+         "label a node to match",
+         "kubectl describe pod NAME -n NAMESPACE (FailedScheduling: \"didn't match Pod's node "
+         "affinity/selector\"); kubectl get nodes --show-labels", also=_WAITS),
     Rule(_PROBE, "probe_failing",
          "the report says a probe restarts or fails the container: the kubelet restarts a "
          "container whose liveness (or startup) probe fails failureThreshold times in a row, so "

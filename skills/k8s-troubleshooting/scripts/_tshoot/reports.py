@@ -268,6 +268,10 @@ def _node_down(text: str) -> Report | None:
                       {"pod_cidr": True})
     if km.NODE_DOWN.search(text):
         return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"])
+    refused = km.KUBELET_WONT_START.search(text)
+    if refused:
+        return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"],
+                      {"kubelet_exits": refused.group(0)})
     return None
 
 

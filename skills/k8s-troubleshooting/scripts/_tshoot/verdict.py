@@ -283,6 +283,12 @@ def message_fix(rep) -> tuple[str, str]:
                 "large enough for one --node-cidr-mask-size range (a /24 by default) per node; "
                 "then re-create the node's CNI pod (kubectl get node NODE -o "
                 "jsonpath='{.spec.podCIDR}' shows the range)")
+    if cause == "node_not_ready" and d.get("kubelet_exits"):
+        return (f"the node's kubelet exits at start: {d['kubelet_exits'][:200]}",
+                "fix what the kubelet says, then restart it (journalctl -u kubelet shows the "
+                "error): a cgroup v1 host needs cgroup v2 or failCgroupV1: false in the "
+                "kubelet config; swap needs failSwapOn: false (or swapoff); the kubelet's "
+                "cgroupDriver must match the runtime's (systemd for both)")
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
     if cause == "gpu_pressure" and not d.get("xid") and d.get("fault") in _GPU_FAULT:
