@@ -286,6 +286,19 @@ PATTERNS: tuple[Pattern, ...] = (
        r"CDI device injection failed: unresolvable CDI devices|unresolvable CDI devices",
        "containerd 1.7+/2.x, CRI-O", "containerd internal/cri (CDI injection); "
        "https://github.com/kubernetes/kubernetes/issues/119850"),
+    # the CDI spec names a device node the runtime cannot find on the host: the CDI library
+    # stats each deviceNodes[].hostPath (path when unset) while injecting, and containerd wraps
+    # the error (a driver that made the node only inside its own container's /dev,
+    # dra-driver-nvidia-gpu#307; a stale spec or an unloaded kernel module elsewhere)
+    _p("runtime-cdi-host-device", "cdi_device_unresolvable", "container runtime",
+       r"failed to stat CDI host device \\?\"?(?P<path>[^\s\"\\:]+)"
+       r"|CDI device \(.{0,200}?\), host type mismatch",
+       "containerd 1.7+/2.x, CRI-O, Podman, Docker (every runtime using the CDI library)",
+       "tags.cncf.io/container-device-interface pkg/cdi/container-edits_unix.go "
+       "DeviceNode.fillMissingInfo ('failed to stat CDI host device %q: %w', 'CDI device (%q, "
+       "%q), host type mismatch (%s, %s)'), wrapped by pkg/cdi/cache.go InjectDevices ('failed "
+       "to inject devices: %w') and containerd v2 pkg/cdi/oci_opt.go WithCDIDevices ('CDI device "
+       "injection failed: %w')"),
     # ---------------------------------------------------------------- apiserver
     _p("client-list-unserved", "dra_api_missing", "DRA driver",
        r"failed to (?:list|watch) \*?v(?P<version>\d\w*)\.(?:ResourceSlice|ResourceClaim"

@@ -2,7 +2,8 @@
 
 Issue threads often state the decisive fact in a sentence rather than in output: "the
 resourceclass is not created", "`kubectl get deviceclasses` doesn't include `gpu.nvidia.com`",
-"the driver's socket disappeared ... loss of connection between the driver and kubelet". A
+"the driver's socket disappeared ... loss of connection between the driver and kubelet", "a
+pod scheduled onto a node even if the allocated device resides on a different node". A
 script cannot verify a sentence, so these are warnings with basis `inferred`, the sentence as
 evidence and a `confirm` command; they are used only when nothing a component reported and
 nothing inferred from objects found a problem (the weakest evidence comes last). The
@@ -205,9 +206,47 @@ def _constraint_fails(match: re.Match[str], said: str) -> dict:
                    "-i -e pcieRoot -e pciRoot; kubectl get resourceclaim NAME -o yaml")
 
 
+# "pod1 [is] successfully scheduled onto a node (worker-1) even if the allocated device
+# physically resides on a different node", "skipping node selector validation": the report
+# says the scheduler put a pod on a node its claim's allocation does not select. The
+# DynamicResources plugin's Filter refuses such nodes (K8S v1.37.2 dynamicresources.go:977,
+# availableOnNodes from the allocation's nodeSelector), so a pod placed there means the plugin
+# skipped that check: a scheduler bug (pods of a PodGroup reusing a shared pending allocation,
+# kubernetes#140087, fixed by PR #140089). A pod given spec.nodeName by hand bypasses the
+# scheduler instead and the kubelet refuses it (claim_not_reserved_for_pod): confirm tells.
+_PLACED_ELSEWHERE = re.compile(
+    r"\bscheduled\s+(?:on|onto|to)\s+(?:a\s+|another\s+|the\s+wrong\s+)?node\b[^.!?\n]{0,80}?"
+    r"\b(?:even\s+(?:if|though)|although|though|while|but|whereas)\b[^.!?\n]{0,60}?"
+    r"\b(?:device|claim|allocation)s?\b[^.!?\n]{0,60}?\b(?:different|another|other)\s+node\b",
+    re.IGNORECASE)
+_SELECTOR_CHECK_SKIPPED = re.compile(
+    r"\b(?:skip|skips|skipped|skipping|bypass|bypasses|bypassed|bypassing)\s+(?:the\s+)?"
+    r"(?:allocation's\s+|claim's\s+)?node[ -]?selector\s+(?:check|validation|match)\w*"
+    r"|\bnode[ -]?selector\s+(?:check|validation)\s+(?:is\s+|was\s+|gets?\s+|got\s+)?"
+    r"(?:skipped|bypassed)\b", re.IGNORECASE)
+
+
+def _wrong_node(match: re.Match[str], said: str) -> dict:
+    return finding("warning", "scheduler_plugin_error", {"kind": "Pod", "name": ""},
+                   "the report says the scheduler placed a pod on a node its claim's "
+                   "allocation does not select: the DynamicResources plugin refuses such nodes "
+                   "in Filter, so placing it there means the plugin skipped that check (a "
+                   "scheduler bug)", [f"in the text: {said}"],
+                   "upgrade kube-scheduler (a known trigger: pods of a PodGroup sharing one "
+                   "claim, fixed in 1.37 development, v1.37.2 has it); meanwhile give each pod "
+                   "its own claim, and delete the misplaced pod so it is scheduled again",
+                   basis="inferred",
+                   confirm="kubectl get resourceclaim <claim> -n <ns> -o jsonpath="
+                           "'{.status.allocation.nodeSelector}'; kubectl get pod <pod> -n <ns> "
+                           "-o jsonpath='{.spec.nodeName}' (a node the selector does not match, "
+                           "with the pod scheduled by kube-scheduler and not given nodeName by "
+                           "hand)")
+
+
 _RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
           (_SLICES_NOT_LISTED, _slices_missing), (_NO_SLICES, _slices_missing),
           (_ATTR_MISSING, _attribute_missing),
           (_CONSTRAINT_FAILS, _constraint_fails),
           (_CONNECTION_LOST, _connection_lost),
-          (_PLUGIN_DOWN, _plugin_down))
+          (_PLUGIN_DOWN, _plugin_down),
+          (_PLACED_ELSEWHERE, _wrong_node), (_SELECTOR_CHECK_SKIPPED, _wrong_node))

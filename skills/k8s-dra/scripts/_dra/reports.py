@@ -350,6 +350,12 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
 _FIX_BY_PATTERN = {
     "kubelet-claim-info-missing": "upgrade the kubelet on that node to a release with "
                                   "kubernetes#135919, then recreate the pod",
+    "runtime-cdi-host-device": "on the pod's node, ls -l the device path the message names: "
+                               "the device node must exist in the host's /dev, not only in the "
+                               "driver's container (a kubelet plugin that creates device nodes "
+                               "needs the host's /dev mounted), its kernel module loaded, and "
+                               "the CDI spec regenerated if it names a node that is gone; the "
+                               "kubelet retries creating the container",
     "slice-publish-rejected": "read the field errors after 'is invalid' in the driver's log; "
                               "upgrade the driver, or turn off the setting those devices do "
                               "not support; then check kubectl get resourceslices",
@@ -386,6 +392,12 @@ def _detail(cause: str, m: Match) -> str:
                 "this is a driver bug or a setting the devices do not support (a feature gate "
                 "for hardware without it, an attribute value the API rejects): upgrade the "
                 "driver or turn that setting off")
+    if m.pattern.key == "runtime-cdi-host-device":
+        path = m.value("path")
+        found = (f"a device node {path} that the runtime does not find on the host" if path
+                 else "a device node whose type on the host is not the type the spec says")
+        return (f": the CDI spec names {found}, so it cannot create the container (the "
+                "claim itself was prepared)")
     if m.pattern.key == "kubelet-claim-info-missing":
         return (": here the kubelet's own claim cache, not the driver, fails while preparing "
                 "the pod's claims (kubernetes#135901: a pod that adds a claim to one another pod "

@@ -381,14 +381,38 @@ def _prose_states(cluster) -> list[dict]:
     text = "\n".join(getattr(cluster, "lines", None) or cluster.texts)
     out = []
     for cause, sentences in prose.states(text):
-        fix = FIXES.get(cause, "")
-        if cause == "admitted_not_started" and any(_PODS_PENDING.search(s) for s in sentences):
+        lead, fix, confirm = _PROSE_LEADS[cause], FIXES.get(cause, ""), _PROSE_CONFIRM[cause]
+        pending = any(_PODS_PENDING.search(s) for s in sentences)
+        if cause == "admitted_not_started" and pending and \
+                any(map(prose.selector_from_flavor, sentences)):
+            lead, fix, confirm = _FLAVOR_SELECTOR_LEAD, _FLAVOR_SELECTOR_FIX, \
+                _FLAVOR_SELECTOR_CONFIRM
+        elif cause == "admitted_not_started" and pending:
             fix = _CAPACITY_FIX
         out.append(finding(
-            "warning", cause, {"kind": "Workload"}, _PROSE_LEADS[cause],
+            "warning", cause, {"kind": "Workload"}, lead,
             [f"in the text: {s[:240]}" for s in sentences[:3]], fix,
-            basis="inferred", confirm=_PROSE_CONFIRM[cause]))
+            basis="inferred", confirm=confirm))
     return out
+
+
+# Kueue put the assigned flavor's labels into the pods' nodeSelector (it does so when it starts
+# an admitted Workload, podset.FromAssignment) and the pods stay Pending: no node carries all
+# of them (kueue#425: labels a deployment tool added to the flavor's metadata, used as node
+# labels before v0.3; from v0.3 only spec.nodeLabels is copied, #439)
+_FLAVOR_SELECTOR_LEAD = ("the report says Kueue set the pods' nodeSelector from the ResourceFlavor's "
+                         "labels, which it does when it starts an admitted Workload, and the pods "
+                         "stay Pending: no node carries every label the flavor sets, so the "
+                         "scheduler finds no node for them")
+_FLAVOR_SELECTOR_FIX = ("make the flavor's node labels (spec.nodeLabels) exactly labels the "
+                        "flavor's nodes carry, or label those nodes; before Kueue v0.3 every "
+                        "metadata label of the ResourceFlavor was used, so a label a deployment "
+                        "tool adds to it lands in the pods' nodeSelector: upgrade, or keep such "
+                        "labels off the flavor")
+_FLAVOR_SELECTOR_CONFIRM = ("kubectl get resourceflavor <flavor> -o yaml (spec.nodeLabels; "
+                            "metadata.labels before v0.3); kubectl get pod <pending pod> -n <ns> "
+                            "-o jsonpath='{.spec.nodeSelector}'; kubectl get nodes -l "
+                            "<key>=<value> for each of them")
 
 
 # admitted and the pods Pending, not the job suspended: admission reserved quota, the

@@ -15,7 +15,9 @@ references/causes.md:
 - a flavor rejected for the pod's node affinity / selector / taints (kueue#12446)
   -> flavor_mismatch;
 - Admitted, and the pods Pending / FailedScheduling / the job still suspended or without
-  pods (kueue#11931, #13413, #14570, #2796, #10076) -> admitted_not_started;
+  pods (kueue#11931, #13413, #14570, #2796, #10076) -> admitted_not_started; "admitted" also
+  when the report says Kueue set the pods' nodeSelector from the ResourceFlavor's labels (it
+  does so only when it starts an admitted Workload; kueue#425);
 - a queue set to stopPolicy Hold / HoldAndDrain (KEP-1284; kueue#1651) -> queue_inactive.
 """
 from __future__ import annotations
@@ -50,10 +52,25 @@ _ADMITTED = re.compile(
     r"|\bkueue (?:allows|allowed|lets|let) (?:this|the|a|that) (?:\w+ )?workloads? (?:to be "
     r"(?:scheduled|admitted)|through)\b", re.I)
 
+# Kueue wrote a ResourceFlavor's labels into the pods' nodeSelector: it does that only when
+# it starts an admitted Workload (jobframework reconciler.go startJob -> podset.FromAssignment
+# copies each assigned flavor's spec.nodeLabels into the pod template's nodeSelector, v0.19.2
+# pkg/podset/podset.go:87; before v0.3 every metadata label of the flavor, kueue#425 -> #439
+# spec.nodeLabels). So the report says the Workload was admitted, in other words.
+_SELECTOR_FROM_FLAVOR = re.compile(
+    r"\bnode ?selectors?\b[^.\n]{0,60}?\b(?:put|added|injected|inserted|set|copied|taken"
+    r"|propagated|applied)\b[^.\n]{0,40}?\b(?:by kueue|from (?:the |its |their )?"
+    r"(?:resource ?)?flavou?rs?)\b"
+    r"|\bkueue\b[^.\n]{0,40}?\b(?:adds|added|injects|injected|puts|put|sets|copies|copied"
+    r"|propagates|propagated|applies|applied|inserts|inserted)\b[^.\n]{0,60}?\.?\bnode ?selectors?\b"
+    r"|\b(?:resource ?)?flavou?r(?:'s)?\s+(?:node ?)?labels?\b[^.\n]{0,40}?\b(?:are |were |get |got )?"
+    r"(?:added|injected|copied|propagated|applied|inserted)\b[^.\n]{0,20}?\b(?:as|to|into)\b"
+    r"[^.\n]{0,20}?\.?\bnode ?selectors?\b", re.I)
+
 # ... and nothing started: pods Pending / unschedulable, the job still suspended, no pods.
 _NOT_STARTED = re.compile(
     r"\bFailedScheduling\b|\b\d+/\S+ nodes are available\b"
-    rf"|\b(?:stuck|stays?|remains?|kept|keeps)\b[^.\n]{{0,30}}?{_Q}(?:Pending|Suspended){_Q}"
+    rf"|\b(?:stuck|stays?|stayed|remains?|remained|kept|keeps)\b[^.\n]{{0,30}}?{_Q}(?:Pending|Suspended){_Q}"
     r"(?:\s+state)?\b"
     r"|\bcan(?:not|'t| never) (?:place|schedule|bind)\b|\bcan never bind\b"
     # "both the pods will sit in default k8s queue pending" (kueue#1476)
@@ -122,10 +139,18 @@ def states(text: str) -> list[tuple[str, list[str]]]:
     refused = [s for s in hits(_FLAVOR_REFUSED) if _FLAVOR_WHY.search(s)]
     if refused:
         out.append(("flavor_mismatch", refused))
-    admitted, idle = hits(_ADMITTED, negated_ok=False), hits(_NOT_STARTED)
+    admitted = hits(_ADMITTED, negated_ok=False)
+    admitted += [s for s in hits(_SELECTOR_FROM_FLAVOR, negated_ok=False) if s not in admitted]
+    idle = hits(_NOT_STARTED)
     if admitted and idle:
         out.append(("admitted_not_started", admitted + [s for s in idle if s not in admitted]))
     return out
+
+
+def selector_from_flavor(sentence: str) -> bool:
+    """The sentence says Kueue put a ResourceFlavor's labels into the pods' nodeSelector."""
+    found = _SELECTOR_FROM_FLAVOR.search(sentence)
+    return bool(found) and not _NEG.search(found.group(0))
 
 
 def said(lines: list[str]) -> bool:
