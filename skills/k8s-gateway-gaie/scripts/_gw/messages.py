@@ -658,6 +658,36 @@ def _waiting(cond: dict) -> bool:
 # "CertificateRef is not permitted" names the certificate, not a missing Secret
 # (dfrappart.github.io, shared Gateway API post).
 _REASON_DECIDES = frozenset({"RefNotPermitted"})
+_CERTIFICATE_WORDS = re.compile(r"certificate|listener", re.IGNORECASE)
+
+
+def reason_verdict(reason: str, scope: str) -> Verdict | None:
+    """The cause of a False condition whose reason decides whatever its message says (None for
+    every other reason); a listener's names the ReferenceGrant its TLS reference needs."""
+    if reason not in _REASON_DECIDES:
+        return None
+    verdict = _by_reason(scope, {"type": "ResolvedRefs", "status": "False", "reason": reason})
+    if verdict is None or scope != "listener":
+        return verdict
+    return Verdict(verdict.cause, verdict.layer, verdict.pattern, hint=_CERT_GRANT_HINT)
+
+
+def scope_of_text(text: str) -> str:
+    """Whose condition a text that does not say it is: a listener's when it names a
+    certificate or a listener, else a route's."""
+    return "listener" if _CERTIFICATE_WORDS.search(text or "") else "route"
+
+
+# A listener's RefNotPermitted: its TLS configuration references an object in another
+# namespace that no ReferenceGrant allows (gateway-api apis/v1/gateway_types.go v1.6.3
+# ListenerReasonRefNotPermitted; GatewayTLSConfig.CertificateRefs: "a ReferenceGrant in the
+# target namespace that allows the certificate to be attached").
+_CERT_GRANT_HINT = ("the listener's TLS configuration names an object in another namespace "
+                    "(a certificateRefs Secret): add a ReferenceGrant in that namespace from "
+                    "kind Gateway in the Gateway's namespace to that kind (make_route.py grant "
+                    "-n <secret namespace> --from-namespace <gateway namespace> --from-kind "
+                    "Gateway --to-kind Secret prints it), or move the Secret to the Gateway's "
+                    "namespace")
 
 
 def classify(scope: str, cond: dict) -> Verdict | None:
@@ -666,7 +696,10 @@ def classify(scope: str, cond: dict) -> Verdict | None:
     if scope.startswith("event:") or is_problem(cond):
         if _healthy(scope, cond):
             return None
-        if str(cond.get("reason") or "") in _REASON_DECIDES and _by_reason(scope, cond):
+        reason = str(cond.get("reason") or "")
+        if reason in _REASON_DECIDES and scope == "listener":
+            return reason_verdict(reason, scope)
+        if reason in _REASON_DECIDES and _by_reason(scope, cond):
             return _by_reason(scope, cond)
         verdict = match_message(scope, message) or _catalogued(scope, message)
         if verdict is not None and verdict.layer == "backend" and scope == "route" and \

@@ -160,6 +160,27 @@ _NOT_ATTACHED = re.compile(r"\b(?:won't|will not|does not|doesn't|can't|cannot|c
                            r"to|not)\s+(?:be\s+)?(?:attach|accepted|bind)\w*|NotAllowedByListeners"
                            r"|\brejected\b", re.IGNORECASE)
 
+# --- routes from other namespaces never picked up -------------------------------------------
+# "the implementation only looks for HTTPRoutes in the same namespace as the Gateway",
+# "When I create HTTPRoute in a different namespace, it does not seem to take effect": for
+# that controller no listener admits a route from another namespace (traefik/traefik#8246,
+# apache/apisix-ingress-controller#2727). A route that names a backend or Secret in another
+# namespace is a ReferenceGrant matter, not this one.
+_ROUTE_WORD = r"\b(?:HTTP|GRPC|TLS|TCP|UDP)?Routes?\b"
+_OTHER_NS = r"\bin\s+(?:an?\s+|the\s+)?(?:different|other|another|separate)\s+namespaces?\b"
+_NOT_PICKED = (r"(?:\bnot\s+(?:be\s+)?(?:picked\s+up|attach\w*|accepted|work\w*|seen|found|"
+               r"take\s+effect)|\bignored\b|\bnever\s+(?:attach|picked|work)\w*|"
+               r"(?:does|do|did)\s*(?:n't|not)\s+(?:seem\s+to\s+)?(?:take\s+effect|attach|work|"
+               r"get\s+picked\s+up|pick\s+(?:them\s+)?up))")
+_OWN_NAMESPACE_ONLY = re.compile(
+    r"\bonly\b[^.\n]{0,80}?" + _ROUTE_WORD + r"[^.\n]{0,60}?\bsame\s+namespace\b|"
+    + _ROUTE_WORD + r"[^.\n]{0,40}?" + _OTHER_NS + r"[^.\n]{0,80}?" + _NOT_PICKED,
+    re.IGNORECASE)
+_REFERENCED = re.compile(r"\b(?:Service|backend\w*|Secret|certificate\w*|ReferenceGrant)s?\b",
+                         re.IGNORECASE)
+# the listener's allowedRoutes (v1) / routes (v1alpha1) namespaces, as YAML or describe
+_FROM_ALL = re.compile(r"^\s*(?:-\s+)?from:\s*[\"']?All\b", re.IGNORECASE)
+
 # --- around `no healthy upstream` ------------------------------------------------------------
 # The load balancer's own health checking (GKE HealthCheckPolicy / NEG health, Azure
 # Application Gateway for Containers HealthCheckPolicy, AWS target group health checks,
@@ -228,6 +249,8 @@ class Prose:
     service_ports: list[tuple[int, str]] = field(default_factory=list)
     route_ports: list[tuple[int, str]] = field(default_factory=list)
     allowed_same: list[str] = field(default_factory=list)
+    own_namespace_only: list[str] = field(default_factory=list)
+    from_all: list[str] = field(default_factory=list)
     not_attached: list[str] = field(default_factory=list)
     lb_health: list[str] = field(default_factory=list)
     pods_fine: list[str] = field(default_factory=list)
@@ -289,6 +312,8 @@ def read(lines: list[str]) -> Prose:
         if _LISTENERSET.search(text):
             out.listenerset.append(text[:200])
         out.backend_ref = out.backend_ref or bool(_BACKEND_REF.search(text))
+        if _FROM_ALL.match(text):
+            out.from_all.append(text[:200])
         if _CLUSTERIP_SHOWN.search(text) and not re.search(r"\b(?:none|pending)\b", text,
                                                            re.IGNORECASE):
             out.clusterip_shown.append(text[:200])
@@ -329,6 +354,9 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
             bucket.append(text[:200])
+    hit = _OWN_NAMESPACE_ONLY.search(text)
+    if hit and not _REFERENCED.search(hit.group(0)):
+        out.own_namespace_only.append(text[:200])
     if _SERVING.search(text) and _STATUS_WORD.search(text):
         out.status_contradicted.append(text[:200])
     hit = _RECONCILED.search(text)
@@ -499,7 +527,36 @@ def prose_findings(prose: Prose) -> list[dict]:
         lines = [line for name in rule.evidence for line in getattr(prose, name)]
         if getattr(prose, rule.gate) and all(getattr(prose, name) for name in rule.evidence):
             out.append(_inferred(rule.cause, rule.message, lines, rule.confirm))
+    if not any(f["cause"] == "not_allowed_by_listener" for f in out):
+        out += _own_namespace_only(prose)
     return out
+
+
+_OWN_NAMESPACE_MESSAGE = ("the paste says the controller picks up routes only in the "
+                          "Gateway's own namespace: for it, no listener admits a route from "
+                          "another namespace")
+_IGNORES_FROM_ALL = ("the listener's allowedRoutes says namespaces.from: All, so the "
+                     "implementation does not honour it (Traefik's provider listed routes "
+                     "only in the Gateway's namespace until traefik/traefik#8299): use a "
+                     "release that supports cross-namespace routes, or put the route in the "
+                     "Gateway's namespace")
+_FROM_SAME = ("allowedRoutes.namespaces.from defaults to Same: set it to All, or to Selector "
+              "with labels the route's namespace carries")
+_OWN_NAMESPACE_CONFIRM = ("kubectl get gateway <name> -n <namespace> -o jsonpath="
+                          "'{.spec.listeners[*].allowedRoutes}' and kubectl get httproute "
+                          "<name> -n <namespace> -o jsonpath='{.status.parents}' (a route no "
+                          "controller reconciled has no status.parents)")
+
+
+def _own_namespace_only(prose: Prose) -> list[dict]:
+    """Routes outside the Gateway's namespace said never picked up (inferred): the listener,
+    as configured or as implemented, admits only its own namespace."""
+    if not (prose.own_namespace_only and prose.gateway_talk):
+        return []
+    evidence = list(dict.fromkeys(prose.own_namespace_only))[:2] + prose.from_all[:1]
+    return [finding("error", "not_allowed_by_listener", _PASTE, _OWN_NAMESPACE_MESSAGE,
+                    evidence, _IGNORES_FROM_ALL if prose.from_all else _FROM_SAME,
+                    basis="inferred", confirm=_OWN_NAMESPACE_CONFIRM)]
 
 
 def _inferred(cause: str, message: str, lines: list[str], confirm: str) -> dict:

@@ -16,7 +16,10 @@ from _gw import catalogue
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
                           match_condition_summary, match_denial, match_message, match_quoted,
-                          match_reason_token, match_subject_condition)
+                          match_reason_token, match_subject_condition, reason_verdict,
+                          scope_of_text)
+from _gw.api_refusal import match_refusal, refusal_blocks, verdict_of
+from _gw.text_conditions import condition_blocks, reasons_named
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
                          service_ports)
@@ -442,9 +445,15 @@ def _newer(obj: dict, cond: dict) -> bool:
 def text_findings(lines) -> list[dict]:
     """Reported findings from a text paste: EPP log lines and the gateway's own answers."""
     hits = []
-    for line in lines or []:
+    decided = {**_decided_conditions(lines), **_refusals(lines)}
+    for i, line in enumerate(lines or []):
+        if i in decided:
+            if decided[i] is not None:
+                hits.append(decided[i])
+            continue
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
-        verdict = (absent_crd(absent_type_name(text), text)
+        verdict = _decided_in_line(text) or match_refusal(text) or (
+            absent_crd(absent_type_name(text), text)
                    if is_resource_type_absent(text) else None) or match_denial(text) or \
             match_message("text", text)
         structured = catalogue.read_structured(text) if verdict is None else None
@@ -480,6 +489,42 @@ def text_findings(lines) -> list[dict]:
                            [str(line).strip()[:300]], verdict.hint or fix_for(verdict.cause),
                            basis="reported", confirm=_REASON_COMMAND if generic else ""))
     return out
+
+
+def _decided_conditions(lines) -> dict[int, tuple[Verdict, str] | None]:
+    """The lines of each condition pasted as text whose reason decides (RefNotPermitted): its
+    first line carries the condition's verdict and the condition as evidence, the others
+    nothing (its message is not read on its own)."""
+    out: dict[int, tuple[Verdict, str] | None] = {}
+    for indices, cond in condition_blocks(lines or []):
+        verdict = reason_verdict(cond["reason"], scope_of_text(cond.get("message", ""))) \
+            if cond.get("status") != "True" else None
+        if verdict is not None:
+            out.update(dict.fromkeys(indices))
+            out[min(indices)] = (verdict, cond_text(cond))
+    return out
+
+
+def _refusals(lines) -> dict[int, tuple[Verdict, str] | None]:
+    """The lines of each API validation refusal of a Gateway API object (a head line and the
+    `* FIELD: ...` lines kubectl prints under it): its first line carries the verdict."""
+    out: dict[int, tuple[Verdict, str] | None] = {}
+    for indices, refusal in refusal_blocks(lines or []):
+        verdict = verdict_of(refusal)
+        if verdict is not None:
+            out.update(dict.fromkeys(indices))
+            out[min(indices)] = (verdict, refusal.quote)
+    return out
+
+
+def _decided_in_line(text: str) -> Verdict | None:
+    """A line that holds a whole condition (a paragraph joined from its lines) whose reason
+    decides."""
+    for reason in reasons_named(text):
+        verdict = reason_verdict(reason, scope_of_text(text))
+        if verdict is not None:
+            return verdict
+    return None
 
 
 # A condition quoted without its reason: the reason and message decide the fix.

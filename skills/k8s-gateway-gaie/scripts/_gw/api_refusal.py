@@ -1,0 +1,190 @@
+"""The API server's validation refusal of a Gateway API object, mapped to a cause by the
+field it names.
+
+A Gateway, route or InferencePool the CRD's schema or CEL rules refuse is never stored, so
+no controller writes a status for it: the refusal is the only evidence. Its shape comes from
+apimachinery (k8s.io/apimachinery v0.37.2 pkg/api/errors NewInvalid: `KIND.GROUP "NAME" is
+invalid: [FIELD: TYPE: DETAIL, ...]`; pkg/util/validation/field/errors.go ErrorBody: the
+type, then the value unless omitted, then the detail) and kubectl (k8s.io/kubectl v0.37.2
+pkg/cmd/util/helpers.go: `The KIND "NAME" is invalid: ` then `* FIELD: ...` lines;
+pkg/cmd/util/editor/editoptions.go: `RESOURCE.GROUP "NAME" was not valid:` then
+`* FIELD: ...`). A CEL rule on a list or object prints no value (`spec.listeners: Invalid
+value: tls mode must be ...`: k8s.io/apiextensions-apiserver v0.37.2
+pkg/apiserver/schema/cel/validation.go omits it for "object" and "array"). The CEL messages
+are the CRDs' (gateway-api v1.6.3 apis/v1, config/crd; gateway-api-inference-extension
+v1.6.0 api/v1).
+
+The mapping (`refusal_cause`) takes (field, detail) pairs, so a shared parser of these
+messages can feed it; `parse_refusal` is the small regex reader used until then.
+
+>>> r = parse_refusal('gateways.gateway.networking.k8s.io "gw" was not valid: * '
+...                   'spec.listeners: Invalid value: tls mode must be Terminate for protocol HTTPS')
+>>> r.kind, r.name, r.errors[0][:2]
+('gateways.gateway.networking.k8s.io', 'gw', ('spec.listeners', 'Invalid value'))
+>>> refusal_cause(r.kind, [(f, d) for f, _, d in r.errors]).cause
+'listener_invalid'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from _gw.messages import Verdict
+
+# apimachinery field.ErrorType.String() (errors.go v0.37.2)
+_TYPES = (r"Not found|Required value|Duplicate value|Invalid value|Unsupported value|"
+          r"Forbidden|Too long|Too many|Too few|Too short|Internal error")
+_HEAD = re.compile(r"(?:\bThe\s+)?(?P<kind>[A-Za-z][\w.\-]*)\s+\"(?P<name>[^\"]*)\"\s+"
+                   r"(?:is invalid|was not valid):?\s*(?P<errors>.*)$", re.DOTALL)
+# one field error: its path (a spec / metadata / status field, or `<nil>` for the object
+# itself) and its type
+_FIELD_ERROR = re.compile(r"(?:^|[\s,\[*#])(?P<field>(?:spec|metadata|status)\b[^\s:]*|<nil>):"
+                          r"\s+(?P<type>" + _TYPES + r")\b:?\s*")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    kind: str                                   # as printed: Kind, Kind.group or resource.group
+    name: str
+    errors: tuple[tuple[str, str, str], ...]    # (field, type, detail)
+    quote: str
+
+
+def parse_refusal(text: str) -> Refusal | None:
+    """The refusal in a line, or in a head line and kubectl's `* FIELD: ...` lines under it
+    (one per line: a detail ends with its line)."""
+    lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
+    flat = "\n".join(line for line in lines if line)
+    head = _HEAD.search(flat)
+    if head is None:
+        return None
+    body = head.group("errors")
+    hits = list(_FIELD_ERROR.finditer(body))
+    errors = []
+    for hit, after in zip(hits, hits[1:] + [None]):
+        detail = body[hit.end():after.start() if after else len(body)].split("\n")[0]
+        errors.append((hit.group("field"), hit.group("type"),
+                       detail.strip(" ,]*#")[:_DETAIL_CHARS]))
+    if not errors:
+        return None
+    return Refusal(head.group("kind"), head.group("name"), tuple(errors),
+                   flat[head.start():head.start() + 400].replace("\n", " "))
+
+
+# a detail read from a paragraph (a paste's lines joined) runs on into the report's words
+_DETAIL_CHARS = 200
+# kubectl's cause lines under the head: `* FIELD: ...` (kubectl edit writes them as `# * `)
+_CAUSE_LINE = re.compile(r"^\s*(?:#\s*)?\*\s+(?:spec|metadata|status)\b")
+
+
+def refusal_blocks(lines) -> list[tuple[set[int], Refusal]]:
+    """(line indices, refusal) for each head line and the `* FIELD: ...` lines under it."""
+    texts = [str(line) for line in lines or []]
+    out = []
+    for i, line in enumerate(texts):
+        if not _HEAD.search(" ".join(line.split())):
+            continue
+        end = i + 1
+        while end < len(texts) and _CAUSE_LINE.match(texts[end]):
+            end += 1
+        refusal = parse_refusal("\n".join(texts[i:end]))
+        if refusal is not None:
+            out.append((set(range(i, end)), refusal))
+    return out
+
+
+# resource or kind (any case, plural, with or without its group) -> the kind
+_KINDS = {k.lower(): k for k in (
+    "GatewayClass", "Gateway", "ListenerSet", "XListenerSet", "HTTPRoute", "GRPCRoute",
+    "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy",
+    "InferencePool")}
+_ROUTES = {"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"}
+_PLURAL = re.compile(r"(?:ies|es|s)$")
+# the API groups of those kinds (an Istio `Gateway.networking.istio.io` is not one of them)
+_GROUPS = ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io",
+           "inference.networking.k8s.io", "inference.networking.x-k8s.io")
+
+
+def kind_of(printed: str) -> str:
+    """`gateways.gateway.networking.k8s.io`, `Gateway.gateway.networking.k8s.io`, `Gateway`
+    -> `Gateway`; "" for a kind this skill does not own."""
+    word, _, group = printed.partition(".")
+    if group and group not in _GROUPS:
+        return ""
+    word = word.lower()
+    for candidate in (word, word[:-1], _PLURAL.sub("", word), _PLURAL.sub("y", word)):
+        if candidate in _KINDS:
+            return _KINDS[candidate]
+    return ""
+
+
+# The CRDs' CEL message for an HTTPS listener in Passthrough mode (gateway-api apis/v1
+# gateway_types.go and listenerset_types.go, v1.5.0+, #4441/#4451): passthrough is protocol
+# TLS (TLSRoute), HTTPS terminates (HTTPRoute).
+_HTTPS_PASSTHROUGH = "tls mode must be Terminate for protocol HTTPS"
+_HTTPS_PASSTHROUGH_HINT = ("an HTTPS listener terminates TLS and carries HTTPRoutes: for TLS "
+                           "passthrough use protocol TLS with tls.mode Passthrough (and "
+                           "TLSRoutes), or drop tls.mode Passthrough from the HTTPS listener")
+
+
+def _listener_cause(field: str, detail: str) -> tuple[str, str]:
+    if "certificateRefs" in field or detail.startswith("certificateRefs"):
+        return "listener_certificate_invalid", "listener"
+    return "listener_invalid", "listener"
+
+
+def _route_cause(field: str, detail: str) -> tuple[str, str]:
+    if "backendRef" not in field:
+        return "route_not_accepted", "attach"     # parentRefs, hostnames, matches, filters
+    if field.endswith(".port") or re.search(r"\bport\b", detail, re.IGNORECASE):
+        return "port_mismatch", "backend"         # `Must have port for Service reference`
+    if field.endswith((".kind", ".group")):
+        return "unsupported_backend_kind", "backend"
+    return "backend_unresolved", "backend"
+
+
+def _field_cause(kind: str, field: str, detail: str) -> tuple[str, str]:
+    if kind in ("Gateway", "ListenerSet", "XListenerSet") and \
+            field.startswith("spec.listeners"):
+        return _listener_cause(field, detail)
+    if kind in _ROUTES:
+        return _route_cause(field, detail)
+    if kind == "InferencePool":
+        return ("endpoint_picker_missing", "backend") if re.search(
+            r"endpointPickerRef|extensionRef", field) else ("pool_not_accepted", "pool")
+    return {"GatewayClass": ("gateway_class_not_accepted", "class"),
+            "Gateway": ("gateway_not_ready", "gateway"),
+            "ListenerSet": ("listenerset_invalid", "listener"),
+            "XListenerSet": ("listenerset_invalid", "listener"),
+            "ReferenceGrant": ("ref_not_permitted", "backend"),
+            "BackendTLSPolicy": ("policy_invalid", "attach")}[kind]
+
+
+def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
+                  name: str = "") -> Verdict | None:
+    """The cause of the first spec or metadata (field, detail) of a refused object of this
+    skill's kinds; the hint says the object was not stored and which field to fix."""
+    kind = kind_of(printed_kind)
+    # what the user wrote: a refused `status.*` is a controller's own status update
+    # (kubernetes-sigs/aws-load-balancer-controller#4600), not a fault of the object
+    pairs = [(f, d) for f, d in errors if f.startswith(("spec", "metadata"))]
+    if not kind or not pairs:
+        return None
+    field, detail = pairs[0]
+    cause, layer = _field_cause(kind, field, detail)
+    what = f"{kind} {name}".strip()
+    hint = (f"the API server refused {what} ({field}: {detail}): it was not stored, so no "
+            f"controller saw it; fix {field} and apply again")
+    if _HTTPS_PASSTHROUGH in detail:
+        hint = f"{_HTTPS_PASSTHROUGH_HINT}; {hint}"
+    return Verdict(cause, layer, "api-invalid", {"kind": kind, "name": name}, hint)
+
+
+def match_refusal(text: str) -> Verdict | None:
+    refusal = parse_refusal(text)
+    return verdict_of(refusal) if refusal is not None else None
+
+
+def verdict_of(refusal: Refusal) -> Verdict | None:
+    return refusal_cause(refusal.kind, [(f, d) for f, _, d in refusal.errors], refusal.name)

@@ -1,0 +1,53 @@
+"""A status condition pasted as text (its indentation broken, so no YAML parser reads it):
+its key lines read back as one condition.
+
+A controller's condition is one record (gateway-api apis/v1 and metav1.Condition: type,
+status, reason, message, lastTransitionTime, observedGeneration); read line by line, its
+message could say one thing and its reason another. Where the reason alone decides
+(`messages.reason_decides`), the record is classified whole, as it would be from a parsed
+status, so the message line does not give a cause of its own (cilium/cilium#37778: a
+listener's `message: CertificateRef is not permitted` beside `reason: RefNotPermitted`).
+
+>>> lines = ['- lastTransitionTime: "2025-02-20T16:30:09Z"',
+...          '      message: CertificateRef is not permitted', '      reason: RefNotPermitted',
+...          '      status: "False"', '      type: ResolvedRefs']
+>>> [(sorted(idx), cond["reason"]) for idx, cond in condition_blocks(lines)]
+[([0, 1, 2, 3, 4], 'RefNotPermitted')]
+"""
+from __future__ import annotations
+
+import re
+
+# metav1.Condition's fields, as YAML keys or as kubectl describe labels ("Last Transition Time")
+_KEY = re.compile(r"^\s*(?P<item>-\s+)?(?P<key>last\s*transition\s*time|message|observed\s*"
+                  r"generation|reason|status|type)\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE)
+_NAMES = {"lasttransitiontime": "lastTransitionTime", "message": "message",
+          "observedgeneration": "observedGeneration", "reason": "reason", "status": "status",
+          "type": "type"}
+# a condition's reason written as a key (`reason: RefNotPermitted`, `Reason:  X`), anywhere
+# in a line (a paragraph that joined the condition's lines)
+_REASON_KEY = re.compile(r"\b(?i:reason)\s*:\s*[\"']?(?P<reason>[A-Z][A-Za-z]+)\b")
+
+
+def condition_blocks(lines) -> list[tuple[set[int], dict]]:
+    """(line indices, condition) for each run of condition-key lines that names a reason; a
+    `- ` item or a key seen twice starts the next condition."""
+    blocks: list[tuple[set[int], dict]] = []
+    indices: set[int] = set()
+    cond: dict = {}
+    for i, line in enumerate(lines or []):
+        hit = _KEY.match(str(line))
+        key = _NAMES[re.sub(r"\s", "", hit.group("key")).lower()] if hit else ""
+        if hit is None or hit.group("item") or key in cond:
+            blocks.append((indices, cond))
+            indices, cond = set(), {}
+        if hit is not None:
+            indices.add(i)
+            cond[key] = hit.group("value").strip("\"'")
+    blocks.append((indices, cond))
+    return [(idx, c) for idx, c in blocks if c.get("reason")]
+
+
+def reasons_named(text: str) -> list[str]:
+    """The reasons a line names as a condition key (`reason: X`)."""
+    return [hit.group("reason") for hit in _REASON_KEY.finditer(text or "")]
