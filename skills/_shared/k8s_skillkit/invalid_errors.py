@@ -9,7 +9,9 @@ Sources (k8s.io/apimachinery, k8s.io/apiserver, k8s.io/kubectl v0.37.2; same tex
 - pkg/util/validation/field/errors.go: one error is `FIELD: TYPE[: VALUE][: DETAIL]`, TYPE
   one of the ErrorType strings below (ErrorType.String).
 - kubectl pkg/cmd/util/helpers.go checkErr/MultilineError: `The KIND "NAME" is invalid: E`
-  for one cause, `The KIND "NAME" is invalid: ` then `* E` per line for several.
+  for one cause, `The KIND "NAME" is invalid: ` then `* E` per line for several;
+  pkg/cmd/util/editor/editoptions.go: `RESOURCE.GROUP "NAME" was not valid:` then `* E`
+  lines (commented `# * E` in the file kubectl edit reopens).
 - Strict field validation (server side since 1.25, apiserver pkg/endpoints/handlers/rest.go
   and apimachinery pkg/runtime/error.go): `KIND in version "V" cannot be handled as a KIND:
   strict decoding error: unknown field "spec.x"`; the same prefix carries JSON type errors
@@ -31,8 +33,10 @@ ERROR_TYPES = ("Not found", "Required value", "Duplicate value", "Invalid value"
 _TYPE = "|".join(re.escape(t) for t in ERROR_TYPES)
 # a JSON or Go-quoted paste escapes the quotes: \"name\"
 _Q = r'\\?"([^"\\]*)\\?"'
-_INVALID = re.compile(r"(?:The )?([A-Z][A-Za-z0-9]*(?:\.[a-z0-9][a-z0-9.-]*)?) " + _Q
-                      + r" is invalid(?::\s*(.*))?", re.S)
+# the kind as printed: Kind, Kind.group, or (kubectl edit) resource.group
+_INVALID = re.compile(r"(?:The )?([A-Z][A-Za-z0-9]*(?:\.[a-z0-9][a-z0-9.-]*)?|[a-z][a-z0-9]*"
+                      r"\.[a-z0-9][a-z0-9.-]*\.[a-z]+) " + _Q
+                      + r" (?:is invalid|was not valid)(?::\s*(.*))?", re.S)
 # one field error: a field path (metadata.name, spec.containers[0].image, <nil>) then its type
 _FIELD_ERR = re.compile(r"(?:^|(?<=[\s\[,*]))([\w.$\[\]/<>-]*[\w\]>]|\[\]): (" + _TYPE + r")\b")
 _STRICT = re.compile(r"(?:([A-Z]\w*) in version " + _Q + r" cannot be handled as an? \w+: )?"
@@ -42,7 +46,9 @@ _UNMARSHAL = re.compile(r"([A-Z]\w*) in version " + _Q + r" cannot be handled as
                         r"(?:json|yaml|v1\.\w+\.\w+): (.*)", re.S)
 _CLIENT = re.compile(r"ValidationError\(([\w.\[\]]+)\): (unknown field|missing required field|"
                      r"invalid type for [\w.]+: got [^,]+?, expected \S+)\s*(" + _Q + r")?")
-_END = re.compile(r"\s*(?:```|\n\s*\n|;\s*if you choose to ignore|\n(?=\S)(?!\* ))")
+# where a refusal ends: a fence, a blank line, kubectl's validation hint, or a line that is
+# not one of kubectl's `* FIELD: ...` lines (`# * ` in the file kubectl edit reopens)
+_END = re.compile(r"\s*(?:```|\n\s*\n|;\s*if you choose to ignore|\n(?=\S)(?!(?:#\s*)?\* ))")
 
 
 @dataclass(frozen=True)

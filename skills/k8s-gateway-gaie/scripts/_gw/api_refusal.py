@@ -14,76 +14,43 @@ pkg/apiserver/schema/cel/validation.go omits it for "object" and "array"). The C
 are the CRDs' (gateway-api v1.6.3 apis/v1, config/crd; gateway-api-inference-extension
 v1.6.0 api/v1).
 
-The mapping (`refusal_cause`) takes (field, detail) pairs, so a shared parser of these
-messages can feed it; `parse_refusal` is the small regex reader used until then.
+The mapping (`refusal_cause`) takes (field, detail) pairs; the kit's reader
+(k8s_skillkit.invalid_errors, shared with k8s-troubleshooting) parses the message.
 
 >>> r = parse_refusal('gateways.gateway.networking.k8s.io "gw" was not valid: * '
 ...                   'spec.listeners: Invalid value: tls mode must be Terminate for protocol HTTPS')
->>> r.kind, r.name, r.errors[0][:2]
+>>> r.kind, r.name, (r.errors[0].field, r.errors[0].type)
 ('gateways.gateway.networking.k8s.io', 'gw', ('spec.listeners', 'Invalid value'))
->>> refusal_cause(r.kind, [(f, d) for f, _, d in r.errors]).cause
+>>> refusal_cause(r.kind, [(e.field, e.detail) for e in r.errors]).cause
 'listener_invalid'
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable
+
+from k8s_skillkit.invalid_errors import Invalid
+from k8s_skillkit.invalid_errors import parse as parse_invalid
 
 from _gw.messages import Verdict
 
-# apimachinery field.ErrorType.String() (errors.go v0.37.2)
-_TYPES = (r"Not found|Required value|Duplicate value|Invalid value|Unsupported value|"
-          r"Forbidden|Too long|Too many|Too few|Too short|Internal error")
-_HEAD = re.compile(r"(?:\bThe\s+)?(?P<kind>[A-Za-z][\w.\-]*)\s+\"(?P<name>[^\"]*)\"\s+"
-                   r"(?:is invalid|was not valid):?\s*(?P<errors>.*)$", re.DOTALL)
-# one field error: its path (a spec / metadata / status field, or `<nil>` for the object
-# itself) and its type
-_FIELD_ERROR = re.compile(r"(?:^|[\s,\[*#])(?P<field>(?:spec|metadata|status)\b[^\s:]*|<nil>):"
-                          r"\s+(?P<type>" + _TYPES + r")\b:?\s*")
-
-
-@dataclass(frozen=True)
-class Refusal:
-    kind: str                                   # as printed: Kind, Kind.group or resource.group
-    name: str
-    errors: tuple[tuple[str, str, str], ...]    # (field, type, detail)
-    quote: str
-
-
-def parse_refusal(text: str) -> Refusal | None:
+def parse_refusal(text: str) -> Invalid | None:
     """The refusal in a line, or in a head line and kubectl's `* FIELD: ...` lines under it
-    (one per line: a detail ends with its line)."""
-    lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
-    flat = "\n".join(line for line in lines if line)
-    head = _HEAD.search(flat)
-    if head is None:
-        return None
-    body = head.group("errors")
-    hits = list(_FIELD_ERROR.finditer(body))
-    errors = []
-    for hit, after in zip(hits, hits[1:] + [None]):
-        detail = body[hit.end():after.start() if after else len(body)].split("\n")[0]
-        errors.append((hit.group("field"), hit.group("type"),
-                       detail.strip(" ,]*#")[:_DETAIL_CHARS]))
-    if not errors:
-        return None
-    return Refusal(head.group("kind"), head.group("name"), tuple(errors),
-                   flat[head.start():head.start() + 400].replace("\n", " "))
+    (k8s_skillkit.invalid_errors reads every printed form); None without a field error."""
+    found = parse_invalid(str(text or ""))
+    return found if found is not None and found.errors else None
 
 
-# a detail read from a paragraph (a paste's lines joined) runs on into the report's words
-_DETAIL_CHARS = 200
 # kubectl's cause lines under the head: `* FIELD: ...` (kubectl edit writes them as `# * `)
-_CAUSE_LINE = re.compile(r"^\s*(?:#\s*)?\*\s+(?:spec|metadata|status)\b")
+_CAUSE_LINE = re.compile(r"^\s*(?:#\s*)?\*\s+\S+: ")
 
 
-def refusal_blocks(lines) -> list[tuple[set[int], Refusal]]:
+def refusal_blocks(lines) -> list[tuple[set[int], Invalid]]:
     """(line indices, refusal) for each head line and the `* FIELD: ...` lines under it."""
     texts = [str(line) for line in lines or []]
     out = []
     for i, line in enumerate(texts):
-        if not _HEAD.search(" ".join(line.split())):
+        if parse_invalid(line) is None:
             continue
         end = i + 1
         while end < len(texts) and _CAUSE_LINE.match(texts[end]):
@@ -161,6 +128,10 @@ def _field_cause(kind: str, field: str, detail: str) -> tuple[str, str]:
             "BackendTLSPolicy": ("policy_invalid", "attach")}[kind]
 
 
+# a detail read from a paragraph (a paste's lines joined) may run on into the report's words
+_DETAIL_CHARS = 200
+
+
 def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
                   name: str = "") -> Verdict | None:
     """The cause of the first spec or metadata (field, detail) of a refused object of this
@@ -172,6 +143,7 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     if not kind or not pairs:
         return None
     field, detail = pairs[0]
+    detail = detail[:_DETAIL_CHARS]
     cause, layer = _field_cause(kind, field, detail)
     what = f"{kind} {name}".strip()
     hint = (f"the API server refused {what} ({field}: {detail}): it was not stored, so no "
@@ -186,5 +158,6 @@ def match_refusal(text: str) -> Verdict | None:
     return verdict_of(refusal) if refusal is not None else None
 
 
-def verdict_of(refusal: Refusal) -> Verdict | None:
-    return refusal_cause(refusal.kind, [(f, d) for f, _, d in refusal.errors], refusal.name)
+def verdict_of(refusal: Invalid) -> Verdict | None:
+    return refusal_cause(refusal.kind, [(e.field, e.detail) for e in refusal.errors],
+                         refusal.name)
