@@ -16,9 +16,12 @@ Sources (the wording, the releases that print it):
   ratio per T is X, but ...` (v1.5.0..v1.37.2 plugin/pkg/admission/limitranger/admission.go;
   the trailing "." was dropped in 1.19).
 - ServiceAccount: `error looking up service account NS/NAME: ...`
-  (plugin/pkg/admission/serviceaccount/admission.go, 1.5..1.37).
+  (plugin/pkg/admission/serviceaccount/admission.go, 1.5..1.37); older releases also
+  `service account NS/NAME was not found, retry after the service account is created`.
 - NamespaceLifecycle: `unable to create new content in namespace NS because it is being
   terminated` (k8s.io/apiserver pkg/admission/plugin/namespace/lifecycle/admission.go).
+- SecurityContextDeny (<= 1.29): `[pod.Spec.]SecurityContext.FIELD is forbidden`
+  (v1.29.0 plugin/pkg/admission/securitycontext/scdeny/admission.go).
 - PodSecurityPolicy (<= 1.24): `unable to validate against any pod security policy: [...]`
   (1.5-1.18) and `PodSecurityPolicy: unable to admit pod: [...]` (1.19-1.24) - v1.9.0 and
   v1.19.0 plugin/pkg/admission/security/podsecuritypolicy/admission.go.
@@ -39,6 +42,10 @@ _Q = r'"([^"]*)"'
 # Admission plugins other than Pod Security: what they say, and the cause it names.
 ADMISSION = [
     (re.compile(r"error looking up service account ([^/\s]+)/([^:\s]+)"), "service_account_not_found"),
+    # the older releases' branch for a ServiceAccount the cache did not hold (OpenShift 3.4 /
+    # Kubernetes 1.4 era; fabric8io/fabric8#6827), later folded into the line above
+    (re.compile(r"service account ([^/\s]+)/(\S+) was not found, retry after the service "
+                r"account is created"), "service_account_not_found"),
     (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
      "quota_exceeded"),
     (re.compile(r"failed quota: ([^:]+): (must specify [\w.,/-]+)", re.I), "quota_requires_limits"),
@@ -54,6 +61,12 @@ ADMISSION = [
                 r"but"), "limit_range_violation"),
     (re.compile(r"unable to create new content in namespace (\S+) because it is being "
                 r"terminated"), "namespace_terminating"),
+    # SecurityContextDeny (1.0-1.29; deprecated 1.27, removed 1.30): kubernetes v1.29.0
+    # plugin/pkg/admission/securitycontext/scdeny/admission.go, `[pod.Spec.]SecurityContext.F
+    # is forbidden` for SELinuxOptions, RunAsUser, RunAsGroup, FSGroup, SupplementalGroups
+    # (kelseyhightower/consul-on-kubernetes#33)
+    (re.compile(r"\b(?:pod\.Spec\.)?SecurityContext\.(SELinuxOptions|RunAsUser|RunAsGroup|"
+                r"FSGroup|SupplementalGroups) is forbidden"), "security_context_denied"),
 ]
 # the checks run to the end of the message: a joined paste goes on with the next message
 # (a klog header, kubectl's "Warning:", another refusal) or the report's own text after the

@@ -487,3 +487,15 @@ def test_a_forbidden_fragment_cut_before_the_user(script, tmp_path):
     assert [(f["cause"], f["basis"]) for f in found] == [("missing_permission", "reported")]
     assert "does not name the identity" in found[0]["message"], found
     assert 'resources: ["serviceaccounts/token"], verbs: ["create"]' in found[0]["fix"], found
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ('Error creating: pods "jenkins-" is forbidden: service account default/fabric8 was not '
+     "found, retry after the service account is created\n", "service_account_not_found"),
+    ('create Pod consul-0 in StatefulSet consul failed error: pods "consul-0" is forbidden: '
+     "pod.Spec.SecurityContext.RunAsUser is forbidden\n", "security_context_denied"),
+])
+def test_older_admission_plugin_refusals(script, tmp_path, text, cause):
+    # fabric8io/fabric8#6827; kubernetes v1.29.0 securitycontext/scdeny/admission.go
+    found = _audit(script, tmp_path, text)
+    assert [(f["cause"], f["basis"]) for f in found] == [(cause, "reported")], found

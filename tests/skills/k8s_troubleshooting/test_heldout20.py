@@ -165,3 +165,36 @@ def test_affinity_beside_pending_without_blame_is_not_read_as_the_cause():
     found = _findings("Whenever I try to set the node affinity, the container gets stuck at "
                       "the Pending status.\n")
     assert not [f for f in found if f["cause"] == "unschedulable_affinity"], found
+
+
+# --- held-out round 22 ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "cause", "kind"), [
+    # kelseyhightower/consul-on-kubernetes#33: the SecurityContextDeny admission plugin
+    # (v1.29.0 plugin/pkg/admission/securitycontext/scdeny/admission.go)
+    ('create Pod consul-0 in StatefulSet consul failed error: pods "consul-0" is forbidden: '
+     "SecurityContext.FSGroup is forbidden .\n", "security_context_denied", "StatefulSet"),
+    # fabric8io/fabric8#6827 (OpenShift 3.4): the ServiceAccount plugin's older wording
+    ('Error creating: pods "jenkins-" is forbidden: service account default/fabric8 was not '
+     "found, retry after the service account is created\n", "service_account_not_found", ""),
+])
+def test_older_admission_plugins_wordings(text, cause, kind):
+    top = _findings(text)[0]
+    assert top["cause"] == cause, top
+    if kind:
+        assert top["object"]["kind"] == kind, top
+
+
+def test_capacity_exceeded_is_the_1_0_kubelets_refusal():
+    # kubernetes/kubernetes#10928 (1.0): pods bound to a full node, refused by its kubelet
+    rows = ("NAME                           READY     STATUS             RESTARTS   AGE\n"
+            "monitoring-heapster-v6-0181q   0/1       CapacityExceeded   0          16h\n")
+    assert _findings(rows)[0]["cause"] == "kubelet_admission_rejected"
+
+
+def test_a_report_that_the_gpu_pods_lack_the_toleration():
+    # Azure/AKS#1449: a GPU pool tainted nvidia.com/gpu=present:NoSchedule, and no
+    # ExtendedResourceToleration admission plugin to add the toleration
+    found = _findings("Pods using `nvidia.com/gpu` extended resources don't have the "
+                      "`nvidia.com/gpu` toleration automatically added.\n")
+    assert [(f["cause"], f["basis"]) for f in found] == [("unschedulable_taint", "inferred")]

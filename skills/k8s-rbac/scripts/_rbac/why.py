@@ -241,6 +241,10 @@ _ROLEREF_IMMUTABLE = re.compile(r"cannot change roleRef|^roleRef: Invalid value:
                                 r"immutable")
 
 
+SECURITY_CONTEXT_DENY_FIX = ("drop the field the message names from the pod template, or remove "
+                             "SecurityContextDeny from kube-apiserver's "
+                             "--enable-admission-plugins (deprecated in 1.27, removed in 1.30; "
+                             "Pod Security admission replaces it)")
 ADMISSION_TEXT = {
     "service_account_not_found": ("the pod names a ServiceAccount that does not exist in its "
                                   "namespace, so the ServiceAccount admission plugin refuses it",
@@ -255,6 +259,9 @@ ADMISSION_TEXT = {
     "namespace_terminating": ("the namespace is being deleted; nothing new can be created in "
                               "it", "wait for the deletion (check its finalizers) or use "
                               "another namespace"),
+    "security_context_denied": ("the SecurityContextDeny admission plugin (kube-apiserver "
+                                "<= 1.29) refuses pods that set this securityContext field",
+                                SECURITY_CONTEXT_DENY_FIX),
 }
 
 

@@ -168,6 +168,11 @@ KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ 
                            r"resources failed due to|resources cannot be allocated with topology "
                            r"locality|\bUnexpectedAdmissionError\b|\bTopology ?Affinity ?Error\b"
                            r"|\bOutOf(?:cpu|memory|pods|ephemeral-storage)\b"
+                           # 1.0's kubelet: pod status reason CapacityExceeded, the predecessor
+                           # of OutOf<resource> (v1.0 pkg/kubelet/kubelet.go
+                           # checkCapacityExceeded; kubernetes/kubernetes#10928)
+                           r"|\bCapacityExceeded\b|pod cannot be started due to exceeded "
+                           r"capacity"
                            r"|\bOutOf[a-z0-9.-]+/[\w.-]+"
                            # graceful node shutdown's admit handler: reason NodeShutdown
                            # (v1.37.2 pkg/kubelet/nodeshutdown/nodeshutdown_manager.go, since

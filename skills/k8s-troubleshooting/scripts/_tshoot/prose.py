@@ -73,7 +73,9 @@ _UNBOUND = re.compile(
 _NEGATED = re.compile(r"\b(?:no longer|not)\s+(?:\w+\s+)?(?:unbound|pending)\b", re.IGNORECASE)
 
 _NO_TOLERATION = re.compile(
-    r"(?:\bnot\b|n't|\bunable to\b|\bwithout\b)\s+(?:\w+\s+){0,2}?tolerat\w*"
+    # "don't have the `nvidia.com/gpu` toleration automatically added" (Azure/AKS#1449: a
+    # tainted GPU pool without the ExtendedResourceToleration admission plugin)
+    r"(?:\bnot\b|n't|\bunable to\b|\bwithout\b)\s+(?:[\w`'\"./-]+\s+){0,3}?tolerat\w*"
     r"|\buntolerated\s+taints?|\bmissing\s+(?:(?:the|a|any)\s+)?tolerations?"
     r"|\btolerations?\s+(?:is|are|was|were)\s+missing", re.IGNORECASE)
 _RUNS = re.compile(r"\b(?:is|are|now)\s+running\b", re.IGNORECASE)

@@ -137,6 +137,11 @@ _ADMISSION_FIX = {
                                  "serviceAccountName",
     "namespace_terminating": "the namespace is being deleted: nothing new can be created in "
                              "it; see why its deletion is stuck, or use another namespace",
+    "security_context_denied": "the SecurityContextDeny admission plugin (kube-apiserver <= "
+                               "1.29) refuses pods that set this field: drop it from the pod "
+                               "template, or remove SecurityContextDeny from "
+                               "--enable-admission-plugins (Pod Security admission replaces "
+                               "it)",
 }
 _PSA_FIX = ("Pod Security admission refuses the pods: set the securityContext fields its "
             "message names in the pod template (restricted: allowPrivilegeEscalation: false, "
@@ -169,7 +174,9 @@ def _admission_fix(rep) -> tuple[str, str]:
             "quota_requires_limits": "a ResourceQuota refuses its pods (requests/limits not set)",
             "limit_range_violation": "a LimitRange refuses its pods",
             "service_account_not_found": "its pods' ServiceAccount does not exist",
-            "namespace_terminating": "its namespace is being deleted"}.get(r.cause, r.cause)
+            "namespace_terminating": "its namespace is being deleted",
+            "security_context_denied": "the SecurityContextDeny admission plugin refuses its "
+                                       "pods"}.get(r.cause, r.cause)
     return f"{what}: {r.text[:200]}", _ADMISSION_FIX.get(r.cause, "")
 
 
