@@ -131,7 +131,7 @@ def _kueue_text(lines: list[str]) -> bool:
     """Kueue's words, or a `kubectl get` table / "No resources found" this skill reads."""
     return any(clauses(line) or PROSE_NO_WORKLOAD.search(line) for line in lines) \
         or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines)) \
-        or prose.said(lines)
+        or prose.said(lines) or bool(prose.preemption_lines(lines))
 
 
 def _is_object(obj) -> bool:

@@ -160,16 +160,26 @@ def said(lines: list[str]) -> bool:
 
 # "BestEffort1 preempted", "my job was preempted again and again": the report says Kueue
 # preempted a workload, and no Workload is in the paste to say by whom or why
-_PREEMPTED = re.compile(r"\bpreempt(?:ed|s|ing|ion)\b", re.I)
+_PREEMPTED = re.compile(r"\bpreempt(?:ed|s|ing|ion)\b"
+                        # a queue reclaiming its lent quota, and a job suspended or evicted for
+                        # it: Kueue's InCohortReclamation preemption in a user's (or a vendor
+                        # walkthrough's) words ("Team B needs to reclaim its compute resources
+                        # ... Job 1 is suspended", aws/sagemaker-hyperpod-cli task governance)
+                        r"|\breclaim\w*\b[^\n]{0,300}?\b(?:suspend|evict)\w*"
+                        r"|\b(?:suspend|evict)\w*\b[^\n]{0,300}?\breclaim", re.I)
+
+
+def preemption_lines(lines: list[str]) -> list[str]:
+    """The report's lines that say Kueue preempted (or reclaimed quota from) a workload."""
+    return [line for line in report_lines(lines) if _PREEMPTED.search(line)
+            and not _NEG.search(line)]
 
 
 def said_preempted(cluster) -> list[dict]:
     """For a paste without any Workload: a warning `preempted` (inferred) when the report
     says a workload was preempted, else an info that the eviction history is not here: it
     is written on the Workload (Evicted / Preempted conditions, schedulingStats.evictions)."""
-    lines = list(getattr(cluster, "texts", []) or [])
-    said = [line for line in report_lines(lines) if _PREEMPTED.search(line)
-            and not _NEG.search(line)]
+    said = preemption_lines(list(getattr(cluster, "texts", []) or []))
     confirm = ("kubectl get workloads.kueue.x-k8s.io -A -o yaml (status.conditions Evicted / "
                "Preempted, status.schedulingStats.evictions) and kubectl get events -A "
                "--field-selector reason=Preempted")
