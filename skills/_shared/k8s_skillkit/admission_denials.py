@@ -46,6 +46,10 @@ ADMISSION = [
     # Kubernetes 1.4 era; fabric8io/fabric8#6827), later folded into the line above
     (re.compile(r"service account ([^/\s]+)/(\S+) was not found, retry after the service "
                 r"account is created"), "service_account_not_found"),
+    # the same refusal cut before "error looking" (a grep or a wrapped line): its NotFound
+    # tail still names it (kubeflow/spark-operator#454, under fabric8's "Forbidden!")
+    (re.compile(r"(?<!looking up )\bservice account ([^/\s]+)/([^:\s]+): serviceaccounts? \\?\"[^\"\\]*\\?\" "
+                r"not found"), "service_account_not_found"),
     (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
      "quota_exceeded"),
     (re.compile(r"failed quota: ([^:]+): (must specify [\w.,/-]+)", re.I), "quota_requires_limits"),

@@ -43,12 +43,20 @@ def events_from_logs(lines: Iterable[object] | None) -> list[dict[str, Any]]:
     out = []
     for raw in lines or []:
         line = str(raw).strip()
-        found = (_controller_runtime(line) if '"object"' in line else None) \
-            or (_structured(line) if "Event occurred" in line else None) \
-            or (_object_reference(line) if "ObjectReference{" in line else None)
+        found = _found(line)
+        if found is None and '\\"' in line and "ObjectReference{" in line:
+            # logrus' text format quotes the whole message: msg="Event(v1.ObjectReference{
+            # Kind:\"TFJob\", ...}): type: 'Warning' ..." (kubeflow/trainer#707)
+            found = _object_reference(line.replace('\\"', '"').rstrip('"'))
         if found:
             out.append(_event(*found))
     return out
+
+
+def _found(line: str) -> _Found | None:
+    return (_controller_runtime(line) if '"object"' in line else None) \
+        or (_structured(line) if "Event occurred" in line else None) \
+        or (_object_reference(line) if "ObjectReference{" in line else None)
 
 
 def _event(ref: dict[str, str], type_: str, reason: str, message: str) -> dict[str, Any]:

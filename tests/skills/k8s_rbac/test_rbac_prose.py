@@ -499,3 +499,15 @@ def test_older_admission_plugin_refusals(script, tmp_path, text, cause):
     # fabric8io/fabric8#6827; kubernetes v1.29.0 securitycontext/scdeny/admission.go
     found = _audit(script, tmp_path, text)
     assert [(f["cause"], f["basis"]) for f in found] == [(cause, "reported")], found
+
+
+# --- held-out round 23 ---------------------------------------------------------------------
+
+def test_a_service_account_refusal_cut_before_error_looking(script, tmp_path):
+    # kubeflow/spark-operator#454: `grep service` kept only the tail of the ServiceAccount
+    # plugin's refusal, wrapped in fabric8's "Forbidden!Configured service account ..."
+    found = _audit(script, tmp_path, "      Message: Forbidden!Configured service account "
+                   "doesn't have access. Service account\n      up service account default/"
+                   'spark: serviceaccount \\"spark\\" not found.\\n\\tat\n')
+    assert [(f["cause"], f["basis"]) for f in found] == [("service_account_not_found",
+                                                          "reported")], found

@@ -198,3 +198,44 @@ def test_a_report_that_the_gpu_pods_lack_the_toleration():
     found = _findings("Pods using `nvidia.com/gpu` extended resources don't have the "
                       "`nvidia.com/gpu` toleration automatically added.\n")
     assert [(f["cause"], f["basis"]) for f in found] == [("unschedulable_taint", "inferred")]
+
+
+# --- held-out round 23 ---------------------------------------------------------------------
+
+# kubeflow/trainer#707 (2018 tf-operator, logrus text format): the apiserver refused the
+# job's worker pods (no image); the log names the TFJob only in an event's ObjectReference
+TF_OPERATOR_LOG = (
+    'time="2018-06-29T17:28:23Z" level=info msg="Event(v1.ObjectReference{Kind:\\"TFJob\\", '
+    'Namespace:\\"kubeflow\\", Name:\\"tensor2tensor-v1alpha2\\", UID:\\"81334a96\\", '
+    'APIVersion:\\"kubeflow.org/v1alpha2\\", ResourceVersion:\\"326498\\", FieldPath:\\"\\"}): '
+    "type: 'Warning' reason: 'SettedPodTemplateRestartPolicy' Restart policy in pod template "
+    'will be overwritten by restart policy in replica spec" filename="record/event.go:218"\n'
+    'time="2018-06-29T17:28:23Z" level=info msg="reconcilePods error Pod '
+    '\\"tensor2tensor-v1alpha2-worker-0\\" is invalid: spec.containers[0].image: Required '
+    'value" filename="controller.v2/controller.go:399"\n')
+
+
+def test_a_text_format_operator_log_refusal_is_the_named_jobs():
+    res = run_script("check_training.py", "-f", "-", "--json", stdin=TF_OPERATOR_LOG)
+    assert res.code in (0, 1), res.err
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["object"]["kind"], top["object"]["name"]) == (
+        "training_invalid", "TFJob", "tensor2tensor-v1alpha2"), top
+    assert any('is invalid: spec.containers[0].image: Required value"' in e
+               for e in top["evidence"]), top
+
+
+def test_a_text_refusal_with_two_jobs_named_is_not_guessed():
+    other = TF_OPERATOR_LOG.splitlines()[0].replace("tensor2tensor-v1alpha2", "other-job")
+    res = run_script("check_training.py", "-f", "-", "--json",
+                     stdin=other + "\n" + TF_OPERATOR_LOG)
+    assert res.code in (0, 1), res.err
+    assert not [f for f in res.doc["findings"] if f["cause"] == "training_invalid"], res.doc
+
+
+def test_a_deletion_that_hangs_is_stuck_terminating():
+    # ray-project/ray#22505: the operator's finalizer held the RayCluster
+    found = _findings("After executing `kubectl delete raycluster <raycluster-name>`, I see "
+                      "that the command hangs. It looks like this is because Kubernetes "
+                      "finalizers are preventing the deletion of the resource.\n")
+    assert [(f["cause"], f["basis"]) for f in found] == [("stuck_terminating", "inferred")]

@@ -83,7 +83,11 @@ _TERMINATING = re.compile(
     r"\b(?:stuck|hang(?:s|ing)?|hung|still|forever|remains?|stays?|keeps?)\b[^.!?]{0,40}?"
     r"\bTerminating\b|\bTerminating\b[^.!?]{0,30}?\b(?:forever|for (?:hours|days)|never)\b"
     # "it is listed with readiness 1/1 and status `Terminating`" (arangodb/kube-arangodb#440)
-    r"|\b(?:status|state)\s+(?:is\s+|of\s+)?[`'\"]?Terminating\b",
+    r"|\b(?:status|state)\s+(?:is\s+|of\s+)?[`'\"]?Terminating\b"
+    # "After executing `kubectl delete raycluster <name>`, I see that the command hangs": a
+    # deletion that waits for a finalizer (ray-project/ray#22505)
+    r"|\b(?:kubectl\s+delete|delet(?:e|es|ed|ing|ion))\b[^.!?]{0,60}?\b(?:hangs?|hung|"
+    r"hanging|stuck|never\s+(?:finishes|completes|returns|ends))\b",
     re.IGNORECASE)
 _INSUFFICIENT = re.compile(
     r"\b(?:insufficient|not\s+enough|ran\s+out\s+of)\s+(?:free\s+)?"

@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from k8s_skillkit import invalid_errors
 from k8s_skillkit.logged_events import events_from_logs
 
 from _tshoot.training import KINDS
@@ -42,6 +43,12 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     helpers = []  # refusals a job controller's helper reconciler logged (its pod controller)
     for line in lines:
         record = _record(str(line))
+        if record is None and _REFUSED.search(str(line)):
+            # a text-format log (logrus `msg="reconcilePods error Pod \"x\" is invalid: ..."`,
+            # klog `Error syncing tfjob: ...`; kubeflow/trainer#707): the refusal, with no
+            # object fields; it is the job's when the log names one job
+            helpers.append(("", _refusal_text(_unescape(str(line)))))
+            continue
         kind = _kind(record) if record else ""
         error = str(record.get("error") or "") if record else ""
         if not _REFUSED.search(error):
@@ -67,14 +74,27 @@ def _failed_create(kind: str, namespace: str, name: str, error: str) -> dict[str
 def _helper_refusals(stubs: dict, helpers: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """A refusal logged by a reconciler of another kind (LeaderWorkerSet's pod controller
     builds the worker StatefulSet from the leader pod, kubernetes-sigs/lws#401) belongs to the
-    job when the log names exactly one job in that namespace."""
+    job when the log names exactly one job in that namespace; a text-format line, which names
+    no namespace, when the log names exactly one job."""
     out = []
     for namespace, error in helpers:
-        jobs = [key for key in stubs if key[1] == namespace]
+        jobs = [key for key in stubs if key[1] == namespace or not namespace]
         if len(jobs) == 1:
-            kind, _, name = jobs[0]
-            out.append(_failed_create(kind, namespace, name, error))
+            kind, job_namespace, name = jobs[0]
+            out.append(_failed_create(kind, job_namespace, name, error))
     return out
+
+
+def _refusal_text(line: str) -> str:
+    """The refusal without the log line's prefix: the API server's validation message when it
+    is one (k8s_skillkit.invalid_errors), else the whole line."""
+    found = invalid_errors.parse(line)
+    return found.quote if found is not None else line
+
+
+def _unescape(line: str) -> str:
+    """A text log line's quoted message as the controller wrote it (`\\"` -> `"`)."""
+    return line.replace('\\"', '"')
 
 
 def _stub(stubs: dict, kind: str, namespace: str, name: str) -> None:
