@@ -102,6 +102,14 @@ def match_wording(text: str, scopes: tuple[str, ...] | None = None,
     return best
 
 
+def exact_row(text: str) -> Row | None:
+    """The catalogued fault wording that is the whole of `text` (a quoted status message),
+    the most specific first: the upstream sentence itself, not a phrase inside it."""
+    text = " ".join(str(text or "").split()).strip().rstrip(".;").strip()
+    hits = [r for r in rows() if r.regex is not None and r.fault and r.regex.fullmatch(text)]
+    return max(hits, key=lambda r: r.literal) if hits else None
+
+
 def by_reason(scope: str, ctype: str, status: str, reason: str) -> Row | None:
     """The catalogue row for a condition's (type, status, reason) on that scope, preferring
     a reason-only row (the reason's meaning) over one implementation's message row."""

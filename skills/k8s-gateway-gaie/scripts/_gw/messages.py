@@ -703,9 +703,11 @@ def classify(scope: str, cond: dict) -> Verdict | None:
             return _by_reason(scope, cond)
         verdict = match_message(scope, message) or _catalogued(scope, message)
         if verdict is not None and verdict.layer == "backend" and scope == "route" and \
-                _ROUTE_ACCEPTED.get(str(cond.get("reason") or ""), ("", ""))[1] == "attach":
+                _ROUTE_ACCEPTED.get(str(cond.get("reason") or ""), ("", ""))[1] == "attach" \
+                and _ROUTE_ACCEPTED[str(cond.get("reason"))][0] != "route_not_accepted":
             # a parent's reason (NoMatchingParent) with a message that reads like a backend
-            # one (Istio `port 8443 not found`: no listener on that port): the reason decides
+            # one (Istio `port 8443 not found`: no listener on that port): the reason decides;
+            # a catch-all reason (UnsupportedValue: AWS LBC's "Port is required") does not
             verdict = None
         return verdict or _by_reason(scope, cond)
     if _cut_short(cond):
@@ -833,6 +835,11 @@ def match_quoted(text: str, reason_tokens: bool = True) -> Verdict | None:
         for scope in ("route", "gateway", "listener", "pool", "class"):
             verdict = match_message(scope, candidate)
             if verdict is not None:
+                # a catalogued upstream sentence quoted whole says its own cause ("VPC
+                # Lattice Service Network not found" is no Service named Network)
+                row = catalogue.exact_row(candidate)
+                if row is not None and row.cause != verdict.cause:
+                    return Verdict(row.cause, row.layer, f"catalogue:{row.component}:{row.rid}")
                 return verdict
     return match_reason_token(text) if reason_tokens else None
 
