@@ -66,8 +66,12 @@ def _compile(wording: str) -> tuple[re.Pattern | None, int]:
         if i < len(verbs):
             # a value stays inside its sentence: read from a paragraph ("the `port` field ...
             # BackendRef not found"), `port %v not found` must not span sentences
-            pieces.append(r"\d+" if verbs[i].endswith("d") else _VALUE)
-    return re.compile("".join(pieces), re.IGNORECASE), literal
+            pieces.append(r"(\d+)" if verbs[i].endswith("d") else f"({_VALUE})")
+    # a wording that opens or ends with a word opens or ends there ("Route %s not supported"
+    # is not inside "HTTPRoute header modifier ... is not supported")
+    head = r"\b" if re.match(r"\w", wording) else ""
+    tail = r"\b" if re.search(r"\w$", wording) else ""
+    return re.compile(head + "".join(pieces) + tail, re.IGNORECASE), literal
 
 
 @lru_cache(maxsize=1)
@@ -102,12 +106,31 @@ def match_wording(text: str, scopes: tuple[str, ...] | None = None,
     return best
 
 
-def exact_row(text: str) -> Row | None:
-    """The catalogued fault wording that is the whole of `text` (a quoted status message),
-    the most specific first: the upstream sentence itself, not a phrase inside it."""
-    text = " ".join(str(text or "").split()).strip().rstrip(".;").strip()
-    hits = [r for r in rows() if r.regex is not None and r.fault and r.regex.fullmatch(text)]
-    return max(hits, key=lambda r: r.literal) if hits else None
+def exact_wording(text: str, scope: str = "",
+                  span: tuple[int, int] | None = None) -> Row | None:
+    """The catalogued wording `text` is in full (a whole message, not a phrase in it), the
+    row of `scope` first, then the longest fixed text: one implementation's exact words
+    mean what its catalogue row says, whatever a keyword in them suggests. With `span` (a
+    keyword's place in `text`), only a row whose fixed text holds the whole keyword: a
+    keyword in a value the wording carries (Istio's `kind "InferencePool"`) says more than
+    the row."""
+    text = str(text or "")
+    start = len(text) - len(text.lstrip("\"'` "))
+    end = len(text.rstrip("\"'` .;"))
+    if end <= start:
+        return None
+    hits = []
+    for row in rows():
+        hit = row.regex.fullmatch(text, start, end) if row.regex is not None else None
+        if hit is None:
+            continue
+        values = [hit.span(g) for g in range(1, (hit.re.groups or 0) + 1)]
+        if span is not None and any(a < span[1] and span[0] < b for a, b in values):
+            continue
+        hits.append(row)
+    if not hits:
+        return None
+    return max(hits, key=lambda r: (r.scope == scope, r.literal))
 
 
 def by_reason(scope: str, ctype: str, status: str, reason: str) -> Row | None:

@@ -835,11 +835,6 @@ def match_quoted(text: str, reason_tokens: bool = True) -> Verdict | None:
         for scope in ("route", "gateway", "listener", "pool", "class"):
             verdict = match_message(scope, candidate)
             if verdict is not None:
-                # a catalogued upstream sentence quoted whole says its own cause ("VPC
-                # Lattice Service Network not found" is no Service named Network)
-                row = catalogue.exact_row(candidate)
-                if row is not None and row.cause != verdict.cause:
-                    return Verdict(row.cause, row.layer, f"catalogue:{row.component}:{row.rid}")
                 return verdict
     return match_reason_token(text) if reason_tokens else None
 
@@ -849,8 +844,15 @@ _MIN_QUOTE = 20
 _QUOTED_PART = re.compile(r'"([^"\n]+)"|`([^`\n]+)`|\u201c([^\u201d\n]+)\u201d')
 
 
+# a message that quotes names itself (`says "Spec.VirtualHost.TLS.CertificateRefs "tls-cert"
+# namespace must match ..."`): its first to its last double quote, read before the pieces
+_OUTER_QUOTE = re.compile(r'"([^"\n]*"[^"\n]*"[^\n]*)"')
+
+
 def _quoted_parts(text: str) -> list[str]:
-    return [next(g for g in hit.groups() if g) for hit in _QUOTED_PART.finditer(text or "")]
+    outer = [hit.group(1) for hit in _OUTER_QUOTE.finditer(text or "")]
+    return outer + [next(g for g in hit.groups() if g)
+                    for hit in _QUOTED_PART.finditer(text or "")]
 
 
 def _reason_tables() -> list[tuple[str, dict]]:
@@ -924,6 +926,14 @@ def match_message(scope: str, message: str) -> Verdict | None:
                 base = _EVENT_LAYER.get(scope.split(":", 1)[1], "route")
                 cause, layer = _FALLBACK[base]
                 return Verdict(cause, layer, pat.pid, subject, hint)
+            exact = catalogue.exact_wording(message, _catalogue_scope(scope), hit.span())
+            if exact is not None and exact.cause != pat.cause:
+                # the whole message is a catalogued wording that means something else than
+                # the pattern's keyword (Contour's `Listener.TLS.CertificateRefs cannot be
+                # defined when ...Passthrough` is a listener setting, not a certificate)
+                return Verdict(exact.cause, exact.layer,
+                               f"catalogue:{exact.component}:{exact.rid}") if exact.fault \
+                    else None
             return Verdict(pat.cause, layer, pat.pid, subject, hint)
     return None
 

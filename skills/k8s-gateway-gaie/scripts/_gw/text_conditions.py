@@ -48,6 +48,13 @@ def condition_blocks(lines) -> list[tuple[set[int], dict]]:
     return [(idx, c) for idx, c in blocks if c.get("reason")]
 
 
+# a condition copied as `Reason: message` (`RefNotPermitted: Spec.VirtualHost...`): a
+# CamelCase reason of two words or more opening the line
+_REASON_LEAD = re.compile(r"^\W*(?P<reason>[A-Z][a-z]+(?:[A-Z][a-z]*)+)\s*:\s+\S")
+
+
 def reasons_named(text: str) -> list[str]:
-    """The reasons a line names as a condition key (`reason: X`)."""
-    return [hit.group("reason") for hit in _REASON_KEY.finditer(text or "")]
+    """The reasons a line names as a condition key (`reason: X`) or opens with (`X: ...`)."""
+    lead = _REASON_LEAD.match(text or "")
+    return ([lead.group("reason")] if lead else []) + \
+        [hit.group("reason") for hit in _REASON_KEY.finditer(text or "")]
