@@ -25,6 +25,10 @@ Sources (the wording, the releases that print it):
 - PodSecurityPolicy (<= 1.24): `unable to validate against any pod security policy: [...]`
   (1.5-1.18) and `PodSecurityPolicy: unable to admit pod: [...]` (1.19-1.24) - v1.9.0 and
   v1.19.0 plugin/pkg/admission/security/podsecuritypolicy/admission.go.
+  `no providers available to validate pod request` when no policy is usable at all, and one
+  provider field error quoted alone (`...allowPrivilegeEscalation: Invalid value: true:
+  Allowing privilege escalation for containers is not allowed`, v1.24.0
+  pkg/security/podsecuritypolicy/provider.go).
 - Pod Security admission (1.22+): `violates PodSecurity "restricted:latest": allowPrivilege
   Escalation != false (...), ...` and the `would violate PodSecurity` warning -
   k8s.io/pod-security-admission v0.37.2 admission/admission.go, policy/check_*.go
@@ -81,6 +85,21 @@ PSA = re.compile(r"(would )?violate[sd]? PodSecurity " + _Q + r": (.*?)(?=\s+(?:
 PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
 PSP = re.compile(r"(?:unable to validate against any pod security policy|PodSecurityPolicy: "
                  r"unable to admit pod): \[(.*)\]")
+# PSP with no usable policy at all (the pod's creator and ServiceAccount may `use` none):
+# `no providers available to validate pod request` (v1.10.0..v1.24
+# plugin/pkg/admission/security/podsecuritypolicy/admission.go computeSecurityContext;
+# kubernetes/minikube#7314: the plugin on, no policy installed)
+PSP_NONE = re.compile(r"no providers available to validate pod request")
+# one PSP provider's field error quoted without the list around it (the provider's own
+# ForbiddenReason texts, v1.24.0 pkg/security/podsecuritypolicy/provider.go; OpenShift's SCC
+# provider prints the same; kubernetes/ingress-nginx#5244)
+PSP_FIELD = re.compile(r"([\w.\[\]/-]*(?:securityContext\.\w+|hostNetwork|hostPID|hostIPC|hostPort|"
+                       r"volumes\[\d+\]\S*)): Invalid value: [^:]{1,60}: (Allowing privilege "
+                       r"escalation for containers is not allowed|Privileged containers are not "
+                       r"allowed|Host (?:network|PID|IPC) is not allowed to be used|Host ports? "
+                       r"(?:\d+ )?(?:is|are) not allowed to be used|capability may not be added|"
+                       r"hostPath volumes are not allowed to be used|\w+ volumes are not allowed "
+                       r"to be used|running with the root UID is forbidden)")
 WEBHOOK = re.compile(r"admission webhook " + _Q + r" denied the request:?\s*(.*)")
 # The API server could not call the webhook and its failurePolicy is Fail: the request is
 # refused all the same (k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go: `failed calling
@@ -102,6 +121,7 @@ PSA_CAUSES = {  # pod-security-admission policy/check_*.go ForbiddenReason -> ca
     "hostProcess": "host_process", "probe or lifecycle host": "probe_host",
 }
 PSP_CAUSE = "pod_security_policy_denied"
+PSP_NONE_CHECK = "no PodSecurityPolicy usable by the pod's creator or ServiceAccount"
 WEBHOOK_CAUSE = "admission_webhook_denied"
 
 
@@ -156,6 +176,12 @@ def refusals(text: str) -> list[Refusal]:
         found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0)[:600],
                                             [(c.strip(), "") for c in m.group(1).split(" spec.")
                                              if c.strip()])))
+    for m in PSP_NONE.finditer(flat):
+        found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0), [(PSP_NONE_CHECK, "")])))
+    if not any(r.cause == PSP_CAUSE for _, _, r in found):  # a field error outside a list
+        for m in PSP_FIELD.finditer(flat):
+            found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0)[:600],
+                                                [(m.group(0), "")])))
     for m in WEBHOOK.finditer(flat):
         found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600],
                                             webhook=m.group(1))))

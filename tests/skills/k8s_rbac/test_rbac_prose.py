@@ -511,3 +511,26 @@ def test_a_service_account_refusal_cut_before_error_looking(script, tmp_path):
                    'spark: serviceaccount \\"spark\\" not found.\\n\\tat\n')
     assert [(f["cause"], f["basis"]) for f in found] == [("service_account_not_found",
                                                           "reported")], found
+
+
+# --- held-out round 24 ---------------------------------------------------------------------
+
+def test_psp_with_no_usable_policy(script, tmp_path):
+    # kubernetes/minikube#7314: the PSP plugin on and no policy installed (podsecuritypolicy/
+    # admission.go computeSecurityContext, "no providers available to validate pod request")
+    found = _audit(script, tmp_path, "E0330 04:09:55.404425       1 daemon_controller.go:957] "
+                   'pods "kube-proxy-" is forbidden: no providers available to validate pod '
+                   "request\n")
+    assert [(f["cause"], f["basis"]) for f in found] == [("pod_security_policy_denied",
+                                                          "reported")], found
+    assert "grant `use`" in found[0]["fix"] and "no policy is usable" in found[0]["message"]
+
+
+def test_one_psp_field_error_quoted_alone(script, tmp_path):
+    # kubernetes/ingress-nginx#5244: the provider's ForbiddenReason without the list around
+    # it (v1.24.0 pkg/security/podsecuritypolicy/provider.go)
+    found = _audit(script, tmp_path, "We have cluster wide Pod Security Policy which restricts "
+                   "allowPrivilegeEscalation:false. In this scenario, NGINX controller does not "
+                   'start and says "**securityContext.allowPrivilegeEscalation: Invalid value: '
+                   'true: Allowing privilege escalation for containers is not allowed**".\n')
+    assert [f["cause"] for f in found] == ["pod_security_policy_denied"], found

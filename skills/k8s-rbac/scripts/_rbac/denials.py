@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 from k8s_skillkit.admission_denials import ADMISSION
 from k8s_skillkit.admission_denials import PSA as _PSA
 from k8s_skillkit.admission_denials import PSP as _PSP
+from k8s_skillkit.admission_denials import PSP_FIELD as _PSP_FIELD
+from k8s_skillkit.admission_denials import PSP_NONE as _PSP_NONE
+from k8s_skillkit.admission_denials import PSP_NONE_CHECK
 from k8s_skillkit.admission_denials import WEBHOOK as _WEBHOOK
 from k8s_skillkit.admission_denials import psa_cause, psa_checks
 
@@ -255,6 +258,15 @@ def _psp(m, flat) -> Denial:
                                                    m.group(1).split(", spec.") if c.strip()])
 
 
+def _psp_none(m, flat) -> Denial:
+    return Denial("psp", m.group(0), checks=[(PSP_NONE_CHECK, "")],
+                  name=_object_name(flat, m.start()))
+
+
+def _psp_field(m, flat) -> Denial:
+    return Denial("psp", m.group(0)[:600], checks=[(m.group(0), "")])
+
+
 def _webhook(m, flat) -> Denial:
     return Denial("webhook", m.group(0)[:600], webhook=m.group(1), reason=_clip(m.group(2)))
 
@@ -356,7 +368,8 @@ def _privileged_off(m, flat) -> Denial:
 
 
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
-             (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_WEBHOOK, _webhook),
+             (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_PSP_NONE, _psp_none),
+             (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook),
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_GENERIC_403, _generic_403),

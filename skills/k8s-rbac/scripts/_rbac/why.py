@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from k8s_skillkit.admission_denials import PSP_NONE_CHECK
 from k8s_skillkit.admission_denials import psa_cause
 from k8s_skillkit.findings import finding
 
@@ -182,6 +183,17 @@ def _pod_security(denial: Denial) -> list[dict]:
 
 
 def _psp(denial: Denial) -> list[dict]:
+    if any(check == PSP_NONE_CHECK for check, _ in denial.checks):
+        return [finding("error", "pod_security_policy_denied", {"kind": "Pod",
+                                                               "name": denial.name},
+                        "the PodSecurityPolicy admission plugin is on and no policy is usable "
+                        "by the pod's creator or its ServiceAccount, so it refuses every pod",
+                        [denial.text],
+                        "create a PodSecurityPolicy that admits the pods and grant `use` on it "
+                        "(a ClusterRole with verbs [use] on podsecuritypolicies, bound to the "
+                        "pods' ServiceAccounts, or to system:serviceaccounts:kube-system for the "
+                        "control plane's pods), or turn the plugin off (PSP was removed in "
+                        "1.25)", basis="reported")]
     return [finding("error", "pod_security_policy_denied", {"kind": "Pod"},
                     "no PodSecurityPolicy the pod's ServiceAccount may use admits it",
                     [c for c, _ in denial.checks][:5] or [denial.text],
