@@ -239,3 +239,39 @@ def test_a_deletion_that_hangs_is_stuck_terminating():
                       "that the command hangs. It looks like this is because Kubernetes "
                       "finalizers are preventing the deletion of the resource.\n")
     assert [(f["cause"], f["basis"]) for f in found] == [("stuck_terminating", "inferred")]
+
+
+# --- held-out round 24 ---------------------------------------------------------------------
+
+def test_the_autoscalers_max_node_group_size_is_a_capacity_shortage():
+    # kubernetes/autoscaler#5692: the groups that match the pod are at their max size; the
+    # 12 that do not match are other groups, not the pod's problem
+    top = _findings('"pod didn\'t trigger scale-up: 12 node(s) didn\'t match Pod\'s node '
+                    'affinity/selector, 3 max node group size reached."\n')[0]
+    assert top["cause"] == "unschedulable_insufficient", top
+    assert "raise the group's max" in top["fix"], top
+
+
+def test_a_histogram_that_skips_the_pinned_node_is_a_scheduler_bug():
+    # kubernetes/kubernetes#91601 (1.18.2): 13 nodes, 12 reasons, the DaemonSet's own node
+    # never evaluated (fixed by #93355)
+    row = ("  Warning  FailedScheduling  9s (x5 over 71s)  default-scheduler  0/13 nodes are "
+           "available: 12 node(s) didn't match node selector.\n")
+    top = _findings(row)[0]
+    assert top["cause"] == "unschedulable_other" and "never evaluated" in top["message"], top
+    # all 13 accounted for: the selector is the reason
+    full = row.replace("12 node(s)", "13 node(s)")
+    assert _findings(full)[0]["cause"] == "unschedulable_affinity"
+    # the pinned node evaluated and refused for its own reason (a 1.24+ PreFilter narrowing):
+    # that reason stands
+    own = ("  Warning  FailedScheduling  9s  default-scheduler  0/13 nodes are available: 1 "
+           "Insufficient cpu.\n")
+    assert _findings(own)[0]["cause"] == "unschedulable_insufficient"
+
+
+def test_a_pod_said_to_go_into_the_matchnodeselector_status():
+    # kubernetes/kubernetes#69346: a 1.10 kubelet refused DaemonSet pods from a 1.12 control
+    # plane (matchFields affinity it cannot read): the kubelet's admission, not the scheduler
+    found = _findings("I upgraded a kubernetes cluster with an existing 1.10 node to 1.12. "
+                      "Pods got scheduled and then went into the `MatchNodeSelector` status\n")
+    assert found[0]["cause"] == "kubelet_admission_rejected", found

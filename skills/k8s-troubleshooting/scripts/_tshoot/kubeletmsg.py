@@ -183,7 +183,14 @@ KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ 
                            # pkg/kubelet/events still names them): the pod's status reason
                            # (openshift/origin#8154: DaemonSet pods off the project's selector)
                            r"|\b(?:NodeSelectorMismatching|HostPortConflict"
-                           r"|InsufficientFree(?:CPU|Memory))\b",
+                           r"|InsufficientFree(?:CPU|Memory))\b"
+                           # the pod's status reason when the kubelet's predicate check
+                           # refused it (1.10-1.18 MatchNodeSelector, 1.19+ NodeAffinity), as
+                           # a `get pods` STATUS or said in words ("went into the
+                           # `MatchNodeSelector` status": a 1.10 kubelet under a 1.12 control
+                           # plane, kubernetes/kubernetes#69346)
+                           r"|[`'\"]?\b(?:MatchNodeSelector|NodeAffinity)\b[`'\"]?\s+status\b"
+                           r"|\bstatus\s+(?:of\s+|is\s+)?[`'\"]?(?:MatchNodeSelector|NodeAffinity)\b",
                            re.I)
 # ... and its kill of the pods already running (phase Failed; reason Terminated since 1.22,
 # Shutdown in 1.20-1.21): the node went away under the pod, like an eviction

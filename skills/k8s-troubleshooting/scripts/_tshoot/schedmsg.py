@@ -53,6 +53,12 @@ _REASONS = [
      r"|requested node name|^hostname|^nodename|service affinity|^checkserviceaffinity"
      r"|requested labels|^checknodelabelpresence", "affinity"),
     (r"max volume count|^maxvolumecount|^max\w*volumecount|volume limit", "insufficient"),
+    # the cluster-autoscaler's NotTriggerScaleUp counts node groups: the groups that could
+    # hold the pod cannot grow (kubernetes/autoscaler#5692 "3 max node group size reached";
+    # cluster-autoscaler's "max cluster cpu/memory limit reached", "in backoff after failed
+    # scale-up"): a capacity shortage, read after the groups the pod does not match
+    (r"max node group size reached|max cluster \w+ limit reached|in backoff after failed "
+     r"scale-up", "insufficient"),
 ]
 _REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
 
@@ -291,6 +297,9 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     for cat in ("pvc", "dra"):  # PreFilter verdicts: no node was even tried
         if cat in cats:
             return cat, _reason_of(msg, cat)
+    skipped = _unevaluated(msg, cats)
+    if skipped:
+        return "other", skipped
     candidates = {c: n for c, n in cats.items() if c not in ("control_plane", "not_ready")} \
         or cats
     if msg.total:
@@ -311,6 +320,26 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     best = max(candidates, key=lambda c: (order.index(c) if c in order else -1,
                                           candidates[c]))
     return best, _reason_of(msg, best)
+
+
+def _unevaluated(msg: SchedMessage, cats: dict[str, int]) -> str:
+    """A 1.11+ histogram whose reasons are all "didn't match node selector/affinity" and
+    count fewer nodes than it has: from 1.11 each filtered node prints at least one reason, so
+    the missing nodes - the ones the pod is pinned to - were never evaluated. A scheduler bug
+    (kubernetes/kubernetes#91601: 1.18's snapshot skipped nodes, so DaemonSet pods pinned by
+    matchFields found "0/13 nodes are available: 12 node(s) didn't match node selector"; fixed
+    by #93355). A node that was evaluated and refused reports its own reason (a PreFilter that
+    narrows to the pinned node, 1.24+, leaves that node's reason in the message), so any other
+    reason keeps the usual reading."""
+    if msg.era != "1.9+" or not msg.total or set(cats) != {"affinity"} \
+            or any(count is None for count, _ in msg.reasons):
+        return ""
+    counted = sum(count for count, _ in msg.reasons)
+    if counted >= msg.total:
+        return ""
+    return (f"the reasons account for {counted} of {msg.total} nodes, all \"didn't match\": "
+            f"the {msg.total - counted} node(s) the pod is pinned to were never evaluated, a "
+            "scheduler bug (kubernetes#91601, 1.18; upgrade kube-scheduler)")
 
 
 def _device_nodes_tainted(msg: SchedMessage, candidates: dict[str, int]) -> bool:

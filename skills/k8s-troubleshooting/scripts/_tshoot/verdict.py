@@ -5,6 +5,8 @@ are not in a dump. Every finding made here has basis "reported": a component sai
 """
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit import invalid_errors
 from k8s_skillkit.findings import finding
 
@@ -237,6 +239,12 @@ def message_fix(rep) -> tuple[str, str]:
         if d.get("placement"):
             msg = (f"the DaemonSet controller placed no pod on node {d['placement']}: "
                    f"{d.get('reason')}")
+        if re.search(r"max node group size reached|max cluster \w+ limit reached",
+                     str(d.get("reason"))):
+            return (f"the cluster-autoscaler cannot add a node for it: {d.get('reason')}",
+                    "the node groups the pod fits are at their maximum size: raise the "
+                    "group's max (the cloud node pool's max nodes, cluster-autoscaler "
+                    "--nodes=MIN:MAX or --max-nodes-total), or free capacity on its nodes")
         return msg, sched_fix(d["category"], d.get("resources") or [],
                               d.get("taint_keys") or [])
     if d.get("admission"):
