@@ -41,6 +41,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "coredns", "kube-proxy", "default-scheduler", "kubelet", "my-namespace",
            "kube-apiserver", "metrics-server", "ingress-nginx", "cert-manager",
            "gateway-system", "monitoring", "observability",
+           "gateway-api",  # the Gateway API project's name (its CRD bundle, row ids)
            "ephemeral-storage",  # a core resource name (ResourceList key), not a case name
            "status.loadbalancer.ingress",  # a core/v1 ServiceStatus field path (lowercased)
            "qwen/qwen2.5-1.5b-instruct",  # the GAIE guide's CPU model (the manifests default)

@@ -20,6 +20,7 @@ Every wording kubectl prints for an unknown resource type or kind, with its sour
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 _ABSENT_PATTERNS = [
     re.compile(r"the server doesn't have a resource type", re.I),
@@ -49,3 +50,62 @@ def absent_type_name(text: str) -> str:
     """The resource type or kind the error names ("" when it names none)."""
     match = _TYPE.search(str(text or ""))
     return next((g for g in match.groups() if g), "") if match else ""
+
+
+# --- a group/version a client asks for that the installed CRD does not serve ----------------
+# A CRD serves the versions whose `spec.versions[].served` is true (apiextensions-apiserver
+# v0.37.2 pkg/apis/apiextensions/types.go CustomResourceDefinitionVersion.Served); the API
+# server answers 404 under /apis/<group>/<version> for any other, so a client built for an
+# older version fails as if the kind were not installed (linkerd/linkerd2#13334: a policy
+# controller asking for gateway.networking.k8s.io/v1alpha2 where the grpcroutes CRD serves
+# only v1).
+_VERSION = r"v\d+(?:(?:alpha|beta)\d+)?"
+_API_PATH = re.compile(r"/apis/([a-z0-9][a-z0-9-]*(?:\.[a-z0-9][a-z0-9-]*)+)/(" + _VERSION
+                       + r")(?![\w.])")
+_GET_CRD = re.compile(r"\bkubectl\b.*\bget\s+(?:crds?|customresourcedefinitions?"
+                      r"(?:\.apiextensions\.k8s\.io)?)\s+([a-z0-9-]+(?:\.[a-z0-9-]+){2,})")
+# one output line per version, its name then its served flag (`v1 served=true`, a jq or
+# custom-columns listing of .spec.versions[].name and .served)
+_SERVED_LINE = re.compile(r"^\s*(" + _VERSION + r")\b[\s:,=|]+(?:served[\s:=]*)?(true|false)\b",
+                          re.IGNORECASE)
+
+
+def api_paths(text: str) -> list[tuple[str, str]]:
+    """(group, version) of each API path the text names (`/apis/g/v...`, a request URL).
+
+    >>> api_paths("GET https://10.0.0.1/apis/gateway.networking.k8s.io/v1alpha2/grpcroutes")
+    [('gateway.networking.k8s.io', 'v1alpha2')]
+    """
+    return [(m.group(1), m.group(2)) for m in _API_PATH.finditer(str(text or ""))]
+
+
+def served_versions(lines: Iterable[object],
+                    crds: Iterable[object] = ()) -> dict[str, dict[str, bool]]:
+    """CRD name -> {version: served}: from CRD objects (`spec.versions`) and from the output
+    of a `kubectl get crd NAME ...` line that lists one version and its served flag a line.
+
+    >>> served_versions(["$ kubectl get crd a.example.io -o json | jq ...", "v1 served=true"])
+    {'a.example.io': {'v1': True}}
+    """
+    out: dict[str, dict[str, bool]] = {}
+    for crd in crds:
+        if not isinstance(crd, dict):
+            continue
+        versions = (crd.get("spec") or {}).get("versions") or []
+        name = str((crd.get("metadata") or {}).get("name") or "")
+        for v in versions:
+            if name and isinstance(v, dict) and v.get("name"):
+                out.setdefault(name, {})[str(v["name"])] = v.get("served") is True
+    current = ""
+    for line in lines or []:
+        text = str(line)
+        command = _GET_CRD.search(text)
+        if command:
+            current = command.group(1)
+            continue
+        row = _SERVED_LINE.match(text)
+        if current and row:
+            out.setdefault(current, {})[row.group(1)] = row.group(2).lower() == "true"
+        elif text.strip():
+            current = ""  # the listing ended
+    return out

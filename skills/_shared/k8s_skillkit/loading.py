@@ -64,7 +64,7 @@ def parse_documents(text: str, label: str) -> Dump:
 
     Raises InputError (one line) when the text holds no object in a form the kit reads.
     """
-    dump, why_not = _parse(text, label)
+    dump, why_not = _parse(text, label, read_cut=False)
     if not len(dump):
         raise InputError(f"{label}: {why_not}")
     return unread.note(dump)
@@ -72,15 +72,17 @@ def parse_documents(text: str, label: str) -> Dump:
 
 def parse_paste(text: str, label: str) -> Dump:
     """Like parse_documents, but a paste holding only text (an error message, log lines) is
-    not an error: its lines are in `Dump.texts`."""
-    return unread.note(_parse(text, label)[0])
+    not an error: its lines are in `Dump.texts`. A document the paste cut inside its last
+    line (a stored issue cut mid-key) is read without that line, and said so in `unread`;
+    parse_documents refuses it (a manifest file is not cut: its broken line is an error)."""
+    return unread.note(_parse(text, label, read_cut=True)[0])
 
 
-def _parse(text: str, label: str) -> tuple[Dump, str]:
+def _parse(text: str, label: str, read_cut: bool) -> tuple[Dump, str]:
     """(objects, why there are none) of a pasted text, each one of a sane size (see
     `check_size`)."""
     try:
-        dump, why_not = _parse_text(text, label)
+        dump, why_not = _parse_text(text, label, read_cut)
     except RecursionError as err:  # the YAML/JSON parsers recurse once per nesting level
         raise InputError(f"{label}: nested deeper than {MAX_DEPTH} levels") from err
     if has_yaml_alias(text):  # the walk costs seconds on a big dump: only when needed
@@ -138,7 +140,7 @@ def check_size(value: object, where: str) -> None:
         raise InputError(f"{where}: YAML aliases expand it to {sizes[id(value)]:,} values")
 
 
-def _parse_text(text: str, label: str) -> tuple[Dump, str]:
+def _parse_text(text: str, label: str, read_cut: bool) -> tuple[Dump, str]:
     if not text or text.isspace():  # not .strip(): a copy of the whole text (a dump: 355 MB)
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
     text = surface.clean(text)  # CRLF, `> ` quotes: how it was posted, not what it says
@@ -148,7 +150,7 @@ def _parse_text(text: str, label: str) -> tuple[Dump, str]:
         return whole, ("" if len(whole) else "no Kubernetes object found: the YAML has no "
                        "kind or apiVersion (paste the whole `kubectl get -o yaml` output)")
     try:
-        dump = _without_gc(lambda: read_paste(text, label))
+        dump = _without_gc(lambda: read_paste(text, label, read_cut))
     except InputError as err:
         message = str(err)
         raise InputError(message if message.startswith(label) else f"{label}: {message}") \

@@ -312,12 +312,13 @@ def _table_end(lines: list[str], start: int) -> int:
 
 # --- reading the segments ---------------------------------------------------------------
 
-def read_paste(text: str, label: str) -> Dump:
-    """Every object the paste holds; free text is kept in `Dump.texts`."""
+def read_paste(text: str, label: str, read_cut: bool = False) -> Dump:
+    """Every object the paste holds; free text is kept in `Dump.texts`. With `read_cut`, a
+    document cut inside its last line is read without it (`_cut_head`)."""
     dump = Dump()
     for segment in segments(text, dump.commands):
         if segment.form == "yaml":
-            docs = _load_yaml(segment, label)
+            docs = _load_yaml(segment, label, read_cut)
             if docs is None:  # prose or log lines that looked like YAML: text
                 dump.texts.extend(segment.lines)
                 dump.unread.append(str(segment.value))
@@ -423,7 +424,7 @@ def _describe_hint(hint: Command) -> str:
 _ELISION = re.compile(r"^\s*(\.{2,}|\u2026+\.*|#\s*(\.\.\.|\u2026))\s*$")
 
 
-def _load_yaml(segment: Segment, label: str) -> list[Any] | None:
+def _load_yaml(segment: Segment, label: str, read_cut: bool = False) -> list[Any] | None:
     """The segment's documents; None when it is not YAML after all (the caller keeps its
     lines as text and notes why in `Dump.unread`). One broken document of several costs only
     itself: the others are returned and the broken one is noted in `segment.value`."""
@@ -435,20 +436,49 @@ def _load_yaml(segment: Segment, label: str) -> list[Any] | None:
     except yaml.YAMLError as err:
         first_error = err
     docs: list[Any] = []
-    broken: list[tuple[int, yaml.YAMLError]] = []
+    notes: list[str] = []
     for start, end in _document_spans(lines):
         try:
             docs.extend(yaml.safe_load_all("\n".join(lines[start:end])))
         except yaml.YAMLError as err:
-            broken.append((start, err))
+            # line numbers in the paste are approximate once elisions were dropped: the
+            # segment's start plus the document's offset
+            head = _cut_head(lines[start:end], err) if read_cut else None
+            if head is None:
+                notes.append(_not_read(label, segment.start + start, err))
+                continue
+            docs.extend(head[0])
+            notes.append(f"{label}: YAML starting at line {segment.start + start}: its last "
+                         f"line `{head[1]}` is not YAML (the paste is cut there?); read "
+                         "without it")
     if not any(doc is not None for doc in docs):
         segment.value = _not_read(label, segment.start, first_error)
         return None
-    # line numbers in the paste are approximate once elisions were dropped: the segment's
-    # start plus the document's offset
-    segment.value = "; ".join(_not_read(label, segment.start + start, err)
-                              for start, err in broken)
+    segment.value = "; ".join(notes)
     return docs
+
+
+# a last line that is one bare word: a key the paste cut before its colon (`  rules`)
+_CUT_KEY = re.compile(r"^\s*(?:-\s+)?[\w.-]+\s*$")
+
+
+def _cut_head(lines: list[str], err: yaml.YAMLError) -> tuple[list[Any], str] | None:
+    """A document the paste cut inside its last line (`rules` where `rules:` began, a
+    stored copy cut mid-key): its documents without that line, and the line; None when
+    YAML fails elsewhere or on a line with more than one word (`kind: [Pod`, a key
+    indented wrong: a broken document, not a cut one)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    mark = getattr(err, "problem_mark", None)
+    if not filled or mark is None or mark.line < filled[-1] or \
+            not _CUT_KEY.match(lines[filled[-1]]):
+        return None
+    try:
+        docs = list(yaml.safe_load_all("\n".join(lines[:filled[-1]])))
+    except yaml.YAMLError:
+        return None
+    if not any(isinstance(doc, dict) for doc in docs):
+        return None
+    return docs, lines[filled[-1]].strip()[:40]
 
 
 def _document_spans(lines: list[str]) -> list[tuple[int, int]]:

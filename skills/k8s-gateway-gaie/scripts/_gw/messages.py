@@ -79,6 +79,24 @@ _ROUTE_KIND_HINT = ("the implementation does not serve this route kind on this l
                     "protocol or its version): take the kind out of allowedRoutes.kinds, give "
                     "the routes a listener whose protocol serves them, or upgrade to a release "
                     "that supports the kind")
+# A listener whose protocol the implementation does not serve (listener Accepted=False
+# UnsupportedProtocol): HAProxy Kubernetes Ingress 1.10 (pkg/gateways/gateways.go `Listener
+# protocol '%s' is not supported`, TCP only; haproxytech/kubernetes-ingress#578 quotes it as
+# `protocol HTTP is not supported`), other implementations' `Protocol %q is not supported`,
+# and NGINX Gateway Fabric's field error (internal/mode/static/state/graph/
+# gateway_listener.go, field.NotSupported on path `protocol`: `protocol: Unsupported value:
+# "TCP": supported values: "HTTP", "HTTPS"`, nginx/nginx-gateway-fabric#2046). Only the
+# Gateway API's core protocol names; a supported-values list naming HTTP, HTTPS or TLS is a
+# listener's (a Service port's lists TCP, UDP, SCTP).
+_LISTENER_PROTOCOL_REFUSED = (
+    r"\bprotocol\s+\\?[\"']?(?:HTTPS?|TLS|TCP|UDP)\\?[\"']?\s+is\s+(?:not\s+supported|"
+    r"unsupported)\b|\bprotocol: Unsupported value: \\?\"[^\"\\]+\\?\": supported values: "
+    r"[^\n]*?\\?\"(?:HTTPS?|TLS)\\?\"")
+_LISTENER_PROTOCOL_HINT = (
+    "the controller does not serve listeners of this protocol (UnsupportedProtocol): the "
+    "listener is not accepted and no route attaches to it; use a protocol the controller "
+    "lists (its message or its compatibility docs), or an implementation or release that "
+    "serves this one (TCP and UDP listeners carry TCPRoute/UDPRoute, which many do not)")
 # A TLS listener in a TLS mode the implementation does not serve: Envoy Gateway v0.3
 # internal/gatewayapi/translator.go (`TLS %s mode is not supported, TLS mode must be
 # Passthrough.`), v0.4.0 as envoyproxy/gateway#1391 quotes it (`TLS mode "Terminate" is not
@@ -198,6 +216,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        _GW_SCOPES, hint=_ROUTE_KIND_HINT),
     _p("listener-tls-mode-refused", _TLS_MODE_REFUSED, "listener_invalid", "listener",
        _GW_SCOPES, hint=_TLS_MODE_HINT),
+    _p("listener-protocol-refused", _LISTENER_PROTOCOL_REFUSED, "listener_invalid", "listener",
+       _GW_SCOPES, hint=_LISTENER_PROTOCOL_HINT),
     # A controller's own failure events: the kind they are about decides the cause.
     _p("controller-failure-event", r"Error GWCER\d+|Failed (build|deploy) ?model|failed to "
        r"(translate|sync|reconcile)", "@kind", "", ("event:Gateway", "event:HTTPRoute",
@@ -234,6 +254,8 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        ("text",), hint=_ROUTE_KIND_HINT),
     _p("listener-tls-mode-refused", _TLS_MODE_REFUSED, "listener_invalid", "listener",
        ("text",), hint=_TLS_MODE_HINT),
+    _p("listener-protocol-refused", _LISTENER_PROTOCOL_REFUSED, "listener_invalid", "listener",
+       ("text",), hint=_LISTENER_PROTOCOL_HINT),
     # GKE's route errors as a text line (an event or a title pasted as such): a missing
     # endpoint-picker Service first (the #1131 wording), then any other refusal of the route
     # (`Error GWCER104: HTTPRoute "x" is misconfigured, err: cannot specify more than one
@@ -302,6 +324,17 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        r"\b[^:]*:[^\n]*\bnot found", "backend_not_found", "backend", ("text",),
        hint="a route's backendRef names a backend object that does not exist in the route's "
             "namespace: fix the name (or namespace) or create it"),
+    # The AWS Gateway API controller (VPC Lattice) builds a target group per backendRef and
+    # fails the whole route's model when the Service is missing: pkg/gateway/
+    # model_build_targetgroup.go `error finding backend service %s due to %s` wrapping the
+    # API's NotFound (`Service "<name>" not found`), logged by the route controller as
+    # `Failed build model for <route> due to ...` (aws/aws-application-networking-k8s#493)
+    _p("aws-backend-service-not-found", r"\berror finding backend service (?P<name>[\w.\-/]+)"
+       r" due to [^\n]*?\bnot found\b", "backend_not_found", "backend", ("text",),
+       hint="a route's backendRef names a Service that does not exist ({name}): the AWS "
+            "Gateway API controller then builds no part of the route (its Lattice service "
+            "is not created or updated): create the Service or fix backendRefs[].name and "
+            "namespace"),
     # AWS Load Balancer Controller (pkg/gateway/model target group builder, v2.14+; the same
     # wording in its Ingress builder): instance targets need a node port.
     _p("aws-instance-target-no-port", r"TargetGroup port is empty\W+When using Instance "

@@ -23,6 +23,11 @@ LISTENERSET_KINDS = {"ListenerSet": GW_GROUP, "XListenerSet": GWX_GROUP}
 DEFAULT_KINDS = {"HTTP": {"HTTPRoute", "GRPCRoute"}, "HTTPS": {"HTTPRoute", "GRPCRoute"},
                  "TLS": {"TLSRoute"}, "TCP": {"TCPRoute"}, "UDP": {"UDPRoute"}}
 
+# The API server sets this label to the namespace's name on every Namespace (Kubernetes 1.21+,
+# GA 1.22: k8s.io/api core/v1 well_known_labels.go LabelMetadataName; kubernetes
+# pkg/registry/core/namespace/strategy.go), so a selector on it alone needs no Namespace.
+NAME_LABEL = "kubernetes.io/metadata.name"
+
 
 def group_of(obj: dict) -> str:
     api = str(obj.get("apiVersion", ""))
@@ -83,7 +88,7 @@ class Index:
         if ns is None and not self.listed("Namespace"):
             return None
         labels = dict(meta(ns, "labels", {}) or {}) if ns else {}
-        labels.setdefault("kubernetes.io/metadata.name", name)  # set by the apiserver
+        labels.setdefault(NAME_LABEL, name)  # set by the apiserver
         return labels
 
     def pods(self, namespace: str, match_labels: dict) -> list[dict]:
@@ -106,6 +111,23 @@ def labels_match(match_labels: dict, labels: dict) -> bool:
     """InferencePool selector (v1 matchLabels, v1alpha2 plain map): every pair equal. An
     empty map selects nothing here: a pool must name its pods (the v1 CRD requires labels)."""
     return bool(match_labels) and set_matches(match_labels, labels)
+
+
+def name_label_only(selector: dict | None, namespace: str) -> dict | None:
+    """The labels that decide `selector` for `namespace` when the selector reads only
+    kubernetes.io/metadata.name (None when it reads any other key: those need the Namespace).
+
+    >>> name_label_only({"matchExpressions": [{"key": NAME_LABEL, "operator": "In",
+    ...                  "values": ["default"]}]}, "db")
+    {'kubernetes.io/metadata.name': 'db'}
+    >>> name_label_only({"matchLabels": {"team": "a"}}, "db") is None
+    True
+    """
+    if not isinstance(selector, dict):
+        return None
+    keys = set((selector.get("matchLabels") or {}).keys()) | {
+        e.get("key") for e in selector.get("matchExpressions") or [] if isinstance(e, dict)}
+    return {NAME_LABEL: namespace} if keys == {NAME_LABEL} else None
 
 
 def namespace_selected(selector: dict | None, labels: dict) -> bool | None:

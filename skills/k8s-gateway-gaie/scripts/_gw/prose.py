@@ -181,6 +181,43 @@ _REFERENCED = re.compile(r"\b(?:Service|backend\w*|Secret|certificate\w*|Referen
 # the listener's allowedRoutes (v1) / routes (v1alpha1) namespaces, as YAML or describe
 _FROM_ALL = re.compile(r"^\s*(?:-\s+)?from:\s*[\"']?All\b", re.IGNORECASE)
 
+# --- a route kind the implementation serves only on listeners of another protocol ---------
+# "I want to use grpcroute with http listener, but It seems to be supported only by https
+# listeners" (Kong/kubernetes-ingress-controller#4273: KIC listed GRPCRoute among a
+# listener's supported kinds only for HTTPS, internal/controllers/gateway/gateway_utils.go,
+# until #5128): no listener admits the route (Accepted=False NotAllowedByListeners, gateway-
+# api apis/v1 shared_types.go), although the API lets HTTP listeners carry GRPCRoute.
+_ROUTE_KIND = r"\b(?:HTTP|GRPC|TLS|TCP|UDP)Routes?\b"
+_PROTOCOL_LISTENER = r"(?:an?\s+|the\s+)?(?:HTTPS?|TLS|TCP|UDP)\s+(?:protocol\s+)?listeners?\b"
+_KIND_ONLY_ON = re.compile(
+    _ROUTE_KIND + r"[^.\n]{0,80}?\b(?:(?:supported|allowed|accepted)\s+only|only\s+(?:supported|"
+    r"allowed|accepted)|not\s+(?:supported|allowed|accepted))\s+(?:by|on|with|for|in)\s+"
+    + _PROTOCOL_LISTENER, re.IGNORECASE)
+
+# --- a backend Service looked up in the route's namespace, living in another ---------------
+# "The Gateway then looked for the backend Service in `lfx`, but each Service lives in its own
+# namespace" (linuxfoundation/lfx-self-serve#1904): a backendRef without namespace names a
+# Service in the route's namespace (gateway-api apis/v1 BackendObjectReference.Namespace),
+# where there is none: ResolvedRefs=False BackendNotFound.
+_LOOKED_UP_ELSEWHERE = re.compile(
+    r"\b(?:look(?:ed|s|ing)?|search(?:ed|es|ing)?|resolv(?:ed|es|ing))\s+(?:for\s+)?(?:the\s+)?"
+    r"(?:backend\s+)?(?:Services?|backends?)\b[^.\n]{0,40}?\bin\b[^.\n]{0,60}?\bbut\b"
+    r"[^.\n]{0,60}?\b(?:lives?|living|exists?|is|are|resides?|runs?)\s+in\s+(?:its|their|an?|"
+    r"the)\s+(?:own|other|another|different|separate)\b[^.\n]{0,20}?\bnamespaces?\b",
+    re.IGNORECASE)
+
+# --- a load balancer health probe that does not follow the readiness probe -----------------
+# "Application Gateway for Containers falls back to its default health probe (`/`) instead of
+# using the backend pod `readinessProbe`" (Azure/AKS#5644): the proxy's own health check
+# asks another path than the one the pods answer 2xx on, so Ready pods are marked unhealthy.
+_HEALTH_PROBE = r"(?:health[- ]?(?:probes?|checks?)|default\s+probes?)"
+_READINESS = r"readiness[- ]?probes?"
+_PROBE_NOT_READINESS = re.compile(
+    _HEALTH_PROBE + r"[^.\n]{0,100}?\b(?:instead\s+of|ignor\w*|(?:does|do|did)\s*(?:n't|not)"
+    r"\s+(?:respect|use|honou?r|follow)|not\s+(?:respecting|using|honou?ring|following))\b"
+    r"[^.\n]{0,40}?" + _READINESS + "|" + _READINESS + r"[^.\n]{0,60}?\b(?:ignored|not\s+"
+    r"(?:used|respected|honou?red|followed))\b[^.\n]{0,60}?" + _HEALTH_PROBE, re.IGNORECASE)
+
 # --- around `no healthy upstream` ------------------------------------------------------------
 # The load balancer's own health checking (GKE HealthCheckPolicy / NEG health, Azure
 # Application Gateway for Containers HealthCheckPolicy, AWS target group health checks,
@@ -263,6 +300,9 @@ class Prose:
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
     pool_unselected: list[str] = field(default_factory=list)
+    kind_only_on: list[str] = field(default_factory=list)
+    looked_up_elsewhere: list[str] = field(default_factory=list)
+    probe_not_readiness: list[str] = field(default_factory=list)
     status_contradicted: list[str] = field(default_factory=list)
     reconciled: list[str] = field(default_factory=list)
     failure: list[str] = field(default_factory=list)
@@ -354,6 +394,12 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
             bucket.append(text[:200])
+    for regex, bucket in ((_KIND_ONLY_ON, out.kind_only_on),
+                          (_LOOKED_UP_ELSEWHERE, out.looked_up_elsewhere),
+                          (_PROBE_NOT_READINESS, out.probe_not_readiness)):
+        hit = regex.search(text)
+        if hit:
+            bucket.append(_sentence_at(text, hit.start(), hit.end())[:200])
     hit = _OWN_NAMESPACE_ONLY.search(text)
     if hit and not _REFERENCED.search(hit.group(0)):
         out.own_namespace_only.append(text[:200])
@@ -365,6 +411,16 @@ def _sentence_facts(out: Prose, text: str) -> None:
     if _PODS_FINE.search(text) and not re.search(r"\bnot\s+(?:Ready|Running|healthy)\b",
                                                   text, re.IGNORECASE):
         out.pods_fine.append(text[:200])
+
+
+def _sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds [start, end): a paragraph's decisive sentence is
+    the evidence, not its first 200 characters."""
+    head = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start),
+               text.rfind("! ", 0, start))
+    tail = min((i for i in (text.find(". ", end), text.find("? ", end), text.find("! ", end))
+                if i >= 0), default=len(text) - 1)
+    return text[head + 2 if head >= 0 else 0:tail + 1].strip()
 
 
 def _json_ingress(text: str) -> bool:
@@ -460,6 +516,7 @@ class _Rule:
     cause: str
     message: str
     confirm: str
+    fix: str = ""       # when the cause's own fix would miss what the sentence says
 
 
 _RULES = (
@@ -506,6 +563,32 @@ _RULES = (
     # "when the `eg-validator-canary` service resource is deleted (while still keeping it in
     # the HTTPRoute backendRef)" (envoyproxy/gateway#7065): a backendRef to a Service that is
     # gone is BackendNotFound (gateway-api HTTPBackendRef: ResolvedRefs False).
+    _Rule(("kind_only_on",), "gateway_talk", "not_allowed_by_listener",
+          "the paste says the route's kind is accepted only on listeners of another protocol: "
+          "no listener the route names admits it (Accepted=False NotAllowedByListeners); the "
+          "implementation lists what each listener takes in status.listeners[].supportedKinds",
+          "kubectl get gateway <name> -n <namespace> -o "
+          "jsonpath='{.status.listeners[*].supportedKinds}' and the route's status.parents",
+          fix="attach the route to a listener whose protocol this implementation serves the "
+              "kind on, or upgrade to a release that serves it on this protocol (the Gateway "
+              "API lets HTTP and HTTPS listeners carry both HTTPRoute and GRPCRoute)"),
+    _Rule(("looked_up_elsewhere",), "gateway_talk", "backend_not_found",
+          "the paste says the backend Service was looked up in one namespace and lives in "
+          "another: a backendRef without namespace names a Service in the route's own "
+          "namespace, where there is none (ResolvedRefs=False BackendNotFound)",
+          "kubectl get httproute <name> -n <namespace> -o "
+          "jsonpath='{.spec.rules[*].backendRefs}' and kubectl get service <name> -n "
+          "<route namespace>",
+          fix="put the route in the Service's namespace, or set backendRefs[].namespace to "
+              "it and add a ReferenceGrant there from the route's kind and namespace to "
+              "Service"),
+    _Rule(("probe_not_readiness",), "gateway_talk", "backend_health_check_failing",
+          "the paste says the load balancer's health probe does not follow the pods' "
+          "readinessProbe (a default path instead): pods Ready on their probe path are marked "
+          "unhealthy when that path does not answer 2xx",
+          "the load balancer's backend health (its HealthCheckPolicy status, or the cloud "
+          "console's backend health view) beside kubectl get pods -o wide",
+          fix=_HEALTH_CHECK_FIX),
     _Rule(("backend_absent",), "backend_ref", "backend_not_found",
           "the paste says a Service (or backend) a route's backendRef names does not exist: "
           "that backendRef does not resolve (BackendNotFound; its share of requests gets 500)",
@@ -526,7 +609,7 @@ def prose_findings(prose: Prose) -> list[dict]:
     for rule in _RULES:
         lines = [line for name in rule.evidence for line in getattr(prose, name)]
         if getattr(prose, rule.gate) and all(getattr(prose, name) for name in rule.evidence):
-            out.append(_inferred(rule.cause, rule.message, lines, rule.confirm))
+            out.append(_inferred(rule.cause, rule.message, lines, rule.confirm, rule.fix))
     if not any(f["cause"] == "not_allowed_by_listener" for f in out):
         out += _own_namespace_only(prose)
     return out
@@ -559,9 +642,9 @@ def _own_namespace_only(prose: Prose) -> list[dict]:
                     basis="inferred", confirm=_OWN_NAMESPACE_CONFIRM)]
 
 
-def _inferred(cause: str, message: str, lines: list[str], confirm: str) -> dict:
+def _inferred(cause: str, message: str, lines: list[str], confirm: str, fix: str = "") -> dict:
     return finding("error", cause, _PASTE, message, list(dict.fromkeys(lines))[:3],
-                   fix_for(cause), basis="inferred", confirm=confirm)
+                   fix or fix_for(cause), basis="inferred", confirm=confirm)
 
 
 _PASTE = {"kind": "Text", "name": "paste"}
@@ -659,7 +742,9 @@ def unexplained(findings: list[dict], lines: list[str]) -> list[dict]:
     """An info finding when the paste reports a gateway failure that no condition, event or
     wording in it explains: the cause is not in the paste; the commands that would decide
     it, chosen by the HTTP status it shows."""
-    if any(f["severity"] in ("error", "warning") for f in findings):
+    # (a status read as not describing the object is an explanation too: foreign_status)
+    if any(f["severity"] in ("error", "warning") or f["cause"] == "stale_status"
+           for f in findings):
         return []
     prose = read(lines)
     if not (prose.gateway_talk and prose.failure):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
-from _gw import catalogue
+from _gw import catalogue, foreign_status
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
                           match_condition_summary, match_denial, match_message, match_quoted,
@@ -132,8 +132,12 @@ def listener_findings(obj: dict, entries) -> list[dict]:
 def _gateway(index, gw: dict) -> list[dict]:
     status = gw.get("status") or {}
     listeners = listener_findings(gw, status.get("listeners"))
-    own = _conditions(gw, "gateway", status.get("conditions"),
+    # conditions a controller that does not implement the class wrote: not a verdict
+    foreign, conditions = foreign_status.disclaimed(gw, status.get("conditions"))
+    own = _conditions(gw, "gateway", conditions,
                       refine=lambda cond, v: _refine_gateway(index, gw, v))
+    if foreign:
+        own.append(foreign_status.finding_for(gw, foreign))
     if listeners:  # the listener conditions say which listener and why: keep those
         own = [f for f in own if f["cause"] not in GENERIC]
     unaddressed = _table_without_address(gw)

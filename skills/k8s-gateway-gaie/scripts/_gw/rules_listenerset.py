@@ -37,7 +37,7 @@ from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
 from _gw.objects import (LISTENERSET_KINDS, cond_text, is_current, listenerset_parent, meta,
-                         namespace_selected, scoped)
+                         name_label_only, namespace_selected, scoped)
 from _gw.reported import dedupe, listener_findings
 
 # kind -> API group; the same schema under two names (see the module docstring)
@@ -131,6 +131,8 @@ def check_listenerset(index, ls: dict) -> list[dict]:
     ok = frm == "All" or (frm == "Same" and meta(ls, "namespace") == ns)
     if frm == "Selector":
         labels = index.namespace_labels(meta(ls, "namespace"))
+        if labels is None:  # a selector on the name label alone is decided by the name
+            labels = name_label_only(allowed.get("selector"), meta(ls, "namespace"))
         ok = None if labels is None else namespace_selected(allowed.get("selector"), labels)
     if ok:
         return []

@@ -18,8 +18,9 @@ from _gw.causes import fix_for
 from _gw.rules_listenerset import detached as listenerset_detached
 from _gw.objects import (ALPHA_GROUP, DEFAULT_KINDS, GW_GROUP, LISTENERSET_KINDS, POOL_GROUP,
                          backend_refs, current_conditions, describe_ref, grant_allows,
-                         holding_listener, hostnames_intersect, meta, namespace_selected,
-                         parent_refs, pool_ports, scoped, service_ports, status_parent)
+                         holding_listener, hostnames_intersect, meta, name_label_only,
+                         namespace_selected, parent_refs, pool_ports, scoped, service_ports,
+                         status_parent)
 
 
 def check_route(index, route: dict) -> list[dict]:
@@ -287,6 +288,8 @@ def _listener_refuses(index, li, gateway, route) -> str:
         return f"{name}: allowedRoutes.namespaces.from=Same (only {gw_ns}), route is in {route_ns}"
     if source == "Selector":
         labels = index.namespace_labels(route_ns)
+        if labels is None:  # a selector on the name label alone is decided by the name
+            labels = name_label_only(namespaces.get("selector"), route_ns)
         if labels is None:
             return f"?{name}: allowedRoutes Selector {namespaces.get('selector')}"
         selected = namespace_selected(namespaces.get("selector"), labels)
