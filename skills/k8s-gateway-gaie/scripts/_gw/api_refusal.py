@@ -137,6 +137,10 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     """The cause of the first spec or metadata (field, detail) of a refused object of this
     skill's kinds; the hint says the object was not stored and which field to fix."""
     kind = kind_of(printed_kind)
+    errors = list(errors)
+    address = next(((f, d) for f, d in errors if f.startswith("status.addresses")), None)
+    if kind == "Gateway" and address is not None:
+        return _address_refused(name, *address)
     # what the user wrote: a refused `status.*` is a controller's own status update
     # (kubernetes-sigs/aws-load-balancer-controller#4600), not a fault of the object
     pairs = [(f, d) for f, d in errors if f.startswith(("spec", "metadata"))]
@@ -151,6 +155,18 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     if _HTTPS_PASSTHROUGH in detail:
         hint = f"{_HTTPS_PASSTHROUGH_HINT}; {hint}"
     return Verdict(cause, layer, "api-invalid", {"kind": kind, "name": name}, hint)
+
+
+def _address_refused(name: str, field: str, detail: str) -> Verdict:
+    """The controller's own status write refused on the Gateway's addresses: it computed an
+    address the schema rejects (an empty value where the load balancer has a hostname, not
+    an IP: hashicorp/consul-api-gateway#187), so the Gateway shows no address at all."""
+    return Verdict("gateway_no_address", "gateway", "api-invalid-status-address",
+                   {"kind": "Gateway", "name": name},
+                   f"the API server refused the controller's status update of Gateway {name} "
+                   f"({field}: {detail[:_DETAIL_CHARS]}): the address it computed is not valid, "
+                   "so none is published; a load balancer that has a hostname, not an IP, "
+                   "needs a controller release that writes type Hostname addresses")
 
 
 def match_refusal(text: str) -> Verdict | None:

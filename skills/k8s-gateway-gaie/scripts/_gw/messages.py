@@ -439,6 +439,21 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "log names the CRD and version): install the Gateway API CRD release that "
             "controller release supports (standard, or experimental when it asks for "
             "TLSRoute/TCPRoute), then restart it: it checks only at start"),
+    # an informer of a Gateway API / Inference Extension kind that never synced: its list
+    # keeps failing (the CRD does not serve that version, or the identity may not list it)
+    # until the program gives up: external-dns source/gateway.go `failed to sync %v: %v`
+    # (`*v1.GRPCRoute`, kubernetes-sigs/external-dns#4567: GRPCRoute v1 needs Gateway API
+    # v1.1+ CRDs), controller-runtime's "timed out waiting for cache to be synced for Kind"
+    _p("informer-never-synced", r"(?:failed to sync|timed out waiting for cache to be synced "
+       r"for Kind) \*?v\w+\.(?:GatewayClass|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|"
+       r"UDPRoute|ReferenceGrant|BackendTLSPolicy|X?ListenerSet|InferencePool|"
+       r"InferenceObjective|InferenceModel)\b", "crd_not_installed", "class", ("text",),
+       hint="the program's informer for that kind never synced: most often the CRD does not "
+            "serve that version (kubectl get crd <plural>.gateway.networking.k8s.io -o "
+            "jsonpath='{{.spec.versions[*].name}}'; GRPCRoute v1 needs Gateway API v1.1+), or "
+            "its ServiceAccount may not list/watch it (kubectl auth can-i list <plural> "
+            "--as=system:serviceaccount:NS:SA): install the CRD release it needs or grant "
+            "the verbs"),
     # the AWS Gateway API controller's log for a Gateway whose class does not exist
     # (aws-application-networking-k8s controllers/gateway_controller.go; #539), and the
     # apiserver's NotFound for the class

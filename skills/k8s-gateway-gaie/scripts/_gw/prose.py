@@ -112,6 +112,17 @@ _PORT_INVALID = re.compile(
     r"\b(?:invalid|wrong|bad|incorrect|non-?existent|nonexistent)\s+[`'\"]?(?:backend\s*Ref\s+)?"
     r"ports?\b", re.IGNORECASE)
 _BACKEND_REF = re.compile(r"backend ?Refs?\b", re.IGNORECASE)
+# the wrong port said of the endpoint picker's reference, not a route's backendRef
+# ("endpointPickerRef.port points to the wrong port", opendatahub-io/kserve#1097: 8000, the
+# model server's port, instead of the EPP's gRPC 9002; Envoy answers 500 ext_proc_error_gRPC_
+# error_14{Cluster_not_available})
+_EPP_REF = re.compile(r"endpointPickerRef|extensionRef|\bEPP\b|endpoint[- ]?picker",
+                      re.IGNORECASE)
+# a pool with no endpoint at all ("if all engine is scaled to 0", "no active endpoint":
+# llm-d/llm-d-router#1735): the picker has no pod to pick
+_POOL_EMPTY = re.compile(
+    r"\bno\s+(?:active|ready|available|running)\s+endpoints?\b|\bscaled\s+(?:down\s+)?to\s+"
+    r"(?:0|zero)\b", re.IGNORECASE)
 # "old pods can continue running without the new `component-class=worker` label, while the
 # `InferencePool` is updated to require it" (ai-dynamo/dynamo#9700): an InferencePool's
 # selector (matchLabels, all ANDed) that the serving pods' labels do not meet selects none
@@ -233,7 +244,7 @@ _PODS_FINE = re.compile(r"\bpods?\b[^\n]{0,60}?\b(?:Ready|Running|healthy)\b|\bR
                         r"works?)\b|everything (?:seems|looks|is) fine", re.IGNORECASE)
 _INFERENCE = re.compile(r"InferencePool|inference[- ]?(?:extension|gateway|pool)|endpoint[- ]?"
                         r"picker|\bEPP\b|\bvllm\b|model[- ]server|llm-d|/v1/(?:chat/)?"
-                        r"completions", re.IGNORECASE)
+                        r"completions|pool saturation|saturation detector", re.IGNORECASE)
 
 
 # --- "it worked again once the controller reconciled" ----------------------------------------
@@ -263,7 +274,10 @@ _TRANSLATION_TIME = ("backend_not_found", "backend_no_endpoints", "backend_unres
 # unknown" with the commands that would decide it, not a refusal of the input.
 GATEWAY_TALK = re.compile(r"\bgateway\b|gateway[=/]|HTTPRoute|GRPCRoute|InferencePool|"
                            r"backend ?Refs?\b|endpoint[- ]?picker|\bEPP\b|ext_proc|"
-                           r"kubernetesgateway|nginx-gateway|envoy-gateway", re.IGNORECASE)
+                           r"kubernetesgateway|nginx-gateway|envoy-gateway|"
+                           # the inference router's own words (llm-d-router, GAIE's EPP)
+                           r"\bllm-d\b|inference[- ]pool|pool saturation|saturation detector",
+                           re.IGNORECASE)
 _STATUS_CODE = re.compile(
     r"(?:HTTP/[\d.]+\s+|http\.status=|\bstatus(?:\s+code)?\W{1,3}|\\?\"\s)(?P<code>[45]\d\d)\b|"
     r"\b(?P<code2>[45]\d\d)\s+(?:Internal|Service|Bad\s+Gateway|Not\s+Found|Gateway\s+Timeout)|"
@@ -300,6 +314,8 @@ class Prose:
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
     pool_unselected: list[str] = field(default_factory=list)
+    epp_port_invalid: list[str] = field(default_factory=list)
+    pool_empty: list[str] = field(default_factory=list)
     kind_only_on: list[str] = field(default_factory=list)
     looked_up_elsewhere: list[str] = field(default_factory=list)
     probe_not_readiness: list[str] = field(default_factory=list)
@@ -390,7 +406,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_POLICY_TARGET_ABSENT, out.policy_target_absent),
                           (_SECRET_ABSENT, out.secret_absent), (_CRD_ABSENT, out.crd_absent),
                           (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
-                          (_PORT_INVALID, out.port_invalid),
+                          (_PORT_INVALID, out.epp_port_invalid if _EPP_REF.search(text)
+                           else out.port_invalid), (_POOL_EMPTY, out.pool_empty),
                           (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
             bucket.append(text[:200])
@@ -556,6 +573,23 @@ _RULES = (
           "no endpoint to pick (requests fail while the pods run)",
           "kubectl get inferencepool <name> -n <namespace> -o jsonpath='{.spec.selector}'; "
           "kubectl get pods -n <namespace> --show-labels"),
+    _Rule(("epp_port_invalid",), "inference", "endpoint_picker_missing",
+          "the paste says the endpoint picker's reference names the wrong port: the gateway "
+          "calls ext_proc on a port the picker does not serve, so every request fails (Envoy: "
+          "500 ext_proc_error ... Cluster_not_available)",
+          "kubectl get inferencepool <name> -n <namespace> -o "
+          "jsonpath='{.spec.endpointPickerRef}'; kubectl get service <epp> -n <namespace> -o "
+          "jsonpath='{.spec.ports}'",
+          fix="set endpointPickerRef.port to the picker Service's gRPC port (9002 in the "
+              "reference EPP), not the model servers' targetPort"),
+    _Rule(("pool_empty",), "inference", "pool_selects_no_pods",
+          "the paste says the pool has no endpoint (its model servers scaled to zero): the "
+          "endpoint picker has no pod to pick, so requests queue and fail (429 from flow "
+          "control, 503) until a pod serves",
+          "kubectl get pods -n <namespace> -l <pool selector>; kubectl get inferencepool "
+          "<name> -n <namespace> -o jsonpath='{.spec.selector}'",
+          fix="keep at least one model server replica (or use a scale-from-zero activator), "
+              "and check the pool's selector matches the running pods"),
     _Rule(("port_invalid",), "backend_ref", "port_mismatch",
           "the paste says the backendRef names a port its backend does not define: the "
           "backend exists, the port does not",
