@@ -580,7 +580,7 @@ _RULES = (
           "kubectl get inferencepool <name> -n <namespace> -o "
           "jsonpath='{.spec.endpointPickerRef}'; kubectl get service <epp> -n <namespace> -o "
           "jsonpath='{.spec.ports}'",
-          fix="set endpointPickerRef.port to the picker Service's gRPC port (9002 in the "
+          fix="set the port of endpointPickerRef to the picker Service's gRPC port (9002 in the "
               "reference EPP), not the model servers' targetPort"),
     _Rule(("pool_empty",), "inference", "pool_selects_no_pods",
           "the paste says the pool has no endpoint (its model servers scaled to zero): the "
