@@ -7,6 +7,8 @@ Expected values: the public thread each paste is quoted from (named at each test
 apimachinery v0.37.2 NewInvalid (the refusal's shape)."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 
@@ -80,3 +82,16 @@ def test_a_pool_scaled_to_zero_reported_in_markdown(gw_run, tmp_path):
             "engine is scaled to 0.\n")
     found = _problems(gw_run, tmp_path, text)
     assert [(f["cause"], f["basis"]) for f in found] == [("pool_selects_no_pods", "inferred")]
+
+
+def test_a_megabyte_of_nested_lines_is_answered_quickly(gw_proc, tmp_path):
+    # a fuzz input (tests/fuzz): 1000 nested `- ` lines, 1 MB. Every line is tried against the
+    # status catalogue; each row's regex runs only where its fixed text occurs (catalogue
+    # anchors), so the answer comes in seconds rather than minutes
+    path = tmp_path / "deep.yaml"
+    path.write_text("\n".join(("  " * i) + "- " for i in range(1000)) + "\n" + "  " * 1000
+                    + "- 1\n")
+    start = time.monotonic()
+    result = gw_proc("check_routes", "-A", "-v", "-f", str(path))  # 60 s timeout: fails
+    assert result.code in (0, 1, 2), result.err
+    assert time.monotonic() - start < 20
