@@ -86,8 +86,8 @@ def _clip(text: str) -> str:
 
 def _field_errors(text: str) -> tuple[FieldError, ...]:
     body = text.strip()
-    if body.startswith("[") and body.endswith("]"):
-        body = body[1:-1]
+    if body.startswith("["):  # utilerrors' aggregate; its "]" may be cut or quoted (`]"`)
+        body = body[1:].rstrip("\"'").rstrip("]")
     marks = list(_FIELD_ERR.finditer(body))
     out = []
     for n, m in enumerate(marks):

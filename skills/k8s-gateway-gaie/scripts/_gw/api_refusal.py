@@ -141,6 +141,10 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     address = next(((f, d) for f, d in errors if f.startswith("status.addresses")), None)
     if kind == "Gateway" and address is not None:
         return _address_refused(name, *address)
+    features = next((f for f, _ in errors
+                     if f.startswith(("supportedFeatures", "status.supportedFeatures"))), None)
+    if kind == "GatewayClass" and features is not None:
+        return _features_refused(name, features)
     # what the user wrote: a refused `status.*` is a controller's own status update
     # (kubernetes-sigs/aws-load-balancer-controller#4600), not a fault of the object
     pairs = [(f, d) for f, d in errors if f.startswith(("spec", "metadata"))]
@@ -167,6 +171,21 @@ def _address_refused(name: str, field: str, detail: str) -> Verdict:
                    f"({field}: {detail[:_DETAIL_CHARS]}): the address it computed is not valid, "
                    "so none is published; a load balancer that has a hostname, not an IP, "
                    "needs a controller release that writes type Hostname addresses")
+
+
+def _features_refused(name: str, field: str) -> Verdict:
+    """The controller's GatewayClass status write refused on supportedFeatures: the installed
+    CRDs and the controller disagree on the Gateway API release. v1.2.0 made the list's items
+    objects ({name: ...}) where v1.1 had strings, and each release's CRD enumerates the feature
+    names it knows (gateway-api apis/v1/gatewayclass_types.go; istio/istio#51409: CRDs older
+    than Istio 1.22 expects; cilium/cilium#35562: v1.2.0 CRDs under Cilium 1.16.3)."""
+    return Verdict("crd_version_unsupported", "class", "api-invalid-status-features",
+                   {"kind": "GatewayClass", "name": name},
+                   f"the API server refused the controller's status update of GatewayClass "
+                   f"{name} ({field}): the installed Gateway API CRDs are another release than "
+                   "the controller was built for (supportedFeatures changed from strings to "
+                   "objects in v1.2.0; older CRDs do not list newer feature names): install "
+                   "the Gateway API release the controller's docs name")
 
 
 def match_refusal(text: str) -> Verdict | None:

@@ -454,6 +454,22 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "its ServiceAccount may not list/watch it (kubectl auth can-i list <plural> "
             "--as=system:serviceaccount:NS:SA): install the CRD release it needs or grant "
             "the verbs"),
+    # istiod accepts some listener protocols only with its alpha Gateway API switch on (TLS
+    # until the release after istio/istio#59693 made it default; quoted in istio/istio#59387)
+    _p("istio-alpha-protocol", r"protocol \S+ is supported, but only when "
+       r"PILOT_ENABLE_ALPHA_GATEWAY_API=true is configured", "listener_invalid", "listener",
+       ("listener", "gateway", "text"),
+       hint="istiod serves this listener protocol only with PILOT_ENABLE_ALPHA_GATEWAY_API=true "
+            "(pilot env, e.g. --set values.pilot.env.PILOT_ENABLE_ALPHA_GATEWAY_API=true), or "
+            "on an Istio release that enables it by default"),
+    # Application Gateway for Containers' ALB controller (1.9+) skips a Gateway that names no
+    # AGC resource (annotation alb.networking.azure.io/alb-id, or alb-name/alb-namespace for a
+    # managed one): nothing programs it (Azure-Samples/holiday-peak-hub#861)
+    _p("agc-gateway-skipped", r"Gateway is not referencing an? Application Gateway for "
+       r"Containers resource", "no_controller", "gateway", ("text", "gateway"),
+       hint="the ALB controller skips this Gateway: annotate it with "
+            "alb.networking.azure.io/alb-id (a BYO AGC resource's ID) or alb-name and "
+            "alb-namespace (an ApplicationLoadBalancer it manages)"),
     # the AWS Gateway API controller's log for a Gateway whose class does not exist
     # (aws-application-networking-k8s controllers/gateway_controller.go; #539), and the
     # apiserver's NotFound for the class

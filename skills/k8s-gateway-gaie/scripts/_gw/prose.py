@@ -118,6 +118,12 @@ _BACKEND_REF = re.compile(r"backend ?Refs?\b", re.IGNORECASE)
 # error_14{Cluster_not_available})
 _EPP_REF = re.compile(r"endpointPickerRef|extensionRef|\bEPP\b|endpoint[- ]?picker",
                       re.IGNORECASE)
+# a request sent without the path prefix the route matches ("a bare gateway IP without the
+# `/<namespace>/<name>` path prefix. This caused all llmd inference requests to return HTTP
+# 404", opendatahub-io/opendatahub-tests#1750): no route matches it
+_PREFIX_MISSING = re.compile(
+    r"\b(?:without|missing|lacks?|lacking|no)\s+(?:the\s+)?[^.\n]{0,60}?\bpath[- ]?prefix\b"
+    r"[^\n]{0,200}?\b404\b", re.IGNORECASE)
 # a pool with no endpoint at all ("if all engine is scaled to 0", "no active endpoint":
 # llm-d/llm-d-router#1735): the picker has no pod to pick
 _POOL_EMPTY = re.compile(
@@ -315,6 +321,7 @@ class Prose:
     port_invalid: list[str] = field(default_factory=list)
     pool_unselected: list[str] = field(default_factory=list)
     epp_port_invalid: list[str] = field(default_factory=list)
+    prefix_missing: list[str] = field(default_factory=list)
     pool_empty: list[str] = field(default_factory=list)
     kind_only_on: list[str] = field(default_factory=list)
     looked_up_elsewhere: list[str] = field(default_factory=list)
@@ -408,6 +415,7 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
                           (_PORT_INVALID, out.epp_port_invalid if _EPP_REF.search(text)
                            else out.port_invalid), (_POOL_EMPTY, out.pool_empty),
+                          (_PREFIX_MISSING, out.prefix_missing),
                           (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
             bucket.append(text[:200])
@@ -573,6 +581,12 @@ _RULES = (
           "no endpoint to pick (requests fail while the pods run)",
           "kubectl get inferencepool <name> -n <namespace> -o jsonpath='{.spec.selector}'; "
           "kubectl get pods -n <namespace> --show-labels"),
+    _Rule(("prefix_missing",), "gateway_talk", "request_not_routed",
+          "the paste says requests went without the path prefix the route matches and got "
+          "404: the gateway has no route for that path",
+          "kubectl get httproute <name> -n <namespace> -o jsonpath='{.spec.rules[*].matches}'",
+          fix="send requests to the URL the route serves (its path prefix; for KServe's "
+              "LLMInferenceService, status.url), or add a match for the bare path"),
     _Rule(("epp_port_invalid",), "inference", "endpoint_picker_missing",
           "the paste says the endpoint picker's reference names the wrong port: the gateway "
           "calls ext_proc on a port the picker does not serve, so every request fails (Envoy: "
