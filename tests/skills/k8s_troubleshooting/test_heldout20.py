@@ -275,3 +275,12 @@ def test_a_pod_said_to_go_into_the_matchnodeselector_status():
     found = _findings("I upgraded a kubernetes cluster with an existing 1.10 node to 1.12. "
                       "Pods got scheduled and then went into the `MatchNodeSelector` status\n")
     assert found[0]["cause"] == "kubelet_admission_rejected", found
+
+
+def test_a_pod_said_to_crash_with_an_error():
+    # langfuse/langfuse-k8s#60: the web pod exits at start on a ClickHouse error (code 701,
+    # "Requested cluster 'default' not found" with one replica)
+    found = _findings("I'm deploying the helm chart with `clickhouse.replicaCount: 1`, and ran "
+                      "into the web pod crashing with this error:\n```\nerror: failed to open "
+                      "database: code: 701, message: Requested cluster 'default' not found\n```\n")
+    assert [(f["cause"], f["basis"]) for f in found] == [("crash_loop", "inferred")], found

@@ -31,6 +31,8 @@ Rules (the wording is users'; the state is Kubernetes'):
   affinity rules": NodeAffinity's "didn't match Pod's node affinity/selector"; ROCm/
   gpu-operator#23) -> unschedulable_affinity. A sentence that only mentions affinity beside
   the Pending state is not this (the reporter may have found another cause).
+- a pod or container said to crash / crash-loop ("ran into the web pod crashing with this
+  error", langfuse/langfuse-k8s#60) -> crash_loop, the quoted error being the program's reason.
 - a liveness / startup / readiness probe said to restart, kill or fail the container ("the
   liveness probe is triggering a restart before things are able to initialize"): the kubelet
   restarts a container whose liveness or startup probe fails failureThreshold times
@@ -123,6 +125,11 @@ _STUCK_PENDING = re.compile(r"\b(?:stuck|stays?|remains?|still|hangs?|forever)\b
                             r"\bpending\b|\bpending\b[^.!?]{0,20}?\b(?:forever|for (?:hours|"
                             r"days))\b|\b(?:can(?:no|')t|not|never)\s+(?:be\s+)?scheduled\b",
                             re.IGNORECASE)
+# a pod said to crash ("ran into the web pod crashing with this error", langfuse/langfuse-k8s
+# #60; "the pod keeps crash looping"): the container exits and the kubelet restarts it
+_CRASHING = re.compile(r"\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\b(?:(?:is|are|keeps?|kept|"
+                       r"started|was|were)\s+)?(?:crash(?:es|ed|ing)|crash[- ]?loop\w*)\b",
+                       re.IGNORECASE)
 # a hard spread constraint anywhere in the paste (its YAML is code, not words)
 _HARD_SPREAD = re.compile(r"whenUnsatisfiable:\s*[\"']?DoNotSchedule\b")
 
@@ -240,6 +247,13 @@ _RULES = (
          "probe at a port and path the container serves",
          "kubectl describe pod NAME -n NAMESPACE (Events: Unhealthy \"Liveness probe failed\", "
          "Killing \"failed liveness probe, will be restarted\")", also=_PROBE_ACTS),
+    Rule(_CRASHING, "crash_loop",
+         "the report says the pod crashes: its container exits and the kubelet restarts it "
+         "(CrashLoopBackOff); the error the report quotes is the program's reason",
+         "read the error the program printed (kubectl logs POD --previous) and fix the "
+         "command, configuration or dependency it names",
+         "kubectl get pod NAME -n NAMESPACE (RESTARTS, CrashLoopBackOff); kubectl logs NAME -n "
+         "NAMESPACE --previous"),
     Rule(_STUCK_PENDING, "unschedulable_topology_spread",
          "the report says a pod stays Pending and the paste holds a topology spread constraint "
          "with whenUnsatisfiable: DoNotSchedule: the scheduler keeps the pod off every domain "
