@@ -50,3 +50,17 @@ def gw_proc():
 @pytest.fixture
 def gw_resource():
     return lambda *parts: str(RESOURCES.joinpath(*parts))
+
+
+def paste_findings(gw_run, tmp_path, text: str) -> list[dict]:
+    """check_routes --json on `text` saved as a paste; the input must be read (exit != 2)."""
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    assert result.code != 2, result.err
+    return result.doc["findings"]
+
+
+def paste_problems(gw_run, tmp_path, text: str) -> list[dict]:
+    """The paste's findings that are not info."""
+    return [f for f in paste_findings(gw_run, tmp_path, text) if f["severity"] != "info"]

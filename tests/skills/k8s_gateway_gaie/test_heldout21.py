@@ -10,17 +10,8 @@ Gateway Fabric internal/mode/static/state/graph/gateway_listener.go (field.NotSu
 (apis/v1/gateway_types.go ListenerReasonUnsupportedProtocol)."""
 from __future__ import annotations
 
-
-def _findings(gw_run, tmp_path, text: str) -> list[dict]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert result.code != 2, result.err
-    return result.doc["findings"]
-
-
-def _problems(gw_run, tmp_path, text: str) -> list[dict]:
-    return [f for f in _findings(gw_run, tmp_path, text) if f["severity"] != "info"]
+from .conftest import paste_findings as _findings
+from .conftest import paste_problems as _problems
 
 
 # --- a listener protocol the controller does not serve ----------------------------------------

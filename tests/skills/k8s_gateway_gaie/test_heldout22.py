@@ -14,24 +14,15 @@ pkg/gateway/model_build_targetgroup.go (`error finding backend service %s due to
 apiextensions-apiserver v0.37.2 (CustomResourceDefinitionVersion.Served)."""
 from __future__ import annotations
 
+from .conftest import paste_findings as _findings
+from .conftest import paste_problems as _problems
+
 import sys
 from pathlib import Path
 
 import pytest
 
 KIT = Path(__file__).resolve().parents[3] / "skills" / "_shared"
-
-
-def _findings(gw_run, tmp_path, text: str) -> list[dict]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert result.code != 2, result.err
-    return result.doc["findings"]
-
-
-def _problems(gw_run, tmp_path, text: str) -> list[dict]:
-    return [f for f in _findings(gw_run, tmp_path, text) if f["severity"] != "info"]
 
 
 def _causes(gw_run, tmp_path, text: str) -> list[str]:

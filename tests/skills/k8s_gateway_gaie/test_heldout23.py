@@ -11,13 +11,7 @@ import time
 
 import pytest
 
-
-def _problems(gw_run, tmp_path, text: str) -> list[dict]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert result.code != 2, result.err
-    return [f for f in result.doc["findings"] if f["severity"] != "info"]
+from .conftest import paste_problems as _problems
 
 
 def test_a_refused_status_write_of_the_gateways_address(gw_run, tmp_path):

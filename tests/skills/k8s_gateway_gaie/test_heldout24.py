@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import paste_problems as _problems
+
 
 def _causes(gw_run, tmp_path, text: str) -> list[str]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert result.code != 2, result.err
-    return [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]
+    return [f["cause"] for f in _problems(gw_run, tmp_path, text)]
 
 
 @pytest.mark.parametrize("line", [
