@@ -32,11 +32,14 @@ def triage_paste(text: str, tmp_path: Path) -> dict:
     return json.loads(proc.stdout)
 
 
-def deployment(name: str, ns: str, container: dict, labels: dict | None = None) -> dict:
+def deployment(name: str, ns: str, container: dict, labels: dict | None = None,
+               replicas: int = 0) -> dict:
+    """A Deployment; no replicas unless a test needs its ReplicaSet to try making a pod (the
+    tests read the API server's answers, no pod has to run or pull anything)."""
     labels = labels or {"app": name}
     return {"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": name, "namespace": ns},
-            "spec": {"replicas": 1, "selector": {"matchLabels": labels},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": {"labels": labels}, "spec": {"containers": [
                          {"name": "app", "image": "team/app:1.4.2", **container}]}}}}
 
@@ -84,8 +87,10 @@ def test_limitrange_default_below_the_request_blocks_the_replicaset(kubectl, kub
     limits = {"apiVersion": "v1", "kind": "LimitRange",
               "metadata": {"name": "defaults", "namespace": namespace},
               "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m"}}]}}
+    # one replica: the ReplicaSet must try to create a pod for the LimitRanger and validation
+    # to refuse it (the refused pod never exists)
     apply(kubectl, limits, deployment("trainer", namespace, {"resources": {
-        "requests": {"cpu": "1"}}}))
+        "requests": {"cpu": "1"}}}, replicas=1))
 
     def refused():
         events = json.loads(kubectl("get", "events", "-n", namespace, "-o", "json").stdout)
