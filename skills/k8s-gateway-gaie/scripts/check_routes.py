@@ -21,7 +21,7 @@ from _gw.messages import ROUTE_ONLY_REASONS
 from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backend_refs,
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
-from _gw import catalogue, crd_versions, epp_config
+from _gw import catalogue, crd_versions, epp_config, nack
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -206,6 +206,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
     lines = with_paragraphs(_text_lines(index.dump))
     reported += text_findings(lines) + absent_crd_findings(absent, index)
+    reported = nack.empty_listeners(reported, index, lines)
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None) or lines
     reported, from_text = _gw_prose.apply(reported, index, raw)

@@ -155,6 +155,8 @@ CAUSES: dict[str, tuple[str, str]] = {
                     "responses; standard channel, Support: Extended)"),
     "no_tls": ("hygiene", "attach to an HTTPS listener (tls.mode Terminate with a "
                "certificateRefs Secret): make_route.py gateway --tls-secret NAME prints one"),
+    "empty_listener": ("hygiene", "attach the route the listener is meant for, or remove the "
+                       "listener; the NACK of an empty listener itself loses nothing"),
     "not_in_dump": ("hygiene", "add the object to the dump, or run check_routes.py live"),
     "not_checked": ("hygiene", "add the missing kind to the dump"),
     "cause_unknown": ("hygiene", "run the command the finding names: the paste reports the "

@@ -791,7 +791,8 @@ def unexplained(findings: list[dict], lines: list[str]) -> list[dict]:
     wording in it explains: the cause is not in the paste; the commands that would decide
     it, chosen by the HTTP status it shows."""
     # (a status read as not describing the object is an explanation too: foreign_status)
-    if any(f["severity"] in ("error", "warning") or f["cause"] == "stale_status"
+    if any(f["severity"] in ("error", "warning") or f["cause"] in ("stale_status",
+                                                                     "empty_listener")
            for f in findings):
         return []
     prose = read(lines)
