@@ -43,6 +43,18 @@ Rules (the wording is users'; the state is Kubernetes'):
   domain it would push past maxSkew, counting only pods that exist -> unschedulable_topology_
   spread (elastic/cloud-on-k8s#5810). The constraint is pasted code, the state is words: both
   must be there.
+- a node said NotReady, or pods said Unknown / NodeLost with their node: the node controller
+  marks Ready Unknown when the kubelet stops posting status -> node_not_ready.
+- a container said to exit 137 or a process killed by signal 9 / SIGKILL (not beside a
+  liveness probe or a delete): the memory cgroup's OOM killer (kubeflow/mpi-operator#90) ->
+  oom_killed.
+- a pod said stuck in ContainerCreating in the same line as a volume, ConfigMap, Secret or
+  claim: the kubelet mounts every volume first (Consensys-Incorporated/quorum-kubernetes#240)
+  -> mount_failed.
+- kubectl rollout status' own waiting / progress-deadline wording, or a rollout said stuck
+  (kubectl pkg/polymorphichelpers/rollout_status.go) -> rollout_stuck.
+- a pod or container said to keep restarting (radondb/radondb-mysql-kubernetes#171) ->
+  crash_loop.
 """
 from __future__ import annotations
 
@@ -130,6 +142,44 @@ _STUCK_PENDING = re.compile(r"\b(?:stuck|stays?|remains?|still|hangs?|forever)\b
 _CRASHING = re.compile(r"\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\b(?:(?:is|are|keeps?|kept|"
                        r"started|was|were)\s+)?(?:crash(?:es|ed|ing)|crash[- ]?loop\w*)\b",
                        re.IGNORECASE)
+# a container said to exit with 137 or to be killed by signal 9 (128 + SIGKILL): the kernel's
+# memory-cgroup OOM killer sends SIGKILL; the kubelet shows reason OOMKilled only when the
+# container's main process was the one killed (Kubernetes docs, "Assign Memory Resources to
+# Containers and Pods": Reason OOMKilled, Exit Code 137; kubeflow/mpi-operator#90: an MPI rank
+# "exited on signal 9 (Killed)" in a worker that never restarted)
+_SIGKILLED = re.compile(r"\bexit(?:s|ed)?\s*(?:with\s+)?(?:code|status)?\s*:?\s*137\b"
+                        r"|\b(?:signal\s*9|SIGKILL)\b(?:\s*\(Killed\))?", re.IGNORECASE)
+_SIGKILL_OTHER = re.compile(r"\b(?:liveness|startup)\b|\bkubectl\s+delete\b|\bpreempt",
+                            re.IGNORECASE)
+# a pod said stuck in ContainerCreating beside a volume it mounts ("stuck in
+# ContainerCreating after I added a configmap volume"): the kubelet creates no container until
+# every volume is mounted (pkg/kubelet/volumemanager WaitForAttachAndMount; the pod's events
+# say FailedMount)
+# ("ContianerCreating" as OpenShiftDemos/gogs-openshift-docker#3 typed it)
+_CREATING = re.compile(r"\bCont(?:ai|ia)nerCreating\b", re.IGNORECASE)
+_VOLUME_SAID = re.compile(r"\b(?:volumes?|mounts?|mounted|configmaps?|secrets?|pvcs?|nfs|"
+                          r"csi|persistent\s*volume\w*)\b", re.IGNORECASE)
+# kubectl rollout status while a rollout does not finish (kubectl pkg/polymorphichelpers/
+# rollout_status.go, every release: "Waiting for deployment %q rollout to finish: %d old
+# replicas are pending termination...", "... %d of %d updated replicas are available...";
+# "deployment %q exceeded its progress deadline"), or a rollout said stuck in words
+_ROLLOUT = re.compile(r"\bWaiting for (?:deployment|daemon set|rollout)\b[^\n]{0,60}?rollout "
+                      r"to finish|\bWaiting for \d+ pods to be ready\b|\bexceeded its progress deadline\b|\brollouts?\b[^.!?\n]{0,30}?"
+                      r"\b(?:is|was|gets?|got)?\s*(?:stuck|hangs?|hung|never\s+(?:finishes|"
+                      r"completes))\b", re.IGNORECASE)
+# pods said Unknown / NodeLost because their node stopped answering: the node controller marks
+# the node's Ready condition Unknown after node-monitor-grace-period and its pods' Ready
+# false (pkg/controller/nodelifecycle; before 1.14 the pods' reason was NodeLost)
+_NODE_LOST = re.compile(r"\b(?:status|state)\s+(?:is\s+|of\s+)?[`'\"]?(?:Unknown|NodeLost)\b"
+                        r"[^.!?\n]{0,80}?\bnodes?\b|\bnodes?\b[^.!?\n]{0,60}?\b(?:went|goes|"
+                        r"is|are|became|becomes|turn(?:s|ed)?)\s+(?:\w+\s+)?NotReady\b"
+                        r"|\bNodeLost\b", re.IGNORECASE)
+# a container said to keep restarting ("restarts every few minutes", "keeps restarting"):
+# the kubelet restarts a container that exits, with back-off
+_RESTARTING = re.compile(r"\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\b(?:keeps?\s+|kept\s+)"
+                         r"restarting\b|\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\brestarts\s+"
+                         r"(?:every|constantly|continuously|repeatedly|all the time)\b",
+                         re.IGNORECASE)
 # a hard spread constraint anywhere in the paste (its YAML is code, not words)
 _HARD_SPREAD = re.compile(r"whenUnsatisfiable:\s*[\"']?DoNotSchedule\b")
 
@@ -254,6 +304,48 @@ _RULES = (
          "command, configuration or dependency it names",
          "kubectl get pod NAME -n NAMESPACE (RESTARTS, CrashLoopBackOff); kubectl logs NAME -n "
          "NAMESPACE --previous"),
+    Rule(_NODE_LOST, "node_not_ready",
+         "the report says a node stopped answering (NotReady, its pods Unknown): the node "
+         "controller marks the node's Ready condition Unknown when its kubelet stops posting "
+         "status, and its pods stay Unknown or Terminating until it returns or is deleted",
+         "bring the node's kubelet back (network, kubelet and container runtime service, disk "
+         "and memory pressure); if the node is gone, delete the Node object so its pods are "
+         "recreated elsewhere",
+         "kubectl get nodes; kubectl describe node NODE (Conditions: Ready, and the kubelet's "
+         "last heartbeat); on the node: journalctl -u kubelet"),
+    Rule(_SIGKILLED, "oom_killed",
+         "the report says a container exited with 137 or a process was killed by signal 9: "
+         "that is SIGKILL, which the memory cgroup's OOM killer sends when the container "
+         "passes its memory limit (the kubelet writes reason OOMKilled only when the "
+         "container's main process is the one killed)",
+         "raise resources.limits.memory (and the request) of the container, or make the "
+         "process use less memory",
+         "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.status.containerStatuses[*]."
+         "lastState.terminated}' (reason OOMKilled); on the node: dmesg | grep -i "
+         "'killed process'", unless=_SIGKILL_OTHER),
+    Rule(_CREATING, "mount_failed",
+         "the report says the pod is stuck in ContainerCreating beside a volume: the kubelet "
+         "starts no container until every volume is mounted (a ConfigMap, Secret or claim "
+         "that does not exist, an attach or CSI mount that fails)",
+         "create the ConfigMap/Secret/claim the volume names (or mark it optional: true), or "
+         "fix what the FailedMount event names",
+         "kubectl describe pod NAME -n NAMESPACE (Events: FailedMount / FailedAttachVolume)",
+         also=_VOLUME_SAID),
+    Rule(_ROLLOUT, "rollout_stuck",
+         "the rollout does not finish: new pods do not become available (or old ones do not "
+         "terminate), so the controller waits; the new ReplicaSet's pods say why",
+         "read the new pods' state (kubectl get pods -l SELECTOR; their events): an image, "
+         "a probe, a crash or no room for the surge; roll back with kubectl rollout undo if "
+         "the change is bad",
+         "kubectl rollout status deployment/NAME -n NAMESPACE; kubectl get rs,pods -l "
+         "SELECTOR -n NAMESPACE"),
+    Rule(_RESTARTING, "crash_loop",
+         "the report says the container keeps restarting: it exits and the kubelet restarts "
+         "it with back-off (CrashLoopBackOff); the exit's reason is in its last log",
+         "read why it exits (kubectl logs POD --previous; lastState.terminated) and fix the "
+         "command, configuration or dependency it names",
+         "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.status.containerStatuses[*]."
+         "lastState.terminated}'; kubectl logs NAME -n NAMESPACE --previous"),
     Rule(_STUCK_PENDING, "unschedulable_topology_spread",
          "the report says a pod stays Pending and the paste holds a topology spread constraint "
          "with whenUnsatisfiable: DoNotSchedule: the scheduler keeps the pod off every domain "
