@@ -398,6 +398,16 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # Envoy's access log for a request no route matched (response code details
     # route_not_found, response flag NR: "No route configured for a given request in addition
     # to 404 response code", Envoy access-log docs)
+    # Envoy's own answer when the route's timeout expires before the backend answers (504,
+    # body "upstream request timeout", response flag UT; the route timeout defaults to 15 s
+    # when none is set: envoy docs/root/faq/configuration/timeouts.rst): an LLM generation or
+    # a slow backend outlasts it; HTTPRoute rules[].timeouts sets it (GEP-1742)
+    _p("envoy-upstream-timeout", r"\bupstream request timeout\b|\"response_flags\"\s*:\s*\"UT\"",
+       "no_timeouts", "attach", ("text",),
+       hint="the gateway's route timeout expired before the backend answered (Envoy's default "
+            "is 15 s when the route sets none): set rules[].timeouts.request (and "
+            "backendRequest) above the backend's slowest answer, e.g. 300s for streamed LLM "
+            "responses; if the backend never answers, read its logs"),
     _p("envoy-route-not-found", r"\broute_not_found\b|\"response_flags\"\s*:\s*\"NR\"",
        "request_not_routed", "attach", ("text",)),
     # APISIX's answer when no route matches (apache/apisix apisix/init.lua:
@@ -439,6 +449,21 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "log names the CRD and version): install the Gateway API CRD release that "
             "controller release supports (standard, or experimental when it asks for "
             "TLSRoute/TCPRoute), then restart it: it checks only at start"),
+    # client-go's reflector when the list of a kind is answered 404: the CRD is not
+    # installed, or does not serve the version the program was built for (k8s.io/client-go
+    # tools/cache/reflector.go: v0.37.2 `"Failed to watch" err="failed to list *v1.GRPCRoute:
+    # the server could not find the requested resource"`, <= v0.2x `Failed to list
+    # *v1alpha2.HTTPRoute: the server could not find the requested resource (get
+    # httproutes.gateway.networking.k8s.io)`); a Forbidden list is controller_forbidden
+    _p("reflector-kind-not-served", r"[Ff]ailed to (?:list|watch) \*?v\w+\.(?:GatewayClass|"
+       r"Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|ReferenceGrant|BackendTLSPolicy|"
+       r"X?ListenerSet|InferencePool|InferenceObjective|InferenceModel)\b[^\n]{0,80}?the server "
+       r"could not find the requested resource", "crd_not_installed", "class", ("text",),
+       hint="the program lists a Gateway API kind at a version the API server does not serve: "
+            "the CRD is not installed, or the installed release lacks that version (kubectl "
+            "get crd <plural>.gateway.networking.k8s.io -o jsonpath='{{.spec.versions[*]."
+            "name}}'; GRPCRoute v1 needs Gateway API v1.1+, TLSRoute the experimental "
+            "bundle): install the CRD release the program supports, then restart it"),
     # an informer of a Gateway API / Inference Extension kind that never synced: its list
     # keeps failing (the CRD does not serve that version, or the identity may not list it)
     # until the program gives up: external-dns source/gateway.go `failed to sync %v: %v`

@@ -132,6 +132,18 @@ _POOL_EMPTY = re.compile(
 # "old pods can continue running without the new `component-class=worker` label, while the
 # `InferencePool` is updated to require it" (ai-dynamo/dynamo#9700): an InferencePool's
 # selector (matchLabels, all ANDed) that the serving pods' labels do not meet selects none
+# a Gateway said to have no address ("The Gateway has no address assigned", "EXTERNAL-IP
+# <pending>" in words): the Service of its data plane got no load balancer address
+# (Programmed=False AddressNotAssigned in every implementation that provisions one)
+_NO_ADDRESS = re.compile(
+    r"\b(?:has|have|got|gets|with|shows?)\s+no\s+(?:(?:IP|external|public)\s+)?address(?:es)?\b"
+    r"|\bEXTERNAL-IP\b[^.!?]{0,40}?<?pending>?|\baddress(?:es)?\s+(?:is|are|stays?|remains?|"
+    r"still)\s+(?:empty|pending|not\s+(?:assigned|allocated))\b", re.IGNORECASE)
+# a Gateway said not programmed ("kubectl get gateway shows PROGRAMMED False"): its controller
+# could not configure its data plane; PROGRAMMED Unknown is a Gateway no controller reconciled
+_NOT_PROGRAMMED = re.compile(r"\bPROGRAMMED\W{0,3}False\b|\bProgrammed\s*[=:]\s*[\"']?False\b"
+                             r"|\b(?:is|was|are|were)\s+(?:not|never)\s+(?:been\s+)?"
+                             r"programmed\b", re.IGNORECASE)
 _POOL_UNSELECTED = re.compile(
     r"\bpods?\b[^.\n]{0,120}?\b(?:without|lack\w*|missing|(?:do|does|did)\s*(?:not|n't)\s+"
     r"(?:have|carry|match))\b[^.\n]{0,80}?\blabels?\b[^.\n]{0,120}?\b(?:InferencePool|pool"
@@ -281,6 +293,10 @@ _TRANSLATION_TIME = ("backend_not_found", "backend_no_endpoints", "backend_unres
 GATEWAY_TALK = re.compile(r"\bgateway\b|gateway[=/]|HTTPRoute|GRPCRoute|InferencePool|"
                            r"backend ?Refs?\b|endpoint[- ]?picker|\bEPP\b|ext_proc|"
                            r"kubernetesgateway|nginx-gateway|envoy-gateway|"
+                           # the other Gateway API kinds, and the listeners a report names
+                           r"\bGateway ?Class(?:es)?\b|\b(?:TLS|TCP|UDP)Routes?\b|"
+                           r"\bListenerSets?\b|\bReferenceGrants?\b|\bBackendTLSPolicy\b|"
+                           r"\blisteners?\b|"
                            # the inference router's own words (llm-d-router, GAIE's EPP)
                            r"\bllm-d\b|inference[- ]pool|pool saturation|saturation detector",
                            re.IGNORECASE)
@@ -322,6 +338,8 @@ class Prose:
     pool_unselected: list[str] = field(default_factory=list)
     epp_port_invalid: list[str] = field(default_factory=list)
     prefix_missing: list[str] = field(default_factory=list)
+    no_address: list[str] = field(default_factory=list)
+    not_programmed: list[str] = field(default_factory=list)
     pool_empty: list[str] = field(default_factory=list)
     kind_only_on: list[str] = field(default_factory=list)
     looked_up_elsewhere: list[str] = field(default_factory=list)
@@ -416,6 +434,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_PORT_INVALID, out.epp_port_invalid if _EPP_REF.search(text)
                            else out.port_invalid), (_POOL_EMPTY, out.pool_empty),
                           (_PREFIX_MISSING, out.prefix_missing),
+                          (_NO_ADDRESS, out.no_address),
+                          (_NOT_PROGRAMMED, out.not_programmed),
                           (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
             bucket.append(text[:200])
@@ -542,6 +562,7 @@ class _Rule:
     message: str
     confirm: str
     fix: str = ""       # when the cause's own fix would miss what the sentence says
+    echo: bool = False  # the sentence only echoes a condition: used when no other rule holds
 
 
 _RULES = (
@@ -637,6 +658,18 @@ _RULES = (
           "the load balancer's backend health (its HealthCheckPolicy status, or the cloud "
           "console's backend health view) beside kubectl get pods -o wide",
           fix=_HEALTH_CHECK_FIX),
+    _Rule(("no_address",), "gateway_talk", "gateway_no_address",
+          "the paste says the Gateway has no address: the Service of its data plane got no "
+          "load balancer address, so nothing outside reaches it (Programmed=False "
+          "AddressNotAssigned)",
+          "kubectl get gateway <name> -n <namespace> -o jsonpath='{.status.addresses}' and "
+          "kubectl get service -n <namespace> (the data plane's Service: EXTERNAL-IP) and its "
+          "events"),
+    _Rule(("not_programmed",), "gateway_talk", "gateway_not_ready",
+          "the paste says the Gateway is not programmed: its controller could not configure "
+          "the data plane; the Programmed condition's reason and message say why",
+          "kubectl get gateway <name> -n <namespace> -o jsonpath='{.status.conditions}'",
+          echo=True),
     _Rule(("backend_absent",), "backend_ref", "backend_not_found",
           "the paste says a Service (or backend) a route's backendRef names does not exist: "
           "that backendRef does not resolve (BackendNotFound; its share of requests gets 500)",
@@ -654,10 +687,11 @@ def prose_findings(prose: Prose) -> list[dict]:
             "port_mismatch", f"the paste says the route's backendRef uses port {route_port} "
             f"and the Service exposes port {svc_port}", quoted,
             "kubectl get service <name> -n <namespace> -o jsonpath='{.spec.ports[*].port}'"))
-    for rule in _RULES:
-        lines = [line for name in rule.evidence for line in getattr(prose, name)]
-        if getattr(prose, rule.gate) and all(getattr(prose, name) for name in rule.evidence):
-            out.append(_inferred(rule.cause, rule.message, lines, rule.confirm, rule.fix))
+    for echo in (False, True):
+        for rule in (r for r in _RULES if r.echo == echo and not (echo and out)):
+            lines = [line for name in rule.evidence for line in getattr(prose, name)]
+            if getattr(prose, rule.gate) and all(getattr(prose, name) for name in rule.evidence):
+                out.append(_inferred(rule.cause, rule.message, lines, rule.confirm, rule.fix))
     if not any(f["cause"] == "not_allowed_by_listener" for f in out):
         out += _own_namespace_only(prose)
     return out
@@ -696,6 +730,17 @@ def _inferred(cause: str, message: str, lines: list[str], confirm: str, fix: str
 
 
 _PASTE = {"kind": "Text", "name": "paste"}
+# Envoy's reset reason when it could not open a connection to the endpoint (envoy
+# source/common/router/router.cc resetReasonToString via StreamResetReason
+# LocalConnectionFailure/RemoteConnectionFailure: "connection failure", with the transport's
+# "delayed connect error: 111" = ECONNREFUSED): nothing listens on the endpoint's port
+_CONNECT_FAILED = re.compile(r"reset reason: (?:remote |local )?connection failure|"
+                             r"delayed connect error: 111|Connection refused", re.IGNORECASE)
+_CONNECT_FAILED_FIX = ("the gateway could not connect to the backend's endpoints: the "
+                       "Service's targetPort must be the port the container listens on (on "
+                       "0.0.0.0, not 127.0.0.1), and no NetworkPolicy may drop the gateway's "
+                       "traffic (kubectl get endpointslices -l kubernetes.io/service-name=SVC "
+                       "-n NS; the container's ports)")
 
 
 def _refine(f: dict, prose: Prose, pools: bool) -> dict:
@@ -717,6 +762,9 @@ def _refine(f: dict, prose: Prose, pools: bool) -> dict:
         return _recast(f, "listenerset_not_reconciled", prose.listenerset[:1],
                        fix_for("listenerset_not_reconciled") + "; if this status is the "
                        "Gateway's own, no controller serves its GatewayClass")
+    if f["cause"] == "pool_target_port_mismatch" and not (prose.inference or pools) and \
+            any(_CONNECT_FAILED.search(e) for e in f["evidence"]):
+        return _recast(f, "port_mismatch", [], _CONNECT_FAILED_FIX)
     if f["cause"] == "backend_unresolved" and prose.backend_absent:
         return _recast(f, "backend_not_found", prose.backend_absent, fix_for("backend_not_found"))
     return f
