@@ -262,7 +262,10 @@ _PODS_FINE = re.compile(r"\bpods?\b[^\n]{0,60}?\b(?:Ready|Running|healthy)\b|\bR
                         r"works?)\b|everything (?:seems|looks|is) fine", re.IGNORECASE)
 _INFERENCE = re.compile(r"InferencePool|inference[- ]?(?:extension|gateway|pool)|endpoint[- ]?"
                         r"picker|\bEPP\b|\bvllm\b|model[- ]server|llm-d|/v1/(?:chat/)?"
-                        r"completions|pool saturation|saturation detector", re.IGNORECASE)
+                        r"completions|pool saturation|saturation detector|"
+                        # the endpoint picker's own wordings (catalogue inference-extension.yaml)
+                        r"pods available in datastore|candidate pods for serving",
+                        re.IGNORECASE)
 
 
 # --- "it worked again once the controller reconciled" ----------------------------------------
