@@ -82,3 +82,30 @@ def test_a_webhook_that_cannot_be_called_refuses_too():
     bare = refusals('failed calling webhook "x.example.io"; no further details available')
     assert bare[0].call_error == "no further details available"
     assert refusals('admission webhook "x.example.io" denied the request: no')[0].call_error == ""
+
+
+# --- ValidatingAdmissionPolicy (k8s.io/apiserver v0.37.2 pkg/admission/plugin/policy/
+# validating/dispatcher.go; 1.26-1.27 without a binding name printed `'%s' '%s'`; the generic
+# dispatcher pkg/admission/plugin/policy/generic/policy_dispatcher.go). The live wording is
+# checked against the real apiserver in tests/live/test_admission_policy_live.py.
+@pytest.mark.parametrize("text, name", [
+    ("The deployments \"web\" is invalid: : ValidatingAdmissionPolicy 'max-replicas' with "
+     "binding 'max-replicas-b' denied request: failed expression: object.spec.replicas <= 5",
+     "max-replicas (binding max-replicas-b)"),
+    ("ValidatingAdmissionPolicy 'max-replicas' denied request: too many replicas",
+     "max-replicas"),
+    ("ValidatingAdmissionPolicy 'max-replicas' '' denied request: too many replicas",
+     "max-replicas"),
+    ("policy 'add-label' with binding 'add-label-b' denied request: expression failed",
+     "add-label (binding add-label-b)"),
+])
+def test_an_admission_policy_refusal_is_read(text, name):
+    found = refusals(text)
+    assert [(r.cause, r.policy) for r in found] == [("admission_webhook_denied", name)]
+
+
+def test_a_policy_warning_refuses_nothing():
+    text = ("Warning: Validation failed for ValidatingAdmissionPolicy 'max-replicas' with "
+            "binding 'max-replicas-b': failed expression: object.spec.replicas <= 5\n"
+            "deployment.apps/web created")
+    assert refusals(text) == []

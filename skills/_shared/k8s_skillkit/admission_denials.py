@@ -101,6 +101,17 @@ PSP_FIELD = re.compile(r"([\w.\[\]/-]*(?:securityContext\.\w+|hostNetwork|hostPI
                        r"hostPath volumes are not allowed to be used|\w+ volumes are not allowed "
                        r"to be used|running with the root UID is forbidden)")
 WEBHOOK = re.compile(r"admission webhook " + _Q + r" denied the request:?\s*(.*)")
+# A ValidatingAdmissionPolicy (alpha 1.26, GA 1.30) whose binding's validationActions include
+# Deny (k8s.io/apiserver v0.37.2 pkg/admission/plugin/policy/validating/dispatcher.go:
+# `ValidatingAdmissionPolicy '%s' with binding '%s' denied request: %s`, without a binding
+# `ValidatingAdmissionPolicy '%s' denied request: %s`; 1.26-1.27 printed `... '%s' '%s'
+# denied request`), and the generic policy dispatcher's `policy '%s' with binding '%s' denied
+# request: %s` (pkg/admission/plugin/policy/generic/policy_dispatcher.go, MutatingAdmission-
+# Policy). Its status reason defaults to Invalid, so kubectl prints `The pods "x" is invalid:
+# : ValidatingAdmissionPolicy ...`. The Warn action only prints `Validation failed for
+# ValidatingAdmissionPolicy ...` as a warning: nothing is refused, not read here.
+POLICY = re.compile(r"(?:(?:Validating|Mutating)AdmissionPolicy|\bpolicy) '([^']+)'"
+                    r"(?: with binding '([^']*)'| '([^']*)')? denied request:?\s*(.*)")
 # The API server could not call the webhook and its failurePolicy is Fail: the request is
 # refused all the same (k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go: `failed calling
 # webhook %q: %v`, `failed calling webhook %q; no further details available`), e.g. `no
@@ -135,6 +146,7 @@ class Refusal:
     level: str = ""                             # Pod Security: "restricted:latest"
     webhook: str = ""
     call_error: str = ""                        # the webhook could not be called: why
+    policy: str = ""                            # an admission policy's name (and binding)
 
 
 def psa_checks(detail: str) -> list[tuple[str, str]]:
@@ -158,6 +170,12 @@ def psa_checks(detail: str) -> list[tuple[str, str]]:
 def psa_cause(reason: str) -> str:
     """The cause id of one failed Pod Security check ("allowPrivilegeEscalation != false")."""
     return PSA_CAUSES.get(reason.strip(), "pod_security_violation")
+
+
+def policy_name(m: re.Match[str]) -> str:
+    """`NAME` or `NAME (binding BINDING)` of a POLICY match."""
+    binding = m.group(2) or m.group(3)
+    return m.group(1) + (f" (binding {binding})" if binding else "")
 
 
 def refusals(text: str) -> list[Refusal]:
@@ -185,6 +203,9 @@ def refusals(text: str) -> list[Refusal]:
     for m in WEBHOOK.finditer(flat):
         found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600],
                                             webhook=m.group(1))))
+    for m in POLICY.finditer(flat):
+        found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600],
+                                            [m.group(4)[:300]], policy=policy_name(m))))
     for m in WEBHOOK_CALL.finditer(flat):
         found.append((m.start(), 0, Refusal(WEBHOOK_CAUSE, m.group(0)[:600], webhook=m.group(1),
                                             call_error=(m.group(2) or "no further details "

@@ -43,7 +43,9 @@ from k8s_skillkit.admission_denials import PSP as _PSP
 from k8s_skillkit.admission_denials import PSP_FIELD as _PSP_FIELD
 from k8s_skillkit.admission_denials import PSP_NONE as _PSP_NONE
 from k8s_skillkit.admission_denials import PSP_NONE_CHECK
+from k8s_skillkit.admission_denials import POLICY as _POLICY
 from k8s_skillkit.admission_denials import WEBHOOK as _WEBHOOK
+from k8s_skillkit.admission_denials import policy_name
 from k8s_skillkit.admission_denials import psa_cause, psa_checks
 
 _Q = r'"([^"]*)"'
@@ -79,7 +81,8 @@ _ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io 
 class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
-    #             invalid-binding | admission | owner-finalizers | privileged-disallowed
+    #             invalid-binding | admission | owner-finalizers | privileged-disallowed |
+    #             policy
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -271,6 +274,10 @@ def _webhook(m, flat) -> Denial:
     return Denial("webhook", m.group(0)[:600], webhook=m.group(1), reason=_clip(m.group(2)))
 
 
+def _policy(m, flat) -> Denial:
+    return Denial("policy", m.group(0)[:600], webhook=policy_name(m), reason=_clip(m.group(4)))
+
+
 def _admission_builders():
     def build(cause):
         def make(m, flat):
@@ -370,6 +377,7 @@ def _privileged_off(m, flat) -> Denial:
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_PSP_NONE, _psp_none),
              (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook),
+             (_POLICY, _policy),
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_GENERIC_403, _generic_403),

@@ -298,8 +298,22 @@ def _owner_finalizers(denial: Denial) -> list[dict]:
                 "system:serviceaccount:<ns>:<sa>")]
 
 
+def _policy(denial: Denial) -> list[dict]:
+    name = denial.webhook.split(" (binding ")[0]
+    return [finding("error", "admission_webhook_denied", {"kind": "ValidatingAdmissionPolicy",
+                                                          "name": name},
+                    f"ValidatingAdmissionPolicy {denial.webhook} denied the request: "
+                    f"{denial.reason}", [denial.text],
+                    "change the object to satisfy the policy's validation (its message says "
+                    "which), or have its owners change the policy, its binding's "
+                    "matchResources or validationActions (Warn/Audit instead of Deny)",
+                    basis="reported",
+                    confirm=f"kubectl get validatingadmissionpolicy {name} -o yaml; kubectl get "
+                            "validatingadmissionpolicybinding -o wide")]
+
+
 _SPECIAL = {"owner-finalizers": _owner_finalizers, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
-            "psp": _psp, "webhook": _webhook, "privileged-disallowed": _privileged_disallowed}
+            "psp": _psp, "webhook": _webhook, "policy": _policy, "privileged-disallowed": _privileged_disallowed}
 
 
 # --- what the Roles and bindings in the input add -------------------------------------------------

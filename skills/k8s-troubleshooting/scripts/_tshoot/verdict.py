@@ -171,7 +171,9 @@ def _admission_fix(rep) -> tuple[str, str]:
                 "the way); if the webhook was uninstalled, delete its leftover "
                 "Validating/MutatingWebhookConfiguration")
     what = {"pod_security_policy_denied": "no PodSecurityPolicy admits its pods",
-            "admission_webhook_denied": f"admission webhook {r.webhook} refuses its pods",
+            "admission_webhook_denied": (f"ValidatingAdmissionPolicy {r.policy} refuses its "
+                                         "pods" if r.policy else
+                                         f"admission webhook {r.webhook} refuses its pods"),
             "quota_exceeded": "a ResourceQuota refuses its pods (quota exceeded)",
             "quota_requires_limits": "a ResourceQuota refuses its pods (requests/limits not set)",
             "limit_range_violation": "a LimitRange refuses its pods",
