@@ -16,6 +16,7 @@ from k8s_skillkit.prose import refuse_unless_report
 from _rbac.denials import collect
 from _rbac.live import kubectl
 from _rbac.release_ns import release_namespace_findings
+from _rbac.words import findings as said_refused
 from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
                          unbound_default_findings,
                          wrong_namespace_findings)
@@ -29,7 +30,7 @@ Roles/bindings if you have them; every kubectl/apiserver wording since 1.6 is re
                                                  explained against the live cluster's RBAC
   causes: missing_permission binding_subject_mismatch binding_wrong_namespace
   cluster_scope_needs_clusterrolebinding default_service_account_used role_not_found
-  anonymous_request wrong_identity kubelet_api_forbidden escalation_prevented
+  anonymous_request unauthenticated wrong_identity kubelet_api_forbidden escalation_prevented
   admission_webhook_denied pod_security_policy_denied rbac_allows, Pod Security checks
   (privilege_escalation_allowed run_as_root seccomp_missing ...; see pod-security.md)
 
@@ -155,7 +156,10 @@ def body(args):
         rbac = [o for o in objects if o.get("kind") in RBAC_KINDS]
         if args.file and not denials:
             findings += release_namespace_findings(objects, list(getattr(objects, "texts", [])))
-        if args.file and not rbac and not denials:
+        said = said_refused(list(getattr(objects, "texts", None) or ())) \
+            if args.file and not rbac and not denials else []
+        findings += said
+        if args.file and not rbac and not denials and not said:
             raise refuse_unless_report(
                 "\n".join(getattr(objects, "texts", None) or ()), args.file,
                 f"{args.file}: no RBAC objects and no denial message found (paste kubectl "

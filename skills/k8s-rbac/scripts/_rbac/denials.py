@@ -82,7 +82,7 @@ class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
     #             invalid-binding | admission | owner-finalizers | privileged-disallowed |
-    #             policy
+    #             policy | unauthenticated
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -339,6 +339,21 @@ def _requestheader(m, flat) -> Denial:
                   "configmaps", "", "", namespace, False, name)
 
 
+# A 401: the API server did not authenticate the credentials at all (no authorizer ran, so no
+# RBAC object can help): kubectl's `error: You must be logged in to the server (MSG)`
+# (k8s.io/kubectl v0.37.2 pkg/cmd/util/helpers.go), the Status default `the server has asked
+# for the client to provide credentials` (apimachinery v0.37.2 pkg/api/errors/errors.go
+# NewUnauthorized), and the API server's own log `Unable to authenticate the request`
+# (apiserver v0.37.2 pkg/endpoints/filters/authentication.go) with the authenticator's reason
+_UNAUTHENTICATED = re.compile(r"You must be logged in to the server(?: \(([^)]*)\))?"
+                              r"|the server has asked for the client to provide credentials"
+                              r"|Unable to authenticate the request\W*(?:err=)?\W*([^\n]{0,200})")
+
+
+def _unauthenticated(m, flat) -> Denial:
+    return Denial("unauthenticated", m.group(0)[:400], reason=_clip(m.group(1) or m.group(2)))
+
+
 # A 403 whose body the client could not read as a Status, and every 403 before 1.6 (the
 # RBAC authorizer's own wording came with 1.6): client-go's generic text, then "(verb
 # resource[.group] [name])" (apimachinery pkg/api/errors NewGenericServerResponse; v1.5.0
@@ -380,7 +395,7 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_POLICY, _policy),
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
-             (_REQUESTHEADER, _requestheader), (_GENERIC_403, _generic_403),
+             (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
              (_PRIVILEGED_OFF, _privileged_off)] + \
     _admission_builders()
 

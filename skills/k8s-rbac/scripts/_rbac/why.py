@@ -312,8 +312,23 @@ def _policy(denial: Denial) -> list[dict]:
                             "validatingadmissionpolicybinding -o wide")]
 
 
+def _unauthenticated(denial: Denial) -> list[dict]:
+    said = f" ({denial.reason})" if denial.reason else ""
+    return [finding("error", "unauthenticated", {"kind": "User", "name": "(unauthenticated)"},
+                    f"the API server did not accept the request's credentials{said}: the "
+                    "request was never authorized, so no Role or binding changes this (401, "
+                    "not 403)", [denial.text],
+                    "renew the credentials: an expired token or client certificate (kubectl "
+                    "config view --minify; an exec plugin's cached token), a ServiceAccount "
+                    "token whose Secret or ServiceAccount was deleted, or a cloud identity the "
+                    "cluster does not map (EKS: an access entry or aws-auth mapping for the IAM "
+                    "role; GKE/AKS: the cluster's credentials command again)",
+                    basis="reported", confirm="kubectl auth whoami (1.28+); kubectl config "
+                    "view --minify -o jsonpath='{.users[0].user}' (which credential is used)")]
+
+
 _SPECIAL = {"owner-finalizers": _owner_finalizers, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
-            "psp": _psp, "webhook": _webhook, "policy": _policy, "privileged-disallowed": _privileged_disallowed}
+            "psp": _psp, "webhook": _webhook, "policy": _policy, "unauthenticated": _unauthenticated, "privileged-disallowed": _privileged_disallowed}
 
 
 # --- what the Roles and bindings in the input add -------------------------------------------------
