@@ -77,7 +77,9 @@ _NOT_STARTED = re.compile(
     r"|\bpods?\b[^.\n]{0,20}?\b(?:sit|sits|sitting|wait|waits|waiting|hang|hangs)\b[^.\n]{0,40}?"
     r"\bpending\b"
     r"|\bno (?:child Job/)?(?:\w+ or )?pods? (?:\w+ )?(?:runs?|running|(?:is |are |gets? )?"
-    r"(?:created|spawned))\b", re.I)
+    r"(?:created|spawned))\b"
+    # "the job is admitted but the pods are pending"
+    r"|\bpods?\b[^.\n]{0,20}?\b(?:is|are|was|were)\s+(?:still\s+|all\s+)?pending\b", re.I)
 
 # An admission check that is not Ready, and the Workload not Admitted.
 _CHECK_WAITING = re.compile(
@@ -90,8 +92,10 @@ _NOT_ADMITTED = re.compile(
     # quota reserved while a check waits: Kueue admits only when every check is Ready
     rf"\bQuotaReserved{_Q}\s*[=:]\s*{_Q}True\b|"
     rf"\bnot (?:be )?(?:marked as )?{_Q}Admitted|\bdoes(?: not|n't) get (?:the )?{_Q}Admitted"
-    rf"|\bwithout ever getting the {_Q}Admitted|\bnever (?:gets?|got|getting) (?:the )?"
-    rf"{_Q}Admitted", re.I)
+    rf"|\bwithout ever getting the {_Q}Admitted|\bnever (?:gets?|got|getting|(?:be|been|is|"
+    rf"are) )?(?:the )?{_Q}Admitted"
+    # "stuck with QuotaReserved but never Admitted"
+    rf"|\b(?:stuck|stays?|remains?|left)\s+(?:with|in|at)\s+{_Q}QuotaReserved\b", re.I)
 
 
 # A flavor refused for the pod's node affinity / selector / taints (checkFlavorForPodSets,
