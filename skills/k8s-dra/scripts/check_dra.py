@@ -45,7 +45,9 @@ def served_versions(loaded, objects) -> list[str]:
 
 def api_findings(versions, loaded, inv) -> list[dict]:
     if DRA_API in versions or (loaded.api_versions is None and
-                               (inv.slices or inv.classes or inv.claims)):
+                               (inv.slices or inv.classes or inv.claims or _listed(loaded))):
+        # a `kubectl get resourceslices` that answered (even "No resources found") was
+        # served: an unserved kind is "the server doesn't have a resource type"
         return []
     if loaded.api_versions is None and not (loaded.complete("ResourceSlice")
                                             or loaded.complete("DeviceClass")):
@@ -69,6 +71,11 @@ def api_findings(versions, loaded, inv) -> list[dict]:
         "upgrade to Kubernetes 1.34+; then " + DRIVER_ADVICE)]
 
 
+def _listed(loaded) -> bool:
+    """The paste holds a full listing (maybe empty) of a resource.k8s.io kind."""
+    return loaded.complete("ResourceSlice") or loaded.complete("DeviceClass")
+
+
 def _api_unknown(loaded, inv) -> str:
     """The API row when no resource.k8s.io version is known. Only live discovery may say
     'not served'; a paste (a `kubectl get` table carries no apiVersion) says what it holds."""
@@ -76,6 +83,8 @@ def _api_unknown(loaded, inv) -> str:
         return "resource.k8s.io not served"
     if inv.slices or inv.classes or inv.claims:
         return "resource.k8s.io (its objects are in the dump; the version is not)"
+    if _listed(loaded):
+        return "resource.k8s.io (kubectl listed its kinds; the version is not in the dump)"
     return "unknown (no resource.k8s.io objects in the dump)"
 
 

@@ -259,6 +259,8 @@ def _nothing_read(loaded, inv: Inventory) -> list[dict]:
     """A paste in which nothing blocked was found because nothing DRA was in it: a report in
     prose, or objects none of which is a claim, a pod with claims or a DRA message. Say the
     cause cannot be told (info), not "nothing blocked"."""
+    if loaded.complete("ResourceSlice") and not inv.slices:
+        return [_no_slices_listed()]
     if loaded.prose:
         return [prose_finding(loaded, COLLECT)]
     if inv.claims or any(dig(p, "spec", "resourceClaims") for p in inv.pods):
@@ -268,6 +270,18 @@ def _nothing_read(loaded, inv: Inventory) -> list[dict]:
                     "scheduler, kubelet or driver message about DRA: why the workload waits "
                     "cannot be told from it", [f"read: {_kinds(loaded.objects)}"],
                     f"paste what these print: {COLLECT}")]
+
+
+def _no_slices_listed() -> dict:
+    """`kubectl get resourceslices` answered "No resources found" (cluster-scoped: the whole
+    cluster): no driver publishes a device, so no claim can be allocated."""
+    return finding("error", "no_resource_slices", {"kind": "ResourceSlice", "name": ""},
+                   "kubectl lists no ResourceSlice in the cluster: no DRA driver publishes any "
+                   "device, so the scheduler can allocate no claim",
+                   ["kubectl get resourceslices: No resources found"],
+                   "install the DRA driver for the devices (its kubelet plugin publishes one "
+                   "ResourceSlice per node and pool), or check why its kubelet plugin "
+                   "publishes none (its pods' logs on the GPU nodes)", basis="reported")
 
 
 def _kinds(objects: list) -> str:

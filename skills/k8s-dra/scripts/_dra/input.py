@@ -97,6 +97,9 @@ def load(path: str | None, pod_namespace: str | None = None, kueue: bool = False
     return Loaded(dump, missing, api_versions=_api_versions())
 
 
+_DRA_KINDS = ("ResourceSlice", "ResourceClaim", "ResourceClaimTemplate", "DeviceClass")
+
+
 def _load_paste(path: str) -> Loaded:
     """A pasted file: objects in any form the kit reads, and/or text carrying components'
     messages (kubelet or driver log lines, an error a command printed). A paste with neither
@@ -116,7 +119,10 @@ def _load_paste(path: str) -> Loaded:
         dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
     # `kubectl get resourceslices` rows the kit did not read (no command line above them)
     extra = slice_objects(printed, dump) + slice_fragments(dump.fragments)
-    if not dump and not dra_text and not extra:
+    # a `kubectl get <dra kind>` answered "No resources found" is a full, empty listing: the
+    # dump then says that none exists (kit paste.py _mark_none_found)
+    listed_empty = any(kind in dump.full_lists for kind in _DRA_KINDS)
+    if not dump and not dra_text and not extra and not listed_empty:
         if is_report(lines, DRA_VOCABULARY):  # a report in prose: say what is missing
             return Loaded(dump, lines=lines, raw=printed,
                           prose=report_lines(lines))
