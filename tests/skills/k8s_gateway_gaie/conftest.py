@@ -64,3 +64,8 @@ def paste_findings(gw_run, tmp_path, text: str) -> list[dict]:
 def paste_problems(gw_run, tmp_path, text: str) -> list[dict]:
     """The paste's findings that are not info."""
     return [f for f in paste_findings(gw_run, tmp_path, text) if f["severity"] != "info"]
+
+
+def problem_causes(gw_run, tmp_path, text: str) -> list[str]:
+    """The causes of the paste's findings that are not info, in order."""
+    return [f["cause"] for f in paste_problems(gw_run, tmp_path, text)]

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import paste_findings, paste_problems
+from .conftest import problem_causes as _causes, paste_findings, paste_problems
 
-
-def _causes(gw_run, tmp_path, text: str) -> list[str]:
-    return [f["cause"] for f in paste_problems(gw_run, tmp_path, text)]
 
 
 @pytest.mark.parametrize("line", [

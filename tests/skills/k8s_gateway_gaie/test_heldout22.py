@@ -14,7 +14,7 @@ pkg/gateway/model_build_targetgroup.go (`error finding backend service %s due to
 apiextensions-apiserver v0.37.2 (CustomResourceDefinitionVersion.Served)."""
 from __future__ import annotations
 
-from .conftest import paste_findings as _findings
+from .conftest import problem_causes as _causes, paste_findings as _findings
 from .conftest import paste_problems as _problems
 
 import sys
@@ -24,9 +24,6 @@ import pytest
 
 KIT = Path(__file__).resolve().parents[3] / "skills" / "_shared"
 
-
-def _causes(gw_run, tmp_path, text: str) -> list[str]:
-    return [f["cause"] for f in _problems(gw_run, tmp_path, text)]
 
 
 # --- a health probe that does not follow the readiness probe ----------------------------------
