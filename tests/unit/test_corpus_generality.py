@@ -71,6 +71,8 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "apisix-ingress-controller", "python3",
            # the built-in ClusterRole every cluster has (the RBAC bootstrap policy)
            "cluster-admin",
+           # the NFS mount helper's packages (Debian, RHEL): what a node needs for NFS volumes
+           "nfs-common", "nfs-utils",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

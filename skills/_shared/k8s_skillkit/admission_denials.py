@@ -7,7 +7,7 @@ Sources (the wording, the releases that print it):
 - ResourceQuota: `Limited to 512Mi memory, but pod has no specified memory limit` and
   `Limited to 2 CPU` / `Limited to 10 pods` (0.x-1.1, v1.0.0 plugin/pkg/admission/
   resourcequota/admission.go; openshift/origin#2821), then
-  `exceeded quota: Q, requested: R, used: U, limited: L` (1.2+) and
+  `exceeded quota: Q, requested: R, used: U, limited: L` (1.2+; `Exceeded quota` up to 1.4) and
   `failed quota: Q: must specify R` (`Failed quota` up to 1.3) - kubernetes v1.5.0
   plugin/pkg/admission/resourcequota/controller.go, v1.9.0..v1.37.2
   staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go.
@@ -54,7 +54,9 @@ ADMISSION = [
     # tail still names it (kubeflow/spark-operator#454, under fabric8's "Forbidden!")
     (re.compile(r"(?<!looking up )\bservice account ([^/\s]+)/([^:\s]+): serviceaccounts? \\?\"[^\"\\]*\\?\" "
                 r"not found"), "service_account_not_found"),
-    (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used"),
+    # `Exceeded quota:` capitalised up to 1.4 (OpenShift 3.x-era pastes; openshift/origin
+    # #10407), lower case since
+    (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used", re.I),
      "quota_exceeded"),
     (re.compile(r"failed quota: ([^:]+): (must specify [\w.,/-]+)", re.I), "quota_requires_limits"),
     # up to 1.1 (no quota name): "Limited to 512Mi memory, but pod has no specified memory

@@ -84,6 +84,12 @@ def _clip(text: str) -> str:
     return (text[:end.start()] if end else text).strip()
 
 
+def field_errors(text: str) -> tuple[FieldError, ...]:
+    """The `FIELD: TYPE: DETAIL` errors of a message without the `KIND "NAME" is invalid:`
+    head (an admission webhook that returns a field.ErrorList as its denial message)."""
+    return _field_errors(_clip(text))
+
+
 def _field_errors(text: str) -> tuple[FieldError, ...]:
     body = text.strip()
     if body.startswith("["):  # utilerrors' aggregate; its "]" may be cut or quoted (`]"`)

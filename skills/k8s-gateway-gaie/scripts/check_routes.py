@@ -350,7 +350,8 @@ def _knows_text(lines: list[str]) -> bool:
     sentence the prose rules read."""
     lines = with_paragraphs(lines)
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))
-                or any(catalogue.read_line(line) for line in lines)
+                or any(catalogue.read_line(line) or catalogue.whole_line(line)
+                       for line in lines)
                 or _gw_prose.reports_failure(lines))
 
 

@@ -12,7 +12,7 @@ sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "
 from k8s_skillkit.cli import make_parser, run, shape_errors_as_input
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
-from k8s_skillkit.objects import name_of, namespace_of
+from k8s_skillkit.objects import dig, name_of, namespace_of
 
 from _kueue.diagnose import Diagnoser
 from _kueue.input import add_input_args, load_cluster
@@ -20,7 +20,7 @@ from _kueue.explain import FIXES
 from _kueue.flavors import pasted_flavors_refuse
 from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
-from _kueue.objects import Cluster
+from _kueue.objects import Cluster, is_true
 from _kueue import saturated, tas_taints
 from _kueue.orphans import orphan_findings, prose_findings
 
@@ -110,7 +110,29 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     elif not findings and not unknown and not workloads and not cluster.jobs and \
             cluster.events:
         unknown.append(_events_only(cluster))
+    elif not findings and not unknown and workloads and "Workload" not in cluster.live_kinds \
+            and all(is_true(wl, "Admitted") for wl in workloads):
+        unknown.append(_admitted_only(workloads))
     return findings + unknown
+
+
+def _admitted_only(workloads: list[dict]) -> dict:
+    """A paste whose Workloads Kueue all admitted: nothing holds them, and a workload that
+    waits (the one a report is about when it says others are not admitted) is not in it."""
+    finished = sum(int(p.get("count") or 0) for wl in workloads for p in
+                   dig(wl, "status", "reclaimablePods", default=[]) or [] if isinstance(p, dict))
+    queues = sorted({dig(wl, "status", "admission", "clusterQueue", default="") for wl in
+                     workloads} - {""})
+    return finding(
+        "info", "not_in_dump", {"kind": "Workload"},
+        f"the {len(workloads)} Workload(s) in the input are admitted"
+        + (f" in ClusterQueue {', '.join(queues)}" if queues else "")
+        + (f" ({finished} pod(s) finished: status.reclaimablePods)" if finished else "")
+        + ": nothing holds them; a workload that still waits is not in the input",
+        [f"Workload {name_of(wl) or '(no name)'} Admitted=True" for wl in workloads[:3]],
+        "run `kubectl get workloads.kueue.x-k8s.io -A` and re-run with the pending one's "
+        "`kubectl get workload NAME -n NAMESPACE -o yaml` and its ClusterQueue's",
+        basis="inferred", confirm="kubectl get workloads.kueue.x-k8s.io -A")
 
 
 def _events_only(cluster: Cluster) -> dict:

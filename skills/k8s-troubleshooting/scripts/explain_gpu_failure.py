@@ -61,6 +61,14 @@ REPORTED = [
      "the NVIDIA user-space library and the loaded kernel module differ: the driver was "
      "upgraded while the old module stayed loaded",
      "drain the node and reboot it (or unload and reload the nvidia modules)"),
+    ("cuda_requirement", "gpu_driver_mismatch", OBJECT,
+     "the NVIDIA runtime hook refused to start the container: the image requires a CUDA "
+     "version (its NVIDIA_REQUIRE_CUDA) the node's driver does not provide ('unsatisfied "
+     "condition'), or the node's nvidia-container-cli is too old to read the image's "
+     "requirement ('invalid expression')",
+     "use an image built for a CUDA version the node's driver supports (nvidia-smi on the "
+     "node prints it), or upgrade the driver; for 'invalid expression' upgrade the NVIDIA "
+     "container toolkit on the node"),
 ]
 REPORTED_AFTER_DUPLICATES = [
     ("cuda_oom", "cuda_out_of_memory", OBJECT,

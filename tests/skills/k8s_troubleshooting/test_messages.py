@@ -19,10 +19,12 @@ from _tshoot.text import scan
 
 SCHEDULER = [
     # (message, era, total, {category: count}, verdict category)
-    # v1.5.0 plugin/pkg/scheduler/generic_scheduler.go FitError.Error (summary form)
+    # v1.5.0 plugin/pkg/scheduler/generic_scheduler.go FitError.Error (summary form); a
+    # selector miss beside a taint and nothing else: the selected node is the tainted one
+    # (kubernetes/kops#2730: the e2e label was on the tainted master, the pod had no toleration)
     ("pod (vsphere-e2e-j11sb) failed to fit in any node\nfit failure summary on nodes : "
      "MatchNodeSelector (2), PodToleratesNodeTaints (1)", "<=1.5", None,
-     {"affinity": 2, "taint": 1}, "affinity"),
+     {"affinity": 2, "taint": 1}, "taint"),
     # the per-node form of the same era, as openshift/origin#11260 logged it
     ("pod (router-1-mgdlr) failed to fit in any node\nfit failure on node (pxl0docker001): "
      "PodFitsHostPorts\n", "<=1.5", None, {"ports": 1}, "ports"),

@@ -132,6 +132,15 @@ PATTERNS: tuple[Pattern, ...] = (
        r"plugin \"DynamicResources\" failed with: (?P<detail>[^.\n]+)|"
        r"number of allocations \d+ is smaller than number of claim",
        "1.34-1.36", "https://github.com/kubernetes/kubernetes/issues/139016"),
+    # kube-scheduler panicked while scheduling the pod: apimachinery's HandleCrashWithContext
+    # logs `"Observed a panic" pod="NS/NAME" panic=...` with the scheduling cycle's logger
+    # (k8s.io/apimachinery v0.37.2 pkg/util/runtime/runtime.go logPanic); a DRA allocator bug
+    # (kubernetes#138882: allocationMode All on devices that consume counters, a nil pool
+    # dereferenced in Filter; fixed by PR #138885). The pod stays Pending whatever it asks.
+    _p("sched-panic", "scheduler_plugin_error", "kube-scheduler",
+       r"\"?Observed a panic\"?\s+pod=\"?(?P<pod>[\w./-]+)",
+       "1.30-1.37", f"{K8S} v1.37.2 staging/src/k8s.io/apimachinery/pkg/util/runtime/"
+       "runtime.go; kubernetes#138882"),
     # ---------------------------------------------------------------- controller-manager
     _p("ctrl-template-missing", "claim_template_missing", "kube-controller-manager",
        r"resource claim template \"(?P<template>[\w.-]+)\": .*not found|"

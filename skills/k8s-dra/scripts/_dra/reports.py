@@ -202,8 +202,14 @@ def _collect(objects: list[dict], texts: list[str]) -> list[Report]:
         if any(k and (k in key or key in k) for k in seen):
             continue  # an object read from this paste already carries the message
         for m in classify(line):
-            reports.append(Report(m, {}, "pasted text"))
+            reports.append(Report(m, _pod_named(m), "pasted text"))
     return reports
+
+
+def _pod_named(m: Match) -> dict:
+    """The pod a text line names (`pod="ns/name"` in a structured log line), else nothing."""
+    ns, _, name = (m.value("pod") or "").rpartition("/")
+    return {"kind": "Pod", "namespace": ns, "name": name} if name else {}
 
 
 # a YAML scalar folded onto a deeper-indented next line (`message: 'running PreBind plugin
@@ -368,6 +374,11 @@ def _detail(cause: str, m: Match) -> str:
                 "scheduling cycle; the scheduler retries, and a pod that stays on it is stuck "
                 "(pods of a PodGroup sharing one claim, kubernetes#140053, fixed by PR #140269: "
                 "upgrade, or meanwhile give each pod its own claim)")
+    if m.pattern.key == "sched-panic":
+        return (f": kube-scheduler panicked while scheduling {m.value('pod') or 'the pod'}, "
+                "so the pod stays Pending: the stack trace's frames name the plugin (e.g. "
+                "kubernetes#138882, the DRA allocator on allocationMode All with devices that "
+                "consume counters, fixed by PR #138885)")
     if m.pattern.key == "sched-score-bug":
         return (": Score fails for a pod whose claims are partly allocated already "
                 "(kubernetes#139016): meanwhile do not mix a shared multi-node claim with "

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from k8s_skillkit.invalid_errors import Invalid
+from k8s_skillkit.invalid_errors import Invalid, field_errors
 from k8s_skillkit.invalid_errors import parse as parse_invalid
 
 from _gw.messages import Verdict
@@ -186,6 +186,31 @@ def _features_refused(name: str, field: str) -> Verdict:
                    "the controller was built for (supportedFeatures changed from strings to "
                    "objects in v1.2.0; older CRDs do not list newer feature names): install "
                    "the Gateway API release the controller's docs name")
+
+
+# Gateway API's own validating webhook (gateway-api v0.5.0-v0.8.x cmd/admission, name
+# validate.gateway.networking.k8s.io; replaced by CEL in v1.0) denies with the field.ErrorList
+# of its validation package: `admission webhook "validate.gateway.networking.k8s.io" denied
+# the request: spec.listeners[1].tls: Forbidden: must be set for protocol HTTPS`
+# (Kong/docs.konghq.com#5701). The object's kind is not printed: the field names it.
+_GATEWAY_WEBHOOK = re.compile(r"admission webhook \\?\"?(?P<hook>[\w.\-]*gateway[\w.\-]*)\\?\"? "
+                              r"denied the request:\s*(?P<msg>.+)$", re.IGNORECASE)
+_KIND_BY_FIELD = (("spec.listeners", "Gateway"), ("spec.gatewayClassName", "Gateway"),
+                  ("spec.addresses", "Gateway"), ("spec.rules", "HTTPRoute"),
+                  ("spec.parentRefs", "HTTPRoute"), ("spec.hostnames", "HTTPRoute"),
+                  ("spec.controllerName", "GatewayClass"))
+
+
+def match_webhook_fields(text: str) -> Verdict | None:
+    """A gateway webhook's denial made of field errors, read as the API server's refusal of
+    the object the first field belongs to (see _GATEWAY_WEBHOOK)."""
+    hit = _GATEWAY_WEBHOOK.search(text or "")
+    if not hit:
+        return None
+    errors = [(e.field, e.detail) for e in field_errors(hit.group("msg"))]
+    kind = next((k for prefix, k in _KIND_BY_FIELD for f, _ in errors[:1]
+                 if f.startswith(prefix)), "")
+    return refusal_cause(kind, errors) if kind else None
 
 
 def match_refusal(text: str) -> Verdict | None:

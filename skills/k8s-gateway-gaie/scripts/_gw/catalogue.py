@@ -71,7 +71,9 @@ def _compile(wording: str) -> tuple[re.Pattern | None, int]:
     # a wording that opens or ends with a word opens or ends there ("Route %s not supported"
     # is not inside "HTTPRoute header modifier ... is not supported")
     head = r"\b" if re.match(r"\w", wording) else ""
-    tail = r"\b" if re.search(r"\w$", wording) else ""
+    # (a value at the end ends where the text does: `All rules are invalid: [...]`)
+    ends_in_value = bool(re.search(_VERB.pattern + "$", wording))
+    tail = r"\b" if re.search(r"\w$", wording) and not ends_in_value else ""
     return re.compile(head + "".join(pieces) + tail, re.IGNORECASE), literal
 
 
@@ -234,6 +236,15 @@ def read_structured(text: str) -> Row | None:
     reason bounds what its message can mean."""
     text = " ".join(str(text or "").split())
     return (_summary(text) or _reason_line(text)) if text else None
+
+
+def whole_line(text: str) -> Row | None:
+    """The fault row whose wording is the whole line (a condition's message copied alone:
+    NGF's `All rules are invalid: [...]`), however short its fixed text. Weaker than a
+    wording found inside a line: a wrapper wording (`Failed build model due to %s`) is the
+    whole of a line a terminal cut before the specific part."""
+    row = exact_wording(" ".join(str(text or "").split()))
+    return row if row is not None and row.fault else None
 
 
 def read_line(text: str) -> Row | None:

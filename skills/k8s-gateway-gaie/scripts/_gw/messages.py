@@ -267,6 +267,15 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        hint="GKE refused the route (the text after err: says which field): change that field, "
             "or use a GatewayClass that supports it (the classic gke-l7-gxlb class serves no "
             "weighted backendRefs; gke-l7-global-external-managed does)"),
+    # GKE's route error code alone, before a message that names no object (`GWCER104: Paths
+    # must start with a '/' character "^/.*$"`, kserve/kserve#5319: a RegularExpression path
+    # GKE refused): GWCER104 is the code of its route errors (`Error GWCER104: HTTPRoute "x"
+    # is misconfigured, err: ...` in gateway-api-inference-extension#1131 and
+    # rollouts-plugin-trafficrouter-gatewayapi#134).
+    _p("gke-route-code", r"\bGWCER104\b", "route_not_accepted", "attach", ("text",),
+       hint="GKE refused a field of an HTTPRoute (the text after the code says which): "
+            "change that field to a value the GatewayClass supports (kubectl get httproute "
+            "-A -o yaml shows the route and its status)"),
     # GKE attaches one traffic extension per InferencePool; a second Gateway whose route
     # names the same pool gets the Compute API's AT_MOST_ONE_EXTENSION on its route and
     # Gateway (kubernetes-sigs/gateway-api-inference-extension#833).

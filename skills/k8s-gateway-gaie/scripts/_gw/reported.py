@@ -18,7 +18,7 @@ from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
                           match_condition_summary, match_denial, match_message, match_quoted,
                           match_reason_token, match_subject_condition, reason_verdict,
                           scope_of_text)
-from _gw.api_refusal import match_refusal, refusal_blocks, verdict_of
+from _gw.api_refusal import match_refusal, match_webhook_fields, refusal_blocks, verdict_of
 from _gw.text_conditions import condition_blocks, reasons_named
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
@@ -459,6 +459,7 @@ def text_findings(lines) -> list[dict]:
         verdict = _decided_in_line(text) or match_refusal(text) or (
             absent_crd(absent_type_name(text), text)
                    if is_resource_type_absent(text) else None) or match_denial(text) or \
+            match_webhook_fields(text) or \
             match_message("text", text)
         structured = catalogue.read_structured(text) if verdict is None else None
         if structured is not None and structured.fault and \
@@ -471,17 +472,23 @@ def text_findings(lines) -> list[dict]:
                 continue        # a healthy wording (`Accepted: Route is accepted`)
             verdict = _verdict(row) if row is not None else None
         verdict = verdict or match_condition_summary(text) or match_reason_token(text) or \
-            match_subject_condition(text)
+            match_subject_condition(text) or _whole_line(text)
         if verdict is not None:
             hits.append((verdict, line))
     # a wording names the fault; a bare reason name only its class; a condition without its
     # reason only its subject's: in that order
     hits.sort(key=lambda hit: (hit[0].pattern.startswith(GENERIC_CONDITION),
-                               hit[0].pattern.startswith("reason-token:")))
+                               hit[0].pattern.startswith("reason-token:"),
+                               hit[0].pattern.startswith(WHOLE_LINE)))
     # a reasonless condition says less than any line that names a reason in its layer
     named = {v.layer for v, _ in hits if not v.pattern.startswith(GENERIC_CONDITION)}
     hits = [(v, line) for v, line in hits
             if not (v.pattern.startswith(GENERIC_CONDITION) and v.layer in named)]
+    # a whole line read as a wrapper wording says less than its paragraph read whole
+    # (`Failed build model due to %s` over a line a terminal cut before the specific part)
+    read_whole = [str(line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)]
+    hits = [(v, line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)
+            or not any(str(line).strip() in other for other in read_whole)]
     out, seen = [], set()
     for verdict, line in hits:
         if verdict.cause in seen:
@@ -541,6 +548,15 @@ _REASON_COMMAND = ("kubectl get gateway,httproute -A -o yaml (status.conditions,
 # a route parent's reasons: its message is about the parent, whatever words it uses
 ROUTE_PARENT_REASONS = frozenset({"NoMatchingParent", "NotAllowedByListeners",
                                   "NoMatchingListenerHostname"})
+
+
+WHOLE_LINE = "whole-line:"
+
+
+def _whole_line(text: str) -> Verdict | None:
+    row = catalogue.whole_line(text)
+    return Verdict(row.cause, row.layer, f"{WHOLE_LINE}{row.component}:{row.rid}") \
+        if row is not None else None
 
 
 def _verdict(row: catalogue.Row) -> Verdict:

@@ -138,7 +138,8 @@ class Diagnoser:
         whose PodsReady is not True and whose job and pods are not in the input. Kueue's part
         is done; a job that still does not run stopped after admission (kueue#4224: the job
         stayed suspended for days)."""
-        if not is_true(wl, "Admitted") or is_true(wl, "PodsReady") or is_finished(wl):
+        if not is_true(wl, "Admitted") or is_true(wl, "PodsReady") or is_finished(wl) \
+                or _pods_finished(wl):
             return None
         job = self.jobs.job_for(wl)
         if job is not None or self.jobs.pods_for(wl):
@@ -305,6 +306,14 @@ class Diagnoser:
         if job is not None:
             out.append(f"job: {job.get('kind')} {namespace_of(job)}/{name_of(job)}")
         return out
+
+
+def _pods_finished(wl: dict) -> int:
+    """Pods of the Workload that ran to completion: the job controller's count Kueue copies to
+    status.reclaimablePods (v0.3+, pkg/controller/jobframework ReclaimablePods; a Job's
+    succeeded pods beyond the remaining completions). Pods that finished were started."""
+    return sum(int(p.get("count") or 0) for p in
+               dig(wl, "status", "reclaimablePods", default=[]) or [] if isinstance(p, dict))
 
 
 def _ready_note(wl: dict) -> str:

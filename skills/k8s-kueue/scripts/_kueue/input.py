@@ -26,7 +26,7 @@ import yaml
 
 from _kueue import prose
 from _kueue.messages import clauses
-from _kueue.objects import Cluster, as_kueue_object, workload_status
+from _kueue.objects import Cluster, as_kueue_object, check_states, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD
 from _kueue.tables import empty_listings, objects_from_tables
 
@@ -152,7 +152,8 @@ def _kindless_fragments(text: str) -> list[dict]:
             continue
         out += [d for d in docs if not d.get("kind") and (
             (isinstance(d.get("status"), dict)
-             and isinstance(d["status"].get("conditions"), list))
+             and (isinstance(d["status"].get("conditions"), list)
+                  or check_states(d["status"])))
             or workload_status(d))]
         if out:
             break

@@ -110,7 +110,15 @@ _MESSAGES = [
                        r"|Cannot use (?:multiple MultiKueue|both MultiKueue and Provisioning)"
                        r"|Cannot specify MultiKueue AdmissionCheck per flavor"
                        r"|there is no Topology \S+ for TAS flavor|(?:Missing|Inactive) clusters:"
-                       r"|Cannot load the AdmissionChecks parameters|the check is not active"),
+                       r"|Cannot load the AdmissionChecks parameters|the check is not active"
+                       # the same condition summarised by its reason (`Active=False,
+                       # reason=FlavorNotFound`, `Active False FlavorNotFound`): the reasons
+                       # of pkg/cache/clusterqueue.go v0.9-v0.19 inactiveReason
+                       r"|\bActive\W{1,3}False\W{1,4}(?:reason\W{1,3})?(?:FlavorNotFound|"
+                       r"AdmissionCheckNotFound|AdmissionCheckInactive|MultipleMultiKueue"
+                       r"AdmissionChecks|MultiKueueAdmissionCheckAppliedPerFlavor|MultiKueue"
+                       r"WithProvisioningRequest|NotSupportedWithTopologyAwareScheduling|"
+                       r"TopologyNotFound|CheckNotFoundOrInactive|Stopped|Terminating)\b"),
     ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),
     # v0.18+: "AdmissionCheck(s) in Rejected state: ..." / event "Deactivated due to ...";
     # v0.10-v0.17: "Admission check(s): [x], were rejected"; v0.8-v0.17 event
@@ -268,7 +276,10 @@ def _search(pattern: str, text: str) -> tuple[object, bool]:
 def _compiled(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The pattern, and its form for text without whitespace, compiled once (a dump of
     thousands of workloads searches every message with every pattern)."""
-    loose = pattern.replace(" ", "").replace(r"\s", "")
+    # a name (\S+) stays a name: in text without whitespace \S+ would run on through the
+    # words after it (`ClusterQueue team-a`...`reason=FlavorNotFound` read as "ClusterQueue
+    # ... not found")
+    loose = pattern.replace(" ", "").replace(r"\S+", r"[-\w./\"']+").replace(r"\s", "")
     return re.compile(pattern, re.I), re.compile(loose, re.I)
 
 

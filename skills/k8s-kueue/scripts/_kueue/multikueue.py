@@ -37,7 +37,9 @@ _STATE = [
      "run the job without the MultiKueue check"),
     (r"The owner is not managed by Kueue: (?P<why>.+?)(?:, Previously:|$)",
      "the job is not set up for MultiKueue dispatch ({why}): set the job's spec.managedBy to "
-     "kueue.x-k8s.io/multikueue (Job, JobSet and others) and recreate it"),
+     "kueue.x-k8s.io/multikueue (Job, JobSet and others) and recreate it; a batch/v1 Job "
+     "keeps spec.managedBy only where the API server's JobManagedBy feature gate is on (off "
+     "by default before Kubernetes 1.32: the field is dropped, kueue#5613)"),
     (r"The workload (?:was admitted|got reservation) on \"?(?P<worker>[^\",]+)\"?",
      "worker {worker} admitted it; the job runs there"),
     (r"(?:Admitting|Reserving) remote lost",

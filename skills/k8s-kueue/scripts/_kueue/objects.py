@@ -54,11 +54,26 @@ def workload_status(obj: dict) -> bool:
     or the block under `status:` pasted alone): Workload condition types at the top, beside
     nothing of an object (kubernetes-sigs/kueue#10807 pasted admissionChecks and
     conditions)."""
-    conditions = obj.get("conditions")
-    if not isinstance(conditions, list) or any(k in obj for k in ("spec", "metadata", "status")):
+    if any(k in obj for k in ("spec", "metadata", "status")):
         return False
+    conditions = obj.get("conditions")
+    if not isinstance(conditions, list):
+        return check_states(obj)
     return bool({c.get("type") for c in conditions if isinstance(c, dict)}
-                & _WORKLOAD_CONDITIONS)
+                & _WORKLOAD_CONDITIONS) or check_states(obj)
+
+
+# status.admissionChecks[].state of a Workload (apis/kueue v1beta1/v1beta2 CheckState)
+_CHECK_STATES = {"Pending", "Ready", "Retry", "Rejected"}
+
+
+def check_states(status: dict) -> bool:
+    """A status with a Workload's admissionChecks list (name and state per check): no other
+    kind has that field."""
+    checks = status.get("admissionChecks")
+    return isinstance(checks, list) and bool(checks) and all(
+        isinstance(c, dict) and c.get("name") and c.get("state") in _CHECK_STATES
+        for c in checks)
 
 
 def as_kueue_object(obj: dict) -> dict:
@@ -69,7 +84,8 @@ def as_kueue_object(obj: dict) -> dict:
         return obj
     types = {c.get("type") for c in dig(obj, "status", "conditions", default=[]) or []
              if isinstance(c, dict)}
-    if types & _WORKLOAD_CONDITIONS:
+    status = obj.get("status")
+    if types & _WORKLOAD_CONDITIONS or (isinstance(status, dict) and check_states(status)):
         return {**obj, "kind": "Workload", "metadata": obj.get("metadata") or {}}
     if workload_status(obj):  # the status's own fields, pasted without `status:`
         return {"kind": "Workload", "metadata": {}, "status": obj}

@@ -153,14 +153,18 @@ def _evicted(wl: dict, conds: dict) -> Verdict | None:
 
 
 def _admission_checks(wl: dict, conds: dict) -> Verdict | None:
-    """Quota reserved, admission waits for checks (their controllers write the states)."""
-    if not is_true(conds.get("QuotaReserved", {})) or is_true(conds.get("Admitted", {})):
-        return None
+    """Quota reserved, admission waits for checks (their controllers write the states). A
+    Rejected state is the check controller's verdict whatever else the paste shows (a
+    `status.admissionChecks` block pasted alone, kueue#5613): Kueue evicts and deactivates a
+    workload on it (v0.8+; v0.5-v0.7 finished it)."""
     waiting = [c for c in _checks(wl) if str(c.get("state", "Pending")) != "Ready"]
+    rejected = [c for c in waiting if str(c.get("state")) == "Rejected"]
+    if not rejected and (not is_true(conds.get("QuotaReserved", {}))
+                         or is_true(conds.get("Admitted", {}))):
+        return None
     if not waiting:
         return None
-    rejected = any(str(c.get("state")) == "Rejected" for c in waiting)
-    first = waiting[0]
+    first = (rejected or waiting)[0]
     state = first.get("state", "Pending")
     message = normalize(first.get("message", ""))
     others = [line for line in check_lines(wl) if not line.startswith(

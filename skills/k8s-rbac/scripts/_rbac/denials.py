@@ -58,7 +58,10 @@ _MODERN = re.compile(r'(?:User ' + _Q + r' )?\bcannot (\S+) resource ' + _Q + r'
                      + r' (?:in the namespace ' + _NS + r'|(at the cluster scope))(?::\s*(.*))?')
 _OLD = re.compile(r'User ' + _Q + r' cannot (\S+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9*]+)?) '
                   r'(?:in (?:the namespace|project) ' + _NS + r'|(at the cluster scope))'
-                  r'(?::\s*(.*)|\. \((.*)\))?')
+                  # GKE (2017-2018) appends its IAM check after a period: `in the namespace
+                  # "ns".: "role.rbac.authorization.k8s.io \"x\" not found\nRequired
+                  # \"container.pods.list\" permission."` (jcbsmpsn/gke-rbac-walkthrough#1)
+                  r'(?:\.?:\s*(.*)|\. \((.*)\))?')
 _PATH = re.compile(r'User ' + _Q + r' cannot (\S+) path ' + _Q + r'(?::\s*(.*))?')
 # `pods "web-0" is forbidden: ` or `pods is forbidden: ` immediately before the message (a
 # LimitRange's list of reasons starts with "[").
@@ -73,8 +76,9 @@ _ESCALATION = re.compile(r'(?:user ' + _Q + r' \(groups=\[([^\]]*)\]\) is attemp
 _INVALID_BINDING = re.compile(r'(ClusterRoleBinding|RoleBinding)(?:\.rbac\.authorization\.k8s\.io)? '
                               + _Q + r' is invalid: (.*?)'
                               r'(?= Error from server| error: |$| Then | \[)')
-_ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io ' + _Q
-                             + r' not found')
+# the reason may be quoted inside the message, its own quotes escaped (GKE's, above)
+_ROLE_NOT_FOUND = re.compile(r'(clusterrole|role)\.rbac\.authorization\.k8s\.io \\?"'
+                             r'([^"\\]*)\\?" not found')
 
 
 @dataclass

@@ -117,6 +117,14 @@ _GPU_LOST = re.compile(r"\bGPU is lost\b|\b(?:NVML_)?ERROR_GPU_IS_LOST\b")
 # nv.c, nvidia_dev_ioctl's version check).
 _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
                         r"(?P<mismatch>Driver/library version mismatch|NVRM: API mismatch)", re.I)
+# The NVIDIA container runtime hook checks the image's NVIDIA_REQUIRE_* (cuda>=X, brand=...)
+# against the node before the container starts (libnvidia-container src/cli/common.c:
+# `requirement error: %s`): `unsatisfied condition: cuda>=12.6, please update your driver to a
+# newer version, or use an earlier cuda container` when the node's driver is older than the
+# image's CUDA; `invalid expression` when the node's nvidia-container-cli predates the
+# expression syntax the image uses (NVIDIA/deepops#206: nvidia/cuda:latest on an old toolkit).
+_CUDA_REQUIREMENT = re.compile(r"nvidia-container-cli: requirement error: "
+                               r"(?:unsatisfied condition|invalid expression)", re.I)
 # NCCL's socket layer (src/misc/socket.cc): before 2.19 `Net : Call to recv from %s failed :
 # %s` (used for sends too) and `Net : Connection closed by remote peer %s`, from 2.19
 # `socketProgressOpt: Call to recv from ...` / `socketProgress: Connection closed by remote
@@ -242,6 +250,7 @@ class GpuReport:
     ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
+    cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
 
@@ -346,6 +355,8 @@ def _read_line(report: GpuReport, line: str) -> None:
     m = _NVML_INIT.search(line)
     if m:
         (report.nvml_mismatch if m.group("mismatch") else report.nvml_lost).append(line[:300])
+    if _CUDA_REQUIREMENT.search(line):
+        report.cuda_requirement.append(line[:300])
     if _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
         report.nccl_net.append(line[:300])
     if _OOMKILLED.search(line):

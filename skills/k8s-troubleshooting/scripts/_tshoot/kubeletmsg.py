@@ -110,8 +110,13 @@ MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attac
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
                    r"failed|failedattachvolume|failedmount|volume is already (exclusively "
                    r"attached|used by pod)|node has reached its volume attachment limit", re.I)
+# up to 1.5 (dockertools, before the CRI) the kubelet's FailedSync said `failed to
+# "SetupNetwork" for "POD" with SetupNetworkError: "Failed to setup network for pod ... using
+# network plugins \"cni\": ..."` (kubernetes v1.5.0 pkg/kubelet/dockertools/docker_manager.go;
+# coreos/coreos-kubernetes#874: no CNI plugin binaries in /opt/cni/bin)
 SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcreatepodsandbox"
-                     r"|networkplugin cni failed|failed to setup network for sandbox", re.I)
+                     r"|networkplugin cni failed|failed to setup network for sandbox"
+                     r"|SetupNetworkError|failed to setup network for pod", re.I)
 EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had condition: ?\[?"
                      r"([\w.-]+)|exceeded its local (ephemeral) storage limit|pod (ephemeral) "
                      r"local storage usage exceeds|usage of (emptydir) volume", re.I)

@@ -51,6 +51,8 @@ Rules (the wording is users'; the state is Kubernetes'):
 - a pod said stuck in ContainerCreating in the same line as a volume, ConfigMap, Secret or
   claim: the kubelet mounts every volume first (Consensys-Incorporated/quorum-kubernetes#240)
   -> mount_failed.
+- a volume said not to mount ("We cannot mount NFS shares in Pods via PV and PVC",
+  kubernetes#30987), in the same line as a volume word -> mount_failed.
 - kubectl rollout status' own waiting / progress-deadline wording, or a rollout said stuck
   (kubectl pkg/polymorphichelpers/rollout_status.go) -> rollout_stuck.
 - a pod or container said to keep restarting (radondb/radondb-mysql-kubernetes#171) ->
@@ -159,6 +161,17 @@ _SIGKILL_OTHER = re.compile(r"\b(?:liveness|startup)\b|\bkubectl\s+delete\b|\bpr
 _CREATING = re.compile(r"\bCont(?:ai|ia)nerCreating\b", re.IGNORECASE)
 _VOLUME_SAID = re.compile(r"\b(?:volumes?|mounts?|mounted|configmaps?|secrets?|pvcs?|nfs|"
                           r"csi|persistent\s*volume\w*)\b", re.IGNORECASE)
+# a volume said not to mount ("We cannot mount NFS shares in Pods via PV and PVC",
+# kubernetes#30987: the kubelet's image lacked mount.nfs; "the volume fails to mount"): the
+# kubelet's FailedMount ("MountVolume.SetUp failed ...", "Unable to attach or mount volumes")
+_CANNOT_MOUNT = re.compile(r"\b(?:can ?not|can't|cannot|could ?n[o']t|unable to|fail(?:s|ed|ing)?"
+                           r" to|won't|doesn't|does not)\s+(?:be\s+)?mount(?:ed)?\b"
+                           r"|\bmount(?:ing|s)?\s+(?:fails?|failed|errors?|does ?n[o']t work)\b",
+                           re.IGNORECASE)
+# what is mounted: a volume word other than "mount" itself
+_MOUNTED_THING = re.compile(r"\b(?:volumes?|pvs?|pvcs?|nfs|cifs|smb|shares?|disks?|csi|ebs|efs|"
+                            r"cephfs|rbd|iscsi|configmaps?|secrets?|persistent\s*volume\w*)\b",
+                            re.IGNORECASE)
 # kubectl rollout status while a rollout does not finish (kubectl pkg/polymorphichelpers/
 # rollout_status.go, every release: "Waiting for deployment %q rollout to finish: %d old
 # replicas are pending termination...", "... %d of %d updated replicas are available...";
@@ -331,6 +344,16 @@ _RULES = (
          "fix what the FailedMount event names",
          "kubectl describe pod NAME -n NAMESPACE (Events: FailedMount / FailedAttachVolume)",
          also=_VOLUME_SAID),
+    Rule(_CANNOT_MOUNT, "mount_failed",
+         "the report says a volume does not mount: the kubelet mounts every volume before it "
+         "starts the pod's containers, and a mount that fails (a missing mount helper on the "
+         "node such as mount.nfs from nfs-common, a server the node cannot reach, a claim or "
+         "ConfigMap that does not exist) leaves the pod in ContainerCreating",
+         "read the FailedMount event's error: install the mount helper the volume type needs "
+         "on every node (nfs-common / nfs-utils for NFS), fix the server address or export, or "
+         "create what the volume names",
+         "kubectl describe pod NAME -n NAMESPACE (Events: FailedMount / FailedAttachVolume); "
+         "on the node: journalctl -u kubelet | grep -i mount", also=_MOUNTED_THING),
     Rule(_ROLLOUT, "rollout_stuck",
          "the rollout does not finish: new pods do not become available (or old ones do not "
          "terminate), so the controller waits; the new ReplicaSet's pods say why",

@@ -312,6 +312,8 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
             return full[0], _reason_of(msg, full[0])
     if not overlap and _device_nodes_tainted(msg, candidates):
         return "taint", _reason_of(msg, "taint")
+    if overlap and _dedicated_nodes(candidates):
+        return "taint", _reason_of(msg, "taint")
     order = order_for(msg)
     if overlap:  # overlapping counts: the reason failing on the most nodes
         best = max(candidates, key=lambda c: (candidates[c],
@@ -320,6 +322,18 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     best = max(candidates, key=lambda c: (order.index(c) if c in order else -1,
                                           candidates[c]))
     return best, _reason_of(msg, best)
+
+
+def _dedicated_nodes(candidates: dict[str, int]) -> bool:
+    """Up to 1.9 every node lists all its failures, so "MatchNodeSelector (2),
+    PodToleratesNodeTaints (1)" cannot say by counts whether the tainted node is one the
+    selector wants. Nodes set aside for some pods carry both a label and a taint, and those pods
+    select the label and tolerate the taint (the "dedicated nodes" use of taints,
+    concepts/scheduling-eviction/taint-and-toleration.md; kops addons pinned to the master,
+    kubernetes/kops#2677): a selector miss beside a taint refusal, with no node short of
+    anything else, is a pod that selects the tainted nodes without tolerating their taint. When
+    the selector misses every node the caller's full-coverage check has already said so."""
+    return set(candidates) == {"affinity", "taint"}
 
 
 def _unevaluated(msg: SchedMessage, cats: dict[str, int]) -> str:

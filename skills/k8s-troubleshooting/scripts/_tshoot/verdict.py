@@ -70,7 +70,9 @@ _FIX = {
     "config_missing": "create the ConfigMap/Secret (or the key) in the pod's namespace, fix the "
                       "name/key in the pod template, or mark the reference optional: true",
     "sandbox_failed": "the CNI plugin could not set up the pod's network: check the network "
-                      "add-on's pods on that node (logs, credentials, config in /etc/cni/net.d)",
+                      "add-on's pods on that node (logs, credentials, config in /etc/cni/net.d); "
+                      "'failed to find plugin X in path' means the CNI plugin binaries are not "
+                      "in /opt/cni/bin on the node: install them (containernetworking/plugins)",
     "mount_failed": "a volume cannot be attached/mounted: a ReadWriteOnce volume still attached "
                     "to another node waits for the old pod to go (or a stale VolumeAttachment "
                     "to be deleted); otherwise check the storage driver's pods and the volume",
