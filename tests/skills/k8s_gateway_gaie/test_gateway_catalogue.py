@@ -184,6 +184,10 @@ def forms(row: dict) -> list[tuple[str, str]]:
         out.append(("prose", prose_for(row)))
     if row.get("reason"):
         out.append(("reason-line", reason_line_for(row)))
+    if row.get("wording") and recognisable(row) and row["cause"] not in NON_FAULT:
+        # the condition's message copied alone, without its reason or object
+        # (nginx/nginx-gateway-fabric#1688)
+        out.append(("message", example(row) + "\n"))
     return out
 
 
@@ -221,6 +225,10 @@ def test_catalogued_wording_maps_to_its_cause(gw_run, tmp_path, rid, form, text,
     if form == "reason-line" and not recognisable(row):
         # `Accepted=False reason=InvalidParameters` names no object: any scope's meaning
         expected |= same_condition_causes(row)
+    if form == "message":
+        # a message alone names neither its condition nor its object: what any row whose
+        # wording the message is in full means (several components write the same words)
+        expected |= same_message_causes(text.strip())
     assert found and found[0][0] in expected, \
         f"{rid} [{form}] expected {sorted(expected)}, got {found}\n{text}"
 
@@ -229,3 +237,7 @@ def same_condition_causes(row: dict) -> set[str]:
     return {r["cause"] for _, r in ROWS if r.get("reason") == row["reason"]
             and r.get("type") == row["type"] and str(r.get("status", "False")) ==
             str(row.get("status", "False"))} - NON_FAULT
+
+
+def same_message_causes(message: str) -> set[str]:
+    return {r["cause"] for _, r in ROWS if r.get("wording") and example(r) == message} - NON_FAULT

@@ -219,6 +219,11 @@ def _evented(form):
     return render
 
 
+def message(entry: Entry) -> str:
+    """The message copied alone, without its event row, object or log header."""
+    return entry.message + "\n"
+
+
 FORMS = {"describe": _evented(describe), "events_table": _evented(events_table),
          "event_yaml": _evented(event_yaml),
-         "status_yaml": status_yaml, "log": log_line, "prose": prose}
+         "status_yaml": status_yaml, "log": log_line, "prose": prose, "message": message}

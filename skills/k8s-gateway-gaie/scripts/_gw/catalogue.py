@@ -133,9 +133,13 @@ def exact_wording(text: str, scope: str = "",
     end = len(text.rstrip("\"'` .;"))
     if end <= start:
         return None
+    # the quotes around a message are not its words, but a wording may end in a quote of
+    # its own (`%s.Group must be ""`, `not allowed by listener '%s/%s/%s'`)
+    spans = [(start, end), (0, len(text.rstrip(" .;")))]
     hits = []
     for row in rows():
-        hit = row.regex.fullmatch(text, start, end) if row.regex is not None else None
+        hit = next((h for a, b in spans for h in [row.regex.fullmatch(text, a, b)] if h),
+                   None) if row.regex is not None else None
         if hit is None:
             continue
         values = [hit.span(g) for g in range(1, (hit.re.groups or 0) + 1)]
