@@ -332,7 +332,9 @@ def _dedicated_nodes(candidates: dict[str, int]) -> bool:
     concepts/scheduling-eviction/taint-and-toleration.md; kops addons pinned to the master,
     kubernetes/kops#2677): a selector miss beside a taint refusal, with no node short of
     anything else, is a pod that selects the tainted nodes without tolerating their taint. When
-    the selector misses every node the caller's full-coverage check has already said so."""
+    the selector misses every node the caller's full-coverage check has already said so.
+    From 1.11 a node stops at its first failure, and since 1.35 the taint's key is not
+    printed, so an untolerated taint may be the control plane's: the filter order decides."""
     return set(candidates) == {"affinity", "taint"}
 
 
