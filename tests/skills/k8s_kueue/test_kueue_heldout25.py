@@ -5,6 +5,8 @@ clusterqueue.go (inactiveReason: FlavorNotFound and the others), apis/kueue/v1be
 workload_types.go (CheckState Rejected; ReclaimablePods), and the threads named below."""
 from __future__ import annotations
 
+import pytest
+
 
 def _findings(script, tmp_path, text: str) -> list[dict]:
     path = tmp_path / "paste.txt"
@@ -75,3 +77,14 @@ def test_an_admitted_running_workload_alone_says_the_waiting_one_is_not_here(scr
     found = _findings(script, tmp_path, ADMITTED)
     assert [(f["cause"], f["severity"]) for f in found] == [("not_in_dump", "info")], found
     assert "454 pod(s) finished" in found[0]["message"], found
+
+
+@pytest.mark.parametrize("text, cause", [
+    # LocalQueue Active=False reasons (kueue pkg/controller/core/localqueue_controller.go)
+    ("`kubectl get localqueue team-a -n ml -o yaml` shows `Active=False, "
+     "reason=ClusterQueueDoesNotExist`\n", "cluster_queue_missing"),
+    ("the LocalQueue status says Active: False (ClusterQueueIsInactive)\n", "queue_inactive"),
+    ("ClusterQueue cq shows Active=False reason=AdmissionCheckNotFound\n", "queue_inactive"),
+])
+def test_a_queues_active_condition_said_by_its_reason(script, tmp_path, text, cause):
+    assert _findings(script, tmp_path, text)[0]["cause"] == cause

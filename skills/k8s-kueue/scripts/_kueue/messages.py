@@ -99,7 +99,11 @@ _MESSAGES = [
     ("cluster_queue_missing", r"ClusterQueue (?P<clusterqueue>\S+) (?:doesn'?t exist|not found"
                               r"|is terminating or missing)"
                               r"|clusterQueue doesn'?t exist|cluster queue not found"
-                              r"|ClusterQueue not found"),
+                              r"|ClusterQueue not found"
+                              # a LocalQueue's Active=False by its reason (pkg/controller/core/
+                              # localqueue_controller.go v0.3-v0.19)
+                              r"|\bActive\W{1,3}False\W{1,4}(?:reason\W{1,3})?"
+                              r"ClusterQueueDoesNotExist\b"),
     ("queue_inactive", r"(?:LocalQueue|ClusterQueue) (?P<queue>\S+) is (?:inactive|stopped)"
                        r"|Can'?t (?:admit|submit) new workloads|LocalQueue is stopped"
                        r"|The (?:Local|Cluster)Queue is stopped"
@@ -118,7 +122,8 @@ _MESSAGES = [
                        r"AdmissionCheckNotFound|AdmissionCheckInactive|MultipleMultiKueue"
                        r"AdmissionChecks|MultiKueueAdmissionCheckAppliedPerFlavor|MultiKueue"
                        r"WithProvisioningRequest|NotSupportedWithTopologyAwareScheduling|"
-                       r"TopologyNotFound|CheckNotFoundOrInactive|Stopped|Terminating)\b"),
+                       r"TopologyNotFound|CheckNotFoundOrInactive|Stopped|Terminating|"
+                       r"ClusterQueueIsInactive)\b"),
     ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),
     # v0.18+: "AdmissionCheck(s) in Rejected state: ..." / event "Deactivated due to ...";
     # v0.10-v0.17: "Admission check(s): [x], were rejected"; v0.8-v0.17 event
