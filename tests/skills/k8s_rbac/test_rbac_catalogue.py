@@ -68,8 +68,13 @@ def _prose(msg: str) -> str:
             f"{msg}\nWhat permission is missing? Thanks\n")
 
 
-FORMS = {"kubectl": _kubectl, "wrapped-80": _wrapped, "wrapped-80-beside": _wrapped_beside, "log": _log, "status-json": _status,
-         "prose": _prose}
+def _message(msg: str) -> str:
+    """The refusal copied alone, without kubectl's `Error from server (Forbidden):`."""
+    return msg + "\n"
+
+
+FORMS = {"kubectl": _kubectl, "wrapped-80": _wrapped, "wrapped-80-beside": _wrapped_beside,
+         "log": _log, "status-json": _status, "prose": _prose, "message": _message}
 
 
 @pytest.fixture(scope="module")
