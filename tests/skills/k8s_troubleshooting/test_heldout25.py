@@ -110,3 +110,28 @@ DEEPOPS = (
 ])
 def test_the_runtime_hooks_requirement_error_is_a_driver_mismatch(text):
     assert _causes("explain_gpu_failure.py", text)[0] == "gpu_driver_mismatch"
+
+
+@pytest.mark.parametrize("text, cause", [
+    # the kubelet's node-pressure eviction (concepts/scheduling-eviction/node-pressure-eviction)
+    ("After the upgrade all pods on node-3 were evicted because of disk pressure.", "evicted"),
+    ("The node shows DiskPressure and pods are being evicted.", "evicted"),
+    # ErrImagePull / ImagePullBackOff (concepts/containers/images.md)
+    ("The pod cannot pull the image: unauthorized: authentication required.", "image_pull"),
+    ("kubelet reports the node NotReady since this morning.", "node_not_ready"),
+    ("The container exits with code 1 immediately after start.", "crash_loop"),
+])
+def test_a_state_said_in_words_is_read_as_such(text, cause):
+    res = run_script("triage.py", "-f", "-", "--json", stdin=text + "\n")
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == (cause, "inferred"), top
+
+
+@pytest.mark.parametrize("text", [
+    "The job completed and the container exited with code 0.",
+    "We evicted the pod manually with kubectl drain before the upgrade and it came back fine.",
+    "I can pull the image locally with docker pull, it works.",
+])
+def test_words_that_state_no_fault_are_not_read_as_one(text):
+    causes = _causes("triage.py", text + "\n")
+    assert not set(causes) & {"evicted", "image_pull", "crash_loop"}, causes

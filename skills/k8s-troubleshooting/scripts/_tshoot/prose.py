@@ -57,6 +57,12 @@ Rules (the wording is users'; the state is Kubernetes'):
   (kubectl pkg/polymorphichelpers/rollout_status.go) -> rollout_stuck.
 - a pod or container said to keep restarting (radondb/radondb-mysql-kubernetes#171) ->
   crash_loop.
+- pods said evicted, or an eviction beside a disk/memory/PID pressure: the kubelet's
+  node-pressure eviction (concepts/scheduling-eviction/node-pressure-eviction.md) -> evicted.
+- an image said not to pull ("cannot pull the image"): ErrImagePull / ImagePullBackOff
+  (concepts/containers/images.md) -> image_pull.
+- a container said to exit with a non-zero code other than 137 and 143: the program failed
+  and the kubelet restarts it with back-off -> crash_loop.
 """
 from __future__ import annotations
 
@@ -186,13 +192,34 @@ _ROLLOUT = re.compile(r"\bWaiting for (?:deployment|daemon set|rollout)\b[^\n]{0
 _NODE_LOST = re.compile(r"\b(?:status|state)\s+(?:is\s+|of\s+)?[`'\"]?(?:Unknown|NodeLost)\b"
                         r"[^.!?\n]{0,80}?\bnodes?\b|\bnodes?\b[^.!?\n]{0,60}?\b(?:went|goes|"
                         r"is|are|became|becomes|turn(?:s|ed)?)\s+(?:\w+\s+)?NotReady\b"
-                        r"|\bNodeLost\b", re.IGNORECASE)
+                        r"|\bNodeLost\b|\bnodes?\s+(?:[\w.-]+\s+)?(?:as\s+)?NotReady\b",
+                        re.IGNORECASE)
 # a container said to keep restarting ("restarts every few minutes", "keeps restarting"):
 # the kubelet restarts a container that exits, with back-off
 _RESTARTING = re.compile(r"\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\b(?:keeps?\s+|kept\s+)"
                          r"restarting\b|\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\brestarts\s+"
                          r"(?:every|constantly|continuously|repeatedly|all the time)\b",
                          re.IGNORECASE)
+# pods said evicted, or an eviction said beside a node pressure: the kubelet's node-pressure
+# eviction marks the pod Failed with reason Evicted ("The node was low on resource: R";
+# Kubernetes docs, concepts/scheduling-eviction/node-pressure-eviction.md)
+_EVICTED_SAID = re.compile(r"\b(?:pods?|containers?)\b[^.!?\n]{0,60}?\b(?:were|was|are|is|being|"
+                           r"gets?|got|getting)\s+(?:\w+\s+)?evicted\b"
+                           r"|\bevict(?:ed|ions?)\b[^.!?\n]{0,40}?\b(?:disk|memory|pid|storage)"
+                           r"[- ]?pressure\b|\b(?:disk|memory|pid)[- ]?pressure\b[^.!?\n]{0,60}?"
+                           r"\bevict(?:ed|ing|s)?\b", re.IGNORECASE)
+# an image said not to pull ("the pod cannot pull the image: unauthorized"): the kubelet's
+# ErrImagePull / ImagePullBackOff (Kubernetes docs, concepts/containers/images.md)
+_PULL_SAID = re.compile(r"\b(?:can ?not|can't|couldn't|could not|unable to|fail(?:s|ed|ing)? to|"
+                        r"won't)\s+pull\b(?:\s+(?:the|an?|our|my|its))?(?:\s+[\w.:/-]+)?\s+"
+                        r"images?\b|\bimage\s+pulls?\s+(?:fails?|failed|errors?)\b",
+                        re.IGNORECASE)
+# a container said to exit with a non-zero code other than 137 (SIGKILL, the OOM rule) and
+# 143 (SIGTERM, a stop): the program failed, and the kubelet restarts it with back-off
+# (restartPolicy Always/OnFailure: CrashLoopBackOff)
+_EXIT_SAID = re.compile(r"\b(?:containers?|pods?|process|app(?:lication)?|program)\b[^.!?\n]{0,40}?"
+                        r"\bexit(?:s|ed)?\s+(?:immediately\s+)?(?:with\s+)?(?:exit\s+)?"
+                        r"(?:code|status)\s*:?\s*(?!0\b|137\b|143\b)\d{1,3}\b", re.IGNORECASE)
 # a hard spread constraint anywhere in the paste (its YAML is code, not words)
 _HARD_SPREAD = re.compile(r"whenUnsatisfiable:\s*[\"']?DoNotSchedule\b")
 
@@ -362,6 +389,29 @@ _RULES = (
          "the change is bad",
          "kubectl rollout status deployment/NAME -n NAMESPACE; kubectl get rs,pods -l "
          "SELECTOR -n NAMESPACE"),
+    Rule(_EVICTED_SAID, "evicted",
+         "the report says pods were evicted: the kubelet evicts pods when its node runs low on "
+         "memory, disk or PIDs (reason Evicted, \"The node was low on resource: R\"), and "
+         "pods over their ephemeral-storage limit",
+         "free the node's disk or memory (images, logs, emptyDir use), set requests (memory, "
+         "ephemeral-storage) so pods are placed where they fit, and delete the Failed pods",
+         "kubectl get pods -A --field-selector status.phase=Failed; kubectl describe pod NAME "
+         "(Status: Failed, Reason: Evicted, Message); kubectl describe node NODE (Conditions)"),
+    Rule(_PULL_SAID, "image_pull",
+         "the report says the image does not pull: the kubelet cannot fetch it (ErrImagePull, "
+         "then ImagePullBackOff): a tag or repository that does not exist, registry "
+         "credentials, or a registry the node cannot reach",
+         "check the image name and tag exist; for a private registry add imagePullSecrets (or "
+         "attach them to the ServiceAccount); check the node reaches the registry",
+         "kubectl describe pod NAME -n NAMESPACE (Events: Failed, \"Failed to pull image\")"),
+    Rule(_EXIT_SAID, "crash_loop",
+         "the report says the container exits with a non-zero code: the program failed, and "
+         "the kubelet restarts it with back-off (CrashLoopBackOff)",
+         "read why it exits (kubectl logs POD --previous) and fix the command, configuration "
+         "or dependency it names (127: command not found, 126: not executable, 1: the "
+         "program's own error)",
+         "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.status.containerStatuses[*]."
+         "lastState.terminated}'; kubectl logs NAME -n NAMESPACE --previous"),
     Rule(_RESTARTING, "crash_loop",
          "the report says the container keeps restarting: it exits and the kubelet restarts "
          "it with back-off (CrashLoopBackOff); the exit's reason is in its last log",
