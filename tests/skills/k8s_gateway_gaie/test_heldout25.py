@@ -53,3 +53,27 @@ def test_gkes_route_error_code_alone(gw_run, tmp_path):
 ])
 def test_the_gateway_api_webhooks_field_errors(gw_run, tmp_path, line, cause):
     assert _causes(gw_run, tmp_path, line + "\n") == [cause]
+
+
+@pytest.mark.parametrize("text, cause", [
+    # a Gateway whose data plane Service got no load balancer address (AddressNotAssigned)
+    ("The Gateway never gets an address, it stays Programmed False.", "gateway_no_address"),
+    # a backendRef to a Service that does not exist (ResolvedRefs=False BackendNotFound)
+    ("The backend service referenced by the route does not exist.", "backend_not_found"),
+    # a GatewayClass whose controllerName no running controller serves ("Waiting for
+    # controller", gateway-api apis/v1/gatewayclass_types.go)
+    ("The GatewayClass is not accepted by any controller.", "no_controller"),
+    # an InferencePool whose endpointPickerRef names nothing that serves ext_proc
+    ("The InferencePool has no endpoint picker so requests fail with 500.",
+     "endpoint_picker_missing"),
+])
+def test_a_state_said_in_words(gw_run, tmp_path, text, cause):
+    assert _causes(gw_run, tmp_path, text + "\n")[:1] == [cause]
+
+
+@pytest.mark.parametrize("text", [
+    "The InferencePool with endpoint picker works fine, but latency is high.",
+    "The Gateway gets an address and routes work.",
+])
+def test_words_that_state_no_fault(gw_run, tmp_path, text):
+    assert _causes(gw_run, tmp_path, text + "\n") == []

@@ -88,3 +88,22 @@ def test_an_admitted_running_workload_alone_says_the_waiting_one_is_not_here(scr
 ])
 def test_a_queues_active_condition_said_by_its_reason(script, tmp_path, text, cause):
     assert _findings(script, tmp_path, text)[0]["cause"] == cause
+
+
+@pytest.mark.parametrize("text, cause", [
+    ("My workload is pending because the ClusterQueue has no more quota for nvidia.com/gpu.",
+     "quota_exhausted"),
+    ("The LocalQueue does not exist in the namespace, so the job is never admitted.",
+     "local_queue_missing"),
+    ("The workload was preempted by a higher priority workload in the cohort.", "preempted"),
+    ("The job is missing the kueue.x-k8s.io/queue-name label so Kueue ignores it.",
+     "no_queue_label"),
+])
+def test_a_kueue_state_said_in_words(script, tmp_path, text, cause):
+    top = _findings(script, tmp_path, text + "\n")[0]
+    assert (top["cause"], top["basis"], top["severity"]) == (cause, "inferred", "warning"), top
+
+
+def test_enough_quota_said_is_not_a_quota_problem(script, tmp_path):
+    text = "The ClusterQueue has enough quota and the workload was admitted right away, pods run.\n"
+    assert all(f["severity"] == "info" for f in _findings(script, tmp_path, text))

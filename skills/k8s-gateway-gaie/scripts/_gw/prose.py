@@ -111,7 +111,9 @@ _PORT_INVALID = re.compile(
     r"not\s+defined\s+(?:on|in|by))\b|"
     r"\b(?:invalid|wrong|bad|incorrect|non-?existent|nonexistent)\s+[`'\"]?(?:backend\s*Ref\s+)?"
     r"ports?\b", re.IGNORECASE)
-_BACKEND_REF = re.compile(r"backend ?Refs?\b", re.IGNORECASE)
+_BACKEND_REF = re.compile(r"backend ?Refs?\b|\b(?:referenced|named|used)\s+(?:by|in)\s+(?:the|a|"
+                          r"my|our|this)\s+(?:HTTP|GRPC)?routes?\b|\broute'?s\s+(?:backend|"
+                          r"service)", re.IGNORECASE)
 # the wrong port said of the endpoint picker's reference, not a route's backendRef
 # ("endpointPickerRef.port points to the wrong port", opendatahub-io/kserve#1097: 8000, the
 # model server's port, instead of the EPP's gRPC 9002; Envoy answers 500 ext_proc_error_gRPC_
@@ -138,7 +140,24 @@ _POOL_EMPTY = re.compile(
 _NO_ADDRESS = re.compile(
     r"\b(?:has|have|got|gets|with|shows?)\s+no\s+(?:(?:IP|external|public)\s+)?address(?:es)?\b"
     r"|\bEXTERNAL-IP\b[^.!?]{0,40}?<?pending>?|\baddress(?:es)?\s+(?:is|are|stays?|remains?|"
-    r"still)\s+(?:empty|pending|not\s+(?:assigned|allocated))\b", re.IGNORECASE)
+    r"still)\s+(?:empty|pending|not\s+(?:assigned|allocated))\b"
+    r"|\b(?:never|doesn'?t|does\s+not|did\s*n[o']?t)\s+(?:gets?|receives?|obtains?)\s+(?:an?\s+|"
+    r"any\s+)?(?:(?:IP|external|public)\s+)?(?:address|IP)\b", re.IGNORECASE)
+# a GatewayClass (or its Gateway) said to be claimed by no controller: nothing writes its
+# Accepted condition, which stays Unknown "Waiting for controller" (gateway-api
+# apis/v1/gatewayclass_types.go: the controllerName no running controller serves)
+_NO_CONTROLLER = re.compile(
+    r"\bGateway(?:Class)?(?:es)?\b[^.\n]{0,60}?\b(?:not\s+(?:accepted|claimed|picked\s+up|"
+    r"reconciled|handled)\s+by\s+any\s+(?:gateway\s+)?controllers?|no\s+(?:gateway\s+)?controller\s+"
+    r"(?:accepts|claims|picks\s+up|reconciles|handles|is\s+(?:running|installed)))\b",
+    re.IGNORECASE)
+# an InferencePool said to have no endpoint picker ("the pool has no EPP deployed"): its
+# endpointPickerRef names nothing that serves ext_proc, so every request fails
+_NO_PICKER = re.compile(
+    r"\b(?:InferencePool|pool)s?\b[^.\n]{0,40}?\b(?:(?:has|have|with)\s+no|without)\s+(?:an?\s+)?"
+    r"(?:endpoint[- ]?picker|EPP)s?\b"
+    r"|\bno\s+(?:endpoint[- ]?picker|EPP)\s+(?:is\s+|was\s+)?(?:deployed|running|installed)\b",
+    re.IGNORECASE)
 # a Gateway said not programmed ("kubectl get gateway shows PROGRAMMED False"): its controller
 # could not configure its data plane; PROGRAMMED Unknown is a Gateway no controller reconciled
 _NOT_PROGRAMMED = re.compile(r"\bPROGRAMMED\W{0,3}False\b|\bProgrammed\s*[=:]\s*[\"']?False\b"
@@ -301,7 +320,8 @@ GATEWAY_TALK = re.compile(r"\bgateway\b|gateway[=/]|HTTPRoute|GRPCRoute|Inferenc
                            r"\bListenerSets?\b|\bReferenceGrants?\b|\bBackendTLSPolicy\b|"
                            r"\blisteners?\b|"
                            # the inference router's own words (llm-d-router, GAIE's EPP)
-                           r"\bllm-d\b|inference[- ]pool|pool saturation|saturation detector",
+                           r"\bllm-d\b|inference[- ]pool|pool saturation|saturation detector|"
+                           r"\b(?:referenced|named|used)\s+(?:by|in)\s+the\s+(?:HTTP|GRPC)?route\b",
                            re.IGNORECASE)
 _STATUS_CODE = re.compile(
     r"(?:HTTP/[\d.]+\s+|http\.status=|\bstatus(?:\s+code)?\W{1,3}|\\?\"\s)(?P<code>[45]\d\d)\b|"
@@ -342,6 +362,8 @@ class Prose:
     epp_port_invalid: list[str] = field(default_factory=list)
     prefix_missing: list[str] = field(default_factory=list)
     no_address: list[str] = field(default_factory=list)
+    no_controller: list[str] = field(default_factory=list)
+    no_picker: list[str] = field(default_factory=list)
     not_programmed: list[str] = field(default_factory=list)
     pool_empty: list[str] = field(default_factory=list)
     kind_only_on: list[str] = field(default_factory=list)
@@ -438,6 +460,7 @@ def _sentence_facts(out: Prose, text: str) -> None:
                            else out.port_invalid), (_POOL_EMPTY, out.pool_empty),
                           (_PREFIX_MISSING, out.prefix_missing),
                           (_NO_ADDRESS, out.no_address),
+                          (_NO_CONTROLLER, out.no_controller), (_NO_PICKER, out.no_picker),
                           (_NOT_PROGRAMMED, out.not_programmed),
                           (_POOL_UNSELECTED, out.pool_unselected)):
         if regex.search(text):
@@ -668,6 +691,19 @@ _RULES = (
           "kubectl get gateway <name> -n <namespace> -o jsonpath='{.status.addresses}' and "
           "kubectl get service -n <namespace> (the data plane's Service: EXTERNAL-IP) and its "
           "events"),
+    _Rule(("no_controller",), "gateway_talk", "no_controller",
+          "the paste says no controller accepts the GatewayClass: nothing serves its "
+          "controllerName, so its Gateways stay Accepted Unknown (\"Waiting for controller\") "
+          "and get no data plane",
+          "kubectl get gatewayclass -o custom-columns=NAME:.metadata.name,CONTROLLER:.spec."
+          "controllerName,ACCEPTED:.status.conditions[0].status and the controller's pods"),
+    _Rule(("no_picker",), "inference", "endpoint_picker_missing",
+          "the paste says the InferencePool has no endpoint picker: its endpointPickerRef "
+          "names no running ext_proc service, so the gateway cannot pick an endpoint and "
+          "requests fail",
+          "kubectl get inferencepool <name> -n <namespace> -o "
+          "jsonpath='{.spec.endpointPickerRef}' and kubectl get service,pods -n <namespace> "
+          "(the picker's)"),
     _Rule(("not_programmed",), "gateway_talk", "gateway_not_ready",
           "the paste says the Gateway is not programmed: its controller could not configure "
           "the data plane; the Programmed condition's reason and message say why",

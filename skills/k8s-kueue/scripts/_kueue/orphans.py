@@ -356,6 +356,19 @@ _PROSE_LEADS = {
     "admitted_not_started": "the report says Kueue admitted the Workload but its pods do not run "
                             "(Pending, unschedulable, or the job still suspended): admission "
                             "reserves quota, it does not place pods (only TAS picks nodes)",
+    "quota_exhausted": "the report says the queue has no quota left for what the job asks: "
+                       "admitted Workloads hold the flavor's nominal quota (and what the "
+                       "cohort lends), so this one waits (QuotaReserved=False, \"insufficient "
+                       "unused quota\") until one finishes or is preempted",
+    "local_queue_missing": "the report says the LocalQueue the job names does not exist in its "
+                           "namespace: Kueue keeps the Workload pending (\"LocalQueue q doesn't "
+                           "exist\")",
+    "cluster_queue_missing": "the report says the ClusterQueue does not exist: the LocalQueue "
+                             "points at nothing, so its Workloads wait (\"ClusterQueue cq "
+                             "doesn't exist\")",
+    "no_queue_label": "the report says the job has no kueue.x-k8s.io/queue-name label: Kueue "
+                      "manages only labelled jobs (unless manageJobsWithoutQueueName is set), so "
+                      "no Workload is created and the job runs or waits outside Kueue",
     "queue_inactive": "the paste sets a queue's stopPolicy to Hold or HoldAndDrain: Kueue stops "
                       "admitting from it (the ClusterQueue goes Active=False, reason Stopped; "
                       "HoldAndDrain also evicts what it admitted), so its pending Workloads "
@@ -370,6 +383,12 @@ _PROSE_CONFIRM = {
                        "\"couldn't assign flavors to pod set ...\")",
     "admitted_not_started": "kubectl describe workload <name> -n <ns>; kubectl get pods -n <ns> "
                             "-l <job selector> -o wide; kubectl describe pod <pending pod>",
+    "quota_exhausted": "kubectl describe workload <name> -n <ns> (QuotaReserved message) and "
+                       "kubectl get clusterqueue <cq> -o jsonpath='{.status.flavorsUsage}'",
+    "local_queue_missing": "kubectl get localqueues -n <ns>",
+    "cluster_queue_missing": "kubectl get clusterqueues; kubectl get localqueue <q> -n <ns> -o "
+                             "jsonpath='{.spec.clusterQueue}'",
+    "no_queue_label": "kubectl get <job kind> <name> -n <ns> -o jsonpath='{.metadata.labels}'",
     "queue_inactive": "kubectl get clusterqueues.kueue.x-k8s.io -o custom-columns=NAME:.metadata"
                       ".name,STOP:.spec.stopPolicy,ACTIVE:.status.conditions[?(@.type=="
                       "\"Active\")].reason; kubectl get localqueues -A -o custom-columns="
@@ -380,6 +399,9 @@ _PROSE_CONFIRM = {
 def _prose_states(cluster) -> list[dict]:
     text = "\n".join(getattr(cluster, "lines", None) or cluster.texts)
     out = []
+    if not prose.states(text) and prose.preemption_lines(cluster.texts):
+        # "preempted by a higher priority workload": the Workload would say by whom
+        return [f for f in prose.said_preempted(cluster) if f["severity"] != "info"]
     for cause, sentences in prose.states(text):
         lead, fix, confirm = _PROSE_LEADS[cause], FIXES.get(cause, ""), _PROSE_CONFIRM[cause]
         pending = any(_PODS_PENDING.search(s) for s in sentences)

@@ -18,7 +18,10 @@ references/causes.md:
   pods (kueue#11931, #13413, #14570, #2796, #10076) -> admitted_not_started; "admitted" also
   when the report says Kueue set the pods' nodeSelector from the ResourceFlavor's labels (it
   does so only when it starts an admitted Workload; kueue#425);
-- a queue set to stopPolicy Hold / HoldAndDrain (KEP-1284; kueue#1651) -> queue_inactive.
+- a queue set to stopPolicy Hold / HoldAndDrain (KEP-1284; kueue#1651) -> queue_inactive;
+- a queue said to have no quota left ("no more quota", "quota is exhausted") -> quota_exhausted;
+- a LocalQueue / ClusterQueue said not to exist -> local_queue_missing / cluster_queue_missing;
+- a job said to lack the kueue.x-k8s.io/queue-name label -> no_queue_label.
 """
 from __future__ import annotations
 
@@ -115,6 +118,32 @@ _STOPPED = re.compile(rf"\bstopPolicy{_Q}\s*(?:[:=]|\bto\b|\bis\b)?\s*{_Q}(?:Hol
                       re.I)
 
 
+# A queue said to have no quota left for what the job asks ("pending because the ClusterQueue
+# has no more quota for nvidia.com/gpu"): the flavor's nominal quota (and what the cohort lends)
+# is used by admitted Workloads (QuotaReserved=False "insufficient unused quota ...").
+_NO_QUOTA = re.compile(
+    # (not Kueue's own "insufficient unused quota ... in flavor F": its message, read as such
+    # with its history by _kueue.reported)
+    r"\b(?:no\s+more|not\s+enough|out\s+of|ran\s+out\s+of|run\s+out\s+of|no\s+(?:free|"
+    r"unused|remaining|available))\s+(?:\w+\s+)?quota\b|\bquota\b[^.\n]{0,40}?\b(?:is|was|are|were|"
+    r"got|gets)\s+(?:all\s+)?(?:exhausted|used\s+up|full|consumed)\b", re.I)
+_KUEUE_WORDING = re.compile(r"\bin flavou?r\b|\bpod set\b|\bassign flavou?rs\b", re.I)
+_QUEUE_WORD = re.compile(r"\b(?:Cluster|Local)?Queues?\b|\bcohorts?\b|\bkueue\b", re.I)
+# a LocalQueue / ClusterQueue said not to exist (Kueue: "LocalQueue q doesn't exist",
+# "ClusterQueue cq doesn't exist"; workload_controller.go getQueueBlocker)
+_ABSENT = (r"(?:does\s*n[o']?t\s+exist|do\s*n[o']?t\s+exist|not\s+(?:found|exist\w*|created)|"
+           r"(?:is|was|are)\s+(?:missing|deleted|absent)|never\s+(?:been\s+)?created)")
+_LQ_ABSENT = re.compile(rf"\bLocal ?Queues?\b[^.\n]{{0,60}}?\b{_ABSENT}\b|\bno\s+Local ?Queue\b",
+                        re.I)
+_CQ_ABSENT = re.compile(rf"\bCluster ?Queues?\b[^.\n]{{0,60}}?\b{_ABSENT}\b|\bno\s+Cluster ?Queue\b",
+                        re.I)
+# a job said to lack the queue label (kueue.x-k8s.io/queue-name): Kueue ignores it unless
+# manageJobsWithoutQueueName is set (apis/config Configuration)
+_NO_LABEL = re.compile(r"\b(?:without|missing|lacks?|lacking|no)\b[^\n]{0,50}?queue[-_]name\b"
+                       r"|\bqueue[-_]name\b[^.\n]{0,30}?\b(?:is\s+|was\s+)?(?:missing|not\s+set|"
+                       r"absent|empty)\b", re.I)
+
+
 def states(text: str) -> list[tuple[str, list[str]]]:
     """(cause, sentences it rests on), best first; empty when the prose says none of it."""
     sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*\d])",
@@ -143,6 +172,16 @@ def states(text: str) -> list[tuple[str, list[str]]]:
     refused = [s for s in hits(_FLAVOR_REFUSED) if _FLAVOR_WHY.search(s)]
     if refused:
         out.append(("flavor_mismatch", refused))
+    no_quota = [x for x in hits(_NO_QUOTA) if _QUEUE_WORD.search(x)
+                and not _KUEUE_WORDING.search(x)]
+    if no_quota:
+        out.append(("quota_exhausted", no_quota))
+    for pattern, cause in ((_LQ_ABSENT, "local_queue_missing"),
+                           (_CQ_ABSENT, "cluster_queue_missing"),
+                           (_NO_LABEL, "no_queue_label")):
+        found = hits(pattern)
+        if found:
+            out.append((cause, found))
     admitted = hits(_ADMITTED, negated_ok=False)
     admitted += [s for s in hits(_SELECTOR_FROM_FLAVOR, negated_ok=False) if s not in admitted]
     idle = hits(_NOT_STARTED)
