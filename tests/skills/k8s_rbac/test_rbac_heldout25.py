@@ -6,6 +6,8 @@ there), kubernetes v1.9.0 plugin/pkg/auth/authorizer/rbac/rbac.go (the authorize
 lists the errors its rule resolver met, role "x" not found among them)."""
 from __future__ import annotations
 
+import pytest
+
 GKE_WALKTHROUGH = '''$ a-kubectl create rolebinding account2-pod-reader-binding \\
 >     --role=pod-reader \\
 >     --user=$account2 \\
@@ -25,3 +27,28 @@ def test_a_missing_role_quoted_in_gkes_forbidden_is_role_not_found(script, tmp_p
     top = res.doc["findings"][0]
     assert (top["cause"], top["basis"]) == ("role_not_found", "reported"), top
     assert "pod-reader" in top["message"], top
+
+
+
+@pytest.mark.parametrize("text, cause", [
+    ("The service account does not have permission to list pods in the cluster.",
+     "missing_permission"),
+    ("The RoleBinding points to a Role that does not exist.", "role_not_found"),
+    ("The operator uses the default service account which has no permissions.",
+     "default_service_account_used"),
+    ("The ClusterRoleBinding binds the service account in the wrong namespace.",
+     "binding_subject_mismatch"),
+])
+def test_a_grant_state_said_in_words(script, tmp_path, text, cause):
+    paste = tmp_path / "p.txt"
+    paste.write_text(text + "\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    top = res.doc["findings"][0]
+    assert (top["cause"], top["basis"], top["severity"]) == (cause, "inferred", "warning"), top
+
+
+def test_a_binding_said_to_work_now_is_nothing(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text("The RoleBinding points to the right Role and now it works.\n")
+    res = script("audit_rbac.py", "-f", str(paste), "--json")
+    assert all(f["severity"] == "info" for f in res.doc["findings"]), res.doc

@@ -37,7 +37,9 @@ KUEUE_CONFIGMAP_KEY = "controller_manager_config.yaml"
 DRA_VOCABULARY = re.compile(
     r"\bDRA\b|Dynamic ?Resource ?Allocation|DynamicResources|ResourceClaim|DeviceClass|"
     r"ResourceSlice|ResourceClass|resource\.k8s\.io|Node(?:Un)?PrepareResources?|"
-    r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule|\b(?:match|distinct)Attribute\b", re.IGNORECASE)
+    r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule|\b(?:match|distinct)Attribute\b|"
+    # a claim and allocation said in words ("allocated to other claims")
+    r"\bclaims?\b[^.\n]{0,60}\ballocat\w*|\ballocat\w*\b[^.\n]{0,60}\bclaims?\b", re.IGNORECASE)
 
 
 class Loaded:

@@ -22,7 +22,10 @@ _CLASS = r"(?:resource|device)[ -]?class(?:es)?"
 # "the resourceclass is not created", "DeviceClass gpu.nvidia.com was never installed"
 _CLASS_NOT_CREATED = re.compile(
     rf"\b{_CLASS}\b(?:\s+`?[\w./-]+`?)?\s+(?:is|are|was|were|has|have)\s+{_NOT}\s+(?:been\s+)?"
-    r"(?:created|installed|deployed|found|present|there)\b", re.IGNORECASE)
+    r"(?:created|installed|deployed|found|present|there)\b"
+    # "The DeviceClass gpu.example.com does not exist", "... is missing"
+    rf"|\b{_CLASS}\b(?:\s+`?[\w./-]+`?)?\s+(?:(?:does|do)\s*{_NOT}\s+exists?|doesn't\s+exist|"
+    r"(?:is|are|was|were)\s+missing)\b", re.IGNORECASE)
 # "`kubectl get deviceclasses` doesn't include `gpu.nvidia.com`"
 _CLASS_NOT_LISTED = re.compile(
     rf"\bget\s+{_CLASS}`?\s+(?:does\s*{_NOT}|doesn't|do\s*{_NOT}|don't)\s+"
@@ -77,7 +80,19 @@ _PLUGIN_DOWN = re.compile(
     # deleted"): nothing serves the kubelet there, whatever its ResourceSlice still says
     # (kubernetes#141912: slices are the driver's to remove, so they outlive it)
     r"|\bdriver(?:'s)?\s+(?:kubelet[- ]?plugin\s+)?pods?\s+(?:(?:is|are|was|were)\s+)?"
-    r"(?:gone|down|deleted|missing|not\s+running)\b",
+    r"(?:gone|down|deleted|missing|not\s+running)\b"
+    # the plugin said not registered with the kubelet (the kubelet's "DRA driver X is not
+    # registered" is the same state in its own words)
+    r"|\b(?:kubelet[- ]?plugin|(?:DRA\s+)?driver)\b[^.\n]{0,40}?\b(?:is|was|are|were|gets?|got)\s+"
+    r"(?:not|never)\s+(?:been\s+)?registered\b",
+    re.IGNORECASE)
+# every device said allocated already ("All GPUs are already allocated to other claims"): the
+# allocator finds no free device that fits (the scheduler's "cannot allocate all claims")
+_ALL_ALLOCATED = re.compile(
+    r"\b(?:all|every)\s+(?:(?:of\s+)?(?:the|our|my)\s+)?(?:\w+\s+){0,2}?(?:GPUs?|devices?|NICs?|"
+    r"accelerators?|NPUs?|TPUs?)\b[^.\n]{0,20}?\b(?:are|were|is|was)\s+(?:already\s+)?(?:allocated|"
+    r"in\s+use|taken|claimed|reserved)\b"
+    r"|\bno\s+(?:free|available|unallocated)\s+(?:\w+\s+)?(?:GPUs?|devices?)\s+(?:left|remain\w*)\b",
     re.IGNORECASE)
 
 
@@ -243,10 +258,23 @@ def _wrong_node(match: re.Match[str], said: str) -> dict:
                            "hand)")
 
 
+def _all_allocated(match: re.Match[str], said: str) -> dict:
+    return finding("warning", "insufficient_devices", {"kind": "ResourceClaim", "name": ""},
+                   "the report says every matching device is allocated already: the scheduler "
+                   "finds no free device for the claim (\"cannot allocate all claims\") until "
+                   "a claim that holds one is deallocated",
+                   [f"in the text: {said}"],
+                   "free a device (delete a pod and its claim, or share one claim), add "
+                   "devices, or ask for fewer (count, allocationMode)",
+                   basis="inferred", confirm="kubectl get resourceclaims -A -o wide (which "
+                   "claims hold devices); kubectl get resourceslices -o yaml (the devices)")
+
+
 _RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
           (_SLICES_NOT_LISTED, _slices_missing), (_NO_SLICES, _slices_missing),
           (_ATTR_MISSING, _attribute_missing),
           (_CONSTRAINT_FAILS, _constraint_fails),
           (_CONNECTION_LOST, _connection_lost),
           (_PLUGIN_DOWN, _plugin_down),
-          (_PLACED_ELSEWHERE, _wrong_node), (_SELECTOR_CHECK_SKIPPED, _wrong_node))
+          (_PLACED_ELSEWHERE, _wrong_node), (_SELECTOR_CHECK_SKIPPED, _wrong_node),
+          (_ALL_ALLOCATED, _all_allocated))
