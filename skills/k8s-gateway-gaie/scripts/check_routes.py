@@ -12,7 +12,7 @@ from k8s_skillkit.dump import Dump
 from k8s_skillkit.errors import InputError
 from k8s_skillkit import fences
 from k8s_skillkit.event_table import unwrap_free_text
-from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.prose import refuse_unless_report
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
@@ -213,6 +213,8 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index))
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)
+    if not findings and not any(counts.values()):
+        findings += _rows_only(index)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -222,6 +224,31 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
                   "pools": sum(k[0] == "InferencePool" for k in keep),
                   "gateways": sum(k[0] == "Gateway" for k in keep)}
     return findings, counts
+
+
+_ROW_KINDS = ("Gateway", "GatewayClass", "InferencePool") + tuple(ROUTE_KINDS)
+
+
+def _rows_only(index: Index) -> list[dict]:
+    """Gateway API objects the paste shows only as `kubectl get` rows, nothing else checked:
+    a row holds no status conditions and no spec, so nothing can be said to look right."""
+    rows = [o for o in index.objects if o.get("_source") == "table" and o.get("kind") in _ROW_KINDS]
+    if not rows:
+        return []
+    named = [f"{o.get('kind')} {meta(o, 'namespace') + '/' if meta(o, 'namespace') else ''}"
+             f"{meta(o, 'name')}" for o in rows[:3]]
+    first = rows[0]
+    ns = meta(first, "namespace")
+    command = (f"kubectl get {str(first.get('kind')).lower()} {meta(first, 'name')}"
+               + (f" -n {ns}" if ns else "") + " -o yaml")
+    return [finding("info", "not_evaluated", {"kind": str(first.get("kind")),
+                                               "name": meta(first, "name"), "namespace": ns},
+                    "the cause cannot be told from this paste: it shows Gateway API objects only "
+                    "as `kubectl get` rows, which hold neither their spec nor their status "
+                    "conditions", [f"{n} (a table row)" for n in named],
+                    f"paste what these print: {command} (status.conditions, status.parents), "
+                    "and the same for the Gateway and the route's backends",
+                    basis="inferred", confirm=command)]
 
 
 def _object_in_scope(ref: dict, args) -> bool:

@@ -6,6 +6,8 @@ resolution established, not what the script prints.
 """
 from __future__ import annotations
 
+import pytest
+
 from _dra import prose
 
 
@@ -55,3 +57,40 @@ def test_sentences_that_state_no_absence_say_nothing():
                  "kubectl get deviceclasses shows gpu.nvidia.com and the resourceclass is "
                  "created."):
         assert _causes(text) == [], text
+
+
+# States a report may say in words, each read as the cause the responsible component would
+# have reported for it (ids and their components: skills/k8s-dra/references/causes.md; the
+# wordings: the resourceclaim controller's template-not-found, the DynamicResourceAllocation
+# gate in pkg/features/kube_features.go, the allocator's "CEL runtime error", the device taint
+# eviction controller, the allocator's matchAttribute constraint).
+@pytest.mark.parametrize("text, cause", [
+    ("The ResourceClaimTemplate referenced by the pod does not exist, so the claim is never "
+     "created.", "claim_template_missing"),
+    ("The DynamicResourceAllocation feature gate is not enabled on the apiserver, so "
+     "resource.k8s.io isn't served.", "dra_feature_disabled"),
+    ("resource.k8s.io/v1beta1 is not served by the API server.", "dra_api_missing"),
+    ("The CEL selector in the DeviceClass has a typo and fails to evaluate: no such key: model.",
+     "selector_error"),
+    ("The claim is stuck deallocating after the pod was deleted, and the new pod can't use the "
+     "GPU.", "claim_deallocating"),
+    ("The device is tainted by the driver (NoSchedule) and the claim doesn't tolerate the taint, "
+     "so the pod is unschedulable.", "device_taint_not_tolerated"),
+    ("The matchAttribute constraint requires both GPUs to share the same pciRoot, but no two "
+     "devices on the node do.", "constraint_unsatisfiable"),
+    ("No device matches the request: the selector asks for memory >= 80Gi but the GPUs have "
+     "40Gi.", "no_matching_device"),
+])
+def test_a_state_said_plainly(text, cause):
+    found = prose.findings([text])
+    assert [(f["cause"], f["basis"]) for f in found][:1] == [(cause, "inferred")], found
+    assert found[0]["confirm"]
+
+
+@pytest.mark.parametrize("text", [
+    "Device taints are a new alpha feature in 1.33.",
+    "We enabled the DynamicResourceAllocation feature gate everywhere and it works.",
+    "The ResourceClaimTemplate exists and the claim is generated.",
+])
+def test_a_state_not_said(text):
+    assert _causes(text) == [], text

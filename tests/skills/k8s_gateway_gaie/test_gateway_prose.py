@@ -307,3 +307,58 @@ def test_a_quoted_curl_exchange_is_read_like_the_original(gw_run, tmp_path):
     quoted = "".join(f"> {line}\n" for line in CURL_404.splitlines())
     assert _causes_or_refused(gw_run, tmp_path, CURL_404)[:1] == ["request_not_routed"]
     assert _causes_or_refused(gw_run, tmp_path, quoted)[:1] == ["request_not_routed"]
+
+
+# States said plainly, each read as the condition its controller writes for it (gateway-api
+# v1.4 apis/v1/shared_types.go and gateway_types.go: a parentRef to no Gateway gets no
+# attachment; NoMatchingListenerHostname; RefNotPermitted without a ReferenceGrant;
+# HostnameConflict / ProtocolConflict; an InferencePool selecting no pod; an endpoint picker
+# that does not run).
+@pytest.mark.parametrize("text,cause", [
+    ("The HTTPRoute is not accepted because its parentRef points to a Gateway that does not "
+     "exist.", "parent_not_found"),
+    ("The HTTPRoute's hostname doesn't match the listener hostname, so the route is not "
+     "attached.", "hostname_mismatch"),
+    ("The HTTPRoute's backend Service has no endpoints because the pod selector doesn't match "
+     "any pod, so Envoy returns 503.", "backend_no_endpoints"),
+    ("The route references a Service in another namespace but there is no ReferenceGrant "
+     "allowing it.", "ref_not_permitted"),
+    ("Two listeners on the Gateway use the same port and hostname, so they conflict.",
+     "listener_conflict"),
+    ("The InferencePool selector does not match any model server pods, so requests fail with "
+     "503.", "pool_selects_no_pods"),
+    ("The endpoint picker (EPP) deployment is not running, so the InferencePool can't route "
+     "requests.", "endpoint_picker_missing"),
+])
+def test_a_state_said_plainly(gw_run, tmp_path, text, cause):
+    assert _causes(gw_run, tmp_path, text + "\n")[:1] == [cause]
+
+
+@pytest.mark.parametrize("text", [
+    "We created a ReferenceGrant in the backend namespace and the HTTPRoute now works.",
+    "The HTTPRoute's hostname matches the listener hostname and the Gateway is Programmed.",
+])
+def test_a_state_not_said(gw_run, tmp_path, text):
+    causes = _causes(gw_run, tmp_path, text + "\n")
+    assert not {"ref_not_permitted", "hostname_mismatch"} & set(causes), causes
+
+
+# `kubectl get httproute` / `kubectl get gateway` print only the CRDs' printer columns
+# (gateway-api v1.4 config/crd: HOSTNAMES, AGE; CLASS, ADDRESS, PROGRAMMED, AGE): a paste of
+# rows alone gives nothing to check, so it cannot "look right".
+ROWS_ONLY = """$ kubectl get httproute -A
+NAMESPACE   NAME       HOSTNAMES             AGE
+default     llm-route  ["llm.example.com"]   5m
+$ kubectl get gateway -A
+NAMESPACE   NAME           CLASS   ADDRESS        PROGRAMMED   AGE
+default     inference-gw   istio   10.96.12.34    True         5m
+"""
+
+
+def test_rows_only_are_not_evaluated_not_fine(gw_run, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text(ROWS_ONLY)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    assert result.code == 0, result.err
+    assert [(f["severity"], f["cause"]) for f in result.doc["findings"]] == \
+        [("info", "not_evaluated")]

@@ -444,3 +444,55 @@ def test_a_labelled_job_without_its_workload_is_unknown_not_fine(script, tmp_pat
         """)
     assert [(f["cause"], f["severity"]) for f in found] == [("not_in_dump", "info")]
     assert "kubectl get workloads" in found[0]["confirm"]
+
+
+# `kubectl get clusterqueue` prints Kueue's printer columns (config/components/crd/bases/
+# kueue.x-k8s.io_clusterqueues.yaml at v0.19.2: Cohort, Strategy, Pending Workloads, Admitted
+# Workloads): a row holds no spec. Its namespaceSelector and resourceGroups are unknown, not
+# nil: nothing about them may be inferred (a nil selector selects no namespace, an empty
+# resourceGroups covers nothing, both of which would be read from a row that shows neither).
+CQ_ROWS_ONLY = """$ kubectl get workloads -n team-a
+NAME                        QUEUE        RESERVED IN   ADMITTED   FINISHED   AGE
+job-sample-job-7x2b4-3c1f   user-queue                                       12m
+$ kubectl get clusterqueue
+NAME            COHORT   PENDING WORKLOADS
+cluster-queue            1
+$ kubectl get localqueue -n team-a
+NAME         CLUSTERQUEUE    PENDING WORKLOADS   ADMITTED WORKLOADS
+user-queue   cluster-queue   1                   0
+"""
+CQ_ROW_AND_WORKLOAD = """$ kubectl get clusterqueue
+NAME            COHORT   PENDING WORKLOADS
+cluster-queue            1
+$ kubectl get localqueue -n team-a
+NAME         CLUSTERQUEUE    PENDING WORKLOADS   ADMITTED WORKLOADS
+user-queue   cluster-queue   1                   0
+$ kubectl get workload -n team-a job-a -o yaml
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: Workload
+metadata:
+  name: job-a
+  namespace: team-a
+spec:
+  queueName: user-queue
+  podSets:
+  - name: main
+    count: 1
+    template:
+      spec:
+        containers:
+        - name: c
+          image: busybox
+          resources:
+            requests:
+              cpu: "1"
+              nvidia.com/gpu: "1"
+"""
+
+
+@pytest.mark.parametrize("text", [CQ_ROWS_ONLY, CQ_ROW_AND_WORKLOAD])
+def test_a_clusterqueue_table_row_has_no_spec(script, tmp_path, text):
+    found = run(script, tmp_path, text)
+    assert [f["severity"] for f in found] == ["info"], found
+    assert found[0]["cause"] in ("not_evaluated", "not_in_dump"), found
+    assert not {"namespace_not_selected", "resource_not_in_queue"} & {f["cause"] for f in found}

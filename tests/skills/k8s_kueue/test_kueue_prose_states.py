@@ -21,3 +21,53 @@ def test_a_state_said_plainly_is_read(script, tmp_path, text, cause):
     assert result.code in (0, 1), result.err
     top = result.doc["findings"][0]
     assert (top["cause"], top["basis"]) == (cause, "inferred"), top
+
+
+# The queue-side states a report says in words, each read as the cause Kueue itself reports
+# for it (v0.19.2): "insufficient quota for R in flavor F, ... > maximum capacity"
+# (flavorassigner.go, exceeds_max_quota), "resource R unavailable in ClusterQueue"
+# (flavorassigner.go), "Workload namespace doesn't match ClusterQueue selector"
+# (workload_controller.go), spec.active false / requeuingStrategy.backoffLimitCount
+# (workload_types.go, Evicted reason Deactivated) and "topology T doesn't allow to fit any of
+# N pod(s)" (tas_flavor_snapshot.go).
+@pytest.mark.parametrize("text, cause", [
+    ("My PyTorchJob requests 16 GPUs but the ClusterQueue only has a nominalQuota of 8 for "
+     "nvidia.com/gpu, and the workload stays pending forever.", "exceeds_max_quota"),
+    ("Our RayJob asks for more than the ClusterQueue's nominal quota so it never gets "
+     "admitted.", "exceeds_max_quota"),
+    ("The job is never admitted. It requests ephemeral-storage, which is not defined in the "
+     "ClusterQueue's resourceGroups.", "resource_not_in_queue"),
+    ("Workloads created in namespace team-a stay pending; the ClusterQueue namespaceSelector "
+     "does not match the namespace labels.", "namespace_not_selected"),
+    ("After the job was requeued several times the workload got deactivated (spec.active is "
+     "false) and it's not retried anymore.", "workload_deactivated"),
+    ("kueue job pending: the workload requests podset-required-topology "
+     "cloud.google.com/gce-topology-block but the pods don't fit in a single block",
+     "topology_unfit"),
+])
+def test_a_queue_state_said_plainly_is_read(script, tmp_path, text, cause):
+    path = tmp_path / "paste.txt"
+    path.write_text(text + "\n")
+    result = script("explain_pending.py", "-f", str(path), "--json")
+    assert result.code in (0, 1), result.err
+    top = result.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == (cause, "inferred"), top
+    assert top["confirm"].startswith("kubectl "), top
+
+
+@pytest.mark.parametrize("text", [
+    # smaller than the quota, or over the nominal quota with a cohort to borrow from: nothing
+    # says the request can never fit
+    "The jobs requested 4 GPUs each and the cluster queue quota is 16, yet only 2 ran.",
+    "The job requests more than the ClusterQueue's nominal quota and should borrow from the "
+    "cohort, but it stays pending.",
+    "The workload does not exceed the ClusterQueue quota but stays pending.",
+    # a workload said NOT to be deactivated
+    "The workload is not deactivated and the queue is active, yet it stays pending.",
+])
+def test_a_queue_state_not_said_is_not_read(script, tmp_path, text):
+    path = tmp_path / "paste.txt"
+    path.write_text(text + "\n")
+    result = script("explain_pending.py", "-f", str(path), "--json")
+    causes = [f["cause"] for f in result.doc["findings"]]
+    assert not {"exceeds_max_quota", "workload_deactivated"} & set(causes), causes

@@ -52,3 +52,39 @@ def test_a_report_that_it_works_now_is_not_a_refusal(script, tmp_path):
     top = _top(script, tmp_path, "It was forbidden to list pods before, with the new "
                                  "ClusterRoleBinding it now works.\n")
     assert top["cause"] == "not_evaluated"
+
+
+# Grant states a report says in words, each read as the refusal the component would have
+# printed for it (references/rbac-denials.md): the authenticator's system:anonymous, a
+# RoleBinding's namespace (RBAC docs: a RoleBinding grants only in its namespace), RBAC's
+# escalation check ("attempting to grant RBAC permissions not currently held"), the
+# ServiceAccount admission plugin ("error looking up service account"), the kubelet's
+# nodes/proxy refusal of the API server's client, the Node authorizer (system:node:<name>).
+@pytest.mark.parametrize("text, cause", [
+    ("Requests to the API come in as system:anonymous, so every call is rejected with 403.",
+     "anonymous_request"),
+    ("The RoleBinding lives in namespace default but the pod runs in monitoring, so the "
+     "ServiceAccount gets no permissions there.", "binding_wrong_namespace"),
+    ('The RoleBinding\'s subject names ServiceAccount "argo" but the workflow pods run as '
+     '"argo-workflow".', "binding_subject_mismatch"),
+    ("Creating the RoleBinding fails because I'm trying to grant permissions I don't have "
+     "myself.", "escalation_prevented"),
+    ("The ServiceAccount referenced by the deployment doesn't exist in the namespace, so the "
+     "pods are never created.", "service_account_not_found"),
+    ("Running kubectl logs fails with Forbidden because the apiserver's client certificate is "
+     "not allowed to access the kubelet API (nodes/proxy).", "kubelet_api_forbidden"),
+    ("The node's kubelet client certificate has the wrong CN, so the Node authorizer rejects "
+     "it.", "node_credential_mismatch"),
+    ('The service account is missing the "watch" verb on configmaps in its Role.',
+     "missing_permission"),
+])
+def test_a_grant_state_said_plainly(script, tmp_path, text, cause):
+    top = _top(script, tmp_path, text + "\n")
+    assert (top["cause"], top["basis"]) == (cause, "inferred"), top
+    assert top["confirm"], top
+
+
+def test_a_service_account_lacking_a_verb_is_not_a_missing_account(script, tmp_path):
+    top = _top(script, tmp_path, 'The service account is missing the "watch" verb on '
+               "configmaps in its Role.\n")
+    assert "configmaps" in top["confirm"] and "services" not in top["confirm"], top

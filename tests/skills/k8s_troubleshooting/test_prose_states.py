@@ -62,3 +62,52 @@ def test_a_state_given_in_words_is_an_inferred_finding(text, cause):
 def test_a_sentence_that_does_not_state_the_fault_gets_no_such_finding(text):
     causes = [f["cause"] for f in _findings(text + "\n")]
     assert not {"oom_killed", "mount_failed", "rollout_stuck"} & set(causes), causes
+
+
+# More states said plainly, each read as what the component writes for it: NodeResourcesFit's
+# "Insufficient R", NodeAffinity's "didn't match Pod's node affinity/selector", a cordoned
+# node (spec.unschedulable, SchedulingDisabled), the kubelet's CreateContainerConfigError
+# ("configmap \"x\" not found"; "container has runAsNonRoot and image will run as root",
+# pkg/kubelet/kuberuntime/security_context_others.go), the Job controller's
+# BackoffLimitExceeded / DeadlineExceeded (pkg/controller/job/job_controller.go).
+@pytest.mark.parametrize("text, cause", [
+    ("The pod is stuck in Pending because no node has enough free GPUs.",
+     "unschedulable_insufficient"),
+    ("The pod stays Pending because its nodeSelector doesn't match any node's labels.",
+     "unschedulable_affinity"),
+    ("The node is cordoned, so the pods can't be scheduled there.", "unschedulable_cordoned"),
+    ("The container can't start because the ConfigMap it mounts does not exist.",
+     "config_missing"),
+    ("The job failed because it reached its backoffLimit.", "job_failed"),
+    ("The job was killed after it exceeded its activeDeadlineSeconds.", "deadline_exceeded"),
+    ("The pod runs as root but the namespace enforces runAsNonRoot, so the container fails to "
+     "start.", "run_as_non_root"),
+])
+def test_more_states_given_in_words(text, cause):
+    found = _findings(text + "\n")
+    assert (found[0]["cause"], found[0]["basis"]) == (cause, "inferred"), found
+
+
+def test_a_missing_configmap_beside_container_creating_is_the_mount():
+    # the volume waits: the pod never leaves ContainerCreating (quorum-kubernetes#240's shape)
+    found = _findings("The pod is stuck in ContainerCreating because the ConfigMap besu-peers "
+                      "does not exist.\n")
+    assert found[0]["cause"] == "mount_failed", found
+
+
+# `kubectl get pods` prints a Pending pod's phase and nothing of why (the scheduler's reason is
+# in its events and PodScheduled condition): the answer names the pod and the command.
+ROWS_ONLY = """$ kubectl get pods -n ml
+NAME                 READY   STATUS    RESTARTS   AGE
+trainer-0            0/1     Pending   0          10m
+$ kubectl get nodes
+NAME       STATUS   ROLES           AGE   VERSION
+gpu-1      Ready    <none>          5d    v1.29.3
+cpu-1      Ready    control-plane   5d    v1.29.3
+"""
+
+
+def test_pending_table_rows_are_not_evaluated_with_the_pod_named():
+    found = _findings(ROWS_ONLY)
+    assert [(f["severity"], f["cause"]) for f in found] == [("info", "not_evaluated")], found
+    assert found[0]["confirm"] == "kubectl describe pod trainer-0 -n ml", found

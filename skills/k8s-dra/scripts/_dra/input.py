@@ -39,7 +39,10 @@ DRA_VOCABULARY = re.compile(
     r"ResourceSlice|ResourceClass|resource\.k8s\.io|Node(?:Un)?PrepareResources?|"
     r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule|\b(?:match|distinct)Attribute\b|"
     # a claim and allocation said in words ("allocated to other claims")
-    r"\bclaims?\b[^.\n]{0,60}\ballocat\w*|\ballocat\w*\b[^.\n]{0,60}\bclaims?\b", re.IGNORECASE)
+    r"\bclaims?\b[^.\n]{0,60}\b(?:de)?allocat\w*|\b(?:de)?allocat\w*\b[^.\n]{0,60}\bclaims?\b|"
+    # a device's taint, a selector over devices ("no device matches the selector")
+    r"\bdevices?\b[^.\n]{0,40}\btaint\w*|\bselectors?\b[^.\n]{0,40}\bdevices?\b|"
+    r"\bdevices?\b[^.\n]{0,40}\bselectors?\b", re.IGNORECASE)
 
 
 class Loaded:

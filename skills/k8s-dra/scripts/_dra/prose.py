@@ -204,7 +204,10 @@ _CONSTRAINT_FAILS = re.compile(
     r"never|won't|will\s+not|does\s*n[o']t|do\s*n[o']t|is\s*n[o']t)\s+(?:\w+\s+){0,2}?"
     r"(?:match\w*|be\s+(?:satisfied|met)|work\w*|align\w*)|\bfail\w*|\bunsatisfiable)\b"
     r"|\bconstraints?\b[^.!?\n]{0,40}?\b(?:match|distinct)[ -]?attributes?\b`?[^.!?\n]{0,40}?"
-    r"\bfail\w*", re.IGNORECASE)
+    r"\bfail\w*"
+    # "the matchAttribute constraint requires ... the same pciRoot, but no two devices do"
+    r"|(?:match|distinct)[ -]?attributes?\b[^.!?\n]{0,100}?\bbut\s+(?:no|none|not)\b",
+    re.IGNORECASE)
 
 
 def _constraint_fails(match: re.Match[str], said: str) -> dict:
@@ -270,11 +273,121 @@ def _all_allocated(match: re.Match[str], said: str) -> dict:
                    "claims hold devices); kubectl get resourceslices -o yaml (the devices)")
 
 
-_RULES = ((_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
+
+# The states a report says in words that each have one cause id (references/causes.md): the
+# wording is the user's, the id is what the component would have reported for that state.
+# "the ResourceClaimTemplate ... does not exist" (resourceclaim controller: "resource claim
+# template ... not found", claim_template_missing); the DynamicResourceAllocation gate said off
+# (dra_feature_disabled); resource.k8s.io said not served (dra_api_missing); a CEL selector said
+# to fail evaluating (selector_error: "CEL runtime error"); a claim said stuck deallocating
+# (claim_deallocating); a device said tainted and not tolerated (device_taint_not_tolerated);
+# no device said to match the request (no_matching_device).
+_TEMPLATE_MISSING = re.compile(
+    rf"\bResource ?Claim ?Templates?\b(?:\s+`?[\w./-]+`?)?[^.!?\n]{{0,40}}?\b(?:(?:does|do)\s*"
+    rf"{_NOT}\s+exists?|doesn't\s+exist|(?:is|are|was|were)\s+(?:missing|deleted|{_NOT}\s+"
+    r"(?:been\s+)?(?:found|created|there|present))|not\s+found)\b", re.IGNORECASE)
+_GATE_OFF = re.compile(
+    rf"\bDynamicResourceAllocation\b`?(?:\s+feature)?(?:\s+gate)?[^.!?\n]{{0,40}}?\b(?:(?:is|was|"
+    rf"are|were)\s+{_NOT}\s+(?:\w+\s+)?(?:enabled|on|set)|(?:is|was|are|were)\s+(?:disabled|off)|"
+    r"isn't\s+enabled|not\s+enabled|disabled)\b", re.IGNORECASE)
+_API_UNSERVED = re.compile(
+    rf"\bresource\.k8s\.io(?:/v\w+)?`?[^.!?\n]{{0,30}}?\b(?:(?:is|was|are|were)\s*{_NOT}\s+"
+    r"(?:being\s+)?(?:served|enabled|available)|isn't\s+(?:served|enabled|available)|"
+    r"not\s+(?:served|enabled|available))\b", re.IGNORECASE)
+_CEL_FAILS = re.compile(
+    r"\bCEL\b[^.!?\n]{0,60}?\b(?:fails?\s+to\s+(?:evaluate|compile)|failed\s+to\s+(?:evaluate|"
+    r"compile)|runtime\s+error|evaluation\s+(?:error|fails?|failed)|errors?\s+out)\b"
+    r"|\bno\s+such\s+key\b", re.IGNORECASE)
+_DEALLOCATING = re.compile(
+    r"\bclaims?\b[^.!?\n]{0,60}?\b(?:stuck|hangs?|hanging|remains?|stays?)\s+(?:in\s+)?"
+    r"(?:deallocat\w*|(?:being\s+)?deallocated)\b"
+    r"|\bclaims?\b[^.!?\n]{0,60}?\b(?:is|was|are|were)\s+(?:never|not)\s+deallocated\b"
+    r"|\bclaims?\b[^.!?\n]{0,40}?\bstill\s+(?:allocated|reserved)\b[^.!?\n]{0,40}?\bafter\s+"
+    r"(?:the\s+)?pods?\b[^.!?\n]{0,20}?\b(?:deleted|terminated|gone|finished|completed)\b",
+    re.IGNORECASE)
+_TAINT_UNTOLERATED = re.compile(
+    r"\bdevices?\b[^.!?\n]{0,40}?\b(?:is|are|was|were|gets?|got)\s+tainted\b"
+    r"|\b(?:device\s+taints?|DeviceTaintRules?)\b[^.!?\n]{0,80}?(?:\bnot\s+tolerat\w*|"
+    r"\buntolerated|\bdo(?:es)?\s*n[o']?t\s+tolerate|\bevict\w*|\bNoSchedule|\bNoExecute)"
+    r"|(?:\bnot\s+tolerat\w*|\buntolerated|\bdo(?:es)?\s*n[o']?t\s+tolerate)[^.!?\n]{0,60}?"
+    r"\bdevice\s+taints?\b", re.IGNORECASE)
+_NO_DEVICE_MATCHES = re.compile(
+    r"\bno\s+(?:\w+\s+)?devices?\s+(?:matches|match|satisfies|satisfy|fits|fit|selected)\b"
+    r"|\bnone\s+of\s+the\s+(?:\w+\s+)?devices?\s+(?:matches|match|satisfies|satisfy|fits|fit)\b"
+    r"|\bselectors?\b[^.!?\n]{0,40}?\b(?:matches|match|selects?)\s+no\s+(?:\w+\s+)?devices?\b"
+    r"|\bselectors?\b[^.!?\n]{0,40}?\b(?:does\s*n[o']?t|do\s*n[o']?t)\s+(?:match|select)\s+"
+    r"any\s+(?:\w+\s+)?devices?\b", re.IGNORECASE)
+
+
+def _said(cause: str, kind: str, lead: str, fix: str, confirm: str):
+    def build(match: re.Match[str], said: str) -> dict:
+        return finding("warning", cause, {"kind": kind, "name": ""}, f"the report says {lead}",
+                       [f"in the text: {said}"], fix, basis="inferred", confirm=confirm)
+    build.__name__ = f"_said_{cause}"
+    return build
+
+
+_template_missing = _said(
+    "claim_template_missing", "ResourceClaimTemplate",
+    "the ResourceClaimTemplate the pod names does not exist in its namespace: the resourceclaim "
+    "controller cannot generate the pod's claim, so the pod waits", "create the template in the "
+    "pod's namespace (or fix spec.resourceClaims[].resourceClaimTemplateName)",
+    "kubectl get resourceclaimtemplates -n <ns>; kubectl get pod <pod> -n <ns> -o jsonpath="
+    "'{.spec.resourceClaims}'")
+_gate_off = _said(
+    "dra_feature_disabled", "Node",
+    "the DynamicResourceAllocation feature gate is off: every component that takes part (API "
+    "server, scheduler, controller-manager, kubelet) needs it before 1.34 (GA in 1.34)",
+    "enable --feature-gates=DynamicResourceAllocation=true on each of them (and the "
+    "resource.k8s.io API version with --runtime-config before 1.34)",
+    "kubectl get --raw /metrics | grep 'kubernetes_feature_enabled{name=\"DynamicResourceAllocation\"'")
+_api_unserved = _said(
+    "dra_api_missing", "APIService",
+    "the resource.k8s.io API version in use is not served: claims, classes and slices of that "
+    "version cannot be created or read",
+    "use a version the API server serves, or enable it (--runtime-config=resource.k8s.io/<version>"
+    "=true before it is on by default)", "kubectl api-versions | grep resource.k8s.io")
+_cel_fails = _said(
+    "selector_error", "ResourceClaim",
+    "a CEL selector fails to evaluate on a device (a missing attribute, a type mismatch): the "
+    "allocation fails, so the claim is never allocated",
+    "guard optional attributes ('\"ATTR\" in device.attributes[\"DOMAIN\"] && ...') and compare "
+    "like types (quantities with quantity(), versions with semver())",
+    "kubectl describe pod <pod> -n <ns> (FailedScheduling: 'CEL runtime error'); kubectl get "
+    "resourceslices -o yaml")
+_deallocating = _said(
+    "claim_deallocating", "ResourceClaim",
+    "a claim stays allocated or deallocating after its pod: until the kubelet and the driver "
+    "unprepare it (or its finalizer is removed), its devices are not free",
+    "check the driver's kubelet plugin on the node (NodeUnprepareResources errors) and the "
+    "claim's finalizers and status.reservedFor",
+    "kubectl get resourceclaim <claim> -n <ns> -o yaml (metadata.finalizers, "
+    "status.reservedFor, status.deallocationRequested before 1.32)")
+_taint_untolerated = _said(
+    "device_taint_not_tolerated", "ResourceClaim",
+    "a device is tainted and the claim does not tolerate the taint: the allocator skips it "
+    "(NoSchedule), or the device taint eviction controller deletes the pods using it (NoExecute)",
+    "add a matching toleration to the claim's request (spec.devices.requests[].tolerations), or "
+    "remove the taint (the DeviceTaintRule, or the driver's slice taint)",
+    "kubectl get resourceslices -o yaml | grep -B3 -A5 taints; kubectl get devicetaintrules")
+_no_device_matches = _said(
+    "no_matching_device", "ResourceClaim",
+    "no device matches the claim's request: its selectors (with the DeviceClass's) select none of "
+    "the devices the drivers publish, so the claim is never allocated",
+    "compare the request's and the class's selectors with the devices' attributes and capacity "
+    "(kubectl get resourceslices -o yaml), and fix the selector or the class",
+    "kubectl get resourceslices -o yaml; kubectl get resourceclaim <claim> -n <ns> -o yaml")
+
+
+_RULES = ((_TEMPLATE_MISSING, _template_missing),
+          (_CLASS_NOT_CREATED, _class_missing), (_CLASS_NOT_LISTED, _class_missing),
           (_SLICES_NOT_LISTED, _slices_missing), (_NO_SLICES, _slices_missing),
           (_ATTR_MISSING, _attribute_missing),
           (_CONSTRAINT_FAILS, _constraint_fails),
           (_CONNECTION_LOST, _connection_lost),
           (_PLUGIN_DOWN, _plugin_down),
           (_PLACED_ELSEWHERE, _wrong_node), (_SELECTOR_CHECK_SKIPPED, _wrong_node),
-          (_ALL_ALLOCATED, _all_allocated))
+          (_ALL_ALLOCATED, _all_allocated),
+          (_GATE_OFF, _gate_off), (_API_UNSERVED, _api_unserved), (_CEL_FAILS, _cel_fails),
+          (_DEALLOCATING, _deallocating), (_TAINT_UNTOLERATED, _taint_untolerated),
+          (_NO_DEVICE_MATCHES, _no_device_matches))

@@ -156,7 +156,11 @@ _NO_CONTROLLER = re.compile(
 _NO_PICKER = re.compile(
     r"\b(?:InferencePool|pool)s?\b[^.\n]{0,40}?\b(?:(?:has|have|with)\s+no|without)\s+(?:an?\s+)?"
     r"(?:endpoint[- ]?picker|EPP)s?\b"
-    r"|\bno\s+(?:endpoint[- ]?picker|EPP)\s+(?:is\s+|was\s+)?(?:deployed|running|installed)\b",
+    r"|\bno\s+(?:endpoint[- ]?picker|EPP)\s+(?:is\s+|was\s+)?(?:deployed|running|installed)\b"
+    # "the endpoint picker (EPP) deployment is not running"
+    r"|\b(?:endpoint[- ]?picker|EPP)\b(?:\s+\(?(?:EPP|endpoint[- ]?picker)\)?)?(?:\s+(?:pod|"
+    r"deployment|service))?s?\s+(?:is|are|was|were)\s+(?:not|never)\s+(?:\w+\s+)?(?:running|"
+    r"deployed|installed|started)\b",
     re.IGNORECASE)
 # a Gateway said not programmed ("kubectl get gateway shows PROGRAMMED False"): its controller
 # could not configure its data plane; PROGRAMMED Unknown is a Gateway no controller reconciled
@@ -169,6 +173,44 @@ _POOL_UNSELECTED = re.compile(
     r"|selector)s?\b|\b(?:InferencePool|pool|selector)s?\b[^.\n]{0,120}?\b(?:requires?|"
     r"selects?|matchLabels)\b[^.\n]{0,120}?\bpods?\b[^.\n]{0,60}?\b(?:without|lack\w*|"
     r"(?:do|does|did)\s*(?:not|n't)\s+(?:have|carry))\b", re.IGNORECASE)
+# ... or the pool's selector said to match no pod ("the InferencePool selector does not match
+# any model server pods")
+_POOL_MATCHES_NONE = re.compile(
+    r"\b(?:InferencePool|pool)(?:'s)?\s+(?:\w+\s+)?selectors?\b[^.\n]{0,60}?\b(?:(?:do|does|did)"
+    r"\s*(?:not|n't)\s+(?:match|select)|matches\s+no|selects\s+no)\b", re.IGNORECASE)
+
+# --- states said plainly, each the condition its controller would write ------------------------
+# (gateway-api apis/v1/shared_types.go RouteConditionReason, gateway_types.go
+# ListenerConditionReason): a parentRef to a Gateway that does not exist is not attached
+# (NoMatchingParent / the route gets no status.parents entry); route and listener hostnames
+# that do not intersect (NoMatchingListenerHostname); a backend Service without endpoints
+# (503, no healthy upstream); a cross-namespace reference without a ReferenceGrant
+# (ResolvedRefs=False RefNotPermitted); listeners that share a port with clashing
+# hostname/protocol (Conflicted=True HostnameConflict / ProtocolConflict).
+_PARENT_ABSENT = re.compile(
+    r"\bparent ?Refs?\b[^.\n]{0,60}?\b(?:does\s*n[o']?t\s+exist|not\s+(?:found|exist\w*)|"
+    r"non-?existent|nonexistent|(?:is|was)\s+(?:missing|deleted))\b"
+    r"|\b(?:refers?|points?|attach\w*)\s+to\s+(?:a\s+|the\s+)?Gateway\b[^.\n]{0,40}?\b(?:that\s+)?"
+    r"(?:does\s*n[o']?t\s+exist|(?:is|was)\s+(?:missing|deleted|not\s+found))\b"
+    r"|\b(?:non-?existent|nonexistent|missing)\s+(?:parent\s+)?Gateway\b", re.IGNORECASE)
+_HOSTNAME_UNMATCHED = re.compile(
+    r"\bhostnames?\b[^.\n]{0,60}?\b(?:(?:do|does|did)\s*(?:not|n't)|not|never)\s+(?:match|"
+    r"intersect|overlap)\w*\b[^.\n]{0,40}?\b(?:listener|route|gateway)"
+    r"|\bNoMatchingListenerHostname\b", re.IGNORECASE)
+_NO_ENDPOINTS = re.compile(
+    r"\b(?:services?|backends?)\b[^.\n]{0,60}?\b(?:has|have|with)\s+no\s+(?:ready\s+)?"
+    r"endpoints?\b|\bendpoints?\s+(?:list\s+)?(?:is|are)\s+empty\b"
+    r"|\bservice(?:'s)?\s+(?:pod\s+)?selector\b[^.\n]{0,40}?\b(?:(?:do|does|did)\s*(?:not|n't)"
+    r"\s+match|matches\s+no)\b", re.IGNORECASE)
+_GRANT_MISSING = re.compile(
+    r"\b(?:no|without|missing|lacks?|lacking)\s+(?:a\s+|the\s+|any\s+)?(?:matching\s+)?"
+    r"ReferenceGrants?\b"
+    r"|\bReferenceGrants?\b[^.\n]{0,40}?\b(?:(?:is|was|are|were)\s+(?:missing|not\s+(?:created|"
+    r"present|there)|deleted)|(?:does|do)\s*(?:not|n't)\s+exist)\b", re.IGNORECASE)
+_LISTENER_CLASH = re.compile(
+    r"\blisteners?\b[^.\n]{0,80}?\b(?:conflict\w*|clash\w*)\b"
+    r"|\b(?:conflict\w*|clash\w*)\b[^.\n]{0,40}?\blisteners?\b"
+    r"|\b(?:HostnameConflict|ProtocolConflict)\b", re.IGNORECASE)
 
 # --- a route condition the paste says the data plane contradicts -----------------------------
 # "The data plane is healthy and serving traffic on the affected hostnames, but the route's
@@ -366,6 +408,11 @@ class Prose:
     no_picker: list[str] = field(default_factory=list)
     not_programmed: list[str] = field(default_factory=list)
     pool_empty: list[str] = field(default_factory=list)
+    parent_absent: list[str] = field(default_factory=list)
+    hostname_unmatched: list[str] = field(default_factory=list)
+    no_endpoints: list[str] = field(default_factory=list)
+    grant_missing: list[str] = field(default_factory=list)
+    listener_clash: list[str] = field(default_factory=list)
     kind_only_on: list[str] = field(default_factory=list)
     looked_up_elsewhere: list[str] = field(default_factory=list)
     probe_not_readiness: list[str] = field(default_factory=list)
@@ -462,7 +509,13 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_NO_ADDRESS, out.no_address),
                           (_NO_CONTROLLER, out.no_controller), (_NO_PICKER, out.no_picker),
                           (_NOT_PROGRAMMED, out.not_programmed),
-                          (_POOL_UNSELECTED, out.pool_unselected)):
+                          (_POOL_UNSELECTED, out.pool_unselected),
+                          (_POOL_MATCHES_NONE, out.pool_unselected),
+                          (_PARENT_ABSENT, out.parent_absent),
+                          (_HOSTNAME_UNMATCHED, out.hostname_unmatched),
+                          (_NO_ENDPOINTS, out.no_endpoints),
+                          (_GRANT_MISSING, out.grant_missing),
+                          (_LISTENER_CLASH, out.listener_clash)):
         if regex.search(text):
             bucket.append(text[:200])
     for regex, bucket in ((_KIND_ONLY_ON, out.kind_only_on),
@@ -709,6 +762,42 @@ _RULES = (
           "the data plane; the Programmed condition's reason and message say why",
           "kubectl get gateway <name> -n <namespace> -o jsonpath='{.status.conditions}'",
           echo=True),
+    _Rule(("parent_absent",), "gateway_talk", "parent_not_found",
+          "the paste says the route's parentRef names a Gateway that does not exist: the "
+          "route attaches to nothing, so no listener serves it",
+          "kubectl get gateway -A and kubectl get httproute <name> -n <namespace> -o "
+          "jsonpath='{.spec.parentRefs}'",
+          fix="point parentRefs at an existing Gateway (name, and namespace when it is not the "
+              "route's), or create that Gateway"),
+    _Rule(("hostname_unmatched",), "gateway_talk", "hostname_mismatch",
+          "the paste says the route's hostnames do not match the listener's: a route attaches "
+          "only to listeners whose hostname intersects its own (Accepted=False "
+          "NoMatchingListenerHostname)",
+          "kubectl get gateway <name> -n <namespace> -o jsonpath='{.spec.listeners[*].hostname}'"
+          " and kubectl get httproute <name> -n <namespace> -o jsonpath='{.spec.hostnames}'",
+          fix="make the route's hostnames match the listener's hostname (a wildcard listener "
+              "'*.example.com' matches one label), or drop one of them"),
+    _Rule(("no_endpoints",), "gateway_talk", "backend_no_endpoints",
+          "the paste says the backend Service has no endpoints: the gateway has nowhere to send "
+          "the requests (503, no healthy upstream)",
+          "kubectl get endpointslices -n <namespace> -l kubernetes.io/service-name=<service> and "
+          "kubectl get pods -n <namespace> -l <service selector>",
+          fix="make the Service's selector match the running, Ready pods (labels), or start "
+              "them"),
+    _Rule(("grant_missing",), "gateway_talk", "ref_not_permitted",
+          "the paste says no ReferenceGrant allows the cross-namespace reference: a route or "
+          "listener may reference a Service or Secret in another namespace only when a "
+          "ReferenceGrant there allows it (ResolvedRefs=False RefNotPermitted)",
+          "kubectl get referencegrants -n <the referenced object's namespace> -o yaml",
+          fix="create a ReferenceGrant in the referenced object's namespace, from the route's "
+              "(or Gateway's) group, kind and namespace to that kind"),
+    _Rule(("listener_clash",), "listener", "listener_conflict",
+          "the paste says the Gateway's listeners conflict: listeners on one port need distinct "
+          "hostnames and compatible protocols, or they are Conflicted (HostnameConflict, "
+          "ProtocolConflict) and not programmed",
+          "kubectl get gateway <name> -n <namespace> -o "
+          "jsonpath='{.status.listeners[*].conditions}'",
+          fix="give each listener on a port its own hostname, or move one to another port"),
     _Rule(("backend_absent",), "backend_ref", "backend_not_found",
           "the paste says a Service (or backend) a route's backendRef names does not exist: "
           "that backendRef does not resolve (BackendNotFound; its share of requests gets 500)",

@@ -229,10 +229,28 @@ class Diagnoser:
         if found:
             return found
         cq = self.cluster.cluster_queues.get(self.queue_name(wl))
-        if cq is not None:
+        if cq is not None and cq.get("_source") == "table" and not conditions(wl):
+            # a `kubectl get clusterqueue` row: the queue exists, its quota is not shown
+            command = get_command("ClusterQueue", name_of(cq))
+            return ("not_in_dump",
+                    f"ClusterQueue {name_of(cq)} is only a `kubectl get` row here: its quota "
+                    "(resourceGroups) and namespaceSelector are not in the input, nor is "
+                    "Kueue's QuotaReserved message for the Workload",
+                    [f"ClusterQueue {name_of(cq)}: a table row (no spec)"],
+                    f"run `{command}` (and `kubectl describe workload`) and re-run with that "
+                    "output", command)
+        if cq is not None and cq.get("_source") != "table":
             found = check_resources(wl, cq, self.book)
             if found:
                 return found
+        if not conditions(wl) and wl.get("_source") == "table":
+            return ("not_evaluated",
+                    "kubectl get workloads shows no quota reserved for this Workload; why is "
+                    "in its QuotaReserved condition, which the table does not print",
+                    ["kubectl get workloads row: " + ", ".join(
+                        f"{k} {v or '<empty>'}" for k, v in (wl.get("_columns") or {}).items())],
+                    "read the Workload's QuotaReserved message (kubectl describe workload) and "
+                    "re-run with it")
         if not conditions(wl):
             return ("not_evaluated",
                     "Kueue has not evaluated this Workload yet (no QuotaReserved condition "

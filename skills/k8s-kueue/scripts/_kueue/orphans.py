@@ -369,6 +369,22 @@ _PROSE_LEADS = {
     "no_queue_label": "the report says the job has no kueue.x-k8s.io/queue-name label: Kueue "
                       "manages only labelled jobs (unless manageJobsWithoutQueueName is set), so "
                       "no Workload is created and the job runs or waits outside Kueue",
+    "exceeds_max_quota": "the report says the job asks for more than the queue's quota: Kueue "
+                         "can never reserve it there (QuotaReserved=False \"insufficient quota "
+                         "for R in flavor F, ... > maximum capacity\"), however long it waits",
+    "resource_not_in_queue": "the report says a resource the job asks for is not in the "
+                             "ClusterQueue: Kueue refuses every flavor for it (\"resource R "
+                             "unavailable in ClusterQueue\"), so the Workload never gets quota",
+    "namespace_not_selected": "the report says the ClusterQueue's namespaceSelector does not "
+                              "select the job's namespace: Kueue keeps its Workloads inadmissible "
+                              "(\"Workload namespace doesn't match ClusterQueue selector\")",
+    "workload_deactivated": "the report says the Workload is deactivated (spec.active: false, "
+                            "set by a person, a tool, or Kueue itself after requeuingStrategy."
+                            "backoffLimitCount requeues): Kueue does not admit it again until it "
+                            "is active",
+    "topology_unfit": "the report says the pods do not fit in the topology domain the job "
+                      "requires: Topology Aware Scheduling finds no domain with room for the "
+                      "whole pod set (\"topology T doesn't allow to fit any of N pod(s)\")",
     "queue_inactive": "the paste sets a queue's stopPolicy to Hold or HoldAndDrain: Kueue stops "
                       "admitting from it (the ClusterQueue goes Active=False, reason Stopped; "
                       "HoldAndDrain also evicts what it admitted), so its pending Workloads "
@@ -386,6 +402,17 @@ _PROSE_CONFIRM = {
     "quota_exhausted": "kubectl describe workload <name> -n <ns> (QuotaReserved message) and "
                        "kubectl get clusterqueue <cq> -o jsonpath='{.status.flavorsUsage}'",
     "local_queue_missing": "kubectl get localqueues -n <ns>",
+    "exceeds_max_quota": "kubectl describe workload <name> -n <ns> (QuotaReserved message) and "
+                         "kubectl get clusterqueue <cq> -o jsonpath='{.spec.resourceGroups}'",
+    "resource_not_in_queue": "kubectl get clusterqueue <cq> -o jsonpath='{.spec.resourceGroups[*]"
+                             ".coveredResources}'; kubectl get workload <name> -n <ns> -o "
+                             "jsonpath='{.spec.podSets[*].template.spec.containers[*].resources}'",
+    "namespace_not_selected": "kubectl get clusterqueue <cq> -o jsonpath='{.spec."
+                              "namespaceSelector}'; kubectl get namespace <ns> --show-labels",
+    "workload_deactivated": "kubectl get workload <name> -n <ns> -o jsonpath='{.spec.active}"
+                            "{\"\\n\"}{.status.conditions}{\"\\n\"}{.status.requeueState}'",
+    "topology_unfit": "kubectl describe workload <name> -n <ns> (QuotaReserved message); kubectl "
+                      "get nodes -L <topology level labels>",
     "cluster_queue_missing": "kubectl get clusterqueues; kubectl get localqueue <q> -n <ns> -o "
                              "jsonpath='{.spec.clusterQueue}'",
     "no_queue_label": "kubectl get <job kind> <name> -n <ns> -o jsonpath='{.metadata.labels}'",

@@ -21,7 +21,12 @@ references/causes.md:
 - a queue set to stopPolicy Hold / HoldAndDrain (KEP-1284; kueue#1651) -> queue_inactive;
 - a queue said to have no quota left ("no more quota", "quota is exhausted") -> quota_exhausted;
 - a LocalQueue / ClusterQueue said not to exist -> local_queue_missing / cluster_queue_missing;
-- a job said to lack the kueue.x-k8s.io/queue-name label -> no_queue_label.
+- a job said to lack the kueue.x-k8s.io/queue-name label -> no_queue_label;
+- a request said to be larger than the queue's quota (no cohort in the sentence)
+  -> exceeds_max_quota; a resource said not to be in the ClusterQueue -> resource_not_in_queue;
+  the namespaceSelector said not to match -> namespace_not_selected; the Workload said to be
+  deactivated (spec.active false, backoffLimitCount reached) -> workload_deactivated; the pods
+  said not to fit the required topology domain -> topology_unfit.
 """
 from __future__ import annotations
 
@@ -144,6 +149,86 @@ _NO_LABEL = re.compile(r"\b(?:without|missing|lacks?|lacking|no)\b[^\n]{0,50}?qu
                        r"absent|empty)\b", re.I)
 
 
+# A request said to be larger than the queue's whole quota ("requests 16 GPUs but the
+# ClusterQueue only has a nominalQuota of 8", "asks for more than the quota"): Kueue can never
+# reserve it there (QuotaReserved=False "insufficient quota for R in flavor F, ... > maximum
+# capacity"; flavorassigner.go) -> exceeds_max_quota. Not when the sentence is about borrowing.
+_TOO_BIG = re.compile(
+    r"\b(?:more|larger|bigger|greater|higher)\s+than\s+(?:the\s+|its\s+|their\s+|our\s+|my\s+)?"
+    r"(?:\w+(?:'s)?\s+){0,3}?(?:nominal\s*)?quota\b"
+    r"|\bexceed\w*\s+(?:the\s+|its\s+|their\s+|our\s+|my\s+)(?:\w+(?:'s)?\s+){0,3}?"
+    r"(?:nominal\s*)?quota\b"
+    r"|\bquota\b[^.\n]{0,40}?\b(?:is|was|are|were)\s+(?:too\s+small|smaller\s+than|less\s+than"
+    r"|lower\s+than)\b", re.I)
+_ASKED = re.compile(r"\b(?:request\w*|ask\w*\s+for|needs?|needing|requir\w*|wants?)\s+"
+                    r"(?:for\s+)?(\d+)\b", re.I)
+_QUOTA_IS = re.compile(r"\b(?:nominal\s*)?quota\w*(?:\s+(?:is|of|=|:|set\s+to))+\s*[`'\"]?(\d+)\b"
+                       r"|\bonly\s+(?:has|have|gives?|allows?|provides?)\s+(?:a\s+)?"
+                       r"(?:\w+\s+){0,3}?(?:quota\w*\s+(?:of\s+)?)?(\d+)\b", re.I)
+_BORROW = re.compile(r"\b(?:borrow\w*|lend\w*|cohort)\b", re.I)
+
+
+def _too_big(sentence: str) -> bool:
+    if _BORROW.search(sentence) or not re.search(r"quota", sentence, re.I):
+        return False
+    found = _TOO_BIG.search(sentence)
+    if found and not _NEG.search(sentence[max(0, found.start() - 20):found.end()]):
+        return True
+    asked, quota = _ASKED.search(sentence), _QUOTA_IS.search(sentence)
+    return bool(asked and quota and asked.start() < quota.start()
+                and int(asked.group(1)) > int(quota.group(1) or quota.group(2)))
+
+
+# A resource the job asks for said not to be in the ClusterQueue ("ephemeral-storage, which is
+# not defined in the ClusterQueue's resourceGroups"): Kueue refuses every flavor ("resource R
+# unavailable in ClusterQueue") -> resource_not_in_queue. A resource name must be in the sentence.
+_NOT_COVERED = re.compile(
+    r"\b(?:not|never)\s+(?:defined|listed|covered|included|configured|declared|present|specified"
+    r"|set)\s+(?:in|by)\s+(?:the\s+|its\s+|any\s+|our\s+|my\s+)?(?:\w+(?:'s)?\s+){0,2}?"
+    r"(?:ClusterQueue|coveredResources|resourceGroups|cluster\s+queue)"
+    r"|\b(?:missing|absent|omitted|left\s+out)\s+(?:from|in)\s+(?:the\s+|its\s+)?(?:\w+(?:'s)?\s+)"
+    r"{0,2}?(?:ClusterQueue|coveredResources|resourceGroups|cluster\s+queue)"
+    r"|\b(?:ClusterQueue|coveredResources|resourceGroups|cluster\s+queue)\b[^.\n]{0,40}?\b"
+    r"(?:does\s*n[o']?t|do\s*n[o']?t|did\s*n[o']?t)\s+(?:cover|define|include|list|contain|have\s+"
+    r"(?:any\s+)?quota\s+for)\b", re.I)
+_RESOURCE_NAME = re.compile(r"\b(?:cpus?|memory|gpus?|tpus?|ephemeral-storage|pods|hugepages-\S+)"
+                            r"\b|\b[\w.-]+\.[a-z]{2,}/[\w.-]+\b", re.I)
+
+
+# The namespace said not to be selected by the ClusterQueue's namespaceSelector (Kueue:
+# "Workload namespace doesn't match ClusterQueue selector") -> namespace_not_selected.
+_NS_NOT_SELECTED = re.compile(
+    r"\bnamespace\s*selector\b[^.\n]{0,80}?\b(?:does\s*n[o']?t|do\s*n[o']?t|did\s*n[o']?t|not"
+    r"|never|fails?\s+to)\s+(?:match|select|include|cover)"
+    r"|\b(?:does\s*n[o']?t|do\s*n[o']?t|did\s*n[o']?t|not|never)\s+match\w*\s+(?:the\s+|its\s+)?"
+    r"(?:\w+(?:'s)?\s+){0,2}?namespace\s*selector\b"
+    r"|\bnamespace\b[^.\n]{0,60}?\b(?:is|was|are|were)\s*(?:not|n't)\s+(?:selected|matched|"
+    r"included)\b[^.\n]{0,40}?\b(?:ClusterQueue|cluster\s+queue|selector)", re.I)
+
+
+# The Workload said to be deactivated (spec.active: false, by a person or by Kueue after
+# requeuingStrategy.backoffLimitCount requeues: Evicted reason Deactivated / RequeuingLimit-
+# Exceeded; apis/kueue/v1beta1 workload_types.go) -> workload_deactivated.
+_DEACTIVATED = re.compile(
+    r"\bworkloads?\b[^.\n]{0,60}?\b(?:is|was|got|gets|been|are|were|became|becomes)\s+"
+    r"(?:\w+\s+)?deactivated\b|\bdeactivat\w*\s+(?:the\s+|my\s+|our\s+)?workloads?\b"
+    rf"|\bspec\.active{_Q}\s*(?:is|was|gets|got|set\s+to|=|:)\s*{_Q}false\b"
+    r"|\bbackoffLimitCount\b[^.\n]{0,80}?\b(?:reached|exceeded|hit)\b", re.I)
+
+
+# Topology Aware Scheduling said to find no domain for the pod set ("the pods don't fit in a
+# single block", podset-required-topology): QuotaReserved=False "topology T doesn't allow to
+# fit any of N pod(s)" (tas_flavor_snapshot.go) -> topology_unfit.
+_TOPOLOGY_WORD = re.compile(r"\btopology\b|\bTAS\b|podset-(?:required|preferred)-topology",
+                            re.I)
+_NO_FIT = re.compile(
+    r"\b(?:do(?:es)?\s*n[o']?t|did\s*n[o']?t|can(?:not|'t)|won't|never|unable\s+to|not)\s+"
+    r"(?:\w+\s+)?fit\b[^.\n]{0,60}?\b(?:single|one|same|a|any)\s+(?:\w+\s+)?(?:block|rack|"
+    r"domain|slice|sub-?block|superpod|host|node\s*pool|zone)s?\b"
+    r"|\btopology\b[^.\n]{0,80}?\b(?:do(?:es)?\s*n[o']?t|did\s*n[o']?t|can(?:not|'t)|won't|never"
+    r"|not)\s+(?:\w+\s+)?fit\b", re.I)
+
+
 def states(text: str) -> list[tuple[str, list[str]]]:
     """(cause, sentences it rests on), best first; empty when the prose says none of it."""
     sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*\d])",
@@ -176,10 +261,26 @@ def states(text: str) -> list[tuple[str, list[str]]]:
                 and not _KUEUE_WORDING.search(x)]
     if no_quota:
         out.append(("quota_exhausted", no_quota))
-    for pattern, cause in ((_LQ_ABSENT, "local_queue_missing"),
+    too_big = [x for x in sentences if _too_big(x) and _QUEUE_WORD.search(x)
+               and not _KUEUE_WORDING.search(x)]
+    if too_big:
+        out.append(("exceeds_max_quota", too_big))
+    uncovered = [x for x in hits(_NOT_COVERED) if _RESOURCE_NAME.search(x)
+                 and not _KUEUE_WORDING.search(x)]
+    if uncovered:
+        out.append(("resource_not_in_queue", uncovered))
+    unfit = [x for x in hits(_NO_FIT) if _TOPOLOGY_WORD.search(x)]
+    if unfit:
+        out.append(("topology_unfit", unfit))
+    for pattern, cause in ((_NS_NOT_SELECTED, "namespace_not_selected"),
+                           (_LQ_ABSENT, "local_queue_missing"),
                            (_CQ_ABSENT, "cluster_queue_missing"),
                            (_NO_LABEL, "no_queue_label")):
         found = hits(pattern)
+        if found:
+            out.append((cause, found))
+    for pattern, cause in ((_DEACTIVATED, "workload_deactivated"),):
+        found = hits(pattern, negated_ok=False)
         if found:
             out.append((cause, found))
     admitted = hits(_ADMITTED, negated_ok=False)

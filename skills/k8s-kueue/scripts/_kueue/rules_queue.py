@@ -186,6 +186,8 @@ def _namespace_selector(cq: dict, ns: str, cluster):
     """nil selects NO namespace in both v1beta1 and v1beta2 (apis/kueue/v1beta*/
     clusterqueue_types.go: "Defaults to null which is a nothing selector"; apimachinery
     LabelSelectorAsSelector(nil) == labels.Nothing()); {} selects all."""
+    if cq.get("_source") == "table":
+        return None  # a `kubectl get clusterqueue` row shows no spec: the selector is unknown
     spec = cq.get("spec") or {}
     name = name_of(cq)
     selector = spec.get("namespaceSelector")

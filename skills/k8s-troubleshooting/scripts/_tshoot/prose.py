@@ -63,6 +63,12 @@ Rules (the wording is users'; the state is Kubernetes'):
   (concepts/containers/images.md) -> image_pull.
 - a container said to exit with a non-zero code other than 137 and 143: the program failed
   and the kubelet restarts it with back-off -> crash_loop.
+- no node said to have enough of a resource -> unschedulable_insufficient; the nodeSelector /
+  node affinity said to match no node -> unschedulable_affinity; a node said cordoned where
+  the pod waits -> unschedulable_cordoned; a ConfigMap or Secret said not to exist (not beside
+  ContainerCreating, which is the mount's) -> config_missing; a Job said to reach its
+  backoffLimit / activeDeadlineSeconds -> job_failed / deadline_exceeded; root said to meet
+  runAsNonRoot -> run_as_non_root (the kubelet's and the Job controller's own reasons).
 """
 from __future__ import annotations
 
@@ -221,6 +227,46 @@ _EXIT_SAID = re.compile(r"\b(?:containers?|pods?|process|app(?:lication)?|progra
                         r"\bexit(?:s|ed)?\s+(?:immediately\s+)?(?:with\s+)?(?:exit\s+)?"
                         r"(?:code|status)\s*:?\s*(?!0\b|137\b|143\b)\d{1,3}\b", re.IGNORECASE)
 # a hard spread constraint anywhere in the paste (its YAML is code, not words)
+# a node said to have no room ("no node has enough free GPUs"): NodeResourcesFit's
+# "Insufficient <resource>" in words
+_NO_NODE_HAS = re.compile(
+    r"\b(?:no|none\s+of\s+the)\s+nodes?\s+(?:has|have|had|with|offers?)\s+(?:enough|sufficient)\s+"
+    r"(?:free\s+|available\s+|unallocated\s+)?(?:cpus?|memory|ephemeral[- ]storage|gpus?|"
+    r"[\w.-]+/[\w.-]+)\b", re.IGNORECASE)
+# the pod's node selector / required affinity said to match no node ("its nodeSelector doesn't
+# match any node's labels"): NodeAffinity's "didn't match Pod's node affinity/selector"
+_SELECTOR_UNMATCHED = re.compile(
+    r"\b(?:node\s*selectors?|nodeSelector|node\s*affinity)\b[^.!?\n]{0,60}?\b(?:(?:does|do|did)"
+    r"\s*n[o']?t|not|never)\s+match\w*\b"
+    r"|\bno\s+nodes?\s+(?:has|have|carr(?:y|ies)|match\w*)\s+(?:the\s+)?(?:required\s+)?"
+    r"(?:node\s+)?labels?\b", re.IGNORECASE)
+# a ConfigMap or Secret the pod uses said not to exist: the kubelet cannot build the container's
+# config (CreateContainerConfigError "configmap \"x\" not found") or mount it (FailedMount)
+_CONFIG_ABSENT = re.compile(
+    r"\b(?:config ?maps?|secrets?)\b(?:\s+[`'\"]?[\w.-]+[`'\"]?)?[^.!?\n]{0,60}?\b(?:(?:does|do|"
+    r"did)\s*n[o']?t\s+exist|not\s+found|(?:is|was|are|were)\s+(?:missing|deleted|(?:not|never)\s+"
+    r"(?:been\s+)?created))\b", re.IGNORECASE)
+# a Job said to have reached its backoffLimit (BackoffLimitExceeded: "Job has reached the
+# specified backoff limit", pkg/controller/job) or its activeDeadlineSeconds (DeadlineExceeded)
+_BACKOFF_LIMIT = re.compile(
+    r"\bbackoff\s*limit\b[^.!?\n]{0,40}?\b(?:reached|exceeded|hit)\b"
+    r"|\b(?:reach\w*|exceed\w*|hit(?:s|ting)?)\s+(?:its\s+|the\s+)?(?:specified\s+)?"
+    r"backoff\s*limit\b|\bBackoffLimitExceeded\b", re.IGNORECASE)
+_DEADLINE_SAID = re.compile(
+    r"\bactiveDeadlineSeconds\b[^.!?\n]{0,60}?\b(?:reached|exceeded|passed|hit|expired)\b"
+    r"|\b(?:reach\w*|exceed\w*|pass\w*|hit)\s+(?:its\s+|the\s+)?activeDeadlineSeconds\b",
+    re.IGNORECASE)
+# a node said cordoned (spec.unschedulable, SchedulingDisabled) where the pod waits
+_CORDONED = re.compile(
+    r"\bnodes?\b[^.!?\n]{0,30}?\b(?:is|are|was|were|got|gets|been|being)\s+(?:\w+\s+)?cordoned\b"
+    r"|\bcordoned\s+nodes?\b|\bSchedulingDisabled\b", re.IGNORECASE)
+# a container said to run as root where runAsNonRoot is set: the kubelet refuses to start it
+# (CreateContainerConfigError "container has runAsNonRoot and image will run as root")
+_NON_ROOT = re.compile(
+    r"\brunAsNonRoot\b[^.!?\n]{0,100}?\b(?:root|fail\w*|refus\w*|error\w*|reject\w*)\b"
+    r"|\b(?:runs?|running)\s+as\s+root\b[^.!?\n]{0,80}?\brunAsNonRoot\b", re.IGNORECASE)
+# (a pod said stuck in ContainerCreating beside it is the mount rule's: the volume waits)
+_CREATING_SAID = re.compile(r"\bCont(?:ai|ia)nerCreating\b", re.IGNORECASE)
 _HARD_SPREAD = re.compile(r"whenUnsatisfiable:\s*[\"']?DoNotSchedule\b")
 
 
@@ -313,6 +359,52 @@ _RULES = (
          "job), or add a node with that much",
          "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
          "'Allocated resources'", extra=_requests_of_named),
+    Rule(_NO_NODE_HAS, "unschedulable_insufficient",
+         "the report says no node has enough of a resource for the pod: the scheduler places a "
+         "pod only where its requests fit what is unrequested (\"Insufficient R\")",
+         "lower the pod's requests, free or add capacity on the nodes it may use",
+         "kubectl describe pod NAME -n NAMESPACE; kubectl describe nodes | grep -A8 "
+         "'Allocated resources'"),
+    Rule(_SELECTOR_UNMATCHED, "unschedulable_affinity",
+         "the report says the pod's node selector or required node affinity matches no node: "
+         "the scheduler keeps it Pending (\"didn't match Pod's node affinity/selector\")",
+         "label a node to match, or change the pod's nodeSelector / required nodeAffinity (a "
+         "chart's values)",
+         "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.spec.nodeSelector} {.spec.affinity}'; "
+         "kubectl get nodes --show-labels"),
+    Rule(_CORDONED, "unschedulable_cordoned",
+         "the report says the node is cordoned: the scheduler places no new pod on a node with "
+         "spec.unschedulable (SchedulingDisabled), so a pod that may only go there waits",
+         "kubectl uncordon NODE once its maintenance is over, or let the pod use other nodes",
+         "kubectl get nodes (STATUS Ready,SchedulingDisabled)", also=_WAITS),
+    Rule(_CONFIG_ABSENT, "config_missing",
+         "the report says a ConfigMap or Secret the pod uses does not exist: the kubelet cannot "
+         "build the container's environment or mount the volume (CreateContainerConfigError, "
+         "FailedMount \"not found\"), so the container never starts",
+         "create the ConfigMap/Secret in the pod's namespace (or mark the reference optional: "
+         "true), or fix its name",
+         "kubectl get configmap,secret -n NAMESPACE; kubectl describe pod NAME -n NAMESPACE "
+         "(Events: Failed / FailedMount \"not found\")", unless=_CREATING_SAID),
+    Rule(_BACKOFF_LIMIT, "job_failed",
+         "the report says the Job reached its backoffLimit: the Job controller stops creating "
+         "pods and marks it Failed (reason BackoffLimitExceeded) after that many pod failures",
+         "read why its pods failed (kubectl logs on a failed pod, --previous) and fix that; "
+         "raise backoffLimit only for failures that retry can cure",
+         "kubectl describe job NAME -n NAMESPACE (Conditions: Failed BackoffLimitExceeded); "
+         "kubectl get pods -n NAMESPACE -l job-name=NAME"),
+    Rule(_DEADLINE_SAID, "deadline_exceeded",
+         "the report says the Job passed its activeDeadlineSeconds: the Job controller kills its "
+         "pods and marks it Failed (reason DeadlineExceeded)",
+         "raise activeDeadlineSeconds to cover the run (with its queueing and retries), or make "
+         "the work finish sooner",
+         "kubectl describe job NAME -n NAMESPACE (Conditions: Failed DeadlineExceeded)"),
+    Rule(_NON_ROOT, "run_as_non_root",
+         "the report says the container runs as root where runAsNonRoot is set: the kubelet "
+         "refuses to start it (CreateContainerConfigError \"container has runAsNonRoot and "
+         "image will run as root\")",
+         "set securityContext.runAsUser to a non-zero UID (or build the image with a numeric "
+         "non-root USER)",
+         "kubectl describe pod NAME -n NAMESPACE (Events: Failed \"runAsNonRoot\")"),
     Rule(_ASKED_TOO_MUCH, "unschedulable_insufficient",
          "the report says the pod asked for more than any node offers, and it stays Pending: "
          "the scheduler places a pod only where its requests fit what is unrequested",
@@ -451,7 +543,28 @@ def findings(text: str, asks: list[str], pods: list[dict] | None = None) -> list
                                + (rule.extra(quoted, said, pods or []) if rule.extra else []),
                                rule.fix, basis="inferred",
                                confirm=rule.confirm))
-    return out or [ProseOnly("the paste", said, asks).finding()]
+    return out or _rows_only(pods or []) or [ProseOnly("the paste", said, asks).finding()]
+
+
+def _rows_only(pods: list[dict]) -> list[dict]:
+    """Pods the paste shows only as `kubectl get pods` rows, none in a state that names its
+    cause (Pending, ContainerCreating, Init...): the cause is in their events, not in a row."""
+    rows = [p for p in pods if p.get("_source") == "table"
+            and (p.get("status") or {}).get("reason") not in ("Running", "Completed",
+                                                               "Succeeded")]
+    if not rows:
+        return []
+    named = [f"{(p.get('metadata') or {}).get('name')} "
+             f"{(p.get('status') or {}).get('reason') or '<no status>'}" for p in rows[:3]]
+    first = (rows[0].get("metadata") or {})
+    target = f"{first.get('name')} -n {first.get('namespace') or 'NAMESPACE'}"
+    return [finding("info", "not_evaluated", {"kind": "Pod", "name": str(first.get("name"))},
+                    "the cause cannot be told from this paste: it shows the pods only as "
+                    "`kubectl get pods` rows, and a row does not say why a pod waits",
+                    [f"pod {n} (a table row)" for n in named],
+                    f"paste what these print: kubectl describe pod {target} (its Events); "
+                    "kubectl get events -n NAMESPACE --sort-by=.lastTimestamp",
+                    basis="inferred", confirm=f"kubectl describe pod {target}")]
 
 
 def states_a_fault(text: str) -> bool:
