@@ -242,3 +242,27 @@ def test_every_reported_cause_is_documented():
 def test_a_cancelled_eviction_is_no_fault():
     # emitCancelPodDeletionEvent: the same reason, message "Cancelling deletion"
     assert classify("Normal   DeviceTaintManagerEviction   pod/p   Cancelling deletion") == []
+
+
+# NVIDIA's ComputeDomain kubelet plugin (kubernetes-sigs/dra-driver-nvidia-gpu v25.3.2 and
+# v25.8.1 cmd/compute-domain-kubelet-plugin/computedomain.go AssertComputeDomainReady,
+# device_state.go): each wording gets the fix for its own failure, not the generic one.
+@pytest.mark.parametrize("message, cause, fix_word", [
+    ("Failed to prepare dynamic resources: NodePrepareResources failed for claim default/w-0-"
+     "channel: error preparing devices for claim 3e1a: prepare devices failed: error applying "
+     "config: error asserting ComputeDomain Ready: current node not ready in ComputeDomain",
+     "driver_prepare_failed", "IMEX daemon"),
+    ("error preparing devices for claim 3e1a: prepare devices failed: error asserting "
+     "ComputeDomain Ready: ComputeDomain not Ready", "driver_prepare_failed", "numNodes"),
+    ("NodePrepareResources failed for claim ml/w-0-channel: error preparing devices for claim "
+     "9b2c: error asserting ComputeDomain's namespace: the ResourceClaim's namespace is "
+     "different than the ComputeDomain's namespace", "driver_prepare_failed", "namespace"),
+    ("E1203 09:47:58.600000 1 device_state.go:682] IMEXDaemonsWithDNSNames feature requires GPU "
+     "driver version >= 570.158.1, but found 570.124.6", "driver_not_registered",
+     "IMEXDaemonsWithDNSNames=false"),
+])
+def test_compute_domain_wordings(message, cause, fix_word):
+    from _dra.reports import collect, findings
+    found = findings(collect([], [message]), None)
+    assert found and found[0]["cause"] == cause, found
+    assert fix_word in found[0]["fix"], found[0]["fix"]

@@ -285,6 +285,30 @@ PATTERNS: tuple[Pattern, ...] = (
        r"Failed to prepare dynamic resources|FailedPrepareDynamicResources",
        "1.27-1.37", f"{K8S} v1.31.0..v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_manager.go "
        "(event FailedPrepareDynamicResources)", generic=True),
+    # NVIDIA's ComputeDomain (multi-node NVLink, IMEX) channel claims: the kubelet plugin holds
+    # the workload pod in ContainerCreating until the IMEX side is Ready
+    # (cmd/compute-domain-kubelet-plugin device_state.go "error asserting ComputeDomain Ready:
+    # %w"; computedomain.go AssertComputeDomainReady)
+    _p("cd-not-ready", "driver_prepare_failed", "DRA driver",
+       r"error asserting ComputeDomain Ready|current node not ready in ComputeDomain"
+       r"|ComputeDomain not Ready",
+       "dra-driver-nvidia-gpu v25.3 ('ComputeDomain not Ready': the whole domain, numNodes "
+       "daemons) .. v25.8 ('current node not ready in ComputeDomain': this node's daemon)",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v25.3.2 / v25.8.1 cmd/compute-domain-kubelet-"
+       "plugin/computedomain.go AssertComputeDomainReady, device_state.go:488",
+       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    _p("cd-namespace", "driver_prepare_failed", "DRA driver",
+       r"the ResourceClaim's namespace is different than the ComputeDomain's namespace",
+       "dra-driver-nvidia-gpu v25.3..v25.8",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
+       "computedomain.go:290 (a permanent error: the kubelet plugin does not retry it)",
+       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    _p("cd-dns-names-driver", "driver_not_registered", "DRA driver",
+       r"minimum version not satisfied for IMEXDaemonsWithDNSNames"
+       r"|IMEXDaemonsWithDNSNames feature requires GPU driver version",
+       "dra-driver-nvidia-gpu v25.8",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
+       "device_state.go:682-684 (the plugin does not start)"),
     _p("driver-prepare-error", "driver_prepare_failed", "DRA driver",
        r"unable to (?:create|delete) CDI spec file for claim|unable to prepare claim "
        r"|error preparing (?:devices|ComputeDomain daemon settings) for|invalid CDI Spec",

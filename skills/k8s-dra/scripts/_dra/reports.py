@@ -362,6 +362,20 @@ _FIX_BY_PATTERN = {
                                "needs the host's /dev mounted), its kernel module loaded, and "
                                "the CDI spec regenerated if it names a node that is gone; the "
                                "kubelet retries creating the container",
+    "cd-not-ready": "the ComputeDomain's IMEX daemon on that node is not Ready: kubectl get "
+                    "computedomain <name> -n <ns> -o yaml (status.nodes: which nodes joined, "
+                    "which are Ready) and the daemon pod's log (kubectl logs -n <driver "
+                    "namespace> -l resource.nvidia.com/computeDomain=<uid>); known causes: a host "
+                    "nvidia-imex.service running beside it (systemctl disable --now "
+                    "nvidia-imex.service), no network interface for the node's IP in the IMEX "
+                    "node config, or (before v25.8, or IMEXDaemonsWithDNSNames=false) fewer "
+                    "worker nodes than spec.numNodes; the kubelet retries",
+    "cd-namespace": "create the workload pods (their channel claims) in the ComputeDomain's "
+                    "namespace, where its ResourceClaimTemplate is; the plugin does not retry "
+                    "this, so recreate the pods",
+    "cd-dns-names-driver": "upgrade the GPU driver on the node to the version the message "
+                           "names, or set the Helm value featureGates.IMEXDaemonsWithDNSNames="
+                           "false; then the compute-domain kubelet plugin starts",
     "slice-publish-rejected": "read the field errors after 'is invalid' in the driver's log; "
                               "upgrade the driver, or turn off the setting those devices do "
                               "not support; then check kubectl get resourceslices",
