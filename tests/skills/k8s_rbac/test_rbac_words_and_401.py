@@ -88,3 +88,34 @@ def test_a_service_account_lacking_a_verb_is_not_a_missing_account(script, tmp_p
     top = _top(script, tmp_path, 'The service account is missing the "watch" verb on '
                "configmaps in its Role.\n")
     assert "configmaps" in top["confirm"] and "services" not in top["confirm"], top
+
+
+# A kubelet whose credentials name another node (or none): the Node authorizer's reason
+# (kubernetes v1.37.2 plugin/pkg/auth/authorizer/node/node_authorizer.go authorizeLease: "can
+# only access node lease with the same name as the requesting node"), a CN without a node name
+# (one kubeconfig for every node, jetstack/tarmak#33), and the NodeRestriction admission
+# plugin's refusals (plugin/pkg/admission/noderestriction/admission.go: "node %q is not allowed
+# to modify node %q"). Not wrong_identity: that is an admin using a kubelet's kubeconfig.
+@pytest.mark.parametrize("text", [
+    'controller.go:136] failed to ensure node lease exists, will retry in 7s, error: '
+    'leases.coordination.k8s.io "10.202.43.114" is forbidden: User "system:node:k8s-node-1" '
+    'cannot get resource "leases" in API group "coordination.k8s.io" in the namespace '
+    '"kube-node-lease": can only access node lease with the same name as the requesting node',
+    'failed to ensure lease exists, will retry in 7s, error: leases.coordination.k8s.io '
+    '"11.166.85.79" is forbidden: User "system:node" cannot get resource "leases" in API group '
+    '"coordination.k8s.io" in the namespace "kube-node-lease"',
+    'Unable to register node "k8s-node02" with API server: nodes "k8s-node02" is forbidden: '
+    'node "ecs-b11c-0003.novalocal" is not allowed to modify node "k8s-node02"',
+    'leases.coordination.k8s.io "node-b" is forbidden: can only access node lease with the '
+    'same name as the requesting node',
+])
+def test_a_kubelet_refused_for_another_node_is_a_credential_mismatch(script, tmp_path, text):
+    top = _top(script, tmp_path, text + "\n")
+    assert (top["cause"], top["basis"]) == ("node_credential_mismatch", "reported"), top
+
+
+def test_an_admin_with_a_kubelet_kubeconfig_is_the_wrong_identity(script, tmp_path):
+    top = _top(script, tmp_path, 'Error from server (Forbidden): pods is forbidden: User '
+               '"system:node:master-1" cannot list resource "pods" in API group "" at the '
+               'cluster scope\n')
+    assert top["cause"] == "wrong_identity", top

@@ -89,7 +89,8 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
         cause, extra = refine(cond, verdict) if refine else (verdict.cause, [])
         evidence = [cond_text(cond)] + ([f"written by {writer}"] if writer else []) + extra
         fix = verdict.hint if cause == verdict.cause and verdict.hint else fix_for(cause)
-        head = (f"{cond.get('type')}={cond.get('status')} ({cond.get('reason')})"
+        reason = f" ({cond.get('reason')})" if cond.get("reason") else ""
+        head = (f"{cond.get('type')}={cond.get('status')}{reason}"
                 if "type" in cond or "status" in cond else
                 "condition (paste cut before its Type/Status)")
         out.append(finding("error", cause, obj, f"{where or obj.get('kind')} {head}",

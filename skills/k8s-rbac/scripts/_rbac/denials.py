@@ -86,7 +86,7 @@ class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
     #             invalid-binding | admission | owner-finalizers | privileged-disallowed |
-    #             policy | unauthenticated
+    #             policy | unauthenticated | node-restriction
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -393,6 +393,32 @@ def _privileged_off(m, flat) -> Denial:
                   name=before.group(2) if before else "", reason=m.group(1) or "hostProcess")
 
 
+# The NodeRestriction admission plugin refusing a kubelet's write to another node's objects
+# (kubernetes v1.37.2 plugin/pkg/admission/noderestriction/admission.go: "node %q is not
+# allowed to modify node %q", "can only access node lease with the same name as the requesting
+# node"; admission.NewForbidden prefixes `<resource> "<name>" is forbidden: `): the kubelet's
+# credentials name another node than the one it registers as.
+# (the lease wording also ends the Node authorizer's RBAC-style refusal, `... cannot get
+# resource "leases" ...: can only access ...`: that one is the authorizer's reason, read by
+# _MODERN, so here it needs the admission prefix or the user right before it)
+_NODE_RESTRICTION = re.compile(
+    r'(?:([a-z][\w.]*) \\?"([^"\\]+)\\?" is forbidden: )?'
+    r'(?:node \\?"([^"\\]+)\\?" is not allowed to modify node \\?"([^"\\]+)\\?"'
+    r'|(?<=is forbidden: )(?:User \\?"system:node:([^"\\]+)\\?" )?can only access node lease '
+    r"with the same name as the requesting node"
+    r'|User \\?"system:node:([^"\\]+)\\?" can only access node lease with the same name as the '
+    r"requesting node)")
+
+
+def _node_restriction(m, flat) -> Denial:
+    resource, name, node, other, lease_node, user_node = m.groups()
+    requester = node or lease_node or user_node or ""
+    return Denial("node-restriction", m.group(0)[:400],
+                  user=f"system:node:{requester}" if requester else "system:node:<node>",
+                  resource=(resource or "").partition(".")[0], name=other or name or "",
+                  reason="not its own node")
+
+
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_PSP_NONE, _psp_none),
              (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook),
@@ -400,7 +426,7 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
-             (_PRIVILEGED_OFF, _privileged_off)] + \
+             (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction)] + \
     _admission_builders()
 
 

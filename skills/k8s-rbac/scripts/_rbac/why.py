@@ -120,6 +120,20 @@ def _reported(denial: Denial) -> list[dict]:
                         "usually transient (the pod was just scheduled or deleted); if it "
                         "persists, check the pod's nodeName and that it references the object",
                         basis="reported")]
+    if _kubelet_not_its_node(denial):
+        node = user.partition("system:node:")[2]
+        said = (f"the kubelet's credentials ({user}) do not name the node it runs as"
+                + (f" ({denial.name})" if node and denial.name and denial.name != node else ""))
+        return [finding("error", "node_credential_mismatch", subject_ref(denial),
+                        said + ": the Node authorizer lets a kubelet (user system:node:<node "
+                        "name>, group system:nodes) reach only its own Node, Lease and the "
+                        "objects of pods bound to it", [denial.text],
+                        "issue the kubelet's client certificate with CN system:node:<node name> "
+                        "and O system:nodes for the name it registers with (--hostname-override,"
+                        " the cloud provider's name), one per node; or let the kubelet bootstrap "
+                        "its own (TLS bootstrapping)", basis="reported",
+                        confirm="on the node: openssl x509 -in /var/lib/kubelet/pki/kubelet-"
+                                "client-current.pem -noout -subject; kubectl get nodes")]
     if user == "system:node" or user.startswith("system:node:"):
         return [finding("error", "wrong_identity", subject_ref(denial),
                         f"the request ran as the node identity {user} (a kubelet's "
@@ -136,6 +150,29 @@ def _reported(denial: Denial) -> list[dict]:
                         "create the missing role(s) or point the binding's roleRef at an "
                         "existing one", basis="reported")]
     return []
+
+
+# the Node authorizer's reason when a kubelet asks for another node's Lease (plugin/pkg/auth/
+# authorizer/node/node_authorizer.go v1.37.2 authorizeLease: "can only access node lease with
+# the same name as the requesting node"; authorizeCSINode, authorizeStatusUpdate alike)
+_NOT_ITS_NODE = ("same name as the requesting node", "can only access node",
+                 "can only update its own")
+_NODE_OBJECTS = ("nodes", "leases", "csinodes")
+
+
+def _kubelet_not_its_node(denial: Denial) -> bool:
+    """A kubelet's own request refused because its credentials do not match the node: the
+    user names no node (CN system:node, one kubeconfig for all nodes), the authorizer says the
+    object is another node's, or the Node/Lease/CSINode asked for has another name."""
+    user = denial.user
+    if user == "system:node":
+        return True
+    if not user.startswith("system:node:"):
+        return False
+    if any(words in denial.reason for words in _NOT_ITS_NODE):
+        return True
+    node = user.partition("system:node:")[2]
+    return denial.resource in _NODE_OBJECTS and bool(denial.name) and denial.name != node
 
 
 def _kubelet(denial: Denial) -> list[dict]:
@@ -327,7 +364,23 @@ def _unauthenticated(denial: Denial) -> list[dict]:
                     "view --minify -o jsonpath='{.users[0].user}' (which credential is used)")]
 
 
-_SPECIAL = {"owner-finalizers": _owner_finalizers, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
+def _node_restriction(denial: Denial) -> list[dict]:
+    node = denial.user.partition("system:node:")[2]
+    return [finding("error", "node_credential_mismatch", subject_ref(denial),
+                    f"the NodeRestriction admission plugin refused a kubelet whose credentials "
+                    f"are for node {node or '<another node>'} to write "
+                    f"{denial.resource or 'an object'} {denial.name}".rstrip()
+                    + ": a kubelet may change only its own Node and Lease, so its certificate "
+                    "(CN system:node:<name>) names another node than it registers as",
+                    [denial.text], "give each node its own kubelet client certificate, CN "
+                    "system:node:<the node's name> (the name it registers with: hostname, "
+                    "--hostname-override or the cloud provider's), or let it bootstrap one; do "
+                    "not copy /var/lib/kubelet/pki between nodes", basis="reported",
+                    confirm="on the node: openssl x509 -in /var/lib/kubelet/pki/kubelet-client-"
+                            "current.pem -noout -subject; kubectl get nodes")]
+
+
+_SPECIAL = {"owner-finalizers": _owner_finalizers, "node-restriction": _node_restriction, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
             "psp": _psp, "webhook": _webhook, "policy": _policy, "unauthenticated": _unauthenticated, "privileged-disallowed": _privileged_disallowed}
 
 
