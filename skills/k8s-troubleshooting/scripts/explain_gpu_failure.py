@@ -61,6 +61,14 @@ REPORTED = [
      "the NVIDIA user-space library and the loaded kernel module differ: the driver was "
      "upgraded while the old module stayed loaded",
      "drain the node and reboot it (or unload and reload the nvidia modules)"),
+    ("driver_absent", "gpu_driver_mismatch", OBJECT,
+     "no NVIDIA driver is loaded on the node (NVML 'Driver Not Loaded', nvidia-smi cannot "
+     "talk to the driver): the kernel module is not installed, or "
+     "not built for the running kernel (after a kernel upgrade), so no container gets a GPU",
+     "install the driver on the node (or let the GPU Operator's driver container do it: "
+     "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
+     "node with a preinstalled driver point the toolkit at it (driver root) and check "
+     "lsmod | grep nvidia"),
     ("cuda_requirement", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA runtime hook refused to start the container: the image requires a CUDA "
      "version (its NVIDIA_REQUIRE_CUDA) the node's driver does not provide ('unsatisfied "

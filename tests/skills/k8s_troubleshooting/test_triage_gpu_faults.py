@@ -54,3 +54,34 @@ def test_cuda_out_of_memory_stays_gpu_memory(tmp_path, text):
     path.write_text(text)
     top = run_script("triage.py", "-f", str(path), "--json").doc["findings"][0]
     assert (top["cause"], "CUDA OOM" in top["message"]) == ("gpu_pressure", True)
+
+
+# The cause id is the fault's own (explain_gpu_failure's ids), not the CUDA-OOM id: a GPU
+# fallen off the bus, lost device access, a driver/library mismatch, and no driver loaded
+# (NVML_ERROR_DRIVER_NOT_LOADED "Driver Not Loaded", nvml.h, as libnvidia-container's hook
+# prints it: `nvidia-container-cli: initialization error: nvml error: driver not loaded`).
+@pytest.mark.parametrize("text, cause", [
+    (GPU_LOST, "gpu_xid_hardware"),
+    ("Failed to initialize NVML: Unknown Error", "gpu_device_access_lost"),
+    ("Failed to initialize NVML: Driver/library version mismatch", "gpu_driver_mismatch"),
+    ("Error: failed to create containerd task: failed to create shim task: OCI runtime create "
+     "failed: runc create failed: unable to start container process: error during container "
+     "init: error running hook #0: error running hook: exit status 1, stdout: , stderr: "
+     "Auto-detected mode as 'legacy' nvidia-container-cli: initialization error: nvml error: "
+     "driver not loaded: unknown", "gpu_driver_mismatch"),
+])
+def test_gpu_fault_has_its_own_cause(tmp_path, text, cause):
+    path = tmp_path / "paste.txt"
+    path.write_text(text + "\n")
+    top = run_script("triage.py", "-f", str(path), "--json").doc["findings"][0]
+    assert top["cause"] == cause, top
+
+
+def test_nvml_library_missing_is_not_called_a_driver_fault(tmp_path):
+    # k8s-device-plugin#23: the container started without the NVIDIA runtime, which injects
+    # libnvidia-ml; the driver itself was fine
+    path = tmp_path / "paste.txt"
+    path.write_text("loading NVML\nFailed to start nvml with error:  could not load NVML "
+                    "library\n")
+    found = run_script("explain_gpu_failure.py", "-f", str(path), "--json").doc["findings"]
+    assert "gpu_driver_mismatch" not in [f["cause"] for f in found], found

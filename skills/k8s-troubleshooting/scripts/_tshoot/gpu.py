@@ -117,6 +117,17 @@ _GPU_LOST = re.compile(r"\bGPU is lost\b|\b(?:NVML_)?ERROR_GPU_IS_LOST\b")
 # nv.c, nvidia_dev_ioctl's version check).
 _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
                         r"(?P<mismatch>Driver/library version mismatch|NVRM: API mismatch)", re.I)
+# No NVIDIA driver on the node at all: NVML_ERROR_DRIVER_NOT_LOADED (nvml.h nvmlErrorString
+# "Driver Not Loaded"), as libnvidia-container's hook prints it (`nvidia-container-cli:
+# initialization error: nvml error: driver not loaded`) and the device plugin after "Failed to
+# initialize NVML: "; nvidia-smi's own `NVIDIA-SMI has failed because it couldn't communicate
+# with the NVIDIA driver`: the kernel module is not loaded (not installed, not built for the
+# running kernel after an upgrade). Not `could not load NVML library` (libnvidia-ml missing in
+# a container): that is as often a container started without the NVIDIA runtime, which injects
+# the library (k8s-device-plugin#23: docker's default runtime not set to nvidia).
+DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize NVML: Driver "
+                           r"Not Loaded|NVIDIA-SMI has failed because it couldn't communicate "
+                           r"with the NVIDIA driver", re.I)
 # The NVIDIA container runtime hook checks the image's NVIDIA_REQUIRE_* (cuda>=X, brand=...)
 # against the node before the container starts (libnvidia-container src/cli/common.c:
 # `requirement error: %s`): `unsatisfied condition: cuda>=12.6, please update your driver to a
@@ -250,6 +261,7 @@ class GpuReport:
     ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
+    driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
@@ -357,6 +369,8 @@ def _read_line(report: GpuReport, line: str) -> None:
         (report.nvml_mismatch if m.group("mismatch") else report.nvml_lost).append(line[:300])
     if _CUDA_REQUIREMENT.search(line):
         report.cuda_requirement.append(line[:300])
+    if DRIVER_ABSENT.search(line):
+        report.driver_absent.append(line[:300])
     if _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
         report.nccl_net.append(line[:300])
     if _OOMKILLED.search(line):

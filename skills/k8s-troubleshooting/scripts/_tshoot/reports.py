@@ -28,6 +28,9 @@ WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pres
           "image_pull": 65, "container_start_failed": 62, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
           "deadline_exceeded": 48, "stuck_terminating": 45, "scheduler": 40, "rollout_stuck": 35, "pvc_pending": 40, "crash_loop": 30,
           "job_failed": 25, "probe_failing": 20}
+# a GPU fault that is not memory pressure ranks as the GPU finding it replaces
+WEIGHT.update({c: WEIGHT["gpu_pressure"] for c in ("gpu_xid_hardware", "gpu_device_access_lost",
+                                                  "gpu_driver_mismatch")})
 NODE_CAUSES = ("node_not_ready", "node_pressure")
 
 
@@ -108,11 +111,19 @@ def _dra(text: str) -> Report | None:
     return None
 
 
+# a GPU fault that is not memory pressure has its own cause (explain_gpu_failure's ids)
+_FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
+                "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
+                "driver_absent": "gpu_driver_mismatch"}
+
+
 def _gpu(text: str) -> Report | None:
-    if km.GPU.search(text):
+    if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
-        return Report("gpu_pressure", _short(text), WEIGHT["gpu_pressure"],
-                      {"xid": int(xid.group(1)) if xid else None, "fault": gpu_fault(text)})
+        fault = gpu_fault(text)
+        cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
+        return Report(cause, _short(text), WEIGHT["gpu_pressure"],
+                      {"xid": int(xid.group(1)) if xid else None, "fault": fault})
     return None
 
 
@@ -130,6 +141,8 @@ def gpu_fault(text: str) -> str:
         return "device_access"
     if report.nvml_mismatch:
         return "driver_mismatch"
+    if report.driver_absent:
+        return "driver_absent"
     if report.cuda_oom:
         return ""
     if report.nccl_net or report.nccl_shm or report.timeouts or report.nccl:

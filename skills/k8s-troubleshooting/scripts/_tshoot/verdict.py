@@ -310,7 +310,7 @@ def message_fix(rep) -> tuple[str, str]:
                 "cgroupDriver must match the runtime's (systemd for both)")
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
-    if cause == "gpu_pressure" and not d.get("xid") and d.get("fault") in _GPU_FAULT:
+    if cause.startswith("gpu_") and not d.get("xid") and d.get("fault") in _GPU_FAULT:
         return _GPU_FAULT[d["fault"]]
     if cause == "gpu_pressure" and d.get("xid"):
         return (f"GPU Xid {d['xid']} error", "Xid errors are reported by the NVIDIA driver: "
@@ -331,6 +331,11 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                       "the device plugin's PASS_DEVICE_SPECS=true (explain_gpu_failure.py)"),
     "driver_mismatch": ("the NVIDIA driver library and kernel module differ (driver upgraded "
                         "under a loaded module)", "drain the node and reboot it"),
+    "driver_absent": ("no NVIDIA driver is loaded on the node (NVML 'Driver Not Loaded' / "
+                      "nvidia-smi cannot reach the driver)",
+                      "install the driver on the node or let the GPU Operator's driver "
+                      "container do it; after a kernel upgrade rebuild the module (DKMS) and "
+                      "reboot; lsmod | grep nvidia on the node shows it loaded"),
     "nccl": ("NCCL's collective communication failed (not GPU memory)",
              "run explain_gpu_failure.py on every rank's log (kubectl logs --prefix -l "
              "<job label>): it names the transport error, the shared-memory limit or the rank "
