@@ -10,11 +10,13 @@ from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, render_text
 from k8s_skillkit.loading import kubectl_get, load_mapping, load_objects, load_paste
+from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.pod_policy import (LEVELS, check_object, cluster_bound_service_accounts,
                          policy_problems)
 from _rbac.denials import parse as parse_denials, texts_of
 from _rbac.why import explain
+from _rbac import pss_words
 
 EXAMPLES = """policy file (YAML, see references/pod-security.md):
   level: restricted                     # privileged | baseline | restricted
@@ -52,10 +54,22 @@ def load_policy(args) -> dict:
     return policy
 
 
+PASTE_ASKS = ("kubectl get events -n NAMESPACE --field-selector reason=FailedCreate",
+              "kubectl get deploy,ds,sts NAME -n NAMESPACE -o yaml",
+              "kubectl get namespace NAMESPACE --show-labels")
+
+
 def load(args, policy: dict) -> tuple[list[dict], set | None]:
     if args.file:
         objects = load_paste(args.file)
         if not len(objects) and not admission_denials(objects):
+            texts = [str(t) for t in getattr(objects, "texts", None) or ()]
+            if pss_words.findings(texts):
+                return objects, None  # a refusal told in words: body reads it
+            if texts:
+                raise refuse_unless_report(
+                    "\n".join(texts), args.file, f"{args.file}: no pod spec and no Pod Security "
+                    "refusal found (paste the manifest, or the FailedCreate event)", PASTE_ASKS)
             objects = load_objects(args.file)  # the one-line "nothing readable" error
         bindings = [o for o in objects if o.get("kind") == "ClusterRoleBinding"]
         return objects, cluster_bound_service_accounts(bindings) if bindings else None
@@ -88,6 +102,8 @@ def body(args):
     rejected = admission_denials(objects)
     for denial in rejected:
         findings += explain(denial, objects)
+    if args.file and not len(objects) and not rejected:
+        findings += pss_words.findings([str(t) for t in getattr(objects, "texts", None) or ()])
     checked = 0
     for obj in objects:
         if obj.get("kind") in ("ClusterRoleBinding", "Event", "Status") or not obj.get("spec"):

@@ -119,3 +119,34 @@ def test_an_admin_with_a_kubelet_kubeconfig_is_the_wrong_identity(script, tmp_pa
                '"system:node:master-1" cannot list resource "pods" in API group "" at the '
                'cluster scope\n')
     assert top["cause"] == "wrong_identity", top
+
+
+# A Pod Security refusal told in words: each control the sentence names is the check Pod
+# Security admission fails for it (kubernetes v1.37.2 staging/src/k8s.io/pod-security-admission
+# policy/check_hostNamespaces.go, check_hostPathVolumes.go, check_privileged.go,
+# check_runAsNonRoot.go, check_seccompProfile_restricted.go).
+@pytest.mark.parametrize("text, causes", [
+    ("The namespace enforces the restricted Pod Security Standard, so the node-exporter "
+     "DaemonSet pods are rejected because they use hostNetwork and hostPath volumes.",
+     ["host_namespaces", "host_path_volume"]),
+    ("Pod Security admission (baseline) blocks the device plugin because it runs privileged.",
+     ["privileged_container"]),
+    ("The pods fail to start in the restricted namespace since they run as root and have no "
+     "seccomp profile.", ["run_as_root", "seccomp_missing"]),
+])
+def test_a_pod_security_refusal_said_plainly(script, tmp_path, text, causes):
+    paste = tmp_path / "p.txt"
+    paste.write_text(text + "\n")
+    res = script("check_pod_security.py", "-f", str(paste), "--json")
+    assert res.code == 1, res.err
+    found = res.doc["findings"]
+    assert [f["cause"] for f in found] == causes, found
+    assert {f["basis"] for f in found} == {"inferred"}
+
+
+def test_a_report_without_pod_security_words_is_not_evaluated(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text("My pods are not starting in the new namespace, any idea what is wrong?\n")
+    res = script("check_pod_security.py", "-f", str(paste), "--json")
+    assert res.code == 0, res.err
+    assert [f["cause"] for f in res.doc["findings"]] == ["not_evaluated"]
