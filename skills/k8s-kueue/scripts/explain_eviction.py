@@ -22,6 +22,15 @@ from _kueue.jobs import JobIndex
 from _kueue.objects import Cluster
 from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
 from _kueue.prose import said_preempted
+from _kueue.orphans import prose_states
+
+# the states a report may give in words that are evictions (Evicted reasons PodsReadyTimeout,
+# ClusterQueueStopped / LocalQueueStopped, Deactivated; apis/kueue/v1beta1 workload_types.go)
+_EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivated")
+_SAID = {"preempted": "one was preempted",
+         "pods_ready_timeout": "one was evicted by the PodsReady timeout",
+         "queue_inactive": "its queue was stopped (stopPolicy)",
+         "workload_deactivated": "one was deactivated"}
 from _kueue.reported import check_lines, events_for, rejected_check
 from _kueue.text_evictions import events as text_events
 
@@ -176,7 +185,10 @@ def body(args):
         if in_scope(stub, args.namespace, args.name) or not name:
             findings += [f for f in [explain(stub, cluster, jobs, events)] if f]
     if not findings and not chosen:
-        findings = said_preempted(cluster)
+        # the report's words: an eviction state (PodsReady timeout, a stopped queue, a
+        # deactivated Workload), else a preemption, else "no Workload in the input"
+        findings = [f for f in prose_states(cluster) if f["cause"] in _EVICTION_STATES] \
+            or said_preempted(cluster)
     findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
                                  f["object"]["name"]))
     summary = _summary(findings, chosen, cluster, bool(quoted))
@@ -187,9 +199,9 @@ def body(args):
 def _summary(findings: list[dict], chosen: list[dict], cluster: Cluster,
              quoted: bool = False) -> str:
     if not chosen and not cluster.events and not quoted:  # only the report's words
-        said = any(f["severity"] == "warning" for f in findings)
-        return "no Workload in the input" + (": the report says one was preempted" if said
-                                             else "")
+        said = [_SAID.get(f["cause"], f["cause"].replace("_", " ")) for f in findings
+                if f["severity"] == "warning"]
+        return "no Workload in the input" + (f": the report says {said[0]}" if said else "")
     if findings:
         where = " (Kueue's messages quoted in the paste)" if quoted else ""
         return f"{len(findings)} workload(s) evicted{where}: " + ", ".join(

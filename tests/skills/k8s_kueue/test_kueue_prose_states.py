@@ -71,3 +71,22 @@ def test_a_queue_state_not_said_is_not_read(script, tmp_path, text):
     result = script("explain_pending.py", "-f", str(path), "--json")
     causes = [f["cause"] for f in result.doc["findings"]]
     assert not {"exceeds_max_quota", "workload_deactivated"} & set(causes), causes
+
+
+# explain_eviction.py on a report in words with no Workload: the eviction states Kueue writes
+# as Evicted reasons (apis/kueue/v1beta1 workload_types.go: PodsReadyTimeout,
+# ClusterQueueStopped via stopPolicy HoldAndDrain, Deactivated) are read like the preemption.
+@pytest.mark.parametrize("text, cause", [
+    ("The RayJob keeps getting evicted and requeued by Kueue after the PodsReady timeout of 5 "
+     "minutes because the image pull takes too long.", "pods_ready_timeout"),
+    ("The workload was evicted because the ClusterQueue was stopped with stopPolicy "
+     "HoldAndDrain.", "queue_inactive"),
+    ("Our low-priority training workload was preempted by a higher priority workload in the "
+     "same ClusterQueue.", "preempted"),
+])
+def test_an_eviction_said_plainly(script, tmp_path, text, cause):
+    path = tmp_path / "paste.txt"
+    path.write_text(text + "\n")
+    result = script("explain_eviction.py", "-f", str(path), "--json")
+    top = result.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == (cause, "inferred"), top

@@ -423,6 +423,11 @@ _PROSE_CONFIRM = {
 }
 
 
+def prose_states(cluster) -> list[dict]:
+    """The Workload states the report gives in words (_kueue.prose), as inferred warnings."""
+    return _prose_states(cluster)
+
+
 def _prose_states(cluster) -> list[dict]:
     text = "\n".join(getattr(cluster, "lines", None) or cluster.texts)
     out = []
