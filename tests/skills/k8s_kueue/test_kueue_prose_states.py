@@ -90,3 +90,13 @@ def test_an_eviction_said_plainly(script, tmp_path, text, cause):
     result = script("explain_eviction.py", "-f", str(path), "--json")
     top = result.doc["findings"][0]
     assert (top["cause"], top["basis"]) == (cause, "inferred"), top
+
+
+def test_a_job_named_with_its_qualifiers_is_still_said_admitted(script, tmp_path):
+    # kueue#1568: the submitter Job KubeRay creates stays suspended after the RayJob's admission
+    path = tmp_path / "paste.txt"
+    path.write_text("When a RayJob managed by Kueue configured with `manageJobsWithoutQueueName` "
+                    "is admitted, it remains in pending state.\n\nThe Job that KubeRay creates to "
+                    "submit the actual job to the Ray cluster stays in suspended state.\n")
+    result = script("explain_pending.py", "-f", str(path), "--json")
+    assert result.doc["findings"][0]["cause"] == "admitted_not_started", result.doc

@@ -51,7 +51,9 @@ _PODS_READY = re.compile(
 # ("RayJobs are admitted", kueue#1844; "the PyTorchJob was admitted").
 _ADMITTED = re.compile(
     rf"\bAdmitted{_Q}\s*[=:]\s*{_Q}true\b"
-    r"|\b(?:\w*(?:workloads?|jobs?|jobsets?)|it|which)\b[^.\n]{0,60}?\b(?:is|was|were|are|been|gets?|got|keeps?"
+    # (the job named with its qualifiers first: "a RayJob managed by Kueue configured with
+    # `manageJobsWithoutQueueName` is admitted", kueue#1568)
+    r"|\b(?:\w*(?:workloads?|jobs?|jobsets?)|it|which)\b[^.\n]{0,100}?\b(?:is|was|were|are|been|gets?|got|keeps?"
     r"|remains?)\b[^.\n]{0,30}?\badmitted\b"
     r"|\bkeeps? (?:the )?(?:\w+ )?workloads? admitted\b"
     r"|\bkueue (?:admitted|admits)\b|\bwhen (?:a|the) (?:new )?workload is admitted\b"
