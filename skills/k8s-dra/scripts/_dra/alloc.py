@@ -11,8 +11,9 @@ A device with a NoSchedule/NoExecute taint the request does not tolerate is not 
 a device that consumes shared counters is usable only while the counters have room
 (_dra/partitions.py).
 What it does not: the real allocator backtracks over every combination; this one is greedy
-per attribute value, so it can say "no" in rare packings the real one solves. Consumable
-capacity is not modelled.
+per attribute value, so it can say "no" in rare packings the real one solves. A shareable
+device (allowMultipleAllocations, consumable capacity) is usable while its capacities have
+room for the request (Inventory.capacity_short).
 """
 from __future__ import annotations
 
@@ -99,12 +100,14 @@ def allocate_on_node(inv: Inventory, spec: dict, node: str, taken: set) -> tuple
         for rv in alts:
             match, _, _ = matching(inv, rv, devices)
             free = [d for d in match if rv.admin or (inv.free(d) and d.key not in taken)]
-            untainted = [d for d in free if not blocking_taints(inv, d, rv.tolerations)]
+            room = [d for d in free if rv.admin or not inv.capacity_short(d, rv.capacity)]
+            untainted = [d for d in room if not blocking_taints(inv, d, rv.tolerations)]
             usable = [d for d in untainted if rv.admin or not counters.short(d, taken)]
             cands[rv.name] = usable
             stats[rv.name] = {"matching": len(match), "free": len(usable), "need": rv.count,
-                              "mode": rv.mode, "tainted": len(free) - len(untainted),
-                              "counters": len(untainted) - len(usable)}
+                              "mode": rv.mode, "tainted": len(room) - len(untainted),
+                              "counters": len(untainted) - len(usable),
+                              "capacity": len(free) - len(room)}
     constraints = dig(spec, "devices", "constraints", default=[]) or []
     match_c = [c for c in constraints if c.get("matchAttribute")]
     groups = [None]

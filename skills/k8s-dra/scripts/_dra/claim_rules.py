@@ -577,11 +577,18 @@ def _too_big(inv, t, obj, reqs, per_node, summary, changes):
 
 def _busy(inv, t, obj, reqs, summary):
     holders: dict[str, int] = {}
+    shared: list[str] = []
     for name, alts in reqs:
         for rv in alts:
             class_devs, _ = inv.class_devices(rv.class_name)
             devs, _, _ = matching(inv, rv, class_devs)
             for dev in devs:
+                short = inv.capacity_short(dev, rv.capacity)
+                if short:
+                    users = ", ".join(claim_label(c) for c in inv.consumers.get(dev.key, []))
+                    shared.append(f"shareable device {dev.label()}: {'; '.join(short)}"
+                                  + (f" (consumed by {users})" if users else ""))
+                    continue
                 claim = inv.holders.get(dev.key)
                 if claim is not None:
                     users = ", ".join(r.get("name", "") for r in
@@ -590,6 +597,15 @@ def _busy(inv, t, obj, reqs, summary):
                     holders[label] = holders.get(label, 0) + 1
     top = sorted(holders.items(), key=lambda kv: -kv[1])[:3]
     evidence = summary + [f"held by {who}: {n} device(s)" for who, n in top]
+    if shared and not top:
+        # consumable capacity: the matching devices are shared and their capacity is taken
+        return finding("error", "insufficient_devices", obj,
+                       "the matching devices are shareable (allowMultipleAllocations) and "
+                       "the claims allocated on them leave less capacity than this request "
+                       "asks for", summary + shared[:4],
+                       "ask for less (spec.devices.requests[].exactly.capacity.requests), wait "
+                       "for a consuming claim to be deallocated (delete its pod), or widen the "
+                       "selectors so another device with room matches")
     return finding("error", "insufficient_devices", obj,
                    "matching devices exist but too few are free on any single node right now"
                    + (f"; top holder {top[0][0]}" if top else ""),

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from fractions import Fraction
+
 from k8s_skillkit.objects import dig, name_of, namespace_of
+from k8s_skillkit.quantity import format_quantity, parse_quantity
 from k8s_skillkit.scheduling import node_selector_matches
 
 from k8s_skillkit import cel as _cel
@@ -79,6 +82,10 @@ class Inventory:
             if dev.node:
                 self._by_node[dev.node].append(dev)
         self.holders = _holders(by_kind["ResourceClaim"])
+        # consumable capacity (DRAConsumableCapacity, 1.34+): what the allocated claims take
+        # from each shareable device, per capacity name
+        self.consumed = _consumed(by_kind["ResourceClaim"])
+        self.consumers = _consumers(by_kind["ResourceClaim"])
         self._class_cache: dict[str, tuple] = {}
         self._class_ids: dict[str, set[int]] = {}
 
@@ -91,7 +98,31 @@ class Inventory:
         return out
 
     def free(self, dev: Device) -> bool:
-        return dev.key not in self.holders
+        """Not held by another claim; a device with allowMultipleAllocations serves several
+        claims, so only its remaining capacity limits it (capacity_short)."""
+        return dev.key not in self.holders or bool(dev.raw.get("allowMultipleAllocations"))
+
+    def capacity_short(self, dev: Device, requested: dict) -> list[str]:
+        """For a shareable device: the capacities a request (capacity.requests) would push past
+        the device's value, given what allocated claims consume ("name: need N, left M");
+        [] when it fits or the device is not shareable (k8s.io/api resource/v1
+        DeviceCapacity: without a requestPolicy a request may take any amount up to what is
+        left, and a request that names no amount takes the policy's default, else the whole
+        value; validRange.min and step round a request up)."""
+        if not dev.raw.get("allowMultipleAllocations"):
+            return []
+        used = self.consumed.get(dev.key, {})
+        short = []
+        for cap, spec in (dev.raw.get("capacity") or {}).items():
+            if not isinstance(spec, dict) or "value" not in spec:
+                continue
+            total = parse_quantity(spec["value"])
+            need = _capacity_need(requested.get(cap), spec.get("requestPolicy") or {}, total)
+            left = total - used.get(cap, Fraction(0))
+            if need > left:
+                need_s, left_s, total_s = _in_one_unit(need, left, total)
+                short.append(f"{cap}: needs {need_s}, {left_s} of {total_s} left")
+        return short
 
     def devices_on(self, node: str) -> list[Device]:
         """Node-local devices plus those of allNodes / nodeSelector slices that reach it
@@ -179,6 +210,65 @@ def _devices(slices: list[dict]) -> list[Device]:
             out.append(Device(driver, pool, raw, dev_node, name_of(sl), all_nodes=everywhere,
                               node_selector=selector if everywhere else None))
     return out
+
+
+def _consumed(claims: list[dict]) -> dict[tuple, dict[str, Fraction]]:
+    """(driver, pool, device) -> capacity name -> amount the allocated claims consume
+    (status.allocation.devices.results[].consumedCapacity, resource/v1)."""
+    out: dict[tuple, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for claim in claims:
+        for res in dig(claim, "status", "allocation", "devices", "results", default=[]) or []:
+            for cap, amount in (res.get("consumedCapacity") or {}).items():
+                key = (res.get("driver"), res.get("pool"), res.get("device"))
+                out[key][str(cap)] += parse_quantity(amount)
+    return out
+
+
+_UNITS = (("Ti", Fraction(2**40)), ("Gi", Fraction(2**30)), ("Mi", Fraction(2**20)),
+          ("Ki", Fraction(2**10)), ("T", Fraction(10**12)), ("G", Fraction(10**9)),
+          ("M", Fraction(10**6)), ("k", Fraction(10**3)))
+
+
+def _in_one_unit(*values: Fraction) -> list[str]:
+    """The quantities in the largest unit that divides them all ("8G", "5G", "10G")."""
+    for suffix, unit in _UNITS:
+        if all(v % unit == 0 for v in values) and any(v for v in values):
+            return [f"{int(v / unit)}{suffix}" for v in values]
+    return [format_quantity(v) for v in values]
+
+
+def _consumers(claims: list[dict]) -> dict[tuple, list[dict]]:
+    """(driver, pool, device) -> the allocated claims that consume capacity of it."""
+    out: dict[tuple, list[dict]] = defaultdict(list)
+    for claim in claims:
+        for res in dig(claim, "status", "allocation", "devices", "results", default=[]) or []:
+            if res.get("consumedCapacity"):
+                out[(res.get("driver"), res.get("pool"), res.get("device"))].append(claim)
+    return out
+
+
+def _capacity_need(asked, policy: dict, total: Fraction) -> Fraction:
+    """What one request consumes of one capacity (DeviceCapacity.requestPolicy: default,
+    validRange {min, max, step}, validValues; a request below the minimum or between steps
+    is rounded up)."""
+    if asked is not None:
+        need = parse_quantity(asked)
+    elif "default" in policy:
+        need = parse_quantity(policy["default"])
+    else:
+        return total
+    valid = sorted(parse_quantity(v) for v in policy.get("validValues") or [])
+    if valid:
+        return next((v for v in valid if v >= need), need)
+    rng = policy.get("validRange") or {}
+    low = parse_quantity(rng["min"]) if "min" in rng else Fraction(0)
+    need = max(need, low)
+    if rng.get("step"):
+        step = parse_quantity(rng["step"])
+        if step > 0:
+            steps = -(-(need - low) // step)  # ceiling
+            need = low + steps * step
+    return need
 
 
 def _holders(claims: list[dict]) -> dict[tuple, dict]:
