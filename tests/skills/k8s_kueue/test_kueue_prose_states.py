@@ -7,48 +7,59 @@ from __future__ import annotations
 
 import pytest
 
+PENDING, EVICTION = "explain_pending.py", "explain_eviction.py"
 
-@pytest.mark.parametrize("text, cause", [
-    ("The job is admitted but the pods are pending because no node matches the flavor's "
-     "nodeLabels.", "admitted_not_started"),
-    ("Workloads are stuck with QuotaReserved but never Admitted because the admission check "
-     "is Pending.", "admission_check_pending"),
-])
-def test_a_state_said_plainly_is_read(script, tmp_path, text, cause):
-    path = tmp_path / "paste.txt"
-    path.write_text(text + "\n")
-    result = script("explain_pending.py", "-f", str(path), "--json")
-    assert result.code in (0, 1), result.err
-    top = result.doc["findings"][0]
-    assert (top["cause"], top["basis"]) == (cause, "inferred"), top
-
-
-# The queue-side states a report says in words, each read as the cause Kueue itself reports
-# for it (v0.19.2): "insufficient quota for R in flavor F, ... > maximum capacity"
+# Kueue v0.19.2's own readings of these states, as above; the queue-side ones are the causes
+# Kueue reports for them: "insufficient quota for R in flavor F, ... > maximum capacity"
 # (flavorassigner.go, exceeds_max_quota), "resource R unavailable in ClusterQueue"
 # (flavorassigner.go), "Workload namespace doesn't match ClusterQueue selector"
 # (workload_controller.go), spec.active false / requeuingStrategy.backoffLimitCount
 # (workload_types.go, Evicted reason Deactivated) and "topology T doesn't allow to fit any of
 # N pod(s)" (tas_flavor_snapshot.go).
-@pytest.mark.parametrize("text, cause", [
-    ("My PyTorchJob requests 16 GPUs but the ClusterQueue only has a nominalQuota of 8 for "
+#
+# explain_eviction.py on a report in words with no Workload: the eviction states Kueue writes
+# as Evicted reasons (apis/kueue/v1beta1 workload_types.go: PodsReadyTimeout,
+# ClusterQueueStopped via stopPolicy HoldAndDrain, Deactivated) are read like the preemption.
+@pytest.mark.parametrize("reader, text, cause", [
+    (PENDING,
+     "The job is admitted but the pods are pending because no node matches the flavor's "
+     "nodeLabels.", "admitted_not_started"),
+    (PENDING,
+     "Workloads are stuck with QuotaReserved but never Admitted because the admission check "
+     "is Pending.", "admission_check_pending"),
+    (PENDING,
+     "My PyTorchJob requests 16 GPUs but the ClusterQueue only has a nominalQuota of 8 for "
      "nvidia.com/gpu, and the workload stays pending forever.", "exceeds_max_quota"),
-    ("Our RayJob asks for more than the ClusterQueue's nominal quota so it never gets "
+    (PENDING,
+     "Our RayJob asks for more than the ClusterQueue's nominal quota so it never gets "
      "admitted.", "exceeds_max_quota"),
-    ("The job is never admitted. It requests ephemeral-storage, which is not defined in the "
+    (PENDING,
+     "The job is never admitted. It requests ephemeral-storage, which is not defined in the "
      "ClusterQueue's resourceGroups.", "resource_not_in_queue"),
-    ("Workloads created in namespace team-a stay pending; the ClusterQueue namespaceSelector "
+    (PENDING,
+     "Workloads created in namespace team-a stay pending; the ClusterQueue namespaceSelector "
      "does not match the namespace labels.", "namespace_not_selected"),
-    ("After the job was requeued several times the workload got deactivated (spec.active is "
+    (PENDING,
+     "After the job was requeued several times the workload got deactivated (spec.active is "
      "false) and it's not retried anymore.", "workload_deactivated"),
-    ("kueue job pending: the workload requests podset-required-topology "
+    (PENDING,
+     "kueue job pending: the workload requests podset-required-topology "
      "cloud.google.com/gce-topology-block but the pods don't fit in a single block",
      "topology_unfit"),
+    (EVICTION,
+     "The RayJob keeps getting evicted and requeued by Kueue after the PodsReady timeout of 5 "
+     "minutes because the image pull takes too long.", "pods_ready_timeout"),
+    (EVICTION,
+     "The workload was evicted because the ClusterQueue was stopped with stopPolicy "
+     "HoldAndDrain.", "queue_inactive"),
+    (EVICTION,
+     "Our low-priority training workload was preempted by a higher priority workload in the "
+     "same ClusterQueue.", "preempted"),
 ])
-def test_a_queue_state_said_plainly_is_read(script, tmp_path, text, cause):
+def test_a_state_said_plainly_is_read(script, tmp_path, reader, text, cause):
     path = tmp_path / "paste.txt"
     path.write_text(text + "\n")
-    result = script("explain_pending.py", "-f", str(path), "--json")
+    result = script(reader, "-f", str(path), "--json")
     assert result.code in (0, 1), result.err
     top = result.doc["findings"][0]
     assert (top["cause"], top["basis"]) == (cause, "inferred"), top
@@ -71,25 +82,6 @@ def test_a_queue_state_not_said_is_not_read(script, tmp_path, text):
     result = script("explain_pending.py", "-f", str(path), "--json")
     causes = [f["cause"] for f in result.doc["findings"]]
     assert not {"exceeds_max_quota", "workload_deactivated"} & set(causes), causes
-
-
-# explain_eviction.py on a report in words with no Workload: the eviction states Kueue writes
-# as Evicted reasons (apis/kueue/v1beta1 workload_types.go: PodsReadyTimeout,
-# ClusterQueueStopped via stopPolicy HoldAndDrain, Deactivated) are read like the preemption.
-@pytest.mark.parametrize("text, cause", [
-    ("The RayJob keeps getting evicted and requeued by Kueue after the PodsReady timeout of 5 "
-     "minutes because the image pull takes too long.", "pods_ready_timeout"),
-    ("The workload was evicted because the ClusterQueue was stopped with stopPolicy "
-     "HoldAndDrain.", "queue_inactive"),
-    ("Our low-priority training workload was preempted by a higher priority workload in the "
-     "same ClusterQueue.", "preempted"),
-])
-def test_an_eviction_said_plainly(script, tmp_path, text, cause):
-    path = tmp_path / "paste.txt"
-    path.write_text(text + "\n")
-    result = script("explain_eviction.py", "-f", str(path), "--json")
-    top = result.doc["findings"][0]
-    assert (top["cause"], top["basis"]) == (cause, "inferred"), top
 
 
 def test_a_job_named_with_its_qualifiers_is_still_said_admitted(script, tmp_path):
