@@ -111,3 +111,30 @@ def test_pending_table_rows_are_not_evaluated_with_the_pod_named():
     found = _findings(ROWS_ONLY)
     assert [(f["severity"], f["cause"]) for f in found] == [("info", "not_evaluated")], found
     assert found[0]["confirm"] == "kubectl describe pod trainer-0 -n ml", found
+
+
+# A crash loop whose pasted log shows a SIGKILL: the kill is the crash's reason (the memory
+# cgroup's OOM killer; kubeflow/mpi-operator#90, as pasted: the launcher crash-loops because an
+# MPI rank on a worker was killed). Not when a liveness probe is in the paste: the kubelet's
+# probe kill is a SIGKILL too.
+MPI_90 = """Launcher keeps crashing:
+```
+mpi-test-2-mpijob-launcher-lv2fx   1/1   CrashLoopBackOff   2   1m
+mpi-test-2-mpijob-worker-1         1/1   Running            0   1m
+```
+```
+mpirun.real noticed that process rank 1 with PID 39 on node mpi-test-2-mpijob-worker-1 exited on signal 9 (Killed).
+```
+"""
+
+
+def test_a_sigkill_behind_a_crash_loop_is_named_first():
+    found = _findings(MPI_90)
+    assert [f["cause"] for f in found][:2] == ["oom_killed", "crash_loop"], found
+    assert found[0]["basis"] == "inferred"
+
+
+def test_a_sigkill_beside_a_liveness_probe_is_not_called_oom():
+    found = _findings(MPI_90 + "Warning  Unhealthy  kubelet  Liveness probe failed: HTTP probe "
+                      "failed with statuscode: 500\n")
+    assert "oom_killed" not in [f["cause"] for f in found][:1], found

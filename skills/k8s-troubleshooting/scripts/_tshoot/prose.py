@@ -161,9 +161,9 @@ _CRASHING = re.compile(r"\b(?:pods?|containers?)\b[^.!?\n]{0,30}?\b(?:(?:is|are|
 # container's main process was the one killed (Kubernetes docs, "Assign Memory Resources to
 # Containers and Pods": Reason OOMKilled, Exit Code 137; kubeflow/mpi-operator#90: an MPI rank
 # "exited on signal 9 (Killed)" in a worker that never restarted)
-_SIGKILLED = re.compile(r"\bexit(?:s|ed)?\s*(?:with\s+)?(?:code|status)?\s*:?\s*137\b"
+SIGKILLED = re.compile(r"\bexit(?:s|ed)?\s*(?:with\s+)?(?:code|status)?\s*:?\s*137\b"
                         r"|\b(?:signal\s*9|SIGKILL)\b(?:\s*\(Killed\))?", re.IGNORECASE)
-_SIGKILL_OTHER = re.compile(r"\b(?:liveness|startup)\b|\bkubectl\s+delete\b|\bpreempt",
+SIGKILL_OTHER = re.compile(r"\b(?:liveness|startup)\b|\bkubectl\s+delete\b|\bpreempt",
                             re.IGNORECASE)
 # a pod said stuck in ContainerCreating beside a volume it mounts ("stuck in
 # ContainerCreating after I added a configmap volume"): the kubelet creates no container until
@@ -445,7 +445,7 @@ _RULES = (
          "recreated elsewhere",
          "kubectl get nodes; kubectl describe node NODE (Conditions: Ready, and the kubelet's "
          "last heartbeat); on the node: journalctl -u kubelet"),
-    Rule(_SIGKILLED, "oom_killed",
+    Rule(SIGKILLED, "oom_killed",
          "the report says a container exited with 137 or a process was killed by signal 9: "
          "that is SIGKILL, which the memory cgroup's OOM killer sends when the container "
          "passes its memory limit (the kubelet writes reason OOMKilled only when the "
@@ -454,7 +454,7 @@ _RULES = (
          "process use less memory",
          "kubectl get pod NAME -n NAMESPACE -o jsonpath='{.status.containerStatuses[*]."
          "lastState.terminated}' (reason OOMKilled); on the node: dmesg | grep -i "
-         "'killed process'", unless=_SIGKILL_OTHER),
+         "'killed process'", unless=SIGKILL_OTHER),
     Rule(_CREATING, "mount_failed",
          "the report says the pod is stuck in ContainerCreating beside a volume: the kubelet "
          "starts no container until every volume is mounted (a ConfigMap, Secret or claim "

@@ -14,6 +14,7 @@ from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
 from _tshoot import objects
+from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import terminating
 from _tshoot.model import meta
@@ -88,9 +89,39 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
                             ORDER.index(f["cause"]) if f["cause"] in ORDER else 99))
     for f in out:
         f.pop("_weight", None)
+    out = _killed_behind_the_crash(cluster, out)
     for i, f in enumerate(out, 1):
         f["rank"] = i
     return out
+
+
+def _killed_behind_the_crash(cluster, out: list[dict]) -> list[dict]:
+    """A crash loop whose pasted log says a process was killed by SIGKILL (exit 137, "signal 9
+    (Killed)") and not by a probe or a delete: the crash is the kill, and the memory cgroup's
+    OOM killer is what sends it (kubeflow/mpi-operator#90: an MPI rank killed on a worker made
+    the launcher crash-loop). The kill is named first, inferred; the crash loop stays."""
+    if not out or out[0]["cause"] != "crash_loop" or not cluster.paste:
+        return out
+    lines = [str(t) for t in getattr(cluster.dump, "texts", ())]
+    killed = [t for t in lines if _prose.SIGKILLED.search(t)]
+    # a probe, a delete or a preemption anywhere in the paste may be what sent the SIGKILL
+    other = any(_prose.SIGKILL_OTHER.search(t) for t in lines)
+    if not killed or other or any(f["cause"] in ("oom_killed", "probe_failing") for f in out):
+        return out
+    crash = out[0]
+    kill = finding("error", "oom_killed", crash["object"],
+                   "the crash loop follows a SIGKILL in the pasted log (exit 137 / signal 9): "
+                   "the memory cgroup's OOM killer sends it when a process passes the "
+                   "container's memory limit (reason OOMKilled shows only when the container's "
+                   "main process is the one killed)", [f"log: {killed[0][:240]}"],
+                   "raise resources.limits.memory (and the request) of the container whose "
+                   "process was killed, or make it use less memory; then the crash loop stops",
+                   basis="inferred",
+                   confirm="kubectl get pod POD -n NAMESPACE -o jsonpath='{.status."
+                           "containerStatuses[*].lastState.terminated}'; on the node: dmesg | "
+                           "grep -i 'killed process'")
+    kill["count"] = crash.get("count", 1)
+    return [kill] + out
 
 
 def _ready_nodes(cluster) -> set[str]:
