@@ -16,9 +16,10 @@ from k8s_skillkit.cli import make_parser, run
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.event_table import unwrap_free_text
-from k8s_skillkit.findings import exit_code, render_text
+from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.objects import name_of, namespace_of
 from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, read_text
+from k8s_skillkit.prose import refuse_unless_report, report_lines
 
 from _tshoot import training_logs
 from _tshoot.gpu import read as read_logs
@@ -84,7 +85,15 @@ def body(args):
                 f"{where} (JobSet, LeaderWorkerSet, RayJob, TrainJob, Kubeflow jobs)")
         return {"summary": head, "jobs": [], "findings": []}, head, 0
     if not objects:
-        raise InputError(_nothing_to_read(cluster, args.name, bool(logs)))
+        refused = training_logs.setup_refusals(unwrap_free_text(list(cluster.dump.texts)))
+        if refused and not args.name:
+            return _setup_refused(refused)
+        why = _nothing_to_read(cluster, args.name, bool(logs))
+        sentences = [t for t in report_lines(list(cluster.dump.texts)) if len(t.split()) >= 6]
+        if ":" in why or ";" in why or args.name or not sentences:
+            raise InputError(why)  # a table, other kinds or logs: the line says which script
+        # a person's report with nothing of the job in it: not_evaluated, with what to paste
+        raise refuse_unless_report("\n".join(cluster.dump.texts), "the paste", why, PASTE_ASKS)
     findings, jobs = [], []
     for obj in objects:
         found = findings_for(cluster, obj, logs)
@@ -107,6 +116,26 @@ def body(args):
 # kubeflow/training-operator v1.9.3 *_types.go and kubeflow/trainer v2.2.1 trainjob_types.go
 # print the same two columns (State = .status.conditions[-1:].type, Age)
 _KINDLESS_TABLE = re.compile(r"^\s*(?:NAMESPACE\s{2,})?NAME\s{2,}STATE\s{2,}AGE\s*$", re.M)
+
+
+PASTE_ASKS = ("kubectl get <kind> NAME -n NAMESPACE -o yaml (PyTorchJob, TFJob, MPIJob, "
+              "TrainJob, JobSet, RayJob, LeaderWorkerSet)",
+              "kubectl describe <kind> NAME -n NAMESPACE",
+              "kubectl logs -n <operator namespace> deploy/<operator> --tail=200")
+
+
+def _setup_refused(refused: list[tuple[str, str]]):
+    """The operator's own log refusing a job's spec, with no job in the paste."""
+    kind, line = refused[0]
+    found = finding("error", "training_invalid", {"kind": kind, "name": ""},
+                    f"the {kind} operator refused the job's spec and did not set it up (the job "
+                    "may show an empty status, as if not reconciled)", [f"operator log: {line}"],
+                    "fix the spec field the message names and recreate the job",
+                    basis="reported")
+    found["rank"] = 1
+    head = f"no {kind} object in the input; its operator's log refuses the job's spec"
+    return ({"summary": head, "jobs": [], "findings": [found]},
+            head + "\n\n" + render_text([found]), exit_code([found]))
 
 
 def _nothing_to_read(cluster: Cluster, name: str | None, logs: bool) -> str:

@@ -88,3 +88,23 @@ def test_pod_table_hands_off_to_triage(tmp_path):
     result = check(tmp_path, text)
     assert result.code == 2
     assert result.err.count("\n") == 1 and "triage.py" in result.err
+
+
+# The operator's own log refusing a job's spec, with no job pasted: tf-operator's
+# `TfJob failed to setup: ...` (kubeflow/trainer#218, as pasted: the job was left with an empty
+# status, and setting LogDir fixed it) is the operator's verdict on the spec.
+def test_an_operator_refusing_the_spec_in_its_log_is_training_invalid(tmp_path):
+    result = check(tmp_path, "I1211 21:40:38.516560       1 controller.go:349] event: ADDED {\n"
+                   "E1211 21:40:38.530912       1 training.go:112] TfJob failed to setup: "
+                   "tbReplicaSpec.LogDir must be specified\n")
+    assert result.code == 1, result.err
+    top = result.doc["findings"][0]
+    assert (top["cause"], top["basis"], top["object"]["kind"]) == \
+        ("training_invalid", "reported", "TFJob"), top
+
+
+def test_a_report_in_words_is_not_evaluated_not_refused(tmp_path):
+    result = check(tmp_path, "My TFJob never starts and the dashboard shows nothing, what "
+                   "should I check first?\n")
+    assert result.code == 0, result.err
+    assert [f["cause"] for f in result.doc["findings"]] == ["not_evaluated"]

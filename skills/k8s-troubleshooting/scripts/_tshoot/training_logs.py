@@ -142,3 +142,23 @@ def _cut_record(text: str) -> dict[str, Any] | None:
         except ValueError:
             continue  # a string with an escape JSON does not know: not this field
     return record or None
+
+
+# The operator refusing a job's spec in its own log, when neither the job nor its status is in
+# the paste: tf-operator 2017 (tensorflow/k8s pkg/trainer/training.go) logs `TfJob failed to
+# setup: tbReplicaSpec.LogDir must be specified` and leaves the job's status empty
+# (kubeflow/trainer#218). The line names the kind, not the job.
+_SETUP_REFUSED = re.compile(r"\b(?P<kind>TfJob|TFJob|PyTorchJob|MPIJob|MXJob|XGBoostJob|"
+                            r"PaddleJob|JAXJob|TrainJob)\b[^:\n]{0,40}?\bfailed to set ?up:\s*"
+                            r"(?P<why>.+)", re.IGNORECASE)
+
+
+def setup_refusals(lines: list[str]) -> list[tuple[str, str]]:
+    """[(kind, the line)] for each operator log line that refuses a job's spec."""
+    out = []
+    for line in lines:
+        found = _SETUP_REFUSED.search(str(line))
+        if found:
+            kind = "TFJob" if found.group("kind").lower() == "tfjob" else found.group("kind")
+            out.append((kind, " ".join(str(line).split())[:300]))
+    return out
