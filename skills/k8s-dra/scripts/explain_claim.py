@@ -179,7 +179,7 @@ LATE_STAGE = ("driver_not_registered", "driver_prepare_failed", "claim_not_reser
 def merge(loaded, inv, inferred: list, namespace, name) -> list:
     """Reported first; an inference that only explains a generic report takes its place
     (carrying the report as evidence); inferences a report makes moot are dropped."""
-    objects = _scope(loaded.objects, namespace, name)
+    objects = [o for o in _scope(loaded.objects, namespace, name) if not _bystander(o)]
     pods = [o for o in objects if o.get("kind") == "Pod"]
     said = reports.collect(objects, loaded.texts)
     reported = reports.findings(said, pods[0] if len(pods) == 1 else None)
@@ -202,6 +202,14 @@ def merge(loaded, inv, inferred: list, namespace, name) -> list:
             inferred.remove(refine)
             reported[index] = refine
     return reported + inferred
+
+
+def _bystander(obj: dict) -> bool:
+    """A running pod without ResourceClaims pasted beside the report: not the pod a DRA
+    message is about (it was placed and runs), so neither the owner of a message that names
+    no pod nor proof that "the" pod was scheduled."""
+    return obj.get("kind") == "Pod" and not dig(obj, "spec", "resourceClaims") \
+        and dig(obj, "status", "phase") == "Running"
 
 
 def _scope(objects: list, namespace, name) -> list:

@@ -13,7 +13,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit import fences
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import exit_code, finding, render_text
-from k8s_skillkit.prose import refuse_unless_report
+from k8s_skillkit.prose import ProseOnly, is_report, refuse_unless_report, report_lines
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
@@ -214,7 +214,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):
-        findings += _rows_only(index)
+        findings += _rows_only(index) or _report_beside_other_objects(index, raw)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -249,6 +249,23 @@ def _rows_only(index: Index) -> list[dict]:
                     f"paste what these print: {command} (status.conditions, status.parents), "
                     "and the same for the Gateway and the route's backends",
                     basis="inferred", confirm=command)]
+
+
+_GATEWAY_GROUPS = ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io",
+                   "inference.networking.k8s.io", "inference.networking.x-k8s.io")
+
+
+def _report_beside_other_objects(index: Index, raw: list[str]) -> list[dict]:
+    """A report in words pasted with objects this skill does not check (a Pod, a Deployment)
+    and no Gateway API object: nothing was checked, so nothing "looks right"; the report is
+    answered as a report (not_evaluated, and what to paste)."""
+    if any(group_of(o) in _GATEWAY_GROUPS or o.get("kind") in _ROW_KINDS
+           for o in index.objects):
+        return []
+    text = "\n".join(str(line) for line in raw)
+    if not is_report(text.splitlines(), _gw_prose.GATEWAY_TALK):
+        return []
+    return [ProseOnly("the paste", report_lines(text.splitlines()), _ASKS).finding()]
 
 
 def _object_in_scope(ref: dict, args) -> bool:

@@ -15,7 +15,7 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
 from _kueue.diagnose import Diagnoser
-from _kueue.input import add_input_args, load_cluster
+from _kueue.input import PASTE_ASKS, add_input_args, load_cluster
 from _kueue.explain import FIXES
 from _kueue.flavors import pasted_flavors_refuse
 from _kueue.gang_model import podsets
@@ -23,6 +23,7 @@ from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import saturated, tas_taints
 from _kueue.orphans import orphan_findings, prose_findings
+from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
 EPILOG = """examples:
   explain_pending.py -n team-a                 # live, every stuck workload in team-a
@@ -113,6 +114,12 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     elif not findings and not unknown and workloads and "Workload" not in cluster.live_kinds \
             and all(is_true(wl, "Admitted") for wl in workloads):
         unknown.append(_admitted_only(workloads))
+    elif not findings and not unknown and not workloads and not cluster.jobs:
+        # a report in words beside objects that are not Kueue's (a pod): nothing was checked,
+        # so "nothing stuck" would be a verdict on what is not here
+        texts = [str(t) for t in getattr(cluster, "texts", []) or []]
+        if is_report(texts):
+            unknown.append(ProseOnly("the paste", report_lines(texts), PASTE_ASKS).finding())
     return findings + unknown
 
 
