@@ -85,8 +85,12 @@ PSA = re.compile(r"(would )?violate[sd]? PodSecurity " + _Q + r": (.*?)(?=\s+(?:
                  r"|Warning:|Error from server|(?:would )?violate[sd]? PodSecurity)|\s*```|$)")
 # one failed check, `reason (detail)`; the checks are ", "-separated from the message's start
 PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
-PSP = re.compile(r"(?:unable to validate against any pod security policy|PodSecurityPolicy: "
-                 r"unable to admit pod): \[(.*)\]")
+# (OpenShift's SecurityContextConstraints admission says "security context constraint" where
+# PSP says "pod security policy", with the same provider list: openshift/origin
+# pkg/security/admission/sccadmission; uselagoon/lagoon#3227, NVIDIA/gpu-operator#48; a paste
+# cut inside the list has no closing bracket)
+PSP = re.compile(r"(?:unable to validate against any (?:pod security policy|security context "
+                 r"constraint)|PodSecurityPolicy: unable to admit pod): \[(.*\]|.*$)")
 # PSP with no usable policy at all (the pod's creator and ServiceAccount may `use` none):
 # `no providers available to validate pod request` (v1.10.0..v1.24
 # plugin/pkg/admission/security/podsecuritypolicy/admission.go computeSecurityContext;

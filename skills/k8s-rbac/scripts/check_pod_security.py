@@ -83,12 +83,28 @@ def load(args, policy: dict) -> tuple[list[dict], set | None]:
     return objects, bound
 
 
+_SECURITY_KINDS = ("pod-security", "psp", "privileged-disallowed")
+
+
 def admission_denials(objects) -> list:
-    """Pod Security / PodSecurityPolicy rejections written in the input (reported)."""
+    """Pod refusals written in the input (reported): Pod Security / PodSecurityPolicy / SCC
+    first, then the other admission refusals; a webhook's denial that only relays a Pod
+    Security violation (a pod-security webhook) is that violation, not a second refusal."""
+    found = _admission_denials(objects)
+    security = [d for d in found if d.kind in _SECURITY_KINDS]
+    others = [d for d in found if d.kind not in _SECURITY_KINDS
+              and not (security and "PodSecurity" in d.text)]
+    return security + others
+
+
+def _admission_denials(objects) -> list:
     seen, out = set(), []
     for text in texts_of(objects):
         for denial in parse_denials(text):
-            if denial.kind in ("pod-security", "psp", "privileged-disallowed") and \
+            # (every admission refusal of a pod: a FailedCreate for a quota, a LimitRange or a
+            # webhook is what stops the pod as surely as a security check, and the user who
+            # pastes it here asks why the pod is refused)
+            if denial.kind in _SECURITY_KINDS + ("admission", "webhook", "policy") and \
                     denial.key() not in seen:
                 seen.add(denial.key())
                 out.append(denial)
@@ -117,7 +133,8 @@ def body(args):
     shown = findings if args.all else findings[:args.limit]
     head = (f"{checked} objects checked at level {policy['level']}: {len(findings)} findings ("
             + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + ")") if findings \
-        else f"{checked} objects checked at level {policy['level']}: compliant"
+        else f"{checked} objects checked at level {policy['level']}: compliant" if checked \
+        else "nothing to check: no pod spec and no admission refusal in the input"
     if rejected:
         head = (f"admission rejected {len(rejected)} pod(s) (reported, first); " + head)
     more = f"\n... {len(findings) - len(shown)} more (--all)" if len(shown) < len(findings) else ""

@@ -261,8 +261,9 @@ def _psa(m, flat) -> Denial:
 
 
 def _psp(m, flat) -> Denial:
+    listed = m.group(1)[:-1] if m.group(1).endswith("]") else m.group(1)
     return Denial("psp", m.group(0)[:600], checks=[(c.strip(), "") for c in
-                                                   m.group(1).split(", spec.") if c.strip()])
+                                                   listed.split(", spec.") if c.strip()])
 
 
 def _psp_none(m, flat) -> Denial:

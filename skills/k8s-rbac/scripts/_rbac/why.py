@@ -231,6 +231,17 @@ def _psp(denial: Denial) -> list[dict]:
                         "pods' ServiceAccounts, or to system:serviceaccounts:kube-system for the "
                         "control plane's pods), or turn the plugin off (PSP was removed in "
                         "1.25)", basis="reported")]
+    if "security context constraint" in denial.text:
+        # OpenShift's SecurityContextConstraints: the same provider list, SCCs for policies
+        return [finding("error", "pod_security_policy_denied", {"kind": "Pod"},
+                        "no SecurityContextConstraints the pod's ServiceAccount may use admits "
+                        "it (OpenShift): each provider's refusal is in the evidence",
+                        [c for c, _ in denial.checks][:5] or [denial.text],
+                        "make the pod fit the SCC it may use (restricted: no fixed fsGroup / "
+                        "runAsUser outside the namespace's ranges, no host namespaces or "
+                        "hostPath), or let its ServiceAccount use a fitting SCC: oc adm policy "
+                        "add-scc-to-user <scc> -z <serviceaccount> -n <namespace>",
+                        basis="reported")]
     return [finding("error", "pod_security_policy_denied", {"kind": "Pod"},
                     "no PodSecurityPolicy the pod's ServiceAccount may use admits it",
                     [c for c, _ in denial.checks][:5] or [denial.text],
