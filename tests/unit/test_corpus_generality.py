@@ -73,6 +73,9 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "cluster-admin",
            # the NFS mount helper's packages (Debian, RHEL): what a node needs for NFS volumes
            "nfs-common", "nfs-utils",
+           # Kueue's webhook Service in every install (config/components/webhook/service.yaml
+           # `webhook-service` with the kustomize namePrefix `kueue-`; the Helm chart the same)
+           "kueue-webhook-service",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

@@ -92,3 +92,34 @@ def test_a_job_named_with_its_qualifiers_is_still_said_admitted(script, tmp_path
                     "submit the actual job to the Ray cluster stays in suspended state.\n")
     result = script("explain_pending.py", "-f", str(path), "--json")
     assert result.doc["findings"][0]["cause"] == "admitted_not_started", result.doc
+
+
+# kueue-controller-manager not serving its fail-closed webhooks (config/components/webhook/
+# manifests.yaml, failurePolicy Fail): the apiserver's `failed calling webhook ... kueue-webhook-
+# service ... no endpoints available` (kueue#3794: applied before Kueue was ready), or the
+# controller said to crash-loop (marin-community/marin#7396: a panic in an alpha feature).
+@pytest.mark.parametrize("text, basis", [
+    ('Error from server (InternalError): error when creating "mykueue.yaml": Internal error '
+     'occurred: failed calling webhook "mresourceflavor.kb.io": failed to call webhook: Post '
+     '"https://kueue-webhook-service.mynamespace.svc:443/mutate-kueue-x-k8s-io-v1beta1-'
+     'resourceflavor?timeout=10s": no endpoints available for service "kueue-webhook-service"',
+     "reported"),
+    ("The Kueue controller is in `CrashLoopBackOff` (78 restarts) and new pods remain "
+     "SchedulingGated.", "inferred"),
+    ("kueue-controller-manager is not running since the upgrade, so nothing gets admitted.",
+     "inferred"),
+])
+def test_kueue_not_serving(script, tmp_path, text, basis):
+    path = tmp_path / "paste.txt"
+    path.write_text(text + "\n")
+    result = script(PENDING, "-f", str(path), "--json")
+    top = result.doc["findings"][0]
+    assert (top["cause"], top["basis"]) == ("kueue_controller_down", basis), top
+
+
+def test_kueue_said_running_is_not_down(script, tmp_path):
+    path = tmp_path / "paste.txt"
+    path.write_text("The kueue controller is running fine and did not crash, but the job "
+                    "stays pending.\n")
+    result = script(PENDING, "-f", str(path), "--json")
+    assert "kueue_controller_down" not in [f["cause"] for f in result.doc["findings"]]

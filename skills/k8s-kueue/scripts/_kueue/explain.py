@@ -79,6 +79,13 @@ FIXES = {
                       "namespace (kubectl get localqueues -n NS) on the object (a RayCluster "
                       "under HyperPod task governance also on its pod templates) and create it "
                       "again",
+    "kueue_controller_down": "wait for kueue-controller-manager to be Ready before applying "
+                             "Kueue objects or labelled jobs (kubectl -n <kueue namespace> rollout "
+                             "status deploy/kueue-controller-manager; kubectl get endpoints "
+                             "kueue-webhook-service -n <kueue namespace>); if it crash-loops, its "
+                             "log (--previous) names why: a panic's frames name the feature "
+                             "(turn off the alpha feature gate, or upgrade), a certificate error "
+                             "the webhook cert setup",
     "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
                         "kueue-controller-manager runs and its Configuration's "
                         "integrations.frameworks lists the job's kind, and read the error Kueue "

@@ -181,6 +181,16 @@ _MESSAGES = [
                          r"jaxjob|job|jobset|leaderworkerset|mpijob|paddlejob|pod|pytorchjob|"
                          r"raycluster|rayjob|rayservice|sparkapplication|statefulset|tfjob|"
                          r"trainjob|xgboostjob)\.kb\.io)\\?\"? denied the request"),
+    # kueue-controller-manager not serving: the apiserver cannot call Kueue's webhooks
+    # (fail-closed, failurePolicy Fail in config/components/webhook/manifests.yaml), so Kueue's
+    # objects and the jobs it manages are refused (`failed calling webhook "mresourceflavor.kb.io":
+    # failed to call webhook: Post "https://kueue-webhook-service.<ns>.svc:443/mutate-...": no
+    # endpoints available for service "kueue-webhook-service"`: applied before Kueue was ready,
+    # kueue#3794; the controller crash-looping on a panic, marin-community/marin#7396)
+    ("kueue_controller_down", r"failed calling webhook \\?\"?[\w.-]+\\?\"?:[^\n]{0,400}?"
+                              r"(?:kueue-webhook-service|/(?:mutate|validate)-kueue-x-k8s-io-)"
+                              r"[^\n]{0,300}?(?:no endpoints available|connection refused|i/o "
+                              r"timeout|context deadline exceeded|x509|not found)"),
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
     # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
     # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).

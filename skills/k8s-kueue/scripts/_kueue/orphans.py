@@ -343,6 +343,10 @@ def prose_findings(cluster) -> list[dict]:
 
 
 _PROSE_LEADS = {
+    "kueue_controller_down": "the report says kueue-controller-manager is not running (crash "
+                             "loop, panic) or its webhook has no endpoints: nothing is admitted "
+                             "and, its webhooks being fail-closed, Kueue's objects and managed "
+                             "jobs are refused",
     "pods_ready_timeout": "the report says the Workload was evicted by waitForPodsReady (Evicted "
                           "reason PodsReadyTimeout): its pods were not all ready within the "
                           "timeout (recoveryTimeout for a running Workload), so Kueue suspended "
@@ -391,6 +395,8 @@ _PROSE_LEADS = {
                       "wait until stopPolicy is None again",
 }
 _PROSE_CONFIRM = {
+    "kueue_controller_down": "kubectl get pods -n kueue-system; kubectl logs -n kueue-system "
+                             "deploy/kueue-controller-manager --previous",
     "pods_ready_timeout": "kubectl get workload <name> -n <ns> -o jsonpath="
                           "'{.status.conditions}{\"\\n\"}{.status.requeueState}'",
     "admission_check_pending": "kubectl get workload <name> -n <ns> -o jsonpath="
@@ -517,7 +523,11 @@ _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
                                       "Workload",
           "workload_missing": "Kueue could not create the job's Workload",
 
-          "admitted_not_started": "Kueue admitted the workload but could not start its job"}
+          "admitted_not_started": "Kueue admitted the workload but could not start its job",
+          "kueue_controller_down": "the API server cannot call Kueue's webhooks: "
+                                   "kueue-controller-manager does not serve them (not ready yet, "
+                                   "crash-looping or scaled down), so Kueue's objects and the "
+                                   "jobs it manages are refused and nothing is admitted"}
 # Verdicts a jobframework log record gives about the job it names (not about a Workload).
 _ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
 

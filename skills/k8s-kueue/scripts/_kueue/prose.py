@@ -135,6 +135,9 @@ _NO_QUOTA = re.compile(
     r"unused|remaining|available))\s+(?:\w+\s+)?quota\b|\bquota\b[^.\n]{0,40}?\b(?:is|was|are|were|"
     r"got|gets)\s+(?:all\s+)?(?:exhausted|used\s+up|full|consumed)\b", re.I)
 _KUEUE_WORDING = re.compile(r"\bin flavou?r\b|\bpod set\b|\bassign flavou?rs\b", re.I)
+_KUEUE_NAMED = re.compile(r"\bkueue\b", re.I)
+_NOT_DOWN = re.compile(r"\b(?:not|never|no|isn't|wasn't|doesn't)\s+(?:\w+\s+)?(?:crash\w*|panic\w*"
+                       r"|in\s+CrashLoopBackOff)|\bis\s+running\b", re.I)
 _QUEUE_WORD = re.compile(r"\b(?:Cluster|Local)?Queues?\b|\bcohorts?\b|\bkueue\b", re.I)
 # a LocalQueue / ClusterQueue said not to exist (Kueue: "LocalQueue q doesn't exist",
 # "ClusterQueue cq doesn't exist"; workload_controller.go getQueueBlocker)
@@ -231,6 +234,14 @@ _NO_FIT = re.compile(
     r"|not)\s+(?:\w+\s+)?fit\b", re.I)
 
 
+# kueue-controller-manager said to crash, not to run, or its webhook to have no endpoints
+# ("The Kueue controller is in `CrashLoopBackOff`", marin-community/marin#7396)
+_CONTROLLER_DOWN = re.compile(
+    r"\bkueue(?:[- ]controller(?:[- ]manager)?)?\b[^.\n]{0,60}?\b(?:CrashLoopBackOff|crash\w*"
+    r"|panic\w*|(?:is|was)\s+(?:not\s+running|down))"
+    r"|\b(?:kueue\S*\s+)?(?:admission\s+)?webhook\b[^.\n]{0,40}?\bno\s+endpoints\b", re.I)
+
+
 def states(text: str) -> list[tuple[str, list[str]]]:
     """(cause, sentences it rests on), best first; empty when the prose says none of it."""
     sentences = [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*[-*\d])",
@@ -245,6 +256,10 @@ def states(text: str) -> list[tuple[str, list[str]]]:
         return out
 
     out = []
+    down = [x for x in hits(_CONTROLLER_DOWN) if _KUEUE_NAMED.search(x)
+            and not _NOT_DOWN.search(x)]
+    if down:
+        out.append(("kueue_controller_down", down))
     ready = hits(_PODS_READY)
     if ready:
         out.append(("pods_ready_timeout", ready))
