@@ -64,3 +64,16 @@ def format_quantity(value: Fraction, resource: str = "") -> str:
     if value.denominator == 1:
         return str(int(value))
     return f"{float(value):g}"
+
+
+def format_alike(*values: Fraction) -> list[str]:
+    """The quantities in the largest unit that divides them all, so they read side by side.
+
+    >>> format_alike(Fraction(8 * 10**9), Fraction(5 * 10**9), Fraction(10 * 10**9))
+    ['8G', '5G', '10G']
+    """
+    for suffix in ("Ei", "Pi", "Ti", "Gi", "Mi", "Ki", "E", "P", "T", "G", "M", "k"):
+        unit = _SUFFIX[suffix]
+        if any(values) and all(v % unit == 0 for v in values):
+            return [f"{int(v / unit)}{suffix}" for v in values]
+    return [format_quantity(v) for v in values]

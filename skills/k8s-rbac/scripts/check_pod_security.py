@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 from k8s_skillkit.cli import make_parser, run
@@ -59,17 +60,20 @@ PASTE_ASKS = ("kubectl get events -n NAMESPACE --field-selector reason=FailedCre
               "kubectl get namespace NAMESPACE --show-labels")
 
 
+def _texts(objects) -> list[str]:
+    return [str(t) for t in getattr(objects, "texts", None) or ()]
+
+
+def _unreadable(texts: list[str], label: str) -> NoReturn:
+    raise refuse_unless_report("\n".join(texts), label, f"{label}: no pod spec and no Pod "
+                               "Security refusal found (paste the manifest, or the FailedCreate "
+                               "event)", PASTE_ASKS)
+
+
 def load(args, policy: dict) -> tuple[list[dict], set | None]:
     if args.file:
         objects = load_paste(args.file)
-        if not len(objects) and not admission_denials(objects):
-            texts = [str(t) for t in getattr(objects, "texts", None) or ()]
-            if pss_words.findings(texts):
-                return objects, None  # a refusal told in words: body reads it
-            if texts:
-                raise refuse_unless_report(
-                    "\n".join(texts), args.file, f"{args.file}: no pod spec and no Pod Security "
-                    "refusal found (paste the manifest, or the FailedCreate event)", PASTE_ASKS)
+        if not len(objects) and not _texts(objects):
             objects = load_objects(args.file)  # the one-line "nothing readable" error
         bindings = [o for o in objects if o.get("kind") == "ClusterRoleBinding"]
         return objects, cluster_bound_service_accounts(bindings) if bindings else None
@@ -119,7 +123,10 @@ def body(args):
     for denial in rejected:
         findings += explain(denial, objects)
     if args.file and not len(objects) and not rejected:
-        findings += pss_words.findings([str(t) for t in getattr(objects, "texts", None) or ()])
+        # no pod spec, no refusal a component printed: a refusal told in words, else a report
+        # that holds nothing to check (not_evaluated), else bad input
+        texts = _texts(objects)
+        findings += pss_words.findings(texts) or _unreadable(texts, args.file)
     checked = 0
     for obj in objects:
         if obj.get("kind") in ("ClusterRoleBinding", "Event", "Status") or not obj.get("spec"):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from k8s_skillkit.objects import dig, name_of, namespace_of
-from k8s_skillkit.quantity import format_quantity, parse_quantity
+from k8s_skillkit.quantity import format_alike, parse_quantity
 from k8s_skillkit.scheduling import node_selector_matches
 
 from k8s_skillkit import cel as _cel
@@ -120,7 +120,7 @@ class Inventory:
             need = _capacity_need(requested.get(cap), spec.get("requestPolicy") or {}, total)
             left = total - used.get(cap, Fraction(0))
             if need > left:
-                need_s, left_s, total_s = _in_one_unit(need, left, total)
+                need_s, left_s, total_s = format_alike(need, left, total)
                 short.append(f"{cap}: needs {need_s}, {left_s} of {total_s} left")
         return short
 
@@ -222,19 +222,6 @@ def _consumed(claims: list[dict]) -> dict[tuple, dict[str, Fraction]]:
                 key = (res.get("driver"), res.get("pool"), res.get("device"))
                 out[key][str(cap)] += parse_quantity(amount)
     return out
-
-
-_UNITS = (("Ti", Fraction(2**40)), ("Gi", Fraction(2**30)), ("Mi", Fraction(2**20)),
-          ("Ki", Fraction(2**10)), ("T", Fraction(10**12)), ("G", Fraction(10**9)),
-          ("M", Fraction(10**6)), ("k", Fraction(10**3)))
-
-
-def _in_one_unit(*values: Fraction) -> list[str]:
-    """The quantities in the largest unit that divides them all ("8G", "5G", "10G")."""
-    for suffix, unit in _UNITS:
-        if all(v % unit == 0 for v in values) and any(v for v in values):
-            return [f"{int(v / unit)}{suffix}" for v in values]
-    return [format_quantity(v) for v in values]
 
 
 def _consumers(claims: list[dict]) -> dict[tuple, list[dict]]:

@@ -325,7 +325,7 @@ def prose_findings(cluster) -> list[dict]:
     conditions (_kueue.prose); basis inferred."""
     hit = next((m for m in map(PROSE_NO_WORKLOAD.search, cluster.texts) if m), None)
     if hit is None:
-        return _prose_states(cluster)
+        return prose_states(cluster)
     # the sentence around the words, not the whole paragraph
     before = re.split(r"[.?!]\s", hit.string[:hit.start()])[-1]
     after = re.split(r"(?<=[.?!])\s", hit.string[hit.end():])[0]
@@ -431,10 +431,6 @@ _PROSE_CONFIRM = {
 
 def prose_states(cluster) -> list[dict]:
     """The Workload states the report gives in words (_kueue.prose), as inferred warnings."""
-    return _prose_states(cluster)
-
-
-def _prose_states(cluster) -> list[dict]:
     text = "\n".join(getattr(cluster, "lines", None) or cluster.texts)
     out = []
     if not prose.states(text) and prose.preemption_lines(cluster.texts):

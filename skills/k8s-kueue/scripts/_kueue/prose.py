@@ -296,10 +296,9 @@ def states(text: str) -> list[tuple[str, list[str]]]:
         found = hits(pattern)
         if found:
             out.append((cause, found))
-    for pattern, cause in ((_DEACTIVATED, "workload_deactivated"),):
-        found = hits(pattern, negated_ok=False)
-        if found:
-            out.append((cause, found))
+    deactivated = hits(_DEACTIVATED, negated_ok=False)
+    if deactivated:
+        out.append(("workload_deactivated", deactivated))
     admitted = hits(_ADMITTED, negated_ok=False)
     admitted += [s for s in hits(_SELECTOR_FROM_FLAVOR, negated_ok=False) if s not in admitted]
     idle = hits(_NOT_STARTED)

@@ -155,8 +155,7 @@ def _reported(denial: Denial) -> list[dict]:
 # the Node authorizer's reason when a kubelet asks for another node's Lease (plugin/pkg/auth/
 # authorizer/node/node_authorizer.go v1.37.2 authorizeLease: "can only access node lease with
 # the same name as the requesting node"; authorizeCSINode, authorizeStatusUpdate alike)
-_NOT_ITS_NODE = ("same name as the requesting node", "can only access node",
-                 "can only update its own")
+_NOT_ITS_NODE = "same name as the requesting node"
 _NODE_OBJECTS = ("nodes", "leases", "csinodes")
 
 
@@ -169,7 +168,7 @@ def _kubelet_not_its_node(denial: Denial) -> bool:
         return True
     if not user.startswith("system:node:"):
         return False
-    if any(words in denial.reason for words in _NOT_ITS_NODE):
+    if _NOT_ITS_NODE in denial.reason:
         return True
     node = user.partition("system:node:")[2]
     return denial.resource in _NODE_OBJECTS and bool(denial.name) and denial.name != node
