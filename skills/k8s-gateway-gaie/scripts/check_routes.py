@@ -22,6 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, crd_versions, epp_config, nack
+from _gw.contradicts import spec_contradictions
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -207,6 +208,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     lines = with_paragraphs(_text_lines(index.dump))
     reported += text_findings(lines) + absent_crd_findings(absent, index)
     reported = nack.empty_listeners(reported, index, lines)
+    reported = spec_contradictions(reported, index)
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None) or lines
     reported, from_text = _gw_prose.apply(reported, index, raw)
@@ -214,7 +216,8 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):
-        findings += _rows_only(index) or _report_beside_other_objects(index, raw)
+        findings += _rows_only(index) or _status_only(index) or \
+            _report_beside_other_objects(index, raw)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -249,6 +252,35 @@ def _rows_only(index: Index) -> list[dict]:
                     f"paste what these print: {command} (status.conditions, status.parents), "
                     "and the same for the Gateway and the route's backends",
                     basis="inferred", confirm=command)]
+
+
+def _status_only(index: Index) -> list[dict]:
+    """Status blocks pasted without their objects whose conditions report no failure:
+    nothing else was checked (no spec, no parent, no backend), so nothing "looks right"."""
+    frags = [o for o in index.objects if o.get("_source") == "fragment"]
+    if not frags:
+        return []
+    said = [f"{c.get('type')}={c.get('status')}" for o in frags
+            for c in _conditions_of(o.get("status") or {}) if c.get("type")]
+    kind = str(frags[0].get("kind"))
+    # (a parent status does not say which route kind it belongs to)
+    what = "route" if kind in ROUTE_KINDS else kind
+    command = ("kubectl get httproute,grpcroute -A -o yaml" if what == "route" else
+               f"kubectl get {kind.lower()} -A -o yaml")
+    return [finding("info", "not_evaluated", {"kind": kind, "name": "", "namespace": ""},
+                    "only a status was pasted, and its conditions report no failure"
+                    + (f" ({', '.join(said[:6])})" if said else "") + ": without the "
+                    "object's spec, its Gateway and its backends nothing else was checked",
+                    [f"a {what} status without its object"],
+                    f"paste the whole objects: {command}, and the Gateway it names (its "
+                    "listeners and their conditions)", basis="inferred", confirm=command)]
+
+
+def _conditions_of(status: dict) -> list[dict]:
+    parents = [p for p in status.get("parents") or [] if isinstance(p, dict)]
+    listeners = [lst for lst in status.get("listeners") or [] if isinstance(lst, dict)]
+    return [c for holder in [status] + parents + listeners
+            for c in holder.get("conditions") or [] if isinstance(c, dict)]
 
 
 _GATEWAY_GROUPS = ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io",
@@ -316,8 +348,8 @@ def status_objects(fragments) -> list[dict]:
     (BackendNotFound, NotAllowedByListeners, ...), InferencePool v1 parent statuses do not; `listeners` / `addresses` are a Gateway's. Anything else stays text."""
     out = []
     for frag in fragments or []:
-        status = frag.get("status") if isinstance(frag, dict) else None
-        if not isinstance(status, dict):
+        status = _status_of(frag)
+        if status is None:
             continue
         parents = [p for p in status.get("parents") or [] if isinstance(p, dict)]
         if parents:
@@ -330,6 +362,19 @@ def status_objects(fragments) -> list[dict]:
         out.append({"kind": kind, "metadata": {"name": "(pasted status)", "namespace": ""},
                     "status": status, "_source": "fragment"})
     return out
+
+
+def _status_of(frag) -> dict | None:
+    """A fragment's `status:` block, or the fragment itself when it is a status printed alone
+    (`kubectl get httproute X -o jsonpath='{.status}'`: `{"parents": [...]}`)."""
+    if not isinstance(frag, dict):
+        return None
+    if isinstance(frag.get("status"), dict):
+        return frag["status"]
+    parents = frag.get("parents")
+    alone = isinstance(parents, list) and any(isinstance(p, dict) and (
+        "conditions" in p or "parentRef" in p) for p in parents)
+    return frag if alone or isinstance(frag.get("listeners"), list) else None
 
 
 def _load(path: str) -> Dump:

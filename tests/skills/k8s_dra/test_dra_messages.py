@@ -266,3 +266,62 @@ def test_compute_domain_wordings(message, cause, fix_word):
     found = findings(collect([], [message]), None)
     assert found and found[0]["cause"] == cause, found
     assert fix_word in found[0]["fix"], found[0]["fix"]
+
+
+# A driver's status write on its own custom resource refused by the installed CRD: the
+# controller's format string (dra-driver-nvidia-gpu v25.3.2 cmd/compute-domain-controller
+# "error updating nodes in ComputeDomain status: %w") around apimachinery's NewInvalid
+# ('%s %q is invalid: %v'); the values are the ones dra-driver-nvidia-gpu#436 shows.
+CRD_REFUSAL = ('error updating nodes in ComputeDomain status: ComputeDomain.resource.nvidia.com '
+               '"cd-1" is invalid: [status.status: Unsupported value: "NotReady": supported '
+               'values: "UmVhZHk=", "Tm90UmVhZHk="]')
+
+
+def test_driver_own_crd_refusing_its_status():
+    from _dra.reports import collect, findings
+    assert classify(CRD_REFUSAL)[0].cause == "driver_crd_invalid"
+    found = findings(collect([], [CRD_REFUSAL]), None)
+    assert found[0]["cause"] == "driver_crd_invalid", found
+    assert "crds/" in found[0]["fix"] and "ComputeDomain.resource.nvidia.com" in found[0]["message"]
+
+
+@pytest.mark.parametrize("message", [
+    # the ResourceSlice publisher's refusal is the API's own kind: its own reading
+    'update resource slice: ResourceSlice.resource.k8s.io "node-1-gpu" is invalid: '
+    '[spec.devices[0].attributes: Invalid value]',
+    # a spec (not status) refusal of a user's object is no driver CRD mismatch
+    'error updating ComputeDomain: ComputeDomain.resource.nvidia.com "cd-1" is invalid: '
+    'spec.numNodes: Invalid value: -1',
+])
+def test_other_refusals_are_not_a_driver_crd_mismatch(message):
+    assert all(m.cause != "driver_crd_invalid" for m in classify(message))
+
+
+@pytest.mark.parametrize("message, cause", [
+    # client-go's warning logger (rest/warnings.go) printing the apiserver's field-validation
+    # warning for a field the installed CRD does not know (dra-driver-nvidia-gpu#144)
+    ('W0723 10:45:38.823998       1 warnings.go:70] unknown field '
+     '"spec.allocatableDevices[0].gpu.driverVersion"', "driver_crd_invalid"),
+    # the API's own types are no driver CRD: a ResourceSlice field an older apiserver drops
+    ('W0101 00:00:00.000000       1 warnings.go:70] unknown field '
+     '"spec.devices[0].bindsToNode"', None),
+    # the GPU kubelet plugin's MPS daemon, refused by RBAC (dra-driver-nvidia-gpu#229) and by
+    # OpenShift SCC admission in its Deployment's ReplicaFailure condition (#1212)
+    ('prepare devices failed: error applying GPU config: error starting MPS control daemon: '
+     'failed to get deployment: deployments.apps "mps-control-daemon-7468" is forbidden: User '
+     '"system:serviceaccount:nvidia-dra:sa" cannot get resource "deployments"',
+     "driver_prepare_failed"),
+    ('message: \'pods "mps-control-daemon-f640e7a8-64fdb4c886-"\n      is forbidden: unable to '
+     'validate against any security context constraint', "driver_prepare_failed"),
+    # k8s.io/dynamic-resource-allocation kubeletplugin/draplugin.go 'start registrar: %v' under
+    # a driver's 'start kubelet plugin: %w' (google/dranet#150, rootless Kubernetes)
+    ('F0704 19:55:33.173098 1 app.go:153] driver failed to start: start kubelet plugin: start '
+     'registrar: start gRPC server: listen on "": listen unix /var/lib/kubelet/plugins_registry/'
+     'dra.net-reg.sock: bind: no such file or directory', "driver_not_registered"),
+    # dra-example-driver state.go prepareDevices and its forks (ROCm/k8s-gpu-dra-driver#45)
+    ('prepare devices failed: requested device is not allocatable: gpu-7', "driver_prepare_failed"),
+    ('failed with "requested GPU is not allocatable: cpudevnuma000"', "driver_prepare_failed"),
+])
+def test_driver_component_wordings(message, cause):
+    found = classify(" ".join(message.split()))
+    assert (found[0].cause if found else None) == cause, found

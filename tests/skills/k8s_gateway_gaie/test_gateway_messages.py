@@ -428,3 +428,16 @@ def test_status_wording_quoted_in_prose(line, cause):
 ])
 def test_prose_without_status_wording_is_not_status(line):
     assert messages.match_quoted(line) is None
+
+
+# kgateway route delegation: the wordings its own translator tests expect
+# (internal/kgateway/translator tests, "Child doesn't match parent via parentRefs"), in both
+# orders kgateway releases print
+@pytest.mark.parametrize("message", [
+    "gateway.networking.k8s.io/HTTPRoute/a/*: unresolved reference",
+    "unresolved reference gateway.networking.k8s.io/HTTPRoute/a/*",
+])
+def test_kgateway_unresolved_delegation(message):
+    verdict = classify("route", cond("ResolvedRefs", "False", "BackendNotFound", message))
+    assert verdict.cause == "backend_unresolved"
+    assert "inherit-parent-matcher" in verdict.hint and "a/*" in verdict.hint

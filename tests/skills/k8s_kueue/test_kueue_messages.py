@@ -117,6 +117,10 @@ WORDINGS = [
     # provisioning/controller.go v0.6.0:490, the check message after a failed request
     ("Retrying after failure: max cluster limit reached, nodepools out of resources: "
      "default-nodepool (cpu, memory)", "admission_check_pending", {}),
+    # provisioning/controller.go v0.19.2 handleError: Kueue could not create the request (the
+    # check stays Pending; ray-project/ray#57839, GKE's webhook refusing a second PodSet)
+    ('Error creating ProvisioningRequest "job-x-prov-1": admission webhook "w.example.com" '
+     'denied the request: only single PodSet per request', "admission_check_pending", {}),
     # ProvisioningRequest conditions (Kueue docs troubleshooting_provreq.md; GKE, kueue#2389)
     ("Provisioning Request wasn't provisioned.", "admission_check_pending", {}),
     ("Provisioning Request's pods cannot be scheduled in the nodepool, affected nodepools: p1",

@@ -153,3 +153,15 @@ def test_no_space_from_a_checkpoint_write_is_not_the_shm_fault():
     found = _findings("torch.save(state, '/ckpt/step-900.pt')\nOSError: [Errno 28] No space "
                       "left on device\nrank 0 exited; torch.distributed.elastic restarting\n")
     assert "nccl_shm_exhausted" not in {f["cause"] for f in found}
+
+
+def test_nccl_shm_line_wrapped_by_hand_in_a_quote():
+    # NCCL include/shm.h / src/misc/shmutils.cc "Error while creating shared memory segment
+    # %s (size %d)" behind XLA's "NCCL operation ncclGroupEnd() failed: unhandled system error",
+    # wrapped by hand inside a GitHub quote as AI-Hypercomputer/xpk#492 shows it
+    text = ("> ```\n> failed: INTERNAL: NCCL operation ncclGroupEnd() failed: unhandled system "
+            "error (run with\n> NCCL_DEBUG=INFO for details). Last NCCL warning(error) log "
+            "entry (may be unrelated)  'Error\n> while creating shared memory segment "
+            "/dev/shm/nccl-TfciGV (size 31850880), error: No space\n> left on device (28)'.\n"
+            "> ```\n")
+    assert _causes(text) == ["nccl_shm_exhausted"]

@@ -163,6 +163,14 @@ PATTERNS: tuple[Pattern, ...] = (
        "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin",
        "https://github.com/kubernetes-sigs/dranet/issues/250; "
        "https://github.com/kubernetes-sigs/dra-driver-cpu/issues/231"),
+    # the kubelet-plugin helper could not open its registration socket in the kubelet's
+    # plugins_registry directory (a hostPath not mounted, a kubelet --root-dir elsewhere,
+    # rootless Kubernetes): the plugin exits before the kubelet ever sees it
+    _p("plugin-registrar-failed", "driver_not_registered", "DRA driver",
+       r"\bstart registrar: (?:.{0,200}?listen unix (?P<socket>\S+?):)?",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin (1.31+)",
+       "k8s.io/dynamic-resource-allocation kubeletplugin/draplugin.go ('start registrar: %v'); "
+       "drivers wrap it as 'start kubelet plugin: %w'"),
     _p("kubelet-claim-unpreparing", "claim_deallocating", "kubelet",
        r"ResourceClaim [\w.-]+ is being unprepared",
        "1.37", f"{K8S} v1.37.2 pkg/kubelet/cm/dra/manager.go"),
@@ -309,6 +317,60 @@ PATTERNS: tuple[Pattern, ...] = (
        "dra-driver-nvidia-gpu v25.8",
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
        "device_state.go:682-684 (the plugin does not start)"),
+    # a driver's write of its OWN custom resource's status refused by the installed CRD's
+    # schema: the CRD in the cluster is not the one this driver release was built against
+    # (Helm installs crds/ once and never upgrades them) or it ships a broken schema
+    # (apimachinery errors.NewInvalid: '<Kind>.<group> "<name>" is invalid: [status...]')
+    # NVIDIA's GPU kubelet plugin prepares an MPS-shared claim by starting a per-claim MPS
+    # control daemon Deployment in its own namespace (templates/mps-control-daemon.tmpl.yaml,
+    # named mps-control-daemon-<id>); when it cannot be created or never becomes ready the
+    # claim is not prepared
+    _p("nvidia-mps-daemon", "driver_prepare_failed", "DRA driver",
+       r"error starting MPS control daemon|MPS control daemon is not yet ready"
+       r"|\b(?:pods?|deployments?(?:\.apps)?) \"(?P<daemon>mps-control-daemon-[\w.-]*)\"\s+is"
+       r"\s+forbidden",
+       "dra-driver-nvidia-gpu v0.1 (NodeAllocationState) .. v25.12",
+       "kubernetes-sigs/dra-driver-nvidia-gpu cmd/gpu-kubelet-plugin/device_state.go ('error "
+       "starting MPS control daemon: %w', 'MPS control daemon is not yet ready: %w'), "
+       "sharing.go (daemonName 'mps-control-daemon-%s'); dra-driver-nvidia-gpu#229 (RBAC on "
+       "deployments, PR #230), #1212 (OpenShift SCC refusing the daemon's pods, PR #1213)",
+       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    # drivers derived from dra-example-driver check each allocation result against the
+    # devices they publish on the node ('requested device is not allocatable: %v', GPU / NPU /
+    # TPU in their forks): the result names a device this plugin does not know: another
+    # driver's device in a multi-driver claim (drivers that do not skip results of other
+    # drivers), or one that went away after allocation
+    _p("driver-device-not-allocatable", "driver_prepare_failed", "DRA driver",
+       r"requested (?:device|GPU|NPU|TPU|\w+) is not allocatable: (?P<device>[\w.-]+)",
+       "dra-example-driver and drivers derived from it (NVIDIA, AMD, Ascend, TPU, USB)",
+       "kubernetes-sigs/dra-example-driver cmd/dra-example-kubeletplugin/state.go "
+       "prepareDevices ('requested device is not allocatable: %v'); dra-driver-nvidia-gpu "
+       "cmd/gpu-kubelet-plugin/device_state.go; ROCm/k8s-gpu-dra-driver ('requested GPU is not "
+       "allocatable: %v'); https://github.com/ROCm/k8s-gpu-dra-driver/pull/45 (a CPU device of "
+       "another driver in the same claim; fixed by skipping other drivers' results)",
+       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    _p("driver-crd-status-invalid", "driver_crd_invalid", "DRA driver",
+       r"(?:updat|patch)\w*[^\n\"]{0,160}?(?P<kind>[A-Z]\w+)\.(?P<group>(?![\w.-]*k8s\.io\b)"
+       r"[a-z0-9-]+(?:\.[a-z0-9-]+)+) \"(?P<name>[^\"]+)\" is invalid: \[?status\.",
+       "any driver that writes status on its own CRD (dra-driver-nvidia-gpu ComputeDomain "
+       "v25.3+)",
+       "k8s.io/apimachinery pkg/api/errors NewInvalid ('%s %q is invalid: %v', Kind.group); "
+       "kubernetes-sigs/dra-driver-nvidia-gpu v25.3.2 cmd/compute-domain-controller "
+       "('error updating nodes in ComputeDomain status: %w'); dra-driver-nvidia-gpu#436 (the "
+       "installed CRD's status enum did not hold the values the driver writes)"),
+    # the same mismatch told by client-go's warning logger: the apiserver accepted a write but
+    # dropped fields its (older) CRD schema does not know (fieldValidation Warn, the default
+    # for clients). ResourceSlice / ResourceClaim fields are the API's own: not a driver CRD
+    _p("driver-crd-unknown-field", "driver_crd_invalid", "DRA driver",
+       r"warnings\.go:\d+\]\s+unknown field \"(?P<field>(?!spec\.(?:devices|sharedCounters|pool"
+       r"|driver|nodeName|nodeSelector|allNodes|perDeviceNodeSelection)\b)(?!status\.(?:devices"
+       r"|allocation|reservedFor)\b)[^\"]+)\"",
+       "any driver that writes its own CRD (dra-driver-nvidia-gpu NodeAllocationState, "
+       "v0.1-v0.2)",
+       "k8s.io/client-go rest/warnings.go (WarningLogger: the apiserver's Warning header "
+       "'unknown field \"<path>\"', server-side field validation, KEP-2885, default Warn); "
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/144 (maintainer: the "
+       "CRDs were not reinstalled after updating the driver)"),
     _p("driver-prepare-error", "driver_prepare_failed", "DRA driver",
        r"unable to (?:create|delete) CDI spec file for claim|unable to prepare claim "
        r"|error preparing (?:devices|ComputeDomain daemon settings) for|invalid CDI Spec",

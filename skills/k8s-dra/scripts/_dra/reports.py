@@ -109,6 +109,12 @@ MEANING = {
         "claim; its error is in the evidence",
         "fix what the driver's error names (driver logs on that node: kubectl logs -n "
         "<driver namespace> <kubelet-plugin pod>); the kubelet retries"),
+    "driver_crd_invalid": (
+        "the CRD installed in the cluster is not the one of the DRA driver's release: the "
+        "apiserver refuses or drops what the driver writes on its own custom resource",
+        "install the CRDs of the driver's own release (helm upgrade does not upgrade a chart's "
+        "crds/: kubectl apply --server-side -f <chart>/crds/ of that version), then compare "
+        "kubectl get crd <plural>.<group> -o yaml with the release; the driver retries"),
     "cdi_device_unresolvable": (
         "the container runtime cannot resolve the CDI device the driver prepared",
         "enable CDI in the runtime (containerd 1.7: enable_cdi = true and cdi_spec_dirs "
@@ -376,6 +382,30 @@ _FIX_BY_PATTERN = {
     "cd-dns-names-driver": "upgrade the GPU driver on the node to the version the message "
                            "names, or set the Helm value featureGates.IMEXDaemonsWithDNSNames="
                            "false; then the compute-domain kubelet plugin starts",
+    "nvidia-mps-daemon": "look at the claim's MPS control daemon in the driver's namespace "
+                         "(kubectl get deploy,pods -n <driver namespace> | grep "
+                         "mps-control-daemon; kubectl describe deploy <it>): a ReplicaFailure "
+                         "condition names the refusal (OpenShift SCC or Pod Security: the "
+                         "daemon needs hostPID and hostPath, so the service account it runs "
+                         "under needs a privileged SCC / a privileged namespace), a forbidden "
+                         "error names the RBAC the driver's service account lacks (deployments "
+                         "in apps); driver releases fixed both (dra-driver-nvidia-gpu#230, "
+                         "#1213): upgrade; the kubelet retries",
+    "plugin-registrar-failed": "mount the kubelet's plugin registration directory into the "
+                               "driver's kubelet-plugin pod at the path the error names "
+                               "(hostPath /var/lib/kubelet/plugins_registry, or "
+                               "<kubelet --root-dir>/plugins_registry where the kubelet keeps "
+                               "its state elsewhere: k0s, MicroK8s, rootless setups; the "
+                               "driver's Helm value for the kubelet directory), then restart "
+                               "the plugin pod",
+    "driver-device-not-allocatable": "compare the claim's allocation with what this driver "
+                                     "publishes (kubectl get resourceclaim <claim> -o jsonpath="
+                                     "'{.status.allocation.devices.results}' and kubectl get "
+                                     "resourceslices --field-selector spec.nodeName=<node>): a "
+                                     "result of another driver in the same claim is a driver "
+                                     "that does not skip other drivers' devices (upgrade it, or "
+                                     "split the claim per driver); a device no longer published "
+                                     "needs the claim recreated",
     "slice-publish-rejected": "read the field errors after 'is invalid' in the driver's log; "
                               "upgrade the driver, or turn off the setting those devices do "
                               "not support; then check kubectl get resourceslices",
@@ -417,6 +447,27 @@ def _detail(cause: str, m: Match) -> str:
                 "this is a driver bug or a setting the devices do not support (a feature gate "
                 "for hardware without it, an attribute value the API rejects): upgrade the "
                 "driver or turn that setting off")
+    if m.pattern.key == "driver-device-not-allocatable":
+        return (f": the driver does not know the allocated device {m.value('device')} (not one "
+                "it publishes on this node)")
+    if m.pattern.key == "plugin-registrar-failed":
+        where = m.value("socket")
+        return (": its kubelet plugin could not create its registration socket"
+                f"{' ' + where if where else ''} in the kubelet's plugins_registry directory, "
+                "so it exits before the kubelet sees it")
+    if m.pattern.key == "nvidia-mps-daemon":
+        return (": the GPU driver cannot start the claim's MPS control daemon (a Deployment "
+                "it creates in its own namespace for MPS sharing), so the claim is not prepared")
+    if m.pattern.key == "driver-crd-unknown-field":
+        return (f": the apiserver drops {m.value('field') or 'fields'} from what the driver "
+                "writes (client-go's 'unknown field' warning): the installed CRD is older than "
+                "the driver")
+    if m.pattern.key == "driver-crd-status-invalid":
+        what = ".".join(x for x in (m.value("kind"), m.value("group")) if x)
+        return (f": the apiserver refuses the driver's status write on {what or 'its custom resource'}"
+                f"{' ' + repr(m.value('name')) if m.value('name') else ''} (the field errors "
+                "after 'is invalid' name the status fields the installed CRD rejects), so the "
+                "driver cannot record its state")
     if m.pattern.key == "runtime-cdi-host-device":
         path = m.value("path")
         found = (f"a device node {path} that the runtime does not find on the host" if path

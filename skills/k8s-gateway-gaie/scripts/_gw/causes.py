@@ -62,6 +62,9 @@ CAUSES: dict[str, tuple[str, str]] = {
                                 "(namespaces.from: Selector with a label on this namespace, "
                                 "or All; kinds), or attach to a listener that admits this "
                                 "namespace"),
+    "controller_contradicts_spec": ("attach", "the controller's verdict is ruled out by the "
+                                    "Gateway API spec for these objects: upgrade the "
+                                    "controller, or report it to the implementation"),
     "hostname_mismatch": ("attach", "make spec.hostnames match a listener hostname (wildcard "
                           "*.domain covers one or more labels), or drop hostnames to inherit "
                           "the listener's"),

@@ -160,6 +160,31 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("backend-not-found", r"backend\((?P<host>[^)]+)\) not found|\bbackendRef " + _NAME +
        r" not found|\bBackend " + _NAME + r" not found|Backend not found: " + _NAME,
        "backend_not_found", "backend", _ROUTE_EVENT),
+    # Kong Ingress Controller's listener status (UnsupportedProtocol): it compares the
+    # Gateway's listeners with the listens it read from Kong's admin API; read while no Kong
+    # gateway instance was up, that list is empty and KIC did not retry (KIC#7015)
+    _p("kong-no-listen", r"no Kong listen with the requested protocol is configured",
+       "listener_invalid", "listener", _GW_SCOPES,
+       hint="Kong's proxy has no listen for this listener's protocol and port: add it to the "
+            "Kong gateway (proxy_listen, the chart's proxy ports) or change the listener; if "
+            "Kong does listen there, KIC read the listens while no Kong gateway pod was ready "
+            "and did not retry: restart the controller pod or re-apply the Gateway"),
+    # kgateway's (Gloo Gateway's) route delegation: a parent rule whose backendRef is a route
+    # selection (HTTPRoute <ns>/<name or *>) that no child route satisfies; kgateway writes
+    # BackendNotFound and serves the rule a 500 direct response (kgateway internal/kgateway/
+    # translator/httproute delegation tests: "gateway.networking.k8s.io/HTTPRoute/a/*:
+    # unresolved reference", older "unresolved reference gateway.networking.k8s.io/...")
+    _p("kgateway-delegation-unresolved",
+       r"(?:gateway\.networking\.k8s\.io/)?HTTPRoute/(?P<name>[\w.-]+/[\w.*-]+): unresolved "
+       r"reference|unresolved reference (?:gateway\.networking\.k8s\.io/)?HTTPRoute/"
+       r"(?P<name>[\w.-]+/[\w.*-]+)",
+       "backend_unresolved", "backend", _ROUTE_EVENT,
+       hint="the rule delegates to HTTPRoute {name} and no child route resolves: a child must "
+            "exist in that namespace, name this route in its parentRefs (kind HTTPRoute) "
+            "when it sets parentRefs, set no hostnames, and repeat the parent's matchers (path "
+            "prefix, headers, query parameters) unless it has the annotation "
+            "delegation.kgateway.dev/inherit-parent-matcher: \"true\"; until one resolves, "
+            "kgateway answers the rule with a 500 direct response"),
     _p("eg-backend-disabled", r"Backend is disabled in Envoy Gateway configuration",
        "unsupported_backend_kind", "backend", _ROUTE_EVENT,
        hint="Envoy Gateway serves Backend resources only when its config enables them: set "
@@ -679,6 +704,10 @@ _LISTENER = {
     "HostnameConflict": ("listener_conflict", "listener"),
     "ProtocolConflict": ("listener_conflict", "listener"),
     "PortUnavailable": ("listener_invalid", "listener"),   # gateway-api ListenerReason
+    # gateway-api apis/v1/gateway_types.go ListenerReasonUnsupportedProtocol (Accepted=False)
+    # and ListenerReasonInvalidRouteKinds (ResolvedRefs=False)
+    "UnsupportedProtocol": ("listener_invalid", "listener"),
+    "InvalidRouteKinds": ("listener_invalid", "listener"),
 }
 _CLASS = {
     "UnsupportedVersion": ("crd_version_unsupported", "class"),
@@ -809,10 +838,30 @@ def classify(scope: str, cond: dict) -> Verdict | None:
             verdict = None
         return verdict or _by_reason(scope, cond)
     if _cut_short(cond):
-        # a describe pasted only up to the Message (no Status/Type): the wording alone,
-        # when it is one of a controller's problem messages
-        return match_message(scope, message)
+        # a describe pasted only up to the Message or Reason (no Status/Type): the wording
+        # alone, when it is one of a controller's problem messages, else a reason only a
+        # failing condition carries
+        return match_message(scope, message) or _cut_reason_verdict(scope, cond)
     return None
+
+
+# reasons a controller writes on a condition that is not yet decided, not on a failure
+_UNDECIDED_REASONS = ("", "Pending", "Waiting", "Unknown")
+
+
+def _cut_reason_verdict(scope: str, cond: dict) -> Verdict | None:
+    """The reason of a condition cut before its Status and Type, read as a failure when it
+    is in this scope's table of failure reasons (the tables hold no healthy reason)."""
+    reason = str(cond.get("reason") or "")
+    if reason in _UNDECIDED_REASONS:
+        return None
+    ctype = ("ResolvedRefs" if scope == "route" and reason in _ROUTE_RESOLVED and
+             reason not in _ROUTE_ACCEPTED else "Accepted")
+    table = {"route": {**_ROUTE_ACCEPTED, **_ROUTE_RESOLVED}, "gateway": _GATEWAY,
+             "listener": _LISTENER, "class": _CLASS, "pool": _POOL}.get(scope, {})
+    if reason not in table:
+        return None
+    return _by_reason(scope, {"type": ctype, "status": "False", "reason": reason})
 
 
 def _catalogue_scope(scope: str) -> str:

@@ -70,10 +70,14 @@ class Index:
                 and (group is None or group_of(o) == group)]
 
     def get(self, kind: str, namespace: str, name: str, group: str | None = None):
-        for obj in self.of_kind(kind, group):
-            if meta(obj, "name") == name and meta(obj, "namespace") == (namespace or ""):
+        """The object of that kind, namespace and name; a manifest pasted without
+        metadata.namespace (it gets one when applied) stands for it in any namespace."""
+        named = [o for o in self.of_kind(kind, group) if meta(o, "name") == name]
+        for obj in named:
+            if meta(obj, "namespace") == (namespace or ""):
                 return obj
-        return None
+        unplaced = [o for o in named if not meta(o, "namespace")]
+        return unplaced[0] if namespace and len(unplaced) == 1 else None
 
     def presence(self, kind: str, namespace: str, name: str):
         return self.dump.presence(kind, name, namespace)
@@ -249,8 +253,9 @@ def cond_text(cond: dict) -> str:
     msg = " ".join(str(cond.get("message", "")).split())
     if len(msg) > 400:
         msg = msg[:397] + "..."
-    return (f"status {cond.get('type')}={cond.get('status')} reason={cond.get('reason')}"
-            + (f": {msg}" if msg else ""))
+    head = (f"{cond.get('type')}={cond.get('status')}" if "type" in cond or "status" in cond
+            else "(Type and Status cut from the paste)")
+    return f"status {head} reason={cond.get('reason')}" + (f": {msg}" if msg else "")
 
 
 def pod_ready(pod: dict) -> bool | None:

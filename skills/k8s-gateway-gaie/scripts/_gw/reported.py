@@ -123,7 +123,8 @@ def listener_findings(obj: dict, entries) -> list[dict]:
         conditions = li.get("conditions")
         if isinstance(conditions, list):  # the refs first: Programmed=False follows from them
             conditions = sorted(conditions, key=_listener_condition_order)
-        found = _conditions(obj, "listener", conditions, where=f"listener {li.get('name')}")
+        found = _conditions(obj, "listener", conditions,
+                            where=f"listener {li['name']}" if li.get("name") else "a listener")
         if any(f["cause"] not in GENERIC for f in found):  # say why, not only "invalid"
             found = [f for f in found if f["cause"] not in GENERIC]
         out += found

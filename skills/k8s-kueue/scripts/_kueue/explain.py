@@ -57,7 +57,12 @@ FIXES = {
     "admission_check_pending": "look at the AdmissionCheck's controller (a ProvisioningRequest "
                                "for check.kueue.x-k8s.io/provisioning-request, MultiKueue "
                                "clusters, or your own controller): the Workload is admitted "
-                               "only when every check is Ready",
+                               "only when every check is Ready. 'Error creating "
+                               "ProvisioningRequest' means Kueue could not create it: the "
+                               "error after it says why (an admission webhook, quota or RBAC; "
+                               "a provider that takes one PodSet per request: podSetMergePolicy "
+                               "IdenticalWorkloadSchedulingRequirements in the "
+                               "ProvisioningRequestConfig, Kueue v0.12+, for identical pods)",
     "admission_check_rejected": "a Rejected check deactivates the Workload: fix what the check "
                                 "reports, then set spec.active true (or resubmit the job)",
     "waiting_pods_ready": "get the admitted workloads' pods running, or wait for "

@@ -228,7 +228,11 @@ _MESSAGES = [
                        # reconciler.go v0.19.2:366-370; the label's full name in older ones)
                        r"|queue-name label is not set, ignoring the job"
                        r"|No kueue-managed ancestors have a queue-name label"),
-    ("admission_check_pending", r"Retrying after (?:failure|booking expired)|Provisioning Request wasn'?t "
+    # ... and its own failure to create the ProvisioningRequest (an admission webhook, a
+    # quota, RBAC refusing it): the check stays Pending with this message and a FailedCreate
+    # Warning event (provisioning/controller.go v0.19.2 handleError: "Error creating
+    # ProvisioningRequest %q: %v"; GKE's webhook allowing one PodSet, ray-project/ray#57839)
+    ("admission_check_pending", r"Error creating ProvisioningRequest|Retrying after (?:failure|booking expired)|Provisioning Request wasn'?t "
                                 r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
                                 r"be scheduled"),
 ]

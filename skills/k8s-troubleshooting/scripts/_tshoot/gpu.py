@@ -71,6 +71,7 @@ import re
 from dataclasses import dataclass, field
 
 from k8s_skillkit.event_table import unwrap_free_text
+from k8s_skillkit.surface import clean
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
 
@@ -157,6 +158,9 @@ _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:
 # segment missing: IPC namespace, cleanup), so it is not read as this.
 _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to extend /dev/shm/"
                        r"|posix_fallocate failed\s*:\s*No space left on device")
+_NCCL_SHM_FLAT = re.compile(r"Error\s+while\s+creating\s+shared\s+memory\s+segment|failed\s+to\s+"
+                            r"extend\s+/dev/shm/|posix_fallocate\s+failed\s*:\s*No\s+space\s+left"
+                            r"\s+on\s+device")
 # ENOSPC without NCCL's own line (a truncated log, a framework's re-raise) is the shared-memory
 # fault only where the same paste is about shared memory (/dev/shm, "shared memory", shm) and
 # a collective runs (torch.distributed, NCCL): a disk filled by checkpoints says neither
@@ -287,6 +291,11 @@ def read(text: str) -> GpuReport:
     if any(xid == 79 for _, xid, _ in report.xids):  # the kernel's line already says it
         report.gpu_lost = []
     report.nccl_shm += [" ".join(m.group(0).split()) for m in _MPI_SHM_SPACE.finditer(text)]
+    if not report.nccl_shm:  # NCCL's own line, wrapped by hand inside a quote or a sentence
+        report.nccl_shm += _shm_line_across_lines(text)
+        generic = [line for line in report.nccl_net if _generic_system_error(line)]
+        if report.nccl_shm and generic:  # the generic system error is then that, not the network's
+            report.nccl_net = [line for line in report.nccl_net if line not in generic]
     if not report.nccl_shm:  # UCX says allocation failed, not why: confirm the space
         report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
                             if _UCX_SHM.search(line)][:2]
@@ -307,6 +316,14 @@ def read(text: str) -> GpuReport:
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
                         if is_gpu_oom(what) and line not in report.cuda_oom]
     return report
+
+
+def _shm_line_across_lines(text: str) -> list[str]:
+    """NCCL's shared-memory wording when a person wrapped it over lines (a GitHub quote's `> `
+    markers, a sentence's line breaks): the words are read with the breaks as spaces."""
+    flat = " ".join(line.strip() for line in clean(text).split("\n"))
+    m = _NCCL_SHM_FLAT.search(flat)
+    return [flat[m.start():m.end() + 120].strip()] if m else []
 
 
 def _generic_system_error(line: str) -> bool:

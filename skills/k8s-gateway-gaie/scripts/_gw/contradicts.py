@@ -1,0 +1,75 @@
+"""A controller's verdict that the Gateway API spec rules out for the objects in the paste.
+
+Reported evidence comes first, but a reason the spec makes impossible for the objects beside
+it is the controller's defect, not a fault in them: `NoMatchingListenerHostname` for a route
+with no `spec.hostnames`, or for a parent whose listeners set no `hostname`, cannot happen in
+a conformant implementation (gateway-api apis/v1/httproute_types.go HTTPRouteSpec.Hostnames:
+a Listener "matches HTTPRoutes that have either not specified any hostnames or have specified
+at least one hostname that matches"; only "If both the Listener and HTTPRoute have specified
+hostnames, and none match ... the HTTPRoute is not accepted"). Such a finding becomes an info
+that says so and what to do (references/causes.md, `controller_contradicts_spec`).
+"""
+from __future__ import annotations
+
+from k8s_skillkit.findings import finding
+
+from _gw.objects import ROUTE_KINDS, meta, parent_refs
+
+_ROUTE_KINDS_WITH_HOSTNAMES = tuple(ROUTE_KINDS) + ("TLSRoute",)
+
+
+def spec_contradictions(findings: list[dict], index) -> list[dict]:
+    return [_checked(f, index) for f in findings]
+
+
+def _checked(f: dict, index) -> dict:
+    if f["cause"] != "hostname_mismatch" or f.get("basis") != "reported" or \
+            f["severity"] == "info":
+        return f
+    route = _route_of(f["object"], index)
+    if route is None:
+        return f  # the route's spec is not in the paste: the verdict stands
+    if not (route.get("spec") or {}).get("hostnames"):
+        why = "the route sets no spec.hostnames, and a route without hostnames matches every listener"
+    elif _listeners_without_hostname(route, index):
+        why = ("the listeners it attaches to set no hostname, and a listener without a "
+               "hostname matches every route hostname")
+    else:
+        return f
+    return finding("info", "controller_contradicts_spec", f["object"],
+                   f"{f['message']}: but {why} (Gateway API HTTPRouteSpec.hostnames), so this "
+                   "verdict is the controller's defect, not a fault in these objects",
+                   list(f.get("evidence") or []),
+                   "upgrade the Gateway controller (some early releases rejected routes without "
+                   "hostnames); if the newest release still says it, report it to the "
+                   "implementation with this status; a workaround meanwhile: set spec.hostnames "
+                   "to the listener's hostname", basis="reported")
+
+
+def _route_of(ref: dict, index) -> dict | None:
+    """The route the finding is about, with its spec: by name, or, for a status pasted
+    without a name (a describe block cut above Name:), the paste's only route of that kind."""
+    kind = ref.get("kind")
+    if kind not in _ROUTE_KINDS_WITH_HOSTNAMES:
+        return None
+    with_spec = [o for o in index.of_kind(kind)
+                 if o.get("spec") and o.get("_source") not in ("fragment", "table")]
+    if ref.get("name"):
+        with_spec = [o for o in with_spec if meta(o, "name") == ref["name"] and
+                     meta(o, "namespace") == ref.get("namespace", "")]
+    return with_spec[0] if len(with_spec) == 1 else None
+
+
+def _listeners_without_hostname(route: dict, index) -> bool:
+    """Every listener the route's parentRefs reach is in the paste and sets no hostname."""
+    listeners = []
+    for ref in parent_refs(route):
+        if (ref.get("kind") or "Gateway") != "Gateway":
+            return False
+        gw = index.get("Gateway", ref.get("namespace") or meta(route, "namespace"),
+                       ref.get("name", ""))
+        if gw is None or not (gw.get("spec") or {}).get("listeners"):
+            return False
+        listeners += [lst for lst in gw["spec"]["listeners"]
+                      if not ref.get("sectionName") or lst.get("name") == ref["sectionName"]]
+    return bool(listeners) and not any(lst.get("hostname") for lst in listeners)
