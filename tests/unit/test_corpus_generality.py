@@ -76,6 +76,9 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # Kueue's webhook Service in every install (config/components/webhook/service.yaml
            # `webhook-service` with the kustomize namePrefix `kueue-`; the Helm chart the same)
            "kueue-webhook-service",
+           # the built-in PriorityClasses every cluster has (pkg/apis/scheduling
+           # SystemPriorityClasses: system-node-critical, system-cluster-critical)
+           "system-node-critical", "system-cluster-critical",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"

@@ -140,3 +140,28 @@ def test_a_capital_after_a_digit_goes_on_a_token():
                'Mi memory, but pod has no specified memory limit')
     assert message[78:80] == "12" and message[80] == "M"
     assert unwrap_free_text([message[:80], message[80:]]) == [message]
+
+
+def test_a_first_line_that_lost_its_indentation_to_the_selection():
+    # `kubectl describe` indents event rows by two spaces; a copy that starts at the first
+    # visible character drops them from the first line only (the pieces below keep the width)
+    row = "  Warning  FailedCreate  0s (x11 over 5s)  statefulset-controller  " + LOG
+    pieces = _cut(row, 100)
+    lines = [pieces[0].lstrip()] + pieces[1:]
+    assert unwrap_free_text(lines) == [row.lstrip()]
+
+
+def test_lines_a_pane_pads_to_its_width_are_no_cuts():
+    # k9s pads every line to the pane; a padded line ended before the edge, so the row below
+    # it is a row of its own; a line that fills the pane with text goes on below it
+    width = 120
+    rows = [f"  Normal  Created{i}  88s  job-controller  Created pod: p-{i}".ljust(width)
+            for i in range(3)]
+    cut = ("  Normal  Stopped  64s  kubeflow.org/tfjob-kueue-controller  Preempted to "
+           "accommodate a workload (UID: c8eb139e-b434-41b3) due to prioritization in the "
+           "ClusterQueue")
+    assert len(cut) > width
+    lines = rows + [cut[:width], cut[width:].ljust(width)] + rows
+    out = unwrap_free_text(lines)
+    assert out[:3] == rows and out[-3:] == rows
+    assert out[3].startswith(cut) and len(out) == 7

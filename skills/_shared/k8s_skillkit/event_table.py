@@ -282,16 +282,75 @@ def terminal_width(lines: list[str]) -> int:
     """The width a terminal hard-wrapped these lines at, or 0: a copy from a console that
     cuts lines (anywhere, inside a word too) leaves two or more lines of the same length, at
     least TERMINAL_WIDTH, each followed by the rest of its line."""
+    return _widths(lines)[0]
+
+
+def _widths(lines: list[str]) -> tuple[int, int]:
+    """(terminal_width, the length at which the paste's first line was cut: the same, or
+    shorter by the indentation a copy lost)."""
     counts: dict[int, int] = {}
     for line, following in zip(lines, lines[1:]):
         # rows of one table (kubectl pads them to one length) are no cut, nor two sentences
         # of one length each followed by a capitalized line (intel-resource-drivers-for-
         # kubernetes#60): the rest of a cut line goes on (_goes_on)
         if len(line) >= TERMINAL_WIDTH and _goes_on(line, following) and \
-                not _aligned(line, following):
+                not _aligned(line, following) and not _padded(line):
             counts[len(line)] = counts.get(len(line), 0) + 1
     width, seen = max(counts.items(), key=lambda item: item[1], default=(0, 0))
-    return width if seen >= 2 else 0
+    if seen >= 2:
+        return width, _first_width(lines, width)
+    # a pane (k9s) pads its lines to its width: one line that reaches that width with text
+    # and goes on below is cut there
+    pane = _pane_width(lines)
+    if pane and pane in counts:
+        return pane, pane
+    # one cut line below a first line that lost its indentation to the selection (a copy
+    # from a terminal starts at the first visible character: describe's `  Warning ...`
+    # event row comes as `Warning ...`): the two pieces give one width
+    if _unindented_first(lines, counts):
+        return max(counts), len(lines[0])
+    return 0, 0
+
+
+def _pane_width(lines: list[str]) -> int:
+    """The width 3+ lines are padded to with spaces (a TUI pane's), or 0."""
+    padded: dict[int, int] = {}
+    for line in lines:
+        if len(line) >= TERMINAL_WIDTH and _padded(line):
+            padded[len(line)] = padded.get(len(line), 0) + 1
+    width, seen = max(padded.items(), key=lambda item: item[1], default=(0, 0))
+    return width if seen >= 3 else 0
+
+
+def _padded(line: str) -> bool:
+    """A line filled out with spaces to a pane's width (k9s and other TUIs pad every line to
+    the border): it ended before the edge, so it is no terminal's cut."""
+    return line.endswith("  ")
+
+
+# how many leading spaces kubectl indents the rows a copy's first line may have lost
+_LOST_INDENT = range(1, 5)
+
+
+def _first_width(lines: list[str], width: int) -> int:
+    """Where the first line was cut: the width, or less by the indentation a copy lost (an
+    unindented first line that short of the width and going on below)."""
+    first = lines[0] if lines else ""
+    if len(lines) > 1 and not first[:1].isspace() and width - len(first) in _LOST_INDENT \
+            and _goes_on(first, lines[1]) and not _padded(first):
+        return len(first)
+    return width
+
+
+def _unindented_first(lines: list[str], counts: dict[int, int]) -> bool:
+    """The paste's first line is a cut piece of the one width another cut shows, short by
+    the indentation the copy lost (see _widths)."""
+    if len(counts) != 2 or len(lines) < 2 or lines[0][:1].isspace():
+        return False
+    short, wide = sorted(counts)
+    # the first line is itself the cut piece of that length: it goes on into the second
+    return len(lines[0]) == short and counts[short] == 1 and wide - short in _LOST_INDENT \
+        and _goes_on(lines[0], lines[1]) and not _aligned(lines[0], lines[1])
 
 
 # What starts a record of its own (a log line, markup, a prompt), so it is never the rest of
@@ -309,13 +368,14 @@ def unwrap_free_text(lines: list[str]) -> list[str]:
     (terminal_width) joined back as it was: the cut falls anywhere, so nothing is inserted.
     With no width evident, one cut is still joined where it is certain enough
     (_single_cut). Lines as given otherwise."""
-    width = terminal_width(lines)
+    width, first_width = _widths(lines)
     out: list[str] = []
     last_piece, previous = 0, ""
-    for line in lines:
+    for index, line in enumerate(lines):
         # a log record that filled the last piece exactly is followed by the next record
-        cut = last_piece == width and not _LOG_START.match(line) if width else \
-            _single_cut(previous, line)
+        full = width if index != 1 else first_width
+        cut = last_piece == full and not _LOG_START.match(line) and not _padded(previous) \
+            if width else _single_cut(previous, line)
         if out and cut and line.strip() and not _aligned(previous, line):
             out[-1] += line
         else:

@@ -33,6 +33,7 @@ _SAID = {"preempted": "one was preempted",
          "workload_deactivated": "one was deactivated"}
 from _kueue.reported import check_lines, events_for, rejected_check
 from _kueue.text_evictions import events as text_events
+from _kueue.text_evictions import from_stopped_jobs
 
 EPILOG = """what it reads (references/messages.md, "Eviction history"): the Evicted and
 Preempted conditions (also after re-admission: "Previously: ..."), Requeued,
@@ -179,7 +180,9 @@ def body(args):
     findings = [f for wl in chosen for f in [explain(wl, cluster, jobs)] if f]
     # with no Workload and no Event, Kueue's eviction messages quoted in the text
     quoted = [] if chosen or cluster.events else text_events(list(cluster.texts or []))
-    for (namespace, name), events in orphan_event_groups(cluster.events or quoted,
+    told_on_jobs = from_stopped_jobs(cluster.events or [])
+    for (namespace, name), events in orphan_event_groups((cluster.events or quoted) +
+                                                         told_on_jobs,
                                                          cluster.workloads).items():
         stub = {"kind": "Workload", "metadata": {"name": name, "namespace": namespace}}
         if in_scope(stub, args.namespace, args.name) or not name:

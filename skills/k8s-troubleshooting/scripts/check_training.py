@@ -88,6 +88,8 @@ def body(args):
         refused = training_logs.setup_refusals(unwrap_free_text(list(cluster.dump.texts)))
         if refused and not args.name:
             return _setup_refused(refused)
+        if logs and not args.name:
+            return _logs_only(logs)
         why = _nothing_to_read(cluster, args.name, bool(logs))
         sentences = [t for t in report_lines(list(cluster.dump.texts)) if len(t.split()) >= 6]
         if ":" in why or ";" in why or args.name or not sentences:
@@ -136,6 +138,17 @@ def _setup_refused(refused: list[tuple[str, str]]):
     head = f"no {kind} object in the input; its operator's log refuses the job's spec"
     return ({"summary": head, "jobs": [], "findings": [found]},
             head + "\n\n" + render_text([found]), exit_code([found]))
+
+
+def _logs_only(logs: list[dict]):
+    """A rank's log with no job in the paste: what the log says (the GPU/NCCL/rendezvous
+    readers explain_gpu_failure.py uses), not a refusal to read it."""
+    for i, f in enumerate(logs, 1):
+        f["rank"] = i
+    head = "no training job in the input; its log says: " + ", ".join(
+        f["cause"] for f in logs if f["severity"] != "info")
+    return ({"summary": head, "jobs": [], "findings": logs},
+            head + "\n\n" + render_text(logs), exit_code(logs))
 
 
 def _nothing_to_read(cluster: Cluster, name: str | None, logs: bool) -> str:

@@ -27,7 +27,8 @@ examples:
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
   nccl_duplicate_gpu cuda_out_of_memory
-  oom_killed node_pressure nccl_shm_exhausted nccl_network_error nccl_watchdog_timeout
+  oom_killed node_pressure nccl_shm_exhausted master_not_ready nccl_network_error
+  nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
 exit: 0 nothing found, 1 findings, 2 bad input."""
@@ -95,11 +96,21 @@ REPORTED_AFTER_DUPLICATES = [
      "set memory requests equal to real use so the scheduler packs honestly; keep system "
      "reserved memory"),
     ("nccl_shm", "nccl_shm_exhausted", OBJECT,
-     "the collective's shared-memory transport (NCCL's, or MPI/UCX's under it) could not get "
-     "its segment in /dev/shm: the container's /dev/shm is too small (64Mi unless a "
-     "memory-backed volume is mounted there)",
+     "a shared-memory user (the collective's transport: NCCL's, or MPI/UCX's under it; or "
+     "PyTorch's DataLoader workers) could not get its segment in /dev/shm: the container's "
+     "/dev/shm is too small (64Mi unless a memory-backed volume is mounted there)",
      "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at /dev/shm in the pod "
-     "template; NCCL_SHM_DISABLE=1 works but is slower"),
+     "template; for NCCL, NCCL_SHM_DISABLE=1 works but is slower; for a DataLoader, fewer "
+     "num_workers lowers the need"),
+    ("rendezvous", "master_not_ready", OBJECT,
+     "a rank's torch.distributed rendezvous cannot resolve or reach the master's store "
+     "(MASTER_ADDR:MASTER_PORT): the master pod or its Service is not up yet, or the address "
+     "is wrong",
+     "let the workers wait for the master: restartPolicy OnFailure retries them (the "
+     "Kubeflow operators create the master's Service with the job; very old "
+     "pytorch-operator releases started workers before the master: upgrade); check "
+     "MASTER_ADDR names the master's Service and that cluster DNS resolves it (kubectl exec "
+     "into a worker: getent hosts $MASTER_ADDR)"),
     ("nccl_net", "nccl_network_error", OBJECT,
      "NCCL's transport failed (InfiniBand/RoCE completion error or a closed socket): a peer "
      "died or the fabric dropped the connection",

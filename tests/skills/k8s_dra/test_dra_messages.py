@@ -325,3 +325,20 @@ def test_other_refusals_are_not_a_driver_crd_mismatch(message):
 def test_driver_component_wordings(message, cause):
     found = classify(" ".join(message.split()))
     assert (found[0].cause if found else None) == cause, found
+
+
+@pytest.mark.parametrize("message, cause", [
+    # the apiserver's resourcequota admission refusing the driver DaemonSet's critical-priority
+    # pod, as kube-controller-manager logs it (kubernetes/test-infra#35233)
+    ('E0728 08:53:49.846921 12 daemon_controller.go:1035] "Unhandled Error" err="insufficient '
+     'quota to match these scopes: [{PriorityClass In [system-node-critical '
+     'system-cluster-critical]}]"', "no_dra_drivers"),
+    # the scheduler framework's PreBind wrapping of an out-of-tree plugin's error
+    ('running PreBind plugin "SlurmBridge": expression cannot be empty string',
+     "scheduler_plugin_error"),
+    # KAI-Scheduler's wording of the allocator's verdict
+    ("no nodes with enough resources were found: 1 cannot allocate all DRA claims on node n1",
+     "claims_unallocatable"),
+])
+def test_scheduler_and_controller_wordings(message, cause):
+    assert classify(message)[0].cause == cause

@@ -165,3 +165,24 @@ def test_nccl_shm_line_wrapped_by_hand_in_a_quote():
             "/dev/shm/nccl-TfciGV (size 31850880), error: No space\n> left on device (28)'.\n"
             "> ```\n")
     assert _causes(text) == ["nccl_shm_exhausted"]
+
+
+def test_pytorch_dataloader_bus_error_is_the_shm_fault():
+    # torch/csrc/DataLoader.cpp SIGNAL_HANDLER(SIGBUS, ...) as kubeflow/pipelines#6510 shows it
+    text = ("ERROR: Unexpected bus error encountered in worker. This might be caused by "
+            "insufficient shared memory (shm).\n")
+    assert _causes(text) == ["nccl_shm_exhausted"]
+
+
+def test_rendezvous_that_cannot_resolve_the_master():
+    # torch/distributed/rendezvous.py _env_rendezvous_handler -> TCPStore(master_addr, ...),
+    # c10d's resolver error, as kubeflow/pytorch-operator#125 shows it
+    text = ("  File \"/usr/lib/python3.7/site-packages/torch/distributed/rendezvous.py\", line "
+            "143, in _env_rendezvous_handler\n    store = TCPStore(master_addr, master_port, "
+            "start_daemon)\nValueError: host not found: Name or service not known\n")
+    assert _causes(text) == ["master_not_ready"]
+
+
+def test_a_dns_error_without_a_rendezvous_is_not_the_master():
+    text = "curl: (6) Could not resolve host: example.org; Name or service not known\n"
+    assert "master_not_ready" not in _causes(text)

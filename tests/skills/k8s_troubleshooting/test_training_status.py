@@ -269,8 +269,14 @@ def test_script_by_name_and_bad_input():
     assert r.code == 2 and r.err.count("\n") == 1 and "named 'other'" in r.err
     r = run_script("check_training.py", "-f", "-", "llm", "--json", stdin=dump)
     assert [f["cause"] for f in r.doc["findings"]] == ["training_failed"]
-    r = run_script("check_training.py", "-f", str(GPU / "pytorch-118369-desync.log"))
-    assert r.code == 2 and "explain_gpu_failure.py" in r.err
+    # a rank's log alone: what the log says (explain_gpu_failure.py's readers), with the
+    # summary saying that no job was in the input
+    r = run_script("check_training.py", "-f", str(GPU / "pytorch-118369-desync.log"), "--json")
+    assert r.code == 1 and r.doc["summary"].startswith("no training job in the input")
+    alone = run_script("explain_gpu_failure.py", "-f", str(GPU / "pytorch-118369-desync.log"),
+                       "--json")
+    assert [f["cause"] for f in r.doc["findings"]] == \
+        [f["cause"] for f in alone.doc["findings"]]
 
 
 def test_describe_text_of_a_pytorchjob():

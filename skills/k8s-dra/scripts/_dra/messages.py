@@ -57,7 +57,7 @@ PATTERNS: tuple[Pattern, ...] = (
        r"resource class (?P<cls>[\w.-]+) does not exist",
        "1.29-1.30 (v1alpha2 ResourceClass)", f"{K8S} v1.30.0 {PLUGIN}"),
     _p("sched-cannot-allocate", "claims_unallocatable", "kube-scheduler",
-       r"cannot allocate all claims",
+       r"cannot allocate all (?:DRA )?claims",
        "1.30-1.37 (structured parameters)", f"{K8S} v1.31.0..v1.37.2 {PLUGIN} (Filter)",
        generic=True),
     _p("sched-unsuitable", "claims_unallocatable", "kube-scheduler",
@@ -349,6 +349,30 @@ PATTERNS: tuple[Pattern, ...] = (
        "allocatable: %v'); https://github.com/ROCm/k8s-gpu-dra-driver/pull/45 (a CPU device of "
        "another driver in the same claim; fixed by skipping other drivers' results)",
        shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    # the driver's kubelet-plugin DaemonSet cannot create its pods: they ask for a critical
+    # priority class (system-node-critical, as driver charts set) in a namespace whose quota
+    # admission limits those classes (ResourceQuota admission limitedResources; GKE outside
+    # kube-system): no plugin pod, so no driver on any node. apiserver resourcequota
+    # admission "insufficient quota to match these scopes: %v"
+    _p("critical-priority-quota", "no_dra_drivers", "kube-controller-manager",
+       r"insufficient quota to match these scopes: \[\{PriorityClass In \[[^\]]*system-"
+       r"(?:node|cluster)-critical",
+       "any (ResourceQuota admission with limitedResources; GKE limits the critical classes "
+       "to kube-system)",
+       "k8s.io/apiserver resourcequota admission ('insufficient quota to match these scopes: "
+       "%v'); Kubernetes docs 'Limit Priority Class consumption by default'; "
+       "https://github.com/kubernetes/test-infra/pull/35233 (the dra-example-driver kubelet "
+       "plugin DaemonSet on GKE, fixed by a ResourceQuota for those classes)"),
+    # an out-of-tree scheduler plugin failing in PreBind for the pod (the scheduler
+    # framework's "running PreBind plugin %q: %w", pkg/scheduler/framework/runtime/
+    # framework.go RunPreBindPlugins); the DynamicResources and VolumeBinding plugins' own
+    # PreBind errors are read by their patterns
+    _p("sched-prebind-plugin", "scheduler_plugin_error", "kube-scheduler",
+       r"running PreBind plugin \"(?P<plugin>(?!DynamicResources\b|VolumeBinding\b)[\w.-]+)\": ",
+       "1.19-1.37 (scheduler framework)",
+       f"{K8S} v1.37.2 pkg/scheduler/framework/runtime/framework.go RunPreBindPlugins; "
+       "https://github.com/SlinkyProject/slurm-bridge/issues/33 (a plugin building a device "
+       "selector from an allocation without an index)", generic=True),
     _p("driver-crd-status-invalid", "driver_crd_invalid", "DRA driver",
        r"(?:updat|patch)\w*[^\n\"]{0,160}?(?P<kind>[A-Z]\w+)\.(?P<group>(?![\w.-]*k8s\.io\b)"
        r"[a-z0-9-]+(?:\.[a-z0-9-]+)+) \"(?P<name>[^\"]+)\" is invalid: \[?status\.",

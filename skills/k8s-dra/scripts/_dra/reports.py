@@ -88,8 +88,15 @@ MEANING = {
     "insufficient_devices": (
         "the claim asks for more devices than one request may hold",
         "lower count; a claim holds at most 32 devices (v1: 32 results per claim)"),
+    "no_dra_drivers": (
+        "no DRA driver runs: its kubelet-plugin pods are not created, so no node publishes "
+        "devices",
+        "make the driver's DaemonSet create its pods (kubectl describe daemonset -n <driver "
+        "namespace>: its FailedCreate events name the refusal), then check kubectl get "
+        "resourceslices"),
     "scheduler_plugin_error": (
-        "the DynamicResources scheduler plugin failed internally (a known scheduler bug)",
+        "a scheduler plugin failed internally (a known bug of the DynamicResources plugin or "
+        "of a third-party scheduler's)",
         "upgrade kube-scheduler to a release with the fix; meanwhile avoid the pod shape "
         "that triggers it (named above)"),
     "driver_not_registered": (
@@ -406,6 +413,15 @@ _FIX_BY_PATTERN = {
                                      "that does not skip other drivers' devices (upgrade it, or "
                                      "split the claim per driver); a device no longer published "
                                      "needs the claim recreated",
+    "critical-priority-quota": "create a ResourceQuota in the driver's namespace whose "
+                               "scopeSelector allows the class (scopeName PriorityClass, "
+                               "operator In, values [system-node-critical, "
+                               "system-cluster-critical]; GKE ships one in kube-system only), "
+                               "or install the driver in kube-system; the DaemonSet then "
+                               "creates its kubelet-plugin pods",
+    "sched-prebind-plugin": "the named scheduler plugin (not kube-scheduler's DynamicResources) "
+                            "failed binding the pod: read its error and the plugin's release "
+                            "notes; upgrade or configure that plugin",
     "slice-publish-rejected": "read the field errors after 'is invalid' in the driver's log; "
                               "upgrade the driver, or turn off the setting those devices do "
                               "not support; then check kubectl get resourceslices",
@@ -450,6 +466,13 @@ def _detail(cause: str, m: Match) -> str:
     if m.pattern.key == "driver-device-not-allocatable":
         return (f": the driver does not know the allocated device {m.value('device')} (not one "
                 "it publishes on this node)")
+    if m.pattern.key == "critical-priority-quota":
+        return (": the driver's kubelet-plugin pods ask for a critical priority class the "
+                "namespace's quota admission does not allow, so the DaemonSet creates none "
+                "and no node runs the driver")
+    if m.pattern.key == "sched-prebind-plugin":
+        return (f": the scheduler plugin {m.value('plugin')} failed in PreBind, after the "
+                "pod had a node")
     if m.pattern.key == "plugin-registrar-failed":
         where = m.value("socket")
         return (": its kubelet plugin could not create its registration socket"

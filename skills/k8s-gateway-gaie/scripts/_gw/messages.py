@@ -420,6 +420,26 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "enableBackend: true in the EnvoyGateway configuration (the envoy-gateway-config "
             "ConfigMap, or the Helm value config.envoyGateway.extensionApis.enableBackend) and "
             "restart the controller"),
+    # Traefik's Gateway provider fills status.addresses from providers.kubernetesGateway.
+    # statusAddress (ip, hostname or a Service); when that Service does not exist it logs
+    # this and loads no Gateway API configuration at all (pkg/provider/kubernetes/gateway/
+    # kubernetes.go loadGatewayConfigurations returns nil; traefik/traefik-helm-chart#1291)
+    _p("traefik-status-address", r"Unable to get Gateway status addresses",
+       "gateway_no_address", "gateway", ("text",),
+       hint="Traefik cannot find what providers.kubernetesGateway.statusAddress names (by "
+            "default the chart's own Service, absent with service.enabled=false), and until it "
+            "can it loads no Gateway API configuration: set statusAddress.ip or .hostname, or "
+            "point statusAddress.service at an existing Service"),
+    # Envoy Gateway's infrastructure runner creating the proxy Service with no port: no
+    # listener of the Gateway was translated (each one invalid, e.g. a certificateRefs Secret
+    # that does not exist); envoyproxy/gateway#3044, fixed by #3043 (no infra without listeners)
+    _p("eg-infra-no-listeners", r"failed to create or update service [\w./-]+: .{0,80}?"
+       r"spec\.ports: Required value",
+       "listener_invalid", "listener", ("text",),
+       hint="none of the Gateway's listeners was accepted, so its proxy Service would have no "
+            "port: read each listener's conditions (kubectl get gateway NAME -o yaml: "
+            "status.listeners; ResolvedRefs InvalidCertificateRef for a certificate Secret that "
+            "does not exist) and fix them"),
     _p("eg-service-not-found", r"unable to find associated Services.*not found",
        "backend_not_found", "backend", ("text",),
        hint="a route's backendRef names a Service that does not exist: fix backendRefs[].name "

@@ -53,7 +53,8 @@ def why(reason: str, victim_cq: str, preemptor_cq: str) -> str:
         "another ClusterQueue"
     return {
         "InClusterQueue": f"a workload of higher priority (or, with LowerOrNewerEqualPriority, "
-                          f"equal priority and newer) in the same ClusterQueue {victim_cq} "
+                          f"equal priority and newer) in the same ClusterQueue"
+                          f"{'' if victim_cq == 'its ClusterQueue' else ' ' + victim_cq} "
                           f"needed the quota (withinClusterQueue)",
         "InCohortReclamation": f"ClusterQueue {preemptor_cq} took back its nominal quota, "
                                f"which {victim_cq} was borrowing through the cohort "

@@ -44,3 +44,21 @@ def events(lines: list[str]) -> list[dict[str, Any]]:
                         "source": {"component": "kueue (quoted in the paste)"}})
             break
     return out
+
+
+def from_stopped_jobs(job_events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Kueue's eviction told on the job: when it stops an evicted workload's job, the job
+    reconciler records `Normal Stopped <the eviction message>` on the job (jobframework
+    reconciler.go stopJob: r.record.Event(object, EventTypeNormal, ReasonStopped, eventMsg),
+    v0.3-v0.19; a `kubectl describe tfjob` shows it, kubernetes-sigs/kueue#2923)."""
+    out = []
+    for event in job_events:
+        if event.get("reason") != "Stopped":
+            continue
+        for found in events([str(event.get("message") or event.get("note") or "")]):
+            ref = event.get("involvedObject") or event.get("regarding") or {}
+            found["involvedObject"]["namespace"] = found["involvedObject"]["namespace"] or \
+                str(ref.get("namespace") or "")
+            found["source"] = {"component": "kueue (the job's Stopped event)"}
+            out.append(found)
+    return out

@@ -157,7 +157,11 @@ _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:
 # troubleshooting guide, "Shared memory". "Error while attaching" is another fault (a peer's
 # segment missing: IPC namespace, cleanup), so it is not read as this.
 _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to extend /dev/shm/"
-                       r"|posix_fallocate failed\s*:\s*No space left on device")
+                       r"|posix_fallocate failed\s*:\s*No space left on device"
+                       # PyTorch's DataLoader worker, SIGBUS on a full /dev/shm (torch/csrc/
+                       # DataLoader.cpp SIGNAL_HANDLER(SIGBUS, ...), 1.0-2.x): same fault, fix
+                       r"|Unexpected bus error encountered in worker\. This might be caused by "
+                       r"insufficient shared memory")
 _NCCL_SHM_FLAT = re.compile(r"Error\s+while\s+creating\s+shared\s+memory\s+segment|failed\s+to\s+"
                             r"extend\s+/dev/shm/|posix_fallocate\s+failed\s*:\s*No\s+space\s+left"
                             r"\s+on\s+device")
@@ -259,6 +263,7 @@ class GpuReport:
     cuda_oom: list[str] = field(default_factory=list)
     nccl_net: list[str] = field(default_factory=list)
     nccl_shm: list[str] = field(default_factory=list)
+    rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
@@ -274,7 +279,8 @@ class GpuReport:
 def read(text: str) -> GpuReport:
     report = GpuReport()
     # a log line a console cut at its width is read whole (kit unwrap_free_text)
-    text = "\n".join(unwrap_free_text(text.splitlines()))
+    # (a GitHub quote's `> ` markers and a pane's borders off first: they are no text)
+    text = "\n".join(unwrap_free_text(clean(text).split("\n")))
     for line in text.splitlines():
         _read_line(report, line.strip())
     known = {_short_pci(pci) for pci, xid, _ in report.xids if xid == 79}
@@ -311,6 +317,7 @@ def read(text: str) -> GpuReport:
             report.nccl_shm += generic[:1] + filled
             report.nccl_net = [line for line in report.nccl_net if line not in generic]
             report.nccl_shm_inferred = True
+    report.rendezvous = _rendezvous_unreachable(text)
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -318,12 +325,35 @@ def read(text: str) -> GpuReport:
     return report
 
 
+# torch.distributed's env:// rendezvous connects every rank to a TCPStore on MASTER_ADDR:
+# MASTER_PORT (torch/distributed/rendezvous.py _env_rendezvous_handler / _create_c10d_store);
+# a worker started before the master's pod and Service exist cannot resolve or reach that
+# name (c10d "host not found: Name or service not known" in 1.0-1.x; "failed to connect to"
+# / "Connection refused" / "name resolution" in later ones; kubeflow/pytorch-operator#125:
+# workers created before the master, PR #145)
+_RENDEZVOUS = re.compile(r"\bTCPStore\b|_env_rendezvous_handler|_create_c10d_store|"
+                         r"init_process_group|\bc10d\b")
+_MASTER_UNREACHABLE = re.compile(
+    r"host not found: Name or service not known|Temporary failure in name resolution|"
+    r"Name or service not known|nodename nor servname provided|"
+    r"client socket has failed to connect to|failed to connect to .{0,80}?Connection refused",
+    re.IGNORECASE)
+
+
+def _rendezvous_unreachable(text: str) -> list[str]:
+    """The line where a rank's rendezvous could not resolve or reach the master's store."""
+    if not _RENDEZVOUS.search(text):
+        return []
+    return [line.strip()[:300] for line in text.splitlines()
+            if _MASTER_UNREACHABLE.search(line)][:2]
+
+
 def _shm_line_across_lines(text: str) -> list[str]:
     """NCCL's shared-memory wording when a person wrapped it over lines (a GitHub quote's `> `
     markers, a sentence's line breaks): the words are read with the breaks as spaces."""
     flat = " ".join(line.strip() for line in clean(text).split("\n"))
     m = _NCCL_SHM_FLAT.search(flat)
-    return [flat[m.start():m.end() + 120].strip()] if m else []
+    return [flat[m.start():m.end() + 120].strip().rstrip("` ")] if m else []
 
 
 def _generic_system_error(line: str) -> bool:

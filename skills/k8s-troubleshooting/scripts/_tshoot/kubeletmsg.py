@@ -116,7 +116,14 @@ MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attac
 # coreos/coreos-kubernetes#874: no CNI plugin binaries in /opt/cni/bin)
 SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcreatepodsandbox"
                      r"|networkplugin cni failed|failed to setup network for sandbox"
-                     r"|SetupNetworkError|failed to setup network for pod", re.I)
+                     r"|SetupNetworkError|failed to setup network for pod"
+                     r"|RunPodSandbox .{0,300}?failed|failed to get sandbox runtime", re.I)
+# containerd (and CRI-O) has no runtime for the pod's RuntimeClass handler: containerd
+# pkg/cri/server (1.5-1.7) and internal/cri/config (2.x) "no runtime for %q is configured",
+# wrapped "failed to get sandbox runtime: %w" by sandbox_run.go; a GPU node whose containerd
+# config lacks the nvidia runtime (NVIDIA/gpu-operator#432)
+NO_RUNTIME_HANDLER = re.compile(r"no runtime for \\?\"(?P<handler>[\w.-]+)\\?\" is configured",
+                                re.I)
 EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had condition: ?\[?"
                      r"([\w.-]+)|exceeded its local (ephemeral) storage limit|pod (ephemeral) "
                      r"local storage usage exceeds|usage of (emptydir) volume", re.I)
@@ -138,6 +145,11 @@ TERMINATING = re.compile(r"terminating \(expires|stuck (in )?terminating", re.I)
 # v1.11.0..v1.37.2 pkg/printers/internalversion/printers.go printPod.
 LOST_NODE_ROW = re.compile(r"^(?:(?:po|pod|pods)/)?[a-z0-9][a-z0-9.-]*\s+\d+/\d+\s+Unknown\s+\d+")
 CRASH = re.compile(r"back-off restarting failed container|crashloopbackoff", re.I)
+# A `kubectl get pods` row whose STATUS is the last container's exit reason `Error` (a
+# non-zero exit that is not OOMKilled) and whose RESTARTS is 1 or more: the kubelet restarts
+# it, CrashLoopBackOff between the tries (pkg/printers/internalversion/printers.go
+# printPod: the reason of a terminated container, else its waiting reason)
+ERROR_ROW = re.compile(r"^\s*(?:\S+\s+)?\S+\s+\d+/\d+\s+Error\s+[1-9]\d*\b")
 # A program's own last words before it exits, in the Go logging libraries' forms: logrus
 # `level=fatal msg="M"` / JSON `"level":"fatal","msg":"M"` (Fatal calls os.Exit(1)), zap's
 # `"level":"fatal"` / `"level":"panic"`, klog's `F0102 15:04:05.000000 PID file.go:N] M`

@@ -254,6 +254,10 @@ def _pull(text: str) -> Report | None:
 
 
 def _sandbox(text: str) -> Report | None:
+    handler = km.NO_RUNTIME_HANDLER.search(text)
+    if handler:
+        return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"] + 1,
+                      {"handler": handler.group("handler")})
     if km.SANDBOX.search(text):
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"])
     return None
@@ -359,7 +363,7 @@ def _crash(text: str) -> Report | None:
     if km.EXEC_MISSING.search(text):
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] + 2,
                       {"why": "the container's command is not in the image"})
-    if km.CRASH.search(text):
+    if km.CRASH.search(text) or km.ERROR_ROW.search(text):
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"])
     fatal = km.FATAL_LOG.search(text)
     if fatal:  # below the kubelet's own crash reports: the log says why, not that it restarts

@@ -308,6 +308,14 @@ def message_fix(rep) -> tuple[str, str]:
                 "error): a cgroup v1 host needs cgroup v2 or failCgroupV1: false in the "
                 "kubelet config; swap needs failSwapOn: false (or swapoff); the kubelet's "
                 "cgroupDriver must match the runtime's (systemd for both)")
+    if cause == "sandbox_failed" and d.get("handler"):
+        return (f"the container runtime has no runtime for the pod's RuntimeClass handler "
+                f"\"{d['handler']}\", so it cannot create the pod sandbox",
+                "configure that runtime in the node's containerd/CRI-O (for nvidia: the NVIDIA "
+                "container toolkit's `nvidia-ctk runtime configure --runtime=containerd`, or the "
+                "GPU Operator's toolkit, then restart containerd and check `containerd config "
+                "dump | grep -A3 runtimes.nvidia`), or drop runtimeClassName; kubectl get "
+                "runtimeclass shows the handler")
     if cause == "evicted" and d.get("resource"):
         return (f"evicted by the kubelet: the node was low on {d['resource']}", _FIX["evicted"])
     if cause.startswith("gpu_") and not d.get("xid") and d.get("fault") in _GPU_FAULT:
