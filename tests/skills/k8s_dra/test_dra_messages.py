@@ -336,6 +336,10 @@ def test_driver_component_wordings(message, cause):
     # the scheduler framework's PreBind wrapping of an out-of-tree plugin's error
     ('running PreBind plugin "SlurmBridge": expression cannot be empty string',
      "scheduler_plugin_error"),
+    # KAI's node-fit message for a pod requesting none of the resource (common_info.go
+    # format; KAI-Scheduler#1930: a shared claim's GPU counted once per pod)
+    ("<node>: Node didn't have enough resources: GPUs, requested: 0, used: 2, capacity: 1",
+     "scheduler_plugin_error"),
     # KAI-Scheduler's wording of the allocator's verdict
     ("no nodes with enough resources were found: 1 cannot allocate all DRA claims on node n1",
      "claims_unallocatable"),

@@ -337,6 +337,10 @@ def test_crd_default_status_means_no_controller(scope, condition, cause):
     # Contour's describe (projectcontour/contour#4296) and a status block (Kong/kong-operator#1697)
     ("    Message:               Waiting for controller", "no_controller"),
     ("    message: Waiting for controller", "no_controller"),
+    # agentgateway's ext_proc client (crates/agentgateway ext_proc warn!), as
+    # agentgateway/agentgateway#3473 shows it with the EPP scaled to zero
+    ('failed to initialize extproc client: Status { message: "no healthy backends" }',
+     "endpoint_picker_missing"),
     # GAIE EPP log, kubernetes-sigs/gateway-api-inference-extension#786
     ('2025-05-06T20:41:17Z\tLEVEL(-2)\thealth\tepp/health.go:38\tgRPC health check requested '
      'unknown service\t{"available-services": ["envoy.service.ext_proc.v3.ExternalProcessor"], '

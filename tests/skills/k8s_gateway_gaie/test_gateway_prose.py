@@ -362,3 +362,13 @@ def test_rows_only_are_not_evaluated_not_fine(gw_run, tmp_path):
     assert result.code == 0, result.err
     assert [(f["severity"], f["cause"]) for f in result.doc["findings"]] == \
         [("info", "not_evaluated")]
+
+
+def test_an_endpoint_picker_without_endpoints_is_the_picker_not_the_pool(gw_run, tmp_path):
+    # the words of agentgateway/agentgateway#3473: the EPP scaled to zero, the model
+    # servers Ready; "no available endpoints" is the picker's Service, not the pool's pods
+    text = ("When the EPP is unavailable but the model server remains healthy, requests "
+            "return HTTP 500.\n\n4. Confirm that the EPP Service has no available endpoints "
+            "while the model server remains Ready.\n")
+    causes = _causes(gw_run, tmp_path, text)
+    assert "pool_selects_no_pods" not in causes and causes[0] == "endpoint_picker_missing", causes

@@ -84,3 +84,4 @@ def test_both_hostnames_set_the_verdict_stands(gw_run, tmp_path):
 def test_route_spec_not_in_the_paste_the_verdict_stands(gw_run, tmp_path):
     first = _first(gw_run, tmp_path, STATUS)
     assert (first["cause"], first["severity"]) == ("hostname_mismatch", "error"), first
+

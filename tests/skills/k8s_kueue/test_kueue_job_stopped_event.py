@@ -28,3 +28,18 @@ def test_the_jobs_stopped_event_tells_the_preemption():
     found = json.loads(proc.stdout)["findings"]
     assert found[0]["cause"] == "preempted" and found[0]["basis"] == "reported", found
     assert "c8eb139e" in found[0]["message"]
+
+
+def test_a_multikueue_worker_not_connected():
+    # `kubectl get multikueueclusters`: CONNECTED prints the Active condition's status
+    # (apis/kueue/v1beta2/multikueue_types.go printcolumn), as kueue#8227 shows it
+    text = ("$ kubectl get multikueueclusters\n"
+            "NAME                 CONNECTED   AGE\n"
+            "training-cluster-w4  False       6m13s\n")
+    script = ROOT / "skills" / "k8s-kueue" / "scripts" / "explain_pending.py"
+    proc = subprocess.run([sys.executable, str(script), "-f", "-", "--json"], input=text,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    found = json.loads(proc.stdout)["findings"]
+    assert found[0]["cause"] == "admission_check_pending", found
+    assert found[0]["object"]["kind"] == "MultiKueueCluster" and "kubeconfig" in found[0]["fix"]

@@ -117,6 +117,10 @@ WORDINGS = [
     # provisioning/controller.go v0.6.0:490, the check message after a failed request
     ("Retrying after failure: max cluster limit reached, nodepools out of resources: "
      "default-nodepool (cpu, memory)", "admission_check_pending", {}),
+    # jobframework reconciler.go: the priority class the job names does not exist, no
+    # Workload (the Reconciler error of kueue#3439; the 2026 Warning event's wording)
+    ('"error":"WorkloadPriorityClass.kueue.x-k8s.io \\"low\\" not found"', "workload_missing", {}),
+    ('WorkloadPriorityClass "low" not found', "workload_missing", {}),
     # provisioning/controller.go v0.19.2 handleError: Kueue could not create the request (the
     # check stays Pending; ray-project/ray#57839, GKE's webhook refusing a second PodSet)
     ('Error creating ProvisioningRequest "job-x-prov-1": admission webhook "w.example.com" '

@@ -469,6 +469,14 @@ PATTERNS: tuple[Pattern, ...] = (
        "1.33-1.37", f"{K8S} v1.37.2 pkg/controller/devicetainteviction/"
        "device_taint_eviction.go"),
     # ---------------------------------------------------------------- other schedulers, operators
+    # KAI's node-fit verdict for a pod that requests none of the resource (or whose node
+    # shows more used than it has): its own accounting is wrong, not the node (KAI counted a
+    # shared claim's device once per consuming pod, KAI-Scheduler#1930, fixed by PR #1931)
+    _p("kai-accounting-impossible", "scheduler_plugin_error", "kai-scheduler",
+       r"didn't have enough resources: (?P<resource>[\w./-]+), requested: 0,",
+       "KAI-Scheduler (pkg/scheduler/api/common_info: 'Node didn't have enough resources: %s, "
+       "requested: %s, used: %s, capacity: %s')",
+       "https://github.com/kai-scheduler/KAI-Scheduler/issues/1930 (fixed by PR #1931)"),
     _p("kai-dra-disabled", "dra_feature_disabled", "kai-scheduler",
        r"while dynamic resource allocation feature is not enabled in cluster",
        "KAI-Scheduler v0.4+", "https://github.com/kai-scheduler/KAI-Scheduler/issues/34"),

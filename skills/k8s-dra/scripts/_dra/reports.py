@@ -97,8 +97,9 @@ MEANING = {
     "scheduler_plugin_error": (
         "a scheduler plugin failed internally (a known bug of the DynamicResources plugin or "
         "of a third-party scheduler's)",
-        "upgrade kube-scheduler to a release with the fix; meanwhile avoid the pod shape "
-        "that triggers it (named above)"),
+        "upgrade the scheduler that failed (kube-scheduler, or the third-party scheduler or "
+        "plugin named above) to a release with the fix; meanwhile avoid the pod shape that "
+        "triggers it (named above)"),
     "driver_not_registered": (
         "the driver's kubelet plugin is not registered with the kubelet on that node (not "
         "running, crash-looping, or its registration socket is not where the kubelet "
@@ -466,6 +467,11 @@ def _detail(cause: str, m: Match) -> str:
     if m.pattern.key == "driver-device-not-allocatable":
         return (f": the driver does not know the allocated device {m.value('device')} (not one "
                 "it publishes on this node)")
+    if m.pattern.key == "kai-accounting-impossible":
+        return (f": KAI refuses a pod that requests no {m.value('resource') or 'such resource'} "
+                "for lack of it, so its count of what the node uses is wrong (a shared claim's "
+                "device counted once per pod in KAI before v0.17's fix): upgrade KAI; "
+                "meanwhile restarting the scheduler recounts")
     if m.pattern.key == "critical-priority-quota":
         return (": the driver's kubelet-plugin pods ask for a critical priority class the "
                 "namespace's quota admission does not allow, so the DaemonSet creates none "

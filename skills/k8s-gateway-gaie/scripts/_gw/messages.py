@@ -326,6 +326,16 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        hint="the pool had no Ready pod its selector matches when kgateway translated the "
             "route: get the model server pods Ready (or fix the selector); if they are Ready "
             "now, kgateway has not re-translated: touch the Gateway or route so it reconciles"),
+    # agentgateway could not open the ext_proc stream to the pool's endpoint picker (its
+    # Service has no ready endpoint: "no healthy backends"); with failureMode FailClose, and
+    # in releases before agentgateway#3542 with FailOpen too, the request gets 500
+    # (crates/agentgateway ext_proc: warn!("failed to initialize extproc client: {e:?}"))
+    _p("agentgateway-extproc-init", r"failed to initialize extproc client",
+       "endpoint_picker_missing", "backend", ("text",),
+       hint="the gateway cannot reach the InferencePool's endpoint picker: get the EPP "
+            "Deployment running and its Service Ready (kubectl get pods,endpointslices -n NS "
+            "-l <the EPP's labels>); failureMode FailOpen falls back to the pool's pods only in "
+            "releases with agentgateway#3542"),
     _p("epp-pool-not-initialized", r"Pool is not initialized", "endpoint_picker_misconfigured",
        "backend", ("text",),
        hint="the endpoint picker has not found its InferencePool: check its --pool-name / "

@@ -151,6 +151,8 @@ _NO_CONTROLLER = re.compile(
     r"reconciled|handled)\s+by\s+any\s+(?:gateway\s+)?controllers?|no\s+(?:gateway\s+)?controller\s+"
     r"(?:accepts|claims|picks\s+up|reconciles|handles|is\s+(?:running|installed)))\b",
     re.IGNORECASE)
+# the sentence is about the endpoint picker itself (its Deployment, Service, ext_proc)
+_EPP_SUBJECT = re.compile(r"\b(?:EPP|endpoint[- ]?picker|ext[_-]?proc)\b", re.IGNORECASE)
 # an InferencePool said to have no endpoint picker ("the pool has no EPP deployed"): its
 # endpointPickerRef names nothing that serves ext_proc, so every request fails
 _NO_PICKER = re.compile(
@@ -504,7 +506,11 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_SECRET_ABSENT, out.secret_absent), (_CRD_ABSENT, out.crd_absent),
                           (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
                           (_PORT_INVALID, out.epp_port_invalid if _EPP_REF.search(text)
-                           else out.port_invalid), (_POOL_EMPTY, out.pool_empty),
+                           else out.port_invalid),
+                          # ("the EPP Service has no available endpoints": the picker, not
+                          # the pool's model servers)
+                          (_POOL_EMPTY, out.no_picker if _EPP_SUBJECT.search(text)
+                           else out.pool_empty),
                           (_PREFIX_MISSING, out.prefix_missing),
                           (_NO_ADDRESS, out.no_address),
                           (_NO_CONTROLLER, out.no_controller), (_NO_PICKER, out.no_picker),

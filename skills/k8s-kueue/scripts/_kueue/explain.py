@@ -94,7 +94,9 @@ FIXES = {
     "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
                         "kueue-controller-manager runs and its Configuration's "
                         "integrations.frameworks lists the job's kind, and read the error Kueue "
-                        "logged when it tried to create the Workload",
+                        "logged when it tried to create the Workload (a WorkloadPriorityClass "
+                        "or PriorityClass the job names that does not exist: create it or fix "
+                        "the kueue.x-k8s.io/priority-class label / priorityClassName)",
 }
 
 

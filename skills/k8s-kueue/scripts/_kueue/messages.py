@@ -214,6 +214,13 @@ _MESSAGES = [
     # logger.Info); v0.11+ logs "... deferring setting up controller" and sets it up when the
     # CRD appears, which is no verdict.
     ("workload_missing", r"No matching API in the server for job framework, skipped setup"),
+    # The job names a priority class that does not exist: Kueue cannot compute the
+    # Workload's priority and creates none (jobframework reconciler.go: the Reconciler
+    # error `WorkloadPriorityClass.kueue.x-k8s.io "<name>" not found` in every release, and
+    # from 2026 also a Warning event WorkloadPriorityClassNotFound `WorkloadPriorityClass
+    # "<name>" not found`; a pod template's PriorityClass the same way, kueue#3439)
+    ("workload_missing", r"(?:Workload)?PriorityClass(?:\.kueue\.x-k8s\.io|\.scheduling\.k8s\.io)? "
+                         r"\\?\"(?P<priorityclass>[\w.-]+)\\?\" not found"),
     # A ValidatingAdmissionPolicy that requires the queue label refused the job: the message
     # of Kueue's documented sample policy (site/static/examples/sample-validating-policy.yaml,
     # v0.9.0..v0.19), which OpenShift AI and SageMaker HyperPod task governance deploy.

@@ -192,3 +192,18 @@ def _stuck_line(wl: dict) -> str:
             f"{namespace_of(wl)} with LocalQueue {queue} (the copy keeps the queue name) and a "
             "ClusterQueue with quota; run explain_pending.py on a worker "
             "(kubectl --context <worker>) to see why its copy waits")
+
+
+def disconnected_clusters(others: list[dict]) -> list[tuple[dict, str]]:
+    """MultiKueueClusters Kueue reports not connected (Active=False; `kubectl get
+    multikueueclusters` prints that condition's status as CONNECTED): (the cluster, what it
+    says). Workloads whose MultiKueue check may only use these workers wait Pending."""
+    out = []
+    for cluster in _clusters(others).values():
+        active = _condition(cluster, "Active")
+        column = str((cluster.get("_columns") or {}).get("CONNECTED", ""))
+        if str(active.get("status", column)) == "False":
+            out.append((cluster, cluster_line(name_of(cluster), cluster) if active else
+                        f"MultiKueueCluster {name_of(cluster)}: CONNECTED False (a table row: "
+                        "its Active condition's reason and message are in -o yaml)"))
+    return out

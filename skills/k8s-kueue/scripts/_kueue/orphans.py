@@ -13,6 +13,7 @@ import re
 from k8s_skillkit.findings import finding, object_ref
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
+from _kueue.multikueue import disconnected_clusters
 from _kueue.diagnose import severity_of
 from _kueue.explain import FIXES, message_notes
 from _kueue.messages import clauses, message_span, normalize, rank
@@ -58,7 +59,7 @@ def orphan_findings(cluster, covered: set[tuple[str, str]], explained: bool = Tr
     out += _child_job_reports(cluster, covered)
     out += _pod_reports(cluster, covered)
     out += _gated_pods(cluster, covered)
-    out += _queue_reports(cluster)
+    out += _queue_reports(cluster) + _worker_reports(cluster)
     if not out and not (covered and explained):
         out += _text_reports(cluster)
     return out
@@ -83,6 +84,25 @@ def _event_groups(cluster, covered) -> list[dict]:
         if said is not None:
             out.append(_finding(said, {"kind": kind or "Workload", "namespace": ns,
                                        "name": name}))
+    return out
+
+
+def _worker_reports(cluster) -> list[dict]:
+    """MultiKueue workers Kueue reports not connected, when the input holds no Workload: a
+    Workload the MultiKueue check would dispatch to them waits (admission_check_pending)."""
+    if cluster.workloads:
+        return []
+    out = []
+    for worker, line in disconnected_clusters(cluster.others):
+        said = Verdict("admission_check_pending", "MultiKueueCluster not connected", line)
+        found = _finding(said, worker)
+        found["fix"] = ("fix the worker's connection: the kubeconfig Secret the "
+                        "MultiKueueCluster names (spec.kubeConfig / clusterSource; key "
+                        "`kubeconfig`, in Kueue's namespace), its credentials and the network "
+                        "path to the worker's API server; kubectl get multikueuecluster NAME "
+                        "-o yaml shows the Active condition's reason; until it connects the "
+                        "MultiKueue check cannot dispatch there")
+        out.append(found)
     return out
 
 
