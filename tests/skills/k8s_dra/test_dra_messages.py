@@ -346,3 +346,15 @@ def test_driver_component_wordings(message, cause):
 ])
 def test_scheduler_and_controller_wordings(message, cause):
     assert classify(message)[0].cause == cause
+
+
+def test_another_platforms_webhook_refusing_dra_fields():
+    # the apiserver's admission-webhook wording with Knative's validation message, as
+    # knative/serving#15332 shows it: no DRA component saw the object
+    message = ('Error from server (BadRequest): error when creating "svc.yaml": admission '
+               'webhook "validation.webhook.serving.knative.dev" denied the request: validation '
+               'failed: must not set the field(s): spec.template.spec.containers[0].resources.'
+               'claims')
+    found = classify(message)
+    assert found[0].cause == "admission_webhook_denied"
+    assert found[0].value("webhook") == "validation.webhook.serving.knative.dev"

@@ -150,3 +150,16 @@ def test_a_report_without_pod_security_words_is_not_evaluated(script, tmp_path):
     res = script("check_pod_security.py", "-f", str(paste), "--json")
     assert res.code == 0, res.err
     assert [f["cause"] for f in res.doc["findings"]] == ["not_evaluated"]
+
+
+def test_a_service_account_of_another_namespace_is_pointed_out(script, tmp_path):
+    # the apiserver's 403 names the ServiceAccount's namespace (system:serviceaccount:NS:NAME)
+    # and the request's; nats-io/nats-operator#211: the chart installed into default while the
+    # operator works in nats-io
+    top = _top(script, tmp_path,
+               'failed to list pods: pods is forbidden: User "system:serviceaccount:default:'
+               'nats-operator" cannot list resource "pods" in API group "" in the namespace '
+               '"nats-io"\n')
+    assert top["cause"] == "missing_permission"
+    assert any("lives in namespace default" in e for e in top["evidence"])
+    assert "compare its subjects" in top["fix"]

@@ -461,6 +461,15 @@ PATTERNS: tuple[Pattern, ...] = (
        r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
        r"label",
        "1.33-1.37", f"{K8S} v1.34.0 pkg/registry/resource/utils.go (AuthorizedForAdmin)"),
+    # another component's admission webhook refusing the DRA fields of a workload (a platform
+    # that does not let its objects carry resources.claims / resourceClaims): no DRA component
+    # saw the object (knative/serving#15332, Knative's validation webhook)
+    _p("webhook-denies-claims", "admission_webhook_denied", "kube-apiserver",
+       r"admission webhook \\?\"(?P<webhook>[\w.-]+)\\?\" denied the request: [^\n]{0,300}?"
+       r"(?:resources\.claims|resourceClaims|ResourceClaim)",
+       "any (admission webhooks of platforms that build pods: Knative, KServe, ...)",
+       "k8s.io/apiserver admission webhook ('admission webhook %q denied the request: %s'); "
+       "https://github.com/knative/serving/issues/15332"),
     _p("taint-eviction", "device_taint_not_tolerated", "kube-controller-manager",
        r"Device Taint manager: deleting due to NoExecute taint|DeletionByDeviceTaintManager"
        # the Pod event emitPodDeletionEvent records (reason, then message; "Marking for

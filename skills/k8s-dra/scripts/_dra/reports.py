@@ -12,6 +12,7 @@ means the scheduler already placed the pod, so it outranks older scheduler event
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from k8s_skillkit.events import condition_is, regarding
@@ -88,6 +89,12 @@ MEANING = {
     "insufficient_devices": (
         "the claim asks for more devices than one request may hold",
         "lower count; a claim holds at most 32 devices (v1: 32 results per claim)"),
+    "admission_webhook_denied": (
+        "an admission webhook refused the object's DRA fields before any DRA component saw it",
+        "the platform behind the webhook does not accept resources.claims / resourceClaims in "
+        "its objects: request DRA devices where it allows them (a plain Pod, Job or Deployment, "
+        "or the platform's own device support), or ask its maintainers; the webhook's message "
+        "names the field"),
     "no_dra_drivers": (
         "no DRA driver runs: its kubelet-plugin pods are not created, so no node publishes "
         "devices",
@@ -429,21 +436,148 @@ _FIX_BY_PATTERN = {
 }
 
 
+def _d_sched_allocated_elsewhere(m: Match) -> str:
+    return (f": PreBind found {m.value('claim') or 'the claim'} allocated by another "
+            "scheduling cycle; the scheduler retries, and a pod that stays on it is stuck "
+            "(pods of a PodGroup sharing one claim, kubernetes#140053, fixed by PR #140269: "
+            "upgrade, or meanwhile give each pod its own claim)")
+
+
+def _d_sched_panic(m: Match) -> str:
+    return (f": kube-scheduler panicked while scheduling {m.value('pod') or 'the pod'}, "
+            "so the pod stays Pending: the stack trace's frames name the plugin (e.g. "
+            "kubernetes#138882, the DRA allocator on allocationMode All with devices that "
+            "consume counters, fixed by PR #138885)")
+
+
+def _d_sched_score_bug(m: Match) -> str:
+    return (": Score fails for a pod whose claims are partly allocated already "
+            "(kubernetes#139016): meanwhile do not mix a shared multi-node claim with "
+            "per-pod claims in one pod")
+
+
+def _d_nvidia_driver_root_check(m: Match) -> str:
+    return (": its startup check does not find the GPU driver (nvidia-smi, "
+            "the NVML library) under NVIDIA_DRIVER_ROOT; install the GPU driver on the "
+            "node or set the Helm value nvidiaDriverRoot to where it is installed")
+
+
+def _d_slice_publish_rejected(m: Match) -> str:
+    return (": the apiserver refuses the ResourceSlice the driver writes (the field errors "
+            "after 'is invalid' say which), so none of the node's devices is published; "
+            "this is a driver bug or a setting the devices do not support (a feature gate "
+            "for hardware without it, an attribute value the API rejects): upgrade the "
+            "driver or turn that setting off")
+
+
+def _d_driver_device_not_allocatable(m: Match) -> str:
+    return (f": the driver does not know the allocated device {m.value('device')} (not one "
+            "it publishes on this node)")
+
+
+def _d_kai_accounting_impossible(m: Match) -> str:
+    return (f": KAI refuses a pod that requests no {m.value('resource') or 'such resource'} "
+            "for lack of it, so its count of what the node uses is wrong (a shared claim's "
+            "device counted once per pod in KAI before v0.17's fix): upgrade KAI; "
+            "meanwhile restarting the scheduler recounts")
+
+
+def _d_critical_priority_quota(m: Match) -> str:
+    return (": the driver's kubelet-plugin pods ask for a critical priority class the "
+            "namespace's quota admission does not allow, so the DaemonSet creates none "
+            "and no node runs the driver")
+
+
+def _d_sched_prebind_plugin(m: Match) -> str:
+    return (f": the scheduler plugin {m.value('plugin')} failed in PreBind, after the "
+            "pod had a node")
+
+
+def _d_plugin_registrar_failed(m: Match) -> str:
+    where = m.value("socket")
+    return (": its kubelet plugin could not create its registration socket"
+            f"{' ' + where if where else ''} in the kubelet's plugins_registry directory, "
+            "so it exits before the kubelet sees it")
+
+
+def _d_nvidia_mps_daemon(m: Match) -> str:
+    return (": the GPU driver cannot start the claim's MPS control daemon (a Deployment "
+            "it creates in its own namespace for MPS sharing), so the claim is not prepared")
+
+
+def _d_driver_crd_unknown_field(m: Match) -> str:
+    return (f": the apiserver drops {m.value('field') or 'fields'} from what the driver "
+            "writes (client-go's 'unknown field' warning): the installed CRD is older than "
+            "the driver")
+
+
+def _d_driver_crd_status_invalid(m: Match) -> str:
+    what = ".".join(x for x in (m.value("kind"), m.value("group")) if x)
+    return (f": the apiserver refuses the driver's status write on {what or 'its custom resource'}"
+            f"{' ' + repr(m.value('name')) if m.value('name') else ''} (the field errors "
+            "after 'is invalid' name the status fields the installed CRD rejects), so the "
+            "driver cannot record its state")
+
+
+def _d_runtime_cdi_host_device(m: Match) -> str:
+    path = m.value("path")
+    found = (f"a device node {path} that the runtime does not find on the host" if path
+             else "a device node whose type on the host is not the type the spec says")
+    return (f": the CDI spec names {found}, so it cannot create the container (the "
+            "claim itself was prepared)")
+
+
+def _d_kubelet_claim_info_missing(m: Match) -> str:
+    return (": here the kubelet's own claim cache, not the driver, fails while preparing "
+            "the pod's claims (kubernetes#135901: a pod that adds a claim to one another pod "
+            "already prepared): upgrade the kubelet to a release with #135919 (1.34 and 1.35 "
+            "backports); meanwhile give the pods the same set of claims")
+
+
+def _d_driver_unprepare_error(m: Match) -> str:
+    return (": here the driver's kubelet plugin fails NodeUnprepareResources, so the pod "
+            "cannot finish terminating until it succeeds; the error after 'unpreparing "
+            "devices for claim' is the driver's (an object it needs already deleted, a "
+            "device it cannot reset): restore what it names or fix the driver")
+
+
+def _d_kubelet_unprepare_failed(m: Match) -> str:
+    return (": here the kubelet cannot unprepare the pod's claims, so the pod cannot "
+            "finish terminating; the error after 'unprepare dynamic resources:' is the "
+            "kubelet's (a driver that is gone or failed, a claim it cannot resolve), not "
+            "a scheduling problem")
+
+
+# pattern key -> what its own words add to the finding
+def _d_webhook_denies_claims(m: Match) -> str:
+    return f": the webhook {m.value('webhook')} refuses them (not a DRA component)"
+
+
+_DETAIL: dict[str, Callable[[Match], str]] = {
+    "webhook-denies-claims": _d_webhook_denies_claims,
+    "sched-allocated-elsewhere": _d_sched_allocated_elsewhere,
+    "sched-panic": _d_sched_panic,
+    "sched-score-bug": _d_sched_score_bug,
+    "nvidia-driver-root-check": _d_nvidia_driver_root_check,
+    "slice-publish-rejected": _d_slice_publish_rejected,
+    "driver-device-not-allocatable": _d_driver_device_not_allocatable,
+    "kai-accounting-impossible": _d_kai_accounting_impossible,
+    "critical-priority-quota": _d_critical_priority_quota,
+    "sched-prebind-plugin": _d_sched_prebind_plugin,
+    "plugin-registrar-failed": _d_plugin_registrar_failed,
+    "nvidia-mps-daemon": _d_nvidia_mps_daemon,
+    "driver-crd-unknown-field": _d_driver_crd_unknown_field,
+    "driver-crd-status-invalid": _d_driver_crd_status_invalid,
+    "runtime-cdi-host-device": _d_runtime_cdi_host_device,
+    "kubelet-claim-info-missing": _d_kubelet_claim_info_missing,
+    "driver-unprepare-error": _d_driver_unprepare_error,
+    "kubelet-unprepare-failed": _d_kubelet_unprepare_failed,
+}
+
+
 def _detail(cause: str, m: Match) -> str:
-    if m.pattern.key == "sched-allocated-elsewhere":
-        return (f": PreBind found {m.value('claim') or 'the claim'} allocated by another "
-                "scheduling cycle; the scheduler retries, and a pod that stays on it is stuck "
-                "(pods of a PodGroup sharing one claim, kubernetes#140053, fixed by PR #140269: "
-                "upgrade, or meanwhile give each pod its own claim)")
-    if m.pattern.key == "sched-panic":
-        return (f": kube-scheduler panicked while scheduling {m.value('pod') or 'the pod'}, "
-                "so the pod stays Pending: the stack trace's frames name the plugin (e.g. "
-                "kubernetes#138882, the DRA allocator on allocationMode All with devices that "
-                "consume counters, fixed by PR #138885)")
-    if m.pattern.key == "sched-score-bug":
-        return (": Score fails for a pod whose claims are partly allocated already "
-                "(kubernetes#139016): meanwhile do not mix a shared multi-node claim with "
-                "per-pod claims in one pod")
+    if m.pattern.key in _DETAIL:
+        return _DETAIL[m.pattern.key](m)
     if m.pattern.key == "sched-being-allocated":
         claim = m.value("claim") or "the claim"
         if cause == "scheduler_plugin_error":
@@ -454,70 +588,6 @@ def _detail(cause: str, m: Match) -> str:
                     "claim)")
         return (f": another pod that shares {claim} is being scheduled right now; this "
                 "normally clears within seconds")
-    if m.pattern.key == "nvidia-driver-root-check":
-        return (": its startup check does not find the GPU driver (nvidia-smi, "
-                "the NVML library) under NVIDIA_DRIVER_ROOT; install the GPU driver on the "
-                "node or set the Helm value nvidiaDriverRoot to where it is installed")
-    if m.pattern.key == "slice-publish-rejected":
-        return (": the apiserver refuses the ResourceSlice the driver writes (the field errors "
-                "after 'is invalid' say which), so none of the node's devices is published; "
-                "this is a driver bug or a setting the devices do not support (a feature gate "
-                "for hardware without it, an attribute value the API rejects): upgrade the "
-                "driver or turn that setting off")
-    if m.pattern.key == "driver-device-not-allocatable":
-        return (f": the driver does not know the allocated device {m.value('device')} (not one "
-                "it publishes on this node)")
-    if m.pattern.key == "kai-accounting-impossible":
-        return (f": KAI refuses a pod that requests no {m.value('resource') or 'such resource'} "
-                "for lack of it, so its count of what the node uses is wrong (a shared claim's "
-                "device counted once per pod in KAI before v0.17's fix): upgrade KAI; "
-                "meanwhile restarting the scheduler recounts")
-    if m.pattern.key == "critical-priority-quota":
-        return (": the driver's kubelet-plugin pods ask for a critical priority class the "
-                "namespace's quota admission does not allow, so the DaemonSet creates none "
-                "and no node runs the driver")
-    if m.pattern.key == "sched-prebind-plugin":
-        return (f": the scheduler plugin {m.value('plugin')} failed in PreBind, after the "
-                "pod had a node")
-    if m.pattern.key == "plugin-registrar-failed":
-        where = m.value("socket")
-        return (": its kubelet plugin could not create its registration socket"
-                f"{' ' + where if where else ''} in the kubelet's plugins_registry directory, "
-                "so it exits before the kubelet sees it")
-    if m.pattern.key == "nvidia-mps-daemon":
-        return (": the GPU driver cannot start the claim's MPS control daemon (a Deployment "
-                "it creates in its own namespace for MPS sharing), so the claim is not prepared")
-    if m.pattern.key == "driver-crd-unknown-field":
-        return (f": the apiserver drops {m.value('field') or 'fields'} from what the driver "
-                "writes (client-go's 'unknown field' warning): the installed CRD is older than "
-                "the driver")
-    if m.pattern.key == "driver-crd-status-invalid":
-        what = ".".join(x for x in (m.value("kind"), m.value("group")) if x)
-        return (f": the apiserver refuses the driver's status write on {what or 'its custom resource'}"
-                f"{' ' + repr(m.value('name')) if m.value('name') else ''} (the field errors "
-                "after 'is invalid' name the status fields the installed CRD rejects), so the "
-                "driver cannot record its state")
-    if m.pattern.key == "runtime-cdi-host-device":
-        path = m.value("path")
-        found = (f"a device node {path} that the runtime does not find on the host" if path
-                 else "a device node whose type on the host is not the type the spec says")
-        return (f": the CDI spec names {found}, so it cannot create the container (the "
-                "claim itself was prepared)")
-    if m.pattern.key == "kubelet-claim-info-missing":
-        return (": here the kubelet's own claim cache, not the driver, fails while preparing "
-                "the pod's claims (kubernetes#135901: a pod that adds a claim to one another pod "
-                "already prepared): upgrade the kubelet to a release with #135919 (1.34 and 1.35 "
-                "backports); meanwhile give the pods the same set of claims")
-    if m.pattern.key == "driver-unprepare-error":
-        return (": here the driver's kubelet plugin fails NodeUnprepareResources, so the pod "
-                "cannot finish terminating until it succeeds; the error after 'unpreparing "
-                "devices for claim' is the driver's (an object it needs already deleted, a "
-                "device it cannot reset): restore what it names or fix the driver")
-    if m.pattern.key == "kubelet-unprepare-failed":
-        return (": here the kubelet cannot unprepare the pod's claims, so the pod cannot "
-                "finish terminating; the error after 'unprepare dynamic resources:' is the "
-                "kubelet's (a driver that is gone or failed, a claim it cannot resolve), not "
-                "a scheduling problem")
     if cause == "device_class_missing" and m.value("cls"):
         return f" ({m.value('cls')})"
     if cause == "driver_not_registered" and m.value("driver"):

@@ -83,6 +83,16 @@ def _denied(denial: Denial, explained: bool, objects) -> dict:
         "`kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml`)"])
     if denial.reason:
         evidence.append(f"authorizer said: {denial.reason}")
+    if not has_rbac:  # a binding may exist and name another subject: say how to tell
+        fix += ("; if a binding meant to grant it exists, compare its subjects with "
+                f"{denial.user} exactly (ServiceAccount name and namespace: charts often "
+                "bind another name, or were installed into another namespace)")
+    sa = service_account_of(denial.user)
+    if sa and denial.namespace and sa[0] != denial.namespace:
+        evidence.append(f"the ServiceAccount lives in namespace {sa[0]} but the request is in "
+                        f"{denial.namespace}: if the workload was meant to run in "
+                        f"{denial.namespace}, it was installed into {sa[0]} (e.g. helm "
+                        "install without --namespace)")
     return finding("error", "missing_permission", subject_ref(denial),
                    f"no RBAC rule bound to {denial.user} allows {denial.verb} {what} {where}",
                    evidence, fix, basis="reported", confirm=denial.can_i())
