@@ -208,11 +208,11 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     lines = with_paragraphs(_text_lines(index.dump))
     reported += text_findings(lines) + absent_crd_findings(absent, index)
     reported = nack.empty_listeners(reported, index, lines)
-    reported = spec_contradictions(reported, index)
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None) or lines
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index))
+    findings = merge(spec_contradictions(findings, index), [])  # (re-ranked: now info)
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):

@@ -66,7 +66,10 @@ def obj_for(row: dict) -> dict:
     scope, cond = row["scope"], _condition(row)
     if scope == "route":
         return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
-                "metadata": dict(_META), "spec": {"parentRefs": [_PARENT], "rules": [
+                # (with a hostname: a route without one matches every listener, so a
+                # controller's NoMatchingListenerHostname on it is no verdict on it)
+                "metadata": dict(_META), "spec": {"parentRefs": [_PARENT],
+                                                  "hostnames": ["web.example.com"], "rules": [
                     {"backendRefs": [{"name": "web-svc", "port": 80}]}]},
                 "status": {"parents": [{"parentRef": _PARENT, "controllerName": _CONTROLLER,
                                         "conditions": [cond]}]}}

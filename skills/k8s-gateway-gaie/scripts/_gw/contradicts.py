@@ -23,8 +23,7 @@ def spec_contradictions(findings: list[dict], index) -> list[dict]:
 
 
 def _checked(f: dict, index) -> dict:
-    if f["cause"] != "hostname_mismatch" or f.get("basis") != "reported" or \
-            f["severity"] == "info":
+    if f["cause"] != "hostname_mismatch" or f["severity"] == "info":
         return f
     route = _route_of(f["object"], index)
     if route is None:
@@ -43,16 +42,20 @@ def _checked(f: dict, index) -> dict:
                    "upgrade the Gateway controller (some early releases rejected routes without "
                    "hostnames); if the newest release still says it, report it to the "
                    "implementation with this status; a workaround meanwhile: set spec.hostnames "
-                   "to the listener's hostname", basis="reported")
+                   "to the listener's hostname", basis=f.get("basis") or "reported")
 
 
 def _route_of(ref: dict, index) -> dict | None:
     """The route the finding is about, with its spec: by name, or, for a status pasted
-    without a name (a describe block cut above Name:), the paste's only route of that kind."""
+    without a name (a describe block cut above Name:, or text), the paste's only route."""
     kind = ref.get("kind")
-    if kind not in _ROUTE_KINDS_WITH_HOSTNAMES:
+    if kind == "Text":  # the words or a status the kit kept as text: the paste's one route
+        kinds = list(_ROUTE_KINDS_WITH_HOSTNAMES)
+    elif kind in _ROUTE_KINDS_WITH_HOSTNAMES:
+        kinds = [kind]
+    else:
         return None
-    with_spec = [o for o in index.of_kind(kind)
+    with_spec = [o for k in kinds for o in index.of_kind(k)
                  if o.get("spec") and o.get("_source") not in ("fragment", "table")]
     if ref.get("name"):
         with_spec = [o for o in with_spec if meta(o, "name") == ref["name"] and
