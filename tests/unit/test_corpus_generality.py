@@ -79,6 +79,10 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # the built-in PriorityClasses every cluster has (pkg/apis/scheduling
            # SystemPriorityClasses: system-node-critical, system-cluster-critical)
            "system-node-critical", "system-cluster-critical",
+           # the DRA example driver's DeviceClass (kubernetes-sigs/dra-example-driver, the
+           # Kubernetes DRA docs' example) and Kubeflow's MPI operator (its repository and
+           # Deployment name): product vocabulary the scripts named before any case did
+           "gpu.example.com", "mpi-operator",
            "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
