@@ -307,8 +307,10 @@ def _widths(lines: list[str]) -> tuple[int, int]:
     # one cut line below a first line that lost its indentation to the selection (a copy
     # from a terminal starts at the first visible character: describe's `  Warning ...`
     # event row comes as `Warning ...`): the two pieces give one width
-    if _unindented_first(lines, counts):
-        return max(counts), len(lines[0])
+    if len(counts) == 2 and counts[min(counts)] == 1 and len(lines[0]) == min(counts):
+        first = _first_width(lines, max(counts))
+        if first != max(counts):
+            return max(counts), first
     return 0, 0
 
 
@@ -337,20 +339,10 @@ def _first_width(lines: list[str], width: int) -> int:
     unindented first line that short of the width and going on below)."""
     first = lines[0] if lines else ""
     if len(lines) > 1 and not first[:1].isspace() and width - len(first) in _LOST_INDENT \
-            and _goes_on(first, lines[1]) and not _padded(first):
+            and _goes_on(first, lines[1]) and not _padded(first) \
+            and not _aligned(first, lines[1]):
         return len(first)
     return width
-
-
-def _unindented_first(lines: list[str], counts: dict[int, int]) -> bool:
-    """The paste's first line is a cut piece of the one width another cut shows, short by
-    the indentation the copy lost (see _widths)."""
-    if len(counts) != 2 or len(lines) < 2 or lines[0][:1].isspace():
-        return False
-    short, wide = sorted(counts)
-    # the first line is itself the cut piece of that length: it goes on into the second
-    return len(lines[0]) == short and counts[short] == 1 and wide - short in _LOST_INDENT \
-        and _goes_on(lines[0], lines[1]) and not _aligned(lines[0], lines[1])
 
 
 # What starts a record of its own (a log line, markup, a prompt), so it is never the rest of

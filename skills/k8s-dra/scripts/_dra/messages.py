@@ -341,7 +341,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # driver's device in a multi-driver claim (drivers that do not skip results of other
     # drivers), or one that went away after allocation
     _p("driver-device-not-allocatable", "driver_prepare_failed", "DRA driver",
-       r"requested (?:device|GPU|NPU|TPU|\w+) is not allocatable: (?P<device>[\w.-]+)",
+       r"requested \w+ is not allocatable: (?P<device>[\w.-]+)",  # device, GPU, NPU, TPU
        "dra-example-driver and drivers derived from it (NVIDIA, AMD, Ascend, TPU, USB)",
        "kubernetes-sigs/dra-example-driver cmd/dra-example-kubeletplugin/state.go "
        "prepareDevices ('requested device is not allocatable: %v'); dra-driver-nvidia-gpu "

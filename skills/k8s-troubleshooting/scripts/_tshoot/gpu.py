@@ -162,9 +162,6 @@ _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to ex
                        # DataLoader.cpp SIGNAL_HANDLER(SIGBUS, ...), 1.0-2.x): same fault, fix
                        r"|Unexpected bus error encountered in worker\. This might be caused by "
                        r"insufficient shared memory")
-_NCCL_SHM_FLAT = re.compile(r"Error\s+while\s+creating\s+shared\s+memory\s+segment|failed\s+to\s+"
-                            r"extend\s+/dev/shm/|posix_fallocate\s+failed\s*:\s*No\s+space\s+left"
-                            r"\s+on\s+device")
 # ENOSPC without NCCL's own line (a truncated log, a framework's re-raise) is the shared-memory
 # fault only where the same paste is about shared memory (/dev/shm, "shared memory", shm) and
 # a collective runs (torch.distributed, NCCL): a disk filled by checkpoints says neither
@@ -334,8 +331,8 @@ def read(text: str) -> GpuReport:
 _RENDEZVOUS = re.compile(r"\bTCPStore\b|_env_rendezvous_handler|_create_c10d_store|"
                          r"init_process_group|\bc10d\b")
 _MASTER_UNREACHABLE = re.compile(
-    r"host not found: Name or service not known|Temporary failure in name resolution|"
-    r"Name or service not known|nodename nor servname provided|"
+    r"Name or service not known|Temporary failure in name resolution|"
+    r"nodename nor servname provided|"
     r"client socket has failed to connect to|failed to connect to .{0,80}?Connection refused",
     re.IGNORECASE)
 
@@ -351,8 +348,8 @@ def _rendezvous_unreachable(text: str) -> list[str]:
 def _shm_line_across_lines(text: str) -> list[str]:
     """NCCL's shared-memory wording when a person wrapped it over lines (a GitHub quote's `> `
     markers, a sentence's line breaks): the words are read with the breaks as spaces."""
-    flat = " ".join(line.strip() for line in clean(text).split("\n"))
-    m = _NCCL_SHM_FLAT.search(flat)
+    flat = " ".join(clean(text).split())
+    m = _NCCL_SHM.search(flat)
     return [flat[m.start():m.end() + 120].strip().rstrip("` ")] if m else []
 
 

@@ -118,7 +118,7 @@ SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcrea
                      r"|networkplugin cni failed|failed to setup network for sandbox"
                      r"|SetupNetworkError|failed to setup network for pod"
                      r"|RunPodSandbox .{0,300}?failed|failed to get sandbox runtime", re.I)
-# containerd (and CRI-O) has no runtime for the pod's RuntimeClass handler: containerd
+# containerd has no runtime for the pod's RuntimeClass handler: containerd
 # pkg/cri/server (1.5-1.7) and internal/cri/config (2.x) "no runtime for %q is configured",
 # wrapped "failed to get sandbox runtime: %w" by sandbox_run.go; a GPU node whose containerd
 # config lacks the nvidia runtime (NVIDIA/gpu-operator#432)
