@@ -79,6 +79,23 @@ def api_paths(text: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in _API_PATH.finditer(str(text or ""))]
 
 
+_VERSION_PARTS = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_rank(version: str) -> tuple[int, int, int]:
+    """Kubernetes API version priority as a sortable key: GA above beta above alpha, then by
+    number (apimachinery's version priority; an unknown form ranks lowest).
+
+    >>> sorted(["v1alpha2", "v1", "v1beta1", "v2", "v1alpha3"], key=version_rank)
+    ['v1alpha2', 'v1alpha3', 'v1beta1', 'v1', 'v2']
+    """
+    hit = _VERSION_PARTS.match(str(version or ""))
+    if not hit:
+        return (-1, 0, 0)
+    level = {"alpha": 0, "beta": 1, None: 2}[hit.group(2)]
+    return (level, int(hit.group(1)), int(hit.group(3) or 0))
+
+
 def served_versions(lines: Iterable[object],
                     crds: Iterable[object] = ()) -> dict[str, dict[str, bool]]:
     """CRD name -> {version: served}: from CRD objects (`spec.versions`) and from the output

@@ -23,6 +23,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import catalogue, crd_versions, epp_config, nack
 from _gw.contradicts import spec_contradictions
+from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -213,6 +214,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index))
     findings = merge(spec_contradictions(findings, index), [])  # (re-ranked: now info)
+    findings = superseded.reclassify(findings, raw, index.of_kind("CustomResourceDefinition"))
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):

@@ -26,6 +26,7 @@ examples:
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
+  gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted master_not_ready nccl_network_error
   nccl_watchdog_timeout
@@ -70,6 +71,14 @@ REPORTED = [
      "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
      "node with a preinstalled driver point the toolkit at it (driver root) and check "
      "lsmod | grep nvidia"),
+    ("fabric_not_ready", "gpu_fabric_manager_not_running", OBJECT,
+     "CUDA reports the system not yet initialized (cudaErrorSystemNotReady, 802): on an "
+     "NVSwitch system (HGX/DGX A100, H100 and later) CUDA waits for NVIDIA Fabric Manager to "
+     "register the GPUs, and it is not running, failed, or is another version than the driver",
+     "on the node: systemctl status nvidia-fabricmanager (journalctl -u nvidia-fabricmanager); "
+     "install the Fabric Manager package of exactly the driver's version and enable it, or let "
+     "the GPU Operator's driver container run it (its fabric manager support); nvidia-smi -q "
+     "shows Fabric State Completed once the GPUs are registered; then restart the pods"),
     ("cuda_requirement", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA runtime hook refused to start the container: the image requires a CUDA "
      "version (its NVIDIA_REQUIRE_CUDA) the node's driver does not provide ('unsatisfied "
@@ -111,6 +120,13 @@ REPORTED_AFTER_DUPLICATES = [
      "pytorch-operator releases started workers before the master: upgrade); check "
      "MASTER_ADDR names the master's Service and that cluster DNS resolves it (kubectl exec "
      "into a worker: getent hosts $MASTER_ADDR)"),
+    ("nccl_no_interface", "nccl_network_error", OBJECT,
+     "NCCL found no network interface to bootstrap on: NCCL_SOCKET_IFNAME matches none of the "
+     "pod's interfaces, or only ones that cannot reach the other ranks",
+     "print the pod's interfaces (kubectl exec POD -- ip -o addr) and set NCCL_SOCKET_IFNAME "
+     "to the routable one (eth0 on the pod network; the host's NIC with hostNetwork: true); "
+     "a leading ^ excludes, = is an exact match that some NCCL builds do not honour; run with "
+     "NCCL_DEBUG=INFO to see the interfaces NCCL considered"),
     ("nccl_net", "nccl_network_error", OBJECT,
      "NCCL's transport failed (InfiniBand/RoCE completion error or a closed socket): a peer "
      "died or the fabric dropped the connection",

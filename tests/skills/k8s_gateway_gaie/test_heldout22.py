@@ -212,8 +212,10 @@ v1 served=true
 
 
 def test_a_requested_version_the_crd_does_not_serve(gw_run, tmp_path):
+    # the CRD serves a newer version (v1) than the one asked for: the bundle is newer than the
+    # controller (gateway-api v1.1.0 standard: grpcroutes v1 served, v1alpha2 served: false)
     found = _problems(gw_run, tmp_path, LINKERD_13334)
-    assert [f["cause"] for f in found] == ["crd_not_installed"]
+    assert [f["cause"] for f in found] == ["crd_version_unsupported"]
     assert found[0]["object"]["name"] == "grpcroutes.gateway.networking.k8s.io"
     assert found[0]["confirm"] == "kubectl get --raw /apis/gateway.networking.k8s.io/v1alpha2"
 
@@ -221,7 +223,8 @@ def test_a_requested_version_the_crd_does_not_serve(gw_run, tmp_path):
 def test_a_served_version_is_no_fault(gw_run, tmp_path):
     # the experimental bundle of the time served v1alpha2 too (linkerd/linkerd2#13032)
     text = LINKERD_13334.replace("v1 served=true\n", "v1 served=true\nv1alpha2 served=true\n")
-    assert "crd_not_installed" not in _causes(gw_run, tmp_path, text)
+    causes = _causes(gw_run, tmp_path, text)
+    assert "crd_not_installed" not in causes and "crd_version_unsupported" not in causes
 
 
 def test_a_crd_object_says_which_versions_it_serves(gw_run, tmp_path):
@@ -232,4 +235,5 @@ def test_a_crd_object_says_which_versions_it_serves(gw_run, tmp_path):
             'spec:\n  group: gateway.networking.k8s.io\n  names: {kind: GRPCRoute, plural: '
             'grpcroutes}\n  scope: Namespaced\n  versions:\n  - {name: v1, served: true, '
             'storage: true}\n')
-    assert _causes(gw_run, tmp_path, text)[:1] == ["crd_not_installed"]
+    # (v1 is newer than the v1alpha2 asked for: the CRD is newer than the controller)
+    assert _causes(gw_run, tmp_path, text)[:1] == ["crd_version_unsupported"]

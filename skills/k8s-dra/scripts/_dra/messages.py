@@ -277,6 +277,17 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubelet older than the apiserver", "https://github.com/kubernetes-sigs/dra-driver-"
        "nvidia-gpu/issues/766; kubelet asks a resource.k8s.io version the apiserver does "
        "not serve"),
+    # the Node authorizer lets a kubelet read only the ResourceClaims of pods bound to its node
+    # (plugin/pkg/auth/authorizer/node graph: pod -> resourceclaim edges); a pod force-deleted
+    # while running is gone from that graph, so the kubelet of 1.26-1.27 that re-read the claim
+    # to unprepare it was refused and never unprepared (kubernetes/kubernetes#119307 caches
+    # the claim at prepare instead)
+    _p("kubelet-fetch-claim-forbidden", "kubelet_claim_access_denied", "kubelet",
+       r"failed to fetch ResourceClaim (?P<claim>[\w.-]+) referenced by pod [\w.-]+: "
+       r"[^\n]{0,120}?is forbidden: User \\?\"system:node:",
+       "1.26-1.37 (Node authorizer)", f"{K8S} v1.27.0 {KUBELET_DRA} ('failed to fetch "
+       "ResourceClaim %s referenced by pod %s: %+v'); https://github.com/kubernetes/kubernetes/"
+       "pull/119307 (force-deleted pod, claim no longer readable by the node)"),
     _p("kubelet-prepare-failed", "driver_prepare_failed", "kubelet",
        r"NodePrepareResources?`?\s+(?:to\s+)?fail|NodePrepareResources: "
        r"|error preparing devices for claim|prepare devices failed|NodePrepareResources skipped \d+",

@@ -124,6 +124,15 @@ MEANING = {
         "claim; its error is in the evidence",
         "fix what the driver's error names (driver logs on that node: kubectl logs -n "
         "<driver namespace> <kubelet-plugin pod>); the kubelet retries"),
+    "kubelet_claim_access_denied": (
+        "the kubelet may not read the pod's ResourceClaim: the Node authorizer lets a node read "
+        "only claims of pods bound to it, so the pod is gone (force-deleted while running) or "
+        "the claim is not linked to it, and the kubelet cannot prepare or unprepare it",
+        "check the pod still exists and lists the claim (kubectl get pod POD -o jsonpath="
+        "'{.status.resourceClaimStatuses}'); for a force-deleted pod on a 1.26-1.27 kubelet, "
+        "upgrade (1.28+ unprepares from its cache: kubernetes#119307) and restart the driver's "
+        "kubelet plugin to release the devices; check the apiserver runs the Node authorizer "
+        "(--authorization-mode=Node,RBAC) at the kubelet's version"),
     "driver_crd_invalid": (
         "the CRD installed in the cluster is not the one of the DRA driver's release: the "
         "apiserver refuses or drops what the driver writes on its own custom resource",

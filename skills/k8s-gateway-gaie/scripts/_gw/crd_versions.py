@@ -18,8 +18,9 @@ _GROUPS = ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io",
 
 
 def unserved_findings(lines, index) -> list[dict]:
-    """crd_not_installed (inferred) for each requested group/version that a CRD of that
-    group, as the paste lists it, does not serve."""
+    """crd_not_installed or, when the CRD serves a newer version, crd_version_unsupported
+    (inferred) for each requested group/version that a CRD of that group, as the paste lists
+    it, does not serve."""
     requested = dict.fromkeys(gv for line in lines or [] for gv in crd.api_paths(str(line))
                               if gv[0] in _GROUPS)
     served = crd.served_versions(lines, index.of_kind("CustomResourceDefinition"))
@@ -34,13 +35,21 @@ def unserved_findings(lines, index) -> list[dict]:
 
 def _finding(name: str, group: str, version: str, versions: dict[str, bool]) -> dict:
     serves = ", ".join(v for v, on in versions.items() if on) or "no version"
+    # a CRD that serves a newer version than the one asked for is newer than the client
+    # (crd_version_unsupported); one that serves only older ones is not yet installed at the
+    # version the client needs
+    newer = any(on and crd.version_rank(v) > crd.version_rank(version)
+                for v, on in versions.items())
+    why = ("the CRD is newer than the client: its bundle no longer serves that version"
+           if newer else "as if the CRD were not installed")
     return finding(
-        "error", "crd_not_installed", {"kind": "CustomResourceDefinition", "name": name},
+        "error", "crd_version_unsupported" if newer else "crd_not_installed",
+        {"kind": "CustomResourceDefinition", "name": name},
         f"a client in the paste asks for {group}/{version}; CRD {name} serves only {serves}: "
         f"the kind is not served at {version} (404), so a controller that watches it there "
-        "cannot start, as if the CRD were not installed",
+        f"cannot start ({why})",
         [f"requested: /apis/{group}/{version}", f"CRD {name} served versions: {serves}"],
-        f"install a CRD release that still serves {version} for this kind (the Gateway API's "
-        "newer bundles serve only the GA version; older experimental ones kept the alpha "
-        "versions served), or run a controller release that reads a served version",
-        basis="inferred", confirm=f"kubectl get --raw /apis/{group}/{version}")
+        f"run a controller release that reads a served version ({serves}), or install a CRD "
+        f"release that still serves {version} for this kind (the Gateway API's newer standard "
+        "bundles serve only the GA version; the experimental ones keep some alpha versions "
+        "served)", basis="inferred", confirm=f"kubectl get --raw /apis/{group}/{version}")

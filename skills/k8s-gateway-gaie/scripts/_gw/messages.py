@@ -528,6 +528,19 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "get crd <plural>.gateway.networking.k8s.io -o jsonpath='{{.spec.versions[*]."
             "name}}'; GRPCRoute v1 needs Gateway API v1.1+, TLSRoute the experimental "
             "bundle): install the CRD release the program supports, then restart it"),
+    # a controller that registers an optional kind in its client scheme only when the CRD is
+    # there, then lists it anyway: apimachinery runtime/scheme.go `no kind is registered for
+    # the type %v in scheme %q` (cilium-operator's TLSRouteList with only the standard
+    # bundle installed: cilium/cilium#38420, fixed by #38874 to skip the absent kind; #47819)
+    _p("scheme-kind-not-registered", r"no kind is registered for the type v\w+\.(?:"
+       r"GatewayClass|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|ReferenceGrant|"
+       r"BackendTLSPolicy|X?ListenerSet|InferencePool|InferenceObjective)(?:List)?\b",
+       "crd_not_installed", "class", ("text",),
+       hint="the controller found no CRD for that kind at start (so it did not register it) "
+            "but still lists it, and that reconcile fails: install that kind's CRD (TLSRoute, "
+            "TCPRoute and UDPRoute come with the experimental bundle before Gateway API v1.5/"
+            "v1.6) and restart the controller, or upgrade to a release that skips the "
+            "absent kind"),
     # an informer of a Gateway API / Inference Extension kind that never synced: its list
     # keeps failing (the CRD does not serve that version, or the identity may not list it)
     # until the program gives up: external-dns source/gateway.go `failed to sync %v: %v`

@@ -20,6 +20,7 @@ from k8s_skillkit.findings import finding
 
 from _gw.causes import fix_for, layer_of
 from _gw.reported import REASONLESS
+from _gw.superseded import UNSERVED_WORDS
 
 # --- "the Service has an address" ----------------------------------------------------------
 # A LoadBalancer Service's status as kubectl prints it: `-o jsonpath='{.status.loadBalancer}'`
@@ -400,6 +401,7 @@ class Prose:
     secret_absent: list[str] = field(default_factory=list)
     clusterip_shown: list[str] = field(default_factory=list)
     crd_absent: list[str] = field(default_factory=list)
+    version_unserved: list[str] = field(default_factory=list)
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
     pool_unselected: list[str] = field(default_factory=list)
@@ -504,6 +506,7 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_LB_HEALTH, out.lb_health), (_BACKEND_ABSENT, out.backend_absent),
                           (_POLICY_TARGET_ABSENT, out.policy_target_absent),
                           (_SECRET_ABSENT, out.secret_absent), (_CRD_ABSENT, out.crd_absent),
+                          (UNSERVED_WORDS, out.version_unserved),
                           (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
                           (_PORT_INVALID, out.epp_port_invalid if _EPP_REF.search(text)
                            else out.port_invalid),
@@ -675,6 +678,12 @@ _RULES = (
           "that watches a kind whose CRD is absent cannot start its informers and stops "
           "configuring routes",
           "kubectl get crds | grep -e gateway.networking -e inference.networking"),
+    _Rule(("version_unserved",), "gateway_api", "crd_version_unsupported",
+          "the paste says the installed Gateway API CRDs no longer serve an alpha version: a "
+          "controller release built for that version cannot list the kind there, so its "
+          "informer never syncs (the bundle is newer than the controller supports)",
+          "kubectl get crd <plural>.gateway.networking.k8s.io -o jsonpath='{range "
+          ".spec.versions[*]}{.name} served={.served}{\"\\n\"}{end}'"),
     _Rule(("protocol_unsupported",), "listener", "listener_invalid",
           "the paste says a listener uses a protocol the controller does not support: that "
           "listener is not Accepted (UnsupportedProtocol) and no route attaches to it; "

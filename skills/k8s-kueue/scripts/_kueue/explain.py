@@ -90,7 +90,11 @@ FIXES = {
                              "kueue-webhook-service -n <kueue namespace>); if it crash-loops, its "
                              "log (--previous) names why: a panic's frames name the feature "
                              "(turn off the alpha feature gate, or upgrade), a certificate error "
-                             "the webhook cert setup",
+                             "the webhook cert setup; `failed to list *v1beta1.Workload` with a "
+                             "timeout or `message larger than max` means too many Workloads to "
+                             "list: delete finished ones and set objectRetentionPolicies."
+                             "workloads in the Kueue Configuration; with `could not find the "
+                             "requested resource`, install the CRDs of the controller's release",
     "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
                         "kueue-controller-manager runs and its Configuration's "
                         "integrations.frameworks lists the job's kind, and read the error Kueue "

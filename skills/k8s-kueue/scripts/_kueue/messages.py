@@ -191,6 +191,19 @@ _MESSAGES = [
                               r"(?:kueue-webhook-service|/(?:mutate|validate)-kueue-x-k8s-io-)"
                               r"[^\n]{0,300}?(?:no endpoints available|connection refused|i/o "
                               r"timeout|context deadline exceeded|x509|not found)"),
+    # kueue-controller-manager's own informers cannot list its kinds (controller-runtime
+    # pkg/cache/internal/informers.go -> client-go reflector `Failed to watch *v1beta1.Workload:
+    # failed to list *v1beta1.Workload: <err>`): its caches never sync, so it admits nothing.
+    # A timeout, or the apiserver's gRPC `trying to send message larger than max`, is a list too
+    # large (hundreds of thousands of finished Workloads: kueue#4266, fixed by deleting them and
+    # objectRetentionPolicies); "could not find the requested resource" is a CRD version the
+    # installed CRDs do not serve (CRDs not upgraded with the controller)
+    ("kueue_controller_down", r"[Ff]ailed to (?:watch|list) \*?v1(?:beta\d|alpha\d)?\.(?:Workload|"
+                              r"ClusterQueue|LocalQueue|ResourceFlavor|AdmissionCheck|Cohort|"
+                              r"WorkloadPriorityClass|Topology|MultiKueue\w+|"
+                              r"ProvisioningRequestConfig)\b"),
+    ("kueue_controller_down", r"trying to send message larger than max[^\n]{0,200}?|"
+                              r"ResourceExhausted desc = grpc: trying to send message larger"),
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
     # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
     # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).

@@ -548,6 +548,9 @@ _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
 _ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
 
 
+# the controller's informers failing to list (messages.py: a list too large, a CRD version
+# not served), not the apiserver failing to call its webhooks
+_CACHE_UNSYNCED = re.compile(r"[Ff]ailed to (?:watch|list) \*?v1|message larger than max")
 _SETUP_FAILED = re.compile(r"Unable to (?:load|validate) the configuration")
 # the job reconciler skipping a job (jobframework/reconciler.go v0.19.2:366-370)
 _SKIPPED = re.compile(r"label is not set, ignoring the job|No kueue-managed ancestors")
@@ -573,6 +576,9 @@ def _finding(said, obj: dict) -> dict:
                           f"Kueue reports {said.cause.replace('_', ' ')}")
         if _SETUP_FAILED.search(said.message):
             lead = "kueue-controller-manager does not start, so no job gets a Workload"
+        if said.cause == "kueue_controller_down" and _CACHE_UNSYNCED.search(said.message):
+            lead = ("kueue-controller-manager cannot list its own objects, so its caches never "
+                    "sync and it admits nothing")
         if _SKIPPED.search(said.message):
             lead = ("Kueue's job reconciler ignores the job: it has no "
                     "kueue.x-k8s.io/queue-name label (no Workload, its pods are not managed)")

@@ -242,9 +242,13 @@ def _psp(denial: Denial) -> list[dict]:
                         "1.25)", basis="reported")]
     if "security context constraint" in denial.text:
         # OpenShift's SecurityContextConstraints: the same provider list, SCCs for policies
-        return [finding("error", "pod_security_policy_denied", {"kind": "Pod"},
+        cause = _scc_cause(denial.text)
+        one = "" if cause == "pod_security_policy_denied" else (
+            f"; the SCCs it may use object to one setting only: set {_SCC_HINT[cause]} in the "
+            "pod template and it is admitted")
+        return [finding("error", cause, {"kind": "Pod"},
                         "no SecurityContextConstraints the pod's ServiceAccount may use admits "
-                        "it (OpenShift): each provider's refusal is in the evidence",
+                        f"it (OpenShift): each provider's refusal is in the evidence{one}",
                         [c for c, _ in denial.checks][:5] or [denial.text],
                         "make the pod fit the SCC it may use (restricted: no fixed fsGroup / "
                         "runAsUser outside the namespace's ranges, no host namespaces or "
@@ -257,6 +261,41 @@ def _psp(denial: Denial) -> list[dict]:
                     "fix the pod's securityContext, or grant `use` on a fitting policy "
                     "(PodSecurityPolicy was removed in 1.25: migrate to Pod Security "
                     "admission)", basis="reported")]
+
+
+# An SCC's field errors (openshift/apiserver-library-go pkg/securitycontextconstraints/
+# sccmatching, the validation of each provider the ServiceAccount may use) that name one
+# securityContext setting; a refusal whose usable providers object to exactly one of them is
+# that setting (openshift/instaslice-operator#213: restricted-v2's allowPrivilegeEscalation),
+# anything else (ranges, several settings) the SCC refusal as a whole.
+_SCC_FIELDS = (
+    ("privilege_escalation_allowed", re.compile(r"allowPrivilegeEscalation: Invalid value")),
+    ("privileged_container", re.compile(r"\.privileged: Invalid value|Privileged containers "
+                                        r"are not allowed")),
+    ("host_namespaces", re.compile(r"\.host(?:Network|PID|IPC): Invalid value|Host (?:network|"
+                                   r"PID|IPC) is not allowed")),
+    ("host_path_volume", re.compile(r"hostPath volumes are not allowed")),
+    ("host_port", re.compile(r"\.hostPort: Invalid value|Host ports are not allowed")),
+    ("capabilities_added", re.compile(r"capabilit(?:y|ies)[^,]{0,60}?may not be added|"
+                                      r"capabilities\.add: Invalid value")),
+)
+_SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
+             "privileged_container": "privileged: false", "host_namespaces":
+             "hostNetwork / hostPID / hostIPC false", "host_path_volume":
+             "no hostPath volume (another volume type)", "host_port": "no hostPort",
+             "capabilities_added": "no capabilities.add"}
+_SCC_ERROR = re.compile(r"(?:Invalid value|Unsupported value|Required value|Forbidden):")
+
+
+def _scc_cause(text: str) -> str:
+    usable = [chunk for chunk in re.split(r"\bprovider\s+", text)[1:]
+              if "not usable by user or serviceaccount" not in chunk]
+    errors = sum(len(_SCC_ERROR.findall(chunk)) for chunk in usable)
+    named = {cause: sum(len(p.findall(chunk)) for chunk in usable) for cause, p in _SCC_FIELDS}
+    named = {cause: n for cause, n in named.items() if n}
+    if len(named) == 1 and sum(named.values()) >= errors:
+        return next(iter(named))
+    return "pod_security_policy_denied"
 
 
 def _privileged_disallowed(denial: Denial) -> list[dict]:

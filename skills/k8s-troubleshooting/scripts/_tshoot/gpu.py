@@ -129,6 +129,22 @@ _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
 DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize NVML: Driver "
                            r"Not Loaded|NVIDIA-SMI has failed because it couldn't communicate "
                            r"with the NVIDIA driver", re.I)
+# NCCL found no network interface to bootstrap on or to run its socket transport over: the
+# NCCL_SOCKET_IFNAME the pod sets names none of its interfaces (a host NIC name in a pod on
+# the pod network; a `=` exact-match a build does not honour; an exclude list that leaves only
+# non-routable NICs): nccl src/bootstrap.cc `Bootstrap : no socket interface found` (2.x),
+# src/transport/net_socket.cc `NET/Socket : no interface found` (marin-community/marin#7018).
+NCCL_NO_INTERFACE = re.compile(r"Bootstrap\s*:\s*no socket interface found|"
+                               r"NET/Socket\s*:\s*no interface found", re.IGNORECASE)
+# CUDA's cudaErrorSystemNotReady (802, "system not yet initialized", driver API
+# CUDA_ERROR_SYSTEM_NOT_READY): on NVSwitch systems (HGX/DGX A100, H100 and later) CUDA waits for
+# NVIDIA Fabric Manager to register the GPUs; with nvidia-fabricmanager stopped, failed, or of
+# another version than the driver, every CUDA job fails so (NVIDIA Fabric Manager user guide,
+# ABORT_CUDA_JOBS_ON_FM_EXIT; NVIDIA/gpu-operator#1043: the GPU Operator's cuda-validator
+# "Failed to allocate device vector A (error code system not yet initialized)").
+FABRIC_NOT_READY = re.compile(r"system not yet initialized|cudaErrorSystemNotReady|"
+                              r"CUDA_ERROR_SYSTEM_NOT_READY|\bFabric\s*:?\s*State\s*:\s*In "
+                              r"Progress", re.IGNORECASE)
 # The NVIDIA container runtime hook checks the image's NVIDIA_REQUIRE_* (cuda>=X, brand=...)
 # against the node before the container starts (libnvidia-container src/cli/common.c:
 # `requirement error: %s`): `unsatisfied condition: cuda>=12.6, please update your driver to a
@@ -259,6 +275,8 @@ class GpuReport:
     xids: list[tuple[str, int, str]] = field(default_factory=list)           # (pci, xid, line)
     cuda_oom: list[str] = field(default_factory=list)
     nccl_net: list[str] = field(default_factory=list)
+    nccl_no_interface: list[str] = field(default_factory=list)  # NCCL_SOCKET_IFNAME matches none
+    fabric_not_ready: list[str] = field(default_factory=list)   # CUDA 802: Fabric Manager
     nccl_shm: list[str] = field(default_factory=list)
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
@@ -415,8 +433,12 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.cuda_requirement.append(line[:300])
     if DRIVER_ABSENT.search(line):
         report.driver_absent.append(line[:300])
-    if _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
+    if NCCL_NO_INTERFACE.search(line):
+        report.nccl_no_interface.append(line[:300])
+    elif _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
         report.nccl_net.append(line[:300])
+    if FABRIC_NOT_READY.search(line):
+        report.fabric_not_ready.append(line[:300])
     if _OOMKILLED.search(line):
         report.oom_killed.append(line[:300])
     if _NODE_MEMORY.search(line):

@@ -222,7 +222,12 @@ NODE_SHUTDOWN_KILL = re.compile(r"pod was terminated in response to imminent nod
 # to system load" / "error reserving ctr name ... name is reserved" (server/container_create.go,
 # internal/resourcestore), containerd "failed to reserve container name" (internal/cri/server/
 # container_create.go); the sandbox forms of both come in FailedCreatePodSandBox, read first.
+# The docker-era kubelet (1.2-1.5 pkg/kubelet/dockertools/docker_manager.go, reason Failed):
+# "Failed to start container with docker id %v with error: %v", "Failed to create docker
+# container %q of pod %q with error: %v" (k8sp/sextant#397: lstat /dev/nvidia0).
 START_FAILED = re.compile(r"\b(?:CreateContainerError|RunContainerError|PostStartHookError"
+                          r"|Failed to start container with docker id \S+ with error"
+                          r"|Failed to create docker container \S+ of pod \S+ with error"
                           r"|StartError|ContainerCannotRun|FailedPostStartHook)\b"
                           r"|poststarthook failed|(?:exec|http) lifecycle hook \(.*\) for "
                           r"container \S+ in pod \S+ failed|failed to start container \S+: "

@@ -27,10 +27,11 @@ WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pres
           "kubelet_admission_rejected": 74, "admission_refused": 71, "spec_invalid": 71, "config_missing": 70,
           "image_pull": 65, "container_start_failed": 62, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
           "deadline_exceeded": 48, "stuck_terminating": 45, "scheduler": 40, "rollout_stuck": 35, "pvc_pending": 40, "crash_loop": 30,
-          "job_failed": 25, "probe_failing": 20}
+          "job_failed": 25, "probe_failing": 20, "gpu_not_advertised": 64}
 # a GPU fault that is not memory pressure ranks as the GPU finding it replaces
 WEIGHT.update({c: WEIGHT["gpu_pressure"] for c in ("gpu_xid_hardware", "gpu_device_access_lost",
-                                                  "gpu_driver_mismatch")})
+                                                  "gpu_driver_mismatch",
+                                                  "gpu_fabric_manager_not_running")})
 NODE_CAUSES = ("node_not_ready", "node_pressure")
 
 
@@ -61,7 +62,8 @@ def classify(text: str) -> Report | None:
     for check in (_scheduler, _placement, _dra, _gpu, _oom, _probe, _admission, _invalid,
                   _kubelet_admit, _non_root,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
-                  _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed):
+                  _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed,
+                  _zero_gpus):
         found = check(text)
         if found:
             return found
@@ -114,11 +116,13 @@ def _dra(text: str) -> Report | None:
 # a GPU fault that is not memory pressure has its own cause (explain_gpu_failure's ids)
 _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
                 "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
-                "driver_absent": "gpu_driver_mismatch"}
+                "driver_absent": "gpu_driver_mismatch",
+                "fabric_not_ready": "gpu_fabric_manager_not_running"}
 
 
 def _gpu(text: str) -> Report | None:
-    if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text):
+    if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
+            gpu_logs.FABRIC_NOT_READY.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         fault = gpu_fault(text)
         cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
@@ -143,6 +147,8 @@ def gpu_fault(text: str) -> str:
         return "driver_mismatch"
     if report.driver_absent:
         return "driver_absent"
+    if report.fabric_not_ready:
+        return "fabric_not_ready"
     if report.cuda_oom:
         return ""
     if report.nccl_net or report.nccl_shm or report.timeouts or report.nccl:
@@ -339,6 +345,24 @@ def _start_failed(text: str) -> Report | None:
         hook = bool(re.search(r"hook", text, re.I))
         return Report("container_start_failed", _short(text), WEIGHT["container_start_failed"],
                       {"hook": hook})
+    return None
+
+
+# A node's Capacity / Allocatable line for a device plugin's resource at 0 (`kubectl describe
+# node`: ` nvidia.com/gpu:     0`): the plugin registered the resource once but reports no
+# device now (it sees none: the container runtime's default runtime is not nvidia, the driver
+# is not loaded; or all are unhealthy), so every pod requesting it stays Pending
+# (NVIDIA/k8s-device-plugin#100: docker's default-runtime not nvidia after an upgrade).
+ZERO_GPUS = re.compile(r"^\s*(nvidia\.com/gpu|amd\.com/gpu|gpu\.intel\.com/\w+|"
+                       r"habana\.ai/gaudi|aws\.amazon\.com/neuron(?:core)?)\s*:\s*\"?0\"?\s*$",
+                       re.MULTILINE)
+
+
+def _zero_gpus(text: str) -> Report | None:
+    hit = ZERO_GPUS.search(text)
+    if hit:
+        return Report("gpu_not_advertised", _short(text), WEIGHT["gpu_not_advertised"],
+                      {"resource": hit.group(1), "subject_kind": "Node"})
     return None
 
 

@@ -25,7 +25,7 @@ from _tshoot.verdict import subject_finding
 
 ORDER = ("node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
          "dra_claim", "gpu_xid_hardware", "gpu_device_access_lost", "gpu_driver_mismatch",
-         "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
+         "gpu_fabric_manager_not_running", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
          "config_missing", "sandbox_failed", "mount_failed", "evicted", "pvc_pending",
          "volume_node_affinity", "unschedulable_insufficient", "unschedulable_taint",
          "unschedulable_cordoned", "unschedulable_affinity", "unschedulable_pod_affinity",

@@ -69,6 +69,13 @@ _FIX = {
                      "fix what the app's health endpoint depends on",
     "config_missing": "create the ConfigMap/Secret (or the key) in the pod's namespace, fix the "
                       "name/key in the pod template, or mark the reference optional: true",
+    "gpu_not_advertised": "the node's device plugin reports no GPU: check its pod on that node "
+                          "(kubectl -n <plugin ns> logs <device-plugin pod>): with Docker the "
+                          "default runtime must be nvidia (/etc/docker/daemon.json "
+                          "default-runtime; containerd: the nvidia runtime as default or a "
+                          "RuntimeClass for the plugin), the driver must be loaded (nvidia-smi "
+                          "on the node), and unhealthy devices (Xid) are dropped; restart the "
+                          "plugin after fixing it",
     "sandbox_failed": "the CNI plugin could not set up the pod's network: check the network "
                       "add-on's pods on that node (logs, credentials, config in /etc/cni/net.d); "
                       "'failed to find plugin X in path' means the CNI plugin binaries are not "
@@ -344,6 +351,12 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                       "install the driver on the node or let the GPU Operator's driver "
                       "container do it; after a kernel upgrade rebuild the module (DKMS) and "
                       "reboot; lsmod | grep nvidia on the node shows it loaded"),
+    "fabric_not_ready": ("CUDA reports the system not yet initialized (cudaErrorSystemNotReady): "
+                         "on an NVSwitch node NVIDIA Fabric Manager has not registered the GPUs",
+                         "on the node: systemctl status nvidia-fabricmanager; install the Fabric "
+                         "Manager of exactly the driver's version and enable it (or the GPU "
+                         "Operator driver container's fabric manager support), then restart "
+                         "the pods (explain_gpu_failure.py)"),
     "nccl": ("NCCL's collective communication failed (not GPU memory)",
              "run explain_gpu_failure.py on every rank's log (kubectl logs --prefix -l "
              "<job label>): it names the transport error, the shared-memory limit or the rank "
@@ -362,6 +375,7 @@ _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "or key it needs is missing, or it refuses the securityContext (see its Failed "
              "event)",
              "sandbox_failed": "the pod sandbox (network) cannot be created",
+             "gpu_not_advertised": "the node advertises 0 GPUs: its device plugin sees none",
              "mount_failed": "a volume cannot be attached or mounted", "evicted":
              "the pod was evicted", "stuck_terminating": "the pod is stuck Terminating",
              "crash_loop": "the container keeps crashing", "pvc_pending":
@@ -373,19 +387,28 @@ _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "rollout_stuck": "the rollout stopped progressing"}
 
 
+def _repeats(quote: str, seen: list[str]) -> bool:
+    """The same message again: a paragraph of the paste that holds a line already quoted (the
+    kit reads a line both alone and joined with its neighbours)."""
+    core = quote[:100]
+    return any(q == quote or q[:100] in quote or core in q for q in seen)
+
+
 def subject_finding(subject, name_hint: str = "") -> dict:
     best, others = pick(subject.reports)
     msg, fix = message_fix(best)
     name = subject.name or name_hint
-    what = f"{subject.kind.lower() or 'pod'} {name}".strip() if name else (
-        "the pasted " + (subject.kind.lower() or "pod"))
+    # (a report about a node, not a pod: a device plugin's resource at 0 in its Capacity)
+    kind = best.detail.get("subject_kind") or subject.kind or ""
+    what = f"{kind.lower() or 'pod'} {name}".strip() if name else (
+        "the pasted " + (kind.lower() or "pod"))
     evidence = [f'reported: "{redact(best.quote)}"']
-    seen = {best.quote}
+    seen = [best.quote]
     for rep in reversed(others):
-        if rep.quote not in seen and len(evidence) < 5:
-            seen.add(rep.quote)
+        if not _repeats(rep.quote, seen) and len(evidence) < 5:
+            seen.append(rep.quote)
             evidence.append(f'also reported: "{redact(rep.quote)}"')
-    obj = {"kind": subject.kind or "Pod", "namespace": subject.namespace, "name": name}
+    obj = {"kind": kind or "Pod", "namespace": subject.namespace, "name": name}
     if best.detail.get("prose"):  # the user's sentence, not a component's message
         evidence[0] = f'the paste says: "{redact(best.quote)}"'
         confirm = (f"kubectl describe pod {name or 'POD'} | grep -A2 Unhealthy "
@@ -394,6 +417,6 @@ def subject_finding(subject, name_hint: str = "") -> dict:
                     basis="inferred", confirm=confirm)
     else:
         f = finding("error", best.cause, obj, f"{what}: {msg}", evidence, fix, basis="reported")
-    f.update(count=1, pods=[name] if name and (subject.kind or "Pod") == "Pod" else [],
+    f.update(count=1, pods=[name] if name and (kind or "Pod") == "Pod" else [],
              _related=[name] if name else [], _weight=best.weight)
     return f
