@@ -46,6 +46,13 @@ class _Pattern:
     hint: str = ""
 
 
+# the kinds of Gateway API and the Inference Extension a client's type name can carry
+# (`*v1alpha2.TLSRoute`, `v1alpha2.TLSRouteList`)
+_KINDS = (r"(?:GatewayClass|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|"
+          r"ReferenceGrant|BackendTLSPolicy|X?ListenerSet|InferencePool|InferenceObjective|"
+          r"InferenceModel)")
+
+
 def _p(pid, regex, cause, layer, scopes=("route",), hint=""):
     # A name may be captured in several alternatives: number the repeats (name, name_1, ...).
     count = iter(range(100))
@@ -519,10 +526,8 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # the server could not find the requested resource"`, <= v0.2x `Failed to list
     # *v1alpha2.HTTPRoute: the server could not find the requested resource (get
     # httproutes.gateway.networking.k8s.io)`); a Forbidden list is controller_forbidden
-    _p("reflector-kind-not-served", r"[Ff]ailed to (?:list|watch) \*?v\w+\.(?:GatewayClass|"
-       r"Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|ReferenceGrant|BackendTLSPolicy|"
-       r"X?ListenerSet|InferencePool|InferenceObjective|InferenceModel)\b[^\n]{0,80}?the server "
-       r"could not find the requested resource", "crd_not_installed", "class", ("text",),
+    _p("reflector-kind-not-served", r"[Ff]ailed to (?:list|watch) \*?v\w+\." + _KINDS +
+       r"\b[^\n]{0,80}?the server could not find the requested resource", "crd_not_installed", "class", ("text",),
        hint="the program lists a Gateway API kind at a version the API server does not serve: "
             "the CRD is not installed, or the installed release lacks that version (kubectl "
             "get crd <plural>.gateway.networking.k8s.io -o jsonpath='{{.spec.versions[*]."
@@ -532,9 +537,8 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # there, then lists it anyway: apimachinery runtime/scheme.go `no kind is registered for
     # the type %v in scheme %q` (cilium-operator's TLSRouteList with only the standard
     # bundle installed: cilium/cilium#38420, fixed by #38874 to skip the absent kind; #47819)
-    _p("scheme-kind-not-registered", r"no kind is registered for the type v\w+\.(?:"
-       r"GatewayClass|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRoute|ReferenceGrant|"
-       r"BackendTLSPolicy|X?ListenerSet|InferencePool|InferenceObjective)(?:List)?\b",
+    _p("scheme-kind-not-registered", r"no kind is registered for the type v\w+\." + _KINDS +
+       r"(?:List)?\b",
        "crd_not_installed", "class", ("text",),
        hint="the controller found no CRD for that kind at start (so it did not register it) "
             "but still lists it, and that reconcile fails: install that kind's CRD (TLSRoute, "
@@ -547,9 +551,7 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # (`*v1.GRPCRoute`, kubernetes-sigs/external-dns#4567: GRPCRoute v1 needs Gateway API
     # v1.1+ CRDs), controller-runtime's "timed out waiting for cache to be synced for Kind"
     _p("informer-never-synced", r"(?:failed to sync|timed out waiting for cache to be synced "
-       r"for Kind) \*?v\w+\.(?:GatewayClass|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|"
-       r"UDPRoute|ReferenceGrant|BackendTLSPolicy|X?ListenerSet|InferencePool|"
-       r"InferenceObjective|InferenceModel)\b", "crd_not_installed", "class", ("text",),
+       r"for Kind) \*?v\w+\." + _KINDS + r"\b", "crd_not_installed", "class", ("text",),
        hint="the program's informer for that kind never synced: most often the CRD does not "
             "serve that version (kubectl get crd <plural>.gateway.networking.k8s.io -o "
             "jsonpath='{{.spec.versions[*].name}}'; GRPCRoute v1 needs Gateway API v1.1+), or "
