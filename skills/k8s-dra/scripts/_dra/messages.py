@@ -191,6 +191,22 @@ PATTERNS: tuple[Pattern, ...] = (
        "%w'); the kubelet keeps the pod Terminating until unprepare succeeds "
        "(dra-driver-nvidia-gpu#380: the ComputeDomain deleted first, 'compute domain not found')",
        shadows=("kubelet-prepare-failed", "driver-prepare-error")),
+    # the driver cannot read what another release of it wrote: the claim's opaque config
+    # (strict decoding of a field the running release does not know) or its checkpoint file
+    # (a format change): unprepare fails the same way forever after a downgrade or an upgrade
+    # (dra-driver-nvidia-gpu#543 / PR #576: allocationMode after a downgrade, fixed by making it
+    # optional; PR #394: the compute-domain plugin's checkpoint format on upgrade)
+    _p("driver-state-version-skew", "driver_prepare_failed", "DRA driver",
+       r"(?:error (?:un)?preparing devices for claim|(?:un)?prepare devices failed)[^\n]{0,300}?"
+       r"(?:strict decoding error|unknown field \\?\"|cannot unmarshal|unable to get checkpoint"
+       r"|error decoding config parameters)",
+       "drivers that decode their own config or checkpoint strictly (dra-driver-nvidia-gpu "
+       "v25.3+)",
+       "kubernetes-sigs/dra-driver-nvidia-gpu cmd/compute-domain-kubelet-plugin/driver.go "
+       "('error unpreparing devices for claim %v: %w'), pkg/... strict decoding of opaque "
+       "configs; https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/543 (PR #576), "
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/pull/394",
+       shadows=("driver-unprepare-error", "kubelet-prepare-failed", "driver-prepare-error")),
     _p("kubelet-stale-claim", "claim_deallocating", "kubelet",
        r"old ResourceClaim with same name [\w.-]+ and different UID",
        "1.34-1.37", f"{K8S} v1.34.0..v1.37.2 pkg/kubelet/cm/dra/manager.go (a force-deleted "

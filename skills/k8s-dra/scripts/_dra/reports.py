@@ -120,8 +120,8 @@ MEANING = {
         "containers included); then check that kubectl get resourceslices shows devices for "
         "that node"),
     "driver_prepare_failed": (
-        "the DRA driver's kubelet plugin failed NodePrepareResources for the allocated "
-        "claim; its error is in the evidence",
+        "the DRA driver's kubelet plugin failed to prepare (NodePrepareResources) or "
+        "unprepare the allocated claim; its error is in the evidence",
         "fix what the driver's error names (driver logs on that node: kubectl logs -n "
         "<driver namespace> <kubelet-plugin pod>); the kubelet retries"),
     "kubelet_claim_access_denied": (
@@ -550,6 +550,16 @@ def _d_driver_unprepare_error(m: Match) -> str:
             "device it cannot reset): restore what it names or fix the driver")
 
 
+def _d_driver_state_version_skew(m: Match) -> str:
+    step = "NodeUnprepareResources" if "unprepar" in m.message.lower() else "NodePrepareResources"
+    return (f": here the plugin fails {step} because it cannot read what another release of "
+            "the driver wrote (the claim's opaque config strictly decoded, or its checkpoint "
+            "file): the running driver is older or newer than the one that prepared the claim. "
+            "Run the release that prepared it (or one that reads both: the driver's release "
+            "notes), then upgrade in the supported order; until unprepare succeeds the pod stays "
+            "Terminating")
+
+
 def _d_kubelet_unprepare_failed(m: Match) -> str:
     return (": here the kubelet cannot unprepare the pod's claims, so the pod cannot "
             "finish terminating; the error after 'unprepare dynamic resources:' is the "
@@ -580,6 +590,7 @@ _DETAIL: dict[str, Callable[[Match], str]] = {
     "runtime-cdi-host-device": _d_runtime_cdi_host_device,
     "kubelet-claim-info-missing": _d_kubelet_claim_info_missing,
     "driver-unprepare-error": _d_driver_unprepare_error,
+    "driver-state-version-skew": _d_driver_state_version_skew,
     "kubelet-unprepare-failed": _d_kubelet_unprepare_failed,
 }
 

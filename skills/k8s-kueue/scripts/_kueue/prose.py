@@ -97,7 +97,12 @@ _CHECK_WAITING = re.compile(
     rf"(?:not\s+{_Q}Ready|{_Q}Pending){_Q}"
     # the state written after the check ("its MultiKueue admission check `Pending`",
     # vllm-project/ci-infra#586)
-    rf"|\badmission checks?\s+{_Q}(?:Pending|Retry){_Q}(?![\w-])", re.I)
+    rf"|\badmission checks?\s+{_Q}(?:Pending|Retry){_Q}(?![\w-])"
+    # quota reserved where admission checks are in use: Kueue admits only once every check is
+    # Ready (v0.5+ Admitted = QuotaReserved + checks; kueue#1392: "When using admission checks,
+    # and the Workload gets the QuotaReserved")
+    rf"|\badmission checks?\b[^.\n]{{0,80}}?\b(?:gets?|got|has|with|reaches?)\s+(?:the\s+)?"
+    rf"{_Q}QuotaReserved\b", re.I)
 _NOT_ADMITTED = re.compile(
     # quota reserved while a check waits: Kueue admits only when every check is Ready
     rf"\bQuotaReserved{_Q}\s*[=:]\s*{_Q}True\b|"
