@@ -57,7 +57,8 @@ def load(args) -> Cluster:
             dump = dump.extended(parse_paste(text, label))
         objects = complete_rayjobs([o for o in dump if o.get("kind")], list(dump.texts))
         # a controller's log line a terminal cut at its width is read whole (kit event_table)
-        stubs, events = training_logs.read(unwrap_free_text(list(dump.texts)))
+        jobs = [o for o in objects if o.get("kind") in KINDS]
+        stubs, events = training_logs.read(unwrap_free_text(list(dump.texts)), jobs)
         have = {(o.get("kind"), namespace_of(o), name_of(o)) for o in objects}
         objects += [s for s in stubs if (s["kind"], namespace_of(s), name_of(s)) not in have]
         return Cluster(objects + events, args.namespace, dump=dump)

@@ -26,7 +26,7 @@ examples:
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
-  gpu_fabric_manager_not_running
+  gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted master_not_ready nccl_network_error
   nccl_watchdog_timeout
@@ -71,6 +71,16 @@ REPORTED = [
      "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
      "node with a preinstalled driver point the toolkit at it (driver root) and check "
      "lsmod | grep nvidia"),
+    ("libs_not_visible", "gpu_libraries_not_visible", OBJECT,
+     "the container cannot load the NVIDIA driver libraries (libnvidia-ml / libcuda): it was "
+     "started without the NVIDIA container runtime, which injects them, or (GKE) they are "
+     "mounted but not on LD_LIBRARY_PATH; CUDA then reports the driver 'insufficient' and "
+     "NVML 'could not load' although the node's driver is fine",
+     "run the pod with the NVIDIA runtime: runtimeClassName: nvidia (GPU Operator, microk8s, "
+     "k3s create that RuntimeClass), or make nvidia containerd's default_runtime_name / "
+     "Docker's default-runtime; on GKE add /usr/local/nvidia/lib64 to LD_LIBRARY_PATH; check "
+     "with kubectl exec POD -- nvidia-smi; if the runtime is in use, the node's driver may be "
+     "older than the image's CUDA (nvidia-smi prints the CUDA version it supports)"),
     ("fabric_not_ready", "gpu_fabric_manager_not_running", OBJECT,
      "CUDA reports the system not yet initialized (cudaErrorSystemNotReady, 802): on an "
      "NVSwitch system (HGX/DGX A100, H100 and later) CUDA waits for NVIDIA Fabric Manager to "

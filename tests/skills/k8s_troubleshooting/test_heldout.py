@@ -128,10 +128,18 @@ def test_the_jobset_controllers_log_of_a_refused_child_job():
 
 
 def test_gpu_errors_no_rule_reads_are_said_not_decided():
-    # vllm-project/vllm#23935: NVML's library not on the loader path (GKE); no rule decides it
+    # a GPU-stack failure no rule classifies: said, not decided
+    top = _findings("ERROR 08-29 04:29:54 cuDNN error: CUDNN_STATUS_EXECUTION_FAILED in the "
+                    "attention kernel\n", "explain_gpu_failure.py")[0]
+    assert (top["cause"], top["severity"]) == ("not_evaluated", "info"), top
+
+
+def test_the_nvml_library_off_the_loader_path_is_decided():
+    # vllm-project/vllm#23935 (GKE: /usr/local/nvidia/lib64 off LD_LIBRARY_PATH): since
+    # session 20 the container without the driver libraries has its id
     top = _findings("DEBUG 08-29 04:29:54 [__init__.py:99] CUDA platform is not available "
                     "because: NVML Shared Library Not Found\n", "explain_gpu_failure.py")[0]
-    assert (top["cause"], top["severity"]) == ("not_evaluated", "info"), top
+    assert top["cause"] == "gpu_libraries_not_visible", top
 
 
 def test_image_gc_that_cannot_free_the_disk():

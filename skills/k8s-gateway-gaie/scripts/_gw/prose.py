@@ -10,6 +10,7 @@ inferred findings that name the one command that confirms them.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -154,6 +155,15 @@ _NO_CONTROLLER = re.compile(
     re.IGNORECASE)
 # the sentence is about the endpoint picker itself (its Deployment, Service, ext_proc)
 _EPP_SUBJECT = re.compile(r"\b(?:EPP|endpoint[- ]?picker|ext[_-]?proc)\b", re.IGNORECASE)
+# InferenceModel said to be gone: the Inference Extension replaced it with InferenceObjective in
+# v1.0.0 (gateway-api-inference-extension PR #1255; v1.6.0 moved InferenceObjective to llm-d),
+# so whatever still requires InferenceModel targets a removed API (defilantech/LLMKube#1725: an
+# operator's CRD-presence gate that never activates)
+_MODEL_GONE = re.compile(
+    r"\bInferenceModels?\b[^.\n]{0,60}?\b(?:does(?:n't| not) exist|no longer exists?|"
+    r"(?:was|is|has been|got) (?:renamed|removed|replaced|dropped)|renamed)\b|"
+    r"\brenamed\b[^.\n]{0,40}?\bInferenceModel\b[^.\n]{0,40}?\bInferenceObjective\b",
+    re.IGNORECASE)
 # an InferencePool said to have no endpoint picker ("the pool has no EPP deployed"): its
 # endpointPickerRef names nothing that serves ext_proc, so every request fails
 _NO_PICKER = re.compile(
@@ -402,6 +412,7 @@ class Prose:
     clusterip_shown: list[str] = field(default_factory=list)
     crd_absent: list[str] = field(default_factory=list)
     version_unserved: list[str] = field(default_factory=list)
+    model_gone: list[str] = field(default_factory=list)
     protocol_unsupported: list[str] = field(default_factory=list)
     port_invalid: list[str] = field(default_factory=list)
     pool_unselected: list[str] = field(default_factory=list)
@@ -440,12 +451,15 @@ def read(lines: list[str]) -> Prose:
     sentences: only the address outputs are read from them)."""
     out = Prose()
     texts = [str(raw) for raw in lines or []]
+    paragraphs: list[list[str]] = [[]]
     for line, mark in zip(texts, fences.prose_marks(texts)):
         if mark == "fence":
+            paragraphs.append([])
             continue
         fenced = mark == "code"
         text = " ".join(line.replace("**", "").split())
         if not text:
+            paragraphs.append([])
             continue
         if _LB_INGRESS.search(text) or _json_ingress(text):
             out.service_address.append(text[:200])
@@ -475,8 +489,14 @@ def read(lines: list[str]) -> Prose:
                                                            re.IGNORECASE):
             out.clusterip_shown.append(text[:200])
         if fenced and not _reads_as_sentence(text):
+            paragraphs.append([])
             continue
+        if _OUTPUT_SHAPE.search(text):  # (YAML, a log line: no part of a sentence)
+            paragraphs.append([])
+        else:
+            paragraphs[-1].append(text)
         _sentence_facts(out, text)
+    _wrapped_sentences(out, [p for p in paragraphs if len(p) > 1])
     if out.clusterip_gateway:
         out.service_address += out.clusterip_shown
     return out
@@ -493,6 +513,19 @@ def _reads_as_sentence(text: str) -> bool:
         and bool(re.match(r"^[\W\d]*[A-Za-z]", text))
 
 
+def _wrapped_sentences(out: Prose, paragraphs: list[list[str]]) -> None:
+    """A sentence a report wraps over lines (Markdown written at a fixed width: "`InferenceModel`
+    / does not exist at all.", defilantech/LLMKube#1725) read whole: a fact no single line
+    states is taken from the paragraph's joined text."""
+    for paragraph in paragraphs:
+        joined = Prose()
+        _sentence_facts(joined, " ".join(paragraph))
+        for f in dataclasses.fields(Prose):
+            found, have = getattr(joined, f.name), getattr(out, f.name)
+            if isinstance(found, list) and found and not have:
+                have.extend(found)
+
+
 def _sentence_facts(out: Prose, text: str) -> None:
     hit = _SVC_HAS_ADDRESS.search(text)
     if hit and not _NEGATION.search(hit.group("between") + " " + hit.group("what")):
@@ -507,6 +540,7 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_POLICY_TARGET_ABSENT, out.policy_target_absent),
                           (_SECRET_ABSENT, out.secret_absent), (_CRD_ABSENT, out.crd_absent),
                           (UNSERVED_WORDS, out.version_unserved),
+                          (_MODEL_GONE, out.model_gone),
                           (_PROTOCOL_UNSUPPORTED, out.protocol_unsupported),
                           (_PORT_INVALID, out.epp_port_invalid if _EPP_REF.search(text)
                            else out.port_invalid),
@@ -684,6 +718,16 @@ _RULES = (
           "informer never syncs (the bundle is newer than the controller supports)",
           "kubectl get crd <plural>.gateway.networking.k8s.io -o jsonpath='{range "
           ".spec.versions[*]}{.name} served={.served}{\"\\n\"}{end}'"),
+    _Rule(("model_gone",), "inference", "outdated_inference_api",
+          "the paste says InferenceModel no longer exists: the Inference Extension replaced it "
+          "with InferenceObjective (GAIE v1.0.0; inference.networking.x-k8s.io/v1alpha2, moved "
+          "to llm-d in v1.6.0), so a component or manifest that still requires InferenceModel "
+          "targets a removed API and waits for a kind that will never appear",
+          "kubectl api-resources --api-group=inference.networking.x-k8s.io; kubectl "
+          "api-resources --api-group=inference.networking.k8s.io",
+          fix="upgrade the component to a release that uses InferencePool v1 (and "
+              "InferenceObjective where it needs per-model priority), or write the manifests "
+              "for the installed GAIE release"),
     _Rule(("protocol_unsupported",), "listener", "listener_invalid",
           "the paste says a listener uses a protocol the controller does not support: that "
           "listener is not Accepted (UnsupportedProtocol) and no route attaches to it; "

@@ -129,6 +129,23 @@ _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
 DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize NVML: Driver "
                            r"Not Loaded|NVIDIA-SMI has failed because it couldn't communicate "
                            r"with the NVIDIA driver", re.I)
+# The container cannot load the NVIDIA driver's user-space libraries: the NVIDIA container
+# runtime (its prestart hook or CDI) injects libnvidia-ml / libcuda; a container started
+# without it (no runtimeClassName: nvidia where containerd's default_runtime_name or Docker's
+# default-runtime is runc) has none, and on GKE the driver mounted at /usr/local/nvidia/lib64
+# is off LD_LIBRARY_PATH in CUDA 12 base images. The device plugin's `could not load NVML
+# library` with its hint `did you set the docker default runtime to nvidia?` (k8s-device-plugin
+# #23, gpu-operator#143), pynvml's `NVML Shared Library Not Found` (vllm-project/vllm#23935),
+# the loader's `libnvidia-ml.so.1` / `libcuda.so.1: cannot open shared object file`, and CUDA's
+# cudaErrorInsufficientDriver string when no libcuda is found (`CUDA driver version is
+# insufficient for CUDA runtime version`, canonical/microk8s-core-addons#400; it is also a
+# driver older than the image's CUDA, which the runtime's NVIDIA_REQUIRE_CUDA check refuses
+# before start when the runtime is in use).
+LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library Not Found|"
+                              r"did you set the docker default runtime to|"
+                              r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
+                              r"file|CUDA driver version is insufficient for CUDA runtime "
+                              r"version|cudaErrorInsufficientDriver", re.I)
 # NCCL found no network interface to bootstrap on or to run its socket transport over: the
 # NCCL_SOCKET_IFNAME the pod sets names none of its interfaces (a host NIC name in a pod on
 # the pod network; a `=` exact-match a build does not honour; an exclude list that leaves only
@@ -286,6 +303,7 @@ class GpuReport:
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
+    libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
@@ -433,6 +451,8 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.cuda_requirement.append(line[:300])
     if DRIVER_ABSENT.search(line):
         report.driver_absent.append(line[:300])
+    elif LIBS_NOT_VISIBLE.search(line):
+        report.libs_not_visible.append(line[:300])
     if NCCL_NO_INTERFACE.search(line):
         report.nccl_no_interface.append(line[:300])
     elif _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):

@@ -228,6 +228,10 @@ NODE_SHUTDOWN_KILL = re.compile(r"pod was terminated in response to imminent nod
 START_FAILED = re.compile(r"\b(?:CreateContainerError|RunContainerError|PostStartHookError"
                           r"|Failed to start container with docker id \S+ with error"
                           r"|Failed to create docker container \S+ of pod \S+ with error"
+                          # CRI-O's CreateContainer (internal/oci runtime_oci.go `container
+                          # create failed: %s`), e.g. a failing NVIDIA hook (opendatahub-io/
+                          # distributed-workloads#271: nvidia-container-cli IMEX parse error)
+                          r"|container create failed: |error running hook #\d+: "
                           r"|StartError|ContainerCannotRun|FailedPostStartHook)\b"
                           r"|poststarthook failed|(?:exec|http) lifecycle hook \(.*\) for "
                           r"container \S+ in pod \S+ failed|failed to start container \S+: "

@@ -31,7 +31,8 @@ WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pres
 # a GPU fault that is not memory pressure ranks as the GPU finding it replaces
 WEIGHT.update({c: WEIGHT["gpu_pressure"] for c in ("gpu_xid_hardware", "gpu_device_access_lost",
                                                   "gpu_driver_mismatch",
-                                                  "gpu_fabric_manager_not_running")})
+                                                  "gpu_fabric_manager_not_running",
+                                                  "gpu_libraries_not_visible")})
 NODE_CAUSES = ("node_not_ready", "node_pressure")
 
 
@@ -117,12 +118,13 @@ def _dra(text: str) -> Report | None:
 _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
                 "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
                 "driver_absent": "gpu_driver_mismatch",
-                "fabric_not_ready": "gpu_fabric_manager_not_running"}
+                "fabric_not_ready": "gpu_fabric_manager_not_running",
+                "libs_not_visible": "gpu_libraries_not_visible"}
 
 
 def _gpu(text: str) -> Report | None:
     if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
-            gpu_logs.FABRIC_NOT_READY.search(text):
+            gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         fault = gpu_fault(text)
         cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
@@ -149,6 +151,8 @@ def gpu_fault(text: str) -> str:
         return "driver_absent"
     if report.fabric_not_ready:
         return "fabric_not_ready"
+    if report.libs_not_visible:
+        return "libs_not_visible"
     if report.cuda_oom:
         return ""
     if report.nccl_net or report.nccl_shm or report.timeouts or report.nccl:

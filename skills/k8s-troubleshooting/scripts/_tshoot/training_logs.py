@@ -30,9 +30,13 @@ _REFUSED = re.compile(r"\bis invalid: |\bis forbidden: |admission webhook \S+ de
                       r"failed to create typed patch object|field not declared in schema", re.I)
 
 
-def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read(lines: list[str], jobs: list[dict[str, Any]] = ()) -> tuple[list[dict[str, Any]],
+                                                                     list[dict[str, Any]]]:
     """(stub jobs, events) from the controller log lines in `lines`: FailedCreate from a
-    refused child object, and the events a recorder logged (kit logged_events) on a job."""
+    refused child object, and the events a recorder logged (kit logged_events) on a job.
+    `jobs`: the training objects the paste holds besides (a refusal that names no job is
+    the paste's only job's: a `kubectl describe` event row pasted apart from its job,
+    openkruise/kruise#1863)."""
     stubs: dict[tuple[str, str, str], dict[str, Any]] = {}
     events = []
     for event in events_from_logs(lines):
@@ -47,7 +51,9 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             # a text-format log (logrus `msg="reconcilePods error Pod \"x\" is invalid: ..."`,
             # klog `Error syncing tfjob: ...`; kubeflow/trainer#707): the refusal, with no
             # object fields; it is the job's when the log names one job
-            helpers.append(("", _refusal_text(_unescape(str(line)))))
+            row = _EVENT_ROW.match(str(line))  # a describe event row, not a log line
+            helpers.append(("", str(line).strip() if row else
+                            _refusal_text(_unescape(str(line)))))
             continue
         kind = _kind(record) if record else ""
         error = str(record.get("error") or "") if record else ""
@@ -62,10 +68,23 @@ def read(lines: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             continue
         _stub(stubs, kind, namespace, name)
         events.append(_failed_create(kind, namespace, name, error))
-    return list(stubs.values()), events + _helper_refusals(stubs, helpers)
+    known = {(str(j.get("kind")), str((j.get("metadata") or {}).get("namespace") or ""),
+              str((j.get("metadata") or {}).get("name") or "")): j for j in jobs}
+    return list(stubs.values()), events + _helper_refusals({**known, **stubs}, helpers)
+
+
+# `kubectl describe`'s event row: Type, Reason, Age, From, Message
+_EVENT_ROW = re.compile(r"^\s*Warning\s+(?P<reason>\w+)\s+\S+(?:\s+\(x\d+ over \S+\))?\s+"
+                        r"(?P<source>\S+)\s+(?P<message>.+)$")
 
 
 def _failed_create(kind: str, namespace: str, name: str, error: str) -> dict[str, Any]:
+    row = _EVENT_ROW.match(error)
+    if row:  # the event itself, as describe printed it
+        return {"kind": "Event", "type": "Warning", "reason": row.group("reason"),
+                "message": row.group("message"),
+                "involvedObject": {"kind": kind, "name": name, "namespace": namespace},
+                "source": {"component": row.group("source")}}
     return {"kind": "Event", "type": "Warning", "reason": "FailedCreate", "message": error,
             "involvedObject": {"kind": kind, "name": name, "namespace": namespace},
             "source": {"component": f"{kind} controller (log)"}}

@@ -158,6 +158,14 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
     said = "controller log" if str((last.get("source") or {}).get("component", "")).endswith(
         "(log)") else f"event {last.get('reason')}"  # _tshoot.training_logs
     message = (last.get("message") or "").strip()
+    webhook = _WEBHOOK_DENIED.search(message)
+    if webhook:  # a policy refusing the pods, not the job's schema
+        return Verdict("error", "admission_webhook_denied",
+                       f"the controller cannot create the {obj.get('kind')}'s pods: admission "
+                       f"webhook {webhook.group(1)} denies them", [f"{said}: \"{message[:300]}\""],
+                       f"the webhook {webhook.group(1)} refuses what the operator creates: fix "
+                       "what its message names in the job's template, or the webhook (its "
+                       "configuration, its own release) when the message is its own error")
     fix = ("the cluster's API does not declare the field named: its Kubernetes (or the CRD) "
            "is older than this operator's release needs; upgrade the cluster or install the "
            "operator release for it" if _UNDECLARED.search(message) else
@@ -168,6 +176,7 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
                    "apiserver refuses them", [f"{said}: \"{message[:300]}\""], fix)
 
 
+_WEBHOOK_DENIED = re.compile(r"admission webhook \\?\"?([\w.-]+)\\?\"? denied the request")
 # server-side apply of a field the server's schema lacks (structured-merge-diff's wording):
 # StatefulSet spec.ordinals before 1.26 (kubernetes-sigs/lws#401, lws#406)
 _UNDECLARED = re.compile(r"field not declared in schema")

@@ -21,11 +21,11 @@ from _tshoot.model import meta
 from _tshoot.redact import redact
 from _tshoot.reports import cause_weight, classify
 from _tshoot.text import Subject
-from _tshoot.verdict import subject_finding
+from _tshoot.verdict import _FIX, subject_finding
 
 ORDER = ("node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
          "dra_claim", "gpu_xid_hardware", "gpu_device_access_lost", "gpu_driver_mismatch",
-         "gpu_fabric_manager_not_running", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
+         "gpu_libraries_not_visible", "gpu_fabric_manager_not_running", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
          "config_missing", "sandbox_failed", "mount_failed", "evicted", "pvc_pending",
          "volume_node_affinity", "unschedulable_insufficient", "unschedulable_taint",
          "unschedulable_cordoned", "unschedulable_affinity", "unschedulable_pod_affinity",
@@ -292,12 +292,47 @@ def _node_gpu(cluster, node: dict) -> dict | None:
     return f
 
 
+# A node that has GPUs by another account (the pre-1.10 Accelerators count alpha.kubernetes.io/
+# nvidia-gpu; gpu-feature-discovery's nvidia.com/gpu.present label) but advertises no
+# nvidia.com/gpu, or a device resource at 0: its device plugin is not running there (a taint
+# it does not tolerate: NVIDIA/k8s-device-plugin#68) or finds no GPU (the runtime or driver:
+# #100), so pods requesting it stay Pending
+_DEVICE_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu", "habana.ai/gaudi")
+
+
+def _gpu_not_advertised(node: dict) -> dict | None:
+    capacity = (node.get("status") or {}).get("capacity") or {}
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    zero = [r for r in _DEVICE_RESOURCES if str(capacity.get(r, "")).strip() == "0"]
+    legacy = str(capacity.get("alpha.kubernetes.io/nvidia-gpu", "0")).strip()
+    present = labels.get("nvidia.com/gpu.present") == "true"
+    if zero:
+        why = f"its capacity lists {zero[0]}: 0"
+    elif "nvidia.com/gpu" not in capacity and legacy not in ("", "0"):
+        why = f"it has alpha.kubernetes.io/nvidia-gpu: {legacy} but no nvidia.com/gpu"
+    elif "nvidia.com/gpu" not in capacity and present and capacity:
+        why = "it is labelled nvidia.com/gpu.present=true but has no nvidia.com/gpu capacity"
+    else:
+        return None
+    name = meta(node, "name")
+    f = finding("error", "gpu_not_advertised", node,
+                f"node {name or '(unnamed in the paste)'} advertises no GPU: {why}, so its device plugin is not running "
+                "there or finds no GPU", [why], _FIX["gpu_not_advertised"],
+                basis="reported", confirm="kubectl get pods -A -o wide --field-selector "
+                f"spec.nodeName={name or 'NODE'} | grep -i device-plugin")
+    f.update(count=0, pods=[], _related=[])
+    return f
+
+
 def _nodes(cluster) -> list[dict]:
     out = []
     for node in cluster.nodes():
         gpu = _node_gpu(cluster, node)
         if gpu:
             out.append(gpu)
+        unadvertised = _gpu_not_advertised(node)
+        if unadvertised:
+            out.append(unadvertised)
         conds = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or []}
         ready = conds.get("Ready")
         if ready and ready.get("status") == "True" and (node.get("spec") or {}).get(

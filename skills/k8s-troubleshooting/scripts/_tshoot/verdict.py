@@ -69,8 +69,10 @@ _FIX = {
                      "fix what the app's health endpoint depends on",
     "config_missing": "create the ConfigMap/Secret (or the key) in the pod's namespace, fix the "
                       "name/key in the pod template, or mark the reference optional: true",
-    "gpu_not_advertised": "the node's device plugin reports no GPU: check its pod on that node "
-                          "(kubectl -n <plugin ns> logs <device-plugin pod>): with Docker the "
+    "gpu_not_advertised": "the node's device plugin reports no GPU: check its pod runs on that "
+                          "node (a node taint its DaemonSet does not tolerate keeps it off: "
+                          "NVIDIA/k8s-device-plugin#68) and read its log (kubectl -n <plugin "
+                          "ns> logs <device-plugin pod>): with Docker the "
                           "default runtime must be nvidia (/etc/docker/daemon.json "
                           "default-runtime; containerd: the nvidia runtime as default or a "
                           "RuntimeClass for the plugin), the driver must be loaded (nvidia-smi "
@@ -351,6 +353,12 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                       "install the driver on the node or let the GPU Operator's driver "
                       "container do it; after a kernel upgrade rebuild the module (DKMS) and "
                       "reboot; lsmod | grep nvidia on the node shows it loaded"),
+    "libs_not_visible": ("the container cannot load the NVIDIA driver libraries (NVML / libcuda): "
+                         "it runs without the NVIDIA container runtime, or the libraries are "
+                         "off its library path",
+                         "set runtimeClassName: nvidia on the pod (or make nvidia the "
+                         "runtime's default); on GKE add /usr/local/nvidia/lib64 to "
+                         "LD_LIBRARY_PATH (explain_gpu_failure.py)"),
     "fabric_not_ready": ("CUDA reports the system not yet initialized (cudaErrorSystemNotReady): "
                          "on an NVSwitch node NVIDIA Fabric Manager has not registered the GPUs",
                          "on the node: systemctl status nvidia-fabricmanager; install the Fabric "
