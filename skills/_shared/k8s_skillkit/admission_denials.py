@@ -89,8 +89,9 @@ PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
 # PSP says "pod security policy", with the same provider list: openshift/origin
 # pkg/security/admission/sccadmission; uselagoon/lagoon#3227, NVIDIA/gpu-operator#48; a paste
 # cut inside the list has no closing bracket)
+# (a paste cut right after the colon keeps no list: CrowdStrike/falcon-operator#563)
 PSP = re.compile(r"(?:unable to validate against any (?:pod security policy|security context "
-                 r"constraint)|PodSecurityPolicy: unable to admit pod): \[(.*\]|.*$)")
+                 r"constraint)|PodSecurityPolicy: unable to admit pod):(?: \[(.*\]|.*$)|\s*$)")
 # PSP with no usable policy at all (the pod's creator and ServiceAccount may `use` none):
 # `no providers available to validate pod request` (v1.10.0..v1.24
 # plugin/pkg/admission/security/podsecuritypolicy/admission.go computeSecurityContext;
@@ -198,8 +199,8 @@ def refusals(text: str) -> list[Refusal]:
                                                 [(reason, detail)], level=m.group(2))))
     for m in PSP.finditer(flat):
         found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0)[:600],
-                                            [(c.strip(), "") for c in m.group(1).split(" spec.")
-                                             if c.strip()])))
+                                            [(c.strip(), "") for c in
+                                             (m.group(1) or "").split(" spec.") if c.strip()])))
     for m in PSP_NONE.finditer(flat):
         found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0), [(PSP_NONE_CHECK, "")])))
     if not any(r.cause == PSP_CAUSE for _, _, r in found):  # a field error outside a list

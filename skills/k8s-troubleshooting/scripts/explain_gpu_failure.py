@@ -26,7 +26,7 @@ examples:
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
-  gpu_libraries_not_visible gpu_fabric_manager_not_running
+  vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted master_not_ready nccl_network_error
   nccl_watchdog_timeout
@@ -71,6 +71,12 @@ REPORTED = [
      "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
      "node with a preinstalled driver point the toolkit at it (driver root) and check "
      "lsmod | grep nvidia"),
+    ("vgpu_accounting", "vgpu_memory_accounting_bug", OBJECT,
+     "HAMi's vGPU layer reports an out-of-memory with a used figure larger than any GPU (a "
+     "counter wrapped below zero): its own memory accounting is wrong, not the program's use",
+     "upgrade HAMi (HAMi-core's accounting was fixed in v2.6.1: Project-HAMi/HAMi#1181); "
+     "meanwhile restart the pod to reset the counter; nvidia-smi on the node shows the real "
+     "use"),
     ("libs_not_visible", "gpu_libraries_not_visible", OBJECT,
      "the container cannot load the NVIDIA driver libraries (libnvidia-ml / libcuda): it was "
      "started without the NVIDIA container runtime, which injects them, or (GKE) they are "
@@ -104,7 +110,9 @@ REPORTED_AFTER_DUPLICATES = [
      "or KV cache does not fit the GPU; Kubernetes memory limits play no part",
      "lower the per-GPU batch size or sequence length, shard more (FSDP/ZeRO, tensor "
      "parallel), enable activation checkpointing; for vLLM lower --gpu-memory-utilization or "
-     "--max-model-len; PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True helps fragmentation"),
+     "--max-model-len; PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True helps fragmentation; "
+     "under vGPU sharing (HAMi: nvidia.com/gpumem) the limit is the container's share, not "
+     "the card"),
     ("oom_killed", "oom_killed", OBJECT,
      "the container hit its memory limit and the kernel killed it (host RAM, not GPU memory: "
      "data loaders, pinned buffers, checkpoint writes)",

@@ -40,3 +40,18 @@ def test_the_skew_finding_says_which_step(tmp_path):
     found = findings(collect([], [line]), None)
     assert found[0]["cause"] == "driver_prepare_failed"
     assert "NodeUnprepareResources" in found[0]["message"] and "release" in found[0]["message"]
+
+
+def test_a_report_around_snippets_is_said_not_refused():
+    # kubernetes/kubernetes#118468 as the corpus keeps it: a diff and a describe cut short
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[3]
+    script = root / "skills" / "k8s-dra" / "scripts" / "explain_claim.py"
+    paste = root / "tests" / "resources" / "real-world" / "dra" / \
+        "k8s-118468-prescheduled-claim-silent" / "paste.txt"
+    proc = subprocess.run([sys.executable, str(script), "-f", str(paste), "--json"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert '"not_evaluated"' in proc.stdout

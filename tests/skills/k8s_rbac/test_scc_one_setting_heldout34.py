@@ -48,3 +48,12 @@ def test_one_setting_refused_is_that_setting(script, tmp_path):
 ])
 def test_several_settings_or_a_range_stay_the_scc_refusal(script, tmp_path, text):
     assert _first(script, tmp_path, text)["cause"] == "pod_security_policy_denied"
+
+
+def test_an_scc_refusal_cut_after_its_colon(script, tmp_path):
+    # CrowdStrike/falcon-operator#563: the reporter's line stops before the provider list
+    text = ('Getting this new error with the 1.0.1 Operator\nError creating: pods '
+            '"falcon-node-sensor-" is forbidden: unable to validate against any security context '
+            'constraint:\n')
+    top = _first(script, tmp_path, text)
+    assert top["cause"] == "pod_security_policy_denied" and "stops before" in top["message"]

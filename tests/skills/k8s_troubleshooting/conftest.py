@@ -29,6 +29,13 @@ def run_script(name: str, *args: str, stdin: str | None = None) -> Result:
     return Result(proc)
 
 
+def paste_causes(script: str, text: str) -> list[str]:
+    """The causes `script -f - --json` finds in `text`, in order; the paste must be read."""
+    res = run_script(script, "-f", "-", "--json", stdin=text)
+    assert res.code in (0, 1), res.err
+    return [f["cause"] for f in res.doc["findings"]]
+
+
 def load(name: str) -> list[dict]:
     return yaml.safe_load((RESOURCES / name).read_text())["items"]
 

@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import paste_causes as _causes
 from .conftest import run_script
-
-
-def _causes(script: str, text: str) -> list[str]:
-    res = run_script(script, "-f", "-", "--json", stdin=text)
-    assert res.code in (0, 1), res.err
-    return [f["cause"] for f in res.doc["findings"]]
 
 
 # kubernetes/kops#2677: route53-mapper selects kubernetes.io/role=master, the master is tainted

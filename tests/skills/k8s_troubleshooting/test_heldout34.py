@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import paste_causes as _causes
 from .conftest import run_script
-
-
-def _causes(script: str, text: str) -> list[str]:
-    res = run_script(script, "-f", "-", "--json", stdin=text)
-    assert res.code in (0, 1), res.err
-    return [f["cause"] for f in res.doc["findings"]]
 
 
 # k8sp/sextant#397: a 2016 describe event row (kubelet 1.3-1.5, pkg/kubelet/dockertools/

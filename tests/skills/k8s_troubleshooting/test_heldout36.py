@@ -6,13 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import paste_causes as _causes
 from .conftest import run_script
-
-
-def _causes(script: str, text: str) -> list[str]:
-    res = run_script(script, "-f", "-", "--json", stdin=text)
-    assert res.code in (0, 1), res.err
-    return [f["cause"] for f in res.doc["findings"]]
 
 
 @pytest.mark.parametrize("text", [
@@ -86,3 +81,18 @@ def test_a_describe_event_row_pasted_apart_from_its_job():
     assert first["cause"] == "admission_webhook_denied"
     assert first["object"]["name"] == "pytorch-tcp-dist-mnist"
     assert first["evidence"][0].startswith("event FailedCreatePod")
+
+
+@pytest.mark.parametrize("line, cause", [
+    # Project-HAMi/HAMi#585: the container's vGPU memory share exhausted (CUresult 2)
+    ("[HAMI-core ERROR (pid:7 thread=140360328144640 allocator.c:115)]: cuMemoryAllocate failed "
+     "res=2\n", "cuda_out_of_memory"),
+    # HAMi#1181 (fixed in v2.6.1): a used figure no GPU has, the counter wrapped below zero
+    ("2. Applications fail with OOM errors: `[HAMI-core ERROR (pid:1 thread=140160828682240 "
+     "allocator.c:53)]: Device 0 OOM 18446744073707737660 / 24146608128`\n",
+     "vgpu_memory_accounting_bug"),
+    ("[HAMI-core ERROR (pid:1 thread=1 allocator.c:53)]: Device 0 OOM 24000000000 / "
+     "24146608128\n", "cuda_out_of_memory"),
+])
+def test_hami_vgpu_out_of_memory(line, cause):
+    assert _causes("explain_gpu_failure.py", line)[0] == cause

@@ -119,9 +119,11 @@ def _load_paste(path: str) -> Loaded:
     try:
         dump = parse_paste(text, label)
     except InputError:
-        if not dra_text:
+        if not dra_text and not is_report(lines, DRA_VOCABULARY):
             raise  # a part the kit could not read (invalid YAML, say): its one-line reason
-        dump = Dump()  # the kit cannot split it, but the lines carry DRA messages
+        # the kit cannot split it, but the lines carry DRA messages, or it is a report in
+        # words around snippets (a diff, a describe cut short: kubernetes/kubernetes#118468)
+        dump = Dump()
     # `kubectl get resourceslices` rows the kit did not read (no command line above them)
     extra = slice_objects(printed, dump) + slice_fragments(dump.fragments)
     # a `kubectl get <dra kind>` answered "No resources found" is a full, empty listing: the

@@ -488,6 +488,17 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # controller#2782, the listener_port_match_mode mitigation in #2784/#2786)
     _p("ngf-policy-target-conflict", _NGF_TARGET_CONFLICT, "policy_conflicted", "attach",
        ("text",), hint=_NGF_TARGET_CONFLICT_HINT),
+    # Envoy refused a listener because two of its filter chains match the same traffic
+    # (envoy source/common/listener_manager/filter_chain_manager_impl.cc: "filter chain '%s'
+    # has the same matching rules defined as '%s'"): the controller generated duplicates, from
+    # two listeners on one port and hostname, or a route attached to several listeners of one
+    # port (a TLSRoute without sectionName: cilium/cilium#45925, fixed by #45371)
+    _p("envoy-duplicate-filter-chain", r"has the same matching rules defined as",
+       "listener_conflict", "listener", ("text",),
+       hint="Envoy refused the listener: two filter chains match the same traffic (the "
+            "'duplicate matcher' names the SNI / transport): give each listener on that port "
+            "its own hostname, attach each route to one listener (parentRefs[].sectionName), "
+            "or upgrade the controller if it expands one route into several chains"),
     # Envoy refused a listener the controller generated (an xDS NACK, logged by the control
     # plane with Envoy's error: envoyproxy/gateway#601, `errorMessage Error adding/updating
     # listener(s) default-eg-https: error adding listener '0.0.0.0:8443': partial wildcards
@@ -498,6 +509,15 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "nothing listens on that port: the error after 'error adding listener' names the "
             "setting; change the listener (a hostname, the TLS settings) or upgrade the "
             "controller that generates it"),
+    # a controller that attaches routes only to Gateways, given another parent kind (a Service:
+    # a GAMMA mesh parent): KIC's reconciler `unsupported parent kind %s/%s` (Kong/kubernetes-
+    # ingress-controller#5227, #6584): the route is never configured
+    _p("unsupported-parent-kind", r"unsupported parent kind \S+", "route_not_accepted",
+       "attach", ("text",),
+       hint="the route's parentRefs name a kind this controller does not attach to (a Service "
+            "parent is GAMMA, for a service mesh): point parentRefs at the Gateway (group "
+            "gateway.networking.k8s.io, kind Gateway), or use a mesh implementation for "
+            "Service parents"),
     # istiod merging a Gateway's servers drops one whose port another server already holds,
     # logging "skipping server on gateway <gw> port <name.port.PROTO>: conflict with existing
     # server <port>.<PROTO>" (the wording as istio/istio#60562 pasted it from istiod): that

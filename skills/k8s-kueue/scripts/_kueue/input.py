@@ -24,7 +24,7 @@ import re
 
 import yaml
 
-from _kueue import prose
+from _kueue import panics, prose
 from _kueue.messages import clauses
 from _kueue.objects import Cluster, as_kueue_object, check_states, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD
@@ -131,7 +131,8 @@ def _kueue_text(lines: list[str]) -> bool:
     """Kueue's words, or a `kubectl get` table / "No resources found" this skill reads."""
     return any(clauses(line) or PROSE_NO_WORKLOAD.search(line) for line in lines) \
         or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines)) \
-        or prose.said(lines) or bool(prose.preemption_lines(lines))
+        or prose.said(lines) or bool(prose.preemption_lines(lines)) \
+        or bool(panics.findings(lines))  # the controller's own panic trace
 
 
 def _is_object(obj) -> bool:

@@ -262,7 +262,8 @@ def _psa(m, flat) -> Denial:
 
 
 def _psp(m, flat) -> Denial:
-    listed = m.group(1)[:-1] if m.group(1).endswith("]") else m.group(1)
+    listed = m.group(1) or ""  # (none: the paste stops after the colon)
+    listed = listed[:-1] if listed.endswith("]") else listed
     return Denial("psp", m.group(0)[:600], checks=[(c.strip(), "") for c in
                                                    listed.split(", spec.") if c.strip()])
 

@@ -248,7 +248,10 @@ def _psp(denial: Denial) -> list[dict]:
             "pod template and it is admitted")
         return [finding("error", cause, {"kind": "Pod"},
                         "no SecurityContextConstraints the pod's ServiceAccount may use admits "
-                        f"it (OpenShift): each provider's refusal is in the evidence{one}",
+                        "it (OpenShift): " + ("each provider's refusal is in the evidence"
+                                              if denial.checks else "the paste stops before "
+                                              "the providers' refusals (the full event names "
+                                              "each one)") + one,
                         [c for c, _ in denial.checks][:5] or [denial.text],
                         "make the pod fit the SCC it may use (restricted: no fixed fsGroup / "
                         "runAsUser outside the namespace's ranges, no host namespaces or "

@@ -146,6 +146,26 @@ LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library 
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
                               r"file|CUDA driver version is insufficient for CUDA runtime "
                               r"version|cudaErrorInsufficientDriver", re.I)
+# HAMi's vGPU sharing (HAMi-core, libvgpu.so, intercepting the CUDA driver API) enforces each
+# container's GPU memory share: `[HAMI-core ERROR (... allocator.c:N)]: Device D OOM <used> /
+# <limit>` and `cuMemoryAllocate failed res=2` (CUDA_ERROR_OUT_OF_MEMORY) are the share
+# exhausted (Project-HAMi/HAMi#585). A "used" figure far beyond any GPU (a 64-bit counter
+# wrapped below zero: 18446744073707737660) is HAMi-core's own accounting gone wrong, not the
+# program's memory (HAMi#1181, fixed in v2.6.1).
+_HAMI_OOM = re.compile(r"HAMI-core ERROR[^\n]*?(?:Device \d+ OOM (?P<used>\d+) / (?P<limit>\d+)|"
+                       r"cuMemoryAllocate failed res=2\b)")
+_IMPOSSIBLE_BYTES = 2 ** 50  # 1 PiB: more than any GPU's memory
+
+
+def hami_oom(line: str) -> str:
+    """'' (not HAMi's), 'oom' (the vGPU share exhausted) or 'accounting' (a wrapped counter)."""
+    m = _HAMI_OOM.search(line)
+    if m is None:
+        return ""
+    used = int(m.group("used") or 0)
+    return "accounting" if used >= _IMPOSSIBLE_BYTES else "oom"
+
+
 # NCCL found no network interface to bootstrap on or to run its socket transport over: the
 # NCCL_SOCKET_IFNAME the pod sets names none of its interfaces (a host NIC name in a pod on
 # the pod network; a `=` exact-match a build does not honour; an exclude list that leaves only
@@ -291,6 +311,7 @@ class GpuReport:
     progress: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # rank -> (at, enq, done)
     xids: list[tuple[str, int, str]] = field(default_factory=list)           # (pci, xid, line)
     cuda_oom: list[str] = field(default_factory=list)
+    vgpu_accounting: list[str] = field(default_factory=list)     # HAMi's counter wrapped
     nccl_net: list[str] = field(default_factory=list)
     nccl_no_interface: list[str] = field(default_factory=list)  # NCCL_SOCKET_IFNAME matches none
     fabric_not_ready: list[str] = field(default_factory=list)   # CUDA 802: Fabric Manager
@@ -436,7 +457,10 @@ def _read_line(report: GpuReport, line: str) -> None:
     m = _XID.search(line)
     if m:
         report.xids.append((m.group("pci"), int(m.group("xid")), line[:300]))
-    if _CUDA_OOM.search(line) or _CUDA_OOM_SHORT.search(line):
+    hami = hami_oom(line)
+    if hami == "accounting":
+        report.vgpu_accounting.append(line[:300])
+    elif _CUDA_OOM.search(line) or _CUDA_OOM_SHORT.search(line) or hami:
         report.cuda_oom.append(line[:300])
     if _NCCL_SHM.search(line):
         report.nccl_shm.append(line[:300])
