@@ -55,3 +55,26 @@ def test_a_pvc_table_of_a_current_kubectl():
     (pvc,) = parse_paste(text, "paste")
     assert (pvc["kind"], pvc["status"], pvc["spec"]) == (
         "PersistentVolumeClaim", {"phase": "Pending"}, {"storageClassName": "openebs-lvmpv"})
+
+
+# kubernetes/kubernetes#109663: `kubectl get pod -o wide | grep` drops the header; the rows
+# keep kubectl's alignment (printers.go printPod), and a Failed pod's STATUS is its reason
+GREPPED = ("[root@node-1 ~]# kubectl get pod -n ceph -o wide | grep ceph-rgw\n"
+           "ceph-rgw-548fdf5fc5-2whgg          1/1     Running        0          4h25m   "
+           "10.232.1.28   node-5   <none>           <none>\n"
+           "ceph-rgw-548fdf5fc5-t5k8d          0/1     NodeAffinity   0          4h25m   "
+           "<none>        node-5   <none>           <none>\n")
+
+
+def test_pod_rows_under_a_filtered_get_are_read():
+    pods = [o for o in parse_paste(GREPPED, "paste") if o.get("kind") == "Pod"]
+    assert [o["metadata"]["name"] for o in pods] == ["ceph-rgw-548fdf5fc5-2whgg",
+                                                     "ceph-rgw-548fdf5fc5-t5k8d"]
+    assert pods[0]["metadata"]["namespace"] == "ceph"
+    assert pods[1]["status"]["phase"] == "Failed" and pods[1]["status"]["reason"] == "NodeAffinity"
+
+
+def test_rows_without_a_get_command_are_not_guessed():
+    # (without the command nothing says these are pods: the rows stay text)
+    text = GREPPED.split("\n", 1)[1]
+    assert all(o.get("kind") != "Pod" for o in parse_paste("intro line\n" + text, "paste"))

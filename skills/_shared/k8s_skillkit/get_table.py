@@ -76,6 +76,14 @@ KEY_COLUMNS: list[tuple[str, set[str], set[str]]] = [  # (kind, all of these, no
 _NONE_FOUND = re.compile(r"^\s*No resources found(?: in (?P<ns>[\w.-]+) namespace)?\.?\s*$")
 _POD_PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
 _WAITING = ("ContainerCreating", "PodInitializing", "SchedulingGated")
+# STATUS prints pod.status.reason when set (pkg/printers/internalversion/printers.go printPod):
+# the reasons the kubelet gives a pod it fails (Failed phase): evicted (eviction manager),
+# refused at admission (pkg/kubelet/lifecycle/predicate.go: OutOf<resource>, NodeAffinity,
+# UnexpectedAdmissionError; topologymanager TopologyAffinityError; nodeshutdown NodeShutdown /
+# Shutdown), past activeDeadlineSeconds (DeadlineExceeded)
+_FAILED_REASON = re.compile(r"Evicted|OutOf[\w./-]+|NodeAffinity|NodeName|NodeSelector|"
+                            r"UnexpectedAdmissionError|TopologyAffinityError|NodeShutdown|"
+                            r"Shutdown|DeadlineExceeded")
 
 
 def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] | None:
@@ -100,6 +108,28 @@ def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] |
         if needed <= present and not present & excluded:
             return kind, columns
     return None
+
+
+# A pods table whose header a filter dropped (`kubectl get pods -o wide | grep NAME`,
+# kubernetes/kubernetes#109663): the rows keep kubectl's column alignment, so the first row's
+# cells give the offsets of the narrow or the wide columns (printers.go printPod)
+_POD_ROW = re.compile(r"^(?P<name>[a-z0-9][\w.-]*)\s+(?P<ready>\d+/\d+)\s+(?P<status>\S+)\s+"
+                      r"(?P<restarts>\d+(?: \([^)]*\))?)\s+(?P<age>\d+[smhdy]\w*)(?:\s+"
+                      r"(?P<ip>\S+)\s+(?P<node>\S+)\s+(?P<nominated>\S+)\s+(?P<gates>\S+))?\s*$")
+_POD_COLUMNS = (("NAME", "name"), ("READY", "ready"), ("STATUS", "status"),
+                ("RESTARTS", "restarts"), ("AGE", "age"), ("IP", "ip"), ("NODE", "node"),
+                ("NOMINATED NODE", "nominated"), ("READINESS GATES", "gates"))
+
+
+def headerless(line: str, resource: str) -> tuple[str, list[tuple[str, int]]] | None:
+    """(kind, columns) of a pods row under a pasted `kubectl get pods` whose header is gone."""
+    if _kind_of(resource) not in ("Pod", "Po"):
+        return None
+    m = _POD_ROW.match(line)
+    if m is None:
+        return None
+    wide = m.group("ip") is not None
+    return "Pod", [(name, m.start(group)) for name, group in _POD_COLUMNS[:9 if wide else 5]]
 
 
 def _kind_of(resource: str) -> str:
@@ -187,7 +217,8 @@ def to_object(kind: str, cells: dict[str, Any]) -> dict[str, Any]:
 def _pod(obj: dict[str, Any], cells: dict[str, Any]) -> None:
     state = cells.get("STATUS", "")
     phase = state if state in _POD_PHASES else "Pending" if (
-        state in _WAITING or state.startswith("Init:")) else ""
+        state in _WAITING or state.startswith("Init:")) else "Failed" if (
+        _FAILED_REASON.fullmatch(state)) else ""
     obj["status"] = {"phase": phase, "reason": state}
     ready = cells.get("READY", "")
     if re.fullmatch(r"\d+/\d+", ready):

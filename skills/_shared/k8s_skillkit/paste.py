@@ -66,9 +66,11 @@ class Command:
 
 
 class TableHead(NamedTuple):
-    """A `kubectl get` table's header (get_table.header): the kind and [(column, offset)]."""
+    """A `kubectl get` table's header (get_table.header): the kind and [(column, offset)];
+    `headerless` when a filter (`| grep`) dropped the header line and the rows start at once."""
     kind: str
     columns: list[tuple[str, int]]
+    headerless: bool = False
 
 
 class NoneFound(NamedTuple):
@@ -234,6 +236,9 @@ def _get_output_at(lines: list[str], start: int, hint: Command) -> tuple[str, in
     found = get_table.header(lines[start], resource)
     if found:
         return "get-table", _rows_end(lines, start, found[1]), TableHead(*found)
+    bare = get_table.headerless(lines[start], resource) if resource else None
+    if bare:  # the first line is already a row: the table "ends" after its own rows
+        return "get-table", _rows_end(lines, start - 1, bare[1]), TableHead(*bare, True)
     namespace = get_table.none_found(lines[start]) if resource else None
     if namespace is not None:
         return "none-found", start + 1, NoneFound(namespace)
@@ -352,7 +357,8 @@ def read_paste(text: str, label: str, read_cut: bool = False) -> Dump:
             dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("events-table")
         elif isinstance(segment.value, TableHead):  # form get-table
-            dump.extend(get_table.rows(segment.lines[1:], segment.value.kind,
+            first = 0 if segment.value.headerless else 1
+            dump.extend(get_table.rows(segment.lines[first:], segment.value.kind,
                                        segment.value.columns, segment.hint.namespace))
             dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("get-table")

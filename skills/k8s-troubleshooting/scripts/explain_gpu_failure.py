@@ -95,6 +95,15 @@ REPORTED = [
      "install the Fabric Manager package of exactly the driver's version and enable it, or let "
      "the GPU Operator's driver container run it (its fabric manager support); nvidia-smi -q "
      "shows Fabric State Completed once the GPUs are registered; then restart the pods"),
+    ("driver_too_old", "gpu_driver_mismatch", OBJECT,
+     "CUDA reports the node's driver older than the CUDA runtime the program was built with "
+     "(or forward compatibility unsupported on this GPU): the image needs a newer driver than "
+     "the node has",
+     "use an image built for a CUDA version the node's driver supports (nvidia-smi on the node "
+     "prints it) or upgrade the driver (forward compatibility needs a datacenter GPU newer "
+     "than Kepler and the cuda-compat package); if the pod runs without the NVIDIA runtime "
+     "(no runtimeClassName: nvidia where runc is the default), CUDA says the same because it "
+     "finds no libcuda: set the runtime class"),
     ("cuda_requirement", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA runtime hook refused to start the container: the image requires a CUDA "
      "version (its NVIDIA_REQUIRE_CUDA) the node's driver does not provide ('unsatisfied "

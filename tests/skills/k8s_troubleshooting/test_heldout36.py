@@ -15,9 +15,6 @@ from .conftest import run_script
     "2021/02/11 01:32:29 Loading NVML\n2021/02/11 01:32:29 Failed to initialize NVML: could not "
     "load NVML library.\n2021/02/11 01:32:29 If this is a GPU node, did you set the docker "
     "default runtime to `nvidia`?\n",
-    # canonical/microk8s-core-addons#400 (no runtimeClassName: the CUDA sample under runc)
-    "Failed to allocate device vector A (error code CUDA driver version is insufficient for CUDA "
-    "runtime version)!\n",
     # vllm-project/vllm#23935 (GKE: the libraries off LD_LIBRARY_PATH)
     "DEBUG 08-29 04:29:54 [__init__.py:99] CUDA platform is not available because: NVML Shared "
     "Library Not Found\n",
@@ -26,6 +23,20 @@ def test_a_container_without_the_driver_libraries(text):
     res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
     first = res.doc["findings"][0]
     assert first["cause"] == "gpu_libraries_not_visible" and "runtimeClassName" in first["fix"]
+
+
+@pytest.mark.parametrize("line", [
+    # NVIDIA/gpu-operator#389 (a K80: no forward compatibility for a CUDA 11.6 image)
+    "Failed to allocate device vector A (error code CUDA driver version is insufficient for CUDA "
+    "runtime version)!\n",
+    # NVIDIA/gpu-operator#277 (driver 450 under a newer CUDA validator)
+    "Failed to allocate device vector A (error code forward compatibility was attempted on non "
+    "supported HW)!\n",
+])
+def test_a_driver_older_than_the_image(line):
+    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=line)
+    first = res.doc["findings"][0]
+    assert first["cause"] == "gpu_driver_mismatch" and "runtimeClassName" in first["fix"]
 
 
 def test_an_absent_driver_stays_the_driver():
@@ -96,3 +107,13 @@ def test_a_describe_event_row_pasted_apart_from_its_job():
 ])
 def test_hami_vgpu_out_of_memory(line, cause):
     assert _causes("explain_gpu_failure.py", line)[0] == cause
+
+
+def test_a_get_pods_row_refused_by_the_kubelet():
+    # kubernetes/kubernetes#109663 (`kubectl get pod -o wide | grep`, STATUS NodeAffinity)
+    text = ("[root@node-1 ~]# kubectl get pod -n ceph -o wide | grep ceph-rgw\n"
+            "ceph-rgw-548fdf5fc5-2whgg          1/1     Running        0          4h25m   "
+            "10.232.1.28   node-5   <none>           <none>\n"
+            "ceph-rgw-548fdf5fc5-t5k8d          0/1     NodeAffinity   0          4h25m   "
+            "<none>        node-5   <none>           <none>\n")
+    assert _causes("triage.py", text) == ["kubelet_admission_rejected"]

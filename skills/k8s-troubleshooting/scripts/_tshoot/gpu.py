@@ -136,16 +136,22 @@ DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize 
 # is off LD_LIBRARY_PATH in CUDA 12 base images. The device plugin's `could not load NVML
 # library` with its hint `did you set the docker default runtime to nvidia?` (k8s-device-plugin
 # #23, gpu-operator#143), pynvml's `NVML Shared Library Not Found` (vllm-project/vllm#23935),
-# the loader's `libnvidia-ml.so.1` / `libcuda.so.1: cannot open shared object file`, and CUDA's
-# cudaErrorInsufficientDriver string when no libcuda is found (`CUDA driver version is
-# insufficient for CUDA runtime version`, canonical/microk8s-core-addons#400; it is also a
-# driver older than the image's CUDA, which the runtime's NVIDIA_REQUIRE_CUDA check refuses
-# before start when the runtime is in use).
+# and the loader's `libnvidia-ml.so.1` / `libcuda.so.1: cannot open shared object file`.
 LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library Not Found|"
                               r"did you set the docker default runtime to|"
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
-                              r"file|CUDA driver version is insufficient for CUDA runtime "
-                              r"version|cudaErrorInsufficientDriver", re.I)
+                              r"file", re.I)
+# CUDA says the driver is older than the CUDA runtime the program was built with
+# (cudaErrorInsufficientDriver 35, `CUDA driver version is insufficient for CUDA runtime
+# version`), or that forward compatibility, the way around that, does not run on this GPU
+# (cudaErrorCompatNotSupportedOnDevice 804, `forward compatibility was attempted on non
+# supported HW`): the node's driver is too old for the image (NVIDIA/gpu-operator#277: driver
+# 450; #389: a Tesla K80 with a CUDA 11.6 image). CUDA says "insufficient" too when it finds
+# no libcuda at all, in a container started without the NVIDIA runtime
+# (canonical/microk8s-core-addons#400): the fix names both.
+DRIVER_TOO_OLD = re.compile(r"CUDA driver version is insufficient for CUDA runtime version|"
+                            r"cudaErrorInsufficientDriver|forward compatibility was attempted "
+                            r"on non supported HW|cudaErrorCompatNotSupportedOnDevice", re.I)
 # HAMi's vGPU sharing (HAMi-core, libvgpu.so, intercepting the CUDA driver API) enforces each
 # container's GPU memory share: `[HAMI-core ERROR (... allocator.c:N)]: Device D OOM <used> /
 # <limit>` and `cuMemoryAllocate failed res=2` (CUDA_ERROR_OUT_OF_MEMORY) are the share
@@ -325,6 +331,7 @@ class GpuReport:
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
+    driver_too_old: list[str] = field(default_factory=list)      # CUDA: driver insufficient
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
@@ -477,6 +484,8 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.driver_absent.append(line[:300])
     elif LIBS_NOT_VISIBLE.search(line):
         report.libs_not_visible.append(line[:300])
+    elif DRIVER_TOO_OLD.search(line):
+        report.driver_too_old.append(line[:300])
     if NCCL_NO_INTERFACE.search(line):
         report.nccl_no_interface.append(line[:300])
     elif _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):

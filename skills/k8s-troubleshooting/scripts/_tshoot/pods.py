@@ -125,10 +125,22 @@ def _reported(rep, container: str, where: str) -> dict:
             "signature": f"{rep.cause}:{_short(rep.quote, 80)}"}
 
 
+# the reasons the kubelet's admission gives a pod it refuses (pkg/kubelet/lifecycle/
+# predicate.go: OutOf<resource>, NodeAffinity (MatchNodeSelector before 1.19),
+# UnexpectedAdmissionError; topologymanager TopologyAffinityError)
+_ADMISSION_REASON = re.compile(r"OutOf[\w./-]+|NodeAffinity|MatchNodeSelector|"
+                               r"UnexpectedAdmissionError|TopologyAffinityError")
+
+
 def _pod_reason(pod: dict, status: dict) -> dict | None:
     """A Failed pod whose reason the kubelet set: refused at admission (OutOfcpu, NodeAffinity,
     UnexpectedAdmissionError, ...), activeDeadlineSeconds (DeadlineExceeded), ..."""
-    rep = classify_message(f'{status["reason"]}: {status.get("message") or ""}')
+    reason = status["reason"]
+    said = f'{reason}: {status.get("message") or ""}'
+    if _ADMISSION_REASON.fullmatch(reason) and not status.get("message"):
+        # a `get pods` row: its STATUS is the reason alone, as the kubelet set it
+        said = f"pod status {reason} (the kubelet refused the pod at admission)"
+    rep = classify_message(said)
     if not rep:
         return None
     return _reported(rep, "", f"status.reason {status['reason']}")

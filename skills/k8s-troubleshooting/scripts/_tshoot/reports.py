@@ -124,7 +124,8 @@ _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
 
 def _gpu(text: str) -> Report | None:
     if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
-            gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text):
+            gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text) \
+            or gpu_logs.DRIVER_TOO_OLD.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         fault = gpu_fault(text)
         cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
@@ -153,6 +154,8 @@ def gpu_fault(text: str) -> str:
         return "fabric_not_ready"
     if report.libs_not_visible:
         return "libs_not_visible"
+    if report.driver_too_old:
+        return "driver_mismatch"
     if report.cuda_oom:
         return ""
     if report.nccl_net or report.nccl_shm or report.timeouts or report.nccl:
