@@ -357,8 +357,8 @@ def read_paste(text: str, label: str, read_cut: bool = False) -> Dump:
             dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("events-table")
         elif isinstance(segment.value, TableHead):  # form get-table
-            first = 0 if segment.value.headerless else 1
-            dump.extend(get_table.rows(segment.lines[first:], segment.value.kind,
+            skip = 0 if segment.value.headerless else 1  # (the header line)
+            dump.extend(get_table.rows(segment.lines[skip:], segment.value.kind,
                                        segment.value.columns, segment.hint.namespace))
             dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("get-table")
