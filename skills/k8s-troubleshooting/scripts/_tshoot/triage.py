@@ -130,6 +130,14 @@ def _ready_nodes(cluster) -> set[str]:
                    for c in (n.get("status") or {}).get("conditions") or [])}
 
 
+def _from_row(cluster, f: dict) -> bool:
+    """The finding stands only on a `kubectl get` row of its pod (its STATUS word)."""
+    ns, name = f["object"]["namespace"], f["object"]["name"]
+    pods = [p for p in cluster.pods() if meta(p, "name") == name
+            and (not ns or meta(p, "namespace") in ("", ns))]
+    return bool(pods) and all(p.get("_source") == "table" for p in pods)
+
+
 def _text_findings(cluster, found: list[dict]) -> list[dict]:
     """Findings from the paste's text that the objects read from it do not already give: a
     subject named by a reported object finding is that finding's (an inferred one yields to
@@ -144,7 +152,11 @@ def _text_findings(cluster, found: list[dict]) -> list[dict]:
                 not name and ready_now and len(cluster.nodes()) == 1)):
             continue  # an old NodeNotReady event: the node in the paste is Ready now
         same = [g for g in found if name and name in (g["object"]["name"], *g["_related"])]
-        if same and any(g["basis"] == "reported" for g in same):
+        reported = [g for g in same if g["basis"] == "reported"]
+        # (a pod that is only a `get pods` row: its STATUS word yields to the paste's own
+        # message about it, UnexpectedAdmissionError beside "Allocate failed ... GPU is lost")
+        if reported and (not all(_from_row(cluster, g) for g in reported)
+                         or f["cause"] in {g["cause"] for g in reported}):
             continue
         if not name and f["cause"] in {g["cause"] for g in found}:
             continue
