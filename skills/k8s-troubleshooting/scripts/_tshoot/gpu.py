@@ -469,33 +469,28 @@ def _read_line(report: GpuReport, line: str) -> None:
         report.vgpu_accounting.append(line[:300])
     elif _CUDA_OOM.search(line) or _CUDA_OOM_SHORT.search(line) or hami:
         report.cuda_oom.append(line[:300])
-    if _NCCL_SHM.search(line):
-        report.nccl_shm.append(line[:300])
-    if _ECC_UNCORRECTABLE.search(line):
-        report.ecc.append(line[:300])
-    if _GPU_LOST.search(line):
-        report.gpu_lost.append(line[:300])
     m = _NVML_INIT.search(line)
     if m:
         (report.nvml_mismatch if m.group("mismatch") else report.nvml_lost).append(line[:300])
-    if _CUDA_REQUIREMENT.search(line):
-        report.cuda_requirement.append(line[:300])
-    if DRIVER_ABSENT.search(line):
-        report.driver_absent.append(line[:300])
-    elif LIBS_NOT_VISIBLE.search(line):
-        report.libs_not_visible.append(line[:300])
-    elif DRIVER_TOO_OLD.search(line):
-        report.driver_too_old.append(line[:300])
-    if NCCL_NO_INTERFACE.search(line):
-        report.nccl_no_interface.append(line[:300])
-    elif _NCCL_NET.search(line) or _IB_ASYNC_FAULT.search(line):
-        report.nccl_net.append(line[:300])
-    if FABRIC_NOT_READY.search(line):
-        report.fabric_not_ready.append(line[:300])
-    if _OOMKILLED.search(line):
-        report.oom_killed.append(line[:300])
-    if _NODE_MEMORY.search(line):
-        report.node_memory.append(line[:300])
+    for group in _LINE_FAULTS:  # in each group the first wording that matches
+        field_name = next((name for patterns, name in group
+                           if any(p.search(line) for p in patterns)), None)
+        if field_name:
+            getattr(report, field_name).append(line[:300])
+
+
+# (patterns, GpuReport field) groups: a line is one fault of each group at most (the driver
+# absent before its libraries unloadable before a driver too old; NCCL without an interface
+# before its transport failing)
+_LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
+    (((_NCCL_SHM,), "nccl_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
+    (((_GPU_LOST,), "gpu_lost"),), (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
+    (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),
+     ((DRIVER_TOO_OLD,), "driver_too_old")),
+    (((NCCL_NO_INTERFACE,), "nccl_no_interface"), ((_NCCL_NET, _IB_ASYNC_FAULT), "nccl_net")),
+    (((FABRIC_NOT_READY,), "fabric_not_ready"),), (((_OOMKILLED,), "oom_killed"),),
+    (((_NODE_MEMORY,), "node_memory"),),
+)
 
 
 def laggards(report: GpuReport, world: int | None = None) -> tuple[list[int], str]:
