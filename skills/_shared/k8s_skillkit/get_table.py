@@ -76,14 +76,17 @@ KEY_COLUMNS: list[tuple[str, set[str], set[str]]] = [  # (kind, all of these, no
 _NONE_FOUND = re.compile(r"^\s*No resources found(?: in (?P<ns>[\w.-]+) namespace)?\.?\s*$")
 _POD_PHASES = ("Pending", "Running", "Succeeded", "Failed", "Unknown")
 _WAITING = ("ContainerCreating", "PodInitializing", "SchedulingGated")
+# The reasons the kubelet's admission gives a pod it refuses (pkg/kubelet/lifecycle/
+# predicate.go: OutOf<resource>, the failed filter's name NodeAffinity / NodeName /
+# MatchNodeSelector before 1.19, UnexpectedAdmissionError; cm/topologymanager
+# TopologyAffinityError)
+ADMISSION_REASON = re.compile(r"OutOf[\w./-]+|NodeAffinity|NodeName|MatchNodeSelector|"
+                              r"UnexpectedAdmissionError|TopologyAffinityError")
 # STATUS prints pod.status.reason when set (pkg/printers/internalversion/printers.go printPod):
-# the reasons the kubelet gives a pod it fails (Failed phase): evicted (eviction manager),
-# refused at admission (pkg/kubelet/lifecycle/predicate.go: OutOf<resource>, NodeAffinity,
-# UnexpectedAdmissionError; topologymanager TopologyAffinityError; nodeshutdown NodeShutdown /
-# Shutdown), past activeDeadlineSeconds (DeadlineExceeded)
-_FAILED_REASON = re.compile(r"Evicted|OutOf[\w./-]+|NodeAffinity|NodeName|NodeSelector|"
-                            r"UnexpectedAdmissionError|TopologyAffinityError|NodeShutdown|"
-                            r"Shutdown|DeadlineExceeded")
+# the reasons of a pod the kubelet failed: refused at admission, evicted (eviction manager),
+# shut down with its node (nodeshutdown NodeShutdown / Shutdown), past activeDeadlineSeconds
+_FAILED_REASON = re.compile(ADMISSION_REASON.pattern + r"|Evicted|NodeShutdown|Shutdown|"
+                            r"DeadlineExceeded")
 
 
 def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] | None:

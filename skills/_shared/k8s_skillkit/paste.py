@@ -237,8 +237,8 @@ def _get_output_at(lines: list[str], start: int, hint: Command) -> tuple[str, in
     if found:
         return "get-table", _rows_end(lines, start, found[1]), TableHead(*found)
     bare = get_table.headerless(lines[start], resource) if resource else None
-    if bare:  # the first line is already a row: the table "ends" after its own rows
-        return "get-table", _rows_end(lines, start - 1, bare[1]), TableHead(*bare, True)
+    if bare:  # the first line is already a row
+        return "get-table", _rows_end(lines, start, bare[1], first=0), TableHead(*bare, True)
     namespace = get_table.none_found(lines[start]) if resource else None
     if namespace is not None:
         return "none-found", start + 1, NoneFound(namespace)
@@ -297,12 +297,14 @@ def _describe_end(lines: list[str], start: int) -> int:
     return index
 
 
-def _rows_end(lines: list[str], start: int, columns: list[tuple[str, int]]) -> int:
+def _rows_end(lines: list[str], start: int, columns: list[tuple[str, int]],
+              first: int = 1) -> int:
     """A `kubectl get` table ends at the first line that is not one of its rows: a banner,
     the next command's output, another table right below it (scripts print them with no
-    blank line between), which are then read on their own."""
+    blank line between), which are then read on their own. Its rows start `first` lines
+    after `start` (0: no header)."""
     index = _table_end(lines, start)
-    rows_end = start + 1
+    rows_end = start + first
     while rows_end < index and get_table.is_row(lines[rows_end], columns):
         rows_end += 1
     return rows_end

@@ -547,7 +547,8 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # *v1alpha2.HTTPRoute: the server could not find the requested resource (get
     # httproutes.gateway.networking.k8s.io)`); a Forbidden list is controller_forbidden
     _p("reflector-kind-not-served", r"[Ff]ailed to (?:list|watch) \*?v\w+\." + _KINDS +
-       r"\b[^\n]{0,80}?the server could not find the requested resource", "crd_not_installed", "class", ("text",),
+       r"\b[^\n]{0,80}?the server could not find the requested resource", "crd_not_installed",
+       "class", ("text",),
        hint="the program lists a Gateway API kind at a version the API server does not serve: "
             "the CRD is not installed, or the installed release lacks that version (kubectl "
             "get crd <plural>.gateway.networking.k8s.io -o jsonpath='{{.spec.versions[*]."

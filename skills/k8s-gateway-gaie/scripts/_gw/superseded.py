@@ -39,7 +39,11 @@ _STOPS: dict[tuple[str, str], tuple[str, tuple[int, int], tuple[int, int]]] = {
     ("tcproute", "v1alpha2"): ("v1", (1, 6), _FAR),
     ("udproute", "v1alpha2"): ("v1", (1, 6), _FAR),
 }
-_KINDS = r"(GatewayClass|Gateway|HTTPRoute|GRPCRoute|ReferenceGrant|BackendTLSPolicy|TLSRoute|TCPRoute|UDPRoute)"
+# the kinds of _STOPS as Gateway API spells them
+_NAMES = {name.lower(): name for name in (
+    "GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "BackendTLSPolicy",
+    "TLSRoute", "TCPRoute", "UDPRoute")}
+_KINDS = "(" + "|".join(_NAMES.values()) + ")"
 _V = r"(v1(?:alpha|beta)\d)"
 # the forms a request names a kind and version in: client-go's `*v1alpha2.TLSRoute` and
 # `v1alpha2.TLSRouteList`, kubectl/controller-runtime's `no matches for kind "TLSRoute" in
@@ -57,9 +61,6 @@ _RELEASE = re.compile(r"gateway[- ]?api\b[^\n]{0,60}?\bv?(\d+)\.(\d+)(?:\.\d+)?\
 UNSERVED_WORDS = re.compile(r"(?<=[\w;,:] |.\()" + _V + r"\W{1,3}(?:is\s+)?served\W{1,3}"
                             r"false|" + _V + r"\)? (?:is )?(?:no longer|not) served",
                             re.IGNORECASE)
-
-
-_NAMES = {k.lower(): k for k in _KINDS.strip("()").split("|")}
 
 
 def requests(text: str) -> list[tuple[str, str]]:
@@ -127,11 +128,11 @@ def _reclassified(f: dict, raw: list, crds: list) -> dict:
 def _unsupported(f: dict, kind: str, version: str, why: str) -> dict:
     ga = _STOPS[(kind, version)][0]
     out = dict(f, cause="crd_version_unsupported")
-    out["message"] = (f"the controller asks for {_NAMES[kind]} at {_GROUP}/{version}, which the "
-                      f"installed Gateway API CRDs no longer serve ({why}): the bundle is "
+    out["message"] = (f"the controller asks for {_NAMES[kind]} at {_GROUP}/{version}, which "
+                      f"the installed Gateway API CRDs no longer serve ({why}): the bundle is "
                       "newer than this controller release supports")
-    out["fix"] = (f"upgrade the controller to a release that reads {_NAMES[kind]} {ga}; or install the "
-                  "Gateway API bundle that release supports (its docs name it; the "
+    out["fix"] = (f"upgrade the controller to a release that reads {_NAMES[kind]} {ga}; or "
+                  "install the Gateway API bundle that release supports (its docs name it; the "
                   "experimental channel still serves some alpha versions), then restart it. "
                   f"Check: kubectl get crd {_plural(kind)}.{_GROUP} -o jsonpath="
                   "'{range .spec.versions[*]}{.name} served={.served}{\"\\n\"}{end}'")

@@ -202,8 +202,7 @@ _MESSAGES = [
                               r"ClusterQueue|LocalQueue|ResourceFlavor|AdmissionCheck|Cohort|"
                               r"WorkloadPriorityClass|Topology|MultiKueue\w+|"
                               r"ProvisioningRequestConfig)\b"),
-    ("kueue_controller_down", r"trying to send message larger than max[^\n]{0,200}?|"
-                              r"ResourceExhausted desc = grpc: trying to send message larger"),
+    ("kueue_controller_down", r"trying to send message larger(?: than max)?"),
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
     # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
     # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).

@@ -14,7 +14,7 @@ from _tshoot import kubeletmsg as km
 from _tshoot import sched
 from _tshoot.model import meta
 from _tshoot.redact import redact
-from _tshoot.reports import Report
+from _tshoot.reports import Report, admission_refusal
 from _tshoot.reports import classify as _classify_message
 from _tshoot.verdict import _FIX, message_fix
 
@@ -125,22 +125,13 @@ def _reported(rep, container: str, where: str) -> dict:
             "signature": f"{rep.cause}:{_short(rep.quote, 80)}"}
 
 
-# the reasons the kubelet's admission gives a pod it refuses (pkg/kubelet/lifecycle/
-# predicate.go: OutOf<resource>, NodeAffinity (MatchNodeSelector before 1.19),
-# UnexpectedAdmissionError; topologymanager TopologyAffinityError)
-_ADMISSION_REASON = re.compile(r"OutOf[\w./-]+|NodeAffinity|MatchNodeSelector|"
-                               r"UnexpectedAdmissionError|TopologyAffinityError")
-
-
 def _pod_reason(pod: dict, status: dict) -> dict | None:
     """A Failed pod whose reason the kubelet set: refused at admission (OutOfcpu, NodeAffinity,
     UnexpectedAdmissionError, ...), activeDeadlineSeconds (DeadlineExceeded), ..."""
-    reason = status["reason"]
-    said = f'{reason}: {status.get("message") or ""}'
-    if _ADMISSION_REASON.fullmatch(reason) and not status.get("message"):
-        # a `get pods` row: its STATUS is the reason alone, as the kubelet set it
-        said = f"pod status {reason} (the kubelet refused the pod at admission)"
-    rep = classify_message(said)
+    reason, message = status["reason"], status.get("message") or ""
+    # (a `get pods` row: its STATUS is the reason alone, as the kubelet set it)
+    rep = classify_message(f"{reason}: {message}") or (
+        None if message else admission_refusal(reason))
     if not rep:
         return None
     return _reported(rep, "", f"status.reason {status['reason']}")

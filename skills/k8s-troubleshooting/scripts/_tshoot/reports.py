@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit import invalid_errors
 from k8s_skillkit.admission_denials import refusals
+from k8s_skillkit.get_table import ADMISSION_REASON
 
 from _tshoot import gpu as gpu_logs
 from _tshoot import kubeletmsg as km
@@ -210,6 +211,17 @@ def _invalid(text: str) -> Report | None:
         return None
     return Report("spec_invalid", _short(found.quote, 400), WEIGHT["spec_invalid"],
                   {"admission": True, "invalid": found})
+
+
+def admission_refusal(reason: str) -> Report | None:
+    """A pod's status.reason alone (a `kubectl get pods` STATUS) that is the kubelet's
+    admission refusal (k8s_skillkit.get_table.ADMISSION_REASON)."""
+    if not ADMISSION_REASON.fullmatch(reason or ""):
+        return None
+    return Report("kubelet_admission_rejected", reason,
+                  WEIGHT["kubelet_admission_rejected"],
+                  {"resource": reason[len("OutOf"):] if reason.startswith("OutOf") else "",
+                   "devices": reason == "UnexpectedAdmissionError"})
 
 
 def _kubelet_admit(text: str) -> Report | None:
