@@ -217,6 +217,18 @@ def settled(kubectl, namespaces: list[str], pods: bool = False) -> str:
     return wait_for(same_twice, timeout=60, interval=1.5, what="the status to settle")
 
 
+def backends_ready(kubectl, namespaces: list[str]) -> None:
+    """Every pod Ready and the status settled: Envoy Gateway (v1.6.0+) writes
+    BackendsAvailable=False EndpointsNotFound on a route until its backend pods are Ready and
+    drops it after, so a check run earlier reads backend_no_endpoints."""
+    def all_ready():
+        pods = [p for ns in namespaces for p in get(kubectl, "pods", "-n", ns)["items"]]
+        return bool(pods) and all((condition(p, "Ready") or {}).get("status") == "True"
+                                  for p in pods)
+    wait_for(all_ready, timeout=90, what="the backend pods Ready")
+    settled(kubectl, namespaces, pods=True)
+
+
 def capture(kubectl, case: str, namespaces: list[str], note: str,
             folder: Path = CAPTURES) -> None:
     """With K8S_SKILLS_GATEWAY_CAPTURE=1, save the settled snapshot as the case's fixture."""
@@ -511,7 +523,7 @@ def test_check_names_what_the_controller_wrote(kubectl, kubectl_env, namespace,
     _applied(kubectl, objs)
     for key in expected:
         _actual(kubectl, namespace, key)
-    settled(kubectl, [namespace, other_namespace])
+    backends_ready(kubectl, [namespace, other_namespace])
     code, doc = check(kubectl_env, namespace)
     named = [f for f in doc["findings"] if f["cause"] == cause]
     assert code == 1 and named, doc["findings"]
@@ -709,6 +721,7 @@ def test_printed_fix_makes_the_controller_resolve_the_ref(kubectl, kubectl_env, 
     wait_for(lambda: conds(route_status(kubectl, "httproute", "llama", namespace) or
                            {"conditions": []}).get("ResolvedRefs") == ("True", "ResolvedRefs"),
              what="Envoy Gateway to resolve the ref")
+    backends_ready(kubectl, [namespace, other_namespace])
     code, doc = check(kubectl_env, namespace)
     assert code == 0, doc["findings"]
 
@@ -777,15 +790,9 @@ def test_dump_mode_matches_live(kubectl, kubectl_env, namespace, tmp_path):
     wait_routes(kubectl, namespace)
     wait_for(lambda: gateway_status(kubectl, "gw", namespace, programmed=True), timeout=90,
              what="Gateway gw Programmed")
-    # Both modes must read one state: Envoy Gateway writes BackendsAvailable=False
-    # EndpointsNotFound until the model pod is Ready and drops it after (CI stop 27: the dump
-    # caught it, the live run a moment later did not). So: the pod Ready, the status settled.
-    def model_ready():
-        pods = get(kubectl, "pods", "-n", namespace)["items"]
-        return bool(pods) and all((condition(p, "Ready") or {}).get("status") == "True"
-                                  for p in pods)
-    wait_for(model_ready, timeout=90, what="the model pod Ready")
-    settled(kubectl, [namespace], pods=True)
+    # Both modes must read one state (CI stop 27: the dump caught BackendsAvailable=False,
+    # the live run a moment later did not).
+    backends_ready(kubectl, [namespace])
     dump = kubectl("get", "gateways,httproutes,grpcroutes,inferencepools,services,pods,"
                    "gatewayclasses", "-n", namespace, "-o", "yaml").stdout
     path = tmp_path / "dump.yaml"
