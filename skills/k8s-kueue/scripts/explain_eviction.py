@@ -22,11 +22,13 @@ from _kueue.jobs import JobIndex
 from _kueue.objects import Cluster
 from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
 from _kueue.prose import said_preempted
-from _kueue.orphans import prose_states
+from _kueue.orphans import prose_states, text_reports
 
 # the states a report may give in words that are evictions (Evicted reasons PodsReadyTimeout,
 # ClusterQueueStopped / LocalQueueStopped, Deactivated; apis/kueue/v1beta1 workload_types.go)
 _EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivated")
+# Kueue stopping a running job without an eviction: its job reconciler's log lines
+_STOPS = ("job_workload_mismatch",)
 _SAID = {"preempted": "one was preempted",
          "pods_ready_timeout": "one was evicted by the PodsReady timeout",
          "queue_inactive": "its queue was stopped (stopPolicy)",
@@ -191,6 +193,7 @@ def body(args):
         # the report's words: an eviction state (PodsReady timeout, a stopped queue, a
         # deactivated Workload), else a preemption, else "no Workload in the input"
         findings = [f for f in prose_states(cluster) if f["cause"] in _EVICTION_STATES] \
+            or [f for f in text_reports(cluster) if f["cause"] in _STOPS] \
             or said_preempted(cluster)
     findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
                                  f["object"]["name"]))

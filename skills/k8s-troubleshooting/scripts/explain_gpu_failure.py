@@ -28,7 +28,8 @@ examples:
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
-  oom_killed node_pressure nccl_shm_exhausted master_not_ready nccl_network_error
+  oom_killed node_pressure nccl_shm_exhausted master_not_ready mpi_worker_dns_unresolved
+  nccl_network_error
   nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
@@ -88,9 +89,10 @@ REPORTED = [
      "with kubectl exec POD -- nvidia-smi; if the runtime is in use, the node's driver may be "
      "older than the image's CUDA (nvidia-smi prints the CUDA version it supports)"),
     ("fabric_not_ready", "gpu_fabric_manager_not_running", OBJECT,
-     "CUDA reports the system not yet initialized (cudaErrorSystemNotReady, 802): on an "
-     "NVSwitch system (HGX/DGX A100, H100 and later) CUDA waits for NVIDIA Fabric Manager to "
-     "register the GPUs, and it is not running, failed, or is another version than the driver",
+     "NVIDIA Fabric Manager has not registered the GPUs (CUDA: system not yet initialized, "
+     "cudaErrorSystemNotReady 802; or systemd: its unit missing or failed): on an NVSwitch "
+     "system (HGX/DGX A100, H100 and later) CUDA waits for it, and it is not installed, not "
+     "running, failed, or another version than the driver",
      "on the node: systemctl status nvidia-fabricmanager (journalctl -u nvidia-fabricmanager); "
      "install the Fabric Manager package of exactly the driver's version and enable it, or let "
      "the GPU Operator's driver container run it (its fabric manager support); nvidia-smi -q "
@@ -138,6 +140,15 @@ REPORTED_AFTER_DUPLICATES = [
      "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at /dev/shm in the pod "
      "template; for NCCL, NCCL_SHM_DISABLE=1 works but is slower; for a DataLoader, fewer "
      "num_workers lowers the need"),
+    ("mpi_worker_dns", "mpi_worker_dns_unresolved", OBJECT,
+     "the MPI launcher cannot resolve a worker's hostname, so it cannot start its daemons "
+     "there over ssh: the launcher's DNS does not search the cluster's domains (dnsPolicy not "
+     "ClusterFirst; hostNetwork without ClusterFirstWithHostNet) or the worker pods and their "
+     "headless Service were not up yet",
+     "set dnsPolicy: ClusterFirst (ClusterFirstWithHostNet with hostNetwork: true) on the "
+     "launcher and worker templates; with mpi-operator v2beta1 set launcherCreationPolicy: "
+     "WaitForWorkersReady; check from the launcher: kubectl exec LAUNCHER -- getent hosts "
+     "<worker>.<service>.<namespace>.svc, and cat /etc/resolv.conf for the search domains"),
     ("rendezvous", "master_not_ready", OBJECT,
      "a rank's torch.distributed rendezvous cannot resolve or reach the master's store "
      "(MASTER_ADDR:MASTER_PORT): the master pod or its Service is not up yet, or the address "

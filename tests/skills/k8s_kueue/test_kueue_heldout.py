@@ -139,7 +139,7 @@ def test_gated_pods_with_their_own_workload_are_not_the_groups(script, tmp_path)
     pod-leaderworkerset-multi-template-0-1-b8d19                                                                7s
     """)
     causes = [f["cause"] for f in doc["findings"]]
-    assert causes and causes[0] == "local_queue_missing", causes
+    assert causes and causes[0] == "no_queue_label", causes
     assert "admitted_not_started" not in causes
 
 

@@ -54,17 +54,6 @@ def test_admitted_by_column_is_a_reservation_not_admission():
     assert conds == {"QuotaReserved": "True"}
 
 
-def test_reserved_without_admitted_waits_for_admission_checks(script, tmp_path):
-    found = run(script, tmp_path, """\
-        $ kubectl get workloads -owide
-        NAME                           QUEUE        ADMITTED BY     AGE
-        jobset-sleep-job-5xh9k-af81b   user-queue   cluster-queue   2m5s
-        """)
-    assert found[0]["cause"] == "admission_check_pending"
-    assert found[0]["basis"] == "inferred"
-    assert "--field-selector=metadata.name=jobset-sleep-job-5xh9k-af81b" in found[0]["confirm"]
-
-
 def test_job_table_rows_take_the_namespace_of_the_get_line():
     lines = ["$ kubectl get job -n test",
              "NAME                        STATUS      COMPLETIONS   DURATION   AGE",
@@ -414,8 +403,19 @@ def test_a_workload_that_names_no_local_queue(script, tmp_path):
         NAME                            QUEUE   RESERVED IN   ADMITTED   FINISHED   AGE
         pod-nginx-statefulset-0-7b2bd                                               116s
         """)
-    assert found[0]["cause"] == "local_queue_missing"
+    assert found[0]["cause"] == "no_queue_label"
     assert "spec.queueName is empty" in found[0]["message"]
+
+
+def test_kueue_looking_up_an_empty_queue_name(script, tmp_path):
+    # getQueueBlocker formats "LocalQueue %s doesn't exist" with the empty name (two spaces)
+    found = run(script, tmp_path, """\
+        Events:
+          Type     Reason        Age   From                Message
+          ----     ------        ----  ----                -------
+          Warning  Inadmissible  5s    kueue-admission     LocalQueue  doesn't exist
+        """)
+    assert found[0]["cause"] == "no_queue_label", found
 
 
 def test_a_status_only_workload_says_nothing_about_its_queue(script, tmp_path):
@@ -496,3 +496,51 @@ def test_a_clusterqueue_table_row_has_no_spec(script, tmp_path, text):
     assert [f["severity"] for f in found] == ["info"], found
     assert found[0]["cause"] in ("not_evaluated", "not_in_dump"), found
     assert not {"namespace_not_selected", "resource_not_in_queue"} & {f["cause"] for f in found}
+
+
+# Kueue v0.1-v0.6 print `ADMITTED BY` = .status.admission.clusterQueue (apis/kueue/v1beta1/
+# workload_types.go, e.g. v0.4.0); AdmissionChecks arrived in v0.5.0, so up to v0.4 the column
+# is admission and from v0.5 the reservation, which admission follows at once unless the
+# ClusterQueue has checks; v0.7 printed RESERVED IN and ADMITTED instead (kueue#1790).
+_ADMITTED_BY_ROW = """\
+    NAME                      QUEUE     ADMITTED BY       AGE
+    rayjob-rayjob-low-fb3cd   queue-1   cluster-queue-1   29m
+    """
+
+
+def test_an_admitted_by_row_alone_is_admitted(script, tmp_path):
+    # kueue#1150 (v0.4): the preempted RayJob's Workload still printed ADMITTED BY; the
+    # RayJob integration did not resume it (PR #1156)
+    found = run(script, tmp_path, _ADMITTED_BY_ROW)
+    assert [(f["severity"], f["cause"]) for f in found] == [("warning", "admitted_not_started")]
+    assert "admissionChecks" in found[0]["fix"]
+
+
+def test_an_admitted_by_row_beside_pending_checks_waits_for_them(script, tmp_path):
+    # kueue#1790 (v0.6): the describe fragment shows the check Pending under QuotaReserved
+    found = run(script, tmp_path, """\
+          Admission Checks:
+            Name:                  sample-multikueue
+            State:                 Pending
+        """ + textwrap.dedent(_ADMITTED_BY_ROW))
+    assert found[0]["cause"] == "admission_check_pending", found
+    assert found[0]["basis"] == "inferred"
+    assert "--field-selector=metadata.name=rayjob-rayjob-low-fb3cd" in found[0]["confirm"]
+
+
+# pkg/controller/jobframework/reconciler.go v0.4.0..v0.19.2 ensureOneWorkload: V(2) "job with no
+# matching workload, suspending"; kueue#2213 (v0.6.2, zap JSON log of a plain Pod)
+_NO_MATCHING = ('2024-05-16T17:46:27.056962616Z {"caller":"jobframework/reconciler.go:521", '
+                '"controller":"v1_pod", "gvk":"/v1, Kind=Pod", "job":"kueue-dws/dws-pod", '
+                '"level":"Level(-2)", "msg":"job with no matching workload, suspending", '
+                '"name":"dws-pod", "namespace":"kueue-dws"}\n')
+
+
+@pytest.mark.parametrize("name", ["explain_pending.py", "explain_eviction.py"])
+def test_a_running_job_that_no_longer_matches_its_workload(script, tmp_path, name):
+    path = tmp_path / "paste.txt"
+    path.write_text(_NO_MATCHING, encoding="utf-8")
+    result = script(name, "-f", str(path), "--json")
+    found = result.doc["findings"]
+    assert found[0]["cause"] == "job_workload_mismatch", found
+    assert found[0]["object"]["name"] == "dws-pod"

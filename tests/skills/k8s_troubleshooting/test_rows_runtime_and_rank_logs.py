@@ -4,6 +4,9 @@ Ground truth: kubernetes pkg/printers/internalversion/printers.go printPod (STAT
 terminated container's reason, `Error` for a non-zero exit that is not OOMKilled; RESTARTS
 counts the kubelet's restarts); containerd internal/cri "no runtime for %q is configured"
 wrapped by sandbox_run.go "failed to get sandbox runtime: %w" (NVIDIA/gpu-operator#432);
+cri-o internal/oci/oci.go ValidateRuntimeHandler "failed to find runtime handler %s from runtime
+list %v" (NVIDIA/gpu-operator#1298: OpenShift's CRI-O, the toolkit an OCI hook, no nvidia
+handler);
 torch/distributed/rendezvous.py connecting every rank to MASTER_ADDR's TCPStore
 (kubeflow/pytorch-operator#125, workers created before the master)."""
 from __future__ import annotations
@@ -39,6 +42,16 @@ def test_a_runtime_handler_containerd_does_not_have():
     found = _findings("triage.py", text)
     assert found[0]["cause"] == "sandbox_failed", found
     assert '"nvidia"' in found[0]["message"] and "nvidia-ctk" in found[0]["fix"]
+
+
+def test_a_runtime_handler_cri_o_does_not_have():
+    # the kubelet's wrapping of CRI-O's error, as a user typed it from a console (typo kept)
+    text = ("Failled to create pod sandbox: rpc error: code = Unknown desc = failed to find "
+            "runtime handler nvidia from runtime list map[crun:0xc0004dd5f0 "
+            "runc:0xc0004dd790]\n")
+    found = _findings("triage.py", text)
+    assert found[0]["cause"] == "sandbox_failed", found
+    assert "CRI-O" in found[0]["message"] and "runtimeClassName" in found[0]["fix"]
 
 
 def test_check_training_reads_a_rank_log_pasted_alone():

@@ -332,6 +332,26 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.3.2 / v25.8.1 cmd/compute-domain-kubelet-"
        "plugin/computedomain.go AssertComputeDomainReady, device_state.go:488",
        shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    # the IMEX daemon a ComputeDomain pod runs exits at start when no address of its nodes
+    # config file is on a local interface: the domain never gets Ready, so the workload's
+    # channel claims wait at prepare (dra-driver-nvidia-gpu#289; IMEX is NVIDIA's binary)
+    _p("imex-no-interface", "driver_prepare_failed", "DRA driver",
+       r"No matching network interface found for any IP addresses in the node configuration",
+       "dra-driver-nvidia-gpu v25.3+ (the IMEX daemon of a ComputeDomain)",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/289 (IMEX daemon "
+       "startup error, misconfigured nodes config; the domain not marked ready)",
+       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+    # the ComputeDomain daemon's container gets its IMEX config template and its clique and
+    # domain env only through the kubelet plugin's CDI edits: a runtime with CDI off applies
+    # none, silently (containerd 1.7 enable_cdi defaults to false; 2.x on), and the daemon
+    # fails on the missing template (cmd/compute-domain-daemon writeIMEXConfig;
+    # dra-driver-nvidia-gpu#720)
+    _p("cd-daemon-no-cdi-edits", "cdi_not_enabled", "DRA driver",
+       r"writeIMEXConfig failed: error parsing template file: open \S*imexd\.cfg\.tmpl: no "
+       r"such file",
+       "dra-driver-nvidia-gpu v25.8+ (compute-domain-daemon)",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/720 (maintainer: the "
+       "CDI edits were not applied; CDI not enabled in the container runtime)"),
     _p("cd-namespace", "driver_prepare_failed", "DRA driver",
        r"the ResourceClaim's namespace is different than the ComputeDomain's namespace",
        "dra-driver-nvidia-gpu v25.3..v25.8",

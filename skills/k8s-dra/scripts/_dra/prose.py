@@ -200,7 +200,7 @@ def _plugin_down(match: re.Match[str], said: str) -> dict:
 # (intel/intel-resource-drivers-for-kubernetes#60: gpu.intel.com/pciRoot beside DRAnet's
 # resource.kubernetes.io/pcieRoot)
 _CONSTRAINT_FAILS = re.compile(
-    r"(?:match|distinct)[ -]?attributes?`?[^.!?\n]{0,80}?(?:\b(?:cannot|can't|can\s+not|"
+    r"\b(?:match|distinct)[ -]?attributes?\b`?[^.!?\n]{0,80}?(?:\b(?:cannot|can't|can\s+not|"
     r"never|won't|will\s+not|does\s*n[o']t|do\s*n[o']t|is\s*n[o']t)\s+(?:\w+\s+){0,2}?"
     r"(?:match\w*|be\s+(?:satisfied|met)|work\w*|align\w*)|\bfail\w*|\bunsatisfiable)\b"
     r"|\bconstraints?\b[^.!?\n]{0,40}?\b(?:match|distinct)[ -]?attributes?\b`?[^.!?\n]{0,40}?"

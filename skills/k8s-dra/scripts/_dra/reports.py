@@ -144,6 +144,13 @@ MEANING = {
         "enable CDI in the runtime (containerd 1.7: enable_cdi = true and cdi_spec_dirs "
         "including /var/run/cdi), make the driver write its CDI specs where the runtime "
         "reads them, then recreate the pod"),
+    "cdi_not_enabled": (
+        "the container runtime did not apply the DRA driver's CDI edits (the mounts, env and "
+        "device nodes its kubelet plugin prepared): CDI is off in the runtime, which then "
+        "ignores the claim's CDI devices without an error",
+        "enable CDI in the runtime: containerd 1.7 needs enable_cdi = true (and cdi_spec_dirs "
+        "with /var/run/cdi) in its CRI plugin config, then a restart (containerd 2.x has it on "
+        "by default); recreate the pods; `containerd config dump | grep -i cdi` shows it"),
     "dra_api_missing": (
         "the apiserver does not serve the resource.k8s.io version a client or manifest uses",
         "use the API version the cluster serves (kubectl api-versions | grep resource.k8s.io), "
@@ -400,6 +407,12 @@ _FIX_BY_PATTERN = {
                     "nvidia-imex.service), no network interface for the node's IP in the IMEX "
                     "node config, or (before v25.8, or IMEXDaemonsWithDNSNames=false) fewer "
                     "worker nodes than spec.numNodes; the kubelet retries",
+    "imex-no-interface": "the IMEX daemon of the ComputeDomain found none of the addresses in "
+                         "its nodes config on a local interface, so it exited and the domain "
+                         "never gets Ready: check the daemon pod's network (hostNetwork, the "
+                         "interface carrying the node's IP) and the nodes config the driver "
+                         "generated (kubectl logs of the daemon pod, its /etc/nvidia-imex "
+                         "files); the kubelet retries the channel claims once it is Ready",
     "cd-namespace": "create the workload pods (their channel claims) in the ComputeDomain's "
                     "namespace, where its ResourceClaimTemplate is; the plugin does not retry "
                     "this, so recreate the pods",

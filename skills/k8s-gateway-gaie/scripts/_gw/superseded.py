@@ -114,10 +114,50 @@ def reclassify(findings: list[dict], raw: list, crds: list) -> list[dict]:
     return [_reclassified(f, raw, crds) for f in findings]
 
 
+# API groups a project renamed: a request for the old group asks for an API the releases
+# since no longer have. Envoy Gateway moved EnvoyProxy from config.gateway.envoyproxy.io to
+# gateway.envoyproxy.io in v0.6.0 (release-notes/v0.6.0.yaml): the old group was served only
+# by v0.3-v0.5 (2023) while its docs pages stayed online, so a request for it is an outdated
+# manifest (envoyproxy/gateway#3106). Gateway API moved from networking.x-k8s.io to
+# gateway.networking.k8s.io in v0.4.0 (apis/v1alpha2 GroupName; CHANGELOG v0.4.0), but the old
+# group was the current one for two years (traefik/traefik-helm-chart#493: its CRDs were just
+# not installed), so that reading needs the new group in the paste. old -> (new, release,
+# whether the paste must show the new group)
+_RENAMED = {"networking.x-k8s.io": ("gateway.networking.k8s.io", "Gateway API v0.4.0", True),
+            "config.gateway.envoyproxy.io": ("gateway.envoyproxy.io", "Envoy Gateway v0.6.0",
+                                             False)}
+_OLD_GROUP = re.compile(r"(?<![\w.-])(" + "|".join(re.escape(g) for g in _RENAMED)
+                        + r")/(v\d\w*)")
+_REQUESTED_KIND = re.compile(r"kind \\?\"(\w+)\\?\" in version|Kind=(\w+)")
+
+
+def _renamed(f: dict, text: str, raw: list) -> dict | None:
+    hit = _OLD_GROUP.search(text)
+    if not hit:
+        return None
+    old, version = hit.groups()
+    new, release, needs_evidence = _RENAMED[old]
+    if needs_evidence and not re.search(re.escape(new) + "/v",
+                                        "\n".join(str(line) for line in raw or [])):
+        return None
+    kind = next((k for m in _REQUESTED_KIND.finditer(text) for k in m.groups() if k), "the kind")
+    out = dict(f, cause="crd_version_unsupported")
+    out["message"] = (f"the request names {kind} in {old}/{version}, a group {release} renamed "
+                      f"to {new}: the manifest (or controller) predates that release, and the "
+                      "releases since serve only the new group")
+    out["fix"] = (f"change apiVersion (and any group: field, e.g. a GatewayClass parametersRef) "
+                  f"to {new}/<its version in your release> and re-apply; the current docs of the "
+                  f"release you run show it (kubectl api-resources --api-group={new})")
+    return out
+
+
 def _reclassified(f: dict, raw: list, crds: list) -> dict:
     if f["cause"] != "crd_not_installed":
         return f
     text = "\n".join([f.get("message") or ""] + [str(e) for e in f.get("evidence") or []])
+    renamed = _renamed(f, text, raw)
+    if renamed:
+        return renamed
     for kind, version in requests(text):
         why = newer_bundle(kind, version, raw, crds)
         if why:

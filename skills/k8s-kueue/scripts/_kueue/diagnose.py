@@ -8,6 +8,8 @@ with the one kubectl command that would confirm it). See references/causes.md.
 """
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
@@ -212,7 +214,9 @@ class Diagnoser:
         cause, message, evidence, fix = found[:4]
         confirm = found[4] if len(found) > 4 else \
             get_command("Workload", name_of(wl), namespace_of(wl))
-        return finding(severity_of(cause), cause, wl, message, evidence + self._context(wl),
+        # an inferred admitted_not_started is Kueue's part done, nothing failed: a warning
+        severity = "warning" if cause == "admitted_not_started" else severity_of(cause)
+        return finding(severity, cause, wl, message, evidence + self._context(wl),
                        fix, basis="inferred", confirm=confirm)
 
     def _infer(self, wl: dict):
@@ -278,6 +282,8 @@ class Diagnoser:
         names = admission_check_names(cq) if cq is not None else []
         if cq is not None and not names:
             return None
+        if cq is None and _admitted_by_row(wl) and not self._checks_in_input():
+            return _admitted_by(wl, queue)
         where = f" in ClusterQueue {queue}" if queue else ""
         checks = f" ({', '.join(names)})" if names else ""
         evidence = [f"ClusterQueue {name_of(cq)} requires AdmissionCheck(s) {', '.join(names)}"] \
@@ -298,6 +304,15 @@ class Diagnoser:
                 + "-o jsonpath='{..status.admissionChecks}'")
 
     # ---- helpers --------------------------------------------------------------------------
+
+    def _checks_in_input(self) -> bool:
+        """Admission checks anywhere in the input (an AdmissionCheck, a Workload's check
+        states, a ClusterQueue's checks, a describe fragment's `Admission Checks:`): the
+        paste is about them."""
+        return bool(self.cluster.admission_checks) or any(
+            _CHECKS_FIELD.match(line) for line in self.cluster.lines) or any(
+            dig(w, "status", "admissionChecks") for w in self.cluster.workloads) or any(
+            admission_check_names(cq) for cq in self.cluster.cluster_queues.values())
 
     def _only_queue_with(self, said):
         """The one ClusterQueue of the input holding every flavor Kueue's message names."""
@@ -338,3 +353,35 @@ def _ready_note(wl: dict) -> str:
     """PodsReady is set only with waitForPodsReady (jobframework reconciler)."""
     return "" if "PodsReady" in conditions(wl) else \
         " (no PodsReady condition: waitForPodsReady is off)"
+
+
+_CHECKS_FIELD = re.compile(r"^\s*(?:Admission Checks|admissionChecks):")
+
+
+def _admitted_by_row(wl: dict) -> bool:
+    """A `kubectl get workloads` row of Kueue v0.1-v0.6, whose ADMITTED BY column printed
+    status.admission.clusterQueue, with no admission check state in the input."""
+    return wl.get("_source") == "table" and "ADMITTED BY" in (wl.get("_columns") or {}) \
+        and not dig(wl, "status", "admissionChecks")
+
+
+def _admitted_by(wl: dict, queue: str):
+    """ADMITTED BY is admission up to v0.4 (no admission checks before v0.5) and, from v0.5,
+    the reservation, which admission follows at once unless the ClusterQueue has admission
+    checks (kueue#1790 renamed the column RESERVED IN in v0.7). Most queues have none: read
+    it as admitted, and say what would make it otherwise."""
+    ns = namespace_of(wl)
+    where = f"-n {ns}" if ns else "-A"
+    return ("admitted_not_started",
+            f"kubectl get workloads shows ClusterQueue {queue} under ADMITTED BY (Kueue "
+            "v0.1-v0.6): Kueue admitted the Workload (from v0.5 that column is the quota "
+            "reservation, and admission follows unless the ClusterQueue has admission checks), "
+            "so Kueue's part is done; its job and pods are not in the input: if it does not "
+            "run, it stopped after admission",
+            [f"kubectl get workloads: ADMITTED BY {queue}"],
+            "check the job's spec.suspend and events and Kueue's log for \"Unsuspending job\" "
+            "errors (a job suspended again after preemption stays so until Kueue re-admits "
+            "it); if ClusterQueue " + queue + " lists admissionChecks, admission waits for them",
+            f"kubectl get workloads.kueue.x-k8s.io {where} -o custom-columns=NAME:.metadata."
+            "name,ADMITTED:.status.conditions[?(@.type=='Admitted')].status,CHECKS:.status."
+            "admissionChecks[*].state")

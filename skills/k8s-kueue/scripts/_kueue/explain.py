@@ -95,6 +95,13 @@ FIXES = {
                              "list: delete finished ones and set objectRetentionPolicies."
                              "workloads in the Kueue Configuration; with `could not find the "
                              "requested resource`, install the CRDs of the controller's release",
+    "job_workload_mismatch": "Kueue stopped the running job because it no longer matches its "
+                             "Workload (the pod sets changed after admission: a webhook or "
+                             "controller edited the pod template, or a Kueue release compared "
+                             "fields it had set itself, kueue#2213, fixed by #2239 "
+                             "and #2261): find what changed the job's pod template (kubectl get "
+                             "<job> -o yaml --show-managed-fields), stop that edit, or upgrade "
+                             "Kueue; the job is requeued with a new Workload",
     "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
                         "kueue-controller-manager runs and its Configuration's "
                         "integrations.frameworks lists the job's kind, and read the error Kueue "

@@ -92,6 +92,11 @@ _MESSAGES = [
                            r"|capacity driver)"
                            # counters.go v0.19 l.222: a counter source's counter not consumed
                            r"|matched devices have no consumesCounters entry for counter"),
+    # getQueueBlocker looking up an EMPTY spec.queueName (v0.19.2 workload_controller.go,
+    # "LocalQueue %s doesn't exist" with ""): the Workload names no queue (kueue#5048, #697);
+    # a table collapses the two spaces. The log's "localQueue doesn't exist or inactive"
+    # (pkg/cache/queue/manager.go) is another message.
+    ("no_queue_label", r"\b(?-i:LocalQueue)\s+doesn'?t exist(?! or inactive)"),
     ("local_queue_missing", r"LocalQueue (?P<localqueue>\S+) doesn'?t exist|localQueue doesn'?t "
                             r"exist|(?:^|[\s\"':])queue doesn'?t exist|LocalQueue is missing"
                             # workload_controller.go v0.8-v0.19 (v0.5-v0.19 for ClusterQueue)
@@ -164,6 +169,12 @@ _MESSAGES = [
     # error") in v0.19.
     ("workload_missing", r"Handling job with no workload(?! found an existing)|workloads\.kueue"
                          r"\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? already exists"),
+    # A running job that no longer matches its Workload: the job reconciler suspends (stops) it
+    # and replaces the Workload, V(2) "job with no matching workload, suspending"
+    # (pkg/controller/jobframework/reconciler.go v0.4.0..v0.19.2, ensureOneWorkload): its pod
+    # sets changed after admission (kueue#2213: tolerations a ProvisioningRequest added to a
+    # plain Pod, v0.6.2; fixed by #2239 and #2261)
+    ("job_workload_mismatch", r"job with no matching workload, suspending"),
     # the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-workload-name) that is
     # not there: jobframework/reconciler.go ErrPrebuiltWorkloadNotFound (v0.6-v0.19); Kueue
     # builds them itself for MultiKueue workers and LWS groups (kueue#8769: the surge groups
@@ -428,7 +439,7 @@ def first_cause(message: str, reason: str = "") -> str:
 
 # When one message holds several clauses, which one explains the wait. A pod set that can
 # never fit explains more than one that waits; a wait for quota is the commonest tail.
-_PRIORITY = ["dra_class_unmapped", "local_queue_missing", "cluster_queue_missing",
+_PRIORITY = ["dra_class_unmapped", "no_queue_label", "local_queue_missing", "cluster_queue_missing",
              "queue_inactive", "namespace_not_selected", "admission_check_rejected",
              "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
              "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",

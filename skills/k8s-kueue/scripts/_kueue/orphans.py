@@ -61,7 +61,7 @@ def orphan_findings(cluster, covered: set[tuple[str, str]], explained: bool = Tr
     out += _gated_pods(cluster, covered)
     out += _queue_reports(cluster) + _worker_reports(cluster)
     if not out and not (covered and explained):
-        out += _text_reports(cluster)
+        out += text_reports(cluster)
     return out
 
 
@@ -249,7 +249,7 @@ def _named(pod: dict, pods: list[dict]) -> dict:
                  and namespace_of(p) in ("", namespace_of(pod))), pod)
 
 
-def _text_reports(cluster) -> list[dict]:
+def text_reports(cluster) -> list[dict]:
     """Log lines and quoted messages in the paste, when nothing else carried Kueue's words."""
     text = "\n".join(cluster.texts)
     events = []
@@ -545,7 +545,7 @@ _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
                                    "crash-looping or scaled down), so Kueue's objects and the "
                                    "jobs it manages are refused and nothing is admitted"}
 # Verdicts a jobframework log record gives about the job it names (not about a Workload).
-_ABOUT_THE_JOB = ("workload_missing", "admitted_not_started")
+_ABOUT_THE_JOB = ("workload_missing", "admitted_not_started", "job_workload_mismatch")
 
 
 # the controller's informers failing to list (messages.py: a list too large, a CRD version

@@ -75,9 +75,11 @@ def queue_name_known_empty(wl: dict) -> bool:
 def _no_queue_name(ns: str):
     """getQueueBlocker (pkg/controller/core/workload_controller.go v0.19.2) looks the empty
     name up like any other: `LocalQueue  doesn't exist`; releases before it left such a
-    Workload without status (kueue#5048). Either way no LocalQueue ever admits it."""
+    Workload without status (kueue#5048). Either way no LocalQueue ever admits it: the job's
+    queue-name label did not reach it (created without one, or, in v0.3.0, cleared by the Job
+    integration reconciling a child Job: kueue#697)."""
     where = f" in namespace {ns}" if ns else ""
-    return ("local_queue_missing",
+    return ("no_queue_label",
             "the Workload names no LocalQueue (spec.queueName is empty), so no queue can "
             "admit it; Kueue reports this as `LocalQueue  doesn't exist`",
             ["workload spec.queueName: ''"],

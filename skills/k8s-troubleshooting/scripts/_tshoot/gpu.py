@@ -185,9 +185,15 @@ NCCL_NO_INTERFACE = re.compile(r"Bootstrap\s*:\s*no socket interface found|"
 # another version than the driver, every CUDA job fails so (NVIDIA Fabric Manager user guide,
 # ABORT_CUDA_JOBS_ON_FM_EXIT; NVIDIA/gpu-operator#1043: the GPU Operator's cuda-validator
 # "Failed to allocate device vector A (error code system not yet initialized)").
+# systemd saying the Fabric Manager unit is absent or failed is the same fault told by the node
+# (systemctl "Unit %s could not be found.", src/systemctl/systemctl-show.c; the manager's
+# "Failed to start %s" and unit.c "%s: Failed with result '%s'."): NVIDIA/gpu-operator#286, an
+# HGX A100 whose cuda-validator failed with no nvidia-fabricmanager installed (#375).
 FABRIC_NOT_READY = re.compile(r"system not yet initialized|cudaErrorSystemNotReady|"
                               r"CUDA_ERROR_SYSTEM_NOT_READY|\bFabric\s*:?\s*State\s*:\s*In "
-                              r"Progress", re.IGNORECASE)
+                              r"Progress|Unit nvidia-fabricmanager(?:\.service)? could not be found"
+                              r"|Failed to start (?:nvidia-fabricmanager|NVIDIA fabric manager)"
+                              r"|nvidia-fabricmanager\.service: Failed with result", re.IGNORECASE)
 # The NVIDIA container runtime hook checks the image's NVIDIA_REQUIRE_* (cuda>=X, brand=...)
 # against the node before the container starts (libnvidia-container src/cli/common.c:
 # `requirement error: %s`): `unsatisfied condition: cuda>=12.6, please update your driver to a
@@ -323,6 +329,7 @@ class GpuReport:
     fabric_not_ready: list[str] = field(default_factory=list)   # CUDA 802: Fabric Manager
     nccl_shm: list[str] = field(default_factory=list)
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
+    mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
@@ -379,6 +386,7 @@ def read(text: str) -> GpuReport:
             report.nccl_net = [line for line in report.nccl_net if line not in generic]
             report.nccl_shm_inferred = True
     report.rendezvous = _rendezvous_unreachable(text)
+    report.mpi_worker_dns = _mpi_worker_unresolved(text)
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -407,6 +415,26 @@ def _rendezvous_unreachable(text: str) -> list[str]:
         return []
     return [line.strip()[:300] for line in text.splitlines()
             if _MASTER_UNREACHABLE.search(line)][:2]
+
+
+# An MPI launcher starts its daemons on the workers over ssh (Open MPI's ORTE/PRRTE plm_rsh,
+# Intel MPI / MPICH Hydra): a worker hostname (<pod>.<service>.<ns>.svc, mpi-operator's
+# hostfile) that the launcher cannot resolve ends there (OpenSSH ssh.c "ssh: Could not resolve
+# hostname %s: %s"; aws-samples/aws-do-eks#33: the launcher's resolv.conf without the
+# cluster's search domains, fixed by dnsPolicy: ClusterFirst)
+_MPI_LAUNCH = re.compile(r"\bORTE\b|\bPRRTE\b|\bmpirun\b|\bmpiexec\b|\bHYDU_|\bhydra\b|"
+                         r"\bhorovodrun\b|\bplm_rsh\b", re.IGNORECASE)
+_SSH_UNRESOLVED = re.compile(r"ssh: Could not resolve hostname \S+: (?:Name or service not known"
+                             r"|Temporary failure in name resolution|No address associated)",
+                             re.IGNORECASE)
+
+
+def _mpi_worker_unresolved(text: str) -> list[str]:
+    """The line where an MPI launcher's ssh could not resolve a worker's hostname."""
+    if not _MPI_LAUNCH.search(text):
+        return []
+    return [line.strip()[:300] for line in text.splitlines()
+            if _SSH_UNRESOLVED.search(line)][:2]
 
 
 def _shm_line_across_lines(text: str) -> list[str]:

@@ -121,9 +121,13 @@ SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcrea
 # containerd has no runtime for the pod's RuntimeClass handler: containerd
 # pkg/cri/server (1.5-1.7) and internal/cri/config (2.x) "no runtime for %q is configured",
 # wrapped "failed to get sandbox runtime: %w" by sandbox_run.go; a GPU node whose containerd
-# config lacks the nvidia runtime (NVIDIA/gpu-operator#432)
-NO_RUNTIME_HANDLER = re.compile(r"no runtime for \\?\"(?P<handler>[\w.-]+)\\?\" is configured",
-                                re.I)
+# config lacks the nvidia runtime (NVIDIA/gpu-operator#432); CRI-O's "failed to find runtime
+# handler %s from runtime list %v" (cri-o internal/oci/oci.go ValidateRuntimeHandler, 1.14+;
+# NVIDIA/gpu-operator#1298: OpenShift's CRI-O runs the NVIDIA toolkit as an OCI hook and has
+# no handler named nvidia)
+NO_RUNTIME_HANDLER = re.compile(
+    r"no runtime for \\?\"(?P<handler>[\w.-]+)\\?\" is configured"
+    r"|failed to find runtime handler (?P<crio>[\w.-]+) from runtime list", re.I)
 EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had condition: ?\[?"
                      r"([\w.-]+)|exceeded its local (ephemeral) storage limit|pod (ephemeral) "
                      r"local storage usage exceeds|usage of (emptydir) volume", re.I)

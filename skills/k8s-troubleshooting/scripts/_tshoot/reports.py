@@ -281,8 +281,10 @@ def _pull(text: str) -> Report | None:
 def _sandbox(text: str) -> Report | None:
     handler = km.NO_RUNTIME_HANDLER.search(text)
     if handler:
+        crio = handler.group("crio")
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"] + 1,
-                      {"handler": handler.group("handler")})
+                      {"handler": crio or handler.group("handler"),
+                       "runtime": "CRI-O" if crio else "containerd"})
     if km.SANDBOX.search(text):
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"])
     return None
@@ -382,6 +384,31 @@ def _zero_gpus(text: str) -> Report | None:
     if hit:
         return Report("gpu_not_advertised", _short(text), WEIGHT["gpu_not_advertised"],
                       {"resource": hit.group(1), "subject_kind": "Node"})
+    return None
+
+
+# The kubelet's device manager reports every device a plugin registered as capacity and only
+# the healthy ones as allocatable (kubernetes v1.37.2 pkg/kubelet/cm/devicemanager/manager.go
+# GetCapacity); NVIDIA's device plugin marks a GPU unhealthy on a critical Xid event and never
+# marks it healthy again until it restarts (k8s-device-plugin internal/rm/health.go;
+# NVIDIA/k8s-device-plugin#234): allocatable below capacity is GPUs taken out by Xid errors.
+DEVICE_RESOURCE = re.compile(r"^(nvidia\.com/gpu|amd\.com/gpu|gpu\.intel\.com/\w+|habana\.ai/gaudi"
+                             r"|aws\.amazon\.com/neuron(?:core)?)$")
+
+
+def unhealthy_devices(capacity: dict, allocatable: dict) -> tuple[str, int, int] | None:
+    """(resource, capacity, allocatable) of the first device resource whose allocatable count
+    is below its capacity and above 0 (at 0 the plugin sees no device: gpu_not_advertised)."""
+    for res, cap in capacity.items():
+        have = allocatable.get(res)
+        if not DEVICE_RESOURCE.match(res) or have is None:
+            continue
+        try:
+            total, healthy = int(str(cap).strip().strip('"')), int(str(have).strip().strip('"'))
+        except ValueError:
+            continue
+        if 0 < healthy < total:
+            return res, total, healthy
     return None
 
 

@@ -19,9 +19,9 @@ from _tshoot import pods as pods_mod
 from _tshoot import terminating
 from _tshoot.model import meta
 from _tshoot.redact import redact
-from _tshoot.reports import cause_weight, classify
+from _tshoot.reports import cause_weight, classify, unhealthy_devices
 from _tshoot.text import Subject
-from _tshoot.verdict import _FIX, subject_finding
+from _tshoot.verdict import _FIX, UNHEALTHY_GPU_FIX, subject_finding, unhealthy_gpus
 
 ORDER = ("node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
          "dra_claim", "gpu_xid_hardware", "gpu_device_access_lost", "gpu_driver_mismatch",
@@ -336,15 +336,31 @@ def _gpu_not_advertised(node: dict) -> dict | None:
     return f
 
 
+def _gpus_unhealthy(node: dict) -> dict | None:
+    status = node.get("status") or {}
+    found = unhealthy_devices(status.get("capacity") or {}, status.get("allocatable") or {})
+    if not found:
+        return None
+    res, total, healthy = found
+    name = meta(node, "name")
+    f = finding("error", "gpu_xid_hardware", node,
+                f"node {name or '(unnamed in the paste)'}: "
+                f"{unhealthy_gpus(res, total - healthy, total)}",
+                [f"capacity {res}: {total}, allocatable {res}: {healthy}"],
+                UNHEALTHY_GPU_FIX.replace("NODE", name or "NODE"), basis="inferred",
+                confirm=f"kubectl logs -n <device plugin namespace> <its pod on {name or 'NODE'}>"
+                " | grep -i unhealthy")
+    f.update(count=0, pods=[], _related=[])
+    return f
+
+
 def _nodes(cluster) -> list[dict]:
     out = []
     for node in cluster.nodes():
-        gpu = _node_gpu(cluster, node)
-        if gpu:
-            out.append(gpu)
-        unadvertised = _gpu_not_advertised(node)
-        if unadvertised:
-            out.append(unadvertised)
+        for check in (_node_gpu, _gpu_not_advertised, _gpus_unhealthy):
+            found = check(cluster, node) if check is _node_gpu else check(node)
+            if found:
+                out.append(found)
         conds = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or []}
         ready = conds.get("Ready")
         if ready and ready.get("status") == "True" and (node.get("spec") or {}).get(

@@ -317,6 +317,14 @@ def message_fix(rep) -> tuple[str, str]:
                 "error): a cgroup v1 host needs cgroup v2 or failCgroupV1: false in the "
                 "kubelet config; swap needs failSwapOn: false (or swapoff); the kubelet's "
                 "cgroupDriver must match the runtime's (systemd for both)")
+    if cause == "sandbox_failed" and d.get("handler") and d.get("runtime") == "CRI-O":
+        return (f"CRI-O has no runtime handler \"{d['handler']}\" for the pod's RuntimeClass, "
+                "so it cannot create the pod sandbox",
+                "CRI-O where the NVIDIA toolkit runs as an OCI hook (OpenShift, the GPU "
+                "Operator on CRI-O) needs no nvidia handler: drop runtimeClassName; otherwise "
+                "add the runtime to CRI-O's config ([crio.runtime.runtimes.<handler>], e.g. "
+                "`nvidia-ctk runtime configure --runtime=crio`) and restart CRI-O; kubectl get "
+                "runtimeclass shows the handler")
     if cause == "sandbox_failed" and d.get("handler"):
         return (f"the container runtime has no runtime for the pod's RuntimeClass handler "
                 f"\"{d['handler']}\", so it cannot create the pod sandbox",
@@ -343,6 +351,7 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
     "lost": ("the GPU is lost (NVML 'GPU is lost' / fallen off the bus, the Xid 79 family): the "
              "device plugin cannot allocate on that node", _HARDWARE_FIX),
     "ecc": ("the GPU has an uncorrectable ECC error (faulty GPU memory)", _HARDWARE_FIX),
+
     "device_access": ("the container lost access to its GPU devices (NVML 'Unknown Error')",
                       "restart the pod; for good: NVIDIA container toolkit 1.12+ with CDI, or "
                       "the device plugin's PASS_DEVICE_SPECS=true (explain_gpu_failure.py)"),
@@ -359,8 +368,9 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                          "set runtimeClassName: nvidia on the pod (or make nvidia the "
                          "runtime's default); on GKE add /usr/local/nvidia/lib64 to "
                          "LD_LIBRARY_PATH (explain_gpu_failure.py)"),
-    "fabric_not_ready": ("CUDA reports the system not yet initialized (cudaErrorSystemNotReady): "
-                         "on an NVSwitch node NVIDIA Fabric Manager has not registered the GPUs",
+    "fabric_not_ready": ("on an NVSwitch node NVIDIA Fabric Manager has not registered the GPUs "
+                         "(CUDA: system not yet initialized; or its systemd unit missing or "
+                         "failed)",
                          "on the node: systemctl status nvidia-fabricmanager; install the Fabric "
                          "Manager of exactly the driver's version and enable it (or the GPU "
                          "Operator driver container's fabric manager support), then restart "
@@ -373,6 +383,18 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                    "read the stack for the kernel (rerun with CUDA_LAUNCH_BLOCKING=1) and the "
                    "node's kernel log for an Xid (explain_gpu_failure.py reads both)"),
 }
+
+UNHEALTHY_GPU_FIX = ("on the node: dmesg | grep -i xid names the error; a hardware Xid (48, 63, "
+                     "64, 74, 79, 92, 94, 95): " + _HARDWARE_FIX + "; a transient one: restart "
+                     "the device plugin pod, which registers the GPUs healthy again")
+
+
+def unhealthy_gpus(resource: str, unhealthy: int, total: int) -> str:
+    verb = "is" if unhealthy == 1 else "are"
+    return (f"{unhealthy} of its {total} {resource} {verb} unhealthy (allocatable below capacity): "
+            "NVIDIA's device plugin marks a GPU so on a critical Xid error and keeps it out "
+            "until the plugin restarts")
+
 
 _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "the node is under resource pressure", "dra_claim":
