@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
@@ -78,3 +80,34 @@ def test_rows_without_a_get_command_are_not_guessed():
     # (without the command nothing says these are pods: the rows stay text)
     text = GREPPED.split("\n", 1)[1]
     assert all(o.get("kind") != "Pod" for o in parse_paste("intro line\n" + text, "paste"))
+
+
+# rancher/rke2#127: `kubectl get pods -A -o wide | grep helm` - the rows keep the NAMESPACE
+# column -A adds before NAME (printers.go); the kubelet's NodeAffinity refusal is the STATUS
+GREPPED_ALL = ("kubectl get pods -A  -o wide |grep helm\n"
+               "kube-system   helm-install-canal-6qn9r                         0/1     "
+               "NodeAffinity   0          38m   <none>          ip-172-31-27-126   <none>"
+               "           <none>\n"
+               "kube-system   helm-install-canal-w8wn7                         0/1     "
+               "Completed      0          37m   172.31.27.126   ip-172-31-27-126   <none>"
+               "           <none>\n")
+
+
+def test_pod_rows_of_all_namespaces_under_a_filtered_get_are_read():
+    pods = [o for o in parse_paste(GREPPED_ALL, "paste") if o.get("kind") == "Pod"]
+    assert [(o["metadata"]["namespace"], o["metadata"]["name"]) for o in pods] == [
+        ("kube-system", "helm-install-canal-6qn9r"), ("kube-system", "helm-install-canal-w8wn7")]
+    assert pods[0]["status"]["reason"] == "NodeAffinity"
+
+
+@pytest.mark.parametrize("marker", ["****snip****", "...", "[...]", "<snip>", "-- snipped --",
+                                    "(omitted)"])
+def test_an_elision_line_does_not_end_a_describe_block(marker):
+    # cilium/cilium#32865: `kubectl describe gateway` with the reporter's ****snip**** lines;
+    # the Status after the cut is the same object's
+    text = ("Name:         gw\nNamespace:    default\nAPI Version:  gateway.networking.k8s.io/v1\n"
+            "Kind:         Gateway\nSpec:\n  Gateway Class Name:  cilium\n" + marker +
+            "\n\nStatus:\n  Addresses:\n    Type:   IPAddress\n    Value:  10.0.0.9\n")
+    gateways = [o for o in parse_paste(text, "paste") if o.get("kind") == "Gateway"]
+    assert len(gateways) == 1 and gateways[0]["metadata"]["name"] == "gw"
+    assert gateways[0]["status"]["addresses"] == [{"type": "IPAddress", "value": "10.0.0.9"}]

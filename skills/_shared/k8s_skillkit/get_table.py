@@ -116,7 +116,8 @@ def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] |
 # A pods table whose header a filter dropped (`kubectl get pods -o wide | grep NAME`,
 # kubernetes/kubernetes#109663): the rows keep kubectl's column alignment, so the first row's
 # cells give the offsets of the narrow or the wide columns (printers.go printPod)
-_POD_ROW = re.compile(r"^(?P<name>[a-z0-9][\w.-]*)\s+(?P<ready>\d+/\d+)\s+(?P<status>\S+)\s+"
+_POD_ROW = re.compile(r"^(?:(?P<namespace>[a-z0-9][a-z0-9-]*)\s+)?"  # -A adds NAMESPACE first
+                      r"(?P<name>[a-z0-9][\w.-]*)\s+(?P<ready>\d+/\d+)\s+(?P<status>\S+)\s+"
                       r"(?P<restarts>\d+(?: \([^)]*\))?)\s+(?P<age>\d+[smhdy]\w*)(?:\s+"
                       r"(?P<ip>\S+)\s+(?P<node>\S+)\s+(?P<nominated>\S+)\s+(?P<gates>\S+))?\s*$")
 _POD_COLUMNS = (("NAME", "name"), ("READY", "ready"), ("STATUS", "status"),
@@ -124,15 +125,36 @@ _POD_COLUMNS = (("NAME", "name"), ("READY", "ready"), ("STATUS", "status"),
                 ("NOMINATED NODE", "nominated"), ("READINESS GATES", "gates"))
 
 
+# `kubectl get resourceclaims [-A] | grep ...`: NAMESPACE (with -A), NAME, STATE, AGE, the STATE
+# words from printers.go resourceClaimState (kubernetes v1.37.2): deleted, pending, allocated,
+# reserved (kubernetes-sigs/dra-driver-nvidia-gpu#725: `| grep dele`)
+_CLAIM_ROW = re.compile(r"^(?:(?P<namespace>[a-z0-9][a-z0-9-]*)\s+)?(?P<name>[a-z0-9][\w.-]*)\s+"
+                        r"(?P<state>(?:deleted|pending|allocated|reserved)"
+                        r"(?:,(?:allocated|reserved))*)\s+(?P<age>\d+[smhdy]\w*)\s*$")
+
+
 def headerless(line: str, resource: str) -> tuple[str, list[tuple[str, int]]] | None:
-    """(kind, columns) of a pods row under a pasted `kubectl get pods` whose header is gone."""
-    if _kind_of(resource) not in ("Pod", "Po"):
+    """(kind, columns) of a row under a pasted `kubectl get pods` or `kubectl get
+    resourceclaims` whose header is gone."""
+    kind = _kind_of(resource)
+    if kind == "Resourceclaim":
+        claim = _CLAIM_ROW.match(line)
+        if claim is None:
+            return None
+        names: tuple[tuple[str, str], ...] = (("NAME", "name"), ("STATE", "state"), ("AGE", "age"))
+        if claim.group("namespace"):
+            names = (("NAMESPACE", "namespace"),) + names
+        return "ResourceClaim", [(name, claim.start(group)) for name, group in names]
+    if kind not in ("Pod", "Po"):
         return None
     m = _POD_ROW.match(line)
     if m is None:
         return None
     wide = m.group("ip") is not None
-    return "Pod", [(name, m.start(group)) for name, group in _POD_COLUMNS[:9 if wide else 5]]
+    columns = _POD_COLUMNS[:9 if wide else 5]
+    if m.group("namespace") is not None:
+        columns = (("NAMESPACE", "namespace"),) + columns
+    return "Pod", [(name, m.start(group)) for name, group in columns]
 
 
 def _kind_of(resource: str) -> str:

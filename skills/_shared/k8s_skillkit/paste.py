@@ -31,6 +31,12 @@ _VERBS = ("get", "describe", "apply", "create", "logs", "log", "top", "explain",
           "cluster-info", "api-resources", "wait", "label", "annotate", "cordon", "drain",
           "taint", "scale", "replace", "debug")
 _PROMPTED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(.*)$")
+# after a prompt, the aliases and wrappers users type for kubectl, one word (a context) at
+# most before the verb: `kc armada-06 get resourceclaim -A` (dra-driver-nvidia-gpu#725),
+# `kubecolor get pods`, `microk8s kubectl get pods`, `k3s kubectl ...`
+_ALIASED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kc|kctl|kubecolor|"
+                      r"(?:microk8s|k3s|k0s)[. ]kubectl)\s+(?:[\w.:@/-]+\s+)?((?:" +
+                      "|".join(_VERBS) + r")\b.*)$")
 # `k` is the alias kubectl's docs suggest (alias k=kubectl); a verb must follow it
 _BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(" + "|".join(_VERBS) +
                    r")\b(.*)$")
@@ -119,7 +125,7 @@ def parse_command(args: str) -> Command:
 
 
 def command_of(line: str) -> Command | None:
-    match = _PROMPTED.match(line) or _BARE.match(line)
+    match = _PROMPTED.match(line) or _BARE.match(line) or _ALIASED.match(line)
     if not match:
         return None
     rest = match.group(2) + (match.group(3) if match.lastindex and match.lastindex >= 3 else "")
@@ -278,6 +284,11 @@ def _yaml_end(lines: list[str], start: int) -> int:
     return index
 
 
+# a line that only marks what the user left out of a block: `...`, `…`, `[...]`, `<snip>`,
+# `****snip****` (cilium/cilium#32865), `-- snipped --`
+ELISION = re.compile(r"^\W*(?:\.{3}|\u2026|snip(?:ped)?|omitted|truncated)\W*$", re.IGNORECASE)
+
+
 def _describe_end(lines: list[str], start: int) -> int:
     index, in_events = start + 1, False
     while index < len(lines):
@@ -290,7 +301,7 @@ def _describe_end(lines: list[str], start: int) -> int:
         if line.strip() and not line[0].isspace() and not _DESCRIBE_KEY.match(line) and \
                 not (in_events and _EVENT_ROW_START.match(line)) and \
                 not (in_events and event_table.is_terminal_wrap(line, lines[index - 1])) and \
-                line.strip() not in ("...", "\u2026"):  # an elision the user made
+                not ELISION.match(line):
             break  # log lines or prose after the describe block: text, not fields
         in_events = in_events or line.startswith("Events:")
         index += 1

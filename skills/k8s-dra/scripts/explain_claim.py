@@ -144,9 +144,11 @@ def _row_only(claim: dict) -> list[dict]:
     (k8s.io/kubernetes v1.37.2 pkg/printers/internalversion/printers.go resourceClaimState:
     deleted / pending / allocated / reserved) says whether it waits, never why."""
     state = str((claim.get("_columns") or {}).get("STATE", ""))
+    name, ns = name_of(claim), namespace_of(claim)
+    if state.startswith("deleted,"):
+        return [_deleted_but_held(claim, state)]
     if not state or "allocated" in state:
         return []
-    name, ns = name_of(claim), namespace_of(claim)
     return [finding("info", "resource_claim_not_in_dump", claim,
                     f"only a table row of ResourceClaim {name} is in the dump (state {state}): "
                     "its spec, status and events are not, so why it waits cannot be told here",
@@ -154,6 +156,28 @@ def _row_only(claim: dict) -> list[dict]:
                     "run this script live",
                     confirm=f"kubectl get resourceclaim {name}" + (f" -n {ns}" if ns else "")
                     + " -o yaml")]
+
+
+def _deleted_but_held(claim: dict, state: str) -> dict:
+    """`deleted,allocated[,reserved]`: the claim's deletion waits on its delete-protection
+    finalizer, which the resourceclaim controller removes once no pod holds the claim and it
+    is deallocated. Claims stuck so after their pods are gone are a kube-controller-manager
+    bug (kubernetes#132334: deleted claims skipped after a restart; fixed by #132533,
+    backported to 1.33.6 in #134676; dra-driver-nvidia-gpu#725 on 1.32)."""
+    name, ns = name_of(claim), namespace_of(claim)
+    where = f" -n {ns}" if ns else ""
+    return finding("warning", "claim_deallocating", claim,
+                   f"ResourceClaim {name} is being deleted but is still {state[8:]}: its "
+                   "delete-protection finalizer stays until no pod reserves it and its devices "
+                   "are released",
+                   [f"kubectl get resourceclaims: STATE {state}"],
+                   "check the pods in status.reservedFor still exist; if they are gone, the "
+                   "resourceclaim controller failed to clean up (kube-controller-manager before "
+                   "the fix of kubernetes#132533, backported to 1.33.6 by #134676): upgrade it and "
+                   "restart it; the driver's kubelet plugin must still unprepare the devices",
+                   basis="reported",
+                   confirm=f"kubectl get resourceclaim {name}{where} -o jsonpath="
+                   "'{.metadata.finalizers} {.status.reservedFor}'")
 
 
 def _explain_target(inv, t, changes) -> list[dict]:

@@ -52,7 +52,8 @@ never contradicts a controller. An object missing from a pasted dump is "not in 
 Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
 causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
-  gateway_class_not_accepted crd_version_unsupported controller_forbidden gateway_no_address
+  gateway_class_not_accepted crd_version_unsupported controller_forbidden
+  status_update_rejected controller_contradicts_spec gateway_no_address
   gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict request_not_routed
@@ -213,7 +214,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     raw = getattr(index.dump, "raw_lines", None) or lines
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index))
-    findings = merge(spec_contradictions(findings, index), [])  # (re-ranked: now info)
+    findings = merge(spec_contradictions(findings, index), [])  # (re-ranked: now warnings)
     findings = superseded.reclassify(findings, raw, index.of_kind("CustomResourceDefinition"))
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)

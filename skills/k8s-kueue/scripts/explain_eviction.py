@@ -27,8 +27,10 @@ from _kueue.orphans import prose_states, text_reports
 # the states a report may give in words that are evictions (Evicted reasons PodsReadyTimeout,
 # ClusterQueueStopped / LocalQueueStopped, Deactivated; apis/kueue/v1beta1 workload_types.go)
 _EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivated")
-# Kueue stopping a running job without an eviction: its job reconciler's log lines
-_STOPS = ("job_workload_mismatch",)
+# what Kueue's logs and job events say instead of an eviction: it stopped a running job that
+# no longer matches its Workload, or could not write the Workload's status (an eviction that
+# never lands: kueue#6966)
+_STOPS = ("job_workload_mismatch", "status_update_rejected")
 _SAID = {"preempted": "one was preempted",
          "pods_ready_timeout": "one was evicted by the PodsReady timeout",
          "queue_inactive": "its queue was stopped (stopPolicy)",

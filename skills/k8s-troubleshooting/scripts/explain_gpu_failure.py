@@ -64,6 +64,15 @@ REPORTED = [
      "the NVIDIA user-space library and the loaded kernel module differ: the driver was "
      "upgraded while the old module stayed loaded",
      "drain the node and reboot it (or unload and reload the nvidia modules)"),
+    ("driver_build", "gpu_driver_mismatch", OBJECT,
+     "the NVIDIA driver cannot be built for the node's kernel (no kernel headers for it, or "
+     "the driver release does not compile against it), so no driver loads and no container "
+     "gets a GPU",
+     "use a driver release that supports this kernel (a GPL-only symbol error such as "
+     "rcu_read_unlock_strict on newer 5.15 kernels needs driver 535.183.08 or later: "
+     "NVIDIA/gpu-operator#729), or the GPU Operator's precompiled driver images, or a kernel "
+     "whose headers the driver container's repositories still carry (an older, pinned node "
+     "image); then restart the driver pod"),
     ("driver_absent", "gpu_driver_mismatch", OBJECT,
      "no NVIDIA driver is loaded on the node (NVML 'Driver Not Loaded', nvidia-smi cannot "
      "talk to the driver): the kernel module is not installed, or "

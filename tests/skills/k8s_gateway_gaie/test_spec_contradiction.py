@@ -65,7 +65,7 @@ def _first(gw_run, tmp_path, text: str) -> dict:
 
 def test_route_without_hostnames_cannot_mismatch(gw_run, tmp_path):
     first = _first(gw_run, tmp_path, _route("") + "```\n" + STATUS + "```\n")
-    assert first["cause"] == "controller_contradicts_spec" and first["severity"] == "info", first
+    assert first["cause"] == "controller_contradicts_spec" and first["severity"] == "warning", first
     assert "upgrade" in first["fix"]
 
 

@@ -544,3 +544,48 @@ def test_a_running_job_that_no_longer_matches_its_workload(script, tmp_path, nam
     found = result.doc["findings"]
     assert found[0]["cause"] == "job_workload_mismatch", found
     assert found[0]["object"]["name"] == "dws-pod"
+
+
+# stopJob's event for the same state: "No matching Workload; restoring pod templates according
+# to existent Workload" (reconciler.go v0.8.0..v0.19.2); kueue#3090 (a mutating webhook on an
+# old client re-mutated the Pod on its ungating update)
+_STOPPED_EVENTS = """\
+0s          Normal    Admitted              workload/xxx         Admitted by ClusterQueue zzz, wait time since reservation was 0s
+0s          Normal    Stopped               pod/xxx              No matching Workload; restoring pod templates according to existent Workload
+"""
+
+
+@pytest.mark.parametrize("name", ["explain_pending.py", "explain_eviction.py"])
+def test_kueue_stopping_a_job_that_no_longer_matches(script, tmp_path, name):
+    path = tmp_path / "paste.txt"
+    path.write_text(_STOPPED_EVENTS, encoding="utf-8")
+    found = script(name, "-f", str(path), "--json").doc["findings"]
+    assert found[0]["cause"] == "job_workload_mismatch", found
+
+
+# kueue#6966 (fixed by #7430): Kueue's patch of a Workload's status refused, the field list laid
+# out one per line by the reporter; a refused CREATE of a Workload (kueue#9003) names spec fields
+_STATUS_REFUSED = """\
+```
+\\"message\\":\\"Workload.kueue.x-k8s.io \\\\\\"job-1-dfd40\\\\\\" is invalid: [
+status.admission.podSetAssignments: Invalid value: \\\\\\"null\\\\\\": admission.podSetAssignments in body must be of type array: \\\\\\"null\\\\\\",
+status.admission.clusterQueue: Required value
+]\\"
+```
+"""
+
+
+@pytest.mark.parametrize("name", ["explain_pending.py", "explain_eviction.py"])
+def test_kueues_refused_status_patch(script, tmp_path, name):
+    path = tmp_path / "paste.txt"
+    path.write_text(_STATUS_REFUSED, encoding="utf-8")
+    found = script(name, "-f", str(path), "--json").doc["findings"]
+    assert found[0]["cause"] == "status_update_rejected", found
+    assert "7430" in found[0]["fix"]
+
+
+def test_a_refused_workload_create_is_still_workload_missing(script, tmp_path):
+    found = run(script, tmp_path, """\
+        E0101 reconciler error: Workload.kueue.x-k8s.io "job-x-1" is invalid: spec.podSets[0].template.spec.initContainers[0].env[1]: Duplicate value: map[string]interface {}{"name":"A"}
+        """)
+    assert found[0]["cause"] == "workload_missing", found

@@ -70,7 +70,8 @@ _ROUTES = {"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"}
 _PLURAL = re.compile(r"(?:ies|es|s)$")
 # the API groups of those kinds (an Istio `Gateway.networking.istio.io` is not one of them)
 _GROUPS = ("gateway.networking.k8s.io", "gateway.networking.x-k8s.io",
-           "inference.networking.k8s.io", "inference.networking.x-k8s.io")
+           "inference.networking.k8s.io", "inference.networking.x-k8s.io",
+           "networking.x-k8s.io")  # the Gateway API's group up to v0.3 (service-apis)
 
 
 def kind_of(printed: str) -> str:
@@ -145,9 +146,13 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
                      if f.startswith(("supportedFeatures", "status.supportedFeatures"))), None)
     if kind == "GatewayClass" and features is not None:
         return _features_refused(name, features)
-    # what the user wrote: a refused `status.*` is a controller's own status update
-    # (kubernetes-sigs/aws-load-balancer-controller#4600), not a fault of the object
     pairs = [(f, d) for f, d in errors if f.startswith(("spec", "metadata"))]
+    status = next(((f, d) for f, d in errors if f.startswith("status")), None)
+    if kind and not pairs and status is not None:
+        # a condition's reason or message refused carries the controller's verdict on the
+        # object, which the line's other readers take (envoyproxy/gateway#8857: two reasons
+        # joined; a kgateway reason holding the rewrite error)
+        return None if _CONDITION_TEXT.search(status[0]) else _status_refused(kind, name, *status)
     if not kind or not pairs:
         return None
     field, detail = pairs[0]
@@ -171,6 +176,28 @@ def _address_refused(name: str, field: str, detail: str) -> Verdict:
                    f"({field}: {detail[:_DETAIL_CHARS]}): the address it computed is not valid, "
                    "so none is published; a load balancer that has a hostname, not an IP, "
                    "needs a controller release that writes type Hostname addresses")
+
+
+_CONDITION_TEXT = re.compile(r"conditions\[\d+\]\.(?:reason|message)$")
+# a logfmt line goes on after the quoted error: `... \"null\"" name=x namespace=y`
+_LOG_FIELDS = re.compile(r'\\?"\s+[\w.-]+=')
+
+
+def _status_refused(kind: str, name: str, field: str, detail: str) -> Verdict:
+    """A refused `status.*` is the controller's own status update, not a fault of what the
+    user wrote: it writes a value the CRD's schema forbids (a controller bug, or CRDs of
+    another release), so what the object shows is stale or empty while its spec may still be
+    served (kubernetes-sigs/aws-load-balancer-controller#4600: a parent without conditions;
+    projectcontour/contour#3641: gatewayRef.controller null, fixed by #3688)."""
+    what = f"{kind} {name}".strip()
+    detail = _LOG_FIELDS.split(detail)[0]
+    return Verdict("status_update_rejected", "class", "api-invalid-status",
+                   {"kind": kind, "name": name},
+                   f"the API server refused the controller's status update of {what} ({field}: "
+                   f"{detail[:_DETAIL_CHARS]}): the status you read is stale or empty, though "
+                   "the spec may still be served; upgrade the controller to a release that "
+                   "writes a valid status (its issue tracker names the fix), or install the "
+                   "Gateway API CRDs its docs name if it was built for another release")
 
 
 def _features_refused(name: str, field: str) -> Verdict:

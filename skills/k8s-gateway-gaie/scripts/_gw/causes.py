@@ -30,6 +30,10 @@ CAUSES: dict[str, tuple[str, str]] = {
                                 "controller release supports (one bundle only: check the "
                                 "gateway.networking.k8s.io/bundle-version annotation on every "
                                 "gateway CRD)"),
+    "status_update_rejected": ("class", "the API server refuses the controller's status "
+                               "write: upgrade the controller to a release that writes a "
+                               "valid status, or install the Gateway API CRDs its docs name; "
+                               "until then the status in the cluster is stale"),
     # --- Gateway ---------------------------------------------------------------------------
     "gateway_no_address": ("gateway", "the Gateway's Service got no address: on bare metal or "
                            "kind install a LoadBalancer provider (MetalLB, cloud-provider-kind) "

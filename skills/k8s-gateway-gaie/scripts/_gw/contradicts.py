@@ -35,7 +35,7 @@ def _checked(f: dict, index) -> dict:
                "hostname matches every route hostname")
     else:
         return f
-    return finding("info", "controller_contradicts_spec", f["object"],
+    return finding("warning", "controller_contradicts_spec", f["object"],
                    f"{f['message']}: but {why} (Gateway API HTTPRouteSpec.hostnames), so this "
                    "verdict is the controller's defect, not a fault in these objects",
                    list(f.get("evidence") or []),
@@ -76,3 +76,40 @@ def _listeners_without_hostname(route: dict, index) -> bool:
         listeners += [lst for lst in gw["spec"]["listeners"]
                       if not ref.get("sectionName") or lst.get("name") == ref["sectionName"]]
     return bool(listeners) and not any(lst.get("hostname") for lst in listeners)
+
+
+# Gateway API v1.6.1 apis/v1/gateway_types.go GatewaySpec.Addresses: "If a value is set in the
+# spec and the requested address is invalid or unavailable, the implementation MUST indicate
+# this in an associated entry in GatewayStatus.Conditions" (Programmed False AddressNotAssigned
+# or AddressNotUsable; Accepted False UnsupportedAddress), and it binds the listeners to every
+# address it assigns and lists it in status.addresses. Another address published with none of
+# those reasons: the implementation ignored the request (cilium/cilium#32865, Cilium 1.15;
+# fixed by #33042).
+_ADDRESS_REASONS = {"AddressNotAssigned", "AddressNotUsable", "UnsupportedAddress"}
+
+
+def ignored_addresses(gw: dict) -> list[dict]:
+    spec, status = gw.get("spec") or {}, gw.get("status") or {}
+    wanted = {str(a.get("value")) for a in spec.get("addresses") or []
+              if isinstance(a, dict) and a.get("value")}
+    published = {str(a.get("value")) for a in status.get("addresses") or []
+                 if isinstance(a, dict) and a.get("value")}
+    reasons = {str(c.get("reason")) for c in status.get("conditions") or []
+               if isinstance(c, dict)}
+    if not wanted or not published or wanted & published or reasons & _ADDRESS_REASONS:
+        return []
+    return [finding("warning", "controller_contradicts_spec", gw,
+                    f"Gateway {meta(gw, 'name') or '(unnamed)'} requests {', '.join(sorted(wanted))} "
+                    f"(spec.addresses) but its controller published {', '.join(sorted(published))} "
+                    "and the paste shows no AddressNotAssigned / AddressNotUsable / "
+                    "UnsupportedAddress condition: the implementation ignores spec.addresses "
+                    "(Extended support)",
+                    [f"spec.addresses: {', '.join(sorted(wanted))}",
+                     f"status.addresses: {', '.join(sorted(published))}"],
+                    "check the implementation's docs for spec.addresses support, or upgrade "
+                    "it (Cilium gained it with cilium/cilium#33042); meanwhile request the address through its own "
+                    "means (a LoadBalancer IP annotation in its infrastructure parameters, an "
+                    "IPAM pool)", basis="inferred",
+                    confirm=f"kubectl get gateway {meta(gw, 'name') or 'GW'} -o jsonpath="
+                    "'{.status.conditions}'")]
+

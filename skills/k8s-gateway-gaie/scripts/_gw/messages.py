@@ -493,6 +493,15 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # has the same matching rules defined as '%s'"): the controller generated duplicates, from
     # two listeners on one port and hostname, or a route attached to several listeners of one
     # port (a TLSRoute without sectionName: cilium/cilium#45925, fixed by #45371)
+    # Envoy Gateway's placeholder chain for a TCP or TLS-passthrough listener with no route,
+    # added once per such listener, so several on one port collide (envoyproxy/gateway#7866,
+    # v1.5-v1.6; fixed by PR #8521, one EmptyCluster chain per xDS listener)
+    _p("eg-empty-cluster-chains", r"filter chain 'EmptyCluster' has the same matching rules",
+       "listener_conflict", "listener", ("text",),
+       hint="Envoy refused the listener: Envoy Gateway gives each TCP or TLS-passthrough "
+            "listener without a route a placeholder EmptyCluster chain, and two on one port "
+            "collide, so routes on that port get no traffic either: attach a route to those "
+            "listeners or remove the unused ones, or upgrade Envoy Gateway (PR #8521)"),
     _p("envoy-duplicate-filter-chain", r"has the same matching rules defined as",
        "listener_conflict", "listener", ("text",),
        hint="Envoy refused the listener: two filter chains match the same traffic (the "

@@ -497,7 +497,8 @@ def text_findings(lines) -> list[dict]:
             continue
         seen.add(verdict.cause)
         generic = verdict.pattern.startswith(GENERIC_CONDITION)
-        out.append(finding("error", verdict.cause, {"kind": "Text", "name": "paste"},
+        severity = "warning" if verdict.cause in WARNING_CAUSES else "error"
+        out.append(finding(severity, verdict.cause, {"kind": "Text", "name": "paste"},
                            REASONLESS if generic else "the pasted output says so",
                            [str(line).strip()[:300]], verdict.hint or fix_for(verdict.cause),
                            basis="reported", confirm=_REASON_COMMAND if generic else ""))
@@ -553,6 +554,9 @@ ROUTE_PARENT_REASONS = frozenset({"NoMatchingParent", "NotAllowedByListeners",
 
 
 WHOLE_LINE = "whole-line:"
+# what the paste says that does not stop traffic by itself: the controller's status write
+# refused leaves the status stale, the spec may still be served
+WARNING_CAUSES = frozenset({"status_update_rejected"})
 
 
 def _whole_line(text: str) -> Verdict | None:

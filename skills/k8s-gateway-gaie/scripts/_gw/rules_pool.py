@@ -16,6 +16,7 @@ import re
 from k8s_skillkit.findings import finding
 
 from _gw.causes import fix_for
+from _gw.contradicts import ignored_addresses
 from k8s_skillkit.dump import ABSENT
 from _gw.objects import (ALPHA_GROUP, GW_GROUP, POOL_GROUP, container_ports, grant_allows,
                          meta, pod_ready, pod_waiting, pool_ports, scoped, service_ports)
@@ -225,6 +226,7 @@ def check_gateway(index, gw: dict) -> list[dict]:
     out += _listener_protocols(gw)
     out += _plain_http_on_tls_port(gw)
     out += _terminate_on_tls(gw)
+    out += ignored_addresses(gw)
     return out
 
 

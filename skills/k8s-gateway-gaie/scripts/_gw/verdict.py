@@ -35,6 +35,9 @@ def _key(f: dict) -> tuple:
 
 def _rank(position: int, f: dict) -> tuple:
     problem = f["severity"] != "info"
+    # "Waiting for controller" says only that no controller wrote a verdict: any other
+    # error the paste reports (the controller's own, on any layer) says why (higress#3645:
+    # its status writes refused)
     return (not problem, f.get("basis") != "reported", SEVERITY_RANK[f["severity"]],
-            LAYER_RANK[layer_of(f)], f["cause"] in GENERIC, KIND_RANK.get(f["object"]["kind"], 4),
-            position)
+            f["cause"] == "no_controller", LAYER_RANK[layer_of(f)], f["cause"] in GENERIC,
+            KIND_RANK.get(f["object"]["kind"], 4), position)

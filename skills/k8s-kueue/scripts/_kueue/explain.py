@@ -102,6 +102,13 @@ FIXES = {
                              "and #2261): find what changed the job's pod template (kubectl get "
                              "<job> -o yaml --show-managed-fields), stop that edit, or upgrade "
                              "Kueue; the job is requeued with a new Workload",
+    "status_update_rejected": "the API server refuses Kueue's patch of the Workload's status "
+                              "(the field errors above), so the Workload stays in its last "
+                              "state: an eviction or admission that never lands, and a "
+                              "preemptor waiting on it; a Kueue bug (kueue#6966, fixed by "
+                              "#7430) or Kueue CRDs of another release than the controller: "
+                              "upgrade Kueue and apply the CRDs of its release; deleting the "
+                              "stuck Workload makes Kueue create it again for its job",
     "workload_missing": "Kueue has no Workload for the job, so it never admits it: check "
                         "kueue-controller-manager runs and its Configuration's "
                         "integrations.frameworks lists the job's kind, and read the error Kueue "

@@ -27,7 +27,7 @@ import yaml
 from _kueue import panics, prose
 from _kueue.messages import clauses
 from _kueue.objects import Cluster, as_kueue_object, check_states, workload_status
-from _kueue.orphans import PROSE_NO_WORKLOAD
+from _kueue.orphans import PROSE_NO_WORKLOAD, messages_in
 from _kueue.tables import empty_listings, objects_from_tables
 
 
@@ -130,6 +130,7 @@ PASTE_ASKS = ("kubectl get workloads.kueue.x-k8s.io -n NAMESPACE -o yaml",
 def _kueue_text(lines: list[str]) -> bool:
     """Kueue's words, or a `kubectl get` table / "No resources found" this skill reads."""
     return any(clauses(line) or PROSE_NO_WORKLOAD.search(line) for line in lines) \
+        or bool(messages_in("\n".join(lines))) \
         or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines)) \
         or prose.said(lines) or bool(prose.preemption_lines(lines)) \
         or bool(panics.findings(lines))  # the controller's own panic trace

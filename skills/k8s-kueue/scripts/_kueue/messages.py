@@ -174,7 +174,12 @@ _MESSAGES = [
     # (pkg/controller/jobframework/reconciler.go v0.4.0..v0.19.2, ensureOneWorkload): its pod
     # sets changed after admission (kueue#2213: tolerations a ProvisioningRequest added to a
     # plain Pod, v0.6.2; fixed by #2239 and #2261)
-    ("job_workload_mismatch", r"job with no matching workload, suspending"),
+    # The same stop as the job's event: stopJob records `Stopped` "No matching Workload"
+    # (v0.4-v0.7) / "No matching Workload; restoring pod templates according to existent
+    # Workload" (v0.8-v0.19, reconciler.go:1101 at v0.19.2); kueue#3090: a mutating webhook on
+    # an old client dropped PodSpec fields on the ungating update, in a loop
+    ("job_workload_mismatch", r"job with no matching workload, suspending"
+                              r"|\bNo matching Workload\b"),
     # the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-workload-name) that is
     # not there: jobframework/reconciler.go ErrPrebuiltWorkloadNotFound (v0.6-v0.19); Kueue
     # builds them itself for MultiKueue workers and LWS groups (kueue#8769: the surge groups
@@ -217,8 +222,14 @@ _MESSAGES = [
     # The apiserver refused the Workload Kueue built for the job (NewInvalid: `<Kind>.<group>
     # "<name>" is invalid: <field errors>`, logged as the job controller's "Reconciler error"):
     # e.g. a duplicate env var the SanitizePodSets feature missed in init containers (kueue#9003).
+    # ... and a Workload's STATUS Kueue patches, refused: the Workload stays in its last state
+    # (kueue#6966: an eviction's status.admission clear rejected after a non-SSA patch of a
+    # Quantity corrupted the managed fields, fixed by #7430); the same shape as a Gateway
+    # controller's refused status write (k8s-gateway-gaie: status_update_rejected)
+    ("status_update_rejected", r"Workload\.kueue\.x-k8s\.io \\*\"?(?P<wl>[^\"\\ ]+)\\*\"? is "
+                               r"invalid: (?:\[ ?)?status\."),
     ("workload_missing", r"Workload\.kueue\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? is "
-                         r"invalid"),
+                         r"invalid(?!: (?:\[ ?)?status\.)(?!: ?\[?$)"),  # a field list on the next lines: read whole
     # ProvisioningRequest admission check: Kueue's check message "Retrying after failure: <the
     # request's Failed message>" (pkg/controller/admissionchecks/provisioning/controller.go
     # v0.6.0:490), and the ProvisioningRequest's own conditions written by cluster-autoscaler
@@ -368,7 +379,10 @@ def message_span(line: str) -> str:
     span = text[start:]
     if opener and opener in "`'\"":
         close = re.search(re.escape(opener) + r"(?![A-Za-z])", span)  # not couldn't
-        span = span[:close.start()] if close else span
+        closed = span[:close.start()] if close else span
+        # a message with quotes of its own (an apiserver error naming "the-object") does not
+        # end at the first of them: keep the cut only when it still says what Kueue said
+        span = closed if clauses(closed) or not clauses(span) else span
     span = re.split(r'\s\{"', span)[0]  # zap console logs: msg<TAB>{"key": ...}
     return span.strip().rstrip("`'\",;").strip()
 

@@ -253,7 +253,7 @@ def text_reports(cluster) -> list[dict]:
     """Log lines and quoted messages in the paste, when nothing else carried Kueue's words."""
     text = "\n".join(cluster.texts)
     events = []
-    for line in _messages_in(text):
+    for line in messages_in(text):
         events.append({"kind": "Event", "reason": "", "message": line, "type": "",
                        "source": {"component": "log"}})
     if not events:
@@ -503,7 +503,7 @@ _CAPACITY_FIX = ("quota is not node capacity: admission does not look at free sp
                  "Scheduling so Kueue admits only where the pods fit")
 
 
-def _messages_in(text: str) -> list[str]:
+def messages_in(text: str) -> list[str]:
     """Kueue messages in free text: JSON log fields ("msg", "error", "message") or lines."""
     found = []
     for key in ("msg", "error", "message"):
@@ -522,7 +522,10 @@ def _messages_in(text: str) -> list[str]:
         if _PODSET_START.search(paragraph):  # a message the terminal wrapped over lines
             out.append(message_span(joined))
             continue
-        out += [message_span(line) for line in paragraph.splitlines() if clauses(line)]
+        lines = [message_span(line) for line in paragraph.splitlines() if clauses(line)]
+        # a message laid out over lines by the user (an apiserver error's field list, one
+        # per line: kueue#6966) is Kueue's only when read whole
+        out += lines or ([message_span(joined)] if clauses(joined) else [])
     return out
 
 

@@ -129,6 +129,16 @@ _NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
 DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize NVML: Driver "
                            r"Not Loaded|NVIDIA-SMI has failed because it couldn't communicate "
                            r"with the NVIDIA driver", re.I)
+# The driver container (GPU Operator) or the installer cannot build the kernel module for the
+# node's kernel, so no driver ever loads: the GPU Operator driver container's "Could not resolve
+# Linux kernel version" (its nvidia-driver script: no kernel headers for `uname -r` in its
+# repositories), nvidia-installer's "Unable to build the NVIDIA kernel module", the kernel's
+# modpost "GPL-incompatible module nvidia.ko uses GPL-only symbol '%s'" (linux
+# scripts/mod/modpost.c; NVIDIA/gpu-operator#729: driver 535.54.03 on a 5.15.0-1064-azure
+# kernel, fixed in driver 535.183.08).
+DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to build the NVIDIA "
+                          r"kernel module|GPL-incompatible module nvidia[\w-]*\.ko uses GPL-only "
+                          r"symbol|nvidia\.ko failed to build", re.I)
 # The container cannot load the NVIDIA driver's user-space libraries: the NVIDIA container
 # runtime (its prestart hook or CDI) injects libnvidia-ml / libcuda; a container started
 # without it (no runtimeClassName: nvidia where containerd's default_runtime_name or Docker's
@@ -337,6 +347,7 @@ class GpuReport:
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
+    driver_build: list[str] = field(default_factory=list)        # the module cannot be built
     libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
     driver_too_old: list[str] = field(default_factory=list)      # CUDA: driver insufficient
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
@@ -513,6 +524,7 @@ def _read_line(report: GpuReport, line: str) -> None:
 _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
     (((_NCCL_SHM,), "nccl_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
+    (((DRIVER_BUILD,), "driver_build"),),
     (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),
      ((DRIVER_TOO_OLD,), "driver_too_old")),
     (((NCCL_NO_INTERFACE,), "nccl_no_interface"), ((_NCCL_NET, _IB_ASYNC_FAULT), "nccl_net")),

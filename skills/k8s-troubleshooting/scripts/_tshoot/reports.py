@@ -118,13 +118,14 @@ def _dra(text: str) -> Report | None:
 # a GPU fault that is not memory pressure has its own cause (explain_gpu_failure's ids)
 _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
                 "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
-                "driver_absent": "gpu_driver_mismatch",
+                "driver_absent": "gpu_driver_mismatch", "driver_build": "gpu_driver_mismatch",
                 "fabric_not_ready": "gpu_fabric_manager_not_running",
                 "libs_not_visible": "gpu_libraries_not_visible"}
 
 
 def _gpu(text: str) -> Report | None:
     if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
+            gpu_logs.DRIVER_BUILD.search(text) or \
             gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text) \
             or gpu_logs.DRIVER_TOO_OLD.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
@@ -149,6 +150,8 @@ def gpu_fault(text: str) -> str:
         return "device_access"
     if report.nvml_mismatch:
         return "driver_mismatch"
+    if report.driver_build:
+        return "driver_build"
     if report.driver_absent:
         return "driver_absent"
     if report.fabric_not_ready:

@@ -362,6 +362,13 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                       "install the driver on the node or let the GPU Operator's driver "
                       "container do it; after a kernel upgrade rebuild the module (DKMS) and "
                       "reboot; lsmod | grep nvidia on the node shows it loaded"),
+    "driver_build": ("the NVIDIA driver cannot be built for the node's kernel (no kernel "
+                     "headers for it, or the driver release does not compile against it): no "
+                     "driver loads",
+                     "use a driver release that supports the kernel (or the GPU Operator's "
+                     "precompiled driver images), or a node image whose kernel headers the "
+                     "driver container can still get; then restart the driver pod "
+                     "(explain_gpu_failure.py)"),
     "libs_not_visible": ("the container cannot load the NVIDIA driver libraries (NVML / libcuda): "
                          "it runs without the NVIDIA container runtime, or the libraries are "
                          "off its library path",

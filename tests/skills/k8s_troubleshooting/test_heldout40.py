@@ -1,0 +1,40 @@
+"""Held-out round 40: a GPU driver that cannot be built for the node's kernel, and pods of all
+namespaces the kubelet refused, listed by a filtered `kubectl get pods -A -o wide`. Ground
+truth: NVIDIA/gpu-operator#729 (modpost's GPL-only symbol error, linux scripts/mod/modpost.c,
+driver 535.54.03 on 5.15.0-1064-azure, fixed in 535.183.08); the GPU Operator driver
+container's "Could not resolve Linux kernel version" (its nvidia-driver script: no headers
+for the running kernel); rancher/rke2#127 (NodeAffinity admission, kubernetes#92067/#94087)."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import paste_causes as _causes
+from .conftest import run_script
+
+
+@pytest.mark.parametrize("line", [
+    "ERROR: modpost: GPL-incompatible module nvidia.ko uses GPL-only symbol "
+    "'rcu_read_unlock_strict'",
+    "Could not resolve Linux kernel version",
+    "ERROR: Unable to build the NVIDIA kernel module.",
+])
+def test_a_driver_that_cannot_be_built_for_the_kernel(line):
+    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=line + "\n")
+    first = res.doc["findings"][0]
+    assert first["cause"] == "gpu_driver_mismatch" and "cannot be built" in first["message"]
+
+
+def test_triage_reads_the_driver_pods_log():
+    text = ("nvidia-driver-daemonset-x   0/1   CrashLoopBackOff   12   40m\n\n"
+            "$ kubectl logs -n gpu-operator nvidia-driver-daemonset-x\n"
+            "Could not resolve Linux kernel version\n")
+    assert _causes("triage.py", text)[0] == "gpu_driver_mismatch"
+
+
+def test_refused_pods_of_all_namespaces_without_the_header():
+    text = ("kubectl get pods -A  -o wide |grep helm\n"
+            "kube-system   helm-install-canal-6qn9r     0/1     NodeAffinity   0          38m   "
+            "<none>          ip-172-31-27-126   <none>           <none>\n"
+            "kube-system   helm-install-canal-w8wn7     0/1     Completed      0          37m   "
+            "172.31.27.126   ip-172-31-27-126   <none>           <none>\n")
+    assert _causes("triage.py", text) == ["kubelet_admission_rejected"]
