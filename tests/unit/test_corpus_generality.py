@@ -58,6 +58,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "x-ai-eg-model",  # Envoy AI Gateway's model header (internal/controller)
            "gke-l7-gxlb",  # a GKE GatewayClass (cloud.google.com/gateway-api docs)
            "envoy-gateway",  # Envoy Gateway's controller Deployment and log name
+           "x-api-key",  # a conventional credential header (the command guard's list)
            "nginx-gateway",  # NGINX Gateway Fabric's install namespace and component name
            "queue-name",  # Kueue's job label, kueue.x-k8s.io/queue-name (apis/kueue constants)
            # Kueue's own ConfigMap of its Configuration and that ConfigMap's data key

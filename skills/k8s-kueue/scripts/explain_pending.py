@@ -87,7 +87,8 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
                 for r in (o.get("metadata") or {}).get("ownerReferences") or []}
     findings += [f for f in orphan_findings(cluster, covered, explained=bool(findings))
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
-    findings = panics.findings(getattr(cluster, "texts", [])) + findings
+    texts = getattr(cluster, "texts", [])
+    findings = (panics.findings(texts) or panics.down_pods(cluster.pods, texts)) + findings
     if not findings:  # nothing else: read the objects once more, as a last resort
         findings = [f for wl in workloads for f in [diagnoser.unverified_start(wl)] if f][:3]
         findings += [f for job in cluster.jobs if in_scope(job)

@@ -22,6 +22,15 @@ def cluster_of(lines: list[str]) -> Cluster:
     return Cluster(dump, (), list(dump.texts), lines)
 
 
+def _findings_of(script, tmp_path, name: str, text: str) -> list[dict]:
+    """`name` (explain_pending.py or explain_eviction.py) on the text as given."""
+    path = tmp_path / "paste.txt"
+    path.write_text(text, encoding="utf-8")
+    result = script(name, "-f", str(path), "--json")
+    assert result.code in (0, 1), result.err
+    return result.doc["findings"]
+
+
 def run(script, tmp_path, text: str):
     path = tmp_path / "paste.txt"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -538,10 +547,7 @@ _NO_MATCHING = ('2024-05-16T17:46:27.056962616Z {"caller":"jobframework/reconcil
 
 @pytest.mark.parametrize("name", ["explain_pending.py", "explain_eviction.py"])
 def test_a_running_job_that_no_longer_matches_its_workload(script, tmp_path, name):
-    path = tmp_path / "paste.txt"
-    path.write_text(_NO_MATCHING, encoding="utf-8")
-    result = script(name, "-f", str(path), "--json")
-    found = result.doc["findings"]
+    found = _findings_of(script, tmp_path, name, _NO_MATCHING)
     assert found[0]["cause"] == "job_workload_mismatch", found
     assert found[0]["object"]["name"] == "dws-pod"
 
@@ -557,9 +563,7 @@ _STOPPED_EVENTS = """\
 
 @pytest.mark.parametrize("name", ["explain_pending.py", "explain_eviction.py"])
 def test_kueue_stopping_a_job_that_no_longer_matches(script, tmp_path, name):
-    path = tmp_path / "paste.txt"
-    path.write_text(_STOPPED_EVENTS, encoding="utf-8")
-    found = script(name, "-f", str(path), "--json").doc["findings"]
+    found = _findings_of(script, tmp_path, name, _STOPPED_EVENTS)
     assert found[0]["cause"] == "job_workload_mismatch", found
 
 
@@ -577,9 +581,7 @@ status.admission.clusterQueue: Required value
 
 @pytest.mark.parametrize("name", ["explain_pending.py", "explain_eviction.py"])
 def test_kueues_refused_status_patch(script, tmp_path, name):
-    path = tmp_path / "paste.txt"
-    path.write_text(_STATUS_REFUSED, encoding="utf-8")
-    found = script(name, "-f", str(path), "--json").doc["findings"]
+    found = _findings_of(script, tmp_path, name, _STATUS_REFUSED)
     assert found[0]["cause"] == "status_update_rejected", found
     assert "7430" in found[0]["fix"]
 
@@ -589,3 +591,27 @@ def test_a_refused_workload_create_is_still_workload_missing(script, tmp_path):
         E0101 reconciler error: Workload.kueue.x-k8s.io "job-x-1" is invalid: spec.podSets[0].template.spec.initContainers[0].env[1]: Duplicate value: map[string]interface {}{"name":"A"}
         """)
     assert found[0]["cause"] == "workload_missing", found
+
+
+# kueue-controller-manager not running: its panic indented under a YAML block (kueue#4861,
+# fixed by #4866), its pod row in CrashLoopBackOff (kueue#6797, fixed by #6799), the kubelet
+# failing to pull Kueue's image (kueue#4856)
+@pytest.mark.parametrize("text", [
+    "kind: Topology\nmetadata:\n  name: t\n\n\tpanic: runtime error: index out of range [-1]\n\n"
+    "sigs.k8s.io/kueue/pkg/cache.(*TASFlavorSnapshot).lowestLevel(...)\n",
+    "$ k get po -n kueue\nNAME                                                  READY   STATUS     "
+    "        RESTARTS      AGE\nsomething-kueue-controller-manager-595cf866fb-gr7pj   0/1     "
+    "CrashLoopBackOff   5 (48s ago)   3m37s\n",
+    "     message: 'Back-off pulling image \"registry.k8s.io/kueue/kueue:v0.11.2\": ErrImagePull:"
+    "\n          failed to pull and unpack image\n        reason: ImagePullBackOff\n",
+])
+def test_the_kueue_controller_not_running(script, tmp_path, text):
+    found = _findings_of(script, tmp_path, "explain_pending.py", text)
+    assert found[0]["cause"] == "kueue_controller_down", found
+
+
+def test_another_pods_crash_loop_is_not_the_controller(script, tmp_path):
+    text = ("$ k get po -n ml\nNAME        READY   STATUS             RESTARTS      AGE\n"
+            "trainer-0   0/1     CrashLoopBackOff   5 (48s ago)   3m37s\n")
+    found = _findings_of(script, tmp_path, "explain_pending.py", text)
+    assert "kueue_controller_down" not in [f["cause"] for f in found]

@@ -38,3 +38,21 @@ def test_refused_pods_of_all_namespaces_without_the_header():
             "kube-system   helm-install-canal-w8wn7     0/1     Completed      0          37m   "
             "172.31.27.126   ip-172-31-27-126   <none>           <none>\n")
     assert _causes("triage.py", text) == ["kubelet_admission_rejected"]
+
+
+# NVIDIA/k8s-device-plugin#109 (a v1beta1 plugin on a 1.10 kubelet), #32 (a 1.9 plugin on
+# master), #10 (1.8 without the DevicePlugins feature gate): main.go "Could not register device
+# plugin: %s"
+@pytest.mark.parametrize("line, fix", [
+    ("2019/04/05 04:02:20 Could not register device plugin: rpc error: code = Unimplemented "
+     "desc = unknown service v1beta1.Registration", "release made for this Kubernetes"),
+    ("2017/11/24 09:06:29 Could not register device plugin: context deadline exceeded",
+     "DevicePlugins=true"),
+])
+def test_a_device_plugin_that_cannot_register(line, fix):
+    text = ("2019/04/05 04:02:20 Starting to serve on /var/lib/kubelet/device-plugins/nvidia.sock"
+            "\n" + line + "\n2019/04/05 04:02:20 Could not contact Kubelet, retrying. Did you "
+            "enable the device plugin feature gate?\n")
+    res = run_script("triage.py", "-f", "-", "--json", stdin=text)
+    first = res.doc["findings"][0]
+    assert first["cause"] == "gpu_not_advertised" and fix in first["fix"], first

@@ -44,6 +44,10 @@ def _p(key, cause, component, regex, versions, source, generic=False,
                    generic, shadows)
 
 
+# the kubelet's and drivers' generic prepare wordings, which a driver's own reason for the
+# failure makes wrong to read on their own
+PREPARE_WORDINGS = ("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")
+
 # Order matters only for display; classify() ranks by specificity (generic last).
 PATTERNS: tuple[Pattern, ...] = (
     # ---------------------------------------------------------------- scheduler
@@ -331,7 +335,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "daemons) .. v25.8 ('current node not ready in ComputeDomain': this node's daemon)",
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.3.2 / v25.8.1 cmd/compute-domain-kubelet-"
        "plugin/computedomain.go AssertComputeDomainReady, device_state.go:488",
-       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+       shadows=PREPARE_WORDINGS),
     # the IMEX daemon a ComputeDomain pod runs exits at start when no address of its nodes
     # config file is on a local interface: the domain never gets Ready, so the workload's
     # channel claims wait at prepare (dra-driver-nvidia-gpu#289; IMEX is NVIDIA's binary)
@@ -340,7 +344,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "dra-driver-nvidia-gpu v25.3+ (the IMEX daemon of a ComputeDomain)",
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/289 (IMEX daemon "
        "startup error, misconfigured nodes config; the domain not marked ready)",
-       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+       shadows=PREPARE_WORDINGS),
     # the ComputeDomain daemon's container gets its IMEX config template and its clique and
     # domain env only through the kubelet plugin's CDI edits: a runtime with CDI off applies
     # none, silently (containerd 1.7 enable_cdi defaults to false; 2.x on), and the daemon
@@ -357,7 +361,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "dra-driver-nvidia-gpu v25.3..v25.8",
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
        "computedomain.go:290 (a permanent error: the kubelet plugin does not retry it)",
-       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+       shadows=PREPARE_WORDINGS),
     _p("cd-dns-names-driver", "driver_not_registered", "DRA driver",
        r"minimum version not satisfied for IMEXDaemonsWithDNSNames"
        r"|IMEXDaemonsWithDNSNames feature requires GPU driver version",
@@ -381,7 +385,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "starting MPS control daemon: %w', 'MPS control daemon is not yet ready: %w'), "
        "sharing.go (daemonName 'mps-control-daemon-%s'); dra-driver-nvidia-gpu#229 (RBAC on "
        "deployments, PR #230), #1212 (OpenShift SCC refusing the daemon's pods, PR #1213)",
-       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+       shadows=PREPARE_WORDINGS),
     # drivers derived from dra-example-driver check each allocation result against the
     # devices they publish on the node ('requested device is not allocatable: %v', GPU / NPU /
     # TPU in their forks): the result names a device this plugin does not know: another
@@ -395,7 +399,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "cmd/gpu-kubelet-plugin/device_state.go; ROCm/k8s-gpu-dra-driver ('requested GPU is not "
        "allocatable: %v'); https://github.com/ROCm/k8s-gpu-dra-driver/pull/45 (a CPU device of "
        "another driver in the same claim; fixed by skipping other drivers' results)",
-       shadows=("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")),
+       shadows=PREPARE_WORDINGS),
     # the driver's kubelet-plugin DaemonSet cannot create its pods: they ask for a critical
     # priority class (system-node-critical, as driver charts set) in a namespace whose quota
     # admission limits those classes (ResourceQuota admission limitedResources; GKE outside

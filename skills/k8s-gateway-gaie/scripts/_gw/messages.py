@@ -124,6 +124,19 @@ _NGF_TARGET_CONFLICT_HINT = (
     "hostnames or paths, or target the other Route too. If the routes do not share one, the "
     "controller is wrong (nginx/nginx-gateway-fabric#3400): upgrade it")
 
+# Envoy Gateway refusing a policy's Secret reference (internal/gatewayapi/validate.go
+# validateSecretRef, v1.3.0..v1.9.0): "secret ref namespace must be unspecified/empty or <the
+# policy's namespace>" where the feature allows no cross-namespace reference, as the
+# SecurityPolicy's condition message, prefixed by the feature (`APIKeyAuth: `, `OIDC: `);
+# envoyproxy/gateway#5245 (docs that put the Secret in envoy-gateway-system, PR #5250)
+_EG_SECRET_REF = (r"secret ref (?:namespace must be unspecified/empty or \S+|group must be "
+                  r"unspecified/empty|kind must be \w+)")
+_EG_SECRET_REF_HINT = ("Envoy Gateway refuses the policy's Secret reference: this feature reads "
+                       "Secrets only from the policy's own namespace (and of kind Secret, core "
+                       "group): create the Secret there and drop the namespace from the "
+                       "reference; the policy is not applied until then")
+
+
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
     _p("gke-epp-missing", _GKE_EPP_MISSING,
@@ -192,6 +205,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "prefix, headers, query parameters) unless it has the annotation "
             "delegation.kgateway.dev/inherit-parent-matcher: \"true\"; until one resolves, "
             "kgateway answers the rule with a 500 direct response"),
+    _p("eg-secret-ref", _EG_SECRET_REF, "policy_invalid", "attach", ("policy",),
+       hint=_EG_SECRET_REF_HINT),
     _p("eg-backend-disabled", r"Backend is disabled in Envoy Gateway configuration",
        "unsupported_backend_kind", "backend", _ROUTE_EVENT,
        hint="Envoy Gateway serves Backend resources only when its config enables them: set "
@@ -280,6 +295,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
 # (pkg/epp at v0.5.1 / v1.0.0) and its troubleshooting guide (site-src/guides/troubleshooting.md
 # v1.3.0), which also gives each one's cause.
 TEXT_PATTERNS: tuple[_Pattern, ...] = (
+    _p("eg-secret-ref-text", _EG_SECRET_REF, "policy_invalid", "attach", ("text",),
+       hint=_EG_SECRET_REF_HINT),
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        ("text",)),
     _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",

@@ -133,7 +133,7 @@ def _kueue_text(lines: list[str]) -> bool:
         or bool(messages_in("\n".join(lines))) \
         or bool(objects_from_tables(lines, lines)) or bool(empty_listings(lines)) \
         or prose.said(lines) or bool(prose.preemption_lines(lines)) \
-        or bool(panics.findings(lines))  # the controller's own panic trace
+        or bool(panics.findings(lines) or panics.down_pods([], lines))  # the controller down
 
 
 def _is_object(obj) -> bool:

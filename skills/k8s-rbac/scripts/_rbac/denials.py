@@ -295,10 +295,15 @@ def _admission_builders():
     return [(pattern, build(cause)) for pattern, cause in ADMISSION]
 
 
+# a fence, a heading or bold text that follows the message in a joined paragraph
+_MARKDOWN_AFTER = re.compile(r" (?:```|##|\*\*)")
+
+
 def _invalid_binding(m, flat) -> Denial:
     kind, name, detail = m.groups()
-    return Denial("invalid-binding", m.group(0)[:400], name=name, reason=detail.strip(),
-                  resource=kind)
+    reason = _MARKDOWN_AFTER.split(detail)[0].strip()  # not the report's markdown after it
+    quoted = m.group(0)[:m.start(3) - m.start(0) + len(reason)]
+    return Denial("invalid-binding", quoted[:400], name=name, reason=reason, resource=kind)
 
 
 def _clip(text: str | None) -> str:

@@ -339,11 +339,13 @@ def _invalid_binding(denial: Denial) -> list[dict]:
                         [denial.text], f"delete the {kind} and create it again with the new "
                         "roleRef (for a chart: rename the binding, or delete it before the "
                         "upgrade)", basis="reported")]
-    return [finding("error", "binding_subject_mismatch" if subjects else "binding_invalid",
+    # a refused binding is binding_invalid whatever field it names: it was never stored
+    # (bitnami/charts#28539, minio/operator: a ServiceAccount subject without its namespace)
+    return [finding("error", "binding_invalid",
                     {"kind": kind, "name": name}, f"the API server refused {kind} {name} "
                     f"({denial.reason}): it does not exist, so nothing it grants applies"
                     + (" — a ServiceAccount subject needs its namespace" if
-                       "namespace: Required" in denial.reason else ""),
+                       subjects and "namespace: Required" in denial.reason else ""),
                     [denial.text], "fix the field named in the error and apply the binding "
                     "again", basis="reported")]
 
@@ -527,14 +529,21 @@ def _cluster_scope(denial: Denial, rbac: Rbac) -> list[dict]:
     RoleBinding covers."""
     if not denial.cluster_scope:
         return []
-    for binding in rbac.bindings:
-        if binding.get("kind") == "RoleBinding" and _names_user(binding, denial) and \
-                _would_grant(rbac, binding, denial) is not False:
+    granting = [b for b in rbac.bindings if b.get("kind") == "RoleBinding"
+                and _would_grant(rbac, b, denial) is not False]
+    # a denial that names no user (1.5-1.7's `User "" cannot list nodes at the cluster scope`
+    # for a token the authenticator mapped to groups only; kubernetes#39194) is about the one
+    # RoleBinding the paste shows granting it
+    unnamed = not denial.user and len(granting) == 1
+    for binding in granting:
+        if _names_user(binding, denial) or unnamed:
             return [finding("error", "cluster_scope_needs_clusterrolebinding",
-                            subject_ref(denial), f"{denial.user} asked for "
+                            subject_ref(denial), f"{denial.user or 'the client'} asked for "
                             f"{denial.full_resource} at the cluster scope, but "
-                            f"{binding_text(binding)} grants only inside namespace "
-                            f"{_ns(binding)}", [denial.text, f"bound: {binding_text(binding)}"],
+                            f"{binding_text(binding)} grants only inside "
+                            + (f"namespace {_ns(binding)}" if _ns(binding) else
+                               "its own namespace"),
+                            [denial.text, f"bound: {binding_text(binding)}"],
                             "bind a ClusterRole with a ClusterRoleBinding, or make the client "
                             "work in one namespace (a namespaced informer / -n)",
                             confirm=denial.can_i())]

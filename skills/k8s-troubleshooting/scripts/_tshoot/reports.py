@@ -382,11 +382,28 @@ ZERO_GPUS = re.compile(r"^\s*(nvidia\.com/gpu|amd\.com/gpu|gpu\.intel\.com/\w+|"
                        re.MULTILINE)
 
 
+# A device plugin that cannot register with the kubelet advertises nothing: NVIDIA's
+# k8s-device-plugin logs "Could not register device plugin: %s" and "Could not contact Kubelet,
+# retrying. Did you enable the device plugin feature gate?" (main.go, v1.8-v0.14). gRPC's
+# `unknown service <pkg>.Registration` is a device-plugin API the kubelet does not serve (a
+# plugin built for another Kubernetes release: NVIDIA/k8s-device-plugin#32, #109); a deadline
+# is a kubelet not serving its registration socket (1.8-1.9 without the DevicePlugins feature
+# gate: #10).
+PLUGIN_REGISTER = re.compile(r"Could not register device plugin: (?P<why>[^\n]+?)(?=\s+\d{4}[/-]"
+                             r"\d\d[/-]\d\d[ T]|\s+Could not contact|\s*$)|Could not contact "
+                             r"Kubelet, retrying", re.I)
+
+
 def _zero_gpus(text: str) -> Report | None:
     hit = ZERO_GPUS.search(text)
     if hit:
         return Report("gpu_not_advertised", _short(text), WEIGHT["gpu_not_advertised"],
                       {"resource": hit.group(1), "subject_kind": "Node"})
+    register = PLUGIN_REGISTER.search(text)
+    if register:  # the line that says why outranks the retry line after it
+        why = (register.group("why") or "").strip()
+        return Report("gpu_not_advertised", _short(text), WEIGHT["gpu_not_advertised"] + bool(why),
+                      {"register": why, "subject_kind": "Node"})
     return None
 
 

@@ -357,10 +357,8 @@ def _gpus_unhealthy(node: dict) -> dict | None:
 def _nodes(cluster) -> list[dict]:
     out = []
     for node in cluster.nodes():
-        for check in (_node_gpu, _gpu_not_advertised, _gpus_unhealthy):
-            found = check(cluster, node) if check is _node_gpu else check(node)
-            if found:
-                out.append(found)
+        out += [f for f in (_node_gpu(cluster, node), _gpu_not_advertised(node),
+                            _gpus_unhealthy(node)) if f]
         conds = {c.get("type"): c for c in (node.get("status") or {}).get("conditions") or []}
         ready = conds.get("Ready")
         if ready and ready.get("status") == "True" and (node.get("spec") or {}).get(

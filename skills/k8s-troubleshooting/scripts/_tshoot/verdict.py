@@ -247,6 +247,8 @@ def sched_fix(cat: str, resources: list, taint_keys: list) -> str:
 
 def message_fix(rep) -> tuple[str, str]:
     cause, d = rep.cause, rep.detail
+    if cause == "gpu_not_advertised" and "register" in d:
+        return _plugin_not_registered(d["register"])
     if rep.scheduler and "category" in d:
         msg = f"the scheduler cannot place it: {d.get('reason')}"
         if d.get("placement"):
@@ -351,7 +353,6 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
     "lost": ("the GPU is lost (NVML 'GPU is lost' / fallen off the bus, the Xid 79 family): the "
              "device plugin cannot allocate on that node", _HARDWARE_FIX),
     "ecc": ("the GPU has an uncorrectable ECC error (faulty GPU memory)", _HARDWARE_FIX),
-
     "device_access": ("the container lost access to its GPU devices (NVML 'Unknown Error')",
                       "restart the pod; for good: NVIDIA container toolkit 1.12+ with CDI, or "
                       "the device plugin's PASS_DEVICE_SPECS=true (explain_gpu_failure.py)"),
@@ -390,6 +391,20 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                    "read the stack for the kernel (rerun with CUDA_LAUNCH_BLOCKING=1) and the "
                    "node's kernel log for an Xid (explain_gpu_failure.py reads both)"),
 }
+
+def _plugin_not_registered(why: str) -> tuple[str, str]:
+    message = ("the GPU device plugin cannot register with the kubelet"
+               + (f" ({why})" if why else "") + ", so the node advertises no GPU")
+    if re.search(r"unknown service [\w.]*Registration", why):
+        return (message + ": the plugin speaks a device-plugin API version the kubelet does not "
+                "serve", "run the device plugin release made for this Kubernetes version (its "
+                "README's compatibility table; a plugin too new or too old for the kubelet), "
+                "then check kubectl describe node for nvidia.com/gpu")
+    return (message, "check the kubelet serves /var/lib/kubelet/device-plugins/kubelet.sock "
+            "on the node (Kubernetes 1.8-1.9 need --feature-gates=DevicePlugins=true; a kubelet "
+            "with another --root-dir needs the plugin's socket path changed to match), then "
+            "restart the device plugin pod")
+
 
 UNHEALTHY_GPU_FIX = ("on the node: dmesg | grep -i xid names the error; a hardware Xid (48, 63, "
                      "64, 74, 79, 92, 94, 95): " + _HARDWARE_FIX + "; a transient one: restart "
