@@ -26,3 +26,12 @@ def test_a_pending_claim_row_is_still_not_in_the_dump():
     text = ("$ kubectl get resourceclaim -n ml\nNAME        STATE     AGE\n"
             "gpu-claim   pending   3m\n")
     assert [f["cause"] for f in _findings(text)] == ["resource_claim_not_in_dump"]
+
+
+def test_a_dra_resource_the_apiserver_does_not_serve():
+    # kubernetes/autoscaler#9244: cluster-autoscaler 1.35 lists v1 DeviceClasses, EKS 1.32 serves
+    # v1beta1 only; client-go's watch-list fallback logs the 404
+    text = ('I0219 11:25:55.876049       1 reflector.go:429] "Data couldn\'t be fetched in '
+            'watchlist mode. Falling back to regular list." err="the server could not find the '
+            'requested resource (get deviceclasses.resource.k8s.io)"\n')
+    assert _findings(text)[0]["cause"] == "dra_api_missing"

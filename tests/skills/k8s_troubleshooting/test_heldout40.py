@@ -56,3 +56,17 @@ def test_a_device_plugin_that_cannot_register(line, fix):
     res = run_script("triage.py", "-f", "-", "--json", stdin=text)
     first = res.doc["findings"][0]
     assert first["cause"] == "gpu_not_advertised" and fix in first["fix"], first
+
+
+# round 42: go-nvml's ERROR_LIBRARY_NOT_FOUND (NVIDIA/k8s-device-plugin#856; KAI-Scheduler#349,
+# PR #360) and nvidia-smi missing from a GPU container the NVIDIA runtime did not set up
+# (NVIDIA/nvkind#31)
+@pytest.mark.parametrize("script, text", [
+    ("explain_gpu_failure.py", "error starting plugins: error creating plugin manager: unable to "
+     "create plugin manager: nvml init failed: ERROR_LIBRARY_NOT_FOUND\n"),
+    ("triage.py", 'failed to create shim task: OCI runtime create failed: runc create failed: '
+     'unable to start container process: exec: "nvidia-smi": executable file not found in '
+     '$PATH: unknown\n'),
+])
+def test_the_nvidia_libraries_not_in_the_container(script, text):
+    assert _causes(script, text)[0] == "gpu_libraries_not_visible"

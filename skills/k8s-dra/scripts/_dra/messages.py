@@ -470,6 +470,18 @@ PATTERNS: tuple[Pattern, ...] = (
        "to inject devices: %w') and containerd v2 pkg/cdi/oci_opt.go WithCDIDevices ('CDI device "
        "injection failed: %w')"),
     # ---------------------------------------------------------------- apiserver
+    # the same 404 in client-go's watch-list fallback and kubectl's wording, naming the
+    # resource: `the server could not find the requested resource (get deviceclasses.resource.
+    # k8s.io)`: kubernetes/autoscaler#9244 (cluster-autoscaler 1.35 lists v1 DeviceClasses, an
+    # EKS 1.32 apiserver serves only v1beta1)
+    _p("client-get-unserved", "dra_api_missing", "DRA driver",
+       r"the server could not find the requested resource \((?:get|list|watch) (?:deviceclasses|"
+       r"resourceclaims|resourceclaimtemplates|resourceslices|devicetaintrules)\.resource\.k8s"
+       r"\.io\)",
+       "any client of resource.k8s.io (a version the apiserver does not serve)",
+       "k8s.io/apimachinery NewNotFound/404 as client-go prints it (`the server could not find "
+       "the requested resource (get <resource>)`); https://github.com/kubernetes/autoscaler/"
+       "issues/9244"),
     _p("client-list-unserved", "dra_api_missing", "DRA driver",
        r"failed to (?:list|watch) \*?v(?P<version>\d\w*)\.(?:ResourceSlice|ResourceClaim"
        r"|ResourceClaimTemplate|DeviceClass|ResourceClass|DeviceTaintRule|PodSchedulingContext)"

@@ -389,14 +389,22 @@ def _generic_403(m, flat) -> Denial:
 # `hostProcess containers are disallowed by cluster policy`; cmd/kube-apiserver --allow-privileged,
 # default false, microk8s and some distributions ship it off): no admission plugin, no policy
 # object; every privileged container is refused (bitnami/bitnami-docker-elasticsearch#94).
+# Before 1.x wording settled, "disallowed by policy" (rancher/rancher#4416, 2016). The kubelet
+# had the same switch up to 1.14 (--allow-privileged, pkg/kubelet/kubelet.go canRunPod: "pod
+# with UID %q specified privileged container, but is disallowed"; the pod Blocked, reason
+# Forbidden: rancher/rancher#12600).
 _PRIVILEGED_OFF = re.compile(r"(?:(\S+securityContext\.privileged): Forbidden: disallowed by "
-                             r"cluster policy|hostProcess containers are disallowed by cluster "
-                             r"policy)")
+                             r"(?:cluster )?policy|hostProcess containers are disallowed by "
+                             r"cluster policy|(?P<kubelet>specified privileged container, but "
+                             r"is disallowed))")
 _INVALID_OBJECT = re.compile(r'([A-Za-z]+(?:\.[a-z0-9.]+)?) "([^"]+)" is invalid:[^"]*$')
 
 
 def _privileged_off(m, flat) -> Denial:
     before = _INVALID_OBJECT.search(flat[max(0, m.start() - 300):m.start()])
+    if m.group("kubelet"):
+        return Denial("privileged-disallowed", flat[max(0, m.start() - 60):m.end()][-300:],
+                      resource="Pod", reason="kubelet")
     return Denial("privileged-disallowed", m.group(0), resource=before.group(1) if before else "",
                   name=before.group(2) if before else "", reason=m.group(1) or "hostProcess")
 
@@ -479,8 +487,10 @@ def texts_of(dump) -> list[str]:
             out.append(str(obj.get("message") or obj.get("note") or ""))
         elif obj.get("kind") == "Status":
             out.append(str(obj.get("message") or ""))
-        for cond in ((obj.get("status") or {}).get("conditions") or []
-                     if isinstance(obj.get("status"), dict) else []):
+        status = obj.get("status") if isinstance(obj.get("status"), dict) else {}
+        if status.get("message"):  # a pod the kubelet refused (reason Forbidden, phase Failed)
+            out.append(str(status["message"]))
+        for cond in (status.get("conditions") or []):
             if isinstance(cond, dict) and cond.get("message"):
                 out.append(str(cond["message"]))
     return out

@@ -281,18 +281,31 @@ _SCC_FIELDS = (
     ("host_port", re.compile(r"\.hostPort: Invalid value|Host ports are not allowed")),
     ("capabilities_added", re.compile(r"capabilit(?:y|ies)[^,]{0,60}?may not be added|"
                                       r"capabilities\.add: Invalid value")),
+    # the SCC's volumes list (openshift/origin#8297: persistentVolumeClaim refused, 2016)
+    ("restricted_volume_type", re.compile(r"\b(?!hostPath\b)\w+ volumes are not allowed to be "
+                                          r"used")),
+    # MustRunAsRange refusing UID 0 (projectcalico/calico#5223: runAsUser 0 under
+    # restricted-v2); another UID outside the ranges is the namespace's range, not root
+    ("run_as_root", re.compile(r"runAsUser: Invalid value: 0: must be in the ranges")),
 )
 _SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
              "privileged_container": "privileged: false", "host_namespaces":
              "hostNetwork / hostPID / hostIPC false", "host_path_volume":
              "no hostPath volume (another volume type)", "host_port": "no hostPort",
-             "capabilities_added": "no capabilities.add"}
+             "capabilities_added": "no capabilities.add",
+             "restricted_volume_type": "only volume types the SCC lists (oc get scc <name> -o "
+                                       "jsonpath='{.volumes}')",
+             "run_as_root": "no runAsUser: 0 (leave it unset: OpenShift assigns a UID from the "
+                            "namespace's range)"}
 _SCC_ERROR = re.compile(r"(?:Invalid value|Unsupported value|Required value|Forbidden):")
 
 
 def _scc_cause(text: str) -> str:
-    usable = [chunk for chunk in re.split(r"\bprovider\s+", text)[1:]
-              if "not usable by user or serviceaccount" not in chunk]
+    # one chunk per provider (`provider restricted-v2: ...`, OpenShift 4); before providers
+    # were named (OpenShift 3) the list after the colon is the one chunk
+    chunks = re.split(r"\bprovider\s+", text)[1:] or \
+        [text.split("security context constraint", 1)[-1]]
+    usable = [chunk for chunk in chunks if "not usable by user or serviceaccount" not in chunk]
     errors = sum(len(_SCC_ERROR.findall(chunk)) for chunk in usable)
     named = {cause: sum(len(p.findall(chunk)) for chunk in usable) for cause, p in _SCC_FIELDS}
     named = {cause: n for cause, n in named.items() if n}
@@ -304,6 +317,14 @@ def _scc_cause(text: str) -> str:
 def _privileged_disallowed(denial: Denial) -> list[dict]:
     what = f"{denial.resource} {denial.name}".strip() or "the pod"
     kind = denial.resource.split(".")[0] or "Pod"
+    if denial.reason == "kubelet":
+        return [finding("error", "privileged_container", {"kind": "Pod", "name": denial.name},
+                        "the node's kubelet refused the pod: it runs with --allow-privileged="
+                        "false (Kubernetes up to 1.14), so it blocks every privileged "
+                        "container", [denial.text],
+                        "run the container unprivileged, or start the kubelets that must run "
+                        "privileged pods with --allow-privileged=true (the flag is gone since "
+                        "1.15, where the API server's setting decides)", basis="reported")]
     return [finding("error", "privileged_container", {"kind": kind, "name": denial.name},
                     f"the API server refused {what}: it runs without --allow-privileged, so "
                     "its validation refuses every privileged container (no admission policy "

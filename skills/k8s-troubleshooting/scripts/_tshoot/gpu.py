@@ -146,8 +146,14 @@ DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to bui
 # is off LD_LIBRARY_PATH in CUDA 12 base images. The device plugin's `could not load NVML
 # library` with its hint `did you set the docker default runtime to nvidia?` (k8s-device-plugin
 # #23, gpu-operator#143), pynvml's `NVML Shared Library Not Found` (vllm-project/vllm#23935),
-# and the loader's `libnvidia-ml.so.1` / `libcuda.so.1: cannot open shared object file`.
+# and the loader's `libnvidia-ml.so.1` / `libcuda.so.1: cannot open shared object file`;
+# go-nvml's NVML_ERROR_LIBRARY_NOT_FOUND string `ERROR_LIBRARY_NOT_FOUND` (device plugin
+# v0.15+ `nvml init failed: ERROR_LIBRARY_NOT_FOUND`, NVIDIA/k8s-device-plugin#856; KAI's
+# reservation pod without the nvidia runtime class, KAI-Scheduler#349, PR #360), and the
+# runtime not finding `nvidia-smi`, which only the NVIDIA runtime mounts (NVIDIA/nvkind#31).
 LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library Not Found|"
+                              r"ERROR_LIBRARY_NOT_FOUND|exec: \\?\"nvidia-smi\\?\": executable "
+                              r"file not found|"
                               r"did you set the docker default runtime to|"
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
                               r"file", re.I)
