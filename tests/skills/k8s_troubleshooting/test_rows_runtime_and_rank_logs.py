@@ -11,6 +11,8 @@ torch/distributed/rendezvous.py connecting every rank to MASTER_ADDR's TCPStore
 (kubeflow/pytorch-operator#125, workers created before the master)."""
 from __future__ import annotations
 
+import pytest
+
 from .conftest import run_script
 
 
@@ -34,24 +36,20 @@ def test_an_error_row_without_restarts_is_not_a_crash_loop():
     assert "crash_loop" not in {f["cause"] for f in _findings("triage.py", text)}
 
 
-def test_a_runtime_handler_containerd_does_not_have():
-    text = ('time="2022-11-02T18:00:58+02:00" level=error msg="RunPodSandbox for '
-            '&PodSandboxMetadata{Name:gfd-qfjgk,Namespace:gpu-operator,Attempt:2,} failed, '
-            'error" error="failed to get sandbox runtime: no runtime for \\"nvidia\\" is '
-            'configured"\n')
-    found = _findings("triage.py", text)
-    assert found[0]["cause"] == "sandbox_failed", found
-    assert '"nvidia"' in found[0]["message"] and "nvidia-ctk" in found[0]["fix"]
-
-
-def test_a_runtime_handler_cri_o_does_not_have():
+@pytest.mark.parametrize("text, said", [
+    ('time="2022-11-02T18:00:58+02:00" level=error msg="RunPodSandbox for '
+     '&PodSandboxMetadata{Name:gfd-qfjgk,Namespace:gpu-operator,Attempt:2,} failed, '
+     'error" error="failed to get sandbox runtime: no runtime for \\"nvidia\\" is '
+     'configured"\n', ('"nvidia"', "nvidia-ctk")),
     # the kubelet's wrapping of CRI-O's error, as a user typed it from a console (typo kept)
-    text = ("Failled to create pod sandbox: rpc error: code = Unknown desc = failed to find "
-            "runtime handler nvidia from runtime list map[crun:0xc0004dd5f0 "
-            "runc:0xc0004dd790]\n")
+    ("Failled to create pod sandbox: rpc error: code = Unknown desc = failed to find "
+     "runtime handler nvidia from runtime list map[crun:0xc0004dd5f0 "
+     "runc:0xc0004dd790]\n", ("CRI-O", "runtimeClassName")),
+])
+def test_a_runtime_handler_the_runtime_does_not_have(text, said):
     found = _findings("triage.py", text)
     assert found[0]["cause"] == "sandbox_failed", found
-    assert "CRI-O" in found[0]["message"] and "runtimeClassName" in found[0]["fix"]
+    assert said[0] in found[0]["message"] and said[1] in found[0]["fix"]
 
 
 def test_check_training_reads_a_rank_log_pasted_alone():

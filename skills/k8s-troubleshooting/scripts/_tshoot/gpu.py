@@ -402,8 +402,8 @@ def read(text: str) -> GpuReport:
             report.nccl_shm += generic[:1] + filled
             report.nccl_net = [line for line in report.nccl_net if line not in generic]
             report.nccl_shm_inferred = True
-    report.rendezvous = _rendezvous_unreachable(text)
-    report.mpi_worker_dns = _mpi_worker_unresolved(text)
+    report.rendezvous = _lines_in_context(text, _RENDEZVOUS, _MASTER_UNREACHABLE)
+    report.mpi_worker_dns = _lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -426,12 +426,13 @@ _MASTER_UNREACHABLE = re.compile(
     re.IGNORECASE)
 
 
-def _rendezvous_unreachable(text: str) -> list[str]:
-    """The line where a rank's rendezvous could not resolve or reach the master's store."""
-    if not _RENDEZVOUS.search(text):
+def _lines_in_context(text: str, context: re.Pattern, line: re.Pattern) -> list[str]:
+    """Up to two lines matching `line` when the text shows `context` anywhere: a rank's
+    rendezvous that could not resolve or reach the master's store, an MPI launcher's ssh that
+    could not resolve a worker."""
+    if not context.search(text):
         return []
-    return [line.strip()[:300] for line in text.splitlines()
-            if _MASTER_UNREACHABLE.search(line)][:2]
+    return [found.strip()[:300] for found in text.splitlines() if line.search(found)][:2]
 
 
 # An MPI launcher starts its daemons on the workers over ssh (Open MPI's ORTE/PRRTE plm_rsh,
@@ -444,14 +445,6 @@ _MPI_LAUNCH = re.compile(r"\bORTE\b|\bPRRTE\b|\bmpirun\b|\bmpiexec\b|\bHYDU_|\bh
 _SSH_UNRESOLVED = re.compile(r"ssh: Could not resolve hostname \S+: (?:Name or service not known"
                              r"|Temporary failure in name resolution|No address associated)",
                              re.IGNORECASE)
-
-
-def _mpi_worker_unresolved(text: str) -> list[str]:
-    """The line where an MPI launcher's ssh could not resolve a worker's hostname."""
-    if not _MPI_LAUNCH.search(text):
-        return []
-    return [line.strip()[:300] for line in text.splitlines()
-            if _SSH_UNRESOLVED.search(line)][:2]
 
 
 def _shm_line_across_lines(text: str) -> list[str]:
