@@ -29,7 +29,7 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted master_not_ready mpi_worker_dns_unresolved
-  nccl_network_error
+  gpu_not_advertised nccl_network_error
   nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
@@ -125,6 +125,13 @@ REPORTED = [
      "container toolkit on the node"),
 ]
 REPORTED_AFTER_DUPLICATES = [
+    ("plugin_start", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the NVIDIA device plugin cannot start, so it registers nothing and the node advertises "
+     "no nvidia.com/gpu; its error is the evidence",
+     "fix what the error names: NVML `Insufficient Permissions` on MIG devices needs "
+     "NVIDIA_MIG_MONITOR_DEVICES=all on the plugin (and its privileged securityContext, as the "
+     "chart sets; NVIDIA/k8s-device-plugin#399); a config error, the plugin's config file; then "
+     "check kubectl describe node for nvidia.com/gpu"),
     ("cuda_oom", "cuda_out_of_memory", OBJECT,
      "the GPU ran out of memory inside the process (CUDA caching allocator): the model, batch "
      "or KV cache does not fit the GPU; Kubernetes memory limits play no part",

@@ -70,3 +70,22 @@ def test_a_device_plugin_that_cannot_register(line, fix):
 ])
 def test_the_nvidia_libraries_not_in_the_container(script, text):
     assert _causes(script, text)[0] == "gpu_libraries_not_visible"
+
+
+def test_a_device_plugin_that_cannot_start():
+    # NVIDIA/k8s-device-plugin#399: NVML cannot read a MIG device's memory without
+    # NVIDIA_MIG_MONITOR_DEVICES=all (the maintainer's answer, the reporter's confirmation)
+    text = ("Error starting plugins: unable to add default resources to config: error visiting "
+            "devices: error visiting device: error visiting device: error getting device memory "
+            "info: Insufficient Pemmissions\n")
+    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
+    first = res.doc["findings"][0]
+    assert first["cause"] == "gpu_not_advertised" and "NVIDIA_MIG_MONITOR_DEVICES" in first["fix"]
+
+
+def test_the_cni_bridge_plugins_own_error():
+    # containernetworking/plugins#366 (bridge.go "failed to set bridge addr: %v": cni0 raced
+    # by pods started together at node start)
+    text = ("This can cause pod start failure with error `failed to set bridge addr: could not "
+            "add IP address to \\\"cni0\\\": file exists`.\n")
+    assert _causes("triage.py", text)[0] == "sandbox_failed"

@@ -346,6 +346,7 @@ class GpuReport:
     nccl_shm: list[str] = field(default_factory=list)
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
     mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
+    plugin_start: list[str] = field(default_factory=list)    # the device plugin cannot start
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
@@ -404,6 +405,8 @@ def read(text: str) -> GpuReport:
             report.nccl_shm_inferred = True
     report.rendezvous = _lines_in_context(text, _RENDEZVOUS, _MASTER_UNREACHABLE)
     report.mpi_worker_dns = _lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
+    report.plugin_start = [line.strip()[:300] for line in text.splitlines()
+                           if _PLUGIN_START.search(line)][:2]
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -424,6 +427,13 @@ _MASTER_UNREACHABLE = re.compile(
     r"nodename nor servname provided|"
     r"client socket has failed to connect to|failed to connect to .{0,80}?Connection refused",
     re.IGNORECASE)
+
+
+# NVIDIA's device plugin failing at start (cmd/nvidia-device-plugin main.go returns "error
+# starting plugins: %v"): it registers nothing, so the node advertises no nvidia.com/gpu. NVML's
+# "Insufficient Permissions" reading a MIG device's memory is a plugin without access to the
+# MIG capability devices (NVIDIA_MIG_MONITOR_DEVICES=all unset: NVIDIA/k8s-device-plugin#399)
+_PLUGIN_START = re.compile(r"error starting plugins?: ", re.I)
 
 
 def _lines_in_context(text: str, context: re.Pattern, line: re.Pattern) -> list[str]:

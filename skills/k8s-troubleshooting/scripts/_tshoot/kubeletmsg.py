@@ -117,7 +117,13 @@ MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attac
 SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcreatepodsandbox"
                      r"|networkplugin cni failed|failed to setup network for sandbox"
                      r"|SetupNetworkError|failed to setup network for pod"
-                     r"|RunPodSandbox .{0,300}?failed|failed to get sandbox runtime", re.I)
+                     r"|RunPodSandbox .{0,300}?failed|failed to get sandbox runtime"
+                     # the CNI bridge plugin's own errors, quoted without the kubelet's frame
+                     # (containernetworking/plugins plugins/main/bridge/bridge.go "failed to
+                     # set bridge addr: %v", ipam "no IP addresses available in range set";
+                     # containernetworking/plugins#366: cni0 raced at node start)
+                     r"|failed to set bridge addr|no IP addresses available in range set",
+                     re.I)
 # containerd has no runtime for the pod's RuntimeClass handler: containerd
 # pkg/cri/server (1.5-1.7) and internal/cri/config (2.x) "no runtime for %q is configured",
 # wrapped "failed to get sandbox runtime: %w" by sandbox_run.go; a GPU node whose containerd
