@@ -22,7 +22,7 @@ from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import saturated, tas_taints
-from _kueue import panics
+from _kueue import controller_down
 from _kueue.orphans import orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -88,7 +88,7 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     findings += [f for f in orphan_findings(cluster, covered, explained=bool(findings))
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
     texts = getattr(cluster, "texts", [])
-    findings = (panics.findings(texts) or panics.down_pods(cluster.pods, texts)) + findings
+    findings = controller_down.findings(cluster.pods, texts) + findings
     if not findings:  # nothing else: read the objects once more, as a last resort
         findings = [f for wl in workloads for f in [diagnoser.unverified_start(wl)] if f][:3]
         findings += [f for job in cluster.jobs if in_scope(job)

@@ -295,27 +295,33 @@ def _admission_builders():
     return [(pattern, build(cause)) for pattern, cause in ADMISSION]
 
 
-# a fence, a heading or bold text that follows the message in a joined paragraph
-_MARKDOWN_AFTER = re.compile(r" (?:```|##|\*\*)")
-
-
 def _invalid_binding(m, flat) -> Denial:
     kind, name, detail = m.groups()
-    reason = _MARKDOWN_AFTER.split(detail)[0].strip()  # not the report's markdown after it
+    # the report's markdown after it is not its reason; the rest is (roleRef messages hold
+    # quotes and braces the full _clip would cut at)
+    reason = _cut_at(detail, _MARKDOWN_STOPS).strip()
     quoted = m.group(0)[:m.start(3) - m.start(0) + len(reason)]
     return Denial("invalid-binding", quoted[:400], name=name, reason=reason, resource=kind)
 
 
+# the report's own markdown after a message (`**To Reproduce**`, `### Steps`, a fence)
+_MARKDOWN_STOPS = (" **", " ##", " ```")
+# the next message of a joined paste (an error, a klog line, the next JSON field)
+_MESSAGE_STOPS = (" Error from server", " error: ", " E0", " W0", " I0", '", "', '"}')
+
+
+def _cut_at(text: str, stops: tuple[str, ...]) -> str:
+    for stop in stops:
+        text = text.split(stop)[0]
+    return text
+
+
 def _clip(text: str | None) -> str:
-    """The authorizer's reason, up to where the next message in a joined paste starts."""
+    """The authorizer's reason, up to where the next message in a joined paste starts or the
+    report's markdown does."""
     if not text:
         return ""
-    # ... or the report's own markdown after it (`**To Reproduce**`, `### Steps`, a fence)
-    for stop in (" Error from server", " error: ", " E0", " W0", " I0", '", "', '"}',
-                 " **", " ##", " ```"):
-        if stop in text:
-            text = text.split(stop)[0]
-    return text.strip().rstrip('",}')[:400]
+    return _cut_at(text, _MESSAGE_STOPS + _MARKDOWN_STOPS).strip().rstrip('",}')[:400]
 
 
 # The OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift, opt-in in

@@ -65,7 +65,7 @@ def classify(text: str) -> Report | None:
                   _kubelet_admit, _non_root,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed,
-                  _zero_gpus):
+                  _zero_gpus, _plugin_not_registered):
         found = check(text)
         if found:
             return found
@@ -384,7 +384,7 @@ ZERO_GPUS = re.compile(r"^\s*(nvidia\.com/gpu|amd\.com/gpu|gpu\.intel\.com/\w+|"
 
 # A device plugin that cannot register with the kubelet advertises nothing: NVIDIA's
 # k8s-device-plugin logs "Could not register device plugin: %s" and "Could not contact Kubelet,
-# retrying. Did you enable the device plugin feature gate?" (main.go, v1.8-v0.14). gRPC's
+# retrying. Did you enable the device plugin feature gate?" (its main.go). gRPC's
 # `unknown service <pkg>.Registration` is a device-plugin API the kubelet does not serve (a
 # plugin built for another Kubernetes release: NVIDIA/k8s-device-plugin#32, #109); a deadline
 # is a kubelet not serving its registration socket (1.8-1.9 without the DevicePlugins feature
@@ -399,6 +399,10 @@ def _zero_gpus(text: str) -> Report | None:
     if hit:
         return Report("gpu_not_advertised", _short(text), WEIGHT["gpu_not_advertised"],
                       {"resource": hit.group(1), "subject_kind": "Node"})
+    return None
+
+
+def _plugin_not_registered(text: str) -> Report | None:
     register = PLUGIN_REGISTER.search(text)
     if register:  # the line that says why outranks the retry line after it
         why = (register.group("why") or "").strip()

@@ -248,7 +248,7 @@ def sched_fix(cat: str, resources: list, taint_keys: list) -> str:
 def message_fix(rep) -> tuple[str, str]:
     cause, d = rep.cause, rep.detail
     if cause == "gpu_not_advertised" and "register" in d:
-        return _plugin_not_registered(d["register"])
+        return _registration_failed(d["register"])
     if rep.scheduler and "category" in d:
         msg = f"the scheduler cannot place it: {d.get('reason')}"
         if d.get("placement"):
@@ -392,7 +392,7 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                    "node's kernel log for an Xid (explain_gpu_failure.py reads both)"),
 }
 
-def _plugin_not_registered(why: str) -> tuple[str, str]:
+def _registration_failed(why: str) -> tuple[str, str]:
     message = ("the GPU device plugin cannot register with the kubelet"
                + (f" ({why})" if why else "") + ", so the node advertises no GPU")
     if re.search(r"unknown service [\w.]*Registration", why):

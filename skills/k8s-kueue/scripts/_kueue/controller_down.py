@@ -26,7 +26,7 @@ _FIX = ("upgrade Kueue to a release that fixes it (search its issues for the fun
         "Workload that triggers it (here often a request of 0 or a resource it did not expect)")
 
 
-def findings(texts: list[str]) -> list[dict]:
+def _panicked(texts: list[str]) -> list[dict]:
     text = "\n".join(str(t) for t in texts or [])
     panic, frame = _PANIC.search(text), _KUEUE_FRAME.search(text)
     if panic is None or frame is None:
@@ -58,7 +58,7 @@ _DOWN_FIX = ("read the controller pod's events and previous log (kubectl describ
              "admitted until it runs")
 
 
-def down_pods(pods: list[dict], texts: list[str]) -> list[dict]:
+def _pod_down(pods: list[dict], texts: list[str]) -> list[dict]:
     """kueue-controller-manager not running, from its pod's row or object, or from the
     kubelet's failure to pull Kueue's image in the text."""
     evidence = [f"pod {p['metadata'].get('name')}: {state}" for p in pods
@@ -85,4 +85,10 @@ def _pod_state(pod: dict) -> str:
     waiting = [str((c.get("state") or {}).get("waiting", {}).get("reason") or "")
                for c in status.get("containerStatuses") or [] if isinstance(c, dict)]
     return " ".join(w for w in [str(status.get("reason") or "")] + waiting if w)
+
+
+def findings(pods: list[dict], texts: list[str]) -> list[dict]:
+    """kueue_controller_down when the paste shows the controller not running: its panic
+    first (it names the code that failed), else its pod or image."""
+    return _panicked(texts) or _pod_down(pods, texts)
 
