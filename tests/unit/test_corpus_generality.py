@@ -84,7 +84,12 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # Kubernetes DRA docs' example) and Kubeflow's MPI operator (its repository and
            # Deployment name): product vocabulary the scripts named before any case did
            "gpu.example.com", "mpi-operator",
-           "tls.certificaterefs"}  # a gateway-api Listener field path (apis/v1/gateway_types.go)
+           "tls.certificaterefs",  # a gateway-api Listener field path (apis/v1/gateway_types.go)
+           # kubectl describe pod's field label (k8s.io/kubectl pkg/describe describePod), and
+           # the install namespaces of JobSet (config/default, `jobset-system`) and of Kubeflow's
+           # training operator (its repository and Deployment name), which the training readers
+           # name as components, not as anything from one case
+           "node-selectors", "jobset-system", "training-operator"}
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",

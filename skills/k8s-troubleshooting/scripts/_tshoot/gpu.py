@@ -150,10 +150,18 @@ DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to bui
 # go-nvml's NVML_ERROR_LIBRARY_NOT_FOUND string `ERROR_LIBRARY_NOT_FOUND` (device plugin
 # v0.15+ `nvml init failed: ERROR_LIBRARY_NOT_FOUND`, NVIDIA/k8s-device-plugin#856; KAI's
 # reservation pod without the nvidia runtime class, KAI-Scheduler#349, PR #360), and the
-# runtime not finding `nvidia-smi`, which only the NVIDIA runtime mounts (NVIDIA/nvkind#31).
+# runtime not finding `nvidia-smi`, which only the NVIDIA runtime mounts (NVIDIA/nvkind#31), and
+# a shell in the container not finding it either (`nvidia-smi: command not found`, bash;
+# `nvidia-smi: not found`, sh). PyTorch's `Found no NVIDIA driver on your system` is
+# cudaErrorInsufficientDriver with driver version 0 (c10/cuda/CUDAFunctions.cpp
+# device_count_impl): no libcuda could be loaded at all, the same fault in a container
+# (kubeflow/notebooks#68: the kernel module loaded, the notebook pod without
+# runtimeClassName: nvidia).
 LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library Not Found|"
                               r"ERROR_LIBRARY_NOT_FOUND|exec: \\?\"nvidia-smi\\?\": executable "
                               r"file not found|"
+                              r"\bnvidia-smi: (?:command )?not found|"
+                              r"Found no NVIDIA driver on your system|"
                               r"did you set the docker default runtime to|"
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
                               r"file", re.I)
@@ -193,8 +201,15 @@ def hami_oom(line: str) -> str:
 # the pod network; a `=` exact-match a build does not honour; an exclude list that leaves only
 # non-routable NICs): nccl src/bootstrap.cc `Bootstrap : no socket interface found` (2.x),
 # src/transport/net_socket.cc `NET/Socket : no interface found` (marin-community/marin#7018).
+# When no interface matched, some releases go on with an address never filled in and fail on
+# its family instead (`ncclSocketInit: connecting to address  with family N is neither
+# AF_INET(2) nor AF_INET6(10)`, misc/socket.cc; `Net : connecting to address ...` in
+# ncclSocketConnect before 2.12): NVIDIA/nccl#1837, NCCL_SOCKET_IFNAME naming an interface
+# the host does not have, without the warning above.
 NCCL_NO_INTERFACE = re.compile(r"Bootstrap\s*:\s*no socket interface found|"
-                               r"NET/Socket\s*:\s*no interface found", re.IGNORECASE)
+                               r"NET/Socket\s*:\s*no interface found|"
+                               r"connecting to address .{0,80}?with family \d+ is neither "
+                               r"AF_INET", re.IGNORECASE)
 # CUDA's cudaErrorSystemNotReady (802, "system not yet initialized", driver API
 # CUDA_ERROR_SYSTEM_NOT_READY): on NVSwitch systems (HGX/DGX A100, H100 and later) CUDA waits for
 # NVIDIA Fabric Manager to register the GPUs; with nvidia-fabricmanager stopped, failed, or of
