@@ -29,7 +29,7 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted master_not_ready mpi_worker_dns_unresolved
-  gpu_not_advertised nccl_network_error
+  gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected nccl_network_error
   nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
@@ -132,6 +132,24 @@ REPORTED_AFTER_DUPLICATES = [
      "NVIDIA_MIG_MONITOR_DEVICES=all on the plugin (and its privileged securityContext, as the "
      "chart sets; NVIDIA/k8s-device-plugin#399); a config error, the plugin's config file; then "
      "check kubectl describe node for nvidia.com/gpu"),
+    ("toolkit_runtime", "nvidia_runtime_not_default", {"kind": "Node", "name": ""},
+     "the GPU Operator's container toolkit wrote the NVIDIA runtime into a containerd config "
+     "but cannot reach containerd's socket to make it reload: the node's containerd runs at "
+     "another path than the toolkit was given, so the runtime the kubelet uses never gets the "
+     "NVIDIA runtime and GPU pods (the operator's validators first) cannot use the driver",
+     "point the toolkit at the node's containerd: ClusterPolicy toolkit.env CONTAINERD_CONFIG "
+     "and CONTAINERD_SOCKET (RKE2/k3s: /var/lib/rancher/<rke2|k3s>/agent/etc/containerd/"
+     "config.toml.tmpl and /run/k3s/containerd/containerd.sock; microk8s: /var/snap/microk8s/"
+     "current/args/containerd-template.toml and /var/snap/microk8s/common/run/containerd.sock); "
+     "then check the toolkit pod's log says it signaled containerd"),
+    ("device_admission", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
+     "the node's kubelet refused the pod at admission because the device plugin could not "
+     "allocate its devices (UnexpectedAdmissionError): the plugin's Allocate or "
+     "GetPreferredAllocation failed, or the devices it advertised are gone; the pod is Failed "
+     "and its controller keeps making new ones on the same node",
+     "read the device plugin's log on that node and the node's allocatable nvidia.com/gpu; a "
+     "GPU lost or unhealthy (Xid 79 in journalctl -k) takes the node out: kubectl cordon it, "
+     "then drain and reboot; otherwise restart the device plugin pod; delete the Failed pods"),
     ("cuda_oom", "cuda_out_of_memory", OBJECT,
      "the GPU ran out of memory inside the process (CUDA caching allocator): the model, batch "
      "or KV cache does not fit the GPU; Kubernetes memory limits play no part",
@@ -210,7 +228,10 @@ def _inferred_shm(found: dict) -> dict:
 def findings_for(report: GpuReport, world: int | None) -> list[dict]:
     out = _xid_findings(report, "hardware") + _reported(report, REPORTED)
     out += duplicate_gpu_finding(report.nccl, OBJECT)
-    out += _reported(report, REPORTED_AFTER_DUPLICATES)
+    hardware = any(f["cause"] == "gpu_xid_hardware" for f in out)
+    # a lost or faulty GPU already says its pods fail admission: not a second finding
+    out += [f for f in _reported(report, REPORTED_AFTER_DUPLICATES)
+            if not (hardware and f["cause"] == "kubelet_admission_rejected")]
     if report.timeouts or report.progress:
         out.append(_watchdog(report, world))
     out += hang_and_cuda_findings(report.nccl, OBJECT, bool(report.timeouts or report.progress))

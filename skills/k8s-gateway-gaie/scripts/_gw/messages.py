@@ -580,6 +580,27 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "get crd <plural>.gateway.networking.k8s.io -o jsonpath='{{.spec.versions[*]."
             "name}}'; GRPCRoute v1 needs Gateway API v1.1+, TLSRoute the experimental "
             "bundle): install the CRD release the program supports, then restart it"),
+    # a controller that checks at start whether a kind's CRD is served and gets a 404 (kgateway
+    # v2's setup "failed building controller: error checking if TCPRoute CRD exists: the
+    # server could not find the requested resource", kgateway-dev/kgateway#10351: the
+    # experimental TCPRoute CRD not installed; later releases make that controller optional)
+    _p("kind-crd-check-not-found", r"\b" + _KINDS + r"\b CRD exists: the server could not "
+       r"find the requested resource", "crd_not_installed", "class", ("text",),
+       hint="the controller requires that kind's CRD at start and the API server does not "
+            "serve it: install the Gateway API bundle the controller release needs (TCPRoute, "
+            "TLSRoute and UDPRoute are in the experimental channel), or a release where that "
+            "kind is optional; then restart the controller"),
+    # Cilium's Gateway API translator found no listener it programs in the Gateway's model
+    # (operator/pkg/gateway-api translation: `model source can't be empty` when the model has
+    # no listener; only HTTP, HTTPS and TLS listeners were modelled before Cilium added
+    # TCPRoute/UDPRoute, cilium/cilium#21929): a Gateway with only TCP/UDP listeners is never
+    # programmed (cilium/cilium#29924)
+    _p("cilium-model-empty", r"model source can't be empty", "listener_invalid", "listener",
+       ("text",) + _GW_SCOPES,
+       hint="Cilium translated this Gateway to no listener it programs: its listeners' "
+            "protocols are ones this Cilium release does not serve (TCP/UDP before Cilium's "
+            "TCPRoute/UDPRoute support): use an HTTP, HTTPS or TLS listener (TLS passthrough "
+            "with a TLSRoute for TCP over TLS), or a Cilium release that serves TCP listeners"),
     # a controller that registers an optional kind in its client scheme only when the CRD is
     # there, then lists it anyway: apimachinery runtime/scheme.go `no kind is registered for
     # the type %v in scheme %q` (cilium-operator's TLSRouteList with only the standard

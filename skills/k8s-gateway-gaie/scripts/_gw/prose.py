@@ -275,9 +275,15 @@ _NOT_PICKED = (r"(?:\bnot\s+(?:be\s+)?(?:picked\s+up|attach\w*|accepted|work\w*|
                r"take\s+effect)|\bignored\b|\bnever\s+(?:attach|picked|work)\w*|"
                r"(?:does|do|did)\s*(?:n't|not)\s+(?:seem\s+to\s+)?(?:take\s+effect|attach|work|"
                r"get\s+picked\s+up|pick\s+(?:them\s+)?up))")
+# ... or that the route must be in the same namespace as the controller or Gateway ("must
+# choose the same namespace between traefik and httproute, Otherwise, no route will be
+# matched": traefik/traefik-helm-chart#484, the same Traefik 2.4 limit)
+_MUST = r"\b(?:must|has\s+to|have\s+to|needs?\s+to)\b"
 _OWN_NAMESPACE_ONLY = re.compile(
     r"\bonly\b[^.\n]{0,80}?" + _ROUTE_WORD + r"[^.\n]{0,60}?\bsame\s+namespace\b|"
-    + _ROUTE_WORD + r"[^.\n]{0,40}?" + _OTHER_NS + r"[^.\n]{0,80}?" + _NOT_PICKED,
+    + _ROUTE_WORD + r"[^.\n]{0,40}?" + _OTHER_NS + r"[^.\n]{0,80}?" + _NOT_PICKED + "|"
+    + _ROUTE_WORD + r"[^.\n]{0,60}?" + _MUST + r"[^.\n]{0,30}?\bsame\s+namespace\b|"
+    + _MUST + r"[^.\n]{0,40}?\bsame\s+namespace\b[^.\n]{0,60}?" + _ROUTE_WORD,
     re.IGNORECASE)
 _REFERENCED = re.compile(r"\b(?:Service|backend\w*|Secret|certificate\w*|ReferenceGrant)s?\b",
                          re.IGNORECASE)
@@ -568,7 +574,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
         if hit:
             bucket.append(_sentence_at(text, hit.start(), hit.end())[:200])
     hit = _OWN_NAMESPACE_ONLY.search(text)
-    if hit and not _REFERENCED.search(hit.group(0)):
+    # what the namespace is the same as follows the match ("... as the Service"): read it too
+    if hit and not _REFERENCED.search(text[hit.start():hit.end() + 40]):
         out.own_namespace_only.append(text[:200])
     if _SERVING.search(text) and _STATUS_WORD.search(text):
         out.status_contradicted.append(text[:200])

@@ -362,6 +362,8 @@ class GpuReport:
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
     mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
     plugin_start: list[str] = field(default_factory=list)    # the device plugin cannot start
+    toolkit_runtime: list[str] = field(default_factory=list)  # toolkit cannot reach containerd
+    device_admission: list[str] = field(default_factory=list)  # the kubelet refused the devices
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
@@ -419,7 +421,8 @@ def read(text: str) -> GpuReport:
             report.nccl_net = [line for line in report.nccl_net if line not in generic]
             report.nccl_shm_inferred = True
     report.rendezvous = _lines_in_context(text, _RENDEZVOUS, _MASTER_UNREACHABLE)
-    report.mpi_worker_dns = _lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
+    report.mpi_worker_dns = (_lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
+                             or _mpi_worker_unresolved(text))
     report.plugin_start = [line.strip()[:300] for line in text.splitlines()
                            if _PLUGIN_START.search(line)][:2]
     report.nccl = read_nccl_faults(text)
@@ -465,11 +468,31 @@ def _lines_in_context(text: str, context: re.Pattern, line: re.Pattern) -> list[
 # hostfile) that the launcher cannot resolve ends there (OpenSSH ssh.c "ssh: Could not resolve
 # hostname %s: %s"; aws-samples/aws-do-eks#33: the launcher's resolv.conf without the
 # cluster's search domains, fixed by dnsPolicy: ClusterFirst)
+# The same worker name not resolving for ping (iputils' "ping: unknown host %s", later
+# "ping: %s: Name or service not known"; BusyBox "ping: bad address '%s'") beside the MPI
+# hostfile that lists it (mpi-operator's /etc/mpi/hostfile, Volcano's svc plugin's
+# /etc/volcano/<task>.host) is the launcher's DNS too (volcano-sh/volcano#778: an MPI master
+# with hostNetwork: true and dnsPolicy ClusterFirst falls back to the node's resolv.conf; fixed
+# by setting ClusterFirstWithHostNet, volcano PR #779).
 _MPI_LAUNCH = re.compile(r"\bORTE\b|\bPRRTE\b|\bmpirun\b|\bmpiexec\b|\bHYDU_|\bhydra\b|"
-                         r"\bhorovodrun\b|\bplm_rsh\b", re.IGNORECASE)
+                         r"\bhorovodrun\b|\bplm_rsh\b|/etc/mpi/hostfile|/etc/volcano/\S+\.host\b|"
+                         r"\bmpiworker\.host\b", re.IGNORECASE)
 _SSH_UNRESOLVED = re.compile(r"ssh: Could not resolve hostname \S+: (?:Name or service not known"
-                             r"|Temporary failure in name resolution|No address associated)",
+                             r"|Temporary failure in name resolution|No address associated)"
+                             r"|\bping: (?:unknown host \S+|\S+: (?:Name or service not known|"
+                             r"Temporary failure in name resolution)|bad address \S+)",
                              re.IGNORECASE)
+
+
+# an MPI worker's name as the operators write it in the hostfile (mpi-operator
+# `<job>-worker-<i>.<job>-worker`, Volcano `<job>-mpiworker-<i>.<job>`): the name itself says
+# what could not be resolved when the paste lost the command that printed the hostfile
+_MPI_WORKER_NAME = re.compile(r"\bmpi\S*worker|\S*-worker-\d+\.\S*-worker\b", re.IGNORECASE)
+
+
+def _mpi_worker_unresolved(text: str) -> list[str]:
+    return [line.strip()[:300] for line in text.splitlines()
+            if _SSH_UNRESOLVED.search(line) and _MPI_WORKER_NAME.search(line)][:2]
 
 
 def _shm_line_across_lines(text: str) -> list[str]:
@@ -542,6 +565,25 @@ def _read_line(report: GpuReport, line: str) -> None:
             getattr(report, field_name).append(line[:300])
 
 
+# The GPU Operator's container toolkit writes the NVIDIA runtime into containerd's config and
+# signals containerd to reload it over its socket (nvidia-container-toolkit tools/container
+# containerd.go: "Error signaling containerd, attempt %v/%v: %v", "unable to dial: %v"; the
+# same for Docker and CRI-O's restarts): a socket that does not exist or refuses is a
+# containerd at another path than the toolkit was given (RKE2/k3s /run/k3s/containerd, microk8s
+# /var/snap/microk8s/common/run), so the runtime the kubelet uses never gets the NVIDIA runtime
+# (NVIDIA/gpu-operator#406: fixed with CONTAINERD_CONFIG and CONTAINERD_SOCKET).
+_TOOLKIT_RUNTIME = re.compile(r"Error (?:signaling|restarting) (?:containerd|docker|crio)\b"
+                              r"|Max retries reached \d+/\d+, aborting", re.IGNORECASE)
+# The kubelet refusing a pod at admission because the device plugin could not allocate its
+# devices (kubernetes pkg/kubelet/cm/admission/errors.go GetPodAdmitResult: reason
+# UnexpectedAdmissionError, "Allocate failed due to %v, which is unexpected"; devicemanager's
+# "requested number of devices unavailable for %s"; the plugin's own rpc errors, e.g. its
+# GetPreferredAllocation failing on a lost GPU: NVIDIA/k8s-device-plugin#2038)
+_DEVICE_ADMISSION = re.compile(r"\bUnexpectedAdmissionError\b|Allocate failed due to|"
+                               r"requested number of devices unavailable for|"
+                               r"GetPreferredAllocation rpc failed", re.IGNORECASE)
+
+
 # (patterns, GpuReport field) groups: a line is one fault of each group at most (the driver
 # absent before its libraries unloadable before a driver too old; NCCL without an interface
 # before its transport failing)
@@ -553,7 +595,8 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
      ((DRIVER_TOO_OLD,), "driver_too_old")),
     (((NCCL_NO_INTERFACE,), "nccl_no_interface"), ((_NCCL_NET, _IB_ASYNC_FAULT), "nccl_net")),
     (((FABRIC_NOT_READY,), "fabric_not_ready"),), (((_OOMKILLED,), "oom_killed"),),
-    (((_NODE_MEMORY,), "node_memory"),),
+    (((_NODE_MEMORY,), "node_memory"),), (((_TOOLKIT_RUNTIME,), "toolkit_runtime"),),
+    (((_DEVICE_ADMISSION,), "device_admission"),),
 )
 
 
