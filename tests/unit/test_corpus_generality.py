@@ -89,7 +89,10 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # the install namespaces of JobSet (config/default, `jobset-system`) and of Kubeflow's
            # training operator (its repository and Deployment name), which the training readers
            # name as components, not as anything from one case
-           "node-selectors", "jobset-system", "training-operator"}
+           "node-selectors", "jobset-system", "training-operator",
+           # the Job controller's pod label (job-name, batch.kubernetes.io/job-name) and the
+           # training operators' training.kubeflow.org/job-name
+           "job-name"}
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",

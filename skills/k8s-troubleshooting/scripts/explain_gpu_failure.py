@@ -64,6 +64,13 @@ REPORTED = [
      "the NVIDIA user-space library and the loaded kernel module differ: the driver was "
      "upgraded while the old module stayed loaded",
      "drain the node and reboot it (or unload and reload the nvidia modules)"),
+    ("driver_broken", "gpu_driver_mismatch", OBJECT,
+     "the NVIDIA container runtime's hook cannot initialise NVML on the node (an unknown "
+     "error) before the container starts: the node's driver installation is broken or of a "
+     "release this GPU or kernel does not support",
+     "run nvidia-smi on the node: if it fails or shows ERR!, fix the driver (reinstall a "
+     "release that supports this GPU and kernel, then reboot) or replace a faulty GPU; if it "
+     "works, reinstall the driver and the NVIDIA container toolkit so their versions agree"),
     ("driver_build", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA driver cannot be built for the node's kernel (no kernel headers for it, or "
      "the driver release does not compile against it), so no driver loads and no container "

@@ -62,3 +62,12 @@ def test_a_backend_in_the_same_namespace_is_not_that(gw_run, tmp_path):
                     "otherwise I get no response from the Gateway.\n")
     result = gw_run("check_routes", "-f", str(path), "--json")
     assert "not_allowed_by_listener" not in [f["cause"] for f in result.doc["findings"]]
+
+
+# agentgateway/agentgateway#2370 (Gateway API v1.6 standard channel: TCPRoute v1alpha2 served:
+# false; fixed by agentgateway PR #2389 moving the controller to v1)
+def test_a_controller_said_to_watch_a_version_no_longer_served(gw_run, tmp_path):
+    text = ("The agentgateway controller watches `TCPRoute` at "
+            "`gateway.networking.k8s.io/v1alpha2`. As of Gateway API v1.6 the standard channel "
+            "CRD **no longer serves `v1alpha2`**, so the controller's informer never syncs.\n")
+    assert _first(gw_run, tmp_path, text)["cause"] == "crd_version_unsupported"

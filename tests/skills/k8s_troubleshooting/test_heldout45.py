@@ -61,3 +61,12 @@ def test_ping_of_another_host_is_not_an_mpi_worker():
     res = run_script("explain_gpu_failure.py", "-f", "-", "--json",
                      stdin="ping: unknown host example.internal\n")
     assert "mpi_worker_dns_unresolved" not in [f["cause"] for f in res.doc["findings"]]
+
+
+# NVIDIA/nvidia-docker#1348 (driver 435.21: "That usually points to a driver installation
+# problem", fixed by another driver release)
+def test_the_hooks_nvml_unknown_error_is_the_nodes_driver():
+    text = ("stderr: nvidia-container-cli: detection error: nvml error: unknown error\\n\\\"\"\": "
+            "unknown.\n")
+    first = _first("explain_gpu_failure.py", text)
+    assert first["cause"] == "gpu_driver_mismatch" and "nvidia-smi on the node" in first["fix"]

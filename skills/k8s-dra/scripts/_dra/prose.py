@@ -127,7 +127,38 @@ def findings(lines: list[str]) -> list[dict]:
                 continue
             seen.add(build.__name__)
             out.append(build(match, _sentence(text, match)))
+    if "_connection_lost" not in seen and "_plugin_down" not in seen:
+        out += _terminating_after_uninstall("\n".join(str(line) for line in lines))
     return out
+
+
+# Pods whose DRA claims the kubelet prepared stay Terminating until the driver's kubelet plugin
+# unprepares them (NodeUnprepareResources); uninstalling the driver (its operator or chart)
+# while they run removes the plugin first, so they never finish (kubernetes#129402, intended
+# kubelet behaviour; NVIDIA/gpu-operator#2571: `helm uninstall gpu-operator` with pods on
+# adminAccess claims)
+_UNINSTALLED = re.compile(r"\brelease \\?\"?[\w.-]+\\?\"? uninstalled\b|"
+                          r"\b(?:helm\s+(?:uninstall|delete)|uninstall(?:ed|ing)?\s+(?:the\s+)?"
+                          r"(?:[\w.-]+\s+)?(?:driver|operator|chart))\b", re.IGNORECASE)
+_TERMINATING_ROW = re.compile(r"^(?:\S+\s+)?\S+\s+\d+/\d+\s+Terminating\b", re.MULTILINE)
+_USES_CLAIMS = re.compile(r"\bResourceClaim(?:Template)?s?\b|\bDRA\s+claims?\b", re.IGNORECASE)
+
+
+def _terminating_after_uninstall(text: str) -> list[dict]:
+    removed, stuck = _UNINSTALLED.search(text), _TERMINATING_ROW.findall(text)
+    if not (removed and stuck and _USES_CLAIMS.search(text)):
+        return []
+    return [finding("warning", "driver_not_registered", {"kind": "Node", "name": ""},
+                    "pods that hold prepared DRA claims stay Terminating after the driver was "
+                    "uninstalled: the kubelet finishes a pod only once the driver's kubelet "
+                    "plugin has unprepared its claims (NodeUnprepareResources), and that plugin "
+                    "is gone", [f"in the text: {removed.group(0)}", stuck[0].strip()],
+                    "reinstall the driver (its kubelet plugin) so it can unprepare the claims, "
+                    "let the pods finish, then uninstall it after deleting the workloads that "
+                    "use its claims; force-deleting the pods leaves the devices prepared on the "
+                    "node", basis="inferred",
+                    confirm="kubectl get pods -A -o wide | grep -i kubelet-plugin; "
+                            "ls /var/lib/kubelet/plugins_registry on the node")]
 
 
 def _class_missing(match: re.Match[str], said: str) -> dict:

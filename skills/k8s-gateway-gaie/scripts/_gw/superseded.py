@@ -57,9 +57,11 @@ _REQUESTS = (
 _RELEASE = re.compile(r"gateway[- ]?api\b[^\n]{0,60}?\bv?(\d+)\.(\d+)(?:\.\d+)?\b|"
                       r"bundle-version\W{1,4}v(\d+)\.(\d+)", re.IGNORECASE)
 # a user stating it: "v1alpha2 is served: false", "(v1alpha2 served=false)", "v1alpha2 is no
-# longer served" (traefik/traefik#13622)
+# longer served" (traefik/traefik#13622), "the standard channel CRD no longer serves
+# `v1alpha2`" (agentgateway/agentgateway#2370)
 UNSERVED_WORDS = re.compile(r"(?<=[\w;,:] |.\()" + _V + r"\W{1,3}(?:is\s+)?served\W{1,3}"
-                            r"false|" + _V + r"\)? (?:is )?(?:no longer|not) served",
+                            r"false|" + _V + r"\)? (?:is )?(?:no longer|not) served|"
+                            r"\b(?:no longer|not|stopped|stops)\s+serv(?:es|e|ing)\W{1,4}" + _V,
                             re.IGNORECASE)
 
 
@@ -92,7 +94,8 @@ def newer_bundle(kind: str, version: str, raw: list, crds: list) -> str:
             channel = "experimental" if experimental else "standard"
             return f"the paste names Gateway API v{major}.{minor}, whose {channel} bundle does " \
                    "not serve it"
-    if any(version in (m.group(1) or m.group(2) or "") for m in UNSERVED_WORDS.finditer(text)):
+    if any(version == next((g for g in m.groups() if g), "")
+           for m in UNSERVED_WORDS.finditer(text)):
         return f"the paste says {version} is not served"
     return ""
 

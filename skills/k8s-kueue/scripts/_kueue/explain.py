@@ -95,13 +95,22 @@ FIXES = {
                              "list: delete finished ones and set objectRetentionPolicies."
                              "workloads in the Kueue Configuration; with `could not find the "
                              "requested resource`, install the CRDs of the controller's release",
+    "kueue_bug": "a known Kueue defect, by its signature: Kueue merged the ResourceFlavor's "
+                 "toleration into a job template that already had it, so the API server "
+                 "refused the duplicated template as an immutable change and the job never "
+                 "starts (kueue#2427, fixed by PR #2498 in release-0.7): upgrade Kueue; until "
+                 "then drop from the job's template the toleration the flavor adds",
     "job_workload_mismatch": "Kueue stopped the running job because it no longer matches its "
                              "Workload (the pod sets changed after admission: a webhook or "
                              "controller edited the pod template, or a Kueue release compared "
                              "fields it had set itself, kueue#2213, fixed by #2239 "
                              "and #2261): find what changed the job's pod template (kubectl get "
                              "<job> -o yaml --show-managed-fields), stop that edit, or upgrade "
-                             "Kueue; the job is requeued with a new Workload",
+                             "Kueue; the job is requeued with a new Workload. With \"Missing "
+                             "Workload\" the job ran before it had one: Kueue never held it "
+                             "(a plain Pod on a cluster without pod scheduling gates, "
+                             "Kubernetes < 1.27; the job created while Kueue's webhook was "
+                             "down or not configured for that kind)",
     "status_update_rejected": "the API server refuses Kueue's patch of the Workload's status "
                               "(the field errors above), so the Workload stays in its last "
                               "state: an eviction or admission that never lands, and a "
@@ -276,6 +285,9 @@ def _summary(said, cq: dict | None) -> str:
                f"{flavor}, so no flavor of the ClusterQueue can be assigned"
     if cause == "flavor_mismatch" and flavor:
         return f"flavor {flavor} cannot be assigned: {said.clauses[0].text}"
+    if cause == "kueue_bug":
+        return f"the API server refused Kueue's own update, with a known defect's signature: " \
+               f"{said.message}"[:300]
     return f"Kueue reports {cause.replace('_', ' ')}: {said.message}"[:300]
 
 

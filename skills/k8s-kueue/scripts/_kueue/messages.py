@@ -169,6 +169,13 @@ _MESSAGES = [
     # error") in v0.19.
     ("workload_missing", r"Handling job with no workload(?! found an existing)|workloads\.kueue"
                          r"\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? already exists"),
+    # Known Kueue defects, by the signature the API server's refusal of Kueue's own update
+    # carries: a job's pod template refused as immutable whose tolerations list the same
+    # toleration twice is Kueue merging the ResourceFlavor's toleration into a template that
+    # already held it (kueue#2427, fixed by PR #2498 "[PodSetInfo] Skip duplicate Tolerations
+    # during merge" in release-0.7)
+    ("kueue_bug", r"Tolerations:\[\]core\.Toleration\{(?P<toleration>core\.Toleration\{[^{}]*\}), "
+                  r"(?P=toleration)[^\n]*field is immutable"),
     # A running job that no longer matches its Workload: the job reconciler suspends (stops) it
     # and replaces the Workload, V(2) "job with no matching workload, suspending"
     # (pkg/controller/jobframework/reconciler.go v0.4.0..v0.19.2, ensureOneWorkload): its pod
@@ -178,8 +185,12 @@ _MESSAGES = [
     # (v0.4-v0.7) / "No matching Workload; restoring pod templates according to existent
     # Workload" (v0.8-v0.19, reconciler.go:1101 at v0.19.2); kueue#3090: a mutating webhook on
     # an old client dropped PodSpec fields on the ungating update, in a loop
+    # With no Workload at all, stopJob's message is "Missing Workload; unable to restore pod
+    # templates" (v0.8-v0.19, the same place): the job or plain Pod ran before Kueue held it
+    # (kueue#8482: a Kubernetes 1.25 cluster, without the pod scheduling gates Kueue's pod
+    # integration relies on, GA in 1.30 and beta from 1.27)
     ("job_workload_mismatch", r"job with no matching workload, suspending"
-                              r"|\bNo matching Workload\b"),
+                              r"|\bNo matching Workload\b|Missing Workload; unable to restore"),
     # the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-workload-name) that is
     # not there: jobframework/reconciler.go ErrPrebuiltWorkloadNotFound (v0.6-v0.19); Kueue
     # builds them itself for MultiKueue workers and LWS groups (kueue#8769: the surge groups
@@ -453,7 +464,7 @@ def first_cause(message: str, reason: str = "") -> str:
 
 # When one message holds several clauses, which one explains the wait. A pod set that can
 # never fit explains more than one that waits; a wait for quota is the commonest tail.
-_PRIORITY = ["dra_class_unmapped", "no_queue_label", "local_queue_missing", "cluster_queue_missing",
+_PRIORITY = ["kueue_bug", "dra_class_unmapped", "no_queue_label", "local_queue_missing", "cluster_queue_missing",
              "queue_inactive", "namespace_not_selected", "admission_check_rejected",
              "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
              "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",

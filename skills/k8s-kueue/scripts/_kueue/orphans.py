@@ -538,6 +538,8 @@ def _unquote(value: str) -> str:
 
 _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
                             "kueue.x-k8s.io/queue-name label",
+          "kueue_bug": "the API server refused Kueue's own update, with a known Kueue "
+                       "defect's signature",
           "workload_missing:webhook": "an admission webhook refused the job, so it has no "
                                       "Workload",
           "workload_missing": "Kueue could not create the job's Workload",

@@ -284,6 +284,20 @@ _CHART_RBAC = re.compile(r"\b(?:rbac\.(?:create|enabled)|serviceAccount\.(?:crea
                          re.I)
 
 
+# Helm 2's server side, Tiller, runs in kube-system as the ServiceAccount `helm init
+# --service-account` names, else as kube-system's default one; its refusals come back to the
+# client as "Error: release <name> failed: ..." (helm v2 pkg/tiller release_server.go). A
+# kube-system default ServiceAccount denied in such a Helm exchange is Tiller without its own
+# ServiceAccount (aws-samples/eks-workshop#55, kubeflow/trainer#106: fixed by a tiller
+# ServiceAccount bound to cluster-admin and `helm init --service-account tiller --upgrade`).
+_HELM2 = re.compile(r"\bError: release \S+ failed:|\btiller\b|\bhelm init\b", re.I)
+_TILLER_FIX = ("create a ServiceAccount for Tiller and bind it (kubectl -n kube-system create "
+               "serviceaccount tiller; kubectl create clusterrolebinding tiller --clusterrole "
+               "cluster-admin --serviceaccount kube-system:tiller), then helm init "
+               "--service-account tiller --upgrade (or move to Helm 3, which has no Tiller); "
+               "do not grant the rights to kube-system's default ServiceAccount")
+
+
 def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred default_service_account_used per denied `default` ServiceAccount whose
     workload the paste's own words say names no serviceAccountName (only when the paste holds
@@ -291,6 +305,13 @@ def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
     sentences = _sentences(list(getattr(dump, "texts", []) or []))
     said = [s for s in sentences if _NO_SA_NAME.search(s)]
     why = "the paste says the workload names no serviceAccountName, so it ran"
+    helm2 = [" ".join(t.split()) for t in getattr(dump, "texts", []) or []
+             if _HELM2.search(str(t))]
+    if not said and helm2 and any(service_account_of(d.user) == ("kube-system", "default")
+                                  for d in denials if d.kind == "rbac"):
+        said = helm2
+        why = ("Helm 2's Tiller made this request (its 'release ... failed' error) and ran "
+               "without a ServiceAccount of its own")
     if not said:
         # the chart's values may share the line of the error it reports ("with
         # rbac.create=true cannot list pods"), which `_sentences` leaves out
@@ -310,9 +331,15 @@ def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
             {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]},
             f"{why} as namespace {sa[0]}'s default ServiceAccount, which the API server denied",
             [f'the paste says: "{said[0][:300]}"', denial.text],
+            _TILLER_FIX if why.startswith("Helm 2") else
             "set spec.serviceAccountName to the ServiceAccount the chart or manifest binds "
             "(do not grant the rights to default: every pod of the namespace runs as it)",
             basis="inferred",
-            confirm=f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
-                    "SA:.spec.serviceAccountName"))
+            confirm=_TILLER_CONFIRM if why.startswith("Helm 2") else
+            f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
+            "SA:.spec.serviceAccountName"))
     return out
+
+
+_TILLER_CONFIRM = ("kubectl -n kube-system get deploy tiller-deploy -o "
+                   "jsonpath='{.spec.template.spec.serviceAccountName}'")

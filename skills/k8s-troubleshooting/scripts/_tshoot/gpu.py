@@ -372,6 +372,7 @@ class GpuReport:
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     driver_build: list[str] = field(default_factory=list)        # the module cannot be built
+    driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
     libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
     driver_too_old: list[str] = field(default_factory=list)      # CUDA: driver insufficient
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
@@ -584,6 +585,15 @@ _DEVICE_ADMISSION = re.compile(r"\bUnexpectedAdmissionError\b|Allocate failed du
                                r"GetPreferredAllocation rpc failed", re.IGNORECASE)
 
 
+# libnvidia-container's hook cannot initialise NVML on the node before the container starts
+# (`nvidia-container-cli: detection error: nvml error: unknown error`, and `initialization
+# error` in later releases): the host side, not a container that lost its devices; "That
+# usually points to a driver installation problem" (NVIDIA/nvidia-docker#1348, fixed by
+# installing another driver release)
+_HOOK_NVML_UNKNOWN = re.compile(r"nvidia-container-cli: (?:detection|initialization) error: "
+                                r"nvml error: unknown error", re.IGNORECASE)
+
+
 # (patterns, GpuReport field) groups: a line is one fault of each group at most (the driver
 # absent before its libraries unloadable before a driver too old; NCCL without an interface
 # before its transport failing)
@@ -591,6 +601,7 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
     (((_NCCL_SHM,), "nccl_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
     (((DRIVER_BUILD,), "driver_build"),),
+    (((_HOOK_NVML_UNKNOWN,), "driver_broken"),),
     (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),
      ((DRIVER_TOO_OLD,), "driver_too_old")),
     (((NCCL_NO_INTERFACE,), "nccl_no_interface"), ((_NCCL_NET, _IB_ASYNC_FAULT), "nccl_net")),
