@@ -133,7 +133,7 @@ def test_scheduler_histogram_quoted_without_its_head():
 
 
 def test_no_nodes_at_all():
-    assert sm.verdict(sm.parse("no nodes available to schedule pods"))[0] == "not_ready"
+    assert sm.verdict(sm.parse("no nodes available to schedule pods"))[0] == "no_nodes"
 
 
 def test_hidden_alternatives_name_the_earlier_filter():

@@ -543,7 +543,44 @@ def findings(text: str, asks: list[str], pods: list[dict] | None = None) -> list
                                + (rule.extra(quoted, said, pods or []) if rule.extra else []),
                                rule.fix, basis="inferred",
                                confirm=rule.confirm))
-    return out or _rows_only(pods or []) or [ProseOnly("the paste", said, asks).finding()]
+    return out or _configured_taint(text, pods or []) or _rows_only(pods or []) or \
+        [ProseOnly("the paste", said, asks).finding()]
+
+
+# A node taint the paste configures (k3s/RKE2 config.yaml `node-taint:` items and their
+# --node-taint flag, the kubelet's --register-with-taints) beside pods that stay Pending with no
+# scheduler message: pods without a matching toleration cannot go to those nodes
+# (rancher/rke2#487: CriticalAddonsOnly=true:NoExecute on the only server kept the
+# helm-install Jobs Pending; fixed by k3s-io/helm-controller#84 adding the toleration)
+_TAINT_CONFIG = re.compile(r"(?:^\s*-\s*|--(?:node-taint|register-with-taints)[= ])[\"']?"
+                           r"(?P<taint>[\w./-]+(?:=[\w.-]*)?:(?:NoSchedule|NoExecute))\b",
+                           re.MULTILINE)
+_TAINT_LIST_KEY = re.compile(r"^\s*node-taints?:\s*$", re.MULTILINE)
+
+
+def _configured_taint(text: str, pods: list[dict]) -> list[dict]:
+    pending = [p for p in pods if p.get("_source") == "table"
+               and (p.get("status") or {}).get("reason") == "Pending"]
+    # a list item counts only under a node-taint key; a flag names itself
+    taints = [m.group("taint") for m in _TAINT_CONFIG.finditer(text)
+              if m.group(0).lstrip().startswith("--") or _TAINT_LIST_KEY.search(text)]
+    if not (pending and taints):
+        return []
+    first = pending[0].get("metadata") or {}
+    target = f"{first.get('name')} -n {first.get('namespace') or 'NAMESPACE'}"
+    return [finding("warning", "unschedulable_taint", {"kind": "Pod", "name": str(first.get("name"))},
+                    f"{len(pending)} pod(s) stay Pending while the paste configures the node "
+                    f"taint {taints[0]}: a pod without a matching toleration cannot be placed on "
+                    "those nodes, and if every node carries it, nowhere",
+                    [f"node taint configured: {taints[0]}"] +
+                    [f"pod {(p.get('metadata') or {}).get('name')} Pending (a table row)"
+                     for p in pending[:2]],
+                    "add the toleration to the pods that must run there (for a distribution's "
+                    "own add-on Jobs, a release whose Jobs tolerate it), or taint only the nodes "
+                    "those pods need not use",
+                    basis="inferred", confirm=f"kubectl describe pod {target} (FailedScheduling: "
+                    "untolerated taint) and kubectl get nodes -o custom-columns=NAME:.metadata.name,"
+                    "TAINTS:.spec.taints")]
 
 
 def _rows_only(pods: list[dict]) -> list[dict]:

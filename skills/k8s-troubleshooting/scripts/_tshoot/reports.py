@@ -23,7 +23,7 @@ from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
 from _tshoot import terminating as term
 
-WEIGHT = {"node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
+WEIGHT = {"no_nodes": 100, "node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
           "oom_killed": 80, "probe_failing:liveness": 75, "run_as_non_root": 72,
           "kubelet_admission_rejected": 74, "admission_refused": 71, "spec_invalid": 71, "config_missing": 70,
           "image_pull": 65, "container_start_failed": 62, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,

@@ -79,7 +79,7 @@ PREDICATE_ORDER = ("not_ready", "cordoned", "affinity", "ports", "insufficient",
 
 CAUSE = {"insufficient": "unschedulable_insufficient", "taint": "unschedulable_taint",
          "control_plane": "unschedulable_taint", "cordoned": "unschedulable_cordoned",
-         "not_ready": "node_not_ready", "pressure": "node_pressure",
+         "not_ready": "node_not_ready", "pressure": "node_pressure", "no_nodes": "no_nodes",
          "affinity": "unschedulable_affinity", "pod_affinity": "unschedulable_pod_affinity",
          "spread": "unschedulable_topology_spread", "ports": "unschedulable_ports",
          "volume_affinity": "volume_node_affinity", "pvc": "pvc_pending", "dra": "dra_claim",
@@ -288,8 +288,8 @@ def verdict(msg: SchedMessage) -> tuple[str, str]:
     when other reasons exist (they are meant to keep pods off); when every predicate ran on
     every node (<= 1.9) the reason failing on the most nodes wins; otherwise the latest filter
     in the scheduler's order wins (its nodes passed every earlier filter)."""
-    if msg.no_nodes:
-        return "not_ready", "no nodes available to schedule pods"
+    if msg.no_nodes:  # ErrNoNodesAvailable: the scheduler's snapshot holds no Node at all
+        return "no_nodes", "no nodes available to schedule pods"
     overlap = all_checked(msg)
     cats = msg.category_floor() if overlap else msg.categories()
     if not cats:

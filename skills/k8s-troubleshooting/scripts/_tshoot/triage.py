@@ -23,7 +23,7 @@ from _tshoot.reports import cause_weight, classify, unhealthy_devices
 from _tshoot.text import Subject
 from _tshoot.verdict import _FIX, UNHEALTHY_GPU_FIX, subject_finding, unhealthy_gpus
 
-ORDER = ("node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
+ORDER = ("no_nodes", "node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
          "dra_claim", "gpu_xid_hardware", "gpu_device_access_lost", "gpu_driver_mismatch",
          "gpu_libraries_not_visible", "gpu_fabric_manager_not_running", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
          "config_missing", "sandbox_failed", "mount_failed", "evicted", "pvc_pending",
