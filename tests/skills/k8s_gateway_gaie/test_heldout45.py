@@ -18,12 +18,20 @@ CILIUM = ('level=error msg="Unable to translate resources" controller=gateway er
           'source can\'t be empty" resource=cilium/tcp-gateway subsys=gateway-controller\n')
 
 
-def _first(gw_run, tmp_path, text: str) -> dict:
+def _findings(gw_run, tmp_path, text: str) -> list[dict]:
     path = tmp_path / "paste.txt"
     path.write_text(text)
     result = gw_run("check_routes", "-f", str(path), "--json")
     assert result.code != 2, result.err
-    return [f for f in result.doc["findings"] if f["severity"] != "info"][0]
+    return result.doc["findings"]
+
+
+def _first(gw_run, tmp_path, text: str) -> dict:
+    return [f for f in _findings(gw_run, tmp_path, text) if f["severity"] != "info"][0]
+
+
+def _causes(gw_run, tmp_path, text: str) -> list[str]:
+    return [f["cause"] for f in _findings(gw_run, tmp_path, text)]
 
 
 @pytest.mark.parametrize("text, cause, fix", [
@@ -36,11 +44,8 @@ def test_controller_log_lines(gw_run, tmp_path, text, cause, fix):
 
 
 def test_a_served_kind_checked_at_start_is_not_read(gw_run, tmp_path):
-    path = tmp_path / "paste.txt"
-    path.write_text('{"level":"info","msg":"TCPRoute CRD exists, starting the TCPRoute '
-                    'controller"}\n')
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert "crd_not_installed" not in [f["cause"] for f in result.doc["findings"]]
+    text = '{"level":"info","msg":"TCPRoute CRD exists, starting the TCPRoute controller"}\n'
+    assert "crd_not_installed" not in _causes(gw_run, tmp_path, text)
 
 
 # traefik/traefik-helm-chart#484 (Traefik 2.4.9: routes served only from the Gateway's
@@ -57,11 +62,9 @@ def test_a_route_that_must_share_the_controllers_namespace(gw_run, tmp_path):
 
 
 def test_a_backend_in_the_same_namespace_is_not_that(gw_run, tmp_path):
-    path = tmp_path / "paste.txt"
-    path.write_text("The HTTPRoute must be in the same namespace as the Service it routes to, "
-                    "otherwise I get no response from the Gateway.\n")
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert "not_allowed_by_listener" not in [f["cause"] for f in result.doc["findings"]]
+    text = ("The HTTPRoute must be in the same namespace as the Service it routes to, "
+            "otherwise I get no response from the Gateway.\n")
+    assert "not_allowed_by_listener" not in _causes(gw_run, tmp_path, text)
 
 
 # agentgateway/agentgateway#2370 (Gateway API v1.6 standard channel: TCPRoute v1alpha2 served:

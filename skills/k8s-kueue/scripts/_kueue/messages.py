@@ -464,8 +464,8 @@ def first_cause(message: str, reason: str = "") -> str:
 
 # When one message holds several clauses, which one explains the wait. A pod set that can
 # never fit explains more than one that waits; a wait for quota is the commonest tail.
-_PRIORITY = ["kueue_bug", "dra_class_unmapped", "no_queue_label", "local_queue_missing", "cluster_queue_missing",
-             "queue_inactive", "namespace_not_selected", "admission_check_rejected",
+_PRIORITY = ["kueue_bug", "dra_class_unmapped", "no_queue_label", "local_queue_missing",
+             "cluster_queue_missing", "queue_inactive", "namespace_not_selected", "admission_check_rejected",
              "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
              "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",
              "exceeds_max_quota", "quota_exhausted", "flavor_mismatch",

@@ -568,7 +568,8 @@ def _configured_taint(text: str, pods: list[dict]) -> list[dict]:
         return []
     first = pending[0].get("metadata") or {}
     target = f"{first.get('name')} -n {first.get('namespace') or 'NAMESPACE'}"
-    return [finding("warning", "unschedulable_taint", {"kind": "Pod", "name": str(first.get("name"))},
+    pod = {"kind": "Pod", "name": str(first.get("name"))}
+    return [finding("warning", "unschedulable_taint", pod,
                     f"{len(pending)} pod(s) stay Pending while the paste configures the node "
                     f"taint {taints[0]}: a pod without a matching toleration cannot be placed on "
                     "those nodes, and if every node carries it, nowhere",
