@@ -31,12 +31,15 @@ _SCHED_FIX = {
     # every Node, NotReady or cordoned ones too, so no Node is registered;
     # before 1.9 the scheduler listed only schedulable nodes (Ready, not cordoned, not out of
     # disk: plugin/pkg/scheduler/factory/factory.go@v1.6.0 getNodeConditionPredicate).
-    # Young-ook/terraform-aws-eks#92: an EKS control plane created without a node group.
+    # From 1.36 the count is of the nodes in the pod's workload placement when it has one
+    # (pkg/scheduler/schedule_one.go@v1.37.2 NumNodesInPlacement), so an empty placement says it
+    # too. Young-ook/terraform-aws-eks#92: an EKS control plane created without a node group.
     "no_nodes": "the cluster has no Node the scheduler can use: none is registered (kubectl get "
                 "nodes prints No resources found) - create the node group/pool or join workers, "
                 "and if they exist check why their kubelets do not register (bootstrap token, "
                 "IAM/aws-auth mapping, the API server address); before 1.9 the same "
-                "message also meant every node NotReady or cordoned",
+                "message also meant every node NotReady or cordoned, from 1.36 a workload "
+                "placement with no node",
     "not_ready": "the nodes the pod could use are NotReady/unreachable: bring their kubelet back "
                  "(see the node's Ready condition) or remove dead Nodes",
     "pressure": "the nodes are under disk/memory/PID pressure and tainted by the kubelet: free "
