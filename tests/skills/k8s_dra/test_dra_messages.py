@@ -358,3 +358,42 @@ def test_another_platforms_webhook_refusing_dra_fields():
     found = classify(message)
     assert found[0].cause == "admission_webhook_denied"
     assert found[0].value("webhook") == "validation.webhook.serving.knative.dev"
+
+
+# Refusals whose fix depends on the words around them, not only on the cause: each message is
+# the upstream format string filled as the component fills it.
+@pytest.mark.parametrize("message, cause, fix_word", [
+    # v1.37.2 pkg/controller/resourceclaim/controller.go:901,1122 (the generated claim has
+    # only generateName, so its name is empty) around k8s.io/apiserver v0.37.2 resourcequota
+    # controller.go:622
+    ('PodResourceClaim gpu: create ResourceClaim : resourceclaims.resource.k8s.io '
+     '"train-0-gpu-x7k2p" is forbidden: exceeded quota: gpu-quota, requested: '
+     'gpu.example.com.deviceclass.resource.k8s.io/devices=1, used: '
+     'gpu.example.com.deviceclass.resource.k8s.io/devices=4, limited: '
+     'gpu.example.com.deviceclass.resource.k8s.io/devices=4', "claim_not_generated",
+     "ResourceQuota"),
+    # dynamic-resource-allocation v0.37.2 structured/internal/stable/allocator_stable.go:235
+    ("0/2 nodes are available: claim team-a/nic, constraint #0: empty constraint "
+     "(unsupported constraint type?).", "dra_feature_disabled", "DRAConsumableCapacity"),
+    # v1.37.2 pkg/apis/resource/validation/validation.go:445 with dynamic-resource-allocation
+    # v0.37.2 cel/compile.go:168
+    ('The ResourceClaimTemplate "gpu" is invalid: spec.spec.devices.requests[0].exactly.'
+     'selectors[0].cel.expression: Invalid value: "device.driver = \\"gpu.example.com\\"": '
+     "compilation failed: ERROR: <input>:1:15: Syntax error: token recognition error at: '= '",
+     "selector_error", "CEL expression"),
+    # dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1093,
+    # nonblockinggrpcserver.go:55
+    ('start kubelet plugin: start DRA service: listen on "/var/lib/kubelet/plugins/gpu.example'
+     '.com/dra.sock": listen unix /var/lib/kubelet/plugins/gpu.example.com/dra.sock: bind: no '
+     "such file or directory", "driver_not_registered", "plugin data directory"),
+    # dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1394 via :1295 and
+    # v1.37.2 pkg/kubelet/cm/dra/manager.go:428
+    ("Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources: "
+     "rpc error: code = Unknown desc = get resource claims: claim team-a/train-0-gpu-7xk2q got "
+     "replaced", "claim_deallocating", "delete the pod"),
+])
+def test_refusals_get_their_own_fix(message, cause, fix_word):
+    from _dra.reports import collect, findings
+    found = findings(collect([], [message]), None)
+    assert found and found[0]["cause"] == cause, found
+    assert fix_word in found[0]["fix"], found[0]["fix"]

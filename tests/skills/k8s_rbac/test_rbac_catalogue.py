@@ -1,6 +1,6 @@
 """Every wording in references/catalogue/authz-denials.yaml (the API server's Forbidden
-messages 1.6-1.37, the kubelet's authorizer, escalation prevention, from the upstream source
-cited per entry) is read by audit_rbac.py as the cause the catalogue names, in each form a user
+messages 1.6-1.37, the kubelet's authorizer, escalation prevention, every Pod Security check's
+refusal and the namespace label's warning, from the upstream source cited per entry) is read by audit_rbac.py as the cause the catalogue names, in each form a user
 pastes it: kubectl's error line, the same hard-wrapped at 80 columns (a narrow terminal cuts
 words), a controller's log line, a JSON Status body and a sentence of prose.
 
@@ -129,3 +129,35 @@ def test_every_catalogued_denial_is_read_in_every_form(audit, i, entry, msg, for
     assert top["cause"] == entry["cause"], (
         f"expected {entry['cause']} ({entry['source']}), got {top['cause']}: "
         f"{top.get('message')}\n--- paste:\n{paste}")
+
+
+@pytest.fixture(scope="module")
+def pod_security(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("_catalogue_check_pod_security",
+                                                  Path(SCRIPTS) / "check_pod_security.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = tmp_path_factory.mktemp("psa-catalogue")
+
+    def run(text: str):
+        path = folder / "paste.txt"
+        path.write_text(text)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = module.main(["-f", str(path), "--json"])
+        return code, (json.loads(out.getvalue()) if code in (0, 1) else None), err.getvalue()
+    return run
+
+
+PSA_ENTRIES = [(i, e, msg) for i, e, msg in ENTRIES if "PodSecurity" in e["wording"]]
+
+
+@pytest.mark.parametrize("i,entry,msg", PSA_ENTRIES, ids=[str(i) for i, _, _ in PSA_ENTRIES])
+def test_check_pod_security_reads_each_pod_security_wording_as_the_same_cause(
+        pod_security, i, entry, msg):
+    # the Pod Security rows of the catalogue (k8s.io/pod-security-admission v0.37.2
+    # policy/check_*.go, cited per entry): check_pod_security.py, the script the skill points
+    # pod refusals to, names the cause audit_rbac.py does
+    code, doc, err = pod_security(_kubectl(msg))
+    assert code == 1, err
+    assert doc["findings"][0]["cause"] == entry["cause"], doc["findings"][0]

@@ -89,14 +89,18 @@ PATTERNS: tuple[Pattern, ...] = (
        "selector excludes the node)"),
     _p("sched-reallocate", "claim_deallocating", "kube-scheduler",
        r"resourceclaim must be reallocated|resourceclaim \"?[\w.-]+\"? is being deleted|"
-       r"deallocation of ResourceClaim completed",
+       r"deallocation of ResourceClaim completed"
+       # PreBind's bindClaim found the claim's deletionTimestamp set (v1.37.2 :1910)
+       r"|claim [\w./-]+ got deleted in the meantime",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN}"),
     _p("sched-claim-not-created", "claim_not_generated", "kube-scheduler",
        r"ResourceClaim not created yet|waiting for dynamic resource controller to create the "
        r"resourceclaim",
        "1.26-1.37", f"{CLAIM_LIB} v0.31.0..v0.37.2 (ErrClaimNotFound); {K8S} v1.27.0 {PLUGIN}"),
     _p("sched-claim-not-found", "claim_missing", "kube-scheduler",
-       r"resourceclaims?(?:\.resource\.k8s\.io)? \"(?P<claim>[\w.-]+)\" not found",
+       # quotes escaped when a klog line carries it in err="..." (the kubelet's 1.36+
+       # "fetch ResourceClaim %s: %w", v1.37.2 pkg/kubelet/cm/dra/manager.go:302)
+       r"resourceclaims?(?:\.resource\.k8s\.io)? \\?\"(?P<claim>[\w.-]+)\\?\" not found",
        "1.26-1.37", f"{K8S} {PLUGIN} PreFilter returns the lister's NotFound error"),
     _p("sched-not-owner", "claim_not_reserved_for_pod", "kube-scheduler",
        r"was not created for pod [\w./-]+ \((?:pod|Pod) is not owner\)",
@@ -122,6 +126,18 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("alloc-cel-runtime", "selector_error", "kube-scheduler",
        r"selector #\d+(?: on device [\w./-]+)?: CEL (?:runtime|compile) error",
        "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2 (selectorsMatch)"),
+    # allocationMode All with a constraint the devices cannot all meet: the allocator treats
+    # it as an error, not as "no fit" (allocator_stable.go:1208 v0.37.2, :1164 v0.36.2)
+    _p("alloc-constraint-unsatisfied", "constraint_unsatisfiable", "kube-scheduler",
+       r"cannot add device [\w./-]+ because a claim constraint would not be satisfied",
+       "1.36-1.37", f"{ALLOC} v0.36.2..v0.37.2 (allocateDevice, must)"),
+    # the stable allocator knows only matchAttribute: it runs when the scheduler's
+    # DRAConsumableCapacity gate is off, so a distinctAttribute constraint the apiserver
+    # (gate on) stored reaches it as an "empty" one (allocator_stable.go:235 v0.37.2;
+    # the incubating / experimental allocators handle DistinctAttribute)
+    _p("alloc-constraint-unsupported", "dra_feature_disabled", "kube-scheduler",
+       r"constraint #\d+: empty constraint \(unsupported constraint type\?\)",
+       "1.36-1.37", f"{ALLOC} v0.36.2..v0.37.2 (stable variant, DRAConsumableCapacity off)"),
     _p("alloc-count-too-large", "insufficient_devices", "kube-scheduler",
        r"exact count \d+ is too large|exceeds the claim limit of \d+",
        "1.31-1.37", f"{ALLOC} v0.31.0..v0.37.2"),
@@ -150,7 +166,27 @@ PATTERNS: tuple[Pattern, ...] = (
        r"resource claim template \"(?P<template>[\w.-]+)\": .*not found|"
        r"resourceclaimtemplates?(?:\.resource\.k8s\.io)? \"(?P<template2>[\w.-]+)\" not found",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {CLAIM_CTRL} (FailedResourceClaimCreation)"),
+    # the controller's Create of the generated claim was refused (ResourceQuota "exceeded
+    # quota" on resourceclaims or <class>.deviceclass.resource.k8s.io/devices, a webhook,
+    # validation): the claim does not exist, so the scheduler waits on "not created yet".
+    # The generated claim has only generateName, so its name in the message is empty.
+    _p("ctrl-create-failed", "claim_not_generated", "kube-controller-manager",
+       r"(?:Pod|PodGroup)ResourceClaim [\w.-]+: create ResourceClaim [\w.-]*: ",
+       "1.36-1.37", f"{K8S} v1.36.0..v1.37.2 {CLAIM_CTRL} (handleClaim, :1122@v1.37.2; "
+       "event FailedResourceClaimCreation)"),
+    # the controller's gates for PodGroup claims: off in kube-controller-manager while pods
+    # use them, no claim is created (v1.37.2 controller.go:1049 event, :1694 log only)
+    _p("ctrl-feature-disabled", "dra_feature_disabled", "kube-controller-manager",
+       r"is a PodGroup claim but the \w+ feature is disabled"
+       r"|is a member of PodGroup [\w.-]+ but \w+ feature is disabled",
+       "1.37", f"{K8S} v1.37.2 {CLAIM_CTRL}"),
     # ---------------------------------------------------------------- kubelet
+    # a claim whose drivers skip node operations (DRAOptionalNodeOperations) prepared by a
+    # kubelet with that gate off (v1.37.2 pkg/kubelet/cm/dra/claiminfo.go:131, wrapped as
+    # "ResourceClaim %s: %w" at manager.go:325)
+    _p("kubelet-feature-disabled", "dra_feature_disabled", "kubelet",
+       r"DRA\w+ feature gate is disabled on kubelet",
+       "1.37", f"{K8S} v1.37.2 {KUBELET_DRA}"),
     _p("kubelet-driver-not-registered", "driver_not_registered", "kubelet",
        r"DRA driver (?P<driver>[\w.-]+) is not registered|plugin name (?P<driver2>[\w.-]+) "
        r"not found in the list of registered DRA plugins|get gRPC client for (?:DRA )?driver "
@@ -175,6 +211,33 @@ PATTERNS: tuple[Pattern, ...] = (
        "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin (1.31+)",
        "k8s.io/dynamic-resource-allocation kubeletplugin/draplugin.go ('start registrar: %v'); "
        "drivers wrap it as 'start kubelet plugin: %w'"),
+    # the same helper could not listen on its DRA socket in the plugin data directory
+    # (kubeletplugin.KubeletPluginsDir/<driver>, hostPath not mounted or another root dir):
+    # "start DRA service: listen on %q: %w" (dynamic-resource-allocation v0.37.2
+    # kubeletplugin/draplugin.go:1093, nonblockinggrpcserver.go:55)
+    _p("plugin-dra-service-failed", "driver_not_registered", "DRA driver",
+       r"\bstart DRA service: (?:.{0,40}?listen on \\?\"?(?P<socket>[^\s\"\\]+))?",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin (v0.36.2..v0.37.2)",
+       "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1093 ('start DRA "
+       "service: %w'), nonblockinggrpcserver.go:55 ('listen on %q: %w')"),
+    # the kubelet refused the plugin's registration and told it so through
+    # NotifyRegistrationStatus; the helper answers with this error, which the plugin's gRPC
+    # logging prints (v0.37.2 kubeletplugin/registrationserver.go:62). The kubelet's own
+    # reason follows it and, when another pattern knows it, says more
+    _p("plugin-registration-refused", "driver_not_registered", "DRA driver",
+       r"failed registration process: ",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin (v0.36.2..v0.37.2)",
+       "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/registrationserver.go:62",
+       generic=True),
+    # the helper re-reads each claim the kubelet asks to prepare and finds another UID under
+    # that name: the claim was deleted and recreated while the kubelet held the old one (the
+    # driver-side twin of the kubelet's "old ResourceClaim with same name ... different UID")
+    _p("plugin-claim-replaced", "claim_deallocating", "DRA driver",
+       r"claim [\w.-]+/[\w.-]+ got replaced",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin (v0.36.2..v0.37.2)",
+       "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1394 "
+       "(getResourceClaims, wrapped 'get resource claims: %w' at :1295)",
+       shadows=PREPARE_WORDINGS),
     _p("kubelet-claim-unpreparing", "claim_deallocating", "kubelet",
        r"ResourceClaim [\w.-]+ is being unprepared",
        "1.37", f"{K8S} v1.37.2 pkg/kubelet/cm/dra/manager.go"),
@@ -273,6 +336,17 @@ PATTERNS: tuple[Pattern, ...] = (
        " emit_common_err (commit c4f9fd0): the GPU kubelet plugin's init container loops until "
        "nvidia-smi and the NVML library are found under NVIDIA_DRIVER_ROOT, so until then the "
        "plugin publishes no GPU devices on that node (dra-driver-nvidia-gpu#1008)"),
+    # the driver's own ResourceSlice controller refuses a pool the apiserver could not catch
+    # per slice (duplicate device or counter-set names, a device consuming a counter set or
+    # counter the pool lacks) and does not publish it, nor retry (dynamic-resource-allocation
+    # v0.37.2 resourceslice/validation.go:51-72, resourceslicecontroller.go:743-748, logged
+    # through the error handler as "pool validation failed")
+    _p("slice-pool-invalid", "no_resource_slices", "DRA driver",
+       r"\bpool validation failed\b|found duplicate (?:counter set|device) \\?\"[^\"\\]+\\?\" in "
+       r"pool\b|counter (?:set )?\\?\"[^\"\\]+\\?\" referenced by device \\?\"[^\"\\]+\\?\" not found",
+       "drivers built on k8s.io/dynamic-resource-allocation resourceslice (v0.36.2..v0.37.2)",
+       "k8s.io/dynamic-resource-allocation v0.37.2 resourceslice/validation.go:51,61,68,72 "
+       "(validatePool), resourceslicecontroller.go:743 ('pool validation failed')"),
     _p("slice-publish-rejected", "no_resource_slices", "DRA driver",
        # the apiserver's "ResourceSlice.resource.k8s.io \"NAME\" is invalid: [...]" or a
        # webhook's denial, quoted or escaped as a structured log prints it
@@ -292,8 +366,9 @@ PATTERNS: tuple[Pattern, ...] = (
        "1.31-1.37", f"{K8S} v1.31.0..v1.34.0 {KUBELET_DRA} (pod on a node, claim never "
        "allocated: the scheduler was bypassed)"),
     _p("kubelet-fetch-claim-unserved", "dra_api_missing", "kubelet",
-       r"failed to fetch ResourceClaim [\w.-]+ referenced by pod [\w.-]+: the server could "
-       r"not find the requested resource",
+       # "fetch ResourceClaim %s: %w" since 1.34 (v1.37.2 manager.go:302)
+       r"(?:failed to )?fetch ResourceClaim [\w.-]+(?: referenced by pod [\w.-]+)?: the server "
+       r"could not find the requested resource",
        "kubelet older than the apiserver", "https://github.com/kubernetes-sigs/dra-driver-"
        "nvidia-gpu/issues/766; kubelet asks a resource.k8s.io version the apiserver does "
        "not serve"),
@@ -303,7 +378,7 @@ PATTERNS: tuple[Pattern, ...] = (
     # to unprepare it was refused and never unprepared (kubernetes/kubernetes#119307 caches
     # the claim at prepare instead)
     _p("kubelet-fetch-claim-forbidden", "kubelet_claim_access_denied", "kubelet",
-       r"failed to fetch ResourceClaim (?P<claim>[\w.-]+) referenced by pod [\w.-]+: "
+       r"(?:failed to )?fetch ResourceClaim (?P<claim>[\w.-]+)(?: referenced by pod [\w.-]+)?: "
        r"[^\n]{0,120}?is forbidden: User \\?\"system:node:",
        "1.26-1.37 (Node authorizer)", f"{K8S} v1.27.0 {KUBELET_DRA} ('failed to fetch "
        "ResourceClaim %s referenced by pod %s: %+v'); https://github.com/kubernetes/kubernetes/"
@@ -520,6 +595,15 @@ PATTERNS: tuple[Pattern, ...] = (
        r"parametersRef|allocationMode)\"",
        "1.34-1.37 (v1 requests need exactly/firstAvailable)",
        f"{K8S} v1.34.0 pkg/apis/resource/validation/validation.go (validateDeviceRequest)"),
+    # a selector the apiserver cannot compile (or too costly) is refused at create: the
+    # ResourceClaim(Template) or DeviceClass never exists (v1.37.2 pkg/apis/resource/
+    # validation/validation.go:425-445 convertCELErrorToValidationError; the detail is
+    # dynamic-resource-allocation v0.37.2 cel/compile.go:168 "compilation failed: ...")
+    _p("api-cel-invalid", "selector_error", "kube-apiserver",
+       r"selectors\[\d+\]\.cel\.expression: (?:Invalid value: [^\n]{0,600}?compilation "
+       r"failed|Forbidden: too complex, exceeds cost limit)",
+       "1.36-1.37", f"{K8S} v1.36.0..v1.37.2 pkg/apis/resource/validation/validation.go "
+       "(validateCELExpression)"),
     _p("api-admin-label", "admin_access_forbidden", "kube-apiserver",
        r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
        r"label",
@@ -532,7 +616,9 @@ PATTERNS: tuple[Pattern, ...] = (
        r"(?:resources\.claims|resourceClaims|ResourceClaim)",
        "any (admission webhooks of platforms that build pods: Knative, KServe, ...)",
        "k8s.io/apiserver admission webhook ('admission webhook %q denied the request: %s'); "
-       "https://github.com/knative/serving/issues/15332"),
+       "https://github.com/knative/serving/issues/15332",
+       # the webhook is why the controller's create of the claim failed: it is the fault
+       shadows=("ctrl-create-failed",)),
     _p("taint-eviction", "device_taint_not_tolerated", "kube-controller-manager",
        r"Device Taint manager: deleting due to NoExecute taint|DeletionByDeviceTaintManager"
        # the Pod event emitPodDeletionEvent records (reason, then message; "Marking for

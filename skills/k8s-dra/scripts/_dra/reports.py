@@ -32,7 +32,7 @@ STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler":
 # fails, then the kubelet cannot unprepare the pods).
 STAGE_BY_PATTERN = {"nvidia-driver-root-check": 3, "nvidia-plugin-startup": 3,
                     "nvidia-nvml-init": 3, "nvidia-plugin-create-driver": 3,
-                    "slice-publish-rejected": 3}
+                    "slice-publish-rejected": 3, "slice-pool-invalid": 3}
 
 # cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
 MEANING = {
@@ -84,8 +84,14 @@ MEANING = {
         "ResourceClass's driverName); classic DRA was removed in 1.31: upgrade to "
         "structured parameters (1.32+ beta, 1.34 GA) and a current driver"),
     "selector_error": (
-        "a CEL selector fails with a runtime error on some device, which fails the claim",
+        "a CEL selector fails: a runtime error on some device fails the claim, or the "
+        "apiserver refuses an expression it cannot compile (the object is not created)",
         "guard optional attributes: '\"attr\" in device.attributes[\"domain\"] && ...'"),
+    "constraint_unsatisfiable": (
+        "the claim's constraint (matchAttribute) cannot hold across the devices the request "
+        "must take: with allocationMode All every matching device counts",
+        "drop the constraint, or narrow the request's selectors to devices that share the "
+        "attribute (or use an exact count)"),
     "insufficient_devices": (
         "the claim asks for more devices than one request may hold",
         "lower count; a claim holds at most 32 devices (v1: 32 results per claim)"),
@@ -391,6 +397,32 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
 
 # a fix more precise than the cause's, where the message says whose fault it is
 _FIX_BY_PATTERN = {
+    # the apiserver's refusal of the controller's create: quota admission names the resource
+    # (k8s.io/apiserver v0.37.2 resourcequota/controller.go:622 "exceeded quota: ...")
+    "ctrl-create-failed": "read the refusal after 'create ResourceClaim': for 'exceeded quota' "
+                          "raise the namespace's ResourceQuota (kubectl describe quota; "
+                          "count/resourceclaims.resource.k8s.io or <class>.deviceclass."
+                          "resource.k8s.io/devices) or free claims held by finished pods; "
+                          "the controller retries and the scheduler then proceeds",
+    "plugin-dra-service-failed": "mount the driver's plugin data directory into its "
+                                 "kubelet-plugin pod at the path the error names (hostPath "
+                                 "/var/lib/kubelet/plugins/<driver>, or <kubelet --root-dir>/"
+                                 "plugins/<driver> where the kubelet keeps its state "
+                                 "elsewhere), then restart the plugin pod",
+    "plugin-claim-replaced": "the claim was deleted and recreated under the same name while "
+                             "the pod waited: delete the pod so that it is scheduled with the "
+                             "new claim",
+    "slice-pool-invalid": "the driver describes a pool it cannot publish (the names the "
+                          "error quotes: a device or counter set listed twice, or a device "
+                          "consuming a counter set the pool lacks): fix the driver's device or "
+                          "partition configuration, or upgrade the driver; the pool is not "
+                          "retried until the driver publishes again",
+    "alloc-constraint-unsupported": "enable the DRAConsumableCapacity feature gate on "
+                                    "kube-scheduler as on the apiserver (distinctAttribute "
+                                    "needs it), or drop the distinctAttribute constraint",
+    "api-cel-invalid": "fix the CEL expression at the field path the error names (the "
+                       "ERROR line points at the column); attributes are read as "
+                       "device.attributes[\"<domain>\"].<name>, comparisons use ==",
     "kubelet-claim-info-missing": "upgrade the kubelet on that node to a release with "
                                   "kubernetes#135919, then recreate the pod",
     "runtime-cdi-host-device": "on the pod's node, ls -l the device path the message names: "

@@ -101,8 +101,11 @@ def _anchor(wording: str) -> str:
 
 
 def match_wording(text: str, scopes: tuple[str, ...] | None = None,
-                  long_only: bool = False) -> Row | None:
-    """The most specific catalogued wording in `text` (the longest fixed text wins)."""
+                  long_only: bool = False, prefer: tuple[str, ...] = ()) -> Row | None:
+    """The most specific catalogued wording in `text` (the longest fixed text wins; between
+    equal ones, the row of a scope in `prefer`: Envoy Gateway writes `No section name %s
+    found for Gateway %s` on a route and on a policy, internal/gatewayapi/route.go and
+    validate.go:1536@v1.9.0)."""
     text = " ".join(str(text or "").split())
     if not text:
         return None
@@ -115,7 +118,8 @@ def match_wording(text: str, scopes: tuple[str, ...] | None = None,
             continue
         if row.anchor not in low:
             continue
-        if row.regex.search(text) and (best is None or row.literal > best.literal):
+        if row.regex.search(text) and (best is None or (row.literal, row.scope in prefer) >
+                                       (best.literal, best.scope in prefer)):
             best = row
     return best
 
@@ -260,8 +264,9 @@ def read_line(text: str) -> Row | None:
     if row is not None:
         return row
     marked = bool(_STATUS_WORDS.search(text))
+    named = tuple(_named_scopes(text))
     for hit in _QUOTED.finditer(text):
-        row = match_wording(next(g for g in hit.groups() if g))
+        row = match_wording(next(g for g in hit.groups() if g), prefer=named)
         if row is not None:
             return row
-    return match_wording(text, long_only=not marked)
+    return match_wording(text, long_only=not marked, prefer=named)

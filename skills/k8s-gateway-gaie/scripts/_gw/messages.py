@@ -136,6 +136,19 @@ _EG_SECRET_REF_HINT = ("Envoy Gateway refuses the policy's Secret reference: thi
                        "group): create the Secret there and drop the namespace from the "
                        "reference; the policy is not applied until then")
 
+# Envoy Gateway refusing a policy whose Secret or ConfigMap does not exist: validate.go
+# validateSecretRef / validateConfigMapRef (`secret <ns>/<name> does not exist`, :1298@v1.9.0)
+# wrapped by the feature (pkg/errors WithMessage: `BasicAuth: `, `OIDC: `, ... in
+# securitypolicy.go, envoyextensionpolicy.go, clienttrafficpolicy.go), the policy's
+# Accepted=False Invalid message: the policy's reference, not a listener certificate
+_EG_POLICY_REF_MISSING = (r"\b(?:BasicAuth|APIKeyAuth|OIDC|JWT|ExtAuth|Authorization|ExtProc|"
+                          r"Wasm|Lua|DynamicModule|TLS): (?:secret|configmap) "
+                          + _NAME + r" does not exist")
+_EG_POLICY_REF_MISSING_HINT = ("Envoy Gateway does not apply the policy: the Secret or ConfigMap "
+                               "its feature (named before the colon) references does not exist; "
+                               "create it in the namespace the message names, or fix the "
+                               "reference")
+
 
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
@@ -174,8 +187,10 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("port-required", r"port is required|Must have port for backend|port cannot be nil|"
        r"backendRefs\[\d+\]\.port: Required value",
        "port_mismatch", "backend", _ROUTE_EVENT),
-    _p("service-not-found", r"\bservices? " + _NAME + r" not found|unable to find the Service "
-       + _NAME + r"|backendRefs\[\d+\]\.name: Not found: " + _NAME,
+    # (Envoy Gateway v1.8.1+ spells an MCS ServiceImport `service import <ns>/<name> not
+    # found`, internal/gatewayapi/validate.go:245@v1.9.0)
+    _p("service-not-found", r"\bservices?(?: ?import)? " + _NAME + r" not found|unable to find "
+       r"the Service " + _NAME + r"|backendRefs\[\d+\]\.name: Not found: " + _NAME,
        "backend_not_found", "backend", _ROUTE_EVENT),
     _p("backend-not-found", r"backend\((?P<host>[^)]+)\) not found|\bbackendRef " + _NAME +
        r" not found|\bBackend " + _NAME + r" not found|Backend not found: " + _NAME,
@@ -207,6 +222,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "kgateway answers the rule with a 500 direct response"),
     _p("eg-secret-ref", _EG_SECRET_REF, "policy_invalid", "attach", ("policy",),
        hint=_EG_SECRET_REF_HINT),
+    _p("eg-policy-ref-missing", _EG_POLICY_REF_MISSING, "policy_invalid", "attach", ("policy",),
+       hint=_EG_POLICY_REF_MISSING_HINT),
     _p("eg-backend-disabled", r"Backend is disabled in Envoy Gateway configuration",
        "unsupported_backend_kind", "backend", _ROUTE_EVENT,
        hint="Envoy Gateway serves Backend resources only when its config enables them: set "
@@ -297,6 +314,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
 TEXT_PATTERNS: tuple[_Pattern, ...] = (
     _p("eg-secret-ref-text", _EG_SECRET_REF, "policy_invalid", "attach", ("text",),
        hint=_EG_SECRET_REF_HINT),
+    _p("eg-policy-ref-missing-text", _EG_POLICY_REF_MISSING, "policy_invalid", "attach",
+       ("text",), hint=_EG_POLICY_REF_MISSING_HINT),
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        ("text",)),
     _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",

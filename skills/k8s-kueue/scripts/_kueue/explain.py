@@ -180,6 +180,14 @@ def message_notes(said) -> list[str]:
                          "condition (reasons FlavorNotFound, AdmissionCheckNotFound, "
                          "AdmissionCheckInactive, Stopped, ...): kubectl get clusterqueues."
                          f"kueue.x-k8s.io {facts['queue']} -o jsonpath='{{.status.conditions}}'")
+        if clause.cause == "queue_inactive" and re.search(r"parameters reference|"
+                                                          r"provisioningrequestconfig",
+                                                          clause.text, re.I):
+            notes.append("the AdmissionCheck's spec.parameters does not name an existing "
+                         "ProvisioningRequestConfig (apiGroup kueue.x-k8s.io, kind "
+                         "ProvisioningRequestConfig, name): the check stays inactive and so "
+                         "does every ClusterQueue using it; create the config or fix the "
+                         "reference (pkg/util/admissioncheck/admissioncheck.go v0.19.2)")
         if "Pending the preemption of" in clause.text:
             notes.append("Kueue has chosen the workloads to preempt; admission follows once "
                          "they release their quota. If this message stays for minutes, the "
@@ -238,7 +246,31 @@ def message_notes(said) -> list[str]:
                          "Workload until kueue-controller-manager restarts (v0.11+ sets it up "
                          "when the CRD appears): kubectl rollout restart deployment/kueue-"
                          "controller-manager -n kueue-system")
-        if clause.cause == "workload_missing" and "already exists" in clause.text:
+        if clause.cause == "job_workload_mismatch" and "prebuilt" in clause.text:
+            notes.append("the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-"
+                         "workload-name) it no longer matches, so Kueue finished that Workload "
+                         "(reason OutOfSync) instead of building a new one: on a MultiKueue "
+                         "worker the manager removes the copy and dispatches the job again; "
+                         "otherwise recreate the job with its Workload (jobframework/"
+                         "reconciler.go v0.19.2)")
+        if clause.cause == "workload_missing" and "fewer runnable pods" in clause.text:
+            notes.append("a plain-Pod group with fewer live pods than its kueue.x-k8s.io/pod-"
+                         "group-total-count annotation: Kueue builds no Workload and keeps the "
+                         "pods gated (pkg/controller/jobs/pod/pod_controller.go v0.19.2): create "
+                         "the missing pods, or set the annotation to the group's real size on "
+                         "every pod (recreate them)")
+        elif clause.cause == "workload_missing" and "pod-group-total-count" in clause.text:
+            notes.append("Kueue's pod webhook refused the pod: a pod of a group needs both the "
+                         "kueue.x-k8s.io/pod-group-name label and the kueue.x-k8s.io/pod-group-"
+                         "total-count annotation (pod_webhook.go v0.19.2); set both on every pod "
+                         "of the group and create it again")
+        elif clause.cause == "workload_missing" and "not a pod group workload" in clause.text:
+            notes.append("a Workload named after the pod group exists and belongs to something "
+                         "else, so Kueue refuses to adopt it and the group stays gated (pod_"
+                         "controller.go v0.19.2, PodIntegrationValidateGroupOwner): rename the "
+                         "group (kueue.x-k8s.io/pod-group-name) or delete that Workload if its "
+                         "owner is gone")
+        elif clause.cause == "workload_missing" and "already exists" in clause.text:
             notes.append(f"a Workload named {clause.facts.get('workload') or 'so'} already "
                          "exists and is not this job's (an orphan left when a job of the same "
                          "name was deleted with --cascade=orphan, kueue#1726): if its owner is "

@@ -91,7 +91,11 @@ _MESSAGES = [
                            r"|insufficient matching devices for (?:CEL selector|counter driver"
                            r"|capacity driver)"
                            # counters.go v0.19 l.222: a counter source's counter not consumed
-                           r"|matched devices have no consumesCounters entry for counter"),
+                           r"|matched devices have no consumesCounters entry for counter"
+                           # workload_controller.go v0.19.2:439 (KueueDRARejectWorkloadsWhen
+                           # DRADisabled): a pending Workload with claims, the gate off
+                           r"|uses DRA resources but the KueueDRAIntegration feature gate is "
+                           r"not enabled"),
     # getQueueBlocker looking up an EMPTY spec.queueName (v0.19.2 workload_controller.go,
     # "LocalQueue %s doesn't exist" with ""): the Workload names no queue (kueue#5048, #697);
     # a table collapses the two spaces. The log's "localQueue doesn't exist or inactive"
@@ -120,6 +124,13 @@ _MESSAGES = [
                        r"|Cannot specify MultiKueue AdmissionCheck per flavor"
                        r"|there is no Topology \S+ for TAS flavor|(?:Missing|Inactive) clusters:"
                        r"|Cannot load the AdmissionChecks parameters|the check is not active"
+                       # the provisioning AdmissionCheck's Active=False BadParametersRef: the
+                       # error of its parameters lookup (provisioning/admissioncheck_reconciler
+                       # .go v0.19.2:56 <- pkg/util/admissioncheck/admissioncheck.go:37-123), so
+                       # the check is inactive and so is every ClusterQueue using it
+                       r"|(?:missing|bad) parameters reference"
+                       r"|provisioningrequestconfigs?(?:\.kueue\.x-k8s\.io)? \\?\"?[\w.-]+"
+                       r"\\?\"? not found"
                        # the same condition summarised by its reason (`Active=False,
                        # reason=FlavorNotFound`, `Active False FlavorNotFound`): the reasons
                        # of pkg/cache/clusterqueue.go v0.9-v0.19 inactiveReason
@@ -128,6 +139,7 @@ _MESSAGES = [
                        r"AdmissionChecks|MultiKueueAdmissionCheckAppliedPerFlavor|MultiKueue"
                        r"WithProvisioningRequest|NotSupportedWithTopologyAwareScheduling|"
                        r"TopologyNotFound|CheckNotFoundOrInactive|Stopped|Terminating|"
+                       r"BadParametersRef|"
                        r"ClusterQueueIsInactive)\b"),
     ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),
     # v0.18+: "AdmissionCheck(s) in Rejected state: ..." / event "Deactivated due to ...";
@@ -138,8 +150,14 @@ _MESSAGES = [
                                  r"AdmissionCheck|rejected admission check|Admission check\(s\): "
                                  r".*were rejected|AdmissionCheck for (?P<check>\S+) was Rejected"
                                  r"|Admission checks \[.*\] are rejected"),
+    # The provisioning check controller's event AdmissionCheckUpdated "Admission check <c>
+    # updated state from <old> to <new>[ with message: <m>]" (provisioning/controller.go
+    # v0.19.2:684-686): the new state is the check's verdict, whatever the quoted message says
+    ("admission_check_rejected", r"Admission check (?P<check>\S+) updated state from \w+ to "
+                                 r"Rejected\b"),
     ("admission_check_pending", r"failed admission checks|admission check is false|not all "
-                                r"checks ready|AdmissionChecks? in Retry state"),
+                                r"checks ready|AdmissionChecks? in Retry state"
+                                r"|Admission check \S+ updated state from \w+ to Retry\b"),
     ("waiting_pods_ready", r"waiting for all admitted workloads to be in (?:the )?PodsReady"),
     # Evicted/Requeued message "Exceeded the PodsReady timeout <ns/wl>" and the V(2) log
     # "Start the eviction of the workload due to exceeding the PodsReady timeout"
@@ -189,13 +207,32 @@ _MESSAGES = [
     # templates" (v0.8-v0.19, the same place): the job or plain Pod ran before Kueue held it
     # (kueue#8482: a Kubernetes 1.25 cluster, without the pod scheduling gates Kueue's pod
     # integration relies on, GA in 1.30 and beta from 1.27)
+    # A job that names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-workload-name: the
+    # MultiKueue worker's copy, an LWS group) and no longer matches it: Kueue finishes that
+    # Workload, Finished=True reason OutOfSync "The prebuilt workload is out of sync with its
+    # user job" (jobframework/reconciler.go v0.19.2:1382)
     ("job_workload_mismatch", r"job with no matching workload, suspending"
-                              r"|\bNo matching Workload\b|Missing Workload; unable to restore"),
+                              r"|\bNo matching Workload\b|Missing Workload; unable to restore"
+                              r"|prebuilt workload is out of sync with its user job"),
     # the job names a prebuilt Workload (label kueue.x-k8s.io/prebuilt-workload-name) that is
     # not there: jobframework/reconciler.go ErrPrebuiltWorkloadNotFound (v0.6-v0.19); Kueue
     # builds them itself for MultiKueue workers and LWS groups (kueue#8769: the surge groups
     # of an LWS rolling update got none before #8801)
     ("workload_missing", r"prebuilt workload not found"),
+    # A plain-Pod group Kueue cannot build a Workload for: its Warning events on the pods
+    # (pkg/controller/jobs/pod/pod_controller.go v0.19.2): ErrWorkloadCompose l.850 "'<group>'
+    # group has fewer runnable pods than expected" (fewer pods than kueue.x-k8s.io/pod-group-
+    # total-count, an unretryable error: the pods stay gated) and WorkloadNameConflict l.1272
+    # "A Workload named <group> already exists but is not a pod group workload; this pod group
+    # cannot be admitted" (PodIntegrationValidateGroupOwner: a Workload of another owner holds
+    # the group's name)
+    ("workload_missing", r"group has fewer runnable pods than expected|already exists but is "
+                         r"not a pod group workload"
+                         # ... and vpod.kb.io refusing a group pod with only one of the two
+                         # (pkg/controller/jobs/pod/pod_webhook.go v0.19.2:282-286)
+                         r"|both the '?kueue\.x-k8s\.io/pod-group-total-count'? annotation and "
+                         r"the '?kueue\.x-k8s\.io/pod-group-name'? (?:label|annotation) should "
+                         r"be set"),
     # An admission webhook of a job kind Kueue manages refused the job itself: Kueue's are
     # named v<kind>.kb.io (config/components/webhook/manifests.yaml, v0.19.2: vjob, vjobset,
     # vpytorchjob, vrayjob, vtrainjob, ...; JobSet's and LWS's own webhooks use the same
@@ -284,7 +321,8 @@ _MESSAGES = [
     # quota, RBAC refusing it): the check stays Pending with this message and a FailedCreate
     # Warning event (provisioning/controller.go v0.19.2 handleError: "Error creating
     # ProvisioningRequest %q: %v"; GKE's webhook allowing one PodSet, ray-project/ray#57839)
-    ("admission_check_pending", r"Error creating ProvisioningRequest|Retrying after (?:failure|booking expired)|Provisioning Request wasn'?t "
+    # (l.337 the same for the PodTemplate the request points at: "Error creating PodTemplate")
+    ("admission_check_pending", r"Error creating (?:ProvisioningRequest|PodTemplate)|Retrying after (?:failure|booking expired)|Provisioning Request wasn'?t "
                                 r"(?:accepted|provisioned)|Provisioning Request'?s pods cannot "
                                 r"be scheduled"),
 ]

@@ -17,11 +17,12 @@ keeps the same table for readers):
 - kubelet: `Forbidden (user=u, verb=get, resource=nodes, subresource=proxy)` (kubernetes
   pkg/kubelet/server/auth.go, the kubelet's own authorizer for the apiserver's log/exec proxy).
 - escalation prevention: `is attempting to grant RBAC permissions not currently held`
-  (1.9+, pkg/registry/rbac/validation/rule.go) and `attempt to grant extra privileges`
-  (1.6-1.8).
+  (1.9+, pkg/registry/rbac/validation/rule.go), `attempt to grant extra privileges`
+  (1.6-1.8) and `must have cluster-admin privileges to use the aggregationRule`.
 - Pod Security admission: `violates PodSecurity "restricted:latest": allowPrivilegeEscalation !=
   false (...), ...` and `would violate PodSecurity` warnings (k8s.io/pod-security-admission
-  v0.37.2 admission/admission.go, policy/checks.go ForbiddenDetail); PodSecurityPolicy
+  v0.37.2 admission/admission.go, policy/checks.go ForbiddenDetail), a namespace label's
+  `existing pods in namespace "ns" violate the new PodSecurity enforce level`; PodSecurityPolicy
   (<= 1.24): `unable to validate against any pod security policy: [...]` (1.5-1.18),
   `PodSecurityPolicy: unable to admit pod: [...]` (1.19-1.24, v1.19.0 podsecuritypolicy/admission.go).
 - admission webhooks: `admission webhook "name" denied the request: msg` (k8s.io/apiserver
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.admission_denials import ADMISSION
 from k8s_skillkit.admission_denials import PSA as _PSA
+from k8s_skillkit.admission_denials import PSA_CAUSES
 from k8s_skillkit.admission_denials import PSP as _PSP
 from k8s_skillkit.admission_denials import PSP_FIELD as _PSP_FIELD
 from k8s_skillkit.admission_denials import PSP_NONE as _PSP_NONE
@@ -69,9 +71,14 @@ _PATH = re.compile(r'User ' + _Q + r' cannot (\S+) path ' + _Q + r'(?::\s*(.*))?
 _OBJECT_BEFORE = re.compile(r'[a-z0-9][a-z0-9.\-]*(?: ' + _Q + r')? is forbidden:[\s\[]*$')
 _KUBELET = re.compile(r'Forbidden \(user=([^,]+), verb=([^,]+), resource=([^,)]+)'
                       r'(?:, ?subresource=([^)]+))?\)')
+# (a ClusterRole with an aggregationRule gathers any rule, so its creator must hold every verb
+# on every resource, or `escalate` on clusterroles: kubernetes v1.37.2 pkg/registry/rbac/
+# clusterrole/policybased/storage.go:86,114 "must have cluster-admin privileges to use the
+# aggregationRule", pkg/registry/rbac/escalation_check.go RoleEscalationAuthorized)
 _ESCALATION = re.compile(r'(?:user ' + _Q + r' \(groups=\[([^\]]*)\]\) is attempting to grant '
                          r'RBAC permissions not currently held|attempt to grant extra '
-                         r'privileges)')
+                         r'privileges|must have cluster-admin privileges to use the '
+                         r'aggregationRule)')
 # the kind alone (kubectl) or with its group (Helm's and client-go's errors print the
 # qualified resource: `RoleBinding.rbac.authorization.k8s.io "x" is invalid`, keptn#3842)
 _INVALID_BINDING = re.compile(r'(ClusterRoleBinding|RoleBinding)(?:\.rbac\.authorization\.k8s\.io)? '
@@ -181,11 +188,33 @@ def _unwrap_width(text: str, width: int, strip: bool = False) -> str:
     return "\n".join(out)
 
 
+# One ForbiddenReason, "seccompProfile", for two faults (k8s.io/pod-security-admission v0.37.2
+# policy/check_seccompProfile_baseline.go:108,161 and check_seccompProfile_restricted.go:121:
+# `... must not set securityContext.seccompProfile.type to "Unconfined"`, `forbidden annotation
+# seccomp.security.alpha.kubernetes.io/pod="unconfined"`; check_seccompProfile_restricted.go:
+# 134: `pod or container "x" must set securityContext.seccompProfile.type to "RuntimeDefault"
+# or "Localhost"`): the detail tells a profile set to Unconfined from one not set. Read with
+# its spaces dropped: a terminal's wrap may cut a word of it.
+_SECCOMP_SET_BAD = re.compile(r"mustnotsetsecurityContext\.seccompProfile\.type|"
+                              r"^forbiddenannotations?seccomp\.security")
+
+
+def check_cause(reason: str, detail: str) -> str:
+    """The cause id of one failed Pod Security check, its detail read where the reason alone
+    names two faults."""
+    cause = psa_cause(reason)
+    if cause == "seccomp_missing" and _SECCOMP_SET_BAD.search("".join(detail.split())):
+        return "seccomp_unconfined"
+    return cause
+
+
 def _torn(denial: Denial) -> bool:
-    """A name with a space, or a Pod Security check name no check has: a word the wrap cut."""
+    """A name with a space, or a Pod Security check name no check has, or a namespace label's
+    warning whose pod line did not read: a word the wrap cut."""
     return any(" " in part for part in (denial.user, denial.verb, denial.resource,
                                         denial.namespace, denial.group)) or any(
-        psa_cause(reason) == "pod_security_violation" for reason, _ in denial.checks)
+        psa_cause(reason) == "pod_security_violation" for reason, _ in denial.checks) or (
+        denial.text.startswith("existing pods in namespace") and not denial.checks)
 
 
 def _parse_flat(flat: str) -> list[Denial]:
@@ -261,6 +290,27 @@ def _psa(m, flat) -> Denial:
                   name=_object_name(flat, m.start()))
 
 
+# Labeling a namespace with a stricter enforce level checks the pods already there and only
+# warns: `existing pods in namespace %q violate the new PodSecurity enforce level %q`, then one
+# warning per set of failed checks, reasons only, `POD[ (and N other pod[s])]: R1, R2`
+# (k8s.io/pod-security-admission v0.37.2 admission/admission.go:597,616-620). The pods keep
+# running; the namespace refuses them once re-created. The reasons are read only as the check
+# names they can be (PSA_CAUSES' keys, the AppArmor check's): the list has no end mark.
+_PSA_REASONS = "|".join([re.escape(r) for r in sorted(PSA_CAUSES, key=len, reverse=True)]
+                        + [r"forbidden AppArmor profiles?", r"unknown forbidden reason"])
+_PSA_NAMESPACE = re.compile(
+    r"existing pods in namespace " + _Q + r" violate the new PodSecurity enforce level " + _Q
+    + r"(?:\s*(?:Warning:\s*)?([a-z0-9][a-z0-9.-]*)(?: \(and [^()]{1,30}\))?: "
+    r"((?:" + _PSA_REASONS + r")(?:, (?:" + _PSA_REASONS + r"))*))?")
+
+
+def _psa_namespace(m, flat) -> Denial:
+    namespace, level, pod, reasons = m.groups()
+    return Denial("pod-security", m.group(0)[:600], namespace=namespace, level=level,
+                  checks=[(r, "") for r in (reasons or "").split(", ") if r],
+                  reason="warning", name=pod or "")
+
+
 def _psp(m, flat) -> Denial:
     listed = m.group(1) or ""  # (none: the paste stops after the colon)
     listed = listed[:-1] if listed.endswith("]") else listed
@@ -328,15 +378,18 @@ def _clip(text: str | None) -> str:
 # kube-apiserver): an ownerReference with blockOwnerDeletion=true needs `update` on the
 # owner's finalizers subresource (kubernetes v1.37.2 plugin/pkg/admission/gc/gc_admission.go:
 # "cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't set
-# finalizers on: %v, %v"; apache/superset-kubernetes-operator#357)
+# finalizers on: %v, %v"; apache/superset-kubernetes-operator#357). On an update that changes
+# an object's ownerReferences it also needs `delete` on that object itself (gc_admission.go:118
+# "cannot set an ownerRef on a resource you can't delete: %v, %v").
 _OWNER_FINALIZERS = re.compile(r'(?:(\w[\w.]*) \\?"([^"\\]+)\\?" is forbidden: )?cannot set '
-                               r"blockOwnerDeletion if an ownerReference refers to a resource "
-                               r"you can't set finalizers on")
+                               r"(?:blockOwnerDeletion if an ownerReference refers to a resource "
+                               r"you can't set finalizers on|an ownerRef on a resource you can't "
+                               r"(delete))")
 
 
 def _owner_finalizers(m, flat) -> Denial:
     return Denial("owner-finalizers", flat[m.start():m.end() + 120], resource=m.group(1) or "",
-                  name=m.group(2) or "")
+                  name=m.group(2) or "", verb=m.group(3) or "")
 
 
 # An aggregated API server's (metrics-server, a cloud controller manager, any
@@ -442,7 +495,8 @@ def _node_restriction(m, flat) -> Denial:
 
 
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
-             (_ESCALATION, _escalation), (_PSA, _psa), (_PSP, _psp), (_PSP_NONE, _psp_none),
+             (_ESCALATION, _escalation), (_PSA, _psa), (_PSA_NAMESPACE, _psa_namespace),
+             (_PSP, _psp), (_PSP_NONE, _psp_none),
              (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook),
              (_POLICY, _policy),
              (_INVALID_BINDING, _invalid_binding),

@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 
 from k8s_skillkit.admission_denials import PSP_NONE_CHECK
-from k8s_skillkit.admission_denials import psa_cause
 from k8s_skillkit.findings import finding
 
-from _rbac.denials import Denial, missing_roles
+from _rbac.denials import Denial, check_cause, missing_roles
 from _rbac.explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
                            subject_text, _ns)
 
@@ -204,6 +203,14 @@ def _kubelet(denial: Denial) -> list[dict]:
 
 def _escalation(denial: Denial) -> list[dict]:
     who = denial.user or "the requester"
+    if "aggregationRule" in denial.text[:120]:
+        return [finding("error", "escalation_prevented", subject_ref(denial),
+                        "a ClusterRole with an aggregationRule may gather any rule, so only a "
+                        "requester holding every verb on every resource (cluster-admin) or the "
+                        "escalate verb on clusterroles may set it (escalation prevention)",
+                        [denial.text[:400]], "apply it as cluster-admin, or grant the applier "
+                        "`escalate` on clusterroles.rbac.authorization.k8s.io",
+                        basis="reported")]
     return [finding("error", "escalation_prevented", subject_ref(denial),
                     f"{who} tried to create or update a role or binding granting permissions "
                     "it does not hold itself; RBAC refuses that (escalation prevention)",
@@ -213,10 +220,22 @@ def _escalation(denial: Denial) -> list[dict]:
 
 
 def _pod_security(denial: Denial) -> list[dict]:
-    checks = [psa_cause(reason) for reason, _ in denial.checks]
+    checks = [check_cause(reason, detail) for reason, detail in denial.checks]
     first = checks[0] if checks else "pod_security_violation"
     verb = "would be rejected by" if denial.reason == "warning" else "was rejected by"
     evidence = [f"{r}: {d}" if d else r for r, d in denial.checks] or [denial.text]
+    if denial.text.startswith("existing pods in namespace"):  # a namespace label's warning
+        return [finding("warning", first, {"kind": "Pod", "name": denial.name},
+                        f"pods already in namespace {denial.namespace} (first: "
+                        f"{denial.name or '?'}) fail the new enforce level {denial.level}: "
+                        f"{', '.join(r for r, _ in denial.checks) or 'see the next warning'}; "
+                        "they keep running, but the namespace refuses them once re-created "
+                        "(a rollout, an eviction, a node drain)",
+                        [denial.text[:400]], "fix the pods' securityContext first "
+                        "(check_pod_security.py -n NAMESPACE --templates --level LEVEL names "
+                        "each field), or keep the old enforce label until they pass; the "
+                        "warn/audit labels preview a level without refusing anything",
+                        basis="reported")]
     return [finding("error" if denial.reason != "warning" else "warning", first,
                     {"kind": "Pod", "name": denial.name},
                     f"pod {denial.name or ''} {verb} Pod Security admission "
@@ -407,6 +426,17 @@ def _admission(denial: Denial) -> list[dict]:
 
 def _owner_finalizers(denial: Denial) -> list[dict]:
     what = f"{denial.resource} {denial.name}".strip() or "an object"
+    if denial.verb == "delete":
+        return [finding(
+            "error", "missing_permission", {"kind": "ServiceAccount", "name": ""},
+            f"changing the ownerReferences of {what} was refused: the "
+            "OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift) requires "
+            "whoever changes an object's ownerReferences to be allowed to delete that object",
+            [denial.text[:300]],
+            f"grant the identity `delete` on {denial.resource or '<the object plural>'} in its "
+            "namespace, or leave ownerReferences unchanged on update", basis="reported",
+            confirm=f"kubectl auth can-i delete {denial.resource or '<plural>'} --as "
+                    "system:serviceaccount:<ns>:<sa>")]
     return [finding(
         "error", "missing_permission", {"kind": "ServiceAccount", "name": ""},
         f"creating {what} with an ownerReference that sets blockOwnerDeletion was refused: the "

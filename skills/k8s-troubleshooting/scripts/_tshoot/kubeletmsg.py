@@ -106,10 +106,13 @@ NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:will run as root
 
 
 # ---- volumes, sandboxes, evictions, probes ----------------------------------------------
-MOUNT = re.compile(r"multi-attach error|mountvolume\.\w+ failed|unable to (attach or )?mount "
+# (a raw block volume's steps are MapVolume.*, event FailedMapVolume: v1.37.2
+# pkg/volume/util/operationexecutor/operation_generator.go GenerateMapVolumeFunc)
+MOUNT = re.compile(r"multi-attach error|(?:mount|map)volume\.\w+ failed|unable to (attach or )?mount "
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
-                   r"failed|failedattachvolume|failedmount|volume is already (exclusively "
-                   r"attached|used by pod)|node has reached its volume attachment limit", re.I)
+                   r"failed|failedattachvolume|failedmount|failedmapvolume|volume is already "
+                   r"(exclusively attached|used by pod)|node has reached its volume attachment "
+                   r"limit", re.I)
 # up to 1.5 (dockertools, before the CRI) the kubelet's FailedSync said `failed to
 # "SetupNetwork" for "POD" with SetupNetworkError: "Failed to setup network for pod ... using
 # network plugins \"cni\": ..."` (kubernetes v1.5.0 pkg/kubelet/dockertools/docker_manager.go;
@@ -205,6 +208,10 @@ KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ 
                            # (v1.37.2 pkg/kubelet/nodeshutdown/nodeshutdown_manager.go, since
                            # 1.22), reason Shutdown (v1.21.0 nodeshutdown_manager_linux.go)
                            r"|pod was rejected as the node is shutting down"
+                           # the static CPU manager's full-pcpus-only refusal: reason
+                           # SMTAlignmentError (v1.37.2 pkg/kubelet/cm/cpumanager/
+                           # policy_static.go, its Type() via cm/admission/errors.go)
+                           r"|\bSMT ?Alignment ?Error\b"
                            r"|node is in progress of shutting down, not admitting any new pods"
                            # the kubelet's admission before predicates (1.1-1.3 canAdmitPod;
                            # pkg/kubelet/events still names them): the pod's status reason
@@ -223,6 +230,11 @@ KUBELET_ADMIT = re.compile(r"node didn't have enough resource: |\bpredicate \w+ 
 # Shutdown in 1.20-1.21): the node went away under the pod, like an eviction
 NODE_SHUTDOWN_KILL = re.compile(r"pod was terminated in response to imminent node shutdown"
                                 r"|node is shutting, evicting pods", re.I)
+# The kubelet's own preemption: to admit a critical pod (static, or system-*-critical priority)
+# its node lacks resources for, it kills running pods (phase Failed, reason Preempting; v1.37.2
+# pkg/kubelet/preemption/preemption.go, DisruptionTarget "Pod was preempted by Kubelet ...")
+KUBELET_PREEMPTED = re.compile(r"preempted in order to admit critical pod"
+                               r"|pod was preempted by kubelet to accommodate a critical pod", re.I)
 # The container runtime could not create or start the container, or its postStart hook failed
 # (waiting reasons CreateContainerError, RunContainerError, PostStartHookError; terminated
 # StartError / ContainerCannotRun): v1.37.2 pkg/kubelet/kuberuntime/kuberuntime_container.go,

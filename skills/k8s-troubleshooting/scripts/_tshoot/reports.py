@@ -237,6 +237,9 @@ def _kubelet_admit(text: str) -> Report | None:
     if re.search(r"shutting down", text, re.I):
         return Report("kubelet_admission_rejected", _short(text),
                       WEIGHT["kubelet_admission_rejected"], {"shutdown": True})
+    if re.search(r"\bSMT ?Alignment ?Error\b", text, re.I):
+        return Report("kubelet_admission_rejected", _short(text),
+                      WEIGHT["kubelet_admission_rejected"], {"smt": True})
     return Report("kubelet_admission_rejected", _short(text), WEIGHT["kubelet_admission_rejected"],
                   {"resource": next((g for g in resource.groups() if g), "") if resource else "",
                    "devices": bool(re.search(r"devices? unavailable|UnexpectedAdmissionError"
@@ -302,6 +305,8 @@ def _mount(text: str) -> Report | None:
 def _evicted(text: str) -> Report | None:
     if km.NODE_SHUTDOWN_KILL.search(text):
         return Report("evicted", _short(text), WEIGHT["evicted"], {"shutdown": True})
+    if km.KUBELET_PREEMPTED.search(text):
+        return Report("evicted", _short(text), WEIGHT["evicted"], {"critical": True})
     m = km.EVICTED.search(text)
     if m or re.search(r"(?:Reason|reason)[:=]\s*Evicted\b", text):
         resource = next((g for g in m.groups() if g), "") if m else ""
@@ -358,7 +363,21 @@ def _rollout(text: str) -> Report | None:
     return None
 
 
+# The PV controller's words for a claim that names its volume (spec.volumeName) and cannot have
+# it, or whose bound volume is gone (v1.37.2 pkg/controller/volume/persistentvolume/
+# pv_controller.go syncUnboundClaim: VolumeMismatch "Cannot bind to requested volume", the
+# volumeMode check, FailedBinding "already bound to a different claim"; syncBoundClaim:
+# ClaimLost "Bound claim has lost its PersistentVolume")
+_PVC_NAMED = re.compile(r"cannot bind to requested volume|to requested persistentvolumeclaim due "
+                        r"to incompatible volumemode|already bound to a different claim", re.I)
+_PVC_LOST = re.compile(r"bound claim has lost (?:its|reference to) persistentvolume", re.I)
+
+
 def _pvc(text: str) -> Report | None:
+    if _PVC_LOST.search(text):
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "lost"})
+    if _PVC_NAMED.search(text):
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "named"})
     if _PVC.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"])
     return None

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 # ---- the reason vocabulary --------------------------------------------------------------
 # (regex over one reason, category). Categories: insufficient, taint, cordoned, not_ready,
-# pressure, affinity, pod_affinity, spread, ports, volume_affinity, pvc, dra, control_plane
+# pressure, affinity, pod_affinity, spread, ports, volume_in_use, volume_affinity, pvc, dra,
+# control_plane
 # (a taint the scheduler names as the control-plane's), other.
 _REASONS = [
     # "insufficent free resources": the 1.3 DaemonSet controller's FailedPlacement (sic)
@@ -39,8 +40,19 @@ _REASONS = [
     (r"taint|^podtoleratesnodetaints|^tainttoleration", "taint"),
     (r"cannot allocate all claims|resourceclaim|resource driver|^dynamicresources"
      r"|unallocated immediate", "dra"),
+    # a volume another pod holds: a ReadWriteOncePod claim in use, or (in-tree GCE PD, EBS,
+    # iSCSI, RBD) the same disk mounted by a pod on that node (v1.37.2 pkg/scheduler/framework/
+    # plugins/volumerestrictions/volume_restrictions.go ErrReasonReadWriteOncePodConflict,
+    # ErrReasonDiskConflict; the NoDiskConflict predicate before 1.19)
+    (r"readwriteoncepod access mode already in-use|no available disk|^nodiskconflict",
+     "volume_in_use"),
+    # the claim itself: unbound, missing, deleted, Lost (bound to a PV that is gone), or no
+    # node with the storage capacity to provision it (v1.37.2 volumebinding/binder.go
+    # ErrReasonNotEnoughSpace, ErrReasonPVNotExist; volume_binding.go podHasPVCs)
     (r"unbound immediate persistentvolumeclaims|unbound persistentvolumeclaims"
      r"|persistentvolumeclaim \S+ not found|didn't find available persistent volumes"
+     r"|did not have enough free storage|bound to non-existent (?:pv|persistentvolume)"
+     r"|persistentvolumeclaim \S+ is being deleted|waiting for ephemeral volume controller"
      r"|^volumebindingnomatch", "pvc"),
     (r"volume node affinity conflict|persistentvolume's node affinity|no available volume zone"
      r"|^novolumezoneconflict|^volumenodeaffinityconflict|^volumezone", "volume_affinity"),
@@ -71,11 +83,11 @@ _REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
 # the tainted nodes are the ones the selector wants - the nodes of a dump can (see
 # _tshoot.sched), the message alone cannot (EARLY_HIDES says which reasons hide which).
 FRAMEWORK_ORDER = ("not_ready", "cordoned", "control_plane", "taint", "pressure", "affinity",
-                   "ports", "insufficient", "volume_affinity", "pvc", "spread",
-                   "pod_affinity", "dra")
+                   "ports", "insufficient", "volume_in_use", "volume_affinity", "pvc",
+                   "spread", "pod_affinity", "dra")
 PREDICATE_ORDER = ("not_ready", "cordoned", "affinity", "ports", "insufficient",
-                   "control_plane", "taint", "volume_affinity", "pvc", "pressure",
-                   "pod_affinity", "spread", "dra")
+                   "volume_in_use", "control_plane", "taint", "volume_affinity", "pvc",
+                   "pressure", "pod_affinity", "spread", "dra")
 
 CAUSE = {"insufficient": "unschedulable_insufficient", "taint": "unschedulable_taint",
          "control_plane": "unschedulable_taint", "cordoned": "unschedulable_cordoned",
@@ -83,6 +95,7 @@ CAUSE = {"insufficient": "unschedulable_insufficient", "taint": "unschedulable_t
          "affinity": "unschedulable_affinity", "pod_affinity": "unschedulable_pod_affinity",
          "spread": "unschedulable_topology_spread", "ports": "unschedulable_ports",
          "volume_affinity": "volume_node_affinity", "pvc": "pvc_pending", "dra": "dra_claim",
+         "volume_in_use": "mount_failed",
          "other": "unschedulable_other"}
 
 _HEAD_NEW = re.compile(r"0/(\d+) nodes are available:?\s*(.*)", re.S)

@@ -56,8 +56,14 @@ _SCHED_FIX = {
     "volume_affinity": "the pod's PersistentVolume(s) are pinned to another zone/node than any "
                        "node it can use: schedule in the volume's zone, or recreate the volumes "
                        "in one zone (StorageClass volumeBindingMode: WaitForFirstConsumer)",
+    "volume_in_use": "its volume is held by another pod: a ReadWriteOncePod claim admits one pod "
+                     "at a time (or, in-tree disks, a disk mounted read-write by a pod on that "
+                     "node) - wait for or delete the pod using it (kubectl describe pvc NAME: Used "
+                     "By), or give this pod a claim of its own",
     "pvc": "a PersistentVolumeClaim is not bound: check kubectl describe pvc (StorageClass "
-           "exists? default class? provisioner running?)",
+           "exists? default class? provisioner running?); a claim Lost or being deleted must "
+           "be re-created, and 'not enough free storage' is the storage pool's capacity the "
+           "CSI driver reports (CSIStorageCapacity): a smaller claim or more storage",
     "dra": "its DRA ResourceClaims cannot be allocated: hand off to the k8s-dra skill "
            "(explain_claim.py) - the claims' device requests match no free devices",
     "other": "read the scheduler's message for the plugin that rejected the nodes",
@@ -138,7 +144,8 @@ _FIX = {
 # "probe errored" is the prober's error before any check ran (pkg/kubelet/prober/prober.go):
 # `strconv.Atoi: parsing "NAME"` is a named port the container does not declare (the port
 # name is looked up in containers[].ports[].name, then parsed as a number: v1.37.2
-# pkg/probe/util.go ResolveContainerPort; external-dns-hetzner-webhook#33)
+# pkg/probe/util.go ResolveContainerPort; external-dns-hetzner-webhook#33); at v1.37.2 the
+# lookup's miss reads `port "NAME" not found` (util.go findPortByName)
 _PROBE_ERRORED_FIX = ("make the probe runnable: a named port must be the name of one of the "
                       "container's ports (containers[].ports[].name), else use the number; "
                       "for exec probes the command must exist in the image")
@@ -246,6 +253,18 @@ def pick(reports: list) -> tuple:
     return best, [r for r in reports if r is not best]
 
 
+_PVC_BINDING = {
+    "named": ("its PersistentVolumeClaim names a PersistentVolume (spec.volumeName) it cannot "
+              "bind: the volume does not satisfy the claim or is bound to another claim",
+              "make the claim fit the volume (storageClassName, a request no larger than the "
+              "PV's capacity, accessModes, volumeMode) or name a PV that is Available; a PV "
+              "Released by a deleted claim keeps its claimRef until an admin clears it"),
+    "lost": ("its PersistentVolumeClaim is Lost: the PersistentVolume it was bound to is gone",
+             "re-create the PersistentVolume under the same name if the storage still exists, "
+             "otherwise delete and re-create the claim (the data on the old volume is lost)"),
+}
+
+
 def sched_fix(cat: str, resources: list, taint_keys: list) -> str:
     """The fix for a scheduler category, with the resources and taints its message names."""
     fix = _SCHED_FIX.get(cat, _SCHED_FIX["other"])
@@ -306,6 +325,8 @@ def message_fix(rep) -> tuple[str, str]:
             return (f"its {d.get('probe', 'readiness')} probe cannot even run (the kubelet "
                     f"says it errored) and the kubelet {what}", _PROBE_ERRORED_FIX)
         return f"its {d.get('probe', 'readiness')} probe fails and the kubelet {what}", _FIX[key]
+    if cause == "pvc_pending" and d.get("binding"):
+        return _PVC_BINDING[d["binding"]]
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
     if cause == "stuck_terminating" and d.get("ns_blocker"):
@@ -319,6 +340,21 @@ def message_fix(rep) -> tuple[str, str]:
                       "delete the Failed pods (kubectl delete pods --field-selector="
                       "status.phase=Failed); if replacements keep landing on a node that is "
                       "shutting down, cordon it first (kubectl cordon NODE)")
+    if cause == "kubelet_admission_rejected" and d.get("smt"):
+        return ("the node's kubelet refused it: its static CPU manager (policy option "
+                "full-pcpus-only) gives whole physical cores only, and the container's CPU "
+                "request is not a multiple of the CPUs per core, or that many free whole cores "
+                "are not left",
+                "request CPUs in multiples of the node's threads per core (2 with SMT on) for "
+                "Guaranteed containers, or run it on a node with free whole cores; delete the "
+                "Failed pod so its controller makes a new one")
+    if cause == "evicted" and d.get("critical"):
+        return ("the kubelet killed it to make room for a critical pod (a static pod, or "
+                "priority system-node-critical / system-cluster-critical) its node had too few "
+                "free resources for",
+                "give the node room for its critical pods (requests that leave headroom, fewer "
+                "pods, a bigger node) or move the critical pod; delete the Failed pods "
+                "(its controller recreates them)")
     if cause == "node_not_ready" and d.get("pod_cidr"):
         return ("the node has no pod CIDR (spec.podCIDR), so its network plugin cannot start "
                 "and the node stays NotReady",
