@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import paste_findings as _findings
+
 KGATEWAY = ('{"level":"error","ts":"2024-11-14T18:53:11.612Z","logger":"k8s","caller":'
             '"setup/ggv2setup.go:163","msg":"failed building controller: error checking if '
             'TCPRoute CRD exists: the server could not find the requested resource"}\n')
 CILIUM = ('level=error msg="Unable to translate resources" controller=gateway error="model '
           'source can\'t be empty" resource=cilium/tcp-gateway subsys=gateway-controller\n')
-
-
-def _findings(gw_run, tmp_path, text: str) -> list[dict]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    assert result.code != 2, result.err
-    return result.doc["findings"]
 
 
 def _first(gw_run, tmp_path, text: str) -> dict:

@@ -77,13 +77,12 @@ FORMS = {"kubectl": _kubectl, "wrapped-80": _wrapped, "wrapped-80-beside": _wrap
          "log": _log, "status-json": _status, "prose": _prose, "message": _message}
 
 
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("_catalogue_audit_rbac",
-                                                  Path(SCRIPTS) / "audit_rbac.py")
+def _in_process(script: str, folder: Path):
+    """`script -f PASTE --json` run in this process (thousands of pastes): (exit, doc, stderr)."""
+    spec = importlib.util.spec_from_file_location(f"_catalogue_{Path(script).stem}",
+                                                  Path(SCRIPTS) / script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    folder = tmp_path_factory.mktemp("rbac-catalogue")
 
     def run(text: str):
         path = folder / "paste.txt"
@@ -93,6 +92,11 @@ def audit(tmp_path_factory):
             code = module.main(["-f", str(path), "--json"])
         return code, (json.loads(out.getvalue()) if code in (0, 1) else None), err.getvalue()
     return run
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory):
+    return _in_process("audit_rbac.py", tmp_path_factory.mktemp("rbac-catalogue"))
 
 
 def test_every_entry_has_versions_source_and_cause():
@@ -133,20 +137,7 @@ def test_every_catalogued_denial_is_read_in_every_form(audit, i, entry, msg, for
 
 @pytest.fixture(scope="module")
 def pod_security(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("_catalogue_check_pod_security",
-                                                  Path(SCRIPTS) / "check_pod_security.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    folder = tmp_path_factory.mktemp("psa-catalogue")
-
-    def run(text: str):
-        path = folder / "paste.txt"
-        path.write_text(text)
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = module.main(["-f", str(path), "--json"])
-        return code, (json.loads(out.getvalue()) if code in (0, 1) else None), err.getvalue()
-    return run
+    return _in_process("check_pod_security.py", tmp_path_factory.mktemp("psa-catalogue"))
 
 
 PSA_ENTRIES = [(i, e, msg) for i, e, msg in ENTRIES if "PodSecurity" in e["wording"]]
