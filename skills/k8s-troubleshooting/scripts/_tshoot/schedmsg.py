@@ -71,6 +71,10 @@ _REASONS = [
     # scale-up"): a capacity shortage, read after the groups the pod does not match
     (r"max node group size reached|max cluster \w+ limit reached|in backoff after failed "
      r"scale-up", "insufficient"),
+    # the coscheduling plugin (sigs.k8s.io/scheduler-plugins v0.34.7 pkg/coscheduling/core/
+    # core.go CheckClusterResource, a PreFilter reason): the nodes' free resources summed fall
+    # short of the PodGroup's minResources by the map it prints
+    (r"^resource gap:", "insufficient"),
 ]
 _REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
 

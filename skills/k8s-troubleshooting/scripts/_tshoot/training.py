@@ -55,6 +55,26 @@ _REPLICAS_FAILED = re.compile(r"(?P<how>is restarting|is failed|is failing|has f
                               r"\"? )?(?:some )?replica\(s\) failed")
 _KUBEFLOW_LIMIT = re.compile(r"has failed because it has reached the specified backoff limit")
 _KUBEFLOW_DEADLINE = re.compile(r"has failed because it was active longer than specified deadline")
+# MPI Operator v2 (kubeflow.org/v2beta1 MPIJob, github.com/kubeflow/mpi-operator v0.8.2
+# pkg/controller/mpi_job_controller.go): the MPIJob's Failed condition copies its launcher
+# Job's Failed reason and message (updateMPIJobFailedStatus l.1202-1231; BackoffLimitExceeded
+# becomes `BackoffLimitExceeded/<last failed launcher pod's reason>`, the message gets `: <its
+# message>`), the launcher Job's backoffLimit and activeDeadlineSeconds being runPolicy's
+# (l.1568-1569); evicted workers fail it with reason MPIJobEvicted, `%d/%d workers are
+# evicted` (l.1160-1163); a spec that fails validation gets only a Warning event
+# ValidationError, `Found validation errors: %v` (l.609-610), and is never reconciled.
+MPI_V2_FAILED = {
+    "BackoffLimitExceeded": ("training_restarts_exhausted", "the launcher Job failed as many "
+                             "times as runPolicy.backoffLimit allows (the MPIJob copies its "
+                             "launcher Job's Failed condition)"),
+    "DeadlineExceeded": ("training_deadline_exceeded", "the launcher Job ran past "
+                         "runPolicy.activeDeadlineSeconds (the MPIJob copies its launcher "
+                         "Job's Failed condition)"),
+    "MPIJobEvicted": ("evicted", "worker pods were evicted (the kubelet's node-pressure "
+                      "eviction or an API eviction): the MPI Operator fails the MPIJob on "
+                      "any evicted worker"),
+}
+MPI_V2_INVALID = "ValidationError"
 
 # Pod labels that tie a pod to its training object.
 POD_LABELS = {
@@ -408,13 +428,16 @@ def replica_specs(value) -> dict[str, dict]:
 
 
 def _kubeflow_cause(cond: dict, msg: str, replicas: dict, m, default: str) -> tuple[str, str]:
-    if (cond.get("reason") or "").endswith("FailedValidation"):
+    reason = cond.get("reason") or ""
+    if reason.endswith("FailedValidation") or reason == MPI_V2_INVALID:
         return "training_invalid", "the operator rejected the job's spec"
     if _KUBEFLOW_LIMIT.search(msg):
         return "training_restarts_exhausted", ("the pods' restarts (summed over running pods)"
                                                " or failures reached runPolicy.backoffLimit")
     if _KUBEFLOW_DEADLINE.search(msg):
         return "training_deadline_exceeded", "the job ran past runPolicy.activeDeadlineSeconds"
+    if reason.split("/")[0] in MPI_V2_FAILED:
+        return MPI_V2_FAILED[reason.split("/")[0]]
     if m:
         rtype = m.group("rtype") or ""
         policy = next((rs.get("restartPolicy") for rt, rs in replicas.items()
@@ -438,5 +461,8 @@ def _kubeflow_fix(cause: str) -> str:
         "training_failure_policy": "fix the application error behind the exit code (exit "
                                    "1-127 is the program's own failure, not retried)",
         "training_invalid": "fix the spec field the message names",
+        "evicted": "read the evicted worker pods' status message (which node pressure, or "
+                   "what evicted them); give the workers requests equal to their usage, then "
+                   "recreate the MPIJob",
     }.get(cause, "fix the failed replica (the pod finding, if shown, or its logs); restartPolicy "
                  "OnFailure or ExitCode with runPolicy.backoffLimit retries transient faults")

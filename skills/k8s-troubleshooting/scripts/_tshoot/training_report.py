@@ -62,6 +62,10 @@ def _seen_elsewhere(obj: dict, found: list[dict]) -> bool:
 # (jobset_controller.go, volume_claim_policy.go v0.12.0), LWS FailedCreate
 # (leaderworkerset_controller.go v0.9.0); the object's status says nothing then.
 CREATE_FAILED = re.compile(r"CreationFailed$|^FailedCreate")
+# The MPI Operator v2 says the same under its failure reason MPIJobFailed, and sets no
+# condition: `launcher pod created failed: %v` (the launcher Job), `worker pod created failed:
+# %v` (mpi-operator v0.8.2 pkg/controller/mpi_job_controller.go l.681, l.1028).
+MPI_CREATE_FAILED = re.compile(r"^(?:launcher|worker) pod created failed: ")
 
 
 def verdict_for(cluster: Cluster, obj: dict) -> Verdict | None:
@@ -151,7 +155,8 @@ def _template_refused(obj: dict) -> Verdict | None:
 def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
     events = [e for e in cluster.events_for(obj.get("kind", ""), namespace_of(obj),
                                             name_of(obj))
-              if e.get("type") == "Warning" and CREATE_FAILED.search(e.get("reason") or "")]
+              if e.get("type") == "Warning" and (CREATE_FAILED.search(e.get("reason") or "")
+                                                 or MPI_CREATE_FAILED.match(e.get("message") or ""))]
     if not events:
         return None
     last = events[-1]
@@ -166,20 +171,33 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
                        f"the webhook {webhook.group(1)} refuses what the operator creates: fix "
                        "what its message names in the job's template, or the webhook (its "
                        "configuration, its own release) when the message is its own error")
+    no_kind = _NO_KIND.search(message)
     fix = ("the cluster's API does not declare the field named: its Kubernetes (or the CRD) "
            "is older than this operator's release needs; upgrade the cluster or install the "
            "operator release for it" if _UNDECLARED.search(message) else
+           f"the cluster serves no {no_kind.group(1)} API: install the CRD and controller that "
+           "this operator creates its children with (Kubeflow Trainer v2 runs each TrainJob "
+           "as a JobSet: install JobSet), at the version its release needs (kubectl "
+           "api-resources lists what is served)" if no_kind else
            "fix the template field the apiserver names (the training object's own schema does "
            "not validate its embedded Job/pod templates)")
+    why = (f"the cluster has no API for their kind {no_kind.group(1)}" if no_kind
+           else "the apiserver refuses them")
     return Verdict("error", "training_invalid",
-                   f"the controller cannot create the {obj.get('kind')}'s child objects: the "
-                   "apiserver refuses them", [f"{said}: \"{message[:300]}\""], fix)
+                   f"the controller cannot create the {obj.get('kind')}'s child objects: {why}",
+                   [f"{said}: \"{message[:300]}\""], fix)
 
 
 _WEBHOOK_DENIED = re.compile(r"admission webhook \\?\"?([\w.-]+)\\?\"? denied the request")
 # server-side apply of a field the server's schema lacks (structured-merge-diff's wording):
 # StatefulSet spec.ordinals before 1.26 (kubernetes-sigs/lws#401, lws#406)
 _UNDECLARED = re.compile(r"field not declared in schema")
+# The child's kind has no API in the cluster (its CRD is not installed, or not at the version
+# asked): k8s.io/apimachinery v0.37.2 pkg/api/meta/errors.go NoKindMatchError.Error l.114-118,
+# `no matches for kind %q in version %q` (and `in group %q`, `in versions %q`); the Trainer
+# v2.2.1 TrainJobResourcesCreationFailed event (trainjob_controller.go l.129-133) carries it
+# when JobSet is not installed.
+_NO_KIND = re.compile(r"no matches for kind \\?\"?([\w.]+)\\?\"? in (?:version|group)")
 
 
 def _status_verdict(cluster: Cluster, obj: dict) -> Verdict | None:
@@ -202,6 +220,10 @@ def _status_verdict(cluster: Cluster, obj: dict) -> Verdict | None:
 # "TFJobRestarting", ... before v1.3), so without the status its last event is its state.
 _KUBEFLOW_EVENT = re.compile(r"^(?P<kind>[A-Za-z]+Job)(?P<type>Created|Running|Restarting|"
                              r"Succeeded|Failed|FailedValidation|Suspended|Resumed)$")
+# The MPI Operator v2's failure events carry other reasons (training.py MPI_V2_FAILED, cited
+# there): the launcher Job's Failed reason, MPIJobEvicted, ValidationError.
+_MPI_V2_EVENT = re.compile(r"^(?:BackoffLimitExceeded(?:/\w*)?|DeadlineExceeded|MPIJobEvicted|"
+                           r"ValidationError)$")
 
 
 def _with_event_state(cluster: Cluster, obj: dict) -> dict:
@@ -210,8 +232,12 @@ def _with_event_state(cluster: Cluster, obj: dict) -> dict:
     latest = None
     for event in cluster.events_for(obj.get("kind", ""), namespace_of(obj), name_of(obj)):
         m = _KUBEFLOW_EVENT.match(event.get("reason") or "")
+        if MPI_CREATE_FAILED.match(event.get("message") or ""):
+            continue  # a refused child object, not the job's state (_create_failed reads it)
         if m and m["kind"] == obj.get("kind"):
             latest = (event, m["type"])
+        elif obj.get("kind") == "MPIJob" and _MPI_V2_EVENT.match(event.get("reason") or ""):
+            latest = (event, "Failed")
     if latest is None:
         return obj
     event, type_ = latest
