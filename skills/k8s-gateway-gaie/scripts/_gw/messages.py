@@ -383,6 +383,21 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        "backend", ("text",),
        hint="the endpoint picker has not found its InferencePool: check its --pool-name / "
             "--pool-namespace flags and that the pool exists"),
+    # The endpoint picker's pool reconciler refuses a --pool-group it does not serve (GAIE
+    # pkg/epp/controller/inferencepool_reconciler.go v1.0.2: `unsupported API group: %s`,
+    # logged as "Cannot reconcile InferencePool"): the picker's flag, not the gateway's support
+    _p("epp-pool-group-unsupported", r"Cannot reconcile InferencePool[^\n]*unsupported API "
+       r"group|unsupported API group: [^\n]*\bCannot reconcile InferencePool",
+       "endpoint_picker_misconfigured", "backend", ("text",),
+       hint="the endpoint picker's --pool-group names an API group it does not serve: set it "
+            "to the InferencePool's group (inference.networking.k8s.io for v1, "
+            "inference.networking.x-k8s.io for v1alpha2)"),
+    # ... and refuses to start without one (cmd/epp/runner/runner.go v1.0.2 validateFlags:
+    # `required %q flag not set` for "poolName")
+    _p("epp-pool-name-unset", r"required \\?\"?poolName\\?\"? flag not set",
+       "endpoint_picker_misconfigured", "backend", ("text",),
+       hint="the endpoint picker starts only with --pool-name (the InferencePool it serves) "
+            "set: add --pool-name and --pool-namespace to its container args"),
     _p("epp-forbidden", r"(failed to list|cannot list|forbidden)[^\n]*(inferencepools?|"
        r"inferenceobjectives?|inferencemodels?|pods)\b|(inferencepools?|inferenceobjectives?|"
        r"inferencemodels?)[^\n]*is forbidden", "endpoint_picker_misconfigured", "backend",
@@ -404,6 +419,14 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        ("text",), hint="the EndpointPickerConfig declares several schedulingProfiles with the "
                        "single-profile-handler: keep one profile, or use a profile handler "
                        "that serves several (llm-d's pd-profile-handler for prefill/decode)"),
+    # The loader refuses a plugin of the EndpointPickerConfig (GAIE pkg/epp/config/loader/
+    # configloader.go v1.0.2: `plugin type '%s' is not found in registry`, `plugin name '%s'
+    # used more than once`); the picker does not start.
+    _p("epp-plugin-refused", r"plugin type '[^'\n]*' is not found in registry|plugin name "
+       r"'[^'\n]*' used more than once", "endpoint_picker_misconfigured", "backend", ("text",),
+       hint="the EndpointPickerConfig names a plugin type this endpoint picker image does not "
+            "register, or gives two plugins one name: use the plugin types of the image's "
+            "release (its config examples) and unique names"),
     # A controller that cannot read a backend object the route names: Envoy AI Gateway
     # (internal/controller: `failed to get AIServiceBackend %s: %w` wrapping the API server's
     # NotFound, envoyproxy/ai-gateway#2480); the same shape for Backend and InferencePool.

@@ -344,7 +344,10 @@ _INFERENCE = re.compile(r"InferencePool|inference[- ]?(?:extension|gateway|pool)
                         r"picker|\bEPP\b|\bvllm\b|model[- ]server|llm-d|/v1/(?:chat/)?"
                         r"completions|pool saturation|saturation detector|"
                         # the endpoint picker's own wordings (catalogue inference-extension.yaml)
-                        r"pods available in datastore|candidate pods for serving",
+                        r"pods available in datastore|candidate pods for serving|"
+                        # the lightweight picker's gRPC answer (pkg/lwepp/handlers/request.go
+                        # @v1.6.0: codes.Unavailable "no pods available")
+                        r"Unavailable desc = no pods available",
                         re.IGNORECASE)
 
 
