@@ -66,6 +66,22 @@ def test_unknown_pod_security_check_keeps_a_generic_id():
     assert psa_cause("some future check") == "pod_security_violation"
 
 
+# k8s.io/pod-security-admission v0.37.2: one ForbiddenReason "seccompProfile" for a profile set
+# to Unconfined (check_seccompProfile_baseline.go:161, restricted.go:121) and for one not set
+# (check_seccompProfile_restricted.go:134); the detail decides, wrapped or not
+def test_the_seccomp_detail_tells_unconfined_from_missing():
+    unconfined = ('pods "p" is forbidden: violates PodSecurity "baseline:latest": seccompProfile '
+                  '(pod must not set securityContext.seccompProfile.type to "Unconfined")')
+    missing = ('pods "p" is forbidden: violates PodSecurity "restricted:latest": seccompProfile '
+               '(pod or container "c" must set securityContext.seccompProfile.type to '
+               '"RuntimeDefault" or "Localhost")')
+    assert [r.cause for r in refusals(unconfined)] == ["seccomp_unconfined"]
+    assert [r.cause for r in refusals(missing)] == ["seccomp_missing"]
+    # a terminal's wrap cut a word of the detail
+    assert psa_cause("seccompProfile", 'pod must not set securityContext.seccomp Profile.type '
+                     'to "Unconfined"') == "seccomp_unconfined"
+
+
 def test_no_refusal_in_an_rbac_denial():
     assert refusals('pods is forbidden: User "u" cannot list resource "pods" in API group "" '
                     'in the namespace "default"') == []

@@ -174,9 +174,24 @@ def psa_checks(detail: str) -> list[tuple[str, str]]:
     return checks
 
 
-def psa_cause(reason: str) -> str:
-    """The cause id of one failed Pod Security check ("allowPrivilegeEscalation != false")."""
-    return PSA_CAUSES.get(reason.strip(), "pod_security_violation")
+# One ForbiddenReason, "seccompProfile", for two faults (k8s.io/pod-security-admission v0.37.2
+# policy/check_seccompProfile_baseline.go:108,161 and check_seccompProfile_restricted.go:121:
+# `... must not set securityContext.seccompProfile.type to "Unconfined"`, `forbidden annotation
+# seccomp.security.alpha.kubernetes.io/pod="unconfined"`; check_seccompProfile_restricted.go:
+# 134: `pod or container "x" must set securityContext.seccompProfile.type to "RuntimeDefault"
+# or "Localhost"`): the detail tells a profile set to Unconfined from one not set. Read with
+# its spaces dropped: a terminal's wrap may cut a word of it.
+_SECCOMP_SET_BAD = re.compile(r"mustnotsetsecurityContext\.seccompProfile\.type|"
+                              r"^forbiddenannotations?seccomp\.security")
+
+
+def psa_cause(reason: str, detail: str = "") -> str:
+    """The cause id of one failed Pod Security check ("allowPrivilegeEscalation != false"),
+    its detail read where the reason alone names two faults."""
+    cause = PSA_CAUSES.get(reason.strip(), "pod_security_violation")
+    if cause == "seccomp_missing" and _SECCOMP_SET_BAD.search("".join(detail.split())):
+        return "seccomp_unconfined"
+    return cause
 
 
 def policy_name(m: re.Match[str]) -> str:
@@ -195,7 +210,7 @@ def refusals(text: str) -> list[Refusal]:
         if m.group(1):
             continue  # `would violate`: a warning, nothing was refused
         for n, (reason, detail) in enumerate(psa_checks(m.group(3))):
-            found.append((m.start(), n, Refusal(psa_cause(reason), m.group(0)[:600],
+            found.append((m.start(), n, Refusal(psa_cause(reason, detail), m.group(0)[:600],
                                                 [(reason, detail)], level=m.group(2))))
     for m in PSP.finditer(flat):
         found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0)[:600],

@@ -188,26 +188,6 @@ def _unwrap_width(text: str, width: int, strip: bool = False) -> str:
     return "\n".join(out)
 
 
-# One ForbiddenReason, "seccompProfile", for two faults (k8s.io/pod-security-admission v0.37.2
-# policy/check_seccompProfile_baseline.go:108,161 and check_seccompProfile_restricted.go:121:
-# `... must not set securityContext.seccompProfile.type to "Unconfined"`, `forbidden annotation
-# seccomp.security.alpha.kubernetes.io/pod="unconfined"`; check_seccompProfile_restricted.go:
-# 134: `pod or container "x" must set securityContext.seccompProfile.type to "RuntimeDefault"
-# or "Localhost"`): the detail tells a profile set to Unconfined from one not set. Read with
-# its spaces dropped: a terminal's wrap may cut a word of it.
-_SECCOMP_SET_BAD = re.compile(r"mustnotsetsecurityContext\.seccompProfile\.type|"
-                              r"^forbiddenannotations?seccomp\.security")
-
-
-def check_cause(reason: str, detail: str) -> str:
-    """The cause id of one failed Pod Security check, its detail read where the reason alone
-    names two faults."""
-    cause = psa_cause(reason)
-    if cause == "seccomp_missing" and _SECCOMP_SET_BAD.search("".join(detail.split())):
-        return "seccomp_unconfined"
-    return cause
-
-
 def _torn(denial: Denial) -> bool:
     """A name with a space, or a Pod Security check name no check has, or a namespace label's
     warning whose pod line did not read: a word the wrap cut."""

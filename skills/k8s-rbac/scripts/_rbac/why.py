@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from k8s_skillkit.admission_denials import PSP_NONE_CHECK
+from k8s_skillkit.admission_denials import PSP_NONE_CHECK, psa_cause
 from k8s_skillkit.findings import finding
 
-from _rbac.denials import Denial, check_cause, missing_roles
+from _rbac.denials import Denial, missing_roles
 from _rbac.explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
                            subject_text, _ns)
 
@@ -220,7 +220,7 @@ def _escalation(denial: Denial) -> list[dict]:
 
 
 def _pod_security(denial: Denial) -> list[dict]:
-    checks = [check_cause(reason, detail) for reason, detail in denial.checks]
+    checks = [psa_cause(reason, detail) for reason, detail in denial.checks]
     first = checks[0] if checks else "pod_security_violation"
     verb = "would be rejected by" if denial.reason == "warning" else "was rejected by"
     evidence = [f"{r}: {d}" if d else r for r, d in denial.checks] or [denial.text]
@@ -425,30 +425,29 @@ def _admission(denial: Denial) -> list[dict]:
 
 
 def _owner_finalizers(denial: Denial) -> list[dict]:
+    """The OwnerReferencesPermissionEnforcement plugin's refusals (on in OpenShift): changing an
+    object's ownerReferences needs `delete` on it; setting blockOwnerDeletion needs `update` on
+    the owner's finalizers."""
     what = f"{denial.resource} {denial.name}".strip() or "an object"
     if denial.verb == "delete":
-        return [finding(
-            "error", "missing_permission", {"kind": "ServiceAccount", "name": ""},
-            f"changing the ownerReferences of {what} was refused: the "
-            "OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift) requires "
-            "whoever changes an object's ownerReferences to be allowed to delete that object",
-            [denial.text[:300]],
-            f"grant the identity `delete` on {denial.resource or '<the object plural>'} in its "
-            "namespace, or leave ownerReferences unchanged on update", basis="reported",
-            confirm=f"kubectl auth can-i delete {denial.resource or '<plural>'} --as "
-                    "system:serviceaccount:<ns>:<sa>")]
-    return [finding(
-        "error", "missing_permission", {"kind": "ServiceAccount", "name": ""},
-        f"creating {what} with an ownerReference that sets blockOwnerDeletion was refused: the "
-        "OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift) requires the "
-        "creator to be allowed to update the owner's finalizers subresource, and it is not",
-        [denial.text[:300]],
-        "grant the controller's identity `update` on `<owner plural>/finalizers` in the "
-        "owner's API group (an operator's ClusterRole: resources: [<kinds>/finalizers], verbs: "
-        "[update]), or do not set blockOwnerDeletion", basis="reported",
-        confirm="kubectl auth can-i update <owner plural>/finalizers --as "
-                "system:serviceaccount:<ns>:<sa>")]
-
+        plural = denial.resource or "<plural>"
+        message = (f"changing the ownerReferences of {what} was refused: the plugin requires "
+                   "whoever changes an object's ownerReferences to be allowed to delete it")
+        fix = (f"grant the identity `delete` on {denial.resource or '<the object plural>'} in "
+               "its namespace, or leave ownerReferences unchanged on update")
+        can_i = f"delete {plural}"
+    else:
+        message = (f"creating {what} with an ownerReference that sets blockOwnerDeletion was "
+                   "refused: the plugin requires the creator to be allowed to update the "
+                   "owner's finalizers subresource, and it is not")
+        fix = ("grant the controller's identity `update` on `<owner plural>/finalizers` in the "
+               "owner's API group (an operator's ClusterRole: resources: [<kinds>/finalizers], "
+               "verbs: [update]), or do not set blockOwnerDeletion")
+        can_i = "update <owner plural>/finalizers"
+    return [finding("error", "missing_permission", {"kind": "ServiceAccount", "name": ""},
+                    message + " (OwnerReferencesPermissionEnforcement admission, on in "
+                    "OpenShift)", [denial.text[:300]], fix, basis="reported",
+                    confirm=f"kubectl auth can-i {can_i} --as system:serviceaccount:<ns>:<sa>")]
 
 def _policy(denial: Denial) -> list[dict]:
     name = denial.webhook.split(" (binding ")[0]
