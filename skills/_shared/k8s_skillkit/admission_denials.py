@@ -89,9 +89,11 @@ PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
 # PSP says "pod security policy", with the same provider list: openshift/origin
 # pkg/security/admission/sccadmission; uselagoon/lagoon#3227, NVIDIA/gpu-operator#48; a paste
 # cut inside the list has no closing bracket)
-# (a paste cut right after the colon keeps no list: CrowdStrike/falcon-operator#563)
+# (a paste cut right after the colon keeps no list: CrowdStrike/falcon-operator#563); the list
+# ends at the bracket that closes it (psp_list), not at the paste's last one: a list cut
+# before its end still holds an item's own `[0]` (portworx/talisman#33)
 PSP = re.compile(r"(?:unable to validate against any (?:pod security policy|security context "
-                 r"constraint)|PodSecurityPolicy: unable to admit pod):(?: \[(.*\]|.*$)|\s*$)")
+                 r"constraint)|PodSecurityPolicy: unable to admit pod):(?: \[(.*)$|\s*$)")
 # PSP with no usable policy at all (the pod's creator and ServiceAccount may `use` none):
 # `no providers available to validate pod request` (v1.10.0..v1.24
 # plugin/pkg/admission/security/podsecuritypolicy/admission.go computeSecurityContext;
@@ -200,6 +202,18 @@ def policy_name(m: re.Match[str]) -> str:
     return m.group(1) + (f" (binding {binding})" if binding else "")
 
 
+def psp_list(m: re.Match[str]) -> tuple[str, str]:
+    """(the refusal's text, its provider list) for a PSP match: the list runs to the bracket
+    that closes it, or to the end of the paste when the paste was cut inside it."""
+    rest = m.group(1) or ""
+    depth = 1
+    for i, char in enumerate(rest):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0:
+            return m.group(0)[:m.start(1) - m.start() + i + 1], rest[:i]
+    return m.group(0), rest
+
+
 def refusals(text: str) -> list[Refusal]:
     """Every admission refusal in a message (an event, a condition, a pasted error), in order
     of appearance; a Pod Security refusal yields one Refusal per failed check, in the
@@ -213,9 +227,10 @@ def refusals(text: str) -> list[Refusal]:
             found.append((m.start(), n, Refusal(psa_cause(reason, detail), m.group(0)[:600],
                                                 [(reason, detail)], level=m.group(2))))
     for m in PSP.finditer(flat):
-        found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0)[:600],
-                                            [(c.strip(), "") for c in
-                                             (m.group(1) or "").split(" spec.") if c.strip()])))
+        text, listed = psp_list(m)
+        found.append((m.start(), 0, Refusal(PSP_CAUSE, text[:600],
+                                            [(c.strip(), "") for c in listed.split(" spec.")
+                                             if c.strip()])))
     for m in PSP_NONE.finditer(flat):
         found.append((m.start(), 0, Refusal(PSP_CAUSE, m.group(0), [(PSP_NONE_CHECK, "")])))
     if not any(r.cause == PSP_CAUSE for _, _, r in found):  # a field error outside a list

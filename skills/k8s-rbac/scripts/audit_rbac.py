@@ -15,7 +15,7 @@ from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.denials import collect
 from _rbac.live import kubectl
-from _rbac.release_ns import release_namespace_findings
+from _rbac.release_ns import release_namespace_findings, unnamespaced_apply_findings
 from _rbac.words import findings as said_refused
 from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
                          unbound_default_findings,
@@ -133,6 +133,13 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
         causes = {(f["cause"], f["object"].get("namespace"), f["object"]["name"]) for f in said}
         findings[:] = said + [f for f in findings if (f["cause"], f["object"].get("namespace"),
                                                         f["object"]["name"]) not in causes]
+        # a manifest applied without a namespace may explain the denial, or its rule may be
+        # missing after all (chef-boneyard/habitat-operator#227: an example meant for
+        # default): second to the denial, which stays the answer
+        findings += [f for f in unnamespaced_apply_findings(
+            list(getattr(objects, "texts", []) or []) +
+            [line for line, _ in getattr(objects, "commands", []) or []], denials[:limit])
+            if (f["cause"], f["object"].get("namespace"), f["object"]["name"]) not in causes]
     return denials, findings
 
 

@@ -29,7 +29,8 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted master_not_ready mpi_worker_dns_unresolved
-  gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected nccl_network_error
+  gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected container_start_failed
+  nccl_network_error
   nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
@@ -122,6 +123,22 @@ REPORTED = [
      "than Kepler and the cuda-compat package); if the pod runs without the NVIDIA runtime "
      "(no runtimeClassName: nvidia where runc is the default), CUDA says the same because it "
      "finds no libcuda: set the runtime class"),
+    ("driver_symbol", "gpu_driver_mismatch", OBJECT,
+     "the program calls an NVML or CUDA driver function that the node's driver library does "
+     "not have (the loader's undefined symbol): the node's driver is older than the program "
+     "(a device plugin, an exporter, a CUDA application) was built for",
+     "run a release of the program built for this driver (the device plugin's older image; "
+     "its README lists the driver each release needs) or upgrade the node's driver; "
+     "nvidia-smi on the node prints the driver version"),
+    ("hook_failed", "container_start_failed", {"kind": "Pod", "name": ""},
+     "the NVIDIA container runtime's prestart hook (nvidia-container-cli) failed while the "
+     "runtime created the container, so it never started: the text after "
+     "'nvidia-container-cli:' names the stage and why",
+     "fix what the hook names: 'container error: cgroup subsystem devices not found' is a "
+     "cgroup v2 node with libnvidia-container older than 1.8.0 (upgrade the NVIDIA container "
+     "toolkit, or boot the node with cgroup v1); a mount or ldcache error, the driver files on "
+     "the node (reinstall the driver and toolkit); read the full event with kubectl describe "
+     "pod POD"),
     ("cuda_requirement", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA runtime hook refused to start the container: the image requires a CUDA "
      "version (its NVIDIA_REQUIRE_CUDA) the node's driver does not provide ('unsatisfied "

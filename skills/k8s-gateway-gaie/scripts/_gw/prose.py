@@ -236,6 +236,25 @@ _SERVING = re.compile(r"\bserv(?:ing|es|ed)\s+(?:the\s+)?traffic|\brouting\s+wor
 _STATUS_WORD = re.compile(r"\b(?:status|condition)\b", re.IGNORECASE)
 _ATTACH_SAID = ("hostname_mismatch", "not_allowed_by_listener", "route_not_accepted")
 
+# --- a route the controller reports Accepted that its data plane does not carry -------------
+# "The route status misleadingly shows `Accepted: True`", "The route status shows accepted but
+# `kubectl get ciliumenvoyconfig -A -o yaml` contains no gRPC routes" (cilium/cilium#44824:
+# the listener's allowedRoutes.kinds check took every GRPCRoute for kind "Unknown" and left it
+# out of the generated config, fixed by #44826): Accepted=True is the controller's promise
+# that it configures the route (gateway-api apis/v1 shared_types.go RouteConditionAccepted),
+# so a route it reports Accepted and does not program is its defect.
+_ACCEPTED_WORD = r"[`'\"]?Accepted(?:[`'\"]?\W{0,4}[`'\"]?True)?\b"
+_STATUS_SHOWS = (r"\b(?:status|conditions?)\b[^.\n]{0,40}?\b(?:shows?|says?|reports?|reads?|is|"
+                 r"stays?|remains?)\s+(?:as\s+)?(?:\w+ly\s+)?")
+_UNSERVED = (r"(?:contains?|has|have|holds?)\s+no\b[^.\n]{0,30}?\broutes?\b|\bnot\s+(?:routed|"
+             r"served|programmed|configured|present\s+in|in\s+the\s+(?:generated|envoy|xds))|"
+             r"(?:is|are|was|were|gets?|got)\s+(?:silently\s+)?(?:excluded|ignored|dropped|"
+             r"missing|left\s+out)\b|\btraffic\s+(?:still\s+)?fails\b")
+_ACCEPTED_UNSERVED = re.compile(
+    r"\bmislead\w*\s+(?:\w+\s+){0,3}?" + _ACCEPTED_WORD + "|" + _STATUS_SHOWS + _ACCEPTED_WORD
+    + r"[^.\n]{0,40}?\b(?:but|yet|although|though|while)\b[^.\n]{0,160}?(?:" + _UNSERVED + ")",
+    re.IGNORECASE)
+
 # --- a Gateway served by a ClusterIP Service -------------------------------------------------
 # With a ClusterIP Service type the Gateway's address is the Service's cluster IP (Envoy
 # Gateway EnvoyProxy envoyService.type ClusterIP, envoyproxy/gateway#8065): a cluster IP
@@ -441,6 +460,7 @@ class Prose:
     looked_up_elsewhere: list[str] = field(default_factory=list)
     probe_not_readiness: list[str] = field(default_factory=list)
     status_contradicted: list[str] = field(default_factory=list)
+    accepted_unserved: list[str] = field(default_factory=list)  # Accepted, yet not programmed
     reconciled: list[str] = field(default_factory=list)
     failure: list[str] = field(default_factory=list)
     status_codes: list[str] = field(default_factory=list)
@@ -572,7 +592,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
             bucket.append(text[:200])
     for regex, bucket in ((_KIND_ONLY_ON, out.kind_only_on),
                           (_LOOKED_UP_ELSEWHERE, out.looked_up_elsewhere),
-                          (_PROBE_NOT_READINESS, out.probe_not_readiness)):
+                          (_PROBE_NOT_READINESS, out.probe_not_readiness),
+                          (_ACCEPTED_UNSERVED, out.accepted_unserved)):
         hit = regex.search(text)
         if hit:
             bucket.append(_sentence_at(text, hit.start(), hit.end())[:200])
@@ -703,6 +724,16 @@ _RULES = (
           "with hostnames matches only requests for those hostnames",
           "kubectl get httproute -A -o custom-columns=NAME:.metadata.name,"
           "HOSTNAMES:.spec.hostnames"),
+    _Rule(("accepted_unserved",), "gateway_talk", "controller_contradicts_spec",
+          "the paste says the controller reports the route Accepted while its data plane does "
+          "not carry it: Accepted=True promises the route is configured, so the status is the "
+          "controller's defect, not a fault in the route",
+          "the data plane's configuration for the route (Envoy Gateway: egctl config "
+          "envoy-proxy route -n <namespace> <envoy pod>; Cilium: kubectl get ciliumenvoyconfig "
+          "-A -o yaml; others: the proxy's config dump)",
+          "upgrade the gateway controller to a release that fixes it (search its tracker for "
+          "the route kind and the listener setting involved); meanwhile avoid the setting that "
+          "triggers it (e.g. an explicit allowedRoutes.kinds list)"),
     _Rule(("allowed_same", "not_attached"), "not_attached", "not_allowed_by_listener",
           "the paste says the listener leaves allowedRoutes at its default (namespaces.from: "
           "Same) and the route in another namespace does not attach",

@@ -49,6 +49,7 @@ from k8s_skillkit.admission_denials import PSP_NONE_CHECK
 from k8s_skillkit.admission_denials import POLICY as _POLICY
 from k8s_skillkit.admission_denials import WEBHOOK as _WEBHOOK
 from k8s_skillkit.admission_denials import policy_name
+from k8s_skillkit.admission_denials import psp_list
 from k8s_skillkit.admission_denials import psa_cause, psa_checks
 
 _Q = r'"([^"]*)"'
@@ -292,10 +293,9 @@ def _psa_namespace(m, flat) -> Denial:
 
 
 def _psp(m, flat) -> Denial:
-    listed = m.group(1) or ""  # (none: the paste stops after the colon)
-    listed = listed[:-1] if listed.endswith("]") else listed
-    return Denial("psp", m.group(0)[:600], checks=[(c.strip(), "") for c in
-                                                   listed.split(", spec.") if c.strip()])
+    text, listed = psp_list(m)  # (no list: the paste stops after the colon)
+    return Denial("psp", text[:600], checks=[(c.strip(), "") for c in
+                                            listed.split(", spec.") if c.strip()])
 
 
 def _psp_none(m, flat) -> Denial:

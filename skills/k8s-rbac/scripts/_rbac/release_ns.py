@@ -1,5 +1,5 @@
-"""A chart's binding that names its ServiceAccount in another namespace than the chart was
-rendered into, read from the helm command in the paste.
+"""A chart's or manifest's binding that names its ServiceAccount in another namespace than
+the one it was installed into, read from the helm or kubectl command in the paste.
 
 `helm template|install|upgrade ... --namespace X` renders the chart's namespaced objects
 (its ServiceAccount, its Deployment) into X; a RoleBinding/ClusterRoleBinding subject whose
@@ -14,6 +14,9 @@ import re
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import name_of, namespace_of
+
+from _rbac.denials import Denial
+from _rbac.explain import service_account_of
 
 _HELM = re.compile(r"\bhelm\s+(?:template|install|upgrade)\b[^\n`]*?"
                    r"(?:--namespace[= ]|(?<!\S)-n\s+)(?P<ns>[a-z0-9][a-z0-9-]*)")
@@ -51,4 +54,45 @@ def release_namespace_findings(objects, texts: list[str]) -> list[dict]:
                 f"set the subject's namespace to the release namespace ({release}; in the "
                 "chart: {{ .Release.Namespace }})", basis="inferred",
                 confirm=f"kubectl get serviceaccount {name} -n {release}"))
+    return out
+
+
+# `kubectl apply|create -f FILE` with no namespace puts the manifest's namespaced objects
+# that name none (its ServiceAccount, its controller) into the context's namespace, `default`
+# unless the context sets one; its ClusterRoleBindings keep the subject namespace written in
+# the file. The controller then runs as default/<name>, an account nothing binds
+# (argoproj/argo-workflows#4345: install.yaml applied without -n, workflow-controller denied
+# as system:serviceaccount:default:argo; "you must install into the `argo` namespace").
+_APPLY = re.compile(r"\bkubectl\s+(?:apply|create)\b[^\n`]*?\s-f\s")
+_NAMESPACED = re.compile(r"(?<!\S)(?:-n\s*\S|--namespace\b|-A\b|--all-namespaces\b)")
+_CONTEXT_NS = re.compile(r"\bkubectl\s+config\s+set-context\b[^\n]*--namespace")
+
+
+def unnamespaced_apply_findings(texts: list[str], denials: list[Denial]) -> list[dict]:
+    """binding_subject_mismatch, inferred, for a ServiceAccount of namespace default (not the
+    default one) denied after the paste applied a manifest without a namespace."""
+    lines = unwrap_free_text("\n".join(str(t) for t in texts).splitlines())
+    applies = [line.strip() for line in lines if _APPLY.search(line)]
+    if not applies or any(_NAMESPACED.search(line[_APPLY.search(line).start():])
+                          or _CONTEXT_NS.search(line) for line in applies) or \
+            any(_CONTEXT_NS.search(line) for line in lines):
+        return []
+    out, seen = [], set()
+    for denial in denials:
+        sa = service_account_of(denial.user) if denial.kind == "rbac" else None
+        if not sa or sa[0] != "default" or sa[1] == "default" or sa in seen:
+            continue
+        seen.add(sa)
+        out.append(finding(
+            "warning", "binding_subject_mismatch",
+            {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]},
+            f"the manifest was applied without a namespace, so its ServiceAccount {sa[1]} and "
+            "the workload running as it landed in namespace default: if the manifest was "
+            "written for another namespace, its bindings name the ServiceAccount there (a "
+            "binding's subject namespace is fixed text) and the account that runs has no grant",
+            [applies[0][:200], denial.text],
+            "install into the namespace the manifest is written for (kubectl create namespace "
+            "N; kubectl apply -n N -f FILE; then delete what landed in default), or change the "
+            "bindings' subjects to namespace default", basis="inferred",
+            confirm=f"kubectl get clusterrolebindings,rolebindings -A -o wide | grep {sa[1]}"))
     return out

@@ -176,6 +176,14 @@ LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library 
 DRIVER_TOO_OLD = re.compile(r"CUDA driver version is insufficient for CUDA runtime version|"
                             r"cudaErrorInsufficientDriver|forward compatibility was attempted "
                             r"on non supported HW|cudaErrorCompatNotSupportedOnDevice", re.I)
+# A program that calls an NVML or CUDA driver function the node's driver library does not
+# export: the dynamic loader's `symbol lookup error: <prog>: undefined symbol: nvmlX_v3` (glibc
+# elf/dl-lookup.c). NVML and the CUDA driver API add versioned entry points with newer
+# drivers, so the driver is older than the program was built for (NVIDIA/k8s-device-plugin#66:
+# plugin 1.11 on a CUDA 8 era driver, `undefined symbol: nvmlDeviceGetPciInfo_v3`; use the
+# 1.10 image or upgrade the driver). Library names of the CUDA toolkit (cudnn, cublas) start
+# lower case after `cu` and are not the driver's.
+DRIVER_SYMBOL = re.compile(r"undefined symbol: (?:nvml|cu)[A-Z]\w*")
 # HAMi's vGPU sharing (HAMi-core, libvgpu.so, intercepting the CUDA driver API) enforces each
 # container's GPU memory share: `[HAMI-core ERROR (... allocator.c:N)]: Device D OOM <used> /
 # <limit>` and `cuMemoryAllocate failed res=2` (CUDA_ERROR_OUT_OF_MEMORY) are the share
@@ -375,6 +383,8 @@ class GpuReport:
     driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
     libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
     driver_too_old: list[str] = field(default_factory=list)      # CUDA: driver insufficient
+    driver_symbol: list[str] = field(default_factory=list)       # NVML/CUDA call not in driver
+    hook_failed: list[str] = field(default_factory=list)         # NVIDIA hook: other detail
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
@@ -559,11 +569,15 @@ def _read_line(report: GpuReport, line: str) -> None:
     m = _NVML_INIT.search(line)
     if m:
         (report.nvml_mismatch if m.group("mismatch") else report.nvml_lost).append(line[:300])
+    read = False
     for group in _LINE_FAULTS:  # in each group the first wording that matches
         field_name = next((name for patterns, name in group
                            if any(p.search(line) for p in patterns)), None)
         if field_name:
             getattr(report, field_name).append(line[:300])
+            read = True
+    if not read and _HOOK_FAILED.search(line):
+        report.hook_failed.append(line[:300])
 
 
 # The GPU Operator's container toolkit writes the NVIDIA runtime into containerd's config and
@@ -594,6 +608,18 @@ _HOOK_NVML_UNKNOWN = re.compile(r"nvidia-container-cli: (?:detection|initializat
                                 r"nvml error: unknown error", re.IGNORECASE)
 
 
+# The NVIDIA runtime's prestart hook failing as the runtime creates the container (`Running
+# hook #0:: error running hook: exit status 1, stdout: , stderr: nvidia-container-cli: <stage>
+# error: ...`, runc libcontainer; CRI-O `error running hook #0`), where no rule above reads
+# its detail: the container never starts, and what follows `nvidia-container-cli:` says why
+# (`container error: cgroup subsystem devices not found`: a cgroup v2 node before
+# libnvidia-container 1.8.0, NVIDIA/k8s-device-plugin#235).
+_HOOK_FAILED = re.compile(r"(?:error running hook|Running hook #\d+)[^\n]*?"
+                          r"(?:nvidia-container-cli|nvidia-container-runtime-hook)|"
+                          r"nvidia-container-cli: (?:container|mount|ldcache|detection) error",
+                          re.I)
+
+
 # (patterns, GpuReport field) groups: a line is one fault of each group at most (the driver
 # absent before its libraries unloadable before a driver too old; NCCL without an interface
 # before its transport failing)
@@ -604,6 +630,7 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
     (((_HOOK_NVML_UNKNOWN,), "driver_broken"),),
     (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),
      ((DRIVER_TOO_OLD,), "driver_too_old")),
+    (((DRIVER_SYMBOL,), "driver_symbol"),),
     (((NCCL_NO_INTERFACE,), "nccl_no_interface"), ((_NCCL_NET, _IB_ASYNC_FAULT), "nccl_net")),
     (((FABRIC_NOT_READY,), "fabric_not_ready"),), (((_OOMKILLED,), "oom_killed"),),
     (((_NODE_MEMORY,), "node_memory"),), (((_TOOLKIT_RUNTIME,), "toolkit_runtime"),),

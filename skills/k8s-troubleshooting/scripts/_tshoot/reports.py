@@ -119,6 +119,7 @@ def _dra(text: str) -> Report | None:
 _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
                 "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
                 "driver_absent": "gpu_driver_mismatch", "driver_build": "gpu_driver_mismatch",
+                "driver_too_old": "gpu_driver_mismatch",
                 "fabric_not_ready": "gpu_fabric_manager_not_running",
                 "libs_not_visible": "gpu_libraries_not_visible"}
 
@@ -127,7 +128,7 @@ def _gpu(text: str) -> Report | None:
     if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
             gpu_logs.DRIVER_BUILD.search(text) or \
             gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text) \
-            or gpu_logs.DRIVER_TOO_OLD.search(text):
+            or gpu_logs.DRIVER_TOO_OLD.search(text) or gpu_logs.DRIVER_SYMBOL.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         fault = gpu_fault(text)
         cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
@@ -158,8 +159,8 @@ def gpu_fault(text: str) -> str:
         return "fabric_not_ready"
     if report.libs_not_visible:
         return "libs_not_visible"
-    if report.driver_too_old:
-        return "driver_mismatch"
+    if report.driver_too_old or report.driver_symbol:
+        return "driver_too_old"
     if report.cuda_oom:
         return ""
     if report.nccl_net or report.nccl_shm or report.timeouts or report.nccl:

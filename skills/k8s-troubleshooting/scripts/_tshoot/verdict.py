@@ -408,6 +408,14 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                       "the device plugin's PASS_DEVICE_SPECS=true (explain_gpu_failure.py)"),
     "driver_mismatch": ("the NVIDIA driver library and kernel module differ (driver upgraded "
                         "under a loaded module)", "drain the node and reboot it"),
+    "driver_too_old": ("the node's NVIDIA driver is older than the program or image needs "
+                       "(CUDA 'driver version is insufficient', or an NVML/CUDA driver function "
+                       "the program calls is missing: 'undefined symbol')",
+                       "use an image or program release built for the node's driver "
+                       "(nvidia-smi prints the driver and the CUDA version it supports) or "
+                       "upgrade the driver; a pod without the NVIDIA runtime "
+                       "(runtimeClassName: nvidia) finds no driver and says the same "
+                       "(explain_gpu_failure.py)"),
     "driver_absent": ("no NVIDIA driver is loaded on the node (NVML 'Driver Not Loaded' / "
                       "nvidia-smi cannot reach the driver)",
                       "install the driver on the node or let the GPU Operator's driver "
