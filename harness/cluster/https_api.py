@@ -36,6 +36,10 @@ class HttpsApi:
         """(HTTP status, JSON body or None). Raises OSError when nothing answers."""
         return self._send(urllib.request.Request(self.server + path))
 
+    def delete(self, path: str) -> int:
+        """DELETE; the HTTP status (404: it was not there)."""
+        return self._send(urllib.request.Request(self.server + path, method="DELETE"))[0]
+
     def ok(self, path: str) -> bool:
         return self.get(path)[0] == 200
 

@@ -35,6 +35,7 @@ from harness.errors import UserError
 # 2-core machine; at load 30 (eight other jobs' clusters and test suites) the KWOK nodes
 # took over 90 s, so a stuck start is reported after 3 minutes, a slow one is waited for.
 READY_TIMEOUT = 180
+NODE_STALL = 60  # s until kwok-controller, stateless, is started again (_wait_nodes)
 
 
 class LocalCluster:
@@ -536,20 +537,48 @@ class LocalCluster:
             raise UserError(str(err)) from err
 
     def _wait_nodes(self, api: HttpsApi, expected: int) -> None:
-        seen = {"ready": 0}
+        """Until `expected` nodes are Ready. KWOK's controller makes them Ready within
+        seconds (over 90 s at load 30); when not one is Ready after NODE_STALL seconds it is
+        started again, the Leases of the nodes not Ready deleted first (a node whose Lease another holder
+        renews stays with that holder until it expires: kwok v0.8.0
+        node_lease_controller.go tryAcquireOrRenew). CI once saw 0 of 8 Ready after 180 s
+        on a cluster started right after another of the same name was torn down."""
+        seen: dict[str, list[str]] = {"ready": [], "not_ready": []}
 
         def all_ready() -> bool:
             status, body = api.get("/api/v1/nodes")
             if status != 200:
                 raise UserError(f"listing nodes: HTTP {status}: {body}")
-            seen["ready"] = sum(1 for n in body["items"] if _node_ready(n))
-            return seen["ready"] >= expected
+            for key, want in (("ready", True), ("not_ready", False)):
+                seen[key] = [n["metadata"]["name"] for n in body["items"]
+                             if _node_ready(n) is want]
+            return len(seen["ready"]) >= expected
 
+        what = f"{expected} Ready nodes"
         try:
-            procs.wait_until(all_ready, READY_TIMEOUT, interval=0.2,
-                             what=f"{expected} Ready nodes")
+            procs.wait_until(all_ready, NODE_STALL, interval=0.2, what=what)
+            return
+        except TimeoutError:
+            pass
+        if not seen["ready"]:  # some Ready: a slow machine, not a stuck controller
+            self.log(f"no node Ready after {NODE_STALL}s; kwok-controller "
+                     f"{self._kwok_controller_state()}: starting it again")
+            for name in seen["not_ready"]:
+                api.delete("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/"
+                           + name)
+            self._restart_kwok_controller()
+        try:
+            procs.wait_until(all_ready, READY_TIMEOUT - NODE_STALL, interval=0.2, what=what)
         except TimeoutError as err:
-            raise UserError(f"{err}; {seen['ready']} were Ready when last seen") from err
+            raise UserError(f"{err}; {len(seen['ready'])} were Ready when last seen; "
+                            f"kwok-controller {self._kwok_controller_state()}") from err
+
+    def _kwok_controller_state(self) -> str:
+        kwok_dir = self.kwok_workdir / "clusters" / self.name
+        log = kwok_dir / "logs" / "kwok-controller.log"
+        alive = procs.is_alive(health.read_pid(kwok_dir / "pids" / "kwok-controller.pid"))
+        return (f"{'running' if alive else 'not running'}, its log's last error: "
+                f"{procs.last_error_line(log)} ({log})")
 
     def _write_state(self, state: dict[str, Any]) -> None:
         state = {"name": self.name, "kubeconfig": str(self.kubeconfig), **self._recorded,

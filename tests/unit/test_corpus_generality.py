@@ -94,7 +94,9 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # training operators' training.kubeflow.org/job-name
            "job-name",
            # a gateway-api Listener field path (apis/v1/gateway_types.go AllowedRoutes.Kinds)
-           "allowedroutes.kinds"}
+           "allowedroutes.kinds",
+           # Istio's waypoint GatewayClass (pilot/pkg/config/kube/gatewaycommon/classinfo.go)
+           "istio-waypoint"}
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",

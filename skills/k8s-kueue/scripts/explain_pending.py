@@ -38,7 +38,8 @@ causes (see references/causes.md): quota_exhausted exceeds_max_quota resource_no
   flavor_mismatch local_queue_missing cluster_queue_missing queue_inactive
   namespace_not_selected no_queue_label workload_missing waiting_pods_ready
   admission_check_pending admission_check_rejected dra_class_unmapped admitted_not_started
-  pods_ready_timeout preempted topology_unfit workload_deactivated not_evaluated not_in_dump
+  pods_ready_timeout preempted topology_unfit workload_deactivated admission_webhook_denied
+  not_evaluated not_in_dump
   pending_unexplained
 Findings say [reported] (Kueue said it: conditions, admission checks, events, logs) or
 [inferred] (deduced from the objects, with the kubectl command that confirms it); reported

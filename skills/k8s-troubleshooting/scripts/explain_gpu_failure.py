@@ -156,6 +156,14 @@ REPORTED_AFTER_DUPLICATES = [
      "NVIDIA_MIG_MONITOR_DEVICES=all on the plugin (and its privileged securityContext, as the "
      "chart sets; NVIDIA/k8s-device-plugin#399); a config error, the plugin's config file; then "
      "check kubectl describe node for nvidia.com/gpu"),
+    ("amd_plugin_silent", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "AMD's ROCm device plugin started and then registered nothing: it lists its gpu resource "
+     "only when /sys/class/kfd exists (the amdgpu driver's compute interface, KFD), so the "
+     "node advertises no amd.com/gpu",
+     "on the node: ls /sys/class/kfd and /dev/kfd; load amdgpu with compute support (a kernel "
+     "built with CONFIG_HSA_AMD, the ROCm driver / amdgpu-dkms, or the OS's AMD GPU extension "
+     "that enables it), then restart the plugin pod and check kubectl describe node for "
+     "amd.com/gpu"),
     ("toolkit_runtime", "nvidia_runtime_not_default", {"kind": "Node", "name": ""},
      "the GPU Operator's container toolkit wrote the NVIDIA runtime into a containerd config "
      "but cannot reach containerd's socket to make it reload: the node's containerd runs at "
@@ -231,6 +239,12 @@ REPORTED_AFTER_DUPLICATES = [
 ]
 
 
+# rows read from what a log stops short of saying, each with the command that confirms it
+_FROM_SILENCE = {"amd_plugin_silent": "kubectl get nodes -o custom-columns=NAME:.metadata.name,"
+                                      "GPU:.status.allocatable.amd\\.com/gpu; on the node: "
+                                      "ls /sys/class/kfd"}
+
+
 def _reported(report: GpuReport, rows: list) -> list[dict]:
     out = []
     for field, cause, obj, message, fix in rows:
@@ -238,6 +252,9 @@ def _reported(report: GpuReport, rows: list) -> list[dict]:
             found = finding("error", cause, obj, message, getattr(report, field)[:3], fix,
                             basis="reported")
             inferred = field == "nccl_shm" and report.nccl_shm_inferred
+            if field in _FROM_SILENCE:  # what the log does not say: to be confirmed
+                found = {**found, "severity": "warning", "basis": "inferred",
+                         "confirm": _FROM_SILENCE[field]}
             out.append(_inferred_shm(found) if inferred else found)
     return out
 

@@ -164,11 +164,41 @@ def _table_without_address(gw: dict) -> list[dict]:
         return []
     cells = gw.get("_columns") or {}
     state = cells.get("PROGRAMMED") or cells.get("READY") or "?"
+    if cells.get("CLASS") in _IN_MESH_CLASSES and state != "True":
+        return [_waypoint_unprogrammed(gw, cells, state)]
     return [finding("warning" if state == "True" else "error", "gateway_no_address", gw,
                     f"{TABLE_NO_ADDRESS}, PROGRAMMED {state})",
                     [f"kubectl get gateway: {meta(gw, 'name')} CLASS "
                      f"{cells.get('CLASS', '?')} ADDRESS <empty> PROGRAMMED {state}"],
                     fix_for("gateway_no_address"), basis="reported")]
+
+
+# Istio's waypoint classes deploy a ClusterIP Service and a Deployment named after the Gateway
+# itself (pilot/pkg/config/kube/gatewaycommon/classinfo.go: DefaultServiceType ClusterIP,
+# DisableNameSuffix), so no load balancer is involved: a waypoint without an address is one
+# istiod did not deploy. It leaves alone a Deployment or Service of that name it does not
+# manage (deploymentcontroller.go canManage: no gateway.istio.io/managed label), e.g. the app
+# the waypoint was named after (istio/istio#51294: a waypoint `httpbin` beside the httpbin
+# sample).
+_IN_MESH_CLASSES = ("istio-waypoint", "agentgateway-waypoint")
+
+
+def _waypoint_unprogrammed(gw: dict, cells: dict, state: str) -> dict:
+    name = meta(gw, "name")
+    return finding("error", "gateway_not_ready", gw,
+                   f"waypoint {name} is not programmed (PROGRAMMED {state}, no address): istiod "
+                   "deploys a waypoint as a ClusterIP Service and Deployment named after the "
+                   "Gateway, so an empty address means it did not deploy them; most often a "
+                   f"Deployment or Service named {name} already exists that it does not manage "
+                   "(the application the waypoint was named after), which it leaves alone",
+                   [f"kubectl get gateway: {name} CLASS {cells.get('CLASS')} ADDRESS <empty> "
+                    f"PROGRAMMED {state}"],
+                   "give the waypoint a name no Deployment or Service in the namespace has "
+                   "(istioctl waypoint apply --name <name>-waypoint), or remove the clashing "
+                   "object; kubectl describe gateway shows istiod's Programmed message",
+                   basis="reported",
+                   confirm=f"kubectl get deploy,svc {name} -n {meta(gw, 'namespace') or '<ns>'} "
+                           "--show-labels (no gateway.istio.io/managed label: not istiod's)")
 
 
 def _refine_gateway(index, gw: dict, verdict) -> tuple[str, list[str]]:

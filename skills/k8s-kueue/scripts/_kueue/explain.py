@@ -24,9 +24,17 @@ FIXES = {
                             "error Kueue logged (with \"Unsuspending job\": an apiserver or "
                             "webhook refusal, e.g. a field the job's API version makes "
                             "immutable; from the TAS ungater: pods that do not match the "
-                            "topology assignment), fix that (upgrade the job controller/CRD or "
-                            "Kubernetes, or Kueue to a release that handles it), then let Kueue "
-                            "retry",
+                            "topology assignment; from the job kind's own controller, e.g. "
+                            "JobSet's \"resuming jobset\": its error, often the RBAC its "
+                            "ServiceAccount lacks), fix that (upgrade the job controller/CRD "
+                            "and its RBAC manifests, Kubernetes, or Kueue to a release that "
+                            "handles it), then let Kueue retry",
+    "admission_webhook_denied": "read the webhook's message in Kueue's log: it names the field "
+                                "it refuses; upgrade the job kind's controller to a release "
+                                "whose webhook lets Kueue change that field while it suspends "
+                                "or starts the job (JobSet's webhook refused the nodeSelector "
+                                "Kueue restores until jobset#644), or stop Kueue from injecting "
+                                "it (the flavor's nodeLabels/tolerations) until then",
     "quota_exhausted": "wait for the quota holders to finish, raise the ClusterQueue's "
                        "nominalQuota by the shortfall, borrow through a cohort, or use a "
                        "higher WorkloadPriorityClass with preemption enabled",

@@ -174,6 +174,11 @@ _MESSAGES = [
     # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
     ("admitted_not_started", r"Unsuspending job"),
+    # ... and the job kind's own controller failing to resume what Kueue unsuspended: JobSet's
+    # log.Error(err, "resuming jobset") (pkg/controllers/jobset_controller.go:242@v0.12.0),
+    # e.g. its ServiceAccount refused jobs/status (kubernetes-sigs/jobset#267, the rule added to
+    # config/components/rbac/role.yaml by PR #268)
+    ("admitted_not_started", r"\bresuming jobset\b"),
     # The TAS ungater could not map an admitted Workload's pods to its topology assignment
     # (pkg/controller/tas/topology_ungater.go v0.11-v0.19, readRanksIfAvailable): the pods it
     # cannot place keep the kueue.x-k8s.io/topology gate (kueue#8101: a TrainJob whose
@@ -402,7 +407,13 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def normalize(message: str) -> str:
-    return " ".join(str(message or "").split())
+    # a Status body printed inside another string escapes its quotes once more for each
+    # layer (a Python client's `HTTP response body: {\"message\":\"... webhook \\"mpod.kb.io\\"
+    # ...`: kubernetes-sigs/kueue#2321): the message's own quotes are plain ones
+    return " ".join(_ESCAPED_QUOTE.sub('"', str(message or "")).split())
+
+
+_ESCAPED_QUOTE = re.compile(r'\\+"')
 
 
 _YAML_DOUBLED_QUOTE = re.compile(r"(?<=\w)''(?=\w)")

@@ -409,6 +409,10 @@ _PROSE_LEADS = {
     "topology_unfit": "the report says the pods do not fit in the topology domain the job "
                       "requires: Topology Aware Scheduling finds no domain with room for the "
                       "whole pod set (\"topology T doesn't allow to fit any of N pod(s)\")",
+    "admission_webhook_denied": "the report says an admission webhook refuses the update Kueue "
+                                "makes to the job (suspend, stop, start: the pod template "
+                                "fields it injects or restores), so the job keeps the state "
+                                "Kueue could not change, whatever the queue says",
     "queue_inactive": "the paste sets a queue's stopPolicy to Hold or HoldAndDrain: Kueue stops "
                       "admitting from it (the ClusterQueue goes Active=False, reason Stopped; "
                       "HoldAndDrain also evicts what it admitted), so its pending Workloads "
@@ -442,6 +446,8 @@ _PROSE_CONFIRM = {
     "cluster_queue_missing": "kubectl get clusterqueues; kubectl get localqueue <q> -n <ns> -o "
                              "jsonpath='{.spec.clusterQueue}'",
     "no_queue_label": "kubectl get <job kind> <name> -n <ns> -o jsonpath='{.metadata.labels}'",
+    "admission_webhook_denied": "kubectl logs -n kueue-system deploy/kueue-controller-manager "
+                                "| grep -i 'denied the request'",
     "queue_inactive": "kubectl get clusterqueues.kueue.x-k8s.io -o custom-columns=NAME:.metadata"
                       ".name,STOP:.spec.stopPolicy,ACTIVE:.status.conditions[?(@.type=="
                       "\"Active\")].reason; kubectl get localqueues -A -o custom-columns="

@@ -130,6 +130,25 @@ _STOPPED = re.compile(rf"\bstopPolicy{_Q}\s*(?:[:=]|\bto\b|\bis\b)?\s*{_Q}(?:Hol
                       re.I)
 
 
+# An admission webhook said to refuse Kueue's own write to the job ("The logs for Kueue show
+# that the mutation request is rejected by JobSet webhook", "JobSet webhook rejects the
+# update": kubernetes-sigs/kueue#2691, jobset's webhook refusing the nodeSelector Kueue
+# restores on suspend, fixed in jobset#644): Kueue cannot suspend, stop or start the job, so
+# it ignores the queue's state; the refusal, not the queue setting the report reproduces it
+# with, is the cause. Ranked before a stopPolicy the same report sets.
+_WEBHOOK_REFUSED = re.compile(
+    r"\b(?:rejected|denied|refused)\s+by\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}?(?:admission\s+)?"
+    r"webhooks?\b|\bwebhooks?\s+(?:\w+\s+)?(?:rejects?|rejected|denies|denied|refuses?|refused)"
+    r"\s+(?:the\s+|our\s+|kueue'?s\s+)?(?:\w+\s+)?(?:update|request|mutation|patch|change)s?\b",
+    re.I)
+# ... a write of Kueue's (not the user's create, which a job-kind webhook of Kueue's own refuses:
+# workload_missing), by another webhook than Kueue's (`v<kind>.kb.io`, kueue-webhook-service)
+_KUEUE_WRITE = re.compile(r"\b(?:updat\w*|mutat\w*|patch\w*|suspend\w*|unsuspend\w*|stop\w*)\b",
+                          re.I)
+_KUEUE_HOOK = re.compile(r"\bkueue(?:'s)?\s+(?:admission\s+)?webhook|\.kb\.io\b|"
+                         r"kueue-webhook", re.I)
+
+
 # A queue said to have no quota left for what the job asks ("pending because the ClusterQueue
 # has no more quota for nvidia.com/gpu"): the flavor's nominal quota (and what the cohort lends)
 # is used by admitted Workloads (QuotaReserved=False "insufficient unused quota ...").
@@ -265,6 +284,10 @@ def states(text: str) -> list[tuple[str, list[str]]]:
             and not _NOT_DOWN.search(x)]
     if down:
         out.append(("kueue_controller_down", down))
+    refused_hook = [x for x in hits(_WEBHOOK_REFUSED, negated_ok=False)
+                    if _KUEUE_WRITE.search(x) and not _KUEUE_HOOK.search(x)]
+    if refused_hook:
+        out.append(("admission_webhook_denied", refused_hook))
     ready = hits(_PODS_READY)
     if ready:
         out.append(("pods_ready_timeout", ready))

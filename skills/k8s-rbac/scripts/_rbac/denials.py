@@ -450,7 +450,8 @@ def _privileged_off(m, flat) -> Denial:
 
 # The NodeRestriction admission plugin refusing a kubelet's write to another node's objects
 # (kubernetes v1.37.2 plugin/pkg/admission/noderestriction/admission.go: "node %q is not
-# allowed to modify node %q", "can only access node lease with the same name as the requesting
+# allowed to modify node %q", before that "node %q cannot modify node %q" (a 2018 kubelet log:
+# slawekzachcial/kubernetes-the-hard-way-aws#4), "can only access node lease with the same name as the requesting
 # node"; admission.NewForbidden prefixes `<resource> "<name>" is forbidden: `): the kubelet's
 # credentials name another node than the one it registers as.
 # (the lease wording also ends the Node authorizer's RBAC-style refusal, `... cannot get
@@ -458,7 +459,7 @@ def _privileged_off(m, flat) -> Denial:
 # _MODERN, so here it needs the admission prefix or the user right before it)
 _NODE_RESTRICTION = re.compile(
     r'(?:([a-z][\w.]*) \\?"([^"\\]+)\\?" is forbidden: )?'
-    r'(?:node \\?"([^"\\]+)\\?" is not allowed to modify node \\?"([^"\\]+)\\?"'
+    r'(?:node \\?"([^"\\]+)\\?" (?:is not allowed to|cannot) modify node \\?"([^"\\]+)\\?"'
     r'|(?<=is forbidden: )(?:User \\?"system:node:([^"\\]+)\\?" )?can only access node lease '
     r"with the same name as the requesting node"
     r'|User \\?"system:node:([^"\\]+)\\?" can only access node lease with the same name as the '

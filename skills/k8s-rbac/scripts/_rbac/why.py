@@ -113,6 +113,14 @@ def _denied_unnamed(denial: Denial, what: str, where: str) -> dict:
 
 # --- what the message alone establishes ---------------------------------------------------------
 
+# A ServiceAccount's username is system:serviceaccount:<namespace>:<name> (k8s.io/apiserver
+# pkg/authentication/serviceaccount util.go ServiceAccountUsernamePrefix); a user named
+# `serviceaccount:<ns>:<name>` is nobody's, so the ServiceAccount's bindings do not apply:
+# rancher/fleet#372, Fleet impersonating a GitRepo's ServiceAccount without the prefix (fixed
+# by PR #410, "Use system prefix for impersonating serviceaccount").
+_SA_WITHOUT_PREFIX = re.compile(r"serviceaccounts?:[a-z0-9][a-z0-9-]*:[a-z0-9][a-z0-9.-]*$")
+
+
 def _reported(denial: Denial) -> list[dict]:
     user = denial.user
     if user == "system:anonymous":
@@ -143,6 +151,17 @@ def _reported(denial: Denial) -> list[dict]:
                         "its own (TLS bootstrapping)", basis="reported",
                         confirm="on the node: openssl x509 -in /var/lib/kubelet/pki/kubelet-"
                                 "client-current.pem -noout -subject; kubectl get nodes")]
+    if _SA_WITHOUT_PREFIX.match(user):
+        return [finding("error", "wrong_identity", subject_ref(denial),
+                        f"the request ran as user {user}, a ServiceAccount's name without the "
+                        "'system:' prefix: ServiceAccounts authenticate as system:serviceaccount:"
+                        "<namespace>:<name>, so no binding of the ServiceAccount applies to it "
+                        "(an impersonation or a tool that built the name without the prefix)",
+                        [denial.text], "impersonate (or bind) the full name system:serviceaccount:"
+                        f"{user.split(':', 1)[1]}; a tool that builds the name wrongly needs a "
+                        "release that adds the prefix", basis="reported",
+                        confirm=f"kubectl auth can-i --list --as system:serviceaccount:"
+                                f"{user.split(':', 1)[1]} -n {denial.namespace or 'default'}")]
     if user == "system:node" or user.startswith("system:node:"):
         return [finding("error", "wrong_identity", subject_ref(denial),
                         f"the request ran as the node identity {user} (a kubelet's "

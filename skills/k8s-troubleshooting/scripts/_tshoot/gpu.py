@@ -370,6 +370,7 @@ class GpuReport:
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
     mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
     plugin_start: list[str] = field(default_factory=list)    # the device plugin cannot start
+    amd_plugin_silent: list[str] = field(default_factory=list)  # ROCm plugin: no /sys/class/kfd
     toolkit_runtime: list[str] = field(default_factory=list)  # toolkit cannot reach containerd
     device_admission: list[str] = field(default_factory=list)  # the kubelet refused the devices
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
@@ -436,6 +437,7 @@ def read(text: str) -> GpuReport:
                              or _mpi_worker_unresolved(text))
     report.plugin_start = [line.strip()[:300] for line in text.splitlines()
                            if _PLUGIN_START.search(line)][:2]
+    report.amd_plugin_silent = _amd_plugin_silent(text)
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -463,6 +465,28 @@ _MASTER_UNREACHABLE = re.compile(
 # "Insufficient Permissions" reading a MIG device's memory is a plugin without access to the
 # MIG capability devices (NVIDIA_MIG_MONITOR_DEVICES=all unset: NVIDIA/k8s-device-plugin#399)
 _PLUGIN_START = re.compile(r"error starting plugins?: ", re.I)
+
+
+# AMD's ROCm device plugin lists its `gpu` resource only when /sys/class/kfd exists, the
+# amdgpu kernel driver's compute (KFD, CONFIG_HSA_AMD) interface; otherwise it logs nothing
+# after its start-up (ROCm/k8s-device-plugin cmd/k8s-device-plugin/main.go: the os.Stat of
+# /sys/class/kfd around getResourceList, before manager.Run), so the node never advertises
+# amd.com/gpu (siderolabs/extensions#307: a Talos kernel without CONFIG_HSA_AMD, fixed in
+# siderolabs/pkgs#893). Read when the log ends at the manager's start with no plugin line.
+_AMD_PLUGIN = re.compile(r"AMD GPU device plugin for Kubernetes")
+_DPM_START = re.compile(r"Starting device plugin manager")
+_PLUGIN_ACTIVITY = re.compile(r"regist|serving|ListAndWatch|plugin server|Starting (?:plugin|"
+                              r"gRPC|GRPC)|Allocate|healthy|kfd", re.I)
+
+
+def _amd_plugin_silent(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines()]
+    started = [line for line in lines if _DPM_START.search(line)]
+    if not (started and any(map(_AMD_PLUGIN.search, lines))):
+        return []
+    after = lines[lines.index(started[-1]) + 1:]
+    return [started[-1][:300]] if not any(map(_PLUGIN_ACTIVITY.search, lines)) and \
+        not any(after) else []
 
 
 def _lines_in_context(text: str, context: re.Pattern, line: re.Pattern) -> list[str]:

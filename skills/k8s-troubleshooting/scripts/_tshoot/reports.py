@@ -347,10 +347,15 @@ def _terminating(text: str) -> Report | None:
     return None
 
 
+# ... and a CSI driver's controller refusing CreateVolume in its own log (aws-ebs-csi-driver
+# pkg/driver/controller.go: "Could not create volume %q: %v", logged as its gRPC error; the
+# claim stays Pending: kubernetes-sigs/aws-ebs-csi-driver#440, ec2:DescribeAvailabilityZones
+# not allowed to the driver's IAM identity)
 _PVC = re.compile(r"no persistent volumes available for this claim|waiting for a volume to be "
                   r"created|storageclass\.storage\.k8s\.io \"[^\"]+\" not found"
                   r"|ProvisioningFailed|FailedBinding|failed to provision volume with "
                   r"storageclass", re.I)
+_CREATE_VOLUME = re.compile(r"Could\s+not\s+create\s+volume\s+\\?\"pvc-", re.I)
 
 
 # the deployment controller's Progressing=False condition (pkg/controller/deployment/util/
@@ -379,6 +384,9 @@ def _pvc(text: str) -> Report | None:
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "lost"})
     if _PVC_NAMED.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "named"})
+    if _CREATE_VOLUME.search(text):
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
+                      {"binding": "provisioner"})
     if _PVC.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"])
     return None

@@ -259,6 +259,12 @@ _PVC_BINDING = {
               "make the claim fit the volume (storageClassName, a request no larger than the "
               "PV's capacity, accessModes, volumeMode) or name a PV that is Available; a PV "
               "Released by a deleted claim keeps its claimRef until an admin clears it"),
+    "provisioner": ("its PersistentVolumeClaim stays Pending: the storage driver failed to "
+                    "create the volume (CreateVolume), so nothing binds it",
+                    "fix what the driver's error names: a cloud permission its identity lacks "
+                    "(the CSI controller's IAM role / service account), a quota or zone, or a "
+                    "StorageClass parameter; kubectl describe pvc shows each retry "
+                    "(ProvisioningFailed), the driver's controller log the full error"),
     "lost": ("its PersistentVolumeClaim is Lost: the PersistentVolume it was bound to is gone",
              "re-create the PersistentVolume under the same name if the storage still exists, "
              "otherwise delete and re-create the claim (the data on the old volume is lost)"),
