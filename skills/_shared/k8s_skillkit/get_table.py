@@ -116,10 +116,13 @@ def header(line: str, resource: str = "") -> tuple[str, list[tuple[str, int]]] |
 # A pods table whose header a filter dropped (`kubectl get pods -o wide | grep NAME`,
 # kubernetes/kubernetes#109663): the rows keep kubectl's column alignment, so the first row's
 # cells give the offsets of the narrow or the wide columns (printers.go printPod)
+# (-o wide: IP and NODE since 1.x, NOMINATED NODE from 1.11, READINESS GATES from 1.12: each
+# later column optional)
 _POD_ROW = re.compile(r"^(?:(?P<namespace>[a-z0-9][a-z0-9-]*)\s+)?"  # -A adds NAMESPACE first
                       r"(?P<name>[a-z0-9][\w.-]*)\s+(?P<ready>\d+/\d+)\s+(?P<status>\S+)\s+"
                       r"(?P<restarts>\d+(?: \([^)]*\))?)\s+(?P<age>\d+[smhdy]\w*)(?:\s+"
-                      r"(?P<ip>\S+)\s+(?P<node>\S+)\s+(?P<nominated>\S+)\s+(?P<gates>\S+))?\s*$")
+                      r"(?P<ip>\S+)\s+(?P<node>\S+)(?:\s+(?P<nominated>\S+)(?:\s+"
+                      r"(?P<gates>\S+))?)?)?\s*$")
 _POD_COLUMNS = (("NAME", "name"), ("READY", "ready"), ("STATUS", "status"),
                 ("RESTARTS", "restarts"), ("AGE", "age"), ("IP", "ip"), ("NODE", "node"),
                 ("NOMINATED NODE", "nominated"), ("READINESS GATES", "gates"))
@@ -150,8 +153,8 @@ def headerless(line: str, resource: str) -> tuple[str, list[tuple[str, int]]] | 
     m = _POD_ROW.match(line)
     if m is None:
         return None
-    wide = m.group("ip") is not None
-    columns = _POD_COLUMNS[:9 if wide else 5]
+    columns = _POD_COLUMNS[:5 + sum(m.group(g) is not None
+                                    for g in ("ip", "node", "nominated", "gates"))]
     if m.group("namespace") is not None:
         columns = (("NAMESPACE", "namespace"),) + columns
     return "Pod", [(name, m.start(group)) for name, group in columns]

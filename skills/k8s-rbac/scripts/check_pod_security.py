@@ -87,7 +87,7 @@ def load(args, policy: dict) -> tuple[list[dict], set | None]:
     return objects, bound
 
 
-_SECURITY_KINDS = ("pod-security", "psp", "privileged-disallowed")
+_SECURITY_KINDS = ("pod-security", "psp", "privileged-disallowed", "kubelet-nonroot")
 
 
 def admission_denials(objects) -> list:

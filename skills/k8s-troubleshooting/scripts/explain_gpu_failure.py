@@ -148,6 +148,15 @@ REPORTED = [
      "node prints it), or upgrade the driver; for 'invalid expression' upgrade the NVIDIA "
      "container toolkit on the node"),
 ]
+_UNHEALTHY_MESSAGE = ("the NVIDIA device plugin marked a GPU unhealthy: its health check does "
+                      "so on a critical Xid or a double-bit ECC error, and the node stops "
+                      "offering that GPU; a plugin restart only forgets it (it runs no check "
+                      "then), the GPU may still be faulty")
+_UNHEALTHY_FIX = ("read the node's kernel log for the Xid (journalctl -k | grep -i xid) and "
+                  "nvidia-smi -q -d ECC; a hardware Xid or uncorrectable ECC: cordon and drain "
+                  "the node, reset or replace the GPU; application Xids only (13, 31, 43, 45, "
+                  "68) do not mark it; DP_DISABLE_HEALTHCHECKS turns the check off, which only "
+                  "hides the fault")
 REPORTED_AFTER_DUPLICATES = [
     ("plugin_start", "gpu_not_advertised", {"kind": "Node", "name": ""},
      "the NVIDIA device plugin cannot start, so it registers nothing and the node advertises "
@@ -156,6 +165,19 @@ REPORTED_AFTER_DUPLICATES = [
      "NVIDIA_MIG_MONITOR_DEVICES=all on the plugin (and its privileged securityContext, as the "
      "chart sets; NVIDIA/k8s-device-plugin#399); a config error, the plugin's config file; then "
      "check kubectl describe node for nvidia.com/gpu"),
+    ("plugin_unhealthy", "gpu_xid_hardware", {"kind": "Node", "name": ""},
+     _UNHEALTHY_MESSAGE, _UNHEALTHY_FIX),
+    ("plugin_unhealthy_said", "gpu_xid_hardware", {"kind": "Node", "name": ""},
+     _UNHEALTHY_MESSAGE, _UNHEALTHY_FIX),
+    ("plugin_no_devices", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the NVIDIA device plugin started and found no GPU to serve, so it registered nothing "
+     "and waits without looking again: the node advertises no nvidia.com/gpu until the plugin "
+     "restarts",
+     "run nvidia-smi on the node: if it lists the GPUs, the driver came up after the plugin "
+     "(after a reboot) - restart the plugin pod, and have it start after the driver (the GPU "
+     "Operator orders them); if the plugin's container sees none while the node does, it runs "
+     "without the NVIDIA runtime (runtimeClassName: nvidia, or nvidia as the default runtime); "
+     "if nvidia-smi fails, fix the driver first"),
     ("amd_plugin_silent", "gpu_not_advertised", {"kind": "Node", "name": ""},
      "AMD's ROCm device plugin started and then registered nothing: it lists its gpu resource "
      "only when /sys/class/kfd exists (the amdgpu driver's compute interface, KFD), so the "
@@ -242,7 +264,10 @@ REPORTED_AFTER_DUPLICATES = [
 # rows read from what a log stops short of saying, each with the command that confirms it
 _FROM_SILENCE = {"amd_plugin_silent": "kubectl get nodes -o custom-columns=NAME:.metadata.name,"
                                       "GPU:.status.allocatable.amd\\.com/gpu; on the node: "
-                                      "ls /sys/class/kfd"}
+                                      "ls /sys/class/kfd",
+                 "plugin_unhealthy_said": "on the node: journalctl -k | grep -i xid; "
+                                          "kubectl logs -n <ns> <device plugin pod> | grep -i "
+                                          "unhealthy"}
 
 
 def _reported(report: GpuReport, rows: list) -> list[dict]:

@@ -108,6 +108,13 @@ FIXES = {
                  "refused the duplicated template as an immutable change and the job never "
                  "starts (kueue#2427, fixed by PR #2498 in release-0.7): upgrade Kueue; until "
                  "then drop from the job's template the toleration the flavor adds",
+    "kueue_bug:owner-finalizers": "a known Kueue defect, by its signature: with the "
+                 "OwnerReferencesPermissionEnforcement admission plugin (on in OpenShift) the "
+                 "API server refuses the Workload Kueue creates, because Kueue's ClusterRole "
+                 "may not update the job kind's finalizers subresource (kueue#392 for Jobs, "
+                 "#1485 for Kubeflow jobs, fixed by PR #1486): upgrade Kueue; until then add "
+                 "update on <kind>/finalizers of the job's API group to Kueue's ClusterRole "
+                 "(kueue-manager-role)",
     "job_workload_mismatch": "Kueue stopped the running job because it no longer matches its "
                              "Workload (the pod sets changed after admission: a webhook or "
                              "controller edited the pod template, or a Kueue release compared "
@@ -139,6 +146,16 @@ def quota_causes() -> tuple[str, ...]:
     return QUOTA_CAUSES
 
 
+_OWNER_FINALIZERS = re.compile(r"cannot set blockOwnerDeletion", re.I)
+
+
+def fix_for(cause: str, message: str) -> str:
+    """The fix for a cause; a known defect's by the signature its message carries."""
+    if cause == "kueue_bug" and _OWNER_FINALIZERS.search(message or ""):
+        return FIXES["kueue_bug:owner-finalizers"]
+    return FIXES.get(cause, "")
+
+
 def explain_reported(wl: dict, said, cq: dict | None, state, cluster):
     """(message, evidence, fix) for Kueue's verdict, enriched by the objects in the input."""
     cause = said.cause
@@ -146,7 +163,7 @@ def explain_reported(wl: dict, said, cq: dict | None, state, cluster):
     if state and state[0] == cause:
         message, evidence, fix = state[1], list(state[2]), state[3]
     else:
-        message, fix = _summary(said, cq), FIXES.get(cause, "")
+        message, fix = _summary(said, cq), fix_for(cause, said.message)
         if state and cause in QUOTA_CAUSES and state[0] in QUOTA_CAUSES:
             evidence.append(f"the objects in the input suggest {state[0].replace('_', ' ')} "
                             "instead (they may be newer or older than Kueue's message): "

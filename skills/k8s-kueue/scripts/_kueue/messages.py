@@ -184,6 +184,15 @@ _MESSAGES = [
     # cannot place keep the kueue.x-k8s.io/topology gate (kueue#8101: a TrainJob whose
     # PodSet count ignored numNodes, fixed by #8135)
     ("admitted_not_started", r"failed to read rank information from Pods"),
+    # Known Kueue defect: OwnerReferencesPermissionEnforcement (on by default in OpenShift)
+    # refusing the Workload Kueue creates with a blockOwnerDeletion ownerReference to a job
+    # kind whose finalizers subresource Kueue's ClusterRole may not update (kubernetes
+    # plugin/pkg/admission/gc/gc_admission.go@v1.37.2: "cannot set blockOwnerDeletion if an
+    # ownerReference refers to a resource you can't set finalizers on"): kueue#392 (jobs,
+    # v0.2), kueue#1485 (Kubeflow jobs, v0.5, fixed by PR #1486 adding <kind>/finalizers)
+    ("kueue_bug", r"workloads\.kueue\.x-k8s\.io[^\n]{0,120}?is forbidden: cannot set "
+                  r"blockOwnerDeletion if an ownerReference refers to a resource you can'?t set "
+                  r"finalizers on"),
     # The job reconciler could not create the job's Workload: log.Error(err, "Handling job
     # with no workload"), pkg/controller/jobframework/reconciler.go v0.3.0:146 to v0.19.0:497.
     # An AlreadyExists error names a Workload of that name another object may own (kueue#1726):

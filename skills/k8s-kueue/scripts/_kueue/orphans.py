@@ -15,7 +15,7 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
 from _kueue.multikueue import disconnected_clusters
 from _kueue.diagnose import severity_of
-from _kueue.explain import FIXES, message_notes
+from _kueue.explain import FIXES, fix_for, message_notes
 from _kueue.messages import clauses, message_span, normalize, rank
 from _kueue import prose
 from _kueue.jobs import queue_name_of
@@ -595,7 +595,7 @@ def _finding(said, obj: dict) -> dict:
                     "kueue.x-k8s.io/queue-name label (no Workload, its pods are not managed)")
         message = f"{lead}: {said.message}"[:300]
         evidence, confirm = [said.quote()] + said.evidence + message_notes(said), ""
-    fix = FIXES.get(said.cause, "")
+    fix = fix_for(said.cause, said.message)
     if said.basis != "inferred" and _refused_by_webhook(said):
         fix = ("fix what the webhook's message names in the job and create it again; "
                "kubectl apply --dry-run=server -f JOB.yaml shows the webhook's answer")

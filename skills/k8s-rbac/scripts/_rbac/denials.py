@@ -70,8 +70,10 @@ _PATH = re.compile(r'User ' + _Q + r' cannot (\S+) path ' + _Q + r'(?::\s*(.*))?
 # `pods "web-0" is forbidden: ` or `pods is forbidden: ` immediately before the message (a
 # LimitRange's list of reasons starts with "[").
 _OBJECT_BEFORE = re.compile(r'[a-z0-9][a-z0-9.\-]*(?: ' + _Q + r')? is forbidden:[\s\[]*$')
+# (the kubelet's own 403: `subresource=%s` in older releases, `subresource(s)=%v`, a Go slice
+# such as `[proxy]`, in kubernetes v1.37.2 pkg/kubelet/server/server.go:426)
 _KUBELET = re.compile(r'Forbidden \(user=([^,]+), verb=([^,]+), resource=([^,)]+)'
-                      r'(?:, ?subresource=([^)]+))?\)')
+                      r'(?:, ?subresource(?:\(s\))?=\[?([^)\]]*)\]?)?\)')
 # (a ClusterRole with an aggregationRule gathers any rule, so its creator must hold every verb
 # on every resource, or `escalate` on clusterroles: kubernetes v1.37.2 pkg/registry/rbac/
 # clusterrole/policybased/storage.go:86,114 "must have cluster-admin privileges to use the
@@ -436,7 +438,19 @@ _PRIVILEGED_OFF = re.compile(r"(?:(\S+securityContext\.privileged): Forbidden: d
                              r"(?:cluster )?policy|hostProcess containers are disallowed by "
                              r"cluster policy|(?P<kubelet>specified privileged container, but "
                              r"is disallowed))")
+# The kubelet refusing to start a container whose pod asks runAsNonRoot (kubernetes v1.37.2
+# pkg/kubelet/kuberuntime/security_context_others.go verifyRunAsNonRoot, event Failed, waiting
+# CreateContainerConfigError): the image runs as root (no USER, or USER 0), or names a user by
+# name so the kubelet cannot tell (helm/chartmuseum#166: the image had no USER; fixed by #167)
+_RUN_AS_NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:(?P<root>will run as "
+                              r"root)|has non-numeric user \(?(?P<user>[^)\s]*)\)?)")
 _INVALID_OBJECT = re.compile(r'([A-Za-z]+(?:\.[a-z0-9.]+)?) "([^"]+)" is invalid:[^"]*$')
+
+
+def _run_as_non_root(m, flat) -> Denial:
+    return Denial("kubelet-nonroot", flat[max(0, m.start() - 80):m.end() + 80][:300],
+                  resource="Pod", reason="root" if m.group("root") else "non-numeric",
+                  name=m.group("user") or "")
 
 
 def _privileged_off(m, flat) -> Denial:
@@ -483,7 +497,8 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
-             (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction)] + \
+             (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction),
+             (_RUN_AS_NON_ROOT, _run_as_non_root)] + \
     _admission_builders()
 
 

@@ -113,6 +113,10 @@ def _denied_unnamed(denial: Denial, what: str, where: str) -> dict:
 
 # --- what the message alone establishes ---------------------------------------------------------
 
+# A user named just "system" is no built-in identity (those are system:<...>; OpenShift's
+# administrator is system:admin): a login under a wrong name that an any-password identity
+# provider accepted (tektoncd/pipeline#796: Minishift, every cluster-scoped create denied
+# "no RBAC policy matched"; the fix, PR #797, logs in as an admin).
 # A ServiceAccount's username is system:serviceaccount:<namespace>:<name> (k8s.io/apiserver
 # pkg/authentication/serviceaccount util.go ServiceAccountUsernamePrefix); a user named
 # `serviceaccount:<ns>:<name>` is nobody's, so the ServiceAccount's bindings do not apply:
@@ -151,6 +155,16 @@ def _reported(denial: Denial) -> list[dict]:
                         "its own (TLS bootstrapping)", basis="reported",
                         confirm="on the node: openssl x509 -in /var/lib/kubelet/pki/kubelet-"
                                 "client-current.pem -noout -subject; kubectl get nodes")]
+    if user == "system":
+        return [finding("error", "wrong_identity", subject_ref(denial),
+                        "the request ran as a user named just \"system\": no built-in identity "
+                        "has that name (they are system:<something>, the cluster administrator "
+                        "of OpenShift is system:admin), so the login used another name than "
+                        "meant (an identity provider that accepts any name, e.g. Minishift's, "
+                        "made a new, unprivileged user)", [denial.text],
+                        "log in as the administrator (oc login -u system:admin, or a user bound "
+                        "to cluster-admin) and apply again", basis="reported",
+                        confirm="oc whoami (kubectl auth whoami)")]
     if _SA_WITHOUT_PREFIX.match(user):
         return [finding("error", "wrong_identity", subject_ref(denial),
                         f"the request ran as user {user}, a ServiceAccount's name without the "
@@ -375,6 +389,22 @@ def _privileged_disallowed(denial: Denial) -> list[dict]:
                             "=[a-z]*' (on a control-plane node)")]
 
 
+def _kubelet_nonroot(denial: Denial) -> list[dict]:
+    if denial.reason == "root":
+        return [finding("error", "run_as_root", {"kind": "Pod"},
+                        "the kubelet refused to start the container: the pod asks runAsNonRoot "
+                        "and the image runs as root (no USER, or USER 0), so the check happens "
+                        "at start, after admission let the pod in", [denial.text],
+                        "build the image with a non-root USER (numeric), or set "
+                        "securityContext.runAsUser to a non-zero UID the image can run as",
+                        basis="reported")]
+    return [finding("error", "security_context_denied", {"kind": "Pod"},
+                    f"the kubelet cannot verify runAsNonRoot: the image names its user by name "
+                    f"({denial.name or 'non-numeric'}), not by UID", [denial.text],
+                    "set securityContext.runAsUser to that user's numeric UID, or use USER "
+                    "<uid> in the image", basis="reported")]
+
+
 def _webhook(denial: Denial) -> list[dict]:
     return [finding("error", "admission_webhook_denied", {"kind": "ValidatingWebhook",
                                                           "name": denial.webhook},
@@ -514,7 +544,8 @@ def _node_restriction(denial: Denial) -> list[dict]:
 
 
 _SPECIAL = {"owner-finalizers": _owner_finalizers, "node-restriction": _node_restriction, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
-            "psp": _psp, "webhook": _webhook, "policy": _policy, "unauthenticated": _unauthenticated, "privileged-disallowed": _privileged_disallowed}
+            "psp": _psp, "webhook": _webhook, "policy": _policy, "unauthenticated": _unauthenticated, "privileged-disallowed": _privileged_disallowed,
+            "kubelet-nonroot": _kubelet_nonroot}
 
 
 # --- what the Roles and bindings in the input add -------------------------------------------------

@@ -371,6 +371,9 @@ class GpuReport:
     mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
     plugin_start: list[str] = field(default_factory=list)    # the device plugin cannot start
     amd_plugin_silent: list[str] = field(default_factory=list)  # ROCm plugin: no /sys/class/kfd
+    plugin_no_devices: list[str] = field(default_factory=list)  # NVIDIA plugin found no GPU
+    plugin_unhealthy: list[str] = field(default_factory=list)   # the plugin marked a GPU
+    plugin_unhealthy_said: list[str] = field(default_factory=list)  # ... said in words
     toolkit_runtime: list[str] = field(default_factory=list)  # toolkit cannot reach containerd
     device_admission: list[str] = field(default_factory=list)  # the kubelet refused the devices
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
@@ -438,6 +441,13 @@ def read(text: str) -> GpuReport:
     report.plugin_start = [line.strip()[:300] for line in text.splitlines()
                            if _PLUGIN_START.search(line)][:2]
     report.amd_plugin_silent = _amd_plugin_silent(text)
+    report.plugin_no_devices = [line.strip()[:300] for line in text.splitlines()
+                                if _PLUGIN_NO_DEVICES.search(line)][:1]
+    report.plugin_unhealthy = [line.strip()[:300] for line in text.splitlines()
+                               if _PLUGIN_UNHEALTHY.search(line)][:2]
+    report.plugin_unhealthy_said = [] if report.plugin_unhealthy else [
+        line.strip()[:300] for line in text.splitlines()
+        if _PLUGIN_UNHEALTHY_SAID.search(line)][:1]
     report.nccl = read_nccl_faults(text)
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
@@ -465,6 +475,21 @@ _MASTER_UNREACHABLE = re.compile(
 # "Insufficient Permissions" reading a MIG device's memory is a plugin without access to the
 # MIG capability devices (NVIDIA_MIG_MONITOR_DEVICES=all unset: NVIDIA/k8s-device-plugin#399)
 _PLUGIN_START = re.compile(r"error starting plugins?: ", re.I)
+# ... or starting with no device to serve: "No devices found. Waiting indefinitely."
+# (cmd/nvidia-device-plugin main.go, v0.7.0 to v0.19: no plugin has devices, none is started,
+# and it does not look again until it is restarted): the driver was not up when it started
+# (after a reboot: NVIDIA/k8s-device-plugin#414, fixed by restarting the plugin pod) or its
+# container sees no GPU
+_PLUGIN_NO_DEVICES = re.compile(r"No devices found\. Waiting indefinitely")
+# The device plugin marking a GPU unhealthy: its health check on NVML events (internal/rm/
+# health.go: `Marking device %v as unhealthy: %v`, `... marking it as unhealthy`), which fires
+# on a critical Xid or a double-bit ECC error and is not undone until the plugin restarts
+# (NVIDIA/k8s-device-plugin#111: "it generates a DBE"; a restart runs no check and reports
+# the GPU healthy). Said in words it is the same fault, to be confirmed in the kernel log.
+_PLUGIN_UNHEALTHY = re.compile(r"Marking device \S+ as unhealthy|marking it as unhealthy")
+_PLUGIN_UNHEALTHY_SAID = re.compile(
+    r"\bdevice[- ]?plugin\b[^.\n]{0,80}?\b(?:reports?|reported|marks?|marked|shows?|says?|"
+    r"flags?|flagged)\b[^.\n]{0,40}?\bunhealthy\b", re.I)
 
 
 # AMD's ROCm device plugin lists its `gpu` resource only when /sys/class/kfd exists, the

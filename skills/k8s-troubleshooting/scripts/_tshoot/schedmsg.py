@@ -64,7 +64,11 @@ _REASONS = [
     (r"node selector|node affinity|^matchnodeselector|^nodeaffinity|requested hostname"
      r"|requested node name|^hostname|^nodename|service affinity|^checkserviceaffinity"
      r"|requested labels|^checknodelabelpresence", "affinity"),
-    (r"max volume count|^maxvolumecount|^max\w*volumecount|volume limit", "insufficient"),
+    # the node's attachable-volume limit: its own filter (MaxCSIVolumeCount and the cloud
+    # ones before 1.17, NodeVolumeLimits since), which runs after the taint filters in both
+    # the predicate and the framework orders: a node it rejects passed TaintToleration
+    # (csi-digitalocean#314: "1 node(s) had taints ..., 2 node(s) exceed max volume count")
+    (r"max volume count|^maxvolumecount|^max\w*volumecount|volume limit", "volume_limit"),
     # the cluster-autoscaler's NotTriggerScaleUp counts node groups: the groups that could
     # hold the pod cannot grow (kubernetes/autoscaler#5692 "3 max node group size reached";
     # cluster-autoscaler's "max cluster cpu/memory limit reached", "in backoff after failed
@@ -87,13 +91,14 @@ _REASONS = [(re.compile(p, re.I), c) for p, c in _REASONS]
 # the tainted nodes are the ones the selector wants - the nodes of a dump can (see
 # _tshoot.sched), the message alone cannot (EARLY_HIDES says which reasons hide which).
 FRAMEWORK_ORDER = ("not_ready", "cordoned", "control_plane", "taint", "pressure", "affinity",
-                   "ports", "insufficient", "volume_in_use", "volume_affinity", "pvc",
-                   "spread", "pod_affinity", "dra")
+                   "ports", "insufficient", "volume_in_use", "volume_limit", "volume_affinity",
+                   "pvc", "spread", "pod_affinity", "dra")
 PREDICATE_ORDER = ("not_ready", "cordoned", "affinity", "ports", "insufficient",
-                   "volume_in_use", "control_plane", "taint", "volume_affinity", "pvc",
-                   "pressure", "pod_affinity", "spread", "dra")
+                   "volume_in_use", "control_plane", "taint", "volume_limit", "volume_affinity",
+                   "pvc", "pressure", "pod_affinity", "spread", "dra")
 
 CAUSE = {"insufficient": "unschedulable_insufficient", "taint": "unschedulable_taint",
+         "volume_limit": "unschedulable_insufficient",
          "control_plane": "unschedulable_taint", "cordoned": "unschedulable_cordoned",
          "not_ready": "node_not_ready", "pressure": "node_pressure", "no_nodes": "no_nodes",
          "affinity": "unschedulable_affinity", "pod_affinity": "unschedulable_pod_affinity",

@@ -18,6 +18,10 @@ _SCHED_FIX = {
     "insufficient": "no node has that much free: lower the pod's requests, free capacity or add "
                     "nodes; 'Too many pods' is the node's max-pods limit (kubelet maxPods) - "
                     "raise it or add nodes",
+    "volume_limit": "the nodes have as many volumes attached as their driver allows (CSINode "
+                    "allocatable count, the cloud's per-instance limit): spread the pods over "
+                    "more nodes or add nodes (the cluster autoscaler adds one for it), or use "
+                    "fewer volumes per node",
     "taint": "add a toleration for the taint to the pod template if the pod belongs on those "
              "nodes (GPU and dedicated pools are tainted on purpose), or remove the taint: "
              "kubectl describe nodes | grep Taints shows which",
