@@ -36,6 +36,13 @@ def paste_causes(script: str, text: str) -> list[str]:
     return [f["cause"] for f in res.doc["findings"]]
 
 
+def first_finding(script: str, text: str) -> dict:
+    """The first finding `script -f - --json` gives for a paste."""
+    res = run_script(script, "-f", "-", "--json", stdin=text)
+    assert res.doc["findings"], res.doc
+    return res.doc["findings"][0]
+
+
 def load(name: str) -> list[dict]:
     return yaml.safe_load((RESOURCES / name).read_text())["items"]
 

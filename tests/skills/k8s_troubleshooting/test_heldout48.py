@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import paste_causes as _causes
-from .conftest import run_script
+from .conftest import first_finding
 
 SYMBOL = ("nvidia-device-plugin: symbol lookup error: nvidia-device-plugin: undefined symbol: "
           "nvmlDeviceGetPciInfo_v3\n")
@@ -25,8 +25,7 @@ HOOK = ("  Warning  Failed  2m (x5 over 4m)  kubelet  Error: failed to start con
 @pytest.mark.parametrize("symbol", ["nvmlDeviceGetPciInfo_v3", "cuDevicePrimaryCtxRelease_v2"])
 def test_an_nvml_or_cuda_driver_symbol_missing_is_a_driver_too_old(symbol):
     text = SYMBOL.replace("nvmlDeviceGetPciInfo_v3", symbol)
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
-    first = res.doc["findings"][0]
+    first = first_finding("explain_gpu_failure.py", text)
     assert first["cause"] == "gpu_driver_mismatch", first
     assert "older than the program" in first["message"]
     assert _causes("triage.py", text)[0] == "gpu_driver_mismatch"
@@ -34,13 +33,11 @@ def test_an_nvml_or_cuda_driver_symbol_missing_is_a_driver_too_old(symbol):
 
 def test_a_cuda_library_symbol_is_not_the_driver():
     text = "python: symbol lookup error: libtorch.so: undefined symbol: cudnnGetVersion_v9\n"
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
-    assert "gpu_driver_mismatch" not in [f["cause"] for f in res.doc["findings"]]
+    assert "gpu_driver_mismatch" not in _causes("explain_gpu_failure.py", text)
 
 
 def test_the_hook_failing_is_the_container_not_starting():
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=HOOK)
-    first = res.doc["findings"][0]
+    first = first_finding("explain_gpu_failure.py", HOOK)
     assert first["cause"] == "container_start_failed", first
     assert "libnvidia-container older than 1.8.0" in first["fix"]
     assert _causes("triage.py", HOOK)[0] == "container_start_failed"
@@ -49,6 +46,5 @@ def test_the_hook_failing_is_the_container_not_starting():
 def test_a_hook_detail_another_rule_reads_keeps_its_cause():
     text = HOOK.replace("container error: cgroup subsystem devices not found: unknown",
                         "initialization error: nvml error: driver not loaded")
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
-    causes = [f["cause"] for f in res.doc["findings"]]
+    causes = _causes("explain_gpu_failure.py", text)
     assert causes[0] == "gpu_driver_mismatch" and "container_start_failed" not in causes

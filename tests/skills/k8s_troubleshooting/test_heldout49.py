@@ -8,7 +8,7 @@ the claim stays Pending until the permission is granted)."""
 from __future__ import annotations
 
 from .conftest import paste_causes as _causes
-from .conftest import run_script
+from .conftest import first_finding
 
 AMD = ("I0127 18:29:58.101908       1 main.go:305] AMD GPU device plugin for Kubernetes\n"
        "I0127 18:29:58.101961       1 main.go:305] ./k8s-device-plugin version v1.25.2.7\n"
@@ -19,21 +19,18 @@ CSI = ('E0115 16:19:15.806968       1 driver.go:85] GRPC error: rpc error: code 
 
 
 def test_an_amd_plugin_silent_after_its_start_advertises_nothing():
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=AMD)
-    first = res.doc["findings"][0]
+    first = first_finding("explain_gpu_failure.py", AMD)
     assert first["cause"] == "gpu_not_advertised", first
     assert first["basis"] == "inferred" and "/sys/class/kfd" in first["confirm"]
 
 
 def test_an_amd_plugin_that_goes_on_is_not_read_as_silent():
     text = AMD + "I0127 18:29:59.000000       1 manager.go:85] Registering plugin gpu\n"
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
-    assert "gpu_not_advertised" not in [f["cause"] for f in res.doc["findings"]]
+    assert "gpu_not_advertised" not in _causes("explain_gpu_failure.py", text)
 
 
 def test_a_csi_driver_that_cannot_create_the_volume_keeps_the_claim_pending():
-    res = run_script("triage.py", "-f", "-", "--json", stdin=CSI)
-    first = res.doc["findings"][0]
+    first = first_finding("triage.py", CSI)
     assert first["cause"] == "pvc_pending", first
     assert "permission" in first["fix"]
     assert _causes("triage.py", CSI)[0] == "pvc_pending"

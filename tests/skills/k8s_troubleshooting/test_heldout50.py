@@ -13,15 +13,14 @@ from __future__ import annotations
 import pytest
 
 from .conftest import paste_causes as _causes
-from .conftest import run_script
+from .conftest import first_finding
 
 NO_DEVICES = ("2023/06/12 09:21:24 Loading NVML\n2023/06/12 09:21:25 Retreiving plugins.\n"
               "2023/06/12 09:21:25 No devices found. Waiting indefinitely.\n")
 
 
 def test_a_plugin_that_found_no_gpu_advertises_none():
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=NO_DEVICES)
-    first = res.doc["findings"][0]
+    first = first_finding("explain_gpu_failure.py", NO_DEVICES)
     assert first["cause"] == "gpu_not_advertised" and "restart the plugin" in first["fix"]
 
 
@@ -32,8 +31,7 @@ def test_a_plugin_that_found_no_gpu_advertises_none():
      "healthy again.\n", "inferred"),
 ])
 def test_a_gpu_the_plugin_marked_unhealthy_is_a_hardware_fault(text, basis):
-    res = run_script("explain_gpu_failure.py", "-f", "-", "--json", stdin=text)
-    first = res.doc["findings"][0]
+    first = first_finding("explain_gpu_failure.py", text)
     assert first["cause"] == "gpu_xid_hardware" and first["basis"] == basis, first
 
 
