@@ -264,11 +264,13 @@ _MESSAGES = [
     # objects and the jobs it manages are refused (`failed calling webhook "mresourceflavor.kb.io":
     # failed to call webhook: Post "https://kueue-webhook-service.<ns>.svc:443/mutate-...": no
     # endpoints available for service "kueue-webhook-service"`: applied before Kueue was ready,
-    # kueue#3794; the controller crash-looping on a panic, marin-community/marin#7396)
+    # kueue#3794; the controller crash-looping on a panic, marin-community/marin#7396; `read:
+    # connection reset by peer` from a webhook server not yet ready, kueue#2073)
     ("kueue_controller_down", r"failed calling webhook \\?\"?[\w.-]+\\?\"?:[^\n]{0,400}?"
                               r"(?:kueue-webhook-service|/(?:mutate|validate)-kueue-x-k8s-io-)"
                               r"[^\n]{0,300}?(?:no endpoints available|connection refused|i/o "
-                              r"timeout|context deadline exceeded|x509|not found)"),
+                              r"timeout|context deadline exceeded|x509|not found|connection "
+                              r"reset by peer|broken pipe|\bEOF\b)"),
     # kueue-controller-manager's own informers cannot list its kinds (controller-runtime
     # pkg/cache/internal/informers.go -> client-go reflector `Failed to watch *v1beta1.Workload:
     # failed to list *v1beta1.Workload: <err>`): its caches never sync, so it admits nothing.

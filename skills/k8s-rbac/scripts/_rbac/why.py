@@ -35,9 +35,40 @@ def explain(denial: Denial, objects) -> list[dict]:
     reported = _reported(denial)
     if reported:
         return reported
+    as_user = _service_account_as_user(denial, objects) if denial.kind == "rbac" else []
+    if as_user:
+        return as_user
     specific = _from_objects(denial, objects) if denial.kind == "rbac" else []
     found = specific + [_denied(denial, explained=bool(specific), objects=objects)]
     return found + _default_service_account(denial, found)
+
+
+def _service_account_as_user(denial: Denial, objects) -> list[dict]:
+    """A plain user name denied where the paste's bindings grant a ServiceAccount of that
+    name and no User of it: `kubectl --as alice` acts as the User alice, a ServiceAccount is
+    system:serviceaccount:<namespace>:<name> (kubectl's --as; aquasecurity/kubectl-who-can#26:
+    a RoleBinding to ServiceAccount gotoams/alice, `can-i ... --as alice` said no)."""
+    user = denial.user
+    if not user or ":" in user:
+        return []
+    subjects = [(b, s) for b in objects if b.get("kind") in ("RoleBinding", "ClusterRoleBinding")
+                for s in b.get("subjects") or [] if s.get("name") == user]
+    accounts = [(b, s) for b, s in subjects if s.get("kind") == "ServiceAccount"]
+    if not accounts or any(s.get("kind") == "User" for _, s in subjects):
+        return []
+    binding, subject = accounts[0]
+    ns = subject.get("namespace") or (binding.get("metadata") or {}).get("namespace") or \
+        "<namespace>"
+    full = f"system:serviceaccount:{ns}:{user}"
+    return [finding("error", "wrong_identity", subject_ref(denial),
+                    f"the request ran as the User {user}, while {binding.get('kind')} "
+                    f"{(binding.get('metadata') or {}).get('name', '')} binds the ServiceAccount "
+                    f"{ns}/{user}: a ServiceAccount acts as {full}, so the binding does not apply "
+                    "to the name checked", [denial.text, f"subject: ServiceAccount {user} in "
+                                                         f"namespace {ns}"],
+                    f"check (or impersonate) the ServiceAccount by its full name: --as {full}; "
+                    "bind the User only if a person signs in as it", basis="reported",
+                    confirm=denial.can_i().replace(f"--as={user}", f"--as={full}"))]
 
 
 def _default_service_account(denial: Denial, found: list[dict]) -> list[dict]:
