@@ -238,6 +238,15 @@ PATTERNS: tuple[Pattern, ...] = (
        "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1394 "
        "(getResourceClaims, wrapped 'get resource claims: %w' at :1295)",
        shadows=PREPARE_WORDINGS),
+    # the same helper's read of the claim answered 404: no resource.k8s.io version its client
+    # knows is served (it falls back v1 -> v1beta2 -> v1beta1, dynamic-resource-allocation
+    # client/client.go; helpers before that fallback read one fixed version)
+    _p("plugin-claim-unserved", "dra_api_missing", "DRA driver",
+       r"retrieve claim [\w.-]+/[\w.-]+: the server could not find the requested resource",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin",
+       "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1388 (v0.36.2 "
+       ":1105; wrapped 'get resource claims: %w' at :1295)",
+       shadows=PREPARE_WORDINGS),
     _p("kubelet-claim-unpreparing", "claim_deallocating", "kubelet",
        r"ResourceClaim [\w.-]+ is being unprepared",
        "1.37", f"{K8S} v1.37.2 pkg/kubelet/cm/dra/manager.go"),
@@ -274,14 +283,28 @@ PATTERNS: tuple[Pattern, ...] = (
        "configs; https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/543 (PR #576), "
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/pull/394",
        shadows=("driver-unprepare-error", "kubelet-prepare-failed", "driver-prepare-error")),
+    # at container start the kubelet's claim cache has no entry for a claim the pod prepared:
+    # only unprepare deletes entries (v1.36.0 manager.go:705), so another pod sharing the claim
+    # unprepared it under this one; 1.37 closes both races its comments name (a prepare
+    # attaching to an entry being unprepared, manager.go:366; an unprepare by a pod the entry
+    # does not reference, :672). Event Failed "Error: %v" (kuberuntime_container.go:260)
+    _p("kubelet-claim-unprepared-under-pod", "claim_deallocating", "kubelet",
+       r"unable to get information for ResourceClaim (?P<claim>[\w.-]+)",
+       "1.36-1.37", f"{K8S} v1.36.0 pkg/kubelet/cm/dra/manager.go:763 (GetResources), v1.37.2 "
+       ":829"),
     _p("kubelet-stale-claim", "claim_deallocating", "kubelet",
        r"old ResourceClaim with same name [\w.-]+ and different UID",
        "1.34-1.37", f"{K8S} v1.34.0..v1.37.2 pkg/kubelet/cm/dra/manager.go (a force-deleted "
        "pod's claim is still prepared)"),
+    # 1.34+ wraps the service check in ValidatePlugin / RegisterPlugin as "invalid supported
+    # gRPC versions of DRA driver plugin %s at endpoint %s: %w" (v1.37.2 dra_plugin_manager.go
+    # :329,:558; :327,:532@v1.36.0), e.g. around "empty list of supported gRPC services" (:570)
     _p("kubelet-plugin-unusable", "driver_not_registered", "kubelet",
        r"timed out waiting for gRPC connection to be ready|none of services supported by the "
        r"plugin .{0,200}? are supported by the kubelet|validation failed for DRA plugin"
-       r"|highest supported version reported by plugin is",
+       r"|highest supported version reported by plugin is"
+       r"|invalid supported gRPC versions of DRA driver plugin (?P<driver>[\w.-]+)"
+       r"|empty list of supported gRPC services \(aka supported versions\)",
        "1.27-1.37", f"{K8S} pkg/kubelet/cm/dra/plugin/ (v1.27.0..v1.30.0 plugin.go validation, "
        "v1.30.0..v1.35.0 dra_plugin.go gRPC wait, v1.34.0..v1.37.2 dra_plugin_manager.go)"),
     _p("slice-fields-dropped", "dra_feature_disabled", "DRA driver",
@@ -325,6 +348,16 @@ PATTERNS: tuple[Pattern, ...] = (
        "returned as 'error creating driver: ...' and the plugin exits before it registers "
        "with the kubelet (whatever follows: device library, CDI, IMEX channel; "
        "NVIDIA/k8s-test-infra#497, issues/1272)"),
+    # every component of NVIDIA's driver validates the Helm value featureGates at start and
+    # exits on a combination it does not support, so its kubelet plugins never register
+    # (pkg/featuregates ValidateFeatureGates, wrapped by each cmd/*/main.go)
+    _p("nvidia-feature-gates-invalid", "driver_not_registered", "DRA driver",
+       r"feature gate validation failed: feature gate (?P<feature>[\w.-]+) (?:is currently "
+       r"mutually exclusive with|requires) (?P<other>[\w.-]+)",
+       "dra-driver-nvidia-gpu v25.12+",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 pkg/featuregates/featuregates.go:198-218, "
+       "cmd/gpu-kubelet-plugin/main.go:212, cmd/compute-domain-kubelet-plugin/main.go:190 "
+       "(v25.12.0 featuregates.go:173-185)"),
     _p("nvidia-driver-root-check", "no_resource_slices", "DRA driver",
        # the check's own line names what it did not find under the driver root (shell
        # `nvidia-smi: not found. ` in early releases, `, ` later and in the Go rewrite)
@@ -405,9 +438,14 @@ PATTERNS: tuple[Pattern, ...] = (
     # %w"; computedomain.go AssertComputeDomainReady)
     _p("cd-not-ready", "driver_prepare_failed", "DRA driver",
        r"error asserting ComputeDomain Ready|current node not ready in ComputeDomain"
-       r"|ComputeDomain not Ready",
+       r"|ComputeDomain not Ready"
+       # the daemon pod's own probe (`compute-domain-daemon check`, nvidia-imex-ctl -q): this
+       # node's IMEX daemon is what the channel claims wait for (v0.4.1 cmd/compute-domain-
+       # daemon/main.go:451,455; v25.3.2 :281)
+       r"|IMEX daemon not ready: |IMEX daemon check failed: error running",
        "dra-driver-nvidia-gpu v25.3 ('ComputeDomain not Ready': the whole domain, numNodes "
-       "daemons) .. v25.8 ('current node not ready in ComputeDomain': this node's daemon)",
+       "daemons) .. v25.8-v0.4 ('current node not ready in ComputeDomain': this node's daemon; "
+       "v0.4.1 computedomain.go:249)",
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.3.2 / v25.8.1 cmd/compute-domain-kubelet-"
        "plugin/computedomain.go AssertComputeDomainReady, device_state.go:488",
        shadows=PREPARE_WORDINGS),
@@ -427,8 +465,12 @@ PATTERNS: tuple[Pattern, ...] = (
     # dra-driver-nvidia-gpu#720)
     _p("cd-daemon-no-cdi-edits", "cdi_not_enabled", "DRA driver",
        r"writeIMEXConfig failed: error parsing template file: open \S*imexd\.cfg\.tmpl: no "
-       r"such file",
-       "dra-driver-nvidia-gpu v25.8+ (compute-domain-daemon)",
+       r"such file"
+       # v0.4+ checks first that the CDI edits' COMPUTE_DOMAIN_UUID env reached it
+       # (cmd/compute-domain-daemon/main.go:218@v0.4.1, PR #965)
+       r"|CDI container edits did not apply -- is CDI enabled in your container runtime",
+       "dra-driver-nvidia-gpu v25.8-v25.12 (compute-domain-daemon writeIMEXConfig), v0.4+ (its "
+       "CDI check)",
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/720 (maintainer: the "
        "CDI edits were not applied; CDI not enabled in the container runtime)"),
     _p("cd-namespace", "driver_prepare_failed", "DRA driver",
@@ -436,6 +478,17 @@ PATTERNS: tuple[Pattern, ...] = (
        "dra-driver-nvidia-gpu v25.3..v25.8",
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
        "computedomain.go:290 (a permanent error: the kubelet plugin does not retry it)",
+       shadows=PREPARE_WORDINGS),
+    # a node serves one ComputeDomain at a time: preparing a channel claim labels the node
+    # resource.nvidia.com/computeDomain=<the domain's UID>, and a node already labelled for
+    # another domain refuses the claim until that domain's claims there are unprepared
+    # (AddNodeLabel, retried by the kubelet)
+    _p("cd-node-other-domain", "driver_prepare_failed", "DRA driver",
+       r"label already exists for a different ComputeDomain",
+       "dra-driver-nvidia-gpu v25.3..v0.4",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-kubelet-plugin/"
+       "computedomain.go:320 (v25.8.1 :304), wrapped 'error adding Node label for "
+       "ComputeDomain: %w' at device_state.go:653",
        shadows=PREPARE_WORDINGS),
     _p("cd-dns-names-driver", "driver_not_registered", "DRA driver",
        r"minimum version not satisfied for IMEXDaemonsWithDNSNames"
@@ -460,6 +513,18 @@ PATTERNS: tuple[Pattern, ...] = (
        "starting MPS control daemon: %w', 'MPS control daemon is not yet ready: %w'), "
        "sharing.go (daemonName 'mps-control-daemon-%s'); dra-driver-nvidia-gpu#229 (RBAC on "
        "deployments, PR #230), #1212 (OpenShift SCC refusing the daemon's pods, PR #1213)",
+       shadows=PREPARE_WORDINGS),
+    # NVIDIA's GPU kubelet plugin refuses a claim whose device its checkpoint holds prepared
+    # for another claim (admin access aside): two claims allocated one device (a scheduler
+    # race, kubernetes#136269) or a force-deleted pod's claim never unprepared; with
+    # consumable shares a shared GPU's claims must carry the same config
+    # (validateNoOverlappingPreparedDevices, wrapped "unable to prepare claim %v: %w")
+    _p("driver-device-already-prepared", "driver_prepare_failed", "DRA driver",
+       r"requested device (?P<device>[\w.-]+) (?:is already allocated to different claim|has "
+       r"conflicting configuration with already prepared claim) (?P<other>[\w.-]+)",
+       "dra-driver-nvidia-gpu v25.12+ (conflicting configuration: after v0.4.1)",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/gpu-kubelet-plugin/device_state.go:268,"
+       "1251 (v25.12.0 :216,1147); conflicting configuration at 95932046 :1520",
        shadows=PREPARE_WORDINGS),
     # drivers derived from dra-example-driver check each allocation result against the
     # devices they publish on the node ('requested device is not allocatable: %v', GPU / NPU /

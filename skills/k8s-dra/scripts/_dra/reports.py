@@ -397,6 +397,17 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
 
 # a fix more precise than the cause's, where the message says whose fault it is
 _FIX_BY_PATTERN = {
+    "nvidia-feature-gates-invalid": (
+        "the driver's components exit at start on a combination of its own feature gates they "
+        "do not support: change the Helm value featureGates (turn off one of the two gates the "
+        "message names, or enable the one it requires) and apply it (helm upgrade); the "
+        "kubelet plugins then start and register"),
+    "kubelet-claim-unprepared-under-pod": (
+        "the kubelet unprepared the claim while this pod still used it (another pod sharing "
+        "the claim finished and its unprepare removed the kubelet's record of it), so the "
+        "container cannot get its devices: delete the pod so that its claim is prepared again; "
+        "kubelet 1.37 refuses such a pod up front ('ResourceClaim ... is being unprepared') "
+        "and no longer unprepares a claim for a pod it does not reference"),
     # the apiserver's refusal of the controller's create: quota admission names the resource
     # (k8s.io/apiserver v0.37.2 resourcequota/controller.go:622 "exceeded quota: ...")
     "ctrl-create-failed": "read the refusal after 'create ResourceClaim': for 'exceeded quota' "
@@ -448,6 +459,12 @@ _FIX_BY_PATTERN = {
     "cd-namespace": "create the workload pods (their channel claims) in the ComputeDomain's "
                     "namespace, where its ResourceClaimTemplate is; the plugin does not retry "
                     "this, so recreate the pods",
+    "cd-node-other-domain": "the node still belongs to another ComputeDomain (its label "
+                            "resource.nvidia.com/computeDomain holds that domain's UID: kubectl "
+                            "get node <node> -L resource.nvidia.com/computeDomain): a node "
+                            "serves one domain at a time, so let that domain's workload pods on "
+                            "the node finish (their channel claims unprepared) or keep this "
+                            "domain's pods off that node; the kubelet retries",
     "cd-dns-names-driver": "upgrade the GPU driver on the node to the version the message "
                            "names, or set the Helm value featureGates.IMEXDaemonsWithDNSNames="
                            "false; then the compute-domain kubelet plugin starts",
@@ -612,6 +629,31 @@ def _d_kubelet_unprepare_failed(m: Match) -> str:
             "a scheduling problem")
 
 
+def _d_kubelet_plugin_unusable(m: Match) -> str:
+    driver = f" {m.value('driver')}" if m.value("driver") else ""
+    if "supported" not in m.message:
+        return f" (driver{driver})" if driver else ""
+    # the kubelet compares the gRPC services the plugin lists at registration with its own
+    # (v1.37.2 pkg/kubelet/cm/dra/plugin/dra_plugin_manager.go validateSupportedServices)
+    return (f": here the plugin{driver} runs, but the kubelet refuses its registration: it "
+            "offers none of the DRA gRPC services (API versions) this kubelet speaks, a driver "
+            "release built for another Kubernetes version; run a driver release that supports "
+            "this kubelet's version, or upgrade the kubelet")
+
+
+def _d_driver_device_already_prepared(m: Match) -> str:
+    device, other = m.value("device") or "the device", m.value("other") or "another claim"
+    if "conflicting configuration" in m.message:
+        return (f": {device} is shared (consumable shares) with claim {other}, prepared with "
+                "another opaque config; claims that share a GPU must carry the same config: "
+                "align the claims' spec.devices.config, or let them use different GPUs")
+    return (f": the plugin's checkpoint holds {device} still prepared for claim UID {other}, "
+            "so two claims got one device: a pod force-deleted before its claim was "
+            "unprepared, or a scheduler race (kubernetes#136269); find the claim with that UID "
+            "and its pods (kubectl get resourceclaims -A -o custom-columns=NS:.metadata."
+            "namespace,NAME:.metadata.name,UID:.metadata.uid,RESERVED:.status.reservedFor)")
+
+
 # pattern key -> what its own words add to the finding
 def _d_webhook_denies_claims(m: Match) -> str:
     return f": the webhook {m.value('webhook')} refuses them (not a DRA component)"
@@ -637,6 +679,8 @@ _DETAIL: dict[str, Callable[[Match], str]] = {
     "driver-unprepare-error": _d_driver_unprepare_error,
     "driver-state-version-skew": _d_driver_state_version_skew,
     "kubelet-unprepare-failed": _d_kubelet_unprepare_failed,
+    "kubelet-plugin-unusable": _d_kubelet_plugin_unusable,
+    "driver-device-already-prepared": _d_driver_device_already_prepared,
 }
 
 
