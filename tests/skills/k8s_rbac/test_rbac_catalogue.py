@@ -1,8 +1,10 @@
 """Every wording in references/catalogue/authz-denials.yaml (the API server's Forbidden
 messages 1.6-1.37, the kubelet's authorizer, escalation prevention, every Pod Security check's
-refusal and the namespace label's warning, from the upstream source cited per entry) is read by audit_rbac.py as the cause the catalogue names, in each form a user
-pastes it: kubectl's error line, the same hard-wrapped at 80 columns (a narrow terminal cuts
-words), a controller's log line, a JSON Status body and a sentence of prose.
+refusal and the namespace label's warning, OpenShift's SCC refusals, impersonation and
+authentication, from the upstream source cited per entry) is read by audit_rbac.py as the
+cause the catalogue names (the Pod Security and SCC rows by check_pod_security.py too), in
+each form a user pastes it: kubectl's error line, the same hard-wrapped at 80 columns (a
+narrow terminal cuts words), a controller's log line, a JSON Status body and a sentence of prose.
 
 audit_rbac.py runs in-process (its main(), as its command line would call it): a subprocess
 per case would take minutes on this machine.
@@ -140,15 +142,17 @@ def pod_security(tmp_path_factory):
     return _in_process("check_pod_security.py", tmp_path_factory.mktemp("psa-catalogue"))
 
 
-PSA_ENTRIES = [(i, e, msg) for i, e, msg in ENTRIES if "PodSecurity" in e["wording"]]
+PSA_ENTRIES = [(i, e, msg) for i, e, msg in ENTRIES
+               if "PodSecurity" in e["wording"] or "security context constraint" in e["wording"]]
 
 
 @pytest.mark.parametrize("i,entry,msg", PSA_ENTRIES, ids=[str(i) for i, _, _ in PSA_ENTRIES])
 def test_check_pod_security_reads_each_pod_security_wording_as_the_same_cause(
         pod_security, i, entry, msg):
     # the Pod Security rows of the catalogue (k8s.io/pod-security-admission v0.37.2
-    # policy/check_*.go, cited per entry): check_pod_security.py, the script the skill points
-    # pod refusals to, names the cause audit_rbac.py does
+    # policy/check_*.go) and the SCC rows (openshift/apiserver-library-go a8019f39
+    # pkg/securitycontextconstraints), cited per entry: check_pod_security.py, the script the
+    # skill points pod refusals to, names the cause audit_rbac.py does
     code, doc, err = pod_security(_kubectl(msg))
     assert code == 1, err
     assert doc["findings"][0]["cause"] == entry["cause"], doc["findings"][0]

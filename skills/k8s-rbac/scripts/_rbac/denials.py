@@ -294,10 +294,25 @@ def _psa_namespace(m, flat) -> Denial:
                   reason="warning", name=pod or "")
 
 
+# `oc exec`/`oc attach`/`oc rsh` re-runs SCC admission on the running pod as the caller (with
+# the pod's ServiceAccount): `pods "p" is forbidden: exec operation is not allowed because the
+# pod's security context exceeds your permissions: unable to validate against any security
+# context constraint: [...]` (openshift/apiserver-library-go pkg/securitycontextconstraints/
+# sccadmission/scc_exec.go:75@a8019f39)
+_SCC_EXEC = re.compile(r"\b(exec|attach) operation is not allowed because the pod's security "
+                       r"context exceeds your permissions:\s*$")
+
+
 def _psp(m, flat) -> Denial:
     text, listed = psp_list(m)  # (no list: the paste stops after the colon)
+    wrapper = _SCC_EXEC.search(flat[max(0, m.start() - 160):m.start()])
     return Denial("psp", text[:600], checks=[(c.strip(), "") for c in
-                                            listed.split(", spec.") if c.strip()])
+                                            listed.split(", spec.") if c.strip()],
+                  # (the operation in reason, which key() leaves out: the list items quoted
+                  # alone elsewhere in the paste stay the same refusal)
+                  reason=wrapper.group(1) if wrapper else "",
+                  name=_object_name(flat, wrapper.start() + max(0, m.start() - 160))
+                  if wrapper else "")
 
 
 def _psp_none(m, flat) -> Denial:

@@ -323,12 +323,17 @@ def _psp(denial: Denial) -> list[dict]:
                         "pods' ServiceAccounts, or to system:serviceaccounts:kube-system for the "
                         "control plane's pods), or turn the plugin off (PSP was removed in "
                         "1.25)", basis="reported")]
+    if "security context constraint" in denial.text and denial.reason in ("exec", "attach"):
+        return _scc_exec(denial)
     if "security context constraint" in denial.text:
         # OpenShift's SecurityContextConstraints: the same provider list, SCCs for policies
-        cause = _scc_cause(denial.text)
+        cause = _scc_cause(_scc_list(denial))
         one = "" if cause == "pod_security_policy_denied" else (
             f"; the SCCs it may use object to one setting only: set {_SCC_HINT[cause]} in the "
             "pod template and it is admitted")
+        if "no access to scc/restricted" in _scc_list(denial):  # admission.go:330
+            one += ("; the `restricted` SCC (v1, which restricted-v2 replaced for new "
+                    "ServiceAccounts in OpenShift 4.11) would admit it, but it may not use it")
         return [finding("error", cause, {"kind": "Pod"},
                         "no SecurityContextConstraints the pod's ServiceAccount may use admits "
                         "it (OpenShift): " + ("each provider's refusal is in the evidence"
@@ -349,11 +354,30 @@ def _psp(denial: Denial) -> list[dict]:
                     "admission)", basis="reported")]
 
 
+def _scc_exec(denial: Denial) -> list[dict]:
+    """`oc exec`/`attach` into a running pod refused by SCC admission, which re-validates the
+    pod as the caller (scc_exec.go): the pod is fine, the caller's SCC rights are short."""
+    what = f"pod {denial.name}" if denial.name else "the pod"
+    return [finding("error", "pod_security_policy_denied", {"kind": "Pod", "name": denial.name},
+                    f"{denial.reason} into {what} was refused by OpenShift's SCC admission: "
+                    "it re-validates the running pod against the SCCs you (or its ServiceAccount) "
+                    "may use, and none admits it; the pod was admitted under an SCC its creator "
+                    "could use (its openshift.io/scc annotation)",
+                    [c for c, _ in denial.checks][:5] or [denial.text],
+                    f"{denial.reason} as a user who may use that SCC, or grant it: oc adm "
+                    "policy add-scc-to-user <scc> <your user>; the pod itself needs no change",
+                    basis="reported",
+                    confirm=f"oc get pod {denial.name or '<pod>'} -o jsonpath="
+                            "'{.metadata.annotations.openshift\\.io/scc}'")]
+
+
 # An SCC's field errors (openshift/apiserver-library-go pkg/securitycontextconstraints/
 # sccmatching, the validation of each provider the ServiceAccount may use) that name one
 # securityContext setting; a refusal whose usable providers object to exactly one of them is
 # that setting (openshift/instaslice-operator#213: restricted-v2's allowPrivilegeEscalation),
-# anything else (ranges, several settings) the SCC refusal as a whole.
+# anything else (ranges, several settings) the SCC refusal as a whole. Wordings at
+# openshift/apiserver-library-go a8019f39 (sccmatching/provider.go, user/, selinux/, seccomp/,
+# sysctl/ under pkg/securitycontextconstraints).
 _SCC_FIELDS = (
     ("privilege_escalation_allowed", re.compile(r"allowPrivilegeEscalation: Invalid value")),
     ("privileged_container", re.compile(r"\.privileged: Invalid value|Privileged containers "
@@ -368,8 +392,23 @@ _SCC_FIELDS = (
     ("restricted_volume_type", re.compile(r"\b(?!hostPath\b)\w+ volumes are not allowed to be "
                                           r"used")),
     # MustRunAsRange refusing UID 0 (projectcalico/calico#5223: runAsUser 0 under
-    # restricted-v2); another UID outside the ranges is the namespace's range, not root
-    ("run_as_root", re.compile(r"runAsUser: Invalid value: 0: must be in the ranges")),
+    # restricted-v2); another UID outside the ranges is the namespace's range, not root;
+    # MustRunAsNonRoot (nonroot, nonroot-v2): `running with the root UID is forbidden`,
+    # `runAsNonRoot: Invalid value: false: must be true` (user/nonroot.go:35,39)
+    ("run_as_root", re.compile(r"runAsUser: Invalid value: 0: (?:must be in the ranges|running "
+                               r"with the root UID is forbidden)|runAsNonRoot: Invalid value: "
+                               r"false: must be true")),
+    # the SCC's allowedUnsafeSysctls/forbiddenSysctls: `unsafe sysctl "x" is not allowed`,
+    # `sysctl "x" is not allowed` (sysctl/mustmatchpatterns.go:174,180)
+    ("unsafe_sysctls", re.compile(r"\bsysctl \\?\"[^\s\"\\]+\\?\" is not allowed")),
+    # seccompProfiles without unconfined (restricted-v2: [runtime/default]):
+    # `unconfined is not an allowed seccomp profile. Valid values are [...]` (seccomp/
+    # strategy.go:149); another profile refused is the SCC's list as a whole
+    ("seccomp_unconfined", re.compile(r"\bunconfined is not an allowed seccomp profile")),
+    # seLinuxContext MustRunAs: a pod or container seLinuxOptions other than the SCC's (the
+    # namespace's MCS level): `.seLinuxOptions.type: Invalid value: "spc_t": must be `
+    # (selinux/mustrunas.go:48-60)
+    ("selinux_options", re.compile(r"seLinuxOptions\.(?:level|role|type|user): Invalid value")),
 )
 _SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
              "privileged_container": "privileged: false", "host_namespaces":
@@ -379,18 +418,34 @@ _SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
              "restricted_volume_type": "only volume types the SCC lists (oc get scc <name> -o "
                                        "jsonpath='{.volumes}')",
              "run_as_root": "no runAsUser: 0 (leave it unset: OpenShift assigns a UID from the "
-                            "namespace's range)"}
+                            "namespace's range)",
+             "unsafe_sysctls": "no sysctls the SCC does not allow (oc get scc <name> -o "
+                               "jsonpath='{.allowedUnsafeSysctls}')",
+             "seccomp_unconfined": "seccompProfile.type: RuntimeDefault (or leave it unset)",
+             "selinux_options": "no seLinuxOptions (leave them unset: OpenShift assigns the "
+                                "namespace's MCS level)"}
 _SCC_ERROR = re.compile(r"(?:Invalid value|Unsupported value|Required value|Forbidden):")
+# the items that are no setting's refusal: an SCC the requester and the ServiceAccount may not
+# use (`provider "anyuid": Forbidden: not usable by user or serviceaccount`), and the note that
+# restricted (v1) would admit what restricted-v2 refuses (sccadmission/admission.go:266,330)
+_SCC_NOT_A_SETTING = re.compile(r'provider\s+\\?"?[\w.-]+\\?"?:\s+Forbidden:\s+not\s+usable\s+by\s+'
+                                r'user\s+or\s+serviceaccount|no access to scc/restricted:\s+'
+                                r'Forbidden:[^,\]]*(?:,[^,\]]*)?security context constraint')
+
+
+def _scc_list(denial: Denial) -> str:
+    """The whole provider list (the denial's text stops at 600 characters; its checks are the
+    list cut at `, spec.`)."""
+    return ", spec.".join(c for c, _ in denial.checks) or denial.text
 
 
 def _scc_cause(text: str) -> str:
-    # one chunk per provider (`provider restricted-v2: ...`, OpenShift 4); before providers
-    # were named (OpenShift 3) the list after the colon is the one chunk
-    chunks = re.split(r"\bprovider\s+", text)[1:] or \
-        [text.split("security context constraint", 1)[-1]]
-    usable = [chunk for chunk in chunks if "not usable by user or serviceaccount" not in chunk]
-    errors = sum(len(_SCC_ERROR.findall(chunk)) for chunk in usable)
-    named = {cause: sum(len(p.findall(chunk)) for chunk in usable) for cause, p in _SCC_FIELDS}
+    # the field errors of the SCCs that were tried; a volume's (`spec.volumes[0]: ...`), a
+    # sysctl's and a seccomp profile's carry no `provider X:` prefix, so they follow the
+    # previous provider's item in the list: drop the items that are no refusal, not the chunks
+    text = _SCC_NOT_A_SETTING.sub("", text.split("any security context constraint", 1)[-1])
+    errors = len(_SCC_ERROR.findall(text))
+    named = {cause: len(p.findall(text)) for cause, p in _SCC_FIELDS}
     named = {cause: n for cause, n in named.items() if n}
     if len(named) == 1 and sum(named.values()) >= errors:
         return next(iter(named))
