@@ -89,6 +89,13 @@ REPORTED = [
      "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
      "node with a preinstalled driver point the toolkit at it (driver root) and check "
      "lsmod | grep nvidia"),
+    ("amd_driver_absent", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "AMD's device plugin finds no amdgpu kernel driver on the node (/sys/module/amdgpu "
+     "absent), so it lists no GPU (and exits, from v1.31.0.10) and the node advertises no "
+     "amd.com/gpu",
+     "load the amdgpu driver on the node (the ROCm amdgpu-dkms package, the AMD GPU "
+     "Operator's driver, or the OS image's AMD GPU extension; lsmod | grep amdgpu), check "
+     "/sys/module/amdgpu and /dev/kfd, then restart the plugin pod"),
     ("vgpu_accounting", "vgpu_memory_accounting_bug", OBJECT,
      "HAMi's vGPU layer reports an out-of-memory with a used figure larger than any GPU (a "
      "counter wrapped below zero): its own memory accounting is wrong, not the program's use",
@@ -130,6 +137,31 @@ REPORTED = [
      "run a release of the program built for this driver (the device plugin's older image; "
      "its README lists the driver each release needs) or upgrade the node's driver; "
      "nvidia-smi on the node prints the driver version"),
+    ("cdi_unresolved", "container_start_failed", {"kind": "Pod", "name": ""},
+     "the container runtime was asked for a CDI device (nvidia.com/gpu=...) that no CDI spec "
+     "on the node defines ('unresolvable CDI devices'), so it refused to create the container: "
+     "the NVIDIA CDI spec was never generated on the node, or is stale (a driver upgrade, a GPU "
+     "or MIG layout changed since it was written)",
+     "on the node: nvidia-ctk cdi list (the device names the specs define); regenerate with "
+     "nvidia-ctk cdi generate --output=/var/run/cdi/nvidia.yaml (the NVIDIA container toolkit "
+     "1.14+ can refresh it at boot: nvidia-cdi-refresh); with the GPU Operator let its toolkit "
+     "write the spec (cdi.enabled) and restart the toolkit pod; or go back to the legacy "
+     "runtime mode / the device plugin's envvar strategy"),
+    ("low_level_runtime", "container_start_failed", {"kind": "Pod", "name": ""},
+     "the NVIDIA container runtime cannot find the low-level runtime (runc, crun) it hands "
+     "every container to, so no container it runs is created: none of its candidates is on "
+     "its PATH or at the configured path",
+     "set nvidia-container-runtime.runtimes in /etc/nvidia-container-runtime/config.toml (or "
+     "the toolkit's config under the GPU Operator) to the node's runc path (k3s/RKE2: the runc "
+     "in /var/lib/rancher/<k3s|rke2>/data/current/bin), or install runc on the node; then "
+     "delete the pod"),
+    ("hook_direct", "container_start_failed", {"kind": "Pod", "name": ""},
+     "the NVIDIA container runtime hook refused to run: the toolkit resolved a CDI or CSV mode, "
+     "in which the hook must not be invoked directly (docker --gpus, an OCI hooks.d entry, a "
+     "runtime handler with the hook on runc); only the NVIDIA runtime applies those modes",
+     "run the pod through the NVIDIA runtime handler (runtimeClassName: nvidia, or nvidia as "
+     "containerd's default runtime) instead of the bare hook, or set mode = \"legacy\" under "
+     "nvidia-container-runtime in /etc/nvidia-container-runtime/config.toml"),
     ("hook_failed", "container_start_failed", {"kind": "Pod", "name": ""},
      "the NVIDIA container runtime's prestart hook (nvidia-container-cli) failed while the "
      "runtime created the container, so it never started: the text after "
@@ -158,6 +190,24 @@ _UNHEALTHY_FIX = ("read the node's kernel log for the Xid (journalctl -k | grep 
                   "68) do not mark it; DP_DISABLE_HEALTHCHECKS turns the check off, which only "
                   "hides the fault")
 REPORTED_AFTER_DUPLICATES = [
+    ("plugin_mig", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the NVIDIA device plugin runs with migStrategy single but the node's MIG layout does not "
+     "fit it (a GPU in MIG mode without MIG devices, MIG devices of more than one profile, or "
+     "MIG mode on only some GPUs): it cannot build its device list, does not start, and the "
+     "node advertises no nvidia.com/gpu",
+     "make the layout uniform: create the MIG devices (GPU Operator: label the node "
+     "nvidia.com/mig.config=all-1g.10gb or another all-* profile and let mig-manager apply it; "
+     "by hand nvidia-smi mig -cgi ... -C) or turn MIG mode off on the GPUs without them; for "
+     "several profiles or a mix of MIG and full GPUs use migStrategy mixed (resources "
+     "nvidia.com/mig-<profile>); then restart the plugin pod"),
+    ("plugin_register", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the NVIDIA device plugin started but could not register with the kubelet (the kubelet's "
+     "device-plugins socket refused or was absent), so the node advertises no nvidia.com/gpu; "
+     "it retries every 30 seconds",
+     "check the plugin mounts the kubelet's device-plugins directory (hostPath "
+     "/var/lib/kubelet/device-plugins; a kubelet with another --root-dir, e.g. microk8s "
+     "/var/snap/microk8s/common/var/lib/kubelet or k0s /var/lib/k0s/kubelet, needs that path) "
+     "and that kubelet.sock exists there and the kubelet runs; then restart the plugin pod"),
     ("plugin_start", "gpu_not_advertised", {"kind": "Node", "name": ""},
      "the NVIDIA device plugin cannot start, so it registers nothing and the node advertises "
      "no nvidia.com/gpu; its error is the evidence",
@@ -186,6 +236,20 @@ REPORTED_AFTER_DUPLICATES = [
      "built with CONFIG_HSA_AMD, the ROCm driver / amdgpu-dkms, or the OS's AMD GPU extension "
      "that enables it), then restart the plugin pod and check kubectl describe node for "
      "amd.com/gpu"),
+    ("validator_no_gpu", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the GPU Operator's plugin validation waited for the node to list nvidia.com/gpu (or a "
+     "MIG resource) and gave up: the device plugin did not register on that node or found no "
+     "GPU, so the operator's validator stays failed and GPU pods cannot be placed there",
+     "read the device plugin pod's log on that node (kubectl logs -n gpu-operator -l "
+     "app=nvidia-device-plugin-daemonset) and the driver and toolkit validations before it "
+     "(kubectl logs POD -c driver-validation / toolkit-validation of nvidia-operator-validator); "
+     "kubectl describe node for nvidia.com/gpu"),
+    ("amd_partitions", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "AMD's device plugin runs with resource_naming_strategy single but the node's GPUs are "
+     "partitioned differently (compute or memory partition modes): it exits, and the node "
+     "advertises no amd.com/gpu",
+     "start the plugin with --resource_naming_strategy=mixed (one resource per partition "
+     "type), or partition every GPU on the node alike; then restart the plugin pod"),
     ("toolkit_runtime", "nvidia_runtime_not_default", {"kind": "Node", "name": ""},
      "the GPU Operator's container toolkit wrote the NVIDIA runtime into a containerd config "
      "but cannot reach containerd's socket to make it reload: the node's containerd runs at "
@@ -196,6 +260,14 @@ REPORTED_AFTER_DUPLICATES = [
      "config.toml.tmpl and /run/k3s/containerd/containerd.sock; microk8s: /var/snap/microk8s/"
      "current/args/containerd-template.toml and /var/snap/microk8s/common/run/containerd.sock); "
      "then check the toolkit pod's log says it signaled containerd"),
+    ("shared_request", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
+     "the device plugin refused the allocation: a container asked for more than one replica "
+     "of a shared GPU (time-slicing with failRequestsGreaterThanOne, or MPS), which the plugin "
+     "does not allow; the kubelet then fails the pod (UnexpectedAdmissionError)",
+     "request nvidia.com/gpu: 1 per container on shared GPUs (more replicas give no more "
+     "compute: they share one GPU), or use a resource without sharing (sharing.timeSlicing."
+     "renameByDefault gives the shared one its own .shared name) for multi-GPU pods; delete "
+     "the Failed pods"),
     ("device_admission", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
      "the node's kubelet refused the pod at admission because the device plugin could not "
      "allocate its devices (UnexpectedAdmissionError): the plugin's Allocate or "

@@ -156,13 +156,18 @@ DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to bui
 # cudaErrorInsufficientDriver with driver version 0 (c10/cuda/CUDAFunctions.cpp
 # device_count_impl): no libcuda could be loaded at all, the same fault in a container
 # (kubeflow/notebooks#68: the kernel module loaded, the notebook pod without
-# runtimeClassName: nvidia).
+# runtimeClassName: nvidia). The device plugin finding neither NVML nor Tegra in its own
+# container says so in its words: `Incompatible strategy detected %v` (internal/plugin/
+# factory.go@v0.17.0:112, v0.16+), `Incompatible platform detected` (v0.13-v0.15), each followed
+# by "If this is a GPU node, did you configure the NVIDIA Container Toolkit?".
 LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library Not Found|"
                               r"ERROR_LIBRARY_NOT_FOUND|exec: \\?\"nvidia-smi\\?\": executable "
                               r"file not found|"
                               r"\bnvidia-smi: (?:command )?not found|"
                               r"Found no NVIDIA driver on your system|"
                               r"did you set the docker default runtime to|"
+                              r"Incompatible (?:strategy|platform) detected|"
+                              r"did you configure the NVIDIA Container Toolkit|"
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
                               r"file", re.I)
 # CUDA says the driver is older than the CUDA runtime the program was built with
@@ -376,6 +381,15 @@ class GpuReport:
     plugin_unhealthy_said: list[str] = field(default_factory=list)  # ... said in words
     toolkit_runtime: list[str] = field(default_factory=list)  # toolkit cannot reach containerd
     device_admission: list[str] = field(default_factory=list)  # the kubelet refused the devices
+    shared_request: list[str] = field(default_factory=list)  # >1 replica of a shared GPU
+    plugin_register: list[str] = field(default_factory=list)  # the kubelet refused registration
+    plugin_mig: list[str] = field(default_factory=list)      # MIG layout vs migStrategy single
+    validator_no_gpu: list[str] = field(default_factory=list)  # GPU Operator: no GPU resource
+    amd_partitions: list[str] = field(default_factory=list)  # ROCm: mixed partitions, single
+    amd_driver_absent: list[str] = field(default_factory=list)  # ROCm: no amdgpu module
+    cdi_unresolved: list[str] = field(default_factory=list)  # no CDI spec names the device
+    low_level_runtime: list[str] = field(default_factory=list)  # no runc for the NVIDIA runtime
+    hook_direct: list[str] = field(default_factory=list)   # legacy hook in a CDI/CSV mode
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
@@ -438,13 +452,8 @@ def read(text: str) -> GpuReport:
     report.rendezvous = _lines_in_context(text, _RENDEZVOUS, _MASTER_UNREACHABLE)
     report.mpi_worker_dns = (_lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
                              or _mpi_worker_unresolved(text))
-    report.plugin_start = [line.strip()[:300] for line in text.splitlines()
-                           if _PLUGIN_START.search(line)][:2]
+    _read_plugin_lines(report, text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
-    report.plugin_no_devices = [line.strip()[:300] for line in text.splitlines()
-                                if _PLUGIN_NO_DEVICES.search(line)][:1]
-    report.plugin_unhealthy = [line.strip()[:300] for line in text.splitlines()
-                               if _PLUGIN_UNHEALTHY.search(line)][:2]
     report.plugin_unhealthy_said = [] if report.plugin_unhealthy else [
         line.strip()[:300] for line in text.splitlines()
         if _PLUGIN_UNHEALTHY_SAID.search(line)][:1]
@@ -486,10 +495,68 @@ _PLUGIN_NO_DEVICES = re.compile(r"No devices found\. Waiting indefinitely")
 # on a critical Xid or a double-bit ECC error and is not undone until the plugin restarts
 # (NVIDIA/k8s-device-plugin#111: "it generates a DBE"; a restart runs no check and reports
 # the GPU healthy). Said in words it is the same fault, to be confirmed in the kernel log.
-_PLUGIN_UNHEALTHY = re.compile(r"Marking device \S+ as unhealthy|marking it as unhealthy")
+# ListAndWatch saying so per device: `'%s' device marked unhealthy: %s` (internal/plugin/
+# server.go@v0.17.0:276, server.go@v0.9.0:234): the health check sent it, same fault.
+_PLUGIN_UNHEALTHY = re.compile(r"Marking device \S+ as unhealthy|marking it as unhealthy|"
+                               r"'[^'\s]+' device marked unhealthy")
 _PLUGIN_UNHEALTHY_SAID = re.compile(
     r"\bdevice[- ]?plugin\b[^.\n]{0,80}?\b(?:reports?|reported|marks?|marked|shows?|says?|"
     r"flags?|flagged)\b[^.\n]{0,40}?\bunhealthy\b", re.I)
+
+# The plugin started but the kubelet refused or never answered its registration:
+# `Could not register device plugin: %s` (internal/plugin/server.go@v0.17.0:143, log.Printf in
+# server.go@v0.9.0:115): Start fails, the resource is never registered and main.go logs "Failed
+# to start one or more plugins. Retrying in 30s..." (main.go@v0.17.0:268). The dial goes to
+# kubelet.sock in the device-plugins directory the plugin mounts: a kubelet with another root
+# dir (k0s, microk8s, a custom --root-dir) or not running leaves the node without nvidia.com/gpu
+_PLUGIN_REGISTER = re.compile(r"Could not register device plugin: ")
+_PLUGIN_RETRY = re.compile(r"Failed to start (?:one or more plugins\. Retrying|plugin: )")
+# migStrategy single with GPUs the strategy cannot serve as one resource: a GPU in MIG mode with
+# no GPU instance, MIG devices of several profiles, or MIG on only some GPUs (internal/rm/
+# device_map.go@v0.17.0:169/:177, :193, :99; a panic in mig-strategy.go to v0.12): the plugin
+# cannot build its device map and does not start (error starting plugins ... invalid MIG
+# configuration)
+_PLUGIN_MIG = re.compile(r"migEnabled=true was not configured correctly|more than one MIG "
+                         r"device type present on node|configured with the same migEnabled value",
+                         re.I)
+# The GPU Operator's plugin validation gave up waiting for the node to list nvidia.com/gpu or a
+# MIG resource (cmd/nvidia-validator/main.go@v26.7.0:1466, validator/main.go@v24.9.0:1259):
+# the device plugin did not register on that node (or found no GPU)
+_VALIDATOR_NO_GPU = re.compile(r"GPU resources are not discovered by the node")
+# AMD's device plugin with resource_naming_strategy single on a node whose GPUs are partitioned
+# differently exits 1 (ROCm/k8s-device-plugin cmd/k8s-device-plugin/main.go@v1.31.0.7:81)
+_AMD_PARTITIONS = re.compile(r"Partitions of different styles across GPUs in a node is not "
+                             r"supported with single strategy")
+# ... and with no amdgpu kernel module on the node it lists no GPU (internal/pkg/amdgpu/
+# amdgpu.go@v1.25.2.8:90 `amdgpu driver unavailable: %s`; a Fatalf with exit code 2 from
+# v1.31.0.10, :151)
+_AMD_DRIVER_ABSENT = re.compile(r"amdgpu driver unavailable")
+# A time-sliced or MPS-shared GPU asked for more than once by one container: the plugin's
+# Allocate refuses it (internal/rm/rm.go@v0.17.0:79 `invalid request: maximum request size for
+# shared resources is 1; found %d` under server.go:307's `invalid allocation request for %q`;
+# `request for '%v: %v' too large: maximum request size for shared resources is 1` in
+# server.go@v0.14.0:277), and the kubelet fails the pod (UnexpectedAdmissionError)
+_SHARED_REQUEST = re.compile(r"maximum request size for shared resources is 1")
+# The NVIDIA runtime (CDI mode, or the device plugin's cdi-annotations strategy) asked for a CDI
+# device that no spec in /etc/cdi or /var/run/cdi defines: nvidia-container-toolkit internal/
+# modifier/cdi/registry.go@v1.20.0:62 `failed to inject CDI devices: %v` around the CDI
+# library's `unresolvable CDI devices %s` (tags.cncf.io/container-device-interface pkg/cdi/
+# cache.go, vendored at v1.20.0:257; containerd's and CRI-O's own CDI injection say the same):
+# the spec was never generated or is stale, and the container is never created
+_CDI_UNRESOLVED = re.compile(r"unresolvable CDI devices")
+# The NVIDIA runtime (a shim) cannot find the low-level runtime it hands the container to
+# (nvidia-container-toolkit internal/runtime/runtime_factory.go@v1.20.0:36 `error constructing
+# low-level runtime: %v` around internal/oci/runtime_low_level.go@v1.20.0:32/:54 `error locating
+# runtime: no runtime binary found from candidate list: %v`; v1.12+): no runc/crun on its PATH
+# or at the paths of its config's nvidia-container-runtime.runtimes (k3s and RKE2 ship runc in
+# their own data dir)
+_LOW_LEVEL_RUNTIME = re.compile(r"no runtime binary found from candidate list|error "
+                                r"constructing low-level runtime")
+# The legacy prestart hook refusing to run because the toolkit resolved a non-legacy mode (CDI,
+# CSV): cmd/nvidia-container-runtime-hook/hook_config.go@v1.20.0:130 (a log.Panicln in main.go
+# @v1.12.0:78): the hook is configured directly (docker --gpus, an OCI hooks.d entry, a runtime
+# handler pointing at runc with the hook) instead of the NVIDIA runtime that applies the mode
+_HOOK_DIRECT = re.compile(r"invoking the NVIDIA Container Runtime Hook directly")
 
 
 # AMD's ROCm device plugin lists its `gpu` resource only when /sys/class/kfd exists, the
@@ -512,6 +579,42 @@ def _amd_plugin_silent(text: str) -> list[str]:
     after = lines[lines.index(started[-1]) + 1:]
     return [started[-1][:300]] if not any(map(_PLUGIN_ACTIVITY.search, lines)) and \
         not any(after) else []
+
+
+def _lines(text: str, pattern: re.Pattern) -> list[str]:
+    """Up to two lines matching `pattern`; else the words around it when a console wrapped
+    the message over lines at a space (the pieces shorter than the width, so the kit's unwrap
+    cannot tell the cut)."""
+    found = [line.strip()[:300] for line in text.splitlines() if pattern.search(line)][:2]
+    if found:
+        return found
+    flat = " ".join(text.split())
+    m = pattern.search(flat)
+    return [flat[max(0, m.start() - 120):m.end() + 120].strip()] if m else []
+
+
+# (GpuReport field, pattern) read from whole lines or, wrapped, across them: the device
+# plugins', the GPU Operator validator's and the container runtime's messages
+_PLUGIN_LINES = (("plugin_start", _PLUGIN_START), ("plugin_register", _PLUGIN_REGISTER),
+                 ("plugin_mig", _PLUGIN_MIG), ("validator_no_gpu", _VALIDATOR_NO_GPU),
+                 ("amd_partitions", _AMD_PARTITIONS), ("amd_driver_absent", _AMD_DRIVER_ABSENT),
+                 ("shared_request", _SHARED_REQUEST), ("cdi_unresolved", _CDI_UNRESOLVED),
+                 ("low_level_runtime", _LOW_LEVEL_RUNTIME), ("hook_direct", _HOOK_DIRECT),
+                 ("plugin_unhealthy", _PLUGIN_UNHEALTHY), ("plugin_no_devices", _PLUGIN_NO_DEVICES))
+
+
+def _read_plugin_lines(report: GpuReport, text: str) -> None:
+    for name, pattern in _PLUGIN_LINES:
+        setattr(report, name, _lines(text, pattern))
+    if not report.plugin_start:  # the retry loop's lines say only that a start failed
+        report.plugin_start = _lines(text, _PLUGIN_RETRY)
+    report.plugin_no_devices = report.plugin_no_devices[:1]
+    # the wrappers around a cause read above (main.go's "error starting plugins", the kubelet's
+    # UnexpectedAdmissionError) say no more than it: one finding
+    if report.plugin_mig or report.plugin_register:
+        report.plugin_start = []
+    if report.shared_request:
+        report.device_admission = []
 
 
 def _lines_in_context(text: str, context: re.Pattern, line: re.Pattern) -> list[str]:
@@ -597,6 +700,10 @@ def _short_pci(pci: str) -> str:
     return pci[:-2] if pci.endswith(".0") else pci
 
 
+# the hook's failures read by their own rows (_PLUGIN_LINES), not as the generic one
+_HOOK_READ = re.compile(f"{_CDI_UNRESOLVED.pattern}|{_HOOK_DIRECT.pattern}")
+
+
 def _read_line(report: GpuReport, line: str) -> None:
     for m in _WATCHDOG.finditer(line):
         stamp = f"{m.group('mmdd')} {m.group('time')}" if m.group("time") else ""
@@ -625,7 +732,7 @@ def _read_line(report: GpuReport, line: str) -> None:
         if field_name:
             getattr(report, field_name).append(line[:300])
             read = True
-    if not read and _HOOK_FAILED.search(line):
+    if not read and _HOOK_FAILED.search(line) and not _HOOK_READ.search(line):
         report.hook_failed.append(line[:300])
 
 
