@@ -180,6 +180,24 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        r"namespace references are not allowed|not accessible to a \w+ in namespace|covered by a "
        r"ReferenceGrant",
        "ref_not_permitted", "backend", _ROUTE_EVENT + _GW_SCOPES),
+    # istiod's Programmed=False AddressNotAssigned "Failed to assign to any requested addresses:
+    # <warnings>" (pilot/pkg/config/kube/gateway/context.go ResolveGatewayInstances, 1.16..1.29;
+    # gatewaycommon/context.go:94-149@HEAD) says which of the gateway's Services fails: one
+    # with no endpoint at all is a gateway whose pods do not run (not an address still
+    # pending), one without the listener's port is a listener port the Service does not
+    # expose (istiod matches listener ports against Service ports)
+    _p("istio-gateway-no-instances", r"no instances found for hostname " + _NAME,
+       "gateway_not_ready", "gateway", _GW_SCOPES,
+       hint="istiod found the gateway's Service {name} but no endpoint behind it: the gateway "
+            "Deployment's pods are not running or not Ready (kubectl get deploy,pods -n <ns> "
+            "-l gateway.networking.k8s.io/gateway-name=<gateway>; image pull, injection, "
+            "quota, a Deployment of that name istiod does not manage); once a pod is Ready "
+            "the Gateway is programmed"),
+    _p("istio-gateway-service-port", r"port (?P<port>\d+) not found for hostname " + _NAME,
+       "listener_invalid", "listener", _GW_SCOPES + ("route",),
+       hint="the listener's port is not a port of the gateway's Service {name}: set the "
+            "listener port to the Service port (not the pods' container port; the message's "
+            "hint lists the ones that reach it), or expose that port on the Service"),
     _p("port-not-found", r"port (?P<port>\d+) not found|No matching port for Service|does not "
        r"expose port|port \d+ (is )?not (defined|exposed)|backendRefs\[\d+\]\.port: "
        r"(Not found|Invalid value)|service port \d+ (?:is )?not (?:found|defined|exposed)",
@@ -251,6 +269,17 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        r"not allowed by any listener|is not allowed by the parent|kind [\w./]+ is not allowed|"
        r"namespace restrictions",
        "not_allowed_by_listener", "attach", _ROUTE_EVENT),
+    # Istio ambient: a route whose parent is a Service (GAMMA) is enforced by that Service's
+    # waypoint; with no istio.io/use-waypoint label on the Service or its namespace no
+    # waypoint serves it (pilot/pkg/config/kube/gateway/conditions.go:271@1.27.0, written
+    # on the True ResolvedWaypoints condition)
+    _p("istio-use-waypoint-missing", r"istio\.io/use-waypoint label missing from parent",
+       "route_not_accepted", "attach", _ROUTE_EVENT,
+       hint="no waypoint enforces this route: in ambient mode a route on a Service parent is "
+            "applied by the waypoint the Service (or its namespace) names: label it "
+            "istio.io/use-waypoint=<waypoint> (kubectl label svc <parent> -n <ns> "
+            "istio.io/use-waypoint=waypoint; istioctl waypoint apply -n <ns> --enroll-"
+            "namespace deploys one), or point parentRefs at a Gateway for north-south traffic"),
     _p("route-hostname-conflict", r"have overlap hostname|conflict with another Route",
        "route_hostname_conflict", "attach", _ROUTE_EVENT),
     _p("hostname", r"no hostname intersections|No intersecting hostnames|No matching listener "
@@ -913,10 +942,28 @@ _EVENT_LAYER = {"HTTPRoute": "route", "GRPCRoute": "route", "Gateway": "gateway"
 NEGATIVE_TYPES = {"Conflicted", "PartiallyInvalid", "Detached", "OverlappingTLSConfig"}
 
 
+def _catalogued_fault(cond: dict) -> bool:
+    """A True condition whose message is a catalogued fault wording of that type and status:
+    some controllers keep a positive condition True while the message says part of the
+    config is not applied. Istio's route parent ResolvedWaypoints (pilot/pkg/config/kube/
+    gateway/conditions.go:174-178@1.27.0, ambient) swaps in "istio.io/use-waypoint label
+    missing ...; in ambient mode, route will not be respected"; NGINX Gateway Fabric's
+    Accepted=True InvalidParameters "... but ParametersRef is ignored due to an error: %s"
+    (internal/controller/state/conditions/conditions.go:964,1198@v2.6.0) and UnsupportedField
+    "The following unsupported parameters were ignored: %s" (:456)."""
+    message = " ".join(str(cond.get("message") or "").split()).rstrip(" .;")
+    return bool(message) and any(
+        row.regex.fullmatch(message) for row in catalogue.rows()
+        if row.status == "True" and row.fault and row.ctype == cond.get("type")
+        and row.regex is not None and row.anchor in message.lower())
+
+
 def is_problem(cond: dict) -> bool:
     ctype, status = cond.get("type"), str(cond.get("status", ""))
     if ctype in NEGATIVE_TYPES:
         return status == "True"
+    if status == "True" and _catalogued_fault(cond):
+        return True
     if status == "False":
         return True
     if _waiting(cond):

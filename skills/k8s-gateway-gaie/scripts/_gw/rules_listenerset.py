@@ -36,6 +36,7 @@ from __future__ import annotations
 from k8s_skillkit.dump import ABSENT
 from k8s_skillkit.findings import finding
 
+from _gw import catalogue
 from _gw.objects import (LISTENERSET_KINDS, cond_text, is_current, listenerset_parent, meta,
                          name_label_only, namespace_selected, scoped)
 from _gw.reported import dedupe, listener_findings
@@ -54,9 +55,10 @@ FIX = {
                                        "condition says why)",
     "listenerset_invalid": "fix the listener the condition names (protocol, port, hostname, "
                            "TLS certificateRefs)",
-    "listenerset_not_reconciled": "no controller reconciled it: check that the Gateway's "
-                                  "implementation supports ListenerSet (standard since Gateway "
-                                  "API v1.5.0) and that the CRD version is the one it reads",
+    "listenerset_not_reconciled": "no controller serves it: check that the Gateway's "
+                                  "implementation and GatewayClass support ListenerSet "
+                                  "(standard since Gateway API v1.5.0; Istio's waypoint class "
+                                  "does not) and that the CRD version is the one it reads",
 }
 # an XListenerSet nobody reconciles: an implementation built on v1.5.0+ reads ListenerSet
 FIX_X = {"listenerset_not_reconciled": "no controller reconciled it: XListenerSet "
@@ -65,6 +67,16 @@ FIX_X = {"listenerset_not_reconciled": "no controller reconciled it: XListenerSe
                                        "experimental channel; v1.5.0 replaced it with "
                                        "ListenerSet (gateway.networking.k8s.io/v1): write it as "
                                        "a ListenerSet if the implementation supports v1.5+"}
+
+
+def _cause(cond: dict) -> str:
+    """A catalogued ListenerSet wording first: Istio writes NotAllowed for a GatewayClass
+    without ListenerSet support (pilot/pkg/config/kube/gatewaycommon/conversion.go:380@HEAD),
+    not only for a Gateway whose allowedListeners refuses it, so the reason alone misleads."""
+    row = catalogue.match_wording(cond.get("message"), scopes=("listenerset",))
+    if row is not None and row.fault and row.cause in FIX:
+        return row.cause
+    return REASON_CAUSE.get(str(cond.get("reason")), "listenerset_not_accepted")
 
 
 def _fix(ls: dict, cause: str) -> str:
@@ -96,7 +108,7 @@ def _own(ls: dict) -> list[dict]:
                                                or c.get("reason") == "ListenersNotValid")),
                    key=lambda c: c["type"] != "Accepted")
     for cond in conds:
-        cause = REASON_CAUSE.get(str(cond.get("reason")), "listenerset_not_accepted")
+        cause = _cause(cond)
         if cause in said:
             continue
         said.add(cause)
