@@ -107,12 +107,38 @@ NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:will run as root
 
 # ---- volumes, sandboxes, evictions, probes ----------------------------------------------
 # (a raw block volume's steps are MapVolume.*, event FailedMapVolume: v1.37.2
-# pkg/volume/util/operationexecutor/operation_generator.go GenerateMapVolumeFunc)
-MOUNT = re.compile(r"multi-attach error|(?:mount|map)volume\.\w+ failed|unable to (attach or )?mount "
+# pkg/volume/util/operationexecutor/operation_generator.go GenerateMapVolumeFunc, whose steps
+# also fail as "MountVolume.NewMounter initialization failed", "MountVolume.MountOptionSupport
+# check failed"). The attach/detach controller's Multi-Attach event is "Waiting for detach for
+# volume V ..." from 1.37 (v1.37.2 pkg/controller/volume/attachdetach/reconciler/
+# reconciler.go reportMultiAttachError; "Multi-Attach error" in v1.36.0), "... already used by
+# N pod(s) in different namespaces" when the holders are elsewhere. The kubelet's own log line
+# while the controller has not attached the volume: "Volume not attached according to node
+# status" (operation_generator.go GenerateVerifyControllerAttachedVolumeFunc; no event).
+MOUNT = re.compile(r"multi-attach error|waiting for detach for volume|(?:mount|map)volume\.\w+ "
+                   r"(?:initialization |check )?failed|unable to (attach or )?mount "
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
                    r"failed|failedattachvolume|failedmount|failedmapvolume|volume is already "
-                   r"(exclusively attached|used by pod)|node has reached its volume attachment "
-                   r"limit", re.I)
+                   r"(exclusively attached|used by (?:pod|\d+ pod))|node has reached its volume "
+                   r"attachment limit|volume not attached according to node status"
+                   r"|failed to (?:prepare subPath|create subPath directory) for volumeMount",
+                   re.I)
+# A volumeMount's subPath the kubelet cannot bind into the container (the volume is mounted,
+# its subPath is not: a path the kubelet cannot create or resolve in it, a stale subPath mount
+# after the volume changed); waiting reason CreateContainerConfigError, event Failed "Error: ..."
+# (v1.37.2 pkg/kubelet/kubelet_pods.go makeMounts, kuberuntime/kuberuntime_container.go
+# startContainer). Read as a mount failure, not a missing ConfigMap/Secret.
+SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) for volumeMount", re.I)
+# The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
+# it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check
+# failed"; k8s.io/component-helpers v0.37.2 storage/volume/helpers.go CheckNodeAffinity "no
+# matching NodeSelectorTerms"): the pod runs on a node the volume cannot be used from, a pod
+# placed by nodeName past the scheduler's volume binding, or node labels changed after binding.
+MOUNT_NODE_AFFINITY = re.compile(r"(?:mount|map)volume\.nodeaffinity check failed", re.I)
+# a local PersistentVolume whose path is not on the node (v1.37.2 pkg/volume/local/local.go
+# getGlobalLocalPath -> pkg/volume/util/hostutil/hostutil.go GetFileType "path %q does not exist")
+MOUNT_PATH_MISSING = re.compile(r"(?:mount|map)volume\.newmounter initialization failed for "
+                                r"volume \S+ : path \\?\"([^\"\\]+)\\?\" does not exist", re.I)
 # up to 1.5 (dockertools, before the CRI) the kubelet's FailedSync said `failed to
 # "SetupNetwork" for "POD" with SetupNetworkError: "Failed to setup network for pod ... using
 # network plugins \"cni\": ..."` (kubernetes v1.5.0 pkg/kubelet/dockertools/docker_manager.go;

@@ -174,12 +174,14 @@ def _event_verdict(cluster, pod) -> dict | None:
     reports = [r for e in events if e.get("type") == "Warning" for r in [classify_message(
         f'{e.get("reason", "")}: {e.get("message") or e.get("note") or ""}')] if r]
     reports = [r for r in reports if r.cause in ("sandbox_failed", "mount_failed",
-                                                 "config_missing")]
+                                                 "config_missing", "volume_node_affinity")]
     if not reports:
         return None
     best = max(reports, key=lambda r: r.weight)
     headline = {"sandbox_failed": "the pod sandbox (network) cannot be created",
                 "mount_failed": "a volume cannot be attached or mounted",
+                "volume_node_affinity": "its volume's node affinity excludes the node the pod "
+                                        "is on",
                 "config_missing": "a ConfigMap/Secret it mounts is missing"}[best.cause]
     return {"cause": best.cause, "severity": "error", "container": "", "basis": "reported",
             "message": headline, "evidence": [f'event: "{redact(best.quote)}"'],
@@ -349,6 +351,8 @@ def _config_state(cluster, pod, cs) -> dict | None:
     if waiting.get("reason") not in CONFIG_REASONS:
         return None
     message = waiting.get("message", "")
+    if km.SUBPATH.search(message):  # a volume's subPath, not a ConfigMap/Secret: the events
+        return None                   # say which volume (kubelet_pods.go@v1.37.2:368, :388)
     if km.NON_ROOT.search(message):  # the securityContext, not a ConfigMap/Secret
         rep = classify_message(message)
         headline, fix = message_fix(rep)

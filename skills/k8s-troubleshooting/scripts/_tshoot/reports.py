@@ -259,7 +259,7 @@ def _config(text: str) -> Report | None:
     found = km.config_missing(text)
     if found:
         return Report("config_missing", _short(text), WEIGHT["config_missing"], found)
-    if re.search(r"CreateContainerConfigError", text):
+    if re.search(r"CreateContainerConfigError", text) and not km.SUBPATH.search(text):
         return Report("config_missing", _short(text), WEIGHT["config_missing"] - 5, {})
     return None
 
@@ -298,9 +298,16 @@ def _sandbox(text: str) -> Report | None:
 
 
 def _mount(text: str) -> Report | None:
-    if km.MOUNT.search(text):
-        return Report("mount_failed", _short(text), WEIGHT["mount_failed"])
-    return None
+    if not km.MOUNT.search(text):
+        return None
+    # the kubelet's MountVolume step fails (FailedMount, the pod stays ContainerCreating on its
+    # node); the PV nodeAffinity check is the scheduler's volume_node_affinity met too late,
+    # kept mount_failed so the pod-and-events readers (pods.py) report it
+    missing = km.MOUNT_PATH_MISSING.search(text)
+    detail = ({"volume_affinity": True} if km.MOUNT_NODE_AFFINITY.search(text) else
+              {"missing_path": missing.group(1)} if missing else
+              {"subpath": True} if km.SUBPATH.search(text) else {})
+    return Report("mount_failed", _short(text), WEIGHT["mount_failed"], detail)
 
 
 def _evicted(text: str) -> Report | None:
@@ -347,15 +354,31 @@ def _terminating(text: str) -> Report | None:
     return None
 
 
+# The external-provisioner's ProvisioningFailed on the claim: "failed to provision volume with
+# StorageClass %q: %v" up to v5.3 (its vendored sig-storage-lib-external-provisioner
+# controller.go); from v6.0 the bare error, and for a gRPC InvalidArgument "Volume provisioning
+# failed with infeasible error. Retries will be delayed. %v" (lib v13 controller.go, v6.3.0).
+# The ephemeral volume controller's FailedBinding on the pod when a claim of that name exists
+# but another owns it (v1.37.2 pkg/controller/volume/ephemeral/controller.go "ephemeral volume
+# %s: %v"; k8s.io/component-helpers v0.37.2 storage/ephemeral/ephemeral.go VolumeIsForPod).
+_PVC = re.compile(r"no persistent volumes available for this claim|waiting for a volume to be "
+                  r"created|storageclass\.storage\.k8s\.io \"[^\"]+\" not found"
+                  r"|ProvisioningFailed|FailedBinding|failed to provision volume with "
+                  r"storageclass|volume provisioning failed with infeasible error", re.I)
+_PROVISION_FAILED = re.compile(r"failed to provision volume with storageclass|volume "
+                               r"provisioning failed with infeasible error", re.I)
+_EPHEMERAL_NOT_OWNER = re.compile(r"PVC \S+ was not created for pod \S+ \(pod is not owner\)",
+                                  re.I)
 # ... and a CSI driver's controller refusing CreateVolume in its own log (aws-ebs-csi-driver
 # pkg/driver/controller.go: "Could not create volume %q: %v", logged as its gRPC error; the
 # claim stays Pending: kubernetes-sigs/aws-ebs-csi-driver#440, ec2:DescribeAvailabilityZones
 # not allowed to the driver's IAM identity)
-_PVC = re.compile(r"no persistent volumes available for this claim|waiting for a volume to be "
-                  r"created|storageclass\.storage\.k8s\.io \"[^\"]+\" not found"
-                  r"|ProvisioningFailed|FailedBinding|failed to provision volume with "
-                  r"storageclass", re.I)
 _CREATE_VOLUME = re.compile(r"Could\s+not\s+create\s+volume\s+\\?\"pvc-", re.I)
+# WaitForFirstConsumer: the node the scheduler picked has no topology keys for the driver in its
+# CSINode, i.e. the driver's node plugin is not registered there (external-provisioner v6.3.0
+# pkg/controller/topology.go "no topology key found on CSINode %s" / "... for node %s", wrapped
+# "error generating accessibility requirements: %v" by controller.go)
+_NO_TOPOLOGY_KEY = re.compile(r"no topology key found (?:on CSINode|for node) (\S+)", re.I)
 
 
 # the deployment controller's Progressing=False condition (pkg/controller/deployment/util/
@@ -384,9 +407,16 @@ def _pvc(text: str) -> Report | None:
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "lost"})
     if _PVC_NAMED.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "named"})
-    if _CREATE_VOLUME.search(text):
+    no_key = _NO_TOPOLOGY_KEY.search(text)
+    if no_key:
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
+                      {"binding": "node_plugin", "node": no_key.group(1).strip("\"'.,")})
+    if _CREATE_VOLUME.search(text) or _PROVISION_FAILED.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
                       {"binding": "provisioner"})
+    if _EPHEMERAL_NOT_OWNER.search(text):
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
+                      {"binding": "ephemeral_owner"})
     if _PVC.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"])
     return None

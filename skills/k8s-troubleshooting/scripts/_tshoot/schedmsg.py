@@ -53,6 +53,9 @@ _REASONS = [
      r"|persistentvolumeclaim \S+ not found|didn't find available persistent volumes"
      r"|did not have enough free storage|bound to non-existent (?:pv|persistentvolume)"
      r"|persistentvolumeclaim \S+ is being deleted|waiting for ephemeral volume controller"
+     # a generic ephemeral volume's claim name taken by a PVC the pod does not own
+     # (volume_binding.go@v1.37.2:340 podHasPVCs, ephemeral.VolumeIsForPod)
+     r"|was not created for pod \S+ \(pod is not owner\)"
      r"|^volumebindingnomatch", "pvc"),
     (r"volume node affinity conflict|persistentvolume's node affinity|no available volume zone"
      r"|^novolumezoneconflict|^volumenodeaffinityconflict|^volumezone", "volume_affinity"),

@@ -108,7 +108,9 @@ _FIX = {
                       "in /opt/cni/bin on the node: install them (containernetworking/plugins)",
     "mount_failed": "a volume cannot be attached/mounted: a ReadWriteOnce volume still attached "
                     "to another node waits for the old pod to go (or a stale VolumeAttachment "
-                    "to be deleted); otherwise check the storage driver's pods and the volume",
+                    "to be deleted); otherwise check the storage driver's pods and the volume "
+                    "(a local PV's path must exist on the node, and its nodeAffinity must match "
+                    "the node: 'MountVolume.NodeAffinity check failed')",
     "evicted": "the kubelet evicted the pod under node resource pressure: free node disk/memory, "
                "set requests (ephemeral-storage, memory) so the pod is not the first victim; "
                "evicted pods stay Failed until deleted",
@@ -269,6 +271,19 @@ _PVC_BINDING = {
                     "(the CSI controller's IAM role / service account), a quota or zone, or a "
                     "StorageClass parameter; kubectl describe pvc shows each retry "
                     "(ProvisioningFailed), the driver's controller log the full error"),
+    "node_plugin": ("its PersistentVolumeClaim stays Pending: the CSI driver cannot provision "
+                    "for the node the scheduler picked, whose CSINode lists no topology keys "
+                    "for the driver (its node plugin is not registered there)",
+                    "run the driver's node DaemonSet on that node (its nodeSelector/"
+                    "tolerations, the node-driver-registrar container's log), or keep the pod "
+                    "off nodes without it; kubectl get csinode NODE -o yaml lists the drivers "
+                    "registered"),
+    "ephemeral_owner": ("its generic ephemeral volume has no claim: a PersistentVolumeClaim "
+                        "of the name the controller must create (POD-VOLUME) exists and "
+                        "belongs to something else",
+                        "delete or rename that PersistentVolumeClaim (kubectl get pvc NAME -o "
+                        "jsonpath='{.metadata.ownerReferences}'), or rename the pod or the "
+                        "volume so the names do not collide"),
     "lost": ("its PersistentVolumeClaim is Lost: the PersistentVolume it was bound to is gone",
              "re-create the PersistentVolume under the same name if the storage still exists, "
              "otherwise delete and re-create the claim (the data on the old volume is lost)"),
@@ -336,7 +351,29 @@ def message_fix(rep) -> tuple[str, str]:
                     f"says it errored) and the kubelet {what}", _PROBE_ERRORED_FIX)
         return f"its {d.get('probe', 'readiness')} probe fails and the kubelet {what}", _FIX[key]
     if cause == "pvc_pending" and d.get("binding"):
-        return _PVC_BINDING[d["binding"]]
+        msg, fix = _PVC_BINDING[d["binding"]]
+        return (msg.replace("the node the scheduler picked",
+                            f"node {d['node']}, which the scheduler picked")
+                if d.get("node") else msg), fix
+    if cause == "mount_failed" and d.get("volume_affinity"):
+        return ("the kubelet will not mount its PersistentVolume: the volume's nodeAffinity does "
+                "not match the node the pod is on",
+                "let the scheduler place the pod (drop spec.nodeName, which bypasses volume "
+                "binding) or run it where the PV's nodeAffinity points (kubectl get pv PV -o "
+                "jsonpath='{.spec.nodeAffinity}'); if the node's labels changed since the volume "
+                "was bound, restore them or re-create the PV for the new node")
+    if cause == "mount_failed" and d.get("subpath"):
+        return ("the kubelet cannot bind a volumeMount's subPath into the container (waiting "
+                "CreateContainerConfigError); the volume itself is mounted",
+                "check the subPath against the volume: the kubelet must be able to create that "
+                "directory in it (permissions, a read-only volume) and resolve it inside the "
+                "volume (no symlink pointing out of it); the event hides the detail on purpose, "
+                "the kubelet's log on that node has it")
+    if cause == "mount_failed" and d.get("missing_path"):
+        return (f"a local PersistentVolume's path {d['missing_path']} does not exist on the "
+                "pod's node",
+                f"create {d['missing_path']} on that node (or mount the disk there), or fix "
+                "the PV's spec.local.path and its nodeAffinity to the node that has it")
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
     if cause == "stuck_terminating" and d.get("ns_blocker"):
