@@ -20,7 +20,7 @@ from _kueue.objects import (admission_check_names, is_finished, is_true,
                             resource_groups, workload_queue)
 from _kueue.presence import get_command
 from _kueue.quota import QuotaBook
-from _kueue.reported import events_for, finished_by_rejection, verdict
+from _kueue.reported import events_for, failed_to_start, finished_by_rejection, verdict
 from _kueue.rules_queue import check_queue_path
 from _kueue.rules_quota import check_resources, podset_summary, usage_unknown_wait
 from _kueue.rules_running import (check_admission_checks, check_dra, check_pods_ready_block,
@@ -46,7 +46,7 @@ class Diagnoser:
         self.queue_of: dict[int, str] = {}  # id(finding) -> ClusterQueue, for digests
 
     def explain(self, wl: dict) -> dict | None:
-        if is_finished(wl) and not finished_by_rejection(wl):
+        if is_finished(wl) and not (finished_by_rejection(wl) or failed_to_start(wl)):
             return None
         events = events_for(wl, self.cluster.events, self._owner_names(wl))
         said = verdict(wl, events)

@@ -26,15 +26,22 @@ FIXES = {
                             "immutable; from the TAS ungater: pods that do not match the "
                             "topology assignment; from the job kind's own controller, e.g. "
                             "JobSet's \"resuming jobset\": its error, often the RBAC its "
-                            "ServiceAccount lacks), fix that (upgrade the job controller/CRD "
-                            "and its RBAC manifests, Kubernetes, or Kueue to a release that "
+                            "ServiceAccount lacks; KubeRay's \"Failed to create RayCluster\": "
+                            "its error; a batch/v1 Job's \"spec.template ... field is "
+                            "immutable\": Kubernetes 1.22 needs the "
+                            "JobMutableNodeSchedulingDirectives gate, 1.36+ refuses while the "
+                            "previous run's pods are active), fix that (upgrade the job "
+                            "controller/CRD and its RBAC manifests, Kubernetes, or Kueue to a "
+                            "release that "
                             "handles it), then let Kueue retry",
     "admission_webhook_denied": "read the webhook's message in Kueue's log: it names the field "
                                 "it refuses; upgrade the job kind's controller to a release "
                                 "whose webhook lets Kueue change that field while it suspends "
                                 "or starts the job (JobSet's webhook refused the nodeSelector "
-                                "Kueue restores until jobset#644), or stop Kueue from injecting "
-                                "it (the flavor's nodeLabels/tolerations) until then",
+                                "Kueue restores until jobset#644, v0.6.0), or stop Kueue from "
+                                "injecting it (the flavor's nodeLabels/tolerations) until then; "
+                                "a `forbidden` error names the verb Kueue's ServiceAccount "
+                                "lacks (reapply Kueue's ClusterRole)",
     "quota_exhausted": "wait for the quota holders to finish, raise the ClusterQueue's "
                        "nominalQuota by the shortfall, borrow through a cohort, or use a "
                        "higher WorkloadPriorityClass with preemption enabled",
@@ -345,6 +352,20 @@ def _summary(said, cq: dict | None) -> str:
     if cause == "kueue_bug":
         return f"the API server refused Kueue's own update, with a known defect's signature: " \
                f"{said.message}"[:300]
+    if cause == "admitted_not_started" and re.search(r"PodSetUpdate: conflict for|invalid podset "
+                                                     r"infos", said.message):
+        # pkg/podset/podset.go:242-251@v0.19.2: IsPermanent, so Kueue finishes the Workload
+        return ("Kueue admitted the workload but gave up starting its job (Finished=True, "
+                "FailedToStart: retrying cannot help): " + said.message + "; give the key one "
+                "value (the job's own template, the flavor's nodeLabels, the admission check's "
+                "podSetUpdates), then recreate the job")[:400]
+    if cause == "admitted_not_started" and re.search(r"\bJob is on hold\b", said.message):
+        # jobframework/reconciler.go:464-478@v0.19.2: only a RayJob KubeRay marked
+        # ValidationFailed is on hold (rayjob_controller.go:218)
+        return ("the job's own controller holds it, so Kueue gave back the quota it had "
+                "reserved: a RayJob KubeRay marked ValidationFailed (kubectl get rayjob -o "
+                "jsonpath='{.status.message}' says what in its spec KubeRay refuses; fix it and "
+                "recreate the RayJob)")
     return f"Kueue reports {cause.replace('_', ' ')}: {said.message}"[:300]
 
 

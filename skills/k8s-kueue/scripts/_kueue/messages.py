@@ -78,6 +78,19 @@ _CLAUSES = [
                        r"layer)?: (?P<level>\S+)"),
 ]
 
+# The job kind refusing the update Kueue makes to a job's pod template (read in _MESSAGES,
+# where their sources are cited): in Kueue's log, never in kubectl's answer to a person's own
+# edit ("Error from server (Invalid): error when applying patch: ... is invalid: ...",
+# kubectl cmdutil.CheckErr), which is no write of Kueue's
+_JOB_TEMPLATE_REFUSED = (r"\bJob\.batch \S+ is invalid: spec\.template: Invalid value:[^\n]*?"
+                         r"field is immutable")
+_JOBSET_TEMPLATE_REFUSED = (r"(?:admission webhook \\?\"?vjobset\.kb\.io|JobSet\.jobset\."
+                            r"x-k8s\.io)[^\n]*?spec\.replicatedJobs: Invalid value:[^\n]*?"
+                            r"field is immutable")
+_KUEUES_UPDATE = (_JOB_TEMPLATE_REFUSED, _JOBSET_TEMPLATE_REFUSED)
+_KUBECTL_PRINTED = re.compile(r"Error from server|error when (?:applying|creating|patching|"
+                              r"replacing|updating)|\bThe \w+ \S+ is invalid:", re.I)
+
 # Whole-message patterns (not split into pod-set clauses).
 _MESSAGES = [
     ("dra_class_unmapped", r"DeviceClass (?P<deviceclass>\S+) is not mapped in DRA configuration"
@@ -179,6 +192,60 @@ _MESSAGES = [
     # e.g. its ServiceAccount refused jobs/status (kubernetes-sigs/jobset#267, the rule added to
     # config/components/rbac/role.yaml by PR #268)
     ("admitted_not_started", r"\bresuming jobset\b"),
+    # ... KubeRay failing to create what a RayJob or RayCluster Kueue unsuspended needs: it
+    # creates the RayCluster and the submitter Job, and a RayCluster's pods, only once
+    # spec.suspend is false, and records Warning FailedToCreateRayCluster "Failed to create
+    # RayCluster <ns>/<name>: <err>", FailedToCreateRayJobSubmitter "Failed to create new
+    # Kubernetes Job <ns>/<name>: <err>" (ray-project/kuberay ray-operator/controllers/ray/
+    # rayjob_controller.go:950, :723@v1.6.2), FailedToCreateHeadPod "Failed to create head Pod
+    # <ns>/<pod>, <err>", FailedToCreateWorkerPod "Failed to create worker Pod for the cluster
+    # <ns>/<name>, <err>" (raycluster_controller.go:1346, :1370@v1.6.2). The error decides when
+    # Kueue has a word for it (an admission policy wanting the queue label, Kueue's webhook
+    # unreachable): it ranks first
+    ("admitted_not_started", r"Failed to create (?:RayCluster|new Kubernetes Job) \S+: "
+                             r"|Failed to create (?:head Pod|worker Pod for the cluster) \S+, "),
+    # ... and Kueue's own word for it: a job its kind's controller holds (v0.18-v0.19 only a
+    # RayJob whose status.jobDeploymentStatus is ValidationFailed: KubeRay refused its spec,
+    # status.message says why) gives back the quota it held, QuotaReserved=False reason OnHold
+    # "Job is on hold" (pkg/controller/jobframework/reconciler.go:464-478@v0.19.2,
+    # pkg/controller/jobs/rayjob/rayjob_controller.go:218); a person's "the job is on hold" is
+    # not it, so case counts
+    ("admitted_not_started", r"(?-i:\bJob is on hold\b)"),
+    # Starting the job failed for good: the pod set info Kueue would set conflicts (an
+    # admission check's podSetUpdates, the flavor's nodeLabels and the job's own template name
+    # one key with two values) or does not match the job's pod sets; Kueue finishes the
+    # Workload (Finished=True reason FailedToStart) instead of retrying (pkg/podset/podset.go:
+    # 242, :246, pkg/util/maps/maps.go:46, jobframework/reconciler.go:628-636@v0.19.2; the same
+    # since v0.6.3 reconciler.go:388)
+    ("admitted_not_started", r"invalid admission check PodSetUpdate: conflict for"
+                             r"|invalid podset infos: expecting \d+ podset"),
+    # ... and the API server refusing Kueue's change of a batch/v1 Job's pod template (the
+    # flavor's nodeSelector, tolerations, labels, annotations, scheduling gates), which it
+    # makes when it starts the Job: they are mutable only while the Job is suspended and never
+    # started (status.startTime unset: JobMutableNodeSchedulingDirectives, Kubernetes 1.22
+    # alpha, on by default from 1.23; Kueue v0.3.2 site/content/en/docs/installation/_index.md,
+    # kueue#406), from 1.36 also after a start once JobSuspended=True, and only with no active
+    # pods (MutableSchedulingDirectivesForSuspendedJobs: kubernetes pkg/registry/batch/job/
+    # strategy.go:144-178, pkg/apis/batch/validation/validation.go:742-785@v1.37.2)
+    ("admitted_not_started", _JOB_TEMPLATE_REFUSED),
+    # Kueue failing to SUSPEND a running job: the job reconciler's log.Error lines with the
+    # error that refused the update (pkg/controller/jobframework/reconciler.go@v0.19.2: l.664
+    # "Suspending job with non admitted workload" v0.3-v0.19, l.456 "Suspending job with
+    # deleted workload" v0.5-v0.19, l.399 "suspending child job failed" v0.4-v0.19): the job
+    # keeps running whatever its queue says
+    ("admission_webhook_denied", r"Suspending job with (?:non admitted|deleted) workload"
+                                 r"|suspending child job failed"),
+    # ... the refusal itself, JobSet's validating webhook (vjobset.kb.io): spec.replicatedJobs
+    # is immutable but for the pod template fields Kueue sets, and those only while the JobSet
+    # is suspended: v0.2-v0.4 the nodeSelector alone, v0.5 also labels, annotations and
+    # tolerations, and only when the OLD object was suspended, so the update that suspends a
+    # JobSet and restores its template at once was refused (kueue#2691); v0.6.0 allows either
+    # side suspended and schedulingGates (jobset#644; api/jobset/v1alpha2/jobset_webhook.go
+    # @v0.2.0:113-120, pkg/webhooks/jobset_webhook.go@v0.5.2:222-237, @v0.12.0:370-395). The
+    # error is "spec.replicatedJobs: Invalid value: ...: field is immutable" (v0.12 wraps it in
+    # `JobSet.jobset.x-k8s.io "<js>" is invalid: `). With Kueue's "Unsuspending job" the start
+    # was refused: admitted_not_started ranks first
+    ("admission_webhook_denied", _JOBSET_TEMPLATE_REFUSED),
     # The TAS ungater could not map an admitted Workload's pods to its topology assignment
     # (pkg/controller/tas/topology_ungater.go v0.11-v0.19, readRanksIfAvailable): the pods it
     # cannot place keep the kueue.x-k8s.io/topology gate (kueue#8101: a TrainJob whose
@@ -373,9 +440,11 @@ REASONS = {
     # v0.8-v0.9 concatenated the DeactivationTarget reason
     "InactiveWorkloadRequeuingLimitExceeded": "pods_ready_timeout",
     "InactiveWorkloadAdmissionCheck": "admission_check_rejected",
-    # Finished reason when starting the job failed for good (v0.14+ jobframework
-    # FailedToStartFinishedReason)
+    # Finished reason when starting the job failed for good (v0.6+ jobframework
+    # FailedToStartFinishedReason, reconciler.go:388@v0.6.3)
     "FailedToStart": "admitted_not_started",
+    # QuotaReserved=False when the job kind's controller holds the job (v0.18+ WorkloadOnHold)
+    "OnHold": "admitted_not_started",
 }
 
 # "couldn't assign flavors" (a reason); "failed to assign flavors" wraps an error (v0.9+)
@@ -475,7 +544,10 @@ def _parse(text: str) -> list[Clause]:
     if not text:
         return []
     out = [c for c in _flavor_clauses(text)]
+    printed = _KUBECTL_PRINTED.search(text)
     for cause, pattern in _MESSAGES:
+        if printed and pattern in _KUEUES_UPDATE:
+            continue
         found, exact = _search(pattern, text)
         if found:
             out.append(Clause(cause, found.group(0), facts=_facts(found) if exact else {}))
@@ -529,7 +601,9 @@ _PRIORITY = ["kueue_bug", "dra_class_unmapped", "no_queue_label", "local_queue_m
              "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
              "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",
              "exceeds_max_quota", "quota_exhausted", "flavor_mismatch",
-             "admitted_not_started"]
+             # Kueue's webhook unreachable is why a start (a job's own create of its pods)
+             # failed, not the other way round
+             "kueue_controller_down", "admitted_not_started"]
 
 
 def _without_empty_flavors(podset_clauses: list[Clause]) -> list[Clause]:

@@ -509,9 +509,33 @@ _CAPACITY_FIX = ("quota is not node capacity: admission does not look at free sp
                  "Scheduling so Kueue admits only where the pods fit")
 
 
+def _console_records(text: str) -> tuple[list[str], str]:
+    """Log records whose msg frames their error, each read as one message with it: the msg says
+    what Kueue was doing when the error came ("Unsuspending job", "Suspending job with non
+    admitted workload"), so it frames the refusal the error holds. zap's console encoding keeps
+    the msg out of the JSON (`<time>\tERROR\t<msg>\t{"controller": ..., "error": ...}`), its
+    JSON encoding has a "msg" field. The other lines are returned for the fields."""
+    found, rest = [], []
+    for line in text.splitlines():
+        console = re.match(r'([^{\n]+?)\s(\{".*)$', line)
+        field = None if console else re.search(_JSON_FIELD.format("msg"), line)
+        msg = console.group(1) if console else _unquote(field.group(1)) if field else ""
+        error = re.search(_JSON_FIELD.format("error"), line)
+        if msg and error and {c.cause for c in clauses(msg)} & _FRAMES:
+            found.append(f"{message_span(msg)}: {_unquote(error.group(1))}")
+        else:
+            rest.append(line)
+    return found, "\n".join(rest)
+
+
+# Kueue's log lines that say what it was doing to the job when the error logged with them came:
+# starting it (admitted_not_started) or suspending it (admission_webhook_denied), messages.py
+_FRAMES = {"admitted_not_started", "admission_webhook_denied"}
+
+
 def messages_in(text: str) -> list[str]:
     """Kueue messages in free text: JSON log fields ("msg", "error", "message") or lines."""
-    found = []
+    found, text = _console_records(text)
     for key in ("msg", "error", "message"):
         for match in re.finditer(_JSON_FIELD.format(key), text):
             value = _unquote(match.group(1))
@@ -551,12 +575,16 @@ _LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
           "workload_missing": "Kueue could not create the job's Workload",
 
           "admitted_not_started": "Kueue admitted the workload but could not start its job",
+          "admission_webhook_denied": "Kueue could not change the job (suspend it, or set or "
+                                      "restore its pod template): the job kind's webhook or "
+                                      "the API server refused the update",
           "kueue_controller_down": "the API server cannot call Kueue's webhooks: "
                                    "kueue-controller-manager does not serve them (not ready yet, "
                                    "crash-looping or scaled down), so Kueue's objects and the "
                                    "jobs it manages are refused and nothing is admitted"}
 # Verdicts a jobframework log record gives about the job it names (not about a Workload).
-_ABOUT_THE_JOB = ("workload_missing", "admitted_not_started", "job_workload_mismatch")
+_ABOUT_THE_JOB = ("workload_missing", "admitted_not_started", "job_workload_mismatch",
+                  "admission_webhook_denied")
 
 
 # the controller's informers failing to list (messages.py: a list too large, a CRD version

@@ -50,7 +50,8 @@ def is_false(cond: dict) -> bool:
 def verdict(wl: dict, events: list[dict]) -> Verdict | None:
     """Kueue's own verdict on a Workload that is not finished, None when it said nothing."""
     conds = conditions(wl)
-    for step in (_rejected_finish, _deactivated, _evicted, _admission_checks, _not_reserved):
+    for step in (_rejected_finish, _failed_start, _deactivated, _evicted, _admission_checks,
+                 _not_reserved):
         found = step(wl, conds)
         if found:
             return _with_events(found, events)
@@ -75,6 +76,24 @@ def finished_by_rejection(wl: dict) -> bool:
     cond = conditions(wl).get("Finished", {})
     return is_true(cond) and (cond.get("reason") == "AdmissionChecksRejected"
                               or "are rejected" in str(cond.get("message", "")))
+
+
+def failed_to_start(wl: dict) -> bool:
+    """Kueue finished the Workload because starting its job failed for good (Finished=True,
+    reason FailedToStart: a pod set update that conflicts with the job's template, pod sets
+    that do not match it; jobframework/reconciler.go:628-636@v0.19.2, :388@v0.6.3): the job
+    never ran, so the Workload still explains why it waits."""
+    cond = conditions(wl).get("Finished", {})
+    return is_true(cond) and cond.get("reason") == "FailedToStart"
+
+
+def _failed_start(wl: dict, conds: dict) -> Verdict | None:
+    if not failed_to_start(wl):
+        return None
+    cond = conds["Finished"]
+    message = normalize(cond.get("message", ""))
+    return Verdict("admitted_not_started", "Finished=True (FailedToStart)", message,
+                   clauses(message))
 
 
 def _rejected_finish(wl: dict, conds: dict) -> Verdict | None:
