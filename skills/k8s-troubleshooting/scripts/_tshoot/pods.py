@@ -174,18 +174,17 @@ def _event_verdict(cluster, pod) -> dict | None:
     reports = [r for e in events if e.get("type") == "Warning" for r in [classify_message(
         f'{e.get("reason", "")}: {e.get("message") or e.get("note") or ""}')] if r]
     reports = [r for r in reports if r.cause in ("sandbox_failed", "mount_failed",
-                                                 "config_missing", "volume_node_affinity")]
+                                                 "config_missing")]
     if not reports:
         return None
     best = max(reports, key=lambda r: r.weight)
     headline = {"sandbox_failed": "the pod sandbox (network) cannot be created",
                 "mount_failed": "a volume cannot be attached or mounted",
-                "volume_node_affinity": "its volume's node affinity excludes the node the pod "
-                                        "is on",
                 "config_missing": "a ConfigMap/Secret it mounts is missing"}[best.cause]
     return {"cause": best.cause, "severity": "error", "container": "", "basis": "reported",
             "message": headline, "evidence": [f'event: "{redact(best.quote)}"'],
-            "fix": _FIX[best.cause], "signature": f"{best.cause}:{best.quote[:80]}"}
+            "fix": _FIX[best.cause],
+            "signature": f"{best.cause}:{best.quote[:80]}"}
 
 
 def _liveness(cluster, pod, found: dict) -> dict:

@@ -65,7 +65,7 @@ def classify(text: str) -> Report | None:
                   _kubelet_admit, _non_root,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed,
-                  _zero_gpus, _plugin_not_registered):
+                  _zero_gpus, _plugin_not_registered, _gpu_stack):
         found = check(text)
         if found:
             return found
@@ -134,6 +134,30 @@ def _gpu(text: str) -> Report | None:
         cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
         return Report(cause, _short(text), WEIGHT["gpu_pressure"],
                       {"xid": int(xid.group(1)) if xid else None, "fault": fault})
+    return None
+
+
+# faults of the GPU stack's own components that explain_gpu_failure.py reads from one line
+# (the device plugin, the GPU Operator's validator, the NVIDIA container toolkit, AMD's plugin;
+# gpu.py cites each wording, references/catalogue/gpu.yaml lists them): the same cause here,
+# the fix there
+_GPU_STACK = (("plugin_register", "gpu_not_advertised"), ("plugin_mig", "gpu_not_advertised"),
+              ("plugin_start", "gpu_not_advertised"), ("plugin_no_devices", "gpu_not_advertised"),
+              ("validator_no_gpu", "gpu_not_advertised"), ("amd_partitions", "gpu_not_advertised"),
+              ("amd_driver_absent", "gpu_driver_mismatch"),
+              ("cdi_unresolved", "container_start_failed"),
+              ("low_level_runtime", "container_start_failed"),
+              ("hook_direct", "container_start_failed"),
+              ("shared_request", "kubelet_admission_rejected"),
+              ("plugin_unhealthy", "gpu_xid_hardware"),
+              ("toolkit_runtime", "nvidia_runtime_not_default"))
+
+
+def _gpu_stack(text: str) -> Report | None:
+    report = gpu_logs.read(text)
+    for name, cause in _GPU_STACK:
+        if getattr(report, name):
+            return Report(cause, _short(text), cause_weight(cause), {"gpu_stack": name})
     return None
 
 

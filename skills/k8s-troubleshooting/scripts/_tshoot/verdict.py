@@ -307,6 +307,10 @@ def message_fix(rep) -> tuple[str, str]:
     cause, d = rep.cause, rep.detail
     if cause == "gpu_not_advertised" and "register" in d:
         return _registration_failed(d["register"])
+    if d.get("gpu_stack"):
+        return (f"a GPU-stack component reports it: {' '.join(rep.quote.split())[:200]}",
+                "run explain_gpu_failure.py on this message: it names what the component "
+                "refused and the fix (references/gpu-training.md)")
     if rep.scheduler and "category" in d:
         msg = f"the scheduler cannot place it: {d.get('reason')}"
         if d.get("placement"):
