@@ -96,7 +96,10 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # a gateway-api Listener field path (apis/v1/gateway_types.go AllowedRoutes.Kinds)
            "allowedroutes.kinds",
            # Istio's waypoint GatewayClass (pilot/pkg/config/kube/gatewaycommon/classinfo.go)
-           "istio-waypoint"}
+           "istio-waypoint",
+           # OpenShift 4.11+'s default SCC (openshift/apiserver-library-go) and the GPU
+           # Operator's device plugin label value (NVIDIA/gpu-operator assets)
+           "restricted-v2", "nvidia-device-plugin-daemonset"}
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",

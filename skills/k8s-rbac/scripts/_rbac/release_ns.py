@@ -68,14 +68,22 @@ _NAMESPACED = re.compile(r"(?<!\S)(?:-n\s*\S|--namespace\b|-A\b|--all-namespaces
 _CONTEXT_NS = re.compile(r"\bkubectl\s+config\s+set-context\b[^\n]*--namespace")
 
 
+def _applied_without_namespace(texts: list[str]) -> str:
+    """The paste's first `kubectl apply|create -f`, when none of them (nor a context the paste
+    sets) names a namespace; "" otherwise."""
+    lines = unwrap_free_text("\n".join(str(t) for t in texts).splitlines())
+    applies = [line.strip() for line in lines if _APPLY.search(line)]
+    if any(_NAMESPACED.search(line[_APPLY.search(line).start():]) for line in applies) or \
+            any(_CONTEXT_NS.search(line) for line in lines):
+        return ""
+    return applies[0] if applies else ""
+
+
 def unnamespaced_apply_findings(texts: list[str], denials: list[Denial]) -> list[dict]:
     """binding_subject_mismatch, inferred, for a ServiceAccount of namespace default (not the
     default one) denied after the paste applied a manifest without a namespace."""
-    lines = unwrap_free_text("\n".join(str(t) for t in texts).splitlines())
-    applies = [line.strip() for line in lines if _APPLY.search(line)]
-    if not applies or any(_NAMESPACED.search(line[_APPLY.search(line).start():])
-                          or _CONTEXT_NS.search(line) for line in applies) or \
-            any(_CONTEXT_NS.search(line) for line in lines):
+    applied = _applied_without_namespace(texts)
+    if not applied:
         return []
     out, seen = [], set()
     for denial in denials:
@@ -90,7 +98,7 @@ def unnamespaced_apply_findings(texts: list[str], denials: list[Denial]) -> list
             "the workload running as it landed in namespace default: if the manifest was "
             "written for another namespace, its bindings name the ServiceAccount there (a "
             "binding's subject namespace is fixed text) and the account that runs has no grant",
-            [applies[0][:200], denial.text],
+            [applied[:200], denial.text],
             "install into the namespace the manifest is written for (kubectl create namespace "
             "N; kubectl apply -n N -f FILE; then delete what landed in default), or change the "
             "bindings' subjects to namespace default", basis="inferred",
