@@ -26,7 +26,9 @@ from _kueue.orphans import prose_states, text_reports
 
 # the states a report may give in words that are evictions (Evicted reasons PodsReadyTimeout,
 # ClusterQueueStopped / LocalQueueStopped, Deactivated; apis/kueue/v1beta1 workload_types.go)
-_EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivated")
+# (a webhook said to refuse Kueue's stop of the job: the eviction cannot land, kueue#2691)
+_EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivated",
+                    "admission_webhook_denied")
 # what Kueue's logs and job events say instead of an eviction: it stopped a running job that
 # no longer matches its Workload, or could not write the Workload's status (an eviction that
 # never lands: kueue#6966)

@@ -17,8 +17,9 @@ STOP = "3. Stop the ClusterQueue: set `stopPolicy: HoldAndDrain`.\n\n"
     "It fails because the JobSet webhook rejects the update.",
     "Suspending the job is denied by the validating admission webhook of the operator.",
 ])
-def test_a_webhook_refusing_kueues_write_comes_before_the_stop(sentence):
-    causes = _causes("explain_pending.py", STOP + "The JobSet keeps running. " + sentence + "\n")
+@pytest.mark.parametrize("script", ["explain_pending.py", "explain_eviction.py"])
+def test_a_webhook_refusing_kueues_write_comes_before_the_stop(sentence, script):
+    causes = _causes(script, STOP + "The JobSet keeps running. " + sentence + "\n")
     assert causes[0] == "admission_webhook_denied", causes
     assert "queue_inactive" in causes
 
