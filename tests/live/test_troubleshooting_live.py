@@ -425,3 +425,41 @@ def test_healthy_real_workloads_give_no_finding(kubectl, kubectl_env, namespace)
     time.sleep(STABLE_SECONDS)
     doc = triage(kubectl_env, "-n", namespace)
     assert doc["findings"] == [], doc["findings"]
+
+
+def test_drain_blocked_by_pdb_then_relaxed(kubectl, kubectl_env, namespace, tmp_path):
+    """The real eviction API refuses what a PodDisruptionBudget forbids: kubectl drain's own
+    output (server dry-run: no node is cordoned, no pod evicted) is triaged as
+    eviction_blocked_pdb, and the budget relaxed the way the fix says lets the drain pass."""
+    web = deployment("web", 2, {})
+    pdb = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web"},
+           "spec": {"minAvailable": 2, "selector": {"matchLabels": {"app": "web"}}}}
+    create(kubectl, namespace, web, pdb)
+
+    def guarded():
+        status = get(kubectl, "pdb", "web", "-n", namespace).get("status", {})
+        return status.get("currentHealthy") == 2 and status.get("disruptionsAllowed") == 0
+    wait_for(guarded, timeout=90, what="the PDB counting 2 healthy pods and allowing 0")
+    node_name = get(kubectl, "pods", "-n", namespace, "-l", "app=web")["items"][0]["spec"][
+        "nodeName"]
+
+    def drain() -> subprocess.CompletedProcess:
+        return subprocess.run(["kubectl", "drain", node_name, "--dry-run=server",
+                               "--pod-selector", "app=web", "--ignore-daemonsets",
+                               "--delete-emptydir-data", "--timeout=12s"],
+                              capture_output=True, text=True, env=kubectl_env, timeout=60)
+    refused = drain()
+    assert refused.returncode != 0, refused.stdout
+    paste = tmp_path / "drain.txt"
+    paste.write_text(refused.stdout + refused.stderr)
+    doc = triage(kubectl_env, "-f", str(paste))
+    top = doc["findings"][0]
+    assert top["cause"] == "eviction_blocked_pdb" and top["basis"] == "reported", doc
+    assert "maxUnavailable" in top["fix"] and "minAvailable" in top["fix"]
+
+    kubectl("patch", "pdb", "web", "-n", namespace, "--type=merge",
+            "-p", '{"spec":{"minAvailable":1}}')
+    wait_for(lambda: get(kubectl, "pdb", "web", "-n", namespace).get("status", {}).get(
+        "disruptionsAllowed") == 1, timeout=60, what="the relaxed PDB allowing 1 disruption")
+    passed = drain()
+    assert passed.returncode == 0, passed.stderr

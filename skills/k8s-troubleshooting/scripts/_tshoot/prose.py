@@ -256,6 +256,14 @@ _DEADLINE_SAID = re.compile(
     r"\bactiveDeadlineSeconds\b[^.!?\n]{0,60}?\b(?:reached|exceeded|passed|hit|expired)\b"
     r"|\b(?:reach\w*|exceed\w*|pass\w*|hit)\s+(?:its\s+|the\s+)?activeDeadlineSeconds\b",
     re.IGNORECASE)
+# a drain, eviction or node upgrade said to be blocked / stuck by a PodDisruptionBudget (the
+# eviction API's 429, kube-apiserver pkg/registry/core/pod/storage/eviction.go@v1.37.2)
+_PDB_BLOCKS = re.compile(
+    r"\b(?:drain\w*|evict\w*|upgrade\w*|scale[- ]?down)\b[^.!?\n]{0,80}?\b(?:block\w*|stuck|hang\w*|"
+    r"prevent\w*|refus\w*|fail\w*)\b[^.!?\n]{0,60}?\b(?:PodDisruptionBudget|PDBs?|disruption "
+    r"budgets?)\b|\b(?:PodDisruptionBudget|PDBs?|disruption budgets?)\b[^.!?\n]{0,60}?\b(?:block\w*|"
+    r"prevent\w*|stops?)\b[^.!?\n]{0,40}?\b(?:drain\w*|evict\w*|upgrade\w*|scale[- ]?down)\b",
+    re.IGNORECASE)
 # a node said cordoned (spec.unschedulable, SchedulingDisabled) where the pod waits
 _CORDONED = re.compile(
     r"\bnodes?\b[^.!?\n]{0,30}?\b(?:is|are|was|were|got|gets|been|being)\s+(?:\w+\s+)?cordoned\b"
@@ -392,6 +400,14 @@ _RULES = (
          "raise backoffLimit only for failures that retry can cure",
          "kubectl describe job NAME -n NAMESPACE (Conditions: Failed BackoffLimitExceeded); "
          "kubectl get pods -n NAMESPACE -l job-name=NAME"),
+    Rule(_PDB_BLOCKS, "eviction_blocked_pdb",
+         "the report says a PodDisruptionBudget blocks a drain, eviction or node upgrade: the "
+         "eviction API refuses an eviction the budget does not allow (429 \"Cannot evict pod "
+         "as it would violate the pod's disruption budget\") and its client retries",
+         "give the budget room: scale the workload up, relax minAvailable/maxUnavailable, or "
+         "make its pods Ready (unhealthyPodEvictionPolicy: AlwaysAllow, 1.27+); deleting the "
+         "budget skips it, only when that outage is acceptable",
+         "kubectl get pdb -A (ALLOWED DISRUPTIONS 0); kubectl describe pdb NAME -n NAMESPACE"),
     Rule(_DEADLINE_SAID, "deadline_exceeded",
          "the report says the Job passed its activeDeadlineSeconds: the Job controller kills its "
          "pods and marks it Failed (reason DeadlineExceeded)",

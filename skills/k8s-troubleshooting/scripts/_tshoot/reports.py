@@ -28,7 +28,8 @@ WEIGHT = {"no_nodes": 100, "node_not_ready": 100, "node_pressure": 95, "dra_clai
           "kubelet_admission_rejected": 74, "admission_refused": 71, "spec_invalid": 71, "config_missing": 70,
           "image_pull": 65, "container_start_failed": 62, "sandbox_failed": 60, "mount_failed": 55, "evicted": 50,
           "deadline_exceeded": 48, "stuck_terminating": 45, "scheduler": 40, "rollout_stuck": 35, "pvc_pending": 40, "crash_loop": 30,
-          "job_failed": 25, "probe_failing": 20, "gpu_not_advertised": 64}
+          "job_failed": 25, "probe_failing": 20, "gpu_not_advertised": 64,
+          "eviction_blocked_pdb": 52}
 # a GPU fault that is not memory pressure ranks as the GPU finding it replaces
 WEIGHT.update({c: WEIGHT["gpu_pressure"] for c in ("gpu_xid_hardware", "gpu_device_access_lost",
                                                   "gpu_driver_mismatch",
@@ -61,8 +62,8 @@ def classify(text: str) -> Report | None:
     if not text or not text.strip():
         return None
     text = text.replace("''", "'")
-    for check in (_scheduler, _placement, _dra, _gpu, _oom, _probe, _admission, _invalid,
-                  _kubelet_admit, _non_root,
+    for check in (_scheduler, _placement, _dra, _pdb_blocked, _gpu, _oom, _probe, _admission,
+                  _invalid, _kubelet_admit, _non_root,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed,
                   _zero_gpus, _plugin_not_registered, _gpu_stack):
@@ -408,6 +409,34 @@ _NO_TOPOLOGY_KEY = re.compile(r"no topology key found (?:on CSINode|for node) (\
 # the deployment controller's Progressing=False condition (pkg/controller/deployment/util/
 # deployment_util.go, 1.5..1.37): the rollout stopped; the new pods' own reports say why
 _ROLLOUT = re.compile(r"ReplicaSet \S+ has timed out progressing|ProgressDeadlineExceeded")
+
+
+# The eviction API refusing an eviction a PodDisruptionBudget does not allow (kube-apiserver
+# pkg/registry/core/pod/storage/eviction.go@v1.37.2: 429 "Cannot evict pod as it would violate
+# the pod's disruption budget.", with a cause "The disruption budget %s needs %d healthy pods and
+# has %d currently" or "... does not allow evicting pods currently ..."), as kubectl drain
+# retries it (kubectl pkg/drain/drain.go@v0.37.2 "error when evicting pods/%q -n %q (will retry
+# after %v): %v"), and the cluster-autoscaler's scale-down refusal for the same budget
+# ("not enough pod disruption budget to move %s/%s", its drainability pdb rule)
+_PDB_BLOCKED = re.compile(r"Cannot evict pod as it would violate the pod'?s disruption budget"
+                          r"|The disruption budget \S+ (?:needs \d+ healthy pods|does not allow "
+                          r"evicting pods)|not enough pod disruption budget to move", re.I)
+_PDB_POD = re.compile(r"evicting pods/\"([^\"]+)\" -n \"([^\"]+)\"|to move ([\w.-]+)/([\w.-]+)")
+_PDB_NEEDS = re.compile(r"The disruption budget (\S+) needs (\d+) healthy pods and has (\d+) "
+                        r"currently", re.I)
+
+
+def _pdb_blocked(text: str) -> Report | None:
+    if not _PDB_BLOCKED.search(text):
+        return None
+    needs = _PDB_NEEDS.search(text)
+    detail = ({"pdb": needs.group(1), "desired": needs.group(2), "healthy": needs.group(3)}
+              if needs else {})
+    pod = _PDB_POD.search(text)
+    if pod:
+        name, ns = (pod.group(1), pod.group(2)) if pod.group(1) else (pod.group(4), pod.group(3))
+        detail["pod"] = f"{ns}/{name}"
+    return Report("eviction_blocked_pdb", _short(text), WEIGHT["eviction_blocked_pdb"], detail)
 
 
 def _rollout(text: str) -> Report | None:

@@ -30,7 +30,7 @@ ORDER = ("no_nodes", "node_not_ready", "node_pressure", "admitted_not_started", 
          "volume_node_affinity", "unschedulable_insufficient", "unschedulable_taint",
          "unschedulable_cordoned", "unschedulable_affinity", "unschedulable_pod_affinity",
          "unschedulable_topology_spread", "unschedulable_ports", "unschedulable_other",
-         "stuck_terminating", "probe_failing")
+         "stuck_terminating", "eviction_blocked_pdb", "probe_failing")
 SEVERITY = {"error": 0, "warning": 1, "info": 2}
 
 

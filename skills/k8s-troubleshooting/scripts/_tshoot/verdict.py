@@ -141,6 +141,16 @@ _FIX = {
                   "or a podFailurePolicy FailJob rule): read why its pods failed (kubectl logs "
                   "job/NAME --previous, the pods' own findings), fix that, then re-create the "
                   "Job",
+    "eviction_blocked_pdb": "a PodDisruptionBudget selecting the pod allows no disruption now "
+                            "(status.disruptionsAllowed 0: minAvailable equal to the replicas, "
+                            "maxUnavailable 0, or pods it counts not Ready), so the eviction "
+                            "API refuses and kubectl drain, a node upgrade or the "
+                            "cluster-autoscaler keeps retrying: kubectl get pdb -A shows ALLOWED "
+                            "DISRUPTIONS; scale the workload up, relax minAvailable/"
+                            "maxUnavailable, or make its pods Ready (spec."
+                            "unhealthyPodEvictionPolicy: AlwaysAllow lets not-Ready pods go, "
+                            "1.27+), then drain again; deleting the budget or kubectl drain "
+                            "--disable-eviction skips it, only when that outage is acceptable",
     "rollout_stuck": "the Deployment's new ReplicaSet did not become available within "
                      "progressDeadlineSeconds: the new pods' own findings (image, crash, "
                      "scheduling, quota) say why; fix that or roll back (kubectl rollout undo)",
@@ -378,6 +388,12 @@ def message_fix(rep) -> tuple[str, str]:
                 "pod's node",
                 f"create {d['missing_path']} on that node (or mount the disk there), or fix "
                 "the PV's spec.local.path and its nodeAffinity to the node that has it")
+    if cause == "eviction_blocked_pdb" and (d.get("pdb") or d.get("pod")):
+        who = f" (pod {d['pod']})" if d.get("pod") else ""
+        budget = (f"PodDisruptionBudget {d['pdb']} needs {d['desired']} healthy pods and has "
+                  f"{d['healthy']}" if d.get("pdb") else
+                  "a PodDisruptionBudget allows no disruption now")
+        return f"its eviction is refused{who}: {budget}", _FIX[cause]
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
     if cause == "stuck_terminating" and d.get("ns_blocker"):
@@ -545,7 +561,9 @@ _HEADLINE = {"node_not_ready": "the node is NotReady", "node_pressure":
              "container_start_failed": "the container runtime cannot create or start the "
              "container", "deadline_exceeded": "it ran past its activeDeadlineSeconds",
              "job_failed": "the Job failed: it stopped retrying its pods",
-             "rollout_stuck": "the rollout stopped progressing"}
+             "rollout_stuck": "the rollout stopped progressing",
+             "eviction_blocked_pdb": "its eviction is refused: a PodDisruptionBudget allows no "
+             "disruption now"}
 
 
 def _repeats(quote: str, seen: list[str]) -> bool:
