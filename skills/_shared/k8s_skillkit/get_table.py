@@ -190,8 +190,10 @@ def is_row(line: str, columns: list[tuple[str, int]]) -> bool:
 
 
 def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
-         namespace: str = "") -> list[dict[str, Any]]:
-    """The table's rows (header excluded) as partial objects of `kind`."""
+         namespace: str = "", label_columns: list[str] = ()) -> list[dict[str, Any]]:
+    """The table's rows (header excluded) as partial objects of `kind`; the label columns a
+    pasted `-L` / `--label-columns` asked for become metadata.labels (an empty cell: the
+    object has no such label)."""
     out = []
     for line in lines:
         cells = _cells(line, columns)
@@ -199,19 +201,38 @@ def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
             break  # prose under the table
         if namespace and not cells.get("NAMESPACE"):
             cells["NAMESPACE"] = namespace
-        out.append(to_object(kind, cells))
+        obj = to_object(kind, cells)
+        labels = _labels_of(cells, label_columns)
+        if labels:
+            obj["metadata"]["labels"] = labels
+            obj["_labels_partial"] = True  # only the keys asked for are known
+        out.append(obj)
     return out
+
+
+def label_header(key: str) -> str:
+    """The column kubectl prints for a label key: its last path part in capitals
+    (k8s.io/cli-runtime v0.37.2 pkg/printers/tableprinter.go formatLabelHeaders)."""
+    return key.split("/")[-1].upper()
+
+
+def _labels_of(cells: dict[str, Any], label_columns) -> dict[str, str]:
+    return {key: cells[label_header(key)] for key in label_columns
+            if cells.get(label_header(key))}
 
 
 def _cells(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
     if not line.strip():
         return None
-    if len(line.rstrip()) < columns[-1][1] or any(
-            start and line[start - 1:start] not in (" ", "") for _, start in columns):
+    aligned = not any(start and line[start - 1:start] not in (" ", "") for _, start in columns)
+    if len(line.rstrip()) < columns[-1][1] or not aligned:
         # not aligned with the header (a cell boundary inside a word, or too short): a row
         # whose cells were edited by hand (redacted addresses) still has one cell per column,
-        # 2+ spaces apart
-        return _split_cells(line, columns)
+        # 2+ spaces apart; else, aligned, its last cells are empty (a label column of a
+        # label the object lacks: kubectl prints "" and the tabwriter no trailing blanks)
+        split = _split_cells(line, columns)
+        if split is not None or not aligned:
+            return split
     cells = {}
     for index, (name, start) in enumerate(columns):
         end = columns[index + 1][1] if index + 1 < len(columns) else None

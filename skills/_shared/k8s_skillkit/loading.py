@@ -20,7 +20,7 @@ import sys
 from .crd import is_resource_type_absent
 from .dump import ALL_NAMESPACES, Dump, kind_for_resource, resource_for
 from .errors import InputError
-from . import surface, unread
+from . import elisions, surface, unread
 from .paste import add_document, is_object, read_paste
 
 try:
@@ -181,7 +181,7 @@ def _as_dump(text: str, docs: list[Any] | None) -> Dump | None:
     """Fast path: the whole text is YAML/JSON objects (a dump may be 100+ MB)."""
     if not docs or not all(isinstance(d, dict) or d is None for d in docs):
         return None
-    objects = [d for d in docs if d]
+    objects = elisions.repaired([d for d in docs if d], text, False)
     if not objects:
         return None
     identifier_keys = all(_KEY.match(str(k)) for d in objects for k in d)

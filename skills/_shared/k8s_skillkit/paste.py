@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from . import describe as describe_mod
-from . import event_table, fences, get_table, surface
+from . import elisions, event_table, fences, get_table, surface
 from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource, resource_for
 from .errors import InputError
 
@@ -69,6 +69,8 @@ class Command:
     names: list[str] = field(default_factory=list)
     namespace: str = ""
     all_namespaces: bool = False
+    # `-L a/b,c` / `--label-columns=...`: label keys kubectl prints as extra columns
+    label_columns: list[str] = field(default_factory=list)
 
 
 class TableHead(NamedTuple):
@@ -111,6 +113,14 @@ def parse_command(args: str) -> Command:
             command.namespace = token.split("=", 1)[1]
         elif token in ("-A", "--all-namespaces"):
             command.all_namespaces = True
+        elif token in ("-L", "--label-columns"):
+            command.label_columns += _label_keys(tokens[index + 1] if index + 1 < len(tokens)
+                                                 else "")
+            skip = True
+        elif token.startswith(("--label-columns=", "-L=")) or (token.startswith("-L") and
+                                                                 len(token) > 2):
+            command.label_columns += _label_keys(token.split("=", 1)[1] if "=" in token
+                                                 else token[2:])
         elif token in ("-o", "-l", "--selector", "--field-selector", "-c", "--context"):
             skip = True
         elif token in ("|", ">", "&&", ";"):
@@ -122,6 +132,10 @@ def parse_command(args: str) -> Command:
         command.resource = first.split("/")[0]
         command.names = ([first.split("/", 1)[1]] if "/" in first else []) + positional[1:]
     return command
+
+
+def _label_keys(value: str) -> list[str]:
+    return [key for key in value.strip("'\"").split(",") if key]
 
 
 def command_of(line: str) -> Command | None:
@@ -278,7 +292,7 @@ def _yaml_end(lines: list[str], start: int) -> int:
         if _is_boundary(line):
             break
         if line.strip() and not line.startswith(" ") and not _YAML_LINE.match(line) and \
-                not _ELISION.match(line):  # "…" where the user cut lines: still YAML
+                not elisions.LINE.match(line):  # "…" where the user cut lines: still YAML
             break
         index += 1
     return index
@@ -372,7 +386,8 @@ def read_paste(text: str, label: str, read_cut: bool = False) -> Dump:
         elif isinstance(segment.value, TableHead):  # form get-table
             skip = 0 if segment.value.headerless else 1  # (the header line)
             dump.extend(get_table.rows(segment.lines[skip:], segment.value.kind,
-                                       segment.value.columns, segment.hint.namespace))
+                                       segment.value.columns, segment.hint.namespace,
+                                       segment.hint.label_columns))
             dump.texts.extend(segment.lines)  # text readers still see the rows
             dump.forms.append("get-table")
         elif isinstance(segment.value, NoneFound):  # form none-found
@@ -438,20 +453,16 @@ def _describe_hint(hint: Command) -> str:
     return hint.resource if hint.verb == "describe" else ""
 
 
-# A line a user put in place of what they cut ("...", "..", "…", "# ..."): YAML reads `...`
-# as the end of a document and fails on it (and on "..") inside a mapping.
-_ELISION = re.compile(r"^\s*(\.{2,}|\u2026+\.*|#\s*(\.\.\.|\u2026))\s*$")
-
-
 def _load_yaml(segment: Segment, label: str, read_cut: bool = False) -> list[Any] | None:
     """The segment's documents; None when it is not YAML after all (the caller keeps its
     lines as text and notes why in `Dump.unread`). One broken document of several costs only
     itself: the others are returned and the broken one is noted in `segment.value`."""
     if not HAVE_YAML:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
-    lines = [line for line in segment.lines if not _ELISION.match(line)]
+    lines = [line for line in segment.lines if not elisions.LINE.match(line)]
     try:
-        return list(yaml.safe_load_all("\n".join(lines)))
+        docs = list(yaml.safe_load_all("\n".join(lines)))
+        return elisions.repaired(docs, "\n".join(lines), len(lines) < len(segment.lines))
     except yaml.YAMLError as err:
         first_error = err
     docs: list[Any] = []

@@ -86,7 +86,10 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     covered = {(namespace_of(o), name_of(o)) for o in workloads + cluster.jobs}
     covered |= {(namespace_of(o), r.get("name", "")) for o in workloads
                 for r in (o.get("metadata") or {}).get("ownerReferences") or []}
-    findings += [f for f in orphan_findings(cluster, covered, explained=bool(findings))
+    # (a table row's "the table does not print why" explains nothing: Kueue's words in the
+    # paste's text still count)
+    explained = any(f["severity"] != "info" for f in findings)
+    findings += [f for f in orphan_findings(cluster, covered, explained=explained)
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
     texts = getattr(cluster, "texts", [])
     findings = controller_down.findings(cluster.pods, texts) + findings

@@ -86,7 +86,11 @@ def body(args):
                 f"{where} (JobSet, LeaderWorkerSet, RayJob, TrainJob, Kubeflow jobs)")
         return {"summary": head, "jobs": [], "findings": []}, head, 0
     if not objects:
-        refused = training_logs.setup_refusals(unwrap_free_text(list(cluster.dump.texts)))
+        # the operator's log lines, and its Warning events when the paste's Events block was
+        # read as events (kubeflow/trainer#1091: InvalidTFJobSpec)
+        said = [f"{e.get('reason', '')} {e.get('message', '')}"
+                for e in cluster.by_kind.get("Event", ())]
+        refused = training_logs.setup_refusals(unwrap_free_text(list(cluster.dump.texts)) + said)
         if refused and not args.name:
             return _setup_refused(refused)
         if logs and not args.name:
@@ -132,8 +136,11 @@ def _setup_refused(refused: list[tuple[str, str]]):
     kind, line = refused[0]
     found = finding("error", "training_invalid", {"kind": kind, "name": ""},
                     f"the {kind} operator refused the job's spec and did not set it up (the job "
-                    "may show an empty status, as if not reconciled)", [f"operator log: {line}"],
-                    "fix the spec field the message names and recreate the job",
+                    "may show an empty status, as if not reconciled)", [f"the operator said: {line}"],
+                    "fix the spec field the message names and recreate the job; "
+                    "'Failed to marshal the object ... the spec is invalid' names none: the "
+                    "operator's replica validation refused it (one Chief/Master, at most one "
+                    "Evaluator, a container named after the framework: tensorflow, pytorch)",
                     basis="reported")
     found["rank"] = 1
     head = f"no {kind} object in the input; its operator's log refuses the job's spec"

@@ -54,6 +54,13 @@ REPORTED = [
      "cannot allocate on the node and pods on it fail admission",
      "kubectl cordon the node, then drain it; reboot it (nvidia-smi asks for that); look for "
      "the Xid in journalctl -k; reseat or replace the GPU if it repeats"),
+    ("gpu_init_failed", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
+     "the NVIDIA kernel module cannot initialise a GPU (NVRM 'RmInitAdapter failed' for a "
+     "device minor): nvidia-smi lists one GPU fewer, and the device plugin cannot offer it",
+     "when the node's other GPUs work with the same driver, that GPU (or its slot, power or "
+     "PCIe link) has failed: kubectl cordon the node, drain it, reset or reboot, replace the "
+     "GPU if it repeats; when every GPU fails so, check that the driver supports the GPU model "
+     "and, in a VM, the passthrough (IOMMU, BAR sizes); journalctl -k shows the lines"),
     ("nvml_lost", "gpu_device_access_lost", OBJECT,
      "the container lost access to the GPU device files (NVML 'Unknown Error' in a container "
      "that worked before): systemd re-applied the container's device cgroup (a daemon-reload "

@@ -243,16 +243,31 @@ _ATTACH_SAID = ("hostname_mismatch", "not_allowed_by_listener", "route_not_accep
 # out of the generated config, fixed by #44826): Accepted=True is the controller's promise
 # that it configures the route (gateway-api apis/v1 shared_types.go RouteConditionAccepted),
 # so a route it reports Accepted and does not program is its defect.
-_ACCEPTED_WORD = r"[`'\"]?Accepted(?:[`'\"]?\W{0,4}[`'\"]?True)?\b"
-_STATUS_SHOWS = (r"\b(?:status|conditions?)\b[^.\n]{0,40}?\b(?:shows?|says?|reports?|reads?|is|"
-                 r"stays?|remains?)\s+(?:as\s+)?(?:\w+ly\s+)?")
+# ... and a listener the controller reports Programmed whose TLS the data plane does not serve:
+# "The ListenerSets report `Accepted=True`, `Programmed=True`, and `ResolvedRefs=True`. ...
+# However, the referenced `cilium-sync-secret-*` resources do not exist, so Envoy resets TLS
+# connections" (cilium/cilium#47622: the Secret sync watched Gateways, not ListenerSets, fixed
+# by #47627): Programmed=True is the promise that the data plane has the listener (gateway-api
+# apis/v1 gateway_types.go ListenerConditionProgrammed), so the same defect.
+_ACCEPTED_WORD = r"[`'\"]?(?:Accepted|Programmed)(?:[`'\"]?\W{0,4}[`'\"]?True)?\b"
+# (an object said to report it, not to be it: "Gateway is accepted, but ParametersRef is
+# ignored" is NGINX Gateway Fabric's own message, not a contradiction)
+_STATUS_SHOWS = (r"(?:\b(?:status|conditions?)\b[^.\n]{0,40}?\b(?:shows?|says?|reports?|reads?|"
+                 r"is|stays?|remains?)|\b(?:ListenerSets?|listeners?|Gateways?|(?:HTTP|GRPC|TLS|"
+                 r"TCP|UDP)?Routes?)\b[^.\n]{0,40}?\b(?:shows?|says?|reports?))"
+                 r"\s+(?:as\s+)?(?:\w+ly\s+)?")
 _UNSERVED = (r"(?:contains?|has|have|holds?)\s+no\b[^.\n]{0,30}?\broutes?\b|\bnot\s+(?:routed|"
              r"served|programmed|configured|present\s+in|in\s+the\s+(?:generated|envoy|xds))|"
              r"(?:is|are|was|were|gets?|got)\s+(?:silently\s+)?(?:excluded|ignored|dropped|"
-             r"missing|left\s+out)\b|\btraffic\s+(?:still\s+)?fails\b")
+             r"missing|left\s+out)\b|\btraffic\s+(?:still\s+)?fails\b|"
+             r"\b(?:Envoy|the\s+proxy|the\s+data\s*plane)\s+(?:\w+\s+)?(?:resets?|refuses?|"
+             r"drops?)\b[^.\n]{0,20}?\bconnections?\b|\bconnections?\s+(?:are|get|got)\s+reset\b")
 _ACCEPTED_UNSERVED = re.compile(
     r"\bmislead\w*\s+(?:\w+\s+){0,3}?" + _ACCEPTED_WORD + "|" + _STATUS_SHOWS + _ACCEPTED_WORD
-    + r"[^.\n]{0,40}?\b(?:but|yet|although|though|while)\b[^.\n]{0,160}?(?:" + _UNSERVED + ")",
+    + r"[^.\n]{0,40}?\b(?:but|yet|although|though|while)\b[^.\n]{0,160}?(?:" + _UNSERVED + ")"
+    # the contradiction in a later sentence of the same paragraph ("... However, ...")
+    + "|" + _STATUS_SHOWS + _ACCEPTED_WORD + r"[^\n]{0,300}?\b(?:However|But|Yet)\b,?"
+    r"[^.\n]{0,160}?(?:" + _UNSERVED + ")",
     re.IGNORECASE)
 
 # --- a Gateway served by a ClusterIP Service -------------------------------------------------
@@ -391,6 +406,26 @@ _TRANSLATION_TIME = ("backend_not_found", "backend_no_endpoints", "backend_unres
                      "not_allowed_by_listener", "hostname_mismatch", "parent_not_found",
                      "route_not_accepted")
 
+# --- "the controller never re-reconciled once the referenced object was created" -------------
+# "when the Secret is created afterwards, Envoy Gateway never re-reconciles. The ListenerSet
+# stays unprogrammed forever (until a controller restart ...)" (envoyproxy/gateway#9614: the
+# Secret watch's predicate had no ListenerSet certificateRefs check, fixed by #9634): what the
+# controller reported about the reference was true before the object existed and is stale now.
+_NO_RECONCILE = (r"(?:never|not|n't|no\s+longer)\s+(?:re-?)?(?:reconcil\w*|re-?process\w*|"
+                 r"re-?translat\w*|pick\w*\s+(?:it\s+|this\s+|that\s+)?up|notic\w*)")
+_NOT_RECONCILED = re.compile(
+    r"\b(?:created|added|issued|applied|appears?)\s+(?:afterwards|later|after\w*)\b[^.\n]{0,80}?"
+    + _NO_RECONCILE + r"|\b(?:stays?|remains?|stuck)\b[^.\n]{0,60}?\buntil\s+(?:a\s+|the\s+)?"
+    r"(?:\w+\s+)?(?:controller|operator)\s+(?:pod\s+)?restart", re.IGNORECASE)
+# references a controller resolves when it translates the object
+_REFERENCE_TIME = _TRANSLATION_TIME + ("listener_certificate_invalid", "ref_not_permitted")
+_NOT_RECONCILED_FIX = (
+    "the controller's verdict dates from before the referenced object existed, and the paste "
+    "says it never reconciled again once it was created: the objects are fine now, the "
+    "status is stale. Make the controller reconcile (touch or annotate the object, or "
+    "restart the controller) and upgrade it to a release that watches that reference "
+    "(Envoy Gateway: ListenerSet certificateRefs, envoyproxy/gateway#9634)")
+
 # --- a report about a gateway that fails, in words no rule reads ----------------------------
 # The paste's own words say it is about a gateway (Gateway API kinds, a gateway or endpoint
 # picker log) and that something fails; when no wording explains it the answer is "cause
@@ -462,6 +497,7 @@ class Prose:
     status_contradicted: list[str] = field(default_factory=list)
     accepted_unserved: list[str] = field(default_factory=list)  # Accepted, yet not programmed
     reconciled: list[str] = field(default_factory=list)
+    not_reconciled: list[str] = field(default_factory=list)  # never re-reconciled after
     failure: list[str] = field(default_factory=list)
     status_codes: list[str] = field(default_factory=list)
     gateway_talk: bool = False
@@ -603,6 +639,9 @@ def _sentence_facts(out: Prose, text: str) -> None:
         out.own_namespace_only.append(text[:200])
     if _SERVING.search(text) and _STATUS_WORD.search(text):
         out.status_contradicted.append(text[:200])
+    hit = _NOT_RECONCILED.search(text)
+    if hit:
+        out.not_reconciled.append(_sentence_at(text, hit.start(), hit.end())[:200])
     hit = _RECONCILED.search(text)
     if hit and not _NEGATED.search(hit.group(0)):
         out.reconciled.append(text[:200])
@@ -680,10 +719,14 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     refined = _stale_when_said(refined, prose.status_contradicted, _ATTACH_SAID,
                                _STALE_ROUTE_FIX)
     refined = _stale_when_said(refined, prose.reconciled, _TRANSLATION_TIME, _RECONCILED_FIX)
+    refined = _stale_when_said(refined, prose.not_reconciled, _REFERENCE_TIME,
+                               _NOT_RECONCILED_FIX)
+    refined = _contradiction_not_fault(refined, prose.accepted_unserved)
     # a sentence that repeats what a controller reported adds nothing (a status message
     # read as prose: "Secret default/x does not exist.")
     said = {f["cause"] for f in refined}
-    inferred = [f for f in prose_findings(prose) if f["cause"] not in said]
+    inferred = _contradiction_not_fault(
+        [f for f in prose_findings(prose) if f["cause"] not in said], prose.accepted_unserved)
     return _reasons_said(refined, inferred), inferred
 
 
@@ -725,9 +768,10 @@ _RULES = (
           "kubectl get httproute -A -o custom-columns=NAME:.metadata.name,"
           "HOSTNAMES:.spec.hostnames"),
     _Rule(("accepted_unserved",), "gateway_talk", "controller_contradicts_spec",
-          "the paste says the controller reports the route Accepted while its data plane does "
-          "not carry it: Accepted=True promises the route is configured, so the status is the "
-          "controller's defect, not a fault in the route",
+          "the paste says the controller reports the route Accepted (or the listener "
+          "Programmed) while its data plane does not carry it: Accepted=True / Programmed=True "
+          "promise it is configured, so the status is the controller's defect, not a fault in "
+          "the objects",
           "the data plane's configuration for the route (Envoy Gateway: egctl config "
           "envoy-proxy route -n <namespace> <envoy pod>; Cilium: kubectl get ciliumenvoyconfig "
           "-A -o yaml; others: the proxy's config dump)",
@@ -1024,6 +1068,25 @@ _STALE_ROUTE_FIX = (
     "verdict over another's (envoyproxy/gateway#8861, #10004; gateway-api#5115 makes the "
     "update a MUST). Trust the data plane (curl the hostname); make the controller "
     "re-write the status (touch the route, or restart the controller) and upgrade it")
+
+
+_QUOTED_TRUE = re.compile(r"\b(?:Accepted|Programmed|ResolvedRefs)[`'\"]?\s*[=:]\s*[`'\"]?True\b")
+
+
+def _contradiction_not_fault(findings: list[dict], said: list[str]) -> list[dict]:
+    """A paragraph that says the controller reports the object Accepted/Programmed while the
+    data plane does not serve it reports the controller's defect: a fault read from other
+    words of that same paragraph ("TLS Secrets ... are not synchronized", "the referenced
+    ... resources do not exist") describes the defect's effect, and goes
+    (cilium/cilium#47622)."""
+    # only where the paragraph quotes the conditions as True ("`Programmed=True`"): a
+    # controller's own message that says accepted-but (NGINX Gateway Fabric's "Gateway is
+    # accepted, but ParametersRef is ignored") stays the reported fault
+    heads = [s[:60] for s in said if _QUOTED_TRUE.search(s)]
+    return [f for f in findings
+            if f["cause"] == "controller_contradicts_spec" or not (
+                f["object"].get("kind") == "Text" and
+                any(h and h in " ".join(map(str, f["evidence"])) for h in heads))]
 
 
 def _stale_when_said(findings: list[dict], said: list[str], causes, fix: str) -> list[dict]:

@@ -64,10 +64,25 @@ def audit(objects: list[dict], include_defaults: bool = False,
     for key, role in roles.items():
         if include_defaults or not is_default(role):
             findings += rule_findings(role, role.get("rules") or [], who.get(key, []))
+    unbound = unbound_service_accounts(objects, service_accounts)
     for b in objects:
         if b.get("kind") in BINDING_KINDS and (include_defaults or not is_default(b)):
-            findings += binding_findings(b, service_accounts, roles if roles_complete else None)
+            findings += binding_findings(b, service_accounts, roles if roles_complete else None,
+                                         unbound)
     return findings
+
+
+def unbound_service_accounts(objects: list[dict], service_accounts: set | None) -> set:
+    """(namespace, name) of the ServiceAccounts (not `default`) no binding in `objects`
+    names: beside a binding whose ServiceAccount subject does not exist, the one it misses
+    (a chart that renders the ServiceAccount from one value and the binding's subject from
+    another: newrelic/helm-charts#102)."""
+    if not service_accounts:
+        return set()
+    named = {((s.get("namespace") or (b.get("metadata") or {}).get("namespace", "")),
+              s.get("name")) for b in objects if b.get("kind") in BINDING_KINDS
+             for s in b.get("subjects") or [] if s.get("kind") == "ServiceAccount"}
+    return {sa for sa in service_accounts if sa not in named and sa[1] != "default"}
 
 
 def rule_findings(obj: dict, rules: list[dict], subjects: list[str]) -> list[dict]:
@@ -112,7 +127,8 @@ def rule_findings(obj: dict, rules: list[dict], subjects: list[str]) -> list[dic
     return out
 
 
-def binding_findings(b: dict, service_accounts: set | None, roles: dict | None) -> list[dict]:
+def binding_findings(b: dict, service_accounts: set | None, roles: dict | None,
+                     unbound: set = frozenset()) -> list[dict]:
     out = []
     meta = b.get("metadata") or {}
     ns = meta.get("namespace", "") if b.get("kind") == "RoleBinding" else ""
@@ -146,6 +162,18 @@ def binding_findings(b: dict, service_accounts: set | None, roles: dict | None) 
                                    [subject_text(s, ns)], "set the subject's namespace to the "
                                    "ServiceAccount's (manifests without one land in the "
                                    "namespace they are applied to)"))
+                continue
+            missed = sorted(name for n, name in unbound if n == (s.get("namespace") or ns))
+            if 0 < len(missed) <= 2:  # the ServiceAccount beside it that nothing binds
+                out.append(finding("warning", "binding_subject_mismatch", b,
+                                   f"subject {subject_text(s, ns)} does not exist, while "
+                                   f"ServiceAccount {' / '.join(missed)} in the same namespace "
+                                   "is bound by nothing: the binding names the wrong account",
+                                   [subject_text(s, ns),
+                                    f"unbound ServiceAccount(s): {', '.join(missed)}"],
+                                   "make the binding's subject name the ServiceAccount the "
+                                   "pods use (a chart: the same serviceAccount.name value in "
+                                   "both templates), or create the one it names"))
                 continue
             out.append(finding("warning", "stale_binding", b,
                                f"subject {subject_text(s, ns)} does not exist: anyone who "

@@ -110,6 +110,15 @@ _IB_ASYNC_FAULT = re.compile(r"NET/IB\s*:\s*(?:\S+:\d+ )?Got async event\s*:\s*(
                              r"access violation work queue error|SRQ catastrophic error|device "
                              r"fatal)", re.I)
 _GPU_LOST = re.compile(r"\bGPU is lost\b|\b(?:NVML_)?ERROR_GPU_IS_LOST\b")
+# The kernel module failing to bring a GPU up at all: `NVRM: RmInitAdapter failed! (0x26:0xffff:
+# 1127)` (open-gpu-kernel-modules src/nvidia/arch/nvalloc/unix/src/osinit.c RmInitAdapter,
+# NV_DEV_PRINTF: newer drivers put `GPU <pci>: ` before it), then the kernel interface layer's
+# `NVRM: rm_init_adapter failed for device bearing minor number 0`. nvidia-smi then lists one GPU
+# fewer and the device plugin cannot hand it out. On a node whose other GPUs work with the same
+# driver it is that GPU (microsoft/pai#4344: 3 of 4 GPUs listed, the node cordoned); when the
+# only GPU fails so, the driver's support for it or the VM's passthrough is as likely.
+_RM_INIT_FAILED = re.compile(r"NVRM: (?:GPU \S+: )?RmInitAdapter failed!|rm_init_adapter failed "
+                             r"for device bearing minor number \d+")
 # NVML's error string for NVML_ERROR_LIB_RM_VERSION_MISMATCH (nvml.h) is "Driver/library
 # version mismatch": nvidia-smi and the device plugin print it after "Failed to initialize
 # NVML: ", users quote it without the prefix; the string names the fault by itself. The
@@ -405,6 +414,7 @@ class GpuReport:
     hook_failed: list[str] = field(default_factory=list)         # NVIDIA hook: other detail
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
+    gpu_init_failed: list[str] = field(default_factory=list)     # NVRM RmInitAdapter failed
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
 
 
@@ -781,7 +791,8 @@ _HOOK_FAILED = re.compile(r"(?:error running hook|Running hook #\d+)[^\n]*?"
 # before its transport failing)
 _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
     (((_NCCL_SHM,), "nccl_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
-    (((_GPU_LOST,), "gpu_lost"),), (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
+    (((_GPU_LOST,), "gpu_lost"),), (((_RM_INIT_FAILED,), "gpu_init_failed"),),
+    (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
     (((DRIVER_BUILD,), "driver_build"),),
     (((_HOOK_NVML_UNKNOWN,), "driver_broken"),),
     (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),

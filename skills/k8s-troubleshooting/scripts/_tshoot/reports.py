@@ -168,7 +168,7 @@ def gpu_fault(text: str) -> str:
     lost, the driver mismatched, NCCL's collective failing, a CUDA error that is not memory;
     "" for a CUDA out-of-memory and the rest (application Xids)."""
     report = gpu_logs.read(text)
-    if report.gpu_lost or any(x == 79 for _, x, _ in report.xids):
+    if report.gpu_lost or report.gpu_init_failed or any(x == 79 for _, x, _ in report.xids):
         return "lost"
     if report.ecc:
         return "ecc"

@@ -172,11 +172,20 @@ _SETUP_REFUSED = re.compile(r"\b(?P<kind>TfJob|TFJob|PyTorchJob|MPIJob|MXJob|XGB
                             r"(?P<why>.+)", re.IGNORECASE)
 
 
+# ... and the v1alpha2..v1 operators' Warning event when the job does not decode into its type
+# (a field of the wrong type, a replica count validation refuses): reason `InvalidTFJobSpec`,
+# "Failed to marshal the object to TFJob; the spec is invalid: %v" (kubeflow/tf-operator
+# pkg/controller.v1/tensorflow/controller.go, failedMarshalTFJobReason; kubeflow/trainer#1091:
+# two Evaluator replicas, at most one allowed)
+_MARSHAL_REFUSED = re.compile(r"Failed to marshal the object to (?P<kind>TFJob|PyTorchJob|MPIJob|"
+                              r"MXJob|XGBoostJob|PaddleJob)\s*;\s*the spec is invalid", re.I)
+
+
 def setup_refusals(lines: list[str]) -> list[tuple[str, str]]:
-    """[(kind, the line)] for each operator log line that refuses a job's spec."""
+    """[(kind, the line)] for each operator log line or event that refuses a job's spec."""
     out = []
     for line in lines:
-        found = _SETUP_REFUSED.search(str(line))
+        found = _SETUP_REFUSED.search(str(line)) or _MARSHAL_REFUSED.search(str(line))
         if found:
             kind = "TFJob" if found.group("kind").lower() == "tfjob" else found.group("kind")
             out.append((kind, " ".join(str(line).split())[:300]))

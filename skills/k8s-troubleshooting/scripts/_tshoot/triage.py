@@ -16,6 +16,7 @@ from k8s_skillkit.findings import finding
 from _tshoot import objects
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
+from _tshoot import pv_affinity
 from _tshoot import terminating
 from _tshoot.model import meta
 from _tshoot.redact import redact
@@ -67,6 +68,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _workloads_admitted(cluster, groups)
     out += _rollouts(cluster, groups)
     out += _pvcs(cluster, groups)
+    out += pv_affinity.findings(cluster)
     out += terminating.namespace_findings(cluster)
     said = any(re.search(r"\bTerminating\b", line)  # the paste says so (live: no text)
                                  for line in getattr(cluster.dump, "texts", ()))
