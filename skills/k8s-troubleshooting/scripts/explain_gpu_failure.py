@@ -169,6 +169,14 @@ REPORTED = [
      "run the pod through the NVIDIA runtime handler (runtimeClassName: nvidia, or nvidia as "
      "containerd's default runtime) instead of the bare hook, or set mode = \"legacy\" under "
      "nvidia-container-runtime in /etc/nvidia-container-runtime/config.toml"),
+    ("host_glibc", "container_start_failed", {"kind": "Pod", "name": ""},
+     "an NVIDIA binary the GPU Operator runs on the host (its toolkit's nvidia-container-cli, "
+     "which every GPU container and the validators start through) needs a newer C library "
+     "(GLIBC) than the node's OS has, so the containers fail to start",
+     "run the GPU Operator only on an OS it supports (Amazon Linux 2 has glibc 2.26 and is not "
+     "one); on the EKS GPU AMI the driver and toolkit are installed already: deploy just the "
+     "NVIDIA device plugin, or the operator with driver.enabled=false and "
+     "toolkit.enabled=false"),
     ("hook_failed", "container_start_failed", {"kind": "Pod", "name": ""},
      "the NVIDIA container runtime's prestart hook (nvidia-container-cli) failed while the "
      "runtime created the container, so it never started: the text after "

@@ -689,8 +689,12 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # until the program gives up: external-dns source/gateway.go `failed to sync %v: %v`
     # (`*v1.GRPCRoute`, kubernetes-sigs/external-dns#4567: GRPCRoute v1 needs Gateway API
     # v1.1+ CRDs), controller-runtime's "timed out waiting for cache to be synced for Kind"
+    # (the kind may run into the next word: a JSON log's msg joined without a blank,
+    # `*v1alpha2.TLSRouteproblem running manager`, aws-application-networking-k8s#658; and
+    # controller-runtime v0.15+ prints `kind source: *v1.HTTPRoute`)
     _p("informer-never-synced", r"(?:failed to sync|timed out waiting for cache to be synced "
-       r"for Kind) \*?v\w+\." + _KINDS + r"\b", "crd_not_installed", "class", ("text",),
+       r"for (?:Kind|kind source:)) \*?v\w+\." + _KINDS + r"(?-i:(?![A-Z0-9]))",
+       "crd_not_installed", "class", ("text",),
        hint="the program's informer for that kind never synced: most often the CRD does not "
             "serve that version (kubectl get crd <plural>.gateway.networking.k8s.io -o "
             "jsonpath='{{.spec.versions[*].name}}'; GRPCRoute v1 needs Gateway API v1.1+), or "

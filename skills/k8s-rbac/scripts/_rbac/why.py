@@ -38,9 +38,40 @@ def explain(denial: Denial, objects) -> list[dict]:
     as_user = _service_account_as_user(denial, objects) if denial.kind == "rbac" else []
     if as_user:
         return as_user
+    moved = _kustomize_namespace(denial, objects) if denial.kind == "rbac" else []
+    if moved:
+        return moved + [_denied(denial, explained=True, objects=objects)]
     specific = _from_objects(denial, objects) if denial.kind == "rbac" else []
     found = specific + [_denied(denial, explained=bool(specific), objects=objects)]
     return found + _default_service_account(denial, found)
+
+
+def _kustomize_namespace(denial: Denial, objects) -> list[dict]:
+    """A ServiceAccount of namespace X denied in namespace Y, where the paste's Kustomization
+    sets `namespace: X`: kustomize rewrites the namespace of every namespaced resource it
+    emits (kubectl kustomize, the `namespace` field), so the Role/RoleBinding a chart or base
+    puts in Y (leader election in kube-system) lands in X and grants nothing in Y
+    (cert-manager/cert-manager#5293, #1068)."""
+    sa = service_account_of(denial.user)
+    if not sa or not denial.namespace:
+        return []
+    moved_to = {str(o.get("namespace")) for o in objects if o.get("kind") == "Kustomization"
+                and str(o.get("apiVersion", "")).startswith("kustomize.config.k8s.io")
+                and o.get("namespace")}
+    if sa[0] not in moved_to or denial.namespace == sa[0]:
+        return []
+    return [finding("error", "binding_wrong_namespace", subject_ref(denial),
+                    f"{denial.user} is denied in namespace {denial.namespace}, and the "
+                    f"Kustomization sets namespace: {sa[0]}: kustomize moves every namespaced "
+                    f"object into {sa[0]}, the Role/RoleBinding meant for {denial.namespace} "
+                    "too, so nothing grants it there",
+                    [denial.text, f"Kustomization: namespace: {sa[0]}"],
+                    f"keep the {denial.namespace} Role/RoleBinding out of the namespace "
+                    "rewrite (a separate kustomization without `namespace`, or a patch that "
+                    f"sets metadata.namespace: {denial.namespace} back), or point the "
+                    f"program at {sa[0]} (cert-manager: --leader-election-namespace)",
+                    basis="inferred", confirm=f"kubectl get rolebindings -n {denial.namespace}"
+                                              f"; kubectl get rolebindings -n {sa[0]}")]
 
 
 def _service_account_as_user(denial: Denial, objects) -> list[dict]:

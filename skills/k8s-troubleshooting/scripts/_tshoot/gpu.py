@@ -412,6 +412,7 @@ class GpuReport:
     driver_too_old: list[str] = field(default_factory=list)      # CUDA: driver insufficient
     driver_symbol: list[str] = field(default_factory=list)       # NVML/CUDA call not in driver
     hook_failed: list[str] = field(default_factory=list)         # NVIDIA hook: other detail
+    host_glibc: list[str] = field(default_factory=list)          # host C library too old
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     gpu_init_failed: list[str] = field(default_factory=list)     # NVRM RmInitAdapter failed
@@ -742,7 +743,9 @@ def _read_line(report: GpuReport, line: str) -> None:
         if field_name:
             getattr(report, field_name).append(line[:300])
             read = True
-    if not read and _HOOK_FAILED.search(line) and not _HOOK_READ.search(line):
+    if _HOST_GLIBC.search(line) and _NVIDIA_CONTEXT.search(line):
+        report.host_glibc.append(line[:300])
+    elif not read and _HOOK_FAILED.search(line) and not _HOOK_READ.search(line):
         report.hook_failed.append(line[:300])
 
 
@@ -755,6 +758,16 @@ def _read_line(report: GpuReport, line: str) -> None:
 # (NVIDIA/gpu-operator#406: fixed with CONTAINERD_CONFIG and CONTAINERD_SOCKET).
 _TOOLKIT_RUNTIME = re.compile(r"Error (?:signaling|restarting) (?:containerd|docker|crio)\b"
                               r"|Max retries reached \d+/\d+, aborting", re.IGNORECASE)
+# The NVIDIA binaries the GPU Operator installs on the host (its toolkit's nvidia-container-cli,
+# the validators run through it) need a newer C library than the host has: the loader's
+# `/lib64/libc.so.6: version `GLIBC_2.27' not found (required by ...)`, or a report quoting
+# `GLIBC_2.27 not found`. Amazon Linux 2 ships glibc 2.26 and the GPU Operator does not support
+# it: its EKS GPU AMI already has the driver and toolkit (awslabs/amazon-eks-ami#1892,
+# NVIDIA/gpu-operator#755).
+_HOST_GLIBC = re.compile(r"GLIBC_2\.\d+'?\s*(?:not found|is not found)", re.IGNORECASE)
+_NVIDIA_CONTEXT = re.compile(r"nvidia|gpu[- ]operator|validator|container[- ]toolkit", re.I)
+
+
 # The kubelet refusing a pod at admission because the device plugin could not allocate its
 # devices (kubernetes pkg/kubelet/cm/admission/errors.go GetPodAdmitResult: reason
 # UnexpectedAdmissionError, "Allocate failed due to %v, which is unexpected"; devicemanager's

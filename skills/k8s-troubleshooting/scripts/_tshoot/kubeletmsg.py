@@ -305,7 +305,9 @@ NODE_DOWN = re.compile(r"kubelet stopped posting node status|pleg is not healthy
                        r"|networkpluginnotready|network plugin is not ready|cni config "
                        r"uninitialized|cni plugin not initialized|container runtime (is )?down"
                        r"|container runtime network not ready|runtime network not ready"
-                       r"|nodestatusunknown|kubeletnotready|node is not ready"
+                       # (not a program's own readiness output: `calico/node is not ready:
+                       # BIRD is not ready`, a calico-node probe's message, calico#3541)
+                       r"|nodestatusunknown|kubeletnotready|(?<![/\w-])node is not ready"
                        # kubelet_node_status.go recordNodeStatusEvent; the node lifecycle
                        # controller (v1.5.0..v1.37.2 node_lifecycle_controller.go, util/node)
                        r"|status is now: NodeNotReady|kubelet never posted node status"

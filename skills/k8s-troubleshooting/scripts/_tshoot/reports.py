@@ -149,6 +149,7 @@ _GPU_STACK = (("plugin_register", "gpu_not_advertised"), ("plugin_mig", "gpu_not
               ("cdi_unresolved", "container_start_failed"),
               ("low_level_runtime", "container_start_failed"),
               ("hook_direct", "container_start_failed"),
+              ("host_glibc", "container_start_failed"),
               ("shared_request", "kubelet_admission_rejected"),
               ("plugin_unhealthy", "gpu_xid_hardware"),
               ("toolkit_runtime", "nvidia_runtime_not_default"))
@@ -214,7 +215,16 @@ def _probe(text: str) -> Report | None:
     kind = next(g for g in m.groups() if g).lower()
     key = "probe_failing:liveness" if kind in ("liveness", "startup") else "probe_failing"
     detail = {"probe": kind, **({"errored": True} if "errored" in m.group(0).lower() else {})}
+    if _BGP_DOWN.search(text):
+        detail["bgp"] = True
     return Report("probe_failing", _short(text), WEIGHT[key], detail)
+
+
+# calico-node's readiness probe (calico-node -bird-ready -felix-ready) failing on its BGP daemon:
+# "calico/node is not ready: BIRD is not ready: BGP not established with <peers>" (Calico
+# confd/health.go: "Number of node(s) with BGP peering established = 0"); on hosts with two
+# NICs Calico's first-found IP autodetection picks the wrong one (projectcalico/calico#3541)
+_BGP_DOWN = re.compile(r"BIRD is not ready|BGP not established with", re.I)
 
 
 def _admission(text: str) -> Report | None:

@@ -360,6 +360,14 @@ def message_fix(rep) -> tuple[str, str]:
         key = "probe_failing:liveness" if d.get("probe") in ("liveness", "startup") \
             else "probe_failing"
         what = "restarts it" if key != "probe_failing" else "keeps it out of Service endpoints"
+        if d.get("bgp"):
+            return ("calico-node's readiness probe fails: its BGP daemon (BIRD) has no session "
+                    "with the other nodes, so this node's pod routes are not exchanged",
+                    "check the node address Calico chose (kubectl get node NODE -o jsonpath="
+                    "'{.metadata.annotations.projectcalico\\.org/IPv4Address}'): on hosts with "
+                    "several NICs set IP_AUTODETECTION_METHOD on the calico-node DaemonSet "
+                    "(interface=eth0, can-reach=<a peer>, cidr=<node subnet>); also open TCP 179 "
+                    "between the nodes")
         if d.get("errored"):
             return (f"its {d.get('probe', 'readiness')} probe cannot even run (the kubelet "
                     f"says it errored) and the kubelet {what}", _PROBE_ERRORED_FIX)
