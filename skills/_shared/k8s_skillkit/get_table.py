@@ -231,7 +231,7 @@ def _cells(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
         # 2+ spaces apart; else, aligned, its last cells are empty (a label column of a
         # label the object lacks: kubectl prints "" and the tabwriter no trailing blanks)
         split = _split_cells(line, columns)
-        if split is not None or not aligned:
+        if split is not None or not aligned or not _empty_tail_ok(line, columns):
             return split
     cells = {}
     for index, (name, start) in enumerate(columns):
@@ -239,6 +239,18 @@ def _cells(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
         cells[name] = (line[start:end] if end else line[start:]).strip()
     name = cells.get("NAME", "")
     return cells if name and not re.search(r"\s", name) else None
+
+
+def _empty_tail_ok(line: str, columns: list[tuple[str, int]]) -> bool:
+    """An aligned row may end before its last columns when those cells are empty (a label
+    column of a label the object lacks, a Workload not yet reserved), never when AGE is one
+    of them (kubectl always prints an age, `<unknown>` at worst: printers.go
+    translateTimestampSince), nor with a single cell: a line cut mid-row
+    (`n1-gpu.exam`, a stored listing cut there)."""
+    end = len(line.rstrip())
+    missing = [name for name, start in columns if start >= end]
+    filled = len(re.split(r"\s{2,}", line.strip()))
+    return "AGE" not in missing and filled >= 2
 
 
 def _split_cells(line: str, columns: list[tuple[str, int]]) -> dict[str, Any] | None:
