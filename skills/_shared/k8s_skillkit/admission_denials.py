@@ -59,6 +59,14 @@ ADMISSION = [
     (re.compile(r"exceeded quota: ([^,]+), requested: ([^,]+(?:,[^,:]+=[^,]+)*), used", re.I),
      "quota_exceeded"),
     (re.compile(r"failed quota: ([^:]+): (must specify [\w.,/-]+)", re.I), "quota_requires_limits"),
+    # the apiserver's AdmissionConfiguration (ResourceQuota limitedResources) lets a resource
+    # or a scope be used only where a quota covers it: "insufficient quota to consume: R" and
+    # "insufficient quota to match these scopes: [{PriorityClass In [...]}]" (v1.37.2
+    # k8s.io/apiserver pkg/admission/plugin/resourcequota/controller.go:580, :591); GKE limits
+    # the system-node-critical / system-cluster-critical PriorityClasses so to kube-system
+    # (openebs-archive/cstor-operators#196)
+    (re.compile(r"insufficient quota to (?:consume: (\S+)|match these scopes: (\[.*?\]\]?\}?\]))",
+                re.I), "quota_exceeded"),
     # up to 1.1 (no quota name): "Limited to 512Mi memory, but pod has no specified memory
     # limit" / "Limited to 2 CPU" / "Limited to 10 pods"
     (re.compile(r"\bLimited to (\S+) (memory|CPU), but pod has no specified (?:memory|cpu) "

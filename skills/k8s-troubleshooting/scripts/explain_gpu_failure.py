@@ -118,7 +118,10 @@ REPORTED = [
      "k3s create that RuntimeClass), or make nvidia containerd's default_runtime_name / "
      "Docker's default-runtime; on GKE add /usr/local/nvidia/lib64 to LD_LIBRARY_PATH; check "
      "with kubectl exec POD -- nvidia-smi; if the runtime is in use, the node's driver may be "
-     "older than the image's CUDA (nvidia-smi prints the CUDA version it supports)"),
+     "older than the image's CUDA (nvidia-smi prints the CUDA version it supports), or the "
+     "toolkit's ldconfig step did not register the injected libraries: ldconfig = "
+     "\"@/sbin/ldconfig\" in /etc/nvidia-container-runtime/config.toml must name the host's "
+     "real ldconfig (Debian/Ubuntu: /sbin/ldconfig.real; nvidia-container-toolkit#553)"),
     ("fabric_not_ready", "gpu_fabric_manager_not_running", OBJECT,
      "NVIDIA Fabric Manager has not registered the GPUs (CUDA: system not yet initialized, "
      "cudaErrorSystemNotReady 802; or systemd: its unit missing or failed): on an NVSwitch "

@@ -177,6 +177,11 @@ LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library 
                               r"did you set the docker default runtime to|"
                               r"Incompatible (?:strategy|platform) detected|"
                               r"did you configure the NVIDIA Container Toolkit|"
+                              # nvidia-smi's own words without the library (the GPU Operator's
+                              # toolkit-validation: NVIDIA/nvidia-container-toolkit#553, the
+                              # host's /sbin/ldconfig not the link the toolkit's
+                              # "@/sbin/ldconfig" expects)
+                              r"NVIDIA-SMI couldn't find libnvidia-ml\.so|"
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
                               r"file", re.I)
 # CUDA says the driver is older than the CUDA runtime the program was built with

@@ -151,7 +151,12 @@ SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcrea
                      # (containernetworking/plugins plugins/main/bridge/bridge.go "failed to
                      # set bridge addr: %v", ipam "no IP addresses available in range set";
                      # containernetworking/plugins#366: cni0 raced at node start)
-                     r"|failed to set bridge addr|no IP addresses available in range set",
+                     r"|failed to set bridge addr|no IP addresses available in range set"
+                     # the AWS VPC CNI plugin's own log (amazon-vpc-cni-k8s cmd/routed-eni-cni-
+                     # plugin/cni.go "Failed to assign an IP address to container"; the event
+                     # quotes it as "add cmd: failed to assign an IP address to container":
+                     # aws/amazon-vpc-cni-k8s#1294, a bad ENIConfig for custom networking)
+                     r"|failed to assign an IP address to container",
                      re.I)
 # containerd has no runtime for the pod's RuntimeClass handler: containerd
 # pkg/cri/server (1.5-1.7) and internal/cri/config (2.x) "no runtime for %q is configured",

@@ -229,7 +229,22 @@ def _admission_fix(rep) -> tuple[str, str]:
             "namespace_terminating": "its namespace is being deleted",
             "security_context_denied": "the SecurityContextDeny admission plugin refuses its "
                                        "pods"}.get(r.cause, r.cause)
+    if r.cause == "quota_exceeded" and _QUOTA_LIMITED.search(r.text):
+        return (f"the cluster lets these pods' priority class or resource be used only where a "
+                f"ResourceQuota covers it, and none does here: {r.text[:200]}", _LIMITED_FIX)
     return f"{what}: {r.text[:200]}", _ADMISSION_FIX.get(r.cause, "")
+
+
+# the ResourceQuota plugin's limitedResources (AdmissionConfiguration): a resource or scope
+# usable only in namespaces with a quota that matches it (k8s.io/apiserver v0.37.2
+# pkg/admission/plugin/resourcequota/controller.go; GKE's limit on the critical
+# PriorityClasses outside kube-system: openebs-archive/cstor-operators#196)
+_QUOTA_LIMITED = re.compile(r"insufficient quota to (?:consume|match these scopes)", re.I)
+_LIMITED_FIX = ("drop the pods' priorityClassName (or use a PriorityClass of your own: a "
+                "managed cluster keeps system-node-critical / system-cluster-critical to "
+                "kube-system), or create in the namespace a ResourceQuota whose scopeSelector "
+                "matches it (scopeName PriorityClass, operator In, the class names); the "
+                "cluster's admission configuration (ResourceQuota limitedResources) sets this")
 
 
 def _invalid_fix(inv) -> tuple[str, str]:
