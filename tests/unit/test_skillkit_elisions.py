@@ -84,3 +84,11 @@ def test_short_label_flag():
             "gpu-1   Ready    <none>   3d    v1.30.2   NVIDIA-H100-80GB-HBM3\n")
     assert _objects(text)[0]["metadata"]["labels"] == {
         "nvidia.com/gpu.product": "NVIDIA-H100-80GB-HBM3"}
+
+
+def test_a_kind_without_spec_gets_its_fields_back_at_the_top():
+    text = ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n"
+            "  namespace: ns\n...\n  rules:\n  - apiGroups: [\"\"]\n    resources: [pods]\n"
+            "    verbs: [get]\n")
+    role = _objects(text)[0]
+    assert role["rules"][0]["verbs"] == ["get"] and "spec" not in role

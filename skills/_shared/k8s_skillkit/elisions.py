@@ -43,17 +43,29 @@ _OBJECT_META = {"name", "generateName", "namespace", "selfLink", "uid", "resourc
                 "finalizers", "managedFields"}
 
 
+# kinds whose other fields sit at the top level, not under spec (rbac.authorization.k8s.io/v1,
+# core/v1 ConfigMap, Secret, ServiceAccount, Event; storage.k8s.io/v1 StorageClass;
+# scheduling.k8s.io/v1 PriorityClass; node.k8s.io/v1 RuntimeClass)
+_NO_SPEC = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",
+            "ServiceAccount", "Event", "StorageClass", "PriorityClass", "RuntimeClass"}
+
+
 def spec_back(doc: Any) -> Any:
     """An object whose `spec:` line the user cut with the lines around it ("...") parses with
     the spec's fields under metadata (the next fields sit at metadata's indent): fields that
-    are not ObjectMeta's go back to spec."""
+    are not ObjectMeta's go back to spec (to the top level for kinds without a spec)."""
     if not isinstance(doc, dict) or "spec" in doc or not isinstance(doc.get("metadata"), dict):
         return doc
     meta = doc["metadata"]
     stray = [key for key in meta if key not in _OBJECT_META]
     if not stray:
         return doc
-    doc["spec"] = {key: meta.pop(key) for key in stray}
+    moved = {key: meta.pop(key) for key in stray}
+    if doc.get("kind") in _NO_SPEC:
+        for key, value in moved.items():
+            doc.setdefault(key, value)
+    else:
+        doc["spec"] = moved
     return doc
 
 

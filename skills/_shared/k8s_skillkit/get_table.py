@@ -203,9 +203,8 @@ def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
             cells["NAMESPACE"] = namespace
         obj = to_object(kind, cells)
         labels = _labels_of(cells, label_columns)
-        if labels:
+        if labels:  # only the keys asked for: a table row is partial (`_source: table`)
             obj["metadata"]["labels"] = labels
-            obj["_labels_partial"] = True  # only the keys asked for are known
         out.append(obj)
     return out
 

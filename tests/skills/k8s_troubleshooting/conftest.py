@@ -29,11 +29,16 @@ def run_script(name: str, *args: str, stdin: str | None = None) -> Result:
     return Result(proc)
 
 
-def paste_causes(script: str, text: str) -> list[str]:
-    """The causes `script -f - --json` finds in `text`, in order; the paste must be read."""
+def paste_findings(script: str, text: str) -> list[dict]:
+    """The findings `script -f - --json` gives for `text`, in order; the paste must be read."""
     res = run_script(script, "-f", "-", "--json", stdin=text)
     assert res.code in (0, 1), res.err
-    return [f["cause"] for f in res.doc["findings"]]
+    return res.doc["findings"]
+
+
+def paste_causes(script: str, text: str) -> list[str]:
+    """The causes `script -f - --json` finds in `text`, in order; the paste must be read."""
+    return [f["cause"] for f in paste_findings(script, text)]
 
 
 def first_finding(script: str, text: str) -> dict:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import run_script
+from .conftest import paste_findings, run_script
 
-
-def _run(script: str, text: str) -> list[dict]:
-    res = run_script(script, "-f", "-", "--json", stdin=text)
-    assert res.code in (0, 1), res.err
-    return res.doc["findings"]
+_run = paste_findings
 
 
 # microsoft/pai#4344: 3 of a node's 4 GPUs listed; the kernel module's lines for the fourth

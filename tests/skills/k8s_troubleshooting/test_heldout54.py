@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import run_script
+from .conftest import paste_findings
 
-
-def _run(script: str, text: str) -> list[dict]:
-    res = run_script(script, "-f", "-", "--json", stdin=text)
-    assert res.code in (0, 1), res.err
-    return res.doc["findings"]
+_run = paste_findings
 
 
 # openebs-archive/cstor-operators#196 (GKE): k8s.io/apiserver v0.37.2 pkg/admission/plugin/

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import run_script
+from .conftest import paste_findings, run_script
 
 
 def _findings(text: str) -> list[dict]:
-    res = run_script("triage.py", "-f", "-", "--json", stdin=text)
-    assert res.code in (0, 1), res.err
-    return res.doc["findings"]
+    return paste_findings("triage.py", text)
 
 
 def test_the_apiservers_cause_names_the_budget_and_its_counts():
