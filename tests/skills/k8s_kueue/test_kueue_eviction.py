@@ -160,3 +160,20 @@ def test_unknown_name_is_exit_2(script):
     result = script("explain_eviction.py", "-f", str(LIVE / "preemption_pending.yaml"),
                     "nope")
     assert result.code == 2 and result.err.startswith("error: ")
+
+
+@pytest.mark.parametrize("message", [
+    # pkg/scheduler/scheduler.go:914@v0.19.2 (v0.14.7+, v0.15.2+)
+    "Workload was evicted as there was no replacement for unhealthy node(s): gpu-node-3",
+    # the same at l.580@v0.14.6 and l.581@v0.15.1 (v0.13.0-v0.14.6, v0.15.0-v0.15.1)
+    "Workload was evicted as there was no replacement for a failed node: gpu-node-3",
+    # pkg/controller/tas/node_controller.go:69@v0.19.2
+    "Workload eviction triggered due to multiple TAS assigned node failures, including: "
+    "gpu-node-3, gpu-node-4",
+])
+def test_node_failure_message_alone(script, tmp_path, message):
+    path = tmp_path / "quoted.txt"
+    path.write_text(f"kueue evicted my training job:\n{message}\n")
+    result = script("explain_eviction.py", "-f", str(path), "--json")
+    (found,) = result.doc["findings"]
+    assert found["cause"] == "node_failures", result.doc["summary"]

@@ -44,6 +44,12 @@ _CLAUSES = [
     ("quota_exhausted", r"insufficient unused quota"),
     ("quota_exhausted", r"Pending the preemption of (?P<victims>\d+) workload"),
     ("quota_exhausted", r"Workload no longer fits after processing another workload"),
+    # scheduler.go: skipped this cycle because another Workload of the cohort took the quota
+    # first; it is requeued to wait for quota (v0.4-v0.7 l.239@v0.7.1 "other workloads in the
+    # cohort were prioritized"; v0.8.0 l.271, typo and all, for a preemption another
+    # assignment invalidated, later "overlapping preemption targets")
+    ("quota_exhausted", r"other workloads in the cohort were prioritized|Workload skipped "
+                        r"because its pree?mption calculations were invalidated"),
     # scheduler.go v0.14-v0.19: waits for victims another Workload is preempting / a gate
     ("quota_exhausted", r"Workload has overlapping preemption targets|Workload requires "
                         r"preemption, but it'?s gated"),
@@ -96,6 +102,9 @@ _MESSAGES = [
     ("dra_class_unmapped", r"DeviceClass (?P<deviceclass>\S+) is not mapped in DRA configuration"
                            r"|does not support use of resource claims|unsupported allocation "
                            r"mode|DeviceClass is not mapped"
+                           # its Requeued=False message beside it (workload_controller.go
+                           # v0.14-v0.19, l.459@v0.19.2)
+                           r"|DRA resource claims not supported"
                            # pkg/dra/claims.go v0.15-v0.19: claim features Kueue cannot count
                            r"|(?:AllocationMode 'All'|FirstAvailable device selection|AdminAccess"
                            r"|CEL selectors|device constraints \(MatchAttribute\)|device config)"
@@ -135,6 +144,13 @@ _MESSAGES = [
                        r"|references (?:missing|inactive) (?:ResourceFlavor|AdmissionCheck)"
                        r"|Cannot use (?:multiple MultiKueue|both MultiKueue and Provisioning)"
                        r"|Cannot specify MultiKueue AdmissionCheck per flavor"
+                       # clusterqueue.go v0.9-v0.11 (l.294-310@v0.11.9; cohorts and
+                       # preemption l.320/324@v0.10.6; MultiKueue to v0.14, pkg/cache/
+                       # scheduler/clusterqueue.go:282@v0.14.8): TAS flavors with what it lacks
+                       r"|TAS is not supported (?:for cohorts|for preemption within cluster "
+                       r"queue|with (?:MultiKueue|ProvisioningRequest) admission check)"
+                       r"|only one AdmissionCheck of .{0,200}? can be referenced for controller"
+                       r"|AdmissionCheck\(s\): .{0,200}? cannot be set at flavor level"
                        r"|there is no Topology \S+ for TAS flavor|(?:Missing|Inactive) clusters:"
                        r"|Cannot load the AdmissionChecks parameters|the check is not active"
                        # the provisioning AdmissionCheck's Active=False BadParametersRef: the
@@ -152,6 +168,8 @@ _MESSAGES = [
                        r"AdmissionChecks|MultiKueueAdmissionCheckAppliedPerFlavor|MultiKueue"
                        r"WithProvisioningRequest|NotSupportedWithTopologyAwareScheduling|"
                        r"TopologyNotFound|CheckNotFoundOrInactive|Stopped|Terminating|"
+                       r"MultipleSingleInstanceControllerAdmissionChecks|"
+                       r"FlavorIndependentAdmissionCheckAppliedPerFlavor|"
                        r"BadParametersRef|"
                        r"ClusterQueueIsInactive)\b"),
     ("namespace_not_selected", r"namespace doesn'?t match ClusterQueue selector"),

@@ -10,7 +10,12 @@ workload_controller.go):
 - `The workload is deactivated` and `... due to <why>` (Deactivated);
 - `The ClusterQueue is stopped` (ClusterQueueStopped);
 - the preemption message `Preempted to accommodate a ...` (Preempted; eviction.py lists its
-  wordings from v0.3 on).
+  wordings from v0.3 on);
+- a TAS node failure (NodeFailures): `Workload was evicted as there was no replacement for
+  unhealthy node(s): <n>` (pkg/scheduler/scheduler.go:914@v0.19.2; v0.13.0-v0.14.6 and
+  v0.15.0-v0.15.1 "... for a failed node: <n>", l.580@v0.14.6) and `Workload eviction
+  triggered due to multiple TAS assigned node failures, including: <n>`
+  (pkg/controller/tas/node_controller.go:69@v0.19.2).
 """
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ _MESSAGES = [
     (re.compile(r"The workload is deactivated(?: due to .*)?"), "EvictedDueToDeactivated"),
     (re.compile(r"The ClusterQueue is stopped"), "EvictedDueToClusterQueueStopped"),
     (re.compile(r"Preempted to accommodate a .*"), "Preempted"),
+    (re.compile(r"Workload was evicted as there was no replacement for (?:unhealthy node\(s\)|"
+                r"a failed node): .*|Workload eviction triggered due to multiple TAS assigned "
+                r"node failures.*"), "EvictedDueToNodeFailures"),
 ]
 
 
