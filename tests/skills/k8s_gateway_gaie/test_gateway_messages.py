@@ -445,3 +445,21 @@ def test_kgateway_unresolved_delegation(message):
     verdict = classify("route", cond("ResolvedRefs", "False", "BackendNotFound", message))
     assert verdict.cause == "backend_unresolved"
     assert "inherit-parent-matcher" in verdict.hint and "a/*" in verdict.hint
+
+
+# kgateway reports a route delegation loop under ResolvedRefs=False RefNotPermitted
+# (kgateway-dev/kgateway internal/kgateway/query/httproute.go:228 and translator/httproute/
+# delegation.go:84@06ff8b9): the loop decides, not the reason; any other RefNotPermitted
+# message still means a missing ReferenceGrant
+@pytest.mark.parametrize("message,cause", [
+    ("ignoring child route default/child for parent default/parent: cyclic reference "
+     "detected while evaluating delegated routes", "backend_unresolved"),
+    ("cyclic reference detected while evaluating delegated routes for parent: default/parent; "
+     "child route default/child will be ignored", "backend_unresolved"),
+    ("missing reference grant", "ref_not_permitted"),
+])
+def test_kgateway_delegation_cycle_is_no_grant_matter(message, cause):
+    verdict = classify("route", cond("ResolvedRefs", "False", "RefNotPermitted", message))
+    assert verdict.cause == cause
+    if cause == "backend_unresolved":
+        assert "loop" in verdict.hint and "ReferenceGrant" in verdict.hint

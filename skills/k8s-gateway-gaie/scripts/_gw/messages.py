@@ -238,6 +238,20 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "prefix, headers, query parameters) unless it has the annotation "
             "delegation.kgateway.dev/inherit-parent-matcher: \"true\"; until one resolves, "
             "kgateway answers the rule with a 500 direct response"),
+    # a delegation loop: a child route that selects a route already on its parent chain.
+    # kgateway ignores that child and says so under ResolvedRefs=False RefNotPermitted, which
+    # is no ReferenceGrant matter (kgateway-dev/kgateway internal/kgateway/query/httproute.go
+    # :228 `ignoring child route %s for parent %s: %w` of ErrCyclicReference, query/utils.go
+    # ProcessBackendError; translator/httproute/delegation.go:84 `cyclic reference detected
+    # while evaluating delegated routes for parent: %s; child route %s will be ignored`, also
+    # logged as a warning; @06ff8b9 2025-02, Gloo projects/gateway2 v1.17.0+)
+    _p("kgateway-delegation-cycle", r"cyclic reference detected while evaluating delegated "
+       r"routes", "backend_unresolved", "backend", (*_ROUTE_EVENT, "text"),
+       hint="the route delegation loops: a child route selects (by name or by a wildcard "
+            "HTTPRoute backendRef) a route already above it in the chain, so kgateway ignores "
+            "that child and its rules; break the loop (a child must not delegate back to an "
+            "ancestor; narrow a wildcard HTTPRoute/<ns>/* selection) - no ReferenceGrant is "
+            "involved despite the RefNotPermitted reason"),
     _p("eg-secret-ref", _EG_SECRET_REF, "policy_invalid", "attach", ("policy",),
        hint=_EG_SECRET_REF_HINT),
     _p("eg-policy-ref-missing", _EG_POLICY_REF_MISSING, "policy_invalid", "attach", ("policy",),
@@ -691,9 +705,13 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # v1.1+ CRDs), controller-runtime's "timed out waiting for cache to be synced for Kind"
     # (the kind may run into the next word: a JSON log's msg joined without a blank,
     # `*v1alpha2.TLSRouteproblem running manager`, aws-application-networking-k8s#658; and
-    # controller-runtime v0.15+ prints `kind source: *v1.HTTPRoute`)
+    # controller-runtime v0.15+ prints `kind source: *v1.HTTPRoute`); Traefik's Gateway
+    # provider gives up the same way and retries the whole provider (traefik/traefik
+    # pkg/provider/kubernetes/gateway/client.go:251@v3.7.9, v2.4.0+: `timed out waiting for
+    # controller caches to sync %s`, the informer's type, `*v1alpha2.TCPRoute`)
     _p("informer-never-synced", r"(?:failed to sync|timed out waiting for cache to be synced "
-       r"for (?:Kind|kind source:)) \*?v\w+\." + _KINDS + r"(?-i:(?![A-Z0-9]))",
+       r"for (?:Kind|kind source:)|timed out waiting for controller caches to sync) "
+       r"\*?v\w+\." + _KINDS + r"(?-i:(?![A-Z0-9]))",
        "crd_not_installed", "class", ("text",),
        hint="the program's informer for that kind never synced: most often the CRD does not "
             "serve that version (kubectl get crd <plural>.gateway.networking.k8s.io -o "
@@ -994,15 +1012,36 @@ _REASON_DECIDES = frozenset({"RefNotPermitted"})
 _CERTIFICATE_WORDS = re.compile(r"certificate|listener", re.IGNORECASE)
 
 
-def reason_verdict(reason: str, scope: str) -> Verdict | None:
+def reason_verdict(reason: str, scope: str, message: str = "") -> Verdict | None:
     """The cause of a False condition whose reason decides whatever its message says (None for
     every other reason); a listener's names the ReferenceGrant its TLS reference needs."""
     if reason not in _REASON_DECIDES:
         return None
+    misused = _reason_misused(reason, scope, message)
+    if misused is not None:
+        return misused
     verdict = _by_reason(scope, {"type": "ResolvedRefs", "status": "False", "reason": reason})
     if verdict is None or scope != "listener":
         return verdict
     return Verdict(verdict.cause, verdict.layer, verdict.pattern, hint=_CERT_GRANT_HINT)
+
+
+def _reason_misused(reason: str, scope: str, message: str) -> Verdict | None:
+    """A deciding reason over a message (or a line holding it) that the catalogue holds, as a
+    long wording, under that very reason with another cause: the controller borrowed the
+    reason. kgateway writes a route delegation loop as RefNotPermitted (catalogue kgateway.yaml
+    rt-delegation-cycle; internal/kgateway/query/utils.go ProcessBackendError@06ff8b9), where
+    no ReferenceGrant would help."""
+    message = " ".join(str(message or "").split()).rstrip(" .;")
+    decided = _by_reason(scope, {"type": "ResolvedRefs", "status": "False", "reason": reason})
+    for row in catalogue.rows() if message else ():
+        if row.reason == reason and row.fault and row.regex is not None and decided and \
+                row.cause != decided.cause and row.literal >= catalogue.LONG_WORDING and \
+                row.anchor in message.lower() and row.regex.search(message):
+            verdict = match_message(scope, message)
+            return verdict if verdict is not None and verdict.cause == row.cause else \
+                Verdict(row.cause, row.layer, f"catalogue:{row.component}:{row.rid}")
+    return None
 
 
 def scope_of_text(text: str) -> str:
@@ -1030,6 +1069,8 @@ def classify(scope: str, cond: dict) -> Verdict | None:
         if _healthy(scope, cond):
             return None
         reason = str(cond.get("reason") or "")
+        if reason in _REASON_DECIDES and _reason_misused(reason, scope, message):
+            return _reason_misused(reason, scope, message)
         if reason in _REASON_DECIDES and scope == "listener":
             return reason_verdict(reason, scope)
         if reason in _REASON_DECIDES and _by_reason(scope, cond):

@@ -541,7 +541,8 @@ def _decided_conditions(lines) -> dict[int, tuple[Verdict, str] | None]:
     nothing (its message is not read on its own)."""
     out: dict[int, tuple[Verdict, str] | None] = {}
     for indices, cond in condition_blocks(lines or []):
-        verdict = reason_verdict(cond["reason"], scope_of_text(cond.get("message", ""))) \
+        verdict = reason_verdict(cond["reason"], scope_of_text(cond.get("message", "")),
+                                 cond.get("message", "")) \
             if cond.get("status") != "True" else None
         if verdict is not None:
             out.update(dict.fromkeys(indices))
@@ -565,7 +566,7 @@ def _decided_in_line(text: str) -> Verdict | None:
     """A line that holds a whole condition (a paragraph joined from its lines) whose reason
     decides."""
     for reason in reasons_named(text):
-        verdict = reason_verdict(reason, scope_of_text(text))
+        verdict = reason_verdict(reason, scope_of_text(text), text)
         if verdict is not None:
             return verdict
     return None
