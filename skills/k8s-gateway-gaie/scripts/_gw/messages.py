@@ -1069,8 +1069,10 @@ def classify(scope: str, cond: dict) -> Verdict | None:
         if _healthy(scope, cond):
             return None
         reason = str(cond.get("reason") or "")
-        if reason in _REASON_DECIDES and _reason_misused(reason, scope, message):
-            return _reason_misused(reason, scope, message)
+        misused = _reason_misused(reason, scope, message) if reason in _REASON_DECIDES \
+            else None
+        if misused is not None:
+            return misused
         if reason in _REASON_DECIDES and scope == "listener":
             return reason_verdict(reason, scope)
         if reason in _REASON_DECIDES and _by_reason(scope, cond):

@@ -97,7 +97,7 @@ class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
     #             invalid-binding | admission | owner-finalizers | privileged-disallowed |
-    #             policy | unauthenticated | node-restriction
+    #             policy | unauthenticated | node-restriction | binding-role-missing
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -492,16 +492,45 @@ _NODE_RESTRICTION = re.compile(
     r'|(?<=is forbidden: )(?:User \\?"system:node:([^"\\]+)\\?" )?can only access node lease '
     r"with the same name as the requesting node"
     r'|User \\?"system:node:([^"\\]+)\\?" can only access node lease with the same name as the '
-    r"requesting node)")
+    r"requesting node"
+    # a mirror pod, a pod's status, an eviction, a pod's token or the kubelet's own CSR named
+    # for another node than the credentials' (admission.go:276,299,358,487,707,1133 at v1.37.2:
+    # `node %q can only create pods with spec.nodeName set to itself`, `node %s can only evict
+    # ...`, `node requested token bound to a pod scheduled on a different node`, `can only
+    # create a node CSR with CN=system:node:%s`): the kubelet registers under a name (hostname,
+    # --hostname-override) its certificate's CN does not carry
+    r'|node \\?"?(?P<pod_node>[^"\\\s]+)\\?"? can only (?:create |delete |evict |update pod '
+    r"status for )pods with spec\.nodeName set to itself"
+    r"|node requested token bound to a pod scheduled on a different node"
+    r'|can only create a node CSR with CN=system:node:(?P<csr_node>[^"\\\s,]+))')
 
 
 def _node_restriction(m, flat) -> Denial:
-    resource, name, node, other, lease_node, user_node = m.groups()
-    requester = node or lease_node or user_node or ""
+    resource, name, node, other, lease_node, user_node = m.groups()[:6]
+    requester = (node or lease_node or user_node or m.group("pod_node") or m.group("csr_node")
+                 or "")
     return Denial("node-restriction", m.group(0)[:400],
                   user=f"system:node:{requester}" if requester else "system:node:<node>",
                   resource=(resource or "").partition(".")[0], name=other or name or "",
                   reason="not its own node")
+
+
+# A binding created by someone without `bind` on its role: the API server reads the role's
+# rules for the escalation check and fails on the missing role itself, a NotFound (kubernetes
+# v1.37.2 pkg/registry/rbac/rolebinding/policybased/storage.go:92 and clusterrolebinding's:
+# GetRoleReferenceRules, pkg/registry/rbac/validation/rule.go:243,250), so kubectl prints
+# `error when creating "rb.yaml": roles.rbac.authorization.k8s.io "x" not found`: the roleRef
+# names no role (a ClusterRole referenced as kind Role, a typo, or the Role not created yet).
+# The plural resource tells it from the RBAC authorizer's `RBAC: role.rbac... not found`.
+_BINDING_ROLE_MISSING = re.compile(
+    r'(?:error when \w+ \\?"[^"\\]*\\?"|failed to create resource|\(NotFound\)):\s*'
+    r'(clusterroles|roles)\.rbac\.authorization\.k8s\.io \\?"([^"\\]+)\\?" not found')
+
+
+def _binding_role_missing(m, flat) -> Denial:
+    kind = "clusterrole" if m.group(1) == "clusterroles" else "role"
+    return Denial("binding-role-missing", m.group(0)[:300], name=m.group(2),
+                  reason=f'{kind}.rbac.authorization.k8s.io "{m.group(2)}" not found')
 
 
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
@@ -513,6 +542,7 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
              (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction),
+             (_BINDING_ROLE_MISSING, _binding_role_missing),
              (_RUN_AS_NON_ROOT, _run_as_non_root)] + \
     _admission_builders()
 

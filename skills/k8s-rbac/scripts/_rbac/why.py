@@ -650,8 +650,9 @@ def _node_restriction(denial: Denial) -> list[dict]:
                     f"the NodeRestriction admission plugin refused a kubelet whose credentials "
                     f"are for node {node or '<another node>'} to write "
                     f"{denial.resource or 'an object'} {denial.name}".rstrip()
-                    + ": a kubelet may change only its own Node and Lease, so its certificate "
-                    "(CN system:node:<name>) names another node than it registers as",
+                    + ": a kubelet may write only its own node's objects (Node, Lease, the "
+                    "pods bound to it), so its certificate (CN system:node:<name>) names "
+                    "another node than it registers as",
                     [denial.text], "give each node its own kubelet client certificate, CN "
                     "system:node:<the node's name> (the name it registers with: hostname, "
                     "--hostname-override or the cloud provider's), or let it bootstrap one; do "
@@ -660,7 +661,20 @@ def _node_restriction(denial: Denial) -> list[dict]:
                             "current.pem -noout -subject; kubectl get nodes")]
 
 
-_SPECIAL = {"owner-finalizers": _owner_finalizers, "node-restriction": _node_restriction, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
+def _binding_role_missing(denial: Denial) -> list[dict]:
+    # the binding was refused, not stored: its roleRef names no role (kubernetes v1.37.2
+    # pkg/registry/rbac/rolebinding/policybased/storage.go:92, validation/rule.go:243)
+    (kind, name), = missing_roles(denial)
+    return [finding("error", "role_not_found", {"kind": kind, "name": name},
+                    f"the binding was refused: its roleRef names {kind} {name}, which does not "
+                    "exist (the API server read it to check the grant)", [denial.text],
+                    f"create {kind} {name} first, or point roleRef at an existing role (a "
+                    "ClusterRole needs kind: ClusterRole); then apply the binding again",
+                    basis="reported", confirm=f"kubectl get {kind.lower()} {name}"
+                    + (" -n <the binding's namespace>" if kind == "Role" else ""))]
+
+
+_SPECIAL = {"binding-role-missing": _binding_role_missing, "owner-finalizers": _owner_finalizers, "node-restriction": _node_restriction, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
             "psp": _psp, "webhook": _webhook, "policy": _policy, "unauthenticated": _unauthenticated, "privileged-disallowed": _privileged_disallowed,
             "kubelet-nonroot": _kubelet_nonroot}
 
