@@ -515,6 +515,26 @@ def _node_restriction(m, flat) -> Denial:
                   reason="not its own node")
 
 
+# kube-apiserver's own log of an RBAC refusal at -v=5 (kubernetes v1.37.2 plugin/pkg/auth/
+# authorizer/rbac/rbac.go:122: `RBAC: no rules authorize user %q with groups %q to %s %s`, the
+# operation `"verb" resource "res[.group][/sub]"[ named "x"]` or `"verb" nonResourceURL "/p"`,
+# the scope `in namespace "ns"` or `cluster-wide`): no bound rule allows the request
+_RBAC_LOG = re.compile(
+    r'RBAC: no rules authorize user ' + _Q + r' with groups \[([^\]]*)\] to "(\S+)" '
+    r'(?:resource "([^"]+)"(?: named "([^"]*)")?|nonResourceURL "([^"]*)") '
+    r'(?:in namespace ' + _Q + r'|(cluster-wide))')
+
+
+def _rbac_log(m, flat) -> Denial:
+    user, groups, verb, res, name, path, ns, cluster = m.groups()
+    if path is not None:
+        return Denial("path", m.group(0), user, verb, path=path)
+    base, _, sub = res.partition("/")
+    resource, _, group = base.partition(".")
+    return Denial("rbac", m.group(0), user, verb, resource, sub, group, ns or "", bool(cluster),
+                  name or "", groups=re.findall(r'"([^"]*)"', groups))
+
+
 # A binding created by someone without `bind` on its role: the API server reads the role's
 # rules for the escalation check and fails on the missing role itself, a NotFound (kubernetes
 # v1.37.2 pkg/registry/rbac/rolebinding/policybased/storage.go:92 and clusterrolebinding's:
@@ -542,7 +562,7 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
              (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction),
-             (_BINDING_ROLE_MISSING, _binding_role_missing),
+             (_BINDING_ROLE_MISSING, _binding_role_missing), (_RBAC_LOG, _rbac_log),
              (_RUN_AS_NON_ROOT, _run_as_non_root)] + \
     _admission_builders()
 
