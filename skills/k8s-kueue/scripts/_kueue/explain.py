@@ -32,8 +32,7 @@ FIXES = {
                             "JobMutableNodeSchedulingDirectives gate, 1.36+ refuses while the "
                             "previous run's pods are active), fix that (upgrade the job "
                             "controller/CRD and its RBAC manifests, Kubernetes, or Kueue to a "
-                            "release that "
-                            "handles it), then let Kueue retry",
+                            "release that handles it), then let Kueue retry",
     "admission_webhook_denied": "read the webhook's message in Kueue's log: it names the field "
                                 "it refuses; upgrade the job kind's controller to a release "
                                 "whose webhook lets Kueue change that field while it suspends "

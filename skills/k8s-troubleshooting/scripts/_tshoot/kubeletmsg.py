@@ -106,6 +106,12 @@ NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:will run as root
 
 
 # ---- volumes, sandboxes, evictions, probes ----------------------------------------------
+# A volumeMount's subPath the kubelet cannot bind into the container (the volume is mounted,
+# its subPath is not: a path the kubelet cannot create or resolve in it, a stale subPath mount
+# after the volume changed); waiting reason CreateContainerConfigError, event Failed "Error: ..."
+# (v1.37.2 pkg/kubelet/kubelet_pods.go makeMounts, kuberuntime/kuberuntime_container.go
+# startContainer). Read as a mount failure, not a missing ConfigMap/Secret.
+SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) for volumeMount", re.I)
 # (a raw block volume's steps are MapVolume.*, event FailedMapVolume: v1.37.2
 # pkg/volume/util/operationexecutor/operation_generator.go GenerateMapVolumeFunc, whose steps
 # also fail as "MountVolume.NewMounter initialization failed", "MountVolume.MountOptionSupport
@@ -120,15 +126,8 @@ MOUNT = re.compile(r"multi-attach error|waiting for detach for volume|(?:mount|m
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
                    r"failed|failedattachvolume|failedmount|failedmapvolume|volume is already "
                    r"(exclusively attached|used by (?:pod|\d+ pod))|node has reached its volume "
-                   r"attachment limit|volume not attached according to node status"
-                   r"|failed to (?:prepare subPath|create subPath directory) for volumeMount",
-                   re.I)
-# A volumeMount's subPath the kubelet cannot bind into the container (the volume is mounted,
-# its subPath is not: a path the kubelet cannot create or resolve in it, a stale subPath mount
-# after the volume changed); waiting reason CreateContainerConfigError, event Failed "Error: ..."
-# (v1.37.2 pkg/kubelet/kubelet_pods.go makeMounts, kuberuntime/kuberuntime_container.go
-# startContainer). Read as a mount failure, not a missing ConfigMap/Secret.
-SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) for volumeMount", re.I)
+                   r"attachment limit|volume not attached according to node status|"
+                   + SUBPATH.pattern, re.I)
 # The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
 # it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check
 # failed"; k8s.io/component-helpers v0.37.2 storage/volume/helpers.go CheckNodeAffinity "no

@@ -183,8 +183,7 @@ def _event_verdict(cluster, pod) -> dict | None:
                 "config_missing": "a ConfigMap/Secret it mounts is missing"}[best.cause]
     return {"cause": best.cause, "severity": "error", "container": "", "basis": "reported",
             "message": headline, "evidence": [f'event: "{redact(best.quote)}"'],
-            "fix": _FIX[best.cause],
-            "signature": f"{best.cause}:{best.quote[:80]}"}
+            "fix": _FIX[best.cause], "signature": f"{best.cause}:{best.quote[:80]}"}
 
 
 def _liveness(cluster, pod, found: dict) -> dict:
