@@ -16,6 +16,7 @@ rows); "No resources found [in NS namespace]." right after a pasted `kubectl get
 is, and it proves there is none of that type in that scope.
 """
 from __future__ import annotations
+from collections.abc import Sequence
 from typing import Any
 
 import re
@@ -190,7 +191,7 @@ def is_row(line: str, columns: list[tuple[str, int]]) -> bool:
 
 
 def rows(lines: list[str], kind: str, columns: list[tuple[str, int]],
-         namespace: str = "", label_columns: list[str] = ()) -> list[dict[str, Any]]:
+         namespace: str = "", label_columns: Sequence[str] = ()) -> list[dict[str, Any]]:
     """The table's rows (header excluded) as partial objects of `kind`; the label columns a
     pasted `-L` / `--label-columns` asked for become metadata.labels (an empty cell: the
     object has no such label)."""
@@ -215,7 +216,7 @@ def label_header(key: str) -> str:
     return key.split("/")[-1].upper()
 
 
-def _labels_of(cells: dict[str, Any], label_columns) -> dict[str, str]:
+def _labels_of(cells: dict[str, Any], label_columns: Sequence[str]) -> dict[str, str]:
     return {key: cells[label_header(key)] for key in label_columns
             if cells.get(label_header(key))}
 

@@ -461,8 +461,8 @@ def _load_yaml(segment: Segment, label: str, read_cut: bool = False) -> list[Any
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
     lines = [line for line in segment.lines if not elisions.LINE.match(line)]
     try:
-        docs = list(yaml.safe_load_all("\n".join(lines)))
-        return elisions.repaired(docs, "\n".join(lines), len(lines) < len(segment.lines))
+        whole = list(yaml.safe_load_all("\n".join(lines)))
+        return elisions.repaired(whole, "\n".join(lines), len(lines) < len(segment.lines))
     except yaml.YAMLError as err:
         first_error = err
     docs: list[Any] = []
