@@ -351,7 +351,14 @@ _MESSAGES = [
     # endpoints available for service "kueue-webhook-service"`: applied before Kueue was ready,
     # kueue#3794; the controller crash-looping on a panic, marin-community/marin#7396; `read:
     # connection reset by peer` from a webhook server not yet ready, kueue#2073)
-    ("kueue_controller_down", r"failed calling webhook \\?\"?[\w.-]+\\?\"?:[^\n]{0,400}?"
+    # The same server also converts Kueue's kinds between served versions (the CRDs'
+    # `conversion.strategy: Webhook`, /convert): the apiserver's `conversion webhook for
+    # kueue.x-k8s.io/v1beta1, Kind=ClusterQueue failed: Post ...: connection refused`
+    # (apiextensions-apiserver v0.37.2 pkg/apiserver/conversion/webhook_converter.go:286)
+    # refuses reads of stored objects too; kueue#7457 (fixed by #7601: the controller
+    # crash-looping after a MultiKueue worker disconnect)
+    ("kueue_controller_down", r"(?:failed calling webhook \\?\"?[\w.-]+\\?\"?|conversion webhook "
+                              r"for kueue\.x-k8s\.io/\w+, Kind=\w+ failed):[^\n]{0,400}?"
                               r"(?:kueue-webhook-service|/(?:mutate|validate)-kueue-x-k8s-io-)"
                               r"[^\n]{0,300}?(?:no endpoints available|connection refused|i/o "
                               r"timeout|context deadline exceeded|x509|not found|connection "
