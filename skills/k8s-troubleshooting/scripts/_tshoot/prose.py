@@ -608,6 +608,9 @@ def _rows_only(pods: list[dict]) -> list[dict]:
                                                                "Succeeded")]
     if not rows:
         return []
+    terminating = [p for p in rows if (p.get("status") or {}).get("reason") == "Terminating"]
+    if terminating:
+        return [_terminating_rows(terminating)]
     named = [f"{(p.get('metadata') or {}).get('name')} "
              f"{(p.get('status') or {}).get('reason') or '<no status>'}" for p in rows[:3]]
     first = (rows[0].get("metadata") or {})
@@ -619,6 +622,32 @@ def _rows_only(pods: list[dict]) -> list[dict]:
                     f"paste what these print: kubectl describe pod {target} (its Events); "
                     "kubectl get events -n NAMESPACE --sort-by=.lastTimestamp",
                     basis="inferred", confirm=f"kubectl describe pod {target}")]
+
+
+def _terminating_rows(rows: list[dict]) -> dict:
+    """Rows kubectl prints as Terminating: the pod has a deletionTimestamp and is not yet in a
+    terminal phase (k8s.io/kubernetes v1.37.2 pkg/printers/internalversion/printers.go:1106),
+    so its deletion was asked for and has not completed. What holds it (a finalizer, a kubelet
+    that does not confirm, a long grace period) is in the object, not in the row."""
+    first = rows[0].get("metadata") or {}
+    name, ns = first.get("name"), first.get("namespace") or "NAMESPACE"
+    return finding("warning", "stuck_terminating", {"kind": "Pod", "name": str(name)},
+                   f"{len(rows)} pod(s) shown Terminating: their deletion was asked for and has "
+                   "not completed; a finalizer whose controller does not remove it, or a node "
+                   "that does not confirm the containers stopped, holds them",
+                   [f"pod {(p.get('metadata') or {}).get('name')} Terminating (a table row)"
+                    for p in rows[:3]],
+                   "if metadata.finalizers is set, find the controller that owns the finalizer "
+                   "and why it does not remove it (an operator whose own object was deleted "
+                   "first, or not running); only then remove it: kubectl patch pod "
+                   f"{name} -n {ns} --type merge -p '{{\"metadata\":{{\"finalizers\":null}}}}'; "
+                   "if no finalizer and its node is NotReady or gone, delete the Node object or "
+                   f"force the pod (kubectl delete pod {name} -n {ns} --grace-period=0 --force; "
+                   "a StatefulSet pod only once the machine is surely down)",
+                   basis="inferred",
+                   confirm=f"kubectl get pod {name} -n {ns} -o jsonpath='"
+                   "{.metadata.deletionTimestamp} {.metadata.finalizers} {.spec.nodeName}' and "
+                   "kubectl get nodes")
 
 
 def states_a_fault(text: str) -> bool:
