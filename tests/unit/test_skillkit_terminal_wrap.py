@@ -133,6 +133,20 @@ def test_sentences_of_one_length_followed_by_capitals_are_no_width():
     assert unwrap_free_text(lines) == lines
 
 
+def test_records_that_open_alike_and_share_a_length_are_no_width():
+    """A controller's refusals, one per line (client-go reflector v0.37.2 `failed to list %v:
+    %w`), two of which happen to be 97 characters long: each line opens like the one above,
+    so each is a record of its own (johnahull/llmd-gke pattern1/ISSUES-istio.md)."""
+    lines = ["failed to list *v1alpha1.LLMInferenceService: llminferenceservices.serving.kserve"
+             ".io is forbidden",
+             "failed to list *v1alpha2.InferencePool: inferencepools.inference.networking.x-k8s"
+             ".io is forbidden",
+             "failed to create v1.Secret: secrets is forbidden"]
+    assert len(lines[0]) == len(lines[1]) == 97
+    assert terminal_width(lines) == 0
+    assert unwrap_free_text(lines) == lines
+
+
 def test_a_capital_after_a_digit_goes_on_a_token():
     """A cut between a quantity's number and its unit ("512" / "Mi memory"): the rest starts
     with a capital, and still continues the line (openshift/origin#2821's wording)."""

@@ -294,7 +294,8 @@ def _widths(lines: list[str]) -> tuple[int, int]:
         # of one length each followed by a capitalized line (intel-resource-drivers-for-
         # kubernetes#60): the rest of a cut line goes on (_goes_on)
         if len(line) >= TERMINAL_WIDTH and _goes_on(line, following) and \
-                not _aligned(line, following) and not _padded(line):
+                not _aligned(line, following) and not _padded(line) and \
+                not _same_opening(line, following):
             counts[len(line)] = counts.get(len(line), 0) + 1
     width, seen = max(counts.items(), key=lambda item: item[1], default=(0, 0))
     if seen >= 2:
@@ -312,6 +313,14 @@ def _widths(lines: list[str]) -> tuple[int, int]:
         if first != max(counts):
             return max(counts), first
     return 0, 0
+
+
+def _same_opening(line: str, following: str) -> bool:
+    """The next line opens with the same two words as this one: a record of the same kind
+    (`failed to list A: ... is forbidden` over `failed to list B: ...`), not the rest of a
+    cut one; two such records of one length must not make a width."""
+    head = line.split()[:2]
+    return len(head) == 2 and following.split()[:2] == head
 
 
 def _pane_width(lines: list[str]) -> int:
