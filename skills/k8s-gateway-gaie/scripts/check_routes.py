@@ -208,10 +208,10 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
     lines = with_paragraphs(_text_lines(index.dump))
-    reported += text_findings(lines) + absent_crd_findings(absent, index)
-    reported = nack.empty_listeners(reported, index, lines)
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None) or lines
+    reported += text_findings(lines, raw) + absent_crd_findings(absent, index)
+    reported = nack.empty_listeners(reported, index, lines)
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index))
     findings = merge(spec_contradictions(findings, index), [])  # (re-ranked: now warnings)

@@ -452,6 +452,14 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # endpoint picker's (kubernetes-sigs/aws-load-balancer-controller#4247).
     _p("controller-forbidden", r"is forbidden: User \"?system:serviceaccount:[^\s\"]+\"? cannot "
        r"\w+ resource", "controller_forbidden", "class", ("text",)),
+    # ... and a client-go reflector's or client's refusal with the User part cut (`failed to
+    # list *v1alpha1.LLMInferenceService: llminferenceservices.serving.kserve.io is
+    # forbidden`: client-go tools/cache/reflector.go v0.37.2 "failed to list %v: %w") of a kind
+    # no endpoint picker touches: the controller that manages the pools and routes
+    # (johnahull/llmd-gke pattern1/ISSUES-istio.md: KServe's kserve-manager-role lacked them)
+    _p("controller-forbidden-cut", r"failed to (?:list|watch|get|create|update|patch|delete) "
+       r"\*?[\w.]+: (?!(?:inferencepools?|inferenceobjectives?|inferencemodels?|pods)\b)"
+       r"[\w-]+(?:\.[\w.-]+)? is forbidden", "controller_forbidden", "class", ("text",)),
     # The scheduler's profile handler refuses the EndpointPickerConfig: the loader's wording
     # ("... but multiple profiles were specified") and the per-request one the gateway answers
     # with ("... failed to process multiple profiles", kubernetes-sigs/gateway-api-inference-

@@ -19,7 +19,7 @@ from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
                           match_reason_token, match_subject_condition, reason_verdict,
                           scope_of_text)
 from _gw.api_refusal import match_refusal, match_webhook_fields, refusal_blocks, verdict_of
-from _gw.text_conditions import condition_blocks, reasons_named
+from _gw.text_conditions import condition_blocks, reasons_named, scope_above
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
                          service_ports)
@@ -478,10 +478,12 @@ def _newer(obj: dict, cond: dict) -> bool:
 
 
 
-def text_findings(lines) -> list[dict]:
-    """Reported findings from a text paste: EPP log lines and the gateway's own answers."""
+def text_findings(lines, raw=None) -> list[dict]:
+    """Reported findings from a text paste: EPP log lines and the gateway's own answers
+    (`raw`: the paste as written, kubectl command lines kept, to tell whose condition a
+    pasted one is)."""
     hits = []
-    decided = {**_decided_conditions(lines), **_refusals(lines)}
+    decided = {**_decided_conditions(lines, raw or lines), **_refusals(lines)}
     for i, line in enumerate(lines or []):
         if i in decided:
             if decided[i] is not None:
@@ -521,6 +523,10 @@ def text_findings(lines) -> list[dict]:
     read_whole = [str(line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)]
     hits = [(v, line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)
             or not any(str(line).strip() in other for other in read_whole)]
+    # an endpoint picker's kinds refused beside kinds no picker touches: one controller's
+    # ServiceAccount (a pool-managing controller lists InferencePools too), not the picker's
+    if any(v.cause == "controller_forbidden" for v, _ in hits):
+        hits = [(v, line) for v, line in hits if v.pattern != "epp-forbidden"]
     out, seen = [], set()
     for verdict, line in hits:
         if verdict.cause in seen:
@@ -535,19 +541,35 @@ def text_findings(lines) -> list[dict]:
     return out
 
 
-def _decided_conditions(lines) -> dict[int, tuple[Verdict, str] | None]:
-    """The lines of each condition pasted as text whose reason decides (RefNotPermitted): its
-    first line carries the condition's verdict and the condition as evidence, the others
-    nothing (its message is not read on its own)."""
+def _decided_conditions(lines, raw) -> dict[int, tuple[Verdict, str] | None]:
+    """The lines of each condition pasted as text whose reason decides (RefNotPermitted), or
+    of a policy's condition (any reason): its first line carries the condition's verdict and
+    the condition as evidence, the others nothing (its message is not read on its own)."""
     out: dict[int, tuple[Verdict, str] | None] = {}
+    cursor = 0
     for indices, cond in condition_blocks(lines or []):
-        verdict = reason_verdict(cond["reason"], scope_of_text(cond.get("message", "")),
-                                 cond.get("message", "")) \
-            if cond.get("status") != "True" else None
+        # its longest line (the message, most often) finds it in the paste as written
+        at = _position_in(raw, max((str(lines[i]) for i in indices), key=len), cursor)
+        cursor = at if at >= 0 else cursor
+        if cond.get("status") == "True":
+            continue
+        # a policy's condition under its own `kubectl describe <kind>Policy` (Envoy Gateway's
+        # EnvoyExtensionPolicy Accepted=False Invalid): its reasons are a policy's (GEP-713)
+        if at >= 0 and scope_above(raw, at) == "policy":
+            verdict = classify("policy", {"type": "Accepted", "status": "False", **cond})
+        else:
+            verdict = reason_verdict(cond["reason"], scope_of_text(cond.get("message", "")),
+                                     cond.get("message", ""))
         if verdict is not None:
             out.update(dict.fromkeys(indices))
             out[min(indices)] = (verdict, cond_text(cond))
     return out
+
+
+def _position_in(raw, line: str, start: int) -> int:
+    """Where `line` stands in the paste as written, from `start` on (-1: not there)."""
+    wanted = line.strip()
+    return next((i for i in range(start, len(raw or [])) if str(raw[i]).strip() == wanted), -1)
 
 
 def _refusals(lines) -> dict[int, tuple[Verdict, str] | None]:

@@ -58,3 +58,24 @@ def reasons_named(text: str) -> list[str]:
     lead = _REASON_LEAD.match(text or "")
     return ([lead.group("reason")] if lead else []) + \
         [hit.group("reason") for hit in _REASON_KEY.finditer(text or "")]
+
+
+# the command or header above a pasted condition that says whose it is: `kubectl describe
+# envoyextensionpolicy NAME`, `kubectl get httproute X -o yaml`, describe's `Kind: Gateway`
+_WHOSE = re.compile(r"^\s*(?:\$\s*)?kubectl\s+(?:-n\s+\S+\s+)?(?:describe|get)\s+(?:-n\s+\S+\s+)?"
+                    r"(?P<resource>[\w.-]+)|^\s*Kind:\s+(?P<kind>\w+)\s*$", re.IGNORECASE)
+_SCOPE_OF = (("gatewayclass", "class"), ("inferencepool", "pool"), ("listenerset", "listener"),
+             ("route", "route"), ("gateway", "gateway"), ("polic", "policy"))
+
+
+def scope_above(lines, index: int) -> str:
+    """The scope of the object whose condition starts at `index`, from the nearest line above
+    that names its kind (a kubectl command or describe's Kind:); "" when none does."""
+    for line in reversed(list(lines or [])[:index]):
+        hit = _WHOSE.match(str(line))
+        if hit is None:
+            continue
+        name = (hit.group("resource") or hit.group("kind")).lower().split(".")[0]
+        return next((scope for word, scope in _SCOPE_OF if word in name), "")
+    return ""
+
