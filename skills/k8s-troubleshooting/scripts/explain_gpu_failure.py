@@ -15,6 +15,7 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
 from _tshoot.gpu import XID, GpuReport, laggards, read
+from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
@@ -111,9 +112,11 @@ REPORTED = [
      "use"),
     ("libs_not_visible", "gpu_libraries_not_visible", OBJECT,
      "the container cannot load the NVIDIA driver libraries (libnvidia-ml / libcuda): it was "
-     "started without the NVIDIA container runtime, which injects them, or (GKE) they are "
-     "mounted but not on LD_LIBRARY_PATH; CUDA then reports the driver 'insufficient' and "
-     "NVML 'could not load' although the node's driver is fine",
+     "started without the NVIDIA container runtime, which injects them, or without a GPU "
+     "requested (no nvidia.com/gpu limit: the device plugin allocates none, so nothing is "
+     "injected), or (GKE) they are mounted but not on LD_LIBRARY_PATH; CUDA then reports the "
+     "driver 'insufficient' and NVML 'could not load' although the node's driver is fine",
+     "request the GPU (resources.limits nvidia.com/gpu: 1) and "
      "run the pod with the NVIDIA runtime: runtimeClassName: nvidia (GPU Operator, microk8s, "
      "k3s create that RuntimeClass), or make nvidia containerd's default_runtime_name / "
      "Docker's default-runtime; on GKE add /usr/local/nvidia/lib64 to LD_LIBRARY_PATH; check "
@@ -468,7 +471,8 @@ def body(args):
     if args.world_size is not None and args.world_size < 1:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
-    findings = findings_for(report, args.world_size) or unclassified(texts)
+    findings = findings_for(report, args.world_size) or said_findings(texts) or \
+        unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -469,6 +469,7 @@ def read(text: str) -> GpuReport:
     report.mpi_worker_dns = (_lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
                              or _mpi_worker_unresolved(text))
     _read_plugin_lines(report, text)
+    _insufficient_despite_driver(report, text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
     report.plugin_unhealthy_said = [] if report.plugin_unhealthy else [
         line.strip()[:300] for line in text.splitlines()
@@ -821,6 +822,46 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
     (((_NODE_MEMORY,), "node_memory"),), (((_TOOLKIT_RUNTIME,), "toolkit_runtime"),),
     (((_DEVICE_ADMISSION,), "device_admission"),),
 )
+
+
+# nvidia-smi's header: the driver and the newest CUDA it supports
+_SMI_HEADER = re.compile(r"Driver Version:\s*(?P<driver>\d+)(?:\.\d+)*(?:\s+CUDA Version:\s*"
+                         r"(?P<cuda>\d+)\.\d+)?", re.I)
+# a CUDA runtime the paste names: an image tag (cuda:12.8.0, vectoradd-cuda11.6.0), CUDA's
+# own "CUDA runtime version 12.8", a toolkit "CUDA 12.1"
+_RUNTIME_CUDA = re.compile(r"(?:\bcuda[:-]?|CUDA runtime version\s*|\bCUDA\s+)(?P<major>\d{2})\.\d",
+                           re.I)
+# The oldest Linux driver of each CUDA major: any runtime of that major runs on it (CUDA's
+# minor version compatibility, since CUDA 11; NVIDIA CUDA Compatibility guide, "Minor
+# Version Compatibility": 11.x >= 450.80.02, 12.x >= 525.60.13, 13.x >= 580)
+_DRIVER_MAJORS = ((580, 13), (525, 12), (450, 11))
+
+
+def _driver_cuda_major(text: str) -> int:
+    """The CUDA major the pasted nvidia-smi header's driver supports (0: none shown)."""
+    m = _SMI_HEADER.search(text)
+    if m is None:
+        return 0
+    if m.group("cuda"):
+        return int(m.group("cuda"))
+    return next((major for least, major in _DRIVER_MAJORS if int(m.group("driver")) >= least), 0)
+
+
+def _insufficient_despite_driver(report: GpuReport, text: str) -> None:
+    """CUDA's "driver version is insufficient" beside the node's nvidia-smi showing a driver
+    that runs every runtime of the CUDA major the paste names (or, none named, of CUDA 12 and
+    later): the driver is new enough, so the container found no driver at all (no GPU
+    requested, or started without the NVIDIA runtime) and CUDA says "insufficient" for that
+    (SYSTRAN/faster-whisper#1259: driver 550 / CUDA 12.4, fixed by requesting nvidia.com/gpu;
+    canonical/microk8s-core-addons#400)."""
+    if not report.driver_too_old or report.libs_not_visible:
+        return
+    driver = _driver_cuda_major(text)
+    smi = _SMI_HEADER.search(text)
+    named = [int(m.group("major")) for m in _RUNTIME_CUDA.finditer(text)
+             if smi is None or not smi.start() <= m.start() < smi.end()]
+    if driver and ((named and max(named) <= driver) or (not named and driver >= 12)):
+        report.libs_not_visible, report.driver_too_old = report.driver_too_old, []
 
 
 def laggards(report: GpuReport, world: int | None = None) -> tuple[list[int], str]:
