@@ -331,10 +331,18 @@ def _text_lines(dump) -> list[str]:
     lines (zap/logr: msg, error)."""
     lines = unwrap_free_text(list(getattr(dump, "texts", []) or []))
     for obj in dump:
-        if isinstance(obj, dict) and not obj.get("kind"):
+        if isinstance(obj, dict) and (not obj.get("kind") or _log_record(obj)):
             lines.append(" ".join(str(obj[k]) for k in ("msg", "message", "error", "err")
                                   if obj.get(k)))
     return lines
+
+
+def _log_record(obj: dict) -> bool:
+    """A structured log line, not an object: controller-runtime's source.Kind logs the kind it
+    watches as a field (`"kind":"ListenerSet.gateway.networking.k8s.io"`) beside msg and level,
+    with no apiVersion or metadata (sigs.k8s.io/controller-runtime v0.24.1
+    pkg/internal/source/kind.go:77-78)."""
+    return bool(obj.get("msg") and not obj.get("apiVersion") and not obj.get("metadata"))
 
 
 def _route_reasons(parents: list[dict]) -> bool:
