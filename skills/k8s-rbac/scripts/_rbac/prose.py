@@ -160,6 +160,23 @@ def _crb_elsewhere(sentence: str, namespace: str) -> bool:
                for m in _CRB_NAMESPACE.finditer(sentence))
 
 
+# "I used the template ... and changed the namespaces to match mine "dev"": manifests moved to
+# another namespace by hand, where a binding's subjects[].namespace is the field most often
+# left behind (jcmoraisjr/haproxy-ingress#249: the ClusterRoleBinding still named the
+# example's namespace)
+_MOVED_NAMESPACE = re.compile(
+    r"\b(?:changed|changing|renamed|replaced|edited|modified|updated|switched|set)\b[^.\n]{0,60}?"
+    r"\bnamespaces?\b[^.\n]{0,40}?\bto\b|\bnamespaces?\b[^.\n]{0,30}?\b(?:changed|renamed|"
+    r"replaced)\b[^.\n]{0,20}?\bto\b", re.I)
+
+
+def _moved_to(sentence: str, namespace: str) -> bool:
+    """The sentence says the manifests' namespace was changed to `namespace`."""
+    hit = _MOVED_NAMESPACE.search(sentence)
+    return bool(hit) and re.search(rf"(?<![\w-]){re.escape(namespace)}(?![\w-])",
+                                   sentence[hit.start():]) is not None
+
+
 def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred binding_subject_mismatch per denied ServiceAccount the paste's own words
     say a binding does not name (only when the paste holds no RBAC objects)."""
@@ -169,7 +186,8 @@ def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:
         sa = service_account_of(denial.user) if denial.kind == "rbac" else None
         if not sa or sa in seen:
             continue
-        said = [s for s in sentences if _says_mismatch(s) or _crb_elsewhere(s, sa[0])]
+        said = [s for s in sentences if _says_mismatch(s) or _crb_elsewhere(s, sa[0])
+                or _moved_to(s, sa[0])]
         if not said:
             continue
         seen.add(sa)
@@ -177,9 +195,12 @@ def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:
         out.append(finding(
             "error", "binding_subject_mismatch",
             {"kind": "ServiceAccount", "namespace": ns, "name": name},
-            f"the paste says a binding names another subject than {denial.user}, which the "
-            "API server denied: its permissions go to a ServiceAccount name or namespace that "
-            "does not run",
+            (f"the paste says the manifests were moved to namespace {ns} by hand, where the "
+             f"API server denied {denial.user}: a binding's subjects[].namespace left on the "
+             "old namespace grants nothing to it" if _moved_to(said[0], ns) else
+             f"the paste says a binding names another subject than {denial.user}, which the "
+             "API server denied: its permissions go to a ServiceAccount name or namespace that "
+             "does not run"),
             [f'the paste says: "{said[0][:300]}"', denial.text],
             f"make the binding's subject ServiceAccount {name} in namespace {ns} (or deploy the "
             "workload where the binding points)", basis="inferred",
