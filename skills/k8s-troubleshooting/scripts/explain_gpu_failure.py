@@ -110,6 +110,17 @@ REPORTED = [
      "upgrade HAMi (HAMi-core's accounting was fixed in v2.6.1: Project-HAMi/HAMi#1181); "
      "meanwhile restart the pod to reset the counter; nvidia-smi on the node shows the real "
      "use"),
+    ("runtime_binary", "gpu_libraries_not_visible", {"kind": "Node", "name": ""},
+     "the containerd config's nvidia runtime handler names a binary that is not the NVIDIA "
+     "container runtime beside the one that is (two binaryName keys in its options; with "
+     "Kubespray's runc key there containerd ran runc): pods of the nvidia RuntimeClass then "
+     "run plain runc and get no driver files, so the GPU Operator's toolkit validation finds "
+     "no nvidia-smi and every "
+     "GPU component waits in Init",
+     "remove the extra binaryName from [...runtimes.nvidia.options] so only the NVIDIA "
+     "runtime's BinaryName stays (Kubespray wrote its runc key there: kubernetes-sigs/"
+     "kubespray#12167, fixed by #12170), restart containerd, then restart the toolkit and "
+     "validator pods; check with containerd config dump | grep -A12 'runtimes.nvidia.options'"),
     ("libs_not_visible", "gpu_libraries_not_visible", OBJECT,
      "the container cannot load the NVIDIA driver libraries (libnvidia-ml / libcuda): it was "
      "started without the NVIDIA container runtime, which injects them, or without a GPU "

@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.surface import clean
+from _tshoot.containerd_config import non_nvidia_binaries
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
 
@@ -125,7 +126,10 @@ _RM_INIT_FAILED = re.compile(r"NVRM: (?:GPU \S+: )?RmInitAdapter failed!|rm_init
 # kernel module logs the same fault as "NVRM: API mismatch: the client has the version X, but
 # NVRM: this kernel module has the version Y" (open-gpu-kernel-modules kernel-open/nvidia/
 # nv.c, nvidia_dev_ioctl's version check).
-_NVML_INIT = re.compile(r"Failed to initialize NVML: (?P<why>Unknown Error)|"
+# (users retell the unknown error as "NVML initialize failed: Unknow(n)":
+# NVIDIA/nvidia-container-runtime#138, a pod that lost its GPU after days)
+_NVML_INIT = re.compile(r"(?:Failed to initialize NVML|NVML initiali[sz]e failed): "
+                        r"(?P<why>Unknown Error|Unknown?\b)|"
                         r"(?P<mismatch>Driver/library version mismatch|NVRM: API mismatch)", re.I)
 # No NVIDIA driver on the node at all: NVML_ERROR_DRIVER_NOT_LOADED (nvml.h nvmlErrorString
 # "Driver Not Loaded"), as libnvidia-container's hook prints it (`nvidia-container-cli:
@@ -413,6 +417,7 @@ class GpuReport:
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     driver_build: list[str] = field(default_factory=list)        # the module cannot be built
     driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
+    runtime_binary: list[str] = field(default_factory=list)      # nvidia handler runs runc
     libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
     driver_too_old: list[str] = field(default_factory=list)      # CUDA: driver insufficient
     driver_symbol: list[str] = field(default_factory=list)       # NVML/CUDA call not in driver
@@ -470,6 +475,7 @@ def read(text: str) -> GpuReport:
                              or _mpi_worker_unresolved(text))
     _read_plugin_lines(report, text)
     _insufficient_despite_driver(report, text)
+    report.runtime_binary = non_nvidia_binaries(text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
     report.plugin_unhealthy_said = [] if report.plugin_unhealthy else [
         line.strip()[:300] for line in text.splitlines()

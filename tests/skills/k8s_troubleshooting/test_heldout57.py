@@ -1,0 +1,46 @@
+"""Held-out round 57 (pods, nodes, GPU). Ground truth per test: the public thread and the
+upstream source named beside it."""
+from __future__ import annotations
+
+from .conftest import paste_findings
+
+_run = paste_findings
+
+# NVIDIA/gpu-operator#1374, kubernetes-sigs/kubespray#12167 (fixed by #12170): Kubespray's
+# lowerCamelCase runc key in the nvidia handler's options beside the toolkit's BinaryName made
+# the nvidia RuntimeClass run plain runc (containerd 2.x config layout)
+CONFIG = """          [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia.options]
+            BinaryName = '/usr/local/nvidia/toolkit/nvidia-container-runtime'
+            IoGid = 0
+            binaryName = '/usr/local/bin/runc'
+            systemdCgroup = true
+
+        [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.nvidia-cdi]
+          runtime_type = 'io.containerd.runc.v2'
+"""
+
+
+def test_an_nvidia_handler_that_also_names_runc_gets_no_driver_files():
+    found = _run("explain_gpu_failure.py", CONFIG)
+    assert found[0]["cause"] == "gpu_libraries_not_visible"
+    assert found[0]["evidence"] == ["binaryName = '/usr/local/bin/runc'"]
+
+
+def test_the_toolkits_own_handler_alone_is_fine():
+    one = CONFIG.replace("            binaryName = '/usr/local/bin/runc'\n", "")
+    assert "gpu_libraries_not_visible" not in [f["cause"] for f in _run("explain_gpu_failure.py",
+                                                                         one)]
+
+
+def test_the_containerd_1x_layout_is_read_too():
+    old = CONFIG.replace("plugins.'io.containerd.cri.v1.runtime'",
+                         'plugins."io.containerd.grpc.v1.cri"')
+    assert _run("explain_gpu_failure.py", old)[0]["cause"] == "gpu_libraries_not_visible"
+
+
+# NVIDIA/nvidia-container-runtime#138: the user retells NVML's "Unknown Error" in a pod that
+# worked for days (klueska: redeploy the pods; the CPU manager policy rewrote the cgroup)
+def test_nvml_unknown_retold_is_device_access_lost():
+    said = ("A pod access gpu after few days since pod started, and nvidia-smi got error about "
+            "'NVML initialize failed: Unknow'.\nRestart the pod every thing goes well.\n")
+    assert _run("explain_gpu_failure.py", said)[0]["cause"] == "gpu_device_access_lost"
