@@ -8,7 +8,8 @@ from tests.skill_scripts import ROOT
 
 sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
-from k8s_skillkit.event_table import terminal_width, unwrap_free_text  # noqa: E402
+from k8s_skillkit.event_table import (join_error_chains, terminal_width,  # noqa: E402
+                                      unwrap_free_text)
 
 # kubelet v1.37.2 pkg/kubelet/pluginmanager/operationexecutor/operation_generator.go:108
 LOG = ('E0520 07:49:57.337809       1 nonblockinggrpcserver.go:125] "handling request failed" '
@@ -179,3 +180,17 @@ def test_lines_a_pane_pads_to_its_width_are_no_cuts():
     out = unwrap_free_text(lines)
     assert out[:3] == rows and out[-3:] == rows
     assert out[3].startswith(cut) and len(out) == 7
+
+
+def test_an_error_broken_by_hand_after_its_colons_is_joined_with_a_space():
+    """kubernetes-sigs/kueue#13036: the API server's webhook error pasted one link per line."""
+    lines = ['Internal error occurred: failed calling webhook "m.kb.io": failed to call webhook:',
+             'Post "https://svc.ns.svc:443/mutate?timeout=10s":',
+             "proxy error from localhost:9443 while dialing 10.244.0.7:9443, code 502"]
+    assert join_error_chains(lines) == [" ".join(lines)]
+
+
+def test_headers_blank_and_indented_lines_are_not_links():
+    lines = ["Events:", "  Type  Reason", "error: open x: no such file:", "", "Status:",
+             "failed: a: b:", "  indented next"]
+    assert join_error_chains(lines) == lines

@@ -390,6 +390,32 @@ def unwrap_free_text(lines: list[str]) -> list[str]:
 _GOES_ON = re.compile(r"[a-z0-9.,;:)\]}'\"/_=%-]")
 
 
+# a Go error chain ("a: b: c") a person broke after a colon, one link per line
+_CHAIN_LINK = re.compile(r": \S")
+_HEADER_KEY = re.compile(r"^[A-Za-z][\w .-]*:\s*$")
+
+
+def join_error_chains(lines: list[str]) -> list[str]:
+    """Lines of one error message broken by hand after its colons (`failed to call webhook:` /
+    `Post "https://...":` / `dial tcp ...: connection refused`) joined back with a space: a
+    line that ends with a colon and already holds a link of the chain (`: ` inside) goes on
+    in the next line, unless that line is blank, indented, or a `Key:` header of its own.
+    Other lines as given."""
+    out: list[str] = []
+    for line in lines:
+        if out and _continues_chain(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _continues_chain(previous: str, line: str) -> bool:
+    return (previous.rstrip().endswith(":") and bool(_CHAIN_LINK.search(previous))
+            and bool(line.strip()) and not line[0].isspace()
+            and not _HEADER_KEY.match(previous.strip()) and not _HEADER_KEY.match(line))
+
+
 def _goes_on(previous: str, line: str) -> bool:
     """`line` can be the rest of `previous`, cut by a console: the cut fell on a space (at
     either side), or inside a token (_GOES_ON; a capital after a digit, a capital or a

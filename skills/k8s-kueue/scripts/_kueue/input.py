@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
-from k8s_skillkit.event_table import unwrap_free_text
+from k8s_skillkit.event_table import join_error_chains, unwrap_free_text
 from k8s_skillkit.prose import refuse_unless_report
 from k8s_skillkit import surface
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get, parse_documents, parse_paste,
@@ -91,7 +91,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     text, label = read_text(path)
     # a log line or message a terminal cut at its width is read whole (kit event_table)
     # (the lines as kubectl printed them: CRLF, a GitHub quote's `> ` markers off)
-    lines = unwrap_free_text(surface.clean(text).splitlines())
+    # (and an error message broken by hand after its colons, joined: kit join_error_chains)
+    lines = join_error_chains(unwrap_free_text(surface.clean(text).splitlines()))
     try:
         objects = parse_paste(text, label)
     except InputError:  # e.g. a List whose items the user cut to `...`

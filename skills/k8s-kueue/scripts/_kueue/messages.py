@@ -362,7 +362,7 @@ _MESSAGES = [
                               r"(?:kueue-webhook-service|/(?:mutate|validate)-kueue-x-k8s-io-)"
                               r"[^\n]{0,300}?(?:no endpoints available|connection refused|i/o "
                               r"timeout|context deadline exceeded|x509|not found|connection "
-                              r"reset by peer|broken pipe|\bEOF\b)"),
+                              r"reset by peer|broken pipe|\bEOF\b|\bcode 50[234]\b|Bad Gateway)"),
     # kueue-controller-manager's own informers cannot list its kinds (controller-runtime
     # pkg/cache/internal/informers.go -> client-go reflector `Failed to watch *v1beta1.Workload:
     # failed to list *v1beta1.Workload: <err>`): its caches never sync, so it admits nothing.
