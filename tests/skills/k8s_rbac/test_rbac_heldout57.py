@@ -21,3 +21,18 @@ def test_a_denied_account_in_the_namespace_the_manifests_were_moved_to(script, t
 def test_a_move_to_another_namespace_says_nothing_of_this_account(script, tmp_path):
     causes = [f["cause"] for f in _audit(script, tmp_path, PASTE.format(moved="prod"))]
     assert "binding_subject_mismatch" not in causes
+
+
+# kubernetes/kubernetes#9634 (2015; fixed by #9636 documenting --allow_privileged): the v0.x
+# field error's lower-case type with the Go pointer value quoted
+OLD_PRIVILEGED = ('The Pod "nfs-server" is invalid:spec.containers[0].securityContext.privileged: '
+                  "spec.containers[0].securityContext.privileged: forbidden "
+                  "'<*>(0xc20b3e0e0c)true'\n")
+
+
+def test_the_2015_privileged_refusal(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text(OLD_PRIVILEGED)
+    found = script("check_pod_security.py", "-f", str(paste), "--json").doc["findings"]
+    assert found[0]["cause"] == "privileged_container"
+    assert "--allow-privileged" in found[0]["fix"]

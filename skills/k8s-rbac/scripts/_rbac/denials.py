@@ -448,9 +448,13 @@ def _generic_403(m, flat) -> Denial:
 # Before 1.x wording settled, "disallowed by policy" (rancher/rancher#4416, 2016). The kubelet
 # had the same switch up to 1.14 (--allow-privileged, pkg/kubelet/kubelet.go canRunPod: "pod
 # with UID %q specified privileged container, but is disallowed"; the pod Blocked, reason
-# Forbidden: rancher/rancher#12600).
-_PRIVILEGED_OFF = re.compile(r"(?:(\S+securityContext\.privileged): Forbidden: disallowed by "
-                             r"(?:cluster )?policy|hostProcess containers are disallowed by "
+# Forbidden: rancher/rancher#12600). The 2015 (v0.x-1.0) field error printed the type lower
+# case with the Go value quoted: `spec.containers[0].securityContext.privileged: forbidden
+# '<*>(0xc20b3e0e0c)true'` (kubernetes/kubernetes#9634; fixed by documenting --allow_privileged,
+# #9636).
+_PRIVILEGED_OFF = re.compile(r"(?:(\S+securityContext\.privileged): (?:Forbidden: disallowed by "
+                             r"(?:cluster )?policy|forbidden '[^'\n]*true')|hostProcess "
+                             r"containers are disallowed by "
                              r"cluster policy|(?P<kubelet>specified privileged container, but "
                              r"is disallowed))")
 # The kubelet refusing to start a container whose pod asks runAsNonRoot (kubernetes v1.37.2
