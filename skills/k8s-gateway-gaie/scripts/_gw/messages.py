@@ -332,6 +332,16 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
                                                      "event:GatewayClass")),
     _p("no-address", r"No addresses have been assigned|failed to assign to any requested "
        r"addresses|failed to assign to all requested addresses|address pending|no address", "gateway_no_address", "gateway", _GW_SCOPES),
+    # spec.addresses of a type the implementation does not assign: GKE's `Error GWCER106:
+    # Gateway "ns/name" is invalid, err: unsupported address type "IPAddress", only
+    # "NamedAddress" is supported` (kubernetes-sigs/gateway-api#2632, gke-l7-rilb), Istio's
+    # `Only NamedAddress is supported, ignoring [...]` (kubernetes-sigs/gateway-api#799); the
+    # standard reason is UnsupportedAddress (gateway-api apis/v1/gateway_types.go v1.6.3)
+    _p("address-type-unsupported", r"unsupported address type|only \\?\"?NamedAddress\\?\"? is "
+       r"supported", "gateway_no_address", "gateway", _GW_SCOPES + ("text",),
+       hint="the implementation does not assign that spec.addresses type: use one it supports "
+            "(GKE's and Istio's classes then took only NamedAddress, the name of a reserved "
+            "address) or drop spec.addresses to get an assigned one"),
     # Traefik binds a listener to the entryPoint of the same port and protocol; none: listener
     # Accepted=False PortUnavailable (pkg/provider/kubernetes/gateway/kubernetes.go, v2.6.3
     # entryPointName .. v3.7 master).
