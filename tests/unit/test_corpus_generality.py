@@ -99,7 +99,9 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "istio-waypoint",
            # OpenShift 4.11+'s default SCC (openshift/apiserver-library-go) and the GPU
            # Operator's device plugin label value (NVIDIA/gpu-operator assets)
-           "restricted-v2", "nvidia-device-plugin-daemonset"}
+           "restricted-v2", "nvidia-device-plugin-daemonset",
+           # the HTTP request header (RFC 9110 10.1.5) the command guard reads in curl lines
+           "user-agent"}
 _QUOTED = re.compile(r"[\"'`]([A-Za-z0-9][A-Za-z0-9._/-]{%d,})[\"'`]" % (MIN_LENGTH - 1))
 _REF = re.compile(r"\b(?:pod|node|job|workload|service|deployment|httproute|gateway|"
                   r"inferencepool|resourceclaim|clusterqueue|localqueue)s?/([A-Za-z0-9][\w.-]+)",

@@ -28,7 +28,7 @@ def said_findings(texts: list[str]) -> list[dict]:
     zero, plugin = _ZERO_SAID.search(text), _PLUGIN_SAID.search(text)
     if zero is None or plugin is None:
         return []
-    fix = ("read the device plugin's log (kubectl logs -n <ns> ds/<nvidia-device-plugin> "
+    fix = ("read the device plugin's log (kubectl logs -n <ns> <its DaemonSet's pod> "
            "--previous) and fix what it names; the node advertises GPUs again once the plugin "
            "runs and registers")
     if _MIG_PERMISSION.search(text):
