@@ -194,3 +194,9 @@ def test_headers_blank_and_indented_lines_are_not_links():
     lines = ["Events:", "  Type  Reason", "error: open x: no such file:", "", "Status:",
              "failed: a: b:", "  indented next"]
     assert join_error_chains(lines) == lines
+
+
+def test_a_forbidden_refusal_broken_before_its_user_is_joined():
+    lines = ['Error from server (Forbidden): pods "web-1" is forbidden:',
+             'User "system:serviceaccount:ci:runner" cannot get resource "pods" in API group ""']
+    assert join_error_chains(lines) == [" ".join(lines)]

@@ -398,8 +398,9 @@ _HEADER_KEY = re.compile(r"^[A-Za-z][\w .-]*:\s*$")
 def join_error_chains(lines: list[str]) -> list[str]:
     """Lines of one error message broken by hand after its colons (`failed to call webhook:` /
     `Post "https://...":` / `dial tcp ...: connection refused`) joined back with a space: a
-    line that ends with a colon and already holds a link of the chain (`: ` inside) goes on
-    in the next line, unless that line is blank, indented, or a `Key:` header of its own.
+    line that ends with a colon and already holds a link of the chain (`: ` inside) or three
+    words or more goes on in the next line, unless that line is blank, indented, or a `Key:`
+    header of its own.
     Other lines as given."""
     out: list[str] = []
     for line in lines:
@@ -411,7 +412,10 @@ def join_error_chains(lines: list[str]) -> list[str]:
 
 
 def _continues_chain(previous: str, line: str) -> bool:
-    return (previous.rstrip().endswith(":") and bool(_CHAIN_LINK.search(previous))
+    # a link of the chain (`: ` inside), or the API server's `<kind> "<name>" is forbidden:`
+    # before its `User "..." cannot ...` (three words at least: not a `Key:` header)
+    linked = bool(_CHAIN_LINK.search(previous)) or len(previous.split()) >= 3
+    return (previous.rstrip().endswith(":") and linked
             and bool(line.strip()) and not line[0].isspace()
             and not _HEADER_KEY.match(previous.strip()) and not _HEADER_KEY.match(line))
 

@@ -36,3 +36,15 @@ def test_the_2015_privileged_refusal(script, tmp_path):
     found = script("check_pod_security.py", "-f", str(paste), "--json").doc["findings"]
     assert found[0]["cause"] == "privileged_container"
     assert "--allow-privileged" in found[0]["fix"]
+
+
+# an API server refusal pasted with a break before its `User ...` part (kit join_error_chains):
+# the denial is read whole, its identity and verb with it
+def test_a_refusal_broken_by_hand_before_its_user(script, tmp_path):
+    paste = tmp_path / "p.txt"
+    paste.write_text('Error from server (Forbidden): pods "web-1" is forbidden:\n'
+                     'User "system:serviceaccount:ci:runner" cannot get resource "pods" in API '
+                     'group "" in the namespace "ci"\n')
+    found = script("audit_rbac.py", "-f", str(paste), "--json").doc["findings"]
+    assert found[0]["cause"] == "missing_permission"
+    assert found[0]["object"]["name"] == "runner"

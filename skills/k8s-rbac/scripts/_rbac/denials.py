@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 # Admission plugins' words (ResourceQuota, LimitRange, ServiceAccount, NamespaceLifecycle, Pod
 # Security, PSP, webhooks) are one vocabulary for every skill; sources in the kit module.
-from k8s_skillkit.event_table import unwrap_free_text
+from k8s_skillkit.event_table import join_error_chains, unwrap_free_text
 from k8s_skillkit.admission_denials import ADMISSION
 from k8s_skillkit.admission_denials import PSA as _PSA
 from k8s_skillkit.admission_denials import PSA_CAUSES
@@ -606,7 +606,9 @@ def texts_of(dump) -> list[str]:
     and condition messages (a ReplicaSet's ReplicaFailure, a Job's FailedCreate...)."""
     texts = list(getattr(dump, "texts", []) or [])
     # one block: messages wrap across lines (a terminal's cut joined back as it was)
-    out = ["\n".join(unwrap_free_text([str(t) for t in texts]))] if texts else []
+    # (and an error broken by hand after its colons: kit join_error_chains)
+    out = ["\n".join(join_error_chains(unwrap_free_text([str(t) for t in texts])))] \
+        if texts else []
     for obj in dump:
         if obj.get("kind") == "Event":
             out.append(str(obj.get("message") or obj.get("note") or ""))

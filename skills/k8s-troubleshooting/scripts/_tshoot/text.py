@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from k8s_skillkit.event_table import unwrap_free_text
+from k8s_skillkit.event_table import join_error_chains, unwrap_free_text
 
 from _tshoot import kubeletmsg as km
 from _tshoot.reports import NODE_CAUSES, Report, classify
@@ -131,8 +131,9 @@ def _taint_reports(text: str) -> list[Report]:
 
 def scan(text: str) -> list[Subject]:
     """Every subject the text reports a failure for, with its reports in text order."""
-    # a console's hard wrap (every line cut at one width) joined back first
-    lines = unwrap_free_text(text.splitlines())
+    # a console's hard wrap (every line cut at one width) joined back first, and an error
+    # broken by hand after its colons (kit join_error_chains)
+    lines = join_error_chains(unwrap_free_text(text.splitlines()))
     blocks = _blocks(lines)
     subjects: dict = {}
 
