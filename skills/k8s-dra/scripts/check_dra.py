@@ -15,6 +15,7 @@ from k8s_skillkit.scheduling import required_affinity_matches
 from k8s_skillkit import cel as _cel
 from _dra.alloc import requests_of
 from _dra import extended_rules, reports, tables
+from _dra import component_lines
 from _dra import prose as _prose
 from _dra.input import device_class_mappings, kueue_configuration, load, prose_finding
 from _dra.model import TABLE_CLASS_NOTE, Inventory
@@ -280,6 +281,10 @@ def body(args):
     findings = reported_first(objects, loaded.texts, findings)
     if loaded.source == "dump" and not [f for f in findings if f["severity"] != "info"]:
         findings = _prose.findings(loaded.raw) + findings  # what the report says in words
+        routine = component_lines.read(loaded.texts) if not objects else []
+        if routine and not [f for f in findings if f["cause"] != "dra_objects_not_in_dump"]:
+            # a DRA component's log naming no fault: what it cannot tell comes first
+            findings = [component_lines.finding_for(routine)] + findings
     payload = {"api_versions": versions, "drivers": sorted(inv.drivers()),
                "device_classes": sorted(inv.classes), "devices": len(inv.devices),
                "allocated": len(inv.holders), "summary": rows, "findings": findings,

@@ -15,7 +15,7 @@ from k8s_skillkit import cel as _cel
 from _dra import claim_rules as rules
 from _dra import extended_rules as ext_rules
 from _dra import prose as _prose
-from _dra import reports
+from _dra import component_lines, reports
 from _dra.input import current_namespace, load, prose_finding
 from _dra import extended as ext
 from _dra.model import Inventory, claim_label, claim_node
@@ -295,6 +295,9 @@ def _nothing_read(loaded, inv: Inventory) -> list[dict]:
         return [_no_slices_listed()]
     if loaded.prose:
         return [prose_finding(loaded, COLLECT)]
+    routine = component_lines.read(loaded.texts)
+    if routine:  # a DRA component's log that names no fault: what it cannot tell
+        return [component_lines.finding_for(routine)]
     if inv.claims or any(dig(p, "spec", "resourceClaims") for p in inv.pods):
         return []
     return [finding("info", "not_evaluated", {"kind": "Paste", "name": ""},

@@ -9,7 +9,7 @@ import pytest
 from tests.skill_scripts import ROOT
 from tests.skills.catalogue_forms import (
     assert_read_as,
-    NOT_A_FAULT, UNKNOWN, describe_events, event_table, fill, load_main, prose,
+    NOT_A_FAULT, UNKNOWN, describe_events, event_table, fill, load_main, prose, run_main,
     read_catalogue,
 )
 
@@ -114,3 +114,27 @@ def test_catalogue_rows_are_complete():
 @pytest.mark.parametrize("row,form", CASES, ids=[f"{r.id}[{f}]" for r, f in CASES])
 def test_every_fault_wording_in_every_form(row, form, explain, tmp_path):
     assert_read_as(explain, forms_with_message(row)[form], row.cause, form, tmp_path)
+
+
+ROUTINE = [r for r in CATALOGUE if r.cause == NOT_A_FAULT]
+ROUTINE_CASES = [(row, name) for row in ROUTINE for name in forms_with_message(row)]
+
+
+@pytest.fixture(scope="module")
+def check():
+    return load_main(SKILL / "scripts" / "check_dra.py")
+
+
+@pytest.mark.parametrize("row,form", ROUTINE_CASES, ids=[f"{r.id}[{f}]" for r, f in ROUTINE_CASES])
+def test_routine_component_lines_are_read_not_refused(row, form, explain, check, tmp_path):
+    """A paste holding only a DRA component's routine lines (the compute-domain daemon's,
+    a kubelet plugin's: each row's source) is read: one info finding that says what cannot be
+    told and what to run, exit 0; never exit 2, never a cause."""
+    path = tmp_path / "paste.txt"
+    path.write_text(forms_with_message(row)[form])
+    for main in (explain, check):
+        code, doc, err = run_main(main, path)
+        assert code == 0, (form, err, doc and doc["findings"])
+        first = doc["findings"][0]
+        assert (first["severity"], first["cause"]) == ("info", "not_evaluated"), (form, first)
+        assert "kubectl" in first["fix"]

@@ -15,6 +15,7 @@ from k8s_skillkit.objects import dig
 from k8s_skillkit import surface
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
+from _dra import component_lines
 from _dra.messages import mentions_dra
 from _dra.tables import slice_fragments, slice_objects
 
@@ -38,6 +39,8 @@ DRA_VOCABULARY = re.compile(
     r"\bDRA\b|Dynamic ?Resource ?Allocation|DynamicResources|ResourceClaim|DeviceClass|"
     r"ResourceSlice|ResourceClass|resource\.k8s\.io|Node(?:Un)?PrepareResources?|"
     r"kubelet[- ]?plugin|\bCDI\b|DeviceTaintRule|\b(?:match|distinct)Attribute\b|"
+    # NVIDIA's DRA driver's multi-node NVLink resource and the IMEX daemon it runs
+    r"ComputeDomain|\bIMEX\b|"
     # a claim and allocation said in words ("allocated to other claims")
     r"\bclaims?\b[^.\n]{0,60}\b(?:de)?allocat\w*|\b(?:de)?allocat\w*\b[^.\n]{0,60}\bclaims?\b|"
     # a device's taint, a selector over devices ("no device matches the selector")
@@ -108,14 +111,16 @@ _DRA_KINDS = ("ResourceSlice", "ResourceClaim", "ResourceClaimTemplate", "Device
 def _load_paste(path: str) -> Loaded:
     """A pasted file: objects in any form the kit reads, and/or text carrying components'
     messages (kubelet or driver log lines, an error a command printed). A paste with neither
-    objects nor any DRA message is bad input (exit 2)."""
+    objects nor any DRA message is bad input (exit 2); a DRA component's routine lines
+    (_dra.component_lines) count as its messages, answered with what they cannot tell."""
     text, label = read_text(path)
     # a log line or error a terminal cut at its width is read whole (kit event_table)
     # the lines as kubectl printed them (CRLF, a GitHub quote's `> ` markers off, columns a
     # copy turned into tabs re-aligned: the table readers find cells by the header's offsets)
     printed = surface.clean_lines(text)
     lines = unwrap_free_text(printed)
-    dra_text = any(mentions_dra(line) for line in lines) or mentions_dra(" ".join(lines))
+    dra_text = any(mentions_dra(line) for line in lines) or mentions_dra(" ".join(lines)) \
+        or any(component_lines.recognised(line) for line in lines)  # routine, no fault
     try:
         dump = parse_paste(text, label)
     except InputError:

@@ -238,6 +238,16 @@ PATTERNS: tuple[Pattern, ...] = (
        "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1394 "
        "(getResourceClaims, wrapped 'get resource claims: %w' at :1295)",
        shadows=PREPARE_WORDINGS),
+    # the same re-read found the claim without an allocation: the kubelet (which checked
+    # the allocation itself before calling the driver, pkg/kubelet/cm/dra/claiminfo.go:65)
+    # prepared a claim that was deallocated, or deleted and recreated unallocated, meanwhile
+    # (v0.37.2 kubeletplugin/draplugin.go:1391, checked before the UID at :1394)
+    _p("plugin-claim-deallocated", "claim_deallocating", "DRA driver",
+       r"get resource claims: claim [\w.-]+/[\w.-]+ not allocated",
+       "drivers built on k8s.io/dynamic-resource-allocation kubeletplugin (v0.36.2..v0.37.2)",
+       "k8s.io/dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1391 (v0.36.2 "
+       ":1108; wrapped 'get resource claims: %w' at :1295)",
+       shadows=PREPARE_WORDINGS),
     # the same helper's read of the claim answered 404: no resource.k8s.io version its client
     # knows is served (it falls back v1 -> v1beta2 -> v1beta1, dynamic-resource-allocation
     # client/client.go; helpers before that fallback read one fixed version)
@@ -275,7 +285,12 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("driver-state-version-skew", "driver_prepare_failed", "DRA driver",
        r"(?:error (?:un)?preparing devices for claim|(?:un)?prepare devices failed)[^\n]{0,300}?"
        r"(?:strict decoding error|unknown field \\?\"|cannot unmarshal|unable to get checkpoint"
-       r"|error decoding config parameters)",
+       r"|error decoding config parameters)"
+       # v0.4+ logs the diff when its checkpoint's checksum does not match what this binary
+       # re-marshals: a field added in another release (issue 1080; v0.4.1 cmd/gpu-kubelet-
+       # plugin/device_state.go:625-642, cmd/compute-domain-kubelet-plugin/device_state.go:
+       # 378-395)
+       r"|checkpoint failed checksum verification",
        "drivers that decode their own config or checkpoint strictly (dra-driver-nvidia-gpu "
        "v25.3+)",
        "kubernetes-sigs/dra-driver-nvidia-gpu cmd/compute-domain-kubelet-plugin/driver.go "
@@ -304,7 +319,10 @@ PATTERNS: tuple[Pattern, ...] = (
        r"plugin .{0,200}? are supported by the kubelet|validation failed for DRA plugin"
        r"|highest supported version reported by plugin is"
        r"|invalid supported gRPC versions of DRA driver plugin (?P<driver>[\w.-]+)"
-       r"|empty list of supported gRPC services \(aka supported versions\)",
+       r"|empty list of supported gRPC services \(aka supported versions\)"
+       # RegisterPlugin could not set up the client for the plugin's endpoint (v1.37.2
+       # dra_plugin_manager.go:403, v1.36.0 :383): the driver stays unregistered
+       r"|create gRPC connection to DRA driver [\w.-]+ plugin at endpoint",
        "1.27-1.37", f"{K8S} pkg/kubelet/cm/dra/plugin/ (v1.27.0..v1.30.0 plugin.go validation, "
        "v1.30.0..v1.35.0 dra_plugin.go gRPC wait, v1.34.0..v1.37.2 dra_plugin_manager.go)"),
     _p("slice-fields-dropped", "dra_feature_disabled", "DRA driver",
@@ -479,6 +497,17 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
        "computedomain.go:290 (a permanent error: the kubelet plugin does not retry it)",
        shadows=PREPARE_WORDINGS),
+    # the ComputeDomain whose UID the channel claim's opaque config names is gone (deleted, or
+    # recreated under a new UID while the claim kept the old one): the namespace check fails
+    # first, as a permanent error the plugin does not retry (v0.4.1 cmd/compute-domain-
+    # kubelet-plugin/computedomain.go:302,244, device_state.go:648-657; v25.3.2 :238,254)
+    _p("cd-not-found", "driver_prepare_failed", "DRA driver",
+       r"error asserting ComputeDomain(?:'s namespace| Ready): ComputeDomain not found: "
+       r"(?P<uid>[\w-]+)",
+       "dra-driver-nvidia-gpu v25.3..v0.4",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-kubelet-plugin/"
+       "computedomain.go:244,302, device_state.go:648-657 (v25.3.2 computedomain.go:238,254)",
+       shadows=PREPARE_WORDINGS + ("cd-not-ready",)),
     # a node serves one ComputeDomain at a time: preparing a channel claim labels the node
     # resource.nvidia.com/computeDomain=<the domain's UID>, and a node already labelled for
     # another domain refuses the claim until that domain's claims there are unprepared
@@ -496,6 +525,49 @@ PATTERNS: tuple[Pattern, ...] = (
        "dra-driver-nvidia-gpu v25.8",
        "kubernetes-sigs/dra-driver-nvidia-gpu v25.8.1 cmd/compute-domain-kubelet-plugin/"
        "device_state.go:682-684 (the plugin does not start)"),
+    # the ComputeDomain daemon takes the lowest free index among its clique's (or, without
+    # ComputeDomainCliques, its domain's) daemons; with every index below the controller's
+    # --max-nodes-per-imex-domain (default 18) taken, it cannot insert itself, so this node's
+    # IMEX daemon never joins or gets Ready and the channel claims there wait at prepare
+    # (v0.4.1 cmd/compute-domain-daemon/cdstatus.go:326, cdclique.go:367; v25.8.1
+    # computedomain.go:348; retried by the daemon's workqueue, "Reconcile: %v")
+    _p("cd-daemon-no-index", "driver_prepare_failed", "DRA driver",
+       r"no available indices within maxNodesPerIMEXDomain \((?P<max>\d+)\)",
+       "dra-driver-nvidia-gpu v25.8..v0.4",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-daemon/cdstatus.go:326, "
+       "cdclique.go:367 (v25.8.1 computedomain.go:348); cmd/compute-domain-controller/main.go:"
+       "136 (--max-nodes-per-imex-domain, MAX_NODES_PER_IMEX_DOMAIN, default 18)",
+       shadows=PREPARE_WORDINGS),
+    # the daemon's watchdog found its nvidia-imex child gone without being asked to stop
+    # (a crash; IMEX's own lines before it say why) and starts it again; "treat fatal": it
+    # could not, and the daemon pod exits (v0.4.1 cmd/compute-domain-daemon/process.go:188-196)
+    _p("cd-imex-exited", "driver_prepare_failed", "DRA driver",
+       r"Watchdog: child terminated unexpectedly"
+       r"|watchdog: process lost, (?:wait|restart) failed, treat fatal",
+       "dra-driver-nvidia-gpu v25.3..v0.4",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-daemon/process.go:188,"
+       "191,196 (v25.3.2 :166)"),
+    # the loop that rewrites IMEX's nodes config and (re)starts nvidia-imex on each update of
+    # the domain's daemons failed; the daemon shuts down and its pod restarts (v0.4.1
+    # cmd/compute-domain-daemon/main.go:316,322; wraps "error (re)starting IMEX daemon: %w",
+    # "failed to ensure IMEX daemon is started: %w", "writeDaemonsConfig failed: %w")
+    _p("cd-daemon-update-failed", "driver_prepare_failed", "DRA driver",
+       r"IMEXDaemonUpdateLoop failed, initiate shutdown",
+       "dra-driver-nvidia-gpu v25.3..v0.4",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-daemon/main.go:316,322 "
+       "(v25.3.2 :216)"),
+    # imex.mode=hostManaged (HostManagedIMEXDaemon gate): no driver-run daemon; the kubelet
+    # plugin asks the host's nvidia-imex (nvidia-imex-ctl -q over its socket, chrooted into the
+    # driver root) at each channel claim's prepare and fails it, retried, until READY
+    # (dra-driver-nvidia-gpu 95932046 cmd/compute-domain-kubelet-plugin/nvlib.go:420-431,
+    # device_state.go:674)
+    _p("cd-host-imex-not-ready", "driver_prepare_failed", "DRA driver",
+       r"host nvidia-imex daemon (?:readiness check failed|not ready)"
+       r"|nvidia-imex-ctl not found under driver root",
+       "dra-driver-nvidia-gpu after v0.4.1 (imex.mode=hostManaged)",
+       "kubernetes-sigs/dra-driver-nvidia-gpu 95932046 cmd/compute-domain-kubelet-plugin/"
+       "nvlib.go:420,427,431, device_state.go:674",
+       shadows=PREPARE_WORDINGS + ("cd-not-ready",)),
     # a driver's write of its OWN custom resource's status refused by the installed CRD's
     # schema: the CRD in the cluster is not the one this driver release was built against
     # (Helm installs crds/ once and never upgrades them) or it ships a broken schema
@@ -669,6 +741,30 @@ PATTERNS: tuple[Pattern, ...] = (
        r"failed|Forbidden: too complex, exceeds cost limit)",
        "1.36-1.37", f"{K8S} v1.36.0..v1.37.2 pkg/apis/resource/validation/validation.go "
        "(validateCELExpression)"),
+    # NVIDIA's GPU kubelet plugin (v0.4+) watches NVML health events: a GPU lost
+    # (ERROR_GPU_IS_LOST, or an event whose device it cannot identify) taints every device it
+    # publishes gpu.nvidia.com/gpu-lost, effect NoSchedule, so claims that do not tolerate it
+    # get no device on the node (v0.4.1 cmd/gpu-kubelet-plugin/device_health.go:80-84,230,254,
+    # driver.go:513). An xid event's taint may be effect None (non-fatal): not read here
+    _p("nvidia-gpu-lost-taint", "device_taint_not_tolerated", "DRA driver",
+       r"Tainting all devices with gpu\.nvidia\.com/gpu-lost"
+       r"|Received gpu-lost health event for device (?P<device>[\w.-]+)",
+       "dra-driver-nvidia-gpu v0.4+",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/gpu-kubelet-plugin/device_health.go:"
+       "80-84,230,254, driver.go:513"),
+    # the DRA driver's own validating webhook decodes and validates the opaque parameters
+    # of its driver in a ResourceClaim(Template)'s spec.devices.config and refuses the object
+    # (dra-driver-nvidia-gpu v0.4.1 cmd/webhook/main.go:254,282,291, webhook "gpu.nvidia.com";
+    # dra-example-driver 31914ce cmd/dra-example-webhook/main.go:315,320,329): the claim or
+    # template never exists, so the pods using it wait on it
+    _p("driver-webhook-config-invalid", "admission_webhook_denied", "kube-apiserver",
+       r"\d+ configs? failed to validate: (?:error decoding object|object) at (?:spec\.)?spec"
+       r"\.devices\.config\[\d+\]\.opaque\.parameters",
+       "dra-driver-nvidia-gpu v25.8+, dra-example-driver (their validating webhooks)",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/webhook/main.go:254,282,291 (v25.8.1 "
+       ":292); kubernetes-sigs/dra-example-driver 31914ce cmd/dra-example-webhook/main.go:"
+       "315,320,329",
+       shadows=("webhook-denies-claims",)),
     _p("api-admin-label", "admin_access_forbidden", "kube-apiserver",
        r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
        r"label",

@@ -382,6 +382,7 @@ def findings(reports: list[Report], default_obj: dict | None) -> list[dict]:
 def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
     best = sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage))[0]
     meaning, fix = MEANING.get(cause, (best.match.pattern.key, ""))
+    meaning = _MEANING_BY_PATTERN.get(best.match.pattern.key, meaning)
     fix = _FIX_BY_PATTERN.get(best.match.pattern.key, fix)
     about = best.about if best.about.get("name") else (default_obj or {})
     detail = _detail(cause, best.match)
@@ -395,8 +396,34 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
                    basis="reported")
 
 
+# what the message means, where the cause's sentence describes another way to it
+_MEANING_BY_PATTERN = {
+    # the compute-domain daemon's own errors: no claim is named, the node's channel claims
+    # wait at prepare for its IMEX daemon (v0.4.1 cmd/compute-domain-kubelet-plugin/
+    # computedomain.go:249 'current node not ready in ComputeDomain')
+    "cd-daemon-no-index": (
+        "the ComputeDomain daemon on this node cannot take a slot in its domain (or clique), "
+        "so its IMEX daemon never joins and the node's channel claims wait at prepare"),
+    "cd-imex-exited": (
+        "the ComputeDomain daemon's nvidia-imex process died unexpectedly; while it is down "
+        "the node's IMEX daemon is not Ready and its channel claims wait at prepare"),
+    "cd-daemon-update-failed": (
+        "the ComputeDomain daemon failed to rewrite IMEX's config or (re)start nvidia-imex and "
+        "shut down; until its pod runs again the node's channel claims wait at prepare"),
+    # dra-driver-nvidia-gpu v0.4.1 cmd/gpu-kubelet-plugin/device_health.go:80-84,230
+    "nvidia-gpu-lost-taint": (
+        "NVIDIA's GPU kubelet plugin tainted the node's GPU devices gpu.nvidia.com/gpu-lost "
+        "(effect NoSchedule) because NVML reports a GPU lost: claims that do not tolerate "
+        "the taint get no device on that node"),
+}
+
 # a fix more precise than the cause's, where the message says whose fault it is
 _FIX_BY_PATTERN = {
+    "nvidia-gpu-lost-taint": "look at the GPU on that node (nvidia-smi; the kernel log for "
+                             "Xid errors or 'GPU has fallen off the bus'), reset or replace it "
+                             "or drain the node; kubectl get resourceslices -o yaml shows the "
+                             "taint under the devices[].taints; tolerate it only to run on a "
+                             "lost GPU on purpose",
     "nvidia-feature-gates-invalid": (
         "the driver's components exit at start on a combination of its own feature gates they "
         "do not support: change the Helm value featureGates (turn off one of the two gates the "
@@ -423,6 +450,12 @@ _FIX_BY_PATTERN = {
     "plugin-claim-replaced": "the claim was deleted and recreated under the same name while "
                              "the pod waited: delete the pod so that it is scheduled with the "
                              "new claim",
+    # dynamic-resource-allocation v0.37.2 kubeletplugin/draplugin.go:1391
+    "plugin-claim-deallocated": "the claim lost its allocation (deallocated, or deleted and "
+                                "recreated) while the kubelet prepared it for this pod: kubectl "
+                                "get resourceclaim <claim> -o yaml (status.allocation, "
+                                "metadata.uid, deletionTimestamp); delete the pod so that it is "
+                                "scheduled again and its claim allocated anew",
     "slice-pool-invalid": "the driver describes a pool it cannot publish (the names the "
                           "error quotes: a device or counter set listed twice, or a device "
                           "consuming a counter set the pool lacks): fix the driver's device or "
@@ -456,6 +489,13 @@ _FIX_BY_PATTERN = {
                          "interface carrying the node's IP) and the nodes config the driver "
                          "generated (kubectl logs of the daemon pod, its /etc/nvidia-imex "
                          "files); the kubelet retries the channel claims once it is Ready",
+    # v0.4.1 cmd/compute-domain-kubelet-plugin/device_state.go:648 (permanentError)
+    "cd-not-found": "the ComputeDomain whose UID the channel claim names no longer exists "
+                    "(deleted, or deleted and created again under a new UID while the "
+                    "workload's claims kept the old one): kubectl get computedomains -A -o "
+                    "custom-columns=NAME:.metadata.name,UID:.metadata.uid; the plugin does not "
+                    "retry this, so delete the workload pods (their generated claims go with "
+                    "them) and create them again against the current ComputeDomain",
     "cd-namespace": "create the workload pods (their channel claims) in the ComputeDomain's "
                     "namespace, where its ResourceClaimTemplate is; the plugin does not retry "
                     "this, so recreate the pods",
@@ -465,6 +505,43 @@ _FIX_BY_PATTERN = {
                             "serves one domain at a time, so let that domain's workload pods on "
                             "the node finish (their channel claims unprepared) or keep this "
                             "domain's pods off that node; the kubelet retries",
+    # dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-daemon/cdstatus.go:326, cdclique.go:367
+    "cd-daemon-no-index": "more nodes of one NVLink clique joined the ComputeDomain than the "
+                          "number the message names (the compute-domain controller's "
+                          "--max-nodes-per-imex-domain, env MAX_NODES_PER_IMEX_DOMAIN, default "
+                          "18), so this node's IMEX daemon gets no slot and never becomes "
+                          "Ready: keep the domain's pods on at most that many nodes per clique "
+                          "(kubectl get computedomain <name> -o yaml: status.nodes and their "
+                          "cliqueID), or raise the limit if the hardware's NVLink domain is "
+                          "larger; the daemon retries",
+    # v0.4.1 cmd/compute-domain-daemon/process.go:188-196: the watchdog restarts the child
+    "cd-imex-exited": "the nvidia-imex process of the ComputeDomain daemon exited on its own "
+                      "(the daemon restarts it; 'treat fatal': the daemon pod exits): read "
+                      "IMEX's own lines just before it in the same pod log (kubectl logs -n "
+                      "<driver namespace> -l resource.nvidia.com/computeDomain --all-containers "
+                      "--prefix --tail=-1) for why it stopped; until it runs again, the node's "
+                      "channel claims wait at prepare",
+    # v0.4.1 cmd/compute-domain-daemon/main.go:316,322 (the daemon shuts down)
+    "cd-daemon-update-failed": "read the error after 'initiate shutdown:' (writing the IMEX "
+                               "nodes config, or (re)starting nvidia-imex) in the daemon pod's "
+                               "log; the pod restarts (kubectl get pods -n <driver namespace> "
+                               "-l resource.nvidia.com/computeDomain: RESTARTS) and the node's "
+                               "channel claims wait at prepare until its IMEX daemon is Ready",
+    # 95932046 cmd/compute-domain-kubelet-plugin/nvlib.go:420-431 (imex.mode=hostManaged)
+    "cd-host-imex-not-ready": "imex.mode=hostManaged: the host's own nvidia-imex service on "
+                              "that node is not running or not READY: on the node run "
+                              "systemctl status nvidia-imex and nvidia-imex-ctl -q "
+                              "--u=<IMEX_CMD_UNIX_DOMAIN_PATH>; install nvidia-imex under the "
+                              "driver root and configure its command socket (the driver's "
+                              "prerequisites), or use imex.mode=driverManaged; the kubelet "
+                              "retries the claim",
+    # dra-driver-nvidia-gpu v0.4.1 cmd/webhook/main.go:254-291 (decode, then validate)
+    "driver-webhook-config-invalid": "the DRA driver's own webhook refused the opaque "
+                                     "parameters at the field path it names (decoding: an "
+                                     "apiVersion/kind or field this driver release does not "
+                                     "know; 'is invalid': a value it does not accept): fix "
+                                     "that config entry after the driver's API for your "
+                                     "release, then create the claim or template again",
     "cd-dns-names-driver": "upgrade the GPU driver on the node to the version the message "
                            "names, or set the Helm value featureGates.IMEXDaemonsWithDNSNames="
                            "false; then the compute-domain kubelet plugin starts",
@@ -613,7 +690,9 @@ def _d_driver_unprepare_error(m: Match) -> str:
 
 
 def _d_driver_state_version_skew(m: Match) -> str:
-    step = "NodeUnprepareResources" if "unprepar" in m.message.lower() else "NodePrepareResources"
+    step = "NodeUnprepareResources" if "unprepar" in m.message.lower() else \
+        "NodePrepareResources and NodeUnprepareResources" if "checksum" in m.message else \
+        "NodePrepareResources"
     return (f": here the plugin fails {step} because it cannot read what another release of "
             "the driver wrote (the claim's opaque config strictly decoded, or its checkpoint "
             "file): the running driver is older or newer than the one that prepared the claim. "
