@@ -89,6 +89,18 @@ REPORTED = [
      "NVIDIA/gpu-operator#729), or the GPU Operator's precompiled driver images, or a kernel "
      "whose headers the driver container's repositories still carry (an older, pinned node "
      "image); then restart the driver pod"),
+    ("driver_in_use", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "the GPU Operator's driver container cannot unload the NVIDIA kernel modules already "
+     "loaded on the node because something still uses them, so it cannot load its own driver "
+     "and exits (the driver pod restarts; every GPU Operator component waits in Init behind "
+     "it): a driver installed on the host with its clients running, or GPU processes of an "
+     "earlier driver (pods, nvidia-persistenced, DCGM, Xorg)",
+     "if the node has a driver installed on the host, let the operator use that one: "
+     "driver.enabled=false in the ClusterPolicy (or the node label nvidia.com/gpu.deploy."
+     "driver=false), or remove the host's driver; otherwise stop what holds the modules "
+     "(lsmod | grep nvidia shows the users; drain the node's GPU pods, stop "
+     "nvidia-persistenced and any display server) or reboot the node, then delete the driver "
+     "pod"),
     ("driver_absent", "gpu_driver_mismatch", OBJECT,
      "no NVIDIA driver is loaded on the node (NVML 'Driver Not Loaded', nvidia-smi cannot "
      "talk to the driver): the kernel module is not installed, or "
@@ -97,6 +109,16 @@ REPORTED = [
      "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
      "node with a preinstalled driver point the toolkit at it (driver root) and check "
      "lsmod | grep nvidia"),
+    ("driver_validation", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "the GPU Operator's driver validation cannot run nvidia-smi from the driver container's "
+     "install (/run/nvidia/driver): its libraries or nvidia-smi are not there yet, or "
+     "nvidia-smi fails, so no driver is usable on the node and every GPU Operator component "
+     "waits in Init behind it",
+     "read the driver pod on that node: kubectl logs -n gpu-operator -l "
+     "app=nvidia-driver-daemonset -c nvidia-driver-ctr (a kernel it cannot build for or find "
+     "headers for, modules in use, a download that fails); the validator retries until the "
+     "driver works; with a driver installed on the host set driver.enabled=false so the "
+     "validator uses it"),
     ("amd_driver_absent", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
      "AMD's device plugin finds no amdgpu kernel driver on the node (/sys/module/amdgpu "
      "absent), so it lists no GPU (and exits, from v1.31.0.10) and the node advertises no "
@@ -121,6 +143,18 @@ REPORTED = [
      "runtime's BinaryName stays (Kubespray wrote its runc key there: kubernetes-sigs/"
      "kubespray#12167, fixed by #12170), restart containerd, then restart the toolkit and "
      "validator pods; check with containerd config dump | grep -A12 'runtimes.nvidia.options'"),
+    ("toolkit_validation", "gpu_libraries_not_visible", {"kind": "Node", "name": ""},
+     "the GPU Operator's toolkit validation ran nvidia-smi in a container of the nvidia "
+     "runtime class and it failed: the NVIDIA container runtime did not inject the driver's "
+     "files (nvidia-smi, libnvidia-ml) into it, so the runtime the kubelet uses does not run "
+     "the NVIDIA runtime for that handler, and the operator's pods behind the validator wait "
+     "in Init",
+     "read the line before it (kubectl logs -n gpu-operator POD -c toolkit-validation): an "
+     "nvidia-smi error names a driver fault; exec \"nvidia-smi\" not found is the runtime: "
+     "check the container toolkit pod's log says it configured and signaled containerd (for "
+     "k3s/RKE2/microk8s set toolkit.env CONTAINERD_CONFIG and CONTAINERD_SOCKET to their "
+     "paths), and containerd config dump | grep -A12 'runtimes.nvidia' names the NVIDIA "
+     "runtime's binary; then delete the validator pod"),
     ("libs_not_visible", "gpu_libraries_not_visible", OBJECT,
      "the container cannot load the NVIDIA driver libraries (libnvidia-ml / libcuda): it was "
      "started without the NVIDIA container runtime, which injects them, or without a GPU "
@@ -245,8 +279,11 @@ REPORTED_AFTER_DUPLICATES = [
      "no nvidia.com/gpu; its error is the evidence",
      "fix what the error names: NVML `Insufficient Permissions` on MIG devices needs "
      "NVIDIA_MIG_MONITOR_DEVICES=all on the plugin (and its privileged securityContext, as the "
-     "chart sets; NVIDIA/k8s-device-plugin#399); a config error, the plugin's config file; then "
-     "check kubectl describe node for nvidia.com/gpu"),
+     "chart sets; NVIDIA/k8s-device-plugin#399); a config error, the plugin's config file; an "
+     "MPS daemon error, the MPS control daemon for that resource (GPU Operator: the "
+     "nvidia-device-plugin-mps-control-daemon pod on the node) must run and be ready; a "
+     "socket it cannot listen on, the kubelet's device-plugins directory mounted read-write; "
+     "then check kubectl describe node for nvidia.com/gpu"),
     ("plugin_unhealthy", "gpu_xid_hardware", {"kind": "Node", "name": ""},
      _UNHEALTHY_MESSAGE, _UNHEALTHY_FIX),
     ("plugin_unhealthy_said", "gpu_xid_hardware", {"kind": "Node", "name": ""},
@@ -269,13 +306,24 @@ REPORTED_AFTER_DUPLICATES = [
      "that enables it), then restart the plugin pod and check kubectl describe node for "
      "amd.com/gpu"),
     ("validator_no_gpu", "gpu_not_advertised", {"kind": "Node", "name": ""},
-     "the GPU Operator's plugin validation waited for the node to list nvidia.com/gpu (or a "
-     "MIG resource) and gave up: the device plugin did not register on that node or found no "
-     "GPU, so the operator's validator stays failed and GPU pods cannot be placed there",
+     "the GPU Operator's plugin validation waits for the node to list nvidia.com/gpu (or a "
+     "MIG resource) and it does not (the validator retries, then gives up): the device plugin "
+     "did not register on that node or found no GPU, so the operator's validator stays failed "
+     "and GPU pods cannot be placed there",
      "read the device plugin pod's log on that node (kubectl logs -n gpu-operator -l "
      "app=nvidia-device-plugin-daemonset) and the driver and toolkit validations before it "
      "(kubectl logs POD -c driver-validation / toolkit-validation of nvidia-operator-validator); "
      "kubectl describe node for nvidia.com/gpu"),
+    ("operator_no_gpu_nodes", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the GPU Operator finds no node labelled as holding an NVIDIA GPU (Node Feature "
+     "Discovery's feature.node.kubernetes.io/pci-10de.present=true), so it deploys none of "
+     "its DaemonSets (driver, container toolkit, device plugin) and no node advertises "
+     "nvidia.com/gpu",
+     "kubectl get nodes -L feature.node.kubernetes.io/pci-10de.present: Node Feature "
+     "Discovery must run and label the GPU nodes (the chart's nfd.enabled=true, or an NFD "
+     "already installed, its worker tolerating the GPU nodes' taints); a VM whose GPU is not "
+     "passed through shows no NVIDIA PCI device (lspci | grep -i nvidia on the node); the "
+     "operator deploys its operands once a node has the label"),
     ("amd_partitions", "gpu_not_advertised", {"kind": "Node", "name": ""},
      "AMD's device plugin runs with resource_naming_strategy single but the node's GPUs are "
      "partitioned differently (compute or memory partition modes): it exits, and the node "
@@ -300,6 +348,14 @@ REPORTED_AFTER_DUPLICATES = [
      "compute: they share one GPU), or use a resource without sharing (sharing.timeSlicing."
      "renameByDefault gives the shared one its own .shared name) for multi-GPU pods; delete "
      "the Failed pods"),
+    ("plugin_unknown_device", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
+     "the device plugin refused the allocation: the kubelet asked for a device ID the plugin "
+     "no longer serves (its device list changed under the kubelet's, e.g. it restarted with "
+     "another sharing or MIG configuration, which renames the IDs); the kubelet then fails the "
+     "pod (UnexpectedAdmissionError)",
+     "restart the device plugin pod on that node so it re-registers its current devices (the "
+     "kubelet then lists them afresh), check the node's allocatable nvidia.com/gpu, and delete "
+     "the Failed pods; a plugin config change is best applied with the node drained"),
     ("device_admission", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
      "the node's kubelet refused the pod at admission because the device plugin could not "
      "allocate its devices (UnexpectedAdmissionError): the plugin's Allocate or "

@@ -403,6 +403,11 @@ class GpuReport:
     plugin_register: list[str] = field(default_factory=list)  # the kubelet refused registration
     plugin_mig: list[str] = field(default_factory=list)      # MIG layout vs migStrategy single
     validator_no_gpu: list[str] = field(default_factory=list)  # GPU Operator: no GPU resource
+    operator_no_gpu_nodes: list[str] = field(default_factory=list)  # GPU Operator: no GPU node
+    toolkit_validation: list[str] = field(default_factory=list)  # validator: nothing injected
+    driver_validation: list[str] = field(default_factory=list)  # validator: driver ctr unusable
+    driver_in_use: list[str] = field(default_factory=list)   # driver ctr cannot unload modules
+    plugin_unknown_device: list[str] = field(default_factory=list)  # Allocate: ID not served
     amd_partitions: list[str] = field(default_factory=list)  # ROCm: mixed partitions, single
     amd_driver_absent: list[str] = field(default_factory=list)  # ROCm: no amdgpu module
     cdi_unresolved: list[str] = field(default_factory=list)  # no CDI spec names the device
@@ -474,6 +479,8 @@ def read(text: str) -> GpuReport:
     report.mpi_worker_dns = (_lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
                              or _mpi_worker_unresolved(text))
     _read_plugin_lines(report, text)
+    if not report.driver_build:  # the driver container's line, wrapped by a console (_lines)
+        report.driver_build = _lines(text, DRIVER_BUILD)
     _insufficient_despite_driver(report, text)
     report.runtime_binary = non_nvidia_binaries(text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
@@ -520,7 +527,14 @@ _PLUGIN_NO_DEVICES = re.compile(r"No devices found\. Waiting indefinitely")
 # the GPU healthy). Said in words it is the same fault, to be confirmed in the kernel log.
 # ListAndWatch saying so per device: `'%s' device marked unhealthy: %s` (internal/plugin/
 # server.go@v0.17.0:276, server.go@v0.9.0:234): the health check sent it, same fault.
+# NVML's event wait itself failing marks every GPU of the node (`Error waiting for event: %v;
+# Marking all devices as unhealthy`, `Failed to determine uuid for event %v: %v; Marking all
+# devices as unhealthy.`: internal/rm/health.go@v0.20.0:126, :147, v0.13+), a GPU whose MIG
+# placement NVML cannot read one (`...: %v; Marking it unhealthy.`, health.go@v0.20.0:82): the
+# node's allocatable drops the same way. (v0.9-v0.12's `... too old to support healthchecking:
+# %s. Marking it unhealthy.` is a GPU without health events, not a fault: no `;` before it.)
 _PLUGIN_UNHEALTHY = re.compile(r"Marking device \S+ as unhealthy|marking it as unhealthy|"
+                               r"; Marking it unhealthy|Marking all devices as unhealthy|"
                                r"'[^'\s]+' device marked unhealthy")
 _PLUGIN_UNHEALTHY_SAID = re.compile(
     r"\bdevice[- ]?plugin\b[^.\n]{0,80}?\b(?:reports?|reported|marks?|marked|shows?|says?|"
@@ -533,7 +547,14 @@ _PLUGIN_UNHEALTHY_SAID = re.compile(
 # kubelet.sock in the device-plugins directory the plugin mounts: a kubelet with another root
 # dir (k0s, microk8s, a custom --root-dir) or not running leaves the node without nvidia.com/gpu
 _PLUGIN_REGISTER = re.compile(r"Could not register device plugin: ")
-_PLUGIN_RETRY = re.compile(r"Failed to start (?:one or more plugins\. Retrying|plugin: )")
+# Start's earlier steps fail the same way: its gRPC server cannot listen on its socket in the
+# device-plugins directory (`Could not start device plugin for '%s': %s`, internal/plugin/
+# server.go@v0.20.0:138; log.Printf in server.go@v0.9.0:107), or, with MPS sharing, the MPS
+# control daemon for the resource does not answer (`error waiting for MPS daemon: %w`,
+# server.go@v0.20.0:133, v0.15+, around internal/plugin/mps.go:68 `error checking MPS daemon
+# health: %w`): the plugin does not register and retries
+_PLUGIN_RETRY = re.compile(r"Failed to start (?:one or more plugins\. Retrying|plugin: )|"
+                           r"Could not start device plugin for '|error waiting for MPS daemon: ")
 # migStrategy single with GPUs the strategy cannot serve as one resource: a GPU in MIG mode with
 # no GPU instance, MIG devices of several profiles, or MIG on only some GPUs (internal/rm/
 # device_map.go@v0.17.0:169/:177, :193, :99; a panic in mig-strategy.go to v0.12): the plugin
@@ -544,8 +565,42 @@ _PLUGIN_MIG = re.compile(r"migEnabled=true was not configured correctly|more tha
                          re.I)
 # The GPU Operator's plugin validation gave up waiting for the node to list nvidia.com/gpu or a
 # MIG resource (cmd/nvidia-validator/main.go@v26.7.0:1466, validator/main.go@v24.9.0:1259):
-# the device plugin did not register on that node (or found no GPU)
-_VALIDATOR_NO_GPU = re.compile(r"GPU resources are not discovered by the node")
+# the device plugin did not register on that node (or found no GPU). Its retries say the same
+# while it waits (`GPU resources are not yet discovered by the node, retry: %d`, main.go
+# @v26.7.0:1463, validator/main.go@v1.9.0:791): the plugin-validation init container stuck there
+_VALIDATOR_NO_GPU = re.compile(r"GPU resources are not (?:yet )?discovered by the node")
+# The GPU Operator deploys its DaemonSets (driver, toolkit, device plugin) only to nodes Node
+# Feature Discovery labels as holding an NVIDIA PCI device (feature.node.kubernetes.io/
+# pci-10de.present, pci-0302_10de / pci-0300_10de; controllers/state_manager.go@v26.7.0:171);
+# with none it deploys nothing, so no node advertises nvidia.com/gpu: `No GPU node found,
+# watching for new nodes to join the cluster.` (clusterpolicy_controller.go@v26.7.0:262, also
+# the ClusterPolicy's condition message, reason NoGPUNodes, v23.9+; a log line from v1.9), `No
+# GPU node in the cluster, do not create DaemonSets` (object_controls.go@v26.7.0:4666), `No GPU
+# node can be found in the cluster.` (clusterpolicy_controller.go@v26.7.0:167)
+_OPERATOR_NO_GPU_NODES = re.compile(r"No GPU node (?:found, watching for new nodes to join the "
+                                    r"cluster|in the cluster, do not create DaemonSets|can be "
+                                    r"found in the cluster)")
+# The validator's toolkit validation runs nvidia-smi in its own container, started through the
+# nvidia runtime class, to see that the toolkit injected the driver's files; when it fails it
+# prints `toolkit is not ready` (cmd/nvidia-validator/main.go@v26.7.0:1160, validator/main.go
+# @v1.9.0:487) and the operator's pods behind it wait in Init
+_TOOLKIT_NOT_READY = re.compile(r"\btoolkit is not ready\b")
+# The driver validation, when no driver is installed on the host, runs nvidia-smi from the
+# driver container's install (/run/nvidia/driver) and retries while the libraries or nvidia-smi
+# are missing there or it fails: `failed to validate the driver, retrying after %d seconds`
+# (cmd/nvidia-validator/main.go@v26.7.0:837, validator/main.go@v24.6.0:751)
+_DRIVER_VALIDATION = re.compile(r"failed to validate the driver, retrying after")
+# The GPU Operator's driver container unloads the NVIDIA modules already loaded before it loads
+# its own; while something holds them it gives up and exits (`Could not unload NVIDIA driver
+# kernel modules, driver is in use`, NVIDIA/gpu-driver-container ubuntu22.04/nvidia-driver
+# @06a208c:494, _unload_driver, `|| exit 1` in init at :825; ubuntu20.04/nvidia-driver
+# @22.06.17:382): a driver installed on the host, or GPU clients of an earlier driver
+_DRIVER_IN_USE = re.compile(r"Could not unload NVIDIA driver kernel modules, driver is in use")
+# The kubelet asked Allocate for a device ID the plugin does not serve (internal/rm/rm.go
+# @v0.20.0:87 `invalid request: unknown device: %s` under server.go:310's `invalid allocation
+# request for %q: %w`, v0.15+): the plugin's device list changed under the kubelet's (a
+# restart with another sharing config renames the IDs), and the kubelet fails the pod
+_PLUGIN_UNKNOWN_DEVICE = re.compile(r"invalid request: unknown device: ")
 # AMD's device plugin with resource_naming_strategy single on a node whose GPUs are partitioned
 # differently exits 1 (ROCm/k8s-device-plugin cmd/k8s-device-plugin/main.go@v1.31.0.7:81)
 _AMD_PARTITIONS = re.compile(r"Partitions of different styles across GPUs in a node is not "
@@ -623,7 +678,11 @@ _PLUGIN_LINES = (("plugin_start", _PLUGIN_START), ("plugin_register", _PLUGIN_RE
                  ("amd_partitions", _AMD_PARTITIONS), ("amd_driver_absent", _AMD_DRIVER_ABSENT),
                  ("shared_request", _SHARED_REQUEST), ("cdi_unresolved", _CDI_UNRESOLVED),
                  ("low_level_runtime", _LOW_LEVEL_RUNTIME), ("hook_direct", _HOOK_DIRECT),
-                 ("plugin_unhealthy", _PLUGIN_UNHEALTHY), ("plugin_no_devices", _PLUGIN_NO_DEVICES))
+                 ("plugin_unhealthy", _PLUGIN_UNHEALTHY), ("plugin_no_devices", _PLUGIN_NO_DEVICES),
+                 ("operator_no_gpu_nodes", _OPERATOR_NO_GPU_NODES),
+                 ("toolkit_validation", _TOOLKIT_NOT_READY),
+                 ("driver_validation", _DRIVER_VALIDATION), ("driver_in_use", _DRIVER_IN_USE),
+                 ("plugin_unknown_device", _PLUGIN_UNKNOWN_DEVICE))
 
 
 def _read_plugin_lines(report: GpuReport, text: str) -> None:
@@ -636,7 +695,7 @@ def _read_plugin_lines(report: GpuReport, text: str) -> None:
     # UnexpectedAdmissionError) say no more than it: one finding
     if report.plugin_mig or report.plugin_register:
         report.plugin_start = []
-    if report.shared_request:
+    if report.shared_request or report.plugin_unknown_device:
         report.device_admission = []
 
 
@@ -767,9 +826,13 @@ def _read_line(report: GpuReport, line: str) -> None:
 # same for Docker and CRI-O's restarts): a socket that does not exist or refuses is a
 # containerd at another path than the toolkit was given (RKE2/k3s /run/k3s/containerd, microk8s
 # /var/snap/microk8s/common/run), so the runtime the kubelet uses never gets the NVIDIA runtime
-# (NVIDIA/gpu-operator#406: fixed with CONTAINERD_CONFIG and CONTAINERD_SOCKET).
+# (NVIDIA/gpu-operator#406: fixed with CONTAINERD_CONFIG and CONTAINERD_SOCKET). The retries
+# spent, setup fails with `unable to restart containerd: %v` (cmd/nvidia-ctk-installer/container/
+# runtime/containerd/containerd.go@v1.20.0:106, tools/container/containerd/containerd.go
+# @v1.12.0:219; docker and crio alike) inside `unable to setup runtime: ...` and the pod restarts
 _TOOLKIT_RUNTIME = re.compile(r"Error (?:signaling|restarting) (?:containerd|docker|crio)\b"
-                              r"|Max retries reached \d+/\d+, aborting", re.IGNORECASE)
+                              r"|Max retries reached \d+/\d+, aborting"
+                              r"|unable to restart (?:containerd|docker|crio)\b", re.IGNORECASE)
 # The NVIDIA binaries the GPU Operator installs on the host (its toolkit's nvidia-container-cli,
 # the validators run through it) need a newer C library than the host has: the loader's
 # `/lib64/libc.so.6: version `GLIBC_2.27' not found (required by ...)`, or a report quoting

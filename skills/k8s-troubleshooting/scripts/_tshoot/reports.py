@@ -145,12 +145,16 @@ def _gpu(text: str) -> Report | None:
 _GPU_STACK = (("plugin_register", "gpu_not_advertised"), ("plugin_mig", "gpu_not_advertised"),
               ("plugin_start", "gpu_not_advertised"), ("plugin_no_devices", "gpu_not_advertised"),
               ("validator_no_gpu", "gpu_not_advertised"), ("amd_partitions", "gpu_not_advertised"),
+              ("operator_no_gpu_nodes", "gpu_not_advertised"),
               ("amd_driver_absent", "gpu_driver_mismatch"),
+              ("driver_in_use", "gpu_driver_mismatch"), ("driver_validation", "gpu_driver_mismatch"),
+              ("toolkit_validation", "gpu_libraries_not_visible"),
               ("cdi_unresolved", "container_start_failed"),
               ("low_level_runtime", "container_start_failed"),
               ("hook_direct", "container_start_failed"),
               ("host_glibc", "container_start_failed"),
               ("shared_request", "kubelet_admission_rejected"),
+              ("plugin_unknown_device", "kubelet_admission_rejected"),
               ("plugin_unhealthy", "gpu_xid_hardware"),
               ("toolkit_runtime", "nvidia_runtime_not_default"))
 
