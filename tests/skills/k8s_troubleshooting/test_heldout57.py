@@ -44,3 +44,24 @@ def test_nvml_unknown_retold_is_device_access_lost():
     said = ("A pod access gpu after few days since pod started, and nvidia-smi got error about "
             "'NVML initialize failed: Unknow'.\nRestart the pod every thing goes well.\n")
     assert _run("explain_gpu_failure.py", said)[0]["cause"] == "gpu_device_access_lost"
+
+
+# the NVIDIA runtime hook's own binary missing (nvidia-container-toolkit
+# cmd/nvidia-container-runtime-hook/main.go@v1.20.0:52) is the node's runtime, not the image
+HOOK = ('Error: failed to create containerd task: failed to create shim task: OCI runtime create '
+        'failed: runc create failed: unable to start container process: error during container '
+        'init: error running hook #0: error running hook: exit status 1, stdout: , stderr: '
+        'couldn\'t find binary nvidia-container-cli in PATH: exec: "nvidia-container-cli": '
+        'executable file not found in $PATH: unknown\n')
+
+
+def test_a_hooks_missing_binary_is_not_the_images_command():
+    found = _run("triage.py", HOOK)
+    assert found[0]["cause"] == "container_start_failed"
+
+
+def test_the_images_own_command_missing_stays_a_crash():
+    own = ('Error: failed to create containerd task: failed to create shim task: OCI runtime '
+           'create failed: runc create failed: unable to start container process: exec: '
+           '"/app/run": stat /app/run: no such file or directory: unknown\n')
+    assert _run("triage.py", own)[0]["cause"] == "crash_loop"

@@ -574,12 +574,20 @@ def _job_failed(text: str) -> Report | None:
     return None
 
 
+_HOOK_BINARY = re.compile(r"error running hook\b[^\n]*?(?:couldn't find binary|executable file "
+                          r"not found)", re.I)
+
+
 def _crash(text: str) -> Report | None:
     if km.EXEC_FORMAT.search(text):
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] + 2,
                       {"why": "exec format error: the image's binary was built for another CPU "
                               "architecture than the node's"})
-    if km.EXEC_MISSING.search(text):
+    # a runtime hook's own binary missing (`error running hook #0: ... couldn't find binary
+    # nvidia-container-cli in PATH: exec: "nvidia-container-cli": executable file not found`,
+    # nvidia-container-toolkit cmd/nvidia-container-runtime-hook/main.go@v1.20.0:52) is the
+    # node's runtime setup, not the image's command: the GPU readers say what it is
+    if km.EXEC_MISSING.search(text) and not _HOOK_BINARY.search(text):
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] + 2,
                       {"why": "the container's command is not in the image"})
     if km.CRASH.search(text) or km.ERROR_ROW.search(text):
