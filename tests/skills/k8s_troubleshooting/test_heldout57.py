@@ -65,3 +65,21 @@ def test_the_images_own_command_missing_stays_a_crash():
            'create failed: runc create failed: unable to start container process: exec: '
            '"/app/run": stat /app/run: no such file or directory: unknown\n')
     assert _run("triage.py", own)[0]["cause"] == "crash_loop"
+
+
+# the kubelet's volume populator on a claim not yet bound (kubernetes v1.37.2
+# pkg/kubelet/volumemanager/populator/desired_state_of_world_populator.go:550), inside its
+# FailedMount event: the claim's fault (left by the storage sweep)
+NOT_BOUND = ("Warning  FailedMount  2m  kubelet  Unable to attach or mount volumes: unmounted "
+             "volumes=[data], unattached volumes=[data kube-api-access-x]: error processing PVC "
+             "ns/data-claim: PVC is not bound\n")
+
+
+def test_a_mount_event_on_a_claim_not_bound_is_the_claim():
+    assert _run("triage.py", NOT_BOUND)[0]["cause"] == "pvc_pending"
+
+
+def test_a_mount_event_with_another_error_stays_a_mount_failure():
+    other = NOT_BOUND.replace("error processing PVC ns/data-claim: PVC is not bound",
+                              "timed out waiting for the condition")
+    assert _run("triage.py", other)[0]["cause"] == "mount_failed"

@@ -120,10 +120,16 @@ SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) fo
 # reconciler.go reportMultiAttachError; "Multi-Attach error" in v1.36.0), "... already used by
 # N pod(s) in different namespaces" when the holders are elsewhere. The kubelet's own log line
 # while the controller has not attached the volume: "Volume not attached according to node
-# status" (operation_generator.go GenerateVerifyControllerAttachedVolumeFunc; no event).
-MOUNT = re.compile(r"multi-attach error|waiting for detach for volume|(?:mount|map)volume\.\w+ "
+# status" (operation_generator.go GenerateVerifyControllerAttachedVolumeFunc; no event). The
+# attach/detach controller's AttachVolume steps besides Attach ("AttachVolume.FindAttachable
+# PluginBySpec failed": no volume plugin matches the PV; v1.37.2 operation_generator.go:262).
+# The external-attacher's attach error on the VolumeAttachment when the node's CSINode lists no
+# such driver (its node plugin is not registered there; kubernetes-csi/external-attacher
+# pkg/controller/csi_handler.go@v4.12.0:759 getNodeID), as `describe volumeattachment` shows it.
+MOUNT = re.compile(r"csinode \S+ does not contain driver|"
+                   r"multi-attach error|waiting for detach for volume|(?:mount|map)volume\.\w+ "
                    r"(?:initialization |check )?failed|unable to (attach or )?mount "
-                   r"volumes|timed out waiting for the condition.*volume|attachvolume\.attach "
+                   r"volumes|timed out waiting for the condition.*volume|attachvolume\.\w+ "
                    r"failed|failedattachvolume|failedmount|failedmapvolume|volume is already "
                    r"(exclusively attached|used by (?:pod|\d+ pod))|node has reached its volume "
                    r"attachment limit|volume not attached according to node status|"

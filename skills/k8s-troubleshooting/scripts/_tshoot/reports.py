@@ -337,7 +337,8 @@ def _sandbox(text: str) -> Report | None:
 
 
 def _mount(text: str) -> Report | None:
-    if not km.MOUNT.search(text):
+    # (a claim not bound is the claim's fault, not the mount's: _PVC reads it)
+    if not km.MOUNT.search(text) or _PVC_NOT_BOUND.search(text):
         return None
     # the kubelet's MountVolume step fails (FailedMount, the pod stays ContainerCreating on its
     # node); the PV nodeAffinity check is the scheduler's volume_node_affinity met too late,
@@ -403,7 +404,12 @@ def _terminating(text: str) -> Report | None:
 _PVC = re.compile(r"no persistent volumes available for this claim|waiting for a volume to be "
                   r"created|storageclass\.storage\.k8s\.io \"[^\"]+\" not found"
                   r"|ProvisioningFailed|FailedBinding|failed to provision volume with "
-                  r"storageclass|volume provisioning failed with infeasible error", re.I)
+                  r"storageclass|volume provisioning failed with infeasible error"
+                  # the kubelet's volume populator on a claim not yet bound, inside its
+                  # "Unable to attach or mount volumes: ..." event (kubernetes v1.37.2
+                  # pkg/kubelet/volumemanager/populator/desired_state_of_world_populator.go:550)
+                  r"|error processing PVC \S+: PVC is not bound", re.I)
+_PVC_NOT_BOUND = re.compile(r"error processing PVC \S+: PVC is not bound", re.I)
 _PROVISION_FAILED = re.compile(r"failed to provision volume with storageclass|volume "
                                r"provisioning failed with infeasible error", re.I)
 _EPHEMERAL_NOT_OWNER = re.compile(r"PVC \S+ was not created for pod \S+ \(pod is not owner\)",
