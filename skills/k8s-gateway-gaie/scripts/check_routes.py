@@ -17,7 +17,7 @@ from k8s_skillkit.prose import ProseOnly, is_report, refuse_unless_report, repor
 from k8s_skillkit.loading import (ResourceTypeAbsent, kubectl_get,
                                   parse_documents, parse_paste, read_text)
 
-from _gw.messages import ROUTE_ONLY_REASONS
+from _gw.messages import ROUTE_ONLY_REASONS, is_problem
 from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backend_refs,
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
@@ -406,6 +406,7 @@ def _load(path: str) -> Dump:
         dump.extend(events_from_logs(lines))
         return dump
     dump.raw_lines = lines  # type: ignore[attr-defined]
+    _flat_describe_conditions(dump)
     dump.extend(status_objects(dump.fragments))
     dump.extend(events_from_logs(lines))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
@@ -420,6 +421,18 @@ def _load(path: str) -> Dump:
                                    "gateway or endpoint picker message this script knows",
                                    _ASKS, _gw_prose.GATEWAY_TALK)  # ... or this one
     return dump
+
+
+def _flat_describe_conditions(dump: Dump) -> None:
+    """A `kubectl describe` pasted with its indentation lost reads flat: a condition's
+    `Status: False` lands on the object, beside its reason and message, which are read as
+    the `Reason: message` line users copy (the object keeps no status)."""
+    for obj in dump:
+        if isinstance(obj, dict) and not isinstance(obj.get("status", {}), dict):
+            cond = {k: obj.get(k) for k in ("type", "reason", "message")}
+            if is_problem({**cond, "status": str(obj.pop("status"))}) and cond["reason"] \
+                    and cond["message"]:
+                dump.texts.append(f"{cond['reason']}: {cond['message']}")
 
 
 # what decides a gateway fault a report only describes in words

@@ -63,7 +63,9 @@ def _compile(wording: str) -> tuple[re.Pattern | None, int]:
     verbs = _VERB.findall(wording)
     pieces = []
     for i, part in enumerate(parts):
-        pieces.append(r"\s+".join(re.escape(w) for w in part.split(" ")) if part else "")
+        # (a run of spaces is one gap: texts are read with their whitespace folded, and AWS
+        # LBC writes `is not accepted. Reason:  %s)`, pkg/gateway/routeutils/backend.go:260)
+        pieces.append(r"\s+".join(re.escape(w) for w in re.split(" +", part)) if part else "")
         if i < len(verbs):
             # a value stays inside its sentence: read from a paragraph ("the `port` field ...
             # BackendRef not found"), `port %v not found` must not span sentences

@@ -149,6 +149,30 @@ _EG_POLICY_REF_MISSING_HINT = ("Envoy Gateway does not apply the policy: the Sec
                                "create it in the namespace the message names, or fix the "
                                "reference")
 
+# Envoy Gateway's policy Overridden=True (beside Accepted=True): a policy of the same kind on
+# a narrower target (a route, a route rule, a listener) replaces this one there
+# (api/v1alpha1/shared_types.go:54@v1.9.0 PolicyReasonOverridden; securitypolicy.go:687,
+# backendtrafficpolicy.go:835, envoyextensionpolicy.go:646, clienttrafficpolicy.go:436;
+# spec.mergeType in api/v1alpha1 from v1.4.0 BTP, v1.8.0 SecurityPolicy, v1.9.0 EEP)
+_EG_OVERRIDDEN = (r"This policy is being overridden by other \w+ for|There are existing "
+                  r"ClientTrafficPolicies that are overriding these sections")
+_EG_OVERRIDDEN_HINT = (
+    "Envoy Gateway applies the most specific policy of a kind: the routes, rules or sections "
+    "the message lists have their own policy of this kind, which replaces this one there "
+    "(the rest of the target keeps it). Move the settings you need into that policy, or "
+    "set spec.mergeType on it (BackendTrafficPolicy v1.4+, SecurityPolicy v1.8+, "
+    "EnvoyExtensionPolicy v1.9+) to merge it with this one")
+
+# Envoy Gateway's Wasm cache did not start, so no EnvoyExtensionPolicy with Wasm is applied:
+# `Wasm: wasm cache is not initialized.` (internal/gatewayapi/envoyextensionpolicy.go:1568,
+# prefixed at :1058@v1.9.0); the controller logged why (runner/runner.go:181 `failed to start
+# wasm cache`, :193 `Failed to create Wasm cache directory` for /var/lib/eg/wasm)
+_EG_WASM_CACHE = r"\bwasm cache is not initialized|failed to (?:start wasm cache|create Wasm cache)"
+_EG_WASM_CACHE_HINT = (
+    "Envoy Gateway's Wasm module cache did not start, so it applies no Wasm extension: its "
+    "log says why (`failed to start wasm cache`, `Failed to create Wasm cache directory` "
+    "/var/lib/eg/wasm: a full or read-only disk, the HMAC secret it reads); fix that and "
+    "restart the envoy-gateway pod")
 
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     # --- Inference Extension -----------------------------------------------------------
@@ -205,6 +229,17 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("port-required", r"port is required|Must have port for backend|port cannot be nil|"
        r"backendRefs\[\d+\]\.port: Required value",
        "port_mismatch", "backend", _ROUTE_EVENT),
+    # Envoy Gateway refusing a Gateway whose EnvoyProxy telemetry sink does not resolve:
+    # Accepted=False InvalidParameters `Invalid access log|tracing|metrics backendRefs in the
+    # referenced EnvoyProxy: <error>` (internal/gatewayapi/listener.go:770-785@v1.9.0, v1.3.0+);
+    # the `service <ns>/<name> not found` in it is the sink's Service, not a route backend
+    # (read first on a route too: a quoted message names no scope)
+    _p("eg-envoyproxy-sink", r"Invalid (?:access log|tracing|metrics) backendRefs in the "
+       r"referenced EnvoyProxy", "gateway_not_ready", "gateway", _GW_SCOPES + ("route",),
+       hint="Envoy Gateway does not accept the Gateway: a telemetry sink (access log, tracing "
+            "or metrics backendRefs) of the EnvoyProxy its parametersRef or its GatewayClass "
+            "names does not resolve; create the Service the message names (in that namespace) "
+            "or fix or remove that backendRef in the EnvoyProxy's spec.telemetry"),
     # (Envoy Gateway v1.8.1+ spells an MCS ServiceImport `service import <ns>/<name> not
     # found`, internal/gatewayapi/validate.go:245@v1.9.0)
     _p("service-not-found", r"\bservices?(?: ?import)? " + _NAME + r" not found|unable to find "
@@ -254,6 +289,33 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "involved despite the RefNotPermitted reason"),
     _p("eg-secret-ref", _EG_SECRET_REF, "policy_invalid", "attach", ("policy",),
        hint=_EG_SECRET_REF_HINT),
+    _p("eg-policy-overridden", _EG_OVERRIDDEN, "policy_conflicted", "attach",
+       ("policy", "route", "gateway"), hint=_EG_OVERRIDDEN_HINT),
+    # a feature the EnvoyGateway configuration leaves off: the policy is refused until it is
+    # on (envoypatchpolicy.go:97, backendtrafficpolicy.go:1896@v1.9.0; the fields are
+    # api/v1alpha1/envoygateway_types.go:355 extensionApis.enableEnvoyPatchPolicy and :92
+    # rateLimit)
+    _p("eg-patch-policy-disabled", r"EnvoyPatchPolicy is disabled in the EnvoyGateway "
+       r"configuration", "policy_invalid", "attach", ("policy", "route", "gateway"),
+       hint="Envoy Gateway ignores EnvoyPatchPolicies unless its configuration enables them: "
+            "set extensionApis.enableEnvoyPatchPolicy: true in the EnvoyGateway config (Helm "
+            "config.envoyGateway.extensionApis.enableEnvoyPatchPolicy) and restart the "
+            "controller"),
+    _p("eg-global-ratelimit-disabled", r"enable Ratelimit in the EnvoyGateway config",
+       "policy_invalid", "attach", ("policy", "route", "gateway"),
+       hint="a global rateLimit needs Envoy Gateway's rate limit service: configure rateLimit "
+            "(backend type Redis with its url) in the EnvoyGateway config (Helm "
+            "config.envoyGateway.rateLimit) and restart the controller, or use a local "
+            "rateLimit in the BackendTrafficPolicy"),
+    _p("eg-wasm-cache-down", _EG_WASM_CACHE, "policy_invalid", "attach",
+       ("policy", "route", "gateway"), hint=_EG_WASM_CACHE_HINT),
+    # ClientTrafficPolicy settings live on a listener's filter chain, which plain-HTTP
+    # listeners on one port share (clienttrafficpolicy.go:630-660@v1.9.0)
+    _p("eg-ctp-shared-http-port", r"ClientTrafficPolicy is being applied to multiple http "
+       r"\(non https\) listeners", "policy_invalid", "attach", ("policy", "route", "gateway"),
+       hint="plain-HTTP listeners on one port share one Envoy listener, so a "
+            "ClientTrafficPolicy cannot apply to one of them alone: target the Gateway (all of "
+            "them), or move the listener to its own port or to HTTPS"),
     _p("eg-policy-ref-missing", _EG_POLICY_REF_MISSING, "policy_invalid", "attach", ("policy",),
        hint=_EG_POLICY_REF_MISSING_HINT),
     _p("eg-backend-disabled", r"Backend is disabled in Envoy Gateway configuration",
@@ -319,6 +381,16 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
        _GW_SCOPES),
     _p("ngf-policy-target-conflict", _NGF_TARGET_CONFLICT, "policy_conflicted", "attach",
        ("policy",), hint=_NGF_TARGET_CONFLICT_HINT),
+    # NGINX Gateway Fabric's TargetNotFound for a target that exists but that it holds
+    # invalid: a route not valid, not attachable or without parentRefs, a Gateway it did not
+    # accept, a route's parent Gateway (internal/controller/state/graph/policies.go:316,
+    # :367, :453@v2.6.7)
+    _p("ngf-policy-target-invalid", r"^The (?:TargetRef|Parent Gateway) is invalid\.?$",
+       "policy_target_not_found", "attach", ("policy",),
+       hint="the policy's target exists but NGINX Gateway Fabric does not accept it (a route "
+            "that is not accepted or has no parentRefs, a Gateway that is not accepted, or "
+            "the target route's Gateway): fix that object first - its own status conditions "
+            "say why - and the policy attaches"),
     _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",
        _GW_SCOPES, hint=_ROUTE_KIND_HINT),
     _p("listener-tls-mode-refused", _TLS_MODE_REFUSED, "listener_invalid", "listener",
@@ -369,6 +441,8 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        hint=_EG_SECRET_REF_HINT),
     _p("eg-policy-ref-missing-text", _EG_POLICY_REF_MISSING, "policy_invalid", "attach",
        ("text",), hint=_EG_POLICY_REF_MISSING_HINT),
+    _p("eg-wasm-cache-down-text", _EG_WASM_CACHE, "policy_invalid", "attach", ("text",),
+       hint=_EG_WASM_CACHE_HINT),
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        ("text",)),
     _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",

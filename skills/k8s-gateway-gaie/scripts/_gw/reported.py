@@ -77,6 +77,12 @@ def _explained_by_listeners(index, findings: list[dict]) -> list[dict]:
     return out
 
 
+# Condition types that say the object works in part: Envoy Gateway's policy Overridden=True
+# beside Accepted=True ("overridden by another policy targeting a section within the same
+# target", api/v1alpha1/shared_types.go:54@v1.9.0): a warning, ranked after any error
+_PARTIAL_TYPES = frozenset({"Overridden"})
+
+
 def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
                 refine=None) -> list[dict]:
     out = []
@@ -93,7 +99,8 @@ def _conditions(obj, scope, conditions, where: str = "", writer: str = "",
         head = (f"{cond.get('type')}={cond.get('status')}{reason}"
                 if "type" in cond or "status" in cond else
                 "condition (paste cut before its Type/Status)")
-        out.append(finding("error", cause, obj, f"{where or obj.get('kind')} {head}",
+        severity = "warning" if cond.get("type") in _PARTIAL_TYPES else "error"
+        out.append(finding(severity, cause, obj, f"{where or obj.get('kind')} {head}",
                            evidence, fix, basis="reported"))
     return out
 

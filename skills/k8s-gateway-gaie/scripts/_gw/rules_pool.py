@@ -259,7 +259,11 @@ def _terminate_on_tls(gw) -> list[dict]:
 
 
 def _accepted_listeners(gw) -> set[str]:
-    return {str(ls.get("name")) for ls in (gw.get("status") or {}).get("listeners") or []
+    # (a `kubectl describe` pasted with its indentation lost reads as flat text: its status
+    # is no mapping)
+    status = gw.get("status")
+    return {str(ls.get("name")) for ls in (status if isinstance(status, dict) else {}).get(
+                "listeners") or []
             if isinstance(ls, dict) and any(
                 isinstance(c, dict) and c.get("type") == "Accepted" and
                 str(c.get("status")) == "True" for c in ls.get("conditions") or [])}

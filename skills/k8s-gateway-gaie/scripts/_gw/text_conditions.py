@@ -37,6 +37,11 @@ def condition_blocks(lines) -> list[tuple[set[int], dict]]:
     cond: dict = {}
     for i, line in enumerate(lines or []):
         hit = _KEY.match(str(line))
+        if hit is not None and not hit.group("value"):
+            # a section header, not a field: describe's `Status:` above `Ancestors:` or
+            # `Conditions:` (kubectl describe prints a condition's fields in alphabetical
+            # order, so the header would otherwise take the place of its `Status: False`)
+            hit = None
         key = _NAMES[re.sub(r"\s", "", hit.group("key")).lower()] if hit else ""
         if hit is None or hit.group("item") or key in cond:
             blocks.append((indices, cond))
@@ -64,6 +69,9 @@ def reasons_named(text: str) -> list[str]:
 # envoyextensionpolicy NAME`, `kubectl get httproute X -o yaml`, describe's `Kind: Gateway`
 _WHOSE = re.compile(r"^\s*(?:\$\s*)?kubectl\s+(?:-n\s+\S+\s+)?(?:describe|get)\s+(?:-n\s+\S+\s+)?"
                     r"(?P<resource>[\w.-]+)|^\s*Kind:\s+(?P<kind>\w+)\s*$", re.IGNORECASE)
+# Envoy Gateway's policy kinds by their short names (`kubectl describe btp NAME`:
+# api/v1alpha1/*_types.go kubebuilder shortName@v1.9.0)
+_POLICY_SHORT_NAMES = frozenset({"btp", "ctp", "sp", "eep", "epp"})
 _SCOPE_OF = (("gatewayclass", "class"), ("inferencepool", "pool"), ("listenerset", "listener"),
              ("route", "route"), ("gateway", "gateway"), ("polic", "policy"))
 
@@ -71,11 +79,24 @@ _SCOPE_OF = (("gatewayclass", "class"), ("inferencepool", "pool"), ("listenerset
 def scope_above(lines, index: int) -> str:
     """The scope of the object whose condition starts at `index`, from the nearest line above
     that names its kind (a kubectl command or describe's Kind:); "" when none does."""
-    for line in reversed(list(lines or [])[:index]):
-        hit = _WHOSE.match(str(line))
-        if hit is None:
+    above = list(lines or [])[:index]
+    for at in range(len(above) - 1, -1, -1):
+        hit = _WHOSE.match(str(above[at]))
+        if hit is None or (hit.group("kind") and _in_reference(above, at)):
             continue
         name = (hit.group("resource") or hit.group("kind")).lower().split(".")[0]
+        if name in _POLICY_SHORT_NAMES:
+            return "policy"
         return next((scope for word, scope in _SCOPE_OF if word in name), "")
     return ""
 
+
+# describe prints a reference's fields under its header (`Ancestor Ref:` / `Parent Ref:` /
+# `Target Ref:`, then `Group:`, `Kind:`, `Name:`): that Kind is the referenced object's (a
+# policy's ancestor Gateway), not the described object's, whose `Kind:` follows `API Version:`
+_REF_FIELD = re.compile(r"^\s*(?:[\w ]+\bRefs?:\s*|Group:.*)$", re.IGNORECASE)
+
+
+def _in_reference(lines, at: int) -> bool:
+    prior = next((str(line) for line in reversed(lines[:at]) if str(line).strip()), "")
+    return bool(_REF_FIELD.match(prior))
