@@ -400,8 +400,7 @@ def join_error_chains(lines: list[str]) -> list[str]:
     `Post "https://...":` / `dial tcp ...: connection refused`) joined back with a space: a
     line that ends with a colon and already holds a link of the chain (`: ` inside) or three
     words or more goes on in the next line, unless that line is blank, indented, or a `Key:`
-    header of its own.
-    Other lines as given."""
+    header of its own. Other lines as given."""
     out: list[str] = []
     for line in lines:
         if out and _continues_chain(out[-1], line):

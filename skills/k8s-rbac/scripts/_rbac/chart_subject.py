@@ -13,7 +13,7 @@ import re
 from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial
-from _rbac.explain import service_account_of
+from _rbac.explain import denied_accounts
 
 # values.yaml's `serviceAccount:` block with its `name:`, or `--set serviceAccount.name=X`
 _VALUES_NAME = re.compile(r"^\s*serviceAccount:\s*\n(?:\s+#.*\n|\s+\w+:.*\n){0,4}?\s+name:\s*"
@@ -34,13 +34,10 @@ def chart_subject_findings(texts: list[str], denials: list[Denial]) -> list[dict
                 if "serviceaccount" not in m.group("expr").lower()]
     if not subjects:
         return []
-    out, seen = [], set()
-    for denial in denials:
-        sa = service_account_of(denial.user) if denial.kind == "rbac" else None
-        if not sa or sa[1] not in values or sa in seen:
+    out = []
+    for denial, ns, name in denied_accounts(denials):
+        if name not in values:
             continue
-        seen.add(sa)
-        ns, name = sa
         out.append(finding(
             "error", "binding_subject_mismatch",
             {"kind": "ServiceAccount", "namespace": ns, "name": name},

@@ -39,6 +39,17 @@ def service_account_of(user: str) -> tuple[str, str] | None:
     return None
 
 
+def denied_accounts(denials: list[Denial]) -> list[tuple[Denial, str, str]]:
+    """(first RBAC denial, namespace, name) of each ServiceAccount the denials refuse."""
+    out, seen = [], set()
+    for denial in denials:
+        sa = service_account_of(denial.user) if denial.kind == "rbac" else None
+        if sa and sa not in seen:
+            seen.add(sa)
+            out.append((denial, *sa))
+    return out
+
+
 def groups_of(denial: Denial) -> set[str]:
     """Groups the authenticator gives this user (as far as the name tells)."""
     groups = set(denial.groups)

@@ -33,7 +33,7 @@ from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial
-from _rbac.explain import service_account_of
+from _rbac.explain import denied_accounts, service_account_of
 from _rbac.why import subject_ref
 
 _BINDING = re.compile(r"\b(?:cluster)?role ?bindings?\b|\brbac bindings?\b", re.I)
@@ -181,17 +181,12 @@ def mismatch_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred binding_subject_mismatch per denied ServiceAccount the paste's own words
     say a binding does not name (only when the paste holds no RBAC objects)."""
     sentences = _sentences(list(getattr(dump, "texts", []) or []))
-    out, seen = [], set()
-    for denial in denials:
-        sa = service_account_of(denial.user) if denial.kind == "rbac" else None
-        if not sa or sa in seen:
-            continue
-        said = [s for s in sentences if _says_mismatch(s) or _crb_elsewhere(s, sa[0])
-                or _moved_to(s, sa[0])]
+    out = []
+    for denial, ns, name in denied_accounts(denials):
+        said = [s for s in sentences if _says_mismatch(s) or _crb_elsewhere(s, ns)
+                or _moved_to(s, ns)]
         if not said:
             continue
-        seen.add(sa)
-        ns, name = sa
         out.append(finding(
             "error", "binding_subject_mismatch",
             {"kind": "ServiceAccount", "namespace": ns, "name": name},

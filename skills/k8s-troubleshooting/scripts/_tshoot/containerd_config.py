@@ -1,8 +1,9 @@
 """The NVIDIA runtime handler in a pasted containerd config (config.toml, `containerd config
 dump`): which binary its options name. The handler is only NVIDIA's when its runc options'
-BinaryName is an NVIDIA container runtime; any other binaryName there (a deployment tool's
-lowerCamelCase key beside the toolkit's: kubernetes-sigs/kubespray#12167, NVIDIA/gpu-operator#1374) made the `nvidia` RuntimeClass run
-plain runc, so its containers get no driver files."""
+BinaryName is an NVIDIA container runtime; another binaryName there (a deployment tool's
+lowerCamelCase key beside the toolkit's: kubernetes-sigs/kubespray#12167,
+NVIDIA/gpu-operator#1374) made the `nvidia` RuntimeClass run plain runc, so its containers
+got no driver files."""
 from __future__ import annotations
 
 import re
@@ -29,4 +30,4 @@ def non_nvidia_binaries(text: str) -> list[str]:
     names = [path.rsplit("/", 1)[-1] for path, _ in binaries]
     if not any("nvidia" in name for name in names):
         return []
-    return [line for (path, line), name in zip(binaries, names) if "nvidia" not in name]
+    return [line for (_, line), name in zip(binaries, names) if "nvidia" not in name]
