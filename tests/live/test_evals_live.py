@@ -72,7 +72,6 @@ def test_messages_backend_scripted_to_a_scored_pass(kube, tmp_path):
 
 
 def test_claude_code_backend_scripted_to_a_scored_pass(kube, tmp_path):
-    pytest.importorskip("claude_agent_sdk")
     record, requests = _run(kube, tmp_path, "claude-code", skills=True)
     assert record["status"] == "pass", record["reason"]
     assert record["scripted"]
@@ -91,7 +90,6 @@ def test_claude_code_backend_scripted_to_a_scored_pass(kube, tmp_path):
 
 
 def test_claude_code_skills_off_offers_no_skill(kube, tmp_path):
-    pytest.importorskip("claude_agent_sdk")
     record, requests = _run(kube, tmp_path, "claude-code", skills=False)
     bodies = _main_requests(requests)
     assert "Skill" not in {t["name"] for t in bodies[0]["tools"]}

@@ -906,14 +906,12 @@ _RUNTIME_CUDA = re.compile(r"(?:\bcuda[:-]?|CUDA runtime version\s*|\bCUDA\s+)(?
 _DRIVER_MAJORS = ((580, 13), (525, 12), (450, 11))
 
 
-def _driver_cuda_major(text: str) -> int:
-    """The CUDA major the pasted nvidia-smi header's driver supports (0: none shown)."""
-    m = _SMI_HEADER.search(text)
-    if m is None:
-        return 0
-    if m.group("cuda"):
-        return int(m.group("cuda"))
-    return next((major for least, major in _DRIVER_MAJORS if int(m.group("driver")) >= least), 0)
+def _driver_cuda_major(smi: re.Match) -> int:
+    """The CUDA major the nvidia-smi header's driver supports (0: a driver older than any)."""
+    if smi.group("cuda"):
+        return int(smi.group("cuda"))
+    return next((major for least, major in _DRIVER_MAJORS if int(smi.group("driver")) >= least),
+                0)
 
 
 def _insufficient_despite_driver(report: GpuReport, text: str) -> None:
@@ -923,12 +921,12 @@ def _insufficient_despite_driver(report: GpuReport, text: str) -> None:
     requested, or started without the NVIDIA runtime) and CUDA says "insufficient" for that
     (SYSTRAN/faster-whisper#1259: driver 550 / CUDA 12.4, fixed by requesting nvidia.com/gpu;
     canonical/microk8s-core-addons#400)."""
-    if not report.driver_too_old or report.libs_not_visible:
-        return
-    driver = _driver_cuda_major(text)
     smi = _SMI_HEADER.search(text)
+    if not report.driver_too_old or report.libs_not_visible or smi is None:
+        return
+    driver = _driver_cuda_major(smi)
     named = [int(m.group("major")) for m in _RUNTIME_CUDA.finditer(text)
-             if smi is None or not smi.start() <= m.start() < smi.end()]
+             if not smi.start() <= m.start() < smi.end()]
     if driver and ((named and max(named) <= driver) or (not named and driver >= 12)):
         report.libs_not_visible, report.driver_too_old = report.driver_too_old, []
 
