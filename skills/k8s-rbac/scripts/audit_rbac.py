@@ -16,6 +16,7 @@ from k8s_skillkit.prose import refuse_unless_report
 from _rbac.denials import collect
 from _rbac.live import kubectl
 from _rbac.chart_subject import chart_subject_findings
+from _rbac.watch_namespace import watch_namespace_findings
 from _rbac.release_ns import release_namespace_findings, unnamespaced_apply_findings
 from _rbac.words import findings as said_refused
 from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
@@ -123,6 +124,9 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
         placed |= {f["object"]["name"] for f in said}
         said += [f for f in chart_subject_findings(list(getattr(objects, "texts", []) or []),
                                                    denials[:limit])
+                 if f["object"]["name"] not in placed]
+        said += [f for f in watch_namespace_findings(list(getattr(objects, "texts", []) or []),
+                                                     objects, denials[:limit])
                  if f["object"]["name"] not in placed]
         said += scope_findings(objects, denials[:limit])
         said += default_sa_findings(objects, denials[:limit])

@@ -186,3 +186,39 @@ def test_rendezvous_that_cannot_resolve_the_master():
 def test_a_dns_error_without_a_rendezvous_is_not_the_master():
     text = "curl: (6) Could not resolve host: example.org; Name or service not known\n"
     assert "master_not_ready" not in _causes(text)
+
+
+@pytest.mark.parametrize("text", [
+    # torch/csrc/DataLoader.cpp _error_if_any_worker_fails: the parent's report of a worker
+    # that SIGBUS killed (logicalclocks/hopsworks#1557, cut to its first line)
+    "RuntimeError: DataLoader worker (pid 729) is killed by signal: Bus error. It is possible "
+    "that dataloader's workers are out of shared memory. Please try to raise your shared "
+    "memory limit.\n",
+    # aten MapAllocator.cpp: torch's shared-memory file /torch_<pid>_<n> could not grow
+    "RuntimeError: unable to write to file </torch_739_144252761_4>: No space left on device "
+    "(28)\n",
+])
+def test_pytorch_own_shared_memory_words_are_the_shm_fault(text):
+    (found,) = _findings(text)
+    assert (found["cause"], found["basis"]) == ("nccl_shm_exhausted", "reported")
+
+
+@pytest.mark.parametrize("line", [
+    # torchelastic ProcessFailure: f"Signal {-exitcode} ({signal_name}) received by PID {pid}"
+    # (intelligent-machine-learning/dlrover PR #1046: checkpoints through a 64Mi /dev/shm)
+    "{0: ProcessFailure(local_rank=0, pid=54, exitcode=-7, error_file='<N/A>', "
+    "error_file_data={'message': '<NONE>'}, message='Signal 7 (SIGBUS) received by PID 54', "
+    "timestamp=1711419181)}",
+    "/entrypoint.sh: line 4:    12 Bus error (core dumped) python train.py",
+])
+def test_a_process_killed_by_sigbus_is_the_shm_fault_to_confirm(line):
+    (found,) = _findings(line + "\n")
+    assert (found["cause"], found["severity"], found["basis"]) == (
+        "nccl_shm_exhausted", "warning", "inferred")
+    assert "df -h /dev/shm" in found["confirm"]
+
+
+def test_the_word_bus_alone_is_not_sigbus():
+    found = _findings("NCCL INFO Bus error counters reset on GPU 0\nNCCL WARN NET/Socket : "
+                      "socket progress error\n")
+    assert "nccl_shm_exhausted" not in {f["cause"] for f in found}

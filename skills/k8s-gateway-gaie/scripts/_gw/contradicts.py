@@ -11,6 +11,8 @@ that says so and what to do (references/causes.md, `controller_contradicts_spec`
 """
 from __future__ import annotations
 
+import re
+
 from k8s_skillkit.findings import finding
 
 from _gw.objects import ROUTE_KINDS, meta, parent_refs
@@ -23,6 +25,8 @@ def spec_contradictions(findings: list[dict], index) -> list[dict]:
 
 
 def _checked(f: dict, index) -> dict:
+    if f["cause"] == "parent_not_found" and f["object"].get("kind") == "Text":
+        return _parent_in_paste(f, index) or f
     if f["cause"] != "hostname_mismatch" or f["severity"] == "info":
         return f
     route = _route_of(f["object"], index)
@@ -43,6 +47,37 @@ def _checked(f: dict, index) -> dict:
                    "hostnames); if the newest release still says it, report it to the "
                    "implementation with this status; a workaround meanwhile: set spec.hostnames "
                    "to the listener's hostname", basis=f.get("basis") or "reported")
+
+
+# `<namespace>/<name>` in a line, quoted or not
+_QUALIFIED = re.compile(r"(?<![\w./-])([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9.-]*[a-z0-9])(?![\w/-])")
+
+
+def _parent_in_paste(f: dict, index) -> dict | None:
+    """A line saying a Gateway is not found, naming one (namespace/name) the paste holds in
+    full: the line is contradicted by the paste. Either the Gateway was never applied where the
+    tool looked, or the tool does not read that kind: istioctl analyze's IST0101
+    `Referenced gateway not found` for a VirtualService's gateways[] naming a Gateway API
+    Gateway (pkg/config/analysis/analyzers/virtualservice/gateways.go looked up only
+    networking.istio.io Gateways until istio/istio#60776, 2026-08; #60708). An info with the
+    command that tells which."""
+    for line in f.get("evidence") or []:
+        for ns, name in _QUALIFIED.findall(str(line)):
+            gw = index.get("Gateway", ns, name)
+            if gw is not None and gw.get("spec") and gw.get("_source") not in ("fragment",
+                                                                                "table"):
+                command = f"kubectl get gateways.gateway.networking.k8s.io {name} -n {ns}"
+                return finding(
+                    "info", "controller_contradicts_spec", f["object"],
+                    f"the pasted line says Gateway {ns}/{name} is not found, but the paste holds "
+                    f"it (apiVersion {gw.get('apiVersion')}): if `{command}` shows it, the line "
+                    "comes from a tool that does not read this kind (istioctl analyze before "
+                    "istio/istio#60776 looked up only Istio's own Gateway for a VirtualService) "
+                    "and nothing is wrong here; if it does not, apply the Gateway",
+                    list(f.get("evidence") or []), f"run `{command}`; when it shows the "
+                    "Gateway, the message is the tool's, upgrade istioctl; otherwise create it",
+                    basis="inferred", confirm=command)
+    return None
 
 
 def _route_of(ref: dict, index) -> dict | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from k8s_skillkit.errors import InputError
 from k8s_skillkit.dump import Dump
+from k8s_skillkit.objects import dig
 from k8s_skillkit.event_table import join_error_chains, unwrap_free_text
 from k8s_skillkit.prose import refuse_unless_report
 from k8s_skillkit import surface
@@ -110,7 +111,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
                 lines)
     fragments = _kindless_fragments(text)
     if fragments:  # e.g. a pasted `status:` block; _kueue.objects gives it its kind
-        return fragments, set(), [], []
+        said = _untyped_messages(fragments)
+        return fragments, set(), said, said
     if _kueue_text(lines):
         # No object, but Kueue's own words (logs, a quoted message) or a table it reads.
         return [], set(), lines, lines
@@ -162,6 +164,16 @@ def _kindless_fragments(text: str) -> list[dict]:
         if out:
             break
     return out
+
+
+def _untyped_messages(fragments: list[dict]) -> list[str]:
+    """The messages of conditions cut from their `type:` (a doc's excerpt keeps only
+    lastTransitionTime and message): no kind can be given from them, but Kueue's words in the
+    message are read as quoted text (an OpenShift AI troubleshooting page shows a suspended
+    RayCluster's Workload condition this way)."""
+    return [str(c["message"]) for f in fragments if not as_kueue_object(f).get("kind")
+            for c in dig(f, "status", "conditions", default=[]) or []
+            if isinstance(c, dict) and not c.get("type") and c.get("message")]
 
 
 def add_input_args(parser) -> None:

@@ -142,6 +142,8 @@ class Cluster:
     def _add(self, obj: dict) -> None:
         kind = obj.get("kind", "")
         self.seen_kinds.add(kind)
+        if obj.get("_source") == "table" and self._full_object(kind, obj):
+            return  # a `kubectl get` row beside the object's YAML: the YAML says more
         key_ns = (namespace_of(obj), name_of(obj))
         if kind_is(obj, "Workload", KUEUE_GROUP):
             self.workloads.append(obj)
@@ -182,6 +184,11 @@ class Cluster:
         pool = self.workloads if kind == "Workload" else self.jobs + self.pods + self.others
         return next((o for o in pool if o.get("kind") == kind and name_of(o) == name and
                      (not namespace or namespace_of(o) in ("", namespace))), None)
+
+    def _full_object(self, kind: str, row: dict) -> bool:
+        """The input already holds this row's object in full (not as a table row)."""
+        found = self.find(kind, name_of(row), namespace_of(row)) if kind else None
+        return found is not None and found.get("_source") != "table"
 
     def _cohort_members(self) -> dict[str, list[str]]:
         members: dict[str, list[str]] = {}

@@ -288,7 +288,14 @@ _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to ex
                        # PyTorch's DataLoader worker, SIGBUS on a full /dev/shm (torch/csrc/
                        # DataLoader.cpp SIGNAL_HANDLER(SIGBUS, ...), 1.0-2.x): same fault, fix
                        r"|Unexpected bus error encountered in worker\. This might be caused by "
-                       r"insufficient shared memory")
+                       r"insufficient shared memory"
+                       # the parent's report of that worker (DataLoader.cpp
+                       # _error_if_any_worker_fails: SIGBUS adds "It is possible that
+                       # dataloader's workers are out of shared memory"), and torch's own
+                       # shared-memory file (shm_open'd /torch_<pid>_<n>, MapAllocator.cpp
+                       # "unable to write to file <...>: No space left on device")
+                       r"|dataloader's workers are out of shared memory"
+                       r"|unable to write to file </torch_\S*>\s*:\s*No space left on device")
 # ENOSPC without NCCL's own line (a truncated log, a framework's re-raise) is the shared-memory
 # fault only where the same paste is about shared memory (/dev/shm, "shared memory", shm) and
 # a collective runs (torch.distributed, NCCL): a disk filled by checkpoints says neither
@@ -303,6 +310,13 @@ _NO_SPACE = re.compile(r"No space left on device")
 _MPI_SHM_SPACE = re.compile(r"not enough space for\s+\S+\s+\(the\s*shared-memory\s+backing\s+file\)")
 _UCX_SHM = re.compile(r"mm_iface failed to allocate receive FIFO")
 _ABOUT_SHM = re.compile(r"/dev/shm|shared[ -]memory|\bshm\b", re.I)
+# A process of the job killed by SIGBUS and nothing else said: in a container the usual cause
+# is a full /dev/shm (tmpfs: a write into an mmap'd segment past its space faults with SIGBUS,
+# mmap(2) "SIGBUS"), so it is the inferred cause, with df -h /dev/shm to confirm. Wordings:
+# torchelastic's ProcessFailure `Signal 7 (SIGBUS) received by PID n` (torch/distributed/
+# elastic/multiprocessing/errors/__init__.py), a DataLoader's `killed by signal: Bus error`, a
+# shell's `Bus error (core dumped)` (dlrover PR #1046: nanoGPT checkpoints through /dev/shm).
+_SIGBUS = re.compile(r"\bSIGBUS\b|killed by signal: Bus error|\bBus error \(core dumped\)")
 # ncclSystemError ("unhandled system error") is a failed system call: creating a /dev/shm
 # segment is one. Beside a listing of /dev/shm holding the segments of earlier runs (nccl-*,
 # psm_*: a worker that crashed leaves them in the pod's emptyDir) or a `df` of /dev/shm at
@@ -467,6 +481,10 @@ def read(text: str) -> GpuReport:
     if not report.nccl_shm and _ABOUT_SHM.search(text) and _COLLECTIVE.search(text):
         report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
                             if _NO_SPACE.search(line)][:2]
+        report.nccl_shm_inferred = bool(report.nccl_shm)
+    if not report.nccl_shm:
+        report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
+                            if _SIGBUS.search(line)][:2]
         report.nccl_shm_inferred = bool(report.nccl_shm)
     if not report.nccl_shm and _SYSTEM_ERROR.search(text):
         filled = _shm_filled(text)

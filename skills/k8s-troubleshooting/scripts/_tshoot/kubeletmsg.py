@@ -126,7 +126,11 @@ SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) fo
 # The external-attacher's attach error on the VolumeAttachment when the node's CSINode lists no
 # such driver (its node plugin is not registered there; kubernetes-csi/external-attacher
 # pkg/controller/csi_handler.go@v4.12.0:759 getNodeID), as `describe volumeattachment` shows it.
+# The kubelet's CSI client for a driver whose node plugin never registered on this node, quoted
+# without the MountVolume step around it (v1.37.2 pkg/volume/csi/csi_client.go:177; a node
+# DaemonSet that does not tolerate the node's taints, aws-efs-csi-driver#122).
 MOUNT = re.compile(r"csinode \S+ does not contain driver|"
+                   r"driver name \S+ not found in the list of registered CSI drivers|"
                    r"multi-attach error|waiting for detach for volume|(?:mount|map)volume\.\w+ "
                    r"(?:initialization |check )?failed|unable to (attach or )?mount "
                    r"volumes|timed out waiting for the condition.*volume|attachvolume\.\w+ "
@@ -139,6 +143,8 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
 # failed"; k8s.io/component-helpers v0.37.2 storage/volume/helpers.go CheckNodeAffinity "no
 # matching NodeSelectorTerms"): the pod runs on a node the volume cannot be used from, a pod
 # placed by nodeName past the scheduler's volume binding, or node labels changed after binding.
+CSI_UNREGISTERED = re.compile(r"driver name (\S+) not found in the list of registered CSI "
+                              r"drivers|csinode \S+ does not contain driver (\S+)", re.I)
 MOUNT_NODE_AFFINITY = re.compile(r"(?:mount|map)volume\.nodeaffinity check failed", re.I)
 # a local PersistentVolume whose path is not on the node (v1.37.2 pkg/volume/local/local.go
 # getGlobalLocalPath -> pkg/volume/util/hostutil/hostutil.go GetFileType "path %q does not exist")

@@ -106,7 +106,10 @@ _NO_TOLERATION = re.compile(
     r"(?:\bnot\b|n't|\bunable to\b|\bwithout\b)\s+(?:[\w`'\"./-]+\s+){0,3}?tolerat\w*"
     r"|\buntolerated\s+taints?|\bmissing\s+(?:(?:the|a|any)\s+)?tolerations?"
     r"|\btolerations?\s+(?:is|are|was|were)\s+missing", re.IGNORECASE)
-_RUNS = re.compile(r"\b(?:is|are|now)\s+running\b", re.IGNORECASE)
+# a line that puts the pod past scheduling: running, or in a state only a kubelet gives
+# (ContainerCreating is the kubelet's default waiting reason, kubelet_pods.go v1.37.2:2531: a
+# kubelet holds the pod, so the scheduler has bound it; aws-efs-csi-driver#122)
+_RUNS = re.compile(r"\b(?:is|are|now)\s+running\b|\bContainerCreating\b", re.IGNORECASE)
 _TERMINATING = re.compile(
     r"\b(?:stuck|hang(?:s|ing)?|hung|still|forever|remains?|stays?|keeps?)\b[^.!?]{0,40}?"
     r"\bTerminating\b|\bTerminating\b[^.!?]{0,30}?\b(?:forever|for (?:hours|days)|never)\b"

@@ -344,8 +344,11 @@ def _mount(text: str) -> Report | None:
     # node); the PV nodeAffinity check is the scheduler's volume_node_affinity met too late,
     # kept mount_failed so the pod-and-events readers (pods.py) report it
     missing = km.MOUNT_PATH_MISSING.search(text)
+    unregistered = km.CSI_UNREGISTERED.search(text)
     detail = ({"volume_affinity": True} if km.MOUNT_NODE_AFFINITY.search(text) else
               {"missing_path": missing.group(1)} if missing else
+              {"csi_unregistered": (unregistered.group(1) or unregistered.group(2)).strip(
+                  ".,;:'\"")} if unregistered else
               {"subpath": True} if km.SUBPATH.search(text) else {})
     return Report("mount_failed", _short(text), WEIGHT["mount_failed"], detail)
 

@@ -406,6 +406,14 @@ def message_fix(rep) -> tuple[str, str]:
                 "directory in it (permissions, a read-only volume) and resolve it inside the "
                 "volume (no symlink pointing out of it); the event hides the detail on purpose, "
                 "the kubelet's log on that node has it")
+    if cause == "mount_failed" and d.get("csi_unregistered"):
+        driver = d["csi_unregistered"]
+        return (f"CSI driver {driver}'s node plugin is not registered on the pod's node, so the "
+                "kubelet cannot call it to mount the volume",
+                f"run the driver's node DaemonSet on that node: compare kubectl get pods -A -o "
+                f"wide for its node pods with the node, give the DaemonSet the tolerations (and "
+                f"nodeSelector) of the nodes the workload runs on, and check kubectl get csinode "
+                f"NODE -o jsonpath='{{.spec.drivers[*].name}}' lists {driver}")
     if cause == "mount_failed" and d.get("missing_path"):
         return (f"a local PersistentVolume's path {d['missing_path']} does not exist on the "
                 "pod's node",

@@ -1,0 +1,68 @@
+"""An operator set to watch a namespace other than its own, denied there.
+
+Operators take the namespaces they watch from a setting (operator-sdk's WATCH_NAMESPACE
+environment variable, a chart value such as `watchNamespace`, a `--watch-namespace` flag),
+while their chart or manifest creates the Role and RoleBinding in the namespace it is installed
+into. A RoleBinding grants only inside its own namespace, so the operator's ServiceAccount is
+denied in the watched one although a grant exists (hashicorp/terraform-helm#32, fixed by #33:
+with `syncWorkspace.k8WatchNamespace: dev` the chart's Role stayed in the release namespace;
+the fix creates a ClusterRole and ClusterRoleBinding when the two differ). Inferred: the paste
+shows the setting and the denial, not the bindings."""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.findings import finding
+from k8s_skillkit.scheduling import pod_spec
+
+from _rbac.denials import Denial
+from _rbac.explain import denied_accounts
+
+# `watchNamespace: dev`, `k8WatchNamespace: "dev"`, `WATCH_NAMESPACE=dev`, `--watch-namespace
+# dev`, `watchNamespaces: [a, b]`; an env entry `- name: WATCH_NAMESPACE` then `value: dev`
+_SETTING = re.compile(r"(?P<key>[\w.-]*watch[_-]?namespaces?)[\"']?\s*(?::|=|\s)\s*"
+                      r"(?P<value>\[[^\]\n]*\]|[\"']?[a-z0-9][a-z0-9,\s-]*[\"']?)\s*$",
+                      re.I | re.M)
+_ENV = re.compile(r"-\s*name:\s*[\"']?(?P<key>\w*WATCH_NAMESPACES?)[\"']?\s*\n\s+value:\s*"
+                  r"[\"']?(?P<value>[a-z0-9][a-z0-9,\s-]*?)[\"']?\s*$", re.I | re.M)
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def watched_namespaces(texts: list[str], objects) -> dict[str, str]:
+    """namespace -> the setting that names it, from the paste's text and its pods' env."""
+    text = "\n".join(str(t) for t in texts) + "\n"
+    out: dict[str, str] = {}
+    for m in list(_SETTING.finditer(text)) + list(_ENV.finditer(text)):
+        for ns in _NAME.findall(m.group("value")):
+            out.setdefault(ns, f"{m.group('key')}: {m.group('value').strip()}")
+    for obj in objects:
+        for container in pod_spec(obj).get("containers") or []:
+            for env in container.get("env") or []:
+                if re.fullmatch(r"\w*WATCH_NAMESPACES?", str(env.get("name", ""))):
+                    for ns in _NAME.findall(str(env.get("value") or "")):
+                        out.setdefault(ns, f"env {env['name']}: {env.get('value')}")
+    return out
+
+
+def watch_namespace_findings(texts: list[str], objects, denials: list[Denial]) -> list[dict]:
+    watched = watched_namespaces(texts, objects)
+    out = []
+    for denial, ns, name in denied_accounts(denials):
+        setting = watched.get(denial.namespace)
+        if not setting or denial.namespace == ns:
+            continue
+        out.append(finding(
+            "error", "binding_wrong_namespace",
+            {"kind": "ServiceAccount", "namespace": ns, "name": name},
+            f"{name} runs in namespace {ns} and is set to watch namespace {denial.namespace} "
+            f"({setting}), where the API server denied it: a chart or manifest puts its Role "
+            f"and RoleBinding in the namespace it is installed into ({ns}), and a RoleBinding "
+            "grants only inside its own namespace",
+            [f"setting: {setting}", denial.text],
+            f"grant it in the watched namespace: a Role and RoleBinding in {denial.namespace} "
+            f"naming ServiceAccount {ns}/{name} (the same rules as the chart's Role), or a "
+            "ClusterRole with a ClusterRoleBinding when it watches several namespaces",
+            basis="inferred",
+            confirm=f"kubectl get rolebindings -n {denial.namespace} -o wide | grep {name}; "
+                    f"{denial.can_i()}"))
+    return out
