@@ -46,3 +46,10 @@ def test_the_setting_read_from_a_pasted_deployment(script, tmp_path):
     first = _audit(script, tmp_path, deployment + DENIED.format(ns="dev"))[0]
     assert first["cause"] == "binding_wrong_namespace" and "env WATCH_NAMESPACE" in \
         first["evidence"][0]
+
+
+def test_a_setting_value_does_not_run_into_the_next_line(script, tmp_path):
+    # "dev" is on the line after an empty setting: no namespace is named
+    causes = [f["cause"] for f in _audit(script, tmp_path, "watchNamespace:\ndev team notes\n\n"
+                                         + DENIED.format(ns="dev"))]
+    assert "binding_wrong_namespace" not in causes

@@ -20,11 +20,13 @@ from _rbac.explain import denied_accounts
 
 # `watchNamespace: dev`, `k8WatchNamespace: "dev"`, `WATCH_NAMESPACE=dev`, `--watch-namespace
 # dev`, `watchNamespaces: [a, b]`; an env entry `- name: WATCH_NAMESPACE` then `value: dev`
-_SETTING = re.compile(r"(?P<key>[\w.-]*watch[_-]?namespaces?)[\"']?\s*(?::|=|\s)\s*"
-                      r"(?P<value>\[[^\]\n]*\]|[\"']?[a-z0-9][a-z0-9,\s-]*[\"']?)\s*$",
+# (one line each: a value never runs into the next line)
+_SETTING = re.compile(r"(?P<key>[\w.-]*watch[_-]?namespaces?)[\"']?[ \t]*(?::|=|[ \t])[ \t]*"
+                      r"(?P<value>\[[^\]\n]*\]|[\"']?[a-z0-9][a-z0-9, \t-]*[\"']?)[ \t]*$",
                       re.I | re.M)
-_ENV = re.compile(r"-\s*name:\s*[\"']?(?P<key>\w*WATCH_NAMESPACES?)[\"']?\s*\n\s+value:\s*"
-                  r"[\"']?(?P<value>[a-z0-9][a-z0-9,\s-]*?)[\"']?\s*$", re.I | re.M)
+_ENV = re.compile(r"-[ \t]*name:[ \t]*[\"']?(?P<key>\w*WATCH_NAMESPACES?)[\"']?[ \t]*\n[ \t]+"
+                  r"value:[ \t]*[\"']?(?P<value>[a-z0-9][a-z0-9, \t-]*?)[\"']?[ \t]*$",
+                  re.I | re.M)
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
