@@ -169,7 +169,8 @@ def _kind_of(resource: str) -> str:
     known = {"jobset": "JobSet", "rayjob": "RayJob", "raycluster": "RayCluster",
              "pytorchjob": "PyTorchJob", "mpijob": "MPIJob", "trainjob": "TrainJob",
              "leaderworkerset": "LeaderWorkerSet", "inferencepool": "InferencePool",
-             "httproute": "HTTPRoute", "grpcroute": "GRPCRoute", "gatewayclass": "GatewayClass"}
+             "httproute": "HTTPRoute", "grpcroute": "GRPCRoute", "gatewayclass": "GatewayClass",
+             "provisioningrequest": "ProvisioningRequest", "provreq": "ProvisioningRequest"}
     return known.get(singular.lower(), singular[:1].upper() + singular[1:])
 
 
@@ -361,7 +362,10 @@ def _pvc(obj: dict[str, Any], cells: dict[str, Any]) -> None:
         spec["volumeName"] = cells["VOLUME"]
     obj["spec"] = spec
     phase = cells.get("STATUS", "")
-    obj["status"] = {"phase": phase} if phase in ("Pending", "Bound", "Lost") else {}
+    # STATUS is "Terminating" for a claim with a deletionTimestamp (printers.go v1.37.2:2186):
+    # kept as the printed state, as a pod row's STATUS is, not as a phase
+    obj["status"] = ({"phase": phase} if phase in ("Pending", "Bound", "Lost") else
+                     {"reason": phase} if phase == "Terminating" else {})
 
 
 def _local_queue(obj: dict[str, Any], cells: dict[str, Any]) -> None:
@@ -410,10 +414,22 @@ def _leaderworkerset(obj: dict[str, Any], cells: dict[str, Any]) -> None:
         obj["spec"] = {"replicas": int(cells["DESIRED"])}
 
 
+def _provisioning_request(obj: dict[str, Any], cells: dict[str, Any]) -> None:
+    """ACCEPTED / PROVISIONED / FAILED columns (a cluster's ProvisioningRequest CRD that prints
+    them, as GKE's does in KubeRay's RayJob + Kueue gang-scheduling guide) as the conditions
+    they show (k8s.io/autoscaler cluster-autoscaler/apis provisioningrequest v1 types.go:
+    condition types Accepted, Provisioned, Failed)."""
+    obj["status"] = {"conditions": [
+        {"type": col.title(), "status": cells[col]} for col in ("ACCEPTED", "PROVISIONED",
+                                                               "FAILED")
+        if cells.get(col) in ("True", "False", "Unknown")]}
+
+
 _SHAPES = {"Pod": _pod, "Node": _node, "Workload": _workload, "Job": _job,
            "Gateway": _gateway, "GatewayClass": _gateway_class, "Service": _service,
            "JobSet": _jobset, "RayJob": _rayjob, "LeaderWorkerSet": _leaderworkerset,
            "LocalQueue": _local_queue, "PersistentVolumeClaim": _pvc,
+           "ProvisioningRequest": _provisioning_request,
            **{kind: _last_condition for kind in ("PyTorchJob", "TFJob", "MPIJob", "XGBoostJob",
                                                  "PaddleJob", "JAXJob", "TrainJob")}}
 

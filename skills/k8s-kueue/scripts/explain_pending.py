@@ -22,7 +22,7 @@ from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import saturated, tas_taints
-from _kueue import controller_down
+from _kueue import controller_down, provreq
 from _kueue.orphans import orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -91,6 +91,7 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     explained = any(f["severity"] != "info" for f in findings)
     findings += [f for f in orphan_findings(cluster, covered, explained=explained)
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
+    findings += provreq.findings(cluster)
     texts = getattr(cluster, "texts", [])
     findings = controller_down.findings(cluster.pods, texts) + findings
     if not findings:  # nothing else: read the objects once more, as a last resort

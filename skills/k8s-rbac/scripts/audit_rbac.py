@@ -16,7 +16,7 @@ from k8s_skillkit.prose import refuse_unless_report
 from _rbac.denials import collect
 from _rbac.live import kubectl
 from _rbac.chart_subject import chart_subject_findings
-from _rbac.watch_namespace import watch_namespace_findings
+from _rbac.watch_namespace import unwatched_binding_findings, watch_namespace_findings
 from _rbac.release_ns import release_namespace_findings, unnamespaced_apply_findings
 from _rbac.words import findings as said_refused
 from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
@@ -172,6 +172,7 @@ def body(args):
         rbac = [o for o in objects if o.get("kind") in RBAC_KINDS]
         if args.file and not denials:
             findings += release_namespace_findings(objects, list(getattr(objects, "texts", [])))
+            findings += unwatched_binding_findings(list(getattr(objects, "texts", [])), objects)
         said = said_refused(list(getattr(objects, "texts", None) or ())) \
             if args.file and not rbac and not denials else []
         findings += said

@@ -256,7 +256,11 @@ _STATUS_SHOWS = (r"(?:\b(?:status|conditions?)\b[^.\n]{0,40}?\b(?:shows?|says?|r
                  r"is|stays?|remains?)|\b(?:ListenerSets?|listeners?|Gateways?|(?:HTTP|GRPC|TLS|"
                  r"TCP|UDP)?Routes?)\b[^.\n]{0,40}?\b(?:shows?|says?|reports?))"
                  r"\s+(?:as\s+)?(?:\w+ly\s+)?")
-_UNSERVED = (r"(?:contains?|has|have|holds?)\s+no\b[^.\n]{0,30}?\broutes?\b|\bnot\s+(?:routed|"
+_UNSERVED = (r"(?:contains?|has|have|holds?)\s+no\b[^.\n]{0,30}?\broutes?\b|"
+             # "the route to not be added to the actual envoy config" (istio/istio#59933)
+             r"\bnot\s+(?:be\s+|being\s+)?(?:added|included|pushed)\s+(?:to|in|into)\s+(?:the\s+)?"
+             r"(?:actual\s+|generated\s+|resulting\s+)?(?:envoy|xds|proxy|data\s*plane)\b|"
+             r"\bnot\s+(?:routed|"
              r"served|programmed|configured|present\s+in|in\s+the\s+(?:generated|envoy|xds))|"
              r"(?:is|are|was|were|gets?|got)\s+(?:silently\s+)?(?:excluded|ignored|dropped|"
              r"missing|left\s+out)\b|\btraffic\s+(?:still\s+)?fails\b|"
@@ -267,7 +271,13 @@ _ACCEPTED_UNSERVED = re.compile(
     + r"[^.\n]{0,40}?\b(?:but|yet|although|though|while)\b[^.\n]{0,160}?(?:" + _UNSERVED + ")"
     # the contradiction in a later sentence of the same paragraph ("... However, ...")
     + "|" + _STATUS_SHOWS + _ACCEPTED_WORD + r"[^\n]{0,300}?\b(?:However|But|Yet)\b,?"
-    r"[^.\n]{0,160}?(?:" + _UNSERVED + ")",
+    r"[^.\n]{0,160}?(?:" + _UNSERVED + ")"
+    # the data plane first, the status after: "... to not be added to the actual envoy config,
+    # while still leaving positive status messages on both the Gateway and the route itself"
+    # (istio/istio#59933: a multi-line header value, fixed by #59945 reporting InvalidFilter)
+    + "|(?:" + _UNSERVED + r")[^.\n]{0,80}?\b(?:while|but|yet)\s+(?:still\s+)?(?:leaving|"
+    r"showing|reporting|keeping|having|with)\s+(?:\w+\s+){0,2}?(?:positive|healthy|successful|"
+    r"green|Accepted|Programmed)\s+(?:status|conditions?)\b",
     re.IGNORECASE)
 
 # --- a Gateway served by a ClusterIP Service -------------------------------------------------

@@ -109,8 +109,11 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
         # status block): the Cluster gives it its kind
         return (objects, set(), unwrap_free_text(list(getattr(objects, "texts", []) or [])),
                 lines)
-    fragments = _kindless_fragments(text)
-    if fragments:  # e.g. a pasted `status:` block; _kueue.objects gives it its kind
+    # e.g. a pasted `status:` block (_kueue.objects gives it its kind), read whole or as the
+    # kit decoded it past a command line above it
+    fragments = _kindless_fragments(text) or [
+        f for f in getattr(objects, "fragments", ()) if _status_fragment(f)]
+    if fragments:
         said = _untyped_messages(fragments)
         return fragments, set(), said, said
     if _kueue_text(lines):
@@ -156,24 +159,32 @@ def _kindless_fragments(text: str) -> list[dict]:
             docs = [d for d in yaml.safe_load_all(block) if isinstance(d, dict)]
         except yaml.YAMLError:
             continue
-        out += [d for d in docs if not d.get("kind") and (
-            (isinstance(d.get("status"), dict)
-             and (isinstance(d["status"].get("conditions"), list)
-                  or check_states(d["status"])))
-            or workload_status(d))]
+        out += [d for d in docs if _status_fragment(d)]
         if out:
             break
     return out
 
 
+def _status_fragment(doc) -> bool:
+    """A kind-less mapping with a status this skill reads: conditions, admission check states,
+    or a Workload status's own fields pasted without `status:`."""
+    if not isinstance(doc, dict) or doc.get("kind"):
+        return False
+    status = doc.get("status")
+    return (isinstance(status, dict) and (isinstance(status.get("conditions"), list)
+                                          or check_states(status))) or workload_status(doc)
+
+
 def _untyped_messages(fragments: list[dict]) -> list[str]:
-    """The messages of conditions cut from their `type:` (a doc's excerpt keeps only
-    lastTransitionTime and message): no kind can be given from them, but Kueue's words in the
-    message are read as quoted text (an OpenShift AI troubleshooting page shows a suspended
-    RayCluster's Workload condition this way)."""
+    """The condition messages of a status no kind can be given to: conditions cut from their
+    `type:` (a doc's excerpt keeps only lastTransitionTime and message; OpenShift AI's
+    troubleshooting page shows a suspended RayCluster's Workload condition this way), or a
+    queue's `Active` condition, which a ClusterQueue and a LocalQueue both have (Kueue's
+    troubleshooting page shows `Can't admit new workloads: FlavorNotFound` so). Kueue's words
+    in them are read as quoted text."""
     return [str(c["message"]) for f in fragments if not as_kueue_object(f).get("kind")
             for c in dig(f, "status", "conditions", default=[]) or []
-            if isinstance(c, dict) and not c.get("type") and c.get("message")]
+            if isinstance(c, dict) and c.get("message")]
 
 
 def add_input_args(parser) -> None:

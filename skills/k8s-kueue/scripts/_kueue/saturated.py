@@ -33,7 +33,45 @@ def findings(cluster: Cluster) -> list[dict]:
         full = _used_up(cq)
         if full:
             out.append(_finding(name, pending, full))
+        elif not dig(cq, "spec", "resourceGroups"):
+            held = _held_without_spec(cluster, name, cq)
+            if held:
+                out.append(held)
     return out
+
+
+def _held_without_spec(cluster: Cluster, name: str, cq: dict) -> dict | None:
+    """A ClusterQueue whose spec the paste elides (a guide's `...`), whose status says that
+    admitted Workloads reserve quota while others are pending, and whose `kubectl get
+    clusterqueue` row shows no cohort: the pending ones most likely wait for that quota
+    (inferred: the quota's size is not shown). A nameless YAML takes the name and cohort of the
+    paste's one ClusterQueue row (KubeRay's RayJob priority-scheduling guide: `pendingWorkloads:
+    2`, `reservingWorkloads: 1`, a row with an empty COHORT)."""
+    status = cq.get("status") or {}
+    reserving = status.get("reservingWorkloads", status.get("admittedWorkloads")) or 0
+    rows = [q for q in cluster.cluster_queues.values() if q.get("_source") == "table"]
+    row = cq if cq.get("_source") == "table" else (rows[0] if len(rows) == 1 else None)
+    if not isinstance(reserving, int) or reserving <= 0 or row is None or \
+            "COHORT" not in (row.get("_columns") or {}) or row["_columns"]["COHORT"]:
+        return None
+    shown = name or dig(row, "metadata", "name", default="") or "(unnamed)"
+    reserved = ", ".join(f"{res} {format_quantity(quantity, res)}" for (flavor, res), quantity in
+                         sorted((cq_usage(cq) or {}).items()) if quantity)
+    return finding(
+        "warning", "quota_exhausted", {"kind": "ClusterQueue", "name": shown},
+        f"ClusterQueue {shown} has {status.get('pendingWorkloads')} pending Workload(s) while "
+        f"{reserving} admitted one(s) reserve its quota" + (f" ({reserved})" if reserved else "")
+        + "; it is in no cohort, so it cannot borrow: the pending ones most likely wait for "
+        "that quota (its size is not in the paste)",
+        [f"status.pendingWorkloads: {status.get('pendingWorkloads')}",
+         f"status.reservingWorkloads/admittedWorkloads: {reserving}",
+         "kubectl get clusterqueue: COHORT empty"],
+        "wait for the admitted Workloads to finish, raise nominalQuota, or put the ClusterQueue "
+        "in a cohort with spare quota to borrow",
+        basis="inferred",
+        confirm=f"kubectl get clusterqueue {shown} -o yaml (spec.resourceGroups nominalQuota "
+                "against status.flavorsReservation) and kubectl describe workload NAME -n "
+                "NAMESPACE for a pending one (its QuotaReserved condition)")
 
 
 def _in_cohort(cq: dict) -> bool:

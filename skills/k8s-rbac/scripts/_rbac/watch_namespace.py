@@ -20,8 +20,11 @@ from _rbac.explain import denied_accounts
 
 # `watchNamespace: dev`, `k8WatchNamespace: "dev"`, `WATCH_NAMESPACE=dev`, `--watch-namespace
 # dev`, `watchNamespaces: [a, b]`; an env entry `- name: WATCH_NAMESPACE` then `value: dev`
-# (one line each: a value never runs into the next line)
-_SETTING = re.compile(r"(?P<key>[\w.-]*watch[_-]?namespaces?)[\"']?[ \t]*(?::|=|[ \t])[ \t]*"
+# (one line each: a value never runs into the next line). Quarkus Operator SDK names it
+# `quarkus.operator-sdk.controllers."<controller>".namespaces=a,b` (and, for every controller,
+# `quarkus.operator-sdk.namespaces`): quarkiverse/quarkus-operator-sdk#447, fixed by #456.
+_SETTING = re.compile(r"(?P<key>[\w.-]*watch[_-]?namespaces?|quarkus\.operator-sdk\."
+                      r"(?:controllers\.\S+?\.)?namespaces)[\"']?[ \t]*(?::|=|[ \t])[ \t]*"
                       r"(?P<value>\[[^\]\n]*\]|[\"']?[a-z0-9][a-z0-9, \t-]*[\"']?)[ \t]*$",
                       re.I | re.M)
 _ENV = re.compile(r"-[ \t]*name:[ \t]*[\"']?(?P<key>\w*WATCH_NAMESPACES?)[\"']?[ \t]*\n[ \t]+"
@@ -67,4 +70,50 @@ def watch_namespace_findings(texts: list[str], objects, denials: list[Denial]) -
             basis="inferred",
             confirm=f"kubectl get rolebindings -n {denial.namespace} -o wide | grep {name}; "
                     f"{denial.can_i()}"))
+    return out
+
+
+def unwatched_binding_findings(texts: list[str], objects) -> list[dict]:
+    """No denial yet: the paste sets the namespaces an operator watches and binds its
+    ServiceAccount only by RoleBindings in other namespaces (no ClusterRoleBinding): it will be
+    denied in every watched namespace (quarkiverse/quarkus-operator-sdk#447: the generated
+    RoleBinding sat in the operator's namespace, not the watched one; fixed by #456)."""
+    watched = watched_namespaces(texts, objects)
+    bindings = [o for o in objects if o.get("kind") in ("RoleBinding", "ClusterRoleBinding")]
+    if not watched or not bindings:
+        return []
+    out = []
+    for account, places in _bound_accounts(bindings).items():
+        if None in places or places & set(watched):
+            continue  # a ClusterRoleBinding, or a RoleBinding where it watches
+        ns, name = account
+        missing = sorted(set(watched) - places)
+        out.append(finding(
+            "warning", "binding_wrong_namespace",
+            {"kind": "ServiceAccount", "namespace": ns, "name": name},
+            f"ServiceAccount {ns}/{name} is bound only by RoleBindings in "
+            f"{', '.join(sorted(places))}, but the operator is set to watch "
+            f"{', '.join(missing)} ({watched[missing[0]]}): a RoleBinding grants only inside its "
+            "own namespace, so every request there will be denied",
+            [f"setting: {watched[missing[0]]}",
+             f"RoleBindings naming it: namespaces {', '.join(sorted(places))}"],
+            f"create the RoleBinding (same roleRef) in {', '.join(missing)}, or bind the "
+            "ClusterRole with a ClusterRoleBinding when it watches many namespaces",
+            basis="inferred",
+            confirm=f"kubectl auth can-i list <resource> -n {missing[0]} "
+                    f"--as=system:serviceaccount:{ns}:{name}"))
+    return out
+
+
+def _bound_accounts(bindings: list[dict]) -> dict[tuple[str, str], set]:
+    """(namespace, name) of each ServiceAccount subject -> the namespaces of the RoleBindings
+    that name it (None for a ClusterRoleBinding)."""
+    out: dict[tuple[str, str], set] = {}
+    for binding in bindings:
+        where = (binding.get("metadata") or {}).get("namespace") \
+            if binding.get("kind") == "RoleBinding" else None
+        for subject in binding.get("subjects") or []:
+            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
+                ns = subject.get("namespace") or where or ""
+                out.setdefault((ns, str(subject.get("name"))), set()).add(where)
     return out

@@ -689,8 +689,8 @@ def _from_objects(denial: Denial, objects) -> list[dict]:
     if applicable:
         return _bound(denial, rbac, applicable)
     return (_cluster_scope(denial, rbac) or _other_namespace(denial, rbac)
-            or _subject_mismatch(denial, rbac) or _granting_role_unbound(denial, rbac)
-            or _nobody(denial, rbac))
+            or _subject_mismatch(denial, rbac) or _role_for_cluster_scope(denial, rbac)
+            or _granting_role_unbound(denial, rbac) or _nobody(denial, rbac))
 
 
 def _in_scope(binding: dict, denial: Denial) -> bool:
@@ -835,6 +835,33 @@ def _nearness(subject: dict, binding_ns: str, denial: Denial, sa, binding: dict)
             and subject.get("name") != denial.user:
         return 2
     return 0
+
+
+def _role_for_cluster_scope(denial: Denial, rbac: Rbac) -> list[dict]:
+    """A request at the cluster scope beside a namespaced Role whose rules would allow it, and
+    no ClusterRoleBinding: a Role is bound only by a RoleBinding and grants only inside its
+    namespace, so no binding of it can allow a cluster-scope request (RBAC authorizer: a
+    RoleBinding's rules apply to requests in its namespace; kubernetes/kubernetes#75970, fixed
+    by #76014, where `auth can-i` said yes in the context's namespace for `list namespaces`
+    while the request was refused at the cluster scope)."""
+    if not denial.cluster_scope or any(b.get("kind") == "ClusterRoleBinding"
+                                       for b in rbac.bindings):
+        return []
+    roles = [r for r in rbac.roles.values() if r.get("kind") == "Role"
+             and any(grants(rule, denial) for rule in _rules(r))]
+    if not roles:
+        return []
+    name, ns = (roles[0].get("metadata") or {}).get("name", ""), _ns(roles[0])
+    return [finding("error", "cluster_scope_needs_clusterrolebinding", subject_ref(denial),
+                    f"{denial.user or 'the client'} asked for {denial.full_resource} at the "
+                    f"cluster scope; Role {ns}/{name} in the input allows {denial.verb} on it, "
+                    f"but a Role grants only inside its own namespace ({ns}) through a "
+                    "RoleBinding, never at the cluster scope",
+                    [denial.text, f"Role {ns}/{name} grants {denial.verb} "
+                     f"{denial.full_resource} in namespace {ns} only"],
+                    f"put the rule in a ClusterRole and bind it with a ClusterRoleBinding to "
+                    f"{denial.user or 'the client'}, or make the client work in namespace {ns}",
+                    basis="inferred", confirm=denial.can_i())]
 
 
 def _granting_role_unbound(denial: Denial, rbac: Rbac) -> list[dict]:

@@ -79,7 +79,9 @@ PULL_FIX = {
 _CONFIG = [
     re.compile(r"couldn't find key (?P<key>\S+) in (?P<kind>Secret|ConfigMap) "
                r"(?:(?P<ns>[\w.-]+)/)?(?P<name>[\w.-]+)", re.I),
-    re.compile(r"(?P<kind>secrets?|configmaps?) \"(?P<name>[^\"]+)\" not found", re.I),
+    # (quotes escaped as an events table of 1.5 printed them: `secrets \"x\" not found`
+    # inside `RunContainerError: GenerateRunContainerOptions: ...`, helm/charts#372)
+    re.compile(r"(?P<kind>secrets?|configmaps?) \\?\"(?P<name>[^\"\\]+)\\?\" not found", re.I),
     re.compile(r"(?P<kind>secret|configmap) (?P<name>[\w.-]+) not found", re.I),
     re.compile(r"references non-existent (?P<kind>secret|config) key", re.I),
 ]
@@ -214,6 +216,12 @@ FATAL_LOG = re.compile(r"\blevel=(?:fatal|panic)\b.*?\bmsg=(\"(?:[^\"\\]|\\.)*\"
                        r"|\"level\":\s*\"(?:fatal|panic)\".*?\"msg\":\s*\"((?:[^\"\\]|\\.)*)\""
                        r"|^\s*F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] (.+)"
                        r"|^panic: (.+)", re.M)
+# GNU coreutils chown's refusal (`changing ownership of %s` + strerror(EPERM)): a container
+# (a chart's volume-permissions init container, an entrypoint) that chowns its data volume on a
+# filesystem that does not let it - NFS with root squash, an EFS access point - exits non-zero,
+# and the pod restarts (bitnami/charts#19999: EFS, volumePermissions.enabled)
+CHOWN_REFUSED = re.compile(r"chown: changing ownership of [`'\u2018\"]?(?P<path>[^'`\u2019\":]+)"
+                           r"[`'\u2019\"]?: Operation not permitted")
 EXEC_FORMAT = re.compile(r"exec format error", re.I)
 EXEC_MISSING = re.compile(r"executable file not found|no such file or directory.*exec"
                           r"|exec: \"[^\"]+\": (stat|executable)", re.I)

@@ -601,6 +601,10 @@ def _crash(text: str) -> Report | None:
                       {"why": "the container's command is not in the image"})
     if km.CRASH.search(text) or km.ERROR_ROW.search(text):
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"])
+    chown = km.CHOWN_REFUSED.search(text)
+    if chown:  # below the kubelet's own crash reports, as a fatal log line is
+        return Report("crash_loop", _short(text), WEIGHT["crash_loop"] - 2,
+                      {"chown": chown.group("path").strip()})
     fatal = km.FATAL_LOG.search(text)
     if fatal:  # below the kubelet's own crash reports: the log says why, not that it restarts
         said = next(g for g in fatal.groups() if g).strip().strip('"')

@@ -205,3 +205,32 @@ def _node_lost(cluster, pod: dict) -> str:
         if event.get("reason") == "NodeNotReady":
             return f"event NodeNotReady: \"{event.get('message', '')}\""
     return ""
+
+
+def claim_rows(cluster) -> list[dict]:
+    """PersistentVolumeClaims a `kubectl get pvc` table prints as Terminating (deletionTimestamp
+    set, printers.go v1.37.2:2186): the kubernetes.io/pvc-protection finalizer holds a claim
+    while a pod uses it (pkg/controller/volume/pvcprotection), and a driver's or backup tool's
+    own finalizer while its controller has not removed it (FairwindsOps/gemini#29: a restore
+    left the claim Terminating; its README's fix patches the finalizers after the cause is
+    known). Inferred: the row shows the state, not what holds it."""
+    rows = [c for c in cluster.by_kind.get("PersistentVolumeClaim", ())
+            if c.get("_source") == "table" and (c.get("status") or {}).get("reason") ==
+            "Terminating"]
+    if not rows:
+        return []
+    name, ns = meta(rows[0], "name"), meta(rows[0], "namespace") or "NAMESPACE"
+    f = finding("warning", "stuck_terminating", rows[0],
+                f"{len(rows)} PersistentVolumeClaim(s) shown Terminating: the deletion was asked "
+                "for and a finalizer holds it - kubernetes.io/pvc-protection while a pod still "
+                "uses the claim, or a storage/backup controller's own finalizer",
+                [f"PersistentVolumeClaim {meta(c, 'name')} Terminating (a table row)"
+                 for c in rows[:3]],
+                f"find what holds it: pods that mount it (kubectl get pods -n {ns} -o json | "
+                f"grep -w {name}) keep pvc-protection until they are gone; for another finalizer "
+                "fix or restart its controller; only then remove it: kubectl patch pvc "
+                f"{name} -n {ns} --type merge -p '{{\"metadata\":{{\"finalizers\":null}}}}'",
+                basis="inferred",
+                confirm=f"kubectl get pvc {name} -n {ns} -o jsonpath='{{.metadata.finalizers}}'")
+    f.update(count=len(rows), pods=[], _related=[meta(c, "name") for c in rows])
+    return [f]

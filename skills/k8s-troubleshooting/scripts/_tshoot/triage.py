@@ -13,7 +13,7 @@ from collections import OrderedDict
 from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
-from _tshoot import objects
+from _tshoot import kubelet_start, objects
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import pv_affinity
@@ -73,11 +73,13 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     said = any(re.search(r"\bTerminating\b", line)  # the paste says so (live: no text)
                                  for line in getattr(cluster.dump, "texts", ()))
     out += terminating.pod_findings(cluster, said)
+    out += terminating.claim_rows(cluster)
     for g in groups.values():
         out.append(_pod_finding(g, logs))
     out += _orphan_events(cluster)
     out += objects.object_findings(cluster)
     out += _text_findings(cluster, out)
+    out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
     if cluster.paste:
         for f in out:
             f.setdefault("_weight", cause_weight(f["cause"]))

@@ -425,6 +425,15 @@ def message_fix(rep) -> tuple[str, str]:
                   f"{d['healthy']}" if d.get("pdb") else
                   "a PodDisruptionBudget allows no disruption now")
         return f"its eviction is refused{who}: {budget}", _FIX[cause]
+    if cause == "crash_loop" and d.get("chown"):
+        return (f"the container exits: chown of {d['chown']} is refused (Operation not "
+                "permitted): the volume's filesystem does not let it change ownership (NFS "
+                "with root squash, an EFS access point, a CIFS/SMB mount)",
+                "do not chown on that volume: turn the chart's volume-permissions init "
+                "container off (e.g. volumePermissions.enabled: false) and run the pod with "
+                "the volume owner's uid/gid (securityContext runAsUser/fsGroup; for EFS, the "
+                "access point's posixUser / uid and gid parameters), or use storage that allows "
+                "chown")
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
     if cause == "stuck_terminating" and d.get("ns_blocker"):
