@@ -72,3 +72,8 @@ def test_a_refused_chown_on_the_data_volume():
     first = _findings(text)[0]
     assert first["cause"] == "crash_loop" and "/bitnami/postgresql" in first["message"]
     assert "volumePermissions" in first["fix"]
+
+
+def test_busybox_chown_refusal():
+    first = _findings("chown: /data/db: Operation not permitted\n")[0]
+    assert first["cause"] == "crash_loop" and "/data/db" in first["message"]

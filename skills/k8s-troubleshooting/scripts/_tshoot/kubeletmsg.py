@@ -220,8 +220,9 @@ FATAL_LOG = re.compile(r"\blevel=(?:fatal|panic)\b.*?\bmsg=(\"(?:[^\"\\]|\\.)*\"
 # (a chart's volume-permissions init container, an entrypoint) that chowns its data volume on a
 # filesystem that does not let it - NFS with root squash, an EFS access point - exits non-zero,
 # and the pod restarts (bitnami/charts#19999: EFS, volumePermissions.enabled)
-CHOWN_REFUSED = re.compile(r"chown: changing ownership of [`'\u2018\"]?(?P<path>[^'`\u2019\":]+)"
-                           r"[`'\u2019\"]?: Operation not permitted")
+# (BusyBox's chown, common in init containers, prints `chown: /path: Operation not permitted`)
+CHOWN_REFUSED = re.compile(r"chown: (?:changing ownership of [`'\u2018\"]?(?P<path>[^'`\u2019\":]+)"
+                           r"[`'\u2019\"]?|(?P<bare>/[^:\s]+)): Operation not permitted")
 EXEC_FORMAT = re.compile(r"exec format error", re.I)
 EXEC_MISSING = re.compile(r"executable file not found|no such file or directory.*exec"
                           r"|exec: \"[^\"]+\": (stat|executable)", re.I)

@@ -604,7 +604,7 @@ def _crash(text: str) -> Report | None:
     chown = km.CHOWN_REFUSED.search(text)
     if chown:  # below the kubelet's own crash reports, as a fatal log line is
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] - 2,
-                      {"chown": chown.group("path").strip()})
+                      {"chown": (chown.group("path") or chown.group("bare")).strip()})
     fatal = km.FATAL_LOG.search(text)
     if fatal:  # below the kubelet's own crash reports: the log says why, not that it restarts
         said = next(g for g in fatal.groups() if g).strip().strip('"')
