@@ -219,12 +219,28 @@ def _says_namespaced_grant(sentence: str) -> bool:
 _RBAC_RESOURCES = {"roles", "clusterroles", "rolebindings", "clusterrolebindings"}
 
 
+# A chart installed with its cluster-wide RBAC turned off (`--set rbac.cluster=false`, values
+# `rbac: {cluster: false}`, `rbac.namespaced=true`) renders a Role/RoleBinding only: a program
+# that still lists across namespaces is denied at the cluster scope (dask/dask-kubernetes#916:
+# the operator kept its default --all-namespaces because its args value was misspelt)
+_NAMESPACED_SETTING = re.compile(
+    r"\brbac\.\w*cluster\w*\s*=\s*[\"']?false\b|\brbac\.(?:namespaced|namespaceScoped|"
+    r"singleNamespace)\s*=\s*[\"']?true\b|^\s*rbac:\s*\n(?:\s+[\w-]+:.*\n){0,4}?\s+"
+    r"\w*cluster\w*:\s*false\b", re.I | re.M)
+
+
+def _namespaced_settings(texts: list[str]) -> list[str]:
+    text = "\n".join(str(t) for t in texts) + "\n"
+    return [" ".join(m.group(0).split()) for m in _NAMESPACED_SETTING.finditer(text)][:1]
+
+
 def scope_findings(dump, denials: list[Denial]) -> list[dict]:
     """An inferred cluster_scope_needs_clusterrolebinding per identity denied at the cluster
-    scope when the paste's own words say its grant is a Role / RoleBinding (only when the
-    paste holds no RBAC objects)."""
-    said = [s for s in _sentences(list(getattr(dump, "texts", []) or []))
-            if _says_namespaced_grant(s)]
+    scope when the paste's own words (or the chart setting it installed with) say its grant is
+    a Role / RoleBinding (only when the paste holds no RBAC objects)."""
+    texts = list(getattr(dump, "texts", []) or [])
+    said = [s for s in _sentences(texts) if _says_namespaced_grant(s)] or \
+        _namespaced_settings(texts)
     if not said:
         return []
     out, seen = [], set()

@@ -32,6 +32,9 @@ def subject_ref(denial: Denial) -> dict:
 def explain(denial: Denial, objects) -> list[dict]:
     if denial.kind in _SPECIAL:
         return _SPECIAL[denial.kind](denial)
+    kubelet = _kubelet_denied_its_reads(denial, objects) if denial.kind == "rbac" else []
+    if kubelet:
+        return kubelet
     reported = _reported(denial)
     if reported:
         return reported
@@ -256,11 +259,55 @@ def _reported(denial: Denial) -> list[dict]:
     return []
 
 
+# A running program's informer (client-go reflector `Failed to list *v1.Service: ...`, `Failed
+# to watch`), not a person's kubectl, asking at the cluster scope for what the Node authorizer's
+# node rules give every kubelet: read services (plugin/pkg/auth/authorizer/
+# rbac/bootstrappolicy/policy.go v1.37.2:221 NodeRules, used by node_authorizer.go:171).
+# Denied as the kubelet's own identity, the Node authorizer is not running (kubernetes#52711:
+# 1.8 dropped the system:nodes binding; opsnull/follow-me-install-kubernetes-cluster#180).
+_INFORMER = re.compile(r"\bFailed to (?:list|watch) \*v1\.|\breflector\.go:\d+\]")
+# (not nodes: with AuthorizeNodeWithSelectors the Node authorizer itself refuses a kubelet's
+# list of all nodes, with its reason `node 'N' cannot read all nodes, only its own Node
+# object`, node_authorizer.go v1.37.2:442; a denial carrying a Node authorizer reason is not
+# this)
+_KUBELET_READS = {("services", "list"), ("services", "watch"), ("services", "get")}
+
+
+def _kubelet_informer(denial: Denial, texts: list[str]) -> bool:
+    """The denial is for a kubelet read and a line of the paste holding it is an informer's."""
+    return bool(denial.cluster_scope and (denial.resource, denial.verb) in _KUBELET_READS
+                and not denial.reason
+                and any(_INFORMER.search(t) and "forbidden" in t for t in texts))
+
+
 # the Node authorizer's reason when a kubelet asks for another node's Lease (plugin/pkg/auth/
 # authorizer/node/node_authorizer.go v1.37.2 authorizeLease: "can only access node lease with
 # the same name as the requesting node"; authorizeCSINode, authorizeStatusUpdate alike)
 _NOT_ITS_NODE = "same name as the requesting node"
 _NODE_OBJECTS = ("nodes", "leases", "csinodes")
+
+
+def _kubelet_denied_its_reads(denial: Denial, objects) -> list[dict]:
+    """The kubelet's own informer denied what every kubelet reads (see _KUBELET_READS)."""
+    user = denial.user
+    if not user.startswith("system:node:"):
+        return []
+    texts = [denial.text] + [str(t) for t in getattr(objects, "texts", []) or []
+                             if user in str(t) and denial.resource in str(t)]
+    if _kubelet_informer(denial, texts):
+        return [finding("error", "missing_permission", subject_ref(denial),
+                        f"the kubelet itself ({user}) was denied {denial.verb} "
+                        f"{denial.full_resource} at the cluster scope, which every kubelet "
+                        "needs and the Node authorizer grants (its node rules, the system:node "
+                        "role's): the API server runs without the Node authorizer (since 1.8 "
+                        "the system:nodes group is no longer bound to the system:node role), "
+                        "so nothing grants it", [denial.text],
+                        "run kube-apiserver with --authorization-mode=Node,RBAC (keep the "
+                        "NodeRestriction admission plugin); on an old cluster that cannot, bind "
+                        "the system:node ClusterRole to group system:nodes",
+                        basis="inferred", confirm="ps -ef | grep kube-apiserver | grep -o "
+                        "'authorization-mode=[^ ]*' on a control-plane node")]
+    return []
 
 
 def _kubelet_not_its_node(denial: Denial) -> bool:
