@@ -459,7 +459,8 @@ def _load_yaml(segment: Segment, label: str, read_cut: bool = False) -> list[Any
     itself: the others are returned and the broken one is noted in `segment.value`."""
     if not HAVE_YAML:
         raise InputError("PyYAML is not installed: pip install pyyaml (or pass JSON)")
-    lines = [line for line in segment.lines if not elisions.LINE.match(line)]
+    lines = [_MASKED.sub(r"\1'\2'", line) for line in segment.lines
+             if not elisions.LINE.match(line)]
     try:
         whole = list(yaml.safe_load_all("\n".join(lines)))
         return elisions.repaired(whole, "\n".join(lines), len(lines) < len(segment.lines))
@@ -486,6 +487,12 @@ def _load_yaml(segment: Segment, label: str, read_cut: bool = False) -> list[Any
         return None
     segment.value = "; ".join(notes)
     return docs
+
+
+# a value a user masked before posting (`name: *****`, `nodeName: *****.17e1`): YAML reads a
+# plain `*` as an alias and refuses the document; three or more asterisks are no anchor name
+# anyone writes (kubectl prints none), so the value is quoted and the object kept
+_MASKED = re.compile(r"^(\s*(?:-\s+)?(?:[\w./-]+:\s+)?)(\*{3,}[^\s#'\"]*)\s*$")
 
 
 # a last line that is one bare word: a key the paste cut before its colon (`  rules`)

@@ -207,9 +207,10 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
-    lines = with_paragraphs(_text_lines(index.dump))
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
-    raw = getattr(index.dump, "raw_lines", None) or lines
+    raw = getattr(index.dump, "raw_lines", None)
+    lines = with_paragraphs(_text_lines(index.dump), raw)
+    raw = raw or lines
     reported += text_findings(lines, raw) + absent_crd_findings(absent, index)
     reported = nack.empty_listeners(reported, index, lines)
     reported, from_text = _gw_prose.apply(reported, index, raw)
@@ -329,7 +330,10 @@ def render(findings, counts, notes, verbose) -> str:
 def _text_lines(dump) -> list[str]:
     """Pasted lines that are not objects (a terminal's hard wrap joined back), and JSON log
     lines (zap/logr: msg, error)."""
-    lines = unwrap_free_text(list(getattr(dump, "texts", []) or []))
+    texts = [str(line) for line in getattr(dump, "texts", []) or []]
+    lines: list[str] = []
+    for group in _raw_runs(texts, getattr(dump, "raw_lines", None)):
+        lines += unwrap_free_text(group)
     for obj in dump:
         if isinstance(obj, dict) and (not obj.get("kind") or _log_record(obj)):
             lines.append(" ".join(str(obj[k]) for k in ("msg", "message", "error", "err")
@@ -441,14 +445,23 @@ _ASKS = ("kubectl get gatewayclass,gateway,httproute,grpcroute -A -o yaml (their
          "the gateway controller's log")
 
 
-def with_paragraphs(lines: list[str]) -> list[str]:
+def with_paragraphs(lines: list[str], raw: list[str] | None = None) -> list[str]:
     """The lines, then each run of 2+ non-blank lines joined into one: a message or a
     sentence hard-wrapped by a terminal, a mail client or an issue editor is read whole
     (a wrapped wording matches no line on its own). A fence line ends a run: prose and the
-    code block under it are not one sentence (their backticks would pair across them)."""
+    code block under it are not one sentence (their backticks would pair across them).
+    With the paste as written (`raw`), lines it shows apart (a blank line or a fence the kit
+    set aside between them: an issue's numbered step around a fenced status) are no run."""
     out, run = list(lines), []
     texts = [str(line) for line in lines]
-    for line, mark in zip(texts + [""], fences.marks(texts) + ["text"]):
+    places = _raw_places(texts, raw) + [None]
+    for index, (line, mark) in enumerate(zip(texts + [""], fences.marks(texts) + ["text"])):
+        apart = index and places[index] is not None and places[index - 1] is not None and \
+            places[index] != places[index - 1] + 1
+        if apart and len(run) > 1:
+            out.append(" ".join(run))
+        if apart:
+            run = []
         if line.strip() and mark != "fence":
             run.append(line.strip())
             continue
@@ -456,6 +469,39 @@ def with_paragraphs(lines: list[str]) -> list[str]:
             out.append(" ".join(run))
         run = []
     return out
+
+
+def _raw_runs(texts: list[str], raw: list[str] | None) -> list[list[str]]:
+    """The text lines in runs the paste shows together: the kit's texts drop blank lines and
+    fences, and a line a terminal would have cut (80 columns or more) is no cut when a fence
+    or a blank line stood after it (an issue's numbered step around a fenced status)."""
+    runs: list[list[str]] = []
+    places = _raw_places(texts, raw)
+    for index, text in enumerate(texts):
+        if not runs or (places[index] is not None and places[index - 1] is not None and
+                        places[index] != places[index - 1] + 1):
+            runs.append([])
+        runs[-1].append(text)
+    return runs
+
+
+# how far past the last text line its next one is looked for in the paste as written (the
+# lines the kit sets aside between two texts: blank lines, fences, a command, an object)
+_RAW_LOOKAHEAD = 64
+
+
+def _raw_places(texts: list[str], raw: list[str] | None) -> list[int | None]:
+    """Each text line's index in the paste as written (in order), None where it is not one
+    raw line (a wrap joined back, a log record's fields, tabs the kit re-aligned)."""
+    places: list[int | None] = []
+    cursor = 0
+    for text in texts:
+        end = min(len(raw or []), cursor + _RAW_LOOKAHEAD)
+        found = next((i for i in range(cursor, end) if text.strip() and
+                      text.strip() in str(raw[i])), None) if raw else None
+        places.append(found)
+        cursor = found + 1 if found is not None else cursor
+    return places
 
 
 def _knows_text(lines: list[str]) -> bool:

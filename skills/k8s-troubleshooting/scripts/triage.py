@@ -8,6 +8,8 @@ import re
 import sys
 from collections import Counter
 
+import yaml
+
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 
 from k8s_skillkit.cli import make_parser, run
@@ -112,7 +114,13 @@ def _load_file(args) -> Cluster:
     # object it belongs to, a sentence between two documents)
     cluster.paste = not set(dump.forms) <= {"yaml", "json"} or len(objects) < len(dump) \
         or any(line.strip() for line in getattr(dump, "texts", None) or ())
-    if cluster.paste or not objects:
+    cut = [m for o in objects for m in _untyped_messages(o)] or _condition_fragment(
+        text, objects)
+    if cut and not (cluster.paste and objects):
+        # its YAML folds a long message over lines: the message itself is read
+        cluster.paste = True
+        cluster.text_subjects = scan("\n\n".join(cut))
+    elif cluster.paste or not objects:
         cluster.text_subjects = scan(text)
     if not objects and not cluster.text_subjects and not _looks_like_kubectl(text) \
             and not _prose.states_a_fault(text):
@@ -121,6 +129,28 @@ def _load_file(args) -> Cluster:
             f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes component "
             "message (describe output, events, pod status) found in it", PASTE_ASKS)
     return cluster
+
+
+def _untyped_messages(obj: dict) -> list[str]:
+    """The messages of status conditions cut from their `type:` (the paste keeps
+    lastTransitionTime and message only, the lines under the type a user scrolled past): the
+    object readers match conditions by type, so each is read as a component's message pasted
+    alone is."""
+    conditions = (obj.get("status") or {}).get("conditions")
+    return [c["message"] for c in conditions if isinstance(c, dict) and not c.get("type")
+            and isinstance(c.get("message"), str)] if isinstance(conditions, list) else []
+
+
+def _condition_fragment(text: str, objects: list[dict]) -> list[str]:
+    """The messages of a condition list copied alone, from lastTransitionTime on (no object
+    around it, so the kit leaves it as text): [] for anything else."""
+    if objects or "message:" not in text:
+        return []
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    return _untyped_messages({"status": {"conditions": doc}}) if isinstance(doc, list) else []
 
 
 def _looks_like_kubectl(text: str) -> bool:

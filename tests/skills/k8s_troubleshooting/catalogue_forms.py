@@ -40,6 +40,7 @@ class Entry:
     condition: dict = field(default_factory=dict)
     pod_reason: str = ""
     log: bool = False
+    fill: list = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -73,7 +74,8 @@ def load() -> list[Entry]:
                 event_reason=raw.get("event_reason", doc.get("event_reason", "")),
                 object=raw.get("object", "Pod"), component=doc["component"],
                 state=raw.get("state") or {}, condition=raw.get("condition") or {},
-                pod_reason=raw.get("pod_reason", ""), log=bool(raw.get("log"))))
+                pod_reason=raw.get("pod_reason", ""), log=bool(raw.get("log")),
+                fill=list(raw.get("fill", []))))
     return entries
 
 

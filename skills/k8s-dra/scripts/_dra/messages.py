@@ -846,17 +846,31 @@ class Match:
         return ""
 
 
+# names a user masked before posting (`resource claim ***** is in the process of being
+# allocated`): the wording still tells the cause. The patterns' name parts ([\w.-]+) read
+# the mask as a name; a name found is given back as the user wrote it.
+_MASK = re.compile(r"\*{3,}")
+_MASKED_NAME = "masked0name"
+
+
 def classify(text: str) -> list[Match]:
     """The patterns `text` matches, specific ones first. A generic wording ('cannot allocate
     all claims', 'Failed to prepare dynamic resources') is kept only when nothing more
     specific matched the same message: "Failed to prepare dynamic resources: DRA driver X
     is not registered" is one report, not two."""
+    # a message's quotes JSON-escaped (`resourceclaim \"x\" is being deleted`) as old
+    # `kubectl get events` tables, JSON log records and klog's err="..." print them, copied
+    # out of their quoting: the message's own quotes, as every pattern spells them
+    text = str(text or "").replace('\\"', '"')
+    mask = _MASK.search(text)
+    searched = _MASK.sub(_MASKED_NAME, text) if mask else text
     found = []
     for pattern in PATTERNS:
-        m = pattern.regex.search(text or "")
+        m = pattern.regex.search(searched)
         if m:
-            found.append(Match(pattern, " ".join(str(text).split()),
-                               {k: v for k, v in m.groupdict().items() if v}))
+            found.append(Match(pattern, " ".join(text.split()),
+                               {k: v.replace(_MASKED_NAME, mask.group(0)) if mask else v
+                                for k, v in m.groupdict().items() if v}))
     shadowed = {key for m in found for key in m.pattern.shadows}
     found = [m for m in found if m.pattern.key not in shadowed]
     specific = [m for m in found if not m.pattern.generic]

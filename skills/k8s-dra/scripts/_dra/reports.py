@@ -305,8 +305,11 @@ def _from_event(event: dict) -> list[Report]:
 def _from_pod(pod: dict) -> list[Report]:
     out = []
     for cond in dig(pod, "status", "conditions", default=[]) or []:
-        if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
-            out += [Report(m, _ref(pod), "PodScheduled condition")
+        # a condition cut from its type (a docs page or a reply keeps only lastTransitionTime
+        # and message): its message still says which component printed it
+        cut = "type" not in cond and "status" not in cond
+        if cut or (cond.get("type") == "PodScheduled" and cond.get("status") == "False"):
+            out += [Report(m, _ref(pod), "PodScheduled condition" if not cut else "condition")
                     for m in classify(str(cond.get("message", "")))]
     for status in (dig(pod, "status", "containerStatuses", default=[]) or []) + \
             (dig(pod, "status", "initContainerStatuses", default=[]) or []):

@@ -1180,9 +1180,18 @@ def classify(scope: str, cond: dict) -> Verdict | None:
         return verdict or _by_reason(scope, cond)
     if _cut_short(cond):
         # a describe pasted only up to the Message or Reason (no Status/Type): the wording
-        # alone, when it is one of a controller's problem messages, else a reason only a
-        # failing condition carries
-        return match_message(scope, message) or _cut_reason_verdict(scope, cond)
+        # alone, when it is one of a controller's problem messages (another version's or
+        # implementation's too: a YAML condition cut from `type:` keeps lastTransitionTime and
+        # message only, kubectl printing its keys sorted), else a reason only a failing
+        # condition carries. The whole message being one catalogued wording of another
+        # meaning decides, as for a message pasted alone (Istio's NoMatchingParent
+        # `port 8443 not found` reads like a backend port otherwise)
+        verdict = match_message(scope, message)
+        exact = catalogue.exact_wording(message, _catalogue_scope(scope))
+        if exact is not None and exact.fault and (verdict is None or
+                                                  verdict.cause != exact.cause):
+            return Verdict(exact.cause, exact.layer, f"catalogue:{exact.component}:{exact.rid}")
+        return verdict or _catalogued(scope, message) or _cut_reason_verdict(scope, cond)
     return None
 
 

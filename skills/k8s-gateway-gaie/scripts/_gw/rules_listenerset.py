@@ -79,6 +79,16 @@ def _cause(cond: dict) -> str:
     return REASON_CAUSE.get(str(cond.get("reason")), "listenerset_not_accepted")
 
 
+def _cut_fault(cond: dict) -> bool:
+    """A condition cut from its `type:` (kubectl prints a condition's keys sorted, so a copy
+    that stops early keeps lastTransitionTime and message only) whose message is a
+    catalogued ListenerSet fault: the wording alone says what failed."""
+    if "type" in cond or "status" in cond:
+        return False
+    row = catalogue.match_wording(cond.get("message"), scopes=("listenerset",))
+    return row is not None and row.fault and row.cause in FIX
+
+
 def _fix(ls: dict, cause: str) -> str:
     fixes = FIX_X if ls.get("kind") == "XListenerSet" and cause in FIX_X else FIX
     return fixes.get(cause, "read the condition message")
@@ -103,19 +113,22 @@ def _own(ls: dict) -> list[dict]:
     # Invalid, ListenersNotValid, Pending) when Accepted did not already say it. A True
     # condition with reason ListenersNotValid is a partly invalid ListenerSet (Envoy Gateway).
     conds = sorted((c for c in (ls.get("status") or {}).get("conditions") or []
-                    if isinstance(c, dict) and c.get("type") in ("Accepted", "Programmed")
-                    and is_current(ls, c) and (c.get("status") != "True"
-                                               or c.get("reason") == "ListenersNotValid")),
-                   key=lambda c: c["type"] != "Accepted")
+                    if isinstance(c, dict) and is_current(ls, c) and (
+                        c.get("type") in ("Accepted", "Programmed") and (
+                            c.get("status") != "True" or c.get("reason") == "ListenersNotValid")
+                        or _cut_fault(c))),
+                   key=lambda c: c.get("type") != "Accepted")
     for cond in conds:
         cause = _cause(cond)
         if cause in said:
             continue
         said.add(cause)
-        ctype = cond["type"]
+        ctype = cond.get("type") or "condition"
         state = "partly" if cond.get("status") == "True" else "not"
+        head = f"{state} {ctype.lower()}" if cond.get("type") else \
+            "condition (paste cut before its Type/Status)"
         out.append(finding("error" if cause != "listenerset_not_reconciled" else
-                           "warning", cause, ls, f"{ls['kind']} {state} {ctype.lower()}: "
+                           "warning", cause, ls, f"{ls['kind']} {head}: "
                            f"{cond_text(cond)}", [f"{ctype}: {cond_text(cond)}"],
                            _fix(ls, cause),
                            basis="reported"))

@@ -101,8 +101,8 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
             raise
         return [], set(), lines, lines
     if any(_is_object(o) for o in objects):
-        return (objects, set(), unwrap_free_text(list(getattr(objects, "texts", []) or [])),
-                lines)
+        return (objects, set(), unwrap_free_text(list(getattr(objects, "texts", []) or []))
+                + _typeless_messages(objects), lines)
     if any(isinstance(f, dict) and as_kueue_object(f).get("kind")
            for f in getattr(objects, "fragments", ())):
         # kind-less YAML the kit read through fences, quotes and padding (a Workload's
@@ -152,17 +152,27 @@ def _kindless_fragments(text: str) -> list[dict]:
     """A YAML fragment without kind/apiVersion (a Workload's `status:` block cut from
     `kubectl get -o yaml`), which the kit keeps as text: the whole paste, or each fenced
     block of it (prose around a ``` block). Only mappings with a `status.conditions` list
-    count; _kueue.objects gives them a kind from their condition types."""
+    count (a conditions list pasted alone is given its `status:`); _kueue.objects gives them
+    a kind from their condition types."""
     out = []
     for block in [text] + re.findall(r"```[\w-]*\n(.*?)```", text, re.S):
         try:
-            docs = [d for d in yaml.safe_load_all(block) if isinstance(d, dict)]
+            docs = [_as_status(d) for d in yaml.safe_load_all(block)]
         except yaml.YAMLError:
             continue
         out += [d for d in docs if _status_fragment(d)]
         if out:
             break
     return out
+
+
+def _as_status(doc):
+    """A list of conditions copied alone (the `- lastTransitionTime: ...` / `message: ...`
+    lines under `conditions:`, without the keys above them) as the status that holds them."""
+    if isinstance(doc, list) and doc and all(isinstance(c, dict) and "message" in c
+                                            for c in doc):
+        return {"status": {"conditions": doc}}
+    return doc
 
 
 def _status_fragment(doc) -> bool:
@@ -185,6 +195,15 @@ def _untyped_messages(fragments: list[dict]) -> list[str]:
     return [str(c["message"]) for f in fragments if not as_kueue_object(f).get("kind")
             for c in dig(f, "status", "conditions", default=[]) or []
             if isinstance(c, dict) and c.get("message")]
+
+
+def _typeless_messages(objects) -> list[str]:
+    """The messages of an object's conditions cut from their `type:` (a docs page keeps only
+    lastTransitionTime and message of a Workload's condition): no rule can read a condition
+    without its type, so its words are read as quoted text."""
+    return [str(c["message"]) for o in objects if isinstance(o, dict)
+            for c in dig(o, "status", "conditions", default=[]) or []
+            if isinstance(c, dict) and c.get("message") and not c.get("type")]
 
 
 def add_input_args(parser) -> None:

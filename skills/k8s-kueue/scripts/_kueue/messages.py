@@ -158,7 +158,8 @@ _MESSAGES = [
                        # .go v0.19.2:56 <- pkg/util/admissioncheck/admissioncheck.go:37-123), so
                        # the check is inactive and so is every ClusterQueue using it
                        r"|(?:missing|bad) parameters reference"
-                       r"|provisioningrequestconfigs?(?:\.kueue\.x-k8s\.io)? \\?\"?[\w.-]+"
+                       # (a name masked by the user as `"*****"` is still a name)
+                       r"|provisioningrequestconfigs?(?:\.kueue\.x-k8s\.io)? \\?\"?[\w.*-]+"
                        r"\\?\"? not found"
                        # the same condition summarised by its reason (`Active=False,
                        # reason=FlavorNotFound`, `Active False FlavorNotFound`): the reasons
@@ -410,7 +411,7 @@ _MESSAGES = [
     # from 2026 also a Warning event WorkloadPriorityClassNotFound `WorkloadPriorityClass
     # "<name>" not found`; a pod template's PriorityClass the same way, kueue#3439)
     ("workload_missing", r"(?:Workload)?PriorityClass(?:\.kueue\.x-k8s\.io|\.scheduling\.k8s\.io)? "
-                         r"\\?\"(?P<priorityclass>[\w.-]+)\\?\" not found"),
+                         r"\\?\"(?P<priorityclass>[\w.*-]+)\\?\" not found"),
     # A ValidatingAdmissionPolicy that requires the queue label refused the job: the message
     # of Kueue's documented sample policy (site/static/examples/sample-validating-policy.yaml,
     # v0.9.0..v0.19), which OpenShift AI and SageMaker HyperPod task governance deploy.
@@ -514,14 +515,18 @@ _WHITESPACE = re.compile(r"\s+")
 def normalize(message: str) -> str:
     # a Status body printed inside another string escapes its quotes once more for each
     # layer (a Python client's `HTTP response body: {\"message\":\"... webhook \\"mpod.kb.io\\"
-    # ...`: kubernetes-sigs/kueue#2321): the message's own quotes are plain ones
-    return " ".join(_ESCAPED_QUOTE.sub('"', str(message or "")).split())
+    # ...`: kubernetes-sigs/kueue#2321): the message's own quotes are plain ones; so are
+    # those YAML's single-quoted style doubles (`message: 'LocalQueue q doesn''t exist'` on
+    # a line of -o yaml the YAML reader could not take, e.g. a name masked as `*****`)
+    text = _ESCAPED_QUOTE.sub('"', str(message or ""))
+    return " ".join(_YAML_DOUBLED_QUOTE.sub("'", text).split())
 
 
 _ESCAPED_QUOTE = re.compile(r'\\+"')
 
 
-_YAML_DOUBLED_QUOTE = re.compile(r"(?<=\w)''(?=\w)")
+# (inside a word, or at either end of one: `AllocationMode ''All'' is not supported`)
+_YAML_DOUBLED_QUOTE = re.compile(r"(?<=\w)''|''(?=\w)")
 
 
 def message_span(line: str) -> str:
@@ -530,7 +535,8 @@ def message_span(line: str) -> str:
     when no phrase is found exactly (a wrapped paste)."""
     # YAML's single-quoted style doubles an inner quote: kubectl -o yaml prints
     # `message: 'couldn''t assign flavors ...'`, read here as text when the YAML is broken
-    text = _YAML_DOUBLED_QUOTE.sub("'", normalize(line))
+    # (normalize makes it one)
+    text = normalize(line)
     starts = [m.start() for m in [_PODSET.search(text)] if m]
     for _, pattern in _CLAUSES + _MESSAGES:
         found = _compiled(pattern)[0].search(text)

@@ -137,9 +137,15 @@ class Denial:
         return f"kubectl auth can-i {self.verb} {target} {scope} --as={who}".replace("  ", " ")
 
 
+# a YAML single-quoted scalar doubles its quotes (`the pod''s security context`): kept as text
+# when the YAML around it did not load (a pane's cut), the quote inside a word is one quote
+_YAML_QUOTE = re.compile(r"(?<=\w)''(?=\w)")
+
+
 def normalize(text: str) -> str:
-    """One line per message: JSON/log escaping undone, wrapped lines joined."""
+    """One line per message: JSON/log/YAML escaping undone, wrapped lines joined."""
     text = text.replace(r'\\"', '"').replace(r'\"', '"').replace(r"\n", "\n")
+    text = _YAML_QUOTE.sub("'", text)
     return " ".join(text.split())
 
 

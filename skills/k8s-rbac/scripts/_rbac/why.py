@@ -284,6 +284,9 @@ def _kubelet_informer(denial: Denial, texts: list[str]) -> bool:
 # authorizer/node/node_authorizer.go v1.37.2 authorizeLease: "can only access node lease with
 # the same name as the requesting node"; authorizeCSINode, authorizeStatusUpdate alike)
 _NOT_ITS_NODE = "same name as the requesting node"
+# and on a Node read: `node 'A' cannot read 'B', only its own Node object`, written only when
+# B is not A (node_authorizer.go v1.37.2:445), so it holds when the user masked both names
+_OTHER_NODE = re.compile(r"cannot read '[^']*', only its own Node object")
 _NODE_OBJECTS = ("nodes", "leases", "csinodes")
 
 
@@ -319,7 +322,7 @@ def _kubelet_not_its_node(denial: Denial) -> bool:
         return True
     if not user.startswith("system:node:"):
         return False
-    if _NOT_ITS_NODE in denial.reason:
+    if _NOT_ITS_NODE in denial.reason or _OTHER_NODE.search(denial.reason):
         return True
     node = user.partition("system:node:")[2]
     return denial.resource in _NODE_OBJECTS and bool(denial.name) and denial.name != node

@@ -132,7 +132,10 @@ def _taint_reports(text: str) -> list[Report]:
 def scan(text: str) -> list[Subject]:
     """Every subject the text reports a failure for, with its reports in text order."""
     # a console's hard wrap (every line cut at one width) joined back first, and an error
-    # broken by hand after its colons (kit join_error_chains)
+    # broken by hand after its colons (kit join_error_chains); quotes JSON-escaped in the
+    # message (`pods \"web\" is forbidden`, as old kubectl event tables and JSON log lines
+    # print it) read as the component wrote them
+    text = text.replace('\\"', '"')
     lines = join_error_chains(unwrap_free_text(text.splitlines()))
     blocks = _blocks(lines)
     subjects: dict = {}

@@ -149,9 +149,16 @@ def _text_findings(cluster, found: list[dict]) -> list[dict]:
     object finding has."""
     out = []
     ready_now = _ready_nodes(cluster)
+    pods = {meta(p, "name") for p in cluster.pods()} | {
+        name for kind, _, name in cluster.events if kind == "Pod"}
     for subject in cluster.text_subjects:
         f = subject_finding(subject)
         name = f["object"]["name"]
+        if not name and subject.kind == "Pod" and len(pods) == 1:
+            # one pod in the paste (its YAML or its events fenced in an issue's list item,
+            # framed by k9s's borders): the unnamed lines, its own messages among them, are
+            # that pod's
+            name = next(iter(pods))
         if f["cause"] == "node_not_ready" and (name in ready_now or (
                 not name and ready_now and len(cluster.nodes()) == 1)):
             continue  # an old NodeNotReady event: the node in the paste is Ready now
