@@ -104,3 +104,4 @@ def test_a_value_the_user_masked_is_a_string_not_an_alias():
     (cm,) = _objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n real\n"
                      "data:\n  copy: *n\n")
     assert cm["data"]["copy"] == "real"
+

@@ -246,3 +246,10 @@ def test_a_pane_border_with_trailing_spaces_after_it():
     text = "failed to list *v1 │  \n│ .Deployment: forbidden │ \n│ 8s.io not found\n"
     assert surface.unframe(text).split("\n")[:3] == ["failed to list *v1", ".Deployment: forbidden",
                                                      "8s.io not found"]
+
+
+def test_one_line_framed_at_both_sides_is_unframed():
+    # a k9s pane holding one row (`│ <message> │`): the border is no text (a run of 2+ framed
+    # lines was unframed already); a line framed at one side alone stays as it is
+    assert surface.unframe("│ Port is required          │").rstrip() == "Port is required"
+    assert surface.unframe("│ a left border only") == "│ a left border only"

@@ -104,16 +104,19 @@ _FRAME_RIGHT = re.compile(r" ?[│┃][ \t]*$")
 
 
 def unframe(text: str) -> str:
-    """Lines of a pane border run (2+ lines in a row, each framed at a side) without the
-    border; the pieces a wrap left are joined by the readers' unwrap (event_table)."""
+    """Lines of a pane border run (2+ lines in a row, each framed at a side), or one line
+    framed at both sides (`│ Port is required │`), without the border. The pieces a wrap left
+    are joined by the readers' unwrap (event_table), which measures the pane by its edges."""
     if "│" not in text and "┃" not in text:
         return text
     lines = text.split("\n")
     framed = [bool(_FRAME_LEFT.match(line) or _FRAME_RIGHT.search(line)) for line in lines]
     out = []
     for index, line in enumerate(lines):
-        in_run = framed[index] and ((index > 0 and framed[index - 1]) or
-                                    (index + 1 < len(lines) and framed[index + 1]))
+        beside = (index > 0 and framed[index - 1]) or (index + 1 < len(lines) and
+                                                       framed[index + 1])
+        boxed = bool(_FRAME_LEFT.match(line) and _FRAME_RIGHT.search(line))
+        in_run = framed[index] and (beside or boxed)
         out.append(_FRAME_RIGHT.sub("", _FRAME_LEFT.sub("", line)) if in_run else line)
     return "\n".join(out)
 

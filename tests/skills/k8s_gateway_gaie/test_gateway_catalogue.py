@@ -412,8 +412,6 @@ SHAPE_CASES = _shape_cases()
 # Cases the shared kit does not read yet (the lead changes the kit; a case that passes then
 # turns this xfail strict into a failure: take it out of the list). Per (shape, form):
 _KIT_PENDING_WHY = {
-    ("tui", "message"): "k8s_skillkit.surface.unframe: a single line framed at both sides "
-                        "(`│ <message> │`, a k9s pane row) is unframed like a run of 2+",
     ("wrap80", "describe"): "k8s_skillkit describe reader (paste.parse_paste -> describe): "
                             "a column-0 line after a line of 80+ columns in a describe body "
                             "is the rest of the field above (event_table.is_terminal_wrap)",
@@ -425,16 +423,6 @@ _KIT_PENDING_WHY = {
                            "of 80 columns whose rest starts with a capital is one cut",
 }
 _KIT_PENDING = {
-    ("cilium:gw-no-accepted-listeners", "message", "tui"),
-    ("cilium:rt-backend-kind", "message", "tui"),
-    ("contour:rt-port-missing", "message", "tui"),
-    ("envoy-gateway:gw-no-valid-listeners", "message", "tui"),
-    ("envoy-gateway:ls-no-valid-secrets", "message", "tui"),
-    ("gateway-api:gw-pending", "message", "tui"),
-    ("istio:rt-parent-service-not-found", "message", "tui"),
-    ("kgateway:gw-unknown-address-kind", "message", "tui"),
-    ("kong:rt-backend-missing", "message", "tui"),
-    ("nginx-gateway-fabric:gw-class-missing", "message", "tui"),
     ("aws-application-networking-k8s:gw-sn-ambiguous", "describe", "wrap80"),
     ("contour:class-older-exists", "describe", "wrap80"),
     ("contour:ls-selector-empty", "describe", "wrap80"),
