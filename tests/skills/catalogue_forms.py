@@ -147,3 +147,18 @@ def assert_read_as(main, paste: str, cause: str, form: str, tmp_path: Path) -> N
     code, doc, err = run_main(main, path)
     assert code != 2, f"exit 2 on a catalogued wording ({form}): {err}"
     assert first_cause(doc) == cause, (form, doc and doc.get("summary"))
+
+
+def elide_metadata(text: str) -> str:
+    """A docs page's YAML: `metadata:` followed by `...` for its fields (no name then)."""
+    out, skipping = [], False
+    for line in text.split("\n"):
+        if line == "metadata:":
+            out += [line, "  ..."]
+            skipping = True
+            continue
+        if skipping and line.startswith(" "):
+            continue
+        skipping = False
+        out.append(line)
+    return "\n".join(out)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.skills.catalogue_forms import elide_metadata
+
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGUE = ROOT / "skills" / "k8s-gateway-gaie" / "references" / "catalogue"
 CAUSES = ROOT / "skills" / "k8s-gateway-gaie" / "references" / "causes.md"
@@ -280,17 +282,7 @@ def with_command(form: str, row: dict, dollar: bool):
 
 def metadata_elided(text: str) -> str:
     """A docs page's object with its metadata block cut to `...`."""
-    out, skipping = [], False
-    for line in text.splitlines():
-        if line == "metadata:":
-            out += [line, "  ..."]
-            skipping = True
-            continue
-        if skipping and line.startswith(" "):
-            continue
-        skipping = False
-        out.append(line)
-    return "\n".join(out) + "\n"
+    return elide_metadata(text.rstrip("\n")) + "\n"
 
 
 def body_elided(text: str) -> str:

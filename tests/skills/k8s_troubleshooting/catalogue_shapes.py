@@ -13,6 +13,8 @@ import re
 
 import yaml
 
+from tests.skills.catalogue_forms import elide_metadata
+
 from . import catalogue_forms as forms
 
 MASK = "*****"
@@ -55,19 +57,7 @@ def under_command(text: str, entry, form: str) -> str | None:
 
 def metadata_elided(text: str, entry, form: str) -> str | None:
     """A docs page's YAML: `metadata:` followed by `...` for its fields (no name then)."""
-    if form != "status_yaml":
-        return None
-    out, skipping = [], False
-    for line in text.split("\n"):
-        if line == "metadata:":
-            out += [line, "  ..."]
-            skipping = True
-            continue
-        if skipping and line.startswith(" "):
-            continue
-        skipping = False
-        out.append(line)
-    return "\n".join(out)
+    return elide_metadata(text) if form == "status_yaml" else None
 
 
 def kind_to_status_elided(text: str, entry, form: str) -> str | None:

@@ -73,17 +73,21 @@ CASES = [(e, form) for e in ENTRIES for form in forms.FORMS
 
 @pytest.mark.parametrize("entry,form", CASES, ids=[f"{e.id}|{f}" for e, f in CASES])
 def test_every_catalogued_wording_is_read_in_every_form(triage, entry, form):
-    paste = forms.FORMS[form](entry)
+    _assert_read(triage, entry, forms.FORMS[form](entry), form)
+
+
+def _assert_read(triage, entry, paste: str, label: str) -> None:
+    """triage reads the paste as the row's cause (a not-a-fault row: no error or warning)."""
     code, doc, err = triage(paste)
     if entry.why_not:
         causes = [f["cause"] for f in (doc or {}).get("findings", [])
                   if f.get("severity") != "info"]
         assert not causes, f"not a fault ({entry.why_not}), triage said {causes}\n{paste}"
         return
-    assert code == 1, f"exit {code} {err.strip()}\n--- {form} paste:\n{paste}"
+    assert code == 1, f"exit {code} {err.strip()}\n--- {label} paste:\n{paste}"
     top = doc["findings"][0]
     assert top["cause"] == entry.cause, (
-        f"{form}: expected {entry.cause} ({entry.source}), got {top['cause']}: "
+        f"{label}: expected {entry.cause} ({entry.source}), got {top['cause']}: "
         f"{top.get('message')}\n--- paste:\n{paste}")
 
 
@@ -145,15 +149,4 @@ SHAPE_CASES = [_shape_case(e, form, shape) for e, form in CASES for shape in sha
 
 @pytest.mark.parametrize("entry,form,shape", SHAPE_CASES)
 def test_every_catalogued_wording_is_read_in_every_paste_shape(triage, entry, form, shape):
-    paste = _shaped(entry, form, shape)
-    code, doc, err = triage(paste)
-    if entry.why_not:
-        causes = [f["cause"] for f in (doc or {}).get("findings", [])
-                  if f.get("severity") != "info"]
-        assert not causes, f"not a fault ({entry.why_not}), triage said {causes}\n{paste}"
-        return
-    assert code == 1, f"exit {code} {err.strip()}\n--- {form}/{shape} paste:\n{paste}"
-    top = doc["findings"][0]
-    assert top["cause"] == entry.cause, (
-        f"{form}/{shape}: expected {entry.cause} ({entry.source}), got {top['cause']}: "
-        f"{top.get('message')}\n--- paste:\n{paste}")
+    _assert_read(triage, entry, _shaped(entry, form, shape), f"{form}/{shape}")
