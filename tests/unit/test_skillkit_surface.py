@@ -253,3 +253,12 @@ def test_one_line_framed_at_both_sides_is_unframed():
     # lines was unframed already); a line framed at one side alone stays as it is
     assert surface.unframe("│ Port is required          │").rstrip() == "Port is required"
     assert surface.unframe("│ a left border only") == "│ a left border only"
+
+
+def test_an_events_table_message_keeps_the_quotes_the_component_wrote():
+    # a row copied from an old kubectl or a JSON log prints the message's quotes escaped
+    table = ("LAST SEEN   TYPE      REASON             OBJECT        MESSAGE\n"
+             '2m          Warning   FailedScheduling   pod/web-0     failed to place pod on '
+             '\\"worker-2\\": node(s) didn\'t match\n')
+    (event,) = [o for o in parse_paste(table, "paste") if o.get("kind") == "Event"]
+    assert event["message"].startswith('failed to place pod on "worker-2":')

@@ -235,8 +235,10 @@ def _table_event(cells: dict[str, Any], namespace: str) -> dict[str, Any]:
         event_name = ""
     if cells.get("SUBOBJECT"):
         involved["fieldPath"] = cells["SUBOBJECT"]
+    # (a message's quotes JSON-escaped, `failed to place pod on \"worker-2\"`, as old
+    # kubectl tables and logs copied into a table print them: the component wrote plain ones)
     return _event(namespace, involved, cells["TYPE"], cells.get("REASON", ""),
-                  cells.get("MESSAGE", ""), _count(cells.get("COUNT", "1")),
+                  cells.get("MESSAGE", "").replace('\\"', '"'), _count(cells.get("COUNT", "1")),
                   cells.get("SOURCE", ""), event_name, cells.get("LAST SEEN", ""))
 
 

@@ -128,11 +128,6 @@ KIT_MISREADS = {
         "k8s_skillkit.event_table.parse_describe_events/unwrap: a describe Events row cut at "
         "80 columns inside a camelCase word ('volume'/'Mount \"data\"') is not joined, so the "
         "row is not read", "kubelet.yaml#91"),
-    ("events_table", "json_escaped"): (
-        "k8s_skillkit.event_table._table_event: keep a row's message as the component wrote "
-        "it: unescape JSON-escaped quotes (\\\" -> \"); the Event object reads "
-        "'failed to place pod on \\\"worker-2\\\"' as a kubelet admission refusal",
-        "controllers.yaml#8"),
 }
 
 
