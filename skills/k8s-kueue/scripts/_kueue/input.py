@@ -192,18 +192,22 @@ def _untyped_messages(fragments: list[dict]) -> list[str]:
     queue's `Active` condition, which a ClusterQueue and a LocalQueue both have (Kueue's
     troubleshooting page shows `Can't admit new workloads: FlavorNotFound` so). Kueue's words
     in them are read as quoted text."""
-    return [str(c["message"]) for f in fragments if not as_kueue_object(f).get("kind")
-            for c in dig(f, "status", "conditions", default=[]) or []
-            if isinstance(c, dict) and c.get("message")]
+    return _condition_messages([f for f in fragments if not as_kueue_object(f).get("kind")],
+                               typeless_only=False)
 
 
 def _typeless_messages(objects) -> list[str]:
     """The messages of an object's conditions cut from their `type:` (a docs page keeps only
     lastTransitionTime and message of a Workload's condition): no rule can read a condition
     without its type, so its words are read as quoted text."""
+    return _condition_messages(objects, typeless_only=True)
+
+
+def _condition_messages(objects, typeless_only: bool) -> list[str]:
     return [str(c["message"]) for o in objects if isinstance(o, dict)
             for c in dig(o, "status", "conditions", default=[]) or []
-            if isinstance(c, dict) and c.get("message") and not c.get("type")]
+            if isinstance(c, dict) and c.get("message")
+            and not (typeless_only and c.get("type"))]
 
 
 def add_input_args(parser) -> None:
