@@ -20,7 +20,7 @@ import sys
 from .crd import is_resource_type_absent
 from .dump import ALL_NAMESPACES, Dump, kind_for_resource, resource_for
 from .errors import InputError
-from . import elisions, surface, unread
+from . import elisions, scalar_cuts, surface, unread
 from .paste import add_document, is_object, read_paste
 
 try:
@@ -144,6 +144,7 @@ def _parse_text(text: str, label: str, read_cut: bool) -> tuple[Dump, str]:
     if not text or text.isspace():  # not .strip(): a copy of the whole text (a dump: 355 MB)
         raise InputError(f"{label}: empty input, no Kubernetes objects found")
     text = surface.clean(text)  # CRLF, `> ` quotes: how it was posted, not what it says
+    text = scalar_cuts.rejoin_text(text)  # a terminal's cut, before YAML folds it
     docs, yaml_error = _whole_documents(text)
     whole = _as_dump(text, docs)
     if whole is not None:

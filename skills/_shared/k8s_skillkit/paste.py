@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from . import describe as describe_mod
-from . import elisions, event_table, fences, get_table, surface
+from . import elisions, event_table, fences, get_table, scalar_cuts, surface
 from .dump import ALL_NAMESPACES, Dump, full_list_scope, kind_for_resource, resource_for
 from .errors import InputError
 
@@ -153,6 +153,7 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
     short answers such as `kubectl auth can-i ...` / `no` live only there.
     """
     lines = textwrap.dedent("\n".join(surface.clean_lines(text))).split("\n")
+    lines = scalar_cuts.rejoin(lines)  # before YAML folds a terminal's cut or JSON refuses it
     out: list[Segment] = []
     hint = Command()
     index = 0

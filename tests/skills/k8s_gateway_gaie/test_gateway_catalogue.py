@@ -407,34 +407,15 @@ _KIT_PENDING_WHY = {
     ("wrap80", "describe"): "k8s_skillkit describe reader (paste.parse_paste -> describe): "
                             "a column-0 line after a line of 80+ columns in a describe body "
                             "is the rest of the field above (event_table.is_terminal_wrap)",
-    ("wrap80", "yaml"): "k8s_skillkit.paste.parse_paste: a YAML scalar a terminal cut at 80 "
-                        "columns (its rest at column 0) is joined back before parsing",
     ("wrap80", "prose"): "k8s_skillkit.event_table.unwrap_free_text (_single_cut): a line of "
                          "80 columns whose rest starts with a capital, a space or `(` is cut",
     ("wrap80", "message"): "k8s_skillkit.event_table.unwrap_free_text (_single_cut): a line "
                            "of 80 columns whose rest starts with a capital is one cut",
 }
 _KIT_PENDING = {
-    ("aws-application-networking-k8s:gw-sn-ambiguous", "describe", "wrap80"),
-    ("contour:class-older-exists", "describe", "wrap80"),
-    ("contour:ls-selector-empty", "describe", "wrap80"),
-    ("contour:rt-path-double-slash", "describe", "wrap80"),
-    ("envoy-gateway:class-params-unsupported", "describe", "wrap80"),
-    ("envoy-gateway:ctp-overridden", "describe", "wrap80"),
-    ("envoy-gateway:gw-envoyproxy-invalid", "describe", "wrap80"),
-    ("envoy-gateway:ls-overlap-hostname", "describe", "wrap80"),
-    ("istio:gw-params-kind", "describe", "wrap80"),
-    ("istio:gw-service-port", "describe", "wrap80"),
     ("kgateway:rt-delegation-cycle", "describe", "wrap80"),
-    ("traefik:ls-cert-refgrant", "describe", "wrap80"),
-    ("traefik:rt-port-not-found", "describe", "wrap80"),
-    ("traefik:rt-tcp-service-not-found", "describe", "wrap80"),
     ("istio:rt-inference-disabled", "message", "wrap80"),
     ("envoy-gateway:epp-disabled", "prose", "wrap80"),
-    ("envoy-gateway:ctp-overridden", "yaml", "wrap80"),
-    ("istio:gw-service-port", "yaml", "wrap80"),
-    ("kgateway:rt-delegation-cycle", "yaml", "wrap80"),
-    ("traefik:rt-port-not-found", "yaml", "wrap80"),
 }
 
 

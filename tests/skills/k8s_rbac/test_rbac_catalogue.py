@@ -267,32 +267,8 @@ SHAPE_FORMS = {"command": tuple(COMMANDS), "command-bare": tuple(COMMANDS),
 
 
 # Rows whose reading a kit function breaks in a shape (the kit is the lead's to change):
-# k8s_skillkit.paste._json_at: the Status body cut at 80 columns inside a word the denial's
-# wording needs ("can" / "not list"), read as YAML that folds the cut to a space (see
-# test_a_status_body_cut_at_80_columns_keeps_its_message below; other rows' cuts fall in a
-# name, which a space does not hide from the reader)
-KIT_STATUS_CUT = {0, 1, 4, 5, 6, 7, 8, 10, 16, 36, 40, 41, 43, 44, 45, 46, 47, 48, 49, 50, 51,
-                  52, 53, 54, 55, 56, 57, 58, 59, 60, 64, 65, 66, 68, 69, 70, 71, 72, 76}
-
-# k8s_skillkit.paste._load_yaml: the ReplicaSet's YAML cut at 80 columns inside its condition's
-# message (a quoted scalar), which YAML folds to a space ("app" / "s:builder"): the kit
-# test test_a_condition_cut_at_80_columns_keeps_its_message below (`...` lines ending the
-# document leave it to the text reader, which rejoins the cut: condition-between-elided reads)
-KIT_YAML_CUT = {2, 7, 8, 12, 13, 14, 19, 20, 22, 25, 37, 41, 47, 48, 50, 51, 52, 53, 55, 57, 58,
-                59, 60, 61, 64, 67, 69, 71, 72, 75}
-
-
 def _kit_marks(i: int, form: str, shape: str) -> list:
     """The xfail a case carries while a kit function breaks its reading."""
-    if form == "status-json" and shape == "wrap-80" and i in KIT_STATUS_CUT:
-        return [pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.paste._json_at should "
-                                  "rejoin a JSON document's strings a terminal cut before YAML "
-                                  "folds the cut to a space")]
-    if form in ("condition", "condition-metadata-elided") and shape == "wrap-80" and \
-            i in KIT_YAML_CUT:
-        return [pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.paste._load_yaml "
-                                  "should rejoin a quoted scalar a terminal cut before YAML "
-                                  "folds the cut to a space")]
     # k8s_skillkit.event_table's row unwrap (kubectl get events inside a k9s pane): a pane
     # piece ending in a space at the border is glued to the next without it
     # (".containers[0].runAsUser: " / "Invalid value: 0: running with the root UID") and the
@@ -386,17 +362,9 @@ def test_every_catalogued_denial_is_read_where_a_controller_shows_it(audit, i, e
     _assert_cause(audit, OBJECT_SHAPES[shape](OBJECT_FORMS[form](msg), form), entry)
 
 
-def _cut_in_word(paste: str, width: int = 80) -> bool:
-    """A line cut at `width` between two characters of one word."""
-    return any(not line[k - 1].isspace() and not line[k].isspace()
-               for line in paste.splitlines() for k in range(width, len(line), width))
-
-
-def _status_cut_in_word(form: str, shape: str, msg: str) -> bool:
-    """A pretty-printed Status body a terminal cut inside a word: strict JSON refuses the
-    string's raw newline, so the kit reads it as YAML, whose double-quoted scalar folds that
-    newline to a space ("can" / "not list" -> "can not list"); the kit test below."""
-    return form == "status-json" and shape == "wrap-80" and _cut_in_word(_status(msg))
+def _cut_at_80(paste: str) -> bool:
+    """A terminal of 80 columns cuts at least one of the paste's lines."""
+    return any(len(line) > 80 for line in paste.splitlines())
 
 
 SHAPE_CASES = [(i, e, msg, form, shape) for i, e, msg in ENTRIES for form in FORMS
@@ -435,18 +403,13 @@ def test_every_catalogued_denial_is_read_escaped_and_as_yaml(audit, i, entry, ms
     _assert_cause(audit, MSG_SHAPES[shape](msg), entry)
 
 
-# k8s_skillkit.paste._json_at (via read_paste): a JSON document whose strings a terminal cut
-# at its width (kubectl get --raw in an 80-column console) fails strict decoding on the raw
-# newline; YAML then folds it to a space. The kit should retry the JSON with the lines of the
-# terminal's width (event_table.terminal_width) joined without a newline, as the readers'
-# unwrap does for free text; until then the Status message of these rows is not the
-# apiserver's, and audit_rbac.py cannot read what the fold broke.
-CUT_STATUS = [(i, msg) for i, _, msg in ENTRIES if _status_cut_in_word("status-json", "wrap-80",
-                                                                       msg)]
+# k8s_skillkit.scalar_cuts (via load_paste): a JSON document whose strings a terminal cut at
+# its width (kubectl get --raw in an 80-column console) fails strict decoding on the raw
+# newline, and YAML would fold the cut to a space ("can" / "not list"); the kit joins the
+# pieces back as they were, so the Status message is the apiserver's, byte for byte
+CUT_STATUS = [(i, msg) for i, _, msg in ENTRIES if _cut_at_80(_status(msg))]
 
 
-@pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.paste._json_at should rejoin a JSON "
-                   "document's strings cut at a terminal's width before YAML folds them")
 @pytest.mark.parametrize("i,msg", CUT_STATUS, ids=[str(i) for i, _ in CUT_STATUS])
 def test_a_status_body_cut_at_80_columns_keeps_its_message(tmp_path, i, msg):
     from k8s_skillkit.loading import load_paste
@@ -479,11 +442,9 @@ def test_check_pod_security_reads_each_pod_security_wording_in_every_shape(
 
 
 CUT_CONDITION = [(i, msg) for i, _, msg in ENTRIES
-                 if "\n" not in msg and _cut_in_word(_condition(msg))]
+                 if "\n" not in msg and _cut_at_80(_condition(msg))]
 
 
-@pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.paste._load_yaml should rejoin a "
-                   "quoted scalar a terminal cut at its width before YAML folds the cut")
 @pytest.mark.parametrize("i,msg", CUT_CONDITION, ids=[str(i) for i, _ in CUT_CONDITION])
 def test_a_condition_cut_at_80_columns_keeps_its_message(tmp_path, i, msg):
     from k8s_skillkit.loading import load_paste

@@ -101,25 +101,11 @@ def _shaped(entry, form, shape):
 # Shapes the shared kit reads wrong (skills/_shared/k8s_skillkit: the lead changes the kit,
 # then these pass and strict=True makes the list shrink): (form, shape) -> (the kit function
 # to change, the rows it misreads, by file#index).
-_YAML_CUT = ("k8s_skillkit.loading.parse_paste: a terminal's column-0 piece of a YAML line cut "
-             "at 80 columns is folded into the scalar with a space ('affin ity/selector'); "
-             "rejoin the pieces (event_table.terminal_width/_single_cut) before yaml.safe_load")
 _LINE_CUT = ("k8s_skillkit.event_table.unwrap_free_text/_single_cut: one 80-column cut is "
              "joined only inside a lower-case token; not after a space ('now: '/'NodeNotReady'), "
              "before one (\"didn't\"/\" have\"), in camelCase ('runAsNon'/'Root'), before "
              "an upper-case word ('LOG_'/'LEVEL', _RECORD_START) or a bracket ('=[' / '[]')")
 KIT_MISREADS = {
-    ("status_yaml", "wrapped80"): (_YAML_CUT, (
-        "kubelet.yaml#17 scheduler.yaml#2 scheduler.yaml#7 scheduler.yaml#11 scheduler.yaml#12 "
-        "scheduler.yaml#17 scheduler.yaml#18 scheduler.yaml#27 scheduler.yaml#28 "
-        "scheduler.yaml#29 scheduler.yaml#31 scheduler.yaml#32 scheduler.yaml#33 "
-        "scheduler.yaml#35 scheduler.yaml#36 scheduler.yaml#38 scheduler.yaml#39 "
-        "scheduler.yaml#40 scheduler.yaml#44")),
-    ("event_yaml", "wrapped80"): (_YAML_CUT, (
-        "controllers.yaml#5 controllers.yaml#10 controllers.yaml#35 controllers.yaml#38 "
-        "controllers.yaml#39 controllers.yaml#41 controllers.yaml#45 controllers.yaml#50 "
-        "kubelet.yaml#88 scheduler.yaml#7 scheduler.yaml#11 scheduler.yaml#12 "
-        "scheduler.yaml#17 scheduler.yaml#18 scheduler.yaml#27 scheduler.yaml#33")),
     ("log", "wrapped80"): (_LINE_CUT, (
         "kubelet.yaml#14 kubelet.yaml#16 kubelet.yaml#17 kubelet.yaml#34 kubelet.yaml#97 "
         "kubelet.yaml#98")),
