@@ -54,12 +54,15 @@ def test_a_cut_scalar_reads_as_the_uncut_one(dump, width):
     assert _messages(_cut(text, width)) == [SCHEDULED]
 
 
-def test_a_cut_inside_a_doubled_single_quote_keeps_the_quote():
-    """`didn''t` cut between its two quotes: the line looks closed until the next one."""
-    line = "    message: '" + "x" * (78 - len("    message: '") - len("didn")) + "didn''t fit'"
-    cut = _cut(line)
-    assert cut.split("\n")[0].endswith("'")
-    assert rejoin(cut.split("\n")) == [line]
+@pytest.mark.parametrize("word", ["didn''t", "''worker-1''"])
+def test_a_cut_at_a_doubled_single_quote_keeps_the_quote(word):
+    """`didn''t` cut between its two quotes (the line looks closed until the next one), and
+    `''worker-1''` cut before its closing pair (the line is open; the rest starts with one)."""
+    head = word[:word.index("''") + 1] if word.startswith("d") else word[:-2]
+    line = "    message: '" + "x" * (80 - len("    message: '") - len(head)) + word + " fit'"
+    cut = _cut(line).split("\n")
+    assert cut[0].endswith(head) and cut[1].startswith("'")
+    assert rejoin(cut) == [line]
 
 
 def test_a_plain_scalar_under_an_indented_key_is_joined_yaml_would_refuse_it():

@@ -58,16 +58,28 @@ def rejoin(lines: list[str]) -> list[str]:
     width = width if seen >= 2 else event_table.TERMINAL_WIDTH
     out: list[str] = []
     inside: str | None = None  # the quote a scalar begun above the last line left open
-    last_piece = 0
+    last_piece, chained = 0, False
     for line in lines:
-        if out and last_piece == width and _rest_of_value(out[-1], line, inside):
+        # a piece of exactly the width after a cut one is cut too: its rest goes on, even
+        # where it looks like a key (`hint: the service port ...` inside a message)
+        if out and last_piece == width and (chained and _piece(line) or
+                                            _rest_of_value(out[-1], line, inside)):
             out[-1] += line
+            chained = True
         else:
             if out:
                 inside = _open_after(out[-1], inside)
             out.append(line)
+            chained = False
         last_piece = len(line)
     return out
+
+
+def _piece(line: str) -> bool:
+    """A line that can be a cut's rest: text at column 0, or after the one space the cut
+    fell before (kubectl indents by two or more)."""
+    return bool(line.strip()) and (not line[0].isspace() or
+                                   (line[0] == " " and not line[1].isspace()))
 
 
 def _quotes(lines: list[str]) -> list[str | None]:
@@ -84,20 +96,26 @@ def _rest_of_value(logical: str, line: str, inside: str | None) -> bool:
     """`line` (at column 0) goes on the value `logical` left open: a quoted scalar not yet
     closed (begun on `logical` or, `inside` it, above), or a plain one under an indented
     key, where YAML allows no column-0 line but the rest of the cut."""
-    if not line.strip() or line[:1].isspace() and (line[1:2].isspace() or line[0] != " "):
-        return False  # a cut falls before one space at most: kubectl indents by two
-    # a cut inside YAML's doubled quote (`didn'` / `'t`) leaves a line that looks closed
-    probe = logical + "'" if line.startswith("'") else logical
+    if not _piece(line):
+        return False
     if inside:
-        return _open_after(probe, inside) is not None
+        return _still_open(logical, line, inside)
     found = _VALUE.match(logical)
     if not found:
         return False
     value = logical[found.end():]
     if value[0] in "\"'":
-        return _open_after(probe, None) is not None
+        return _still_open(logical, line, None)
     return (bool(found.group(1)) and not value.startswith(_NOT_PLAIN)
             and " #" not in value and not _STRUCTURE.match(line))
+
+
+def _still_open(logical: str, line: str, inside: str | None) -> bool:
+    """The scalar is open after `logical`, or `logical` looks closed only because the cut
+    fell inside YAML's doubled quote (`didn'` / `'t`): the rest starts with the other half."""
+    if _open_after(logical, inside) is not None:
+        return True
+    return line.startswith("'") and _open_after(logical + "'", inside) is not None
 
 
 def _open_after(line: str, inside: str | None) -> str | None:
