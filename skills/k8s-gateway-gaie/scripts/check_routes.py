@@ -21,7 +21,7 @@ from _gw.messages import ROUTE_ONLY_REASONS, is_problem
 from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backend_refs,
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
-from _gw import catalogue, crd_versions, epp_config, nack
+from _gw import catalogue, crd_versions, epp_config, nack, pasted_conditions
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -221,7 +221,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):
         findings += _rows_only(index) or _status_only(index) or \
-            _report_beside_other_objects(index, raw)
+            _report_beside_other_objects(index, raw) or _conditions_only(index)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -278,6 +278,21 @@ def _status_only(index: Index) -> list[dict]:
                     [f"a {what} status without its object"],
                     f"paste the whole objects: {command}, and the Gateway it names (its "
                     "listeners and their conditions)", basis="inferred", confirm=command)]
+
+
+def _conditions_only(index: Index) -> list[dict[str, object]]:
+    """A conditions list pasted alone whose types do not tell whose it is (Accepted,
+    Programmed and ResolvedRefs are on every Gateway API kind) and whose reasons no rule
+    reads: nothing was checked, so nothing "looks right"."""
+    if not getattr(index.dump, "conditions_paste", False):
+        return []
+    command = "kubectl get gatewayclass,gateway,httproute,grpcroute -A -o yaml"
+    return [finding("info", "not_evaluated", {"kind": "Text", "name": "paste"},
+                    "only status conditions were pasted, without the object they belong to: "
+                    "neither its kind nor the cause can be told from them",
+                    ["a conditions list without its object"],
+                    f"paste the whole object: {command} (the one these conditions are on)",
+                    basis="inferred", confirm=command)]
 
 
 def _conditions_of(status: dict) -> list[dict]:
@@ -410,12 +425,14 @@ def _load(path: str) -> Dump:
         dump.extend(events_from_logs(lines))
         return dump
     dump.raw_lines = lines  # type: ignore[attr-defined]
+    _read_conditions(dump, text)
     _flat_describe_conditions(dump)
     dump.extend(status_objects(dump.fragments))
     dump.extend(events_from_logs(lines))
     if not any(o.get("kind") for o in dump if isinstance(o, dict)) and \
             not _knows_text(_text_lines(dump)) and not _knows_text(lines) and \
-            not fragment_findings(dump.fragments):
+            not fragment_findings(dump.fragments) and \
+            not getattr(dump, "conditions_paste", False):
         try:
             parse_documents(text, label)  # raises the kit's one-line InputError ...
         except InputError as err:
@@ -425,6 +442,22 @@ def _load(path: str) -> Dump:
                                    "gateway or endpoint picker message this script knows",
                                    _ASKS, _gw_prose.GATEWAY_TALK)  # ... or this one
     return dump
+
+
+def _read_conditions(dump: Dump, text: str) -> None:
+    """Conditions a paste holds outside their place: a conditions list copied alone (read as
+    the status of the kind its types prove, else left to the text rules), or conditions the
+    paste's indentation put inside a spec list (moved back to the object's status)."""
+    for obj in dump:
+        if isinstance(obj, dict) and group_of(obj) in _GATEWAY_GROUPS:
+            pasted_conditions.lift_misplaced(obj)
+    if any(o.get("kind") for o in dump if isinstance(o, dict)):
+        return
+    dump.conditions_paste = pasted_conditions.is_conditions_paste(text)  # type: ignore[attr-defined]
+    listed = pasted_conditions.status_objects(text)
+    if listed:  # read as a status, not as loose lines as well
+        dump.extend(listed)
+        dump.texts = []
 
 
 def _flat_describe_conditions(dump: Dump) -> None:

@@ -1118,6 +1118,20 @@ def reason_verdict(reason: str, scope: str, message: str = "") -> Verdict | None
     return Verdict(verdict.cause, verdict.layer, verdict.pattern, hint=_CERT_GRANT_HINT)
 
 
+# A route's parentRef refused by the Gateway's allowedRoutes, in words (vCluster's tenant
+# route sync: "HTTPRoute in namespace %q is not permitted by Gateway %q in namespace %q
+# allowedRoutes" under reason RefNotPermitted, loft-sh/vcluster-docs vcluster/troubleshoot/
+# gateway-api-sync.mdx@e91e4f4). No ReferenceGrant governs a parentRef: a Gateway accepts a
+# route from another namespace by its listeners' allowedRoutes (gateway-api v1.6.3
+# apis/v1/shared_types.go:63-67, ParentReference.Namespace), and a route no listener's
+# allowedRoutes permits is NotAllowedByListeners (shared_types.go:370-373), whatever reason
+# an implementation writes.
+_ALLOWED_ROUTES_REFUSAL = re.compile(
+    r"\bnot (?:permitted|allowed)\b[^.;]*?\ballowed_?routes\b|"
+    r"\ballowed_?routes\b[^.;]*?\b(?:does not|doesn't|do not) (?:permit|allow)\b",
+    re.IGNORECASE)
+
+
 def _reason_misused(reason: str, scope: str, message: str) -> Verdict | None:
     """A deciding reason over a message (or a line holding it) that the catalogue holds, as a
     long wording, under that very reason with another cause: the controller borrowed the
@@ -1125,6 +1139,8 @@ def _reason_misused(reason: str, scope: str, message: str) -> Verdict | None:
     rt-delegation-cycle; internal/kgateway/query/utils.go ProcessBackendError@06ff8b9), where
     no ReferenceGrant would help."""
     message = " ".join(str(message or "").split()).rstrip(" .;")
+    if _ALLOWED_ROUTES_REFUSAL.search(message):
+        return Verdict("not_allowed_by_listener", "attach", "allowed-routes-refusal")
     decided = _by_reason(scope, {"type": "ResolvedRefs", "status": "False", "reason": reason})
     for row in catalogue.rows() if message else ():
         if row.reason == reason and row.fault and row.regex is not None and decided and \
@@ -1377,6 +1393,9 @@ def match_reason_token(text: str) -> Verdict | None:
     reason = hit.group(1)
     # a listener's status line (`Conflicted=True HostnameConflict`) before a route's
     first = "listener" if _LISTENER_LINE.search(text) else "route"
+    misused = _reason_misused(reason, first, text) if reason in _REASON_DECIDES else None
+    if misused is not None:
+        return misused  # the line's own words say the reason was borrowed
     order = sorted(_reason_tables(), key=lambda t: t[0] != first)
     for _scope, table in order:
         if reason in table:

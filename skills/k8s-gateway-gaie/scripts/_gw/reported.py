@@ -548,6 +548,13 @@ def text_findings(lines, raw=None) -> list[dict]:
     return out
 
 
+# the scopes whose every condition is the object's own: a GatewayClass has only
+# status.conditions (gateway-api v1.6.3 apis/v1/gatewayclass_types.go GatewayClassStatus);
+# a Gateway's or ListenerSet's paste holds its listeners' conditions too, a route's and a
+# pool's are per parent, so `kubectl get gateway` above a condition does not say whose it is
+_WHOLE_STATUS = ("class",)
+
+
 def _decided_conditions(lines, raw) -> dict[int, tuple[Verdict, str] | None]:
     """The lines of each condition pasted as text whose reason decides (RefNotPermitted), or
     of a policy's condition (any reason): its first line carries the condition's verdict and
@@ -562,11 +569,19 @@ def _decided_conditions(lines, raw) -> dict[int, tuple[Verdict, str] | None]:
             continue
         # a policy's condition under its own `kubectl describe <kind>Policy` (Envoy Gateway's
         # EnvoyExtensionPolicy Accepted=False Invalid): its reasons are a policy's (GEP-713)
-        if at >= 0 and scope_above(raw, at) == "policy":
+        whose = scope_above(raw, at) if at >= 0 else ""
+        if whose == "policy":
             verdict = classify("policy", {"type": "Accepted", "status": "False", **cond})
         else:
             verdict = reason_verdict(cond["reason"], scope_of_text(cond.get("message", "")),
                                      cond.get("message", ""))
+        if verdict is None and whose in _WHOLE_STATUS and cond.get("type") and \
+                cond.get("status"):
+            # a whole condition under the command that printed it (`kubectl get gatewayclass
+            # X -o yaml`): its reason is read on that kind, as from the parsed object
+            # (cilium/cilium#42956: a GatewayClass's Accepted=False InvalidParameters under
+            # its `kubectl get gatewayclass` line, with nothing else naming the kind)
+            verdict = classify(whose, cond)
         if verdict is not None:
             out.update(dict.fromkeys(indices))
             out[min(indices)] = (verdict, cond_text(cond))
