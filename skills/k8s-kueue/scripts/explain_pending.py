@@ -21,7 +21,7 @@ from _kueue.flavors import pasted_flavors_refuse
 from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
-from _kueue import saturated, tas_taints
+from _kueue import partial_start, saturated, tas_taints
 from _kueue import controller_down, provreq
 from _kueue.orphans import orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
@@ -107,6 +107,8 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings = tas_taints.findings(cluster)
     if not findings:  # a queue whose own counters say it is full and has pending work
         findings = saturated.findings(cluster)
+    if not findings:  # pods only: a job partly running, the rest left by the scheduler
+        findings = partial_start.findings(cluster)
     if not findings:  # no object, no Kueue message: what the report says in prose
         findings = prose_findings(cluster)
     elif all(f["severity"] == "info" for f in findings):

@@ -10,10 +10,13 @@
   CrashLoopBackOff / Error / an image pull state (kueue#6797: a Helm release name that broke
   the webhook certificate's Secret, "kueue-webhook-server-cert" not found, fixed by #6799), or
   the kubelet failing to pull Kueue's own image (kueue#4856: a DNS failure reaching the
-  registry). With the controller down nothing Kueue would say about a Workload is current."""
+  registry). With the controller down nothing Kueue would say about a Workload is current.
+- Its own log saying the manager could not run (`Could not run manager` with the error it exits
+  on: kueue#1700, the webhook serving certificate not written yet)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from k8s_skillkit.findings import finding
 
@@ -80,6 +83,66 @@ def _pod_down(pods: list[dict], texts: list[str]) -> list[dict]:
                             "kueue")]
 
 
+# Kueue's main exits 1 after either line (cmd/kueue/main.go:142 / :190@v0.6.3, :283 / :449@v0.19.2;
+# main.go:106 / :144@v0.3.2): the manager could not start, or stopped with an error, e.g. the
+# webhook serving certificate not written yet (`open .../serving-certs/tls.crt: no such file or
+# directory`, kueue#1700). Other kubebuilder managers log the same words, so only with Kueue's
+# caller (`kueue/main.go`) on the line or kueue-controller-manager named in the paste
+_MANAGER_EXIT = re.compile(r"(?:Could not run manager|Unable to start manager)\b[^\n]*", re.I)
+_KUEUE_MAIN = re.compile(r"\bkueue/main\.go:\d+")
+_ERROR_FIELD = re.compile(r"\"error\": ?\"((?:[^\"\\]|\\.)+)\"")
+_EXIT_FIX = ("read the error it exited with: a serving certificate not found (the built-in cert "
+             "rotator had not written it yet, or cert-manager's Certificate / the "
+             "kueue-webhook-server-cert Secret is missing) resolves on the restart or needs the "
+             "certificate setup fixed; a configuration error needs the Kueue Configuration "
+             "fixed; then wait for kueue-controller-manager to be Ready before applying Kueue "
+             "objects")
+
+
+def _manager_exited(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[str, Any]]:
+    """Kueue's own log saying its manager could not run: the process exits (the kubelet's
+    `Last State: Terminated, Reason: Error, Exit Code: 1` on its pod), and until it serves
+    again its webhooks refuse Kueue's objects and nothing is admitted."""
+    text = "\n".join(str(t) for t in texts or [])
+    kueue_named = any(_CONTROLLER.search(str((p.get("metadata") or {}).get("name", "")))
+                      for p in pods) or bool(_CONTROLLER.search(text))
+    hit = next((m for m in _MANAGER_EXIT.finditer(text)
+                if kueue_named or _KUEUE_MAIN.search(_line_of(text, m.start()))), None)
+    if hit is None:
+        return []
+    line = _line_of(text, hit.start())
+    error = _ERROR_FIELD.search(line)
+    said = " ".join(hit.group(0).split())[:240]
+    evidence = [f"Kueue's log: {said}"] + [
+        f"pod {p['metadata'].get('name')}: {t}" for p in pods
+        if _CONTROLLER.search(str((p.get("metadata") or {}).get("name", "")))
+        for t in [_last_termination(p)] if t]
+    why = f": {error.group(1)}" if error else ""
+    return [finding("error", "kueue_controller_down", {"kind": "Deployment",
+                                                        "name": "kueue-controller-manager"},
+                    f"kueue-controller-manager exited{why[:200]}; until it runs again its "
+                    "webhooks refuse Kueue's objects and nothing is admitted", evidence[:3],
+                    _EXIT_FIX, basis="reported",
+                    confirm="kubectl logs -n kueue-system deploy/kueue-controller-manager "
+                            "--previous | tail -20")]
+
+
+def _line_of(text: str, at: int) -> str:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _last_termination(pod: dict[str, Any]) -> str:
+    """A container's previous run that ended in an error (kubelet lastState.terminated)."""
+    for c in (pod.get("status") or {}).get("containerStatuses") or []:
+        done = (c.get("lastState") or {}).get("terminated") if isinstance(c, dict) else None
+        if isinstance(done, dict) and (done.get("exitCode") not in (None, 0, "0")):
+            return (f"last state Terminated ({done.get('reason') or 'no reason'}, exit code "
+                    f"{done.get('exitCode')}, finished {done.get('finishedAt') or '?'})")
+    return ""
+
+
 def _pod_state(pod: dict) -> str:
     status = pod.get("status") or {}
     waiting = [str((c.get("state") or {}).get("waiting", {}).get("reason") or "")
@@ -90,5 +153,5 @@ def _pod_state(pod: dict) -> str:
 def findings(pods: list[dict], texts: list[str]) -> list[dict]:
     """kueue_controller_down when the paste shows the controller not running: its panic
     first (it names the code that failed), else its pod or image."""
-    return _panicked(texts) or _pod_down(pods, texts)
+    return _panicked(texts) or _manager_exited(pods, texts) or _pod_down(pods, texts)
 

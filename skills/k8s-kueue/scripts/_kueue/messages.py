@@ -25,6 +25,10 @@ class Clause:
 # (cause, regex). Order matters only inside one clause: the first match wins.
 _CLAUSES = [
     ("quota_exhausted", r"Workload didn'?t fit in the remaining quota"),  # v0.1-v0.2
+    # the first scheduler's only word for a head it could not admit in the quota left, the
+    # whole message (pkg/scheduler/scheduler.go:128 at b6b66028, early 2022, QueuedWorkload
+    # condition Admitted=False reason Pending); not v0.2+'s "podSet didn't fit: <why>"
+    ("quota_exhausted", r"^workload didn'?t fit\.?$"),
     # flavorassigner.go fitsResourceQuota, v0.8+: request > maximum capacity (N > M);
     # v0.13.7+/v0.14.2+/v0.15+: previously considered podsets requests (A) + current podset request (B) > ...
     ("exceeds_max_quota", r"insufficient quota for (?P<resource>\S+) in flavor (?P<flavor>\S+?),"
@@ -364,6 +368,19 @@ _MESSAGES = [
                               r"[^\n]{0,300}?(?:no endpoints available|connection refused|i/o "
                               r"timeout|context deadline exceeded|x509|not found|connection "
                               r"reset by peer|broken pipe|\bEOF\b|\bcode 50[234]\b|Bad Gateway)"),
+    # ... and a webhook of Kueue's own kinds (config/components/webhook/manifests.yaml
+    # v0.6.3: m/v clusterqueue, resourceflavor, workload, v admissioncheck, localqueue; v0.19.2
+    # adds vcohort) that the API server failed to CALL, whatever the error: no other server
+    # registers these names, so its failure is Kueue's webhook server not answering (apiserver
+    # pkg/admission/plugin/webhook/validating/dispatcher.go:311 `failed to call webhook: %w`,
+    # wrapped by pkg/util/webhook/error.go:36 `failed calling webhook %q: %v`, v0.37.2).
+    # kueue#1700: `the server could not find the requested resource` while the manager was
+    # restarting on missing serving certs. A denial (`admission webhook ... denied the
+    # request`) is an answer, not this
+    ("kueue_controller_down", r"failed calling webhook \\?\"?[mv](?:admissioncheck|clusterqueue|"
+                              r"cohort|localqueue|resourceflavor|workload|workloadpriorityclass|"
+                              r"topology|multikueuecluster|multikueueconfig)\.kb\.io\\?\"?: "
+                              r"failed to call webhook"),
     # kueue-controller-manager's own informers cannot list its kinds (controller-runtime
     # pkg/cache/internal/informers.go -> client-go reflector `Failed to watch *v1beta1.Workload:
     # failed to list *v1beta1.Workload: <err>`): its caches never sync, so it admits nothing.

@@ -80,6 +80,8 @@ def as_kueue_object(obj: dict) -> dict:
     """Give a kindless paste fragment the kind it must have: a status with Workload condition
     types is a Workload; a controller log record about an object ("msg" + "object" or
     "workload") is an Event about that object."""
+    if kind_is(obj, "QueuedWorkload", KUEUE_GROUP):
+        return {**obj, "kind": "Workload"}
     if obj.get("kind"):
         return obj
     types = {c.get("type") for c in dig(obj, "status", "conditions", default=[]) or []

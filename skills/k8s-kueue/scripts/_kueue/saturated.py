@@ -16,6 +16,7 @@ it can borrow depends on the cohort's other queues, which a paste rarely holds w
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig
@@ -26,7 +27,7 @@ from _kueue.objects import Cluster, cq_usage
 
 def findings(cluster: Cluster) -> list[dict]:
     out = []
-    for name, cq in sorted(cluster.cluster_queues.items()):
+    for name, cq in sorted(_queues(cluster).items()):
         pending = dig(cq, "status", "pendingWorkloads", default=0) or 0
         if not isinstance(pending, int) or pending <= 0 or _in_cohort(cq):
             continue
@@ -37,6 +38,79 @@ def findings(cluster: Cluster) -> list[dict]:
             held = _held_without_spec(cluster, name, cq)
             if held:
                 out.append(held)
+        else:
+            partly = _partly_held(name, cq, pending)
+            if partly:
+                out.append(partly)
+    return out
+
+
+def _queues(cluster: Cluster) -> dict[str, dict[str, Any]]:
+    """The ClusterQueues, a nameless status block joined to its spec: `kubectl describe
+    clusterqueue` pasted from its `Status:` line (describe prints the status last) beside the
+    one ClusterQueue's YAML (a guide's manifest, then its status) is that queue's status."""
+    queues = dict(cluster.cluster_queues)
+    nameless = queues.get("")
+    named = [n for n, q in queues.items() if n and q.get("_source") != "table"]
+    if nameless and not dig(nameless, "spec", "resourceGroups") and len(named) == 1 \
+            and not queues[named[0]].get("status"):
+        del queues[""]
+        queues[named[0]] = {**queues[named[0]], "status": nameless.get("status") or {}}
+    return queues
+
+
+def _partly_held(name: str, cq: dict[str, Any], pending: int) -> dict[str, Any] | None:
+    """Pending Workloads beside admitted ones that reserve part of a queue in no cohort: a
+    Workload is admitted only when ALL its pods fit at once, in the quota the others leave
+    (flavorassigner.go fitsResourceQuota: request > nominal - reserved is "insufficient unused
+    quota"), so a pending one that asks more than what is free waits for them (the KubeRay
+    guide's second RayJob: 2 CPUs each, 2 of 3 reserved). Inferred: the pending Workload's
+    request is not in the paste; its QuotaReserved condition says which resource is short."""
+    status = cq.get("status") or {}
+    reserving = status.get("reservingWorkloads", status.get("admittedWorkloads")) or 0
+    if not isinstance(reserving, int) or reserving <= 0 or not _active(cq):
+        return None
+    free = _free(cq)
+    if not free:
+        return None
+    shown = ", ".join(f"{res} {format_quantity(nominal - used, res)} of "
+                      f"{format_quantity(nominal, res)} free in flavor {flavor}"
+                      for flavor, res, used, nominal in free)
+    return finding(
+        "warning", "quota_exhausted", {"kind": "ClusterQueue", "name": name},
+        f"ClusterQueue {name} has {pending} pending Workload(s) while {reserving} admitted "
+        f"one(s) reserve part of its quota ({shown}); it is in no cohort, so it cannot "
+        "borrow: a pending Workload that asks more than is free, for all its pods at once, "
+        "most likely waits for the admitted ones to finish",
+        [f"status.pendingWorkloads: {pending}", f"status.reservingWorkloads: {reserving}",
+         f"nominalQuota against status.flavorsReservation: {shown}"],
+        "wait for the admitted Workloads to finish, raise nominalQuota by the pending "
+        "Workload's shortfall, or put the ClusterQueue in a cohort with spare quota to borrow; "
+        "if its request is over the nominal quota itself it can never fit (shrink it)",
+        basis="inferred",
+        confirm="kubectl describe workload NAME -n NAMESPACE for a pending one (its "
+                "QuotaReserved condition names the resource and how much more is needed)")
+
+
+def _active(cq: dict[str, Any]) -> bool:
+    """Not said inactive: a stopped or misconfigured queue is another cause."""
+    for cond in dig(cq, "status", "conditions", default=[]) or []:
+        if isinstance(cond, dict) and cond.get("type") == "Active":
+            return str(cond.get("status")) == "True"
+    return True
+
+
+def _free(cq: dict[str, Any]) -> list[tuple[str, str, Fraction, Fraction]]:
+    """(flavor, resource, reserved, nominal) where some but not all quota is reserved."""
+    usage = cq_usage(cq) or {}
+    out = []
+    for group in dig(cq, "spec", "resourceGroups", default=[]) or []:
+        for flavor in group.get("flavors") or []:
+            for res in flavor.get("resources") or []:
+                nominal = parse_quantity(res.get("nominalQuota") or 0)
+                used = usage.get((flavor.get("name", ""), res.get("name", "")))
+                if used is not None and 0 < used < nominal:
+                    out.append((flavor.get("name", ""), res.get("name", ""), used, nominal))
     return out
 
 
