@@ -552,8 +552,20 @@ def _rbac_log(m, flat) -> Denial:
 # `error when creating "rb.yaml": roles.rbac.authorization.k8s.io "x" not found`: the roleRef
 # names no role (a ClusterRole referenced as kind Role, a typo, or the Role not created yet).
 # The plural resource tells it from the RBAC authorizer's `RBAC: role.rbac... not found`.
+# Helm creates a chart's objects the same way and prints the API server's error as it came
+# (helm v3.22.0 pkg/kube/client.go:634 createResource returns it unwrapped; cobra v1.10.2
+# command.go:1131 prints `Error: ERR`; helm wraps it `INSTALLATION FAILED: ` since 3.7,
+# cmd/helm/install.go:158, `UPGRADE FAILED: ` in upgrade.go:244, `release NAME failed: ` in
+# pkg/action/rollback.go:233 and Tiller's install (hashicorp/consul-helm#199), with `, and has
+# been uninstalled due to atomic being set` under --atomic, install.go:519): `Error:
+# clusterroles.rbac.authorization.k8s.io "x" not found` right after
+# `helm install` is a ClusterRoleBinding whose roleRef names no ClusterRole
+# (dora-metrics/pelorus#170, fixed by #171). Only these wrappers: `helm uninstall`'s
+# `uninstallation completed with 1 error(s): ...` is a role already gone, not a roleRef.
 _BINDING_ROLE_MISSING = re.compile(
-    r'(?:error when \w+ \\?"[^"\\]*\\?"|failed to create resource|\(NotFound\)):\s*'
+    r'(?:(?:error when \w+ \\?"[^"\\]*\\?"|failed to create resource|\(NotFound\)):|'
+    r'(?<![\w-])Error:(?: INSTALLATION FAILED:| UPGRADE FAILED:| release \S+ failed'
+    r'(?:, and has been uninstalled due to atomic being set)?:)?)\s*'
     r'(clusterroles|roles)\.rbac\.authorization\.k8s\.io \\?"([^"\\]+)\\?" not found')
 
 

@@ -17,8 +17,8 @@ from k8s_skillkit.admission_denials import PSP_NONE_CHECK, psa_cause
 from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial, missing_roles
-from _rbac.explain import (Rbac, applies, binding_text, gap, grants, service_account_of,
-                           subject_text, _ns)
+from _rbac.explain import (CLUSTER_SCOPED, Rbac, applies, binding_text, gap, grants,
+                           service_account_of, subject_text, _ns)
 
 
 
@@ -142,6 +142,15 @@ def _denied(denial: Denial, explained: bool, objects) -> dict:
            f"{denial.namespace} naming {denial.user}" if denial.namespace else
            f"grant it cluster-wide: a ClusterRole with that rule and a ClusterRoleBinding "
            f"naming {denial.user}")
+    if not denial.namespace and denial.resource in CLUSTER_SCOPED and not has_rbac:
+        # a cluster-scoped object's request has no namespace, and the authorizer visits
+        # RoleBindings only for a request in a namespace (kubernetes v1.37.2
+        # pkg/registry/rbac/validation/rule.go:208 VisitRulesFor): no Role grants it, in any
+        # namespace (jupyterhub/binderhub#562: nodes granted by the chart's Role, fixed by
+        # #563 with a ClusterRole and ClusterRoleBinding)
+        fix += (f" ({denial.resource} are cluster-scoped: a Role and RoleBinding never grant "
+                "them, in any namespace; if the chart grants them that way, make both "
+                "cluster-wide)")
     evidence = [denial.text] + ([] if has_rbac else [
         "no Role/ClusterRole/binding in the input: run audit_rbac.py live (or paste "
         "`kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml`)"])
