@@ -4,9 +4,11 @@ timeouts (which rank fell behind first), NCCL network errors, NVIDIA Xid events 
 and GPU out-of-memory vs the container's memory limit vs node memory pressure."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
+from typing import Any
 
 sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "_shared"))
 from k8s_skillkit.cli import make_parser, run
@@ -38,6 +40,8 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
 exit: 0 nothing found, 1 findings, 2 bad input."""
 
 OBJECT = {"kind": "TrainingJob", "name": ""}
+# (report field, cause, object, message, fix)
+Row = tuple[str, str, dict[str, str], str, str]
 
 
 # One reported finding per report field that holds evidence lines, in this order (most
@@ -237,10 +241,21 @@ REPORTED = [
      "toolkit, or boot the node with cgroup v1); a mount or ldcache error, the driver files on "
      "the node (reinstall the driver and toolkit); read the full event with kubectl describe "
      "pod POD"),
+    ("plugin_prestart", "container_start_failed", {"kind": "Pod", "name": ""},
+     "the device plugin's PreStartContainer hook failed, so the kubelet did not create the "
+     "container (CreateContainerConfigError, retried): the plugin's own error follows "
+     "'desc ='; one that cannot parse the kubelet's device checkpoint ('failed to read from "
+     "checkpoint', 'cannot unmarshal ... DeviceIDs') is a plugin older than the kubelet, whose "
+     "checkpoint format changed (device IDs per NUMA node)",
+     "fix what the plugin's error names: for a checkpoint it cannot read, upgrade the device "
+     "plugin to a release built for this Kubernetes version (its README lists them) or run a "
+     "kubelet it supports; read the plugin pod's log on that node (kubectl logs -n <ns> <device "
+     "plugin pod>), then delete the pod so it is created again"),
     ("cuda_requirement", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA runtime hook refused to start the container: the image requires a CUDA "
-     "version (its NVIDIA_REQUIRE_CUDA) the node's driver does not provide ('unsatisfied "
-     "condition'), or the node's nvidia-container-cli is too old to read the image's "
+     "version (its NVIDIA_REQUIRE_CUDA; nvidia-docker 1.x read its CUDA version label and "
+     "said 'unsupported CUDA version: driver X < image Y') the node's driver does not provide "
+     "('unsatisfied condition'), or the node's nvidia-container-cli is too old to read the image's "
      "requirement ('invalid expression')",
      "use an image built for a CUDA version the node's driver supports (nvidia-smi on the "
      "node prints it), or upgrade the driver; for 'invalid expression' upgrade the NVIDIA "
@@ -274,6 +289,17 @@ REPORTED_AFTER_DUPLICATES = [
      "/var/lib/kubelet/device-plugins; a kubelet with another --root-dir, e.g. microk8s "
      "/var/snap/microk8s/common/var/lib/kubelet or k0s /var/lib/k0s/kubelet, needs that path) "
      "and that kubelet.sock exists there and the kubelet runs; then restart the plugin pod"),
+    ("plugin_watcher", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "the device plugin cannot create its file watcher (inotify) on the kubelet's "
+     "device-plugins directory or its socket there, so it exits right after it starts or "
+     "registers and its pod restarts (a crash loop): the node advertises no GPU resource. With "
+     "'too many open files' the node's inotify instances are used up "
+     "(fs.inotify.max_user_instances), not the plugin's fault",
+     "on the node: sysctl fs.inotify.max_user_instances (128 by default); raise it (sysctl -w "
+     "fs.inotify.max_user_instances=512, and a file in /etc/sysctl.d to keep it), or stop what "
+     "holds the instances (find /proc/*/fd -lname 'anon_inode:inotify' counts them per "
+     "process); then restart the device plugin pod and check kubectl describe node for the "
+     "resource"),
     ("plugin_start", "gpu_not_advertised", {"kind": "Node", "name": ""},
      "the NVIDIA device plugin cannot start, so it registers nothing and the node advertises "
      "no nvidia.com/gpu; its error is the evidence",
@@ -430,7 +456,7 @@ _FROM_SILENCE = {"amd_plugin_silent": "kubectl get nodes -o custom-columns=NAME:
                                           "unhealthy"}
 
 
-def _reported(report: GpuReport, rows: list) -> list[dict]:
+def _reported(report: GpuReport, rows: list[Row]) -> list[dict[str, Any]]:
     out = []
     for field, cause, obj, message, fix in rows:
         if getattr(report, field):
@@ -444,14 +470,14 @@ def _reported(report: GpuReport, rows: list) -> list[dict]:
     return out
 
 
-def _inferred_shm(found: dict) -> dict:
+def _inferred_shm(found: dict[str, Any]) -> dict[str, Any]:
     """"No space left on device" where the paste speaks of shared memory, without NCCL's own
     line: likely /dev/shm, to be confirmed (a full disk says the same)."""
     return {**found, "severity": "warning", "basis": "inferred",
             "confirm": "kubectl exec POD -n NAMESPACE -- df -h /dev/shm"}
 
 
-def findings_for(report: GpuReport, world: int | None) -> list[dict]:
+def findings_for(report: GpuReport, world: int | None) -> list[dict[str, Any]]:
     out = _xid_findings(report, "hardware") + _reported(report, REPORTED)
     out += duplicate_gpu_finding(report.nccl, OBJECT)
     hardware = any(f["cause"] == "gpu_xid_hardware" for f in out)
@@ -465,7 +491,7 @@ def findings_for(report: GpuReport, world: int | None) -> list[dict]:
     return out
 
 
-def _watchdog(report: GpuReport, world: int | None) -> dict:
+def _watchdog(report: GpuReport, world: int | None) -> dict[str, Any]:
     suspects, why = laggards(report, world)
     first = sorted((t for t in report.timeouts if t.stamp), key=lambda t: t.stamp)
     t0 = report.timeouts[0] if report.timeouts else None
@@ -493,7 +519,7 @@ _FAILED = re.compile(r"\b(?:error|exception|fail\w*|not found|not available|unav
                      r"could not|unable)\b", re.I)
 
 
-def unclassified(texts: list[str]) -> list[dict]:
+def unclassified(texts: list[str]) -> list[dict[str, Any]]:
     """When no rule read the logs but lines in them report a GPU-stack failure (vLLM's "CUDA
     platform is not available because: NVML Shared Library Not Found", vllm-project/vllm#23935):
     the cause is not decided here; say which lines and what decides them, instead of "none"."""
@@ -511,7 +537,7 @@ def unclassified(texts: list[str]) -> list[dict]:
                     basis="inferred", confirm="kubectl exec POD -- nvidia-smi")]
 
 
-def _xid_findings(report: GpuReport, *classes: str) -> list[dict]:
+def _xid_findings(report: GpuReport, *classes: str) -> list[dict[str, Any]]:
     out, seen = [], set()
     for pci, xid, line in report.xids:
         who, meaning, action = XID.get(xid, ("unknown", "not in the Xid catalog table "
@@ -528,7 +554,7 @@ def _xid_findings(report: GpuReport, *classes: str) -> list[dict]:
     return out
 
 
-def body(args):
+def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     texts = []
     for path in args.file or []:
         text, _ = read_text(path)
@@ -549,7 +575,7 @@ def body(args):
         "\n\n" + render_text(findings) if findings else ""), exit_code(findings)
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = make_parser(__doc__.strip(), epilog=EXAMPLES)
     parser.add_argument("-f", "--file", action="append", metavar="FILE",
                         help="a log file (repeatable; - for stdin)")

@@ -21,6 +21,7 @@ from k8s_skillkit.dump import Dump
 from k8s_skillkit.loading import parse_paste, read_text
 from k8s_skillkit.prose import refuse_unless_report
 
+from _tshoot import probe_access, terminating
 from _tshoot import prose as _prose
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
 from _tshoot.model import Cluster, meta
@@ -103,6 +104,8 @@ def _load_file(args) -> Cluster:
         dump = Dump(yaml_list_objects(text), forms=["yaml-list"])
     # mappings without a kind are status fragments or prose YAML happened to read: text
     objects = [strip_values(o) for o in dump if o.get("kind")]
+    if not any(o.get("kind") == "Namespace" for o in objects):
+        objects += terminating.namespace_rows(text)  # a `get ns` table the kit did not take
     if args.selector:
         match = _selector_matcher(args.selector)
         objects = [o for o in objects if o.get("kind") != "Pod"
@@ -123,7 +126,7 @@ def _load_file(args) -> Cluster:
     elif cluster.paste or not objects:
         cluster.text_subjects = scan(text)
     if not objects and not cluster.text_subjects and not _looks_like_kubectl(text) \
-            and not _prose.states_a_fault(text):
+            and not _prose.states_a_fault(text) and not probe_access.findings(text):
         raise refuse_unless_report(
             text, label,
             f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes component "

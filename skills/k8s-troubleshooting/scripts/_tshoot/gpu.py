@@ -262,8 +262,13 @@ FABRIC_NOT_READY = re.compile(r"system not yet initialized|cudaErrorSystemNotRea
 # newer version, or use an earlier cuda container` when the node's driver is older than the
 # image's CUDA; `invalid expression` when the node's nvidia-container-cli predates the
 # expression syntax the image uses (NVIDIA/deepops#206: nvidia/cuda:latest on an old toolkit).
+# nvidia-docker 1.x, the wrapper before the hook, compares the image's com.nvidia.cuda.version
+# label with the driver's CUDA version and refuses in its own words: `unsupported CUDA version:
+# driver %s < image %s` (NVIDIA/nvidia-docker src/nvidia-docker/utils.go@v1.0.1:56,
+# cudaSupported; h2oai/h2o4gpu#298: driver 8.0 < image 9.0.176, fixed by a CUDA 9 driver)
 _CUDA_REQUIREMENT = re.compile(r"nvidia-container-cli: requirement error: "
-                               r"(?:unsatisfied condition|invalid expression)", re.I)
+                               r"(?:unsatisfied condition|invalid expression)|"
+                               r"unsupported CUDA version: driver [\d.]+ < image [\d.]+", re.I)
 # NCCL's socket layer (src/misc/socket.cc): before 2.19 `Net : Call to recv from %s failed :
 # %s` (used for sends too) and `Net : Connection closed by remote peer %s`, from 2.19
 # `socketProgressOpt: Call to recv from ...` / `socketProgress: Connection closed by remote
@@ -407,6 +412,8 @@ class GpuReport:
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
     mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
     plugin_start: list[str] = field(default_factory=list)    # the device plugin cannot start
+    plugin_watcher: list[str] = field(default_factory=list)  # no inotify watcher for it
+    plugin_prestart: list[str] = field(default_factory=list)  # its PreStartContainer failed
     amd_plugin_silent: list[str] = field(default_factory=list)  # ROCm plugin: no /sys/class/kfd
     plugin_no_devices: list[str] = field(default_factory=list)  # NVIDIA plugin found no GPU
     plugin_unhealthy: list[str] = field(default_factory=list)   # the plugin marked a GPU
@@ -573,6 +580,31 @@ _PLUGIN_REGISTER = re.compile(r"Could not register device plugin: ")
 # health: %w`): the plugin does not register and retries
 _PLUGIN_RETRY = re.compile(r"Failed to start (?:one or more plugins\. Retrying|plugin: )|"
                            r"Could not start device plugin for '|error waiting for MPS daemon: ")
+# A device plugin that cannot create its inotify watcher (fsnotify.NewWatcher: inotify_init1)
+# on the kubelet's device-plugins directory or its own socket there stops: NVIDIA's `failed to
+# create FS watcher: %v` (v0.9-v0.14: main.go@v0.9.0:126, cmd/nvidia-device-plugin/main.go
+# @v0.14.0:157), `failed to create FS watcher for %s: %v` (v0.15+: main.go@v0.15.0:181,
+# @v0.20.0:275), `Failed to created FS watcher.` (to v0.7: main.go@v0.7.0:80, @v1.10:36);
+# Intel's `Failed to create watcher for %s` (intel-device-plugins-for-kubernetes
+# pkg/deviceplugin/server.go@v0.36.0:325, @v0.20.0:275, wrapped into manager.go@v0.36.0:146
+# `Failed to serve %s/%s: %+v`). With `too many open files` (EMFILE) the node's
+# inotify instances are used up (fs.inotify.max_user_instances, 128 by default): the plugin
+# exits right after it registers and restarts, the node keeps no GPU resource
+# (intel/intel-device-plugins-for-kubernetes#2075, fixed by raising it to 256;
+# NVIDIA/gpu-operator#441)
+_PLUGIN_WATCHER = re.compile(r"failed to create FS watcher|Failed to created FS watcher|"
+                             r"Failed to create watcher for \S*device-plugins/", re.I)
+# the errno printed with it (EMFILE: the inotify instances or the open files used up)
+_TOO_MANY_FILES = re.compile(r"too many open files", re.I)
+# The kubelet calls a device plugin's PreStartContainer before it creates a container that got
+# its devices; the plugin's error stops the creation (`device plugin PreStartContainer rpc
+# failed with err: %v`, kubernetes pkg/kubelet/cm/devicemanager/manager.go@v1.37.2:1045,
+# @v1.36.0:1022; the kubelet's Failed event `Error: ...`, waiting reason
+# CreateContainerConfigError, kuberuntime_container.go@v1.37.2:260). A plugin that reads the
+# kubelet's device checkpoint itself and cannot parse it (`cannot unmarshal ... DeviceIDs`:
+# DeviceIDs are per NUMA node, DevicesPerNUMA, in checkpoint/checkpoint.go@v1.37.2:34-41) is
+# older than the kubelet (tkestack/gpu-manager#121: 1.0.x on a newer kubelet, fixed in 1.1.x)
+_PLUGIN_PRESTART = re.compile(r"device plugin PreStartContainer rpc failed", re.I)
 # migStrategy single with GPUs the strategy cannot serve as one resource: a GPU in MIG mode with
 # no GPU instance, MIG devices of several profiles, or MIG on only some GPUs (internal/rm/
 # device_map.go@v0.17.0:169/:177, :193, :99; a panic in mig-strategy.go to v0.12): the plugin
@@ -677,7 +709,7 @@ def _amd_plugin_silent(text: str) -> list[str]:
         not any(after) else []
 
 
-def _lines(text: str, pattern: re.Pattern) -> list[str]:
+def _lines(text: str, pattern: re.Pattern[str]) -> list[str]:
     """Up to two lines matching `pattern`; else the words around it when a console wrapped
     the message over lines at a space (the pieces shorter than the width, so the kit's unwrap
     cannot tell the cut)."""
@@ -700,7 +732,8 @@ _PLUGIN_LINES = (("plugin_start", _PLUGIN_START), ("plugin_register", _PLUGIN_RE
                  ("operator_no_gpu_nodes", _OPERATOR_NO_GPU_NODES),
                  ("toolkit_validation", _TOOLKIT_NOT_READY),
                  ("driver_validation", _DRIVER_VALIDATION), ("driver_in_use", _DRIVER_IN_USE),
-                 ("plugin_unknown_device", _PLUGIN_UNKNOWN_DEVICE))
+                 ("plugin_unknown_device", _PLUGIN_UNKNOWN_DEVICE),
+                 ("plugin_watcher", _PLUGIN_WATCHER), ("plugin_prestart", _PLUGIN_PRESTART))
 
 
 def _read_plugin_lines(report: GpuReport, text: str) -> None:
@@ -709,15 +742,18 @@ def _read_plugin_lines(report: GpuReport, text: str) -> None:
     if not report.plugin_start:  # the retry loop's lines say only that a start failed
         report.plugin_start = _lines(text, _PLUGIN_RETRY)
     report.plugin_no_devices = report.plugin_no_devices[:1]
+    if report.plugin_watcher:  # the errno the plugin printed with it says why (EMFILE)
+        report.plugin_watcher = list(dict.fromkeys(_lines(text, _TOO_MANY_FILES)[:1] +
+                                                   report.plugin_watcher))[:3]
     # the wrappers around a cause read above (main.go's "error starting plugins", the kubelet's
     # UnexpectedAdmissionError) say no more than it: one finding
-    if report.plugin_mig or report.plugin_register:
+    if report.plugin_mig or report.plugin_register or report.plugin_watcher:
         report.plugin_start = []
     if report.shared_request or report.plugin_unknown_device:
         report.device_admission = []
 
 
-def _lines_in_context(text: str, context: re.Pattern, line: re.Pattern) -> list[str]:
+def _lines_in_context(text: str, context: re.Pattern[str], line: re.Pattern[str]) -> list[str]:
     """Up to two lines matching `line` when the text shows `context` anywhere: a rank's
     rendezvous that could not resolve or reach the master's store, an MPI launcher's ssh that
     could not resolve a worker."""
@@ -814,17 +850,17 @@ def _read_line(report: GpuReport, line: str) -> None:
     for m in _PROGRESS.finditer(line):
         report.progress[int(m.group("rank"))] = (int(m.group("work")), int(m.group("enq")),
                                                  int(m.group("done")))
-    m = _XID.search(line)
-    if m:
-        report.xids.append((m.group("pci"), int(m.group("xid")), line[:300]))
+    xid = _XID.search(line)
+    if xid:
+        report.xids.append((xid.group("pci"), int(xid.group("xid")), line[:300]))
     hami = hami_oom(line)
     if hami == "accounting":
         report.vgpu_accounting.append(line[:300])
     elif _CUDA_OOM.search(line) or _CUDA_OOM_SHORT.search(line) or hami:
         report.cuda_oom.append(line[:300])
-    m = _NVML_INIT.search(line)
-    if m:
-        (report.nvml_mismatch if m.group("mismatch") else report.nvml_lost).append(line[:300])
+    nvml = _NVML_INIT.search(line)
+    if nvml:
+        (report.nvml_mismatch if nvml.group("mismatch") else report.nvml_lost).append(line[:300])
     read = False
     for group in _LINE_FAULTS:  # in each group the first wording that matches
         field_name = next((name for patterns, name in group
@@ -895,7 +931,7 @@ _HOOK_FAILED = re.compile(r"(?:error running hook|Running hook #\d+)[^\n]*?"
 # (patterns, GpuReport field) groups: a line is one fault of each group at most (the driver
 # absent before its libraries unloadable before a driver too old; NCCL without an interface
 # before its transport failing)
-_LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern, ...], str], ...], ...] = (
+_LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = (
     (((_NCCL_SHM,), "nccl_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_RM_INIT_FAILED,), "gpu_init_failed"),),
     (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
@@ -924,7 +960,7 @@ _RUNTIME_CUDA = re.compile(r"(?:\bcuda[:-]?|CUDA runtime version\s*|\bCUDA\s+)(?
 _DRIVER_MAJORS = ((580, 13), (525, 12), (450, 11))
 
 
-def _driver_cuda_major(smi: re.Match) -> int:
+def _driver_cuda_major(smi: re.Match[str]) -> int:
     """The CUDA major the nvidia-smi header's driver supports (0: a driver older than any)."""
     if smi.group("cuda"):
         return int(smi.group("cuda"))

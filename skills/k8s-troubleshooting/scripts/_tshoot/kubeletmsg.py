@@ -139,6 +139,10 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
                    r"failed|failedattachvolume|failedmount|failedmapvolume|volume is already "
                    r"(exclusively attached|used by (?:pod|\d+ pod))|node has reached its volume "
                    r"attachment limit|volume not attached according to node status|"
+                   # a volume the kubelet never set up, met when it builds the container's
+                   # mounts (v1.37.2 pkg/kubelet/kubelet_pods.go:300 makeMounts; its Failed
+                   # event "Error: ..."; NVIDIA/gpu-operator#246: a hostPath without its type)
+                   r"cannot find volume \S+ to mount into container|"
                    + SUBPATH.pattern, re.I)
 # The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
 # it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check
@@ -147,6 +151,9 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
 # placed by nodeName past the scheduler's volume binding, or node labels changed after binding.
 CSI_UNREGISTERED = re.compile(r"driver name (\S+) not found in the list of registered CSI "
                               r"drivers|csinode \S+ does not contain driver (\S+)", re.I)
+# the volume's name in that wording (makeMounts quotes it with %q)
+VOLUME_NOT_SET_UP = re.compile(r"cannot find volume \\?\"?([\w.-]+)\\?\"? to mount into "
+                               r"container", re.I)
 MOUNT_NODE_AFFINITY = re.compile(r"(?:mount|map)volume\.nodeaffinity check failed", re.I)
 # a local PersistentVolume whose path is not on the node (v1.37.2 pkg/volume/local/local.go
 # getGlobalLocalPath -> pkg/volume/util/hostutil/hostutil.go GetFileType "path %q does not exist")
@@ -187,9 +194,14 @@ EVICTED = re.compile(r"the node was low on resource: ?\[?([\w.-]+)|the node had 
 # "<Type> probe errored: <err>" is the kubelet's event when the probe could not even run (a
 # named port the container does not declare: strconv.Atoi on the name; kubernetes v1.3
 # pkg/kubelet/prober/prober.go, "... errored and resulted in <state> state" from 1.22)
+# The kubelet's structured log line of the same failure (v1.37.2 pkg/kubelet/prober/prober.go:123
+# "Probe failed" probeType=... output=...; :107 "Probe errored"), the output being the probe's
+# own result, e.g. "HTTP probe failed with statuscode: 401" (pkg/probe/http/http.go:147)
 PROBE = re.compile(r"(liveness|readiness|startup) probe (?:failed|errored)"
                    r"|failed (liveness|startup) probe"
-                   r"|container \S+ failed (liveness|startup) probe", re.I)
+                   r"|container \S+ failed (liveness|startup) probe"
+                   r"|\"Probe (?:failed|errored)\"[^\n]*?\bprobeType=\"?(liveness|readiness|startup)"
+                   r"\b", re.I)
 # the user's words, not the kubelet's ("The readiness does not work when path is ..."):
 # an inferred probe finding, confirmed by the kubelet's Unhealthy events
 PROBE_PROSE = re.compile(r"\b(liveness|readiness|startup)(?: probe| check)? (?:does not|doesn't|"

@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 
 from k8s_skillkit.findings import finding
@@ -147,7 +148,19 @@ _AFFINITY_BLAMED = re.compile(
 # "cannot be scheduled"): "insufficient X" there is the scheduler's NodeResourcesFit wording
 _WAITS = re.compile(r"\b(?:pending|unschedulable|schedul\w*)\b", re.IGNORECASE)
 _FINALIZER = re.compile(r"\bfinali[sz]ers?\b", re.IGNORECASE)
-_PROBE = re.compile(r"\b(?:liveness|startup|readiness)[ -]?probes?\b", re.IGNORECASE)
+# "probe" in the API's words, "check" in many reports' ("The readiness/liveness-check ... fails
+# with an HTTP-Error-Code 401", devops-ia/helm-opencti#235)
+_PROBE = re.compile(r"\b(?:liveness|startup|readiness)[ -]?(?:probes?|checks?)\b", re.IGNORECASE)
+# a probe said to pass is not failing, whatever else the sentence says restarts (unless the
+# sentence goes on to say it fails: "passed at first but then fails")
+_PROBE_OK = re.compile(r"\b(?:probes?|checks?)\s+(?:(?:is|are|was|were)\s+)?(?:pass(?:es|ed|ing)?|"
+                       r"succeed\w*|ok|fine|green)\b(?![^.!?\n]*\b(?:fail|kill|time[sd]?\s?out|"
+                       r"timed\s?out))", re.IGNORECASE)
+# an HTTP status the report gives the probe: the kubelet counts 200-399 as success
+# (k8s.io/kubernetes v1.37.2 pkg/probe/http/http.go:137) and says "HTTP probe failed with
+# statuscode: N" otherwise (:147)
+_HTTP_STATUS = re.compile(r"\b(?:HTTP|status(?:\s*code)?|code|error)\b[^.!?\d]{0,20}?\b([45]\d\d)\b",
+                          re.IGNORECASE)
 _PROBE_ACTS = re.compile(r"\b(?:restart\w*|kill\w*|fail\w*|time[sd]?\s?out|timed\s?out)\b",
                          re.IGNORECASE)
 _STUCK_PENDING = re.compile(r"\b(?:stuck|stays?|remains?|still|hangs?|forever)\b[^.!?]{0,30}?"
@@ -294,6 +307,19 @@ class Rule:
     unless: re.Pattern[str] | None = None     # a line that says this is not the state
     # more evidence: (the quoted lines, every report line, the pasted pods) -> lines
     extra: Callable[[list[str], list[str], list[dict]], list[str]] | None = None
+
+
+def _probe_status(quoted: list[str], said: list[str], pods: list[dict[str, Any]]) -> list[str]:
+    """The HTTP status the report says the probe got, and what that status means."""
+    found = next((m.group(1) for line in quoted for m in [_HTTP_STATUS.search(line)] if m), "")
+    if not found:
+        return []
+    meaning = ("the endpoint wants credentials or a key the probe does not send (set them in "
+               "httpGet.httpHeaders / the path, or probe an endpoint without auth)"
+               if found in ("401", "403") else "the path or port is not the one the "
+               "container serves" if found == "404" else "the application answers unhealthy")
+    return [f"HTTP {found} to the probe: the kubelet counts only 200-399 as success (\"HTTP "
+            f"probe failed with statuscode: {found}\"); {meaning}"]
 
 
 def _finalizer_said(quoted: list[str], said: list[str], pods: list[dict]) -> list[str]:
@@ -447,7 +473,8 @@ _RULES = (
          "start) or raise the liveness probe's initialDelaySeconds/failureThreshold; point the "
          "probe at a port and path the container serves",
          "kubectl describe pod NAME -n NAMESPACE (Events: Unhealthy \"Liveness probe failed\", "
-         "Killing \"failed liveness probe, will be restarted\")", also=_PROBE_ACTS),
+         "Killing \"failed liveness probe, will be restarted\")", also=_PROBE_ACTS,
+         unless=_PROBE_OK, extra=_probe_status),
     Rule(_CRASHING, "crash_loop",
          "the report says the pod crashes: its container exits and the kubelet restarts it "
          "(CrashLoopBackOff); the error the report quotes is the program's reason",

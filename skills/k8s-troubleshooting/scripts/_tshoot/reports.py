@@ -144,6 +144,8 @@ def _gpu(text: str) -> Report | None:
 # the fix there
 _GPU_STACK = (("plugin_register", "gpu_not_advertised"), ("plugin_mig", "gpu_not_advertised"),
               ("plugin_start", "gpu_not_advertised"), ("plugin_no_devices", "gpu_not_advertised"),
+              ("plugin_watcher", "gpu_not_advertised"),
+              ("plugin_prestart", "container_start_failed"),
               ("validator_no_gpu", "gpu_not_advertised"), ("amd_partitions", "gpu_not_advertised"),
               ("operator_no_gpu_nodes", "gpu_not_advertised"),
               ("amd_driver_absent", "gpu_driver_mismatch"),
@@ -280,10 +282,26 @@ def _kubelet_admit(text: str) -> Report | None:
     if re.search(r"\bSMT ?Alignment ?Error\b", text, re.I):
         return Report("kubelet_admission_rejected", _short(text),
                       WEIGHT["kubelet_admission_rejected"], {"smt": True})
-    return Report("kubelet_admission_rejected", _short(text), WEIGHT["kubelet_admission_rejected"],
+    return Report("kubelet_admission_rejected", _short(text), _admit_weight(text),
                   {"resource": next((g for g in resource.groups() if g), "") if resource else "",
                    "devices": bool(re.search(r"devices? unavailable|UnexpectedAdmissionError"
                                              r"|Allocate failed|plugin resources", text, re.I))})
+
+
+# The device manager finding fewer healthy devices than the pod needs (v1.37.2 pkg/kubelet/cm/
+# devicemanager/manager.go:704 "requested number of devices unavailable for %s. Requested: %d,
+# Available: %d", inside admission/errors.go:41 "Allocate failed due to %v, which is
+# unexpected") says only that the device plugin serves too few: a consequence. A pod that
+# cannot get its containers created or its volumes set up in the same paste (the device
+# plugin's, the driver's) is the fault before it (NVIDIA/gpu-operator#246: the driver pod's
+# volume never set up, GPU pods then refused), so the refusal ranks below those.
+_DEVICES_SHORT = re.compile(r"requested number of devices unavailable for", re.I)
+
+
+def _admit_weight(text: str) -> int:
+    if _DEVICES_SHORT.search(text):
+        return WEIGHT["mount_failed"] - 1
+    return WEIGHT["kubelet_admission_rejected"]
 
 
 def _non_root(text: str) -> Report | None:
@@ -312,7 +330,15 @@ _PULL_LINE = re.compile(r"failed to pull image|pull image \"[^\"]+\" failed|pull
                         r"image|invalidimagename|errimageneverpull|image pull failed|pull access "
                         r"denied|manifest unknown|toomanyrequests|trying and failing to pull|is not present "
                         r"with pull policy of never|failed to apply default image tag|failed to "
-                        r"inspect image|imageinspecterror",
+                        r"inspect image|imageinspecterror"
+                        # the runtime's request to the registry's v2 API that failed, pasted
+                        # without the kubelet's frame: containerd's resolver (remotes/docker/
+                        # resolver.go, v1.2-v1.4 errors.Wrap(err, "failed to do request"); the
+                        # URL quoted by Go 1.14+) for a manifest or blob (containerd/cri#1333:
+                        # crictl pull, x509), and the docker daemon's registry ping `Get
+                        # https://HOST/v2/: ERR` (kubernetes/minikube#3721, #12944)
+                        r"|failed to do request: [a-z]+ \"?https?://[^/\s\"]+/v2/[^\s\"]*/"
+                        r"(?:manifests|blobs)/|\b(?:get|head) \"?https?://[^/\s\"]+/v2/\"?: ",
                         re.I)
 
 
@@ -350,6 +376,9 @@ def _mount(text: str) -> Report | None:
               {"csi_unregistered": (unregistered.group(1) or unregistered.group(2)).strip(
                   ".,;:'\"")} if unregistered else
               {"subpath": True} if km.SUBPATH.search(text) else {})
+    unset = km.VOLUME_NOT_SET_UP.search(text)
+    if unset and not detail:
+        detail = {"not_set_up": unset.group(1)}
     return Report("mount_failed", _short(text), WEIGHT["mount_failed"], detail)
 
 
@@ -427,6 +456,21 @@ _CREATE_VOLUME = re.compile(r"Could\s+not\s+create\s+volume\s+\\?\"pvc-", re.I)
 # pkg/controller/topology.go "no topology key found on CSINode %s" / "... for node %s", wrapped
 # "error generating accessibility requirements: %v" by controller.go)
 _NO_TOPOLOGY_KEY = re.compile(r"no topology key found (?:on CSINode|for node) (\S+)", re.I)
+# The external provisioner library's own log line for a claim it cannot provision
+# (kubernetes-sigs/sig-storage-lib-external-provisioner controller/controller.go
+# provisionClaimOperation, operation "provision %q class %q" + logOperation's ": ": "unexpected
+# error getting claim reference: %v", "failed to provision volume: %v", "error getting claim's
+# StorageClass's fields: %v", "unknown provisioner %q requested in claim's StorageClass"; the same
+# words in its predecessor, the external-storage lib the old nfs-client provisioner is built on)
+_LIB_PROVISION = re.compile(r"provision \"(?P<claim>[^\"\s/]+/[^\"\s]+)\" class \"[^\"]*\": "
+                            r"(?:unexpected error getting claim reference|failed to provision "
+                            r"volume|error getting claim's StorageClass|unknown provisioner)", re.I)
+# client-go tools/reference GetReference up to v0.19 built the reference from metadata.selfLink
+# (ErrNoSelfLink "selfLink was empty, can't make reference"), which the API server stopped
+# filling in 1.20 (KEP-1164, RemoveSelfLink on; the gate locked in 1.24; v0.37.2's ref.go reads
+# no selfLink): a provisioner built on such a library cannot provision on 1.20+
+# (kubernetes-sigs/nfs-subdir-external-provisioner#25)
+_NO_SELFLINK = re.compile(r"selfLink was empty, can't make reference", re.I)
 
 
 # the deployment controller's Progressing=False condition (pkg/controller/deployment/util/
@@ -487,6 +531,11 @@ def _pvc(text: str) -> Report | None:
     if no_key:
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
                       {"binding": "node_plugin", "node": no_key.group(1).strip("\"'.,")})
+    lib = _LIB_PROVISION.search(text)
+    if lib:
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
+                      {"binding": "selflink" if _NO_SELFLINK.search(text) else "provisioner",
+                       "claim": lib.group("claim")})
     if _CREATE_VOLUME.search(text) or _PROVISION_FAILED.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
                       {"binding": "provisioner"})

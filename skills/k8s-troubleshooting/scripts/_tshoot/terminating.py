@@ -22,6 +22,7 @@ event, v1.37.2 pkg/controller/util/node/controller_utils.go MarkPodsNotReady).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from k8s_skillkit.findings import finding
 
@@ -52,21 +53,50 @@ def namespace_of_message(text: str) -> str:
     return (match.group("ns") or match.group("ns2") or "") if match else ""
 
 
+def _discovery_blocker(groups: list[str]) -> tuple[str, str]:
+    """(what blocks the deletion, the fix) when discovery of these group/versions fails."""
+    groups = list(dict.fromkeys(groups))
+    names = [f"{g.split('/')[1]}.{g.split('/')[0]}" for g in groups]
+    what = (f"API discovery fails for {', '.join(groups)}" if groups else
+            "API discovery fails for an aggregated API group")
+    return (f"{what}: an APIService does not answer, so the namespace controller cannot "
+            "list every type and never finishes"),\
+        ("kubectl get apiservice | grep False shows it"
+         + (f" ({', '.join(names)})" if names else "")
+         + ": bring back the Service behind it (e.g. the metrics-server pods), or delete "
+           "the APIService if its add-on was removed (kubectl delete apiservice "
+         + (names[0] if names else "NAME") + "); the namespace then finishes by itself")
+
+
+# client-go's cached discovery logging one group/version it cannot list, in the log of any
+# component that uses it (the controller manager, kubectl): "couldn't get resource list for
+# %v: %v" (k8s.io/client-go discovery/cached/memory/memcache.go, up to the v0.3x releases that
+# still call utilruntime.HandleError(fmt.Errorf(...)); kubeflow/kubeflow#4778) and, structured,
+# "Couldn't get resource list" ... gv="G/V" (client-go v0.37.2 memcache.go:133, :403
+# groupVersion=). On its own it says an aggregated API is down, not that anything is stuck.
+_MEMCACHE = re.compile(r"couldn't get resource list for (?P<gv>[a-z0-9.-]+\.[a-z]{2,}[a-z.]*/"
+                       r"v[0-9a-z]+): |Couldn't get resource list\b[^\n]*?\b(?:gv|groupVersion)"
+                       r"=\"?(?P<gv2>[a-z0-9.-]+\.[a-z]{2,}[a-z.]*/v[0-9a-z]+)", re.I)
+
+
+def discovery_failures(text: str) -> list[tuple[str, str]]:
+    """(group/version, the line) for each discovery failure the text logs: the namespace
+    controller's own wording (DISCOVERY) or client-go's cached discovery (_MEMCACHE)."""
+    out = []
+    for line in text.splitlines():
+        if DISCOVERY.search(line):
+            groups = [g for m in _GROUPS.finditer(line) for g in m.groups() if g]
+            out += [(g, line.strip()) for g in groups] or [("", line.strip())]
+        for m in _MEMCACHE.finditer(line):
+            out.append((m.group("gv") or m.group("gv2"), line.strip()))
+    return out
+
+
 def blocker(text: str, ns: str = "NS") -> tuple[str, str]:
     """(what blocks the deletion, the fix) from one namespace-controller message."""
     discovery = DISCOVERY.search(text)
     if discovery:
-        groups = [g for m in _GROUPS.finditer(text) for g in m.groups() if g]
-        names = [f"{g.split('/')[1]}.{g.split('/')[0]}" for g in dict.fromkeys(groups)]
-        what = (f"API discovery fails for {', '.join(dict.fromkeys(groups))}" if groups else
-                "API discovery fails for an aggregated API group")
-        return (f"{what}: an APIService does not answer, so the namespace controller cannot "
-                "list every type and never finishes"),\
-            ("kubectl get apiservice | grep False shows it"
-             + (f" ({', '.join(names)})" if names else "")
-             + ": bring back the Service behind it (e.g. the metrics-server pods), or delete "
-               "the APIService if its add-on was removed (kubectl delete apiservice "
-             + (names[0] if names else "NAME") + "); the namespace then finishes by itself")
+        return _discovery_blocker([g for m in _GROUPS.finditer(text) for g in m.groups() if g])
     finalizers = FINALIZERS.search(text)
     if finalizers:
         held = finalizers.group(1).strip().rstrip(".")
@@ -96,6 +126,32 @@ def blocker(text: str, ns: str = "NS") -> tuple[str, str]:
         (f"kubectl get namespace {ns} -o yaml: its status.conditions name what is left")
 
 
+# `kubectl get namespaces`: NAME, STATUS (the phase: Active or Terminating), AGE (k8s.io/kubernetes
+# v1.37.2 pkg/printers/internalversion/printers.go printNamespace); rows read here when the
+# kit did not take the table (a prompt it does not know before the command line)
+_NS_HEADER = re.compile(r"^\s*NAME\s+STATUS\s+AGE\s*$")
+_NS_ROW = re.compile(r"^\s*(?P<name>[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\s+(?P<phase>Active|"
+                     r"Terminating)\s+(?P<age>\d+[smhdy][\dsmhdy]*|<unknown>)\s*$")
+
+
+def namespace_rows(text: str) -> list[dict[str, Any]]:
+    """Namespaces (partial objects, `_source: table`) of every `kubectl get namespaces`
+    table in the text: a NAME STATUS AGE header and the rows under it."""
+    out, inside = [], False
+    for line in text.splitlines():
+        if _NS_HEADER.match(line):
+            inside = True
+            continue
+        row = _NS_ROW.match(line) if inside else None
+        if not row:
+            inside = False
+            continue
+        name, phase, age = row.group("name", "phase", "age")
+        out.append({"kind": "Namespace", "metadata": {"name": name}, "status": {"phase": phase},
+                    "_source": "table", "_columns": {"NAME": name, "STATUS": phase, "AGE": age}})
+    return out
+
+
 def namespace_findings(cluster) -> list[dict]:
     out = []
     for ns in cluster.by_kind.get("Namespace", ()):
@@ -121,6 +177,18 @@ def namespace_findings(cluster) -> list[dict]:
         left = (ns.get("spec") or {}).get("finalizers") or []
         evidence = [f"deletionTimestamp {meta(ns, 'deletionTimestamp')}"
                     if meta(ns, "deletionTimestamp") else "phase Terminating"]
+        failing = discovery_failures(getattr(cluster, "text", "") or "")
+        if failing:
+            # the paste logs a discovery failure beside the namespace: the blocker the
+            # namespace controller reports then (NamespaceDeletionDiscoveryFailure), inferred
+            # until its condition shows it
+            why, fix = _discovery_blocker([g for g, _ in failing if g])
+            out.append(_finding(
+                ns, f"namespace {name} is stuck Terminating: {why}",
+                evidence + [f"log: {failing[0][1][:240]}"], fix, "inferred",
+                f"kubectl get namespace {name} -o jsonpath='{{.status.conditions}}' "
+                "(NamespaceDeletionDiscoveryFailure)"))
+            continue
         if left:
             evidence.append(f"spec.finalizers: {', '.join(left)} (the namespace controller "
                             "removes 'kubernetes' once the namespace is empty)")

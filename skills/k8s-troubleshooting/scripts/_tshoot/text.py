@@ -202,6 +202,9 @@ def scan(text: str) -> list[Subject]:
             subject("Pod", row.group(1), ns).reports.append(rep)
         elif kind == "PersistentVolumeClaim":
             subject("PersistentVolumeClaim", name, ns).reports.append(rep)
+        elif rep.detail.get("claim"):  # a provisioner's log line names its claim NS/NAME
+            claim_ns, _, claim = rep.detail["claim"].partition("/")
+            subject("PersistentVolumeClaim", claim, claim_ns).reports.append(rep)
         else:
             subject("Pod" if kind in ("Pod", "") else kind, name if kind == "Pod" else "",
                     ns).reports.append(rep)

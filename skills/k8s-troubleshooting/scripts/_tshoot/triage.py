@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from typing import Any
 
 from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
@@ -16,7 +17,7 @@ from k8s_skillkit.findings import finding
 from _tshoot import kubelet_start, objects
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
-from _tshoot import pv_affinity
+from _tshoot import probe_access, pv_affinity
 from _tshoot import terminating
 from _tshoot.model import meta
 from _tshoot.redact import redact
@@ -79,6 +80,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _orphan_events(cluster)
     out += objects.object_findings(cluster)
     out += _text_findings(cluster, out)
+    out += _probe_access(cluster, out)
     out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
     if cluster.paste:
         for f in out:
@@ -126,6 +128,17 @@ def _killed_behind_the_crash(cluster, out: list[dict]) -> list[dict]:
                            "grep -i 'killed process'")
     kill["count"] = crash.get("count", 1)
     return [kill] + out
+
+
+def _probe_access(cluster: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Probe requests a container's access log shows failing (probe_access.py), when no
+    component's report already says a probe fails."""
+    if not cluster.paste or any(f["cause"] == "probe_failing" for f in found):
+        return []
+    out = probe_access.findings(getattr(cluster, "text", "") or "")
+    for f in out:
+        f.update(count=0, pods=[], _related=[])
+    return out
 
 
 def _ready_nodes(cluster) -> set[str]:

@@ -296,6 +296,14 @@ _PVC_BINDING = {
                     "(the CSI controller's IAM role / service account), a quota or zone, or a "
                     "StorageClass parameter; kubectl describe pvc shows each retry "
                     "(ProvisioningFailed), the driver's controller log the full error"),
+    "selflink": ("its PersistentVolumeClaim stays Pending: the provisioner cannot make the "
+                 "claim's reference because metadata.selfLink is empty - Kubernetes 1.20+ no "
+                 "longer fills it (KEP-1164) and the provisioner is built on a library that "
+                 "needs it",
+                 "upgrade the provisioner to a current release (built on a "
+                 "sig-storage-lib-external-provisioner / client-go whose GetReference no longer "
+                 "reads selfLink); the kube-apiserver feature gate RemoveSelfLink=false was only "
+                 "a stopgap and cannot be set since 1.24 (GA)"),
     "node_plugin": ("its PersistentVolumeClaim stays Pending: the CSI driver cannot provision "
                     "for the node the scheduler picked, whose CSINode lists no topology keys "
                     "for the driver (its node plugin is not registered there)",
@@ -406,6 +414,13 @@ def message_fix(rep) -> tuple[str, str]:
                 "directory in it (permissions, a read-only volume) and resolve it inside the "
                 "volume (no symlink pointing out of it); the event hides the detail on purpose, "
                 "the kubelet's log on that node has it")
+    if cause == "mount_failed" and d.get("not_set_up"):
+        return (f"the kubelet never set up its volume {d['not_set_up']}, so it cannot build the "
+                "container's mounts (the container is not created)",
+                "read the pod's FailedMount events and the kubelet's log for that volume's "
+                "SetUp error: a hostPath whose path is missing while its type (Directory, File) "
+                "requires it (type DirectoryOrCreate creates it), a volume plugin that failed; "
+                "fix it, then delete the pod")
     if cause == "mount_failed" and d.get("csi_unregistered"):
         driver = d["csi_unregistered"]
         return (f"CSI driver {driver}'s node plugin is not registered on the pod's node, so the "
