@@ -54,6 +54,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "external-ip",  # a kubectl get services column header (lowercased)
            "1000000",  # the Gateway API backendRef weight maximum (apis/v1/shared_types.go)
            "dra-driver-nvidia-gpu",  # the NVIDIA DRA driver's repository and namespace
+           "test-infra",  # kubernetes/test-infra, a repository sources cite (a PR's URL)
            # product vocabulary of gateway implementations, not names from one case:
            "x-gateway-model-name",  # GAIE body-based routing's model header (pkg/bbr)
            "x-ai-eg-model",  # Envoy AI Gateway's model header (internal/controller)
