@@ -215,7 +215,8 @@ def test_nothing_unread_adds_no_line_and_an_empty_list(script):
 
 def test_a_terminal_panes_border_is_taken_off_its_rows():
     """k9s and tmux draw U+2502 at each side of a pane's rows; a copy keeps it
-    (open-feature/open-feature-operator#645). The rows are left for the readers' unwrap."""
+    (open-feature/open-feature-operator#645). Rows of unequal widths (a pane that pads no
+    row) show no pane width: the pieces are left for the readers' unwrap."""
     text = ("failed to list *v1 │\n"
             "│ .Deployment: deployments.apps is forbidden: User \"x\" contro │\n"
             "│ ller-manager\" cannot list │\n"
@@ -224,6 +225,34 @@ def test_a_terminal_panes_border_is_taken_off_its_rows():
     assert surface.unframe(text).split("\n") == [
         "failed to list *v1", ".Deployment: deployments.apps is forbidden: User \"x\" contro",
         "ller-manager\" cannot list", "8s.io \"manager-role\" not found", "after"]
+
+
+def _pane(rows: list[str], width: int) -> str:
+    """k9s's pane: each row wrapped at the pane's inner width, padded to it, framed."""
+    pieces = [row[i:i + width] for row in rows for i in range(0, max(len(row), 1), width)]
+    return "".join(f"│ {piece.ljust(width)} │\n" for piece in pieces)
+
+
+# the scheduler's words (kubernetes pkg/scheduler/framework/plugins/dynamicresources
+# v1.37.2) and a kubelet klog line: each longer than the pane, cut in a word, at a space,
+# and before one
+ROWS = ["0/3 nodes are available: 3 claim team-gpu, request gpu: adding 3 devices exceeds the "
+        "claim limit of 3. preemption: 0/3 nodes are available: 3 Preemption is not helpful.",
+        'E0304 10:11:12.123456    2211 pod_workers.go:1301] "Error syncing pod, skipping" '
+        'err="Child exited with code 3" pod="team-gpu/train-0"',
+        "short row"]
+
+
+@pytest.mark.parametrize("width", [40, 57, 64, 71, 96])
+def test_rows_a_pane_wrapped_are_joined_as_they_were(width):
+    """(a row that fits keeps the pane's padding: describe pads its empty values too)"""
+    unframed = surface.unframe(_pane(ROWS, width)).split("\n")[:-1]
+    assert [row.rstrip() for row in unframed] == ROWS
+
+
+def test_rows_that_end_before_the_border_stay_rows():
+    rows = ["first row", "second row, the widest of the pane", "third"]
+    assert surface.unframe(_pane(rows, 40)).split("\n")[:-1] == [r.ljust(40) for r in rows]
 
 
 def test_a_lone_box_character_and_markdown_pipes_are_text():

@@ -105,20 +105,96 @@ _FRAME_RIGHT = re.compile(r" ?[│┃][ \t]*$")
 
 def unframe(text: str) -> str:
     """Lines of a pane border run (2+ lines in a row, each framed at a side), or one line
-    framed at both sides (`│ Port is required │`), without the border. The pieces a wrap left
-    are joined by the readers' unwrap (event_table), which measures the pane by its edges."""
+    framed at both sides (`│ Port is required │`), without the border. A row the pane
+    wrapped (its text reaching the right border, see _wrapped_rows) is joined to the piece
+    below it, as it was; other pieces a wrap left are joined by the readers' unwrap
+    (event_table), which measures the pane by its edges."""
     if "│" not in text and "┃" not in text:
         return text
     lines = text.split("\n")
     framed = [bool(_FRAME_LEFT.match(line) or _FRAME_RIGHT.search(line)) for line in lines]
+    boxed = [bool(_FRAME_LEFT.match(line) and _FRAME_RIGHT.search(line)) for line in lines]
     out = []
     for index, line in enumerate(lines):
         beside = (index > 0 and framed[index - 1]) or (index + 1 < len(lines) and
                                                        framed[index + 1])
-        boxed = bool(_FRAME_LEFT.match(line) and _FRAME_RIGHT.search(line))
-        in_run = framed[index] and (beside or boxed)
+        in_run = framed[index] and (beside or boxed[index])
         out.append(_FRAME_RIGHT.sub("", _FRAME_LEFT.sub("", line)) if in_run else line)
-    return "\n".join(out)
+    return "\n".join(_wrapped_rows(out, lines, boxed, framed))
+
+
+def _wrapped_rows(out: list[str], lines: list[str], boxed: list[bool],
+                  framed: list[bool]) -> list[str]:
+    """`out` (the unframed lines) with each row a pane wrapped joined to its next piece: in
+    a run of lines framed at both sides, the pane pads every row to its inner width, so a
+    row as wide as the widest one that does not end in padding reached the right border
+    and goes on in the next framed line, when that line reads as its rest (_rest_of_row;
+    k9s wraps a long log line or event message inside its pane; the cut falls anywhere, so
+    nothing is inserted). The last piece may be framed at its left only (a copy that
+    stopped before the row's end, open-feature/open-feature-operator#645)."""
+    inner = [len(lines[i]) - len(_FRAME_LEFT.match(lines[i]).group())  # type: ignore[union-attr]
+             - len(_FRAME_RIGHT.search(lines[i]).group())  # type: ignore[union-attr]
+             if boxed[i] else -1 for i in range(len(lines))]
+    widths = _run_widths(inner)
+    joined: list[str] = []
+    pieces: list[int] = []
+    for index, line in enumerate(out):
+        previous = index - 1
+        if (joined and framed[index] and previous >= 0 and boxed[previous]
+                and inner[previous] == widths[previous]
+                and _rest_of_row(out[previous], line)):
+            joined[-1] += line
+            pieces[-1] += 1
+        else:
+            joined.append(line)
+            pieces.append(1)
+    # the last piece of a wrapped row is padded to the border: the pane's, not the row's
+    return [row.rstrip() if count > 1 else row for row, count in zip(joined, pieces)]
+
+
+def _run_widths(inner: list[int]) -> list[int]:
+    """For each framed line, the inner width of its pane (its run's widest row, which two
+    rows reach); -1 for other lines, -2 in a run whose width no two rows show."""
+    widths = [-1] * len(inner)
+    start = 0
+    while start < len(inner):
+        if inner[start] < 0:
+            start += 1
+            continue
+        end = start
+        while end < len(inner) and inner[end] >= 0:
+            end += 1
+        # two rows at least must reach it, or the pane's width is not known: one row
+        # framed at both sides ends where its text ends
+        widest = max(inner[start:end])
+        known = inner[start:end].count(widest) >= 2
+        widths[start:end] = [widest if known else -2] * (end - start)
+        start = end
+    return widths
+
+
+# a line that starts a structure of its own: a top-level key of a Kubernetes object's YAML
+# (a pane sized to the widest line of `kubectl get -o yaml`), an item, a document marker, a
+# describe field (`Events:  <none>`: describe aligns its values two spaces or more after the
+# colon); not a wrapped message's rest (`on: Invalid value: ...`, `PrivilegeEscalation: ...`)
+_OWN_LINE = re.compile(r"^(?:(?:apiVersion|kind|metadata|spec|status|items|data|type|rules|"
+                       r"subjects|roleRef|webhooks):(?:\s|$)|[A-Z][\w ./()-]*:(?:\s{2,}|$)|"
+                       r"- |---|\.\.\.)")
+
+
+def _rest_of_row(row: str, piece: str) -> bool:
+    """`piece` goes on `row`, which reached the border: the wrap split a token (text on both
+    sides), or fell at a space, left at the end of the row or at the start of the piece
+    (one space, then text: a row of its own is indented by two or more, as kubectl's are).
+    A piece that opens a YAML key or item at its start is a line of its own (a pane sized
+    to its widest line, which then reaches the border unwrapped)."""
+    if not row.strip() or not piece.strip() or _OWN_LINE.match(piece):
+        return False
+    ends_in_text = not row[-1].isspace()
+    one_space_end = row.endswith(" ") and len(row) > 1 and not row[-2].isspace()
+    if piece[0].isspace():
+        return ends_in_text and piece[0] == " " and not piece[1:2].isspace()
+    return ends_in_text or one_space_end
 
 
 def clean(text: str) -> str:

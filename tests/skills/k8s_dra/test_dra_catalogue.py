@@ -289,56 +289,15 @@ _KIT_REASONS = {
               "or split a camelCase word (`num` / `Nodes: 3`) is not joined; and "
               "event_table.unwrap_free_text: a piece that is itself cut at 80 is not joined "
               "to the next when that opens with a capital (`DRAOptionalNode` / `Operations`)",
-    "k9s-narrow": "kit surface.unframe: rows a pane wrapped (text up to its right border, a "
-                  "pane of 2 rows or a cut at a space, which event_table._widths and "
-                  "_pane_width do not see) are left as separate lines; the frame gives the "
-                  "width, so a row that reaches the border continues on the next",
 }
 KIT_GAPS = {
     # describe/wrap80
     ('describe/wrap80', 'Failed to prepare dynamic resources: prepare dynamic resources: ResourceClaim %s: DRAOptionalNodeOperations feature gate is disabled on kubelet'),
-    # event-table/k9s-narrow
-    ('event-table/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources: rpc error: code = Unknown desc = get resource claims: retrieve claim %s/%s: the server could not find the requested resource'),
-    # klog/k9s-narrow
-    ('klog/k9s-narrow', 'skipping allocation for unsuitable selected node'),
-    ('klog/k9s-narrow', 'found duplicate device %q in pool %q'),
-    ('klog/k9s-narrow', 'CDI container edits did not apply -- is CDI enabled in your container runtime?'),
-    ('klog/k9s-narrow', 'IMEX daemon not ready: %s'),
-    ('klog/k9s-narrow', 'Error: unable to get information for ResourceClaim %s'),
-    ('klog/k9s-narrow', 'no available indices within maxNodesPerIMEXDomain (%d)'),
-    ('klog/k9s-narrow', 'Watchdog: child terminated unexpectedly'),
-    ('klog/k9s-narrow', 'IMEXDaemonUpdateLoop failed, initiate shutdown: %s'),
-    ('klog/k9s-narrow', 'Received gpu-lost health event for device %s'),
-    # message/k9s-narrow
-    ('message/k9s-narrow', 'claim %s: number of requested devices %d exceeds the claim limit of %d'),
-    ('message/k9s-narrow', 'PodResourceClaim %s: resource claim template "%s": resourceclaimtemplate.resource.k8s.io "%s" not found'),
-    ('message/k9s-narrow', 'PodResourceClaim %s: template includes a prioritized list of subrequests, but the feature is disabled'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: DRA driver %s is not registered'),
-    ('message/k9s-narrow', 'failed to get DRA Plugin client for plugin name %s, err=plugin name %s not found in the list of registered DRA plugins'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources: rpc error: code = Unavailable desc = timed out waiting for gRPC connection to be ready'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: ResourceClaim %s is being unprepared'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: failed to fetch ResourceClaim %s referenced by pod %s: the server could not find the requested resource'),
-    ('message/k9s-narrow', 'RegisterPlugin error -- plugin validation failed with err: none of services supported by the plugin (%q) are supported by the kubelet (%q)'),
-    ('message/k9s-narrow', 'Updating pod scheduling with modified unsuitable nodes" podSchedulingCtx="&PodSchedulingContext{Status:PodSchedulingContextStatus{ResourceClaims:[]ResourceClaimSchedulingStatus{ResourceClaimSchedulingStatus{Name:%s,UnsuitableNodes:[%s],},},},}'),
-    ('message/k9s-narrow', 'claim %s, constraint #%d: empty constraint (unsupported constraint type?)'),
-    ('message/k9s-narrow', 'PodGroupResourceClaim %s: resource claim template "%s": resourceclaimtemplate.resource.k8s.io "%s" not found'),
-    ('message/k9s-narrow', 'PodResourceClaim %s: claim %s is a PodGroup claim but the DRAWorkloadResourceClaims feature is disabled'),
-    ('message/k9s-narrow', 'get PodGroup for Pod %s/%s: Pod is a member of PodGroup %s but GenericWorkload feature is disabled'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: ResourceClaim %s: DRAOptionalNodeOperations feature gate is disabled on kubelet'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: fetch ResourceClaim %s: the server could not find the requested resource'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: fetch ResourceClaim %s: resourceclaims.resource.k8s.io "%s" not found'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources: rpc error: code = Unknown desc = get resource claims: claim %s/%s got replaced'),
-    ('message/k9s-narrow', 'RegisterPlugin error -- plugin registration failed with err: create gRPC connection to DRA driver %s plugin at endpoint %s: %w'),
-    ('message/k9s-narrow', 'Failed to prepare dynamic resources: prepare dynamic resources: NodePrepareResources: rpc error: code = Unknown desc = get resource claims: claim %s/%s not allocated'),
     # message/wrap80
     ('message/wrap80', 'PodResourceClaim %s: template includes a prioritized list of subrequests, but the feature is disabled'),
     ('message/wrap80', 'get PodGroup for Pod %s/%s: Pod is a member of PodGroup %s but GenericWorkload feature is disabled'),
     # routine lines (not-a-fault rows)
     ('prose/wrap80', 'numNodes: %d, nodes seen: %d'),
-    ('klog/k9s-narrow', 'numNodes: %d, nodes seen: %d'),
-    ('klog/k9s-narrow', 'Successfully updated node status in CD (new status: %s)'),
-    ('klog/k9s-narrow', 'Child exited with code %d'),
-    ('klog/k9s-narrow', 'Received xid health event for device %s'),
 }
 
 

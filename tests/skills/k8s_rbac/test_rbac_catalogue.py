@@ -269,15 +269,12 @@ SHAPE_FORMS = {"command": tuple(COMMANDS), "command-bare": tuple(COMMANDS),
 # Rows whose reading a kit function breaks in a shape (the kit is the lead's to change):
 def _kit_marks(i: int, form: str, shape: str) -> list:
     """The xfail a case carries while a kit function breaks its reading."""
-    # k8s_skillkit.event_table's row unwrap (kubectl get events inside a k9s pane): a pane
-    # piece ending in a space at the border is glued to the next without it
-    # (".containers[0].runAsUser: " / "Invalid value: 0: running with the root UID") and the
-    # pane's bottom border joins the message; the SCC reading then misses nonroot-v2's refusal
-    # (and cut at 80 columns: "not usable by user " / "or serviceaccount" read "useror")
-    if (i, form, shape) in {(53, "events-table", "tui"), (54, "events-table-escaped",
-                                                         "wrap-80")}:
+    # k8s_skillkit.event_table's row unwrap of an events row cut at 80 columns with its
+    # quotes JSON-escaped: "not usable by user " / "or serviceaccount" read "useror", and the
+    # SCC reading then misses nonroot-v2's refusal
+    if (i, form, shape) == (54, "events-table-escaped", "wrap-80"):
         return [pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.event_table unwrap of "
-                                  "a pane-framed row drops a space at the pane's edge")]
+                                  "a cut row drops the space the cut fell on")]
     return []
 
 
