@@ -16,6 +16,7 @@ it can borrow depends on the cohort's other queues, which a paste rarely holds w
 from __future__ import annotations
 
 from fractions import Fraction
+from collections.abc import Callable
 from typing import Any
 
 from k8s_skillkit.findings import finding
@@ -102,6 +103,13 @@ def _active(cq: dict[str, Any]) -> bool:
 
 def _free(cq: dict[str, Any]) -> list[tuple[str, str, Fraction, Fraction]]:
     """(flavor, resource, reserved, nominal) where some but not all quota is reserved."""
+    return _quotas(cq, lambda used, nominal: 0 < used < nominal)
+
+
+def _quotas(cq: dict[str, Any], keep: Callable[[Fraction, Fraction], bool]
+            ) -> list[tuple[str, str, Fraction, Fraction]]:
+    """(flavor, resource, used, nominal) of each quota whose usage the status shows and
+    `keep(used, nominal)` accepts."""
     usage = cq_usage(cq) or {}
     out = []
     for group in dig(cq, "spec", "resourceGroups", default=[]) or []:
@@ -109,7 +117,7 @@ def _free(cq: dict[str, Any]) -> list[tuple[str, str, Fraction, Fraction]]:
             for res in flavor.get("resources") or []:
                 nominal = parse_quantity(res.get("nominalQuota") or 0)
                 used = usage.get((flavor.get("name", ""), res.get("name", "")))
-                if used is not None and 0 < used < nominal:
+                if used is not None and keep(used, nominal):
                     out.append((flavor.get("name", ""), res.get("name", ""), used, nominal))
     return out
 
@@ -155,16 +163,7 @@ def _in_cohort(cq: dict) -> bool:
 
 def _used_up(cq: dict) -> list[tuple[str, str, Fraction, Fraction]]:
     """(flavor, resource, used, nominal) for every quota that is fully used."""
-    usage = cq_usage(cq) or {}
-    out = []
-    for group in dig(cq, "spec", "resourceGroups", default=[]) or []:
-        for flavor in group.get("flavors") or []:
-            for res in flavor.get("resources") or []:
-                nominal = parse_quantity(res.get("nominalQuota") or 0)
-                used = usage.get((flavor.get("name", ""), res.get("name", "")))
-                if used is not None and nominal > 0 and used >= nominal:
-                    out.append((flavor.get("name", ""), res.get("name", ""), used, nominal))
-    return out
+    return _quotas(cq, lambda used, nominal: nominal > 0 and used >= nominal)
 
 
 def _finding(name: str, pending: int, full: list[tuple[str, str, Fraction, Fraction]]) -> dict:
