@@ -120,11 +120,10 @@ def unframe(text: str) -> str:
                                                        framed[index + 1])
         in_run = framed[index] and (beside or boxed[index])
         out.append(_FRAME_RIGHT.sub("", _FRAME_LEFT.sub("", line)) if in_run else line)
-    return "\n".join(_wrapped_rows(out, lines, boxed, framed))
+    return "\n".join(_wrapped_rows(out, boxed, framed))
 
 
-def _wrapped_rows(out: list[str], lines: list[str], boxed: list[bool],
-                  framed: list[bool]) -> list[str]:
+def _wrapped_rows(out: list[str], boxed: list[bool], framed: list[bool]) -> list[str]:
     """`out` (the unframed lines) with each row a pane wrapped joined to its next piece: in
     a run of lines framed at both sides, the pane pads every row to its inner width, so a
     row as wide as the widest one that does not end in padding reached the right border
@@ -132,9 +131,7 @@ def _wrapped_rows(out: list[str], lines: list[str], boxed: list[bool],
     k9s wraps a long log line or event message inside its pane; the cut falls anywhere, so
     nothing is inserted). The last piece may be framed at its left only (a copy that
     stopped before the row's end, open-feature/open-feature-operator#645)."""
-    inner = [len(lines[i]) - len(_FRAME_LEFT.match(lines[i]).group())  # type: ignore[union-attr]
-             - len(_FRAME_RIGHT.search(lines[i]).group())  # type: ignore[union-attr]
-             if boxed[i] else -1 for i in range(len(lines))]
+    inner = [len(row) if boxed[i] else -1 for i, row in enumerate(out)]  # unframed already
     widths = _run_widths(inner)
     joined: list[str] = []
     pieces: list[int] = []
