@@ -291,3 +291,29 @@ def test_an_events_table_message_keeps_the_quotes_the_component_wrote():
              '\\"worker-2\\": node(s) didn\'t match\n')
     (event,) = [o for o in parse_paste(table, "paste") if o.get("kind") == "Event"]
     assert event["message"].startswith('failed to place pod on "worker-2":')
+
+
+# one line an 80-column console cut where the cut fell on a space: the space ends the first
+# piece or starts the second (the kubelet's node event, pkg/kubelet/nodestatus/setters.go
+# v1.37.2 "Node %s status is now: %s", in a klog line whose node name puts the cut there)
+def _node_event(name_length: int) -> str:
+    return (f"I1202 12:00:03.000000    2211 event.go:307] Node worker-{'2' * name_length} "
+            "status is now: NodeNotReady")
+
+
+@pytest.mark.parametrize("space", ["ends-the-first-piece", "starts-the-second"])
+def test_one_cut_at_a_space_is_joined_back(space):
+    from k8s_skillkit.event_table import unwrap_free_text
+    at = _node_event(1).index("now: ") + len("now:")  # the space after "now:"
+    line = _node_event(1 + 80 - at - (1 if space == "ends-the-first-piece" else 0))
+    pieces = [line[:80], line[80:]]
+    assert pieces[0].endswith(" ") if space == "ends-the-first-piece" else \
+        pieces[1].startswith(" ")
+    assert unwrap_free_text(pieces) == [line]
+
+
+def test_a_new_indented_line_or_record_after_80_columns_stays_its_own():
+    from k8s_skillkit.event_table import unwrap_free_text
+    first = "x" * 79 + " "
+    for rest in ("  indented by two", "E1202 12:00:04.000000 1 next.go:1] another record"):
+        assert unwrap_free_text([first, rest]) == [first, rest]

@@ -440,9 +440,16 @@ def _single_cut(previous: str, line: str) -> bool:
     reads it) and the rest starts no record of its own. Editors that fill
     paragraphs by hand stop short of 80 (70 to 79 columns by default), so a line of exactly
     80 that goes on is taken for a console's cut."""
-    return (len(previous) == TERMINAL_WIDTH and bool(line) and not previous[-1].isspace()
-            and not line[0].isspace() and _goes_on(previous, line)
-            and not _RECORD_START.match(line))
+    if len(previous) != TERMINAL_WIDTH or not line.strip():
+        return False
+    # the cut fell on a space: one space ends the line above, or starts this one (a line of
+    # its own is indented by two or more, or starts a record)
+    at_space = (previous.endswith(" ") and not previous[-2:-1].isspace()
+                and not line[0].isspace()) or \
+        (not previous[-1].isspace() and line[0] == " " and not line[1:2].isspace())
+    in_token = not previous[-1].isspace() and not line[0].isspace() and \
+        _goes_on(previous, line)
+    return (at_space or in_token) and not _RECORD_START.match(line.lstrip())
 
 
 def _aligned(above: str, below: str) -> bool:

@@ -285,17 +285,13 @@ def shaped(row) -> dict[str, str]:
 # reason names the kit function to change. The lead changes the kit, then these pass.
 _KIT_REASONS = {
     "wrap80": "kit event_table._single_cut: a line cut at exactly 80 columns where the cut "
-              "fell on a space (`subrequests, ` / `but ...`, `... but` / ` GenericWorkload`) "
-              "or split a camelCase word (`num` / `Nodes: 3`) is not joined; and "
+              "split a camelCase word (`num` / `Nodes: 3`) is not joined; and "
               "event_table.unwrap_free_text: a piece that is itself cut at 80 is not joined "
               "to the next when that opens with a capital (`DRAOptionalNode` / `Operations`)",
 }
 KIT_GAPS = {
     # describe/wrap80
     ('describe/wrap80', 'Failed to prepare dynamic resources: prepare dynamic resources: ResourceClaim %s: DRAOptionalNodeOperations feature gate is disabled on kubelet'),
-    # message/wrap80
-    ('message/wrap80', 'PodResourceClaim %s: template includes a prioritized list of subrequests, but the feature is disabled'),
-    ('message/wrap80', 'get PodGroup for Pod %s/%s: Pod is a member of PodGroup %s but GenericWorkload feature is disabled'),
     # routine lines (not-a-fault rows)
     ('prose/wrap80', 'numNodes: %d, nodes seen: %d'),
 }

@@ -416,7 +416,6 @@ _KIT_PENDING = {
     ("kgateway:rt-delegation-cycle", "describe", "wrap80"),
     ("istio:rt-inference-disabled", "message", "wrap80"),
     ("envoy-gateway:epp-disabled", "prose", "wrap80"),
-    ("gateway-api:ls-programmed-invalid", "prose", "wrap80"),
 }
 
 
