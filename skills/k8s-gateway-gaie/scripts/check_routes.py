@@ -453,8 +453,9 @@ def _read_conditions(dump: Dump, text: str) -> None:
             pasted_conditions.lift_misplaced(obj)
     if any(o.get("kind") for o in dump if isinstance(o, dict)):
         return
-    dump.conditions_paste = pasted_conditions.is_conditions_paste(text)  # type: ignore[attr-defined]
-    listed = pasted_conditions.status_objects(text)
+    lists = pasted_conditions.condition_lists(text)
+    dump.conditions_paste = bool(lists)  # type: ignore[attr-defined]
+    listed = pasted_conditions.status_objects(lists)
     if listed:  # read as a status, not as loose lines as well
         dump.extend(listed)
         dump.texts = []

@@ -54,34 +54,29 @@ def kind_of(conditions: list[dict[str, Any]]) -> str:
     return kinds.pop() if len(kinds) == 1 else ""
 
 
-def status_objects(text: str) -> list[dict[str, Any]]:
-    """Partial objects (`_source: fragment`) for each conditions list the text holds when
-    the whole text is YAML/JSON and its condition types prove the kind; [] otherwise (a text
-    the kit read line by line stays so, and its conditions are read as text)."""
+def condition_lists(text: str) -> list[list[dict[str, Any]]]:
+    """Each conditions list the text holds when the whole text is YAML/JSON; [] otherwise
+    (a text the kit read line by line stays so, and its conditions are read as text)."""
     if has_yaml_alias(text):  # the kit refuses an alias bomb; kubectl never prints one
         return []
     try:
         docs = list(yaml.safe_load_all(text))
     except yaml.YAMLError:
         return []
+    return [found for found in map(conditions_of_list, docs) if found]
+
+
+def status_objects(lists: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A partial object (`_source: fragment`) for each conditions list whose condition types
+    prove the kind; lists of types every kind has make none."""
     out = []
-    for doc in docs:
-        conditions = conditions_of_list(doc)
-        if conditions and kind_of(conditions):
-            out.append({"kind": kind_of(conditions),
+    for conditions in lists:
+        kind = kind_of(conditions)
+        if kind:
+            out.append({"kind": kind,
                         "metadata": {"name": "(pasted conditions)", "namespace": ""},
                         "status": {"conditions": conditions}, "_source": "fragment"})
     return out
-
-
-def is_conditions_paste(text: str) -> bool:
-    """Whether the whole text is YAML/JSON holding a conditions list (any kind)."""
-    if has_yaml_alias(text):
-        return False
-    try:
-        return any(conditions_of_list(doc) for doc in yaml.safe_load_all(text))
-    except yaml.YAMLError:
-        return False
 
 
 # a listener, rule or parentRef names itself by one of these; a condition has none of them
