@@ -185,6 +185,18 @@ def test_no_resources_found_needs_its_command_line():
     assert not some.full_lists
 
 
+
+def test_oh_my_zsh_prompt_with_cwd_and_git_branch_carries_its_command():
+    # ohmyzsh themes/robbyrussell.zsh-theme: `➜  <cwd> git:(<branch>) ✗ ` before the command
+    for prompt in ("\u279c  ~ ", "\u279c  infra git:(main) \u2717 ", "\u279c  infra git:(main) "):
+        dump = parse_paste(prompt + "kubectl get pods -n ml\nNo resources found in ml namespace.\n",
+                           "p")
+        assert dump.presence("Pod", "x", "ml").state == ABSENT, prompt
+    # a command only named after the prompt is not one that was run
+    echoed = parse_paste("\u279c  ~ echo kubectl get pods -n ml\n"
+                         "No resources found in ml namespace.\n", "p")
+    assert not echoed.full_lists
+
 # --- held-out round of session 3 -----------------------------------------------------------
 
 def test_gatewayclass_table_under_the_k_alias():

@@ -30,11 +30,16 @@ _VERBS = ("get", "describe", "apply", "create", "logs", "log", "top", "explain",
           "events", "delete", "edit", "patch", "run", "exec", "rollout", "version",
           "cluster-info", "api-resources", "wait", "label", "annotate", "cordon", "drain",
           "taint", "scale", "replace", "debug")
-_PROMPTED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(.*)$")
+# a prompt's last character; oh-my-zsh's default theme (robbyrussell.zsh-theme) prints
+# `➜  <cwd> git:(<branch>) ✗ ` before the command, so its arrow may carry those three after it
+_PROMPT = (r"(?:[$#%>\u276f]|\u279c(?:\s+[^\s$#%>]+(?:\s+git:\([^)\s]*\))?"
+           r"(?:\s+\u2717)?)?)")
+_PROMPTED = re.compile(r"^.{0,100}?" + _PROMPT +
+                       r"\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(.*)$")
 # after a prompt, the aliases and wrappers users type for kubectl, one word (a context) at
 # most before the verb: `kc armada-06 get resourceclaim -A` (dra-driver-nvidia-gpu#725),
 # `kubecolor get pods`, `microk8s kubectl get pods`, `k3s kubectl ...`
-_ALIASED = re.compile(r"^.{0,100}?[$#%>\u276f\u279c]\s*(?:sudo\s+)?(kc|kctl|kubecolor|"
+_ALIASED = re.compile(r"^.{0,100}?" + _PROMPT + r"\s*(?:sudo\s+)?(kc|kctl|kubecolor|"
                       r"(?:microk8s|k3s|k0s)[. ]kubectl)\s+(?:[\w.:@/-]+\s+)?((?:" +
                       "|".join(_VERBS) + r")\b.*)$")
 # `k` is the alias kubectl's docs suggest (alias k=kubectl); a verb must follow it
