@@ -15,7 +15,7 @@ from k8s_skillkit import cel as _cel
 from _dra import claim_rules as rules
 from _dra import extended_rules as ext_rules
 from _dra import prose as _prose
-from _dra import component_lines, reports
+from _dra import alloc_status, component_lines, reports
 from _dra.input import current_namespace, load, prose_finding
 from _dra import extended as ext
 from _dra.model import Inventory, claim_label, claim_node
@@ -98,6 +98,7 @@ def explain(inv: Inventory, namespace=None, name=None) -> tuple[list, list, list
         findings += found
     if not any(f["cause"] == "device_taint_not_tolerated" for f in findings):
         findings += _taint_all_rules(inv)
+    findings += alloc_status.findings(claims)  # what the allocator wrote wrong
     allocations = [_allocation(inv, c) for c in claims if dig(c, "status", "allocation")]
     return findings, allocations, changes
 

@@ -42,7 +42,16 @@ _NO_SLICES = re.compile(
     r"\s+)?(?:being\s+)?(?:created|produced|published|generated|appear\w*)\b"
     rf"|\bresource[ -]?slices?`?\s+(?:is|are|was|were)\s+{_NOT}\s+(?:being\s+)?"
     r"(?:created|produced|published|generated)\b"
-    r"|\brejects?\s+(?:the\s+)?(?:entire\s+|whole\s+)?`?resource[ -]?slices?\b",
+    r"|\brejects?\s+(?:the\s+)?(?:entire\s+|whole\s+)?`?resource[ -]?slices?\b"
+    # "there were no resource slices for that node", "the node has no ResourceSlices": what
+    # `kubectl get resourceslices` showed, said in words (kubernetes#129310: the driver was not
+    # running on the node, so an allocationMode All claim got zero devices on 1.32). Only when
+    # the slices end the phrase or a place/time follows: "no ResourceSlice errors" is not it.
+    r"|\b(?:there\s+(?:is|are|was|were)|has|have|had)\s+no\s+(?:[\w`-]+\s+){0,2}?`?"
+    r"resource[ -]?slices?`?(?=\s*(?:$|[.,;:!?)]|(?:for|on|in|at|from|published|listed|exist\w*|"
+    r"left|anymore|yet|whatsoever)\b))"
+    r"|\bno\s+(?:[\w`-]+\s+){0,3}?`?resource[ -]?slices?`?\s+(?:exist\w*|(?:is|are|was|were)\s+"
+    r"(?:listed|present|there|found))\b",
     re.IGNORECASE)
 # "`device.attributes['gpu.nvidia.com'].index` isn't found in ResourceSlice", "the attribute
 # `index` is missing": a CEL selector that reads an attribute no device publishes fails on
