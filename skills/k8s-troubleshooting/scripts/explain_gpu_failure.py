@@ -31,7 +31,7 @@ examples:
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
-  oom_killed node_pressure nccl_shm_exhausted master_not_ready mpi_worker_dns_unresolved
+  oom_killed node_pressure nccl_shm_exhausted dev_shm_exhausted master_not_ready mpi_worker_dns_unresolved
   gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected container_start_failed
   nccl_network_error
   nccl_watchdog_timeout
@@ -113,6 +113,16 @@ REPORTED = [
      "driver.enabled=true), rebuild the module for the running kernel (DKMS) and reboot; on a "
      "node with a preinstalled driver point the toolkit at it (driver root) and check "
      "lsmod | grep nvidia"),
+    ("driver_install_disabled", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "GKE's driver installer says GPU driver installation is disabled for this node and waits "
+     "for a driver nobody installs: no NVIDIA driver is on the node, so the device plugin "
+     "stays in Init and the node never advertises nvidia.com/gpu (the default under node "
+     "auto-provisioning)",
+     "let GKE install the driver: with node auto-provisioning add the nodeSelector "
+     "cloud.google.com/gke-gpu-driver-version: latest (or default) to the GPU pods; on a node "
+     "pool, create it with --accelerator ...,gpu-driver-version=latest (or default); or "
+     "install the driver yourself with the nvidia-driver-installer DaemonSet from "
+     "GoogleCloudPlatform/container-engine-accelerators"),
     ("driver_validation", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
      "the GPU Operator's driver validation cannot run nvidia-smi from the driver container's "
      "install (/run/nvidia/driver): its libraries or nvidia-smi are not there yet, or "
@@ -310,6 +320,15 @@ REPORTED_AFTER_DUPLICATES = [
      "nvidia-device-plugin-mps-control-daemon pod on the node) must run and be ready; a "
      "socket it cannot listen on, the kubelet's device-plugins directory mounted read-write; "
      "then check kubectl describe node for nvidia.com/gpu"),
+    ("discovery_no_permission", "gpu_not_advertised", {"kind": "Node", "name": ""},
+     "gpu-feature-discovery cannot read the GPUs: NVML refuses it ('Insufficient "
+     "Permissions'), with MIG because its container lacks the MIG monitor capability "
+     "(NVIDIA_MIG_MONITOR_DEVICES=all missing or removed); the device plugin needs the same "
+     "access, so the node likely advertises no GPU or MIG resources",
+     "check the GPU Operator's pods still carry NVIDIA_MIG_MONITOR_DEVICES=all and their "
+     "securityContext (kubectl get pod -n <operator ns> <gfd pod> -o yaml): a mutating "
+     "webhook or policy that rewrites GPU env or privileges must exclude the operator's "
+     "namespace (NVIDIA/gpu-operator#322); restart the pods, then check the node's resources"),
     ("plugin_unhealthy", "gpu_xid_hardware", {"kind": "Node", "name": ""},
      _UNHEALTHY_MESSAGE, _UNHEALTHY_FIX),
     ("plugin_unhealthy_said", "gpu_xid_hardware", {"kind": "Node", "name": ""},
@@ -408,12 +427,19 @@ REPORTED_AFTER_DUPLICATES = [
      "set memory requests equal to real use so the scheduler packs honestly; keep system "
      "reserved memory"),
     ("nccl_shm", "nccl_shm_exhausted", OBJECT,
-     "a shared-memory user (the collective's transport: NCCL's, or MPI/UCX's under it; or "
-     "PyTorch's DataLoader workers) could not get its segment in /dev/shm: the container's "
-     "/dev/shm is too small (64Mi unless a memory-backed volume is mounted there)",
+     "the collective's shared-memory transport (NCCL's, or MPI/UCX's under it) could not get "
+     "its segment in /dev/shm: the container's /dev/shm is too small (64Mi unless a "
+     "memory-backed volume is mounted there)",
      "mount an emptyDir with medium: Memory (sizeLimit a few GiB) at /dev/shm in the pod "
-     "template; for NCCL, NCCL_SHM_DISABLE=1 works but is slower; for a DataLoader, fewer "
-     "num_workers lowers the need"),
+     "template; NCCL_SHM_DISABLE=1 works but is slower"),
+    ("dev_shm", "dev_shm_exhausted", OBJECT,
+     "the training process's own shared memory ran out: PyTorch's DataLoader workers pass "
+     "batches (and torch tensors shared between processes) through /dev/shm, and a write past "
+     "its space kills a worker with SIGBUS; the container's /dev/shm is 64Mi unless a "
+     "memory-backed volume is mounted there. No collective is involved",
+     "mount an emptyDir with medium: Memory (sizeLimit a few GiB, counted against the pod's "
+     "memory) at /dev/shm in the pod template; fewer DataLoader num_workers or smaller batches "
+     "lower the need"),
     ("mpi_worker_dns", "mpi_worker_dns_unresolved", OBJECT,
      "the MPI launcher cannot resolve a worker's hostname, so it cannot start its daemons "
      "there over ssh: the launcher's DNS does not search the cluster's domains (dnsPolicy not "
@@ -448,7 +474,9 @@ REPORTED_AFTER_DUPLICATES = [
 
 
 # rows read from what a log stops short of saying, each with the command that confirms it
-_FROM_SILENCE = {"amd_plugin_silent": "kubectl get nodes -o custom-columns=NAME:.metadata.name,"
+_FROM_SILENCE = {"discovery_no_permission": "kubectl describe node NODE (Allocatable "
+                                           "nvidia.com/gpu or nvidia.com/mig-*)",
+                 "amd_plugin_silent": "kubectl get nodes -o custom-columns=NAME:.metadata.name,"
                                       "GPU:.status.allocatable.amd\\.com/gpu; on the node: "
                                       "ls /sys/class/kfd",
                  "plugin_unhealthy_said": "on the node: journalctl -k | grep -i xid; "
@@ -462,7 +490,8 @@ def _reported(report: GpuReport, rows: list[Row]) -> list[dict[str, Any]]:
         if getattr(report, field):
             found = finding("error", cause, obj, message, getattr(report, field)[:3], fix,
                             basis="reported")
-            inferred = field == "nccl_shm" and report.nccl_shm_inferred
+            inferred = (field == "nccl_shm" and report.nccl_shm_inferred) or (
+                field == "dev_shm" and report.dev_shm_inferred)
             if field in _FROM_SILENCE:  # what the log does not say: to be confirmed
                 found = {**found, "severity": "warning", "basis": "inferred",
                          "confirm": _FROM_SILENCE[field]}

@@ -289,18 +289,21 @@ _NCCL_NET = re.compile(r"NCCL WARN NET/(?:IB|Socket)[^\n]*(?:completion[^\n]*(?:
 # troubleshooting guide, "Shared memory". "Error while attaching" is another fault (a peer's
 # segment missing: IPC namespace, cleanup), so it is not read as this.
 _NCCL_SHM = re.compile(r"Error while creating shared memory segment|failed to extend /dev/shm/"
-                       r"|posix_fallocate failed\s*:\s*No space left on device"
-                       # PyTorch's DataLoader worker, SIGBUS on a full /dev/shm (torch/csrc/
-                       # DataLoader.cpp SIGNAL_HANDLER(SIGBUS, ...), 1.0-2.x): same fault, fix
-                       r"|Unexpected bus error encountered in worker\. This might be caused by "
-                       r"insufficient shared memory"
-                       # the parent's report of that worker (DataLoader.cpp
-                       # _error_if_any_worker_fails: SIGBUS adds "It is possible that
-                       # dataloader's workers are out of shared memory"), and torch's own
-                       # shared-memory file (shm_open'd /torch_<pid>_<n>, MapAllocator.cpp
-                       # "unable to write to file <...>: No space left on device")
-                       r"|dataloader's workers are out of shared memory"
-                       r"|unable to write to file </torch_\S*>\s*:\s*No space left on device")
+                       r"|posix_fallocate failed\s*:\s*No space left on device")
+# /dev/shm too small for PyTorch's own shared memory, no collective involved: its DataLoader
+# workers pass batches through it, so this is the pod's /dev/shm (dev_shm_exhausted), not
+# NCCL's transport. The worker's SIGBUS handler (torch/csrc/DataLoader.cpp SIGNAL_HANDLER(
+# SIGBUS, handler_SIGBUS, "ERROR: Unexpected bus error encountered in worker. This might be
+# caused by insufficient shared memory (shm).") at pytorch/pytorch@03d4ef67, the same text in
+# the 1.0-era release pytorch/pytorch#16979 quotes), the parent's report of that worker (DataLoader.cpp THPModule_errorIfAnyWorkerFails: SIGBUS adds
+# "It is possible that dataloader's workers are out of shared memory"; pytorch/pytorch#16979:
+# "raise the shared memory limit"), and torch's shared-memory file (shm_open'd
+# /torch_<pid>_<n>, aten MapAllocator.cpp "unable to write to file <...>: No space left on
+# device"; logicalclocks/hopsworks#1557).
+_DEV_SHM = re.compile(r"Unexpected bus error encountered in worker\. This might be caused by "
+                      r"insufficient shared memory"
+                      r"|dataloader's workers are out of shared memory"
+                      r"|unable to write to file </torch_\S*>\s*:\s*No space left on device")
 # ENOSPC without NCCL's own line (a truncated log, a framework's re-raise) is the shared-memory
 # fault only where the same paste is about shared memory (/dev/shm, "shared memory", shm) and
 # a collective runs (torch.distributed, NCCL): a disk filled by checkpoints says neither
@@ -428,6 +431,8 @@ class GpuReport:
     toolkit_validation: list[str] = field(default_factory=list)  # validator: nothing injected
     driver_validation: list[str] = field(default_factory=list)  # validator: driver ctr unusable
     driver_in_use: list[str] = field(default_factory=list)   # driver ctr cannot unload modules
+    driver_install_disabled: list[str] = field(default_factory=list)  # GKE: installs none
+    discovery_no_permission: list[str] = field(default_factory=list)  # GFD: NVML refused
     plugin_unknown_device: list[str] = field(default_factory=list)  # Allocate: ID not served
     amd_partitions: list[str] = field(default_factory=list)  # ROCm: mixed partitions, single
     amd_driver_absent: list[str] = field(default_factory=list)  # ROCm: no amdgpu module
@@ -435,6 +440,8 @@ class GpuReport:
     low_level_runtime: list[str] = field(default_factory=list)  # no runc for the NVIDIA runtime
     hook_direct: list[str] = field(default_factory=list)   # legacy hook in a CDI/CSV mode
     nccl_shm_inferred: bool = False   # ENOSPC beside words about shm, not NCCL's own line
+    dev_shm: list[str] = field(default_factory=list)  # PyTorch's own /dev/shm use (DataLoader)
+    dev_shm_inferred: bool = False    # a SIGBUS and nothing else said
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
     ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
@@ -485,14 +492,15 @@ def read(text: str) -> GpuReport:
         report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
                             if _UCX_SHM.search(line)][:2]
         report.nccl_shm_inferred = bool(report.nccl_shm)
-    if not report.nccl_shm and _ABOUT_SHM.search(text) and _COLLECTIVE.search(text):
+    if not report.nccl_shm and not report.dev_shm and _ABOUT_SHM.search(text) and \
+            _COLLECTIVE.search(text):
         report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
                             if _NO_SPACE.search(line)][:2]
         report.nccl_shm_inferred = bool(report.nccl_shm)
-    if not report.nccl_shm:
-        report.nccl_shm += [line.strip()[:300] for line in text.splitlines()
-                            if _SIGBUS.search(line)][:2]
-        report.nccl_shm_inferred = bool(report.nccl_shm)
+    if not report.nccl_shm and not report.dev_shm:  # a SIGBUS alone: the process's own shm
+        report.dev_shm += [line.strip()[:300] for line in text.splitlines()
+                           if _SIGBUS.search(line)][:2]
+        report.dev_shm_inferred = bool(report.dev_shm)
     if not report.nccl_shm and _SYSTEM_ERROR.search(text):
         filled = _shm_filled(text)
         if filled:  # the generic system error is then that, not the network's
@@ -646,6 +654,30 @@ _DRIVER_VALIDATION = re.compile(r"failed to validate the driver, retrying after"
 # @06a208c:494, _unload_driver, `|| exit 1` in init at :825; ubuntu20.04/nvidia-driver
 # @22.06.17:382): a driver installed on the host, or GPU clients of an earlier driver
 _DRIVER_IN_USE = re.compile(r"Could not unload NVIDIA driver kernel modules, driver is in use")
+# GKE's managed driver installer (the nvidia-driver-installer init container of GKE's
+# nvidia-gpu-device-plugin DaemonSet) when the node's GPU driver installation mode is disabled
+# (the default under node auto-provisioning): `GPU driver auto installation is disabled.` then
+# `Waiting for GPU driver libraries to be available.`, and it waits until someone else installs
+# a driver; the device plugin stays in Init, the node never gets nvidia.com/gpu
+# (GoogleCloudPlatform/container-engine-accelerators#402, #407: fixed by selecting a driver
+# version, nodeSelector cloud.google.com/gke-gpu-driver-version). The waiting line alone is an
+# installer still at work, not this.
+_DRIVER_INSTALL_DISABLED = re.compile(r"GPU driver auto installation is disabled", re.I)
+_DRIVER_WAIT = re.compile(r"Waiting for GPU driver libraries to be available", re.I)
+# A GPU discovery component whose NVML calls are refused (NVML_ERROR_NO_PERMISSION, whose
+# nvmlErrorString is "Insufficient Permissions"; nvml.h: "The current user does not have
+# permission for operation"): gpu-feature-discovery's `Error generating NVML labels: %v`
+# (NVIDIA/gpu-feature-discovery main.go@v0.4.1:98; lower-case `error generating NVML labels`
+# in cmd/gpu-feature-discovery/main.go@v0.5.0:98;
+# logged as `Unexpected error: %v` before it exits, main.go@v0.4.1:59), `error generating
+# labels: %v` (cmd/gpu-feature-discovery/main.go@v0.8.2:180). With MIG, NVML refuses MIG
+# device handles to a container without the MIG monitor capability: NVIDIA_MIG_MONITOR_DEVICES
+# =all unset or stripped (NVIDIA/gpu-operator#322: a third-party mutating webhook rewrote the
+# operator's pods); the device plugin, which needs the same access, then advertises no GPU
+# (its own `error starting plugins: ...` is read as plugin_start).
+_DISCOVERY_NO_PERMISSION = re.compile(r"(?:gpu-feature-discovery|error generating (?:NVML |common )?"
+                                      r"labels)[^\n]*?(?:Insufficient Permissions|"
+                                      r"ERROR_NO_PERMISSION)", re.I)
 # The kubelet asked Allocate for a device ID the plugin does not serve (internal/rm/rm.go
 # @v0.20.0:87 `invalid request: unknown device: %s` under server.go:310's `invalid allocation
 # request for %q: %w`, v0.15+): the plugin's device list changed under the kubelet's (a
@@ -733,7 +765,9 @@ _PLUGIN_LINES = (("plugin_start", _PLUGIN_START), ("plugin_register", _PLUGIN_RE
                  ("toolkit_validation", _TOOLKIT_NOT_READY),
                  ("driver_validation", _DRIVER_VALIDATION), ("driver_in_use", _DRIVER_IN_USE),
                  ("plugin_unknown_device", _PLUGIN_UNKNOWN_DEVICE),
-                 ("plugin_watcher", _PLUGIN_WATCHER), ("plugin_prestart", _PLUGIN_PRESTART))
+                 ("plugin_watcher", _PLUGIN_WATCHER), ("plugin_prestart", _PLUGIN_PRESTART),
+                 ("driver_install_disabled", _DRIVER_INSTALL_DISABLED),
+                 ("discovery_no_permission", _DISCOVERY_NO_PERMISSION))
 
 
 def _read_plugin_lines(report: GpuReport, text: str) -> None:
@@ -749,6 +783,11 @@ def _read_plugin_lines(report: GpuReport, text: str) -> None:
     # UnexpectedAdmissionError) say no more than it: one finding
     if report.plugin_mig or report.plugin_register or report.plugin_watcher:
         report.plugin_start = []
+    if report.plugin_start:  # the plugin's own refusal says it for the node
+        report.discovery_no_permission = []
+    if report.driver_install_disabled:  # the installer's next line: what it waits for
+        report.driver_install_disabled += [line.strip()[:300] for line in text.splitlines()
+                                           if _DRIVER_WAIT.search(line)][:1]
     if report.shared_request or report.plugin_unknown_device:
         report.device_admission = []
 
@@ -932,7 +971,7 @@ _HOOK_FAILED = re.compile(r"(?:error running hook|Running hook #\d+)[^\n]*?"
 # absent before its libraries unloadable before a driver too old; NCCL without an interface
 # before its transport failing)
 _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = (
-    (((_NCCL_SHM,), "nccl_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
+    (((_NCCL_SHM,), "nccl_shm"),), (((_DEV_SHM,), "dev_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_RM_INIT_FAILED,), "gpu_init_failed"),),
     (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
     (((DRIVER_BUILD,), "driver_build"),),

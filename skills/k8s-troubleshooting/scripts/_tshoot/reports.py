@@ -132,6 +132,11 @@ def _gpu(text: str) -> Report | None:
             or gpu_logs.DRIVER_TOO_OLD.search(text) or gpu_logs.DRIVER_SYMBOL.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         fault = gpu_fault(text)
+        # an NVML error a GPU-stack component reports (gpu-feature-discovery, the device
+        # plugin) names its own cause, more than "a GPU message"
+        stack = None if xid or fault in _FAULT_CAUSE else _gpu_stack(text)
+        if stack:
+            return stack
         cause = "gpu_pressure" if xid else _FAULT_CAUSE.get(fault, "gpu_pressure")
         return Report(cause, _short(text), WEIGHT["gpu_pressure"],
                       {"xid": int(xid.group(1)) if xid else None, "fault": fault})
@@ -149,6 +154,8 @@ _GPU_STACK = (("plugin_register", "gpu_not_advertised"), ("plugin_mig", "gpu_not
               ("validator_no_gpu", "gpu_not_advertised"), ("amd_partitions", "gpu_not_advertised"),
               ("operator_no_gpu_nodes", "gpu_not_advertised"),
               ("amd_driver_absent", "gpu_driver_mismatch"),
+              ("driver_install_disabled", "gpu_driver_mismatch"),
+              ("discovery_no_permission", "gpu_not_advertised"),
               ("driver_in_use", "gpu_driver_mismatch"), ("driver_validation", "gpu_driver_mismatch"),
               ("toolkit_validation", "gpu_libraries_not_visible"),
               ("cdi_unresolved", "container_start_failed"),

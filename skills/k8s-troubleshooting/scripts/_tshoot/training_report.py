@@ -21,7 +21,7 @@ JOB_NAME_LABELS = ("batch.kubernetes.io/job-name", "job-name")
 # Log findings that name a root cause on their own outrank the pod's termination reason;
 # the rest (NCCL symptoms, application Xids) come after it.
 DECISIVE_LOG_CAUSES = ("gpu_xid_hardware", "nccl_duplicate_gpu", "cuda_out_of_memory",
-                       "nccl_shm_exhausted")
+                       "nccl_shm_exhausted", "dev_shm_exhausted")
 
 
 def training_objects(cluster: Cluster, name: str | None) -> list[dict]:
