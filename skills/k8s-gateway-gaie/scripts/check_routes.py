@@ -21,7 +21,8 @@ from _gw.messages import ROUTE_ONLY_REASONS, is_problem
 from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backend_refs,
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
-from _gw import catalogue, crd_versions, epp_config, nack, pasted_conditions
+from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
+from _gw import manifest_mismatch
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -52,10 +53,12 @@ never contradicts a controller. An object missing from a pasted dump is "not in 
 Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
 causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
-  gateway_class_not_accepted crd_version_unsupported controller_forbidden
+  gateway_class_not_accepted crd_version_unsupported manifest_api_mismatch
+  controller_forbidden
   status_update_rejected controller_contradicts_spec gateway_no_address
   gateway_not_ready
-  listener_certificate_invalid listener_conflict listener_invalid parent_not_found
+  listener_certificate_invalid listener_conflict listener_invalid xds_config_rejected
+  parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict request_not_routed
   route_not_accepted
   backend_not_found backend_no_endpoints backend_health_check_failing
@@ -214,8 +217,10 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported += text_findings(lines, raw) + absent_crd_findings(absent, index)
     reported = nack.empty_listeners(reported, index, lines)
     reported, from_text = _gw_prose.apply(reported, index, raw)
-    findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index))
-    findings = merge(spec_contradictions(findings, index), [])  # (re-ranked: now warnings)
+    findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index)
+                     + accepted_refused.contradictions(raw, reported)
+                     + manifest_mismatch.findings(raw, index))
+    findings = merge(spec_contradictions(findings, index, raw), [])  # (re-ranked: now warnings)
     findings = superseded.reclassify(findings, raw, index.of_kind("CustomResourceDefinition"))
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)

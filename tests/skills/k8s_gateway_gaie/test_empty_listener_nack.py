@@ -83,13 +83,13 @@ def test_a_status_with_no_attached_route_makes_it_reported(gw_run, tmp_path):
 def test_a_status_with_attached_routes_keeps_the_fault(gw_run, tmp_path):
     findings = paste_findings(gw_run, tmp_path, NACK + "---\n" + GATEWAY
                               + STATUS.format(count=1))
-    assert "listener_invalid" in _by_cause(findings)
+    assert "xds_config_rejected" in _by_cause(findings)
     assert "empty_listener" not in _by_cause(findings)
 
 
 def test_a_route_on_the_listener_keeps_the_fault(gw_run, tmp_path):
     findings = paste_findings(gw_run, tmp_path, NACK + "---\n" + GATEWAY + TLS_ROUTE)
-    assert _by_cause(findings)["listener_invalid"]["severity"] == "error"
+    assert _by_cause(findings)["xds_config_rejected"]["severity"] == "error"
     assert "empty_listener" not in _by_cause(findings)
 
 
@@ -97,4 +97,4 @@ def test_another_reason_in_the_same_nack_keeps_the_fault(gw_run, tmp_path):
     # envoyproxy/gateway#601's reason for a second listener in the same NACK
     line = NACK.rstrip("\n") + ("\\ndefault/eg/https: error adding listener '0.0.0.0:8443': "
                                 "partial wildcards are not supported\n")
-    assert "listener_invalid" in _by_cause(paste_findings(gw_run, tmp_path, line))
+    assert "xds_config_rejected" in _by_cause(paste_findings(gw_run, tmp_path, line))

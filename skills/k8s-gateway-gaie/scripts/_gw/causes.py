@@ -30,6 +30,11 @@ CAUSES: dict[str, tuple[str, str]] = {
                                 "controller release supports (one bundle only: check the "
                                 "gateway.networking.k8s.io/bundle-version annotation on every "
                                 "gateway CRD)"),
+    "manifest_api_mismatch": ("class", "the manifest is written for another release of the "
+                              "implementation's CRD than the one installed (a field renamed "
+                              "or added): install the CRDs of the controller release you run "
+                              "(helm upgrade does not upgrade CRDs), or use the field names "
+                              "kubectl explain shows for the installed CRD"),
     "status_update_rejected": ("class", "the API server refuses the controller's status "
                                "write: upgrade the controller to a release that writes a "
                                "valid status, or install the Gateway API CRDs its docs name; "
@@ -51,6 +56,14 @@ CAUSES: dict[str, tuple[str, str]] = {
     "listener_invalid": ("listener", "fix the listener the Gateway status names (protocol, "
                          "port, allowedRoutes.kinds, TLS); routes attach only to valid "
                          "listeners"),
+    "xds_config_rejected": ("listener", "the data plane (Envoy) refused the xDS config the "
+                            "controller generated (a listener, cluster, route or secret) and "
+                            "keeps its previous config: the NACK's text names the setting; fix "
+                            "the object that produced it (the Gateway listener, or a policy or "
+                            "route attached to it) or upgrade the controller. Check the control "
+                            "plane's view (egctl x status, istioctl proxy-status, the "
+                            "controller's log): an Accepted/Programmed=True status of that "
+                            "object is then false"),
     "listenerset_not_allowed": ("listener", "the parent Gateway must allow ListenerSets: "
                                 "spec.allowedListeners.namespaces.from Same, Selector or All "
                                 "(default None)"),

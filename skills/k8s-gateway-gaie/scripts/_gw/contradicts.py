@@ -16,17 +16,22 @@ import re
 from k8s_skillkit.findings import finding
 
 from _gw.objects import ROUTE_KINDS, meta, parent_refs
+from _gw.sds_refusal import refused_reference
 
 _ROUTE_KINDS_WITH_HOSTNAMES = tuple(ROUTE_KINDS) + ("TLSRoute",)
 
 
-def spec_contradictions(findings: list[dict], index) -> list[dict]:
-    return [_checked(f, index) for f in findings]
+def spec_contradictions(findings: list[dict], index, lines=()) -> list[dict]:
+    return [_checked(f, index, lines) for f in findings]
 
 
-def _checked(f: dict, index) -> dict:
+def _checked(f: dict, index, lines=()) -> dict:
+    if f["cause"] == "ref_not_permitted":
+        return refused_reference(f, index, lines) or f
     if f["cause"] == "parent_not_found" and f["object"].get("kind") == "Text":
         return _parent_in_paste(f, index) or f
+    if f["cause"] == "policy_invalid":
+        return _cipher_group_refused(f) or f
     if f["cause"] != "hostname_mismatch" or f["severity"] == "info":
         return f
     route = _route_of(f["object"], index)
@@ -47,6 +52,37 @@ def _checked(f: dict, index) -> dict:
                    "hostnames); if the newest release still says it, report it to the "
                    "implementation with this status; a workaround meanwhile: set spec.hostnames "
                    "to the listener's hostname", basis=f.get("basis") or "reported")
+
+
+# A cipher entry `[A|B]` is BoringSSL's equal-preference group, which Envoy takes as one entry
+# of TlsParameters.cipher_suites: Envoy's own default list starts with two such groups, as
+# Envoy Gateway documents them (api/v1alpha1/tls_types.go:78-79@v1.8.3, "In non-FIPS Envoy
+# Proxy builds the default cipher list is: - [ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-
+# CHACHA20-POLY1305] ..."). A controller that refuses such a group as an unknown cipher compares
+# the whole entry with its list of names (Envoy Gateway v1.8.0-v1.9.x internal/gatewayapi/
+# tls.go validateCipherSuites; envoyproxy/gateway#9679, fixed by PR #10050).
+_CIPHER_NAME = r"[A-Z0-9]+(?:[-_][A-Z0-9]+)+"
+_CIPHER_GROUP_REFUSED = re.compile(r"\bunsupported cipher(?: suite)?:?\s*[`'\"]?(?P<group>\[\s*"
+                                   + _CIPHER_NAME + r"(?:\s*\|\s*" + _CIPHER_NAME + r")+\s*\])")
+
+
+def _cipher_group_refused(f: dict) -> dict | None:
+    for line in f.get("evidence") or []:
+        hit = _CIPHER_GROUP_REFUSED.search(str(line))
+        if hit is None:
+            continue
+        return finding(
+            "warning", "controller_contradicts_spec", f["object"],
+            f"the controller refused the cipher entry {hit.group('group')} as an unsupported "
+            "cipher suite, but `[A|B]` is BoringSSL's equal-preference group, which Envoy "
+            "accepts (its own default cipher list holds two such groups): the controller "
+            "compares the whole entry with its list of names, a defect in it, not in the "
+            "policy", list(f.get("evidence") or []),
+            "upgrade the controller to a release that accepts equal-preference groups (Envoy "
+            "Gateway: envoyproxy/gateway#9679, PR #10050); meanwhile list the group's ciphers "
+            "as separate entries (their order then sets a preference) or drop spec.tls.ciphers "
+            "to take Envoy's defaults", basis=f.get("basis") or "reported")
+    return None
 
 
 # `<namespace>/<name>` in a line, quoted or not

@@ -68,6 +68,17 @@ _GKE_EPP_MISSING = r"extension (service|ref)\b.*?\b" + _NAME + r" not found"
 _GKE_LISTENER_INVALID = (r"Error GWCER\d+: Listener [\"'][^\"']+[\"'] is invalid, err: "
                          r"(?!SslCertificate)")
 
+_XDS_NACK_HINT = ("Envoy (the data plane) refused the config the controller generated (an "
+                  "xDS NACK) and keeps serving its previous config, so the change never took "
+                  "effect: the text after the resource name says which setting it refused; "
+                  "find the object that produced it (a listener's TLS options or hostname, a "
+                  "policy attached to that Gateway or route: a SecurityPolicy's credentials, "
+                  "a ClientTrafficPolicy's ciphers), fix or remove that setting, or upgrade "
+                  "the controller so it refuses such a value in the object's status. Then an "
+                  "Accepted/Programmed=True status of that object is false. The control "
+                  "plane's view: egctl x status (Envoy Gateway), istioctl proxy-status "
+                  "(Istio), the controller's log around the NACK")
+
 _TRAEFIK_NO_EP = (r"Cannot find entryPoint for Gateway|no matching entryPoint for port \d+")
 _TRAEFIK_EP_HINT = ("Traefik serves a listener only on an entryPoint with the listener's port and "
                     "protocol, and compares the entryPoint's container port (the Helm chart's web "
@@ -167,6 +178,15 @@ _EG_OVERRIDDEN_HINT = (
 # `Wasm: wasm cache is not initialized.` (internal/gatewayapi/envoyextensionpolicy.go:1568,
 # prefixed at :1058@v1.9.0); the controller logged why (runner/runner.go:181 `failed to start
 # wasm cache`, :193 `Failed to create Wasm cache directory` for /var/lib/eg/wasm)
+# Envoy Gateway v1.8.0+ checks ClientTrafficPolicy / Backend TLS ciphers against its list
+# (internal/gatewayapi/tls.go:275@v1.8.0, :357@v1.8.3, :389@v1.9.0 `unsupported cipher suite:
+# %s`, prefixed `TLS: ` in the policy status: testdata/clienttrafficpolicy-tls-invalid-cipher
+# .out.yaml@v1.8.3; envoyproxy/gateway#7400, PR #8040)
+_EG_CIPHER = r"\bunsupported cipher suite: \S+"
+_EG_CIPHER_HINT = (
+    "Envoy Gateway refused a TLS cipher name of the policy (spec.tls.ciphers): use the "
+    "OpenSSL-style names Envoy's BoringSSL knows (ECDHE-ECDSA-AES128-GCM-SHA256, ...; "
+    "api/v1alpha1/tls_types.go lists them) or drop ciphers to take Envoy's defaults")
 _EG_WASM_CACHE = r"\bwasm cache is not initialized|failed to (?:start wasm cache|create Wasm cache)"
 _EG_WASM_CACHE_HINT = (
     "Envoy Gateway's Wasm module cache did not start, so it applies no Wasm extension: its "
@@ -309,6 +329,8 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "rateLimit in the BackendTrafficPolicy"),
     _p("eg-wasm-cache-down", _EG_WASM_CACHE, "policy_invalid", "attach",
        ("policy", "route", "gateway"), hint=_EG_WASM_CACHE_HINT),
+    _p("eg-unsupported-cipher", _EG_CIPHER, "policy_invalid", "attach",
+       ("policy", "route", "gateway"), hint=_EG_CIPHER_HINT),
     # ClientTrafficPolicy settings live on a listener's filter chain, which plain-HTTP
     # listeners on one port share (clienttrafficpolicy.go:630-660@v1.9.0)
     _p("eg-ctp-shared-http-port", r"ClientTrafficPolicy is being applied to multiple http "
@@ -443,6 +465,20 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        ("text",), hint=_EG_POLICY_REF_MISSING_HINT),
     _p("eg-wasm-cache-down-text", _EG_WASM_CACHE, "policy_invalid", "attach", ("text",),
        hint=_EG_WASM_CACHE_HINT),
+    _p("eg-unsupported-cipher-text", _EG_CIPHER, "policy_invalid", "attach", ("text",),
+       hint=_EG_CIPHER_HINT),
+    # istiod's SDS server denying a Gateway proxy a certificate its Gateway translation did not
+    # verify (istio 1.28.10 pilot/pkg/xds/sds.go:317-319; `requires ReferencePolicy` up to
+    # 1.26, 1.24.0 sds.go:292); sds_refusal.py tells a reference
+    # the paste shows permitted (the istiod defect) from a missing grant
+    _p("istio-sds-unauthorized", r"attempted to access unauthorized certificates\s+[^:]+:\s*"
+       r"cross namespace secret reference requires Reference(?:Grant|Policy)", "ref_not_permitted",
+       "listener", ("text",),
+       hint="istiod gives the gateway proxy only certificates of the Gateway's namespace or "
+            "ones a ReferenceGrant permits: add a ReferenceGrant in the Secret's namespace "
+            "from kind Gateway (the Gateway's namespace) to kind Secret (make_route.py grant); "
+            "if the Secret is in the Gateway's namespace or a grant exists, istiod failed to "
+            "verify it (a -cacert CA resource, merged Gateways): upgrade istiod"),
     _p("gke-listener-invalid", _GKE_LISTENER_INVALID, "listener_invalid", "listener",
        ("text",)),
     _p("listener-route-kind-refused", _ROUTE_KIND_REFUSED, "listener_invalid", "listener",
@@ -702,16 +738,20 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "'duplicate matcher' names the SNI / transport): give each listener on that port "
             "its own hostname, attach each route to one listener (parentRefs[].sectionName), "
             "or upgrade the controller if it expands one route into several chains"),
-    # Envoy refused a listener the controller generated (an xDS NACK, logged by the control
-    # plane with Envoy's error: envoyproxy/gateway#601, `errorMessage Error adding/updating
-    # listener(s) default-eg-https: error adding listener '0.0.0.0:8443': partial wildcards
-    # are not supported`): that listener is not served, whatever its status says
-    _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "listener_invalid",
-       "listener", ("text",),
-       hint="Envoy rejected the listener configuration the controller generated (xDS NACK), so "
-            "nothing listens on that port: the error after 'error adding listener' names the "
-            "setting; change the listener (a hostname, the TLS settings) or upgrade the "
-            "controller that generates it"),
+    # Envoy refused config the controller generated (an xDS NACK): logged by Envoy as
+    # `gRPC config for type.googleapis.com/envoy.config.<api>.v3.<Type> rejected: <why>`
+    # (source/extensions/config_subscription/grpc/grpc_subscription_impl.cc:138, as pasted in
+    # envoyproxy/gateway#5729; `delta config for ... rejected` from delta_subscription_state.cc
+    # :296, envoyproxy/gateway#7866), or by the control plane with Envoy's error
+    # (envoyproxy/gateway#601, `errorMessage Error adding/updating listener(s) default-eg-https:
+    # error adding listener '0.0.0.0:8443': partial wildcards are not supported`). Any resource
+    # type (listener, cluster, route, secret): the data plane keeps its old config, whatever
+    # the status of the object that produced it says (kgateway-dev/kgateway#14453: a listener
+    # Programmed=True that Envoy NACKs)
+    _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "xds_config_rejected",
+       "listener", ("text",), hint=_XDS_NACK_HINT),
+    _p("envoy-xds-nack", r"\b(?:gRPC|delta) config for type\.googleapis\.com/envoy\.[\w.]+\.v3\."
+       r"\w+ rejected", "xds_config_rejected", "listener", ("text",), hint=_XDS_NACK_HINT),
     # a controller that attaches routes only to Gateways, given another parent kind (a Service:
     # a GAMMA mesh parent): KIC's reconciler `unsupported parent kind %s/%s` (Kong/kubernetes-
     # ingress-controller#5227, #6584): the route is never configured
@@ -733,6 +773,21 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "cannot merge: give it its own port, or distinct hostnames with the same "
             "protocol; ListenerSet listeners sharing the Gateway's port need the Istio release "
             "with istio/istio#60566"),
+    # HAProxy Kubernetes Ingress Controller compares the Gateway CRD's
+    # gateway.networking.k8s.io/bundle-version annotation with the one bundle it is built for
+    # (GATEWAY_API_VERSION, the experimental v0.5.1) and needs the TCPRoute CRD; either miss
+    # turns its Gateway API support off (haproxytech/kubernetes-ingress pkg/k8s/main.go
+    # IsGatewayAPIInstalled; haproxytech/helm-charts#317 with the standard v1.4.0 CRDs)
+    _p("haproxy-gwapi-bundle-version", r"Unsupported version '[^']*' of gateway api is "
+       r"installed", "crd_version_unsupported", "class", ("text",),
+       hint="this controller serves only the Gateway API bundle its log names (HAProxy "
+            "Kubernetes Ingress: the experimental v0.5.1, TCPRoute only): install that bundle "
+            "(it replaces the installed CRDs, which other controllers may need) or use a "
+            "controller release that supports the installed one"),
+    _p("haproxy-gwapi-crd-missing", r"No (?:gateway api|\w+ crd) is installed, please install",
+       "crd_not_installed", "class", ("text",),
+       hint="install the Gateway API bundle the log names (HAProxy Kubernetes Ingress: the "
+            "experimental v0.5.1, which has TCPRoute)"),
     # cilium-operator checks at start that the Gateway API CRDs it needs are served at the
     # versions it needs, logs this once and runs no Gateway API controller (agalue/LGTM-PoC
     # #69: Cilium 1.20 with v1.4.1 CRDs, TLSRoute not served at v1): no class is Accepted

@@ -7,7 +7,7 @@ with no route attached into such an Envoy listener gets this NACK for a listener
 nothing to serve: nothing is lost (Envoy Gateway v1.2.0-v1.2.1 did so for a TLS passthrough
 listener without TLSRoute; the maintainer called it harmless and v1.2.2 adds a default chain,
 envoyproxy/gateway#4680, #4681). With routes attached, the same NACK means those routes are
-not served, and stays the listener_invalid the log line reports.
+not served, and stays the xds_config_rejected the log line reports.
 
 Envoy Gateway names its xDS listeners `<namespace>/<gateway>/<listener>` (internal/gatewayapi
 listener.go irListenerName, v0.3..v1.9); other names cannot be tied to a Gateway listener.
@@ -32,7 +32,7 @@ _FIX = ("nothing to change for the NACK itself: the listener has no route, so En
 
 
 def empty_listeners(findings: list[dict], index, lines: list[str]) -> list[dict]:
-    """listener_invalid findings from a NACK whose every refused listener is an empty one
+    """xds_config_rejected findings from a NACK whose every refused listener is an empty one
     with no route attached (reported by the Gateway's status) or none known (inferred):
     recast as info; a NACK for a listener with routes is kept."""
     refused = _refused(lines)
@@ -43,7 +43,7 @@ def empty_listeners(findings: list[dict], index, lines: list[str]) -> list[dict]
         return findings
     out = []
     for f in findings:
-        if f["cause"] == "listener_invalid" and _from_nack(f):
+        if f["cause"] == "xds_config_rejected" and _from_nack(f):
             out.append(_recast(f, routes))
         else:
             out.append(f)

@@ -13,7 +13,9 @@ from _gw.causes import LAYER_RANK, layer_of
 # (no_controller: "Waiting for controller" says nothing reconciled the object; a controller's
 # own error beside it - a CRD it cannot list, a verb it may not use - says why: cilium/cilium
 # #38420)
-GENERIC = {"gateway_not_ready", "listener_invalid", "route_not_accepted",
+# (an xDS NACK carries the data plane's reason: a wording that names it, such as Envoy's
+# duplicate filter chain, says more than the NACK itself)
+GENERIC = {"gateway_not_ready", "listener_invalid", "xds_config_rejected", "route_not_accepted",
            "backend_unresolved", "pool_not_accepted", "gateway_class_not_accepted",
            "no_controller"}
 KIND_RANK = {"GatewayClass": 0, "Gateway": 1, "HTTPRoute": 2, "GRPCRoute": 2,
