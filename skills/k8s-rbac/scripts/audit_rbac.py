@@ -15,7 +15,7 @@ from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.denials import collect
 from _rbac.live import kubectl
-from _rbac.chart_subject import chart_subject_findings
+from _rbac.chart_subject import chart_subject_findings, custom_name_findings
 from _rbac.watch_namespace import unwatched_binding_findings, watch_namespace_findings
 from _rbac.release_ns import release_namespace_findings, unnamespaced_apply_findings
 from _rbac.words import findings as said_refused
@@ -124,6 +124,10 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
         placed |= {f["object"]["name"] for f in said}
         said += [f for f in chart_subject_findings(list(getattr(objects, "texts", []) or []),
                                                    denials[:limit])
+                 if f["object"]["name"] not in placed]
+        placed |= {f["object"]["name"] for f in said}
+        said += [f for f in custom_name_findings(list(getattr(objects, "texts", []) or []),
+                                                 denials[:limit])
                  if f["object"]["name"] not in placed]
         said += [f for f in watch_namespace_findings(list(getattr(objects, "texts", []) or []),
                                                      objects, denials[:limit])

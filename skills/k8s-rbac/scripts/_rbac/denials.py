@@ -97,7 +97,8 @@ class Denial:
     """One request the cluster refused, as its message describes it."""
     kind: str   # rbac | path | kubelet | escalation | pod-security | psp | webhook |
     #             invalid-binding | admission | owner-finalizers | privileged-disallowed |
-    #             policy | unauthenticated | node-restriction | binding-role-missing
+    #             policy | unauthenticated | node-restriction | binding-role-missing |
+    #             resolution-errors
     text: str                     # the message, as found
     user: str = ""
     verb: str = ""
@@ -210,7 +211,9 @@ def _parse_flat(flat: str) -> list[Denial]:
     found: list[tuple[int, Denial]] = []
     for pattern, build in _BUILDERS:
         for match in pattern.finditer(flat):
-            found.append((match.start(), build(match, flat)))
+            denial = build(match, flat)
+            if denial is not None:
+                found.append((match.start(), denial))
     found.sort(key=lambda pair: pair[0])
     seen, out = set(), []
     for _, denial in found:
@@ -267,8 +270,72 @@ def _kubelet(m, flat) -> Denial:
 
 def _escalation(m, flat) -> Denial:
     user, groups = m.group(1) or "", m.group(2) or ""
+    listed = _resolution_of(flat, m.start())
+    if not user:  # 1.6-1.8 print the requester as a Go struct: `user=&{NAME UID [GROUPS] map[]}`
+        old = _OLD_REQUESTER.search(flat, m.end(), listed.start() if listed else
+                                    m.end() + 4000)
+        user, groups = (old.group(1), old.group(2)) if old else ("", "")
     return Denial("escalation", flat[m.start():m.start() + 400], user,
-                  groups=re.findall(r'"([^"]+)"', groups))
+                  groups=re.findall(r'"([^"]+)"', groups) or groups.split(),
+                  reason=_bracketed(flat, listed.end() - 1)[:400] if listed else "")
+
+
+# The escalation check appends the requester's own roles it could not read: 1.6-1.8 `...
+# ownerrules=[...] ruleResolutionErrors=[ERR ...]` (the 1.6-1.8 ConfirmNoEscalation's
+# "attempt to grant extra privileges: %v user=%v ownerrules=%v ruleResolutionErrors=%v"),
+# 1.9+ `...not currently held:\n...; resolution errors: [ERR]` (kubernetes v1.37.2
+# pkg/registry/rbac/validation/rule.go:82-83). A binding of the requester whose roleRef names
+# no role is listed as the registry's NotFound, `clusterroles.rbac.authorization.k8s.io "x"
+# not found` (rule.go:243,250 GetRoleReferenceRules; Azure/AKS#426: cluster-admin missing on
+# a cluster created without RBAC, so Tiller's binding to it gave nothing).
+_RESOLUTION = re.compile(r'(?:\bruleResolutionErrors=|;\s*resolution errors:\s*)\[')
+_RESOLVED_MISSING = re.compile(r'\b(clusterroles?|roles?)\.rbac\.authorization\.k8s\.io '
+                               r'\\?"([^"\\]+)\\?" not found')
+_OLD_REQUESTER = re.compile(r'\buser=&\{(\S+) \S* ?\[([^\]]*)\]')
+# where the next refusal of a joined paste starts (kubectl's, cobra's, klog's)
+_NEXT_REFUSAL = re.compile(r' Error from server| Error: | error: ')
+
+
+def _bracketed(flat: str, at: int) -> str:
+    """The text inside the bracket that opens at `at` (nested brackets kept)."""
+    depth = 0
+    for i in range(at, min(len(flat), at + 4000)):
+        depth += {"[": 1, "]": -1}.get(flat[i], 0)
+        if depth == 0:
+            return flat[at + 1:i]
+    return flat[at + 1:at + 4000]
+
+
+def _resolution_of(flat: str, start: int) -> re.Match[str] | None:
+    """The resolution-errors list of the escalation refusal at `start`, or None (it has none
+    before the next refusal)."""
+    listed = _RESOLUTION.search(flat, start)
+    if not listed:
+        return None
+    ends = [m.start() for m in (_ESCALATION.search(flat, start + 1),
+                                _NEXT_REFUSAL.search(flat, start)) if m]
+    return listed if not ends or listed.start() < min(ends) else None
+
+
+def _resolution_errors(m: re.Match[str], flat: str) -> Denial | None:
+    """The resolution-errors list quoted without its refusal (an escalation refusal's tail):
+    read when it names a missing role; inside a whole refusal _escalation reads it."""
+    claims = list(_ESCALATION.finditer(flat, 0, m.start()))
+    own = _resolution_of(flat, claims[-1].start()) if claims else None
+    if own is not None and own.start() == m.start():
+        return None
+    listed = _bracketed(flat, m.end() - 1)
+    if not _RESOLVED_MISSING.search(listed):
+        return None
+    return Denial("resolution-errors", flat[m.start():m.end() + len(listed) + 1][:400],
+                  reason=listed[:400])
+
+
+def unresolved_roles(denial: Denial) -> list[tuple[str, str]]:
+    """[(Role|ClusterRole, name)] an escalation refusal listed as its requester's missing
+    roles."""
+    return [("ClusterRole" if kind.startswith("cluster") else "Role", name)
+            for kind, name in _RESOLVED_MISSING.findall(denial.reason)]
 
 
 def _psa(m, flat) -> Denial:
@@ -585,7 +652,7 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
              (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction),
              (_BINDING_ROLE_MISSING, _binding_role_missing), (_RBAC_LOG, _rbac_log),
-             (_RUN_AS_NON_ROOT, _run_as_non_root)] + \
+             (_RUN_AS_NON_ROOT, _run_as_non_root), (_RESOLUTION, _resolution_errors)] + \
     _admission_builders()
 
 

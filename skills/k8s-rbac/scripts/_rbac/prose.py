@@ -28,11 +28,12 @@ mismatch (cloudstateio/cloudstate#123).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 
-from _rbac.denials import Denial
+from _rbac.denials import Denial, normalize
 from _rbac.explain import denied_accounts, service_account_of
 from _rbac.why import subject_ref
 
@@ -323,6 +324,36 @@ _CHART_RBAC = re.compile(r"\b(?:rbac\.(?:create|enabled)|serviceAccount\.(?:crea
 # ServiceAccount (aws-samples/eks-workshop#55, kubeflow/trainer#106: fixed by a tiller
 # ServiceAccount bound to cluster-admin and `helm init --service-account tiller --upgrade`).
 _HELM2 = re.compile(r"\bError: release \S+ failed:|\btiller\b|\bhelm init\b", re.I)
+# Tiller keeps each release as ConfigMaps in its own namespace (helm v2.17.0 cmd/tiller/
+# tiller.go:82 `--storage` defaults to configmap, :142 ConfigMaps(namespace()), pkg/tiller/
+# environment/environment.go:42 kube-system; pkg/storage/driver/cfgmaps.go:88-92 lists them),
+# and the Helm 2 client prints Tiller's refusal as cobra's `Error: MSG`. Helm 3 has no server
+# side and stores releases as Secrets by default (helm v3.21.4 pkg/action/action.go:388), so
+# kube-system's default ServiceAccount refused ConfigMaps in kube-system, printed as a helm
+# command's `Error: `, is Tiller reading its store (helm/helm#2687: `helm list` through a
+# wrapper, `Error: User "system:serviceaccount:kube-system:default" cannot list configmaps in
+# the namespace "kube-system"`). Not with HELM_DRIVER (Helm 3's configmap driver) or a Helm 3
+# version in the paste.
+_HELM = re.compile(r"\bhelm\b|\bhelm[\w.-]*\s+(?:list|ls|install|upgrade|delete|del|status|"
+                   r"history|rollback|get)\b", re.I)
+_HELM3 = re.compile(r"\bHELM_DRIVER\b|BuildInfo\{Version:\s*\"v3|\bhelm\s*v?3(?:\.\d+)*\b",
+                    re.I)
+_TILLER_STORE_VERBS = ("list", "get", "create", "update", "delete")
+_CLI_ERROR = re.compile(r'(?<![\w-])Error:\s+(?:[a-z0-9.]+(?: "[^"]*")? is forbidden:\s+)?$')
+
+
+def _tiller_store(dump: Any, denials: list[Denial]) -> list[str]:
+    """The refusals that are Tiller reading its release ConfigMaps (see _HELM above)."""
+    texts = [str(t) for t in getattr(dump, "texts", []) or []]
+    whole = normalize("\n".join(texts))
+    said = whole + " " + " ".join(line for line, _ in getattr(dump, "commands", []) or [])
+    if not _HELM.search(said) or _HELM3.search(said):
+        return []
+    return [d.text for d in denials if d.kind == "rbac"
+            and service_account_of(d.user) == ("kube-system", "default")
+            and d.resource == "configmaps" and d.namespace == "kube-system"
+            and d.verb in _TILLER_STORE_VERBS and d.text[:40] in whole
+            and _CLI_ERROR.search(whole[:whole.find(d.text[:40])][-120:])]
 _TILLER_FIX = ("create a ServiceAccount for Tiller and bind it (kubectl -n kube-system create "
                "serviceaccount tiller; kubectl create clusterrolebinding tiller --clusterrole "
                "cluster-admin --serviceaccount kube-system:tiller), then helm init "
@@ -344,6 +375,15 @@ def default_sa_findings(dump, denials: list[Denial]) -> list[dict]:
         said = helm2
         why = ("Helm 2's Tiller made this request (its 'release ... failed' error) and ran "
                "without a ServiceAccount of its own")
+    store = [] if said else _tiller_store(dump, denials)
+    if store:
+        said = [" ".join(line.split()) for line in
+                [c for c, _ in getattr(dump, "commands", []) or []] +
+                [x for t in getattr(dump, "texts", []) or [] for x in str(t).splitlines()]
+                if _HELM.search(line)][:1]
+        why = ("Helm 2's Tiller made this request (a helm command's error on ConfigMaps in "
+               "kube-system, where Tiller keeps its releases) and ran without a "
+               "ServiceAccount of its own")
     if not said:
         # the chart's values may share the line of the error it reports ("with
         # rbac.create=true cannot list pods"), which `_sentences` leaves out

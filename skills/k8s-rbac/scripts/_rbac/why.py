@@ -12,11 +12,12 @@ error finding `missing_permission`.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from k8s_skillkit.admission_denials import PSP_NONE_CHECK, psa_cause
 from k8s_skillkit.findings import finding
 
-from _rbac.denials import Denial, missing_roles
+from _rbac.denials import Denial, missing_roles, unresolved_roles
 from _rbac.explain import (CLUSTER_SCOPED, Rbac, applies, binding_text, gap, grants,
                            service_account_of, subject_text, _ns)
 
@@ -306,20 +307,37 @@ def _kubelet_denied_its_reads(denial: Denial, objects) -> list[dict]:
         return []
     texts = [denial.text] + [str(t) for t in getattr(objects, "texts", []) or []
                              if user in str(t) and denial.resource in str(t)]
-    if _kubelet_informer(denial, texts):
+    own = _its_own_node_object(denial)
+    if _kubelet_informer(denial, texts) or own:
+        where = (f"its own {denial.resource[:-1]} {denial.name}" if own else
+                 f"{denial.full_resource} at the cluster scope")
         return [finding("error", "missing_permission", subject_ref(denial),
-                        f"the kubelet itself ({user}) was denied {denial.verb} "
-                        f"{denial.full_resource} at the cluster scope, which every kubelet "
-                        "needs and the Node authorizer grants (its node rules, the system:node "
-                        "role's): the API server runs without the Node authorizer (since 1.8 "
-                        "the system:nodes group is no longer bound to the system:node role), "
-                        "so nothing grants it", [denial.text],
+                        f"the kubelet itself ({user}) was denied {denial.verb} {where}, which "
+                        "every kubelet needs and the Node authorizer grants (its node rules, "
+                        "the system:node role's): the API server runs without the Node "
+                        "authorizer (since 1.8 the system:nodes group is no longer bound to the "
+                        "system:node role), so nothing grants it; the identity is right"
+                        + (" (the user names the node it asked for)" if own else ""),
+                        [denial.text],
                         "run kube-apiserver with --authorization-mode=Node,RBAC (keep the "
-                        "NodeRestriction admission plugin); on an old cluster that cannot, bind "
-                        "the system:node ClusterRole to group system:nodes",
+                        "NodeRestriction admission plugin); the Node authorizer also needs the "
+                        "kubelet's certificate to carry O=system:nodes; on an old cluster that "
+                        "cannot, bind the system:node ClusterRole to group system:nodes",
                         basis="inferred", confirm="ps -ef | grep kube-apiserver | grep -o "
                         "'authorization-mode=[^ ]*' on a control-plane node")]
     return []
+
+
+def _its_own_node_object(denial: Denial) -> bool:
+    """A kubelet (system:node:N) refused its own Node, Lease or CSINode (named N) with no
+    authorizer's reason: the Node authorizer always allows a node its own objects
+    (plugin/pkg/auth/authorizer/node/node_authorizer.go v1.37.2 authorizeGet/authorizeLease/
+    authorizeCSINode), and when it refuses it gives a reason; RBAC alone denied it
+    (blog.frognew.com 2021-05 k8s-apiserver-authorization-mode-node: a 1.19 cluster's
+    kubelets NotReady until kube-apiserver ran --authorization-mode=Node,RBAC)."""
+    node = denial.user.partition("system:node:")[2]
+    return bool(node and denial.kind == "rbac" and not denial.reason
+                and denial.resource in _NODE_OBJECTS and denial.name == node)
 
 
 def _kubelet_not_its_node(denial: Denial) -> bool:
@@ -370,7 +388,53 @@ def _escalation(denial: Denial) -> list[dict]:
                     "it does not hold itself; RBAC refuses that (escalation prevention)",
                     [denial.text[:400]], "apply it as a user who holds those permissions (or "
                     "has the escalate/bind verb), e.g. bind cluster-admin to yourself first",
-                    basis="reported")]
+                    basis="reported")] + _unresolved(denial)
+
+
+# The API server's default roles (kubernetes v1.37.2 plugin/pkg/auth/authorizer/rbac/
+# bootstrappolicy/policy.go:340,392,403,413 and the system:* ones) are created at start by the
+# rbac/bootstrap-roles hook, which runs only when --authorization-mode includes RBAC
+# (pkg/controlplane/apiserver/config.go:241-242): one of them missing means RBAC is off
+_DEFAULT_ROLES = {"cluster-admin", "admin", "edit", "view"}
+
+
+def _unresolved(denial: Denial) -> list[dict[str, Any]]:
+    """role_not_found for each role the escalation check could not read for the requester: a
+    binding of the requester names it and it does not exist, so its rules were not counted."""
+    who = denial.user or "the requester"
+    out = []
+    for kind, name in unresolved_roles(denial):
+        default = kind == "ClusterRole" and (name in _DEFAULT_ROLES or
+                                              name.startswith("system:"))
+        out.append(finding(
+            "error", "role_not_found", {"kind": kind, "name": name},
+            f"a binding of {who} refers to {kind} {name}, which does not exist: the API "
+            "server listed it among the requester's roles it could not resolve, so none of its "
+            "rules count, and what the requester creates with them is refused as an escalation",
+            [denial.text[:400]],
+            (f"{name} is one of the API server's default roles, created at start only when "
+             "--authorization-mode includes RBAC: the cluster runs without RBAC (a managed "
+             "cluster created with RBAC off, e.g. AKS without --enable-rbac); turn RBAC on "
+             "(recreate the cluster with it) rather than creating the role by hand, or install "
+             "without RBAC objects (the chart's rbac.create=false)") if default else
+            f"create {kind} {name}, or point the requester's binding at an existing role",
+            basis="reported", confirm=f"kubectl get {kind.lower()} {name}"
+            + ("; kubectl get clusterroles (empty without RBAC)" if default else
+               " -n <the binding's namespace>" if kind == "Role" else "")))
+    return out
+
+
+def _resolution_errors(denial: Denial) -> list[dict[str, Any]]:
+    """The escalation refusal's list of unresolvable roles, pasted without the refusal: the
+    missing role first, then the refusal it comes from (only that check prints the list)."""
+    missing = _unresolved(denial)
+    return missing + [finding("error", "escalation_prevented", subject_ref(denial),
+                              "the RBAC API refused to create a role or binding as an "
+                              "escalation: this list of unresolvable roles is printed only "
+                              "by its escalation check (the refusal itself is not in the "
+                              "paste)", [denial.text[:400]],
+                              "fix the missing role above; then apply as a user who holds "
+                              "every permission granted", basis="reported")]
 
 
 def _pod_security(denial: Denial) -> list[dict]:
@@ -733,7 +797,7 @@ def _binding_role_missing(denial: Denial) -> list[dict]:
                     + (" -n <the binding's namespace>" if kind == "Role" else ""))]
 
 
-_SPECIAL = {"binding-role-missing": _binding_role_missing, "owner-finalizers": _owner_finalizers, "node-restriction": _node_restriction, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security,
+_SPECIAL = {"binding-role-missing": _binding_role_missing, "owner-finalizers": _owner_finalizers, "node-restriction": _node_restriction, "admission": _admission, "invalid-binding": _invalid_binding, "kubelet": _kubelet, "escalation": _escalation, "pod-security": _pod_security, "resolution-errors": _resolution_errors,
             "psp": _psp, "webhook": _webhook, "policy": _policy, "unauthenticated": _unauthenticated, "privileged-disallowed": _privileged_disallowed,
             "kubelet-nonroot": _kubelet_nonroot}
 
