@@ -19,6 +19,7 @@ from k8s_skillkit.loading import read_text
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
+from _tshoot.refused_cr import refused_findings
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
@@ -35,7 +36,8 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected container_start_failed
   nccl_network_error
   nccl_watchdog_timeout
-  nccl_watchdog_hang nccl_cuda_error gpu_xid_application; when none of these is in the logs
+  nccl_watchdog_hang nccl_cuda_error gpu_xid_application; spec_invalid (the API server
+  refused an object, e.g. a ClusterPolicy after helm upgrade); when none of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
 exit: 0 nothing found, 1 findings, 2 bad input."""
 
@@ -93,6 +95,18 @@ REPORTED = [
      "NVIDIA/gpu-operator#729), or the GPU Operator's precompiled driver images, or a kernel "
      "whose headers the driver container's repositories still carry (an older, pinned node "
      "image); then restart the driver pod"),
+    ("driver_load", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "the NVIDIA kernel module was built but the kernel refuses to load it (nvidia-installer: "
+     "'Unable to load the kernel module'), so no driver runs on the node and no container "
+     "gets a GPU: most often the in-tree nouveau driver holds the GPU; else the module was "
+     "built against other kernel sources or another gcc than the running kernel, an unsigned "
+     "module under Secure Boot, or a GPU this driver release does not support",
+     "on the node: lsmod | grep nouveau; if loaded, blacklist it (/etc/modprobe.d/"
+     "blacklist-nouveau.conf: 'blacklist nouveau' and 'options nouveau modeset=0'), "
+     "update-initramfs -u (dracut -f on RHEL) and reboot, then restart the driver pod; "
+     "otherwise read 'Kernel module load error' in /var/log/nvidia-installer.log (in the "
+     "driver container) and dmesg: match the kernel headers to uname -r, sign the module or "
+     "disable Secure Boot, or pick a driver release that supports the GPU"),
     ("driver_in_use", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
      "the GPU Operator's driver container cannot unload the NVIDIA kernel modules already "
      "loaded on the node because something still uses them, so it cannot load its own driver "
@@ -593,8 +607,8 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     if args.world_size is not None and args.world_size < 1:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
-    findings = findings_for(report, args.world_size) or said_findings(texts) or \
-        unclassified(texts)
+    findings = findings_for(report, args.world_size) or refused_findings(texts) or \
+        said_findings(texts) or unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -139,9 +139,15 @@ _NVML_INIT = re.compile(r"(?:Failed to initialize NVML|NVML initiali[sz]e failed
 # running kernel after an upgrade). Not `could not load NVML library` (libnvidia-ml missing in
 # a container): that is as often a container started without the NVIDIA runtime, which injects
 # the library (k8s-device-plugin#23: docker's default runtime not set to nvidia).
+# libnvidia-container's hook on a node without a usable driver also fails at its driver stage
+# before NVML (`nvidia-container-cli: initialization error: driver error: failed to process
+# request`): the case the toolkit's install guide rules out by its prerequisite, an NVIDIA
+# driver installed on the host (NVIDIA/gpu-operator#104: a docker smoke test on a node with no
+# host driver; the maintainer: "NVIDIA drivers need to be installed").
 DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize NVML: Driver "
                            r"Not Loaded|NVIDIA-SMI has failed because it couldn't communicate "
-                           r"with the NVIDIA driver", re.I)
+                           r"with the NVIDIA driver|nvidia-container-cli: initialization error: "
+                           r"driver error: failed to process request", re.I)
 # The driver container (GPU Operator) or the installer cannot build the kernel module for the
 # node's kernel, so no driver ever loads: the GPU Operator driver container's "Could not resolve
 # Linux kernel version" (its nvidia-driver script: no kernel headers for `uname -r` in its
@@ -152,6 +158,17 @@ DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize 
 DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to build the NVIDIA "
                           r"kernel module|GPL-incompatible module nvidia[\w-]*\.ko uses GPL-only "
                           r"symbol|nvidia\.ko failed to build", re.I)
+# The kernel module was built but the kernel refused to load it: nvidia-installer's
+# "Unable to load the kernel module '%s'.  This happens most frequently when this kernel module
+# was built against the wrong or improperly configured kernel sources, with a version of gcc
+# that differs from the one used to build the target kernel, or if another driver, such as
+# nouveau, is present ..." (NVIDIA/nvidia-installer kernel.c@590.48.01:1303; the GPU Operator's
+# driver container runs it). NVIDIA/gpu-operator#8: the in-tree nouveau driver held the GPU,
+# blacklisting it (options nouveau modeset=0, update-initramfs) let the install finish.
+DRIVER_LOAD = re.compile(r"Unable to load the kernel module '?nvidia[\w-]*\.ko", re.I)
+# a line that names nouveau as present (lsmod, the kernel's log), not the installer's own
+# "another driver, such as nouveau," list of possible reasons
+NOUVEAU = re.compile(r"\bnouveau\b(?!,? is\s+present and prevents)(?<!such as nouveau)", re.I)
 # The container cannot load the NVIDIA driver's user-space libraries: the NVIDIA container
 # runtime (its prestart hook or CDI) injects libnvidia-ml / libcuda; a container started
 # without it (no runtimeClassName: nvidia where containerd's default_runtime_name or Docker's
@@ -449,6 +466,7 @@ class GpuReport:
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     driver_build: list[str] = field(default_factory=list)        # the module cannot be built
+    driver_load: list[str] = field(default_factory=list)         # built, the kernel refuses it
     driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
     runtime_binary: list[str] = field(default_factory=list)      # nvidia handler runs runc
     libs_not_visible: list[str] = field(default_factory=list)    # no NVIDIA runtime / lib path
@@ -514,6 +532,10 @@ def read(text: str) -> GpuReport:
     _read_plugin_lines(report, text)
     if not report.driver_build:  # the driver container's line, wrapped by a console (_lines)
         report.driver_build = _lines(text, DRIVER_BUILD)
+    if not report.driver_load:
+        report.driver_load = _lines(text, DRIVER_LOAD)
+    if report.driver_load:  # nouveau named as present: the line that decides among the reasons
+        report.driver_load = _nouveau_present(text) + report.driver_load
     _insufficient_despite_driver(report, text)
     report.runtime_binary = non_nvidia_binaries(text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
@@ -739,6 +761,16 @@ def _amd_plugin_silent(text: str) -> list[str]:
     after = lines[lines.index(started[-1]) + 1:]
     return [started[-1][:300]] if not any(map(_PLUGIN_ACTIVITY.search, lines)) and \
         not any(after) else []
+
+
+def _nouveau_present(text: str) -> list[str]:
+    """Lines that name nouveau outside the installer's explanation (which lists it among the
+    possible reasons on every load failure): lsmod, the kernel's log, a report's words."""
+    flat = " ".join(text.split())
+    if not NOUVEAU.search(flat):
+        return []
+    return [line.strip()[:300] for line in text.splitlines()
+            if NOUVEAU.search(line) and "such as" not in line][:2]
 
 
 def _lines(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -974,7 +1006,7 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = 
     (((_NCCL_SHM,), "nccl_shm"),), (((_DEV_SHM,), "dev_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_RM_INIT_FAILED,), "gpu_init_failed"),),
     (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
-    (((DRIVER_BUILD,), "driver_build"),),
+    (((DRIVER_BUILD,), "driver_build"),), (((DRIVER_LOAD,), "driver_load"),),
     (((_HOOK_NVML_UNKNOWN,), "driver_broken"),),
     (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),
      ((DRIVER_TOO_OLD,), "driver_too_old")),

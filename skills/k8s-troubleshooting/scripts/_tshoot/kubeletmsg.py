@@ -178,6 +178,15 @@ SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcrea
                      # aws/amazon-vpc-cni-k8s#1294, a bad ENIConfig for custom networking)
                      r"|failed to assign an IP address to container",
                      re.I)
+# ipamd (aws-node) has no free IP left on the node's ENIs, so the CNI ADD fails and no pod
+# sandbox gets a network: amazon-vpc-cni-k8s pkg/ipamd/datastore/data_store.go@v1.7.10:515
+# "DataStore has no available IP addresses" (:516 "assignPodIPv4AddressUnsafe: no available IP
+# addresses"), with prefix delegation "DataStore has no available IP/Prefix addresses"
+# (data_store.go@HEAD:858; :83 "AssignPodIPAddress: no available IP/Prefix addresses");
+# aws/amazon-vpc-cni-k8s#1446: the instance type's ENI x IP limit used up
+IPAMD_NO_IPS = re.compile(r"DataStore has no available IP(?:/Prefix)? addresses"
+                          r"|(?:assignPodIPv4AddressUnsafe|AssignPodIPAddress): no available "
+                          r"IP(?:/Prefix)? addresses", re.I)
 # containerd has no runtime for the pod's RuntimeClass handler: containerd
 # pkg/cri/server (1.5-1.7) and internal/cri/config (2.x) "no runtime for %q is configured",
 # wrapped "failed to get sandbox runtime: %w" by sandbox_run.go; a GPU node whose containerd

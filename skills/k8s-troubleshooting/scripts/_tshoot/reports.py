@@ -120,6 +120,7 @@ def _dra(text: str) -> Report | None:
 _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
                 "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
                 "driver_absent": "gpu_driver_mismatch", "driver_build": "gpu_driver_mismatch",
+                "driver_load": "gpu_driver_mismatch",
                 "driver_too_old": "gpu_driver_mismatch",
                 "fabric_not_ready": "gpu_fabric_manager_not_running",
                 "libs_not_visible": "gpu_libraries_not_visible"}
@@ -127,7 +128,7 @@ _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
 
 def _gpu(text: str) -> Report | None:
     if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
-            gpu_logs.DRIVER_BUILD.search(text) or \
+            gpu_logs.DRIVER_BUILD.search(text) or gpu_logs.DRIVER_LOAD.search(text) or \
             gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text) \
             or gpu_logs.DRIVER_TOO_OLD.search(text) or gpu_logs.DRIVER_SYMBOL.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
@@ -192,6 +193,8 @@ def gpu_fault(text: str) -> str:
         return "driver_mismatch"
     if report.driver_build:
         return "driver_build"
+    if report.driver_load:
+        return "driver_load"
     if report.driver_absent:
         return "driver_absent"
     if report.fabric_not_ready:
@@ -364,6 +367,9 @@ def _sandbox(text: str) -> Report | None:
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"] + 1,
                       {"handler": crio or handler.group("handler"),
                        "runtime": "CRI-O" if crio else "containerd"})
+    if km.IPAMD_NO_IPS.search(text):
+        return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"],
+                      {"ipam": "aws_no_ips"})
     if km.SANDBOX.search(text):
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"])
     return None
@@ -529,7 +535,27 @@ _PVC_NAMED = re.compile(r"cannot bind to requested volume|to requested persisten
 _PVC_LOST = re.compile(r"bound claim has lost (?:its|reference to) persistentvolume", re.I)
 
 
+# A CSI sidecar or storage controller whose client-go informer lists a storage.k8s.io version
+# the cluster no longer serves (client-go tools/cache/reflector.go "%s: Failed to list %v: %v",
+# vendored in kubernetes-csi/external-attacher@v2.0.0:vendor/k8s.io/client-go/tools/cache/
+# reflector.go:193, whose controller informs on storage/v1beta1: pkg/controller/controller.go:25;
+# the apiserver's NotFound "the server could not find the requested resource"): v1beta1 CSIDriver, CSINode, StorageClass and VolumeAttachment are not served
+# from 1.22, v1beta1 CSIStorageCapacity from 1.27 (kubernetes.io/docs/reference/using-api/
+# deprecation-guide/). Its informers never sync, so it provisions or attaches nothing: the
+# driver's sidecar images predate the cluster (hetznercloud/csi-driver#220: v1.5.3's
+# external-attacher / external-provisioner on 1.22, fixed by the manifest with newer sidecars).
+_STORAGE_API_GONE = re.compile(r"Failed to (?:list|watch) \*?(?P<version>v\d+(?:alpha|beta)\d+)\."
+                               r"(?P<kind>CSINode|CSIDriver|CSIStorageCapacity|VolumeAttachment|"
+                               r"StorageClass)\b[^\n]{0,80}?the server could not find the "
+                               r"requested resource", re.I)
+
+
 def _pvc(text: str) -> Report | None:
+    gone = _STORAGE_API_GONE.search(text)
+    if gone:
+        return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
+                      {"binding": "api_removed",
+                       "api": f"storage.k8s.io/{gone.group('version')} {gone.group('kind')}"})
     if _PVC_LOST.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "lost"})
     if _PVC_NAMED.search(text):

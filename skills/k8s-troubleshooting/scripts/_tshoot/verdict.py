@@ -285,6 +285,16 @@ def pick(reports: list) -> tuple:
 
 
 _PVC_BINDING = {
+    "api_removed": ("its PersistentVolumeClaims stay Pending (and volumes do not attach): the "
+                    "storage driver's controller sidecars (external-provisioner, "
+                    "external-attacher) list a storage.k8s.io version this cluster no longer "
+                    "serves, so they never start working",
+                    "upgrade the CSI driver to a release whose sidecar images support this "
+                    "Kubernetes version (storage.k8s.io/v1beta1 CSINode, CSIDriver, "
+                    "StorageClass and VolumeAttachment are gone from 1.22; v1beta1 "
+                    "CSIStorageCapacity from 1.27): apply the driver's newer manifest or chart, "
+                    "then check kubectl logs of the controller pod's csi-provisioner and "
+                    "csi-attacher containers"),
     "named": ("its PersistentVolumeClaim names a PersistentVolume (spec.volumeName) it cannot "
               "bind: the volume does not satisfy the claim or is bound to another claim",
               "make the claim fit the volume (storageClassName, a request no larger than the "
@@ -499,6 +509,15 @@ def message_fix(rep) -> tuple[str, str]:
                 "add the runtime to CRI-O's config ([crio.runtime.runtimes.<handler>], e.g. "
                 "`nvidia-ctk runtime configure --runtime=crio`) and restart CRI-O; kubectl get "
                 "runtimeclass shows the handler")
+    if cause == "sandbox_failed" and d.get("ipam") == "aws_no_ips":
+        return ("the AWS VPC CNI's ipamd has no free IP address left on the node's ENIs, so "
+                "the CNI cannot give the pod a network and its sandbox is not created",
+                "the node holds as many pod IPs as its instance type's ENIs x IPs per ENI "
+                "allow: raise pod density with prefix delegation (ENABLE_PREFIX_DELEGATION="
+                "true on the aws-node DaemonSet, Nitro instances), use larger instances or more "
+                "nodes, keep maxPods at the instance's ENI limit, and tune WARM_IP_TARGET / "
+                "MINIMUM_IP_TARGET; many short-lived pods hold IPs through ipamd's cooldown; "
+                "kubectl logs -n kube-system ds/aws-node shows the datastore")
     if cause == "sandbox_failed" and d.get("handler"):
         return (f"the container runtime has no runtime for the pod's RuntimeClass handler "
                 f"\"{d['handler']}\", so it cannot create the pod sandbox",
@@ -550,6 +569,13 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                      "precompiled driver images), or a node image whose kernel headers the "
                      "driver container can still get; then restart the driver pod "
                      "(explain_gpu_failure.py)"),
+    "driver_load": ("the NVIDIA kernel module was built but the kernel refuses to load it "
+                    "(nvidia-installer: 'Unable to load the kernel module'): no driver runs, "
+                    "most often because the in-tree nouveau driver holds the GPU",
+                    "on the node: lsmod | grep nouveau; blacklist it ('blacklist nouveau', "
+                    "'options nouveau modeset=0' in /etc/modprobe.d), update-initramfs -u and "
+                    "reboot, then restart the driver pod; else the kernel headers, Secure Boot "
+                    "signing or GPU support the installer's log names (explain_gpu_failure.py)"),
     "libs_not_visible": ("the container cannot load the NVIDIA driver libraries (NVML / libcuda): "
                          "it runs without the NVIDIA container runtime, or the libraries are "
                          "off its library path",

@@ -1,0 +1,80 @@
+"""The API server refusing an object of the GPU stack (the GPU Operator's ClusterPolicy, a
+device plugin's DaemonSet) as invalid, in a paste with no log line of a GPU component: the
+refusal is the cause (spec_invalid), and a custom resource refused during a `helm upgrade` is
+read as a CRD older than the chart."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from k8s_skillkit import invalid_errors
+from k8s_skillkit.findings import finding
+
+# Helm's own wording around the apiserver's error (helm pkg/kube/client.go updateResource:
+# `cannot patch %q with kind %s`, under `Error: UPGRADE FAILED:`; NVIDIA/gpu-operator#139)
+_HELM_UPGRADE = re.compile(r"\bUPGRADE FAILED\b|\bhelm\s+upgrade\b", re.I)
+# the built-in API groups with a dot (the rest of the apiserver's own are one word: apps,
+# batch, policy, autoscaling): any other dotted group is a CustomResourceDefinition's
+_BUILT_IN = re.compile(r"(?:admissionregistration|apiextensions|apiregistration|authentication|"
+                       r"authorization|rbac\.authorization|certificates|coordination|discovery|"
+                       r"events|flowcontrol\.apiserver|internal\.apiserver|networking|node|"
+                       r"resource|scheduling|storage|storagemigration)\.k8s\.io")
+# what a schema older than the chart refuses: a field it still requires that the new chart no
+# longer sets, or one it does not know yet
+_SCHEMA_TYPES = ("Required value", "Unknown field")
+_UNKNOWN_SAID = re.compile(r"field not declared in schema|unknown field", re.I)
+OBJECT_KIND = "CustomResource"
+
+
+def custom_group(kind: str) -> str:
+    """The API group of `Kind.group` when it is a CustomResourceDefinition's, else "".
+
+    >>> custom_group("ClusterPolicy.nvidia.com")
+    'nvidia.com'
+    >>> custom_group("Deployment.apps"), custom_group("Ingress.networking.k8s.io")
+    ('', '')
+    """
+    group = kind.partition(".")[2]
+    return group if "." in group and not _BUILT_IN.fullmatch(group) else ""
+
+
+def _stale_schema(inv: invalid_errors.Invalid) -> bool:
+    return any(e.type in _SCHEMA_TYPES or _UNKNOWN_SAID.search(e.detail) for e in inv.errors)
+
+
+def refused_findings(texts: list[str]) -> list[dict[str, Any]]:
+    """spec_invalid for the first validation refusal in the texts; [] without one."""
+    text = "\n".join(texts)
+    inv = invalid_errors.parse(text)
+    if inv is None:
+        return []
+    errs = "; ".join(" ".join(f"{e.field}: {e.type}: {e.detail}".split()).rstrip(": ")
+                     for e in inv.errors[:3])
+    kind = inv.kind.split(".")[0] or "the object"
+    obj = {"kind": kind if inv.kind else OBJECT_KIND, "name": inv.name}
+    message = f"the API server refuses {kind} {inv.name}".rstrip() + " as invalid" + (
+        f": {errs[:300]}" if errs else "")
+    group = custom_group(inv.kind)
+    if not (group and _HELM_UPGRADE.search(text) and _stale_schema(inv)):
+        return [finding("error", "spec_invalid", obj, message, [inv.quote[:400]],
+                        invalid_errors.fix_for(inv), basis="reported")]
+    # Helm installs a chart's crds/ on the first install only and never upgrades them
+    # (helm.sh/docs/chart_best_practices/custom_resource_definitions: "There is no support at
+    # this time for upgrading or deleting CRDs using Helm"; helm.sh/docs/topics/charts
+    # "Limitations on CRDs"): after `helm upgrade` the cluster validates the chart's new
+    # resource against the old schema (NVIDIA/gpu-operator#139: ClusterPolicy 1.4's required
+    # spec.operator.deployGFD, dropped in 1.5, refused the 1.5.1 chart's object)
+    return [finding(
+        "error", "spec_invalid", obj,
+        message + f"; refused during a helm upgrade, for a field of a {group} custom resource: "
+        "the CustomResourceDefinition in the cluster is older than the chart (helm never "
+        "upgrades a chart's CRDs), so its schema requires or lacks a field the new chart's "
+        "object does not",
+        [inv.quote[:400]],
+        "apply the CRDs of the chart release you upgrade to, then run helm upgrade again: "
+        "helm pull <repo>/<chart> --version <new> --untar, then kubectl apply --server-side "
+        "-f <chart>/crds/ (or the operator's documented CRD upgrade step); deleting the CRD "
+        "instead deletes every object of that kind",
+        basis="reported",
+        confirm=f"kubectl get crd -o name | grep '{group}$', then kubectl get crd <name> "
+                "-o yaml: the schema's required fields and versions")]
