@@ -73,6 +73,27 @@ def test_a_plain_scalar_under_an_indented_key_is_joined_yaml_would_refuse_it():
     assert yaml.safe_load(rejoin_text(_cut(text))) == yaml.safe_load(text)
 
 
+
+def test_a_describe_message_cut_before_words_and_a_colon_is_joined():
+    """`kubectl describe` prints a condition's message as `Message:` and its text; a cut at
+    80 columns can leave `words words: [...]` at column 0 (Envoy Gateway's `This policy is
+    being overridden by other securityPolicies for these routes: [...]`,
+    internal/gatewayapi/securitypolicy.go): lower-case words before a colon are no key."""
+    head = "      Message:               This policy is being overridden by other securityPo"
+    assert len(head) == 80
+    lines = [head, "licies for these routes: [default/web]", "      Reason:  Overridden"]
+    assert rejoin(lines) == [head + "licies for these routes: [default/web]",
+                             "      Reason:  Overridden"]
+
+
+def test_a_describe_key_after_a_line_of_80_columns_stays_its_own():
+    """describe's top-level keys are capitalised words (`API Version:`, `Init Containers:`,
+    kubectl/pkg/describe): after an indented line that happens to be 80 long, one stays a key."""
+    head = "  Annotations:  example.com/owner: " + "x" * (80 - 35)
+    assert len(head) == 80
+    for key in ("API Version:  v1", "Init Containers:", "Events:  <none>"):
+        assert rejoin([head, key]) == [head, key]
+
 def test_go_yaml_folded_lines_are_left_as_they_are():
     """kubectl (go-yaml) folds a long quoted scalar onto indented lines: no terminal's cut."""
     folded = ("    message: '0/3 nodes are available: 1 node(s) had untolerated taint {node-role\n"

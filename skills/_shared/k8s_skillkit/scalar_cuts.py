@@ -22,9 +22,13 @@ from . import event_table
 # ...` or `provider restricted-v2: ...` in an error's text is no key)
 _VALUE = re.compile(r"""^(\s*)(?:-\s+)?(?:(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|"""
                     r"""[A-Za-z_$][\w./-]*)\s*:\s+|-\s+)(?=\S)""")
-# a line YAML reads as structure at column 0: a key, an item, a document marker, a comment
-_STRUCTURE = re.compile(r"""^(?:[^\s:"'#][^:#]*:(?:\s|$)|"[^"]*"\s*:(?:\s|$)|-(?:\s|$)|"""
-                        r"""---|\.\.\.|#|[{}\[\]],?\s*$)""")
+# a line YAML reads as structure at column 0: a key, an item, a document marker, a comment.
+# A key is one word (as above) or, in `kubectl describe`, capitalised words (`API Version:`,
+# `Init Containers:`); words in lower case before a colon (`licies for these routes: [...]`)
+# are the rest of a cut sentence, which a message often is
+_STRUCTURE = re.compile(r"""^(?:[^\s:"'#][^:#\s]*:(?:\s|$)|"""
+                        r"""[A-Z][\w()./-]*(?: [A-Z][\w()./-]*)*:(?:\s|$)|"""
+                        r""""[^"]*"\s*:(?:\s|$)|-(?:\s|$)|---|\.\.\.|#|[{}\[\]],?\s*$)""")
 # a plain scalar cannot start with these (YAML 1.1 indicators): quoted, block, flow, tags
 _NOT_PLAIN = tuple("\"'|>{[&*!%@`")
 
