@@ -197,6 +197,21 @@ def test_oh_my_zsh_prompt_with_cwd_and_git_branch_carries_its_command():
                          "No resources found in ml namespace.\n", "p")
     assert not echoed.full_lists
 
+
+def test_another_programs_prompted_command_is_kept_and_ends_the_last_gets_output():
+    # helm/helm#2687: `ubuntu@ip-...:/opt$ helm-exec list` (a wrapper of helm 2) answered
+    # with a denial
+    text = ("me@box:~$ kubectl get pods -n ml\nNo resources found in ml namespace.\n"
+            "me@box:/opt$ helm-exec list\nError: User \"system:serviceaccount:kube-system:"
+            "default\" cannot list configmaps in the namespace \"kube-system\".\n")
+    dump = parse_paste(text, "p")
+    line, answer = dump.commands[-1]
+    assert line == "me@box:/opt$ helm-exec list" and answer.startswith("Error: User")
+    assert any("cannot list configmaps" in t for t in dump.texts)
+    # the get's full list is still read; the helm line is no kubectl command
+    assert dump.presence("Pod", "x", "ml").state == ABSENT
+    assert [c for c, _ in dump.commands] == ["me@box:~$ kubectl get pods -n ml", line]
+
 # --- held-out round of session 3 -----------------------------------------------------------
 
 def test_gatewayclass_table_under_the_k_alias():

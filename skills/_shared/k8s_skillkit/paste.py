@@ -185,7 +185,15 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
             out.append(Segment("text", [line.strip().lstrip("`~").strip()], index + 1, hint))
             index += 1
             continue
-        if not line.strip() or _FENCE.match(line) or _SHELL.match(line):
+        if _SHELL.match(line):  # another program run at a prompt (`host$ helm list`): kept
+            # with the commands, and the lines below are its output, not the last get's
+            if commands is not None:
+                answer = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
+                commands.append((line.strip(), answer))
+            hint = Command()
+            index += 1
+            continue
+        if not line.strip() or _FENCE.match(line):
             index += 1
             continue
         form, end, value = _segment_at(lines, index)
