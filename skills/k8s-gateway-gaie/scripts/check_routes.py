@@ -22,7 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
-from _gw import manifest_mismatch
+from _gw import attach_count, manifest_mismatch
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -54,7 +54,7 @@ Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
 causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
   gateway_class_not_accepted crd_version_unsupported manifest_api_mismatch
-  controller_forbidden
+  controller_forbidden admission_webhook_denied
   status_update_rejected controller_contradicts_spec gateway_no_address
   gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid xds_config_rejected
@@ -210,6 +210,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     inferred, counts = inferred_findings(index, args)
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
+    reported += [f for f in attach_count.findings(index) if _object_in_scope(f["object"], args)]
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None)
     lines = with_paragraphs(_text_lines(index.dump), raw)

@@ -45,7 +45,7 @@ def parse_refusal(text: str) -> Invalid | None:
 _CAUSE_LINE = re.compile(r"^\s*(?:#\s*)?\*\s+\S+: ")
 
 
-def refusal_blocks(lines) -> list[tuple[set[int], Invalid]]:
+def refusal_blocks(lines: Iterable[object] | None) -> list[tuple[set[int], Invalid]]:
     """(line indices, refusal) for each head line and the `* FIELD: ...` lines under it."""
     texts = [str(line) for line in lines or []]
     out = []
@@ -151,8 +151,10 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     if kind and not pairs and status is not None:
         # a condition's reason or message refused carries the controller's verdict on the
         # object, which the line's other readers take (envoyproxy/gateway#8857: two reasons
-        # joined; a kgateway reason holding the rewrite error)
-        return None if _CONDITION_TEXT.search(status[0]) else _status_refused(kind, name, *status)
+        # joined; a kgateway reason holding the rewrite error); an empty one carries none
+        if any(_carries_verdict(f, d) for f, d in errors):
+            return None
+        return _status_refused(kind, name, *status)
     if not kind or not pairs:
         return None
     field, detail = pairs[0]
@@ -179,6 +181,26 @@ def _address_refused(name: str, field: str, detail: str) -> Verdict:
 
 
 _CONDITION_TEXT = re.compile(r"conditions\[\d+\]\.(?:reason|message)$")
+# the refused value leads the detail (`Invalid value: "": ...`), quotes escaped in a JSON log
+_EMPTY_VALUE = re.compile(r'^(?:\\*"){2}(?::|$)')
+
+
+def _carries_verdict(field: str, detail: str) -> bool:
+    """A refused condition reason or message that holds text. An empty one (`Invalid value:
+    ""`, `Required value`) is a malformed condition, not a verdict: metav1.Condition's reason
+    has MinLength=1 and type a pattern (k8s.io/apimachinery v0.37.2 pkg/apis/meta/v1/
+    types.go:1650-1688), so a controller writing an empty condition has its whole status
+    update refused (nginx/nginx-gateway-fabric#582: `status.parents[0].conditions[1].reason:
+    Invalid value: "": ... should be at least 1 chars long`, with empty status and type).
+
+    >>> _carries_verdict("status.parents[0].conditions[1].reason", '\\"\\": should be at least 1')
+    False
+    >>> _carries_verdict("status.conditions[0].reason", '"A,B": should match')
+    True
+    """
+    detail = _LOG_FIELDS.split(detail)[0].strip()  # a log line's next fields are not its own
+    return bool(_CONDITION_TEXT.search(field)) and bool(detail) \
+        and not _EMPTY_VALUE.match(detail)
 # a logfmt line goes on after the quoted error: `... \"null\"" name=x namespace=y`
 _LOG_FIELDS = re.compile(r'\\?"\s+[\w.-]+=')
 

@@ -35,6 +35,11 @@ CAUSES: dict[str, tuple[str, str]] = {
                               "or added): install the CRDs of the controller release you run "
                               "(helm upgrade does not upgrade CRDs), or use the field names "
                               "kubectl explain shows for the installed CRD"),
+    "admission_webhook_denied": ("class", "an admission webhook refused the object or could "
+                                 "not be called (failurePolicy Fail): the object was never "
+                                 "stored; start the webhook's Deployment and Service, or delete "
+                                 "a webhook configuration whose install is gone (kubectl get "
+                                 "validatingwebhookconfigurations)"),
     "status_update_rejected": ("class", "the API server refuses the controller's status "
                                "write: upgrade the controller to a release that writes a "
                                "valid status, or install the Gateway API CRDs its docs name; "

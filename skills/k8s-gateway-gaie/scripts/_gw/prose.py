@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from typing import Any
 from dataclasses import dataclass, field
 
 from k8s_skillkit import fences
@@ -266,7 +267,21 @@ _UNSERVED = (r"(?:contains?|has|have|holds?)\s+no\b[^.\n]{0,30}?\broutes?\b|"
              r"missing|left\s+out)\b|\btraffic\s+(?:still\s+)?fails\b|"
              r"\b(?:Envoy|the\s+proxy|the\s+data\s*plane)\s+(?:\w+\s+)?(?:resets?|refuses?|"
              r"drops?)\b[^.\n]{0,20}?\bconnections?\b|\bconnections?\s+(?:are|get|got)\s+reset\b")
+# ... and a setting the controller accepts that the generated data-plane config omits: "`URLRewrite`
+# path filters under `backendRefs[].filters` are accepted on an `HTTPRoute`, but the generated
+# Envoy route config does not include the rewrite" (envoyproxy/gateway#9095: backendRef-level
+# path rewrites were not translated, fixed by #9131 rejecting them with UnsupportedRefValue).
+# Only the config named as lacking it counts here: "is accepted, but traffic fails" has many
+# causes besides the controller.
+_CONFIG_LACKS = (r"\b(?:generated|envoy|xds|proxy|data\s*plane)\b[^.\n]{0,30}?\b(?:config\w*|dump)"
+                 r"\b[^.\n]{0,20}?(?:(?:does|did)\s*(?:not|n't)\s+(?:include|contain|carry|have)|"
+                 r"(?:has|have)\s+no\b|lacks?\b|omits?\b)")
+_SETTING_ACCEPTED = (r"\b(?:(?:HTTP|GRPC|TLS|TCP|UDP)?Routes?|filters?|polic(?:y|ies)|rules?)\b"
+                     r"[^.\n]{0,60}?\b(?:is|are|was|were|gets?|got)\s+(?:\w+ly\s+)?accepted\b"
+                     r"[^.\n]{0,60}?\b(?:but|yet|although|though|while)\b[^.\n]{0,40}?"
+                     + _CONFIG_LACKS)
 _ACCEPTED_UNSERVED = re.compile(
+    _SETTING_ACCEPTED + "|"
     r"\bmislead\w*\s+(?:\w+\s+){0,3}?" + _ACCEPTED_WORD + "|" + _STATUS_SHOWS + _ACCEPTED_WORD
     + r"[^.\n]{0,40}?\b(?:but|yet|although|though|while)\b[^.\n]{0,160}?(?:" + _UNSERVED + ")"
     # the contradiction in a later sentence of the same paragraph ("... However, ...")
@@ -279,6 +294,54 @@ _ACCEPTED_UNSERVED = re.compile(
     r"showing|reporting|keeping|having|with)\s+(?:\w+\s+){0,2}?(?:positive|healthy|successful|"
     r"green|Accepted|Programmed)\s+(?:status|conditions?)\b",
     re.IGNORECASE)
+
+# --- a route its status says is attached while the Gateway counts none --------------------
+# "the route seems attached in route status, but on Gateway status there are 0 attached routes"
+# (l7mp/stunner#90, the false Accepted fixed by l7mp/stunner-gateway-operator#30): a listener's
+# attachedRoutes counts every route Accepted=True on it (gateway-api v1.6.3 apis/v1/
+# gateway_types.go:1388-1404), so the two statuses cannot both be right.
+_ROUTE_SAYS_ATTACHED = (r"(?:\b\w*route(?:'s)?\s+status\b[^.\n]{0,40}?\b(?:attached|accepted|"
+                        r"Accepted\W{0,4}True)\b|\b(?:attached|accepted)\b[^.\n]{0,30}?\b\w*route"
+                        r"(?:'s)?\s+status\b)")
+_GATEWAY_COUNTS_NONE = (r"(?:\b(?:0|zero|no)\s+attached\s*routes?\b|\battachedRoutes\W{1,4}0\b)")
+_ATTACHED_UNCOUNTED = re.compile(
+    _ROUTE_SAYS_ATTACHED + r"[^.\n]{0,120}?\b(?:but|yet|while|though|although|however)\b"
+    r"[^.\n]{0,80}?" + _GATEWAY_COUNTS_NONE + "|" + _GATEWAY_COUNTS_NONE +
+    r"[^.\n]{0,80}?\b(?:but|yet|while|though|although|however)\b[^.\n]{0,80}?"
+    + _ROUTE_SAYS_ATTACHED, re.IGNORECASE)
+
+# --- routes failing since the controller's upgrade while its statuses stay healthy --------
+# "After upgrading cilium to 1.19.2 TLSRoutes start timeouting, though both gateway and tlsroute
+# statuses show business as usual" (cilium/cilium#45050: 1.19.2 built a passthrough filter
+# chain for every listener, fixed by #45371): the objects did not change, the controller did,
+# and it still reports them healthy: its regression. All three in one sentence.
+_UPGRADED = re.compile(r"\b(?:after|since|when|following)\s+(?:\w+\s+){0,2}?(?:upgrad|updat|"
+                       r"bump)\w*\b[^.\n]{0,60}?\bv?\d+\.\d+", re.IGNORECASE)
+_STATUS_HEALTHY = re.compile(r"\bstatus(?:es)?\b[^.\n]{0,20}?\b(?:shows?|says?|reports?|looks?|"
+                             r"are|is|remains?|stays?)\s+(?:\w+\s+){0,2}?(?:business\s+as\s+usual|"
+                             r"healthy|fine|ok(?:ay)?|normal|green|good|as\s+(?:usual|expected)|"
+                             r"Accepted|Programmed)\b", re.IGNORECASE)
+_BROKE = re.compile(r"\btim(?:e|ing)\s*-?\s*out\w*|\bfail\w*|\bbr(?:oke|eak)\w*|"
+                    r"\bstop\w*\s+working|\bnot\s+work\w*|\brefus\w*|\breset\w*", re.IGNORECASE)
+
+# --- an object that referenced one not yet created, never accepted once it was -------------
+# Steps to reproduce: "Create GatewayClass referencing non existent GatewayConfiguration /
+# Create GatewayConfiguration / GatewayClass never enters Accepted state" (Kong/kong-operator
+# #2160: no watch on GatewayConfiguration, fixed by #2161): the verdict predates the referenced
+# object and the controller never reconciled again (the #9614 pattern above, without status).
+_CREATED_LATER = re.compile(
+    r"\breferenc\w*\s+(?:an?\s+|the\s+)?(?:non[- ]?existent|non[- ]?existing|missing|absent|"
+    r"not[- ]yet[- ](?:existing|created))\s+[`'\"]?(?P<what>[A-Za-z][\w.-]*)"
+    r"[\s\S]{0,300}?\b(?:creat|add|appl)\w*\s+(?:the\s+|a\s+|an\s+)?(?:[`'\"]?[\w.-]+[`'\"]?\s+)?"
+    r"[`'\"]?(?P=what)\b"
+    r"[\s\S]{0,300}?(?:\bnever\s+(?:\w+\s+){0,2}?[`'\"]?(?:Accepted|Programmed|Ready)\b|"
+    r"\b(?:stays?|remains?)\s+(?:\w+\s+)?(?:not\s+accepted|unaccepted|Accepted\W{0,4}False))",
+    re.IGNORECASE)
+_CREATED_LATER_FIX = (
+    "the object was judged while what it references did not exist, and the controller did "
+    "not reconcile it again once that was created (it does not watch the referenced kind): "
+    "the objects are fine now, the status is stale. Make it reconcile (touch or annotate the "
+    "object, or restart the controller) and upgrade to a release that watches the reference")
 
 # --- a Gateway served by a ClusterIP Service -------------------------------------------------
 # With a ClusterIP Service type the Gateway's address is the Service's cluster IP (Envoy
@@ -506,6 +569,9 @@ class Prose:
     probe_not_readiness: list[str] = field(default_factory=list)
     status_contradicted: list[str] = field(default_factory=list)
     accepted_unserved: list[str] = field(default_factory=list)  # Accepted, yet not programmed
+    attached_uncounted: list[str] = field(default_factory=list)  # attached, Gateway counts 0
+    upgrade_regressed: list[str] = field(default_factory=list)  # fails since an upgrade
+    created_later: list[str] = field(default_factory=list)  # referent created, never accepted
     reconciled: list[str] = field(default_factory=list)
     not_reconciled: list[str] = field(default_factory=list)  # never re-reconciled after
     failure: list[str] = field(default_factory=list)
@@ -572,8 +638,24 @@ def read(lines: list[str]) -> Prose:
             paragraphs[-1].append(text)
         _sentence_facts(out, text)
     _wrapped_sentences(out, [p for p in paragraphs if len(p) > 1])
+    out.created_later += _created_later(texts)
     if out.clusterip_gateway:
         out.service_address += out.clusterip_shown
+    return out
+
+
+def _created_later(texts: list[str]) -> list[str]:
+    """The whole lines of the paste that hold the _CREATED_LATER steps (they span lines)."""
+    lines = [" ".join(t.split()) for t in texts]
+    steps = _CREATED_LATER.search("\n".join(lines))
+    if not steps:
+        return []
+    start = end = 0
+    out = []
+    for line in lines:
+        start, end = end, end + len(line) + 1
+        if line and start < steps.end() and end > steps.start():
+            out.append(line[:200])
     return out
 
 
@@ -639,7 +721,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
     for regex, bucket in ((_KIND_ONLY_ON, out.kind_only_on),
                           (_LOOKED_UP_ELSEWHERE, out.looked_up_elsewhere),
                           (_PROBE_NOT_READINESS, out.probe_not_readiness),
-                          (_ACCEPTED_UNSERVED, out.accepted_unserved)):
+                          (_ACCEPTED_UNSERVED, out.accepted_unserved),
+                          (_ATTACHED_UNCOUNTED, out.attached_uncounted)):
         hit = regex.search(text)
         if hit:
             bucket.append(_sentence_at(text, hit.start(), hit.end())[:200])
@@ -649,6 +732,8 @@ def _sentence_facts(out: Prose, text: str) -> None:
         out.own_namespace_only.append(text[:200])
     if _SERVING.search(text) and _STATUS_WORD.search(text):
         out.status_contradicted.append(text[:200])
+    if _UPGRADED.search(text) and _STATUS_HEALTHY.search(text) and _BROKE.search(text):
+        out.upgrade_regressed.append(text[:200])
     hit = _NOT_RECONCILED.search(text)
     if hit:
         out.not_reconciled.append(_sentence_at(text, hit.start(), hit.end())[:200])
@@ -731,12 +816,14 @@ def apply(reported: list[dict], index, lines: list[str]) -> tuple[list[dict], li
     refined = _stale_when_said(refined, prose.reconciled, _TRANSLATION_TIME, _RECONCILED_FIX)
     refined = _stale_when_said(refined, prose.not_reconciled, _REFERENCE_TIME,
                                _NOT_RECONCILED_FIX)
+    refined = _stale_when_said(refined, prose.created_later, _REFERENCE_TIME, _CREATED_LATER_FIX)
     refined = _contradiction_not_fault(refined, prose.accepted_unserved)
     # a sentence that repeats what a controller reported adds nothing (a status message
     # read as prose: "Secret default/x does not exist.")
     said = {f["cause"] for f in refined}
     inferred = _contradiction_not_fault(
         [f for f in prose_findings(prose) if f["cause"] not in said], prose.accepted_unserved)
+    inferred = _before_created(inferred, prose.created_later)
     return _reasons_said(refined, inferred), inferred
 
 
@@ -788,6 +875,34 @@ _RULES = (
           "upgrade the gateway controller to a release that fixes it (search its tracker for "
           "the route kind and the listener setting involved); meanwhile avoid the setting that "
           "triggers it (e.g. an explicit allowedRoutes.kinds list)"),
+    _Rule(("attached_uncounted",), "gateway_talk", "controller_contradicts_spec",
+          "the paste says the route's status shows it attached (Accepted) while the Gateway's "
+          "status counts 0 attachedRoutes: a listener counts every route Accepted=True on it "
+          "(gateway-api apis/v1 gateway_types.go ListenerStatus.attachedRoutes), so the "
+          "controller contradicts itself; the Gateway's count is usually the true one",
+          "kubectl get gateway <name> -n <namespace> -o jsonpath='{.status.listeners}' and "
+          "kubectl get <route kind> <name> -n <namespace> -o jsonpath='{.status.parents}'",
+          "the controller reports the route accepted but did not attach it: check whether it "
+          "supports what the binding needs (a route in another namespace than the Gateway, the "
+          "route kind on that listener) and upgrade it to a release that does; meanwhile put "
+          "the route where it attaches (the Gateway's namespace)"),
+    _Rule(("upgrade_regressed",), "gateway_talk", "controller_contradicts_spec",
+          "the paste says routes fail since the gateway controller was upgraded while their "
+          "statuses still report them healthy: the objects did not change, the controller's "
+          "translation did, and its status does not say so (a regression)",
+          "the data plane's configuration and log for the failing route (the proxy's config "
+          "dump, or a NACK: `rejected` in the proxy's log)",
+          "roll the controller back to the release that worked, or upgrade to the patch "
+          "release that fixes it (search its tracker for the route kind and the listener "
+          "settings involved); pinning the route to one listener with sectionName may avoid "
+          "the regressed path"),
+    _Rule(("created_later",), "gateway_talk", "stale_status",
+          "the paste says the object referenced something not yet created, that was created "
+          "afterwards, and the object never became Accepted: the controller's verdict "
+          "predates the referenced object and it did not reconcile again",
+          "kubectl get <kind> <name> -o yaml (the Accepted condition's lastTransitionTime "
+          "older than the referenced object's creationTimestamp)",
+          _CREATED_LATER_FIX),
     _Rule(("allowed_same", "not_attached"), "not_attached", "not_allowed_by_listener",
           "the paste says the listener leaves allowedRoutes at its default (namespaces.from: "
           "Same) and the route in another namespace does not attach",
@@ -1097,6 +1212,17 @@ def _contradiction_not_fault(findings: list[dict], said: list[str]) -> list[dict
             if f["cause"] == "controller_contradicts_spec" or not (
                 f["object"].get("kind") == "Text" and
                 any(h and h in " ".join(map(str, f["evidence"])) for h in heads))]
+
+
+def _before_created(findings: list[dict[str, Any]], steps: list[str]) -> list[dict[str, Any]]:
+    """A fault the steps' own words state ("referencing a missing Secret") describes the state
+    before the referenced object was created: the steps say it was, so it goes (stale_status
+    is the finding)."""
+    if not steps:
+        return findings
+    return [f for f in findings if f["cause"] == "stale_status" or not (
+        f["cause"] in _REFERENCE_TIME + ("gateway_class_not_accepted", "gateway_not_ready") and
+        any(str(e) in steps for e in f["evidence"]))]
 
 
 def _stale_when_said(findings: list[dict], said: list[str], causes, fix: str) -> list[dict]:

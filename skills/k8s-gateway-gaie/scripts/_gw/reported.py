@@ -19,6 +19,7 @@ from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
                           match_reason_token, match_subject_condition, reason_verdict,
                           scope_of_text)
 from _gw.api_refusal import match_refusal, match_webhook_fields, refusal_blocks, verdict_of
+from _gw.webhook_refusal import match_webhook
 from _gw.text_conditions import condition_blocks, reasons_named, scope_above
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
@@ -499,8 +500,8 @@ def text_findings(lines, raw=None) -> list[dict]:
         text = " ".join(str(line).replace('\\"', '"').split())  # JSON-escaped quotes in logs
         verdict = _decided_in_line(text) or match_refusal(text) or (
             absent_crd(absent_type_name(text), text)
-                   if is_resource_type_absent(text) else None) or match_denial(text) or \
-            match_webhook_fields(text) or \
+                   if is_resource_type_absent(text) else None) or match_webhook(text) or \
+            match_denial(text) or match_webhook_fields(text) or \
             match_message("text", text)
         structured = catalogue.read_structured(text) if verdict is None else None
         if structured is not None and structured.fault and \
