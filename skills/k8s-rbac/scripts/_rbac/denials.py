@@ -26,7 +26,11 @@ keeps the same table for readers):
   (<= 1.24): `unable to validate against any pod security policy: [...]` (1.5-1.18),
   `PodSecurityPolicy: unable to admit pod: [...]` (1.19-1.24, v1.19.0 podsecuritypolicy/admission.go).
 - admission webhooks: `admission webhook "name" denied the request: msg` (k8s.io/apiserver
-  pkg/admission/plugin/webhook/errors/statuserror.go ToStatusErr).
+  pkg/admission/plugin/webhook/errors/statuserror.go ToStatusErr); Kyverno's podSecurity
+  rule's checks in its own print (`It violates PodSecurity "l:v": (Forbidden reason: R, ...)`,
+  kyverno v1.19.0 pkg/pss/evaluate.go) read as Pod Security's; Gatekeeper's FailedAdmission
+  event `Admission webhook "validation.gatekeeper.sh" denied request, ..., Constraint: C,
+  Message: M` (gatekeeper v3.23.0 pkg/webhook/policy.go:337).
 - a binding the apiserver refused: `The ClusterRoleBinding "x" is invalid: subjects[0].namespace:
   Required value` (apimachinery pkg/api/errors NewInvalid as kubectl prints it; the field
   errors from kubernetes pkg/apis/rbac/validation/validation.go ValidateRoleBindingSubject).
@@ -338,9 +342,36 @@ def unresolved_roles(denial: Denial) -> list[tuple[str, str]]:
             for kind, name in _RESOLVED_MISSING.findall(denial.reason)]
 
 
+# Kyverno's podSecurity rule runs the same Pod Security checks and prints them its own way
+# after `Validation rule '%s' failed. It violates PodSecurity "%s:%s": ` (kyverno v1.19.0
+# pkg/engine/handlers/validation/validate_pss.go:143, v1.8.0 pkg/engine/validation.go:526),
+# one `(...)` per failed check, no ", " between them: 1.8-1.11 `({Allowed:false
+# ForbiddenReason:R ForbiddenDetail:D})` (`%+v` of the CheckResult, v1.11.0
+# pkg/pss/evaluate.go:185 FormatChecksPrint), 1.12+ `(Forbidden reason: R, field error list: [E, ...])` (v1.19.0
+# pkg/pss/evaluate.go:308; E is `PATH is forbidden, forbidden values found: V` or the field
+# error's own text, kyverno/pod-security-admission 46f2077 policy/violations.go). R is the
+# upstream check's ForbiddenReason.
+_KYVERNO_CHECK = re.compile(r"\s*\(\{Allowed:false ForbiddenReason:(.+?) ForbiddenDetail:(.*?)\}\)"
+                            r"|\s*\(Forbidden reason: ([^,()]+), field error list: \[(.*?)\]\)")
+# a value the check forbids is the upstream detail's `must not set FIELD to V` (the seccomp
+# check's cause turns on it: psa_cause)
+_KYVERNO_FORBIDDEN = re.compile(r"(\S*?)\.?(securityContext\.[\w.]+) is forbidden, forbidden "
+                                r"values found: ")
+
+
+def _kyverno_checks(detail: str) -> list[tuple[str, str]]:
+    checks, position = [], 0
+    while (found := _KYVERNO_CHECK.match(detail, position)) is not None:
+        reason, said = (found.group(1), found.group(2)) if found.group(1) else (
+            found.group(3), _KYVERNO_FORBIDDEN.sub(r"\1: must not set \2 to ", found.group(4)))
+        checks.append((reason.strip(), said.strip()))
+        position = found.end()
+    return checks
+
+
 def _psa(m, flat) -> Denial:
     warning, level, detail = m.groups()
-    checks = psa_checks(detail)
+    checks = _kyverno_checks(detail) or psa_checks(detail)
     return Denial("pod-security", m.group(0)[:600], level=level, checks=checks,
                   reason="warning" if warning else "",
                   name=_object_name(flat, m.start()))
@@ -399,6 +430,21 @@ def _psp_field(m, flat) -> Denial:
 
 def _webhook(m, flat) -> Denial:
     return Denial("webhook", m.group(0)[:600], webhook=m.group(1), reason=_clip(m.group(2)))
+
+
+# Gatekeeper's FailedAdmission event for each constraint that denied (--emit-admission-events):
+# `Admission webhook "validation.gatekeeper.sh" denied request, [Resource Namespace: NS, ]
+# Constraint: NAME, Message: MSG` (open-policy-agent/gatekeeper v3.23.0 pkg/webhook/policy.go:
+# 328,335-337, the same since v3.4.0); its `Dryrun violation` and `raised a warning` events
+# refused nothing
+_GATEKEEPER_EVENT = re.compile(r"Admission webhook " + _Q + r" denied request, (?:Resource "
+                               r"Namespace: [^,\s]*, )?Constraint: ([^,\s]+), Message: (.*)")
+
+
+def _gatekeeper_event(m, flat) -> Denial:
+    name, constraint, message = m.groups()
+    return Denial("webhook", m.group(0)[:600], webhook=name,
+                  reason=_clip(f"[{constraint}] {message}"))
 
 
 def _policy(m, flat) -> Denial:
@@ -645,7 +691,7 @@ def _binding_role_missing(m, flat) -> Denial:
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSA_NAMESPACE, _psa_namespace),
              (_PSP, _psp), (_PSP_NONE, _psp_none),
-             (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook),
+             (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook), (_GATEKEEPER_EVENT, _gatekeeper_event),
              (_POLICY, _policy),
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
@@ -717,4 +763,11 @@ def collect(dump, extra_texts: list[str] | None = None) -> list[Denial]:
         if denial.key() not in seen:
             seen.add(denial.key())
             out.append(denial)
-    return out
+    # a webhook that only relays Pod Security's checks (pod-security-webhook.kubernetes.io,
+    # Kyverno's podSecurity rule) refused the pod for them: the checks come first
+    return sorted(out, key=lambda d: d.kind == "webhook" and _relays_pod_security(d, out))
+
+
+def _relays_pod_security(webhook: Denial, denials: list[Denial]) -> bool:
+    return any(d.kind == "pod-security" and not d.reason and d.text[:60] in webhook.text
+               for d in denials)

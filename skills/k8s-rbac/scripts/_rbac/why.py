@@ -559,6 +559,10 @@ _SCC_FIELDS = (
     # `unconfined is not an allowed seccomp profile. Valid values are [...]` (seccomp/
     # strategy.go:149); another profile refused is the SCC's list as a whole
     ("seccomp_unconfined", re.compile(r"\bunconfined is not an allowed seccomp profile")),
+    # requiredDropCapabilities (restricted-v2: [ALL]) a container's drop list lacks:
+    # `capabilities.drop: Invalid value: []core.Capability{...}: ALL is required to be dropped
+    # but was not found` (capabilities/mustrunas.go:111-112)
+    ("capabilities_not_dropped", re.compile(r"capabilities\.drop: Invalid value")),
     # seLinuxContext MustRunAs: a pod or container seLinuxOptions other than the SCC's (the
     # namespace's MCS level): `.seLinuxOptions.type: Invalid value: "spc_t": must be `
     # (selinux/mustrunas.go:48-60)
@@ -569,6 +573,7 @@ _SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
              "hostNetwork / hostPID / hostIPC false", "host_path_volume":
              "no hostPath volume (another volume type)", "host_port": "no hostPort",
              "capabilities_added": "no capabilities.add",
+             "capabilities_not_dropped": "capabilities.drop: [ALL]",
              "restricted_volume_type": "only volume types the SCC lists (oc get scc <name> -o "
                                        "jsonpath='{.volumes}')",
              "run_as_root": "no runAsUser: 0 (leave it unset: OpenShift assigns a UID from the "
