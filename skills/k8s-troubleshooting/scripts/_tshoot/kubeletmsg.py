@@ -113,6 +113,15 @@ NON_ROOT = re.compile(r"container has runAsNonRoot and image (?:will run as root
 # after the volume changed); waiting reason CreateContainerConfigError, event Failed "Error: ..."
 # (v1.37.2 pkg/kubelet/kubelet_pods.go makeMounts, kuberuntime/kuberuntime_container.go
 # startContainer). Read as a mount failure, not a missing ConfigMap/Secret.
+# A CSI driver's node-driver-registrar whose registration the kubelet refused (the kubelet's
+# "RegisterPlugin error -- plugin registration failed with err: %v", v1.37.2 pkg/kubelet/
+# pluginmanager/operationexecutor/operation_generator.go:134, comes back in the status): the
+# driver's node plugin is not registered on the node, so nothing there mounts its volumes
+# (kubernetes-csi/node-driver-registrar cmd/csi-node-driver-registrar/main.go@v2.17.0:104
+# "Registration process failed with error, restarting registration container"; @v2.0.0:91
+# "Registration process failed with error: %+v, restarting registration container.")
+CSI_REGISTRATION_FAILED = re.compile(r"registration process failed with error\b[^\n]{0,600}?"
+                                     r"restarting registration container", re.I)
 SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) for volumeMount", re.I)
 # (a raw block volume's steps are MapVolume.*, event FailedMapVolume: v1.37.2
 # pkg/volume/util/operationexecutor/operation_generator.go GenerateMapVolumeFunc, whose steps
@@ -143,7 +152,7 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
                    # mounts (v1.37.2 pkg/kubelet/kubelet_pods.go:300 makeMounts; its Failed
                    # event "Error: ..."; NVIDIA/gpu-operator#246: a hostPath without its type)
                    r"cannot find volume \S+ to mount into container|"
-                   + SUBPATH.pattern, re.I)
+                   + SUBPATH.pattern + "|" + CSI_REGISTRATION_FAILED.pattern, re.I)
 # The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
 # it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check
 # failed"; k8s.io/component-helpers v0.37.2 storage/volume/helpers.go CheckNodeAffinity "no
@@ -159,6 +168,14 @@ MOUNT_NODE_AFFINITY = re.compile(r"(?:mount|map)volume\.nodeaffinity check faile
 # getGlobalLocalPath -> pkg/volume/util/hostutil/hostutil.go GetFileType "path %q does not exist")
 MOUNT_PATH_MISSING = re.compile(r"(?:mount|map)volume\.newmounter initialization failed for "
                                 r"volume \S+ : path \\?\"([^\"\\]+)\\?\" does not exist", re.I)
+SANDBOX_NAME_RESERVED = r"failed to reserve sandbox name"
+# Multus: a network the pod's k8s.v1.cni.cncf.io/networks annotation names has no
+# NetworkAttachmentDefinition (k8snetworkplumbingwg/multus-cni pkg/k8sclient/k8sclient.go@v4.3.0:
+# 297 "cannot find a network-attachment-definition (%s) in namespace (%s): %v", also the pod's
+# NoNetworkFound event; the CNI ADD fails with it, multus.go@v4.3.0:791 "Multus: [NS/POD/UID]:
+# error loading k8s delegates k8s args: %v")
+MULTUS_NO_NAD = re.compile(r"cannot find a network-attachment-definition \((?P<name>[^)\s]+)\) "
+                           r"in namespace \((?P<ns>[^)\s]*)\)", re.I)
 # up to 1.5 (dockertools, before the CRI) the kubelet's FailedSync said `failed to
 # "SetupNetwork" for "POD" with SetupNetworkError: "Failed to setup network for pod ... using
 # network plugins \"cni\": ..."` (kubernetes v1.5.0 pkg/kubelet/dockertools/docker_manager.go;
@@ -176,7 +193,41 @@ SANDBOX = re.compile(r"failed to (create|set up|setup) (pod )?sandbox|failedcrea
                      # plugin/cni.go "Failed to assign an IP address to container"; the event
                      # quotes it as "add cmd: failed to assign an IP address to container":
                      # aws/amazon-vpc-cni-k8s#1294, a bad ENIConfig for custom networking)
-                     r"|failed to assign an IP address to container",
+                     r"|failed to assign an IP address to container"
+                     # ... and its ADD when ipamd's gRPC server (aws-node, :50051) does not
+                     # answer: aws-node not running or not ready on the node (amazon-vpc-cni-k8s
+                     # cmd/routed-eni-cni-plugin/cni.go@v1.23.0:214-215, errors.Wrap "add cmd:
+                     # Error received from AddNetwork gRPC call")
+                     r"|error received from AddNetwork grpc call"
+                     # any CNI plugin's ADD failing, as libcni frames it for the runtime
+                     # (containernetworking/cni libcni/api.go@v1.3.0:521 "plugin %s failed
+                     # (add): %w", pluginDescription `type="calico" name="k8s-pod-network"`),
+                     # whatever the plugin's own words inside (Calico, Cilium, Multus, flannel);
+                     # a plugin binary missing from the CNI bin dir (pkg/invoke/find.go@v1.3.0:47
+                     # "failed to find plugin %q in path %s")
+                     r"|plugin type=\S+ (?:name=\S+ )?failed \(add\)"
+                     r"|failed to find plugin \S+ in path"
+                     # the plugins' own words quoted without that frame: Calico's CNI plugin
+                     # cannot read its datastore (projectcalico/calico cni-plugin/pkg/plugin/
+                     # plugin.go@v3.32.1:86, :231 "error getting ClusterInformation: %v", e.g.
+                     # libcalico-go lib/errors/errors.go@v3.32.1:113 "connection is
+                     # unauthorized: ..." for a stale token) or calico-node has not written the
+                     # node's name (plugin.go@v3.32.1:192 "%s: check that the calico/node
+                     # container is running and has mounted /var/lib/calico/"); flanneld has not
+                     # written the node's subnet.env (flannel-io/cni-plugin flannel.go@v1.9.1-
+                     # flannel1:287 "failed to load flannel 'subnet.env' file: %w. Check the
+                     # flannel pod log for this node.", "loadFlannelSubnetEnv failed: %w"
+                     # @v1.1.2-v1.7.1-flannel1:288; before them the bare open error)
+                     r"|error getting ClusterInformation: "
+                     r"|check that the calico/node container is running"
+                     r"|failed to load flannel 'subnet\.env' file|loadFlannelSubnetEnv failed"
+                     r"|/run/flannel/subnet\.env: no such file or directory"
+                     # containerd still runs the kubelet's earlier RunPodSandbox for the pod
+                     # (timed out and retried): containerd internal/cri/server/sandbox_run.go@
+                     # v2.3.4:86 "failed to reserve sandbox name %q: %w", internal/registrar/
+                     # registrar.go@v2.3.4:50 "name %q is reserved for %q"
+                     r"|" + SANDBOX_NAME_RESERVED
+                     + r"|" + MULTUS_NO_NAD.pattern,
                      re.I)
 # ipamd (aws-node) has no free IP left on the node's ENIs, so the CNI ADD fails and no pod
 # sandbox gets a network: amazon-vpc-cni-k8s pkg/ipamd/datastore/data_store.go@v1.7.10:515

@@ -348,14 +348,20 @@ _PULL_LINE = re.compile(r"failed to pull image|pull image \"[^\"]+\" failed|pull
                         # crictl pull, x509), and the docker daemon's registry ping `Get
                         # https://HOST/v2/: ERR` (kubernetes/minikube#3721, #12944)
                         r"|failed to do request: [a-z]+ \"?https?://[^/\s\"]+/v2/[^\s\"]*/"
-                        r"(?:manifests|blobs)/|\b(?:get|head) \"?https?://[^/\s\"]+/v2/\"?: ",
+                        r"(?:manifests|blobs)/|\b(?:get|head) \"?https?://[^/\s\"]+/v2/\"?: "
+                        # containerd's CRI pull and its resolver, quoted without the kubelet's
+                        # "Failed to pull image" (containerd internal/cri/server/images/
+                        # image_pull.go@v2.3.4:282 "failed to pull and unpack image %q: %w";
+                        # client/pull.go@v2.3.4:198 "failed to resolve reference %q: %w")
+                        r"|failed to pull and unpack image|failed to resolve reference \S+: ",
                         re.I)
 
 
 def _pull(text: str) -> Report | None:
     if not _PULL_LINE.search(text):
         return None
-    image = re.search(r"(?:pull(?:ing)? ?image|Back-off pulling image)\s+\"([^\"]+)\"", text, re.I)
+    image = re.search(r"(?:pull(?:ing)?(?: and unpack)? ?image|Back-off pulling image|resolve "
+                      r"reference)\s+\"([^\"]+)\"", text, re.I)
     return Report("image_pull", _short(text), WEIGHT["image_pull"],
                   {"kind": km.pull_kind(text), "image": image.group(1) if image else ""})
 
@@ -371,7 +377,11 @@ def _sandbox(text: str) -> Report | None:
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"],
                       {"ipam": "aws_no_ips"})
     if km.SANDBOX.search(text):
-        return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"])
+        reserved = re.search(km.SANDBOX_NAME_RESERVED, text, re.I)
+        nad = km.MULTUS_NO_NAD.search(text)
+        return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"],
+                      {"runtime_busy": True} if reserved else
+                      {"nad": nad.group("name"), "nad_ns": nad.group("ns")} if nad else {})
     return None
 
 
@@ -388,7 +398,8 @@ def _mount(text: str) -> Report | None:
               {"missing_path": missing.group(1)} if missing else
               {"csi_unregistered": (unregistered.group(1) or unregistered.group(2)).strip(
                   ".,;:'\"")} if unregistered else
-              {"subpath": True} if km.SUBPATH.search(text) else {})
+              {"subpath": True} if km.SUBPATH.search(text) else
+              {"csi_registration": True} if km.CSI_REGISTRATION_FAILED.search(text) else {})
     unset = km.VOLUME_NOT_SET_UP.search(text)
     if unset and not detail:
         detail = {"not_set_up": unset.group(1)}

@@ -439,6 +439,15 @@ def message_fix(rep) -> tuple[str, str]:
                 f"wide for its node pods with the node, give the DaemonSet the tolerations (and "
                 f"nodeSelector) of the nodes the workload runs on, and check kubectl get csinode "
                 f"NODE -o jsonpath='{{.spec.drivers[*].name}}' lists {driver}")
+    if cause == "mount_failed" and d.get("csi_registration"):
+        return ("the kubelet refused the CSI driver's registration (its node-driver-registrar "
+                "restarts), so the driver's node plugin is not registered on that node and the "
+                "kubelet cannot mount its volumes there",
+                "read the registration error after 'RegisterPlugin error --' (the node plugin's "
+                "NodeGetInfo, e.g. a topology label that collides with the node's existing one, "
+                "or a socket path the kubelet cannot dial: --kubelet-registration-path must be "
+                "the path on the host); fix the driver's node DaemonSet and check kubectl get "
+                "csinode NODE -o jsonpath='{.spec.drivers[*].name}'")
     if cause == "mount_failed" and d.get("missing_path"):
         return (f"a local PersistentVolume's path {d['missing_path']} does not exist on the "
                 "pod's node",
@@ -509,6 +518,21 @@ def message_fix(rep) -> tuple[str, str]:
                 "add the runtime to CRI-O's config ([crio.runtime.runtimes.<handler>], e.g. "
                 "`nvidia-ctk runtime configure --runtime=crio`) and restart CRI-O; kubectl get "
                 "runtimeclass shows the handler")
+    if cause == "sandbox_failed" and d.get("runtime_busy"):
+        return ("containerd is still working on an earlier attempt to create the pod's sandbox "
+                "(the kubelet's RunPodSandbox timed out and was retried), so the new attempt "
+                "cannot reserve the sandbox's name",
+                "the first attempt is slow or hung, not refused: look on that node for what "
+                "holds RunPodSandbox (the CNI plugin's ADD, the pause image pull, disk or CPU "
+                "saturation: crictl pods, journalctl -u containerd); once it finishes or fails "
+                "the kubelet's retry goes through, restarting containerd clears a hung one")
+    if cause == "sandbox_failed" and d.get("nad"):
+        return (f"Multus finds no NetworkAttachmentDefinition {d['nad']} in namespace "
+                f"{d.get('nad_ns') or 'NS'} for a network the pod's k8s.v1.cni.cncf.io/networks "
+                "annotation names, so the pod's sandbox gets no network",
+                f"create the NetworkAttachmentDefinition {d['nad']} in that namespace (kubectl "
+                "get network-attachment-definitions -A) or fix the pod template's "
+                "k8s.v1.cni.cncf.io/networks annotation (NAME or NAMESPACE/NAME)")
     if cause == "sandbox_failed" and d.get("ipam") == "aws_no_ips":
         return ("the AWS VPC CNI's ipamd has no free IP address left on the node's ENIs, so "
                 "the CNI cannot give the pod a network and its sandbox is not created",
