@@ -94,6 +94,50 @@ def test_a_describe_key_after_a_line_of_80_columns_stays_its_own():
     for key in ("API Version:  v1", "Init Containers:", "Events:  <none>"):
         assert rejoin([head, key]) == [head, key]
 
+
+def test_a_json_string_cut_before_spaces_keeps_them():
+    """JSON has no line break inside a string, so whatever follows a cut inside one is the
+    string's own text, spaces included (Kyverno's block message holds `\\n  restricted: |`,
+    kyverno pkg/webhooks/utils/block.go@v1.19.0)."""
+    head = '  "message": "' + "a" * (80 - len('  "message": "'))
+    assert len(head) == 80
+    cut = ["{", '  "kind": "Status",', head, '  restricted: | and more"', "}"]
+    assert json.loads("\n".join(rejoin(cut)))["message"] == "a" * 66 + "  restricted: | and more"
+
+
+def test_a_yaml_double_quoted_scalar_folded_by_go_yaml_is_left_as_it_is():
+    """kubectl's YAML never quotes a key, and go-yaml indents a folded double-quoted scalar:
+    such lines are no cut even after a line of 80 columns."""
+    head = '    message: "' + "z" * (80 - len('    message: "'))
+    lines = [head, '      and the folded rest"']
+    assert rejoin(lines) == lines
+
+
+def test_a_describe_value_cut_before_one_lower_case_word_and_a_colon_is_joined():
+    """describe prints no lower-case key, so `oxy: service ...` at column 0 below a field of
+    80 columns is the rest of its value (Envoy Gateway's `... in the referenced EnvoyProxy:
+    service ... not found`); in YAML the same line would be a top-level key and stays."""
+    head = "      Message:             Invalid metrics backendRefs in the referenced EnvoyPr"
+    assert len(head) == 80
+    assert rejoin([head, "oxy: service monitoring/otel not found"]) == \
+        [head + "oxy: service monitoring/otel not found"]
+    yaml_head = "      message: " + "m" * (80 - len("      message: "))
+    assert rejoin([yaml_head, "status: x"]) == [yaml_head, "status: x"]
+
+
+def test_a_folded_plain_scalar_line_cut_again_is_joined():
+    """go-yaml folds a long plain scalar onto indented lines; a terminal cut of one of those
+    leaves its rest at column 0, where YAML allows nothing but a key (Envoy Gateway's
+    `TargetRef.Group:... TargetRef.Name:eg-merged not found or not accepted`)."""
+    folded = ["status:", "  conditions:", "  - type: Accepted",
+              "    message: TargetRef.Group:gateway.networking.k8s.io TargetRef.Kind:GatewayClass",
+              "      TargetRef.Namespace:default TargetRef.Name:eg-merged not found or not accepted",
+              "      (MergeGateways=true).", "    reason: Invalid"]
+    text = "\n".join(folded)
+    assert max(len(line) for line in folded) > 80
+    expected = yaml.safe_load(text)
+    assert yaml.safe_load(rejoin_text(_cut(text))) == expected
+
 def test_go_yaml_folded_lines_are_left_as_they_are():
     """kubectl (go-yaml) folds a long quoted scalar onto indented lines: no terminal's cut."""
     folded = ("    message: '0/3 nodes are available: 1 node(s) had untolerated taint {node-role\n"

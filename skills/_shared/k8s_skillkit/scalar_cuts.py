@@ -29,6 +29,11 @@ _VALUE = re.compile(r"""^(\s*)(?:-\s+)?(?:(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|""
 _STRUCTURE = re.compile(r"""^(?:[^\s:"'#][^:#\s]*:(?:\s|$)|"""
                         r"""[A-Z][\w()./-]*(?: [A-Z][\w()./-]*)*:(?:\s|$)|"""
                         r""""[^"]*"\s*:(?:\s|$)|-(?:\s|$)|---|\.\.\.|#|[{}\[\]],?\s*$)""")
+# what starts a line of `kubectl describe` at column 0: a field (capitalised words, as above),
+# a list item, a document marker; a lower-case word and a colon there (`oxy: service ...`
+# below `Message: ... EnvoyPr`) is the rest of a cut value, since describe prints no such key
+_DESCRIBE_STRUCTURE = re.compile(r"^(?:[A-Z][\w()./-]*(?: [A-Z][\w()./-]*)*:(?:\s|$)|"
+                                 r"-(?:\s|$)|---)")
 # a plain scalar cannot start with these (YAML 1.1 indicators): quoted, block, flow, tags
 _NOT_PLAIN = tuple("\"'|>{[&*!%@`")
 
@@ -53,25 +58,29 @@ def rejoin(lines: list[str]) -> list[str]:
     column 0) or, with one cut only, a console's default (event_table.TERMINAL_WIDTH): a
     line of another length that goes on at column 0 is no terminal's cut. Other lines as
     given."""
-    cut = [len(line) for line, following, inside in zip(lines, lines[1:], _quotes(lines))
-           if len(line) >= event_table.TERMINAL_WIDTH and _rest_of_value(line, following,
-                                                                          inside)]
+    cut = [len(line) for line, following, (inside, opener) in zip(lines, lines[1:],
+                                                                    _quotes(lines))
+           if len(line) >= event_table.TERMINAL_WIDTH and
+           _rest_of_value(line, following, inside, _json_string(line, inside, opener))]
     if not cut:
         return lines
     width, seen = Counter(cut).most_common(1)[0]
     width = width if seen >= 2 else event_table.TERMINAL_WIDTH
     out: list[str] = []
     inside: str | None = None  # the quote a scalar begun above the last line left open
+    opener = ""  # the line that opened it
     last_piece, chained = 0, False
     for line in lines:
+        json = bool(out) and _json_string(out[-1], inside, opener)
         # a piece of exactly the width after a cut one is cut too: its rest goes on, even
         # where it looks like a key (`hint: the service port ...` inside a message)
-        if out and last_piece == width and (chained and _piece(line) or
-                                            _rest_of_value(out[-1], line, inside)):
+        if out and last_piece == width and (chained and _piece(line, json) or
+                                            _rest_of_value(out[-1], line, inside, json)):
             out[-1] += line
             chained = True
         else:
             if out:
+                opener = out[-1] if inside is None else opener
                 inside = _open_after(out[-1], inside)
             out.append(line)
             chained = False
@@ -79,39 +88,62 @@ def rejoin(lines: list[str]) -> list[str]:
     return out
 
 
-def _piece(line: str) -> bool:
+def _piece(line: str, json: bool = False) -> bool:
     """A line that can be a cut's rest: text at column 0, or after the one space the cut
-    fell before (kubectl indents by two or more)."""
-    return bool(line.strip()) and (not line[0].isspace() or
+    fell before (kubectl indents by two or more); inside a JSON string any text (JSON has no
+    line break in a string, so the spaces the cut fell before are the string's own)."""
+    return bool(line.strip()) and (json or not line[0].isspace() or
                                    (line[0] == " " and not line[1].isspace()))
 
 
-def _quotes(lines: list[str]) -> list[str | None]:
-    """For each line, the quote a scalar begun above it leaves open (None: none)."""
-    out: list[str | None] = []
+# a JSON member whose string value is open: `"key": "...` (kubectl's YAML never quotes a key)
+_JSON_MEMBER = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*"')
+
+
+def _json_string(logical: str, inside: str | None, opener: str) -> bool:
+    """The scalar open after `logical` is a JSON string: a quoted key's value, opened on
+    `logical` or (`inside` one begun above) on `opener`."""
+    if _open_after(logical, inside) != '"':
+        return False
+    return bool(_JSON_MEMBER.match(opener if inside else logical))
+
+
+def _quotes(lines: list[str]) -> list[tuple[str | None, str]]:
+    """For each line, the quote a scalar begun above it leaves open (None: none) and the line
+    that opened it."""
+    out: list[tuple[str | None, str]] = []
     inside: str | None = None
+    opener = ""
     for line in lines:
-        out.append(inside)
+        out.append((inside, opener))
+        opener = line if inside is None else opener
         inside = _open_after(line, inside)
     return out
 
 
-def _rest_of_value(logical: str, line: str, inside: str | None) -> bool:
+def _rest_of_value(logical: str, line: str, inside: str | None, json: bool = False) -> bool:
     """`line` (at column 0) goes on the value `logical` left open: a quoted scalar not yet
     closed (begun on `logical` or, `inside` it, above), or a plain one under an indented
     key, where YAML allows no column-0 line but the rest of the cut."""
-    if not _piece(line):
+    if not _piece(line, json):
         return False
     if inside:
         return _still_open(logical, line, inside)
     found = _VALUE.match(logical)
     if not found:
-        return False
+        # an indented line with no key: the rest of a plain scalar go-yaml folded onto its
+        # own lines (`message: ...` then `        TargetRef.Namespace:default ...`), itself cut
+        # (YAML allows no column-0 line below it either); a comment or an item is no such line
+        return (logical[:1].isspace() and not logical.lstrip().startswith(("#", "-"))
+                and not _STRUCTURE.match(line))
     value = logical[found.end():]
     if value[0] in "\"'":
         return _still_open(logical, line, None)
+    # a capitalised key is a describe field (kubectl's YAML keys are lowerCamelCase)
+    describe = logical.strip().lstrip("- ")[:1].isupper()
+    structure = _DESCRIBE_STRUCTURE if describe else _STRUCTURE
     return (bool(found.group(1)) and not value.startswith(_NOT_PLAIN)
-            and " #" not in value and not _STRUCTURE.match(line))
+            and " #" not in value and not structure.match(line))
 
 
 def _still_open(logical: str, line: str, inside: str | None) -> bool:

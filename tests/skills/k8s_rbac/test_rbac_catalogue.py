@@ -410,21 +410,7 @@ def test_every_catalogued_denial_is_read_escaped_and_as_yaml(audit, i, entry, ms
 CUT_STATUS = [(i, msg) for i, _, msg in ENTRIES if _cut_at_80(_status(msg))]
 
 
-def _cut_before_spaces(msg: str) -> bool:
-    """A cut of the Status body that falls right before two spaces of the message (Kyverno's
-    YAML indentation after a `\\n`): the rest reads as an indented line of the document."""
-    return any(line.startswith("  ") and not line.lstrip().startswith('"')
-               for line in _wrap80(_status(msg), "status-json").splitlines()[1:])
-
-
-def _cut_status_case(i: int, msg: str):
-    marks = [pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.scalar_cuts takes a cut "
-                               "before two spaces for the document's indentation and keeps "
-                               "one")] if _cut_before_spaces(msg) else []
-    return pytest.param(i, msg, marks=marks)
-
-
-@pytest.mark.parametrize("i,msg", [_cut_status_case(i, msg) for i, msg in CUT_STATUS],
+@pytest.mark.parametrize("i,msg", CUT_STATUS,
                          ids=[str(i) for i, _ in CUT_STATUS])
 def test_a_status_body_cut_at_80_columns_keeps_its_message(tmp_path, i, msg):
     from k8s_skillkit.loading import load_paste
