@@ -404,16 +404,13 @@ SHAPE_CASES = _shape_cases()
 # Cases the shared kit does not read yet (the lead changes the kit; a case that passes then
 # turns this xfail strict into a failure: take it out of the list). Per (shape, form):
 _KIT_PENDING_WHY = {
-    ("wrap80", "describe"): "k8s_skillkit describe reader (paste.parse_paste -> describe): "
-                            "a column-0 line after a line of 80+ columns in a describe body "
-                            "is the rest of the field above (event_table.is_terminal_wrap)",
     ("wrap80", "prose"): "k8s_skillkit.event_table.unwrap_free_text (_single_cut): a line of "
                          "80 columns whose rest starts with a capital, a space or `(` is cut",
     ("wrap80", "message"): "k8s_skillkit.event_table.unwrap_free_text (_single_cut): a line "
                            "of 80 columns whose rest starts with a capital is one cut",
 }
 # (row, form, shape) the kit cannot read yet, each a strict xfail; empty since session 28
-# (describe cut at 80 columns: k8s_skillkit.scalar_cuts), kept for the next gap
+# (describe and YAML values cut at 80 columns: k8s_skillkit.scalar_cuts), kept for the next gap
 _KIT_PENDING: set[tuple[str, str, str]] = set()
 
 

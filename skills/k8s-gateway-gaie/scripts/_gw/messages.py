@@ -260,6 +260,28 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "or metrics backendRefs) of the EnvoyProxy its parametersRef or its GatewayClass "
             "names does not resolve; create the Service the message names (in that namespace) "
             "or fix or remove that backendRef in the EnvoyProxy's spec.telemetry"),
+    # AWS Load Balancer Controller: a route whose backendRef is another Gateway (an NLB
+    # Gateway forwarding to an ALB Gateway) reads that ALB's ARN from the backend Gateway's
+    # Programmed=True message; before it exists the route (ResolvedRefs=False BackendNotFound)
+    # and its Gateway (Accepted=False ListenersNotValid) say so (pkg/gateway/routeutils/
+    # backend_gateway.go:169@v3.5.0): a Gateway not ready yet, not a missing backend
+    _p("aws-backend-gateway-not-ready", r"Gateway \((?P<name>[\w.\-]+:[\w.\-]+)\) is not "
+       r"usable yet,? LB ARN is not provisioned", "gateway_not_ready", "gateway",
+       _GW_SCOPES + _ROUTE_EVENT,
+       hint="the route forwards to Gateway {name} (namespace:name), whose load balancer is "
+            "not provisioned yet: its ARN is read from that Gateway's Programmed=True "
+            "condition. Read that Gateway's status (kubectl get gateway -o yaml); once it "
+            "is Programmed the route resolves on the next reconcile"),
+    # Traefik (v3.2+) applies a BackendTLSPolicy to the Service it targets while building the
+    # route; a CA it cannot load fails the route's backend with RefNotPermitted and the
+    # policy's message (pkg/provider/kubernetes/gateway/httproute.go:582, loadServersTransport
+    # :639-680@v3.7.9): the policy is to fix, no ReferenceGrant is missing
+    _p("traefik-backendtlspolicy-ca", r"Cannot apply BackendTLSPolicy for Service "
+       r"(?P<name>[\w.\-]+/[\w.\-]+)", "backend_unresolved", "backend", _ROUTE_EVENT,
+       hint="Traefik could not load the BackendTLSPolicy that targets Service {name}, so the "
+            "route's backend is not served: its spec.validation.caCertificateRefs must name "
+            "a ConfigMap (v3.7+: or a Secret) in the policy's namespace holding the CA "
+            "bundle under the key ca.crt; the policy's status says which one failed"),
     # (Envoy Gateway v1.8.1+ spells an MCS ServiceImport `service import <ns>/<name> not
     # found`, internal/gatewayapi/validate.go:245@v1.9.0)
     _p("service-not-found", r"\bservices?(?: ?import)? " + _NAME + r" not found|unable to find "
@@ -621,6 +643,28 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     _p("aws-instance-target-no-port", r"TargetGroup port is empty\W+When using Instance "
        r"targets|When using Instance targets, your service must be of type",
        "backend_target_type_mismatch", "backend", ("text",)),
+    # Traefik (v3.1+) cannot resolve providers.kubernetesGateway.statusAddress: it logs this
+    # and builds no Gateway API configuration at all (pkg/provider/kubernetes/gateway/
+    # kubernetes.go:332, gatewayAddresses :754-800@v3.7.9)
+    _p("traefik-status-address", r"Unable to get Gateway status addresses|empty Gateway "
+       r"status address configuration", "gateway_no_address", "gateway", ("text",),
+       hint="Traefik's Gateway provider cannot work out the address to publish in the "
+            "Gateways' status and configures no Gateway API route until it can: set "
+            "providers.kubernetesGateway.statusAddress to an ip, a hostname, or a service "
+            "(name and namespace) that exists and Traefik may read, or remove statusAddress; "
+            "the error after the message says which part failed"),
+    # Kong Ingress Controller (v3.1+): an unmanaged Gateway's konghq.com/publish-service
+    # annotation must name a Service the controller was started with; otherwise the
+    # reconcile ends before the Gateway is Accepted, and requeues (internal/controllers/
+    # gateway/gateway_controller.go:536 and :697 determineServiceForGateway@v3.5.13)
+    _p("kong-publish-service-mismatch", r"publish services? defined in Gateway's [\"']?"
+       r"konghq\.com/publish-service[\"']? annotation didn'?t match|from Gateway's "
+       r"annotations did not match configured controller manager's publish services",
+       "gateway_not_ready", "gateway", ("text",),
+       hint="Kong Ingress Controller accepts an unmanaged Gateway only when its "
+            "konghq.com/publish-service annotation names the controller's own proxy "
+            "Service(s) (its --publish-service and --publish-service-udp flags, "
+            "namespace/name): fix the annotation, or remove it to take the controller's"),
     _p("fault-filter-abort", r"fault filter abort", "backend_not_found", "backend", ("text",),
        hint="the route's InferencePool does not exist or the gateway cannot find it: fix "
             "backendRefs (name, group) or add a ReferenceGrant for another namespace"),
