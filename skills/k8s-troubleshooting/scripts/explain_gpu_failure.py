@@ -139,7 +139,7 @@ REPORTED = [
      "GoogleCloudPlatform/container-engine-accelerators"),
     ("driver_validation", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
      "the GPU Operator's driver validation cannot run nvidia-smi from the driver container's "
-     "install (/run/nvidia/driver): its libraries or nvidia-smi are not there yet, or "
+     "install (/run/nvidia/driver) or the host's driver: its libraries or nvidia-smi are not there yet, or "
      "nvidia-smi fails, so no driver is usable on the node and every GPU Operator component "
      "waits in Init behind it",
      "read the driver pod on that node: kubectl logs -n gpu-operator -l "
@@ -333,6 +333,7 @@ REPORTED_AFTER_DUPLICATES = [
      "MPS daemon error, the MPS control daemon for that resource (GPU Operator: the "
      "nvidia-device-plugin-mps-control-daemon pod on the node) must run and be ready; a "
      "socket it cannot listen on, the kubelet's device-plugins directory mounted read-write; "
+     "a gRPC server that crashed repeatedly, the plugin pod's restart and the log before it; "
      "then check kubectl describe node for nvidia.com/gpu"),
     ("discovery_no_permission", "gpu_not_advertised", {"kind": "Node", "name": ""},
      "gpu-feature-discovery cannot read the GPUs: NVML refuses it ('Insufficient "
@@ -407,6 +408,13 @@ REPORTED_AFTER_DUPLICATES = [
      "compute: they share one GPU), or use a resource without sharing (sharing.timeSlicing."
      "renameByDefault gives the shared one its own .shared name) for multi-GPU pods; delete "
      "the Failed pods"),
+    ("plugin_preferred", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
+     "the device plugin refused the allocation: it has fewer free devices of the resource "
+     "(replicas of shared GPUs, MIG devices) than the container asks for, so its "
+     "GetPreferredAllocation fails and the kubelet fails the pod (UnexpectedAdmissionError)",
+     "compare the request with the node's allocatable and what its running pods hold "
+     "(kubectl describe node); a plugin whose device list shrank (a GPU unhealthy, a restart "
+     "with another sharing or MIG config) is restarted; delete the Failed pods"),
     ("plugin_unknown_device", "kubelet_admission_rejected", {"kind": "Pod", "name": ""},
      "the device plugin refused the allocation: the kubelet asked for a device ID the plugin "
      "no longer serves (its device list changed under the kubelet's, e.g. it restarted with "

@@ -440,6 +440,7 @@ class GpuReport:
     plugin_unhealthy_said: list[str] = field(default_factory=list)  # ... said in words
     toolkit_runtime: list[str] = field(default_factory=list)  # toolkit cannot reach containerd
     device_admission: list[str] = field(default_factory=list)  # the kubelet refused the devices
+    plugin_preferred: list[str] = field(default_factory=list)  # plugin: too few free devices
     shared_request: list[str] = field(default_factory=list)  # >1 replica of a shared GPU
     plugin_register: list[str] = field(default_factory=list)  # the kubelet refused registration
     plugin_mig: list[str] = field(default_factory=list)      # MIG layout vs migStrategy single
@@ -607,9 +608,20 @@ _PLUGIN_REGISTER = re.compile(r"Could not register device plugin: ")
 # server.go@v0.20.0:138; log.Printf in server.go@v0.9.0:107), or, with MPS sharing, the MPS
 # control daemon for the resource does not answer (`error waiting for MPS daemon: %w`,
 # server.go@v0.20.0:133, v0.15+, around internal/plugin/mps.go:68 `error checking MPS daemon
-# health: %w`): the plugin does not register and retries
+# health: %w`): the plugin does not register and retries. Its gRPC server crashing more than
+# five times, each within an hour of the last, ends the plugin (`GRPC server for '%s' has
+# repeatedly crashed recently. Quitting`, a klog.Fatalf in internal/plugin/server.go@v0.17.0:192,
+# server.go@v0.9.0:166): the pod restarts and the node loses the resource meanwhile. Before
+# v0.15 the start loop told any failed Start (serve or register) as `Could not contact Kubelet.
+# Did you enable the device plugin feature gate?` (cmd/nvidia-device-plugin/main.go@v0.14.0:278,
+# log.Println in main.go@v0.12.0:262; `Could not contact Kubelet, retrying. ...` in
+# main.go@v0.9.0:162; HAMi's fork keeps it, Project-HAMi/HAMi cmd/device-plugin/nvidia/
+# main.go@v2.6.1:322) and retried: the resource is not registered
 _PLUGIN_RETRY = re.compile(r"Failed to start (?:one or more plugins\. Retrying|plugin: )|"
-                           r"Could not start device plugin for '|error waiting for MPS daemon: ")
+                           r"Could not start device plugin for '|error waiting for MPS daemon: |"
+                           r"GRPC server for '[^'\n]*' has repeatedly crashed recently|"
+                           r"Could not contact Kubelet(?:, retrying)?\. Did you enable the device "
+                           r"plugin feature gate")
 # A device plugin that cannot create its inotify watcher (fsnotify.NewWatcher: inotify_init1)
 # on the kubelet's device-plugins directory or its own socket there stops: NVIDIA's `failed to
 # create FS watcher: %v` (v0.9-v0.14: main.go@v0.9.0:126, cmd/nvidia-device-plugin/main.go
@@ -668,8 +680,14 @@ _TOOLKIT_NOT_READY = re.compile(r"\btoolkit is not ready\b")
 # The driver validation, when no driver is installed on the host, runs nvidia-smi from the
 # driver container's install (/run/nvidia/driver) and retries while the libraries or nvidia-smi
 # are missing there or it fails: `failed to validate the driver, retrying after %d seconds`
-# (cmd/nvidia-validator/main.go@v26.7.0:837, validator/main.go@v24.6.0:751)
-_DRIVER_VALIDATION = re.compile(r"failed to validate the driver, retrying after")
+# (cmd/nvidia-validator/main.go@v26.7.0:837, validator/main.go@v24.6.0:751); without the wait
+# flag (or past it) Driver.validate gives up with `driver is not ready: %v` (main.go@v26.7.0:924,
+# validator/main.go@v24.9.0:782; the bare `driver is not ready` in validator/main.go@v1.9.0:440
+# and @v23.9.0:652). Its other drivers say which (`nvidia-fs driver is not ready`, GPUDirect
+# Storage's), and are not the GPU driver.
+_DRIVER_VALIDATION = re.compile(r"failed to validate the driver, retrying after|"
+                                r"(?<!nvidia-fs )(?<!gdrcopy )(?<!peermem )(?<!CSI )"
+                                r"\bdriver is not ready\b")
 # The GPU Operator's driver container unloads the NVIDIA modules already loaded before it loads
 # its own; while something holds them it gives up and exits (`Could not unload NVIDIA driver
 # kernel modules, driver is in use`, NVIDIA/gpu-driver-container ubuntu22.04/nvidia-driver
@@ -719,6 +737,15 @@ _AMD_DRIVER_ABSENT = re.compile(r"amdgpu driver unavailable")
 # `request for '%v: %v' too large: maximum request size for shared resources is 1` in
 # server.go@v0.14.0:277), and the kubelet fails the pod (UnexpectedAdmissionError)
 _SHARED_REQUEST = re.compile(r"maximum request size for shared resources is 1")
+# The NVIDIA plugin's own GetPreferredAllocation refusal: fewer free devices (replicas of shared
+# GPUs, MIG devices: those it does not align) than the request, `error getting list of preferred
+# allocation devices: %v` (internal/plugin/server.go@v0.17.0:290) around `not enough available
+# devices to satisfy allocation` (internal/rm/allocate.go@v0.17.0:33, @v0.12.0:71); the kubelet
+# wraps it in `device plugin GetPreferredAllocation rpc failed with err: %v` (kubernetes
+# pkg/kubelet/cm/devicemanager/manager.go@v1.37.2:1070) and fails the pod's admission. The
+# wrapper alone wraps any error of the allocation (a lost GPU's `unable to get device link
+# information`, NVIDIA/k8s-device-plugin#2038): only the inner error is read as this.
+_PLUGIN_PREFERRED = re.compile(r"not enough available devices to satisfy allocation")
 # The NVIDIA runtime (CDI mode, or the device plugin's cdi-annotations strategy) asked for a CDI
 # device that no spec in /etc/cdi or /var/run/cdi defines: nvidia-container-toolkit internal/
 # modifier/cdi/registry.go@v1.20.0:62 `failed to inject CDI devices: %v` around the CDI
@@ -790,7 +817,8 @@ def _lines(text: str, pattern: re.Pattern[str]) -> list[str]:
 _PLUGIN_LINES = (("plugin_start", _PLUGIN_START), ("plugin_register", _PLUGIN_REGISTER),
                  ("plugin_mig", _PLUGIN_MIG), ("validator_no_gpu", _VALIDATOR_NO_GPU),
                  ("amd_partitions", _AMD_PARTITIONS), ("amd_driver_absent", _AMD_DRIVER_ABSENT),
-                 ("shared_request", _SHARED_REQUEST), ("cdi_unresolved", _CDI_UNRESOLVED),
+                 ("shared_request", _SHARED_REQUEST), ("plugin_preferred", _PLUGIN_PREFERRED),
+                 ("cdi_unresolved", _CDI_UNRESOLVED),
                  ("low_level_runtime", _LOW_LEVEL_RUNTIME), ("hook_direct", _HOOK_DIRECT),
                  ("plugin_unhealthy", _PLUGIN_UNHEALTHY), ("plugin_no_devices", _PLUGIN_NO_DEVICES),
                  ("operator_no_gpu_nodes", _OPERATOR_NO_GPU_NODES),
@@ -820,7 +848,7 @@ def _read_plugin_lines(report: GpuReport, text: str) -> None:
     if report.driver_install_disabled:  # the installer's next line: what it waits for
         report.driver_install_disabled += [line.strip()[:300] for line in text.splitlines()
                                            if _DRIVER_WAIT.search(line)][:1]
-    if report.shared_request or report.plugin_unknown_device:
+    if report.shared_request or report.plugin_unknown_device or report.plugin_preferred:
         report.device_admission = []
 
 

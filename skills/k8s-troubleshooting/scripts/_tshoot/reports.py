@@ -165,6 +165,7 @@ _GPU_STACK = (("plugin_register", "gpu_not_advertised"), ("plugin_mig", "gpu_not
               ("host_glibc", "container_start_failed"),
               ("shared_request", "kubelet_admission_rejected"),
               ("plugin_unknown_device", "kubelet_admission_rejected"),
+              ("plugin_preferred", "kubelet_admission_rejected"),
               ("plugin_unhealthy", "gpu_xid_hardware"),
               ("toolkit_runtime", "nvidia_runtime_not_default"))
 
