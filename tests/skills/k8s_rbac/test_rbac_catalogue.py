@@ -269,22 +269,6 @@ SHAPE_FORMS = {"command": tuple(COMMANDS), "command-bare": tuple(COMMANDS),
                "tui": tuple(f for f in FORMS if not f.startswith("wrapped"))}
 
 
-# Rows whose reading a kit function breaks in a shape (the kit is the lead's to change):
-def _kit_marks(i: int, form: str, shape: str) -> list:
-    """The xfail a case carries while a kit function breaks its reading."""
-    # k8s_skillkit.event_table's row unwrap of an events row cut at 80 columns with its
-    # quotes JSON-escaped: "not usable by user " / "or serviceaccount" read "useror", and the
-    # SCC reading then misses nonroot-v2's refusal
-    if (i, form, shape) == (54, "events-table-escaped", "wrap-80"):
-        return [pytest.mark.xfail(strict=True, reason="kit: k8s_skillkit.event_table unwrap of "
-                                  "a cut row drops the space the cut fell on")]
-    return []
-
-
-def _shape_case(i, e, msg, form, shape):
-    return pytest.param(i, e, msg, form, shape, marks=_kit_marks(i, form, shape))
-
-
 # Where a controller's refused create is shown (the ReplicaSet controller's FailedCreate,
 # `Error creating: <the apiserver's message>`, pkg/controller/controller_utils.go v1.37.2
 # CreatePods and replica_set.go's ReplicaFailure condition): the event table, describe's
@@ -354,7 +338,7 @@ OBJECT_CASES = [(i, e, msg, form, shape) for i, e, msg in ENTRIES if "\n" not in
                 if not shape.startswith("command") or form in OBJECT_COMMANDS]
 
 
-@pytest.mark.parametrize("i,entry,msg,form,shape", [_shape_case(*c) for c in OBJECT_CASES],
+@pytest.mark.parametrize("i,entry,msg,form,shape", OBJECT_CASES,
                          ids=[f"{i}:{msg[:30]}|{form}|{shape}"
                               for i, _, msg, form, shape in OBJECT_CASES])
 def test_every_catalogued_denial_is_read_where_a_controller_shows_it(audit, i, entry, msg,
@@ -380,7 +364,7 @@ def _assert_cause(audit, paste: str, entry: dict):
         f"{top.get('message')}\n--- paste:\n{paste}")
 
 
-@pytest.mark.parametrize("i,entry,msg,form,shape", [_shape_case(*c) for c in SHAPE_CASES],
+@pytest.mark.parametrize("i,entry,msg,form,shape", SHAPE_CASES,
                          ids=[f"{i}:{msg[:30]}|{form}|{shape}"
                               for i, _, msg, form, shape in SHAPE_CASES])
 def test_every_catalogued_denial_is_read_in_every_paste_shape(audit, i, entry, msg, form,
@@ -431,8 +415,7 @@ PSA_SHAPE_CASES = [(i, e, msg, kind, form, shape) for i, e, msg in PSA_ENTRIES
 
 
 @pytest.mark.parametrize("i,entry,msg,kind,form,shape",
-                         [pytest.param(*c, marks=_kit_marks(c[0], c[4], c[5]))
-                          for c in PSA_SHAPE_CASES],
+                         PSA_SHAPE_CASES,
                          ids=[f"{i}|{form}|{shape}" for i, _, _, _, form, shape
                               in PSA_SHAPE_CASES])
 def test_check_pod_security_reads_each_pod_security_wording_in_every_shape(
