@@ -137,8 +137,10 @@ def history(wl: dict, events: list[dict]) -> list[Eviction]:
         message = _strip(event.get("message") or event.get("note") or "")
         if reason in ("QuotaReserved", "Admitted"):
             readmitted = True
-        if reason == "Preempted" or reason.startswith("EvictedDueTo") or \
-                (reason == "Evicted" and message):
+        # (v0.6-v0.7 recorded the deactivation after the last requeue as an event of the
+        # Evicted reason itself, InactiveWorkload: workload_controller.go:463@v0.7.1)
+        if reason in ("Preempted", "InactiveWorkload") or reason.startswith("EvictedDueTo") \
+                or (reason == "Evicted" and message):
             evicted_reason = reason[len("EvictedDueTo"):] if reason.startswith(
                 "EvictedDueTo") else "Preempted" if "accommodate" in message else reason
             out.append(Eviction(evicted_reason, message, not readmitted and not evicted,

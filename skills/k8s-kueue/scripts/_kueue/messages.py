@@ -198,8 +198,12 @@ _MESSAGES = [
     # Evicted/Requeued message "Exceeded the PodsReady timeout <ns/wl>" and the V(2) log
     # "Start the eviction of the workload due to exceeding the PodsReady timeout"
     # (pkg/controller/core/workload_controller.go v0.3.0..v0.19.2).
+    # v0.6-v0.7 event InactiveWorkload when the requeues after PodsReady timeouts ran out:
+    # `Deactivated Workload "<ns/wl>" by reached re-queue backoffLimitCount`
+    # (workload_controller.go:464@v0.7.1)
     ("pods_ready_timeout", r"Exceeded the PodsReady timeout|exceeding the PodsReady timeout"
-                           r"|re-queuing retries|requeuing limit exceeded|RequeuingLimitExceeded"),
+                           r"|re-queuing retries|requeuing limit exceeded|RequeuingLimitExceeded"
+                           r"|by reached re-queue backoffLimitCount"),
     # preemption.go v0.4-v0.6 event "Preempted by another workload in the <origin>"
     ("preempted", r"Preempted to accommodate|Preempted by another workload"),
     # v0.10-v0.19 event MaximumExecutionTimeExceeded; the deactivation says "... due to
@@ -588,9 +592,20 @@ def _parsed_clauses(text: str) -> tuple[tuple[str, str, str, tuple[tuple[str, st
     return tuple((c.cause, c.text, c.podset, tuple(c.facts.items())) for c in _parse(text))
 
 
+# A MultiKueue worker's copy of a Workload the manager evicted: the worker deactivates it
+# with the manager's Evicted message inside its own, "The workload is deactivated due to
+# Evicted on manager: <the manager's message>" (reason DeactivatedDueToEvictedOnManagerCluster;
+# pkg/controller/admissionchecks/multikueue/workload.go:596 with core/workload_controller.go:679
+# @v0.19.2, since v0.14.8 / v0.15.3): the manager's message names the cause, not the wrapper
+_ON_MANAGER = re.compile(r"\bEvicted on manager:\s*", re.I)
+
+
 def _parse(text: str) -> list[Clause]:
     if not text:
         return []
+    inner = _ON_MANAGER.split(text, 1)
+    if len(inner) == 2 and _parse(inner[1]):
+        return _parse(inner[1])
     out = [c for c in _flavor_clauses(text)]
     printed = _KUBECTL_PRINTED.search(text)
     for cause, pattern in _MESSAGES:

@@ -7,8 +7,16 @@ event `EvictedDueTo<Reason>` with the same message (kubernetes-sigs/kueue v0.19.
 pkg/workload/evict/evict.go); the messages (v0.19.2 pkg/controller/core/
 workload_controller.go):
 - `Exceeded the PodsReady timeout <ns>/<name>` (PodsReadyTimeout; the same since v0.3);
-- `The workload is deactivated` and `... due to <why>` (Deactivated);
-- `The ClusterQueue is stopped` (ClusterQueueStopped);
+- `The workload is deactivated` and `... due to <why>` (Deactivated); <why> alone for a
+  rejected admission check, `Admission check(s): <c>, were rejected` (v0.10-v0.17,
+  l.781@v0.17.8) or `AdmissionCheck(s) in Rejected state: <c>...` (v0.18+, l.958-983);
+- v0.6-v0.7's event InactiveWorkload `Deactivated Workload "<ns/wl>" by reached re-queue
+  backoffLimitCount` (the requeues after PodsReady timeouts ran out, l.464@v0.7.1);
+- `The ClusterQueue is stopped` (ClusterQueueStopped), `The LocalQueue is stopped`
+  (LocalQueueStopped, v0.8+, l.1068);
+- an admission check in Retry: `Evicted due to AdmissionCheck(s) in Retry state: <check>...`
+  (AdmissionCheck, l.994@v0.19.2, v0.18+; v0.5-v0.17 `At least one admission check is false`,
+  l.797@v0.17.8);
 - the preemption message `Preempted to accommodate a ...` (Preempted; eviction.py lists its
   wordings from v0.3 on);
 - a TAS node failure (NodeFailures): `Workload was evicted as there was no replacement for
@@ -27,7 +35,14 @@ _MESSAGES = [
     (re.compile(rf"Exceeded the PodsReady timeout(?: (?P<ns>{_NAME})/(?P<name>{_NAME}))?"),
      "EvictedDueToPodsReadyTimeout"),
     (re.compile(r"The workload is deactivated(?: due to .*)?"), "EvictedDueToDeactivated"),
+    (re.compile(r"Deactivated Workload \S+ by reached re-queue backoffLimitCount"),
+     "EvictedDueToInactiveWorkload"),
+    (re.compile(r"Admission check\(s\): .*were rejected|AdmissionChecks? in Rejected state: "
+                r".*"), "EvictedDueToDeactivatedDueToAdmissionCheck"),
     (re.compile(r"The ClusterQueue is stopped"), "EvictedDueToClusterQueueStopped"),
+    (re.compile(r"The LocalQueue is stopped"), "EvictedDueToLocalQueueStopped"),
+    (re.compile(r"Evicted due to AdmissionChecks? in Retry state: .*|At least one admission "
+                r"check is false"), "EvictedDueToAdmissionCheck"),
     (re.compile(r"Preempted to accommodate a .*"), "Preempted"),
     (re.compile(r"Workload was evicted as there was no replacement for (?:unhealthy node\(s\)|"
                 r"a failed node): .*|Workload eviction triggered due to multiple TAS assigned "
