@@ -88,11 +88,20 @@ PATTERNS: tuple[Pattern, ...] = (
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN} (Filter: allocated claim's node "
        "selector excludes the node)"),
     _p("sched-reallocate", "claim_deallocating", "kube-scheduler",
-       r"resourceclaim must be reallocated|resourceclaim \"?[\w.-]+\"? is being deleted|"
-       r"deallocation of ResourceClaim completed"
+       r"resourceclaim must be reallocated|resourceclaim \"?[\w.-]+\"? is being deleted"
        # PreBind's bindClaim found the claim's deletionTimestamp set (v1.37.2 :1910)
        r"|claim [\w./-]+ got deleted in the meantime",
        "1.26-1.37", f"{K8S} v1.27.0..v1.37.2 {PLUGIN}"),
+    # PostFilter's recovery step, joined after DefaultPreemption's "preemption: ..." reason
+    # (v1.37.2 pkg/scheduler/framework/runtime/framework.go:1197): no node fit, so the plugin
+    # freed a claim allocated for this pod alone (or deleted its extended-resource claim, or
+    # a PodGroup's) for the next cycle to allocate anew (v1.37.2 dynamicresources.go:1203,
+    # 1214,1284,1338; v1.36.0 :976,987). Done, not pending: it says THAT allocation failed;
+    # the Filter's message before it says why
+    _p("sched-postfilter-dealloc", "claims_unallocatable", "kube-scheduler",
+       r"(?:deallocation|deletion|deallocation and deletion) of (?:PodGroup )?ResourceClaims? "
+       r"completed",
+       "1.36-1.37", f"{K8S} v1.36.0..v1.37.2 {PLUGIN} (PostFilter)", generic=True),
     _p("sched-claim-not-created", "claim_not_generated", "kube-scheduler",
        r"ResourceClaim not created yet|waiting for dynamic resource controller to create the "
        r"resourceclaim",
@@ -756,7 +765,10 @@ PATTERNS: tuple[Pattern, ...] = (
     # of its driver in a ResourceClaim(Template)'s spec.devices.config and refuses the object
     # (dra-driver-nvidia-gpu v0.4.1 cmd/webhook/main.go:254,282,291, webhook "gpu.nvidia.com";
     # dra-example-driver 31914ce cmd/dra-example-webhook/main.go:315,320,329): the claim or
-    # template never exists, so the pods using it wait on it
+    # template never exists, so the pods using it wait on it. Refused when the resourceclaim
+    # controller creates a template's claim (a template older than the webhook), it is why
+    # that create failed (K8S v1.37.2 pkg/controller/resourceclaim/controller.go:1122, event
+    # :901): the parameters, not the controller, are the fault
     _p("driver-webhook-config-invalid", "admission_webhook_denied", "kube-apiserver",
        r"\d+ configs? failed to validate: (?:error decoding object|object) at (?:spec\.)?spec"
        r"\.devices\.config\[\d+\]\.opaque\.parameters",
@@ -764,7 +776,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/webhook/main.go:254,282,291 (v25.8.1 "
        ":292); kubernetes-sigs/dra-example-driver 31914ce cmd/dra-example-webhook/main.go:"
        "315,320,329",
-       shadows=("webhook-denies-claims",)),
+       shadows=("webhook-denies-claims", "ctrl-create-failed")),
     _p("api-admin-label", "admin_access_forbidden", "kube-apiserver",
        r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
        r"label",
