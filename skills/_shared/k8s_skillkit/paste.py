@@ -167,9 +167,7 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
         command = command_of(line)
         if command is not None:
             hint = command
-            if commands is not None:
-                answer = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
-                commands.append((line.strip(), answer))
+            _note_command(commands, lines, index)
             index += 1
             continue
         if _FENCE.match(line):
@@ -187,9 +185,7 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
             continue
         if _SHELL.match(line):  # another program run at a prompt (`host$ helm list`): kept
             # with the commands, and the lines below are its output, not the last get's
-            if commands is not None:
-                answer = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
-                commands.append((line.strip(), answer))
+            _note_command(commands, lines, index)
             hint = Command()
             index += 1
             continue
@@ -202,6 +198,13 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
         out.append(Segment(form, lines[index:end], index + 1, hint, value))
         index = end
     return out
+
+
+def _note_command(commands: list[Any] | None, lines: list[str], index: int) -> None:
+    """Keep the command line at `index` with the first non-empty line after it (its answer)."""
+    if commands is not None:
+        answer = next((later.strip() for later in lines[index + 1:] if later.strip()), "")
+        commands.append((lines[index].strip(), answer))
 
 
 def _segment_at(lines: list[str], start: int) -> tuple[str, int, object]:
