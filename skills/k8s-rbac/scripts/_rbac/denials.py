@@ -119,6 +119,8 @@ class Denial:
     checks: list[tuple[str, str]] = field(default_factory=list)   # (reason, detail)
     webhook: str = ""
     scope_unknown: bool = False   # the message names neither a namespace nor the cluster scope
+    role: str = ""                # the Role the message itself names as granting the request
+    #                               (requestheader's `--role=`), when it does not print the user
 
     @property
     def full_resource(self) -> str:
@@ -221,10 +223,20 @@ def _parse_flat(flat: str) -> list[Denial]:
     found.sort(key=lambda pair: pair[0])
     seen, out = set(), []
     for _, denial in found:
-        if denial.key() not in seen:
+        if denial.key() not in seen and not _printed_elsewhere(denial, found):
             seen.add(denial.key())
             out.append(denial)
     return out
+
+
+def _printed_elsewhere(denial: Denial, found: list[tuple[int, Denial]]) -> bool:
+    """A denial whose user is only a placeholder (requestheader's YOUR_NS:YOUR_SA) when the
+    apiserver's own 403 for the same get is in the paste too, with the real user
+    (kubernetes/kubernetes#68986 logs both): the printed one stands for the request."""
+    return bool(denial.role) and any(
+        not other.role and other.kind == "rbac" and other.user and other.verb == denial.verb
+        and other.resource == denial.resource and other.namespace == denial.namespace
+        for _, other in found)
 
 
 def _object_name(flat: str, at: int) -> str:
@@ -512,18 +524,21 @@ def _owner_finalizers(m, flat) -> Denial:
 # k8s.io/apiserver-based component) warning when it may not read the client-CA ConfigMap; it
 # prints the get it was refused, not its own identity (k8s.io/apiserver v0.37.2
 # pkg/authentication/request/headerrequest/requestheader_controller.go:204; the same text in
-# older releases' pkg/server/options/authentication.go).
+# older releases' pkg/server/options/authentication.go, where 1.9-1.13 printed `ROLE_NAME` for
+# the binding's name: k8s.io/apiserver kubernetes-1.12.0 pkg/server/options/authentication.go:247,
+# `ROLEBINDING_NAME` from kubernetes-1.14.0 authentication.go:263). `--role=` names the Role
+# (in the configmap's namespace) whose binding there would allow the get.
 _REQUESTHEADER = re.compile(r"Unable to get configmap/([a-z0-9.-]+) in ([a-z0-9-]+)\.\s+"
                             r"Usually fixed by 'kubectl create rolebinding -n [a-z0-9-]+ "
-                            r"ROLEBINDING_NAME --role=([a-z0-9.:-]+) "
+                            r"(?:ROLEBINDING_NAME|ROLE_NAME) --role=([a-z0-9.:-]+) "
                             r"--serviceaccount=YOUR_NS:YOUR_SA'")
 
 
 def _requestheader(m, flat) -> Denial:
-    name, namespace, _role = m.groups()
+    name, namespace, role = m.groups()
     # the identity is not printed: the message's own placeholder stands for it
     return Denial("rbac", m.group(0), "system:serviceaccount:YOUR_NS:YOUR_SA", "get",
-                  "configmaps", "", "", namespace, False, name)
+                  "configmaps", "", "", namespace, False, name, role=role)
 
 
 # A 401: the API server did not authenticate the credentials at all (no authorizer ran, so no

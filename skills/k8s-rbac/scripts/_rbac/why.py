@@ -910,6 +910,9 @@ def _cluster_scope(denial: Denial, rbac: Rbac) -> list[dict]:
 
 
 def _other_namespace(denial: Denial, rbac: Rbac) -> list[dict]:
+    named = _named_role_elsewhere(denial, rbac)
+    if named:
+        return named
     for binding in rbac.bindings:
         if binding.get("kind") == "RoleBinding" and _ns(binding) != denial.namespace and \
                 _names_user(binding, denial) and _would_grant(rbac, binding, denial) \
@@ -921,6 +924,45 @@ def _other_namespace(denial: Denial, rbac: Rbac) -> list[dict]:
                             [denial.text, f"binding: {binding_text(binding)}"],
                             f"create the RoleBinding in namespace {denial.namespace}",
                             confirm=denial.can_i())]
+    return []
+
+
+def _named_role_elsewhere(denial: Denial, rbac: Rbac) -> list[dict[str, Any]]:
+    """A denial that names the Role which would allow it but not its user (an aggregated API
+    server's requestheader warning: `--role=extension-apiserver-authentication-reader`, k8s.io/
+    apiserver v0.37.2 pkg/authentication/request/headerrequest/requestheader_controller.go:204)
+    beside a RoleBinding of that Role in another namespace than the request's. A RoleBinding
+    may reference only a Role of its own namespace and grants only there (RBAC docs, "A
+    RoleBinding grants permissions within a specific namespace"); that Role is bootstrapped in
+    kube-system (kubernetes v1.37.2 plugin/pkg/auth/authorizer/rbac/bootstrappolicy/
+    namespace_policy.go:75-77), so the binding must live where the denial is
+    (kedacore/keda#1682, kubernetes/cloud-provider-vsphere#1507)."""
+    if not denial.role or denial.cluster_scope or not denial.namespace:
+        return []
+    for binding in rbac.bindings:
+        ref = binding.get("roleRef") or {}
+        ns = str((binding.get("metadata") or {}).get("namespace") or "")
+        if binding.get("kind") != "RoleBinding" or ref.get("kind") != "Role" \
+                or ref.get("name") != denial.role or ns == denial.namespace:
+            continue
+        subjects = [s for s in binding.get("subjects") or [] if isinstance(s, dict)]
+        who = subject_text(subjects[0], ns) if subjects else "its subject"
+        as_user = (f"system:serviceaccount:{subjects[0].get('namespace') or ns}:"
+                   f"{subjects[0].get('name')}" if subjects
+                   and subjects[0].get("kind") == "ServiceAccount" else
+                   str(subjects[0].get("name")) if subjects else "<the component's user>")
+        target = denial.resource + (f"/{denial.name}" if denial.name else "")
+        return [finding("error", "binding_wrong_namespace", binding,
+                        f"the denial in namespace {denial.namespace} names Role {denial.role} "
+                        f"there as its fix; {binding_text(binding)} binds that Role name but "
+                        f"lives in namespace {ns or '(none)'}, and a RoleBinding grants only in "
+                        "its own namespace (the user is not printed: the binding's subject is "
+                        "taken as the component's)",
+                        [denial.text, f"binding: {binding_text(binding)}"],
+                        f"create the RoleBinding (roleRef Role {denial.role}, subject {who}) in "
+                        f"namespace {denial.namespace}",
+                        confirm=f"kubectl auth can-i {denial.verb} {target} -n "
+                        f"{denial.namespace} --as={as_user}")]
     return []
 
 
