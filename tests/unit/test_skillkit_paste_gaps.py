@@ -257,3 +257,26 @@ def test_a_broken_yaml_dump_alone_is_still_refused():
     import pytest
     with pytest.raises(InputError, match="not valid YAML"):
         parse_documents("apiVersion: v1\nkind: Pod\nmetadata: [\n", "x")
+
+
+# --- held-out round 70 ----------------------------------------------------------------------
+
+def test_a_gets_output_commented_out_in_a_runbook_is_read_as_the_table():
+    # rrbanda/GPUaaS-RHACM docs/99-troubleshooting.md @245ecc0: the symptom block writes the
+    # output of `oc get multikueuecluster` as `# NAME  CONNECTED` / `# spoke-cluster1  False`
+    # (printer columns of kueue's MultiKueueCluster CRD: NAME, CONNECTED, AGE)
+    text = "oc get multikueuecluster\n# NAME             CONNECTED\n# spoke-cluster1   False\n"
+    dump = parse_paste(text, "p")
+    assert [(o["kind"], o["metadata"]["name"]) for o in dump] == [
+        ("MultiKueueCluster", "spoke-cluster1")]
+    # another kind and no space after `#`: kubectl get pods' columns (NAME READY STATUS ...)
+    pods = parse_paste("kubectl get pods -n ml\n#NAME    READY   STATUS    RESTARTS   AGE\n"
+                       "#train-0 0/1     Pending   0          5m\n", "p")
+    assert [(o["kind"], o["metadata"]["name"]) for o in pods] == [("Pod", "train-0")]
+
+
+def test_a_comment_under_a_get_that_is_no_table_stays_text():
+    text = "kubectl get pods -n ml\n# the pod never starts, see below\n"
+    dump = parse_paste(text, "p")
+    assert not list(dump)
+    assert any("never starts" in t for t in dump.texts)

@@ -192,12 +192,27 @@ def segments(text: str, commands: list[Any] | None = None) -> list[Segment]:
         if not line.strip() or _FENCE.match(line):
             index += 1
             continue
+        if hint.verb == "get" and line.startswith("#"):
+            _uncomment_table(lines, index, hint.resource)
         form, end, value = _segment_at(lines, index)
         if form == "text":
             form, end, value = _get_output_at(lines, index, hint) or (form, end, value)
         out.append(Segment(form, lines[index:end], index + 1, hint, value))
         index = end
     return out
+
+
+def _uncomment_table(lines: list[str], start: int, resource: str) -> None:
+    """A runbook shows a get's output commented out under the command (`oc get
+    multikueuecluster` / `# NAME  CONNECTED` / `# spoke-1  False`): when the first `#` line
+    without its `# ` is the header of a `kubectl get` table, the block loses the prefix, in
+    place (one width for every line, so the columns stay aligned). Any other comment stays."""
+    width = 2 if lines[start].startswith("# ") else 1
+    end = start
+    while end < len(lines) and lines[end].startswith(lines[start][:width]):
+        end += 1
+    if get_table.header(lines[start][width:], resource):
+        lines[start:end] = [line[width:] for line in lines[start:end]]
 
 
 def _note_command(commands: list[Any] | None, lines: list[str], index: int) -> None:
