@@ -157,6 +157,41 @@ def test_a_capital_after_a_digit_goes_on_a_token():
     assert unwrap_free_text([message[:80], message[80:]]) == [message]
 
 
+def test_a_cut_inside_a_camelcase_identifier_goes_on_it():
+    """The kubelet's runAsNonRoot refusal (kubernetes v1.37.2 pkg/kubelet/kuberuntime/
+    security_context_others.go: "container has runAsNonRoot and image will run as root")
+    cut by an 80-column console between `runAsNon` and `Root`: the token above already has
+    a hump (`runAsNon`), so the capital goes on it."""
+    message = ("Error: container has runAsNonRoot and image will run as root (pod: "
+               '"web-0_default(1a2b3c)", container: app) -- x')
+    head = "x" * (80 - message.index("Root")) + message[:message.index("Root")]
+    assert len(head) == 80 and head.endswith("runAsNon")
+    rest = message[message.index("Root"):]
+    assert unwrap_free_text([head, rest]) == [head + rest]
+
+
+def test_a_cut_after_an_underscore_or_equals_goes_on_even_before_a_capital_or_bracket():
+    """The kubelet's `couldn't find key LOG_LEVEL in ConfigMap` (v1.37.2 pkg/kubelet/
+    kubelet_pods.go) cut after `LOG_`, and a logfmt `items=[a b]` cut after `=`: no token
+    ends on `_` or `=`, so the rest is the same token though it reads like a record's start
+    (an upper-case word, a bracket)."""
+    for head_text, rest in (("Error: couldn't find key LOG_", "LEVEL in ConfigMap ml/app-cfg"),
+                            ("level=error msg=\"devices unhealthy\" items=", "[gpu-0 gpu-1]")):
+        head = head_text.rjust(80, "x")  # the cut at column 80, whatever came before
+        assert unwrap_free_text([head, rest]) == [head + rest]
+
+
+def test_a_capital_after_a_plain_lower_case_word_of_80_columns_starts_a_line():
+    """A line that happens to be 80 columns and ends on a word without a hump, then a line
+    that opens with a capital: no evidence of a cut inside a token."""
+    head = "The scheduler placed the pod on the node and then it went to the next one on" + \
+        " the"
+    head = head[:80]
+    assert len(head) == 80 and head[-1].islower() and " " in head[-5:]
+    assert unwrap_free_text([head, "Kubernetes 1.29 cluster we run."]) == [
+        head, "Kubernetes 1.29 cluster we run."]
+
+
 def test_a_first_line_that_lost_its_indentation_to_the_selection():
     # `kubectl describe` indents event rows by two spaces; a copy that starts at the first
     # visible character drops them from the first line only (the pieces below keep the width)

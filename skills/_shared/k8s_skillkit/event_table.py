@@ -429,8 +429,18 @@ def _goes_on(previous: str, line: str) -> bool:
         return False
     if line[0].isspace() or previous[-1:].isspace() or _GOES_ON.match(line):
         return True
+    # a capital after a lower-case letter goes on a camelCase identifier the cut split
+    # (`runAsNon` / `Root`): the token above already has a hump, so it is one
+    camel = previous[-1:].islower() and bool(_CAMEL_HUMP.search(previous.split()[-1]))
     return line[0].isupper() and (previous[-1:].isdigit() or previous[-1:].isupper()
-                                  or previous[-1:] in "-_./:")
+                                  or previous[-1:] in "-_./:" or camel)
+
+
+# a lower-case letter then a capital inside one token: a camelCase identifier
+_CAMEL_HUMP = re.compile(r"[a-z][A-Z]")
+# a token does not end on these: what follows them is the same token, a capital or a
+# bracket too (`LOG_` / `LEVEL`, `items=` / `[a b]`)
+_OPEN_END = "_=([{"
 
 
 def _single_cut(previous: str, line: str) -> bool:
@@ -447,9 +457,10 @@ def _single_cut(previous: str, line: str) -> bool:
     at_space = (previous.endswith(" ") and not previous[-2:-1].isspace()
                 and not line[0].isspace()) or \
         (not previous[-1].isspace() and line[0] == " " and not line[1:2].isspace())
+    open_end = previous[-1] in _OPEN_END
     in_token = not previous[-1].isspace() and not line[0].isspace() and \
-        _goes_on(previous, line)
-    return (at_space or in_token) and not _RECORD_START.match(line.lstrip())
+        (open_end or _goes_on(previous, line))
+    return (at_space or in_token) and (open_end or not _RECORD_START.match(line.lstrip()))
 
 
 def _aligned(above: str, below: str) -> bool:

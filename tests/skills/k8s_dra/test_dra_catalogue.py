@@ -284,14 +284,11 @@ def shaped(row) -> dict[str, str]:
 # Shapes the shared kit does not yet join back (the DRA readers get the kit's lines); each
 # reason names the kit function to change. The lead changes the kit, then these pass.
 _KIT_REASONS = {
-    "wrap80": "kit event_table._single_cut: a line cut at exactly 80 columns where the cut "
-              "split a camelCase word (`num` / `Nodes: 3`) is not joined; and "
-              "event_table.unwrap_free_text: a piece that is itself cut at 80 is not joined "
-              "to the next when that opens with a capital (`DRAOptionalNode` / `Operations`)",
+    "wrap80": "kit event_table._single_cut: a line cut at exactly 80 columns inside a word "
+              "that has no hump of its own (`num` / `Nodes: 3`) is not joined: a capital "
+              "after a lower-case letter starts a word more often than it goes on one",
 }
 KIT_GAPS = {
-    # describe/wrap80
-    ('describe/wrap80', 'Failed to prepare dynamic resources: prepare dynamic resources: ResourceClaim %s: DRAOptionalNodeOperations feature gate is disabled on kubelet'),
     # routine lines (not-a-fault rows)
     ('prose/wrap80', 'numNodes: %d, nodes seen: %d'),
 }

@@ -101,12 +101,7 @@ def _shaped(entry, form, shape):
 # Shapes the shared kit reads wrong (skills/_shared/k8s_skillkit: the lead changes the kit,
 # then these pass and strict=True makes the list shrink): (form, shape) -> (the kit function
 # to change, the rows it misreads, by file#index).
-_LINE_CUT = ("k8s_skillkit.event_table.unwrap_free_text/_single_cut: one 80-column cut is "
-             "not joined in camelCase ('runAsNon'/'Root'), before an upper-case word "
-             "('LOG_'/'LEVEL', _RECORD_START) or a bracket ('=[' / '[]')")
 KIT_MISREADS = {
-    ("log", "wrapped80"): (_LINE_CUT, "kubelet.yaml#14 kubelet.yaml#16 kubelet.yaml#17"),
-    ("message", "wrapped80"): (_LINE_CUT, "kubelet.yaml#88"),
     ("describe", "wrapped80"): (
         "k8s_skillkit.event_table.parse_describe_events/unwrap: a describe Events row cut at "
         "80 columns inside a camelCase word ('volume'/'Mount \"data\"') is not joined, so the "
