@@ -153,8 +153,9 @@ def _logs_only(logs: list[dict]):
     readers explain_gpu_failure.py uses), not a refusal to read it."""
     for i, f in enumerate(logs, 1):
         f["rank"] = i
-    head = "no training job in the input; its log says: " + ", ".join(
-        f["cause"] for f in logs if f["severity"] != "info")
+    said = [f["cause"] for f in logs if f["severity"] != "info"]
+    head = ("no training job in the input; its log says: " + ", ".join(said) if said else
+            "no training job in the input; nothing in its log is a fault (notes below)")
     return ({"summary": head, "jobs": [], "findings": logs},
             head + "\n\n" + render_text(logs), exit_code(logs))
 

@@ -207,6 +207,22 @@ REPORTED = [
      "install the Fabric Manager package of exactly the driver's version and enable it, or let "
      "the GPU Operator's driver container run it (its fabric manager support); nvidia-smi -q "
      "shows Fabric State Completed once the GPUs are registered; then restart the pods"),
+    ("nvls_bind", "gpu_fabric_manager_not_running", OBJECT,
+     "NCCL could not bind its NVLink SHARP (NVLS) multicast memory on the NVSwitches, and says "
+     "why: a system or configuration error in the Fabric Manager or the NVSwitches (Fabric "
+     "Manager not running, restarted without a GPU reset, or of another version than the "
+     "driver); every communicator that uses NVLS fails at init",
+     "on the node: systemctl status nvidia-fabricmanager and nvidia-smi -q | grep -A2 Fabric "
+     "(State Completed, Status Success); start or fix the Fabric Manager (a stop/start needs a "
+     "GPU reset or reboot in between; IMEX channels too on multi-node NVLink), or drain the "
+     "node; NCCL_NVLS_ENABLE=0 only works around it, without NVLS"),
+    ("nvls_cuda", "gpu_fabric_manager_not_running", OBJECT,
+     "a CUDA call in NCCL's NVLS (NVLink SHARP multicast) setup failed (nvls.cc): NCCL's "
+     "maintainers read this as the Fabric Manager stopped, failed or restarted without a GPU "
+     "reset, so the NVSwitches do not serve multicast",
+     "on the node: nvidia-smi -q | grep -A2 Fabric and systemctl status nvidia-fabricmanager; "
+     "restart the Fabric Manager with a GPU reset (or reboot) between, then rerun; "
+     "NCCL_NVLS_ENABLE=0 only works around it"),
     ("driver_too_old", "gpu_driver_mismatch", OBJECT,
      "CUDA reports the node's driver older than the CUDA runtime the program was built with "
      "(or forward compatibility unsupported on this GPU): the image needs a newer driver than "
@@ -496,7 +512,8 @@ REPORTED_AFTER_DUPLICATES = [
 
 
 # rows read from what a log stops short of saying, each with the command that confirms it
-_FROM_SILENCE = {"discovery_no_permission": "kubectl describe node NODE (Allocatable "
+_FROM_SILENCE = {"nvls_cuda": "on the node: nvidia-smi -q | grep -A2 Fabric",
+                 "discovery_no_permission": "kubectl describe node NODE (Allocatable "
                                            "nvidia.com/gpu or nvidia.com/mig-*)",
                  "amd_plugin_silent": "kubectl get nodes -o custom-columns=NAME:.metadata.name,"
                                       "GPU:.status.allocatable.amd\\.com/gpu; on the node: "
@@ -535,11 +552,27 @@ def findings_for(report: GpuReport, world: int | None) -> list[dict[str, Any]]:
     # a lost or faulty GPU already says its pods fail admission: not a second finding
     out += [f for f in _reported(report, REPORTED_AFTER_DUPLICATES)
             if not (hardware and f["cause"] == "kubelet_admission_rejected")]
+    if report.rendezvous_retry:
+        out.append(_rendezvous_retry(report.rendezvous_retry))
     if report.timeouts or report.progress:
         out.append(_watchdog(report, world))
     out += hang_and_cuda_findings(report.nccl, OBJECT, bool(report.timeouts or report.progress))
     out += _xid_findings(report, "application", "consequence")
     return out
+
+
+def _rendezvous_retry(lines: list[str]) -> dict[str, Any]:
+    """c10d's W-level "cannot be retrieved" / "will retry" with no failure after it: torch
+    retries until its timeout, so the peers' pods were still starting (gpu.py _C10D_RETRY)."""
+    return finding("info", "master_not_ready", OBJECT,
+                   "torch.distributed's c10d warns that it cannot resolve or reach the store yet "
+                   "and retries (a WARNING, not an error): ranks print it while the master's or "
+                   "the peers' pods start, since a headless Service's names resolve only once "
+                   "the pods are Ready; nothing here says the rendezvous failed", lines[:2],
+                   "nothing to fix if training went on; it is master_not_ready only when a "
+                   "failure follows (an [E ...] c10d line, 'has timed out after', "
+                   "DistNetworkError / RendezvousTimeoutError, the rank exiting)",
+                   basis="reported")
 
 
 def _watchdog(report: GpuReport, world: int | None) -> dict[str, Any]:

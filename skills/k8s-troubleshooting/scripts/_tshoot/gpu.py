@@ -273,6 +273,24 @@ FABRIC_NOT_READY = re.compile(r"system not yet initialized|cudaErrorSystemNotRea
                               r"Progress|Unit nvidia-fabricmanager(?:\.service)? could not be found"
                               r"|Failed to start (?:nvidia-fabricmanager|NVIDIA fabric manager)"
                               r"|nvidia-fabricmanager\.service: Failed with result", re.IGNORECASE)
+# NCCL's NVLink SHARP (NVLS) setup binds each rank's memory to a multicast object the
+# NVSwitches serve (cuMulticastBindMem); when that fails NCCL names the system (nccl
+# src/transport/nvls.cc v2.27.3-1:284 / v2.29.7-1:287 / v2.30.7-1:376: WARN "Failed to bind
+# NVLink SHARP (NVLS) Multicast memory of size %ld : CUDA error %d '%s'.\nThis is usually caused
+# by a system or configuration error in the Fabric Manager or NVSwitches."), and PyTorch quotes
+# it after "Last error:" (pytorch/pytorch#177472, pytorch/ci-infra#541: nvidia-fabricmanager not
+# running on H100 nodes). v2.27-v2.28 print the same words at INFO and go on without NVLS when
+# NVLS was not forced ("... Proceeding without NVLS support.", v2.27.3-1:288): not a failure.
+NVLS_BIND = re.compile(r"^(?!.*\bNCCL INFO\b)(?!.*Proceeding without NVLS).*?Failed to bind "
+                       r"NVLink SHARP \(NVLS\) Multicast memory", re.IGNORECASE)
+# Before v2.27 the same failure is CUCHECK's bare WARN at an nvls.cc line (src/include/
+# cudawrap.h: "Cuda failure '%s'" to v2.18, "Cuda failure %d '%s'" from v2.19), e.g.
+# `transport/nvls.cc:254 NCCL WARN Cuda failure 401 'the operation cannot be performed in the
+# present state'`; NCCL's maintainers read it as the Fabric Manager stopped or restarted without
+# a GPU reset (NVIDIA/nccl-tests#276, NVIDIA/nccl#1338, #1488) but the line does not say so:
+# inferred, confirmed by nvidia-smi -q's Fabric State/Status. GPU memory is its own cause.
+NVLS_CUDA = re.compile(r"\bnvls\.cc:\d+\s+NCCL WARN Cuda failure (?:\d+ )?'(?!out of memory)",
+                       re.IGNORECASE)
 # The NVIDIA container runtime hook checks the image's NVIDIA_REQUIRE_* (cuda>=X, brand=...)
 # against the node before the container starts (libnvidia-container src/cli/common.c:
 # `requirement error: %s`): `unsatisfied condition: cuda>=12.6, please update your driver to a
@@ -428,8 +446,11 @@ class GpuReport:
     nccl_net: list[str] = field(default_factory=list)
     nccl_no_interface: list[str] = field(default_factory=list)  # NCCL_SOCKET_IFNAME matches none
     fabric_not_ready: list[str] = field(default_factory=list)   # CUDA 802: Fabric Manager
+    nvls_bind: list[str] = field(default_factory=list)   # NCCL: NVLS multicast bind, FM named
+    nvls_cuda: list[str] = field(default_factory=list)   # NCCL <2.27: a CUDA failure in nvls.cc
     nccl_shm: list[str] = field(default_factory=list)
     rendezvous: list[str] = field(default_factory=list)  # the master's store unresolvable
+    rendezvous_retry: list[str] = field(default_factory=list)  # c10d's W-level retry only
     mpi_worker_dns: list[str] = field(default_factory=list)  # the launcher cannot resolve one
     plugin_start: list[str] = field(default_factory=list)    # the device plugin cannot start
     plugin_watcher: list[str] = field(default_factory=list)  # no inotify watcher for it
@@ -528,6 +549,8 @@ def read(text: str) -> GpuReport:
             report.nccl_net = [line for line in report.nccl_net if line not in generic]
             report.nccl_shm_inferred = True
     report.rendezvous = _lines_in_context(text, _RENDEZVOUS, _MASTER_UNREACHABLE)
+    if report.rendezvous and _only_retries(text):
+        report.rendezvous_retry, report.rendezvous = report.rendezvous, []
     report.mpi_worker_dns = (_lines_in_context(text, _MPI_LAUNCH, _SSH_UNRESOLVED)
                              or _mpi_worker_unresolved(text))
     _read_plugin_lines(report, text)
@@ -544,6 +567,12 @@ def read(text: str) -> GpuReport:
         line.strip()[:300] for line in text.splitlines()
         if _PLUGIN_UNHEALTHY_SAID.search(line)][:1]
     report.nccl = read_nccl_faults(text)
+    if report.nvls_bind or report.nvls_cuda:  # the CUDA failure NCCL reports is that bind
+        nvls = set(report.nvls_bind + report.nvls_cuda)
+        report.nccl.cuda_failures = [(what, line) for what, line in report.nccl.cuda_failures
+                                     if what and line.strip()[:300] not in nvls]
+        if report.nvls_bind:
+            report.nvls_cuda = []
     # NCCL's "Cuda failure 'out of memory'" is GPU memory, like the allocator's message
     report.cuda_oom += [line for what, line in report.nccl.cuda_failures
                         if is_gpu_oom(what) and line not in report.cuda_oom]
@@ -563,6 +592,34 @@ _MASTER_UNREACHABLE = re.compile(
     r"nodename nor servname provided|"
     r"client socket has failed to connect to|failed to connect to .{0,80}?Connection refused",
     re.IGNORECASE)
+
+# c10d's client socket resolves and connects to the store in a retry loop: a name that does
+# not resolve yet is recorded at WARNING level and retried ("[W socket.cpp:558] [c10d] The IPv6
+# network addresses of (H, P) cannot be retrieved (gai error: -2 - Name or service not known).",
+# torch/csrc/distributed/c10d/socket.cpp SocketConnectOp::tryConnect(int family): recordError
+# -> C10D_WARNING, retry = true, pytorch/pytorch@8cf1b8e3), as is "No socket on (H, P) is
+# listening yet, will retry" (C10D_INFO) and "The server socket on A has timed out, will
+# retry."; only the deadline ends it, at ERROR, with "The client socket has timed out after
+# ... while trying to connect to" (throwTimeoutError) or "has failed to connect to any network
+# address", raised as DistNetworkError / TimeoutError. Pods behind a headless Service resolve
+# only once they are Ready, so ranks print it while their peers start (kubernetes-sigs/
+# jobset#93, closed: training succeeded). Such lines with no failure after them are no fault.
+_C10D_RETRY = re.compile(r"^\s*\[W[^\]]*\]\s*\[c10d\][^\n]*(?:cannot be retrieved|will retry)",
+                         re.IGNORECASE)
+_RENDEZVOUS_FAILED = re.compile(
+    r"^\s*\[E[^\]]*\]|\w*(?:Rendezvous\w*Error|DistNetworkError|DistStoreError|TimeoutError|"
+    r"ChildFailedError)\b|Socket Timeout|has timed out after|failed to connect to any network "
+    r"address|Traceback \(most recent call last\)|\bexit ?code\b|host not found|"
+    r"\b(?:Runtime|Value)Error\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _only_retries(text: str) -> bool:
+    """Every line that says the master is unreachable is c10d's W-level retry, and nothing in
+    the log says the rendezvous then failed (an E-level line, a timeout, an exception, an
+    exit)."""
+    said = [line for line in text.splitlines() if _MASTER_UNREACHABLE.search(line)]
+    return bool(said) and all(_C10D_RETRY.search(line) for line in said) and \
+        not _RENDEZVOUS_FAILED.search(text)
 
 
 # NVIDIA's device plugin failing at start (cmd/nvidia-device-plugin main.go returns "error
@@ -1040,7 +1097,8 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = 
      ((DRIVER_TOO_OLD,), "driver_too_old")),
     (((DRIVER_SYMBOL,), "driver_symbol"),),
     (((NCCL_NO_INTERFACE,), "nccl_no_interface"), ((_NCCL_NET, _IB_ASYNC_FAULT), "nccl_net")),
-    (((FABRIC_NOT_READY,), "fabric_not_ready"),), (((_OOMKILLED,), "oom_killed"),),
+    (((FABRIC_NOT_READY,), "fabric_not_ready"),),
+    (((NVLS_BIND,), "nvls_bind"), ((NVLS_CUDA,), "nvls_cuda")), (((_OOMKILLED,), "oom_killed"),),
     (((_NODE_MEMORY,), "node_memory"),), (((_TOOLKIT_RUNTIME,), "toolkit_runtime"),),
     (((_DEVICE_ADMISSION,), "device_admission"),),
 )

@@ -284,10 +284,24 @@ ERROR_ROW = re.compile(r"^\s*(?:\S+\s+)?\S+\s+\d+/\d+\s+Error\s+[1-9]\d*\b")
 # `"level":"fatal"` / `"level":"panic"`, klog's `F0102 15:04:05.000000 PID file.go:N] M`
 # (exit 255), and the runtime's `panic: M` (exit 2). The container exits, so the kubelet
 # restarts it (NVIDIA/gpu-operator#2060: the toolkit's "unsupported config version: 3").
+# CoreDNS's own logger prints `[FATAL] M` and calls os.Exit(1) (coredns plugin/pkg/log/log.go
+# v1.2.2:72 / v1.14.7:94 Fatalf, prefix "[FATAL] "), after a date or an RFC 3339 stamp
+# (coredns/coredns#2087: `2018/09/06 13:02:45 [FATAL] plugin/loop: ...`); only a line that
+# starts with the stamp-and-level, not "[FATAL]" quoted inside a message.
 FATAL_LOG = re.compile(r"\blevel=(?:fatal|panic)\b.*?\bmsg=(\"(?:[^\"\\]|\\.)*\"|\S+)"
+                       r"|^\s*(?:\d{4}[/-]\d\d[/-]\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?\s+)?"
+                       r"\[FATAL\]\s+(.+)"
                        r"|\"level\":\s*\"(?:fatal|panic)\".*?\"msg\":\s*\"((?:[^\"\\]|\\.)*)\""
                        r"|^\s*F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] (.+)"
                        r"|^panic: (.+)", re.M)
+# CoreDNS's loop plugin sends itself a random HINFO query at start and exits (log.Fatalf) when
+# the query comes back: its upstream forwards to itself (coredns plugin/loop/loop.go v1.2.2:52
+# `Seen "HINFO IN %s" more than twice, loop detected`; v1.14.7:53 `Loop (%s -> %s) detected for
+# zone %q, see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO %s"`). Its README
+# (v1.14.7 plugin/loop/README.md:62-90): most often the node's /etc/resolv.conf names a local
+# stub such as systemd-resolved's 127.0.0.53, which the kubelet hands to the CoreDNS pod.
+DNS_LOOP = re.compile(r"plugin/loop: (?:Seen \"HINFO IN \S+\" more than twice, loop detected|"
+                      r"Loop \(.{0,120}?\) detected for zone)")
 # GNU coreutils chown's refusal (`changing ownership of %s` + strerror(EPERM)): a container
 # (a chart's volume-permissions init container, an entrypoint) that chowns its data volume on a
 # filesystem that does not let it - NFS with root squash, an EFS access point - exits non-zero,

@@ -27,7 +27,9 @@ _DUPLICATE = re.compile(r"Duplicate GPU detected\s*:\s*rank (?P<a>\d+) and rank 
                         r"both on CUDA device (?P<dev>[0-9a-fA-Fx]+)")
 _HANG = re.compile(r"watchdog got stuck for (?P<sec>\d+) seconds without making progress|"
                    r"Heartbeat monitor timed out! Process will be terminated")
-_CUDA_FAILURE = re.compile(r"Cuda failure '(?P<what>[^']+)'|(?P<bare>unhandled cuda error|"
+# (the driver-API form carries the CUresult number from v2.19: "Cuda failure %d '%s'", nccl
+# src/include/cudawrap.h v2.19.3-1 CUCHECK; the runtime-API form stays "Cuda failure '%s'")
+_CUDA_FAILURE = re.compile(r"Cuda failure (?:\d+ )?'(?P<what>[^']+)'|(?P<bare>unhandled cuda error|"
                            r"ncclUnhandledCudaError)")
 _RANK_PREFIX = re.compile(r"\[rank(?P<rank>\d+)\]:")
 

@@ -130,6 +130,7 @@ def _gpu(text: str) -> Report | None:
     if km.GPU.search(text) or gpu_logs.DRIVER_ABSENT.search(text) or \
             gpu_logs.DRIVER_BUILD.search(text) or gpu_logs.DRIVER_LOAD.search(text) or \
             gpu_logs.FABRIC_NOT_READY.search(text) or gpu_logs.LIBS_NOT_VISIBLE.search(text) \
+            or gpu_logs.NVLS_BIND.search(text) \
             or gpu_logs.DRIVER_TOO_OLD.search(text) or gpu_logs.DRIVER_SYMBOL.search(text):
         xid = re.search(r"Xid\s*(?:\([^)]*\))?\s*:?\s*(\d+)", text, re.I)
         fault = gpu_fault(text)
@@ -198,7 +199,7 @@ def gpu_fault(text: str) -> str:
         return "driver_load"
     if report.driver_absent:
         return "driver_absent"
-    if report.fabric_not_ready:
+    if report.fabric_not_ready or report.nvls_bind:  # NCCL names the Fabric Manager
         return "fabric_not_ready"
     if report.libs_not_visible:
         return "libs_not_visible"
@@ -703,5 +704,6 @@ def _crash(text: str) -> Report | None:
     if fatal:  # below the kubelet's own crash reports: the log says why, not that it restarts
         said = next(g for g in fatal.groups() if g).strip().strip('"')
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] - 2,
-                      {"why": f"the program logged a fatal error and exits: {_short(said, 200)}"})
+                      {"why": f"the program logged a fatal error and exits: {_short(said, 200)}",
+                       "dns_loop": bool(km.DNS_LOOP.search(said))})
     return None

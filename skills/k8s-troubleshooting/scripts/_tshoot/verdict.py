@@ -468,6 +468,16 @@ def message_fix(rep) -> tuple[str, str]:
                 "the volume owner's uid/gid (securityContext runAsUser/fsGroup; for EFS, the "
                 "access point's posixUser / uid and gid parameters), or use storage that allows "
                 "chown")
+    if cause == "crash_loop" and d.get("dns_loop"):
+        return (f"the container crashes: {d['why']} (CoreDNS's loop plugin: its upstream "
+                "forwards back to itself, most often because the node's resolv.conf names a "
+                "local stub resolver such as systemd-resolved's 127.0.0.53, which the kubelet "
+                "gives the CoreDNS pod)",
+                "point the kubelet at the real resolver list (KubeletConfiguration resolvConf, "
+                "or --resolv-conf: /run/systemd/resolve/resolv.conf under systemd-resolved) or "
+                "make the Corefile's forward name a real upstream instead of /etc/resolv.conf; "
+                "then delete the CoreDNS pods so they start again "
+                "(https://coredns.io/plugins/loop#troubleshooting)")
     if cause == "crash_loop" and d.get("why"):
         return f"the container crashes: {d['why']}", _FIX["crash_loop"]
     if cause == "stuck_terminating" and d.get("ns_blocker"):
@@ -608,7 +618,7 @@ _GPU_FAULT = {  # reports.gpu_fault -> (headline, fix): a GPU fault that is not 
                          "LD_LIBRARY_PATH (explain_gpu_failure.py)"),
     "fabric_not_ready": ("on an NVSwitch node NVIDIA Fabric Manager has not registered the GPUs "
                          "(CUDA: system not yet initialized; or its systemd unit missing or "
-                         "failed)",
+                         "failed; or NCCL cannot bind NVLS multicast memory on the NVSwitches)",
                          "on the node: systemctl status nvidia-fabricmanager; install the Fabric "
                          "Manager of exactly the driver's version and enable it (or the GPU "
                          "Operator driver container's fabric manager support), then restart "
