@@ -23,7 +23,7 @@ from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import partial_start, saturated, tas_taints
 from _kueue import controller_down, provreq
-from _kueue.orphans import orphan_findings, prose_findings
+from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
 EPILOG = """examples:
@@ -37,7 +37,8 @@ EPILOG = """examples:
 causes (see references/causes.md): quota_exhausted exceeds_max_quota resource_not_in_queue
   flavor_mismatch local_queue_missing cluster_queue_missing queue_inactive
   namespace_not_selected no_queue_label workload_missing waiting_pods_ready
-  admission_check_pending admission_check_rejected dra_class_unmapped admitted_not_started
+  admission_check_pending admission_check_rejected multikueue_cluster_disconnected
+  dra_class_unmapped admitted_not_started
   pods_ready_timeout preempted topology_unfit workload_deactivated admission_webhook_denied
   not_evaluated not_in_dump
   pending_unexplained
@@ -91,7 +92,7 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     explained = any(f["severity"] != "info" for f in findings)
     findings += [f for f in orphan_findings(cluster, covered, explained=explained)
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
-    findings += provreq.findings(cluster)
+    findings = fold_workers(findings) + provreq.findings(cluster)
     texts = getattr(cluster, "texts", [])
     findings = controller_down.findings(cluster.pods, texts) + findings
     if not findings:  # nothing else: read the objects once more, as a last resort

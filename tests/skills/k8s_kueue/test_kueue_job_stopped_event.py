@@ -41,5 +41,6 @@ def test_a_multikueue_worker_not_connected():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode in (0, 1), proc.stderr
     found = json.loads(proc.stdout)["findings"]
-    assert found[0]["cause"] == "admission_check_pending", found
+    # the disconnected worker is the cause Kueue reports (kueue#8227's label)
+    assert found[0]["cause"] == "multikueue_cluster_disconnected", found
     assert found[0]["object"]["kind"] == "MultiKueueCluster" and "kubeconfig" in found[0]["fix"]

@@ -69,7 +69,14 @@ def test_no_usable_clusters_names_the_inactive_worker_and_why(script):
     # multikueuecluster.go l.914: reason ClientConnectionFailed, message the dial error
     worker = _mk_cluster("w1", "ClientConnectionFailed",
                          'Get "https://10.0.0.9:6443/api": dial tcp 10.0.0.9:6443: i/o timeout')
-    finding = _run(script, _workload("Pending", ""), check, worker)
+    dump = {"apiVersion": "v1", "kind": "List",
+            "items": [_workload("Pending", ""), check, worker]}
+    result = script("explain_pending.py", "-f", "-", "--json", stdin=json.dumps(dump))
+    # the worker Kueue reports not connected is the cause (multikueuecluster.go l.914); the
+    # Workload's Pending check is its symptom and comes second
+    first, finding = result.doc["findings"][:2]
+    assert (first["cause"], first["object"]["name"]) == ("multikueue_cluster_disconnected",
+                                                         "w1")
     assert finding["cause"] == "admission_check_pending"
     text = _text(finding)
     assert "(NoUsableClusters)" in text and "no worker can take the Workload" in text

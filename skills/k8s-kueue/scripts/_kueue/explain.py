@@ -77,6 +77,13 @@ FIXES = {
                                "a provider that takes one PodSet per request: podSetMergePolicy "
                                "IdenticalWorkloadSchedulingRequirements in the "
                                "ProvisioningRequestConfig, Kueue v0.12+, for identical pods)",
+    "multikueue_cluster_disconnected": "fix the worker's connection: the kubeconfig Secret the "
+                                       "MultiKueueCluster names (spec.kubeConfig / "
+                                       "clusterSource; key `kubeconfig`, in Kueue's "
+                                       "namespace), its credentials and the network path to "
+                                       "the worker's API server; kubectl get multikueuecluster "
+                                       "NAME -o yaml shows the Active condition's reason; until "
+                                       "it connects the MultiKueue check cannot dispatch there",
     "admission_check_rejected": "a Rejected check deactivates the Workload: fix what the check "
                                 "reports, then set spec.active true (or resubmit the job)",
     "waiting_pods_ready": "get the admitted workloads' pods running, or wait for "

@@ -210,6 +210,10 @@ _MESSAGES = [
     # exceeding the maximum execution time"
     ("workload_deactivated", r"The workload is deactivated|The maximum execution time \(\S+\) "
                              r"exceeded"),
+    # The MultiKueueCluster controller's error log when it cannot connect to a worker; it then
+    # writes Active=False ClientConnectionFailed with the same error (multikueuecluster.go
+    # :360@v0.6.3, :406@v0.15.1, :854@v0.19.2 setRemoteClientConfig; kueue#8227)
+    ("multikueue_cluster_disconnected", r"failed to set kubeConfig in the remote client"),
     # Kueue's log when starting an admitted job failed (the apiserver or a webhook refused
     # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
@@ -662,7 +666,8 @@ def first_cause(message: str, reason: str = "") -> str:
 _PRIORITY = ["kueue_bug", "dra_class_unmapped", "no_queue_label", "local_queue_missing",
              "cluster_queue_missing", "queue_inactive", "namespace_not_selected", "admission_check_rejected",
              "resource_not_in_queue", "pods_ready_timeout", "workload_deactivated",
-             "preempted", "admission_check_pending", "waiting_pods_ready", "topology_unfit",
+             "preempted", "multikueue_cluster_disconnected", "admission_check_pending",
+             "waiting_pods_ready", "topology_unfit",
              "exceeds_max_quota", "quota_exhausted", "flavor_mismatch",
              # Kueue's webhook unreachable is why a start (a job's own create of its pods)
              # failed, not the other way round

@@ -23,6 +23,7 @@ Sources, kueue v0.19.2 pkg/controller/admissionchecks/multikueue/:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
@@ -114,6 +115,9 @@ def cluster_line(name: str, cluster: dict | None) -> str:
     if cluster is None:
         return f"MultiKueueCluster {name} is not in the input"
     active = _condition(cluster, "Active")
+    column = str((cluster.get("_columns") or {}).get("CONNECTED", ""))
+    if not active and column == "False":
+        return _table_line(name)
     if not active:
         return f"MultiKueueCluster {name}: no Active condition yet (not reconciled)"
     if active.get("status") == "True":
@@ -194,16 +198,38 @@ def _stuck_line(wl: dict) -> str:
             "(kubectl --context <worker>) to see why its copy waits")
 
 
-def disconnected_clusters(others: list[dict]) -> list[tuple[dict, str]]:
+def _table_line(name: str) -> str:
+    return (f"MultiKueueCluster {name}: CONNECTED False (a table row: its Active condition's "
+            "reason and message are in -o yaml)")
+
+
+def _connected(cluster: dict[str, Any]) -> str:
+    """The Active condition's status, or the CONNECTED column of a `kubectl get` row (the
+    printcolumn `.status.conditions[?(@.type=='Active')].status`, apis/kueue/v1beta2/
+    multikueue_types.go:121@v0.19.2, since v0.11); '' when neither is shown."""
+    active = _condition(cluster, "Active")
+    column = str((cluster.get("_columns") or {}).get("CONNECTED", ""))
+    return str(active.get("status", column))
+
+
+def disconnected_clusters(others: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
     """MultiKueueClusters Kueue reports not connected (Active=False; `kubectl get
     multikueueclusters` prints that condition's status as CONNECTED): (the cluster, what it
     says). Workloads whose MultiKueue check may only use these workers wait Pending."""
-    out = []
-    for cluster in _clusters(others).values():
-        active = _condition(cluster, "Active")
-        column = str((cluster.get("_columns") or {}).get("CONNECTED", ""))
-        if str(active.get("status", column)) == "False":
-            out.append((cluster, cluster_line(name_of(cluster), cluster) if active else
-                        f"MultiKueueCluster {name_of(cluster)}: CONNECTED False (a table row: "
-                        "its Active condition's reason and message are in -o yaml)"))
-    return out
+    return [(cluster, cluster_line(name_of(cluster), cluster))
+            for cluster in _clusters(others).values() if _connected(cluster) == "False"]
+
+
+def other_workers_usable(others: list[dict[str, Any]],
+                         checks: dict[str, dict[str, Any]]) -> bool:
+    """Whether the input shows MultiKueue can still dispatch somewhere: a MultiKueueCluster
+    connected (Active True), or a MultiKueue AdmissionCheck whose Active condition is True.
+    admissioncheck.go:62-104@v0.19.2 writes True (reason Active) only when every cluster of
+    its MultiKueueConfig is connected, and keeps it True with reason SomeActiveClusters ("keep
+    it partially active") while only some are missing or inactive; NoUsableClusters is False.
+    Then a disconnected worker is one lead among others, not the blocker."""
+    if any(_connected(c) == "True" for c in _clusters(others).values()):
+        return True
+    return any(dig(check, "spec", "controllerName", default="") == CONTROLLER
+               and _condition(check, "Active").get("status") == "True"
+               for check in checks.values())

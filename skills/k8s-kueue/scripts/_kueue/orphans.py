@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from k8s_skillkit.findings import finding, object_ref
 from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 
-from _kueue.multikueue import disconnected_clusters
+from _kueue.multikueue import (disconnected_clusters, other_workers_usable,
+                               queue_check_evidence)
 from _kueue.diagnose import severity_of
 from _kueue.explain import FIXES, fix_for, message_notes
 from _kueue.messages import clauses, message_span, normalize, rank
@@ -88,22 +90,35 @@ def _event_groups(cluster, covered) -> list[dict]:
 
 
 def _worker_reports(cluster) -> list[dict]:
-    """MultiKueue workers Kueue reports not connected, when the input holds no Workload: a
-    Workload the MultiKueue check would dispatch to them waits (admission_check_pending)."""
-    if cluster.workloads:
-        return []
+    """MultiKueue workers Kueue reports not connected (MultiKueueCluster Active=False: the
+    multikueuecluster controller's updateStatus, reasons BadConfig / ClientConnectionFailed
+    in v0.6-v0.14, BadKubeConfig ... ClientConnectionFailed since v0.15,
+    pkg/controller/admissionchecks/multikueue/multikueuecluster.go:398-403@v0.6.3,
+    :900-923@v0.19.2). The cause, whether or not a Workload is in the input: a Workload the
+    MultiKueue check would dispatch there only shows the symptom (its check stays Pending).
+    An error when no other worker is shown usable; a warning beside one that is."""
+    severity = "warning" if other_workers_usable(cluster.others, cluster.admission_checks) \
+        else "error"
     out = []
     for worker, line in disconnected_clusters(cluster.others):
-        said = Verdict("admission_check_pending", "MultiKueueCluster not connected", line)
+        said = Verdict("multikueue_cluster_disconnected", "MultiKueueCluster not connected",
+                       line)
         found = _finding(said, worker)
-        found["fix"] = ("fix the worker's connection: the kubeconfig Secret the "
-                        "MultiKueueCluster names (spec.kubeConfig / clusterSource; key "
-                        "`kubeconfig`, in Kueue's namespace), its credentials and the network "
-                        "path to the worker's API server; kubectl get multikueuecluster NAME "
-                        "-o yaml shows the Active condition's reason; until it connects the "
-                        "MultiKueue check cannot dispatch there")
+        found["severity"] = severity
         out.append(found)
     return out
+
+
+def fold_workers(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A ClusterQueue Kueue stopped because its MultiKueue check has no usable worker
+    (Active=False AdmissionCheckInactive; the check's NoUsableClusters names the cluster,
+    admissioncheck.go:91-104@v0.19.2) stops every workload of that queue and carries the
+    disconnected cluster, with Kueue's reason, as its evidence: the cluster's own finding is
+    folded into it (kueue#3582). Without that chain in the input the cluster stays first."""
+    carried = " ".join(e for f in findings if f["cause"] == "queue_inactive"
+                       for e in f["evidence"])
+    return [f for f in findings if f["cause"] != "multikueue_cluster_disconnected"
+            or f"MultiKueueCluster {f['object']['name']}: " not in carried]
 
 
 def _queue_reports(cluster) -> list[dict]:
@@ -121,7 +136,11 @@ def _queue_reports(cluster) -> list[dict]:
             "queue_inactive"
         said = Verdict(cause, f"{queue.get('kind')} Active=False ({reason})",
                        normalize(active.get("message", "")))
-        out.append(_finding(said, queue))
+        found = _finding(said, queue)
+        # a MultiKueue check it names as inactive: its workers and why (the check's Active)
+        found["evidence"] += queue_check_evidence(queue, cluster.admission_checks,
+                                                  cluster.others)
+        out.append(found)
     return out
 
 
@@ -249,6 +268,19 @@ def _named(pod: dict, pods: list[dict]) -> dict:
                  and namespace_of(p) in ("", namespace_of(pod))), pod)
 
 
+# controller-runtime's reconciler logger names the object under its kind's key
+# (`log.WithValues(gvk.Kind, klog.KRef(ns, name))`, pkg/builder/controller.go:449@v0.24.1):
+# "MultiKueueCluster":{"name":"<worker>"} in Kueue's JSON log.
+_CLUSTER_REF = re.compile(r'"MultiKueueCluster"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"')
+
+
+def _connection_error(text: str) -> list[str]:
+    """The error a MultiKueueCluster log record carries (what Active's message will say)."""
+    error = re.search(_JSON_FIELD.format("error"), text)
+    return ["error: " + " ".join(_unquote(error.group(1)).replace('\\"', '"').split())[:240]] \
+        if error else []
+
+
 def text_reports(cluster) -> list[dict]:
     """Log lines and quoted messages in the paste, when nothing else carried Kueue's words."""
     text = "\n".join(cluster.texts)
@@ -276,6 +308,10 @@ def text_reports(cluster) -> list[dict]:
         if error and not clauses(_unquote(error.group(1))):
             extra.append("error: " + " ".join(
                 _unquote(error.group(1)).replace('\\"', '"').split())[:240])
+    elif said.cause == "multikueue_cluster_disconnected":
+        kind, extra = "MultiKueueCluster", _connection_error(text)
+        cluster_ref = _CLUSTER_REF.search(text)
+        ns, name = "", cluster_ref.group(1) if cluster_ref else ""
     elif said.cause == "workload_missing" and _SETUP_FAILED.search(said.message):
         error = re.search(_JSON_FIELD.format("error"), text)  # what stopped Kueue's start
         if error:
@@ -566,7 +602,9 @@ def _unquote(value: str) -> str:
         return value
 
 
-_LEADS = {"no_queue_label": "an admission policy refused the object: it has no "
+_LEADS = {"multikueue_cluster_disconnected": "Kueue reports the MultiKueue worker cluster not "
+                                             "connected, so no Workload is dispatched there",
+          "no_queue_label": "an admission policy refused the object: it has no "
                             "kueue.x-k8s.io/queue-name label",
           "kueue_bug": "the API server refused Kueue's own update, with a known Kueue "
                        "defect's signature",
