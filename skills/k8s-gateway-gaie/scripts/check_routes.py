@@ -22,7 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
-from _gw import attach_count, manifest_mismatch
+from _gw import attach_count, fatal_log, manifest_mismatch
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -216,6 +216,8 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     lines = with_paragraphs(_text_lines(index.dump), raw)
     raw = raw or lines
     reported += text_findings(lines, raw) + absent_crd_findings(absent, index)
+    # a controller's fatal log line no reader above explains: it exits (_gw/fatal_log.py)
+    reported += fatal_log.findings(raw, _claimed)
     reported = nack.empty_listeners(reported, index, lines)
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index)
@@ -544,9 +546,16 @@ def _raw_places(texts: list[str], raw: list[str] | None) -> list[int | None]:
     return places
 
 
+def _claimed(text: str) -> bool:
+    """A reader of this skill finds a cause in the text (a fatal message it explains)."""
+    return bool(text_findings(with_paragraphs([text])))
+
+
 def _knows_text(lines: list[str]) -> bool:
-    """Lines with a wording this skill reads: a gateway or endpoint-picker message, or a
-    sentence the prose rules read."""
+    """Lines with a wording this skill reads: a gateway or endpoint-picker message, a
+    controller's fatal log line, or a sentence the prose rules read."""
+    if fatal_log.findings(lines, _claimed):
+        return True
     lines = with_paragraphs(lines)
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))
                 or any(catalogue.read_line(line) or catalogue.whole_line(line)
