@@ -17,7 +17,8 @@ from _rbac.denials import collect
 from _rbac.live import kubectl
 from _rbac.chart_subject import chart_subject_findings, custom_name_findings
 from _rbac.watch_namespace import unwatched_binding_findings, watch_namespace_findings
-from _rbac.release_ns import release_namespace_findings, unnamespaced_apply_findings
+from _rbac.release_ns import (release_elsewhere_findings, release_namespace_findings,
+                              unnamespaced_apply_findings)
 from _rbac.words import findings as said_refused
 from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
                          unbound_default_findings,
@@ -119,6 +120,10 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
     if not any(o.get("kind") in RBAC_KINDS for o in objects):
         said = wrong_namespace_findings(objects, denials[:limit])
         placed = {f["object"]["name"] for f in said}
+        said += [f for f in release_elsewhere_findings(  # the chart's grant in its release ns
+            list(getattr(objects, "texts", []) or []), denials[:limit])
+            if f["object"]["name"] not in placed]
+        placed |= {f["object"]["name"] for f in said}
         said += [f for f in mismatch_findings(objects, denials[:limit])
                  if f["object"]["name"] not in placed]  # the place, not the subject, is off
         placed |= {f["object"]["name"] for f in said}

@@ -34,7 +34,7 @@ from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.findings import finding
 
 from _rbac.denials import Denial, normalize
-from _rbac.explain import denied_accounts, service_account_of
+from _rbac.explain import CLUSTER_SCOPED, denied_accounts, service_account_of
 from _rbac.why import subject_ref
 
 _BINDING = re.compile(r"\b(?:cluster)?role ?bindings?\b|\brbac bindings?\b", re.I)
@@ -235,14 +235,41 @@ def _namespaced_settings(texts: list[str]) -> list[str]:
     return [" ".join(m.group(0).split()) for m in _NAMESPACED_SETTING.finditer(text)][:1]
 
 
-def scope_findings(dump, denials: list[Denial]) -> list[dict]:
+# "Should we use a ClusterRoleBinding ?" above an informer's list of a namespaced resource at
+# the cluster scope (weaveworks/weave-gitops#1409 review; "With a clusterrolebinding it is
+# working"): the user asks whether the grant must be cluster-wide, and for a list/watch across
+# all namespaces it must, as a RoleBinding grants only in its namespace (the authorizer visits
+# RoleBindings only for a request in a namespace: kubernetes v1.37.2
+# pkg/registry/rbac/validation/rule.go:208 VisitRulesFor). Without such words a one-line
+# denial stays missing_permission (the rule may as well be missing from a ClusterRole).
+# Stricter than _CLUSTER_GRANT: in a question "CR" is as often a custom resource.
+_CLUSTER_GRANT_NAMED = re.compile(
+    r"(?i:\bcluster[- ]?role(?:[- ]?bindings?|s)?\b|\bcluster[- ](?:wide|level|scoped?)\s+"
+    r"(?:rbac|permissions?|rights|access|roles?|bindings?|grants?)\b)|\bCRBs?\b")
+_LIST_VERBS = {"list", "watch"}
+
+
+def _asks_cluster_grant(sentence: str) -> bool:
+    """A question about a cluster-wide grant ("Should we use a ClusterRoleBinding ?")."""
+    return sentence.rstrip().endswith("?") and bool(_CLUSTER_GRANT_NAMED.search(sentence))
+
+
+def _across_namespaces(denial: Denial) -> bool:
+    """A list/watch of a namespaced resource at the cluster scope: an informer on all
+    namespaces, which only a ClusterRoleBinding can allow."""
+    return denial.verb in _LIST_VERBS and denial.resource not in CLUSTER_SCOPED
+
+
+def scope_findings(dump: Any, denials: list[Denial]) -> list[dict[str, Any]]:
     """An inferred cluster_scope_needs_clusterrolebinding per identity denied at the cluster
     scope when the paste's own words (or the chart setting it installed with) say its grant is
-    a Role / RoleBinding (only when the paste holds no RBAC objects)."""
+    a Role / RoleBinding, or ask whether it should be a ClusterRoleBinding for a list across
+    namespaces (only when the paste holds no RBAC objects)."""
     texts = list(getattr(dump, "texts", []) or [])
-    said = [s for s in _sentences(texts) if _says_namespaced_grant(s)] or \
-        _namespaced_settings(texts)
-    if not said:
+    sentences = _sentences(texts)
+    said = [s for s in sentences if _says_namespaced_grant(s)] or _namespaced_settings(texts)
+    asked = [s for s in sentences if _asks_cluster_grant(s)]
+    if not said and not asked:
         return []
     out, seen = [], set()
     for denial in denials:
@@ -250,14 +277,19 @@ def scope_findings(dump, denials: list[Denial]) -> list[dict]:
             continue  # only requests at the cluster scope
         if denial.group == "rbac.authorization.k8s.io" or denial.resource in _RBAC_RESOURCES:
             continue  # the words about roles are about the objects it was creating
+        if not said and not (denial.cluster_scope and _across_namespaces(denial)):
+            continue
         seen.add(denial.user)
         out.append(finding(
             "error", "cluster_scope_needs_clusterrolebinding", subject_ref(denial),
-            f"{denial.user} was denied at the cluster scope and the paste says its grant is a "
-            "namespaced Role/RoleBinding: a RoleBinding grants only inside its namespace, so "
+            (f"{denial.user} was denied at the cluster scope and the paste says its grant is "
+             "a namespaced Role/RoleBinding" if said else
+             f"{denial.user} was denied {denial.verb} {denial.resource} across all namespaces "
+             "(at the cluster scope) and the paste asks whether a ClusterRoleBinding is "
+             "needed (yes)") + ": a RoleBinding grants only inside its namespace, so "
             "a request across all namespaces or on a cluster-scoped resource needs a "
             "ClusterRole bound by a ClusterRoleBinding",
-            [f'the paste says: "{said[0][:300]}"', denial.text],
+            [f'the paste says: "{(said or asked)[0][:300]}"', denial.text],
             "grant the rule in a ClusterRole and bind it with a ClusterRoleBinding to "
             f"{denial.user} (grant_denied.py writes both), or make the client namespaced "
             "(watch one namespace)", basis="inferred",
