@@ -150,6 +150,21 @@ def test_events_table_with_collapsed_whitespace_still_reads():
     assert event["message"] == "0/3 nodes are available: 3 Insufficient cpu."
 
 
+def test_events_table_row_whose_masked_name_moved_the_columns_reads_by_tokens():
+    """A user masked the object's name after kubectl aligned the row (`workload/*****` is
+    shorter than the name was), so the message's first word falls under the OBJECT column:
+    OBJECT is one `kind/name` word and REASON one CamelCase word (kubectl's events printer),
+    so a space in either means the row is not aligned and its tokens are read instead. The
+    message is Kueue's (pkg/scheduler/scheduler.go:477@v0.19.2, event reason Pending)."""
+    text = ("LAST SEEN   TYPE      REASON      OBJECT                          MESSAGE\n"
+            "2m          Normal    Pending     workload/*****   Workload no longer fits "
+            "after processing another workload\n")
+    (event,) = parse_documents(text, "f")
+    assert event["reason"] == "Pending"
+    assert event["involvedObject"]["name"] == "*****"
+    assert event["message"] == "Workload no longer fits after processing another workload"
+
+
 def test_events_as_yaml_are_plain_objects():
     text = ("apiVersion: v1\nkind: EventList\nitems:\n- kind: Event\n  metadata: {name: e,"
             " namespace: ml}\n  involvedObject: {kind: Pod, name: p, namespace: ml}\n"

@@ -124,7 +124,9 @@ def parse_table(lines: list[str], namespace: str = "") -> list[dict[str, Any]]:
     for line in unwrap(lines[1:], lambda row: bool(_cells_by_offsets(row, columns))):
         if not line.strip() or set(line.strip()) <= {"-", " "}:
             continue
-        cells = _cells_by_offsets(line, columns) or _cells_by_tokens(line, names)
+        cells = _cells_by_offsets(line, columns)
+        if cells is None or _split_word_cells(cells):
+            cells = _cells_by_tokens(line, names)
         if cells is None:
             if rows:
                 rows[-1]["MESSAGE"] = f"{rows[-1]['MESSAGE']} {line.strip()}".lstrip()
@@ -176,6 +178,18 @@ def _cells_by_offsets(line: str, columns: list[tuple[str, int]]) -> dict[str, An
     if cells.get("TYPE") not in _TYPES:
         return None
     return cells
+
+
+# cells kubectl fills with one word: REASON is a CamelCase word and OBJECT is `kind/name`
+# (k8s.io/kubectl pkg/cmd/events printers; the 1.14+ `get events` columns)
+_ONE_WORD = ("REASON", "OBJECT")
+
+
+def _split_word_cells(cells: dict[str, Any]) -> bool:
+    """A one-word cell (_ONE_WORD) that holds a space: the row is not aligned to the header
+    (a name masked or edited to another length moved the message's first word into it,
+    `workload/*****   Workload` | `no longer fits`), so its cells come from its tokens."""
+    return any(" " in str(cells.get(name) or "").strip() for name in _ONE_WORD)
 
 
 def _cells_by_tokens(line: str, names: list[str]) -> dict[str, Any] | None:

@@ -23,8 +23,6 @@ CAUSE_IDS = set((SKILL / "references" / "causes.md").read_text().split("`"))
 
 sys.path.insert(0, str(SKILL / "scripts"))
 from _kueue.messages import first_cause as message_cause  # noqa: E402
-sys.path.insert(0, str(ROOT / "skills" / "_shared"))
-from k8s_skillkit.event_table import parse_table  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -287,27 +285,8 @@ SHAPES = {"github-quote": _github_quote, "numbered-list-fence": _numbered_list_f
           "masked-in-message": _masked_in_message, "masked-everywhere": _masked_everywhere}
 
 
-def _table_cell_takes_message_word(row, form: str, shape: str) -> bool:
-    """The kit's `kubectl get events` reader cuts cells at the header's offsets: a masked
-    OBJECT cell shorter than its column lets the message's first word fall into it
-    (`workload/*****   Workload` | `no longer fits ...`), and some messages say nothing
-    without that word (`Workload no longer fits ...`, `Retrying after failure: ...`)."""
-    if shape != "masked-everywhere" or form != "event-table":
-        return False
-    event = parse_table(_masked_everywhere(row, form).splitlines())[0]
-    return event["message"] != _NAMES.sub("*****", fill(row.wording)) \
-        and message_cause(event["message"]) != row.cause
-
-
-_KIT_TABLE_OFFSETS = pytest.mark.xfail(strict=True, reason=(
-    "kit k8s_skillkit.event_table._cells_by_offsets: a cell that holds whitespace where "
-    "none can be (OBJECT is kind/name) means the row is not aligned to the header; fall "
-    "back to _cells_by_tokens"))
-
 SHAPE_CASES = [
-    pytest.param(row, form, shape, id=f"{row.id}[{form}][{shape}]",
-                 marks=[_KIT_TABLE_OFFSETS] if _table_cell_takes_message_word(row, form, shape)
-                 else [])
+    pytest.param(row, form, shape, id=f"{row.id}[{form}][{shape}]")
     for row, form in CASES for shape, make in SHAPES.items() if make(row, form) is not None]
 
 
