@@ -19,6 +19,7 @@ from k8s_skillkit.selectors import SelectorError, parse_selector, selector_match
 
 from k8s_skillkit.dump import Dump
 from k8s_skillkit.loading import parse_paste, read_text
+from k8s_skillkit.logged_events import events_from_logs
 from k8s_skillkit.prose import refuse_unless_report
 
 from _tshoot import probe_access, terminating
@@ -104,6 +105,10 @@ def _load_file(args) -> Cluster:
         dump = Dump(yaml_list_objects(text), forms=["yaml-list"])
     # mappings without a kind are status fragments or prose YAML happened to read: text
     objects = [strip_values(o) for o in dump if o.get("kind")]
+    # the events a controller's recorder logged (kube-controller-manager's klog
+    # `Event(v1.ObjectReference{...}): type: 'Normal' reason: 'X' msg`, client-go
+    # tools/record/event.go@v0.37.2:383; structured `"Event occurred"`, :395): read as Events
+    objects += events_from_logs(getattr(dump, "texts", ()))
     if not any(o.get("kind") == "Namespace" for o in objects):
         objects += terminating.namespace_rows(text)  # a `get ns` table the kit did not take
     if args.selector:

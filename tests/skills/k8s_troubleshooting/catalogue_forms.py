@@ -33,6 +33,7 @@ class Entry:
     source: str
     cause: str = ""                  # "" for not-a-fault / unknown-on-purpose entries
     why_not: str = ""                # the reason given for not_a_fault / unknown_on_purpose
+    repeated: str = ""               # a not-a-fault event's cause once it repeats (count > 1)
     event_reason: str = ""
     object: str = "Pod"
     component: str = ""
@@ -71,6 +72,7 @@ def load() -> list[Entry]:
                 versions=str(raw["versions"]), source=raw["source"],
                 cause=raw.get("cause", ""),
                 why_not=raw.get("not_a_fault", raw.get("unknown_on_purpose", "")),
+                repeated=raw.get("repeated_cause", ""),
                 event_reason=raw.get("event_reason", doc.get("event_reason", "")),
                 object=raw.get("object", "Pod"), component=doc["component"],
                 state=raw.get("state") or {}, condition=raw.get("condition") or {},

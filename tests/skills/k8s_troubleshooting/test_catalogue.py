@@ -18,6 +18,7 @@ import gc
 import importlib.util
 import io
 import json
+import re
 import sys
 
 import pytest
@@ -76,9 +77,19 @@ def test_every_catalogued_wording_is_read_in_every_form(triage, entry, form):
     _assert_read(triage, entry, forms.FORMS[form](entry), form)
 
 
+# an Event's count above one, as the event forms write it (YAML `count: 3`, JSON `"count": 3`)
+_REPEATED = re.compile(r'^\W*"?count"?:\s*"?(?:[2-9]|[1-9]\d+)\b', re.MULTILINE)
+
+
 def _assert_read(triage, entry, paste: str, label: str) -> None:
     """triage reads the paste as the row's cause (a not-a-fault row: no error or warning)."""
     code, doc, err = triage(paste)
+    if entry.why_not and entry.repeated and _REPEATED.search(paste):
+        # the same event counted more than once: the row's repeated_cause, as a warning
+        loud = [f for f in (doc or {}).get("findings", []) if f.get("severity") != "info"]
+        assert loud and loud[0]["cause"] == entry.repeated and loud[0]["severity"] == "warning", (
+            f"{label}: repeated, expected {entry.repeated}, got {loud[:1]}\n--- paste:\n{paste}")
+        return
     if entry.why_not:
         causes = [f["cause"] for f in (doc or {}).get("findings", [])
                   if f.get("severity") != "info"]

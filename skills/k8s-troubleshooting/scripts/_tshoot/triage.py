@@ -18,7 +18,7 @@ from _tshoot import kubelet_start, objects
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import probe_access, pv_affinity
-from _tshoot import terminating
+from _tshoot import terminating, waiting_claims
 from _tshoot.model import meta
 from _tshoot.redact import redact
 from _tshoot.reports import cause_weight, classify, unhealthy_devices
@@ -80,6 +80,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _orphan_events(cluster)
     out += objects.object_findings(cluster)
     out += _text_findings(cluster, out)
+    out += waiting_claims.findings(cluster, out)
     out += _probe_access(cluster, out)
     out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
     if cluster.paste:
