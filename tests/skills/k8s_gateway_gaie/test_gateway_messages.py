@@ -60,7 +60,7 @@ ROUTE = [
           "located in the same namespace as Backend."), "backend_unresolved"),
     (cond("ResolvedRefs", "False", "UnsupportedValue",
           "Failed to process route rule 0 backendRef 0: Backend is disabled in Envoy Gateway "
-          "configuration."), "unsupported_backend_kind"),
+          "configuration."), "backend_unresolved"),
     # v1.6.0+ (route.go, testdata/httproute-with-backendref-no-endpoints.out.yaml; captured
     # from v1.9.0 by tests/live): a type of its own, the route stays Accepted and resolved
     (cond("BackendsAvailable", "False", "EndpointsNotFound",

@@ -12,10 +12,12 @@ that says so and what to do (references/causes.md, `controller_contradicts_spec`
 from __future__ import annotations
 
 import re
+from typing import Any, Iterator
 
 from k8s_skillkit.findings import finding
 
-from _gw.objects import ROUTE_KINDS, meta, parent_refs
+from _gw import ref_namespace
+from _gw.objects import ROUTE_KINDS, backend_refs, meta, parent_refs
 from _gw.sds_refusal import refused_reference
 
 _ROUTE_KINDS_WITH_HOSTNAMES = tuple(ROUTE_KINDS) + ("TLSRoute",)
@@ -26,6 +28,9 @@ def spec_contradictions(findings: list[dict], index, lines=()) -> list[dict]:
 
 
 def _checked(f: dict, index, lines=()) -> dict:
+    misread = _reference_namespace_misread(f, index)
+    if misread is not None:
+        return misread
     if f["cause"] == "ref_not_permitted":
         return refused_reference(f, index, lines) or f
     if f["cause"] == "parent_not_found" and f["object"].get("kind") == "Text":
@@ -52,6 +57,56 @@ def _checked(f: dict, index, lines=()) -> dict:
                    "hostnames); if the newest release still says it, report it to the "
                    "implementation with this status; a workaround meanwhile: set spec.hostnames "
                    "to the listener's hostname", basis=f.get("basis") or "reported")
+
+
+def _reference_namespace_misread(f: dict[str, Any], index: Any) -> dict[str, Any] | None:
+    """A refusal of the finding's own object that names, for one of its references, a
+    namespace its pasted spec does not give that reference (_gw/ref_namespace.py): the status
+    against the spec, both quoted."""
+    if f["severity"] == "info" or f.get("basis") != "reported" or f["cause"] in (
+            "controller_contradicts_spec", "stale_status"):
+        return None
+    for obj, line in _referrers_and_lines(f, index):
+        said = ref_namespace.contradicted(obj, line)
+        if said is None:
+            continue
+        field, stated, given = said
+        spec_says = (f"{field} namespace: {', '.join(given)}" + (
+            " (none set: a reference without namespace is in its referrer's namespace, "
+            f"{meta(obj, 'namespace')})" if given == [meta(obj, 'namespace')] and not any(
+                r.get("namespace") for r in ref_namespace.refs_of(obj, field)) else ""))
+        return finding(
+            "warning", "controller_contradicts_spec", f["object"],
+            f"the controller refused {obj.get('kind')} {meta(obj, 'name')} for its {field} in "
+            f"namespace {stated}, but the pasted spec puts that reference in {', '.join(given)}: "
+            "the controller misreads the reference (Envoy Gateway defaulted it to `default` "
+            "until envoyproxy/gateway PR #7987), not a fault in the object",
+            list(f.get("evidence") or []) + [f"spec: {spec_says}"],
+            "upgrade the controller to a release that defaults a reference's namespace to its "
+            "referrer's (Envoy Gateway: PR #7987, 2026-01); if the newest release still says "
+            "it, report it with this status and spec", basis="reported",
+            confirm=f"kubectl get {str(obj.get('kind', '')).lower()} {meta(obj, 'name')} -n "
+                    f"{meta(obj, 'namespace')} -o yaml")
+    return None
+
+
+def _referrers_and_lines(f: dict[str, Any], index: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """(object with a spec, evidence line) pairs: the finding's own object, and for a route
+    the objects its backendRefs name (a route's condition quotes its Backend's refusal:
+    `Failed to process route rule N backendRef M: <the Backend's error>`)."""
+    ref = f["object"]
+    obj = index.get(ref.get("kind", ""), ref.get("namespace", ""), ref.get("name", ""))
+    if obj is None or obj.get("_source") in ("fragment", "table"):
+        return
+    referrers = [obj]
+    if obj.get("kind") in ROUTE_KINDS:
+        referrers += [index.get(b["kind"], b["namespace"], b["name"])
+                      for _, b in backend_refs(obj)]
+    for referrer in referrers:
+        if referrer is None or referrer.get("_source") in ("fragment", "table"):
+            continue
+        for line in f.get("evidence") or []:
+            yield referrer, str(line)
 
 
 # A cipher entry `[A|B]` is BoringSSL's equal-preference group, which Envoy takes as one entry

@@ -53,7 +53,8 @@ _KINDS = (r"(?:GatewayClass|Gateway|HTTPRoute|GRPCRoute|TLSRoute|TCPRoute|UDPRou
           r"InferenceModel)")
 
 
-def _p(pid, regex, cause, layer, scopes=("route",), hint=""):
+def _p(pid: str, regex: str, cause: str, layer: str, scopes: tuple[str, ...] = ("route",),
+       hint: str = "") -> _Pattern:
     # A name may be captured in several alternatives: number the repeats (name, name_1, ...).
     count = iter(range(100))
     regex = re.sub(r"\(\?P<name>", lambda _: f"(?P<name_{next(count)}>", regex)
@@ -362,11 +363,25 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
             "them), or move the listener to its own port or to HTTPS"),
     _p("eg-policy-ref-missing", _EG_POLICY_REF_MISSING, "policy_invalid", "attach", ("policy",),
        hint=_EG_POLICY_REF_MISSING_HINT),
+    # ResolvedRefs=False UnsupportedValue (envoyproxy/gateway v1.8.1 internal/gatewayapi/
+    # validate.go:260-264): the kind is supported, the controller's config leaves it off, so
+    # the ref is unresolved like the Backend's own status wording (eg-backend-api-disabled);
+    # references/causes.md backend_unresolved
     _p("eg-backend-disabled", r"Backend is disabled in Envoy Gateway configuration",
-       "unsupported_backend_kind", "backend", _ROUTE_EVENT,
+       "backend_unresolved", "backend", _ROUTE_EVENT,
        hint="Envoy Gateway serves Backend resources only when its config enables them: set "
             "extensionApis.enableBackend: true in the EnvoyGateway configuration (Helm "
             "config.envoyGateway.extensionApis.enableBackend) and restart the controller"),
+    # the client certificate Envoy presents to a backend (backend mTLS), from the Backend's
+    # spec.tls, the EnvoyProxy's spec.backendTLS or the Gateway's spec.tls.backend
+    # clientCertificateRef: ResolvedRefs=False InvalidBackendTLS on the route (envoyproxy/
+    # gateway v1.8.1 internal/gatewayapi/backendtlspolicy.go:393-402, route.go:1920; PR #5934)
+    _p("eg-backend-client-cert-missing", r"failed to locate TLS secret for client auth",
+       "backend_unresolved", "backend", _ROUTE_EVENT,
+       hint="the client certificate Envoy presents to this backend (backend mTLS) names a "
+            "Secret that does not exist: create that kubernetes.io/tls Secret in the "
+            "namespace the message names, or fix clientCertificateRef in the object it names "
+            "(EnvoyProxy spec.backendTLS, Backend spec.tls, Gateway spec.tls.backend)"),
     _p("no-ready-endpoints", r"no ready endpoints for the related Service(Import)? " + _NAME,
        "backend_no_endpoints", "backend", _ROUTE_EVENT,
        hint="Service {name} has no ready endpoint: make its spec.selector match the model "
@@ -1252,9 +1267,25 @@ def _reason_misused(reason: str, scope: str, message: str) -> Verdict | None:
 
 
 def scope_of_text(text: str) -> str:
-    """Whose condition a text that does not say it is: a listener's when it names a
-    certificate or a listener, else a route's."""
+    """Whose condition a text that does not say it is: a route's when it names a route's
+    backendRef or parent status (ROUTE_PARENT_TEXT), a listener's when it names a certificate
+    or a listener, else a route's."""
+    if ROUTE_PARENT_TEXT.search(text or ""):
+        return "route"
     return "listener" if _CERTIFICATE_WORDS.search(text or "") else "route"
+
+
+# A text that is a route parent's condition: it names the route's backendRef (Envoy Gateway
+# prefixes every backendRef failure `Failed to process route rule %d backendRef %d: `,
+# envoyproxy/gateway v1.9.0 internal/gatewayapi/route.go:335) or shows a route's parent
+# status (`parents:` / `Parents:` over the conditions: gateway-api apis/v1 shared_types.go
+# RouteStatus.Parents). A Secret or certificate wording in it is about that route's backends
+# (the backend's TLS: EG's `failed to locate TLS secret for client auth`, envoyproxy/gateway
+# PR #5934), never a listener's: a listener's certificate condition lives in the Gateway's
+# status.listeners (gateway-api apis/v1 gateway_types.go ListenerStatus).
+ROUTE_PARENT_TEXT = re.compile(r"\broute rule \d+ backendRef \d+|\bbackendRefs?\b|"
+                               r"(?:^|\s)-?\s*parents\s*:\s*-?\s*(?:conditions|controllerName|"
+                               r"parentRef)\b", re.IGNORECASE)
 
 
 # A listener's RefNotPermitted: its TLS configuration references an object in another
@@ -1444,7 +1475,10 @@ def match_quoted(text: str, reason_tokens: bool = True) -> Verdict | None:
     else:
         candidates = quoted
     for candidate in candidates:
-        for scope in ("route", "gateway", "listener", "pool", "class"):
+        # a route parent's condition is read with the route's wordings only
+        scopes = ("route",) if ROUTE_PARENT_TEXT.search(candidate) else \
+            ("route", "gateway", "listener", "pool", "class")
+        for scope in scopes:
             verdict = match_message(scope, candidate)
             if verdict is not None:
                 return verdict

@@ -9,6 +9,8 @@ without that port, an object created after the status was written), never overru
 """
 from __future__ import annotations
 
+from typing import Any
+
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
@@ -280,22 +282,39 @@ def _pool(pool: dict) -> list[dict]:
 
 
 def _eg_backend(obj: dict) -> list[dict]:
-    """An Envoy Gateway Backend's own status, read by its wording: the condition's type and
-    reason have changed between releases (Accepted/Invalid, and swapped in some), while the
-    message is Envoy Gateway's (internal/gatewayapi/backend.go ProcessBackends), read with
-    the text wordings."""
+    """An Envoy Gateway Backend's own status. A refusal is a False condition of type Accepted
+    or Invalid: EG's Accepted condition (api/v1alpha1/backend_types.go:253-272@v1.8.1) is
+    written with type and reason swapped when it refuses (status/backend.go:36-38 passes
+    BackendReasonInvalid as newCondition's type: `type: Invalid, reason: Accepted, status:
+    "False"`, message `The Backend was not accepted: <why>`, internal/gatewayapi/backend.go
+    :28-34). Its message is read with the text wordings; any other refusal is the Backend
+    unresolved for every route to it (references/causes.md backend_unresolved)."""
     if not str(obj.get("apiVersion") or "").startswith("gateway.envoyproxy.io/"):
         return []
     out = []
     for cond in (obj.get("status") or {}).get("conditions") or []:
         if not isinstance(cond, dict):
             continue
-        verdict = match_message("text", " ".join(str(cond.get("message") or "").split()))
+        message = " ".join(str(cond.get("message") or "").split())
+        verdict = match_message("text", message)
+        if verdict is None and _eg_backend_refused(cond) and is_current(obj, cond):
+            verdict = Verdict("backend_unresolved", "backend", "eg-backend-not-accepted",
+                              hint=_EG_BACKEND_REFUSED_HINT)
         if verdict is not None:
             out.append(finding("error", verdict.cause, obj, "Backend not accepted by Envoy "
                                "Gateway", [cond_text(cond)], verdict.hint or
                                fix_for(verdict.cause), basis="reported"))
     return out
+
+
+_EG_BACKEND_REFUSED_HINT = ("Envoy Gateway refused this Backend for what its message names: fix "
+                            "that field of the Backend's spec; every route whose backendRef "
+                            "names it stays unresolved (ResolvedRefs=False) until then")
+
+
+def _eg_backend_refused(cond: dict[str, Any]) -> bool:
+    return str(cond.get("status")) == "False" and \
+        str(cond.get("type") or "") in ("Accepted", "Invalid")
 
 
 def _policy(obj: dict) -> list[dict]:
@@ -414,8 +433,7 @@ def _unsupported_pool(refs: list[dict], verdict, message: str) -> tuple[str, lis
     pools = [r for r in refs if r["kind"] == "InferencePool"]
     others = [r for r in refs if (r["group"], r["kind"]) not in (("", "Service"),)
               and r["kind"] != "InferencePool"]
-    if pools and not others and verdict.pattern != "eg-backend-disabled" and \
-            "ExternalName" not in message:
+    if pools and not others and "ExternalName" not in message:
         return "inference_pool_unsupported", [
             f"the route's backends include InferencePool {pools[0]['namespace']}/"
             f"{pools[0]['name']} ({pools[0]['group']}), a kind this controller refuses"]
