@@ -22,7 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
-from _gw import attach_count, fatal_log, manifest_mismatch
+from _gw import attach_count, fatal_log, host_header, manifest_mismatch
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -221,6 +221,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported = nack.empty_listeners(reported, index, lines)
     reported, from_text = _gw_prose.apply(reported, index, raw)
     findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index)
+                     + host_header.findings(raw, index, reported)
                      + accepted_refused.contradictions(raw, reported)
                      + manifest_mismatch.findings(raw, index))
     findings = merge(spec_contradictions(findings, index, raw), [])  # (re-ranked: now warnings)
@@ -560,7 +561,7 @@ def _knows_text(lines: list[str]) -> bool:
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))
                 or any(catalogue.read_line(line) or catalogue.whole_line(line)
                        for line in lines)
-                or _gw_prose.reports_failure(lines))
+                or _gw_prose.reports_failure(lines) or host_header.in_text(lines))
 
 
 @shape_errors_as_input

@@ -51,6 +51,11 @@ class Row:
 
 
 _VALUE = r"(?:(?![.!?]\s+[A-Z#*`])[^\n])+?"
+# a value between two fixed parts is a name, kind or number: it does not run past a `: `
+# (a message's `prefix: detail` seam), so Kong's `Route %s not supported` (InvalidRouteKinds,
+# a listener's) is not read inside Envoy Gateway's route message `Failed to process route rule
+# 0 backendRef 0: Specific filter is not supported ...` (envoyproxy/gateway#7775)
+_MID_VALUE = r"(?:(?![.!?]\s+[A-Z#*`]|:\s)[^\n])+?"
 
 
 def _compile(wording: str) -> tuple[re.Pattern | None, int]:
@@ -69,7 +74,9 @@ def _compile(wording: str) -> tuple[re.Pattern | None, int]:
         if i < len(verbs):
             # a value stays inside its sentence: read from a paragraph ("the `port` field ...
             # BackendRef not found"), `port %v not found` must not span sentences
-            pieces.append(r"(\d+)" if verbs[i].endswith("d") else f"({_VALUE})")
+            between = bool(parts[i + 1].strip())
+            pieces.append(r"(\d+)" if verbs[i].endswith("d") else
+                          f"({_MID_VALUE if between else _VALUE})")
     # a wording that opens or ends with a word opens or ends there ("Route %s not supported"
     # is not inside "HTTPRoute header modifier ... is not supported")
     head = r"\b" if re.match(r"\w", wording) else ""

@@ -101,6 +101,11 @@ CAUSES: dict[str, tuple[str, str]] = {
                            "(Accepted=True)"),
     "route_not_accepted": ("attach", "read the condition message: a field or filter this "
                            "implementation does not support; remove or replace it"),
+    "unsupported_filter": ("attach", "the implementation does not support this filter type "
+                           "or position (the message lists the ones it does): move a "
+                           "backendRef-level filter to the rule's filters, remove or replace "
+                           "it, or upgrade to a release that supports it; a header modifier "
+                           "setting Host on an Envoy-based gateway: use URLRewrite.hostname"),
     # --- policy attachment (GEP-713: gateway-api apis/v1alpha2/policy_types.go, Accepted
     # reasons TargetNotFound / Conflicted / Invalid) -----------------------------------------
     "policy_target_not_found": ("attach", "the policy attaches to nothing: its targetRef(s) "

@@ -195,7 +195,47 @@ _EG_WASM_CACHE_HINT = (
     "/var/lib/eg/wasm: a full or read-only disk, the HMAC secret it reads); fix that and "
     "restart the envoy-gateway pod")
 
+# A filter type, or a filter in a position, the implementation does not support. The Gateway
+# API says an unknown filter type MUST set the route's Accepted=False UnsupportedValue
+# (gateway-api v1.6.3 apis/v1/httproute_types.go:852-856, HTTPRouteFilter.Type). Wordings:
+# Envoy Gateway's backendRef-level filter refusal (ResolvedRefs=False UnsupportedRefValue,
+# `Specific filter is not supported within BackendRef, only RequestHeaderModifier,
+# ResponseHeaderModifier and gateway.envoyproxy.io/HTTPRouteFilter are supported`,
+# internal/gatewayapi/validate.go:126@v1.6.0; `..., URLRewrite and ...` from v1.8.1,
+# validate.go:141, envoyproxy/gateway#7775 fixed by #7826) and its rule-level
+# `unsupported filter type: %s` (filters.go:1207@v1.9.0); NGINX Gateway Fabric's field error
+# on a filter's type (`spec.rules[0].filters[0].type: Unsupported value: "URLRewrite":
+# supported values: ...`, internal/mode/static/state/graph/httproute.go:700@v1.1.0,
+# nginx/nginx-gateway-fabric#1688)
+_FILTER_UNSUPPORTED = (
+    r"\bSpecific filter is not supported within BackendRef\b|\bunsupported filter type\b|"
+    r"\bfilters\[\d+\]\.type: Unsupported value\b|\bfilter(?: type)? [\"'`]?\w+[\"'`]? is not "
+    r"supported\b")
+_FILTER_UNSUPPORTED_HINT = (
+    "the implementation does not support this filter type, or not in this position (the "
+    "message lists the ones it does): a backendRefs[].filters entry other than a header "
+    "modifier belongs in the rule's filters (rules[].filters), or needs a release that "
+    "supports it there; remove or replace the filter, or upgrade the controller. The route (or "
+    "that backend) is not served until then")
+# Envoy does not let a header mutation touch the Host header or a pseudo-header; Envoy
+# Gateway refuses a RequestHeaderModifier that sets, adds or removes Host with Accepted=False
+# UnsupportedValue (`Header: "Host". The RequestHeaderModifier filter cannot set the Host
+# header or headers with a '/' or ':' character in them. To modify the Host header use the
+# URLRewrite or the HTTPRouteFilter filter.`, internal/gatewayapi/filters.go:495-552,
+# isModifiableHeader :641-645@v1.9.0: "Envoy does not allow modification the pseudo headers
+# and the host header")
+_HOST_HEADER_REFUSED = (r"\bRequestHeaderModifier filter cannot (?:set|add|remove) the Host "
+                        r"header\b")
+_HOST_HEADER_HINT = (
+    "Envoy does not let a header modifier change the Host header (or a ':' pseudo-header): "
+    "remove Host from the RequestHeaderModifier and set the upstream host with a URLRewrite "
+    "filter's hostname (urlRewrite.hostname) instead")
+
 MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
+    _p("filter-unsupported", _FILTER_UNSUPPORTED, "unsupported_filter", "attach",
+       _ROUTE_EVENT + ("policy",), hint=_FILTER_UNSUPPORTED_HINT),
+    _p("host-header-modifier-refused", _HOST_HEADER_REFUSED, "unsupported_filter", "attach",
+       _ROUTE_EVENT, hint=_HOST_HEADER_HINT),
     # --- Inference Extension -----------------------------------------------------------
     _p("gke-epp-missing", _GKE_EPP_MISSING,
        "endpoint_picker_missing", "backend", _POOL_SCOPES,
@@ -496,6 +536,10 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
 # (pkg/epp at v0.5.1 / v1.0.0) and its troubleshooting guide (site-src/guides/troubleshooting.md
 # v1.3.0), which also gives each one's cause.
 TEXT_PATTERNS: tuple[_Pattern, ...] = (
+    _p("filter-unsupported-text", _FILTER_UNSUPPORTED, "unsupported_filter", "attach",
+       ("text",), hint=_FILTER_UNSUPPORTED_HINT),
+    _p("host-header-modifier-refused-text", _HOST_HEADER_REFUSED, "unsupported_filter",
+       "attach", ("text",), hint=_HOST_HEADER_HINT),
     _p("eg-secret-ref-text", _EG_SECRET_REF, "policy_invalid", "attach", ("text",),
        hint=_EG_SECRET_REF_HINT),
     _p("eg-policy-ref-missing-text", _EG_POLICY_REF_MISSING, "policy_invalid", "attach",
