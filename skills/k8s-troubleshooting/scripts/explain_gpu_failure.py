@@ -20,6 +20,8 @@ from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
 from _tshoot.refused_cr import refused_findings
+from _tshoot.text import scan
+from _tshoot.verdict import subject_finding
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
@@ -34,6 +36,7 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted dev_shm_exhausted master_not_ready mpi_worker_dns_unresolved
   gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected container_start_failed
+  (also the kubelet's own Failed events: container_start_failed, as triage.py reads them)
   nccl_network_error
   nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; spec_invalid (the API server
@@ -621,6 +624,30 @@ def unclassified(texts: list[str]) -> list[dict[str, Any]]:
                     basis="inferred", confirm="kubectl exec POD -- nvidia-smi")]
 
 
+# what the kubelet reports about a GPU pod's container that no GPU rule reads, read with
+# triage's own reader (_tshoot/text.scan -> reports.classify): the kubelet's Failed event
+# "Error: failed to create containerd task: ..." (containerd v2.3.4 internal/cri/server/
+# container_start.go:208) around the shim's "OCI runtime create failed" (containerd v2.3.4
+# cmd/containerd-shim-runc-v2/process/init.go:150) and runc's libcontainer reason, e.g. a
+# device plugin started through the nvidia runtime class whose runtime cannot create it
+_KUBELET_CAUSES = ("container_start_failed",)
+
+
+def kubelet_reported(texts: list[str]) -> list[dict[str, Any]]:
+    """The kubelet's own failure events in the paste (a GPU pod's container that could not
+    be created), as triage.py reads them; [] when none."""
+    out = []
+    for subject in scan("\n".join(texts)):
+        if not subject.reports:
+            continue
+        found = subject_finding(subject)
+        if found["cause"] not in _KUBELET_CAUSES:
+            continue
+        out.append({k: v for k, v in found.items() if not k.startswith("_")
+                    and k not in ("count", "pods")})
+    return out
+
+
 def _xid_findings(report: GpuReport, *classes: str) -> list[dict[str, Any]]:
     out, seen = [], set()
     for pci, xid, line in report.xids:
@@ -649,7 +676,7 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
-        said_findings(texts) or unclassified(texts)
+        kubelet_reported(texts) or said_findings(texts) or unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -8,6 +8,8 @@ from typing import Any
 
 from k8s_skillkit.findings import finding
 
+from _tshoot import gpu_node_state
+
 # the node's device resource said to be 0 (describe node's Capacity/Allocatable in words)
 _ZERO_SAID = re.compile(r"(?:nvidia\.com/gpu|amd\.com/gpu)\W{0,3}(?:[^.\n]{0,40}?\b(?:show(?:s|ed|"
                         r"ing)?|is|was|were|stays?|remains?|at|becomes?|became)\s+|\s*[:=]\s*)"
@@ -84,8 +86,16 @@ def _table_findings(text: str) -> list[dict[str, Any]]:
 
 def said_findings(texts: list[str]) -> list[dict[str, Any]]:
     """gpu_not_advertised when the words say the node's GPU resource is 0 and the device
-    plugin fails, or a node table shows no GPU resource; [] otherwise."""
+    plugin fails, or a node table shows no GPU resource; a node's command outputs first
+    (gpu_node_state: a GPU module that bound no card, a jsonpath query with no GPU); [] when
+    none of these."""
     text = "\n".join(texts)
+    shown = gpu_node_state.findings(text)
+    causes = {f["cause"] for f in shown}
+    return shown + [f for f in _said(text) if f["cause"] not in causes]
+
+
+def _said(text: str) -> list[dict[str, Any]]:
     zero, plugin = _ZERO_SAID.search(text), _PLUGIN_SAID.search(text)
     if zero is None or plugin is None:
         return _table_findings(text)

@@ -152,6 +152,20 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
                    # mounts (v1.37.2 pkg/kubelet/kubelet_pods.go:300 makeMounts; its Failed
                    # event "Error: ..."; NVIDIA/gpu-operator#246: a hostPath without its type)
                    r"cannot find volume \S+ to mount into container|"
+                   # the in-tree iSCSI volume plugin's login/discovery errors, quoted without the
+                   # MountVolume step around them (v1.37.2 pkg/volume/iscsi/iscsi_util.go:343-367
+                   # "iscsi: failed to sendtargets to portal %s output: %s, err %v", "... update
+                   # discoverydb to portal", "... attach disk: Error:", :436 "failed to get any
+                   # path for iscsi disk"), and iscsiadm's own words in that output (open-iscsi
+                   # 2.1.11 usr/io.c:48,55 "Connection to Discovery Address %s closed|failed",
+                   # :353 "cannot make connection to %s", usr/login.c:1459 "Login I/O error,
+                   # failed to receive a PDU", usr/iscsiadm.c:539 "Could not log into all
+                   # portals"); mount-utils v0.37.2 mount_linux.go:272 "mount failed: %v
+                   # \nMounting command: ..." for any mount(8) the kubelet ran
+                   r"iscsi: failed to (?:sendtargets|update discoverydb|update iscsi node|attach "
+                   r"disk)\b|failed to get any path for iscsi disk|iscsiadm: (?:connection to "
+                   r"discovery address \S+ (?:failed|closed)|cannot make connection to|login i/o "
+                   r"error|could not log into all portals)|mount failed: exit status \d+|"
                    + SUBPATH.pattern + "|" + CSI_REGISTRATION_FAILED.pattern, re.I)
 # The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
 # it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check
@@ -163,6 +177,10 @@ CSI_UNREGISTERED = re.compile(r"driver name (\S+) not found in the list of regis
 # the volume's name in that wording (makeMounts quotes it with %q)
 VOLUME_NOT_SET_UP = re.compile(r"cannot find volume \\?\"?([\w.-]+)\\?\"? to mount into "
                                r"container", re.I)
+# the iSCSI login/discovery wordings of MOUNT alone (the node cannot log in to the target)
+ISCSI_LOGIN = re.compile(r"iscsi: failed to (?:sendtargets|update discoverydb|update iscsi node)"
+                         r"\b|iscsiadm: (?:connection to discovery address|cannot make connection "
+                         r"to|login i/o error|could not log into all portals)", re.I)
 MOUNT_NODE_AFFINITY = re.compile(r"(?:mount|map)volume\.nodeaffinity check failed", re.I)
 # a local PersistentVolume whose path is not on the node (v1.37.2 pkg/volume/local/local.go
 # getGlobalLocalPath -> pkg/volume/util/hostutil/hostutil.go GetFileType "path %q does not exist")

@@ -63,6 +63,12 @@ Rules (the wording is users'; the state is Kubernetes'):
   (concepts/containers/images.md) -> image_pull.
 - a container said to exit with a non-zero code other than 137 and 143: the program failed
   and the kubelet restarts it with back-off -> crash_loop.
+- a drain / eviction client's "Too Many Requests" / 429 for a pod (the eviction API's status
+  when a PodDisruptionBudget refuses; ansible-collections/kubernetes.core#797), with a drain or
+  evict word in the paste -> eviction_blocked_pdb (an overloaded API server also answers 429).
+- a controller's pod create timed out by the API server ("Error creating: Timeout: request did
+  not complete within requested timeout", kubernetes#92699) -> admission_webhook_denied, naming
+  the other reading (an overloaded API server / etcd) beside it.
 - no node said to have enough of a resource -> unschedulable_insufficient; the nodeSelector /
   node affinity said to match no node -> unschedulable_affinity; a node said cordoned where
   the pod waits -> unschedulable_cordoned; a ConfigMap or Secret said not to exist (not beside
@@ -280,6 +286,29 @@ _PDB_BLOCKS = re.compile(
     r"budgets?)\b|\b(?:PodDisruptionBudget|PDBs?|disruption budgets?)\b[^.!?\n]{0,60}?\b(?:block\w*|"
     r"prevent\w*|stops?)\b[^.!?\n]{0,40}?\b(?:drain\w*|evict\w*|upgrade\w*|scale[- ]?down)\b",
     re.IGNORECASE)
+# a drain / eviction tool that quotes only the HTTP status of the eviction API's refusal: the
+# eviction subresource answers 429 TooManyRequests when a PodDisruptionBudget disallows the
+# disruption (kubernetes v1.37.2 pkg/registry/core/pod/storage/eviction.go:309,419,447
+# NewTooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.")), a
+# client that prints the reason phrase only says "Too Many Requests" (ansible-collections/
+# kubernetes.core#797, k8s_drain "Failed to delete pod NS/NAME due to: Too Many Requests").
+# The apiserver's max-in-flight filter answers 429 too, so a drain or eviction word must be in
+# the paste and a pod or eviction in the line; a bare 429 from other APIs is not this.
+_EVICT_429 = re.compile(r"\b(?:429|too many requests)\b", re.IGNORECASE)
+_EVICT_429_LINE = re.compile(r"\b(?:pods?|evict(?:s|ed|ing|ion)?|drain(?:s|ed|ing)?)\b",
+                            re.IGNORECASE)
+_EVICT_CONTEXT = re.compile(r"\b(?:evict(?:s|ed|ing|ion)?|drain(?:s|ed|ing)?)\b", re.IGNORECASE)
+# a controller's pod create that the API server timed out ("Error creating: Timeout: request did
+# not complete within requested timeout", a FailedCreate event): the admission webhook
+# dispatchers answer exactly this when the request's deadline passes while they call webhooks
+# (k8s.io/apiserver v0.37.2 pkg/admission/plugin/webhook/mutating/dispatcher.go:219,
+# validating/dispatcher.go:122), and so do the handler's finisher and etcd on an overloaded
+# API server (endpoints/handlers/finisher/finisher.go:146, storage/etcd3/store.go:1035;
+# server/filters/timeout.go:59 "... within the allotted timeout"). The words cannot tell
+# which; a webhook on pod CREATE is the one a user can fix, so it is named with the other.
+_CREATE_TIMEOUT = re.compile(r"Timeout: request did not complete within (?:requested|the "
+                             r"allotted) timeout", re.IGNORECASE)
+_CREATE_VERB = re.compile(r"\bError creating:|\bFailedCreate\b|\bfailed to create\b", re.IGNORECASE)
 # a node said cordoned (spec.unschedulable, SchedulingDisabled) where the pod waits
 _CORDONED = re.compile(
     r"\bnodes?\b[^.!?\n]{0,30}?\b(?:is|are|was|were|got|gets|been|being)\s+(?:\w+\s+)?cordoned\b"
@@ -437,6 +466,27 @@ _RULES = (
          "make its pods Ready (unhealthyPodEvictionPolicy: AlwaysAllow, 1.27+); deleting the "
          "budget skips it, only when that outage is acceptable",
          "kubectl get pdb -A (ALLOWED DISRUPTIONS 0); kubectl describe pdb NAME -n NAMESPACE"),
+    Rule(_EVICT_429, "eviction_blocked_pdb",
+         "a drain / eviction got HTTP 429 Too Many Requests for a pod: the eviction API answers "
+         "429 when a PodDisruptionBudget allows no disruption of that pod now (\"Cannot evict "
+         "pod as it would violate the pod's disruption budget\"); an overloaded API server "
+         "(max-in-flight) also answers 429, which a retry soon clears",
+         "give the budget room: scale the workload up, relax minAvailable/maxUnavailable, or "
+         "make its pods Ready (unhealthyPodEvictionPolicy: AlwaysAllow, 1.27+); deleting the "
+         "budget skips it, only when that outage is acceptable",
+         "kubectl get pdb -A (ALLOWED DISRUPTIONS 0 for a budget selecting the pod)",
+         also=_EVICT_429_LINE, pasted=_EVICT_CONTEXT),
+    Rule(_CREATE_TIMEOUT, "admission_webhook_denied",
+         "the API server timed out the controller's pod create (\"Timeout: request did not "
+         "complete within requested timeout\"): either an admission webhook on pod CREATE "
+         "answers too slowly and uses up the request's time (the webhook dispatchers return "
+         "this message then), or the API server / etcd itself is overloaded or unavailable",
+         "find a webhook whose rules match pods CREATE and check its service answers fast (its "
+         "pods, endpoints and log; timeoutSeconds below the request timeout; failurePolicy "
+         "Ignore or a namespaceSelector that exempts system namespaces); if none is slow, look "
+         "at the API server's and etcd's load and latency",
+         "kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations",
+         also=_CREATE_VERB),
     Rule(_DEADLINE_SAID, "deadline_exceeded",
          "the report says the Job passed its activeDeadlineSeconds: the Job controller kills its "
          "pods and marks it Failed (reason DeadlineExceeded)",

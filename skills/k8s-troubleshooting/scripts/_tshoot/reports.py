@@ -401,7 +401,8 @@ def _mount(text: str) -> Report | None:
               {"csi_unregistered": (unregistered.group(1) or unregistered.group(2)).strip(
                   ".,;:'\"")} if unregistered else
               {"subpath": True} if km.SUBPATH.search(text) else
-              {"csi_registration": True} if km.CSI_REGISTRATION_FAILED.search(text) else {})
+              {"csi_registration": True} if km.CSI_REGISTRATION_FAILED.search(text) else
+              {"iscsi_login": True} if km.ISCSI_LOGIN.search(text) else {})
     unset = km.VOLUME_NOT_SET_UP.search(text)
     if unset and not detail:
         detail = {"not_set_up": unset.group(1)}

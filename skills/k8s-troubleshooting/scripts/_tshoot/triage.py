@@ -17,7 +17,7 @@ from k8s_skillkit.findings import finding
 from _tshoot import kubelet_start, objects
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
-from _tshoot import probe_access, pv_affinity
+from _tshoot import probe_access, pv_affinity, quota_text
 from _tshoot import terminating, waiting_claims
 from _tshoot.model import meta
 from _tshoot.redact import redact
@@ -80,6 +80,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _orphan_events(cluster)
     out += objects.object_findings(cluster)
     out += _text_findings(cluster, out)
+    out += _quota_refusal(cluster, out)
     out += waiting_claims.findings(cluster, out)
     out += _probe_access(cluster, out)
     out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
@@ -100,6 +101,14 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     for i, f in enumerate(out, 1):
         f["rank"] = i
     return out
+
+
+def _quota_refusal(cluster: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A ReplicaFailure FailedCreate row beside a describe-quota block (quota_text.py), unless
+    a component's own refusal already names the quota cause."""
+    if any(f["cause"] in ("quota_exceeded", "quota_requires_limits") for f in found):
+        return []
+    return quota_text.findings(getattr(cluster, "text", "") or "")
 
 
 def _killed_behind_the_crash(cluster, out: list[dict]) -> list[dict]:

@@ -448,6 +448,14 @@ def message_fix(rep) -> tuple[str, str]:
                 "or a socket path the kubelet cannot dial: --kubelet-registration-path must be "
                 "the path on the host); fix the driver's node DaemonSet and check kubectl get "
                 "csinode NODE -o jsonpath='{.spec.drivers[*].name}'")
+    if cause == "mount_failed" and d.get("iscsi_login"):
+        return ("the node's iSCSI initiator cannot discover or log in to the volume's target "
+                "portal, so the kubelet cannot mount the iSCSI volume",
+                "from the pod's node, reach the portal: iscsiadm -m discovery -t sendtargets -p "
+                "PORTAL (the target's pod/service up, port 3260 open, iscsid running on the "
+                "node); a portal that is a ClusterIP served by a pod on the same node may not "
+                "be reachable from the host's initiator (hairpin NAT): try the target's pod IP, "
+                "or run the consumer on another node")
     if cause == "mount_failed" and d.get("missing_path"):
         return (f"a local PersistentVolume's path {d['missing_path']} does not exist on the "
                 "pod's node",
