@@ -109,14 +109,13 @@ def _shaped(entry, form, shape):
     return shapes.SHAPES[shape](forms.FORMS[form](entry), entry, form)
 
 
-# Shapes the shared kit reads wrong (skills/_shared/k8s_skillkit: the lead changes the kit,
-# then these pass and strict=True makes the list shrink): (form, shape) -> (the kit function
-# to change, the rows it misreads, by file#index).
+# Shapes read wrong (strict=True makes the list shrink once they pass): (form, shape) ->
+# (the function to change, the rows it misreads, by file#index).
 KIT_MISREADS = {
     ("describe", "wrapped80"): (
-        "k8s_skillkit.event_table.parse_describe_events/unwrap: a describe Events row cut at "
-        "80 columns inside a camelCase word ('volume'/'Mount \"data\"') is not joined, so the "
-        "row is not read", "kubelet.yaml#91"),
+        "triage.py _load_file scans the raw text (scan(text)): a describe Events row cut at "
+        "80 columns inside a camelCase word ('volume'/'Mount \"data\"') is joined in the kit's "
+        "dump.texts but not in the text the kubelet readers scan", "kubelet.yaml#91"),
 }
 
 
