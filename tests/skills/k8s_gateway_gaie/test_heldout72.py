@@ -257,18 +257,23 @@ def test_an_accepted_backend_is_no_finding(gw_run, tmp_path):
     assert "backend_unresolved" not in _causes(gw_run, tmp_path, text)
 
 
-def test_a_route_quoting_its_backends_misread_reference(gw_run, tmp_path):
-    # another form: the route's condition quotes the Backend's refusal (backendtlspolicy.go
-    # processClientTLSSettings before PR #7987: `ClientCertificateRef Secret is not located in
-    # the same namespace as Backend. Secret namespace: default does not match Backend
-    # namespace: <ns>`, reason InvalidBackendTLS), the Backend in the paste sets no namespace
-    text = _DISABLED_ROUTE.replace("reason: UnsupportedValue", "reason: InvalidBackendTLS").replace(
+def _route_quoting_backend_refusal(client_ref: str) -> str:
+    """The route's condition quotes its Backend's refusal (backendtlspolicy.go
+    processClientTLSSettings before PR #7987: `ClientCertificateRef Secret is not located in
+    the same namespace as Backend. Secret namespace: default does not match Backend
+    namespace: <ns>`, reason InvalidBackendTLS), beside the Backend with `client_ref`."""
+    return _DISABLED_ROUTE.replace("reason: UnsupportedValue", "reason: InvalidBackendTLS").replace(
         "Backend is disabled in Envoy\n        Gateway configuration.",
         "ClientCertificateRef Secret is not located in\n        the same namespace as Backend. "
         "Secret namespace: default does not match Backend namespace: apps.") + (
         "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata: {name: ext, "
         "namespace: apps}\nspec:\n  endpoints: [{fqdn: {hostname: a.example.com, port: 443}}]\n"
-        "  tls: {clientCertificateRef: {kind: Secret, name: client}}\n")
+        f"  tls: {{clientCertificateRef: {client_ref}}}\n")
+
+
+def test_a_route_quoting_its_backends_misread_reference(gw_run, tmp_path):
+    # another form: the Backend in the paste sets no namespace for its client certificate
+    text = _route_quoting_backend_refusal("{kind: Secret, name: client}")
     first = _findings(gw_run, tmp_path, text)[0]
     assert first["cause"] == "controller_contradicts_spec"
     assert first["object"]["kind"] == "HTTPRoute"
@@ -276,13 +281,7 @@ def test_a_route_quoting_its_backends_misread_reference(gw_run, tmp_path):
 
 def test_a_route_quoting_a_refusal_its_backend_spec_confirms(gw_run, tmp_path):
     # near miss: the Backend really names `default` for its client certificate
-    text = _DISABLED_ROUTE.replace("reason: UnsupportedValue", "reason: InvalidBackendTLS").replace(
-        "Backend is disabled in Envoy\n        Gateway configuration.",
-        "ClientCertificateRef Secret is not located in\n        the same namespace as Backend. "
-        "Secret namespace: default does not match Backend namespace: apps.") + (
-        "---\napiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata: {name: ext, "
-        "namespace: apps}\nspec:\n  endpoints: [{fqdn: {hostname: a.example.com, port: 443}}]\n"
-        "  tls: {clientCertificateRef: {kind: Secret, name: client, namespace: default}}\n")
+    text = _route_quoting_backend_refusal("{kind: Secret, name: client, namespace: default}")
     causes = _causes(gw_run, tmp_path, text)
     assert causes[0] == "backend_unresolved"
     assert "controller_contradicts_spec" not in causes
