@@ -23,7 +23,8 @@ EXPECTED = {
     "port_mismatch": ("port_mismatch", "reported"),
     "external_name_backend": ("unsupported_backend_kind", "reported"),
     "inference_pool_backend": ("inference_pool_unsupported", "reported"),
-    "unsupported_filter": ("route_not_accepted", "reported"),
+    # Accepted=False UnsupportedValue "Invalid filter ExtensionRef: unknown kind ..."
+    "unsupported_filter": ("unsupported_filter", "reported"),
     "listener_certificate_invalid": ("listener_certificate_invalid", "reported"),
     "listener_conflict": ("listener_conflict", "reported"),
     "no_endpoints": ("backend_no_endpoints", "reported"),

@@ -206,9 +206,14 @@ _EG_WASM_CACHE_HINT = (
 # `unsupported filter type: %s` (filters.go:1207@v1.9.0); NGINX Gateway Fabric's field error
 # on a filter's type (`spec.rules[0].filters[0].type: Unsupported value: "URLRewrite":
 # supported values: ...`, internal/mode/static/state/graph/httproute.go:700@v1.1.0,
-# nginx/nginx-gateway-fabric#1688)
+# nginx/nginx-gateway-fabric#1688); Envoy Gateway's rule-level refusal of a filter its
+# validation rejects, an ExtensionRef to a kind no extension registers among them (Accepted=
+# False UnsupportedValue `Invalid filter ExtensionRef: unknown kind <group>/<Kind>.`,
+# processInvalidHTTPFilter filters.go:1212-1220 over ValidateHTTPRouteFilter helpers.go:208-248
+# @v1.9.0; a real v1.9.0 controller wrote it in tests/resources/gateway/envoy-gateway)
 _FILTER_UNSUPPORTED = (
     r"\bSpecific filter is not supported within BackendRef\b|\bunsupported filter type\b|"
+    r"\binvalid filter \w+: unknown kind\b|"
     r"\bfilters\[\d+\]\.type: Unsupported value\b|\bfilter(?: type)? [\"'`]?\w+[\"'`]? is not "
     r"supported\b")
 _FILTER_UNSUPPORTED_HINT = (
