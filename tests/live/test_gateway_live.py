@@ -438,7 +438,7 @@ FAULTS = {
     "unsupported_filter": (
         _extension_filter,
         {("HTTPRoute", "llama", "parent gw"): {"Accepted": ("False", "UnsupportedValue")}},
-        "route_not_accepted", "an ExtensionRef filter to example.com/RateLimit"),
+        "unsupported_filter", "an ExtensionRef filter to example.com/RateLimit"),
     "grpc_backend_not_found": (
         lambda o, ns, other: o["grpc"]["spec"]["rules"][0]["backendRefs"][0].update(
             name="llama-grpc-typo"),
