@@ -1,7 +1,7 @@
 """`kubectl describe` exactly as kubectl v0.37.2 prints it, read back into the objects.
 
 The *-described.txt fixtures are the output of kubectl's own describers
-(k8s.io/kubectl v0.37.2 pkg/describe: DescriberFor for Pod/Node/Job, GenericDescriberFor for
+(k8s.io/kubectl v0.37.2 pkg/describe: DescriberFor for Pod/Node/Job/Deployment, GenericDescriberFor for
 custom resources and ResourceClaim) for the objects in the matching *-objects.yaml, produced by
 tests/tools/describegen (a stub API server serves the objects; `go run . < objects.yaml`).
 So the expected values are the objects themselves, and the text is kubectl's.
@@ -72,7 +72,7 @@ def test_generic_describer_round_trip(real, parsed):
             {k: str(v).lower() for k, v in ref_want.items()}
 
 
-POD, NODE, JOB = (p for p in pairs("core"))
+POD, NODE, JOB, DEPLOYMENT = (p for p in pairs("core"))
 
 
 def test_pod_describer_round_trip():
@@ -129,3 +129,14 @@ def test_job_describer_round_trip():
         template["spec"]["containers"][0]["resources"]
     for key in ("active", "failed", "succeeded", "ready", "startTime"):
         assert parsed["status"][key] == real["status"][key]
+
+
+def test_deployment_describer_round_trip():
+    # kubectl's DeploymentDescriber prints the replica counts on one line and the conditions
+    # as Type, Status and Reason only (no message column)
+    real, parsed = DEPLOYMENT
+    assert parsed["spec"]["replicas"] == real["spec"]["replicas"]
+    for key in ("replicas", "updatedReplicas", "availableReplicas", "unavailableReplicas"):
+        assert parsed["status"][key] == real["status"][key]
+    assert parsed["status"]["conditions"] == [
+        {k: c[k] for k in ("type", "status", "reason")} for c in real["status"]["conditions"]]

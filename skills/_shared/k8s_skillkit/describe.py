@@ -135,6 +135,8 @@ def describe_block(lines: list[str], hint: str = "") -> list[dict[str, Any]]:
         obj = describe_core.job_object(root)
     elif kind == "Namespace":
         obj = describe_core.namespace_object(root)
+    elif kind == "Deployment":
+        obj = describe_core.deployment_object(root)
     else:  # a kind without a converter: what every describer prints
         obj = {"kind": kind,
                "metadata": describe_core.object_meta(root, kind not in CLUSTER_SCOPED)}

@@ -383,6 +383,31 @@ _JOB_STATUS = re.compile(r"(\d+) (?:Active|Running)(?: \((\d+) Ready\))? / (\d+)
                          r" / (\d+) Failed")
 
 
+# `kubectl describe deployment` (k8s.io/kubectl pkg/describe/describe.go DeploymentDescriber
+# v0.37.2): `Replicas: 3 desired | 0 updated | 0 total | 0 available | 3 unavailable` and a
+# Conditions table of Type, Status and Reason (no message column)
+_REPLICAS = re.compile(r"(\d+) desired \| (\d+) updated \| (\d+) total \| (\d+) available"
+                       r" \| (\d+) unavailable")
+
+
+def deployment_object(root: Node) -> dict[str, Any]:
+    """A Deployment's replica counts and conditions (type, status, reason) from its describe."""
+    spec: dict[str, Any] = {}
+    status: dict[str, Any] = {}
+    counts = _REPLICAS.search(root.value_of("Replicas"))
+    if counts:
+        desired, updated, total, available, unavailable = (int(n) for n in counts.groups())
+        spec["replicas"] = desired
+        status.update(replicas=total, updatedReplicas=updated, availableReplicas=available,
+                      unavailableReplicas=unavailable)
+    conditions = [dict(zip(("type", "status", "reason"), row.split()[:3]))
+                  for row in table_rows(root.child("Conditions")) if len(row.split()) >= 2]
+    if conditions:
+        status["conditions"] = conditions
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": object_meta(root),
+            "spec": spec, "status": status}
+
+
 def job_object(root: Node) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     for key, label in (("parallelism", "Parallelism"), ("completions", "Completions"),
