@@ -504,13 +504,21 @@ def _rollouts(cluster, groups) -> list[dict]:
         causes = [groups[k].problem for k in keys]
         n, ev, names = _absorb(groups, keys)
         st = dep.get("status") or {}
-        ev.insert(0, f'Progressing=False ProgressDeadlineExceeded: "{prog.get("message", "")}"')
+        said = prog.get("message") or ""  # describe prints no message column
+        ev.insert(0, "Progressing=False ProgressDeadlineExceeded" + (f': "{said}"' if said else ""))
         ev.insert(1, f"replicas {st.get('replicas', 0)}, updated {st.get('updatedReplicas', 0)}"
                      f", available {st.get('availableReplicas', 0)}, unavailable "
                      f"{st.get('unavailableReplicas', 0)}")
+        failed = conds.get("ReplicaFailure") or {}
+        if failed.get("status") == "True":  # the ReplicaSet's pod creates are refused
+            ev.insert(1, f"ReplicaFailure=True {failed.get('reason', '')}"
+                         + (f': "{failed["message"]}"' if failed.get("message") else ""))
         fix = (f"{causes[0]['fix']}; the rollout resumes once new pods are Ready"
-               if causes else "find why the new ReplicaSet's pods are not Ready "
-                              "(kubectl describe rs)")
+               if causes else
+               "the new ReplicaSet cannot create its pods: kubectl describe rs shows the "
+               "refusal (ResourceQuota, LimitRange, an admission webhook, Pod Security)"
+               if failed.get("status") == "True" else
+               "find why the new ReplicaSet's pods are not Ready (kubectl describe rs)")
         fix += f"; or roll back now: kubectl rollout undo deployment/{name} -n {ns}"
         why = f": new pods {causes[0]['cause']} ({causes[0]['message']})" if causes else ""
         f = finding("error", "rollout_stuck", dep,
