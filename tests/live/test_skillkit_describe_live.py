@@ -188,3 +188,28 @@ def test_pod_node_job_round_trip(kubectl, namespace):
         assert parsed_job["spec"][key] == job["spec"][key]
     assert parsed_job["spec"]["template"]["spec"]["containers"][0]["resources"] == \
         job["spec"]["template"]["spec"]["containers"][0]["resources"]
+
+
+def test_deployment_round_trip(kubectl, namespace):
+    # the cluster's deployment controller writes the replica counts and conditions; kubectl's
+    # DeploymentDescriber prints them as one Replicas line and a Type/Status/Reason table
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment",
+           "metadata": {"name": "web", "namespace": namespace},
+           "spec": {"replicas": 2, "progressDeadlineSeconds": 5,
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"labels": {"app": "web"}},
+                                 "spec": {"nodeSelector": {"pool": "does-not-exist"},
+                                          "containers": [{"name": "main",
+                                                          "image": "busybox:1.36"}]}}}}
+    apply(kubectl, dep)
+    wait_for(lambda: any(c.get("reason") == "ProgressDeadlineExceeded" for c in
+                         (get(kubectl, "deployment", "web", "-n", namespace).get("status") or {})
+                         .get("conditions") or []),
+             timeout=90, what="ProgressDeadlineExceeded")
+    real, parsed = _same_moment(kubectl, "deployment", "web", namespace)
+    assert parsed["spec"]["replicas"] == real["spec"]["replicas"]
+    for key in ("replicas", "updatedReplicas", "unavailableReplicas"):
+        assert parsed["status"][key] == real["status"].get(key, 0), key
+    assert parsed["status"]["availableReplicas"] == real["status"].get("availableReplicas", 0)
+    assert [(c["type"], c["status"], c["reason"]) for c in parsed["status"]["conditions"]] == \
+        [(c["type"], c["status"], c["reason"]) for c in real["status"]["conditions"]]
