@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "skills" / "_shared"))
 
 from k8s_skillkit.dump import ABSENT, NOT_IN_DUMP, PRESENT
 from k8s_skillkit.loading import parse_paste
+from k8s_skillkit.paste import command_of
 
 CASES = ROOT / "tests" / "resources" / "real-world"
 
@@ -280,3 +281,16 @@ def test_a_comment_under_a_get_that_is_no_table_stays_text():
     dump = parse_paste(text, "p")
     assert not list(dump)
     assert any("never starts" in t for t in dump.texts)
+
+
+def test_a_logs_command_names_its_target_past_valued_flags():
+    # kubectl logs' flags that take a value (k8s.io/kubectl v0.37.2 pkg/cmd/logs: --tail,
+    # --since, --since-time, --limit-bytes, -c/--container) are not the pod
+    for line, target, namespace in (
+            ("kubectl logs gw-controller-66877d -n aws-system", "gw-controller-66877d",
+             "aws-system"),
+            ("$ kubectl logs -n ns --tail 50 deploy/envoy-gateway", "deploy/envoy-gateway", "ns"),
+            ("kubectl logs --since 1h -c main pod-a --namespace=x", "pod-a", "x")):
+        command = command_of(line)
+        assert command is not None and command.verb == "logs"
+        assert (command.target, command.namespace) == (target, namespace), line

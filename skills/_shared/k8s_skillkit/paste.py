@@ -76,6 +76,7 @@ class Command:
     all_namespaces: bool = False
     # `-L a/b,c` / `--label-columns=...`: label keys kubectl prints as extra columns
     label_columns: list[str] = field(default_factory=list)
+    target: str = ""     # the first positional argument as typed (`deploy/x`, a pod name)
 
 
 class TableHead(NamedTuple):
@@ -102,6 +103,11 @@ class Segment:
     value: object = None
 
 
+# flags whose value is the next token (kubectl get/describe/logs; `kubectl logs --tail 50`)
+_VALUED_FLAGS = {"-o", "-l", "--selector", "--field-selector", "-c", "--container",
+                 "--context", "--tail", "--since", "--since-time", "--limit-bytes"}
+
+
 def parse_command(args: str) -> Command:
     tokens = args.split()
     command = Command(verb=tokens[0] if tokens else "")
@@ -126,14 +132,14 @@ def parse_command(args: str) -> Command:
                                                                  len(token) > 2):
             command.label_columns += _label_keys(token.split("=", 1)[1] if "=" in token
                                                  else token[2:])
-        elif token in ("-o", "-l", "--selector", "--field-selector", "-c", "--context"):
+        elif token in _VALUED_FLAGS:
             skip = True
         elif token in ("|", ">", "&&", ";"):
             break
         elif not token.startswith("-"):
             positional.append(token)
     if positional:
-        first = positional[0]
+        first = command.target = positional[0]
         command.resource = first.split("/")[0]
         command.names = ([first.split("/", 1)[1]] if "/" in first else []) + positional[1:]
     return command

@@ -297,21 +297,6 @@ CRASH = re.compile(r"back-off restarting failed container|crashloopbackoff", re.
 # it, CrashLoopBackOff between the tries (pkg/printers/internalversion/printers.go
 # printPod: the reason of a terminated container, else its waiting reason)
 ERROR_ROW = re.compile(r"^\s*(?:\S+\s+)?\S+\s+\d+/\d+\s+Error\s+[1-9]\d*\b")
-# A program's own last words before it exits, in the Go logging libraries' forms: logrus
-# `level=fatal msg="M"` / JSON `"level":"fatal","msg":"M"` (Fatal calls os.Exit(1)), zap's
-# `"level":"fatal"` / `"level":"panic"`, klog's `F0102 15:04:05.000000 PID file.go:N] M`
-# (exit 255), and the runtime's `panic: M` (exit 2). The container exits, so the kubelet
-# restarts it (NVIDIA/gpu-operator#2060: the toolkit's "unsupported config version: 3").
-# CoreDNS's own logger prints `[FATAL] M` and calls os.Exit(1) (coredns plugin/pkg/log/log.go
-# v1.2.2:72 / v1.14.7:94 Fatalf, prefix "[FATAL] "), after a date or an RFC 3339 stamp
-# (coredns/coredns#2087: `2018/09/06 13:02:45 [FATAL] plugin/loop: ...`); only a line that
-# starts with the stamp-and-level, not "[FATAL]" quoted inside a message.
-FATAL_LOG = re.compile(r"\blevel=(?:fatal|panic)\b.*?\bmsg=(\"(?:[^\"\\]|\\.)*\"|\S+)"
-                       r"|^\s*(?:\d{4}[/-]\d\d[/-]\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?\s+)?"
-                       r"\[FATAL\]\s+(.+)"
-                       r"|\"level\":\s*\"(?:fatal|panic)\".*?\"msg\":\s*\"((?:[^\"\\]|\\.)*)\""
-                       r"|^\s*F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] (.+)"
-                       r"|^panic: (.+)", re.M)
 # CoreDNS's loop plugin sends itself a random HINFO query at start and exits (log.Fatalf) when
 # the query comes back: its upstream forwards to itself (coredns plugin/loop/loop.go v1.2.2:52
 # `Seen "HINFO IN %s" more than twice, loop detected`; v1.14.7:53 `Loop (%s -> %s) detected for

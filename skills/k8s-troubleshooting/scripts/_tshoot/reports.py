@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from k8s_skillkit import invalid_errors
+from k8s_skillkit import fatal_log, invalid_errors
 from k8s_skillkit.admission_denials import refusals
 from k8s_skillkit.get_table import ADMISSION_REASON
 
@@ -701,9 +701,11 @@ def _crash(text: str) -> Report | None:
     if chown:  # below the kubelet's own crash reports, as a fatal log line is
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] - 2,
                       {"chown": (chown.group("path") or chown.group("bare")).strip()})
-    fatal = km.FATAL_LOG.search(text)
+    fatal = fatal_log.records(text.splitlines())
     if fatal:  # below the kubelet's own crash reports: the log says why, not that it restarts
-        said = next(g for g in fatal.groups() if g).strip().strip('"')
+        # (a program's fatal record, k8s_skillkit/fatal_log.py: it exits, so the kubelet
+        # restarts it; NVIDIA/gpu-operator#2060: the toolkit's "unsupported config version: 3")
+        said = fatal[0].message
         return Report("crash_loop", _short(text), WEIGHT["crash_loop"] - 2,
                       {"why": f"the program logged a fatal error and exits: {_short(said, 200)}",
                        "dns_loop": bool(km.DNS_LOOP.search(said))})
