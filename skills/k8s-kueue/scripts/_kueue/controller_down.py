@@ -29,7 +29,7 @@ _FIX = ("upgrade Kueue to a release that fixes it (search its issues for the fun
         "Workload that triggers it (here often a request of 0 or a resource it did not expect)")
 
 
-def _panicked(texts: list[str]) -> list[dict]:
+def _panicked(texts: list[str]) -> list[dict[str, Any]]:
     text = "\n".join(str(t) for t in texts or [])
     panic, frame = _PANIC.search(text), _KUEUE_FRAME.search(text)
     if panic is None or frame is None:
@@ -61,7 +61,7 @@ _DOWN_FIX = ("read the controller pod's events and previous log (kubectl describ
              "admitted until it runs")
 
 
-def _pod_down(pods: list[dict], texts: list[str]) -> list[dict]:
+def _pod_down(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[str, Any]]:
     """kueue-controller-manager not running, from its pod's row or object, or from the
     kubelet's failure to pull Kueue's image in the text."""
     evidence = [f"pod {p['metadata'].get('name')}: {state}" for p in pods
@@ -83,12 +83,48 @@ def _pod_down(pods: list[dict], texts: list[str]) -> list[dict]:
                             "kueue")]
 
 
-# Kueue's main exits 1 after either line (cmd/kueue/main.go:142 / :190@v0.6.3, :283 / :449@v0.19.2;
-# main.go:106 / :144@v0.3.2): the manager could not start, or stopped with an error, e.g. the
-# webhook serving certificate not written yet (`open .../serving-certs/tls.crt: no such file or
-# directory`, kueue#1700). Other kubebuilder managers log the same words, so only with Kueue's
-# caller (`kueue/main.go`) on the line or kueue-controller-manager named in the paste
-_MANAGER_EXIT = re.compile(r"(?:Could not run manager|Unable to start manager)\b[^\n]*", re.I)
+# Kueue's main logs one of these on its `setup` logger and then calls os.Exit(1): the manager
+# could not start, stopped with an error, or a setup step before it failed. Every setupLog.Error
+# followed by os.Exit(1) in cmd/kueue/main.go@v0.19.2 (:157-:449) and at commit 00913dc
+# (v0.10-era; also main.go:142 / :190@v0.6.3, :106 / :144@v0.3.2); kueue#1077 made a failed index
+# setup fatal ("Terminate when internal setup fails, so setup can be retried"). Seen: the
+# webhook serving certificate not written yet (`Could not run manager`, kueue#1700); `Unable to
+# setup indexes` with `could not setup ResourceSlice indexer: no matches for kind
+# "ResourceSlice" in version "resource.k8s.io/v1"` (kueue#13600, the DRA gate on by default on
+# a cluster without resource.k8s.io/v1, fixed by #13629 / #13721) or with `could not setup
+# multikueue indexer: ... indexer conflict` (kueue#7432). Its non-fatal setupLog.Error lines
+# (`Skipping admission check controller setup ...`, `Could not set localQueueMetrics
+# singleton`) are left out, and so are `Unable to load / validate the configuration`: those name
+# the Configuration entry to fix and messages.py reads them (workload_missing, kueue#4215).
+# Other kubebuilder managers log the same words, so only with Kueue's caller (`kueue/main.go`)
+# on the line or kueue-controller-manager named in the paste
+_FATAL_SETUP = (
+    # cmd/kueue/main.go@v0.19.2
+    "conflicting feature gates detected", "Unable to parse TLS options from configuration",
+    "Unable to configure webhook server", "Unable to initialize metrics certificate watcher",
+    "Unable to bootstrap certificates", "Unable to configure cluster profile",
+    "Unable to start manager", "Unable to set up cert rotation",
+    "Failed to initialize DRA mapper from configuration",
+    "Failed to initialize scheduling simulator", "Unable to add workloadRequeuer to manager",
+    "Unable to setup indexes", "Unable to setup server version fetcher",
+    "Unable to start metrics certificate watcher", "Unable to setup probe endpoints",
+    "Unable to setup controllers", "Unable to create webhook",
+    "Unable to create and start visibility server", "Could not setup scheduler",
+    "Could not run manager",
+    # cmd/kueue/main.go@00913dc: the same steps logged where they failed
+    "Unable to set flag gates for known features", "Could not setup provisioning indexer",
+    "Could not setup TAS indexer", "Could not setup multikueue indexer",
+    "Unable to create controller", "Could not create the provisioning controller",
+    "Could not setup provisioning controller", "Could not get the enabled multikueue adapters",
+    "Could not setup MultiKueue controller", "Could not setup TAS controller",
+    "Failed to parse managedJobsNamespaceSelector", "unable to set up health check",
+    "unable to set up ready check", "Unable to add scheduler to manager",
+    "Unable to create the discovery client", "Unable to add server version fetcher to manager",
+    "failed to fetch kubernetes server version",
+)
+_MANAGER_EXIT = re.compile(
+    r"(?:" + "|".join(re.escape(m) for m in sorted(_FATAL_SETUP, key=len, reverse=True))
+    + r")\b[^\n]*", re.I)
 _KUEUE_MAIN = re.compile(r"\bkueue/main\.go:\d+")
 _ERROR_FIELD = re.compile(r"\"error\": ?\"((?:[^\"\\]|\\.)+)\"")
 _EXIT_FIX = ("read the error it exited with: a serving certificate not found (the built-in cert "
@@ -97,6 +133,25 @@ _EXIT_FIX = ("read the error it exited with: a serving certificate not found (th
              "certificate setup fixed; a configuration error needs the Kueue Configuration "
              "fixed; then wait for kueue-controller-manager to be Ready before applying Kueue "
              "objects")
+# apimachinery's NoKindMatchError (k8s.io/apimachinery v0.37.2 pkg/api/meta/errors.go:114-118):
+# Kueue set up a client or index for an API the API server does not serve (kueue#13600: the
+# ResourceSlice indexer of the DRA gates on by default, on Kubernetes 1.33 without
+# resource.k8s.io/v1; fixed by #13629, cherry-picked by #13721)
+_NO_KIND = re.compile(r'no matches for kind \\?"(?P<kind>[\w.]+)\\?" in (?:versions?|group) '
+                      r'[\[\\"]*(?P<version>[\w./-]+)')
+
+
+def _exit_fix(error: str) -> str:
+    """The fix for the error Kueue exited on: an API it needs and the server does not serve
+    is not a certificate or configuration matter."""
+    kind = _NO_KIND.search(error)
+    if kind is None:
+        return _EXIT_FIX
+    return (f"the API server does not serve {kind.group('kind')} in {kind.group('version')}, "
+            "and this Kueue release needs it at startup: turn off the Kueue feature gate that "
+            "uses it (for resource.k8s.io, the DRA gates), upgrade Kueue to a release that "
+            "skips an API the cluster lacks, or install the CRD / run a Kubernetes version "
+            "that serves it; then wait for kueue-controller-manager to be Ready")
 
 
 def _manager_exited(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[str, Any]]:
@@ -117,12 +172,13 @@ def _manager_exited(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[s
         f"pod {p['metadata'].get('name')}: {t}" for p in pods
         if _CONTROLLER.search(str((p.get("metadata") or {}).get("name", "")))
         for t in [_last_termination(p)] if t]
-    why = f": {error.group(1)}" if error else ""
+    said_error = error.group(1).replace('\\"', '"') if error else ""
+    why = f": {said_error}" if said_error else ""
     return [finding("error", "kueue_controller_down", {"kind": "Deployment",
                                                         "name": "kueue-controller-manager"},
                     f"kueue-controller-manager exited{why[:200]}; until it runs again its "
                     "webhooks refuse Kueue's objects and nothing is admitted", evidence[:3],
-                    _EXIT_FIX, basis="reported",
+                    _exit_fix(said_error), basis="reported",
                     confirm="kubectl logs -n kueue-system deploy/kueue-controller-manager "
                             "--previous | tail -20")]
 
@@ -143,14 +199,14 @@ def _last_termination(pod: dict[str, Any]) -> str:
     return ""
 
 
-def _pod_state(pod: dict) -> str:
+def _pod_state(pod: dict[str, Any]) -> str:
     status = pod.get("status") or {}
     waiting = [str((c.get("state") or {}).get("waiting", {}).get("reason") or "")
                for c in status.get("containerStatuses") or [] if isinstance(c, dict)]
     return " ".join(w for w in [str(status.get("reason") or "")] + waiting if w)
 
 
-def findings(pods: list[dict], texts: list[str]) -> list[dict]:
+def findings(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[str, Any]]:
     """kueue_controller_down when the paste shows the controller not running: its panic
     first (it names the code that failed), else its pod or image."""
     return _panicked(texts) or _manager_exited(pods, texts) or _pod_down(pods, texts)
