@@ -431,6 +431,34 @@ def _psp(m, flat) -> Denial:
                   if wrapper else "")
 
 
+# A piece of OpenShift's SCC provider list quoted without its head (`unable to validate against
+# any security context constraint: [`): `Forbidden: not usable by user or serviceaccount,
+# provider restricted: .containers[0].seLinuxOptions.level: Invalid value: ""` (bitnami/
+# charts#22511). The items are SCC admission's own: `provider %q: Forbidden: not usable by user
+# or serviceaccount` for an SCC neither the requester nor the ServiceAccount may use, and the
+# field errors of the SCCs tried under the path `provider <name>: ` (openshift/apiserver-library-go
+# pkg/securitycontextconstraints/sccadmission/admission.go@0666a148 computeSecurityContext).
+# Kubernetes' PodSecurityPolicy prefixed its items the same way (`provider %s: `, v1.24
+# podsecuritypolicy/admission.go) but never printed "not usable by ...": those words mark an SCC.
+SCC_NOT_USABLE = "not usable by user or serviceaccount"
+_SCC_ITEMS = re.compile(r'(?:Forbidden: ' + SCC_NOT_USABLE + r',?\s*)?'
+                        r'(provider "?[\w.-]+"?:\s+(?:\.|Forbidden: ' + SCC_NOT_USABLE + r').*)$')
+
+
+def _scc_items(m: re.Match[str], flat: str) -> Denial | None:
+    text, listed = psp_list(m)  # to the bracket that closes the list, or the paste's end
+    if SCC_NOT_USABLE not in text:
+        return None
+    return Denial("psp", text[:600], checks=[(c.strip(), "") for c in listed.split(", spec.")
+                                             if c.strip()], reason="scc")
+
+
+def is_scc(denial: Denial) -> bool:
+    """OpenShift's SecurityContextConstraints, not Kubernetes' PodSecurityPolicy: the list's
+    head names SCCs, or (a piece of the list) its items do."""
+    return "security context constraint" in denial.text or denial.reason == "scc"
+
+
 def _psp_none(m, flat) -> Denial:
     return Denial("psp", m.group(0), checks=[(PSP_NONE_CHECK, "")],
                   name=_object_name(flat, m.start()))
@@ -706,7 +734,7 @@ def _binding_role_missing(m, flat) -> Denial:
 _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubelet),
              (_ESCALATION, _escalation), (_PSA, _psa), (_PSA_NAMESPACE, _psa_namespace),
              (_PSP, _psp), (_PSP_NONE, _psp_none),
-             (_PSP_FIELD, _psp_field), (_WEBHOOK, _webhook), (_GATEKEEPER_EVENT, _gatekeeper_event),
+             (_PSP_FIELD, _psp_field), (_SCC_ITEMS, _scc_items), (_WEBHOOK, _webhook), (_GATEKEEPER_EVENT, _gatekeeper_event),
              (_POLICY, _policy),
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),

@@ -17,7 +17,7 @@ from typing import Any
 from k8s_skillkit.admission_denials import PSP_NONE_CHECK, psa_cause
 from k8s_skillkit.findings import finding
 
-from _rbac.denials import Denial, missing_roles, unresolved_roles
+from _rbac.denials import Denial, is_scc, missing_roles, unresolved_roles
 from _rbac.explain import (CLUSTER_SCOPED, Rbac, applies, binding_text, gap, grants,
                            service_account_of, subject_text, _ns)
 
@@ -479,7 +479,7 @@ def _psp(denial: Denial) -> list[dict]:
                         "1.25)", basis="reported")]
     if "security context constraint" in denial.text and denial.reason in ("exec", "attach"):
         return _scc_exec(denial)
-    if "security context constraint" in denial.text:
+    if is_scc(denial):
         # OpenShift's SecurityContextConstraints: the same provider list, SCCs for policies
         cause = _scc_cause(_scc_list(denial))
         one = "" if cause == "pod_security_policy_denied" else (
@@ -563,10 +563,18 @@ _SCC_FIELDS = (
     # `capabilities.drop: Invalid value: []core.Capability{...}: ALL is required to be dropped
     # but was not found` (capabilities/mustrunas.go:111-112)
     ("capabilities_not_dropped", re.compile(r"capabilities\.drop: Invalid value")),
-    # seLinuxContext MustRunAs: a pod or container seLinuxOptions other than the SCC's (the
-    # namespace's MCS level): `.seLinuxOptions.type: Invalid value: "spc_t": must be `
-    # (selinux/mustrunas.go:48-60)
-    ("selinux_options", re.compile(r"seLinuxOptions\.(?:level|role|type|user): Invalid value")),
+    # seLinuxContext MustRunAs: a pod or container seLinuxOptions other than the SCC's:
+    # `.seLinuxOptions.type: Invalid value: "spc_t": must be ` (selinux/mustrunas.go:48-60)
+    # is the Pod Security SELinux control (type, user, role: k8s.io/pod-security-admission
+    # v0.37.2 policy/check_seLinuxOptions.go); that control never reads the level
+    ("selinux_options", re.compile(r"seLinuxOptions\.(?:role|type|user): Invalid value")),
+    # the level is the namespace's MCS level (its openshift.io/sa.scc.mcs annotation) that
+    # MustRunAs assigns only to a pod or container with no seLinuxOptions at all: an empty
+    # `seLinuxOptions: {}` is set, is not filled, and fails as `.seLinuxOptions.level: Invalid
+    # value: ""` (selinux/mustrunas.go@4b0354dd MutateContainer returns early when
+    # SELinuxOptions() != nil; validate compares levels; bitnami/charts#22511): a
+    # securityContext value the SCC refuses that no Pod Security check names
+    ("security_context_denied", re.compile(r"seLinuxOptions\.level: Invalid value")),
 )
 _SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
              "privileged_container": "privileged: false", "host_namespaces":
@@ -581,8 +589,11 @@ _SCC_HINT = {"privilege_escalation_allowed": "allowPrivilegeEscalation: false",
              "unsafe_sysctls": "no sysctls the SCC does not allow (oc get scc <name> -o "
                                "jsonpath='{.allowedUnsafeSysctls}')",
              "seccomp_unconfined": "seccompProfile.type: RuntimeDefault (or leave it unset)",
-             "selinux_options": "no seLinuxOptions (leave them unset: OpenShift assigns the "
-                                "namespace's MCS level)"}
+             "selinux_options": "no seLinuxOptions type, user or role (leave them unset: the "
+                                "SCC assigns its own)",
+             "security_context_denied": "no seLinuxOptions at all, not even an empty `{}` "
+                                        "(a chart's seLinuxOptions: null; OpenShift then "
+                                        "assigns the namespace's MCS level),"}
 _SCC_ERROR = re.compile(r"(?:Invalid value|Unsupported value|Required value|Forbidden):")
 # the items that are no setting's refusal: an SCC the requester and the ServiceAccount may not
 # use (`provider "anyuid": Forbidden: not usable by user or serviceaccount`), and the note that
