@@ -69,6 +69,21 @@ _GKE_EPP_MISSING = r"extension (service|ref)\b.*?\b" + _NAME + r" not found"
 _GKE_LISTENER_INVALID = (r"Error GWCER\d+: Listener [\"'][^\"']+[\"'] is invalid, err: "
                          r"(?!SslCertificate)")
 
+_DUPLICATE_ADDRESS_HINT = (
+    "Envoy refused the listener because another listener already holds that address (or, "
+    "with enable_reuse_port false, because the update changes the addresses of a listener "
+    "whose old version still holds them) and keeps its old listeners: the change never took "
+    "effect. Give each Gateway listener its own port and check no other listener of that "
+    "proxy uses it; when one Envoy listener carries several ports (Cilium Gateway API "
+    "host-network mode) and a port change is refused on every retry and restart, upgrade "
+    "the controller (cilium/cilium#48712, #48798) or revert the port change")
+_CILIUM_CEC_MALFORMED_HINT = (
+    "the Cilium agent dropped the whole CiliumEnvoyConfig generated for this Gateway, so "
+    "none of its listeners is served whatever Accepted/Programmed say: the log's error= "
+    "names why. `duplicate Listener name` = two Gateway listeners translated into one Envoy "
+    "listener (HTTPS Terminate and TLS Passthrough on one port, cilium/cilium#48269): move "
+    "one to its own port or upgrade Cilium once the fix (PR #48278) is released; read the "
+    "generated config with kubectl get ciliumenvoyconfig <name> -n <namespace> -o yaml")
 _XDS_NACK_HINT = ("Envoy (the data plane) refused the config the controller generated (an "
                   "xDS NACK) and keeps serving its previous config, so the change never took "
                   "effect: the text after the resource name says which setting it refused; "
@@ -856,6 +871,26 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # type (listener, cluster, route, secret): the data plane keeps its old config, whatever
     # the status of the object that produced it says (kgateway-dev/kgateway#14453: a listener
     # Programmed=True that Envoy NACKs)
+    # Envoy refused a listener whose address another listener (or, on an update with
+    # enable_reuse_port false, the listener's own previous version) already holds: envoy
+    # source/common/listener_manager/listener_manager_impl.cc setNewOrDrainingSocketFactory
+    # (main@00e0e562: "error adding listener: '{}' has duplicate address '{}' as existing
+    # listener", since 1.x; newer releases append ", to check if ..."). Cilium's Gateway API
+    # host-network mode folds every listener into one Envoy listener holding all ports, so a
+    # listener port change is refused for good (cilium/cilium#48132, fixed by #48712 split
+    # xDS and #48798 ADS); a port handed to two CiliumEnvoyConfigs (cilium/cilium#48614, retry
+    # from PR #48624); istio/istio#1194 (an app port equal to an inbound listener's)
+    _p("envoy-duplicate-address", r"error adding listener:? '[^']+' has duplicate address "
+       r"'[^']*' as existing listener", "xds_config_rejected", "listener", ("text",),
+       hint=_DUPLICATE_ADDRESS_HINT),
+    # the Cilium agent refused the CiliumEnvoyConfig the operator generated for a Gateway
+    # before any of it reached Envoy (cilium pkg/ciliumenvoyconfig/k8s_reflector.go
+    # registerCECK8sReflector: "Skipping CiliumEnvoyConfig due to malformed xDS resources",
+    # error from cec_resource_parser.go ParseResources@02fbb426: "duplicate Listener name %q",
+    # "failed to validate Listener ..."): cilium/cilium#48269 (HTTPS Terminate and TLS
+    # Passthrough on one port gave two Envoy listeners `listener-<port>`, v1.20.0; PR #48278)
+    _p("cilium-cec-malformed", r"Skipping CiliumEnvoyConfig due to malformed xDS resources",
+       "xds_config_rejected", "listener", ("text",), hint=_CILIUM_CEC_MALFORMED_HINT),
     _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "xds_config_rejected",
        "listener", ("text",), hint=_XDS_NACK_HINT),
     _p("envoy-xds-nack", r"\b(?:gRPC|delta) config for type\.googleapis\.com/envoy\.[\w.]+\.v3\."

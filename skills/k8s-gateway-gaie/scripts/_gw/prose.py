@@ -225,6 +225,23 @@ _LISTENER_CLASH = re.compile(
     r"\blisteners?\b[^.\n]{0,80}?\b(?:conflict\w*|clash\w*)\b"
     r"|\b(?:conflict\w*|clash\w*)\b[^.\n]{0,40}?\blisteners?\b"
     r"|\b(?:HostnameConflict|ProtocolConflict)\b", re.IGNORECASE)
+# ... but not the absence of one: "status reports all listeners as `Accepted=True`,
+# `Programmed=True`, with no `Conflicted` condition" (cilium/cilium#48269, where the data
+# plane refused the config while every condition stayed True), "the listeners are not in
+# conflict"
+_CLASH_WORD = re.compile(r"\b(?:conflict\w*|clash\w*|HostnameConflict|ProtocolConflict)\b",
+                         re.IGNORECASE)
+_CLASH_NEGATED = re.compile(r"(?:\b(?:no|not|never|without|zero)\b|n't)[\s`'\"*]+"
+                            r"(?:[\w-]+[\s`'\"*]+){0,2}$", re.IGNORECASE)
+
+
+def _says_clash(text: str) -> bool:
+    """The text says listeners conflict, not that they have no conflict."""
+    for hit in _LISTENER_CLASH.finditer(text):
+        for word in _CLASH_WORD.finditer(text, hit.start(), hit.end()):
+            if not _CLASH_NEGATED.search(text[max(0, word.start() - 60):word.start()]):
+                return True
+    return False
 
 # --- a route condition the paste says the data plane contradicts -----------------------------
 # "The data plane is healthy and serving traffic on the affected hostnames, but the route's
@@ -714,10 +731,11 @@ def _sentence_facts(out: Prose, text: str) -> None:
                           (_PARENT_ABSENT, out.parent_absent),
                           (_HOSTNAME_UNMATCHED, out.hostname_unmatched),
                           (_NO_ENDPOINTS, out.no_endpoints),
-                          (_GRANT_MISSING, out.grant_missing),
-                          (_LISTENER_CLASH, out.listener_clash)):
+                          (_GRANT_MISSING, out.grant_missing)):
         if regex.search(text):
             bucket.append(text[:200])
+    if _says_clash(text):
+        out.listener_clash.append(text[:200])
     for regex, bucket in ((_KIND_ONLY_ON, out.kind_only_on),
                           (_LOOKED_UP_ELSEWHERE, out.looked_up_elsewhere),
                           (_PROBE_NOT_READINESS, out.probe_not_readiness),
