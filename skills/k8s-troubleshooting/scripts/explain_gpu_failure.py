@@ -16,6 +16,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
+from _tshoot import plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
@@ -64,6 +65,21 @@ REPORTED = [
      "cannot allocate on the node and pods on it fail admission",
      "kubectl cordon the node, then drain it; reboot it (nvidia-smi asks for that); look for "
      "the Xid in journalctl -k; reseat or replace the GPU if it repeats"),
+    # the kernel module's own reason for not bringing the GPU up (_tshoot/nvidia_kmod.py):
+    # the driver, so the RmInitAdapter failure with it is no faulty GPU (findings_for)
+    ("driver_unsupported", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "the NVIDIA kernel module loaded on the node does not support this GPU: the kernel log "
+     "says the GPU needs the other flavour of the module (the proprietary nvidia.ko on a GPU "
+     "that requires the open kernel modules, such as Blackwell; the open one on a GPU without "
+     "GSP, before Turing) or a driver release that knows it, so RmInitAdapter fails, "
+     "nvidia-smi finds no devices and the device plugin advertises no GPU",
+     "load the module flavour the GPU needs: the open kernel modules (the -open driver "
+     "packages, the .run installer's --kernel-module-type=open or, older, -m=kernel-open, "
+     "the GPU Operator's driver.kernelModuleType: open) for GPUs that require them, the "
+     "proprietary ones before Turing, or a driver release whose README lists the GPU; a node image that picks the flavour by PCI ID must "
+     "know this GPU's ID (awslabs/amazon-eks-ami#2768, fixed in a later AMI): upgrade the "
+     "image; then reboot the node (or reload the modules) and restart the device plugin pod; "
+     "check with modinfo -F license nvidia (Dual MIT/GPL is the open module)"),
     ("gpu_init_failed", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
      "the NVIDIA kernel module cannot initialise a GPU (NVRM 'RmInitAdapter failed' for a "
      "device minor): nvidia-smi lists one GPU fewer, and the device plugin cannot offer it",
@@ -549,7 +565,10 @@ def _inferred_shm(found: dict[str, Any]) -> dict[str, Any]:
 
 
 def findings_for(report: GpuReport, world: int | None) -> list[dict[str, Any]]:
-    out = _xid_findings(report, "hardware") + _reported(report, REPORTED)
+    # the kernel module saying it does not support the GPU explains its RmInitAdapter failure
+    rows = [row for row in REPORTED
+            if not (row[0] == "gpu_init_failed" and report.driver_unsupported)]
+    out = _xid_findings(report, "hardware") + _reported(report, rows)
     out += duplicate_gpu_finding(report.nccl, OBJECT)
     hardware = any(f["cause"] == "gpu_xid_hardware" for f in out)
     # a lost or faulty GPU already says its pods fail admission: not a second finding
@@ -676,7 +695,8 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
-        kubelet_reported(texts) or said_findings(texts) or unclassified(texts)
+        kubelet_reported(texts) or plugin_registration.findings(texts) or \
+        said_findings(texts) or unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -72,6 +72,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.surface import clean
+from _tshoot import nvidia_kmod
 from _tshoot.containerd_config import non_nvidia_binaries
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
@@ -154,10 +155,13 @@ DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize 
 # repositories), nvidia-installer's "Unable to build the NVIDIA kernel module", the kernel's
 # modpost "GPL-incompatible module nvidia.ko uses GPL-only symbol '%s'" (linux
 # scripts/mod/modpost.c; NVIDIA/gpu-operator#729: driver 535.54.03 on a 5.15.0-1064-azure
-# kernel, fixed in driver 535.183.08).
+# kernel, fixed in driver 535.183.08); nvidia-installer's DKMS build of the module failing
+# (`Failed to run `<dkms> build -m nvidia -v <version> -k <kernel>`: ...`, nvidia-installer
+# misc.c@418.43:2706; dkms's own wording is read in nvidia_kmod).
 DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to build the NVIDIA "
                           r"kernel module|GPL-incompatible module nvidia[\w-]*\.ko uses GPL-only "
-                          r"symbol|nvidia\.ko failed to build", re.I)
+                          r"symbol|nvidia\.ko failed to build|"
+                          r"Failed to run `[^`\n]*\bdkms build -m nvidia\b", re.I)
 # The kernel module was built but the kernel refused to load it: nvidia-installer's
 # "Unable to load the kernel module '%s'.  This happens most frequently when this kernel module
 # was built against the wrong or improperly configured kernel sources, with a version of gcc
@@ -499,6 +503,7 @@ class GpuReport:
     cuda_requirement: list[str] = field(default_factory=list)    # image needs a newer stack
     gpu_lost: list[str] = field(default_factory=list)            # NVML_ERROR_GPU_IS_LOST
     gpu_init_failed: list[str] = field(default_factory=list)     # NVRM RmInitAdapter failed
+    driver_unsupported: list[str] = field(default_factory=list)  # module flavour/release
     nccl: NcclFaults = field(default_factory=NcclFaults)  # duplicate GPU, hangs (nccl_faults)
 
 
@@ -555,7 +560,8 @@ def read(text: str) -> GpuReport:
                              or _mpi_worker_unresolved(text))
     _read_plugin_lines(report, text)
     if not report.driver_build:  # the driver container's line, wrapped by a console (_lines)
-        report.driver_build = _lines(text, DRIVER_BUILD)
+        report.driver_build = _lines(text, DRIVER_BUILD) or nvidia_kmod.dkms_build_failed(text)
+    report.driver_unsupported = nvidia_kmod.unsupported_gpu(text)
     if not report.driver_load:
         report.driver_load = _lines(text, DRIVER_LOAD)
     if report.driver_load:  # nouveau named as present: the line that decides among the reasons

@@ -22,6 +22,7 @@ from _tshoot import gpu as gpu_logs
 from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
 from _tshoot import terminating as term
+from _tshoot.runtime_down import OWN_REASON, runtime_down
 
 WEIGHT = {"no_nodes": 100, "node_not_ready": 100, "node_pressure": 95, "dra_claim": 90, "gpu_pressure": 85,
           "oom_killed": 80, "probe_failing:liveness": 75, "run_as_non_root": 72,
@@ -63,7 +64,7 @@ def classify(text: str) -> Report | None:
         return None
     text = text.replace("''", "'")
     for check in (_scheduler, _placement, _dra, _pdb_blocked, _gpu, _oom, _probe, _admission,
-                  _invalid, _kubelet_admit, _non_root,
+                  _invalid, _kubelet_admit, _non_root, _runtime_down,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed,
                   _zero_gpus, _plugin_not_registered, _gpu_stack):
@@ -421,6 +422,17 @@ def _evicted(text: str) -> Report | None:
     return None
 
 
+def _runtime_down(text: str) -> Report | None:
+    # before the pod-level readers: a runtime that is not running is why the pods pasted with
+    # it get no sandbox, runtime handler or container (_tshoot/runtime_down.py)
+    said = runtime_down(text)
+    if said:
+        own = 1 if OWN_REASON.search(said) else 0
+        return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"] + own,
+                      {"runtime_down": said})
+    return None
+
+
 def _node_down(text: str) -> Report | None:
     if km.NODE_NO_POD_CIDR.search(text):
         return Report("node_not_ready", _short(text), WEIGHT["node_not_ready"],
@@ -447,6 +459,11 @@ def _terminating(text: str) -> Report | None:
                       {"ns_blocker": True, "namespace": term.namespace_of_message(text)})
     if km.TERMINATING.search(text):
         return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"])
+    drained = term.DRAIN_WAIT.search(text)
+    if drained:  # kubectl drain's own words: evicted, and not gone by the drain's timeout
+        return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"],
+                      {"drain_pod": drained.group("name"), "drain_ns": drained.group("ns") or "",
+                       "drain_err": drained.group("err").strip()})
     if km.LOST_NODE_ROW.search(text.strip()):
         return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"],
                       {"lost_node": True})

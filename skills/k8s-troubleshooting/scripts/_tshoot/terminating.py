@@ -42,6 +42,13 @@ NS_LOG = re.compile(r"deletion of namespace (?P<ns>[a-z0-9.-]+) failed: (?P<err>
 NAMESPACE_STUCK = re.compile(NS_LOG.pattern + r"|" + DISCOVERY.pattern + r"|" +
                              FINALIZERS.pattern + r"|" + REMAINING.pattern + r"|" +
                              CONTENT_FAILED.pattern, re.I)
+# kubectl drain evicted the pod (the eviction API accepted it: no budget refused) and the pod
+# was still there when the drain's timeout ran out: kubectl pkg/drain/drain.go v0.18.0:305 ..
+# v0.26.0:357 "error when waiting for pod %q terminating: %v", v0.27.0:345 .. v0.37.2 "error
+# when waiting for pod %q in namespace %q to terminate: %v" (v0.37.2:373; longhorn/longhorn#1286)
+DRAIN_WAIT = re.compile(r"error when waiting for pod \"(?P<name>[^\"]+)\" (?:terminating|in "
+                        r"namespace \"(?P<ns>[^\"]+)\" to terminate): "
+                        r"(?P<err>[^\],\n]*?)(?=\s+error when |[\],\n]|$)", re.I)
 _BLOCKING = ("NamespaceDeletionDiscoveryFailure", "NamespaceDeletionGroupVersionParsingFailure",
              "NamespaceDeletionContentFailure", "NamespaceFinalizersRemaining",
              "NamespaceContentRemaining")

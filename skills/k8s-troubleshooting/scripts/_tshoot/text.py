@@ -202,6 +202,9 @@ def scan(text: str) -> list[Subject]:
             subject("Pod", row.group(1), ns).reports.append(rep)
         elif kind == "PersistentVolumeClaim":
             subject("PersistentVolumeClaim", name, ns).reports.append(rep)
+        elif rep.detail.get("drain_pod"):  # kubectl drain names the pod it waited for
+            subject("Pod", rep.detail["drain_pod"], rep.detail.get("drain_ns") or ns
+                    ).reports.append(rep)
         elif rep.detail.get("claim"):  # a provisioner's log line names its claim NS/NAME
             claim_ns, _, claim = rep.detail["claim"].partition("/")
             subject("PersistentVolumeClaim", claim, claim_ns).reports.append(rep)

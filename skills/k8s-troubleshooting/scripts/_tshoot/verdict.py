@@ -371,6 +371,16 @@ def message_fix(rep) -> tuple[str, str]:
         return _admission_fix(rep)
     if cause == "run_as_non_root":
         return _non_root_fix(d)
+    if cause == "stuck_terminating" and d.get("drain_pod"):
+        # the drain's eviction of it was accepted; the pod did not go (terminating.DRAIN_WAIT)
+        return (f"kubectl drain evicted it and it did not terminate in time "
+                f"({d.get('drain_err') or 'timeout'}): it is stuck Terminating on the node",
+                "kubectl get pod NAME -o yaml: a deletionTimestamp with metadata.finalizers "
+                "names what holds it, a long terminationGracePeriodSeconds or preStop hook "
+                "delays it, a volume the node cannot unmount keeps it (kubectl describe pod: "
+                "FailedKillPod / unmount events, the CSI or storage pods on that node); fix "
+                "that, then drain again; force deletion (--grace-period=0 --force) only when "
+                "the node is gone")
     if cause == "stuck_terminating" and d.get("lost_node"):
         return ("it shows Unknown: it is being deleted but its node is lost (reason NodeLost), "
                 "so no kubelet will confirm the deletion",
@@ -522,6 +532,16 @@ def message_fix(rep) -> tuple[str, str]:
                 "large enough for one --node-cidr-mask-size range (a /24 by default) per node; "
                 "then re-create the node's CNI pod (kubectl get node NODE -o "
                 "jsonpath='{.spec.podCIDR}' shows the range)")
+    if cause == "node_not_ready" and d.get("runtime_down"):
+        # _tshoot/runtime_down.py: the runtime's own exit, its unit's exit or its refused socket
+        return (f"the node's container runtime is not running ({d['runtime_down'][:160]}), so "
+                "the kubelet reports it NotReady and every pod on it fails to start",
+                "read the runtime's own exit error (journalctl -u containerd -b, or crio), fix "
+                "it and restart the runtime, then the kubelet (systemctl restart containerd "
+                "kubelet); a drop-in config whose version is above the root config's: write "
+                "the drop-in at the root's version, or migrate the root config (containerd "
+                "config migrate) - a tool that writes drop-ins (the NVIDIA container toolkit) "
+                "must read the root file, not `containerd config dump`")
     if cause == "node_not_ready" and d.get("kubelet_exits"):
         return (f"the node's kubelet exits at start: {d['kubelet_exits'][:200]}",
                 "fix what the kubelet says, then restart it (journalctl -u kubelet shows the "

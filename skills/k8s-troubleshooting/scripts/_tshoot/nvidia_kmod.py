@@ -1,0 +1,69 @@
+"""The NVIDIA kernel module's own words on why no GPU comes up: the loaded module does not
+support the GPU (the wrong flavour, open vs proprietary, or a release that does not know it),
+and DKMS failing to build the nvidia module for the node's kernel. Both are the driver, not
+the GPU: a `RmInitAdapter failed!` beside them is their consequence (gpu.py _RM_INIT_FAILED).
+
+- The proprietary nvidia.ko on a GPU that only the open kernel modules drive (Blackwell and
+  some Hopper systems): `NVRM: The NVIDIA GPU <pci> (PCI ID: 10de:<id>)` then `NVRM: installed
+  in this system requires use of the NVIDIA open kernel modules.` and `RmInitAdapter failed!
+  (0x22:0x56:...)`. The proprietary module's source is not published, so this wording is cited
+  from the kernel logs in awslabs/amazon-eks-ami#2768 / PR #2769 (AL2023 NVIDIA AMI v20260709,
+  driver 580.159.03, loading the proprietary module on a g7 GPU whose PCI ID its open-module
+  list lacked; fixed by adding the ID). Its GH200 sibling reads `... is self-hosted, and
+  requires` / `NVRM: use of the NVIDIA open kernel modules.`, split over two lines.
+- The open nvidia.ko on a GPU without GSP (before Turing): `NVRM: installed in this system is
+  not supported by open` / `NVRM: nvidia.ko because it does not include the required GPU` /
+  `NVRM: System Processor (GSP).` (open-gpu-kernel-modules 595.45.04 src/nvidia/arch/nvalloc/
+  unix/src/osapi.c:3712, rm_is_supported_device; the vGPU host form :3734).
+- A GPU the release does not know: `NVRM: installed in this system is not supported by the` /
+  `NVRM: NVIDIA <version> driver release.` (osapi.c@595.45.04:3749, print_unsupported).
+- DKMS building the nvidia module: nvidia-installer's `Failed to run `%s`: %s` around
+  `<dkms> build -m nvidia -v <version> -k <kernel>` (NVIDIA/nvidia-installer misc.c@418.43:2706
+  run_dkms, DKMS_BUILD through 515.105.01; Azure/aks-engine#3269: driver 418.40.04 on a
+  5.3.0-1020-azure kernel, fixed by driver 418.126.02 in aks-engine#3366) is gpu.DRIVER_BUILD;
+  dkms's own `Bad return status for module build on kernel: <kernel> (<arch>)` with `Consult
+  <dkms tree>/nvidia/<version>/build/make.log for more information.` (dell/dkms dkms@v2.8.1:1352,
+  dkms.in@v3.2.2:1465) is read here, where the make.log path names the module.
+"""
+from __future__ import annotations
+
+import re
+
+# the lines of one kernel message, each after an optional dmesg stamp / journal prefix and
+# its own `NVRM:`: the flattened text keeps those tokens, so allow a few between the words
+_GAP = r"(?:\S+\s+){0,6}?"
+UNSUPPORTED_GPU = re.compile(
+    r"requires\s+" + _GAP + r"use of the NVIDIA open kernel modules|"
+    r"is not supported by open\s+" + _GAP + r"nvidia\.ko|"
+    r"is not supported by the\s+" + _GAP + r"NVIDIA \S+ driver release", re.I)
+# dkms's build failure and, on the lines after it, the make.log it points to: the module's
+# name is in that path
+_DKMS_BUILD = re.compile(r"Bad return status for module build on kernel", re.I)
+_DKMS_NVIDIA_LOG = re.compile(r"/dkms/nvidia(?:-\w+)?/[^/\s]+/\S*make\.log", re.I)
+
+
+def unsupported_gpu(text: str) -> list[str]:
+    """The kernel module's lines saying it does not support the GPU (at most two: the message
+    and the GPU line before it); [] when the log does not say so."""
+    lines = [line.strip() for line in text.splitlines()]
+    found = [i for i, line in enumerate(lines) if UNSUPPORTED_GPU.search(line)]
+    if not found:  # a message split over NVRM lines: read the words with the breaks as spaces
+        flat = " ".join(text.split())
+        m = UNSUPPORTED_GPU.search(flat)
+        return [flat[max(0, m.start() - 80):m.end()].strip()[:300]] if m else []
+    first = found[0]
+    before = [lines[first - 1][:300]] if first and "NVIDIA GPU" in lines[first - 1] else []
+    return before + [lines[first][:300]]
+
+
+def dkms_build_failed(text: str) -> list[str]:
+    """dkms's build failure whose make.log (on the next lines) is the nvidia module's; a build
+    of another module (zfs, a NIC driver) is not the GPU's; [] otherwise."""
+    lines = [line.strip() for line in text.splitlines()]
+    for i, line in enumerate(lines):
+        if not _DKMS_BUILD.search(line):
+            continue
+        log = next((nxt for nxt in lines[i:i + 3] if _DKMS_NVIDIA_LOG.search(nxt)), None)
+        if log:
+            return list(dict.fromkeys([line[:300], log[:300]]))
+    return []
