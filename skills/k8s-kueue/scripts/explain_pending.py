@@ -22,7 +22,7 @@ from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import partial_start, saturated, tas_taints
-from _kueue import controller_down, provreq
+from _kueue import controller_down, provreq, recovered_panic
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -95,6 +95,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     findings = fold_workers(findings) + provreq.findings(cluster)
     texts = getattr(cluster, "texts", [])
     findings = controller_down.findings(cluster.pods, texts) + findings
+    bugs = recovered_panic.findings(texts)
+    if bugs:  # the webhook call failed because its handler panicked, not a manager down
+        findings = bugs + [f for f in findings if not recovered_panic.webhook_failure_of(f)]
     if not findings:  # nothing else: read the objects once more, as a last resort
         findings = [f for wl in workloads for f in [diagnoser.unverified_start(wl)] if f][:3]
         findings += [f for job in cluster.jobs if in_scope(job)

@@ -5,7 +5,8 @@
   and panics again on the same Workload, so nothing is admitted. The first frame in Kueue's
   code names the feature that failed (kubernetes-sigs/kueue#4970: TAS's `Requests.CountIn`
   dividing by a zero request, fixed by #4971; marin-community/marin#7396; #4861: a Topology
-  without levels, fixed by #4866).
+  without levels, fixed by #4866). A panic the manager recovered and survived (a reconciler's
+  under controller-runtime v0.19+, a webhook handler's) is recovered_panic.py's kueue_bug.
 - Its pod not running: a `kubectl get pods` row or pod object of kueue-controller-manager in
   CrashLoopBackOff / Error / an image pull state (kueue#6797: a Helm release name that broke
   the webhook certificate's Secret, "kueue-webhook-server-cert" not found, fixed by #6799), or
@@ -20,8 +21,10 @@ from typing import Any
 
 from k8s_skillkit.findings import finding
 
+from _kueue import recovered_panic
+
 _PANIC = re.compile(r"Observed a panic[^\n]*|^[ \t]*panic: [^\n]+", re.MULTILINE)
-_KUEUE_FRAME = re.compile(r"sigs\.k8s\.io/kueue/(?P<func>pkg/[\w/.()*-]+)")
+_KUEUE_FRAME = recovered_panic.KUEUE_FRAME
 
 _FIX = ("upgrade Kueue to a release that fixes it (search its issues for the function in the "
         "trace), or turn off the feature that runs that code (the alpha or beta feature gate; "
@@ -32,8 +35,8 @@ _FIX = ("upgrade Kueue to a release that fixes it (search its issues for the fun
 def _panicked(texts: list[str]) -> list[dict[str, Any]]:
     text = "\n".join(str(t) for t in texts or [])
     panic, frame = _PANIC.search(text), _KUEUE_FRAME.search(text)
-    if panic is None or frame is None:
-        return []
+    if panic is None or frame is None or recovered_panic.findings(texts):
+        return []  # (a panic the manager recovered is a bug, not the manager down)
     func = frame.group("func")
     return [finding("error", "kueue_controller_down", {"kind": "Deployment",
                                                         "name": "kueue-controller-manager"},
