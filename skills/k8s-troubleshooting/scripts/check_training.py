@@ -21,13 +21,13 @@ from k8s_skillkit.objects import name_of, namespace_of
 from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, read_text
 from k8s_skillkit.prose import refuse_unless_report, report_lines
 
-from _tshoot import training_logs
+from _tshoot import jobset_leader, ray_submit, training_logs
 from _tshoot.gpu import read as read_logs
 from _tshoot.model import Cluster
 from _tshoot.rendezvous_met import rendezvous_lines, rendezvous_only
 from _tshoot.training import KINDS, RESOURCES
 from _tshoot.training_forms import complete_rayjobs
-from _tshoot.training_report import findings_for, training_objects
+from _tshoot.training_report import WEBHOOK_CALL_FIX, findings_for, training_objects
 from explain_gpu_failure import findings_for as log_findings_for
 
 EXAMPLES = """what it reads (references/training-jobs.md):
@@ -43,8 +43,11 @@ examples:
   check_training.py -f d.yaml -f ranks.log         status and the ranks' logs together
 causes: training_failed training_restarts_exhausted training_failure_policy
   training_deadline_exceeded training_restarting training_suspended training_invalid
-  training_group_not_ready training_not_reconciled, plus the pod's own cause (oom_killed, crash_loop, image_pull,
-  unschedulable_*, ...) and the log causes of explain_gpu_failure.py.
+  training_group_not_ready training_not_reconciled, master_not_ready (a RayJob submitter that
+  cannot reach the head's dashboard, JobSet followers refused while their leader pod is
+  unscheduled), admission_webhook_denied (a webhook refusing or not answering for a child),
+  plus the pod's own cause (oom_killed, crash_loop, image_pull, unschedulable_*, ...) and the
+  log causes of explain_gpu_failure.py.
 exit: 0 nothing wrong, 1 findings, 2 bad input."""
 
 LIVE_TYPES = "jobs,pods,events"
@@ -79,7 +82,11 @@ def body(args):
         raise InputError("--world-size must be at least 1")
     cluster = load(args)
     objects = training_objects(cluster, args.name)
+    # the controllers' and components' words: free text, and the messages of pasted events
+    said = unwrap_free_text(list(cluster.dump.texts)) + [
+        f"{e.get('reason', '')} {e.get('message', '')}" for e in cluster.by_kind.get("Event", ())]
     logs = log_findings_for(read_logs("\n".join(cluster.dump.texts)), args.world_size)
+    logs += ray_submit.findings(said) + jobset_leader.findings(said)
     if not objects and cluster.live:
         where = "every namespace" if args.all_namespaces else f"namespace {args.namespace}" \
             if args.namespace else "the current namespace"
@@ -89,13 +96,14 @@ def body(args):
     if not objects:
         # the operator's log lines, and its Warning events when the paste's Events block was
         # read as events (kubeflow/trainer#1091: InvalidTFJobSpec)
-        said = [f"{e.get('reason', '')} {e.get('message', '')}"
-                for e in cluster.by_kind.get("Event", ())]
-        refused = training_logs.setup_refusals(unwrap_free_text(list(cluster.dump.texts)) + said)
+        refused = training_logs.setup_refusals(said)
         if refused and not args.name:
             return _setup_refused(refused)
         if logs and not args.name:
             return _logs_only(logs)
+        webhooks = training_logs.webhook_refusals(said)
+        if webhooks and not args.name:
+            return _webhook_refused(webhooks)
         met = rendezvous_lines(list(cluster.dump.texts))
         if met and not args.name:  # ranks' logs with no fault in them: say so, not exit 2
             return _logs_only([rendezvous_only(met)])
@@ -148,6 +156,29 @@ def _setup_refused(refused: list[tuple[str, str]]):
                     basis="reported")
     found["rank"] = 1
     head = f"no {kind} object in the input; its operator's log refuses the job's spec"
+    return ({"summary": head, "jobs": [], "findings": [found]},
+            head + "\n\n" + render_text([found]), exit_code([found]))
+
+
+def _webhook_refused(refused: list):
+    """An admission webhook refusing (or not answering for) what a controller creates, with no
+    job in the paste: the job gets no children, whatever its own status says."""
+    refusal, line = refused[0]
+    if refusal.call_error:
+        message = (f"the API server cannot call admission webhook {refusal.webhook} "
+                   f"({refusal.call_error[:240]}), and its failurePolicy Fail refuses the "
+                   "object a controller creates for the job: nothing below it (Jobs, pods) is "
+                   "created")
+        fix = WEBHOOK_CALL_FIX
+    else:
+        message = (f"admission webhook {refusal.webhook or '(a policy)'} refuses the object a "
+                   "controller creates for the job, so it gets no children")
+        fix = ("fix what the webhook's message names in the job's template, or the webhook "
+               "(its configuration, its release) when the message is its own error")
+    found = finding("error", refusal.cause, {"kind": "Webhook", "name": refusal.webhook},
+                    message, [f"the paste says: {line}"], fix, basis="reported")
+    found["rank"] = 1
+    head = "no training job in the input; an admission webhook stops its children being created"
     return ({"summary": head, "jobs": [], "findings": [found]},
             head + "\n\n" + render_text([found]), exit_code([found]))
 

@@ -16,7 +16,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
-from _tshoot import plugin_registration
+from _tshoot import gpu_capacity, gpu_runtime_handler, plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
@@ -105,6 +105,23 @@ REPORTED = [
      "run nvidia-smi on the node: if it fails or shows ERR!, fix the driver (reinstall a "
      "release that supports this GPU and kernel, then reboot) or replace a faulty GPU; if it "
      "works, reinstall the driver and the NVIDIA container toolkit so their versions agree"),
+    # the driver container's own FATAL before it builds anything (_tshoot/gpu.py DRIVER_PACKAGES):
+    # the packages, not the kernel or the driver release, so its own fix
+    ("driver_packages", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
+     "the GPU Operator's driver container cannot install the packages it builds the NVIDIA "
+     "kernel module with (elfutils-libelf-devel, the kernel headers) from the RHEL "
+     "repositories, so no driver is built or loaded on the node, the driver pod restarts and "
+     "every GPU Operator component waits in Init behind it: on OpenShift the Driver Toolkit "
+     "image was not used (not deployed or broken for this RHCOS), so the container fell back "
+     "to an entitled build without a RHEL entitlement; elsewhere the node is not entitled or "
+     "cannot reach the repositories",
+     "on OpenShift fix the Driver Toolkit rather than entitle the cluster (entitled builds are "
+     "deprecated): the gpu-operator pod's log says whether it found the driver-toolkit "
+     "imagestream (oc get imagestream driver-toolkit -n openshift), keep the ClusterPolicy's "
+     "operator.use_ocp_driver_toolkit true, and upgrade the operator or the cluster when the "
+     "toolkit has no image for this RHCOS; on RHEL nodes register the node's subscription or "
+     "give the driver a repository it can reach (ClusterPolicy driver.repoConfig, a proxy in "
+     "a disconnected cluster); then delete the driver pod"),
     ("driver_build", "gpu_driver_mismatch", OBJECT,
      "the NVIDIA driver cannot be built for the node's kernel (no kernel headers for it, or "
      "the driver release does not compile against it), so no driver loads and no container "
@@ -695,7 +712,8 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
-        kubelet_reported(texts) or plugin_registration.findings(texts) or \
+        gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
+        plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
         said_findings(texts) or unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)

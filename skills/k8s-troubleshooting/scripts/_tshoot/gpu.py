@@ -162,6 +162,17 @@ DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to bui
                           r"kernel module|GPL-incompatible module nvidia[\w-]*\.ko uses GPL-only "
                           r"symbol|nvidia\.ko failed to build|"
                           r"Failed to run `[^`\n]*\bdkms build -m nvidia\b", re.I)
+# The GPU Operator's RHEL/RHCOS driver container cannot install the packages it builds the
+# module with, before any build: "FATAL: failed to install elfutils-libel-devel. RHEL
+# entitlement may be improperly deployed." (NVIDIA/gpu-driver-container rhel8/nvidia-driver
+# @06a208c:138, rhel9 and rhel10 :142), "FATAL: failed to install elfutils packages. ..." before
+# commit 1ba5f1f (2025-07; NVIDIA/cloud-native-docs openshift/troubleshooting-gpu-ocp.rst@52dcb7b:
+# the Driver Toolkit not deployed, so an entitled build was tried), and the same script's
+# "FATAL: failed to update the dnf metadata cache after multiple attempts ..." (:128) and
+# "FATAL: failed to reach RHEL package repositories." (:40)
+DRIVER_PACKAGES = re.compile(r"FATAL: failed to install elfutils\b|RHEL entitlement may be "
+                             r"improperly deployed|FATAL: failed to update the dnf metadata cache|"
+                             r"FATAL: failed to reach RHEL package repositories", re.I)
 # The kernel module was built but the kernel refused to load it: nvidia-installer's
 # "Unable to load the kernel module '%s'.  This happens most frequently when this kernel module
 # was built against the wrong or improperly configured kernel sources, with a version of gcc
@@ -491,6 +502,7 @@ class GpuReport:
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
+    driver_packages: list[str] = field(default_factory=list)     # no packages to build it
     driver_build: list[str] = field(default_factory=list)        # the module cannot be built
     driver_load: list[str] = field(default_factory=list)         # built, the kernel refuses it
     driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
@@ -1097,6 +1109,7 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = 
     (((_NCCL_SHM,), "nccl_shm"),), (((_DEV_SHM,), "dev_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_RM_INIT_FAILED,), "gpu_init_failed"),),
     (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
+    (((DRIVER_PACKAGES,), "driver_packages"),),
     (((DRIVER_BUILD,), "driver_build"),), (((DRIVER_LOAD,), "driver_load"),),
     (((_HOOK_NVML_UNKNOWN,), "driver_broken"),),
     (((DRIVER_ABSENT,), "driver_absent"), ((LIBS_NOT_VISIBLE,), "libs_not_visible"),

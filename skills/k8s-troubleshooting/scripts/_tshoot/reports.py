@@ -18,6 +18,7 @@ from k8s_skillkit import fatal_log, invalid_errors
 from k8s_skillkit.admission_denials import refusals
 from k8s_skillkit.get_table import ADMISSION_REASON
 
+from _tshoot import cni_teardown, csi_lifecycle
 from _tshoot import gpu as gpu_logs
 from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
@@ -370,6 +371,9 @@ def _pull(text: str) -> Report | None:
 
 
 def _sandbox(text: str) -> Report | None:
+    torn = cni_teardown.detail(text)  # the CNI DEL fails when the sandbox is stopped
+    if torn:
+        return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"], torn)
     handler = km.NO_RUNTIME_HANDLER.search(text)
     if handler:
         crio = handler.group("crio")
@@ -390,6 +394,9 @@ def _sandbox(text: str) -> Report | None:
 
 def _mount(text: str) -> Report | None:
     # (a claim not bound is the claim's fault, not the mount's: _PVC reads it)
+    lifecycle = csi_lifecycle.detail(text)  # the CSIDriver refuses the volume's mode
+    if lifecycle:
+        return Report("mount_failed", _short(text), WEIGHT["mount_failed"], lifecycle)
     if not km.MOUNT.search(text) or _PVC_NOT_BOUND.search(text):
         return None
     # the kubelet's MountVolume step fails (FailedMount, the pod stays ContainerCreating on its

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from k8s_skillkit import invalid_errors
+from k8s_skillkit.admission_denials import WEBHOOK_CAUSE, Refusal, refusals
 from k8s_skillkit.logged_events import events_from_logs
 
 from _tshoot.training import KINDS
@@ -26,8 +27,12 @@ _JSON_START = re.compile(r"\{\s*\"")
 # server-side apply of a field the cluster's schema lacks fails before validation ("failed to
 # create typed patch object (ns/name; apps/v1, Kind=StatefulSet): .spec.ordinals: field not
 # declared in schema": a cluster older than the operator's API, kubernetes-sigs/lws#401)
+# ... or could not call an admission webhook whose failurePolicy is Fail, and refused the object
+# all the same (k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go `failed calling webhook %q:
+# %v`; kubeflow/community-distribution#3396: the Trainer's JobSet timing out on mjobset.kb.io)
 _REFUSED = re.compile(r"\bis invalid: |\bis forbidden: |admission webhook \S+ denied|"
-                      r"failed to create typed patch object|field not declared in schema", re.I)
+                      r"failed to create typed patch object|field not declared in schema|"
+                      r"failed calling webhook", re.I)
 
 
 def read(lines: list[str], jobs: list[dict[str, Any]] = ()) -> tuple[list[dict[str, Any]],
@@ -189,4 +194,16 @@ def setup_refusals(lines: list[str]) -> list[tuple[str, str]]:
         if found:
             kind = "TFJob" if found.group("kind").lower() == "tfjob" else found.group("kind")
             out.append((kind, " ".join(str(line).split())[:300]))
+    return out
+
+
+def webhook_refusals(lines: list[str]) -> list[tuple[Refusal, str]]:
+    """[(refusal, the line)] for each admission webhook that refused, or could not be called
+    for, an object a controller created (k8s_skillkit.admission_denials), in a paste that
+    holds no job: the log line or error a user copies when a job gets no children."""
+    out = []
+    for line in lines:
+        for refusal in refusals(_unescape(str(line))):
+            if refusal.cause == WEBHOOK_CAUSE:
+                out.append((refusal, " ".join(_unescape(str(line)).split())[:300]))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from k8s_skillkit.admission_denials import WEBHOOK_CAUSE, Refusal, refusals
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import name_of, namespace_of
 
@@ -163,6 +164,13 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
     said = "controller log" if str((last.get("source") or {}).get("component", "")).endswith(
         "(log)") else f"event {last.get('reason')}"  # _tshoot.training_logs
     message = (last.get("message") or "").strip()
+    called = webhook_call_failed(message)
+    if called:  # the webhook did not answer: its Service, pods or the path to them
+        return Verdict("error", "admission_webhook_denied",
+                       f"the controller cannot create the {obj.get('kind')}'s child objects: "
+                       f"the API server cannot call admission webhook {called.webhook} "
+                       f"({called.call_error[:120]}) and so refuses them",
+                       [f"{said}: \"{message[:300]}\""], WEBHOOK_CALL_FIX)
     webhook = _WEBHOOK_DENIED.search(message)
     if webhook:  # a policy refusing the pods, not the job's schema
         return Verdict("error", "admission_webhook_denied",
@@ -186,6 +194,27 @@ def _create_failed(cluster: Cluster, obj: dict) -> Verdict | None:
     return Verdict("error", "training_invalid",
                    f"the controller cannot create the {obj.get('kind')}'s child objects: {why}",
                    [f"{said}: \"{message[:300]}\""], fix)
+
+
+def webhook_call_failed(message: str) -> Refusal | None:
+    """The kit's reading of `failed calling webhook "NAME": WHY` in a message, if any."""
+    return next((r for r in refusals(message.replace('\\"', '"'))
+                 if r.cause == WEBHOOK_CAUSE and r.call_error), None)
+
+
+# The apiserver calls the webhook's Service; a failurePolicy Fail webhook that does not answer
+# refuses the object. A timeout ("context deadline exceeded") is a call nothing answered in
+# timeoutSeconds: a service mesh sidecar in the webhook's pod intercepting the apiserver's
+# HTTPS call (kubeflow/community-distribution#3396, #3322: Istio in front of the JobSet
+# webhook), a firewall or network policy, or a slow webhook.
+WEBHOOK_CALL_FIX = ("make the webhook answer: its Service needs ready endpoints (kubectl get "
+                    "endpoints -n <webhook namespace>; the webhook's pods and logs); a timeout "
+                    "(context deadline exceeded) is a call nothing answered - a service mesh "
+                    "sidecar injected into the webhook's pod intercepting the API server's "
+                    "call (exclude the webhook port from interception or disable injection "
+                    "there), a firewall or NetworkPolicy between the API server and the pod, "
+                    "or a webhook too slow for its timeoutSeconds; if the webhook was "
+                    "uninstalled, delete its leftover Mutating/ValidatingWebhookConfiguration")
 
 
 _WEBHOOK_DENIED = re.compile(r"admission webhook \\?\"?([\w.-]+)\\?\"? denied the request")

@@ -18,6 +18,7 @@ from _tshoot import kubelet_start, objects
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import probe_access, pv_affinity, quota_text
+from _tshoot import scheduled_later
 from _tshoot import terminating, waiting_claims
 from _tshoot.model import meta
 from _tshoot.redact import redact
@@ -84,6 +85,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += waiting_claims.findings(cluster, out)
     out += _probe_access(cluster, out)
     out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
+    out = scheduled_later.resolved(cluster, out)  # a FailedScheduling answered by a bind
     if cluster.paste:
         for f in out:
             f.setdefault("_weight", cause_weight(f["cause"]))

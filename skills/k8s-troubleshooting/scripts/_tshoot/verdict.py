@@ -348,6 +348,8 @@ def sched_fix(cat: str, resources: list, taint_keys: list) -> str:
 
 def message_fix(rep) -> tuple[str, str]:
     cause, d = rep.cause, rep.detail
+    if d.get("message_fix"):  # a reader that words its own (csi_lifecycle.py, cni_teardown.py)
+        return d["message_fix"]
     if cause == "gpu_not_advertised" and "register" in d:
         return _registration_failed(d["register"])
     if d.get("gpu_stack"):
