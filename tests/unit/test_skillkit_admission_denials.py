@@ -125,3 +125,40 @@ def test_a_policy_warning_refuses_nothing():
             "binding 'max-replicas-b': failed expression: object.spec.replicas <= 5\n"
             "deployment.apps/web created")
     assert refusals(text) == []
+
+
+# --- OpenShift 4's SCC list printed through ToAggregate (openshift/apiserver-library-go
+# a8019f39 pkg/securitycontextconstraints/sccadmission/admission.go:130): an aggregate of one
+# error has no brackets (k8s.io/apimachinery v0.37.2 pkg/util/errors/errors.go:75).
+# decisionbox-io/decisionbox-platform#320: the items pasted one a line, no brackets
+SCC_BARE_LINES = ('pods "test-6a68d0f08831-..." is forbidden: unable to validate against any '
+                  'security context constraint:\n  provider restricted-v2: .spec.securityContext.'
+                  'fsGroup: Invalid value: [1000]: 1000 is not an allowed group\n  provider '
+                  'restricted-v2: .containers[0].runAsUser: Invalid value: 1000: must be in the '
+                  'ranges: [1000740000, 1000749999]\n')
+# admission_test.go:1127@a8019f39, the one-error message as the admission test expects it
+SCC_BARE_ONE = ('pods "Unknown" is forbidden: unable to validate against any security context '
+                'constraint: provider matchingPriorityAndScoreSCCOne: .containers[0].runAsUser: '
+                'Invalid value: 5: must be: 6')
+# an older apimachinery's value (%#v: []int64{...}), an item with no provider prefix
+SCC_BARE_FIELD = ('Error creating: pods "db-0" is forbidden: unable to validate against any '
+                  'security context constraint: fsGroup: Invalid value: []int64{26}: 26 is not '
+                  'an allowed group')
+
+
+@pytest.mark.parametrize("text, item", [
+    (SCC_BARE_LINES, "1000 is not an allowed group"),
+    (SCC_BARE_ONE, "Invalid value: 5: must be: 6"),
+    (SCC_BARE_FIELD, "26 is not an allowed group"),
+], ids=["lines", "one-error", "no-provider"])
+def test_an_scc_list_without_brackets_is_read(text, item):
+    found = refusals(text)
+    assert [r.cause for r in found] == ["pod_security_policy_denied"]
+    assert any(item in str(check) for check in found[0].checks)
+
+
+def test_an_scc_head_followed_by_prose_is_no_list():
+    # the head quoted in a sentence (no item, no colon-ended paste) names no refusal
+    text = ("the pod fails with unable to validate against any security context constraint: "
+            "see the events below")
+    assert refusals(text) == []

@@ -99,9 +99,16 @@ PSA_REASON = re.compile(r'\s*([^,(]+?)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)')
 # cut inside the list has no closing bracket)
 # (a paste cut right after the colon keeps no list: CrowdStrike/falcon-operator#563); the list
 # ends at the bracket that closes it (psp_list), not at the paste's last one: a list cut
-# before its end still holds an item's own `[0]` (portworx/talisman#33)
+# before its end still holds an item's own `[0]` (portworx/talisman#33). OpenShift 4 prints
+# the SCC list through ToAggregate (openshift/apiserver-library-go a8019f39 pkg/
+# securitycontextconstraints/sccadmission/admission.go:130), and an aggregate of one error has
+# no brackets (k8s.io/apimachinery v0.37.2 pkg/util/errors/errors.go:75; admission_test.go:1127
+# `...constraint: provider matchingPriorityAndScoreSCCOne: .containers[0].runAsUser: ...`):
+# a bare item (`provider X: `, or a field error) after the colon is the list as well
 PSP = re.compile(r"(?:unable to validate against any (?:pod security policy|security context "
-                 r"constraint)|PodSecurityPolicy: unable to admit pod):(?: \[(.*)$|\s*$)")
+                 r"constraint)|PodSecurityPolicy: unable to admit pod):(?:(?: \[|\s+(?=provider"
+                 r"\s|[\w.\[\]/-]+: (?:Invalid value|Forbidden|Required value|Unsupported "
+                 r"value):))(.*)$|\s*$)")
 # PSP with no usable policy at all (the pod's creator and ServiceAccount may `use` none):
 # `no providers available to validate pod request` (v1.10.0..v1.24
 # plugin/pkg/admission/security/podsecuritypolicy/admission.go computeSecurityContext;
