@@ -22,7 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
-from _gw import attach_count, fatal_log, host_header, manifest_mismatch
+from _gw import attach_count, fatal_log, host_header, manifest_mismatch, orphan_parents
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -211,6 +211,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported = [f for f in reported_findings(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in listenerset_reported(index) if _object_in_scope(f["object"], args)]
     reported += [f for f in attach_count.findings(index) if _object_in_scope(f["object"], args)]
+    reported += orphan_parents.fragment_findings(getattr(index.dump, "fragments", []))
     # the prose rules read the paste as written (commands and prose the kit sets aside too)
     raw = getattr(index.dump, "raw_lines", None)
     lines = with_paragraphs(_text_lines(index.dump), raw)

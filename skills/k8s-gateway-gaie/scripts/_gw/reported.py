@@ -14,7 +14,7 @@ from typing import Any
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
-from _gw import catalogue, foreign_status
+from _gw import catalogue, foreign_status, orphan_parents
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
                           match_condition_summary, match_denial, match_message, match_quoted,
@@ -228,8 +228,13 @@ def _refine_gateway(index, gw: dict, verdict) -> tuple[str, list[str]]:
 
 def _route(index, route: dict) -> list[dict]:
     status = route.get("status") or {}
-    out = []
+    # an entry for a parent the spec no longer names is a leftover: its conditions are not
+    # the route's state (_gw/orphan_parents.py)
+    leftovers = orphan_parents.orphaned(route)
+    out = [orphan_parents.finding_for(route, leftovers)] if leftovers else []
     for entry in (status.get("parents") or []) + (status.get("gateways") or []):
+        if any(entry is e for e in leftovers):
+            continue
         ref = entry.get("parentRef") or entry.get("gatewayRef") or {}
         where = (f"parent {ref.get('kind', 'Gateway')} "
                  f"{ref.get('namespace') or meta(route, 'namespace')}/{ref['name']}"
