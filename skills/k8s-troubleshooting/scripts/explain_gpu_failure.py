@@ -76,7 +76,8 @@ REPORTED = [
      "load the module flavour the GPU needs: the open kernel modules (the -open driver "
      "packages, the .run installer's --kernel-module-type=open or, older, -m=kernel-open, "
      "the GPU Operator's driver.kernelModuleType: open) for GPUs that require them, the "
-     "proprietary ones before Turing, or a driver release whose README lists the GPU; a node image that picks the flavour by PCI ID must "
+     "proprietary ones before Turing, or a driver release whose README lists the GPU; a "
+     "node image that picks the flavour by PCI ID must "
      "know this GPU's ID (awslabs/amazon-eks-ami#2768, fixed in a later AMI): upgrade the "
      "image; then reboot the node (or reload the modules) and restart the device plugin pod; "
      "check with modinfo -F license nvidia (Dual MIT/GPL is the open module)"),

@@ -9,8 +9,9 @@ route is not served by that parent whatever its conditions say. Envoy Gateway ke
 entries (internal/provider/kubernetes/status.go:695-720@v1.9.0, mergeRouteParentStatus "Keep
 all old parent statuses, regardless of controller"; envoyproxy/gateway#774 after a parentRef
 edit, #6933 after a Gateway was dropped from parentRefs; #9023 is said to report the v1.5.1
-fix reverted, thread not read here: the v1.9.0 merge above keeps them); tools that read status (external-dns, envoyproxy/gateway#5656; dashboards counting
-attached parents) then act on a parent the route left.
+fix reverted, thread not read here: the v1.9.0 merge above keeps them); tools that read
+status (external-dns, envoyproxy/gateway#5656; dashboards counting attached parents) then act
+on a parent the route left.
 
 Only a route whose spec.parentRefs the paste shows is judged: a status pasted alone, or a spec
 cut before its parentRefs, says nothing about which parents the route names now. Pasted as

@@ -43,7 +43,8 @@ _REGISTERED = re.compile(r"Got registration request from device plugin with reso
 
 
 def _events(text: str) -> list[tuple[str, str, str]]:
-    """(kind, resource, line) of the kubelet's device-plugin lines in order: "ended", "registered"."""
+    """(kind, resource, line) of the kubelet's device-plugin lines in order; kind is
+    "ended" or "registered"."""
     out = []
     for line in text.splitlines():
         ended, registered = _STREAM_ENDED.search(line), _REGISTERED.search(line)
