@@ -198,7 +198,7 @@ REFINES = ("no_matching_device", "insufficient_devices", "constraint_unsatisfiab
 SCHEDULING = REFINES + ("claim_template_missing", "claim_missing", "waiting_for_consumer",
                         "selector_not_evaluated")
 LATE_STAGE = ("driver_not_registered", "driver_prepare_failed", "claim_not_reserved_for_pod",
-              "cdi_device_unresolvable")
+              "cdi_device_unresolvable", "cdi_spec_incomplete")
 
 
 def merge(loaded, inv, inferred: list, namespace, name) -> list:

@@ -635,6 +635,25 @@ PATTERNS: tuple[Pattern, ...] = (
        "%v'); Kubernetes docs 'Limit Priority Class consumption by default'; "
        "https://github.com/kubernetes/test-infra/pull/35233 (the dra-example-driver kubelet "
        "plugin DaemonSet on GKE, fixed by a ResourceQuota for those classes)"),
+    # the same DaemonSet refused for any other reason: its controller's FailedCreate "Error
+    # creating: %v" (kubernetes v1.37.2 pkg/controller/controller_utils.go:600) around the
+    # apiserver's admission refusal, which names the pod by its generateName "<daemonset>-"
+    # (k8s.io/apiserver v0.37.2 pkg/admission/errors.go:45-46; apimachinery v0.37.2
+    # pkg/api/errors/errors.go:216 '%s %q is forbidden: %v'): a service account the install
+    # did not create (plugin/pkg/admission/serviceaccount/admission.go:164 "error looking up
+    # service account %s/%s: %w"; ROCm/gpu-operator#533, the OLM bundle lacks the DRA driver's
+    # SA), quota, PodSecurity, an SCC. Read only for a pod a DRA driver's kubelet plugin runs
+    # in: its name says so (a `dra` word with driver/plugin, or kubelet-plugin), and not the
+    # driver's controller or webhook, whose pods do not publish devices
+    _p("driver-pods-forbidden", "no_dra_drivers", "kube-controller-manager",
+       r"\bpods \"(?P<prefix>(?![\w.-]*(?:controller|webhook))(?=[\w.-]*?(?:kubelet-?plugin"
+       r"|\bdra\b[\w.-]*?(?:driver|plugin)|(?:driver|plugin)[\w.-]*?\bdra\b))[\w.-]+)\" is "
+       r"forbidden: (?P<reason>[^\n]{1,300})",
+       "any (apiserver admission refusing a DaemonSet's pods)",
+       "kubernetes v1.37.2 pkg/controller/controller_utils.go:600 (FailedCreate 'Error "
+       "creating: %v'); k8s.io/apiserver v0.37.2 pkg/admission/errors.go:45-46 (the "
+       "generateName as the name); kubernetes v1.37.2 plugin/pkg/admission/serviceaccount/"
+       "admission.go:164; https://github.com/ROCm/gpu-operator/issues/533"),
     # an out-of-tree scheduler plugin failing in PreBind for the pod (the scheduler
     # framework's "running PreBind plugin %q: %w", pkg/scheduler/framework/runtime/
     # framework.go RunPreBindPlugins); the DynamicResources and VolumeBinding plugins' own
@@ -690,6 +709,30 @@ PATTERNS: tuple[Pattern, ...] = (
        "%q), host type mismatch (%s, %s)'), wrapped by pkg/cdi/cache.go InjectDevices ('failed "
        "to inject devices: %w') and containerd v2 pkg/cdi/oci_opt.go WithCDIDevices ('CDI device "
        "injection failed: %w')"),
+    # a bind mount whose host source is not there when runc builds the container: runc 1.2+
+    # asks its parent to open the source it cannot stat ("failed to fulfil mount request: %w"
+    # around os.OpenFile's "open <path>: no such file or directory", runc v1.3.0
+    # libcontainer/rootfs_linux.go:119-127, process_linux.go:685, mount_linux.go:329); runc
+    # 1.0-1.1 stats it ("error mounting %q to rootfs at %q: %w" around "stat <path>: ...",
+    # runc v1.1.12 libcontainer/rootfs_linux.go:88,233). A pod's own volumes cannot fail this
+    # way: containerd's CRI creates a missing hostPath source (containerd v2.1.4 internal/cri/
+    # opts/spec_linux_opts.go:109-117) and the kubelet's own paths sit under its root dir
+    # (/var/lib/kubelet/pods/<uid>/..., excluded: a subPath or configmap gone is not CDI). So
+    # the mount came from a CDI spec's containerEdits: the spec names a host path the node
+    # lacks (a driver root other than the host's, nicolerenee/infra#2394: specs written with
+    # driver root / while Talos keeps the driver under /usr/local; a stale spec)
+    _p("runtime-cdi-mount-source-missing", "cdi_spec_incomplete", "container runtime",
+       r"failed to fulfil mount request: open (?P<path>/(?!var/lib/kubelet/)"
+       r"(?![^\s\"]*/pods/[0-9a-f-]{36}/)[^\s\"\\:]+): no such file or directory"
+       r"|error mounting \"(?P<path2>/(?!var/lib/kubelet/)(?![^\s\"]*/pods/[0-9a-f-]{36}/)"
+       r"[^\s\"]+)\" to rootfs at \"[^\"]+\": stat [^\s:]+: no such file or directory",
+       "runc 1.2+ ('failed to fulfil mount request'), runc 1.0-1.1 ('error mounting ... to "
+       "rootfs at'); containerd",
+       "opencontainers/runc v1.3.0 libcontainer/process_linux.go:685, mount_linux.go:329, "
+       "rootfs_linux.go:119-127; runc v1.1.12 libcontainer/rootfs_linux.go:88,233; containerd "
+       "v2.1.4 internal/cri/opts/spec_linux_opts.go:109-117 (CRI mount sources are created); "
+       "https://github.com/nicolerenee/infra/pull/2394 (DRA claim CDI specs with the wrong "
+       "driver root)"),
     # ---------------------------------------------------------------- apiserver
     # the same 404 in client-go's watch-list fallback and kubectl's wording, naming the
     # resource: `the server could not find the requested resource (get deviceclasses.resource.

@@ -150,6 +150,14 @@ MEANING = {
         "enable CDI in the runtime (containerd 1.7: enable_cdi = true and cdi_spec_dirs "
         "including /var/run/cdi), make the driver write its CDI specs where the runtime "
         "reads them, then recreate the pod"),
+    "cdi_spec_incomplete": (
+        "the container cannot start: a CDI spec the runtime applied (a DRA driver's claim "
+        "spec, or the toolkit's) names host paths the node does not have, so the spec is "
+        "unusable there although the claim was prepared",
+        "on the pod's node find the spec naming the path (grep -l <path> /var/run/cdi/* "
+        "/etc/cdi/*) and its generator; give that generator the host's driver root (NVIDIA's "
+        "DRA driver: nvidiaDriverRoot, the GPU Operator's driver install dir) so it writes "
+        "existing host paths, regenerate the spec, then recreate the pod"),
     "cdi_not_enabled": (
         "the container runtime did not apply the DRA driver's CDI edits (the mounts, env and "
         "device nodes its kubelet plugin prepared): CDI is off in the runtime, which then "
@@ -224,7 +232,8 @@ def collect(objects: list[dict], texts: list[str]) -> list[Report]:
     pod that has since started says nothing about what blocks anything now)."""
     running = {(namespace_of(p), name_of(p)) for p in objects if p.get("kind") == "Pod"
                and dig(p, "status", "phase") in ("Running", "Succeeded")}
-    return [r for r in _collect(objects, texts) if not (
+    # a running pod's container that waits or failed to start is its current state, though
+    return [r for r in _collect(objects, texts) if r.where.startswith("container ") or not (
         r.about.get("kind") == "Pod" and (r.about.get("namespace", ""), r.about.get("name"))
         in running)]
 
@@ -316,6 +325,24 @@ def _from_pod(pod: dict) -> list[Report]:
         waiting = dig(status, "state", "waiting", default={}) or {}
         out += [Report(m, _ref(pod), f"container {status.get('name')} waiting")
                 for m in classify(str(waiting.get("message", "")))]
+        out += [Report(m, _ref(pod), f"container {status.get('name')} {where}")
+                for where, message in _start_errors(status) for m in classify(message)]
+    return out
+
+
+# containerd's reason for a container the runtime failed to start (its error is the message;
+# containerd v2.1.4 internal/cri/server/helpers.go:47, container_start.go:75): a restarted
+# container keeps it in lastState while it waits in CrashLoopBackOff. Other terminations'
+# messages are the application's own termination message, not a component's.
+_START_ERRORS = ("StartError",)
+
+
+def _start_errors(status: dict) -> list[tuple[str, str]]:
+    out = []
+    for where, key in (("terminated", "state"), ("last terminated", "lastState")):
+        ended = dig(status, key, "terminated", default={}) or {}
+        if ended.get("reason") in _START_ERRORS and ended.get("message"):
+            out.append((f"{where} ({ended['reason']})", str(ended["message"])))
     return out
 
 
@@ -472,6 +499,14 @@ _FIX_BY_PATTERN = {
                        "device.attributes[\"<domain>\"].<name>, comparisons use ==",
     "kubelet-claim-info-missing": "upgrade the kubelet on that node to a release with "
                                   "kubernetes#135919, then recreate the pod",
+    # kubernetes v1.37.2 plugin/pkg/admission/serviceaccount/admission.go:164
+    "driver-pods-forbidden": "remove what the refusal names: a service account the install "
+                             "did not create (create it with the RBAC the driver's Helm chart "
+                             "ships, or install through the chart; kubectl get sa -n <driver "
+                             "namespace>), a quota or PodSecurity level of the driver's "
+                             "namespace; the DaemonSet then creates its pods (kubectl describe "
+                             "daemonset -n <driver namespace>) and kubectl get resourceslices "
+                             "shows devices",
     "runtime-cdi-host-device": "on the pod's node, ls -l the device path the message names: "
                                "the device node must exist in the host's /dev, not only in the "
                                "driver's container (a kubelet plugin that creates device nodes "
@@ -639,6 +674,21 @@ def _d_critical_priority_quota(m: Match) -> str:
             "and no node runs the driver")
 
 
+def _d_driver_pods_forbidden(m: Match) -> str:
+    # the apiserver's admission refusal names the DaemonSet's generateName, "<daemonset>-"
+    return (f": the apiserver refuses the DRA driver's pods ({m.value('prefix')}...): "
+            f"{_clip(m.value('reason'), 200)}; its DaemonSet creates none, so no node runs the "
+            "driver's kubelet plugin")
+
+
+def _d_runtime_cdi_mount_source_missing(m: Match) -> str:
+    path = m.value("path")
+    return (f": the runtime cannot bind-mount {path}, which does not exist on the node; the "
+            "mount comes from a CDI spec's containerEdits (containerd creates a pod volume's "
+            "missing hostPath itself), typically written for another driver root than the "
+            "host's")
+
+
 def _d_sched_prebind_plugin(m: Match) -> str:
     return (f": the scheduler plugin {m.value('plugin')} failed in PreBind, after the "
             "pod had a node")
@@ -751,6 +801,8 @@ _DETAIL: dict[str, Callable[[Match], str]] = {
     "driver-device-not-allocatable": _d_driver_device_not_allocatable,
     "kai-accounting-impossible": _d_kai_accounting_impossible,
     "critical-priority-quota": _d_critical_priority_quota,
+    "driver-pods-forbidden": _d_driver_pods_forbidden,
+    "runtime-cdi-mount-source-missing": _d_runtime_cdi_mount_source_missing,
     "sched-prebind-plugin": _d_sched_prebind_plugin,
     "plugin-registrar-failed": _d_plugin_registrar_failed,
     "nvidia-mps-daemon": _d_nvidia_mps_daemon,
