@@ -22,7 +22,7 @@ from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import partial_start, saturated, tas_taints
-from _kueue import controller_down, provreq, recovered_panic
+from _kueue import controller_down, provreq, recovered_panic, unserved_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -94,7 +94,7 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
                  if namespace is None or f["object"]["namespace"] in ("", namespace)]
     findings = fold_workers(findings) + provreq.findings(cluster)
     texts = getattr(cluster, "texts", [])
-    findings = controller_down.findings(cluster.pods, texts) + findings
+    findings = controller_down.findings(cluster.pods, texts, cluster.events) + findings
     bugs = recovered_panic.findings(texts)
     if bugs:  # the webhook call failed because its handler panicked, not a manager down
         findings = bugs + [f for f in findings if not recovered_panic.webhook_failure_of(f)]
@@ -119,6 +119,12 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         # only "not in the dump": a full queue's own counters, or a state the report states
         # (a queue it stopped), say more
         findings = (saturated.findings(cluster) or prose_findings(cluster)) + findings
+    # Kueue's log noise about an API version the cluster lacks: after every real finding (it
+    # stops nothing), before the "not in the dump" infos
+    noise = unserved_api.findings(texts)
+    if noise:
+        findings = ([f for f in findings if f["severity"] != "info"] + noise
+                    + [f for f in findings if f["severity"] == "info"])
     if not findings and not unknown and not workloads and not cluster.jobs and (
             cluster.cluster_queues or cluster.flavors or cluster.admission_checks):
         unknown.append(_config_only(cluster))

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
 from k8s_skillkit.findings import finding
 
@@ -58,18 +58,40 @@ _KUEUE_IMAGE_PULL = re.compile(r"(?:Back-off pulling|Failed to pull|pull(?:ing)?
 _CERT_SECRET = re.compile(r'kueue-webhook-server-cert\\?"? not found')
 _DOWN_FIX = ("read the controller pod's events and previous log (kubectl describe pod / kubectl "
              "logs --previous -n <kueue namespace> -l control-plane=controller-manager): an "
-             "image it cannot pull (the node's DNS or proxy to the registry, or a mirror), the "
+             "image it cannot pull (the node's DNS or proxy to the registry, a mirror, or a tag "
+             "the registry lacks: Kueue's tags start with `v`, kueue#7210), a pod Pending (no "
+             "node fits its requests, nodeSelector or tolerations), the "
              "webhook certificate's Secret it cannot find (a Helm release name the chart's "
              "certificate templates do not expect: upgrade the chart), or a crash; nothing is "
              "admitted until it runs")
 
 
-def _pod_down(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[str, Any]]:
-    """kueue-controller-manager not running, from its pod's row or object, or from the
-    kubelet's failure to pull Kueue's image in the text."""
-    evidence = [f"pod {p['metadata'].get('name')}: {state}" for p in pods
-                if _CONTROLLER.search(str((p.get("metadata") or {}).get("name", "")))
-                for state in [_pod_state(p)] if state and _DOWN_STATES.search(state)]
+# a pod not started yet (phase Pending, `kubectl get pods` STATUS Pending / ContainerCreating):
+# the controller is down only if no replica of it runs (a rollout's new pod waits beside the
+# old one, which still serves)
+_NOT_STARTED = re.compile(r"^(?:Pending|ContainerCreating)$")
+# the kubelet's events on the controller's pod: Warning Failed `Failed to pull image %q: %v`,
+# BackOff `Back-off pulling image %q` (pkg/kubelet/images/image_manager.go:369, :345@v1.37.2),
+# Failed `Error: <reason>` (kuberuntime/kuberuntime_container.go:218-295: `Error: ErrImagePull`,
+# `Error: ImagePullBackOff`, `Error: CreateContainerConfigError`)
+_PULL_EVENT = re.compile(r"Failed to pull image|Back-off pulling image")
+
+
+def _pod_down(pods: list[dict[str, Any]], texts: list[str],
+              events: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """kueue-controller-manager not running, from its pod's row or object, the kubelet's
+    events on it, or the kubelet's failure to pull Kueue's image in the text."""
+    mine = [p for p in pods if _CONTROLLER.search(str((p.get("metadata") or {}).get("name", "")))]
+    running = any(str((p.get("status") or {}).get("phase") or "") == "Running"
+                  and not _DOWN_STATES.search(_pod_state(p)) for p in mine)
+    evidence = [f"pod {p['metadata'].get('name')}: {state}" for p in mine
+                for state in [_pod_state(p)] if state and (_DOWN_STATES.search(state) or (
+                    _NOT_STARTED.match(state) and not running))]
+    evidence += [f"event on pod {name}: {msg[:200]}" for e in events or []
+                 for name in [str((e.get("involvedObject") or {}).get("name") or "")]
+                 for msg in [" ".join(str(e.get("message") or "").split())]
+                 if _CONTROLLER.search(name) and (_PULL_EVENT.search(msg) or (
+                     msg.startswith("Error: ") and _DOWN_STATES.search(msg)))]
     text = "\n".join(str(t) for t in texts or [])
     for pattern in (_KUEUE_IMAGE_PULL, _CERT_SECRET):
         hit = pattern.search(text)
@@ -209,8 +231,9 @@ def _pod_state(pod: dict[str, Any]) -> str:
     return " ".join(w for w in [str(status.get("reason") or "")] + waiting if w)
 
 
-def findings(pods: list[dict[str, Any]], texts: list[str]) -> list[dict[str, Any]]:
+def findings(pods: list[dict[str, Any]], texts: list[str],
+             events: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
     """kueue_controller_down when the paste shows the controller not running: its panic
-    first (it names the code that failed), else its pod or image."""
-    return _panicked(texts) or _manager_exited(pods, texts) or _pod_down(pods, texts)
+    first (it names the code that failed), else its pod (row, object or events) or image."""
+    return _panicked(texts) or _manager_exited(pods, texts) or _pod_down(pods, texts, events)
 

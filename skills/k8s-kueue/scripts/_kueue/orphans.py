@@ -400,7 +400,8 @@ def prose_findings(cluster) -> list[dict]:
 
 _PROSE_LEADS = {
     "kueue_controller_down": "the report says kueue-controller-manager is not running (crash "
-                             "loop, panic) or its webhook has no endpoints: nothing is admitted "
+                             "loop, panic, an image it cannot pull, its pod Pending) or its "
+                             "webhook has no endpoints: nothing is admitted "
                              "and, its webhooks being fail-closed, Kueue's objects and managed "
                              "jobs are refused",
     "pods_ready_timeout": "the report says the Workload was evicted by waitForPodsReady (Evicted "
@@ -507,8 +508,11 @@ def prose_states(cluster) -> list[dict]:
                 _FLAVOR_SELECTOR_CONFIRM
         elif cause == "admitted_not_started" and pending:
             fix = _CAPACITY_FIX
+        # (the controller is a Deployment, not a Workload the paste left unnamed)
+        target = {"kind": "Deployment", "name": "kueue-controller-manager"} \
+            if cause == "kueue_controller_down" else {"kind": "Workload"}
         out.append(finding(
-            "warning", cause, {"kind": "Workload"}, lead,
+            "warning", cause, target, lead,
             [f"in the text: {s[:240]}" for s in sentences[:3]], fix,
             basis="inferred", confirm=confirm))
     return out

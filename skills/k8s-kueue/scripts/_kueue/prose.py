@@ -258,12 +258,26 @@ _NO_FIT = re.compile(
     r"|not)\s+(?:\w+\s+)?fit\b", re.I)
 
 
+# the controller's pod by name ("kueue-controller-manager-5d9f-abcde", "Kueue controller pods")
+_CONTROLLER_POD = (r"\bkueue[- ](?:controller(?:[- ]manager)?|manager)(?:[- ][\w-]+)?(?:\s+pods?)?\b"
+                   r"|\bkueue(?:'s)?\s+(?:own\s+)?pods?\b")
+# ... up to its state, through words that are not about a job (whose pods are not Kueue's)
+_NOT_A_JOB = r"(?:(?!\b(?:jobs?|workloads?|admit\w*|but|while|whereas)\b)[^.\n])"
 # kueue-controller-manager said to crash, not to run, or its webhook to have no endpoints
 # ("The Kueue controller is in `CrashLoopBackOff`", marin-community/marin#7396)
 _CONTROLLER_DOWN = re.compile(
     r"\bkueue(?:[- ]controller(?:[- ]manager)?)?\b[^.\n]{0,60}?\b(?:CrashLoopBackOff|crash\w*"
     r"|panic\w*|(?:is|was)\s+(?:not\s+running|down))"
-    r"|\b(?:kueue\S*\s+)?(?:admission\s+)?webhook\b[^.\n]{0,40}?\bno\s+endpoints\b", re.I)
+    r"|\b(?:kueue\S*\s+)?(?:admission\s+)?webhook\b[^.\n]{0,40}?\bno\s+endpoints\b"
+    # ... or its pod said to wait in a state the kubelet reports for a container that cannot
+    # start (kubelet pkg/kubelet/images/types.go@v1.37.2: ErrImagePull, ImagePullBackOff,
+    # InvalidImageName; kuberuntime/kuberuntime_container.go:69: CreateContainerConfigError) or
+    # still Pending. Only the controller's own pod: "Kueue admitted it but the pods are in
+    # ImagePullBackOff" is a job's pod (kueue#7210: a release manifest's image tag without
+    # its `v`, "Kueue controller pods fail due to `ImagePullBackoffError`")
+    rf"|(?:{_CONTROLLER_POD}){_NOT_A_JOB}{{0,60}}?(?:\b(?:ImagePullBack-?off\w*|ErrImagePull|"
+    r"InvalidImageName|CreateContainer(?:Config)?Error)|\b(?:stuck|stays?|remains?|is|are|"
+    r"hangs?)\s+(?:\w+\s+)?(?:in\s+)?(?:Pending|ContainerCreating)\b)", re.I)
 
 
 def states(text: str) -> list[tuple[str, list[str]]]:
