@@ -18,6 +18,7 @@ from k8s_skillkit.loading import read_text
 
 from _tshoot import gpu_capacity, gpu_runtime_handler, plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
+from _tshoot.gpu import _generic_system_error as bare_system_error
 from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
 from _tshoot.refused_cr import refused_findings
@@ -560,12 +561,47 @@ _FROM_SILENCE = {"nvls_cuda": "on the node: nvidia-smi -q | grep -A2 Fabric",
                                           "unhealthy"}
 
 
+# ncclSystemError names no call: "unhandled system error (run with NCCL_DEBUG=INFO for
+# details)" (nccl src/init.cc ncclGetErrorString); PyTorch's NCCLUtils getNcclErrorDetailStr:
+# "System call (e.g. socket, malloc) or external library call failed or device error". The
+# NCCL WARN line that names the call prints only with NCCL_DEBUG set (src/debug.cc
+# ncclDebugInit: no NCCL_DEBUG, NCCL_LOG_NONE). Alone, it is the transport's only by
+# inference: NCCL's own system calls are also its /dev/shm segments (src/misc/shmutils.cc; the
+# proxy's ops pool /dev/shm/nccl-XXXXXX, src/proxy.cc ncclLocalOpAppend), and vLLM's guide
+# reads it at ncclCommInitRank as "a missing IPC_LOCK linux capability or an unmounted
+# /dev/shm" (vllm-project/vllm docs/usage/troubleshooting.md@7c61253f). So the cause id
+# stays, but the finding says what the line does not (gpustack/gpustack#1383: a vLLM
+# tensor-parallel pod, fixed by a memory-backed /dev/shm).
+_BARE_SYSTEM_ERROR = (
+    "NCCL reports a failed system call (ncclSystemError) without saying which: between nodes "
+    "it is usually the network (a socket, a peer that exited); for ranks on one node (a "
+    "tensor-parallel model server's workers) NCCL's own calls are its /dev/shm segments, and "
+    "a pod's /dev/shm is 64Mi unless a memory-backed volume is mounted there; with GPUDirect "
+    "RDMA, a missing IPC_LOCK capability",
+    "rerun with NCCL_DEBUG=INFO: the NCCL WARN line before the error names the failed call; "
+    "if it is /dev/shm (or df -h /dev/shm in the pod is small or full), mount an emptyDir "
+    "with medium: Memory at /dev/shm; if it is a socket or NET/IB, check the peer rank's pod "
+    "and node, then NCCL_SOCKET_IFNAME / NCCL_IB_HCA",
+    "rerun with NCCL_DEBUG=INFO and read the NCCL WARN line before the error")
+
+
+def _bare_system_error(found: dict[str, Any]) -> dict[str, Any]:
+    """The transport finding when its only evidence is the bare ncclSystemError."""
+    message, fix, confirm = _BARE_SYSTEM_ERROR
+    return {**found, "severity": "warning", "basis": "inferred", "message": message,
+            "fix": fix, "confirm": confirm}
+
+
 def _reported(report: GpuReport, rows: list[Row]) -> list[dict[str, Any]]:
     out = []
     for field, cause, obj, message, fix in rows:
         if getattr(report, field):
             found = finding("error", cause, obj, message, getattr(report, field)[:3], fix,
                             basis="reported")
+            if field == "nccl_net" and all(bare_system_error(line) for line in report.nccl_net):
+                if report.nccl_shm:  # the shared-memory line names the call that failed
+                    continue
+                found = _bare_system_error(found)
             inferred = (field == "nccl_shm" and report.nccl_shm_inferred) or (
                 field == "dev_shm" and report.dev_shm_inferred)
             if field in _FROM_SILENCE:  # what the log does not say: to be confirmed

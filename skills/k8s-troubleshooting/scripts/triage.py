@@ -22,7 +22,7 @@ from k8s_skillkit.loading import parse_paste, read_text
 from k8s_skillkit.logged_events import events_from_logs
 from k8s_skillkit.prose import refuse_unless_report
 
-from _tshoot import probe_access, terminating
+from _tshoot import cni_bin_unwritable, probe_access, terminating
 from _tshoot import prose as _prose
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
 from _tshoot.model import Cluster, meta
@@ -131,7 +131,8 @@ def _load_file(args) -> Cluster:
     elif cluster.paste or not objects:
         cluster.text_subjects = scan(text)
     if not objects and not cluster.text_subjects and not _looks_like_kubectl(text) \
-            and not _prose.states_a_fault(text) and not probe_access.findings(text):
+            and not _prose.states_a_fault(text) and not probe_access.findings(text) \
+            and not cni_bin_unwritable.findings(text):
         raise refuse_unless_report(
             text, label,
             f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes component "

@@ -166,6 +166,13 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
                    r"disk)\b|failed to get any path for iscsi disk|iscsiadm: (?:connection to "
                    r"discovery address \S+ (?:failed|closed)|cannot make connection to|login i/o "
                    r"error|could not log into all portals)|mount failed: exit status \d+|"
+                   # ... and the lines that error goes on with, which only a failed mount
+                   # prints (mount_linux.go:271-272; its V(4) success log says "Mounting cmd
+                   # (%s) with arguments (%s)", an unmount "Unmounting arguments:", :922), met
+                   # alone when a journal prefixes each line and the first was not pasted
+                   # (longhorn/website kb troubleshooting-rwx-volume-fails-to-attached-caused-
+                   # by-protocol-not-supported: "Output: mount.nfs: Protocol not supported")
+                   r"(?<![\w-])mounting (?:command|arguments): \S|"
                    + SUBPATH.pattern + "|" + CSI_REGISTRATION_FAILED.pattern, re.I)
 # The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
 # it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check

@@ -14,7 +14,7 @@ from typing import Any
 from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
-from _tshoot import kubelet_start, objects
+from _tshoot import cni_bin_unwritable, kubelet_start, objects, stale_condition
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import probe_access, pv_affinity, quota_text
@@ -84,7 +84,9 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _quota_refusal(cluster, out)
     out += waiting_claims.findings(cluster, out)
     out += _probe_access(cluster, out)
+    out += _cni_bin_unwritable(cluster, out)
     out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
+    out = stale_condition.demote(getattr(cluster, "text", "") or "", out)
     out = scheduled_later.resolved(cluster, out)  # a FailedScheduling answered by a bind
     if cluster.paste:
         for f in out:
@@ -148,6 +150,17 @@ def _probe_access(cluster: Any, found: list[dict[str, Any]]) -> list[dict[str, A
     if not cluster.paste or any(f["cause"] == "probe_failing" for f in found):
         return []
     out = probe_access.findings(getattr(cluster, "text", "") or "")
+    for f in out:
+        f.update(count=0, pods=[], _related=[])
+    return out
+
+
+def _cni_bin_unwritable(cluster: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A CNI installer kept out of /opt/cni/bin (cni_bin_unwritable.py), when no component's
+    report already says a pod's sandbox fails."""
+    if not cluster.paste or any(f["cause"] == "sandbox_failed" for f in found):
+        return []
+    out = cni_bin_unwritable.findings(getattr(cluster, "text", "") or "")
     for f in out:
         f.update(count=0, pods=[], _related=[])
     return out
