@@ -955,6 +955,26 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "get crd <plural>.gateway.networking.k8s.io -o jsonpath='{{.spec.versions[*]."
             "name}}'; GRPCRoute v1 needs Gateway API v1.1+, TLSRoute the experimental "
             "bundle): install the CRD release the program supports, then restart it"),
+    # ... and when the list is answered but the controller cannot decode what is stored: the
+    # objects carry a field in the form of another Gateway API release than the controller's
+    # Go types (client-go tools/cache/reflector.go v0.37.2 "failed to list %v: %w" wrapping
+    # sigs.k8s.io/json's UnmarshalTypeError "json: cannot unmarshal <value> into Go struct
+    # field <Struct>.<path> of type <T>"; Go 1.25+ drops "Go struct field " before an index).
+    # GatewayClass status.supportedFeatures went from strings (v1.1) to objects (v1.2,
+    # gateway-api apis/v1/gatewayclass_types.go v1.1.0:274 vs v1.2.0:286): istio/istio#53846,
+    # istiod 1.24 on v1.1 CRDs (`watch error in cluster <c>: failed to list
+    # *v1beta1.GatewayClass: json: cannot unmarshal string into Go struct field
+    # GatewayClassStatus.items.status.supportedFeatures of type v1.SupportedFeature`; istio
+    # pilot/pkg/util/informermetric/informerutil.go:54); the informer never syncs
+    _p("reflector-kind-undecodable", r"[Ff]ailed to (?:list|watch) \*?v\w+\." + _KINDS +
+       r"(?:List)?\b[^\n]{0,120}?\bcannot unmarshal \w+ into ", "crd_version_unsupported",
+       "class", ("text",),
+       hint="the controller cannot read that kind as stored: the installed Gateway API CRDs "
+            "(and the objects written under them) are another release than the controller "
+            "was built for (GatewayClass status.supportedFeatures: strings up to v1.1, "
+            "objects from v1.2): install the CRD release the controller's docs name, or a "
+            "controller release for the installed CRDs; an object stored in the old form "
+            "stays so until rewritten (clear that status field or recreate the object)"),
     # a controller that checks at start whether a kind's CRD is served and gets a 404 (kgateway
     # v2's setup "failed building controller: error checking if TCPRoute CRD exists: the
     # server could not find the requested resource", kgateway-dev/kgateway#10351: the
