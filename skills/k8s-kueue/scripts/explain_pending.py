@@ -22,7 +22,8 @@ from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import partial_start, saturated, tas_taints
-from _kueue import controller_down, provreq, recovered_panic, unserved_api
+from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
+from _kueue import unserved_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -98,6 +99,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     bugs = recovered_panic.findings(texts)
     if bugs:  # the webhook call failed because its handler panicked, not a manager down
         findings = bugs + [f for f in findings if not recovered_panic.webhook_failure_of(f)]
+    shipped = conversion_ca.findings(texts)
+    if shipped:  # a conversion call that reached Kueue and failed its CA: a CRD, not a crash
+        findings = shipped + [f for f in findings if not conversion_ca.covers(f, shipped)]
     if not findings:  # nothing else: read the objects once more, as a last resort
         findings = [f for wl in workloads for f in [diagnoser.unverified_start(wl)] if f][:3]
         findings += [f for job in cluster.jobs if in_scope(job)
@@ -121,7 +125,15 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings = (saturated.findings(cluster) or prose_findings(cluster)) + findings
     # Kueue's log noise about an API version the cluster lacks: after every real finding (it
     # stops nothing), before the "not in the dump" infos
-    noise = unserved_api.findings(texts)
+    # Kueue's informer refused by RBAC (its ClusterRole): after what the API server reports
+    # now (kueue#5783: a refused list kept the manager from getting ready, its webhooks timed
+    # out: kueue_controller_down first, this its why); a refused watch (it relists) with the
+    # noise below
+    denied = rbac_denied.findings(texts)
+    findings = ([f for f in findings if f["severity"] != "info"]
+                + [f for f in denied if f["severity"] == "error"]
+                + [f for f in findings if f["severity"] == "info"])
+    noise = [f for f in denied if f["severity"] != "error"] + unserved_api.findings(texts)
     if noise:
         findings = ([f for f in findings if f["severity"] != "info"] + noise
                     + [f for f in findings if f["severity"] == "info"])
