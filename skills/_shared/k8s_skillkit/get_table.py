@@ -31,6 +31,16 @@ SIGNATURES: list[tuple[str, list[str]]] = [
     ("Pod", ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE",
              "READINESS GATES"]),
     ("Node", ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]),
+    # older and -o wide node tables: kubectl v1.6-v1.7 printed no ROLES (k8s.io/kubernetes
+    # v1.7.0 pkg/printers/internalversion/printers.go:75-76 nodeColumns, nodeWideColumns);
+    # wide adds EXTERNAL-IP OS-IMAGE KERNEL-VERSION CONTAINER-RUNTIME from v1.8 (v1.8.0
+    # printers.go:217-227) and INTERNAL-IP before them from v1.11 (v1.11.0 printers.go:218-229)
+    ("Node", ["NAME", "STATUS", "AGE", "VERSION"]),
+    ("Node", ["NAME", "STATUS", "AGE", "VERSION", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION"]),
+    ("Node", ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "EXTERNAL-IP", "OS-IMAGE",
+              "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
+    ("Node", ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP",
+              "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
     ("Workload", ["NAME", "QUEUE", "RESERVED IN", "ADMITTED", "FINISHED", "AGE"]),
     ("Workload", ["NAME", "QUEUE", "ADMITTED BY", "AGE"]),
     ("Job", ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]),
