@@ -16,7 +16,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
-from _tshoot import gpu_capacity, gpu_runtime_handler, plugin_registration
+from _tshoot import gpu_capacity, gpu_rendered_config, gpu_runtime_handler, plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu import _generic_system_error as bare_system_error
 from _tshoot.gpu_said import said_findings
@@ -28,6 +28,7 @@ from _tshoot.verdict import subject_finding
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
 journalctl -k lines of the GPU nodes (Xid), kubectl describe pod text (OOMKilled, Evicted).
+The NVIDIA container toolkit's settings (GPU Operator toolkit.env, nvidia-ctk runtime configure).
 
 examples:
   kubectl logs -n ml -l jobset.sigs.k8s.io/jobset-name=llm --prefix --tail=-1 > ranks.log
@@ -751,7 +752,7 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
         gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
         plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
-        said_findings(texts) or unclassified(texts)
+        said_findings(texts) or gpu_rendered_config.findings(texts) or unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -22,7 +22,7 @@ from k8s_skillkit.loading import parse_paste, read_text
 from k8s_skillkit.logged_events import events_from_logs
 from k8s_skillkit.prose import refuse_unless_report
 
-from _tshoot import cni_bin_unwritable, probe_access, terminating
+from _tshoot import cni_bin_unwritable, consumer_absent, probe_access, terminating
 from _tshoot import prose as _prose
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
 from _tshoot.model import Cluster, meta
@@ -240,8 +240,9 @@ def body(args):
     findings = triage(cluster, logs, args.name)
     if not findings and cluster.paste and not args.name:
         # nothing a component printed: what the report says in words, else "cannot tell"
-        findings = [{**f, "rank": i + 1, "count": 0} for i, f in enumerate(
-            _prose.findings(cluster.text, list(PASTE_ASKS), cluster.pods()))]
+        said = consumer_absent.demote(cluster.text, cluster.pods(), _prose.findings(
+            cluster.text, list(PASTE_ASKS), cluster.pods()))
+        findings = [{**f, "rank": i + 1, "count": 0} for i, f in enumerate(said)]
     summ = summary(cluster, findings)
     if args.name:
         summ["scope"] += f", only {args.name}"

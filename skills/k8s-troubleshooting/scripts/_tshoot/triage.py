@@ -14,7 +14,8 @@ from typing import Any
 from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
-from _tshoot import cni_bin_unwritable, kubelet_start, objects, stale_condition
+from _tshoot import cni_bin_unwritable, consumer_absent, kubelet_start, objects
+from _tshoot import stale_condition
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import probe_access, pv_affinity, quota_text
@@ -87,6 +88,8 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     out += _cni_bin_unwritable(cluster, out)
     out = kubelet_start.just_started(getattr(cluster.dump, "texts", ()), out)
     out = stale_condition.demote(getattr(cluster, "text", "") or "", out)
+    # a WaitForFirstConsumer claim no pod uses: Pending by design (consumer_absent.py)
+    out = consumer_absent.demote(getattr(cluster, "text", "") or "", cluster.pods(), out)
     out = scheduled_later.resolved(cluster, out)  # a FailedScheduling answered by a bind
     if cluster.paste:
         for f in out:
