@@ -72,6 +72,8 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            # the Python interpreter the guard recognises
            "libnvidia-ml", "kubelet.go", "kube-controller-manager",
            "apisix-ingress-controller", "python3",
+           # the NVIDIA container toolkit's OCI hook binary (nvidia-container-toolkit cmd/)
+           "nvidia-container-runtime-hook",
            # the built-in ClusterRole every cluster has (the RBAC bootstrap policy)
            "cluster-admin",
            # the NFS mount helper's packages (Debian, RHEL): what a node needs for NFS volumes
