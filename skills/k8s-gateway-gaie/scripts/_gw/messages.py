@@ -84,6 +84,14 @@ _CILIUM_CEC_MALFORMED_HINT = (
     "listener (HTTPS Terminate and TLS Passthrough on one port, cilium/cilium#48269): move "
     "one to its own port or upgrade Cilium once the fix (PR #48278) is released; read the "
     "generated config with kubectl get ciliumenvoyconfig <name> -n <namespace> -o yaml")
+_NGINX_EMERG_HINT = ("nginx (the data plane) refused the configuration the controller "
+                     "generated and keeps serving its previous one (a failed reload rolls "
+                     "back), so the change never took effect: the [emerg] text names the "
+                     "directive or file; fix the object that produced it (a snippet, a "
+                     "policy, a listener's TLS settings). A file under /etc/nginx the "
+                     "controller should have written (a certificate or CA bundle) that is "
+                     "missing is the controller's fault although its status says True: "
+                     "check the Secret it references, then upgrade or report it")
 _XDS_NACK_HINT = ("Envoy (the data plane) refused the config the controller generated (an "
                   "xDS NACK) and keeps serving its previous config, so the change never took "
                   "effect: the text after the resource name says which setting it refused; "
@@ -891,6 +899,17 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # Passthrough on one port gave two Envoy listeners `listener-<port>`, v1.20.0; PR #48278)
     _p("cilium-cec-malformed", r"Skipping CiliumEnvoyConfig due to malformed xDS resources",
        "xds_config_rejected", "listener", ("text",), hint=_CILIUM_CEC_MALFORMED_HINT),
+    # nginx (NGINX Gateway Fabric's data plane) refused the config the controller generated:
+    # a configuration error is logged at level emerg (nginx src/core/ngx_log.c:77 err_levels),
+    # as `nginx: [emerg] ...` on stderr (ngx_log.c:207, `nginx -t` / `nginx -s reload`) or
+    # `YYYY/MM/DD HH:MM:SS [emerg] PID#TID: ...` in the error log (ngx_log.c:120-123), e.g.
+    # `cannot load certificate "%s": %s` (src/event/ngx_event_openssl.c:495@3f6f782); a reload
+    # whose new config fails keeps the old one ("rolls back changes and continues to work
+    # with old configuration", nginx.org/en/docs/control.html). nginx/nginx-gateway-fabric
+    # #5872: a CA bundle file the generated config names but NGF never wrote. An [error] or
+    # [warn] line (a request's upstream failure, a duplicate server name) is no refusal.
+    _p("nginx-emerg", r"(?:\bnginx:\s+|\b\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)\[emerg\]",
+       "xds_config_rejected", "listener", ("text",), hint=_NGINX_EMERG_HINT),
     _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "xds_config_rejected",
        "listener", ("text",), hint=_XDS_NACK_HINT),
     _p("envoy-xds-nack", r"\b(?:gRPC|delta) config for type\.googleapis\.com/envoy\.[\w.]+\.v3\."

@@ -16,10 +16,10 @@ from k8s_skillkit.findings import finding
 
 from _gw import catalogue, foreign_status, orphan_parents
 from _gw.causes import fix_for, layer_of
-from _gw.messages import (GENERIC_CONDITION, Verdict, absent_crd, classify,
-                          match_condition_summary, match_denial, match_message, match_quoted,
-                          match_reason_token, match_subject_condition, reason_verdict,
-                          scope_of_text)
+from _gw.messages import (GENERIC_CONDITION, ROUTE_PARENT_TEXT, Verdict, absent_crd,
+                          classify, match_condition_summary, match_denial, match_message,
+                          match_quoted, match_reason_token, match_subject_condition,
+                          reason_verdict, scope_of_text)
 from _gw.api_refusal import match_refusal, match_webhook_fields, refusal_blocks, verdict_of
 from _gw.webhook_refusal import match_webhook
 from _gw.text_conditions import condition_blocks, reasons_named, scope_above
@@ -606,10 +606,23 @@ def _decided_conditions(lines, raw) -> dict[int, tuple[Verdict, str] | None]:
             # (cilium/cilium#42956: a GatewayClass's Accepted=False InvalidParameters under
             # its `kubectl get gatewayclass` line, with nothing else naming the kind)
             verdict = classify(whose, cond)
+        if verdict is None and _route_parent_condition(cond):
+            # a whole condition whose message names a route's backendRef (EG's `Failed to
+            # process route rule N backendRef M: ...`) is a route parent's, read as from the
+            # parsed status (envoyproxy/gateway#6659: ResolvedRefs=False InvalidBackendTLS,
+            # a reason no line rule names, pasted as an indented list item)
+            verdict = classify("route", cond)
         if verdict is not None:
             out.update(dict.fromkeys(indices))
             out[min(indices)] = (verdict, cond_text(cond))
     return out
+
+
+def _route_parent_condition(cond: dict[str, Any]) -> bool:
+    """A condition with its type, status and reason whose message says it is a route
+    parent's (messages.ROUTE_PARENT_TEXT); only a False one is a problem (classify)."""
+    return bool(cond.get("type") and cond.get("status") and
+                ROUTE_PARENT_TEXT.search(str(cond.get("message") or "")))
 
 
 def _position_in(raw, line: str, start: int) -> int:

@@ -35,7 +35,14 @@ def condition_blocks(lines) -> list[tuple[set[int], dict]]:
     blocks: list[tuple[set[int], dict]] = []
     indices: set[int] = set()
     cond: dict = {}
+    last = ("", -1)  # the key read last and its indentation
     for i, line in enumerate(lines or []):
+        if last[0] and _continues(str(line), last[1]):
+            # a YAML scalar folded onto the next, deeper line (kubectl -o yaml wraps a long
+            # message near 80 columns): the same value goes on
+            indices.add(i)
+            cond[last[0]] = f"{cond[last[0]]} {_unquoted(str(line))}".strip()
+            continue
         hit = _KEY.match(str(line))
         if hit is not None and not hit.group("value"):
             # a section header, not a field: describe's `Status:` above `Ancestors:` or
@@ -48,9 +55,27 @@ def condition_blocks(lines) -> list[tuple[set[int], dict]]:
             indices, cond = set(), {}
         if hit is not None:
             indices.add(i)
-            cond[key] = hit.group("value").strip("\"'")
+            cond[key] = _unquoted(hit.group("value"))
+        last = (key, _indent(str(line))) if hit is not None else ("", -1)
     blocks.append((indices, cond))
     return [(idx, c) for idx, c in blocks if c.get("reason")]
+
+
+def _indent(line: str) -> int:
+    """The column a key starts at (a `- ` item's key after its dash)."""
+    return len(line) - len(line.lstrip(" -"))
+
+
+def _continues(line: str, key_indent: int) -> bool:
+    """A line more indented than the key above it, that is no key itself: the rest of that
+    key's value (YAML 1.2 section 7.3/7.3.3, a flow scalar's continuation lines; kubectl's
+    yaml printer folds a long `message:` so)."""
+    return bool(line.strip()) and _indent(line) > key_indent and _KEY.match(line) is None \
+        and not line.lstrip().startswith(("- ", "#"))
+
+
+def _unquoted(value: str) -> str:
+    return value.strip().strip("\"'")
 
 
 # a condition copied as `Reason: message` (`RefNotPermitted: Spec.VirtualHost...`): a
