@@ -432,7 +432,18 @@ def _continues_chain(previous: str, line: str) -> bool:
     linked = bool(_CHAIN_LINK.search(previous)) or len(previous.split()) >= 3
     return (previous.rstrip().endswith(":") and linked
             and bool(line.strip()) and not line[0].isspace()
-            and not _HEADER_KEY.match(previous.strip()) and not _HEADER_KEY.match(line))
+            and not _is_header(previous.strip()) and not _is_header(line))
+
+
+def _is_header(line: str) -> bool:
+    """A `Key:` line of its own (describe's keys are capitalised, and short). A lower-case
+    phrase of three words or more ending in a colon is a link of the chain instead: the API
+    server's `failed to call webhook:` (apiserver pkg/admission/plugin/webhook/validating/
+    dispatcher.go:311 @v1.37.2) put on its own line (a lab write-up quoting a Karmada Work
+    message one link per line)."""
+    if not _HEADER_KEY.match(line):
+        return False
+    return not (line[:1].islower() and len(line.split()) >= 3)
 
 
 def _goes_on(previous: str, line: str) -> bool:

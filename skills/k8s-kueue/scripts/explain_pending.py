@@ -21,7 +21,7 @@ from _kueue.flavors import pasted_flavors_refuse
 from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
-from _kueue import partial_start, saturated, tas_taints
+from _kueue import dra_uncounted, partial_start, saturated, tas_taints
 from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
 from _kueue import unserved_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
@@ -107,6 +107,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings += [f for job in cluster.jobs if in_scope(job)
                      and not diagnoser.jobs.workloads_for(job)
                      for f in [diagnoser.unadmitted_job(job)] if f][:3]
+    uncounted = dra_uncounted.findings(cluster)
+    if uncounted:  # DRA claims Kueue never charged (kueue#10504): why the admitted ones wait
+        findings = uncounted + [f for f in findings if not dra_uncounted.explains(f)]
     if not findings:  # the only flavors shown refuse the job (taints, affinity; kueue#3158)
         findings = [f for job in cluster.jobs if in_scope(job)
                     and not diagnoser.jobs.workloads_for(job)
@@ -125,11 +128,11 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings = (saturated.findings(cluster) or prose_findings(cluster)) + findings
     # Kueue's log noise about an API version the cluster lacks: after every real finding (it
     # stops nothing), before the "not in the dump" infos
-    # Kueue's informer refused by RBAC (its ClusterRole): after what the API server reports
-    # now (kueue#5783: a refused list kept the manager from getting ready, its webhooks timed
-    # out: kueue_controller_down first, this its why); a refused watch (it relists) with the
-    # noise below
-    denied = rbac_denied.findings(texts)
+    # Kueue's informer refused by RBAC (its ClusterRole, kueue_bug): after what the API server
+    # reports now (kueue#5783: the webhook timing out is kueue_controller_down, first; this is
+    # its why; kueue#5288: alone, the release's missing rule); a refused watch (it relists)
+    # with the noise below
+    denied = rbac_denied.behind_controller_down(rbac_denied.findings(texts), findings)
     findings = ([f for f in findings if f["severity"] != "info"]
                 + [f for f in denied if f["severity"] == "error"]
                 + [f for f in findings if f["severity"] == "info"])

@@ -389,6 +389,17 @@ _MESSAGES = [
                               r"cohort|localqueue|resourceflavor|workload|workloadpriorityclass|"
                               r"topology|multikueuecluster|multikueueconfig)\.kb\.io\\?\"?: "
                               r"failed to call webhook"),
+    # ... and Kueue's webhooks of the core kinds it manages (m/v job, pod, deployment,
+    # statefulset in config/components/webhook/manifests.yaml, v0.6.3 mjob/mpod, v0.19.2 all
+    # eight; the CRD kinds' names, mjobset.kb.io..., are their own operators' too) that the
+    # API server could not reach: a connection error, not an answer. The service URL may be
+    # cut (a Karmada Work message quoted as `failed calling webhook "mjob.kb.io": failed to
+    # call webhook: connect: connection refused`, netai-devsecops-runbook experiment 30:
+    # kueue-controller-manager scaled to 0)
+    ("kueue_controller_down", r"failed calling webhook \\?\"?[mv](?:job|pod|deployment|"
+                              r"statefulset)\.kb\.io\\?\"?: failed to call webhook:[^\n]{0,300}?"
+                              r"(?:no endpoints available|connection refused|i/o timeout|"
+                              r"context deadline exceeded|connection reset by peer)"),
     # kueue-controller-manager's own informers cannot list its kinds (controller-runtime
     # pkg/cache/internal/informers.go -> client-go reflector `Failed to watch *v1beta1.Workload:
     # failed to list *v1beta1.Workload: <err>`): its caches never sync, so it admits nothing.

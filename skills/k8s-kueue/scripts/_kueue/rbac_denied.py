@@ -24,13 +24,16 @@ type="*v1.X"`, :747). Two wordings of an RBAC refusal:
   the refused user is Kueue's service account.
 
 A refused list in controller-runtime's cache (the reflector named `.../controller-runtime/
-pkg/cache/internal/informers.go`) is worse: that informer never syncs, and every controller or
+pkg/cache/internal/informers.go`) is worse: that informer never syncs, and a controller or
 webhook reading the kind through the manager's cache waits for it (controller-runtime v0.24.1
-pkg/cache/informer_cache.go Get -> WaitForCacheSync), so the manager is not serving:
-kueue_controller_down, with the RBAC as its why (kueue#5783, Kueue v0.11.4: cronjobs.batch
-refused, the manager never got ready and its Job webhook timed out). A refused list in the
-visibility server's client-go informers (`k8s.io/client-go/informers/factory.go`) blocks
-nothing (kueue_bug).
+pkg/cache/informer_cache.go Get -> WaitForCacheSync). It is still the release's missing rule
+(kueue_bug): kueue#5288, Kueue v0.11.4, the same cronjobs.batch refusal on a fresh Helm install
+with the manager running, only CronJobs' Jobs got no pods; maintainers called it a bug of that
+release (owner GVKs watched without RBAC, kueue#5235), fixed in v0.11.5. Whether the manager is
+also not serving is told by other evidence (its webhook timing out or refused, its pod not
+Ready: messages.py / controller_down.py give kueue_controller_down, kueue#5783), which the
+caller ranks first; this finding never claims it. A refused list in the visibility server's
+client-go informers (`k8s.io/client-go/informers/factory.go`) blocks nothing (kueue_bug).
 
 Kueue's own kinds (kueue.x-k8s.io) refused are its caches never syncing (messages.py,
 kueue_controller_down); not read here."""
@@ -90,8 +93,9 @@ def _denials(text: str) -> dict[str, tuple[str, str, str, str]]:
 
 def findings(texts: list[str]) -> list[dict[str, Any]]:
     """kueue_bug per resource Kueue's informer is refused; error when the list is refused
-    (nothing cached), warning when only the watch is; kueue_controller_down when the manager's
-    own cache cannot list it; nothing when Kueue is not named."""
+    (nothing cached), warning when only the watch is; nothing when Kueue is not named. A
+    refused list in the manager's own cache says its readers of that kind wait, never that
+    the manager is down (kueue#5288: it ran; that needs its own evidence, kueue#5783)."""
     text = "\n".join(str(t) for t in texts or [])
     if not _KUEUE.search(text):
         return []
@@ -101,15 +105,29 @@ def findings(texts: list[str]) -> list[dict[str, Any]]:
         blocked = verb != "watch" and bool(_MANAGER_CACHE.search(line))
         out.append(finding(
             "warning" if verb == "watch" else "error",
-            "kueue_controller_down" if blocked else "kueue_bug",
-            {"kind": "ClusterRole", "name": "kueue-manager-role"},
+            "kueue_bug", {"kind": "ClusterRole", "name": "kueue-manager-role"},
             f"the API server refuses Kueue's {verb} of {what}: Kueue's ClusterRole lacks that "
             "verb on a kind Kueue's code watches (RBAC generated from Kueue's kubebuilder "
-            "markers)" + (": the manager's cache for it never syncs, so what reads it (its "
-                          "controllers, its webhooks) waits and kueue-controller-manager is "
-                          "not serving" if blocked else ""), [f"Kueue's log: {line}"],
+            "markers; a release missing it is a Kueue bug, kueue#5288)"
+            + (": the manager's cache for it never syncs, so what reads that kind through it "
+               "(reconciling the jobs it owns, a webhook reading it) waits, and those jobs "
+               "get no pods" if blocked else ""), [f"Kueue's log: {line}"],
             _FIX.format(verb=verb, resource=resource, why=_WHY.get(verb, _WHY["list"])),
             basis="reported",
             confirm=f"kubectl auth can-i {verb} {resource} --as="
                     + (user or "system:serviceaccount:kueue-system:kueue-controller-manager")))
     return out
+
+
+def behind_controller_down(denied: list[dict[str, Any]],
+                           others: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The refusals as warnings when another finding already shows the manager not serving
+    (its webhook timing out, its pod not Ready: kueue#5783): there the RBAC is the why, and
+    the state the user sees (nothing admitted, jobs refused) must lead; alone, unchanged
+    (kueue#5288). The report sorts errors before warnings, then by cause name, so only the
+    severity can keep kueue_bug behind kueue_controller_down."""
+    if not any(f.get("cause") == "kueue_controller_down" for f in others):
+        return denied
+    return [dict(f, severity="warning", message=f["message"] + "; this is why "
+                 "kueue-controller-manager is not serving (see that finding)")
+            if f["severity"] == "error" else f for f in denied]
