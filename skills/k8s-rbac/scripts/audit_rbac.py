@@ -16,6 +16,7 @@ from k8s_skillkit.prose import refuse_unless_report
 from _rbac.denials import collect
 from _rbac.live import kubectl
 from _rbac.chart_subject import chart_subject_findings, custom_name_findings
+from _rbac.created_binding import created_binding_findings
 from _rbac.watch_namespace import unwatched_binding_findings, watch_namespace_findings
 from _rbac.release_ns import (release_elsewhere_findings, release_namespace_findings,
                               unnamespaced_apply_findings)
@@ -123,6 +124,10 @@ def denial_findings(objects, extra_texts: list[str], limit: int) -> tuple[list, 
         said += [f for f in release_elsewhere_findings(  # the chart's grant in its release ns
             list(getattr(objects, "texts", []) or []), denials[:limit])
             if f["object"]["name"] not in placed]
+        placed |= {f["object"]["name"] for f in said}
+        said += created_binding_findings(  # `kubectl create rolebinding` in B for A's account
+            list(getattr(objects, "texts", []) or []) +
+            [line for line, _ in getattr(objects, "commands", []) or []], denials[:limit])
         placed |= {f["object"]["name"] for f in said}
         said += [f for f in mismatch_findings(objects, denials[:limit])
                  if f["object"]["name"] not in placed]  # the place, not the subject, is off

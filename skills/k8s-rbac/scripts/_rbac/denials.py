@@ -592,6 +592,14 @@ def _unauthenticated(m, flat) -> Denial:
 # coreos/etcd-operator#619: `... (get endpoints etcd-operator)` from leader election.
 _GENERIC_403 = re.compile(r"the server does not allow access to the requested resource "
                           r"\((\w+) ([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9]+)?)(?: ([^\s)]+))?\)")
+# The same 403 from 1.6 on: NewGenericServerResponse keeps the server's message for a 403
+# (apimachinery v0.37.2 pkg/api/errors/errors.go:457-460, v1.9.0 the same), and client-go
+# passes "unknown" when the body is not text (client-go v0.37.2 rest/request.go:1345-1348,
+# v1.9.0 :916), e.g. a watch refused: `unknown (get pods)` (argoproj/argo-workflows#1683,
+# the executor's pod watch). The method is the HTTP one, lower-cased; only a 403 (or a 415,
+# which a get/list/watch never meets) prints the bare "unknown".
+_UNKNOWN_403 = re.compile(r"(?<![\w-])unknown \((get|post|put|patch|delete) "
+                          r"([a-z0-9][a-z0-9.\-]*(?:/[a-z0-9]+)?)(?: ([^\s)]+))?\)")
 
 
 def _generic_403(m, flat) -> Denial:
@@ -740,6 +748,7 @@ _BUILDERS = [(_MODERN, _modern), (_OLD, _old), (_PATH, _path), (_KUBELET, _kubel
              (_INVALID_BINDING, _invalid_binding),
              (_OWNER_FINALIZERS, _owner_finalizers),
              (_REQUESTHEADER, _requestheader), (_UNAUTHENTICATED, _unauthenticated), (_GENERIC_403, _generic_403),
+             (_UNKNOWN_403, _generic_403),
              (_PRIVILEGED_OFF, _privileged_off), (_NODE_RESTRICTION, _node_restriction),
              (_BINDING_ROLE_MISSING, _binding_role_missing), (_RBAC_LOG, _rbac_log),
              (_RUN_AS_NON_ROOT, _run_as_non_root), (_RESOLUTION, _resolution_errors)] + \
