@@ -74,6 +74,8 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "apisix-ingress-controller", "python3",
            # the NVIDIA container toolkit's OCI hook binary (nvidia-container-toolkit cmd/)
            "nvidia-container-runtime-hook",
+           # Kueue's controller Deployment in every install (config/components/manager)
+           "kueue-controller-manager",
            # the built-in ClusterRole every cluster has (the RBAC bootstrap policy)
            "cluster-admin",
            # the NFS mount helper's packages (Debian, RHEL): what a node needs for NFS volumes
