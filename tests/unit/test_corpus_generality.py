@@ -47,6 +47,7 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "qwen/qwen2.5-1.5b-instruct",  # the GAIE guide's CPU model (the manifests default)
            "nvidia-smi",  # NVIDIA's CLI, named by every GPU skill
            "team-a", "team-b",  # the usual tenants of every queue/namespace example in --help
+           "team-a-cq", "team-b-cq",  # ... and their ClusterQueues (make_queue.py --help)
            "cluster-autoscaler",  # the Kubernetes autoscaler's component name
            "resources.deviceclassmappings",  # the Kueue Configuration field (lowercased)
            # a gateway-api Listener field path (apis/v1/gateway_types.go, lowercased)
