@@ -22,7 +22,8 @@ from k8s_skillkit.loading import parse_paste, read_text
 from k8s_skillkit.logged_events import events_from_logs
 from k8s_skillkit.prose import refuse_unless_report
 
-from _tshoot import cni_bin_unwritable, consumer_absent, probe_access, terminating
+from _tshoot import cni_bin_unwritable, consumer_absent, liveness_window, node_rows
+from _tshoot import probe_access, terminating
 from _tshoot import prose as _prose
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
 from _tshoot.model import Cluster, meta
@@ -111,6 +112,8 @@ def _load_file(args) -> Cluster:
     objects += events_from_logs(getattr(dump, "texts", ()))
     if not any(o.get("kind") == "Namespace" for o in objects):
         objects += terminating.namespace_rows(text)  # a `get ns` table the kit did not take
+    # node STATUS/VERSION cells copied out of `kubectl get nodes` into a list (node_rows.py)
+    objects += node_rows.rows(text, objects)
     if args.selector:
         match = _selector_matcher(args.selector)
         objects = [o for o in objects if o.get("kind") != "Pod"
@@ -132,7 +135,7 @@ def _load_file(args) -> Cluster:
         cluster.text_subjects = scan(text)
     if not objects and not cluster.text_subjects and not _looks_like_kubectl(text) \
             and not _prose.states_a_fault(text) and not probe_access.findings(text) \
-            and not cni_bin_unwritable.findings(text):
+            and not cni_bin_unwritable.findings(text) and not liveness_window.findings(text):
         raise refuse_unless_report(
             text, label,
             f"{label}: not a kubectl get -o yaml|json dump, and no Kubernetes component "

@@ -88,6 +88,8 @@ from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 from k8s_skillkit.quantity import format_quantity
 from k8s_skillkit.requests import container_requests, pod_requests
 
+from _tshoot import liveness_window, pdb_allowance
+
 _PVC = r"(?:pvcs?|pvc's|persistent ?volume ?claims?|volume ?claims?)"
 # "the pvc's are unbound", "alertmanager pvc still unbund", "PVC data-0 is stuck in Pending",
 # "PVC pending", "unbound immediate PersistentVolumeClaims", 'PVC is stuck in a "Pending" state'
@@ -320,6 +322,13 @@ _NON_ROOT = re.compile(
     r"\brunAsNonRoot\b[^.!?\n]{0,100}?\b(?:root|fail\w*|refus\w*|error\w*|reject\w*)\b"
     r"|\b(?:runs?|running)\s+as\s+root\b[^.!?\n]{0,80}?\brunAsNonRoot\b", re.IGNORECASE)
 # (a pod said stuck in ContainerCreating beside it is the mount rule's: the volume waits)
+# a ReadWriteOnce claim shown in the paste (`kubectl get pvc` ACCESS MODES cell "RWO", printers.go
+# @v1.37.2:2180 printPersistentVolumeClaim, pkg/apis/core/helper/helpers.go:358; "ReadWriteOnce" in YAML
+# or describe): beside pods said stuck in ContainerCreating, the volume waits to attach where
+# the claim is still attached to another node (the attach-detach controller's Multi-Attach /
+# "Waiting for detach", reconciler.go:398,433) - the RollingUpdate-with-RWO deadlock
+# (mj006648/netai-devsecops-runbook registry/twinx-harbor-rwo-pvc-rollout-deadlock-2026-06-29.md)
+_RWO_SHOWN = re.compile(r"(?:^|\s)(?:RWO|ReadWriteOnce)(?=\s|,|$)", re.MULTILINE)
 _CREATING_SAID = re.compile(r"\bCont(?:ai|ia)nerCreating\b", re.IGNORECASE)
 _HARD_SPREAD = re.compile(r"whenUnsatisfiable:\s*[\"']?DoNotSchedule\b")
 
@@ -335,6 +344,7 @@ class Rule:
     also: re.Pattern[str] | None = None       # must be in the same line too
     pasted: re.Pattern[str] | None = None     # must be somewhere in the paste (code too)
     unless: re.Pattern[str] | None = None     # a line that says this is not the state
+    show_pasted: bool = False                 # quote the line `pasted` found (code too)
     # more evidence: (the quoted lines, every report line, the pasted pods) -> lines
     extra: Callable[[list[str], list[str], list[dict]], list[str]] | None = None
 
@@ -477,6 +487,19 @@ _RULES = (
          "budget skips it, only when that outage is acceptable",
          "kubectl get pdb -A (ALLOWED DISRUPTIONS 0 for a budget selecting the pod)",
          also=_EVICT_429_LINE, pasted=_EVICT_CONTEXT),
+    # the report's word that a drain hung beside a budget shown at 0 allowed disruptions
+    # (describe pdb, -o yaml, a get pdb row; pdb_allowance.py)
+    Rule(pdb_allowance.DRAIN_STUCK, "eviction_blocked_pdb",
+         "the report says a drain / eviction does not finish, and the paste shows a "
+         "PodDisruptionBudget allowing 0 disruptions: the eviction API refuses to evict its pods "
+         "(429 \"Cannot evict pod as it would violate the pod's disruption budget\") and "
+         "kubectl drain retries them until its timeout",
+         "give the budget room: scale the workload up, relax minAvailable/maxUnavailable, or "
+         "make its pods Ready (unhealthyPodEvictionPolicy: AlwaysAllow, 1.27+); deleting the "
+         "budget or skipping the drain only when that outage is acceptable",
+         "kubectl get pdb -A (ALLOWED DISRUPTIONS 0); kubectl drain NODE --ignore-daemonsets "
+         "shows 'error when evicting pods/... Cannot evict pod as it would violate the pod's "
+         "disruption budget'", pasted=pdb_allowance.ZERO, show_pasted=True),
     Rule(_CREATE_TIMEOUT, "admission_webhook_denied",
          "the API server timed out the controller's pod create (\"Timeout: request did not "
          "complete within requested timeout\"): either an admission webhook on pod CREATE "
@@ -560,6 +583,17 @@ _RULES = (
          "fix what the FailedMount event names",
          "kubectl describe pod NAME -n NAMESPACE (Events: FailedMount / FailedAttachVolume)",
          also=_VOLUME_SAID),
+    Rule(_CREATING, "mount_failed",
+         "the report says pods are stuck in ContainerCreating and the paste shows a "
+         "ReadWriteOnce claim: the kubelet starts no container until every volume is attached "
+         "and mounted, and a ReadWriteOnce volume still attached to another node (the old "
+         "pod of a RollingUpdate there) cannot attach to the new pod's node (Multi-Attach)",
+         "let the old pod go first (strategy Recreate for a single-replica Deployment on a "
+         "RWO claim, or keep the new pod on the node that holds the volume), or use a "
+         "ReadWriteMany class; delete a stale VolumeAttachment only if its node is gone",
+         "kubectl describe pod NAME -n NAMESPACE (Events: FailedAttachVolume Multi-Attach / "
+         "Waiting for detach); kubectl get volumeattachment (NODE, ATTACHED)",
+         pasted=_RWO_SHOWN, show_pasted=True),
     Rule(_CANNOT_MOUNT, "mount_failed",
          "the report says a volume does not mount: the kubelet mounts every volume before it "
          "starts the pod's containers, and a mount that fails (a missing mount helper on the "
@@ -633,15 +667,26 @@ def findings(text: str, asks: list[str], pods: list[dict] | None = None) -> list
     for rule in _RULES:
         if rule.pasted is not None and not rule.pasted.search(text):
             continue
+        if rule.show_pasted and any(f["cause"] == rule.cause for f in out):
+            continue  # the same cause already read from the report's own line
         quoted = [line for line in said if _states(rule, line)]
         if quoted:
             out.append(finding("warning", rule.cause, {"kind": "Text", "name": "paste"},
                                rule.message, [f"in the text: {q[:200]}" for q in quoted[:2]]
+                               + (_pasted_lines(rule, text) if rule.show_pasted else [])
                                + (rule.extra(quoted, said, pods or []) if rule.extra else []),
                                rule.fix, basis="inferred",
                                confirm=rule.confirm))
-    return out or _configured_taint(text, pods or []) or _rows_only(pods or []) or \
+    return out or _configured_taint(text, pods or []) or liveness_window.findings(text) or \
+        _rows_only(pods or []) or \
         [ProseOnly("the paste", said, asks).finding()]
+
+
+def _pasted_lines(rule: Rule, text: str) -> list[str]:
+    """The lines `rule.pasted` found, code included: the state the report's words point at."""
+    assert rule.pasted is not None
+    return [f"in the paste: {line.strip()[:200]}" for line in text.splitlines()
+            if rule.pasted.search(line)][:3]
 
 
 # A node taint the paste configures (k3s/RKE2 config.yaml `node-taint:` items and their

@@ -42,7 +42,7 @@ def age_seconds(text: str) -> float | None:
     return float(sum(float(n) * _UNIT[u] for n, u in _AGE_PART.findall(text)))
 
 
-def _later(a: tuple[int, dict[str, Any]], b: tuple[int, dict[str, Any]]) -> bool:
+def later(a: tuple[int, dict[str, Any]], b: tuple[int, dict[str, Any]]) -> bool:
     """Event a (index, event) is at or after event b, in the same pasted list."""
     ta, tb = last_seen(a[1]), last_seen(b[1])
     if ta and tb and ta[:19] != tb[:19]:
@@ -60,9 +60,9 @@ def _bound(events: list[dict[str, Any]]) -> tuple[dict[str, Any], bool] | None:
     failed = [r for r in rows if r[1].get("reason") == "FailedScheduling"]
     bound = [r for r in rows if r[1].get("reason") == "Scheduled"
              and _ASSIGNED.search(str(r[1].get("message") or r[1].get("note") or ""))]
-    if not failed or not bound or not all(_later(bound[-1], f) for f in failed):
+    if not failed or not bound or not all(later(bound[-1], f) for f in failed):
         return None
-    started = any(r[1].get("reason") == "Started" and _later(r, bound[-1]) for r in rows)
+    started = any(r[1].get("reason") == "Started" and later(r, bound[-1]) for r in rows)
     return bound[-1][1], started
 
 

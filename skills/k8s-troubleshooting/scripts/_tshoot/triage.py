@@ -14,12 +14,13 @@ from typing import Any
 from k8s_skillkit.events import last_seen
 from k8s_skillkit.findings import finding
 
-from _tshoot import cni_bin_unwritable, consumer_absent, kubelet_start, objects
+from _tshoot import cni_bin_unwritable, consumer_absent, kubelet_start, kustomize_suffix
+from _tshoot import objects
 from _tshoot import stale_condition
 from _tshoot import prose as _prose
 from _tshoot import pods as pods_mod
 from _tshoot import probe_access, pv_affinity, quota_text
-from _tshoot import scheduled_later
+from _tshoot import mounted_later, scheduled_later
 from _tshoot import terminating, waiting_claims
 from _tshoot.model import meta
 from _tshoot.redact import redact
@@ -91,6 +92,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     # a WaitForFirstConsumer claim no pod uses: Pending by design (consumer_absent.py)
     out = consumer_absent.demote(getattr(cluster, "text", "") or "", cluster.pods(), out)
     out = scheduled_later.resolved(cluster, out)  # a FailedScheduling answered by a bind
+    out = mounted_later.resolved(cluster, out)  # an attach/mount failure, then Started
     if cluster.paste:
         for f in out:
             f.setdefault("_weight", cause_weight(f["cause"]))
@@ -105,6 +107,7 @@ def triage(cluster, logs=None, name: str | None = None) -> list[dict]:
     for f in out:
         f.pop("_weight", None)
     out = _killed_behind_the_crash(cluster, out)
+    out = _hashed_config_behind(cluster, out)
     for i, f in enumerate(out, 1):
         f["rank"] = i
     return out
@@ -145,6 +148,19 @@ def _killed_behind_the_crash(cluster, out: list[dict]) -> list[dict]:
                            "grep -i 'killed process'")
     kill["count"] = crash.get("count", 1)
     return [kill] + out
+
+
+def _hashed_config_behind(cluster, out: list[dict]) -> list[dict]:
+    """A ConfigMap Kustomize generated under a hashed name and referenced by its bare one
+    (kustomize_suffix.py): the file the crash-looping container cannot find is that config,
+    so it is named before the crash loop it causes (inferred); alone when nothing else is."""
+    if not cluster.paste or any(f["cause"] == "config_missing" for f in out):
+        return out
+    found = kustomize_suffix.findings(getattr(cluster, "text", "") or "")
+    if not found or (out and out[0]["cause"] != "crash_loop"):
+        return out
+    found[0].update(count=out[0].get("count", 1) if out else 0, pods=[])
+    return found + out
 
 
 def _probe_access(cluster: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
