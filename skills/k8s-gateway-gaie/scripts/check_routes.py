@@ -22,7 +22,7 @@ from _gw.objects import (GW_GROUP, LISTENERSET_KINDS, ROUTE_KINDS, Index, backen
                          group_of, is_listenerset, listenerset_parent, meta, parent_refs)
 from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
-from _gw import attach_count, fatal_log, host_header, manifest_mismatch, orphan_parents
+from _gw import attach_count, epp_datastore, fatal_log, host_header, manifest_mismatch, orphan_parents
 from _gw.contradicts import spec_contradictions
 from _gw import superseded
 from k8s_skillkit.logged_events import events_from_logs
@@ -219,9 +219,12 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported += text_findings(lines, raw) + absent_crd_findings(absent, index)
     # a controller's fatal log line no reader above explains: it exits (_gw/fatal_log.py)
     reported += fatal_log.findings(raw, _claimed)
+    # the picker's "no pods available" says the pool has no endpoint, not why (_gw/epp_datastore)
+    reported, empty_pool = epp_datastore.split(reported, inferred)
     reported = nack.empty_listeners(reported, index, lines)
     reported, from_text = _gw_prose.apply(reported, index, raw)
-    findings = merge(reported, inferred + from_text + crd_versions.unserved_findings(raw, index)
+    findings = merge(reported, inferred + empty_pool + from_text
+                     + crd_versions.unserved_findings(raw, index)
                      + host_header.findings(raw, index, reported)
                      + accepted_refused.contradictions(raw, reported)
                      + manifest_mismatch.findings(raw, index))

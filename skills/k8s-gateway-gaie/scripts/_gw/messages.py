@@ -699,14 +699,21 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        ("text",), hint="the EndpointPickerConfig declares several schedulingProfiles with the "
                        "single-profile-handler: keep one profile, or use a profile handler "
                        "that serves several (llm-d's pd-profile-handler for prefill/decode)"),
-    # The loader refuses a plugin of the EndpointPickerConfig (GAIE pkg/epp/config/loader/
-    # configloader.go v1.0.2: `plugin type '%s' is not found in registry`, `plugin name '%s'
-    # used more than once`); the picker does not start.
-    _p("epp-plugin-refused", r"plugin type '[^'\n]*' is not found in registry|plugin name "
-       r"'[^'\n]*' used more than once", "endpoint_picker_misconfigured", "backend", ("text",),
+    # The loader refuses a plugin of the EndpointPickerConfig; the picker does not start.
+    # GAIE pkg/epp/config/loader/configloader.go v1.0.2:134/128 `plugin type '%s' is not found
+    # in registry`, `plugin name '%s' used more than once`; from v1.3.0 (:134, v1.4.0 :154,
+    # v1.5.0 :187, instantiatePlugins) `plugin type '%s' is not registered`, `duplicate plugin
+    # name '%s'`, `plugin '%s' is missing a type`, and defaults.go (v1.5.0 :337,
+    # registerDefaultPlugin) `plugin type '%s' not found in registry`. A type registered only
+    # by another build of the picker (llm-d-inference-scheduler's own plugins) reads the same.
+    _p("epp-plugin-refused", r"plugin type '[^'\n]*' (?:is )?(?:not found in registry|not "
+       r"registered)|plugin name '[^'\n]*' used more than once|duplicate plugin name "
+       r"'[^'\n]*'|plugin '[^'\n]*' is missing a type", "endpoint_picker_misconfigured",
+       "backend", ("text",),
        hint="the EndpointPickerConfig names a plugin type this endpoint picker image does not "
-            "register, or gives two plugins one name: use the plugin types of the image's "
-            "release (its config examples) and unique names"),
+            "register (one of another release or build), gives two plugins one name, or a "
+            "plugin no type: use the plugin types of the image's release (its config "
+            "examples), unique names, and a type on every plugin"),
     # A controller that cannot read a backend object the route names: Envoy AI Gateway
     # (internal/controller: `failed to get AIServiceBackend %s: %w` wrapping the API server's
     # NotFound, envoyproxy/ai-gateway#2480); the same shape for Backend and InferencePool.
