@@ -14,6 +14,7 @@ from k8s_skillkit.loading import kubectl_get, load_paste
 from k8s_skillkit.prose import refuse_unless_report
 
 from _rbac.denials import collect
+from _rbac.kubelet_trust import findings as kubelet_trust_findings
 from _rbac.live import kubectl
 from _rbac.chart_subject import chart_subject_findings, custom_name_findings
 from _rbac.created_binding import created_binding_findings
@@ -187,10 +188,15 @@ def body(args):
         if args.file and not denials:
             findings += release_namespace_findings(objects, list(getattr(objects, "texts", [])))
             findings += unwatched_binding_findings(list(getattr(objects, "texts", [])), objects)
+        # a kubelet's own log that it does not trust the API server: its credentials are
+        # another cluster's (_rbac/kubelet_trust.py); a component's words beat a user's
+        trusted = kubelet_trust_findings(list(getattr(objects, "texts", None) or ())) \
+            if args.file and not denials else []
+        findings += trusted
         said = said_refused(list(getattr(objects, "texts", None) or ())) \
-            if args.file and not rbac and not denials else []
+            if args.file and not rbac and not denials and not trusted else []
         findings += said
-        if args.file and not rbac and not denials and not said:
+        if args.file and not rbac and not denials and not said and not trusted:
             raise refuse_unless_report(
                 "\n".join(getattr(objects, "texts", None) or ()), args.file,
                 f"{args.file}: no RBAC objects and no denial message found (paste kubectl "
