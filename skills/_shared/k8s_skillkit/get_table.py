@@ -147,10 +147,15 @@ _CLAIM_ROW = re.compile(r"^(?:(?P<namespace>[a-z0-9][a-z0-9-]*)\s+)?(?P<name>[a-
                         r"(?:,(?:allocated|reserved))*)\s+(?P<age>\d+[smhdy]\w*)\s*$")
 
 
-def headerless(line: str, resource: str) -> tuple[str, list[tuple[str, int]]] | None:
-    """(kind, columns) of a row under a pasted `kubectl get pods` or `kubectl get
-    resourceclaims` whose header is gone."""
+def headerless(line: str, resource: str, below: Sequence[str] = (),
+               all_namespaces: bool = False) -> tuple[str, list[tuple[str, int]]] | None:
+    """(kind, columns) of a row under a pasted `kubectl get pods`, `kubectl get
+    resourceclaims` or `kubectl get workloads` whose header is gone (`below`: the lines
+    after it, for a kind whose rows leave empty cells, so one row cannot give the columns;
+    `all_namespaces`: the command had -A, so a leading NAMESPACE column)."""
     kind = _kind_of(resource)
+    if kind in ("Workload", "Wl"):
+        return _headerless_workloads([line, *below], all_namespaces)
     if kind == "Resourceclaim":
         claim = _CLAIM_ROW.match(line)
         if claim is None:
@@ -169,6 +174,45 @@ def headerless(line: str, resource: str) -> tuple[str, list[tuple[str, int]]] | 
     if m.group("namespace") is not None:
         columns = (("NAMESPACE", "namespace"),) + columns
     return "Pod", [(name, m.start(group)) for name, group in columns]
+
+
+# `kubectl get workloads` rows without their header (a write-up quoting the rows only): the
+# columns of Kueue's printcolumns, apis/kueue/v1beta2/workload_types.go:1180-1185 @v0.19.2
+# (NAME, Queue, Reserved in, Admitted, Finished, Age; v1beta1 @v0.6.3 :317-321 has no
+# Finished). An unreserved Workload leaves RESERVED IN and ADMITTED empty, so the row's cells
+# are told apart by their shape and the columns by their offsets over the whole block.
+_DNS = r"[a-z0-9][a-z0-9.-]*"
+_AGE = r"(?:\d+[smhdy][\w]*|<unknown>)"
+_WL_ROW = re.compile(rf"^(?P<NAME>{_DNS})\s{{2,}}(?P<QUEUE>{_DNS})"
+                     rf"(?:\s{{2,}}(?!{_AGE}\s*$)(?P<RESERVED_IN>{_DNS}))?"
+                     r"(?:\s{2,}(?P<ADMITTED>True|False))?(?:\s{2,}(?P<FINISHED>True|False))?"
+                     rf"(?:\s{{2,}}(?P<AGE>{_AGE}))?\s*$")
+
+
+def _headerless_workloads(lines: Sequence[str],
+                          all_namespaces: bool) -> tuple[str, list[tuple[str, int]]] | None:
+    """The columns of the block of Workload rows starting at lines[0]: each column at the one
+    offset its cells share (rows of one tabwriter table), else not such a table."""
+    offsets: dict[str, int] = {}
+    for line in lines:
+        body = line.rstrip()
+        lead = re.match(rf"^({_DNS})\s{{2,}}", body) if all_namespaces else None
+        if all_namespaces and lead is None:
+            break
+        row = _WL_ROW.match(body[lead.end():] if lead else body)
+        if row is None:
+            break
+        shift = lead.end() if lead else 0
+        cells = {name.replace("_", " "): row.start(name) + shift
+                 for name, value in row.groupdict().items() if value is not None}
+        if lead:
+            cells["NAMESPACE"] = 0
+        for name, at in cells.items():
+            if offsets.setdefault(name, at) != at:
+                return None
+    if not offsets:
+        return None
+    return "Workload", sorted(offsets.items(), key=lambda column: column[1])
 
 
 def _kind_of(resource: str) -> str:
@@ -318,7 +362,8 @@ def _workload(obj: dict[str, Any], cells: dict[str, Any]) -> None:
         conditions.append({"type": "Admitted", "status": admitted})
     if cells.get("FINISHED") == "True":
         conditions.append({"type": "Finished", "status": "True"})
-    obj["spec"] = {"queueName": cells.get("QUEUE", "")}
+    # a custom-columns table without QUEUE says nothing about the queue name
+    obj["spec"] = {"queueName": cells["QUEUE"]} if "QUEUE" in cells else {}
     obj["status"] = {"conditions": conditions}
     if reserved:
         obj["status"]["admission"] = {"clusterQueue": reserved}

@@ -43,8 +43,10 @@ _ALIASED = re.compile(r"^.{0,100}?" + _PROMPT + r"\s*(?:sudo\s+)?(kc|kctl|kubeco
                       r"(?:microk8s|k3s|k0s)[. ]kubectl)\s+(?:[\w.:@/-]+\s+)?((?:" +
                       "|".join(_VERBS) + r")\b.*)$")
 # `k` is the alias kubectl's docs suggest (alias k=kubectl); a verb must follow it
-_BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+(" + "|".join(_VERBS) +
-                   r")\b(.*)$")
+# kubectl's global flags may come before the verb (`kubectl --context kind-x -n ns get
+# workloads`, `kubectl --kubeconfig FILE get ...`): each flag with at most one value token
+_BARE = re.compile(r"^\s*(?:sudo\s+)?(kubectl|oc|k)(?:\.exe)?\s+((?:-[\w-]+(?:=\S+)?\s+"
+                   r"(?:[^\s-]\S*\s+)?)*(?:" + "|".join(_VERBS) + r"))\b(.*)$")
 _SHELL = re.compile(r"^\s*(?:\$|[\w.-]+@[\w.-]+[:~][^$#]*[$#])\s+\S")
 _FENCE = fences.FENCE  # CommonMark's fence line (fences.py)
 # `status:` / `spec:` / `metadata:` at column 0: a part of `kubectl get -o yaml` (describe
@@ -106,10 +108,28 @@ class Segment:
 # flags whose value is the next token (kubectl get/describe/logs; `kubectl logs --tail 50`)
 _VALUED_FLAGS = {"-o", "-l", "--selector", "--field-selector", "-c", "--container",
                  "--context", "--tail", "--since", "--since-time", "--limit-bytes"}
+# kubectl's global flags that take a value (k8s.io/cli-runtime v0.37.2 pkg/genericclioptions/
+# config_flags.go: kubeconfig, cluster, user, server/-s, token, as, as-group, request-timeout,
+# certificate-authority, client-certificate, client-key, tls-server-name, cache-dir)
+_GLOBAL_VALUED = {"--kubeconfig", "--cluster", "--user", "--server", "-s", "--token", "--as",
+                  "--as-group", "--request-timeout", "--certificate-authority",
+                  "--client-certificate", "--client-key", "--tls-server-name", "--cache-dir"}
+
+
+def _verb_first(tokens: list[str]) -> list[str]:
+    """Global flags typed before the verb (`--context X -n NS get pods`) moved after it, so
+    the verb is the first token and -n still counts."""
+    index = 0
+    while index < len(tokens) and tokens[index].startswith("-"):
+        valued = tokens[index] in _VALUED_FLAGS | _GLOBAL_VALUED | {"-n", "--namespace"}
+        index += 2 if valued else 1
+    if not index or index >= len(tokens):
+        return tokens
+    return [tokens[index]] + tokens[:index] + tokens[index + 1:]
 
 
 def parse_command(args: str) -> Command:
-    tokens = args.split()
+    tokens = _verb_first(args.split())
     command = Command(verb=tokens[0] if tokens else "")
     positional = []
     skip = False
@@ -132,7 +152,7 @@ def parse_command(args: str) -> Command:
                                                                  len(token) > 2):
             command.label_columns += _label_keys(token.split("=", 1)[1] if "=" in token
                                                  else token[2:])
-        elif token in _VALUED_FLAGS:
+        elif token in _VALUED_FLAGS or token in _GLOBAL_VALUED:
             skip = True
         elif token in ("|", ">", "&&", ";"):
             break
@@ -294,7 +314,8 @@ def _get_output_at(lines: list[str], start: int, hint: Command) -> tuple[str, in
     found = get_table.header(lines[start], resource)
     if found:
         return "get-table", _rows_end(lines, start, found[1]), TableHead(*found)
-    bare = get_table.headerless(lines[start], resource) if resource else None
+    bare = get_table.headerless(lines[start], resource, lines[start + 1:_table_end(lines, start)],
+                                hint.all_namespaces) if resource else None
     if bare:  # the first line is already a row
         return "get-table", _rows_end(lines, start, bare[1], first=0), TableHead(*bare, True)
     namespace = get_table.none_found(lines[start]) if resource else None
