@@ -23,7 +23,7 @@ from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import dra_uncounted, partial_start, saturated, tas_taints
 from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
-from _kueue import unserved_api
+from _kueue import queue_mates, unserved_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -122,9 +122,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
         findings = partial_start.findings(cluster)
     if not findings:  # no object, no Kueue message: what the report says in prose
         findings = prose_findings(cluster)
-    elif all(f["severity"] == "info" for f in findings):
-        # only "not in the dump": a full queue's own counters, or a state the report states
-        # (a queue it stopped), say more
+    elif all(f["severity"] == "info" or queue_mates.inferred_from_mates(f) for f in findings):
+        # only "not in the dump" (or quota guessed from a queue-mate's reservation): a full
+        # queue's own counters, or a state the report states (a queue it stopped), say more
         findings = (saturated.findings(cluster) or prose_findings(cluster)) + findings
     # Kueue's log noise about an API version the cluster lacks: after every real finding (it
     # stops nothing), before the "not in the dump" infos

@@ -19,6 +19,7 @@ from _kueue.jobs import JobIndex, queue_name_of
 from _kueue.objects import (admission_check_names, is_finished, is_true,
                             resource_groups, workload_queue)
 from _kueue.presence import get_command
+from _kueue import queue_mates
 from _kueue.quota import QuotaBook
 from _kueue.reported import events_for, failed_to_start, finished_by_rejection, verdict
 from _kueue.rules_queue import check_queue_path
@@ -65,7 +66,8 @@ class Diagnoser:
         admitted = dig(wl, "status", "admission", "clusterQueue", default="")
         if admitted:
             return admitted
-        return dig(self._local_queue(wl) or {}, "spec", "clusterQueue", default="") or ""
+        return dig(self._local_queue(wl) or {}, "spec", "clusterQueue", default="") or \
+            queue_mates.cluster_queue(wl, self.cluster)
 
     # ---- reported: Kueue's verdict, the objects add evidence -----------------------------
 
@@ -227,7 +229,8 @@ class Diagnoser:
         if found:
             return found
         found = check_queue_path(wl, self.cluster)
-        if found:
+        if found and not (found[0] == "not_in_dump" and queue_mates.cluster_queue(
+                wl, self.cluster)):  # a mate reserved through the queue path: it works
             return found
         found = check_pods_ready_block(wl, self.cluster)
         if found:
@@ -247,6 +250,9 @@ class Diagnoser:
             found = check_resources(wl, cq, self.book)
             if found:
                 return found
+        found = queue_mates.held_by_mates(wl, self.cluster, cq, self.jobs.job_for(wl))
+        if found:
+            return found
         if not conditions(wl) and wl.get("_source") == "table":
             return ("not_evaluated",
                     "kubectl get workloads shows no quota reserved for this Workload; why is "
