@@ -36,6 +36,11 @@ def paste_findings(script: str, text: str) -> list[dict]:
     return res.doc["findings"]
 
 
+def loud(findings: list[dict]) -> list[dict]:
+    """The findings that say something is wrong (error or warning), in order."""
+    return [f for f in findings if f["severity"] in ("error", "warning")]
+
+
 def paste_causes(script: str, text: str) -> list[str]:
     """The causes `script -f - --json` finds in `text`, in order; the paste must be read."""
     return [f["cause"] for f in paste_findings(script, text)]

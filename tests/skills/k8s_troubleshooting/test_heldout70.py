@@ -24,11 +24,7 @@ the public thread named at each test, never from the scripts:
 """
 from __future__ import annotations
 
-from .conftest import paste_findings
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
+from .conftest import paste_findings, loud as _loud
 
 
 # --- NCCL NVLS multicast bind: the Fabric Manager ---------------------------------------------

@@ -18,11 +18,7 @@ scripts:
 """
 from __future__ import annotations
 
-from .conftest import paste_findings
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
+from .conftest import paste_findings, loud as _loud
 
 
 def _claim(findings: list[dict]) -> list[dict]:

@@ -32,14 +32,10 @@ from the scripts:
 """
 from __future__ import annotations
 
-from .conftest import paste_findings, run_script
+from .conftest import paste_findings, run_script, loud as _loud
 
 GPU = "explain_gpu_failure.py"
 TRIAGE = "triage.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 def _causes(findings: list[dict]) -> list[str]:

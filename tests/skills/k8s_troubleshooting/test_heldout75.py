@@ -18,14 +18,10 @@ the upstream source or the public thread named at each test, never from the scri
 """
 from __future__ import annotations
 
-from .conftest import paste_findings, run_script
+from .conftest import paste_findings, run_script, loud as _loud
 
 TRIAGE = "triage.py"
 TRAINING = "check_training.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # ---- the node's container runtime is down ---------------------------------------------------

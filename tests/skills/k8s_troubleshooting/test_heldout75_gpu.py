@@ -24,13 +24,9 @@ upstream source or the public thread named at each test, never from the script:
 """
 from __future__ import annotations
 
-from .conftest import paste_findings
+from .conftest import paste_findings, loud as _loud
 
 GPU = "explain_gpu_failure.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # ---- DKMS cannot build the nvidia module -------------------------------------------------------

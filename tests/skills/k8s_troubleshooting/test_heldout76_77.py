@@ -25,7 +25,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .conftest import paste_findings
+from .conftest import paste_findings, loud as _loud
 
 SKILLS = Path(__file__).resolve().parents[3] / "skills"
 for _path in (SKILLS / "k8s-troubleshooting" / "scripts", SKILLS / "_shared"):
@@ -33,10 +33,6 @@ for _path in (SKILLS / "k8s-troubleshooting" / "scripts", SKILLS / "_shared"):
         sys.path.insert(0, str(_path))
 
 TRIAGE = "triage.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # ---- CSIDriver lifecycle mode ----------------------------------------------------------------

@@ -19,13 +19,9 @@ upstream source or the public thread named at each test, never from the scripts:
 """
 from __future__ import annotations
 
-from .conftest import paste_findings, run_script
+from .conftest import paste_findings, run_script, loud as _loud
 
 TRAINING = "check_training.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # ---- Ray: the submitter cannot reach the head's dashboard ------------------------------------

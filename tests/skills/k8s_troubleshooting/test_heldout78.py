@@ -24,13 +24,9 @@ the public thread named at each test, never from the scripts:
 """
 from __future__ import annotations
 
-from .conftest import paste_findings
+from .conftest import paste_findings, loud as _loud
 
 TRIAGE = "triage.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # ---- mount(8)'s failure tail alone -----------------------------------------------------------

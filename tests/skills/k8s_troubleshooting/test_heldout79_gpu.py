@@ -18,17 +18,13 @@ import sys
 
 import pytest
 
-from .conftest import SCRIPTS, paste_findings
+from .conftest import SCRIPTS, paste_findings, loud as _loud
 
 sys.path[:0] = [str(SCRIPTS), str(SCRIPTS.parents[1] / "_shared")]
 
 from _tshoot.toolkit_settings import settings  # noqa: E402
 
 GPU = "explain_gpu_failure.py"
-
-
-def _loud(findings: list[dict]) -> list[dict]:
-    return [f for f in findings if f["severity"] in ("error", "warning")]
 
 
 # NVIDIA/gpu-operator#473 as pasted: the Helm values the reporter deployed with
