@@ -21,6 +21,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from k8s_skillkit.describe_core import timestamp
 from k8s_skillkit.findings import finding
 
 _PROBE = re.compile(r"^(?P<indent>\s*)livenessProbe:[^\n]*\n(?P<body>(?:(?P=indent)\s+\S[^\n]*\n?)+)",
@@ -38,13 +39,11 @@ _GRACE = re.compile(_FIELD.format("terminationGracePeriodSeconds"))
 
 
 def _when(text: str) -> datetime | None:
-    text = text.strip()
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%a, %d %b %Y %H:%M:%S %z"):
-        try:
-            return datetime.strptime(text.replace("Z", "+0000"), fmt)
-        except ValueError:
-            continue
-    return None
+    """A describe (RFC1123Z) or object (RFC3339) time; the kit turns the first into the second."""
+    try:
+        return datetime.strptime(timestamp(text.strip()).replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None
 
 
 def _probe(text: str) -> tuple[int, int, int] | None:
