@@ -41,7 +41,8 @@ _GRACE = re.compile(_FIELD.format("terminationGracePeriodSeconds"))
 def _when(text: str) -> datetime | None:
     """A describe (RFC1123Z) or object (RFC3339) time; the kit turns the first into the second."""
     try:
-        return datetime.strptime(timestamp(text.strip()).replace("Z", "+0000"), "%Y-%m-%dT%H:%M:%S%z")
+        return datetime.strptime(timestamp(text.strip()).replace("Z", "+0000"),
+                                 "%Y-%m-%dT%H:%M:%S%z")
     except ValueError:
         return None
 
