@@ -31,12 +31,16 @@ _EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivate
                     "admission_webhook_denied")
 # what Kueue's logs and job events say instead of an eviction: it stopped a running job that
 # no longer matches its Workload, or could not write the Workload's status (an eviction that
-# never lands: kueue#6966)
-_STOPS = ("job_workload_mismatch", "status_update_rejected")
+# never lands: kueue#6966), or a webhook refused Kueue's update on the way to the stop (its
+# own vworkload.kb.io refusing lowered reclaimablePods: the job reconciler returns before it
+# handles the eviction, kueue#1215; a job kind's webhook refusing the suspend, kueue#2691)
+_STOPS = ("job_workload_mismatch", "status_update_rejected", "admission_webhook_denied")
 _SAID = {"preempted": "one was preempted",
          "pods_ready_timeout": "one was evicted by the PodsReady timeout",
          "queue_inactive": "its queue was stopped (stopPolicy)",
-         "workload_deactivated": "one was deactivated"}
+         "workload_deactivated": "one was deactivated",
+         "admission_webhook_denied": "a webhook refused Kueue's update, so the eviction "
+                                     "cannot stop the job"}
 from _kueue.reported import check_lines, events_for, rejected_check
 from _kueue.text_evictions import events as text_events
 from _kueue.text_evictions import from_stopped_jobs
@@ -56,7 +60,8 @@ examples:
 causes: preempted (with the preemption reason InClusterQueue | InCohortReclamation |
   InCohortReclaimWhileBorrowing | InCohortFairSharing), pods_ready_timeout,
   admission_check_pending, admission_check_rejected, queue_inactive, workload_deactivated,
-  node_failures, flavor_migration, workload_slice_replaced.
+  node_failures, flavor_migration, workload_slice_replaced; admission_webhook_denied when
+  Kueue's log shows a webhook refusing its update on the way (the eviction cannot land).
 exit: 0 no evictions, 1 findings, 2 bad usage/input."""
 
 
@@ -197,20 +202,32 @@ def body(args):
         # the report's words: an eviction state (PodsReady timeout, a stopped queue, a
         # deactivated Workload), else a preemption, else "no Workload in the input"
         findings = [f for f in prose_states(cluster) if f["cause"] in _EVICTION_STATES] \
-            or [f for f in text_reports(cluster) if f["cause"] in _STOPS] \
-            or said_preempted(cluster)
-    findings.sort(key=lambda f: (f["severity"] != "warning", f["object"]["namespace"],
+            or _stops(cluster) or said_preempted(cluster)
+    findings.sort(key=lambda f: (_RANK.get(f["severity"], 3), f["object"]["namespace"],
                                  f["object"]["name"]))
     summary = _summary(findings, chosen, cluster, bool(quoted))
     text = summary + ("\n\n" + render_text(findings) if findings else "")
     return {"summary": summary, "findings": findings}, text, exit_code(findings, "info")
 
 
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def _stops(cluster: Cluster) -> list[dict]:
+    """Kueue's own words that it stopped the job, or could not: the refusal that keeps an
+    eviction from landing explains more than the preemption that started it, which the report
+    may state too (kueue#1215: "queue A is preempted ... will happen this webhook failure")."""
+    stops = [f for f in text_reports(cluster) if f["cause"] in _STOPS]
+    if any(f["cause"] == "admission_webhook_denied" for f in stops):
+        stops += [f for f in said_preempted(cluster) if f["cause"] == "preempted"]
+    return stops
+
+
 def _summary(findings: list[dict], chosen: list[dict], cluster: Cluster,
              quoted: bool = False) -> str:
     if not chosen and not cluster.events and not quoted:  # only the report's words
         said = [_SAID.get(f["cause"], f["cause"].replace("_", " ")) for f in findings
-                if f["severity"] == "warning"]
+                if f["severity"] in ("error", "warning")]
         return "no Workload in the input" + (f": the report says {said[0]}" if said else "")
     if findings:
         where = " (Kueue's messages quoted in the paste)" if quoted else ""

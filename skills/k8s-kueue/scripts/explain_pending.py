@@ -23,7 +23,7 @@ from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import dra_uncounted, partial_start, saturated, tas_taints
 from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
-from _kueue import queue_mates, unserved_api
+from _kueue import queue_mates, unregistered_webhook, unserved_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -96,6 +96,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     findings = fold_workers(findings) + provreq.findings(cluster)
     texts = getattr(cluster, "texts", [])
     findings = controller_down.findings(cluster.pods, texts, cluster.events) + findings
+    unserved = unregistered_webhook.findings(texts)
+    if unserved:  # a job kind's webhook answering 404: the manager runs without that handler
+        findings = unregistered_webhook.order(unserved, findings)
     bugs = recovered_panic.findings(texts)
     if bugs:  # the webhook call failed because its handler panicked, not a manager down
         findings = bugs + [f for f in findings if not recovered_panic.webhook_failure_of(f)]

@@ -14,6 +14,7 @@ from k8s_skillkit.objects import dig, name_of
 from _kueue.objects import flavor_quotas, podset_requests
 from _kueue import multikueue
 from _kueue import tas
+from _kueue import reclaimable_denied
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
 QUOTA_CAUSES = ("quota_exhausted", "exceeds_max_quota", "resource_not_in_queue",
@@ -166,6 +167,8 @@ def fix_for(cause: str, message: str) -> str:
     """The fix for a cause; a known defect's by the signature its message carries."""
     if cause == "kueue_bug" and _OWNER_FINALIZERS.search(message or ""):
         return FIXES["kueue_bug:owner-finalizers"]
+    if cause == "admission_webhook_denied" and reclaimable_denied.said(message):
+        return reclaimable_denied.FIX
     return FIXES.get(cause, "")
 
 

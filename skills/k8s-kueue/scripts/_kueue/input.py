@@ -26,7 +26,7 @@ import re
 import yaml
 
 from _kueue import controller_down, prose, rbac_denied, recovered_panic, text_evictions
-from _kueue import unserved_api
+from _kueue import unregistered_webhook, unserved_api
 from _kueue.messages import clauses
 from _kueue.objects import Cluster, as_kueue_object, check_states, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD, messages_in
@@ -142,7 +142,7 @@ def _kueue_text(lines: list[str]) -> bool:
         or prose.said(lines) or bool(prose.preemption_lines(lines)) \
         or bool(controller_down.findings([], lines)) \
         or bool(recovered_panic.findings(lines)) or bool(unserved_api.findings(lines)) \
-        or bool(rbac_denied.findings(lines)) \
+        or bool(rbac_denied.findings(lines)) or bool(unregistered_webhook.findings(lines)) \
         or bool(text_evictions.events(lines))  # an eviction message alone (explain_eviction)
 
 

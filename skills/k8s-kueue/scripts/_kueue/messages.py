@@ -12,6 +12,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from _kueue.reclaimable_denied import PATTERN as _RECLAIMABLE_DENIED
+
 # One clause of a message: "couldn't assign flavors to pod set main: A, B; couldn't assign
 # flavors to pod set worker: C" has three clauses (A, B about main, C about worker).
 @dataclass
@@ -419,6 +421,12 @@ _MESSAGES = [
     # (kueue#6966: an eviction's status.admission clear rejected after a non-SSA patch of a
     # Quantity corrupted the managed fields, fixed by #7430); the same shape as a Gateway
     # controller's refused status write (k8s-gateway-gaie: status_update_rejected)
+    # Kueue's own Workload webhook (vworkload.kb.io) refusing the job reconciler's lowering
+    # of status.reclaimablePods: the reconciler returns before it handles the job's eviction,
+    # so the eviction never stops the job (kueue#1215, fixed by PR #1277; wordings and
+    # sources in reclaimable_denied.py). Before the refused-status pattern below: the denial is
+    # the webhook's answer, not a schema's
+    ("admission_webhook_denied", _RECLAIMABLE_DENIED),
     ("status_update_rejected", r"Workload\.kueue\.x-k8s\.io \\*\"?(?P<wl>[^\"\\ ]+)\\*\"? is "
                                r"invalid: (?:\[ ?)?status\."),
     ("workload_missing", r"Workload\.kueue\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? is "

@@ -19,7 +19,7 @@ from _kueue.multikueue import (disconnected_clusters, other_workers_usable,
 from _kueue.diagnose import severity_of
 from _kueue.explain import FIXES, fix_for, message_notes
 from _kueue.messages import clauses, message_span, normalize, rank
-from _kueue import prose
+from _kueue import prose, reclaimable_denied
 from _kueue.jobs import queue_name_of
 from _kueue.presence import get_command, kind_known
 from _kueue.rules_running import FOREIGN_GATE_FIX, foreign_gates
@@ -41,8 +41,12 @@ _WORKLOAD_REF = re.compile(r'"(?:workload|object)"\s*:\s*\{[^}]*?"name"\s*:\s*"(
 _JOB_REF = re.compile(r'"job"\s*:\s*"(?P<ns>[^"/\s]+)/(?P<name>[^"/\s]+)"')
 _GVK_KIND = re.compile(r'"gvk"\s*:\s*"[^"]*Kind=(\w+)"')
 # controller-runtime's "Reconciler error" record: "controller":"v1_pod",...,"namespace","name"
-_CTRL_REF = re.compile(r'"controller"\s*:\s*"(?P<ctrl>[^"]+)"[^{}]*?"namespace"\s*:\s*'
-                       r'"(?P<ns>[^"]+)"\s*,\s*"name"\s*:\s*"(?P<name>[^"]+)"')
+# (controller-runtime v0.15+ puts the object under its kind's key before them,
+# `"Job":{"name":...,"namespace":...}`, and names the kind in "controllerKind":
+# pkg/builder/controller.go:440-449@v0.24.1; kueue#1215 quotes it from v0.15.0)
+_CTRL_REF = re.compile(r'"controller"\s*:\s*"(?P<ctrl>[^"]+)"(?:[^{}]|\{[^{}]*\})*?"namespace"'
+                       r'\s*:\s*"(?P<ns>[^"]+)"\s*,\s*"name"\s*:\s*"(?P<name>[^"]+)"')
+_CTRL_KIND = re.compile(r'"controllerKind"\s*:\s*"(\w+)"')
 # Kueue's job reconcilers by controller name (pkg/controller/jobs/*: the pod integration
 # registers "v1_pod", batch Jobs "job", JobSets "jobset", ...).
 _JOB_CONTROLLERS = {"v1_pod": "Pod", "job": "Job", "jobset": "JobSet", "rayjob": "RayJob",
@@ -299,7 +303,7 @@ def text_reports(cluster) -> list[dict]:
     job = _JOB_REF.search(text)
     ctrl = _CTRL_REF.search(text)
     if said.cause in _ABOUT_THE_JOB and (job or ctrl and ctrl.group("ctrl") in _JOB_CONTROLLERS):
-        gvk = _GVK_KIND.search(text)
+        gvk = _GVK_KIND.search(text) or _CTRL_KIND.search(text)
         kind = gvk.group(1) if gvk else _JOB_CONTROLLERS.get(ctrl.group("ctrl") if ctrl else "",
                                                             "Job")
         ns, name = (job.group("ns"), job.group("name")) if job else \
@@ -657,6 +661,8 @@ def _finding(said, obj: dict) -> dict:
                           f"Kueue reports {said.cause.replace('_', ' ')}")
         if _SETUP_FAILED.search(said.message):
             lead = "kueue-controller-manager does not start, so no job gets a Workload"
+        if said.cause == "admission_webhook_denied" and reclaimable_denied.said(said.message):
+            lead = reclaimable_denied.LEAD
         if said.cause == "kueue_controller_down" and _CACHE_UNSYNCED.search(said.message):
             lead = ("kueue-controller-manager cannot list its own objects, so its caches never "
                     "sync and it admits nothing")
