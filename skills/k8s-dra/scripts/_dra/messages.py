@@ -44,6 +44,14 @@ def _p(key, cause, component, regex, versions, source, generic=False,
                    generic, shadows)
 
 
+def _gpu_query(n: str) -> str:
+    """NVIDIA's GPU plugin's per-device NVML query that failed (getGpuInfo, 'error getting
+    <what> for device <i>: <NVML return or error>'), its groups suffixed `n`."""
+    return (rf"error getting (?P<query{n}>memory info|architecture|product name|brand|CUDA "
+            rf"compute capability|minor number|UUID|PCIe? bus ID|PCIe root|addressing mode) "
+            rf"for device (?P<device{n}>\d+): (?P<ret{n}>[^\n\"]{{1,120}})")
+
+
 # the kubelet's and drivers' generic prepare wordings, which a driver's own reason for the
 # failure makes wrong to read on their own
 PREPARE_WORDINGS = ("kubelet-prepare-failed", "kubelet-prepare-generic", "driver-prepare-error")
@@ -285,7 +293,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "cmd/compute-domain-kubelet-plugin/driver.go ('error unpreparing devices for claim %v: "
        "%w'); the kubelet keeps the pod Terminating until unprepare succeeds "
        "(dra-driver-nvidia-gpu#380: the ComputeDomain deleted first, 'compute domain not found')",
-       shadows=("kubelet-prepare-failed", "driver-prepare-error")),
+       shadows=("kubelet-prepare-failed", "driver-prepare-error", "nvidia-device-enumeration")),
     # the driver cannot read what another release of it wrote: the claim's opaque config
     # (strict decoding of a field the running release does not know) or its checkpoint file
     # (a format change): unprepare fails the same way forever after a downgrade or an upgrade
@@ -366,7 +374,10 @@ PATTERNS: tuple[Pattern, ...] = (
        "NVIDIA DRA driver for GPUs (kubelet plugin start-up)",
        "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/1272 ('error creating "
        "driver: ... error initializing NVML: ERROR_LIBRARY_NOT_FOUND', the plugin crash-loops "
-       "and never registers); issues/4 (the plugin 'complains about NVML' on OpenShift)"),
+       "and never registers); issues/4 (the plugin 'complains about NVML' on OpenShift)",
+       # NVML's Init runs inside the enumeration (v25.8.1 cmd/gpu-kubelet-plugin/nvlib.go:
+       # 109,117), so its wrappers name enumeration too: the library, not a device, failed
+       shadows=("nvidia-device-enumeration",)),
     _p("nvidia-plugin-create-driver", "driver_not_registered", "DRA driver",
        r"error creating driver: \S",
        "NVIDIA DRA driver for GPUs v25.3+ (gpu and compute-domain kubelet plugins)",
@@ -375,6 +386,31 @@ PATTERNS: tuple[Pattern, ...] = (
        "returned as 'error creating driver: ...' and the plugin exits before it registers "
        "with the kubelet (whatever follows: device library, CDI, IMEX channel; "
        "NVIDIA/k8s-test-infra#497, issues/1272)"),
+    # NVIDIA's kubelet plugins enumerate the node's devices in NewDeviceState, which NewDriver
+    # runs BEFORE kubeletplugin.Start (v25.8.1 cmd/gpu-kubelet-plugin/driver.go:50-72; v0.4.1
+    # cmd/gpu-kubelet-plugin/driver.go:71,145, cmd/compute-domain-kubelet-plugin/driver.go:
+    # 71,84): an enumeration error ends the process before it registers with the kubelet or
+    # publishes a ResourceSlice. The wrappers per release (gpu plugin: "error enumerating all
+    # possible devices" device_state.go:66@v25.3.0 :67@v25.8.1 :86@v25.12.0 :98@v0.4.1; "error
+    # enumerating GPUs and MIG devices" nvlib.go:109@v25.3.0..v25.8.1; "error enumerating
+    # allocatable devices" / "GPU PCI devices" nvlib.go:174,182@v25.12.0 :177,185@v0.4.1;
+    # compute-domain plugin: "error enumerating ComputeDomain channel|daemon devices" nvlib.go:
+    # 150,158@v0.4.1) and the per-device NVML query that failed inside them (getGpuInfo:
+    # "error getting memory info for device %d: %v" nvlib.go:172@v25.3.0 :180@v25.8.1
+    # :443@v25.12.0 :486@v0.4.1, and its siblings). A log often shows them on separate lines
+    # (klog's multi-line error, a user's excerpt), so each wording is read alone. The same
+    # per-device query failing inside prepare or unprepare is that stage's error (shadowed
+    # there), not enumeration
+    _p("nvidia-device-enumeration", "no_resource_slices", "DRA driver",
+       r"error enumerating (?:all possible|GPUs and MIG|allocatable|GPU PCI|ComputeDomain "
+       r"(?:channel|daemon)) devices(?:[^\n]{0,300}?" + _gpu_query("") + ")?"
+       r"|" + _gpu_query("2"),
+       "NVIDIA DRA driver for GPUs v25.3.0..v0.4.1 (gpu and compute-domain kubelet plugins)",
+       "kubernetes-sigs/dra-driver-nvidia-gpu cmd/gpu-kubelet-plugin/device_state.go:67, "
+       "nvlib.go:109,128,180 (v25.8.1), nvlib.go:177,185,486 (v0.4.1), driver.go:50-72 "
+       "(v25.8.1: NewDeviceState before kubeletplugin.Start); GB10 'memory info ... Not "
+       "Supported': dra-driver-nvidia-gpu issues 1073 and 1115 (no GPU ResourceSlice "
+       "published), fixed by PR #1121 (v0.4.0)"),
     # every component of NVIDIA's driver validates the Helm value featureGates at start and
     # exits on a combination it does not support, so its kubelet plugins never register
     # (pkg/featuregates ValidateFeatureGates, wrapped by each cmd/*/main.go)
@@ -447,7 +483,10 @@ PATTERNS: tuple[Pattern, ...] = (
        r"NodePrepareResources?`?\s+(?:to\s+)?fail|NodePrepareResources: "
        r"|error preparing devices for claim|prepare devices failed|NodePrepareResources skipped \d+",
        "1.26-1.37", f"{K8S} v1.27.0 / v1.31.0 / v1.34.0 {KUBELET_DRA}; driver kubelet "
-       "plugins (NVIDIA, dra-example-driver: 'error preparing devices for claim')"),
+       "plugins (NVIDIA, dra-example-driver: 'error preparing devices for claim')",
+       # a device query failing while a claim is prepared (v0.4.1 device_state.go:1002,
+       # discoverGPUByPCIBusID) is prepare's error, not the start-up enumeration
+       shadows=("nvidia-device-enumeration",)),
     _p("kubelet-claim-info-missing", "driver_prepare_failed", "kubelet",
        r"unable to get claim info for (?:ResourceClaim|claim) ",
        "1.27-1.35", f"{K8S} v1.27.0 {KUBELET_DRA} ('unable to get claim info for claim %s in "

@@ -32,7 +32,8 @@ STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler":
 # fails, then the kubelet cannot unprepare the pods).
 STAGE_BY_PATTERN = {"nvidia-driver-root-check": 3, "nvidia-plugin-startup": 3,
                     "nvidia-nvml-init": 3, "nvidia-plugin-create-driver": 3,
-                    "slice-publish-rejected": 3, "slice-pool-invalid": 3}
+                    "slice-publish-rejected": 3, "slice-pool-invalid": 3,
+                    "nvidia-device-enumeration": 3}
 
 # cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
 MEANING = {
@@ -410,7 +411,10 @@ def findings(reports: list[Report], default_obj: dict | None) -> list[dict]:
 
 
 def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
-    best = sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage))[0]
+    # among equals, the line that names the most (a log's wrapper line and, on the next
+    # line, the inner error that says what failed: the detail reads the latter)
+    best = sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage,
+                                        -len([v for v in r.match.groups.values() if v])))[0]
     meaning, fix = MEANING.get(cause, (best.match.pattern.key, ""))
     meaning = _MEANING_BY_PATTERN.get(best.match.pattern.key, meaning)
     fix = _FIX_BY_PATTERN.get(best.match.pattern.key, fix)
@@ -423,7 +427,16 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
             seen.add(text)
             evidence.append(text + (f" (x{r.count})" if r.count > 1 else ""))
     return finding("error", cause, about, meaning + detail, evidence[:4], fix,
-                   basis="reported")
+                   basis="reported", confirm=_CONFIRM_BY_PATTERN.get(best.match.pattern.key, ""))
+
+
+# the command that shows what a reported message implies but does not say itself: an NVIDIA
+# kubelet plugin that failed to enumerate its devices has no ResourceSlice on its node (it
+# exits before publishing: nvidia-device-enumeration in _dra.messages)
+_CONFIRM_BY_PATTERN = {
+    "nvidia-device-enumeration": "kubectl get resourceslices --field-selector "
+                                 "spec.nodeName=<node> (no slice of the plugin's driver)",
+}
 
 
 # what the message means, where the cause's sentence describes another way to it
@@ -449,6 +462,17 @@ _MEANING_BY_PATTERN = {
 
 # a fix more precise than the cause's, where the message says whose fault it is
 _FIX_BY_PATTERN = {
+    # an NVML query the GPU model does not answer is a release that predates the model
+    # (GB10 unified memory: dra-driver-nvidia-gpu#1073/#1115, fixed by PR #1121 in v0.4.0;
+    # a newer architecture: #1462)
+    "nvidia-device-enumeration": (
+        "read the whole error chain in the plugin's previous log (kubectl logs -n <driver "
+        "namespace> <kubelet-plugin pod> -c gpus --previous): the last 'error getting ... for "
+        "device N: ...' names the NVML query that failed. 'Not Supported' for a query this GPU "
+        "model cannot answer (memory info on a unified-memory GPU such as GB10 / DGX Spark, "
+        "an architecture newer than the release) needs a driver release that knows the model "
+        "(GB10: dra-driver-nvidia-gpu v0.4.0+); another NVML error points at the GPU or its "
+        "host driver (nvidia-smi -q on that node). The plugin then registers and publishes"),
     "nvidia-gpu-lost-taint": "look at the GPU on that node (nvidia-smi; the kernel log for "
                              "Xid errors or 'GPU has fallen off the bus'), reset or replace it "
                              "or drain the node; kubectl get resourceslices -o yaml shows the "
@@ -694,6 +718,21 @@ def _d_sched_prebind_plugin(m: Match) -> str:
             "pod had a node")
 
 
+def _d_nvidia_device_enumeration(m: Match) -> str:
+    query, ret = m.value("query"), (m.value("ret") or "").strip()
+    said = (f"; NVML's {query} query for device {m.value('device')} answered '{ret}'"
+            if query else "")
+    # v25.3.0..v25.12.0 getGpuInfo fails on ERROR_NOT_SUPPORTED from GetMemoryInfo; v0.4.1
+    # nvlib.go:478-486 ignores it (PR #1121, unified-memory GB10)
+    if query and query.lower() == "memory info" and ret.lower().startswith("not supported"):
+        said += (" (a unified-memory GPU such as GB10 has no framebuffer memory to report; "
+                 "releases before v0.4.0 treat that as fatal)")
+    return (": NVIDIA's kubelet plugin failed to enumerate the node's devices at start, which "
+            "it does before it registers with the kubelet and publishes, so it exits: the node "
+            "gets no ResourceSlice from it and the driver is not registered there (the pod "
+            f"crash-loops){said}")
+
+
 def _d_plugin_registrar_failed(m: Match) -> str:
     where = m.value("socket")
     return (": its kubelet plugin could not create its registration socket"
@@ -805,6 +844,7 @@ _DETAIL: dict[str, Callable[[Match], str]] = {
     "runtime-cdi-mount-source-missing": _d_runtime_cdi_mount_source_missing,
     "sched-prebind-plugin": _d_sched_prebind_plugin,
     "plugin-registrar-failed": _d_plugin_registrar_failed,
+    "nvidia-device-enumeration": _d_nvidia_device_enumeration,
     "nvidia-mps-daemon": _d_nvidia_mps_daemon,
     "driver-crd-unknown-field": _d_driver_crd_unknown_field,
     "driver-crd-status-invalid": _d_driver_crd_status_invalid,
