@@ -24,7 +24,8 @@ from _gw.reported import absent_crd_findings, reported_findings, text_findings
 from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pasted_conditions
 from _gw import attach_count, epp_datastore, fatal_log, host_header, manifest_mismatch, orphan_parents
 from _gw.contradicts import spec_contradictions
-from _gw import superseded
+from _gw import backend_tls_guess, deleted_object, istio_listener_names, listener_unique
+from _gw import older_bundle, superseded
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -54,7 +55,7 @@ Text lines in a paste (curl output, endpoint-picker logs) are read too.
 
 causes (references/causes.md): crd_not_installed no_controller gateway_class_not_found
   gateway_class_not_accepted crd_version_unsupported manifest_api_mismatch
-  controller_forbidden admission_webhook_denied
+  controller_forbidden missing_permission admission_webhook_denied
   status_update_rejected controller_contradicts_spec gateway_no_address
   gateway_not_ready
   listener_certificate_invalid listener_conflict listener_invalid xds_config_rejected
@@ -70,7 +71,8 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   pool_target_port_mismatch request_body_invalid no_timeouts listenerset_not_allowed
   listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
   objective_pool_not_found policy_target_not_found policy_conflicted policy_invalid
-  (info: no_tls outdated_inference_api not_in_dump not_checked cause_unknown not_evaluated)
+  (info: no_tls outdated_inference_api not_in_dump not_checked cause_unknown not_evaluated
+  reconcile_after_delete)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
 # (resource, kind, required): required ones must answer, or the cluster is not reachable.
@@ -230,6 +232,11 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
                      + manifest_mismatch.findings(raw, index))
     findings = merge(spec_contradictions(findings, index, raw), [])  # (re-ranked: now warnings)
     findings = superseded.reclassify(findings, raw, index.of_kind("CustomResourceDefinition"))
+    findings = older_bundle.reclassify(findings, raw, index)
+    findings = deleted_object.reclassify(findings, raw, index)
+    findings = listener_unique.reclassify(findings, raw, index)
+    findings = istio_listener_names.reclassify(findings, index)
+    findings += backend_tls_guess.findings(raw, index, findings)
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):

@@ -26,6 +26,10 @@ CAUSES: dict[str, tuple[str, str]] = {
                              "what the log names (verb, resource, API group): grant it in the "
                              "controller's ClusterRole, or install the chart/manifests of the "
                              "running release, whose RBAC matches its controllers"),
+    "missing_permission": ("class", "a ServiceAccount's binding names a Role/ClusterRole "
+                           "that does not exist (RBAC: clusterrole ... not found), so it grants "
+                           "nothing: create the role with the verbs the message names, or "
+                           "bind an existing one"),
     "crd_version_unsupported": ("class", "install the Gateway API CRD bundle version the "
                                 "controller release supports (one bundle only: check the "
                                 "gateway.networking.k8s.io/bundle-version annotation on every "
@@ -187,6 +191,10 @@ CAUSES: dict[str, tuple[str, str]] = {
                "certificateRefs Secret): make_route.py gateway --tls-secret NAME prints one"),
     "empty_listener": ("hygiene", "attach the route the listener is meant for, or remove the "
                        "listener; the NACK of an empty listener itself loses nothing"),
+    "reconcile_after_delete": ("hygiene", "nothing to fix: a controller logged \"not found\" "
+                               "while reconciling what is left of an object you deleted (its "
+                               "managed Service/Deployment go away a moment later); if the "
+                               "line keeps repeating, check they were garbage-collected"),
     "not_in_dump": ("hygiene", "add the object to the dump, or run check_routes.py live"),
     "not_checked": ("hygiene", "add the missing kind to the dump"),
     "cause_unknown": ("hygiene", "run the command the finding names: the paste reports the "

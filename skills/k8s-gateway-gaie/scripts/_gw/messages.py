@@ -670,6 +670,37 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        "endpoint_picker_misconfigured", "backend", ("text",),
        hint="the endpoint picker starts only with --pool-name (the InferencePool it serves) "
             "set: add --pool-name and --pool-namespace to its container args"),
+    # A refusal the RBAC authorizer explains with a role that does not exist: the binding's
+    # roleRef names a (Cluster)Role absent from the cluster, so it grants nothing (kubernetes
+    # v1.37.2 plugin/pkg/auth/authorizer/rbac/rbac.go Authorize: `reason = fmt.Sprintf("RBAC:
+    # %v", utilerrors.NewAggregate(ruleCheckingVisitor.errors))`, the errors being the role
+    # getters' NotFound, pkg/registry/rbac/validation/rule.go GetRoleReferenceRules). Whose
+    # ServiceAccount it is (an endpoint picker's, a controller's) changes nothing: the fix is
+    # the role (llm-d-incubation/llm-d-modelservice#15: the EPP bound to a ClusterRole that
+    # was never created).
+    _p("rbac-role-not-found", r"is forbidden\b[^\n]*\bRBAC: (?:\[?)(?:cluster)?role\.rbac\."
+       r"authorization\.k8s\.io \\?\"?(?P<name>[\w.:-]+)\\?\"? not found",
+       "missing_permission", "class", ("text",),
+       hint="the ServiceAccount's RoleBinding/ClusterRoleBinding names the role {name}, which "
+            "does not exist, so the binding grants nothing: create that role with the verbs and "
+            "resources the message names (get/list/watch), or point the binding's roleRef at a "
+            "role that exists (kubectl get clusterrole,role -A | grep {name}; roleRef cannot be "
+            "edited: delete and recreate the binding)"),
+    # Istio's gateway deployment controller could not apply the Service (or Deployment) it
+    # generates for a Gateway: the API server refused it, so the Gateway gets no address
+    # (istio/istio 86c9f01 pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go:463
+    # `apply failed: %v`, :851 `patch %v/%v/%v: %v`, logged by pkg/kube/controllers/queue.go:186
+    # `error handling %v, retrying (retry count: %d): %v`; istio/istio#59374: `failed to allocate
+    # a nodePort: range is full`).
+    _p("istio-apply-service-failed", r"apply failed: patch /v1, Kind=Service/[\w.-]+/"
+       r"(?P<name>[\w.-]+): ", "gateway_no_address", "gateway", ("text",),
+       hint="the gateway controller could not create or update the Gateway's Service {name}: "
+            "the API server refused it for the reason after the Service name, so the Gateway "
+            "gets no address and no proxy receives traffic. Fix that reason (a full NodePort "
+            "range: free node ports, or set allocateLoadBalancerNodePorts: false / a "
+            "loadBalancerClass through the Gateway's infrastructure.parametersRef ConfigMap; an "
+            "invalid field: the Gateway value it came from), then check kubectl get svc -n "
+            "<gateway namespace>"),
     _p("epp-forbidden", r"(failed to list|cannot list|forbidden)[^\n]*(inferencepools?|"
        r"inferenceobjectives?|inferencemodels?|pods)\b|(inferencepools?|inferenceobjectives?|"
        r"inferencemodels?)[^\n]*is forbidden", "endpoint_picker_misconfigured", "backend",

@@ -1285,7 +1285,8 @@ def unexplained(findings: list[dict], lines: list[str]) -> list[dict]:
     it, chosen by the HTTP status it shows."""
     # (a status read as not describing the object is an explanation too: foreign_status)
     if any(f["severity"] in ("error", "warning") or f["cause"] in ("stale_status",
-                                                                     "empty_listener")
+                                                                     "empty_listener",
+                                                                     "reconcile_after_delete")
            for f in findings):
         return []
     prose = read(lines)
