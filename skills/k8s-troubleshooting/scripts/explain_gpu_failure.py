@@ -16,7 +16,8 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
-from _tshoot import gpu_capacity, gpu_rendered_config, gpu_runtime_handler, plugin_registration
+from _tshoot import gpu_capacity, gpu_cli_contrast, gpu_rendered_config, gpu_runtime_handler
+from _tshoot import plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu import _generic_system_error as bare_system_error
 from _tshoot.gpu_said import said_findings
@@ -34,7 +35,8 @@ examples:
   kubectl logs -n ml -l jobset.sigs.k8s.io/jobset-name=llm --prefix --tail=-1 > ranks.log
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
-causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_mismatch
+causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_build_failed
+  gpu_driver_mismatch
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted dev_shm_exhausted master_not_ready mpi_worker_dns_unresolved
@@ -125,7 +127,9 @@ REPORTED = [
      "toolkit has no image for this RHCOS; on RHEL nodes register the node's subscription or "
      "give the driver a repository it can reach (ClusterPolicy driver.repoConfig, a proxy in "
      "a disconnected cluster); then delete the driver pod"),
-    ("driver_build", "gpu_driver_mismatch", OBJECT,
+    # the module never built: its own id, before gpu_driver_mismatch (the corpus accepts both;
+    # CONTRIBUTING.md "Label conventions")
+    ("driver_build", "gpu_driver_build_failed", OBJECT,
      "the NVIDIA driver cannot be built for the node's kernel (no kernel headers for it, or "
      "the driver release does not compile against it), so no driver loads and no container "
      "gets a GPU",
@@ -236,7 +240,13 @@ REPORTED = [
      "older than the image's CUDA (nvidia-smi prints the CUDA version it supports), or the "
      "toolkit's ldconfig step did not register the injected libraries: ldconfig = "
      "\"@/sbin/ldconfig\" in /etc/nvidia-container-runtime/config.toml must name the host's "
-     "real ldconfig (Debian/Ubuntu: /sbin/ldconfig.real; nvidia-container-toolkit#553)"),
+     "real ldconfig (Debian/Ubuntu: /sbin/ldconfig.real; nvidia-container-toolkit#553); "
+     "if it broke after a GPU Operator or toolkit upgrade for unprivileged pods, the toolkit's "
+     "accept-nvidia-visible-devices-envvar-when-unprivileged is false and the device plugin "
+     "still passes GPUs as NVIDIA_VISIBLE_DEVICES: set the toolkit's env "
+     "ACCEPT_NVIDIA_VISIBLE_DEVICES_ENVVAR_WHEN_UNPRIVILEGED=true or the device plugin's "
+     "DEVICE_LIST_STRATEGY to the volume mounts or CDI strategy to match "
+     "(elastisys/compliantkubernetes-apps#2473)"),
     ("fabric_not_ready", "gpu_fabric_manager_not_running", OBJECT,
      "NVIDIA Fabric Manager has not registered the GPUs (CUDA: system not yet initialized, "
      "cudaErrorSystemNotReady 802; or systemd: its unit missing or failed): on an NVSwitch "
@@ -752,7 +762,8 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
         gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
         plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
-        said_findings(texts) or gpu_rendered_config.findings(texts) or unclassified(texts)
+        said_findings(texts) or gpu_rendered_config.findings(texts) or \
+        gpu_cli_contrast.findings(texts) or unclassified(texts)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

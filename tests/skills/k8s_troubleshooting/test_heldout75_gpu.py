@@ -7,7 +7,8 @@ upstream source or the public thread named at each test, never from the script:
   "Bad return status for module build on kernel: %s (%s)" with "Consult <tree>/<module>/<ver>/
   build/make.log" (dell/dkms dkms@v2.8.1:1352, dkms.in@v3.2.2:1465): the module does not build
   for the node's kernel (Azure/aks-engine#3269, fixed by a newer driver in #3366). The skill
-  files a driver that does not build under gpu_driver_mismatch (references/gpu-training.md).
+  files a driver that does not build under gpu_driver_build_failed (round 82; the corpus also
+  accepts gpu_driver_mismatch, references/gpu-training.md).
 - The proprietary nvidia.ko on a GPU that needs the open modules: "NVRM: installed in this
   system requires use of the NVIDIA open kernel modules." then "RmInitAdapter failed!"
   (awslabs/amazon-eks-ami#2768, the kernel log quoted in PR #2769; the closed module's source
@@ -62,14 +63,14 @@ Consult /var/lib/dkms/zfs/2.1.5/build/make.log for more information.
 
 def test_installer_dkms_build_failure_is_the_driver_build():
     top = _loud(paste_findings(GPU, INSTALLER_DKMS))[0]
-    assert top["cause"] == "gpu_driver_mismatch"
+    assert top["cause"] == "gpu_driver_build_failed"
     assert "cannot be built" in top["message"]
     assert any("dkms build -m nvidia" in e for e in top["evidence"])
 
 
 def test_dkms_own_wording_names_the_nvidia_module_in_its_log_path():
     top = _loud(paste_findings(GPU, DKMS_OWN))[0]
-    assert top["cause"] == "gpu_driver_mismatch"
+    assert top["cause"] == "gpu_driver_build_failed"
     assert any("/dkms/nvidia/" in e for e in top["evidence"])
 
 

@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.surface import clean
-from _tshoot import nvidia_kmod
+from _tshoot import cuda_insufficient, nvidia_kmod
 from _tshoot.containerd_config import non_nvidia_binaries
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
@@ -157,11 +157,18 @@ DRIVER_ABSENT = re.compile(r"nvml error: driver not loaded|Failed to initialize 
 # scripts/mod/modpost.c; NVIDIA/gpu-operator#729: driver 535.54.03 on a 5.15.0-1064-azure
 # kernel, fixed in driver 535.183.08); nvidia-installer's DKMS build of the module failing
 # (`Failed to run `<dkms> build -m nvidia -v <version> -k <kernel>`: ...`, nvidia-installer
-# misc.c@418.43:2706; dkms's own wording is read in nvidia_kmod).
+# misc.c@418.43:2706; dkms's own wording is read in nvidia_kmod); nvidia-installer's make
+# step failing, "An error occurred while performing the step: \"<step>\"" (NVIDIA/
+# nvidia-installer kernel.c@590.48.01:2464 run_make) for its build steps "Building kernel
+# modules" (:1010) and "Checking to see whether the <module> kernel module was successfully
+# built" (:642 check_file; mesosphere/konvoy-image-builder#1200: 470.199.02 on 5.15.0-1070-aws).
 DRIVER_BUILD = re.compile(r"Could not resolve Linux kernel version|Unable to build the NVIDIA "
                           r"kernel module|GPL-incompatible module nvidia[\w-]*\.ko uses GPL-only "
                           r"symbol|nvidia\.ko failed to build|"
-                          r"Failed to run `[^`\n]*\bdkms build -m nvidia\b", re.I)
+                          r"Failed to run `[^`\n]*\bdkms build -m nvidia\b|"
+                          r"error occurred while performing the step: \W?(?:Building kernel "
+                          r"modules|Checking to see whether the nvidia[\w-]* kernel module was "
+                          r"successfully built)", re.I)
 # The GPU Operator's RHEL/RHCOS driver container cannot install the packages it builds the
 # module with, before any build: "FATAL: failed to install elfutils-libel-devel. RHEL
 # entitlement may be improperly deployed." (NVIDIA/gpu-driver-container rhel8/nvidia-driver
@@ -218,6 +225,9 @@ LIBS_NOT_VISIBLE = re.compile(r"could not load NVML library|NVML Shared Library 
                               # host's /sbin/ldconfig not the link the toolkit's
                               # "@/sbin/ldconfig" expects)
                               r"NVIDIA-SMI couldn't find libnvidia-ml\.so|"
+                              # the runtime hook refusing an unprivileged pod's envvar request
+                              # (_tshoot/cuda_insufficient.py)
+                              r"Ignoring devices specified in NVIDIA_VISIBLE_DEVICES|"
                               r"lib(?:nvidia-ml|cuda)\.so(?:\.1)?: cannot open shared object "
                               r"file", re.I)
 # CUDA says the driver is older than the CUDA runtime the program was built with
@@ -579,6 +589,7 @@ def read(text: str) -> GpuReport:
     if report.driver_load:  # nouveau named as present: the line that decides among the reasons
         report.driver_load = _nouveau_present(text) + report.driver_load
     _insufficient_despite_driver(report, text)
+    _insufficient_on_every_driver(report, text)
     report.runtime_binary = non_nvidia_binaries(text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
     report.plugin_unhealthy_said = [] if report.plugin_unhealthy else [
@@ -1159,6 +1170,16 @@ def _insufficient_despite_driver(report: GpuReport, text: str) -> None:
              if not smi.start() <= m.start() < smi.end()]
     if driver and ((named and max(named) <= driver) or (not named and driver >= 12)):
         report.libs_not_visible, report.driver_too_old = report.driver_too_old, []
+
+
+def _insufficient_on_every_driver(report: GpuReport, text: str) -> None:
+    """CUDA's "insufficient" with several driver versions failing alike: no libcuda reached
+    the container (_tshoot/cuda_insufficient.py)."""
+    if not report.driver_too_old or report.libs_not_visible:
+        return
+    said = cuda_insufficient.across_drivers(text)
+    if said:
+        report.libs_not_visible, report.driver_too_old = report.driver_too_old + [said], []
 
 
 def laggards(report: GpuReport, world: int | None = None) -> tuple[list[int], str]:

@@ -11,7 +11,7 @@ import re
 from k8s_skillkit.quantity import format_quantity, parse_quantity
 
 from _tshoot import kubeletmsg as km
-from _tshoot import sched
+from _tshoot import rejected_reason, sched
 from _tshoot.model import meta
 from _tshoot.redact import redact
 from _tshoot.reports import Report, admission_refusal
@@ -85,6 +85,11 @@ def classify(cluster, pod: dict) -> dict | None:
         found = _pod_reason(pod, status)
         if found:
             return found
+    if not phase and pod.get("_source") == "table":  # a STATUS the kit reads as no phase
+        found = rejected_reason.finding(meta(pod, "name"), meta(pod, "namespace"),
+                                        status.get("reason") or "", "STATUS")
+        if found:
+            return found
     if phase == "Pending" and not view.spec.get("nodeName"):
         if sched.is_unschedulable(pod):  # no verdict yet: the scheduler has not tried
             found = sched.explain(cluster, pod)
@@ -133,7 +138,8 @@ def _pod_reason(pod: dict, status: dict) -> dict | None:
     rep = classify_message(f"{reason}: {message}") or (
         None if message else admission_refusal(reason))
     if not rep:
-        return None
+        return rejected_reason.finding(meta(pod, "name"), meta(pod, "namespace"), reason,
+                                       "status.reason") if not message else None
     return _reported(rep, "", f"status.reason {status['reason']}")
 
 

@@ -34,7 +34,7 @@ WEIGHT = {"no_nodes": 100, "node_not_ready": 100, "node_pressure": 95, "dra_clai
           "eviction_blocked_pdb": 52}
 # a GPU fault that is not memory pressure ranks as the GPU finding it replaces
 WEIGHT.update({c: WEIGHT["gpu_pressure"] for c in ("gpu_xid_hardware", "gpu_device_access_lost",
-                                                  "gpu_driver_mismatch",
+                                                  "gpu_driver_mismatch", "gpu_driver_build_failed",
                                                   "gpu_fabric_manager_not_running",
                                                   "gpu_libraries_not_visible")})
 NODE_CAUSES = ("node_not_ready", "node_pressure")
@@ -121,7 +121,7 @@ def _dra(text: str) -> Report | None:
 # a GPU fault that is not memory pressure has its own cause (explain_gpu_failure's ids)
 _FAULT_CAUSE = {"lost": "gpu_xid_hardware", "ecc": "gpu_xid_hardware",
                 "device_access": "gpu_device_access_lost", "driver_mismatch": "gpu_driver_mismatch",
-                "driver_absent": "gpu_driver_mismatch", "driver_build": "gpu_driver_mismatch",
+                "driver_absent": "gpu_driver_mismatch", "driver_build": "gpu_driver_build_failed",
                 "driver_load": "gpu_driver_mismatch",
                 "driver_too_old": "gpu_driver_mismatch",
                 "fabric_not_ready": "gpu_fabric_manager_not_running",

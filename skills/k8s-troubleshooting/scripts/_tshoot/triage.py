@@ -29,7 +29,8 @@ from _tshoot.text import Subject
 from _tshoot.verdict import _FIX, UNHEALTHY_GPU_FIX, subject_finding, unhealthy_gpus
 
 ORDER = ("no_nodes", "node_not_ready", "node_pressure", "admitted_not_started", "rollout_stuck",
-         "dra_claim", "gpu_xid_hardware", "gpu_device_access_lost", "gpu_driver_mismatch",
+         "dra_claim", "gpu_xid_hardware", "gpu_device_access_lost", "gpu_driver_build_failed",
+         "gpu_driver_mismatch",
          "gpu_libraries_not_visible", "gpu_fabric_manager_not_running", "gpu_pressure", "oom_killed", "crash_loop", "image_pull",
          "config_missing", "sandbox_failed", "mount_failed", "evicted", "pvc_pending",
          "volume_node_affinity", "unschedulable_insufficient", "unschedulable_taint",
