@@ -9,7 +9,7 @@ import pytest
 MODULES = ["_guard", "_guard.shell", "_guard.kubectl", "_guard.kubectl_parse",
            "_guard.kubectl_manifest", "_guard.words", "_guard.expand", "_guard.verdict",
            "_guard.env", "_guard.paths", "_guard.opts", "_guard.policy", "_guard.audit_log",
-           "_rbac.agent_roles", "_rbac.rules", "_rbac.pod_policy"]
+           "_rbac.agent_roles", "_rbac.rules", "_rbac.pod_policy", "_rbac.user_form"]
 
 
 @pytest.mark.parametrize("name", MODULES)

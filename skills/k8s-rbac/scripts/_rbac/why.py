@@ -20,6 +20,7 @@ from k8s_skillkit.findings import finding
 from _rbac.denials import Denial, is_scc, missing_roles, unresolved_roles
 from _rbac.explain import (CLUSTER_SCOPED, Rbac, applies, binding_text, gap, grants,
                            service_account_of, subject_text, _ns)
+from _rbac.user_form import flag_evidence, form_gap, oidc_flags
 
 
 
@@ -979,15 +980,20 @@ def _named_role_elsewhere(denial: Denial, rbac: Rbac) -> list[dict[str, Any]]:
 
 def _subject_mismatch(denial: Denial, rbac: Rbac) -> list[dict]:
     sa = service_account_of(denial.user)
+    flags = oidc_flags(list(getattr(rbac.dump, "texts", None) or ()))
     best, score, subject = None, 0, None
     for binding in rbac.bindings:
         ns = _ns(binding) if binding.get("kind") == "RoleBinding" else ""
         for s in binding.get("subjects") or []:
-            points = _nearness(s, ns, denial, sa, binding)
+            points = _nearness(s, ns, denial, sa, binding, flags)
             if points > score and _would_grant(rbac, binding, denial) is not False:
                 best, score, subject = binding, points, s
     if best is None:
         return []
+    other_form = form_gap(str(subject.get("name", "")), denial.user, flags) \
+        if subject.get("kind") == "User" else ""
+    if other_form:
+        return _user_form_mismatch(denial, best, subject or {}, other_form, flags)
     ns = _ns(best) if best.get("kind") == "RoleBinding" else ""
     cause = "binding_subject_mismatch"
     if sa and sa[1] == "default" and subject.get("name") != "default":
@@ -1002,7 +1008,24 @@ def _subject_mismatch(denial: Denial, rbac: Rbac) -> list[dict]:
                     confirm=denial.can_i())]
 
 
-def _nearness(subject: dict, binding_ns: str, denial: Denial, sa, binding: dict) -> int:
+def _user_form_mismatch(denial: Denial, binding: dict, subject: dict, why: str,
+                        flags: dict[str, str]) -> list[dict]:
+    """A User subject written for another username prefix (_rbac/user_form.py): RBAC
+    compares names byte for byte, so the binding never applies to the denied user."""
+    name = subject.get("name", "")
+    return [finding("error", "binding_subject_mismatch", binding,
+                    f"{binding_text(binding)} names User {name}, but the API server "
+                    f"authenticated the request as {denial.user}: {why}",
+                    [denial.text, f"binding subject: User {name}",
+                     *flag_evidence(str(name), flags)],
+                    f"make the subject the username the API server reports (User "
+                    f"{denial.user}), or set the authenticator's username claim and prefix to the form "
+                    "the binding uses", confirm=f"kubectl auth whoami (as {denial.user}'s "
+                    "kubeconfig; 1.28+): its Username is the name a User subject must match")]
+
+
+def _nearness(subject: dict, binding_ns: str, denial: Denial, sa, binding: dict,
+              flags: dict[str, str] | None = None) -> int:
     """How likely this subject was meant for the denied identity (0 = not at all)."""
     if subject.get("kind") == "ServiceAccount" and sa:
         ns, name = subject.get("namespace") or binding_ns, subject.get("name")
@@ -1015,6 +1038,9 @@ def _nearness(subject: dict, binding_ns: str, denial: Denial, sa, binding: dict)
     if subject.get("kind") == "User" and subject.get("name", "").lower() == denial.user.lower() \
             and subject.get("name") != denial.user:
         return 2
+    if subject.get("kind") == "User" and form_gap(str(subject.get("name", "")), denial.user,
+                                                  flags):
+        return 2  # the same user under another OIDC username prefix
     return 0
 
 
