@@ -21,7 +21,7 @@ from _kueue.flavors import pasted_flavors_refuse
 from _kueue.gang_model import podsets
 from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
-from _kueue import dra_uncounted, partial_start, saturated, tas_taints
+from _kueue import dra_uncounted, partial_start, saturated, tas_node_selector, tas_taints
 from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
 from _kueue import queue_mates, unregistered_webhook, unserved_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
@@ -113,6 +113,10 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     uncounted = dra_uncounted.findings(cluster)
     if uncounted:  # DRA claims Kueue never charged (kueue#10504): why the admitted ones wait
         findings = uncounted + [f for f in findings if not dra_uncounted.explains(f)]
+    pinned = [f for f in tas_node_selector.findings(cluster)
+              if namespace is None or f["object"]["namespace"] in ("", namespace)]
+    if pinned:  # TAS chose a host the pod's nodeSelector excludes (kueue#4571): gate stays
+        findings = pinned + [f for f in findings if not tas_node_selector.explains(f)]
     if not findings:  # the only flavors shown refuse the job (taints, affinity; kueue#3158)
         findings = [f for job in cluster.jobs if in_scope(job)
                     and not diagnoser.jobs.workloads_for(job)
