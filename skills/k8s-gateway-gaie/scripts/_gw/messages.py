@@ -745,6 +745,23 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "register (one of another release or build), gives two plugins one name, or a "
             "plugin no type: use the plugin types of the image's release (its config "
             "examples), unique names, and a type on every plugin"),
+    # llm-d's picker plugins that tokenize (precise-prefix-cache-scorer through its kvcache
+    # indexer, the tokenizer data producer) call a tokenizer sidecar over a unix socket
+    # (default /tmp/tokenizer/tokenizer-uds.socket) and fail their construction without it,
+    # so the picker does not start: llm-d-kv-cache pkg/tokenization/pool_uds.go:60@v0.8.1
+    # (pool.go:116@v0.4.0) `failed to create UDS tokenizer: %w`, wrapped by pkg/kvcache/
+    # indexer.go:116 and llm-d-inference-scheduler pkg/epp/framework/plugins/scheduling/scorer/
+    # preciseprefixcache/precise_prefix_cache.go:149@v0.8.0; the tokenizer plugin's own
+    # `failed to initialize UDS tokenizer for '%s' plugin - %w` (pkg/plugins/preparedata/
+    # tokenizer.go:88@v0.7.1, .../dataproducer/tokenizer/tokenizer.go:88@v0.8.0).
+    _p("epp-uds-tokenizer", r"failed to (?:create|initialize) UDS tokenizer\b",
+       "endpoint_picker_misconfigured", "backend", ("text",),
+       hint="a plugin of the EndpointPickerConfig (precise-prefix-cache-scorer, the tokenizer "
+            "plugin) tokenizes through a UDS tokenizer sidecar in the endpoint picker's pod and "
+            "the picker does not start without it; `dial unix <socket>: ... no such file or "
+            "directory` means nothing serves that socket: add the tokenizer sidecar (the "
+            "llm-d-uds-tokenizer image) with a volume shared at the socket's directory "
+            "(default /tmp/tokenizer), or remove the plugin that needs it from the config"),
     # A controller that cannot read a backend object the route names: Envoy AI Gateway
     # (internal/controller: `failed to get AIServiceBackend %s: %w` wrapping the API server's
     # NotFound, envoyproxy/ai-gateway#2480); the same shape for Backend and InferencePool.

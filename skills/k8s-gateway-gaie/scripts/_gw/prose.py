@@ -20,6 +20,7 @@ from k8s_skillkit import fences
 from k8s_skillkit.objects import dig
 from k8s_skillkit.findings import finding
 
+from _gw import epp_transport
 from _gw.causes import fix_for, layer_of
 from _gw.reported import REASONLESS
 from _gw.superseded import UNSERVED_WORDS
@@ -598,6 +599,7 @@ class Prose:
     gateway_api: bool = False
     listener: bool = False
     listenerset: list[str] = field(default_factory=list)
+    ext_proc: list[str] = field(default_factory=list)  # the ext_proc filter, config too
     backend_ref: bool = False
     policy: bool = False
     tls_listener: bool = False
@@ -640,6 +642,8 @@ def read(lines: list[str]) -> Prose:
         out.listener = out.listener or bool(_LISTENER.search(text))
         if _LISTENERSET.search(text):
             out.listenerset.append(text[:200])
+        if epp_transport.EXT_PROC.search(text):
+            out.ext_proc.append(text[:200])
         out.backend_ref = out.backend_ref or bool(_BACKEND_REF.search(text))
         if _FROM_ALL.match(text):
             out.from_all.append(text[:200])
@@ -1180,6 +1184,11 @@ def _refine(f: dict, prose: Prose, pools: bool) -> dict:
     if f["cause"] == "pool_target_port_mismatch" and not (prose.inference or pools) and \
             any(_CONNECT_FAILED.search(e) for e in f["evidence"]):
         return _recast(f, "port_mismatch", [], _CONNECT_FAILED_FIX)
+    if f["cause"] == "pool_target_port_mismatch" and epp_transport.closed_by_picker(
+            f["evidence"], prose.ext_proc, prose.inference or pools):
+        return dict(_recast(f, "endpoint_picker_misconfigured", prose.ext_proc[:1],
+                            epp_transport.FIX), message=epp_transport.MESSAGE,
+                    basis="inferred", confirm=epp_transport.CONFIRM)
     if f["cause"] == "backend_unresolved" and prose.backend_absent:
         return _recast(f, "backend_not_found", prose.backend_absent, fix_for("backend_not_found"))
     return f
