@@ -17,7 +17,7 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
 from _tshoot import gpu_capacity, gpu_cli_contrast, gpu_rendered_config, gpu_runtime_handler
-from _tshoot import plugin_registration
+from _tshoot import gpu_engine_mismatch, gpu_fabric_inferred, plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu import _generic_system_error as bare_system_error
 from _tshoot.gpu_said import said_findings
@@ -63,6 +63,13 @@ REPORTED = [
      "included",
      "kubectl cordon the node, then drain it; reset the GPU (nvidia-smi -r) or reboot; "
      "replace it if it repeats; nvidia-smi -q -d ECC,PAGE_RETIREMENT shows the counters"),
+    ("inforom", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
+     "nvidia-smi reports the GPU's infoROM corrupted (its exit code 14): the GPU's on-board "
+     "configuration store is damaged, so the GPU Operator's driver validation, which needs "
+     "nvidia-smi to exit 0, fails and the operator's pods on the node do not start",
+     "replace the GPU (NVIDIA's GPU Operator troubleshooting guide, 'infoROM is corrupted'); "
+     "meanwhile kubectl cordon the node and drain it; nvidia-smi -q shows the infoROM "
+     "versions and the warning"),
     ("gpu_lost", "gpu_xid_hardware", {"kind": "GPU", "name": ""},
      "the driver lost the GPU (NVML 'GPU is lost': fallen off the bus or otherwise "
      "inaccessible, the Xid 79 family): every NVML call on it fails, so the device plugin "
@@ -762,8 +769,10 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
         gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
         plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
+        gpu_fabric_inferred.findings(texts) or \
         said_findings(texts) or gpu_rendered_config.findings(texts) or \
         gpu_cli_contrast.findings(texts) or unclassified(texts)
+    findings = gpu_engine_mismatch.ahead(texts, findings)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -22,7 +22,7 @@ from k8s_skillkit.loading import parse_paste, read_text
 from k8s_skillkit.logged_events import events_from_logs
 from k8s_skillkit.prose import refuse_unless_report
 
-from _tshoot import cni_bin_unwritable, consumer_absent, liveness_window, node_rows
+from _tshoot import audit_status, cni_bin_unwritable, consumer_absent, liveness_window, node_rows
 from _tshoot import probe_access, terminating
 from _tshoot import prose as _prose
 from _tshoot.input import previous_logs, read_live, strip_values, yaml_list_objects
@@ -104,8 +104,10 @@ def _load_file(args) -> Cluster:
         dump = parse_paste(text, label)
     except InputError:  # e.g. a YAML list of events, as `kubectl get events -o yaml` items
         dump = Dump(yaml_list_objects(text), forms=["yaml-list"])
+    # an apiserver audit log's events (or one pasted without its braces): what it answered
+    audits, rest = audit_status.read(list(dump), text, list(getattr(dump, "texts", None) or ()))
     # mappings without a kind are status fragments or prose YAML happened to read: text
-    objects = [strip_values(o) for o in dump if o.get("kind")]
+    objects = [strip_values(o) for o in dump if o.get("kind") and not audit_status.is_audit(o)]
     # the events a controller's recorder logged (kube-controller-manager's klog
     # `Event(v1.ObjectReference{...}): type: 'Normal' reason: 'X' msg`, client-go
     # tools/record/event.go@v0.37.2:383; structured `"Event occurred"`, :395): read as Events
@@ -131,9 +133,12 @@ def _load_file(args) -> Cluster:
         # its YAML folds a long message over lines: the message itself is read
         cluster.paste = True
         cluster.text_subjects = scan("\n\n".join(cut))
+    elif audits:  # the apiserver's refusals, about the objects the requests named
+        cluster.paste, cluster.text = True, rest  # the events are read: not prose to guess at
+        cluster.text_subjects = audit_status.subjects(audits) + scan(rest)
     elif cluster.paste or not objects:
         cluster.text_subjects = scan(text)
-    if not objects and not cluster.text_subjects and not _looks_like_kubectl(text) \
+    if not objects and not cluster.text_subjects and not audits and not _looks_like_kubectl(text) \
             and not _prose.states_a_fault(text) and not probe_access.findings(text) \
             and not cni_bin_unwritable.findings(text) and not liveness_window.findings(text):
         raise refuse_unless_report(

@@ -37,7 +37,8 @@ Wordings and sources (references/gpu-training.md keeps the same table for reader
   over three lines; it is read as Xid 79 on that GPU.
 - Uncorrectable ECC outside an Xid line: the CUDA runtime's cudaErrorECCUncorrectable string
   `uncorrectable ECC error encountered` (CUDA driver_types.h), nvidia-smi's `Volatile Uncorr.
-  ECC` counter, a user's "Uncorrectable ECC Error" (k8s-device-plugin#267: the GPU kept
+  ECC` counter above 0 (in its GPU row or said as "1 Volatile Uncorr. ECC"; the column header
+  alone is no error), a user's "Uncorrectable ECC Error" (k8s-device-plugin#267: the GPU kept
   failing every allocation with `CUDA error: out of memory`): the Xid 48/63/64/95 family.
 - PyTorch's OOM exception classes: `torch.cuda.OutOfMemoryError: CUDA out of memory` (1.13-2.4,
   torch/cuda/__init__.py), `torch.OutOfMemoryError` (2.5+); `RuntimeError: CUDA out of memory.`
@@ -72,7 +73,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.surface import clean
-from _tshoot import cuda_insufficient, nvidia_kmod
+from _tshoot import cuda_insufficient, nvidia_kmod, smi_table
 from _tshoot.containerd_config import non_nvidia_binaries
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
@@ -104,8 +105,16 @@ _CUDA_OOM_SHORT = re.compile(r"CUDA error: out of memory|torch\.(?:cuda\.)?OutOf
 _FALLEN_OFF = re.compile(r"NVRM: The NVIDIA GPU (?P<pci>[0-9a-fA-F:.]+)(?:(?!NVRM: The NVIDIA "
                          r"GPU).){0,400}?fallen off the bus", re.S)
 _FALLEN_OFF_LINE = re.compile(r"NVRM:[^\n]*fallen off the bus")
-_ECC_UNCORRECTABLE = re.compile(r"(?i:uncorrectable ECC error|Volatile Uncorr\.? ECC|"
+# (nvidia-smi's column header "Volatile Uncorr. ECC" alone is no error: a count above 0 said
+# before it, or in the GPU's row of the table, is: _tshoot/smi_table.py)
+_ECC_UNCORRECTABLE = re.compile(r"(?i:uncorrectable ECC error|\b[1-9]\d*\s+Volatile Uncorr\.? ECC|"
                                 r"cudaErrorECCUncorrectable|double[- ]bit ECC)")
+# nvidia-smi's warning for a GPU whose infoROM (its on-board configuration store) fails its
+# checksum, then exit code 14 "infoROM is corrupted": the GPU Operator's driver validation
+# needs exit 0, and NVIDIA's action is to replace the GPU (NVIDIA/cloud-native-docs
+# gpu-operator/troubleshooting.rst@52dcb7b:567-629, "WARNING: infoROM is corrupted at gpu
+# 0000:0B:00.0")
+_INFOROM = re.compile(r"infoROM is corrupted", re.I)
 _IB_ASYNC_FAULT = re.compile(r"NET/IB\s*:\s*(?:\S+:\d+ )?Got async event\s*:\s*(?:port error|"
                              r"local catastrophic error|QP fatal error|CQ error|local work queue "
                              r"catastrophic error|invalid request local work queue error|local "
@@ -509,6 +518,7 @@ class GpuReport:
     oom_killed: list[str] = field(default_factory=list)
     node_memory: list[str] = field(default_factory=list)
     ecc: list[str] = field(default_factory=list)                 # uncorrectable ECC, no Xid
+    inforom: list[str] = field(default_factory=list)             # nvidia-smi: infoROM corrupt
     nvml_lost: list[str] = field(default_factory=list)           # NVML "Unknown Error"
     nvml_mismatch: list[str] = field(default_factory=list)       # driver/library mismatch
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
@@ -536,6 +546,7 @@ def read(text: str) -> GpuReport:
     text = "\n".join(unwrap_free_text(clean(text).split("\n")))
     for line in text.splitlines():
         _read_line(report, line.strip())
+    report.ecc += smi_table.ecc_errors(text)  # a count in the GPU's row, not the header
     known = {_short_pci(pci) for pci, xid, _ in report.xids if xid == 79}
     for m in _FALLEN_OFF.finditer(text):
         pci = m.group("pci").rstrip(".")
@@ -1118,6 +1129,7 @@ _HOOK_FAILED = re.compile(r"(?:error running hook|Running hook #\d+)[^\n]*?"
 # before its transport failing)
 _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = (
     (((_NCCL_SHM,), "nccl_shm"),), (((_DEV_SHM,), "dev_shm"),), (((_ECC_UNCORRECTABLE,), "ecc"),),
+    (((_INFOROM,), "inforom"),),
     (((_GPU_LOST,), "gpu_lost"),), (((_RM_INIT_FAILED,), "gpu_init_failed"),),
     (((_CUDA_REQUIREMENT,), "cuda_requirement"),),
     (((DRIVER_PACKAGES,), "driver_packages"),),

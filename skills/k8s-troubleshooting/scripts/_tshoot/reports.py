@@ -338,11 +338,14 @@ def _config(text: str) -> Report | None:
 # the kubelet's own log lines as well as its events: `Pull image "I" failed: ERR` (glog/klog,
 # kuberuntime_image.go 1.6-1.2x), the CRI client's `PullImage "I" from image service failed`
 # and the structured `"PullImage from image service failed"` (k8s.io/cri-client v0.37.2
-# pkg/remote_image.go; aws/amazon-vpc-cni-k8s#708)
+# pkg/remote_image.go; aws/amazon-vpc-cni-k8s#708). A registry's rate limit reads
+# "toomanyrequests: MSG" (docker/distribution v2.8.3 registry/api/errcode/errors.go:117 "%s: %s"
+# of the lower-cased code TOOMANYREQUESTS, register.go:70); a bare TooManyRequests is the
+# apiserver's 429 Status reason (an eviction a PodDisruptionBudget refuses, throttling), no pull
 _PULL_LINE = re.compile(r"failed to pull image|pull image \"[^\"]+\" failed|pullimage(?: \"[^\"]+\")? "
                         r"from image service failed|errimagepull|imagepullbackoff|back-off pulling "
                         r"image|invalidimagename|errimageneverpull|image pull failed|pull access "
-                        r"denied|manifest unknown|toomanyrequests|trying and failing to pull|is not present "
+                        r"denied|manifest unknown|toomanyrequests:|trying and failing to pull|is not present "
                         r"with pull policy of never|failed to apply default image tag|failed to "
                         r"inspect image|imageinspecterror"
                         # the runtime's request to the registry's v2 API that failed, pasted
@@ -539,21 +542,31 @@ _ROLLOUT = re.compile(r"ReplicaSet \S+ has timed out progressing|ProgressDeadlin
 _PDB_BLOCKED = re.compile(r"Cannot evict pod as it would violate the pod'?s disruption budget"
                           r"|The disruption budget \S+ (?:needs \d+ healthy pods|does not allow "
                           r"evicting pods)|not enough pod disruption budget to move", re.I)
-_PDB_POD = re.compile(r"evicting pods/\"([^\"]+)\" -n \"([^\"]+)\"|to move ([\w.-]+)/([\w.-]+)")
+# Two budgets selecting the pod: the eviction subresource refuses with 500 "This pod has more
+# than one PodDisruptionBudget, which the eviction subresource does not support." (the same
+# words from kubernetes v1.5.0 pkg/registry/core/pod/etcd/eviction.go:92 to v1.37.2
+# pkg/registry/core/pod/storage/eviction.go:227); kubectl drain up to 1.1x wrapped it as
+# "error when evicting pod %q: %v" (v1.9.0 pkg/kubectl/cmd/drain.go:563)
+_PDB_OVERLAP = re.compile(r"more than one PodDisruptionBudget, which the eviction subresource "
+                          r"does not support", re.I)
+_PDB_POD = re.compile(r"evicting pods/\"([^\"]+)\" -n \"([^\"]+)\"|to move ([\w.-]+)/([\w.-]+)"
+                      r"|evicting pod \"([^\"]+)\"")
 _PDB_NEEDS = re.compile(r"The disruption budget (\S+) needs (\d+) healthy pods and has (\d+) "
                         r"currently", re.I)
 
 
 def _pdb_blocked(text: str) -> Report | None:
-    if not _PDB_BLOCKED.search(text):
+    overlap = _PDB_OVERLAP.search(text)
+    if not overlap and not _PDB_BLOCKED.search(text):
         return None
     needs = _PDB_NEEDS.search(text)
-    detail = ({"pdb": needs.group(1), "desired": needs.group(2), "healthy": needs.group(3)}
-              if needs else {})
+    detail: dict = ({"pdb": needs.group(1), "desired": needs.group(2), "healthy": needs.group(3)}
+                    if needs else {"overlap": True} if overlap else {})
     pod = _PDB_POD.search(text)
     if pod:
-        name, ns = (pod.group(1), pod.group(2)) if pod.group(1) else (pod.group(4), pod.group(3))
-        detail["pod"] = f"{ns}/{name}"
+        name, ns = ((pod.group(1), pod.group(2)) if pod.group(1) else
+                    (pod.group(4), pod.group(3)) if pod.group(4) else (pod.group(5), ""))
+        detail["pod"] = f"{ns}/{name}" if ns else name
     return Report("eviction_blocked_pdb", _short(text), WEIGHT["eviction_blocked_pdb"], detail)
 
 

@@ -473,6 +473,16 @@ def message_fix(rep) -> tuple[str, str]:
                 "pod's node",
                 f"create {d['missing_path']} on that node (or mount the disk there), or fix "
                 "the PV's spec.local.path and its nodeAffinity to the node that has it")
+    if cause == "eviction_blocked_pdb" and d.get("overlap"):
+        who = f" (pod {d['pod']})" if d.get("pod") else ""
+        return (f"its eviction is refused{who}: more than one PodDisruptionBudget selects the "
+                "pod, and the eviction API refuses any pod two budgets select (HTTP 500, "
+                "whatever each budget allows)",
+                "make exactly one PodDisruptionBudget select the pod: compare the selectors of "
+                "kubectl get pdb -n NAMESPACE -o yaml with the pod's labels (kubectl get pod "
+                "POD --show-labels), then narrow one selector or change the workload's labels "
+                "so the budgets do not overlap, and drain again; deleting a budget or kubectl "
+                "drain --disable-eviction skips them, only when that outage is acceptable")
     if cause == "eviction_blocked_pdb" and (d.get("pdb") or d.get("pod")):
         who = f" (pod {d['pod']})" if d.get("pod") else ""
         budget = (f"PodDisruptionBudget {d['pdb']} needs {d['desired']} healthy pods and has "
