@@ -77,6 +77,9 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "nvidia-container-runtime-hook",
            # Kueue's controller Deployment in every install (config/components/manager)
            "kueue-controller-manager",
+           # a Kubernetes distribution's name (Canonical's), and Docker's daemon.json key for
+           # the default runtime (docker/cli docs/reference/dockerd.md): every GPU setup guide's
+           "microk8s", "default-runtime",
            # the built-in ClusterRole every cluster has (the RBAC bootstrap policy)
            "cluster-admin",
            # the NFS mount helper's packages (Debian, RHEL): what a node needs for NFS volumes
