@@ -90,9 +90,22 @@ _WAITING = ("ContainerCreating", "PodInitializing", "SchedulingGated")
 # The reasons the kubelet's admission gives a pod it refuses (pkg/kubelet/lifecycle/
 # predicate.go: OutOf<resource>, the failed filter's name NodeAffinity / NodeName /
 # MatchNodeSelector before 1.19, UnexpectedAdmissionError; cm/topologymanager
-# TopologyAffinityError)
+# TopologyAffinityError). Also the failed predicate's name of v1.8.0-v1.13.0 GeneralPredicates
+# (HostName, PodFitsHostPorts: plugin/pkg/scheduler/algorithm/predicates/error.go), v1.37.2
+# generalFilter's plugin names (NodePorts, TaintToleration: lifecycle/predicate.go:432) and its
+# own reasons (InvalidNodeInfo, UnknownReason, UnexpectedPredicateFailureType, PodOSNotSupported,
+# PodOSSelectorNodeLabelDoesNotMatch), and the other admit handlers' reasons (v1.37.2
+# pkg/kubelet/kubelet.go:248 admissionRejectionReasons)
 ADMISSION_REASON = re.compile(r"OutOf[\w./-]+|NodeAffinity|NodeName|MatchNodeSelector|"
-                              r"UnexpectedAdmissionError|TopologyAffinityError")
+                              r"UnexpectedAdmissionError|TopologyAffinityError|HostName|"
+                              r"PodFitsHostPorts|NodePorts|TaintToleration|InvalidNodeInfo|"
+                              r"UnknownReason|UnexpectedPredicateFailureType|AppArmor|"
+                              r"SysctlForbidden|PodOSNotSupported|"
+                              r"PodOSSelectorNodeLabelDoesNotMatch|"
+                              r"InitContainerRestartPolicyForbidden|"
+                              r"SupplementalGroupsPolicyNotSupported|"
+                              r"PodLevelResourcesNotSupported|PodFeatureUnsupported|"
+                              r"VolumeAttachmentLimitExceeded")
 # STATUS prints pod.status.reason when set (pkg/printers/internalversion/printers.go printPod):
 # the reasons of a pod the kubelet failed: refused at admission, evicted (eviction manager),
 # shut down with its node (nodeshutdown NodeShutdown / Shutdown), past activeDeadlineSeconds

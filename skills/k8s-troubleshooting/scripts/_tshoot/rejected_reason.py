@@ -1,5 +1,6 @@
-"""A pod whose status.reason says the node's kubelet refused it after it was bound, for the
-reasons k8s_skillkit.get_table.ADMISSION_REASON does not list.
+"""A pod whose status.reason is a scheduler's word the node wrote: the kubelet refused it after
+it was bound (inferred). The kubelet's own reasons are k8s_skillkit.get_table.ADMISSION_REASON,
+read by _tshoot.reports.admission_refusal (reported).
 
 `kubectl get pods` STATUS prints pod.status.reason when set (v1.37.2 pkg/printers/internalversion/
 printers.go:976, printPod; of the PodScheduled condition only SchedulingGated). The scheduler
@@ -7,12 +8,6 @@ writes its verdict into that condition, never into status.reason (v1.10.0 pkg/sc
 scheduler.go:198 Reason: v1.PodReasonUnschedulable), so a pod it could not place prints
 Pending. A bound pod's status.reason is the kubelet's: rejectPod sets phase Failed with the
 admit handler's reason (v1.2.0 pkg/kubelet/kubelet.go:2313, v1.37.2 :2640).
-
-Reasons the upstream kubelet writes (basis reported): the predicate admit handler's failed
-predicate name - v1.8.0-v1.13.0 GeneralPredicates' PredicateName (HostName, PodFitsHostPorts;
-plugin/pkg/scheduler/algorithm/predicates/error.go), v1.37.2 generalFilter's plugin names
-(NodePorts, NodeName, TaintToleration; pkg/kubelet/lifecycle/predicate.go:432) - and the other
-admit handlers' reasons in v1.37.2 pkg/kubelet/kubelet.go:248 admissionRejectionReasons.
 
 "Unschedulable" / "NodeUnschedulable" as status.reason: no upstream kubelet (v1.2.0, v1.8.0-
 v1.13.0, v1.37.2) writes it and the scheduler writes it only into the condition, so a node-side
@@ -24,20 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
-KUBELET_REASONS = frozenset({
-    "HostName", "PodFitsHostPorts", "NodePorts", "TaintToleration",
-    "InvalidNodeInfo", "UnknownReason", "UnexpectedPredicateFailureType", "AppArmor",
-    "SysctlForbidden", "PodOSNotSupported", "PodOSSelectorNodeLabelDoesNotMatch",
-    "InitContainerRestartPolicyForbidden", "SupplementalGroupsPolicyNotSupported",
-    "PodLevelResourcesNotSupported", "PodFeatureUnsupported", "VolumeAttachmentLimitExceeded"})
 SCHEDULER_WORDS = frozenset({"Unschedulable", "NodeUnschedulable"})
 
 
 def finding(name: str, ns: str, reason: str, where: str) -> dict[str, Any] | None:
-    """kubelet_admission_rejected for a pod whose status.reason is one of these; None else."""
-    if reason not in KUBELET_REASONS | SCHEDULER_WORDS:
+    """kubelet_admission_rejected (inferred) for a pod whose status.reason is one of these."""
+    if reason not in SCHEDULER_WORDS:
         return None
-    inferred = reason in SCHEDULER_WORDS
     target = f"{name} -n {ns or 'NAMESPACE'}"
     confirm = (f"kubectl get pod {target} -o jsonpath='{{.status.phase}} {{.status.reason}} "
                f"{{.status.message}}' (\"Pod was rejected: ...\") and kubectl get events -n "
@@ -46,11 +34,9 @@ def finding(name: str, ns: str, reason: str, where: str) -> dict[str, Any] | Non
             f"{reason}, which the scheduler never writes there (a pod it cannot place stays "
             "Pending); a kubelet admission check rejected it - with the node cordoned, e.g. a "
             "kubelet restarted while the node was unschedulable re-admits its pods and fails "
-            "them" if inferred else
-            f"the node's kubelet refused the pod at admission (status.reason {reason})")
+            "them")
     return {"cause": "kubelet_admission_rejected", "severity": "error", "container": "",
-            "basis": "inferred" if inferred else "reported",
-            **({"confirm": confirm} if inferred else {}),
+            "basis": "inferred", "confirm": confirm,
             "message": what, "evidence": [f"{where}: {reason}"],
             "fix": "a Failed pod is never restarted: delete it so its controller creates a "
                    "new one (kubectl delete pod " + target + "), after making the node admit "
