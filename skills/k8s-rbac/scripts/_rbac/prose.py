@@ -316,9 +316,35 @@ _NO_SA_NAME = re.compile(
 _KINDS_OF_A_CONTROLLER = 3
 
 
+def custom_group(group: str) -> bool:
+    """A custom resource's API group: not the core group, not a built-in one without a dot
+    (apps, batch, extensions, policy, autoscaling), not one of Kubernetes' own `*.k8s.io`
+    groups and not OpenShift's built-in `*.openshift.io` (a sigs project's `*.x-k8s.io` is a
+    CRD group: it ends in `-k8s.io`)."""
+    group = group.strip().lower()
+    return "." in group and not group.endswith((".k8s.io", ".openshift.io"))
+
+
+# A custom resource is granted only by the RBAC its operator or chart ships: Kubernetes' built-in
+# roles name no custom group (bootstrap policy, kubernetes v1.37.2 plugin/pkg/auth/authorizer/
+# rbac/bootstrappolicy/policy.go; CRDs reach admin/edit/view only through aggregation labels
+# the CRD's own project sets), and an operator's generated ClusterRole always holds its own
+# kinds (kubebuilder `+kubebuilder:rbac` markers) bound to the operator's own ServiceAccount
+# (kubebuilder pkg/plugins/common/kustomize/v2/scaffolds/internal/templates/config/rbac/
+# role_binding.go: subject ServiceAccount controller-manager). A namespace's default
+# ServiceAccount refused a custom resource is a workload running without the ServiceAccount
+# that RBAC binds: a manager deployed without its serviceAccountName, a kustomize/OLM install
+# bypassed (trustyai-explainability/trustyai-service-operator#15: the manager ran as the e2e
+# namespace's default ServiceAccount, denied its own TrustyAIService kind; "caused by the
+# operator's incorrect deployment"). A built-in kind refused to default stays a missing rule
+# (projects that bind `default` themselves: kubernetes-sigs/cluster-api#1600,
+# GoogleCloudPlatform/elcarro-oracle-operator#33, where the fix was the rule).
+
+
 def unbound_default_findings(denials: list[Denial]) -> list[dict]:
     """default_service_account_used for a namespace's default ServiceAccount denied on
-    _KINDS_OF_A_CONTROLLER or more kinds (only when the paste holds no RBAC objects)."""
+    _KINDS_OF_A_CONTROLLER or more kinds, or on a custom resource (only when the paste holds
+    no RBAC objects)."""
     kinds: dict[tuple[str, str], set] = {}
     texts: dict[tuple[str, str], list[str]] = {}
     for denial in denials:
@@ -326,19 +352,32 @@ def unbound_default_findings(denials: list[Denial]) -> list[dict]:
         if sa and sa[1] == "default":
             kinds.setdefault(sa, set()).add((denial.group, denial.resource))
             texts.setdefault(sa, []).append(denial.text)
-    return [finding(
-        "error", "default_service_account_used",
-        {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]},
-        f"namespace {sa[0]}'s default ServiceAccount was denied {len(found)} kinds "
-        f"({', '.join(sorted(r for _, r in found))}): a controller reading them runs with no "
-        "RBAC of its own, as the default ServiceAccount (a chart installed with RBAC off, or "
-        "a pod spec without serviceAccountName)", texts[sa][:3],
-        "run the workload as its own ServiceAccount bound to the rules it needs (the chart's "
-        "rbac.create/rbac.enabled, or spec.serviceAccountName); granting default grants every "
-        "pod of the namespace", basis="inferred",
-        confirm=f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
-                "SA:.spec.serviceAccountName")
-        for sa, found in kinds.items() if len(found) >= _KINDS_OF_A_CONTROLLER]
+    out = []
+    for sa, found in kinds.items():
+        custom = sorted(f"{r}.{g}" for g, r in found if custom_group(g))
+        if len(found) >= _KINDS_OF_A_CONTROLLER:
+            why = (f"namespace {sa[0]}'s default ServiceAccount was denied {len(found)} kinds "
+                   f"({', '.join(sorted(r for _, r in found))}): a controller reading them runs "
+                   "with no RBAC of its own, as the default ServiceAccount (a chart installed "
+                   "with RBAC off, or a pod spec without serviceAccountName)")
+        elif custom:
+            why = (f"namespace {sa[0]}'s default ServiceAccount was denied the custom resource "
+                   f"{', '.join(custom)}: a custom resource is granted only by the RBAC its "
+                   "operator or chart ships, bound to the workload's own ServiceAccount, so the "
+                   "workload runs as default instead (deployed without serviceAccountName, or "
+                   "outside its install manifests)")
+        else:
+            continue
+        out.append(finding(
+            "error", "default_service_account_used",
+            {"kind": "ServiceAccount", "namespace": sa[0], "name": sa[1]}, why, texts[sa][:3],
+            "run the workload as its own ServiceAccount bound to the rules it needs (the chart's "
+            "rbac.create/rbac.enabled, the operator's install manifests, or "
+            "spec.serviceAccountName); granting default grants every pod of the namespace",
+            basis="inferred",
+            confirm=f"kubectl get pods -n {sa[0]} -o custom-columns=NAME:.metadata.name,"
+                    "SA:.spec.serviceAccountName"))
+    return out
 
 
 # A chart's RBAC values (`rbac.create=true`, `rbac.enabled`, `serviceAccount.create`) say the
