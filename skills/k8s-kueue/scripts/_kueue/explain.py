@@ -129,6 +129,27 @@ FIXES = {
                  "#1485 for Kubeflow jobs, fixed by PR #1486): upgrade Kueue; until then add "
                  "update on <kind>/finalizers of the job's API group to Kueue's ClusterRole "
                  "(kueue-manager-role)",
+    "kueue_bug:runtime-patch": "a known Kueue defect, by its signature: Kueue v0.17+ starts a "
+                 "TrainJob through the spec.runtimePatches entry its webhook adds, which only "
+                 "Kubeflow Trainer v2.2+ CRDs have; an older TrainJob CRD prunes it, so Kueue "
+                 "never unsuspends the TrainJob (kueue#11931, #14722): install Trainer v2.2+ "
+                 "with its CRDs (a Helm upgrade leaves old CRDs in place), or run Kueue v0.16.x "
+                 "with Trainer v2.1; kubectl get crd trainjobs.trainer.kubeflow.org -o yaml | "
+                 "grep -c runtimePatches shows whether the installed CRD has the field",
+    "admission_webhook_denied:update": "the job kind's Kueue webhook refused the change to the "
+                 "existing job: the queue name (kueue.x-k8s.io/queue-name) and the priority "
+                 "class (kueue.x-k8s.io/priority-class) are immutable once the job is admitted "
+                 "or running, and for some kinds always in older releases (LeaderWorkerSet "
+                 "queue-name until kueue#4932, priority-class until #5197): suspend the job or "
+                 "make the change before Kueue admits it, or delete and recreate the job with "
+                 "the new label; kubectl apply --dry-run=server shows the webhook's answer",
+    "multikueue_cluster_disconnected:exec": "the manager cannot run the worker's credentials "
+                 "plugin (the ClusterProfile provider's or kubeconfig's exec command): it must "
+                 "exist at that path inside the kueue-controller-manager container, be "
+                 "executable by its non-root user and run in its distroless image; `fork/exec "
+                 "<path>: no such file or directory` for a file that is mounted is a "
+                 "dynamically linked binary without its loader (build it static, "
+                 "CGO_ENABLED=0; kueue#8751)",
     "job_workload_mismatch": "Kueue stopped the running job because it no longer matches its "
                              "Workload (the pod sets changed after admission: a webhook or "
                              "controller edited the pod template, or a Kueue release compared "
@@ -161,6 +182,20 @@ def quota_causes() -> tuple[str, ...]:
 
 
 _OWNER_FINALIZERS = re.compile(r"cannot set blockOwnerDeletion", re.I)
+RUNTIME_PATCH_LEAD = ("Kueue cannot start the admitted TrainJob: the runtime patch its webhook "
+                      "added (spec.runtimePatches, Kubeflow Trainer v2.2+) is not on it, a known "
+                      "Kueue defect with an older TrainJob CRD")
+UPDATE_LEAD = ("a Kueue webhook of the job's kind refused a change to the existing job (the "
+               "job keeps its old labels and spec)")
+EXEC_LEAD = ("Kueue cannot get credentials for the MultiKueue worker cluster: its exec "
+             "credentials plugin failed, so the worker is not connected and nothing is "
+             "dispatched there")
+# signatures of messages.py's patterns (their sources are cited there)
+RUNTIME_PATCH = re.compile(r"kueue runtime patch not found", re.I)
+# a person's change of Kueue's labels refused (messages.py): Kueue never writes them itself
+UPDATE_REFUSED = re.compile(r"\.kb\.io\\?\"? denied the request:[^\n]*?metadata\.(?:labels|"
+                            r"annotations)\[kueue\.x-k8s\.io/", re.I)
+EXEC_CREDENTIALS = re.compile(r"getting credentials: (?:exec\b|decoding stdout|exec plugin)", re.I)
 
 
 def fix_for(cause: str, message: str) -> str:
@@ -169,6 +204,12 @@ def fix_for(cause: str, message: str) -> str:
         return FIXES["kueue_bug:owner-finalizers"]
     if cause == "admission_webhook_denied" and reclaimable_denied.said(message):
         return reclaimable_denied.FIX
+    if cause == "kueue_bug" and RUNTIME_PATCH.search(message or ""):
+        return FIXES["kueue_bug:runtime-patch"]
+    if cause == "admission_webhook_denied" and UPDATE_REFUSED.search(message or ""):
+        return FIXES["admission_webhook_denied:update"]
+    if cause == "multikueue_cluster_disconnected" and EXEC_CREDENTIALS.search(message or ""):
+        return FIXES["multikueue_cluster_disconnected:exec"]
     return FIXES.get(cause, "")
 
 
@@ -358,6 +399,8 @@ def _summary(said, cq: dict | None) -> str:
                f"{flavor}, so no flavor of the ClusterQueue can be assigned"
     if cause == "flavor_mismatch" and flavor:
         return f"flavor {flavor} cannot be assigned: {said.clauses[0].text}"
+    if cause == "kueue_bug" and RUNTIME_PATCH.search(said.message):
+        return f"{RUNTIME_PATCH_LEAD}: {said.message}"[:300]
     if cause == "kueue_bug":
         return f"the API server refused Kueue's own update, with a known defect's signature: " \
                f"{said.message}"[:300]

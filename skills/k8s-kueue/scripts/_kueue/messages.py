@@ -103,6 +103,14 @@ _KUEUES_UPDATE = (_JOB_TEMPLATE_REFUSED, _JOBSET_TEMPLATE_REFUSED)
 _KUBECTL_PRINTED = re.compile(r"Error from server|error when (?:applying|creating|patching|"
                               r"replacing|updating)|\bThe \w+ \S+ is invalid:", re.I)
 
+# The job kinds whose admission webhooks Kueue registers as [mv]<kind>.kb.io
+# (config/components/webhook/manifests.yaml, v0.19.2; JobSet's and LWS's own use the same names)
+_JOB_KIND_HOOKS = (r"(?:appwrapper|deployment|jaxjob|job|jobset|leaderworkerset|mpijob|paddlejob|"
+                   r"pod|pytorchjob|raycluster|rayjob|rayservice|sparkapplication|statefulset|"
+                   r"tfjob|trainjob|xgboostjob)")
+# ... and the field error of one of Kueue's labels or annotations they validate
+_KUEUE_FIELD = r"[^\n]*?metadata\.(?:labels|annotations)\[kueue\.x-k8s\.io/"
+
 # Whole-message patterns (not split into pod-set clauses).
 _MESSAGES = [
     ("dra_class_unmapped", r"DeviceClass (?P<deviceclass>\S+) is not mapped in DRA configuration"
@@ -216,6 +224,20 @@ _MESSAGES = [
     # writes Active=False ClientConnectionFailed with the same error (multikueuecluster.go
     # :360@v0.6.3, :406@v0.15.1, :854@v0.19.2 setRemoteClientConfig; kueue#8227)
     ("multikueue_cluster_disconnected", r"failed to set kubeConfig in the remote client"),
+    # ... and the worker's client failing to get its credentials from an exec plugin (the
+    # ClusterProfile credentials plugin of MultiKueue v0.15+, or a kubeconfig's `exec:`):
+    # client-go plugin/pkg/client/auth/exec/exec.go (v0.22-v0.37) wraps every failure in
+    # "getting credentials: %v" (roundTripper.RoundTrip), the plugin's run in "exec: ..."
+    # (wrapCmdRunErrorLocked: "exec: executable X not found", "exec: executable X failed with
+    # exit code N", "exec: fork/exec X: <errno>") or its answer ("decoding stdout: ...", "exec
+    # plugin didn't return a token or cert/key pair"). kueue-controller-manager uses exec
+    # credentials only for MultiKueue workers (kueue#8751: a dynamically linked plugin in the
+    # distroless manager image, "fork/exec /plugins/...: no such file or directory"). Not
+    # kubectl's own (`Unable to connect to the server: getting credentials: ...`, the memcache
+    # discovery error): the person's kubeconfig, not Kueue's worker
+    ("multikueue_cluster_disconnected", r"^(?:(?!Unable to connect to the server|couldn'?t get "
+                                        r"current server API group list)[^\n])*?getting "
+                                        r"credentials: (?:exec\b|decoding stdout|exec plugin)"),
     # Kueue's log when starting an admitted job failed (the apiserver or a webhook refused
     # the unsuspend): v0.2.1 pkg/controller/workload/job/job_controller.go:191 to v0.19.0
     # pkg/controller/jobframework/reconciler.go:606, log.Error(err, "Unsuspending job").
@@ -290,6 +312,15 @@ _MESSAGES = [
     # plugin/pkg/admission/gc/gc_admission.go@v1.37.2: "cannot set blockOwnerDeletion if an
     # ownerReference refers to a resource you can't set finalizers on"): kueue#392 (jobs,
     # v0.2), kueue#1485 (Kubeflow jobs, v0.5, fixed by PR #1486 adding <kind>/finalizers)
+    # Known Kueue defect: the TrainJob integration of Kueue v0.17+ (PR #10127, Kubeflow
+    # Trainer v2.2 support) starts an admitted TrainJob by writing pod set info into the
+    # spec.runtimePatches entry (manager kueue.x-k8s.io/manager) its webhook added; Trainer
+    # v2.1 and older CRDs have no spec.runtimePatches, so the API server prunes it and
+    # RunWithPodSetsInfo fails with errors.New("kueue runtime patch not found")
+    # (pkg/controller/jobs/trainjob/trainjob_controller.go:278@v0.19.2), logged under
+    # "Unsuspending job": the TrainJob stays suspended (kueue#11931, Trainer v2.1.0 + Kueue
+    # v0.17.3; kueue#14722, v0.18; PR #14886 adds a CRD check at setup)
+    ("kueue_bug", r"kueue runtime patch not found"),
     ("kueue_bug", r"workloads\.kueue\.x-k8s\.io[^\n]{0,120}?is forbidden: cannot set "
                   r"blockOwnerDeletion if an ownerReference refers to a resource you can'?t set "
                   r"finalizers on"),
@@ -354,11 +385,32 @@ _MESSAGES = [
     # Only as kubectl prints a refused create ("Error from server (Forbidden): ...", "error
     # when creating ...": kubectl's cmdutil.CheckErr): in Kueue's own "Unsuspending job" log
     # the same webhook refused Kueue's update of an admitted job (kueue#3140)
+    # (not an update's refusal: the same webhook answering a change of an existing job, below)
     ("workload_missing", r"(?:Error from server(?: \(Forbidden\))?|error when creating [^:]*):\s*"
-                         r"admission webhook \\?\"?(?P<webhook>[mv](?:appwrapper|deployment|"
-                         r"jaxjob|job|jobset|leaderworkerset|mpijob|paddlejob|pod|pytorchjob|"
-                         r"raycluster|rayjob|rayservice|sparkapplication|statefulset|tfjob|"
-                         r"trainjob|xgboostjob)\.kb\.io)\\?\"? denied the request"),
+                         rf"admission webhook \\?\"?(?P<webhook>[mv]{_JOB_KIND_HOOKS}\.kb\.io)"
+                         r"\\?\"? denied the request(?![^\n]*field is immutable)"),
+    # ... the same webhooks refusing a person's UPDATE of an existing job: kubectl's print of a
+    # refused `apply` of a changed object ("Error from server (Forbidden): error when applying
+    # patch: ... for: "<file>": error when patching "<file>": admission webhook ... denied the
+    # request: ...", `replace` "error when replacing"; kubectl cmdutil.CheckErr and
+    # pkg/cmd/apply/patcher.go), or any refusal whose field error is ValidateImmutableField's
+    # "field is immutable" (an update's only). Kueue's job webhooks keep the queue name and the
+    # priority class fixed once the job runs: jobframework/validation.go ValidateUpdateFor
+    # QueueName / ValidateUpdateForWorkloadPriorityClass (`metadata.labels[kueue.x-k8s.io/
+    # queue-name]: Invalid value: "q": field is immutable`, v0.6-v0.19), deployment_webhook.go
+    # :155, statefulset_webhook.go:170, leaderworkerset_webhook.go:192@v0.19.2; kueue#4967 (LWS
+    # queue-name, before PR #4932), kueue#5148 (Deployment priority-class, v0.11.3, before PR
+    # #5197). The job keeps its old labels: admission_webhook_denied, reported
+    # Only a refusal of Kueue's own labels (`metadata.labels[kueue.x-k8s.io/...]`): JobSet and
+    # LWS register the same webhook names for their own rules (a person's edit of
+    # spec.replicatedJobs refused by JobSet is not Kueue's)
+    ("admission_webhook_denied", r"(?:error when (?:patching|replacing|updating|applying patch)"
+                                 r"[^\n]*?)admission webhook \\?\"?(?P<hook>[mv]"
+                                 rf"{_JOB_KIND_HOOKS}\.kb\.io)\\?\"? denied the request:"
+                                 rf"{_KUEUE_FIELD}"
+                                 r"|admission webhook \\?\"?(?P<hook2>[mv]"
+                                 rf"{_JOB_KIND_HOOKS}\.kb\.io)\\?\"? denied the request:"
+                                 rf"{_KUEUE_FIELD}[^\n]*?field is immutable"),
     # kueue-controller-manager not serving: the apiserver cannot call Kueue's webhooks
     # (fail-closed, failurePolicy Fail in config/components/webhook/manifests.yaml), so Kueue's
     # objects and the jobs it manages are refused (`failed calling webhook "mresourceflavor.kb.io":

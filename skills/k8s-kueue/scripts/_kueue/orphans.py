@@ -17,7 +17,8 @@ from k8s_skillkit.objects import conditions, dig, name_of, namespace_of
 from _kueue.multikueue import (disconnected_clusters, other_workers_usable,
                                queue_check_evidence)
 from _kueue.diagnose import severity_of
-from _kueue.explain import FIXES, fix_for, message_notes
+from _kueue.explain import (EXEC_CREDENTIALS, EXEC_LEAD, FIXES, RUNTIME_PATCH, RUNTIME_PATCH_LEAD,
+                           UPDATE_LEAD, UPDATE_REFUSED, fix_for, message_notes)
 from _kueue.messages import clauses, message_span, normalize, rank
 from _kueue import prose, reclaimable_denied
 from _kueue.jobs import queue_name_of
@@ -278,6 +279,14 @@ def _named(pod: dict, pods: list[dict]) -> dict:
 _CLUSTER_REF = re.compile(r'"MultiKueueCluster"\s*:\s*\{\s*"name"\s*:\s*"([^"]+)"')
 
 
+# kubectl's refused apply of a changed object (k8s.io/kubectl pkg/cmd/apply/patcher.go, the
+# "error when applying patch:\n%s\nto:\n%v\nfor: %q: %w" wrapper; the object printed by
+# resource.Info.String()): `Resource: "<gvr>", GroupVersionKind: "<gv>, Kind=<Kind>"` then
+# `Name: "<name>", Namespace: "<ns>"`
+_REFUSED_OBJECT = re.compile(r'GroupVersionKind:\s*"[^"\n]*Kind=(?P<kind>\w+)"\s*\n\s*Name:\s*'
+                             r'"(?P<name>[^"\n]*)",\s*Namespace:\s*"(?P<ns>[^"\n]*)"')
+
+
 def _connection_error(text: str) -> list[str]:
     """The error a MultiKueueCluster log record carries (what Active's message will say)."""
     error = re.search(_JSON_FIELD.format("error"), text)
@@ -302,7 +311,9 @@ def text_reports(cluster) -> list[dict]:
     kind, extra = "Workload", []
     job = _JOB_REF.search(text)
     ctrl = _CTRL_REF.search(text)
-    if said.cause in _ABOUT_THE_JOB and (job or ctrl and ctrl.group("ctrl") in _JOB_CONTROLLERS):
+    # (the TrainJob runtime patch defect is logged under "Unsuspending job": about the job too)
+    about_job = said.cause in _ABOUT_THE_JOB or bool(RUNTIME_PATCH.search(said.message))
+    if about_job and (job or ctrl and ctrl.group("ctrl") in _JOB_CONTROLLERS):
         gvk = _GVK_KIND.search(text) or _CTRL_KIND.search(text)
         kind = gvk.group(1) if gvk else _JOB_CONTROLLERS.get(ctrl.group("ctrl") if ctrl else "",
                                                             "Job")
@@ -312,6 +323,10 @@ def text_reports(cluster) -> list[dict]:
         if error and not clauses(_unquote(error.group(1))):
             extra.append("error: " + " ".join(
                 _unquote(error.group(1)).replace('\\"', '"').split())[:240])
+    elif said.cause == "admission_webhook_denied" and _REFUSED_OBJECT.search(text):
+        # kubectl's print of a refused apply names the object it patched
+        refused = _REFUSED_OBJECT.search(text)
+        kind, name, ns = refused.group("kind"), refused.group("name"), refused.group("ns")
     elif said.cause == "multikueue_cluster_disconnected":
         kind, extra = "MultiKueueCluster", _connection_error(text)
         cluster_ref = _CLUSTER_REF.search(text)
@@ -663,6 +678,13 @@ def _finding(said, obj: dict) -> dict:
             lead = "kueue-controller-manager does not start, so no job gets a Workload"
         if said.cause == "admission_webhook_denied" and reclaimable_denied.said(said.message):
             lead = reclaimable_denied.LEAD
+        if said.cause == "admission_webhook_denied" and UPDATE_REFUSED.search(said.message):
+            lead = UPDATE_LEAD
+        if said.cause == "kueue_bug" and RUNTIME_PATCH.search(said.message):
+            lead = RUNTIME_PATCH_LEAD
+        if said.cause == "multikueue_cluster_disconnected" and \
+                EXEC_CREDENTIALS.search(said.message):
+            lead = EXEC_LEAD
         if said.cause == "kueue_controller_down" and _CACHE_UNSYNCED.search(said.message):
             lead = ("kueue-controller-manager cannot list its own objects, so its caches never "
                     "sync and it admits nothing")
