@@ -26,6 +26,7 @@ from _gw import attach_count, epp_datastore, fatal_log, host_header, manifest_mi
 from _gw.contradicts import spec_contradictions
 from _gw import backend_tls_guess, deleted_object, istio_listener_names, listener_unique
 from _gw import older_bundle, superseded
+from _gw import channel_fields
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -236,6 +237,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     findings = deleted_object.reclassify(findings, raw, index)
     findings = listener_unique.reclassify(findings, raw, index)
     findings = istio_listener_names.reclassify(findings, index)
+    findings = channel_fields.reclassify(findings)
     findings += backend_tls_guess.findings(raw, index, findings)
     # (the paste's text, not the objects' fields)
     findings += _gw_prose.unexplained(findings, lines)

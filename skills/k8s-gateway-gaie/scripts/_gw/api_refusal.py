@@ -147,7 +147,8 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     if kind == "GatewayClass" and features is not None:
         return _features_refused(name, features)
     pairs = [(f, d) for f, d in errors if f.startswith(("spec", "metadata"))]
-    status = next(((f, d) for f, d in errors if f.startswith("status")), None)
+    status = next(((f, d) for f, d in errors if f.startswith("status")
+                   or _status_only(kind, f)), None)
     if kind and not pairs and status is not None:
         # a condition's reason or message refused carries the controller's verdict on the
         # object, which the line's other readers take (envoyproxy/gateway#8857: two reasons
@@ -166,6 +167,24 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     if _HTTPS_PASSTHROUGH in detail:
         hint = f"{_HTTPS_PASSTHROUGH_HINT}; {hint}"
     return Verdict(cause, layer, "api-invalid", {"kind": kind, "name": name}, hint)
+
+
+# Fields that exist only in a kind's status, printed by some status writes without the
+# `status.` prefix: a policy's `ancestors` (gateway-api apis/v1alpha2 policy_types.go
+# PolicyStatus.Ancestors, +kubebuilder:validation:MaxItems=16, every release v0.7-v1.6) and a
+# route's `parents` (apis/v1 shared_types.go RouteStatus.Parents, MaxItems=32). Envoy Gateway
+# 1.3 logs `BackendTLSPolicy.gateway.networking.k8s.io "x" is invalid: [ancestors: Too many:
+# 17: must have at most 16 items, ...]` for a policy whose Service 17 Gateways route to
+# (envoyproxy/gateway#5228, fixed by #6445: aggregate the ancestors beyond 16).
+_STATUS_ONLY = {"BackendTLSPolicy": ("ancestors",), "HTTPRoute": ("parents",),
+                "GRPCRoute": ("parents",), "TLSRoute": ("parents",), "TCPRoute": ("parents",),
+                "UDPRoute": ("parents",)}
+
+
+def _status_only(kind: str, field: str) -> bool:
+    """A field path rooted in a status-only field of the kind (`ancestors[3].conditions`)."""
+    root = re.split(r"[.\[]", field, maxsplit=1)[0]
+    return root in _STATUS_ONLY.get(kind, ())
 
 
 def _address_refused(name: str, field: str, detail: str) -> Verdict:

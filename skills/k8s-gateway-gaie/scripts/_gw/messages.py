@@ -834,6 +834,25 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "nodePort another Service holds or outside the cluster's range): give the Gateway "
             "a free port or let Kubernetes pick the nodePort, then the data plane is "
             "provisioned"),
+    # Envoy's TLS context waits on an SDS secret its control plane never sent: the socket
+    # fails with "TLS error: Secret is not supplied by SDS" (envoy source/common/tls/
+    # ssl_socket.cc NotReadySslSocket, before 1.28 source/extensions/transport_sockets/tls/
+    # ssl_socket.cc; as `transport failure reason: ...` in the upstream reset text). Under
+    # Gateway API the controller resolves a listener's certificateRefs or a BackendTLSPolicy's
+    # caCertificateRefs before it programs them (ResolvedRefs=False otherwise, gateway-api
+    # apis/v1 gateway_types.go, apis/v1 backendtlspolicy_types.go), so a secret named in the
+    # config it generated and never supplied is the controller contradicting its own verdict
+    # (cilium/cilium#45202: the operator kept the hardcoded cilium-secrets/ prefix when
+    # gatewayAPI.secretsNamespace.name differs, fixed by #45203)
+    _p("envoy-sds-secret-unsupplied", r"TLS error: Secret is not supplied by SDS",
+       "controller_contradicts_spec", "attach", ("text",),
+       hint="Envoy holds a TLS context whose secret the controller's SDS server never sent: "
+            "when the Secret / CA ConfigMap the Gateway listener or BackendTLSPolicy names "
+            "exists and the object is ResolvedRefs=True, the controller generated a secret "
+            "name it does not serve (a secrets namespace or name prefix it got wrong): "
+            "compare the SDS secret names in the proxy's config dump with the synced secrets, "
+            "and upgrade the controller; if the referenced Secret/ConfigMap is absent, create "
+            "it"),
     _p("no-healthy-upstream", r"no healthy upstream", "pool_pods_not_ready", "pool", ("text",)),
     _p("upstream-refused", r"upstream connect error or disconnect/reset before headers",
        "pool_target_port_mismatch", "pool", ("text",),
@@ -912,6 +931,20 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # Envoy Gateway's placeholder chain for a TCP or TLS-passthrough listener with no route,
     # added once per such listener, so several on one port collide (envoyproxy/gateway#7866,
     # v1.5-v1.6; fixed by PR #8521, one EmptyCluster chain per xDS listener)
+    # Envoy Gateway's placeholder chain colliding with a listener's own chain (the HTTPS
+    # chain of a Gateway whose TLS-passthrough listener on that port has no route): the
+    # placeholder had no filter_chain_match, so it duplicated the other chain's empty matcher
+    # (`... 'EmptyCluster' has the same matching rules defined as '<ns>/<gw>/https'.
+    # duplicate matcher is: {}`; envoyproxy/gateway#9516 and #9341, v1.8, fixed by PR
+    # #10011): no two user listeners collide, the controller's generated config is refused
+    _p("eg-empty-cluster-vs-listener", r"filter chain '(?:EmptyCluster' has the same matching "
+       r"rules defined as '(?!EmptyCluster')[^']+|(?!EmptyCluster')[^']+' has the same matching "
+       r"rules defined as 'EmptyCluster)'", "xds_config_rejected", "listener", ("text",),
+       hint="Envoy refused the listener: Envoy Gateway's placeholder EmptyCluster chain (for a "
+            "TCP or TLS-passthrough listener without a route) matches the same traffic as "
+            "another listener's chain on that port, so Envoy rejects this and every later "
+            "listener update: attach a route to the route-less listener or remove it, or "
+            "upgrade Envoy Gateway to a release with PR #10011"),
     _p("eg-empty-cluster-chains", r"filter chain 'EmptyCluster' has the same matching rules",
        "listener_conflict", "listener", ("text",),
        hint="Envoy refused the listener: Envoy Gateway gives each TCP or TLS-passthrough "

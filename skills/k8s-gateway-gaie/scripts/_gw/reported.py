@@ -14,7 +14,7 @@ from typing import Any
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
-from _gw import catalogue, foreign_status, orphan_parents
+from _gw import catalogue, foreign_status, orphan_parents, rbac_denial
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (GENERIC_CONDITION, ROUTE_PARENT_TEXT, Verdict, absent_crd,
                           classify, match_condition_summary, match_denial, match_message,
@@ -554,6 +554,7 @@ def text_findings(lines, raw=None) -> list[dict]:
     read_whole = [str(line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)]
     hits = [(v, line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)
             or not any(str(line).strip() in other for other in read_whole)]
+    hits = rbac_denial.reassign(hits)  # a controller's ServiceAccount named: its own RBAC
     # an endpoint picker's kinds refused beside kinds no picker touches: one controller's
     # ServiceAccount (a pool-managing controller lists InferencePools too), not the picker's
     if any(v.cause == "controller_forbidden" for v, _ in hits):
@@ -569,7 +570,7 @@ def text_findings(lines, raw=None) -> list[dict]:
                            REASONLESS if generic else "the pasted output says so",
                            [str(line).strip()[:300]], verdict.hint or fix_for(verdict.cause),
                            basis="reported", confirm=_REASON_COMMAND if generic else ""))
-    return out
+    return out + rbac_denial.sync_timeout_findings(lines)
 
 
 # the scopes whose every condition is the object's own: a GatewayClass has only

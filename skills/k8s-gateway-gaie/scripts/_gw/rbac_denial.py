@@ -1,0 +1,100 @@
+"""Whose ServiceAccount an RBAC denial names, and the informer that never synced.
+
+1. An API server's denial names its subject (apiserver endpoints/handlers/responsewriters
+   forbiddenMessage: `User %q cannot %s resource %q in API group %q` ... `in the namespace
+   %q` / `at the cluster scope`). The endpoint picker's kinds (InferencePool, its objectives)
+   are listed by the controllers that manage pools too, so a denial of them is the picker's
+   only when nothing says otherwise: a ServiceAccount named as a controller's (kubebuilder
+   scaffolds `controller-manager`, config/rbac/service_account.yaml; operators and
+   `*-controller` accounts) and not as a picker's (`epp`, `endpoint-picker`) is that
+   controller's own RBAC: controller_forbidden (opendatahub-io/opendatahub-operator#3073:
+   `failed to list inference.networking.k8s.io/v1, Kind=InferencePool: inferencepools... is
+   forbidden: User "system:serviceaccount:<ns>:<operator>-controller-manager" cannot list
+   resource "inferencepools" ... at the cluster scope`, fixed by the ClusterRole rule).
+
+2. A client-go informer whose list is refused never syncs; a program that waits for its
+   caches with a deadline fails with `failed to sync <type>: context deadline exceeded`, and
+   the reflector's `forbidden` line is often not in the paste (external-dns
+   source/source.go waitForCacheSync@v0.13.4 `failed to sync %v: %v`; source/informers/
+   informers.go@v0.19 `failed to sync %v: %w with timeout %s`, later `failed to sync %v: %w`).
+   For a built-in kind (Namespace, Service, Pod, ...) the server always serves it, so the
+   list can only be refused: the program's ServiceAccount lacks list/watch on it
+   (missing_permission, inferred; kubernetes-sigs/external-dns#3537: the Gateway route
+   sources list Namespaces, which the chart's ClusterRole 1.12.2 did not grant). A custom
+   kind's timeout may also be its CRD not installed: not read here.
+"""
+from __future__ import annotations
+
+import re
+
+from k8s_skillkit.findings import finding
+
+from _gw.messages import Verdict
+
+# the subject of an apiserver denial (quotes JSON-escaped in a log record, or none)
+_SUBJECT = re.compile(r'is forbidden:\s*User \\?"?system:serviceaccount:(?P<ns>[\w.-]+):'
+                      r'(?P<sa>[\w.-]+)\\?"?', re.IGNORECASE)
+_PICKER = re.compile(r"(?:^|[-_.])(?:epp|endpoint-?picker|picker)(?:$|[-_.])", re.IGNORECASE)
+_CONTROLLER = re.compile(r"(?:^|[-_.])(?:controller|operator|manager)(?:$|[-_.])",
+                         re.IGNORECASE)
+_CONTROLLER_HINT = ("the controller's ServiceAccount {sa} (namespace {ns}) may not list or "
+                    "watch what the message names (it manages InferencePools, so it lists "
+                    "them, not only the endpoint picker): add get/list/watch on that resource "
+                    "and API group to the controller's ClusterRole, or install the RBAC of "
+                    "the release you run; confirm: kubectl auth can-i list <resource>.<group> "
+                    "--as=system:serviceaccount:{ns}:{sa} -A")
+
+
+def controller_denial(text: str) -> Verdict | None:
+    """A denial whose ServiceAccount is a controller's, not an endpoint picker's."""
+    hit = _SUBJECT.search(text or "")
+    if not hit or _PICKER.search(hit["sa"]) or not _CONTROLLER.search(hit["sa"]):
+        return None
+    return Verdict("controller_forbidden", "class", "controller-forbidden-account",
+                   {"kind": "ServiceAccount", "name": hit["sa"]},
+                   _CONTROLLER_HINT.format(sa=hit["sa"], ns=hit["ns"]))
+
+
+def reassign(hits: list) -> list:
+    """(verdict, line) hits with a picker reading of a denial whose line names a
+    controller's ServiceAccount read as that controller's."""
+    out = []
+    for verdict, line in hits:
+        if verdict.pattern == "epp-forbidden":
+            verdict = controller_denial(" ".join(str(line).replace('\\"', '"').split())) \
+                or verdict
+        out.append((verdict, line))
+    return out
+
+
+# built-in kinds a server always serves (core/v1, discovery.k8s.io/v1, networking.k8s.io/v1)
+_BUILT_IN = ("Namespace", "Service", "Pod", "Node", "Endpoints", "Secret", "ConfigMap",
+             "EndpointSlice", "Ingress", "IngressClass")
+_PLURAL = {"Endpoints": "endpoints", "Ingress": "ingresses", "IngressClass": "ingressclasses"}
+_SYNC_TIMEOUT = re.compile(r"failed to sync \*?v1\.(?P<kind>" + "|".join(_BUILT_IN) +
+                           r")\b:? ?(?:context deadline exceeded|with timeout)", re.IGNORECASE)
+
+
+def sync_timeout_findings(lines) -> list[dict]:
+    """A program's cache of a built-in kind never synced: its ServiceAccount may not list it."""
+    out, seen = [], set()
+    for line in lines or []:
+        hit = _SYNC_TIMEOUT.search(str(line))
+        if not hit or hit["kind"].lower() in seen:
+            continue
+        kind = hit["kind"]
+        seen.add(kind.lower())
+        plural = _PLURAL.get(kind, kind.lower() + "s")
+        out.append(finding(
+            "error", "missing_permission", {"kind": "Text", "name": "paste"},
+            f"the program waited for its cache of {kind} objects and gave up: the API server "
+            f"always serves {kind}, so its list was refused: the program's ServiceAccount "
+            f"lacks list/watch on {plural} (client-go logs the `forbidden` only at the "
+            "reflector)",
+            [str(line).strip()[:300]],
+            f"grant get/list/watch on {plural} in the ClusterRole bound to the program's "
+            "ServiceAccount (a chart older than the feature that needs it lacks the rule: "
+            "upgrade the chart or add the rule)",
+            basis="inferred",
+            confirm=f"kubectl auth can-i list {plural} --as=system:serviceaccount:<ns>:<sa> -A"))
+    return out
