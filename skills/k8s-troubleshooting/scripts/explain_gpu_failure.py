@@ -17,7 +17,8 @@ from k8s_skillkit.findings import exit_code, finding, render_text
 from k8s_skillkit.loading import read_text
 
 from _tshoot import gpu_capacity, gpu_cli_contrast, gpu_rendered_config, gpu_runtime_handler
-from _tshoot import gpu_engine_mismatch, gpu_fabric_inferred, plugin_registration
+from _tshoot import gpu_distro_default, gpu_engine_mismatch, gpu_fabric_inferred, gpu_plugin_ds
+from _tshoot import plugin_registration
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu import _generic_system_error as bare_system_error
 from _tshoot.gpu_said import said_findings
@@ -36,7 +37,7 @@ examples:
   explain_gpu_failure.py -f ranks.log --world-size 16
   explain_gpu_failure.py -f ranks.log -f dmesg-node3.txt     several files, one answer
 causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_build_failed
-  gpu_driver_mismatch
+  (also a driver container that cannot update its package cache) gpu_driver_mismatch
   vgpu_memory_accounting_bug gpu_libraries_not_visible gpu_fabric_manager_not_running
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted dev_shm_exhausted master_not_ready mpi_worker_dns_unresolved
@@ -145,6 +146,24 @@ REPORTED = [
      "NVIDIA/gpu-operator#729), or the GPU Operator's precompiled driver images, or a kernel "
      "whose headers the driver container's repositories still carry (an older, pinned node "
      "image); then restart the driver pod"),
+    # the driver container that cannot update its package cache never gets to the build
+    # (_tshoot/gpu_driver_repo.py: apt's GPG error on a rotated repository key)
+    ("driver_repo", "gpu_driver_build_failed", {"kind": "Node", "name": ""},
+     "the GPU Operator's driver container cannot update its package cache (apt refuses a "
+     "repository whose signature it cannot check, or cannot reach it), so it cannot install "
+     "the kernel headers it builds the NVIDIA kernel module with: no driver is built or "
+     "loaded on the node, the driver pod restarts and every GPU Operator component waits "
+     "behind it. A NO_PUBKEY on NVIDIA's CUDA repository (developer.download.nvidia.com) is "
+     "NVIDIA's April 2022 change of that repository's signing key: driver images built "
+     "before it carry only the old key",
+     "use driver images built after the key change: upgrade the GPU Operator (its driver "
+     "images from mid-2022 on carry the new key 3bf863cc and drop the CUDA repository; "
+     "microk8s: a release whose gpu addon installs GPU Operator v1.10.1 or later) or set "
+     "driver.version to a current driver image; for another key or a network failure, give "
+     "the driver container a repository it can reach and verify (ClusterPolicy "
+     "driver.repoConfig, a proxy, the node's clock for keys 'not yet valid'), or use the "
+     "precompiled driver images or a driver installed on the host (driver.enabled=false); "
+     "then delete the driver pod"),
     ("driver_load", "gpu_driver_mismatch", {"kind": "Node", "name": ""},
      "the NVIDIA kernel module was built but the kernel refuses to load it (nvidia-installer: "
      "'Unable to load the kernel module'), so no driver runs on the node and no container "
@@ -248,6 +267,10 @@ REPORTED = [
      "toolkit's ldconfig step did not register the injected libraries: ldconfig = "
      "\"@/sbin/ldconfig\" in /etc/nvidia-container-runtime/config.toml must name the host's "
      "real ldconfig (Debian/Ubuntu: /sbin/ldconfig.real; nvidia-container-toolkit#553); "
+     "on Bottlerocket's NVIDIA variants (v1.19.2+) the toolkit injects the driver only for GPUs "
+     "its built-in device plugin passes as volume mounts: keep NVIDIA's device-plugin "
+     "DaemonSet (or the GPU Operator's plugin) off those nodes (a node affinity on "
+     "the OS image or the node group) and let the built-in plugin serve nvidia.com/gpu; "
      "if it broke after a GPU Operator or toolkit upgrade for unprivileged pods, the toolkit's "
      "accept-nvidia-visible-devices-envvar-when-unprivileged is false and the device plugin "
      "still passes GPUs as NVIDIA_VISIBLE_DEVICES: set the toolkit's env "
@@ -769,10 +792,12 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
         gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
         plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
+        gpu_plugin_ds.findings(texts) or \
         gpu_fabric_inferred.findings(texts) or \
         said_findings(texts) or gpu_rendered_config.findings(texts) or \
         gpu_cli_contrast.findings(texts) or unclassified(texts)
     findings = gpu_engine_mismatch.ahead(texts, findings)
+    findings = gpu_distro_default.ahead(texts, findings)
     decided = [f for f in findings if f["severity"] != "info"]
     head = (f"{len(decided)} finding(s): " + ", ".join(f["cause"] for f in decided)
             if decided else "no NCCL, Xid or out-of-memory messages found in the logs"

@@ -73,7 +73,7 @@ from dataclasses import dataclass, field
 
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.surface import clean
-from _tshoot import cuda_insufficient, nvidia_kmod, smi_table
+from _tshoot import cuda_insufficient, gpu_driver_repo, gpu_node_image, nvidia_kmod, smi_table
 from _tshoot.containerd_config import non_nvidia_binaries
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
@@ -524,6 +524,7 @@ class GpuReport:
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     driver_packages: list[str] = field(default_factory=list)     # no packages to build it
     driver_build: list[str] = field(default_factory=list)        # the module cannot be built
+    driver_repo: list[str] = field(default_factory=list)         # no package cache to build
     driver_load: list[str] = field(default_factory=list)         # built, the kernel refuses it
     driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
     runtime_binary: list[str] = field(default_factory=list)      # nvidia handler runs runc
@@ -594,6 +595,7 @@ def read(text: str) -> GpuReport:
     _read_plugin_lines(report, text)
     if not report.driver_build:  # the driver container's line, wrapped by a console (_lines)
         report.driver_build = _lines(text, DRIVER_BUILD) or nvidia_kmod.dkms_build_failed(text)
+    report.driver_repo = gpu_driver_repo.lines(text)
     report.driver_unsupported = nvidia_kmod.unsupported_gpu(text)
     if not report.driver_load:
         report.driver_load = _lines(text, DRIVER_LOAD)
@@ -601,6 +603,7 @@ def read(text: str) -> GpuReport:
         report.driver_load = _nouveau_present(text) + report.driver_load
     _insufficient_despite_driver(report, text)
     _insufficient_on_every_driver(report, text)
+    _insufficient_on_volume_mount_node(report, text)
     report.runtime_binary = non_nvidia_binaries(text)
     report.amd_plugin_silent = _amd_plugin_silent(text)
     report.plugin_unhealthy_said = [] if report.plugin_unhealthy else [
@@ -1146,9 +1149,12 @@ _LINE_FAULTS: tuple[tuple[tuple[tuple[re.Pattern[str], ...], str], ...], ...] = 
 )
 
 
-# nvidia-smi's header: the driver and the newest CUDA it supports
-_SMI_HEADER = re.compile(r"Driver Version:\s*(?P<driver>\d+)(?:\.\d+)*(?:\s+CUDA Version:\s*"
-                         r"(?P<cuda>\d+)\.\d+)?", re.I)
+# nvidia-smi's header: the driver and the newest CUDA it supports; also `nvidia-smi -q`'s
+# "Driver Version                            : 535.104.05" / "CUDA Version    : 12.2" lines and
+# an environment list's "Driver Version: 515.65.01" (a full-width colon as typed on CJK
+# keyboards)
+_SMI_HEADER = re.compile(r"Driver Version\s*[:\uff1a]\s*(?P<driver>\d+)(?:\.\d+)*(?:\s+CUDA "
+                         r"Version\s*[:\uff1a]\s*(?P<cuda>\d+)\.\d+)?", re.I)
 # a CUDA runtime the paste names: an image tag (cuda:12.8.0, vectoradd-cuda11.6.0), CUDA's
 # own "CUDA runtime version 12.8", a toolkit "CUDA 12.1"
 _RUNTIME_CUDA = re.compile(r"(?:\bcuda[:-]?|CUDA runtime version\s*|\bCUDA\s+)(?P<major>\d{2})\.\d",
@@ -1192,6 +1198,20 @@ def _insufficient_on_every_driver(report: GpuReport, text: str) -> None:
     said = cuda_insufficient.across_drivers(text)
     if said:
         report.libs_not_visible, report.driver_too_old = report.driver_too_old + [said], []
+
+
+def _insufficient_on_volume_mount_node(report: GpuReport, text: str) -> None:
+    """CUDA's "insufficient" on a Bottlerocket Kubernetes NVIDIA node: its driver (branch 535 or
+    later) runs every CUDA 12 runtime and its toolkit injects the driver only for GPUs its own
+    device plugin passed as volume mounts, so the container got no libcuda
+    (_tshoot/gpu_node_image.py); a CUDA 13 or later runtime named keeps the driver-too-old
+    reading."""
+    if not report.driver_too_old or report.libs_not_visible:
+        return
+    node = gpu_node_image.volume_mount_node(text)
+    if node and not any(int(m.group("major")) > 12 for m in _RUNTIME_CUDA.finditer(text)):
+        report.libs_not_visible = report.driver_too_old + [f"the node image: {node}"]
+        report.driver_too_old = []
 
 
 def laggards(report: GpuReport, world: int | None = None) -> tuple[list[int], str]:

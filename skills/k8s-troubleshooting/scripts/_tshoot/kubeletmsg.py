@@ -448,10 +448,23 @@ NODE_NO_POD_CIDR = re.compile(r"pod cidr not assigned|\bPodCIDR not set\b|no rem
 # 1.35, KEP-5573; NVIDIA/OpenShell#360), pkg/kubelet/cm/container_manager_linux.go (swap),
 # and the dockershim-era cgroup driver mismatch (<= 1.23 "misconfiguration: kubelet cgroup
 # driver: %q is different from docker cgroup driver: %q").
+# The container manager refusing to start: pkg/kubelet/kubelet.go initializeRuntimeDependentModules
+# exits the kubelet - v1.6..v1.20 klog.Fatalf("Failed to start ContainerManager %v", err), v1.21+
+# klog.ErrorS(err, "Failed to start ContainerManager") then os.Exit(1); <= 1.5 the same words as
+# a runtime error ("skipping pod synchronization - [Failed to start ContainerManager ...]").
+# A missing cgroup v1 controller is pkg/kubelet/cm/container_manager_linux.go
+# validateSystemRequirements "%s - Following Cgroup subsystem not mounted: %v" (localErr "system
+# validation failed"), also printed by KubeEdge's edged; Raspberry Pi OS boots without the
+# memory cgroup (abelperezok/kubernetes-raspberry-pi-cluster-hat#2).
 KUBELET_WONT_START = re.compile(r"failed to run Kubelet: [^\n]{3,}|kubelet is configured to not "
                                 r"run on a host using cgroup v1|running with swap on is not "
                                 r"supported|kubelet cgroup driver: \S+ is different from "
-                                r"(?:docker|runtime) cgroup driver", re.I)
+                                r"(?:docker|runtime) cgroup driver"
+                                r"|Failed to start ContainerManager\W{0,4}(?:err=)?\W{0,2}"
+                                r"[a-z][^\n]{2,}|Following Cgroup subsystem not mounted: "
+                                r"\[[\w ]+\]", re.I)
+# the kernel cannot give the kubelet a cgroup controller it needs (kernel command line)
+CGROUP_NOT_MOUNTED = re.compile(r"Cgroup subsystem not mounted: \[([\w ]+)\]", re.I)
 NODE_PRESSURE = re.compile(r"kubelethasdiskpressure|kubelethasinsufficientmemory"
                            r"|kubelethasinsufficientpid|has disk pressure|has memory pressure"
                            r"|status is now: NodeHas(?:Disk|Memory|PID)Pressure"

@@ -18,7 +18,7 @@ from k8s_skillkit import fatal_log, invalid_errors
 from k8s_skillkit.admission_denials import refusals
 from k8s_skillkit.get_table import ADMISSION_REASON
 
-from _tshoot import cni_teardown, csi_lifecycle
+from _tshoot import cni_teardown, csi_lifecycle, karpenter_zones
 from _tshoot import gpu as gpu_logs
 from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
@@ -64,8 +64,8 @@ def classify(text: str) -> Report | None:
     if not text or not text.strip():
         return None
     text = text.replace("''", "'")
-    for check in (_scheduler, _placement, _dra, _pdb_blocked, _gpu, _oom, _probe, _admission,
-                  _invalid, _kubelet_admit, _non_root, _runtime_down,
+    for check in (_scheduler, _placement, _karpenter_zone, _dra, _pdb_blocked, _gpu, _oom,
+                  _probe, _admission, _invalid, _kubelet_admit, _non_root, _runtime_down,
                   _config, _pull, _sandbox, _mount, _evicted, _node_down, _node_pressure,
                   _terminating, _pvc, _rollout, _crash, _start_failed, _deadline, _job_failed,
                   _zero_gpus, _plugin_not_registered, _gpu_stack):
@@ -110,6 +110,17 @@ def _placement(text: str) -> Report | None:
               "resources": [r for r in [sm.placement_resource(reason)] if r]}
     return Report(sm.CAUSE.get(cat, "unschedulable_other"), _short(text), WEIGHT["scheduler"],
                   detail, scheduler=True)
+
+
+def _karpenter_zone(text: str) -> Report | None:
+    # Karpenter's requirements with an empty zone set: the pod's volumes' zones (inferred,
+    # _tshoot/karpenter_zones.py)
+    said = karpenter_zones.detail(text)
+    if said:
+        # quoted from Karpenter's "no instance type satisfied" to the empty zone requirement
+        return Report("volume_node_affinity", _short(said["said"], 400), WEIGHT["scheduler"],
+                      said)
+    return None
 
 
 def _dra(text: str) -> Report | None:
@@ -601,12 +612,46 @@ _STORAGE_API_GONE = re.compile(r"Failed to (?:list|watch) \*?(?P<version>v\d+(?:
                                r"requested resource", re.I)
 
 
+# A dynamic provisioner whose informer cannot list claims, volumes or classes never sees a
+# claim to provision, so every claim of its StorageClass stays Pending. The reflector's words:
+# client-go tools/cache/reflector.go "%s: Failed to list %v: %v" (<= v0.19, the reflector's
+# name is the caller's file:line - kubernetes-incubator/external-storage lib/controller/
+# controller.go, vendored by minikube's storage-provisioner), v0.20+ "%s: failed to list %v: %v"
+# and "Failed to watch %v: failed to list %v" (the name then reflector.go's own). The provisioner
+# must be named on the line: the external-storage library's path, sig-storage-lib-external-
+# provisioner, or a pod/logger named *provisioner. A decode error of the list
+# ("v1.PersistentVolumeClaimList: Items: ... readObjectFieldAsBytes", the json-iterator of a
+# client-go too old for a 1.18+ server's managedFields: kubernetes/minikube#7218, #8414,
+# cetic/fadi#128) is the provisioner's age; anything else (forbidden, a refused connection) its
+# access. Another component's failed list (an operator's, the controller manager's) is not this.
+_PROVISIONER_BLIND = re.compile(r"Failed to (?:list|watch) \*?(?:\w+\.)?(?P<kind>"
+                                r"PersistentVolumeClaim|PersistentVolume|StorageClass)\b:?"
+                                r"\s*(?P<why>[^\n]{0,200})", re.I)
+_PROVISIONER_NAMED = re.compile(r"external-storage/lib/controller|(?<!controller\.)provisioner",
+                                re.I)  # (Karpenter's logger controller.provisioner is not one)
+_LIST_DECODE = re.compile(r"\b\w+List: Items: |readObject\w*|ReadObjectCB|json: cannot unmarshal"
+                          r"|unmarshalerDecoder", re.I)
+
+
+def _provisioner_blind(text: str) -> Report | None:
+    blind = _PROVISIONER_BLIND.search(text)
+    if not blind or not _PROVISIONER_NAMED.search(text):
+        return None
+    why = blind.group("why").strip()
+    return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
+                  {"binding": "list_decode" if _LIST_DECODE.search(why) else "list_failed",
+                   "kind": blind.group("kind")})
+
+
 def _pvc(text: str) -> Report | None:
     gone = _STORAGE_API_GONE.search(text)
     if gone:
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"],
                       {"binding": "api_removed",
                        "api": f"storage.k8s.io/{gone.group('version')} {gone.group('kind')}"})
+    blind = _provisioner_blind(text)
+    if blind:
+        return blind
     if _PVC_LOST.search(text):
         return Report("pvc_pending", _short(text), WEIGHT["pvc_pending"], {"binding": "lost"})
     if _PVC_NAMED.search(text):

@@ -295,6 +295,25 @@ _PVC_BINDING = {
                     "CSIStorageCapacity from 1.27): apply the driver's newer manifest or chart, "
                     "then check kubectl logs of the controller pod's csi-provisioner and "
                     "csi-attacher containers"),
+    # reports._PROVISIONER_BLIND: the provisioner's informer cannot list what it provisions for
+    "list_decode": ("its PersistentVolumeClaims stay Pending: the dynamic provisioner cannot "
+                    "decode the API server's list of claims (its client library is older than "
+                    "the cluster: objects carry fields it cannot parse, e.g. managedFields since "
+                    "1.18), so it never sees a claim to provision",
+                    "upgrade the provisioner to a release built for this Kubernetes version "
+                    "(minikube: a current minikube ships a fixed storage-provisioner addon - "
+                    "minikube delete, then start again; a chart or manifest: its newer image); "
+                    "then kubectl get pvc shows the claims Bound and the provisioner's log no "
+                    "longer repeats 'Failed to list'"),
+    "list_failed": ("its PersistentVolumeClaims stay Pending: the dynamic provisioner cannot "
+                    "list the claims, volumes or classes it works on, so it never sees a claim "
+                    "to provision",
+                    "fix what the 'Failed to list' error names: forbidden - give the "
+                    "provisioner's ServiceAccount get/list/watch on persistentvolumeclaims, "
+                    "persistentvolumes and storageclasses (its chart's ClusterRole and binding; "
+                    "kubectl auth can-i list persistentvolumeclaims --as=system:serviceaccount:"
+                    "NS:SA); a connection error - its pod's route to the API server; then "
+                    "kubectl get pvc shows the claims Bound"),
     "named": ("its PersistentVolumeClaim names a PersistentVolume (spec.volumeName) it cannot "
               "bind: the volume does not satisfy the claim or is bound to another claim",
               "make the claim fit the volume (storageClassName, a request no larger than the "
@@ -554,6 +573,19 @@ def message_fix(rep) -> tuple[str, str]:
                 "the drop-in at the root's version, or migrate the root config (containerd "
                 "config migrate) - a tool that writes drop-ins (the NVIDIA container toolkit) "
                 "must read the root file, not `containerd config dump`")
+    if cause == "node_not_ready" and d.get("kubelet_exits") and \
+            km.CGROUP_NOT_MOUNTED.search(d["kubelet_exits"]):
+        # container_manager_linux.go validateSystemRequirements: a cgroup v1 controller the
+        # kernel did not mount (Raspberry Pi OS ships with the memory cgroup disabled)
+        missing = km.CGROUP_NOT_MOUNTED.search(d["kubelet_exits"]).group(1)
+        return (f"the node's kubelet exits at start: its container manager needs the cgroup "
+                f"controller(s) [{missing}], which the kernel did not mount, so the node never "
+                "becomes Ready",
+                "enable the controller on the kernel command line and reboot the node: for "
+                "memory append cgroup_enable=memory cgroup_memory=1 (Raspberry Pi OS: the one "
+                "line of /boot/firmware/cmdline.txt, /boot/cmdline.txt on older releases; GRUB: "
+                "GRUB_CMDLINE_LINUX, then update-grub); cat /proc/cgroups shows each "
+                "controller's enabled column, then restart the kubelet")
     if cause == "node_not_ready" and d.get("kubelet_exits"):
         return (f"the node's kubelet exits at start: {d['kubelet_exits'][:200]}",
                 "fix what the kubelet says, then restart it (journalctl -u kubelet shows the "
@@ -743,7 +775,10 @@ def subject_finding(subject, name_hint: str = "") -> dict:
             seen.append(rep.quote)
             evidence.append(f'also reported: "{redact(rep.quote)}"')
     obj = {"kind": kind or "Pod", "namespace": subject.namespace, "name": name}
-    if best.detail.get("prose"):  # the user's sentence, not a component's message
+    if best.detail.get("confirm"):  # a component's words, read for a cause they do not name
+        f = finding("warning", best.cause, obj, f"{what}: {msg}", evidence, fix,
+                    basis="inferred", confirm=best.detail["confirm"])
+    elif best.detail.get("prose"):  # the user's sentence, not a component's message
         evidence[0] = f'the paste says: "{redact(best.quote)}"'
         confirm = (f"kubectl describe pod {name or 'POD'} | grep -A2 Unhealthy "
                    "(the kubelet's probe failures)")
