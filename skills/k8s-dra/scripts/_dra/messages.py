@@ -421,6 +421,34 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 pkg/featuregates/featuregates.go:198-218, "
        "cmd/gpu-kubelet-plugin/main.go:212, cmd/compute-domain-kubelet-plugin/main.go:190 "
        "(v25.12.0 featuregates.go:173-185)"),
+    # Intel's QAT kubelet plugin sets its devices up in newDriver, BEFORE kubeletplugin.Start:
+    # it finds the QAT PF devices bound to the kernel's 4xxx driver and enables every PF's
+    # SR-IOV VFs (writes sriov_totalvfs into sriov_numvfs, binds the VFs to vfio-pci, sets
+    # qat/state up). An error there ends the process unregistered and without a
+    # ResourceSlice (intel/intel-resource-drivers-for-kubernetes cmd/kubelet-qat-plugin/
+    # driver.go:240@qat-v0.1.0 :216@qat-v0.4.0 :109@qat-v0.4.3, pkg/qat/device/device.go:459
+    # EnableVFs). Printed 'failed to create kubelet plugin driver: %v' by main.go:33@qat-v0.1.0,
+    # returned with it to cobra ('Error: ...') by main.go:43@qat-v0.2.0..:47@qat-v0.4.0, and
+    # bare after 'Error: ' from qat-v0.4.1 (main.go:19, pkg/helpers StartPlugin). The chart's
+    # README (charts/intel-qat-resource-driver/README.md@1da939f, 'Read-only file system
+    # error for QAT') quotes 'cannot enable PF device ...: open .../sriov_numvfs: read-only
+    # file system' and resets QAT by reloading its kernel driver
+    _p("qat-pf-setup-failed", "driver_not_registered", "DRA driver",
+       r"cannot enable PF device '(?P<device>[^'\s]{1,64})': (?P<err>[^\n]{1,240})"
+       r"|could not find PF devices: (?P<err2>[^\n]{1,160})",
+       "Intel QAT resource driver qat-v0.1.0..v0.4.3 (kubelet plugin start-up)",
+       "https://github.com/intel/intel-resource-drivers-for-kubernetes/blob/"
+       "1da939faa33a90dd641d0327cdcdcbbfaa1acdb4/cmd/kubelet-qat-plugin/driver.go (newDriver: "
+       "'could not find PF devices: %v' :104, 'cannot enable PF device '%s': %v' :109, both "
+       "before kubeletplugin.Start :134); charts/intel-qat-resource-driver/README.md "
+       "('Read-only file system error for QAT': reload the QAT kernel driver)",
+       shadows=("qat-plugin-create-driver",)),
+    _p("qat-plugin-create-driver", "driver_not_registered", "DRA driver",
+       r"failed to create kubelet plugin driver: \S",
+       "Intel QAT resource driver qat-v0.1.0..v0.4.0",
+       "https://github.com/intel/intel-resource-drivers-for-kubernetes qat-v0.4.0 "
+       "cmd/kubelet-qat-plugin/main.go:47 (qat-v0.1.0 :33, qat-v0.2.0 :43): newDriver's error, "
+       "returned before kubeletplugin.Start, so the plugin exits unregistered"),
     _p("nvidia-driver-root-check", "no_resource_slices", "DRA driver",
        # the check's own line names what it did not find under the driver root (shell
        # `nvidia-smi: not found. ` in early releases, `, ` later and in the Go rewrite)
@@ -760,6 +788,24 @@ PATTERNS: tuple[Pattern, ...] = (
     # the mount came from a CDI spec's containerEdits: the spec names a host path the node
     # lacks (a driver root other than the host's, nicolerenee/infra#2394: specs written with
     # driver root / while Talos keeps the driver under /usr/local; a stale spec)
+    # NVIDIA's CDI library (nvidia-container-toolkit pkg/nvcdi, which the GPU kubelet plugin
+    # and `nvidia-ctk cdi generate` use) asks, for a MIG device, for the parent's node and the
+    # GPU- and compute-instance capability nodes /dev/nvidia-caps/nvidia-cap<minor>
+    # (internal/platform-support/dgpu/nvml.go:82-150@d34b304); one its locator does not find
+    # under the dev root is logged at warning and left out of the spec (internal/discover/
+    # mounts.go:67@d34b304, :73@v1.12.0, :78@v1.14.0..v1.17.0): the claim is prepared, but
+    # the container sees only the parent GPU and cannot use the MIG device. Only a numbered
+    # node: the management spec's glob "nvidia-cap*" (pkg/nvcdi/management.go:102) missing
+    # on a node without MIG is routine. dra-driver-nvidia-gpu#787, fixed by commit 9f40722c
+    # (PR #788, v25.12.0+: the plugin writes the MIG cap nodes itself from
+    # /proc/driver/nvidia/capabilities)
+    _p("nvcdi-mig-cap-node-missing", "cdi_spec_incomplete", "DRA driver",
+       r"Could not locate (?:\S*?)(?P<path>/dev/nvidia-caps/nvidia-cap\d+)(?![\d*])",
+       "nvidia-container-toolkit v1.12..v1.20 CDI library; dra-driver-nvidia-gpu before "
+       "v25.12.0",
+       "https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/787 (fixed by commit "
+       "9f40722c, v25.12.0); NVIDIA/nvidia-container-toolkit internal/discover/mounts.go:67, "
+       "internal/platform-support/dgpu/nvml.go:82-150 (d34b304)"),
     _p("runtime-cdi-mount-source-missing", "cdi_spec_incomplete", "container runtime",
        r"failed to fulfil mount request: open (?P<path>/(?!var/lib/kubelet/)"
        r"(?![^\s\"]*/pods/[0-9a-f-]{36}/)[^\s\"\\:]+): no such file or directory"

@@ -33,7 +33,8 @@ STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler":
 STAGE_BY_PATTERN = {"nvidia-driver-root-check": 3, "nvidia-plugin-startup": 3,
                     "nvidia-nvml-init": 3, "nvidia-plugin-create-driver": 3,
                     "slice-publish-rejected": 3, "slice-pool-invalid": 3,
-                    "nvidia-device-enumeration": 3}
+                    "nvidia-device-enumeration": 3, "qat-pf-setup-failed": 3,
+                    "qat-plugin-create-driver": 3}
 
 # cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
 MEANING = {
@@ -453,6 +454,13 @@ _MEANING_BY_PATTERN = {
     "cd-daemon-update-failed": (
         "the ComputeDomain daemon failed to rewrite IMEX's config or (re)start nvidia-imex and "
         "shut down; until its pod runs again the node's channel claims wait at prepare"),
+    # nvidia-container-toolkit internal/discover/mounts.go:67 (warn and skip), internal/
+    # platform-support/dgpu/nvml.go:82-150 (a MIG device's three nodes)
+    "nvcdi-mig-cap-node-missing": (
+        "NVIDIA's CDI library did not find a MIG device's capability device node under the "
+        "dev root it reads while it wrote the CDI spec, and left it out (a warning, not an "
+        "error): the claim is prepared and the container starts, but it sees only the parent "
+        "GPU and cannot use the MIG device"),
     # dra-driver-nvidia-gpu v0.4.1 cmd/gpu-kubelet-plugin/device_health.go:80-84,230
     "nvidia-gpu-lost-taint": (
         "NVIDIA's GPU kubelet plugin tainted the node's GPU devices gpu.nvidia.com/gpu-lost "
@@ -478,6 +486,16 @@ _FIX_BY_PATTERN = {
                              "or drain the node; kubectl get resourceslices -o yaml shows the "
                              "taint under the devices[].taints; tolerate it only to run on a "
                              "lost GPU on purpose",
+    # dra-driver-nvidia-gpu#787, commit 9f40722c (v25.12.0): cmd/gpu-kubelet-plugin/cdi.go
+    # GetDevNodesForMigDevice builds the GI/CI cap nodes from /proc/driver/nvidia/capabilities
+    "nvcdi-mig-cap-node-missing": (
+        "upgrade NVIDIA's DRA driver for GPUs to v25.12.0 or later, whose GPU kubelet plugin "
+        "adds a MIG device's capability nodes to the claim's CDI spec itself (from "
+        "/proc/driver/nvidia/capabilities; dra-driver-nvidia-gpu#787); a spec from "
+        "nvidia-ctk cdi generate needs the nodes present under the dev root it reads (ls -l "
+        "/dev/nvidia-caps on the node) before it is generated again. Then delete the pod so "
+        "that its claim is prepared anew (nvidia-smi -L in the container lists the MIG "
+        "device)"),
     "nvidia-feature-gates-invalid": (
         "the driver's components exit at start on a combination of its own feature gates they "
         "do not support: change the Helm value featureGates (turn off one of the two gates the "
@@ -640,6 +658,18 @@ _FIX_BY_PATTERN = {
     "sched-prebind-plugin": "the named scheduler plugin (not kube-scheduler's DynamicResources) "
                             "failed binding the pod: read its error and the plugin's release "
                             "notes; upgrade or configure that plugin",
+    # intel-resource-drivers-for-kubernetes charts/intel-qat-resource-driver/README.md@1da939f
+    # ('Read-only file system error for QAT'); the plugin finds its PFs under the kernel's
+    # 4xxx driver (pkg/qat/device/device.go:28,196-200)
+    "qat-pf-setup-failed": (
+        "on that node, read the error after the PF device's address: the step of the QAT "
+        "PF's SR-IOV setup the plugin does at start that the kernel refused (sriov_numvfs, "
+        "vfio-pci binding, qat/state). For 'sriov_numvfs: read-only file system' Intel's chart README resets "
+        "QAT by reloading its kernel driver (rmmod qat_4xxx; modprobe qat_4xxx); for 'could "
+        "not find PF devices' check that the QAT PFs are bound to the kernel's 4xxx driver "
+        "(ls /sys/bus/pci/drivers/4xxx). Then delete the kubelet-plugin pod: it restarts, "
+        "registers and publishes the node's QAT VFs (kubectl get resourceslices "
+        "--field-selector spec.nodeName=<node>)"),
     "slice-publish-rejected": "read the field errors after 'is invalid' in the driver's log; "
                               "upgrade the driver, or turn off the setting those devices do "
                               "not support; then check kubectl get resourceslices",
@@ -731,6 +761,24 @@ def _d_nvidia_device_enumeration(m: Match) -> str:
             "it does before it registers with the kubelet and publishes, so it exits: the node "
             "gets no ResourceSlice from it and the driver is not registered there (the pod "
             f"crash-loops){said}")
+
+
+def _d_qat_pf_setup_failed(m: Match) -> str:
+    device, err = m.value("device"), (m.value("err") or m.value("err2") or "").strip()
+    what = (f"enable SR-IOV VFs on the QAT PF device {device}" if device
+            else "find the node's QAT PF devices")
+    # EnableVFs writes sriov_totalvfs into sriov_numvfs first (pkg/qat/device/device.go:459)
+    said = ""
+    if "sriov_numvfs" in err and "read-only file system" in err.lower():
+        said = (" (the kernel refused the write to the PF's sriov_numvfs: read-only file "
+                "system, the case Intel's chart README answers by reloading the QAT kernel "
+                "driver)")
+    elif err:
+        said = f" ({_clip(err, 160)})"
+    return (f": Intel's QAT kubelet plugin could not {what}{said}, which it does at start "
+            "before it registers with the kubelet and publishes, so it exits: the driver is "
+            "not registered on that node and the node gets no QAT ResourceSlice (the pod "
+            "crash-loops)")
 
 
 def _d_plugin_registrar_failed(m: Match) -> str:
@@ -844,6 +892,7 @@ _DETAIL: dict[str, Callable[[Match], str]] = {
     "runtime-cdi-mount-source-missing": _d_runtime_cdi_mount_source_missing,
     "sched-prebind-plugin": _d_sched_prebind_plugin,
     "plugin-registrar-failed": _d_plugin_registrar_failed,
+    "qat-pf-setup-failed": _d_qat_pf_setup_failed,
     "nvidia-device-enumeration": _d_nvidia_device_enumeration,
     "nvidia-mps-daemon": _d_nvidia_mps_daemon,
     "driver-crd-unknown-field": _d_driver_crd_unknown_field,
