@@ -33,14 +33,19 @@ _EVICTION_STATES = ("pods_ready_timeout", "queue_inactive", "workload_deactivate
 # no longer matches its Workload, or could not write the Workload's status (an eviction that
 # never lands: kueue#6966), or a webhook refused Kueue's update on the way to the stop (its
 # own vworkload.kb.io refusing lowered reclaimablePods: the job reconciler returns before it
-# handles the eviction, kueue#1215; a job kind's webhook refusing the suspend, kueue#2691)
-_STOPS = ("job_workload_mismatch", "status_update_rejected", "admission_webhook_denied")
+# handles the eviction, kueue#1215; a job kind's webhook refusing the suspend, kueue#2691),
+# or could not write the eviction itself (the scheduler's "Failed to evict workload ...",
+# kueue#8258), or the API server refused Kueue's or a person's update with a known Kueue
+# defect's signature (a deactivation refused by an unguarded CEL rule, kueue#10593)
+_STOPS = ("job_workload_mismatch", "status_update_rejected", "admission_webhook_denied",
+          "eviction_status_patch_failed", "kueue_bug")
 _SAID = {"preempted": "one was preempted",
          "pods_ready_timeout": "one was evicted by the PodsReady timeout",
          "queue_inactive": "its queue was stopped (stopPolicy)",
          "workload_deactivated": "one was deactivated",
          "admission_webhook_denied": "a webhook refused Kueue's update, so the eviction "
-                                     "cannot stop the job"}
+                                     "cannot stop the job",
+         "eviction_status_patch_failed": "Kueue could not write an eviction to the Workload"}
 from _kueue.reported import check_lines, events_for, rejected_check
 from _kueue.text_evictions import events as text_events
 from _kueue.text_evictions import from_stopped_jobs
@@ -61,7 +66,9 @@ causes: preempted (with the preemption reason InClusterQueue | InCohortReclamati
   InCohortReclaimWhileBorrowing | InCohortFairSharing), pods_ready_timeout,
   admission_check_pending, admission_check_rejected, queue_inactive, workload_deactivated,
   node_failures, flavor_migration, workload_slice_replaced; admission_webhook_denied when
-  Kueue's log shows a webhook refusing its update on the way (the eviction cannot land).
+  Kueue's log shows a webhook refusing its update on the way (the eviction cannot land);
+  eviction_status_patch_failed when Kueue logs it could not write the eviction ("Failed to
+  evict workload ..."); status_update_rejected, kueue_bug from Kueue's refused updates.
 exit: 0 no evictions, 1 findings, 2 bad usage/input."""
 
 

@@ -197,6 +197,70 @@ UPDATE_REFUSED = re.compile(r"\.kb\.io\\?\"? denied the request:[^\n]*?metadata\
                             r"annotations)\[kueue\.x-k8s\.io/", re.I)
 EXEC_CREDENTIALS = re.compile(r"getting credentials: (?:exec\b|decoding stdout|exec plugin)", re.I)
 
+# (cause, signature, lead, fix) of wordings messages.py maps to a cause whose generic lead and
+# fix would mislead (their sources are cited there and in references/messages.md)
+SIGNATURES = [
+    ("kueue_bug", re.compile(r"no such key: [\w.]+ evaluating rule", re.I),
+     "the API server cannot evaluate a validation rule of Kueue's CRD on this object (the rule "
+     "reads a field the object does not have, unguarded), so every update of it is refused: "
+     "a known Kueue defect",
+     "upgrade Kueue and apply the CRDs of its release (kueue#10593: the v1beta1 Workload rules "
+     "on priorityClassSource/priorityClassName refused any update, e.g. spec.active, of an "
+     "admitted Workload stored as v1beta2, fixed by #10594 in v0.16.7, v0.17.2, v0.18.0); until "
+     "then make the change through the storage version's API (kueue.x-k8s.io/v1beta2)"),
+    ("kueue_bug", re.compile(r"metadata\.labels(?:\[[^\]\n]*\])?: Invalid value: [^\n]*?must be no "
+                             r"more than 63 (?:bytes|characters)", re.I),
+     "the API server refused a label value Kueue built from the job's name (its pod-group or "
+     "Workload name) as longer than 63 characters, so the pods are not created or stay gated: "
+     "a known Kueue defect",
+     "upgrade Kueue (LeaderWorkerSets with names over 39 characters, kueue#10032, fixed in "
+     "v0.17.4 and v0.18.0; Workload names capped at 63 by the WorkloadNameShorten gate, #9973; prebuilt "
+     "Workload names over 63 moved to an annotation, #13636); until then give the job a shorter "
+     "name"),
+    ("admission_webhook_denied", re.compile(r"admission webhook \\?\"?[mv](?:admissioncheck|"
+                                            r"clusterqueue|cohort|localqueue|resourceflavor|"
+                                            r"workload|workloadpriorityclass|topology|"
+                                            r"multikueuecluster|multikueueconfig)\.kb\.io", re.I),
+     "Kueue's webhook refused the Kueue object as applied (it was not created or changed)",
+     "fix the field the webhook's message names and apply again (a root Cohort or a "
+     "ClusterQueue without a cohort can have no borrowingLimit or lendingLimit: drop them or "
+     "set the cohort / parent); kubectl apply --dry-run=server -f FILE shows the webhook's "
+     "answer"),
+    ("admission_webhook_denied", re.compile(r"[mv](?:statefulset|deployment)\.kb\.io\\?\"? denied "
+                                            r"the request", re.I),
+     "Kueue's webhook refused the change to the existing StatefulSet/Deployment (it keeps its "
+     "old spec)",
+     "a StatefulSet Kueue manages may be scaled only to or from 0 (spec.replicas is otherwise "
+     "immutable) and not scaled up while its pods still terminate: scale to 0 and back, or "
+     "remove the queue-name label first; Kueue v0.9/v0.10 refused the scaling of StatefulSets "
+     "without a queue-name label too (kueue#3996, fixed by #3998 in v0.9.3 and v0.10.1): upgrade"),
+    ("status_update_rejected", re.compile(r"is invalid: \[? ?admissionChecks\[\d+\]\.\w+: "
+                                          r"Required value", re.I),
+     "the API server refused the scheduler's server-side-apply patch of the Workload's status "
+     "(admission check entries without their required fields), so the Workload is not updated: "
+     "a known Kueue defect with admission checks",
+     "upgrade Kueue to v0.10.5, v0.11.4, v0.12.0 or later (kueue#4934, fixed by PR #4935: the "
+     "scheduler built a partial SSA patch under its field manager); deleting the stuck Workload "
+     "makes Kueue create it again for its job"),
+    ("eviction_status_patch_failed", re.compile(r"[Ff]ailed to evict workload|setting eviction:"),
+     "Kueue could not write the eviction to the Workload (its status patch failed), so the "
+     "Workload keeps its admission and the job keeps running",
+     "read the error logged with it: a conflict (`the object has been modified`) at every "
+     "scheduling cycle is Kueue retrying from a stale copy (kueue#8258, TAS node replacement on "
+     "v0.15, fixed by PR #7933): upgrade Kueue, and meanwhile delete the Workload (Kueue "
+     "recreates it for the job) or restart kueue-controller-manager; `is invalid` is the patch "
+     "refused (status_update_rejected, kueue#6966)"),
+]
+
+
+def signature(cause: str, message: str):
+    """(lead, fix) of the known wording in a message of that cause, or None (vworkload.kb.io
+    refusing Kueue's own reclaimablePods update has its own, reclaimable_denied.py)."""
+    if cause == "admission_webhook_denied" and reclaimable_denied.said(message):
+        return None
+    return next(((lead, fix) for c, pattern, lead, fix in SIGNATURES
+                 if c == cause and pattern.search(message or "")), None)
+
 
 def fix_for(cause: str, message: str) -> str:
     """The fix for a cause; a known defect's by the signature its message carries."""
@@ -210,6 +274,9 @@ def fix_for(cause: str, message: str) -> str:
         return FIXES["admission_webhook_denied:update"]
     if cause == "multikueue_cluster_disconnected" and EXEC_CREDENTIALS.search(message or ""):
         return FIXES["multikueue_cluster_disconnected:exec"]
+    known = signature(cause, message)
+    if known:
+        return known[1]
     return FIXES.get(cause, "")
 
 
@@ -401,6 +468,8 @@ def _summary(said, cq: dict | None) -> str:
         return f"flavor {flavor} cannot be assigned: {said.clauses[0].text}"
     if cause == "kueue_bug" and RUNTIME_PATCH.search(said.message):
         return f"{RUNTIME_PATCH_LEAD}: {said.message}"[:300]
+    if signature(cause, said.message):
+        return f"{signature(cause, said.message)[0]}: {said.message}"[:400]
     if cause == "kueue_bug":
         return f"the API server refused Kueue's own update, with a known defect's signature: " \
                f"{said.message}"[:300]

@@ -110,6 +110,18 @@ _JOB_KIND_HOOKS = (r"(?:appwrapper|deployment|jaxjob|job|jobset|leaderworkerset|
                    r"tfjob|trainjob|xgboostjob)")
 # ... and the field error of one of Kueue's labels or annotations they validate
 _KUEUE_FIELD = r"[^\n]*?metadata\.(?:labels|annotations)\[kueue\.x-k8s\.io/"
+# The Workload's status fields (WorkloadStatus, apis/kueue/v1beta1|v1beta2 workload_types.go
+# v0.3-v0.19), with the `status.` a status update's field errors carry, or bare as an SSA
+# patch's do (kueue#4934)
+_STATUS_FIELD = (r"(?:status\.|(?:admission|admissionChecks|conditions|requeueState|"
+                 r"reclaimablePods|resourceRequests|schedulingStats|unhealthyNodes|"
+                 r"nominatedClusterNames|clusterName|accumulatedPastExexcutionTimeSeconds)"
+                 r"(?:\[[^\]]*\])?[.:])")
+# Kueue's own kinds' admission webhooks (config/components/webhook/manifests.yaml v0.6.3: m/v
+# clusterqueue, resourceflavor, workload, v admissioncheck, localqueue; v0.10.0..v0.19.2 adds
+# vcohort): no other server registers these names
+_OWN_KIND_HOOKS = (r"[mv](?:admissioncheck|clusterqueue|cohort|localqueue|resourceflavor|workload|"
+                   r"workloadpriorityclass|topology|multikueuecluster|multikueueconfig)\.kb\.io")
 
 # Whole-message patterns (not split into pod-set clauses).
 _MESSAGES = [
@@ -404,13 +416,40 @@ _MESSAGES = [
     # Only a refusal of Kueue's own labels (`metadata.labels[kueue.x-k8s.io/...]`): JobSet and
     # LWS register the same webhook names for their own rules (a person's edit of
     # spec.replicatedJobs refused by JobSet is not Kueue's)
-    ("admission_webhook_denied", r"(?:error when (?:patching|replacing|updating|applying patch)"
-                                 r"[^\n]*?)admission webhook \\?\"?(?P<hook>[mv]"
+    # (`error: <res> "<name>" could not be patched: <err>` is kubectl edit's, kubectl pkg/cmd/
+    # util/editor/editoptions.go:858@dee3483)
+    ("admission_webhook_denied", r"(?:(?:error when (?:patching|replacing|updating|applying "
+                                 r"patch)|could not be patched)[^\n]*?)admission webhook \\?\"?(?P<hook>[mv]"
                                  rf"{_JOB_KIND_HOOKS}\.kb\.io)\\?\"? denied the request:"
                                  rf"{_KUEUE_FIELD}"
                                  r"|admission webhook \\?\"?(?P<hook2>[mv]"
                                  rf"{_JOB_KIND_HOOKS}\.kb\.io)\\?\"? denied the request:"
                                  rf"{_KUEUE_FIELD}[^\n]*?field is immutable"),
+    # ... and Kueue's webhooks of StatefulSet and Deployment (built-in kinds: no other server
+    # registers [mv]statefulset.kb.io / [mv]deployment.kb.io) refusing a change of an existing
+    # object, whatever the field: statefulset_webhook.go ValidateUpdate keeps spec.replicas
+    # (`spec.replicas: Invalid value: 4: field is immutable`, but to or from 0) and refuses a
+    # scale-up while pods terminate (`Forbidden: scaling down is still in progress`) v0.9-v0.19
+    # (:151-160@v0.10.0, :205-229@v0.19.2); kueue#3996: on v0.9/v0.10 also for StatefulSets
+    # without a queue-name, fixed by PR #3998 (CHANGELOG-0.10 "prevented scaling StatefulSets
+    # which aren't managed by Kueue"). A create refused is workload_missing (above)
+    ("admission_webhook_denied", r"(?:error when (?:patching|replacing|updating|applying patch)"
+                                 r"|could not be patched)[^\n]*?admission webhook \\?\"?"
+                                 r"(?P<hook3>[mv](?:statefulset|deployment)\.kb\.io)\\?\"? "
+                                 r"denied the request"
+                                 r"|admission webhook \\?\"?(?P<hook4>[mv](?:statefulset|"
+                                 r"deployment)\.kb\.io)\\?\"? denied the request:[^\n]*?"
+                                 r"(?:field is immutable|scaling down is still in progress|"
+                                 r"still being deleted)"),
+    # ... and the webhooks of Kueue's own kinds refusing a person's ClusterQueue, Cohort,
+    # ResourceFlavor, LocalQueue or Workload (pkg/webhooks/*_webhook.go v0.6-v0.19: e.g.
+    # clusterqueue_webhook.go:41@v0.6.0 `must be nil when cohort is empty`, v0.19.2:41 `must be
+    # nil when %s is empty` (cohort, or parent for a Cohort), kueue#4392): the object is not
+    # created or changed as applied; the field error names what to fix. Not a failure to
+    # call them (kueue_controller_down, below) nor vworkload.kb.io refusing Kueue's own
+    # reclaimablePods update (above)
+    ("admission_webhook_denied", rf"admission webhook \\?\"?(?P<ownhook>{_OWN_KIND_HOOKS})\\?\"? "
+                                 r"denied the request(?!:\s*panic:)"),
     # kueue-controller-manager not serving: the apiserver cannot call Kueue's webhooks
     # (fail-closed, failurePolicy Fail in config/components/webhook/manifests.yaml), so Kueue's
     # objects and the jobs it manages are refused (`failed calling webhook "mresourceflavor.kb.io":
@@ -479,10 +518,55 @@ _MESSAGES = [
     # sources in reclaimable_denied.py). Before the refused-status pattern below: the denial is
     # the webhook's answer, not a schema's
     ("admission_webhook_denied", _RECLAIMABLE_DENIED),
+    # Known Kueue defect: a CEL rule of Kueue's CRDs that reads a field it does not guard with
+    # has(), so the API server cannot evaluate it on an object without that field and refuses
+    # every update: apiextensions-apiserver pkg/apiserver/schema/cel/validation.go:450@1aa2717
+    # `field.Invalid(fldPath, "object", "<err> evaluating rule: <message>")`, err `no such key:
+    # <field>`. A Workload is Kueue's own object (any such rule of its CRD is Kueue's defect);
+    # for Kueue's other kinds only an immutability (transition) rule, which compares a field the
+    # person did not touch (ResourceFlavor's `no such key: nodeLabels evaluating rule: at least
+    # one nodeLabel is required ...` asks the person for the field: queue_validate.py).
+    # kueue#10593: the v1beta1 rules `priorityClassSource is immutable while workload quota
+    # reserved` on a v1beta2-stored Workload (no spec.priorityClassSource), any update of an
+    # admitted Workload through v1beta1 refused; fixed by #10594 (v0.18.0; v0.16.7, v0.17.2)
+    ("kueue_bug", r"(?:The Workload|Workload\.kueue\.x-k8s\.io) \\?\"[^\"\n]*\\?\" is invalid:"
+                  r"[^\n]*?no such key: [\w.]+ evaluating rule"
+                  r"|(?:The (?:ClusterQueue|LocalQueue|Cohort|ResourceFlavor|AdmissionCheck|"
+                  r"Topology|WorkloadPriorityClass|MultiKueueCluster|MultiKueueConfig|"
+                  r"ProvisioningRequestConfig) |\w+\.kueue\.x-k8s\.io )[^\n]*?is invalid:"
+                  r"[^\n]*?no such key: [\w.]+ evaluating rule: [^\n]*?\bimmutable\b"),
+    # Known Kueue defect: the API server refusing a label value Kueue derived from a job's name
+    # (pod-group-name, prebuilt-workload-name, workload name: `<kind>-<name>[-<index>]-<5 hex
+    # of its hash>`, jobframework GetWorkloadNameForOwnerWithGVK) as longer than 63: apimachinery
+    # `metadata.labels: Invalid value: "<v>": must be no more than 63 characters` (pkg/util/
+    # validation MaxLenError to v0.34) / `... 63 bytes` (pkg/api/validate/content/errors.go:41
+    # @eed236c, v0.35+). kueue#10032 (LWS pods of a name over 39 characters, "leaderworkerset_pod"
+    # Reconciler error; CHANGELOG-0.17/0.18 "LeaderWorkerSets with names longer than 39
+    # characters failed to create pods with a metadata.labels: Invalid value error"); #9973
+    # (Workload names capped at 63, WorkloadNameShorten), #13636 (prebuilt names over 63)
+    ("kueue_bug", rf"metadata\.labels(?:\[[^\]\n]*\])?: Invalid value: \\?\"{_JOB_KIND_HOOKS}-"
+                  r"[a-z0-9.-]+-[0-9a-f]{5}\\?\": must be no more than 63 (?:bytes|characters)"
+                  r"|metadata\.labels\[kueue\.x-k8s\.io/[\w.-]+\]: Invalid value: [^\n]*?must be "
+                  r"no more than 63 (?:bytes|characters)"),
+    # Kueue failing to write an eviction: the scheduler's log.Error(err, "Failed to evict
+    # workload ...") (pkg/scheduler/scheduler.go v0.13.0:248..v0.15.1:243 "... after failed try
+    # to find a node replacement", v0.15.8:264..v0.19.2:526 "Failed to evict workload" with the
+    # error "failed to evict workload after failed try to find a replacement for unhealthy
+    # nodes: <nodes>, <err>", v0.19.2:555 "... for migration"), the workload controller's "setting
+    # eviction: <err>" (workload_controller.go v0.10.0:210..v0.19.2:717): the Workload keeps its
+    # admission, the job keeps running, and the scheduler retries every cycle. kueue#8258 (a
+    # resourceVersion conflict at every retry from a stale copy: TAS node hot swap, v0.15.1;
+    # fixed by PR #7933, EvictWithRetryOnConflictForPatch); kueue#6966 (the patch refused)
+    ("eviction_status_patch_failed", r"\b[Ff]ailed to evict workload\b|\bsetting eviction: "),
+    # The Workload status fields (apis/kueue/v1beta1|v1beta2 workload_types.go WorkloadStatus,
+    # v0.3-v0.19): an SSA status patch's field errors name them without `status.` (kueue
+    # CHANGELOG-0.10/0.11: "Kueue's Scheduler to build invalid SSA patch ... rejected with
+    # `Workload.kueue.x-k8s.io "job-xxxxxx" is invalid: [admissionChecks[0].lastTransitionTime:
+    # Required value`", kueue#4934, fixed by #4935 in v0.12.0, v0.10.5, v0.11.4)
     ("status_update_rejected", r"Workload\.kueue\.x-k8s\.io \\*\"?(?P<wl>[^\"\\ ]+)\\*\"? is "
-                               r"invalid: (?:\[ ?)?status\."),
+                               rf"invalid: (?:\[ ?)?{_STATUS_FIELD}"),
     ("workload_missing", r"Workload\.kueue\.x-k8s\.io \\?\"?(?P<workload>[^\"\\ ]+)\\?\"? is "
-                         r"invalid(?!: (?:\[ ?)?status\.)(?!: ?\[?$)"),  # a field list on the next lines: read whole
+                         rf"invalid(?!: (?:\[ ?)?{_STATUS_FIELD})(?!: ?\[?$)"),  # a field list on the next lines: read whole
     # ProvisioningRequest admission check: Kueue's check message "Retrying after failure: <the
     # request's Failed message>" (pkg/controller/admissionchecks/provisioning/controller.go
     # v0.6.0:490), and the ProvisioningRequest's own conditions written by cluster-autoscaler

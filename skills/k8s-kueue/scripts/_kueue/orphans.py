@@ -18,7 +18,7 @@ from _kueue.multikueue import (disconnected_clusters, other_workers_usable,
                                queue_check_evidence)
 from _kueue.diagnose import severity_of
 from _kueue.explain import (EXEC_CREDENTIALS, EXEC_LEAD, FIXES, RUNTIME_PATCH, RUNTIME_PATCH_LEAD,
-                           UPDATE_LEAD, UPDATE_REFUSED, fix_for, message_notes)
+                           UPDATE_LEAD, UPDATE_REFUSED, fix_for, message_notes, signature)
 from _kueue.messages import clauses, message_span, normalize, rank
 from _kueue import prose, reclaimable_denied
 from _kueue.jobs import queue_name_of
@@ -287,6 +287,18 @@ _REFUSED_OBJECT = re.compile(r'GroupVersionKind:\s*"[^"\n]*Kind=(?P<kind>\w+)"\s
                              r'"(?P<name>[^"\n]*)",\s*Namespace:\s*"(?P<ns>[^"\n]*)"')
 
 
+# the kinds of the webhooks messages.py reads as refusing an object of their own kind
+# (config/components/webhook/manifests.yaml v0.6.3..v0.19.2)
+_HOOK_KINDS = {"clusterqueue": "ClusterQueue", "cohort": "Cohort", "localqueue": "LocalQueue",
+               "resourceflavor": "ResourceFlavor", "workload": "Workload",
+               "admissioncheck": "AdmissionCheck", "statefulset": "StatefulSet",
+               "deployment": "Deployment"}
+_REFUSING_HOOK = re.compile(r'webhook \\?"?[mv](' + "|".join(_HOOK_KINDS) +
+                            r')\.kb\.io\\?"? denied', re.I)
+# kubectl edit (kubectl pkg/cmd/util/editor/editoptions.go:858@dee3483)
+_EDIT_REFUSED = re.compile(r'\b[a-z]+(?:\.[\w.-]+)? \\?"([^"\\\n]+)\\?" could not be patched')
+
+
 def _connection_error(text: str) -> list[str]:
     """The error a MultiKueueCluster log record carries (what Active's message will say)."""
     error = re.search(_JSON_FIELD.format("error"), text)
@@ -327,6 +339,12 @@ def text_reports(cluster) -> list[dict]:
         # kubectl's print of a refused apply names the object it patched
         refused = _REFUSED_OBJECT.search(text)
         kind, name, ns = refused.group("kind"), refused.group("name"), refused.group("ns")
+    elif said.cause == "admission_webhook_denied" and _REFUSING_HOOK.search(said.message):
+        # a webhook of one kind refused that kind: Kueue's own kinds, StatefulSet, Deployment;
+        # kubectl edit's `<resource> "<name>" could not be patched` names the object
+        kind = _HOOK_KINDS[_REFUSING_HOOK.search(said.message).group(1).lower()]
+        patched = _EDIT_REFUSED.search(text)
+        name, ns = (patched.group(1), "") if patched else ("", "")
     elif said.cause == "multikueue_cluster_disconnected":
         kind, extra = "MultiKueueCluster", _connection_error(text)
         cluster_ref = _CLUSTER_REF.search(text)
@@ -589,7 +607,8 @@ def _console_records(text: str) -> tuple[list[str], str]:
 
 # Kueue's log lines that say what it was doing to the job when the error logged with them came:
 # starting it (admitted_not_started) or suspending it (admission_webhook_denied), messages.py
-_FRAMES = {"admitted_not_started", "admission_webhook_denied"}
+# or writing an eviction (eviction_status_patch_failed: "Failed to evict workload", kueue#8258)
+_FRAMES = {"admitted_not_started", "admission_webhook_denied", "eviction_status_patch_failed"}
 
 
 def messages_in(text: str) -> list[str]:
@@ -685,6 +704,8 @@ def _finding(said, obj: dict) -> dict:
         if said.cause == "multikueue_cluster_disconnected" and \
                 EXEC_CREDENTIALS.search(said.message):
             lead = EXEC_LEAD
+        if signature(said.cause, said.message):
+            lead = signature(said.cause, said.message)[0]
         if said.cause == "kueue_controller_down" and _CACHE_UNSYNCED.search(said.message):
             lead = ("kueue-controller-manager cannot list its own objects, so its caches never "
                     "sync and it admits nothing")
