@@ -114,6 +114,14 @@ def test_a_webhook_that_cannot_be_called_refuses_too():
      "max-replicas"),
     ("policy 'add-label' with binding 'add-label-b' denied request: expression failed",
      "add-label (binding add-label-b)"),
+    # a terminal's cut beside a quote, joined back without its space (unwrap_free_text):
+    # hcloud-k8s/terraform-hcloud-kubernetes#349
+    ("ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' with binding"
+     "'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with version "
+     "before v1.5.0 is prohibited by default.",
+     "safe-upgrades.gateway.networking.k8s.io (binding safe-upgrades.gateway.networking.k8s.io)"),
+    ("ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-b'denied request: no",
+     "max-replicas (binding max-replicas-b)"),
 ])
 def test_an_admission_policy_refusal_is_read(text, name):
     found = refusals(text)

@@ -133,9 +133,11 @@ WEBHOOK = re.compile(r"admission webhook " + _Q + r" denied the request:?\s*(.*)
 # request: %s` (pkg/admission/plugin/policy/generic/policy_dispatcher.go, MutatingAdmission-
 # Policy). Its status reason defaults to Invalid, so kubectl prints `The pods "x" is invalid:
 # : ValidatingAdmissionPolicy ...`. The Warn action only prints `Validation failed for
-# ValidatingAdmissionPolicy ...` as a warning: nothing is refused, not read here.
+# ValidatingAdmissionPolicy ...` as a warning: nothing is refused, not read here. A terminal
+# that cut the message at its width beside a quote is joined back without the space
+# (`with binding'b'`, `'b'denied request`: hcloud-k8s/terraform-hcloud-kubernetes#349).
 POLICY = re.compile(r"(?:(?:Validating|Mutating)AdmissionPolicy|\bpolicy) '([^']+)'"
-                    r"(?: with binding '([^']*)'| '([^']*)')? denied request:?\s*(.*)")
+                    r"(?: with binding ?'([^']*)'| '([^']*)')? ?denied request:?\s*(.*)")
 # The API server could not call the webhook and its failurePolicy is Fail: the request is
 # refused all the same (k8s.io/apiserver v0.37.2 pkg/util/webhook/error.go: `failed calling
 # webhook %q: %v`, `failed calling webhook %q; no further details available`), e.g. `no

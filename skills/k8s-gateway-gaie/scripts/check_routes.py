@@ -25,7 +25,7 @@ from _gw import accepted_refused, catalogue, crd_versions, epp_config, nack, pas
 from _gw import attach_count, epp_datastore, fatal_log, host_header, manifest_mismatch, orphan_parents
 from _gw.contradicts import spec_contradictions
 from _gw import backend_tls_guess, deleted_object, istio_listener_names, listener_unique
-from _gw import older_bundle, superseded
+from _gw import older_bundle, proxy_service, superseded
 from _gw import channel_fields
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
@@ -58,7 +58,7 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   gateway_class_not_accepted crd_version_unsupported manifest_api_mismatch
   controller_forbidden missing_permission admission_webhook_denied
   status_update_rejected controller_contradicts_spec gateway_no_address
-  gateway_not_ready
+  gateway_not_ready gateway_name_too_long
   listener_certificate_invalid listener_conflict listener_invalid xds_config_rejected
   parent_not_found
   not_allowed_by_listener hostname_mismatch route_hostname_conflict request_not_routed
@@ -73,7 +73,7 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
   objective_pool_not_found policy_target_not_found policy_conflicted policy_invalid
   (info: no_tls outdated_inference_api not_in_dump not_checked cause_unknown not_evaluated
-  reconcile_after_delete)
+  reconcile_after_delete proxy_not_provisioned)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
 # (resource, kind, required): required ones must answer, or the cluster is not reachable.
@@ -235,6 +235,7 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     findings = superseded.reclassify(findings, raw, index.of_kind("CustomResourceDefinition"))
     findings = older_bundle.reclassify(findings, raw, index)
     findings = deleted_object.reclassify(findings, raw, index)
+    findings = proxy_service.reclassify(findings, index)
     findings = listener_unique.reclassify(findings, raw, index)
     findings = istio_listener_names.reclassify(findings, index)
     findings = channel_fields.reclassify(findings)

@@ -141,6 +141,12 @@ def refusal_cause(printed_kind: str, errors: Iterable[tuple[str, str]],
     errors = list(errors)
     address = next(((f, d) for f, d in errors if f.startswith("status.addresses")), None)
     if kind == "Gateway" and address is not None:
+        # a value the schema refuses (a hostname under type IPAddress) is the controller
+        # writing an invalid status; an empty one is no address at all (_address_refused)
+        written = next(((f, d) for f, d in errors if f.startswith("status.addresses")
+                        and _refused_value(d)), None)
+        if written is not None:
+            return _status_refused(kind, name, *written)
         return _address_refused(name, *address)
     features = next((f for f, _ in errors
                      if f.startswith(("supportedFeatures", "status.supportedFeatures"))), None)
@@ -185,6 +191,28 @@ def _status_only(kind: str, field: str) -> bool:
     """A field path rooted in a status-only field of the kind (`ancestors[3].conditions`)."""
     root = re.split(r"[.\[]", field, maxsplit=1)[0]
     return root in _STATUS_ONLY.get(kind, ())
+
+
+# the refused value that leads an error's detail (`"abc.elb.amazonaws.com": ... must be of
+# type ipv4`), quotes escaped in a JSON log
+_LEADING_VALUE = re.compile(r'^\\*"(?P<value>[^"\\]*)\\*"')
+
+
+def _refused_value(detail: str) -> bool:
+    """An address error whose refused value is a non-empty one the controller wrote: istiod
+    1.19.0 wrote an AWS load balancer's hostname with the default type IPAddress (`status.
+    addresses[0].value: Invalid value: "<elb hostname>": ... must be of type ipv4`,
+    istio/istio#46815, fixed in 1.19.1); Higress v2.2.0 likewise; Envoy Gateway wrote a
+    headless Service's ClusterIP `None`. An empty value (`""`, `should be at least 1 chars
+    long`: hashicorp/consul-api-gateway#187) is the controller having no address.
+
+    >>> _refused_value('"x.elb.amazonaws.com": status.addresses[0].value in body must be')
+    True
+    >>> _refused_value('"": status.addresses.value in body should be at least 1 chars long')
+    False
+    """
+    hit = _LEADING_VALUE.match(detail.strip())
+    return bool(hit) and bool(hit["value"].strip()) and hit["value"] not in ("null", "<nil>")
 
 
 def _address_refused(name: str, field: str, detail: str) -> Verdict:

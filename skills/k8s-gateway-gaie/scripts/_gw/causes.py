@@ -53,6 +53,10 @@ CAUSES: dict[str, tuple[str, str]] = {
                            "kind install a LoadBalancer provider (MetalLB, cloud-provider-kind) "
                            "or switch the Gateway's Service to NodePort/ClusterIP through the "
                            "implementation's parameters; on a cloud, read the Service events"),
+    "gateway_name_too_long": ("gateway", "the controller names the Gateway's Deployment, "
+                              "Service and labels after the Gateway: give it a shorter name or "
+                              "namespace (63 characters is the limit of a name and label "
+                              "value), or upgrade to a controller that shortens them"),
     "gateway_not_ready": ("gateway", "read the Gateway condition message: the implementation "
                           "could not program it (infrastructure, parameters, quota)"),
     # --- listeners -------------------------------------------------------------------------
@@ -195,6 +199,9 @@ CAUSES: dict[str, tuple[str, str]] = {
                                "while reconciling what is left of an object you deleted (its "
                                "managed Service/Deployment go away a moment later); if the "
                                "line keeps repeating, check they were garbage-collected"),
+    "proxy_not_provisioned": ("hygiene", "nothing to fix: the controller looked up the "
+                              "Service of a proxy it has not provisioned yet (Envoy Gateway "
+                              "v1.5.x, no Gateway of the class yet); v1.6.0 logs it no more"),
     "not_in_dump": ("hygiene", "add the object to the dump, or run check_routes.py live"),
     "not_checked": ("hygiene", "add the missing kind to the dump"),
     "cause_unknown": ("hygiene", "run the command the finding names: the paste reports the "

@@ -1092,6 +1092,24 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "serve it: install the Gateway API bundle the controller release needs (TCPRoute, "
             "TLSRoute and UDPRoute are in the experimental channel), or a release where that "
             "kind is optional; then restart the controller"),
+    # cert-manager's controller checks at start, with the Gateway API support on, that the
+    # group/version its gateway-shim reads is served (discovery of gateway.networking.k8s.io/
+    # v1beta1 up to v1.13, v1 from v1.14) and exits: `the Gateway API CRDs do not seem to be
+    # present, but ExperimentalGatewayAPISupport is set to true. Please install the gateway-
+    # api CRDs. (<404>)` or `... (found 0 APIResources in gateway.networking.k8s.io/v1)`
+    # (cert-manager pkg/controller/context.go v1.13.0:388..v1.19; later releases spell the
+    # feature gate the same); the ListenerSet check of newer releases says `the Gateway API
+    # ListenerSet CRD do not seem to be present, but ListenerSets is set to true`. A 404 for
+    # the version it asks for reads the same whether the CRDs are absent or serve only other
+    # versions (cert-manager/cert-manager#6649: GKE's managed v1beta1-only CRDs under 1.14):
+    # _gw/older_bundle.py tells the two apart by the CRDs the paste lists
+    _p("cert-manager-gwapi-absent", r"the Gateway API (?:ListenerSet )?CRDs? do not seem to be "
+       r"present, but \w+ is set to true", "crd_not_installed", "class", ("text",),
+       hint="cert-manager found no Gateway API group/version it reads (v1 from cert-manager "
+            "1.14, v1beta1 before) and exits: install the Gateway API CRDs (standard-install."
+            "yaml of a release that serves that version, kubectl apply --server-side), or "
+            "turn the Gateway API support off (the ExperimentalGatewayAPISupport feature gate; "
+            "--enable-gateway-api from cert-manager 1.15); restart cert-manager after"),
     # Cilium's Gateway API translator found no listener it programs in the Gateway's model
     # (operator/pkg/gateway-api translation: `model source can't be empty` when the model has
     # no listener; only HTTP, HTTPS and TLS listeners were modelled before Cilium added
@@ -1840,3 +1858,10 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
         return Verdict(cause, layer, "event:other")
     cause, layer = _FALLBACK.get(scope, _FALLBACK["route"])
     return Verdict(cause, layer, "reason:other")
+
+
+# data plane wordings (Envoy Gateway's NACK log, a proxy's readiness probe, a generated object
+# named over 63 characters): _gw/proxy_text.py, which builds its patterns with _p
+from _gw import proxy_text  # noqa: E402
+
+TEXT_PATTERNS = TEXT_PATTERNS + proxy_text.PATTERNS

@@ -9,6 +9,18 @@ to GRPCRoute v1 while the v1.0 CRDs stayed). Without that evidence the kind may 
 absent, and the finding stays crd_not_installed (_gw/superseded.py reads the opposite case, a
 bundle newer than the controller).
 
+A controller may say the Gateway API CRDs as a whole are absent because the group/version it
+discovers answers 404 (cert-manager's `the Gateway API CRDs do not seem to be present, but
+ExperimentalGatewayAPISupport is set to true ... (the server could not find the requested
+resource)`, client-go's `unable to retrieve the complete list of server APIs: gateway.
+networking.k8s.io/v1: the server could not find the requested resource`). When the paste lists
+that group's CRDs installed (`kubectl get crd` rows `<plural>.gateway.networking.k8s.io  <created
+at>`, CRD objects, `kubectl api-resources` rows of the group), the CRDs are there and serve
+other versions only: crd_version_unsupported, inferred, confirmed by the group's discovery
+document (cert-manager/cert-manager#6649: cert-manager 1.14 reads v1, GKE's managed
+--gateway-api=standard CRDs then served v1beta1 only; cert-manager/website#2256). A line that
+names one kind whose CRD the listing lacks stays crd_not_installed.
+
 First release serving each version (gateway-api CHANGELOG/1.0-CHANGELOG.md "Gateway,
 GatewayClass, and HTTPRoute have all graduated to GA with a `v1` API", 1.1-CHANGELOG.md
 "GRPCRoute has graduated to GA (v1)", 1.5-CHANGELOG.md "TLSRoute `v1`", "ListenerSet
@@ -37,8 +49,87 @@ _BUNDLE_KINDS = ("Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "Reference
 
 def reclassify(findings: list[dict], raw: list, index) -> list[dict]:
     """crd_not_installed for a kind at a version a later Gateway API release introduced,
-    beside evidence that the bundle is installed -> crd_version_unsupported."""
-    return [_older(f, raw, index) or f for f in findings]
+    beside evidence that the bundle is installed -> crd_version_unsupported; so too a
+    controller's "the Gateway API CRDs are absent" beside the group's CRDs listed."""
+    return [_older(f, raw, index) or _listed(f, raw, index) or f for f in findings]
+
+
+# a controller's words that the group as a whole is not served (no single kind named)
+_GROUP_ABSENT = re.compile(r"\bGateway API CRDs? (?:do(?:es)? not seem to be present|(?:are |is )?"
+                           r"not (?:installed|found|present))|" + re.escape(_GROUP) +
+                           r"/(v\w+): the server could not find the requested resource|"
+                           r"found 0 APIResources in " + re.escape(_GROUP) + r"/(v\w+)",
+                           re.IGNORECASE)
+# `kubectl get crd` rows (NAME, CREATED AT), also where a wrap joined them into one line
+_CRD_ROW = re.compile(r"(?<![a-z0-9.-])([a-z0-9-]+)\." + re.escape(_GROUP) +
+                      r"\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+# `kubectl api-resources` rows: NAME [SHORTNAMES] APIVERSION NAMESPACED KIND
+_API_RESOURCE_ROW = re.compile(r"^\s*([a-z0-9]+)\s+(?:[\w,]+\s+)?" + re.escape(_GROUP) +
+                               r"/(v\w+)\s+(?:true|false)\s+\w+\s*$", re.MULTILINE)
+_KIND_NAMED = re.compile(r"\b(" + "|".join(("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute",
+                                            "TLSRoute", "TCPRoute", "UDPRoute", "ReferenceGrant",
+                                            "BackendTLSPolicy", "ListenerSet")) + r")\b")
+
+
+def listed_crds(raw: list, index) -> tuple[dict[str, str], dict[str, str]]:
+    """({plural: where it is listed}, {plural: the version api-resources shows}) of the
+    Gateway API CRDs the paste shows installed."""
+    text = "\n".join(str(line) for line in raw or [])
+    where: dict[str, str] = {}
+    for hit in _CRD_ROW.finditer(text):
+        where.setdefault(hit.group(1), "kubectl get crd")
+    for crd in index.of_kind("CustomResourceDefinition"):
+        name = str((crd.get("metadata") or {}).get("name") or "")
+        if name.endswith("." + _GROUP):
+            where.setdefault(name.split(".", 1)[0], "a CustomResourceDefinition object")
+    versions: dict[str, str] = {}
+    for hit in _API_RESOURCE_ROW.finditer(text):
+        where.setdefault(hit.group(1), "kubectl api-resources")
+        versions[hit.group(1)] = hit.group(2)
+    return where, versions
+
+
+def _listed(f: dict, raw: list, index) -> dict | None:
+    if f["cause"] != "crd_not_installed":
+        return None
+    # what the controller printed (the evidence), not this script's own words about it
+    own = " ".join(str(e) for e in f.get("evidence") or [])
+    claim = _GROUP_ABSENT.search(own)
+    if not claim:
+        return None
+    where, versions = listed_crds(raw, index)
+    named = {k.lower() for k in _KIND_NAMED.findall(own.split(claim.group(0), 1)[0] + " " +
+                                                     claim.group(0))}
+    core = [p for p in ("gateways", "httproutes", "gatewayclasses") if p in where]
+    if not core or any(_plural(kind) not in where for kind in named if kind != "gateway"):
+        return None
+    asked = claim.group(1) or claim.group(2) or ""
+    serves = sorted({v for v in versions.values()})
+    out = dict(f, cause="crd_version_unsupported", basis="inferred",
+               confirm=f"kubectl get --raw /apis/{_GROUP}")
+    listed = ", ".join(f"{p}.{_GROUP}" for p in core)
+    out["message"] = (
+        "the controller finds no Gateway API CRDs (its discovery of the group's version "
+        "answers 404), yet the paste lists them "
+        f"installed ({listed}: {where[core[0]]}): they do not serve the "
+        f"{_GROUP} version the controller asks for" + (f" ({asked})" if asked else "") +
+        (f"; the cluster serves {', '.join(serves)}" if serves else "") +
+        ", so the controller takes the group for absent")
+    out["fix"] = (
+        "install a Gateway API CRD release that serves the version the controller release "
+        "reads (v1 for most controllers since Gateway API v1.0; cert-manager 1.14+ needs v1), "
+        "or run a controller release that reads a version the installed CRDs serve; a cloud's "
+        "managed Gateway API (GKE --gateway-api=standard) installs its own bundle, which may "
+        "lag: upgrade the cluster to a version whose bundle serves it, or turn the managed "
+        "install off before applying your own CRDs. The versions served: kubectl get --raw "
+        f"/apis/{_GROUP}")
+    return out
+
+
+def _plural(kind: str) -> str:
+    kind = kind.lower()
+    return kind[:-1] + "ies" if kind.endswith("y") else (kind + "es" if kind.endswith("s")
+                                                          else kind + "s")
 
 
 def _older(f: dict, raw: list, index) -> dict | None:

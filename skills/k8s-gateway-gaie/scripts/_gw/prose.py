@@ -1295,7 +1295,8 @@ def unexplained(findings: list[dict], lines: list[str]) -> list[dict]:
     # (a status read as not describing the object is an explanation too: foreign_status)
     if any(f["severity"] in ("error", "warning") or f["cause"] in ("stale_status",
                                                                      "empty_listener",
-                                                                     "reconcile_after_delete")
+                                                                     "reconcile_after_delete",
+                                                                     "proxy_not_provisioned")
            for f in findings):
         return []
     prose = read(lines)

@@ -37,6 +37,17 @@ _SUBJECT = re.compile(r'is forbidden:\s*User \\?"?system:serviceaccount:(?P<ns>[
 _PICKER = re.compile(r"(?:^|[-_.])(?:epp|endpoint-?picker|picker)(?:$|[-_.])", re.IGNORECASE)
 _CONTROLLER = re.compile(r"(?:^|[-_.])(?:controller|operator|manager)(?:$|[-_.])",
                          re.IGNORECASE)
+# an account named after the gateway implementation is its controller's: the ServiceAccount
+# of Envoy Gateway's chart is `envoy-gateway` (charts/gateway-helm templates, the
+# envoy-gateway-system namespace), whose provider watches InferencePools for the AI Gateway
+# (envoyproxy/ai-gateway commit acf6ba31 (#1477): `User "system:serviceaccount:envoy-gateway-
+# system:envoy-gateway" cannot watch resource "inferencepools"`, the chart's ClusterRole had
+# lost `watch`); NGINX Gateway Fabric `nginx-gateway`, Istio `istiod`, kgateway, Contour,
+# Traefik, Kong (an `-operator` account is read by _CONTROLLER)
+_IMPLEMENTATION = re.compile(r"^(?:envoy-gateway|nginx-gateway|istiod(?:-[\w.-]+)?|kgateway|"
+                             r"gloo|contour|traefik|kong|ingress-kong|"
+                             r"gateway-api-controller|aws-application-networking-controller)$",
+                             re.IGNORECASE)
 _CONTROLLER_HINT = ("the controller's ServiceAccount {sa} (namespace {ns}) may not list or "
                     "watch what the message names (it manages InferencePools, so it lists "
                     "them, not only the endpoint picker): add get/list/watch on that resource "
@@ -48,23 +59,41 @@ _CONTROLLER_HINT = ("the controller's ServiceAccount {sa} (namespace {ns}) may n
 def controller_denial(text: str) -> Verdict | None:
     """A denial whose ServiceAccount is a controller's, not an endpoint picker's."""
     hit = _SUBJECT.search(text or "")
-    if not hit or _PICKER.search(hit["sa"]) or not _CONTROLLER.search(hit["sa"]):
+    if not hit or _PICKER.search(hit["sa"]) or not (
+            _CONTROLLER.search(hit["sa"]) or _IMPLEMENTATION.match(hit["sa"])):
         return None
     return Verdict("controller_forbidden", "class", "controller-forbidden-account",
                    {"kind": "ServiceAccount", "name": hit["sa"]},
                    _CONTROLLER_HINT.format(sa=hit["sa"], ns=hit["ns"]))
 
 
-def reassign(hits: list) -> list:
+def reassign(hits: list, lines=None) -> list:
     """(verdict, line) hits with a picker reading of a denial whose line names a
-    controller's ServiceAccount read as that controller's."""
+    controller's ServiceAccount read as that controller's. A denial a log wrapped (`is
+    forbidden: User` at a line's end, the account on the next) is read with the lines that
+    follow it in `lines`."""
     out = []
     for verdict, line in hits:
         if verdict.pattern == "epp-forbidden":
-            verdict = controller_denial(" ".join(str(line).replace('\\"', '"').split())) \
-                or verdict
+            verdict = controller_denial(_joined(_with_next(line, lines))) or verdict
         out.append((verdict, line))
     return out
+
+
+def _joined(text: str) -> str:
+    return " ".join(str(text).replace('\\"', '"').split())
+
+
+def _with_next(line, lines, more: int = 2) -> str:
+    """The line and the `more` lines after it when its subject is cut at its end."""
+    text = str(line)
+    if _SUBJECT.search(_joined(text)) or not lines:
+        return text
+    listed = [str(x) for x in lines]
+    at = next((i for i, x in enumerate(listed) if x.strip() and x.strip() in text), None)
+    if at is None:
+        return text
+    return " ".join([text] + listed[at + 1:at + 1 + more])
 
 
 # built-in kinds a server always serves (core/v1, discovery.k8s.io/v1, networking.k8s.io/v1)

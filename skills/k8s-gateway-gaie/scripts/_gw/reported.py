@@ -14,14 +14,14 @@ from typing import Any
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
-from _gw import catalogue, foreign_status, orphan_parents, rbac_denial
+from _gw import catalogue, default_conditions, foreign_status, orphan_parents, rbac_denial
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (GENERIC_CONDITION, ROUTE_PARENT_TEXT, Verdict, absent_crd,
                           classify, match_condition_summary, match_denial, match_message,
                           match_quoted, match_reason_token, match_subject_condition,
                           reason_verdict, scope_of_text)
 from _gw.api_refusal import match_refusal, match_webhook_fields, refusal_blocks, verdict_of
-from _gw.webhook_refusal import match_webhook
+from _gw.webhook_refusal import POLICY_DENIED, match_webhook
 from _gw.text_conditions import condition_blocks, reasons_named, scope_above
 from _gw.objects import (LISTENERSET_KINDS, ROUTE_KINDS, backend_refs, cond_text,
                          holding_listener, is_current, meta, parent_refs, pod_ready,
@@ -146,10 +146,14 @@ def _gateway(index, gw: dict) -> list[dict]:
     listeners = listener_findings(gw, status.get("listeners"))
     # conditions a controller that does not implement the class wrote: not a verdict
     foreign, conditions = foreign_status.disclaimed(gw, status.get("conditions"))
+    # the CRD's default conditions left beside an address a controller wrote: not a verdict
+    defaults, conditions = default_conditions.unwritten(gw, conditions)
     own = _conditions(gw, "gateway", conditions,
                       refine=lambda cond, v: _refine_gateway(index, gw, v))
     if foreign:
         own.append(foreign_status.finding_for(gw, foreign))
+    if defaults:
+        own.append(default_conditions.finding_for(gw, defaults))
     if listeners:  # the listener conditions say which listener and why: keep those
         own = [f for f in own if f["cause"] not in GENERIC]
     unaddressed = _table_without_address(gw)
@@ -554,7 +558,12 @@ def text_findings(lines, raw=None) -> list[dict]:
     read_whole = [str(line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)]
     hits = [(v, line) for v, line in hits if not v.pattern.startswith(WHOLE_LINE)
             or not any(str(line).strip() in other for other in read_whole)]
-    hits = rbac_denial.reassign(hits)  # a controller's ServiceAccount named: its own RBAC
+    # an admission policy's refusal a terminal or an editor wrapped: its message and the
+    # object it refused are read from the paragraph, not from the line that holds its name
+    hits = [(v, line) for v, line in hits if not v.pattern.startswith(POLICY_DENIED) or not any(
+        other.pattern.startswith(POLICY_DENIED) and str(line).strip() in str(whole)
+        and len(str(whole)) > len(str(line)) for other, whole in hits)]
+    hits = rbac_denial.reassign(hits, lines)  # a controller's ServiceAccount named: its own RBAC
     # an endpoint picker's kinds refused beside kinds no picker touches: one controller's
     # ServiceAccount (a pool-managing controller lists InferencePools too), not the picker's
     if any(v.cause == "controller_forbidden" for v, _ in hits):

@@ -27,6 +27,11 @@ def merge(reported: list[dict], inferred: list[dict]) -> list[dict]:
     said = {(_key(f), f["cause"]) for f in reported}
     kept = [f for f in inferred if (_key(f), f["cause"]) not in said]
     ordered = sorted(enumerate(reported + kept), key=lambda pair: _rank(*pair))
+    # the API server refusing the controller's status writes is why its conditions stay the
+    # CRDs' default "Waiting for controller": the controller runs (istio/istio#46815, higress
+    # #3645), so that refusal (a warning) goes before the no_controller the default reads as
+    if any(f["cause"] == "status_update_rejected" for f in reported):
+        ordered.sort(key=lambda pair: pair[1]["cause"] == "no_controller")
     return [f for _, f in ordered]
 
 
