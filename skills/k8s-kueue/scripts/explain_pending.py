@@ -23,7 +23,8 @@ from _kueue.jobs import check_job_without_workload, queue_name_of
 from _kueue.objects import Cluster, is_true
 from _kueue import dra_uncounted, partial_start, saturated, tas_node_selector, tas_taints
 from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
-from _kueue import queue_mates, unregistered_webhook, unserved_api
+from _kueue import preemption_loop, queue_mates, unregistered_webhook, unserved_api
+from _kueue import visibility_api
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -102,6 +103,14 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     bugs = recovered_panic.findings(texts)
     if bugs:  # the webhook call failed because its handler panicked, not a manager down
         findings = bugs + [f for f in findings if not recovered_panic.webhook_failure_of(f)]
+    unserved_visibility = visibility_api.findings(
+        texts + list(getattr(cluster, "lines", []) or []))
+    if unserved_visibility and not any(f["cause"] == "kueue_controller_down" for f in findings):
+        # Kueue's visibility APIService registered but not served (kueue#1769, #2205)
+        findings = unserved_visibility + findings
+    looped = preemption_loop.findings(texts)
+    if looped:  # the same victim preempted again after it re-admitted (kueue#6929)
+        findings = looped + findings
     shipped = conversion_ca.findings(texts)
     if shipped:  # a conversion call that reached Kueue and failed its CA: a CRD, not a crash
         findings = shipped + [f for f in findings if not conversion_ca.covers(f, shipped)]

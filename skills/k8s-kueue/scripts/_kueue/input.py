@@ -26,7 +26,8 @@ import re
 import yaml
 
 from _kueue import controller_down, prose, rbac_denied, recovered_panic, text_evictions
-from _kueue import tas_node_selector, unregistered_webhook, unserved_api
+from _kueue import preemption_loop, tas_node_selector, unregistered_webhook, unserved_api
+from _kueue import visibility_api
 from _kueue.messages import clauses
 from _kueue.objects import Cluster, as_kueue_object, check_states, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD, messages_in
@@ -115,7 +116,10 @@ def read_dump(path: str) -> tuple[list[dict], set[str], list[str], list[str]]:
     fragments = _kindless_fragments(text) or [
         f for f in getattr(objects, "fragments", ()) if _status_fragment(f)]
     if fragments:
-        said = _untyped_messages(fragments)
+        # (and a log line beside it that says on its own what failed: the visibility
+        # server's listener, kueue#2205)
+        said = _untyped_messages(fragments) + [
+            line for line in lines if visibility_api.findings([line])]
         return fragments, set(), said, said
     if _kueue_text(lines):
         # No object, but Kueue's own words (logs, a quoted message) or a table it reads.
@@ -143,7 +147,8 @@ def _kueue_text(lines: list[str]) -> bool:
         or bool(controller_down.findings([], lines)) \
         or bool(recovered_panic.findings(lines)) or bool(unserved_api.findings(lines)) \
         or bool(rbac_denied.findings(lines)) or bool(unregistered_webhook.findings(lines)) \
-        or bool(text_evictions.events(lines)) \
+        or bool(text_evictions.events(lines)) or bool(visibility_api.findings(lines)) \
+        or bool(preemption_loop.findings(lines)) \
         or bool(tas_node_selector.refused_line(lines))
     # (text_evictions: an eviction message alone, for explain_eviction; tas_node_selector:
     # Kueue's topology ungater refused over the pod's nodeSelector, kueue#4571)

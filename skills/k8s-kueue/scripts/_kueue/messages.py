@@ -401,6 +401,17 @@ _MESSAGES = [
     ("workload_missing", r"(?:Error from server(?: \(Forbidden\))?|error when creating [^:]*):\s*"
                          rf"admission webhook \\?\"?(?P<webhook>[mv]{_JOB_KIND_HOOKS}\.kb\.io)"
                          r"\\?\"? denied the request(?![^\n]*field is immutable)"),
+    # Known Kueue defect: Kueue's pod webhook (vpod.kb.io) refusing a change of a pod's
+    # WorkloadPriorityClass label as immutable. Nobody edits a managed pod's labels by hand:
+    # its owner (LeaderWorkerSet's controller, Kueue's own pod-group reconciler) writes them,
+    # and the pod webhook's ValidateUpdate runs jobframework.ValidateJobOnUpdate ->
+    # ValidateUpdateForWorkloadPriorityClass (`metadata.labels[kueue.x-k8s.io/priority-class]:
+    # Invalid value: "<class>": field is immutable`, pkg/controller/jobs/pod/pod_webhook.go:253
+    # @v0.11.0), so a LeaderWorkerSet with a priority-class label never got its pods: PR
+    # kubernetes-sigs/kueue#4711 ("Fixed bug that doesn't allow to use WorkloadPriorityClass on
+    # LeaderWorkerSet", release-0.11 commit 64eb9ed / #4725)
+    ("kueue_bug", r"admission webhook \\?\"?vpod\.kb\.io\\?\"? denied the request:[^\n]*?"
+                  r"metadata\.labels\[kueue\.x-k8s\.io/priority-class\][^\n]*?field is immutable"),
     # ... the same webhooks refusing a person's UPDATE of an existing job: kubectl's print of a
     # refused `apply` of a changed object ("Error from server (Forbidden): error when applying
     # patch: ... for: "<file>": error when patching "<file>": admission webhook ... denied the
@@ -699,10 +710,14 @@ def normalize(message: str) -> str:
     # those YAML's single-quoted style doubles (`message: 'LocalQueue q doesn''t exist'` on
     # a line of -o yaml the YAML reader could not take, e.g. a name masked as `*****`)
     text = _ESCAPED_QUOTE.sub('"', str(message or ""))
+    # a markdown auto-link GitHub renders a domain-like word into, copied back as markdown
+    # (`[vpod.kb.io](http://vpod.kb.io/)`, kubernetes-sigs/kueue#4711): the word itself
+    text = _AUTOLINK.sub(r"\1", text)
     return " ".join(_YAML_DOUBLED_QUOTE.sub("'", text).split())
 
 
 _ESCAPED_QUOTE = re.compile(r'\\+"')
+_AUTOLINK = re.compile(r"\[([\w.-]+\.[\w./-]+)\]\((?:https?://)?\1/?\)")
 
 
 # (inside a word, or at either end of one: `AllocationMode ''All'' is not supported`)
