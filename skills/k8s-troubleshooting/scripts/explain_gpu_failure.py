@@ -18,7 +18,8 @@ from k8s_skillkit.loading import read_text
 
 from _tshoot import gpu_capacity, gpu_cli_contrast, gpu_rendered_config, gpu_runtime_handler
 from _tshoot import gpu_distro_default, gpu_engine_mismatch, gpu_fabric_inferred, gpu_plugin_ds
-from _tshoot import plugin_registration
+from _tshoot import plugin_registration, podgc_duplicates
+from _tshoot import gpu_scheduler
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu import _generic_system_error as bare_system_error
 from _tshoot.gpu_said import said_findings
@@ -46,7 +47,11 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   nccl_network_error
   nccl_watchdog_timeout
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; spec_invalid (the API server
-  refused an object, e.g. a ClusterPolicy after helm upgrade); when none of these is in the logs
+  refused an object, e.g. a ClusterPolicy after helm upgrade, or a field error quoted
+  without its head); stuck_terminating (PodGC cannot delete a pod whose spec lists a key
+  twice, or the runtime lost the nvidia handler a sandbox it must stop was created with);
+  unschedulable_* (a pending pod's FailedScheduling, read as triage.py reads it); when none
+  of these is in the logs
   but lines report a GPU-stack failure: info not_evaluated, quoting them
 exit: 0 nothing found, 1 findings, 2 bad input."""
 
@@ -146,6 +151,22 @@ REPORTED = [
      "NVIDIA/gpu-operator#729), or the GPU Operator's precompiled driver images, or a kernel "
      "whose headers the driver container's repositories still carry (an older, pinned node "
      "image); then restart the driver pod"),
+    # the module built with an older major gcc than the kernel's (_tshoot/nvidia_kmod.py
+    # compiler_older: the kernel's and NVIDIA conftest.sh's compiler-mismatch warnings)
+    ("driver_cc", "gpu_driver_build_failed", {"kind": "Node", "name": ""},
+     "the NVIDIA kernel module is being built with an older compiler than the one that built "
+     "the node's kernel (the kernel build's compiler-mismatch warning): the kernel's build "
+     "flags need the newer gcc (an older one refuses them, 'unrecognized command-line "
+     "option'), so the module does not build, no driver loads and no container gets a GPU. "
+     "Ubuntu 22.04's HWE and cloud kernels 5.19 and 6.5 are built by gcc-12 while the "
+     "release's default gcc is 11 (NVIDIA's ubuntu22.04 driver Dockerfile: 'Kernels with "
+     "versions 5.19.x and 6.5.x need gcc 12')",
+     "use a driver image that carries the kernel's compiler (NVIDIA's ubuntu22.04 driver "
+     "images install gcc-12 since NVIDIA/gpu-driver-container dd69782, 2024-04: upgrade the "
+     "GPU Operator or set driver.version to a current image), or the precompiled driver "
+     "images, or a node image whose kernel the driver image's gcc built; then delete the "
+     "driver pod. Confirm: the driver container's log shows the build error after the warning "
+     "(kubectl logs -n <operator namespace> <driver pod> -c nvidia-driver-ctr)"),
     # the driver container that cannot update its package cache never gets to the build
     # (_tshoot/gpu_driver_repo.py: apt's GPG error on a rotated repository key)
     ("driver_repo", "gpu_driver_build_failed", {"kind": "Node", "name": ""},
@@ -582,6 +603,19 @@ REPORTED_AFTER_DUPLICATES = [
      "to the routable one (eth0 on the pod network; the host's NIC with hostNetwork: true); "
      "a leading ^ excludes, = is an exact match that some NCCL builds do not honour; run with "
      "NCCL_DEBUG=INFO to see the interfaces NCCL considered"),
+    # NCCL's OFI net plugin's own registration failure (_tshoot/nccl_ofi.py cites each
+    # wording): before the bare ncclSystemError it returns for it
+    ("ofi_mr", "nccl_network_error", OBJECT,
+     "NCCL's OFI net plugin (aws-ofi-nccl, NCCL's transport over AWS EFA / libfabric) could "
+     "not register a buffer with the network device (libfabric's memory registration refused "
+     "it; type 2 is GPU memory), so it returns ncclSystemError and the communicator fails. "
+     "RC -22 (Invalid argument) on GPU memory is what AWS's EFA cheatsheet names for NCCL "
+     "2.19 or later with an EFA installer older than 1.29.1",
+     "for RC -22 with NCCL >= 2.19 and efa-installer < 1.29.1: set FI_EFA_SET_CUDA_SYNC_MEMOPS=0 "
+     "in the training containers' environment, or install EFA installer 1.29.1 or later (the "
+     "node's and the image's libfabric); for another RC, match the image's libfabric, "
+     "aws-ofi-nccl and NCCL releases (NCCL_DEBUG=INFO prints them at start) and read the "
+     "error string the line ends with"),
     ("nccl_net", "nccl_network_error", OBJECT,
      "NCCL's transport failed (InfiniBand/RoCE completion error or a closed socket): a peer "
      "died or the fabric dropped the connection",
@@ -640,7 +674,7 @@ def _reported(report: GpuReport, rows: list[Row]) -> list[dict[str, Any]]:
             found = finding("error", cause, obj, message, getattr(report, field)[:3], fix,
                             basis="reported")
             if field == "nccl_net" and all(bare_system_error(line) for line in report.nccl_net):
-                if report.nccl_shm:  # the shared-memory line names the call that failed
+                if report.nccl_shm or report.ofi_mr:  # a line names the call that failed
                     continue
                 found = _bare_system_error(found)
             inferred = (field == "nccl_shm" and report.nccl_shm_inferred) or (
@@ -790,9 +824,10 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
         raise InputError("--world-size must be at least 1")
     report = read("\n".join(texts))
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
+        podgc_duplicates.findings(texts) or \
         gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
         plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
-        gpu_plugin_ds.findings(texts) or \
+        gpu_plugin_ds.findings(texts) or gpu_scheduler.findings(texts) or \
         gpu_fabric_inferred.findings(texts) or \
         said_findings(texts) or gpu_rendered_config.findings(texts) or \
         gpu_cli_contrast.findings(texts) or unclassified(texts)

@@ -74,6 +74,7 @@ from dataclasses import dataclass, field
 from k8s_skillkit.event_table import unwrap_free_text
 from k8s_skillkit.surface import clean
 from _tshoot import cuda_insufficient, gpu_driver_repo, gpu_node_image, nvidia_kmod, smi_table
+from _tshoot import nccl_ofi
 from _tshoot.containerd_config import non_nvidia_binaries
 from _tshoot.nccl_faults import NcclFaults, is_gpu_oom
 from _tshoot.nccl_faults import read as read_nccl_faults
@@ -140,6 +141,13 @@ _RM_INIT_FAILED = re.compile(r"NVRM: (?:GPU \S+: )?RmInitAdapter failed!|rm_init
 # NVIDIA/nvidia-container-runtime#138, a pod that lost its GPU after days)
 _NVML_INIT = re.compile(r"(?:Failed to initialize NVML|NVML initiali[sz]e failed): "
                         r"(?P<why>Unknown Error|Unknown?\b)|"
+                        # the short form NVIDIA's CDI page quotes for a container that lost its
+                        # devices (NVIDIA/k8s-device-plugin docs/cdi.md@1b826ac:10 `NVML: Unknown
+                        # error`) and pynvml's exception class for NVML_ERROR_UNKNOWN; not the
+                        # hook's host-side `nvml error: unknown error` (_HOOK_NVML_UNKNOWN) nor
+                        # go-nvml's lower-case `nvml: Unknown Error` in the device plugin's own
+                        # calls on the host (awslabs/amazon-eks-ami#1523: a GSP fault)
+                        r"(?-i:\bNVML): Unknown Error\b|\bNVMLError_Unknown\b|"
                         r"(?P<mismatch>Driver/library version mismatch|NVRM: API mismatch)", re.I)
 # No NVIDIA driver on the node at all: NVML_ERROR_DRIVER_NOT_LOADED (nvml.h nvmlErrorString
 # "Driver Not Loaded"), as libnvidia-container's hook prints it (`nvidia-container-cli:
@@ -478,6 +486,7 @@ class GpuReport:
     cuda_oom: list[str] = field(default_factory=list)
     vgpu_accounting: list[str] = field(default_factory=list)     # HAMi's counter wrapped
     nccl_net: list[str] = field(default_factory=list)
+    ofi_mr: list[str] = field(default_factory=list)  # OFI plugin: buffer registration failed
     nccl_no_interface: list[str] = field(default_factory=list)  # NCCL_SOCKET_IFNAME matches none
     fabric_not_ready: list[str] = field(default_factory=list)   # CUDA 802: Fabric Manager
     nvls_bind: list[str] = field(default_factory=list)   # NCCL: NVLS multicast bind, FM named
@@ -524,6 +533,7 @@ class GpuReport:
     driver_absent: list[str] = field(default_factory=list)       # no driver loaded / installed
     driver_packages: list[str] = field(default_factory=list)     # no packages to build it
     driver_build: list[str] = field(default_factory=list)        # the module cannot be built
+    driver_cc: list[str] = field(default_factory=list)   # built with an older gcc than the kernel's
     driver_repo: list[str] = field(default_factory=list)         # no package cache to build
     driver_load: list[str] = field(default_factory=list)         # built, the kernel refuses it
     driver_broken: list[str] = field(default_factory=list)       # the node's NVML cannot init
@@ -595,7 +605,9 @@ def read(text: str) -> GpuReport:
     _read_plugin_lines(report, text)
     if not report.driver_build:  # the driver container's line, wrapped by a console (_lines)
         report.driver_build = _lines(text, DRIVER_BUILD) or nvidia_kmod.dkms_build_failed(text)
+    report.driver_cc = nvidia_kmod.compiler_older(text)
     report.driver_repo = gpu_driver_repo.lines(text)
+    report.ofi_mr = nccl_ofi.mr_failed(text)  # aws-ofi-nccl (EFA): _tshoot/nccl_ofi.py
     report.driver_unsupported = nvidia_kmod.unsupported_gpu(text)
     if not report.driver_load:
         report.driver_load = _lines(text, DRIVER_LOAD)

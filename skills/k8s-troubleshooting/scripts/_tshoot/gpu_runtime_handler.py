@@ -13,6 +13,9 @@ a second containerd, or a distribution whose config and socket are elsewhere: th
 CONTAINERD_CONFIG / CONTAINERD_SOCKET; hrishin/GPU-Workload-Debugging task2, NVIDIA/gpu-operator
 #432). The skill files that under nvidia_runtime_not_default: the runtime the kubelet uses does
 not run the NVIDIA runtime for GPU pods (references/gpu-training.md).
+The same refusal on the teardown path (KillPodSandbox / StopPodSandbox) is a pod that ran with
+the handler and cannot be stopped since it went: stuck_terminating (_tshoot/handler_teardown.py,
+NVIDIA/nvidia-container-toolkit 0f9036c).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from k8s_skillkit.errors import InputError
 from k8s_skillkit.findings import finding
 from k8s_skillkit.loading import parse_paste
 
+from _tshoot import handler_teardown
 from _tshoot.kubeletmsg import NO_RUNTIME_HANDLER
 
 OBJECT = {"kind": "Node", "name": ""}
@@ -30,15 +34,33 @@ _TOOLKIT_POD = "nvidia-container-toolkit"
 _UP = ("Running", "Completed", "Succeeded")
 
 
-def _refusals(text: str) -> list[str]:
-    """The runtime's lines refusing an NVIDIA handler, one per distinct wording."""
+def _refusals(text: str, teardown: bool = False) -> list[str]:
+    """The runtime's lines refusing an NVIDIA handler, one per distinct wording: those of a
+    sandbox it creates, or (teardown) of one it stops (_tshoot/handler_teardown.py)."""
     out = []
     for line in text.splitlines():
         m = NO_RUNTIME_HANDLER.search(line)
         handler = (m.group("handler") or m.group("crio") or "") if m else ""
-        if handler.lower().startswith("nvidia"):
+        if handler.lower().startswith("nvidia") and \
+                bool(handler_teardown.TEARDOWN.search(line)) == teardown:
             out.append(" ".join(line.split())[:300])
     return list(dict.fromkeys(out))
+
+
+def _teardown(text: str) -> list[dict[str, Any]]:
+    """stuck_terminating when the runtime refuses the nvidia handler only while stopping a
+    sandbox: the pod ran with it, the handler went since (handler_teardown.py)."""
+    refused = _refusals(text, teardown=True)
+    if not refused:
+        return []
+    m = NO_RUNTIME_HANDLER.search(refused[0])
+    crio = m.group("crio") if m else None
+    handler = (crio or (m.group("handler") if m else "") or "nvidia")
+    message, fix = handler_teardown.message_fix(handler, "CRI-O" if crio else "containerd")
+    return [finding("error", "stuck_terminating", {"kind": "Pod", "name": ""}, message,
+                    refused[:2], fix, basis="reported",
+                    confirm="kubectl get runtimeclass; on the node: crio config | grep -A3 "
+                            "'runtimes.nvidia' (containerd: containerd config dump)")]
 
 
 def _toolkit_down(text: str) -> list[str]:
@@ -58,11 +80,12 @@ def _toolkit_down(text: str) -> list[str]:
 
 
 def findings(texts: list[str]) -> list[dict[str, Any]]:
-    """nvidia_runtime_not_default when the runtime refuses an nvidia* handler; [] else."""
+    """nvidia_runtime_not_default when the runtime refuses an nvidia* handler for a sandbox it
+    creates, stuck_terminating when only for one it stops; [] else."""
     text = "\n".join(texts)
     refused = _refusals(text)
     if not refused:
-        return []
+        return _teardown(text)
     return [finding(
         "error", "nvidia_runtime_not_default", OBJECT,
         "the container runtime the kubelet uses has no NVIDIA runtime handler, so it cannot "

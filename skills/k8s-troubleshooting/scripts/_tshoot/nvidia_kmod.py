@@ -24,6 +24,19 @@ the GPU: a `RmInitAdapter failed!` beside them is their consequence (gpu.py _RM_
   dkms's own `Bad return status for module build on kernel: <kernel> (<arch>)` with `Consult
   <dkms tree>/nvidia/<version>/build/make.log for more information.` (dell/dkms dkms@v2.8.1:1352,
   dkms.in@v3.2.2:1465) is read here, where the make.log path names the module.
+- The module built with an older compiler than the kernel's (compiler_older): the kernel's own
+  external-module warning `warning: the compiler differs from the one used to build the
+  kernel` / `  The kernel was built by: <CONFIG_CC_VERSION_TEXT>` / `  You are using:
+  <CC_VERSION_TEXT>` (linux top-level Makefile, the KBUILD_EXTMOD `prepare` target, v6.1), and
+  NVIDIA's conftest.sh cc_version_check (open-gpu-kernel-modules 595.45.04 kernel-open/
+  conftest.sh:5253-5275): `Warning: The kernel was built with <kernel cc>, but the current
+  compiler version is <cc --version>.` (just_msg) or `The major and minor number of the
+  compiler used to compile the kernel: <kernel cc> does not match the compiler used here:
+  <cc --version>` (full_output). An older major gcc than the kernel's cannot take the flags
+  the kernel's build passes, so the module does not build: NVIDIA/gpu-operator#564 (the GCP
+  Ubuntu 22.04 kernel 5.19.0-*-gcp built by gcc-12, the driver image's gcc 11), fixed by
+  installing gcc-12 in the driver image (NVIDIA/gpu-driver-container ubuntu22.04/Dockerfile
+  @06a208c:96, "Kernels with versions 5.19.x and 6.5.x need gcc 12.3.0 for compilation").
 """
 from __future__ import annotations
 
@@ -40,6 +53,38 @@ UNSUPPORTED_GPU = re.compile(
 # name is in that path
 _DKMS_BUILD = re.compile(r"Bad return status for module build on kernel", re.I)
 _DKMS_NVIDIA_LOG = re.compile(r"/dkms/nvidia(?:-\w+)?/[^/\s]+/\S*make\.log", re.I)
+
+
+# the three wordings of "the kernel's compiler, then the one in use"
+_CC_KERNEL = re.compile(r"The kernel was built by:\s*(.+?)\s+You are using:\s*(.+?)"
+                        r"(?=\s*(?:```|$|warning:|\*\*\*|\n\s*\n))", re.I | re.S)
+_CC_NVIDIA = re.compile(r"The kernel was built with\s+(.+?),\s+but the current compiler version is"
+                        r"\s+(.+?)\.?\s*$", re.I | re.M)
+_CC_NVIDIA_FULL = re.compile(r"compiler used to\s+compile the kernel:\s*(.+?)\s*does not match the "
+                             r"compiler used here:\s*(.+?)\s*(?:Copyright|It is recommended|$)",
+                             re.I | re.S)
+_CC_VERSION = re.compile(r"\b(\d+)\.\d+(?:\.\d+)?\b")
+_CLANG = re.compile(r"\bclang\b", re.I)
+
+
+def _cc_major(said: str) -> int | None:
+    m = _CC_VERSION.search(said)
+    return int(m.group(1)) if m else None
+
+
+def compiler_older(text: str) -> list[str]:
+    """The kernel's or nvidia-installer's compiler-mismatch warning when the compiler in use is
+    of an older major release than the kernel's (the module build fails on the kernel's flags);
+    [] when they agree, the one in use is newer, or they are different compilers."""
+    for rx in (_CC_KERNEL, _CC_NVIDIA, _CC_NVIDIA_FULL):
+        for m in rx.finditer(text):
+            kernel, used = (" ".join(g.split()) for g in m.groups())
+            if bool(_CLANG.search(kernel)) != bool(_CLANG.search(used)):
+                continue
+            k, u = _cc_major(kernel), _cc_major(used)
+            if k is not None and u is not None and k > u:
+                return [f"the kernel was built by: {kernel[:160]}", f"in use: {used[:160]}"]
+    return []
 
 
 def unsupported_gpu(text: str) -> list[str]:

@@ -18,7 +18,8 @@ from k8s_skillkit import fatal_log, invalid_errors
 from k8s_skillkit.admission_denials import refusals
 from k8s_skillkit.get_table import ADMISSION_REASON
 
-from _tshoot import cni_teardown, csi_lifecycle, karpenter_zones
+from _tshoot import cni_teardown, csi_lifecycle, eviction_manager, handler_teardown
+from _tshoot import karpenter_zones
 from _tshoot import gpu as gpu_logs
 from _tshoot import kubeletmsg as km
 from _tshoot import schedmsg as sm
@@ -206,7 +207,7 @@ def gpu_fault(text: str) -> str:
         return "device_access"
     if report.nvml_mismatch:
         return "driver_mismatch"
-    if report.driver_build:
+    if report.driver_build or report.driver_cc:
         return "driver_build"
     if report.driver_load:
         return "driver_load"
@@ -391,6 +392,10 @@ def _sandbox(text: str) -> Report | None:
     handler = km.NO_RUNTIME_HANDLER.search(text)
     if handler:
         crio = handler.group("crio")
+        if handler_teardown.TEARDOWN.search(text):  # stopping a sandbox whose handler went
+            return Report("stuck_terminating", _short(text), WEIGHT["stuck_terminating"],
+                          {"message_fix": handler_teardown.message_fix(
+                              crio or handler.group("handler"), "CRI-O" if crio else "containerd")})
         return Report("sandbox_failed", _short(text), WEIGHT["sandbox_failed"] + 1,
                       {"handler": crio or handler.group("handler"),
                        "runtime": "CRI-O" if crio else "containerd"})
@@ -468,6 +473,9 @@ def _node_down(text: str) -> Report | None:
 
 
 def _node_pressure(text: str) -> Report | None:
+    said = eviction_manager.detail(text)  # the kubelet's eviction manager, in its own words
+    if said:
+        return Report("node_pressure", _short(text), WEIGHT["node_pressure"], said)
     if km.NODE_PRESSURE.search(text) or re.search(
             r"^\s*(DiskPressure|MemoryPressure|PIDPressure)\s+True\b", text):
         return Report("node_pressure", _short(text), WEIGHT["node_pressure"])
