@@ -77,6 +77,9 @@ GENERIC = {"default", "kube-system", "kube-public", "kube-node-lease", "cluster-
            "nvidia-container-runtime-hook",
            # Kueue's controller Deployment in every install (config/components/manager)
            "kueue-controller-manager",
+           # the DRA term for a driver's node component (k8s.io/dynamic-resource-allocation
+           # kubeletplugin; every DRA driver's "<driver>-kubelet-plugin" DaemonSet)
+           "kubelet-plugin",
            # a Kubernetes distribution's name (Canonical's), and Docker's daemon.json key for
            # the default runtime (docker/cli docs/reference/dockerd.md): every GPU setup guide's
            "microk8s", "default-runtime",
