@@ -26,7 +26,7 @@ from _gw import attach_count, epp_datastore, fatal_log, host_header, manifest_mi
 from _gw.contradicts import spec_contradictions
 from _gw import backend_tls_guess, deleted_object, istio_listener_names, listener_unique
 from _gw import older_bundle, proxy_service, superseded
-from _gw import channel_fields
+from _gw import channel_fields, leader_status
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -222,6 +222,8 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     reported += text_findings(lines, raw) + absent_crd_findings(absent, index)
     # a controller's fatal log line no reader above explains: it exits (_gw/fatal_log.py)
     reported += fatal_log.findings(raw, _claimed)
+    # a controller that lost its lease and skips status writes since (_gw/leader_status.py)
+    reported += leader_status.findings(raw)
     # the picker's "no pods available" says the pool has no endpoint, not why (_gw/epp_datastore)
     reported, empty_pool = epp_datastore.split(reported, inferred)
     reported = nack.empty_listeners(reported, index, lines)
@@ -569,7 +571,7 @@ def _claimed(text: str) -> bool:
 def _knows_text(lines: list[str]) -> bool:
     """Lines with a wording this skill reads: a gateway or endpoint-picker message, a
     controller's fatal log line, or a sentence the prose rules read."""
-    if fatal_log.findings(lines, _claimed):
+    if fatal_log.findings(lines, _claimed) or leader_status.findings(lines):
         return True
     lines = with_paragraphs(lines)
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))

@@ -92,6 +92,27 @@ _NGINX_EMERG_HINT = ("nginx (the data plane) refused the configuration the contr
                      "controller should have written (a certificate or CA bundle) that is "
                      "missing is the controller's fault although its status says True: "
                      "check the Secret it references, then upgrade or report it")
+_NGINX_BIND_HINT = (
+    "nginx (the data plane) cannot bind its listening socket: the address or unix socket is "
+    "in use (another process on that port, or socket files a previous run left in the pod's "
+    "volume after a node restart), so it does not start and serves nothing; no configuration "
+    "was refused. Delete the data-plane pod (a new one starts with clean volumes) or free the "
+    "port; NGINX Gateway Fabric 1.1 left its unix sockets behind "
+    "(nginx/nginx-gateway-fabric#1108): upgrade")
+_EG_EXTENSION_SIZE_HINT = (
+    "Envoy Gateway's extension server (Envoy AI Gateway's controller) refused the xDS it was "
+    "sent for being over its gRPC receive limit (4 MiB by default), so the translation failed "
+    "and the new config never reached Envoy, which keeps the old one: raise the extension "
+    "server's limit (Envoy AI Gateway: the controller's --maxRecvMsgSize flag, Helm value "
+    "controller.maxRecvMsgSize, from envoyproxy/ai-gateway#1291) above the size the message "
+    "names, or split the routes over more Gateways")
+_STATUS_CONFLICT_HINT = (
+    "the API server refused the controller's status write because another writer changed the "
+    "object in between (optimistic concurrency): once, it is retried; repeated, two writers "
+    "fight over the status: several controller replicas without leader election (NGINX "
+    "Gateway Fabric before 1.0; enable it or run one replica) or two controllers claiming "
+    "the same GatewayClass (kubectl get gatewayclass -o yaml: controllerName; kubectl get "
+    "pods -A for a second install). Until it stops, the status you read may be stale")
 _XDS_NACK_HINT = ("Envoy (the data plane) refused the config the controller generated (an "
                   "xDS NACK) and keeps serving its previous config, so the change never took "
                   "effect: the text after the resource name says which setting it refused; "
@@ -807,6 +828,51 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "konghq.com/publish-service annotation names the controller's own proxy "
             "Service(s) (its --publish-service and --publish-service-udp flags, "
             "namespace/name): fix the annotation, or remove it to take the controller's"),
+    # Kong Ingress Controller's publish Service (--publish-service, the proxy's LoadBalancer)
+    # has no address in status.loadBalancer.ingress yet: the address finder returns this error,
+    # so no Ingress / Gateway status gets an address and the reconcile is retried (Kong/
+    # kubernetes-ingress-controller internal/manager/setup.go:279 generateAddressFinderGetter
+    # @1fa68f86; commit 0712b6e1 quotes it as `Reconciler error` and logs instead `LoadBalancer
+    # service has no external address`)
+    _p("kong-publish-service-no-address", r"waiting for addresses to be provisioned for "
+       r"publish service \S+|LoadBalancer service has no external address",
+       "gateway_no_address", "gateway", ("text",),
+       hint="the proxy's LoadBalancer Service (the controller's --publish-service) has no "
+            "external address yet, so none is published to the Ingress / Gateway status: "
+            "kubectl get service -n <ns> <publish service> (EXTERNAL-IP <pending>) and its "
+            "events; on bare metal or kind install a LoadBalancer provider (MetalLB, "
+            "cloud-provider-kind), or publish a fixed address (--publish-status-address)"),
+    # Envoy Gateway's xDS runner failed to translate the xDS IR, so the new config is not
+    # published (internal/xds/translator/runner/runner.go:83@v1.0.0 `failed to translate xds
+    # ir`, :92@v1.4.0; internal/xds/runner/runner.go:336@d32f2829 `skipped publishing xds
+    # resources: failed to translate xds ir`); an extension server's gRPC refusing the
+    # request over its receive limit (grpc-go `grpc: received message larger than max (%d vs.
+    # %d)`, 4 MiB by default) is the Envoy AI Gateway case (envoyproxy/ai-gateway commit
+    # de0bd517, #1291: the --maxRecvMsgSize flag, Helm controller.maxRecvMsgSize)
+    _p("eg-xds-translate-too-large", r"failed to translate xds ir\b.{0,200}?received message "
+       r"(?:after decompression )?larger than max", "xds_config_rejected", "listener",
+       ("text",), hint=_EG_EXTENSION_SIZE_HINT),
+    _p("eg-xds-translate-failed", r"failed to translate xds ir\b", "xds_config_rejected",
+       "listener", ("text",),
+       hint="Envoy Gateway could not translate the Gateway's IR into xDS, so the new config "
+            "is not pushed and Envoy keeps the previous one: the error after the message "
+            "names the part (an extension server's error, a policy or route setting); fix it "
+            "and watch the log for the next translation"),
+    # a status write refused by the API server's optimistic concurrency (apimachinery
+    # NewConflict: `Operation cannot be fulfilled on %s %q: %v`, with `the object has been
+    # modified; please apply your changes to the latest version and try again`): another
+    # writer updated the object's status in between. Repeated, two writers fight over it:
+    # NGINX Gateway Fabric 0.6 ran two replicas without leader election (statusUpdater
+    # `Failed to update status`, internal/framework/status/updater.go:168@v0.6.0; NGF
+    # tests/results/ngf-upgrade/1.0.0/1.0.0.md@e55bfe33), or two controllers claim a class.
+    # Only the final failure: a conflict the controller retries (NGF's debug `Encountered error
+    # updating status`, nginx/nginx-gateway-fabric#2562) is no fault
+    _p("status-write-conflict", r"\b(?:failed|unable) to update (?:\w+ )?status\b.{0,120}?"
+       r"\bOperation cannot be fulfilled on [\w-]+\.(?:gateway|inference)\.networking\."
+       r"(?:x-)?k8s\.io\b[^:]{0,200}: the object has been modified|\bOperation cannot be "
+       r"fulfilled on [\w-]+\.(?:gateway|inference)\.networking\.(?:x-)?k8s\.io\b[^:]{0,200}: "
+       r"the object has been modified.{0,200}?\b(?:failed|unable) to update (?:\w+ )?status\b",
+       "status_update_rejected", "class", ("text",), hint=_STATUS_CONFLICT_HINT),
     _p("fault-filter-abort", r"fault filter abort", "backend_not_found", "backend", ("text",),
        hint="the route's InferencePool does not exist or the gateway cannot find it: fix "
             "backendRefs (name, group) or add a ReferenceGrant for another namespace"),
@@ -996,6 +1062,19 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # with old configuration", nginx.org/en/docs/control.html). nginx/nginx-gateway-fabric
     # #5872: a CA bundle file the generated config names but NGF never wrote. An [error] or
     # [warn] line (a request's upstream failure, a duplicate server name) is no refusal.
+    # nginx could not bind a listening socket at start (src/core/ngx_connection.c
+    # ngx_open_listening_sockets: `bind() to %V failed` with the errno text, retried 5 times
+    # `try again to bind() after 500ms`, then `still could not bind()`): a socket another
+    # process or a file left by the previous run holds (EADDRINUSE: glibc's "Address already
+    # in use", musl's (Alpine images) "Address in use"). No configuration was refused: the
+    # data plane does not start, so nothing is served (NGINX Gateway Fabric's unix sockets
+    # left in its volume after a node restart without draining, nginx/nginx-gateway-fabric
+    # #1108, tests/results/graceful-recovery/1.1.0/1.1.0.md@e55bfe33; its control plane then
+    # fails `failed to start control loop: cannot create nginx metrics collector: ...
+    # nginx-status.sock: connect: connection refused`, cmd/gateway/commands.go:166@v1.1.0)
+    _p("nginx-bind-in-use", r"\[emerg\].{0,40}?(?:bind\(\) to \S+ failed \(\d+: Address "
+       r"(?:already )?in use\)|still could not bind\(\))", "gateway_not_ready", "gateway",
+       ("text",), hint=_NGINX_BIND_HINT),
     _p("nginx-emerg", r"(?:\bnginx:\s+|\b\d{4}/\d\d/\d\d \d\d:\d\d:\d\d\s+)\[emerg\]",
        "xds_config_rejected", "listener", ("text",), hint=_NGINX_EMERG_HINT),
     _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "xds_config_rejected",
