@@ -31,6 +31,10 @@ ERROR_TYPES = ("Not found", "Required value", "Duplicate value", "Invalid value"
                "Unsupported value", "Forbidden", "Too long", "Too many", "Too few",
                "Internal error", "Too short")
 _TYPE = "|".join(re.escape(t) for t in ERROR_TYPES)
+# A name or label value over its 63 limit (a DNS label, a label value), in every wording:
+# apimachinery pkg/util/validation MaxLenError `must be no more than 63 characters` (to v0.34),
+# `... 63 bytes` from v0.35 (pkg/api/validate/content/errors.go:41@eed236c)
+OVER_63 = r"must be no more than 63 (?:bytes|characters)"
 # a JSON or Go-quoted paste escapes the quotes: \"name\"
 _Q = r'\\?"([^"\\]*)\\?"'
 # the kind as printed: Kind, Kind.group, or (kubectl edit) resource.group

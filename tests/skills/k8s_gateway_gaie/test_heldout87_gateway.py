@@ -214,6 +214,13 @@ def test_generated_service_name_over_63(gw_run, tmp_path):
     assert problem_causes(gw_run, tmp_path, text)[:1] == ["gateway_name_too_long"]
 
 
+
+def test_generated_name_over_63_bytes_wording(gw_run, tmp_path):
+    # apimachinery v0.35+ says "bytes" (pkg/api/validate/content/errors.go), earlier "characters"
+    text = (f'Deployment.apps "{_LONG}" is invalid: metadata.labels: Invalid value: '
+            f'"{_LONG}": must be no more than 63 bytes\n')
+    assert problem_causes(gw_run, tmp_path, text)[:1] == ["gateway_name_too_long"]
+
 def test_a_route_field_over_63_is_not_the_gateway_name(gw_run, tmp_path):
     text = ('The HTTPRoute "r" is invalid: spec.rules[0].name: Invalid value: "' + "a" * 70
             + '": must be no more than 63 characters\n')

@@ -33,6 +33,7 @@
 from __future__ import annotations
 
 from _gw.messages import _XDS_NACK_HINT, _p
+from k8s_skillkit.invalid_errors import OVER_63
 
 _EG_NACK = (r"\btype_url\s+type\.googleapis\.com/envoy\.[\w.]+\.v3\.\w+,\s*errorCode\s+"
             r"[1-9]\d*,\s*errorMessage\b|\bEnvoy rejected the last update for type "
@@ -53,7 +54,7 @@ _PROBE_HINT = ("the gateway's data plane pod fails its readiness probe (the URL 
 
 _GENERATED = r"(?:Deployment|Service|ServiceAccount|HorizontalPodAutoscaler|PodDisruptionBudget|ConfigMap|Secret|Role|RoleBinding)"  # noqa: E501
 _NAME_TOO_LONG = (r"\b" + _GENERATED + r"(?:\.apps|\.policy|\.autoscaling|\.rbac\.authorization"
-                  r"\.k8s\.io)?\s+\S+\s+is invalid:.*?must be no more than 63 characters")
+                  r"\.k8s\.io)?\s+\S+\s+is invalid:.*?" + OVER_63)
 _NAME_HINT = ("the controller could not create the data plane object it names after the "
               "Gateway (namespace and name joined, plus a prefix or suffix): a name or label "
               "value over 63 characters is refused, so the Gateway is never provisioned: "

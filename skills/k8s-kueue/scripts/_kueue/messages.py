@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from _kueue.reclaimable_denied import PATTERN as _RECLAIMABLE_DENIED
+from k8s_skillkit.invalid_errors import OVER_63
 
 # One clause of a message: "couldn't assign flavors to pod set main: A, B; couldn't assign
 # flavors to pod set worker: C" has three clauses (A, B about main, C about worker).
@@ -556,9 +557,8 @@ _MESSAGES = [
     # characters failed to create pods with a metadata.labels: Invalid value error"); #9973
     # (Workload names capped at 63, WorkloadNameShorten), #13636 (prebuilt names over 63)
     ("kueue_bug", rf"metadata\.labels(?:\[[^\]\n]*\])?: Invalid value: \\?\"{_JOB_KIND_HOOKS}-"
-                  r"[a-z0-9.-]+-[0-9a-f]{5}\\?\": must be no more than 63 (?:bytes|characters)"
-                  r"|metadata\.labels\[kueue\.x-k8s\.io/[\w.-]+\]: Invalid value: [^\n]*?must be "
-                  r"no more than 63 (?:bytes|characters)"),
+                  rf"[a-z0-9.-]+-[0-9a-f]{{5}}\\?\": {OVER_63}"
+                  rf"|metadata\.labels\[kueue\.x-k8s\.io/[\w.-]+\]: Invalid value: [^\n]*?{OVER_63}"),
     # Kueue failing to write an eviction: the scheduler's log.Error(err, "Failed to evict
     # workload ...") (pkg/scheduler/scheduler.go v0.13.0:248..v0.15.1:243 "... after failed try
     # to find a node replacement", v0.15.8:264..v0.19.2:526 "Failed to evict workload" with the
