@@ -13,10 +13,8 @@ from __future__ import annotations
 import pytest
 
 from .conftest import paste_problems as _problems
+from .conftest import problem_causes as _causes
 
-
-def _causes(gw_run, tmp_path, text):
-    return [f["cause"] for f in _problems(gw_run, tmp_path, text)]
 
 
 # --- a status-only field refused without its `status.` prefix -----------------------------

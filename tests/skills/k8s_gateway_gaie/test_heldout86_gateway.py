@@ -17,10 +17,8 @@ import pytest
 
 from .conftest import paste_findings as _findings
 from .conftest import paste_problems as _problems
+from .conftest import problem_causes as _causes
 
-
-def _causes(gw_run, tmp_path, text):
-    return [f["cause"] for f in _problems(gw_run, tmp_path, text)]
 
 
 # --- a ValidatingAdmissionPolicy refusing a Gateway API CRD --------------------------------
