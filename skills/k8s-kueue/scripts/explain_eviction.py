@@ -23,6 +23,7 @@ from _kueue.objects import Cluster
 from _kueue.preemption_policy import avoid, queue_from_path, setting_line, why
 from _kueue.prose import said_preempted
 from _kueue.orphans import prose_states, text_reports
+from _kueue.pods_ready_write import findings as stale_pods_ready
 
 # the states a report may give in words that are evictions (Evicted reasons PodsReadyTimeout,
 # ClusterQueueStopped / LocalQueueStopped, Deactivated; apis/kueue/v1beta1 workload_types.go)
@@ -45,7 +46,8 @@ _SAID = {"preempted": "one was preempted",
          "workload_deactivated": "one was deactivated",
          "admission_webhook_denied": "a webhook refused Kueue's update, so the eviction "
                                      "cannot stop the job",
-         "eviction_status_patch_failed": "Kueue could not write an eviction to the Workload"}
+         "eviction_status_patch_failed": "Kueue could not write an eviction to the Workload",
+         "pods_ready_misreported": "Kueue could not write a Workload's PodsReady condition"}
 from _kueue.reported import check_lines, events_for, rejected_check
 from _kueue.text_evictions import events as text_events
 from _kueue.text_evictions import from_stopped_jobs
@@ -68,7 +70,8 @@ causes: preempted (with the preemption reason InClusterQueue | InCohortReclamati
   node_failures, flavor_migration, workload_slice_replaced; admission_webhook_denied when
   Kueue's log shows a webhook refusing its update on the way (the eviction cannot land);
   eviction_status_patch_failed when Kueue logs it could not write the eviction ("Failed to
-  evict workload ..."); status_update_rejected, kueue_bug from Kueue's refused updates.
+  evict workload ..."); status_update_rejected, kueue_bug from Kueue's refused updates;
+  pods_ready_misreported when Kueue logs its write of the PodsReady condition failed.
 exit: 0 no evictions, 1 findings, 2 bad usage/input."""
 
 
@@ -210,6 +213,8 @@ def body(args):
         # deactivated Workload), else a preemption, else "no Workload in the input"
         findings = [f for f in prose_states(cluster) if f["cause"] in _EVICTION_STATES] \
             or _stops(cluster) or said_preempted(cluster)
+    # Kueue's log: its write of a Workload's PodsReady condition failed (kueue#7363)
+    findings = stale_pods_ready(list(cluster.texts or [])) + findings
     findings.sort(key=lambda f: (_RANK.get(f["severity"], 3), f["object"]["namespace"],
                                  f["object"]["name"]))
     summary = _summary(findings, chosen, cluster, bool(quoted))

@@ -24,7 +24,7 @@ from _kueue.objects import Cluster, is_true
 from _kueue import dra_uncounted, partial_start, saturated, tas_node_selector, tas_taints
 from _kueue import controller_down, conversion_ca, provreq, rbac_denied, recovered_panic
 from _kueue import preemption_loop, queue_mates, unregistered_webhook, unserved_api
-from _kueue import visibility_api
+from _kueue import visibility_api, webhook_crossed
 from _kueue.orphans import fold_workers, orphan_findings, prose_findings
 from k8s_skillkit.prose import ProseOnly, is_report, report_lines
 
@@ -111,6 +111,9 @@ def _collect(diagnoser, cluster: Cluster, namespace: str | None, name: str | Non
     looped = preemption_loop.findings(texts)
     if looped:  # the same victim preempted again after it re-admitted (kueue#6929)
         findings = looped + findings
+    crossed = webhook_crossed.findings(texts + list(getattr(cluster, "lines", []) or []))
+    if crossed:  # a webhook's Service answered by another server's certificate (kueue#5192)
+        findings = crossed + [f for f in findings if f["severity"] != "info"]
     shipped = conversion_ca.findings(texts)
     if shipped:  # a conversion call that reached Kueue and failed its CA: a CRD, not a crash
         findings = shipped + [f for f in findings if not conversion_ca.covers(f, shipped)]

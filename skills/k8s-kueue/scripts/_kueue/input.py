@@ -27,7 +27,7 @@ import yaml
 
 from _kueue import controller_down, prose, rbac_denied, recovered_panic, text_evictions
 from _kueue import preemption_loop, tas_node_selector, unregistered_webhook, unserved_api
-from _kueue import visibility_api
+from _kueue import visibility_api, webhook_crossed
 from _kueue.messages import clauses
 from _kueue.objects import Cluster, as_kueue_object, check_states, workload_status
 from _kueue.orphans import PROSE_NO_WORKLOAD, messages_in
@@ -148,7 +148,7 @@ def _kueue_text(lines: list[str]) -> bool:
         or bool(recovered_panic.findings(lines)) or bool(unserved_api.findings(lines)) \
         or bool(rbac_denied.findings(lines)) or bool(unregistered_webhook.findings(lines)) \
         or bool(text_evictions.events(lines)) or bool(visibility_api.findings(lines)) \
-        or bool(preemption_loop.findings(lines)) \
+        or bool(preemption_loop.findings(lines)) or bool(webhook_crossed.findings(lines)) \
         or bool(tas_node_selector.refused_line(lines))
     # (text_evictions: an eviction message alone, for explain_eviction; tas_node_selector:
     # Kueue's topology ungater refused over the pod's nodeSelector, kueue#4571)

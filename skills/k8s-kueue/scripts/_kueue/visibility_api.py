@@ -24,6 +24,18 @@ server, the Namespace controller and Kueue's own log report them.
   v0.19.2). Something else then answers on that port, so the aggregator's discovery check
   fails (APIService Available False, FailedDiscoveryCheck `... http: server gave HTTP response
   to HTTPS client`) and the API answers ServiceUnavailable: kubernetes-sigs/kueue#2205.
+- The aggregator's availability check refused on a READY endpoint: the kube-apiserver's
+  available controller dials the APIService's discovery URL only after the Service has an
+  endpoint ready on its port (k8s.io/kube-aggregator@v0.37.2 pkg/controllers/status/remote/
+  remote_available_controller.go: `ServiceNotFound`, `EndpointsNotFound`, `MissingEndpoints`
+  first; then `failing or missing response from %v: %w`, logged `%v failed with: %v`), so
+  `v1alpha1.visibility.kueue.x-k8s.io failed with: failing or missing response from
+  https://IP:443/apis/visibility.kueue.x-k8s.io/v1alpha1: ... connection refused` is a ready
+  manager pod with nothing listening on the visibility port (8082): the server behind the
+  APIService never started (VisibilityOnDemand off while the APIService was deployed,
+  kubernetes-sigs/kueue#1519, fixed by #1746). kubectl's discovery cache then warns
+  `couldn't get resource list for visibility.kueue.x-k8s.io/v1alpha1: the server is currently
+  unable to handle the request` (client-go@v0.36.1 discovery/cached/memory/memcache.go:121).
 
 The manager not running at all (its pods down, `no endpoints available`, `connection
 refused`) is kueue_controller_down's (controller_down.py, messages.py), and then nothing here
@@ -38,8 +50,14 @@ from k8s_skillkit.findings import finding
 _GROUP = r"visibility\.kueue\.x-k8s\.io"
 # discovery of the group failing: the Namespace controller's condition, kubectl's memcache
 # warning, the client-go error itself
-_STALE = re.compile(rf"(?:stale GroupVersion discovery|unable to retrieve the complete list of "
-                    rf"server APIs):\s*{_GROUP}/(?P<version>v\w+)")
+_STALE = re.compile(rf"(?:(?:stale GroupVersion discovery|unable to retrieve the complete list "
+                    rf"of server APIs):|couldn't get resource list for)\s*{_GROUP}/(?P<version>v\w+)")
+# the aggregator's availability check, which dials only a Service with a ready endpoint
+# (kube-aggregator@v0.37.2 remote_available_controller.go `failing or missing response from
+# %v: %w`; as logged, `<version>.visibility.kueue.x-k8s.io failed with: ...`, or the APIService's
+# FailedDiscoveryCheck message), refused: nothing listens behind a running manager (kueue#1519)
+_REFUSED_CHECK = re.compile(rf"failing or missing response from \S*/apis/{_GROUP}/(?P<version>v\w+)"
+                            r"\S*\s.{0,300}?connect: connection refused")
 # the visibility server's listener refused (v0.6: logged by the "visibility-server" logger;
 # v0.19: wrapped in the manager's setup error)
 _BIND = re.compile(r"(?:Unable to apply VisibilityServerOptions|unable to apply "
@@ -81,6 +99,10 @@ def findings(texts: list[str]) -> list[dict[str, Any]]:
                         "fails its discovery check", evidence, _BIND_FIX, basis="reported",
                         confirm="kubectl get cm -n kueue-system kueue-manager-config -o yaml | "
                                 "grep -n 'BindAddress\\|bindPort'")]
+    refused = _REFUSED_CHECK.search(text)
+    # (the manager down shows elsewhere: its webhooks refused, no endpoints)
+    if refused and not _DOWN.search(_REFUSED_CHECK.sub(" ", text)):
+        return [_unstarted(refused, _STALE.search(text))]
     stale = _STALE.search(text)
     if stale is None or _DOWN.search(text):
         return []
@@ -98,3 +120,24 @@ def findings(texts: list[str]) -> list[dict[str, Any]]:
                     basis="inferred",
                     confirm="kubectl get apiservice "
                             f"{stale.group('version')}.visibility.kueue.x-k8s.io -o yaml")]
+
+
+def _unstarted(refused: re.Match, stale: re.Match | None) -> dict[str, Any]:
+    """The availability check refused on a ready endpoint: the manager runs, its visibility
+    server does not (the refusal is the API server's; why nothing listens is inferred)."""
+    version = refused.group("version")
+    evidence = [" ".join(refused.group(0).split())[:240]]
+    evidence += [" ".join(stale.group(0).split())[:240]] if stale else []
+    return finding("error", "kueue_bug", {"kind": "APIService",
+                                          "name": f"{version}.visibility.kueue.x-k8s.io"},
+                   f"the API server's availability check of Kueue's visibility API "
+                   f"(visibility.kueue.x-k8s.io/{version}) reaches a ready endpoint of its "
+                   "Service and is refused: kueue-controller-manager runs without its "
+                   "visibility server (the VisibilityOnDemand feature gate off while the "
+                   "APIService is deployed, kueue#1519), so the APIService is unavailable and "
+                   "discovery of that group fails for every client", evidence, _UNSERVED_FIX,
+                   basis="inferred",
+                   confirm="kubectl get deploy -n kueue-system kueue-controller-manager -o "
+                           "jsonpath='{.spec.template.spec.containers[0].args}' (no "
+                           "VisibilityOnDemand=true in --feature-gates, or the Configuration's "
+                           "featureGates)")
