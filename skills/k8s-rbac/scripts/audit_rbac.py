@@ -26,6 +26,7 @@ from _rbac.prose import (default_sa_findings, mismatch_findings, scope_findings,
                          unbound_default_findings,
                          wrong_namespace_findings)
 from _rbac.rules import audit, rule_findings
+from _rbac.scaffold_subject import findings as scaffold_subject_findings
 from _rbac.why import explain
 
 EXAMPLES = """why was it denied? (references/rbac-denials.md) — paste the error, with the
@@ -196,7 +197,12 @@ def body(args):
         said = said_refused(list(getattr(objects, "texts", None) or ())) \
             if args.file and not rbac and not denials and not trusted else []
         findings += said
-        if args.file and not rbac and not denials and not said and not trusted:
+        # a subject still in kubebuilder's placeholder namespace (a binding or its `subjects:`
+        # fragment rendered without kustomize): _rbac/scaffold_subject.py
+        scaffold = scaffold_subject_findings(list(objects), list(getattr(objects, "texts", None)
+                                                                 or ())) if args.file else []
+        findings += scaffold
+        if args.file and not rbac and not denials and not said and not trusted and not scaffold:
             raise refuse_unless_report(
                 "\n".join(getattr(objects, "texts", None) or ()), args.file,
                 f"{args.file}: no RBAC objects and no denial message found (paste kubectl "
