@@ -15,7 +15,7 @@ from k8s_skillkit import cel as _cel
 from _dra import claim_rules as rules
 from _dra import extended_rules as ext_rules
 from _dra import prose as _prose
-from _dra import alloc_status, component_lines, reports
+from _dra import alloc_status, component_lines, domain_status, reports
 from _dra.input import current_namespace, load, prose_finding
 from _dra import extended as ext
 from _dra.model import Inventory, claim_label, claim_node
@@ -208,6 +208,9 @@ def merge(loaded, inv, inferred: list, namespace, name) -> list:
     pods = [o for o in objects if o.get("kind") == "Pod"]
     said = reports.collect(objects, loaded.texts)
     reported = reports.findings(said, pods[0] if len(pods) == 1 else None)
+    if not any(f["cause"] == "driver_prepare_failed" for f in reported):
+        # a ComputeDomain its driver reports NotReady: its channel claims wait at prepare
+        reported += domain_status.findings(objects, loaded.raw, loaded.texts)
     causes = {f["cause"] for f in reported}
     if causes & set(LATE_STAGE) or reports.scheduled(objects, loaded.texts):
         inferred = [f for f in inferred if f["cause"] not in SCHEDULING]

@@ -148,7 +148,7 @@ def finding_for(seen: list[tuple[Line, str]]) -> dict:
     evidence = [f"logged as an error: {text[:200]}" for text in errors[-2:]]
     evidence += [f"{line.component}: {text[:200]}" for line, text in seen[-4:]
                  if text not in errors[-2:]][:4 - len(evidence[:2])]
-    evidence += _facts([text for _, text in seen])
+    evidence += facts([text for _, text in seen])
     domain = any(line.component in (CD_DAEMON, IMEX, "compute-domain controller")
                  for line, _ in seen)
     ask = ASK_DOMAIN if domain else ASK_CLAIM
@@ -163,7 +163,7 @@ def finding_for(seen: list[tuple[Line, str]]) -> dict:
                    confirm=ask.split(";")[0])
 
 
-def _facts(texts: list[str]) -> list[str]:
+def facts(texts: list[str]) -> list[str]:
     """What the last such lines say about the domain's state, when they say it."""
     out = []
     counts = [m for t in texts for m in _NODES_SEEN.finditer(t)]

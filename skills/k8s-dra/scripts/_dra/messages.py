@@ -36,12 +36,15 @@ class Pattern:
     # "ResourceClaim not created yet" after "unprepare dynamic resources:" are the kubelet's,
     # not the scheduler's
     shadows: tuple[str, ...] = ()
+    # an error any program prints (an OS error on a path): a DRA component's only beside
+    # another DRA component's message in the same paste (the wrapper it is the inner error of)
+    paired: bool = False
 
 
 def _p(key, cause, component, regex, versions, source, generic=False,
-       shadows: tuple[str, ...] = ()) -> Pattern:
+       shadows: tuple[str, ...] = (), paired: bool = False) -> Pattern:
     return Pattern(key, cause, component, re.compile(regex, re.IGNORECASE), versions, source,
-                   generic, shadows)
+                   generic, shadows, paired)
 
 
 def _gpu_query(n: str) -> str:
@@ -421,6 +424,23 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 pkg/featuregates/featuregates.go:198-218, "
        "cmd/gpu-kubelet-plugin/main.go:212, cmd/compute-domain-kubelet-plugin/main.go:190 "
        "(v25.12.0 featuregates.go:173-185)"),
+    # NVIDIA's GpuConfig/MigDeviceConfig sharing.strategy TimeSlicing or MPS is accepted only
+    # with the driver's own feature gate on (Helm featureGates TimeSlicingSettings / MPSSupport,
+    # api/nvidia.com/resource/v1beta1/validate.go@v25.8.0); gate off, v25.8-v25.12 refuse it as
+    # "unknown GPU sharing strategy: %v" (the strategy itself, so only these two names mean the
+    # gate; strategy names are case-sensitive), and v0.4.0+ name the gate (PR #996, 34c2d18d).
+    # Its webhook refuses the claim (then that denial is the finding, its detail naming the
+    # gate: reports._d_driver_webhook_config_invalid), else the kubelet plugin's prepare does
+    _p("nvidia-sharing-gate-disabled", "dra_feature_disabled", "DRA driver",
+       r"unknown GPU sharing strategy: (?P<strategy2>(?-i:MPS|TimeSlicing))\b(?!, supported)|"
+       r"\"(?P<strategy>(?-i:MPS|TimeSlicing))\" is selected as the GPU sharing strategy, but "
+       r"the \"(?P<gate>[\w.-]+)\" feature gate is not enabled",
+       "dra-driver-nvidia-gpu v25.8.0..v25.12 ('unknown ...'), v0.4.0+ ('... feature gate is "
+       "not enabled')",
+       "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 api/nvidia.com/resource/v1beta1/"
+       "validate.go:26-43 (v25.8.0 :24-35, gates added by afdaeb41; wording by PR #996, "
+       "34c2d18d); https://github.com/kubernetes-sigs/dra-driver-nvidia-gpu/issues/1002",
+       shadows=PREPARE_WORDINGS),
     # Intel's QAT kubelet plugin sets its devices up in newDriver, BEFORE kubeletplugin.Start:
     # it finds the QAT PF devices bound to the kernel's 4xxx driver and enables every PF's
     # SR-IOV VFs (writes sriov_totalvfs into sriov_numvfs, binds the VFs to vfio-pci, sets
@@ -474,7 +494,15 @@ PATTERNS: tuple[Pattern, ...] = (
     _p("slice-publish-rejected", "no_resource_slices", "DRA driver",
        # the apiserver's "ResourceSlice.resource.k8s.io \"NAME\" is invalid: [...]" or a
        # webhook's denial, quoted or escaped as a structured log prints it
-       r"(?:create|update) resource slice: (?:[^\n]{0,200}?\bis invalid\b|admission webhook)",
+       r"(?:create|update) resource slice: (?:[^\n]{0,200}?\bis invalid\b|admission webhook)"
+       # the apiserver's refusal quoted without the publisher's prefix: NewInvalid's `KIND.GROUP
+       # "NAME" is invalid: ERRS` (apimachinery v0.37.2 pkg/api/errors/errors.go:309) or
+       # kubectl's `The KIND "NAME" is invalid` (kubectl v0.37.2 pkg/cmd/util/helpers.go:178);
+       # only a driver (or a user by hand) writes a ResourceSlice, and a refused one is not
+       # stored, so that node's devices stay unpublished (kubernetes-sigs/dranet#198: an
+       # attribute string over DeviceAttributeMaxValueLength, 64 bytes, k8s.io/api v0.37.2
+       # resource/v1/types.go:935, validated in pkg/apis/resource/validation/validation.go:1331)
+       r"|\bResourceSlice(?:\.resource\.k8s\.io)? \\?\"[^\"\\\n]*\\?\" is invalid\b",
        "k8s.io/dynamic-resource-allocation v0.30-v0.37 (every driver's ResourceSlice "
        "publisher)",
        "kubernetes staging/src/k8s.io/dynamic-resource-allocation/resourceslice/"
@@ -632,6 +660,23 @@ PATTERNS: tuple[Pattern, ...] = (
        "dra-driver-nvidia-gpu v25.3..v0.4",
        "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/compute-domain-daemon/main.go:316,322 "
        "(v25.3.2 :216)"),
+    # a driver's write refused by the kernel with EACCES: Go's os.PathError `OP PATH: permission
+    # denied` (io/fs PathError.Error, syscall.EACCES). A root process with the default
+    # capabilities is not refused on a writable filesystem (a read-only one says "read-only
+    # file system"), so the container runs as a UID that does not own the path, or without
+    # CAP_DAC_OVERRIDE, or an SELinux label denies it: on OpenShift the restricted SCC gives
+    # the pod a random UID that cannot write root-owned /etc (NVIDIA/k8s-dra-driver-gpu
+    # 616fe033 "Add SCC to service accounts on OpenShift": the compute-domain daemon's
+    # `open /etc/nvidia-imex/nodes_config.cfg: permission denied`, fixed by binding the anyuid
+    # SCC). Which of them is not said: inferred. /dev, /proc and /sys are the device cgroup's
+    # and the kernel's, not the file's owner
+    _p("driver-path-permission-denied", "security_context_denied", "DRA driver",
+       r"\b(?:open|mkdir|remove|chmod|chown|lchown|symlink|truncate) "
+       r"(?P<path>/(?!(?:dev|proc|sys)/)[^\s:\"'`]+): permission denied\b",
+       "any driver (Go os.PathError), beside a DRA driver's own error",
+       "NVIDIA/k8s-dra-driver-gpu 616fe03385145ca5dfeb8db5482d32e19b0e0b4e (OpenShift: random "
+       "UID, root-owned /etc; anyuid SCC); Go io/fs PathError.Error 'op path: err'",
+       paired=True),
     # imex.mode=hostManaged (HostManagedIMEXDaemon gate): no driver-run daemon; the kubelet
     # plugin asks the host's nvidia-imex (nvidia-imex-ctl -q over its socket, chrooted into the
     # driver root) at each channel claim's prepare and fails it, retried, until READY
@@ -759,6 +804,59 @@ PATTERNS: tuple[Pattern, ...] = (
        "drivers", "kubernetes-sigs/dra-driver-nvidia-gpu 95932046 cmd/*-kubelet-plugin/"
        "device_state.go, driver.go; dra-example-driver 31914ce cmd/dra-example-kubeletplugin/"
        "state.go:182, driver.go:113 (errors NodePrepareResources returns)"),
+    # The common shape of a driver's prepare path: the kubelet's NodePrepareResources reaches
+    # the driver through k8s.io/dynamic-resource-allocation kubeletplugin, whose
+    # PrepareResourceClaims returns one PrepareResult{Err} per claim; the kubelet prints that
+    # error after its own wrapper ("NodePrepareResources failed for claim ...",
+    # kubelet-prepare-failed), the driver after its own ("error preparing devices for claim",
+    # driver-prepare-error). Users and fix commits quote the inner error alone: these are the
+    # drivers' prepare-path callees whose errors end up there, each read bare
+    _p("driver-prepare-inner", "driver_prepare_failed", "DRA driver",
+       # dra-driver-cpu: prepareGroupedResourceClaim -> cpumanager.TakeByTopologyNUMAPacked
+       # (a copy of the kubelet's CPU manager): the shared pool holds fewer CPUs than the
+       # claim's, e.g. none when the kubelet's static cpuManagerPolicy owns them (84fa2d3).
+       # The kubelet's own CPU manager says it at pod admission after "Allocate failed due
+       # to" (topologymanager admission): not a DRA driver's, left out
+       r"(?P<cpus>(?<!Allocate failed due to )not enough cpus available to\s+satisfy "
+       r"request)"
+       # NVIDIA's GPU plugin builds the claim's CDI spec through nvcdi, which asks NVML for the
+       # GPU by UUID: NVML no longer sees a GPU bound to another driver (vfio-pci for a VM,
+       # 193f8b62) or fallen off the bus. nvidia-ctk's own "cdi generate" wraps the same call
+       # (nvcdi wrapper.go:81) in "failed to create device CDI specs" / "failed to generate CDI
+       # spec" on its line: not a DRA driver's, left out
+       r"|(?m:^)(?![^\n]*(?:create device CDI specs|generate CDI spec))[^\n]*?"
+       r"(?P<nvml>(?:failed to get )?device handle from UUID(?: \"[^\"\n]*\")?: "
+       r"(?P<nvmlret>[^\n\"]{1,60}))"
+       # the GPU plugin's checkpoint holds the claim as PrepareStarted: a prepare began and
+       # never completed (before b9e47624 a repeated prepare of a completed claim rewrote its
+       # entry so, 'skip prepare: claim ... found in checkpoint'); unprepare then skips its
+       # devices
+       r"|(?P<checkpoint>unprepare noop: claim preparation started but not completed)",
+       "dra-driver-cpu v0.1+; dra-driver-nvidia-gpu v25.3..v0.4 (nvcdi of "
+       "nvidia-container-toolkit v1.14+); the checkpoint wording v25.8..v25.12",
+       "k8s.io/dynamic-resource-allocation kubeletplugin PrepareResult.Err; kubernetes-sigs/"
+       "dra-driver-cpu de98098 pkg/cpumanager/cpu_assignment.go:783,910, pkg/driver/"
+       "dra_hooks.go prepareGroupedResourceClaim (commit 84fa2d3); NVIDIA/"
+       "nvidia-container-toolkit d34b3046 pkg/nvcdi/lib-nvml.go:86, lib-csv.go:276, cmd/"
+       "nvidia-ctk/cdi/generate/generate.go:319,409; kubernetes-sigs/dra-driver-nvidia-gpu "
+       "193f8b62^ cmd/gpu-kubelet-plugin/cdi.go:208-210, device_state.go:379 (commit "
+       "193f8b62); b9e47624^ cmd/gpu-kubelet-plugin/device_state.go:174,234 (commit b9e47624)",
+       shadows=PREPARE_WORDINGS),
+    # a VM's passthrough device whose IOMMU group is not wholly bound to vfio: QEMU (KubeVirt's
+    # virt-launcher) cannot open the group. A DRA driver that prepares a device for
+    # passthrough binds it to vfio-pci in its prepare (NVIDIA's gpu-kubelet-plugin
+    # vfio-device.go Configure); one that binds the GPU but not its group companions (the
+    # GPU's HDA audio function) leaves the group not viable (dra-driver-nvidia-gpu dc54b409).
+    # QEMU's words, the driver's fault read from them: inferred
+    _p("vfio-group-not-viable", "driver_prepare_failed", "QEMU (VM launcher)",
+       r"\bvfio\b[^\n]{0,80}?\bgroup (?:\d+ )?is not viable\b"
+       r"|all devices within the iommu[_ ]group are\s+bound to their vfio bus driver",
+       "QEMU (every release with VFIO); DRA drivers that prepare devices for passthrough",
+       "QEMU hw/vfio/common.c vfio_get_group ('vfio: error, group %d is not viable, please "
+       "ensure all devices within the iommu_group are bound to their vfio bus driver.'), "
+       "hw/vfio/container.c (error_setg 'group %d is not viable' + that hint), VFIO_GROUP_"
+       "FLAGS_VIABLE; kubernetes-sigs/dra-driver-nvidia-gpu dc54b409 cmd/gpu-kubelet-plugin/"
+       "vfio-device.go (binds IOMMU-group companions in Configure)"),
     _p("runtime-cdi-unresolvable", "cdi_device_unresolvable", "container runtime",
        r"CDI device injection failed: unresolvable CDI devices|unresolvable CDI devices",
        "containerd 1.7+/2.x, CRI-O", "containerd internal/cri (CDI injection); "
@@ -904,7 +1002,7 @@ PATTERNS: tuple[Pattern, ...] = (
        "kubernetes-sigs/dra-driver-nvidia-gpu v0.4.1 cmd/webhook/main.go:254,282,291 (v25.8.1 "
        ":292); kubernetes-sigs/dra-example-driver 31914ce cmd/dra-example-webhook/main.go:"
        "315,320,329",
-       shadows=("webhook-denies-claims", "ctrl-create-failed")),
+       shadows=("webhook-denies-claims", "ctrl-create-failed", "nvidia-sharing-gate-disabled")),
     _p("api-admin-label", "admin_access_forbidden", "kube-apiserver",
        r"admin access to devices requires the `resource\.kubernetes\.io/admin-access: true` "
        r"label",
@@ -1018,4 +1116,4 @@ def classify(text: str) -> list[Match]:
 
 
 def mentions_dra(text: str) -> bool:
-    return bool(classify(text))
+    return any(not m.pattern.paired for m in classify(text))

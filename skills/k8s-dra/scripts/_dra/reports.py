@@ -19,7 +19,7 @@ from k8s_skillkit.events import condition_is, regarding
 from k8s_skillkit.findings import finding
 from k8s_skillkit.objects import dig, name_of, namespace_of
 
-from _dra.messages import Match, classify
+from _dra.messages import BY_KEY, Match, classify
 
 # The later the stage, the closer the message is to what blocks the pod now.
 STAGE = {"kube-apiserver": 0, "kueue": 1, "resource driver": 3, "kai-scheduler": 2, "gpu-operator": 0,
@@ -34,7 +34,12 @@ STAGE_BY_PATTERN = {"nvidia-driver-root-check": 3, "nvidia-plugin-startup": 3,
                     "nvidia-nvml-init": 3, "nvidia-plugin-create-driver": 3,
                     "slice-publish-rejected": 3, "slice-pool-invalid": 3,
                     "nvidia-device-enumeration": 3, "qat-pf-setup-failed": 3,
-                    "qat-plugin-create-driver": 3}
+                    "qat-plugin-create-driver": 3,
+                    # the kernel's refusal inside the driver's error is why the driver failed:
+                    # read before the driver's wrapper line (IMEXDaemonUpdateLoop failed ...)
+                    "driver-path-permission-denied": 5,
+                    # the VM's launcher, once the container runs: after the kubelet's stages
+                    "vfio-group-not-viable": 5}
 
 # cause -> (what it means, the fix). Kept beside the patterns: one sentence each.
 MEANING = {
@@ -127,6 +132,16 @@ MEANING = {
         "fix what the driver's own check names (its kubelet-plugin pod's logs, init "
         "containers included); then check that kubectl get resourceslices shows devices for "
         "that node"),
+    "security_context_denied": (
+        "a DRA driver's process may not write a path it needs: the kernel refused it "
+        "(permission denied), so the container runs as a UID that does not own it, without "
+        "CAP_DAC_OVERRIDE, or under an SELinux label that denies it; on OpenShift the "
+        "restricted SCCs give the pod a random non-root UID",
+        "run the driver's pods as the identity the path allows: on OpenShift bind an SCC that "
+        "permits it (the driver chart's OpenShift setting, or oc adm policy add-scc-to-user "
+        "anyuid -z <service account> -n <driver namespace>, an admin decision); elsewhere set "
+        "securityContext.runAsUser / capabilities, or make the path writable (an emptyDir or "
+        "a volume owned by that UID)"),
     "driver_prepare_failed": (
         "the DRA driver's kubelet plugin failed to prepare (NodePrepareResources) or "
         "unprepare the allocated claim; its error is in the evidence",
@@ -257,6 +272,14 @@ def _collect(objects: list[dict], texts: list[str]) -> list[Report]:
             continue  # an object read from this paste already carries the message
         for m in classify(line):
             reports.append(Report(m, _pod_named(m), "pasted text"))
+    if not reports and len(texts) > 1:
+        # a message a terminal, a mail or a commit body wrapped at its width with no indent
+        # (`"not enough cpus available to` / `satisfy request."`): the paste was accepted as
+        # DRA text on its joined lines (_dra.input), so read them joined too
+        reports += [Report(m, _pod_named(m), "pasted text")
+                    for m in classify(" ".join(t.strip() for t in texts))]
+    if all(r.match.pattern.paired for r in reports):
+        return []  # an OS error alone is any program's, not a DRA component's
     return reports
 
 
@@ -422,19 +445,40 @@ def _finding(cause: str, group: list[Report], default_obj: dict | None) -> dict:
     about = best.about if best.about.get("name") else (default_obj or {})
     detail = _detail(cause, best.match)
     evidence, seen = [], set()
+    messages = [r.match.message for r in group]
     for r in sorted(group, key=lambda r: (r.match.pattern.generic, -r.stage)):
         text = f"{r.where}: {_clip(r.match.message)}"
+        if any(r.match.message != m and r.match.message in m for m in messages):
+            continue  # a line also read joined with its folded continuation: the whole
         if text not in seen:
             seen.add(text)
             evidence.append(text + (f" (x{r.count})" if r.count > 1 else ""))
+    key = best.match.pattern.key
     return finding("error", cause, about, meaning + detail, evidence[:4], fix,
-                   basis="reported", confirm=_CONFIRM_BY_PATTERN.get(best.match.pattern.key, ""))
+                   basis="inferred" if key in _INFERRED_BY_PATTERN else "reported",
+                   confirm=_CONFIRM_BY_PATTERN.get(key, ""))
+
+
+# messages whose words are reported but whose cause is read from them: the finding is
+# inferred, and its confirm command shows the state that decides
+_INFERRED_BY_PATTERN = {"driver-path-permission-denied",
+                        # QEMU's words; that the DRA driver's prepare bound the device but not
+                        # its IOMMU group is read from them
+                        "vfio-group-not-viable"}
 
 
 # the command that shows what a reported message implies but does not say itself: an NVIDIA
 # kubelet plugin that failed to enumerate its devices has no ResourceSlice on its node (it
 # exits before publishing: nvidia-device-enumeration in _dra.messages)
 _CONFIRM_BY_PATTERN = {
+    "driver-path-permission-denied": "kubectl get pod <driver pod> -n <driver namespace> -o "
+                                     "jsonpath='{.metadata.annotations.openshift\\.io/scc} "
+                                     "{.spec.securityContext} "
+                                     "{.spec.containers[*].securityContext}' (the UID the pod "
+                                     "runs as, and on OpenShift the SCC that admitted it)",
+    "vfio-group-not-viable": "on the node: for d in /sys/bus/pci/devices/<device PCI "
+                             "address>/iommu_group/devices/*; do echo $d $(readlink $d/driver); "
+                             "done (every endpoint but bridges must be bound to vfio-pci)",
     "nvidia-device-enumeration": "kubectl get resourceslices --field-selector "
                                  "spec.nodeName=<node> (no slice of the plugin's driver)",
 }
@@ -442,6 +486,20 @@ _CONFIRM_BY_PATTERN = {
 
 # what the message means, where the cause's sentence describes another way to it
 _MEANING_BY_PATTERN = {
+    # QEMU's refusal in the VM's pod, after the claim was prepared (_dra/messages.py
+    # vfio-group-not-viable)
+    "vfio-group-not-viable": (
+        "QEMU cannot open the passthrough device's VFIO group because another endpoint of "
+        "its IOMMU group is still bound to a host driver: the DRA driver's prepare bound the "
+        "allocated device to vfio-pci but not its group companions, so the claim is prepared "
+        "unusable and the VM does not start"),
+    # NVIDIA's sharing strategies behind the driver's own feature gates (_dra/messages.py
+    # nvidia-sharing-gate-disabled): not a Kubernetes DRA gate
+    "nvidia-sharing-gate-disabled": (
+        "NVIDIA's DRA driver refuses the claim's GpuConfig/MigDeviceConfig sharing strategy "
+        "(TimeSlicing or MPS) because the driver's own feature gate for it is off "
+        "(TimeSlicingSettings for TimeSlicing, MPSSupport for MPS): releases v25.8-v25.12 call "
+        "the strategy 'unknown', v0.4.0+ name the gate"),
     # the compute-domain daemon's own errors: no claim is named, the node's channel claims
     # wait at prepare for its IMEX daemon (v0.4.1 cmd/compute-domain-kubelet-plugin/
     # computedomain.go:249 'current node not ready in ComputeDomain')
@@ -470,6 +528,17 @@ _MEANING_BY_PATTERN = {
 
 # a fix more precise than the cause's, where the message says whose fault it is
 _FIX_BY_PATTERN = {
+    "vfio-group-not-viable": (
+        "bind every endpoint of the device's IOMMU group to vfio-pci (bridges excepted), not "
+        "only the device: a driver release that does it in its prepare (NVIDIA's GPU plugin "
+        "from dc54b409, after v0.4.1), or on the host (driver_override + drivers_probe for "
+        "the companion, e.g. the GPU's HDA audio function); then recreate the VM's pod"),
+    "nvidia-sharing-gate-disabled": (
+        "enable the driver's feature gate in its Helm values (featureGates: {MPSSupport: true} "
+        "for MPS, {TimeSlicingSettings: true} for TimeSlicing; helm upgrade, then the "
+        "controller, webhook and kubelet plugins restart with it), or drop the sharing "
+        "strategy from the claim's opaque config; then recreate the claim (or the pod of its "
+        "template)"),
     # an NVML query the GPU model does not answer is a release that predates the model
     # (GB10 unified memory: dra-driver-nvidia-gpu#1073/#1115, fixed by PR #1121 in v0.4.0;
     # a newer architecture: #1462)
@@ -702,6 +771,35 @@ def _d_nvidia_driver_root_check(m: Match) -> str:
             "node or set the Helm value nvidiaDriverRoot to where it is installed")
 
 
+def _d_driver_prepare_inner(m: Match) -> str:
+    """What the inner error of the driver's prepare path says (_dra.messages
+    driver-prepare-inner): which callee failed, and what it means."""
+    if m.value("cpus"):
+        return (": the DRA CPU driver's shared pool holds fewer free CPUs than the claim "
+                "asks (dra-driver-cpu, TakeByTopologyNUMAPacked); an empty pool is what the "
+                "kubelet's cpuManagerPolicy: static leaves it, since the kubelet then owns "
+                "every non-reserved CPU: run the node's kubelet with cpuManagerPolicy none, or "
+                "a driver release that prepares without a cpuset on an empty pool (84fa2d3), "
+                "or lower the claim's CPUs")
+    if m.value("nvml"):
+        return (f": NVML cannot find the allocated GPU by its UUID ({m.value('nvmlret')}) "
+                "while the plugin writes the claim's CDI spec: the GPU is bound to another "
+                "driver (vfio-pci after a VM passthrough, which NVIDIA's plugin tolerates "
+                "from 193f8b62, after v0.4.1), gone from the bus, or replaced; check "
+                "lspci -nnk -s <PCI address> and nvidia-smi -L on the node")
+    if m.value("checkpoint"):
+        return (": the GPU plugin's checkpoint holds this claim as started but never "
+                "completed (PrepareStarted), so its unprepare skipped the devices; v25.8 "
+                "releases wrote that state over a prepared claim on a repeated prepare "
+                "(fixed by b9e47624, v25.12.0): upgrade the driver, and check the node's "
+                "devices are free (nvidia-smi, the checkpoint under the plugin's state dir)")
+    return ""
+
+
+def _d_driver_path_permission_denied(m: Match) -> str:
+    return f" (refused: {m.value('path')})" if m.value("path") else ""
+
+
 def _d_slice_publish_rejected(m: Match) -> str:
     return (": the apiserver refuses the ResourceSlice the driver writes (the field errors "
             "after 'is invalid' say which), so none of the node's devices is published; "
@@ -873,6 +971,16 @@ def _d_driver_device_already_prepared(m: Match) -> str:
             "namespace,NAME:.metadata.name,UID:.metadata.uid,RESERVED:.status.reservedFor)")
 
 
+def _d_driver_webhook_config_invalid(m: Match) -> str:
+    # the driver's own sharing gates (_dra/messages.py nvidia-sharing-gate-disabled)
+    if not BY_KEY["nvidia-sharing-gate-disabled"].regex.search(m.message):
+        return ""
+    return (": the driver refuses the TimeSlicing / MPS sharing strategy because its own "
+            "feature gate for it is off; enable it in the driver's Helm values (featureGates: "
+            "{TimeSlicingSettings: true} or {MPSSupport: true}, helm upgrade) or drop the "
+            "sharing strategy from the opaque config")
+
+
 # pattern key -> what its own words add to the finding
 def _d_webhook_denies_claims(m: Match) -> str:
     return f": the webhook {m.value('webhook')} refuses them (not a DRA component)"
@@ -880,11 +988,14 @@ def _d_webhook_denies_claims(m: Match) -> str:
 
 _DETAIL: dict[str, Callable[[Match], str]] = {
     "webhook-denies-claims": _d_webhook_denies_claims,
+    "driver-webhook-config-invalid": _d_driver_webhook_config_invalid,
     "sched-allocated-elsewhere": _d_sched_allocated_elsewhere,
     "sched-panic": _d_sched_panic,
     "sched-score-bug": _d_sched_score_bug,
     "nvidia-driver-root-check": _d_nvidia_driver_root_check,
     "slice-publish-rejected": _d_slice_publish_rejected,
+    "driver-path-permission-denied": _d_driver_path_permission_denied,
+    "driver-prepare-inner": _d_driver_prepare_inner,
     "driver-device-not-allocatable": _d_driver_device_not_allocatable,
     "kai-accounting-impossible": _d_kai_accounting_impossible,
     "critical-priority-quota": _d_critical_priority_quota,
