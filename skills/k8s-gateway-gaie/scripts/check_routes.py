@@ -26,7 +26,9 @@ from _gw import attach_count, epp_datastore, fatal_log, host_header, manifest_mi
 from _gw.contradicts import spec_contradictions
 from _gw import backend_tls_guess, deleted_object, istio_listener_names, listener_unique
 from _gw import older_bundle, proxy_service, superseded
-from _gw import channel_fields, leader_status
+from _gw import channel_fields, leader_status, supported_kinds
+from _gw import informer_sync, istio_vhosts, regex_match
+from _gw import eg_envoy_secret
 from k8s_skillkit.logged_events import events_from_logs
 from _gw import prose as _gw_prose
 from _gw.rules_class import check_gateway_class
@@ -73,7 +75,7 @@ causes (references/causes.md): crd_not_installed no_controller gateway_class_not
   listenerset_parent_not_accepted listenerset_invalid listenerset_not_reconciled
   objective_pool_not_found policy_target_not_found policy_conflicted policy_invalid
   (info: no_tls outdated_inference_api not_in_dump not_checked cause_unknown not_evaluated
-  reconcile_after_delete proxy_not_provisioned)
+  reconcile_after_delete proxy_not_provisioned control_plane_secret)
 exit: 0 nothing wrong, 1 findings (warning or error), 2 bad usage/input."""
 
 # (resource, kind, required): required ones must answer, or the cluster is not reachable.
@@ -232,7 +234,12 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
                      + crd_versions.unserved_findings(raw, index)
                      + host_header.findings(raw, index, reported)
                      + accepted_refused.contradictions(raw, reported)
-                     + manifest_mismatch.findings(raw, index))
+                     + manifest_mismatch.findings(raw, index)
+                     # (inferred: an informer timeout, istiod's empty listener, a bad regex)
+                     + informer_sync.findings(raw) + istio_vhosts.findings(raw, index)
+                     + regex_match.findings(index)
+                     # (info: Envoy Gateway's own TLS secret, never a listener's)
+                     + eg_envoy_secret.findings(raw))
     findings = merge(spec_contradictions(findings, index, raw), [])  # (re-ranked: now warnings)
     findings = superseded.reclassify(findings, raw, index.of_kind("CustomResourceDefinition"))
     findings = older_bundle.reclassify(findings, raw, index)
@@ -246,7 +253,8 @@ def diagnose(index: Index, args, absent=()) -> tuple[list[dict], dict]:
     findings += _gw_prose.unexplained(findings, lines)
     if not findings and not any(counts.values()):
         findings += _rows_only(index) or _status_only(index) or \
-            _report_beside_other_objects(index, raw) or _conditions_only(index)
+            _report_beside_other_objects(index, raw) or _conditions_only(index) or \
+            supported_kinds.findings(raw)
     if args.route:
         keep = _related(index, args.route)
         findings = [f for f in findings if f["object"]["kind"] == "CustomResourceDefinition"
@@ -571,7 +579,9 @@ def _claimed(text: str) -> bool:
 def _knows_text(lines: list[str]) -> bool:
     """Lines with a wording this skill reads: a gateway or endpoint-picker message, a
     controller's fatal log line, or a sentence the prose rules read."""
-    if fatal_log.findings(lines, _claimed) or leader_status.findings(lines):
+    if fatal_log.findings(lines, _claimed) or leader_status.findings(lines) or \
+            supported_kinds.blocks(lines) or istio_vhosts.in_text(lines) or \
+            eg_envoy_secret.in_text(lines):
         return True
     lines = with_paragraphs(lines)
     return bool(text_findings(lines) or _gw_prose.prose_findings(_gw_prose.read(lines))

@@ -244,10 +244,22 @@ def _carries_verdict(field: str, detail: str) -> bool:
     False
     >>> _carries_verdict("status.conditions[0].reason", '"A,B": should match')
     True
+
+    A message refused as too long carries none either: a `Too long` error omits the value
+    (k8s.io/apimachinery v0.37.2 pkg/util/validation/field/errors.go:347-364 TooLong `may not
+    be more than %d bytes`; older releases' TooLongMaxLength `may not be longer than %d`), and
+    metav1.Condition's message has MaxLength=32768 (pkg/apis/meta/v1/types.go:1693): the
+    controller built a message over the limit and its whole status write is refused
+    (envoyproxy/gateway#7146, fixed by PR #7159: truncate to 32768).
+
+    >>> _carries_verdict("status.conditions[0].message", "may not be more than 32768 bytes")
+    False
     """
     detail = _LOG_FIELDS.split(detail)[0].strip()  # a log line's next fields are not its own
     return bool(_CONDITION_TEXT.search(field)) and bool(detail) \
-        and not _EMPTY_VALUE.match(detail)
+        and not _EMPTY_VALUE.match(detail) and not _TOO_LONG.match(detail)
+# the detail of apimachinery's TooLong / TooLongMaxLength (see _carries_verdict)
+_TOO_LONG = re.compile(r"may not be (?:more|longer) than \d+\b")
 # a logfmt line goes on after the quoted error: `... \"null\"" name=x namespace=y`
 _LOG_FIELDS = re.compile(r'\\?"\s+[\w.-]+=')
 

@@ -202,6 +202,10 @@ CAUSES: dict[str, tuple[str, str]] = {
     "proxy_not_provisioned": ("hygiene", "nothing to fix: the controller looked up the "
                               "Service of a proxy it has not provisioned yet (Envoy Gateway "
                               "v1.5.x, no Gateway of the class yet); v1.6.0 logs it no more"),
+    "control_plane_secret": ("hygiene", "Envoy Gateway's own TLS Secret (certgen's `envoy` "
+                             "in its namespace), not a listener's: if it exists the line is "
+                             "spurious (before v1.4.2, a GatewayClass not accepted); if not, "
+                             "rerun the certgen job"),
     "not_in_dump": ("hygiene", "add the object to the dump, or run check_routes.py live"),
     "not_checked": ("hygiene", "add the missing kind to the dump"),
     "cause_unknown": ("hygiene", "run the command the finding names: the paste reports the "

@@ -106,6 +106,20 @@ _EG_EXTENSION_SIZE_HINT = (
     "server's limit (Envoy AI Gateway: the controller's --maxRecvMsgSize flag, Helm value "
     "controller.maxRecvMsgSize, from envoyproxy/ai-gateway#1291) above the size the message "
     "names, or split the routes over more Gateways")
+_CONDITION_TOO_LONG_HINT = (
+    "the API server refused the controller's status write: a condition message it built is "
+    "over the 32768-byte limit of metav1.Condition.message, so the whole status update is "
+    "dropped and the status you read is stale or empty. The controller must truncate it "
+    "(Envoy Gateway did from PR #7159): upgrade it; meanwhile the message's source is "
+    "usually a long list (many routes, backends or errors on one object): split that object")
+_LINKERD_STATUS_PATCH_HINT = (
+    "the API server refused the Linkerd policy controller's status patch (the ApiError says "
+    "why). NotFound (404): the route is deleted but stayed in the controller's status index, "
+    "which retries it every 10 seconds: Linkerd before edge-23.10.2 dropped a deleted "
+    "gateway.networking.k8s.io HTTPRoute under the wrong kind (linkerd/linkerd2 PR #11471); "
+    "nothing is wrong with the routes: upgrade, or restart Linkerd's destination pods (they "
+    "run the policy controller) to rebuild the index. Invalid (422): a status the installed "
+    "CRD refuses: install the Gateway API CRDs the Linkerd release names")
 _STATUS_CONFLICT_HINT = (
     "the API server refused the controller's status write because another writer changed the "
     "object in between (optimistic concurrency): once, it is retried; repeated, two writers "
@@ -513,8 +527,9 @@ MESSAGE_PATTERNS: tuple[_Pattern, ...] = (
     _p("no-ready-listener", r"no ready listeners|Listener is invalid for this parent ref",
        "listener_invalid", "listener", _ROUTE_EVENT),
     # --- Gateway and listeners ---------------------------------------------------------
-    _p("cert-missing", r"Secret " + _NAME + r" does not exist|secrets? " + _NAME +
-       r" not found|\bcertificateRefs?\b|certificate ref|TLS secret|"
+    # (not Envoy Gateway's own `envoy TLS secret <eg ns>/envoy not found`: _gw/eg_envoy_secret)
+    _p("cert-missing", r"Secret " + _NAME + r" does not exist|(?<!envoy TLS )secrets? " + _NAME +
+       r" not found|\bcertificateRefs?\b|certificate ref|(?<!envoy )TLS secret|"
        r"SslCertificate [\"']?(?P<name>[^\s\"']+)[\"']? does not exist",
        "listener_certificate_invalid", "listener", _GW_SCOPES),
     _p("cert-manager-skipped-listener", r"Skipped a listener block", "listener_certificate_invalid",
@@ -722,6 +737,40 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
             "loadBalancerClass through the Gateway's infrastructure.parametersRef ConfigMap; an "
             "invalid field: the Gateway value it came from), then check kubectl get svc -n "
             "<gateway namespace>"),
+    # A Gateway reconciler of controller-runtime (its "Reconciler error" record names the
+    # reconciled kind: controllerKind=Gateway) whose error is the API server's refusal of the
+    # Service it generates for the Gateway (apimachinery pkg/api/errors NewInvalid: `%s %q is
+    # invalid: %v`): the Service never exists, so the Gateway gets no address. Cilium's
+    # operator/pkg/gateway-api/gateway_reconcile.go@00159e53 ensureService (CreateOrPatch,
+    # Accepted=False "Unable to create Service resource" beside it); cilium/cilium#38852: a
+    # CiliumGatewayClassConfig service type ClusterIP with externalTrafficPolicy set. A
+    # refusal logged without the reconciled kind (Contour's operator) is not read here.
+    _p("gateway-reconciler-service-invalid", r"controllerKind\W{1,4}Gateway\b[^\n]*?\bService "
+       r"\\?\"(?P<name>[\w.-]+)\\?\" is invalid: ", "gateway_no_address", "gateway", ("text",),
+       hint="the Gateway controller's reconcile of the Gateway failed because the API server "
+            "refused the Service it generates ({name}) for the reason after `is invalid:`, so "
+            "the Service never exists and the Gateway gets no address. Fix the setting that "
+            "produced that field (the GatewayClass or Gateway parameters: service type, "
+            "externalTrafficPolicy, ports; an implementation may support only LoadBalancer "
+            "and NodePort Services for a Gateway), then check kubectl get svc -n <gateway "
+            "namespace> and the Gateway's Programmed condition"),
+    # A cloud IAM denial of the controller's own cloud identity (AWS: `User: <arn> is not
+    # authorized to perform: <service>:<Action> [on resource: <arn>] [because no
+    # identity-based policy allows the <action> action]`, the AccessDeniedException of the
+    # AWS SDK): the controller (AWS Gateway API controller for VPC Lattice, AWS Load Balancer
+    # Controller) cannot build the cloud resources of its Gateways and routes. The AWS Gateway
+    # API controller needs every action of its files/controller-installation/
+    # recommended-inline-policy.json (aws/aws-application-networking-k8s@v2.1.3, which lists
+    # tag:GetResources for pkg/deploy/lattice/target_group_synthesizer.go `failed
+    # TargetGroupManager.List due to %s`); awslabs/eksdemo#142 (a role without it).
+    _p("cloud-iam-denied", r"\bis not authorized to perform:? (?P<name>[a-z0-9-]+:[A-Za-z0-9*]+)",
+       "missing_permission", "class", ("text",),
+       hint="the controller's cloud identity (the IAM role its ServiceAccount assumes through "
+            "IRSA or EKS Pod Identity) is not allowed {name}: add that action to the role's "
+            "policy (the controller's recommended IAM policy of the release you run lists "
+            "every action it calls), then watch the controller's log for the next cycle; "
+            "confirm: aws iam simulate-principal-policy --policy-source-arn <role arn> "
+            "--action-names {name}"),
     _p("epp-forbidden", r"(failed to list|cannot list|forbidden)[^\n]*(inferencepools?|"
        r"inferenceobjectives?|inferencemodels?|pods)\b|(inferencepools?|inferenceobjectives?|"
        r"inferencemodels?)[^\n]*is forbidden", "endpoint_picker_misconfigured", "backend",
@@ -867,6 +916,22 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
     # tests/results/ngf-upgrade/1.0.0/1.0.0.md@e55bfe33), or two controllers claim a class.
     # Only the final failure: a conflict the controller retries (NGF's debug `Encountered error
     # updating status`, nginx/nginx-gateway-fabric#2562) is no fault
+    # a status write refused because a condition message is over metav1.Condition's limit
+    # (MaxLength=32768, k8s.io/apimachinery v0.37.2 pkg/apis/meta/v1/types.go:1693), pasted
+    # without its field: TooLong `may not be more than %d bytes` (pkg/util/validation/field/
+    # errors.go:347-364), older TooLongMaxLength `may not be longer than %d` (envoyproxy/
+    # gateway#7146, fixed by PR #7159); the full refusal is read by api_refusal.py
+    _p("condition-message-too-long", r"\bToo long: may not be (?:longer|more) than 32768\b",
+       "status_update_rejected", "class", ("text",), hint=_CONDITION_TOO_LONG_HINT),
+    # Linkerd's policy controller patching a route's status (policy-controller/k8s/status/src/
+    # index.rs: `Failed to patch HTTPRoute` with `error=ApiError: ...` @1a763569c; later one
+    # `patch{...}` span logging `error=`): the API server refused the patch. A 404 is a route
+    # deleted but kept in the status index (the wrong kind on delete, linkerd/linkerd2 PR
+    # #11471, fixed in edge-23.10.2); a 403 is the controller's RBAC (rbac_denial.py)
+    _p("linkerd-status-patch-refused", r"(?:linkerd_policy_controller_k8s_status::index\b|"
+       r"\bFailed to patch (?:HTTPRoute|GRPCRoute|TLSRoute|TCPRoute)\b)[^\n]{0,400}?"
+       r"\berror=ApiError\b(?![^\n]*\b(?:Forbidden|403)\b)", "status_update_rejected", "class",
+       ("text",), hint=_LINKERD_STATUS_PATCH_HINT),
     _p("status-write-conflict", r"\b(?:failed|unable) to update (?:\w+ )?status\b.{0,120}?"
        r"\bOperation cannot be fulfilled on [\w-]+\.(?:gateway|inference)\.networking\."
        r"(?:x-)?k8s\.io\b[^:]{0,200}: the object has been modified|\bOperation cannot be "
@@ -1079,6 +1144,17 @@ TEXT_PATTERNS: tuple[_Pattern, ...] = (
        "xds_config_rejected", "listener", ("text",), hint=_NGINX_EMERG_HINT),
     _p("envoy-listener-nack", r"Error adding/updating listener\(s\)", "xds_config_rejected",
        "listener", ("text",), hint=_XDS_NACK_HINT),
+    # Envoy's protoc-gen-validate refusal of a resource it was sent over xDS (envoy
+    # source/common/protobuf/utility.cc ProtoValidationException: `Proto constraint
+    # validation failed ({}): {}`), returned as the NACK's error_detail (google.rpc.Status
+    # `code:13 message:"..."`, code 13 = INTERNAL) that the control plane logs (istio 1.1
+    # pilot `ADS:LDS: ACK ERROR`, istio/istio#12761: a TLS listener pushed with an empty
+    # certificate file name). Only the xDS resource types (listener, cluster, route config,
+    # virtual host, endpoints, secret): a Bootstrap's refusal is Envoy not starting
+    _p("envoy-proto-validation-nack", r"Proto constraint validation failed \((?:Listener|"
+       r"Cluster|RouteConfiguration|ScopedRouteConfiguration|VirtualHost|ClusterLoadAssignment|"
+       r"Secret)ValidationError\.", "xds_config_rejected", "listener", ("text",),
+       hint=_XDS_NACK_HINT),
     _p("envoy-xds-nack", r"\b(?:gRPC|delta) config for type\.googleapis\.com/envoy\.[\w.]+\.v3\."
        r"\w+ rejected", "xds_config_rejected", "listener", ("text",), hint=_XDS_NACK_HINT),
     # a controller that attaches routes only to Gateways, given another parent kind (a Service:
@@ -1944,3 +2020,9 @@ def _by_reason(scope: str, cond: dict) -> Verdict | None:
 from _gw import proxy_text  # noqa: E402
 
 TEXT_PATTERNS = TEXT_PATTERNS + proxy_text.PATTERNS
+
+# a data plane that did not apply its config (NGINX Gateway Fabric's agent: _gw/agent_apply.py)
+# and a controller's bindings without a filter type (serde's unknown variant: _gw/filter_variant.py)
+from _gw import agent_apply, filter_variant  # noqa: E402
+
+TEXT_PATTERNS = TEXT_PATTERNS + agent_apply.PATTERNS + filter_variant.PATTERNS

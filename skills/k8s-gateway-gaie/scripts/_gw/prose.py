@@ -1296,7 +1296,8 @@ def unexplained(findings: list[dict], lines: list[str]) -> list[dict]:
     if any(f["severity"] in ("error", "warning") or f["cause"] in ("stale_status",
                                                                      "empty_listener",
                                                                      "reconcile_after_delete",
-                                                                     "proxy_not_provisioned")
+                                                                     "proxy_not_provisioned",
+                                                                     "control_plane_secret")
            for f in findings):
         return []
     prose = read(lines)

@@ -56,10 +56,41 @@ _CONTROLLER_HINT = ("the controller's ServiceAccount {sa} (namespace {ns}) may n
                     "--as=system:serviceaccount:{ns}:{sa} -A")
 
 
+# the verb and resource of the denial (forbiddenMessage `cannot %s resource %q`)
+_VERB = re.compile(r'cannot (?P<verb>\w+) resource \\?"(?P<resource>[\w./-]+)\\?"'
+                   r'(?: in API group \\?"(?P<group>[\w.-]*)\\?")?'
+                   r'(?: in the namespace \\?"(?P<where>[\w.-]+))?', re.IGNORECASE)
+# the endpoint picker only reads its kinds: the inferencepool chart's Role grants it get,
+# watch and list on inferencepools, inferenceobjectives (inferencemodels before) and pods,
+# nothing more (gateway-api-inference-extension config/charts/inferencepool/templates/
+# rbac.yaml@v1.0.0); a refused write of them is the controller that creates or updates
+# them (llm-d/llm-d-deployer#56: a ModelService controller's ClusterRole naming the
+# resources in the singular, `cannot create resource "inferencepools"`)
+_WRITE_VERBS = ("create", "update", "patch", "delete", "deletecollection")
+_WRITER_HINT = ("the ServiceAccount {sa} (namespace {ns}) may not {verb} {resource}: the "
+                "endpoint picker only reads them (get/list/watch), so this is the controller "
+                "that creates or updates them (a model-serving or pool-managing operator): "
+                "add {verb} on {resource} (the plural resource name, API group {group}) to "
+                "that controller's ClusterRole or Role; confirm: kubectl auth can-i {verb} "
+                "{resource}.{group} --as=system:serviceaccount:{ns}:{sa} {scope}")
+
+
 def controller_denial(text: str) -> Verdict | None:
-    """A denial whose ServiceAccount is a controller's, not an endpoint picker's."""
+    """A denial whose ServiceAccount is a controller's, not an endpoint picker's: named as a
+    controller's, or refused a write the picker never makes."""
     hit = _SUBJECT.search(text or "")
-    if not hit or _PICKER.search(hit["sa"]) or not (
+    if not hit:
+        return None
+    verb = _VERB.search(text, hit.end())
+    if verb and verb["verb"].lower() in _WRITE_VERBS:
+        return Verdict("controller_forbidden", "class", "controller-forbidden-write",
+                       {"kind": "ServiceAccount", "name": hit["sa"]},
+                       _WRITER_HINT.format(sa=hit["sa"], ns=hit["ns"], verb=verb["verb"],
+                                           resource=verb["resource"],
+                                           group=verb["group"] or "core",
+                                           scope=f"-n {verb['where']}" if verb["where"]
+                                           else "-A"))
+    if _PICKER.search(hit["sa"]) or not (
             _CONTROLLER.search(hit["sa"]) or _IMPLEMENTATION.match(hit["sa"])):
         return None
     return Verdict("controller_forbidden", "class", "controller-forbidden-account",

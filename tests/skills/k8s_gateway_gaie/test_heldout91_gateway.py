@@ -1,0 +1,221 @@
+"""Round-91 held-out families of check_routes.py: a RegularExpression match no dialect accepts
+on a route still Accepted, istiod building no virtual host for a Gateway listener after a
+route push, a Rust controller's bindings without the CORS filter type (watch and webhook), an
+endpoint picker's controller-runtime informer that never synced, and NGINX Gateway Fabric's
+agent rolling back a config apply.
+
+Expected values: envoyproxy/gateway#2343 (and internal/utils/regex/regex.go @d32f2829),
+gateway-api apis/v1/httproute_types.go @4564255a; istio pilot/pkg/networking/core/gateway.go
+:558 @86c9f01f, istio/istio#49373; serde Error::unknown_variant, linkerd/linkerd2#14844 and
+#15118; kubernetes-sigs/controller-runtime pkg/cache/internal/informers.go:332 and
+pkg/internal/source/kind.go:93,:98 @86a0d40e, llm-d-incubation/llm-d-modelservice#129;
+nginx/agent internal/nginx/nginx_plugin.go @3e5f6db0, nginx/nginx-gateway-fabric
+internal/controller/handler.go:567 and tests/results/longevity/2.6.0/2.6.0-oss.md @e55bfe33,
+nginx/nginx-gateway-fabric#5330."""
+from __future__ import annotations
+
+import json
+
+from .conftest import paste_findings, problem_causes
+
+
+def _causes_or_refused(gw_run, tmp_path, text: str) -> list[str]:
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    if result.code == 2:
+        return []
+    return [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]
+
+
+def _beside_route(log: str) -> str:
+    """A log line pasted with a healthy route, so the paste is read (not refused) either way."""
+    return "```\n" + log + "```\n" + _route(r".*\.foo\.bar\.com")
+
+
+# --- a RegularExpression match that no dialect accepts, on an Accepted route -----------------
+
+def _route(value: str, accepted: str = "True", where: str = "path") -> str:
+    match = (f"    - path:\n        type: RegularExpression\n        value: '{value}'\n"
+             if where == "path" else
+             f"    - headers:\n      - name: x-tenant\n        type: RegularExpression\n"
+             f"        value: '{value}'\n")
+    return ("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n"
+            "  name: backend\n  namespace: default\n  generation: 3\nspec:\n"
+            "  hostnames:\n  - www.example.com\n  parentRefs:\n"
+            "  - group: gateway.networking.k8s.io\n    kind: Gateway\n    name: eg\n"
+            "  rules:\n  - backendRefs:\n    - group: \"\"\n      kind: Service\n"
+            "      name: backend\n      port: 3000\n      weight: 1\n    matches:\n" + match +
+            "status:\n  parents:\n  - conditions:\n"
+            "    - lastTransitionTime: \"2023-12-22T04:49:11Z\"\n"
+            f"      message: {'Route is accepted' if accepted == 'True' else 'invalid regex'}\n"
+            "      observedGeneration: 3\n"
+            f"      reason: {'Accepted' if accepted == 'True' else 'UnsupportedValue'}\n"
+            f"      status: \"{accepted}\"\n      type: Accepted\n"
+            "    controllerName: gateway.envoyproxy.io/gatewayclass-controller\n"
+            "    parentRef:\n      group: gateway.networking.k8s.io\n      kind: Gateway\n"
+            "      name: eg\n")
+
+
+def test_held_out_leading_star_path_regex_on_an_accepted_route(gw_run, tmp_path):
+    found = paste_findings(gw_run, tmp_path, _route("*.foo.bar.com"))
+    assert found[0]["cause"] == "xds_config_rejected"
+    assert found[0]["basis"] == "inferred" and "rejected" in found[0]["confirm"]
+    assert "*.foo.bar.com" in found[0]["message"]
+
+
+def test_an_unclosed_group_in_a_header_regex_as_json_is_read_alike(gw_run, tmp_path):
+    import yaml
+    obj = yaml.safe_load(_route("(tenant-a|tenant-b", where="header"))
+    causes = problem_causes(gw_run, tmp_path, json.dumps(obj))
+    assert causes[:1] == ["xds_config_rejected"]
+
+
+def test_valid_or_dialect_specific_regexes_and_a_refused_route_are_silent(gw_run, tmp_path):
+    for value in (r".*\.foo\.bar\.com", "(?=v1)/api/.*", "^/v[0-9]+/"):
+        assert "xds_config_rejected" not in problem_causes(gw_run, tmp_path, _route(value))
+    refused = paste_findings(gw_run, tmp_path, _route("*.foo.bar.com", accepted="False"))
+    assert not any(f["cause"] == "xds_config_rejected" and f["basis"] == "inferred"
+                   for f in refused)
+
+
+# --- istiod: a route push, then a Gateway listener route config with no virtual host ---------
+
+_ISTIO = (
+    "2024-02-15T15:46:09.695025Z\tinfo\tads\tPush debounce stable[13] 1 for config "
+    "GRPCRoute/grpc-tls-echo/grpc-tls-echo: 100.805649ms since last change, 100.805441ms since "
+    "last push, full=true\n"
+    "2024-02-15T15:46:09.696192Z\tinfo\tads\tLDS: PUSH for node:grpc-tls-istio-5974cdb459-kqflb"
+    ".grpc-tls-echo resources:2 size:4.5kB\n"
+    "2024-02-15T15:46:09.696219Z\twarn\tconstructed http route config for route https.443."
+    "default.grpc-tls-istio-autogenerated-k8s-gateway-https.grpc-tls-echo on port 443 with no "
+    "vhosts; Setting up a default 404 vhost\n")
+
+
+def test_held_out_grpcroute_push_then_an_empty_gateway_listener(gw_run, tmp_path):
+    found = paste_findings(gw_run, tmp_path, _ISTIO)
+    assert found[0]["cause"] == "controller_contradicts_spec"
+    assert found[0]["basis"] == "inferred" and "grpcroute" in found[0]["confirm"]
+
+
+def test_istiod_json_log_for_an_httproute_is_read_alike(gw_run, tmp_path):
+    text = ('{"level":"info","time":"2025-03-01T10:00:00.000000Z","scope":"ads","msg":"Push '
+            'debounce stable[4] 1 for config HTTPRoute/shop/web: 100ms since last change, '
+            '100ms since last push, full=true"}\n'
+            '{"level":"warn","time":"2025-03-01T10:00:00.100000Z","msg":"constructed http '
+            'route config for route http.80.default.edge-istio-autogenerated-k8s-gateway-http'
+            '.shop on port 80 with no vhosts; Setting up a default 404 vhost"}\n')
+    assert problem_causes(gw_run, tmp_path, text)[:1] == ["controller_contradicts_spec"]
+
+
+def test_a_sidecar_route_config_or_a_route_not_accepted_is_not_a_contradiction(gw_run, tmp_path):
+    sidecar = _ISTIO.replace("https.443.default.grpc-tls-istio-autogenerated-k8s-gateway-https"
+                             ".grpc-tls-echo", "8080")
+    assert "controller_contradicts_spec" not in _causes_or_refused(gw_run, tmp_path, sidecar)
+    assert "controller_contradicts_spec" not in problem_causes(
+        gw_run, tmp_path, _beside_route(_ISTIO.replace("for config GRPCRoute", "for config "
+                                                       "ServiceEntry")))
+    status = ("---\napiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata:\n"
+              "  name: grpc-tls-echo\n  namespace: grpc-tls-echo\nspec:\n  parentRefs:\n"
+              "  - name: grpc-tls\nstatus:\n  parents:\n  - conditions:\n"
+              "    - type: Accepted\n      status: \"False\"\n      reason: NotAllowedByListeners\n"
+              "      message: No listeners included by this parent ref allowed this attachment.\n"
+              "    controllerName: istio.io/gateway-controller\n    parentRef:\n"
+              "      name: grpc-tls\n")
+    text = "```\n" + _ISTIO + "```\n" + status
+    causes = problem_causes(gw_run, tmp_path, text)
+    assert "controller_contradicts_spec" not in causes and "not_allowed_by_listener" in causes
+
+
+# --- a controller's Gateway API bindings without the CORS filter type (serde) ---------------
+
+_WATCH = ("2025-11-20T13:09:10.140731Z INFO httproutes.gateway.networking.k8s.io: kubert::errors: "
+          "stream failed error=failed to perform initial object list: Error deserializing "
+          "response: unknown variant CORS, expected one of RequestHeaderModifier, "
+          "ResponseHeaderModifier, RequestMirror, RequestRedirect, URLRewrite, ExtensionRef at "
+          "line 1 column 3019\n")
+_WEBHOOK = ('Error from server: error when creating "httproute.yml": admission webhook '
+            '"linkerd-policy-validator.linkerd.io" denied the request: unknown variant `CORS`, '
+            'expected one of `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestMirror`, '
+            '`RequestRedirect`, `URLRewrite`, `ExtensionRef`\n')
+
+
+def test_held_out_watch_loop_on_an_unknown_filter_variant(gw_run, tmp_path):
+    found = paste_findings(gw_run, tmp_path, _WATCH)
+    assert found[0]["cause"] == "unsupported_filter" and "CORS" in found[0]["fix"]
+
+
+def test_held_out_webhook_refusal_and_another_filter_type(gw_run, tmp_path):
+    assert problem_causes(gw_run, tmp_path, _WEBHOOK)[:1] == ["unsupported_filter"]
+    other = _WEBHOOK.replace("`CORS`", "`ExternalAuth`")
+    assert problem_causes(gw_run, tmp_path, other)[:1] == ["unsupported_filter"]
+
+
+def test_an_unknown_variant_of_another_enum_is_not_a_filter(gw_run, tmp_path):
+    text = ('Error from server: admission webhook "linkerd-policy-validator.linkerd.io" denied '
+            'the request: unknown variant `Glob`, expected one of `Exact`, `PathPrefix`, '
+            '`RegularExpression`\n')
+    assert "unsupported_filter" not in problem_causes(gw_run, tmp_path, _beside_route(text))
+
+
+# --- controller-runtime's informer that never synced -----------------------------------------
+
+_EPP = ('{"level":"error","ts":"2025-10-17T07:47:42Z","logger":"controller-runtime.source.Kind",'
+        '"caller":"source/kind.go:80","msg":"failed to get informer from cache","error":'
+        '"Timeout: failed waiting for *v1.InferencePool Informer to sync","stacktrace":"sigs.'
+        'k8s.io/controller-runtime/pkg/internal/source.(*Kind[...]).Start.func1.1\\n\\t/go/pkg/'
+        'mod/sigs.k8s.io/controller-runtime@v0.22.0/pkg/internal/source/kind.go:80"}\n')
+
+
+def test_held_out_epp_inferencepool_informer_timeout(gw_run, tmp_path):
+    found = paste_findings(gw_run, tmp_path, _EPP)
+    assert found[0]["cause"] == "missing_permission" and found[0]["basis"] == "inferred"
+    assert "inferencepools.inference.networking.k8s.io" in found[0]["confirm"]
+
+
+def test_klog_form_for_a_gateway_api_kind(gw_run, tmp_path):
+    text = ('E0301 10:00:00.000000       1 kind.go:71] "failed to get informer from cache" '
+            'err="Timeout: failed waiting for *v1.HTTPRoute Informer to sync" '
+            'logger="controller-runtime.source.EventHandler"\n')
+    found = paste_findings(gw_run, tmp_path, text)
+    assert [f["cause"] for f in found if f["severity"] != "info"][:1] == ["missing_permission"]
+    assert any("httproutes.gateway.networking.k8s.io" in f["confirm"] for f in found)
+
+
+def test_a_kind_without_its_crd_is_not_a_missing_permission(gw_run, tmp_path):
+    text = ('{"level":"error","ts":"2025-10-17T07:47:42Z","logger":"controller-runtime.source.'
+            'Kind","msg":"if kind is a CRD, it should be installed before calling Start",'
+            '"kind":"InferencePool.inference.networking.k8s.io","error":"no matches for kind '
+            '\\"InferencePool\\" in version \\"inference.networking.k8s.io/v1\\""}\n')
+    causes = problem_causes(gw_run, tmp_path, text)
+    assert "missing_permission" not in causes and causes[:1] == ["crd_not_installed"]
+
+
+# --- NGINX Gateway Fabric's agent rolling back a config apply --------------------------------
+
+_NGF = ('logger=nginxUpdater  msg="Sent nginx configuration to agent"\n'
+        'logger=eventHandler  msg="Failed to update NGINX configuration"\n'
+        '  error="Config apply failed, rolling back config; … rpc error: code = NotFound desc = '
+        'connection not found"\n\n'
+        'level=ERROR msg="Failed to apply config changes, rolling back"\n'
+        '  error="error getting file data for name:\\"/etc/nginx/conf.d/http.conf\\" hash:\\"…\\" '
+        '…:\n         rpc error: code = NotFound desc = connection not found" correlation_id='
+        '04cdc0e4-…\nlevel=INFO  msg="Restoring file from it\'s backup"\n')
+
+
+def test_held_out_ngf_agent_rollback(gw_run, tmp_path):
+    assert problem_causes(gw_run, tmp_path, _NGF)[:1] == ["xds_config_rejected"]
+
+
+def test_ngf_longevity_json_form(gw_run, tmp_path):
+    text = ('{"level":"error","ts":"2025-12-01T10:00:00Z","logger":"eventHandler","msg":"Failed '
+            'to update NGINX configuration","error":"msg: Config apply failed, rolling back '
+            'config; error: error getting file data for name:\\"/etc/nginx/conf.d/http.conf\\": '
+            'rpc error: code = NotFound desc = file not found"}\n')
+    assert problem_causes(gw_run, tmp_path, text)[:1] == ["xds_config_rejected"]
+
+
+def test_a_successful_ngf_update_is_not_a_rejected_config(gw_run, tmp_path):
+    text = ('{"level":"info","ts":"2025-12-01T10:00:00Z","logger":"eventHandler","msg":"NGINX '
+            'configuration was successfully updated"}\n')
+    assert "xds_config_rejected" not in problem_causes(gw_run, tmp_path, _beside_route(text))
