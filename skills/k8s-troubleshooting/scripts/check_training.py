@@ -21,7 +21,7 @@ from k8s_skillkit.objects import name_of, namespace_of
 from k8s_skillkit.loading import ResourceTypeAbsent, kubectl_get, parse_paste, read_text
 from k8s_skillkit.prose import refuse_unless_report, report_lines
 
-from _tshoot import jobset_leader, ray_submit, training_logs
+from _tshoot import jobset_leader, py_traceback, ray_submit, training_logs
 from _tshoot.gpu import read as read_logs
 from _tshoot.model import Cluster
 from _tshoot.rendezvous_met import rendezvous_lines, rendezvous_only
@@ -47,7 +47,8 @@ causes: training_failed training_restarts_exhausted training_failure_policy
   cannot reach the head's dashboard, JobSet followers refused while their leader pod is
   unscheduled), admission_webhook_denied (a webhook refusing or not answering for a child),
   plus the pod's own cause (oom_killed, crash_loop, image_pull, unschedulable_*, ...) and the
-  log causes of explain_gpu_failure.py.
+  log causes of explain_gpu_failure.py; a replica's Python traceback pasted alone (up to
+  <module>): training_failed.
 exit: 0 nothing wrong, 1 findings, 2 bad input."""
 
 LIVE_TYPES = "jobs,pods,events"
@@ -104,6 +105,11 @@ def body(args):
         webhooks = training_logs.webhook_refusals(said)
         if webhooks and not args.name:
             return _webhook_refused(webhooks)
+        # a replica's Python traceback up to its top level: the program exited, the replica
+        # failed (_tshoot/py_traceback.py)
+        crashed = py_traceback.findings(["\n".join(cluster.dump.texts)])
+        if crashed and not args.name:
+            return _logs_only(crashed)
         met = rendezvous_lines(list(cluster.dump.texts))
         if met and not args.name:  # ranks' logs with no fault in them: say so, not exit 2
             return _logs_only([rendezvous_only(met)])

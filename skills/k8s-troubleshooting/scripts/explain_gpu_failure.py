@@ -18,7 +18,7 @@ from k8s_skillkit.loading import read_text
 
 from _tshoot import gpu_capacity, gpu_cli_contrast, gpu_rendered_config, gpu_runtime_handler
 from _tshoot import gpu_distro_default, gpu_engine_mismatch, gpu_fabric_inferred, gpu_plugin_ds
-from _tshoot import plugin_registration, podgc_duplicates
+from _tshoot import plugin_registration, podgc_duplicates, smi_exit
 from _tshoot import gpu_scheduler
 from _tshoot.gpu import XID, GpuReport, laggards, read
 from _tshoot.gpu import _generic_system_error as bare_system_error
@@ -26,7 +26,10 @@ from _tshoot.gpu_said import said_findings
 from _tshoot.nccl_faults import duplicate_gpu_finding, hang_and_cuda_findings
 from _tshoot.refused_cr import refused_findings
 from _tshoot.text import scan
-from _tshoot.verdict import subject_finding
+from _tshoot.gpu_image_pull import driver_tag_note
+from _tshoot.gpu_sandbox import toolkit_cni_note
+from _tshoot import dcgm_fields
+from _tshoot.verdict import pick, subject_finding
 
 EXAMPLES = """what it reads (references/gpu-training.md): pod logs of every rank
 (kubectl logs --all-containers -l training.kubeflow.org/job-name=X --prefix), dmesg /
@@ -43,9 +46,14 @@ causes, most decisive first: gpu_xid_hardware gpu_device_access_lost gpu_driver_
   nccl_duplicate_gpu cuda_out_of_memory
   oom_killed node_pressure nccl_shm_exhausted dev_shm_exhausted master_not_ready mpi_worker_dns_unresolved
   gpu_not_advertised nvidia_runtime_not_default kubelet_admission_rejected container_start_failed
-  (also the kubelet's own Failed events: container_start_failed, as triage.py reads them)
+  (also the kubelet's own Failed events: container_start_failed, image_pull, as triage.py
+  reads them; a GPU Operator driver image's tag not found: no image for that driver + OS;
+  sandbox_failed, with a CNI plugin not found on a GPU node read as the toolkit's containerd
+  rewrite, inferred); crash_loop (dcgm-exporter's fatal "Error watching fields" for profiling
+  fields the GPU or DCGM cannot serve)
   nccl_network_error
-  nccl_watchdog_timeout
+  nccl_watchdog_timeout; a wrapper's bare "exit status N" of nvidia-smi (9, 12, 14, 15: man
+  nvidia-smi RETURN VALUE) when the paste names nvidia-smi
   nccl_watchdog_hang nccl_cuda_error gpu_xid_application; spec_invalid (the API server
   refused an object, e.g. a ClusterPolicy after helm upgrade, or a field error quoted
   without its head); stuck_terminating (PodGC cannot delete a pod whose spec lists a key
@@ -777,8 +785,12 @@ def unclassified(texts: list[str]) -> list[dict[str, Any]]:
 # "Error: failed to create containerd task: ..." (containerd v2.3.4 internal/cri/server/
 # container_start.go:208) around the shim's "OCI runtime create failed" (containerd v2.3.4
 # cmd/containerd-shim-runc-v2/process/init.go:150) and runc's libcontainer reason, e.g. a
-# device plugin started through the nvidia runtime class whose runtime cannot create it
-_KUBELET_CAUSES = ("container_start_failed",)
+# device plugin started through the nvidia runtime class whose runtime cannot create it; and
+# its Failed "Failed to pull image" event (image_pull), where a GPU Operator driver image's
+# tag not found gets what that tag is made of (_tshoot/gpu_image_pull.py); and its
+# FailedCreatePodSandBox (sandbox_failed), where a CNI plugin binary not found on a GPU node
+# gets the NVIDIA toolkit's containerd rewrite as an inferred link (_tshoot/gpu_sandbox.py)
+_KUBELET_CAUSES = ("container_start_failed", "image_pull", "sandbox_failed")
 
 
 def kubelet_reported(texts: list[str]) -> list[dict[str, Any]]:
@@ -791,6 +803,15 @@ def kubelet_reported(texts: list[str]) -> list[dict[str, Any]]:
         found = subject_finding(subject)
         if found["cause"] not in _KUBELET_CAUSES:
             continue
+        detail = pick(subject.reports)[0].detail
+        note = found["cause"] == "image_pull" and driver_tag_note(detail.get("image", ""),
+                                                                   detail.get("kind", ""))
+        if note:
+            found = {**found, "message": found["message"] + note[0], "fix": note[1]}
+        cni = found["cause"] == "sandbox_failed" and toolkit_cni_note("\n".join(texts))
+        if cni:
+            found = {**found, "message": found["message"] + cni[0], "fix": cni[1],
+                     "confirm": cni[2]}
         out.append({k: v for k, v in found.items() if not k.startswith("_")
                     and k not in ("count", "pods")})
     return out
@@ -825,10 +846,11 @@ def body(args: argparse.Namespace) -> tuple[dict[str, Any], str, int]:
     report = read("\n".join(texts))
     findings = findings_for(report, args.world_size) or refused_findings(texts) or \
         podgc_duplicates.findings(texts) or \
-        gpu_runtime_handler.findings(texts) or kubelet_reported(texts) or \
+        gpu_runtime_handler.findings(texts) or dcgm_fields.findings(texts) or \
+        kubelet_reported(texts) or \
         plugin_registration.findings(texts) or gpu_capacity.findings(texts) or \
         gpu_plugin_ds.findings(texts) or gpu_scheduler.findings(texts) or \
-        gpu_fabric_inferred.findings(texts) or \
+        gpu_fabric_inferred.findings(texts) or smi_exit.findings(texts) or \
         said_findings(texts) or gpu_rendered_config.findings(texts) or \
         gpu_cli_contrast.findings(texts) or unclassified(texts)
     findings = gpu_engine_mismatch.ahead(texts, findings)

@@ -140,6 +140,18 @@ SUBPATH = re.compile(r"failed to (?:prepare subPath|create subPath directory) fo
 # The kubelet's CSI client for a driver whose node plugin never registered on this node, quoted
 # without the MountVolume step around it (v1.37.2 pkg/volume/csi/csi_client.go:177; a node
 # DaemonSet that does not tolerate the node's taints, aws-efs-csi-driver#122).
+# mount(8)'s EINVAL for a network filesystem: the kernel refused the options the plain mount
+# syscall got because no /sbin/mount.<type> helper (mount.nfs from nfs-common / nfs-utils,
+# mount.cifs from cifs-utils) is installed on the node to prepare them (util-linux v2.43-devel
+# 39465c78 libmount/src/context_mount.c:1766-1768 "bad option; for several filesystems (e.g.
+# nfs, cifs) you might need a /sbin/mount.<type> helper program"; util-linux <= 2.22 mount(8)
+# and :1770-1772 for other types "wrong fs type, bad option, bad superblock on %s, missing
+# codepage or helper program, or other error"), printed in the kubelet's "mount failed: exit
+# status 32 ... Output: mount: PATH: ..." (longhorn/longhorn#1799: an NFS RWX volume on a node
+# without nfs-common). A pane (k9s) may cut the line anywhere: either half is enough.
+MOUNT_HELPER = re.compile(r"you might need a /sbin/mount\.<?\w+>? helper program"
+                          r"|\bbad option; for several filesystems\b"
+                          r"|\bmissing codepage or helper program\b", re.I)
 MOUNT = re.compile(r"csinode \S+ does not contain driver|"
                    r"driver name \S+ not found in the list of registered CSI drivers|"
                    r"multi-attach error|waiting for detach for volume|(?:mount|map)volume\.\w+ "
@@ -173,6 +185,9 @@ MOUNT = re.compile(r"csinode \S+ does not contain driver|"
                    # (longhorn/website kb troubleshooting-rwx-volume-fails-to-attached-caused-
                    # by-protocol-not-supported: "Output: mount.nfs: Protocol not supported")
                    r"(?<![\w-])mounting (?:command|arguments): \S|"
+                   # mount(8)'s own refusal in that Output, met alone (the kubelet's frame
+                   # not pasted): MOUNT_HELPER
+                   + MOUNT_HELPER.pattern + "|"
                    + SUBPATH.pattern + "|" + CSI_REGISTRATION_FAILED.pattern, re.I)
 # The kubelet's check of a PersistentVolume's nodeAffinity against its own node's labels, before
 # it mounts (v1.37.2 operation_generator.go checkNodeAffinity, "MountVolume.NodeAffinity check

@@ -429,11 +429,21 @@ def _mount(text: str) -> Report | None:
                   ".,;:'\"")} if unregistered else
               {"subpath": True} if km.SUBPATH.search(text) else
               {"csi_registration": True} if km.CSI_REGISTRATION_FAILED.search(text) else
-              {"iscsi_login": True} if km.ISCSI_LOGIN.search(text) else {})
+              {"iscsi_login": True} if km.ISCSI_LOGIN.search(text) else
+              {"mount_helper": _fs_type(text)} if km.MOUNT_HELPER.search(text) else {})
     unset = km.VOLUME_NOT_SET_UP.search(text)
     if unset and not detail:
         detail = {"not_set_up": unset.group(1)}
     return Report("mount_failed", _short(text), WEIGHT["mount_failed"], detail)
+
+
+def _fs_type(text: str) -> str:
+    """The network filesystem a failed mount was for: the in-tree plugin's volume directory
+    (`volumes/kubernetes.io~nfs/`), mount(8)'s `-t TYPE` in the kubelet's "Mounting arguments",
+    else "" (not said)."""
+    m = re.search(r"kubernetes\.io~(nfs|cifs|glusterfs|cephfs)\b|(?:^|\s)-t (nfs4?|cifs|smb3|"
+                  r"glusterfs|ceph)\b", text)
+    return (m.group(1) or m.group(2)) if m else ""
 
 
 def _evicted(text: str) -> Report | None:

@@ -20,7 +20,9 @@ _FIELD = re.compile(r"^([A-Z][A-Za-z-]*(?: [A-Za-z-]+)*):(?:\s|$)")
 _NAME = re.compile(r"^ ?Name:\s+(\S+)")
 _NAMESPACE = re.compile(r"^ ?Namespace:\s+(\S+)")
 _ROW = re.compile(r"^(?:(?:po|pod|pods)/)?([a-z0-9][a-z0-9.-]*)\s+\d+/\d+\s+\S")
-_OBJ = re.compile(r"\b(?:pod|pods|po)/([a-z0-9][a-z0-9.-]*)")
+# (not a path's `pods/` segment: the kubelet's /var/lib/kubelet/pods/UID/volumes/... names the
+# pod's UID, pkg/kubelet/kubelet_getters.go getPodDir, not its name)
+_OBJ = re.compile(r"(?<![/~.])\b(?:pod|pods|po)/([a-z0-9][a-z0-9.-]*)")
 _E2E = re.compile(r"event for ([a-z0-9][a-z0-9.-]*):")
 # the kubelet names the pod in its error since 1.2x: `(pod: "NAME_NAMESPACE(UID)", container: C)`
 # (v1.37.2 pkg/kubelet/kuberuntime/security_context_others.go, format.Pod)

@@ -279,6 +279,9 @@ def pick(reports: list) -> tuple:
     kept = [r for r in reports if not r.scheduler] + sched[-1:]
     best = None
     for rep in kept:
+        if best is not None and rep.cause == best.cause and rep.quote.strip() \
+                and rep.quote.strip() in best.quote:
+            continue  # a line already read joined with its neighbours: the fuller read stays
         if best is None or rep.weight >= best.weight:
             best = rep
     return best, [r for r in reports if r is not best]
@@ -487,6 +490,15 @@ def message_fix(rep) -> tuple[str, str]:
                 "node); a portal that is a ClusterIP served by a pod on the same node may not "
                 "be reachable from the host's initiator (hairpin NAT): try the target's pod IP, "
                 "or run the consumer on another node")
+    if cause == "mount_failed" and "mount_helper" in d:
+        fs = d["mount_helper"] or "the volume's filesystem"
+        return (f"the node cannot mount {fs}: mount(8) found no /sbin/mount.<type> helper for "
+                "it on the node (the filesystem's client tools are not installed), so the "
+                "kernel refused the mount's options ('bad option')",
+                "install the filesystem's client on every node that may run the pod (NFS: "
+                "nfs-common on Debian/Ubuntu, nfs-utils on RHEL/Rocky/Amazon Linux; CIFS/SMB: "
+                "cifs-utils), on the host, not in the container; then delete the pod or wait "
+                "for the kubelet's retry")
     if cause == "mount_failed" and d.get("missing_path"):
         return (f"a local PersistentVolume's path {d['missing_path']} does not exist on the "
                 "pod's node",
