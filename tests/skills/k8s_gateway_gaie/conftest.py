@@ -69,3 +69,14 @@ def paste_problems(gw_run, tmp_path, text: str) -> list[dict]:
 def problem_causes(gw_run, tmp_path, text: str) -> list[str]:
     """The causes of the paste's findings that are not info, in order."""
     return [f["cause"] for f in paste_problems(gw_run, tmp_path, text)]
+
+
+def causes_or_refused(gw_run, tmp_path, text: str) -> list[str]:
+    """problem_causes, or [] when check_routes refuses the input (exit 2): for near-misses that
+    may be read or refused, as long as they are not read as the cause."""
+    path = tmp_path / "paste.txt"
+    path.write_text(text)
+    result = gw_run("check_routes", "-f", str(path), "--json")
+    if result.code == 2:
+        return []
+    return [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]

@@ -11,16 +11,8 @@ graceful-recovery 1.1.0, ngf-upgrade 1.0.0) @e55bfe33, internal/framework/status
 @v1.0.0; nginx src/core/ngx_connection.c."""
 from __future__ import annotations
 
-from .conftest import paste_findings, problem_causes
+from .conftest import causes_or_refused, paste_findings, problem_causes
 
-
-def _causes_or_refused(gw_run, tmp_path, text: str) -> list[str]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    if result.code == 2:
-        return []
-    return [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]
 
 
 # --- Envoy Gateway: the xDS IR not translated (an extension server's size limit) -----------
@@ -48,7 +40,7 @@ def test_a_size_limit_outside_the_xds_translation_is_not_a_rejected_config(gw_ru
     text = ('E0101 00:00:00.000000 1 reflector.go:158] failed to list *v1.Secret: rpc error: '
             'code = ResourceExhausted desc = grpc: received message larger than max (6683527 '
             'vs. 4194304)\n')
-    assert "xds_config_rejected" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "xds_config_rejected" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 # --- Kong: the publish Service has no load-balancer address -------------------------------
@@ -72,7 +64,7 @@ def test_kong_publish_service_json_and_later_wording(gw_run, tmp_path):
 def test_kong_publish_service_not_found_is_not_a_missing_address(gw_run, tmp_path):
     text = ('time="2023-05-24T11:26:03Z" level=error msg="Reconciler error" error="Service '
             '\\"proxy-b\\" not found" logger=controllers.Ingress.netv1\n')
-    assert "gateway_no_address" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "gateway_no_address" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 # --- NGINX Gateway Fabric: lease lost, status writes skipped -------------------------------
@@ -101,7 +93,7 @@ def test_controller_runtime_lease_loss_then_a_skip(gw_run, tmp_path):
 
 def test_a_non_leader_replica_skipping_is_no_stale_status(gw_run, tmp_path):
     # every replica that does not lead logs the skip: no sign this one ever lost a lease
-    assert "stale_status" not in _causes_or_refused(gw_run, tmp_path, _SKIPS)
+    assert "stale_status" not in causes_or_refused(gw_run, tmp_path, _SKIPS)
 
 
 # --- nginx cannot bind its sockets: the data plane does not start -------------------------
@@ -162,7 +154,7 @@ def test_a_users_apply_conflict_is_no_status_write(gw_run, tmp_path):
     text = ('Error from server (Conflict): error when applying patch: Operation cannot be '
             'fulfilled on httproutes.gateway.networking.k8s.io "r": the object has been '
             'modified; please apply your changes to the latest version and try again\n')
-    assert "status_update_rejected" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "status_update_rejected" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 def test_a_retried_conflict_is_no_refused_status(gw_run, tmp_path):
@@ -170,4 +162,4 @@ def test_a_retried_conflict_is_no_refused_status(gw_run, tmp_path):
     text = _CONFLICT_JSON.replace('"Failed to update status"',
                                   '"Encountered error updating status"').replace(
         '"level": "error"', '"level": "debug"')
-    assert "status_update_rejected" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "status_update_rejected" not in causes_or_refused(gw_run, tmp_path, text)

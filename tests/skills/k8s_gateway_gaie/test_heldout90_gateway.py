@@ -13,16 +13,8 @@ pkg/deploy/lattice/target_group_synthesizer.go; envoy source/common/protobuf/uti
 ListenerStatus.SupportedKinds and cilium/cilium#40922."""
 from __future__ import annotations
 
-from .conftest import paste_findings, problem_causes
+from .conftest import causes_or_refused, paste_findings, problem_causes
 
-
-def _causes_or_refused(gw_run, tmp_path, text: str) -> list[str]:
-    path = tmp_path / "paste.txt"
-    path.write_text(text)
-    result = gw_run("check_routes", "-f", str(path), "--json")
-    if result.code == 2:
-        return []
-    return [f["cause"] for f in result.doc["findings"] if f["severity"] != "info"]
 
 
 # --- a write of the picker's kinds refused: the controller that creates pools --------------
@@ -99,14 +91,14 @@ def test_the_zap_json_reconciler_error_with_another_refusal(gw_run, tmp_path):
 def test_a_users_own_refused_service_is_not_a_gateway_without_address(gw_run, tmp_path):
     text = ('The Service "web" is invalid: spec.externalTrafficPolicy: Invalid value: '
             '"Cluster": may only be set for externally-accessible services\n')
-    assert "gateway_no_address" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "gateway_no_address" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 def test_another_reconcilers_refused_service_is_not_the_gateways(gw_run, tmp_path):
     text = ('time=2025-04-09T19:32:26Z level=error msg="Reconciler error" controller=ingress '
             'controllerGroup=networking.k8s.io controllerKind=Ingress name=web error="Service '
             '\\"cilium-ingress-web\\" is invalid: spec.ports: Required value"\n')
-    assert "gateway_no_address" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "gateway_no_address" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 # --- the controller's cloud IAM denial ----------------------------------------------------
@@ -139,7 +131,7 @@ def test_another_services_iam_denial_with_a_resource(gw_run, tmp_path):
 def test_an_authorization_policys_denial_is_not_a_missing_permission(gw_run, tmp_path):
     text = ('$ curl -s http://gateway.example/api\n'
             'RBAC: access denied\n')
-    assert "missing_permission" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "missing_permission" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 # --- Envoy's proto validation NACK of an xDS resource -------------------------------------
@@ -172,7 +164,7 @@ def test_a_bootstrap_refusal_is_not_an_xds_nack(gw_run, tmp_path):
             "(BootstrapValidationError.Admin: embedded message failed validation | caused by "
             "SocketAddressValidationError.PortValue: value must be less than or equal to "
             "65535)\n")
-    assert "xds_config_rejected" not in _causes_or_refused(gw_run, tmp_path, text)
+    assert "xds_config_rejected" not in causes_or_refused(gw_run, tmp_path, text)
 
 
 # --- a describe fragment of the listeners' Supported Kinds --------------------------------
