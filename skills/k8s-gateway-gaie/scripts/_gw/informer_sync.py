@@ -6,8 +6,8 @@ it should be installed before calling Start`, pkg/internal/source/kind.go:93@86a
 informer exists but its list never succeeds it waits out the cache sync timeout and fails
 with `Timeout: failed waiting for *v1.<Kind> Informer to sync` (pkg/cache/internal/
 informers.go:332@86a0d40e, apierrors.NewTimeoutError; kind.go:98 logs `failed to get informer from
-cache`). So for a custom kind as much as a built-in one (see _gw/rbac_denial.py
-sync_timeout_findings) the list was served and refused: the program's ServiceAccount lacks
+cache`). So for a custom kind as much as a built-in one (see sync_timeout_findings
+below) the list was served and refused: the program's ServiceAccount lacks
 list/watch on that resource in that API group, whose `forbidden` the reflector logs
 elsewhere (llm-d-incubation/llm-d-modelservice#129: an endpoint picker's Role granted
 InferencePools only in inference.networking.x-k8s.io, its v1 informer reads
@@ -40,7 +40,7 @@ _PLURAL_EXCEPTIONS = {"Endpoints": "endpoints", "Ingress": "ingresses",
 
 def findings(lines) -> list[dict[str, Any]]:
     """One missing_permission (inferred) per kind whose informer timed out (built-in kinds
-    too: rbac_denial.sync_timeout_findings reads other programs' `failed to sync` wording)."""
+    too: sync_timeout_findings below reads client-go's `failed to sync` wording)."""
     out, seen = [], set()
     for line in lines or []:
         hit = _TIMEOUT.search(str(line))
@@ -77,3 +77,35 @@ def _group(kind: str, version: str) -> str:
     if kind in _GATEWAY_API:
         return "gateway.networking.k8s.io"
     return _BUILT_IN_GROUPS.get(kind) or _GROUPS.get((kind, version), "<group>")
+
+
+# client-go's own wording (a program that waits for its caches with a deadline): read for
+# built-in kinds only, which a server always serves (a custom kind may lack its CRD)
+_BUILT_IN = _CORE + ("EndpointSlice", "Ingress", "IngressClass")
+_SYNC_TIMEOUT = re.compile(r"failed to sync \*?v1\.(?P<kind>" + "|".join(_BUILT_IN) +
+                           r")\b:? ?(?:context deadline exceeded|with timeout)", re.IGNORECASE)
+
+
+def sync_timeout_findings(lines) -> list[dict]:
+    """A program's cache of a built-in kind never synced: its ServiceAccount may not list it."""
+    out, seen = [], set()
+    for line in lines or []:
+        hit = _SYNC_TIMEOUT.search(str(line))
+        if not hit or hit["kind"].lower() in seen:
+            continue
+        kind = hit["kind"]
+        seen.add(kind.lower())
+        plural = _PLURAL_EXCEPTIONS.get(kind, kind.lower() + "s")
+        out.append(finding(
+            "error", "missing_permission", {"kind": "Text", "name": "paste"},
+            f"the program waited for its cache of {kind} objects and gave up: the API server "
+            f"always serves {kind}, so its list was refused: the program's ServiceAccount "
+            f"lacks list/watch on {plural} (client-go logs the `forbidden` only at the "
+            "reflector)",
+            [str(line).strip()[:300]],
+            f"grant get/list/watch on {plural} in the ClusterRole bound to the program's "
+            "ServiceAccount (a chart older than the feature that needs it lacks the rule: "
+            "upgrade the chart or add the rule)",
+            basis="inferred",
+            confirm=f"kubectl auth can-i list {plural} --as=system:serviceaccount:<ns>:<sa> -A"))
+    return out

@@ -1,4 +1,4 @@
-"""Whose ServiceAccount an RBAC denial names, and the informer that never synced.
+"""Whose ServiceAccount an RBAC denial names (informers that never synced: _gw/informer_sync.py).
 
 1. An API server's denial names its subject (apiserver endpoints/handlers/responsewriters
    forbiddenMessage: `User %q cannot %s resource %q in API group %q` ... `in the namespace
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 
-from k8s_skillkit.findings import finding
 
 from _gw.messages import Verdict
 
@@ -125,36 +124,3 @@ def _with_next(line, lines, more: int = 2) -> str:
     if at is None:
         return text
     return " ".join([text] + listed[at + 1:at + 1 + more])
-
-
-# built-in kinds a server always serves (core/v1, discovery.k8s.io/v1, networking.k8s.io/v1)
-_BUILT_IN = ("Namespace", "Service", "Pod", "Node", "Endpoints", "Secret", "ConfigMap",
-             "EndpointSlice", "Ingress", "IngressClass")
-_PLURAL = {"Endpoints": "endpoints", "Ingress": "ingresses", "IngressClass": "ingressclasses"}
-_SYNC_TIMEOUT = re.compile(r"failed to sync \*?v1\.(?P<kind>" + "|".join(_BUILT_IN) +
-                           r")\b:? ?(?:context deadline exceeded|with timeout)", re.IGNORECASE)
-
-
-def sync_timeout_findings(lines) -> list[dict]:
-    """A program's cache of a built-in kind never synced: its ServiceAccount may not list it."""
-    out, seen = [], set()
-    for line in lines or []:
-        hit = _SYNC_TIMEOUT.search(str(line))
-        if not hit or hit["kind"].lower() in seen:
-            continue
-        kind = hit["kind"]
-        seen.add(kind.lower())
-        plural = _PLURAL.get(kind, kind.lower() + "s")
-        out.append(finding(
-            "error", "missing_permission", {"kind": "Text", "name": "paste"},
-            f"the program waited for its cache of {kind} objects and gave up: the API server "
-            f"always serves {kind}, so its list was refused: the program's ServiceAccount "
-            f"lacks list/watch on {plural} (client-go logs the `forbidden` only at the "
-            "reflector)",
-            [str(line).strip()[:300]],
-            f"grant get/list/watch on {plural} in the ClusterRole bound to the program's "
-            "ServiceAccount (a chart older than the feature that needs it lacks the rule: "
-            "upgrade the chart or add the rule)",
-            basis="inferred",
-            confirm=f"kubectl auth can-i list {plural} --as=system:serviceaccount:<ns>:<sa> -A"))
-    return out

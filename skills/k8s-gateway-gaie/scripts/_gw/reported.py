@@ -14,7 +14,8 @@ from typing import Any
 from k8s_skillkit.crd import absent_type_name, is_resource_type_absent
 from k8s_skillkit.findings import finding
 
-from _gw import catalogue, default_conditions, foreign_status, orphan_parents, rbac_denial
+from _gw import (catalogue, default_conditions, foreign_status, informer_sync, orphan_parents,
+                 rbac_denial)
 from _gw.causes import fix_for, layer_of
 from _gw.messages import (GENERIC_CONDITION, ROUTE_PARENT_TEXT, Verdict, absent_crd,
                           classify, match_condition_summary, match_denial, match_message,
@@ -579,7 +580,7 @@ def text_findings(lines, raw=None) -> list[dict]:
                            REASONLESS if generic else "the pasted output says so",
                            [str(line).strip()[:300]], verdict.hint or fix_for(verdict.cause),
                            basis="reported", confirm=_REASON_COMMAND if generic else ""))
-    return out + rbac_denial.sync_timeout_findings(lines)
+    return out + informer_sync.sync_timeout_findings(lines)
 
 
 # the scopes whose every condition is the object's own: a GatewayClass has only
